@@ -1,0 +1,103 @@
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::schema::{self, KindSchema};
+
+/// A kind of resource berth manages. Each has a [`KindSchema`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Vpc,
+    Subnet,
+    InternetGateway,
+    RouteTable,
+    SecurityGroup,
+    LoadBalancer,
+    TargetGroup,
+    Listener,
+    Cluster,
+    LogGroup,
+    Role,
+    TaskDefinition,
+    Service,
+}
+
+/// The name given is not a resource kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown resource kind `{0}`")]
+pub struct UnknownKind(pub String);
+
+impl Kind {
+    /// Every kind, in the order the reference documents them.
+    pub const ALL: [Kind; 13] = [
+        Kind::Vpc,
+        Kind::Subnet,
+        Kind::InternetGateway,
+        Kind::RouteTable,
+        Kind::SecurityGroup,
+        Kind::LoadBalancer,
+        Kind::TargetGroup,
+        Kind::Listener,
+        Kind::Cluster,
+        Kind::LogGroup,
+        Kind::Role,
+        Kind::TaskDefinition,
+        Kind::Service,
+    ];
+
+    /// The keyword that declares this kind in a `.berth` file.
+    pub const fn keyword(self) -> &'static str {
+        match self {
+            Kind::Vpc => "vpc",
+            Kind::Subnet => "subnet",
+            Kind::InternetGateway => "internet_gateway",
+            Kind::RouteTable => "route_table",
+            Kind::SecurityGroup => "security_group",
+            Kind::LoadBalancer => "load_balancer",
+            Kind::TargetGroup => "target_group",
+            Kind::Listener => "listener",
+            Kind::Cluster => "cluster",
+            Kind::LogGroup => "log_group",
+            Kind::Role => "role",
+            Kind::TaskDefinition => "task_definition",
+            Kind::Service => "service",
+        }
+    }
+
+    /// The schema of this kind.
+    pub fn schema(self) -> &'static KindSchema {
+        schema::of(self)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.keyword())
+    }
+}
+
+impl FromStr for Kind {
+    type Err = UnknownKind;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.keyword() == s)
+            .ok_or_else(|| UnknownKind(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_round_trip() {
+        for kind in Kind::ALL {
+            assert_eq!(kind.keyword().parse::<Kind>(), Ok(kind));
+        }
+        assert!("vpcs".parse::<Kind>().is_err());
+    }
+}

@@ -1,0 +1,21 @@
+//! berth's provider contract.
+//!
+//! Everything the planner and the language need to know about resources,
+//! without touching any cloud SDK: the [`Kind`]s berth manages, their
+//! [`schema`]s, the attribute [`Value`] model, resource [`Address`]es and the
+//! [`Provider`] trait that cloud adapters implement.
+
+mod address;
+mod error;
+mod kind;
+mod provider;
+pub mod schema;
+mod tags;
+mod value;
+
+pub use address::{Address, AddressParseError};
+pub use error::{ErrorClass, ProviderError};
+pub use kind::{Kind, UnknownKind};
+pub use provider::{Provider, Resource};
+pub use tags::{ADDRESS_TAG, STACK_TAG};
+pub use value::{Attrs, Value};

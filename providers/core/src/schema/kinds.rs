@@ -1,0 +1,903 @@
+//! The schema tables, one constant per kind.
+
+use super::types::{Attr, Block, KindSchema, Literal, ReplaceOrder, Type, Update};
+use crate::Kind;
+
+const TAGS: Attr = Attr::default(
+    "tags",
+    Type::Map(&Type::String),
+    Literal::EmptyMap,
+    "Tags",
+    "Extra tags. `berth:stack` and `berth:address` are always added.",
+);
+const ID: Attr = Attr::computed("id", Type::String, "Id", "The id AWS assigns.");
+const ARN: Attr = Attr::computed("arn", Type::String, "Arn", "The resource's ARN.");
+const NAME: Attr = Attr::computed(
+    "name",
+    Type::String,
+    "Name",
+    "The name berth gives the resource in AWS.",
+);
+
+const fn block(name: &'static str, attrs: &'static [Attr], aws: &'static str, doc: &'static str) -> Block {
+    Block {
+        name,
+        labelled: false,
+        min: 0,
+        max: None,
+        update: Update::InPlace,
+        attrs,
+        blocks: &[],
+        aws,
+        doc,
+    }
+}
+
+const VPC: KindSchema = KindSchema {
+    kind: Kind::Vpc,
+    identity: "id",
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "EC2 CreateVpc",
+    doc: "A virtual private cloud.",
+    attrs: &[
+        Attr::required(
+            "cidr",
+            Type::Cidr,
+            "CidrBlock",
+            "The VPC's IPv4 range, /16 to /28.",
+        )
+        .replaces(),
+        Attr::default(
+            "dns_hostnames",
+            Type::Bool,
+            Literal::Bool(false),
+            "EnableDnsHostnames",
+            "Give instances public DNS names.",
+        ),
+        Attr::default(
+            "dns_support",
+            Type::Bool,
+            Literal::Bool(true),
+            "EnableDnsSupport",
+            "Resolve DNS through the Amazon resolver.",
+        ),
+        TAGS,
+        ID,
+        ARN,
+    ],
+    blocks: &[],
+};
+
+const SUBNET: KindSchema = KindSchema {
+    kind: Kind::Subnet,
+    identity: "id",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "EC2 CreateSubnet",
+    doc: "A subnet in one availability zone of a VPC.",
+    attrs: &[
+        Attr::required(
+            "vpc",
+            Type::Ref(Kind::Vpc),
+            "VpcId",
+            "The VPC the subnet belongs to.",
+        )
+        .replaces(),
+        Attr::required(
+            "cidr",
+            Type::Cidr,
+            "CidrBlock",
+            "The subnet's range; inside the VPC's and overlapping no other subnet.",
+        )
+        .replaces(),
+        Attr::required(
+            "zone",
+            Type::String,
+            "AvailabilityZone",
+            "The availability zone, e.g. `us-east-1a`.",
+        )
+        .replaces(),
+        Attr::default(
+            "public",
+            Type::Bool,
+            Literal::Bool(false),
+            "MapPublicIpOnLaunch",
+            "Give instances launched here a public IP.",
+        ),
+        TAGS,
+        ID,
+        ARN,
+    ],
+    blocks: &[],
+};
+
+const INTERNET_GATEWAY: KindSchema = KindSchema {
+    kind: Kind::InternetGateway,
+    identity: "id",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "EC2 CreateInternetGateway + AttachInternetGateway",
+    doc: "An internet gateway, attached to one VPC.",
+    attrs: &[
+        Attr::required(
+            "vpc",
+            Type::Ref(Kind::Vpc),
+            "AttachInternetGateway.VpcId",
+            "The VPC it is attached to (detached and re-attached on change).",
+        ),
+        TAGS,
+        ID,
+        ARN,
+    ],
+    blocks: &[],
+};
+
+const ROUTE_TABLE: KindSchema = KindSchema {
+    kind: Kind::RouteTable,
+    identity: "id",
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "EC2 CreateRouteTable",
+    doc: "A route table, its routes and the subnets associated with it.",
+    attrs: &[
+        Attr::required("vpc", Type::Ref(Kind::Vpc), "VpcId", "The VPC it belongs to.").replaces(),
+        Attr::default(
+            "subnets",
+            Type::Set(&Type::Ref(Kind::Subnet)),
+            Literal::EmptyList,
+            "AssociateRouteTable.SubnetId",
+            "Subnets associated with this table.",
+        ),
+        TAGS,
+        ID,
+    ],
+    blocks: &[block(
+        "route",
+        &[
+            Attr::required("cidr", Type::Cidr, "DestinationCidrBlock", "Destination range."),
+            Attr::required(
+                "gateway",
+                Type::Ref(Kind::InternetGateway),
+                "GatewayId",
+                "The internet gateway traffic goes to.",
+            ),
+        ],
+        "EC2 CreateRoute",
+        "A route to a gateway.",
+    )],
+};
+
+const RULE_ATTRS: &[Attr] = &[
+    Attr::optional(
+        "port",
+        Type::Int,
+        "FromPort + ToPort",
+        "A single port (sets from_port and to_port).",
+    ),
+    Attr::optional("from_port", Type::Int, "FromPort", "First port of a range."),
+    Attr::optional("to_port", Type::Int, "ToPort", "Last port of a range."),
+    Attr::default(
+        "protocol",
+        Type::String,
+        Literal::Str("tcp"),
+        "IpProtocol",
+        "`tcp`, `udp`, `icmp` or `-1` (all).",
+    ),
+    Attr::optional(
+        "cidr",
+        Type::Cidr,
+        "IpRanges.CidrIp",
+        "Source (ingress) or destination (egress) range.",
+    ),
+    Attr::optional(
+        "from",
+        Type::Ref(Kind::SecurityGroup),
+        "UserIdGroupPairs.GroupId",
+        "Source or destination security group.",
+    ),
+    Attr::optional("description", Type::String, "Description", "Rule description."),
+];
+
+const SECURITY_GROUP: KindSchema = KindSchema {
+    kind: Kind::SecurityGroup,
+    identity: "id",
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "EC2 CreateSecurityGroup",
+    doc: "A security group and its rules. Without `egress` blocks, AWS's default allow-all egress rule is kept.",
+    attrs: &[
+        Attr::required("vpc", Type::Ref(Kind::Vpc), "VpcId", "The VPC it belongs to.").replaces(),
+        Attr::default(
+            "description",
+            Type::String,
+            Literal::Str("Managed by berth"),
+            "Description",
+            "Group description (AWS cannot change it).",
+        )
+        .replaces(),
+        TAGS,
+        ID,
+        ARN,
+    ],
+    blocks: &[
+        block(
+            "ingress",
+            RULE_ATTRS,
+            "AuthorizeSecurityGroupIngress",
+            "An inbound rule: `port` or `from_port`/`to_port`, and `cidr` or `from`.",
+        ),
+        block(
+            "egress",
+            RULE_ATTRS,
+            "AuthorizeSecurityGroupEgress",
+            "An outbound rule: `port` or `from_port`/`to_port`, and `cidr` or `from`.",
+        ),
+    ],
+};
+
+const LOAD_BALANCER: KindSchema = KindSchema {
+    kind: Kind::LoadBalancer,
+    identity: "arn",
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "ELBv2 CreateLoadBalancer (type application)",
+    doc: "An Application Load Balancer.",
+    attrs: &[
+        Attr::required(
+            "subnets",
+            Type::Set(&Type::Ref(Kind::Subnet)),
+            "Subnets",
+            "Subnets in at least two availability zones.",
+        ),
+        Attr::default(
+            "security_groups",
+            Type::Set(&Type::Ref(Kind::SecurityGroup)),
+            Literal::EmptyList,
+            "SecurityGroups",
+            "Security groups of the load balancer.",
+        ),
+        Attr::default(
+            "internal",
+            Type::Bool,
+            Literal::Bool(false),
+            "Scheme",
+            "Internal (`true`) or internet-facing.",
+        )
+        .replaces(),
+        Attr::default(
+            "idle_timeout",
+            Type::Int,
+            Literal::Int(60),
+            "idle_timeout.timeout_seconds",
+            "Idle connection timeout in seconds, 1 to 4000.",
+        ),
+        TAGS,
+        ARN,
+        NAME,
+        Attr::computed(
+            "dns_name",
+            Type::String,
+            "DNSName",
+            "The DNS name clients connect to.",
+        ),
+        Attr::computed(
+            "zone_id",
+            Type::String,
+            "CanonicalHostedZoneId",
+            "Hosted zone id for alias records.",
+        ),
+    ],
+    blocks: &[],
+};
+
+const TARGET_GROUP: KindSchema = KindSchema {
+    kind: Kind::TargetGroup,
+    identity: "arn",
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "ELBv2 CreateTargetGroup",
+    doc: "A target group. Fargate services need `target_type = \"ip\"`.",
+    attrs: &[
+        Attr::required("vpc", Type::Ref(Kind::Vpc), "VpcId", "The VPC of the targets.").replaces(),
+        Attr::required("port", Type::Int, "Port", "Port the targets receive traffic on.").replaces(),
+        Attr::default(
+            "protocol",
+            Type::String,
+            Literal::Str("HTTP"),
+            "Protocol",
+            "`HTTP` or `HTTPS`.",
+        )
+        .replaces(),
+        Attr::default(
+            "target_type",
+            Type::String,
+            Literal::Str("instance"),
+            "TargetType",
+            "`instance`, `ip` or `lambda`.",
+        )
+        .replaces(),
+        Attr::default(
+            "deregistration_delay",
+            Type::Int,
+            Literal::Int(300),
+            "deregistration_delay.timeout_seconds",
+            "Seconds to drain a target, 0 to 3600.",
+        ),
+        TAGS,
+        ARN,
+        NAME,
+    ],
+    blocks: &[Block {
+        max: Some(1),
+        ..block(
+            "health_check",
+            &[
+                Attr::default(
+                    "path",
+                    Type::String,
+                    Literal::Str("/"),
+                    "HealthCheckPath",
+                    "Path requested.",
+                ),
+                Attr::default(
+                    "port",
+                    Type::String,
+                    Literal::Str("traffic-port"),
+                    "HealthCheckPort",
+                    "Port, or `traffic-port`.",
+                ),
+                Attr::default(
+                    "protocol",
+                    Type::String,
+                    Literal::Str("HTTP"),
+                    "HealthCheckProtocol",
+                    "`HTTP` or `HTTPS`.",
+                ),
+                Attr::default(
+                    "interval",
+                    Type::Int,
+                    Literal::Int(30),
+                    "HealthCheckIntervalSeconds",
+                    "Seconds between checks, 5 to 300.",
+                ),
+                Attr::default(
+                    "timeout",
+                    Type::Int,
+                    Literal::Int(5),
+                    "HealthCheckTimeoutSeconds",
+                    "Seconds before a check fails, 2 to 120.",
+                ),
+                Attr::default(
+                    "healthy_threshold",
+                    Type::Int,
+                    Literal::Int(5),
+                    "HealthyThresholdCount",
+                    "Passes before healthy, 2 to 10.",
+                ),
+                Attr::default(
+                    "unhealthy_threshold",
+                    Type::Int,
+                    Literal::Int(2),
+                    "UnhealthyThresholdCount",
+                    "Failures before unhealthy, 2 to 10.",
+                ),
+                Attr::default(
+                    "matcher",
+                    Type::String,
+                    Literal::Str("200"),
+                    "Matcher.HttpCode",
+                    "Healthy HTTP codes, e.g. `200-299`.",
+                ),
+            ],
+            "HealthCheck*",
+            "How the load balancer checks targets.",
+        )
+    }],
+};
+
+const LISTENER: KindSchema = KindSchema {
+    kind: Kind::Listener,
+    identity: "arn",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "ELBv2 CreateListener",
+    doc: "A listener of a load balancer, forwarding to a default target group, with path or host rules.",
+    attrs: &[
+        Attr::required(
+            "load_balancer",
+            Type::Ref(Kind::LoadBalancer),
+            "LoadBalancerArn",
+            "The load balancer.",
+        )
+        .replaces(),
+        Attr::required("port", Type::Int, "Port", "Port to listen on, 1 to 65535."),
+        Attr::default(
+            "protocol",
+            Type::String,
+            Literal::Str("HTTP"),
+            "Protocol",
+            "`HTTP` or `HTTPS`.",
+        ),
+        Attr::optional(
+            "certificate",
+            Type::String,
+            "Certificates.CertificateArn",
+            "ACM certificate ARN; required for HTTPS.",
+        ),
+        Attr::required(
+            "default",
+            Type::Ref(Kind::TargetGroup),
+            "DefaultActions.forward",
+            "Target group for requests no rule matches.",
+        ),
+        TAGS,
+        ARN,
+    ],
+    blocks: &[Block {
+        labelled: true,
+        ..block(
+            "rule",
+            &[
+                Attr::required(
+                    "priority",
+                    Type::Int,
+                    "Priority",
+                    "1 to 50000; unique in the listener.",
+                ),
+                Attr::optional(
+                    "path",
+                    Type::String,
+                    "Conditions.path-pattern",
+                    "Path pattern, e.g. `/api/login*`.",
+                ),
+                Attr::optional(
+                    "host",
+                    Type::String,
+                    "Conditions.host-header",
+                    "Host pattern, e.g. `api.example.com`.",
+                ),
+                Attr::required(
+                    "forward",
+                    Type::Ref(Kind::TargetGroup),
+                    "Actions.forward",
+                    "Target group for matching requests.",
+                ),
+            ],
+            "ELBv2 CreateRule",
+            "A rule: requests matching `path` and/or `host` go to `forward`.",
+        )
+    }],
+};
+
+const CLUSTER: KindSchema = KindSchema {
+    kind: Kind::Cluster,
+    identity: "arn",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "ECS CreateCluster",
+    doc: "An ECS cluster.",
+    attrs: &[
+        Attr::default(
+            "container_insights",
+            Type::Bool,
+            Literal::Bool(false),
+            "settings.containerInsights",
+            "Turn on CloudWatch Container Insights.",
+        ),
+        TAGS,
+        ARN,
+        NAME,
+    ],
+    blocks: &[],
+};
+
+const LOG_GROUP: KindSchema = KindSchema {
+    kind: Kind::LogGroup,
+    identity: "name",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "CloudWatch Logs CreateLogGroup",
+    doc: "A CloudWatch Logs log group.",
+    attrs: &[
+        Attr::optional(
+            "retention_days",
+            Type::Int,
+            "PutRetentionPolicy.retentionInDays",
+            "Days to keep events (1, 3, 5, 7, 14, 30, ...); never expire when left out.",
+        ),
+        TAGS,
+        ARN,
+        NAME,
+    ],
+    blocks: &[],
+};
+
+const ROLE: KindSchema = KindSchema {
+    kind: Kind::Role,
+    identity: "arn",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "IAM CreateRole",
+    doc: "An IAM role assumed by an AWS service, with managed policies attached.",
+    attrs: &[
+        Attr::required(
+            "assume",
+            Type::String,
+            "AssumeRolePolicyDocument",
+            "Service principal allowed to assume the role, e.g. `ecs-tasks.amazonaws.com`.",
+        ),
+        Attr::default(
+            "policies",
+            Type::List(&Type::String),
+            Literal::EmptyList,
+            "AttachRolePolicy.PolicyArn",
+            "ARNs of managed policies attached to the role.",
+        ),
+        Attr::optional("description", Type::String, "Description", "Role description."),
+        TAGS,
+        ARN,
+        NAME,
+    ],
+    blocks: &[],
+};
+
+const CONTAINER: Block = Block {
+    name: "container",
+    labelled: true,
+    min: 1,
+    max: None,
+    update: Update::Replace,
+    aws: "containerDefinitions",
+    doc: "A container of the task.",
+    attrs: &[
+        Attr::required(
+            "image",
+            Type::String,
+            "image",
+            "Image reference, e.g. `repo/app:tag`.",
+        ),
+        Attr::optional(
+            "port",
+            Type::Int,
+            "portMappings.containerPort",
+            "Shorthand for one TCP `port_mapping`.",
+        ),
+        Attr::optional("cpu", Type::Int, "cpu", "CPU units reserved for the container."),
+        Attr::optional("memory", Type::Int, "memory", "Hard memory limit in MiB."),
+        Attr::optional(
+            "memory_reservation",
+            Type::Int,
+            "memoryReservation",
+            "Soft memory limit in MiB.",
+        ),
+        Attr::default(
+            "essential",
+            Type::Bool,
+            Literal::Bool(true),
+            "essential",
+            "The task stops when this container stops.",
+        ),
+        Attr::optional(
+            "command",
+            Type::List(&Type::String),
+            "command",
+            "Overrides the image's CMD.",
+        ),
+        Attr::optional(
+            "entrypoint",
+            Type::List(&Type::String),
+            "entryPoint",
+            "Overrides the image's ENTRYPOINT.",
+        ),
+        Attr::optional(
+            "working_directory",
+            Type::String,
+            "workingDirectory",
+            "Working directory.",
+        ),
+        Attr::optional("user", Type::String, "user", "User to run as."),
+        Attr::default(
+            "readonly_root",
+            Type::Bool,
+            Literal::Bool(false),
+            "readonlyRootFilesystem",
+            "Mount the root filesystem read-only.",
+        ),
+        Attr::optional(
+            "stop_timeout",
+            Type::Int,
+            "stopTimeout",
+            "Seconds before the container is killed on stop, up to 120.",
+        ),
+        Attr::default(
+            "env",
+            Type::Map(&Type::String),
+            Literal::EmptyMap,
+            "environment",
+            "Environment variables.",
+        ),
+        Attr::default(
+            "secrets",
+            Type::Map(&Type::String),
+            Literal::EmptyMap,
+            "secrets",
+            "Environment variables read from SSM parameters or Secrets Manager ARNs. Never shown.",
+        )
+        .sensitive(),
+        Attr::optional(
+            "logs",
+            Type::Ref(Kind::LogGroup),
+            "logConfiguration (awslogs)",
+            "Log group the awslogs driver writes to (stream prefix: the container name).",
+        ),
+    ],
+    blocks: &[
+        block(
+            "port_mapping",
+            &[
+                Attr::required(
+                    "container_port",
+                    Type::Int,
+                    "containerPort",
+                    "Port the container listens on.",
+                ),
+                Attr::default(
+                    "protocol",
+                    Type::String,
+                    Literal::Str("tcp"),
+                    "protocol",
+                    "`tcp` or `udp`.",
+                ),
+            ],
+            "portMappings",
+            "A port the container exposes.",
+        ),
+        Block {
+            max: Some(1),
+            ..block(
+                "health_check",
+                &[
+                    Attr::required(
+                        "command",
+                        Type::String,
+                        "healthCheck.command (CMD-SHELL)",
+                        "Shell command; exit 0 means healthy.",
+                    ),
+                    Attr::default(
+                        "interval",
+                        Type::Int,
+                        Literal::Int(30),
+                        "healthCheck.interval",
+                        "Seconds between checks, 5 to 300.",
+                    ),
+                    Attr::default(
+                        "timeout",
+                        Type::Int,
+                        Literal::Int(5),
+                        "healthCheck.timeout",
+                        "Seconds before a check fails, 2 to 60.",
+                    ),
+                    Attr::default(
+                        "retries",
+                        Type::Int,
+                        Literal::Int(3),
+                        "healthCheck.retries",
+                        "Failures before unhealthy, 1 to 10.",
+                    ),
+                    Attr::optional(
+                        "start_period",
+                        Type::Int,
+                        "healthCheck.startPeriod",
+                        "Grace seconds after start, 0 to 300.",
+                    ),
+                ],
+                "healthCheck",
+                "The container's health check.",
+            )
+        },
+        block(
+            "depends_on",
+            &[
+                Attr::required(
+                    "container",
+                    Type::String,
+                    "containerName",
+                    "Another container of this task.",
+                ),
+                Attr::default(
+                    "condition",
+                    Type::String,
+                    Literal::Str("START"),
+                    "condition",
+                    "`START`, `COMPLETE`, `SUCCESS` or `HEALTHY`.",
+                ),
+            ],
+            "dependsOn",
+            "Start this container after another reaches a condition.",
+        ),
+        block(
+            "ulimit",
+            &[
+                Attr::required("name", Type::String, "name", "Limit name, e.g. `nofile`."),
+                Attr::required("soft", Type::Int, "softLimit", "Soft limit."),
+                Attr::required("hard", Type::Int, "hardLimit", "Hard limit."),
+            ],
+            "ulimits",
+            "A resource limit.",
+        ),
+    ],
+};
+
+const TASK_DEFINITION: KindSchema = KindSchema {
+    kind: Kind::TaskDefinition,
+    identity: "arn",
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "ECS RegisterTaskDefinition",
+    doc: "A Fargate task definition. Revisions are immutable: any change registers a new revision, services move to it, then the old one is deregistered.",
+    attrs: &[
+        Attr::required(
+            "cpu",
+            Type::Int,
+            "cpu",
+            "Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384.",
+        )
+        .replaces(),
+        Attr::required(
+            "memory",
+            Type::Int,
+            "memory",
+            "Task memory in MiB; must suit `cpu` (Fargate pairs).",
+        )
+        .replaces(),
+        Attr::default(
+            "network_mode",
+            Type::String,
+            Literal::Str("awsvpc"),
+            "networkMode",
+            "Fargate requires `awsvpc`.",
+        )
+        .replaces(),
+        Attr::optional(
+            "execution_role",
+            Type::Ref(Kind::Role),
+            "executionRoleArn",
+            "Role ECS uses to pull images, read secrets and write logs.",
+        )
+        .replaces(),
+        Attr::optional(
+            "task_role",
+            Type::Ref(Kind::Role),
+            "taskRoleArn",
+            "Role the application's code runs as.",
+        )
+        .replaces(),
+        Attr::default(
+            "cpu_architecture",
+            Type::String,
+            Literal::Str("X86_64"),
+            "runtimePlatform.cpuArchitecture",
+            "`X86_64` or `ARM64`.",
+        )
+        .replaces(),
+        TAGS,
+        ARN,
+        Attr::computed("family", Type::String, "family", "The task definition family."),
+        Attr::computed("revision", Type::Int, "revision", "The revision number."),
+    ],
+    blocks: &[CONTAINER],
+};
+
+const SERVICE: KindSchema = KindSchema {
+    kind: Kind::Service,
+    identity: "arn",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "ECS CreateService",
+    doc: "A Fargate service keeping `desired_count` tasks of a task definition running.",
+    attrs: &[
+        Attr::required(
+            "cluster",
+            Type::Ref(Kind::Cluster),
+            "cluster",
+            "The cluster it runs in.",
+        )
+        .replaces(),
+        Attr::required(
+            "task_definition",
+            Type::Ref(Kind::TaskDefinition),
+            "taskDefinition",
+            "The task definition revision to run.",
+        ),
+        Attr::default(
+            "desired_count",
+            Type::Int,
+            Literal::Int(1),
+            "desiredCount",
+            "Number of tasks to keep running.",
+        ),
+        Attr::default(
+            "launch_type",
+            Type::String,
+            Literal::Str("FARGATE"),
+            "launchType",
+            "Only `FARGATE` is supported.",
+        )
+        .replaces(),
+        Attr::default(
+            "platform_version",
+            Type::String,
+            Literal::Str("LATEST"),
+            "platformVersion",
+            "Fargate platform version.",
+        ),
+        Attr::required(
+            "subnets",
+            Type::Set(&Type::Ref(Kind::Subnet)),
+            "networkConfiguration.awsvpcConfiguration.subnets",
+            "Subnets the tasks run in.",
+        ),
+        Attr::default(
+            "security_groups",
+            Type::Set(&Type::Ref(Kind::SecurityGroup)),
+            Literal::EmptyList,
+            "networkConfiguration.awsvpcConfiguration.securityGroups",
+            "Security groups of the tasks.",
+        ),
+        Attr::default(
+            "public_ip",
+            Type::Bool,
+            Literal::Bool(false),
+            "networkConfiguration.awsvpcConfiguration.assignPublicIp",
+            "Give tasks a public IP (needed in public subnets without NAT).",
+        ),
+        Attr::default(
+            "min_healthy_percent",
+            Type::Int,
+            Literal::Int(100),
+            "deploymentConfiguration.minimumHealthyPercent",
+            "Lower bound of running tasks during a deployment.",
+        ),
+        Attr::default(
+            "max_percent",
+            Type::Int,
+            Literal::Int(200),
+            "deploymentConfiguration.maximumPercent",
+            "Upper bound of running tasks during a deployment.",
+        ),
+        Attr::optional(
+            "health_check_grace_period",
+            Type::Int,
+            "healthCheckGracePeriodSeconds",
+            "Seconds to ignore load balancer health checks after a task starts.",
+        ),
+        TAGS,
+        ARN,
+        NAME,
+    ],
+    blocks: &[block(
+        "load_balancer",
+        &[
+            Attr::required(
+                "target_group",
+                Type::Ref(Kind::TargetGroup),
+                "targetGroupArn",
+                "Target group the tasks register in.",
+            ),
+            Attr::required(
+                "container",
+                Type::String,
+                "containerName",
+                "Container of the task definition that receives traffic.",
+            ),
+            Attr::required("port", Type::Int, "containerPort", "Port of that container."),
+        ],
+        "loadBalancers",
+        "Registers the service's tasks with a target group.",
+    )],
+};
+
+/// One schema per kind.
+pub(super) const ALL: &[KindSchema] = &[
+    VPC,
+    SUBNET,
+    INTERNET_GATEWAY,
+    ROUTE_TABLE,
+    SECURITY_GROUP,
+    LOAD_BALANCER,
+    TARGET_GROUP,
+    LISTENER,
+    CLUSTER,
+    LOG_GROUP,
+    ROLE,
+    TASK_DEFINITION,
+    SERVICE,
+];

@@ -1,0 +1,61 @@
+//! Resource schemas: for every [`Kind`], its attributes and nested blocks with
+//! their types, presence, defaults, update behaviour, sensitivity and the AWS
+//! field each maps to. The validator, the planner, the docs and the editors'
+//! language server all read these tables.
+
+mod kinds;
+mod types;
+
+pub use types::{Attr, Block, KindSchema, Literal, Presence, ReplaceOrder, Type, Update};
+
+use crate::Kind;
+
+/// The schema of `kind`.
+pub fn of(kind: Kind) -> &'static KindSchema {
+    kinds::ALL
+        .iter()
+        .find(|s| s.kind == kind)
+        .expect("kinds::ALL has one schema per Kind (checked by a test)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_exactly_one_schema() {
+        for kind in Kind::ALL {
+            assert_eq!(kinds::ALL.iter().filter(|s| s.kind == kind).count(), 1, "{kind}");
+        }
+    }
+
+    #[test]
+    fn identity_attribute_is_computed() {
+        for kind in Kind::ALL {
+            let schema = of(kind);
+            let attr = schema.attr(schema.identity).unwrap_or_else(|| panic!("{kind}"));
+            assert_eq!(attr.presence, Presence::Computed, "{kind}.{}", schema.identity);
+        }
+    }
+
+    #[test]
+    fn names_are_unique_within_a_body() {
+        fn check(what: &str, attrs: &[Attr], blocks: &[Block]) {
+            let mut names: Vec<&str> = attrs
+                .iter()
+                .map(|a| a.name)
+                .chain(blocks.iter().map(|b| b.name))
+                .collect();
+            let len = names.len();
+            names.sort();
+            names.dedup();
+            assert_eq!(names.len(), len, "duplicate names in {what}");
+            for b in blocks {
+                check(b.name, b.attrs, b.blocks);
+            }
+        }
+        for kind in Kind::ALL {
+            check(kind.keyword(), of(kind).attrs, of(kind).blocks);
+        }
+    }
+}

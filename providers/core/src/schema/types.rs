@@ -1,0 +1,213 @@
+use crate::Kind;
+
+/// The type of an attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Type {
+    String,
+    Int,
+    Bool,
+    /// An IPv4 CIDR block such as `10.0.0.0/16`.
+    Cidr,
+    List(&'static Type),
+    /// Written as a list; order does not matter and AWS may return any order.
+    Set(&'static Type),
+    Map(&'static Type),
+    /// A reference to a resource of this kind (`vpc.main`); evaluates to the
+    /// referenced resource's identity attribute.
+    Ref(Kind),
+}
+
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Type::String => f.write_str("string"),
+            Type::Int => f.write_str("number"),
+            Type::Bool => f.write_str("bool"),
+            Type::Cidr => f.write_str("CIDR string"),
+            Type::List(t) => write!(f, "list of {t}"),
+            Type::Set(t) => write!(f, "set of {t}"),
+            Type::Map(t) => write!(f, "map of {t}"),
+            Type::Ref(k) => write!(f, "reference to a {k}"),
+        }
+    }
+}
+
+/// A default value, as AWS applies it when the attribute is left out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Literal {
+    Bool(bool),
+    Int(i64),
+    Str(&'static str),
+    EmptyList,
+    EmptyMap,
+}
+
+/// Whether an attribute must, may or cannot be written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    Required,
+    Optional,
+    /// Optional; when left out, AWS uses this value.
+    Default(Literal),
+    /// Set by the cloud (ids, ARNs); readable through references only.
+    Computed,
+}
+
+/// What changing an attribute does to the live resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Update {
+    /// AWS can change it on the live resource.
+    InPlace,
+    /// AWS cannot change it: the resource is replaced.
+    Replace,
+}
+
+/// One attribute of a kind or of a nested block.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Attr {
+    pub name: &'static str,
+    pub ty: Type,
+    pub presence: Presence,
+    pub update: Update,
+    /// Never shown in plans, logs or JSON.
+    pub sensitive: bool,
+    /// The AWS API field it maps to.
+    pub aws: &'static str,
+    pub doc: &'static str,
+}
+
+impl Attr {
+    pub const fn required(name: &'static str, ty: Type, aws: &'static str, doc: &'static str) -> Attr {
+        Attr {
+            name,
+            ty,
+            presence: Presence::Required,
+            update: Update::InPlace,
+            sensitive: false,
+            aws,
+            doc,
+        }
+    }
+
+    pub const fn optional(name: &'static str, ty: Type, aws: &'static str, doc: &'static str) -> Attr {
+        Attr {
+            presence: Presence::Optional,
+            ..Attr::required(name, ty, aws, doc)
+        }
+    }
+
+    pub const fn default(
+        name: &'static str,
+        ty: Type,
+        value: Literal,
+        aws: &'static str,
+        doc: &'static str,
+    ) -> Attr {
+        Attr {
+            presence: Presence::Default(value),
+            ..Attr::required(name, ty, aws, doc)
+        }
+    }
+
+    pub const fn computed(name: &'static str, ty: Type, aws: &'static str, doc: &'static str) -> Attr {
+        Attr {
+            presence: Presence::Computed,
+            ..Attr::required(name, ty, aws, doc)
+        }
+    }
+
+    /// Marks the attribute as forcing replacement when changed.
+    pub const fn replaces(self) -> Attr {
+        Attr {
+            update: Update::Replace,
+            ..self
+        }
+    }
+
+    /// Marks the attribute as sensitive.
+    pub const fn sensitive(self) -> Attr {
+        Attr {
+            sensitive: true,
+            ..self
+        }
+    }
+
+    pub fn is_computed(&self) -> bool {
+        self.presence == Presence::Computed
+    }
+}
+
+/// A nested block such as `container app { }` or `ingress { }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub name: &'static str,
+    /// Whether each instance is named (`container app { }`).
+    pub labelled: bool,
+    pub min: usize,
+    pub max: Option<usize>,
+    pub update: Update,
+    pub attrs: &'static [Attr],
+    pub blocks: &'static [Block],
+    pub aws: &'static str,
+    pub doc: &'static str,
+}
+
+impl Block {
+    pub fn attr(&self, name: &str) -> Option<&'static Attr> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+
+    pub fn block(&self, name: &str) -> Option<&'static Block> {
+        self.blocks.iter().find(|b| b.name == name)
+    }
+}
+
+/// How a replaced resource makes way for its successor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplaceOrder {
+    /// Both can exist at once (names carry a unique suffix, or a new revision
+    /// is registered): create the new one, repoint dependents, delete the old.
+    CreateBeforeDestroy,
+    /// The new one would clash with the old (same CIDR, same name): delete
+    /// first, then create.
+    DestroyBeforeCreate,
+}
+
+/// The schema of one resource kind.
+#[derive(Debug, PartialEq, Eq)]
+pub struct KindSchema {
+    pub kind: Kind,
+    /// The computed attribute a bare reference (`vpc.main`) evaluates to.
+    pub identity: &'static str,
+    pub replace: ReplaceOrder,
+    pub attrs: &'static [Attr],
+    pub blocks: &'static [Block],
+    pub aws: &'static str,
+    pub doc: &'static str,
+}
+
+impl KindSchema {
+    pub fn attr(&self, name: &str) -> Option<&'static Attr> {
+        self.attrs.iter().find(|a| a.name == name)
+    }
+
+    pub fn block(&self, name: &str) -> Option<&'static Block> {
+        self.blocks.iter().find(|b| b.name == name)
+    }
+
+    /// The kind's body seen as a block, so that kinds and nested blocks can be
+    /// walked by the same code.
+    pub fn as_block(&self) -> Block {
+        Block {
+            name: self.kind.keyword(),
+            labelled: true,
+            min: 0,
+            max: None,
+            update: Update::InPlace,
+            attrs: self.attrs,
+            blocks: self.blocks,
+            aws: self.aws,
+            doc: self.doc,
+        }
+    }
+}
