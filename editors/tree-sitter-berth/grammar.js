@@ -1,0 +1,131 @@
+/**
+ * @file tree-sitter grammar for berth (.berth), the infrastructure-as-code
+ *       language described in DESIGN.md ("The language").
+ * @license Apache-2.0
+ *
+ * A file is a sequence of blocks `KIND [LABEL] { body }`; a body holds
+ * attributes `name = expr` and nested blocks, separated by newlines, plain
+ * whitespace or optional commas. No external scanner is needed: body items
+ * never begin with a token that could continue the previous expression.
+ */
+
+/// <reference types="tree-sitter-cli/dsl" />
+// @ts-check
+
+const commaSep1 = (rule) => seq(rule, repeat(seq(',', rule)));
+
+module.exports = grammar({
+  name: 'berth',
+
+  extras: ($) => [/\s/, $.comment],
+
+  word: ($) => $.identifier,
+
+  rules: {
+    source_file: ($) => repeat($.block),
+
+    // KIND [LABEL] { ... } -- top-level resources, `variable`, `stack`, and
+    // nested blocks (container, rule, route, ingress, health_check, ...).
+    block: ($) =>
+      seq(
+        field('kind', $.identifier),
+        optional(field('label', choice($.identifier, $.string))),
+        field('body', $.body),
+      ),
+
+    body: ($) => seq('{', repeat(seq($._body_item, optional(','))), '}'),
+
+    _body_item: ($) => choice($.attribute, $.block),
+
+    attribute: ($) =>
+      seq(field('name', $.identifier), '=', field('value', $._expression)),
+
+    _expression: ($) =>
+      choice(
+        $.string,
+        $.number,
+        $.boolean,
+        $.null,
+        $.list,
+        $.map,
+        $.function_call,
+        $.reference,
+      ),
+
+    // KIND.NAME, KIND.NAME.ATTR, KIND.NAME["key"].ATTR, var.NAME, each.key
+    reference: ($) =>
+      seq(field('root', $.identifier), repeat(choice($.member, $.index))),
+
+    member: ($) => seq('.', field('name', $.identifier)),
+
+    index: ($) => seq('[', field('key', $._expression), ']'),
+
+    function_call: ($) =>
+      seq(
+        field('function', $.identifier),
+        field('arguments', $.arguments),
+      ),
+
+    arguments: ($) =>
+      seq('(', optional(seq(commaSep1($._expression), optional(','))), ')'),
+
+    list: ($) =>
+      seq('[', optional(seq(commaSep1($._expression), optional(','))), ']'),
+
+    map: ($) => seq('{', repeat(seq($.map_entry, optional(','))), '}'),
+
+    map_entry: ($) =>
+      seq(
+        field('key', choice($.identifier, $.quoted_key)),
+        '=',
+        field('value', $._expression),
+      ),
+
+    // A map key in double quotes ("cost-center" = ...): a string without
+    // interpolation, kept apart from `string` so it highlights as a key.
+    quoted_key: ($) =>
+      seq(
+        '"',
+        repeat(choice($.string_content, $.escape_sequence)),
+        token.immediate('"'),
+      ),
+
+    string: ($) =>
+      seq(
+        '"',
+        repeat(
+          choice(
+            $.string_content,
+            $.escape_sequence,
+            $.interpolation,
+          ),
+        ),
+        token.immediate('"'),
+      ),
+
+    // Higher lexical precedence than comment, so `#` inside a string is text.
+    // A `$` not starting `${` or `$${` is plain text too.
+    string_content: (_) =>
+      choice(
+        token.immediate(prec(1, /([^"\\$\n]|\$[^"\\${\n])+/)),
+        token.immediate('$'),
+      ),
+
+    // \" \\ \n \t \$ and `$${`, the literal `${`.
+    escape_sequence: (_) =>
+      token.immediate(choice(/\\["\\nt$]/, '$${')),
+
+    interpolation: ($) =>
+      seq(token.immediate('${'), field('expression', $._expression), '}'),
+
+    number: (_) => /-?[0-9]+/,
+
+    boolean: (_) => choice('true', 'false'),
+
+    null: (_) => 'null',
+
+    identifier: (_) => /[A-Za-z_][A-Za-z0-9_-]*/,
+
+    comment: (_) => token(seq('#', /.*/)),
+  },
+});

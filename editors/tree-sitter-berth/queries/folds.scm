@@ -1,0 +1,6 @@
+; Fold block bodies, multi-line maps and lists.
+[
+  (body)
+  (map)
+  (list)
+] @fold
