@@ -1,0 +1,2 @@
+" berth infrastructure-as-code files
+autocmd BufRead,BufNewFile *.berth setfiletype berth

@@ -1,0 +1,96 @@
+" Vim syntax file
+" Language:   berth (.berth infrastructure-as-code files)
+" Token classes match the VS Code (TextMate) and tree-sitter grammars in
+" editors/: comment, block kind, block label, attribute / map key, string,
+" escape, interpolation, number, boolean / null, reference, function call,
+" operator and punctuation.
+
+if exists('b:current_syntax')
+  finish
+endif
+
+let s:cpo_save = &cpo
+set cpo&vim
+
+syn iskeyword @,48-57,_,192-255,-
+syn case match
+syn sync fromstart
+
+" Bare identifiers (lowest priority: everything below defined later wins).
+syn match berthReference /\<\h[[:alnum:]_-]*\>/ contains=NONE
+
+" References: KIND.NAME.ATTR, KIND.NAME["key"], var.NAME, each.key
+syn match berthMemberDot /\./ nextgroup=berthMember
+syn match berthMember /\h[[:alnum:]_-]*/ contained
+syn match berthVarBuiltin /\<\%(var\|each\)\ze\s*\./
+
+" Function calls: name(
+syn match berthFunction /\<\h[[:alnum:]_-]*\ze\s*(/
+
+" Attribute names (name = ...) and map keys; for_each is the repetition
+" meta-attribute.
+syn match berthAttribute /\<\h[[:alnum:]_-]*\ze\s*=/
+syn match berthForEach /\<for_each\ze\s*=/
+
+" Blocks: KIND [LABEL] {   (no '=': `name = {` is a map)
+syn match berthBlockKind /\<\h[[:alnum:]_-]*\ze\%(\s\+\%(\h[[:alnum:]_-]*\|"\%([^"\\]\|\\.\)*"\)\)\=\s*{/ nextgroup=berthBlockLabel,berthString skipwhite
+syn match berthBlockLabel /\h[[:alnum:]_-]*\ze\s*{/ contained
+
+" Literals
+syn match berthNumber /\<-\=\d\+\>/
+syn keyword berthBoolean true false
+syn keyword berthNull null
+
+" Strings: escapes \" \\ \n \t \$, the literal $${, and ${ expr } interpolation.
+syn region berthString matchgroup=berthQuote start=/"/ skip=/\\\\\|\\"/ end=/"/ oneline contains=berthEscape,berthEscapeError,berthInterpEscape,berthInterpolation,@Spell
+syn match berthEscapeError /\\./ contained
+syn match berthEscape /\\["\\nt$]/ contained
+syn match berthInterpEscape /\$\${/ contained
+syn region berthInterpolation matchgroup=berthInterpDelim start=/\${/ end=/}/ contained oneline contains=@berthInterpExpr
+syn cluster berthInterpExpr contains=berthReference,berthMemberDot,berthVarBuiltin,berthFunction,berthNumber,berthBoolean,berthNull,berthString,berthBracket,berthParen,berthComma
+
+" A quoted map key: "cost-center" = ...
+syn match berthQuotedKey /"\%([^"\\]\|\\.\)*"\ze\s*=/ contains=berthEscape
+
+" Operators and punctuation
+syn match berthOperator /=/
+syn match berthBrace /[{}]/
+syn match berthBracket /[][]/
+syn match berthParen /[()]/
+syn match berthComma /,/
+
+" Comments (# to end of line) win over everything outside strings.
+syn keyword berthTodo TODO FIXME XXX NOTE contained
+syn match berthComment /#.*$/ contains=berthTodo,@Spell
+
+hi def link berthComment      Comment
+hi def link berthTodo         Todo
+hi def link berthBlockKind    Keyword
+hi def link berthBlockLabel   Type
+hi def link berthAttribute    Identifier
+hi def link berthQuotedKey    berthAttribute
+hi def link berthForEach      Repeat
+hi def link berthString       String
+hi def link berthQuote        berthString
+hi def link berthEscape       SpecialChar
+hi def link berthInterpEscape SpecialChar
+hi def link berthEscapeError  Error
+hi def link berthInterpDelim  Delimiter
+hi def link berthNumber       Number
+hi def link berthBoolean      Boolean
+hi def link berthNull         Constant
+hi def link berthReference    PreProc
+hi def link berthMember       berthReference
+hi def link berthMemberDot    Delimiter
+hi def link berthVarBuiltin   Special
+hi def link berthFunction     Function
+hi def link berthOperator     Operator
+hi def link berthBrace        Delimiter
+hi def link berthBracket      Delimiter
+hi def link berthParen        Delimiter
+hi def link berthComma        Delimiter
+
+let b:current_syntax = 'berth'
+
+let &cpo = s:cpo_save
+unlet s:cpo_save

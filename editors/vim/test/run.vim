@@ -1,0 +1,178 @@
+" Headless checks of editors/vim against the fixture. Run by test/run.sh as
+"   vim -Nu NONE -i NONE -es --cmd 'set rtp^=editors/vim' ... -S test/run.vim
+" with g:berth_fixture and g:berth_out set. Writes one line per check,
+" 'ok NAME' or 'FAIL NAME: why', to g:berth_out.
+"
+" Positions are found by searching the fixture for a pattern; the checked
+" column is where the match starts (use \zs to move it), so the checks do
+" not depend on line numbers.
+
+let s:results = []
+
+function! s:Record(ok, name, why) abort
+  call add(s:results, (a:ok ? 'ok ' : 'FAIL ') . a:name . (a:ok ? '' : ': ' . a:why))
+endfunction
+
+function! s:Expect(name, actual, expected) abort
+  call s:Record(a:actual ==# a:expected, a:name,
+        \ 'expected ' . string(a:expected) . ', got ' . string(a:actual))
+endfunction
+
+" [pattern, expected syntax group]; very magic is not used, so escape . [ ] ~ * as usual.
+let s:syntax_checks = [
+      \ ['^\zs# editors/fixtures', 'berthComment'],
+      \ ['^\zsvariable env', 'berthBlockKind'],
+      \ ['^variable \zsenv', 'berthBlockLabel'],
+      \ ['^variable env { \zsdefault', 'berthAttribute'],
+      \ ['^variable env { default \zs=', 'berthOperator'],
+      \ ['^variable env \zs{', 'berthBrace'],
+      \ ['^variable env { default = \zs"dev"', 'berthQuote'],
+      \ ['^variable env { default = "\zsdev"', 'berthString'],
+      \ ['  default = \zs\[$', 'berthBracket'],
+      \ ['"us-east-1a"\zs,$', 'berthComma'],
+      \ ['"us-east-1b",   \zs# trailing', 'berthComment'],
+      \ ['\zs"cost-center"', 'berthQuotedKey'],
+      \ ['{ \zsteam = "platform"', 'berthAttribute'],
+      \ ['default = \zsnull', 'berthNull'],
+      \ ['^\zsstack "', 'berthBlockKind'],
+      \ ['^stack \zs"blog', 'berthQuote'],
+      \ ['^stack "\zsblog', 'berthString'],
+      \ ['^stack "blog-\zs${', 'berthInterpDelim'],
+      \ ['^stack "blog-${\zsvar', 'berthVarBuiltin'],
+      \ ['^stack "blog-${var\zs\.', 'berthMemberDot'],
+      \ ['^stack "blog-${var.\zsenv', 'berthMember'],
+      \ ['^stack "blog-${var.env\zs}', 'berthInterpDelim'],
+      \ ['^stack "blog-${var.env}\zs"', 'berthQuote'],
+      \ ['^stack "blog-${var.env}" { \zsregion', 'berthAttribute'],
+      \ ['dns_hostnames = \zstrue', 'berthBoolean'],
+      \ ['dns_support   = \zsfalse', 'berthBoolean'],
+      \ ['^\zs# one subnet per zone', 'berthComment'],
+      \ ['^  \zsfor_each = ', 'berthForEach'],
+      \ ['for_each = \zsvar\.zones', 'berthVarBuiltin'],
+      \ ['for_each = var\.\zszones', 'berthMember'],
+      \ ['cidr     = \zscidrsubnet', 'berthFunction'],
+      \ ['cidrsubnet\zs(', 'berthParen'],
+      \ ['cidrsubnet(\zsvpc\.main', 'berthReference'],
+      \ ['cidrsubnet(vpc\.main\.\zscidr', 'berthMember'],
+      \ ['cidrsubnet(vpc\.main\.cidr\zs,', 'berthComma'],
+      \ ['cidrsubnet(vpc\.main\.cidr, \zs8', 'berthNumber'],
+      \ ['8, \zsindex(', 'berthFunction'],
+      \ ['index(var\.zones, \zseach\.value', 'berthVarBuiltin'],
+      \ ['index(var\.zones, each\.\zsvalue', 'berthMember'],
+      \ ['zone     = \zseach\.value', 'berthVarBuiltin'],
+      \ ['"public-${\zseach\.key', 'berthVarBuiltin'],
+      \ ['"public-${each\.\zskey', 'berthMember'],
+      \ ['"public-${each\.key}\zs-', 'berthString'],
+      \ ['-${\zsupper(', 'berthFunction'],
+      \ ['^\zsvpc main', 'berthBlockKind'],
+      \ ['^vpc \zsmain', 'berthBlockLabel'],
+      \ ['^\zssubnet public', 'berthBlockKind'],
+      \ ['^\zsinternet_gateway main', 'berthBlockKind'],
+      \ ['^internet_gateway \zsmain', 'berthBlockLabel'],
+      \ ['^internet_gateway main { vpc = \zsvpc', 'berthReference'],
+      \ ['^internet_gateway main { vpc = vpc\zs\.', 'berthMemberDot'],
+      \ ['^internet_gateway main { vpc = vpc\.\zsmain', 'berthMember'],
+      \ ['^\zsroute_table public', 'berthBlockKind'],
+      \ ['^  \zsroute {', 'berthBlockKind'],
+      \ ['^  route { cidr = "0\.0\.0\.0/0"  \zsgateway', 'berthAttribute'],
+      \ ['^\zssecurity_group web', 'berthBlockKind'],
+      \ ['^  \zsingress { port = 80', 'berthBlockKind'],
+      \ ['^  ingress { port = \zs80', 'berthNumber'],
+      \ ['^  ingress { port = 443\zs,', 'berthComma'],
+      \ ['^  \zsegress {', 'berthBlockKind'],
+      \ ['port     = \zs-1', 'berthNumber'],
+      \ ['protocol = "\zs-1"', 'berthString'],
+      \ ['security_group\.web }  \zs# end-of-line', 'berthComment'],
+      \ ['^\zsload_balancer web', 'berthBlockKind'],
+      \ ['^load_balancer \zsweb', 'berthBlockLabel'],
+      \ ['subnets         = \[subnet\.public\zs\["us-east-1a"\]', 'berthBracket'],
+      \ ['subnets         = \[subnet\.public\["\zsus-east-1a', 'berthString'],
+      \ ['"us-east-1b"\]\.\zsid\]', 'berthMember'],
+      \ ['^\zstarget_group blog', 'berthBlockKind'],
+      \ ['^  \zshealth_check {$', 'berthBlockKind'],
+      \ ['^\zslistener http', 'berthBlockKind'],
+      \ ['^  \zsload_balancer = load_balancer', 'berthAttribute'],
+      \ ['^  load_balancer = \zsload_balancer\.web', 'berthReference'],
+      \ ['^  \zsrule login', 'berthBlockKind'],
+      \ ['^  rule \zslogin', 'berthBlockLabel'],
+      \ ['^  rule login { \zspriority', 'berthAttribute'],
+      \ ['path = "/api/login\*"  \zsforward', 'berthAttribute'],
+      \ ['^\zscluster blog', 'berthBlockKind'],
+      \ ['^\zslog_group login', 'berthBlockKind'],
+      \ ['retention_days = \zs14', 'berthNumber'],
+      \ ['^\zsrole task_exec', 'berthBlockKind'],
+      \ ['^\zstask_definition login', 'berthBlockKind'],
+      \ ['^  \zscontainer app', 'berthBlockKind'],
+      \ ['^  container \zsapp', 'berthBlockLabel'],
+      \ ['^    \zs# comment inside a nested block', 'berthComment'],
+      \ ['login:${\zsvar\.env', 'berthVarBuiltin'],
+      \ ['"echo \zs\\"hello', 'berthEscape'],
+      \ ['hello\zs\\\\world', 'berthEscape'],
+      \ ['world\\"\zs\\n', 'berthEscape'],
+      \ ['\\n\zs\\t', 'berthEscape'],
+      \ ['cost: \zs\\\$5', 'berthEscape'],
+      \ ['literal \zs\$\${HOME}', 'berthInterpEscape'],
+      \ ['literal \$\${\zsHOME', 'berthString'],
+      \ ['^    env     = \zs{', 'berthBrace'],
+      \ ['^      \zsNODE_ENV', 'berthAttribute'],
+      \ ['^      \zs"x-tag"', 'berthQuotedKey'],
+      \ ['"x-tag"  = \zslookup', 'berthFunction'],
+      \ ['http://${\zsload_balancer', 'berthReference'],
+      \ ['load_balancer\.web\.\zsdns_name', 'berthMember'],
+      \ ['dns_name}\zs/api', 'berthString'],
+      \ ['^    \zshealth_check { command', 'berthBlockKind'],
+      \ ['^    \zsport_mapping', 'berthBlockKind'],
+      \ ['^    \zsulimit', 'berthBlockKind'],
+      \ ['^    \zsdepends_on', 'berthBlockKind'],
+      \ ['^\zsservice login', 'berthBlockKind'],
+      \ ['^  \zsload_balancer { target_group', 'berthBlockKind'],
+      \ ['^  load_balancer { \zstarget_group', 'berthAttribute'],
+      \ ['^  load_balancer { target_group = \zstarget_group', 'berthReference'],
+      \ ['public_ip       = \zstrue', 'berthBoolean'],
+      \ ]
+
+try
+  execute 'edit' fnameescape(g:berth_fixture)
+
+  " ftdetect + ftplugin + indent
+  call s:Expect('filetype', &filetype, 'berth')
+  call s:Expect('syntax', get(b:, 'current_syntax', ''), 'berth')
+  call s:Expect('commentstring', &l:commentstring, '# %s')
+  call s:Expect('comments', &l:comments, ':#')
+  call s:Expect('shiftwidth', &l:shiftwidth, 2)
+  call s:Expect('expandtab', &l:expandtab, 1)
+  call s:Expect('indentexpr', &l:indentexpr, 'GetBerthIndent(v:lnum)')
+  call s:Record(exists('b:undo_ftplugin') && b:undo_ftplugin =~# 'commentstring<', 'undo_ftplugin', 'b:undo_ftplugin missing or incomplete')
+
+  for [pat, group] in s:syntax_checks
+    call cursor(1, 1)
+    let [lnum, col] = searchpos(pat, 'cW')
+    let name = 'syntax ' . pat
+    if lnum == 0
+      call s:Record(0, name, 'pattern not found in fixture')
+      continue
+    endif
+    let actual = synIDattr(synID(lnum, col, 1), 'name')
+    call s:Record(actual ==# group, name,
+          \ printf('line %d col %d: expected %s, got %s', lnum, col, group, string(actual)))
+  endfor
+
+  " Indentation: strip all leading whitespace, reindent, compare with the
+  " fixture (which is indented the canonical way).
+  let want = getline(1, '$')
+  silent %s/^\s\+//e
+  silent normal! gg=G
+  let got = getline(1, '$')
+  let bad = []
+  for i in range(len(want))
+    if get(got, i, '') !=# want[i]
+      call add(bad, printf('line %d: want %s got %s', i + 1, string(want[i]), string(get(got, i, ''))))
+    endif
+  endfor
+  call s:Record(empty(bad), 'indent (gg=G reproduces the fixture)', join(bad[:4], '; '))
+catch
+  call s:Record(0, 'exception', v:exception . ' at ' . v:throwpoint)
+endtry
+
+call writefile(s:results, g:berth_out)
+qall!
