@@ -14,8 +14,18 @@ if [[ ! -x vscode/node_modules/.bin/vscode-tmgrammar-snap ]]; then
 fi
 bash vscode/test/snap.sh --update
 
-if command -v tree-sitter >/dev/null 2>&1 && [[ -f tree-sitter-berth/grammar.js ]]; then
-  (cd tree-sitter-berth && tree-sitter generate)
-  echo "tree-sitter: src/ regenerated"
+# Same generator version and ABI as editors/test.sh checks against.
+ts_version=$(sed -n 's/^TS_CLI_VERSION=\([0-9.]*\).*/\1/p' test.sh)
+ts=$(command -v tree-sitter || true)
+private=${XDG_CACHE_HOME:-$HOME/.cache}/berth-editors/tree-sitter-cli-$ts_version/bin/tree-sitter
+if [[ -n $ts ]] && ! "$ts" --version | grep -q " $ts_version\$"; then
+  ts=""
 fi
-git -C .. status --short -- editors || true
+[[ -z $ts && -x $private ]] && ts=$private
+if [[ -n $ts ]]; then
+  (cd tree-sitter-berth && "$ts" generate --abi 14)
+  echo "tree-sitter: src/ regenerated with $("$ts" --version)"
+else
+  echo "tree-sitter $ts_version not found (bash editors/test.sh installs it); src/ not regenerated" >&2
+fi
+git -C .. status --short -- editors 2>/dev/null || true

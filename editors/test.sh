@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Tests for the editor support in editors/: VS Code (TextMate), tree-sitter and
+# Vim grammars, each with its own editor's tooling. Installs what is missing
+# (npm packages for editors/vscode, the tree-sitter CLI via cargo), runs every
+# check, and ends with "editors: N passed, M failed" (exit 1 on any failure).
+#
+#   bash editors/test.sh           from anywhere
+#   VERBOSE=1 bash editors/test.sh  show the output of passing checks too
+set -euo pipefail
+
+TS_CLI_VERSION=0.27.1   # pinned: src/parser.c is compared with its output
+
+editors_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo_dir=$(dirname "$editors_dir")
+cd "$editors_dir"
+
+export PATH="$HOME/.cargo/bin:$PATH"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+passed=0
+failed=0
+failed_names=()
+
+# run NAME CMD... : one harness check; output shown on failure (or VERBOSE=1).
+run() {
+  local name=$1
+  shift
+  local log="$work/log.$((passed + failed))"
+  local start=$SECONDS rc
+  # Not in an `if`: errexit must stay in force inside the check's subshell.
+  set +e
+  (
+    set -e
+    "$@"
+  ) >"$log" 2>&1
+  rc=$?
+  set -e
+  if [[ $rc -eq 0 ]]; then
+    passed=$((passed + 1))
+    printf 'PASS  %-44s (%ds)\n' "$name" $((SECONDS - start))
+    [[ -n ${VERBOSE:-} ]] && sed 's/^/      /' "$log"
+  else
+    failed=$((failed + 1))
+    failed_names+=("$name")
+    printf 'FAIL  %-44s (%ds)\n' "$name" $((SECONDS - start))
+    sed 's/^/      /' "$log" | tail -n 80
+  fi
+  return 0
+}
+
+# ---------------------------------------------------------------- install
+setup_vscode() {
+  local stamp=vscode/node_modules/.berth-lock-sha
+  local want
+  want=$(sha256sum vscode/package-lock.json | cut -d' ' -f1)
+  if [[ ! -d vscode/node_modules || ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
+    echo "editors: npm ci in editors/vscode"
+    (cd vscode && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
+  fi
+}
+
+TS=""
+setup_tree_sitter() {
+  local found version
+  found=$(command -v tree-sitter || true)
+  if [[ -n $found ]]; then
+    version=$("$found" --version | awk '{print $2}')
+    if [[ $version == "$TS_CLI_VERSION" ]]; then
+      TS=$found
+      return
+    fi
+    # Another version is installed: leave it alone, use a private copy.
+    local root=${XDG_CACHE_HOME:-$HOME/.cache}/berth-editors/tree-sitter-cli-$TS_CLI_VERSION
+    if [[ ! -x $root/bin/tree-sitter ]]; then
+      echo "editors: tree-sitter $version on PATH, installing $TS_CLI_VERSION under $root (several minutes)"
+      cargo install tree-sitter-cli --version "$TS_CLI_VERSION" --locked --root "$root"
+    fi
+    TS=$root/bin/tree-sitter
+  else
+    echo "editors: installing tree-sitter-cli $TS_CLI_VERSION with cargo (several minutes)"
+    cargo install tree-sitter-cli --version "$TS_CLI_VERSION" --locked
+    TS=$HOME/.cargo/bin/tree-sitter
+  fi
+  "$TS" --version | grep -q " $TS_CLI_VERSION" || { echo "editors: $TS is not tree-sitter $TS_CLI_VERSION" >&2; return 1; }
+}
+
+setup_vscode
+setup_tree_sitter
+
+mkdir -p "$work/no-parsers"
+ts_config=$work/tree-sitter-config.json
+printf '{"parser-directories": ["%s"]}\n' "$work/no-parsers" >"$ts_config"
+
+# Every .berth file that must highlight/parse cleanly: the fixture(s) and all
+# examples present at run time.
+berth_files=()
+while IFS= read -r f; do berth_files+=("$f"); done < <(
+  find "$editors_dir/fixtures" -type f -name '*.berth'
+  [[ -d $repo_dir/examples ]] && find "$repo_dir/examples" -type f -name '*.berth'
+  true
+)
+
+# ---------------------------------------------------------------- VS Code
+vscode_manifest() {
+  node - <<'JS'
+const fs = require('fs');
+const pkg = JSON.parse(fs.readFileSync('vscode/package.json', 'utf8'));
+const lang = pkg.contributes.languages.find((l) => l.id === 'berth');
+const gram = pkg.contributes.grammars.find((g) => g.language === 'berth');
+const fail = (m) => { console.error(m); process.exit(1); };
+if (!lang || !lang.extensions.includes('.berth')) fail('language berth with .berth missing');
+if (!gram || gram.scopeName !== 'source.berth') fail('grammar source.berth missing');
+const tm = JSON.parse(fs.readFileSync('vscode/' + gram.path, 'utf8'));
+if (tm.scopeName !== 'source.berth') fail('tmLanguage scopeName is ' + tm.scopeName);
+const conf = JSON.parse(fs.readFileSync('vscode/' + lang.configuration, 'utf8'));
+if (conf.comments.lineComment !== '#') fail('lineComment is not #');
+if (pkg.main !== './extension.js' || !fs.existsSync('vscode/extension.js')) fail('main ./extension.js missing');
+const setting = pkg.contributes.configuration.properties['berth.path'];
+if (!setting || setting.default !== 'berth') fail('setting berth.path (default berth) missing');
+if (!fs.readFileSync('vscode/extension.js', 'utf8').includes("'lsp'")) fail('extension.js does not start `berth lsp`');
+console.log('manifest ok');
+JS
+  node --check vscode/extension.js
+}
+vscode_unit() { cd vscode && ./node_modules/.bin/vscode-tmgrammar-test --config package.json "test/*.test.berth"; }
+vscode_snap() { bash vscode/test/snap.sh; }
+
+run "vscode: manifest + extension.js" vscode_manifest
+run "vscode: scope unit tests (tmgrammar-test)" vscode_unit
+run "vscode: snapshots (fixture + examples)" vscode_snap
+
+# ---------------------------------------------------------------- tree-sitter
+ts_generated_up_to_date() {
+  cd tree-sitter-berth
+  "$TS" generate --abi 14 -o "$work/ts-src"
+  if ! diff -r src "$work/ts-src"; then
+    echo "src/ is stale: run (cd editors/tree-sitter-berth && tree-sitter generate --abi 14) and commit src/"
+    return 1
+  fi
+}
+ts_test() { cd tree-sitter-berth && "$TS" test --config-path "$ts_config"; }
+ts_parse_all() {
+  cd tree-sitter-berth
+  printf '%s\n' "${berth_files[@]}" >"$work/parse-list"
+  local out rc=0
+  out=$("$TS" parse --quiet --config-path "$ts_config" --paths "$work/parse-list" 2>&1) || rc=$?
+  printf '%s\n' "$out"
+  if [[ $rc -ne 0 ]] || grep -qE 'ERROR|MISSING' <<<"$out"; then
+    echo "parse errors (exit $rc) in the files above"
+    return 1
+  fi
+  echo "parsed ${#berth_files[@]} file(s) without ERROR or MISSING nodes:"
+  printf '  %s\n' "${berth_files[@]}"
+}
+ts_queries() {
+  cd tree-sitter-berth
+  local q
+  for q in queries/*.scm; do
+    "$TS" query --quiet --config-path "$ts_config" "$q" "${berth_files[@]}" >/dev/null || { echo "query $q failed"; return 1; }
+    echo "$q ok"
+  done
+}
+
+run "tree-sitter: src/ matches grammar.js" ts_generated_up_to_date
+run "tree-sitter: corpus + highlight tests" ts_test
+run "tree-sitter: fixture + examples parse cleanly" ts_parse_all
+run "tree-sitter: queries compile" ts_queries
+
+# ---------------------------------------------------------------- Vim
+run "vim: syntax, ftplugin, indent (headless)" bash vim/test/run.sh
+
+echo
+if [[ $failed -gt 0 ]]; then
+  printf 'failed: %s\n' "${failed_names[@]}"
+fi
+echo "editors: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
