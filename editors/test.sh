@@ -157,7 +157,11 @@ ts_parse_all() {
 ts_queries() {
   cd tree-sitter-berth
   local q
-  for q in queries/*.scm; do
+  if ! bash queries/helix/from-nvim.sh | diff queries/helix/highlights.scm -; then
+    echo "queries/helix/highlights.scm is stale: run editors/update-snapshots.sh"
+    return 1
+  fi
+  for q in queries/*.scm queries/helix/*.scm; do
     "$TS" query --quiet --config-path "$ts_config" "$q" "${berth_files[@]}" >/dev/null || { echo "query $q failed"; return 1; }
     echo "$q ok"
   done
@@ -166,7 +170,7 @@ ts_queries() {
 run "tree-sitter: src/ matches grammar.js" ts_generated_up_to_date
 run "tree-sitter: corpus + highlight tests" ts_test
 run "tree-sitter: fixture + examples parse cleanly" ts_parse_all
-run "tree-sitter: queries compile" ts_queries
+run "tree-sitter: queries compile, helix copy in sync" ts_queries
 
 # ---------------------------------------------------------------- Vim
 run "vim: syntax, ftplugin, indent (headless)" bash vim/test/run.sh

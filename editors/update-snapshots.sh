@@ -3,7 +3,8 @@
 # or when examples/**/*.berth are added, changed or removed:
 #   - VS Code: TextMate snapshots (editors/vscode/test/snapshots/**.snap) for
 #     editors/fixtures/*.berth and every examples/**/*.berth;
-#   - tree-sitter: regenerates src/ from grammar.js (committed, checked by test.sh).
+#   - tree-sitter: regenerates src/ from grammar.js and the Helix flavour of
+#     queries/highlights.scm (both committed, both checked by test.sh).
 # Review the diff (git diff editors/) before committing: every change in a
 # snapshot is a change in what users see.
 set -euo pipefail
@@ -13,6 +14,9 @@ if [[ ! -x vscode/node_modules/.bin/vscode-tmgrammar-snap ]]; then
   (cd vscode && npm ci --no-audit --no-fund)
 fi
 bash vscode/test/snap.sh --update
+
+bash tree-sitter-berth/queries/helix/from-nvim.sh >tree-sitter-berth/queries/helix/highlights.scm
+echo "tree-sitter: queries/helix/highlights.scm regenerated"
 
 # Same generator version and ABI as editors/test.sh checks against.
 ts_version=$(sed -n 's/^TS_CLI_VERSION=\([0-9.]*\).*/\1/p' test.sh)

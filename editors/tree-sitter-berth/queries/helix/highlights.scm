@@ -1,0 +1,104 @@
+; GENERATED from ../highlights.scm by from-nvim.sh -- edit that file instead.
+; Highlights for berth. Capture names follow nvim-treesitter's conventions
+; (Helix and Zed map the same names; see editors/README.md).
+; Patterns are written so that no node gets two captures, so precedence order
+; (first-wins in tree-sitter-highlight, last-wins in Neovim) does not matter.
+
+(comment) @comment
+
+; Block kind: top-level (vpc, subnet, service, variable, stack, ...) and nested
+; (container, rule, route, ingress, egress, health_check, load_balancer, ...).
+(block
+  kind: (identifier) @keyword)
+
+; Block label: the resource / variable / nested block name. `stack` takes a
+; string label, highlighted as a string below.
+(block
+  label: (identifier) @type)
+
+; Attribute names and map keys. `for_each` is the repetition meta-attribute.
+((attribute
+  name: (identifier) @variable.other.member)
+  (#not-eq? @variable.other.member "for_each"))
+
+((attribute
+  name: (identifier) @keyword.control.repeat)
+  (#eq? @keyword.control.repeat "for_each"))
+
+(map_entry
+  key: (identifier) @variable.other.member)
+
+(map_entry
+  key: (quoted_key) @variable.other.member)
+
+; Strings and interpolation
+(string) @string
+
+(escape_sequence) @constant.character.escape
+
+(interpolation
+  "${" @punctuation.special
+  "}" @punctuation.special)
+
+; Literals
+(number) @constant.numeric.integer
+
+(boolean) @constant.builtin.boolean
+
+(null) @constant.builtin
+
+; References: KIND.NAME.ATTR, KIND.NAME["key"], var.NAME, each.key/each.value
+((reference
+  root: (identifier) @variable.builtin)
+  (#any-of? @variable.builtin "var" "each"))
+
+((reference
+  root: (identifier) @variable)
+  (#not-any-of? @variable "var" "each"))
+
+(member
+  name: (identifier) @variable.other.member)
+
+; Function calls
+(function_call
+  function: (identifier) @function)
+
+; Operators and punctuation
+"=" @operator
+
+; Brackets are matched per parent so that the `}` closing an interpolation
+; (punctuation.special above) never gets a second capture.
+(body
+  [
+    "{"
+    "}"
+  ] @punctuation.bracket)
+
+(map
+  [
+    "{"
+    "}"
+  ] @punctuation.bracket)
+
+(list
+  [
+    "["
+    "]"
+  ] @punctuation.bracket)
+
+(index
+  [
+    "["
+    "]"
+  ] @punctuation.bracket)
+
+(arguments
+  [
+    "("
+    ")"
+  ] @punctuation.bracket)
+
+[
+  ","
+  "."
+] @punctuation.delimiter
