@@ -127,9 +127,12 @@ JS
 vscode_unit() { cd vscode && ./node_modules/.bin/vscode-tmgrammar-test --config package.json "test/*.test.berth"; }
 vscode_snap() { bash vscode/test/snap.sh; }
 
+vscode_classes() { cd vscode && node test/classes.js; }
+
 run "vscode: manifest + extension.js" vscode_manifest
 run "vscode: scope unit tests (tmgrammar-test)" vscode_unit
 run "vscode: snapshots (fixture + examples)" vscode_snap
+run "vscode: token classes (token-classes.json)" vscode_classes
 
 # ---------------------------------------------------------------- tree-sitter
 ts_generated_up_to_date() {
@@ -171,9 +174,10 @@ run "tree-sitter: src/ matches grammar.js" ts_generated_up_to_date
 run "tree-sitter: corpus + highlight tests" ts_test
 run "tree-sitter: fixture + examples parse cleanly" ts_parse_all
 run "tree-sitter: queries compile, helix copy in sync" ts_queries
+run "tree-sitter: token classes (token-classes.json)" node tree-sitter-berth/test/classes.js "$TS" "$ts_config"
 
 # ---------------------------------------------------------------- Vim
-run "vim: syntax, ftplugin, indent (headless)" bash vim/test/run.sh
+run "vim: syntax, classes, ftplugin, indent" bash vim/test/run.sh
 
 echo
 if [[ $failed -gt 0 ]]; then

@@ -157,6 +157,32 @@ try
           \ printf('line %d col %d: expected %s, got %s', lnum, col, group, string(actual)))
   endfor
 
+  " Token classes shared with the other grammars (fixtures/token-classes.json).
+  let spec = json_decode(join(readfile(fnamemodify(g:berth_fixture, ':h') . '/token-classes.json'), "\n"))
+  for [cls, text] in spec.checks
+    let name = 'class ' . cls . ' ' . string(text)
+    let want = get(get(spec.classes, cls, {}), 'vim', [])
+    let anchored = text[0] ==# '^'
+    let body = anchored ? text[1:] : text
+    let at = stridx(body, '@@')
+    let needle = strpart(body, 0, at) . strpart(body, at + 2)
+    let found = 0
+    for lnum in range(1, line('$'))
+      let l = getline(lnum)
+      let idx = anchored ? (strpart(l, 0, strlen(needle)) ==# needle ? 0 : -1) : stridx(l, needle)
+      if idx >= 0
+        let found = 1
+        let actual = synIDattr(synID(lnum, idx + at + 1, 1), 'name')
+        call s:Record(index(want, actual) >= 0, name,
+              \ printf('line %d col %d: want one of %s, got %s', lnum, idx + at + 1, string(want), string(actual)))
+        break
+      endif
+    endfor
+    if !found
+      call s:Record(0, name, 'text not found in fixture')
+    endif
+  endfor
+
   " Indentation: strip all leading whitespace, reindent, compare with the
   " fixture (which is indented the canonical way).
   let want = getline(1, '$')
