@@ -1,0 +1,26 @@
+//! `berth validate [DIR]`: exit 0 when valid, 1 with diagnostics otherwise.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use super::stack;
+use crate::args::Vars;
+use crate::report;
+
+pub fn run(dir: &Path, vars: &Vars) -> anyhow::Result<ExitCode> {
+    let analysis = stack::analyse(dir, vars)?;
+    match &analysis.stack {
+        Some(stack) => {
+            println!(
+                "Valid: stack {:?} with {} resources.",
+                stack.name,
+                stack.resources.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            report::diagnostics(&analysis.sources, &analysis.diagnostics);
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Printing diagnostics to the terminal.
+
+use std::io::IsTerminal;
+
+use berth_lang::diagnostic::{self, termcolor};
+use berth_lang::{Diagnostic, Sources};
+
+/// Writes diagnostics to stderr, coloured when it is a terminal.
+pub fn diagnostics(sources: &Sources, diags: &[Diagnostic]) {
+    let choice = if std::io::stderr().is_terminal() {
+        termcolor::ColorChoice::Auto
+    } else {
+        termcolor::ColorChoice::Never
+    };
+    let mut out = termcolor::StandardStream::stderr(choice);
+    diagnostic::emit(sources, diags, &mut out);
+    let n = diags.len();
+    eprintln!("error: {n} problem{} found", if n == 1 { "" } else { "s" });
+}

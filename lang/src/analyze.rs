@@ -1,0 +1,76 @@
+//! The whole front end in one call: parse every file, check declarations,
+//! schema and references, evaluate, then type and domain checks.
+
+use std::collections::BTreeMap;
+
+use crate::check::{declare, domain, refs, schema, types};
+use crate::diagnostic::Diagnostic;
+use crate::eval;
+use crate::source::{FileId, Sources};
+use crate::stack::Stack;
+use crate::syntax::{self, ast};
+
+/// Everything the front end learnt about a stack.
+#[derive(Debug)]
+pub struct Analysis {
+    pub sources: Sources,
+    /// Parsed files (those without syntax errors).
+    pub files: Vec<(FileId, ast::File)>,
+    /// The evaluated stack, when there were no errors.
+    pub stack: Option<Stack>,
+    /// All errors found, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Inputs of an analysis besides the sources.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--var NAME=VALUE` settings.
+    pub vars: BTreeMap<String, String>,
+    /// Name of a stack without a `stack` block (the directory's name).
+    pub default_name: String,
+}
+
+/// Analyses a stack made of `sources`; `diagnostics` may already hold
+/// problems found while loading them.
+pub fn analyze(sources: Sources, mut diagnostics: Vec<Diagnostic>, options: &Options) -> Analysis {
+    let mut files = Vec::new();
+    for (id, file) in sources.iter() {
+        match syntax::parse(id, &file.text) {
+            Ok(parsed) => files.push((id, parsed)),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let stack = check_and_evaluate(&files, options, &mut diagnostics);
+    diagnostics.sort_by_key(|d| d.span.map(|s| (s.file, s.start)));
+    let stack = if diagnostics.is_empty() { stack } else { None };
+    Analysis {
+        sources,
+        files,
+        stack,
+        diagnostics,
+    }
+}
+
+fn check_and_evaluate(
+    files: &[(FileId, ast::File)],
+    options: &Options,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Stack> {
+    let module = declare::collect(files.iter().flat_map(|(_, f)| &f.blocks), diagnostics);
+    for decl in module.resources.values() {
+        schema::check_resource(decl, diagnostics);
+    }
+    let deps = refs::resolve(&module, diagnostics);
+    if !diagnostics.is_empty() {
+        return None;
+    }
+    let stack = eval::evaluate(&module, &deps, &options.vars, &options.default_name, diagnostics)?;
+    for r in &stack.resources {
+        types::check_resource(r, diagnostics);
+    }
+    if diagnostics.is_empty() {
+        domain::check(&stack, diagnostics);
+    }
+    Some(stack)
+}

@@ -1,0 +1,203 @@
+//! Collects a stack's declarations from its files: variables, the `stack`
+//! block and resources, rejecting unknown kinds and duplicates.
+
+use std::collections::BTreeMap;
+
+use berth_provider::Kind;
+
+use crate::diagnostic::Diagnostic;
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{Block, Expr, Item, Label};
+
+/// Every declaration of a stack, across its files.
+#[derive(Debug, Default)]
+pub struct Module<'a> {
+    pub variables: BTreeMap<String, Variable<'a>>,
+    pub stack: Option<StackDecl<'a>>,
+    pub resources: BTreeMap<(Kind, String), ResourceDecl<'a>>,
+}
+
+#[derive(Debug)]
+pub struct Variable<'a> {
+    pub block: &'a Block,
+    pub default: Option<&'a Expr>,
+}
+
+#[derive(Debug)]
+pub struct StackDecl<'a> {
+    pub block: &'a Block,
+    pub name: &'a Expr,
+}
+
+#[derive(Debug)]
+pub struct ResourceDecl<'a> {
+    pub kind: Kind,
+    pub name: String,
+    pub block: &'a Block,
+    pub for_each: Option<&'a Expr>,
+}
+
+/// Meta-attributes any resource may carry besides its schema's.
+pub const META_ATTRS: &[&str] = &["for_each"];
+const VARIABLE_ATTRS: &[&str] = &["default", "description", "type", "sensitive"];
+const STACK_ATTRS: &[&str] = &["region"];
+
+pub fn collect<'a>(blocks: impl IntoIterator<Item = &'a Block>, diags: &mut Vec<Diagnostic>) -> Module<'a> {
+    let mut module = Module::default();
+    for block in blocks {
+        match block.kind.name.as_str() {
+            "variable" => declare_variable(&mut module, block, diags),
+            "stack" => declare_stack(&mut module, block, diags),
+            other => match other.parse::<Kind>() {
+                Ok(kind) => declare_resource(&mut module, kind, block, diags),
+                Err(_) => diags.push(unknown_kind(block)),
+            },
+        }
+    }
+    module
+}
+
+fn unknown_kind(block: &Block) -> Diagnostic {
+    let names = Kind::ALL.iter().map(|k| k.keyword()).chain(["variable", "stack"]);
+    let d = Diagnostic::error(
+        "E0101",
+        format!("unknown block kind `{}`", block.kind.name),
+        block.kind.span,
+    )
+    .label("not a resource kind");
+    match did_you_mean(&block.kind.name, names) {
+        Some(help) => d.help(help),
+        None => d.help(format!(
+            "resource kinds are: {}",
+            Kind::ALL
+                .iter()
+                .map(|k| k.keyword())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+fn ident_label<'a>(block: &'a Block, what: &str, diags: &mut Vec<Diagnostic>) -> Option<&'a str> {
+    match &block.label {
+        Some(Label::Ident(i)) => Some(&i.name),
+        Some(Label::String(e)) => {
+            diags.push(
+                Diagnostic::error("E0103", format!("a {what} is named with a bare name"), e.span)
+                    .label("a string here")
+                    .help(format!(
+                        "write `{} NAME {{ ... }}` without quotes",
+                        block.kind.name
+                    )),
+            );
+            None
+        }
+        None => {
+            diags.push(
+                Diagnostic::error("E0103", format!("this {what} has no name"), block.kind.span)
+                    .label("name missing after the kind")
+                    .help(format!("write `{} NAME {{ ... }}`", block.kind.name)),
+            );
+            None
+        }
+    }
+}
+
+fn check_attrs(block: &Block, allowed: &[&str], diags: &mut Vec<Diagnostic>) {
+    for item in &block.body {
+        match item {
+            Item::Attribute(a) if !allowed.contains(&a.name.name.as_str()) => {
+                let d = Diagnostic::error(
+                    "E0201",
+                    format!("unknown attribute `{}` in `{}`", a.name.name, block.kind.name),
+                    a.name.span,
+                )
+                .label("not allowed here");
+                diags.push(match did_you_mean(&a.name.name, allowed.iter().copied()) {
+                    Some(h) => d.help(h),
+                    None => d.help(format!("allowed: {}", allowed.join(", "))),
+                });
+            }
+            Item::Block(b) => diags.push(
+                Diagnostic::error(
+                    "E0205",
+                    format!("`{}` takes no nested blocks", block.kind.name),
+                    b.kind.span,
+                )
+                .label("unexpected block"),
+            ),
+            Item::Attribute(_) => {}
+        }
+    }
+}
+
+fn find_attr<'a>(block: &'a Block, name: &str) -> Option<&'a Expr> {
+    block.body.iter().find_map(|i| match i {
+        Item::Attribute(a) if a.name.name == name => Some(&a.value),
+        _ => None,
+    })
+}
+
+fn declare_variable<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<Diagnostic>) {
+    check_attrs(block, VARIABLE_ATTRS, diags);
+    let Some(name) = ident_label(block, "variable", diags) else {
+        return;
+    };
+    if let Some(prev) = module.variables.get(name) {
+        diags.push(duplicate(block, prev.block, &format!("variable `{name}`")));
+        return;
+    }
+    module.variables.insert(
+        name.to_owned(),
+        Variable {
+            block,
+            default: find_attr(block, "default"),
+        },
+    );
+}
+
+fn declare_stack<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<Diagnostic>) {
+    check_attrs(block, STACK_ATTRS, diags);
+    if let Some(prev) = &module.stack {
+        diags.push(duplicate(block, prev.block, "`stack` block"));
+        return;
+    }
+    match &block.label {
+        Some(Label::String(name)) => module.stack = Some(StackDecl { block, name }),
+        _ => diags.push(
+            Diagnostic::error("E0104", "the stack needs a quoted name", block.kind.span)
+                .label("name missing")
+                .help("write `stack \"my-stack\" { region = \"us-east-1\" }`"),
+        ),
+    }
+}
+
+fn declare_resource<'a>(module: &mut Module<'a>, kind: Kind, block: &'a Block, diags: &mut Vec<Diagnostic>) {
+    let Some(name) = ident_label(block, kind.keyword(), diags) else {
+        return;
+    };
+    let key = (kind, name.to_owned());
+    if let Some(prev) = module.resources.get(&key) {
+        diags.push(duplicate(block, prev.block, &format!("{kind}.{name}")));
+        return;
+    }
+    let for_each = find_attr(block, "for_each");
+    module.resources.insert(
+        key,
+        ResourceDecl {
+            kind,
+            name: name.to_owned(),
+            block,
+            for_each,
+        },
+    );
+}
+
+fn duplicate(block: &Block, previous: &Block, what: &str) -> Diagnostic {
+    let span = block.label.as_ref().map_or(block.kind.span, Label::span);
+    let prev_span = previous.label.as_ref().map_or(previous.kind.span, Label::span);
+    Diagnostic::error("E0102", format!("{what} is declared twice"), span)
+        .label("declared again here")
+        .also(prev_span, "first declared here")
+        .help("rename one of them; names are unique per kind across all files of the stack")
+}

@@ -1,0 +1,662 @@
+//! AWS's own rules, checked before apply: what AWS would reject (or what
+//! would fail later at runtime) is an error with a span at `validate`.
+
+use std::collections::BTreeMap;
+
+use berth_provider::{Address, Kind, Value};
+use ipnet::Ipv4Net;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Stack};
+
+/// Runs every domain rule over an evaluated stack.
+pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
+    let cx = Context { stack };
+    for r in &stack.resources {
+        match r.kind() {
+            Kind::Vpc => cx.vpc(r, diags),
+            Kind::Subnet => cx.subnet(r, diags),
+            Kind::RouteTable => cx.route_table(r, diags),
+            Kind::SecurityGroup => cx.security_group(r, diags),
+            Kind::LoadBalancer => cx.load_balancer(r, diags),
+            Kind::TargetGroup => cx.target_group(r, diags),
+            Kind::Listener => cx.listener(r, diags),
+            Kind::LogGroup => cx.log_group(r, diags),
+            Kind::Role => cx.role(r, diags),
+            Kind::TaskDefinition => cx.task_definition(r, diags),
+            Kind::Service => cx.service(r, diags),
+            Kind::InternetGateway | Kind::Cluster => {}
+        }
+    }
+    cx.overlapping_subnets(diags);
+}
+
+struct Context<'s> {
+    stack: &'s Stack,
+}
+
+/// Log retention periods CloudWatch Logs accepts.
+const RETENTION_DAYS: &[i64] = &[
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/// Fargate's valid task sizes: cpu units -> allowed memory (MiB).
+fn fargate_memory(cpu: i64) -> Option<Vec<i64>> {
+    let range = |from: i64, to: i64, step: i64| (from..=to).step_by(step as usize).collect();
+    Some(match cpu {
+        256 => vec![512, 1024, 2048],
+        512 => range(1024, 4096, 1024),
+        1024 => range(2048, 8192, 1024),
+        2048 => range(4096, 16384, 1024),
+        4096 => range(8192, 30720, 1024),
+        8192 => range(16384, 61440, 4096),
+        16384 => range(32768, 122880, 8192),
+        _ => return None,
+    })
+}
+
+fn int(body: &DesiredBody, name: &str) -> Option<(i64, Span)> {
+    Some((body.known(name)?.as_int()?, body.span(name)?))
+}
+
+fn string<'b>(body: &'b DesiredBody, name: &str) -> Option<(&'b str, Span)> {
+    Some((body.known(name)?.as_str()?, body.span(name)?))
+}
+
+fn port_in_range(body: &DesiredBody, name: &str, diags: &mut Vec<Diagnostic>) {
+    if let Some((port, span)) = int(body, name)
+        && !(1..=65535).contains(&port)
+    {
+        diags.push(
+            Diagnostic::error("E0515", format!("port {port} is out of range"), span)
+                .label("not between 1 and 65535"),
+        );
+    }
+}
+
+impl<'s> Context<'s> {
+    /// The resource a bare reference attribute points at, if it is declared.
+    fn target(&self, value: Option<&DesiredValue>) -> Option<&'s DesiredResource> {
+        match value? {
+            DesiredValue::Ref(r) => self.stack.resource(&r.address),
+            _ => None,
+        }
+    }
+
+    /// The resources a list-of-references attribute points at.
+    fn targets(&self, value: Option<&DesiredValue>) -> Vec<&'s DesiredResource> {
+        match value {
+            Some(DesiredValue::List(items)) => items.iter().filter_map(|i| self.target(Some(i))).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn vpc(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        if let Some((cidr, span)) = string(&r.body, "cidr")
+            && let Ok(net) = cidr.parse::<Ipv4Net>()
+            && !(16..=28).contains(&net.prefix_len())
+        {
+            diags.push(
+                Diagnostic::error(
+                    "E0510",
+                    format!("a VPC's CIDR block must be /16 to /28, not /{}", net.prefix_len()),
+                    span,
+                )
+                .label("prefix length out of range")
+                .help("AWS rejects larger or smaller VPCs; e.g. \"10.0.0.0/16\""),
+            );
+        }
+    }
+
+    fn subnet(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        let Some((cidr, span)) = string(&r.body, "cidr") else {
+            return;
+        };
+        let Ok(net) = cidr.parse::<Ipv4Net>() else { return };
+        if let Some(vpc) = self.target(r.body.value("vpc"))
+            && let Some((vpc_cidr, vpc_span)) = string(&vpc.body, "cidr")
+            && let Ok(vpc_net) = vpc_cidr.parse::<Ipv4Net>()
+            && !vpc_net.contains(&net)
+        {
+            diags.push(
+                Diagnostic::error(
+                    "E0502",
+                    format!("subnet {cidr} is outside its VPC's {vpc_cidr}"),
+                    span,
+                )
+                .label("not inside the VPC's range")
+                .also(vpc_span, format!("{} is {vpc_cidr}", vpc.address))
+                .help("pick a range inside the VPC's CIDR block, e.g. with cidrsubnet(vpc.NAME.cidr, 8, N)"),
+            );
+        }
+        if let Some((zone, zone_span)) = string(&r.body, "zone")
+            && !zone.starts_with(&self.stack.region)
+        {
+            diags.push(
+                Diagnostic::error(
+                    "E0523",
+                    format!("zone `{zone}` is not in the stack's region {}", self.stack.region),
+                    zone_span,
+                )
+                .label("another region's zone")
+                .help(format!(
+                    "use a zone of {}, e.g. \"{}a\"",
+                    self.stack.region, self.stack.region
+                )),
+            );
+        }
+    }
+
+    fn overlapping_subnets(&self, diags: &mut Vec<Diagnostic>) {
+        let mut by_vpc: BTreeMap<Address, Vec<(&DesiredResource, Ipv4Net, Span)>> = BTreeMap::new();
+        for r in self.stack.resources.iter().filter(|r| r.kind() == Kind::Subnet) {
+            let (Some(vpc), Some((cidr, span))) = (self.target(r.body.value("vpc")), string(&r.body, "cidr"))
+            else {
+                continue;
+            };
+            if let Ok(net) = cidr.parse::<Ipv4Net>() {
+                by_vpc
+                    .entry(vpc.address.clone())
+                    .or_default()
+                    .push((r, net, span));
+            }
+        }
+        for subnets in by_vpc.values() {
+            for (i, (a, net_a, span_a)) in subnets.iter().enumerate() {
+                for (b, net_b, span_b) in &subnets[i + 1..] {
+                    if net_a.contains(&net_b.network()) || net_b.contains(&net_a.network()) {
+                        diags.push(
+                            Diagnostic::error(
+                                "E0503",
+                                format!("subnets {} and {} overlap", a.address, b.address),
+                                *span_b,
+                            )
+                            .label(format!("{net_b} overlaps {net_a}"))
+                            .also(*span_a, format!("{} is {net_a}", a.address))
+                            .help("subnets of one VPC need disjoint ranges"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn route_table(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        let vpc = self.target(r.body.value("vpc")).map(|v| &v.address);
+        for subnet in self.targets(r.body.value("subnets")) {
+            let subnet_vpc = self.target(subnet.body.value("vpc")).map(|v| &v.address);
+            if let (Some(a), Some(b), Some(span)) = (vpc, subnet_vpc, r.body.span("subnets"))
+                && a != b
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "E0518",
+                        format!("{} is in {b}, but the route table is in {a}", subnet.address),
+                        span,
+                    )
+                    .label("subnet of another VPC")
+                    .help("a route table can only be associated with subnets of its own VPC"),
+                );
+            }
+        }
+    }
+
+    fn security_group(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        for direction in ["ingress", "egress"] {
+            for rule in r.body.blocks(direction) {
+                self.sg_rule(direction, rule, diags);
+            }
+        }
+    }
+
+    fn sg_rule(&self, direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
+        let b = &rule.body;
+        let has = |n: &str| b.value(n).is_some_and(|v| *v != DesiredValue::Known(Value::Null));
+        let all_traffic = b.known("protocol").and_then(Value::as_str) == Some("-1");
+        if has("port") && (has("from_port") || has("to_port")) {
+            diags.push(
+                Diagnostic::error(
+                    "E0512",
+                    format!("an {direction} rule has both `port` and a port range"),
+                    rule.span,
+                )
+                .label("ambiguous ports")
+                .help("use `port` for one port, or `from_port` and `to_port` for a range"),
+            );
+        } else if !(all_traffic || has("port") || (has("from_port") && has("to_port"))) {
+            diags.push(
+                Diagnostic::error("E0512", format!("an {direction} rule needs ports"), rule.span)
+                    .label("no `port`, or an incomplete range")
+                    .help("add `port = 443`, or `from_port` and `to_port`, or `protocol = \"-1\"` for all traffic"),
+            );
+        }
+        if has("cidr") == has("from") {
+            diags.push(
+                Diagnostic::error(
+                    "E0512",
+                    format!("an {direction} rule needs exactly one of `cidr` and `from`"),
+                    rule.span,
+                )
+                .label(if has("cidr") {
+                    "both given"
+                } else {
+                    "neither given"
+                })
+                .help(
+                    "`cidr = \"0.0.0.0/0\"` for an address range, `from = security_group.NAME` for a group",
+                ),
+            );
+        }
+        for name in ["port", "from_port", "to_port"] {
+            port_in_range(b, name, diags);
+        }
+        if let (Some((from, _)), Some((to, span))) = (int(b, "from_port"), int(b, "to_port"))
+            && from > to
+        {
+            diags.push(
+                Diagnostic::error("E0512", format!("port range {from}-{to} is backwards"), span)
+                    .label("`to_port` is below `from_port`"),
+            );
+        }
+    }
+
+    fn load_balancer(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        let subnets = self.targets(r.body.value("subnets"));
+        let Some(span) = r.body.span("subnets") else {
+            return;
+        };
+        let zones: Vec<&str> = subnets
+            .iter()
+            .filter_map(|s| string(&s.body, "zone").map(|z| z.0))
+            .collect();
+        let mut distinct = zones.clone();
+        distinct.sort();
+        distinct.dedup();
+        let all_known =
+            zones.len() == subnets.len() && matches!(r.body.value("subnets"), Some(DesiredValue::List(_)));
+        if all_known && distinct.len() < 2 {
+            let found = if distinct.is_empty() {
+                "no zone".to_owned()
+            } else {
+                format!("only {}", distinct.join(", "))
+            };
+            diags.push(
+                Diagnostic::error(
+                    "E0505",
+                    "an Application Load Balancer needs subnets in at least two availability zones",
+                    span,
+                )
+                .label(found)
+                .help("add a subnet in a second zone"),
+            );
+        }
+        let vpcs: Vec<&Address> = subnets
+            .iter()
+            .filter_map(|s| self.target(s.body.value("vpc")).map(|v| &v.address))
+            .collect();
+        if vpcs.windows(2).any(|w| w[0] != w[1]) {
+            diags.push(
+                Diagnostic::error("E0518", "a load balancer's subnets must all be in one VPC", span)
+                    .label("subnets of different VPCs"),
+            );
+        }
+        if let Some((t, span)) = int(&r.body, "idle_timeout")
+            && !(1..=4000).contains(&t)
+        {
+            diags.push(
+                Diagnostic::error("E0521", format!("idle_timeout {t} is out of range"), span)
+                    .label("not between 1 and 4000"),
+            );
+        }
+    }
+
+    fn target_group(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        port_in_range(&r.body, "port", diags);
+        if let Some((t, span)) = string(&r.body, "target_type")
+            && !["instance", "ip", "lambda", "alb"].contains(&t)
+        {
+            diags.push(
+                Diagnostic::error("E0521", format!("unknown target_type `{t}`"), span)
+                    .label("not instance, ip, lambda or alb")
+                    .help("Fargate services need \"ip\""),
+            );
+        }
+        if let Some((p, span)) = string(&r.body, "protocol")
+            && !["HTTP", "HTTPS"].contains(&p)
+        {
+            diags.push(
+                Diagnostic::error(
+                    "E0521",
+                    format!("protocol `{p}` is not valid for an Application Load Balancer target group"),
+                    span,
+                )
+                .label("not HTTP or HTTPS"),
+            );
+        }
+        for hc in r.body.blocks("health_check") {
+            if let (Some((timeout, span)), Some((interval, _))) =
+                (int(&hc.body, "timeout"), int(&hc.body, "interval"))
+                && timeout >= interval
+            {
+                diags.push(
+                    Diagnostic::error(
+                        "E0521",
+                        "the health check timeout must be shorter than its interval",
+                        span,
+                    )
+                    .label(format!("{timeout}s timeout, {interval}s interval")),
+                );
+            }
+            if let Some((path, span)) = string(&hc.body, "path")
+                && !path.starts_with('/')
+            {
+                diags.push(
+                    Diagnostic::error("E0521", "a health check path starts with `/`", span)
+                        .label("no leading slash")
+                        .help(format!("write \"/{path}\"")),
+                );
+            }
+        }
+    }
+
+    fn listener(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        port_in_range(&r.body, "port", diags);
+        if let Some((proto, span)) = string(&r.body, "protocol") {
+            if !["HTTP", "HTTPS"].contains(&proto) {
+                diags.push(
+                    Diagnostic::error(
+                        "E0511",
+                        format!("protocol `{proto}` is not valid on an Application Load Balancer"),
+                        span,
+                    )
+                    .label("not HTTP or HTTPS"),
+                );
+            } else if proto == "HTTPS" && r.body.value("certificate").is_none() {
+                diags.push(
+                    Diagnostic::error("E0511", "an HTTPS listener needs a certificate", span)
+                        .label("HTTPS without `certificate`")
+                        .help("add `certificate = \"arn:aws:acm:...\"`"),
+                );
+            }
+        }
+        let mut priorities: BTreeMap<i64, &DesiredBlock> = BTreeMap::new();
+        for rule in r.body.blocks("rule") {
+            if let Some((p, span)) = int(&rule.body, "priority") {
+                if !(1..=50000).contains(&p) {
+                    diags.push(
+                        Diagnostic::error("E0506", format!("rule priority {p} is out of range"), span)
+                            .label("not between 1 and 50000"),
+                    );
+                }
+                if let Some(first) = priorities.insert(p, rule) {
+                    let name = |b: &DesiredBlock| {
+                        b.label
+                            .as_ref()
+                            .map_or(String::new(), |l| format!(" `{}`", l.node))
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            "E0506",
+                            format!("two rules of {} have priority {p}", r.address),
+                            span,
+                        )
+                        .label(format!("rule{} repeats it", name(rule)))
+                        .also(first.span, format!("rule{} has it", name(first)))
+                        .help("priorities are unique within a listener"),
+                    );
+                }
+            }
+            if rule.body.value("path").is_none() && rule.body.value("host").is_none() {
+                diags.push(
+                    Diagnostic::error("E0514", "a listener rule needs a condition", rule.span)
+                        .label("no `path` or `host`")
+                        .help("add `path = \"/api/*\"` or `host = \"api.example.com\"`"),
+                );
+            }
+        }
+    }
+
+    fn log_group(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        if let Some((days, span)) = int(&r.body, "retention_days")
+            && !RETENTION_DAYS.contains(&days)
+        {
+            let nearest = RETENTION_DAYS
+                .iter()
+                .min_by_key(|d| (**d - days).abs())
+                .copied()
+                .unwrap_or(1);
+            diags.push(
+                Diagnostic::error(
+                    "E0513",
+                    format!("CloudWatch Logs does not offer a {days}-day retention"),
+                    span,
+                )
+                .label("not an allowed retention")
+                .help(format!("the nearest allowed value is {nearest}")),
+            );
+        }
+    }
+
+    fn role(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        if let Some(DesiredValue::Known(Value::List(policies))) = r.body.value("policies")
+            && let Some(span) = r.body.span("policies")
+        {
+            for p in policies
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|p| !p.starts_with("arn:aws:iam::"))
+            {
+                diags.push(
+                    Diagnostic::error("E0517", format!("`{p}` is not a managed policy ARN"), span)
+                        .label("expected arn:aws:iam::...")
+                        .help(
+                            "e.g. \"arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy\"",
+                        ),
+                );
+            }
+        }
+    }
+
+    fn task_definition(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        if let (Some((cpu, cpu_span)), Some((memory, mem_span))) =
+            (int(&r.body, "cpu"), int(&r.body, "memory"))
+        {
+            match fargate_memory(cpu) {
+                None => diags.push(
+                    Diagnostic::error("E0504", format!("{cpu} is not a Fargate CPU size"), cpu_span)
+                        .label("invalid cpu")
+                        .help("Fargate tasks take 256, 512, 1024, 2048, 4096, 8192 or 16384 CPU units"),
+                ),
+                Some(allowed) if !allowed.contains(&memory) => diags.push(
+                    Diagnostic::error(
+                        "E0504",
+                        format!("Fargate has no task size with {cpu} CPU units and {memory} MiB"),
+                        mem_span,
+                    )
+                    .label("invalid memory for this cpu")
+                    .also(cpu_span, format!("cpu is {cpu}"))
+                    .help(format!(
+                        "with cpu = {cpu}, memory is one of {}",
+                        allowed.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+                    )),
+                ),
+                Some(_) => {
+                    let sum: i64 = r
+                        .body
+                        .blocks("container")
+                        .iter()
+                        .filter_map(|c| int(&c.body, "memory").map(|m| m.0))
+                        .sum();
+                    if sum > memory {
+                        diags.push(
+                            Diagnostic::error(
+                                "E0520",
+                                format!("containers reserve {sum} MiB but the task has {memory} MiB"),
+                                mem_span,
+                            )
+                            .label("less than its containers' memory")
+                            .help("raise the task's memory or lower the containers'"),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some((mode, span)) = string(&r.body, "network_mode")
+            && mode != "awsvpc"
+        {
+            diags.push(
+                Diagnostic::error(
+                    "E0524",
+                    format!("Fargate tasks need network_mode \"awsvpc\", not \"{mode}\""),
+                    span,
+                )
+                .label("not supported on Fargate"),
+            );
+        }
+        let containers = r.body.blocks("container");
+        let names: Vec<&str> = containers
+            .iter()
+            .filter_map(|c| c.label.as_ref().map(|l| l.node.as_str()))
+            .collect();
+        for c in containers {
+            for dep in c.body.blocks("depends_on") {
+                if let Some((other, span)) = string(&dep.body, "container")
+                    && !names.contains(&other)
+                {
+                    let d = Diagnostic::error(
+                        "E0516",
+                        format!("no container `{other}` in this task definition"),
+                        span,
+                    )
+                    .label("unknown container");
+                    diags.push(match crate::suggest::did_you_mean(other, names.iter().copied()) {
+                        Some(h) => d.help(h),
+                        None => d.help(format!("containers: {}", names.join(", "))),
+                    });
+                }
+            }
+            port_in_range(&c.body, "port", diags);
+        }
+        if containers
+            .iter()
+            .all(|c| c.body.known("essential") == Some(&Value::Bool(false)))
+            && !containers.is_empty()
+        {
+            diags.push(
+                Diagnostic::error(
+                    "E0516",
+                    "a task definition needs at least one essential container",
+                    r.span,
+                )
+                .label("every container has `essential = false`"),
+            );
+        }
+    }
+
+    /// Ports a container exposes: its `port` and its `port_mapping` blocks.
+    fn container_ports(container: &DesiredBlock) -> Vec<i64> {
+        let mut ports: Vec<i64> = int(&container.body, "port").map(|p| p.0).into_iter().collect();
+        ports.extend(
+            container
+                .body
+                .blocks("port_mapping")
+                .iter()
+                .filter_map(|m| int(&m.body, "container_port").map(|p| p.0)),
+        );
+        ports
+    }
+
+    fn service(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        if let Some((n, span)) = int(&r.body, "desired_count")
+            && n < 0
+        {
+            diags.push(
+                Diagnostic::error("E0521", "desired_count cannot be negative", span).label("below zero"),
+            );
+        }
+        let task = self.target(r.body.value("task_definition"));
+        for lb in r.body.blocks("load_balancer") {
+            if let Some(tg) = self.target(lb.body.value("target_group"))
+                && let Some(span) = lb.body.span("target_group")
+            {
+                let tt = tg
+                    .body
+                    .known("target_type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("instance");
+                if tt != "ip" {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0509",
+                            format!(
+                                "{} has target_type \"{tt}\"; Fargate services need \"ip\"",
+                                tg.address
+                            ),
+                            span,
+                        )
+                        .label("tasks register by IP address")
+                        .also(tg.span, "declared here")
+                        .help(format!("set `target_type = \"ip\"` in {}", tg.address)),
+                    );
+                }
+            }
+            let Some(task) = task else { continue };
+            let Some((container, span)) = string(&lb.body, "container") else {
+                continue;
+            };
+            let containers = task.body.blocks("container");
+            let found = containers
+                .iter()
+                .find(|c| c.label.as_ref().is_some_and(|l| l.node == container));
+            match found {
+                None => {
+                    let names: Vec<&str> = containers
+                        .iter()
+                        .filter_map(|c| c.label.as_ref().map(|l| l.node.as_str()))
+                        .collect();
+                    let d = Diagnostic::error(
+                        "E0507",
+                        format!("{} has no container `{container}`", task.address),
+                        span,
+                    )
+                    .label("unknown container")
+                    .also(task.span, "task definition declared here");
+                    diags.push(
+                        match crate::suggest::did_you_mean(container, names.iter().copied()) {
+                            Some(h) => d.help(h),
+                            None => d.help(format!("its containers: {}", names.join(", "))),
+                        },
+                    );
+                }
+                Some(c) => {
+                    let ports = Self::container_ports(c);
+                    if let Some((port, port_span)) = int(&lb.body, "port")
+                        && !ports.contains(&port)
+                    {
+                        let exposed = if ports.is_empty() {
+                            "no ports".to_owned()
+                        } else {
+                            ports.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+                        };
+                        diags.push(
+                            Diagnostic::error(
+                                "E0508",
+                                format!(
+                                    "container `{container}` of {} does not expose port {port}",
+                                    task.address
+                                ),
+                                port_span,
+                            )
+                            .label("port not mapped")
+                            .also(c.span, format!("`{container}` exposes {exposed}"))
+                            .help(format!(
+                                "add `port = {port}` to the container, or use one of its ports"
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

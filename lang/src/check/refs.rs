@@ -1,0 +1,395 @@
+//! Resolves every name an expression uses (`var.x`, `each.key`,
+//! `KIND.NAME.ATTR`, function names) and finds reference cycles.
+
+use std::collections::BTreeMap;
+
+use berth_provider::Kind;
+use petgraph::graphmap::DiGraphMap;
+
+use super::declare::{Module, ResourceDecl};
+use crate::diagnostic::Diagnostic;
+use crate::eval::functions;
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{Block, Expr, ExprKind, Item, Label, Step, StrPart, Traversal};
+
+type Node<'a> = (Kind, &'a str);
+
+/// Where an expression sits, which decides the names it may use.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    /// A variable's default: constants only.
+    Constant,
+    /// The stack block: variables only.
+    Stack,
+    /// A resource body; `each` only when the resource has `for_each`.
+    Resource { decl: &'a ResourceDecl<'a>, each: bool },
+}
+
+/// Checks every reference; returns each resource's direct dependencies.
+pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTreeMap<Node<'a>, Vec<Node<'a>>> {
+    let mut graph: DiGraphMap<Node<'a>, Span> = DiGraphMap::new();
+    for var in module.variables.values() {
+        if let Some(default) = var.default {
+            walk(module, default, Scope::Constant, &mut graph, diags);
+        }
+    }
+    if let Some(stack) = &module.stack {
+        walk(module, stack.name, Scope::Stack, &mut graph, diags);
+        walk_body(module, stack.block, Scope::Stack, &mut graph, diags);
+    }
+    for decl in module.resources.values() {
+        graph.add_node((decl.kind, decl.name.as_str()));
+        for item in &decl.block.body {
+            match item {
+                Item::Attribute(a) if a.name.name == "for_each" => {
+                    walk(
+                        module,
+                        &a.value,
+                        Scope::Resource { decl, each: false },
+                        &mut graph,
+                        diags,
+                    );
+                }
+                Item::Attribute(a) => {
+                    let scope = Scope::Resource {
+                        decl,
+                        each: decl.for_each.is_some(),
+                    };
+                    walk(module, &a.value, scope, &mut graph, diags);
+                }
+                Item::Block(b) => {
+                    let scope = Scope::Resource {
+                        decl,
+                        each: decl.for_each.is_some(),
+                    };
+                    walk_body(module, b, scope, &mut graph, diags);
+                }
+            }
+        }
+    }
+    report_cycles(&graph, diags);
+    module
+        .resources
+        .values()
+        .map(|d| {
+            let node = (d.kind, d.name.as_str());
+            (node, graph.neighbors(node).collect())
+        })
+        .collect()
+}
+
+fn walk_body<'a>(
+    module: &'a Module<'a>,
+    block: &'a Block,
+    scope: Scope<'a>,
+    graph: &mut DiGraphMap<Node<'a>, Span>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if let Some(Label::String(e)) = &block.label {
+        walk(module, e, scope, graph, diags);
+    }
+    for item in &block.body {
+        match item {
+            Item::Attribute(a) => walk(module, &a.value, scope, graph, diags),
+            Item::Block(b) => walk_body(module, b, scope, graph, diags),
+        }
+    }
+}
+
+fn walk<'a>(
+    module: &'a Module<'a>,
+    expr: &'a Expr,
+    scope: Scope<'a>,
+    graph: &mut DiGraphMap<Node<'a>, Span>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    match &expr.kind {
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) => {}
+        ExprKind::String(parts) => {
+            for part in parts {
+                if let StrPart::Interp(e) = part {
+                    walk(module, e, scope, graph, diags);
+                }
+            }
+        }
+        ExprKind::List(items) => items.iter().for_each(|e| walk(module, e, scope, graph, diags)),
+        ExprKind::Map(entries) => entries
+            .iter()
+            .for_each(|e| walk(module, &e.value, scope, graph, diags)),
+        ExprKind::Call(call) => {
+            if !functions::NAMES.contains(&call.name.name.as_str()) {
+                let d = Diagnostic::error(
+                    "E0307",
+                    format!("unknown function `{}`", call.name.name),
+                    call.name.span,
+                )
+                .label("no such function");
+                diags.push(
+                    match did_you_mean(&call.name.name, functions::NAMES.iter().copied()) {
+                        Some(h) => d.help(h),
+                        None => d.help(format!("functions: {}", functions::NAMES.join(", "))),
+                    },
+                );
+            }
+            call.args
+                .iter()
+                .for_each(|e| walk(module, e, scope, graph, diags));
+        }
+        ExprKind::Traversal(t) => {
+            for step in &t.steps {
+                if let Step::Index(e) = step {
+                    walk(module, e, scope, graph, diags);
+                }
+            }
+            traversal(module, t, expr.span, scope, graph, diags);
+        }
+    }
+}
+
+fn first_attr(t: &Traversal) -> Option<&crate::syntax::ast::Ident> {
+    match t.steps.first() {
+        Some(Step::Attr(i)) => Some(i),
+        _ => None,
+    }
+}
+
+fn traversal<'a>(
+    module: &'a Module<'a>,
+    t: &'a Traversal,
+    span: Span,
+    scope: Scope<'a>,
+    graph: &mut DiGraphMap<Node<'a>, Span>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let root = t.root.name.as_str();
+    match root {
+        "var" => {
+            let Some(name) = first_attr(t) else {
+                diags.push(
+                    Diagnostic::error("E0301", "`var` needs a variable name", span).help("write `var.NAME`"),
+                );
+                return;
+            };
+            if matches!(scope, Scope::Constant) {
+                diags.push(constant_only(span));
+            } else if !module.variables.contains_key(&name.name) {
+                let d = Diagnostic::error("E0301", format!("unknown variable `{}`", name.name), name.span)
+                    .label("no `variable` block declares it");
+                diags.push(
+                    match did_you_mean(&name.name, module.variables.keys().map(String::as_str)) {
+                        Some(h) => d.help(h),
+                        None => d.help(format!(
+                            "declare it: `variable {} {{ default = ... }}`",
+                            name.name
+                        )),
+                    },
+                );
+            } else if t.steps.len() > 1 {
+                extra_steps(span, diags);
+            }
+        }
+        "each" => {
+            let ok_scope = matches!(scope, Scope::Resource { each: true, .. });
+            let step = first_attr(t).map(|i| i.name.as_str());
+            if !ok_scope {
+                diags.push(
+                    Diagnostic::error(
+                        "E0302",
+                        "`each` is only available in a resource with `for_each`",
+                        span,
+                    )
+                    .label("no `for_each` here")
+                    .help("add `for_each = [...]` to the resource, or use a variable"),
+                );
+            } else if !matches!(step, Some("key" | "value")) || t.steps.len() > 1 {
+                diags.push(
+                    Diagnostic::error("E0302", "`each` has only `each.key` and `each.value`", span)
+                        .label("not `each.key` or `each.value`"),
+                );
+            }
+        }
+        _ => match root.parse::<Kind>() {
+            Ok(kind) => resource_ref(module, kind, t, span, scope, graph, diags),
+            Err(_) => {
+                let names = Kind::ALL.iter().map(|k| k.keyword()).chain(["var", "each"]);
+                let d = Diagnostic::error("E0306", format!("unknown name `{root}`"), t.root.span)
+                    .label("not a variable, `each` or resource kind");
+                diags.push(match did_you_mean(root, names) {
+                    Some(h) => d.help(h),
+                    None => d.help("references are written `KIND.NAME`, `KIND.NAME.ATTRIBUTE` or `var.NAME`; strings need quotes"),
+                });
+            }
+        },
+    }
+}
+
+fn constant_only(span: Span) -> Diagnostic {
+    Diagnostic::error("E0309", "a variable's default must be a constant", span)
+        .label("a reference here")
+        .help("defaults cannot refer to variables or resources")
+}
+
+fn extra_steps(span: Span, diags: &mut Vec<Diagnostic>) {
+    diags.push(
+        Diagnostic::error("E0305", "this reference goes one step too far", span)
+            .label("nothing to read past here")
+            .help("references are `KIND.NAME`, `KIND.NAME.ATTRIBUTE` or `KIND.NAME[\"KEY\"].ATTRIBUTE`"),
+    );
+}
+
+fn resource_ref<'a>(
+    module: &'a Module<'a>,
+    kind: Kind,
+    t: &'a Traversal,
+    span: Span,
+    scope: Scope<'a>,
+    graph: &mut DiGraphMap<Node<'a>, Span>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(name) = first_attr(t) else {
+        diags.push(
+            Diagnostic::error("E0303", format!("`{kind}` needs a resource name"), span)
+                .help(format!("write `{kind}.NAME`")),
+        );
+        return;
+    };
+    let Some(target) = module.resources.get(&(kind, name.name.clone())) else {
+        let d = Diagnostic::error("E0303", format!("no {kind} named `{}`", name.name), span)
+            .label(format!("`{kind}.{}` is not declared", name.name));
+        let names = module
+            .resources
+            .keys()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, n)| n.as_str());
+        diags.push(match did_you_mean(&name.name, names) {
+            Some(h) => d.help(h),
+            None => d.help(format!("declare it: `{kind} {} {{ ... }}`", name.name)),
+        });
+        return;
+    };
+    let mut rest = &t.steps[1..];
+    if let Some(Step::Index(index)) = rest.first() {
+        if target.for_each.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    "E0304",
+                    format!("`{kind}.{}` is not repeated with `for_each`", name.name),
+                    index.span,
+                )
+                .label("cannot index a single resource")
+                .also(target.block.kind.span, "declared here without `for_each`")
+                .help("remove the `[...]`"),
+            );
+        }
+        rest = &rest[1..];
+    }
+    if let Some(Step::Attr(attr)) = rest.first() {
+        let schema = kind.schema();
+        if schema.attr(&attr.name).is_none() {
+            let d = Diagnostic::error(
+                "E0305",
+                format!("`{kind}` has no attribute `{}`", attr.name),
+                attr.span,
+            )
+            .label("unknown attribute");
+            diags.push(
+                match did_you_mean(&attr.name, schema.attrs.iter().map(|a| a.name)) {
+                    Some(h) => d.help(h),
+                    None => d.help(format!(
+                        "readable attributes: {}",
+                        schema.attrs.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")
+                    )),
+                },
+            );
+        }
+        rest = &rest[1..];
+    }
+    if !rest.is_empty() {
+        extra_steps(span, diags);
+    }
+    match scope {
+        Scope::Resource { decl, .. } => {
+            graph.add_edge((decl.kind, decl.name.as_str()), (kind, name.name.as_str()), span);
+        }
+        Scope::Constant => diags.push(constant_only(span)),
+        Scope::Stack => diags.push(
+            Diagnostic::error("E0310", "the stack block cannot refer to resources", span)
+                .label("a resource reference")
+                .help("use variables in the stack's name and region"),
+        ),
+    }
+}
+
+fn report_cycles(graph: &DiGraphMap<Node<'_>, Span>, diags: &mut Vec<Diagnostic>) {
+    for scc in petgraph::algo::tarjan_scc(graph) {
+        let cyclic = scc.len() > 1 || graph.contains_edge(scc[0], scc[0]);
+        if !cyclic {
+            continue;
+        }
+        let mut members = scc.clone();
+        members.sort();
+        // The shortest way round from the smallest member, so the message is
+        // stable and names a real cycle.
+        let start = members[0];
+        let path = shortest_cycle(graph, start, &members);
+        let text = path
+            .iter()
+            .chain(std::iter::once(&start))
+            .map(|(k, n)| format!("{k}.{n}"))
+            .collect::<Vec<_>>()
+            .join(" -> ");
+        let first_edge = graph
+            .edge_weight(path[0], *path.get(1).unwrap_or(&start))
+            .copied();
+        let Some(span) = first_edge else { continue };
+        let mut d = Diagnostic::error("E0308", format!("reference cycle: {text}"), span)
+            .label("this reference closes a cycle")
+            .help("resources cannot depend on each other in a circle; remove one of these references");
+        for pair in path.windows(2) {
+            if let Some(s) = graph.edge_weight(pair[0], pair[1]) {
+                d = d.also(
+                    *s,
+                    format!(
+                        "{}.{} refers to {}.{}",
+                        pair[0].0, pair[0].1, pair[1].0, pair[1].1
+                    ),
+                );
+            }
+        }
+        diags.push(d);
+    }
+}
+
+/// Nodes of the shortest cycle through `start`, staying inside `members`.
+fn shortest_cycle<'a>(
+    graph: &DiGraphMap<Node<'a>, Span>,
+    start: Node<'a>,
+    members: &[Node<'a>],
+) -> Vec<Node<'a>> {
+    let mut previous: BTreeMap<Node<'a>, Node<'a>> = BTreeMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    while let Some(at) = queue.pop_front() {
+        let mut next: Vec<Node<'a>> = graph.neighbors(at).filter(|n| members.contains(n)).collect();
+        next.sort();
+        for n in next {
+            if n == start {
+                let mut path = vec![at];
+                while let Some(p) = previous.get(path.last().unwrap_or(&start)) {
+                    path.push(*p);
+                }
+                path.reverse();
+                if path.first() != Some(&start) {
+                    path.insert(0, start);
+                }
+                path.dedup();
+                return path;
+            }
+            if n != at && !previous.contains_key(&n) {
+                previous.insert(n, at);
+                queue.push_back(n);
+            }
+        }
+    }
+    vec![start]
+}

@@ -1,0 +1,235 @@
+//! Checks a resource body against its kind's schema: unknown or computed
+//! attributes, missing required ones, nested block names, labels and counts.
+
+use std::collections::BTreeMap;
+
+use berth_provider::schema::{Block as BlockSchema, Presence};
+
+use super::declare::{META_ATTRS, ResourceDecl};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{Block, Item, Label};
+
+pub fn check_resource(decl: &ResourceDecl<'_>, diags: &mut Vec<Diagnostic>) {
+    let schema = decl.kind.schema().as_block();
+    check_body(decl.block, &schema, META_ATTRS, diags);
+}
+
+fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Vec<Diagnostic>) {
+    let mut seen_attrs: BTreeMap<&str, Span> = BTreeMap::new();
+    let mut blocks: BTreeMap<&str, Vec<&Block>> = BTreeMap::new();
+    for item in &block.body {
+        match item {
+            Item::Attribute(a) => {
+                let name = a.name.name.as_str();
+                if let Some(first) = seen_attrs.insert(name, a.name.span) {
+                    diags.push(
+                        Diagnostic::error("E0203", format!("attribute `{name}` is set twice"), a.name.span)
+                            .label("set again here")
+                            .also(first, "first set here")
+                            .help("remove one of them"),
+                    );
+                    continue;
+                }
+                if meta.contains(&name) {
+                    continue;
+                }
+                match schema.attr(name) {
+                    Some(attr) if attr.presence == Presence::Computed => diags.push(
+                        Diagnostic::error(
+                            "E0202",
+                            format!("`{name}` is set by AWS and cannot be written"),
+                            a.name.span,
+                        )
+                        .label("computed attribute")
+                        .help(format!(
+                            "read it from other resources as `{}.NAME.{name}`",
+                            schema.name
+                        )),
+                    ),
+                    Some(_) => {}
+                    None if schema.block(name).is_some() => diags.push(
+                        Diagnostic::error(
+                            "E0206",
+                            format!("`{name}` is a block, not an attribute"),
+                            a.name.span,
+                        )
+                        .label("written with `=`")
+                        .help(format!("write `{name} {{ ... }}` without `=`")),
+                    ),
+                    None => diags.push(unknown_attr(name, a.name.span, schema, meta)),
+                }
+            }
+            Item::Block(b) => {
+                let name = b.kind.name.as_str();
+                match schema.block(name) {
+                    Some(nested) => {
+                        check_label(b, nested, diags);
+                        check_body(b, nested, &[], diags);
+                        blocks.entry(nested.name).or_default().push(b);
+                    }
+                    None if schema.attr(name).is_some() => diags.push(
+                        Diagnostic::error(
+                            "E0206",
+                            format!("`{name}` is an attribute, not a block"),
+                            b.kind.span,
+                        )
+                        .label("written as a block")
+                        .help(format!("write `{name} = {{ ... }}` or `{name} = value`")),
+                    ),
+                    None => {
+                        let d = Diagnostic::error(
+                            "E0205",
+                            format!("unknown block `{name}` in `{}`", schema.name),
+                            b.kind.span,
+                        )
+                        .label("not a block of this kind");
+                        let names = schema.blocks.iter().map(|b| b.name);
+                        diags.push(match did_you_mean(name, names) {
+                            Some(h) => d.help(h),
+                            None if schema.blocks.is_empty() => {
+                                d.help(format!("`{}` takes no nested blocks", schema.name))
+                            }
+                            None => d.help(format!(
+                                "blocks allowed here: {}",
+                                schema
+                                    .blocks
+                                    .iter()
+                                    .map(|b| b.name)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    for attr in schema.attrs.iter().filter(|a| a.presence == Presence::Required) {
+        if !seen_attrs.contains_key(attr.name) {
+            diags.push(
+                Diagnostic::error(
+                    "E0204",
+                    format!("missing required attribute `{}`", attr.name),
+                    header(block),
+                )
+                .label(format!("`{}` needs `{}`", schema.name, attr.name))
+                .help(format!("add `{} = ...`: {}", attr.name, attr.doc)),
+            );
+        }
+    }
+    for nested in schema.blocks {
+        let found = blocks.get(nested.name).map_or(&[][..], Vec::as_slice);
+        if found.len() < nested.min {
+            diags.push(
+                Diagnostic::error(
+                    "E0207",
+                    format!("`{}` needs at least one `{}` block", schema.name, nested.name),
+                    header(block),
+                )
+                .label(format!("no `{}` block", nested.name))
+                .help(format!(
+                    "add `{} {}{{ ... }}`",
+                    nested.name,
+                    if nested.labelled { "NAME " } else { "" }
+                )),
+            );
+        }
+        if let Some(max) = nested.max
+            && found.len() > max
+        {
+            diags.push(
+                Diagnostic::error(
+                    "E0207",
+                    format!("`{}` takes at most {max} `{}` block", schema.name, nested.name),
+                    found[max].kind.span,
+                )
+                .label("one too many")
+                .also(found[0].kind.span, "first one here"),
+            );
+        }
+        if nested.labelled {
+            let mut labels: BTreeMap<&str, Span> = BTreeMap::new();
+            for b in found {
+                if let Some(Label::Ident(l)) = &b.label
+                    && let Some(first) = labels.insert(&l.name, l.span)
+                {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0209",
+                            format!("two `{}` blocks are named `{}`", nested.name, l.name),
+                            l.span,
+                        )
+                        .label("same name again")
+                        .also(first, "first here")
+                        .help("names of nested blocks are unique within their parent"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The `KIND NAME` part of a block, where "missing" errors point.
+fn header(block: &Block) -> Span {
+    block
+        .label
+        .as_ref()
+        .map_or(block.kind.span, |l| block.kind.span.to(l.span()))
+}
+
+fn unknown_attr(name: &str, span: Span, schema: &BlockSchema, meta: &[&str]) -> Diagnostic {
+    let names = schema
+        .attrs
+        .iter()
+        .filter(|a| a.presence != Presence::Computed)
+        .map(|a| a.name);
+    let all: Vec<&str> = names
+        .chain(schema.blocks.iter().map(|b| b.name))
+        .chain(meta.iter().copied())
+        .collect();
+    let d = Diagnostic::error(
+        "E0201",
+        format!("unknown attribute `{name}` in `{}`", schema.name),
+        span,
+    )
+    .label("not in the schema");
+    match did_you_mean(name, all.iter().copied()) {
+        Some(h) => d.help(h),
+        None => d.help(format!("`{}` takes: {}", schema.name, all.join(", "))),
+    }
+}
+
+fn check_label(block: &Block, schema: &BlockSchema, diags: &mut Vec<Diagnostic>) {
+    match (&block.label, schema.labelled) {
+        (Some(Label::Ident(_)), true) | (None, false) => {}
+        (None, true) => diags.push(
+            Diagnostic::error(
+                "E0208",
+                format!("`{}` blocks need a name", schema.name),
+                block.kind.span,
+            )
+            .label("name missing")
+            .help(format!("write `{} NAME {{ ... }}`", schema.name)),
+        ),
+        (Some(Label::String(e)), true) => diags.push(
+            Diagnostic::error(
+                "E0208",
+                format!("`{}` blocks are named with a bare name", schema.name),
+                e.span,
+            )
+            .label("a string here")
+            .help("remove the quotes"),
+        ),
+        (Some(l), false) => diags.push(
+            Diagnostic::error(
+                "E0208",
+                format!("`{}` blocks take no name", schema.name),
+                l.span(),
+            )
+            .label("unexpected name")
+            .help(format!("write `{} {{ ... }}`", schema.name)),
+        ),
+    }
+}

@@ -1,0 +1,129 @@
+//! Type checks of evaluated attribute values against the schema.
+
+use berth_provider::schema::{Attr, Block as BlockSchema, Presence, Type};
+use berth_provider::{Kind, Value};
+use ipnet::Ipv4Net;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::stack::{DesiredBody, DesiredResource, DesiredValue};
+
+pub fn check_resource(resource: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+    check_body(&resource.body, &resource.kind().schema().as_block(), diags);
+}
+
+fn check_body(body: &DesiredBody, schema: &BlockSchema, diags: &mut Vec<Diagnostic>) {
+    for (name, value) in &body.attrs {
+        let Some(attr) = schema.attr(name) else { continue };
+        if let Err(d) = check_value(&value.node, attr.ty, value.span) {
+            let doc = format!("`{name}`: {}", attr.doc);
+            diags.push(if d.help.is_none() { d.help(doc) } else { d });
+        } else if matches!(value.node, DesiredValue::Known(Value::Null))
+            && attr.presence == Presence::Required
+        {
+            diags.push(null_required(attr, value.span));
+        }
+    }
+    for (name, blocks) in &body.blocks {
+        if let Some(nested) = schema.block(name) {
+            blocks.iter().for_each(|b| check_body(&b.body, nested, diags));
+        }
+    }
+}
+
+fn null_required(attr: &Attr, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "E0401",
+        format!("`{}` is required and cannot be null", attr.name),
+        span,
+    )
+    .label("null here")
+}
+
+fn mismatch(expected: Type, found: &str, span: Span) -> Diagnostic {
+    Diagnostic::error("E0401", format!("expected a {expected}, found {found}"), span).label("wrong type")
+}
+
+/// The static type of a computed attribute another resource exposes.
+fn ref_type(kind: Kind, attr: &str) -> Option<Type> {
+    kind.schema().attr(attr).map(|a| a.ty)
+}
+
+fn check_value(value: &DesiredValue, ty: Type, span: Span) -> Result<(), Diagnostic> {
+    match (value, ty) {
+        (DesiredValue::Known(Value::Null), _) => Ok(()),
+        (DesiredValue::Known(v), _) => check_known(v, ty, span),
+        (DesiredValue::Ref(r), Type::Ref(kind)) => {
+            let identity = kind.schema().identity;
+            if r.address.kind == kind && r.attr == identity {
+                Ok(())
+            } else if r.address.kind == kind {
+                Err(mismatch(ty, &format!("`{r}`"), span)
+                    .help(format!("refer to the {kind} itself: `{}`", r.address)))
+            } else {
+                Err(mismatch(ty, &format!("a reference to `{}`", r.address), span))
+            }
+        }
+        (DesiredValue::Ref(r), _) => match ref_type(r.address.kind, &r.attr) {
+            Some(found) if compatible(found, ty) => Ok(()),
+            Some(found) => Err(mismatch(ty, &format!("`{r}` (a {found})"), span)),
+            None => Ok(()),
+        },
+        (DesiredValue::Concat(_), Type::String | Type::Cidr) => Ok(()),
+        (DesiredValue::Concat(_), _) => Err(mismatch(ty, "a string", span)),
+        (DesiredValue::List(items), Type::List(inner) | Type::Set(inner)) => {
+            items.iter().try_for_each(|i| check_value(i, *inner, span))
+        }
+        (DesiredValue::List(_), _) => Err(mismatch(ty, "a list", span)),
+        (DesiredValue::Map(m), Type::Map(inner)) => m.values().try_for_each(|i| check_value(i, *inner, span)),
+        (DesiredValue::Map(_), _) => Err(mismatch(ty, "a map", span)),
+    }
+}
+
+fn compatible(found: Type, expected: Type) -> bool {
+    found == expected
+        || matches!(
+            (found, expected),
+            (Type::String, Type::Cidr) | (Type::Int, Type::String)
+        )
+}
+
+fn check_known(value: &Value, ty: Type, span: Span) -> Result<(), Diagnostic> {
+    match (ty, value) {
+        (Type::String, Value::String(_) | Value::Int(_))
+        | (Type::Int, Value::Int(_))
+        | (Type::Bool, Value::Bool(_)) => Ok(()),
+        (Type::Cidr, Value::String(s)) => check_cidr(s, span),
+        // A string names an existing resource that berth does not manage,
+        // such as a VPC id or a role ARN.
+        (Type::Ref(_), Value::String(_)) => Ok(()),
+        (Type::List(inner) | Type::Set(inner), Value::List(items)) => {
+            items.iter().try_for_each(|i| check_known(i, *inner, span))
+        }
+        (Type::Map(inner), Value::Map(m)) => m.values().try_for_each(|i| check_known(i, *inner, span)),
+        (Type::Bool, Value::String(s)) if s == "true" || s == "false" => {
+            Err(mismatch(ty, &format!("the string {value}"), span).help(format!("remove the quotes: `{s}`")))
+        }
+        (Type::Int, Value::String(s)) if s.parse::<i64>().is_ok() => {
+            Err(mismatch(ty, &format!("the string {value}"), span).help(format!("remove the quotes: `{s}`")))
+        }
+        (_, v) => Err(mismatch(ty, &format!("a {}", v.type_name()), span)),
+    }
+}
+
+fn check_cidr(text: &str, span: Span) -> Result<(), Diagnostic> {
+    let invalid = || {
+        Diagnostic::error("E0501", format!("`{text}` is not a valid IPv4 CIDR block"), span)
+            .label("invalid CIDR")
+            .help("write an address and a prefix length, e.g. \"10.0.1.0/24\"")
+    };
+    let net: Ipv4Net = text.parse().map_err(|_| invalid())?;
+    if net.network() != net.addr() {
+        return Err(
+            Diagnostic::error("E0501", format!("`{text}` has host bits set"), span)
+                .label("not the first address of the range")
+                .help(format!("did you mean \"{}\"?", net.trunc())),
+        );
+    }
+    Ok(())
+}

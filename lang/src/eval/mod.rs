@@ -1,0 +1,578 @@
+//! Evaluates a checked module into a [`Stack`]: variable values, `for_each`
+//! expansion, interpolation, functions, and references (known values are
+//! inlined, ids and ARNs stay references until apply).
+
+pub mod functions;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use berth_provider::schema::{Literal, Presence};
+use berth_provider::{Address, Kind, Value};
+
+use crate::check::declare::{Module, ResourceDecl};
+use crate::diagnostic::Diagnostic;
+use crate::source::{Span, Spanned};
+use crate::stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, RefTarget};
+use crate::syntax::ast::{Block, Expr, ExprKind, Item, Label, Step, StrPart, Traversal};
+use crate::syntax::parse_expr;
+
+/// Region used when the stack block names none.
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+type Node = (Kind, String);
+
+/// The instances of one evaluated resource, by `for_each` key.
+type Instances = Vec<(Option<String>, DesiredBody)>;
+
+struct Evaluator<'m, 'a> {
+    module: &'m Module<'a>,
+    vars: BTreeMap<String, Value>,
+    done: BTreeMap<Node, Instances>,
+    diags: &'m mut Vec<Diagnostic>,
+}
+
+/// What `each` means inside one instance.
+#[derive(Clone, Copy)]
+struct Each<'v> {
+    key: &'v Value,
+    value: &'v Value,
+}
+
+/// Evaluates variables, the stack header and every resource, in dependency
+/// order. `overrides` are `--var` values as text; `default_name` names a
+/// stack that has no `stack` block.
+pub fn evaluate(
+    module: &Module<'_>,
+    deps: &BTreeMap<(Kind, &str), Vec<(Kind, &str)>>,
+    overrides: &BTreeMap<String, String>,
+    default_name: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<crate::stack::Stack> {
+    let errors_before = diags.len();
+    let mut ev = Evaluator {
+        module,
+        vars: BTreeMap::new(),
+        done: BTreeMap::new(),
+        diags,
+    };
+    ev.variables(overrides);
+    if ev.diags.len() > errors_before {
+        return None;
+    }
+    let (name, region) = ev.stack_header(default_name);
+    let mut resources = Vec::new();
+    for node in order(deps) {
+        let Some(decl) = module.resources.get(&(node.0, node.1.to_owned())) else {
+            continue;
+        };
+        let instances = ev.resource(decl);
+        let depends_on: BTreeSet<Address> = deps
+            .get(&node)
+            .into_iter()
+            .flatten()
+            .flat_map(|(k, n)| ev.addresses(*k, n))
+            .collect();
+        for (key, body) in &instances {
+            resources.push(DesiredResource {
+                address: Address {
+                    kind: decl.kind,
+                    name: decl.name.clone(),
+                    key: key.clone(),
+                },
+                span: header(decl.block),
+                body: body.clone(),
+                depends_on: depends_on.clone(),
+            });
+        }
+        ev.done.insert((decl.kind, decl.name.clone()), instances);
+    }
+    resources.sort_by(|a, b| a.address.cmp(&b.address));
+    (diags.len() == errors_before).then_some(crate::stack::Stack {
+        name,
+        region,
+        resources,
+    })
+}
+
+fn header(block: &Block) -> Span {
+    block
+        .label
+        .as_ref()
+        .map_or(block.kind.span, |l| block.kind.span.to(l.span()))
+}
+
+/// Dependencies first; the graph is acyclic (cycles were reported earlier).
+fn order<'a>(deps: &BTreeMap<(Kind, &'a str), Vec<(Kind, &'a str)>>) -> Vec<(Kind, &'a str)> {
+    fn visit<'a>(
+        n: (Kind, &'a str),
+        deps: &BTreeMap<(Kind, &'a str), Vec<(Kind, &'a str)>>,
+        seen: &mut BTreeSet<(Kind, &'a str)>,
+        out: &mut Vec<(Kind, &'a str)>,
+    ) {
+        if !seen.insert(n) {
+            return;
+        }
+        for d in deps.get(&n).into_iter().flatten() {
+            visit(*d, deps, seen, out);
+        }
+        out.push(n);
+    }
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for n in deps.keys() {
+        visit(*n, deps, &mut seen, &mut out);
+    }
+    out
+}
+
+impl Evaluator<'_, '_> {
+    fn error(&mut self, d: Diagnostic) -> Option<DesiredValue> {
+        self.diags.push(d);
+        None
+    }
+
+    fn variables(&mut self, overrides: &BTreeMap<String, String>) {
+        for name in overrides
+            .keys()
+            .filter(|n| !self.module.variables.contains_key(*n))
+        {
+            let d = Diagnostic::global(
+                "E0311",
+                format!("--var sets `{name}`, which the stack does not declare"),
+            );
+            let names = self.module.variables.keys().map(String::as_str);
+            self.diags.push(match crate::suggest::did_you_mean(name, names) {
+                Some(h) => d.help(h),
+                None => d.help("check the name against the stack's `variable` blocks"),
+            });
+        }
+        for (name, var) in &self.module.variables {
+            let default = match var.default {
+                Some(expr) => match self.expr(expr, None) {
+                    Some(DesiredValue::Known(v)) => Some(v),
+                    _ => None,
+                },
+                None => None,
+            };
+            let value = match (overrides.get(name), default) {
+                (Some(text), default) => {
+                    self.parse_override(name, text, default.as_ref(), var.block.kind.span)
+                }
+                (None, Some(v)) => Some(v),
+                (None, None) => {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0312",
+                            format!("variable `{name}` has no value"),
+                            header(var.block),
+                        )
+                        .label("no default")
+                        .help(format!(
+                            "give it a `default`, or set it with `--var {name}=VALUE`"
+                        )),
+                    );
+                    None
+                }
+            };
+            if let Some(v) = value {
+                self.vars.insert(name.clone(), v);
+            }
+        }
+    }
+
+    /// A `--var` value: text for string variables, a berth expression
+    /// (`["a", "b"]`, `3`, `true`) for the others.
+    fn parse_override(
+        &mut self,
+        name: &str,
+        text: &str,
+        default: Option<&Value>,
+        span: Span,
+    ) -> Option<Value> {
+        if matches!(default, None | Some(Value::String(_))) {
+            return Some(Value::String(text.to_owned()));
+        }
+        let parsed = parse_expr(text).ok().and_then(|e| match self.expr(&e, None) {
+            Some(DesiredValue::Known(v)) => Some(v),
+            _ => None,
+        });
+        match (parsed, default) {
+            (Some(v), Some(d)) if v.type_name() == d.type_name() => Some(v),
+            (_, Some(d)) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0311",
+                        format!("--var {name}={text} is not a {}", d.type_name()),
+                        span,
+                    )
+                    .label(format!(
+                        "`{name}` is declared here with a {} default",
+                        d.type_name()
+                    ))
+                    .help(format!(
+                        "write the value as in a .berth file, e.g. --var '{name}={d}'"
+                    )),
+                );
+                None
+            }
+            (v, None) => v,
+        }
+    }
+
+    fn stack_header(&mut self, default_name: &str) -> (String, String) {
+        let Some(stack) = &self.module.stack else {
+            return (default_name.to_owned(), DEFAULT_REGION.to_owned());
+        };
+        let name = match self.expr(stack.name, None) {
+            Some(DesiredValue::Known(Value::String(s))) => s,
+            _ => default_name.to_owned(),
+        };
+        let region = stack
+            .block
+            .body
+            .iter()
+            .find_map(|i| match i {
+                Item::Attribute(a) if a.name.name == "region" => Some(&a.value),
+                _ => None,
+            })
+            .and_then(|e| self.expr(e, None))
+            .and_then(DesiredValue::into_known)
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_else(|| DEFAULT_REGION.to_owned());
+        (name, region)
+    }
+
+    fn resource(&mut self, decl: &ResourceDecl<'_>) -> Instances {
+        let Some(for_each) = decl.for_each else {
+            return vec![(None, self.body(decl.block, None))];
+        };
+        let Some(DesiredValue::Known(collection)) = self.expr(for_each, None) else {
+            self.diags.push(
+                Diagnostic::error("E0313", "`for_each` must be known before apply", for_each.span)
+                    .label("depends on a value only AWS knows")
+                    .help("use a list or map of constants or variables"),
+            );
+            return Vec::new();
+        };
+        let pairs: Vec<(Value, Value)> = match collection {
+            Value::List(items) => items.into_iter().map(|v| (v.clone(), v)).collect(),
+            Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+            other => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0313",
+                        format!("`for_each` takes a list or a map, not a {}", other.type_name()),
+                        for_each.span,
+                    )
+                    .label("not a list or map"),
+                );
+                return Vec::new();
+            }
+        };
+        let mut seen = BTreeSet::new();
+        let mut out = Vec::new();
+        for (key, value) in pairs {
+            let Some(text) = key_text(&key) else {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0313",
+                        format!(
+                            "`for_each` keys must be strings or numbers, found a {}",
+                            key.type_name()
+                        ),
+                        for_each.span,
+                    )
+                    .label("in this collection"),
+                );
+                continue;
+            };
+            if !seen.insert(text.clone()) {
+                self.diags.push(
+                    Diagnostic::error("E0313", format!("`for_each` lists `{text}` twice"), for_each.span)
+                        .label("duplicate element")
+                        .help("each element names one instance; they must be unique"),
+                );
+                continue;
+            }
+            let body = self.body(
+                decl.block,
+                Some(Each {
+                    key: &Value::String(text.clone()),
+                    value: &value,
+                }),
+            );
+            out.push((Some(text), body));
+        }
+        out
+    }
+
+    fn body(&mut self, block: &Block, each: Option<Each<'_>>) -> DesiredBody {
+        let mut body = DesiredBody::default();
+        for item in &block.body {
+            match item {
+                Item::Attribute(a) if a.name.name == "for_each" => {}
+                Item::Attribute(a) => {
+                    if let Some(v) = self.expr(&a.value, each) {
+                        body.attrs
+                            .insert(a.name.name.clone(), Spanned::new(v, a.value.span));
+                    }
+                }
+                Item::Block(b) => {
+                    let label = match &b.label {
+                        Some(Label::Ident(i)) => Some(Spanned::new(i.name.clone(), i.span)),
+                        _ => None,
+                    };
+                    let nested = DesiredBlock {
+                        label,
+                        body: self.body(b, each),
+                        span: header(b),
+                    };
+                    body.blocks.entry(b.kind.name.clone()).or_default().push(nested);
+                }
+            }
+        }
+        body
+    }
+
+    fn expr(&mut self, expr: &Expr, each: Option<Each<'_>>) -> Option<DesiredValue> {
+        Some(match &expr.kind {
+            ExprKind::Null => DesiredValue::Known(Value::Null),
+            ExprKind::Bool(b) => DesiredValue::Known(Value::Bool(*b)),
+            ExprKind::Int(i) => DesiredValue::Known(Value::Int(*i)),
+            ExprKind::String(parts) => self.string(parts, each)?,
+            ExprKind::List(items) => {
+                let items: Option<Vec<_>> = items.iter().map(|e| self.expr(e, each)).collect();
+                DesiredValue::list(items?)
+            }
+            ExprKind::Map(entries) => {
+                let mut map = BTreeMap::new();
+                for entry in entries {
+                    let v = self.expr(&entry.value, each)?;
+                    if map.insert(entry.key.name.clone(), v).is_some() {
+                        return self.error(
+                            Diagnostic::error(
+                                "E0314",
+                                format!("map key `{}` appears twice", entry.key.name),
+                                entry.key.span,
+                            )
+                            .label("duplicate key"),
+                        );
+                    }
+                }
+                DesiredValue::map(map)
+            }
+            ExprKind::Call(call) => {
+                let mut args = Vec::new();
+                for arg in &call.args {
+                    match self.expr(arg, each)? {
+                        DesiredValue::Known(v) => args.push(v),
+                        _ => {
+                            return self.error(
+                                Diagnostic::error("E0315", format!("`{}` needs values known before apply", call.name.name), arg.span)
+                                    .label("only AWS knows this value before apply")
+                                    .help("functions run at plan time; pass constants, variables or declared attributes"),
+                            );
+                        }
+                    }
+                }
+                match functions::call(&call.name.name, &args) {
+                    Ok(v) => DesiredValue::Known(v),
+                    Err(msg) => {
+                        return self.error(
+                            Diagnostic::error("E0316", format!("`{}` failed", call.name.name), expr.span)
+                                .label(msg),
+                        );
+                    }
+                }
+            }
+            ExprKind::Traversal(t) => self.traversal(t, expr.span, each)?,
+        })
+    }
+
+    fn string(&mut self, parts: &[StrPart], each: Option<Each<'_>>) -> Option<DesiredValue> {
+        let mut out: Vec<DesiredValue> = Vec::new();
+        for part in parts {
+            let value = match part {
+                StrPart::Lit(s) => DesiredValue::Known(Value::String(s.clone())),
+                StrPart::Interp(e) => match self.expr(e, each)? {
+                    DesiredValue::Known(v) => match key_text(&v) {
+                        Some(text) => DesiredValue::Known(Value::String(text)),
+                        None => {
+                            return self.error(
+                                Diagnostic::error(
+                                    "E0317",
+                                    format!("cannot put a {} inside a string", v.type_name()),
+                                    e.span,
+                                )
+                                .label("not a string, number or bool")
+                                .help("interpolate one element, or use `join(\",\", list)`"),
+                            );
+                        }
+                    },
+                    r @ DesiredValue::Ref(_) => r,
+                    DesiredValue::Concat(inner) => DesiredValue::Concat(inner),
+                    _ => {
+                        return self.error(
+                            Diagnostic::error("E0317", "cannot put a list or map inside a string", e.span)
+                                .label("not a string, number or bool"),
+                        );
+                    }
+                },
+            };
+            match (out.last_mut(), value) {
+                (Some(DesiredValue::Known(Value::String(prev))), DesiredValue::Known(Value::String(s))) => {
+                    prev.push_str(&s)
+                }
+                (_, DesiredValue::Concat(inner)) => out.extend(inner),
+                (_, v) => out.push(v),
+            }
+        }
+        Some(match out.len() {
+            0 => DesiredValue::Known(Value::String(String::new())),
+            1 if matches!(out[0], DesiredValue::Known(_)) => out.remove(0),
+            _ => DesiredValue::Concat(out),
+        })
+    }
+
+    fn traversal(&mut self, t: &Traversal, span: Span, each: Option<Each<'_>>) -> Option<DesiredValue> {
+        let step_name = |i: usize| match t.steps.get(i) {
+            Some(Step::Attr(id)) => Some(id.name.as_str()),
+            _ => None,
+        };
+        match t.root.name.as_str() {
+            "var" => self.vars.get(step_name(0)?).cloned().map(DesiredValue::Known),
+            "each" => {
+                let each = each?;
+                Some(DesiredValue::Known(if step_name(0)? == "key" {
+                    each.key.clone()
+                } else {
+                    each.value.clone()
+                }))
+            }
+            root => {
+                let kind: Kind = root.parse().ok()?;
+                let name = step_name(0)?.to_owned();
+                let mut rest = &t.steps[1..];
+                let mut key = None;
+                if let Some(Step::Index(e)) = rest.first() {
+                    key = match self.expr(e, each)? {
+                        DesiredValue::Known(v) => key_text(&v),
+                        _ => None,
+                    };
+                    if key.is_none() {
+                        return self.error(
+                            Diagnostic::error(
+                                "E0318",
+                                "an instance key must be a string known before apply",
+                                e.span,
+                            )
+                            .label("not a known string"),
+                        );
+                    }
+                    rest = &rest[1..];
+                }
+                let attr = match rest.first() {
+                    Some(Step::Attr(a)) => Some(a.name.as_str()),
+                    _ => None,
+                };
+                let instances = self.done.get(&(kind, name.clone()))?;
+                let has_for_each = instances.first().is_some_and(|(k, _)| k.is_some());
+                match key {
+                    Some(key) => {
+                        let Some((_, body)) = instances.iter().find(|(k, _)| k.as_deref() == Some(&key))
+                        else {
+                            let keys: Vec<&str> =
+                                instances.iter().filter_map(|(k, _)| k.as_deref()).collect();
+                            let d = Diagnostic::error(
+                                "E0318",
+                                format!("{kind}.{name} has no instance `{key}`"),
+                                span,
+                            )
+                            .label("no such key");
+                            return self.error(
+                                match crate::suggest::did_you_mean(&key, keys.iter().copied()) {
+                                    Some(h) => d.help(h),
+                                    None => d.help(format!("its keys are: {}", keys.join(", "))),
+                                },
+                            );
+                        };
+                        let address = Address::with_key(kind, &name, key);
+                        Some(instance_value(address, body, attr))
+                    }
+                    None if has_for_each => Some(DesiredValue::list(
+                        instances
+                            .iter()
+                            .map(|(k, body)| {
+                                let address = Address {
+                                    kind,
+                                    name: name.clone(),
+                                    key: k.clone(),
+                                };
+                                instance_value(address, body, attr)
+                            })
+                            .collect(),
+                    )),
+                    None => {
+                        let (_, body) = instances.first()?;
+                        Some(instance_value(Address::new(kind, &name), body, attr))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every instance address of a resource, once it is evaluated.
+    fn addresses(&self, kind: Kind, name: &str) -> Vec<Address> {
+        self.done
+            .get(&(kind, name.to_owned()))
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| Address {
+                kind,
+                name: name.to_owned(),
+                key: k.clone(),
+            })
+            .collect()
+    }
+}
+
+/// What `KIND.NAME[.ATTR]` means for one instance: declared values are known
+/// now; computed ones (and the bare reference, its identity) after apply.
+fn instance_value(address: Address, body: &DesiredBody, attr: Option<&str>) -> DesiredValue {
+    let schema = address.kind.schema();
+    let attr_name = attr.unwrap_or(schema.identity);
+    let Some(attr) = schema.attr(attr_name) else {
+        return DesiredValue::Known(Value::Null);
+    };
+    if attr.presence == Presence::Computed {
+        return DesiredValue::Ref(RefTarget {
+            address,
+            attr: attr_name.to_owned(),
+        });
+    }
+    match (body.value(attr_name), attr.presence) {
+        (Some(v), _) => v.clone(),
+        (None, Presence::Default(lit)) => DesiredValue::Known(literal(lit)),
+        _ => DesiredValue::Known(Value::Null),
+    }
+}
+
+/// A schema default as a value.
+pub fn literal(lit: Literal) -> Value {
+    match lit {
+        Literal::Bool(b) => Value::Bool(b),
+        Literal::Int(i) => Value::Int(i),
+        Literal::Str(s) => Value::String(s.to_owned()),
+        Literal::EmptyList => Value::List(Vec::new()),
+        Literal::EmptyMap => Value::Map(BTreeMap::new()),
+    }
+}
+
+fn key_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}

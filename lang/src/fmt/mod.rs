@@ -1,0 +1,387 @@
+//! `berth fmt`: the canonical layout of a `.berth` file.
+//!
+//! Two-space indentation; one blank line between top-level blocks; blank
+//! lines inside a body kept (at most one); `=` aligned across consecutive
+//! attributes; blocks, lists and maps written on one line stay on one line,
+//! the others get one entry per line (lists with trailing commas). Strings
+//! are kept exactly as written. Every comment is kept, own-line comments
+//! before what follows them and end-of-line comments where they were.
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+use crate::syntax::ast::{Block, Expr, ExprKind, Item, Label, MapEntry, Step};
+use crate::syntax::parse;
+
+const INDENT: &str = "  ";
+
+/// Formats one file's text. Fails only on a syntax error.
+pub fn format_source(text: &str) -> Result<String, Diagnostic> {
+    format_file(FileId(0), text)
+}
+
+/// Formats the text of file `id`; a syntax error's span names `id`.
+pub fn format_file(id: FileId, text: &str) -> Result<String, Diagnostic> {
+    let file = parse(id, text)?;
+    let mut p = Printer {
+        text,
+        comments: &file.comments,
+        next: 0,
+        out: String::new(),
+    };
+    let mut prev_end = None;
+    for block in &file.blocks {
+        p.leading_comments(block.span.start, 0, prev_end, true);
+        p.block(block, 0);
+        p.trailing_comment(block.span.end);
+        p.out.push('\n');
+        prev_end = Some(block.span.end);
+    }
+    p.leading_comments(text.len(), 0, prev_end, false);
+    Ok(p.out)
+}
+
+struct Printer<'a> {
+    text: &'a str,
+    comments: &'a [Span],
+    /// The first comment not yet printed.
+    next: usize,
+    out: String,
+}
+
+impl<'a> Printer<'a> {
+    fn src(&self, span: Span) -> &'a str {
+        &self.text[span.range()]
+    }
+
+    fn is_multiline(&self, span: Span) -> bool {
+        self.src(span).contains('\n')
+    }
+
+    /// Whether the source has an empty line between two offsets.
+    fn blank_between(&self, from: usize, to: usize) -> bool {
+        let lines: Vec<&str> = self.text[from.min(to)..to].split('\n').collect();
+        lines.len() >= 3 && lines[1..lines.len() - 1].iter().any(|l| l.trim().is_empty())
+    }
+
+    fn indent(&mut self, level: usize) {
+        for _ in 0..level {
+            self.out.push_str(INDENT);
+        }
+    }
+
+    /// Prints comments that start before `before` on their own lines, keeping
+    /// (at most one) blank line where the source had one after `prev_end`,
+    /// between comments and, if `blank_before`, before `before` itself.
+    fn leading_comments(&mut self, before: usize, level: usize, prev_end: Option<usize>, blank_before: bool) {
+        let mut last = prev_end;
+        while let Some(c) = self.comments.get(self.next).copied() {
+            if c.start >= before {
+                break;
+            }
+            self.blank_line_if(last, c.start);
+            self.indent(level);
+            self.out.push_str(self.src(c).trim_end());
+            self.out.push('\n');
+            self.next += 1;
+            last = Some(c.end);
+        }
+        if blank_before {
+            self.blank_line_if(last, before);
+        }
+    }
+
+    fn blank_line_if(&mut self, from: Option<usize>, to: usize) {
+        if let Some(from) = from
+            && self.blank_between(from, to)
+            && !self.out.ends_with("\n\n")
+        {
+            self.out.push('\n');
+        }
+    }
+
+    /// Appends an end-of-line comment that follows `after` on its line.
+    fn trailing_comment(&mut self, after: usize) {
+        if let Some(c) = self.comments.get(self.next).copied()
+            && c.start >= after
+            && !self.text[after..c.start].contains('\n')
+        {
+            self.out.push(' ');
+            self.out.push_str(self.src(c).trim_end());
+            self.next += 1;
+        }
+    }
+
+    /// Marks comments inside a span printed verbatim as printed.
+    fn skip_comments_in(&mut self, span: Span) {
+        while self.comments.get(self.next).is_some_and(|c| c.start < span.end) {
+            self.next += 1;
+        }
+    }
+
+    fn header(&mut self, block: &Block) {
+        self.out.push_str(&block.kind.name);
+        match &block.label {
+            Some(Label::Ident(i)) => {
+                self.out.push(' ');
+                self.out.push_str(&i.name);
+            }
+            Some(Label::String(e)) => {
+                self.out.push(' ');
+                self.skip_comments_in(e.span);
+                self.out.push_str(self.src(e.span));
+            }
+            None => {}
+        }
+    }
+
+    fn block(&mut self, block: &Block, level: usize) {
+        self.header(block);
+        let one_line =
+            !self.is_multiline(block.span) && block.body.iter().all(|i| matches!(i, Item::Attribute(_)));
+        if block.body.is_empty() && !self.has_comment_in(block.span) {
+            self.out.push_str(" {}");
+            return;
+        }
+        if one_line {
+            self.out.push_str(" { ");
+            for (i, item) in block.body.iter().enumerate() {
+                if i > 0 {
+                    self.out.push_str("  ");
+                }
+                if let Item::Attribute(a) = item {
+                    self.out.push_str(&a.name.name);
+                    self.out.push_str(" = ");
+                    self.expr(&a.value, level + 1);
+                }
+            }
+            self.out.push_str(" }");
+            return;
+        }
+        self.out.push_str(" {");
+        let body_start = block.label.as_ref().map_or(block.kind.span.end, |l| l.span().end);
+        self.trailing_comment(body_start + self.text[body_start..].find('{').map_or(0, |i| i + 1));
+        self.out.push('\n');
+        let widths = self.alignment(&block.body);
+        let mut prev_end = None;
+        for (item, width) in block.body.iter().zip(widths) {
+            self.leading_comments(item.span().start, level + 1, prev_end, true);
+            self.indent(level + 1);
+            match item {
+                Item::Attribute(a) => {
+                    self.out.push_str(&a.name.name);
+                    for _ in a.name.name.len()..width {
+                        self.out.push(' ');
+                    }
+                    self.out.push_str(" = ");
+                    self.expr(&a.value, level + 1);
+                }
+                Item::Block(b) => self.block(b, level + 1),
+            }
+            self.trailing_comment(item.span().end);
+            self.out.push('\n');
+            prev_end = Some(item.span().end);
+        }
+        self.leading_comments(block.span.end, level + 1, prev_end, false);
+        self.indent(level);
+        self.out.push('}');
+    }
+
+    fn has_comment_in(&self, span: Span) -> bool {
+        self.comments[self.next..]
+            .iter()
+            .any(|c| c.start >= span.start && c.end <= span.end)
+    }
+
+    /// The name width each item's `=` aligns to: runs of attributes not
+    /// broken by blank lines, comments on their own line or blocks.
+    fn alignment(&self, items: &[Item]) -> Vec<usize> {
+        let mut widths = vec![0; items.len()];
+        let mut run: Vec<usize> = Vec::new();
+        let flush = |run: &mut Vec<usize>, widths: &mut Vec<usize>| {
+            let w = run
+                .iter()
+                .filter_map(|i| match &items[*i] {
+                    Item::Attribute(a) => Some(a.name.name.len()),
+                    Item::Block(_) => None,
+                })
+                .max()
+                .unwrap_or(0);
+            for i in run.drain(..) {
+                widths[i] = w;
+            }
+        };
+        for (i, item) in items.iter().enumerate() {
+            let breaks = i > 0 && {
+                let prev_end = items[i - 1].span().end;
+                let gap = &self.text[prev_end..item.span().start];
+                self.blank_between(prev_end, item.span().start)
+                    || gap.lines().skip(1).any(|l| l.trim_start().starts_with('#'))
+                    || self.is_multiline(items[i - 1].span())
+            };
+            if breaks || matches!(item, Item::Block(_)) {
+                flush(&mut run, &mut widths);
+            }
+            if matches!(item, Item::Attribute(_)) {
+                run.push(i);
+            }
+        }
+        flush(&mut run, &mut widths);
+        widths
+    }
+
+    fn expr(&mut self, e: &Expr, level: usize) {
+        match &e.kind {
+            ExprKind::Null => self.out.push_str("null"),
+            ExprKind::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
+            ExprKind::Int(i) => self.out.push_str(&i.to_string()),
+            ExprKind::String(_) => {
+                self.skip_comments_in(e.span);
+                self.out.push_str(self.src(e.span));
+            }
+            ExprKind::Traversal(t) => {
+                self.out.push_str(&t.root.name);
+                for step in &t.steps {
+                    match step {
+                        Step::Attr(i) => {
+                            self.out.push('.');
+                            self.out.push_str(&i.name);
+                        }
+                        Step::Index(ix) => {
+                            self.out.push('[');
+                            self.expr(ix, level);
+                            self.out.push(']');
+                        }
+                    }
+                }
+            }
+            ExprKind::Call(c) => {
+                self.out.push_str(&c.name.name);
+                self.out.push('(');
+                for (i, a) in c.args.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    self.expr(a, level);
+                }
+                self.out.push(')');
+            }
+            ExprKind::List(items) if self.is_multiline(e.span) && !items.is_empty() => {
+                self.out.push_str("[\n");
+                for item in items {
+                    self.leading_comments(item.span.start, level + 1, None, false);
+                    self.indent(level + 1);
+                    self.expr(item, level + 1);
+                    self.out.push(',');
+                    let after = item.span.end
+                        + self.text[item.span.end..e.span.end]
+                            .find(',')
+                            .map_or(0, |i| i + 1);
+                    self.trailing_comment(after);
+                    self.out.push('\n');
+                }
+                self.leading_comments(e.span.end, level + 1, None, false);
+                self.indent(level);
+                self.out.push(']');
+            }
+            ExprKind::List(items) => {
+                self.out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    self.expr(item, level);
+                }
+                self.leading_comments(e.span.end, level + 1, None, false);
+                self.out.push(']');
+            }
+            ExprKind::Map(entries) if self.is_multiline(e.span) && !entries.is_empty() => {
+                self.out.push_str("{\n");
+                let width = entries.iter().map(|m| self.key_text(m).len()).max().unwrap_or(0);
+                for entry in entries {
+                    self.leading_comments(entry.key.span.start, level + 1, None, false);
+                    self.indent(level + 1);
+                    let key = self.key_text(entry).to_owned();
+                    self.out.push_str(&key);
+                    for _ in key.len()..width {
+                        self.out.push(' ');
+                    }
+                    self.out.push_str(" = ");
+                    self.expr(&entry.value, level + 1);
+                    self.trailing_comment(entry.value.span.end);
+                    self.out.push('\n');
+                }
+                self.leading_comments(e.span.end, level + 1, None, false);
+                self.indent(level);
+                self.out.push('}');
+            }
+            ExprKind::Map(entries) => {
+                if entries.is_empty() {
+                    self.out.push_str("{}");
+                    return;
+                }
+                self.out.push_str("{ ");
+                for (i, entry) in entries.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push_str(", ");
+                    }
+                    let key = self.key_text(entry).to_owned();
+                    self.out.push_str(&key);
+                    self.out.push_str(" = ");
+                    self.expr(&entry.value, level);
+                }
+                self.out.push_str(" }");
+            }
+        }
+    }
+
+    fn key_text(&self, entry: &MapEntry) -> &'a str {
+        self.src(entry.key.span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmt(text: &str) -> String {
+        format_source(text).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    #[test]
+    fn canonical_layout() {
+        let messy = "vpc   main{cidr=\"10.0.0.0/16\"\n      dns_hostnames=true}\ninternet_gateway main { vpc = vpc.main }";
+        assert_eq!(
+            fmt(messy),
+            "vpc main {\n  cidr          = \"10.0.0.0/16\"\n  dns_hostnames = true\n}\n\ninternet_gateway main { vpc = vpc.main }\n"
+        );
+    }
+
+    #[test]
+    fn keeps_every_comment() {
+        let src = "# head\n\n# about vpc\nvpc main { # opening\n  # inside\n  cidr = \"10.0.0.0/16\" # trailing\n\n  # last\n}\n# tail\n";
+        let out = fmt(src);
+        for c in [
+            "# head",
+            "# about vpc",
+            "# opening",
+            "# inside",
+            "# trailing",
+            "# last",
+            "# tail",
+        ] {
+            assert_eq!(out.matches(c).count(), 1, "{c} in\n{out}");
+        }
+        assert_eq!(fmt(&out), out);
+    }
+
+    #[test]
+    fn multiline_lists_and_maps() {
+        let src = "x y {\n  l = [\n    \"a\", # first\n    \"b\"]\n  m = {\n  A = 1\n  BB = 2 }\n}\n";
+        let out = fmt(src);
+        assert_eq!(
+            out,
+            "x y {\n  l = [\n    \"a\", # first\n    \"b\",\n  ]\n  m = {\n    A  = 1\n    BB = 2\n  }\n}\n"
+        );
+        assert_eq!(fmt(&out), out);
+    }
+}

@@ -1,0 +1,180 @@
+//! The evaluated stack: what the planner receives from the language.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use berth_provider::{Address, Kind, Value};
+
+use crate::source::{Span, Spanned};
+
+/// A stack after evaluation: variables substituted, `for_each` expanded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stack {
+    /// The stack's name, from `stack "NAME" { }`; tags every resource.
+    pub name: String,
+    pub region: String,
+    /// Declared resources, in address order.
+    pub resources: Vec<DesiredResource>,
+}
+
+impl Stack {
+    pub fn resource(&self, address: &Address) -> Option<&DesiredResource> {
+        self.resources.iter().find(|r| &r.address == address)
+    }
+}
+
+/// One declared resource instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesiredResource {
+    pub address: Address,
+    /// The block's `KIND NAME` header, for diagnostics.
+    pub span: Span,
+    pub body: DesiredBody,
+    /// Resources this one references, directly.
+    pub depends_on: BTreeSet<Address>,
+}
+
+impl DesiredResource {
+    pub fn kind(&self) -> Kind {
+        self.address.kind
+    }
+}
+
+/// Attributes and nested blocks as written (defaults are not filled in here).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DesiredBody {
+    pub attrs: BTreeMap<String, Spanned<DesiredValue>>,
+    pub blocks: BTreeMap<String, Vec<DesiredBlock>>,
+}
+
+impl DesiredBody {
+    pub fn value(&self, name: &str) -> Option<&DesiredValue> {
+        self.attrs.get(name).map(|a| &a.node)
+    }
+
+    /// The attribute's value if it is fully known before apply.
+    pub fn known(&self, name: &str) -> Option<&Value> {
+        match self.value(name)? {
+            DesiredValue::Known(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn span(&self, name: &str) -> Option<Span> {
+        self.attrs.get(name).map(|a| a.span)
+    }
+
+    pub fn blocks(&self, name: &str) -> &[DesiredBlock] {
+        self.blocks.get(name).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// One nested block, such as `container app { }`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesiredBlock {
+    pub label: Option<Spanned<String>>,
+    pub body: DesiredBody,
+    pub span: Span,
+}
+
+/// A value that may depend on attributes known only after apply.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DesiredValue {
+    Known(Value),
+    /// An attribute of another resource that only the cloud knows (an id, an
+    /// ARN) until that resource exists.
+    Ref(RefTarget),
+    /// A string built from known text and references (interpolation).
+    Concat(Vec<DesiredValue>),
+    List(Vec<DesiredValue>),
+    Map(BTreeMap<String, DesiredValue>),
+}
+
+impl DesiredValue {
+    /// Builds the most compact form: lists and maps of known values become
+    /// one known value.
+    pub fn list(items: Vec<DesiredValue>) -> DesiredValue {
+        if items.iter().all(|i| matches!(i, DesiredValue::Known(_))) {
+            DesiredValue::Known(Value::List(
+                items.into_iter().filter_map(DesiredValue::into_known).collect(),
+            ))
+        } else {
+            DesiredValue::List(items)
+        }
+    }
+
+    pub fn map(entries: BTreeMap<String, DesiredValue>) -> DesiredValue {
+        if entries.values().all(|v| matches!(v, DesiredValue::Known(_))) {
+            DesiredValue::Known(Value::Map(
+                entries
+                    .into_iter()
+                    .filter_map(|(k, v)| Some((k, v.into_known()?)))
+                    .collect(),
+            ))
+        } else {
+            DesiredValue::Map(entries)
+        }
+    }
+
+    pub fn into_known(self) -> Option<Value> {
+        match self {
+            DesiredValue::Known(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Every reference inside the value.
+    pub fn refs(&self) -> Vec<&RefTarget> {
+        let mut out = Vec::new();
+        self.collect_refs(&mut out);
+        out
+    }
+
+    fn collect_refs<'a>(&'a self, out: &mut Vec<&'a RefTarget>) {
+        match self {
+            DesiredValue::Known(_) => {}
+            DesiredValue::Ref(r) => out.push(r),
+            DesiredValue::Concat(items) | DesiredValue::List(items) => {
+                items.iter().for_each(|i| i.collect_refs(out))
+            }
+            DesiredValue::Map(m) => m.values().for_each(|i| i.collect_refs(out)),
+        }
+    }
+
+    /// Substitutes every reference with what `lookup` knows of it
+    /// ([`Value::Unknown`] when nothing yet).
+    pub fn resolve(&self, lookup: &dyn Fn(&RefTarget) -> Value) -> Value {
+        match self {
+            DesiredValue::Known(v) => v.clone(),
+            DesiredValue::Ref(r) => lookup(r),
+            DesiredValue::Concat(parts) => {
+                let mut out = String::new();
+                for part in parts {
+                    match part.resolve(lookup) {
+                        Value::String(s) => out.push_str(&s),
+                        Value::Int(i) => out.push_str(&i.to_string()),
+                        Value::Bool(b) => out.push_str(&b.to_string()),
+                        _ => return Value::Unknown,
+                    }
+                }
+                Value::String(out)
+            }
+            DesiredValue::List(items) => Value::List(items.iter().map(|i| i.resolve(lookup)).collect()),
+            DesiredValue::Map(m) => {
+                Value::Map(m.iter().map(|(k, v)| (k.clone(), v.resolve(lookup))).collect())
+            }
+        }
+    }
+}
+
+/// `KIND.NAME.ATTR` of one resource instance.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RefTarget {
+    pub address: Address,
+    pub attr: String,
+}
+
+impl std::fmt::Display for RefTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.address, self.attr)
+    }
+}

@@ -1,0 +1,124 @@
+//! The syntax tree of a `.berth` file. Every node keeps its byte span.
+
+use crate::source::Span;
+
+/// A parsed file: its top-level blocks and every comment, in source order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    pub blocks: Vec<Block>,
+    pub comments: Vec<Span>,
+}
+
+/// `KIND LABEL { body }`, at top level or nested.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block {
+    pub kind: Ident,
+    pub label: Option<Label>,
+    pub body: Vec<Item>,
+    pub span: Span,
+}
+
+/// A block's label: a name, or a string for `stack "blog-${var.env}"`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Label {
+    Ident(Ident),
+    String(Expr),
+}
+
+impl Label {
+    pub fn span(&self) -> Span {
+        match self {
+            Label::Ident(i) => i.span,
+            Label::String(e) => e.span,
+        }
+    }
+}
+
+/// One entry of a block body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Attribute(Attribute),
+    Block(Block),
+}
+
+impl Item {
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Attribute(a) => a.span,
+            Item::Block(b) => b.span,
+        }
+    }
+}
+
+/// `name = value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    pub name: Ident,
+    pub value: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// A string literal: literal text and `${...}` interpolations.
+    String(Vec<StrPart>),
+    List(Vec<Expr>),
+    Map(Vec<MapEntry>),
+    /// `KIND.NAME.ATTR`, `var.env`, `each.key`, `subnet.public["a"].id`.
+    Traversal(Traversal),
+    Call(Call),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StrPart {
+    /// Text with escapes already decoded.
+    Lit(String),
+    Interp(Expr),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapEntry {
+    pub key: MapKey,
+    pub value: Expr,
+}
+
+/// A map key: a bare name or a quoted string (no interpolation).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapKey {
+    pub name: String,
+    pub quoted: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Traversal {
+    pub root: Ident,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    Attr(Ident),
+    Index(Box<Expr>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub name: Ident,
+    pub args: Vec<Expr>,
+}
