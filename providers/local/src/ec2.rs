@@ -1,0 +1,638 @@
+//! EC2: VPCs, subnets, internet gateways, route tables and security groups.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use berth_provider::{Attrs, Kind, ProviderError, Value};
+
+use crate::api::{fail, invalid};
+use crate::attrs::{blocks_of, bool_of, int_of, str_of, strs_of};
+use crate::cidr::Cidr;
+use crate::ids;
+use crate::sim::Sim;
+
+type Tags = BTreeMap<String, String>;
+
+/// Creates an EC2 resource; returns its key (its id).
+pub(crate) fn create(
+    sim: &mut Sim,
+    kind: Kind,
+    mut attrs: Attrs,
+    tags: Tags,
+) -> Result<String, ProviderError> {
+    let (prefix, arn_type) = match kind {
+        Kind::Vpc => ("vpc", "vpc"),
+        Kind::Subnet => ("subnet", "subnet"),
+        Kind::InternetGateway => ("igw", "internet-gateway"),
+        Kind::RouteTable => ("rtb", "route-table"),
+        _ => ("sg", "security-group"),
+    };
+    match kind {
+        Kind::Vpc => check_vpc(sim, &attrs)?,
+        Kind::Subnet => check_subnet(sim, &attrs)?,
+        Kind::InternetGateway => sim.call("CreateInternetGateway"),
+        Kind::RouteTable => {
+            sim.call("CreateRouteTable");
+            check_route_table(sim, "CreateRouteTable", None, &attrs)?;
+        }
+        _ => {
+            sim.call("CreateSecurityGroup");
+            check_security_group(sim, "CreateSecurityGroup", None, &attrs)?;
+        }
+    }
+    let id = sim.fresh(|rng| ids::ec2_id(rng, prefix));
+    attrs.insert("id".to_owned(), Value::String(id.clone()));
+    if kind.schema().attr("arn").is_some() {
+        let arn = sim.arn("ec2", &format!("{arn_type}/{id}"));
+        attrs.insert("arn".to_owned(), Value::String(arn));
+    }
+    let vpc = str_of(&attrs, "vpc").unwrap_or_default().to_owned();
+    match kind {
+        Kind::Vpc => {
+            if bool_of(&attrs, "dns_hostnames") {
+                sim.call("ModifyVpcAttribute");
+            }
+            if !bool_of(&attrs, "dns_support") {
+                sim.call("ModifyVpcAttribute");
+            }
+        }
+        Kind::Subnet if bool_of(&attrs, "public") => sim.call("ModifySubnetAttribute"),
+        Kind::InternetGateway => {
+            // Attached in the same operation; checked before it is stored.
+            attrs.insert("vpc".to_owned(), Value::Null);
+            sim.insert(&id, kind, tags, attrs, false);
+            return attach_gateway(sim, &id, &vpc).map(|()| id);
+        }
+        Kind::RouteTable => {
+            for _ in strs_of(&attrs, "subnets") {
+                sim.call("AssociateRouteTable");
+            }
+            for _ in blocks_of(&attrs, "route") {
+                sim.call("CreateRoute");
+            }
+        }
+        Kind::SecurityGroup => {
+            let egress = !blocks_of(&attrs, "egress").is_empty();
+            if !blocks_of(&attrs, "ingress").is_empty() {
+                sim.call("AuthorizeSecurityGroupIngress");
+            }
+            if egress {
+                sim.call("RevokeSecurityGroupEgress");
+                sim.call("AuthorizeSecurityGroupEgress");
+            }
+            sim.insert(&id, kind, tags, attrs, false);
+            if let Some(rec) = sim.st.resources.get_mut(&id) {
+                rec.default_egress = !egress;
+            }
+            return Ok(id);
+        }
+        _ => {}
+    }
+    sim.insert(&id, kind, tags, attrs, false);
+    Ok(id)
+}
+
+/// Changes an EC2 resource in place to `new` (its replace-only attributes
+/// are unchanged: the caller checked).
+pub(crate) fn update(
+    sim: &mut Sim,
+    kind: Kind,
+    key: &str,
+    old: &Attrs,
+    new: &Attrs,
+) -> Result<(), ProviderError> {
+    let changed = |name: &str| old.get(name) != new.get(name);
+    match kind {
+        Kind::Vpc => {
+            for attr in ["dns_hostnames", "dns_support"] {
+                if changed(attr) {
+                    sim.call("ModifyVpcAttribute");
+                }
+            }
+        }
+        Kind::Subnet => {
+            if changed("public") {
+                sim.call("ModifySubnetAttribute");
+            }
+        }
+        Kind::InternetGateway => {
+            let vpc = str_of(new, "vpc").unwrap_or_default();
+            if changed("vpc") {
+                detach_gateway(sim, key)?;
+                attach_gateway(sim, key, vpc)?;
+            }
+        }
+        Kind::RouteTable => {
+            check_route_table(sim, "AssociateRouteTable", Some(key), new)?;
+            let (old_subnets, new_subnets) = (strs_of(old, "subnets"), strs_of(new, "subnets"));
+            let (before, after) = (set(&old_subnets), set(&new_subnets));
+            for _ in after.difference(&before) {
+                sim.call("AssociateRouteTable");
+            }
+            for _ in before.difference(&after) {
+                sim.call("DisassociateRouteTable");
+            }
+            let routes = |a: &Attrs| -> BTreeMap<String, String> {
+                blocks_of(a, "route")
+                    .iter()
+                    .map(|r| {
+                        (
+                            str_of(r, "cidr").unwrap_or_default().to_owned(),
+                            str_of(r, "gateway").unwrap_or_default().to_owned(),
+                        )
+                    })
+                    .collect()
+            };
+            let (before, after) = (routes(old), routes(new));
+            for (cidr, gw) in &after {
+                match before.get(cidr) {
+                    None => sim.call("CreateRoute"),
+                    Some(old_gw) if old_gw != gw => sim.call("ReplaceRoute"),
+                    Some(_) => {}
+                }
+            }
+            let removed = before.keys().filter(|c| !after.contains_key(*c)).count();
+            for _ in 0..removed {
+                sim.call("DeleteRoute");
+            }
+        }
+        _ => {
+            check_security_group(sim, "AuthorizeSecurityGroupIngress", Some(key), new)?;
+            if changed("ingress") {
+                sim.call("AuthorizeSecurityGroupIngress");
+                sim.call("RevokeSecurityGroupIngress");
+            }
+            let egress = !blocks_of(new, "egress").is_empty();
+            if changed("egress") {
+                // Declaring no egress means "AWS's default allow-all rule":
+                // when the last declared rule goes, that rule is put back.
+                sim.call("AuthorizeSecurityGroupEgress");
+                sim.call("RevokeSecurityGroupEgress");
+            }
+            if let Some(rec) = sim.st.resources.get_mut(key) {
+                rec.default_egress = !egress;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Deletes an EC2 resource the way berth's AWS adapter does: a gateway is
+/// detached first, a route table's associations are removed first.
+pub(crate) fn delete(sim: &mut Sim, kind: Kind, key: &str) -> Result<(), ProviderError> {
+    match kind {
+        Kind::Vpc => delete_vpc(sim, key),
+        Kind::Subnet => delete_subnet(sim, key),
+        Kind::InternetGateway => {
+            let attached = sim.rec(key).and_then(|r| str_of(&r.attrs, "vpc")).is_some();
+            if attached {
+                detach_gateway(sim, key)?;
+            }
+            delete_gateway(sim, key)
+        }
+        Kind::RouteTable => {
+            for subnet in sim
+                .rec(key)
+                .map(|r| strs_of(&r.attrs, "subnets"))
+                .unwrap_or_default()
+            {
+                disassociate_route_table(sim, key, &subnet);
+            }
+            delete_route_table(sim, key)
+        }
+        _ => delete_security_group(sim, key),
+    }
+}
+
+fn set(items: &[String]) -> BTreeSet<&str> {
+    items.iter().map(String::as_str).collect()
+}
+
+fn dependency(call: &str, message: String) -> ProviderError {
+    fail(call, "DependencyViolation", message)
+}
+
+/// The VPC of resource `key` (subnet, route table, group, gateway).
+fn vpc_of(sim: &Sim, key: &str) -> Option<String> {
+    sim.rec(key)
+        .and_then(|r| str_of(&r.attrs, "vpc"))
+        .map(str::to_owned)
+}
+
+fn parse_cidr(call: &str, text: &str, param: &str) -> Result<Cidr, ProviderError> {
+    Cidr::parse(text).ok_or_else(|| {
+        fail(
+            call,
+            "InvalidParameterValue",
+            format!("Value ({text}) for parameter {param} is invalid. This is not a valid CIDR block."),
+        )
+    })
+}
+
+fn check_vpc(sim: &mut Sim, attrs: &Attrs) -> Result<(), ProviderError> {
+    let call = "CreateVpc";
+    sim.call(call);
+    let text = str_of(attrs, "cidr").unwrap_or_default();
+    let cidr = parse_cidr(call, text, "cidrBlock")?;
+    if !(16..=28).contains(&cidr.len) {
+        return Err(fail(
+            call,
+            "InvalidVpc.Range",
+            format!("The CIDR '{text}' is invalid."),
+        ));
+    }
+    Ok(())
+}
+
+fn check_subnet(sim: &mut Sim, attrs: &Attrs) -> Result<(), ProviderError> {
+    let call = "CreateSubnet";
+    sim.call(call);
+    let vpc = str_of(attrs, "vpc").unwrap_or_default();
+    let (vpc_key, vpc_rec) = sim.need(Kind::Vpc, vpc, call)?;
+    let vpc_cidr = str_of(&vpc_rec.attrs, "cidr").and_then(Cidr::parse);
+    let text = str_of(attrs, "cidr").unwrap_or_default();
+    let cidr = parse_cidr(call, text, "cidrBlock")?;
+    let range = || {
+        fail(
+            call,
+            "InvalidSubnet.Range",
+            format!("The CIDR '{text}' is invalid."),
+        )
+    };
+    if !(16..=28).contains(&cidr.len) || !vpc_cidr.is_some_and(|v| v.contains(cidr)) {
+        return Err(range());
+    }
+    let conflict = sim.all(Kind::Subnet).any(|(_, s)| {
+        str_of(&s.attrs, "vpc") == Some(vpc_key.as_str())
+            && str_of(&s.attrs, "cidr")
+                .and_then(Cidr::parse)
+                .is_some_and(|c| c.overlaps(cidr))
+    });
+    if conflict {
+        return Err(fail(
+            call,
+            "InvalidSubnet.Conflict",
+            format!("The CIDR '{text}' conflicts with another subnet"),
+        ));
+    }
+    let zone = str_of(attrs, "zone").unwrap_or_default();
+    let valid_zone = zone
+        .strip_prefix(sim.region)
+        .is_some_and(|letter| letter.len() == 1 && ("a"..="f").contains(&letter));
+    if !valid_zone {
+        let zones: Vec<String> = ('a'..='f').map(|l| format!("{}{l}", sim.region)).collect();
+        return Err(fail(
+            call,
+            "InvalidParameterValue",
+            format!(
+                "Value ({zone}) for parameter availabilityZone is invalid. Subnets can currently only be created in the following availability zones: {}.",
+                zones.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
+    let call = "DeleteVpc";
+    sim.call(call);
+    let dependent = [
+        Kind::Subnet,
+        Kind::InternetGateway,
+        Kind::RouteTable,
+        Kind::SecurityGroup,
+    ]
+    .into_iter()
+    .any(|kind| sim.all(kind).any(|(_, r)| str_of(&r.attrs, "vpc") == Some(key)));
+    if dependent {
+        return Err(dependency(
+            call,
+            format!("The vpc '{key}' has dependencies and cannot be deleted."),
+        ));
+    }
+    sim.st.resources.remove(key);
+    Ok(())
+}
+
+/// AWS refuses to delete a subnet that still holds network interfaces (a
+/// load balancer's, a service's tasks'). Route table associations do not
+/// stop it: AWS removes them along with the subnet, so the route table
+/// then reads back without the subnet (drift the next plan shows).
+fn delete_subnet(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
+    let call = "DeleteSubnet";
+    sim.call(call);
+    let in_use = [Kind::LoadBalancer, Kind::Service].into_iter().any(|kind| {
+        sim.all(kind)
+            .any(|(_, r)| strs_of(&r.attrs, "subnets").iter().any(|s| s == key))
+    });
+    if in_use {
+        return Err(dependency(
+            call,
+            format!("The subnet '{key}' has dependencies and cannot be deleted."),
+        ));
+    }
+    let tables: Vec<String> = sim
+        .all(Kind::RouteTable)
+        .filter(|(_, r)| strs_of(&r.attrs, "subnets").iter().any(|s| s == key))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for table in tables {
+        if let Some(Value::List(subnets)) = sim.attrs_mut(&table).and_then(|a| a.get_mut("subnets")) {
+            subnets.retain(|s| s.as_str() != Some(key));
+        }
+    }
+    sim.st.resources.remove(key);
+    Ok(())
+}
+
+/// AttachInternetGateway: one gateway per VPC.
+pub(crate) fn attach_gateway(sim: &mut Sim, key: &str, vpc: &str) -> Result<(), ProviderError> {
+    let call = "AttachInternetGateway";
+    sim.call(call);
+    let (vpc_key, _) = sim.need(Kind::Vpc, vpc, call)?;
+    if let Some((other, _)) = sim
+        .all(Kind::InternetGateway)
+        .find(|(k, r)| k.as_str() != key && str_of(&r.attrs, "vpc") == Some(vpc_key.as_str()))
+    {
+        return Err(fail(
+            call,
+            "Resource.AlreadyAssociated",
+            format!("resource {vpc_key} is already attached to network gateway {other}"),
+        ));
+    }
+    if let Some(attrs) = sim.attrs_mut(key) {
+        attrs.insert("vpc".to_owned(), Value::String(vpc_key));
+    }
+    Ok(())
+}
+
+/// DetachInternetGateway: refused while the VPC has public addresses mapped
+/// (an internet-facing load balancer, tasks with public IPs).
+pub(crate) fn detach_gateway(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
+    let call = "DetachInternetGateway";
+    sim.call(call);
+    let Some(vpc) = vpc_of(sim, key) else {
+        return Err(fail(
+            call,
+            "Gateway.NotAttached",
+            format!("resource {key} is not attached to a network"),
+        ));
+    };
+    let in_vpc = |subnets: Vec<String>| {
+        subnets
+            .iter()
+            .any(|s| vpc_of(sim, s).as_deref() == Some(vpc.as_str()))
+    };
+    let public_lb = sim
+        .all(Kind::LoadBalancer)
+        .any(|(_, r)| !bool_of(&r.attrs, "internal") && in_vpc(strs_of(&r.attrs, "subnets")));
+    let public_tasks = sim.all(Kind::Service).any(|(_, r)| {
+        bool_of(&r.attrs, "public_ip")
+            && int_of(&r.attrs, "desired_count").unwrap_or(0) > 0
+            && in_vpc(strs_of(&r.attrs, "subnets"))
+    });
+    if public_lb || public_tasks {
+        return Err(dependency(
+            call,
+            format!(
+                "Network {vpc} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway."
+            ),
+        ));
+    }
+    if let Some(attrs) = sim.attrs_mut(key) {
+        attrs.insert("vpc".to_owned(), Value::Null);
+    }
+    Ok(())
+}
+
+/// DeleteInternetGateway: refused while attached.
+pub(crate) fn delete_gateway(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
+    let call = "DeleteInternetGateway";
+    sim.call(call);
+    if vpc_of(sim, key).is_some() {
+        return Err(dependency(
+            call,
+            format!("The internetGateway '{key}' has dependencies and cannot be deleted."),
+        ));
+    }
+    sim.st.resources.remove(key);
+    Ok(())
+}
+
+fn check_route_table(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Result<(), ProviderError> {
+    let vpc = str_of(attrs, "vpc").unwrap_or_default();
+    let (vpc, _) = sim.need(Kind::Vpc, vpc, call)?;
+    let mut seen = BTreeSet::new();
+    for subnet in strs_of(attrs, "subnets") {
+        let (subnet, rec) = sim.need(Kind::Subnet, &subnet, call)?;
+        if str_of(&rec.attrs, "vpc") != Some(vpc.as_str()) {
+            return Err(invalid(
+                Kind::RouteTable,
+                call,
+                format!("Route table and subnet {subnet} belong to different networks"),
+            ));
+        }
+        let other = sim
+            .all(Kind::RouteTable)
+            .find(|(k, r)| Some(k.as_str()) != own && strs_of(&r.attrs, "subnets").contains(&subnet));
+        if !seen.insert(subnet.clone()) || other.is_some() {
+            return Err(fail(
+                call,
+                "Resource.AlreadyAssociated",
+                format!(
+                    "the specified association for route table and subnet {subnet} conflicts with an existing association"
+                ),
+            ));
+        }
+    }
+    let mut destinations = BTreeSet::new();
+    for route in blocks_of(attrs, "route") {
+        let text = str_of(route, "cidr").unwrap_or_default();
+        parse_cidr(call, text, "destinationCidrBlock")?;
+        if !destinations.insert(text) {
+            return Err(fail(
+                call,
+                "RouteAlreadyExists",
+                format!("The route identified by {text} already exists."),
+            ));
+        }
+        let gateway = str_of(route, "gateway").unwrap_or_default();
+        let (gateway, rec) = sim.need(Kind::InternetGateway, gateway, call)?;
+        if str_of(&rec.attrs, "vpc") != Some(vpc.as_str()) {
+            return Err(invalid(
+                Kind::RouteTable,
+                call,
+                format!("route table and network gateway {gateway} belong to different networks"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// DisassociateRouteTable.
+fn disassociate_route_table(sim: &mut Sim, key: &str, subnet: &str) {
+    sim.call("DisassociateRouteTable");
+    if let Some(Value::List(subnets)) = sim.attrs_mut(key).and_then(|a| a.get_mut("subnets")) {
+        subnets.retain(|s| s.as_str() != Some(subnet));
+    }
+}
+
+/// DeleteRouteTable: refused while subnets are associated with it.
+pub(crate) fn delete_route_table(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
+    let call = "DeleteRouteTable";
+    sim.call(call);
+    if sim
+        .rec(key)
+        .is_some_and(|r| !strs_of(&r.attrs, "subnets").is_empty())
+    {
+        return Err(dependency(
+            call,
+            format!("The routeTable '{key}' has dependencies and cannot be deleted."),
+        ));
+    }
+    sim.st.resources.remove(key);
+    Ok(())
+}
+
+fn check_security_group(
+    sim: &Sim,
+    call: &str,
+    own: Option<&str>,
+    attrs: &Attrs,
+) -> Result<(), ProviderError> {
+    let vpc = str_of(attrs, "vpc").unwrap_or_default();
+    let (vpc, _) = sim.need(Kind::Vpc, vpc, call)?;
+    let description = str_of(attrs, "description").unwrap_or_default();
+    if description.len() > 255 || !description.is_ascii() {
+        return Err(invalid(
+            Kind::SecurityGroup,
+            call,
+            "Invalid security group description: at most 255 ASCII characters",
+        ));
+    }
+    for direction in ["ingress", "egress"] {
+        let mut seen = BTreeSet::new();
+        for rule in blocks_of(attrs, direction) {
+            let key = check_rule(sim, call, own, &vpc, rule)?;
+            if !seen.insert(key) {
+                return Err(fail(
+                    call,
+                    "InvalidPermission.Duplicate",
+                    format!("the specified {direction} rule already exists"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks one rule; returns what identifies it, to find duplicates.
+fn check_rule(
+    sim: &Sim,
+    call: &str,
+    own: Option<&str>,
+    vpc: &str,
+    rule: &Attrs,
+) -> Result<(String, i64, i64, String), ProviderError> {
+    let bad = |code: &str, msg: String| fail(call, code, msg);
+    let protocol = str_of(rule, "protocol").unwrap_or("tcp").to_ascii_lowercase();
+    let numbered = protocol.parse::<u8>().is_ok();
+    if !matches!(protocol.as_str(), "tcp" | "udp" | "icmp" | "-1") && !numbered {
+        return Err(bad(
+            "InvalidParameterValue",
+            format!("Invalid value '{protocol}' for IP protocol."),
+        ));
+    }
+    let (port, from, to) = (
+        int_of(rule, "port"),
+        int_of(rule, "from_port"),
+        int_of(rule, "to_port"),
+    );
+    if port.is_some() && (from.is_some() || to.is_some()) {
+        return Err(bad(
+            "InvalidParameterCombination",
+            "give either port or from_port/to_port, not both".to_owned(),
+        ));
+    }
+    let (from, to) = match (port, from, to) {
+        (Some(p), _, _) => (p, p),
+        (None, Some(f), Some(t)) => (f, t),
+        (None, None, None) if protocol == "-1" => (-1, -1),
+        (None, None, None) if protocol == "icmp" => (-1, -1),
+        _ => {
+            return Err(bad(
+                "MissingParameter",
+                format!(
+                    "The request must contain the parameter port (or from_port and to_port) for protocol {protocol}"
+                ),
+            ));
+        }
+    };
+    let range = if matches!(protocol.as_str(), "tcp" | "udp") {
+        0..=65535
+    } else {
+        -1..=255
+    };
+    if protocol != "-1" && (!range.contains(&from) || !range.contains(&to) || from > to) {
+        return Err(bad(
+            "InvalidParameterValue",
+            format!("Invalid port range {from}-{to} for protocol {protocol}"),
+        ));
+    }
+    let source = match (str_of(rule, "cidr"), str_of(rule, "from")) {
+        (Some(cidr), None) => {
+            parse_cidr(call, cidr, "cidrIp")?;
+            cidr.to_owned()
+        }
+        (None, Some(group)) => {
+            if Some(group) != own {
+                let (group, rec) = sim.need(Kind::SecurityGroup, group, call)?;
+                if str_of(&rec.attrs, "vpc") != Some(vpc) {
+                    return Err(bad(
+                        "InvalidGroup.NotFound",
+                        format!(
+                            "You have specified two resources that belong to different networks: {group}"
+                        ),
+                    ));
+                }
+            }
+            group.to_owned()
+        }
+        (Some(_), Some(_)) => {
+            return Err(bad(
+                "InvalidParameterCombination",
+                "a rule takes either cidr or from, not both".to_owned(),
+            ));
+        }
+        (None, None) => {
+            return Err(bad(
+                "MissingParameter",
+                "a rule needs a source or destination: cidr or from".to_owned(),
+            ));
+        }
+    };
+    Ok((protocol, from, to, source))
+}
+
+/// DeleteSecurityGroup: refused while another group's rule refers to it or
+/// a load balancer or service uses it.
+pub(crate) fn delete_security_group(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
+    let call = "DeleteSecurityGroup";
+    sim.call(call);
+    let referenced = sim.all(Kind::SecurityGroup).any(|(k, r)| {
+        k != key
+            && ["ingress", "egress"].iter().any(|d| {
+                blocks_of(&r.attrs, d)
+                    .iter()
+                    .any(|rule| str_of(rule, "from") == Some(key))
+            })
+    });
+    let used = [Kind::LoadBalancer, Kind::Service].into_iter().any(|kind| {
+        sim.all(kind)
+            .any(|(_, r)| strs_of(&r.attrs, "security_groups").iter().any(|g| g == key))
+    });
+    if referenced || used {
+        return Err(dependency(call, format!("resource {key} has a dependent object")));
+    }
+    sim.st.resources.remove(key);
+    Ok(())
+}

@@ -1,0 +1,490 @@
+//! ECS: clusters, Fargate task definitions (immutable revisions) and services.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, STACK_TAG, Value};
+
+use crate::api::{fail, invalid};
+use crate::attrs::{blocks_of, int_of, str_of, strs_of};
+use crate::model::{ACTIVE, INACTIVE};
+use crate::sim::Sim;
+use crate::{elb, naming};
+
+type Tags = BTreeMap<String, String>;
+
+/// Creates a cluster, registers a task definition revision or creates a
+/// service; returns its key (ARN).
+pub(crate) fn create(
+    sim: &mut Sim,
+    kind: Kind,
+    stack: &str,
+    address: &Address,
+    mut attrs: Attrs,
+    tags: Tags,
+) -> Result<String, ProviderError> {
+    let name = naming::ecs(stack, address);
+    match kind {
+        Kind::Cluster => {
+            sim.call("CreateCluster");
+            let arn = sim.arn("ecs", &format!("cluster/{name}"));
+            if let Some(existing) = sim.rec(&arn) {
+                // CreateCluster is idempotent in AWS: the existing cluster
+                // comes back. A cluster of another stack or address with the
+                // same name is refused rather than shared.
+                if existing.tags.get(STACK_TAG) == tags.get(STACK_TAG)
+                    && existing.tags.get(ADDRESS_TAG) == tags.get(ADDRESS_TAG)
+                {
+                    return Ok(arn);
+                }
+                return Err(invalid(
+                    Kind::Cluster,
+                    "CreateCluster",
+                    format!("Cluster name {name} is already used by another resource"),
+                ));
+            }
+            if attrs.get("container_insights") == Some(&Value::Bool(true)) {
+                sim.call("UpdateClusterSettings");
+            }
+            attrs.insert("name".to_owned(), Value::String(name));
+            attrs.insert("arn".to_owned(), Value::String(arn.clone()));
+            sim.insert(&arn, kind, tags, attrs, false);
+            Ok(arn)
+        }
+        Kind::TaskDefinition => {
+            let call = "RegisterTaskDefinition";
+            sim.call(call);
+            check_task_definition(call, &attrs)?;
+            let last_stored = sim
+                .st
+                .resources
+                .values()
+                .filter(|r| {
+                    r.kind == Kind::TaskDefinition && str_of(&r.attrs, "family") == Some(name.as_str())
+                })
+                .filter_map(|r| int_of(&r.attrs, "revision"))
+                .max()
+                .unwrap_or(0);
+            let last = sim.st.families.get(&name).copied().unwrap_or(0).max(last_stored);
+            let revision = last + 1;
+            sim.st.families.insert(name.clone(), revision);
+            let arn = sim.arn("ecs", &format!("task-definition/{name}:{revision}"));
+            attrs.insert("family".to_owned(), Value::String(name));
+            attrs.insert("revision".to_owned(), Value::Int(revision));
+            attrs.insert("arn".to_owned(), Value::String(arn.clone()));
+            sim.insert(&arn, kind, tags, attrs, false);
+            if let Some(rec) = sim.st.resources.get_mut(&arn) {
+                rec.status = Some(ACTIVE.to_owned());
+            }
+            Ok(arn)
+        }
+        _ => {
+            let call = "CreateService";
+            sim.call(call);
+            let cluster_name = check_service(sim, call, None, &name, &attrs)?;
+            let arn = sim.arn("ecs", &format!("service/{cluster_name}/{name}"));
+            attrs.insert("name".to_owned(), Value::String(name));
+            attrs.insert("arn".to_owned(), Value::String(arn.clone()));
+            sim.insert(&arn, kind, tags, attrs, false);
+            Ok(arn)
+        }
+    }
+}
+
+/// Changes a cluster or service in place. Task definitions have nothing to
+/// change but tags (the caller refuses every other change).
+pub(crate) fn update(
+    sim: &mut Sim,
+    kind: Kind,
+    key: &str,
+    old: &Attrs,
+    new: &Attrs,
+) -> Result<(), ProviderError> {
+    match kind {
+        Kind::Cluster => {
+            if old.get("container_insights") != new.get("container_insights") {
+                sim.call("UpdateClusterSettings");
+            }
+        }
+        Kind::Service => {
+            let call = "UpdateService";
+            sim.call(call);
+            let name = str_of(old, "name").unwrap_or_default().to_owned();
+            check_service(sim, call, Some(key), &name, new)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Deletes a cluster (refused while it has services), deregisters a task
+/// definition (it stays, INACTIVE) or deletes a service the way berth's AWS
+/// adapter does: scaled to 0 first.
+pub(crate) fn delete(sim: &mut Sim, kind: Kind, key: &str) -> Result<(), ProviderError> {
+    match kind {
+        Kind::Cluster => {
+            let call = "DeleteCluster";
+            sim.call(call);
+            if sim
+                .all(Kind::Service)
+                .any(|(_, r)| str_of(&r.attrs, "cluster") == Some(key))
+            {
+                return Err(fail(
+                    call,
+                    "ClusterContainsServicesException",
+                    "The Cluster cannot be deleted while Services are active.",
+                ));
+            }
+            sim.st.resources.remove(key);
+        }
+        Kind::TaskDefinition => {
+            sim.call("DeregisterTaskDefinition");
+            if let Some(rec) = sim.st.resources.get_mut(key) {
+                rec.status = Some(INACTIVE.to_owned());
+            }
+        }
+        _ => {
+            if sim
+                .rec(key)
+                .and_then(|r| int_of(&r.attrs, "desired_count"))
+                .unwrap_or(0)
+                > 0
+            {
+                sim.call("UpdateService");
+                if let Some(attrs) = sim.attrs_mut(key) {
+                    attrs.insert("desired_count".to_owned(), Value::Int(0));
+                }
+            }
+            delete_service(sim, key)?;
+        }
+    }
+    Ok(())
+}
+
+/// DeleteService without `force`: refused while the service is scaled above 0.
+pub(crate) fn delete_service(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
+    let call = "DeleteService";
+    sim.call(call);
+    if sim
+        .rec(key)
+        .and_then(|r| int_of(&r.attrs, "desired_count"))
+        .unwrap_or(0)
+        > 0
+    {
+        return Err(invalid(
+            Kind::Service,
+            call,
+            "The service cannot be stopped while it is scaled above 0.",
+        ));
+    }
+    sim.st.resources.remove(key);
+    Ok(())
+}
+
+/// Whether `memory` MiB is a Fargate size for `cpu` units.
+pub(crate) fn fargate_pair(cpu: i64, memory: i64) -> bool {
+    let (lo, hi, step) = match cpu {
+        256 => return [512, 1024, 2048].contains(&memory),
+        512 => (1024, 4096, 1024),
+        1024 => (2048, 8192, 1024),
+        2048 => (4096, 16384, 1024),
+        4096 => (8192, 30720, 1024),
+        8192 => (16384, 61440, 4096),
+        16384 => (32768, 122880, 8192),
+        _ => return false,
+    };
+    (lo..=hi).contains(&memory) && memory % step == 0
+}
+
+fn is_role_arn(text: &str) -> bool {
+    text.strip_prefix("arn:aws:iam::")
+        .and_then(|rest| rest.split_once(":role/"))
+        .is_some_and(|(account, name)| {
+            account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty()
+        })
+}
+
+fn check_task_definition(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
+    let bad = |msg: String| fail(call, "ClientException", msg);
+    let cpu = int_of(attrs, "cpu").unwrap_or(0);
+    let memory = int_of(attrs, "memory").unwrap_or(0);
+    if !fargate_pair(cpu, memory) {
+        return Err(bad(format!(
+            "No Fargate configuration exists for given values: {cpu} CPU, {memory} memory. See the Amazon ECS documentation for the valid values."
+        )));
+    }
+    if str_of(attrs, "network_mode") != Some("awsvpc") {
+        return Err(bad("Fargate only supports network mode 'awsvpc'.".to_owned()));
+    }
+    let arch = str_of(attrs, "cpu_architecture").unwrap_or_default();
+    if !matches!(arch, "X86_64" | "ARM64") {
+        return Err(bad(format!("Invalid cpuArchitecture '{arch}': X86_64 or ARM64")));
+    }
+    for role in ["execution_role", "task_role"] {
+        if let Some(arn) = str_of(attrs, role)
+            && !is_role_arn(arn)
+        {
+            return Err(bad(format!("Role is not valid: {arn}")));
+        }
+    }
+    let containers = blocks_of(attrs, "container");
+    let names: BTreeSet<&str> = containers.iter().filter_map(|c| str_of(c, "name")).collect();
+    if !containers
+        .iter()
+        .any(|c| c.get("essential") != Some(&Value::Bool(false)))
+    {
+        return Err(bad(
+            "Task definition must have at least one essential container.".to_owned()
+        ));
+    }
+    let has_exec = str_of(attrs, "execution_role").is_some();
+    let (mut cpu_sum, mut mem_sum) = (0, 0);
+    for c in &containers {
+        let name = str_of(c, "name").unwrap_or_default();
+        if str_of(c, "image").is_none_or(str::is_empty) {
+            return Err(bad(format!(
+                "Container.image should not be null or empty: {name}"
+            )));
+        }
+        cpu_sum += int_of(c, "cpu").unwrap_or(0);
+        let (mem, reservation) = (int_of(c, "memory"), int_of(c, "memory_reservation"));
+        mem_sum += mem.or(reservation).unwrap_or(0);
+        if let (Some(m), Some(r)) = (mem, reservation)
+            && r > m
+        {
+            return Err(bad(format!(
+                "Container {name}: memoryReservation {r} must be at most memory {m}"
+            )));
+        }
+        if str_of(c, "logs").is_some() && !has_exec {
+            return Err(bad(
+                "Fargate requires task definition to have execution role ARN to support log driver awslogs."
+                    .to_owned(),
+            ));
+        }
+        if c.get("secrets")
+            .and_then(Value::as_map)
+            .is_some_and(|m| !m.is_empty())
+            && !has_exec
+        {
+            return Err(bad(format!(
+                "Container {name} uses secrets: the task definition needs an execution role ARN to read them."
+            )));
+        }
+        if int_of(c, "stop_timeout").is_some_and(|t| !(0..=120).contains(&t)) {
+            return Err(bad(format!(
+                "Container {name}: stopTimeout must be at most 120 seconds"
+            )));
+        }
+        for dep in blocks_of(c, "depends_on") {
+            let other = str_of(dep, "container").unwrap_or_default();
+            if other == name || !names.contains(other) {
+                return Err(bad(format!(
+                    "Container {name} depends on unknown container {other}"
+                )));
+            }
+        }
+        if let Some(check) = blocks_of(c, "health_check").first() {
+            let ranges = [
+                ("interval", 30, 5, 300),
+                ("timeout", 5, 2, 60),
+                ("retries", 3, 1, 10),
+                ("start_period", 0, 0, 300),
+            ];
+            for (key, default, lo, hi) in ranges {
+                let v = int_of(check, key).unwrap_or(default);
+                if !(lo..=hi).contains(&v) {
+                    return Err(bad(format!(
+                        "Container {name}: healthCheck.{key} {v} must be between {lo} and {hi}"
+                    )));
+                }
+            }
+        }
+    }
+    if cpu_sum > cpu || mem_sum > memory {
+        return Err(bad(format!(
+            "The containers reserve {cpu_sum} CPU units and {mem_sum} MiB, more than the task's {cpu} CPU and {memory} MiB."
+        )));
+    }
+    Ok(())
+}
+
+/// The container ports a task definition's container exposes.
+fn container_ports(container: &Attrs) -> BTreeSet<i64> {
+    int_of(container, "port")
+        .into_iter()
+        .chain(
+            blocks_of(container, "port_mapping")
+                .iter()
+                .filter_map(|m| int_of(m, "container_port")),
+        )
+        .collect()
+}
+
+/// Checks a service's configuration; returns its cluster's name.
+fn check_service(
+    sim: &Sim,
+    call: &str,
+    own: Option<&str>,
+    name: &str,
+    attrs: &Attrs,
+) -> Result<String, ProviderError> {
+    let bad = |msg: String| invalid(Kind::Service, call, msg);
+    let cluster = str_of(attrs, "cluster").unwrap_or_default();
+    let (cluster, cluster_rec) = sim.need(Kind::Cluster, cluster, call)?;
+    let cluster_name = str_of(&cluster_rec.attrs, "name").unwrap_or_default().to_owned();
+    let taken = sim.all(Kind::Service).any(|(k, r)| {
+        Some(k.as_str()) != own
+            && str_of(&r.attrs, "cluster") == Some(cluster.as_str())
+            && str_of(&r.attrs, "name") == Some(name)
+    });
+    if taken {
+        return Err(bad("Creation of service was not idempotent.".to_owned()));
+    }
+    let td = str_of(attrs, "task_definition").unwrap_or_default();
+    let Some((_, td_rec)) = sim
+        .find(Kind::TaskDefinition, td)
+        .and_then(|k| sim.rec(&k).map(|r| (k, r)))
+    else {
+        return Err(fail(
+            call,
+            "ClientException",
+            format!("Unable to describe task definition {td}."),
+        ));
+    };
+    if td_rec.is_inactive() {
+        return Err(bad(format!("TaskDefinition is inactive: {td}")));
+    }
+    if str_of(attrs, "launch_type") != Some("FARGATE") {
+        return Err(bad(format!(
+            "Launch type {} is not supported: berth runs services on FARGATE",
+            str_of(attrs, "launch_type").unwrap_or_default()
+        )));
+    }
+    let platform = str_of(attrs, "platform_version").unwrap_or_default();
+    let version_ok = platform == "LATEST"
+        || platform
+            .split('.')
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if !version_ok {
+        return Err(bad(format!(
+            "The specified platform version {platform} does not exist."
+        )));
+    }
+    if int_of(attrs, "desired_count").is_some_and(|c| c < 0) {
+        return Err(bad("desiredCount must be 0 or more".to_owned()));
+    }
+    let subnets = strs_of(attrs, "subnets");
+    if subnets.is_empty() || subnets.len() > 16 {
+        return Err(bad("subnets must hold 1 to 16 subnets.".to_owned()));
+    }
+    let mut vpc: Option<String> = None;
+    for subnet in &subnets {
+        let subnet_vpc = sim
+            .find(Kind::Subnet, subnet)
+            .and_then(|k| sim.rec(&k))
+            .and_then(|r| str_of(&r.attrs, "vpc"))
+            .ok_or_else(|| {
+                bad(format!(
+                    "Error retrieving subnet information for [{subnet}]: The subnet ID '{subnet}' does not exist"
+                ))
+            })?;
+        if vpc.get_or_insert_with(|| subnet_vpc.to_owned()) != subnet_vpc {
+            return Err(bad("The subnets must all belong to the same VPC.".to_owned()));
+        }
+    }
+    let groups = strs_of(attrs, "security_groups");
+    if groups.len() > 5 {
+        return Err(bad("At most 5 security groups are allowed.".to_owned()));
+    }
+    for group in &groups {
+        let group_vpc = sim
+            .find(Kind::SecurityGroup, group)
+            .and_then(|k| sim.rec(&k))
+            .and_then(|r| str_of(&r.attrs, "vpc"))
+            .ok_or_else(|| {
+                bad(format!(
+                    "Error retrieving security group information for [{group}]: The security group '{group}' does not exist"
+                ))
+            })?;
+        if Some(group_vpc) != vpc.as_deref() {
+            return Err(bad(format!(
+                "Security group {group} and the subnets belong to different networks."
+            )));
+        }
+    }
+    let min = int_of(attrs, "min_healthy_percent").unwrap_or(100);
+    let max = int_of(attrs, "max_percent").unwrap_or(200);
+    if !(0..=100).contains(&min) || max < 100 {
+        return Err(bad(format!(
+            "Invalid deployment configuration: minimumHealthyPercent {min} must be 0 to 100, maximumPercent {max} at least 100"
+        )));
+    }
+    let balancers = blocks_of(attrs, "load_balancer");
+    if let Some(grace) = int_of(attrs, "health_check_grace_period") {
+        if balancers.is_empty() {
+            return Err(bad(
+                "Health check grace period is only valid for services configured to use load balancers"
+                    .to_owned(),
+            ));
+        }
+        if grace < 0 {
+            return Err(bad("healthCheckGracePeriodSeconds must be 0 or more".to_owned()));
+        }
+    }
+    if balancers.len() > 5 {
+        return Err(bad("At most 5 load balancers are allowed.".to_owned()));
+    }
+    let containers = blocks_of(&td_rec.attrs, "container");
+    for lb in balancers {
+        let tg = str_of(lb, "target_group").unwrap_or_default();
+        let Some(tg_key) = sim.find(Kind::TargetGroup, tg) else {
+            return Err(bad(format!("Target group {tg} does not exist.")));
+        };
+        if elb::load_balancers_of(sim, &tg_key).is_empty() {
+            return Err(bad(format!(
+                "The target group with targetGroupArn {tg} does not have an associated load balancer."
+            )));
+        }
+        let target_type = sim
+            .rec(&tg_key)
+            .and_then(|r| str_of(&r.attrs, "target_type"))
+            .unwrap_or_default();
+        if target_type != "ip" {
+            return Err(bad(format!(
+                "The provided target group {tg} has target type {target_type}, which is incompatible with the awsvpc network mode specified in the task definition."
+            )));
+        }
+        let container = str_of(lb, "container").unwrap_or_default();
+        let port = int_of(lb, "port").unwrap_or(0);
+        let Some(c) = containers.iter().find(|c| str_of(c, "name") == Some(container)) else {
+            return Err(bad(format!(
+                "The container {container} does not exist in the task definition."
+            )));
+        };
+        if !container_ports(c).contains(&port) {
+            return Err(bad(format!(
+                "The container {container} did not have a container port {port} defined."
+            )));
+        }
+    }
+    Ok(cluster_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fargate_pairs() {
+        assert!(fargate_pair(256, 512) && fargate_pair(256, 2048) && fargate_pair(1024, 3072));
+        assert!(fargate_pair(16384, 122880) && fargate_pair(8192, 20480));
+        assert!(!fargate_pair(256, 4096) && !fargate_pair(512, 512) && !fargate_pair(300, 1024));
+        assert!(!fargate_pair(8192, 18432));
+    }
+
+    #[test]
+    fn role_arns() {
+        assert!(is_role_arn("arn:aws:iam::123456789012:role/x"));
+        assert!(!is_role_arn("arn:aws:iam::aws:role/x") && !is_role_arn("role/x"));
+    }
+}

@@ -1,0 +1,467 @@
+//! Elastic Load Balancing v2: Application Load Balancers, target groups and
+//! listeners with their rules.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use berth_provider::{Address, Attrs, Kind, ProviderError, Value};
+
+use crate::api::{fail, invalid};
+use crate::attrs::{blocks_of, bool_of, int_of, str_of, strs_of};
+use crate::sim::Sim;
+use crate::{ids, naming};
+
+type Tags = BTreeMap<String, String>;
+
+/// Creates a load balancer, target group or listener; returns its key (ARN).
+pub(crate) fn create(
+    sim: &mut Sim,
+    kind: Kind,
+    stack: &str,
+    address: &Address,
+    mut attrs: Attrs,
+    tags: Tags,
+) -> Result<String, ProviderError> {
+    let arn = match kind {
+        Kind::LoadBalancer => {
+            let call = "CreateLoadBalancer";
+            sim.call(call);
+            check_load_balancer(sim, call, &attrs)?;
+            let name = unique_name(sim, Kind::LoadBalancer, stack, address);
+            let prefix = sim.arn("elasticloadbalancing", &format!("loadbalancer/app/{name}/"));
+            let arn = sim.fresh(|rng| format!("{prefix}{}", ids::hex(rng, 16)));
+            let internal = if bool_of(&attrs, "internal") {
+                "internal-"
+            } else {
+                ""
+            };
+            let dns = format!(
+                "{internal}{name}-{}.{}.elb.amazonaws.com",
+                ids::digits(sim.rng, 9),
+                sim.region
+            );
+            if int_of(&attrs, "idle_timeout") != Some(60) {
+                sim.call("ModifyLoadBalancerAttributes");
+            }
+            attrs.insert("name".to_owned(), Value::String(name));
+            attrs.insert("dns_name".to_owned(), Value::String(dns));
+            attrs.insert("zone_id".to_owned(), Value::String(ids::alb_zone_id(sim.region)));
+            arn
+        }
+        Kind::TargetGroup => {
+            let call = "CreateTargetGroup";
+            sim.call(call);
+            check_target_group(sim, call, &attrs)?;
+            let name = unique_name(sim, Kind::TargetGroup, stack, address);
+            let prefix = sim.arn("elasticloadbalancing", &format!("targetgroup/{name}/"));
+            let arn = sim.fresh(|rng| format!("{prefix}{}", ids::hex(rng, 16)));
+            if int_of(&attrs, "deregistration_delay") != Some(300) {
+                sim.call("ModifyTargetGroupAttributes");
+            }
+            attrs.insert("name".to_owned(), Value::String(name));
+            arn
+        }
+        _ => {
+            let call = "CreateListener";
+            sim.call(call);
+            check_listener(sim, call, None, &attrs)?;
+            let lb = str_of(&attrs, "load_balancer").unwrap_or_default();
+            let lb_path = lb
+                .split_once(":loadbalancer/")
+                .map_or("app/unknown/0", |(_, p)| p)
+                .to_owned();
+            let prefix = sim.arn("elasticloadbalancing", &format!("listener/{lb_path}/"));
+            let arn = sim.fresh(|rng| format!("{prefix}{}", ids::hex(rng, 16)));
+            for _ in blocks_of(&attrs, "rule") {
+                sim.call("CreateRule");
+            }
+            arn
+        }
+    };
+    attrs.insert("arn".to_owned(), Value::String(arn.clone()));
+    sim.insert(&arn, kind, tags, attrs, false);
+    Ok(arn)
+}
+
+/// A generated name no other resource of `kind` has (AWS would answer
+/// DuplicateLoadBalancerName / DuplicateTargetGroupName).
+fn unique_name(sim: &mut Sim, kind: Kind, stack: &str, address: &Address) -> String {
+    loop {
+        let name = naming::elb(sim.rng, stack, address);
+        if !sim
+            .all(kind)
+            .any(|(_, r)| str_of(&r.attrs, "name") == Some(name.as_str()))
+        {
+            return name;
+        }
+    }
+}
+
+/// Changes a load balancer, target group or listener in place.
+pub(crate) fn update(
+    sim: &mut Sim,
+    kind: Kind,
+    key: &str,
+    old: &Attrs,
+    new: &Attrs,
+) -> Result<(), ProviderError> {
+    let changed = |name: &str| old.get(name) != new.get(name);
+    match kind {
+        Kind::LoadBalancer => {
+            check_load_balancer(sim, "SetSubnets", new)?;
+            let old_vpc = lb_vpc(sim, old);
+            if old_vpc.is_some() && old_vpc != lb_vpc(sim, new) {
+                return Err(fail(
+                    "SetSubnets",
+                    "InvalidConfigurationRequest",
+                    "The subnets of a load balancer must stay in its VPC",
+                ));
+            }
+            for (attr, call) in [
+                ("subnets", "SetSubnets"),
+                ("security_groups", "SetSecurityGroups"),
+                ("idle_timeout", "ModifyLoadBalancerAttributes"),
+            ] {
+                if changed(attr) {
+                    sim.call(call);
+                }
+            }
+        }
+        Kind::TargetGroup => {
+            check_target_group(sim, "ModifyTargetGroup", new)?;
+            if changed("deregistration_delay") {
+                sim.call("ModifyTargetGroupAttributes");
+            }
+            if changed("health_check") {
+                sim.call("ModifyTargetGroup");
+            }
+        }
+        _ => {
+            check_listener(sim, "ModifyListener", Some(key), new)?;
+            if ["port", "protocol", "certificate", "default"]
+                .iter()
+                .any(|a| changed(a))
+            {
+                sim.call("ModifyListener");
+            }
+            let rules = |a: &Attrs| -> BTreeMap<String, Attrs> {
+                blocks_of(a, "rule")
+                    .into_iter()
+                    .map(|r| (str_of(r, "name").unwrap_or_default().to_owned(), r.clone()))
+                    .collect()
+            };
+            let (before, after) = (rules(old), rules(new));
+            for (name, rule) in &after {
+                match before.get(name) {
+                    None => sim.call("CreateRule"),
+                    Some(old_rule) if old_rule != rule => sim.call("ModifyRule"),
+                    Some(_) => {}
+                }
+            }
+            let removed = before.keys().filter(|n| !after.contains_key(*n)).count();
+            for _ in 0..removed {
+                sim.call("DeleteRule");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Deletes a load balancer (and, as AWS does, its listeners), a target
+/// group (refused while a listener or rule forwards to it) or a listener.
+pub(crate) fn delete(sim: &mut Sim, kind: Kind, key: &str) -> Result<(), ProviderError> {
+    match kind {
+        Kind::LoadBalancer => {
+            sim.call("DeleteLoadBalancer");
+            let listeners: Vec<String> = sim
+                .all(Kind::Listener)
+                .filter(|(_, r)| str_of(&r.attrs, "load_balancer") == Some(key))
+                .map(|(k, _)| k.clone())
+                .collect();
+            for listener in listeners {
+                sim.st.resources.remove(&listener);
+            }
+        }
+        Kind::TargetGroup => {
+            let call = "DeleteTargetGroup";
+            sim.call(call);
+            if !listeners_of(sim, key).is_empty() {
+                return Err(fail(
+                    call,
+                    "ResourceInUse",
+                    format!("Target group '{key}' is currently in use by a listener or a rule"),
+                ));
+            }
+        }
+        _ => sim.call("DeleteListener"),
+    }
+    sim.st.resources.remove(key);
+    Ok(())
+}
+
+/// Listeners forwarding to the target group, by default or through a rule.
+fn listeners_of(sim: &Sim, tg: &str) -> Vec<String> {
+    sim.all(Kind::Listener)
+        .filter(|(_, r)| {
+            str_of(&r.attrs, "default") == Some(tg)
+                || blocks_of(&r.attrs, "rule")
+                    .iter()
+                    .any(|rule| str_of(rule, "forward") == Some(tg))
+        })
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// Load balancers a target group is attached to through listeners.
+pub(crate) fn load_balancers_of(sim: &Sim, tg: &str) -> BTreeSet<String> {
+    listeners_of(sim, tg)
+        .iter()
+        .filter_map(|l| {
+            sim.rec(l)
+                .and_then(|r| str_of(&r.attrs, "load_balancer"))
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+/// The VPC of a load balancer, through its first subnet.
+fn lb_vpc(sim: &Sim, attrs: &Attrs) -> Option<String> {
+    strs_of(attrs, "subnets")
+        .first()
+        .and_then(|s| sim.rec(s))
+        .and_then(|r| str_of(&r.attrs, "vpc"))
+        .map(str::to_owned)
+}
+
+fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
+    let config = |msg: String| fail(call, "InvalidConfigurationRequest", msg);
+    let mut vpc: Option<String> = None;
+    let mut zones = BTreeSet::new();
+    for subnet in strs_of(attrs, "subnets") {
+        let Some(key) = sim.find(Kind::Subnet, &subnet) else {
+            return Err(fail(
+                call,
+                "SubnetNotFound",
+                format!("The subnet ID '{subnet}' is not valid"),
+            ));
+        };
+        let rec = sim.rec(&key);
+        let subnet_vpc = rec.and_then(|r| str_of(&r.attrs, "vpc")).unwrap_or_default();
+        let zone = rec.and_then(|r| str_of(&r.attrs, "zone")).unwrap_or_default();
+        if vpc.get_or_insert_with(|| subnet_vpc.to_owned()) != subnet_vpc {
+            return Err(config("All subnets must belong to the same VPC".to_owned()));
+        }
+        if !zones.insert(zone.to_owned()) {
+            return Err(config(
+                "A load balancer cannot be attached to multiple subnets in the same Availability Zone"
+                    .to_owned(),
+            ));
+        }
+    }
+    if zones.len() < 2 {
+        return Err(config(
+            "At least two subnets in two different Availability Zones must be specified".to_owned(),
+        ));
+    }
+    let vpc = vpc.unwrap_or_default();
+    for group in strs_of(attrs, "security_groups") {
+        let group_vpc = sim
+            .find(Kind::SecurityGroup, &group)
+            .and_then(|k| sim.rec(&k))
+            .and_then(|r| str_of(&r.attrs, "vpc"));
+        match group_vpc {
+            None => {
+                return Err(fail(
+                    call,
+                    "InvalidSecurityGroup",
+                    format!("Security group '{group}' does not exist"),
+                ));
+            }
+            Some(v) if v != vpc => {
+                return Err(fail(
+                    call,
+                    "InvalidSecurityGroup",
+                    format!("Security group '{group}' does not belong to VPC '{vpc}'"),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    let idle = int_of(attrs, "idle_timeout").unwrap_or(60);
+    if !(1..=4000).contains(&idle) {
+        return Err(invalid(
+            Kind::LoadBalancer,
+            call,
+            format!("Idle timeout {idle} must be between 1 and 4000 seconds"),
+        ));
+    }
+    let has_gateway = sim
+        .all(Kind::InternetGateway)
+        .any(|(_, r)| str_of(&r.attrs, "vpc") == Some(vpc.as_str()));
+    if !bool_of(attrs, "internal") && !has_gateway {
+        return Err(fail(
+            call,
+            "InvalidSubnet",
+            format!("VPC {vpc} has no internet gateway"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_target_group(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
+    let bad = |msg: String| invalid(Kind::TargetGroup, call, msg);
+    let vpc = str_of(attrs, "vpc").unwrap_or_default();
+    if sim.find(Kind::Vpc, vpc).is_none() {
+        return Err(bad(format!("The VPC ID '{vpc}' is not found")));
+    }
+    let port = int_of(attrs, "port").unwrap_or(0);
+    if !(1..=65535).contains(&port) {
+        return Err(bad(format!("Port {port} must be between 1 and 65535")));
+    }
+    let protocol = str_of(attrs, "protocol").unwrap_or_default();
+    if !matches!(protocol, "HTTP" | "HTTPS") {
+        return Err(bad(format!(
+            "Protocol '{protocol}' is not supported by application load balancer target groups"
+        )));
+    }
+    let target_type = str_of(attrs, "target_type").unwrap_or_default();
+    if !matches!(target_type, "instance" | "ip" | "lambda") {
+        return Err(bad(format!(
+            "Target type '{target_type}' must be one of instance, ip, lambda"
+        )));
+    }
+    let delay = int_of(attrs, "deregistration_delay").unwrap_or(300);
+    if !(0..=3600).contains(&delay) {
+        return Err(bad(format!(
+            "Deregistration delay {delay} must be between 0 and 3600"
+        )));
+    }
+    if let Some(check) = blocks_of(attrs, "health_check").first() {
+        let int = |k: &str, d: i64| int_of(check, k).unwrap_or(d);
+        let (interval, timeout) = (int("interval", 30), int("timeout", 5));
+        let ranges = [
+            ("interval", interval, 5, 300),
+            ("timeout", timeout, 2, 120),
+            ("healthy_threshold", int("healthy_threshold", 5), 2, 10),
+            ("unhealthy_threshold", int("unhealthy_threshold", 2), 2, 10),
+        ];
+        for (name, value, lo, hi) in ranges {
+            if !(lo..=hi).contains(&value) {
+                return Err(bad(format!(
+                    "Health check {name} {value} must be between {lo} and {hi}"
+                )));
+            }
+        }
+        if timeout >= interval {
+            return Err(bad(
+                "Health check timeout must be smaller than the interval".to_owned()
+            ));
+        }
+        let path = str_of(check, "path").unwrap_or("/");
+        if !path.starts_with('/') || path.len() > 1024 {
+            return Err(bad(format!("Health check path '{path}' must start with '/'")));
+        }
+        let hc_port = str_of(check, "port").unwrap_or("traffic-port");
+        if hc_port != "traffic-port" && !hc_port.parse::<u16>().is_ok_and(|p| p > 0) {
+            return Err(bad(format!(
+                "Health check port '{hc_port}' must be a port number or traffic-port"
+            )));
+        }
+        let hc_protocol = str_of(check, "protocol").unwrap_or("HTTP");
+        if !matches!(hc_protocol, "HTTP" | "HTTPS") {
+            return Err(bad(format!(
+                "Health check protocol '{hc_protocol}' must be HTTP or HTTPS"
+            )));
+        }
+        let matcher = str_of(check, "matcher").unwrap_or("200");
+        let codes_ok = matcher.split(',').all(|part| {
+            part.split('-')
+                .all(|c| c.parse::<u16>().is_ok_and(|c| (200..=499).contains(&c)))
+        });
+        if !codes_ok {
+            return Err(bad(format!(
+                "Health check matcher '{matcher}' must be HTTP codes between 200 and 499"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Result<(), ProviderError> {
+    let bad = |msg: String| invalid(Kind::Listener, call, msg);
+    let lb = str_of(attrs, "load_balancer").unwrap_or_default();
+    let (lb, lb_rec) = sim.need(Kind::LoadBalancer, lb, call)?;
+    let vpc = lb_vpc(sim, &lb_rec.attrs);
+    let port = int_of(attrs, "port").unwrap_or(0);
+    if !(1..=65535).contains(&port) {
+        return Err(bad(format!("Port {port} must be between 1 and 65535")));
+    }
+    let taken = sim.all(Kind::Listener).any(|(k, r)| {
+        Some(k.as_str()) != own
+            && str_of(&r.attrs, "load_balancer") == Some(lb.as_str())
+            && int_of(&r.attrs, "port") == Some(port)
+    });
+    if taken {
+        return Err(fail(
+            call,
+            "DuplicateListener",
+            format!("A listener already exists on port {port} of load balancer '{lb}'"),
+        ));
+    }
+    let protocol = str_of(attrs, "protocol").unwrap_or_default();
+    if !matches!(protocol, "HTTP" | "HTTPS") {
+        return Err(fail(
+            call,
+            "UnsupportedProtocol",
+            format!("Protocol '{protocol}' is not supported by application load balancers"),
+        ));
+    }
+    if protocol == "HTTPS" && str_of(attrs, "certificate").is_none() {
+        return Err(bad(
+            "A certificate must be specified for HTTPS listeners".to_owned()
+        ));
+    }
+    let mut targets = vec![str_of(attrs, "default").unwrap_or_default().to_owned()];
+    let mut priorities = BTreeSet::new();
+    for rule in blocks_of(attrs, "rule") {
+        let priority = int_of(rule, "priority").unwrap_or(0);
+        if !(1..=50000).contains(&priority) {
+            return Err(bad(format!("Priority {priority} must be between 1 and 50000")));
+        }
+        if !priorities.insert(priority) {
+            return Err(fail(
+                call,
+                "PriorityInUse",
+                format!("Priority '{priority}' is currently in use"),
+            ));
+        }
+        if str_of(rule, "path").is_none() && str_of(rule, "host").is_none() {
+            return Err(bad(format!(
+                "Rule '{}' needs a condition: path or host",
+                str_of(rule, "name").unwrap_or_default()
+            )));
+        }
+        targets.push(str_of(rule, "forward").unwrap_or_default().to_owned());
+    }
+    for tg in targets {
+        let (tg, rec) = sim.need(Kind::TargetGroup, &tg, call)?;
+        if str_of(&rec.attrs, "vpc") != vpc.as_deref() {
+            return Err(bad(format!(
+                "Target group '{tg}' is not in the VPC of load balancer '{lb}'"
+            )));
+        }
+        let others: Vec<String> = load_balancers_of(sim, &tg)
+            .into_iter()
+            .filter(|l| *l != lb)
+            .collect();
+        if !others.is_empty() {
+            return Err(fail(
+                call,
+                "TargetGroupAssociationLimit",
+                format!(
+                    "The following target groups cannot be associated with more than one load balancer: {tg}"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}

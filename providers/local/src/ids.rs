@@ -1,0 +1,73 @@
+//! Random parts of ids, ARNs and names, in AWS's formats.
+
+use fastrand::Rng;
+
+/// `n` random lowercase hex digits.
+pub(crate) fn hex(rng: &mut Rng, n: usize) -> String {
+    (0..n)
+        .map(|_| char::from_digit(rng.u32(0..16), 16).unwrap_or('0'))
+        .collect()
+}
+
+/// `n` random decimal digits, the first not zero.
+pub(crate) fn digits(rng: &mut Rng, n: usize) -> String {
+    (0..n)
+        .map(|i| char::from_digit(rng.u32(if i == 0 { 1..10 } else { 0..10 }), 10).unwrap_or('1'))
+        .collect()
+}
+
+/// An EC2 id: `PREFIX-` and 17 hex digits, e.g. `vpc-0a1b2c3d4e5f60718`.
+pub(crate) fn ec2_id(rng: &mut Rng, prefix: &str) -> String {
+    format!("{prefix}-{}", hex(rng, 17))
+}
+
+/// The canonical hosted zone id of Application Load Balancers in `region`.
+pub(crate) fn alb_zone_id(region: &str) -> String {
+    let known = match region {
+        "us-east-1" => "Z35SXDOTRQ7X7K",
+        "us-east-2" => "Z3AADJGX6KTTL2",
+        "us-west-1" => "Z368ELLRRE2KJ0",
+        "us-west-2" => "Z1H1FL5HABSF5",
+        "eu-west-1" => "Z32O12XQLNTSW2",
+        "eu-west-2" => "ZHURV8PSTC4K8",
+        "eu-central-1" => "Z215JYRZR1TBD5",
+        "ap-northeast-1" => "Z14GRHDCWA56QT",
+        "ap-southeast-1" => "Z1LMS91P8CMLE5",
+        "ap-southeast-2" => "Z1GM3OXH4ZPM65",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_owned();
+    }
+    // Other regions: a stable made-up id of the same shape.
+    let mut rng = Rng::with_seed(region.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    }));
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    std::iter::once('Z')
+        .chain((0..13).map(|_| char::from(alphabet[rng.usize(0..alphabet.len())])))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_have_aws_shapes() {
+        let mut rng = Rng::with_seed(7);
+        let id = ec2_id(&mut rng, "vpc");
+        assert_eq!(id.len(), 4 + 17);
+        assert!(
+            id[4..]
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
+        let d = digits(&mut rng, 9);
+        assert_eq!(d.len(), 9);
+        assert!(!d.starts_with('0'));
+        assert_eq!(alb_zone_id("us-east-1"), "Z35SXDOTRQ7X7K");
+        assert_eq!(alb_zone_id("sa-east-9"), alb_zone_id("sa-east-9"));
+        assert_eq!(alb_zone_id("sa-east-9").len(), 14);
+    }
+}

@@ -1,0 +1,78 @@
+//! CloudWatch Logs: log groups.
+
+use std::collections::BTreeMap;
+
+use berth_provider::{Address, Attrs, Kind, ProviderError, Value};
+
+use crate::api::{fail, invalid};
+use crate::attrs::int_of;
+use crate::naming;
+use crate::sim::Sim;
+
+/// The retention periods AWS accepts, in days.
+pub(crate) const RETENTION_DAYS: [i64; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+fn check_retention(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
+    match int_of(attrs, "retention_days") {
+        Some(days) if !RETENTION_DAYS.contains(&days) => Err(invalid(
+            Kind::LogGroup,
+            call,
+            format!(
+                "1 validation error detected: Value '{days}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: {RETENTION_DAYS:?}"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Creates a log group named `/ecs/{stack}/{name}`; returns its key (ARN).
+pub(crate) fn create(
+    sim: &mut Sim,
+    stack: &str,
+    address: &Address,
+    mut attrs: Attrs,
+    tags: BTreeMap<String, String>,
+) -> Result<String, ProviderError> {
+    let call = "CreateLogGroup";
+    sim.call(call);
+    let name = naming::log_group(stack, address);
+    if sim.find(Kind::LogGroup, &name).is_some() {
+        return Err(fail(
+            call,
+            "ResourceAlreadyExistsException",
+            "The specified log group already exists",
+        ));
+    }
+    check_retention("PutRetentionPolicy", &attrs)?;
+    if int_of(&attrs, "retention_days").is_some() {
+        sim.call("PutRetentionPolicy");
+    }
+    let arn = sim.arn("logs", &format!("log-group:{name}"));
+    attrs.insert("name".to_owned(), Value::String(name));
+    attrs.insert("arn".to_owned(), Value::String(arn.clone()));
+    sim.insert(&arn, Kind::LogGroup, tags, attrs, false);
+    Ok(arn)
+}
+
+/// Changes the retention of a log group.
+pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
+    if old.get("retention_days") != new.get("retention_days") {
+        check_retention("PutRetentionPolicy", new)?;
+        let call = if int_of(new, "retention_days").is_some() {
+            "PutRetentionPolicy"
+        } else {
+            "DeleteRetentionPolicy"
+        };
+        sim.call(call);
+    }
+    Ok(())
+}
+
+/// Deletes a log group.
+pub(crate) fn delete(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
+    sim.call("DeleteLogGroup");
+    sim.st.resources.remove(key);
+    Ok(())
+}

@@ -1,0 +1,186 @@
+//! The persisted model of the simulated account: every resource of every
+//! stack and region, the task-definition revision counters and the faults.
+
+use std::collections::BTreeMap;
+
+use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, STACK_TAG, Value};
+use serde::{Deserialize, Serialize};
+
+use crate::faults::Fault;
+
+/// Version of the file format, written as `version`.
+pub(crate) const FORMAT_VERSION: u32 = 1;
+
+/// The simulated account id, used in every ARN.
+pub const ACCOUNT_ID: &str = "123456789012";
+
+/// The whole simulated account, as stored in the file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct State {
+    #[serde(default = "format_version")]
+    pub version: u32,
+    #[serde(default = "account_id")]
+    pub account: String,
+    /// Every resource, keyed by its id (EC2) or ARN (everything else).
+    #[serde(default)]
+    pub resources: BTreeMap<String, Record>,
+    /// Last revision registered per task-definition family; revisions are
+    /// never reused, even after deregistration.
+    #[serde(default)]
+    pub families: BTreeMap<String, i64>,
+    /// Injected faults.
+    #[serde(default)]
+    pub faults: Vec<Fault>,
+}
+
+fn format_version() -> u32 {
+    FORMAT_VERSION
+}
+
+fn account_id() -> String {
+    ACCOUNT_ID.to_owned()
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            version: FORMAT_VERSION,
+            account: account_id(),
+            resources: BTreeMap::new(),
+            families: BTreeMap::new(),
+            faults: Vec::new(),
+        }
+    }
+}
+
+/// One resource as the simulated cloud holds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Record {
+    pub kind: Kind,
+    /// The region it lives in; absent for global services (IAM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// All tags, the berth ones included.
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// Every attribute of the kind's schema except `tags`, computed ones
+    /// included, as plain JSON values.
+    #[serde(with = "plain")]
+    pub attrs: Attrs,
+    /// Task definitions: `ACTIVE` or `INACTIVE` (deregistered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// Security groups: AWS's default allow-all egress rule is present.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub default_egress: bool,
+}
+
+/// Status of a registered task definition.
+pub(crate) const ACTIVE: &str = "ACTIVE";
+/// Status of a deregistered task definition.
+pub(crate) const INACTIVE: &str = "INACTIVE";
+
+impl Record {
+    pub fn stack(&self) -> Option<&str> {
+        self.tags.get(STACK_TAG).map(String::as_str)
+    }
+
+    pub fn address(&self) -> Option<Address> {
+        self.tags.get(ADDRESS_TAG).and_then(|a| a.parse().ok())
+    }
+
+    pub fn is_inactive(&self) -> bool {
+        self.status.as_deref() == Some(INACTIVE)
+    }
+
+    /// The user's tags: all tags but the berth ones.
+    pub fn user_tags(&self) -> BTreeMap<String, Value> {
+        self.tags
+            .iter()
+            .filter(|(k, _)| k.as_str() != STACK_TAG && k.as_str() != ADDRESS_TAG)
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect()
+    }
+
+    /// The attributes as `read_all` returns them: stored ones plus `tags`.
+    pub fn read_attrs(&self) -> Attrs {
+        let mut attrs = self.attrs.clone();
+        attrs.insert("tags".to_owned(), Value::Map(self.user_tags()));
+        attrs
+    }
+}
+
+/// Attribute values stored as plain JSON (`"x"`, `3`, `true`, `[..]`,
+/// `{..}`, `null`) so that the file is easy to read and to edit by hand.
+pub(crate) mod plain {
+    use berth_provider::{Attrs, Value};
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+    use serde_json::Value as Json;
+
+    pub fn to_json(value: &Value) -> Json {
+        match value {
+            Value::Null | Value::Unknown => Json::Null,
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Int(i) => Json::from(*i),
+            Value::String(s) => Json::String(s.clone()),
+            Value::List(items) => Json::Array(items.iter().map(to_json).collect()),
+            Value::Map(map) => Json::Object(map.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
+        }
+    }
+
+    pub fn from_json(json: &Json) -> Result<Value, String> {
+        Ok(match json {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => Value::Int(
+                n.as_i64()
+                    .ok_or_else(|| format!("number {n} is not an integer"))?,
+            ),
+            Json::String(s) => Value::String(s.clone()),
+            Json::Array(items) => Value::List(items.iter().map(from_json).collect::<Result<_, _>>()?),
+            Json::Object(map) => Value::Map(
+                map.iter()
+                    .map(|(k, v)| Ok((k.clone(), from_json(v)?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+        })
+    }
+
+    pub fn serialize<S: Serializer>(attrs: &Attrs, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(attrs.iter().map(|(k, v)| (k, to_json(v))))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Attrs, D::Error> {
+        let map = std::collections::BTreeMap::<String, Json>::deserialize(d)?;
+        map.into_iter()
+            .map(|(k, v)| {
+                let value = from_json(&v).map_err(|e| D::Error::custom(format!("attribute `{k}`: {e}")))?;
+                Ok((k, value))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_round_trip_through_plain_json() {
+        let v = Value::Map(
+            [
+                (
+                    "a".to_owned(),
+                    Value::List(vec![Value::Int(3), Value::Bool(true), Value::Null]),
+                ),
+                ("b".to_owned(), Value::from("x")),
+            ]
+            .into(),
+        );
+        let json = plain::to_json(&v);
+        assert_eq!(json.to_string(), r#"{"a":[3,true,null],"b":"x"}"#);
+        assert_eq!(plain::from_json(&json), Ok(v));
+        assert!(plain::from_json(&serde_json::json!(1.5)).is_err());
+    }
+}

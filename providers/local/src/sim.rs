@@ -1,0 +1,130 @@
+//! The context every simulated API call runs in: the account's state, the
+//! region, the random generator and the call counter.
+
+use std::collections::BTreeMap;
+
+use berth_provider::{Attrs, Kind, ProviderError};
+use fastrand::Rng;
+
+use crate::api;
+use crate::model::{Record, State};
+
+/// One operation's view of the simulated cloud.
+pub(crate) struct Sim<'a> {
+    pub st: &'a mut State,
+    pub region: &'a str,
+    pub rng: &'a mut Rng,
+    pub calls: &'a mut BTreeMap<String, u64>,
+}
+
+impl Sim<'_> {
+    /// Counts one call of the AWS API `name`.
+    pub fn call(&mut self, name: &str) {
+        *self.calls.entry(name.to_owned()).or_default() += 1;
+    }
+
+    /// `arn:aws:SERVICE:REGION:ACCOUNT:RESOURCE`.
+    pub fn arn(&self, service: &str, resource: &str) -> String {
+        format!("arn:aws:{service}:{}:{}:{resource}", self.region, self.st.account)
+    }
+
+    /// Whether the record is visible from this region (IAM is global).
+    pub fn visible(&self, rec: &Record) -> bool {
+        rec.region.as_deref().is_none_or(|r| r == self.region)
+    }
+
+    /// Every visible record of `kind`, by key.
+    pub fn all(&self, kind: Kind) -> impl Iterator<Item = (&String, &Record)> {
+        self.st
+            .resources
+            .iter()
+            .filter(move |(_, r)| r.kind == kind && self.visible(r))
+    }
+
+    /// The key of the visible resource of `kind` whose identity value (id,
+    /// ARN or, for log groups, name) is `identity`.
+    pub fn find(&self, kind: Kind, identity: &str) -> Option<String> {
+        if let Some(rec) = self.st.resources.get(identity)
+            && rec.kind == kind
+            && self.visible(rec)
+        {
+            return Some(identity.to_owned());
+        }
+        let field = kind.schema().identity;
+        self.all(kind)
+            .find(|(_, r)| r.attrs.get(field).and_then(|v| v.as_str()) == Some(identity))
+            .map(|(k, _)| k.clone())
+    }
+
+    /// The attributes of the visible resource of `kind` with identity
+    /// `identity`, or the error `call` fails with when there is none.
+    pub fn need(&self, kind: Kind, identity: &str, call: &str) -> Result<(String, &Record), ProviderError> {
+        self.find(kind, identity)
+            .and_then(|k| self.st.resources.get(&k).map(|r| (k, r)))
+            .ok_or_else(|| not_found(kind, identity, call))
+    }
+
+    /// The stored record at `key`.
+    pub fn rec(&self, key: &str) -> Option<&Record> {
+        self.st.resources.get(key)
+    }
+
+    /// The stored attributes at `key`, to change.
+    pub fn attrs_mut(&mut self, key: &str) -> Option<&mut Attrs> {
+        self.st.resources.get_mut(key).map(|r| &mut r.attrs)
+    }
+
+    /// A key made by `make` that no resource has yet.
+    pub fn fresh(&mut self, make: impl Fn(&mut Rng) -> String) -> String {
+        loop {
+            let key = make(self.rng);
+            if !self.st.resources.contains_key(&key) {
+                return key;
+            }
+        }
+    }
+
+    /// Stores a new resource.
+    pub fn insert(
+        &mut self,
+        key: &str,
+        kind: Kind,
+        tags: BTreeMap<String, String>,
+        attrs: Attrs,
+        global: bool,
+    ) {
+        let rec = Record {
+            kind,
+            region: if global {
+                None
+            } else {
+                Some(self.region.to_owned())
+            },
+            tags,
+            attrs,
+            status: None,
+            default_egress: false,
+        };
+        self.st.resources.insert(key.to_owned(), rec);
+    }
+}
+
+/// The error AWS gives for a reference to a missing resource of `kind`.
+pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError {
+    let message = match kind {
+        Kind::Vpc => format!("The vpc ID '{identity}' does not exist"),
+        Kind::Subnet => format!("The subnet ID '{identity}' does not exist"),
+        Kind::InternetGateway => format!("The internetGateway ID '{identity}' does not exist"),
+        Kind::RouteTable => format!("The routeTable ID '{identity}' does not exist"),
+        Kind::SecurityGroup => format!("The security group '{identity}' does not exist"),
+        Kind::LoadBalancer => format!("Load balancer '{identity}' not found"),
+        Kind::TargetGroup => format!("Target groups '{identity}' not found"),
+        Kind::Listener => format!("Listener '{identity}' not found"),
+        Kind::Cluster => "Cluster not found.".to_owned(),
+        Kind::LogGroup => format!("The specified log group does not exist: {identity}"),
+        Kind::Role => format!("The role with name {identity} cannot be found."),
+        Kind::TaskDefinition => format!("Unable to describe task definition {identity}."),
+        Kind::Service => "Service not found.".to_owned(),
+    };
+    api::fail(call, api::of(kind).not_found, message)
+}

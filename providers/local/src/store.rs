@@ -1,0 +1,215 @@
+//! Persistence of the simulated account: the JSON file, its atomic
+//! replacement and the advisory lock that keeps a second process out.
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+use crate::error::LocalError;
+use crate::model::State;
+
+/// The open file of one simulated account, locked for as long as it lives.
+#[derive(Debug)]
+pub(crate) struct Store {
+    path: PathBuf,
+    /// Held open so the exclusive lock lasts for the life of the store.
+    _lock: File,
+    /// Modification time and length of the file as last written or read, to
+    /// notice edits made by hand (drift) between operations.
+    stamp: Option<(SystemTime, u64)>,
+}
+
+/// Counter making temporary file names unique within the process.
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Store {
+    /// Locks `path` (through `path.lock`) and loads it; a missing file is an
+    /// empty account.
+    pub fn open(path: &Path) -> Result<(Store, State), LocalError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(|e| LocalError::io("create directory", dir, e))?;
+        }
+        let lock_path = lock_path(path);
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| LocalError::io("open lock file", &lock_path, e))?;
+        match lock.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(LocalError::Locked {
+                    path: path.to_owned(),
+                });
+            }
+            Err(TryLockError::Error(e)) => return Err(LocalError::io("lock", &lock_path, e)),
+        }
+        let mut store = Store {
+            path: path.to_owned(),
+            _lock: lock,
+            stamp: None,
+        };
+        let state = store.load()?;
+        Ok((store, state))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn current_stamp(&self) -> Option<(SystemTime, u64)> {
+        let meta = fs::metadata(&self.path).ok()?;
+        Some((meta.modified().ok()?, meta.len()))
+    }
+
+    fn load(&mut self) -> Result<State, LocalError> {
+        let text = match fs::read_to_string(&self.path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.stamp = None;
+                return Ok(State::default());
+            }
+            Err(e) => return Err(LocalError::io("read", &self.path, e)),
+        };
+        self.stamp = self.current_stamp();
+        if text.trim().is_empty() {
+            return Ok(State::default());
+        }
+        serde_json::from_str(&text).map_err(|e| LocalError::Format {
+            path: self.path.clone(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Reloads the file if it changed since this store last read or wrote it
+    /// (someone edited it by hand to simulate drift or inject a fault).
+    pub fn reload_if_changed(&mut self, state: &mut State) -> Result<(), LocalError> {
+        if self.current_stamp() != self.stamp {
+            *state = self.load()?;
+        }
+        Ok(())
+    }
+
+    /// Replaces the file atomically: writes a temporary file in the same
+    /// directory, flushes it to disk, renames it over the file and flushes
+    /// the directory. A reader (or a process killed midway) sees the old
+    /// file or the new one, never a mix.
+    pub fn save(&mut self, state: &State) -> Result<(), LocalError> {
+        let mut text = serde_json::to_string_pretty(state).map_err(|e| LocalError::Format {
+            path: self.path.clone(),
+            message: e.to_string(),
+        })?;
+        text.push('\n');
+        let temp = temp_path(&self.path);
+        let written = write_synced(&temp, text.as_bytes()).and_then(|()| {
+            fs::rename(&temp, &self.path).map_err(|e| LocalError::io("replace", &self.path, e))
+        });
+        if let Err(e) = written {
+            let _ = fs::remove_file(&temp);
+            return Err(e);
+        }
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // Makes the rename itself durable. Not possible on every platform,
+            // hence best effort.
+            if let Ok(dir) = File::open(dir) {
+                let _ = dir.sync_all();
+            }
+        }
+        self.stamp = self.current_stamp();
+        Ok(())
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), LocalError> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| LocalError::io("create", path, e))?;
+    file.write_all(bytes)
+        .map_err(|e| LocalError::io("write", path, e))?;
+    file.sync_all().map_err(|e| LocalError::io("flush", path, e))
+}
+
+/// `DIR/NAME.lock` for `DIR/NAME`.
+pub(crate) fn lock_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".lock");
+    path.with_file_name(name)
+}
+
+/// `DIR/.NAME.tmp-PID-N` for `DIR/NAME`.
+fn temp_path(path: &Path) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    path.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_file_is_an_empty_account_and_saves_atomically() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/cloud.json");
+        let (mut store, mut state) = Store::open(&path).unwrap();
+        assert!(state.resources.is_empty());
+        state.families.insert("f".into(), 3);
+        store.save(&state).unwrap();
+        let names: Vec<_> = fs::read_dir(dir.path().join("sub"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        let mut names = names;
+        names.sort();
+        assert_eq!(names, ["cloud.json", "cloud.json.lock"]);
+        drop(store);
+        let (_store, state) = Store::open(&path).unwrap();
+        assert_eq!(state.families.get("f"), Some(&3));
+    }
+
+    #[test]
+    fn second_open_is_refused_while_the_first_lives() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cloud.json");
+        let first = Store::open(&path).unwrap();
+        match Store::open(&path) {
+            Err(LocalError::Locked { path: p }) => assert_eq!(p, path),
+            other => panic!("expected Locked, got {other:?}"),
+        }
+        drop(first);
+        assert!(Store::open(&path).is_ok());
+    }
+
+    #[test]
+    fn hand_edits_are_picked_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cloud.json");
+        let (mut store, mut state) = Store::open(&path).unwrap();
+        store.save(&state).unwrap();
+        fs::write(
+            &path,
+            r#"{"families": {"x": 7}, "padding": "changes the length"}"#,
+        )
+        .unwrap();
+        store.reload_if_changed(&mut state).unwrap();
+        assert_eq!(state.families.get("x"), Some(&7));
+    }
+
+    #[test]
+    fn bad_json_is_a_format_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cloud.json");
+        fs::write(&path, "{nope").unwrap();
+        assert!(matches!(Store::open(&path), Err(LocalError::Format { .. })));
+    }
+}

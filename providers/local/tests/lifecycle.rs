@@ -1,0 +1,286 @@
+//! Create/read round trips, formats, persistence, locking and isolation.
+
+mod common;
+
+use berth_local::{LocalCloud, LocalError};
+use berth_provider::{Kind, Provider, Value};
+use common::*;
+
+fn is_hex(s: &str, len: usize) -> bool {
+    s.len() == len
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+#[tokio::test]
+async fn every_kind_reads_back_exactly_as_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let created = apply_blog(&cloud, "blog-dev").await;
+    let kinds: std::collections::BTreeSet<Kind> = created.values().map(|r| r.address.kind).collect();
+    assert_eq!(kinds.len(), Kind::ALL.len(), "the fixture covers every kind");
+    let read = cloud.read_all("blog-dev").await.unwrap();
+    let mut expected: Vec<_> = created.into_values().collect();
+    expected.sort_by(|a, b| a.address.cmp(&b.address));
+    assert_eq!(read, expected);
+    // Sorted by address.
+    let addresses: Vec<_> = read.iter().map(|r| r.address.clone()).collect();
+    let mut sorted = addresses.clone();
+    sorted.sort();
+    assert_eq!(addresses, sorted);
+}
+
+#[tokio::test]
+async fn ids_arns_and_names_have_aws_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let r = apply_blog(&cloud, "blog-dev").await;
+    let get = |addr: &str, attr: &str| r[addr].attrs[attr].as_str().unwrap().to_owned();
+    for (addr, prefix) in [
+        ("vpc.main", "vpc-"),
+        ("subnet.public_a", "subnet-"),
+        ("internet_gateway.main", "igw-"),
+        ("route_table.public", "rtb-"),
+        ("security_group.web", "sg-"),
+    ] {
+        let id = get(addr, "id");
+        let hex = id.strip_prefix(prefix).unwrap_or_else(|| panic!("{addr}: {id}"));
+        assert!(is_hex(hex, 17), "{addr}: {id}");
+    }
+    let vpc = get("vpc.main", "id");
+    assert_eq!(
+        get("vpc.main", "arn"),
+        format!("arn:aws:ec2:us-east-1:123456789012:vpc/{vpc}")
+    );
+
+    let lb_name = get("load_balancer.web", "name");
+    assert!(
+        lb_name.starts_with("blog-dev-web-") && lb_name.len() <= 32,
+        "{lb_name}"
+    );
+    assert!(is_hex(&lb_name["blog-dev-web-".len()..], 6), "{lb_name}");
+    let lb_arn = get("load_balancer.web", "arn");
+    let prefix = format!("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/{lb_name}/");
+    assert!(
+        lb_arn.starts_with(&prefix) && is_hex(&lb_arn[prefix.len()..], 16),
+        "{lb_arn}"
+    );
+    let dns = get("load_balancer.web", "dns_name");
+    let rest = dns.strip_prefix(&format!("{lb_name}-")).unwrap();
+    let (digits, domain) = rest.split_once('.').unwrap();
+    assert!(
+        digits.len() == 9 && digits.bytes().all(|b| b.is_ascii_digit()),
+        "{dns}"
+    );
+    assert_eq!(domain, "us-east-1.elb.amazonaws.com");
+    assert_eq!(get("load_balancer.web", "zone_id"), "Z35SXDOTRQ7X7K");
+
+    let tg_name = get("target_group.login", "name");
+    assert!(tg_name.starts_with("blog-dev-login-") && tg_name.len() <= 32);
+    assert!(get("target_group.login", "arn").starts_with(&format!(
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/{tg_name}/"
+    )));
+    let listener = get("listener.http", "arn");
+    let lb_path = lb_arn.split_once(":loadbalancer/").unwrap().1;
+    let tail = listener
+        .strip_prefix(&format!(
+            "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/{lb_path}/"
+        ))
+        .unwrap_or_else(|| panic!("{listener}"));
+    assert!(is_hex(tail, 16), "{listener}");
+
+    assert_eq!(get("cluster.blog", "name"), "blog-dev-blog");
+    assert_eq!(
+        get("cluster.blog", "arn"),
+        "arn:aws:ecs:us-east-1:123456789012:cluster/blog-dev-blog"
+    );
+    assert_eq!(
+        get("service.login", "arn"),
+        "arn:aws:ecs:us-east-1:123456789012:service/blog-dev-blog/blog-dev-login"
+    );
+    assert_eq!(get("task_definition.login", "family"), "blog-dev-login");
+    assert_eq!(r["task_definition.login"].attrs["revision"], Value::Int(1));
+    assert_eq!(
+        get("task_definition.login", "arn"),
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/blog-dev-login:1"
+    );
+    assert_eq!(get("log_group.login", "name"), "/ecs/blog-dev/login");
+    assert_eq!(
+        get("log_group.login", "arn"),
+        "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/blog-dev/login"
+    );
+    assert_eq!(
+        get("role.task_exec", "arn"),
+        "arn:aws:iam::123456789012:role/blog-dev-task_exec"
+    );
+}
+
+#[tokio::test]
+async fn ids_never_collide() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir).with_seed(42);
+    let mut ids = std::collections::BTreeSet::new();
+    for i in 0..50 {
+        let vpc = create(
+            &cloud,
+            "s",
+            desired(Kind::Vpc, &format!("v{i}"), &[("cidr", s("10.0.0.0/16"))]),
+        )
+        .await;
+        assert!(ids.insert(id(&vpc).as_str().unwrap().to_owned()));
+    }
+}
+
+#[tokio::test]
+async fn state_survives_reopen_and_tags_are_set_at_create() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = {
+        let cloud = open(&dir);
+        apply_blog(&cloud, "blog-dev").await;
+        cloud.read_all("blog-dev").await.unwrap()
+    };
+    let cloud = open(&dir);
+    assert_eq!(cloud.read_all("blog-dev").await.unwrap(), before);
+    let role = before.iter().find(|r| r.address.kind == Kind::Role).unwrap();
+    assert_eq!(
+        role.attrs["tags"],
+        Value::Map([("team".to_owned(), s("web"))].into())
+    );
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join(".berth/local-cloud.json")).unwrap())
+            .unwrap();
+    let arn = role.attrs["arn"].as_str().unwrap();
+    let tags = &file["resources"][arn]["tags"];
+    assert_eq!(tags["berth:stack"], "blog-dev");
+    assert_eq!(tags["berth:address"], "role.task_exec");
+    assert_eq!(tags["team"], "web");
+}
+
+#[tokio::test]
+async fn a_second_open_is_refused_while_the_first_is_alive() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cloud.json");
+    let first = LocalCloud::open(&path, REGION).unwrap();
+    let err = LocalCloud::open(&path, REGION).unwrap_err();
+    assert!(
+        matches!(&err, LocalError::Locked { path: p } if *p == path),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains(&path.display().to_string()), "{err}");
+    drop(first);
+    LocalCloud::open(&path, REGION).unwrap();
+}
+
+#[tokio::test]
+async fn stacks_are_isolated() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let a = apply_blog(&cloud, "a").await;
+    let b = apply_blog(&cloud, "b").await;
+    let read_a = cloud.read_all("a").await.unwrap();
+    assert_eq!(read_a.len(), a.len());
+    assert!(read_a.iter().all(|r| a.values().any(|x| x == r)));
+    assert_eq!(cloud.read_all("b").await.unwrap().len(), b.len());
+    assert!(cloud.read_all("c").await.unwrap().is_empty());
+    // Stack b cannot touch a's resources: they are not found from b.
+    let err = cloud.delete("b", &a["log_group.login"]).await.unwrap_err();
+    assert_eq!(err.code, "ResourceNotFoundException");
+    assert_eq!(cloud.read_all("a").await.unwrap().len(), a.len());
+}
+
+#[tokio::test]
+async fn regions_are_isolated_but_iam_is_global() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cloud.json");
+    {
+        let cloud = LocalCloud::open(&path, REGION).unwrap();
+        apply_blog(&cloud, "s").await;
+    }
+    let west = LocalCloud::open(&path, "us-west-2").unwrap();
+    let seen = west.read_all("s").await.unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].address.kind, Kind::Role);
+}
+
+#[tokio::test]
+async fn saves_leave_no_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    apply_blog(&cloud, "s").await;
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join(".berth"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["local-cloud.json", "local-cloud.json.lock"]);
+}
+
+#[tokio::test]
+async fn drift_edited_in_the_file_shows_in_read_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let r = apply_blog(&cloud, "s").await;
+    let path = dir.path().join(".berth/local-cloud.json");
+    let mut file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let arn = r["service.login"].attrs["arn"].as_str().unwrap().to_owned();
+    file["resources"][&arn]["attrs"]["desired_count"] = serde_json::json!(1);
+    // A longer file, so the change is seen even on coarse timestamps.
+    std::fs::write(&path, serde_json::to_string_pretty(&file).unwrap() + "\n\n").unwrap();
+    let read = cloud.read_all("s").await.unwrap();
+    let service = read.iter().find(|x| x.address.kind == Kind::Service).unwrap();
+    assert_eq!(service.attrs["desired_count"], Value::Int(1));
+}
+
+#[tokio::test]
+async fn updates_in_place_and_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let r = apply_blog(&cloud, "s").await;
+    let live = &r["service.login"];
+    let mut desired = live.clone();
+    desired.attrs.insert("desired_count".into(), Value::Int(5));
+    desired
+        .attrs
+        .insert("tags".into(), Value::Map([("env".to_owned(), s("dev"))].into()));
+    let updated = cloud.update("s", live, &desired).await.unwrap();
+    assert_eq!(updated.attrs["desired_count"], Value::Int(5));
+    assert_eq!(updated.attrs["arn"], live.attrs["arn"]);
+    let read = cloud.read_all("s").await.unwrap();
+    assert!(read.contains(&updated));
+    let calls = cloud.calls();
+    assert_eq!(calls.get("UpdateService"), Some(&1));
+    assert_eq!(calls.get("TagResource"), Some(&1));
+    assert_eq!(calls.get("CreateVpc"), Some(&1));
+}
+
+#[tokio::test]
+async fn destroy_in_reverse_order_empties_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let r = apply_blog(&cloud, "s").await;
+    let order = [
+        "service.login",
+        "task_definition.login",
+        "role.task_exec",
+        "log_group.login",
+        "cluster.blog",
+        "listener.http",
+        "target_group.login",
+        "target_group.blog",
+        "load_balancer.web",
+        "security_group.app",
+        "security_group.web",
+        "route_table.public",
+        "internet_gateway.main",
+        "subnet.public_a",
+        "subnet.public_b",
+        "vpc.main",
+    ];
+    for addr in order {
+        cloud
+            .delete("s", &r[addr])
+            .await
+            .unwrap_or_else(|e| panic!("{addr}: {e}"));
+    }
+    assert!(cloud.read_all("s").await.unwrap().is_empty());
+}
