@@ -81,12 +81,12 @@ module.exports = grammar({
         field('value', $._expression),
       ),
 
-    // A map key in double quotes ("cost-center" = ...): a string without
-    // interpolation, kept apart from `string` so it highlights as a key.
+    // A map key in double quotes ("cost-center" = ...): shaped like a string,
+    // kept apart from `string` so it highlights as a key.
     quoted_key: ($) =>
       seq(
         '"',
-        repeat(choice($.string_content, $.escape_sequence)),
+        repeat(choice($.string_content, $.escape_sequence, $.interpolation)),
         token.immediate('"'),
       ),
 
@@ -111,9 +111,9 @@ module.exports = grammar({
         token.immediate('$'),
       ),
 
-    // \" \\ \n \t \$ and `$${`, the literal `${`.
+    // \" \\ \n \r \t \$ and `$${`, the literal `${`.
     escape_sequence: (_) =>
-      token.immediate(choice(/\\["\\nt$]/, '$${')),
+      token.immediate(choice(/\\["\\nrt$]/, '$${')),
 
     interpolation: ($) =>
       seq(token.immediate('${'), field('expression', $._expression), '}'),

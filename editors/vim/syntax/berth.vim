@@ -44,7 +44,7 @@ syn keyword berthNull null
 " Strings: escapes \" \\ \n \t \$, the literal $${, and ${ expr } interpolation.
 syn region berthString matchgroup=berthQuote start=/"/ skip=/\\\\\|\\"/ end=/"/ oneline contains=berthEscape,berthEscapeError,berthInterpEscape,berthInterpolation,@Spell
 syn match berthEscapeError /\\./ contained
-syn match berthEscape /\\["\\nt$]/ contained
+syn match berthEscape /\\["\\nrt$]/ contained
 syn match berthInterpEscape /\$\${/ contained
 syn region berthInterpolation matchgroup=berthInterpDelim start=/\${/ end=/}/ contained oneline contains=@berthInterpExpr
 syn cluster berthInterpExpr contains=berthReference,berthMemberDot,berthVarBuiltin,berthFunction,berthNumber,berthBoolean,berthNull,berthString,berthBracket,berthParen,berthComma
