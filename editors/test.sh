@@ -179,6 +179,27 @@ run "tree-sitter: token classes (token-classes.json)" node tree-sitter-berth/tes
 # ---------------------------------------------------------------- Vim
 run "vim: syntax, classes, ftplugin, indent" bash vim/test/run.sh
 
+# ---------------------------------------------------------------- the fixture itself
+# When a berth binary is at hand (BERTH_BIN, or a cargo build in this repo),
+# check that the real parser and checker accept the fixture; otherwise skip
+# (not counted): building the workspace is not this script's job.
+berth_bin=${BERTH_BIN:-}
+if [[ -z $berth_bin ]]; then
+  for b in "$repo_dir/target/debug/berth" "$repo_dir/target/release/berth"; do
+    if [[ -x $b && ( -z $berth_bin || $b -nt $berth_bin ) ]]; then berth_bin=$b; fi
+  done
+fi
+fixture_validates() {
+  mkdir -p "$work/validate"
+  cp "$editors_dir"/fixtures/*.berth "$work/validate/"
+  "$berth_bin" validate "$work/validate"
+}
+if [[ -n $berth_bin ]]; then
+  run "fixture: berth validate accepts it" fixture_validates
+else
+  echo "SKIP  fixture: berth validate (no berth binary; set BERTH_BIN or cargo build)"
+fi
+
 echo
 if [[ $failed -gt 0 ]]; then
   printf 'failed: %s\n' "${failed_names[@]}"
