@@ -86,6 +86,25 @@ setup_tree_sitter() {
   "$TS" --version | grep -q " $TS_CLI_VERSION" || { echo "editors: $TS is not tree-sitter $TS_CLI_VERSION" >&2; return 1; }
 }
 
+apt_updated=""
+apt_install() {
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "editors: apt-get install $*"
+    if [[ -z $apt_updated ]]; then
+      apt-get update -qq
+      apt_updated=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"
+  else
+    echo "editors: $* missing and cannot be installed here (needs root and apt-get)" >&2
+    return 1
+  fi
+}
+command -v vim >/dev/null 2>&1 || apt_install vim
+command -v node >/dev/null 2>&1 || apt_install nodejs
+command -v npm >/dev/null 2>&1 || apt_install npm
+command -v cc >/dev/null 2>&1 || apt_install gcc libc6-dev   # tree-sitter compiles the parser
+
 setup_vscode
 setup_tree_sitter
 
