@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use berth_provider::{Attrs, Kind, ProviderError, Value};
+use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Value};
 
 use crate::api::{fail, invalid};
 use crate::attrs::{blocks_of, bool_of, int_of, str_of, strs_of};
@@ -116,8 +116,10 @@ pub(crate) fn update(
         }
         Kind::InternetGateway => {
             let vpc = str_of(new, "vpc").unwrap_or_default();
-            if changed("vpc") {
-                detach_gateway(sim, key)?;
+            if changed("vpc") || vpc_of(sim, key).is_none() {
+                if vpc_of(sim, key).is_some() {
+                    detach_gateway(sim, key)?;
+                }
                 attach_gateway(sim, key, vpc)?;
             }
         }
@@ -391,11 +393,16 @@ pub(crate) fn detach_gateway(sim: &mut Sim, key: &str) -> Result<(), ProviderErr
             && in_vpc(strs_of(&r.attrs, "subnets"))
     });
     if public_lb || public_tasks {
-        return Err(dependency(
+        // AWS clears this once the addresses are released (the load
+        // balancer or tasks deleted), and callers such as Terraform retry
+        // it: it is transient, unlike the other DependencyViolations.
+        return Err(ProviderError::new(
             call,
+            "DependencyViolation",
             format!(
                 "Network {vpc} has some mapped public address(es). Please unmap those public address(es) before detaching the gateway."
             ),
+            ErrorClass::Transient,
         ));
     }
     if let Some(attrs) = sim.attrs_mut(key) {
@@ -635,4 +642,45 @@ pub(crate) fn delete_security_group(sim: &mut Sim, key: &str) -> Result<(), Prov
     }
     sim.st.resources.remove(key);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testing::Harness;
+
+    #[test]
+    fn attached_gateways_and_associated_route_tables_cannot_be_deleted() {
+        let mut h = Harness::new();
+        h.put("vpc-1", Kind::Vpc, &[("cidr", Value::from("10.0.0.0/16"))]);
+        h.put("igw-1", Kind::InternetGateway, &[("vpc", Value::from("vpc-1"))]);
+        h.put("subnet-1", Kind::Subnet, &[("vpc", Value::from("vpc-1"))]);
+        h.put(
+            "rtb-1",
+            Kind::RouteTable,
+            &[
+                ("vpc", Value::from("vpc-1")),
+                ("subnets", Value::List(vec![Value::from("subnet-1")])),
+            ],
+        );
+        let err = delete_gateway(&mut h.sim(), "igw-1").unwrap_err();
+        assert_eq!(
+            (err.call.as_str(), err.code.as_str()),
+            ("DeleteInternetGateway", "DependencyViolation")
+        );
+        let err = delete_route_table(&mut h.sim(), "rtb-1").unwrap_err();
+        assert_eq!(
+            (err.call.as_str(), err.code.as_str()),
+            ("DeleteRouteTable", "DependencyViolation")
+        );
+        // The provider's delete detaches / disassociates first.
+        delete(&mut h.sim(), Kind::InternetGateway, "igw-1").unwrap();
+        delete(&mut h.sim(), Kind::RouteTable, "rtb-1").unwrap();
+        assert_eq!(h.calls.get("DisassociateRouteTable"), Some(&1));
+        assert_eq!(h.calls.get("DetachInternetGateway"), Some(&1));
+        let err = delete(&mut h.sim(), Kind::Vpc, "vpc-1").unwrap_err();
+        assert_eq!(err.code, "DependencyViolation");
+        delete(&mut h.sim(), Kind::Subnet, "subnet-1").unwrap();
+        delete(&mut h.sim(), Kind::Vpc, "vpc-1").unwrap();
+    }
 }

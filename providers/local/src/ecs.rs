@@ -100,14 +100,14 @@ pub(crate) fn update(
     new: &Attrs,
 ) -> Result<(), ProviderError> {
     match kind {
-        Kind::Cluster => {
-            if old.get("container_insights") != new.get("container_insights") {
-                sim.call("UpdateClusterSettings");
-            }
+        Kind::Cluster if old.get("container_insights") != new.get("container_insights") => {
+            sim.call("UpdateClusterSettings");
         }
         Kind::Service => {
             let call = "UpdateService";
-            sim.call(call);
+            if old != new {
+                sim.call(call);
+            }
             let name = str_of(old, "name").unwrap_or_default().to_owned();
             check_service(sim, call, Some(key), &name, new)?;
         }
@@ -480,6 +480,20 @@ mod tests {
         assert!(fargate_pair(16384, 122880) && fargate_pair(8192, 20480));
         assert!(!fargate_pair(256, 4096) && !fargate_pair(512, 512) && !fargate_pair(300, 1024));
         assert!(!fargate_pair(8192, 18432));
+    }
+
+    #[test]
+    fn delete_service_refuses_a_scaled_service_and_the_provider_scales_to_zero_first() {
+        let mut h = crate::sim::testing::Harness::new();
+        h.put("svc", Kind::Service, &[("desired_count", Value::Int(2))]);
+        let err = delete_service(&mut h.sim(), "svc").unwrap_err();
+        assert_eq!(
+            (err.call.as_str(), err.code.as_str()),
+            ("DeleteService", "InvalidParameterException")
+        );
+        delete(&mut h.sim(), Kind::Service, "svc").unwrap();
+        assert!(h.st.resources.is_empty());
+        assert_eq!(h.calls.get("UpdateService"), Some(&1));
     }
 
     #[test]

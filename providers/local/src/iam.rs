@@ -149,3 +149,28 @@ pub(crate) fn delete_role(sim: &mut Sim, key: &str) -> Result<(), ProviderError>
     sim.st.resources.remove(key);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testing::Harness;
+
+    #[test]
+    fn delete_role_refuses_attached_policies_and_the_provider_detaches_first() {
+        let mut h = Harness::new();
+        let policies = Value::List(vec![
+            Value::from("arn:aws:iam::aws:policy/A"),
+            Value::from("arn:aws:iam::aws:policy/B"),
+        ]);
+        h.put("role", Kind::Role, &[("policies", policies)]);
+        let err = delete_role(&mut h.sim(), "role").unwrap_err();
+        assert_eq!(
+            (err.call.as_str(), err.code.as_str()),
+            ("DeleteRole", "DeleteConflict")
+        );
+        assert!(h.st.resources.contains_key("role"));
+        delete(&mut h.sim(), "role").unwrap();
+        assert!(!h.st.resources.contains_key("role"));
+        assert_eq!(h.calls.get("DetachRolePolicy"), Some(&2));
+    }
+}

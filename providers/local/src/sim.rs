@@ -128,3 +128,41 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
     };
     api::fail(call, api::of(kind).not_found, message)
 }
+
+/// A detached simulated account for unit tests of single API calls.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use berth_provider::Value;
+
+    pub(crate) struct Harness {
+        pub st: State,
+        pub rng: Rng,
+        pub calls: BTreeMap<String, u64>,
+    }
+
+    impl Harness {
+        pub fn new() -> Self {
+            Harness {
+                st: State::default(),
+                rng: Rng::with_seed(1),
+                calls: BTreeMap::new(),
+            }
+        }
+
+        pub fn sim(&mut self) -> Sim<'_> {
+            Sim {
+                st: &mut self.st,
+                region: "us-east-1",
+                rng: &mut self.rng,
+                calls: &mut self.calls,
+            }
+        }
+
+        /// Stores a bare record of `kind` with `attrs`, as if created.
+        pub fn put(&mut self, key: &str, kind: Kind, attrs: &[(&str, Value)]) {
+            let attrs = attrs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
+            self.sim().insert(key, kind, BTreeMap::new(), attrs, false);
+        }
+    }
+}

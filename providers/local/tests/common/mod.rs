@@ -355,3 +355,14 @@ pub fn with(mut r: Resource, key: &str, value: Value) -> Resource {
     r.attrs.insert(key.to_owned(), value);
     r
 }
+
+/// A created resource turned back into a desired one named `name`: its
+/// computed attributes dropped.
+pub fn renamed(r: &Resource, name: &str) -> Resource {
+    let mut out = r.clone();
+    out.address.name = name.to_owned();
+    for attr in r.address.kind.schema().attrs.iter().filter(|a| a.is_computed()) {
+        out.attrs.remove(attr.name);
+    }
+    out
+}

@@ -1,0 +1,826 @@
+//! Each AWS rule the simulation enforces answers with AWS's error code.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use berth_local::LocalCloud;
+use berth_provider::{ErrorClass, Kind, Provider, ProviderError, Resource, Value};
+use common::*;
+
+#[track_caller]
+fn expect(result: Result<impl std::fmt::Debug, ProviderError>, call: &str, code: &str) -> ProviderError {
+    let err = expect_class(result, call, code);
+    assert_eq!(err.class, ErrorClass::Permanent, "{err}");
+    err
+}
+
+#[track_caller]
+fn expect_class(
+    result: Result<impl std::fmt::Debug, ProviderError>,
+    call: &str,
+    code: &str,
+) -> ProviderError {
+    let err = result.expect_err("the call should fail");
+    assert_eq!((err.call.as_str(), err.code.as_str()), (call, code), "{err}");
+    err
+}
+
+async fn blog() -> (tempfile::TempDir, LocalCloud, BTreeMap<String, Resource>) {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let r = apply_blog(&cloud, "s").await;
+    (dir, cloud, r)
+}
+
+#[tokio::test]
+async fn vpc_with_dependencies_cannot_be_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let vpc = create(
+        &cloud,
+        "s",
+        desired(Kind::Vpc, "v", &[("cidr", s("10.0.0.0/16"))]),
+    )
+    .await;
+    let deps = [
+        desired(
+            Kind::Subnet,
+            "a",
+            &[
+                ("vpc", id(&vpc)),
+                ("cidr", s("10.0.0.0/24")),
+                ("zone", s("us-east-1a")),
+            ],
+        ),
+        desired(Kind::InternetGateway, "g", &[("vpc", id(&vpc))]),
+        desired(Kind::RouteTable, "r", &[("vpc", id(&vpc))]),
+        desired(Kind::SecurityGroup, "g", &[("vpc", id(&vpc))]),
+    ];
+    for dep in deps {
+        let dep = create(&cloud, "s", dep).await;
+        expect(cloud.delete("s", &vpc).await, "DeleteVpc", "DependencyViolation");
+        cloud.delete("s", &dep).await.unwrap();
+    }
+    cloud.delete("s", &vpc).await.unwrap();
+    expect(
+        cloud.delete("s", &vpc).await,
+        "DeleteVpc",
+        "InvalidVpcID.NotFound",
+    );
+}
+
+#[tokio::test]
+async fn vpc_cidr_must_be_a_16_to_28_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    expect(
+        cloud
+            .create("s", &desired(Kind::Vpc, "v", &[("cidr", s("10.0.0.0/8"))]))
+            .await,
+        "CreateVpc",
+        "InvalidVpc.Range",
+    );
+    expect(
+        cloud
+            .create("s", &desired(Kind::Vpc, "v", &[("cidr", s("10.0.0.1/16"))]))
+            .await,
+        "CreateVpc",
+        "InvalidParameterValue",
+    );
+}
+
+#[tokio::test]
+async fn subnets_must_fit_their_vpc_without_overlap() {
+    let (_dir, cloud, r) = blog().await;
+    let vpc = id(&r["vpc.main"]);
+    let subnet = |cidr: &str, zone: &str, vpc: Value| {
+        desired(
+            Kind::Subnet,
+            "x",
+            &[("vpc", vpc), ("cidr", s(cidr)), ("zone", s(zone))],
+        )
+    };
+    expect(
+        cloud
+            .create("s", &subnet("10.1.0.0/24", "us-east-1a", vpc.clone()))
+            .await,
+        "CreateSubnet",
+        "InvalidSubnet.Range",
+    );
+    expect(
+        cloud
+            .create("s", &subnet("10.0.1.128/25", "us-east-1a", vpc.clone()))
+            .await,
+        "CreateSubnet",
+        "InvalidSubnet.Conflict",
+    );
+    expect(
+        cloud
+            .create("s", &subnet("10.0.9.0/24", "us-west-2a", vpc.clone()))
+            .await,
+        "CreateSubnet",
+        "InvalidParameterValue",
+    );
+    expect(
+        cloud
+            .create(
+                "s",
+                &subnet("10.0.9.0/24", "us-east-1a", s("vpc-0123456789abcdef0")),
+            )
+            .await,
+        "CreateSubnet",
+        "InvalidVpcID.NotFound",
+    );
+    create(&cloud, "s", subnet("10.0.9.0/24", "us-east-1c", vpc)).await;
+}
+
+#[tokio::test]
+async fn subnets_in_use_cannot_be_deleted_but_route_associations_go_with_them() {
+    let (_dir, cloud, r) = blog().await;
+    // Used by the load balancer and the service.
+    expect(
+        cloud.delete("s", &r["subnet.public_a"]).await,
+        "DeleteSubnet",
+        "DependencyViolation",
+    );
+    // Only associated with a route table: AWS deletes it and drops the association.
+    let extra = create(
+        &cloud,
+        "s",
+        desired(
+            Kind::Subnet,
+            "extra",
+            &[
+                ("vpc", id(&r["vpc.main"])),
+                ("cidr", s("10.0.3.0/24")),
+                ("zone", s("us-east-1c")),
+            ],
+        ),
+    )
+    .await;
+    let rt = &r["route_table.public"];
+    let mut more = rt.clone();
+    more.attrs.insert(
+        "subnets".into(),
+        list(vec![
+            id(&r["subnet.public_a"]),
+            id(&r["subnet.public_b"]),
+            id(&extra),
+        ]),
+    );
+    cloud.update("s", rt, &more).await.unwrap();
+    cloud.delete("s", &extra).await.unwrap();
+    let read = cloud.read_all("s").await.unwrap();
+    let rt_now = read.iter().find(|x| x.address == rt.address).unwrap();
+    assert_eq!(rt_now.attrs["subnets"], rt.attrs["subnets"]);
+}
+
+#[tokio::test]
+async fn a_subnet_belongs_to_one_route_table() {
+    let (_dir, cloud, r) = blog().await;
+    let other = desired(
+        Kind::RouteTable,
+        "other",
+        &[
+            ("vpc", id(&r["vpc.main"])),
+            ("subnets", list(vec![id(&r["subnet.public_a"])])),
+        ],
+    );
+    expect(
+        cloud.create("s", &other).await,
+        "CreateRouteTable",
+        "Resource.AlreadyAssociated",
+    );
+}
+
+#[tokio::test]
+async fn gateways_attach_one_per_vpc_and_move_on_update() {
+    let (_dir, cloud, r) = blog().await;
+    let vpc = id(&r["vpc.main"]);
+    expect(
+        cloud
+            .create("s", &desired(Kind::InternetGateway, "second", &[("vpc", vpc)]))
+            .await,
+        "AttachInternetGateway",
+        "Resource.AlreadyAssociated",
+    );
+    // The internet-facing load balancer maps public addresses: no detaching.
+    let igw = &r["internet_gateway.main"];
+    let other = create(
+        &cloud,
+        "s",
+        desired(Kind::Vpc, "other", &[("cidr", s("10.9.0.0/16"))]),
+    )
+    .await;
+    let moved = with(igw.clone(), "vpc", id(&other));
+    // Transient: AWS accepts the detach once the addresses are released.
+    let results = [
+        cloud.update("s", igw, &moved).await.map(|_| ()),
+        cloud.delete("s", igw).await,
+    ];
+    for result in results {
+        let err = expect_class(result, "DetachInternetGateway", "DependencyViolation");
+        assert_eq!(err.class, ErrorClass::Transient);
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let a = create(
+        &cloud,
+        "s",
+        desired(Kind::Vpc, "a", &[("cidr", s("10.0.0.0/16"))]),
+    )
+    .await;
+    let b = create(
+        &cloud,
+        "s",
+        desired(Kind::Vpc, "b", &[("cidr", s("10.1.0.0/16"))]),
+    )
+    .await;
+    let igw = create(
+        &cloud,
+        "s",
+        desired(Kind::InternetGateway, "g", &[("vpc", id(&a))]),
+    )
+    .await;
+    let moved = cloud
+        .update("s", &igw, &with(igw.clone(), "vpc", id(&b)))
+        .await
+        .unwrap();
+    assert_eq!(moved.attrs["vpc"], id(&b));
+    cloud.delete("s", &a).await.unwrap();
+    expect(cloud.delete("s", &b).await, "DeleteVpc", "DependencyViolation");
+    let calls = cloud.calls();
+    assert_eq!(
+        (calls["AttachInternetGateway"], calls["DetachInternetGateway"]),
+        (2, 1)
+    );
+}
+
+#[tokio::test]
+async fn routes_need_a_gateway_of_their_vpc() {
+    let (_dir, cloud, r) = blog().await;
+    let other = create(
+        &cloud,
+        "s",
+        desired(Kind::Vpc, "other", &[("cidr", s("10.9.0.0/16"))]),
+    )
+    .await;
+    let route = |gw: Value| list(vec![block(&[("cidr", s("0.0.0.0/0")), ("gateway", gw)])]);
+    let rt = desired(
+        Kind::RouteTable,
+        "x",
+        &[
+            ("vpc", id(&other)),
+            ("route", route(id(&r["internet_gateway.main"]))),
+        ],
+    );
+    expect(
+        cloud.create("s", &rt).await,
+        "CreateRouteTable",
+        "InvalidParameterValue",
+    );
+    let rt = desired(
+        Kind::RouteTable,
+        "x",
+        &[("vpc", id(&other)), ("route", route(s("igw-00000000000000000")))],
+    );
+    expect(
+        cloud.create("s", &rt).await,
+        "CreateRouteTable",
+        "InvalidInternetGatewayID.NotFound",
+    );
+}
+
+#[tokio::test]
+async fn security_groups_in_use_cannot_be_deleted() {
+    let (_dir, cloud, r) = blog().await;
+    // web: referenced by app's ingress rule and used by the load balancer.
+    expect(
+        cloud.delete("s", &r["security_group.web"]).await,
+        "DeleteSecurityGroup",
+        "DependencyViolation",
+    );
+    // app: used by the service.
+    expect(
+        cloud.delete("s", &r["security_group.app"]).await,
+        "DeleteSecurityGroup",
+        "DependencyViolation",
+    );
+    cloud.delete("s", &r["service.login"]).await.unwrap();
+    cloud.delete("s", &r["security_group.app"]).await.unwrap();
+    cloud.delete("s", &r["load_balancer.web"]).await.unwrap();
+    cloud.delete("s", &r["security_group.web"]).await.unwrap();
+}
+
+#[tokio::test]
+async fn security_group_rules_are_checked() {
+    let (_dir, cloud, r) = blog().await;
+    let vpc = id(&r["vpc.main"]);
+    let group = |rule: &[(&str, Value)]| {
+        desired(
+            Kind::SecurityGroup,
+            "x",
+            &[("vpc", vpc.clone()), ("ingress", list(vec![block(rule)]))],
+        )
+    };
+    let cases: [(&[(&str, Value)], &str); 5] = [
+        (&[("port", Value::Int(80))], "MissingParameter"),
+        (
+            &[
+                ("port", Value::Int(80)),
+                ("cidr", s("0.0.0.0/0")),
+                ("from", id(&r["security_group.web"])),
+            ],
+            "InvalidParameterCombination",
+        ),
+        (
+            &[("port", Value::Int(70000)), ("cidr", s("0.0.0.0/0"))],
+            "InvalidParameterValue",
+        ),
+        (
+            &[("port", Value::Int(80)), ("from", s("sg-00000000000000000"))],
+            "InvalidGroup.NotFound",
+        ),
+        (&[("cidr", s("0.0.0.0/0"))], "MissingParameter"),
+    ];
+    for (rule, code) in cases {
+        expect(cloud.create("s", &group(rule)).await, "CreateSecurityGroup", code);
+    }
+    let twice = desired(
+        Kind::SecurityGroup,
+        "x",
+        &[
+            ("vpc", vpc.clone()),
+            (
+                "ingress",
+                list(vec![
+                    block(&[("port", Value::Int(80)), ("cidr", s("0.0.0.0/0"))]),
+                    block(&[
+                        ("from_port", Value::Int(80)),
+                        ("to_port", Value::Int(80)),
+                        ("cidr", s("0.0.0.0/0")),
+                    ]),
+                ]),
+            ),
+        ],
+    );
+    expect(
+        cloud.create("s", &twice).await,
+        "CreateSecurityGroup",
+        "InvalidPermission.Duplicate",
+    );
+}
+
+fn default_egress(dir: &tempfile::TempDir, key: &Value) -> bool {
+    let text = std::fs::read_to_string(dir.path().join(".berth/local-cloud.json")).unwrap();
+    let file: serde_json::Value = serde_json::from_str(&text).unwrap();
+    file["resources"][key.as_str().unwrap()]["default_egress"] == serde_json::json!(true)
+}
+
+#[tokio::test]
+async fn default_egress_is_recorded_but_reads_back_as_declared() {
+    let (dir, cloud, r) = blog().await;
+    let web = &r["security_group.web"];
+    assert_eq!(web.attrs["egress"], list(vec![]));
+    assert!(default_egress(&dir, &id(web)));
+    let egress = list(vec![block(&[
+        ("port", Value::Int(443)),
+        ("cidr", s("0.0.0.0/0")),
+        ("protocol", s("tcp")),
+        ("from_port", Value::Null),
+        ("to_port", Value::Null),
+        ("from", Value::Null),
+        ("description", Value::Null),
+    ])]);
+    let updated = cloud
+        .update("s", web, &with(web.clone(), "egress", egress.clone()))
+        .await
+        .unwrap();
+    assert_eq!(updated.attrs["egress"], egress);
+    assert!(!default_egress(&dir, &id(web)));
+    let back = cloud.update("s", &updated, web).await.unwrap();
+    assert_eq!(back.attrs["egress"], list(vec![]));
+    assert!(default_egress(&dir, &id(web)));
+}
+
+#[tokio::test]
+async fn load_balancers_need_two_zones_and_a_gateway() {
+    let (_dir, cloud, r) = blog().await;
+    let one_zone = desired(
+        Kind::LoadBalancer,
+        "x",
+        &[("subnets", list(vec![id(&r["subnet.public_a"])]))],
+    );
+    expect(
+        cloud.create("s", &one_zone).await,
+        "CreateLoadBalancer",
+        "InvalidConfigurationRequest",
+    );
+    let missing = desired(
+        Kind::LoadBalancer,
+        "x",
+        &[("subnets", list(vec![s("subnet-00000000000000000")]))],
+    );
+    expect(
+        cloud.create("s", &missing).await,
+        "CreateLoadBalancer",
+        "SubnetNotFound",
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let vpc = create(
+        &cloud,
+        "s",
+        desired(Kind::Vpc, "v", &[("cidr", s("10.0.0.0/16"))]),
+    )
+    .await;
+    let mut subnets = vec![];
+    for (i, zone) in ["us-east-1a", "us-east-1b"].iter().enumerate() {
+        let sub = desired(
+            Kind::Subnet,
+            &format!("s{i}"),
+            &[
+                ("vpc", id(&vpc)),
+                ("cidr", s(&format!("10.0.{i}.0/24"))),
+                ("zone", s(zone)),
+            ],
+        );
+        subnets.push(id(&create(&cloud, "s", sub).await));
+    }
+    let lb = desired(Kind::LoadBalancer, "x", &[("subnets", list(subnets.clone()))]);
+    expect(
+        cloud.create("s", &lb).await,
+        "CreateLoadBalancer",
+        "InvalidSubnet",
+    );
+    let internal = with(lb, "internal", Value::Bool(true));
+    let created = create(&cloud, "s", internal).await;
+    assert!(
+        created.attrs["dns_name"]
+            .as_str()
+            .unwrap()
+            .starts_with("internal-")
+    );
+}
+
+#[tokio::test]
+async fn target_groups_in_use_cannot_be_deleted() {
+    let (_dir, cloud, r) = blog().await;
+    expect(
+        cloud.delete("s", &r["target_group.blog"]).await,
+        "DeleteTargetGroup",
+        "ResourceInUse",
+    );
+    expect(
+        cloud.delete("s", &r["target_group.login"]).await,
+        "DeleteTargetGroup",
+        "ResourceInUse",
+    );
+    // Deleting the load balancer deletes its listener too.
+    cloud.delete("s", &r["load_balancer.web"]).await.unwrap();
+    let read = cloud.read_all("s").await.unwrap();
+    assert!(
+        !read
+            .iter()
+            .any(|x| x.address.kind == Kind::Listener || x.address.kind == Kind::LoadBalancer)
+    );
+    cloud.delete("s", &r["target_group.blog"]).await.unwrap();
+    expect(
+        cloud.delete("s", &r["listener.http"]).await,
+        "DeleteListener",
+        "ListenerNotFound",
+    );
+}
+
+#[tokio::test]
+async fn listener_ports_and_rule_priorities_are_unique() {
+    let (_dir, cloud, r) = blog().await;
+    let listener = &r["listener.http"];
+    let dup = renamed(listener, "again");
+    expect(
+        cloud.create("s", &dup).await,
+        "CreateListener",
+        "DuplicateListener",
+    );
+    let rule = |name: &str, priority: i64| {
+        block(&[
+            ("name", s(name)),
+            ("priority", Value::Int(priority)),
+            ("path", s("/x")),
+            ("host", Value::Null),
+            ("forward", id(&r["target_group.login"])),
+        ])
+    };
+    let clash = with(listener.clone(), "rule", list(vec![rule("a", 10), rule("b", 10)]));
+    expect(
+        cloud.update("s", listener, &clash).await,
+        "ModifyListener",
+        "PriorityInUse",
+    );
+    let fine = with(listener.clone(), "rule", list(vec![rule("a", 10), rule("b", 20)]));
+    let updated = cloud.update("s", listener, &fine).await.unwrap();
+    assert_eq!(updated.attrs["rule"], fine.attrs["rule"]);
+    // A second listener on another port is fine.
+    let mut other = with(renamed(listener, "alt"), "port", Value::Int(8080));
+    other.attrs.insert("rule".into(), list(vec![]));
+    create(&cloud, "s", other).await;
+}
+
+#[tokio::test]
+async fn a_target_group_serves_one_load_balancer() {
+    let (_dir, cloud, r) = blog().await;
+    let lb2 = create(&cloud, "s", renamed(&r["load_balancer.web"], "other")).await;
+    let listener = desired(
+        Kind::Listener,
+        "other",
+        &[
+            ("load_balancer", id(&lb2)),
+            ("port", Value::Int(80)),
+            ("default", id(&r["target_group.blog"])),
+        ],
+    );
+    expect(
+        cloud.create("s", &listener).await,
+        "CreateListener",
+        "TargetGroupAssociationLimit",
+    );
+}
+
+#[tokio::test]
+async fn changing_a_replace_only_attribute_is_refused() {
+    let (_dir, cloud, r) = blog().await;
+    let vpc = &r["vpc.main"];
+    expect(
+        cloud
+            .update("s", vpc, &with(vpc.clone(), "cidr", s("10.1.0.0/16")))
+            .await,
+        "ModifyVpcAttribute",
+        "OperationNotPermitted",
+    );
+    let tg = &r["target_group.blog"];
+    expect(
+        cloud
+            .update("s", tg, &with(tg.clone(), "port", Value::Int(80)))
+            .await,
+        "ModifyTargetGroup",
+        "ValidationError",
+    );
+    let service = &r["service.login"];
+    expect(
+        cloud
+            .update(
+                "s",
+                service,
+                &with(
+                    service.clone(),
+                    "cluster",
+                    s("arn:aws:ecs:us-east-1:123456789012:cluster/x"),
+                ),
+            )
+            .await,
+        "UpdateService",
+        "InvalidParameterException",
+    );
+    // In-place ones go through.
+    let updated = cloud
+        .update("s", vpc, &with(vpc.clone(), "dns_support", Value::Bool(false)))
+        .await
+        .unwrap();
+    assert_eq!(updated.attrs["dns_support"], Value::Bool(false));
+}
+
+#[tokio::test]
+async fn services_check_cluster_task_definition_and_target_groups() {
+    let (_dir, cloud, r) = blog().await;
+    let service = r["service.login"].clone();
+    let other = renamed(&service, "other");
+    let missing_cluster = with(
+        other.clone(),
+        "cluster",
+        s("arn:aws:ecs:us-east-1:123456789012:cluster/nope"),
+    );
+    expect(
+        cloud.create("s", &missing_cluster).await,
+        "CreateService",
+        "ClusterNotFoundException",
+    );
+
+    // A target group no listener forwards to has no load balancer.
+    let lonely = create(
+        &cloud,
+        "s",
+        desired(
+            Kind::TargetGroup,
+            "lonely",
+            &[
+                ("vpc", id(&r["vpc.main"])),
+                ("port", Value::Int(3000)),
+                ("target_type", s("ip")),
+            ],
+        ),
+    )
+    .await;
+    let lb_block = |tg: &Resource, container: &str, port: i64| {
+        list(vec![block(&[
+            ("target_group", id(tg)),
+            ("container", s(container)),
+            ("port", Value::Int(port)),
+        ])])
+    };
+    let err = expect(
+        cloud
+            .create(
+                "s",
+                &with(other.clone(), "load_balancer", lb_block(&lonely, "app", 3000)),
+            )
+            .await,
+        "CreateService",
+        "InvalidParameterException",
+    );
+    assert!(
+        err.message.contains("does not have an associated load balancer"),
+        "{err}"
+    );
+    let err = expect(
+        cloud
+            .create(
+                "s",
+                &with(
+                    other.clone(),
+                    "load_balancer",
+                    lb_block(&r["target_group.login"], "web", 3000),
+                ),
+            )
+            .await,
+        "CreateService",
+        "InvalidParameterException",
+    );
+    assert!(
+        err.message.contains("does not exist in the task definition"),
+        "{err}"
+    );
+    let err = expect(
+        cloud
+            .create(
+                "s",
+                &with(
+                    other.clone(),
+                    "load_balancer",
+                    lb_block(&r["target_group.login"], "app", 80),
+                ),
+            )
+            .await,
+        "CreateService",
+        "InvalidParameterException",
+    );
+    assert!(err.message.contains("container port 80"), "{err}");
+
+    // instance target type is incompatible with awsvpc.
+    let instance_tg = create(
+        &cloud,
+        "s",
+        desired(
+            Kind::TargetGroup,
+            "inst",
+            &[("vpc", id(&r["vpc.main"])), ("port", Value::Int(3000))],
+        ),
+    )
+    .await;
+    let listener = &r["listener.http"];
+    let mut l2 = with(renamed(listener, "inst"), "port", Value::Int(81));
+    l2.attrs.insert("default".into(), id(&instance_tg));
+    l2.attrs.insert("rule".into(), list(vec![]));
+    create(&cloud, "s", l2).await;
+    let err = expect(
+        cloud
+            .create(
+                "s",
+                &with(
+                    other.clone(),
+                    "load_balancer",
+                    lb_block(&instance_tg, "app", 3000),
+                ),
+            )
+            .await,
+        "CreateService",
+        "InvalidParameterException",
+    );
+    assert!(err.message.contains("target type instance"), "{err}");
+
+    // Same name in the same cluster.
+    expect(
+        cloud
+            .create("s", &with(service.clone(), "desired_count", Value::Int(1)))
+            .await,
+        "CreateService",
+        "InvalidParameterException",
+    );
+
+    // Inactive task definition.
+    cloud.delete("s", &r["task_definition.login"]).await.unwrap();
+    let err = expect(
+        cloud.create("s", &other).await,
+        "CreateService",
+        "InvalidParameterException",
+    );
+    assert!(err.message.contains("inactive"), "{err}");
+}
+
+#[tokio::test]
+async fn clusters_with_services_cannot_be_deleted() {
+    let (_dir, cloud, r) = blog().await;
+    expect(
+        cloud.delete("s", &r["cluster.blog"]).await,
+        "DeleteCluster",
+        "ClusterContainsServicesException",
+    );
+    cloud.delete("s", &r["service.login"]).await.unwrap();
+    // The provider scales to 0 before DeleteService, as the AWS adapter does.
+    assert_eq!(cloud.calls()["UpdateService"], 1);
+    cloud.delete("s", &r["cluster.blog"]).await.unwrap();
+}
+
+#[tokio::test]
+async fn roles_are_unique_and_lose_their_policies_on_delete() {
+    let (_dir, cloud, r) = blog().await;
+    let role = &r["role.task_exec"];
+    let again = desired(
+        Kind::Role,
+        "task_exec",
+        &[("assume", s("ecs-tasks.amazonaws.com"))],
+    );
+    expect(
+        cloud.create("s", &again).await,
+        "CreateRole",
+        "EntityAlreadyExists",
+    );
+    let bad = desired(
+        Kind::Role,
+        "bad",
+        &[
+            ("assume", s("ecs-tasks.amazonaws.com")),
+            ("policies", list(vec![s("AdministratorAccess")])),
+        ],
+    );
+    expect(cloud.create("s", &bad).await, "AttachRolePolicy", "InvalidInput");
+    cloud.delete("s", role).await.unwrap();
+    let calls = cloud.calls();
+    assert_eq!((calls["DetachRolePolicy"], calls["DeleteRole"]), (1, 1));
+}
+
+#[tokio::test]
+async fn log_groups_are_unique_with_valid_retention() {
+    let (_dir, cloud, r) = blog().await;
+    let again = desired(Kind::LogGroup, "login", &[]);
+    expect(
+        cloud.create("s", &again).await,
+        "CreateLogGroup",
+        "ResourceAlreadyExistsException",
+    );
+    let bad = desired(Kind::LogGroup, "other", &[("retention_days", Value::Int(13))]);
+    expect(
+        cloud.create("s", &bad).await,
+        "PutRetentionPolicy",
+        "InvalidParameterException",
+    );
+    let log = &r["log_group.login"];
+    let forever = cloud
+        .update("s", log, &with(log.clone(), "retention_days", Value::Null))
+        .await
+        .unwrap();
+    assert_eq!(forever.attrs["retention_days"], Value::Null);
+    assert_eq!(cloud.calls()["DeleteRetentionPolicy"], 1);
+}
+
+#[tokio::test]
+async fn malformed_requests_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let unknown = with(
+        desired(Kind::Vpc, "v", &[("cidr", s("10.0.0.0/16"))]),
+        "cidrr",
+        s("x"),
+    );
+    expect(
+        cloud.create("s", &unknown).await,
+        "CreateVpc",
+        "InvalidParameterValue",
+    );
+    let unresolved = desired(
+        Kind::Subnet,
+        "a",
+        &[
+            ("vpc", Value::Unknown),
+            ("cidr", s("10.0.0.0/24")),
+            ("zone", s("us-east-1a")),
+        ],
+    );
+    expect(
+        cloud.create("s", &unresolved).await,
+        "CreateSubnet",
+        "InvalidParameterValue",
+    );
+}
