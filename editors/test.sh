@@ -110,6 +110,7 @@ setup_tree_sitter
 
 mkdir -p "$work/no-parsers"
 ts_config=$work/tree-sitter-config.json
+ts_lib=$work/berth.so
 printf '{"parser-directories": ["%s"]}\n' "$work/no-parsers" >"$ts_config"
 
 # Every .berth file that must highlight/parse cleanly: the fixture(s) and all
@@ -161,13 +162,24 @@ ts_generated_up_to_date() {
     echo "src/ is stale: run (cd editors/tree-sitter-berth && tree-sitter generate --abi 14) and commit src/"
     return 1
   fi
+  # Compile the committed parser once, into this run's scratch dir: the CLI's
+  # shared cache (~/.cache/tree-sitter/lib/berth.so) is keyed by name and
+  # mtime, so another checkout could otherwise be tested by mistake.
+  "$TS" build -o "$ts_lib" .
 }
-ts_test() { cd tree-sitter-berth && "$TS" test --config-path "$ts_config"; }
+ts_lib_args() { echo --lib-path "$ts_lib" --lang-name berth --config-path "$ts_config"; }
+ts_test() {
+  cd tree-sitter-berth
+  # `test` loads the language through the CLI's cache even with --lib-path;
+  # --rebuild makes it compile this checkout's src/ into that cache first.
+  "$TS" test --rebuild --config-path "$ts_config"
+}
 ts_parse_all() {
   cd tree-sitter-berth
   printf '%s\n' "${berth_files[@]}" >"$work/parse-list"
   local out rc=0
-  out=$("$TS" parse --quiet --config-path "$ts_config" --paths "$work/parse-list" 2>&1) || rc=$?
+  # shellcheck disable=SC2046
+  out=$("$TS" parse --quiet $(ts_lib_args) --paths "$work/parse-list" 2>&1) || rc=$?
   printf '%s\n' "$out"
   if [[ $rc -ne 0 ]] || grep -qE 'ERROR|MISSING' <<<"$out"; then
     echo "parse errors (exit $rc) in the files above"
@@ -184,16 +196,17 @@ ts_queries() {
     return 1
   fi
   for q in queries/*.scm queries/helix/*.scm; do
-    "$TS" query --quiet --config-path "$ts_config" "$q" "${berth_files[@]}" >/dev/null || { echo "query $q failed"; return 1; }
+    # shellcheck disable=SC2046
+    "$TS" query --quiet $(ts_lib_args) "$q" "${berth_files[@]}" >/dev/null || { echo "query $q failed"; return 1; }
     echo "$q ok"
   done
 }
 
-run "tree-sitter: src/ matches grammar.js" ts_generated_up_to_date
+run "tree-sitter: src/ matches grammar.js, builds" ts_generated_up_to_date
 run "tree-sitter: corpus + highlight tests" ts_test
 run "tree-sitter: fixture + examples parse cleanly" ts_parse_all
 run "tree-sitter: queries compile, helix copy in sync" ts_queries
-run "tree-sitter: token classes (token-classes.json)" node tree-sitter-berth/test/classes.js "$TS" "$ts_config"
+run "tree-sitter: token classes (token-classes.json)" node tree-sitter-berth/test/classes.js "$TS" "$ts_lib" "$ts_config"
 
 # ---------------------------------------------------------------- Vim
 run "vim: syntax, classes, ftplugin, indent" bash vim/test/run.sh

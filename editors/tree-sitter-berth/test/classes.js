@@ -2,14 +2,16 @@
 // `tree-sitter query --captures queries/highlights.scm` on
 // editors/fixtures/all.berth and compares the innermost capture at each
 // position in editors/fixtures/token-classes.json with the class's
-// tree-sitter names. Usage: node test/classes.js TREE_SITTER [CONFIG]
+// tree-sitter names. Usage: node test/classes.js [TREE_SITTER [PARSER.so [CONFIG]]]
 'use strict';
 const { execFileSync } = require('child_process');
 const path = require('path');
 const classes = require('../../fixtures/classes-lib.js');
 
 const ts = process.argv[2] || 'tree-sitter';
-const extra = process.argv[3] ? ['--config-path', process.argv[3]] : [];
+const extra = [];
+if (process.argv[3]) extra.push('--lib-path', process.argv[3], '--lang-name', 'berth');
+if (process.argv[4]) extra.push('--config-path', process.argv[4]);
 const { fixture } = classes.load();
 const grammarDir = path.join(__dirname, '..');
 const out = execFileSync(ts, ['query', '--captures', ...extra, 'queries/highlights.scm', fixture], {
