@@ -47,6 +47,7 @@ impl Store {
             }
             Err(TryLockError::Error(e)) => return Err(LocalError::io("lock", &lock_path, e)),
         }
+        remove_stale_temp_files(path);
         let mut store = Store {
             path: path.to_owned(),
             _lock: lock,
@@ -132,6 +133,28 @@ fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), LocalError> {
     file.write_all(bytes)
         .map_err(|e| LocalError::io("write", path, e))?;
     file.sync_all().map_err(|e| LocalError::io("flush", path, e))
+}
+
+/// Removes temporary files a killed process left behind; safe, as the lock
+/// is held. The file itself is whole either way (the rename never happened).
+fn remove_stale_temp_files(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = format!(".{}.tmp-", name.to_string_lossy());
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// `DIR/NAME.lock` for `DIR/NAME`.
