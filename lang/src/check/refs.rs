@@ -339,22 +339,20 @@ fn report_cycles(graph: &DiGraphMap<Node<'_>, Span>, diags: &mut Vec<Diagnostic>
             .map(|(k, n)| format!("{k}.{n}"))
             .collect::<Vec<_>>()
             .join(" -> ");
-        let first_edge = graph
-            .edge_weight(path[0], *path.get(1).unwrap_or(&start))
-            .copied();
-        let Some(span) = first_edge else { continue };
+        let mut edges = path
+            .iter()
+            .zip(path.iter().skip(1).chain(std::iter::once(&start)));
+        let Some((from, to)) = edges.next() else { continue };
+        let Some(span) = graph.edge_weight(*from, *to).copied() else {
+            continue;
+        };
+        let refers = |a: &Node<'_>, b: &Node<'_>| format!("{}.{} refers to {}.{}", a.0, a.1, b.0, b.1);
         let mut d = Diagnostic::error("E0308", format!("reference cycle: {text}"), span)
-            .label("this reference closes a cycle")
+            .label(refers(from, to))
             .help("resources cannot depend on each other in a circle; remove one of these references");
-        for pair in path.windows(2) {
-            if let Some(s) = graph.edge_weight(pair[0], pair[1]) {
-                d = d.also(
-                    *s,
-                    format!(
-                        "{}.{} refers to {}.{}",
-                        pair[0].0, pair[0].1, pair[1].0, pair[1].1
-                    ),
-                );
+        for (a, b) in edges {
+            if let Some(s) = graph.edge_weight(*a, *b) {
+                d = d.also(*s, refers(a, b));
             }
         }
         diags.push(d);

@@ -136,7 +136,7 @@ mod tests {
     fn list_and_text_functions() {
         let l = Value::List(vec![s("a"), s("b")]);
         assert_eq!(call("index", &[l.clone(), s("b")]), Ok(Value::Int(1)));
-        assert_eq!(call("length", &[l.clone()]), Ok(Value::Int(2)));
+        assert_eq!(call("length", std::slice::from_ref(&l)), Ok(Value::Int(2)));
         assert_eq!(call("join", &[s("-"), l]), Ok(s("a-b")));
         assert_eq!(call("upper", &[s("a")]), Ok(s("A")));
         assert_eq!(

@@ -25,7 +25,7 @@ pub fn format_file(id: FileId, text: &str) -> Result<String, Diagnostic> {
     let mut p = Printer {
         text,
         comments: &file.comments,
-        next: 0,
+        done: vec![false; file.comments.len()],
         out: String::new(),
     };
     let mut prev_end = None;
@@ -43,8 +43,8 @@ pub fn format_file(id: FileId, text: &str) -> Result<String, Diagnostic> {
 struct Printer<'a> {
     text: &'a str,
     comments: &'a [Span],
-    /// The first comment not yet printed.
-    next: usize,
+    /// Which comments are printed (or kept inside verbatim text).
+    done: Vec<bool>,
     out: String,
 }
 
@@ -74,7 +74,7 @@ impl<'a> Printer<'a> {
     /// between comments and, if `blank_before`, before `before` itself.
     fn leading_comments(&mut self, before: usize, level: usize, prev_end: Option<usize>, blank_before: bool) {
         let mut last = prev_end;
-        while let Some(c) = self.comments.get(self.next).copied() {
+        while let Some((i, c)) = self.pending() {
             if c.start >= before {
                 break;
             }
@@ -82,7 +82,7 @@ impl<'a> Printer<'a> {
             self.indent(level);
             self.out.push_str(self.src(c).trim_end());
             self.out.push('\n');
-            self.next += 1;
+            self.done[i] = true;
             last = Some(c.end);
         }
         if blank_before {
@@ -101,21 +101,36 @@ impl<'a> Printer<'a> {
 
     /// Appends an end-of-line comment that follows `after` on its line.
     fn trailing_comment(&mut self, after: usize) {
-        if let Some(c) = self.comments.get(self.next).copied()
+        if let Some((i, c)) = self.pending()
             && c.start >= after
             && !self.text[after..c.start].contains('\n')
         {
             self.out.push(' ');
             self.out.push_str(self.src(c).trim_end());
-            self.next += 1;
+            self.done[i] = true;
         }
     }
 
     /// Marks comments inside a span printed verbatim as printed.
     fn skip_comments_in(&mut self, span: Span) {
-        while self.comments.get(self.next).is_some_and(|c| c.start < span.end) {
-            self.next += 1;
+        for (done, c) in self.done.iter_mut().zip(self.comments) {
+            if c.start >= span.start && c.end <= span.end {
+                *done = true;
+            }
         }
+    }
+
+    /// The first comment not printed yet.
+    fn pending(&self) -> Option<(usize, Span)> {
+        self.done.iter().position(|d| !d).map(|i| (i, self.comments[i]))
+    }
+
+    fn unprinted(&self) -> impl Iterator<Item = &Span> {
+        self.comments
+            .iter()
+            .zip(&self.done)
+            .filter(|(_, d)| !**d)
+            .map(|(c, _)| c)
     }
 
     fn header(&mut self, block: &Block) {
@@ -186,9 +201,42 @@ impl<'a> Printer<'a> {
         self.out.push('}');
     }
 
+    /// Whether a comment that will print on its own line lies between the
+    /// start of `prev` and `before`: anything but `prev`'s end-of-line comment.
+    fn own_line_comment_between(&self, prev: Span, before: usize) -> bool {
+        self.unprinted().any(|c| {
+            c.start > prev.start
+                && c.start < before
+                && (c.start < prev.end || self.text[prev.end..c.start].contains('\n'))
+        })
+    }
+
+    /// Whether an item comes out on several lines (decided by the same rules
+    /// `block` and `expr` follow, so formatting twice changes nothing).
+    fn prints_multiline(&self, item: &Item) -> bool {
+        match item {
+            Item::Block(b) => self.is_multiline(b.span) || b.body.iter().any(|i| matches!(i, Item::Block(_))),
+            Item::Attribute(a) => self.expr_multiline(&a.value),
+        }
+    }
+
+    fn expr_multiline(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::List(items) => {
+                (!items.is_empty() && self.is_multiline(e.span))
+                    || items.iter().any(|i| self.expr_multiline(i))
+            }
+            ExprKind::Map(entries) => {
+                (!entries.is_empty() && self.is_multiline(e.span))
+                    || entries.iter().any(|m| self.expr_multiline(&m.value))
+            }
+            ExprKind::Call(c) => c.args.iter().any(|a| self.expr_multiline(a)),
+            _ => false,
+        }
+    }
+
     fn has_comment_in(&self, span: Span) -> bool {
-        self.comments[self.next..]
-            .iter()
+        self.unprinted()
             .any(|c| c.start >= span.start && c.end <= span.end)
     }
 
@@ -212,11 +260,10 @@ impl<'a> Printer<'a> {
         };
         for (i, item) in items.iter().enumerate() {
             let breaks = i > 0 && {
-                let prev_end = items[i - 1].span().end;
-                let gap = &self.text[prev_end..item.span().start];
-                self.blank_between(prev_end, item.span().start)
-                    || gap.lines().skip(1).any(|l| l.trim_start().starts_with('#'))
-                    || self.is_multiline(items[i - 1].span())
+                let prev = items[i - 1].span();
+                self.blank_between(prev.end, item.span().start)
+                    || self.own_line_comment_between(prev, item.span().start)
+                    || self.prints_multiline(&items[i - 1])
             };
             if breaks || matches!(item, Item::Block(_)) {
                 flush(&mut run, &mut widths);

@@ -88,16 +88,17 @@ fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> Diagno
         InputLocation::Span((s, e)) => (s, e),
     };
     let found = describe_found(text, start);
-    let end = if end > start {
-        end
-    } else {
-        start + text[start..].chars().next().map_or(0, char::len_utf8)
+    // A zero-width span at the end of a line or file, not one over the newline.
+    let end = match text[start..].chars().next() {
+        _ if end > start => end,
+        None | Some('\n') => start,
+        Some(c) => start + c.len_utf8(),
     };
     let expected = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    let (message, help) = hint(text, start, &expected);
+    let (message, help) = hint(text, start);
     let mut d = Diagnostic::error("E0001", message, Span::new(file, start, end))
         .label(format!("expected {expected}, found {found}"));
     if let Some(help) = help {
@@ -121,7 +122,8 @@ fn describe_expected(rules: &[Rule]) -> String {
         .map(|r| match r {
             Rule::EOI | Rule::block => "a block like `vpc main { ... }`",
             Rule::ident => "a name",
-            Rule::label => "a block label",
+            Rule::label => "`=` or `{`",
+            Rule::keyword => "a name",
             Rule::attribute | Rule::body => "an attribute `name = value` or a nested block",
             Rule::string | Rule::literal | Rule::escape | Rule::interpolation => "a string",
             Rule::number => "a number",
@@ -146,7 +148,7 @@ fn describe_expected(rules: &[Rule]) -> String {
 }
 
 /// A headline and a help line for common mistakes.
-fn hint(text: &str, at: usize, expected: &str) -> (String, Option<String>) {
+fn hint(text: &str, at: usize) -> (String, Option<String>) {
     let rest = &text[at..];
     let line_before = text[..at].rsplit('\n').next().unwrap_or("");
     if rest.starts_with(':') {
@@ -167,14 +169,17 @@ fn hint(text: &str, at: usize, expected: &str) -> (String, Option<String>) {
             Some(r#"valid escapes are \" \\ \n \t \r \$ and $${ for a literal ${"#.into()),
         );
     }
-    if line_before.matches('"').count() % 2 == 1 && (rest.is_empty() || rest.starts_with('\n')) {
+    if rest.is_empty() {
+        return (
+            "unclosed block".into(),
+            Some("a `}` is missing at the end of the file".into()),
+        );
+    }
+    if line_before.matches('"').count() % 2 == 1 && rest.starts_with('\n') {
         return (
             "unterminated string".into(),
             Some("close the string with `\"` before the end of the line".into()),
         );
-    }
-    if rest.is_empty() && expected.contains("attribute") {
-        return ("unclosed block".into(), Some("a `}` is missing".into()));
     }
     ("syntax error".into(), None)
 }
