@@ -163,7 +163,8 @@ impl Block {
 }
 
 /// How a replaced resource makes way for its successor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ReplaceOrder {
     /// Both can exist at once (names carry a unique suffix, or a new revision
     /// is registered): create the new one, repoint dependents, delete the old.

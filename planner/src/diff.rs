@@ -1,0 +1,301 @@
+//! Compares the desired stack with the live resources it owns and decides,
+//! per resource, create / update / replace / delete / no-op, with
+//! attribute-level changes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use berth_lang::Stack;
+use berth_provider::schema::{Presence, Update};
+use berth_provider::{Address, Attrs, Resource, Value};
+use sha2::{Digest, Sha256};
+
+use crate::desired::{Pending, complete};
+use crate::implicit;
+use crate::mask;
+use crate::normalize;
+use crate::plan::{Action, AttrChange, Fingerprint, Plan, ResourceChange};
+
+/// What the executor needs for one resource change. Holds unmasked values:
+/// never rendered, never saved.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub address: Address,
+    pub action: Action,
+    /// The declared resource, references pending (`None` for deletes).
+    pub desired: Option<Pending>,
+    /// The live resource (`None` for creates).
+    pub live: Option<Resource>,
+    /// Declared resources this one references.
+    pub depends_on: Vec<Address>,
+}
+
+/// A plan and the steps that carry it out, index for index.
+#[derive(Clone, Debug)]
+pub struct Planned {
+    pub plan: Plan,
+    pub steps: Vec<Step>,
+}
+
+/// Diffs `stack` against `live`, the resources the cloud holds for it.
+pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
+    let desired: BTreeMap<Address, (Pending, Vec<Address>)> = stack
+        .resources
+        .iter()
+        .map(|r| {
+            let pending = complete(&r.body, &r.kind().schema().as_block());
+            let mut depends_on = r.depends_on.clone();
+            depends_on.extend(implicit::dependencies(stack, &r.address));
+            (r.address.clone(), (pending, depends_on.into_iter().collect()))
+        })
+        .collect();
+    let fingerprint = Fingerprint {
+        config: config_fingerprint(stack, &desired),
+        live: live_fingerprint(&live),
+    };
+    let mut live_by_address: BTreeMap<Address, Vec<Resource>> = BTreeMap::new();
+    for r in live {
+        live_by_address.entry(r.address.clone()).or_default().push(r);
+    }
+
+    let mut actions: BTreeMap<Address, Action> = BTreeMap::new();
+    let mut chosen: BTreeMap<Address, Resource> = BTreeMap::new();
+    let mut entries: Vec<(ResourceChange, Step)> = Vec::new();
+    for address in dependency_order(&desired) {
+        let (pending, depends_on) = &desired[&address];
+        let lookup = |a: &Address, attr: &str| match actions.get(a) {
+            Some(Action::Create | Action::Replace(_)) | None => Value::Unknown,
+            Some(_) => chosen
+                .get(a)
+                .and_then(|r| r.attrs.get(attr))
+                .cloned()
+                .unwrap_or(Value::Unknown),
+        };
+        let resolved = pending.resolve_attrs(&address, &lookup);
+        let mut copies = live_by_address.remove(&address).unwrap_or_default();
+        copies.sort_by_key(|c| differences(&address, &resolved, &c.attrs).len());
+        let mut copies = copies.into_iter();
+        let current = copies.next();
+        for extra in copies {
+            entries.push(deletion(extra));
+        }
+        let (action, changes) = match &current {
+            None => (Action::Create, creation_changes(&address, &resolved)),
+            Some(live) => {
+                let changes = differences(&address, &resolved, &live.attrs);
+                let action = if changes.is_empty() {
+                    Action::NoOp
+                } else if changes.iter().any(|c| c.forces_replacement) {
+                    Action::Replace(address.kind.schema().replace)
+                } else {
+                    Action::Update
+                };
+                (action, changes)
+            }
+        };
+        actions.insert(address.clone(), action);
+        if let Some(live) = &current {
+            chosen.insert(address.clone(), live.clone());
+        }
+        let change = ResourceChange {
+            address: address.clone(),
+            action,
+            changes,
+            depends_on: depends_on.clone(),
+        };
+        let step = Step {
+            address,
+            action,
+            desired: Some(pending.clone()),
+            live: current,
+            depends_on: depends_on.clone(),
+        };
+        entries.push((change, step));
+    }
+    for (_, copies) in live_by_address {
+        entries.extend(copies.into_iter().map(deletion));
+    }
+    entries.sort_by(|a, b| a.0.address.cmp(&b.0.address));
+    let (resources, steps) = entries.into_iter().unzip();
+    Planned {
+        plan: Plan {
+            stack: stack.name.clone(),
+            region: stack.region.clone(),
+            resources,
+            fingerprint,
+        },
+        steps,
+    }
+}
+
+fn deletion(live: Resource) -> (ResourceChange, Step) {
+    let schema = live.address.kind.schema();
+    let changes = schema
+        .attrs
+        .iter()
+        .filter(|a| a.presence != Presence::Computed)
+        .map(|a| (a.name, Some(a), None))
+        .chain(schema.blocks.iter().map(|b| (b.name, None, Some(b))))
+        .filter_map(|(name, attr, block)| {
+            let before = live.attrs.get(name).filter(|v| !is_empty(v))?;
+            let (before, _) = mask::pair(attr, block, Some(before), None);
+            Some(AttrChange {
+                name: name.to_owned(),
+                before,
+                after: None,
+                forces_replacement: false,
+                sensitive: attr.is_some_and(|a| a.sensitive),
+            })
+        })
+        .collect();
+    let change = ResourceChange {
+        address: live.address.clone(),
+        action: Action::Delete,
+        changes,
+        depends_on: Vec::new(),
+    };
+    let step = Step {
+        address: live.address.clone(),
+        action: Action::Delete,
+        desired: None,
+        live: Some(live),
+        depends_on: Vec::new(),
+    };
+    (change, step)
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::List(l) => l.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        _ => false,
+    }
+}
+
+/// Every attribute of a new resource, computed ones as known after apply.
+fn creation_changes(address: &Address, resolved: &Attrs) -> Vec<AttrChange> {
+    let schema = address.kind.schema();
+    let mut out = Vec::new();
+    for attr in schema.attrs {
+        let after = if attr.presence == Presence::Computed {
+            Value::Unknown
+        } else {
+            match resolved.get(attr.name) {
+                Some(v) if !is_empty(v) => v.clone(),
+                _ => continue,
+            }
+        };
+        let (_, after) = mask::pair(Some(attr), None, None, Some(&after));
+        out.push(AttrChange {
+            name: attr.name.to_owned(),
+            before: None,
+            after,
+            forces_replacement: false,
+            sensitive: attr.sensitive,
+        });
+    }
+    for block in schema.blocks {
+        if let Some(v) = resolved.get(block.name).filter(|v| !is_empty(v)) {
+            let (_, after) = mask::pair(None, Some(block), None, Some(v));
+            out.push(AttrChange {
+                name: block.name.to_owned(),
+                before: None,
+                after,
+                forces_replacement: false,
+                sensitive: false,
+            });
+        }
+    }
+    out
+}
+
+/// The attributes whose desired value differs from the live one.
+fn differences(address: &Address, desired: &Attrs, live: &Attrs) -> Vec<AttrChange> {
+    let schema = address.kind.schema();
+    let live = match normalize::value(&Value::Map(live.clone()), &schema.as_block()) {
+        Value::Map(m) => m,
+        _ => Attrs::new(),
+    };
+    let null = Value::Null;
+    let mut out = Vec::new();
+    for attr in schema.attrs.iter().filter(|a| a.presence != Presence::Computed) {
+        let (want, have) = (
+            desired.get(attr.name).unwrap_or(&null),
+            live.get(attr.name).unwrap_or(&null),
+        );
+        if want != have {
+            let (before, after) = mask::pair(Some(attr), None, Some(have), Some(want));
+            out.push(AttrChange {
+                name: attr.name.to_owned(),
+                before,
+                after,
+                forces_replacement: attr.update == Update::Replace,
+                sensitive: attr.sensitive,
+            });
+        }
+    }
+    for block in schema.blocks {
+        let empty = Value::List(Vec::new());
+        let want = desired.get(block.name).unwrap_or(&empty);
+        let have = live
+            .get(block.name)
+            .filter(|v| **v != Value::Null)
+            .unwrap_or(&empty);
+        if want != have {
+            let (before, after) = mask::pair(None, Some(block), Some(have), Some(want));
+            out.push(AttrChange {
+                name: block.name.to_owned(),
+                before,
+                after,
+                forces_replacement: block.update == Update::Replace,
+                sensitive: false,
+            });
+        }
+    }
+    out
+}
+
+/// Declared resources, each after the resources it references.
+fn dependency_order(desired: &BTreeMap<Address, (Pending, Vec<Address>)>) -> Vec<Address> {
+    fn visit(
+        a: &Address,
+        desired: &BTreeMap<Address, (Pending, Vec<Address>)>,
+        seen: &mut BTreeSet<Address>,
+        out: &mut Vec<Address>,
+    ) {
+        if !seen.insert(a.clone()) {
+            return;
+        }
+        for d in desired.get(a).map(|(_, deps)| deps.as_slice()).unwrap_or(&[]) {
+            visit(d, desired, seen, out);
+        }
+        if desired.contains_key(a) {
+            out.push(a.clone());
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for a in desired.keys() {
+        visit(a, desired, &mut seen, &mut out);
+    }
+    out
+}
+
+fn hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn config_fingerprint(stack: &Stack, desired: &BTreeMap<Address, (Pending, Vec<Address>)>) -> String {
+    let pendings: Vec<(&Address, &Pending)> = desired.iter().map(|(a, (p, _))| (a, p)).collect();
+    let text = serde_json::to_string(&(&stack.name, &stack.region, pendings)).unwrap_or_default();
+    hash(text.as_bytes())
+}
+
+fn live_fingerprint(live: &[Resource]) -> String {
+    let mut texts: Vec<String> = live
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap_or_default())
+        .collect();
+    texts.sort();
+    hash(texts.join("\n").as_bytes())
+}

@@ -1,0 +1,291 @@
+//! Carries out a plan through a provider: operations in dependency order,
+//! at most `parallelism` at once, retrying throttling and transient errors
+//! with backoff and jitter. A failure stops only what depends on it.
+//! Progress reaches the caller through a [`Hook`]; nothing here prints.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use berth_provider::{Address, Attrs, Provider, ProviderError, Resource, Value};
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use petgraph::Direction;
+
+use crate::diff::{Planned, Step};
+use crate::order::{CycleError, Op, OpKind, schedule};
+
+/// Receives progress; implemented by the CLI's display.
+pub trait Hook: Send + Sync {
+    fn started(&self, _op: &Op, _address: &Address) {}
+    fn retrying(
+        &self,
+        _op: &Op,
+        _address: &Address,
+        _error: &ProviderError,
+        _attempt: u32,
+        _delay: Duration,
+    ) {
+    }
+    fn finished(&self, _op: &Op, _address: &Address, _outcome: &Outcome, _elapsed: Duration) {}
+}
+
+/// A hook that ignores everything.
+pub struct Silent;
+impl Hook for Silent {}
+
+/// How one operation ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    Failed(ProviderError),
+    /// Not attempted because an operation it waits for did not succeed.
+    Skipped {
+        because: Address,
+    },
+}
+
+/// Backoff for retryable errors.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    /// Give up once this much time has passed since the first attempt.
+    pub deadline: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            first_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(10),
+            deadline: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Exponential with full jitter: a random delay up to the doubled bound.
+    fn delay(&self, attempt: u32) -> Duration {
+        let bound = self
+            .first_delay
+            .saturating_mul(1 << attempt.min(16))
+            .min(self.max_delay);
+        bound.mul_f64(0.5 + fastrand::f64() / 2.0)
+    }
+}
+
+/// Execution settings.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    pub parallelism: usize,
+    pub retry: RetryPolicy,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            parallelism: 10,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// What happened to every operation, in the order they finished.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub outcomes: Vec<(Op, Address, Outcome)>,
+    /// Retries made, per operation.
+    pub retries: u32,
+}
+
+impl Report {
+    pub fn failed(&self) -> impl Iterator<Item = &(Op, Address, Outcome)> {
+        self.outcomes
+            .iter()
+            .filter(|(_, _, o)| matches!(o, Outcome::Failed(_)))
+    }
+
+    pub fn skipped(&self) -> impl Iterator<Item = &(Op, Address, Outcome)> {
+        self.outcomes
+            .iter()
+            .filter(|(_, _, o)| matches!(o, Outcome::Skipped { .. }))
+    }
+
+    pub fn done(&self) -> impl Iterator<Item = &(Op, Address, Outcome)> {
+        self.outcomes.iter().filter(|(_, _, o)| *o == Outcome::Done)
+    }
+
+    pub fn succeeded(&self) -> bool {
+        self.failed().next().is_none() && self.skipped().next().is_none()
+    }
+}
+
+/// Runs every operation of `planned` against `provider`.
+pub async fn execute(
+    planned: &Planned,
+    provider: &dyn Provider,
+    options: Options,
+    hook: &dyn Hook,
+) -> Result<Report, CycleError> {
+    let schedule = schedule(&planned.steps)?;
+    let graph = &schedule.graph;
+    let runner = Runner {
+        stack: &planned.plan.stack,
+        steps: &planned.steps,
+        provider,
+        retry: options.retry,
+        hook,
+        state: Mutex::new(initial_state(&planned.steps)),
+        retries: Mutex::new(0),
+    };
+    let mut report = Report::default();
+    let mut finished: BTreeMap<Op, bool> = BTreeMap::new();
+    let mut started: BTreeSet<Op> = BTreeSet::new();
+    let mut running = FuturesUnordered::new();
+    loop {
+        // Skip what waits on a failure; start what is ready.
+        let mut progress = true;
+        while progress {
+            progress = false;
+            for op in graph.nodes() {
+                if started.contains(&op) {
+                    continue;
+                }
+                let preds: Vec<Op> = graph.neighbors_directed(op, Direction::Incoming).collect();
+                if let Some(bad) = preds.iter().find(|p| finished.get(*p) == Some(&false)) {
+                    let because = planned.steps[bad.step].address.clone();
+                    let address = planned.steps[op.step].address.clone();
+                    let outcome = Outcome::Skipped { because };
+                    hook.finished(&op, &address, &outcome, Duration::ZERO);
+                    report.outcomes.push((op, address, outcome));
+                    started.insert(op);
+                    finished.insert(op, false);
+                    progress = true;
+                } else if preds.iter().all(|p| finished.get(p) == Some(&true))
+                    && running.len() < options.parallelism.max(1)
+                {
+                    started.insert(op);
+                    running.push(runner.run(op));
+                    progress = true;
+                }
+            }
+        }
+        match running.next().await {
+            Some((op, outcome)) => {
+                finished.insert(op, outcome == Outcome::Done);
+                report
+                    .outcomes
+                    .push((op, planned.steps[op.step].address.clone(), outcome));
+            }
+            None => break,
+        }
+    }
+    drop(running);
+    report.retries = *runner.retries.lock().unwrap_or_else(|e| e.into_inner());
+    Ok(report)
+}
+
+/// What references resolve against: the live resources that stay.
+fn initial_state(steps: &[Step]) -> BTreeMap<Address, Attrs> {
+    steps
+        .iter()
+        .filter(|s| s.desired.is_some())
+        .filter_map(|s| Some((s.address.clone(), s.live.as_ref()?.attrs.clone())))
+        .collect()
+}
+
+struct Runner<'a> {
+    stack: &'a str,
+    steps: &'a [Step],
+    provider: &'a dyn Provider,
+    retry: RetryPolicy,
+    hook: &'a dyn Hook,
+    state: Mutex<BTreeMap<Address, Attrs>>,
+    retries: Mutex<u32>,
+}
+
+impl Runner<'_> {
+    async fn run(&self, op: Op) -> (Op, Outcome) {
+        let step = &self.steps[op.step];
+        self.hook.started(&op, &step.address);
+        let start = Instant::now();
+        let mut attempt = 0;
+        let outcome = loop {
+            match self.call(op, step).await {
+                Ok(()) => break Outcome::Done,
+                Err(e) if e.is_retryable() && start.elapsed() < self.retry.deadline => {
+                    let delay = self.retry.delay(attempt);
+                    self.hook.retrying(&op, &step.address, &e, attempt + 1, delay);
+                    *self.retries.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                Err(e) => break Outcome::Failed(e),
+            }
+        };
+        self.hook.finished(&op, &step.address, &outcome, start.elapsed());
+        (op, outcome)
+    }
+
+    async fn call(&self, op: Op, step: &Step) -> Result<(), ProviderError> {
+        match op.kind {
+            OpKind::Create => {
+                let desired = self.resolved(step)?;
+                let created = self.provider.create(self.stack, &desired).await?;
+                self.remember(created);
+            }
+            OpKind::Update => {
+                let desired = self.resolved(step)?;
+                let live = step
+                    .live
+                    .as_ref()
+                    .ok_or_else(|| internal(step, "update without a live resource"))?;
+                let updated = self.provider.update(self.stack, live, &desired).await?;
+                self.remember(updated);
+            }
+            OpKind::Delete => {
+                let live = step
+                    .live
+                    .as_ref()
+                    .ok_or_else(|| internal(step, "delete without a live resource"))?;
+                self.provider.delete(self.stack, live).await?;
+            }
+        }
+        Ok(())
+    }
+
+    fn remember(&self, r: Resource) {
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(r.address, r.attrs);
+    }
+
+    /// The step's desired resource with every reference answered.
+    fn resolved(&self, step: &Step) -> Result<Resource, ProviderError> {
+        let desired = step
+            .desired
+            .as_ref()
+            .ok_or_else(|| internal(step, "no desired state"))?;
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let lookup = |a: &Address, attr: &str| {
+            state
+                .get(a)
+                .and_then(|attrs| attrs.get(attr))
+                .cloned()
+                .unwrap_or(Value::Unknown)
+        };
+        let attrs = desired.resolve_attrs(&step.address, &lookup);
+        if attrs.values().any(Value::has_unknown) {
+            return Err(internal(step, "a referenced value is still unknown"));
+        }
+        Ok(Resource {
+            address: step.address.clone(),
+            attrs,
+        })
+    }
+}
+
+fn internal(step: &Step, what: &str) -> ProviderError {
+    ProviderError::permanent("berth", "InternalError", format!("{}: {what}", step.address))
+}

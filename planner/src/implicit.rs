@@ -1,0 +1,92 @@
+//! Dependencies AWS imposes that no reference in the stack expresses.
+//!
+//! An internet-facing load balancer (and a service whose tasks get public
+//! IPs) needs an internet gateway attached to its VPC before it is created:
+//! AWS rejects it otherwise. The gateway is found through the subnets.
+
+use std::collections::BTreeSet;
+
+use berth_lang::{DesiredResource, DesiredValue, Stack};
+use berth_provider::{Address, Kind, Value};
+
+/// Extra dependencies of `address`, beyond the ones its references make.
+pub fn dependencies(stack: &Stack, address: &Address) -> BTreeSet<Address> {
+    let Some(r) = stack.resource(address) else {
+        return BTreeSet::new();
+    };
+    let mut deps = gateways(stack, r);
+    if r.kind() == Kind::Service {
+        deps.extend(listeners(stack, r));
+    }
+    deps
+}
+
+/// Listeners forwarding (by default or by a rule) to the target groups a
+/// service registers with.
+fn listeners(stack: &Stack, service: &DesiredResource) -> BTreeSet<Address> {
+    let groups: BTreeSet<&Address> = service
+        .body
+        .blocks("load_balancer")
+        .iter()
+        .filter_map(|lb| lb.body.value("target_group"))
+        .flat_map(DesiredValue::refs)
+        .map(|r| &r.address)
+        .collect();
+    let forwards_to_group =
+        |v: Option<&DesiredValue>| v.is_some_and(|v| v.refs().iter().any(|r| groups.contains(&r.address)));
+    stack
+        .resources
+        .iter()
+        .filter(|l| l.kind() == Kind::Listener)
+        .filter(|l| {
+            forwards_to_group(l.body.value("default"))
+                || l.body
+                    .blocks("rule")
+                    .iter()
+                    .any(|rule| forwards_to_group(rule.body.value("forward")))
+        })
+        .map(|l| l.address.clone())
+        .collect()
+}
+
+/// Internet gateways of the VPC of an internet-facing resource.
+fn gateways(stack: &Stack, r: &DesiredResource) -> BTreeSet<Address> {
+    let needs_gateway = match r.kind() {
+        Kind::LoadBalancer => r.body.known("internal") != Some(&Value::Bool(true)),
+        Kind::Service => r.body.known("public_ip") == Some(&Value::Bool(true)),
+        _ => false,
+    };
+    if !needs_gateway {
+        return BTreeSet::new();
+    }
+    let vpcs: BTreeSet<Address> = r
+        .body
+        .value("subnets")
+        .map(DesiredValue::refs)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|s| stack.resource(&s.address))
+        .flat_map(|subnet| {
+            subnet
+                .body
+                .value("vpc")
+                .map(DesiredValue::refs)
+                .unwrap_or_default()
+        })
+        .map(|v| v.address.clone())
+        .collect();
+    stack
+        .resources
+        .iter()
+        .filter(|g| g.kind() == Kind::InternetGateway)
+        .filter(|g| {
+            g.body
+                .value("vpc")
+                .map(DesiredValue::refs)
+                .unwrap_or_default()
+                .iter()
+                .any(|v| vpcs.contains(&v.address))
+        })
+        .map(|g| g.address.clone())
+        .collect()
+}

@@ -1,0 +1,18 @@
+//! berth's planner: turns an evaluated stack and the live resources it owns
+//! into a [`Plan`] (plain data), orders and executes its steps through a
+//! [`berth_provider::Provider`], and renders plans for people and machines.
+//! It never touches a cloud SDK.
+
+pub mod desired;
+pub mod diff;
+pub mod execute;
+pub mod graph;
+mod implicit;
+mod mask;
+mod normalize;
+pub mod order;
+pub mod plan;
+pub mod saved;
+
+pub use diff::{Planned, Step, plan};
+pub use plan::{Action, AttrChange, Fingerprint, Plan, ResourceChange, Summary};

@@ -1,0 +1,85 @@
+//! Puts values in the form AWS reads them back in, so that comparing what a
+//! stack declares with what the cloud holds finds only real differences:
+//! sets and nested blocks in a canonical order, numbers in string fields as
+//! strings.
+
+use berth_provider::Value;
+use berth_provider::schema::{Block, Type};
+
+/// Normalises a body (a map of attributes and nested blocks) of `schema`.
+pub fn value(v: &Value, schema: &Block) -> Value {
+    let Value::Map(m) = v else { return v.clone() };
+    let mut out = m.clone();
+    for attr in schema.attrs {
+        if let Some(v) = out.get_mut(attr.name) {
+            *v = typed(v, attr.ty);
+        }
+    }
+    for nested in schema.blocks {
+        if let Some(Value::List(items)) = out.get_mut(nested.name) {
+            let mut normalised: Vec<Value> = items.iter().map(|i| value(i, nested)).collect();
+            normalised.sort_by_cached_key(block_key);
+            *items = normalised;
+        }
+    }
+    Value::Map(out)
+}
+
+/// Labelled blocks sort by name, others by their content.
+fn block_key(v: &Value) -> String {
+    match v.as_map().and_then(|m| m.get("name")).and_then(Value::as_str) {
+        Some(name) => format!("0{name}"),
+        None => format!("1{v}"),
+    }
+}
+
+fn typed(v: &Value, ty: Type) -> Value {
+    match (ty, v) {
+        (Type::String, Value::Int(i)) => Value::String(i.to_string()),
+        (Type::Set(inner), Value::List(items)) => {
+            let mut items: Vec<Value> = items.iter().map(|i| typed(i, *inner)).collect();
+            items.sort_by_cached_key(|i| i.to_string());
+            items.dedup();
+            Value::List(items)
+        }
+        (Type::List(inner), Value::List(items)) => {
+            Value::List(items.iter().map(|i| typed(i, *inner)).collect())
+        }
+        (Type::Map(inner), Value::Map(m)) => {
+            Value::Map(m.iter().map(|(k, v)| (k.clone(), typed(v, *inner))).collect())
+        }
+        _ => v.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use berth_provider::Kind;
+
+    #[test]
+    fn sets_and_blocks_get_a_canonical_order() {
+        let schema = Kind::SecurityGroup.schema().as_block();
+        let rule = |port: i64| Value::Map([("port".to_owned(), Value::Int(port))].into());
+        let v = Value::Map([("ingress".to_owned(), Value::List(vec![rule(80), rule(443)]))].into());
+        let Value::Map(out) = value(&v, &schema) else {
+            panic!()
+        };
+        assert_eq!(
+            out["ingress"],
+            Value::List(vec![rule(443), rule(80)]),
+            "ordered by text"
+        );
+
+        let lb = Kind::LoadBalancer.schema().as_block();
+        let v = Value::Map(
+            [(
+                "subnets".to_owned(),
+                Value::List(vec!["b".into(), "a".into(), "a".into()]),
+            )]
+            .into(),
+        );
+        let Value::Map(out) = value(&v, &lb) else { panic!() };
+        assert_eq!(out["subnets"], Value::List(vec!["a".into(), "b".into()]));
+    }
+}

@@ -1,0 +1,116 @@
+//! The plan: plain data saying what will change, resource by resource.
+//! Computing it (`diff`) and showing it (`render`) are separate. Sensitive
+//! values are masked before they get here, so no rendering or saved plan
+//! can leak them.
+
+use berth_provider::schema::ReplaceOrder;
+use berth_provider::{Address, Value};
+use serde::{Deserialize, Serialize};
+
+/// What happens to one resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    NoOp,
+    Create,
+    Update,
+    /// Replaced because an attribute that AWS cannot change did change.
+    Replace(ReplaceOrder),
+    Delete,
+}
+
+impl Action {
+    /// Whether the resource changes at all.
+    pub fn is_change(self) -> bool {
+        self != Action::NoOp
+    }
+}
+
+/// Stands in for a sensitive value in a plan.
+pub const SENSITIVE: &str = "(sensitive)";
+/// Stands in for a sensitive value that changes.
+pub const SENSITIVE_CHANGED: &str = "(sensitive, changed)";
+
+/// One attribute's change. Nested blocks change as a whole attribute whose
+/// value is a list of maps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttrChange {
+    pub name: String,
+    /// `None` when the attribute is new (a create).
+    pub before: Option<Value>,
+    /// `None` when the attribute goes away (a delete); may hold
+    /// [`Value::Unknown`] parts for values known only after apply.
+    pub after: Option<Value>,
+    /// Changing it forces the resource to be replaced.
+    pub forces_replacement: bool,
+    /// Never to be shown: renderers print `(sensitive)`.
+    pub sensitive: bool,
+}
+
+/// The planned change of one resource.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourceChange {
+    pub address: Address,
+    pub action: Action,
+    /// Changed attributes (every attribute for creates and deletes).
+    pub changes: Vec<AttrChange>,
+    /// Resources this one references (creates and updates wait for them).
+    pub depends_on: Vec<Address>,
+}
+
+/// A stack's plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub stack: String,
+    pub region: String,
+    /// Every declared or owned resource, in address order, no-ops included.
+    /// An address appears twice only when the cloud holds two resources
+    /// tagged with it (a crash mid-replacement): the extra one is deleted.
+    pub resources: Vec<ResourceChange>,
+    pub fingerprint: Fingerprint,
+}
+
+/// What a saved plan was computed from, so `apply PLANFILE` can refuse a
+/// plan that no longer matches the configuration or the cloud.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    pub config: String,
+    pub live: String,
+}
+
+/// Counts for the summary line.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub add: usize,
+    pub change: usize,
+    pub destroy: usize,
+}
+
+impl Plan {
+    /// The resources that change.
+    pub fn changes(&self) -> impl Iterator<Item = &ResourceChange> {
+        self.resources.iter().filter(|r| r.action.is_change())
+    }
+
+    pub fn has_changes(&self) -> bool {
+        self.changes().next().is_some()
+    }
+
+    /// Terraform's counting: a replacement adds one and destroys one.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for r in self.changes() {
+            match r.action {
+                Action::Create => s.add += 1,
+                Action::Update => s.change += 1,
+                Action::Delete => s.destroy += 1,
+                Action::Replace(_) => {
+                    s.add += 1;
+                    s.destroy += 1;
+                }
+                Action::NoOp => {}
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,421 @@
+//! The planner against the embedded local cloud: apply, re-plan to no
+//! changes, updates, replacements, drift, isolation, failures, destroy.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use berth_lang::{Options, Stack, analyze, load};
+use berth_local::{Fault, FaultClass, FaultOp, LocalCloud};
+use berth_planner::execute::{self, Outcome, RetryPolicy, Silent};
+use berth_planner::plan::Action;
+use berth_planner::{Planned, plan};
+use berth_provider::Provider;
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
+}
+
+/// A copy of an example in a temp dir, so tests can edit it.
+fn copy_example(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(examples().join(name)).expect("example exists") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "berth") {
+            std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    dir
+}
+
+fn edit(dir: &Path, file: &str, from: &str, to: &str) {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).expect("read");
+    assert!(text.contains(from), "{file} has no {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+}
+
+fn evaluate(dir: &Path, vars: &[(&str, &str)]) -> Stack {
+    let (sources, diags) = load::load_dir(dir).expect("stack loads");
+    let vars: BTreeMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let analysis = analyze(
+        sources,
+        diags,
+        &Options {
+            vars,
+            default_name: "test".into(),
+        },
+    );
+    let rendered = berth_lang::diagnostic::render(&analysis.sources, &analysis.diagnostics);
+    analysis
+        .stack
+        .unwrap_or_else(|| panic!("stack is valid:\n{rendered}"))
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn fast() -> execute::Options {
+    let retry = RetryPolicy {
+        first_delay: std::time::Duration::from_millis(1),
+        max_delay: std::time::Duration::from_millis(5),
+        deadline: std::time::Duration::from_secs(5),
+    };
+    execute::Options {
+        parallelism: 4,
+        retry,
+    }
+}
+
+fn make_plan(cloud: &LocalCloud, stack: &Stack) -> Planned {
+    let live = runtime().block_on(cloud.read_all(&stack.name)).expect("read_all");
+    plan(stack, live)
+}
+
+fn apply(cloud: &LocalCloud, stack: &Stack) -> execute::Report {
+    let planned = make_plan(cloud, stack);
+    runtime()
+        .block_on(execute::execute(&planned, cloud, fast(), &Silent))
+        .expect("no cycle")
+}
+
+fn apply_ok(cloud: &LocalCloud, stack: &Stack) {
+    let report = apply(cloud, stack);
+    assert!(
+        report.succeeded(),
+        "apply failed: {:?}",
+        report.failed().collect::<Vec<_>>()
+    );
+}
+
+fn actions(planned: &Planned) -> BTreeMap<String, Action> {
+    planned
+        .plan
+        .changes()
+        .map(|c| (c.address.to_string(), c.action))
+        .collect()
+}
+
+fn assert_no_changes(cloud: &LocalCloud, stack: &Stack) {
+    let planned = make_plan(cloud, stack);
+    assert!(
+        actions(&planned).is_empty(),
+        "expected no changes, got {:#?}",
+        planned.plan.changes().collect::<Vec<_>>()
+    );
+}
+
+fn cloud_in(dir: &Path) -> LocalCloud {
+    LocalCloud::open(&dir.join(".berth/local-cloud.json"), "us-east-1").expect("local cloud opens")
+}
+
+#[test]
+fn every_example_applies_then_plans_no_changes_then_destroys_to_nothing() {
+    for name in ["blog", "microservices"] {
+        let dir = copy_example(name);
+        let cloud = cloud_in(dir.path());
+        let stack = evaluate(dir.path(), &[]);
+        let first = make_plan(&cloud, &stack);
+        assert!(first.plan.changes().all(|c| c.action == Action::Create));
+        assert_eq!(first.plan.summary().add, stack.resources.len());
+        apply_ok(&cloud, &stack);
+        assert_no_changes(&cloud, &stack);
+
+        let mut empty = stack.clone();
+        empty.resources.clear();
+        apply_ok(&cloud, &empty);
+        let left = runtime().block_on(cloud.read_all(&stack.name)).expect("read_all");
+        assert!(left.is_empty(), "{name}: destroy left {left:#?}");
+    }
+}
+
+#[test]
+fn desired_count_updates_in_place() {
+    let dir = copy_example("blog");
+    let cloud = cloud_in(dir.path());
+    apply_ok(&cloud, &evaluate(dir.path(), &[]));
+    edit(
+        dir.path(),
+        "main.berth",
+        "desired_count   = 3",
+        "desired_count   = 5",
+    );
+    let stack = evaluate(dir.path(), &[]);
+    let planned = make_plan(&cloud, &stack);
+    assert_eq!(
+        actions(&planned),
+        BTreeMap::from([("service.login".to_owned(), Action::Update)])
+    );
+    let change = &planned.plan.changes().next().expect("one change").changes;
+    assert_eq!(change.len(), 1);
+    assert_eq!(change[0].name, "desired_count");
+    apply_ok(&cloud, &stack);
+    assert_no_changes(&cloud, &stack);
+}
+
+#[test]
+fn an_image_tag_registers_a_new_revision_and_moves_the_service() {
+    let dir = copy_example("blog");
+    let cloud = cloud_in(dir.path());
+    apply_ok(&cloud, &evaluate(dir.path(), &[]));
+    let before = runtime().block_on(cloud.read_all("blog-dev")).expect("read");
+    let old_td = before
+        .iter()
+        .find(|r| r.address.to_string() == "task_definition.login")
+        .expect("td")
+        .clone();
+
+    // Same stack name, new image tag.
+    edit(dir.path(), "main.berth", "login:${var.env}", "login:${var.env}-2");
+    let stack = evaluate(dir.path(), &[]);
+    let planned = make_plan(&cloud, &stack);
+    let acts = actions(&planned);
+    assert_eq!(
+        acts.get("task_definition.login"),
+        Some(&Action::Replace(
+            berth_provider::schema::ReplaceOrder::CreateBeforeDestroy
+        ))
+    );
+    assert_eq!(acts.get("service.login"), Some(&Action::Update));
+    assert_eq!(acts.len(), 2, "{acts:?}");
+    apply_ok(&cloud, &stack);
+    assert_no_changes(&cloud, &stack);
+
+    let after = runtime().block_on(cloud.read_all("blog-dev")).expect("read");
+    let new_td = after
+        .iter()
+        .find(|r| r.address.to_string() == "task_definition.login")
+        .expect("td");
+    assert_eq!(
+        new_td.attrs["revision"].as_int(),
+        old_td.attrs["revision"].as_int().map(|r| r + 1)
+    );
+    let service = after
+        .iter()
+        .find(|r| r.address.to_string() == "service.login")
+        .expect("service");
+    assert_eq!(service.attrs["task_definition"], new_td.attrs["arn"]);
+    assert_eq!(
+        after
+            .iter()
+            .filter(|r| r.address.kind == berth_provider::Kind::TaskDefinition)
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_target_group_port_change_replaces_it_create_before_destroy() {
+    let dir = copy_example("blog");
+    let cloud = cloud_in(dir.path());
+    apply_ok(&cloud, &evaluate(dir.path(), &[]));
+    let old_arn = runtime()
+        .block_on(cloud.read_all("blog-dev"))
+        .expect("read")
+        .into_iter()
+        .find(|r| r.address.to_string() == "target_group.blog")
+        .expect("tg")
+        .attrs["arn"]
+        .clone();
+    edit(
+        dir.path(),
+        "main.berth",
+        "target_group blog {\n  vpc         = vpc.main\n  port        = 3000",
+        "target_group blog {\n  vpc         = vpc.main\n  port        = 8080",
+    );
+    let stack = evaluate(dir.path(), &[]);
+    let planned = make_plan(&cloud, &stack);
+    let acts = actions(&planned);
+    assert_eq!(
+        acts.get("target_group.blog"),
+        Some(&Action::Replace(
+            berth_provider::schema::ReplaceOrder::CreateBeforeDestroy
+        ))
+    );
+    assert_eq!(
+        acts.get("listener.http"),
+        Some(&Action::Update),
+        "the listener is repointed"
+    );
+    let tg = planned
+        .plan
+        .changes()
+        .find(|c| c.address.to_string() == "target_group.blog")
+        .expect("tg");
+    assert!(
+        tg.changes
+            .iter()
+            .any(|c| c.name == "port" && c.forces_replacement)
+    );
+    apply_ok(&cloud, &stack);
+    assert_no_changes(&cloud, &stack);
+    let live = runtime().block_on(cloud.read_all("blog-dev")).expect("read");
+    let tgs: Vec<_> = live
+        .iter()
+        .filter(|r| r.address.to_string() == "target_group.blog")
+        .collect();
+    assert_eq!(tgs.len(), 1);
+    assert_ne!(tgs[0].attrs["arn"], old_arn, "a new target group");
+}
+
+#[test]
+fn adding_a_listener_rule_updates_the_listener() {
+    let dir = copy_example("microservices");
+    let cloud = cloud_in(dir.path());
+    apply_ok(&cloud, &evaluate(dir.path(), &[]));
+    edit(
+        dir.path(),
+        "main.berth",
+        "  rule notification {",
+        "  rule health { priority = 5  path = \"/health\"  forward = target_group.usermgmt }\n  rule notification {",
+    );
+    let stack = evaluate(dir.path(), &[]);
+    let planned = make_plan(&cloud, &stack);
+    assert_eq!(
+        actions(&planned),
+        BTreeMap::from([("listener.http".to_owned(), Action::Update)])
+    );
+    apply_ok(&cloud, &stack);
+    assert_no_changes(&cloud, &stack);
+}
+
+#[test]
+fn drift_in_the_cloud_shows_in_the_plan_and_apply_repairs_it() {
+    let dir = copy_example("blog");
+    let state = dir.path().join(".berth/local-cloud.json");
+    let stack = evaluate(dir.path(), &[]);
+    {
+        let cloud = cloud_in(dir.path());
+        apply_ok(&cloud, &stack);
+    }
+    // Someone scales the service in the console: edit the cloud directly.
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).expect("read")).expect("json");
+    let resources = json["resources"].as_object_mut().expect("resources");
+    let service = resources
+        .values_mut()
+        .find(|r| r["tags"]["berth:address"] == "service.login")
+        .expect("service in the cloud");
+    service["attrs"]["desired_count"] = serde_json::json!(1);
+    std::fs::write(&state, serde_json::to_string_pretty(&json).expect("json")).expect("write");
+
+    let cloud = cloud_in(dir.path());
+    let planned = make_plan(&cloud, &stack);
+    assert_eq!(
+        actions(&planned),
+        BTreeMap::from([("service.login".to_owned(), Action::Update)])
+    );
+    apply_ok(&cloud, &stack);
+    assert_no_changes(&cloud, &stack);
+}
+
+#[test]
+fn two_stacks_in_one_cloud_stay_isolated() {
+    let dir = copy_example("blog");
+    let cloud = cloud_in(dir.path());
+    let dev = evaluate(dir.path(), &[]);
+    let prod = evaluate(dir.path(), &[("env", "prod")]);
+    assert_ne!(dev.name, prod.name);
+    apply_ok(&cloud, &dev);
+    assert!(
+        make_plan(&cloud, &prod)
+            .plan
+            .changes()
+            .all(|c| c.action == Action::Create),
+        "prod sees none of dev's"
+    );
+    apply_ok(&cloud, &prod);
+    let mut nothing = prod.clone();
+    nothing.resources.clear();
+    apply_ok(&cloud, &nothing);
+    assert!(
+        runtime()
+            .block_on(cloud.read_all(&prod.name))
+            .expect("read")
+            .is_empty()
+    );
+    assert_no_changes(&cloud, &dev);
+}
+
+#[test]
+fn a_failing_create_stops_only_its_dependents_and_the_next_apply_finishes() {
+    let dir = copy_example("blog");
+    let cloud = cloud_in(dir.path());
+    let stack = evaluate(dir.path(), &[]);
+    cloud
+        .add_fault(
+            Fault::new(FaultOp::Create, "ClientException", FaultClass::Permanent).at("task_definition.login"),
+        )
+        .expect("fault");
+    let report = apply(&cloud, &stack);
+    let failed: Vec<String> = report.failed().map(|(_, a, _)| a.to_string()).collect();
+    assert_eq!(failed, ["task_definition.login"]);
+    let skipped: Vec<String> = report.skipped().map(|(_, a, _)| a.to_string()).collect();
+    assert_eq!(skipped, ["service.login"]);
+    assert!(
+        matches!(&report.failed().next().expect("failure").2, Outcome::Failed(e) if e.code == "ClientException")
+    );
+    assert_eq!(
+        report.done().count(),
+        stack.resources.len() - 2,
+        "everything else was created"
+    );
+
+    cloud.clear_faults().expect("clear");
+    let planned = make_plan(&cloud, &stack);
+    assert_eq!(
+        actions(&planned),
+        BTreeMap::from([
+            ("service.login".to_owned(), Action::Create),
+            ("task_definition.login".to_owned(), Action::Create)
+        ])
+    );
+    apply_ok(&cloud, &stack);
+    assert_no_changes(&cloud, &stack);
+}
+
+#[test]
+fn throttling_is_retried_and_counted() {
+    let dir = copy_example("blog");
+    let cloud = cloud_in(dir.path());
+    let stack = evaluate(dir.path(), &[]);
+    cloud
+        .add_fault(
+            Fault::new(FaultOp::Create, "Throttling", FaultClass::Throttling)
+                .at("cluster.blog")
+                .times(3),
+        )
+        .expect("fault");
+    let report = apply(&cloud, &stack);
+    assert!(report.succeeded());
+    assert_eq!(report.retries, 3);
+    assert_no_changes(&cloud, &stack);
+}
+
+#[test]
+fn dependents_are_created_after_what_they_reference() {
+    let dir = copy_example("microservices");
+    let cloud = cloud_in(dir.path());
+    let stack = evaluate(dir.path(), &[]);
+    let report = apply(&cloud, &stack);
+    assert!(report.succeeded());
+    let position = |a: &str| {
+        report
+            .outcomes
+            .iter()
+            .position(|(_, addr, _)| addr.to_string() == a)
+            .expect(a)
+    };
+    for r in &stack.resources {
+        for dep in &r.depends_on {
+            assert!(
+                position(&dep.to_string()) < position(&r.address.to_string()),
+                "{dep} before {}",
+                r.address
+            );
+        }
+    }
+}
