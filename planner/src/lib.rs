@@ -12,6 +12,7 @@ mod mask;
 mod normalize;
 pub mod order;
 pub mod plan;
+pub mod render;
 pub mod saved;
 
 pub use diff::{Planned, Step, plan};

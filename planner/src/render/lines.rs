@@ -1,0 +1,280 @@
+//! The body of one resource's change as marked lines, shared by the text
+//! and markdown renderings: short attributes on one line (`a = 1 -> 2`),
+//! long ones (nested blocks, big maps, long strings) pretty-printed before
+//! and after and diffed line by line with `similar`.
+
+use std::ops::Range;
+
+use berth_provider::Value;
+use similar::{Algorithm, DiffTag, capture_diff_slices};
+
+use super::value::{PLine, Shape, inline, is_long, mask, pretty};
+use crate::plan::{AttrChange, ResourceChange};
+
+/// The note after a line whose change forces replacement.
+pub(crate) const FORCES_REPLACEMENT: &str = "# forces replacement";
+
+/// Unchanged lines kept on each side of a change inside a long value.
+const CONTEXT: usize = 3;
+/// Diffs of a long value up to this many lines show in full.
+const MAX_UNTRIMMED: usize = 20;
+
+/// What a line says happens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mark {
+    Add,
+    Remove,
+    Change,
+    Context,
+}
+
+/// One line of a resource's body, ready to be laid out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Line {
+    pub mark: Mark,
+    pub depth: usize,
+    /// `Some(key)` for `key = text` lines, whose `=` is aligned.
+    pub key: Option<String>,
+    pub text: String,
+    pub shape: Shape,
+    /// Followed by `# forces replacement`.
+    pub forces_replacement: bool,
+}
+
+impl Line {
+    fn from_pretty(p: PLine, mark: Mark) -> Self {
+        Line {
+            mark,
+            depth: p.depth,
+            key: p.key,
+            text: p.text,
+            shape: p.shape,
+            forces_replacement: false,
+        }
+    }
+
+    fn hidden(depth: usize, count: usize) -> Self {
+        let text = format!("# ({count} unchanged lines hidden)");
+        Line {
+            mark: Mark::Context,
+            depth,
+            key: None,
+            text,
+            shape: Shape::Leaf,
+            forces_replacement: false,
+        }
+    }
+
+    /// The line without its mark or note: `key = text`, the key padded to
+    /// `width`.
+    pub(crate) fn content(&self, width: usize) -> String {
+        match &self.key {
+            Some(k) => format!("{k:<width$} = {}", self.text),
+            None => self.text.clone(),
+        }
+    }
+}
+
+/// The body lines of one resource's change, attribute by attribute in plan
+/// order.
+pub(crate) fn body(rc: &ResourceChange) -> Vec<Line> {
+    rc.changes.iter().flat_map(attribute).collect()
+}
+
+/// The lines of one attribute's change.
+fn attribute(change: &AttrChange) -> Vec<Line> {
+    let (before, after) = if change.sensitive {
+        (change.before.as_ref().map(mask), change.after.as_ref().map(mask))
+    } else {
+        (change.before.clone(), change.after.clone())
+    };
+    let mut lines = match (before, after) {
+        (None, None) => Vec::new(),
+        (None, Some(v)) => one_sided(&change.name, &v, Mark::Add),
+        (Some(v), None) => one_sided(&change.name, &v, Mark::Remove),
+        // Only the new placeholder of a secret: nothing of its past shows.
+        (Some(_), Some(v)) if change.sensitive => one_sided(&change.name, &v, Mark::Change),
+        (Some(b), Some(a)) if !is_long(&b) && !is_long(&a) => vec![short(&change.name, &b, &a)],
+        (Some(b), Some(a)) => diffed(&change.name, &b, &a),
+    };
+    if change.forces_replacement {
+        note_replacement(&mut lines);
+    }
+    lines
+}
+
+/// A value that only exists on one side, every line with the same mark.
+fn one_sided(name: &str, v: &Value, mark: Mark) -> Vec<Line> {
+    pretty(name, v)
+        .into_iter()
+        .map(|p| Line::from_pretty(p, mark))
+        .collect()
+}
+
+/// `name = before -> after`, or just `name = value` if it did not change.
+fn short(name: &str, before: &Value, after: &Value) -> Line {
+    let (mark, text) = if before == after {
+        (Mark::Context, inline(after))
+    } else {
+        (Mark::Change, format!("{} -> {}", inline(before), inline(after)))
+    };
+    Line {
+        mark,
+        depth: 0,
+        key: Some(name.to_owned()),
+        text,
+        shape: Shape::Leaf,
+        forces_replacement: false,
+    }
+}
+
+/// A long value: both sides pretty-printed, diffed line by line, blocks that
+/// contain a change marked changed, long unchanged runs hidden.
+fn diffed(name: &str, before: &Value, after: &Value) -> Vec<Line> {
+    let old = pretty(name, before);
+    let new = pretty(name, after);
+    let mut lines = Vec::with_capacity(old.len().max(new.len()));
+    for op in capture_diff_slices(Algorithm::Patience, &old, &new) {
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        match tag {
+            DiffTag::Equal => push(&mut lines, &new, new_range, Mark::Context),
+            DiffTag::Delete => push(&mut lines, &old, old_range, Mark::Remove),
+            DiffTag::Insert => push(&mut lines, &new, new_range, Mark::Add),
+            DiffTag::Replace => {
+                push(&mut lines, &old, old_range, Mark::Remove);
+                push(&mut lines, &new, new_range, Mark::Add);
+            }
+        }
+    }
+    mark_changed_openers(&mut lines);
+    hide_unchanged(lines)
+}
+
+fn push(lines: &mut Vec<Line>, from: &[PLine], range: Range<usize>, mark: Mark) {
+    lines.extend(from[range].iter().cloned().map(|p| Line::from_pretty(p, mark)));
+}
+
+/// Index of the line that closes the one opened at `open`, if any.
+fn closer(lines: &[Line], open: usize) -> Option<usize> {
+    let depth = lines[open].depth;
+    lines[open + 1..]
+        .iter()
+        .position(|l| l.depth == depth && l.shape == Shape::Close)
+        .map(|i| open + 1 + i)
+}
+
+/// An unchanged `container "app" {` whose body changed reads as `~`.
+fn mark_changed_openers(lines: &mut [Line]) {
+    for i in 0..lines.len() {
+        if lines[i].mark != Mark::Context || lines[i].shape != Shape::Open {
+            continue;
+        }
+        let end = closer(lines, i).unwrap_or(lines.len());
+        if lines[i + 1..end].iter().any(|l| l.mark != Mark::Context) {
+            lines[i].mark = Mark::Change;
+        }
+    }
+}
+
+/// Replaces each run of lines [`kept`] does not keep with one
+/// `# (N unchanged lines hidden)` line.
+fn hide_unchanged(lines: Vec<Line>) -> Vec<Line> {
+    let keep = kept(&lines);
+    let mut out = Vec::with_capacity(lines.len());
+    let mut hidden: Option<(usize, usize)> = None; // (depth, count)
+    for (line, keep) in lines.into_iter().zip(keep) {
+        if keep {
+            if let Some((depth, count)) = hidden.take() {
+                out.push(Line::hidden(depth, count));
+            }
+            out.push(line);
+        } else {
+            let (_, count) = hidden.get_or_insert((line.depth, 0));
+            *count += 1;
+        }
+    }
+    if let Some((depth, count)) = hidden {
+        out.push(Line::hidden(depth, count));
+    }
+    out
+}
+
+/// Which lines [`hide_unchanged`] keeps: all of a short diff; of a long
+/// one, every line that changed or gives structure (`{`, `}`) and the
+/// unchanged lines within [`CONTEXT`] of a change, hiding no single line
+/// alone.
+fn kept(lines: &[Line]) -> Vec<bool> {
+    if lines.len() <= MAX_UNTRIMMED {
+        return vec![true; lines.len()];
+    }
+    // Changed lines, but not the `{` of a block changed inside: its own
+    // changed lines bring their context.
+    let changed: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            !matches!(
+                (lines[i].mark, lines[i].shape),
+                (Mark::Context, _) | (Mark::Change, Shape::Open)
+            )
+        })
+        .collect();
+    let near = |i: usize| changed.iter().any(|&c| c.abs_diff(i) <= CONTEXT);
+    let mut keep: Vec<bool> = (0..lines.len())
+        .map(|i| lines[i].shape != Shape::Leaf || near(i))
+        .collect();
+    for i in 0..lines.len() {
+        let alone = !keep[i] && (i == 0 || keep[i - 1]) && (i + 1 == lines.len() || keep[i + 1]);
+        if alone {
+            keep[i] = true;
+        }
+    }
+    keep
+}
+
+/// Puts `# forces replacement` on the attribute's new top-level lines (the
+/// changed block, the new value), or failing that its first changed one.
+fn note_replacement(lines: &mut [Line]) {
+    let top_new =
+        |l: &Line| l.depth == 0 && matches!(l.mark, Mark::Add | Mark::Change) && l.shape != Shape::Close;
+    let mut noted = false;
+    for line in lines.iter_mut().filter(|l| top_new(l)) {
+        line.forces_replacement = true;
+        noted = true;
+    }
+    if !noted
+        && let Some(first) = lines
+            .iter_mut()
+            .find(|l| l.mark != Mark::Context && l.shape != Shape::Close)
+    {
+        first.forces_replacement = true;
+    }
+}
+
+/// The width to pad each line's key to so that `=` lines up among the
+/// lines of the same block body (lines of equal depth under the same
+/// opening line).
+pub(crate) fn key_widths(lines: &[Line]) -> Vec<usize> {
+    let groups = parents(lines);
+    let mut widths = vec![0; lines.len()];
+    for (i, line) in lines.iter().enumerate() {
+        let width = lines
+            .iter()
+            .zip(&groups)
+            .filter(|(l, g)| l.depth == line.depth && **g == groups[i])
+            .filter_map(|(l, _)| l.key.as_ref().map(|k| k.chars().count()))
+            .max()
+            .unwrap_or(0);
+        widths[i] = width;
+    }
+    widths
+}
+
+/// For each line, the index of the nearest earlier line one level up (its
+/// block's opening line), `None` at the top.
+fn parents(lines: &[Line]) -> Vec<Option<usize>> {
+    (0..lines.len())
+        .map(|i| match lines[i].depth {
+            0 => None,
+            d => lines[..i].iter().rposition(|l| l.depth == d - 1),
+        })
+        .collect()
+}

@@ -1,0 +1,87 @@
+//! Plan renderings: terminal [`text`] (Terraform-like, optionally
+//! coloured), [`markdown`] for pull requests and versioned [`json`] for
+//! machines (documented in `docs/plan-json.md`).
+//!
+//! Renderers print what the plan holds. Sensitive values arrive masked as
+//! `(sensitive)` / `(sensitive, changed)` and print as such; attributes
+//! flagged sensitive are masked once more here, and show only their new
+//! placeholder, so a secret cannot reach any rendering.
+
+mod json;
+mod lines;
+mod markdown;
+mod text;
+mod value;
+
+use berth_provider::Address;
+use berth_provider::schema::ReplaceOrder;
+
+use crate::plan::{Action, Plan};
+
+pub use json::{FORMAT_VERSION, json};
+pub use markdown::markdown;
+pub use text::text;
+
+/// How to render terminal text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Colour symbols with ANSI escapes (green `+`, red `-`, yellow `~`):
+    /// for a terminal, not for files or pipes.
+    pub color: bool,
+}
+
+/// `1 to add, 2 to change, 0 to destroy`.
+fn counts(plan: &Plan) -> String {
+    let s = plan.summary();
+    format!(
+        "{} to add, {} to change, {} to destroy",
+        s.add, s.change, s.destroy
+    )
+}
+
+/// The symbol a resource's header line starts with.
+fn symbol(action: Action) -> &'static str {
+    match action {
+        Action::NoOp => " ",
+        Action::Create => "+",
+        Action::Update => "~",
+        Action::Replace(ReplaceOrder::DestroyBeforeCreate) => "-/+",
+        Action::Replace(ReplaceOrder::CreateBeforeDestroy) => "+/-",
+        Action::Delete => "-",
+    }
+}
+
+/// What happens to the resource, completing "`address` ...".
+fn phrase(action: Action) -> &'static str {
+    match action {
+        Action::NoOp => "is unchanged",
+        Action::Create => "will be created",
+        Action::Update => "will be updated in place",
+        Action::Replace(ReplaceOrder::CreateBeforeDestroy) => "must be replaced (create before destroy)",
+        Action::Replace(ReplaceOrder::DestroyBeforeCreate) => "must be replaced (destroy before create)",
+        Action::Delete => "will be destroyed",
+    }
+}
+
+/// A short name for the action: `create`, `update in place`, `replace
+/// (create before destroy)`, `destroy`.
+fn action_label(action: Action) -> &'static str {
+    match action {
+        Action::NoOp => "no change",
+        Action::Create => "create",
+        Action::Update => "update in place",
+        Action::Replace(ReplaceOrder::CreateBeforeDestroy) => "replace, create before destroy",
+        Action::Replace(ReplaceOrder::DestroyBeforeCreate) => "replace, destroy before create",
+        Action::Delete => "destroy",
+    }
+}
+
+/// The resource as its header line names it: `service "login"`, or
+/// `subnet "public" ["us-east-1a"]` for one instance of a `for_each`.
+fn title(address: &Address) -> String {
+    let mut out = format!("{} {}", address.kind, value::quote(&address.name));
+    if let Some(key) = &address.key {
+        out.push_str(&format!(" [{}]", value::quote(key)));
+    }
+    out
+}
