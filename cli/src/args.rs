@@ -50,6 +50,8 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Run the language server over stdio (for editors).
+    Lsp,
 }
 
 /// Variable settings shared by the commands that evaluate a stack.

@@ -13,5 +13,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate { dir, vars } => validate::run(&dir, &vars),
         Command::Fmt { dir, check } => fmt::run(&dir, check),
+        Command::Lsp => Ok(berth_lsp::run_stdio()?),
     }
 }
