@@ -52,6 +52,68 @@ pub enum Command {
     },
     /// Run the language server over stdio (for editors).
     Lsp,
+    /// Show what apply would change: diff the stack against the cloud.
+    Plan {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        vars: Vars,
+        /// Save the plan, to apply exactly it with `berth apply FILE`.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit 0 when there are no changes, 2 when there are, 1 on errors.
+        #[arg(long)]
+        detailed_exitcode: bool,
+        /// Print the API calls made, by service and operation.
+        #[arg(long)]
+        stats: bool,
+    },
+    /// Make the cloud match the stack (or apply a saved plan file).
+    Apply {
+        /// A stack directory, or a plan file from `berth plan --out`.
+        #[arg(default_value = ".")]
+        target: PathBuf,
+        #[command(flatten)]
+        vars: Vars,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        auto_approve: bool,
+        /// How many operations run at once.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
+        parallelism: u16,
+        /// Print the API calls made, by service and operation.
+        #[arg(long)]
+        stats: bool,
+    },
+    /// Delete every resource the stack owns.
+    Destroy {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        vars: Vars,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        auto_approve: bool,
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
+        parallelism: u16,
+    },
+    /// Print the stack's dependency graph as Graphviz DOT.
+    Graph {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        vars: Vars,
+    },
+}
+
+/// How `plan` prints the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
 }
 
 /// Variable settings shared by the commands that evaluate a stack.

@@ -2,7 +2,9 @@
 //! each command to its module.
 
 mod args;
+mod cloud;
 mod commands;
+mod progress;
 mod report;
 
 use std::process::ExitCode;

@@ -12,13 +12,15 @@ pub struct Stack {
     /// The stack's name, from `stack "NAME" { }`; tags every resource.
     pub name: String,
     pub region: String,
-    /// Declared resources, in address order.
+    /// Declared resources, sorted by address (lookups rely on it).
     pub resources: Vec<DesiredResource>,
 }
 
 impl Stack {
+    /// The resource at `address` (resources are kept in address order).
     pub fn resource(&self, address: &Address) -> Option<&DesiredResource> {
-        self.resources.iter().find(|r| &r.address == address)
+        let i = self.resources.binary_search_by(|r| r.address.cmp(address)).ok()?;
+        self.resources.get(i)
     }
 }
 

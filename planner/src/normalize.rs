@@ -39,7 +39,8 @@ fn typed(v: &Value, ty: Type) -> Value {
         (Type::Set(inner), Value::List(items)) => {
             let mut items: Vec<Value> = items.iter().map(|i| typed(i, *inner)).collect();
             items.sort_by_cached_key(|i| i.to_string());
-            items.dedup();
+            // Unknown ids are distinct resources until apply tells them.
+            items.dedup_by(|a, b| a == b && !a.has_unknown());
             Value::List(items)
         }
         (Type::List(inner), Value::List(items)) => {

@@ -1,6 +1,9 @@
 //! One module per command.
 
+mod apply;
 mod fmt;
+mod graph;
+mod plan;
 mod stack;
 mod validate;
 
@@ -14,5 +17,53 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate { dir, vars } => validate::run(&dir, &vars),
         Command::Fmt { dir, check } => fmt::run(&dir, check),
         Command::Lsp => Ok(berth_lsp::run_stdio()?),
+        Command::Plan {
+            dir,
+            vars,
+            out,
+            format,
+            detailed_exitcode,
+            stats,
+        } => plan::run(
+            &cli.global,
+            &dir,
+            &vars,
+            plan::Output {
+                out,
+                format,
+                detailed_exitcode,
+                stats,
+            },
+        ),
+        Command::Apply {
+            target,
+            vars,
+            auto_approve,
+            parallelism,
+            stats,
+        } => {
+            let how = apply::How {
+                auto_approve,
+                parallelism: parallelism.into(),
+                stats,
+                destroy: false,
+            };
+            apply::run(&cli.global, &target, &vars, how)
+        }
+        Command::Destroy {
+            dir,
+            vars,
+            auto_approve,
+            parallelism,
+        } => {
+            let how = apply::How {
+                auto_approve,
+                parallelism: parallelism.into(),
+                stats: false,
+                destroy: true,
+            };
+            apply::run(&cli.global, &dir, &vars, how)
+        }
+        Command::Graph { dir, vars } => graph::run(&dir, &vars),
     }
 }

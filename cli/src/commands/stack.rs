@@ -54,3 +54,22 @@ fn variables(vars: &Vars) -> anyhow::Result<BTreeMap<String, String>> {
     out.extend(vars.vars.iter().cloned());
     Ok(out)
 }
+
+/// The evaluated stack, or `None` after printing its diagnostics.
+pub fn evaluate(dir: &Path, vars: &Vars) -> anyhow::Result<Option<berth_lang::Stack>> {
+    let analysis = analyse(dir, vars)?;
+    if analysis.stack.is_none() {
+        crate::report::diagnostics(&analysis.sources, &analysis.diagnostics);
+    }
+    Ok(analysis.stack)
+}
+
+/// The variables as `plan --out` saves them.
+pub fn saved_vars(vars: &Vars) -> anyhow::Result<BTreeMap<String, String>> {
+    variables(vars)
+}
+
+/// A runtime for the commands that talk to a cloud.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}

@@ -60,7 +60,7 @@ pub fn evaluate(
         return None;
     }
     let (name, region) = ev.stack_header(default_name);
-    let mut resources = Vec::new();
+    let mut dependencies: BTreeMap<Node, BTreeSet<Address>> = BTreeMap::new();
     for node in order(deps) {
         let Some(decl) = module.resources.get(&(node.0, node.1.to_owned())) else {
             continue;
@@ -72,19 +72,29 @@ pub fn evaluate(
             .flatten()
             .flat_map(|(k, n)| ev.addresses(*k, n))
             .collect();
-        for (key, body) in &instances {
+        let key = (decl.kind, decl.name.clone());
+        dependencies.insert(key.clone(), depends_on);
+        ev.done.insert(key, instances);
+    }
+    // Bodies move into the stack once every reference has been evaluated.
+    let mut resources = Vec::new();
+    for ((kind, name), instances) in std::mem::take(&mut ev.done) {
+        let Some(decl) = module.resources.get(&(kind, name.clone())) else {
+            continue;
+        };
+        let depends_on = dependencies.remove(&(kind, name.clone())).unwrap_or_default();
+        for (key, body) in instances {
             resources.push(DesiredResource {
                 address: Address {
-                    kind: decl.kind,
-                    name: decl.name.clone(),
-                    key: key.clone(),
+                    kind,
+                    name: name.clone(),
+                    key,
                 },
                 span: header(decl.block),
-                body: body.clone(),
+                body,
                 depends_on: depends_on.clone(),
             });
         }
-        ev.done.insert((decl.kind, decl.name.clone()), instances);
     }
     resources.sort_by(|a, b| a.address.cmp(&b.address));
     (diags.len() == errors_before).then_some(crate::stack::Stack {

@@ -399,7 +399,7 @@ mod tests {
         let messy = "vpc   main{cidr=\"10.0.0.0/16\"\n      dns_hostnames=true}\ninternet_gateway main { vpc = vpc.main }";
         assert_eq!(
             fmt(messy),
-            "vpc main {\n  cidr          = \"10.0.0.0/16\"\n  dns_hostnames = true\n}\n\ninternet_gateway main { vpc = vpc.main }\n"
+            "vpc main {\n  cidr          = \"10.0.0.0/16\"\n  dns_hostnames = true\n}\ninternet_gateway main { vpc = vpc.main }\n"
         );
     }
 

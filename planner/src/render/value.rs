@@ -218,7 +218,10 @@ fn block(kind: &str, v: &Value, depth: usize, out: &mut Vec<PLine>) {
         None => format!("{} {{", map_key(kind)),
     };
     out.push(PLine::new(depth, None, header, Shape::Open));
-    let body = m.iter().filter(|(k, _)| label.is_none() || k.as_str() != "name");
+    // Unset optional attributes (null) are noise inside a block.
+    let body = m
+        .iter()
+        .filter(|(k, x)| (label.is_none() || k.as_str() != "name") && **x != Value::Null);
     entries(body.map(|(k, x)| (k.as_str(), x)), depth + 1, out);
     out.push(PLine::new(depth, None, "}", Shape::Close));
 }

@@ -1,0 +1,140 @@
+//! `berth apply [DIR|PLANFILE]` and `berth destroy [DIR]`.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use berth_lang::Stack;
+use berth_planner::execute::{self, Outcome, Report};
+use berth_planner::order::OpKind;
+use berth_planner::saved::SavedPlan;
+
+use super::{plan, stack};
+use crate::args::{Format, Global, Vars};
+use crate::cloud::Cloud;
+use crate::progress::Progress;
+
+/// How to apply.
+pub struct How {
+    pub auto_approve: bool,
+    pub parallelism: usize,
+    pub stats: bool,
+    /// Plan the deletion of everything the stack owns.
+    pub destroy: bool,
+}
+
+pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Result<ExitCode> {
+    let saved = if target.is_file() {
+        Some(load_saved(target)?)
+    } else {
+        None
+    };
+    let (dir, vars_map) = match &saved {
+        Some(s) => (s.dir.clone(), s.vars.clone()),
+        None => (target.to_owned(), stack::saved_vars(vars)?),
+    };
+    let vars = Vars {
+        vars: vars_map.into_iter().collect(),
+        var_files: Vec::new(),
+    };
+    let Some(mut stack) = stack::evaluate(&dir, &vars)? else {
+        return Ok(ExitCode::from(1));
+    };
+    if how.destroy {
+        stack.resources.clear();
+    }
+    let cloud = Cloud::open(global, &dir, &stack.region)?;
+    let planned = plan::make(&cloud, &stack)?;
+    if let Some(saved) = &saved {
+        saved
+            .check(&planned.plan)
+            .context("refusing to apply the saved plan")?;
+    } else {
+        print!("{}", plan::render_plan(&planned, Format::Text));
+    }
+    if !planned.plan.has_changes() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if saved.is_none() && !how.auto_approve && !confirm(&stack, how.destroy)? {
+        eprintln!("Apply cancelled.");
+        return Ok(ExitCode::from(1));
+    }
+    let options = execute::Options {
+        parallelism: how.parallelism,
+        ..Default::default()
+    };
+    let runtime = stack::runtime()?;
+    let report = runtime.block_on(execute::execute(
+        &planned,
+        cloud.provider(),
+        options,
+        &Progress::new(),
+    ))?;
+    if how.stats {
+        plan::print_stats(&cloud);
+        eprintln!("Retries: {}", report.retries);
+    }
+    Ok(summarise(&report, how.destroy))
+}
+
+fn load_saved(path: &Path) -> anyhow::Result<SavedPlan> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not a berth plan file", path.display()))
+}
+
+/// Asks on the terminal; only `yes` goes ahead (as Terraform does).
+fn confirm(stack: &Stack, destroy: bool) -> anyhow::Result<bool> {
+    let what = if destroy {
+        "destroy every resource of"
+    } else {
+        "perform these actions on"
+    };
+    eprint!(
+        "\nDo you want to {what} stack {:?}?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
+        stack.name
+    );
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(answer.trim() == "yes")
+}
+
+/// Prints what was done, what failed (with the API error) and what was
+/// skipped; exit 1 unless everything succeeded.
+fn summarise(report: &Report, destroy: bool) -> ExitCode {
+    let mut counts: BTreeMap<OpKind, usize> = BTreeMap::new();
+    for (op, _, _) in report.done() {
+        *counts.entry(op.kind).or_default() += 1;
+    }
+    let n = |k| counts.get(&k).copied().unwrap_or(0);
+    let verb = if destroy { "Destroy" } else { "Apply" };
+    if report.succeeded() {
+        eprintln!(
+            "\n{verb} complete! Resources: {} added, {} changed, {} destroyed.",
+            n(OpKind::Create),
+            n(OpKind::Update),
+            n(OpKind::Delete)
+        );
+        return ExitCode::SUCCESS;
+    }
+    eprintln!(
+        "\n{verb} failed. Done: {} added, {} changed, {} destroyed.",
+        n(OpKind::Create),
+        n(OpKind::Update),
+        n(OpKind::Delete)
+    );
+    for (_, address, outcome) in report.failed() {
+        if let Outcome::Failed(e) = outcome {
+            eprintln!("  error: {address}: {e}");
+        }
+    }
+    for (_, address, outcome) in report.skipped() {
+        if let Outcome::Skipped { because } = outcome {
+            eprintln!("  skipped: {address} (depends on {because}, which failed)");
+        }
+    }
+    eprintln!("Run `berth plan` to see what remains; `berth apply` finishes the job.");
+    ExitCode::from(1)
+}

@@ -1,0 +1,81 @@
+//! `berth plan`: diff the stack against the cloud and show the plan.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use berth_planner::render::{self, RenderOptions};
+use berth_planner::saved::SavedPlan;
+use berth_planner::{Planned, plan};
+
+use super::stack;
+use crate::args::{Format, Global, Vars};
+use crate::cloud::Cloud;
+
+/// What to do with the plan.
+pub struct Output {
+    pub out: Option<PathBuf>,
+    pub format: Format,
+    pub detailed_exitcode: bool,
+    pub stats: bool,
+}
+
+pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::Result<ExitCode> {
+    let Some(stack) = stack::evaluate(dir, vars)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let cloud = Cloud::open(global, dir, &stack.region)?;
+    let planned = make(&cloud, &stack)?;
+    print!("{}", render_plan(&planned, output.format));
+    if let Some(path) = &output.out {
+        let saved = SavedPlan::new(dir.to_owned(), stack::saved_vars(vars)?, planned.plan.clone());
+        let text = serde_json::to_string_pretty(&saved)?;
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!(
+            "Saved the plan to {}. Apply exactly it with: berth apply {}",
+            path.display(),
+            path.display()
+        );
+    }
+    if output.stats {
+        print_stats(&cloud);
+    }
+    Ok(match (output.detailed_exitcode, planned.plan.has_changes()) {
+        (true, true) => ExitCode::from(2),
+        _ => ExitCode::SUCCESS,
+    })
+}
+
+/// Reads the stack's live resources and plans against them.
+pub fn make(cloud: &Cloud, stack: &berth_lang::Stack) -> anyhow::Result<Planned> {
+    let runtime = stack::runtime()?;
+    let live = runtime
+        .block_on(cloud.provider().read_all(&stack.name))
+        .with_context(|| format!("cannot read the live resources of stack {:?}", stack.name))?;
+    Ok(plan(stack, live))
+}
+
+/// The plan in the chosen format; text is coloured on a terminal.
+pub fn render_plan(planned: &Planned, format: Format) -> String {
+    match format {
+        Format::Text => render::text(
+            &planned.plan,
+            &RenderOptions {
+                color: std::io::stdout().is_terminal(),
+            },
+        ),
+        Format::Markdown => render::markdown(&planned.plan),
+        Format::Json => render::json(&planned.plan),
+    }
+}
+
+/// `--stats`: API calls by service and operation, on stderr.
+pub fn print_stats(cloud: &Cloud) {
+    let stats = cloud.stats();
+    let total: u64 = stats.values().sum();
+    eprintln!("API calls: {total}");
+    for (call, n) in stats {
+        eprintln!("  {call:<40} {n}");
+    }
+}

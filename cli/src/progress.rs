@@ -1,0 +1,84 @@
+//! Shows apply progress: a live line per resource on a terminal
+//! (indicatif), plain lines otherwise.
+
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use berth_planner::execute::{Hook, Outcome};
+use berth_planner::order::{Op, OpKind};
+use berth_provider::{Address, ProviderError};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+
+/// The progress display for one apply or destroy.
+pub struct Progress {
+    bars: Option<(MultiProgress, Mutex<Vec<(Op, ProgressBar)>>)>,
+}
+
+impl Progress {
+    /// Live bars on a terminal (stderr), plain lines otherwise.
+    pub fn new() -> Self {
+        let bars = std::io::stderr()
+            .is_terminal()
+            .then(|| (MultiProgress::new(), Mutex::new(Vec::new())));
+        Progress { bars }
+    }
+
+    fn line(&self, text: String) {
+        match &self.bars {
+            Some((multi, _)) => {
+                let _ = multi.println(text);
+            }
+            None => eprintln!("{text}"),
+        }
+    }
+}
+
+fn verb(kind: OpKind) -> (&'static str, &'static str) {
+    match kind {
+        OpKind::Create => ("Creating...", "Creation complete"),
+        OpKind::Update => ("Modifying...", "Modifications complete"),
+        OpKind::Delete => ("Destroying...", "Destruction complete"),
+    }
+}
+
+impl Hook for Progress {
+    fn started(&self, op: &Op, address: &Address) {
+        let (doing, _) = verb(op.kind);
+        match &self.bars {
+            Some((multi, bars)) => {
+                let bar = multi.add(ProgressBar::new_spinner());
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+                bar.set_message(format!("{address}: {doing}"));
+                bar.enable_steady_tick(Duration::from_millis(120));
+                bars.lock().unwrap_or_else(|p| p.into_inner()).push((*op, bar));
+            }
+            None => eprintln!("{address}: {doing}"),
+        }
+    }
+
+    fn retrying(&self, _op: &Op, address: &Address, error: &ProviderError, attempt: u32, delay: Duration) {
+        self.line(format!(
+            "{address}: {error}; retry {attempt} in {:.1}s",
+            delay.as_secs_f64()
+        ));
+    }
+
+    fn finished(&self, op: &Op, address: &Address, outcome: &Outcome, elapsed: Duration) {
+        if let Some((_, bars)) = &self.bars {
+            let mut bars = bars.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(i) = bars.iter().position(|(o, _)| o == op) {
+                bars.remove(i).1.finish_and_clear();
+            }
+        }
+        let (_, done) = verb(op.kind);
+        self.line(match outcome {
+            Outcome::Done => format!("{address}: {done} after {:.1}s", elapsed.as_secs_f64()),
+            Outcome::Failed(e) => format!("{address}: failed: {e}"),
+            Outcome::Skipped { because } => format!("{address}: skipped because {because} failed"),
+        });
+    }
+}

@@ -1,0 +1,124 @@
+//! docs/language.md's kind reference is generated from the schema tables;
+//! this test fails when the two drift apart. Regenerate with
+//! `BERTH_UPDATE_DOCS=1 cargo test -p berth-lang --test reference_docs`.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use berth_provider::Kind;
+use berth_provider::schema::{Attr, Block, Literal, Presence, Update};
+
+const BEGIN: &str = "<!-- BEGIN GENERATED REFERENCE: do not edit by hand -->";
+const END: &str = "<!-- END GENERATED REFERENCE -->";
+
+fn presence(a: &Attr) -> String {
+    match a.presence {
+        Presence::Required => "required".into(),
+        Presence::Optional => "optional".into(),
+        Presence::Computed => "computed".into(),
+        Presence::Default(l) => format!(
+            "default `{}`",
+            match l {
+                Literal::Bool(b) => b.to_string(),
+                Literal::Int(i) => i.to_string(),
+                Literal::Str(s) => format!("{s:?}"),
+                Literal::EmptyList => "[]".into(),
+                Literal::EmptyMap => "{}".into(),
+            }
+        ),
+    }
+}
+
+fn attrs_table(out: &mut String, attrs: &[Attr], block_replaces: bool) {
+    out.push_str(
+        "| attribute | type | presence | on change | AWS field | description |\n|---|---|---|---|---|---|\n",
+    );
+    for a in attrs {
+        let change = match (a.presence, a.update) {
+            (Presence::Computed, _) => "—",
+            (_, Update::InPlace) if !block_replaces => "update in place",
+            (_, Update::InPlace) => "**forces replacement** (with its block)",
+            (_, Update::Replace) => "**forces replacement**",
+        };
+        let sensitive = if a.sensitive {
+            " Sensitive: never shown in plans."
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {change} | `{}` | {}{sensitive} |",
+            a.name,
+            a.ty,
+            presence(a),
+            a.aws,
+            a.doc
+        );
+    }
+}
+
+fn block(out: &mut String, b: &Block, path: &str, replaces: bool) {
+    let label = if b.labelled { " NAME" } else { "" };
+    let count = match (b.min, b.max) {
+        (0, None) => "any number".to_owned(),
+        (min, None) => format!("at least {min}"),
+        (0, Some(max)) => format!("at most {max}"),
+        (min, Some(max)) => format!("{min} to {max}"),
+    };
+    let change = if b.update == Update::Replace {
+        "; a change forces replacement"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "\n#### `{path} {}{label} {{ }}`\n\n{} ({count}{change}; AWS: `{}`)\n",
+        b.name, b.doc, b.aws
+    );
+    attrs_table(out, b.attrs, replaces || b.update == Update::Replace);
+    for nested in b.blocks {
+        block(
+            out,
+            nested,
+            &format!("{path} {}", b.name),
+            replaces || b.update == Update::Replace,
+        );
+    }
+}
+
+fn reference() -> String {
+    let mut out = String::new();
+    for kind in Kind::ALL {
+        let s = kind.schema();
+        let _ = writeln!(
+            out,
+            "\n### `{kind}`\n\n{} AWS: {}. A bare reference `{kind}.NAME` means its `{}`.\n",
+            s.doc, s.aws, s.identity
+        );
+        attrs_table(&mut out, s.attrs, false);
+        for b in s.blocks {
+            block(&mut out, b, kind.keyword(), false);
+        }
+    }
+    out
+}
+
+#[test]
+fn language_reference_matches_the_schema() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/language.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/language.md exists");
+    let (Some(start), Some(end)) = (doc.find(BEGIN), doc.find(END)) else {
+        panic!("docs/language.md lacks the generated-reference markers");
+    };
+    let generated = reference();
+    let current = &doc[start + BEGIN.len()..end];
+    if std::env::var_os("BERTH_UPDATE_DOCS").is_some() {
+        let updated = format!("{}{BEGIN}{generated}{}", &doc[..start], &doc[end..]);
+        std::fs::write(&path, updated).expect("write docs");
+        return;
+    }
+    assert!(
+        current == generated,
+        "docs/language.md is out of date: run BERTH_UPDATE_DOCS=1 cargo test -p berth-lang --test reference_docs"
+    );
+}
