@@ -1,0 +1,272 @@
+//! Reading typed values out of attribute maps, filling defaults, putting
+//! sets and blocks in the canonical order, and tag helpers.
+
+use std::collections::BTreeMap;
+
+use berth_provider::schema::{Block, Literal, Presence, Type};
+use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, STACK_TAG, Value};
+
+/// The string attribute `key`, if set.
+pub(crate) fn str_of<'a>(attrs: &'a Attrs, key: &str) -> Option<&'a str> {
+    attrs.get(key).and_then(Value::as_str)
+}
+
+/// The integer attribute `key`, if set.
+pub(crate) fn int_of(attrs: &Attrs, key: &str) -> Option<i64> {
+    attrs.get(key).and_then(Value::as_int)
+}
+
+/// The integer attribute `key` as an `i32`, if set and in range.
+pub(crate) fn i32_of(attrs: &Attrs, key: &str) -> Option<i32> {
+    int_of(attrs, key).and_then(|i| i32::try_from(i).ok())
+}
+
+/// The boolean attribute `key`; unset is false.
+pub(crate) fn bool_of(attrs: &Attrs, key: &str) -> bool {
+    attrs.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// The strings of list attribute `key`; unset is empty.
+pub(crate) fn strs_of(attrs: &Attrs, key: &str) -> Vec<String> {
+    attrs
+        .get(key)
+        .and_then(Value::as_list)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The string map attribute `key`; unset is empty.
+pub(crate) fn map_of(attrs: &Attrs, key: &str) -> BTreeMap<String, String> {
+    attrs
+        .get(key)
+        .and_then(Value::as_map)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The instances of nested block `key`; unset is none.
+pub(crate) fn blocks_of<'a>(attrs: &'a Attrs, key: &str) -> Vec<&'a Attrs> {
+    attrs
+        .get(key)
+        .and_then(Value::as_list)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_map)
+        .collect()
+}
+
+/// `Some(s)` as a string value, `None` as null.
+pub(crate) fn opt_str(s: Option<&str>) -> Value {
+    s.map_or(Value::Null, Value::from)
+}
+
+/// `Some(i)` as an integer value, `None` as null.
+pub(crate) fn opt_int(i: Option<i32>) -> Value {
+    i.map_or(Value::Null, |i| Value::Int(i64::from(i)))
+}
+
+/// A list of strings.
+pub(crate) fn str_list<I, S>(items: I) -> Value
+where
+    I: IntoIterator<Item = S>,
+    S: Into<String>,
+{
+    Value::List(items.into_iter().map(|s| Value::String(s.into())).collect())
+}
+
+/// A string map value.
+pub(crate) fn str_map(map: &BTreeMap<String, String>) -> Value {
+    Value::Map(
+        map.iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
+}
+
+/// Builds an attribute map from pairs.
+pub(crate) fn attrs<const N: usize>(pairs: [(&str, Value); N]) -> Attrs {
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+fn default_of(presence: Presence) -> Value {
+    match presence {
+        Presence::Default(Literal::Bool(b)) => Value::Bool(b),
+        Presence::Default(Literal::Int(i)) => Value::Int(i),
+        Presence::Default(Literal::Str(s)) => Value::from(s),
+        Presence::Default(Literal::EmptyList) => Value::List(Vec::new()),
+        Presence::Default(Literal::EmptyMap) => Value::Map(BTreeMap::new()),
+        _ => Value::Null,
+    }
+}
+
+/// Desired attributes in the full shape read_all returns: every
+/// non-computed attribute present (defaults filled, null when optional and
+/// unset), every block a list, computed attributes dropped.
+pub(crate) fn complete(kind: Kind, given: &Attrs) -> Attrs {
+    complete_body(&kind.schema().as_block(), given, true)
+}
+
+fn complete_body(block: &Block, given: &Attrs, top: bool) -> Attrs {
+    let mut out = Attrs::new();
+    if !top
+        && block.labelled
+        && let Some(name) = given.get("name")
+    {
+        out.insert("name".to_owned(), name.clone());
+    }
+    for attr in block.attrs.iter().filter(|a| !a.is_computed()) {
+        let value = match given.get(attr.name) {
+            None | Some(Value::Null) => default_of(attr.presence),
+            Some(v) => v.clone(),
+        };
+        out.insert(attr.name.to_owned(), value);
+    }
+    for inner in block.blocks {
+        let items = given
+            .get(inner.name)
+            .and_then(Value::as_list)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Value::as_map)
+            .map(|item| Value::Map(complete_body(inner, item, false)))
+            .collect();
+        out.insert(inner.name.to_owned(), Value::List(items));
+    }
+    out
+}
+
+/// Puts sets and nested blocks in the order the planner compares them in
+/// (`planner/src/normalize.rs`): sets sorted, labelled blocks by name,
+/// other blocks by their rendered content. Both `create` and `read_all`
+/// return this order, so a resource reads back exactly as it was created.
+pub(crate) fn canonical(kind: Kind, attrs: &mut Attrs) {
+    canonical_body(&kind.schema().as_block(), attrs);
+}
+
+fn canonical_body(block: &Block, attrs: &mut Attrs) {
+    for attr in block.attrs {
+        if let (Type::Set(_), Some(Value::List(items))) = (attr.ty, attrs.get_mut(attr.name)) {
+            items.sort_by_cached_key(|i| i.to_string());
+            items.dedup();
+        }
+    }
+    for inner in block.blocks {
+        if let Some(Value::List(items)) = attrs.get_mut(inner.name) {
+            for item in items.iter_mut() {
+                if let Value::Map(m) = item {
+                    canonical_body(inner, m);
+                }
+            }
+            items.sort_by_cached_key(|v| {
+                match v.as_map().and_then(|m| m.get("name")).and_then(Value::as_str) {
+                    Some(name) => format!("0{name}"),
+                    None => format!("1{v}"),
+                }
+            });
+        }
+    }
+}
+
+/// The tags a create call carries: the user's plus berth's two.
+pub(crate) fn create_tags(stack: &str, address: &Address, attrs: &Attrs) -> BTreeMap<String, String> {
+    let mut tags = map_of(attrs, "tags");
+    tags.insert(STACK_TAG.to_owned(), stack.to_owned());
+    tags.insert(ADDRESS_TAG.to_owned(), address.to_string());
+    tags
+}
+
+/// The user's tags out of all of a resource's tags: berth's and AWS's
+/// reserved (`aws:`) ones left out.
+pub(crate) fn user_tags<'a>(all: impl IntoIterator<Item = (&'a str, &'a str)>) -> Value {
+    Value::Map(
+        all.into_iter()
+            .filter(|(k, _)| *k != STACK_TAG && *k != ADDRESS_TAG && !k.starts_with("aws:"))
+            .map(|(k, v)| (k.to_owned(), Value::from(v)))
+            .collect(),
+    )
+}
+
+/// The address in a resource's tags, if it belongs to `stack` and is of
+/// `kind`.
+pub(crate) fn owned<'a>(
+    stack: &str,
+    kind: Kind,
+    tags: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Option<Address> {
+    let mut in_stack = false;
+    let mut address = None;
+    for (k, v) in tags {
+        if k == STACK_TAG && v == stack {
+            in_stack = true;
+        } else if k == ADDRESS_TAG {
+            address = v.parse::<Address>().ok();
+        }
+    }
+    address.filter(|a| in_stack && a.kind == kind)
+}
+
+/// Tag keys to add or change, and keys to remove, to go from `old` to `new`
+/// user tags.
+pub(crate) fn tag_diff(old: &Attrs, new: &Attrs) -> (BTreeMap<String, String>, Vec<String>) {
+    let (before, after) = (map_of(old, "tags"), map_of(new, "tags"));
+    let set = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let removed = before
+        .keys()
+        .filter(|k| !after.contains_key(*k))
+        .cloned()
+        .collect();
+    (set, removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completes_and_orders() {
+        let given = attrs([
+            ("vpc", "vpc-1".into()),
+            (
+                "ingress",
+                Value::List(vec![
+                    Value::Map(attrs([("port", Value::Int(443)), ("cidr", "0.0.0.0/0".into())])),
+                    Value::Map(attrs([("port", Value::Int(80)), ("cidr", "0.0.0.0/0".into())])),
+                ]),
+            ),
+        ]);
+        let mut out = complete(Kind::SecurityGroup, &given);
+        assert_eq!(out["description"], Value::from("Managed by berth"));
+        assert_eq!(out["egress"], Value::List(vec![]));
+        canonical(Kind::SecurityGroup, &mut out);
+        let rules = blocks_of(&out, "ingress");
+        assert_eq!(int_of(rules[0], "port"), Some(443), "sorted by rendering");
+        assert_eq!(rules[0]["protocol"], Value::from("tcp"));
+    }
+
+    #[test]
+    fn ownership_and_tags() {
+        let tags = [
+            ("berth:stack", "s"),
+            ("berth:address", "vpc.main"),
+            ("team", "a"),
+            ("aws:x", "y"),
+        ];
+        assert_eq!(owned("s", Kind::Vpc, tags), Some(Address::new(Kind::Vpc, "main")));
+        assert_eq!(owned("t", Kind::Vpc, tags), None);
+        assert_eq!(owned("s", Kind::Subnet, tags), None);
+        assert_eq!(
+            user_tags(tags),
+            Value::Map([("team".to_owned(), Value::from("a"))].into())
+        );
+    }
+}

@@ -1,0 +1,72 @@
+//! Sending SDK requests through the retry helper, with error mapping and
+//! call counting.
+
+use std::error::Error;
+use std::future::Future;
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use berth_provider::ProviderError;
+
+use crate::{AwsProvider, errors, retry};
+
+impl AwsProvider {
+    /// Sends the request `f` builds as `service:op`, retrying throttling and
+    /// transient errors.
+    pub(crate) async fn call<T, E, F, Fut>(&self, service: &str, op: &str, f: F) -> Result<T, ProviderError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+    {
+        retry::run(&self.retry, &self.stats, service, op, || async {
+            f().await.map_err(|e| errors::from_sdk(op, e))
+        })
+        .await
+    }
+
+    /// Like [`AwsProvider::call`], but an error with one of `gone` codes
+    /// (the resource does not exist) is `Ok(None)`: for deletes, which must
+    /// succeed when the resource is already gone.
+    pub(crate) async fn call_unless<T, E, F, Fut>(
+        &self,
+        service: &str,
+        op: &str,
+        gone: &[&str],
+        f: F,
+    ) -> Result<Option<T>, ProviderError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+    {
+        retry::run(&self.retry, &self.stats, service, op, || async {
+            match f().await {
+                Ok(v) => Ok(Some(v)),
+                Err(e) if e.code().is_some_and(|c| gone.contains(&c)) => Ok(None),
+                Err(e) => Err(errors::from_sdk(op, e)),
+            }
+        })
+        .await
+    }
+
+    /// Runs a whole paginated listing (`f` drives an SDK paginator and
+    /// returns the items and the number of pages) as one retried unit; each
+    /// page counts as a call.
+    pub(crate) async fn list<T, E, F, Fut>(
+        &self,
+        service: &str,
+        op: &str,
+        f: F,
+    ) -> Result<Vec<T>, ProviderError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<(Vec<T>, u64), SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+    {
+        let (items, pages) = self.call(service, op, f).await?;
+        self.stats.add_calls(service, op, pages.saturating_sub(1));
+        Ok(items)
+    }
+}

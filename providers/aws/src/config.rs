@@ -1,0 +1,112 @@
+//! Building the SDK clients from aws-config: the standard credential chain
+//! (environment, shared profiles and SSO, web identity, container and
+//! instance metadata), the region, and `AWS_ENDPOINT_URL` /
+//! `AWS_ENDPOINT_URL_<SERVICE>`, which aws-config reads by itself.
+
+use aws_config::retry::RetryConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+use crate::AwsProvider;
+use crate::errors::AwsError;
+use crate::retry::RetryPolicy;
+use crate::stats::Stats;
+
+/// The five SDK clients the provider drives. Public so that callers (and
+/// tests) can build them themselves, e.g. against a mock.
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub ec2: aws_sdk_ec2::Client,
+    pub elb: aws_sdk_elasticloadbalancingv2::Client,
+    pub ecs: aws_sdk_ecs::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub iam: aws_sdk_iam::Client,
+}
+
+impl Clients {
+    /// One client per service, all from `config`.
+    pub fn from_sdk_config(config: &SdkConfig) -> Clients {
+        Clients {
+            ec2: aws_sdk_ec2::Client::new(config),
+            elb: aws_sdk_elasticloadbalancingv2::Client::new(config),
+            ecs: aws_sdk_ecs::Client::new(config),
+            logs: aws_sdk_cloudwatchlogs::Client::new(config),
+            iam: aws_sdk_iam::Client::new(config),
+        }
+    }
+}
+
+fn valid_region(region: &str) -> bool {
+    region.contains('-')
+        && region.ends_with(|c: char| c.is_ascii_digit())
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+impl AwsProvider {
+    /// The provider for `region` (the stack's `region`), with credentials
+    /// from the standard chain.
+    ///
+    /// The stack's region wins over `AWS_REGION` and the profile's region: a
+    /// stack pins its region, and a shell's `AWS_REGION` must not send it
+    /// elsewhere (where it would be created a second time). Pass `""` to use
+    /// the default chain's region (`AWS_REGION`, then the profile).
+    ///
+    /// `AWS_ENDPOINT_URL` (or `AWS_ENDPOINT_URL_EC2`, `..._ECS`, ...) points
+    /// every client at another endpoint, such as a local moto server.
+    ///
+    /// The SDK's own retries are turned off: every call goes through berth's
+    /// retry helper ([`RetryPolicy`]), which counts them.
+    pub async fn from_env(region: &str) -> Result<AwsProvider, AwsError> {
+        let mut loader =
+            aws_config::defaults(BehaviorVersion::latest()).retry_config(RetryConfig::disabled());
+        if !region.is_empty() {
+            if !valid_region(region) {
+                return Err(AwsError::BadRegion(region.to_owned()));
+            }
+            loader = loader.region(Region::new(region.to_owned()));
+        }
+        let config = loader.load().await;
+        AwsProvider::from_sdk_config(&config)
+    }
+
+    /// The provider for an already loaded SDK configuration (its region).
+    pub fn from_sdk_config(config: &SdkConfig) -> Result<AwsProvider, AwsError> {
+        let region = config.region().ok_or(AwsError::NoRegion)?.to_string();
+        if !valid_region(&region) {
+            return Err(AwsError::BadRegion(region));
+        }
+        Ok(AwsProvider::from_clients(
+            Clients::from_sdk_config(config),
+            &region,
+        ))
+    }
+
+    /// The provider over clients built by the caller; `region` is the one
+    /// they talk to (written into awslogs configurations and ARNs).
+    pub fn from_clients(clients: Clients, region: &str) -> AwsProvider {
+        AwsProvider {
+            region: region.to_owned(),
+            clients,
+            stats: Stats::default(),
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// Replaces the retry policy (default: 2-minute deadline per call).
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> AwsProvider {
+        self.retry = policy;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions() {
+        assert!(valid_region("us-east-1") && valid_region("ap-southeast-2"));
+        assert!(!valid_region("US-EAST-1") && !valid_region("east") && !valid_region(""));
+    }
+}

@@ -1,0 +1,190 @@
+//! EC2: VPCs, subnets, internet gateways, route tables and security groups.
+
+mod internet_gateway;
+mod route_table;
+mod security_group;
+mod subnet;
+mod vpc;
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
+use berth_provider::{Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
+
+use crate::AwsProvider;
+use crate::attrs::{canonical, complete, create_tags, str_of, tag_diff};
+
+pub(crate) const SERVICE: &str = "ec2";
+
+/// Reads every EC2 resource of `stack`, one listing per type, in parallel.
+pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    let (vpcs, subnets, gateways, tables, groups) = tokio::join!(
+        vpc::read_all(p, stack),
+        subnet::read_all(p, stack),
+        internet_gateway::read_all(p, stack),
+        route_table::read_all(p, stack),
+        security_group::read_all(p, stack),
+    );
+    let mut out = Vec::new();
+    for part in [vpcs, subnets, gateways, tables, groups] {
+        out.extend(part?);
+    }
+    Ok(out)
+}
+
+pub(crate) async fn create(
+    p: &AwsProvider,
+    stack: &str,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let mut attrs = complete(desired.address.kind, &desired.attrs);
+    if desired.address.kind == Kind::SecurityGroup {
+        security_group::normalise(&mut attrs)?;
+    }
+    let spec = |kind: ResourceType| tag_spec(kind, &create_tags(stack, &desired.address, &attrs));
+    let computed = match desired.address.kind {
+        Kind::Vpc => vpc::create(p, &attrs, spec(ResourceType::Vpc)).await?,
+        Kind::Subnet => subnet::create(p, &attrs, spec(ResourceType::Subnet)).await?,
+        Kind::InternetGateway => {
+            internet_gateway::create(p, &attrs, spec(ResourceType::InternetGateway)).await?
+        }
+        Kind::RouteTable => route_table::create(p, &attrs, spec(ResourceType::RouteTable)).await?,
+        _ => {
+            let name = crate::naming::security_group(stack, &desired.address);
+            security_group::create(p, &name, &attrs, spec(ResourceType::SecurityGroup)).await?
+        }
+    };
+    Ok(finish(desired, attrs, computed))
+}
+
+pub(crate) async fn update(
+    p: &AwsProvider,
+    _stack: &str,
+    live: &Resource,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let kind = live.address.kind;
+    let mut new = complete(kind, &desired.attrs);
+    if kind == Kind::SecurityGroup {
+        security_group::normalise(&mut new)?;
+    }
+    let old = &live.attrs;
+    let id = identity(live)?;
+    match kind {
+        Kind::Vpc => vpc::update(p, &id, old, &new).await?,
+        Kind::Subnet => subnet::update(p, &id, old, &new).await?,
+        Kind::InternetGateway => internet_gateway::update(p, &id, old, &new).await?,
+        Kind::RouteTable => route_table::update(p, &id, &new).await?,
+        _ => security_group::update(p, &id, old, &new).await?,
+    }
+    update_tags(p, &id, old, &new).await?;
+    let computed = kind
+        .schema()
+        .attrs
+        .iter()
+        .filter(|a| a.is_computed())
+        .filter_map(|a| old.get(a.name).map(|v| (a.name.to_owned(), v.clone())))
+        .collect();
+    Ok(finish(live, new, computed))
+}
+
+pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
+    let id = identity(live)?;
+    match live.address.kind {
+        Kind::Vpc => vpc::delete(p, &id).await,
+        Kind::Subnet => subnet::delete(p, &id).await,
+        Kind::InternetGateway => internet_gateway::delete(p, &id).await,
+        Kind::RouteTable => route_table::delete(p, &id).await,
+        _ => security_group::delete(p, &id).await,
+    }
+}
+
+/// The resource as `create`/`update` return it: the completed desired
+/// attributes plus the computed ones, in canonical order.
+fn finish(base: &Resource, mut attrs: Attrs, computed: Attrs) -> Resource {
+    attrs.extend(computed);
+    canonical(base.address.kind, &mut attrs);
+    Resource {
+        address: base.address.clone(),
+        attrs,
+    }
+}
+
+/// The EC2 id of a live resource.
+fn identity(live: &Resource) -> Result<String, ProviderError> {
+    str_of(&live.attrs, "id").map(str::to_owned).ok_or_else(|| {
+        crate::errors::invalid(
+            "Describe",
+            format!("{} has no id: it was not read from AWS", live.address),
+        )
+    })
+}
+
+/// `TagSpecifications` for a create call.
+fn tag_spec(kind: ResourceType, tags: &BTreeMap<String, String>) -> TagSpecification {
+    TagSpecification::builder()
+        .resource_type(kind)
+        .set_tags(Some(ec2_tags(tags)))
+        .build()
+}
+
+fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+/// The filter selecting a stack's resources.
+fn stack_filter(stack: &str) -> Filter {
+    Filter::builder()
+        .name(format!("tag:{STACK_TAG}"))
+        .values(stack)
+        .build()
+}
+
+/// Key/value pairs of EC2 tags.
+fn pairs(tags: &[Tag]) -> impl Iterator<Item = (&str, &str)> {
+    tags.iter()
+        .filter_map(|t| Some((t.key()?, t.value().unwrap_or_default())))
+}
+
+/// `arn:aws:ec2:REGION:OWNER:TYPE/ID`.
+fn arn(p: &AwsProvider, owner: Option<&str>, ty: &str, id: &str) -> Value {
+    Value::String(format!(
+        "arn:aws:ec2:{}:{}:{ty}/{id}",
+        p.region(),
+        owner.unwrap_or_default()
+    ))
+}
+
+/// The id AWS returned, or an error naming the call.
+fn need(call: &str, id: Option<String>) -> Result<String, ProviderError> {
+    id.ok_or_else(|| ProviderError::permanent(call, "MissingId", "AWS returned no id"))
+}
+
+/// CreateTags / DeleteTags for a change of the user's tags.
+async fn update_tags(p: &AwsProvider, id: &str, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
+    let (set, removed) = tag_diff(old, new);
+    let ec2 = &p.clients.ec2;
+    if !set.is_empty() {
+        let tags = ec2_tags(&set);
+        p.call(SERVICE, "CreateTags", || {
+            ec2.create_tags()
+                .resources(id)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    }
+    if !removed.is_empty() {
+        let tags: Vec<Tag> = removed.iter().map(|k| Tag::builder().key(k).build()).collect();
+        p.call(SERVICE, "DeleteTags", || {
+            ec2.delete_tags()
+                .resources(id)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,406 @@
+//! Security groups: CreateSecurityGroup (tagged), then one
+//! AuthorizeSecurityGroupIngress for all ingress rules; when egress rules
+//! are declared, AWS's default allow-all egress rule is revoked and the
+//! declared ones authorized. Updates revoke and authorize the difference.
+//!
+//! Each rule block is one (protocol, ports, source) triple: AWS groups them
+//! into IpPermissions, berth splits them back. A single-port range reads as
+//! `port`; no `egress` blocks means "AWS's default allow-all rule", which is
+//! therefore read back as `egress = []`.
+
+use aws_sdk_ec2::types::{IpPermission, IpRange, SecurityGroup, TagSpecification, UserIdGroupPair};
+use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
+
+use super::{SERVICE, arn, need, pairs, stack_filter};
+use crate::attrs::{attrs, blocks_of, canonical, complete, int_of, opt_str, owned, str_of, user_tags};
+use crate::errors::invalid;
+use crate::{AwsProvider, paginate};
+
+const GONE: &[&str] = &["InvalidGroup.NotFound", "InvalidSecurityGroupID.NotFound"];
+
+/// AWS's default egress rule, in berth's shape.
+fn default_egress() -> Attrs {
+    rule_attrs("-1", None, None, Some("0.0.0.0/0"), None, None)
+}
+
+fn rule_attrs(
+    protocol: &str,
+    from: Option<i32>,
+    to: Option<i32>,
+    cidr: Option<&str>,
+    group: Option<&str>,
+    description: Option<&str>,
+) -> Attrs {
+    let protocol = protocol.to_ascii_lowercase();
+    let ported = matches!(protocol.as_str(), "tcp" | "udp");
+    let (port, from_port, to_port) = match (from, to) {
+        _ if protocol == "-1" => (None, None, None),
+        (Some(-1) | None, Some(-1) | None) if !ported => (None, None, None),
+        (Some(f), Some(t)) if f == t => (Some(f), None, None),
+        (f, t) => (None, f, t),
+    };
+    let int = |i: Option<i32>| i.map_or(Value::Null, |i| Value::Int(i64::from(i)));
+    attrs([
+        ("port", int(port)),
+        ("from_port", int(from_port)),
+        ("to_port", int(to_port)),
+        ("protocol", Value::String(protocol)),
+        ("cidr", opt_str(cidr)),
+        ("from", opt_str(group)),
+        ("description", opt_str(description)),
+    ])
+}
+
+/// A declared rule as the single IpPermission AWS receives.
+fn permission(call: &str, own: &str, rule: &Attrs) -> Result<IpPermission, ProviderError> {
+    let protocol = str_of(rule, "protocol").unwrap_or("tcp").to_ascii_lowercase();
+    let port = |k: &str| int_of(rule, k).and_then(|i| i32::try_from(i).ok());
+    let (from, to) = match (port("port"), port("from_port"), port("to_port")) {
+        (Some(p), _, _) => (Some(p), Some(p)),
+        (None, f, t) if f.is_some() || t.is_some() => (f.or(t), t.or(f)),
+        _ if protocol == "icmp" => (Some(-1), Some(-1)),
+        _ => (None, None),
+    };
+    let description = str_of(rule, "description");
+    let mut perm = IpPermission::builder()
+        .ip_protocol(&protocol)
+        .set_from_port(from)
+        .set_to_port(to);
+    match (str_of(rule, "cidr"), str_of(rule, "from")) {
+        (Some(cidr), None) => {
+            perm = perm.ip_ranges(
+                IpRange::builder()
+                    .cidr_ip(cidr)
+                    .set_description(description.map(str::to_owned))
+                    .build(),
+            );
+        }
+        (None, Some(group)) => {
+            let group = if group.is_empty() { own } else { group };
+            perm = perm.user_id_group_pairs(
+                UserIdGroupPair::builder()
+                    .group_id(group)
+                    .set_description(description.map(str::to_owned))
+                    .build(),
+            );
+        }
+        _ => return Err(invalid(call, "a rule takes exactly one of cidr or from")),
+    }
+    Ok(perm.build())
+}
+
+fn permissions(call: &str, own: &str, rules: &[Attrs]) -> Result<Vec<IpPermission>, ProviderError> {
+    rules.iter().map(|r| permission(call, own, r)).collect()
+}
+
+/// Declared rule blocks of `direction`, completed (defaults filled).
+fn rules(a: &Attrs, direction: &str) -> Vec<Attrs> {
+    let Some(block) = Kind::SecurityGroup.schema().block(direction) else {
+        return Vec::new();
+    };
+    blocks_of(a, direction)
+        .into_iter()
+        .map(|r| {
+            let mut full = Attrs::new();
+            for attr in block.attrs {
+                let v = r.get(attr.name).cloned().unwrap_or(Value::Null);
+                full.insert(attr.name.to_owned(), v);
+            }
+            if full.get("protocol") == Some(&Value::Null) {
+                full.insert("protocol".to_owned(), Value::from("tcp"));
+            }
+            full
+        })
+        .collect()
+}
+
+/// Rules of AWS permissions, one per source.
+fn read_rules(perms: &[IpPermission]) -> Vec<Attrs> {
+    let mut out = Vec::new();
+    for perm in perms {
+        let protocol = perm.ip_protocol().unwrap_or("-1");
+        let (from, to) = (perm.from_port(), perm.to_port());
+        for range in perm.ip_ranges() {
+            out.push(rule_attrs(
+                protocol,
+                from,
+                to,
+                range.cidr_ip(),
+                None,
+                range.description(),
+            ));
+        }
+        for pair in perm.user_id_group_pairs() {
+            out.push(rule_attrs(
+                protocol,
+                from,
+                to,
+                None,
+                pair.group_id(),
+                pair.description(),
+            ));
+        }
+    }
+    out
+}
+
+/// Egress rules as berth reads them: AWS's lone default rule is "none".
+fn read_egress(perms: &[IpPermission]) -> Vec<Attrs> {
+    let rules = read_rules(perms);
+    if rules == [default_egress()] {
+        Vec::new()
+    } else {
+        rules
+    }
+}
+
+/// Rules as AWS will hold them (one per source, single-port ranges as
+/// `port`, the lone default egress rule as none), so that `create` returns
+/// what `read_all` will read.
+pub(super) fn normalise(a: &mut Attrs) -> Result<(), ProviderError> {
+    for direction in ["ingress", "egress"] {
+        let perms = permissions("CreateSecurityGroup", "", &rules(a, direction))?;
+        let rules = if direction == "ingress" {
+            read_rules(&perms)
+        } else {
+            read_egress(&perms)
+        };
+        a.insert(
+            direction.to_owned(),
+            Value::List(rules.into_iter().map(Value::Map).collect()),
+        );
+    }
+    Ok(())
+}
+
+pub(super) async fn create(
+    p: &AwsProvider,
+    name: &str,
+    a: &Attrs,
+    spec: TagSpecification,
+) -> Result<Attrs, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let out = p
+        .call(SERVICE, "CreateSecurityGroup", || {
+            ec2.create_security_group()
+                .group_name(name)
+                .description(str_of(a, "description").unwrap_or("Managed by berth"))
+                .vpc_id(str_of(a, "vpc").unwrap_or_default())
+                .tag_specifications(spec.clone())
+                .send()
+        })
+        .await?;
+    let id = need("CreateSecurityGroup", out.group_id)?;
+    let ingress = rules(a, "ingress");
+    if !ingress.is_empty() {
+        authorize(
+            p,
+            &id,
+            "ingress",
+            permissions("AuthorizeSecurityGroupIngress", &id, &ingress)?,
+        )
+        .await?;
+    }
+    let egress = rules(a, "egress");
+    if !egress.is_empty() {
+        revoke(
+            p,
+            &id,
+            "egress",
+            permissions("RevokeSecurityGroupEgress", &id, &[default_egress()])?,
+        )
+        .await?;
+        authorize(
+            p,
+            &id,
+            "egress",
+            permissions("AuthorizeSecurityGroupEgress", &id, &egress)?,
+        )
+        .await?;
+    }
+    let arn = match out.security_group_arn {
+        Some(arn) => Value::String(arn),
+        None => arn(p, owner(p, &id).await?.as_deref(), "security-group", &id),
+    };
+    Ok(attrs([("id", Value::String(id)), ("arn", arn)]))
+}
+
+/// The owner (account) of a group, for its ARN when AWS does not say it.
+async fn owner(p: &AwsProvider, id: &str) -> Result<Option<String>, ProviderError> {
+    Ok(describe(p, id).await?.and_then(|g| g.owner_id))
+}
+
+async fn describe(p: &AwsProvider, id: &str) -> Result<Option<SecurityGroup>, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let out = p
+        .call_unless(SERVICE, "DescribeSecurityGroups", GONE, || {
+            ec2.describe_security_groups().group_ids(id).send()
+        })
+        .await?;
+    Ok(out.and_then(|o| o.security_groups.unwrap_or_default().into_iter().next()))
+}
+
+async fn authorize(
+    p: &AwsProvider,
+    id: &str,
+    direction: &str,
+    perms: Vec<IpPermission>,
+) -> Result<(), ProviderError> {
+    if perms.is_empty() {
+        return Ok(());
+    }
+    let ec2 = &p.clients.ec2;
+    if direction == "ingress" {
+        p.call(SERVICE, "AuthorizeSecurityGroupIngress", || {
+            ec2.authorize_security_group_ingress()
+                .group_id(id)
+                .set_ip_permissions(Some(perms.clone()))
+                .send()
+        })
+        .await?;
+    } else {
+        p.call(SERVICE, "AuthorizeSecurityGroupEgress", || {
+            ec2.authorize_security_group_egress()
+                .group_id(id)
+                .set_ip_permissions(Some(perms.clone()))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+async fn revoke(
+    p: &AwsProvider,
+    id: &str,
+    direction: &str,
+    perms: Vec<IpPermission>,
+) -> Result<(), ProviderError> {
+    if perms.is_empty() {
+        return Ok(());
+    }
+    let ec2 = &p.clients.ec2;
+    let gone = &["InvalidPermission.NotFound"];
+    if direction == "ingress" {
+        p.call_unless(SERVICE, "RevokeSecurityGroupIngress", gone, || {
+            ec2.revoke_security_group_ingress()
+                .group_id(id)
+                .set_ip_permissions(Some(perms.clone()))
+                .send()
+        })
+        .await?;
+    } else {
+        p.call_unless(SERVICE, "RevokeSecurityGroupEgress", gone, || {
+            ec2.revoke_security_group_egress()
+                .group_id(id)
+                .set_ip_permissions(Some(perms.clone()))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// Revokes rules AWS holds that are not declared, then authorizes declared
+/// ones it lacks; diffed against what AWS holds now.
+pub(super) async fn update(
+    p: &AwsProvider,
+    id: &str,
+    _old: &Attrs,
+    new: &Attrs,
+) -> Result<(), ProviderError> {
+    let Some(group) = describe(p, id).await? else {
+        return Err(ProviderError::permanent(
+            "DescribeSecurityGroups",
+            "InvalidGroup.NotFound",
+            format!("The security group '{id}' does not exist"),
+        ));
+    };
+    let new = complete(Kind::SecurityGroup, new);
+    for direction in ["ingress", "egress"] {
+        let live = if direction == "ingress" {
+            read_rules(group.ip_permissions())
+        } else {
+            read_rules(group.ip_permissions_egress())
+        };
+        let mut want = rules(&new, direction);
+        if direction == "egress" && want.is_empty() {
+            want.push(default_egress());
+        }
+        let call = if direction == "ingress" {
+            "RevokeSecurityGroupIngress"
+        } else {
+            "RevokeSecurityGroupEgress"
+        };
+        let removed: Vec<Attrs> = live.iter().filter(|r| !want.contains(r)).cloned().collect();
+        let added: Vec<Attrs> = want.iter().filter(|r| !live.contains(r)).cloned().collect();
+        revoke(p, id, direction, permissions(call, id, &removed)?).await?;
+        authorize(p, id, direction, permissions(call, id, &added)?).await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn delete(p: &AwsProvider, id: &str) -> Result<(), ProviderError> {
+    let ec2 = &p.clients.ec2;
+    p.call_unless(SERVICE, "DeleteSecurityGroup", GONE, || {
+        ec2.delete_security_group().group_id(id).send()
+    })
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let groups = p
+        .list(SERVICE, "DescribeSecurityGroups", || {
+            paginate!(
+                ec2.describe_security_groups().filters(stack_filter(stack)),
+                security_groups
+            )
+        })
+        .await?;
+    Ok(groups
+        .iter()
+        .filter_map(|g| {
+            let address = owned(stack, Kind::SecurityGroup, pairs(g.tags()))?;
+            let id = g.group_id()?.to_owned();
+            let arn = match g.security_group_arn() {
+                Some(arn) => Value::from(arn),
+                None => arn(p, g.owner_id(), "security-group", &id),
+            };
+            let blocks = |rules: Vec<Attrs>| Value::List(rules.into_iter().map(Value::Map).collect());
+            let mut a = attrs([
+                ("vpc", Value::from(g.vpc_id().unwrap_or_default())),
+                ("description", Value::from(g.description().unwrap_or_default())),
+                ("ingress", blocks(read_rules(g.ip_permissions()))),
+                ("egress", blocks(read_egress(g.ip_permissions_egress()))),
+                ("tags", user_tags(pairs(g.tags()))),
+                ("id", Value::String(id)),
+                ("arn", arn),
+            ]);
+            canonical(Kind::SecurityGroup, &mut a);
+            Some(Resource { address, attrs: a })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules_round_trip_through_permissions() {
+        let rule = rule_attrs("tcp", Some(80), Some(80), Some("0.0.0.0/0"), None, None);
+        assert_eq!(rule["port"], Value::Int(80));
+        let perm = permission("x", "sg-1", &rule).unwrap();
+        assert_eq!(read_rules(&[perm]), vec![rule]);
+        let range = rule_attrs("tcp", Some(1000), Some(2000), None, Some("sg-2"), Some("d"));
+        let perm = permission("x", "sg-1", &range).unwrap();
+        assert_eq!(read_rules(&[perm]), vec![range]);
+        let all = default_egress();
+        assert_eq!(
+            read_egress(&[permission("x", "sg-1", &all).unwrap()]),
+            Vec::<Attrs>::new()
+        );
+    }
+}

@@ -1,0 +1,114 @@
+//! Clusters: CreateCluster with the containerInsights setting and tags,
+//! UpdateClusterSettings, DeleteCluster (retried while services drain).
+
+use aws_sdk_ecs::types::{ClusterField, ClusterSetting, ClusterSettingName, Tag};
+use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
+use futures::future::try_join_all;
+
+use super::{SERVICE, pairs};
+use crate::attrs::{attrs, bool_of, canonical, owned, user_tags};
+use crate::{AwsProvider, naming, paginate};
+
+/// Most clusters one DescribeClusters call takes.
+const BATCH: usize = 100;
+
+fn insights(on: bool) -> ClusterSetting {
+    ClusterSetting::builder()
+        .name(ClusterSettingName::ContainerInsights)
+        .value(if on { "enabled" } else { "disabled" })
+        .build()
+}
+
+pub(super) async fn create(
+    p: &AwsProvider,
+    stack: &str,
+    address: &Address,
+    a: &Attrs,
+    tags: Vec<Tag>,
+) -> Result<Attrs, ProviderError> {
+    let ecs = &p.clients.ecs;
+    let name = naming::ecs(stack, address);
+    let out = p
+        .call(SERVICE, "CreateCluster", || {
+            ecs.create_cluster()
+                .cluster_name(&name)
+                .settings(insights(bool_of(a, "container_insights")))
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    let arn = out.cluster.and_then(|c| c.cluster_arn).unwrap_or_default();
+    Ok(attrs([
+        ("arn", Value::String(arn)),
+        ("name", Value::String(name)),
+    ]))
+}
+
+pub(super) async fn update(
+    p: &AwsProvider,
+    arn: &str,
+    old: &Attrs,
+    new: &Attrs,
+) -> Result<(), ProviderError> {
+    if old.get("container_insights") != new.get("container_insights") {
+        let ecs = &p.clients.ecs;
+        p.call(SERVICE, "UpdateClusterSettings", || {
+            ecs.update_cluster_settings()
+                .cluster(arn)
+                .settings(insights(bool_of(new, "container_insights")))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderError> {
+    let ecs = &p.clients.ecs;
+    p.call_unless(SERVICE, "DeleteCluster", &["ClusterNotFoundException"], || {
+        ecs.delete_cluster().cluster(arn).send()
+    })
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    let ecs = &p.clients.ecs;
+    let arns = p
+        .list(SERVICE, "ListClusters", || {
+            paginate!(ecs.list_clusters(), cluster_arns)
+        })
+        .await?;
+    let batches = arns.chunks(BATCH).map(|batch| {
+        p.call(SERVICE, "DescribeClusters", move || {
+            ecs.describe_clusters()
+                .set_clusters(Some(batch.to_vec()))
+                .include(ClusterField::Tags)
+                .include(ClusterField::Settings)
+                .send()
+        })
+    });
+    let mut out = Vec::new();
+    for page in try_join_all(batches).await? {
+        for c in page.clusters() {
+            if c.status() != Some("ACTIVE") {
+                continue;
+            }
+            let Some(address) = owned(stack, Kind::Cluster, pairs(c.tags())) else {
+                continue;
+            };
+            let on = c.settings().iter().any(|s| {
+                s.name() == Some(&ClusterSettingName::ContainerInsights) && s.value() != Some("disabled")
+            });
+            let mut a = attrs([
+                ("container_insights", Value::Bool(on)),
+                ("tags", user_tags(pairs(c.tags()))),
+                ("arn", Value::from(c.cluster_arn().unwrap_or_default())),
+                ("name", Value::from(c.cluster_name().unwrap_or_default())),
+            ]);
+            canonical(Kind::Cluster, &mut a);
+            out.push(Resource { address, attrs: a });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,133 @@
+//! ECS: clusters, Fargate task definitions (immutable revisions) and
+//! services.
+
+mod cluster;
+pub(crate) mod service;
+mod task_definition;
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ecs::types::Tag;
+use berth_provider::{Attrs, Kind, ProviderError, Resource};
+
+use crate::AwsProvider;
+use crate::attrs::{canonical, complete, create_tags, str_of, tag_diff};
+
+pub(crate) const SERVICE: &str = "ecs";
+
+pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    let (clusters, tds) = tokio::join!(cluster::read_all(p, stack), task_definition::read_all(p, stack));
+    let clusters = clusters?;
+    let arns: Vec<String> = clusters
+        .iter()
+        .filter_map(|r| str_of(&r.attrs, "arn").map(str::to_owned))
+        .collect();
+    let services = service::read_all(p, stack, &arns).await?;
+    let mut out = clusters;
+    out.extend(tds?);
+    out.extend(services);
+    Ok(out)
+}
+
+pub(crate) async fn create(
+    p: &AwsProvider,
+    stack: &str,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let kind = desired.address.kind;
+    let mut attrs = complete(kind, &desired.attrs);
+    let tags = ecs_tags(&create_tags(stack, &desired.address, &attrs));
+    let computed = match kind {
+        Kind::Cluster => cluster::create(p, stack, &desired.address, &attrs, tags).await?,
+        Kind::TaskDefinition => task_definition::create(p, stack, &desired.address, &mut attrs, tags).await?,
+        _ => service::create(p, stack, &desired.address, &attrs, tags).await?,
+    };
+    attrs.extend(computed);
+    canonical(kind, &mut attrs);
+    Ok(Resource {
+        address: desired.address.clone(),
+        attrs,
+    })
+}
+
+pub(crate) async fn update(
+    p: &AwsProvider,
+    _stack: &str,
+    live: &Resource,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let kind = live.address.kind;
+    let mut new = complete(kind, &desired.attrs);
+    let arn = identity(live)?;
+    match kind {
+        Kind::Cluster => cluster::update(p, &arn, &live.attrs, &new).await?,
+        Kind::TaskDefinition => task_definition::update(p, &live.attrs, &mut new)?,
+        _ => service::update(p, &arn, &live.attrs, &new).await?,
+    }
+    update_tags(p, &arn, &live.attrs, &new).await?;
+    for attr in kind.schema().attrs.iter().filter(|a| a.is_computed()) {
+        if let Some(v) = live.attrs.get(attr.name) {
+            new.insert(attr.name.to_owned(), v.clone());
+        }
+    }
+    canonical(kind, &mut new);
+    Ok(Resource {
+        address: live.address.clone(),
+        attrs: new,
+    })
+}
+
+pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
+    let arn = identity(live)?;
+    match live.address.kind {
+        Kind::Cluster => cluster::delete(p, &arn).await,
+        Kind::TaskDefinition => task_definition::delete(p, &arn).await,
+        _ => service::delete(p, &arn, &live.attrs).await,
+    }
+}
+
+fn identity(live: &Resource) -> Result<String, ProviderError> {
+    str_of(&live.attrs, "arn").map(str::to_owned).ok_or_else(|| {
+        crate::errors::invalid(
+            "Describe",
+            format!("{} has no ARN: it was not read from AWS", live.address),
+        )
+    })
+}
+
+fn ecs_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+fn pairs(tags: &[Tag]) -> impl Iterator<Item = (&str, &str)> {
+    tags.iter()
+        .filter_map(|t| Some((t.key()?, t.value().unwrap_or_default())))
+}
+
+/// TagResource / UntagResource for a change of the user's tags.
+async fn update_tags(p: &AwsProvider, arn: &str, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
+    let (set, removed) = tag_diff(old, new);
+    let ecs = &p.clients.ecs;
+    if !set.is_empty() {
+        let tags = ecs_tags(&set);
+        p.call(SERVICE, "TagResource", || {
+            ecs.tag_resource()
+                .resource_arn(arn)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    }
+    if !removed.is_empty() {
+        p.call(SERVICE, "UntagResource", || {
+            ecs.untag_resource()
+                .resource_arn(arn)
+                .set_tag_keys(Some(removed.clone()))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,321 @@
+//! Fargate services: CreateService (network configuration, load balancers,
+//! deployment configuration, tags propagated from the service), UpdateService,
+//! and a delete that scales to 0 then DeleteService (force). Services are
+//! found in the stack's clusters: ListServices per cluster +
+//! DescribeServices (tags) in batches of 10.
+
+use std::time::{Duration, Instant};
+
+use aws_sdk_ecs::types::{
+    AssignPublicIp, AwsVpcConfiguration, DeploymentConfiguration, LaunchType, LoadBalancer,
+    NetworkConfiguration, PropagateTags, Service, ServiceField, Tag,
+};
+use berth_provider::{Address, Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
+use futures::future::try_join_all;
+
+use super::{SERVICE, pairs};
+use crate::attrs::{
+    attrs, blocks_of, bool_of, canonical, i32_of, opt_int, owned, str_list, str_of, strs_of, user_tags,
+};
+use crate::errors::build_error;
+use crate::{AwsProvider, naming, paginate};
+
+/// Most services one DescribeServices call takes.
+const BATCH: usize = 10;
+
+fn network(call: &str, a: &Attrs) -> Result<NetworkConfiguration, ProviderError> {
+    let vpc = AwsVpcConfiguration::builder()
+        .set_subnets(Some(strs_of(a, "subnets")))
+        .set_security_groups(Some(strs_of(a, "security_groups")))
+        .assign_public_ip(if bool_of(a, "public_ip") {
+            AssignPublicIp::Enabled
+        } else {
+            AssignPublicIp::Disabled
+        })
+        .build()
+        .map_err(|e| build_error(call, e))?;
+    Ok(NetworkConfiguration::builder().awsvpc_configuration(vpc).build())
+}
+
+fn deployment(a: &Attrs) -> DeploymentConfiguration {
+    DeploymentConfiguration::builder()
+        .minimum_healthy_percent(i32_of(a, "min_healthy_percent").unwrap_or(100))
+        .maximum_percent(i32_of(a, "max_percent").unwrap_or(200))
+        .build()
+}
+
+fn balancers(a: &Attrs) -> Vec<LoadBalancer> {
+    blocks_of(a, "load_balancer")
+        .into_iter()
+        .map(|lb| {
+            LoadBalancer::builder()
+                .set_target_group_arn(str_of(lb, "target_group").map(str::to_owned))
+                .set_container_name(str_of(lb, "container").map(str::to_owned))
+                .set_container_port(i32_of(lb, "port"))
+                .build()
+        })
+        .collect()
+}
+
+pub(super) async fn create(
+    p: &AwsProvider,
+    stack: &str,
+    address: &Address,
+    a: &Attrs,
+    tags: Vec<Tag>,
+) -> Result<Attrs, ProviderError> {
+    let ecs = &p.clients.ecs;
+    let name = naming::ecs(stack, address);
+    let net = network("CreateService", a)?;
+    let lbs = balancers(a);
+    let out = p
+        .call(SERVICE, "CreateService", || {
+            ecs.create_service()
+                .cluster(str_of(a, "cluster").unwrap_or_default())
+                .service_name(&name)
+                .task_definition(str_of(a, "task_definition").unwrap_or_default())
+                .desired_count(i32_of(a, "desired_count").unwrap_or(1))
+                .launch_type(LaunchType::from(str_of(a, "launch_type").unwrap_or("FARGATE")))
+                .platform_version(str_of(a, "platform_version").unwrap_or("LATEST"))
+                .network_configuration(net.clone())
+                .set_load_balancers((!lbs.is_empty()).then(|| lbs.clone()))
+                .deployment_configuration(deployment(a))
+                .set_health_check_grace_period_seconds(i32_of(a, "health_check_grace_period"))
+                .propagate_tags(PropagateTags::Service)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    let arn = out.service.and_then(|s| s.service_arn).unwrap_or_default();
+    Ok(attrs([
+        ("arn", Value::String(arn)),
+        ("name", Value::String(name)),
+    ]))
+}
+
+pub(super) async fn update(
+    p: &AwsProvider,
+    arn: &str,
+    old: &Attrs,
+    new: &Attrs,
+) -> Result<(), ProviderError> {
+    let changed = |k: &str| old.get(k) != new.get(k);
+    let keys = [
+        "task_definition",
+        "desired_count",
+        "platform_version",
+        "subnets",
+        "security_groups",
+        "public_ip",
+        "min_healthy_percent",
+        "max_percent",
+        "health_check_grace_period",
+        "load_balancer",
+    ];
+    if !keys.iter().any(|k| changed(k)) {
+        return Ok(());
+    }
+    let ecs = &p.clients.ecs;
+    let net = network("UpdateService", new)?;
+    let lbs = changed("load_balancer").then(|| balancers(new));
+    let cluster = str_of(old, "cluster").unwrap_or_default();
+    p.call(SERVICE, "UpdateService", || {
+        ecs.update_service()
+            .cluster(cluster)
+            .service(arn)
+            .task_definition(str_of(new, "task_definition").unwrap_or_default())
+            .desired_count(i32_of(new, "desired_count").unwrap_or(1))
+            .platform_version(str_of(new, "platform_version").unwrap_or("LATEST"))
+            .network_configuration(net.clone())
+            .deployment_configuration(deployment(new))
+            .set_health_check_grace_period_seconds(i32_of(new, "health_check_grace_period"))
+            .set_load_balancers(lbs.clone())
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+const GONE: &[&str] = &[
+    "ServiceNotFoundException",
+    "ServiceNotActiveException",
+    "ClusterNotFoundException",
+];
+
+/// Scales the service to 0, then deletes it (`force`, so it goes even if a
+/// task is still stopping). Does not wait for the tasks to stop: the
+/// service drains in the background, and deleting its subnets or security
+/// groups is retried (`DependencyViolation`) until the ENIs are gone.
+pub(super) async fn delete(p: &AwsProvider, arn: &str, live: &Attrs) -> Result<(), ProviderError> {
+    let ecs = &p.clients.ecs;
+    let cluster = str_of(live, "cluster").unwrap_or_default();
+    if i32_of(live, "desired_count").unwrap_or(1) != 0 {
+        let scaled = p
+            .call_unless(SERVICE, "UpdateService", GONE, || {
+                ecs.update_service()
+                    .cluster(cluster)
+                    .service(arn)
+                    .desired_count(0)
+                    .send()
+            })
+            .await?;
+        if scaled.is_none() {
+            return Ok(());
+        }
+    }
+    p.call_unless(SERVICE, "DeleteService", GONE, || {
+        ecs.delete_service()
+            .cluster(cluster)
+            .service(arn)
+            .force(true)
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+fn read(address: Address, s: &Service) -> Resource {
+    let vpc = s.network_configuration().and_then(|n| n.awsvpc_configuration());
+    let subnets = vpc.map(|v| v.subnets()).unwrap_or_default();
+    let groups = vpc.map(|v| v.security_groups()).unwrap_or_default();
+    let public = vpc.and_then(|v| v.assign_public_ip()) == Some(&AssignPublicIp::Enabled);
+    let deploy = s.deployment_configuration();
+    let lbs = s
+        .load_balancers()
+        .iter()
+        .map(|lb| {
+            Value::Map(attrs([
+                ("target_group", opt_str_owned(lb.target_group_arn())),
+                ("container", opt_str_owned(lb.container_name())),
+                ("port", opt_int(lb.container_port())),
+            ]))
+        })
+        .collect();
+    let mut a = attrs([
+        ("cluster", Value::from(s.cluster_arn().unwrap_or_default())),
+        (
+            "task_definition",
+            Value::from(s.task_definition().unwrap_or_default()),
+        ),
+        ("desired_count", Value::Int(i64::from(s.desired_count()))),
+        (
+            "launch_type",
+            Value::from(s.launch_type().map_or("FARGATE", |l| l.as_str())),
+        ),
+        (
+            "platform_version",
+            Value::from(s.platform_version().unwrap_or("LATEST")),
+        ),
+        ("subnets", str_list(subnets.iter().map(String::as_str))),
+        ("security_groups", str_list(groups.iter().map(String::as_str))),
+        ("public_ip", Value::Bool(public)),
+        (
+            "min_healthy_percent",
+            Value::Int(i64::from(
+                deploy.and_then(|d| d.minimum_healthy_percent()).unwrap_or(100),
+            )),
+        ),
+        (
+            "max_percent",
+            Value::Int(i64::from(deploy.and_then(|d| d.maximum_percent()).unwrap_or(200))),
+        ),
+        (
+            "health_check_grace_period",
+            opt_int(s.health_check_grace_period_seconds().filter(|g| *g != 0)),
+        ),
+        ("load_balancer", Value::List(lbs)),
+        ("tags", user_tags(pairs(s.tags()))),
+        ("arn", Value::from(s.service_arn().unwrap_or_default())),
+        ("name", Value::from(s.service_name().unwrap_or_default())),
+    ]);
+    canonical(Kind::Service, &mut a);
+    Resource { address, attrs: a }
+}
+
+fn opt_str_owned(s: Option<&str>) -> Value {
+    s.map_or(Value::Null, Value::from)
+}
+
+/// Services tagged with `stack` in the clusters `clusters`.
+pub(super) async fn read_all(
+    p: &AwsProvider,
+    stack: &str,
+    clusters: &[String],
+) -> Result<Vec<Resource>, ProviderError> {
+    let ecs = &p.clients.ecs;
+    let per_cluster = clusters.iter().map(|cluster| async move {
+        let arns = p
+            .list(SERVICE, "ListServices", || {
+                paginate!(ecs.list_services().cluster(cluster), service_arns)
+            })
+            .await?;
+        let batches = arns.chunks(BATCH).map(|batch| {
+            p.call(SERVICE, "DescribeServices", move || {
+                ecs.describe_services()
+                    .cluster(cluster)
+                    .set_services(Some(batch.to_vec()))
+                    .include(ServiceField::Tags)
+                    .send()
+            })
+        });
+        let mut out = Vec::new();
+        for page in try_join_all(batches).await? {
+            for s in page.services() {
+                if s.status() != Some("ACTIVE") {
+                    continue;
+                }
+                if let Some(address) = owned(stack, Kind::Service, pairs(s.tags())) {
+                    out.push(read(address, s));
+                }
+            }
+        }
+        Ok::<_, ProviderError>(out)
+    });
+    Ok(try_join_all(per_cluster).await?.into_iter().flatten().collect())
+}
+
+/// See [`AwsProvider::wait_for_steady_state`].
+pub(crate) async fn wait_for_steady_state(
+    p: &AwsProvider,
+    service: &Resource,
+    timeout: Duration,
+) -> Result<(), ProviderError> {
+    let call = "DescribeServices";
+    let arn = str_of(&service.attrs, "arn").unwrap_or_default();
+    let cluster = str_of(&service.attrs, "cluster").unwrap_or_default();
+    let ecs = &p.clients.ecs;
+    let start = Instant::now();
+    let mut poll = Duration::from_secs(5);
+    loop {
+        let out = p
+            .call(SERVICE, call, || {
+                ecs.describe_services().cluster(cluster).services(arn).send()
+            })
+            .await?;
+        let Some(s) = out.services().first().filter(|s| s.status() == Some("ACTIVE")) else {
+            return Err(ProviderError::permanent(
+                call,
+                "ServiceNotFoundException",
+                format!("service {arn} does not exist or is not active"),
+            ));
+        };
+        let (running, desired, deployments) = (s.running_count(), s.desired_count(), s.deployments().len());
+        if running == desired && deployments == 1 {
+            return Ok(());
+        }
+        if start.elapsed() + poll > timeout {
+            return Err(ProviderError::new(
+                call,
+                "Timeout",
+                format!(
+                    "{} not steady after {}s: {running} of {desired} tasks running, {deployments} deployments",
+                    service.address,
+                    timeout.as_secs()
+                ),
+                ErrorClass::Transient,
+            ));
+        }
+        tokio::time::sleep(poll).await;
+        poll = (poll * 3 / 2).min(Duration::from_secs(15));
+    }
+}

@@ -1,0 +1,177 @@
+//! Elastic Load Balancing v2: Application Load Balancers, target groups and
+//! listeners with their rules.
+//!
+//! ELBv2 has no tag filter on its Describe calls: the account's load
+//! balancers and target groups are listed (paginated), then their tags read
+//! with `DescribeTags` in batches of 20 ARNs (the API's limit).
+
+mod listener;
+mod load_balancer;
+mod target_group;
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_elasticloadbalancingv2::types::Tag;
+use berth_provider::{Attrs, Kind, ProviderError, Resource};
+use futures::future::try_join_all;
+
+use crate::AwsProvider;
+use crate::attrs::{canonical, complete, create_tags, str_of, tag_diff};
+
+pub(crate) const SERVICE: &str = "elbv2";
+
+/// Most ARNs one DescribeTags call takes.
+const TAG_BATCH: usize = 20;
+
+pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    let (lbs, tgs) = tokio::join!(
+        load_balancer::read_all(p, stack),
+        target_group::read_all(p, stack)
+    );
+    let lbs = lbs?;
+    let arns: Vec<String> = lbs
+        .iter()
+        .filter_map(|r| str_of(&r.attrs, "arn").map(str::to_owned))
+        .collect();
+    let listeners = listener::read_all(p, stack, &arns).await?;
+    let mut out = lbs;
+    out.extend(tgs?);
+    out.extend(listeners);
+    Ok(out)
+}
+
+pub(crate) async fn create(
+    p: &AwsProvider,
+    stack: &str,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let kind = desired.address.kind;
+    let mut attrs = complete(kind, &desired.attrs);
+    if kind == Kind::TargetGroup {
+        target_group::normalise(&mut attrs);
+    }
+    let tags = elb_tags(&create_tags(stack, &desired.address, &attrs));
+    let computed = match kind {
+        Kind::LoadBalancer => load_balancer::create(p, stack, &desired.address, &attrs, tags).await?,
+        Kind::TargetGroup => target_group::create(p, stack, &desired.address, &attrs, tags).await?,
+        _ => listener::create(p, stack, &desired.address, &attrs, tags).await?,
+    };
+    attrs.extend(computed);
+    canonical(kind, &mut attrs);
+    Ok(Resource {
+        address: desired.address.clone(),
+        attrs,
+    })
+}
+
+pub(crate) async fn update(
+    p: &AwsProvider,
+    stack: &str,
+    live: &Resource,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let kind = live.address.kind;
+    let mut new = complete(kind, &desired.attrs);
+    if kind == Kind::TargetGroup {
+        target_group::normalise(&mut new);
+    }
+    let arn = identity(live)?;
+    match kind {
+        Kind::LoadBalancer => load_balancer::update(p, &arn, &live.attrs, &new).await?,
+        Kind::TargetGroup => target_group::update(p, &arn, &live.attrs, &new).await?,
+        _ => listener::update(p, stack, &live.address, &arn, &live.attrs, &new).await?,
+    }
+    update_tags(p, &arn, &live.attrs, &new).await?;
+    for attr in kind.schema().attrs.iter().filter(|a| a.is_computed()) {
+        if let Some(v) = live.attrs.get(attr.name) {
+            new.insert(attr.name.to_owned(), v.clone());
+        }
+    }
+    canonical(kind, &mut new);
+    Ok(Resource {
+        address: live.address.clone(),
+        attrs: new,
+    })
+}
+
+pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
+    let arn = identity(live)?;
+    match live.address.kind {
+        Kind::LoadBalancer => load_balancer::delete(p, &arn).await,
+        Kind::TargetGroup => target_group::delete(p, &arn).await,
+        _ => listener::delete(p, &arn).await,
+    }
+}
+
+fn identity(live: &Resource) -> Result<String, ProviderError> {
+    str_of(&live.attrs, "arn").map(str::to_owned).ok_or_else(|| {
+        crate::errors::invalid(
+            "Describe",
+            format!("{} has no ARN: it was not read from AWS", live.address),
+        )
+    })
+}
+
+fn elb_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
+    tags.iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+/// Tags of each ARN, by DescribeTags in batches of 20, batches in parallel.
+async fn tags_of(
+    p: &AwsProvider,
+    arns: &[String],
+) -> Result<HashMap<String, Vec<(String, String)>>, ProviderError> {
+    let elb = &p.clients.elb;
+    let batches = arns.chunks(TAG_BATCH).map(|batch| async move {
+        p.call(SERVICE, "DescribeTags", || {
+            elb.describe_tags().set_resource_arns(Some(batch.to_vec())).send()
+        })
+        .await
+    });
+    let mut out = HashMap::new();
+    for page in try_join_all(batches).await? {
+        for d in page.tag_descriptions.unwrap_or_default() {
+            let tags = d
+                .tags()
+                .iter()
+                .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned())))
+                .collect();
+            if let Some(arn) = d.resource_arn {
+                out.insert(arn, tags);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn pairs(tags: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
+    tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+}
+
+/// AddTags / RemoveTags for a change of the user's tags.
+async fn update_tags(p: &AwsProvider, arn: &str, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
+    let (set, removed) = tag_diff(old, new);
+    let elb = &p.clients.elb;
+    if !set.is_empty() {
+        let tags = elb_tags(&set);
+        p.call(SERVICE, "AddTags", || {
+            elb.add_tags()
+                .resource_arns(arn)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    }
+    if !removed.is_empty() {
+        p.call(SERVICE, "RemoveTags", || {
+            elb.remove_tags()
+                .resource_arns(arn)
+                .set_tag_keys(Some(removed.clone()))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
+}

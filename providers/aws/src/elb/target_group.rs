@@ -1,0 +1,270 @@
+//! Target groups: CreateTargetGroup with every health-check setting given
+//! explicitly (so AWS's per-type defaults never differ from berth's),
+//! ModifyTargetGroupAttributes for the deregistration delay,
+//! ModifyTargetGroup for health checks, DeleteTargetGroup.
+//!
+//! A health check equal to berth's defaults reads back as no
+//! `health_check` block.
+
+use aws_sdk_elasticloadbalancingv2::types::{
+    Matcher, ProtocolEnum, Tag, TargetGroup, TargetGroupAttribute, TargetTypeEnum,
+};
+use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
+use futures::future::try_join_all;
+
+use super::{SERVICE, pairs, tags_of};
+use crate::attrs::{attrs, blocks_of, canonical, i32_of, int_of, owned, str_of, user_tags};
+use crate::{AwsProvider, naming, paginate};
+
+const DELAY: &str = "deregistration_delay.timeout_seconds";
+
+/// The health check of `a` (declared, or berth's defaults).
+struct Check {
+    path: String,
+    port: String,
+    protocol: String,
+    interval: i32,
+    timeout: i32,
+    healthy: i32,
+    unhealthy: i32,
+    matcher: String,
+}
+
+impl Check {
+    fn of(a: &Attrs) -> Check {
+        let empty = Attrs::new();
+        let c = blocks_of(a, "health_check").into_iter().next().unwrap_or(&empty);
+        Check {
+            path: str_of(c, "path").unwrap_or("/").to_owned(),
+            port: str_of(c, "port").unwrap_or("traffic-port").to_owned(),
+            protocol: str_of(c, "protocol").unwrap_or("HTTP").to_owned(),
+            interval: i32_of(c, "interval").unwrap_or(30),
+            timeout: i32_of(c, "timeout").unwrap_or(5),
+            healthy: i32_of(c, "healthy_threshold").unwrap_or(5),
+            unhealthy: i32_of(c, "unhealthy_threshold").unwrap_or(2),
+            matcher: str_of(c, "matcher").unwrap_or("200").to_owned(),
+        }
+    }
+
+    fn read(tg: &TargetGroup) -> Check {
+        Check {
+            path: tg.health_check_path().unwrap_or("/").to_owned(),
+            port: tg.health_check_port().unwrap_or("traffic-port").to_owned(),
+            protocol: tg
+                .health_check_protocol()
+                .map_or("HTTP", |p| p.as_str())
+                .to_owned(),
+            interval: tg.health_check_interval_seconds().unwrap_or(30),
+            timeout: tg.health_check_timeout_seconds().unwrap_or(5),
+            healthy: tg.healthy_threshold_count().unwrap_or(5),
+            unhealthy: tg.unhealthy_threshold_count().unwrap_or(2),
+            matcher: tg
+                .matcher()
+                .and_then(|m| m.http_code())
+                .unwrap_or("200")
+                .to_owned(),
+        }
+    }
+
+    /// The block berth reads: none when every value is the default.
+    fn blocks(&self) -> Value {
+        let block = attrs([
+            ("path", Value::from(self.path.as_str())),
+            ("port", Value::from(self.port.as_str())),
+            ("protocol", Value::from(self.protocol.as_str())),
+            ("interval", Value::Int(i64::from(self.interval))),
+            ("timeout", Value::Int(i64::from(self.timeout))),
+            ("healthy_threshold", Value::Int(i64::from(self.healthy))),
+            ("unhealthy_threshold", Value::Int(i64::from(self.unhealthy))),
+            ("matcher", Value::from(self.matcher.as_str())),
+        ]);
+        let defaults = Check::of(&Attrs::new());
+        if self.same(&defaults) {
+            Value::List(Vec::new())
+        } else {
+            Value::List(vec![Value::Map(block)])
+        }
+    }
+
+    fn same(&self, o: &Check) -> bool {
+        (
+            &self.path,
+            &self.port,
+            &self.protocol,
+            self.interval,
+            self.timeout,
+        ) == (&o.path, &o.port, &o.protocol, o.interval, o.timeout)
+            && (self.healthy, self.unhealthy, &self.matcher) == (o.healthy, o.unhealthy, &o.matcher)
+    }
+}
+
+/// The health check as AWS will hold it: no block when all defaults.
+pub(super) fn normalise(a: &mut Attrs) {
+    let blocks = Check::of(a).blocks();
+    a.insert("health_check".to_owned(), blocks);
+}
+
+pub(super) async fn create(
+    p: &AwsProvider,
+    stack: &str,
+    address: &Address,
+    a: &Attrs,
+    tags: Vec<Tag>,
+) -> Result<Attrs, ProviderError> {
+    let elb = &p.clients.elb;
+    let name = naming::elb(stack, address);
+    let c = Check::of(a);
+    let out = p
+        .call(SERVICE, "CreateTargetGroup", || {
+            elb.create_target_group()
+                .name(&name)
+                .protocol(ProtocolEnum::from(str_of(a, "protocol").unwrap_or("HTTP")))
+                .port(i32_of(a, "port").unwrap_or(0))
+                .vpc_id(str_of(a, "vpc").unwrap_or_default())
+                .target_type(TargetTypeEnum::from(
+                    str_of(a, "target_type").unwrap_or("instance"),
+                ))
+                .health_check_enabled(true)
+                .health_check_path(&c.path)
+                .health_check_port(&c.port)
+                .health_check_protocol(ProtocolEnum::from(c.protocol.as_str()))
+                .health_check_interval_seconds(c.interval)
+                .health_check_timeout_seconds(c.timeout)
+                .healthy_threshold_count(c.healthy)
+                .unhealthy_threshold_count(c.unhealthy)
+                .matcher(Matcher::builder().http_code(&c.matcher).build())
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    let tg = out
+        .target_groups
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .ok_or_else(|| crate::errors::missing("CreateTargetGroup"))?;
+    let arn = tg.target_group_arn.unwrap_or_default();
+    let delay = int_of(a, "deregistration_delay").unwrap_or(300);
+    if delay != 300 {
+        set_delay(p, &arn, delay).await?;
+    }
+    Ok(attrs([
+        ("arn", Value::String(arn)),
+        ("name", Value::String(tg.target_group_name.unwrap_or(name))),
+    ]))
+}
+
+async fn set_delay(p: &AwsProvider, arn: &str, seconds: i64) -> Result<(), ProviderError> {
+    let elb = &p.clients.elb;
+    let attr = TargetGroupAttribute::builder()
+        .key(DELAY)
+        .value(seconds.to_string())
+        .build();
+    p.call(SERVICE, "ModifyTargetGroupAttributes", || {
+        elb.modify_target_group_attributes()
+            .target_group_arn(arn)
+            .attributes(attr.clone())
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn update(
+    p: &AwsProvider,
+    arn: &str,
+    old: &Attrs,
+    new: &Attrs,
+) -> Result<(), ProviderError> {
+    let elb = &p.clients.elb;
+    if old.get("health_check") != new.get("health_check") {
+        let c = Check::of(new);
+        p.call(SERVICE, "ModifyTargetGroup", || {
+            elb.modify_target_group()
+                .target_group_arn(arn)
+                .health_check_enabled(true)
+                .health_check_path(&c.path)
+                .health_check_port(&c.port)
+                .health_check_protocol(ProtocolEnum::from(c.protocol.as_str()))
+                .health_check_interval_seconds(c.interval)
+                .health_check_timeout_seconds(c.timeout)
+                .healthy_threshold_count(c.healthy)
+                .unhealthy_threshold_count(c.unhealthy)
+                .matcher(Matcher::builder().http_code(&c.matcher).build())
+                .send()
+        })
+        .await?;
+    }
+    if old.get("deregistration_delay") != new.get("deregistration_delay") {
+        set_delay(p, arn, int_of(new, "deregistration_delay").unwrap_or(300)).await?;
+    }
+    Ok(())
+}
+
+pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderError> {
+    let elb = &p.clients.elb;
+    p.call_unless(SERVICE, "DeleteTargetGroup", &["TargetGroupNotFound"], || {
+        elb.delete_target_group().target_group_arn(arn).send()
+    })
+    .await?;
+    Ok(())
+}
+
+async fn delay(p: &AwsProvider, arn: &str) -> Result<i64, ProviderError> {
+    let elb = &p.clients.elb;
+    let out = p
+        .call(SERVICE, "DescribeTargetGroupAttributes", || {
+            elb.describe_target_group_attributes()
+                .target_group_arn(arn)
+                .send()
+        })
+        .await?;
+    Ok(out
+        .attributes()
+        .iter()
+        .find(|a| a.key() == Some(DELAY))
+        .and_then(|a| a.value()?.parse().ok())
+        .unwrap_or(300))
+}
+
+pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    let elb = &p.clients.elb;
+    let tgs = p
+        .list(SERVICE, "DescribeTargetGroups", || {
+            paginate!(elb.describe_target_groups(), target_groups)
+        })
+        .await?;
+    let arns: Vec<String> = tgs
+        .iter()
+        .filter_map(|t| t.target_group_arn().map(str::to_owned))
+        .collect();
+    let tags = tags_of(p, &arns).await?;
+    let reads = tgs.iter().filter_map(|tg| {
+        let arn = tg.target_group_arn()?;
+        let tg_tags = tags.get(arn)?;
+        let address = owned(stack, Kind::TargetGroup, pairs(tg_tags))?;
+        Some(async move {
+            let delay = delay(p, arn).await?;
+            let mut a = attrs([
+                ("vpc", Value::from(tg.vpc_id().unwrap_or_default())),
+                ("port", Value::Int(i64::from(tg.port().unwrap_or(0)))),
+                (
+                    "protocol",
+                    Value::from(tg.protocol().map_or("HTTP", |p| p.as_str())),
+                ),
+                (
+                    "target_type",
+                    Value::from(tg.target_type().map_or("instance", |t| t.as_str())),
+                ),
+                ("deregistration_delay", Value::Int(delay)),
+                ("health_check", Check::read(tg).blocks()),
+                ("tags", user_tags(pairs(tg_tags))),
+                ("arn", Value::from(arn)),
+                ("name", Value::from(tg.target_group_name().unwrap_or_default())),
+            ]);
+            canonical(Kind::TargetGroup, &mut a);
+            Ok::<_, ProviderError>(Resource { address, attrs: a })
+        })
+    });
+    try_join_all(reads).await
+}

@@ -1,0 +1,170 @@
+//! Turning AWS SDK errors into [`ProviderError`]s that name the API call,
+//! AWS's error code and message, and say whether retrying can help.
+
+use std::error::Error;
+
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use berth_provider::{ErrorClass, ProviderError};
+
+/// Failure to set up the provider (before any resource call).
+#[derive(Debug, thiserror::Error)]
+pub enum AwsError {
+    /// No region: none given and none in `AWS_REGION` or the profile.
+    #[error("no AWS region: set `region` in the stack or AWS_REGION")]
+    NoRegion,
+    /// The region is not of AWS's form (`us-east-1`).
+    #[error("`{0}` is not an AWS region name")]
+    BadRegion(String),
+}
+
+/// Codes AWS answers when a caller is throttled.
+const THROTTLING: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "RequestThrottled",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ProvisionedThroughputExceededException",
+    "SlowDown",
+    "EC2ThrottledException",
+    "PriorRequestNotComplete",
+];
+
+/// Codes of errors that go away by themselves: server faults, and AWS's
+/// eventual consistency (an id not yet visible right after its create, a
+/// dependency still draining, a concurrent change).
+const TRANSIENT: &[&str] = &[
+    "InternalError",
+    "InternalFailure",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+    "ServerException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "InvalidVpcID.NotFound",
+    "InvalidSubnetID.NotFound",
+    "InvalidInternetGatewayID.NotFound",
+    "InvalidRouteTableID.NotFound",
+    "InvalidGroup.NotFound",
+    "InvalidSecurityGroupID.NotFound",
+    "DependencyViolation",
+    "IncorrectState",
+    "ConcurrentModification",
+    "ConcurrentModificationException",
+    "OperationAbortedException",
+    "ResourceInUse",
+    "ClusterContainsServicesException",
+];
+
+/// Classifies an error by AWS's code and the HTTP status.
+pub(crate) fn classify(code: &str, message: &str, status: u16) -> ErrorClass {
+    if THROTTLING.contains(&code) || status == 429 {
+        ErrorClass::Throttling
+    } else if TRANSIENT.contains(&code)
+        || status >= 500
+        // ECS does not yet see a listener created a moment ago.
+        || (code == "InvalidParameterException" && message.contains("does not have an associated load balancer"))
+    {
+        ErrorClass::Transient
+    } else {
+        ErrorClass::Permanent
+    }
+}
+
+/// The [`ProviderError`] for a failed SDK call `call`. EC2's errors are not
+/// modelled: their code is read from the error metadata, as for every
+/// service.
+pub(crate) fn from_sdk<E>(call: &str, err: SdkError<E, HttpResponse>) -> ProviderError
+where
+    E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+{
+    match &err {
+        SdkError::ServiceError(ctx) => {
+            let status = ctx.raw().status().as_u16();
+            let meta = ctx.err();
+            let code = meta.code().unwrap_or("Unknown").to_owned();
+            let message = meta
+                .message()
+                .map(str::to_owned)
+                .unwrap_or_else(|| DisplayErrorContext(meta).to_string());
+            let class = classify(&code, &message, status);
+            ProviderError::new(call, code, message, class)
+        }
+        SdkError::ResponseError(ctx) => {
+            let status = ctx.raw().status().as_u16();
+            let class = if status == 429 {
+                ErrorClass::Throttling
+            } else {
+                ErrorClass::Transient
+            };
+            ProviderError::new(
+                call,
+                format!("HTTP{status}"),
+                DisplayErrorContext(&err).to_string(),
+                class,
+            )
+        }
+        SdkError::TimeoutError(_) => ProviderError::new(
+            call,
+            "Timeout",
+            DisplayErrorContext(&err).to_string(),
+            ErrorClass::Transient,
+        ),
+        SdkError::DispatchFailure(_) => ProviderError::new(
+            call,
+            "DispatchFailure",
+            DisplayErrorContext(&err).to_string(),
+            ErrorClass::Transient,
+        ),
+        _ => ProviderError::permanent(call, "RequestError", DisplayErrorContext(&err).to_string()),
+    }
+}
+
+/// A request berth could not build (a required field missing).
+pub(crate) fn build_error(call: &str, err: impl std::fmt::Display) -> ProviderError {
+    ProviderError::permanent(call, "InvalidRequest", err.to_string())
+}
+
+/// A response without the object the call creates.
+pub(crate) fn missing(call: &str) -> ProviderError {
+    ProviderError::permanent(call, "MissingResponse", "AWS answered without the created resource")
+}
+
+/// A desired resource that cannot be turned into a request.
+pub(crate) fn invalid(call: &str, message: impl Into<String>) -> ProviderError {
+    ProviderError::permanent(call, "InvalidParameterValue", message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes() {
+        assert_eq!(classify("Throttling", "", 400), ErrorClass::Throttling);
+        assert_eq!(classify("RequestLimitExceeded", "", 503), ErrorClass::Throttling);
+        assert_eq!(classify("Whatever", "", 429), ErrorClass::Throttling);
+        assert_eq!(classify("InvalidVpcID.NotFound", "", 400), ErrorClass::Transient);
+        assert_eq!(classify("DependencyViolation", "", 400), ErrorClass::Transient);
+        assert_eq!(classify("Unknown", "", 503), ErrorClass::Transient);
+        assert_eq!(classify("ValidationError", "", 400), ErrorClass::Permanent);
+        assert_eq!(
+            classify(
+                "InvalidParameterException",
+                "The target group x does not have an associated load balancer.",
+                400
+            ),
+            ErrorClass::Transient
+        );
+        assert_eq!(
+            classify("InvalidParameterException", "other", 400),
+            ErrorClass::Permanent
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! berth's AWS provider: [`AwsProvider`] implements
+//! [`berth_provider::Provider`] over the official AWS SDK for Rust (EC2,
+//! Elastic Load Balancing v2, ECS, CloudWatch Logs, IAM).
+//!
+//! # The cloud is the state
+//!
+//! Every create call carries the `berth:stack` and `berth:address` tags (and
+//! the stack's `tags`) in the request itself (`TagSpecifications` for EC2,
+//! `Tags`/`tags` elsewhere), never in a later tagging call, so a crash at
+//! any instant leaves no untagged resource. [`Provider::read_all`] finds a
+//! stack's resources by those tags, one batched listing per resource type,
+//! the service families in parallel:
+//!
+//! - EC2: `Describe{Vpcs,Subnets,InternetGateways,RouteTables,SecurityGroups}`
+//!   filtered on `tag:berth:stack`, paginated; VPC DNS flags by
+//!   `DescribeVpcAttribute`.
+//! - ELBv2: `DescribeLoadBalancers` / `DescribeTargetGroups` then
+//!   `DescribeTags` in batches of 20 ARNs; listeners through
+//!   `DescribeListeners` of the stack's load balancers, rules through
+//!   `DescribeRules` (each rule carries a `berth:rule` tag with its label).
+//! - ECS: `ListClusters` + `DescribeClusters` (tags, settings); services by
+//!   `ListServices` in the stack's clusters + `DescribeServices` (tags) in
+//!   batches of 10; task definitions by `ListTaskDefinitions` (ACTIVE,
+//!   family prefix `{stack}-`) + `DescribeTaskDefinition` (tags).
+//! - Logs: `DescribeLogGroups` with prefix `/ecs/{stack}/` +
+//!   `ListTagsForResource`.
+//! - IAM: `ListRoles` under the path `/berth/` + `ListRoleTags`.
+//!
+//! Children that carry no tags are read with their parent: routes and
+//! subnet associations of route tables, security group rules, listener
+//! rules.
+//!
+//! # Attribute shapes
+//!
+//! `create` returns, and `read_all` reads back, exactly the shape of the
+//! local provider (`berth-local`): every non-computed attribute present
+//! (defaults filled, `null` when unset), nested blocks as lists of maps (a
+//! labelled block's label under `name`), references as the referenced
+//! resource's identity value (VPC id, role ARN, target group ARN, log group
+//! name), `tags` without berth's own. Sets and blocks come in the planner's
+//! canonical order. Normalisations where AWS cannot tell two spellings
+//! apart are listed in `docs/aws.md`.
+//!
+//! # Calls, retries and statistics
+//!
+//! Every SDK call goes through one retry helper ([`RetryPolicy`]):
+//! exponential backoff with jitter, bounded by a deadline, for throttling,
+//! 5xx and eventual-consistency errors; never for permanent ones. The SDK's
+//! own retries are off. [`AwsProvider::stats`] and [`AwsProvider::retries`]
+//! count calls and retries per `service:Operation`.
+
+mod attrs;
+mod calls;
+mod config;
+mod ec2;
+mod ecs;
+mod elb;
+mod errors;
+mod iam;
+mod logs;
+mod naming;
+mod retry;
+mod stats;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use berth_provider::{Kind, Provider, ProviderError, Resource};
+
+pub use config::Clients;
+pub use errors::AwsError;
+pub use retry::RetryPolicy;
+
+use stats::Stats;
+
+/// berth's provider for real AWS (or anything speaking its APIs, such as
+/// moto, through `AWS_ENDPOINT_URL`).
+#[derive(Debug)]
+pub struct AwsProvider {
+    region: String,
+    clients: Clients,
+    stats: Stats,
+    retry: RetryPolicy,
+}
+
+impl AwsProvider {
+    /// The region the provider works in.
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// API calls made so far, per `service:Operation` (e.g.
+    /// `ec2:CreateVpc`), every attempt and every page counted.
+    pub fn stats(&self) -> BTreeMap<String, u64> {
+        self.stats.calls()
+    }
+
+    /// Retries made so far, per `service:Operation`.
+    pub fn retries(&self) -> BTreeMap<String, u64> {
+        self.stats.retries()
+    }
+
+    /// Waits until `service` (a resource of kind `service`, as created or
+    /// read) is steady: as many tasks running as desired and a single
+    /// deployment. Polls `DescribeServices` every 5 seconds (backing off to
+    /// 15) for at most `timeout`; fails with code `Timeout` after that, or
+    /// at once if the service is gone. `apply` does not wait by itself: the
+    /// CLI calls this for `--wait`.
+    pub async fn wait_for_steady_state(
+        &self,
+        service: &Resource,
+        timeout: Duration,
+    ) -> Result<(), ProviderError> {
+        ecs::service::wait_for_steady_state(self, service, timeout).await
+    }
+}
+
+#[async_trait]
+impl Provider for AwsProvider {
+    async fn read_all(&self, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+        let (net, lbs, containers, logs, roles) = tokio::join!(
+            ec2::read_all(self, stack),
+            elb::read_all(self, stack),
+            ecs::read_all(self, stack),
+            logs::read_all(self, stack),
+            iam::read_all(self, stack),
+        );
+        let mut out = Vec::new();
+        for part in [net, lbs, containers, logs, roles] {
+            out.extend(part?);
+        }
+        out.sort_by(|a, b| a.address.cmp(&b.address));
+        Ok(out)
+    }
+
+    async fn create(&self, stack: &str, desired: &Resource) -> Result<Resource, ProviderError> {
+        match desired.address.kind {
+            Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
+                ec2::create(self, stack, desired).await
+            }
+            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => {
+                elb::create(self, stack, desired).await
+            }
+            Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::create(self, stack, desired).await,
+            Kind::LogGroup => logs::create(self, stack, desired).await,
+            Kind::Role => iam::create(self, stack, desired).await,
+        }
+    }
+
+    async fn update(
+        &self,
+        stack: &str,
+        live: &Resource,
+        desired: &Resource,
+    ) -> Result<Resource, ProviderError> {
+        match live.address.kind {
+            Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
+                ec2::update(self, stack, live, desired).await
+            }
+            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => {
+                elb::update(self, stack, live, desired).await
+            }
+            Kind::Cluster | Kind::TaskDefinition | Kind::Service => {
+                ecs::update(self, stack, live, desired).await
+            }
+            Kind::LogGroup => logs::update(self, live, desired).await,
+            Kind::Role => iam::update(self, live, desired).await,
+        }
+    }
+
+    async fn delete(&self, _stack: &str, live: &Resource) -> Result<(), ProviderError> {
+        match live.address.kind {
+            Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
+                ec2::delete(self, live).await
+            }
+            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => elb::delete(self, live).await,
+            Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(self, live).await,
+            Kind::LogGroup => logs::delete(self, live).await,
+            Kind::Role => iam::delete(self, live).await,
+        }
+    }
+}
+
+/// Drives an SDK paginator to the end: `(items, pages)`, `?` on an SDK
+/// error. `$field` is the page's list field.
+macro_rules! paginate {
+    ($req:expr, $field:ident) => {
+        {
+            let req = $req;
+            async move {
+                let mut pages = req.into_paginator().send();
+                let mut items = Vec::new();
+                let mut n = 0u64;
+                while let Some(page) = pages.try_next().await? {
+                    n += 1;
+                    let found: Option<Vec<_>> = page.$field.into();
+                    items.extend(found.unwrap_or_default());
+                }
+                Ok((items, n))
+            }
+        }
+    };
+}
+pub(crate) use paginate;

@@ -1,0 +1,181 @@
+//! CloudWatch Logs: log groups named `/ecs/{stack}/{name}`. CreateLogGroup
+//! (tags in the call) + PutRetentionPolicy; DeleteRetentionPolicy when the
+//! retention is removed; DescribeLogGroups with the stack's prefix +
+//! ListTagsForResource to read.
+
+use std::collections::HashMap;
+
+use berth_provider::{Kind, ProviderError, Resource, Value};
+use futures::future::try_join_all;
+
+use crate::attrs::{
+    attrs, canonical, complete, create_tags, i32_of, opt_int, owned, str_of, tag_diff, user_tags,
+};
+use crate::{AwsProvider, naming, paginate};
+
+const SERVICE: &str = "logs";
+
+/// The ARN without the `:*` suffix DescribeLogGroups adds.
+fn bare(arn: &str) -> &str {
+    arn.strip_suffix(":*").unwrap_or(arn)
+}
+
+pub(crate) async fn create(
+    p: &AwsProvider,
+    stack: &str,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let logs = &p.clients.logs;
+    let mut a = complete(Kind::LogGroup, &desired.attrs);
+    let name = naming::log_group(stack, &desired.address);
+    let tags: HashMap<String, String> = create_tags(stack, &desired.address, &a).into_iter().collect();
+    p.call(SERVICE, "CreateLogGroup", || {
+        logs.create_log_group()
+            .log_group_name(&name)
+            .set_tags(Some(tags.clone()))
+            .send()
+    })
+    .await?;
+    if let Some(days) = i32_of(&a, "retention_days") {
+        put_retention(p, &name, days).await?;
+    }
+    let arn = describe(p, &name).await?.and_then(|g| g.arn).map_or_else(
+        || format!("arn:aws:logs:{}::log-group:{name}", p.region()),
+        |arn| bare(&arn).to_owned(),
+    );
+    a.insert("arn".to_owned(), Value::String(arn));
+    a.insert("name".to_owned(), Value::String(name));
+    canonical(Kind::LogGroup, &mut a);
+    Ok(Resource {
+        address: desired.address.clone(),
+        attrs: a,
+    })
+}
+
+async fn describe(
+    p: &AwsProvider,
+    name: &str,
+) -> Result<Option<aws_sdk_cloudwatchlogs::types::LogGroup>, ProviderError> {
+    let logs = &p.clients.logs;
+    let out = p
+        .call(SERVICE, "DescribeLogGroups", || {
+            logs.describe_log_groups().log_group_name_prefix(name).send()
+        })
+        .await?;
+    Ok(out
+        .log_groups
+        .unwrap_or_default()
+        .into_iter()
+        .find(|g| g.log_group_name() == Some(name)))
+}
+
+async fn put_retention(p: &AwsProvider, name: &str, days: i32) -> Result<(), ProviderError> {
+    let logs = &p.clients.logs;
+    p.call(SERVICE, "PutRetentionPolicy", || {
+        logs.put_retention_policy()
+            .log_group_name(name)
+            .retention_in_days(days)
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn update(
+    p: &AwsProvider,
+    live: &Resource,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let logs = &p.clients.logs;
+    let mut new = complete(Kind::LogGroup, &desired.attrs);
+    let old = &live.attrs;
+    let name = str_of(old, "name").unwrap_or_default().to_owned();
+    let arn = str_of(old, "arn").unwrap_or_default().to_owned();
+    if old.get("retention_days") != new.get("retention_days") {
+        match i32_of(&new, "retention_days") {
+            Some(days) => put_retention(p, &name, days).await?,
+            None => {
+                p.call(SERVICE, "DeleteRetentionPolicy", || {
+                    logs.delete_retention_policy().log_group_name(&name).send()
+                })
+                .await?;
+            }
+        }
+    }
+    let (set, removed) = tag_diff(old, &new);
+    if !set.is_empty() {
+        let tags: HashMap<String, String> = set.into_iter().collect();
+        p.call(SERVICE, "TagResource", || {
+            logs.tag_resource()
+                .resource_arn(&arn)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    }
+    if !removed.is_empty() {
+        p.call(SERVICE, "UntagResource", || {
+            logs.untag_resource()
+                .resource_arn(&arn)
+                .set_tag_keys(Some(removed.clone()))
+                .send()
+        })
+        .await?;
+    }
+    new.insert("arn".to_owned(), Value::String(arn));
+    new.insert("name".to_owned(), Value::String(name));
+    canonical(Kind::LogGroup, &mut new);
+    Ok(Resource {
+        address: live.address.clone(),
+        attrs: new,
+    })
+}
+
+pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
+    let logs = &p.clients.logs;
+    let name = str_of(&live.attrs, "name").unwrap_or_default();
+    p.call_unless(SERVICE, "DeleteLogGroup", &["ResourceNotFoundException"], || {
+        logs.delete_log_group().log_group_name(name).send()
+    })
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    let logs = &p.clients.logs;
+    let prefix = naming::log_group_prefix(stack);
+    let groups = p
+        .list(SERVICE, "DescribeLogGroups", || {
+            paginate!(
+                logs.describe_log_groups().log_group_name_prefix(&prefix),
+                log_groups
+            )
+        })
+        .await?;
+    let reads = groups.iter().filter_map(|g| {
+        let name = g.log_group_name()?;
+        let arn = bare(g.arn()?);
+        Some(async move {
+            let out = p
+                .call(SERVICE, "ListTagsForResource", || {
+                    logs.list_tags_for_resource().resource_arn(arn).send()
+                })
+                .await?;
+            let tags = out.tags.unwrap_or_default();
+            let pairs = || tags.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+            let Some(address) = owned(stack, Kind::LogGroup, pairs()) else {
+                return Ok(None);
+            };
+            let mut a = attrs([
+                ("retention_days", opt_int(g.retention_in_days())),
+                ("tags", user_tags(pairs())),
+                ("arn", Value::from(arn)),
+                ("name", Value::from(name)),
+            ]);
+            canonical(Kind::LogGroup, &mut a);
+            Ok::<_, ProviderError>(Some(Resource { address, attrs: a }))
+        })
+    });
+    let found: Vec<Option<Resource>> = try_join_all(reads).await?;
+    Ok(found.into_iter().flatten().collect())
+}
