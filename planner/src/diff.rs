@@ -9,7 +9,9 @@ use berth_provider::schema::{Presence, Update};
 use berth_provider::{Address, Attrs, Resource, Value};
 use sha2::{Digest, Sha256};
 
-use crate::desired::{Pending, complete};
+use berth_lang::{DesiredValue, RefTarget};
+
+use crate::desired::{complete, resolve_attrs};
 use crate::implicit;
 use crate::mask;
 use crate::normalize;
@@ -22,7 +24,7 @@ pub struct Step {
     pub address: Address,
     pub action: Action,
     /// The declared resource, references pending (`None` for deletes).
-    pub desired: Option<Pending>,
+    pub desired: Option<DesiredValue>,
     /// The live resource (`None` for creates).
     pub live: Option<Resource>,
     /// Declared resources this one references.
@@ -38,7 +40,7 @@ pub struct Planned {
 
 /// Diffs `stack` against `live`, the resources the cloud holds for it.
 pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
-    let desired: BTreeMap<Address, (Pending, Vec<Address>)> = stack
+    let desired: BTreeMap<Address, (DesiredValue, Vec<Address>)> = stack
         .resources
         .iter()
         .map(|r| {
@@ -62,15 +64,15 @@ pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
     let mut entries: Vec<(ResourceChange, Step)> = Vec::new();
     for address in dependency_order(&desired) {
         let (pending, depends_on) = &desired[&address];
-        let lookup = |a: &Address, attr: &str| match actions.get(a) {
+        let lookup = |r: &RefTarget| match actions.get(&r.address) {
             Some(Action::Create | Action::Replace(_)) | None => Value::Unknown,
             Some(_) => chosen
-                .get(a)
-                .and_then(|r| r.attrs.get(attr))
+                .get(&r.address)
+                .and_then(|l| l.attrs.get(&r.attr))
                 .cloned()
                 .unwrap_or(Value::Unknown),
         };
-        let resolved = pending.resolve_attrs(&address, &lookup);
+        let resolved = resolve_attrs(pending, &address, &lookup);
         let mut copies = live_by_address.remove(&address).unwrap_or_default();
         copies.sort_by_key(|c| differences(&address, &resolved, &c.attrs).len());
         let mut copies = copies.into_iter();
@@ -256,10 +258,10 @@ fn differences(address: &Address, desired: &Attrs, live: &Attrs) -> Vec<AttrChan
 }
 
 /// Declared resources, each after the resources it references.
-fn dependency_order(desired: &BTreeMap<Address, (Pending, Vec<Address>)>) -> Vec<Address> {
+fn dependency_order(desired: &BTreeMap<Address, (DesiredValue, Vec<Address>)>) -> Vec<Address> {
     fn visit(
         a: &Address,
-        desired: &BTreeMap<Address, (Pending, Vec<Address>)>,
+        desired: &BTreeMap<Address, (DesiredValue, Vec<Address>)>,
         seen: &mut BTreeSet<Address>,
         out: &mut Vec<Address>,
     ) {
@@ -285,9 +287,10 @@ fn hash(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn config_fingerprint(stack: &Stack, desired: &BTreeMap<Address, (Pending, Vec<Address>)>) -> String {
-    let pendings: Vec<(&Address, &Pending)> = desired.iter().map(|(a, (p, _))| (a, p)).collect();
-    let text = serde_json::to_string(&(&stack.name, &stack.region, pendings)).unwrap_or_default();
+fn config_fingerprint(stack: &Stack, desired: &BTreeMap<Address, (DesiredValue, Vec<Address>)>) -> String {
+    // Debug text is stable within one berth build, which is what a saved
+    // plan is applied with (its format version guards the rest).
+    let text = format!("{:?}{:?}{desired:?}", stack.name, stack.region);
     hash(text.as_bytes())
 }
 

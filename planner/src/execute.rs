@@ -11,6 +11,9 @@ use berth_provider::{Address, Attrs, Provider, ProviderError, Resource, Value};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use petgraph::Direction;
 
+use berth_lang::RefTarget;
+
+use crate::desired::resolve_attrs;
 use crate::diff::{Planned, Step};
 use crate::order::{CycleError, Op, OpKind, schedule};
 
@@ -268,14 +271,14 @@ impl Runner<'_> {
             .as_ref()
             .ok_or_else(|| internal(step, "no desired state"))?;
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let lookup = |a: &Address, attr: &str| {
+        let lookup = |r: &RefTarget| {
             state
-                .get(a)
-                .and_then(|attrs| attrs.get(attr))
+                .get(&r.address)
+                .and_then(|attrs| attrs.get(&r.attr))
                 .cloned()
                 .unwrap_or(Value::Unknown)
         };
-        let attrs = desired.resolve_attrs(&step.address, &lookup);
+        let attrs = resolve_attrs(desired, &step.address, &lookup);
         if attrs.values().any(Value::has_unknown) {
             return Err(internal(step, "a referenced value is still unknown"));
         }
