@@ -133,7 +133,11 @@ pub(crate) fn build_error(call: &str, err: impl std::fmt::Display) -> ProviderEr
 
 /// A response without the object the call creates.
 pub(crate) fn missing(call: &str) -> ProviderError {
-    ProviderError::permanent(call, "MissingResponse", "AWS answered without the created resource")
+    ProviderError::permanent(
+        call,
+        "MissingResponse",
+        "AWS answered without the created resource",
+    )
 }
 
 /// A desired resource that cannot be turned into a request.

@@ -20,8 +20,9 @@
 //!   `DescribeRules` (each rule carries a `berth:rule` tag with its label).
 //! - ECS: `ListClusters` + `DescribeClusters` (tags, settings); services by
 //!   `ListServices` in the stack's clusters + `DescribeServices` (tags) in
-//!   batches of 10; task definitions by `ListTaskDefinitions` (ACTIVE,
-//!   family prefix `{stack}-`) + `DescribeTaskDefinition` (tags).
+//!   batches of 10; task definitions by `ListTaskDefinitionFamilies` (prefix
+//!   `{stack}-`), `ListTaskDefinitions` (ACTIVE) per family +
+//!   `DescribeTaskDefinition` (tags).
 //! - Logs: `DescribeLogGroups` with prefix `/ecs/{stack}/` +
 //!   `ListTagsForResource`.
 //! - IAM: `ListRoles` under the path `/berth/` + `ListRoleTags`.
@@ -185,21 +186,19 @@ impl Provider for AwsProvider {
 /// Drives an SDK paginator to the end: `(items, pages)`, `?` on an SDK
 /// error. `$field` is the page's list field.
 macro_rules! paginate {
-    ($req:expr, $field:ident) => {
-        {
-            let req = $req;
-            async move {
-                let mut pages = req.into_paginator().send();
-                let mut items = Vec::new();
-                let mut n = 0u64;
-                while let Some(page) = pages.try_next().await? {
-                    n += 1;
-                    let found: Option<Vec<_>> = page.$field.into();
-                    items.extend(found.unwrap_or_default());
-                }
-                Ok((items, n))
+    ($req:expr, $field:ident) => {{
+        let req = $req;
+        async move {
+            let mut pages = req.into_paginator().send();
+            let mut items = Vec::new();
+            let mut n = 0u64;
+            while let Some(page) = pages.try_next().await? {
+                n += 1;
+                let found: Option<Vec<_>> = page.$field.into();
+                items.extend(found.unwrap_or_default());
             }
+            Ok((items, n))
         }
-    };
+    }};
 }
 pub(crate) use paginate;

@@ -24,7 +24,9 @@ pub(super) async fn create(
                 .send()
         })
         .await?;
-    let igw = out.internet_gateway.ok_or_else(|| crate::errors::missing("CreateInternetGateway"))?;
+    let igw = out
+        .internet_gateway
+        .ok_or_else(|| crate::errors::missing("CreateInternetGateway"))?;
     let id = need("CreateInternetGateway", igw.internet_gateway_id)?;
     if let Some(vpc) = str_of(a, "vpc") {
         attach(p, &id, vpc).await?;

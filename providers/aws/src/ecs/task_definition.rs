@@ -19,8 +19,8 @@ use std::collections::BTreeMap;
 use aws_sdk_ecs::types::{
     Compatibility, ContainerCondition, ContainerDefinition, ContainerDependency, CpuArchitecture,
     HealthCheck, KeyValuePair, LogConfiguration, LogDriver, NetworkMode, OsFamily, PortMapping,
-    RuntimePlatform, Secret, Tag, TaskDefinition, TaskDefinitionField, TaskDefinitionStatus,
-    TransportProtocol, Ulimit, UlimitName,
+    RuntimePlatform, Secret, Tag, TaskDefinition, TaskDefinitionFamilyStatus, TaskDefinitionField,
+    TaskDefinitionStatus, TransportProtocol, Ulimit, UlimitName,
 };
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
@@ -363,16 +363,29 @@ fn read(address: Address, td: &TaskDefinition, tags: &[Tag]) -> Resource {
 pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
     let ecs = &p.clients.ecs;
     let prefix = naming::family_prefix(stack);
-    let arns = p
-        .list(SERVICE, "ListTaskDefinitions", || {
+    // ListTaskDefinitions' familyPrefix is an exact family name (on AWS as in
+    // moto); the families of the stack are found by prefix first.
+    let families = p
+        .list(SERVICE, "ListTaskDefinitionFamilies", || {
+            paginate!(
+                ecs.list_task_definition_families()
+                    .family_prefix(&prefix)
+                    .status(TaskDefinitionFamilyStatus::Active),
+                families
+            )
+        })
+        .await?;
+    let per_family = families.iter().map(|family| {
+        p.list(SERVICE, "ListTaskDefinitions", move || {
             paginate!(
                 ecs.list_task_definitions()
-                    .family_prefix(&prefix)
+                    .family_prefix(family)
                     .status(TaskDefinitionStatus::Active),
                 task_definition_arns
             )
         })
-        .await?;
+    });
+    let arns: Vec<String> = try_join_all(per_family).await?.into_iter().flatten().collect();
     let reads = arns.iter().map(|arn| async move {
         let out = p
             .call(SERVICE, "DescribeTaskDefinition", || {

@@ -1,0 +1,83 @@
+//! A moto server per test: `tests/moto/serve.py` from the venv made by
+//! `tests/moto/start.sh --install`, on a free port of 127.0.0.1, killed on
+//! drop (and by itself when this process dies: it exits when its stdin
+//! closes).
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+/// A running moto server.
+pub struct Moto {
+    child: Child,
+    pub endpoint: String,
+}
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn venv_python() -> PathBuf {
+    let cache = std::env::var_os("BERTH_CACHE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/berth")))
+        .unwrap_or_else(|| PathBuf::from(".cache/berth"));
+    cache.join("moto-venv/bin/python")
+}
+
+/// Whether moto tests were explicitly turned off (`BERTH_SKIP_MOTO=1`).
+pub fn skipped() -> bool {
+    std::env::var("BERTH_SKIP_MOTO").is_ok_and(|v| v == "1")
+}
+
+impl Moto {
+    /// Starts a server, installing moto first if needed. Panics with a
+    /// clear message when that is impossible; returns `None` only when
+    /// `BERTH_SKIP_MOTO=1`.
+    pub fn start() -> Option<Moto> {
+        if skipped() {
+            eprintln!("BERTH_SKIP_MOTO=1: moto test skipped");
+            return None;
+        }
+        let root = repo_root();
+        let python = venv_python();
+        if !python.exists() {
+            let status = Command::new("bash")
+                .arg(root.join("tests/moto/start.sh"))
+                .arg("--install")
+                .status();
+            assert!(
+                status.is_ok_and(|s| s.success()) && python.exists(),
+                "moto is not installed and `tests/moto/start.sh --install` failed: \
+                 install it (python3 -m venv + pip install 'moto[server]') or set BERTH_SKIP_MOTO=1"
+            );
+        }
+        let mut child = Command::new(&python)
+            .arg(root.join("tests/moto/serve.py"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start moto with {}: {e}", python.display()));
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            let _ = BufReader::new(out).read_line(&mut line);
+        }
+        let endpoint = line.trim().to_owned();
+        if !endpoint.starts_with("http://127.0.0.1:") {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "moto server did not start (first line: {endpoint:?}); is moto[server] installed in the venv?"
+            );
+        }
+        Some(Moto { child, endpoint })
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

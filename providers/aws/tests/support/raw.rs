@@ -1,0 +1,212 @@
+//! Checks made with raw SDK calls, independent of berth's read: a
+//! resource's tags as AWS holds them, and a few attributes per kind.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ec2::types::Filter;
+use aws_sdk_ecs::types::{ClusterField, ServiceField, TaskDefinitionField};
+use berth_aws::Clients;
+use berth_provider::{Kind, Resource, Value};
+
+use super::text;
+
+type Tags = BTreeMap<String, String>;
+
+fn collect<'a>(it: impl Iterator<Item = (Option<&'a str>, Option<&'a str>)>) -> Tags {
+    it.filter_map(|(k, v)| Some((k?.to_owned(), v.unwrap_or_default().to_owned())))
+        .collect()
+}
+
+/// The tags AWS holds for `r`, and a few attributes as AWS reports them
+/// (name to rendered value), read with the service's own Describe call.
+pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static str, String>) {
+    let mut attrs = BTreeMap::new();
+    let tags = match r.address.kind {
+        Kind::Vpc => {
+            let out = raw
+                .ec2
+                .describe_vpcs()
+                .vpc_ids(text(r, "id"))
+                .send()
+                .await
+                .expect("DescribeVpcs");
+            let v = &out.vpcs()[0];
+            attrs.insert("cidr", v.cidr_block().unwrap_or_default().to_owned());
+            collect(v.tags().iter().map(|t| (t.key(), t.value())))
+        }
+        Kind::Subnet => {
+            let out = raw
+                .ec2
+                .describe_subnets()
+                .subnet_ids(text(r, "id"))
+                .send()
+                .await
+                .expect("DescribeSubnets");
+            let s = &out.subnets()[0];
+            attrs.insert("zone", s.availability_zone().unwrap_or_default().to_owned());
+            attrs.insert(
+                "public",
+                format!("{}", s.map_public_ip_on_launch().unwrap_or(false)),
+            );
+            collect(s.tags().iter().map(|t| (t.key(), t.value())))
+        }
+        Kind::InternetGateway => {
+            let out = raw
+                .ec2
+                .describe_internet_gateways()
+                .internet_gateway_ids(text(r, "id"))
+                .send()
+                .await
+                .expect("DescribeInternetGateways");
+            let g = &out.internet_gateways()[0];
+            let vpc = g
+                .attachments()
+                .first()
+                .and_then(|a| a.vpc_id())
+                .unwrap_or_default();
+            attrs.insert("vpc", vpc.to_owned());
+            collect(g.tags().iter().map(|t| (t.key(), t.value())))
+        }
+        Kind::RouteTable => {
+            let out = raw
+                .ec2
+                .describe_route_tables()
+                .filters(
+                    Filter::builder()
+                        .name("route-table-id")
+                        .values(text(r, "id"))
+                        .build(),
+                )
+                .send()
+                .await
+                .expect("DescribeRouteTables");
+            let t = &out.route_tables()[0];
+            attrs.insert("associations", t.associations().len().to_string());
+            collect(t.tags().iter().map(|t| (t.key(), t.value())))
+        }
+        Kind::SecurityGroup => {
+            let out = raw
+                .ec2
+                .describe_security_groups()
+                .group_ids(text(r, "id"))
+                .send()
+                .await
+                .expect("DescribeSecurityGroups");
+            let g = &out.security_groups()[0];
+            attrs.insert("ingress", g.ip_permissions().len().to_string());
+            collect(g.tags().iter().map(|t| (t.key(), t.value())))
+        }
+        Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => {
+            if r.address.kind == Kind::TargetGroup {
+                let out = raw
+                    .elb
+                    .describe_target_groups()
+                    .target_group_arns(text(r, "arn"))
+                    .send()
+                    .await
+                    .expect("DescribeTargetGroups");
+                let tg = &out.target_groups()[0];
+                attrs.insert(
+                    "health_check_path",
+                    tg.health_check_path().unwrap_or_default().to_owned(),
+                );
+            }
+            let out = raw
+                .elb
+                .describe_tags()
+                .resource_arns(text(r, "arn"))
+                .send()
+                .await
+                .expect("DescribeTags");
+            let d = &out.tag_descriptions()[0];
+            collect(d.tags().iter().map(|t| (t.key(), t.value())))
+        }
+        Kind::Cluster => {
+            let out = raw
+                .ecs
+                .describe_clusters()
+                .clusters(text(r, "arn"))
+                .include(ClusterField::Tags)
+                .include(ClusterField::Settings)
+                .send()
+                .await
+                .expect("DescribeClusters");
+            let c = &out.clusters()[0];
+            let insights = c.settings().first().and_then(|s| s.value()).unwrap_or_default();
+            attrs.insert("container_insights", insights.to_owned());
+            collect(c.tags().iter().map(|t| (t.key(), t.value())))
+        }
+        Kind::TaskDefinition => {
+            let out = raw
+                .ecs
+                .describe_task_definition()
+                .task_definition(text(r, "arn"))
+                .include(TaskDefinitionField::Tags)
+                .send()
+                .await
+                .expect("DescribeTaskDefinition");
+            let td = out.task_definition().expect("task definition");
+            attrs.insert("cpu", td.cpu().unwrap_or_default().to_owned());
+            attrs.insert("compatibilities", format!("{:?}", td.requires_compatibilities()));
+            collect(out.tags().iter().map(|t| (t.key(), t.value())))
+        }
+        Kind::Service => {
+            let out = raw
+                .ecs
+                .describe_services()
+                .cluster(text(r, "cluster"))
+                .services(text(r, "arn"))
+                .include(ServiceField::Tags)
+                .send()
+                .await
+                .expect("DescribeServices");
+            let s = &out.services()[0];
+            attrs.insert("desired_count", s.desired_count().to_string());
+            collect(s.tags().iter().map(|t| (t.key(), t.value())))
+        }
+        Kind::LogGroup => {
+            let out = raw
+                .logs
+                .describe_log_groups()
+                .log_group_name_prefix(text(r, "name"))
+                .send()
+                .await
+                .expect("DescribeLogGroups");
+            let g = &out.log_groups()[0];
+            attrs.insert("retention", format!("{:?}", g.retention_in_days()));
+            let out = raw
+                .logs
+                .list_tags_for_resource()
+                .resource_arn(text(r, "arn"))
+                .send()
+                .await
+                .expect("ListTagsForResource");
+            out.tags().cloned().unwrap_or_default().into_iter().collect()
+        }
+        Kind::Role => {
+            let out = raw
+                .iam
+                .get_role()
+                .role_name(text(r, "name"))
+                .send()
+                .await
+                .expect("GetRole");
+            let role = out.role().expect("role");
+            attrs.insert("path", role.path().to_owned());
+            role.tags()
+                .iter()
+                .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                .collect()
+        }
+    };
+    (tags, attrs)
+}
+
+/// The rendered value of attribute `name` of `r`, as berth holds it.
+pub fn shown(r: &Resource, name: &str) -> String {
+    match r.attrs.get(name) {
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+        None => String::new(),
+    }
+}
