@@ -89,6 +89,17 @@ pub(crate) fn elb(stack: &str, address: &Address) -> String {
     format!("{prefix}-{:06x}", fastrand::u32(0..0x100_0000))
 }
 
+/// Security group names: unique within a VPC, so `{stack}-{name}[-{key}]`
+/// plus 6 random hex digits lets a replacement coexist; at most 255.
+pub(crate) fn security_group(stack: &str, address: &Address) -> String {
+    let base = sanitise(
+        &base(stack, address),
+        |c| c.is_ascii_alphanumeric() || "._-".contains(c),
+        240,
+    );
+    format!("{base}-{:06x}", fastrand::u32(0..0x100_0000))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,15 +129,4 @@ mod tests {
         );
         assert!(!elb("internal", &Address::new(Kind::TargetGroup, "x")).starts_with("internal-"));
     }
-}
-
-/// Security group names: unique within a VPC, so `{stack}-{name}[-{key}]`
-/// plus 6 random hex digits lets a replacement coexist; at most 255.
-pub(crate) fn security_group(stack: &str, address: &Address) -> String {
-    let base = sanitise(
-        &base(stack, address),
-        |c| c.is_ascii_alphanumeric() || "._-".contains(c),
-        240,
-    );
-    format!("{base}-{:06x}", fastrand::u32(0..0x100_0000))
 }

@@ -28,7 +28,13 @@ async fn updates_in_place() {
 
     // Service scaled.
     let svc = r["service.login"].clone();
-    let svc = update(&env, stack, &svc, with(svc.clone(), "desired_count", Value::Int(5))).await;
+    let svc = update(
+        &env,
+        stack,
+        &svc,
+        with(svc.clone(), "desired_count", Value::Int(5)),
+    )
+    .await;
     assert_eq!(svc.attrs["desired_count"], Value::Int(5));
     let raw = env
         .raw
@@ -92,12 +98,24 @@ async fn updates_in_place() {
         .send()
         .await
         .expect("DescribeRules");
-    assert_eq!(raw.rules().iter().filter(|r| r.is_default() != Some(true)).count(), 1);
+    assert_eq!(
+        raw.rules()
+            .iter()
+            .filter(|r| r.is_default() != Some(true))
+            .count(),
+        1
+    );
 
     // Tags and log retention.
     let log = r["log_group.login"].clone();
     let log = with(log.clone(), "retention_days", Value::Null);
-    let log = update(&env, stack, &r["log_group.login"], with(log, "tags", tags(&[("team", "x")]))).await;
+    let log = update(
+        &env,
+        stack,
+        &r["log_group.login"],
+        with(log, "tags", tags(&[("team", "x")])),
+    )
+    .await;
     assert_eq!(log.attrs["retention_days"], Value::Null);
 
     // The whole stack still reads back as the last results.
@@ -159,7 +177,9 @@ async fn task_definition_revision_and_target_group_replacement() {
         .update(stack, &listener, &with(listener.clone(), "default", id(&new_tg)))
         .await
         .expect("ModifyListener");
-    p.delete(stack, &old_tg).await.expect("DeleteTargetGroup: no ResourceInUse");
+    p.delete(stack, &old_tg)
+        .await
+        .expect("DeleteTargetGroup: no ResourceInUse");
     r.insert("target_group.blog".into(), new_tg);
     r.insert("listener.http".into(), listener);
     assert_same(&read(p, stack).await, &r);
@@ -245,8 +265,15 @@ async fn aws_errors_name_the_call_and_code() {
     assert_eq!(err.call, "CreateLogGroup");
     assert_eq!(err.code, "ResourceAlreadyExistsException");
     assert_eq!(err.class, ErrorClass::Permanent);
-    assert!(err.to_string().starts_with("CreateLogGroup failed: ResourceAlreadyExistsException"), "{err}");
-    assert!(read(p, "errs").await.is_empty(), "a log group without berth's tags is not the stack's");
+    assert!(
+        err.to_string()
+            .starts_with("CreateLogGroup failed: ResourceAlreadyExistsException"),
+        "{err}"
+    );
+    assert!(
+        read(p, "errs").await.is_empty(),
+        "a log group without berth's tags is not the stack's"
+    );
 
     // An EC2 error (unmodelled: its code comes from the error metadata),
     // retried as eventual consistency until a short deadline.
@@ -261,13 +288,25 @@ async fn aws_errors_name_the_call_and_code() {
     let err = p
         .create(
             "errs",
-            &desired(Kind::Subnet, "x", &[("vpc", s("vpc-00000000")), ("cidr", s("10.0.0.0/24")), ("zone", s("us-east-1a"))]),
+            &desired(
+                Kind::Subnet,
+                "x",
+                &[
+                    ("vpc", s("vpc-00000000")),
+                    ("cidr", s("10.0.0.0/24")),
+                    ("zone", s("us-east-1a")),
+                ],
+            ),
         )
         .await
         .expect_err("subnet in a missing VPC");
     assert_eq!(err.call, "CreateSubnet");
     assert_eq!(err.code, "InvalidVpcID.NotFound");
-    assert_eq!(err.class, ErrorClass::Transient, "eventual consistency: retried until the deadline");
+    assert_eq!(
+        err.class,
+        ErrorClass::Transient,
+        "eventual consistency: retried until the deadline"
+    );
     assert!(p.retries().get("ec2:CreateSubnet").copied().unwrap_or(0) >= 1);
 }
 
@@ -287,7 +326,11 @@ async fn wait_for_steady_state_is_bounded() {
     assert!(err.message.contains("1 of 3 tasks running"), "{err}");
     // moto's UpdateService sets the running count to the desired one.
     let one = p
-        .update("blog-wait", svc, &with(svc.clone(), "desired_count", Value::Int(1)))
+        .update(
+            "blog-wait",
+            svc,
+            &with(svc.clone(), "desired_count", Value::Int(1)),
+        )
         .await
         .expect("UpdateService");
     p.wait_for_steady_state(&one, std::time::Duration::from_secs(30))

@@ -75,11 +75,28 @@ async fn blog_stack_creates_reads_back_and_deletes() {
     assert!(read(p, stack).await.is_empty());
     // Raw SDK, by tag (moto's DescribeTags keeps tags of deleted resources,
     // so each type is described instead).
-    let f = || Filter::builder().name(format!("tag:{STACK_TAG}")).values(stack).build();
+    let f = || {
+        Filter::builder()
+            .name(format!("tag:{STACK_TAG}"))
+            .values(stack)
+            .build()
+    };
     let ec2 = &env.raw.ec2;
     let left = [
-        ec2.describe_vpcs().filters(f()).send().await.expect("DescribeVpcs").vpcs().len(),
-        ec2.describe_subnets().filters(f()).send().await.expect("DescribeSubnets").subnets().len(),
+        ec2.describe_vpcs()
+            .filters(f())
+            .send()
+            .await
+            .expect("DescribeVpcs")
+            .vpcs()
+            .len(),
+        ec2.describe_subnets()
+            .filters(f())
+            .send()
+            .await
+            .expect("DescribeSubnets")
+            .subnets()
+            .len(),
         ec2.describe_internet_gateways()
             .filters(f())
             .send()
@@ -87,7 +104,13 @@ async fn blog_stack_creates_reads_back_and_deletes() {
             .expect("DescribeInternetGateways")
             .internet_gateways()
             .len(),
-        ec2.describe_route_tables().filters(f()).send().await.expect("DescribeRouteTables").route_tables().len(),
+        ec2.describe_route_tables()
+            .filters(f())
+            .send()
+            .await
+            .expect("DescribeRouteTables")
+            .route_tables()
+            .len(),
         ec2.describe_security_groups()
             .filters(f())
             .send()
@@ -97,9 +120,21 @@ async fn blog_stack_creates_reads_back_and_deletes() {
             .len(),
     ];
     assert_eq!(left, [0; 5], "EC2 resources left");
-    let lbs = env.raw.elb.describe_load_balancers().send().await.expect("DescribeLoadBalancers");
+    let lbs = env
+        .raw
+        .elb
+        .describe_load_balancers()
+        .send()
+        .await
+        .expect("DescribeLoadBalancers");
     assert!(lbs.load_balancers().is_empty());
-    let tgs = env.raw.elb.describe_target_groups().send().await.expect("DescribeTargetGroups");
+    let tgs = env
+        .raw
+        .elb
+        .describe_target_groups()
+        .send()
+        .await
+        .expect("DescribeTargetGroups");
     assert!(tgs.target_groups().is_empty());
     let tds = env
         .raw
