@@ -6,6 +6,9 @@
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+
+static INSTALLED: OnceLock<bool> = OnceLock::new();
 
 /// A running moto server.
 pub struct Moto {
@@ -41,17 +44,20 @@ impl Moto {
         }
         let root = repo_root();
         let python = venv_python();
-        if !python.exists() {
-            let status = Command::new("bash")
+        // Once per test process (tests of one binary start together):
+        // `start.sh --install` makes the venv if missing, else checks it.
+        let installed = *INSTALLED.get_or_init(|| {
+            Command::new("bash")
                 .arg(root.join("tests/moto/start.sh"))
                 .arg("--install")
-                .status();
-            assert!(
-                status.is_ok_and(|s| s.success()) && python.exists(),
-                "moto is not installed and `tests/moto/start.sh --install` failed: \
-                 install it (python3 -m venv + pip install 'moto[server]') or set BERTH_SKIP_MOTO=1"
-            );
-        }
+                .status()
+                .is_ok_and(|s| s.success())
+        });
+        assert!(
+            installed && python.exists(),
+            "moto is not installed and `tests/moto/start.sh --install` failed: \
+             install it (python3 -m venv + pip install 'moto[server]') or set BERTH_SKIP_MOTO=1"
+        );
         let mut child = Command::new(&python)
             .arg(root.join("tests/moto/serve.py"))
             .stdin(Stdio::piped())
