@@ -1,0 +1,361 @@
+//! Shared harness of the end-to-end tests: copies of the examples in temp
+//! dirs, the real `berth` binary run on them, the local cloud's file read
+//! and edited as JSON, and a scrubber for what is random in plans.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+/// The `berth` binary cargo built for these tests.
+pub const BERTH: &str = env!("CARGO_BIN_EXE_berth");
+
+/// The repository's `examples/` directory.
+pub fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
+}
+
+/// The text of an example's file, as committed.
+pub fn example_text(example: &str, file: &str) -> String {
+    std::fs::read_to_string(examples().join(example).join(file)).expect("example file")
+}
+
+/// A copy of an example in a temp dir; berth runs with the stack directory
+/// as its working directory, so paths in its output are relative (`./main.berth`).
+pub struct Project {
+    /// Keeps the temp dir alive.
+    _tmp: tempfile::TempDir,
+    /// The stack directory (`TMP/NAME`).
+    pub dir: PathBuf,
+}
+
+/// Copies `examples/NAME/*.berth` into a fresh temp dir.
+pub fn example(name: &str) -> Project {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join(name);
+    std::fs::create_dir(&dir).expect("stack dir");
+    for entry in std::fs::read_dir(examples().join(name)).expect("example exists") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "berth") {
+            std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    Project { _tmp: tmp, dir }
+}
+
+/// What a run of berth did.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit code; `None` when killed by a signal.
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit code, showing the output when it differs.
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "unexpected exit code\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts that stderr holds no panic message.
+    #[track_caller]
+    pub fn no_panic(&self) -> &Self {
+        assert!(
+            !self.stderr.contains("panicked") && self.code != Some(101),
+            "berth panicked:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Both streams, for assertions about everything berth printed.
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// Runs berth in `cwd` with `args`, extra environment and optional stdin.
+pub fn berth_in(cwd: &Path, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+    let mut cmd = command(cwd, args, env);
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
+    let mut child = cmd.spawn().expect("berth starts");
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin");
+        // berth may exit before reading everything; that is fine.
+        let _ = pipe.write_all(input.as_bytes());
+    }
+    let out = child.wait_with_output().expect("berth runs");
+    let run = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    run.no_panic();
+    run
+}
+
+/// A berth command, not started: piped output, no colour, the local cloud.
+pub fn command(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(BERTH);
+    cmd.args(args)
+        .current_dir(cwd)
+        .env_remove("BERTH_CLOUD")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd
+}
+
+impl Project {
+    /// Runs berth in the stack directory.
+    pub fn berth(&self, args: &[&str]) -> Run {
+        berth_in(&self.dir, args, &[], None)
+    }
+
+    /// Runs berth in the stack directory with environment and stdin.
+    pub fn berth_with(&self, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Run {
+        berth_in(&self.dir, args, env, stdin)
+    }
+
+    /// Starts berth in the stack directory without waiting for it.
+    pub fn spawn(&self, args: &[&str]) -> Child {
+        command(&self.dir, args, &[])
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("berth starts")
+    }
+
+    pub fn path(&self, file: &str) -> PathBuf {
+        self.dir.join(file)
+    }
+
+    pub fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.path(file)).expect("read file")
+    }
+
+    pub fn write(&self, file: &str, text: &str) {
+        std::fs::write(self.path(file), text).expect("write file");
+    }
+
+    /// Replaces the first `from` with `to` in `file`, which must contain it.
+    #[track_caller]
+    pub fn edit(&self, file: &str, from: &str, to: &str) {
+        let text = self.read(file);
+        assert!(text.contains(from), "{file} has no {from:?}");
+        self.write(file, &text.replacen(from, to, 1));
+    }
+
+    /// The default local cloud file, `DIR/.berth/local-cloud.json`.
+    pub fn cloud_path(&self) -> PathBuf {
+        self.dir.join(".berth/local-cloud.json")
+    }
+
+    /// The local cloud file as JSON.
+    pub fn cloud(&self) -> Value {
+        read_cloud(&self.cloud_path())
+    }
+
+    /// Replaces the local cloud file with `cloud`.
+    pub fn write_cloud(&self, cloud: &Value) {
+        write_cloud(&self.cloud_path(), cloud);
+    }
+
+    /// Edits the cloud file's resource tagged with `address` (of any stack).
+    #[track_caller]
+    pub fn edit_cloud_resource(&self, address: &str, f: impl FnOnce(&mut Value)) {
+        let mut cloud = self.cloud();
+        let resource = cloud["resources"]
+            .as_object_mut()
+            .expect("resources")
+            .values_mut()
+            .find(|r| r["tags"]["berth:address"] == address)
+            .unwrap_or_else(|| panic!("no {address} in the cloud"));
+        f(resource);
+        self.write_cloud(&cloud);
+    }
+
+    /// Adds faults to the cloud file (creating an empty cloud if needed).
+    pub fn add_faults(&self, faults: &[Value]) {
+        let path = self.cloud_path();
+        let mut cloud = if path.exists() {
+            read_cloud(&path)
+        } else {
+            std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
+            serde_json::json!({ "version": 1, "account": "123456789012", "resources": {}, "families": {}, "faults": [] })
+        };
+        if !cloud["faults"].is_array() {
+            cloud["faults"] = serde_json::json!([]);
+        }
+        let list = cloud["faults"].as_array_mut().expect("faults list");
+        list.extend(faults.iter().cloned());
+        write_cloud(&path, &cloud);
+    }
+
+    /// Removes every fault from the cloud file.
+    pub fn clear_faults(&self) {
+        let mut cloud = self.cloud();
+        cloud["faults"] = serde_json::json!([]);
+        self.write_cloud(&cloud);
+    }
+}
+
+pub fn read_cloud(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).expect("cloud file");
+    serde_json::from_str(&text).expect("cloud file is JSON")
+}
+
+pub fn write_cloud(path: &Path, cloud: &Value) {
+    let text = serde_json::to_string_pretty(cloud).expect("json");
+    std::fs::write(path, text + "\n").expect("write cloud");
+}
+
+/// How many resources of `stack` the cloud holds, per `berth:address`
+/// (deregistered task-definition revisions, kept as AWS keeps them, aside).
+pub fn addresses(cloud: &Value, stack: &str) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    for r in cloud["resources"].as_object().expect("resources").values() {
+        if r["tags"]["berth:stack"] != stack || r["status"] == "INACTIVE" {
+            continue;
+        }
+        let address = r["tags"]["berth:address"].as_str().expect("address").to_owned();
+        *out.entry(address).or_default() += 1;
+    }
+    out
+}
+
+/// Asserts that no address of `stack` is held by two resources.
+#[track_caller]
+pub fn assert_no_duplicates(cloud: &Value, stack: &str) {
+    let twice: Vec<_> = addresses(cloud, stack)
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .collect();
+    assert!(twice.is_empty(), "duplicated in the cloud: {twice:?}");
+}
+
+/// `berth plan --format json` parsed.
+#[track_caller]
+pub fn json_plan(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("plan is not JSON ({e}):\n{}", run.stdout))
+}
+
+/// The changing resources of a JSON plan: address -> (action, replace_order).
+pub fn json_actions(plan: &Value) -> BTreeMap<String, (String, Option<String>)> {
+    plan["resource_changes"]
+        .as_array()
+        .expect("resource_changes")
+        .iter()
+        .filter(|r| r["action"] != "no_op")
+        .map(|r| {
+            (
+                r["address"].as_str().expect("address").to_owned(),
+                (
+                    r["action"].as_str().expect("action").to_owned(),
+                    r["replace_order"].as_str().map(str::to_owned),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The change of `address` in a JSON plan.
+#[track_caller]
+pub fn json_change<'a>(plan: &'a Value, address: &str) -> &'a Value {
+    plan["resource_changes"]
+        .as_array()
+        .expect("resource_changes")
+        .iter()
+        .find(|r| r["address"] == address)
+        .unwrap_or_else(|| panic!("no {address} in the plan"))
+}
+
+/// `(action, replace_order)` as [`json_actions`] gives it.
+pub fn act(action: &str, order: Option<&str>) -> (String, Option<String>) {
+    (action.to_owned(), order.map(str::to_owned))
+}
+
+/// Replaces what the cloud makes up at random so snapshots are stable:
+/// EC2 ids (`vpc-` + 17 hex digits), the 16-hex-digit parts of ELB ARNs,
+/// the 6-hex-digit suffix of load balancer and target group names and the
+/// digits of a load balancer's DNS name. Also replaces `tmp` with `[TMP]`.
+pub fn scrub(text: &str, tmp: Option<&Path>) -> String {
+    let text = match tmp {
+        Some(p) => text.replace(&p.display().to_string(), "[TMP]"),
+        None => text.to_owned(),
+    };
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_alphanumeric() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let word: String = chars[start..i].iter().collect();
+        let before = start.checked_sub(1).map(|j| chars[j]);
+        let hex = word
+            .chars()
+            .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+        let digits = word.chars().all(|c| c.is_ascii_digit());
+        let replacement = match (before, word.len()) {
+            (Some('-'), 17) if hex => Some("[ID]"),
+            (Some('/'), 16) if hex => Some("[HEX]"),
+            (Some('-'), 6) if hex => Some("[RND]"),
+            (Some('-'), 8..=12) if digits && chars.get(i) == Some(&'.') => Some("[DNS]"),
+            _ => None,
+        };
+        out.push_str(replacement.unwrap_or(&word));
+    }
+    out
+}
+
+/// Waits for `child` up to `secs` seconds, polling `until` meanwhile; returns
+/// as soon as `until` holds (true) or the time is up (false).
+pub fn poll(secs: u64, mut until: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < deadline {
+        if until() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    until()
+}
+
+#[test]
+fn scrub_replaces_only_random_parts() {
+    let text = "sg-092191cb51f58901f targetgroup/blog-dev-blog-255d3c/58f59c12f71b8052 \
+                blog-dev-web-4e94c6-792892566.us-east-1.elb.amazonaws.com login:dev-2 \
+                arn:aws:ecs:us-east-1:123456789012:task-definition/blog-dev-login:1";
+    assert_eq!(
+        scrub(text, None),
+        "sg-[ID] targetgroup/blog-dev-blog-[RND]/[HEX] \
+         blog-dev-web-[RND]-[DNS].us-east-1.elb.amazonaws.com login:dev-2 \
+         arn:aws:ecs:us-east-1:123456789012:task-definition/blog-dev-login:1"
+    );
+}

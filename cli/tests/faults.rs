@@ -1,0 +1,209 @@
+//! Faults injected through the local cloud's `faults` list: a failing call,
+//! throttling, a killed apply. The next apply converges; nothing is lost or
+//! duplicated.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{addresses, assert_no_duplicates, example, poll, read_cloud};
+use serde_json::json;
+
+#[test]
+fn a_failed_create_stops_only_its_dependents_and_the_next_apply_finishes() {
+    let p = example("blog");
+    p.add_faults(&[json!({
+        "op": "create", "address": "task_definition.login",
+        "code": "ClientException", "class": "permanent"
+    })]);
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(1);
+    let err = &run.stderr;
+    assert!(
+        err.contains("Apply failed. Done: 14 added, 0 changed, 0 destroyed."),
+        "{err}"
+    );
+    assert!(
+        err.contains("  error: task_definition.login: RegisterTaskDefinition failed: ClientException: "),
+        "names the address, the API call and the code:\n{err}"
+    );
+    assert!(
+        err.contains("  skipped: service.login (depends on task_definition.login, which failed)"),
+        "{err}"
+    );
+    assert!(err.contains("`berth apply` finishes the job"), "{err}");
+    let owned = addresses(&p.cloud(), "blog-dev");
+    assert_eq!(owned.len(), 14, "everything else was created: {owned:?}");
+    assert!(!owned.contains_key("task_definition.login") && !owned.contains_key("service.login"));
+
+    // While the fault is there, the plan says what remains.
+    let run = p.berth(&["plan", "--detailed-exitcode"]);
+    run.expect_code(2);
+    assert!(
+        run.stdout.contains("Plan: 2 to add, 0 to change, 0 to destroy."),
+        "{}",
+        run.stdout
+    );
+
+    p.clear_faults();
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .trim_end()
+            .ends_with("Apply complete! Resources: 2 added, 0 changed, 0 destroyed."),
+        "{}",
+        run.stderr
+    );
+    let run = p.berth(&["plan", "--detailed-exitcode"]);
+    run.expect_code(0);
+    let cloud = p.cloud();
+    assert_no_duplicates(&cloud, "blog-dev");
+    assert_eq!(addresses(&cloud, "blog-dev").len(), 16);
+}
+
+#[test]
+fn throttling_is_retried_and_counted() {
+    let p = example("blog");
+    p.add_faults(&[json!({
+        "op": "create", "address": "cluster.blog",
+        "code": "ThrottlingException", "class": "throttling", "times": 2
+    })]);
+    let run = p.berth(&["apply", "--auto-approve", "--stats"]);
+    run.expect_code(0);
+    let err = &run.stderr;
+    assert!(err.lines().any(|l| l == "Retries: 2"), "{err}");
+    assert!(
+        err.contains("cluster.blog: CreateCluster failed: ThrottlingException: Rate exceeded; retry 1 in "),
+        "{err}"
+    );
+    assert!(err.contains("; retry 2 in "), "{err}");
+    assert!(err.contains("API calls: "), "{err}");
+    assert!(
+        err.contains("Apply complete! Resources: 16 added, 0 changed, 0 destroyed."),
+        "{err}"
+    );
+    // The fault is spent and stays in the file with times 0.
+    assert_eq!(p.cloud()["faults"][0]["times"], 0);
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+    assert_no_duplicates(&p.cloud(), "blog-dev");
+}
+
+#[test]
+fn a_transient_error_on_update_is_retried() {
+    let p = example("blog");
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    p.add_faults(&[json!({
+        "op": "update", "kind": "service",
+        "code": "ServerException", "class": "transient", "times": 1
+    })]);
+    p.edit("main.berth", "desired_count   = 3", "desired_count   = 4");
+    let run = p.berth(&["apply", "--auto-approve", "--stats"]);
+    run.expect_code(0);
+    assert!(run.stderr.lines().any(|l| l == "Retries: 1"), "{}", run.stderr);
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+}
+
+#[test]
+fn a_failing_read_fails_the_plan_clearly() {
+    let p = example("blog");
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    p.add_faults(&[json!({
+        "op": "read", "code": "UnauthorizedOperation", "class": "permanent"
+    })]);
+    let run = p.berth(&["plan", "--detailed-exitcode"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("cannot read the live resources of stack \"blog-dev\""),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("UnauthorizedOperation"), "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "no plan on a failed read: {}", run.stdout);
+    p.clear_faults();
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+}
+
+#[test]
+fn a_killed_apply_leaves_nothing_untracked_and_the_next_apply_finishes() {
+    let p = example("blog");
+    // The service is created last; its create keeps failing and being
+    // retried, so the apply stalls near the end.
+    p.add_faults(&[json!({
+        "op": "create", "address": "service.login",
+        "code": "ServerException", "class": "transient", "times": 1000
+    })]);
+    let mut child = p.spawn(&["apply", "--auto-approve", "--parallelism", "1"]);
+    let path = p.cloud_path();
+    let reached = poll(60, || {
+        std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .is_some_and(|c| addresses(&c, "blog-dev").len() >= 15)
+    });
+    // Let it retry at least once more before the kill.
+    std::thread::sleep(Duration::from_millis(300));
+    let still_running = child.try_wait().expect("try_wait").is_none();
+    child.kill().expect("kill");
+    let status = child.wait().expect("wait");
+    assert!(reached, "the apply never got to 15 resources");
+    assert!(still_running, "the apply ended on its own ({status:?})");
+
+    let cloud = read_cloud(&path);
+    let owned = addresses(&cloud, "blog-dev");
+    assert_eq!(owned.len(), 15, "{owned:?}");
+    assert!(!owned.contains_key("service.login"));
+    p.clear_faults();
+
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .trim_end()
+            .ends_with("Apply complete! Resources: 1 added, 0 changed, 0 destroyed."),
+        "the lock did not block the second run, which finished the job:\n{}",
+        run.stderr
+    );
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+    let cloud = p.cloud();
+    assert_no_duplicates(&cloud, "blog-dev");
+    assert_eq!(addresses(&cloud, "blog-dev").len(), 16);
+}
+
+#[test]
+fn a_killed_apply_at_any_point_converges() {
+    // Kill after various delays: before, during and after the creates. The
+    // first creates are throttled (each retried after a backoff), which
+    // spreads the apply over some hundreds of milliseconds. Whatever the
+    // instant, the next apply must finish the job without duplicates.
+    for delay in [0, 40, 150, 400, 900] {
+        let p = example("microservices");
+        p.add_faults(&[json!({
+            "op": "create", "code": "Throttling", "class": "throttling", "times": 6
+        })]);
+        let mut child = p.spawn(&["apply", "--auto-approve", "--parallelism", "3"]);
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        child.wait().expect("wait");
+        if p.cloud_path().exists() {
+            p.clear_faults();
+        }
+        let run = p.berth(&["apply", "--auto-approve"]);
+        run.expect_code(0);
+        p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+        let cloud = p.cloud();
+        assert_no_duplicates(&cloud, "microservices-dev");
+        assert_eq!(
+            addresses(&cloud, "microservices-dev").len(),
+            19,
+            "killed after {delay}ms"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(p.path(".berth"))
+            .expect(".berth")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|f| f != "local-cloud.json" && f != "local-cloud.json.lock")
+            .collect();
+        assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    }
+}

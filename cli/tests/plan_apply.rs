@@ -1,0 +1,660 @@
+//! `berth plan`, `apply`, `destroy` and `graph` on both examples against the
+//! local cloud: first apply, updates, replacements, drift, destroy, isolation.
+
+mod common;
+
+use common::{
+    Project, act, addresses, assert_no_duplicates, example, json_actions, json_change, json_plan, scrub,
+};
+use serde_json::{Value, json};
+
+/// The examples: directory, stack name and number of resources.
+const BLOG: (&str, &str, usize) = ("blog", "blog-dev", 16);
+const MICRO: (&str, &str, usize) = ("microservices", "microservices-dev", 19);
+
+/// A copy of the example, applied.
+fn applied(name: &str) -> Project {
+    let p = example(name);
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    p
+}
+
+/// Asserts that a plan finds nothing to do.
+#[track_caller]
+fn assert_no_changes(p: &Project, extra: &[&str]) {
+    let mut args = vec!["plan", "--detailed-exitcode"];
+    args.extend_from_slice(extra);
+    let run = p.berth(&args);
+    run.expect_code(0);
+    assert!(run.stdout.starts_with("No changes."), "{}", run.stdout);
+}
+
+/// Plans a change: snapshots the text and markdown renderings as
+/// `{snap}_text` / `{snap}_markdown` and returns the JSON plan.
+#[track_caller]
+fn plan_change(p: &Project, snap: &str) -> Value {
+    let text = p.berth(&["plan", "--detailed-exitcode"]);
+    text.expect_code(2);
+    insta::assert_snapshot!(format!("{snap}_text"), scrub(&text.stdout, None));
+    let markdown = p.berth(&["plan", "--format", "markdown"]);
+    markdown.expect_code(0);
+    insta::assert_snapshot!(format!("{snap}_markdown"), scrub(&markdown.stdout, None));
+    let run = p.berth(&["plan", "--format", "json"]);
+    run.expect_code(0);
+    let plan = json_plan(&run);
+    assert_eq!(plan["format_version"], "1.0");
+    plan
+}
+
+/// Applies, checks the summary line against the plan's counts, then checks
+/// that the next plan has no changes and nothing is duplicated.
+#[track_caller]
+fn apply_converges(p: &Project, plan: &Value, stack: &str) {
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    let s = &plan["summary"];
+    let expected = format!(
+        "Apply complete! Resources: {} added, {} changed, {} destroyed.",
+        s["add"], s["change"], s["destroy"]
+    );
+    assert!(
+        run.stderr.trim_end().ends_with(&expected),
+        "expected {expected:?} in:\n{}",
+        run.stderr
+    );
+    assert_no_changes(p, &[]);
+    assert_no_duplicates(&p.cloud(), stack);
+}
+
+// ---------------------------------------------------------------- first apply
+
+fn first_apply(example: (&str, &str, usize)) {
+    let (name, stack, n) = example;
+    let p = example_project(name);
+    let run = p.berth(&["plan", "--detailed-exitcode"]);
+    run.expect_code(2);
+    assert!(
+        run.stdout
+            .contains(&format!("Plan: {n} to add, 0 to change, 0 to destroy."))
+    );
+    insta::assert_snapshot!(format!("{name}_create_text"), scrub(&run.stdout, None));
+
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr.trim_end().ends_with(&format!(
+            "Apply complete! Resources: {n} added, 0 changed, 0 destroyed."
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains(&format!("Plan: {n} to add")),
+        "apply shows the plan"
+    );
+    let owned = addresses(&p.cloud(), stack);
+    assert_eq!(owned.len(), n, "{owned:?}");
+    assert!(owned.values().all(|&c| c == 1), "{owned:?}");
+
+    let run = p.berth(&["plan", "--detailed-exitcode"]);
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout.trim(),
+        format!("No changes. Stack {stack:?} matches the configuration.")
+    );
+    // Without the flag, changes or not, plan exits 0.
+    p.berth(&["plan"]).expect_code(0);
+}
+
+fn example_project(name: &str) -> Project {
+    example(name)
+}
+
+#[test]
+fn blog_first_plan_creates_everything_and_apply_converges() {
+    first_apply(BLOG);
+}
+
+#[test]
+fn microservices_first_plan_creates_everything_and_apply_converges() {
+    first_apply(MICRO);
+}
+
+// ---------------------------------------------------------- update in place
+
+fn update_desired_count(example: (&str, &str, usize), service: &str, from: i64, to: i64) {
+    let (name, stack, _) = example;
+    let p = applied(name);
+    p.edit(
+        "main.berth",
+        &format!("desired_count   = {from}"),
+        &format!("desired_count   = {to}"),
+    );
+    let plan = plan_change(&p, &format!("{name}_desired_count"));
+    assert_eq!(
+        json_actions(&plan),
+        [(service.to_owned(), act("update", None))].into()
+    );
+    let changes = json_change(&plan, service)["changes"]
+        .as_array()
+        .expect("changes");
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0]["attribute"], "desired_count");
+    assert_eq!(changes[0]["before"], json!(from));
+    assert_eq!(changes[0]["after"], json!(to));
+    assert_eq!(changes[0]["forces_replacement"], false);
+    assert_eq!(plan["summary"], json!({ "add": 0, "change": 1, "destroy": 0 }));
+    apply_converges(&p, &plan, stack);
+    let cloud = p.cloud();
+    let live = cloud["resources"]
+        .as_object()
+        .expect("resources")
+        .values()
+        .find(|r| r["tags"]["berth:address"] == service && r["tags"]["berth:stack"] == stack)
+        .expect("service");
+    assert_eq!(live["attrs"]["desired_count"], json!(to));
+}
+
+#[test]
+fn blog_desired_count_updates_in_place() {
+    update_desired_count(BLOG, "service.login", 3, 5);
+}
+
+#[test]
+fn microservices_desired_count_updates_in_place() {
+    update_desired_count(MICRO, "service.usermgmt", 2, 4);
+}
+
+// ------------------------------------------------------------- image tag
+
+fn image_tag(example: (&str, &str, usize), from: &str, to: &str, td: &str, service: &str) {
+    let (name, stack, _) = example;
+    let p = applied(name);
+    p.edit("main.berth", from, to);
+    let plan = plan_change(&p, &format!("{name}_image_tag"));
+    assert_eq!(
+        json_actions(&plan),
+        [
+            (td.to_owned(), act("replace", Some("create_before_destroy"))),
+            (service.to_owned(), act("update", None)),
+        ]
+        .into()
+    );
+    let container = &json_change(&plan, td)["changes"][0];
+    assert_eq!(container["attribute"], "container");
+    assert_eq!(container["forces_replacement"], true);
+    let service_changes = &json_change(&plan, service)["changes"];
+    assert_eq!(service_changes[0]["attribute"], "task_definition");
+    assert_eq!(service_changes[0]["after_unknown"], true);
+    apply_converges(&p, &plan, stack);
+}
+
+#[test]
+fn blog_image_tag_replaces_the_task_definition_and_updates_the_service() {
+    image_tag(
+        BLOG,
+        "login:${var.env}",
+        "login:${var.env}-2",
+        "task_definition.login",
+        "service.login",
+    );
+}
+
+#[test]
+fn microservices_image_tag_replaces_the_task_definition_and_updates_the_service() {
+    image_tag(
+        MICRO,
+        "usermgmt:${var.env}",
+        "usermgmt:v2-${var.env}",
+        "task_definition.usermgmt",
+        "service.usermgmt",
+    );
+}
+
+// ------------------------------------------------------ target group port
+
+#[test]
+fn blog_target_group_port_replaces_it_and_repoints_the_listener() {
+    let p = applied("blog");
+    p.edit(
+        "main.berth",
+        "target_group blog {\n  vpc         = vpc.main\n  port        = 3000",
+        "target_group blog {\n  vpc         = vpc.main\n  port        = 8080",
+    );
+    let plan = plan_change(&p, "blog_target_group_port");
+    assert_eq!(
+        json_actions(&plan),
+        [
+            (
+                "target_group.blog".to_owned(),
+                act("replace", Some("create_before_destroy"))
+            ),
+            ("listener.http".to_owned(), act("update", None)),
+        ]
+        .into()
+    );
+    let port = &json_change(&plan, "target_group.blog")["changes"][0];
+    assert_eq!(
+        (
+            &port["attribute"],
+            &port["before"],
+            &port["after"],
+            &port["forces_replacement"]
+        ),
+        (&json!("port"), &json!(3000), &json!(8080), &json!(true))
+    );
+    apply_converges(&p, &plan, "blog-dev");
+}
+
+#[test]
+fn microservices_target_group_port_replaces_it_and_repoints_the_listener() {
+    let p = applied("microservices");
+    // The target group, the container, the service's load_balancer and the
+    // security group rule move together so the stack stays valid.
+    p.edit("main.berth", "  port        = 8095", "  port        = 9095");
+    p.edit("main.berth", "    port  = 8095", "    port  = 9095");
+    p.edit(
+        "main.berth",
+        "container = \"app\"  port = 8095",
+        "container = \"app\"  port = 9095",
+    );
+    p.edit("network.berth", "ingress { port = 8095", "ingress { port = 9095");
+    p.berth(&["validate"]).expect_code(0);
+    let plan = plan_change(&p, "microservices_target_group_port");
+    let actions = json_actions(&plan);
+    assert_eq!(
+        actions.get("target_group.usermgmt"),
+        Some(&act("replace", Some("create_before_destroy"))),
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.get("listener.http"),
+        Some(&act("update", None)),
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.get("task_definition.usermgmt"),
+        Some(&act("replace", Some("create_before_destroy"))),
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.get("service.usermgmt").map(|a| a.0.as_str()),
+        Some("update"),
+        "{actions:?}"
+    );
+    assert_eq!(
+        actions.get("security_group.services"),
+        Some(&act("update", None)),
+        "{actions:?}"
+    );
+    assert_eq!(actions.len(), 5, "nothing else changes: {actions:?}");
+    apply_converges(&p, &plan, "microservices-dev");
+}
+
+// ---------------------------------------------------------- listener rule
+
+fn add_rule(example: (&str, &str, usize), anchor: &str, rule: &str) {
+    let (name, stack, _) = example;
+    let p = applied(name);
+    p.edit("main.berth", anchor, &format!("{rule}\n{anchor}"));
+    let plan = plan_change(&p, &format!("{name}_listener_rule"));
+    assert_eq!(
+        json_actions(&plan),
+        [("listener.http".to_owned(), act("update", None))].into()
+    );
+    let change = &json_change(&plan, "listener.http")["changes"][0];
+    assert_eq!(change["attribute"], "rule");
+    assert_eq!(
+        change["after"].as_array().map(Vec::len),
+        change["before"].as_array().map(|b| b.len() + 1),
+        "one rule more: {change:#}"
+    );
+    apply_converges(&p, &plan, stack);
+}
+
+#[test]
+fn blog_adding_a_listener_rule_updates_the_listener() {
+    add_rule(
+        BLOG,
+        "  rule login {",
+        "  rule health { priority = 5  path = \"/health\"  forward = target_group.blog }",
+    );
+}
+
+#[test]
+fn microservices_adding_a_listener_rule_updates_the_listener() {
+    add_rule(
+        MICRO,
+        "  rule notification {",
+        "  rule health { priority = 5  path = \"/health\"  forward = target_group.usermgmt }",
+    );
+}
+
+// --------------------------------------------------------------- destroy
+
+fn destroy(example: (&str, &str, usize)) {
+    let (name, stack, n) = example;
+    let p = applied(name);
+    let run = p.berth(&["destroy", "--auto-approve"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr.trim_end().ends_with(&format!(
+            "Destroy complete! Resources: 0 added, 0 changed, {n} destroyed."
+        )),
+        "{}",
+        run.stderr
+    );
+    // Nothing tagged with the stack is left but deregistered task-definition
+    // revisions, which AWS keeps (INACTIVE, never read back as the stack's).
+    let cloud = p.cloud();
+    let tagged: Vec<_> = cloud["resources"]
+        .as_object()
+        .expect("resources")
+        .iter()
+        .filter(|(_, r)| r["tags"]["berth:stack"] == stack)
+        .collect();
+    let left: Vec<_> = tagged
+        .iter()
+        .filter(|(_, r)| !(r["kind"] == "task_definition" && r["status"] == "INACTIVE"))
+        .map(|(id, _)| id)
+        .collect();
+    assert!(left.is_empty(), "{name}: destroy left {left:#?}");
+    let inactive = tagged.len();
+    let task_definitions = if name == "blog" { 1 } else { 2 };
+    assert_eq!(
+        inactive, task_definitions,
+        "{name}: one deregistered revision per family"
+    );
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(2);
+    // Destroying nothing is fine.
+    let run = p.berth(&["destroy", "--auto-approve"]);
+    run.expect_code(0);
+}
+
+#[test]
+fn blog_destroy_removes_everything_tagged_with_the_stack() {
+    destroy(BLOG);
+}
+
+#[test]
+fn microservices_destroy_removes_everything_tagged_with_the_stack() {
+    destroy(MICRO);
+}
+
+// ----------------------------------------------------------- confirmation
+
+#[test]
+fn apply_asks_and_only_yes_goes_ahead() {
+    let p = example("blog");
+    for answer in ["no\n", "", "YES please\n"] {
+        let run = p.berth_with(&["apply"], &[], Some(answer));
+        assert_ne!(run.code, Some(0), "{answer:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("Only 'yes' will be accepted"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stdout.contains("Plan: 16 to add"), "shows the plan first");
+        let owned = if p.cloud_path().exists() {
+            addresses(&p.cloud(), "blog-dev").len()
+        } else {
+            0
+        };
+        assert_eq!(owned, 0, "{answer:?} changed nothing");
+    }
+    let run = p.berth_with(&["apply"], &[], Some("yes\n"));
+    run.expect_code(0);
+    assert!(
+        run.stderr.contains("Apply complete! Resources: 16 added"),
+        "{}",
+        run.stderr
+    );
+    assert_no_changes(&p, &[]);
+
+    // destroy asks too.
+    let run = p.berth_with(&["destroy"], &[], Some("no\n"));
+    assert_ne!(run.code, Some(0));
+    assert!(
+        run.stdout.contains("Plan: 0 to add, 0 to change, 16 to destroy."),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(addresses(&p.cloud(), "blog-dev").len(), 16);
+    p.berth_with(&["destroy"], &[], Some("yes\n")).expect_code(0);
+    assert_eq!(addresses(&p.cloud(), "blog-dev").len(), 0);
+}
+
+// ------------------------------------------------------------------ graph
+
+#[test]
+fn graph_prints_dot_with_the_dependencies() {
+    let p = example("blog");
+    let run = p.berth(&["graph"]);
+    run.expect_code(0);
+    let dot = &run.stdout;
+    assert!(dot.starts_with("digraph \"blog-dev\" {"), "{dot}");
+    assert!(dot.trim_end().ends_with('}'), "{dot}");
+    for edge in [
+        "\"service.login\" -> \"cluster.blog\"",
+        "\"service.login\" -> \"task_definition.login\"",
+        "\"subnet.public_a\" -> \"vpc.main\"",
+        "\"task_definition.login\" -> \"role.task_exec\"",
+    ] {
+        assert!(dot.contains(edge), "no {edge} in:\n{dot}");
+    }
+    assert!(
+        !dot.contains("\"cluster.blog\" ->"),
+        "the cluster references nothing"
+    );
+    let p = example("microservices");
+    let run = p.berth(&["graph"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.contains("\"subnet.public[\\\"us-east-1a\\\"]\"") || run.stdout.contains("subnet.public[")
+    );
+}
+
+// ------------------------------------------------------- no state but the cloud
+
+#[test]
+fn the_stack_keeps_no_state_besides_the_cloud() {
+    for name in ["blog", "microservices"] {
+        let p = applied(name);
+        p.berth(&["plan"]).expect_code(0);
+        let mut files: Vec<String> = std::fs::read_dir(p.path(".berth"))
+            .expect(".berth")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        assert_eq!(files, ["local-cloud.json", "local-cloud.json.lock"], "{name}");
+        let mut top: Vec<String> = std::fs::read_dir(&p.dir)
+            .expect("dir")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        top.sort();
+        let mut expected: Vec<String> = std::fs::read_dir(common::examples().join(name))
+            .expect("example")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|f| f.ends_with(".berth"))
+            .collect();
+        expected.push(".berth".to_owned());
+        expected.sort();
+        assert_eq!(top, expected, "{name}: nothing else written next to the stack");
+    }
+}
+
+// ------------------------------------------------------------------ drift
+
+fn drift(example: (&str, &str, usize), service: &str, group: &str) {
+    let (name, stack, _) = example;
+    let p = applied(name);
+    // Someone scales the service and deletes a rule in the console.
+    p.edit_cloud_resource(service, |r| r["attrs"]["desired_count"] = json!(1));
+    p.edit_cloud_resource(group, |r| {
+        let rules = r["attrs"]["ingress"].as_array_mut().expect("ingress");
+        assert!(!rules.is_empty());
+        rules.remove(0);
+    });
+    let run = p.berth(&["plan", "--detailed-exitcode"]);
+    run.expect_code(2);
+    insta::assert_snapshot!(format!("{name}_drift_text"), scrub(&run.stdout, None));
+    let plan = json_plan(&p.berth(&["plan", "--format", "json"]));
+    assert_eq!(
+        json_actions(&plan),
+        [
+            (group.to_owned(), act("update", None)),
+            (service.to_owned(), act("update", None)),
+        ]
+        .into()
+    );
+    apply_converges(&p, &plan, stack);
+}
+
+#[test]
+fn blog_drift_shows_in_the_plan_and_apply_repairs_it() {
+    drift(BLOG, "service.login", "security_group.web");
+}
+
+#[test]
+fn microservices_drift_shows_in_the_plan_and_apply_repairs_it() {
+    drift(MICRO, "service.usermgmt", "security_group.services");
+}
+
+// ------------------------------------------------------- two stacks, one cloud
+
+#[test]
+fn two_stacks_in_one_cloud_do_not_touch_each_other() {
+    let p = example("blog");
+    let shared = p.dir.parent().expect("tmp").join("shared-cloud.json");
+    let shared = shared.to_str().expect("utf-8 path");
+    let dev = ["--local-state", shared];
+    let prod = ["--local-state", shared, "--var", "env=prod"];
+    let with = |cmd: &[&str], extra: &[&str]| {
+        let mut args = cmd.to_vec();
+        args.extend_from_slice(extra);
+        p.berth(&args)
+    };
+    with(&["apply", "--auto-approve"], &dev).expect_code(0);
+    let run = with(&["plan", "--detailed-exitcode"], &prod);
+    run.expect_code(2);
+    assert!(
+        run.stdout.contains("Plan: 16 to add, 0 to change, 0 to destroy."),
+        "prod sees none of dev's"
+    );
+    with(&["apply", "--auto-approve"], &prod).expect_code(0);
+    let cloud = common::read_cloud(std::path::Path::new(shared));
+    assert_eq!(addresses(&cloud, "blog-dev").len(), 16);
+    assert_eq!(addresses(&cloud, "blog-prod").len(), 16);
+    assert!(
+        !p.cloud_path().exists(),
+        "--local-state is used instead of .berth/"
+    );
+
+    let run = with(&["destroy", "--auto-approve"], &prod);
+    run.expect_code(0);
+    assert!(run.stderr.contains("16 destroyed."), "{}", run.stderr);
+    let run = with(&["plan", "--detailed-exitcode"], &dev);
+    run.expect_code(0);
+    assert!(
+        run.stdout.starts_with("No changes. Stack \"blog-dev\""),
+        "{}",
+        run.stdout
+    );
+    let cloud = common::read_cloud(std::path::Path::new(shared));
+    assert_eq!(addresses(&cloud, "blog-dev").len(), 16);
+    assert_eq!(addresses(&cloud, "blog-prod").len(), 0);
+}
+
+// ------------------------------------------------- nested blocks in the text
+
+/// The lines of `address`'s section in a text plan, from its `# address`
+/// comment to the blank line after it.
+fn section<'a>(plan: &'a str, address: &str) -> Vec<&'a str> {
+    let start = format!("# {address} ");
+    plan.lines()
+        .skip_while(|l| !l.trim_start().starts_with(&start))
+        .take_while(|l| !l.trim().is_empty())
+        .collect()
+}
+
+/// The nested blocks opened at `opener` (e.g. `+ ingress {`) in `lines`:
+/// each one's lines, opener and closer included.
+fn blocks<'a>(lines: &[&'a str], opener: &str) -> Vec<Vec<&'a str>> {
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if l.trim_start() == opener {
+            let indent = l.len() - l.trim_start().len();
+            let end = lines[i + 1..]
+                .iter()
+                .position(|c| c.trim() == "}" && c.len() - c.trim_start().len() >= indent)
+                .map_or(lines.len(), |j| i + 1 + j);
+            out.push(lines[i..=end.min(lines.len() - 1)].to_vec());
+        }
+    }
+    out
+}
+
+#[test]
+#[ignore = "bug: a nested block removed from a list renders as lines moved between blocks (planner/src/render/lines.rs diffed diffs lines across block boundaries)"]
+fn an_added_nested_block_renders_as_a_whole_block() {
+    // Drift: one of two ingress rules deleted in the console. The plan must
+    // show the missing rule as one added block and the other as unchanged.
+    let p = applied("microservices");
+    p.edit_cloud_resource("security_group.services", |r| {
+        r["attrs"]["ingress"].as_array_mut().expect("ingress").remove(0);
+    });
+    let run = p.berth(&["plan"]);
+    let sg = section(&run.stdout, "security_group.services");
+    let added = blocks(&sg, "+ ingress {");
+    assert_eq!(added.len(), 1, "one block added:\n{}", sg.join("\n"));
+    let body = &added[0][1..added[0].len() - 1];
+    assert!(
+        body.iter().all(|l| l.trim_start().starts_with('+')),
+        "every line of the added block is an addition:\n{}",
+        sg.join("\n")
+    );
+    assert!(
+        body.iter().any(|l| l.contains("port     = 8095")),
+        "{}",
+        sg.join("\n")
+    );
+    assert!(
+        blocks(&sg, "~ ingress {").is_empty() && blocks(&sg, "- ingress {").is_empty(),
+        "the 8096 rule is unchanged:\n{}",
+        sg.join("\n")
+    );
+}
+
+#[test]
+#[ignore = "bug: a changed nested block in a list renders as lines moved between blocks (planner/src/render/lines.rs diffed diffs lines across block boundaries)"]
+fn a_replaced_nested_block_renders_as_one_block_out_and_one_in() {
+    // Rule 8095 becomes 9095; rule 8096 stays. Sorted by port, the 8096 rule
+    // moves from second to first: it must not show as removed or changed.
+    let p = applied("microservices");
+    p.edit("network.berth", "ingress { port = 8095", "ingress { port = 9095");
+    let run = p.berth(&["plan"]);
+    let sg = section(&run.stdout, "security_group.services");
+    let text = sg.join("\n");
+    for block in blocks(&sg, "- ingress {")
+        .into_iter()
+        .chain(blocks(&sg, "+ ingress {"))
+        .chain(blocks(&sg, "~ ingress {"))
+    {
+        assert!(
+            !block.iter().any(|l| l.contains("port     = 8096")),
+            "the 8096 rule shows as changed:\n{text}"
+        );
+        let body = &block[1..block.len() - 1];
+        let mark = block[0].trim_start().chars().next().expect("mark");
+        if mark != '~' {
+            assert!(
+                body.iter().all(|l| l.trim_start().starts_with(mark)),
+                "a {mark} block holds lines without {mark}:\n{text}"
+            );
+        }
+    }
+    assert!(
+        text.contains("port     = 8095") && text.contains("port     = 9095"),
+        "{text}"
+    );
+}

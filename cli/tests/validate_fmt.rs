@@ -1,0 +1,280 @@
+//! `berth validate`, `berth fmt` and variables, run as a user runs them.
+
+mod common;
+
+use common::{example, example_text};
+
+#[test]
+fn the_examples_validate() {
+    for (name, stack, n) in [
+        ("blog", "blog-dev", 16),
+        ("microservices", "microservices-dev", 19),
+    ] {
+        let p = example(name);
+        let run = p.berth(&["validate"]);
+        run.expect_code(0);
+        assert_eq!(
+            run.stdout.trim(),
+            format!("Valid: stack {stack:?} with {n} resources."),
+            "{name}"
+        );
+        // As a directory argument too, from elsewhere.
+        let parent = p.dir.parent().expect("parent");
+        common::berth_in(parent, &["validate", name], &[], None).expect_code(0);
+    }
+}
+
+/// Asserts a diagnostic in rustc's layout: `path:line:col`, a caret line
+/// and a help line after the header `header`.
+#[track_caller]
+fn assert_diagnostic(stderr: &str, header: &str, location: &str, help: &str) {
+    let start = stderr
+        .find(header)
+        .unwrap_or_else(|| panic!("no {header:?} in:\n{stderr}"));
+    let block = &stderr[start..];
+    let block = &block[..block[1..].find("\nerror").map_or(block.len(), |i| i + 1)];
+    assert!(
+        block.contains(&format!("─ {location}")),
+        "no {location} in:\n{block}"
+    );
+    assert!(
+        block.lines().any(|l| l.contains('│') && l.contains('^')),
+        "no caret line in:\n{block}"
+    );
+    assert!(
+        block
+            .lines()
+            .any(|l| l.trim_start().starts_with("= help: ") && l.contains(help)),
+        "no help line with {help:?} in:\n{block}"
+    );
+}
+
+#[test]
+fn an_invalid_copy_reports_every_schema_error_with_spans_and_help() {
+    let p = example("blog");
+    p.edit("main.berth", "desired_count   = 3", "desired_cont    = 3");
+    p.edit("main.berth", "retention_days = 14", "retention_dayz = 14");
+    let run = p.berth(&["validate"]);
+    run.expect_code(1);
+    assert_diagnostic(
+        &run.stderr,
+        "unknown attribute `desired_cont` in `service`",
+        "./main.berth:96:3",
+        "did you mean `desired_count`?",
+    );
+    assert_diagnostic(
+        &run.stderr,
+        "unknown attribute `retention_dayz` in `log_group`",
+        "./main.berth:",
+        "did you mean `retention_days`?",
+    );
+    assert!(run.stderr.contains("error: 2 problems found"), "{}", run.stderr);
+}
+
+#[test]
+fn an_invalid_copy_reports_every_domain_error_with_spans_and_help() {
+    let p = example("blog");
+    p.edit(
+        "main.berth",
+        "cidr   = \"10.0.2.0/24\"",
+        "cidr   = \"10.1.2.0/24\"",
+    );
+    p.edit(
+        "main.berth",
+        "port          = 80\n",
+        "port          = 80\n  rule dup { priority = 10  path = \"/x\"  forward = target_group.blog }\n",
+    );
+    let run = p.berth(&["validate"]);
+    run.expect_code(1);
+    assert_diagnostic(
+        &run.stderr,
+        "subnet 10.1.2.0/24 is outside its VPC's 10.0.0.0/16",
+        "./main.berth:21:12",
+        "pick a range inside the VPC's CIDR block",
+    );
+    assert!(run.stderr.contains("priority"), "{}", run.stderr);
+    assert!(run.stderr.contains("error: 2 problems found"), "{}", run.stderr);
+}
+
+#[test]
+#[ignore = "bug: validate stops after schema errors, so a subnet outside its VPC is not reported alongside a typo'd attribute (lang/src/analyze.rs check_and_evaluate)"]
+fn an_invalid_copy_reports_a_typo_and_a_subnet_outside_its_vpc_together() {
+    let p = example("blog");
+    p.edit("main.berth", "desired_count   = 3", "desired_cont    = 3");
+    p.edit(
+        "main.berth",
+        "cidr   = \"10.0.2.0/24\"",
+        "cidr   = \"10.1.2.0/24\"",
+    );
+    let run = p.berth(&["validate"]);
+    run.expect_code(1);
+    assert_diagnostic(
+        &run.stderr,
+        "unknown attribute `desired_cont` in `service`",
+        "./main.berth:96:3",
+        "did you mean `desired_count`?",
+    );
+    assert_diagnostic(
+        &run.stderr,
+        "subnet 10.1.2.0/24 is outside its VPC's 10.0.0.0/16",
+        "./main.berth:21:12",
+        "pick a range inside the VPC's CIDR block",
+    );
+}
+
+#[test]
+fn a_binary_file_is_an_error_not_a_panic() {
+    let p = example("blog");
+    let mut bytes: Vec<u8> = (0..512u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    bytes[0] = 0xff;
+    std::fs::write(p.path("junk.berth"), &bytes).expect("write");
+    for args in [&["validate"][..], &["fmt", "--check"], &["plan"], &["fmt"]] {
+        let run = p.berth(args);
+        run.expect_code(1);
+        assert!(run.stderr.contains("not valid UTF-8"), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("./junk.berth:1:1"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        std::fs::read(p.path("junk.berth")).expect("read"),
+        bytes,
+        "fmt left it alone"
+    );
+}
+
+#[test]
+fn fmt_check_passes_on_the_examples() {
+    for name in ["blog", "microservices"] {
+        let p = example(name);
+        let run = p.berth(&["fmt", "--check"]);
+        run.expect_code(0);
+        assert_eq!(run.stdout, "", "{name}");
+    }
+}
+
+#[test]
+fn fmt_rewrites_a_messy_copy_to_the_example_keeping_comments() {
+    // blog: one file with leading comments.
+    let p = example("blog");
+    let clean = example_text("blog", "main.berth");
+    let messy = clean
+        .replace("  desired_count   = 3", "    desired_count = 3")
+        .replace("cidr          = \"10.0.0.0/16\"", "cidr=\"10.0.0.0/16\"")
+        .replace(
+            "internet_gateway main { vpc = vpc.main }",
+            "internet_gateway   main{vpc=vpc.main}",
+        )
+        .replace("  cpu            = 256", "\tcpu = 256");
+    assert_ne!(messy, clean);
+    p.write("main.berth", &messy);
+    let run = p.berth(&["fmt", "--check"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.contains("main.berth"),
+        "lists the file: {}",
+        run.stdout
+    );
+    assert_eq!(p.read("main.berth"), messy, "--check changes nothing");
+
+    p.berth(&["fmt"]).expect_code(0);
+    assert_eq!(p.read("main.berth"), clean);
+    assert!(
+        p.read("main.berth")
+            .starts_with("# The Node blog moved from Kubernetes")
+    );
+    p.berth(&["fmt", "--check"]).expect_code(0);
+
+    // microservices: two files, one messy, with a comment inside a map.
+    let p = example("microservices");
+    let clean = example_text("microservices", "main.berth");
+    let messy = clean
+        .replace(
+            "      NOTIFICATION_SERVICE_PORT = \"80\"",
+            "   NOTIFICATION_SERVICE_PORT=\"80\"",
+        )
+        .replace("  idle_timeout    = 60", "  idle_timeout = 60   ");
+    assert_ne!(messy, clean);
+    p.write("main.berth", &messy);
+    let run = p.berth(&["fmt", "--check"]);
+    run.expect_code(1);
+    assert!(run.stdout.contains("main.berth"), "{}", run.stdout);
+    assert!(!run.stdout.contains("network.berth"), "{}", run.stdout);
+    p.berth(&["fmt"]).expect_code(0);
+    assert_eq!(p.read("main.berth"), clean);
+    assert!(
+        p.read("main.berth")
+            .contains("# The user service sends mail through the notification service, via the ALB.")
+    );
+    assert_eq!(
+        p.read("network.berth"),
+        example_text("microservices", "network.berth")
+    );
+    p.berth(&["fmt", "--check"]).expect_code(0);
+}
+
+#[test]
+fn a_var_renames_the_stack() {
+    let p = example("blog");
+    let run = p.berth(&["plan", "--var", "env=prod"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout
+            .starts_with("berth will perform the following actions on stack \"blog-prod\""),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("login:prod\""), "the image follows env");
+    let run = p.berth(&["validate", "--var", "env=prod"]);
+    assert_eq!(run.stdout.trim(), "Valid: stack \"blog-prod\" with 16 resources.");
+}
+
+#[test]
+fn a_var_file_sets_variables_and_the_command_line_wins() {
+    let p = example("blog");
+    p.write("qa.vars", "# the QA environment\nenv = \"qa\"\n");
+    let run = p.berth(&["plan", "--var-file", "qa.vars"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("on stack \"blog-qa\""), "{}", run.stdout);
+    let run = p.berth(&["plan", "--var-file", "qa.vars", "--var", "env=stage"]);
+    assert!(run.stdout.contains("on stack \"blog-stage\""), "{}", run.stdout);
+
+    // microservices: a map variable from a file.
+    let p = example("microservices");
+    p.write(
+        "zones.vars",
+        "zones = { \"us-east-1a\" = 1, \"us-east-1c\" = 3 }\n",
+    );
+    let run = p.berth(&["plan", "--var-file", "zones.vars", "--format", "json"]);
+    run.expect_code(0);
+    let plan = common::json_plan(&run);
+    let subnets: Vec<&str> = plan["resource_changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|r| r["kind"] == "subnet")
+        .map(|r| r["key"].as_str().expect("key"))
+        .collect();
+    assert_eq!(subnets, ["us-east-1a", "us-east-1c"]);
+}
+
+#[test]
+fn an_undeclared_var_is_an_error() {
+    let p = example("blog");
+    for cmd in ["validate", "plan"] {
+        let run = p.berth(&[cmd, "--var", "nope=1"]);
+        run.expect_code(1);
+        assert!(
+            run.stderr
+                .contains("--var sets `nope`, which the stack does not declare"),
+            "{cmd}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{cmd}: no plan: {}", run.stdout);
+    }
+    assert!(!p.cloud_path().exists(), "nothing touched the cloud");
+}
