@@ -86,6 +86,11 @@ pub enum Command {
         /// Print the API calls made, by service and operation.
         #[arg(long)]
         stats: bool,
+        /// After applying, wait until changed ECS services run their desired
+        /// count of tasks on a single deployment (off by default, as in
+        /// Terraform's ECS service).
+        #[arg(long)]
+        wait: bool,
     },
     /// Delete every resource the stack owns.
     Destroy {

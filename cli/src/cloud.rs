@@ -2,21 +2,27 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::Context;
+use berth_aws::AwsProvider;
 use berth_local::LocalCloud;
-use berth_provider::Provider;
+use berth_provider::{Kind, Provider, Resource};
+use tokio::runtime::Runtime;
 
 use crate::args::{Cloud as CloudArg, Global};
 
 /// The cloud a command talks to.
 pub enum Cloud {
     Local(LocalCloud),
+    Aws(Box<AwsProvider>),
 }
 
 impl Cloud {
-    /// Opens the cloud chosen by `--cloud` for the stack in `dir`.
-    pub fn open(global: &Global, dir: &Path, region: &str) -> anyhow::Result<Cloud> {
+    /// Opens the cloud chosen by `--cloud` for the stack in `dir`. AWS uses
+    /// the standard credential chain and `AWS_ENDPOINT_URL`; the stack's
+    /// region wins over `AWS_REGION`.
+    pub fn open(global: &Global, dir: &Path, region: &str, runtime: &Runtime) -> anyhow::Result<Cloud> {
         match global.cloud {
             CloudArg::Local => {
                 let path = local_state_path(global, dir);
@@ -24,13 +30,19 @@ impl Cloud {
                     .with_context(|| format!("cannot open the local cloud at {}", path.display()))?;
                 Ok(Cloud::Local(cloud))
             }
-            CloudArg::Aws => anyhow::bail!("--cloud aws is not available in this build yet"),
+            CloudArg::Aws => {
+                let aws = runtime
+                    .block_on(AwsProvider::from_env(region))
+                    .context("cannot configure AWS")?;
+                Ok(Cloud::Aws(Box::new(aws)))
+            }
         }
     }
 
     pub fn provider(&self) -> &dyn Provider {
         match self {
             Cloud::Local(c) => c,
+            Cloud::Aws(c) => c.as_ref(),
         }
     }
 
@@ -38,7 +50,23 @@ impl Cloud {
     pub fn stats(&self) -> BTreeMap<String, u64> {
         match self {
             Cloud::Local(c) => c.calls(),
+            Cloud::Aws(c) => c.stats(),
         }
+    }
+
+    /// Waits until every ECS service among `resources` is steady (as many
+    /// tasks running as desired, one deployment). The local cloud's
+    /// services are steady as soon as they exist.
+    pub async fn wait_for_services(&self, resources: &[Resource], timeout: Duration) -> anyhow::Result<()> {
+        let Cloud::Aws(aws) = self else { return Ok(()) };
+        for service in resources.iter().filter(|r| r.address.kind == Kind::Service) {
+            eprintln!("{}: waiting for a steady state...", service.address);
+            aws.wait_for_steady_state(service, timeout)
+                .await
+                .with_context(|| format!("{} did not reach a steady state", service.address))?;
+            eprintln!("{}: steady", service.address);
+        }
+        Ok(())
     }
 }
 

@@ -23,7 +23,12 @@ pub struct How {
     pub stats: bool,
     /// Plan the deletion of everything the stack owns.
     pub destroy: bool,
+    /// Wait for changed ECS services to reach a steady state.
+    pub wait: bool,
 }
+
+/// How long `--wait` waits for one service.
+const WAIT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(600);
 
 pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Result<ExitCode> {
     let saved = if target.is_file() {
@@ -45,8 +50,9 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     if how.destroy {
         stack.resources.clear();
     }
-    let cloud = Cloud::open(global, &dir, &stack.region)?;
-    let planned = plan::make(&cloud, &stack)?;
+    let runtime = stack::runtime()?;
+    let cloud = Cloud::open(global, &dir, &stack.region, &runtime)?;
+    let planned = plan::make(&runtime, &cloud, &stack)?;
     if let Some(saved) = &saved {
         saved
             .check(&planned.plan)
@@ -65,7 +71,6 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         parallelism: how.parallelism,
         ..Default::default()
     };
-    let runtime = stack::runtime()?;
     let report = runtime.block_on(execute::execute(
         &planned,
         cloud.provider(),
@@ -76,7 +81,16 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         plan::print_stats(&cloud);
         eprintln!("Retries: {}", report.retries);
     }
-    Ok(summarise(&report, how.destroy))
+    let code = summarise(&report, how.destroy);
+    if how.wait && report.succeeded() {
+        let live = runtime.block_on(cloud.provider().read_all(&stack.name))?;
+        let changed: Vec<_> = live
+            .into_iter()
+            .filter(|r| planned.plan.changes().any(|c| c.address == r.address))
+            .collect();
+        runtime.block_on(cloud.wait_for_services(&changed, WAIT_TIMEOUT))?;
+    }
+    Ok(code)
 }
 
 fn load_saved(path: &Path) -> anyhow::Result<SavedPlan> {

@@ -41,12 +41,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             auto_approve,
             parallelism,
             stats,
+            wait,
         } => {
             let how = apply::How {
                 auto_approve,
                 parallelism: parallelism.into(),
                 stats,
                 destroy: false,
+                wait,
             };
             apply::run(&cli.global, &target, &vars, how)
         }
@@ -61,6 +63,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 parallelism: parallelism.into(),
                 stats: false,
                 destroy: true,
+                wait: false,
             };
             apply::run(&cli.global, &dir, &vars, how)
         }

@@ -8,6 +8,7 @@ use anyhow::Context;
 use berth_planner::render::{self, RenderOptions};
 use berth_planner::saved::SavedPlan;
 use berth_planner::{Planned, plan};
+use tokio::runtime::Runtime;
 
 use super::stack;
 use crate::args::{Format, Global, Vars};
@@ -25,8 +26,9 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
     let Some(stack) = stack::evaluate(dir, vars)? else {
         return Ok(ExitCode::from(1));
     };
-    let cloud = Cloud::open(global, dir, &stack.region)?;
-    let planned = make(&cloud, &stack)?;
+    let runtime = stack::runtime()?;
+    let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
+    let planned = make(&runtime, &cloud, &stack)?;
     print!("{}", render_plan(&planned, output.format));
     if let Some(path) = &output.out {
         let saved = SavedPlan::new(dir.to_owned(), stack::saved_vars(vars)?, planned.plan.clone());
@@ -48,8 +50,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
 }
 
 /// Reads the stack's live resources and plans against them.
-pub fn make(cloud: &Cloud, stack: &berth_lang::Stack) -> anyhow::Result<Planned> {
-    let runtime = stack::runtime()?;
+pub fn make(runtime: &Runtime, cloud: &Cloud, stack: &berth_lang::Stack) -> anyhow::Result<Planned> {
     let live = runtime
         .block_on(cloud.provider().read_all(&stack.name))
         .with_context(|| format!("cannot read the live resources of stack {:?}", stack.name))?;

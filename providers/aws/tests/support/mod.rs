@@ -3,7 +3,6 @@
 //! hands to `create`, and the blog stack of the design document.
 #![allow(dead_code)]
 
-pub mod moto;
 pub mod raw;
 
 use std::collections::BTreeMap;
@@ -14,7 +13,7 @@ use aws_sdk_ec2::config::Credentials;
 use berth_aws::{AwsProvider, Clients, RetryPolicy};
 use berth_provider::{Address, Attrs, Kind, Provider, Resource, Value};
 
-pub use moto::Moto;
+pub use berth_test_support::Moto;
 
 pub const REGION: &str = "us-east-1";
 

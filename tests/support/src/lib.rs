@@ -16,6 +16,7 @@ pub struct Moto {
     pub endpoint: String,
 }
 
+/// The repository root (this crate lives in `tests/support`).
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }

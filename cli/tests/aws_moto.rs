@@ -1,0 +1,225 @@
+//! The whole product against AWS's APIs: `berth --cloud aws` on both
+//! examples, through the real SDK, against a moto server started on
+//! 127.0.0.1 for each test. Apply, plan to no changes, update in place,
+//! new task-definition revision, target-group replacement, a new listener
+//! rule, losing `.berth/`, destroy.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use berth_test_support::Moto;
+
+struct Aws {
+    moto: Moto,
+    dir: tempfile::TempDir,
+}
+
+impl Aws {
+    fn start(example: &str) -> Option<Aws> {
+        let moto = Moto::start()?;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../examples")
+            .join(example);
+        for entry in std::fs::read_dir(src).expect("example") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "berth") {
+                std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+            }
+        }
+        Some(Aws { moto, dir })
+    }
+
+    fn berth(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_berth"))
+            .args(args)
+            .arg(self.dir.path())
+            .args(["--cloud", "aws"])
+            .env("AWS_ENDPOINT_URL", &self.moto.endpoint)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            // Only the moto server on 127.0.0.1: no instance metadata, no
+            // profile of the machine's user.
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env_remove("AWS_PROFILE")
+            .output()
+            .expect("berth runs")
+    }
+
+    fn apply(&self) {
+        let out = self.berth(&["apply", "--auto-approve"]);
+        assert!(
+            out.status.success(),
+            "apply failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// The plan's resource changes as (address, action), from `--format json`.
+    fn changes(&self) -> Vec<(String, String)> {
+        let out = self.berth(&["plan", "--format", "json"]);
+        assert!(
+            out.status.success(),
+            "plan failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan JSON");
+        json["resource_changes"]
+            .as_array()
+            .expect("resource_changes")
+            .iter()
+            .filter(|c| c["action"] != "no_op")
+            .map(|c| {
+                (
+                    c["address"].as_str().unwrap_or("").to_owned(),
+                    c["action"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    fn assert_no_changes(&self) {
+        let out = self.berth(&["plan", "--detailed-exitcode"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "expected no changes:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn edit(&self, file: &str, from: &str, to: &str) {
+        let path = self.dir.path().join(file);
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains(from), "{file} lacks {from:?}");
+        std::fs::write(path, text.replacen(from, to, 1)).expect("write");
+    }
+
+    fn action_of<'a>(changes: &'a [(String, String)], address: &str) -> Option<&'a str> {
+        changes
+            .iter()
+            .find(|(a, _)| a == address)
+            .map(|(_, x)| x.as_str())
+    }
+}
+
+/// Text edits, each `(from, to)`, that make one kind of change.
+struct Edits<'a> {
+    count: (&'a str, &'a str),
+    image: (&'a str, &'a str),
+    tg_port: (&'a str, &'a str),
+    rule: (&'a str, &'a str),
+}
+
+fn lifecycle(example: &str, file: &str, service: &str, edits: Edits<'_>) {
+    let Edits {
+        count,
+        image,
+        tg_port,
+        rule,
+    } = edits;
+    let Some(aws) = Aws::start(example) else { return };
+    let first = aws.changes();
+    assert!(
+        !first.is_empty() && first.iter().all(|(_, a)| a == "create"),
+        "{first:?}"
+    );
+    aws.apply();
+    aws.assert_no_changes();
+
+    // Update in place.
+    aws.edit(file, count.0, count.1);
+    assert_eq!(aws.changes(), [(service.to_owned(), "update".to_owned())]);
+    aws.apply();
+    aws.assert_no_changes();
+
+    // A new image: new task-definition revision, service moved to it.
+    aws.edit(file, image.0, image.1);
+    let changes = aws.changes();
+    assert_eq!(
+        Aws::action_of(&changes, &service.replace("service.", "task_definition.")),
+        Some("replace")
+    );
+    assert_eq!(Aws::action_of(&changes, service), Some("update"));
+    aws.apply();
+    aws.assert_no_changes();
+
+    // Target group replaced under its listener, create before destroy.
+    aws.edit(file, tg_port.0, tg_port.1);
+    let changes = aws.changes();
+    assert!(
+        changes
+            .iter()
+            .any(|(a, x)| a.starts_with("target_group.") && x == "replace"),
+        "{changes:?}"
+    );
+    aws.apply();
+    aws.assert_no_changes();
+
+    // A new listener rule.
+    aws.edit(file, rule.0, rule.1);
+    assert_eq!(aws.changes(), [("listener.http".to_owned(), "update".to_owned())]);
+    aws.apply();
+    aws.assert_no_changes();
+
+    // The cloud is the state: nothing under .berth/ matters.
+    let _ = std::fs::remove_dir_all(aws.dir.path().join(".berth"));
+    aws.assert_no_changes();
+
+    let out = aws.berth(&["destroy", "--auto-approve"]);
+    assert!(
+        out.status.success(),
+        "destroy failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = aws.changes();
+    assert!(
+        !after.is_empty() && after.iter().all(|(_, a)| a == "create"),
+        "nothing left: {after:?}"
+    );
+}
+
+#[test]
+fn blog_lifecycle_on_aws_apis() {
+    lifecycle(
+        "blog",
+        "main.berth",
+        "service.login",
+        Edits {
+            count: ("desired_count   = 3", "desired_count   = 4"),
+            image: ("login:${var.env}", "login:${var.env}-2"),
+            tg_port: (
+                "target_group blog {\n  vpc         = vpc.main\n  port        = 3000",
+                "target_group blog {\n  vpc         = vpc.main\n  port        = 3001",
+            ),
+            rule: (
+                "  rule login {",
+                "  rule health { priority = 5  path = \"/health\"  forward = target_group.blog }\n  rule login {",
+            ),
+        },
+    );
+}
+
+#[test]
+fn microservices_lifecycle_on_aws_apis() {
+    lifecycle(
+        "microservices",
+        "main.berth",
+        "service.notification",
+        Edits {
+            count: ("desired_count   = 1", "desired_count   = 3"),
+            image: ("notification:${var.env}", "notification:${var.env}-2"),
+            tg_port: (
+                "port        = 8096\n  target_type",
+                "port        = 8097\n  target_type",
+            ),
+            rule: (
+                "  rule notification {",
+                "  rule health { priority = 5  path = \"/health\"  forward = target_group.usermgmt }\n  rule notification {",
+            ),
+        },
+    );
+}
