@@ -14,8 +14,8 @@ use crate::args::{Cloud as CloudArg, Global};
 
 /// The cloud a command talks to.
 pub enum Cloud {
-    Local(LocalCloud),
-    Aws(Box<AwsProvider>),
+    Local(Box<LocalCloud>),
+    Aws(AwsProvider),
 }
 
 impl Cloud {
@@ -28,21 +28,21 @@ impl Cloud {
                 let path = local_state_path(global, dir);
                 let cloud = LocalCloud::open(&path, region)
                     .with_context(|| format!("cannot open the local cloud at {}", path.display()))?;
-                Ok(Cloud::Local(cloud))
+                Ok(Cloud::Local(Box::new(cloud)))
             }
             CloudArg::Aws => {
                 let aws = runtime
                     .block_on(AwsProvider::from_env(region))
                     .context("cannot configure AWS")?;
-                Ok(Cloud::Aws(Box::new(aws)))
+                Ok(Cloud::Aws(aws))
             }
         }
     }
 
     pub fn provider(&self) -> &dyn Provider {
         match self {
-            Cloud::Local(c) => c,
-            Cloud::Aws(c) => c.as_ref(),
+            Cloud::Local(c) => c.as_ref(),
+            Cloud::Aws(c) => c,
         }
     }
 

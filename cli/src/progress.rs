@@ -10,9 +10,12 @@ use berth_planner::order::{Op, OpKind};
 use berth_provider::{Address, ProviderError};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
+/// Live bars: the display and one spinner per running operation.
+type Bars = (MultiProgress, Mutex<Vec<(Op, ProgressBar)>>);
+
 /// The progress display for one apply or destroy.
 pub struct Progress {
-    bars: Option<(MultiProgress, Mutex<Vec<(Op, ProgressBar)>>)>,
+    bars: Option<Bars>,
 }
 
 impl Progress {

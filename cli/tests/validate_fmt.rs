@@ -97,7 +97,6 @@ fn an_invalid_copy_reports_every_domain_error_with_spans_and_help() {
 }
 
 #[test]
-#[ignore = "bug: validate stops after schema errors, so a subnet outside its VPC is not reported alongside a typo'd attribute (lang/src/analyze.rs check_and_evaluate)"]
 fn an_invalid_copy_reports_a_typo_and_a_subnet_outside_its_vpc_together() {
     let p = example("blog");
     p.edit("main.berth", "desired_count   = 3", "desired_cont    = 3");

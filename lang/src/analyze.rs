@@ -52,25 +52,35 @@ pub fn analyze(sources: Sources, mut diagnostics: Vec<Diagnostic>, options: &Opt
     }
 }
 
+/// Runs every stage whose input is sound, so one run reports as much as it
+/// can: schema errors do not stop evaluation, but a syntax error stops
+/// reference checks (names in the broken file would all look undeclared),
+/// and declaration or reference errors stop evaluation.
 fn check_and_evaluate(
     files: &[(FileId, ast::File)],
     options: &Options,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Stack> {
-    let module = declare::collect(files.iter().flat_map(|(_, f)| &f.blocks), diagnostics);
+    let syntax_ok = diagnostics.is_empty();
+    let mut structural = Vec::new();
+    let module = declare::collect(files.iter().flat_map(|(_, f)| &f.blocks), &mut structural);
     for decl in module.resources.values() {
         schema::check_resource(decl, diagnostics);
     }
-    let deps = refs::resolve(&module, diagnostics);
-    if !diagnostics.is_empty() {
+    if !syntax_ok {
+        diagnostics.extend(structural);
+        return None;
+    }
+    let deps = refs::resolve(&module, &mut structural);
+    let sound = structural.is_empty();
+    diagnostics.extend(structural);
+    if !sound {
         return None;
     }
     let stack = eval::evaluate(&module, &deps, &options.vars, &options.default_name, diagnostics)?;
     for r in &stack.resources {
         types::check_resource(r, diagnostics);
     }
-    if diagnostics.is_empty() {
-        domain::check(&stack, diagnostics);
-    }
+    domain::check(&stack, diagnostics);
     Some(stack)
 }

@@ -76,18 +76,22 @@ fn port_in_range(body: &DesiredBody, name: &str, diags: &mut Vec<Diagnostic>) {
 }
 
 impl<'s> Context<'s> {
-    /// The resource a bare reference attribute points at, if it is declared.
-    fn target(&self, value: Option<&DesiredValue>) -> Option<&'s DesiredResource> {
+    /// The declared `kind` resource a reference attribute points at (none
+    /// when it points at another kind: that is a type error, reported
+    /// apart).
+    fn target(&self, value: Option<&DesiredValue>, kind: Kind) -> Option<&'s DesiredResource> {
         match value? {
-            DesiredValue::Ref(r) => self.stack.resource(&r.address),
+            DesiredValue::Ref(r) if r.address.kind == kind => self.stack.resource(&r.address),
             _ => None,
         }
     }
 
-    /// The resources a list-of-references attribute points at.
-    fn targets(&self, value: Option<&DesiredValue>) -> Vec<&'s DesiredResource> {
+    /// The declared `kind` resources a list-of-references attribute points at.
+    fn targets(&self, value: Option<&DesiredValue>, kind: Kind) -> Vec<&'s DesiredResource> {
         match value {
-            Some(DesiredValue::List(items)) => items.iter().filter_map(|i| self.target(Some(i))).collect(),
+            Some(DesiredValue::List(items)) => {
+                items.iter().filter_map(|i| self.target(Some(i), kind)).collect()
+            }
             _ => Vec::new(),
         }
     }
@@ -114,7 +118,7 @@ impl<'s> Context<'s> {
             return;
         };
         let Ok(net) = cidr.parse::<Ipv4Net>() else { return };
-        if let Some(vpc) = self.target(r.body.value("vpc"))
+        if let Some(vpc) = self.target(r.body.value("vpc"), Kind::Vpc)
             && let Some((vpc_cidr, vpc_span)) = string(&vpc.body, "cidr")
             && let Ok(vpc_net) = vpc_cidr.parse::<Ipv4Net>()
             && !vpc_net.contains(&net)
@@ -151,8 +155,10 @@ impl<'s> Context<'s> {
     fn overlapping_subnets(&self, diags: &mut Vec<Diagnostic>) {
         let mut by_vpc: BTreeMap<Address, Vec<(&DesiredResource, Ipv4Net, Span)>> = BTreeMap::new();
         for r in self.stack.resources.iter().filter(|r| r.kind() == Kind::Subnet) {
-            let (Some(vpc), Some((cidr, span))) = (self.target(r.body.value("vpc")), string(&r.body, "cidr"))
-            else {
+            let (Some(vpc), Some((cidr, span))) = (
+                self.target(r.body.value("vpc"), Kind::Vpc),
+                string(&r.body, "cidr"),
+            ) else {
                 continue;
             };
             if let Ok(net) = cidr.parse::<Ipv4Net>() {
@@ -183,9 +189,11 @@ impl<'s> Context<'s> {
     }
 
     fn route_table(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
-        let vpc = self.target(r.body.value("vpc")).map(|v| &v.address);
-        for subnet in self.targets(r.body.value("subnets")) {
-            let subnet_vpc = self.target(subnet.body.value("vpc")).map(|v| &v.address);
+        let vpc = self.target(r.body.value("vpc"), Kind::Vpc).map(|v| &v.address);
+        for subnet in self.targets(r.body.value("subnets"), Kind::Subnet) {
+            let subnet_vpc = self
+                .target(subnet.body.value("vpc"), Kind::Vpc)
+                .map(|v| &v.address);
             if let (Some(a), Some(b), Some(span)) = (vpc, subnet_vpc, r.body.span("subnets"))
                 && a != b
             {
@@ -262,7 +270,7 @@ impl<'s> Context<'s> {
     }
 
     fn load_balancer(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
-        let subnets = self.targets(r.body.value("subnets"));
+        let subnets = self.targets(r.body.value("subnets"), Kind::Subnet);
         let Some(span) = r.body.span("subnets") else {
             return;
         };
@@ -293,7 +301,7 @@ impl<'s> Context<'s> {
         }
         let vpcs: Vec<&Address> = subnets
             .iter()
-            .filter_map(|s| self.target(s.body.value("vpc")).map(|v| &v.address))
+            .filter_map(|s| self.target(s.body.value("vpc"), Kind::Vpc).map(|v| &v.address))
             .collect();
         if vpcs.windows(2).any(|w| w[0] != w[1]) {
             diags.push(
@@ -575,9 +583,9 @@ impl<'s> Context<'s> {
                 Diagnostic::error("E0521", "desired_count cannot be negative", span).label("below zero"),
             );
         }
-        let task = self.target(r.body.value("task_definition"));
+        let task = self.target(r.body.value("task_definition"), Kind::TaskDefinition);
         for lb in r.body.blocks("load_balancer") {
-            if let Some(tg) = self.target(lb.body.value("target_group"))
+            if let Some(tg) = self.target(lb.body.value("target_group"), Kind::TargetGroup)
                 && let Some(span) = lb.body.span("target_group")
             {
                 let tt = tg
