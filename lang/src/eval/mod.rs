@@ -19,7 +19,8 @@ use crate::syntax::parse_expr;
 /// Region used when the stack block names none.
 pub const DEFAULT_REGION: &str = "us-east-1";
 
-type Node = (Kind, String);
+/// A declared resource, by kind and name (borrowed from the module).
+type Node<'m> = (Kind, &'m str);
 
 /// The instances of one evaluated resource, by `for_each` key.
 type Instances = Vec<(Option<String>, DesiredBody)>;
@@ -27,7 +28,7 @@ type Instances = Vec<(Option<String>, DesiredBody)>;
 struct Evaluator<'m, 'a> {
     module: &'m Module<'a>,
     vars: BTreeMap<String, Value>,
-    done: BTreeMap<Node, Instances>,
+    done: BTreeMap<Node<'m>, Instances>,
     diags: &'m mut Vec<Diagnostic>,
 }
 
@@ -60,7 +61,7 @@ pub fn evaluate(
         return None;
     }
     let (name, region) = ev.stack_header(default_name);
-    let mut dependencies: BTreeMap<Node, BTreeSet<Address>> = BTreeMap::new();
+    let mut dependencies: BTreeMap<Node<'_>, BTreeSet<Address>> = BTreeMap::new();
     for node in order(deps) {
         let Some(decl) = module.resources.get(&(node.0, node.1.to_owned())) else {
             continue;
@@ -72,22 +73,22 @@ pub fn evaluate(
             .flatten()
             .flat_map(|(k, n)| ev.addresses(*k, n))
             .collect();
-        let key = (decl.kind, decl.name.clone());
-        dependencies.insert(key.clone(), depends_on);
+        let key = (decl.kind, decl.name.as_str());
+        dependencies.insert(key, depends_on);
         ev.done.insert(key, instances);
     }
     // Bodies move into the stack once every reference has been evaluated.
     let mut resources = Vec::new();
     for ((kind, name), instances) in std::mem::take(&mut ev.done) {
-        let Some(decl) = module.resources.get(&(kind, name.clone())) else {
+        let Some(decl) = module.resources.get(&(kind, name.to_owned())) else {
             continue;
         };
-        let depends_on = dependencies.remove(&(kind, name.clone())).unwrap_or_default();
+        let depends_on = dependencies.remove(&(kind, name)).unwrap_or_default();
         for (key, body) in instances {
             resources.push(DesiredResource {
                 address: Address {
                     kind,
-                    name: name.clone(),
+                    name: name.to_owned(),
                     key,
                 },
                 span: header(decl.block),
@@ -485,7 +486,7 @@ impl Evaluator<'_, '_> {
                     Some(Step::Attr(a)) => Some(a.name.as_str()),
                     _ => None,
                 };
-                let instances = self.done.get(&(kind, name.clone()))?;
+                let instances = self.done.get(&(kind, name.as_str()))?;
                 let has_for_each = instances.first().is_some_and(|(k, _)| k.is_some());
                 match key {
                     Some(key) => {
@@ -534,7 +535,7 @@ impl Evaluator<'_, '_> {
     /// Every instance address of a resource, once it is evaluated.
     fn addresses(&self, kind: Kind, name: &str) -> Vec<Address> {
         self.done
-            .get(&(kind, name.to_owned()))
+            .get(&(kind, name))
             .into_iter()
             .flatten()
             .map(|(k, _)| Address {
