@@ -595,7 +595,6 @@ fn blocks<'a>(lines: &[&'a str], opener: &str) -> Vec<Vec<&'a str>> {
 }
 
 #[test]
-#[ignore = "bug: a nested block removed from a list renders as lines moved between blocks (planner/src/render/lines.rs diffed diffs lines across block boundaries)"]
 fn an_added_nested_block_renders_as_a_whole_block() {
     // Drift: one of two ingress rules deleted in the console. The plan must
     // show the missing rule as one added block and the other as unchanged.
@@ -626,7 +625,6 @@ fn an_added_nested_block_renders_as_a_whole_block() {
 }
 
 #[test]
-#[ignore = "bug: a changed nested block in a list renders as lines moved between blocks (planner/src/render/lines.rs diffed diffs lines across block boundaries)"]
 fn a_replaced_nested_block_renders_as_one_block_out_and_one_in() {
     // Rule 8095 becomes 9095; rule 8096 stays. Sorted by port, the 8096 rule
     // moves from second to first: it must not show as removed or changed.

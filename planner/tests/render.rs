@@ -647,3 +647,161 @@ fn json_names_for_each_keys_and_nested_blocks() {
     );
     assert_eq!(parse(&mixed())["resource_changes"][1]["key"], Json::Null);
 }
+
+// --- nested blocks, block by block ----------------------------------------
+
+fn ingress(port: i64) -> Value {
+    map(&[
+        ("from", "sg-0abc".into()),
+        ("port", port.into()),
+        ("protocol", "tcp".into()),
+    ])
+}
+
+fn security_group_update(before: Vec<Value>, after: Vec<Value>) -> Plan {
+    plan(vec![rc(
+        Kind::SecurityGroup,
+        "services",
+        Action::Update,
+        vec![changed("ingress", list(before), list(after))],
+    )])
+}
+
+fn listener_update(before: Vec<Value>, after: Vec<Value>) -> Plan {
+    plan(vec![rc(
+        Kind::Listener,
+        "http",
+        Action::Update,
+        vec![changed("rule", list(before), list(after))],
+    )])
+}
+
+/// The nested blocks of `text` whose opening line (after indentation) is
+/// `opener`, each as its lines from opener to closing brace.
+fn blocks_opened<'a>(text: &'a str, opener: &str) -> Vec<Vec<&'a str>> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if l.trim_start() == opener {
+            let indent = l.len() - l.trim_start().len();
+            let end = lines[i + 1..]
+                .iter()
+                .position(|c| c.trim() == "}" && c.len() - c.trim_start().len() <= indent + 2)
+                .map_or(lines.len() - 1, |j| i + 1 + j);
+            out.push(lines[i..=end].to_vec());
+        }
+    }
+    out
+}
+
+/// Whether every line between a block's opener and closer carries `sym`.
+fn all_marked(block: &[&str], sym: char) -> bool {
+    block[1..block.len() - 1]
+        .iter()
+        .all(|l| l.trim_start().starts_with(sym))
+}
+
+/// Whether no line between a block's opener and closer carries a mark.
+fn unmarked(block: &[&str]) -> bool {
+    block[1..block.len() - 1]
+        .iter()
+        .all(|l| !l.trim_start().starts_with(['+', '-', '~']))
+}
+
+#[test]
+fn text_shows_a_removed_unlabelled_block_whole() {
+    let out = render::text(
+        &security_group_update(vec![ingress(8095), ingress(8096)], vec![ingress(8096)]),
+        &PLAIN,
+    );
+    let gone = blocks_opened(&out, "- ingress {");
+    assert_eq!(gone.len(), 1, "{out}");
+    assert!(all_marked(&gone[0], '-'), "{out}");
+    assert!(gone[0].iter().any(|l| l.contains("port     = 8095")), "{out}");
+    let kept = blocks_opened(&out, "ingress {");
+    assert_eq!(kept.len(), 1, "{out}");
+    assert!(unmarked(&kept[0]), "{out}");
+    assert!(kept[0].iter().any(|l| l.contains("port     = 8096")), "{out}");
+    assert!(lines_marked(&out, "+").is_empty(), "{out}");
+    assert!(blocks_opened(&out, "~ ingress {").is_empty(), "{out}");
+}
+
+#[test]
+fn text_shows_an_added_labelled_block_whole_wherever_it_goes() {
+    let login = rule("login", 10, "/api/login*", "target_group.login");
+    let notify = rule("notify", 20, "/api/notify*", "target_group.notify");
+    let admin = rule("admin", 5, "/admin*", "target_group.admin");
+    let out = render::text(
+        &listener_update(vec![login.clone(), notify.clone()], vec![admin, login, notify]),
+        &PLAIN,
+    );
+    let added = blocks_opened(&out, "+ rule \"admin\" {");
+    assert_eq!(added.len(), 1, "{out}");
+    assert!(all_marked(&added[0], '+'), "{out}");
+    assert_eq!(lines_marked(&out, "+").len(), 4, "{out}");
+    assert!(lines_marked(&out, "-").is_empty(), "{out}");
+    assert!(lines_marked(&out, "~").len() == 1, "only the resource: {out}");
+    assert!(out.contains("        rule \"login\" {\n"), "{out}");
+    assert!(out.contains("        rule \"notify\" {\n"), "{out}");
+    let admin_at = out.find("rule \"admin\"");
+    assert!(admin_at < out.find("rule \"login\""), "new order: {out}");
+}
+
+#[test]
+fn text_diffs_a_changed_labelled_block_among_unchanged_ones() {
+    let login = rule("login", 10, "/api/login*", "target_group.login");
+    let orders = rule("orders", 30, "/api/orders*", "target_group.orders");
+    let notify = |priority| rule("notify", priority, "/api/notify*", "target_group.notify");
+    let out = render::text(
+        &listener_update(
+            vec![login.clone(), notify(20), orders.clone()],
+            vec![login, notify(25), orders],
+        ),
+        &PLAIN,
+    );
+    assert_eq!(lines_marked(&out, "-"), ["          - priority = 20"], "{out}");
+    assert_eq!(lines_marked(&out, "+"), ["          + priority = 25"], "{out}");
+    assert!(
+        out.contains("      ~ rule \"notify\" {\n            forward  = \"target_group.notify\"\n"),
+        "{out}"
+    );
+    assert!(out.contains("        rule \"login\" {\n"), "{out}");
+    assert!(out.contains("        rule \"orders\" {\n"), "{out}");
+}
+
+#[test]
+fn text_shows_one_of_two_identical_blocks_removed() {
+    let out = render::text(
+        &security_group_update(vec![ingress(8095), ingress(8095)], vec![ingress(8095)]),
+        &PLAIN,
+    );
+    let gone = blocks_opened(&out, "- ingress {");
+    assert_eq!(gone.len(), 1, "{out}");
+    assert!(all_marked(&gone[0], '-'), "{out}");
+    let kept = blocks_opened(&out, "ingress {");
+    assert_eq!(kept.len(), 1, "{out}");
+    assert!(unmarked(&kept[0]), "{out}");
+    assert_eq!(lines_marked(&out, "-").len(), 4, "{out}");
+    assert!(lines_marked(&out, "+").is_empty(), "{out}");
+    assert!(blocks_opened(&out, "~ ingress {").is_empty(), "{out}");
+}
+
+#[test]
+fn text_pairs_a_changed_unlabelled_block_with_its_most_similar_one() {
+    // Sorted by port, the kept 8096 rule moves from second to first.
+    let out = render::text(
+        &security_group_update(
+            vec![ingress(8095), ingress(8096)],
+            vec![ingress(8096), ingress(9095)],
+        ),
+        &PLAIN,
+    );
+    assert!(
+        out.contains("        ingress {\n            from     = \"sg-0abc\"\n            port     = 8096\n"),
+        "{out}"
+    );
+    let changed = blocks_opened(&out, "~ ingress {");
+    assert_eq!(changed.len(), 1, "{out}");
+    assert_eq!(lines_marked(&out, "-"), ["          - port     = 8095"], "{out}");
+    assert_eq!(lines_marked(&out, "+"), ["          + port     = 9095"], "{out}");
+}

@@ -1,14 +1,16 @@
 //! The body of one resource's change as marked lines, shared by the text
 //! and markdown renderings: short attributes on one line (`a = 1 -> 2`),
-//! long ones (nested blocks, big maps, long strings) pretty-printed before
-//! and after and diffed line by line with `similar`.
+//! long ones (big maps, long strings) pretty-printed before and after and
+//! diffed line by line with `similar`. Nested blocks are first paired block
+//! by block ([`pair_blocks`]), and only the lines of a pair are diffed, so
+//! that no line is ever matched across a block boundary.
 
 use std::ops::Range;
 
 use berth_provider::Value;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
-use super::value::{PLine, Shape, inline, is_long, mask, pretty};
+use super::value::{PLine, Shape, inline, is_blocks, is_long, mask, pretty};
 use crate::plan::{AttrChange, ResourceChange};
 
 /// The note after a line whose change forces replacement.
@@ -128,30 +130,148 @@ fn short(name: &str, before: &Value, after: &Value) -> Line {
     }
 }
 
-/// A long value: both sides pretty-printed, diffed line by line, blocks that
-/// contain a change marked changed, long unchanged runs hidden.
+/// A long value: both sides pretty-printed, diffed line by line (nested
+/// blocks block by block first), blocks that contain a change marked
+/// changed, long unchanged runs hidden.
 fn diffed(name: &str, before: &Value, after: &Value) -> Vec<Line> {
-    let old = pretty(name, before);
-    let new = pretty(name, after);
-    let mut lines = Vec::with_capacity(old.len().max(new.len()));
-    for op in capture_diff_slices(Algorithm::Patience, &old, &new) {
-        let (tag, old_range, new_range) = op.as_tag_tuple();
-        match tag {
-            DiffTag::Equal => push(&mut lines, &new, new_range, Mark::Context),
-            DiffTag::Delete => push(&mut lines, &old, old_range, Mark::Remove),
-            DiffTag::Insert => push(&mut lines, &new, new_range, Mark::Add),
-            DiffTag::Replace => {
-                push(&mut lines, &old, old_range, Mark::Remove);
-                push(&mut lines, &new, new_range, Mark::Add);
-            }
+    let mut lines = match (before, after) {
+        (Value::List(old), Value::List(new)) if is_blocks(before) && is_blocks(after) => {
+            diffed_blocks(name, old, new)
         }
-    }
+        _ => diff_lines(&pretty(name, before), &pretty(name, after)),
+    };
     mark_changed_openers(&mut lines);
     hide_unchanged(lines)
 }
 
+/// Two lists of nested blocks: an added block whole with `+`, a removed one
+/// whole with `-`, an unchanged one unmarked, and a changed one (a pair
+/// [`pair_blocks`] matched) as the line diff of its two sides. Blocks come in
+/// the order of the new list; a removed block comes just before the first
+/// new block paired with an old block after it, or else at the end.
+fn diffed_blocks(name: &str, old: &[Value], new: &[Value]) -> Vec<Line> {
+    let one = |b: &Value| pretty(name, &Value::List(vec![b.clone()]));
+    let partner = pair_blocks(old, new);
+    let mut paired_old = vec![false; old.len()];
+    for &i in partner.iter().flatten() {
+        paired_old[i] = true;
+    }
+    let mut lines = Vec::new();
+    // Old blocks before this index are printed or paired.
+    let mut next_old = 0;
+    let mut flush_removed = |upto: usize, lines: &mut Vec<Line>| {
+        for i in next_old..upto {
+            if !paired_old[i] {
+                push_all(lines, &one(&old[i]), Mark::Remove);
+            }
+        }
+        next_old = next_old.max(upto);
+    };
+    for (j, block) in new.iter().enumerate() {
+        let after = one(block);
+        match partner[j] {
+            None => push_all(&mut lines, &after, Mark::Add),
+            Some(i) => {
+                flush_removed(i, &mut lines);
+                if old[i] == *block {
+                    push_all(&mut lines, &after, Mark::Context);
+                } else {
+                    lines.extend(diff_lines(&one(&old[i]), &after));
+                }
+            }
+        }
+    }
+    flush_removed(old.len(), &mut lines);
+    lines
+}
+
+/// For each new block, the index of the old block it is a version of, or
+/// `None` if it is added. Labelled blocks (a string `name`) pair by label,
+/// in order if a label repeats. Unlabelled blocks pair with an identical
+/// block first (in order), then the rest greedily by similarity: of all
+/// remaining (old, new) pairs, the one with the most equal attributes, ties
+/// to the earliest old block and then the earliest new one, as long as it
+/// shares at least one attribute; what stays unpaired is removed or added.
+fn pair_blocks(old: &[Value], new: &[Value]) -> Vec<Option<usize>> {
+    let mut partner: Vec<Option<usize>> = vec![None; new.len()];
+    let mut taken = vec![false; old.len()];
+    // Labelled blocks by label, then unlabelled identical blocks.
+    for same in [
+        (|a: &Value, b: &Value| label(a).is_some() && label(a) == label(b)) as fn(&Value, &Value) -> bool,
+        |a, b| label(a).is_none() && label(b).is_none() && a == b,
+    ] {
+        for (j, b) in new.iter().enumerate() {
+            if partner[j].is_some() {
+                continue;
+            }
+            if let Some(i) = (0..old.len()).find(|&i| !taken[i] && same(&old[i], b)) {
+                partner[j] = Some(i);
+                taken[i] = true;
+            }
+        }
+    }
+    // The other unlabelled blocks, most similar first.
+    loop {
+        let best = (0..old.len())
+            .filter(|&i| !taken[i] && label(&old[i]).is_none())
+            .flat_map(|i| {
+                (0..new.len())
+                    .filter(|&j| partner[j].is_none() && label(&new[j]).is_none())
+                    .map(move |j| (i, j))
+            })
+            .map(|(i, j)| (similarity(&old[i], &new[j]), i, j))
+            .filter(|&(score, _, _)| score > 0)
+            .min_by_key(|&(score, i, j)| (std::cmp::Reverse(score), i, j));
+        let Some((_, i, j)) = best else { break };
+        partner[j] = Some(i);
+        taken[i] = true;
+    }
+    partner
+}
+
+/// A block's label: its `name`, if a string (as [`pretty`] prints it).
+fn label(block: &Value) -> Option<&str> {
+    match block {
+        Value::Map(m) => m.get("name").and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+/// How many attributes two blocks set to the same (non-null) value.
+fn similarity(a: &Value, b: &Value) -> usize {
+    match (a, b) {
+        (Value::Map(a), Value::Map(b)) => a
+            .iter()
+            .filter(|(k, v)| **v != Value::Null && b.get(k.as_str()) == Some(v))
+            .count(),
+        _ => 0,
+    }
+}
+
+/// Two pretty-printed values diffed line by line.
+fn diff_lines(old: &[PLine], new: &[PLine]) -> Vec<Line> {
+    let mut lines = Vec::with_capacity(old.len().max(new.len()));
+    for op in capture_diff_slices(Algorithm::Patience, old, new) {
+        let (tag, old_range, new_range) = op.as_tag_tuple();
+        match tag {
+            DiffTag::Equal => push(&mut lines, new, new_range, Mark::Context),
+            DiffTag::Delete => push(&mut lines, old, old_range, Mark::Remove),
+            DiffTag::Insert => push(&mut lines, new, new_range, Mark::Add),
+            DiffTag::Replace => {
+                push(&mut lines, old, old_range, Mark::Remove);
+                push(&mut lines, new, new_range, Mark::Add);
+            }
+        }
+    }
+    lines
+}
+
 fn push(lines: &mut Vec<Line>, from: &[PLine], range: Range<usize>, mark: Mark) {
     lines.extend(from[range].iter().cloned().map(|p| Line::from_pretty(p, mark)));
+}
+
+fn push_all(lines: &mut Vec<Line>, from: &[PLine], mark: Mark) {
+    push(lines, from, 0..from.len(), mark);
 }
 
 /// Index of the line that closes the one opened at `open`, if any.

@@ -147,7 +147,7 @@ fn too_wide(v: &Value) -> bool {
 }
 
 /// Whether `v` is nested blocks: a non-empty list of maps.
-fn is_blocks(v: &Value) -> bool {
+pub(crate) fn is_blocks(v: &Value) -> bool {
     matches!(v, Value::List(items) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Map(_))))
 }
 
