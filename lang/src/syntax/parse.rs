@@ -123,14 +123,13 @@ fn describe_expected(rules: &[Rule]) -> String {
             Rule::EOI | Rule::block => "a block like `vpc main { ... }`",
             Rule::ident => "a name",
             Rule::label => "`=` or `{`",
-            Rule::keyword => "a name",
             Rule::attribute | Rule::body => "an attribute `name = value` or a nested block",
             Rule::string | Rule::literal | Rule::escape | Rule::interpolation => "a string",
             Rule::number => "a number",
             Rule::boolean => "`true` or `false`",
             Rule::list => "a list `[...]`",
             Rule::map | Rule::map_entry => "a map entry `key = value`",
-            Rule::traversal | Rule::call => "a reference or function call",
+            Rule::name_expr | Rule::call_args => "a reference or function call",
             Rule::null => "`null`",
             _ => "a value",
         })
@@ -274,12 +273,21 @@ impl Builder {
                     .map(|entry| self.map_entry(entry))
                     .collect::<Result<_, _>>()?,
             ),
-            Rule::traversal => ExprKind::Traversal(self.traversal(p)?),
-            Rule::call => {
-                let mut inner = Self::significant(p);
-                let name = self.ident(inner.next().ok_or_else(|| self.internal(span))?);
-                let args = inner.map(|a| self.expr(a)).collect::<Result<_, _>>()?;
-                ExprKind::Call(Call { name, args })
+            Rule::name_expr => {
+                let is_call = Self::significant(p.clone())
+                    .nth(1)
+                    .is_some_and(|a| a.as_rule() == Rule::call_args);
+                if is_call {
+                    let mut inner = Self::significant(p);
+                    let name = self.ident(inner.next().ok_or_else(|| self.internal(span))?);
+                    let args_pair = inner.next().ok_or_else(|| self.internal(span))?;
+                    let args = Self::significant(args_pair)
+                        .map(|a| self.expr(a))
+                        .collect::<Result<_, _>>()?;
+                    ExprKind::Call(Call { name, args })
+                } else {
+                    ExprKind::Traversal(self.traversal(p)?)
+                }
             }
             _ => return Err(self.internal(span)),
         };
