@@ -95,7 +95,7 @@ mod tests {
         let mut docs = Documents::default();
         docs.open(
             b.clone(),
-            "# café 🚀\nsubnet s { vpc = vpc.main\n cidr = \"10.0.1.0/24\"\n zone = \"z\"\n dns_hostname = true }\n"
+            "# café 🚀\nsubnet s { vpc = vpc.main\n cidr = \"10.0.1.0/24\"\n zone = \"us-east-1a\"\n dns_hostname = true }\n"
                 .into(),
         );
         let out = compute(stack::load(&b, &docs), &b);
