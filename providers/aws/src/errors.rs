@@ -116,13 +116,25 @@ where
             DisplayErrorContext(&err).to_string(),
             ErrorClass::Transient,
         ),
-        SdkError::DispatchFailure(_) => ProviderError::new(
+        SdkError::DispatchFailure(failure) => ProviderError::new(
             call,
             "DispatchFailure",
             DisplayErrorContext(&err).to_string(),
-            ErrorClass::Transient,
+            dispatch_class(failure.is_io() || failure.is_timeout()),
         ),
         _ => ProviderError::permanent(call, "RequestError", DisplayErrorContext(&err).to_string()),
+    }
+}
+
+/// A request that never reached AWS. A broken connection or a timeout may
+/// pass; anything else (credentials that cannot be loaded, a bad endpoint
+/// configuration) will not, so it fails at once instead of being retried
+/// until the deadline.
+fn dispatch_class(network: bool) -> ErrorClass {
+    if network {
+        ErrorClass::Transient
+    } else {
+        ErrorClass::Permanent
     }
 }
 
@@ -148,6 +160,19 @@ pub(crate) fn invalid(call: &str, message: impl Into<String>) -> ProviderError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sdk_ec2::operation::describe_vpcs::DescribeVpcsError;
+    use aws_smithy_runtime_api::client::result::ConnectorError;
+
+    #[test]
+    fn only_network_dispatch_failures_are_retried() {
+        let failure = |e: ConnectorError| {
+            from_sdk::<DescribeVpcsError>("DescribeVpcs", SdkError::dispatch_failure(e)).class
+        };
+        let refused = ConnectorError::io("connection refused".into());
+        assert_eq!(failure(refused), ErrorClass::Transient);
+        let no_credentials = ConnectorError::other("failed to load credentials".into(), None);
+        assert_eq!(failure(no_credentials), ErrorClass::Permanent);
+    }
 
     #[test]
     fn classes() {
