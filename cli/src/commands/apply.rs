@@ -38,7 +38,7 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     };
     let (dir, vars_map) = match &saved {
         Some(s) => (s.dir.clone(), s.vars.clone()),
-        None => (target.to_owned(), stack::saved_vars(vars)?),
+        None => (target.to_owned(), stack::variables(vars)?),
     };
     let vars = Vars {
         vars: vars_map.into_iter().collect(),

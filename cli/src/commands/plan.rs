@@ -31,7 +31,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
     let planned = make(&runtime, &cloud, &stack)?;
     print!("{}", render_plan(&planned, output.format));
     if let Some(path) = &output.out {
-        let saved = SavedPlan::new(dir.to_owned(), stack::saved_vars(vars)?, planned.plan.clone());
+        let saved = SavedPlan::new(dir.to_owned(), stack::variables(vars)?, planned.plan.clone());
         let text = serde_json::to_string_pretty(&saved)?;
         std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!(

@@ -26,8 +26,9 @@ fn default_name(dir: &Path) -> String {
         .map_or_else(|| "default".to_owned(), |n| n.to_string_lossy().into_owned())
 }
 
-/// `--var-file` settings, then `--var` ones (the command line wins).
-fn variables(vars: &Vars) -> anyhow::Result<BTreeMap<String, String>> {
+/// `--var-file` settings, then `--var` ones (the command line wins); also
+/// what `plan --out` saves.
+pub fn variables(vars: &Vars) -> anyhow::Result<BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
     for file in &vars.var_files {
         let text =
@@ -62,11 +63,6 @@ pub fn evaluate(dir: &Path, vars: &Vars) -> anyhow::Result<Option<berth_lang::St
         crate::report::diagnostics(&analysis.sources, &analysis.diagnostics);
     }
     Ok(analysis.stack)
-}
-
-/// The variables as `plan --out` saves them.
-pub fn saved_vars(vars: &Vars) -> anyhow::Result<BTreeMap<String, String>> {
-    variables(vars)
 }
 
 /// A runtime for the commands that talk to a cloud.
