@@ -1,393 +1,381 @@
-use pest::Parser as _;
-use pest::error::{ErrorVariant, InputLocation};
-use pest::iterators::Pair;
-use pest_derive::Parser;
+//! A recursive-descent parser over the text's bytes. The grammar is LL(1)
+//! after names: one byte of lookahead (past trivia) picks every branch, so
+//! nothing is parsed twice and the first failure is the only one.
+//!
+//! ```text
+//! file      = block*
+//! block     = NAME label? "{" (item ","?)* "}"
+//! item      = NAME "=" expr | block
+//! label     = NAME | string
+//! expr      = string | number | "true" | "false" | "null" | list | map
+//!           | NAME call_args | NAME ("." NAME | "[" expr "]")*
+//! list      = "[" (expr ("," expr)* ","?)? "]"
+//! map       = "{" ((NAME | string) "=" expr ","?)* "}"
+//! call_args = "(" (expr ("," expr)* ","?)? ")"
+//! string    = '"' (text | escape | "${" expr "}")* '"'
+//! ```
+//!
+//! Whitespace and `#` comments may appear between any two tokens, except
+//! inside a string's text.
 
 use super::ast::*;
+use super::cursor::{Cursor, is_ident_byte};
+use super::error::{Expected, found_span, syntax_error};
 use crate::diagnostic::Diagnostic;
-use crate::source::{FileId, Span};
-
-#[derive(Parser)]
-#[grammar = "syntax/berth.pest"]
-struct Grammar;
+use crate::source::FileId;
 
 /// Deepest nesting of brackets and braces accepted. The parser recurses per
 /// level, so unbounded nesting would overflow the stack on hostile input.
 pub const MAX_NESTING: usize = 64;
 
+pub(super) type Parsed<T> = Result<T, Diagnostic>;
+
 /// Parses one file. A syntax error is reported as one diagnostic.
 pub fn parse(file: FileId, text: &str) -> Result<File, Diagnostic> {
-    check_nesting(file, text)?;
-    let mut pairs = Grammar::parse(Rule::file, text).map_err(|e| syntax_error(file, text, e))?;
-    let root = pairs
-        .next()
-        .ok_or_else(|| Diagnostic::error("E0001", "empty parse", Span::new(file, 0, 0)))?;
-    let b = Builder { file };
-    let mut comments = Vec::new();
-    collect_comments(root.clone(), &mut comments, file);
-    let blocks = root
-        .into_inner()
-        .filter(|p| p.as_rule() == Rule::block)
-        .map(|p| b.block(p))
-        .collect::<Result<_, _>>()?;
-    Ok(File { blocks, comments })
+    let mut p = Parser::new(file, text);
+    let mut blocks = Vec::new();
+    p.c.skip_trivia();
+    while !p.c.at_end() {
+        let Some(kind) = p.c.ident() else {
+            return Err(p.expected(&[Expected::Block]));
+        };
+        blocks.push(p.block(kind, Place::TopLevel)?);
+        p.c.skip_trivia();
+    }
+    Ok(File {
+        blocks,
+        comments: p.c.comments,
+    })
 }
 
-/// Parses a lone expression, as given to `--var NAME=VALUE`.
+/// Parses a lone expression, as given to `--var NAME=VALUE`. Its
+/// diagnostic has no span: the text is not part of any file.
 pub fn parse_expr(text: &str) -> Result<Expr, Diagnostic> {
-    let file = FileId(usize::MAX);
-    check_nesting(file, text)?;
-    let mut pairs = Grammar::parse(Rule::expr_only, text).map_err(|e| Diagnostic {
-        span: None,
-        ..syntax_error(file, text, e)
-    })?;
-    let root = pairs
-        .next()
-        .ok_or_else(|| Diagnostic::global("E0001", "empty expression"))?;
-    let expr = Builder::significant(root)
-        .find(|p| p.as_rule() != Rule::EOI)
-        .ok_or_else(|| Diagnostic::global("E0001", "empty expression"))?;
-    Builder { file }.expr(expr)
-}
-
-fn check_nesting(file: FileId, text: &str) -> Result<(), Diagnostic> {
-    let mut depth = 0usize;
-    for (i, c) in text.char_indices() {
-        match c {
-            '{' | '[' | '(' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Err(
-                        Diagnostic::error("E0002", "nesting is too deep", Span::new(file, i, i + 1))
-                            .label(format!("more than {MAX_NESTING} levels of brackets"))
-                            .help("flatten the structure; no stack needs this much nesting"),
-                    );
-                }
-            }
-            '}' | ']' | ')' => depth = depth.saturating_sub(1),
-            _ => {}
+    let mut p = Parser::new(FileId(usize::MAX), text);
+    p.c.skip_trivia();
+    let expr = p.expr().and_then(|e| {
+        p.c.skip_trivia();
+        if p.c.at_end() {
+            Ok(e)
+        } else {
+            Err(p.expected(&[Expected::End]))
         }
-    }
-    Ok(())
+    });
+    expr.map_err(|d| Diagnostic { span: None, ..d })
 }
 
-fn collect_comments(pair: Pair<'_, Rule>, out: &mut Vec<Span>, file: FileId) {
-    for p in pair.into_inner().flatten() {
-        if p.as_rule() == Rule::COMMENT {
-            let s = p.as_span();
-            out.push(Span::new(file, s.start(), s.end()));
-        }
-    }
-    out.sort_by_key(|s| s.start);
-    out.dedup();
+/// Where a block starts, which decides what may follow its kind.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    TopLevel,
+    /// In a body, where `name` could also have started an attribute.
+    Body,
 }
 
-fn syntax_error(file: FileId, text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
-    let (start, end) = match e.location {
-        InputLocation::Pos(p) => (p, p),
-        InputLocation::Span((s, e)) => (s, e),
-    };
-    let found = describe_found(text, start);
-    // A zero-width span at the end of a line or file, not one over the newline.
-    let end = match text[start..].chars().next() {
-        _ if end > start => end,
-        None | Some('\n') => start,
-        Some(c) => start + c.len_utf8(),
-    };
-    let expected = match &e.variant {
-        ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
-        ErrorVariant::CustomError { message } => message.clone(),
-    };
-    let (message, help) = hint(text, start);
-    let mut d = Diagnostic::error("E0001", message, Span::new(file, start, end))
-        .label(format!("expected {expected}, found {found}"));
-    if let Some(help) = help {
-        d = d.help(help);
-    }
-    d
+pub(super) struct Parser<'t> {
+    pub c: Cursor<'t>,
+    depth: usize,
 }
 
-fn describe_found(text: &str, at: usize) -> String {
-    match text[at..].chars().next() {
-        None => "end of file".to_owned(),
-        Some('\n') => "end of line".to_owned(),
-        Some(c) => format!("`{c}`"),
-    }
-}
-
-/// Turns what pest expected into words a user understands.
-fn describe_expected(rules: &[Rule]) -> String {
-    let mut words: Vec<&str> = rules
-        .iter()
-        .map(|r| match r {
-            Rule::EOI | Rule::block => "a block like `vpc main { ... }`",
-            Rule::ident => "a name",
-            Rule::label => "`=` or `{`",
-            Rule::attribute | Rule::body => "an attribute `name = value` or a nested block",
-            Rule::string | Rule::literal | Rule::escape | Rule::interpolation => "a string",
-            Rule::number => "a number",
-            Rule::boolean => "`true` or `false`",
-            Rule::list => "a list `[...]`",
-            Rule::map | Rule::map_entry => "a map entry `key = value`",
-            Rule::name_expr | Rule::call_args => "a reference or function call",
-            Rule::null => "`null`",
-            _ => "a value",
-        })
-        .collect();
-    words.sort();
-    words.dedup();
-    if words.contains(&"a string") && words.len() > 3 {
-        return "a value".to_owned();
-    }
-    match words.as_slice() {
-        [] => "something else".to_owned(),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
-}
-
-/// A headline and a help line for common mistakes.
-fn hint(text: &str, at: usize) -> (String, Option<String>) {
-    let rest = &text[at..];
-    let line_before = text[..at].rsplit('\n').next().unwrap_or("");
-    if rest.starts_with(':') {
-        return (
-            "syntax error".into(),
-            Some("attributes are written `name = value`, with `=`".into()),
-        );
-    }
-    if rest.starts_with('\'') {
-        return (
-            "syntax error".into(),
-            Some("strings use double quotes: \"...\"".into()),
-        );
-    }
-    if rest.starts_with('\\') {
-        return (
-            "invalid escape in string".into(),
-            Some(r#"valid escapes are \" \\ \n \t \r \$ and $${ for a literal ${"#.into()),
-        );
-    }
-    if rest.is_empty() {
-        return (
-            "unclosed block".into(),
-            Some("a `}` is missing at the end of the file".into()),
-        );
-    }
-    if line_before.matches('"').count() % 2 == 1 && rest.starts_with('\n') {
-        return (
-            "unterminated string".into(),
-            Some("close the string with `\"` before the end of the line".into()),
-        );
-    }
-    ("syntax error".into(), None)
-}
-
-struct Builder {
-    file: FileId,
-}
-
-impl Builder {
-    fn span(&self, p: &Pair<'_, Rule>) -> Span {
-        let s = p.as_span();
-        Span::new(self.file, s.start(), s.end())
-    }
-
-    fn significant<'i>(p: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
-        p.into_inner().filter(|p| p.as_rule() != Rule::COMMENT)
-    }
-
-    fn ident(&self, p: Pair<'_, Rule>) -> Ident {
-        Ident {
-            name: p.as_str().to_owned(),
-            span: self.span(&p),
+impl<'t> Parser<'t> {
+    fn new(file: FileId, text: &'t str) -> Self {
+        Parser {
+            c: Cursor::new(file, text),
+            depth: 0,
         }
     }
 
-    fn block(&self, p: Pair<'_, Rule>) -> Result<Block, Diagnostic> {
-        let span = self.span(&p);
-        let mut inner = Self::significant(p);
-        let kind = self.ident(inner.next().ok_or_else(|| self.internal(span))?);
-        let mut label = None;
-        let mut body = Vec::new();
-        for part in inner {
-            match part.as_rule() {
-                Rule::label => {
-                    let l = Self::significant(part)
-                        .next()
-                        .ok_or_else(|| self.internal(span))?;
-                    label = Some(match l.as_rule() {
-                        Rule::ident => Label::Ident(self.ident(l)),
-                        _ => Label::String(self.expr(l)?),
-                    });
-                }
-                Rule::body => {
-                    for item in Self::significant(part) {
-                        body.push(match item.as_rule() {
-                            Rule::attribute => Item::Attribute(self.attribute(item)?),
-                            _ => Item::Block(self.block(item)?),
-                        });
-                    }
-                }
-                _ => {}
-            }
+    /// The syntax error at the current position.
+    pub fn expected(&self, what: &[Expected]) -> Diagnostic {
+        syntax_error(self.c.file, self.c.text, self.c.pos, what)
+    }
+
+    /// Takes the opening bracket `open` (`{`, `[`, `(` or `${`), one level
+    /// deeper; [`Parser::close`] leaves the level.
+    pub fn open(&mut self, open: &str) -> Parsed<()> {
+        if self.depth == MAX_NESTING {
+            return Err(Diagnostic::error(
+                "E0002",
+                "nesting is too deep",
+                found_span(self.c.file, self.c.text, self.c.pos),
+            )
+            .label(format!("more than {MAX_NESTING} levels of brackets"))
+            .help("flatten the structure; no stack needs this much nesting"));
         }
+        self.depth += 1;
+        self.c.bump(open.len());
+        self.c.skip_trivia();
+        Ok(())
+    }
+
+    /// Takes the closing byte `close`, or fails expecting `expected`.
+    pub fn close(&mut self, close: u8, expected: &[Expected]) -> Parsed<()> {
+        if !self.c.eat(close) {
+            return Err(self.expected(expected));
+        }
+        self.depth -= 1;
+        Ok(())
+    }
+
+    /// The rest of a block whose kind has been taken.
+    fn block(&mut self, kind: Ident, place: Place) -> Parsed<Block> {
+        self.c.skip_trivia();
+        let label = match self.c.peek() {
+            Some(b'"') => Some(Label::String(self.string()?)),
+            _ => self.c.ident().map(Label::Ident),
+        };
+        self.c.skip_trivia();
+        if self.c.peek() != Some(b'{') {
+            return Err(self.expected(match (&label, place) {
+                (Some(_), _) => &[Expected::OpenBrace],
+                (None, Place::TopLevel) => &[Expected::Label, Expected::OpenBrace],
+                (None, Place::Body) => &[Expected::Equals, Expected::Label, Expected::OpenBrace],
+            }));
+        }
+        self.open("{")?;
+        let body = self.body()?;
         Ok(Block {
+            span: self.c.span_from(kind.span.start),
             kind,
             label,
             body,
-            span,
         })
     }
 
-    fn attribute(&self, p: Pair<'_, Rule>) -> Result<Attribute, Diagnostic> {
-        let span = self.span(&p);
-        let mut inner = Self::significant(p);
-        let name = self.ident(inner.next().ok_or_else(|| self.internal(span))?);
-        let value = self.expr(inner.next().ok_or_else(|| self.internal(span))?)?;
-        Ok(Attribute { name, value, span })
-    }
-
-    fn internal(&self, span: Span) -> Diagnostic {
-        Diagnostic::error("E0003", "internal parser error: unexpected tree shape", span)
-            .help("please report this with the file that caused it")
-    }
-
-    fn expr(&self, p: Pair<'_, Rule>) -> Result<Expr, Diagnostic> {
-        let span = self.span(&p);
-        let kind = match p.as_rule() {
-            Rule::null => ExprKind::Null,
-            Rule::boolean => ExprKind::Bool(p.as_str() == "true"),
-            Rule::number => ExprKind::Int(p.as_str().parse().map_err(|_| {
-                Diagnostic::error("E0004", "number out of range", span)
-                    .label("does not fit in a 64-bit integer")
-            })?),
-            Rule::string => ExprKind::String(self.string_parts(p)?),
-            Rule::list => ExprKind::List(
-                Self::significant(p)
-                    .map(|e| self.expr(e))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Rule::map => ExprKind::Map(
-                Self::significant(p)
-                    .map(|entry| self.map_entry(entry))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Rule::name_expr => {
-                let is_call = Self::significant(p.clone())
-                    .nth(1)
-                    .is_some_and(|a| a.as_rule() == Rule::call_args);
-                if is_call {
-                    let mut inner = Self::significant(p);
-                    let name = self.ident(inner.next().ok_or_else(|| self.internal(span))?);
-                    let args_pair = inner.next().ok_or_else(|| self.internal(span))?;
-                    let args = Self::significant(args_pair)
-                        .map(|a| self.expr(a))
-                        .collect::<Result<_, _>>()?;
-                    ExprKind::Call(Call { name, args })
-                } else {
-                    ExprKind::Traversal(self.traversal(p)?)
-                }
+    /// Items up to and including the block's `}`.
+    fn body(&mut self) -> Parsed<Vec<Item>> {
+        let mut items = Vec::new();
+        loop {
+            self.c.skip_trivia();
+            if self.c.peek() == Some(b'}') {
+                self.close(b'}', &[])?;
+                return Ok(items);
             }
-            _ => return Err(self.internal(span)),
-        };
-        Ok(Expr { kind, span })
-    }
-
-    fn map_entry(&self, p: Pair<'_, Rule>) -> Result<MapEntry, Diagnostic> {
-        let span = self.span(&p);
-        let mut inner = Self::significant(p);
-        let key_pair = inner.next().ok_or_else(|| self.internal(span))?;
-        let key_span = self.span(&key_pair);
-        let key = match key_pair.as_rule() {
-            Rule::ident => MapKey {
-                name: key_pair.as_str().to_owned(),
-                quoted: false,
-                span: key_span,
-            },
-            _ => {
-                let parts = self.string_parts(key_pair)?;
-                let name = match parts.as_slice() {
-                    [] => String::new(),
-                    [StrPart::Lit(s)] => s.clone(),
-                    _ => {
-                        return Err(
-                            Diagnostic::error("E0005", "map keys cannot be interpolated", key_span)
-                                .label("this key holds `${...}`")
-                                .help("write the key as plain text"),
-                        );
-                    }
-                };
-                MapKey {
+            let Some(name) = self.c.ident() else {
+                return Err(self.expected(&[
+                    Expected::Attribute,
+                    Expected::NestedBlock,
+                    Expected::CloseBrace,
+                ]));
+            };
+            self.c.skip_trivia();
+            items.push(if self.c.eat(b'=') {
+                self.c.skip_trivia();
+                let value = self.expr()?;
+                Item::Attribute(Attribute {
+                    span: name.span.to(value.span),
                     name,
-                    quoted: true,
-                    span: key_span,
-                }
-            }
-        };
-        let value = self.expr(inner.next().ok_or_else(|| self.internal(span))?)?;
-        Ok(MapEntry { key, value })
+                    value,
+                })
+            } else {
+                Item::Block(self.block(name, Place::Body)?)
+            });
+            self.c.skip_trivia();
+            self.c.eat(b',');
+        }
     }
 
-    fn traversal(&self, p: Pair<'_, Rule>) -> Result<Traversal, Diagnostic> {
-        let span = self.span(&p);
-        let mut inner = Self::significant(p);
-        let root = self.ident(inner.next().ok_or_else(|| self.internal(span))?);
-        let mut steps = Vec::new();
-        for step in inner {
-            let step_span = self.span(&step);
-            let value = Self::significant(step.clone())
-                .next()
-                .ok_or_else(|| self.internal(step_span))?;
-            steps.push(match step.as_rule() {
-                Rule::get_attr => Step::Attr(self.ident(value)),
-                _ => Step::Index(Box::new(self.expr(value)?)),
+    /// An expression starting at the current position (trivia skipped).
+    pub fn expr(&mut self) -> Parsed<Expr> {
+        let start = self.c.pos;
+        let kind = match self.c.peek() {
+            Some(b'"') => return self.string(),
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(b'[') => {
+                self.open("[")?;
+                ExprKind::List(self.sequence(b']', Expected::CloseBracket)?)
+            }
+            Some(b'{') => ExprKind::Map(self.map()?),
+            Some(b) if b.is_ascii_alphabetic() || b == b'_' => return self.name_expr(),
+            _ => return Err(self.expected(&[Expected::Value])),
+        };
+        Ok(Expr {
+            kind,
+            span: self.c.span_from(start),
+        })
+    }
+
+    fn number(&mut self) -> Parsed<ExprKind> {
+        let start = self.c.pos;
+        let digits = self.c.rest().as_bytes();
+        let sign = usize::from(digits[0] == b'-');
+        let count = digits[sign..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if count == 0 {
+            return Err(self.expected(&[Expected::Value]));
+        }
+        self.c.bump(sign + count);
+        if self.c.peek().is_some_and(is_ident_byte) {
+            let end = self.c.pos + self.c.ident_len();
+            let word = &self.c.text[start..end];
+            return Err(
+                Diagnostic::error("E0001", "syntax error", self.c.span_between(start, end))
+                    .label(format!("expected a value, found `{word}`"))
+                    .help("a number is digits only; a name starts with a letter or `_`"),
+            );
+        }
+        let span = self.c.span_from(start);
+        self.c.text[span.range()].parse().map(ExprKind::Int).map_err(|_| {
+            Diagnostic::error("E0004", "number out of range", span).label("does not fit in a 64-bit integer")
+        })
+    }
+
+    /// Comma-separated expressions after an opening bracket, up to and
+    /// including `close`; a trailing comma is allowed.
+    fn sequence(&mut self, close: u8, closing: Expected) -> Parsed<Vec<Expr>> {
+        let mut items = Vec::new();
+        loop {
+            if self.c.peek() == Some(close) {
+                break;
+            }
+            if !self.c.peek().is_some_and(starts_value) {
+                return Err(self.expected(&[Expected::Value, closing]));
+            }
+            items.push(self.expr()?);
+            self.c.skip_trivia();
+            if !self.c.eat(b',') {
+                break;
+            }
+            self.c.skip_trivia();
+        }
+        self.close(close, &[Expected::Comma, closing])?;
+        Ok(items)
+    }
+
+    /// `{ key = value ... }`, at its `{`.
+    fn map(&mut self) -> Parsed<Vec<MapEntry>> {
+        self.open("{")?;
+        let mut entries = Vec::new();
+        loop {
+            if self.c.peek() == Some(b'}') {
+                self.close(b'}', &[])?;
+                return Ok(entries);
+            }
+            let key = self.map_key()?;
+            self.c.skip_trivia();
+            if !self.c.eat(b'=') {
+                return Err(self.expected(&[Expected::Equals]));
+            }
+            self.c.skip_trivia();
+            let value = self.expr()?;
+            entries.push(MapEntry { key, value });
+            self.c.skip_trivia();
+            self.c.eat(b',');
+            self.c.skip_trivia();
+        }
+    }
+
+    fn map_key(&mut self) -> Parsed<MapKey> {
+        if let Some(ident) = self.c.ident() {
+            return Ok(MapKey {
+                name: ident.name,
+                quoted: false,
+                span: ident.span,
             });
         }
-        Ok(Traversal { root, steps })
+        if self.c.peek() != Some(b'"') {
+            return Err(self.expected(&[Expected::MapEntry, Expected::CloseBrace]));
+        }
+        let key = self.string()?;
+        let name = match key.kind {
+            ExprKind::String(parts) => match parts.as_slice() {
+                [] => String::new(),
+                [StrPart::Lit(s)] => s.clone(),
+                _ => {
+                    return Err(
+                        Diagnostic::error("E0005", "map keys cannot be interpolated", key.span)
+                            .label("this key holds `${...}`")
+                            .help("write the key as plain text"),
+                    );
+                }
+            },
+            _ => String::new(),
+        };
+        Ok(MapKey {
+            name,
+            quoted: true,
+            span: key.span,
+        })
     }
 
-    fn string_parts(&self, p: Pair<'_, Rule>) -> Result<Vec<StrPart>, Diagnostic> {
-        let mut parts: Vec<StrPart> = Vec::new();
-        let push_text = |parts: &mut Vec<StrPart>, text: &str| match parts.last_mut() {
-            Some(StrPart::Lit(s)) => s.push_str(text),
-            _ => parts.push(StrPart::Lit(text.to_owned())),
+    /// A keyword literal, a function call or a reference, at its name.
+    fn name_expr(&mut self) -> Parsed<Expr> {
+        let Some(root) = self.c.ident() else {
+            return Err(self.expected(&[Expected::Value]));
         };
-        for part in p.into_inner() {
-            match part.as_rule() {
-                Rule::literal => push_text(&mut parts, part.as_str()),
-                Rule::escape => push_text(
-                    &mut parts,
-                    match part.as_str() {
-                        "$${" => "${",
-                        "\\n" => "\n",
-                        "\\t" => "\t",
-                        "\\r" => "\r",
-                        "\\$" => "$",
-                        "\\\"" => "\"",
-                        _ => "\\",
-                    },
-                ),
-                Rule::interpolation => {
-                    let span = self.span(&part);
-                    let inner = Self::significant(part)
-                        .next()
-                        .ok_or_else(|| self.internal(span))?;
-                    parts.push(StrPart::Interp(self.expr(inner)?));
-                }
-                _ => {}
-            }
+        let literal = match root.name.as_str() {
+            "true" => Some(ExprKind::Bool(true)),
+            "false" => Some(ExprKind::Bool(false)),
+            "null" => Some(ExprKind::Null),
+            _ => None,
+        };
+        if let Some(kind) = literal {
+            return Ok(Expr {
+                kind,
+                span: root.span,
+            });
         }
-        Ok(parts)
+        let start = root.span.start;
+        self.c.skip_trivia();
+        if self.c.peek() == Some(b'(') {
+            self.open("(")?;
+            let args = self.sequence(b')', Expected::CloseParen)?;
+            return Ok(Expr {
+                kind: ExprKind::Call(Call { name: root, args }),
+                span: self.c.span_from(start),
+            });
+        }
+        let mut steps = Vec::new();
+        loop {
+            match self.c.peek() {
+                Some(b'.') => {
+                    self.c.bump(1);
+                    self.c.skip_trivia();
+                    let Some(name) = self.c.ident() else {
+                        return Err(self.expected(&[Expected::Name]));
+                    };
+                    steps.push(Step::Attr(name));
+                }
+                Some(b'[') => {
+                    self.open("[")?;
+                    let index = self.expr()?;
+                    self.c.skip_trivia();
+                    self.close(b']', &[Expected::CloseBracket])?;
+                    steps.push(Step::Index(Box::new(index)));
+                }
+                _ => break,
+            }
+            self.c.skip_trivia();
+        }
+        Ok(Expr {
+            kind: ExprKind::Traversal(Traversal { root, steps }),
+            span: self.c.span_from(start),
+        })
     }
+}
+
+/// A byte that can start an expression.
+fn starts_value(b: u8) -> bool {
+    matches!(b, b'"' | b'-' | b'[' | b'{' | b'_') || b.is_ascii_alphanumeric()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::Span;
+
+    fn text_of(text: &str, span: Span) -> &str {
+        &text[span.range()]
+    }
 
     fn parse_ok(text: &str) -> File {
         parse(FileId(0), text).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    fn attr(f: &File, i: usize) -> &Attribute {
+        match &f.blocks[0].body[i] {
+            Item::Attribute(a) => a,
+            Item::Block(b) => panic!("item {i} is block {}", b.kind.name),
+        }
     }
 
     #[test]
@@ -411,17 +399,36 @@ route_table public {
     }
 
     #[test]
+    fn spans_cover_the_node_and_stop_before_trivia() {
+        let text = "vpc main {\n  a = foo # c\n  b = x.y [ 0 ] \n  c = f( 1 ,)\n} # end\n";
+        let f = parse_ok(text);
+        assert_eq!(
+            text_of(text, f.blocks[0].span),
+            &text[..text.find("} #").unwrap() + 1]
+        );
+        let spans: Vec<&str> = (0..3).map(|i| text_of(text, attr(&f, i).span)).collect();
+        assert_eq!(spans, ["a = foo", "b = x.y [ 0 ]", "c = f( 1 ,)"]);
+    }
+
+    #[test]
     fn decodes_escapes_and_interpolation() {
         let f = parse_ok(r#"x y { a = "q\"\\\n$${lit} ${var.env}!" }"#);
-        let Item::Attribute(a) = &f.blocks[0].body[0] else {
-            panic!()
-        };
-        let ExprKind::String(parts) = &a.value.kind else {
+        let ExprKind::String(parts) = &attr(&f, 0).value.kind else {
             panic!()
         };
         assert_eq!(parts[0], StrPart::Lit("q\"\\\n${lit} ".into()));
         assert!(matches!(&parts[1], StrPart::Interp(e) if matches!(e.kind, ExprKind::Traversal(_))));
         assert_eq!(parts[2], StrPart::Lit("!".into()));
+    }
+
+    #[test]
+    fn dollar_signs_that_do_not_open_an_interpolation_are_text() {
+        let f = parse_ok(r#"x y { a = "$5 $$ a$" b = "" }"#);
+        assert_eq!(
+            attr(&f, 0).value.kind,
+            ExprKind::String(vec![StrPart::Lit("$5 $$ a$".into())])
+        );
+        assert_eq!(attr(&f, 1).value.kind, ExprKind::String(vec![]));
     }
 
     #[test]
@@ -438,52 +445,112 @@ route_table public {
   truth = trueish
 }"#,
         );
-        let kinds: Vec<_> = f.blocks[0]
-            .body
-            .iter()
-            .map(|i| match i {
-                Item::Attribute(a) => std::mem::discriminant(&a.value.kind),
-                Item::Block(_) => panic!(),
-            })
-            .collect();
-        assert_eq!(kinds.len(), 7);
-        let Item::Attribute(l) = &f.blocks[0].body[3] else {
-            panic!()
-        };
-        let ExprKind::List(items) = &l.value.kind else {
+        assert_eq!(attr(&f, 0).value.kind, ExprKind::Int(-12));
+        assert_eq!(attr(&f, 1).value.kind, ExprKind::Bool(false));
+        assert_eq!(attr(&f, 2).value.kind, ExprKind::Null);
+        let ExprKind::List(items) = &attr(&f, 3).value.kind else {
             panic!()
         };
         let ExprKind::Traversal(t) = &items[2].kind else {
             panic!()
         };
         assert_eq!(t.steps.len(), 3);
-        let Item::Attribute(t) = &f.blocks[0].body[6] else {
+        let ExprKind::Map(entries) = &attr(&f, 4).value.kind else {
             panic!()
         };
+        let keys: Vec<(&str, bool)> = entries
+            .iter()
+            .map(|e| (e.key.name.as_str(), e.key.quoted))
+            .collect();
+        assert_eq!(keys, [("A", false), ("b-c", true), ("D", false)]);
+        assert!(matches!(&attr(&f, 5).value.kind, ExprKind::Call(c) if c.args.len() == 3));
         assert!(
-            matches!(t.value.kind, ExprKind::Traversal(_)),
+            matches!(attr(&f, 6).value.kind, ExprKind::Traversal(_)),
             "trueish is a name, not a bool"
         );
     }
 
     #[test]
     fn keeps_comments_with_spans() {
-        let text = "# top\nvpc a { # trailing\n  cidr = \"10.0.0.0/16\" # end\n}\n";
+        let text = "# top\nvpc a { # trailing\n  cidr = \"10.0.0.0/16\" # end\n  tags = { a = \"${x # in\n}\" }\n}\n";
         let f = parse_ok(text);
         let comments: Vec<&str> = f.comments.iter().map(|s| &text[s.range()]).collect();
-        assert_eq!(comments, ["# top", "# trailing", "# end"]);
+        assert_eq!(comments, ["# top", "# trailing", "# end", "# in"]);
+    }
+
+    #[test]
+    fn a_hash_inside_a_string_is_text() {
+        let f = parse_ok("x y { a = \"#not a comment\" }");
+        assert!(f.comments.is_empty());
     }
 
     #[test]
     fn reports_syntax_errors_with_position() {
         let e = parse(FileId(0), "vpc main {\n  cidr: \"10.0.0.0/16\"\n}").unwrap_err();
         assert_eq!(e.span.map(|s| s.start), Some(17), "points at the colon");
+        assert_eq!(e.label, "expected `=`, a label or `{`, found `:`");
         assert!(e.help.unwrap().contains("="));
+    }
+
+    #[test]
+    fn syntax_errors_name_what_was_expected() {
+        let cases = [
+            ("x = 1", "expected a label or `{`, found `=`"),
+            ("x y { a = [1 2] }", "expected `,` or `]`, found `2`"),
+            ("x y { a = [1, ,] }", "expected a value or `]`, found `,`"),
+            ("x y { a = f(1 2) }", "expected `,` or `)`, found `2`"),
+            ("x y { a = { k 1 } }", "expected `=`, found `1`"),
+            (
+                "x y { a = { = 1 } }",
+                "expected a map entry `key = value` or `}`, found `=`",
+            ),
+            ("x y { a = b. }", "expected a name, found `}`"),
+            ("x y { a = b[0 }", "expected `]`, found `}`"),
+            (
+                "x y { a = 1 2 }",
+                "expected an attribute `name = value`, a nested block or `}`, found `2`",
+            ),
+            ("x y { a = \"${b\" }", "expected `}`, found `\"`"),
+            ("x y { a = 12ab }", "expected a value, found `12ab`"),
+            ("x y { a = - }", "expected a value, found `-`"),
+            ("x y { a = \"x\n\" }", "expected `\"`, found end of line"),
+            ("x y { a = \"a\\qb\" }", "`\\q` is not an escape"),
+            ("x y { a = \"a", "expected `\"`, found end of file"),
+            ("x \"y\" z {}", "expected `{`, found `z`"),
+        ];
+        for (text, label) in cases {
+            let e = parse(FileId(0), text).expect_err(text);
+            assert_eq!(e.label, label, "{text}");
+        }
+    }
+
+    #[test]
+    fn out_of_range_numbers_and_interpolated_keys_have_their_own_codes() {
+        let e = parse(FileId(0), "x y { a = 99999999999999999999 }").unwrap_err();
+        assert_eq!(e.code, "E0004");
+        let e = parse(FileId(0), "x y { a = { \"${k}\" = 1 } }").unwrap_err();
+        assert_eq!(e.code, "E0005");
     }
 
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         let text = format!("x y {{ a = {}{} }}", "[".repeat(10_000), "]".repeat(10_000));
         assert_eq!(parse(FileId(0), &text).unwrap_err().code, "E0002");
+        let text = format!("x y {{ a = {} }}", "\"${".repeat(10_000));
+        assert_eq!(parse(FileId(0), &text).unwrap_err().code, "E0002");
+    }
+
+    #[test]
+    fn brackets_in_strings_and_comments_do_not_count_as_nesting() {
+        let deep = "[".repeat(MAX_NESTING + 1);
+        parse_ok(&format!("# {deep}\nx y {{ a = \"{deep}\" }}"));
+    }
+
+    #[test]
+    fn parses_a_lone_expression() {
+        assert!(matches!(parse_expr(" [1, 2] ").map(|e| e.kind), Ok(ExprKind::List(l)) if l.len() == 2));
+        let e = parse_expr("1 2").unwrap_err();
+        assert_eq!(e.span, None);
+        assert_eq!(e.label, "expected the end of the value, found `2`");
     }
 }

@@ -1,0 +1,107 @@
+//! Syntax errors in words a user understands: what the parser expected at
+//! the failing position, what it found, and a hint for common mistakes.
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, Span};
+
+/// Something the parser could have taken where it failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Expected {
+    Block,
+    Attribute,
+    NestedBlock,
+    Label,
+    Equals,
+    OpenBrace,
+    CloseBrace,
+    CloseBracket,
+    CloseParen,
+    Comma,
+    Quote,
+    Value,
+    MapEntry,
+    Name,
+    End,
+}
+
+impl Expected {
+    fn words(self) -> &'static str {
+        match self {
+            Expected::Block => "a block like `vpc main { ... }`",
+            Expected::Attribute => "an attribute `name = value`",
+            Expected::NestedBlock => "a nested block",
+            Expected::Label => "a label",
+            Expected::Equals => "`=`",
+            Expected::OpenBrace => "`{`",
+            Expected::CloseBrace => "`}`",
+            Expected::CloseBracket => "`]`",
+            Expected::CloseParen => "`)`",
+            Expected::Comma => "`,`",
+            Expected::Quote => "`\"`",
+            Expected::Value => "a value",
+            Expected::MapEntry => "a map entry `key = value`",
+            Expected::Name => "a name",
+            Expected::End => "the end of the value",
+        }
+    }
+}
+
+/// The diagnostic for a parse that failed at byte `at` of `text`.
+pub(super) fn syntax_error(file: FileId, text: &str, at: usize, expected: &[Expected]) -> Diagnostic {
+    let rest = &text[at..];
+    let (message, help) = hint(rest, expected);
+    let mut d = Diagnostic::error("E0001", message, found_span(file, text, at)).label(format!(
+        "expected {}, found {}",
+        list(expected),
+        describe_found(rest)
+    ));
+    if let Some(help) = help {
+        d = d.help(help);
+    }
+    d
+}
+
+/// One character at `at`, or a zero-width span at the end of a line or file
+/// (a caret under the newline would point past the text).
+pub(super) fn found_span(file: FileId, text: &str, at: usize) -> Span {
+    let end = match text[at..].chars().next() {
+        None | Some('\n') => at,
+        Some(c) => at + c.len_utf8(),
+    };
+    Span::new(file, at, end)
+}
+
+pub(super) fn describe_found(rest: &str) -> String {
+    match rest.chars().next() {
+        None => "end of file".to_owned(),
+        Some('\n') => "end of line".to_owned(),
+        Some(c) => format!("`{c}`"),
+    }
+}
+
+fn list(expected: &[Expected]) -> String {
+    let words: Vec<&str> = expected.iter().map(|e| e.words()).collect();
+    match words.as_slice() {
+        [] => "something else".to_owned(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// A headline and a help line for common mistakes.
+fn hint(rest: &str, expected: &[Expected]) -> (String, Option<String>) {
+    let help = |h: &str| ("syntax error".to_owned(), Some(h.to_owned()));
+    match rest.chars().next() {
+        Some(':') => help("attributes are written `name = value`, with `=`"),
+        Some('\'') => help("strings use double quotes: \"...\""),
+        Some('=') if expected.first() == Some(&Expected::Label) => {
+            help("attributes go inside a block: `KIND NAME { name = value }`")
+        }
+        None if expected.contains(&Expected::CloseBrace) => (
+            "unclosed block".to_owned(),
+            Some("a `}` is missing at the end of the file".to_owned()),
+        ),
+        None => ("unexpected end of file".to_owned(), None),
+        _ => ("syntax error".to_owned(), None),
+    }
+}
