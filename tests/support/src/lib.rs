@@ -16,9 +16,22 @@ pub struct Moto {
     pub endpoint: String,
 }
 
-/// The repository root (this crate lives in `tests/support`).
+/// The repository root: the nearest ancestor of the running test's package
+/// (cargo and nextest set `CARGO_MANIFEST_DIR` at run time) that holds
+/// `tests/moto`. Not this crate's compile-time directory: with a shared
+/// `CARGO_TARGET_DIR`, a build made in another clone is reused unchanged and
+/// would point there.
 fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    start
+        .ancestors()
+        .find(|dir| dir.join("tests/moto/serve.py").is_file())
+        .map_or_else(
+            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.."),
+            PathBuf::from,
+        )
 }
 
 fn venv_python() -> PathBuf {
