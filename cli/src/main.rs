@@ -11,6 +11,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// The front end builds many small strings and maps; mimalloc makes
+// `validate` of a 10,000-resource stack about a quarter faster than the
+// system allocator (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     match commands::run(cli) {
