@@ -10,6 +10,7 @@
 use std::collections::BTreeSet;
 
 use aws_sdk_iam::types::Tag;
+use berth_provider::naming;
 use berth_provider::{Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
@@ -17,7 +18,7 @@ use crate::attrs::{
     attrs, canonical, complete, create_tags, opt_str, owned, str_list, str_of, strs_of, tag_diff, user_tags,
 };
 use crate::errors::build_error;
-use crate::{AwsProvider, naming, paginate};
+use crate::{AwsProvider, paginate};
 
 const SERVICE: &str = "iam";
 /// The path every berth role lives under.

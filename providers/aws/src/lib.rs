@@ -59,7 +59,6 @@ mod elb;
 mod errors;
 mod iam;
 mod logs;
-mod naming;
 mod retry;
 mod stats;
 

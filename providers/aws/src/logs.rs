@@ -5,13 +5,14 @@
 
 use std::collections::HashMap;
 
+use berth_provider::naming;
 use berth_provider::{Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use crate::attrs::{
     attrs, canonical, complete, create_tags, i32_of, opt_int, owned, str_of, tag_diff, user_tags,
 };
-use crate::{AwsProvider, naming, paginate};
+use crate::{AwsProvider, paginate};
 
 const SERVICE: &str = "logs";
 

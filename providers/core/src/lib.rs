@@ -8,6 +8,7 @@
 mod address;
 mod error;
 mod kind;
+pub mod naming;
 mod provider;
 pub mod schema;
 mod tags;

@@ -2,13 +2,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use berth_provider::naming;
 use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, STACK_TAG, Value};
 
 use crate::api::{fail, invalid};
 use crate::attrs::{blocks_of, int_of, str_of, strs_of};
+use crate::elb;
 use crate::model::{ACTIVE, INACTIVE};
 use crate::sim::Sim;
-use crate::{elb, naming};
 
 type Tags = BTreeMap<String, String>;
 

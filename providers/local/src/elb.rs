@@ -3,12 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value};
 
 use crate::api::{fail, invalid};
 use crate::attrs::{blocks_of, bool_of, int_of, str_of, strs_of};
+use crate::ids;
 use crate::sim::Sim;
-use crate::{ids, naming};
 
 type Tags = BTreeMap<String, String>;
 
@@ -86,7 +87,7 @@ pub(crate) fn create(
 /// DuplicateLoadBalancerName / DuplicateTargetGroupName).
 fn unique_name(sim: &mut Sim, kind: Kind, stack: &str, address: &Address) -> String {
     loop {
-        let name = naming::elb(sim.rng, stack, address);
+        let name = naming::elb(stack, address, sim.rng.u32(..));
         if !sim
             .all(kind)
             .any(|(_, r)| str_of(&r.attrs, "name") == Some(name.as_str()))

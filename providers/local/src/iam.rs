@@ -6,8 +6,8 @@ use berth_provider::{Address, Attrs, Kind, ProviderError, Value};
 
 use crate::api::fail;
 use crate::attrs::{str_of, strs_of};
-use crate::naming;
 use crate::sim::Sim;
+use berth_provider::naming;
 
 /// Most managed policies one role can have attached.
 const MAX_POLICIES: usize = 10;

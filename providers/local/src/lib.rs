@@ -87,7 +87,6 @@ mod iam;
 mod ids;
 mod logs;
 mod model;
-mod naming;
 mod sim;
 mod store;
 

@@ -6,8 +6,8 @@ use berth_provider::{Address, Attrs, Kind, ProviderError, Value};
 
 use crate::api::{fail, invalid};
 use crate::attrs::int_of;
-use crate::naming;
 use crate::sim::Sim;
+use berth_provider::naming;
 
 /// The retention periods AWS accepts, in days.
 pub(crate) const RETENTION_DAYS: [i64; 22] = [

@@ -9,6 +9,7 @@ mod vpc;
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
+use berth_provider::naming;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
 
 use crate::AwsProvider;
@@ -50,7 +51,7 @@ pub(crate) async fn create(
         }
         Kind::RouteTable => route_table::create(p, &attrs, spec(ResourceType::RouteTable)).await?,
         _ => {
-            let name = crate::naming::security_group(stack, &desired.address);
+            let name = naming::security_group(stack, &desired.address, fastrand::u32(..));
             security_group::create(p, &name, &attrs, spec(ResourceType::SecurityGroup)).await?
         }
     };

@@ -2,12 +2,13 @@
 //! UpdateClusterSettings, DeleteCluster (retried while services drain).
 
 use aws_sdk_ecs::types::{ClusterField, ClusterSetting, ClusterSettingName, Tag};
+use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs};
 use crate::attrs::{attrs, bool_of, canonical, owned, user_tags};
-use crate::{AwsProvider, naming, paginate};
+use crate::{AwsProvider, paginate};
 
 /// Most clusters one DescribeClusters call takes.
 const BATCH: usize = 100;

@@ -10,6 +10,7 @@ use aws_sdk_ecs::types::{
     AssignPublicIp, AwsVpcConfiguration, DeploymentConfiguration, LaunchType, LoadBalancer,
     NetworkConfiguration, PropagateTags, Service, ServiceField, Tag,
 };
+use berth_provider::naming;
 use berth_provider::{Address, Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
@@ -18,7 +19,7 @@ use crate::attrs::{
     attrs, blocks_of, bool_of, canonical, i32_of, opt_int, owned, str_list, str_of, strs_of, user_tags,
 };
 use crate::errors::build_error;
-use crate::{AwsProvider, naming, paginate};
+use crate::{AwsProvider, paginate};
 
 /// Most services one DescribeServices call takes.
 const BATCH: usize = 10;

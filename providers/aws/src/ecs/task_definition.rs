@@ -22,6 +22,7 @@ use aws_sdk_ecs::types::{
     RuntimePlatform, Secret, Tag, TaskDefinition, TaskDefinitionFamilyStatus, TaskDefinitionField,
     TaskDefinitionStatus, TransportProtocol, Ulimit, UlimitName,
 };
+use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
@@ -31,7 +32,7 @@ use crate::attrs::{
     str_of, strs_of, user_tags,
 };
 use crate::errors::build_error;
-use crate::{AwsProvider, naming, paginate};
+use crate::{AwsProvider, paginate};
 
 const CALL: &str = "RegisterTaskDefinition";
 

@@ -5,12 +5,13 @@
 use aws_sdk_elasticloadbalancingv2::types::{
     LoadBalancer, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerTypeEnum, Tag,
 };
+use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs, tags_of};
 use crate::attrs::{attrs, bool_of, canonical, int_of, owned, str_list, strs_of, user_tags};
-use crate::{AwsProvider, naming, paginate};
+use crate::{AwsProvider, paginate};
 
 const IDLE_TIMEOUT: &str = "idle_timeout.timeout_seconds";
 
@@ -34,7 +35,7 @@ pub(super) async fn create(
     tags: Vec<Tag>,
 ) -> Result<Attrs, ProviderError> {
     let elb = &p.clients.elb;
-    let name = naming::elb(stack, address);
+    let name = naming::elb(stack, address, fastrand::u32(..));
     let groups = strs_of(a, "security_groups");
     let scheme = if bool_of(a, "internal") {
         LoadBalancerSchemeEnum::Internal

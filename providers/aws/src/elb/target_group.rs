@@ -9,12 +9,13 @@
 use aws_sdk_elasticloadbalancingv2::types::{
     Matcher, ProtocolEnum, Tag, TargetGroup, TargetGroupAttribute, TargetTypeEnum,
 };
+use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs, tags_of};
 use crate::attrs::{attrs, blocks_of, canonical, i32_of, int_of, owned, str_of, user_tags};
-use crate::{AwsProvider, naming, paginate};
+use crate::{AwsProvider, paginate};
 
 const DELAY: &str = "deregistration_delay.timeout_seconds";
 
@@ -112,7 +113,7 @@ pub(super) async fn create(
     tags: Vec<Tag>,
 ) -> Result<Attrs, ProviderError> {
     let elb = &p.clients.elb;
-    let name = naming::elb(stack, address);
+    let name = naming::elb(stack, address, fastrand::u32(..));
     let c = Check::of(a);
     let out = p
         .call(SERVICE, "CreateTargetGroup", || {

@@ -1,12 +1,12 @@
-//! The names berth gives resources in AWS: the same scheme as the local
-//! provider (`providers/local/src/naming.rs`, duplicated here until the two
-//! share a module). Deterministic `{stack}-{name}[-{key}]` for clusters,
-//! services, roles and task-definition families, `/ecs/{stack}/{name}` for
-//! log groups, and a prefix plus 6 random hex digits (at most 32 characters)
-//! for load balancers and target groups, so a replacement can coexist with
-//! the resource it replaces.
+//! The names berth gives resources in the cloud, shared by every provider so
+//! the local cloud and AWS name things alike. Deterministic
+//! `{stack}-{name}[-{key}]` for kinds replaced destroy-before-create
+//! (clusters, services, task-definition families, roles), `/ecs/{stack}/{name}`
+//! for log groups, and a prefix plus 6 random hex digits for load balancers,
+//! target groups and security groups, so a replacement can coexist with the
+//! resource it replaces. The caller supplies the randomness.
 
-use berth_provider::Address;
+use crate::Address;
 
 /// `{stack}-{name}` or `{stack}-{name}-{key}`, unsanitised.
 fn base(stack: &str, address: &Address) -> String {
@@ -24,23 +24,28 @@ fn sanitise(text: &str, allowed: impl Fn(char) -> bool, max: usize) -> String {
         .collect()
 }
 
+/// Six hex digits from the low 24 bits of `random`.
+fn suffix(random: u32) -> String {
+    format!("{:06x}", random & 0xff_ffff)
+}
+
 fn ecs_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 
 /// ECS cluster, service and task-definition family names: letters, digits,
 /// `-` and `_`, at most 255.
-pub(crate) fn ecs(stack: &str, address: &Address) -> String {
+pub fn ecs(stack: &str, address: &Address) -> String {
     sanitise(&base(stack, address), ecs_char, 255)
 }
 
 /// The prefix every task-definition family of `stack` starts with.
-pub(crate) fn family_prefix(stack: &str) -> String {
+pub fn family_prefix(stack: &str) -> String {
     sanitise(&format!("{stack}-"), ecs_char, 255)
 }
 
 /// IAM role names: letters, digits and `+=,.@_-`, at most 64.
-pub(crate) fn role(stack: &str, address: &Address) -> String {
+pub fn role(stack: &str, address: &Address) -> String {
     sanitise(
         &base(stack, address),
         |c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c),
@@ -54,7 +59,7 @@ fn log_char(c: char) -> bool {
 
 /// Log group names: `/ecs/{stack}/{name}` (plus `-{key}`); letters, digits
 /// and `._-/#`, at most 512.
-pub(crate) fn log_group(stack: &str, address: &Address) -> String {
+pub fn log_group(stack: &str, address: &Address) -> String {
     let name = match &address.key {
         Some(key) => format!("/ecs/{stack}/{}-{key}", address.name),
         None => format!("/ecs/{stack}/{}", address.name),
@@ -63,14 +68,14 @@ pub(crate) fn log_group(stack: &str, address: &Address) -> String {
 }
 
 /// The prefix every log group of `stack` starts with.
-pub(crate) fn log_group_prefix(stack: &str) -> String {
+pub fn log_group_prefix(stack: &str) -> String {
     sanitise(&format!("/ecs/{stack}/"), log_char, 512)
 }
 
 /// Load balancer and target group names: at most 32 letters, digits and
 /// hyphens, not starting or ending with a hyphen: a prefix of
-/// `{stack}-{name}` cut to 25 characters, `-` and 6 random hex digits.
-pub(crate) fn elb(stack: &str, address: &Address) -> String {
+/// `{stack}-{name}` cut to 25 characters, `-` and 6 hex digits of `random`.
+pub fn elb(stack: &str, address: &Address, random: u32) -> String {
     let mut prefix = String::new();
     for c in base(stack, address).chars() {
         let c = if c.is_ascii_alphanumeric() { c } else { '-' };
@@ -86,47 +91,59 @@ pub(crate) fn elb(stack: &str, address: &Address) -> String {
     prefix.truncate(25);
     let prefix = prefix.trim_end_matches('-');
     let prefix = if prefix.is_empty() { "berth" } else { prefix };
-    format!("{prefix}-{:06x}", fastrand::u32(0..0x100_0000))
+    format!("{prefix}-{}", suffix(random))
 }
 
 /// Security group names: unique within a VPC, so `{stack}-{name}[-{key}]`
-/// plus 6 random hex digits lets a replacement coexist; at most 255.
-pub(crate) fn security_group(stack: &str, address: &Address) -> String {
+/// plus 6 hex digits of `random` lets a replacement coexist; at most 255.
+pub fn security_group(stack: &str, address: &Address, random: u32) -> String {
     let base = sanitise(
         &base(stack, address),
         |c| c.is_ascii_alphanumeric() || "._-".contains(c),
         240,
     );
-    format!("{base}-{:06x}", fastrand::u32(0..0x100_0000))
+    format!("{base}-{}", suffix(random))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use berth_provider::Kind;
+    use crate::Kind;
 
     #[test]
-    fn names_follow_the_local_scheme() {
+    fn deterministic_names_are_sanitised() {
         let a = Address::with_key(Kind::Cluster, "web", "us-east-1a");
         assert_eq!(ecs("blog-dev", &a), "blog-dev-web-us-east-1a");
-        assert_eq!(
-            role("s", &Address::with_key(Kind::Role, "exec", "a b/c")),
-            "s-exec-a-b-c"
-        );
+        let odd = Address::with_key(Kind::Role, "exec", "a b/c");
+        assert_eq!(role("s", &odd), "s-exec-a-b-c");
         assert_eq!(
             log_group("blog", &Address::new(Kind::LogGroup, "login")),
             "/ecs/blog/login"
         );
         assert_eq!(log_group_prefix("blog"), "/ecs/blog/");
         assert_eq!(family_prefix("blog dev"), "blog-dev-");
-        let name = elb(
-            "--blog--production",
-            &Address::new(Kind::LoadBalancer, "a_very_long_name_indeed"),
+        let long = Address::new(Kind::Role, "x".repeat(100));
+        assert_eq!(role("s", &long).len(), 64);
+    }
+
+    #[test]
+    fn elb_names_fit_aws_rules() {
+        let addr = Address::new(Kind::LoadBalancer, "a_very_long_load_balancer_name");
+        let name = elb("--blog--production", &addr, 0xabcdef);
+        assert_eq!(name, "blog-production-a-very-lo-abcdef");
+        assert!(name.len() <= 32, "{name}");
+        assert_ne!(name, elb("--blog--production", &addr, 1));
+        let internal = elb("internal", &Address::new(Kind::TargetGroup, "x"), 0);
+        assert_eq!(internal, "int-x-000000");
+        assert_eq!(
+            elb("--", &Address::new(Kind::TargetGroup, "_"), u32::MAX),
+            "berth-ffffff"
         );
-        assert!(
-            name.len() <= 32 && !name.starts_with('-') && !name.contains("--"),
-            "{name}"
-        );
-        assert!(!elb("internal", &Address::new(Kind::TargetGroup, "x")).starts_with("internal-"));
+    }
+
+    #[test]
+    fn security_group_names_carry_a_suffix() {
+        let a = Address::with_key(Kind::SecurityGroup, "web", "a/b");
+        assert_eq!(security_group("blog", &a, 0x12), "blog-web-a-b-000012");
     }
 }
