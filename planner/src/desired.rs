@@ -4,9 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use berth_lang::eval::literal;
 use berth_lang::{DesiredBody, DesiredValue, RefTarget};
-use berth_provider::schema::{Block, Presence};
+use berth_provider::schema::{Block, Presence, canonical};
 use berth_provider::{Address, Attrs, Value};
 
 /// A resource body with every non-computed attribute of `schema` present:
@@ -17,7 +16,7 @@ pub fn complete(body: &DesiredBody, schema: &Block) -> DesiredValue {
     for attr in schema.attrs.iter().filter(|a| a.presence != Presence::Computed) {
         let value = match (body.value(attr.name), attr.presence) {
             (Some(v), _) => v.clone(),
-            (None, Presence::Default(lit)) => DesiredValue::Known(literal(lit)),
+            (None, Presence::Default(lit)) => DesiredValue::Known(lit.into()),
             (None, _) => DesiredValue::Known(Value::Null),
         };
         out.insert(attr.name.to_owned(), value);
@@ -53,7 +52,7 @@ pub fn complete(body: &DesiredBody, schema: &Block) -> DesiredValue {
 /// reads them back.
 pub fn resolve_attrs(value: &DesiredValue, address: &Address, lookup: &dyn Fn(&RefTarget) -> Value) -> Attrs {
     let schema = address.kind.schema().as_block();
-    match crate::normalize::value(&value.resolve(lookup), &schema) {
+    match canonical(&value.resolve(lookup), &schema) {
         Value::Map(m) => m,
         _ => Attrs::new(),
     }

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use berth_lang::Stack;
-use berth_provider::schema::{Presence, Update};
+use berth_provider::schema::{Presence, Update, canonical};
 use berth_provider::{Address, Attrs, Resource, Value};
 use sha2::{Digest, Sha256};
 
@@ -14,7 +14,6 @@ use berth_lang::{DesiredValue, RefTarget};
 use crate::desired::{complete, resolve_attrs};
 use crate::implicit;
 use crate::mask;
-use crate::normalize;
 use crate::plan::{Action, AttrChange, Fingerprint, Plan, ResourceChange};
 
 /// What the executor needs for one resource change. Holds unmasked values:
@@ -214,7 +213,7 @@ fn creation_changes(address: &Address, resolved: &Attrs) -> Vec<AttrChange> {
 /// The attributes whose desired value differs from the live one.
 fn differences(address: &Address, desired: &Attrs, live: &Attrs) -> Vec<AttrChange> {
     let schema = address.kind.schema();
-    let live = match normalize::value(&Value::Map(live.clone()), &schema.as_block()) {
+    let live = match canonical(&Value::Map(live.clone()), &schema.as_block()) {
         Value::Map(m) => m,
         _ => Attrs::new(),
     };

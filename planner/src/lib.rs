@@ -9,7 +9,6 @@ pub mod execute;
 pub mod graph;
 mod implicit;
 mod mask;
-mod normalize;
 pub mod order;
 pub mod plan;
 pub mod render;

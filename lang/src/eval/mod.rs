@@ -6,7 +6,7 @@ pub mod functions;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use berth_provider::schema::{Literal, Presence};
+use berth_provider::schema::Presence;
 use berth_provider::{Address, Kind, Value};
 
 use crate::check::declare::{Module, ResourceDecl};
@@ -563,19 +563,8 @@ fn instance_value(address: Address, body: &DesiredBody, attr: Option<&str>) -> D
     }
     match (body.value(attr_name), attr.presence) {
         (Some(v), _) => v.clone(),
-        (None, Presence::Default(lit)) => DesiredValue::Known(literal(lit)),
+        (None, Presence::Default(lit)) => DesiredValue::Known(lit.into()),
         _ => DesiredValue::Known(Value::Null),
-    }
-}
-
-/// A schema default as a value.
-pub fn literal(lit: Literal) -> Value {
-    match lit {
-        Literal::Bool(b) => Value::Bool(b),
-        Literal::Int(i) => Value::Int(i),
-        Literal::Str(s) => Value::String(s.to_owned()),
-        Literal::EmptyList => Value::List(Vec::new()),
-        Literal::EmptyMap => Value::Map(BTreeMap::new()),
     }
 }
 

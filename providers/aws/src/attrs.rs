@@ -3,62 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use berth_provider::schema::{Block, Literal, Presence, Type};
+pub(crate) use berth_provider::attrs::{blocks_of, bool_of, int_of, map_of, str_of, strs_of};
+use berth_provider::schema::{self, Block};
 use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, STACK_TAG, Value};
-
-/// The string attribute `key`, if set.
-pub(crate) fn str_of<'a>(attrs: &'a Attrs, key: &str) -> Option<&'a str> {
-    attrs.get(key).and_then(Value::as_str)
-}
-
-/// The integer attribute `key`, if set.
-pub(crate) fn int_of(attrs: &Attrs, key: &str) -> Option<i64> {
-    attrs.get(key).and_then(Value::as_int)
-}
 
 /// The integer attribute `key` as an `i32`, if set and in range.
 pub(crate) fn i32_of(attrs: &Attrs, key: &str) -> Option<i32> {
     int_of(attrs, key).and_then(|i| i32::try_from(i).ok())
-}
-
-/// The boolean attribute `key`; unset is false.
-pub(crate) fn bool_of(attrs: &Attrs, key: &str) -> bool {
-    attrs.get(key).and_then(Value::as_bool).unwrap_or(false)
-}
-
-/// The strings of list attribute `key`; unset is empty.
-pub(crate) fn strs_of(attrs: &Attrs, key: &str) -> Vec<String> {
-    attrs
-        .get(key)
-        .and_then(Value::as_list)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
-}
-
-/// The string map attribute `key`; unset is empty.
-pub(crate) fn map_of(attrs: &Attrs, key: &str) -> BTreeMap<String, String> {
-    attrs
-        .get(key)
-        .and_then(Value::as_map)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// The instances of nested block `key`; unset is none.
-pub(crate) fn blocks_of<'a>(attrs: &'a Attrs, key: &str) -> Vec<&'a Attrs> {
-    attrs
-        .get(key)
-        .and_then(Value::as_list)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Value::as_map)
-        .collect()
 }
 
 /// `Some(s)` as a string value, `None` as null.
@@ -94,17 +45,6 @@ pub(crate) fn attrs<const N: usize>(pairs: [(&str, Value); N]) -> Attrs {
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
-fn default_of(presence: Presence) -> Value {
-    match presence {
-        Presence::Default(Literal::Bool(b)) => Value::Bool(b),
-        Presence::Default(Literal::Int(i)) => Value::Int(i),
-        Presence::Default(Literal::Str(s)) => Value::from(s),
-        Presence::Default(Literal::EmptyList) => Value::List(Vec::new()),
-        Presence::Default(Literal::EmptyMap) => Value::Map(BTreeMap::new()),
-        _ => Value::Null,
-    }
-}
-
 /// Desired attributes in the full shape read_all returns: every
 /// non-computed attribute present (defaults filled, null when optional and
 /// unset), every block a list, computed attributes dropped.
@@ -122,7 +62,7 @@ fn complete_body(block: &Block, given: &Attrs, top: bool) -> Attrs {
     }
     for attr in block.attrs.iter().filter(|a| !a.is_computed()) {
         let value = match given.get(attr.name) {
-            None | Some(Value::Null) => default_of(attr.presence),
+            None | Some(Value::Null) => attr.default_value(),
             Some(v) => v.clone(),
         };
         out.insert(attr.name.to_owned(), value);
@@ -141,35 +81,12 @@ fn complete_body(block: &Block, given: &Attrs, top: bool) -> Attrs {
     out
 }
 
-/// Puts sets and nested blocks in the order the planner compares them in
-/// (`planner/src/normalize.rs`): sets sorted, labelled blocks by name,
-/// other blocks by their rendered content. Both `create` and `read_all`
-/// return this order, so a resource reads back exactly as it was created.
+/// Puts `attrs` in the canonical form the planner compares in
+/// ([`schema::canonical`]). Both `create` and `read_all` return this form,
+/// so a resource reads back exactly as it was created.
 pub(crate) fn canonical(kind: Kind, attrs: &mut Attrs) {
-    canonical_body(&kind.schema().as_block(), attrs);
-}
-
-fn canonical_body(block: &Block, attrs: &mut Attrs) {
-    for attr in block.attrs {
-        if let (Type::Set(_), Some(Value::List(items))) = (attr.ty, attrs.get_mut(attr.name)) {
-            items.sort_by_cached_key(|i| i.to_string());
-            items.dedup();
-        }
-    }
-    for inner in block.blocks {
-        if let Some(Value::List(items)) = attrs.get_mut(inner.name) {
-            for item in items.iter_mut() {
-                if let Value::Map(m) = item {
-                    canonical_body(inner, m);
-                }
-            }
-            items.sort_by_cached_key(|v| {
-                match v.as_map().and_then(|m| m.get("name")).and_then(Value::as_str) {
-                    Some(name) => format!("0{name}"),
-                    None => format!("1{v}"),
-                }
-            });
-        }
+    if let Value::Map(m) = schema::canonical(&Value::Map(std::mem::take(attrs)), &kind.schema().as_block()) {
+        *attrs = m;
     }
 }
 

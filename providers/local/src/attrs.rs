@@ -1,9 +1,10 @@
 //! Checking desired attributes against a kind's schema, and reading typed
-//! values out of attribute maps.
+//! values out of attribute maps (berth-provider's readers).
 
 use std::collections::BTreeMap;
 
-use berth_provider::schema::{Attr, Block, Literal, Presence, Type};
+pub(crate) use berth_provider::attrs::{blocks_of, bool_of, int_of, str_of, strs_of};
+use berth_provider::schema::{Attr, Block, Presence, Type};
 use berth_provider::{Attrs, Kind, Value};
 
 use crate::api;
@@ -72,7 +73,7 @@ fn normalise_body(
     }
     for attr in block.attrs.iter().filter(|a| !a.is_computed()) {
         let value = match given.get(attr.name) {
-            Some(Value::Null) | None => default_of(attr),
+            Some(Value::Null) | None => attr.default_value(),
             Some(v) => v.clone(),
         };
         if value == Value::Null && attr.presence == Presence::Required {
@@ -135,19 +136,6 @@ fn normalise_body(
     Ok(out)
 }
 
-fn default_of(attr: &Attr) -> Value {
-    match attr.presence {
-        Presence::Default(lit) => match lit {
-            Literal::Bool(b) => Value::Bool(b),
-            Literal::Int(i) => Value::Int(i),
-            Literal::Str(s) => Value::from(s),
-            Literal::EmptyList => Value::List(Vec::new()),
-            Literal::EmptyMap => Value::Map(BTreeMap::new()),
-        },
-        _ => Value::Null,
-    }
-}
-
 fn has_type(value: &Value, ty: &Type) -> bool {
     match (ty, value) {
         (Type::String | Type::Cidr | Type::Ref(_), Value::String(_)) => true,
@@ -158,43 +146,6 @@ fn has_type(value: &Value, ty: &Type) -> bool {
         (Type::Map(inner), Value::Map(map)) => map.values().all(|v| has_type(v, inner)),
         _ => false,
     }
-}
-
-/// The string attribute `key`, if set.
-pub(crate) fn str_of<'a>(attrs: &'a Attrs, key: &str) -> Option<&'a str> {
-    attrs.get(key).and_then(Value::as_str)
-}
-
-/// The integer attribute `key`, if set.
-pub(crate) fn int_of(attrs: &Attrs, key: &str) -> Option<i64> {
-    attrs.get(key).and_then(Value::as_int)
-}
-
-/// The boolean attribute `key`; unset is false.
-pub(crate) fn bool_of(attrs: &Attrs, key: &str) -> bool {
-    attrs.get(key).and_then(Value::as_bool).unwrap_or(false)
-}
-
-/// The strings of list attribute `key`; unset is empty.
-pub(crate) fn strs_of(attrs: &Attrs, key: &str) -> Vec<String> {
-    attrs
-        .get(key)
-        .and_then(Value::as_list)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
-}
-
-/// The instances of nested block `key`; unset is none.
-pub(crate) fn blocks_of<'a>(attrs: &'a Attrs, key: &str) -> Vec<&'a Attrs> {
-    attrs
-        .get(key)
-        .and_then(Value::as_list)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(Value::as_map)
-        .collect()
 }
 
 #[cfg(test)]

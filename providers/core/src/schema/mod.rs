@@ -3,9 +3,11 @@
 //! field each maps to. The validator, the planner, the docs and the editors'
 //! language server all read these tables.
 
+mod canonical;
 mod kinds;
 mod types;
 
+pub use canonical::canonical;
 pub use types::{Attr, Block, KindSchema, Literal, Presence, ReplaceOrder, Type, Update};
 
 use crate::Kind;

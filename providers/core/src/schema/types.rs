@@ -42,6 +42,18 @@ pub enum Literal {
     EmptyMap,
 }
 
+impl From<Literal> for crate::Value {
+    fn from(lit: Literal) -> Self {
+        match lit {
+            Literal::Bool(b) => crate::Value::Bool(b),
+            Literal::Int(i) => crate::Value::Int(i),
+            Literal::Str(s) => crate::Value::from(s),
+            Literal::EmptyList => crate::Value::List(Vec::new()),
+            Literal::EmptyMap => crate::Value::Map(Default::default()),
+        }
+    }
+}
+
 /// Whether an attribute must, may or cannot be written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Presence {
@@ -134,6 +146,15 @@ impl Attr {
 
     pub fn is_computed(&self) -> bool {
         self.presence == Presence::Computed
+    }
+
+    /// The value AWS uses when the attribute is left out: its default, or
+    /// null.
+    pub fn default_value(&self) -> crate::Value {
+        match self.presence {
+            Presence::Default(lit) => lit.into(),
+            _ => crate::Value::Null,
+        }
     }
 }
 

@@ -1,13 +1,15 @@
-//! Puts values in the form AWS reads them back in, so that comparing what a
-//! stack declares with what the cloud holds finds only real differences:
-//! sets and nested blocks in a canonical order, numbers in string fields as
-//! strings.
+//! The canonical form of a resource body: sets and nested blocks in one
+//! order, numbers in string fields as strings. The planner compares desired
+//! and live state in this form, and providers return what they create and
+//! read in it, so a resource reads back exactly as it was created and only
+//! real differences show in a plan.
 
-use berth_provider::Value;
-use berth_provider::schema::{Block, Type};
+use super::{Block, Type};
+use crate::Value;
 
-/// Normalises a body (a map of attributes and nested blocks) of `schema`.
-pub fn value(v: &Value, schema: &Block) -> Value {
+/// The canonical form of a body (a map of attributes and nested blocks) of
+/// `schema`; anything else is returned as it is.
+pub fn canonical(v: &Value, schema: &Block) -> Value {
     let Value::Map(m) = v else { return v.clone() };
     let mut out = m.clone();
     for attr in schema.attrs {
@@ -17,7 +19,7 @@ pub fn value(v: &Value, schema: &Block) -> Value {
     }
     for nested in schema.blocks {
         if let Some(Value::List(items)) = out.get_mut(nested.name) {
-            let mut normalised: Vec<Value> = items.iter().map(|i| value(i, nested)).collect();
+            let mut normalised: Vec<Value> = items.iter().map(|i| canonical(i, nested)).collect();
             normalised.sort_by_cached_key(block_key);
             *items = normalised;
         }
@@ -56,14 +58,14 @@ fn typed(v: &Value, ty: Type) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use berth_provider::Kind;
+    use crate::Kind;
 
     #[test]
     fn sets_and_blocks_get_a_canonical_order() {
         let schema = Kind::SecurityGroup.schema().as_block();
         let rule = |port: i64| Value::Map([("port".to_owned(), Value::Int(port))].into());
         let v = Value::Map([("ingress".to_owned(), Value::List(vec![rule(80), rule(443)]))].into());
-        let Value::Map(out) = value(&v, &schema) else {
+        let Value::Map(out) = canonical(&v, &schema) else {
             panic!()
         };
         assert_eq!(
@@ -80,7 +82,9 @@ mod tests {
             )]
             .into(),
         );
-        let Value::Map(out) = value(&v, &lb) else { panic!() };
+        let Value::Map(out) = canonical(&v, &lb) else {
+            panic!()
+        };
         assert_eq!(out["subnets"], Value::List(vec!["a".into(), "b".into()]));
     }
 }

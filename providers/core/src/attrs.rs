@@ -1,0 +1,90 @@
+//! Typed reads of attribute maps, as every provider needs them when it turns
+//! [`Attrs`] into a cloud request. A missing or mistyped value reads as
+//! absent: the schema checks ran before any provider sees the map.
+
+use std::collections::BTreeMap;
+
+use crate::{Attrs, Value};
+
+/// The string attribute `key`, if set.
+pub fn str_of<'a>(attrs: &'a Attrs, key: &str) -> Option<&'a str> {
+    attrs.get(key).and_then(Value::as_str)
+}
+
+/// The integer attribute `key`, if set.
+pub fn int_of(attrs: &Attrs, key: &str) -> Option<i64> {
+    attrs.get(key).and_then(Value::as_int)
+}
+
+/// The boolean attribute `key`; unset is false.
+pub fn bool_of(attrs: &Attrs, key: &str) -> bool {
+    attrs.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// The strings of list attribute `key`; unset is empty.
+pub fn strs_of(attrs: &Attrs, key: &str) -> Vec<String> {
+    attrs
+        .get(key)
+        .and_then(Value::as_list)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The string map attribute `key`; unset is empty.
+pub fn map_of(attrs: &Attrs, key: &str) -> BTreeMap<String, String> {
+    attrs
+        .get(key)
+        .and_then(Value::as_map)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The instances of nested block `key`; unset is none.
+pub fn blocks_of<'a>(attrs: &'a Attrs, key: &str) -> Vec<&'a Attrs> {
+    attrs
+        .get(key)
+        .and_then(Value::as_list)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_map)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_typed_values_and_treats_the_rest_as_absent() {
+        let block = Value::Map([("port".to_owned(), Value::Int(80))].into());
+        let attrs: Attrs = [
+            ("name".to_owned(), Value::from("web")),
+            ("count".to_owned(), Value::Int(2)),
+            ("on".to_owned(), Value::Bool(true)),
+            (
+                "subnets".to_owned(),
+                Value::List(vec!["a".into(), Value::Int(1), "b".into()]),
+            ),
+            (
+                "tags".to_owned(),
+                Value::Map([("team".to_owned(), "web".into())].into()),
+            ),
+            ("rule".to_owned(), Value::List(vec![block, Value::Null])),
+        ]
+        .into();
+        assert_eq!(str_of(&attrs, "name"), Some("web"));
+        assert_eq!(str_of(&attrs, "count"), None);
+        assert_eq!(int_of(&attrs, "count"), Some(2));
+        assert!(bool_of(&attrs, "on") && !bool_of(&attrs, "missing"));
+        assert_eq!(strs_of(&attrs, "subnets"), ["a", "b"]);
+        assert_eq!(map_of(&attrs, "tags")["team"], "web");
+        assert_eq!(blocks_of(&attrs, "rule").len(), 1);
+        assert!(blocks_of(&attrs, "name").is_empty());
+    }
+}
