@@ -120,6 +120,14 @@ pub(super) async fn update(
     let net = network("UpdateService", new)?;
     let lbs = changed("load_balancer").then(|| balancers(new));
     let cluster = str_of(old, "cluster").unwrap_or_default();
+    // UpdateService keeps a grace period it is not given; 0 is AWS's "none".
+    // It is only accepted while the service has load balancers.
+    let grace = match i32_of(new, "health_check_grace_period") {
+        None if changed("health_check_grace_period") && !blocks_of(new, "load_balancer").is_empty() => {
+            Some(0)
+        }
+        grace => grace,
+    };
     p.call(SERVICE, "UpdateService", || {
         ecs.update_service()
             .cluster(cluster)
@@ -129,7 +137,7 @@ pub(super) async fn update(
             .platform_version(str_of(new, "platform_version").unwrap_or("LATEST"))
             .network_configuration(net.clone())
             .deployment_configuration(deployment(new))
-            .set_health_check_grace_period_seconds(i32_of(new, "health_check_grace_period"))
+            .set_health_check_grace_period_seconds(grace)
             .set_load_balancers(lbs.clone())
             .send()
     })

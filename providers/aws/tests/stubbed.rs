@@ -1,6 +1,7 @@
-//! Retries against a stubbed EC2 (aws-smithy-mocks): the first calls of an
-//! operation are throttled, and the provider's call still succeeds, with
-//! the retries counted. No moto needed.
+//! The adapters against stubbed SDK clients (aws-smithy-mocks), no moto
+//! needed: retries (the first calls of an operation are throttled, and the
+//! provider's call still succeeds, with the retries counted), and request
+//! fields moto ignores.
 
 use std::time::Duration;
 
@@ -8,18 +9,19 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_ec2::error::ErrorMetadata;
 use aws_sdk_ec2::operation::create_vpc::{CreateVpcError, CreateVpcOutput};
 use aws_sdk_ec2::types::Vpc;
+use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use berth_aws::{AwsProvider, Clients, RetryPolicy};
 use berth_provider::{Address, ErrorClass, Kind, Provider, Resource, Value};
 
-fn provider(ec2: aws_sdk_ec2::Client) -> AwsProvider {
-    // The other services are never called here.
+/// A provider whose clients `stub` replaces; the others are never called.
+fn provider(stub: impl FnOnce(&mut Clients)) -> AwsProvider {
     let config = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .build();
     let mut clients = Clients::from_sdk_config(&config);
-    clients.ec2 = ec2;
+    stub(&mut clients);
     AwsProvider::from_clients(clients, "us-east-1").with_retry_policy(RetryPolicy {
         deadline: Duration::from_secs(10),
         base_delay: Duration::from_millis(5),
@@ -59,7 +61,7 @@ async fn throttled_calls_are_retried_and_counted() {
         .build();
     let ec2 = mock_client!(aws_sdk_ec2, RuleMode::Sequential, [&rule], |c| c
         .retry_config(aws_sdk_ec2::config::retry::RetryConfig::disabled()));
-    let p = provider(ec2);
+    let p = provider(|c| c.ec2 = ec2);
     let r = p.create("s", &vpc()).await.expect("succeeds after 3 throttles");
     assert_eq!(r.attrs["id"], Value::from("vpc-0123456789abcdef0"));
     assert_eq!(
@@ -80,7 +82,7 @@ async fn server_errors_are_retried_and_permanent_ones_are_not() {
         .build();
     let ec2 = mock_client!(aws_sdk_ec2, RuleMode::Sequential, [&rule], |c| c
         .retry_config(aws_sdk_ec2::config::retry::RetryConfig::disabled()));
-    let p = provider(ec2);
+    let p = provider(|c| c.ec2 = ec2);
     p.create("s", &vpc()).await.expect("a 503 is transient");
     assert_eq!(p.retries().get("ec2:CreateVpc"), Some(&1));
 
@@ -91,7 +93,7 @@ async fn server_errors_are_retried_and_permanent_ones_are_not() {
         .build();
     let ec2 = mock_client!(aws_sdk_ec2, RuleMode::Sequential, [&rule], |c| c
         .retry_config(aws_sdk_ec2::config::retry::RetryConfig::disabled()));
-    let p = provider(ec2);
+    let p = provider(|c| c.ec2 = ec2);
     let err = p.create("s", &vpc()).await.expect_err("permanent");
     assert_eq!(
         (err.call.as_str(), err.code.as_str()),
@@ -100,4 +102,43 @@ async fn server_errors_are_retried_and_permanent_ones_are_not() {
     assert_eq!(err.class, ErrorClass::Permanent);
     assert_eq!(rule.num_calls(), 1, "never retried");
     assert!(p.retries().is_empty());
+}
+
+/// A service whose grace period is removed from the stack gets 0 (AWS's
+/// "none"): UpdateService keeps a value it is not sent, which left the old
+/// grace period in place and the plan never converged.
+#[tokio::test]
+async fn removing_the_health_check_grace_period_resets_it() {
+    let rule = mock!(aws_sdk_ecs::Client::update_service)
+        .match_requests(|r| r.health_check_grace_period_seconds() == Some(0))
+        .then_output(|| UpdateServiceOutput::builder().build());
+    let ecs = mock_client!(aws_sdk_ecs, [&rule]);
+    let p = provider(|c| c.ecs = ecs);
+    let lb = Value::Map(
+        [
+            ("target_group".to_owned(), Value::from("arn:tg")),
+            ("container".to_owned(), Value::from("app")),
+            ("port".to_owned(), Value::Int(80)),
+        ]
+        .into(),
+    );
+    let service = |grace: Value| Resource {
+        address: Address::new(Kind::Service, "web"),
+        attrs: [
+            (
+                "arn".to_owned(),
+                Value::from("arn:aws:ecs:us-east-1:123456789012:service/c/web"),
+            ),
+            ("cluster".to_owned(), Value::from("arn:cluster")),
+            ("task_definition".to_owned(), Value::from("arn:td:1")),
+            ("subnets".to_owned(), Value::List(vec!["subnet-1".into()])),
+            ("load_balancer".to_owned(), Value::List(vec![lb.clone()])),
+            ("health_check_grace_period".to_owned(), grace),
+        ]
+        .into(),
+    };
+    p.update("s", &service(Value::Int(60)), &service(Value::Null))
+        .await
+        .expect("UpdateService is sent a grace period of 0");
+    assert_eq!(rule.num_calls(), 1);
 }
