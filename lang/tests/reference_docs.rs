@@ -15,6 +15,7 @@ fn presence(a: &Attr) -> String {
     match a.presence {
         Presence::Required => "required".into(),
         Presence::Optional => "optional".into(),
+        Presence::ChosenByAws => "optional (AWS chooses when left out)".into(),
         Presence::Computed => "computed".into(),
         Presence::Default(l) => format!(
             "default `{}`",

@@ -158,6 +158,7 @@ pub fn presence(attr: &Attr) -> String {
     match attr.presence {
         Presence::Required => "required".to_owned(),
         Presence::Optional => "optional".to_owned(),
+        Presence::ChosenByAws => "optional (AWS chooses when left out)".to_owned(),
         Presence::Default(value) => format!("optional, default `{}`", literal(value)),
         Presence::Computed => "computed by AWS (read it through references)".to_owned(),
     }

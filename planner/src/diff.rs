@@ -224,7 +224,8 @@ fn differences(address: &Address, desired: &Attrs, live: &Attrs) -> Vec<AttrChan
             desired.get(attr.name).unwrap_or(&null),
             live.get(attr.name).unwrap_or(&null),
         );
-        if want != have {
+        let aws_chose = attr.presence == Presence::ChosenByAws && *want == Value::Null;
+        if want != have && !aws_chose {
             let (before, after) = mask::pair(Some(attr), None, Some(have), Some(want));
             out.push(AttrChange {
                 name: attr.name.to_owned(),

@@ -312,6 +312,52 @@ fn drift_in_the_cloud_shows_in_the_plan_and_apply_repairs_it() {
     assert_no_changes(&cloud, &stack);
 }
 
+/// A load balancer declared without security groups gets the VPC's default
+/// group from AWS; that is AWS's choice, not drift, and must not show in
+/// every plan. Groups that are declared are still compared.
+#[test]
+fn security_groups_aws_chose_for_a_load_balancer_are_not_drift() {
+    let dir = copy_example("blog");
+    edit(
+        dir.path(),
+        "main.berth",
+        "  security_groups = [security_group.web]\n}",
+        "}",
+    );
+    let state = dir.path().join(".berth/local-cloud.json");
+    let stack = evaluate(dir.path(), &[]);
+    {
+        let cloud = cloud_in(dir.path());
+        apply_ok(&cloud, &stack);
+    }
+    let set_live_groups = |groups: serde_json::Value| {
+        let mut json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&state).expect("read")).expect("json");
+        let resources = json["resources"].as_object_mut().expect("resources");
+        let lb = resources
+            .values_mut()
+            .find(|r| r["tags"]["berth:address"] == "load_balancer.web")
+            .expect("load balancer in the cloud");
+        lb["attrs"]["security_groups"] = groups;
+        std::fs::write(&state, serde_json::to_string_pretty(&json).expect("json")).expect("write");
+    };
+    set_live_groups(serde_json::json!(["sg-0vpcdefault"]));
+    assert_no_changes(&cloud_in(dir.path()), &stack);
+
+    edit(
+        dir.path(),
+        "main.berth",
+        "load_balancer web {",
+        "load_balancer web {\n  security_groups = [security_group.web]",
+    );
+    let declared = evaluate(dir.path(), &[]);
+    let cloud = cloud_in(dir.path());
+    assert_eq!(
+        actions(&make_plan(&cloud, &declared)),
+        BTreeMap::from([("load_balancer.web".to_owned(), Action::Update)])
+    );
+}
+
 #[test]
 fn two_stacks_in_one_cloud_stay_isolated() {
     let dir = copy_example("blog");

@@ -101,7 +101,10 @@ pub(super) async fn update(
         })
         .await?;
     }
-    if old.get("security_groups") != new.get("security_groups") {
+    // Left out, the groups stay what AWS chose; SetSecurityGroups would
+    // strip them.
+    let groups = new.get("security_groups").filter(|g| **g != Value::Null);
+    if groups.is_some() && old.get("security_groups") != groups {
         p.call(SERVICE, "SetSecurityGroups", || {
             elb.set_security_groups()
                 .load_balancer_arn(arn)

@@ -244,12 +244,11 @@ const LOAD_BALANCER: KindSchema = KindSchema {
             "Subnets",
             "Subnets in at least two availability zones.",
         ),
-        Attr::default(
+        Attr::chosen_by_aws(
             "security_groups",
             Type::Set(&Type::Ref(Kind::SecurityGroup)),
-            Literal::EmptyList,
             "SecurityGroups",
-            "Security groups of the load balancer.",
+            "Security groups of the load balancer; left out, AWS gives it the VPC's default group.",
         ),
         Attr::default(
             "internal",

@@ -61,6 +61,10 @@ pub enum Presence {
     Optional,
     /// Optional; when left out, AWS uses this value.
     Default(Literal),
+    /// Optional; when left out, AWS picks a value of its own (a load
+    /// balancer gets the VPC's default security group) and berth keeps
+    /// whatever it picked rather than report it as drift.
+    ChosenByAws,
     /// Set by the cloud (ids, ARNs); readable through references only.
     Computed,
 }
@@ -117,6 +121,13 @@ impl Attr {
     ) -> Attr {
         Attr {
             presence: Presence::Default(value),
+            ..Attr::required(name, ty, aws, doc)
+        }
+    }
+
+    pub const fn chosen_by_aws(name: &'static str, ty: Type, aws: &'static str, doc: &'static str) -> Attr {
+        Attr {
+            presence: Presence::ChosenByAws,
             ..Attr::required(name, ty, aws, doc)
         }
     }
