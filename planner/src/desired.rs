@@ -57,3 +57,68 @@ pub fn resolve_attrs(value: &DesiredValue, address: &Address, lookup: &dyn Fn(&R
         _ => Attrs::new(),
     }
 }
+
+/// Whether `value` refers to `address`: a security group whose rule allows
+/// the group itself. Such a resource is created without those rules, then
+/// updated with them once it has an id.
+pub fn refers_to(value: &DesiredValue, address: &Address) -> bool {
+    match value {
+        DesiredValue::Known(_) => false,
+        DesiredValue::Ref(r) => r.address == *address,
+        DesiredValue::Concat(items) | DesiredValue::List(items) => {
+            items.iter().any(|v| refers_to(v, address))
+        }
+        DesiredValue::Map(m) => m.values().any(|v| refers_to(v, address)),
+    }
+}
+
+/// `attrs` without the nested blocks that hold a value not known yet: what
+/// can be created before a resource knows its own id.
+pub fn without_unknown_blocks(mut attrs: Attrs) -> Attrs {
+    for value in attrs.values_mut() {
+        if let Value::List(items) = value {
+            items.retain(|i| !(matches!(i, Value::Map(_)) && i.has_unknown()));
+        }
+    }
+    attrs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use berth_provider::Kind;
+
+    #[test]
+    fn finds_references_to_itself_and_drops_blocks_that_need_them() {
+        let own = Address::new(Kind::SecurityGroup, "db");
+        let other = Address::new(Kind::SecurityGroup, "web");
+        let to = |address: &Address| {
+            DesiredValue::Ref(RefTarget {
+                address: address.clone(),
+                attr: "id".to_owned(),
+            })
+        };
+        let rule = |from: DesiredValue| DesiredValue::Map([("from".to_owned(), from)].into());
+        let body = DesiredValue::Map(
+            [(
+                "ingress".to_owned(),
+                DesiredValue::List(vec![rule(to(&other)), rule(to(&own))]),
+            )]
+            .into(),
+        );
+        assert!(refers_to(&body, &own));
+        assert!(!refers_to(&body, &Address::new(Kind::SecurityGroup, "cache")));
+
+        let lookup = |r: &RefTarget| {
+            if r.address == own {
+                Value::Unknown
+            } else {
+                Value::from("sg-web")
+            }
+        };
+        let attrs = without_unknown_blocks(resolve_attrs(&body, &own, &lookup));
+        let ingress = attrs["ingress"].as_list().unwrap_or_default();
+        assert_eq!(ingress.len(), 1, "{ingress:?}");
+        assert!(!Value::Map(attrs).has_unknown());
+    }
+}

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use berth_lang::{DesiredValue, RefTarget};
 
-use crate::desired::{complete, resolve_attrs};
+use crate::desired::{complete, refers_to, resolve_attrs};
 use crate::implicit;
 use crate::mask;
 use crate::plan::{Action, AttrChange, Fingerprint, Plan, ResourceChange};
@@ -63,7 +63,16 @@ pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
     let mut entries: Vec<(ResourceChange, Step)> = Vec::new();
     for address in dependency_order(&desired) {
         let (pending, depends_on) = &desired[&address];
+        // A group allowing itself: its own id is the live one, if it exists.
+        let own_live = refers_to(pending, &address)
+            .then(|| live_by_address.get(&address).and_then(|c| c.first()).cloned())
+            .flatten();
         let lookup = |r: &RefTarget| match actions.get(&r.address) {
+            _ if r.address == address => own_live
+                .as_ref()
+                .and_then(|l| l.attrs.get(&r.attr))
+                .cloned()
+                .unwrap_or(Value::Unknown),
             Some(Action::Create | Action::Replace(_)) | None => Value::Unknown,
             Some(_) => chosen
                 .get(&r.address)

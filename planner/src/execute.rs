@@ -13,7 +13,7 @@ use petgraph::Direction;
 
 use berth_lang::RefTarget;
 
-use crate::desired::resolve_attrs;
+use crate::desired::{refers_to, resolve_attrs, without_unknown_blocks};
 use crate::diff::{Planned, Step};
 use crate::order::{CycleError, Op, OpKind, schedule};
 
@@ -139,6 +139,7 @@ pub async fn execute(
         retry: options.retry,
         hook,
         state: Mutex::new(initial_state(&planned.steps)),
+        created: Mutex::new(BTreeMap::new()),
         retries: Mutex::new(0),
     };
     let mut report = Report::default();
@@ -204,6 +205,9 @@ struct Runner<'a> {
     retry: RetryPolicy,
     hook: &'a dyn Hook,
     state: Mutex<BTreeMap<Address, Attrs>>,
+    /// What each create op made, so a retry of its follow-up update does not
+    /// create a second copy.
+    created: Mutex<BTreeMap<Op, Resource>>,
     retries: Mutex<u32>,
 }
 
@@ -233,16 +237,30 @@ impl Runner<'_> {
     async fn call(&self, op: Op, step: &Step) -> Result<(), ProviderError> {
         match op.kind {
             OpKind::Create => {
-                let desired = self.resolved(step)?;
-                let created = self.provider.create(self.stack, &desired).await?;
-                self.remember(created);
+                let earlier = self.lock_created().get(&op).cloned();
+                let created = match earlier {
+                    Some(created) => created,
+                    None => {
+                        let desired = self.resolved(step, None)?;
+                        let created = self.provider.create(self.stack, &desired).await?;
+                        self.lock_created().insert(op, created.clone());
+                        created
+                    }
+                };
+                self.remember(created.clone());
+                // A group allowing itself: the rules that need its id now.
+                if self.refers_to_itself(step) {
+                    let desired = self.resolved(step, Some(&created.attrs))?;
+                    let updated = self.provider.update(self.stack, &created, &desired).await?;
+                    self.remember(updated);
+                }
             }
             OpKind::Update => {
-                let desired = self.resolved(step)?;
                 let live = step
                     .live
                     .as_ref()
                     .ok_or_else(|| internal(step, "update without a live resource"))?;
+                let desired = self.resolved(step, Some(&live.attrs))?;
                 let updated = self.provider.update(self.stack, live, &desired).await?;
                 self.remember(updated);
             }
@@ -264,21 +282,38 @@ impl Runner<'_> {
             .insert(r.address, r.attrs);
     }
 
-    /// The step's desired resource with every reference answered.
-    fn resolved(&self, step: &Step) -> Result<Resource, ProviderError> {
+    fn lock_created(&self) -> std::sync::MutexGuard<'_, BTreeMap<Op, Resource>> {
+        self.created.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn refers_to_itself(&self, step: &Step) -> bool {
+        step.desired.as_ref().is_some_and(|d| refers_to(d, &step.address))
+    }
+
+    /// The step's desired resource with every reference answered; `own`
+    /// answers references to the resource itself. Before it exists (`None`),
+    /// the nested blocks that need its own id are left out.
+    fn resolved(&self, step: &Step, own: Option<&Attrs>) -> Result<Resource, ProviderError> {
         let desired = step
             .desired
             .as_ref()
             .ok_or_else(|| internal(step, "no desired state"))?;
         let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let lookup = |r: &RefTarget| {
-            state
-                .get(&r.address)
+            let attrs = if r.address == step.address {
+                own
+            } else {
+                state.get(&r.address)
+            };
+            attrs
                 .and_then(|attrs| attrs.get(&r.attr))
                 .cloned()
                 .unwrap_or(Value::Unknown)
         };
-        let attrs = resolve_attrs(desired, &step.address, &lookup);
+        let mut attrs = resolve_attrs(desired, &step.address, &lookup);
+        if own.is_none() && refers_to(desired, &step.address) {
+            attrs = without_unknown_blocks(attrs);
+        }
         if attrs.values().any(Value::has_unknown) {
             return Err(internal(step, "a referenced value is still unknown"));
         }

@@ -9,7 +9,8 @@ use berth_local::{Fault, FaultClass, FaultOp, LocalCloud};
 use berth_planner::execute::{self, Outcome, RetryPolicy, Silent};
 use berth_planner::plan::Action;
 use berth_planner::{Planned, plan};
-use berth_provider::Provider;
+use berth_provider::schema::ReplaceOrder;
+use berth_provider::{Provider, Value};
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
@@ -356,6 +357,57 @@ fn security_groups_aws_chose_for_a_load_balancer_are_not_drift() {
         actions(&make_plan(&cloud, &declared)),
         BTreeMap::from([("load_balancer.web".to_owned(), Action::Update)])
     );
+}
+
+/// A security group whose rule allows the group itself (tasks of one
+/// service talking to each other) is created, then given the rule once it
+/// has an id; it plans no changes after, and a replacement's rule names the
+/// new group, not the one it replaces.
+#[test]
+fn a_security_group_can_allow_itself() {
+    let dir = copy_example("blog");
+    edit(
+        dir.path(),
+        "main.berth",
+        "  ingress { port = 3000  from = security_group.web }\n",
+        "  ingress { port = 3000  from = security_group.web }\n  ingress { port = 7946  from = security_group.app }\n",
+    );
+    let cloud = cloud_in(dir.path());
+    let stack = evaluate(dir.path(), &[]);
+    apply_ok(&cloud, &stack);
+    assert_no_changes(&cloud, &stack);
+    let group_id = |cloud: &LocalCloud| {
+        let live = runtime().block_on(cloud.read_all(&stack.name)).expect("read_all");
+        let app = live
+            .into_iter()
+            .find(|r| r.address.to_string() == "security_group.app")
+            .expect("group exists");
+        let id = app.attrs["id"].clone();
+        let sources: Vec<Value> = app.attrs["ingress"]
+            .as_list()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|r| r.as_map()?.get("from").cloned())
+            .collect();
+        assert!(sources.contains(&id), "{sources:?} holds the group's own id {id}");
+        id
+    };
+    let first = group_id(&cloud);
+
+    edit(
+        dir.path(),
+        "main.berth",
+        "security_group app {\n",
+        "security_group app {\n  description = \"App tasks\"\n",
+    );
+    let replaced = evaluate(dir.path(), &[]);
+    assert_eq!(
+        actions(&make_plan(&cloud, &replaced)).get("security_group.app"),
+        Some(&Action::Replace(ReplaceOrder::CreateBeforeDestroy))
+    );
+    apply_ok(&cloud, &replaced);
+    assert_no_changes(&cloud, &replaced);
+    assert_ne!(group_id(&cloud), first);
 }
 
 #[test]

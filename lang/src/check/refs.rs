@@ -23,7 +23,14 @@ enum Scope<'a> {
     /// The stack block: variables only.
     Stack,
     /// A resource body; `each` only when the resource has `for_each`.
-    Resource { decl: &'a ResourceDecl<'a>, each: bool },
+    /// `names_itself`: a reference to the resource itself is no cycle here
+    /// (a security group rule's `from`: AWS creates the group, then lets it
+    /// allow itself).
+    Resource {
+        decl: &'a ResourceDecl<'a>,
+        each: bool,
+        names_itself: bool,
+    },
 }
 
 /// Checks every reference; returns each resource's direct dependencies.
@@ -46,7 +53,11 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                     walk(
                         module,
                         &a.value,
-                        Scope::Resource { decl, each: false },
+                        Scope::Resource {
+                            decl,
+                            each: false,
+                            names_itself: false,
+                        },
                         &mut graph,
                         diags,
                     );
@@ -55,6 +66,7 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                     let scope = Scope::Resource {
                         decl,
                         each: decl.for_each.is_some(),
+                        names_itself: false,
                     };
                     walk(module, &a.value, scope, &mut graph, diags);
                 }
@@ -62,6 +74,7 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                     let scope = Scope::Resource {
                         decl,
                         each: decl.for_each.is_some(),
+                        names_itself: false,
                     };
                     walk_body(module, b, scope, &mut graph, diags);
                 }
@@ -91,10 +104,30 @@ fn walk_body<'a>(
     }
     for item in &block.body {
         match item {
-            Item::Attribute(a) => walk(module, &a.value, scope, graph, diags),
+            Item::Attribute(a) => {
+                let scope = match scope {
+                    Scope::Resource { decl, each, .. } if is_group_rule_source(decl, block, &a.name.name) => {
+                        Scope::Resource {
+                            decl,
+                            each,
+                            names_itself: true,
+                        }
+                    }
+                    _ => scope,
+                };
+                walk(module, &a.value, scope, graph, diags);
+            }
             Item::Block(b) => walk_body(module, b, scope, graph, diags),
         }
     }
+}
+
+/// Whether attribute `attr` of `block` is the `from` of a security group's
+/// own `ingress` or `egress` rule.
+fn is_group_rule_source(decl: &ResourceDecl<'_>, block: &Block, attr: &str) -> bool {
+    decl.kind == Kind::SecurityGroup
+        && matches!(block.kind.name.as_str(), "ingress" | "egress")
+        && attr == "from"
 }
 
 fn walk<'a>(
@@ -309,8 +342,13 @@ fn resource_ref<'a>(
         extra_steps(span, diags);
     }
     match scope {
-        Scope::Resource { decl, .. } => {
-            graph.add_edge((decl.kind, decl.name.as_str()), (kind, name.name.as_str()), span);
+        Scope::Resource {
+            decl, names_itself, ..
+        } => {
+            let itself = (decl.kind, decl.name.as_str()) == (kind, name.name.as_str());
+            if !(itself && names_itself) {
+                graph.add_edge((decl.kind, decl.name.as_str()), (kind, name.name.as_str()), span);
+            }
         }
         Scope::Constant => diags.push(constant_only(span)),
         Scope::Stack => diags.push(
@@ -347,9 +385,14 @@ fn report_cycles(graph: &DiGraphMap<Node<'_>, Span>, diags: &mut Vec<Diagnostic>
             continue;
         };
         let refers = |a: &Node<'_>, b: &Node<'_>| format!("{}.{} refers to {}.{}", a.0, a.1, b.0, b.1);
+        let groups_only = path.iter().all(|(k, _)| *k == Kind::SecurityGroup);
         let mut d = Diagnostic::error("E0308", format!("reference cycle: {text}"), span)
             .label(refers(from, to))
-            .help("resources cannot depend on each other in a circle; remove one of these references");
+            .help(if groups_only {
+                "a group's rules live inside it, so two groups cannot allow each other (a group may allow itself); allow one side by `cidr` instead"
+            } else {
+                "resources cannot depend on each other in a circle; remove one of these references"
+            });
         for (a, b) in edges {
             if let Some(s) = graph.edge_weight(*a, *b) {
                 d = d.also(*s, refers(a, b));
@@ -390,4 +433,53 @@ fn shortest_cycle<'a>(
         }
     }
     vec![start]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Analysis, Options, Sources, analyze};
+
+    fn run(text: &str) -> Analysis {
+        let mut sources = Sources::new();
+        sources.add("main.berth", text);
+        analyze(sources, Vec::new(), &Options::default())
+    }
+
+    fn codes(a: &Analysis) -> Vec<&str> {
+        a.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    const VPC: &str = "vpc main { cidr = \"10.0.0.0/16\" }\n";
+
+    #[test]
+    fn a_group_rule_may_name_its_own_group() {
+        let a = run(&format!(
+            "{VPC}security_group db {{\n  vpc = vpc.main\n  ingress {{ port = 5432  from = security_group.db }}\n}}"
+        ));
+        assert_eq!(codes(&a), Vec::<&str>::new());
+        let stack = a.stack.expect("valid");
+        let db = &stack.resources[0];
+        assert!(db.depends_on.iter().all(|d| d.name != "db"), "no edge to itself");
+    }
+
+    #[test]
+    fn naming_itself_anywhere_else_is_a_cycle() {
+        let a = run(&format!(
+            "{VPC}security_group db {{\n  vpc = vpc.main\n  description = security_group.db.id\n}}"
+        ));
+        assert_eq!(codes(&a), ["E0308"]);
+    }
+
+    #[test]
+    fn an_instance_allows_itself_by_its_key_only() {
+        let text = |index: &str| {
+            format!(
+                "{VPC}security_group db {{\n  for_each = [\"a\", \"b\"]\n  vpc = vpc.main\n  ingress {{ port = 1  from = security_group.db{index} }}\n}}"
+            )
+        };
+        assert_eq!(codes(&run(&text("[each.key]"))), Vec::<&str>::new());
+        // Instance "a" names itself; "b" names "a".
+        assert_eq!(codes(&run(&text("[\"a\"]"))), ["E0319"]);
+        assert_eq!(codes(&run(&text(""))), ["E0319", "E0319"]);
+    }
 }

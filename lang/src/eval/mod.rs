@@ -29,6 +29,8 @@ struct Evaluator<'m, 'a> {
     module: &'m Module<'a>,
     vars: BTreeMap<String, Value>,
     done: BTreeMap<Node<'m>, Instances>,
+    /// The resource instance being evaluated.
+    current: Option<Address>,
     diags: &'m mut Vec<Diagnostic>,
 }
 
@@ -54,6 +56,7 @@ pub fn evaluate(
         module,
         vars: BTreeMap::new(),
         done: BTreeMap::new(),
+        current: None,
         diags,
     };
     ev.variables(overrides);
@@ -254,7 +257,9 @@ impl Evaluator<'_, '_> {
     }
 
     fn resource(&mut self, decl: &ResourceDecl<'_>) -> Instances {
+        self.current = None;
         let Some(for_each) = decl.for_each else {
+            self.current = Some(Address::new(decl.kind, &decl.name));
             return vec![(None, self.body(decl.block, None))];
         };
         let Some(DesiredValue::Known(collection)) = self.expr(for_each, None) else {
@@ -305,6 +310,7 @@ impl Evaluator<'_, '_> {
                 );
                 continue;
             }
+            self.current = Some(Address::with_key(decl.kind, &decl.name, &text));
             let body = self.body(
                 decl.block,
                 Some(Each {
@@ -486,6 +492,9 @@ impl Evaluator<'_, '_> {
                     Some(Step::Attr(a)) => Some(a.name.as_str()),
                     _ => None,
                 };
+                if let Some(own) = self.current.clone().filter(|a| a.kind == kind && a.name == name) {
+                    return self.own_reference(own, key.as_deref(), attr, span);
+                }
                 let instances = self.done.get(&(kind, name.as_str()))?;
                 let has_for_each = instances.first().is_some_and(|(k, _)| k.is_some());
                 match key {
@@ -530,6 +539,47 @@ impl Evaluator<'_, '_> {
                 }
             }
         }
+    }
+
+    /// `KIND.NAME` inside NAME's own block, which the resolver allows only
+    /// as a security group rule's `from`: the instance's own identity, known
+    /// once it exists.
+    fn own_reference(
+        &mut self,
+        own: Address,
+        key: Option<&str>,
+        attr: Option<&str>,
+        span: Span,
+    ) -> Option<DesiredValue> {
+        let identity = own.kind.schema().identity;
+        if key != own.key.as_deref() {
+            let d = Diagnostic::error(
+                "E0319",
+                "a security group can allow itself, not another instance of its block",
+                span,
+            );
+            return self.error(match &own.key {
+                Some(_) => d
+                    .label("not this instance")
+                    .help(format!("write `{}.{}[each.key]`", own.kind, own.name)),
+                None => d.label("this group has no instances"),
+            });
+        }
+        if attr.is_some_and(|a| a != identity) {
+            return self.error(
+                Diagnostic::error(
+                    "E0319",
+                    format!("a rule's source is a group's `{identity}`"),
+                    span,
+                )
+                .label("another attribute of this group")
+                .help(format!("write `{}.{}`", own.kind, own.name)),
+            );
+        }
+        Some(DesiredValue::Ref(RefTarget {
+            address: own,
+            attr: identity.to_owned(),
+        }))
     }
 
     /// Every instance address of a resource, once it is evaluated.

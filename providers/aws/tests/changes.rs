@@ -54,6 +54,20 @@ async fn updates_in_place() {
     let web = update(&env, stack, &web, with(web.clone(), "ingress", list(ingress))).await;
     assert_eq!(web.attrs["ingress"].as_list().map(<[Value]>::len), Some(2));
 
+    // Web group allows itself (what the planner sends once the group has
+    // an id): the rule reads back with the group's own id as its source.
+    let own = id(&web);
+    let mut ingress = web.attrs["ingress"].as_list().unwrap_or_default().to_vec();
+    ingress.push(block(&[("port", Value::Int(7946)), ("from", own.clone())]));
+    let web = update(&env, stack, &web, with(web.clone(), "ingress", list(ingress))).await;
+    let sources: Vec<&Value> = web.attrs["ingress"]
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|r| r.as_map()?.get("from"))
+        .collect();
+    assert!(sources.contains(&&own), "{sources:?}");
+
     // App group: its declared egress removed goes back to AWS's default.
     let app = r["security_group.app"].clone();
     let app = update(&env, stack, &app, with(app.clone(), "egress", list(vec![]))).await;
