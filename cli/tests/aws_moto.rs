@@ -2,8 +2,9 @@
 //! examples, through the real SDK, against a moto server started on
 //! 127.0.0.1 for each test. Apply, plan to no changes, update in place,
 //! new task-definition revision, target-group replacement, a new listener
-//! rule, losing `.berth/`, destroy.
+//! rule, losing `.berth/`, destroy. And an endpoint nothing listens on.
 
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -17,35 +18,14 @@ struct Aws {
 impl Aws {
     fn start(example: &str) -> Option<Aws> {
         let moto = Moto::start()?;
-        let dir = tempfile::tempdir().expect("temp dir");
-        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../examples")
-            .join(example);
-        for entry in std::fs::read_dir(src).expect("example") {
-            let path = entry.expect("entry").path();
-            if path.extension().is_some_and(|e| e == "berth") {
-                std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
-            }
-        }
-        Some(Aws { moto, dir })
+        Some(Aws {
+            moto,
+            dir: copy_example(example),
+        })
     }
 
     fn berth(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_berth"))
-            .args(args)
-            .arg(self.dir.path())
-            .args(["--cloud", "aws"])
-            .env("AWS_ENDPOINT_URL", &self.moto.endpoint)
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            // Only the moto server on 127.0.0.1: no instance metadata, no
-            // profile of the machine's user.
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("AWS_CONFIG_FILE", "/dev/null")
-            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-            .env_remove("AWS_PROFILE")
-            .output()
-            .expect("berth runs")
+        berth_aws(self.dir.path(), &self.moto.endpoint, args)
     }
 
     fn apply(&self) {
@@ -180,6 +160,61 @@ fn lifecycle(example: &str, file: &str, service: &str, edits: Edits<'_>) {
         !after.is_empty() && after.iter().all(|(_, a)| a == "create"),
         "nothing left: {after:?}"
     );
+}
+
+/// A copy of an example in a temp dir.
+fn copy_example(example: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(example);
+    for entry in std::fs::read_dir(src).expect("example") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "berth") {
+            std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    dir
+}
+
+/// `berth ARGS DIR --cloud aws` against `endpoint` with test credentials.
+fn berth_aws(dir: &Path, endpoint: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_berth"))
+        .args(args)
+        .arg(dir)
+        .args(["--cloud", "aws"])
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        // Only 127.0.0.1: no instance metadata, no profile of the machine's
+        // user.
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("berth runs")
+}
+
+/// An endpoint nothing listens on fails after a few tries with its cause
+/// in one line; it used to be retried for two minutes and reported with the
+/// SDK's Debug dump.
+#[test]
+fn an_unreachable_endpoint_fails_with_a_plain_message() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("address").port()
+    };
+    let dir = copy_example("blog");
+    let out = berth_aws(dir.path(), &format!("http://127.0.0.1:{port}"), &["plan"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("failed: DispatchFailure: dispatch failure: "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Connection refused"), "{stderr}");
+    assert!(!stderr.contains("ConnectorError"), "no Debug dump: {stderr}");
 }
 
 #[test]

@@ -5,7 +5,6 @@ use std::error::Error;
 
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use berth_provider::{ErrorClass, ProviderError};
 
@@ -89,10 +88,7 @@ where
             let status = ctx.raw().status().as_u16();
             let meta = ctx.err();
             let code = meta.code().unwrap_or("Unknown").to_owned();
-            let message = meta
-                .message()
-                .map(str::to_owned)
-                .unwrap_or_else(|| DisplayErrorContext(meta).to_string());
+            let message = meta.message().map(str::to_owned).unwrap_or_else(|| chain(meta));
             let class = classify(&code, &message, status);
             ProviderError::new(call, code, message, class)
         }
@@ -103,36 +99,41 @@ where
             } else {
                 ErrorClass::Transient
             };
-            ProviderError::new(
-                call,
-                format!("HTTP{status}"),
-                DisplayErrorContext(&err).to_string(),
-                class,
-            )
+            ProviderError::new(call, format!("HTTP{status}"), chain(&err), class)
         }
-        SdkError::TimeoutError(_) => ProviderError::new(
-            call,
-            "Timeout",
-            DisplayErrorContext(&err).to_string(),
-            ErrorClass::Transient,
-        ),
+        SdkError::TimeoutError(_) => ProviderError::new(call, "Timeout", chain(&err), ErrorClass::Transient),
         SdkError::DispatchFailure(failure) => ProviderError::new(
             call,
             "DispatchFailure",
-            DisplayErrorContext(&err).to_string(),
+            chain(&err),
             dispatch_class(failure.is_io() || failure.is_timeout()),
         ),
-        _ => ProviderError::permanent(call, "RequestError", DisplayErrorContext(&err).to_string()),
+        _ => ProviderError::permanent(call, "RequestError", chain(&err)),
     }
 }
 
+/// An error and its causes in one line (`dispatch failure: io error: ...:
+/// Connection refused (os error 111)`), without the Debug dump the SDK's
+/// own formatter appends. A cause that repeats its parent is left out.
+fn chain(err: &(dyn Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !parts.last().is_some_and(|p| p.ends_with(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
+}
+
 /// A request that never reached AWS. A broken connection or a timeout may
-/// pass; anything else (credentials that cannot be loaded, a bad endpoint
-/// configuration) will not, so it fails at once instead of being retried
-/// until the deadline.
+/// pass after a few tries; anything else (credentials that cannot be loaded,
+/// a bad endpoint configuration) will not, so it fails at once.
 fn dispatch_class(network: bool) -> ErrorClass {
     if network {
-        ErrorClass::Transient
+        ErrorClass::Unreachable
     } else {
         ErrorClass::Permanent
     }
@@ -169,9 +170,19 @@ mod tests {
             from_sdk::<DescribeVpcsError>("DescribeVpcs", SdkError::dispatch_failure(e)).class
         };
         let refused = ConnectorError::io("connection refused".into());
-        assert_eq!(failure(refused), ErrorClass::Transient);
+        assert_eq!(failure(refused), ErrorClass::Unreachable);
         let no_credentials = ConnectorError::other("failed to load credentials".into(), None);
         assert_eq!(failure(no_credentials), ErrorClass::Permanent);
+    }
+
+    #[test]
+    fn messages_are_the_cause_chain_without_debug_dumps() {
+        let refused = ConnectorError::io("tcp connect error: Connection refused (os error 111)".into());
+        let err = from_sdk::<DescribeVpcsError>("DescribeVpcs", SdkError::dispatch_failure(refused));
+        assert_eq!(
+            err.message,
+            "dispatch failure: io error: tcp connect error: Connection refused (os error 111)"
+        );
     }
 
     #[test]

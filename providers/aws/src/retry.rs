@@ -1,6 +1,7 @@
 //! Exponential backoff with full jitter, bounded by a deadline. Permanent
 //! errors are never retried; throttling and transient ones are, until the
-//! next wait would pass the deadline.
+//! next wait would pass the deadline; unreachable endpoints get
+//! [`UNREACHABLE_ATTEMPTS`] tries, as in the AWS SDKs' standard mode.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -47,6 +48,9 @@ impl RetryPolicy {
     }
 }
 
+/// Tries of a call whose endpoint cannot be reached, before giving up.
+pub(crate) const UNREACHABLE_ATTEMPTS: u32 = 3;
+
 /// Runs `f` until it succeeds, fails permanently, or the deadline would be
 /// passed; counts every attempt as a call of `service:op` and every retry.
 pub(crate) async fn run<T, F, Fut>(
@@ -68,7 +72,12 @@ where
             Ok(v) => return Ok(v),
             Err(e) => e,
         };
-        if err.class == ErrorClass::Permanent {
+        let gave_up = match err.class {
+            ErrorClass::Permanent => true,
+            ErrorClass::Unreachable => attempt + 1 >= UNREACHABLE_ATTEMPTS,
+            ErrorClass::Throttling | ErrorClass::Transient => false,
+        };
+        if gave_up {
             return Err(err);
         }
         let wait = policy.delay(attempt);
@@ -128,6 +137,26 @@ mod tests {
         assert_eq!(out, Ok(3));
         assert_eq!(stats.calls().get("ec2:CreateVpc"), Some(&3));
         assert_eq!(stats.retries().get("ec2:CreateVpc"), Some(&2));
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_endpoint_gets_a_few_tries_only() {
+        let stats = Stats::default();
+        let err = run(&RetryPolicy::default(), &stats, "ec2", "DescribeVpcs", || async {
+            Err::<(), _>(ProviderError::new(
+                "DescribeVpcs",
+                "DispatchFailure",
+                "Connection refused",
+                ErrorClass::Unreachable,
+            ))
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(err.class, ErrorClass::Unreachable);
+        assert_eq!(
+            stats.calls().get("ec2:DescribeVpcs"),
+            Some(&u64::from(UNREACHABLE_ATTEMPTS))
+        );
     }
 
     #[tokio::test]

@@ -5,6 +5,11 @@ pub enum ErrorClass {
     Throttling,
     /// A 5xx or an eventual-consistency error: retry with backoff.
     Transient,
+    /// The request never reached the cloud (connection refused or reset,
+    /// connect timeout). The adapter retries it a few times, as the AWS SDKs
+    /// do; after that it is reported, since its usual causes (a wrong
+    /// endpoint, no network) do not pass within minutes.
+    Unreachable,
     /// The request can never succeed as sent: do not retry.
     Permanent,
 }
@@ -40,7 +45,10 @@ impl ProviderError {
         Self::new(call, code, message, ErrorClass::Permanent)
     }
 
+    /// Whether waiting and calling again may help (throttling, 5xx,
+    /// eventual consistency). Unreachable errors have had their few retries
+    /// in the adapter already.
     pub fn is_retryable(&self) -> bool {
-        self.class != ErrorClass::Permanent
+        matches!(self.class, ErrorClass::Throttling | ErrorClass::Transient)
     }
 }
