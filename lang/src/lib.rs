@@ -20,4 +20,4 @@ pub mod syntax;
 pub use analyze::{Analysis, Options, analyze};
 pub use diagnostic::Diagnostic;
 pub use source::{FileId, Sources, Span};
-pub use stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, RefTarget, Stack};
+pub use stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Output, RefTarget, Stack};

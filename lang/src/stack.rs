@@ -14,6 +14,8 @@ pub struct Stack {
     pub region: String,
     /// Declared resources, sorted by address (lookups rely on it).
     pub resources: Vec<DesiredResource>,
+    /// Declared outputs, sorted by name.
+    pub outputs: Vec<Output>,
 }
 
 impl Stack {
@@ -22,6 +24,17 @@ impl Stack {
         let i = self.resources.binary_search_by(|r| r.address.cmp(address)).ok()?;
         self.resources.get(i)
     }
+}
+
+/// `output NAME { value = ... }`: a value shown after apply and by
+/// `berth output`, read from the live resources it refers to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub name: String,
+    pub value: DesiredValue,
+    /// Shown as `(sensitive)` unless asked for by name.
+    pub sensitive: bool,
+    pub span: Span,
 }
 
 /// One declared resource instance.

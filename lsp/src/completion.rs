@@ -61,7 +61,11 @@ fn snippet(mut item: CompletionItem, snippets: bool, text: String) -> Completion
 /// Every block kind, as `vpc ${1:name} {\n\t$0\n}` snippets.
 fn kinds(snippets: bool) -> Vec<CompletionItem> {
     let resources = Kind::ALL.iter().map(|k| (k.keyword(), k.schema().doc));
-    let others = [("variable", schema::VARIABLE_DOC), ("stack", schema::STACK_DOC)];
+    let others = [
+        ("variable", schema::VARIABLE_DOC),
+        ("stack", schema::STACK_DOC),
+        ("output", schema::OUTPUT_DOC),
+    ];
     resources
         .chain(others)
         .map(|(keyword, doc)| {
@@ -286,5 +290,6 @@ mod tests {
         assert_eq!(vpc.insert_text.as_deref(), Some("vpc ${1:name} {\n\t$0\n}"));
         assert!(items.iter().any(|i| i.label == "variable"));
         assert!(items.iter().any(|i| i.label == "stack"));
+        assert!(items.iter().any(|i| i.label == "output"));
     }
 }

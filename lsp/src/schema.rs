@@ -52,12 +52,33 @@ const STACK_ATTRS: &[Meta] = &[Meta {
     doc: "The AWS region the stack lives in, e.g. `us-east-1`.",
 }];
 
-/// Docs of the two block kinds that are not resources.
+const OUTPUT_ATTRS: &[Meta] = &[
+    Meta {
+        name: "value",
+        detail: "any value (required)",
+        doc: "What the output shows, e.g. `\"http://${load_balancer.web.dns_name}\"`.",
+    },
+    Meta {
+        name: "description",
+        detail: "string",
+        doc: "What the output is for.",
+    },
+    Meta {
+        name: "sensitive",
+        detail: "bool",
+        doc: "Never print the value: it shows as `(sensitive)`.",
+    },
+];
+
+/// Docs of the block kinds that are not resources.
 pub const VARIABLE_DOC: &str = "An input of the stack, read as `var.NAME`; set with `--var NAME=VALUE` \
                                 or a vars file, else its `default`.";
 /// See [`VARIABLE_DOC`].
 pub const STACK_DOC: &str =
     "The stack's name (a string, may interpolate variables) and region; at most one per stack.";
+/// See [`VARIABLE_DOC`].
+pub const OUTPUT_DOC: &str = "A value printed after `berth apply` and by `berth output`, read from the \
+                              live resources it refers to.";
 
 /// The schema of a block body.
 #[derive(Debug, Clone, Copy)]
@@ -70,6 +91,8 @@ pub enum Body {
     Variable,
     /// The `stack` block.
     Stack,
+    /// An `output` block.
+    Output,
 }
 
 /// Something that may be written in a body.
@@ -101,6 +124,7 @@ pub fn body(path: &[String]) -> Option<Body> {
     match first.as_str() {
         "variable" if nested.is_empty() => return Some(Body::Variable),
         "stack" if nested.is_empty() => return Some(Body::Stack),
+        "output" if nested.is_empty() => return Some(Body::Output),
         _ => {}
     }
     let kind: Kind = first.parse().ok()?;
@@ -125,6 +149,7 @@ impl Body {
             Body::Nested(block) => schema_entries(block).collect(),
             Body::Variable => VARIABLE_ATTRS.iter().copied().map(Entry::Meta).collect(),
             Body::Stack => STACK_ATTRS.iter().copied().map(Entry::Meta).collect(),
+            Body::Output => OUTPUT_ATTRS.iter().copied().map(Entry::Meta).collect(),
         }
     }
 
@@ -140,6 +165,7 @@ impl Body {
             Body::Nested(block) => block.name,
             Body::Variable => "variable",
             Body::Stack => "stack",
+            Body::Output => "output",
         }
     }
 }
@@ -237,6 +263,7 @@ pub fn kind_markdown(keyword: &str) -> Option<String> {
     match keyword {
         "variable" => Some(format!("**`variable`** — stack input\n\n{VARIABLE_DOC}")),
         "stack" => Some(format!("**`stack`** — the stack itself\n\n{STACK_DOC}")),
+        "output" => Some(format!("**`output`** — stack output\n\n{OUTPUT_DOC}")),
         _ => {
             let kind: Kind = keyword.parse().ok()?;
             let schema = kind.schema();
@@ -265,6 +292,8 @@ mod tests {
         assert!(body(&path(&["nope"])).is_none());
         assert!(body(&[]).is_none());
         assert!(matches!(body(&path(&["variable"])), Some(Body::Variable)));
+        let output = body(&path(&["output"])).expect("output body");
+        assert!(output.entry("value").is_some() && output.entry("for_each").is_none());
         let vpc = body(&path(&["vpc"])).unwrap();
         assert!(vpc.entry("for_each").is_some());
     }

@@ -10,6 +10,7 @@ pub mod graph;
 mod implicit;
 mod mask;
 pub mod order;
+pub mod outputs;
 pub mod plan;
 pub mod render;
 pub mod saved;

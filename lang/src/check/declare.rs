@@ -1,5 +1,5 @@
 //! Collects a stack's declarations from its files: variables, the `stack`
-//! block and resources, rejecting unknown kinds and duplicates.
+//! block, resources and outputs, rejecting unknown kinds and duplicates.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +15,7 @@ pub struct Module<'a> {
     pub variables: BTreeMap<String, Variable<'a>>,
     pub stack: Option<StackDecl<'a>>,
     pub resources: BTreeMap<(Kind, String), ResourceDecl<'a>>,
+    pub outputs: BTreeMap<String, OutputDecl<'a>>,
 }
 
 #[derive(Debug)]
@@ -29,6 +30,15 @@ pub struct StackDecl<'a> {
     pub name: &'a Expr,
 }
 
+/// `output NAME { value = EXPR }`: a value shown after apply and by
+/// `berth output`.
+#[derive(Debug)]
+pub struct OutputDecl<'a> {
+    pub block: &'a Block,
+    pub value: &'a Expr,
+    pub sensitive: Option<&'a Expr>,
+}
+
 #[derive(Debug)]
 pub struct ResourceDecl<'a> {
     pub kind: Kind,
@@ -41,6 +51,9 @@ pub struct ResourceDecl<'a> {
 pub const META_ATTRS: &[&str] = &["for_each"];
 const VARIABLE_ATTRS: &[&str] = &["default", "description", "type", "sensitive"];
 const STACK_ATTRS: &[&str] = &["region"];
+const OUTPUT_ATTRS: &[&str] = &["value", "description", "sensitive"];
+/// Block kinds that are not resources.
+pub const OTHER_KINDS: &[&str] = &["variable", "stack", "output"];
 
 pub fn collect<'a>(blocks: impl IntoIterator<Item = &'a Block>, diags: &mut Vec<Diagnostic>) -> Module<'a> {
     let mut module = Module::default();
@@ -48,6 +61,7 @@ pub fn collect<'a>(blocks: impl IntoIterator<Item = &'a Block>, diags: &mut Vec<
         match block.kind.name.as_str() {
             "variable" => declare_variable(&mut module, block, diags),
             "stack" => declare_stack(&mut module, block, diags),
+            "output" => declare_output(&mut module, block, diags),
             other => match other.parse::<Kind>() {
                 Ok(kind) => declare_resource(&mut module, kind, block, diags),
                 Err(_) => diags.push(unknown_kind(block)),
@@ -58,7 +72,10 @@ pub fn collect<'a>(blocks: impl IntoIterator<Item = &'a Block>, diags: &mut Vec<
 }
 
 fn unknown_kind(block: &Block) -> Diagnostic {
-    let names = Kind::ALL.iter().map(|k| k.keyword()).chain(["variable", "stack"]);
+    let names = Kind::ALL
+        .iter()
+        .map(|k| k.keyword())
+        .chain(OTHER_KINDS.iter().copied());
     let d = Diagnostic::error(
         "E0101",
         format!("unknown block kind `{}`", block.kind.name),
@@ -170,6 +187,33 @@ fn declare_stack<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<
                 .help("write `stack \"my-stack\" { region = \"us-east-1\" }`"),
         ),
     }
+}
+
+fn declare_output<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<Diagnostic>) {
+    check_attrs(block, OUTPUT_ATTRS, diags);
+    let Some(name) = ident_label(block, "output", diags) else {
+        return;
+    };
+    if let Some(prev) = module.outputs.get(name) {
+        diags.push(duplicate(block, prev.block, &format!("output `{name}`")));
+        return;
+    }
+    let Some(value) = find_attr(block, "value") else {
+        diags.push(
+            Diagnostic::error("E0105", format!("output `{name}` has no value"), block.kind.span)
+                .label("`value` missing")
+                .help("write `value = load_balancer.web.dns_name`, or any expression"),
+        );
+        return;
+    };
+    module.outputs.insert(
+        name.to_owned(),
+        OutputDecl {
+            block,
+            value,
+            sensitive: find_attr(block, "sensitive"),
+        },
+    );
 }
 
 fn declare_resource<'a>(module: &mut Module<'a>, kind: Kind, block: &'a Block, diags: &mut Vec<Diagnostic>) {

@@ -22,6 +22,9 @@ enum Scope<'a> {
     Constant,
     /// The stack block: variables only.
     Stack,
+    /// An output's value: variables and resources, without making a
+    /// dependency (outputs are read after apply).
+    Output,
     /// A resource body; `each` only when the resource has `for_each`.
     /// `names_itself`: a reference to the resource itself is no cycle here
     /// (a security group rule's `from`: AWS creates the group, then lets it
@@ -79,6 +82,12 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                     walk_body(module, b, scope, &mut graph, diags);
                 }
             }
+        }
+    }
+    for output in module.outputs.values() {
+        walk(module, output.value, Scope::Output, &mut graph, diags);
+        if let Some(sensitive) = output.sensitive {
+            walk(module, sensitive, Scope::Constant, &mut graph, diags);
         }
     }
     report_cycles(&graph, diags);
@@ -350,6 +359,7 @@ fn resource_ref<'a>(
                 graph.add_edge((decl.kind, decl.name.as_str()), (kind, name.name.as_str()), span);
             }
         }
+        Scope::Output => {}
         Scope::Constant => diags.push(constant_only(span)),
         Scope::Stack => diags.push(
             Diagnostic::error("E0310", "the stack block cannot refer to resources", span)

@@ -12,7 +12,7 @@ use berth_provider::{Address, Kind, Value};
 use crate::check::declare::{Module, ResourceDecl};
 use crate::diagnostic::Diagnostic;
 use crate::source::{Span, Spanned};
-use crate::stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, RefTarget};
+use crate::stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Output, RefTarget};
 use crate::syntax::ast::{Block, Expr, ExprKind, Item, Label, Step, StrPart, Traversal};
 use crate::syntax::parse_expr;
 
@@ -80,6 +80,7 @@ pub fn evaluate(
         dependencies.insert(key, depends_on);
         ev.done.insert(key, instances);
     }
+    let outputs = ev.outputs();
     // Bodies move into the stack once every reference has been evaluated.
     let mut resources = Vec::new();
     for ((kind, name), instances) in std::mem::take(&mut ev.done) {
@@ -105,6 +106,7 @@ pub fn evaluate(
         name,
         region,
         resources,
+        outputs,
     })
 }
 
@@ -580,6 +582,35 @@ impl Evaluator<'_, '_> {
             address: own,
             attr: identity.to_owned(),
         }))
+    }
+
+    /// Every output, once the resources it reads are evaluated (in name
+    /// order: the module keeps them sorted).
+    fn outputs(&mut self) -> Vec<Output> {
+        self.current = None;
+        let mut out = Vec::new();
+        for (name, decl) in &self.module.outputs {
+            let sensitive = match decl.sensitive.map(|e| (e, self.expr(e, None))) {
+                None => false,
+                Some((_, Some(DesiredValue::Known(Value::Bool(b))))) => b,
+                Some((e, _)) => {
+                    self.diags.push(
+                        Diagnostic::error("E0320", "`sensitive` is `true` or `false`", e.span)
+                            .label("not a boolean"),
+                    );
+                    false
+                }
+            };
+            if let Some(value) = self.expr(decl.value, None) {
+                out.push(Output {
+                    name: name.clone(),
+                    value,
+                    sensitive,
+                    span: header(decl.block),
+                });
+            }
+        }
+        out
     }
 
     /// Every instance address of a resource, once it is evaluated.

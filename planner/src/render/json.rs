@@ -118,7 +118,7 @@ fn change(c: &AttrChange) -> Change<'_> {
 }
 
 /// Plain JSON for a value; unknown parts become `null`.
-fn to_json(v: &Value) -> serde_json::Value {
+pub(super) fn to_json(v: &Value) -> serde_json::Value {
     match v {
         Value::Null | Value::Unknown => serde_json::Value::Null,
         Value::Bool(b) => (*b).into(),

@@ -10,6 +10,7 @@
 mod json;
 mod lines;
 mod markdown;
+mod outputs;
 mod text;
 mod value;
 
@@ -20,6 +21,7 @@ use crate::plan::{Action, Plan};
 
 pub use json::{FORMAT_VERSION, json};
 pub use markdown::markdown;
+pub use outputs::{outputs_json, outputs_text};
 pub use text::text;
 
 /// How to render terminal text.
