@@ -104,6 +104,15 @@ pub enum Command {
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
         parallelism: u16,
     },
+    /// Print the stack's outputs, read from the cloud.
+    Output {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        vars: Vars,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
     /// Print the stack's dependency graph as Graphviz DOT.
     Graph {
         #[arg(default_value = ".")]
@@ -118,6 +127,13 @@ pub enum Command {
 pub enum Format {
     Text,
     Markdown,
+    Json,
+}
+
+/// How `output` prints the outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
     Json,
 }
 

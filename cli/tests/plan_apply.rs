@@ -656,3 +656,33 @@ fn a_replaced_nested_block_renders_as_one_block_out_and_one_in() {
         "{text}"
     );
 }
+
+/// `output` blocks: not known before apply, printed after it, and read back
+/// from the cloud by `berth output` (text and JSON).
+#[test]
+fn outputs_are_printed_after_apply_and_read_back_by_berth_output() {
+    let p = example("blog");
+    let before = p.berth(&["output"]);
+    before.expect_code(0);
+    assert_eq!(before.stdout, "Outputs:\n\nurl = (known after apply)\n");
+
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    let cloud = p.cloud();
+    let dns = cloud["resources"]
+        .as_object()
+        .expect("resources")
+        .values()
+        .find(|r| r["tags"]["berth:address"] == "load_balancer.web")
+        .and_then(|lb| lb["attrs"]["dns_name"].as_str())
+        .expect("the load balancer has a DNS name")
+        .to_owned();
+    let line = format!("Outputs:\n\nurl = \"http://{dns}\"\n");
+    assert!(run.stdout.ends_with(&format!("\n{line}")), "{}", run.stdout);
+    assert_eq!(p.berth(&["output"]).stdout, line);
+    let json: Value = serde_json::from_str(&p.berth(&["output", "--format", "json"]).stdout).expect("json");
+    assert_eq!(json["outputs"]["url"]["value"], format!("http://{dns}"));
+    assert_eq!(json["outputs"]["url"]["known"], true);
+    // A re-apply with nothing to do still shows them.
+    assert!(p.berth(&["apply", "--auto-approve"]).stdout.ends_with(&line));
+}

@@ -125,3 +125,25 @@ fn secret_values_in_microservices_never_show() {
         assert!(run.stdout.contains("(sensitive, changed)"), "{}", run.stdout);
     }
 }
+
+/// An output marked `sensitive` prints as `(sensitive)` after apply and in
+/// `berth output`, and its value is left out of the JSON form.
+#[test]
+fn sensitive_outputs_never_show() {
+    let p = example("blog");
+    p.write(
+        "secret_output.berth",
+        &format!(
+            "variable db_secret {{ default = \"{CANARY}\" }}\noutput db_secret {{\n  value     = var.db_secret\n  sensitive = true\n}}\n"
+        ),
+    );
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    assert_clean("apply", &run.all());
+    assert!(run.stdout.contains("db_secret = (sensitive)"), "{}", run.stdout);
+    for format in ["text", "json"] {
+        let run = p.berth(&["output", "--format", format]);
+        run.expect_code(0);
+        assert_clean(format, &run.all());
+    }
+}

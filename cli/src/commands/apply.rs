@@ -10,6 +10,8 @@ use berth_lang::Stack;
 use berth_planner::execute::{self, Outcome, Report};
 use berth_planner::order::OpKind;
 use berth_planner::saved::SavedPlan;
+use berth_planner::{outputs, render};
+use berth_provider::Resource;
 
 use super::{plan, stack};
 use crate::args::{Format, Global, Vars};
@@ -61,6 +63,9 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         print!("{}", plan::render_plan(&planned, Format::Text));
     }
     if !planned.plan.has_changes() {
+        if !how.destroy {
+            print_outputs(&stack, &plan::read_live(&runtime, &cloud, &stack)?);
+        }
         return Ok(ExitCode::SUCCESS);
     }
     if saved.is_none() && !how.auto_approve && !confirm(&stack, how.destroy)? {
@@ -82,15 +87,27 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         eprintln!("Retries: {}", report.retries);
     }
     let code = summarise(&report, how.destroy);
-    if how.wait && report.succeeded() {
-        let live = runtime.block_on(cloud.provider().read_all(&stack.name))?;
-        let changed: Vec<_> = live
-            .into_iter()
-            .filter(|r| planned.plan.changes().any(|c| c.address == r.address))
-            .collect();
-        runtime.block_on(cloud.wait_for_services(&changed, WAIT_TIMEOUT))?;
+    if report.succeeded() && !how.destroy && (how.wait || !stack.outputs.is_empty()) {
+        let live = plan::read_live(&runtime, &cloud, &stack)?;
+        if how.wait {
+            let changed: Vec<_> = live
+                .iter()
+                .filter(|r| planned.plan.changes().any(|c| c.address == r.address))
+                .cloned()
+                .collect();
+            runtime.block_on(cloud.wait_for_services(&changed, WAIT_TIMEOUT))?;
+        }
+        print_outputs(&stack, &live);
     }
     Ok(code)
+}
+
+/// The stack's outputs, after a blank line, if it has any.
+fn print_outputs(stack: &Stack, live: &[Resource]) {
+    let text = render::outputs_text(&outputs::values(stack, live));
+    if !text.is_empty() {
+        print!("\n{text}");
+    }
 }
 
 fn load_saved(path: &Path) -> anyhow::Result<SavedPlan> {

@@ -3,6 +3,7 @@
 mod apply;
 mod fmt;
 mod graph;
+mod output;
 mod plan;
 mod stack;
 mod validate;
@@ -68,5 +69,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             apply::run(&cli.global, &dir, &vars, how)
         }
         Command::Graph { dir, vars } => graph::run(&dir, &vars),
+        Command::Output { dir, vars, format } => output::run(&cli.global, &dir, &vars, format),
     }
 }

@@ -8,6 +8,7 @@ use anyhow::Context;
 use berth_planner::render::{self, RenderOptions};
 use berth_planner::saved::SavedPlan;
 use berth_planner::{Planned, plan};
+use berth_provider::Resource;
 use tokio::runtime::Runtime;
 
 use super::stack;
@@ -51,10 +52,18 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
 
 /// Reads the stack's live resources and plans against them.
 pub fn make(runtime: &Runtime, cloud: &Cloud, stack: &berth_lang::Stack) -> anyhow::Result<Planned> {
-    let live = runtime
+    Ok(plan(stack, read_live(runtime, cloud, stack)?))
+}
+
+/// The stack's live resources.
+pub fn read_live(
+    runtime: &Runtime,
+    cloud: &Cloud,
+    stack: &berth_lang::Stack,
+) -> anyhow::Result<Vec<Resource>> {
+    runtime
         .block_on(cloud.provider().read_all(&stack.name))
-        .with_context(|| format!("cannot read the live resources of stack {:?}", stack.name))?;
-    Ok(plan(stack, live))
+        .with_context(|| format!("cannot read the live resources of stack {:?}", stack.name))
 }
 
 /// The plan in the chosen format; text is coloured on a terminal.
