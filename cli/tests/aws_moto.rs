@@ -109,6 +109,18 @@ fn lifecycle(example: &str, file: &str, service: &str, edits: Edits<'_>) {
     );
     aws.apply();
     aws.assert_no_changes();
+    // Outputs read the load balancer's DNS name back through the SDK.
+    let out = aws.berth(&["output", "--format", "json"]);
+    let outputs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("output json");
+    let outputs = outputs["outputs"].as_object().expect("outputs");
+    assert!(!outputs.is_empty());
+    for (name, o) in outputs {
+        let value = o["value"].as_str().unwrap_or_default();
+        assert!(
+            value.starts_with("http://") && value.contains(".elb.amazonaws.com"),
+            "{name}: {o}"
+        );
+    }
 
     // Update in place.
     aws.edit(file, count.0, count.1);
