@@ -277,3 +277,16 @@ fn an_undeclared_var_is_an_error() {
     }
     assert!(!p.cloud_path().exists(), "nothing touched the cloud");
 }
+
+#[test]
+fn one_resource_is_counted_in_the_singular() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.berth"),
+        "vpc main { cidr = \"10.0.0.0/16\" }\n",
+    )
+    .expect("write");
+    let run = common::berth_in(dir.path(), &["validate", "."], &[], None);
+    run.expect_code(0);
+    assert!(run.stdout.ends_with("with 1 resource.\n"), "{}", run.stdout);
+}

@@ -11,11 +11,9 @@ pub fn run(dir: &Path, vars: &Vars) -> anyhow::Result<ExitCode> {
     let analysis = stack::analyse(dir, vars)?;
     match &analysis.stack {
         Some(stack) => {
-            println!(
-                "Valid: stack {:?} with {} resources.",
-                stack.name,
-                stack.resources.len()
-            );
+            let n = stack.resources.len();
+            let plural = if n == 1 { "" } else { "s" };
+            println!("Valid: stack {:?} with {n} resource{plural}.", stack.name);
             Ok(ExitCode::SUCCESS)
         }
         None => {
