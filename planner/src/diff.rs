@@ -14,7 +14,8 @@ use berth_lang::{DesiredValue, RefTarget};
 use crate::desired::{complete, refers_to, resolve_attrs};
 use crate::implicit;
 use crate::mask;
-use crate::plan::{Action, AttrChange, Fingerprint, Plan, ResourceChange};
+use crate::outputs;
+use crate::plan::{Action, AttrChange, Fingerprint, OutputChange, Plan, ResourceChange, SENSITIVE};
 
 /// What the executor needs for one resource change. Holds unmasked values:
 /// never rendered, never saved.
@@ -53,6 +54,7 @@ pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
         config: config_fingerprint(stack, &desired),
         live: live_fingerprint(&live),
     };
+    let outputs_before = outputs::values(stack, &live);
     let mut live_by_address: BTreeMap<Address, Vec<Resource>> = BTreeMap::new();
     for r in live {
         live_by_address.entry(r.address.clone()).or_default().push(r);
@@ -60,6 +62,9 @@ pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
 
     let mut actions: BTreeMap<Address, Action> = BTreeMap::new();
     let mut chosen: BTreeMap<Address, Resource> = BTreeMap::new();
+    // Each resource's attributes once the plan is applied, as far as known
+    // now: what outputs will read.
+    let mut planned: BTreeMap<Address, Attrs> = BTreeMap::new();
     let mut entries: Vec<(ResourceChange, Step)> = Vec::new();
     for address in dependency_order(&desired) {
         let (pending, depends_on) = &desired[&address];
@@ -103,6 +108,12 @@ pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
             }
         };
         actions.insert(address.clone(), action);
+        let mut after = match (&current, action) {
+            (Some(live), Action::NoOp | Action::Update) => live.attrs.clone(),
+            _ => Attrs::new(),
+        };
+        after.extend(resolved);
+        planned.insert(address.clone(), after);
         if let Some(live) = &current {
             chosen.insert(address.clone(), live.clone());
         }
@@ -131,10 +142,62 @@ pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
             stack: stack.name.clone(),
             region: stack.region.clone(),
             resources,
+            outputs: output_changes(stack, outputs_before, &planned),
             fingerprint,
         },
         steps,
     }
+}
+
+/// The outputs whose value after the plan differs from their value now.
+fn output_changes(
+    stack: &Stack,
+    before: Vec<outputs::OutputValue>,
+    planned: &BTreeMap<Address, Attrs>,
+) -> Vec<OutputChange> {
+    let lookup = |r: &RefTarget| {
+        planned
+            .get(&r.address)
+            .and_then(|a| a.get(&r.attr))
+            .cloned()
+            .unwrap_or(Value::Unknown)
+    };
+    let placeholder = |v: Value| match v {
+        Value::Null => Value::Null,
+        _ => Value::from(SENSITIVE),
+    };
+    stack
+        .outputs
+        .iter()
+        .zip(before)
+        .filter_map(|(o, before)| {
+            let after = o.value.resolve(&lookup);
+            let before = (!before.value.has_unknown()).then_some(before.value);
+            if before.as_ref() == Some(&after) {
+                return None;
+            }
+            let sensitive = outputs::is_sensitive(o);
+            Some(if sensitive {
+                OutputChange {
+                    name: o.name.clone(),
+                    before: before.map(placeholder),
+                    after: if after.has_unknown() {
+                        Value::Unknown
+                    } else {
+                        placeholder(after)
+                    },
+                    sensitive,
+                }
+            } else {
+                OutputChange {
+                    name: o.name.clone(),
+                    before,
+                    after,
+                    sensitive,
+                }
+            })
+        })
+        .collect()
 }
 
 fn deletion(live: Resource) -> (ResourceChange, Step) {

@@ -16,4 +16,4 @@ pub mod render;
 pub mod saved;
 
 pub use diff::{Planned, Step, plan};
-pub use plan::{Action, AttrChange, Fingerprint, Plan, ResourceChange, Summary};
+pub use plan::{Action, AttrChange, Fingerprint, OutputChange, Plan, ResourceChange, Summary};

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use berth_lang::{DesiredValue, RefTarget, Stack};
+use berth_lang::{DesiredValue, Output, RefTarget, Stack};
 use berth_provider::{Address, Attrs, Resource, Value};
 
 /// One output, resolved.
@@ -34,9 +34,14 @@ pub fn values(stack: &Stack, live: &[Resource]) -> Vec<OutputValue> {
         .map(|o| OutputValue {
             name: o.name.clone(),
             value: o.value.resolve(&lookup),
-            sensitive: o.sensitive || reads_sensitive(&o.value),
+            sensitive: is_sensitive(o),
         })
         .collect()
+}
+
+/// Declared `sensitive`, or reading an attribute the schema marks sensitive.
+pub(crate) fn is_sensitive(o: &Output) -> bool {
+    o.sensitive || reads_sensitive(&o.value)
 }
 
 fn reads_sensitive(value: &DesiredValue) -> bool {

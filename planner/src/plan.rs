@@ -67,7 +67,23 @@ pub struct Plan {
     /// An address appears twice only when the cloud holds two resources
     /// tagged with it (a crash mid-replacement): the extra one is deleted.
     pub resources: Vec<ResourceChange>,
+    /// Outputs whose value the resource changes change, in name order.
+    #[serde(default)]
+    pub outputs: Vec<OutputChange>,
     pub fingerprint: Fingerprint,
+}
+
+/// An output whose value changes. berth keeps no state, so `before` is the
+/// output read from the live resources, as `berth output` shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutputChange {
+    pub name: String,
+    /// `None` while a resource it reads does not exist yet.
+    pub before: Option<Value>,
+    /// May hold [`Value::Unknown`] parts, known only after apply.
+    pub after: Value,
+    /// Both values are `(sensitive)` placeholders.
+    pub sensitive: bool,
 }
 
 /// What a saved plan was computed from, so `apply PLANFILE` can refuse a

@@ -410,6 +410,39 @@ fn a_security_group_can_allow_itself() {
     assert_ne!(group_id(&cloud), first);
 }
 
+/// Outputs in plans: none change when nothing they read changes; a load
+/// balancer replaced makes its URL output known only after apply, shown
+/// against its current value.
+#[test]
+fn plans_show_outputs_whose_value_changes() {
+    let dir = copy_example("blog");
+    let cloud = cloud_in(dir.path());
+    let stack = evaluate(dir.path(), &[]);
+    let first = make_plan(&cloud, &stack);
+    assert_eq!(first.plan.outputs.len(), 1);
+    assert_eq!(first.plan.outputs[0].before, None);
+    apply_ok(&cloud, &stack);
+    assert!(make_plan(&cloud, &stack).plan.outputs.is_empty());
+
+    edit(
+        dir.path(),
+        "main.berth",
+        "load_balancer web {",
+        "load_balancer web {\n  internal = true",
+    );
+    let replaced = make_plan(&cloud, &evaluate(dir.path(), &[]));
+    let url = &replaced.plan.outputs[0];
+    assert_eq!(url.name, "url");
+    assert!(
+        url.before
+            .as_ref()
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.starts_with("http://")),
+        "{url:?}"
+    );
+    assert_eq!(url.after, Value::Unknown);
+}
+
 #[test]
 fn two_stacks_in_one_cloud_stay_isolated() {
     let dir = copy_example("blog");

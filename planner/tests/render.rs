@@ -2,7 +2,7 @@
 
 use berth_planner::plan::{SENSITIVE, SENSITIVE_CHANGED};
 use berth_planner::render::{self, RenderOptions};
-use berth_planner::{Action, AttrChange, Fingerprint, Plan, ResourceChange};
+use berth_planner::{Action, AttrChange, Fingerprint, OutputChange, Plan, ResourceChange};
 use berth_provider::schema::ReplaceOrder::{CreateBeforeDestroy, DestroyBeforeCreate};
 use berth_provider::{Address, Kind, Value};
 use serde_json::Value as Json;
@@ -17,6 +17,7 @@ fn plan(changes: Vec<ResourceChange>) -> Plan {
         stack: "blog-dev".to_owned(),
         region: "us-east-1".to_owned(),
         resources: changes,
+        outputs: Vec::new(),
         fingerprint: Fingerprint {
             config: "c".to_owned(),
             live: "l".to_owned(),
@@ -561,7 +562,7 @@ fn json_lists_every_resource_with_its_action() {
     insta::assert_snapshot!("json_mixed", out);
     assert!(out.ends_with("}\n"));
     let doc = parse(&mixed());
-    assert_eq!(doc["format_version"], "1.0");
+    assert_eq!(doc["format_version"], "1.1");
     assert_eq!(doc["stack"], "blog-dev");
     assert_eq!(doc["region"], "us-east-1");
     assert_eq!(
@@ -804,4 +805,44 @@ fn text_pairs_a_changed_unlabelled_block_with_its_most_similar_one() {
     assert_eq!(changed.len(), 1, "{out}");
     assert_eq!(lines_marked(&out, "-"), ["          - port     = 8095"], "{out}");
     assert_eq!(lines_marked(&out, "+"), ["          + port     = 9095"], "{out}");
+}
+
+/// A plan whose changes move outputs: one new, one changing, one sensitive.
+fn with_outputs() -> Plan {
+    let mut p = mixed();
+    p.outputs = vec![
+        OutputChange {
+            name: "url".to_owned(),
+            before: Some(Value::from("http://old.elb.amazonaws.com")),
+            after: Value::Unknown,
+            sensitive: false,
+        },
+        OutputChange {
+            name: "admin_url".to_owned(),
+            before: None,
+            after: Value::from("http://admin.example.com"),
+            sensitive: false,
+        },
+        OutputChange {
+            name: "token".to_owned(),
+            before: Some(Value::from("(sensitive)")),
+            after: Value::Unknown,
+            sensitive: true,
+        },
+    ];
+    p
+}
+
+#[test]
+fn output_changes_render_after_the_summary() {
+    let p = with_outputs();
+    insta::assert_snapshot!("text_outputs", render::text(&p, &PLAIN));
+    insta::assert_snapshot!("markdown_outputs", render::markdown(&p));
+    let doc: Json = serde_json::from_str(&render::json(&p)).expect("json");
+    let outputs = doc["output_changes"].as_array().expect("output_changes");
+    assert_eq!(outputs[0]["name"], "url");
+    assert_eq!(outputs[0]["before"], "http://old.elb.amazonaws.com");
+    assert_eq!(outputs[0]["after_unknown"], true);
+    assert_eq!(outputs[1]["before"], Json::Null);
+    assert_eq!(outputs[2]["sensitive"], true);
 }

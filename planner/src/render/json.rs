@@ -11,7 +11,7 @@ use crate::plan::{Action, AttrChange, Plan, ResourceChange};
 
 /// The version of the JSON format. Additive changes keep `1.x`; anything
 /// that could break a reader bumps the major.
-pub const FORMAT_VERSION: &str = "1.0";
+pub const FORMAT_VERSION: &str = "1.1";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -20,6 +20,18 @@ struct Document<'a> {
     region: &'a str,
     summary: Summary,
     resource_changes: Vec<Resource<'a>>,
+    /// Since 1.1.
+    output_changes: Vec<OutputChange<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutputChange<'a> {
+    name: &'a str,
+    /// `null` while a resource it reads does not exist yet.
+    before: serde_json::Value,
+    after: serde_json::Value,
+    sensitive: bool,
+    after_unknown: bool,
 }
 
 #[derive(Serialize)]
@@ -64,6 +76,17 @@ pub fn json(plan: &Plan) -> String {
             destroy: summary.destroy,
         },
         resource_changes: plan.resources.iter().map(resource).collect(),
+        output_changes: plan
+            .outputs
+            .iter()
+            .map(|o| OutputChange {
+                name: &o.name,
+                before: o.before.as_ref().map_or(serde_json::Value::Null, to_json),
+                after: to_json(&o.after),
+                sensitive: o.sensitive,
+                after_unknown: o.after.has_unknown(),
+            })
+            .collect(),
     };
     // Serialising plain structs with string keys cannot fail.
     let mut out = serde_json::to_string_pretty(&doc).expect("plan JSON has only string keys");

@@ -4,7 +4,7 @@
 
 use super::lines::Mark;
 use super::text::{Paint, resource};
-use super::{action_label, counts};
+use super::{action_label, counts, output_lines};
 use crate::plan::{Action, Plan, ResourceChange};
 
 /// Resources whose rendering is longer than this many lines go in a
@@ -36,6 +36,14 @@ pub fn markdown(plan: &Plan) -> String {
     {
         out.push('\n');
         out.push_str(&details(rc, lines));
+    }
+    let outputs: Vec<String> = output_lines(plan)
+        .into_iter()
+        .map(|(mark, line)| format!("{}{line}", marker(mark)))
+        .collect();
+    if !outputs.is_empty() {
+        out.push_str("\n**Changes to outputs:**\n\n");
+        out.push_str(&fenced(&outputs.iter().map(String::as_str).collect::<Vec<_>>()));
     }
     out
 }

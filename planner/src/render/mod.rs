@@ -41,6 +41,31 @@ fn counts(plan: &Plan) -> String {
     )
 }
 
+/// `Changes to Outputs:` lines, Terraform-like: `+ url = (known after
+/// apply)` for an output that reads a resource not there yet, `~ url = old
+/// -> new` for one that changes; each with what it shows happening.
+fn output_lines(plan: &Plan) -> Vec<(lines::Mark, String)> {
+    let width = plan.outputs.iter().map(|o| o.name.len()).max().unwrap_or(0);
+    plan.outputs
+        .iter()
+        .map(|o| match &o.before {
+            None => (
+                lines::Mark::Add,
+                format!("  + {:<width$} = {}", o.name, value::inline(&o.after)),
+            ),
+            Some(before) => (
+                lines::Mark::Change,
+                format!(
+                    "  ~ {:<width$} = {} -> {}",
+                    o.name,
+                    value::inline(before),
+                    value::inline(&o.after)
+                ),
+            ),
+        })
+        .collect()
+}
+
 /// The symbol a resource's header line starts with.
 fn symbol(action: Action) -> &'static str {
     match action {

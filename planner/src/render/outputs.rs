@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::json::{FORMAT_VERSION, to_json};
+use super::json::to_json;
 use super::value::inline;
 use crate::outputs::OutputValue;
 use crate::plan::SENSITIVE;
@@ -30,6 +30,9 @@ pub fn outputs_text(values: &[OutputValue]) -> String {
     }
     out
 }
+
+/// The version of `berth output --format json`'s document.
+pub const OUTPUTS_FORMAT_VERSION: &str = "1.0";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -61,7 +64,7 @@ pub fn outputs_json(values: &[OutputValue]) -> String {
         })
         .collect();
     let doc = Document {
-        format_version: FORMAT_VERSION,
+        format_version: OUTPUTS_FORMAT_VERSION,
         outputs,
     };
     let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();

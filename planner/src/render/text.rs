@@ -3,7 +3,7 @@
 
 use super::lines::{self, FORCES_REPLACEMENT, Line, Mark};
 use super::value::{Shape, quote};
-use super::{RenderOptions, counts, phrase, symbol, title};
+use super::{RenderOptions, counts, output_lines, phrase, symbol, title};
 use crate::plan::{Action, Plan, ResourceChange};
 
 const GREEN: &str = "\x1b[32m";
@@ -42,6 +42,16 @@ pub fn text(plan: &Plan, opts: &RenderOptions) -> String {
     out.push('\n');
     out.push_str(&paint.bold(&format!("Plan: {}.", counts(plan))));
     out.push('\n');
+    let outputs = output_lines(plan);
+    if !outputs.is_empty() {
+        out.push_str("\nChanges to Outputs:\n");
+        for (_, line) in outputs {
+            // The symbol is the line's first non-blank character.
+            let (indent, rest) = line.split_at(2);
+            let (sym, rest) = rest.split_at(1);
+            out.push_str(&format!("{indent}{}{rest}\n", paint.symbol(sym)));
+        }
+    }
     out
 }
 
