@@ -180,6 +180,8 @@ impl<'a> Printer<'a> {
         let mut prev_end = None;
         for (item, width) in block.body.iter().zip(widths) {
             self.leading_comments(item.span().start, level + 1, prev_end, true);
+            // Comments between an attribute's name and its value go above it.
+            self.leading_comments(printed_start(item), level + 1, None, false);
             self.indent(level + 1);
             match item {
                 Item::Attribute(a) => {
@@ -201,11 +203,13 @@ impl<'a> Printer<'a> {
         self.out.push('}');
     }
 
-    /// Whether a comment that will print on its own line lies between the
-    /// start of `prev` and `before`: anything but `prev`'s end-of-line comment.
-    fn own_line_comment_between(&self, prev: Span, before: usize) -> bool {
+    /// Whether a comment that will print on its own line lies between
+    /// `prev` and `before`: anything after what `prev` prints first but
+    /// `prev`'s end-of-line comment.
+    fn own_line_comment_between(&self, prev: &Item, before: usize) -> bool {
+        let (from, prev) = (printed_start(prev), prev.span());
         self.unprinted().any(|c| {
-            c.start > prev.start
+            c.start > from
                 && c.start < before
                 && (c.start < prev.end || self.text[prev.end..c.start].contains('\n'))
         })
@@ -260,9 +264,9 @@ impl<'a> Printer<'a> {
         };
         for (i, item) in items.iter().enumerate() {
             let breaks = i > 0 && {
-                let prev = items[i - 1].span();
-                self.blank_between(prev.end, item.span().start)
-                    || self.own_line_comment_between(prev, item.span().start)
+                let prev = &items[i - 1];
+                self.blank_between(prev.span().end, item.span().start)
+                    || self.own_line_comment_between(prev, printed_start(item))
                     || self.prints_multiline(&items[i - 1])
             };
             if breaks || matches!(item, Item::Block(_)) {
@@ -345,7 +349,8 @@ impl<'a> Printer<'a> {
                 self.out.push_str("{\n");
                 let width = entries.iter().map(|m| self.key_text(m).len()).max().unwrap_or(0);
                 for entry in entries {
-                    self.leading_comments(entry.key.span.start, level + 1, None, false);
+                    // Comments before the value, even after the key, go above the entry.
+                    self.leading_comments(entry.value.span.start, level + 1, None, false);
                     self.indent(level + 1);
                     let key = self.key_text(entry).to_owned();
                     self.out.push_str(&key);
@@ -383,6 +388,16 @@ impl<'a> Printer<'a> {
 
     fn key_text(&self, entry: &MapEntry) -> &'a str {
         self.src(entry.key.span)
+    }
+}
+
+/// Where the text printed after an item's own-line comments starts: an
+/// attribute's value (comments between its name and value print above it),
+/// or a block's kind.
+fn printed_start(item: &Item) -> usize {
+    match item {
+        Item::Attribute(a) => a.value.span.start,
+        Item::Block(b) => b.span.start,
     }
 }
 
@@ -428,6 +443,20 @@ mod tests {
         assert_eq!(
             out,
             "x y {\n  l = [\n    \"a\", # first\n    \"b\",\n  ]\n  m = {\n    A  = 1\n    BB = 2\n  }\n}\n"
+        );
+        assert_eq!(fmt(&out), out);
+    }
+
+    /// Found by the property test: a comment between an attribute's name
+    /// and `=` was printed inside the next list, and moved again by a
+    /// second `fmt`.
+    #[test]
+    fn a_comment_between_a_name_and_its_value_goes_above_it() {
+        let src = "lb web {\n  subnets# c\n         = [subnet.a, subnet.b]\n  security_groups = [sg.web]\n  m = {\n    key # k\n    = 1\n    kk = 2\n  }\n}\n";
+        let out = fmt(src);
+        assert_eq!(
+            out,
+            "lb web {\n  # c\n  subnets         = [subnet.a, subnet.b]\n  security_groups = [sg.web]\n  m               = {\n    # k\n    key = 1\n    kk  = 2\n  }\n}\n"
         );
         assert_eq!(fmt(&out), out);
     }
