@@ -10,6 +10,10 @@ export BERTH_CACHE="${BERTH_CACHE:-$HOME/.cache/berth}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$BERTH_CACHE/target}"
 # Snapshots must match as committed: a missing or changed one fails.
 export INSTA_UPDATE=no CI="${CI:-true}"
+# Property tests replay a fixed seed here, so a run passes or fails on the
+# code alone; `cargo test -p berth-lang --test no_panic` explores new random
+# cases (failures there join lang/tests/corpus/).
+export PROPTEST_RNG_SEED="${PROPTEST_RNG_SEED:-20261125}"
 
 step() { printf '\n==> %s\n' "$*"; }
 

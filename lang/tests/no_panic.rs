@@ -1,14 +1,16 @@
 //! Property tests: no input, however broken, panics the parser, resolver,
 //! evaluator, validator or formatter; formatting is idempotent and keeps
-//! text parseable. Failures proptest finds are saved under
-//! `proptest-regressions/` and replayed by every run, as are the corpus
-//! files in `tests/corpus/`.
+//! text parseable. Failures proptest finds are saved in
+//! `no_panic.proptest-regressions` beside this file and replayed by every
+//! run, as are the corpus files in `tests/corpus/`. `scripts/test.sh` fixes
+//! the seed (`PROPTEST_RNG_SEED`); a plain `cargo test` explores new cases.
 
 use std::path::Path;
 
 use berth_lang::fmt::format_source;
 use berth_lang::{Options, Sources, analyze, load};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 fn analyse_bytes(bytes: &[u8]) {
     let mut sources = Sources::new();
@@ -74,7 +76,15 @@ fn token() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 512,
+        // Integration tests have no lib.rs for proptest to find its default
+        // location from; the path is relative to the package (cargo's cwd).
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/no_panic.proptest-regressions"
+        ))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn token_soup_never_panics(tokens in prop::collection::vec(token(), 0..60)) {
