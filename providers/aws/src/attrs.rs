@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 pub(crate) use berth_provider::attrs::{blocks_of, bool_of, int_of, map_of, str_of, strs_of};
-use berth_provider::schema::{self, Block};
+use berth_provider::schema;
+pub(crate) use berth_provider::schema::complete;
 use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, STACK_TAG, Value};
 
 /// The integer attribute `key` as an `i32`, if set and in range.
@@ -43,42 +44,6 @@ pub(crate) fn str_map(map: &BTreeMap<String, String>) -> Value {
 /// Builds an attribute map from pairs.
 pub(crate) fn attrs<const N: usize>(pairs: [(&str, Value); N]) -> Attrs {
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
-}
-
-/// Desired attributes in the full shape read_all returns: every
-/// non-computed attribute present (defaults filled, null when optional and
-/// unset), every block a list, computed attributes dropped.
-pub(crate) fn complete(kind: Kind, given: &Attrs) -> Attrs {
-    complete_body(&kind.schema().as_block(), given, true)
-}
-
-fn complete_body(block: &Block, given: &Attrs, top: bool) -> Attrs {
-    let mut out = Attrs::new();
-    if !top
-        && block.labelled
-        && let Some(name) = given.get("name")
-    {
-        out.insert("name".to_owned(), name.clone());
-    }
-    for attr in block.attrs.iter().filter(|a| !a.is_computed()) {
-        let value = match given.get(attr.name) {
-            None | Some(Value::Null) => attr.default_value(),
-            Some(v) => v.clone(),
-        };
-        out.insert(attr.name.to_owned(), value);
-    }
-    for inner in block.blocks {
-        let items = given
-            .get(inner.name)
-            .and_then(Value::as_list)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(Value::as_map)
-            .map(|item| Value::Map(complete_body(inner, item, false)))
-            .collect();
-        out.insert(inner.name.to_owned(), Value::List(items));
-    }
-    out
 }
 
 /// Puts `attrs` in the canonical form the planner compares in

@@ -4,10 +4,12 @@
 //! language server all read these tables.
 
 mod canonical;
+mod complete;
 mod kinds;
 mod types;
 
 pub use canonical::canonical;
+pub use complete::complete;
 pub use types::{Attr, Block, KindSchema, Literal, Presence, ReplaceOrder, Type, Update};
 
 use crate::Kind;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use berth_local::LocalCloud;
-use berth_provider::schema::{Block, Literal, Presence};
+use berth_provider::schema::complete;
 use berth_provider::{Address, Attrs, Kind, Provider, Resource, Value};
 
 pub const REGION: &str = "us-east-1";
@@ -23,51 +23,10 @@ pub fn map(pairs: &[(&str, Value)]) -> Attrs {
     pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
 }
 
-fn default(presence: Presence) -> Value {
-    match presence {
-        Presence::Default(Literal::Bool(b)) => Value::Bool(b),
-        Presence::Default(Literal::Int(i)) => Value::Int(i),
-        Presence::Default(Literal::Str(s)) => Value::from(s),
-        Presence::Default(Literal::EmptyList) => Value::List(vec![]),
-        Presence::Default(Literal::EmptyMap) => Value::Map(BTreeMap::new()),
-        _ => Value::Null,
-    }
-}
-
-/// Fills defaults the way the planner does: every non-computed attribute,
-/// every block (as a list), recursively.
-fn complete(block: &Block, given: &Attrs) -> Attrs {
-    let mut out = Attrs::new();
-    if let Some(name) = given.get("name")
-        && block.labelled
-        && block.attr("name").is_none()
-    {
-        out.insert("name".to_owned(), name.clone());
-    }
-    for attr in block.attrs.iter().filter(|a| !a.is_computed()) {
-        let value = given
-            .get(attr.name)
-            .cloned()
-            .unwrap_or_else(|| default(attr.presence));
-        out.insert(attr.name.to_owned(), value);
-    }
-    for inner in block.blocks {
-        let items = given
-            .get(inner.name)
-            .and_then(Value::as_list)
-            .unwrap_or_default()
-            .iter()
-            .map(|item| Value::Map(complete(inner, item.as_map().unwrap_or(&Attrs::new()))))
-            .collect();
-        out.insert(inner.name.to_owned(), Value::List(items));
-    }
-    out
-}
-
 /// A desired resource `kind.name` with `pairs` and every default filled in.
 pub fn desired(kind: Kind, name: &str, pairs: &[(&str, Value)]) -> Resource {
     let address = Address::new(kind, name);
-    let attrs = complete(&kind.schema().as_block(), &map(pairs));
+    let attrs = complete(kind, &map(pairs));
     Resource { address, attrs }
 }
 
