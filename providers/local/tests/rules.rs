@@ -173,7 +173,18 @@ async fn subnets_in_use_cannot_be_deleted_but_route_associations_go_with_them() 
     cloud.delete("s", &extra).await.unwrap();
     let read = cloud.read_all("s").await.unwrap();
     let rt_now = read.iter().find(|x| x.address == rt.address).unwrap();
-    assert_eq!(rt_now.attrs["subnets"], rt.attrs["subnets"]);
+    // A set: AWS returns associations in no particular order.
+    let sorted = |v: &Value| {
+        let mut ids: Vec<String> = v
+            .as_list()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_owned))
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(sorted(&rt_now.attrs["subnets"]), sorted(&rt.attrs["subnets"]));
 }
 
 #[tokio::test]

@@ -1,7 +1,10 @@
-//! A moto server per test: `tests/moto/serve.py` from the venv made by
+//! Test helpers shared by berth's crates: the provider contract's test kit
+//! ([`stack`]) and a moto server per test: `tests/moto/serve.py` from the venv made by
 //! `tests/moto/start.sh --install`, on a free port of 127.0.0.1, killed on
 //! drop (and by itself when this process dies: it exits when its stdin
 //! closes).
+
+pub mod stack;
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;

@@ -1,0 +1,419 @@
+//! The provider contract's test kit, shared by the local and AWS suites:
+//! desired resources in the shape the planner hands to `create`, a `create`
+//! that checks what every provider promises, and the blog stack of the
+//! design document, through any [`Provider`].
+
+use std::collections::BTreeMap;
+
+use berth_provider::schema::{canonical, complete};
+use berth_provider::{Address, Attrs, Kind, Provider, Resource, Value};
+
+pub const REGION: &str = "us-east-1";
+
+pub fn s(text: &str) -> Value {
+    Value::from(text)
+}
+
+pub fn list(items: Vec<Value>) -> Value {
+    Value::List(items)
+}
+
+pub fn map(pairs: &[(&str, Value)]) -> Attrs {
+    pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+}
+
+pub fn block(pairs: &[(&str, Value)]) -> Value {
+    Value::Map(map(pairs))
+}
+
+pub fn tags(pairs: &[(&str, &str)]) -> Value {
+    Value::Map(pairs.iter().map(|(k, v)| ((*k).to_owned(), s(v))).collect())
+}
+
+/// The identity value of a created resource (what references evaluate to).
+pub fn id(r: &Resource) -> Value {
+    r.attrs[r.address.kind.schema().identity].clone()
+}
+
+/// `r` with `key` set to `value`, computed attributes kept (the planner
+/// hands `update` the full desired attributes).
+pub fn with(mut r: Resource, key: &str, value: Value) -> Resource {
+    r.attrs.insert(key.to_owned(), value);
+    r
+}
+
+/// A desired resource `kind.name` with `pairs` and every default filled in,
+/// in canonical form: as the planner hands it to a provider.
+pub fn desired(kind: Kind, name: &str, pairs: &[(&str, Value)]) -> Resource {
+    Resource {
+        address: Address::new(kind, name),
+        attrs: canonical_attrs(kind, complete(kind, &map(pairs))),
+    }
+}
+
+fn canonical_attrs(kind: Kind, attrs: Attrs) -> Attrs {
+    match canonical(&Value::Map(attrs), &kind.schema().as_block()) {
+        Value::Map(m) => m,
+        _ => Attrs::new(),
+    }
+}
+
+/// A created resource turned back into a desired one named `name`: its
+/// computed attributes dropped.
+pub fn renamed(r: &Resource, name: &str) -> Resource {
+    let mut out = r.clone();
+    out.address.name = name.to_owned();
+    for attr in r.address.kind.schema().attrs.iter().filter(|a| a.is_computed()) {
+        out.attrs.remove(attr.name);
+    }
+    out
+}
+
+/// Creates `desired` and checks what every provider promises: the result
+/// has the same address, holds every desired attribute unchanged (desired
+/// values come in the canonical shape `read_all` returns), has every schema
+/// attribute, and every computed one known.
+pub async fn create(p: &dyn Provider, stack: &str, desired: Resource) -> Resource {
+    let created = p
+        .create(stack, &desired)
+        .await
+        .unwrap_or_else(|e| panic!("create {}: {e}", desired.address));
+    assert_eq!(created.address, desired.address);
+    for (k, v) in &canonical_attrs(desired.address.kind, desired.attrs.clone()) {
+        assert_eq!(created.attrs.get(k), Some(v), "{}.{k}", desired.address);
+    }
+    for attr in desired.address.kind.schema().attrs {
+        let v = created.attrs.get(attr.name);
+        assert!(v.is_some(), "{}.{} missing", desired.address, attr.name);
+        if attr.is_computed() {
+            assert!(
+                v.is_some_and(|v| *v != Value::Null && *v != Value::from("") && !v.has_unknown()),
+                "{}.{} not computed: {v:?}",
+                desired.address,
+                attr.name
+            );
+        }
+    }
+    created
+}
+
+/// The blog stack of the design document, every kind once, created in
+/// dependency order. Returns the created resources by address.
+pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resource> {
+    let vpc = create(
+        p,
+        stack,
+        desired(
+            Kind::Vpc,
+            "main",
+            &[
+                ("cidr", s("10.0.0.0/16")),
+                ("dns_hostnames", Value::Bool(true)),
+                ("tags", tags(&[("team", "web")])),
+            ],
+        ),
+    )
+    .await;
+    let subnet = |name: &str, cidr: &str, zone: &str| {
+        desired(
+            Kind::Subnet,
+            name,
+            &[
+                ("vpc", id(&vpc)),
+                ("cidr", s(cidr)),
+                ("zone", s(zone)),
+                ("public", Value::Bool(true)),
+            ],
+        )
+    };
+    let a = create(p, stack, subnet("public_a", "10.0.1.0/24", "us-east-1a")).await;
+    let b = create(p, stack, subnet("public_b", "10.0.2.0/24", "us-east-1b")).await;
+    let igw = create(
+        p,
+        stack,
+        desired(Kind::InternetGateway, "main", &[("vpc", id(&vpc))]),
+    )
+    .await;
+    let rt = create(
+        p,
+        stack,
+        desired(
+            Kind::RouteTable,
+            "public",
+            &[
+                ("vpc", id(&vpc)),
+                ("subnets", list(vec![id(&a), id(&b)])),
+                (
+                    "route",
+                    list(vec![block(&[("cidr", s("0.0.0.0/0")), ("gateway", id(&igw))])]),
+                ),
+            ],
+        ),
+    )
+    .await;
+    let web = create(
+        p,
+        stack,
+        desired(
+            Kind::SecurityGroup,
+            "web",
+            &[
+                ("vpc", id(&vpc)),
+                (
+                    "ingress",
+                    list(vec![block(&[("port", Value::Int(80)), ("cidr", s("0.0.0.0/0"))])]),
+                ),
+            ],
+        ),
+    )
+    .await;
+    let app = create(
+        p,
+        stack,
+        desired(
+            Kind::SecurityGroup,
+            "app",
+            &[
+                ("vpc", id(&vpc)),
+                (
+                    "ingress",
+                    list(vec![block(&[("port", Value::Int(3000)), ("from", id(&web))])]),
+                ),
+                (
+                    "egress",
+                    list(vec![block(&[
+                        ("port", Value::Int(443)),
+                        ("cidr", s("0.0.0.0/0")),
+                    ])]),
+                ),
+            ],
+        ),
+    )
+    .await;
+    let lb = create(
+        p,
+        stack,
+        desired(
+            Kind::LoadBalancer,
+            "web",
+            &[
+                ("subnets", list(vec![id(&a), id(&b)])),
+                ("security_groups", list(vec![id(&web)])),
+                ("idle_timeout", Value::Int(120)),
+            ],
+        ),
+    )
+    .await;
+    let blog_tg = create(p, stack, target_group("blog", &vpc, "/health")).await;
+    let login_tg = create(p, stack, target_group("login", &vpc, "/health")).await;
+    let listener = create(
+        p,
+        stack,
+        desired(
+            Kind::Listener,
+            "http",
+            &[
+                ("load_balancer", id(&lb)),
+                ("port", Value::Int(80)),
+                ("default", id(&blog_tg)),
+                (
+                    "rule",
+                    list(vec![block(&[
+                        ("name", s("login")),
+                        ("priority", Value::Int(10)),
+                        ("path", s("/api/login*")),
+                        ("forward", id(&login_tg)),
+                    ])]),
+                ),
+            ],
+        ),
+    )
+    .await;
+    let cluster = create(
+        p,
+        stack,
+        desired(
+            Kind::Cluster,
+            "blog",
+            &[("container_insights", Value::Bool(true))],
+        ),
+    )
+    .await;
+    let log = create(
+        p,
+        stack,
+        desired(Kind::LogGroup, "login", &[("retention_days", Value::Int(14))]),
+    )
+    .await;
+    let role = create(
+        p,
+        stack,
+        desired(
+            Kind::Role,
+            "task_exec",
+            &[
+                ("assume", s("ecs-tasks.amazonaws.com")),
+                (
+                    "policies",
+                    list(vec![s(
+                        "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+                    )]),
+                ),
+                ("tags", tags(&[("team", "web")])),
+            ],
+        ),
+    )
+    .await;
+    let td = create(p, stack, task_definition("login", &role, &log, "dev")).await;
+    let service = create(
+        p,
+        stack,
+        desired(
+            Kind::Service,
+            "login",
+            &[
+                ("cluster", id(&cluster)),
+                ("task_definition", id(&td)),
+                ("desired_count", Value::Int(3)),
+                ("subnets", list(vec![id(&a), id(&b)])),
+                ("security_groups", list(vec![id(&app)])),
+                ("public_ip", Value::Bool(true)),
+                (
+                    "load_balancer",
+                    list(vec![block(&[
+                        ("target_group", id(&login_tg)),
+                        ("container", s("app")),
+                        ("port", Value::Int(3000)),
+                    ])]),
+                ),
+            ],
+        ),
+    )
+    .await;
+    [
+        vpc, a, b, igw, rt, web, app, lb, blog_tg, login_tg, listener, cluster, log, role, td, service,
+    ]
+    .into_iter()
+    .map(|r| (r.address.to_string(), r))
+    .collect()
+}
+
+pub fn target_group(name: &str, vpc: &Resource, path: &str) -> Resource {
+    desired(
+        Kind::TargetGroup,
+        name,
+        &[
+            ("vpc", id(vpc)),
+            ("port", Value::Int(3000)),
+            ("target_type", s("ip")),
+            ("deregistration_delay", Value::Int(30)),
+            ("health_check", list(vec![block(&[("path", s(path))])])),
+        ],
+    )
+}
+
+/// The login task definition of the blog stack, image tag `tag`.
+pub fn task_definition(name: &str, role: &Resource, log: &Resource, tag: &str) -> Resource {
+    desired(
+        Kind::TaskDefinition,
+        name,
+        &[
+            ("cpu", Value::Int(256)),
+            ("memory", Value::Int(512)),
+            ("execution_role", id(role)),
+            (
+                "container",
+                list(vec![block(&[
+                    ("name", s("app")),
+                    (
+                        "image",
+                        s(&format!(
+                            "123456789012.dkr.ecr.us-east-1.amazonaws.com/login:{tag}"
+                        )),
+                    ),
+                    ("port", Value::Int(3000)),
+                    ("env", tags(&[("NODE_ENV", tag), ("A_FIRST", "1")])),
+                    (
+                        "secrets",
+                        tags(&[("DB_PASSWORD", "arn:aws:ssm:us-east-1:123456789012:parameter/db")]),
+                    ),
+                    ("logs", id(log)),
+                    (
+                        "health_check",
+                        list(vec![block(&[(
+                            "command",
+                            s("curl -f http://localhost:3000/health || exit 1"),
+                        )])]),
+                    ),
+                    (
+                        "ulimit",
+                        list(vec![block(&[
+                            ("name", s("nofile")),
+                            ("soft", Value::Int(1024)),
+                            ("hard", Value::Int(4096)),
+                        ])]),
+                    ),
+                ])]),
+            ),
+        ],
+    )
+}
+
+/// Deletes `resources` in reverse dependency order (the order they were
+/// created in, reversed).
+pub async fn destroy(p: &dyn Provider, stack: &str, resources: &[Resource]) {
+    for r in resources.iter().rev() {
+        p.delete(stack, r)
+            .await
+            .unwrap_or_else(|e| panic!("delete {}: {e}", r.address));
+    }
+}
+
+/// The blog stack's resources in creation order.
+pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
+    [
+        "vpc.main",
+        "subnet.public_a",
+        "subnet.public_b",
+        "internet_gateway.main",
+        "route_table.public",
+        "security_group.web",
+        "security_group.app",
+        "load_balancer.web",
+        "target_group.blog",
+        "target_group.login",
+        "listener.http",
+        "cluster.blog",
+        "log_group.login",
+        "role.task_exec",
+        "task_definition.login",
+        "service.login",
+    ]
+    .iter()
+    .filter_map(|a| created.get(*a).cloned())
+    .collect()
+}
+
+/// read_all, by address.
+pub async fn read(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resource> {
+    p.read_all(stack)
+        .await
+        .unwrap_or_else(|e| panic!("read_all {stack}: {e}"))
+        .into_iter()
+        .map(|r| (r.address.to_string(), r))
+        .collect()
+}
+
+/// Asserts two sets of resources are equal, one attribute at a time so a
+/// failure names it.
+pub fn assert_same(read: &BTreeMap<String, Resource>, expected: &BTreeMap<String, Resource>) {
+    let (a, b): (Vec<_>, Vec<_>) = (read.keys().collect(), expected.keys().collect());
+    assert_eq!(a, b, "addresses");
+    for (addr, want) in expected {
+        let got = &read[addr];
+        let keys: std::collections::BTreeSet<&String> = got.attrs.keys().chain(want.attrs.keys()).collect();
+        for k in keys {
+            assert_eq!(got.attrs.get(k), want.attrs.get(k), "{addr}.{k}");
+        }
+    }
+}
