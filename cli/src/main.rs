@@ -6,6 +6,7 @@ mod cloud;
 mod commands;
 mod progress;
 mod report;
+mod stdout;
 
 use std::process::ExitCode;
 

@@ -686,3 +686,27 @@ fn outputs_are_printed_after_apply_and_read_back_by_berth_output() {
     // A re-apply with nothing to do still shows them.
     assert!(p.berth(&["apply", "--auto-approve"]).stdout.ends_with(&line));
 }
+
+/// `berth plan | head`: a reader that stops early closes the pipe; berth
+/// used to panic on the broken pipe (`print!`) and exit 101.
+#[test]
+fn a_reader_that_stops_reading_is_not_a_panic() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // A plan far larger than a pipe's buffer.
+    let stack: String = (0..800)
+        .map(|i| format!("log_group g{i} {{ retention_days = 7 }}\n"))
+        .collect();
+    std::fs::write(dir.path().join("main.berth"), stack).expect("write");
+    for args in [&["plan", "."][..], &["graph", "."][..]] {
+        let mut child = common::command(dir.path(), args, &[])
+            .stdin(std::process::Stdio::null())
+            .spawn()
+            .expect("berth starts");
+        // Read nothing and close our end, as `head -0` would.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("berth ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}

@@ -17,6 +17,7 @@ use super::{plan, stack};
 use crate::args::{Format, Global, Vars};
 use crate::cloud::Cloud;
 use crate::progress::Progress;
+use crate::stdout;
 
 /// How to apply.
 pub struct How {
@@ -60,11 +61,11 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
             .check(&planned.plan)
             .context("refusing to apply the saved plan")?;
     } else {
-        print!("{}", plan::render_plan(&planned, Format::Text));
+        stdout::print(&plan::render_plan(&planned, Format::Text))?;
     }
     if !planned.plan.has_changes() {
         if !how.destroy {
-            print_outputs(&stack, &plan::read_live(&runtime, &cloud, &stack)?);
+            print_outputs(&stack, &plan::read_live(&runtime, &cloud, &stack)?)?;
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -97,17 +98,18 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
                 .collect();
             runtime.block_on(cloud.wait_for_services(&changed, WAIT_TIMEOUT))?;
         }
-        print_outputs(&stack, &live);
+        print_outputs(&stack, &live)?;
     }
     Ok(code)
 }
 
 /// The stack's outputs, after a blank line, if it has any.
-fn print_outputs(stack: &Stack, live: &[Resource]) {
+fn print_outputs(stack: &Stack, live: &[Resource]) -> std::io::Result<()> {
     let text = render::outputs_text(&outputs::values(stack, live));
-    if !text.is_empty() {
-        print!("\n{text}");
+    if text.is_empty() {
+        return Ok(());
     }
+    stdout::print(&format!("\n{text}"))
 }
 
 fn load_saved(path: &Path) -> anyhow::Result<SavedPlan> {

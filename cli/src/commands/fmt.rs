@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use berth_lang::{Sources, fmt::format_file, load};
 
-use crate::report;
+use crate::{report, stdout};
 
 pub fn run(dir: &Path, check: bool) -> anyhow::Result<ExitCode> {
     let mut changed = Vec::new();
@@ -34,7 +34,7 @@ pub fn run(dir: &Path, check: bool) -> anyhow::Result<ExitCode> {
         }
     }
     for path in &changed {
-        println!("{}", path.display());
+        stdout::print(&format!("{}\n", path.display()))?;
     }
     if !errors.is_empty() {
         report::diagnostics(&sources, &errors);

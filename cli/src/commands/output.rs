@@ -8,6 +8,7 @@ use berth_planner::{outputs, render};
 use super::{plan, stack};
 use crate::args::{Global, OutputFormat, Vars};
 use crate::cloud::Cloud;
+use crate::stdout;
 
 pub fn run(global: &Global, dir: &Path, vars: &Vars, format: OutputFormat) -> anyhow::Result<ExitCode> {
     let Some(stack) = stack::evaluate(dir, vars)? else {
@@ -17,8 +18,8 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, format: OutputFormat) -> an
     let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
     let values = outputs::values(&stack, &plan::read_live(&runtime, &cloud, &stack)?);
     match format {
-        OutputFormat::Text => print!("{}", render::outputs_text(&values)),
-        OutputFormat::Json => print!("{}", render::outputs_json(&values)),
+        OutputFormat::Text => stdout::print(&render::outputs_text(&values))?,
+        OutputFormat::Json => stdout::print(&render::outputs_json(&values))?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -14,6 +14,7 @@ use tokio::runtime::Runtime;
 use super::stack;
 use crate::args::{Format, Global, Vars};
 use crate::cloud::Cloud;
+use crate::stdout;
 
 /// What to do with the plan.
 pub struct Output {
@@ -30,7 +31,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
     let planned = make(&runtime, &cloud, &stack)?;
-    print!("{}", render_plan(&planned, output.format));
+    stdout::print(&render_plan(&planned, output.format))?;
     if let Some(path) = &output.out {
         let saved = SavedPlan::new(dir.to_owned(), stack::variables(vars)?, planned.plan.clone());
         let text = serde_json::to_string_pretty(&saved)?;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use super::stack;
 use crate::args::Vars;
-use crate::report;
+use crate::{report, stdout};
 
 pub fn run(dir: &Path, vars: &Vars) -> anyhow::Result<ExitCode> {
     let analysis = stack::analyse(dir, vars)?;
@@ -13,7 +13,10 @@ pub fn run(dir: &Path, vars: &Vars) -> anyhow::Result<ExitCode> {
         Some(stack) => {
             let n = stack.resources.len();
             let plural = if n == 1 { "" } else { "s" };
-            println!("Valid: stack {:?} with {n} resource{plural}.", stack.name);
+            stdout::print(&format!(
+                "Valid: stack {:?} with {n} resource{plural}.\n",
+                stack.name
+            ))?;
             Ok(ExitCode::SUCCESS)
         }
         None => {
