@@ -51,7 +51,9 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         return Ok(ExitCode::from(1));
     };
     if how.destroy {
+        // Nothing is declared any more: no resources, nothing to output.
         stack.resources.clear();
+        stack.outputs.clear();
     }
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, &dir, &stack.region, &runtime)?;
