@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 pub(crate) use berth_provider::attrs::{blocks_of, bool_of, int_of, map_of, str_of, strs_of};
 use berth_provider::schema;
 pub(crate) use berth_provider::schema::complete;
-use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, STACK_TAG, Value};
+use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, Resource, STACK_TAG, Value};
 
 /// The integer attribute `key` as an `i32`, if set and in range.
 pub(crate) fn i32_of(attrs: &Attrs, key: &str) -> Option<i32> {
@@ -53,6 +53,13 @@ pub(crate) fn canonical(kind: Kind, attrs: &mut Attrs) {
     if let Value::Map(m) = schema::canonical(&Value::Map(std::mem::take(attrs)), &kind.schema().as_block()) {
         *attrs = m;
     }
+}
+
+/// A resource as `create`, `update` and `read_all` return it: its
+/// attributes in the canonical form of its kind.
+pub(crate) fn resource(address: Address, mut attrs: Attrs) -> Resource {
+    canonical(address.kind, &mut attrs);
+    Resource { address, attrs }
 }
 
 /// The tags a create call carries: the user's plus berth's two.

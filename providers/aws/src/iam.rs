@@ -15,7 +15,7 @@ use berth_provider::{Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use crate::attrs::{
-    attrs, canonical, complete, create_tags, opt_str, owned, str_list, str_of, strs_of, tag_diff, user_tags,
+    attrs, complete, create_tags, opt_str, owned, resource, str_list, str_of, strs_of, tag_diff, user_tags,
 };
 use crate::errors::build_error;
 use crate::{AwsProvider, paginate};
@@ -144,11 +144,7 @@ pub(crate) async fn create(
     a.insert("policies".to_owned(), sorted(strs_of(&a, "policies")));
     a.insert("arn".to_owned(), Value::String(arn));
     a.insert("name".to_owned(), Value::String(name));
-    canonical(Kind::Role, &mut a);
-    Ok(Resource {
-        address: desired.address.clone(),
-        attrs: a,
-    })
+    Ok(resource(desired.address.clone(), a))
 }
 
 async fn attach(p: &AwsProvider, name: &str, policy: &str) -> Result<(), ProviderError> {
@@ -235,11 +231,7 @@ pub(crate) async fn update(
             new.insert(key.to_owned(), v.clone());
         }
     }
-    canonical(Kind::Role, &mut new);
-    Ok(Resource {
-        address: live.address.clone(),
-        attrs: new,
-    })
+    Ok(resource(live.address.clone(), new))
 }
 
 async fn detach(p: &AwsProvider, name: &str, policy: &str) -> Result<(), ProviderError> {
@@ -295,7 +287,7 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 .assume_role_policy_document()
                 .map(assumed_service)
                 .unwrap_or_default();
-            let mut a = attrs([
+            let a = attrs([
                 ("assume", Value::String(assume)),
                 ("policies", sorted(policies)),
                 (
@@ -306,8 +298,7 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 ("arn", Value::from(role.arn())),
                 ("name", Value::from(role.role_name())),
             ]);
-            canonical(Kind::Role, &mut a);
-            Ok::<_, ProviderError>(Some(Resource { address, attrs: a }))
+            Ok::<_, ProviderError>(Some(resource(address, a)))
         });
     Ok(try_join_all(reads).await?.into_iter().flatten().collect())
 }

@@ -10,7 +10,7 @@ use berth_provider::{Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use crate::attrs::{
-    attrs, canonical, complete, create_tags, i32_of, opt_int, owned, str_of, tag_diff, user_tags,
+    attrs, complete, create_tags, i32_of, opt_int, owned, resource, str_of, tag_diff, user_tags,
 };
 use crate::{AwsProvider, paginate};
 
@@ -46,11 +46,7 @@ pub(crate) async fn create(
     );
     a.insert("arn".to_owned(), Value::String(arn));
     a.insert("name".to_owned(), Value::String(name));
-    canonical(Kind::LogGroup, &mut a);
-    Ok(Resource {
-        address: desired.address.clone(),
-        attrs: a,
-    })
+    Ok(resource(desired.address.clone(), a))
 }
 
 async fn describe(
@@ -125,11 +121,7 @@ pub(crate) async fn update(
     }
     new.insert("arn".to_owned(), Value::String(arn));
     new.insert("name".to_owned(), Value::String(name));
-    canonical(Kind::LogGroup, &mut new);
-    Ok(Resource {
-        address: live.address.clone(),
-        attrs: new,
-    })
+    Ok(resource(live.address.clone(), new))
 }
 
 pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
@@ -167,14 +159,13 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
             let Some(address) = owned(stack, Kind::LogGroup, pairs()) else {
                 return Ok(None);
             };
-            let mut a = attrs([
+            let a = attrs([
                 ("retention_days", opt_int(g.retention_in_days())),
                 ("tags", user_tags(pairs())),
                 ("arn", Value::from(arn)),
                 ("name", Value::from(name)),
             ]);
-            canonical(Kind::LogGroup, &mut a);
-            Ok::<_, ProviderError>(Some(Resource { address, attrs: a }))
+            Ok::<_, ProviderError>(Some(resource(address, a)))
         })
     });
     let found: Vec<Option<Resource>> = try_join_all(reads).await?;

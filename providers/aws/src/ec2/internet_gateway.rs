@@ -6,7 +6,7 @@ use aws_sdk_ec2::types::TagSpecification;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
 use super::{SERVICE, arn, need, pairs, stack_filter};
-use crate::attrs::{attrs, canonical, owned, str_of, user_tags};
+use crate::attrs::{attrs, owned, resource, str_of, user_tags};
 use crate::{AwsProvider, paginate};
 
 const GONE: &[&str] = &["InvalidInternetGatewayID.NotFound", "Gateway.NotAttached"];
@@ -116,14 +116,13 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
             let address = owned(stack, Kind::InternetGateway, pairs(g.tags()))?;
             let id = g.internet_gateway_id()?.to_owned();
             let vpc = g.attachments().iter().find_map(|a| a.vpc_id());
-            let mut a = attrs([
+            let a = attrs([
                 ("vpc", vpc.map_or(Value::Null, Value::from)),
                 ("tags", user_tags(pairs(g.tags()))),
                 ("arn", arn(p, g.owner_id(), "internet-gateway", &id)),
                 ("id", Value::String(id)),
             ]);
-            canonical(Kind::InternetGateway, &mut a);
-            Some(Resource { address, attrs: a })
+            Some(resource(address, a))
         })
         .collect())
 }

@@ -13,7 +13,7 @@ use berth_provider::naming;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
 
 use crate::AwsProvider;
-use crate::attrs::{canonical, complete, create_tags, str_of, tag_diff};
+use crate::attrs::{complete, create_tags, resource, str_of, tag_diff};
 
 pub(crate) const SERVICE: &str = "ec2";
 
@@ -104,11 +104,7 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
 /// attributes plus the computed ones, in canonical order.
 fn finish(base: &Resource, mut attrs: Attrs, computed: Attrs) -> Resource {
     attrs.extend(computed);
-    canonical(base.address.kind, &mut attrs);
-    Resource {
-        address: base.address.clone(),
-        attrs,
-    }
+    resource(base.address.clone(), attrs)
 }
 
 /// The EC2 id of a live resource.

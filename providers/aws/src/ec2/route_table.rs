@@ -10,7 +10,7 @@ use aws_sdk_ec2::types::{RouteTable, TagSpecification};
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
 use super::{SERVICE, need, pairs, stack_filter};
-use crate::attrs::{attrs, blocks_of, canonical, owned, str_list, str_of, strs_of, user_tags};
+use crate::attrs::{attrs, blocks_of, owned, resource, str_list, str_of, strs_of, user_tags};
 use crate::{AwsProvider, paginate};
 
 const GONE: &[&str] = &["InvalidRouteTableID.NotFound"];
@@ -208,15 +208,14 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                     ]))
                 })
                 .collect();
-            let mut a = attrs([
+            let a = attrs([
                 ("vpc", Value::from(t.vpc_id().unwrap_or_default())),
                 ("subnets", str_list(live_associations(t).into_keys())),
                 ("route", Value::List(routes)),
                 ("tags", user_tags(pairs(t.tags()))),
                 ("id", Value::String(id)),
             ]);
-            canonical(Kind::RouteTable, &mut a);
-            Some(Resource { address, attrs: a })
+            Some(resource(address, a))
         })
         .collect())
 }

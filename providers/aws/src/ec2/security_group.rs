@@ -12,7 +12,7 @@ use aws_sdk_ec2::types::{IpPermission, IpRange, SecurityGroup, TagSpecification,
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
 use super::{SERVICE, arn, need, pairs, stack_filter};
-use crate::attrs::{attrs, blocks_of, canonical, complete, int_of, opt_str, owned, str_of, user_tags};
+use crate::attrs::{attrs, blocks_of, complete, int_of, opt_str, owned, resource, str_of, user_tags};
 use crate::errors::invalid;
 use crate::{AwsProvider, paginate};
 
@@ -369,7 +369,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 None => arn(p, g.owner_id(), "security-group", &id),
             };
             let blocks = |rules: Vec<Attrs>| Value::List(rules.into_iter().map(Value::Map).collect());
-            let mut a = attrs([
+            let a = attrs([
                 ("vpc", Value::from(g.vpc_id().unwrap_or_default())),
                 ("description", Value::from(g.description().unwrap_or_default())),
                 ("ingress", blocks(read_rules(g.ip_permissions()))),
@@ -378,8 +378,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 ("id", Value::String(id)),
                 ("arn", arn),
             ]);
-            canonical(Kind::SecurityGroup, &mut a);
-            Some(Resource { address, attrs: a })
+            Some(resource(address, a))
         })
         .collect())
 }

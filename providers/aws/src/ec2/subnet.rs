@@ -5,7 +5,7 @@ use aws_sdk_ec2::types::{AttributeBooleanValue, TagSpecification};
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
 use super::{SERVICE, arn, need, pairs, stack_filter};
-use crate::attrs::{attrs, bool_of, canonical, owned, str_of, user_tags};
+use crate::attrs::{attrs, bool_of, owned, resource, str_of, user_tags};
 use crate::{AwsProvider, paginate};
 
 pub(super) async fn create(
@@ -81,7 +81,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 Some(arn) => Value::from(arn),
                 None => arn(p, s.owner_id(), "subnet", &id),
             };
-            let mut a = attrs([
+            let a = attrs([
                 ("vpc", Value::from(s.vpc_id().unwrap_or_default())),
                 ("cidr", Value::from(s.cidr_block().unwrap_or_default())),
                 ("zone", Value::from(s.availability_zone().unwrap_or_default())),
@@ -93,8 +93,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 ("id", Value::String(id)),
                 ("arn", arn),
             ]);
-            canonical(Kind::Subnet, &mut a);
-            Some(Resource { address, attrs: a })
+            Some(resource(address, a))
         })
         .collect())
 }

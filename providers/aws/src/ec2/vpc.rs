@@ -6,7 +6,7 @@ use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use super::{SERVICE, arn, need, pairs, stack_filter};
-use crate::attrs::{attrs, bool_of, canonical, owned, str_of, user_tags};
+use crate::attrs::{attrs, bool_of, owned, resource, str_of, user_tags};
 use crate::{AwsProvider, paginate};
 
 pub(super) async fn create(
@@ -107,7 +107,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 flag(p, &id, VpcAttributeName::EnableDnsHostnames),
                 flag(p, &id, VpcAttributeName::EnableDnsSupport),
             )?;
-            let mut a = attrs([
+            let a = attrs([
                 ("cidr", Value::from(vpc.cidr_block().unwrap_or_default())),
                 ("dns_hostnames", Value::Bool(hostnames)),
                 ("dns_support", Value::Bool(support)),
@@ -115,8 +115,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 ("arn", arn(p, vpc.owner_id(), "vpc", &id)),
                 ("id", Value::String(id)),
             ]);
-            canonical(Kind::Vpc, &mut a);
-            Ok::<_, ProviderError>(Resource { address, attrs: a })
+            Ok::<_, ProviderError>(resource(address, a))
         })
     });
     try_join_all(reads).await

@@ -7,7 +7,7 @@ use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs};
-use crate::attrs::{attrs, bool_of, canonical, owned, user_tags};
+use crate::attrs::{attrs, bool_of, owned, resource, user_tags};
 use crate::{AwsProvider, paginate};
 
 /// Most clusters one DescribeClusters call takes.
@@ -101,14 +101,13 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
             let on = c.settings().iter().any(|s| {
                 s.name() == Some(&ClusterSettingName::ContainerInsights) && s.value() != Some("disabled")
             });
-            let mut a = attrs([
+            let a = attrs([
                 ("container_insights", Value::Bool(on)),
                 ("tags", user_tags(pairs(c.tags()))),
                 ("arn", Value::from(c.cluster_arn().unwrap_or_default())),
                 ("name", Value::from(c.cluster_name().unwrap_or_default())),
             ]);
-            canonical(Kind::Cluster, &mut a);
-            out.push(Resource { address, attrs: a });
+            out.push(resource(address, a));
         }
     }
     Ok(out)

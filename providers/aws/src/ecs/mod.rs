@@ -11,7 +11,7 @@ use aws_sdk_ecs::types::Tag;
 use berth_provider::{Attrs, Kind, ProviderError, Resource};
 
 use crate::AwsProvider;
-use crate::attrs::{canonical, complete, create_tags, str_of, tag_diff};
+use crate::attrs::{complete, create_tags, resource, str_of, tag_diff};
 
 pub(crate) const SERVICE: &str = "ecs";
 
@@ -43,11 +43,7 @@ pub(crate) async fn create(
         _ => service::create(p, stack, &desired.address, &attrs, tags).await?,
     };
     attrs.extend(computed);
-    canonical(kind, &mut attrs);
-    Ok(Resource {
-        address: desired.address.clone(),
-        attrs,
-    })
+    Ok(resource(desired.address.clone(), attrs))
 }
 
 pub(crate) async fn update(
@@ -70,11 +66,7 @@ pub(crate) async fn update(
             new.insert(attr.name.to_owned(), v.clone());
         }
     }
-    canonical(kind, &mut new);
-    Ok(Resource {
-        address: live.address.clone(),
-        attrs: new,
-    })
+    Ok(resource(live.address.clone(), new))
 }
 
 pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {

@@ -16,7 +16,7 @@ use futures::future::try_join_all;
 
 use super::{SERVICE, pairs};
 use crate::attrs::{
-    attrs, blocks_of, bool_of, canonical, i32_of, opt_int, owned, str_list, str_of, strs_of, user_tags,
+    attrs, blocks_of, bool_of, i32_of, opt_int, owned, resource, str_list, str_of, strs_of, user_tags,
 };
 use crate::errors::build_error;
 use crate::{AwsProvider, paginate};
@@ -200,7 +200,7 @@ fn read(address: Address, s: &Service) -> Resource {
             ]))
         })
         .collect();
-    let mut a = attrs([
+    let a = attrs([
         ("cluster", Value::from(s.cluster_arn().unwrap_or_default())),
         (
             "task_definition",
@@ -237,8 +237,7 @@ fn read(address: Address, s: &Service) -> Resource {
         ("arn", Value::from(s.service_arn().unwrap_or_default())),
         ("name", Value::from(s.service_name().unwrap_or_default())),
     ]);
-    canonical(Kind::Service, &mut a);
-    Resource { address, attrs: a }
+    resource(address, a)
 }
 
 fn opt_str_owned(s: Option<&str>) -> Value {

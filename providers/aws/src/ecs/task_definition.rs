@@ -28,7 +28,7 @@ use futures::future::try_join_all;
 
 use super::{SERVICE, pairs};
 use crate::attrs::{
-    attrs, blocks_of, bool_of, canonical, i32_of, int_of, map_of, opt_int, opt_str, owned, str_list, str_map,
+    attrs, blocks_of, bool_of, i32_of, int_of, map_of, opt_int, opt_str, owned, resource, str_list, str_map,
     str_of, strs_of, user_tags,
 };
 use crate::errors::build_error;
@@ -338,7 +338,7 @@ fn read(address: Address, td: &TaskDefinition, tags: &[Tag]) -> Resource {
         .runtime_platform()
         .and_then(|r| r.cpu_architecture())
         .map_or("X86_64", |a| a.as_str());
-    let mut a = attrs([
+    let a = attrs([
         ("cpu", int(td.cpu())),
         ("memory", int(td.memory())),
         (
@@ -357,8 +357,7 @@ fn read(address: Address, td: &TaskDefinition, tags: &[Tag]) -> Resource {
         ("family", Value::from(td.family().unwrap_or_default())),
         ("revision", Value::Int(i64::from(td.revision()))),
     ]);
-    canonical(Kind::TaskDefinition, &mut a);
-    Resource { address, attrs: a }
+    resource(address, a)
 }
 
 pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
@@ -412,6 +411,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attrs::canonical;
 
     #[test]
     fn containers_round_trip() {

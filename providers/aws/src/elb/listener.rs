@@ -18,7 +18,7 @@ use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, Resource,
 use futures::future::try_join_all;
 
 use super::{SERVICE, elb_tags, pairs, tags_of};
-use crate::attrs::{attrs, blocks_of, canonical, i32_of, int_of, opt_str, owned, str_of, user_tags};
+use crate::attrs::{attrs, blocks_of, i32_of, int_of, opt_str, owned, resource, str_of, user_tags};
 use crate::{AwsProvider, paginate};
 
 /// Tag holding a rule's label.
@@ -286,7 +286,7 @@ pub(super) async fn read_all(
             let rules = live_rules(p, arn).await?;
             let default = l.default_actions().iter().find_map(action_target);
             let certificate = l.certificates().first().and_then(|c| c.certificate_arn());
-            let mut a = attrs([
+            let a = attrs([
                 (
                     "load_balancer",
                     Value::from(l.load_balancer_arn().unwrap_or_default()),
@@ -305,8 +305,7 @@ pub(super) async fn read_all(
                 ("tags", user_tags(pairs(l_tags))),
                 ("arn", Value::from(arn)),
             ]);
-            canonical(Kind::Listener, &mut a);
-            Ok::<_, ProviderError>(Resource { address, attrs: a })
+            Ok::<_, ProviderError>(resource(address, a))
         })
     });
     try_join_all(reads).await

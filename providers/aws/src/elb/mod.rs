@@ -16,7 +16,7 @@ use berth_provider::{Attrs, Kind, ProviderError, Resource};
 use futures::future::try_join_all;
 
 use crate::AwsProvider;
-use crate::attrs::{canonical, complete, create_tags, str_of, tag_diff};
+use crate::attrs::{complete, create_tags, resource, str_of, tag_diff};
 
 pub(crate) const SERVICE: &str = "elbv2";
 
@@ -57,11 +57,7 @@ pub(crate) async fn create(
         _ => listener::create(p, stack, &desired.address, &attrs, tags).await?,
     };
     attrs.extend(computed);
-    canonical(kind, &mut attrs);
-    Ok(Resource {
-        address: desired.address.clone(),
-        attrs,
-    })
+    Ok(resource(desired.address.clone(), attrs))
 }
 
 pub(crate) async fn update(
@@ -87,11 +83,7 @@ pub(crate) async fn update(
             new.insert(attr.name.to_owned(), v.clone());
         }
     }
-    canonical(kind, &mut new);
-    Ok(Resource {
-        address: live.address.clone(),
-        attrs: new,
-    })
+    Ok(resource(live.address.clone(), new))
 }
 
 pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {

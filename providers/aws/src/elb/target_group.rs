@@ -14,7 +14,7 @@ use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs, tags_of};
-use crate::attrs::{attrs, blocks_of, canonical, i32_of, int_of, owned, str_of, user_tags};
+use crate::attrs::{attrs, blocks_of, i32_of, int_of, owned, resource, str_of, user_tags};
 use crate::{AwsProvider, paginate};
 
 const DELAY: &str = "deregistration_delay.timeout_seconds";
@@ -246,7 +246,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
         let address = owned(stack, Kind::TargetGroup, pairs(tg_tags))?;
         Some(async move {
             let delay = delay(p, arn).await?;
-            let mut a = attrs([
+            let a = attrs([
                 ("vpc", Value::from(tg.vpc_id().unwrap_or_default())),
                 ("port", Value::Int(i64::from(tg.port().unwrap_or(0)))),
                 (
@@ -263,8 +263,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 ("arn", Value::from(arn)),
                 ("name", Value::from(tg.target_group_name().unwrap_or_default())),
             ]);
-            canonical(Kind::TargetGroup, &mut a);
-            Ok::<_, ProviderError>(Resource { address, attrs: a })
+            Ok::<_, ProviderError>(resource(address, a))
         })
     });
     try_join_all(reads).await
