@@ -14,7 +14,7 @@ use berth_lang::{DesiredValue, RefTarget};
 use crate::desired::{complete, refers_to, resolve_attrs};
 use crate::implicit;
 use crate::mask;
-use crate::outputs;
+use crate::outputs::{self, OutputValue};
 use crate::plan::{Action, AttrChange, Fingerprint, OutputChange, Plan, ResourceChange, SENSITIVE};
 
 /// What the executor needs for one resource change. Holds unmasked values:
@@ -142,59 +142,38 @@ pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
             stack: stack.name.clone(),
             region: stack.region.clone(),
             resources,
-            outputs: output_changes(stack, outputs_before, &planned),
+            outputs: output_changes(outputs_before, outputs::resolve(stack, &|a| planned.get(a))),
             fingerprint,
         },
         steps,
     }
 }
 
-/// The outputs whose value after the plan differs from their value now.
-fn output_changes(
-    stack: &Stack,
-    before: Vec<outputs::OutputValue>,
-    planned: &BTreeMap<Address, Attrs>,
-) -> Vec<OutputChange> {
-    let lookup = |r: &RefTarget| {
-        planned
-            .get(&r.address)
-            .and_then(|a| a.get(&r.attr))
-            .cloned()
-            .unwrap_or(Value::Unknown)
-    };
+/// The outputs whose value after the plan (`after`) differs from their
+/// value now (`before`), both in the stack's output order.
+fn output_changes(before: Vec<OutputValue>, after: Vec<OutputValue>) -> Vec<OutputChange> {
     let placeholder = |v: Value| match v {
         Value::Null => Value::Null,
         _ => Value::from(SENSITIVE),
     };
-    stack
-        .outputs
-        .iter()
-        .zip(before)
-        .filter_map(|(o, before)| {
-            let after = o.value.resolve(&lookup);
-            let before = (!before.value.has_unknown()).then_some(before.value);
-            if before.as_ref() == Some(&after) {
+    before
+        .into_iter()
+        .zip(after)
+        .filter_map(|(before, after)| {
+            let was = (!before.value.has_unknown()).then_some(before.value);
+            if was.as_ref() == Some(&after.value) {
                 return None;
             }
-            let sensitive = outputs::is_sensitive(o);
-            Some(if sensitive {
-                OutputChange {
-                    name: o.name.clone(),
-                    before: before.map(placeholder),
-                    after: if after.has_unknown() {
-                        Value::Unknown
-                    } else {
-                        placeholder(after)
-                    },
-                    sensitive,
-                }
-            } else {
-                OutputChange {
-                    name: o.name.clone(),
-                    before,
-                    after,
-                    sensitive,
-                }
+            let (was, will) = match after.sensitive {
+                false => (was, after.value),
+                true if after.value.has_unknown() => (was.map(placeholder), Value::Unknown),
+                true => (was.map(placeholder), placeholder(after.value)),
+            };
+            Some(OutputChange {
+                name: after.name,
+                before: was,
+                after: will,
+                sensitive: after.sensitive,
             })
         })
         .collect()

@@ -21,9 +21,17 @@ pub struct OutputValue {
 /// returned).
 pub fn values(stack: &Stack, live: &[Resource]) -> Vec<OutputValue> {
     let by_address: BTreeMap<&Address, &Attrs> = live.iter().map(|r| (&r.address, &r.attrs)).collect();
+    resolve(stack, &|address| by_address.get(address).copied())
+}
+
+/// The stack's outputs, each resource's attributes given by `attrs_of`
+/// (the live ones, or those a plan will leave).
+pub(crate) fn resolve<'a>(
+    stack: &Stack,
+    attrs_of: &dyn Fn(&Address) -> Option<&'a Attrs>,
+) -> Vec<OutputValue> {
     let lookup = |r: &RefTarget| {
-        by_address
-            .get(&r.address)
+        attrs_of(&r.address)
             .and_then(|attrs| attrs.get(&r.attr))
             .cloned()
             .unwrap_or(Value::Unknown)
@@ -40,7 +48,7 @@ pub fn values(stack: &Stack, live: &[Resource]) -> Vec<OutputValue> {
 }
 
 /// Declared `sensitive`, or reading an attribute the schema marks sensitive.
-pub(crate) fn is_sensitive(o: &Output) -> bool {
+fn is_sensitive(o: &Output) -> bool {
     o.sensitive || reads_sensitive(&o.value)
 }
 
