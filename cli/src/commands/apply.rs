@@ -67,7 +67,9 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     }
     if !planned.plan.has_changes() {
         if !how.destroy {
-            print_outputs(&stack, &plan::read_live(&runtime, &cloud, &stack)?)?;
+            // Nothing changes: the live resources the plan was made from.
+            let live: Vec<Resource> = planned.steps.iter().filter_map(|s| s.live.clone()).collect();
+            print_outputs(&stack, &live)?;
         }
         return Ok(ExitCode::SUCCESS);
     }
