@@ -108,12 +108,15 @@ pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
             }
         };
         actions.insert(address.clone(), action);
-        let mut after = match (&current, action) {
-            (Some(live), Action::NoOp | Action::Update) => live.attrs.clone(),
-            _ => Attrs::new(),
-        };
-        after.extend(resolved);
-        planned.insert(address.clone(), after);
+        // Only outputs read these: no copy for a stack without any.
+        if !stack.outputs.is_empty() {
+            let mut after = match (&current, action) {
+                (Some(live), Action::NoOp | Action::Update) => live.attrs.clone(),
+                _ => Attrs::new(),
+            };
+            after.extend(resolved);
+            planned.insert(address.clone(), after);
+        }
         if let Some(live) = &current {
             chosen.insert(address.clone(), live.clone());
         }
