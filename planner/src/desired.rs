@@ -51,9 +51,8 @@ pub fn complete(body: &DesiredBody, schema: &Block) -> DesiredValue {
 /// ([`Value::Unknown`] where it cannot answer yet), normalised as AWS
 /// reads them back.
 pub fn resolve_attrs(value: &DesiredValue, address: &Address, lookup: &dyn Fn(&RefTarget) -> Value) -> Attrs {
-    let schema = address.kind.schema().as_block();
-    match canonical(&value.resolve(lookup), &schema) {
-        Value::Map(m) => m,
+    match value.resolve(lookup) {
+        Value::Map(m) => canonical(&m, &address.kind.schema().as_block()),
         _ => Attrs::new(),
     }
 }

@@ -267,10 +267,7 @@ fn creation_changes(address: &Address, resolved: &Attrs) -> Vec<AttrChange> {
 /// The attributes whose desired value differs from the live one.
 fn differences(address: &Address, desired: &Attrs, live: &Attrs) -> Vec<AttrChange> {
     let schema = address.kind.schema();
-    let live = match canonical(&Value::Map(live.clone()), &schema.as_block()) {
-        Value::Map(m) => m,
-        _ => Attrs::new(),
-    };
+    let live = canonical(live, &schema.as_block());
     let null = Value::Null;
     let mut out = Vec::new();
     for attr in schema.attrs.iter().filter(|a| a.presence != Presence::Computed) {

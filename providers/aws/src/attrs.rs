@@ -50,9 +50,7 @@ pub(crate) fn attrs<const N: usize>(pairs: [(&str, Value); N]) -> Attrs {
 /// ([`schema::canonical`]). Both `create` and `read_all` return this form,
 /// so a resource reads back exactly as it was created.
 pub(crate) fn canonical(kind: Kind, attrs: &mut Attrs) {
-    if let Value::Map(m) = schema::canonical(&Value::Map(std::mem::take(attrs)), &kind.schema().as_block()) {
-        *attrs = m;
-    }
+    *attrs = schema::canonical(attrs, &kind.schema().as_block());
 }
 
 /// A resource as `create`, `update` and `read_all` return it: its

@@ -47,15 +47,12 @@ pub fn with(mut r: Resource, key: &str, value: Value) -> Resource {
 pub fn desired(kind: Kind, name: &str, pairs: &[(&str, Value)]) -> Resource {
     Resource {
         address: Address::new(kind, name),
-        attrs: canonical_attrs(kind, complete(kind, &map(pairs))),
+        attrs: canonical_attrs(kind, &complete(kind, &map(pairs))),
     }
 }
 
-fn canonical_attrs(kind: Kind, attrs: Attrs) -> Attrs {
-    match canonical(&Value::Map(attrs), &kind.schema().as_block()) {
-        Value::Map(m) => m,
-        _ => Attrs::new(),
-    }
+fn canonical_attrs(kind: Kind, attrs: &Attrs) -> Attrs {
+    canonical(attrs, &kind.schema().as_block())
 }
 
 /// A created resource turned back into a desired one named `name`: its
@@ -79,7 +76,7 @@ pub async fn create(p: &dyn Provider, stack: &str, desired: Resource) -> Resourc
         .await
         .unwrap_or_else(|e| panic!("create {}: {e}", desired.address));
     assert_eq!(created.address, desired.address);
-    for (k, v) in &canonical_attrs(desired.address.kind, desired.attrs.clone()) {
+    for (k, v) in &canonical_attrs(desired.address.kind, &desired.attrs) {
         assert_eq!(created.attrs.get(k), Some(v), "{}.{k}", desired.address);
     }
     for attr in desired.address.kind.schema().attrs {

@@ -5,13 +5,12 @@
 //! real differences show in a plan.
 
 use super::{Block, Type};
-use crate::Value;
+use crate::{Attrs, Value};
 
-/// The canonical form of a body (a map of attributes and nested blocks) of
-/// `schema`; anything else is returned as it is.
-pub fn canonical(v: &Value, schema: &Block) -> Value {
-    let Value::Map(m) = v else { return v.clone() };
-    let mut out = m.clone();
+/// The canonical form of `body`, the attributes and nested blocks of
+/// `schema`.
+pub fn canonical(body: &Attrs, schema: &Block) -> Attrs {
+    let mut out = body.clone();
     for attr in schema.attrs {
         if let Some(v) = out.get_mut(attr.name) {
             *v = typed(v, attr.ty);
@@ -19,12 +18,18 @@ pub fn canonical(v: &Value, schema: &Block) -> Value {
     }
     for nested in schema.blocks {
         if let Some(Value::List(items)) = out.get_mut(nested.name) {
-            let mut normalised: Vec<Value> = items.iter().map(|i| canonical(i, nested)).collect();
+            let mut normalised: Vec<Value> = items
+                .iter()
+                .map(|i| match i {
+                    Value::Map(m) => Value::Map(canonical(m, nested)),
+                    other => other.clone(),
+                })
+                .collect();
             normalised.sort_by_cached_key(block_key);
             *items = normalised;
         }
     }
-    Value::Map(out)
+    out
 }
 
 /// Labelled blocks sort by name, others by their content.
@@ -64,10 +69,8 @@ mod tests {
     fn sets_and_blocks_get_a_canonical_order() {
         let schema = Kind::SecurityGroup.schema().as_block();
         let rule = |port: i64| Value::Map([("port".to_owned(), Value::Int(port))].into());
-        let v = Value::Map([("ingress".to_owned(), Value::List(vec![rule(80), rule(443)]))].into());
-        let Value::Map(out) = canonical(&v, &schema) else {
-            panic!()
-        };
+        let body: Attrs = [("ingress".to_owned(), Value::List(vec![rule(80), rule(443)]))].into();
+        let out = canonical(&body, &schema);
         assert_eq!(
             out["ingress"],
             Value::List(vec![rule(443), rule(80)]),
@@ -75,16 +78,12 @@ mod tests {
         );
 
         let lb = Kind::LoadBalancer.schema().as_block();
-        let v = Value::Map(
-            [(
-                "subnets".to_owned(),
-                Value::List(vec!["b".into(), "a".into(), "a".into()]),
-            )]
-            .into(),
-        );
-        let Value::Map(out) = canonical(&v, &lb) else {
-            panic!()
-        };
+        let body: Attrs = [(
+            "subnets".to_owned(),
+            Value::List(vec!["b".into(), "a".into(), "a".into()]),
+        )]
+        .into();
+        let out = canonical(&body, &lb);
         assert_eq!(out["subnets"], Value::List(vec!["a".into(), "b".into()]));
     }
 }
