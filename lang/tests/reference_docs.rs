@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use berth_provider::Kind;
-use berth_provider::schema::{Attr, Block, Literal, Presence, Update};
+use berth_provider::schema::{Attr, Block, Case, Literal, Presence, Update};
 
 const BEGIN: &str = "<!-- BEGIN GENERATED REFERENCE: do not edit by hand -->";
 const END: &str = "<!-- END GENERATED REFERENCE -->";
@@ -46,9 +46,18 @@ fn attrs_table(out: &mut String, attrs: &[Attr], block_replaces: bool) {
         } else {
             ""
         };
+        let case = match a.case {
+            Case::AsWritten => "",
+            Case::Lower => " Any case; AWS keeps it in lower case.",
+            Case::Upper => " Any case; AWS keeps it in upper case.",
+        };
+        let unset = match a.unset {
+            Some(Literal::Int(i)) => format!(" `{i}` is the same as leaving it out."),
+            _ => String::new(),
+        };
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {change} | `{}` | {}{sensitive} |",
+            "| `{}` | {} | {} | {change} | `{}` | {}{sensitive}{case}{unset} |",
             a.name,
             a.ty,
             presence(a),
@@ -71,9 +80,15 @@ fn block(out: &mut String, b: &Block, path: &str, replaces: bool) {
     } else {
         ""
     };
+    let order = if b.ordered { "; order matters" } else { "" };
+    let implicit = if b.implicit {
+        "; AWS always has one: written equal to the defaults, it is the same as none"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "\n#### `{path} {}{label} {{ }}`\n\n{} ({count}{change}; AWS: `{}`)\n",
+        "\n#### `{path} {}{label} {{ }}`\n\n{} ({count}{change}{order}{implicit}; AWS: `{}`)\n",
         b.name, b.doc, b.aws
     );
     attrs_table(out, b.attrs, replaces || b.update == Update::Replace);

@@ -6,6 +6,7 @@
 pub mod desired;
 pub mod diff;
 pub mod execute;
+pub mod external;
 pub mod graph;
 mod implicit;
 mod mask;

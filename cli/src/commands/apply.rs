@@ -10,7 +10,7 @@ use berth_lang::Stack;
 use berth_planner::execute::{self, Outcome, Report};
 use berth_planner::order::OpKind;
 use berth_planner::saved::SavedPlan;
-use berth_planner::{outputs, render};
+use berth_planner::{external, outputs, render};
 use berth_provider::Resource;
 
 use super::{plan, stack};
@@ -50,6 +50,9 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     let Some(mut stack) = stack::evaluate(&dir, &vars)? else {
         return Ok(ExitCode::from(1));
     };
+    // Read before a destroy forgets them: children of external parents are
+    // found only under them.
+    let external = external::parents(&stack);
     if how.destroy {
         // Nothing is declared any more: no resources, nothing to output.
         stack.resources.clear();
@@ -57,7 +60,7 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     }
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, &dir, &stack.region, &runtime)?;
-    let planned = plan::make(&runtime, &cloud, &stack)?;
+    let planned = plan::make(&runtime, &cloud, &stack, &external)?;
     if let Some(saved) = &saved {
         saved
             .check(&planned.plan)
@@ -93,7 +96,7 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     }
     let code = summarise(&report, how.destroy);
     if report.succeeded() && !how.destroy && (how.wait || !stack.outputs.is_empty()) {
-        let live = plan::read_live(&runtime, &cloud, &stack)?;
+        let live = plan::read_live(&runtime, &cloud, &stack, &external)?;
         if how.wait {
             let changed: Vec<_> = live
                 .iter()

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use berth_planner::{outputs, render};
+use berth_planner::{external, outputs, render};
 
 use super::{plan, stack};
 use crate::args::{Global, OutputFormat, Vars};
@@ -16,7 +16,10 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, format: OutputFormat) -> an
     };
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
-    let values = outputs::values(&stack, &plan::read_live(&runtime, &cloud, &stack)?);
+    let values = outputs::values(
+        &stack,
+        &plan::read_live(&runtime, &cloud, &stack, &external::parents(&stack))?,
+    );
     match format {
         OutputFormat::Text => stdout::print(&render::outputs_text(&values))?,
         OutputFormat::Json => stdout::print(&render::outputs_json(&values))?,

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use berth_planner::render::{self, RenderOptions};
 use berth_planner::saved::SavedPlan;
-use berth_planner::{Planned, plan};
-use berth_provider::Resource;
+use berth_planner::{Planned, external, plan};
+use berth_provider::{External, Resource};
 use tokio::runtime::Runtime;
 
 use super::stack;
@@ -30,7 +30,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
     };
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
-    let planned = make(&runtime, &cloud, &stack)?;
+    let planned = make(&runtime, &cloud, &stack, &external::parents(&stack))?;
     stdout::print(&render_plan(&planned, output.format))?;
     if let Some(path) = &output.out {
         let saved = SavedPlan::new(dir.to_owned(), stack::variables(vars)?, planned.plan.clone());
@@ -51,19 +51,27 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
     })
 }
 
-/// Reads the stack's live resources and plans against them.
-pub fn make(runtime: &Runtime, cloud: &Cloud, stack: &berth_lang::Stack) -> anyhow::Result<Planned> {
-    Ok(plan(stack, read_live(runtime, cloud, stack)?))
+/// Reads the stack's live resources (also under the `external` parents)
+/// and plans against them.
+pub fn make(
+    runtime: &Runtime,
+    cloud: &Cloud,
+    stack: &berth_lang::Stack,
+    external: &[External],
+) -> anyhow::Result<Planned> {
+    Ok(plan(stack, read_live(runtime, cloud, stack, external)?))
 }
 
-/// The stack's live resources.
+/// The stack's live resources, also those under the `external` parents
+/// (see [`berth_planner::external`]).
 pub fn read_live(
     runtime: &Runtime,
     cloud: &Cloud,
     stack: &berth_lang::Stack,
+    external: &[External],
 ) -> anyhow::Result<Vec<Resource>> {
     runtime
-        .block_on(cloud.provider().read_all(&stack.name))
+        .block_on(cloud.provider().read_stack(&stack.name, external))
         .with_context(|| format!("cannot read the live resources of stack {:?}", stack.name))
 }
 

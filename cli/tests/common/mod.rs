@@ -359,3 +359,49 @@ fn scrub_replaces_only_random_parts() {
          arn:aws:ecs:us-east-1:123456789012:task-definition/blog-dev-login:1"
     );
 }
+
+/// Where a test runs berth: the local cloud, or AWS's APIs through the SDK
+/// against a moto server of its own.
+pub enum Cloud {
+    Local,
+    Aws(berth_test_support::Moto),
+}
+
+impl Cloud {
+    /// Both clouds, or only the local one when moto is skipped.
+    pub fn both() -> Vec<Cloud> {
+        let mut out = vec![Cloud::Local];
+        out.extend(berth_test_support::Moto::start().map(Cloud::Aws));
+        out
+    }
+
+    /// Runs berth in `dir` against this cloud.
+    pub fn berth(&self, dir: &Path, args: &[&str]) -> Run {
+        match self {
+            Cloud::Local => berth_in(dir, args, &[], None),
+            Cloud::Aws(moto) => {
+                let env = aws_env(&moto.endpoint);
+                let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                berth_in(dir, args, &env, None)
+            }
+        }
+    }
+}
+
+/// The environment that points `berth` at a moto server at `endpoint`
+/// through the AWS SDK: test credentials, no instance metadata and none of
+/// the machine user's AWS configuration.
+pub fn aws_env(endpoint: &str) -> Vec<(&'static str, String)> {
+    [
+        ("BERTH_CLOUD", "aws"),
+        ("AWS_ENDPOINT_URL", endpoint),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_CONFIG_FILE", "/dev/null"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect()
+}

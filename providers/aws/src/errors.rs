@@ -140,6 +140,16 @@ fn dispatch_class(network: bool) -> ErrorClass {
 }
 
 /// A request berth could not build (a required field missing).
+/// No items instead of `err` when its code is `code`: a listing under a
+/// parent that does not exist (any more) lists nothing.
+pub(crate) fn gone<T>(err: ProviderError, code: &str) -> Result<Vec<T>, ProviderError> {
+    if err.code == code {
+        Ok(Vec::new())
+    } else {
+        Err(err)
+    }
+}
+
 pub(crate) fn build_error(call: &str, err: impl std::fmt::Display) -> ProviderError {
     ProviderError::permanent(call, "InvalidRequest", err.to_string())
 }

@@ -66,7 +66,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use berth_provider::{Kind, Provider, ProviderError, Resource};
+use berth_provider::{External, Kind, Provider, ProviderError, Resource};
 
 pub use config::Clients;
 pub use errors::AwsError;
@@ -118,11 +118,11 @@ impl AwsProvider {
 
 #[async_trait]
 impl Provider for AwsProvider {
-    async fn read_all(&self, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    async fn read_stack(&self, stack: &str, external: &[External]) -> Result<Vec<Resource>, ProviderError> {
         let (net, lbs, containers, logs, roles) = tokio::join!(
             ec2::read_all(self, stack),
-            elb::read_all(self, stack),
-            ecs::read_all(self, stack),
+            elb::read_all(self, stack, external),
+            ecs::read_all(self, stack, external),
             logs::read_all(self, stack),
             iam::read_all(self, stack),
         );

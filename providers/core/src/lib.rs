@@ -18,6 +18,6 @@ mod value;
 pub use address::{Address, AddressParseError};
 pub use error::{ErrorClass, ProviderError};
 pub use kind::{Kind, UnknownKind};
-pub use provider::{Provider, Resource};
+pub use provider::{External, Provider, Resource};
 pub use tags::{ADDRESS_TAG, STACK_TAG};
 pub use value::{Attrs, Value};

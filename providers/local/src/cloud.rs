@@ -6,7 +6,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use berth_provider::schema::Update;
-use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, Provider, ProviderError, Resource, STACK_TAG};
+use berth_provider::{
+    ADDRESS_TAG, Address, Attrs, External, Kind, Provider, ProviderError, Resource, STACK_TAG,
+};
 use fastrand::Rng;
 
 use crate::api::{self, fail};
@@ -213,7 +215,9 @@ fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<()
 
 #[async_trait]
 impl Provider for LocalCloud {
-    async fn read_all(&self, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    /// The simulation sees every resource at once, so children of external
+    /// parents are found by their tags like the rest.
+    async fn read_stack(&self, stack: &str, _external: &[External]) -> Result<Vec<Resource>, ProviderError> {
         self.run(FaultOp::Read, stack, None, "GetResources", false, |sim| {
             for kind in Kind::ALL {
                 sim.call(api::of(kind).describe);

@@ -127,7 +127,7 @@ pub(crate) fn delete(sim: &mut Sim, kind: Kind, key: &str) -> Result<(), Provide
             sim.call(call);
             if sim
                 .all(Kind::Service)
-                .any(|(_, r)| str_of(&r.attrs, "cluster") == Some(key))
+                .any(|(_, r)| cluster_of(sim, &r.attrs).as_deref() == Some(key))
             {
                 return Err(fail(
                     call,
@@ -321,6 +321,11 @@ fn container_ports(container: &Attrs) -> BTreeSet<i64> {
         .collect()
 }
 
+/// The key of a service's cluster, given by name or ARN.
+fn cluster_of(sim: &Sim, service: &Attrs) -> Option<String> {
+    sim.find(Kind::Cluster, str_of(service, "cluster")?)
+}
+
 /// Checks a service's configuration; returns its cluster's name.
 fn check_service(
     sim: &Sim,
@@ -335,7 +340,7 @@ fn check_service(
     let cluster_name = str_of(&cluster_rec.attrs, "name").unwrap_or_default().to_owned();
     let taken = sim.all(Kind::Service).any(|(k, r)| {
         Some(k.as_str()) != own
-            && str_of(&r.attrs, "cluster") == Some(cluster.as_str())
+            && cluster_of(sim, &r.attrs).as_deref() == Some(cluster.as_str())
             && str_of(&r.attrs, "name") == Some(name)
     });
     if taken {

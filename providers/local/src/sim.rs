@@ -42,7 +42,8 @@ impl Sim<'_> {
     }
 
     /// The key of the visible resource of `kind` whose identity value (id,
-    /// ARN or, for log groups, name) is `identity`.
+    /// ARN or, for log groups, name) is `identity`; ECS takes a cluster's
+    /// name as well as its ARN.
     pub fn find(&self, kind: Kind, identity: &str) -> Option<String> {
         if let Some(rec) = self.st.resources.get(identity)
             && rec.kind == kind
@@ -51,8 +52,12 @@ impl Sim<'_> {
             return Some(identity.to_owned());
         }
         let field = kind.schema().identity;
+        let by_name = kind == Kind::Cluster;
         self.all(kind)
-            .find(|(_, r)| r.attrs.get(field).and_then(|v| v.as_str()) == Some(identity))
+            .find(|(_, r)| {
+                let is = |f: &str| r.attrs.get(f).and_then(|v| v.as_str()) == Some(identity);
+                is(field) || (by_name && is("name"))
+            })
             .map(|(k, _)| k.clone())
     }
 

@@ -38,10 +38,7 @@ pub(crate) async fn create(
     stack: &str,
     desired: &Resource,
 ) -> Result<Resource, ProviderError> {
-    let mut attrs = complete(desired.address.kind, &desired.attrs);
-    if desired.address.kind == Kind::SecurityGroup {
-        security_group::normalise(&mut attrs)?;
-    }
+    let attrs = complete(desired.address.kind, &desired.attrs);
     let spec = |kind: ResourceType| tag_spec(kind, &create_tags(stack, &desired.address, &attrs));
     let computed = match desired.address.kind {
         Kind::Vpc => vpc::create(p, &attrs, spec(ResourceType::Vpc)).await?,
@@ -65,10 +62,7 @@ pub(crate) async fn update(
     desired: &Resource,
 ) -> Result<Resource, ProviderError> {
     let kind = live.address.kind;
-    let mut new = complete(kind, &desired.attrs);
-    if kind == Kind::SecurityGroup {
-        security_group::normalise(&mut new)?;
-    }
+    let new = complete(kind, &desired.attrs);
     let old = &live.attrs;
     let id = identity(live)?;
     match kind {

@@ -9,7 +9,7 @@
 //! therefore read back as `egress = []`.
 
 use aws_sdk_ec2::types::{IpPermission, IpRange, SecurityGroup, TagSpecification, UserIdGroupPair};
-use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
+use berth_provider::{Attrs, Kind, ProviderError, Resource, Value, schema};
 
 use super::{SERVICE, arn, need, pairs, stack_filter};
 use crate::attrs::{attrs, blocks_of, complete, int_of, opt_str, owned, resource, str_of, user_tags};
@@ -18,11 +18,13 @@ use crate::{AwsProvider, paginate};
 
 const GONE: &[&str] = &["InvalidGroup.NotFound", "InvalidSecurityGroupID.NotFound"];
 
-/// AWS's default egress rule, in berth's shape.
+/// AWS's default egress rule: all traffic to anywhere.
 fn default_egress() -> Attrs {
     rule_attrs("-1", None, None, Some("0.0.0.0/0"), None, None)
 }
 
+/// A rule in berth's shape, canonical (`schema::canonical` folds AWS's
+/// spellings: single-port ranges as `port`, no ports for all traffic).
 fn rule_attrs(
     protocol: &str,
     from: Option<i32>,
@@ -31,24 +33,23 @@ fn rule_attrs(
     group: Option<&str>,
     description: Option<&str>,
 ) -> Attrs {
-    let protocol = protocol.to_ascii_lowercase();
-    let ported = matches!(protocol.as_str(), "tcp" | "udp");
-    let (port, from_port, to_port) = match (from, to) {
-        _ if protocol == "-1" => (None, None, None),
-        (Some(-1) | None, Some(-1) | None) if !ported => (None, None, None),
-        (Some(f), Some(t)) if f == t => (Some(f), None, None),
-        (f, t) => (None, f, t),
-    };
     let int = |i: Option<i32>| i.map_or(Value::Null, |i| Value::Int(i64::from(i)));
-    attrs([
-        ("port", int(port)),
-        ("from_port", int(from_port)),
-        ("to_port", int(to_port)),
-        ("protocol", Value::String(protocol)),
+    canonical_rule(&attrs([
+        ("port", Value::Null),
+        ("from_port", int(from)),
+        ("to_port", int(to)),
+        ("protocol", Value::from(protocol)),
         ("cidr", opt_str(cidr)),
         ("from", opt_str(group)),
         ("description", opt_str(description)),
-    ])
+    ]))
+}
+
+fn canonical_rule(rule: &Attrs) -> Attrs {
+    match Kind::SecurityGroup.schema().block("ingress") {
+        Some(block) => schema::canonical(rule, block),
+        None => rule.clone(),
+    }
 }
 
 /// A declared rule as the single IpPermission AWS receives.
@@ -93,25 +94,9 @@ fn permissions(call: &str, own: &str, rules: &[Attrs]) -> Result<Vec<IpPermissio
     rules.iter().map(|r| permission(call, own, r)).collect()
 }
 
-/// Declared rule blocks of `direction`, completed (defaults filled).
+/// Declared rule blocks of `direction` of a completed group, canonical.
 fn rules(a: &Attrs, direction: &str) -> Vec<Attrs> {
-    let Some(block) = Kind::SecurityGroup.schema().block(direction) else {
-        return Vec::new();
-    };
-    blocks_of(a, direction)
-        .into_iter()
-        .map(|r| {
-            let mut full = Attrs::new();
-            for attr in block.attrs {
-                let v = r.get(attr.name).cloned().unwrap_or(Value::Null);
-                full.insert(attr.name.to_owned(), v);
-            }
-            if full.get("protocol") == Some(&Value::Null) {
-                full.insert("protocol".to_owned(), Value::from("tcp"));
-            }
-            full
-        })
-        .collect()
+    blocks_of(a, direction).into_iter().map(canonical_rule).collect()
 }
 
 /// Rules of AWS permissions, one per source.
@@ -142,35 +127,6 @@ fn read_rules(perms: &[IpPermission]) -> Vec<Attrs> {
         }
     }
     out
-}
-
-/// Egress rules as berth reads them: AWS's lone default rule is "none".
-fn read_egress(perms: &[IpPermission]) -> Vec<Attrs> {
-    let rules = read_rules(perms);
-    if rules == [default_egress()] {
-        Vec::new()
-    } else {
-        rules
-    }
-}
-
-/// Rules as AWS will hold them (one per source, single-port ranges as
-/// `port`, the lone default egress rule as none), so that `create` returns
-/// what `read_all` will read.
-pub(super) fn normalise(a: &mut Attrs) -> Result<(), ProviderError> {
-    for direction in ["ingress", "egress"] {
-        let perms = permissions("CreateSecurityGroup", "", &rules(a, direction))?;
-        let rules = if direction == "ingress" {
-            read_rules(&perms)
-        } else {
-            read_egress(&perms)
-        };
-        a.insert(
-            direction.to_owned(),
-            Value::List(rules.into_iter().map(Value::Map).collect()),
-        );
-    }
-    Ok(())
 }
 
 pub(super) async fn create(
@@ -373,7 +329,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 ("vpc", Value::from(g.vpc_id().unwrap_or_default())),
                 ("description", Value::from(g.description().unwrap_or_default())),
                 ("ingress", blocks(read_rules(g.ip_permissions()))),
-                ("egress", blocks(read_egress(g.ip_permissions_egress()))),
+                ("egress", blocks(read_rules(g.ip_permissions_egress()))),
                 ("tags", user_tags(pairs(g.tags()))),
                 ("id", Value::String(id)),
                 ("arn", arn),
@@ -397,9 +353,6 @@ mod tests {
         let perm = permission("x", "sg-1", &range).unwrap();
         assert_eq!(read_rules(&[perm]), vec![range]);
         let all = default_egress();
-        assert_eq!(
-            read_egress(&[permission("x", "sg-1", &all).unwrap()]),
-            Vec::<Attrs>::new()
-        );
+        assert_eq!(read_rules(&[permission("x", "sg-1", &all).unwrap()]), vec![all]);
     }
 }

@@ -8,21 +8,37 @@ mod task_definition;
 use std::collections::BTreeMap;
 
 use aws_sdk_ecs::types::Tag;
-use berth_provider::{Attrs, Kind, ProviderError, Resource};
+use berth_provider::schema::cluster_name;
+use berth_provider::{Attrs, External, Kind, ProviderError, Resource};
 
 use crate::AwsProvider;
 use crate::attrs::{complete, create_tags, resource, str_of, tag_diff};
 
 pub(crate) const SERVICE: &str = "ecs";
 
-pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+/// The stack's clusters and task definitions, and its services in those
+/// clusters and in the `external` ones (named by ARN or name).
+pub(crate) async fn read_all(
+    p: &AwsProvider,
+    stack: &str,
+    external: &[External],
+) -> Result<Vec<Resource>, ProviderError> {
     let (clusters, tds) = tokio::join!(cluster::read_all(p, stack), task_definition::read_all(p, stack));
     let clusters = clusters?;
-    let arns: Vec<String> = clusters
+    // One listing per cluster, however it is named.
+    let parents: BTreeMap<&str, &str> = clusters
         .iter()
-        .filter_map(|r| str_of(&r.attrs, "arn").map(str::to_owned))
+        .filter_map(|r| str_of(&r.attrs, "arn"))
+        .chain(
+            external
+                .iter()
+                .filter(|e| e.kind == Kind::Cluster)
+                .map(|e| e.id.as_str()),
+        )
+        .map(|c| (cluster_name(c), c))
         .collect();
-    let services = service::read_all(p, stack, &arns).await?;
+    let parents: Vec<&str> = parents.into_values().collect();
+    let services = service::read_all(p, stack, &parents).await?;
     let mut out = clusters;
     out.extend(tds?);
     out.extend(services);

@@ -18,7 +18,7 @@ use super::{SERVICE, pairs};
 use crate::attrs::{
     attrs, blocks_of, bool_of, i32_of, opt_int, owned, resource, str_list, str_of, strs_of, user_tags,
 };
-use crate::errors::build_error;
+use crate::errors::{build_error, gone};
 use crate::{AwsProvider, paginate};
 
 /// Most services one DescribeServices call takes.
@@ -230,7 +230,7 @@ fn read(address: Address, s: &Service) -> Resource {
         ),
         (
             "health_check_grace_period",
-            opt_int(s.health_check_grace_period_seconds().filter(|g| *g != 0)),
+            opt_int(s.health_check_grace_period_seconds()),
         ),
         ("load_balancer", Value::List(lbs)),
         ("tags", user_tags(pairs(s.tags()))),
@@ -244,23 +244,25 @@ fn opt_str_owned(s: Option<&str>) -> Value {
     s.map_or(Value::Null, Value::from)
 }
 
-/// Services tagged with `stack` in the clusters `clusters`.
+/// Services tagged with `stack` in the clusters `clusters` (names or
+/// ARNs); a cluster that does not exist has none.
 pub(super) async fn read_all(
     p: &AwsProvider,
     stack: &str,
-    clusters: &[String],
+    clusters: &[&str],
 ) -> Result<Vec<Resource>, ProviderError> {
     let ecs = &p.clients.ecs;
     let per_cluster = clusters.iter().map(|cluster| async move {
         let arns = p
             .list(SERVICE, "ListServices", || {
-                paginate!(ecs.list_services().cluster(cluster), service_arns)
+                paginate!(ecs.list_services().cluster(*cluster), service_arns)
             })
-            .await?;
+            .await
+            .or_else(|e| gone(e, "ClusterNotFoundException"))?;
         let batches = arns.chunks(BATCH).map(|batch| {
             p.call(SERVICE, "DescribeServices", move || {
                 ecs.describe_services()
-                    .cluster(cluster)
+                    .cluster(*cluster)
                     .set_services(Some(batch.to_vec()))
                     .include(ServiceField::Tags)
                     .send()

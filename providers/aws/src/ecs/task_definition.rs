@@ -7,12 +7,13 @@
 //! Each container maps every attribute to its containerDefinitions field.
 //! What `create` returns is the registered definition decoded the way
 //! `read_all` decodes what AWS returns, so the two always agree:
-//! - the first port mapping, when TCP, is `port`; the others are
-//!   `port_mapping` blocks;
+//! - port mappings are read as `port_mapping` blocks in AWS's order (the
+//!   canonical form turns a first plain TCP one into `port`);
 //! - `env` and `secrets` are maps (sent sorted by name);
 //! - `logs` is the awslogs group (region: the provider's, stream prefix:
 //!   the container's name); another log driver reads as no `logs`;
-//! - a container `cpu` of 0 is "unset", as AWS reports unset as 0.
+//! - a container `cpu` of 0 is "unset" (the schema says so), as AWS
+//!   reports unset as 0.
 
 use std::collections::BTreeMap;
 
@@ -150,19 +151,9 @@ fn list_or_null(items: Option<&[String]>) -> Value {
 
 /// A containerDefinitions entry in berth's shape.
 fn decode(c: &ContainerDefinition) -> Value {
-    let mut mappings = c.port_mappings().iter();
-    let mut port = Value::Null;
-    let mut rest: Vec<&PortMapping> = Vec::new();
-    if let Some(first) = mappings.next() {
-        if first.protocol().is_none_or(|p| *p == TransportProtocol::Tcp) {
-            port = opt_int(first.container_port());
-        } else {
-            rest.push(first);
-        }
-    }
-    rest.extend(mappings);
-    let port_mappings = rest
-        .into_iter()
+    let port_mappings = c
+        .port_mappings()
+        .iter()
         .map(|m| {
             Value::Map(attrs([
                 ("container_port", opt_int(m.container_port())),
@@ -228,8 +219,8 @@ fn decode(c: &ContainerDefinition) -> Value {
     Value::Map(attrs([
         ("name", Value::from(c.name().unwrap_or_default())),
         ("image", Value::from(c.image().unwrap_or_default())),
-        ("port", port),
-        ("cpu", opt_int(Some(c.cpu()).filter(|c| *c != 0))),
+        ("port", Value::Null),
+        ("cpu", Value::Int(i64::from(c.cpu()))),
         ("memory", opt_int(c.memory())),
         ("memory_reservation", opt_int(c.memory_reservation())),
         ("essential", Value::Bool(c.essential().unwrap_or(true))),

@@ -19,6 +19,7 @@ use futures::future::try_join_all;
 
 use super::{SERVICE, elb_tags, pairs, tags_of};
 use crate::attrs::{attrs, blocks_of, i32_of, int_of, opt_str, owned, resource, str_of, user_tags};
+use crate::errors::gone;
 use crate::{AwsProvider, paginate};
 
 /// Tag holding a rule's label.
@@ -260,17 +261,20 @@ pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderErr
     Ok(())
 }
 
-/// Listeners of the load balancers `lbs` tagged with `stack`.
+/// Listeners of the load balancers `lbs` tagged with `stack`; a load
+/// balancer that does not exist has none.
 pub(super) async fn read_all(
     p: &AwsProvider,
     stack: &str,
-    lbs: &[String],
+    lbs: &[&str],
 ) -> Result<Vec<Resource>, ProviderError> {
     let elb = &p.clients.elb;
-    let per_lb = lbs.iter().map(|lb| {
+    let per_lb = lbs.iter().map(|lb| async move {
         p.list(SERVICE, "DescribeListeners", move || {
-            paginate!(elb.describe_listeners().load_balancer_arn(lb), listeners)
+            paginate!(elb.describe_listeners().load_balancer_arn(*lb), listeners)
         })
+        .await
+        .or_else(|e| gone(e, "LoadBalancerNotFound"))
     });
     let listeners: Vec<_> = try_join_all(per_lb).await?.into_iter().flatten().collect();
     let arns: Vec<String> = listeners

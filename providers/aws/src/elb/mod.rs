@@ -9,10 +9,10 @@ mod listener;
 mod load_balancer;
 mod target_group;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aws_sdk_elasticloadbalancingv2::types::Tag;
-use berth_provider::{Attrs, Kind, ProviderError, Resource};
+use berth_provider::{Attrs, External, Kind, ProviderError, Resource};
 use futures::future::try_join_all;
 
 use crate::AwsProvider;
@@ -23,16 +23,29 @@ pub(crate) const SERVICE: &str = "elbv2";
 /// Most ARNs one DescribeTags call takes.
 const TAG_BATCH: usize = 20;
 
-pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+/// The stack's load balancers and target groups, and its listeners on those
+/// load balancers and on the `external` ones.
+pub(crate) async fn read_all(
+    p: &AwsProvider,
+    stack: &str,
+    external: &[External],
+) -> Result<Vec<Resource>, ProviderError> {
     let (lbs, tgs) = tokio::join!(
         load_balancer::read_all(p, stack),
         target_group::read_all(p, stack)
     );
     let lbs = lbs?;
-    let arns: Vec<String> = lbs
+    let arns: BTreeSet<&str> = lbs
         .iter()
-        .filter_map(|r| str_of(&r.attrs, "arn").map(str::to_owned))
+        .filter_map(|r| str_of(&r.attrs, "arn"))
+        .chain(
+            external
+                .iter()
+                .filter(|e| e.kind == Kind::LoadBalancer)
+                .map(|e| e.id.as_str()),
+        )
         .collect();
+    let arns: Vec<&str> = arns.into_iter().collect();
     let listeners = listener::read_all(p, stack, &arns).await?;
     let mut out = lbs;
     out.extend(tgs?);
@@ -47,9 +60,6 @@ pub(crate) async fn create(
 ) -> Result<Resource, ProviderError> {
     let kind = desired.address.kind;
     let mut attrs = complete(kind, &desired.attrs);
-    if kind == Kind::TargetGroup {
-        target_group::normalise(&mut attrs);
-    }
     let tags = elb_tags(&create_tags(stack, &desired.address, &attrs));
     let computed = match kind {
         Kind::LoadBalancer => load_balancer::create(p, stack, &desired.address, &attrs, tags).await?,
@@ -68,9 +78,6 @@ pub(crate) async fn update(
 ) -> Result<Resource, ProviderError> {
     let kind = live.address.kind;
     let mut new = complete(kind, &desired.attrs);
-    if kind == Kind::TargetGroup {
-        target_group::normalise(&mut new);
-    }
     let arn = identity(live)?;
     match kind {
         Kind::LoadBalancer => load_balancer::update(p, &arn, &live.attrs, &new).await?,

@@ -3,8 +3,8 @@
 //! ModifyTargetGroupAttributes for the deregistration delay,
 //! ModifyTargetGroup for health checks, DeleteTargetGroup.
 //!
-//! A health check equal to berth's defaults reads back as no
-//! `health_check` block.
+//! A health check is always read back as a block; the canonical form
+//! (`schema::canonical`) drops it when it equals berth's defaults.
 
 use aws_sdk_elasticloadbalancingv2::types::{
     Matcher, ProtocolEnum, Tag, TargetGroup, TargetGroupAttribute, TargetTypeEnum,
@@ -67,7 +67,7 @@ impl Check {
         }
     }
 
-    /// The block berth reads: none when every value is the default.
+    /// The block berth reads.
     fn blocks(&self) -> Value {
         let block = attrs([
             ("path", Value::from(self.path.as_str())),
@@ -79,30 +79,8 @@ impl Check {
             ("unhealthy_threshold", Value::Int(i64::from(self.unhealthy))),
             ("matcher", Value::from(self.matcher.as_str())),
         ]);
-        let defaults = Check::of(&Attrs::new());
-        if self.same(&defaults) {
-            Value::List(Vec::new())
-        } else {
-            Value::List(vec![Value::Map(block)])
-        }
+        Value::List(vec![Value::Map(block)])
     }
-
-    fn same(&self, o: &Check) -> bool {
-        (
-            &self.path,
-            &self.port,
-            &self.protocol,
-            self.interval,
-            self.timeout,
-        ) == (&o.path, &o.port, &o.protocol, o.interval, o.timeout)
-            && (self.healthy, self.unhealthy, &self.matcher) == (o.healthy, o.unhealthy, &o.matcher)
-    }
-}
-
-/// The health check as AWS will hold it: no block when all defaults.
-pub(super) fn normalise(a: &mut Attrs) {
-    let blocks = Check::of(a).blocks();
-    a.insert("health_check".to_owned(), blocks);
 }
 
 pub(super) async fn create(

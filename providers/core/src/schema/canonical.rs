@@ -1,11 +1,30 @@
-//! The canonical form of a resource body: sets and nested blocks in one
-//! order, numbers in string fields as strings. The planner compares desired
-//! and live state in this form, and providers return what they create and
-//! read in it, so a resource reads back exactly as it was created and only
-//! real differences show in a plan.
+//! The canonical form of a resource body: one spelling for everything AWS
+//! stores the same way. The planner puts the configuration in this form,
+//! and providers return what they create and read in it, so a resource
+//! reads back exactly as it was created and only real differences show in
+//! a plan, on every cloud.
+//!
+//! What the schema declares, applied at every level of a body:
+//! - types: numbers in string fields as strings, sets sorted and deduplicated;
+//! - [`Case`]: strings AWS folds (`TCP`, `tcp`) in AWS's case;
+//! - [`Attr::unset`]: the value AWS reports for "not set" (a container's
+//!   `cpu = 0`) as null;
+//! - nested blocks sorted (labelled ones by name), unless
+//!   [`Block::ordered`]; an [`Block::implicit`] block equal to its defaults
+//!   as none;
+//! - [`Spelling`]: the rewrites of [`super::spelling`].
 
-use super::{Block, Type};
-use crate::{Attrs, Value};
+use super::{Attr, Block, Case, Type, spelling};
+use crate::{Attrs, Kind, Value};
+
+/// The name of an ECS cluster given by name or ARN
+/// (`arn:aws:ecs:REGION:ACCOUNT:cluster/NAME`).
+pub fn cluster_name(name_or_arn: &str) -> &str {
+    match name_or_arn.strip_prefix("arn:") {
+        Some(rest) => rest.split_once(":cluster/").map_or(name_or_arn, |(_, name)| name),
+        None => name_or_arn,
+    }
+}
 
 /// The canonical form of `body`, the attributes and nested blocks of
 /// `schema`.
@@ -13,23 +32,60 @@ pub fn canonical(body: &Attrs, schema: &Block) -> Attrs {
     let mut out = body.clone();
     for attr in schema.attrs {
         if let Some(v) = out.get_mut(attr.name) {
-            *v = typed(v, attr.ty);
+            *v = attribute(v, attr);
         }
     }
     for nested in schema.blocks {
         if let Some(Value::List(items)) = out.get_mut(nested.name) {
-            let mut normalised: Vec<Value> = items
-                .iter()
-                .map(|i| match i {
-                    Value::Map(m) => Value::Map(canonical(m, nested)),
-                    other => other.clone(),
-                })
-                .collect();
-            normalised.sort_by_cached_key(block_key);
-            *items = normalised;
+            *items = instances(items, nested);
         }
     }
+    spelling::apply(schema.spelling, &mut out);
     out
+}
+
+/// One attribute's value in canonical form.
+fn attribute(v: &Value, attr: &Attr) -> Value {
+    let v = folded(&typed(v, attr.ty), attr.case);
+    match attr.unset {
+        Some(lit) if v == lit.into() => Value::Null,
+        _ => v,
+    }
+}
+
+/// The instances of a nested block in canonical form and order.
+fn instances(items: &[Value], nested: &Block) -> Vec<Value> {
+    let mut out: Vec<Value> = items
+        .iter()
+        .map(|i| match i {
+            Value::Map(m) => Value::Map(canonical(m, nested)),
+            other => other.clone(),
+        })
+        .collect();
+    if nested.implicit && out.len() == 1 && filled(&out[0], nested) == defaults(nested) {
+        out.clear();
+    }
+    if !nested.ordered {
+        out.sort_by_cached_key(block_key);
+    }
+    out
+}
+
+/// An instance of `block` with every attribute at its default, canonical.
+fn defaults(block: &Block) -> Value {
+    filled(&Value::Map(Attrs::new()), block)
+}
+
+/// `instance` with its unset attributes at their defaults, canonical.
+fn filled(instance: &Value, block: &Block) -> Value {
+    let mut body = instance.as_map().cloned().unwrap_or_default();
+    for attr in block.attrs.iter().filter(|a| !a.is_computed()) {
+        let v = body.entry(attr.name.to_owned()).or_insert(Value::Null);
+        if *v == Value::Null {
+            *v = attr.default_value();
+        }
+    }
+    Value::Map(canonical(&body, block))
 }
 
 /// Labelled blocks sort by name, others by their content.
@@ -40,9 +96,19 @@ fn block_key(v: &Value) -> String {
     }
 }
 
+fn folded(v: &Value, case: Case) -> Value {
+    match (case, v) {
+        (Case::Lower, Value::String(s)) => Value::String(s.to_ascii_lowercase()),
+        (Case::Upper, Value::String(s)) => Value::String(s.to_ascii_uppercase()),
+        _ => v.clone(),
+    }
+}
+
 fn typed(v: &Value, ty: Type) -> Value {
     match (ty, v) {
         (Type::String, Value::Int(i)) => Value::String(i.to_string()),
+        // ECS takes a cluster's name or ARN alike and answers with the ARN.
+        (Type::Ref(Kind::Cluster), Value::String(s)) => Value::from(cluster_name(s)),
         (Type::Set(inner), Value::List(items)) => {
             let mut items: Vec<Value> = items.iter().map(|i| typed(i, *inner)).collect();
             items.sort_by_cached_key(|i| i.to_string());
@@ -63,7 +129,17 @@ fn typed(v: &Value, ty: Type) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Kind;
+    use crate::schema::complete;
+
+    fn map(pairs: &[(&str, Value)]) -> Attrs {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+    }
+
+    /// `body` of `kind`, completed and canonical, as the planner and the
+    /// providers compare it.
+    fn canon(kind: Kind, body: &[(&str, Value)]) -> Attrs {
+        canonical(&complete(kind, &map(body)), &kind.schema().as_block())
+    }
 
     #[test]
     fn sets_and_blocks_get_a_canonical_order() {
@@ -85,5 +161,53 @@ mod tests {
         .into();
         let out = canonical(&body, &lb);
         assert_eq!(out["subnets"], Value::List(vec!["a".into(), "b".into()]));
+    }
+
+    #[test]
+    fn folded_cases_and_unset_values_compare_equal() {
+        let tg = |protocol: &str| {
+            canon(
+                Kind::TargetGroup,
+                &[("protocol", protocol.into()), ("target_type", "IP".into())],
+            )
+        };
+        assert_eq!(tg("http"), tg("HTTP"));
+        assert_eq!(tg("http")["target_type"], Value::from("ip"));
+
+        let grace = |g: Value| canon(Kind::Service, &[("health_check_grace_period", g)]);
+        assert_eq!(grace(Value::Int(0)), grace(Value::Null));
+        assert_ne!(grace(Value::Int(30)), grace(Value::Null));
+
+        let role = |p: &[&str]| {
+            canon(
+                Kind::Role,
+                &[(
+                    "policies",
+                    Value::List(p.iter().map(|s| Value::from(*s)).collect()),
+                )],
+            )
+        };
+        assert_eq!(role(&["b", "a"]), role(&["a", "b"]));
+
+        let cluster = |c: &str| canon(Kind::Service, &[("cluster", c.into())]);
+        assert_eq!(
+            cluster("arn:aws:ecs:us-east-1:123456789012:cluster/shared"),
+            cluster("shared")
+        );
+        assert_eq!(cluster("shared")["cluster"], Value::from("shared"));
+    }
+
+    #[test]
+    fn an_implicit_block_equal_to_its_defaults_is_none() {
+        let check = |pairs: &[(&str, Value)]| {
+            canon(
+                Kind::TargetGroup,
+                &[("health_check", Value::List(vec![Value::Map(map(pairs))]))],
+            )
+        };
+        let none = canon(Kind::TargetGroup, &[]);
+        assert_eq!(check(&[("path", "/".into())]), none);
+        assert_eq!(check(&[("protocol", "http".into())]), none);
+        assert_ne!(check(&[("path", "/health".into())]), none);
     }
 }

@@ -1,6 +1,6 @@
 //! The schema tables, one constant per kind.
 
-use super::types::{Attr, Block, KindSchema, Literal, ReplaceOrder, Type, Update};
+use super::types::{Attr, Block, Case, KindSchema, Literal, ReplaceOrder, Spelling, Type, Update};
 use crate::Kind;
 
 const TAGS: Attr = Attr::default(
@@ -30,11 +30,15 @@ const fn block(name: &'static str, attrs: &'static [Attr], aws: &'static str, do
         blocks: &[],
         aws,
         doc,
+        ordered: false,
+        implicit: false,
+        spelling: Spelling::Plain,
     }
 }
 
 const VPC: KindSchema = KindSchema {
     kind: Kind::Vpc,
+    spelling: Spelling::Plain,
     identity: "id",
     replace: ReplaceOrder::CreateBeforeDestroy,
     aws: "EC2 CreateVpc",
@@ -70,6 +74,7 @@ const VPC: KindSchema = KindSchema {
 
 const SUBNET: KindSchema = KindSchema {
     kind: Kind::Subnet,
+    spelling: Spelling::Plain,
     identity: "id",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "EC2 CreateSubnet",
@@ -112,6 +117,7 @@ const SUBNET: KindSchema = KindSchema {
 
 const INTERNET_GATEWAY: KindSchema = KindSchema {
     kind: Kind::InternetGateway,
+    spelling: Spelling::Plain,
     identity: "id",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "EC2 CreateInternetGateway + AttachInternetGateway",
@@ -132,6 +138,7 @@ const INTERNET_GATEWAY: KindSchema = KindSchema {
 
 const ROUTE_TABLE: KindSchema = KindSchema {
     kind: Kind::RouteTable,
+    spelling: Spelling::Plain,
     identity: "id",
     replace: ReplaceOrder::CreateBeforeDestroy,
     aws: "EC2 CreateRouteTable",
@@ -179,7 +186,8 @@ const RULE_ATTRS: &[Attr] = &[
         Literal::Str("tcp"),
         "IpProtocol",
         "`tcp`, `udp`, `icmp` or `-1` (all).",
-    ),
+    )
+    .folded(Case::Lower),
     Attr::optional(
         "cidr",
         Type::Cidr,
@@ -197,6 +205,7 @@ const RULE_ATTRS: &[Attr] = &[
 
 const SECURITY_GROUP: KindSchema = KindSchema {
     kind: Kind::SecurityGroup,
+    spelling: Spelling::SecurityGroup,
     identity: "id",
     replace: ReplaceOrder::CreateBeforeDestroy,
     aws: "EC2 CreateSecurityGroup",
@@ -216,23 +225,30 @@ const SECURITY_GROUP: KindSchema = KindSchema {
         ARN,
     ],
     blocks: &[
-        block(
-            "ingress",
-            RULE_ATTRS,
-            "AuthorizeSecurityGroupIngress",
-            "An inbound rule: `port` or `from_port`/`to_port`, and `cidr` or `from`.",
-        ),
-        block(
-            "egress",
-            RULE_ATTRS,
-            "AuthorizeSecurityGroupEgress",
-            "An outbound rule: `port` or `from_port`/`to_port`, and `cidr` or `from`.",
-        ),
+        Block {
+            spelling: Spelling::SecurityGroupRule,
+            ..block(
+                "ingress",
+                RULE_ATTRS,
+                "AuthorizeSecurityGroupIngress",
+                "An inbound rule: `port` or `from_port`/`to_port`, and `cidr` or `from`.",
+            )
+        },
+        Block {
+            spelling: Spelling::SecurityGroupRule,
+            ..block(
+                "egress",
+                RULE_ATTRS,
+                "AuthorizeSecurityGroupEgress",
+                "An outbound rule: `port` or `from_port`/`to_port`, and `cidr` or `from`.",
+            )
+        },
     ],
 };
 
 const LOAD_BALANCER: KindSchema = KindSchema {
     kind: Kind::LoadBalancer,
+    spelling: Spelling::Plain,
     identity: "arn",
     replace: ReplaceOrder::CreateBeforeDestroy,
     aws: "ELBv2 CreateLoadBalancer (type application)",
@@ -286,6 +302,7 @@ const LOAD_BALANCER: KindSchema = KindSchema {
 
 const TARGET_GROUP: KindSchema = KindSchema {
     kind: Kind::TargetGroup,
+    spelling: Spelling::Plain,
     identity: "arn",
     replace: ReplaceOrder::CreateBeforeDestroy,
     aws: "ELBv2 CreateTargetGroup",
@@ -300,6 +317,7 @@ const TARGET_GROUP: KindSchema = KindSchema {
             "Protocol",
             "`HTTP` or `HTTPS`.",
         )
+        .folded(Case::Upper)
         .replaces(),
         Attr::default(
             "target_type",
@@ -308,6 +326,7 @@ const TARGET_GROUP: KindSchema = KindSchema {
             "TargetType",
             "`instance`, `ip` or `lambda`.",
         )
+        .folded(Case::Lower)
         .replaces(),
         Attr::default(
             "deregistration_delay",
@@ -322,6 +341,7 @@ const TARGET_GROUP: KindSchema = KindSchema {
     ],
     blocks: &[Block {
         max: Some(1),
+        implicit: true,
         ..block(
             "health_check",
             &[
@@ -345,7 +365,8 @@ const TARGET_GROUP: KindSchema = KindSchema {
                     Literal::Str("HTTP"),
                     "HealthCheckProtocol",
                     "`HTTP` or `HTTPS`.",
-                ),
+                )
+                .folded(Case::Upper),
                 Attr::default(
                     "interval",
                     Type::Int,
@@ -390,6 +411,7 @@ const TARGET_GROUP: KindSchema = KindSchema {
 
 const LISTENER: KindSchema = KindSchema {
     kind: Kind::Listener,
+    spelling: Spelling::Plain,
     identity: "arn",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "ELBv2 CreateListener",
@@ -409,7 +431,8 @@ const LISTENER: KindSchema = KindSchema {
             Literal::Str("HTTP"),
             "Protocol",
             "`HTTP` or `HTTPS`.",
-        ),
+        )
+        .folded(Case::Upper),
         Attr::optional(
             "certificate",
             Type::String,
@@ -463,6 +486,7 @@ const LISTENER: KindSchema = KindSchema {
 
 const CLUSTER: KindSchema = KindSchema {
     kind: Kind::Cluster,
+    spelling: Spelling::Plain,
     identity: "arn",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "ECS CreateCluster",
@@ -484,6 +508,7 @@ const CLUSTER: KindSchema = KindSchema {
 
 const LOG_GROUP: KindSchema = KindSchema {
     kind: Kind::LogGroup,
+    spelling: Spelling::Plain,
     identity: "name",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "CloudWatch Logs CreateLogGroup",
@@ -504,6 +529,7 @@ const LOG_GROUP: KindSchema = KindSchema {
 
 const ROLE: KindSchema = KindSchema {
     kind: Kind::Role,
+    spelling: Spelling::Plain,
     identity: "arn",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "IAM CreateRole",
@@ -517,7 +543,7 @@ const ROLE: KindSchema = KindSchema {
         ),
         Attr::default(
             "policies",
-            Type::List(&Type::String),
+            Type::Set(&Type::String),
             Literal::EmptyList,
             "AttachRolePolicy.PolicyArn",
             "ARNs of managed policies attached to the role.",
@@ -533,6 +559,9 @@ const ROLE: KindSchema = KindSchema {
 const CONTAINER: Block = Block {
     name: "container",
     labelled: true,
+    ordered: false,
+    implicit: false,
+    spelling: Spelling::Container,
     min: 1,
     max: None,
     update: Update::Replace,
@@ -551,7 +580,8 @@ const CONTAINER: Block = Block {
             "portMappings.containerPort",
             "Shorthand for one TCP `port_mapping`.",
         ),
-        Attr::optional("cpu", Type::Int, "cpu", "CPU units reserved for the container."),
+        Attr::optional("cpu", Type::Int, "cpu", "CPU units reserved for the container.")
+            .unset_when(Literal::Int(0)),
         Attr::optional("memory", Type::Int, "memory", "Hard memory limit in MiB."),
         Attr::optional(
             "memory_reservation",
@@ -621,26 +651,30 @@ const CONTAINER: Block = Block {
         ),
     ],
     blocks: &[
-        block(
-            "port_mapping",
-            &[
-                Attr::required(
-                    "container_port",
-                    Type::Int,
-                    "containerPort",
-                    "Port the container listens on.",
-                ),
-                Attr::default(
-                    "protocol",
-                    Type::String,
-                    Literal::Str("tcp"),
-                    "protocol",
-                    "`tcp` or `udp`.",
-                ),
-            ],
-            "portMappings",
-            "A port the container exposes.",
-        ),
+        Block {
+            ordered: true,
+            ..block(
+                "port_mapping",
+                &[
+                    Attr::required(
+                        "container_port",
+                        Type::Int,
+                        "containerPort",
+                        "Port the container listens on.",
+                    ),
+                    Attr::default(
+                        "protocol",
+                        Type::String,
+                        Literal::Str("tcp"),
+                        "protocol",
+                        "`tcp` or `udp`.",
+                    )
+                    .folded(Case::Lower),
+                ],
+                "portMappings",
+                "A port the container exposes, in the order written.",
+            )
+        },
         Block {
             max: Some(1),
             ..block(
@@ -699,7 +733,8 @@ const CONTAINER: Block = Block {
                     Literal::Str("START"),
                     "condition",
                     "`START`, `COMPLETE`, `SUCCESS` or `HEALTHY`.",
-                ),
+                )
+                .folded(Case::Upper),
             ],
             "dependsOn",
             "Start this container after another reaches a condition.",
@@ -719,6 +754,7 @@ const CONTAINER: Block = Block {
 
 const TASK_DEFINITION: KindSchema = KindSchema {
     kind: Kind::TaskDefinition,
+    spelling: Spelling::Plain,
     identity: "arn",
     replace: ReplaceOrder::CreateBeforeDestroy,
     aws: "ECS RegisterTaskDefinition",
@@ -745,6 +781,7 @@ const TASK_DEFINITION: KindSchema = KindSchema {
             "networkMode",
             "Fargate requires `awsvpc`.",
         )
+        .folded(Case::Lower)
         .replaces(),
         Attr::optional(
             "execution_role",
@@ -767,6 +804,7 @@ const TASK_DEFINITION: KindSchema = KindSchema {
             "runtimePlatform.cpuArchitecture",
             "`X86_64` or `ARM64`.",
         )
+        .folded(Case::Upper)
         .replaces(),
         TAGS,
         ARN,
@@ -778,6 +816,7 @@ const TASK_DEFINITION: KindSchema = KindSchema {
 
 const SERVICE: KindSchema = KindSchema {
     kind: Kind::Service,
+    spelling: Spelling::Plain,
     identity: "arn",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "ECS CreateService",
@@ -810,6 +849,7 @@ const SERVICE: KindSchema = KindSchema {
             "launchType",
             "Only `FARGATE` is supported.",
         )
+        .folded(Case::Upper)
         .replaces(),
         Attr::default(
             "platform_version",
@@ -856,8 +896,9 @@ const SERVICE: KindSchema = KindSchema {
             "health_check_grace_period",
             Type::Int,
             "healthCheckGracePeriodSeconds",
-            "Seconds to ignore load balancer health checks after a task starts.",
-        ),
+            "Seconds to ignore load balancer health checks after a task starts; 0 is none.",
+        )
+        .unset_when(Literal::Int(0)),
         TAGS,
         ARN,
         NAME,

@@ -6,11 +6,12 @@
 mod canonical;
 mod complete;
 mod kinds;
+mod spelling;
 mod types;
 
-pub use canonical::canonical;
+pub use canonical::{canonical, cluster_name};
 pub use complete::complete;
-pub use types::{Attr, Block, KindSchema, Literal, Presence, ReplaceOrder, Type, Update};
+pub use types::{Attr, Block, Case, KindSchema, Literal, Presence, ReplaceOrder, Spelling, Type, Update};
 
 use crate::Kind;
 

@@ -78,6 +78,18 @@ pub enum Update {
     Replace,
 }
 
+/// How a string attribute's spellings fold into one, where AWS does not
+/// tell them apart (`TCP` and `tcp`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Case {
+    /// Written as given.
+    AsWritten,
+    /// AWS keeps it lower-case.
+    Lower,
+    /// AWS keeps it upper-case.
+    Upper,
+}
+
 /// One attribute of a kind or of a nested block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Attr {
@@ -90,6 +102,11 @@ pub struct Attr {
     /// The AWS API field it maps to.
     pub aws: &'static str,
     pub doc: &'static str,
+    /// How spellings that AWS does not tell apart fold into one.
+    pub case: Case,
+    /// A value AWS reports for "not set" (a container's `cpu` of 0): it
+    /// compares equal to leaving the attribute out.
+    pub unset: Option<Literal>,
 }
 
 impl Attr {
@@ -102,6 +119,8 @@ impl Attr {
             sensitive: false,
             aws,
             doc,
+            case: Case::AsWritten,
+            unset: None,
         }
     }
 
@@ -155,6 +174,19 @@ impl Attr {
         }
     }
 
+    /// Marks a string attribute whose case AWS folds to `case`.
+    pub const fn folded(self, case: Case) -> Attr {
+        Attr { case, ..self }
+    }
+
+    /// Marks `value` as AWS's way of reporting the attribute unset.
+    pub const fn unset_when(self, value: Literal) -> Attr {
+        Attr {
+            unset: Some(value),
+            ..self
+        }
+    }
+
     pub fn is_computed(&self) -> bool {
         self.presence == Presence::Computed
     }
@@ -182,6 +214,30 @@ pub struct Block {
     pub blocks: &'static [Block],
     pub aws: &'static str,
     pub doc: &'static str,
+    /// Whether the order of instances matters to AWS (port mappings): kept
+    /// as written instead of sorted.
+    pub ordered: bool,
+    /// AWS always holds one (a target group's health check): an instance
+    /// equal to the defaults is the same as none.
+    pub implicit: bool,
+    /// Spellings of the block's body that mean the same to AWS.
+    pub spelling: Spelling,
+}
+
+/// Bodies that AWS accepts in several spellings and stores in one. Each
+/// variant names the rewrite [`super::canonical`] applies to both the
+/// configuration and what the cloud returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spelling {
+    /// One spelling only.
+    Plain,
+    /// A security group rule: `port` or `from_port`/`to_port`, protocol
+    /// names or numbers, ports ignored for all-traffic rules.
+    SecurityGroupRule,
+    /// A security group: AWS's lone default egress rule is no `egress`.
+    SecurityGroup,
+    /// A container: `port` is its first TCP port mapping.
+    Container,
 }
 
 impl Block {
@@ -217,6 +273,8 @@ pub struct KindSchema {
     pub blocks: &'static [Block],
     pub aws: &'static str,
     pub doc: &'static str,
+    /// Spellings of the kind's body that mean the same to AWS.
+    pub spelling: Spelling,
 }
 
 impl KindSchema {
@@ -241,6 +299,9 @@ impl KindSchema {
             blocks: self.blocks,
             aws: self.aws,
             doc: self.doc,
+            ordered: false,
+            implicit: false,
+            spelling: self.spelling,
         }
     }
 }

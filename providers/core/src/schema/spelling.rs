@@ -1,0 +1,235 @@
+//! Rewrites of bodies that AWS accepts in several spellings and stores in
+//! one, each named by a [`Spelling`] in the schema. Every rewrite maps all
+//! spellings to the one berth shows in plans, so that Terraform's and
+//! CloudFormation's idioms re-plan clean after one apply:
+//! - security group rules: `from_port = 80  to_port = 80` is `port = 80`;
+//!   `protocol = "6"` is `tcp`; ports of an all-traffic (`-1`) rule and
+//!   ICMP's "any type, any code" (`-1`) are none, as AWS reads them back;
+//! - security groups: AWS's default egress rule (all traffic to
+//!   `0.0.0.0/0`) written alone is no `egress` block, which keeps it;
+//! - containers: a first TCP `port_mapping` with nothing else set is
+//!   `port`; `port` and the mappings keep the order AWS receives them in.
+
+use super::Spelling;
+use crate::{Attrs, Value};
+
+/// Rewrites `body` to the one spelling of its kind of block.
+pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
+    match spelling {
+        Spelling::Plain => {}
+        Spelling::SecurityGroupRule => security_group_rule(body),
+        Spelling::SecurityGroup => security_group(body),
+        Spelling::Container => container(body),
+    }
+}
+
+/// IANA protocol numbers AWS reads back by name.
+const PROTOCOL_NAMES: &[(&str, &str)] = &[("6", "tcp"), ("17", "udp"), ("1", "icmp"), ("58", "icmpv6")];
+
+fn security_group_rule(rule: &mut Attrs) {
+    let protocol = match rule.get("protocol").and_then(Value::as_str) {
+        Some(p) => PROTOCOL_NAMES
+            .iter()
+            .find(|(number, _)| *number == p)
+            .map_or(p, |(_, name)| name)
+            .to_owned(),
+        None => return,
+    };
+    rule.insert("protocol".to_owned(), Value::from(protocol.as_str()));
+    let int = |key: &str| rule.get(key).and_then(Value::as_int);
+    let (from, to) = match int("port") {
+        Some(p) => (Some(p), Some(p)),
+        None => (int("from_port"), int("to_port")),
+    };
+    let any_icmp = |p: Option<i64>| p.is_none_or(|p| p == -1);
+    let (port, from, to) = match protocol.as_str() {
+        "tcp" | "udp" if from.is_some() && from == to => (from, None, None),
+        "tcp" | "udp" => (None, from, to),
+        "icmp" | "icmpv6" if any_icmp(from) && any_icmp(to) => (None, None, None),
+        "icmp" | "icmpv6" => (None, from, to),
+        // All traffic, or a protocol without ports: AWS ignores them.
+        _ => (None, None, None),
+    };
+    let value = |i: Option<i64>| i.map_or(Value::Null, Value::Int);
+    set(rule, "port", value(port));
+    set(rule, "from_port", value(from));
+    set(rule, "to_port", value(to));
+}
+
+/// Sets `key`, leaving it out when it was out and stays null: a partial
+/// body keeps its shape.
+fn set(body: &mut Attrs, key: &str, value: Value) {
+    if value != Value::Null || body.contains_key(key) {
+        body.insert(key.to_owned(), value);
+    }
+}
+
+/// Whether `rule` is AWS's default egress rule: all traffic to anywhere.
+fn is_default_egress(rule: &Value) -> bool {
+    let Some(rule) = rule.as_map() else {
+        return false;
+    };
+    rule.iter().all(|(k, v)| match k.as_str() {
+        "protocol" => *v == Value::from("-1"),
+        "cidr" => *v == Value::from("0.0.0.0/0"),
+        _ => *v == Value::Null,
+    })
+}
+
+fn security_group(group: &mut Attrs) {
+    if let Some(Value::List(egress)) = group.get_mut("egress")
+        && egress.len() == 1
+        && is_default_egress(&egress[0])
+    {
+        egress.clear();
+    }
+}
+
+/// Whether a port mapping says no more than `port = N` does.
+fn plain_tcp_port(mapping: &Value) -> Option<i64> {
+    let m = mapping.as_map()?;
+    let port = m.get("container_port")?.as_int()?;
+    m.iter()
+        .all(|(k, v)| match k.as_str() {
+            "container_port" => true,
+            "protocol" => *v == Value::Null || *v == Value::from("tcp"),
+            _ => *v == Value::Null,
+        })
+        .then_some(port)
+}
+
+fn container(c: &mut Attrs) {
+    let mut mappings = match c.get("port_mapping") {
+        Some(Value::List(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    if let Some(port) = c.get("port").and_then(Value::as_int) {
+        let mapping = [
+            ("container_port".to_owned(), Value::Int(port)),
+            ("protocol".to_owned(), Value::from("tcp")),
+        ];
+        mappings.insert(0, Value::Map(mapping.into()));
+    }
+    let port = mappings.first().and_then(plain_tcp_port);
+    if port.is_some() {
+        mappings.remove(0);
+    }
+    set(c, "port", port.map_or(Value::Null, Value::Int));
+    if !mappings.is_empty() || c.contains_key("port_mapping") {
+        c.insert("port_mapping".to_owned(), Value::List(mappings));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(pairs: &[(&str, Value)]) -> Attrs {
+        pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()
+    }
+
+    fn rule(pairs: &[(&str, Value)]) -> Attrs {
+        let mut r = map(&[
+            ("port", Value::Null),
+            ("from_port", Value::Null),
+            ("to_port", Value::Null),
+            ("protocol", "tcp".into()),
+            ("cidr", "0.0.0.0/0".into()),
+            ("from", Value::Null),
+            ("description", Value::Null),
+        ]);
+        r.extend(map(pairs));
+        security_group_rule(&mut r);
+        r
+    }
+
+    #[test]
+    fn rule_spellings_meet() {
+        let port80 = rule(&[("port", Value::Int(80))]);
+        assert_eq!(
+            rule(&[("from_port", Value::Int(80)), ("to_port", Value::Int(80))]),
+            port80
+        );
+        assert_eq!(
+            rule(&[("port", Value::Int(80)), ("protocol", "6".into())]),
+            port80
+        );
+        let all = rule(&[("protocol", "-1".into())]);
+        assert_eq!(
+            rule(&[
+                ("protocol", "-1".into()),
+                ("from_port", Value::Int(0)),
+                ("to_port", Value::Int(0))
+            ]),
+            all
+        );
+        let icmp = rule(&[("protocol", "icmp".into())]);
+        assert_eq!(
+            rule(&[
+                ("protocol", "icmp".into()),
+                ("from_port", Value::Int(-1)),
+                ("to_port", Value::Int(-1))
+            ]),
+            icmp
+        );
+        let echo = rule(&[
+            ("protocol", "icmp".into()),
+            ("from_port", Value::Int(8)),
+            ("to_port", Value::Int(0)),
+        ]);
+        assert_ne!(echo, icmp);
+        assert_eq!(echo["from_port"], Value::Int(8));
+        let range = rule(&[("from_port", Value::Int(0)), ("to_port", Value::Int(65535))]);
+        assert_eq!(range["port"], Value::Null);
+    }
+
+    #[test]
+    fn the_default_egress_rule_alone_is_none() {
+        let all = Value::Map(rule(&[("protocol", "-1".into())]));
+        let mut group = map(&[("egress", Value::List(vec![all.clone()]))]);
+        security_group(&mut group);
+        assert_eq!(group["egress"], Value::List(vec![]));
+        let web = Value::Map(rule(&[("port", Value::Int(443))]));
+        let mut group = map(&[("egress", Value::List(vec![all, web]))]);
+        security_group(&mut group);
+        assert_eq!(group["egress"].as_list().map(<[Value]>::len), Some(2));
+    }
+
+    #[test]
+    fn a_first_plain_tcp_mapping_is_port_and_order_is_kept() {
+        let mapping = |port: i64, protocol: &str| {
+            Value::Map(map(&[
+                ("container_port", Value::Int(port)),
+                ("protocol", protocol.into()),
+            ]))
+        };
+        let shorthand = {
+            let mut c = map(&[("port", Value::Int(5000)), ("port_mapping", Value::List(vec![]))]);
+            container(&mut c);
+            c
+        };
+        let mut long = map(&[("port_mapping", Value::List(vec![mapping(5000, "tcp")]))]);
+        container(&mut long);
+        assert_eq!(long, shorthand);
+        assert_eq!(long["port"], Value::Int(5000));
+
+        let mut several = map(&[(
+            "port_mapping",
+            Value::List(vec![mapping(53, "udp"), mapping(80, "tcp"), mapping(8080, "tcp")]),
+        )]);
+        container(&mut several);
+        assert_eq!(several.get("port"), None, "the first one is UDP");
+        assert_eq!(
+            several["port_mapping"],
+            Value::List(vec![mapping(53, "udp"), mapping(80, "tcp"), mapping(8080, "tcp")])
+        );
+
+        let mut both = map(&[
+            ("port", Value::Int(80)),
+            ("port_mapping", Value::List(vec![mapping(8080, "tcp")])),
+        ]);
+        container(&mut both);
+        assert_eq!(both["port"], Value::Int(80));
+        assert_eq!(both["port_mapping"], Value::List(vec![mapping(8080, "tcp")]));
+    }
+}
