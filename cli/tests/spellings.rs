@@ -1,0 +1,65 @@
+//! Spellings other tools write (Terraform, CloudFormation, the JSON of
+//! DescribeTaskDefinition) that AWS stores in one form of its own. Each case
+//! in `tests/spellings/` (on top of `base.berth`) must apply and then plan
+//! no change, on the local cloud and through the SDK against moto: a plan
+//! that is not true after apply redeploys on every apply.
+
+mod common;
+
+use std::path::Path;
+
+use common::Cloud;
+
+/// A stack directory holding `base.berth` and the case's file.
+fn stack(case: &str) -> tempfile::TempDir {
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/spellings");
+    let dir = tempfile::tempdir().expect("temp dir");
+    for file in ["base.berth", &format!("{case}.berth")] {
+        std::fs::copy(cases.join(file), dir.path().join(file)).expect("case file");
+    }
+    dir
+}
+
+fn converges(case: &str, cloud: Cloud) {
+    let dir = stack(case);
+    let dir = dir.path();
+    cloud.berth(dir, &["validate"]).expect_code(0);
+    cloud.berth(dir, &["apply", "--auto-approve"]).expect_code(0);
+    let plan = cloud.berth(dir, &["plan", "--detailed-exitcode"]);
+    assert_eq!(
+        plan.code,
+        Some(0),
+        "{case} does not re-plan clean:\n{}",
+        plan.all()
+    );
+    cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+}
+
+macro_rules! cases {
+    ($($case:ident),* $(,)?) => {
+        mod local {
+            $(#[test]
+            fn $case() {
+                super::converges(stringify!($case), super::Cloud::Local);
+            })*
+        }
+
+        mod aws {
+            $(#[test]
+            fn $case() {
+                let Some(moto) = berth_test_support::Moto::start() else { return };
+                super::converges(stringify!($case), super::Cloud::Aws(moto));
+            })*
+        }
+    };
+}
+
+cases!(
+    terraform_default_egress,
+    rule_ports_and_protocols,
+    port_mapping_blocks,
+    container_cpu_zero,
+    health_check_as_defaults,
+    role_policies_any_order,
+    grace_period_zero,
+);
