@@ -156,3 +156,61 @@ async fn blog_stack_creates_reads_back_and_deletes() {
         "{stats:?}"
     );
 }
+
+/// Every kind, and values AWS normalises, written in spellings picked at
+/// random (three seeds), read back through the SDK with no difference.
+#[tokio::test]
+async fn respelled_stacks_read_back_unchanged() {
+    let Some(env) = env().await else { return };
+    for seed in 1..=3 {
+        respelled_stack_reads_back_unchanged(&env.provider, &format!("spelled-{seed}"), seed).await;
+    }
+}
+
+/// Port mappings reach RegisterTaskDefinition in the order written: the
+/// first one is the one ECS and load balancers default to.
+#[tokio::test]
+async fn port_mappings_keep_their_order() {
+    let Some(env) = env().await else { return };
+    let p = &env.provider;
+    let blog = apply_blog(p, "ports").await;
+    let mut rng = fastrand::Rng::with_seed(7);
+    let td = variety(&blog, &mut rng)
+        .into_iter()
+        .find(|r| r.address.kind == Kind::TaskDefinition)
+        .expect("a task definition");
+    let created = create(p, "ports", td).await;
+    let out = env
+        .raw
+        .ecs
+        .describe_task_definition()
+        .task_definition(text(&created, "arn"))
+        .send()
+        .await
+        .expect("DescribeTaskDefinition");
+    let dns = out
+        .task_definition()
+        .map(|t| t.container_definitions())
+        .unwrap_or_default()
+        .iter()
+        .find(|c| c.name() == Some("dns"))
+        .expect("the dns container");
+    let ports: Vec<(Option<i32>, String)> = dns
+        .port_mappings()
+        .iter()
+        .map(|m| {
+            (
+                m.container_port(),
+                m.protocol().map_or("", |p| p.as_str()).to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ports,
+        [
+            (Some(53), "udp".to_owned()),
+            (Some(9153), "tcp".to_owned()),
+            (Some(8081), "tcp".to_owned())
+        ]
+    );
+}

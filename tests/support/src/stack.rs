@@ -414,3 +414,211 @@ pub fn assert_same(read: &BTreeMap<String, Resource>, expected: &BTreeMap<String
         }
     }
 }
+
+/// `desired(kind, name, pairs)` written in a spelling `rng` picks
+/// ([`crate::respell`]), then put in canonical form as the planner does.
+/// Asserts the respelling changed nothing that matters: its canonical form
+/// is the original's.
+pub fn respelled(kind: Kind, name: &str, pairs: &[(&str, Value)], rng: &mut fastrand::Rng) -> Resource {
+    let written = complete(kind, &map(pairs));
+    let spelled = crate::respell::respell(kind, &written, rng);
+    let out = Resource {
+        address: Address::new(kind, name),
+        attrs: canonical_attrs(kind, &complete(kind, &spelled)),
+    };
+    let original = desired(kind, name, pairs);
+    assert_eq!(
+        out.attrs, original.attrs,
+        "{kind}.{name} respelled as {spelled:?} is not the same resource"
+    );
+    out
+}
+
+/// Resources on top of the blog stack whose values AWS normalises: ICMP,
+/// UDP, all-traffic and port-range rules, egress rules, UDP-first and
+/// several port mappings, containers without a CPU reservation, a service
+/// without a load balancer, several managed policies. Each is written in a
+/// spelling `rng` picks.
+pub fn variety(blog: &BTreeMap<String, Resource>, rng: &mut fastrand::Rng) -> Vec<Resource> {
+    let get = |address: &str| id(&blog[address]);
+    let rule = |pairs: &[(&str, Value)]| block(pairs);
+    let mapping =
+        |port: i64, protocol: &str| block(&[("container_port", Value::Int(port)), ("protocol", s(protocol))]);
+    let mut out = vec![
+        respelled(
+            Kind::SecurityGroup,
+            "v_rules",
+            &[
+                ("vpc", get("vpc.main")),
+                (
+                    "ingress",
+                    list(vec![
+                        rule(&[("port", Value::Int(80)), ("cidr", s("10.0.0.0/8"))]),
+                        rule(&[
+                            ("from_port", Value::Int(0)),
+                            ("to_port", Value::Int(65535)),
+                            ("cidr", s("10.2.0.0/16")),
+                        ]),
+                        rule(&[("protocol", s("icmp")), ("cidr", s("10.3.0.0/16"))]),
+                        rule(&[
+                            ("protocol", s("icmp")),
+                            ("from_port", Value::Int(8)),
+                            ("to_port", Value::Int(0)),
+                            ("cidr", s("10.4.0.0/16")),
+                        ]),
+                        rule(&[
+                            ("protocol", s("udp")),
+                            ("port", Value::Int(53)),
+                            ("cidr", s("10.5.0.0/16")),
+                        ]),
+                        rule(&[("protocol", s("-1")), ("from", get("security_group.web"))]),
+                    ]),
+                ),
+            ],
+            rng,
+        ),
+        respelled(
+            Kind::SecurityGroup,
+            "v_egress",
+            &[
+                ("vpc", get("vpc.main")),
+                (
+                    "egress",
+                    list(vec![
+                        rule(&[("port", Value::Int(443)), ("cidr", s("0.0.0.0/0"))]),
+                        rule(&[("protocol", s("-1")), ("cidr", s("10.0.0.0/8"))]),
+                    ]),
+                ),
+            ],
+            rng,
+        ),
+        respelled(
+            Kind::TargetGroup,
+            "v_tg",
+            &[
+                ("vpc", get("vpc.main")),
+                ("port", Value::Int(8080)),
+                ("target_type", s("ip")),
+            ],
+            rng,
+        ),
+        respelled(
+            Kind::Role,
+            "v_role",
+            &[
+                ("assume", s("ecs-tasks.amazonaws.com")),
+                (
+                    "policies",
+                    list(vec![
+                        s("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
+                        s("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"),
+                        s("arn:aws:iam::aws:policy/CloudWatchLogsFullAccess"),
+                    ]),
+                ),
+            ],
+            rng,
+        ),
+        respelled(
+            Kind::LogGroup,
+            "v_logs",
+            &[("retention_days", Value::Int(30))],
+            rng,
+        ),
+    ];
+    let td = respelled(
+        Kind::TaskDefinition,
+        "v_td",
+        &[
+            ("cpu", Value::Int(512)),
+            ("memory", Value::Int(1024)),
+            (
+                "container",
+                list(vec![
+                    block(&[
+                        ("name", s("web")),
+                        ("image", s("nginx:1.27")),
+                        ("port", Value::Int(8080)),
+                    ]),
+                    block(&[
+                        ("name", s("dns")),
+                        ("image", s("coredns/coredns:1.11")),
+                        ("memory", Value::Int(128)),
+                        ("essential", Value::Bool(false)),
+                        (
+                            "port_mapping",
+                            list(vec![
+                                mapping(53, "udp"),
+                                mapping(9153, "tcp"),
+                                mapping(8081, "tcp"),
+                            ]),
+                        ),
+                    ]),
+                ]),
+            ),
+        ],
+        rng,
+    );
+    out.push(td);
+    out
+}
+
+/// A service of the variety on `td`, the variety's created task
+/// definition: no load balancer, in a spelling `rng` picks.
+pub fn variety_service(
+    blog: &BTreeMap<String, Resource>,
+    td: &Resource,
+    rng: &mut fastrand::Rng,
+) -> Resource {
+    respelled(
+        Kind::Service,
+        "v_svc",
+        &[
+            ("cluster", id(&blog["cluster.blog"])),
+            ("task_definition", id(td)),
+            (
+                "subnets",
+                list(vec![id(&blog["subnet.public_a"]), id(&blog["subnet.public_b"])]),
+            ),
+        ],
+        rng,
+    )
+}
+
+/// The property every provider keeps: the blog stack and the
+/// [`variety`], written in spellings picked by a generator seeded with
+/// `seed`, are created, read back and compared with what was asked for:
+/// no difference. The stack is deleted afterwards.
+pub async fn respelled_stack_reads_back_unchanged(p: &dyn Provider, stack: &str, seed: u64) {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let blog = apply_blog(p, stack).await;
+    let mut created = in_order(&blog);
+    let mut asked: BTreeMap<String, Resource> = BTreeMap::new();
+    for desired in variety(&blog, &mut rng) {
+        asked.insert(desired.address.to_string(), desired.clone());
+        created.push(create(p, stack, desired).await);
+    }
+    let td = created
+        .iter()
+        .find(|r| r.address.to_string() == "task_definition.v_td")
+        .cloned()
+        .expect("the variety has a task definition");
+    let service = variety_service(&blog, &td, &mut rng);
+    asked.insert(service.address.to_string(), service.clone());
+    created.push(create(p, stack, service).await);
+
+    let read = read(p, stack).await;
+    for (address, want) in &asked {
+        let got = read
+            .get(address)
+            .unwrap_or_else(|| panic!("seed {seed}: {address} not read back"));
+        for (k, v) in &want.attrs {
+            assert_eq!(got.attrs.get(k), Some(v), "seed {seed}: {address}.{k}");
+        }
+    }
+    // Dependents first: the variety's service before the blog's cluster.
+    let (variety, blog): (Vec<Resource>, Vec<Resource>) = created
+        .into_iter()
+        .partition(|r| r.address.name.starts_with("v_"));
+    destroy(p, stack, &variety).await;
+    destroy(p, stack, &blog).await;
+}

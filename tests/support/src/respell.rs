@@ -1,0 +1,221 @@
+//! Respelling: a resource body written in another of the spellings AWS
+//! stores alike, chosen at random from what the schema allows. Sets are
+//! shuffled, case-folded strings change case, values AWS reports for
+//! "unset" are written out, implicit blocks are written equal to their
+//! defaults, and every [`Spelling`] gets its alternatives (Terraform's
+//! `from_port`/`to_port` for `port`, protocol numbers, AWS's default egress
+//! rule spelled out, `port_mapping` blocks for a container's `port`).
+//!
+//! The property the suites check: a respelled body has the same canonical
+//! form as the original, and a stack created from respelled bodies reads
+//! back with no difference, on every cloud.
+
+use berth_provider::schema::{Block, Case, Spelling, Type};
+use berth_provider::{Attrs, Kind, Value};
+use fastrand::Rng;
+
+/// `body` of `kind` in a spelling picked by `rng`.
+pub fn respell(kind: Kind, body: &Attrs, rng: &mut Rng) -> Attrs {
+    body_of(body, &kind.schema().as_block(), rng)
+}
+
+fn body_of(body: &Attrs, block: &Block, rng: &mut Rng) -> Attrs {
+    let mut out = body.clone();
+    for attr in block.attrs {
+        let value = out.get(attr.name).cloned().unwrap_or(Value::Null);
+        let new = match (value, attr.unset) {
+            (Value::Null, Some(lit)) if rng.bool() => lit.into(),
+            (Value::String(s), _) if attr.case != Case::AsWritten => Value::String(mixed_case(&s, rng)),
+            (Value::List(mut items), _) if matches!(attr.ty, Type::Set(_)) => {
+                rng.shuffle(&mut items);
+                Value::List(items)
+            }
+            (v, _) => v,
+        };
+        if new != Value::Null || out.contains_key(attr.name) {
+            out.insert(attr.name.to_owned(), new);
+        }
+    }
+    for nested in block.blocks {
+        let mut items: Vec<Value> = out
+            .get(nested.name)
+            .and_then(Value::as_list)
+            .unwrap_or_default()
+            .iter()
+            .map(|i| match i {
+                Value::Map(m) => Value::Map(body_of(m, nested, rng)),
+                other => other.clone(),
+            })
+            .collect();
+        if nested.implicit && items.is_empty() && rng.bool() {
+            items.push(Value::Map(defaults(nested, rng)));
+        }
+        if !nested.ordered && !nested.labelled {
+            rng.shuffle(&mut items);
+        }
+        out.insert(nested.name.to_owned(), Value::List(items));
+    }
+    spelling(block.spelling, &mut out, rng);
+    out
+}
+
+/// An instance of `block` with some of its attributes written at their
+/// defaults.
+fn defaults(block: &Block, rng: &mut Rng) -> Attrs {
+    let mut out = Attrs::new();
+    for attr in block.attrs.iter().filter(|a| !a.is_computed()) {
+        let value = match (attr.default_value(), attr.case) {
+            (Value::Null, _) => continue,
+            (Value::String(s), Case::Lower | Case::Upper) => Value::String(mixed_case(&s, rng)),
+            (v, _) => v,
+        };
+        if rng.bool() {
+            out.insert(attr.name.to_owned(), value);
+        }
+    }
+    out
+}
+
+fn mixed_case(s: &str, rng: &mut Rng) -> String {
+    match rng.u8(..3) {
+        0 => s.to_ascii_lowercase(),
+        1 => s.to_ascii_uppercase(),
+        _ => s.to_owned(),
+    }
+}
+
+fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
+    match spelling {
+        Spelling::Plain => {}
+        Spelling::SecurityGroupRule => rule(body, rng),
+        Spelling::SecurityGroup => group(body, rng),
+        Spelling::Container => container(body, rng),
+    }
+}
+
+fn int(body: &Attrs, key: &str) -> Option<i64> {
+    body.get(key).and_then(Value::as_int)
+}
+
+fn rule(r: &mut Attrs, rng: &mut Rng) {
+    let protocol = r
+        .get("protocol")
+        .and_then(Value::as_str)
+        .unwrap_or("tcp")
+        .to_ascii_lowercase();
+    let number = match protocol.as_str() {
+        "tcp" => Some("6"),
+        "udp" => Some("17"),
+        "icmp" => Some("1"),
+        _ => None,
+    };
+    if let Some(number) = number.filter(|_| rng.bool()) {
+        r.insert("protocol".to_owned(), Value::from(number));
+    }
+    let ports = (int(r, "port"), int(r, "from_port"), int(r, "to_port"));
+    let (from, to) = match (protocol.as_str(), ports) {
+        ("tcp" | "udp", (Some(p), _, _)) if rng.bool() => (p, p),
+        ("icmp", (None, None, None)) if rng.bool() => (-1, -1),
+        ("-1", (None, None, None)) if rng.bool() => (0, 0),
+        _ => return,
+    };
+    r.insert("port".to_owned(), Value::Null);
+    r.insert("from_port".to_owned(), Value::Int(from));
+    r.insert("to_port".to_owned(), Value::Int(to));
+}
+
+fn group(g: &mut Attrs, rng: &mut Rng) {
+    let empty = g
+        .get("egress")
+        .and_then(Value::as_list)
+        .is_none_or(<[Value]>::is_empty);
+    if empty && rng.bool() {
+        // Terraform's spelling of AWS's default egress rule.
+        let all: Attrs = [
+            ("protocol", Value::from("-1")),
+            ("from_port", Value::Int(0)),
+            ("to_port", Value::Int(0)),
+            ("cidr", Value::from("0.0.0.0/0")),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        g.insert("egress".to_owned(), Value::List(vec![Value::Map(all)]));
+    }
+}
+
+fn container(c: &mut Attrs, rng: &mut Rng) {
+    let Some(port) = int(c, "port") else { return };
+    if !rng.bool() {
+        return;
+    }
+    let mut mapping: Attrs = [("container_port".to_owned(), Value::Int(port))].into();
+    if rng.bool() {
+        mapping.insert("protocol".to_owned(), Value::from("TCP"));
+    }
+    let mut mappings = c
+        .get("port_mapping")
+        .and_then(Value::as_list)
+        .unwrap_or_default()
+        .to_vec();
+    mappings.insert(0, Value::Map(mapping));
+    c.insert("port".to_owned(), Value::Null);
+    c.insert("port_mapping".to_owned(), Value::List(mappings));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use berth_provider::{Address, Resource};
+
+    use crate::stack::{variety, variety_service};
+
+    use super::*;
+
+    /// Stand-ins for the blog stack's created resources: what the variety
+    /// refers to.
+    fn blog() -> BTreeMap<String, Resource> {
+        [
+            (Kind::Vpc, "main", "id", "vpc-1"),
+            (Kind::SecurityGroup, "web", "id", "sg-1"),
+            (Kind::Subnet, "public_a", "id", "subnet-a"),
+            (Kind::Subnet, "public_b", "id", "subnet-b"),
+            (
+                Kind::Cluster,
+                "blog",
+                "arn",
+                "arn:aws:ecs:us-east-1:123456789012:cluster/s-blog",
+            ),
+        ]
+        .into_iter()
+        .map(|(kind, name, key, id)| {
+            let address = Address::new(kind, name);
+            let attrs = [(key.to_owned(), Value::from(id))].into();
+            (address.to_string(), Resource { address, attrs })
+        })
+        .collect()
+    }
+
+    #[test]
+    fn every_respelling_has_the_original_canonical_form() {
+        let blog = blog();
+        let mut respelled_at_all = 0;
+        for seed in 0..500 {
+            let mut rng = Rng::with_seed(seed);
+            // `respelled` asserts the canonical forms are equal.
+            let resources = variety(&blog, &mut rng);
+            let td = resources.last().cloned().expect("a task definition");
+            variety_service(&blog, &td, &mut rng);
+            let mut rng = Rng::with_seed(seed);
+            let written: Attrs = resources[0].attrs.clone();
+            if respell(Kind::SecurityGroup, &written, &mut rng) != written {
+                respelled_at_all += 1;
+            }
+        }
+        assert!(
+            respelled_at_all > 400,
+            "respelling changes the text: {respelled_at_all}"
+        );
+    }
+}
