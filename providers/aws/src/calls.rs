@@ -7,11 +7,25 @@ use std::future::Future;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use berth_provider::ProviderError;
+use berth_provider::{ErrorClass, ProviderError};
 
 use crate::{AwsProvider, errors, retry};
 
 impl AwsProvider {
+    /// `err` naming the endpoint when the request got no answer: the one
+    /// thing a user needs to see to fix it.
+    fn located(&self, service: &str, mut err: ProviderError) -> ProviderError {
+        if err.class == ErrorClass::Unreachable {
+            let endpoint = self.endpoint.clone().unwrap_or_else(|| match service {
+                "iam" => "https://iam.amazonaws.com".to_owned(),
+                "elbv2" => format!("https://elasticloadbalancing.{}.amazonaws.com", self.region),
+                _ => format!("https://{service}.{}.amazonaws.com", self.region),
+            });
+            err.message = format!("{} (endpoint {endpoint})", err.message);
+        }
+        err
+    }
+
     /// Sends the request `f` builds as `service:op`, retrying throttling and
     /// transient errors.
     pub(crate) async fn call<T, E, F, Fut>(&self, service: &str, op: &str, f: F) -> Result<T, ProviderError>
@@ -24,6 +38,7 @@ impl AwsProvider {
             f().await.map_err(|e| errors::from_sdk(op, e))
         })
         .await
+        .map_err(|e| self.located(service, e))
     }
 
     /// Like [`AwsProvider::call`], but an error with one of `gone` codes
@@ -49,6 +64,7 @@ impl AwsProvider {
             }
         })
         .await
+        .map_err(|e| self.located(service, e))
     }
 
     /// Runs a whole paginated listing (`f` drives an SDK paginator and

@@ -3,7 +3,10 @@
 //! instance metadata), the region, and `AWS_ENDPOINT_URL` /
 //! `AWS_ENDPOINT_URL_<SERVICE>`, which aws-config reads by itself.
 
+use std::time::Duration;
+
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 use crate::AwsProvider;
@@ -35,6 +38,14 @@ impl Clients {
     }
 }
 
+/// How long connecting to an endpoint may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long one attempt of a call may take, answer included. AWS answers
+/// in well under a second; three attempts of a stalled endpoint stay under
+/// a minute.
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(15);
+
 fn valid_region(region: &str) -> bool {
     region.contains('-')
         && region.ends_with(|c: char| c.is_ascii_digit())
@@ -57,9 +68,18 @@ impl AwsProvider {
     ///
     /// The SDK's own retries are turned off: every call goes through berth's
     /// retry helper ([`RetryPolicy`]), which counts them.
+    ///
+    /// Every attempt is bounded ([`CONNECT_TIMEOUT`], [`ATTEMPT_TIMEOUT`]):
+    /// an endpoint that accepts connections and never answers fails the
+    /// call after a few tries instead of hanging.
     pub async fn from_env(region: &str) -> Result<AwsProvider, AwsError> {
-        let mut loader =
-            aws_config::defaults(BehaviorVersion::latest()).retry_config(RetryConfig::disabled());
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .operation_attempt_timeout(ATTEMPT_TIMEOUT)
+            .build();
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(RetryConfig::disabled())
+            .timeout_config(timeouts);
         if !region.is_empty() {
             if !valid_region(region) {
                 return Err(AwsError::BadRegion(region.to_owned()));
@@ -76,10 +96,9 @@ impl AwsProvider {
         if !valid_region(&region) {
             return Err(AwsError::BadRegion(region));
         }
-        Ok(AwsProvider::from_clients(
-            Clients::from_sdk_config(config),
-            &region,
-        ))
+        let mut provider = AwsProvider::from_clients(Clients::from_sdk_config(config), &region);
+        provider.endpoint = config.endpoint_url().map(str::to_owned);
+        Ok(provider)
     }
 
     /// The provider over clients built by the caller; `region` is the one
@@ -87,6 +106,7 @@ impl AwsProvider {
     pub fn from_clients(clients: Clients, region: &str) -> AwsProvider {
         AwsProvider {
             region: region.to_owned(),
+            endpoint: None,
             clients,
             stats: Stats::default(),
             retry: RetryPolicy::default(),

@@ -101,7 +101,11 @@ where
             };
             ProviderError::new(call, format!("HTTP{status}"), chain(&err), class)
         }
-        SdkError::TimeoutError(_) => ProviderError::new(call, "Timeout", chain(&err), ErrorClass::Transient),
+        // An endpoint that accepts connections but never answers: tried as
+        // often as one that cannot be reached, not until the deadline.
+        SdkError::TimeoutError(_) => {
+            ProviderError::new(call, "Timeout", chain(&err), ErrorClass::Unreachable)
+        }
         SdkError::DispatchFailure(failure) => ProviderError::new(
             call,
             "DispatchFailure",
@@ -139,7 +143,6 @@ fn dispatch_class(network: bool) -> ErrorClass {
     }
 }
 
-/// A request berth could not build (a required field missing).
 /// No items instead of `err` when its code is `code`: a listing under a
 /// parent that does not exist (any more) lists nothing.
 pub(crate) fn gone<T>(err: ProviderError, code: &str) -> Result<Vec<T>, ProviderError> {
@@ -150,6 +153,7 @@ pub(crate) fn gone<T>(err: ProviderError, code: &str) -> Result<Vec<T>, Provider
     }
 }
 
+/// A request berth could not build (a required field missing).
 pub(crate) fn build_error(call: &str, err: impl std::fmt::Display) -> ProviderError {
     ProviderError::permanent(call, "InvalidRequest", err.to_string())
 }

@@ -68,7 +68,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use berth_provider::{External, Kind, Provider, ProviderError, Resource};
 
-pub use config::Clients;
+pub use config::{ATTEMPT_TIMEOUT, CONNECT_TIMEOUT, Clients};
 pub use errors::AwsError;
 pub use retry::RetryPolicy;
 
@@ -79,6 +79,9 @@ use stats::Stats;
 #[derive(Debug)]
 pub struct AwsProvider {
     region: String,
+    /// `AWS_ENDPOINT_URL` or the like, when set: named in errors of
+    /// requests that got no answer.
+    endpoint: Option<String>,
     clients: Clients,
     stats: Stats,
     retry: RetryPolicy,
