@@ -90,6 +90,10 @@ pub struct Attr {
     /// The AWS API field it maps to.
     pub aws: &'static str,
     pub doc: &'static str,
+    /// The inclusive range of numbers the AWS field accepts, for `Int`
+    /// attributes; `validate` refuses anything outside it, so no number is
+    /// ever truncated into the SDK's narrower integer type.
+    pub range: Option<(i64, i64)>,
 }
 
 impl Attr {
@@ -102,6 +106,7 @@ impl Attr {
             sensitive: false,
             aws,
             doc,
+            range: None,
         }
     }
 
@@ -165,6 +170,14 @@ impl Attr {
         match self.presence {
             Presence::Default(lit) => lit.into(),
             _ => crate::Value::Null,
+        }
+    }
+
+    /// Sets the inclusive range of numbers the AWS field accepts.
+    pub const fn range(self, lo: i64, hi: i64) -> Attr {
+        Attr {
+            range: Some((lo, hi)),
+            ..self
         }
     }
 }
