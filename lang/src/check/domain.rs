@@ -482,14 +482,17 @@ impl<'s> Context<'s> {
                     )),
                 ),
                 Some(_) => {
-                    // Saturating: huge numbers are range errors, not panics.
-                    let sum: i64 = r
+                    // Checked: a sum too large for i64 holds numbers the
+                    // range check already refuses.
+                    let sum: Option<i64> = r
                         .body
                         .blocks("container")
                         .iter()
                         .filter_map(|c| int(&c.body, "memory").map(|m| m.0))
-                        .fold(0, i64::saturating_add);
-                    if sum > memory {
+                        .try_fold(0i64, i64::checked_add);
+                    if let Some(sum) = sum
+                        && sum > memory
+                    {
                         diags.push(
                             Diagnostic::error(
                                 "E0520",

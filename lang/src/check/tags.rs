@@ -64,6 +64,14 @@ fn tag_char(c: char) -> bool {
     c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c)
 }
 
+/// A key short enough to quote in a message.
+fn shown(key: &str) -> String {
+    match key.char_indices().nth(32) {
+        Some((i, _)) => format!("{}...", &key[..i]),
+        None => key.to_owned(),
+    }
+}
+
 fn key_problem(key: &str, restricted: bool, span: Span) -> Option<Diagnostic> {
     let d = |message: String, label: &str| {
         Some(Diagnostic::error("E0525", message, span).label(label.to_owned()))
@@ -84,7 +92,7 @@ fn key_problem(key: &str, restricted: bool, span: Span) -> Option<Diagnostic> {
     let len = key.chars().count();
     if len == 0 || len > MAX_KEY {
         return d(
-            format!("tag key `{key}` has {len} characters"),
+            format!("tag key `{}` has {len} characters", shown(key)),
             "not 1 to 128 characters",
         )
         .map(|d| d.help("AWS takes tag keys of 1 to 128 characters"));
@@ -104,7 +112,7 @@ fn value_problem(key: &str, value: &str, restricted: bool, span: Span) -> Option
         return Some(
             Diagnostic::error(
                 "E0525",
-                format!("the value of tag `{key}` has {len} characters"),
+                format!("the value of tag `{}` has {len} characters", shown(key)),
                 span,
             )
             .label("more than 256 characters")
@@ -115,7 +123,7 @@ fn value_problem(key: &str, value: &str, restricted: bool, span: Span) -> Option
         return Some(
             Diagnostic::error(
                 "E0525",
-                format!("the value of tag `{key}` has a character AWS refuses"),
+                format!("the value of tag `{}` has a character AWS refuses", shown(key)),
                 span,
             )
             .label("only letters, digits, spaces and _.:/=+-@"),
