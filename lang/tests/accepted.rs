@@ -174,7 +174,12 @@ subnet small {
   cidr = "10.0.128.0/28"
   zone = "us-east-1b"
 }
+internet_gateway main { vpc = vpc.main }
 load_balancer web { subnets = [subnet.whole, subnet.small] }
+load_balancer private {
+  subnets  = [subnet.whole, subnet.small]
+  internal = true
+}
 target_group app {
   vpc         = vpc.main
   port        = 80

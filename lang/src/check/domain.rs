@@ -317,6 +317,26 @@ impl<'s> Context<'s> {
                     .label("subnets of different VPCs"),
             );
         }
+        let internal = r.body.known("internal").and_then(Value::as_bool).unwrap_or(false);
+        if let Some(vpc) = vpcs.first()
+            && !internal
+            && !self.stack.resources.iter().any(|g| {
+                g.kind() == Kind::InternetGateway
+                    && self.target(g.body.value("vpc"), Kind::Vpc).map(|v| &v.address) == Some(*vpc)
+            })
+        {
+            diags.push(
+                Diagnostic::error(
+                    "E0531",
+                    format!("an internet-facing load balancer needs an internet gateway in {vpc}"),
+                    r.span,
+                )
+                .label(format!("{vpc} has no `internet_gateway`"))
+                .help(format!(
+                    "add `internet_gateway NAME {{ vpc = {vpc} }}`, or set `internal = true`"
+                )),
+            );
+        }
     }
 
     fn target_group(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
