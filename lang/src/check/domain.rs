@@ -408,24 +408,24 @@ impl<'s> Context<'s> {
         }
         let mut priorities: BTreeMap<i64, &DesiredBlock> = BTreeMap::new();
         for rule in r.body.blocks("rule") {
-            if let Some((p, span)) = int(&rule.body, "priority") {
-                if let Some(first) = priorities.insert(p, rule) {
-                    let name = |b: &DesiredBlock| {
-                        b.label
-                            .as_ref()
-                            .map_or(String::new(), |l| format!(" `{}`", l.node))
-                    };
-                    diags.push(
-                        Diagnostic::error(
-                            "E0506",
-                            format!("two rules of {} have priority {p}", r.address),
-                            span,
-                        )
-                        .label(format!("rule{} repeats it", name(rule)))
-                        .also(first.span, format!("rule{} has it", name(first)))
-                        .help("priorities are unique within a listener"),
-                    );
-                }
+            if let Some((p, span)) = int(&rule.body, "priority")
+                && let Some(first) = priorities.insert(p, rule)
+            {
+                let name = |b: &DesiredBlock| {
+                    b.label
+                        .as_ref()
+                        .map_or(String::new(), |l| format!(" `{}`", l.node))
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "E0506",
+                        format!("two rules of {} have priority {p}", r.address),
+                        span,
+                    )
+                    .label(format!("rule{} repeats it", name(rule)))
+                    .also(first.span, format!("rule{} has it", name(first)))
+                    .help("priorities are unique within a listener"),
+                );
             }
             if rule.body.value("path").is_none() && rule.body.value("host").is_none() {
                 diags.push(
