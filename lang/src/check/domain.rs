@@ -28,8 +28,11 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::Service => cx.service(r, diags),
             Kind::InternetGateway | Kind::Cluster => {}
         }
+        super::tags::check(r, diags);
     }
     cx.overlapping_subnets(diags);
+    cx.listener_ports(diags);
+    super::names::check(stack, diags);
 }
 
 struct Context<'s> {
@@ -56,21 +59,49 @@ fn fargate_memory(cpu: i64) -> Option<Vec<i64>> {
     })
 }
 
-fn int(body: &DesiredBody, name: &str) -> Option<(i64, Span)> {
+pub(super) fn int(body: &DesiredBody, name: &str) -> Option<(i64, Span)> {
     Some((body.known(name)?.as_int()?, body.span(name)?))
 }
 
-fn string<'b>(body: &'b DesiredBody, name: &str) -> Option<(&'b str, Span)> {
+pub(super) fn string<'b>(body: &'b DesiredBody, name: &str) -> Option<(&'b str, Span)> {
     Some((body.known(name)?.as_str()?, body.span(name)?))
 }
 
-fn port_in_range(body: &DesiredBody, name: &str, diags: &mut Vec<Diagnostic>) {
-    if let Some((port, span)) = int(body, name)
-        && !(1..=65535).contains(&port)
+/// Why `text` is not the ARN of an IAM role (`resource` = "role") or
+/// managed policy ("policy"): `arn:PARTITION:iam::ACCOUNT:TYPE/NAME`, where
+/// ACCOUNT is 12 digits (or `aws` for AWS's own policies).
+fn iam_arn_problem(text: &str, resource: &str) -> Option<String> {
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let [arn, partition, service, region, account, rest] = parts[..] else {
+        return Some(format!("not of the form arn:aws:iam::ACCOUNT:{resource}/NAME"));
+    };
+    if arn != "arn" || !partition.starts_with("aws") || service != "iam" {
+        return Some("not an IAM ARN (arn:aws:iam::...)".to_owned());
+    }
+    if !region.is_empty() {
+        return Some("IAM ARNs have no region".to_owned());
+    }
+    let aws_owned = resource == "policy" && account == "aws";
+    if !aws_owned && (account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit())) {
+        return Some(format!("account id `{account}` is not 12 digits"));
+    }
+    match rest.split_once('/') {
+        Some((kind, name)) if kind == resource && !name.is_empty() && !name.contains(char::is_whitespace) => {
+            None
+        }
+        _ => Some(format!("expected `{resource}/NAME` after the account id")),
+    }
+}
+
+/// Reports a known string given for a role reference that is not a role ARN.
+fn role_arn(body: &DesiredBody, name: &str, diags: &mut Vec<Diagnostic>) {
+    if let Some((text, span)) = string(body, name)
+        && let Some(problem) = iam_arn_problem(text, "role")
     {
         diags.push(
-            Diagnostic::error("E0515", format!("port {port} is out of range"), span)
-                .label("not between 1 and 65535"),
+            Diagnostic::error("E0517", format!("`{text}` is not a role ARN"), span)
+                .label(problem)
+                .help("refer to a role of the stack (`role.NAME`) or write \"arn:aws:iam::123456789012:role/NAME\""),
         );
     }
 }
@@ -118,6 +149,20 @@ impl<'s> Context<'s> {
             return;
         };
         let Ok(net) = cidr.parse::<Ipv4Net>() else { return };
+        if !(16..=28).contains(&net.prefix_len()) {
+            diags.push(
+                Diagnostic::error(
+                    "E0510",
+                    format!(
+                        "a subnet's CIDR block must be /16 to /28, not /{}",
+                        net.prefix_len()
+                    ),
+                    span,
+                )
+                .label("prefix length out of range")
+                .help("AWS rejects larger or smaller subnets; e.g. \"10.0.1.0/24\""),
+            );
+        }
         if let Some(vpc) = self.target(r.body.value("vpc"), Kind::Vpc)
             && let Some((vpc_cidr, vpc_span)) = string(&vpc.body, "cidr")
             && let Ok(vpc_net) = vpc_cidr.parse::<Ipv4Net>()
@@ -189,6 +234,20 @@ impl<'s> Context<'s> {
     }
 
     fn route_table(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        let mut destinations: BTreeMap<Ipv4Net, Span> = BTreeMap::new();
+        for route in r.body.blocks("route") {
+            if let Some((cidr, span)) = string(&route.body, "cidr")
+                && let Ok(net) = cidr.parse::<Ipv4Net>()
+                && let Some(first) = destinations.insert(net, span)
+            {
+                diags.push(
+                    Diagnostic::error("E0522", format!("two routes of {} go to {net}", r.address), span)
+                        .label("same destination again")
+                        .also(first, "first route here")
+                        .help("a route table has one route per destination; remove one"),
+                );
+            }
+        }
         let vpc = self.target(r.body.value("vpc"), Kind::Vpc).map(|v| &v.address);
         for subnet in self.targets(r.body.value("subnets"), Kind::Subnet) {
             let subnet_vpc = self
@@ -213,59 +272,8 @@ impl<'s> Context<'s> {
     fn security_group(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
         for direction in ["ingress", "egress"] {
             for rule in r.body.blocks(direction) {
-                self.sg_rule(direction, rule, diags);
+                super::sg_rules::check(direction, rule, diags);
             }
-        }
-    }
-
-    fn sg_rule(&self, direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
-        let b = &rule.body;
-        let has = |n: &str| b.value(n).is_some_and(|v| *v != DesiredValue::Known(Value::Null));
-        let all_traffic = b.known("protocol").and_then(Value::as_str) == Some("-1");
-        if has("port") && (has("from_port") || has("to_port")) {
-            diags.push(
-                Diagnostic::error(
-                    "E0512",
-                    format!("an {direction} rule has both `port` and a port range"),
-                    rule.span,
-                )
-                .label("ambiguous ports")
-                .help("use `port` for one port, or `from_port` and `to_port` for a range"),
-            );
-        } else if !(all_traffic || has("port") || (has("from_port") && has("to_port"))) {
-            diags.push(
-                Diagnostic::error("E0512", format!("an {direction} rule needs ports"), rule.span)
-                    .label("no `port`, or an incomplete range")
-                    .help("add `port = 443`, or `from_port` and `to_port`, or `protocol = \"-1\"` for all traffic"),
-            );
-        }
-        if has("cidr") == has("from") {
-            diags.push(
-                Diagnostic::error(
-                    "E0512",
-                    format!("an {direction} rule needs exactly one of `cidr` and `from`"),
-                    rule.span,
-                )
-                .label(if has("cidr") {
-                    "both given"
-                } else {
-                    "neither given"
-                })
-                .help(
-                    "`cidr = \"0.0.0.0/0\"` for an address range, `from = security_group.NAME` for a group",
-                ),
-            );
-        }
-        for name in ["port", "from_port", "to_port"] {
-            port_in_range(b, name, diags);
-        }
-        if let (Some((from, _)), Some((to, span))) = (int(b, "from_port"), int(b, "to_port"))
-            && from > to
-        {
-            diags.push(
-                Diagnostic::error("E0512", format!("port range {from}-{to} is backwards"), span)
-                    .label("`to_port` is below `from_port`"),
-            );
         }
     }
 
@@ -309,18 +317,29 @@ impl<'s> Context<'s> {
                     .label("subnets of different VPCs"),
             );
         }
-        if let Some((t, span)) = int(&r.body, "idle_timeout")
-            && !(1..=4000).contains(&t)
+        let internal = r.body.known("internal").and_then(Value::as_bool).unwrap_or(false);
+        if let Some(vpc) = vpcs.first()
+            && !internal
+            && !self.stack.resources.iter().any(|g| {
+                g.kind() == Kind::InternetGateway
+                    && self.target(g.body.value("vpc"), Kind::Vpc).map(|v| &v.address) == Some(*vpc)
+            })
         {
             diags.push(
-                Diagnostic::error("E0521", format!("idle_timeout {t} is out of range"), span)
-                    .label("not between 1 and 4000"),
+                Diagnostic::error(
+                    "E0531",
+                    format!("an internet-facing load balancer needs an internet gateway in {vpc}"),
+                    r.span,
+                )
+                .label(format!("{vpc} has no `internet_gateway`"))
+                .help(format!(
+                    "add `internet_gateway NAME {{ vpc = {vpc} }}`, or set `internal = true`"
+                )),
             );
         }
     }
 
     fn target_group(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
-        port_in_range(&r.body, "port", diags);
         if let Some((t, span)) = string(&r.body, "target_type")
             && !["instance", "ip", "lambda", "alb"].contains(&t)
         {
@@ -369,7 +388,6 @@ impl<'s> Context<'s> {
     }
 
     fn listener(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
-        port_in_range(&r.body, "port", diags);
         if let Some((proto, span)) = string(&r.body, "protocol") {
             if !["HTTP", "HTTPS"].contains(&proto) {
                 diags.push(
@@ -390,30 +408,24 @@ impl<'s> Context<'s> {
         }
         let mut priorities: BTreeMap<i64, &DesiredBlock> = BTreeMap::new();
         for rule in r.body.blocks("rule") {
-            if let Some((p, span)) = int(&rule.body, "priority") {
-                if !(1..=50000).contains(&p) {
-                    diags.push(
-                        Diagnostic::error("E0506", format!("rule priority {p} is out of range"), span)
-                            .label("not between 1 and 50000"),
-                    );
-                }
-                if let Some(first) = priorities.insert(p, rule) {
-                    let name = |b: &DesiredBlock| {
-                        b.label
-                            .as_ref()
-                            .map_or(String::new(), |l| format!(" `{}`", l.node))
-                    };
-                    diags.push(
-                        Diagnostic::error(
-                            "E0506",
-                            format!("two rules of {} have priority {p}", r.address),
-                            span,
-                        )
-                        .label(format!("rule{} repeats it", name(rule)))
-                        .also(first.span, format!("rule{} has it", name(first)))
-                        .help("priorities are unique within a listener"),
-                    );
-                }
+            if let Some((p, span)) = int(&rule.body, "priority")
+                && let Some(first) = priorities.insert(p, rule)
+            {
+                let name = |b: &DesiredBlock| {
+                    b.label
+                        .as_ref()
+                        .map_or(String::new(), |l| format!(" `{}`", l.node))
+                };
+                diags.push(
+                    Diagnostic::error(
+                        "E0506",
+                        format!("two rules of {} have priority {p}", r.address),
+                        span,
+                    )
+                    .label(format!("rule{} repeats it", name(rule)))
+                    .also(first.span, format!("rule{} has it", name(first)))
+                    .help("priorities are unique within a listener"),
+                );
             }
             if rule.body.value("path").is_none() && rule.body.value("host").is_none() {
                 diags.push(
@@ -431,7 +443,7 @@ impl<'s> Context<'s> {
         {
             let nearest = RETENTION_DAYS
                 .iter()
-                .min_by_key(|d| (**d - days).abs())
+                .min_by_key(|d| d.abs_diff(days))
                 .copied()
                 .unwrap_or(1);
             diags.push(
@@ -450,14 +462,14 @@ impl<'s> Context<'s> {
         if let Some(DesiredValue::Known(Value::List(policies))) = r.body.value("policies")
             && let Some(span) = r.body.span("policies")
         {
-            for p in policies
+            for (p, problem) in policies
                 .iter()
                 .filter_map(Value::as_str)
-                .filter(|p| !p.starts_with("arn:aws:iam::"))
+                .filter_map(|p| Some((p, iam_arn_problem(p, "policy")?)))
             {
                 diags.push(
                     Diagnostic::error("E0517", format!("`{p}` is not a managed policy ARN"), span)
-                        .label("expected arn:aws:iam::...")
+                        .label(problem)
                         .help(
                             "e.g. \"arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy\"",
                         ),
@@ -490,13 +502,17 @@ impl<'s> Context<'s> {
                     )),
                 ),
                 Some(_) => {
-                    let sum: i64 = r
+                    // Checked: a sum too large for i64 holds numbers the
+                    // range check already refuses.
+                    let sum: Option<i64> = r
                         .body
                         .blocks("container")
                         .iter()
                         .filter_map(|c| int(&c.body, "memory").map(|m| m.0))
-                        .sum();
-                    if sum > memory {
+                        .try_fold(0i64, i64::checked_add);
+                    if let Some(sum) = sum
+                        && sum > memory
+                    {
                         diags.push(
                             Diagnostic::error(
                                 "E0520",
@@ -544,8 +560,19 @@ impl<'s> Context<'s> {
                     });
                 }
             }
-            port_in_range(&c.body, "port", diags);
+            if let Some((image, span)) = string(&c.body, "image")
+                && image.trim().is_empty()
+            {
+                diags.push(
+                    Diagnostic::error("E0529", "a container needs an image", span)
+                        .label("empty image")
+                        .help("e.g. `image = \"public.ecr.aws/nginx/nginx:1.27\"`"),
+                );
+            }
         }
+        self.execution_role(r, diags);
+        role_arn(&r.body, "execution_role", diags);
+        role_arn(&r.body, "task_role", diags);
         if containers
             .iter()
             .all(|c| c.body.known("essential") == Some(&Value::Bool(false)))
@@ -559,6 +586,75 @@ impl<'s> Context<'s> {
                 )
                 .label("every container has `essential = false`"),
             );
+        }
+    }
+
+    /// On Fargate, ECS itself reads secrets and ships awslogs output with
+    /// the task's execution role: without one, the task cannot start.
+    fn execution_role(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        let has_role = r
+            .body
+            .value("execution_role")
+            .is_some_and(|v| *v != DesiredValue::Known(Value::Null));
+        if has_role {
+            return;
+        }
+        for c in r.body.blocks("container") {
+            let logs = c
+                .body
+                .value("logs")
+                .is_some_and(|v| *v != DesiredValue::Known(Value::Null));
+            let secrets = match c.body.value("secrets") {
+                Some(DesiredValue::Known(Value::Map(m))) => !m.is_empty(),
+                Some(DesiredValue::Map(m)) => !m.is_empty(),
+                _ => false,
+            };
+            for (used, name, what) in [
+                (logs, "logs", "write awslogs"),
+                (secrets, "secrets", "read secrets"),
+            ] {
+                if let (true, Some(span)) = (used, c.body.span(name)) {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0526",
+                            format!("`{name}` needs the task definition's `execution_role`"),
+                            span,
+                        )
+                        .label(format!("ECS cannot {what} without one"))
+                        .also(r.span, "no `execution_role` here")
+                        .help("add `execution_role = role.NAME`, a role that `ecs-tasks.amazonaws.com` assumes with AmazonECSTaskExecutionRolePolicy"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// A load balancer port used by two listeners: AWS refuses the second
+    /// (DuplicateListener) after the rest of the stack was created.
+    fn listener_ports(&self, diags: &mut Vec<Diagnostic>) {
+        let mut seen: BTreeMap<(Address, i64), (&Address, Span)> = BTreeMap::new();
+        for r in self.stack.resources.iter().filter(|r| r.kind() == Kind::Listener) {
+            let (Some(lb), Some((port, span))) = (
+                self.target(r.body.value("load_balancer"), Kind::LoadBalancer),
+                int(&r.body, "port"),
+            ) else {
+                continue;
+            };
+            if let Some((first, first_span)) = seen.insert((lb.address.clone(), port), (&r.address, span)) {
+                diags.push(
+                    Diagnostic::error(
+                        "E0519",
+                        format!(
+                            "{} and {first} both listen on port {port} of {}",
+                            r.address, lb.address
+                        ),
+                        span,
+                    )
+                    .label("port already taken")
+                    .also(first_span, format!("{first} listens here"))
+                    .help("a load balancer has one listener per port: merge them with `rule` blocks"),
+                );
+            }
         }
     }
 
@@ -576,11 +672,27 @@ impl<'s> Context<'s> {
     }
 
     fn service(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
-        if let Some((n, span)) = int(&r.body, "desired_count")
-            && n < 0
+        if let Some((launch, span)) = string(&r.body, "launch_type")
+            && launch != "FARGATE"
         {
             diags.push(
-                Diagnostic::error("E0521", "desired_count cannot be negative", span).label("below zero"),
+                Diagnostic::error("E0528", format!("launch_type `{launch}` is not supported"), span)
+                    .label("berth runs services on Fargate only")
+                    .help("remove `launch_type` or write \"FARGATE\""),
+            );
+        }
+        if let Some(span) = r.body.span("health_check_grace_period")
+            && r.body.known("health_check_grace_period") != Some(&Value::Null)
+            && r.body.blocks("load_balancer").is_empty()
+        {
+            diags.push(
+                Diagnostic::error(
+                    "E0527",
+                    "a health check grace period needs a `load_balancer` block",
+                    span,
+                )
+                .label("the service has no load balancer")
+                .help("ECS refuses a grace period on a service without a load balancer; remove it"),
             );
         }
         let task = self.target(r.body.value("task_definition"), Kind::TaskDefinition);

@@ -3,6 +3,9 @@
 
 pub mod declare;
 pub mod domain;
+mod names;
 pub mod refs;
 pub mod schema;
+mod sg_rules;
+mod tags;
 pub mod types;

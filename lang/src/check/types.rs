@@ -22,12 +22,26 @@ fn check_body(body: &DesiredBody, schema: &BlockSchema, diags: &mut Vec<Diagnost
             && attr.presence == Presence::Required
         {
             diags.push(null_required(attr, value.span));
+        } else if let (DesiredValue::Known(Value::Int(n)), Some(range)) = (&value.node, attr.range) {
+            check_range(*n, range, attr, value.span, diags);
         }
     }
     for (name, blocks) in &body.blocks {
         if let Some(nested) = schema.block(name) {
             blocks.iter().for_each(|b| check_body(&b.body, nested, diags));
         }
+    }
+}
+
+/// A number outside what the AWS field accepts: AWS would refuse it at
+/// apply time, or the SDK's 32-bit field would silently wrap it.
+fn check_range(n: i64, (lo, hi): (i64, i64), attr: &Attr, span: Span, diags: &mut Vec<Diagnostic>) {
+    if !(lo..=hi).contains(&n) {
+        diags.push(
+            Diagnostic::error("E0515", format!("`{}` = {n} is out of range", attr.name), span)
+                .label(format!("not between {lo} and {hi}"))
+                .help(format!("AWS's `{}` takes {lo} to {hi}", attr.aws)),
+        );
     }
 }
 

@@ -60,11 +60,15 @@ fn log_char(c: char) -> bool {
 /// Log group names: `/ecs/{stack}/{name}` (plus `-{key}`); letters, digits
 /// and `._-/#`, at most 512.
 pub fn log_group(stack: &str, address: &Address) -> String {
-    let name = match &address.key {
+    sanitise(&log_group_base(stack, address), log_char, 512)
+}
+
+/// `/ecs/{stack}/{name}` or `/ecs/{stack}/{name}-{key}`, unsanitised.
+fn log_group_base(stack: &str, address: &Address) -> String {
+    match &address.key {
         Some(key) => format!("/ecs/{stack}/{}-{key}", address.name),
         None => format!("/ecs/{stack}/{}", address.name),
-    };
-    sanitise(&name, log_char, 512)
+    }
 }
 
 /// The prefix every log group of `stack` starts with.
@@ -105,6 +109,20 @@ pub fn security_group(stack: &str, address: &Address, random: u32) -> String {
     format!("{base}-{}", suffix(random))
 }
 
+/// For kinds whose AWS name is deterministic, the name berth derives before
+/// it is cut to AWS's limit, and that limit: a longer name would be cut, and
+/// two resources whose names differ only past the limit would clash. `None`
+/// for kinds named with a random suffix (which always fit) or not named.
+pub fn uncut(stack: &str, address: &Address) -> Option<(String, usize)> {
+    use crate::Kind;
+    match address.kind {
+        Kind::Cluster | Kind::Service | Kind::TaskDefinition => Some((base(stack, address), 255)),
+        Kind::Role => Some((base(stack, address), 64)),
+        Kind::LogGroup => Some((log_group_base(stack, address), 512)),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +157,15 @@ mod tests {
             elb("--", &Address::new(Kind::TargetGroup, "_"), u32::MAX),
             "berth-ffffff"
         );
+    }
+
+    #[test]
+    fn uncut_names_come_with_aws_limits() {
+        let role = Address::with_key(Kind::Role, "exec", "k");
+        assert_eq!(uncut("s", &role), Some(("s-exec-k".to_owned(), 64)));
+        let logs = Address::new(Kind::LogGroup, "app");
+        assert_eq!(uncut("s", &logs), Some(("/ecs/s/app".to_owned(), 512)));
+        assert_eq!(uncut("s", &Address::new(Kind::LoadBalancer, "x")), None);
     }
 
     #[test]

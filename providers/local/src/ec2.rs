@@ -574,12 +574,15 @@ fn check_rule(
             ));
         }
     };
-    let range = if matches!(protocol.as_str(), "tcp" | "udp") {
-        0..=65535
-    } else {
-        -1..=255
+    // As EC2: TCP and UDP take a port range; ICMP takes a type (from) and a
+    // code (to), each -1 for all, in either order; other protocols ignore
+    // the ports.
+    let valid = match protocol.as_str() {
+        "tcp" | "udp" | "6" | "17" => (0..=65535).contains(&from) && (0..=65535).contains(&to) && from <= to,
+        "icmp" | "1" => (-1..=255).contains(&from) && (-1..=255).contains(&to) && (from != -1 || to == -1),
+        _ => true,
     };
-    if protocol != "-1" && (!range.contains(&from) || !range.contains(&to) || from > to) {
+    if !valid {
         return Err(bad(
             "InvalidParameterValue",
             format!("Invalid port range {from}-{to} for protocol {protocol}"),

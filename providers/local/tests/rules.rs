@@ -384,6 +384,52 @@ async fn security_group_rules_are_checked() {
     );
 }
 
+#[tokio::test]
+async fn security_group_rules_take_what_aws_takes() {
+    let (_dir, cloud, r) = blog().await;
+    let vpc = id(&r["vpc.main"]);
+    let rule = |protocol: &str, from: Option<i64>, to: Option<i64>| {
+        let mut attrs = vec![("protocol", s(protocol)), ("cidr", s("0.0.0.0/0"))];
+        attrs.extend(from.map(|f| ("from_port", Value::Int(f))));
+        attrs.extend(to.map(|t| ("to_port", Value::Int(t))));
+        block(&attrs)
+    };
+    let accepted = [
+        rule("icmp", Some(8), Some(-1)),
+        rule("icmp", Some(11), Some(0)),
+        rule("icmp", Some(-1), Some(-1)),
+        rule("icmp", None, None),
+        rule("tcp", Some(0), Some(65535)),
+        rule("-1", Some(0), Some(0)),
+    ];
+    for (i, ingress) in accepted.into_iter().enumerate() {
+        let group = desired(
+            Kind::SecurityGroup,
+            &format!("ok{i}"),
+            &[("vpc", vpc.clone()), ("ingress", list(vec![ingress.clone()]))],
+        );
+        let created = cloud.create("s", &group).await;
+        assert!(created.is_ok(), "{ingress:?}: {created:?}");
+    }
+    for ingress in [
+        rule("icmp", Some(256), Some(0)),
+        rule("icmp", Some(-1), Some(3)),
+        rule("tcp", Some(-1), Some(80)),
+        rule("udp", Some(90), Some(80)),
+    ] {
+        let group = desired(
+            Kind::SecurityGroup,
+            "bad",
+            &[("vpc", vpc.clone()), ("ingress", list(vec![ingress]))],
+        );
+        expect(
+            cloud.create("s", &group).await,
+            "CreateSecurityGroup",
+            "InvalidParameterValue",
+        );
+    }
+}
+
 fn default_egress(dir: &tempfile::TempDir, key: &Value) -> bool {
     let text = std::fs::read_to_string(dir.path().join(".berth/local-cloud.json")).unwrap();
     let file: serde_json::Value = serde_json::from_str(&text).unwrap();

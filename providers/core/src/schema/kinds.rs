@@ -177,9 +177,10 @@ const RULE_ATTRS: &[Attr] = &[
         Type::Int,
         "FromPort + ToPort",
         "A single port (sets from_port and to_port).",
-    ),
-    Attr::optional("from_port", Type::Int, "FromPort", "First port of a range."),
-    Attr::optional("to_port", Type::Int, "ToPort", "Last port of a range."),
+    )
+    .range(-1, 65_535),
+    Attr::optional("from_port", Type::Int, "FromPort", "First port of a range.").range(-1, 65_535),
+    Attr::optional("to_port", Type::Int, "ToPort", "Last port of a range.").range(-1, 65_535),
     Attr::default(
         "protocol",
         Type::String,
@@ -280,7 +281,8 @@ const LOAD_BALANCER: KindSchema = KindSchema {
             Literal::Int(60),
             "idle_timeout.timeout_seconds",
             "Idle connection timeout in seconds, 1 to 4000.",
-        ),
+        )
+        .range(1, 4000),
         TAGS,
         ARN,
         NAME,
@@ -309,7 +311,9 @@ const TARGET_GROUP: KindSchema = KindSchema {
     doc: "A target group. Fargate services need `target_type = \"ip\"`.",
     attrs: &[
         Attr::required("vpc", Type::Ref(Kind::Vpc), "VpcId", "The VPC of the targets.").replaces(),
-        Attr::required("port", Type::Int, "Port", "Port the targets receive traffic on.").replaces(),
+        Attr::required("port", Type::Int, "Port", "Port the targets receive traffic on.")
+            .replaces()
+            .range(1, 65_535),
         Attr::default(
             "protocol",
             Type::String,
@@ -334,7 +338,8 @@ const TARGET_GROUP: KindSchema = KindSchema {
             Literal::Int(300),
             "deregistration_delay.timeout_seconds",
             "Seconds to drain a target, 0 to 3600.",
-        ),
+        )
+        .range(0, 3600),
         TAGS,
         ARN,
         NAME,
@@ -373,28 +378,32 @@ const TARGET_GROUP: KindSchema = KindSchema {
                     Literal::Int(30),
                     "HealthCheckIntervalSeconds",
                     "Seconds between checks, 5 to 300.",
-                ),
+                )
+                .range(5, 300),
                 Attr::default(
                     "timeout",
                     Type::Int,
                     Literal::Int(5),
                     "HealthCheckTimeoutSeconds",
                     "Seconds before a check fails, 2 to 120.",
-                ),
+                )
+                .range(2, 120),
                 Attr::default(
                     "healthy_threshold",
                     Type::Int,
                     Literal::Int(5),
                     "HealthyThresholdCount",
                     "Passes before healthy, 2 to 10.",
-                ),
+                )
+                .range(2, 10),
                 Attr::default(
                     "unhealthy_threshold",
                     Type::Int,
                     Literal::Int(2),
                     "UnhealthyThresholdCount",
                     "Failures before unhealthy, 2 to 10.",
-                ),
+                )
+                .range(2, 10),
                 Attr::default(
                     "matcher",
                     Type::String,
@@ -424,7 +433,7 @@ const LISTENER: KindSchema = KindSchema {
             "The load balancer.",
         )
         .replaces(),
-        Attr::required("port", Type::Int, "Port", "Port to listen on, 1 to 65535."),
+        Attr::required("port", Type::Int, "Port", "Port to listen on, 1 to 65535.").range(1, 65_535),
         Attr::default(
             "protocol",
             Type::String,
@@ -458,7 +467,8 @@ const LISTENER: KindSchema = KindSchema {
                     Type::Int,
                     "Priority",
                     "1 to 50000; unique in the listener.",
-                ),
+                )
+                .range(1, 50_000),
                 Attr::optional(
                     "path",
                     Type::String,
@@ -519,7 +529,8 @@ const LOG_GROUP: KindSchema = KindSchema {
             Type::Int,
             "PutRetentionPolicy.retentionInDays",
             "Days to keep events (1, 3, 5, 7, 14, 30, ...); never expire when left out.",
-        ),
+        )
+        .range(1, 3653),
         TAGS,
         ARN,
         NAME,
@@ -579,16 +590,19 @@ const CONTAINER: Block = Block {
             Type::Int,
             "portMappings.containerPort",
             "Shorthand for one TCP `port_mapping`.",
-        ),
+        )
+        .range(1, 65_535),
         Attr::optional("cpu", Type::Int, "cpu", "CPU units reserved for the container.")
-            .unset_when(Literal::Int(0)),
-        Attr::optional("memory", Type::Int, "memory", "Hard memory limit in MiB."),
+            .unset_when(Literal::Int(0))
+            .range(0, 16_384),
+        Attr::optional("memory", Type::Int, "memory", "Hard memory limit in MiB.").range(6, 122_880),
         Attr::optional(
             "memory_reservation",
             Type::Int,
             "memoryReservation",
             "Soft memory limit in MiB.",
-        ),
+        )
+        .range(6, 122_880),
         Attr::default(
             "essential",
             Type::Bool,
@@ -627,7 +641,8 @@ const CONTAINER: Block = Block {
             Type::Int,
             "stopTimeout",
             "Seconds before the container is killed on stop, up to 120.",
-        ),
+        )
+        .range(0, 120),
         Attr::default(
             "env",
             Type::Map(&Type::String),
@@ -661,7 +676,8 @@ const CONTAINER: Block = Block {
                         Type::Int,
                         "containerPort",
                         "Port the container listens on.",
-                    ),
+                    )
+                    .range(1, 65_535),
                     Attr::default(
                         "protocol",
                         Type::String,
@@ -692,27 +708,31 @@ const CONTAINER: Block = Block {
                         Literal::Int(30),
                         "healthCheck.interval",
                         "Seconds between checks, 5 to 300.",
-                    ),
+                    )
+                    .range(5, 300),
                     Attr::default(
                         "timeout",
                         Type::Int,
                         Literal::Int(5),
                         "healthCheck.timeout",
                         "Seconds before a check fails, 2 to 60.",
-                    ),
+                    )
+                    .range(2, 60),
                     Attr::default(
                         "retries",
                         Type::Int,
                         Literal::Int(3),
                         "healthCheck.retries",
                         "Failures before unhealthy, 1 to 10.",
-                    ),
+                    )
+                    .range(1, 10),
                     Attr::optional(
                         "start_period",
                         Type::Int,
                         "healthCheck.startPeriod",
                         "Grace seconds after start, 0 to 300.",
-                    ),
+                    )
+                    .range(0, 300),
                 ],
                 "healthCheck",
                 "The container's health check.",
@@ -743,8 +763,8 @@ const CONTAINER: Block = Block {
             "ulimit",
             &[
                 Attr::required("name", Type::String, "name", "Limit name, e.g. `nofile`."),
-                Attr::required("soft", Type::Int, "softLimit", "Soft limit."),
-                Attr::required("hard", Type::Int, "hardLimit", "Hard limit."),
+                Attr::required("soft", Type::Int, "softLimit", "Soft limit.").range(0, 2_147_483_647),
+                Attr::required("hard", Type::Int, "hardLimit", "Hard limit.").range(0, 2_147_483_647),
             ],
             "ulimits",
             "A resource limit.",
@@ -766,14 +786,16 @@ const TASK_DEFINITION: KindSchema = KindSchema {
             "cpu",
             "Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384.",
         )
-        .replaces(),
+        .replaces()
+        .range(256, 16_384),
         Attr::required(
             "memory",
             Type::Int,
             "memory",
             "Task memory in MiB; must suit `cpu` (Fargate pairs).",
         )
-        .replaces(),
+        .replaces()
+        .range(512, 122_880),
         Attr::default(
             "network_mode",
             Type::String,
@@ -841,7 +863,8 @@ const SERVICE: KindSchema = KindSchema {
             Literal::Int(1),
             "desiredCount",
             "Number of tasks to keep running.",
-        ),
+        )
+        .range(0, 2_147_483_647),
         Attr::default(
             "launch_type",
             Type::String,
@@ -884,21 +907,24 @@ const SERVICE: KindSchema = KindSchema {
             Literal::Int(100),
             "deploymentConfiguration.minimumHealthyPercent",
             "Lower bound of running tasks during a deployment.",
-        ),
+        )
+        .range(0, 100),
         Attr::default(
             "max_percent",
             Type::Int,
             Literal::Int(200),
             "deploymentConfiguration.maximumPercent",
             "Upper bound of running tasks during a deployment.",
-        ),
+        )
+        .range(0, 2_147_483_647),
         Attr::optional(
             "health_check_grace_period",
             Type::Int,
             "healthCheckGracePeriodSeconds",
             "Seconds to ignore load balancer health checks after a task starts; 0 is none.",
         )
-        .unset_when(Literal::Int(0)),
+        .unset_when(Literal::Int(0))
+        .range(0, 2_147_483_647),
         TAGS,
         ARN,
         NAME,
@@ -918,7 +944,7 @@ const SERVICE: KindSchema = KindSchema {
                 "containerName",
                 "Container of the task definition that receives traffic.",
             ),
-            Attr::required("port", Type::Int, "containerPort", "Port of that container."),
+            Attr::required("port", Type::Int, "containerPort", "Port of that container.").range(1, 65_535),
         ],
         "loadBalancers",
         "Registers the service's tasks with a target group.",

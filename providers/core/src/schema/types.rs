@@ -107,6 +107,10 @@ pub struct Attr {
     /// A value AWS reports for "not set" (a container's `cpu` of 0): it
     /// compares equal to leaving the attribute out.
     pub unset: Option<Literal>,
+    /// The inclusive range of numbers the AWS field accepts, for `Int`
+    /// attributes; `validate` refuses anything outside it, so no number is
+    /// ever truncated into the SDK's narrower integer type.
+    pub range: Option<(i64, i64)>,
 }
 
 impl Attr {
@@ -121,6 +125,7 @@ impl Attr {
             doc,
             case: Case::AsWritten,
             unset: None,
+            range: None,
         }
     }
 
@@ -197,6 +202,14 @@ impl Attr {
         match self.presence {
             Presence::Default(lit) => lit.into(),
             _ => crate::Value::Null,
+        }
+    }
+
+    /// Sets the inclusive range of numbers the AWS field accepts.
+    pub const fn range(self, lo: i64, hi: i64) -> Attr {
+        Attr {
+            range: Some((lo, hi)),
+            ..self
         }
     }
 }

@@ -1,0 +1,170 @@
+//! Security group rules as EC2 takes them: a protocol, then ports whose
+//! meaning depends on it (a port range for TCP and UDP, the ICMP type and
+//! code for ICMP, nothing for all traffic), and one source or destination.
+
+use berth_provider::Value;
+
+use super::domain::int;
+use crate::diagnostic::Diagnostic;
+use crate::stack::{DesiredBlock, DesiredValue};
+
+/// What a rule's `protocol` names, once AWS has lower-cased it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Protocol {
+    /// TCP or UDP: ports 0 to 65535, `from_port <= to_port`.
+    Ported,
+    /// ICMP: `from_port` is the type, `to_port` the code, each -1 (all) to 255.
+    Icmp,
+    /// `-1`: every protocol and port.
+    All,
+}
+
+/// Protocol numbers AWS also accepts for the names berth uses; AWS reads
+/// them back as the name, so the number would show as a change in every
+/// plan.
+const NUMBERED: &[(&str, &str)] = &[("6", "tcp"), ("17", "udp"), ("1", "icmp")];
+
+/// Checks one `ingress` or `egress` block.
+pub fn check(direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
+    let b = &rule.body;
+    let has = |n: &str| b.value(n).is_some_and(|v| *v != DesiredValue::Known(Value::Null));
+    let protocol = match b.known("protocol") {
+        Some(Value::String(p)) => match protocol(p, b.span("protocol"), diags) {
+            Some(p) => p,
+            None => return,
+        },
+        // Left out (`tcp`), or known only at apply.
+        _ => Protocol::Ported,
+    };
+    if has("cidr") == has("from") {
+        diags.push(
+            Diagnostic::error(
+                "E0512",
+                format!("an {direction} rule needs exactly one of `cidr` and `from`"),
+                rule.span,
+            )
+            .label(if has("cidr") {
+                "both given"
+            } else {
+                "neither given"
+            })
+            .help("`cidr = \"0.0.0.0/0\"` for an address range, `from = security_group.NAME` for a group"),
+        );
+    }
+    if has("port") && (has("from_port") || has("to_port")) {
+        diags.push(
+            Diagnostic::error(
+                "E0512",
+                format!("an {direction} rule has both `port` and a port range"),
+                rule.span,
+            )
+            .label("ambiguous ports")
+            .help("use `port` for one port, or `from_port` and `to_port` for a range"),
+        );
+        return;
+    }
+    if has("from_port") != has("to_port")
+        || (protocol == Protocol::Ported && !has("port") && !has("from_port"))
+    {
+        diags.push(
+            Diagnostic::error("E0512", format!("an {direction} rule needs ports"), rule.span)
+                .label("no `port`, or an incomplete range")
+                .help(
+                    "add `port = 443`, or `from_port` and `to_port`, or `protocol = \"-1\"` for all traffic",
+                ),
+        );
+        return;
+    }
+    let (from, to) = match (int(b, "port"), int(b, "from_port"), int(b, "to_port")) {
+        (Some(p), _, _) => (p, p),
+        (None, Some(f), Some(t)) => (f, t),
+        _ => return,
+    };
+    match protocol {
+        Protocol::Ported => {
+            for (n, span) in [from, to] {
+                if n < 0 {
+                    diags.push(
+                        Diagnostic::error("E0512", format!("port {n} is not a TCP or UDP port"), span)
+                            .label("not between 0 and 65535")
+                            .help("for every port write `from_port = 0` and `to_port = 65535`"),
+                    );
+                    return;
+                }
+            }
+            if from.0 > to.0 {
+                diags.push(
+                    Diagnostic::error(
+                        "E0512",
+                        format!("port range {}-{} is backwards", from.0, to.0),
+                        to.1,
+                    )
+                    .label("`to_port` is below `from_port`"),
+                );
+            }
+        }
+        Protocol::Icmp => {
+            for ((n, span), what) in [(from, "type"), (to, "code")] {
+                if !(-1..=255).contains(&n) {
+                    diags.push(
+                        Diagnostic::error("E0512", format!("{n} is not an ICMP {what}"), span)
+                            .label("not between -1 and 255")
+                            .help("for ICMP, `from_port` is the type and `to_port` the code; -1 means all"),
+                    );
+                    return;
+                }
+            }
+            if from.0 == -1 && to.0 != -1 {
+                diags.push(
+                    Diagnostic::error("E0512", "all ICMP types need all ICMP codes", to.1)
+                        .label("a code with type -1")
+                        .help("write `to_port = -1`, or name a type in `from_port`"),
+                );
+            }
+        }
+        Protocol::All => {
+            // AWS ignores the ports of an all-traffic rule; berth accepts no
+            // ports, Terraform's 0/0 and -1/-1, and nothing else, which
+            // would read as if it limited something.
+            if !matches!((from.0, to.0), (0, 0) | (-1, -1)) {
+                diags.push(
+                    Diagnostic::error(
+                        "E0512",
+                        "a rule with `protocol = \"-1\"` covers every port",
+                        from.1,
+                    )
+                    .label("ports AWS would ignore")
+                    .help(
+                        "remove the ports (or write `from_port = 0` and `to_port = 0`), or name a protocol",
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Parses `protocol`, reporting what berth cannot send.
+fn protocol(text: &str, span: Option<crate::source::Span>, diags: &mut Vec<Diagnostic>) -> Option<Protocol> {
+    let lower = text.to_ascii_lowercase();
+    match lower.as_str() {
+        "tcp" | "udp" => return Some(Protocol::Ported),
+        "icmp" => return Some(Protocol::Icmp),
+        "-1" => return Some(Protocol::All),
+        _ => {}
+    }
+    let span = span?;
+    let d = Diagnostic::error(
+        "E0512",
+        format!("protocol `{text}` is not one berth supports"),
+        span,
+    );
+    diags.push(match NUMBERED.iter().find(|(n, _)| *n == lower) {
+        Some((_, name)) => d.label("a protocol number").help(format!(
+            "write \"{name}\": AWS reads protocol {lower} back as `{name}`"
+        )),
+        None => d
+            .label("not tcp, udp, icmp or -1")
+            .help("write \"tcp\", \"udp\", \"icmp\", or \"-1\" for all traffic"),
+    });
+    None
+}

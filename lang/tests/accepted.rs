@@ -1,0 +1,235 @@
+//! What AWS accepts, `validate` accepts: each stack here is valid on AWS and
+//! must analyse without a diagnostic. The refusals are the cases under
+//! `tests/diagnostics/`.
+
+use std::path::Path;
+
+use berth_lang::{Options, Sources, analyze, diagnostic, load};
+
+/// Analyses `text` as the only file of a stack named `test`; panics with the
+/// rendered diagnostics when there are any.
+fn assert_valid(what: &str, text: &str) {
+    let mut sources = Sources::new();
+    let mut diags = Vec::new();
+    load::add_bytes(&mut sources, &mut diags, Path::new("main.berth"), text.as_bytes());
+    let options = Options {
+        default_name: "test".into(),
+        ..Options::default()
+    };
+    let analysis = analyze(sources, diags, &options);
+    assert!(
+        analysis.diagnostics.is_empty(),
+        "{what} should be valid:\n{}",
+        diagnostic::render(&analysis.sources, &analysis.diagnostics)
+    );
+    assert!(analysis.stack.is_some(), "{what}");
+}
+
+fn group_with(rules: &str) -> String {
+    format!("vpc main {{ cidr = \"10.0.0.0/16\" }}\nsecurity_group web {{\n  vpc = vpc.main\n{rules}\n}}\n")
+}
+
+#[test]
+fn icmp_rules_take_types_and_codes() {
+    for rule in [
+        // Echo request, every code.
+        r#"ingress { protocol = "icmp"  from_port = 8  to_port = -1  cidr = "0.0.0.0/0" }"#,
+        // Destination unreachable, fragmentation needed: type 3 code 4.
+        r#"ingress { protocol = "icmp"  from_port = 3  to_port = 4  cidr = "0.0.0.0/0" }"#,
+        // Type above code: not a backwards range for ICMP.
+        r#"ingress { protocol = "icmp"  from_port = 11  to_port = 0  cidr = "0.0.0.0/0" }"#,
+        r#"ingress { protocol = "icmp"  from_port = -1  to_port = -1  cidr = "0.0.0.0/0" }"#,
+        r#"ingress { protocol = "icmp"  cidr = "0.0.0.0/0" }"#,
+        r#"ingress { protocol = "ICMP"  from_port = 255  to_port = 255  cidr = "0.0.0.0/0" }"#,
+    ] {
+        assert_valid(rule, &group_with(rule));
+    }
+}
+
+#[test]
+fn tcp_and_udp_take_every_port_from_zero() {
+    for rule in [
+        r#"ingress { from_port = 0  to_port = 65535  cidr = "10.0.0.0/8" }"#,
+        r#"ingress { protocol = "udp"  port = 0  cidr = "10.0.0.0/8" }"#,
+        r#"ingress { protocol = "TCP"  port = 443  cidr = "0.0.0.0/0" }"#,
+        r#"egress { protocol = "udp"  from_port = 53  to_port = 53  cidr = "0.0.0.0/0" }"#,
+    ] {
+        assert_valid(rule, &group_with(rule));
+    }
+}
+
+#[test]
+fn all_traffic_takes_terraforms_idiom() {
+    for rule in [
+        r#"egress { protocol = "-1"  from_port = 0  to_port = 0  cidr = "0.0.0.0/0" }"#,
+        r#"egress { protocol = "-1"  from_port = -1  to_port = -1  cidr = "0.0.0.0/0" }"#,
+        r#"egress { protocol = "-1"  cidr = "0.0.0.0/0" }"#,
+    ] {
+        assert_valid(rule, &group_with(rule));
+    }
+}
+
+#[test]
+fn numbers_at_the_ends_of_their_ranges() {
+    assert_valid(
+        "edges",
+        r#"
+cluster main {}
+role exec {
+  assume   = "ecs-tasks.amazonaws.com"
+  policies = [
+    "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
+    "arn:aws:iam::123456789012:policy/team/Mine",
+    "arn:aws-us-gov:iam::123456789012:policy/Gov",
+  ]
+}
+log_group app { retention_days = 3653 }
+task_definition app {
+  cpu            = 16384
+  memory         = 122880
+  execution_role = role.exec
+  task_role      = "arn:aws:iam::123456789012:role/path/app-role"
+  container app {
+    image        = "nginx"
+    memory       = 122880
+    cpu          = 0
+    port         = 65535
+    stop_timeout = 120
+    logs         = log_group.app
+    secrets      = { KEY = "arn:aws:ssm:us-east-1:123456789012:parameter/key" }
+    ulimit {
+      name = "nofile"
+      soft = 0
+      hard = 2147483647
+    }
+    health_check {
+      command      = "true"
+      interval     = 300
+      timeout      = 60
+      retries      = 10
+      start_period = 0
+    }
+  }
+}
+service app {
+  cluster             = cluster.main
+  task_definition     = task_definition.app
+  subnets             = ["subnet-0123456789abcdef0"]
+  desired_count       = 2147483647
+  min_healthy_percent = 0
+  launch_type         = "FARGATE"
+}
+"#,
+    );
+}
+
+#[test]
+fn grace_period_with_a_load_balancer() {
+    assert_valid(
+        "grace period",
+        r#"
+vpc main { cidr = "10.0.0.0/16" }
+cluster main {}
+target_group app {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+}
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app {
+    image = "nginx"
+    port  = 80
+  }
+}
+service app {
+  cluster                   = cluster.main
+  task_definition           = task_definition.app
+  subnets                   = ["subnet-0123456789abcdef0"]
+  health_check_grace_period = 2147483647
+  load_balancer {
+    target_group = target_group.app
+    container    = "app"
+    port         = 80
+  }
+}
+"#,
+    );
+}
+
+#[test]
+fn subnets_of_16_to_28_and_listeners_on_distinct_ports() {
+    assert_valid(
+        "subnets and listeners",
+        r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet whole {
+  vpc  = vpc.main
+  cidr = "10.0.0.0/17"
+  zone = "us-east-1a"
+}
+subnet small {
+  vpc  = vpc.main
+  cidr = "10.0.128.0/28"
+  zone = "us-east-1b"
+}
+internet_gateway main { vpc = vpc.main }
+load_balancer web { subnets = [subnet.whole, subnet.small] }
+load_balancer private {
+  subnets  = [subnet.whole, subnet.small]
+  internal = true
+}
+target_group app {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+}
+listener http {
+  load_balancer = load_balancer.web
+  port          = 80
+  default       = target_group.app
+}
+listener alt {
+  load_balancer = load_balancer.web
+  port          = 8080
+  default       = target_group.app
+}
+"#,
+    );
+}
+
+#[test]
+fn forty_eight_tags_of_aws_lengths() {
+    let mut tags: Vec<String> = (0..47).map(|i| format!("t{i} = \"x\"")).collect();
+    tags.push(format!("{} = \"{}\"", "k".repeat(128), "v".repeat(256)));
+    let text = format!(
+        "cluster main {{\n  tags = {{ {} }}\n}}\nvpc main {{\n  cidr = \"10.0.0.0/16\"\n  tags = {{ note = \"any, chars; on EC2!\", \"kubernetes.io/role\" = \"\" }}\n}}\n",
+        tags.join(", ")
+    );
+    assert_valid("48 tags", &text);
+}
+
+#[test]
+fn descriptions_and_names_within_aws_limits() {
+    let role = "r".repeat(64 - "test-".len());
+    let text = format!(
+        r#"
+vpc main {{ cidr = "10.0.0.0/16" }}
+security_group web {{
+  vpc         = vpc.main
+  description = "Web servers (public): 80, 443 & more [v2]"
+  ingress {{
+    port        = 443
+    cidr        = "0.0.0.0/0"
+    description = "HTTPS from anywhere"
+  }}
+}}
+role {role} {{
+  assume      = "ecs-tasks.amazonaws.com"
+  description = "Runs the app.\nIAM takes line breaks and Latin-1: café"
+}}
+"#
+    );
+    assert_valid("descriptions", &text);
+}
