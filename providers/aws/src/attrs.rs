@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 pub(crate) use berth_provider::attrs::{blocks_of, bool_of, int_of, map_of, str_of, strs_of};
 use berth_provider::schema;
 pub(crate) use berth_provider::schema::complete;
-use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, Resource, STACK_TAG, Value};
+use berth_provider::{ADDRESS_TAG, Address, Attrs, External, Kind, Resource, STACK_TAG, Value};
 
 /// The integer attribute `key` as an `i32`, if set and in range.
 pub(crate) fn i32_of(attrs: &Attrs, key: &str) -> Option<i32> {
@@ -58,6 +58,22 @@ pub(crate) fn canonical(kind: Kind, attrs: &mut Attrs) {
 pub(crate) fn resource(address: Address, mut attrs: Attrs) -> Resource {
     canonical(address.kind, &mut attrs);
     Resource { address, attrs }
+}
+
+/// Where to look for the stack's children: the ARNs of the `owned`
+/// parents and the ids the configuration gives for `external` ones of
+/// `kind`.
+pub(crate) fn parents<'a>(
+    owned: &'a [Resource],
+    external: &'a [External],
+    kind: Kind,
+) -> impl Iterator<Item = &'a str> {
+    owned.iter().filter_map(|r| str_of(&r.attrs, "arn")).chain(
+        external
+            .iter()
+            .filter(move |e| e.kind == kind)
+            .map(|e| e.id.as_str()),
+    )
 }
 
 /// The tags a create call carries: the user's plus berth's two.

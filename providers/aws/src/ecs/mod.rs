@@ -12,7 +12,7 @@ use berth_provider::schema::cluster_name;
 use berth_provider::{Attrs, External, Kind, ProviderError, Resource};
 
 use crate::AwsProvider;
-use crate::attrs::{complete, create_tags, resource, str_of, tag_diff};
+use crate::attrs::{complete, create_tags, parents, resource, str_of, tag_diff};
 
 pub(crate) const SERVICE: &str = "ecs";
 
@@ -26,15 +26,7 @@ pub(crate) async fn read_all(
     let (clusters, tds) = tokio::join!(cluster::read_all(p, stack), task_definition::read_all(p, stack));
     let clusters = clusters?;
     // One listing per cluster, however it is named.
-    let parents: BTreeMap<&str, &str> = clusters
-        .iter()
-        .filter_map(|r| str_of(&r.attrs, "arn"))
-        .chain(
-            external
-                .iter()
-                .filter(|e| e.kind == Kind::Cluster)
-                .map(|e| e.id.as_str()),
-        )
+    let parents: BTreeMap<&str, &str> = parents(&clusters, external, Kind::Cluster)
         .map(|c| (cluster_name(c), c))
         .collect();
     let parents: Vec<&str> = parents.into_values().collect();

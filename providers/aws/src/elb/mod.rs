@@ -16,7 +16,7 @@ use berth_provider::{Attrs, External, Kind, ProviderError, Resource};
 use futures::future::try_join_all;
 
 use crate::AwsProvider;
-use crate::attrs::{complete, create_tags, resource, str_of, tag_diff};
+use crate::attrs::{complete, create_tags, parents, resource, str_of, tag_diff};
 
 pub(crate) const SERVICE: &str = "elbv2";
 
@@ -35,16 +35,7 @@ pub(crate) async fn read_all(
         target_group::read_all(p, stack)
     );
     let lbs = lbs?;
-    let arns: BTreeSet<&str> = lbs
-        .iter()
-        .filter_map(|r| str_of(&r.attrs, "arn"))
-        .chain(
-            external
-                .iter()
-                .filter(|e| e.kind == Kind::LoadBalancer)
-                .map(|e| e.id.as_str()),
-        )
-        .collect();
+    let arns: BTreeSet<&str> = parents(&lbs, external, Kind::LoadBalancer).collect();
     let arns: Vec<&str> = arns.into_iter().collect();
     let listeners = listener::read_all(p, stack, &arns).await?;
     let mut out = lbs;
