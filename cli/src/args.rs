@@ -25,6 +25,19 @@ pub struct Global {
     /// The local cloud's file (default: DIR/.berth/local-cloud.json).
     #[arg(long, global = true, value_name = "PATH")]
     pub local_state: Option<PathBuf>,
+    /// At most N AWS API calls per second over the whole run (AWS only;
+    /// berth also keeps at most 32 calls in flight and slows down a service
+    /// that throttles).
+    #[arg(long, global = true, value_name = "N", value_parser = positive_rate)]
+    pub max_rps: Option<f64>,
+}
+
+/// A rate of calls per second: a positive number.
+fn positive_rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
+        _ => Err(format!("`{text}` is not a positive number of calls per second")),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
-use berth_aws::AwsProvider;
+use berth_aws::{AwsProvider, Limits};
 use berth_local::LocalCloud;
 use berth_provider::{Kind, Provider, Resource};
 use tokio::runtime::Runtime;
@@ -31,9 +31,14 @@ impl Cloud {
                 Ok(Cloud::Local(Box::new(cloud)))
             }
             CloudArg::Aws => {
+                let limits = Limits {
+                    max_rps: global.max_rps,
+                    ..Limits::default()
+                };
                 let aws = runtime
                     .block_on(AwsProvider::from_env(region))
-                    .context("cannot configure AWS")?;
+                    .context("cannot configure AWS")?
+                    .with_limits(limits);
                 Ok(Cloud::Aws(aws))
             }
         }

@@ -315,3 +315,26 @@ fn a_stalled_endpoint_fails_plan_naming_it() {
     assert!(stderr.contains("failed: Timeout: "), "{stderr}");
     assert!(stderr.contains(&format!("(endpoint {endpoint})")), "{stderr}");
 }
+
+/// `--max-rps N` caps the calls of a whole run: the calls `--stats` counts
+/// never come faster than N a second (the first one goes at once). Only a
+/// lower bound on the time is asserted, which a slow machine cannot break.
+#[test]
+fn max_rps_caps_the_rate_of_calls() {
+    let Some(aws) = Aws::start("blog") else { return };
+    let start = std::time::Instant::now();
+    let out = aws.berth(&["plan", "--max-rps", "8", "--stats"]);
+    let elapsed = start.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let calls: f64 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("API calls: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no call count in:\n{stderr}"));
+    assert!(calls >= 8.0, "a plan makes enough calls to measure: {calls}");
+    assert!(
+        (calls - 1.0) / 8.0 <= elapsed,
+        "{calls} calls in {elapsed:.2} s: faster than 8 a second"
+    );
+}

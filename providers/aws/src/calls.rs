@@ -26,8 +26,17 @@ impl AwsProvider {
         err
     }
 
-    /// Sends the request `f` builds as `service:op`, retrying throttling and
-    /// transient errors.
+    /// Tells the pacing how a call of `service` went.
+    fn paced<T>(&self, service: &str, result: &Result<T, ProviderError>) {
+        match result {
+            Ok(_) => self.pacing.succeeded(service),
+            Err(e) if e.class == ErrorClass::Throttling => self.pacing.throttled(service),
+            Err(_) => {}
+        }
+    }
+
+    /// Sends the request `f` builds as `service:op`, paced
+    /// ([`crate::pace`]), retrying throttling and transient errors.
     pub(crate) async fn call<T, E, F, Fut>(&self, service: &str, op: &str, f: F) -> Result<T, ProviderError>
     where
         F: Fn() -> Fut,
@@ -35,7 +44,10 @@ impl AwsProvider {
         E: ProvideErrorMetadata + Error + Send + Sync + 'static,
     {
         retry::run(&self.retry, &self.stats, service, op, || async {
-            f().await.map_err(|e| errors::from_sdk(op, e))
+            let _turn = self.pacing.permit(service).await;
+            let result = f().await.map_err(|e| errors::from_sdk(op, e));
+            self.paced(service, &result);
+            result
         })
         .await
         .map_err(|e| self.located(service, e))
@@ -57,11 +69,14 @@ impl AwsProvider {
         E: ProvideErrorMetadata + Error + Send + Sync + 'static,
     {
         retry::run(&self.retry, &self.stats, service, op, || async {
-            match f().await {
+            let _turn = self.pacing.permit(service).await;
+            let result = match f().await {
                 Ok(v) => Ok(Some(v)),
                 Err(e) if e.code().is_some_and(|c| gone.contains(&c)) => Ok(None),
                 Err(e) => Err(errors::from_sdk(op, e)),
-            }
+            };
+            self.paced(service, &result);
+            result
         })
         .await
         .map_err(|e| self.located(service, e))

@@ -11,6 +11,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 use crate::AwsProvider;
 use crate::errors::AwsError;
+use crate::pace::{Limits, Pacing};
 use crate::retry::RetryPolicy;
 use crate::stats::Stats;
 
@@ -110,7 +111,15 @@ impl AwsProvider {
             clients,
             stats: Stats::default(),
             retry: RetryPolicy::default(),
+            pacing: Pacing::new(Limits::default()),
         }
+    }
+
+    /// Replaces the pacing limits (default: 32 calls in flight, no cap on
+    /// calls per second).
+    pub fn with_limits(mut self, limits: Limits) -> AwsProvider {
+        self.pacing = Pacing::new(limits);
+        self
     }
 
     /// Replaces the retry policy (default: 2-minute deadline per call).

@@ -59,6 +59,7 @@ mod elb;
 mod errors;
 mod iam;
 mod logs;
+mod pace;
 mod retry;
 mod stats;
 
@@ -70,6 +71,7 @@ use berth_provider::{External, Kind, Provider, ProviderError, Resource};
 
 pub use config::{ATTEMPT_TIMEOUT, CONNECT_TIMEOUT, Clients};
 pub use errors::AwsError;
+pub use pace::Limits;
 pub use retry::RetryPolicy;
 
 use stats::Stats;
@@ -85,6 +87,7 @@ pub struct AwsProvider {
     clients: Clients,
     stats: Stats,
     retry: RetryPolicy,
+    pacing: pace::Pacing,
 }
 
 impl AwsProvider {
