@@ -15,7 +15,7 @@ use crate::args::{Cloud as CloudArg, Global};
 /// The cloud a command talks to.
 pub enum Cloud {
     Local(Box<LocalCloud>),
-    Aws(AwsProvider),
+    Aws(Box<AwsProvider>),
 }
 
 impl Cloud {
@@ -39,7 +39,7 @@ impl Cloud {
                     .block_on(AwsProvider::from_env(region))
                     .context("cannot configure AWS")?
                     .with_limits(limits);
-                Ok(Cloud::Aws(aws))
+                Ok(Cloud::Aws(Box::new(aws)))
             }
         }
     }
@@ -47,7 +47,7 @@ impl Cloud {
     pub fn provider(&self) -> &dyn Provider {
         match self {
             Cloud::Local(c) => c.as_ref(),
-            Cloud::Aws(c) => c,
+            Cloud::Aws(c) => c.as_ref(),
         }
     }
 
