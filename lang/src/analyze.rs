@@ -36,9 +36,13 @@ pub struct Options {
 pub fn analyze(sources: Sources, mut diagnostics: Vec<Diagnostic>, options: &Options) -> Analysis {
     let mut files = Vec::new();
     for (id, file) in sources.iter() {
-        match syntax::parse(id, &file.text) {
-            Ok(parsed) => files.push((id, parsed)),
-            Err(d) => diagnostics.push(d),
+        let parsed = syntax::parse_recovering(id, &file.text);
+        // A file with syntax errors contributes only those: checking its
+        // recovered tree would report what the broken items left out.
+        if parsed.errors.is_empty() {
+            files.push((id, parsed.tree));
+        } else {
+            diagnostics.extend(parsed.errors);
         }
     }
     let stack = check_and_evaluate(&files, options, &mut diagnostics);

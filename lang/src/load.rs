@@ -49,8 +49,11 @@ pub fn load_dir(dir: &Path) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
     Ok((sources, diags))
 }
 
-/// Adds one file's bytes to `sources`, reporting invalid UTF-8.
+/// Adds one file's bytes to `sources`, reporting invalid UTF-8. A UTF-8
+/// byte-order mark is dropped, so columns on the first line count from the
+/// first real character.
 pub fn add_bytes(sources: &mut Sources, diags: &mut Vec<Diagnostic>, path: &Path, bytes: &[u8]) -> FileId {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => sources.add(path, text),
         Err(e) => {

@@ -10,18 +10,23 @@
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{Block, Expr, ExprKind, Item, Label, MapEntry, Step};
-use crate::syntax::parse;
+use crate::syntax::parse_recovering;
 
 const INDENT: &str = "  ";
 
-/// Formats one file's text. Fails only on a syntax error.
-pub fn format_source(text: &str) -> Result<String, Diagnostic> {
+/// Formats one file's text. Fails only on syntax errors.
+pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
     format_file(FileId(0), text)
 }
 
-/// Formats the text of file `id`; a syntax error's span names `id`.
-pub fn format_file(id: FileId, text: &str) -> Result<String, Diagnostic> {
-    let file = parse(id, text)?;
+/// Formats the text of file `id`; fails with every syntax error (their
+/// spans name `id`), since a broken file has no canonical layout.
+pub fn format_file(id: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
+    let parsed = parse_recovering(id, text);
+    if !parsed.errors.is_empty() {
+        return Err(parsed.errors);
+    }
+    let file = parsed.tree;
     let mut p = Printer {
         text,
         comments: &file.comments,
