@@ -78,7 +78,9 @@ pub fn load(uri: &Uri, docs: &Documents) -> StackFiles {
         if let Some(doc) = docs.by_path(&path) {
             files.sources.add(&path, doc.text.clone());
             files.uris.push(doc.uri.clone());
-        } else if let (Ok(bytes), Some(file_uri)) = (std::fs::read(&path), uri::from_path(&path)) {
+        } else if path.is_file()
+            && let (Ok(bytes), Some(file_uri)) = (std::fs::read(&path), uri::from_path(&path))
+        {
             load::add_bytes(&mut files.sources, &mut files.load_diagnostics, &path, &bytes);
             files.uris.push(file_uri);
         }
@@ -89,7 +91,7 @@ pub fn load(uri: &Uri, docs: &Documents) -> StackFiles {
 /// The directory's `.berth` files, the open ones in it (saved or not) and
 /// the document itself, sorted.
 fn paths_in(dir: &Path, this: Option<&Path>, docs: &Documents) -> Vec<PathBuf> {
-    let mut paths = load::berth_files(dir).unwrap_or_default();
+    let mut paths = load::berth_entries(dir).unwrap_or_default();
     paths.extend(
         docs.iter()
             .filter_map(|d| d.path.clone())
