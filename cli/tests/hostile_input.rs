@@ -17,7 +17,11 @@ fn assert_fails_naming(p: &common::Project, name: &str, why: &str) {
     for cmd in ["validate", "plan", "fmt"] {
         let run = p.berth(&[cmd]);
         run.expect_code(1);
-        assert!(run.stderr.contains(name), "{cmd}: {name} not named: {}", run.stderr);
+        assert!(
+            run.stderr.contains(name),
+            "{cmd}: {name} not named: {}",
+            run.stderr
+        );
         assert!(run.stderr.contains(why), "{cmd}: no {why:?}: {}", run.stderr);
         assert!(run.stdout.is_empty(), "{cmd}: nothing planned: {}", run.stdout);
     }
@@ -110,7 +114,11 @@ fn var_file_errors_name_the_file_and_line() {
     run.expect_code(1);
     assert!(run.stderr.contains("bad.vars:3:6"), "{}", run.stderr);
     assert!(run.stderr.contains("bad.vars:4:12"), "{}", run.stderr);
-    assert!(run.stderr.contains("bad.vars is not a valid variables file"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("bad.vars is not a valid variables file"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("--var"), "{}", run.stderr);
 
     p.write("bad.vars", "env = \"${var.x}\"\n");
@@ -124,16 +132,21 @@ fn var_file_errors_name_the_file_and_line() {
 fn an_error_in_a_huge_one_line_file_prints_a_short_excerpt() {
     let p = example("blog");
     let filler = "a = 1 ".repeat(10 * 1024 * 1024 / 6);
-    p.write(
-        "huge.berth",
-        &format!("vpc huge {{ {filler} b: 2 {filler} }}"),
-    );
+    p.write("huge.berth", &format!("vpc huge {{ {filler} b: 2 {filler} }}"));
     let start = Instant::now();
     let run = p.berth(&["validate"]);
     run.expect_code(1);
     assert!(start.elapsed() < Duration::from_secs(60), "hang ceiling");
-    assert!(run.stderr.contains("huge.berth:1:"), "{}", &run.stderr[..run.stderr.len().min(2000)]);
-    assert!(run.stderr.contains("found `:`"), "{}", &run.stderr[..run.stderr.len().min(2000)]);
+    assert!(
+        run.stderr.contains("huge.berth:1:"),
+        "{}",
+        &run.stderr[..run.stderr.len().min(2000)]
+    );
+    assert!(
+        run.stderr.contains("found `:`"),
+        "{}",
+        &run.stderr[..run.stderr.len().min(2000)]
+    );
     assert!(run.stderr.len() < 1500, "{} bytes of stderr", run.stderr.len());
     assert!(run.stderr.contains('…'), "the line is cut: {}", run.stderr);
 }

@@ -173,14 +173,22 @@ mod tests {
     fn a_file_with_syntax_errors_still_declares_its_blocks() {
         let mut docs = Documents::default();
         let uri: Uri = "untitled:Untitled-1".parse().unwrap();
-        let text = "vpc main {\n  cidr: 1\n}\nsubnet a {\n  vpc = vpc.\n}\nstack \"s\" {}\ncluster c {\n  x =\n";
+        let text =
+            "vpc main {\n  cidr: 1\n}\nsubnet a {\n  vpc = vpc.\n}\nstack \"s\" {}\ncluster c {\n  x =\n";
         docs.open(uri.clone(), text.into());
         let files = load(&uri, &docs);
         let decls = declarations(&files);
         let names: Vec<_> = decls.iter().map(|d| format!("{}.{}", d.kind, d.name)).collect();
-        assert_eq!(names, ["vpc.main", "subnet.a", "cluster.c"], "even the block left open");
+        assert_eq!(
+            names,
+            ["vpc.main", "subnet.a", "cluster.c"],
+            "even the block left open"
+        );
         assert_eq!(&text[decls[1].label_span.clone()], "a");
-        assert!(decls.iter().all(|d| d.block.is_none()), "no tree from a broken file");
+        assert!(
+            decls.iter().all(|d| d.block.is_none()),
+            "no tree from a broken file"
+        );
     }
 
     #[test]

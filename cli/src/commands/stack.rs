@@ -66,6 +66,8 @@ fn var_file(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
 }
 
 /// The `--var` text of a var-file value.
+// Diagnostics are built on the cold path only; their size does not matter.
+#[allow(clippy::result_large_err)]
 fn var_text(text: &str, value: &ast::Expr) -> Result<String, Diagnostic> {
     let ast::ExprKind::String(parts) = &value.kind else {
         return Ok(text[value.span.range()].to_owned());

@@ -82,7 +82,11 @@ impl View {
     fn new(file: &SourceFile, spans: &[Span]) -> View {
         let text = &file.text;
         let first = spans.iter().map(|s| file.line_index(s.start)).min().unwrap_or(0);
-        let last = spans.iter().map(|s| file.line_index(s.end)).max().unwrap_or(first);
+        let last = spans
+            .iter()
+            .map(|s| file.line_index(s.end))
+            .max()
+            .unwrap_or(first);
         let mut view = View {
             first,
             text: String::new(),
@@ -135,7 +139,9 @@ impl View {
             .partition_point(|l| l.line_start <= offset)
             .saturating_sub(1);
         match self.lines.get(index) {
-            Some(line) => line.window_at + offset.clamp(line.window.start, line.window.end) - line.window.start,
+            Some(line) => {
+                line.window_at + offset.clamp(line.window.start, line.window.end) - line.window.start
+            }
             None => 0,
         }
     }
@@ -173,7 +179,12 @@ impl<'a> Files<'a> for Clipped<'_> {
         Ok(self.view(id)?.first + line_index + 1)
     }
 
-    fn column_number(&'a self, id: FileId, line_index: usize, byte_index: usize) -> Result<usize, FilesError> {
+    fn column_number(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
         let line = self.view(id)?.line(line_index)?;
         let text = &self.sources.get(id).text;
         let offset = (line.window.start + byte_index.saturating_sub(line.window_at)).min(line.window.end);

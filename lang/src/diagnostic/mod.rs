@@ -63,7 +63,9 @@ impl Diagnostic {
 
     /// Every span the diagnostic points at, primary first.
     fn spans(&self) -> impl Iterator<Item = Span> + '_ {
-        self.span.into_iter().chain(self.secondary.iter().map(|(s, _)| *s))
+        self.span
+            .into_iter()
+            .chain(self.secondary.iter().map(|(s, _)| *s))
     }
 
     /// The codespan form, with each span passed through `map`.
@@ -104,7 +106,12 @@ pub fn emit(sources: &Sources, diagnostics: &[Diagnostic], out: &mut dyn term::t
         // caller cannot act on better than by losing the text.
         let _ = match clip::Clipped::new(sources, d) {
             Some(clipped) => term::emit(out, &config, &clipped, &d.to_codespan(&|s| clipped.map(s))),
-            None => term::emit(out, &config, &SourcesAdapter(sources), &d.to_codespan(&|s| s.range())),
+            None => term::emit(
+                out,
+                &config,
+                &SourcesAdapter(sources),
+                &d.to_codespan(&|s| s.range()),
+            ),
         };
     }
 }

@@ -82,7 +82,9 @@ impl<'t> Cursor<'t> {
                 // Only the lead bytes of the characters `invisible_name`
                 // knows reach the slow path.
                 0x00..=0x1f | 0x7f | 0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => {
-                    let Some(c) = self.rest().chars().next() else { return };
+                    let Some(c) = self.rest().chars().next() else {
+                        return;
+                    };
                     if c == '\u{feff}' && self.pos == 0 {
                         self.pos += c.len_utf8();
                         continue;

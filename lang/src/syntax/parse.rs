@@ -311,11 +311,7 @@ impl<'t> Parser<'t> {
     /// An attribute or a nested block.
     fn item(&mut self) -> Parsed<Item> {
         let Some(name) = self.c.ident() else {
-            return Err(self.expected(&[
-                Expected::Attribute,
-                Expected::NestedBlock,
-                Expected::CloseBrace,
-            ]));
+            return Err(self.expected(&[Expected::Attribute, Expected::NestedBlock, Expected::CloseBrace]));
         };
         self.c.skip_trivia();
         if self.c.eat(b'=') {
@@ -347,7 +343,6 @@ impl<'t> Parser<'t> {
             value,
         })
     }
-
 
     /// An expression starting at the current position (trivia skipped).
     pub fn expr(&mut self) -> Parsed<Expr> {
@@ -760,7 +755,10 @@ route_table public {
     fn a_name_typed_alone_on_its_line_is_not_the_next_lines_label() {
         let parsed = parse_recovering(FileId(0), "vpc m {\n  cid\n  dns = true\n}\n");
         assert_eq!(parsed.errors.len(), 1);
-        assert_eq!(parsed.errors[0].label, "expected `=`, a label or `{`, found end of line");
+        assert_eq!(
+            parsed.errors[0].label,
+            "expected `=`, a label or `{`, found end of line"
+        );
         assert!(matches!(&parsed.tree.blocks[0].body[..], [Item::Attribute(a)] if a.name.name == "dns"));
     }
 
@@ -779,7 +777,12 @@ route_table public {
 
     #[test]
     fn missing_equals_is_named_as_such() {
-        for text in ["x y { a \"v\" }", "x y { a 80 }", "x y { a vpc.main }", "x y { a true }"] {
+        for text in [
+            "x y { a \"v\" }",
+            "x y { a 80 }",
+            "x y { a vpc.main }",
+            "x y { a true }",
+        ] {
             let parsed = parse_recovering(FileId(0), text);
             assert_eq!(parsed.errors.len(), 1, "{text}");
             assert_eq!(parsed.errors[0].message, "missing `=`", "{text}");
@@ -792,7 +795,10 @@ route_table public {
     fn line_endings_and_invisible_characters() {
         let f = parse_ok("\u{feff}x y {\r\n  a = 1 # c\r  b = 2\r}\r");
         assert_eq!(f.blocks[0].body.len(), 2, "a comment ends at a lone CR");
-        assert_eq!(labels("x y { a = \"b\rc\" }")[0], "expected `\"`, found end of line");
+        assert_eq!(
+            labels("x y { a = \"b\rc\" }")[0],
+            "expected `\"`, found end of line"
+        );
         for (text, code) in [
             ("x y {\u{200b} a = 1 }", "U+200B"),
             ("x y { a\u{a0}= 1 }", "U+00A0"),
@@ -802,9 +808,16 @@ route_table public {
             let parsed = parse_recovering(FileId(0), text);
             assert_eq!(parsed.errors.len(), 1, "{text:?}: {:?}", parsed.errors);
             assert_eq!(parsed.errors[0].code, "E0007");
-            assert!(parsed.errors[0].message.contains(code), "{}", parsed.errors[0].message);
+            assert!(
+                parsed.errors[0].message.contains(code),
+                "{}",
+                parsed.errors[0].message
+            );
         }
-        assert!(parse(FileId(0), "x y { a = \"\u{a0}é—\" }").is_ok(), "visible text in strings is fine");
+        assert!(
+            parse(FileId(0), "x y { a = \"\u{a0}é—\" }").is_ok(),
+            "visible text in strings is fine"
+        );
     }
 
     #[test]

@@ -101,7 +101,10 @@ impl Parser<'_> {
             return None;
         }
         let rest = self.c.rest();
-        let word = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-').len();
+        let word = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                .len();
         let after = rest[word..].trim_start_matches([' ', '\t']);
         if word == 0 || !after.starts_with('=') {
             return None;
@@ -138,9 +141,13 @@ impl Parser<'_> {
         let written = &text[value.clone()];
         let example = if written.len() <= 40 { written } else { "value" };
         Some(
-            Diagnostic::error("E0001", "missing `=`", Span::new(self.c.file, value.start, value.end))
-                .label(format!("expected `=` between `{}` and this value", name.name))
-                .help(format!("write `{} = {example}`", name.name)),
+            Diagnostic::error(
+                "E0001",
+                "missing `=`",
+                Span::new(self.c.file, value.start, value.end),
+            )
+            .label(format!("expected `=` between `{}` and this value", name.name))
+            .help(format!("write `{} = {example}`", name.name)),
         )
     }
 }
@@ -156,7 +163,7 @@ fn reference_len(rest: &str) -> usize {
 /// the line its `}` should precede.
 pub(super) fn unclosed_block(file: FileId, text: &str, open: &[Open]) -> Diagnostic {
     let braces = || open.iter().filter(|o| o.close == b'}');
-    let innermost = braces().last().map_or(0, |o| o.at);
+    let innermost = braces().next_back().map_or(0, |o| o.at);
     // Everything before the outermost open block closed properly.
     let from = braces().next().map_or(0, |o| o.at);
     let (brace, spot) = match by_indentation(text, from) {
@@ -196,7 +203,11 @@ fn by_indentation(text: &str, from: usize) -> Option<(usize, Option<usize>)> {
     let mut line = text[..from].rfind(['\n', '\r']).map_or(0, |i| i + 1);
     while line < bytes.len() {
         let end = line_end(bytes, line);
-        let first = line + bytes[line..end].iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
+        let first = line
+            + bytes[line..end]
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
         let indent = first - line;
         if first < end && bytes[first] != b'#' {
             if let Some(&(open_indent, brace)) = stack.last()
@@ -290,5 +301,7 @@ fn starts_line(bytes: &[u8], pos: usize) -> bool {
 /// Whether a name starts in the first column at `pos`.
 fn starts_top_level(bytes: &[u8], pos: usize) -> bool {
     (pos == 0 || matches!(bytes.get(pos - 1), Some(b'\n' | b'\r')))
-        && bytes.get(pos).is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+        && bytes
+            .get(pos)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
 }
