@@ -150,3 +150,33 @@ fn an_error_in_a_huge_one_line_file_prints_a_short_excerpt() {
     assert!(run.stderr.len() < 1500, "{} bytes of stderr", run.stderr.len());
     assert!(run.stderr.contains('…'), "the line is cut: {}", run.stderr);
 }
+
+#[test]
+fn var_file_values_the_stack_rejects_name_the_file_and_line() {
+    let p = example("blog");
+    p.write("qa.vars", "env = \"qa\"\n\nnope = 1\n");
+    let run = p.berth(&["validate", "--var-file", "qa.vars"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("qa.vars:3 sets `nope`, which the stack does not declare"),
+        "{}",
+        run.stderr
+    );
+    // The command line wins, and is named as such.
+    let run = p.berth(&["validate", "--var-file", "qa.vars", "--var", "nope=2"]);
+    assert!(run.stderr.contains("--var sets `nope`"), "{}", run.stderr);
+}
+
+#[test]
+fn a_var_file_value_of_the_wrong_type_names_the_file_and_line() {
+    let p = example("microservices");
+    p.write("zones.vars", "# zones\nzones = 3\n");
+    let run = p.berth(&["validate", "--var-file", "zones.vars"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("zones.vars:2: `zones = 3` is not a map"),
+        "{}",
+        run.stderr
+    );
+}

@@ -27,6 +27,9 @@ pub struct Analysis {
 pub struct Options {
     /// `--var NAME=VALUE` settings.
     pub vars: BTreeMap<String, String>,
+    /// Where variables not set on the command line were set (`qa.vars:3`
+    /// for a `--var-file`), so their errors name that place, not `--var`.
+    pub var_origins: BTreeMap<String, String>,
     /// Name of a stack without a `stack` block (the directory's name).
     pub default_name: String,
 }
@@ -81,7 +84,14 @@ fn check_and_evaluate(
     if !sound {
         return None;
     }
-    let stack = eval::evaluate(&module, &deps, &options.vars, &options.default_name, diagnostics)?;
+    let stack = eval::evaluate_with_origins(
+        &module,
+        &deps,
+        &options.vars,
+        &options.var_origins,
+        &options.default_name,
+        diagnostics,
+    )?;
     for r in &stack.resources {
         types::check_resource(r, diagnostics);
     }

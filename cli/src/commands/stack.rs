@@ -13,8 +13,10 @@ use crate::args::Vars;
 /// Loads and analyses the stack in `dir` with the given variables.
 pub fn analyse(dir: &Path, vars: &Vars) -> anyhow::Result<Analysis> {
     let (sources, diagnostics) = load::load_dir(dir)?;
+    let (vars, var_origins) = variables_with_origins(vars)?;
     let options = Options {
-        vars: variables(vars)?,
+        vars,
+        var_origins,
         default_name: default_name(dir),
     };
     Ok(analyze(sources, diagnostics, &options))
@@ -30,20 +32,35 @@ fn default_name(dir: &Path) -> String {
 /// `--var-file` settings, then `--var` ones (the command line wins); also
 /// what `plan --out` saves.
 pub fn variables(vars: &Vars) -> anyhow::Result<BTreeMap<String, String>> {
+    Ok(variables_with_origins(vars)?.0)
+}
+
+/// The variables, and where each one the command line does not set was
+/// set (`qa.vars:3`), for diagnostics.
+fn variables_with_origins(
+    vars: &Vars,
+) -> anyhow::Result<(BTreeMap<String, String>, BTreeMap<String, String>)> {
     let mut out = BTreeMap::new();
+    let mut origins = BTreeMap::new();
     for file in &vars.var_files {
-        out.extend(var_file(file)?);
+        for (name, value, origin) in var_file(file)? {
+            origins.insert(name.clone(), origin);
+            out.insert(name, value);
+        }
     }
-    out.extend(vars.vars.iter().cloned());
-    Ok(out)
+    for (name, value) in &vars.vars {
+        origins.remove(name);
+        out.insert(name.clone(), value.clone());
+    }
+    Ok((out, origins))
 }
 
 /// One `--var-file`, read by the language's own parser: `NAME = value`
 /// attributes with the comments, strings and escapes of a `.berth` file.
-/// Each value becomes the text `--var NAME=...` would carry: a string's
+/// Each value (with its `FILE:LINE`) becomes the text `--var NAME=...` would carry: a string's
 /// decoded text, any other value as written. Its errors are diagnostics
 /// naming the file and line.
-fn var_file(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
+fn var_file(path: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
@@ -54,7 +71,11 @@ fn var_file(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let mut values = Vec::new();
     for attr in &parsed.tree {
         match var_text(text, &attr.value) {
-            Ok(value) => values.push((attr.name.name.clone(), value)),
+            Ok(value) => {
+                let (line, _) = sources.line_col(id, attr.name.span.start);
+                let origin = format!("{}:{line}", path.display());
+                values.push((attr.name.name.clone(), value, origin));
+            }
             Err(d) => diagnostics.push(d),
         }
     }
