@@ -180,3 +180,16 @@ fn a_var_file_value_of_the_wrong_type_names_the_file_and_line() {
         run.stderr
     );
 }
+
+#[test]
+fn fmt_reports_every_syntax_error_of_a_file_and_leaves_it_alone() {
+    let p = example("blog");
+    let broken = "vpc extra {\n  cidr: \"10.1.0.0/16\"\n}\n\ncluster more {\n  container_insights 1\n}\n";
+    p.write("broken.berth", broken);
+    let run = p.berth(&["fmt"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("broken.berth:2:7"), "{}", run.stderr);
+    assert!(run.stderr.contains("broken.berth:6:22"), "{}", run.stderr);
+    assert!(run.stderr.contains("missing `=`"), "{}", run.stderr);
+    assert_eq!(p.read("broken.berth"), broken);
+}
