@@ -288,7 +288,17 @@ impl<'t> Parser<'t> {
                 None => {
                     if !self.eof_reported {
                         self.eof_reported = true;
-                        let d = unclosed_block(self.c.file, self.c.text, &self.open[..level]);
+                        // An item that failed on the end of the file failed
+                        // because a bracket is open: say which instead. (An
+                        // unterminated string keeps its own error.)
+                        let end = self.c.text.len();
+                        if self.errors.last().is_some_and(|d| {
+                            d.span.is_some_and(|s| s.start == end) && d.message != "unterminated string"
+                        }) {
+                            self.errors.pop();
+                        }
+                        let open = self.open.get(..level).unwrap_or(&self.open);
+                        let d = unclosed_block(self.c.file, self.c.text, open);
                         self.report(d);
                     }
                     return items;

@@ -159,44 +159,56 @@ fn reference_len(rest: &str) -> usize {
 }
 
 /// The diagnostic for a file that ends inside blocks (`open`, the brackets
-/// still open): the `{` most likely left open, found by indentation, and
-/// the line its `}` should precede.
+/// still open): the bracket most likely left open, found by indentation,
+/// and the line its closing bracket should precede.
 pub(super) fn unclosed_block(file: FileId, text: &str, open: &[Open]) -> Diagnostic {
-    let braces = || open.iter().filter(|o| o.close == b'}');
-    let innermost = braces().next_back().map_or(0, |o| o.at);
-    // Everything before the outermost open block closed properly.
-    let from = braces().next().map_or(0, |o| o.at);
-    let (brace, spot) = match by_indentation(text, from) {
-        Some((brace, spot)) => (brace, spot),
-        None => (innermost, None),
+    let innermost = open.last().map_or(0, |o| o.at);
+    // Everything before the outermost open bracket closed properly.
+    let from = open.first().map_or(0, |o| o.at);
+    let (at, spot) = by_indentation(text, from).unwrap_or((innermost, None));
+    let (open_char, close) = match text.as_bytes().get(at) {
+        Some(b'[') => ('[', ']'),
+        Some(b'(') => ('(', ')'),
+        _ => ('{', '}'),
     };
-    let header = header_of(text, brace);
-    let mut d = Diagnostic::error("E0001", "unclosed block", Span::new(file, brace, brace + 1))
-        .label(format!("`{header}` opens here and is never closed"));
+    let header = header_of(text, at);
+    let what = match (open_char, header.as_deref()) {
+        ('[', _) => "list",
+        ('(', _) => "call",
+        (_, Some(h)) if h.ends_with('=') => "map",
+        _ => "block",
+    };
+    let name = match header.as_deref() {
+        Some(h) => format!("`{}`", h.trim_end_matches('=').trim_end()),
+        None => format!("this `{open_char}`"),
+    };
+    let mut d = Diagnostic::error("E0001", format!("unclosed {what}"), Span::new(file, at, at + 1))
+        .label(format!("the {what} {name} opens here and is never closed"));
     match spot {
         Some(spot) => {
             let end = spot + token_len(&text[spot..]);
             d = d
                 .also(
                     Span::new(file, spot, end),
-                    format!("less indented than `{header}`: its `}}` probably belongs before this line"),
+                    format!("less indented than {name}: its `{close}` probably belongs before this line"),
                 )
-                .help(format!("add `}}` to close `{header}` before this line"));
+                .help(format!("add `{close}` to close {name} before this line"));
         }
         None => {
             d = d
                 .also(Span::new(file, text.len(), text.len()), "the file ends inside it")
-                .help(format!("add `}}` to close `{header}`"));
+                .help(format!("add `{close}` to close {name}"));
         }
     }
     d
 }
 
-/// Reads the file line by line, pairing each `{` with the first later line
-/// indented no deeper than the `{`'s line: a `}` there closes it, anything
-/// else means it was left open. Starts at the line of offset `from`.
-/// Returns the first such `{` and that line's first token, or the innermost
-/// `{` still open at the end without a line.
+/// Reads the file line by line, pairing each opening bracket with the first
+/// later line indented no deeper than the bracket's line: a closing bracket
+/// there closes it, anything else means it was left open. Starts at the
+/// line of offset `from`. Returns the first such bracket and that line's
+/// first token, or the innermost bracket still open at the end without a
+/// line.
 fn by_indentation(text: &str, from: usize) -> Option<(usize, Option<usize>)> {
     let bytes = text.as_bytes();
     let mut stack: Vec<(usize, usize)> = Vec::new();
@@ -212,7 +224,7 @@ fn by_indentation(text: &str, from: usize) -> Option<(usize, Option<usize>)> {
         if first < end && bytes[first] != b'#' {
             if let Some(&(open_indent, brace)) = stack.last()
                 && indent <= open_indent
-                && bytes[first] != b'}'
+                && !matches!(bytes[first], b'}' | b']' | b')')
             {
                 return Some((brace, Some(first)));
             }
@@ -224,8 +236,8 @@ fn by_indentation(text: &str, from: usize) -> Option<(usize, Option<usize>)> {
                         pos = string_end(bytes, pos);
                         continue;
                     }
-                    b'{' => stack.push((indent, pos)),
-                    b'}' => {
+                    b'{' | b'[' | b'(' => stack.push((indent, pos)),
+                    b'}' | b']' | b')' => {
                         stack.pop();
                     }
                     _ => {}
@@ -242,15 +254,17 @@ fn by_indentation(text: &str, from: usize) -> Option<(usize, Option<usize>)> {
     stack.last().map(|&(_, brace)| (brace, None))
 }
 
-/// `vpc main` for the `{` at `brace`: its line's text before it.
-fn header_of(text: &str, brace: usize) -> String {
-    let line_start = text[..brace].rfind(['\n', '\r']).map_or(0, |i| i + 1);
-    let header = text[line_start..brace].trim();
-    let header = if header.is_empty() { "this block" } else { header };
-    match header.char_indices().nth(MAX_HEADER) {
+/// `vpc main` for the `{` at `at`: its line's text before it, if any.
+fn header_of(text: &str, at: usize) -> Option<String> {
+    let line_start = text[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let header = text[line_start..at].trim();
+    if header.is_empty() {
+        return None;
+    }
+    Some(match header.char_indices().nth(MAX_HEADER) {
         Some((cut, _)) => format!("{}…", &header[..cut]),
         None => header.to_owned(),
-    }
+    })
 }
 
 /// Length of the name or character at the start of `rest`.
