@@ -27,6 +27,9 @@ pub struct Analysis {
 pub struct Options {
     /// `--var NAME=VALUE` settings.
     pub vars: BTreeMap<String, String>,
+    /// Where variables not set on the command line were set (`qa.vars:3`
+    /// for a `--var-file`), so their errors name that place, not `--var`.
+    pub var_origins: BTreeMap<String, String>,
     /// Name of a stack without a `stack` block (the directory's name).
     pub default_name: String,
 }
@@ -36,9 +39,13 @@ pub struct Options {
 pub fn analyze(sources: Sources, mut diagnostics: Vec<Diagnostic>, options: &Options) -> Analysis {
     let mut files = Vec::new();
     for (id, file) in sources.iter() {
-        match syntax::parse(id, &file.text) {
-            Ok(parsed) => files.push((id, parsed)),
-            Err(d) => diagnostics.push(d),
+        let parsed = syntax::parse_recovering(id, &file.text);
+        // A file with syntax errors contributes only those: checking its
+        // recovered tree would report what the broken items left out.
+        if parsed.errors.is_empty() {
+            files.push((id, parsed.tree));
+        } else {
+            diagnostics.extend(parsed.errors);
         }
     }
     let stack = check_and_evaluate(&files, options, &mut diagnostics);
@@ -77,7 +84,14 @@ fn check_and_evaluate(
     if !sound {
         return None;
     }
-    let stack = eval::evaluate(&module, &deps, &options.vars, &options.default_name, diagnostics)?;
+    let stack = eval::evaluate_with_origins(
+        &module,
+        &deps,
+        &options.vars,
+        &options.var_origins,
+        &options.default_name,
+        diagnostics,
+    )?;
     for r in &stack.resources {
         types::check_resource(r, diagnostics);
     }

@@ -5,33 +5,73 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Sources, Span};
 
-/// A stack directory that cannot be read at all.
+/// A stack directory, or one of its `.berth` files, that cannot be read.
+/// A file is never skipped: a stack read without one of its files would
+/// plan the destruction of that file's resources.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    // The OS error is part of the message and deliberately not a `source`,
+    // so error chains print it once.
+    #[error("cannot read {path}: {error}")]
+    Io { path: PathBuf, error: std::io::Error },
+    #[error("cannot read {path}: it is {what}, not a file")]
+    NotAFile { path: PathBuf, what: &'static str },
     #[error("no .berth files in {0}")]
     Empty(PathBuf),
 }
 
-/// The `.berth` files directly in `dir`, sorted by name.
-pub fn berth_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
-    let io = |source| LoadError::Io {
+/// Every entry of `dir` named `*.berth`, sorted, whatever it is (a file, a
+/// dangling symlink, a directory...). The language server lists with this,
+/// so one bad entry does not hide the others.
+pub fn berth_entries(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let io = |error| LoadError::Io {
         path: dir.to_owned(),
-        source,
+        error,
     };
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
-        if path.extension().is_some_and(|e| e == "berth") && path.is_file() {
+        if path.extension().is_some_and(|e| e == "berth") {
             files.push(path);
         }
     }
     files.sort();
+    Ok(files)
+}
+
+/// The `.berth` files directly in `dir`, sorted by name. An entry named
+/// `*.berth` that cannot be read as a file (a dangling symlink, a symlink
+/// loop, a directory, a FIFO) is an error naming it.
+pub fn berth_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let files = berth_entries(dir)?;
+    for path in &files {
+        check_file(path)?;
+    }
     if files.is_empty() {
         return Err(LoadError::Empty(dir.to_owned()));
     }
     Ok(files)
+}
+
+/// Fails unless `path` (after symlinks) is a regular file: reading a FIFO
+/// would block, and a directory or a broken link has nothing to read.
+fn check_file(path: &Path) -> Result<(), LoadError> {
+    let meta = std::fs::metadata(path).map_err(|error| LoadError::Io {
+        path: path.to_owned(),
+        error,
+    })?;
+    if meta.is_file() {
+        return Ok(());
+    }
+    let what = if meta.is_dir() {
+        "a directory"
+    } else {
+        "a special file (a FIFO, socket or device)"
+    };
+    Err(LoadError::NotAFile {
+        path: path.to_owned(),
+        what,
+    })
 }
 
 /// Reads every `.berth` file of `dir`. Bytes that are not UTF-8 are
@@ -40,17 +80,20 @@ pub fn load_dir(dir: &Path) -> Result<(Sources, Vec<Diagnostic>), LoadError> {
     let mut sources = Sources::new();
     let mut diags = Vec::new();
     for path in berth_files(dir)? {
-        let bytes = std::fs::read(&path).map_err(|source| LoadError::Io {
+        let bytes = std::fs::read(&path).map_err(|error| LoadError::Io {
             path: path.clone(),
-            source,
+            error,
         })?;
         add_bytes(&mut sources, &mut diags, &path, &bytes);
     }
     Ok((sources, diags))
 }
 
-/// Adds one file's bytes to `sources`, reporting invalid UTF-8.
+/// Adds one file's bytes to `sources`, reporting invalid UTF-8. A UTF-8
+/// byte-order mark is dropped, so columns on the first line count from the
+/// first real character.
 pub fn add_bytes(sources: &mut Sources, diags: &mut Vec<Diagnostic>, path: &Path, bytes: &[u8]) -> FileId {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => sources.add(path, text),
         Err(e) => {

@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Index of a file in a [`Sources`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -52,6 +53,38 @@ impl<T> Spanned<T> {
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
+    /// Where each line starts, computed when a diagnostic first needs it.
+    lines: OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    /// Byte offsets where lines start. A line ends at `\n`, `\r\n` or a
+    /// lone `\r` (old Mac files), so every line ending counts once.
+    pub fn line_starts(&self) -> &[usize] {
+        self.lines.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            let mut starts = vec![0];
+            starts.extend(bytes.iter().enumerate().filter_map(|(i, &b)| match b {
+                b'\n' => Some(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
+                _ => None,
+            }));
+            starts
+        })
+    }
+
+    /// 0-based index of the line holding byte `offset`.
+    pub fn line_index(&self, offset: usize) -> usize {
+        let starts = self.line_starts();
+        starts.partition_point(|&s| s <= offset).saturating_sub(1)
+    }
+
+    /// Byte range of 0-based line `index`, its line ending included.
+    pub fn line_range(&self, index: usize) -> Option<Range<usize>> {
+        let starts = self.line_starts();
+        let start = *starts.get(index)?;
+        Some(start..starts.get(index + 1).copied().unwrap_or(self.text.len()))
+    }
 }
 
 /// All source files of a run, so diagnostics can quote any of them.
@@ -69,6 +102,7 @@ impl Sources {
         self.files.push(SourceFile {
             path: path.as_ref().to_owned(),
             text: text.into(),
+            lines: OnceLock::new(),
         });
         FileId(self.files.len() - 1)
     }
@@ -87,16 +121,18 @@ impl Sources {
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
-        let text = &self.get(file).text;
-        let offset = offset.min(text.len());
-        let before = &text[..floor_char_boundary(text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, col)
+        let file = self.get(file);
+        let text = &file.text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = file.line_index(offset);
+        let start = file.line_starts()[line];
+        let col = text[start..offset].chars().count() + 1;
+        (line + 1, col)
     }
 }
 
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+/// The largest char boundary at or before `offset`.
+pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }

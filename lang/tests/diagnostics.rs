@@ -23,7 +23,9 @@ fn render_case(path: &Path) -> String {
     );
     assert!(!analysis.diagnostics.is_empty());
     let rendered = diagnostic::render(&analysis.sources, &analysis.diagnostics);
-    format!("{}\n---\n{rendered}", String::from_utf8_lossy(&bytes).trim_end())
+    // A carriage return is shown, so line-ending cases read as what they test.
+    let source = String::from_utf8_lossy(&bytes).replace('\r', "␍");
+    format!("{}\n---\n{rendered}", source.trim_end())
 }
 
 #[test]

@@ -2,8 +2,8 @@
 //! than the parser, so it works while the user is typing and the file does
 //! not parse: the enclosing blocks, whether an attribute name, a label, a
 //! value or the next step of a reference goes there, and the names already
-//! used in the enclosing block. The same scan lists the file's top-level
-//! block headers.
+//! used in the enclosing block. (The file's top-level blocks come from the
+//! parser's error-tolerant tree, see `stack::declarations`.)
 //!
 //! The scan follows the grammar's shape (`KIND LABEL? { body }` items,
 //! `name = expr` attributes, expressions that are one primary: a string,
@@ -55,24 +55,11 @@ pub struct Cursor {
     pub siblings: Vec<String>,
 }
 
-/// A top-level block header: `vpc main {`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Header {
-    /// The block kind as written.
-    pub kind: String,
-    /// Byte range of the kind.
-    pub kind_span: Range<usize>,
-    /// The bare-name label and its byte range, if the block has one.
-    pub label: Option<(String, Range<usize>)>,
-}
-
 /// The result of scanning a file.
 #[derive(Debug, Clone)]
 pub struct Scan {
     /// The surroundings of the cursor.
     pub cursor: Cursor,
-    /// Every top-level block header, in source order.
-    pub headers: Vec<Header>,
 }
 
 /// Scans `text`, describing the surroundings of byte offset `cursor`.
@@ -86,7 +73,6 @@ pub fn scan(text: &str, cursor: usize) -> Scan {
         captured: None,
         capture_frame: None,
         cursor_token: None,
-        headers: Vec::new(),
         siblings: None,
     };
     s.run();
@@ -103,20 +89,12 @@ pub fn scan(text: &str, cursor: usize) -> Scan {
     {
         cursor.siblings = frame.names.clone();
     }
-    Scan {
-        cursor,
-        headers: s.headers,
-    }
+    Scan { cursor }
 }
 
 /// Only the cursor's surroundings.
 pub fn cursor_context(text: &str, cursor: usize) -> Cursor {
     scan(text, cursor).cursor
-}
-
-/// Only the top-level block headers.
-pub fn headers(text: &str) -> Vec<Header> {
-    scan(text, text.len()).headers
 }
 
 /// Whether a byte may continue an identifier.
@@ -288,7 +266,6 @@ struct Scanner<'a> {
     capture_frame: Option<usize>,
     /// Start of the identifier containing the cursor, not counted as a sibling.
     cursor_token: Option<usize>,
-    headers: Vec<Header>,
     /// The names of the cursor's block, once it is closed.
     siblings: Option<Vec<String>>,
 }
@@ -556,8 +533,8 @@ impl Scanner<'_> {
                 };
                 self.push(FrameKind::Str);
             }
-            (State::Head { name, span }, Tok::Punct(b'{')) => self.open_block(name, span, None),
-            (State::Labelled { name, span, label }, Tok::Punct(b'{')) => self.open_block(name, span, label),
+            (State::Head { name, span }, Tok::Punct(b'{')) => self.open_block(name, span),
+            (State::Labelled { name, span, .. }, Tok::Punct(b'{')) => self.open_block(name, span),
             (
                 State::Labelled {
                     label: Some((name, span)),
@@ -597,15 +574,8 @@ impl Scanner<'_> {
         }
     }
 
-    fn open_block(&mut self, kind: String, span: Range<usize>, label: Option<(String, Range<usize>)>) {
+    fn open_block(&mut self, kind: String, span: Range<usize>) {
         self.note_name(kind.clone(), span.start);
-        if self.top().kind == FrameKind::Top {
-            self.headers.push(Header {
-                kind: kind.clone(),
-                kind_span: span,
-                label,
-            });
-        }
         self.push(FrameKind::Block { kind });
     }
 
@@ -850,20 +820,6 @@ mod tests {
         // Escaped quotes and `$${` do not end or open anything.
         let (c, _) = at("x y { a = \"q\\\" $${no} #\" | }");
         assert_eq!(c.place, Place::Item);
-    }
-
-    #[test]
-    fn headers_even_when_the_file_does_not_parse() {
-        let hs = headers("vpc main {\n  cidr = \n}\nsubnet a {\n  vpc = vpc.\nstack \"s\" {}\n");
-        let names: Vec<_> = hs
-            .iter()
-            .map(|h| (h.kind.as_str(), h.label.as_ref().map(|l| l.0.as_str())))
-            .collect();
-        assert_eq!(names, [("vpc", Some("main")), ("subnet", Some("a"))]);
-        let hs = headers("vpc main {}\nstack \"s\" {}\n");
-        assert_eq!(hs[1].kind, "stack");
-        assert_eq!(hs[1].label, None);
-        assert_eq!(hs[0].label, Some(("main".to_owned(), 4..8)));
     }
 
     #[test]

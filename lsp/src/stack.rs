@@ -9,7 +9,6 @@ use berth_lang::syntax::{self, ast};
 use berth_lang::{Diagnostic, FileId, Sources, load};
 use lsp_types::Uri;
 
-use crate::context;
 use crate::documents::Documents;
 use crate::uri;
 
@@ -78,7 +77,9 @@ pub fn load(uri: &Uri, docs: &Documents) -> StackFiles {
         if let Some(doc) = docs.by_path(&path) {
             files.sources.add(&path, doc.text.clone());
             files.uris.push(doc.uri.clone());
-        } else if let (Ok(bytes), Some(file_uri)) = (std::fs::read(&path), uri::from_path(&path)) {
+        } else if path.is_file()
+            && let (Ok(bytes), Some(file_uri)) = (std::fs::read(&path), uri::from_path(&path))
+        {
             load::add_bytes(&mut files.sources, &mut files.load_diagnostics, &path, &bytes);
             files.uris.push(file_uri);
         }
@@ -89,7 +90,7 @@ pub fn load(uri: &Uri, docs: &Documents) -> StackFiles {
 /// The directory's `.berth` files, the open ones in it (saved or not) and
 /// the document itself, sorted.
 fn paths_in(dir: &Path, this: Option<&Path>, docs: &Documents) -> Vec<PathBuf> {
-    let mut paths = load::berth_files(dir).unwrap_or_default();
+    let mut paths = load::berth_entries(dir).unwrap_or_default();
     paths.extend(
         docs.iter()
             .filter_map(|d| d.path.clone())
@@ -116,36 +117,27 @@ pub struct Decl {
     pub block: Option<ast::Block>,
 }
 
-/// Every named top-level block of the stack. Files that parse contribute
-/// their syntax trees; files that do not (the user is typing) contribute
-/// the block headers a forgiving scan finds.
+/// Every named top-level block of the stack, from the parser's
+/// error-tolerant tree: a file with syntax errors (the user is typing)
+/// still contributes every block the parser recovered, even one left open.
+/// Only blocks of files without errors carry their tree for checks.
 pub fn declarations(files: &StackFiles) -> Vec<Decl> {
     let mut decls = Vec::new();
     for (id, file) in files.sources.iter() {
-        match syntax::parse(id, &file.text) {
-            Ok(parsed) => decls.extend(parsed.blocks.into_iter().filter_map(|block| {
-                let ast::Label::Ident(label) = block.label.as_ref()? else {
-                    return None;
-                };
-                Some(Decl {
-                    kind: block.kind.name.clone(),
-                    name: label.name.clone(),
-                    file: id,
-                    label_span: label.span.range(),
-                    block: Some(block.clone()),
-                })
-            })),
-            Err(_) => decls.extend(context::headers(&file.text).into_iter().filter_map(|h| {
-                let (name, span) = h.label?;
-                Some(Decl {
-                    kind: h.kind,
-                    name,
-                    file: id,
-                    label_span: span,
-                    block: None,
-                })
-            })),
-        }
+        let parsed = syntax::parse_recovering(id, &file.text);
+        let sound = parsed.errors.is_empty();
+        decls.extend(parsed.tree.blocks.into_iter().filter_map(|block| {
+            let ast::Label::Ident(label) = block.label.as_ref()? else {
+                return None;
+            };
+            Some(Decl {
+                kind: block.kind.name.clone(),
+                name: label.name.clone(),
+                file: id,
+                label_span: label.span.range(),
+                block: sound.then(|| block.clone()),
+            })
+        }));
     }
     decls
 }
@@ -175,6 +167,28 @@ mod tests {
         assert_eq!(names, ["vpc.main", "vpc.edited", "variable.env"]);
         let name = dir.path().file_name().unwrap().to_string_lossy();
         assert_eq!(files.default_name, name);
+    }
+
+    #[test]
+    fn a_file_with_syntax_errors_still_declares_its_blocks() {
+        let mut docs = Documents::default();
+        let uri: Uri = "untitled:Untitled-1".parse().unwrap();
+        let text =
+            "vpc main {\n  cidr: 1\n}\nsubnet a {\n  vpc = vpc.\n}\nstack \"s\" {}\ncluster c {\n  x =\n";
+        docs.open(uri.clone(), text.into());
+        let files = load(&uri, &docs);
+        let decls = declarations(&files);
+        let names: Vec<_> = decls.iter().map(|d| format!("{}.{}", d.kind, d.name)).collect();
+        assert_eq!(
+            names,
+            ["vpc.main", "subnet.a", "cluster.c"],
+            "even the block left open"
+        );
+        assert_eq!(&text[decls[1].label_span.clone()], "a");
+        assert!(
+            decls.iter().all(|d| d.block.is_none()),
+            "no tree from a broken file"
+        );
     }
 
     #[test]

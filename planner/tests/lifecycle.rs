@@ -44,6 +44,7 @@ fn evaluate(dir: &Path, vars: &[(&str, &str)]) -> Stack {
         &Options {
             vars,
             default_name: "test".into(),
+            ..Options::default()
         },
     );
     let rendered = berth_lang::diagnostic::render(&analysis.sources, &analysis.diagnostics);

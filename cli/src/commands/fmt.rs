@@ -30,7 +30,7 @@ pub fn run(dir: &Path, check: bool) -> anyhow::Result<ExitCode> {
                 changed.push(path);
             }
             Ok(_) => {}
-            Err(d) => errors.push(d),
+            Err(ds) => errors.extend(ds),
         }
     }
     for path in &changed {

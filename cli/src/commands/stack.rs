@@ -5,15 +5,18 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context;
-use berth_lang::{Analysis, Options, analyze, load, syntax};
+use berth_lang::syntax::{self, ast};
+use berth_lang::{Analysis, Diagnostic, Options, Sources, analyze, load};
 
 use crate::args::Vars;
 
 /// Loads and analyses the stack in `dir` with the given variables.
 pub fn analyse(dir: &Path, vars: &Vars) -> anyhow::Result<Analysis> {
     let (sources, diagnostics) = load::load_dir(dir)?;
+    let (vars, var_origins) = variables_with_origins(vars)?;
     let options = Options {
-        vars: variables(vars)?,
+        vars,
+        var_origins,
         default_name: default_name(dir),
     };
     Ok(analyze(sources, diagnostics, &options))
@@ -29,30 +32,82 @@ fn default_name(dir: &Path) -> String {
 /// `--var-file` settings, then `--var` ones (the command line wins); also
 /// what `plan --out` saves.
 pub fn variables(vars: &Vars) -> anyhow::Result<BTreeMap<String, String>> {
+    Ok(variables_with_origins(vars)?.0)
+}
+
+/// The variables, and where each one the command line does not set was
+/// set (`qa.vars:3`), for diagnostics.
+fn variables_with_origins(
+    vars: &Vars,
+) -> anyhow::Result<(BTreeMap<String, String>, BTreeMap<String, String>)> {
     let mut out = BTreeMap::new();
+    let mut origins = BTreeMap::new();
     for file in &vars.var_files {
-        let text =
-            std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-        for (n, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            let (name, value) = line
-                .split_once('=')
-                .with_context(|| format!("{}:{}: expected NAME = VALUE", file.display(), n + 1))?;
-            let value = value.trim();
-            // A quoted value is a string: store its text, as --var would.
-            let value = match syntax::parse_expr(value) {
-                Ok(e) if matches!(e.kind, syntax::ast::ExprKind::String(_)) => {
-                    value[1..value.len() - 1].to_owned()
-                }
-                _ => value.to_owned(),
-            };
-            out.insert(name.trim().to_owned(), value);
+        for (name, value, origin) in var_file(file)? {
+            origins.insert(name.clone(), origin);
+            out.insert(name, value);
         }
     }
-    out.extend(vars.vars.iter().cloned());
+    for (name, value) in &vars.vars {
+        origins.remove(name);
+        out.insert(name.clone(), value.clone());
+    }
+    Ok((out, origins))
+}
+
+/// One `--var-file`, read by the language's own parser: `NAME = value`
+/// attributes with the comments, strings and escapes of a `.berth` file.
+/// Each value (with its `FILE:LINE`) becomes the text `--var NAME=...` would carry: a string's
+/// decoded text, any other value as written. Its errors are diagnostics
+/// naming the file and line.
+fn var_file(path: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut sources = Sources::new();
+    let mut diagnostics = Vec::new();
+    let id = load::add_bytes(&mut sources, &mut diagnostics, path, &bytes);
+    let text = &sources.get(id).text;
+    let parsed = syntax::parse_vars(id, text);
+    diagnostics.extend(parsed.errors);
+    let mut values = Vec::new();
+    for attr in &parsed.tree {
+        match var_text(text, &attr.value) {
+            Ok(value) => {
+                let (line, _) = sources.line_col(id, attr.name.span.start);
+                let origin = format!("{}:{line}", path.display());
+                values.push((attr.name.name.clone(), value, origin));
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if !diagnostics.is_empty() {
+        crate::report::diagnostics(&sources, &diagnostics);
+        anyhow::bail!("{} is not a valid variables file", path.display());
+    }
+    Ok(values)
+}
+
+/// The `--var` text of a var-file value.
+// Diagnostics are built on the cold path only; their size does not matter.
+#[allow(clippy::result_large_err)]
+fn var_text(text: &str, value: &ast::Expr) -> Result<String, Diagnostic> {
+    let ast::ExprKind::String(parts) = &value.kind else {
+        return Ok(text[value.span.range()].to_owned());
+    };
+    let mut out = String::new();
+    for part in parts {
+        match part {
+            ast::StrPart::Lit(s) => out.push_str(s),
+            ast::StrPart::Interp(e) => {
+                return Err(Diagnostic::error(
+                    "E0008",
+                    "interpolation in a variables file",
+                    e.span,
+                )
+                .label("`${...}` cannot be evaluated here")
+                .help("a variables file holds plain values; write the text itself, or `$${` for a literal `${`"));
+            }
+        }
+    }
     Ok(out)
 }
 

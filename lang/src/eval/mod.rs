@@ -51,6 +51,19 @@ pub fn evaluate(
     default_name: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<crate::stack::Stack> {
+    evaluate_with_origins(module, deps, overrides, &BTreeMap::new(), default_name, diags)
+}
+
+/// [`evaluate`], with where each variable not set by `--var` was set
+/// (`qa.vars:3`), for its diagnostics.
+pub fn evaluate_with_origins(
+    module: &Module<'_>,
+    deps: &BTreeMap<(Kind, &str), Vec<(Kind, &str)>>,
+    overrides: &BTreeMap<String, String>,
+    origins: &BTreeMap<String, String>,
+    default_name: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<crate::stack::Stack> {
     let errors_before = diags.len();
     let mut ev = Evaluator {
         module,
@@ -59,7 +72,7 @@ pub fn evaluate(
         current: None,
         diags,
     };
-    ev.variables(overrides);
+    ev.variables(overrides, origins);
     if ev.diags.len() > errors_before {
         return None;
     }
@@ -147,14 +160,15 @@ impl Evaluator<'_, '_> {
         None
     }
 
-    fn variables(&mut self, overrides: &BTreeMap<String, String>) {
+    fn variables(&mut self, overrides: &BTreeMap<String, String>, origins: &BTreeMap<String, String>) {
+        let origin = |name: &str| origins.get(name).map_or("--var", String::as_str);
         for name in overrides
             .keys()
             .filter(|n| !self.module.variables.contains_key(*n))
         {
             let d = Diagnostic::global(
                 "E0311",
-                format!("--var sets `{name}`, which the stack does not declare"),
+                format!("{} sets `{name}`, which the stack does not declare", origin(name)),
             );
             let names = self.module.variables.keys().map(String::as_str);
             self.diags.push(match crate::suggest::did_you_mean(name, names) {
@@ -171,9 +185,13 @@ impl Evaluator<'_, '_> {
                 None => None,
             };
             let value = match (overrides.get(name), default) {
-                (Some(text), default) => {
-                    self.parse_override(name, text, default.as_ref(), var.block.kind.span)
-                }
+                (Some(text), default) => self.parse_override(
+                    name,
+                    text,
+                    origins.get(name).map(String::as_str),
+                    default.as_ref(),
+                    var.block.kind.span,
+                ),
                 (None, Some(v)) => Some(v),
                 (None, None) => {
                     self.diags.push(
@@ -202,6 +220,7 @@ impl Evaluator<'_, '_> {
         &mut self,
         name: &str,
         text: &str,
+        origin: Option<&str>,
         default: Option<&Value>,
         span: Span,
     ) -> Option<Value> {
@@ -218,7 +237,10 @@ impl Evaluator<'_, '_> {
                 self.diags.push(
                     Diagnostic::error(
                         "E0311",
-                        format!("--var {name}={text} is not a {}", d.type_name()),
+                        match origin {
+                            Some(place) => format!("{place}: `{name} = {text}` is not a {}", d.type_name()),
+                            None => format!("--var {name}={text} is not a {}", d.type_name()),
+                        },
                         span,
                     )
                     .label(format!(

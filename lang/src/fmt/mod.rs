@@ -10,18 +10,30 @@
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{Block, Expr, ExprKind, Item, Label, MapEntry, Step};
-use crate::syntax::parse;
+use crate::syntax::parse_recovering;
 
 const INDENT: &str = "  ";
 
-/// Formats one file's text. Fails only on a syntax error.
-pub fn format_source(text: &str) -> Result<String, Diagnostic> {
+/// Formats one file's text. Fails only on syntax errors.
+pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
     format_file(FileId(0), text)
 }
 
-/// Formats the text of file `id`; a syntax error's span names `id`.
-pub fn format_file(id: FileId, text: &str) -> Result<String, Diagnostic> {
-    let file = parse(id, text)?;
+/// Formats the text of file `id`; fails with every syntax error (their
+/// spans name `id`), since a broken file has no canonical layout.
+pub fn format_file(id: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
+    let parsed = parse_recovering(id, text);
+    if !parsed.errors.is_empty() {
+        return Err(parsed.errors);
+    }
+    if text.contains('\r') {
+        // CRLF and lone-CR line endings become `\n`. The text parsed, so no
+        // string holds a `\r` (a string ends on its line) and only line
+        // endings change.
+        let unix = text.replace("\r\n", "\n").replace('\r', "\n");
+        return format_file(id, &unix);
+    }
+    let file = parsed.tree;
     let mut p = Printer {
         text,
         comments: &file.comments,
@@ -407,6 +419,14 @@ mod tests {
 
     fn fmt(text: &str) -> String {
         format_source(text).unwrap_or_else(|d| panic!("{d:?}"))
+    }
+
+    #[test]
+    fn crlf_and_lone_cr_line_endings_format_like_lf() {
+        let lf = "vpc main { # c\n  cidr = \"10.0.0.0/16\"\n\n  # own line\n  dns_hostnames = true\n}\n";
+        let expected = fmt(lf);
+        assert_eq!(fmt(&lf.replace('\n', "\r\n")), expected);
+        assert_eq!(fmt(&lf.replace('\n', "\r")), expected);
     }
 
     #[test]

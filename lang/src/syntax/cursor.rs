@@ -16,6 +16,9 @@ pub(super) struct Cursor<'t> {
     /// that follows it.
     pub last_end: usize,
     pub comments: Vec<Span>,
+    /// Invisible or control characters skipped as whitespace, reported by
+    /// the parser (offset and character).
+    pub invisible: Vec<(usize, char)>,
 }
 
 impl<'t> Cursor<'t> {
@@ -27,6 +30,7 @@ impl<'t> Cursor<'t> {
             pos: 0,
             last_end: 0,
             comments: Vec::new(),
+            invisible: Vec::new(),
         }
     }
 
@@ -58,6 +62,11 @@ impl<'t> Cursor<'t> {
     }
 
     /// Skips whitespace and `#` comments, recording each comment's span.
+    /// A comment ends at `\n` or `\r` (CRLF and lone-CR line endings). A
+    /// byte-order mark at the start of the text is whitespace; invisible
+    /// characters (NUL, zero-width and no-break spaces...) are skipped like
+    /// whitespace and recorded in `invisible`, so the parser can name them
+    /// and still read the rest of the file.
     pub fn skip_trivia(&mut self) {
         while let Some(b) = self.peek() {
             match b {
@@ -66,9 +75,25 @@ impl<'t> Cursor<'t> {
                     let start = self.pos;
                     self.pos = self.bytes[start..]
                         .iter()
-                        .position(|&c| c == b'\n')
+                        .position(|&c| c == b'\n' || c == b'\r')
                         .map_or(self.bytes.len(), |i| start + i);
                     self.comments.push(self.span_between(start, self.pos));
+                }
+                // Only the lead bytes of the characters `invisible_name`
+                // knows reach the slow path.
+                0x00..=0x1f | 0x7f | 0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => {
+                    let Some(c) = self.rest().chars().next() else {
+                        return;
+                    };
+                    if c == '\u{feff}' && self.pos == 0 {
+                        self.pos += c.len_utf8();
+                        continue;
+                    }
+                    if invisible_name(c).is_none() {
+                        return;
+                    }
+                    self.invisible.push((self.pos, c));
+                    self.pos += c.len_utf8();
                 }
                 _ => return,
             }
@@ -110,4 +135,32 @@ impl<'t> Cursor<'t> {
 /// A byte that may continue a name.
 pub(super) fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// The Unicode name of a character that looks like whitespace or nothing
+/// at all, for diagnostics that must never print an invisible character.
+pub fn invisible_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\0' => "NULL",
+        '\u{a0}' => "NO-BREAK SPACE",
+        '\u{1680}' => "OGHAM SPACE MARK",
+        '\u{2000}'..='\u{200a}' => "SPACE",
+        '\u{200b}' => "ZERO WIDTH SPACE",
+        '\u{200c}' => "ZERO WIDTH NON-JOINER",
+        '\u{200d}' => "ZERO WIDTH JOINER",
+        '\u{200e}' => "LEFT-TO-RIGHT MARK",
+        '\u{200f}' => "RIGHT-TO-LEFT MARK",
+        '\u{2028}' => "LINE SEPARATOR",
+        '\u{2029}' => "PARAGRAPH SEPARATOR",
+        '\u{202a}'..='\u{202e}' => "BIDIRECTIONAL FORMATTING CHARACTER",
+        '\u{202f}' => "NARROW NO-BREAK SPACE",
+        '\u{205f}' => "MEDIUM MATHEMATICAL SPACE",
+        '\u{2060}' => "WORD JOINER",
+        '\u{2066}'..='\u{2069}' => "BIDIRECTIONAL ISOLATE",
+        '\u{3000}' => "IDEOGRAPHIC SPACE",
+        '\u{feff}' => "ZERO WIDTH NO-BREAK SPACE",
+        '\u{7f}' => "DELETE",
+        c if c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r') => "CONTROL CHARACTER",
+        _ => return None,
+    })
 }

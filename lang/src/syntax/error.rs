@@ -1,6 +1,7 @@
 //! Syntax errors in words a user understands: what the parser expected at
 //! the failing position, what it found, and a hint for common mistakes.
 
+use super::cursor::invisible_name;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
@@ -65,7 +66,7 @@ pub(super) fn syntax_error(file: FileId, text: &str, at: usize, expected: &[Expe
 /// (a caret under the newline would point past the text).
 pub(super) fn found_span(file: FileId, text: &str, at: usize) -> Span {
     let end = match text[at..].chars().next() {
-        None | Some('\n') => at,
+        None | Some('\n' | '\r') => at,
         Some(c) => at + c.len_utf8(),
     };
     Span::new(file, at, end)
@@ -74,9 +75,36 @@ pub(super) fn found_span(file: FileId, text: &str, at: usize) -> Span {
 pub(super) fn describe_found(rest: &str) -> String {
     match rest.chars().next() {
         None => "end of file".to_owned(),
-        Some('\n') => "end of line".to_owned(),
-        Some(c) => format!("`{c}`"),
+        Some('\n' | '\r') => "end of line".to_owned(),
+        Some(c) => match char_name(c) {
+            Some(name) => name,
+            None => format!("`{c}`"),
+        },
     }
+}
+
+/// `U+200B (ZERO WIDTH SPACE)` for a character that would print as nothing
+/// or as a plain space; `None` for a visible one.
+pub(super) fn char_name(c: char) -> Option<String> {
+    let code = format!("U+{:04X}", u32::from(c));
+    match invisible_name(c) {
+        Some(name) => Some(format!("`{code}` ({name})")),
+        None if c.is_whitespace() || c.is_control() => Some(format!("`{code}`")),
+        None => None,
+    }
+}
+
+/// The error for an invisible character the cursor skipped at `at`.
+pub(super) fn invisible_error(file: FileId, at: usize, c: char) -> Diagnostic {
+    let code = format!("U+{:04X}", u32::from(c));
+    let name = invisible_name(c).unwrap_or("invisible character");
+    Diagnostic::error(
+        "E0007",
+        format!("invisible character `{code}` ({name})"),
+        Span::new(file, at, at + c.len_utf8()),
+    )
+    .label(format!("`{code}` here"))
+    .help("delete it, or replace it with a plain space; it looks like whitespace but is not")
 }
 
 fn list(expected: &[Expected]) -> String {

@@ -4,6 +4,8 @@ pub mod ast;
 mod cursor;
 mod error;
 mod parse;
+mod recover;
 mod string;
 
-pub use parse::{MAX_NESTING, parse, parse_expr};
+pub use cursor::invisible_name;
+pub use parse::{MAX_ERRORS, MAX_NESTING, Parse, parse, parse_expr, parse_recovering, parse_vars};

@@ -1,6 +1,6 @@
 //! A recursive-descent parser over the text's bytes. The grammar is LL(1)
 //! after names: one byte of lookahead (past trivia) picks every branch, so
-//! nothing is parsed twice and the first failure is the only one.
+//! nothing is parsed twice.
 //!
 //! ```text
 //! file      = block*
@@ -17,10 +17,17 @@
 //!
 //! Whitespace and `#` comments may appear between any two tokens, except
 //! inside a string's text.
+//!
+//! Errors do not stop the parse: a broken item of a body is reported and
+//! skipped (see [`super::recover`]), so one run reports several syntax
+//! errors and the tree keeps every block, even one left open at the end of
+//! the file. Recovery runs only after an error, so valid text pays nothing
+//! for it beyond a stack of open brackets.
 
 use super::ast::*;
 use super::cursor::{Cursor, is_ident_byte};
-use super::error::{Expected, found_span, syntax_error};
+use super::error::{Expected, found_span, invisible_error, syntax_error};
+use super::recover::unclosed_block;
 use crate::diagnostic::Diagnostic;
 use crate::source::FileId;
 
@@ -28,24 +35,85 @@ use crate::source::FileId;
 /// level, so unbounded nesting would overflow the stack on hostile input.
 pub const MAX_NESTING: usize = 64;
 
+/// Syntax errors reported per file; past them the rest of the file is not
+/// read (hostile input could otherwise produce one error per line).
+pub const MAX_ERRORS: usize = 50;
+
 pub(super) type Parsed<T> = Result<T, Diagnostic>;
 
-/// Parses one file. A syntax error is reported as one diagnostic.
-pub fn parse(file: FileId, text: &str) -> Result<File, Diagnostic> {
+/// A parse that never fails: the tree of everything that parsed and every
+/// syntax error, in the order they were found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parse<T> {
+    pub tree: T,
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Parses one file, recovering from syntax errors. The formatter, the CLI
+/// and the language server all read this one tree.
+pub fn parse_recovering(file: FileId, text: &str) -> Parse<File> {
     let mut p = Parser::new(file, text);
     let mut blocks = Vec::new();
-    p.c.skip_trivia();
-    while !p.c.at_end() {
-        let Some(kind) = p.c.ident() else {
-            return Err(p.expected(&[Expected::Block]));
-        };
-        blocks.push(p.block(kind, Place::TopLevel)?);
+    loop {
         p.c.skip_trivia();
+        if p.c.at_end() {
+            break;
+        }
+        let start = p.c.pos;
+        let block = match p.c.ident() {
+            Some(kind) => p.block(kind, Place::TopLevel),
+            None => Err(p.expected(&[Expected::Block])),
+        };
+        match block {
+            Ok(block) => blocks.push(block),
+            Err(d) => {
+                p.report(d);
+                p.skip_to_top_level(start);
+            }
+        }
     }
-    Ok(File {
-        blocks,
-        comments: p.c.comments,
-    })
+    let errors = p.finish();
+    Parse {
+        tree: File {
+            blocks,
+            comments: p.c.comments,
+        },
+        errors,
+    }
+}
+
+/// Parses one file; its first syntax error fails the parse.
+pub fn parse(file: FileId, text: &str) -> Result<File, Diagnostic> {
+    let Parse { tree, errors } = parse_recovering(file, text);
+    match errors.into_iter().next() {
+        Some(first) => Err(first),
+        None => Ok(tree),
+    }
+}
+
+/// Parses a vars file (`--var-file`): `NAME = value` attributes, with the
+/// comments, strings and escapes of a `.berth` file, and no blocks.
+pub fn parse_vars(file: FileId, text: &str) -> Parse<Vec<Attribute>> {
+    let mut p = Parser::new(file, text);
+    let mut attrs = Vec::new();
+    loop {
+        p.c.skip_trivia();
+        if p.c.at_end() {
+            break;
+        }
+        let start = p.c.pos;
+        match p.attribute() {
+            Ok(attr) => attrs.push(attr),
+            Err(d) => {
+                p.report(d);
+                p.recover(0, start);
+            }
+        }
+        p.c.skip_trivia();
+        p.c.eat(b',');
+    }
+    let errors = p.finish();
+    Parse { tree: attrs, errors }
 }
 
 /// Parses a lone expression, as given to `--var NAME=VALUE`. Its
@@ -61,6 +129,10 @@ pub fn parse_expr(text: &str) -> Result<Expr, Diagnostic> {
             Err(p.expected(&[Expected::End]))
         }
     });
+    let expr = match p.c.invisible.first() {
+        Some(&(at, c)) if expr.is_ok() => Err(invisible_error(p.c.file, at, c)),
+        _ => expr,
+    };
     expr.map_err(|d| Diagnostic { span: None, ..d })
 }
 
@@ -72,16 +144,32 @@ enum Place {
     Body,
 }
 
+/// A bracket taken and not yet closed.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Open {
+    /// The byte that closes it.
+    pub close: u8,
+    /// Offset of the opening bracket.
+    pub at: usize,
+}
+
 pub(super) struct Parser<'t> {
     pub c: Cursor<'t>,
-    depth: usize,
+    /// Brackets open at the cursor, outermost first. After an error it also
+    /// holds the brackets the failed item left open, until recovery.
+    pub open: Vec<Open>,
+    pub errors: Vec<Diagnostic>,
+    /// The end of the file inside a block is reported once, not per level.
+    pub eof_reported: bool,
 }
 
 impl<'t> Parser<'t> {
     fn new(file: FileId, text: &'t str) -> Self {
         Parser {
             c: Cursor::new(file, text),
-            depth: 0,
+            open: Vec::new(),
+            errors: Vec::new(),
+            eof_reported: false,
         }
     }
 
@@ -90,10 +178,34 @@ impl<'t> Parser<'t> {
         syntax_error(self.c.file, self.c.text, self.c.pos, what)
     }
 
+    /// Records an error (after the invisible characters skipped before it).
+    /// Past [`MAX_ERRORS`] the rest of the text is skipped.
+    pub fn report(&mut self, d: Diagnostic) {
+        self.take_invisible();
+        self.errors.push(d);
+        if self.errors.len() >= MAX_ERRORS {
+            self.c.pos = self.c.text.len();
+            self.eof_reported = true;
+        }
+    }
+
+    fn take_invisible(&mut self) {
+        let file = self.c.file;
+        let found = std::mem::take(&mut self.c.invisible);
+        self.errors
+            .extend(found.into_iter().map(|(at, c)| invisible_error(file, at, c)));
+    }
+
+    /// Every error, the invisible characters skipped since the last one included.
+    fn finish(&mut self) -> Vec<Diagnostic> {
+        self.take_invisible();
+        std::mem::take(&mut self.errors)
+    }
+
     /// Takes the opening bracket `open` (`{`, `[`, `(` or `${`), one level
     /// deeper; [`Parser::close`] leaves the level.
     pub fn open(&mut self, open: &str) -> Parsed<()> {
-        if self.depth == MAX_NESTING {
+        if self.open.len() >= MAX_NESTING {
             return Err(Diagnostic::error(
                 "E0002",
                 "nesting is too deep",
@@ -102,7 +214,15 @@ impl<'t> Parser<'t> {
             .label(format!("more than {MAX_NESTING} levels of brackets"))
             .help("flatten the structure; no stack needs this much nesting"));
         }
-        self.depth += 1;
+        let close = match open {
+            "[" => b']',
+            "(" => b')',
+            _ => b'}',
+        };
+        self.open.push(Open {
+            close,
+            at: self.c.pos,
+        });
         self.c.bump(open.len());
         self.c.skip_trivia();
         Ok(())
@@ -113,19 +233,29 @@ impl<'t> Parser<'t> {
         if !self.c.eat(close) {
             return Err(self.expected(expected));
         }
-        self.depth -= 1;
+        self.open.pop();
         Ok(())
     }
 
     /// The rest of a block whose kind has been taken.
     fn block(&mut self, kind: Ident, place: Place) -> Parsed<Block> {
         self.c.skip_trivia();
+        if place == Place::Body
+            && let Some(d) = self.name_alone_on_its_line(&kind)
+        {
+            return Err(d);
+        }
         let label = match self.c.peek() {
             Some(b'"') => Some(Label::String(self.string()?)),
             _ => self.c.ident().map(Label::Ident),
         };
         self.c.skip_trivia();
         if self.c.peek() != Some(b'{') {
+            if place == Place::Body
+                && let Some(d) = self.missing_equals(&kind, label.as_ref())
+            {
+                return Err(d);
+            }
             return Err(self.expected(match (&label, place) {
                 (Some(_), _) => &[Expected::OpenBrace],
                 (None, Place::TopLevel) => &[Expected::Label, Expected::OpenBrace],
@@ -133,7 +263,7 @@ impl<'t> Parser<'t> {
             }));
         }
         self.open("{")?;
-        let body = self.body()?;
+        let body = self.body();
         Ok(Block {
             span: self.c.span_from(kind.span.start),
             kind,
@@ -142,37 +272,86 @@ impl<'t> Parser<'t> {
         })
     }
 
-    /// Items up to and including the block's `}`.
-    fn body(&mut self) -> Parsed<Vec<Item>> {
+    /// Items up to and including the block's `}`. A broken item is reported
+    /// and skipped; the end of the file ends the body (reported once).
+    fn body(&mut self) -> Vec<Item> {
+        let level = self.open.len();
         let mut items = Vec::new();
         loop {
             self.c.skip_trivia();
-            if self.c.peek() == Some(b'}') {
-                self.close(b'}', &[])?;
-                return Ok(items);
+            match self.c.peek() {
+                Some(b'}') => {
+                    self.c.bump(1);
+                    self.open.truncate(level - 1);
+                    return items;
+                }
+                None => {
+                    if !self.eof_reported {
+                        self.eof_reported = true;
+                        // An item that failed on the end of the file failed
+                        // because a bracket is open: say which instead. (An
+                        // unterminated string keeps its own error.)
+                        let end = self.c.text.len();
+                        if self.errors.last().is_some_and(|d| {
+                            d.span.is_some_and(|s| s.start == end) && d.message != "unterminated string"
+                        }) {
+                            self.errors.pop();
+                        }
+                        let open = self.open.get(..level).unwrap_or(&self.open);
+                        let d = unclosed_block(self.c.file, self.c.text, open);
+                        self.report(d);
+                    }
+                    return items;
+                }
+                Some(_) => {}
             }
-            let Some(name) = self.c.ident() else {
-                return Err(self.expected(&[
-                    Expected::Attribute,
-                    Expected::NestedBlock,
-                    Expected::CloseBrace,
-                ]));
-            };
-            self.c.skip_trivia();
-            items.push(if self.c.eat(b'=') {
-                self.c.skip_trivia();
-                let value = self.expr()?;
-                Item::Attribute(Attribute {
-                    span: name.span.to(value.span),
-                    name,
-                    value,
-                })
-            } else {
-                Item::Block(self.block(name, Place::Body)?)
-            });
+            let start = self.c.pos;
+            match self.item() {
+                Ok(item) => items.push(item),
+                Err(d) => {
+                    self.report(d);
+                    self.recover(level, start);
+                }
+            }
             self.c.skip_trivia();
             self.c.eat(b',');
         }
+    }
+
+    /// An attribute or a nested block.
+    fn item(&mut self) -> Parsed<Item> {
+        let Some(name) = self.c.ident() else {
+            return Err(self.expected(&[Expected::Attribute, Expected::NestedBlock, Expected::CloseBrace]));
+        };
+        self.c.skip_trivia();
+        if self.c.eat(b'=') {
+            self.c.skip_trivia();
+            let value = self.expr()?;
+            return Ok(Item::Attribute(Attribute {
+                span: name.span.to(value.span),
+                name,
+                value,
+            }));
+        }
+        Ok(Item::Block(self.block(name, Place::Body)?))
+    }
+
+    /// `name = value`, as in a vars file.
+    fn attribute(&mut self) -> Parsed<Attribute> {
+        let Some(name) = self.c.ident() else {
+            return Err(self.expected(&[Expected::Attribute]));
+        };
+        self.c.skip_trivia();
+        if !self.c.eat(b'=') {
+            return Err(self.expected(&[Expected::Equals]));
+        }
+        self.c.skip_trivia();
+        let value = self.expr()?;
+        Ok(Attribute {
+            span: name.span.to(value.span),
+            name,
+            value,
+        })
     }
 
     /// An expression starting at the current position (trivia skipped).
@@ -544,6 +723,117 @@ route_table public {
     fn brackets_in_strings_and_comments_do_not_count_as_nesting() {
         let deep = "[".repeat(MAX_NESTING + 1);
         parse_ok(&format!("# {deep}\nx y {{ a = \"{deep}\" }}"));
+    }
+
+    fn labels(text: &str) -> Vec<String> {
+        parse_recovering(FileId(0), text)
+            .errors
+            .into_iter()
+            .map(|d| d.label)
+            .collect()
+    }
+
+    #[test]
+    fn recovers_and_reports_every_broken_item() {
+        let text = "vpc a {\n  cidr: 1\n  b = 2\n}\nsubnet b {\n  x = [1 2]\n  y = 3\n}\ncluster c { z = }\n";
+        let parsed = parse_recovering(FileId(0), text);
+        assert_eq!(parsed.errors.len(), 3, "{:?}", parsed.errors);
+        let kinds: Vec<&str> = parsed.tree.blocks.iter().map(|b| b.kind.name.as_str()).collect();
+        assert_eq!(kinds, ["vpc", "subnet", "cluster"], "every block is in the tree");
+        let names = |i: usize| -> Vec<&str> {
+            parsed.tree.blocks[i]
+                .body
+                .iter()
+                .map(|item| match item {
+                    Item::Attribute(a) => a.name.name.as_str(),
+                    Item::Block(b) => b.kind.name.as_str(),
+                })
+                .collect()
+        };
+        assert_eq!(names(0), ["b"], "the line after an error is read");
+        assert_eq!(names(1), ["y"], "brackets left open by an error are skipped");
+    }
+
+    #[test]
+    fn an_error_does_not_hide_the_next_line() {
+        let parsed = parse_recovering(FileId(0), "x y {\n  a = 1 2\n  b = 1\n}\n");
+        assert_eq!(parsed.errors.len(), 1);
+        assert!(matches!(&parsed.tree.blocks[0].body[..], [_, Item::Attribute(b)] if b.name.name == "b"));
+    }
+
+    #[test]
+    fn a_name_typed_alone_on_its_line_is_not_the_next_lines_label() {
+        let parsed = parse_recovering(FileId(0), "vpc m {\n  cid\n  dns = true\n}\n");
+        assert_eq!(parsed.errors.len(), 1);
+        assert_eq!(
+            parsed.errors[0].label,
+            "expected `=`, a label or `{`, found end of line"
+        );
+        assert!(matches!(&parsed.tree.blocks[0].body[..], [Item::Attribute(a)] if a.name.name == "dns"));
+    }
+
+    #[test]
+    fn a_block_left_open_is_named_where_indentation_ends_it() {
+        let text = "vpc main {\n  cidr = 1\n\nsubnet a {\n  x = 1\n}\n";
+        let parsed = parse_recovering(FileId(0), text);
+        let [d] = &parsed.errors[..] else {
+            panic!("{:?}", parsed.errors)
+        };
+        assert_eq!(d.span.map(|s| s.start), Some(9), "at vpc's `{{`");
+        assert!(d.label.contains("`vpc main`"), "{}", d.label);
+        assert_eq!(d.secondary[0].0.start, text.find("subnet").unwrap());
+        assert_eq!(parsed.tree.blocks.len(), 1, "the open block is kept");
+    }
+
+    #[test]
+    fn missing_equals_is_named_as_such() {
+        for text in [
+            "x y { a \"v\" }",
+            "x y { a 80 }",
+            "x y { a vpc.main }",
+            "x y { a true }",
+        ] {
+            let parsed = parse_recovering(FileId(0), text);
+            assert_eq!(parsed.errors.len(), 1, "{text}");
+            assert_eq!(parsed.errors[0].message, "missing `=`", "{text}");
+        }
+        // A label and a `{` on the next line is still a block.
+        assert!(parse(FileId(0), "x y { container app\n{ a = 1 } }").is_ok());
+    }
+
+    #[test]
+    fn line_endings_and_invisible_characters() {
+        let f = parse_ok("\u{feff}x y {\r\n  a = 1 # c\r  b = 2\r}\r");
+        assert_eq!(f.blocks[0].body.len(), 2, "a comment ends at a lone CR");
+        assert_eq!(
+            labels("x y { a = \"b\rc\" }")[0],
+            "expected `\"`, found end of line"
+        );
+        for (text, code) in [
+            ("x y {\u{200b} a = 1 }", "U+200B"),
+            ("x y { a\u{a0}= 1 }", "U+00A0"),
+            ("x y { a = 1 }\0", "U+0000"),
+            ("x y { a = \"\u{200b}\" }", "U+200B"),
+        ] {
+            let parsed = parse_recovering(FileId(0), text);
+            assert_eq!(parsed.errors.len(), 1, "{text:?}: {:?}", parsed.errors);
+            assert_eq!(parsed.errors[0].code, "E0007");
+            assert!(
+                parsed.errors[0].message.contains(code),
+                "{}",
+                parsed.errors[0].message
+            );
+        }
+        assert!(
+            parse(FileId(0), "x y { a = \"\u{a0}é—\" }").is_ok(),
+            "visible text in strings is fine"
+        );
+    }
+
+    #[test]
+    fn errors_per_file_are_capped() {
+        let text = format!("x y {{\n{}}}", "!\n".repeat(1000));
+        assert_eq!(parse_recovering(FileId(0), &text).errors.len(), MAX_ERRORS);
     }
 
     #[test]

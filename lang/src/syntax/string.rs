@@ -1,13 +1,41 @@
 //! String literals: text, escapes and `${...}` interpolations.
 
 use super::ast::{Expr, ExprKind, StrPart};
-use super::error::{Expected, describe_found, found_span};
+use super::cursor::invisible_name;
+use super::error::{Expected, char_name, describe_found, found_span};
 use super::parse::{Parsed, Parser};
 use crate::diagnostic::Diagnostic;
 
 impl Parser<'_> {
-    /// A string literal, at its opening quote.
+    /// A string literal, at its opening quote. After an error inside it the
+    /// cursor moves to its end, so recovery does not take its closing quote
+    /// for an opening one.
     pub(super) fn string(&mut self) -> Parsed<Expr> {
+        let level = self.open.len();
+        let string = self.string_parts();
+        if string.is_err() {
+            self.open.truncate(level);
+            let bytes = self.c.text.as_bytes();
+            let mut pos = self.c.pos;
+            while let Some(&b) = bytes.get(pos) {
+                match b {
+                    b'"' => {
+                        pos += 1;
+                        break;
+                    }
+                    b'\\' => pos += 2,
+                    b'\n' | b'\r' => break,
+                    _ => pos += 1,
+                }
+            }
+            // An escape at the very end can step past it.
+            self.c.pos = pos.min(bytes.len());
+            self.c.last_end = self.c.pos;
+        }
+        string
+    }
+
+    fn string_parts(&mut self) -> Parsed<Expr> {
         let start = self.c.pos;
         self.c.bump(1);
         let mut parts = Vec::new();
@@ -17,7 +45,12 @@ impl Parser<'_> {
                 .c
                 .rest()
                 .bytes()
-                .position(|b| matches!(b, b'"' | b'\\' | b'$' | b'\n'))
+                .position(|b| {
+                    matches!(
+                        b,
+                        b'"' | b'\\' | b'$' | b'\n' | b'\r' | 0x00..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | 0x7f | 0xe2 | 0xef
+                    )
+                })
                 .unwrap_or(self.c.rest().len());
             text.push_str(&self.c.rest()[..run]);
             self.c.bump(run);
@@ -49,7 +82,19 @@ impl Parser<'_> {
                     text.push('$');
                     self.c.bump(1);
                 }
-                _ => return Err(self.unterminated()),
+                None | Some(b'\n' | b'\r') => return Err(self.unterminated()),
+                Some(_) => {
+                    // A control, zero-width or bidirectional character is
+                    // kept but reported: it hides in the text it changes.
+                    let Some(c) = rest.chars().next() else {
+                        return Err(self.unterminated());
+                    };
+                    if hides_in_strings(c) {
+                        self.c.invisible.push((self.c.pos, c));
+                    }
+                    text.push(c);
+                    self.c.bump(c.len_utf8());
+                }
             }
         }
         if !text.is_empty() {
@@ -74,9 +119,12 @@ impl Parser<'_> {
             other => {
                 let at = self.c.pos;
                 let (span, label) = match other {
-                    Some(c) if c != '\n' => (
+                    Some(c) if c != '\n' && c != '\r' => (
                         self.c.span_between(at, at + 1 + c.len_utf8()),
-                        format!("`\\{c}` is not an escape"),
+                        match char_name(c) {
+                            Some(name) => format!("`\\` followed by {name} is not an escape"),
+                            None => format!("`\\{c}` is not an escape"),
+                        },
                     ),
                     _ => (
                         found_span(self.c.file, self.c.text, at + 1),
@@ -96,4 +144,11 @@ impl Parser<'_> {
         d.message = "unterminated string".to_owned();
         d.help("close the string with `\"` before the end of the line")
     }
+}
+
+/// Characters reported inside a string: every invisible one except the
+/// spaces (a no-break space in a description is plausible; a zero-width
+/// space in an image name is a bug waiting to happen).
+fn hides_in_strings(c: char) -> bool {
+    invisible_name(c).is_some() && !c.is_whitespace()
 }

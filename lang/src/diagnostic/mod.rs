@@ -7,6 +7,8 @@ use codespan_reporting::term::{self, Config};
 
 use crate::source::{FileId, Sources, Span};
 
+mod clip;
+
 pub use codespan_reporting::term::termcolor;
 
 /// One problem found in a stack.
@@ -59,16 +61,24 @@ impl Diagnostic {
         self
     }
 
-    fn to_codespan(&self) -> cs::Diagnostic<FileId> {
+    /// Every span the diagnostic points at, primary first.
+    fn spans(&self) -> impl Iterator<Item = Span> + '_ {
+        self.span
+            .into_iter()
+            .chain(self.secondary.iter().map(|(s, _)| *s))
+    }
+
+    /// The codespan form, with each span passed through `map`.
+    fn to_codespan(&self, map: &dyn Fn(Span) -> std::ops::Range<usize>) -> cs::Diagnostic<FileId> {
         let mut labels: Vec<_> = self
             .span
             .iter()
-            .map(|s| cs::Label::primary(s.file, s.range()).with_message(&self.label))
+            .map(|s| cs::Label::primary(s.file, map(*s)).with_message(&self.label))
             .collect();
         labels.extend(
             self.secondary
                 .iter()
-                .map(|(span, text)| cs::Label::secondary(span.file, span.range()).with_message(text)),
+                .map(|(span, text)| cs::Label::secondary(span.file, map(*span)).with_message(text)),
         );
         let mut d = cs::Diagnostic::error()
             .with_code(self.code)
@@ -94,7 +104,15 @@ pub fn emit(sources: &Sources, diagnostics: &[Diagnostic], out: &mut dyn term::t
     for d in diagnostics {
         // Writing to a terminal or a Vec can only fail on I/O, which the
         // caller cannot act on better than by losing the text.
-        let _ = term::emit(out, &config, &SourcesAdapter(sources), &d.to_codespan());
+        let _ = match clip::Clipped::new(sources, d) {
+            Some(clipped) => term::emit(out, &config, &clipped, &d.to_codespan(&|s| clipped.map(s))),
+            None => term::emit(
+                out,
+                &config,
+                &SourcesAdapter(sources),
+                &d.to_codespan(&|s| s.range()),
+            ),
+        };
     }
 }
 
@@ -114,24 +132,14 @@ impl<'a> Files<'a> for SourcesAdapter<'a> {
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
-        Ok(self.0.line_col(id, byte_index).0 - 1)
+        Ok(self.0.get(id).line_index(byte_index))
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<std::ops::Range<usize>, FilesError> {
-        let text = &self.0.get(id).text;
-        let mut start = 0;
-        for _ in 0..line_index {
-            match text[start..].find('\n') {
-                Some(i) => start += i + 1,
-                None => {
-                    return Err(FilesError::LineTooLarge {
-                        given: line_index,
-                        max: line_index,
-                    });
-                }
-            }
-        }
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
-        Ok(start..end)
+        let file = self.0.get(id);
+        file.line_range(line_index).ok_or(FilesError::LineTooLarge {
+            given: line_index,
+            max: file.line_starts().len() - 1,
+        })
     }
 }
