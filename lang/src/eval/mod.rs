@@ -208,6 +208,9 @@ impl Evaluator<'_, '_> {
         if matches!(default, None | Some(Value::String(_))) {
             return Some(Value::String(text.to_owned()));
         }
+        if default == Some(&Value::Null) {
+            return Some(self.untyped_override(text));
+        }
         let parsed = parse_expr(text).ok().and_then(|e| match self.expr(&e, None) {
             Some(DesiredValue::Known(v)) => Some(v),
             _ => None,
@@ -232,6 +235,24 @@ impl Evaluator<'_, '_> {
                 None
             }
             (v, None) => v,
+        }
+    }
+
+    /// A `--var` value for a variable whose default is `null`, which says
+    /// nothing of its type: a literal written as in a `.berth` file (`3`,
+    /// `true`, `["a"]`, `{ k = "v" }`, `"text"`) is that value; any other
+    /// text is a string, as for a string variable.
+    fn untyped_override(&mut self, text: &str) -> Value {
+        let literal = parse_expr(text).ok().filter(|e| is_literal(e));
+        let errors_before = self.diags.len();
+        match literal.and_then(|e| self.expr(&e, None)) {
+            Some(DesiredValue::Known(v)) if self.diags.len() == errors_before => v,
+            _ => {
+                // A literal that fails to evaluate (a duplicate map key) is
+                // taken as text, like any other.
+                self.diags.truncate(errors_before);
+                Value::String(text.to_owned())
+            }
         }
     }
 
@@ -646,6 +667,17 @@ fn instance_value(address: Address, body: &DesiredBody, attr: Option<&str>) -> D
         (Some(v), _) => v.clone(),
         (None, Presence::Default(lit)) => DesiredValue::Known(lit.into()),
         _ => DesiredValue::Known(Value::Null),
+    }
+}
+
+/// Whether `e` is a constant written out: no variable, reference or call.
+fn is_literal(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) => true,
+        ExprKind::String(parts) => parts.iter().all(|p| matches!(p, StrPart::Lit(_))),
+        ExprKind::List(items) => items.iter().all(is_literal),
+        ExprKind::Map(entries) => entries.iter().all(|en| is_literal(&en.value)),
+        _ => false,
     }
 }
 
