@@ -16,6 +16,9 @@ pub struct Stack {
     pub resources: Vec<DesiredResource>,
     /// Declared outputs, sorted by name.
     pub outputs: Vec<Output>,
+    /// The values of the variables declared `sensitive = true`, by name:
+    /// what no plan, message or saved plan may show.
+    pub secrets: BTreeMap<String, Value>,
 }
 
 impl Stack {
@@ -59,6 +62,10 @@ impl DesiredResource {
 pub struct DesiredBody {
     pub attrs: BTreeMap<String, Spanned<DesiredValue>>,
     pub blocks: BTreeMap<String, Vec<DesiredBlock>>,
+    /// Attributes whose value came from a sensitive variable (directly,
+    /// through interpolation or a function, or through another resource's
+    /// attribute): masked in plans like schema-sensitive ones.
+    pub sensitive: BTreeSet<String>,
 }
 
 impl DesiredBody {

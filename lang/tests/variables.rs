@@ -61,7 +61,12 @@ vpc main {
 "#;
     let a = analyse(
         text,
-        &[("days", "14"), ("on", "true"), ("word", "prod"), ("text", "\"quoted\"")],
+        &[
+            ("days", "14"),
+            ("on", "true"),
+            ("word", "prod"),
+            ("text", "\"quoted\""),
+        ],
     );
     assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
     let logs = Address::new(Kind::LogGroup, "logs");

@@ -28,6 +28,12 @@ type Instances = Vec<(Option<String>, DesiredBody)>;
 struct Evaluator<'m, 'a> {
     module: &'m Module<'a>,
     vars: BTreeMap<String, Value>,
+    /// Variables declared `sensitive = true`.
+    sensitive: BTreeSet<String>,
+    /// Set when the expression being evaluated reads a sensitive variable,
+    /// directly or through another resource's attribute: its value is
+    /// sensitive too.
+    tainted: bool,
     done: BTreeMap<Node<'m>, Instances>,
     /// The resource instance being evaluated.
     current: Option<Address>,
@@ -55,6 +61,8 @@ pub fn evaluate(
     let mut ev = Evaluator {
         module,
         vars: BTreeMap::new(),
+        sensitive: BTreeSet::new(),
+        tainted: false,
         done: BTreeMap::new(),
         current: None,
         diags,
@@ -81,6 +89,16 @@ pub fn evaluate(
         ev.done.insert(key, instances);
     }
     let outputs = ev.outputs();
+    let secrets: BTreeMap<String, Value> = ev
+        .sensitive
+        .iter()
+        .filter_map(|n| Some((n.clone(), ev.vars.get(n)?.clone())))
+        .collect();
+    // No message may print a sensitive value (a CIDR that fails to parse,
+    // a function's error): the text stands in for it.
+    for d in &mut ev.diags[errors_before..] {
+        d.redact(&secrets);
+    }
     // Bodies move into the stack once every reference has been evaluated.
     let mut resources = Vec::new();
     for ((kind, name), instances) in std::mem::take(&mut ev.done) {
@@ -107,6 +125,7 @@ pub fn evaluate(
         region,
         resources,
         outputs,
+        secrets,
     })
 }
 
@@ -163,6 +182,11 @@ impl Evaluator<'_, '_> {
             });
         }
         for (name, var) in &self.module.variables {
+            if self.variable_is_sensitive(var.block) {
+                self.sensitive.insert(name.clone());
+            }
+        }
+        for (name, var) in &self.module.variables {
             let default = match var.default {
                 Some(expr) => match self.expr(expr, None) {
                     Some(DesiredValue::Known(v)) => Some(v),
@@ -172,7 +196,12 @@ impl Evaluator<'_, '_> {
             };
             let value = match (overrides.get(name), default) {
                 (Some(text), default) => {
-                    self.parse_override(name, text, default.as_ref(), var.block.kind.span)
+                    // A value that fails to parse is quoted back, unless secret.
+                    let shown = match self.sensitive.contains(name) {
+                        true => "(sensitive)",
+                        false => text.as_str(),
+                    };
+                    self.parse_override(name, text, shown, default.as_ref(), var.block.kind.span)
                 }
                 (None, Some(v)) => Some(v),
                 (None, None) => {
@@ -202,6 +231,7 @@ impl Evaluator<'_, '_> {
         &mut self,
         name: &str,
         text: &str,
+        shown: &str,
         default: Option<&Value>,
         span: Span,
     ) -> Option<Value> {
@@ -221,7 +251,7 @@ impl Evaluator<'_, '_> {
                 self.diags.push(
                     Diagnostic::error(
                         "E0311",
-                        format!("--var {name}={text} is not a {}", d.type_name()),
+                        format!("--var {name}={shown} is not a {}", d.type_name()),
                         span,
                     )
                     .label(format!(
@@ -238,12 +268,37 @@ impl Evaluator<'_, '_> {
         }
     }
 
+    /// Whether a `variable` block says `sensitive = true` (E0320 unless it
+    /// is a boolean).
+    fn variable_is_sensitive(&mut self, block: &Block) -> bool {
+        let expr = block.body.iter().find_map(|i| match i {
+            Item::Attribute(a) if a.name.name == "sensitive" => Some(&a.value),
+            _ => None,
+        });
+        self.flag(expr)
+    }
+
+    /// A `sensitive` attribute's value: absent is `false`.
+    fn flag(&mut self, expr: Option<&Expr>) -> bool {
+        match expr.map(|e| (e, self.expr(e, None))) {
+            None => false,
+            Some((_, Some(DesiredValue::Known(Value::Bool(b))))) => b,
+            Some((e, _)) => {
+                self.diags.push(
+                    Diagnostic::error("E0320", "`sensitive` is `true` or `false`", e.span)
+                        .label("not a boolean"),
+                );
+                false
+            }
+        }
+    }
+
     /// A `--var` value for a variable whose default is `null`, which says
     /// nothing of its type: a literal written as in a `.berth` file (`3`,
     /// `true`, `["a"]`, `{ k = "v" }`, `"text"`) is that value; any other
     /// text is a string, as for a string variable.
     fn untyped_override(&mut self, text: &str) -> Value {
-        let literal = parse_expr(text).ok().filter(|e| is_literal(e));
+        let literal = parse_expr(text).ok().filter(is_literal);
         let errors_before = self.diags.len();
         match literal.and_then(|e| self.expr(&e, None)) {
             Some(DesiredValue::Known(v)) if self.diags.len() == errors_before => v,
@@ -260,10 +315,18 @@ impl Evaluator<'_, '_> {
         let Some(stack) = &self.module.stack else {
             return (default_name.to_owned(), DEFAULT_REGION.to_owned());
         };
+        self.tainted = false;
         let name = match self.expr(stack.name, None) {
             Some(DesiredValue::Known(Value::String(s))) => s,
             _ => default_name.to_owned(),
         };
+        if std::mem::take(&mut self.tainted) {
+            self.diags.push(not_with_a_secret(
+                "the stack's name",
+                stack.name.span,
+                "it tags every resource and heads every plan",
+            ));
+        }
         let region = stack
             .block
             .body
@@ -285,7 +348,17 @@ impl Evaluator<'_, '_> {
             self.current = Some(Address::new(decl.kind, &decl.name));
             return vec![(None, self.body(decl.block, None))];
         };
-        let Some(DesiredValue::Known(collection)) = self.expr(for_each, None) else {
+        self.tainted = false;
+        let collection = self.expr(for_each, None);
+        if std::mem::take(&mut self.tainted) {
+            self.diags.push(not_with_a_secret(
+                "`for_each`",
+                for_each.span,
+                "its keys name instances in every plan",
+            ));
+            return Vec::new();
+        }
+        let Some(DesiredValue::Known(collection)) = collection else {
             self.diags.push(
                 Diagnostic::error("E0313", "`for_each` must be known before apply", for_each.span)
                     .label("depends on a value only AWS knows")
@@ -352,7 +425,12 @@ impl Evaluator<'_, '_> {
             match item {
                 Item::Attribute(a) if a.name.name == "for_each" => {}
                 Item::Attribute(a) => {
-                    if let Some(v) = self.expr(&a.value, each) {
+                    let outer = std::mem::take(&mut self.tainted);
+                    let value = self.expr(&a.value, each);
+                    if std::mem::replace(&mut self.tainted, outer) {
+                        body.sensitive.insert(a.name.name.clone());
+                    }
+                    if let Some(v) = value {
                         body.attrs
                             .insert(a.name.name.clone(), Spanned::new(v, a.value.span));
                     }
@@ -480,7 +558,13 @@ impl Evaluator<'_, '_> {
             _ => None,
         };
         match t.root.name.as_str() {
-            "var" => self.vars.get(step_name(0)?).cloned().map(DesiredValue::Known),
+            "var" => {
+                let name = step_name(0)?;
+                if self.sensitive.contains(name) {
+                    self.tainted = true;
+                }
+                self.vars.get(name).cloned().map(DesiredValue::Known)
+            }
             "each" => {
                 let each = each?;
                 Some(DesiredValue::Known(if step_name(0)? == "key" {
@@ -540,23 +624,31 @@ impl Evaluator<'_, '_> {
                             );
                         };
                         let address = Address::with_key(kind, &name, key);
+                        self.tainted |= reads_sensitive(body, attr);
                         Some(instance_value(address, body, attr))
                     }
-                    None if has_for_each => Some(DesiredValue::list(
-                        instances
-                            .iter()
-                            .map(|(k, body)| {
-                                let address = Address {
-                                    kind,
-                                    name: name.clone(),
-                                    key: k.clone(),
-                                };
-                                instance_value(address, body, attr)
-                            })
-                            .collect(),
-                    )),
+                    None if has_for_each => {
+                        let mut tainted = false;
+                        let list = DesiredValue::list(
+                            instances
+                                .iter()
+                                .map(|(k, body)| {
+                                    let address = Address {
+                                        kind,
+                                        name: name.clone(),
+                                        key: k.clone(),
+                                    };
+                                    tainted |= reads_sensitive(body, attr);
+                                    instance_value(address, body, attr)
+                                })
+                                .collect(),
+                        );
+                        self.tainted |= tainted;
+                        Some(list)
+                    }
                     None => {
                         let (_, body) = instances.first()?;
+                        self.tainted |= reads_sensitive(body, attr);
                         Some(instance_value(Address::new(kind, &name), body, attr))
                     }
                 }
@@ -611,18 +703,12 @@ impl Evaluator<'_, '_> {
         self.current = None;
         let mut out = Vec::new();
         for (name, decl) in &self.module.outputs {
-            let sensitive = match decl.sensitive.map(|e| (e, self.expr(e, None))) {
-                None => false,
-                Some((_, Some(DesiredValue::Known(Value::Bool(b))))) => b,
-                Some((e, _)) => {
-                    self.diags.push(
-                        Diagnostic::error("E0320", "`sensitive` is `true` or `false`", e.span)
-                            .label("not a boolean"),
-                    );
-                    false
-                }
-            };
-            if let Some(value) = self.expr(decl.value, None) {
+            let declared = self.flag(decl.sensitive);
+            self.tainted = false;
+            let value = self.expr(decl.value, None);
+            // An output of a sensitive variable is sensitive, declared or not.
+            let sensitive = declared || std::mem::take(&mut self.tainted);
+            if let Some(value) = value {
                 out.push(Output {
                     name: name.clone(),
                     value,
@@ -647,6 +733,19 @@ impl Evaluator<'_, '_> {
             })
             .collect()
     }
+}
+
+/// E0321: a sensitive value where berth must print it.
+fn not_with_a_secret(what: &str, span: Span, why: &str) -> Diagnostic {
+    Diagnostic::error("E0321", format!("{what} cannot use a sensitive variable"), span)
+        .label("reads a variable marked `sensitive = true`")
+        .help(format!("{why}; use a variable that is not sensitive"))
+}
+
+/// Whether `KIND.NAME[.ATTR]` reads a value that came from a sensitive
+/// variable (a bare reference reads the identity, which never does).
+fn reads_sensitive(body: &DesiredBody, attr: Option<&str>) -> bool {
+    attr.is_some_and(|a| body.sensitive.contains(a))
 }
 
 /// What `KIND.NAME[.ATTR]` means for one instance: declared values are known
