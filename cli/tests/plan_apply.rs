@@ -689,6 +689,66 @@ fn outputs_are_printed_after_apply_and_read_back_by_berth_output() {
     assert!(p.berth(&["apply", "--auto-approve"]).stdout.ends_with(&line));
 }
 
+/// A function over ids known only after apply is accepted in an output:
+/// outputs are read after apply. The plan shows it as known after apply;
+/// apply and `berth output` print the joined ids.
+#[test]
+fn an_output_may_call_a_function_over_computed_ids() {
+    let p = example("blog");
+    p.write(
+        "outputs_ids.berth",
+        "output subnets { value = join(\",\", [subnet.public_a.id, subnet.public_b.id]) }\n\
+         output vpc_upper { value = \"VPC ${upper(vpc.main.id)}\" }\n",
+    );
+    p.berth(&["validate"]).expect_code(0);
+    let run = p.berth(&["plan"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.contains("+ subnets   = (known after apply)"),
+        "{}",
+        run.stdout
+    );
+
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    let cloud = p.cloud();
+    let id = |address: &str| {
+        cloud["resources"]
+            .as_object()
+            .expect("resources")
+            .iter()
+            .find(|(_, r)| r["tags"]["berth:address"] == address)
+            .and_then(|(_, r)| r["attrs"]["id"].as_str())
+            .unwrap_or_else(|| panic!("{address} has an id"))
+            .to_owned()
+    };
+    let joined = format!("{},{}", id("subnet.public_a"), id("subnet.public_b"));
+    let upper = format!("VPC {}", id("vpc.main").to_uppercase());
+    assert!(
+        run.stdout.contains(&format!("subnets   = \"{joined}\"")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(&format!("vpc_upper = \"{upper}\"")),
+        "{}",
+        run.stdout
+    );
+    let json: Value = serde_json::from_str(&p.berth(&["output", "--format", "json"]).stdout).expect("json");
+    assert_eq!(json["outputs"]["subnets"]["value"], joined.as_str());
+    assert_eq!(json["outputs"]["vpc_upper"]["value"], upper.as_str());
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+
+    // In a resource, the same call is still refused: it runs at plan time.
+    p.write(
+        "outputs_ids.berth",
+        "log_group ids { name = join(\",\", [subnet.public_a.id]) }\n",
+    );
+    let run = p.berth(&["validate"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("E0315"), "{}", run.stderr);
+}
+
 /// `berth plan | head`: a reader that stops early closes the pipe; berth
 /// used to panic on the broken pipe (`print!`) and exit 101.
 #[test]

@@ -34,6 +34,9 @@ struct Evaluator<'m, 'a> {
     /// directly or through another resource's attribute: its value is
     /// sensitive too.
     tainted: bool,
+    /// Evaluating an output: a function may wait for values known after
+    /// apply.
+    in_output: bool,
     done: BTreeMap<Node<'m>, Instances>,
     /// The resource instance being evaluated.
     current: Option<Address>,
@@ -63,6 +66,7 @@ pub fn evaluate(
         vars: BTreeMap::new(),
         sensitive: BTreeSet::new(),
         tainted: false,
+        in_output: false,
         done: BTreeMap::new(),
         current: None,
         diags,
@@ -480,19 +484,22 @@ impl Evaluator<'_, '_> {
                 DesiredValue::map(map)
             }
             ExprKind::Call(call) => {
-                let mut args = Vec::new();
+                let mut values = Vec::new();
                 for arg in &call.args {
-                    match self.expr(arg, each)? {
-                        DesiredValue::Known(v) => args.push(v),
-                        _ => {
-                            return self.error(
-                                Diagnostic::error("E0315", format!("`{}` needs values known before apply", call.name.name), arg.span)
-                                    .label("only AWS knows this value before apply")
-                                    .help("functions run at plan time; pass constants, variables or declared attributes"),
-                            );
-                        }
-                    }
+                    values.push(self.expr(arg, each)?);
                 }
+                if let Some(i) = values.iter().position(|v| !matches!(v, DesiredValue::Known(_))) {
+                    // Outputs are read after apply: the call waits for them.
+                    if self.in_output {
+                        return Some(DesiredValue::Call(call.name.name.clone(), values));
+                    }
+                    return self.error(
+                        Diagnostic::error("E0315", format!("`{}` needs values known before apply", call.name.name), call.args[i].span)
+                            .label("only AWS knows this value before apply")
+                            .help("functions run at plan time; pass constants, variables or declared attributes (outputs may use any value)"),
+                    );
+                }
+                let args: Vec<Value> = values.into_iter().filter_map(DesiredValue::into_known).collect();
                 match functions::call(&call.name.name, &args) {
                     Ok(v) => DesiredValue::Known(v),
                     Err(msg) => {
@@ -527,7 +534,7 @@ impl Evaluator<'_, '_> {
                             );
                         }
                     },
-                    r @ DesiredValue::Ref(_) => r,
+                    r @ (DesiredValue::Ref(_) | DesiredValue::Call(..)) => r,
                     DesiredValue::Concat(inner) => DesiredValue::Concat(inner),
                     _ => {
                         return self.error(
@@ -705,7 +712,9 @@ impl Evaluator<'_, '_> {
         for (name, decl) in &self.module.outputs {
             let declared = self.flag(decl.sensitive);
             self.tainted = false;
+            self.in_output = true;
             let value = self.expr(decl.value, None);
+            self.in_output = false;
             // An output of a sensitive variable is sensitive, declared or not.
             let sensitive = declared || std::mem::take(&mut self.tainted);
             if let Some(value) = value {
