@@ -749,6 +749,49 @@ fn an_output_may_call_a_function_over_computed_ids() {
     assert!(run.stderr.contains("E0315"), "{}", run.stderr);
 }
 
+/// Two security groups that allow each other (and one that allows
+/// itself): both created, then the rules added; re-plan is no change;
+/// destroy revokes the rules first (the local cloud refuses, as AWS does,
+/// to delete a group another group's rule names) and leaves nothing.
+#[test]
+fn groups_allowing_each_other_apply_and_destroy() {
+    let p = example("blog");
+    p.edit(
+        "main.berth",
+        "ingress { port = 80  cidr = \"0.0.0.0/0\" }",
+        "ingress { port = 80  cidr = \"0.0.0.0/0\" }\n  ingress { port = 9000  from = security_group.app }",
+    );
+    p.berth(&["validate"]).expect_code(0);
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .contains("Apply complete! Resources: 16 added, 0 changed, 0 destroyed."),
+        "{}",
+        run.stderr
+    );
+    let cloud = p.cloud();
+    let rules_from = |address: &str| {
+        cloud["resources"]
+            .as_object()
+            .expect("resources")
+            .values()
+            .find(|r| r["tags"]["berth:address"] == address)
+            .and_then(|r| r["attrs"]["ingress"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter(|rule| rule["from"].is_string())
+            .count()
+    };
+    assert_eq!(rules_from("security_group.web"), 1, "web allows app");
+    assert_eq!(rules_from("security_group.app"), 1, "app allows web");
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+
+    let run = p.berth(&["destroy", "--auto-approve"]);
+    run.expect_code(0);
+    assert!(addresses(&p.cloud(), BLOG.1).is_empty(), "{}", run.stderr);
+}
+
 /// `berth plan | head`: a reader that stops early closes the pipe; berth
 /// used to panic on the broken pipe (`print!`) and exit 101.
 #[test]

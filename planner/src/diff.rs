@@ -104,7 +104,15 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
                 .and_then(|l| l.attrs.get(&r.attr))
                 .cloned()
                 .unwrap_or(Value::Unknown),
-            Some(Action::Create | Action::Replace(_)) | None => Value::Unknown,
+            Some(Action::Create | Action::Replace(_)) => Value::Unknown,
+            // Not planned yet: a group allowing this one back (no
+            // dependency orders them); its live id, if it exists.
+            None => live_by_address
+                .get(&r.address)
+                .and_then(|c| c.first())
+                .and_then(|l| l.attrs.get(&r.attr))
+                .cloned()
+                .unwrap_or(Value::Unknown),
             Some(_) => chosen
                 .get(&r.address)
                 .and_then(|l| l.attrs.get(&r.attr))

@@ -11,7 +11,7 @@ use berth_lang::diagnostic::{redact_text, secret_texts};
 use berth_planner::execute::{self, Outcome, Report};
 use berth_planner::order::OpKind;
 use berth_planner::saved::SavedPlan;
-use berth_planner::{outputs, render};
+use berth_planner::{Action, Plan, outputs, render};
 use berth_provider::Resource;
 
 use super::{plan, stack};
@@ -97,7 +97,12 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         plan::print_stats(&cloud);
         eprintln!("Retries: {}", report.retries);
     }
-    let code = summarise(&report, how.destroy, &secret_texts(stack.secrets.values()));
+    let code = summarise(
+        &report,
+        &planned.plan,
+        how.destroy,
+        &secret_texts(stack.secrets.values()),
+    );
     if report.succeeded() && !how.destroy && (how.wait || !stack.outputs.is_empty()) {
         let live = plan::read_live(&runtime, &cloud, &stack)?;
         if how.wait {
@@ -146,9 +151,15 @@ fn confirm(stack: &Stack, destroy: bool) -> anyhow::Result<bool> {
 
 /// Prints what was done, what failed (with the API error) and what was
 /// skipped; exit 1 unless everything succeeded.
-fn summarise(report: &Report, destroy: bool, secrets: &[String]) -> ExitCode {
+fn summarise(report: &Report, plan: &Plan, destroy: bool, secrets: &[String]) -> ExitCode {
     let mut counts: BTreeMap<OpKind, usize> = BTreeMap::new();
     for (op, _, _) in report.done() {
+        // Rules added after a create or revoked before a delete are part
+        // of that create or delete, as the plan counted them.
+        let action = plan.resources.get(op.step).map(|r| r.action);
+        if op.kind == OpKind::Update && action != Some(Action::Update) {
+            continue;
+        }
         *counts.entry(op.kind).or_default() += 1;
     }
     let n = |k| counts.get(&k).copied().unwrap_or(0);

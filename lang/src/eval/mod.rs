@@ -609,7 +609,18 @@ impl Evaluator<'_, '_> {
                 if let Some(own) = self.current.clone().filter(|a| a.kind == kind && a.name == name) {
                     return self.own_reference(own, key.as_deref(), attr, span);
                 }
-                let instances = self.done.get(&(kind, name.as_str()))?;
+                let Some(instances) = self.done.get(&(kind, name.as_str())) else {
+                    // Only a rule's `from` may name a resource evaluated
+                    // later (two groups allowing each other): the group's
+                    // identity, known once it exists.
+                    let identity = kind.schema().identity;
+                    return (kind == Kind::SecurityGroup && attr.is_none_or(|a| a == identity)).then(|| {
+                        DesiredValue::Ref(RefTarget {
+                            address: Address { kind, name, key },
+                            attr: identity.to_owned(),
+                        })
+                    });
+                };
                 let has_for_each = instances.first().is_some_and(|(k, _)| k.is_some());
                 match key {
                     Some(key) => {
