@@ -45,6 +45,7 @@ fn verb(kind: OpKind) -> (&'static str, &'static str) {
     match kind {
         OpKind::Create => ("Creating...", "Creation complete"),
         OpKind::Update => ("Modifying...", "Modifications complete"),
+        OpKind::Revoke => ("Revoking rules that name groups...", "Rules revoked"),
         OpKind::Delete => ("Destroying...", "Destruction complete"),
     }
 }

@@ -302,6 +302,25 @@ fn groups_allowing_each_other_on_aws_apis() {
         .and_then(|c| c.iter().find(|c| c["address"] == "security_group.api"))
         .expect("api in the plan");
     assert_eq!(api["action"], "no_op");
+    // Replaced with their VPC: new groups with each other's new ids, the
+    // old ones revoke their rules, then go.
+    let main = dir.path().join("main.berth");
+    let text = std::fs::read_to_string(&main).expect("read");
+    std::fs::write(&main, text.replace("10.0.0.0/16", "10.1.0.0/16")).expect("write");
+    let out = run(&["apply", "--auto-approve"]);
+    assert!(
+        out.status.success(),
+        "replace failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["plan", "--detailed-exitcode"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "expected no changes after the replacement:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = run(&["destroy", "--auto-approve"]);
     assert!(
         out.status.success(),

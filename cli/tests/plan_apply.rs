@@ -792,6 +792,33 @@ fn groups_allowing_each_other_apply_and_destroy() {
     assert!(addresses(&p.cloud(), BLOG.1).is_empty(), "{}", run.stderr);
 }
 
+/// Groups allowing each other, replaced with their VPC: the new groups
+/// get each other's new ids; the old ones revoke their rules, then go.
+#[test]
+fn groups_allowing_each_other_are_replaced() {
+    let p = example("blog");
+    let stack = "stack \"mutual\" {}\nvpc main { cidr = \"10.0.0.0/16\" }\n\
+                 security_group api {\n  vpc = vpc.main\n  ingress { port = 443  from = security_group.worker }\n}\n\
+                 security_group worker {\n  vpc = vpc.main\n  ingress { port = 9000  from = security_group.api }\n  \
+                 ingress { port = 9001  from = security_group.worker }\n}\n";
+    p.write("main.berth", stack);
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+    p.edit("main.berth", "10.0.0.0/16", "10.1.0.0/16");
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .contains("Apply complete! Resources: 3 added, 0 changed, 3 destroyed."),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(addresses(&p.cloud(), "mutual").len(), 3);
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+    p.berth(&["destroy", "--auto-approve"]).expect_code(0);
+    assert!(addresses(&p.cloud(), "mutual").is_empty());
+}
+
 /// `berth plan | head`: a reader that stops early closes the pipe; berth
 /// used to panic on the broken pipe (`print!`) and exit 101.
 #[test]

@@ -190,11 +190,14 @@ pub async fn execute(
     Ok(report)
 }
 
-/// What references resolve against: the live resources that stay.
+/// What references resolve against: the live resources that stay. A
+/// replaced one is left out: whatever refers to it waits for its successor,
+/// except a group's rule naming a group that allows it back, which must not
+/// get the old group's id.
 fn initial_state(steps: &[Step]) -> BTreeMap<Address, Attrs> {
     steps
         .iter()
-        .filter(|s| s.desired.is_some())
+        .filter(|s| s.desired.is_some() && !matches!(s.action, Action::Replace(_)))
         .filter_map(|s| Some((s.address.clone(), s.live.as_ref()?.attrs.clone())))
         .collect()
 }
@@ -257,7 +260,7 @@ impl Runner<'_> {
                     self.remember(updated);
                 }
             }
-            OpKind::Update if step.action == Action::Delete => {
+            OpKind::Revoke => {
                 // Before deleting groups that allow each other: their rules
                 // naming groups go, or AWS refuses the deletes.
                 let live = step

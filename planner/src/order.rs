@@ -24,6 +24,9 @@ pub struct Op {
 pub enum OpKind {
     Create,
     Update,
+    /// Revokes a security group's rules that name groups, before it is
+    /// deleted (with groups that allow it back, AWS refuses the deletes).
+    Revoke,
     Delete,
 }
 
@@ -75,7 +78,7 @@ fn is_new(action: Action) -> bool {
 
 /// The operations of every step: [`ops_of`], plus an update after the
 /// create of a step with [`late_refs`] (its rules naming groups created
-/// alongside), and an update revoking the rules of a deleted group that
+/// alongside), and a revoke of the rules of a deleted group that
 /// allows another deleted group allowing it back (AWS refuses to delete a
 /// group another group's rule names).
 pub fn step_ops(steps: &[Step]) -> Vec<Vec<Op>> {
@@ -99,11 +102,12 @@ pub fn step_ops(steps: &[Step]) -> Vec<Vec<Op>> {
                 );
             }
             if revokes.contains(&i) {
+                let at = ops.iter().position(|o| o.kind == OpKind::Delete).unwrap_or(0);
                 ops.insert(
-                    0,
+                    at,
                     Op {
                         step: i,
-                        kind: OpKind::Update,
+                        kind: OpKind::Revoke,
                     },
                 );
             }
@@ -112,14 +116,16 @@ pub fn step_ops(steps: &[Step]) -> Vec<Vec<Op>> {
         .collect()
 }
 
-/// Deleted security groups in a cycle of rules naming each other: each
-/// revokes its rules before any of them is deleted.
+/// Deleted (or replaced) security groups in a cycle of rules naming each
+/// other: each revokes its rules before any of them is deleted.
 fn revoking_deletes(steps: &[Step]) -> BTreeSet<usize> {
     let deleted: Vec<usize> = steps
         .iter()
         .enumerate()
         .filter(|(_, s)| {
-            s.action == Action::Delete && s.address.kind == Kind::SecurityGroup && s.live.is_some()
+            matches!(s.action, Action::Delete | Action::Replace(_))
+                && s.address.kind == Kind::SecurityGroup
+                && s.live.is_some()
         })
         .map(|(i, _)| i)
         .collect();
@@ -172,10 +178,7 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
         }
         // Rules naming groups that refer back wait, in an update, for those
         // groups' new ids.
-        for op in ops
-            .iter()
-            .filter(|o| o.kind == OpKind::Update && step.action != Action::Delete)
-        {
+        for op in ops.iter().filter(|o| o.kind == OpKind::Update) {
             for peer in late_refs(step) {
                 let Some(&d) = by_address.get(&peer) else { continue };
                 if is_new(steps[d].action)
@@ -205,8 +208,7 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
             }
             // A group that revokes its rules first is off this group then
             // (groups name groups only in rules).
-            let revokes = other.action == Action::Delete
-                && all_ops[j].len() > 1
+            let revokes = all_ops[j].iter().any(|o| o.kind == OpKind::Revoke)
                 && step.address.kind == Kind::SecurityGroup;
             for op in all_ops[j].iter().copied() {
                 let moves_off = op.kind != OpKind::Delete;

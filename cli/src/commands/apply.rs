@@ -157,7 +157,7 @@ fn summarise(report: &Report, plan: &Plan, destroy: bool, secrets: &[String]) ->
         // Rules added after a create or revoked before a delete are part
         // of that create or delete, as the plan counted them.
         let action = plan.resources.get(op.step).map(|r| r.action);
-        if op.kind == OpKind::Update && action != Some(Action::Update) {
+        if op.kind == OpKind::Revoke || (op.kind == OpKind::Update && action != Some(Action::Update)) {
             continue;
         }
         *counts.entry(op.kind).or_default() += 1;
