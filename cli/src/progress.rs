@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use berth_lang::diagnostic::redact_text;
 use berth_planner::execute::{Hook, Outcome};
 use berth_planner::order::{Op, OpKind};
 use berth_provider::{Address, ProviderError};
@@ -16,18 +17,21 @@ type Bars = (MultiProgress, Mutex<Vec<(Op, ProgressBar)>>);
 /// The progress display for one apply or destroy.
 pub struct Progress {
     bars: Option<Bars>,
+    /// Texts of sensitive values: an API error may quote what was sent.
+    secrets: Vec<String>,
 }
 
 impl Progress {
     /// Live bars on a terminal (stderr), plain lines otherwise.
-    pub fn new() -> Self {
+    pub fn new(secrets: Vec<String>) -> Self {
         let bars = std::io::stderr()
             .is_terminal()
             .then(|| (MultiProgress::new(), Mutex::new(Vec::new())));
-        Progress { bars }
+        Progress { bars, secrets }
     }
 
     fn line(&self, text: String) {
+        let text = redact_text(&text, &self.secrets);
         match &self.bars {
             Some((multi, _)) => {
                 let _ = multi.println(text);
@@ -41,6 +45,7 @@ fn verb(kind: OpKind) -> (&'static str, &'static str) {
     match kind {
         OpKind::Create => ("Creating...", "Creation complete"),
         OpKind::Update => ("Modifying...", "Modifications complete"),
+        OpKind::Revoke => ("Revoking rules that name groups...", "Rules revoked"),
         OpKind::Delete => ("Destroying...", "Destruction complete"),
     }
 }

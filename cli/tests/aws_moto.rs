@@ -338,3 +338,89 @@ fn max_rps_caps_the_rate_of_calls() {
         "{calls} calls in {elapsed:.2} s: faster than 8 a second"
     );
 }
+
+/// Two security groups that allow each other: created without the cross
+/// rules, which an update adds once both exist; a plan then shows no
+/// change; destroy revokes the rules first (AWS refuses to delete a group
+/// another group's rule names) and leaves nothing.
+#[test]
+fn groups_allowing_each_other_on_aws_apis() {
+    let Some(moto) = Moto::start() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("main.berth"), MUTUAL_GROUPS).expect("write");
+    let run = |args: &[&str]| berth_aws(dir.path(), &moto.endpoint, args);
+    let out = run(&["apply", "--auto-approve"]);
+    assert!(
+        out.status.success(),
+        "apply failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["plan", "--detailed-exitcode"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "expected no changes:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["plan", "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan JSON");
+    let api = plan["resource_changes"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["address"] == "security_group.api"))
+        .expect("api in the plan");
+    assert_eq!(api["action"], "no_op");
+    // Replaced with their VPC: new groups with each other's new ids, the
+    // old ones revoke their rules, then go.
+    let main = dir.path().join("main.berth");
+    let text = std::fs::read_to_string(&main).expect("read");
+    std::fs::write(&main, text.replace("10.0.0.0/16", "10.1.0.0/16")).expect("write");
+    let out = run(&["apply", "--auto-approve"]);
+    assert!(
+        out.status.success(),
+        "replace failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["plan", "--detailed-exitcode"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "expected no changes after the replacement:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["destroy", "--auto-approve"]);
+    assert!(
+        out.status.success(),
+        "destroy failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&["plan", "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan JSON");
+    let creates = plan["resource_changes"]
+        .as_array()
+        .expect("resource_changes")
+        .iter()
+        .filter(|c| c["action"] == "create")
+        .count();
+    assert_eq!(
+        creates, 3,
+        "destroy left nothing: everything is to create again\n{plan}"
+    );
+}
+
+const MUTUAL_GROUPS: &str = r#"stack "mutual" { region = "us-east-1" }
+vpc main { cidr = "10.0.0.0/16" }
+
+security_group api {
+  vpc = vpc.main
+  ingress { port = 443  from = security_group.worker }
+  ingress { port = 80  cidr = "0.0.0.0/0" }
+}
+
+security_group worker {
+  vpc = vpc.main
+  ingress { port = 9000  from = security_group.api }
+  ingress { port = 9001  from = security_group.worker }
+}
+"#;

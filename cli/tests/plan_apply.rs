@@ -692,6 +692,136 @@ fn outputs_are_printed_after_apply_and_read_back_by_berth_output() {
     assert!(p.berth(&["apply", "--auto-approve"]).stdout.ends_with(&line));
 }
 
+/// A function over ids known only after apply is accepted in an output:
+/// outputs are read after apply. The plan shows it as known after apply;
+/// apply and `berth output` print the joined ids.
+#[test]
+fn an_output_may_call_a_function_over_computed_ids() {
+    let p = example("blog");
+    p.write(
+        "outputs_ids.berth",
+        "output subnets { value = join(\",\", [subnet.public_a.id, subnet.public_b.id]) }\n\
+         output vpc_upper { value = \"VPC ${upper(vpc.main.id)}\" }\n",
+    );
+    p.berth(&["validate"]).expect_code(0);
+    let run = p.berth(&["plan"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.contains("+ subnets   = (known after apply)"),
+        "{}",
+        run.stdout
+    );
+
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    let cloud = p.cloud();
+    let id = |address: &str| {
+        cloud["resources"]
+            .as_object()
+            .expect("resources")
+            .iter()
+            .find(|(_, r)| r["tags"]["berth:address"] == address)
+            .and_then(|(_, r)| r["attrs"]["id"].as_str())
+            .unwrap_or_else(|| panic!("{address} has an id"))
+            .to_owned()
+    };
+    let joined = format!("{},{}", id("subnet.public_a"), id("subnet.public_b"));
+    let upper = format!("VPC {}", id("vpc.main").to_uppercase());
+    assert!(
+        run.stdout.contains(&format!("subnets   = \"{joined}\"")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(&format!("vpc_upper = \"{upper}\"")),
+        "{}",
+        run.stdout
+    );
+    let json: Value = serde_json::from_str(&p.berth(&["output", "--format", "json"]).stdout).expect("json");
+    assert_eq!(json["outputs"]["subnets"]["value"], joined.as_str());
+    assert_eq!(json["outputs"]["vpc_upper"]["value"], upper.as_str());
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+
+    // In a resource, the same call is still refused: it runs at plan time.
+    p.write(
+        "outputs_ids.berth",
+        "log_group ids { name = join(\",\", [subnet.public_a.id]) }\n",
+    );
+    let run = p.berth(&["validate"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("E0315"), "{}", run.stderr);
+}
+
+/// Two security groups that allow each other (and one that allows
+/// itself): both created, then the rules added; re-plan is no change;
+/// destroy revokes the rules first (the local cloud refuses, as AWS does,
+/// to delete a group another group's rule names) and leaves nothing.
+#[test]
+fn groups_allowing_each_other_apply_and_destroy() {
+    let p = example("blog");
+    p.edit(
+        "main.berth",
+        "ingress { port = 80  cidr = \"0.0.0.0/0\" }",
+        "ingress { port = 80  cidr = \"0.0.0.0/0\" }\n  ingress { port = 9000  from = security_group.app }",
+    );
+    p.berth(&["validate"]).expect_code(0);
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .contains("Apply complete! Resources: 16 added, 0 changed, 0 destroyed."),
+        "{}",
+        run.stderr
+    );
+    let cloud = p.cloud();
+    let rules_from = |address: &str| {
+        cloud["resources"]
+            .as_object()
+            .expect("resources")
+            .values()
+            .find(|r| r["tags"]["berth:address"] == address)
+            .and_then(|r| r["attrs"]["ingress"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter(|rule| rule["from"].is_string())
+            .count()
+    };
+    assert_eq!(rules_from("security_group.web"), 1, "web allows app");
+    assert_eq!(rules_from("security_group.app"), 1, "app allows web");
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+
+    let run = p.berth(&["destroy", "--auto-approve"]);
+    run.expect_code(0);
+    assert!(addresses(&p.cloud(), BLOG.1).is_empty(), "{}", run.stderr);
+}
+
+/// Groups allowing each other, replaced with their VPC: the new groups
+/// get each other's new ids; the old ones revoke their rules, then go.
+#[test]
+fn groups_allowing_each_other_are_replaced() {
+    let p = example("blog");
+    let stack = "stack \"mutual\" {}\nvpc main { cidr = \"10.0.0.0/16\" }\n\
+                 security_group api {\n  vpc = vpc.main\n  ingress { port = 443  from = security_group.worker }\n}\n\
+                 security_group worker {\n  vpc = vpc.main\n  ingress { port = 9000  from = security_group.api }\n  \
+                 ingress { port = 9001  from = security_group.worker }\n}\n";
+    p.write("main.berth", stack);
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+    p.edit("main.berth", "10.0.0.0/16", "10.1.0.0/16");
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr
+            .contains("Apply complete! Resources: 3 added, 0 changed, 3 destroyed."),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(addresses(&p.cloud(), "mutual").len(), 3);
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+    p.berth(&["destroy", "--auto-approve"]).expect_code(0);
+    assert!(addresses(&p.cloud(), "mutual").is_empty());
+}
+
 /// `berth plan | head`: a reader that stops early closes the pipe; berth
 /// used to panic on the broken pipe (`print!`) and exit 101.
 #[test]

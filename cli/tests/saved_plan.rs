@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Project, addresses, example};
+use common::{Project, addresses, berth_in, example};
 use serde_json::json;
 
 /// The plan file, next to (not inside) the stack directory.
@@ -171,4 +171,29 @@ fn a_file_that_is_not_a_plan_is_refused() {
     run.expect_code(1);
     assert!(run.stderr.contains("is not a berth plan file"), "{}", run.stderr);
     assert!(!p.cloud_path().exists());
+}
+
+/// The plan records the stack directory as an absolute path: made from one
+/// working directory with a relative DIR, it applies from another.
+#[test]
+fn a_saved_plan_applies_from_another_working_directory() {
+    let p = example("blog");
+    let tmp = p.dir.parent().expect("tmp");
+    let file = plan_file(&p);
+    berth_in(tmp, &["plan", "blog", "--out", &file], &[], None).expect_code(0);
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).expect("plan file")).expect("json");
+    let dir = saved["dir"].as_str().expect("dir");
+    assert!(std::path::Path::new(dir).is_absolute(), "{dir}");
+
+    let elsewhere = tmp.join("elsewhere");
+    std::fs::create_dir(&elsewhere).expect("mkdir");
+    let run = berth_in(&elsewhere, &["apply", &file], &[], None);
+    run.expect_code(0);
+    assert_eq!(addresses(&p.cloud(), "blog-dev").len(), 16, "applied to blog/");
+    assert!(
+        !elsewhere.join(".berth").exists(),
+        "nothing in the other directory"
+    );
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
 }

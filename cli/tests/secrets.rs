@@ -147,3 +147,156 @@ fn sensitive_outputs_never_show() {
         assert_clean(format, &run.all());
     }
 }
+
+/// The value of a `sensitive = true` variable, given on the command line.
+const PASSWORD: &str = "CANARY-s3cr3t";
+
+/// blog with a sensitive variable read by a container's `env` (through
+/// interpolation and a function) and by an output not declared sensitive.
+fn blog_with_sensitive_variable() -> Project {
+    let p = example("blog");
+    p.write(
+        "secret.berth",
+        "variable db_password { sensitive = true }\n\
+         output dsn { value = \"postgres://app:${var.db_password}@db\" }\n",
+    );
+    p.edit(
+        "main.berth",
+        "env     = { NODE_ENV = var.env }",
+        // upper(): a value no search for the secret's text would find.
+        "env     = { NODE_ENV = var.env, DB_PASS = \"x-${var.db_password}\", DB_UP = upper(var.db_password) }",
+    );
+    p
+}
+
+#[test]
+fn sensitive_variables_never_show_anywhere() {
+    let p = blog_with_sensitive_variable();
+    let var = format!("db_password={PASSWORD}");
+    for format in ["text", "markdown", "json"] {
+        let run = p.berth(&["plan", "--var", &var, "--format", format]);
+        run.expect_code(0);
+        assert_clean(format, &run.all());
+        assert!(
+            run.stdout.contains("DB_PASS"),
+            "{format}: the key shows:\n{}",
+            run.stdout
+        );
+    }
+    let run = p.berth(&["plan", "--var", &var, "--format", "json"]);
+    let plan = json_plan(&run);
+    let changes = &json_change(&plan, "task_definition.login")["changes"];
+    let container = changes
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["attribute"] == "container"))
+        .expect("container change");
+    assert_eq!(
+        container["after"][0]["env"]["DB_PASS"], "(sensitive)",
+        "{container}"
+    );
+
+    let run = p.berth(&["apply", "--auto-approve", "--var", &var]);
+    run.expect_code(0);
+    assert_clean("apply", &run.all());
+    assert!(run.stdout.contains("dsn = (sensitive)"), "{}", run.stdout);
+    // The cloud holds the real value: it is what was applied.
+    let cloud = std::fs::read_to_string(p.cloud_path()).expect("cloud");
+    assert!(cloud.contains(&format!("x-{PASSWORD}")));
+
+    for format in ["text", "json"] {
+        let run = p.berth(&["output", "--var", &var, "--format", format]);
+        run.expect_code(0);
+        assert_clean(format, &run.all());
+    }
+    let run = p.berth(&["plan", "--var", &var, "--detailed-exitcode"]);
+    run.expect_code(0);
+
+    // A new value: the change shows, neither value does.
+    let rotated = "db_password=ROTATED-n3wp4ss";
+    for format in ["text", "markdown", "json"] {
+        let run = p.berth(&["plan", "--var", rotated, "--format", format]);
+        run.expect_code(0);
+        assert_clean(format, &run.all());
+        assert!(run.stdout.contains("(sensitive, changed)"), "{}", run.stdout);
+    }
+
+    // Destroy knows nothing declared, yet masks what the cloud holds.
+    let run = p.berth(&["destroy", "--auto-approve", "--var", &var]);
+    run.expect_code(0);
+    assert_clean("destroy", &run.all());
+}
+
+#[test]
+fn messages_never_quote_a_sensitive_value() {
+    let p = example("blog");
+    p.write(
+        "secret.berth",
+        "variable inner { sensitive = true }\n\
+         subnet hidden {\n  vpc  = vpc.main\n  cidr = var.inner\n  zone = \"us-east-1a\"\n}\n",
+    );
+    // Outside the VPC's range: the rule names the CIDR it rejects.
+    let run = p.berth(&["validate", "--var", "inner=10.99.7.0/24"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("E0502"), "{}", run.stderr);
+    assert!(!run.stderr.contains("10.99.7"), "{}", run.stderr);
+    assert!(run.stderr.contains("(sensitive)"), "{}", run.stderr);
+
+    // A sensitive value cannot key instances: keys print in every plan.
+    p.write(
+        "secret.berth",
+        "variable names {\n  sensitive = true\n  default   = [\"CANARY-a\"]\n}\n\
+         log_group each_name {\n  for_each = var.names\n  retention_days = 1\n}\n",
+    );
+    let run = p.berth(&["validate"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("E0321"), "{}", run.stderr);
+    assert_clean("validate", &run.all());
+}
+
+#[test]
+fn a_saved_plan_never_holds_a_sensitive_variable_and_apply_asks_for_it_again() {
+    let p = blog_with_sensitive_variable();
+    let file = p.dir.parent().expect("tmp").join("secret.plan");
+    let file = file.to_str().expect("utf-8");
+    let var = format!("db_password={PASSWORD}");
+    let run = p.berth(&["plan", "--var", &var, "--out", file]);
+    run.expect_code(0);
+    assert_clean("plan --out", &run.all());
+    let saved = std::fs::read_to_string(file).expect("plan file");
+    assert_clean("the saved plan file", &saved);
+    assert!(saved.contains("\"db_password\": \"sha256:"), "{saved}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file).expect("plan file").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "the plan file is private");
+    }
+
+    let run = p.berth(&["apply", file]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("sensitive variable `db_password`") && run.stderr.contains("give it again"),
+        "{}",
+        run.stderr
+    );
+    let run = p.berth(&["apply", file, "--var", "db_password=ROTATED-n3wp4ss"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("is not the one the plan was made with"),
+        "{}",
+        run.stderr
+    );
+    assert_clean("a refused apply", &run.all());
+    assert!(!p.cloud_path().exists(), "nothing was applied");
+
+    let run = p.berth(&["apply", file, "--var", &var]);
+    run.expect_code(0);
+    assert_clean("apply of the saved plan", &run.all());
+    let cloud = std::fs::read_to_string(p.cloud_path()).expect("cloud");
+    assert!(
+        cloud.contains(&format!("x-{PASSWORD}")),
+        "the real value is applied"
+    );
+    p.berth(&["plan", "--var", &var, "--detailed-exitcode"])
+        .expect_code(0);
+}

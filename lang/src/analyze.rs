@@ -92,9 +92,15 @@ fn check_and_evaluate(
         &options.default_name,
         diagnostics,
     )?;
+    let mut found = Vec::new();
     for r in &stack.resources {
-        types::check_resource(r, diagnostics);
+        types::check_resource(r, &mut found);
     }
-    domain::check(&stack, diagnostics);
+    domain::check(&stack, &mut found);
+    // A rule that quotes a value (a CIDR) must not quote a secret.
+    for d in &mut found {
+        d.redact(&stack.secrets);
+    }
+    diagnostics.extend(found);
     Some(stack)
 }

@@ -16,6 +16,9 @@ pub struct Stack {
     pub resources: Vec<DesiredResource>,
     /// Declared outputs, sorted by name.
     pub outputs: Vec<Output>,
+    /// The values of the variables declared `sensitive = true`, by name:
+    /// what no plan, message or saved plan may show.
+    pub secrets: BTreeMap<String, Value>,
 }
 
 impl Stack {
@@ -59,6 +62,10 @@ impl DesiredResource {
 pub struct DesiredBody {
     pub attrs: BTreeMap<String, Spanned<DesiredValue>>,
     pub blocks: BTreeMap<String, Vec<DesiredBlock>>,
+    /// Attributes whose value came from a sensitive variable (directly,
+    /// through interpolation or a function, or through another resource's
+    /// attribute): masked in plans like schema-sensitive ones.
+    pub sensitive: BTreeSet<String>,
 }
 
 impl DesiredBody {
@@ -102,6 +109,10 @@ pub enum DesiredValue {
     Concat(Vec<DesiredValue>),
     List(Vec<DesiredValue>),
     Map(BTreeMap<String, DesiredValue>),
+    /// A function over values known only after apply, such as
+    /// `join(",", [subnet.a.id, subnet.b.id])`: only in outputs, which are
+    /// read after apply; called once every argument is known.
+    Call(String, Vec<DesiredValue>),
 }
 
 impl DesiredValue {
@@ -148,7 +159,7 @@ impl DesiredValue {
         match self {
             DesiredValue::Known(_) => {}
             DesiredValue::Ref(r) => out.push(r),
-            DesiredValue::Concat(items) | DesiredValue::List(items) => {
+            DesiredValue::Concat(items) | DesiredValue::List(items) | DesiredValue::Call(_, items) => {
                 items.iter().for_each(|i| i.collect_refs(out))
             }
             DesiredValue::Map(m) => m.values().for_each(|i| i.collect_refs(out)),
@@ -174,6 +185,16 @@ impl DesiredValue {
                 Value::String(out)
             }
             DesiredValue::List(items) => Value::List(items.iter().map(|i| i.resolve(lookup)).collect()),
+            DesiredValue::Call(name, args) => {
+                let args: Vec<Value> = args.iter().map(|a| a.resolve(lookup)).collect();
+                if args.iter().any(Value::has_unknown) {
+                    return Value::Unknown;
+                }
+                // The arguments' types were right at plan time wherever
+                // known; a failure now (a live value of another shape)
+                // leaves the value empty rather than stopping the command.
+                crate::eval::functions::call(name, &args).unwrap_or(Value::Null)
+            }
             DesiredValue::Map(m) => {
                 Value::Map(m.iter().map(|(k, v)| (k.clone(), v.resolve(lookup))).collect())
             }

@@ -64,7 +64,7 @@ pub fn refers_to(value: &DesiredValue, address: &Address) -> bool {
     match value {
         DesiredValue::Known(_) => false,
         DesiredValue::Ref(r) => r.address == *address,
-        DesiredValue::Concat(items) | DesiredValue::List(items) => {
+        DesiredValue::Concat(items) | DesiredValue::List(items) | DesiredValue::Call(_, items) => {
             items.iter().any(|v| refers_to(v, address))
         }
         DesiredValue::Map(m) => m.values().any(|v| refers_to(v, address)),

@@ -13,7 +13,7 @@ use berth_lang::{DesiredValue, RefTarget};
 
 use crate::desired::{complete, refers_to, resolve_attrs};
 use crate::implicit;
-use crate::mask;
+use crate::mask::{self, Marks, NO_MARKS};
 use crate::outputs::{self, OutputValue};
 use crate::plan::{Action, AttrChange, Fingerprint, OutputChange, Plan, ResourceChange, SENSITIVE};
 
@@ -40,6 +40,32 @@ pub struct Planned {
 
 /// Diffs `stack` against `live`, the resources the cloud holds for it.
 pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
+    plan_marked(stack, live, &marks_of(stack))
+}
+
+/// Plans the deletion of everything in `live`. `stack`'s declarations
+/// only tell which live values came from sensitive variables, to mask them.
+pub fn plan_destroy(stack: &Stack, live: Vec<Resource>) -> Planned {
+    let nothing = Stack {
+        resources: Vec::new(),
+        outputs: Vec::new(),
+        ..stack.clone()
+    };
+    plan_marked(&nothing, live, &marks_of(stack))
+}
+
+/// Which attributes of each declared resource came from sensitive variables.
+fn marks_of(stack: &Stack) -> BTreeMap<Address, Marks> {
+    stack
+        .resources
+        .iter()
+        .map(|r| (r.address.clone(), Marks::of(&r.body)))
+        .filter(|(_, m)| *m != Marks::default())
+        .collect()
+}
+
+fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<Address, Marks>) -> Planned {
+    let marks_at = |a: &Address| marks_by_address.get(a).unwrap_or(&NO_MARKS);
     let desired: BTreeMap<Address, (DesiredValue, Vec<Address>)> = stack
         .resources
         .iter()
@@ -78,7 +104,15 @@ pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
                 .and_then(|l| l.attrs.get(&r.attr))
                 .cloned()
                 .unwrap_or(Value::Unknown),
-            Some(Action::Create | Action::Replace(_)) | None => Value::Unknown,
+            Some(Action::Create | Action::Replace(_)) => Value::Unknown,
+            // Not planned yet: a group allowing this one back (no
+            // dependency orders them); its live id, if it exists.
+            None => live_by_address
+                .get(&r.address)
+                .and_then(|c| c.first())
+                .and_then(|l| l.attrs.get(&r.attr))
+                .cloned()
+                .unwrap_or(Value::Unknown),
             Some(_) => chosen
                 .get(&r.address)
                 .and_then(|l| l.attrs.get(&r.attr))
@@ -86,17 +120,18 @@ pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
                 .unwrap_or(Value::Unknown),
         };
         let resolved = resolve_attrs(pending, &address, &lookup);
+        let marks = marks_at(&address);
         let mut copies = live_by_address.remove(&address).unwrap_or_default();
-        copies.sort_by_key(|c| differences(&address, &resolved, &c.attrs).len());
+        copies.sort_by_key(|c| differences(&address, &resolved, &c.attrs, marks).len());
         let mut copies = copies.into_iter();
         let current = copies.next();
         for extra in copies {
-            entries.push(deletion(extra));
+            entries.push(deletion(extra, marks));
         }
         let (action, changes) = match &current {
-            None => (Action::Create, creation_changes(&address, &resolved)),
+            None => (Action::Create, creation_changes(&address, &resolved, marks)),
             Some(live) => {
-                let changes = differences(&address, &resolved, &live.attrs);
+                let changes = differences(&address, &resolved, &live.attrs, marks);
                 let action = if changes.is_empty() {
                     Action::NoOp
                 } else if changes.iter().any(|c| c.forces_replacement) {
@@ -136,20 +171,22 @@ pub fn plan(stack: &Stack, live: Vec<Resource>) -> Planned {
         entries.push((change, step));
     }
     for (_, copies) in live_by_address {
-        entries.extend(copies.into_iter().map(deletion));
+        entries.extend(copies.into_iter().map(|c| {
+            let marks = marks_at(&c.address);
+            deletion(c, marks)
+        }));
     }
     entries.sort_by(|a, b| a.0.address.cmp(&b.0.address));
     let (resources, steps) = entries.into_iter().unzip();
-    Planned {
-        plan: Plan {
-            stack: stack.name.clone(),
-            region: stack.region.clone(),
-            resources,
-            outputs: output_changes(outputs_before, outputs::resolve(stack, &|a| planned.get(a))),
-            fingerprint,
-        },
-        steps,
-    }
+    let mut plan = Plan {
+        stack: stack.name.clone(),
+        region: stack.region.clone(),
+        resources,
+        outputs: output_changes(outputs_before, outputs::resolve(stack, &|a| planned.get(a))),
+        fingerprint,
+    };
+    mask::scrub(&mut plan, &stack.secrets);
+    Planned { plan, steps }
 }
 
 /// The outputs whose value after the plan (`after`) differs from their
@@ -182,7 +219,7 @@ fn output_changes(before: Vec<OutputValue>, after: Vec<OutputValue>) -> Vec<Outp
         .collect()
 }
 
-fn deletion(live: Resource) -> (ResourceChange, Step) {
+fn deletion(live: Resource, marks: &Marks) -> (ResourceChange, Step) {
     let schema = live.address.kind.schema();
     let changes = schema
         .attrs
@@ -192,13 +229,13 @@ fn deletion(live: Resource) -> (ResourceChange, Step) {
         .chain(schema.blocks.iter().map(|b| (b.name, None, Some(b))))
         .filter_map(|(name, attr, block)| {
             let before = live.attrs.get(name).filter(|v| !is_empty(v))?;
-            let (before, _) = mask::pair(attr, block, Some(before), None);
+            let (before, _) = mask::pair(attr, block, marks, Some(before), None);
             Some(AttrChange {
                 name: name.to_owned(),
                 before,
                 after: None,
                 forces_replacement: false,
-                sensitive: attr.is_some_and(|a| a.sensitive),
+                sensitive: attr.is_some_and(|a| marks.attr(a)),
             })
         })
         .collect();
@@ -228,7 +265,7 @@ fn is_empty(v: &Value) -> bool {
 }
 
 /// Every attribute of a new resource, computed ones as known after apply.
-fn creation_changes(address: &Address, resolved: &Attrs) -> Vec<AttrChange> {
+fn creation_changes(address: &Address, resolved: &Attrs, marks: &Marks) -> Vec<AttrChange> {
     let schema = address.kind.schema();
     let mut out = Vec::new();
     for attr in schema.attrs {
@@ -240,18 +277,18 @@ fn creation_changes(address: &Address, resolved: &Attrs) -> Vec<AttrChange> {
                 _ => continue,
             }
         };
-        let (_, after) = mask::pair(Some(attr), None, None, Some(&after));
+        let (_, after) = mask::pair(Some(attr), None, marks, None, Some(&after));
         out.push(AttrChange {
             name: attr.name.to_owned(),
             before: None,
             after,
             forces_replacement: false,
-            sensitive: attr.sensitive,
+            sensitive: marks.attr(attr),
         });
     }
     for block in schema.blocks {
         if let Some(v) = resolved.get(block.name).filter(|v| !is_empty(v)) {
-            let (_, after) = mask::pair(None, Some(block), None, Some(v));
+            let (_, after) = mask::pair(None, Some(block), marks, None, Some(v));
             out.push(AttrChange {
                 name: block.name.to_owned(),
                 before: None,
@@ -265,7 +302,7 @@ fn creation_changes(address: &Address, resolved: &Attrs) -> Vec<AttrChange> {
 }
 
 /// The attributes whose desired value differs from the live one.
-fn differences(address: &Address, desired: &Attrs, live: &Attrs) -> Vec<AttrChange> {
+fn differences(address: &Address, desired: &Attrs, live: &Attrs, marks: &Marks) -> Vec<AttrChange> {
     let schema = address.kind.schema();
     let live = canonical(live, &schema.as_block());
     let null = Value::Null;
@@ -277,13 +314,13 @@ fn differences(address: &Address, desired: &Attrs, live: &Attrs) -> Vec<AttrChan
         );
         let aws_chose = attr.presence == Presence::ChosenByAws && *want == Value::Null;
         if want != have && !aws_chose {
-            let (before, after) = mask::pair(Some(attr), None, Some(have), Some(want));
+            let (before, after) = mask::pair(Some(attr), None, marks, Some(have), Some(want));
             out.push(AttrChange {
                 name: attr.name.to_owned(),
                 before,
                 after,
                 forces_replacement: attr.update == Update::Replace,
-                sensitive: attr.sensitive,
+                sensitive: marks.attr(attr),
             });
         }
     }
@@ -295,7 +332,7 @@ fn differences(address: &Address, desired: &Attrs, live: &Attrs) -> Vec<AttrChan
             .filter(|v| **v != Value::Null)
             .unwrap_or(&empty);
         if want != have {
-            let (before, after) = mask::pair(None, Some(block), Some(have), Some(want));
+            let (before, after) = mask::pair(None, Some(block), marks, Some(have), Some(want));
             out.push(AttrChange {
                 name: block.name.to_owned(),
                 before,

@@ -15,7 +15,8 @@ use berth_lang::RefTarget;
 
 use crate::desired::{refers_to, resolve_attrs, without_unknown_blocks};
 use crate::diff::{Planned, Step};
-use crate::order::{CycleError, Op, OpKind, schedule};
+use crate::order::{CycleError, Op, OpKind, late_refs, schedule};
+use crate::plan::Action;
 
 /// Receives progress; implemented by the CLI's display.
 pub trait Hook: Send + Sync {
@@ -189,11 +190,14 @@ pub async fn execute(
     Ok(report)
 }
 
-/// What references resolve against: the live resources that stay.
+/// What references resolve against: the live resources that stay. A
+/// replaced one is left out: whatever refers to it waits for its successor,
+/// except a group's rule naming a group that allows it back, which must not
+/// get the old group's id.
 fn initial_state(steps: &[Step]) -> BTreeMap<Address, Attrs> {
     steps
         .iter()
-        .filter(|s| s.desired.is_some())
+        .filter(|s| s.desired.is_some() && !matches!(s.action, Action::Replace(_)))
         .filter_map(|s| Some((s.address.clone(), s.live.as_ref()?.attrs.clone())))
         .collect()
 }
@@ -248,17 +252,40 @@ impl Runner<'_> {
                     }
                 };
                 self.remember(created.clone());
-                // A group allowing itself: the rules that need its id now.
-                if self.refers_to_itself(step) {
+                // A group allowing itself: the rules that need its id now
+                // (with groups that allow it back, a later update adds all).
+                if self.refers_to_itself(step) && late_refs(step).is_empty() {
                     let desired = self.resolved(step, Some(&created.attrs))?;
                     let updated = self.provider.update(self.stack, &created, &desired).await?;
                     self.remember(updated);
                 }
             }
-            OpKind::Update => {
+            OpKind::Revoke => {
+                // Before deleting groups that allow each other: their rules
+                // naming groups go, or AWS refuses the deletes.
                 let live = step
                     .live
                     .as_ref()
+                    .ok_or_else(|| internal(step, "revoke without a live resource"))?;
+                let revoked = Resource {
+                    address: live.address.clone(),
+                    attrs: without_group_rules(&live.attrs),
+                };
+                self.provider.update(self.stack, live, &revoked).await?;
+            }
+            OpKind::Update => {
+                // After a create: the resource just made, for its rules that
+                // name groups created alongside.
+                let made = self
+                    .lock_created()
+                    .get(&Op {
+                        step: op.step,
+                        kind: OpKind::Create,
+                    })
+                    .cloned();
+                let live = made
+                    .as_ref()
+                    .or(step.live.as_ref())
                     .ok_or_else(|| internal(step, "update without a live resource"))?;
                 let desired = self.resolved(step, Some(&live.attrs))?;
                 let updated = self.provider.update(self.stack, live, &desired).await?;
@@ -311,7 +338,7 @@ impl Runner<'_> {
                 .unwrap_or(Value::Unknown)
         };
         let mut attrs = resolve_attrs(desired, &step.address, &lookup);
-        if own.is_none() && refers_to(desired, &step.address) {
+        if own.is_none() && (refers_to(desired, &step.address) || !late_refs(step).is_empty()) {
             attrs = without_unknown_blocks(attrs);
         }
         if attrs.values().any(Value::has_unknown) {
@@ -322,6 +349,21 @@ impl Runner<'_> {
             attrs,
         })
     }
+}
+
+/// A group's attributes without the rules whose source is a group.
+fn without_group_rules(attrs: &Attrs) -> Attrs {
+    let mut out = attrs.clone();
+    for direction in ["ingress", "egress"] {
+        if let Some(Value::List(rules)) = out.get_mut(direction) {
+            rules.retain(|r| {
+                r.as_map()
+                    .and_then(|m| m.get("from"))
+                    .is_none_or(|f| *f == Value::Null)
+            });
+        }
+    }
+    out
 }
 
 fn internal(step: &Step, what: &str) -> ProviderError {

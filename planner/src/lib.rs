@@ -16,5 +16,5 @@ pub mod plan;
 pub mod render;
 pub mod saved;
 
-pub use diff::{Planned, Step, plan};
+pub use diff::{Planned, Step, plan, plan_destroy};
 pub use plan::{Action, AttrChange, Fingerprint, OutputChange, Plan, ResourceChange, Summary};

@@ -3,10 +3,10 @@
 //! and replacements create-before-destroy or destroy-before-create as the
 //! kind allows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use berth_provider::schema::ReplaceOrder;
-use berth_provider::{Address, Resource, Value};
+use berth_provider::{Address, Kind, Resource, Value};
 use petgraph::graphmap::DiGraphMap;
 
 use crate::diff::Step;
@@ -24,6 +24,9 @@ pub struct Op {
 pub enum OpKind {
     Create,
     Update,
+    /// Revokes a security group's rules that name groups, before it is
+    /// deleted (with groups that allow it back, AWS refuses the deletes).
+    Revoke,
     Delete,
 }
 
@@ -52,6 +55,98 @@ pub fn ops_of(step: usize, action: Action) -> Vec<Op> {
     }
 }
 
+/// Resources `step` refers to without depending on them: groups its
+/// rules allow that refer back to it (the groups allow each other). Their
+/// ids may not exist when it is created, so those rules come in a
+/// follow-up update.
+pub fn late_refs(step: &Step) -> BTreeSet<Address> {
+    let Some(desired) = &step.desired else {
+        return BTreeSet::new();
+    };
+    desired
+        .refs()
+        .into_iter()
+        .map(|r| r.address.clone())
+        .filter(|a| *a != step.address && !step.depends_on.contains(a))
+        .collect()
+}
+
+/// Whether the step's resource gets a new identity (created or replaced).
+fn is_new(action: Action) -> bool {
+    matches!(action, Action::Create | Action::Replace(_))
+}
+
+/// The operations of every step: [`ops_of`], plus an update after the
+/// create of a step with [`late_refs`] (its rules naming groups created
+/// alongside), and a revoke of the rules of a deleted group that
+/// allows another deleted group allowing it back (AWS refuses to delete a
+/// group another group's rule names).
+pub fn step_ops(steps: &[Step]) -> Vec<Vec<Op>> {
+    let revokes = revoking_deletes(steps);
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, step)| {
+            let mut ops = ops_of(i, step.action);
+            if is_new(step.action) && !late_refs(step).is_empty() {
+                let at = ops
+                    .iter()
+                    .position(|o| o.kind == OpKind::Create)
+                    .map_or(ops.len(), |p| p + 1);
+                ops.insert(
+                    at,
+                    Op {
+                        step: i,
+                        kind: OpKind::Update,
+                    },
+                );
+            }
+            if revokes.contains(&i) {
+                let at = ops.iter().position(|o| o.kind == OpKind::Delete).unwrap_or(0);
+                ops.insert(
+                    at,
+                    Op {
+                        step: i,
+                        kind: OpKind::Revoke,
+                    },
+                );
+            }
+            ops
+        })
+        .collect()
+}
+
+/// Deleted (or replaced) security groups in a cycle of rules naming each
+/// other: each revokes its rules before any of them is deleted.
+fn revoking_deletes(steps: &[Step]) -> BTreeSet<usize> {
+    let deleted: Vec<usize> = steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| {
+            matches!(s.action, Action::Delete | Action::Replace(_))
+                && s.address.kind == Kind::SecurityGroup
+                && s.live.is_some()
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let mut graph: DiGraphMap<usize, ()> = DiGraphMap::new();
+    for &i in &deleted {
+        graph.add_node(i);
+        let Some(live) = &steps[i].live else { continue };
+        for &j in &deleted {
+            let Some(target) = &steps[j].live else { continue };
+            if i != j && refers_to(&Value::Map(live.attrs.clone()), &identities(target)) {
+                graph.add_edge(i, j, ());
+            }
+        }
+    }
+    petgraph::algo::tarjan_scc(&graph)
+        .into_iter()
+        .filter(|scc| scc.len() > 1)
+        .flatten()
+        .collect()
+}
+
 /// Builds the operation graph of `steps`.
 pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
     let mut graph: DiGraphMap<Op, ()> = DiGraphMap::new();
@@ -61,16 +156,13 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
         .filter(|(_, s)| s.desired.is_some())
         .map(|(i, s)| (&s.address, i))
         .collect();
+    let all_ops = step_ops(steps);
     // The operation after which a step's new state exists.
-    let ready_op = |i: usize| {
-        ops_of(i, steps[i].action)
-            .into_iter()
-            .find(|o| o.kind != OpKind::Delete)
-    };
+    let ready_op = |i: usize| all_ops[i].iter().copied().find(|o| o.kind != OpKind::Delete);
 
     for (i, step) in steps.iter().enumerate() {
-        let ops = ops_of(i, step.action);
-        for op in &ops {
+        let ops = &all_ops[i];
+        for op in ops {
             graph.add_node(*op);
         }
         for pair in ops.windows(2) {
@@ -84,14 +176,23 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
                 }
             }
         }
+        // Rules naming groups that refer back wait, in an update, for those
+        // groups' new ids.
+        for op in ops.iter().filter(|o| o.kind == OpKind::Update) {
+            for peer in late_refs(step) {
+                let Some(&d) = by_address.get(&peer) else { continue };
+                if is_new(steps[d].action)
+                    && let Some(before) = all_ops[d].iter().copied().find(|o| o.kind == OpKind::Create)
+                {
+                    graph.add_edge(before, *op, ());
+                }
+            }
+        }
     }
     // A live resource is deleted only after whatever points at it has been
     // deleted or moved off it.
     for (i, step) in steps.iter().enumerate() {
-        let Some(delete) = ops_of(i, step.action)
-            .into_iter()
-            .find(|o| o.kind == OpKind::Delete)
-        else {
+        let Some(delete) = all_ops[i].iter().copied().find(|o| o.kind == OpKind::Delete) else {
             continue;
         };
         let Some(target) = &step.live else { continue };
@@ -105,8 +206,15 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
             {
                 continue;
             }
-            for op in ops_of(j, other.action) {
+            // A group that revokes its rules first is off this group then
+            // (groups name groups only in rules).
+            let revokes = all_ops[j].iter().any(|o| o.kind == OpKind::Revoke)
+                && step.address.kind == Kind::SecurityGroup;
+            for op in all_ops[j].iter().copied() {
                 let moves_off = op.kind != OpKind::Delete;
+                if revokes && !moves_off {
+                    continue;
+                }
                 // A destroy-before-create replacement cannot wait for
                 // dependents that need its successor first.
                 if moves_off && step.action == Action::Replace(ReplaceOrder::DestroyBeforeCreate) {

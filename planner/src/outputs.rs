@@ -56,7 +56,9 @@ fn reads_sensitive(value: &DesiredValue) -> bool {
     match value {
         DesiredValue::Known(_) => false,
         DesiredValue::Ref(r) => r.address.kind.schema().attr(&r.attr).is_some_and(|a| a.sensitive),
-        DesiredValue::Concat(items) | DesiredValue::List(items) => items.iter().any(reads_sensitive),
+        DesiredValue::Concat(items) | DesiredValue::List(items) | DesiredValue::Call(_, items) => {
+            items.iter().any(reads_sensitive)
+        }
         DesiredValue::Map(m) => m.values().any(reads_sensitive),
     }
 }

@@ -7,10 +7,11 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use berth_lang::Stack;
+use berth_lang::diagnostic::{redact_text, secret_texts};
 use berth_planner::execute::{self, Outcome, Report};
 use berth_planner::order::OpKind;
 use berth_planner::saved::SavedPlan;
-use berth_planner::{external, outputs, render};
+use berth_planner::{Action, Plan, external, outputs, render};
 use berth_provider::Resource;
 
 use super::{plan, stack};
@@ -39,28 +40,33 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     } else {
         None
     };
+    let given = stack::variables(vars)?;
     let (dir, vars_map) = match &saved {
-        Some(s) => (s.dir.clone(), s.vars.clone()),
-        None => (target.to_owned(), stack::variables(vars)?),
+        Some(s) => (
+            s.dir.clone(),
+            s.settings(&given).context("refusing to apply the saved plan")?,
+        ),
+        None => (target.to_owned(), given),
     };
     let vars = Vars {
         vars: vars_map.into_iter().collect(),
         var_files: Vec::new(),
     };
-    let Some(mut stack) = stack::evaluate(&dir, &vars)? else {
+    let Some(stack) = stack::evaluate(&dir, &vars)? else {
         return Ok(ExitCode::from(1));
     };
-    // Read before a destroy forgets them: children of external parents are
-    // found only under them.
+    // Read before planning: children of external parents are found only
+    // under them, also by a destroy.
     let external = external::parents(&stack);
-    if how.destroy {
-        // Nothing is declared any more: no resources, nothing to output.
-        stack.resources.clear();
-        stack.outputs.clear();
-    }
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, &dir, &stack.region, &runtime)?;
-    let planned = plan::make(&runtime, &cloud, &stack, &external)?;
+    let planned = if how.destroy {
+        // Nothing is declared any more; the declarations only say which
+        // live values are sensitive.
+        berth_planner::plan_destroy(&stack, plan::read_live(&runtime, &cloud, &stack, &external)?)
+    } else {
+        plan::make(&runtime, &cloud, &stack, &external)?
+    };
     if let Some(saved) = &saved {
         saved
             .check(&planned.plan)
@@ -88,13 +94,18 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         &planned,
         cloud.provider(),
         options,
-        &Progress::new(),
+        &Progress::new(secret_texts(stack.secrets.values())),
     ))?;
     if how.stats {
         plan::print_stats(&cloud);
         eprintln!("Retries: {}", report.retries);
     }
-    let code = summarise(&report, how.destroy);
+    let code = summarise(
+        &report,
+        &planned.plan,
+        how.destroy,
+        &secret_texts(stack.secrets.values()),
+    );
     if report.succeeded() && !how.destroy && (how.wait || !stack.outputs.is_empty()) {
         let live = plan::read_live(&runtime, &cloud, &stack, &external)?;
         if how.wait {
@@ -143,9 +154,15 @@ fn confirm(stack: &Stack, destroy: bool) -> anyhow::Result<bool> {
 
 /// Prints what was done, what failed (with the API error) and what was
 /// skipped; exit 1 unless everything succeeded.
-fn summarise(report: &Report, destroy: bool) -> ExitCode {
+fn summarise(report: &Report, plan: &Plan, destroy: bool, secrets: &[String]) -> ExitCode {
     let mut counts: BTreeMap<OpKind, usize> = BTreeMap::new();
     for (op, _, _) in report.done() {
+        // Rules added after a create or revoked before a delete are part
+        // of that create or delete, as the plan counted them.
+        let action = plan.resources.get(op.step).map(|r| r.action);
+        if op.kind == OpKind::Revoke || (op.kind == OpKind::Update && action != Some(Action::Update)) {
+            continue;
+        }
         *counts.entry(op.kind).or_default() += 1;
     }
     let n = |k| counts.get(&k).copied().unwrap_or(0);
@@ -167,7 +184,7 @@ fn summarise(report: &Report, destroy: bool) -> ExitCode {
     );
     for (_, address, outcome) in report.failed() {
         if let Outcome::Failed(e) = outcome {
-            eprintln!("  error: {address}: {e}");
+            eprintln!("  error: {address}: {}", redact_text(&e.to_string(), secrets));
         }
     }
     for (_, address, outcome) in report.skipped() {

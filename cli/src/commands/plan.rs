@@ -33,9 +33,12 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
     let planned = make(&runtime, &cloud, &stack, &external::parents(&stack))?;
     stdout::print(&render_plan(&planned, output.format))?;
     if let Some(path) = &output.out {
-        let saved = SavedPlan::new(dir.to_owned(), stack::variables(vars)?, planned.plan.clone());
+        // Absolute, so the plan applies from any working directory.
+        let dir = std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
+        let sensitive = stack.secrets.keys().cloned().collect();
+        let saved = SavedPlan::new(dir, stack::variables(vars)?, &sensitive, planned.plan.clone());
         let text = serde_json::to_string_pretty(&saved)?;
-        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        write_private(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!(
             "Saved the plan to {}. Apply exactly it with: berth apply {}",
             path.display(),
@@ -49,6 +52,27 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
         (true, true) => ExitCode::from(2),
         _ => ExitCode::SUCCESS,
     })
+}
+
+/// Writes `text` to `path` readable by its owner only (0600 on Unix): a
+/// plan names the stack's resources and what will change.
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let mut file = options.open(path)?;
+        // `mode` applies to new files only: an existing one is narrowed too.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        file.write_all(text.as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        options.open(path)?.write_all(text.as_bytes())
+    }
 }
 
 /// Reads the stack's live resources (also under the `external` parents)

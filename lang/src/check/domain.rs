@@ -341,7 +341,9 @@ impl<'s> Context<'s> {
 
     fn target_group(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
         if let Some((t, span)) = string(&r.body, "target_type")
-            && !["instance", "ip", "lambda", "alb"].contains(&t)
+            && !["instance", "ip", "lambda", "alb"]
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(t))
         {
             diags.push(
                 Diagnostic::error("E0521", format!("unknown target_type `{t}`"), span)
@@ -350,7 +352,7 @@ impl<'s> Context<'s> {
             );
         }
         if let Some((p, span)) = string(&r.body, "protocol")
-            && !["HTTP", "HTTPS"].contains(&p)
+            && !["HTTP", "HTTPS"].iter().any(|x| x.eq_ignore_ascii_case(p))
         {
             diags.push(
                 Diagnostic::error(
@@ -389,7 +391,7 @@ impl<'s> Context<'s> {
 
     fn listener(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
         if let Some((proto, span)) = string(&r.body, "protocol") {
-            if !["HTTP", "HTTPS"].contains(&proto) {
+            if !["HTTP", "HTTPS"].iter().any(|x| x.eq_ignore_ascii_case(proto)) {
                 diags.push(
                     Diagnostic::error(
                         "E0511",
@@ -398,7 +400,7 @@ impl<'s> Context<'s> {
                     )
                     .label("not HTTP or HTTPS"),
                 );
-            } else if proto == "HTTPS" && r.body.value("certificate").is_none() {
+            } else if proto.eq_ignore_ascii_case("HTTPS") && r.body.value("certificate").is_none() {
                 diags.push(
                     Diagnostic::error("E0511", "an HTTPS listener needs a certificate", span)
                         .label("HTTPS without `certificate`")
@@ -527,7 +529,7 @@ impl<'s> Context<'s> {
             }
         }
         if let Some((mode, span)) = string(&r.body, "network_mode")
-            && mode != "awsvpc"
+            && !mode.eq_ignore_ascii_case("awsvpc")
         {
             diags.push(
                 Diagnostic::error(
@@ -673,7 +675,7 @@ impl<'s> Context<'s> {
 
     fn service(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
         if let Some((launch, span)) = string(&r.body, "launch_type")
-            && launch != "FARGATE"
+            && !launch.eq_ignore_ascii_case("FARGATE")
         {
             diags.push(
                 Diagnostic::error("E0528", format!("launch_type `{launch}` is not supported"), span)
@@ -682,7 +684,11 @@ impl<'s> Context<'s> {
             );
         }
         if let Some(span) = r.body.span("health_check_grace_period")
-            && r.body.known("health_check_grace_period") != Some(&Value::Null)
+            // 0 is AWS's "none", written by Terraform users everywhere.
+            && !matches!(
+                r.body.known("health_check_grace_period"),
+                Some(Value::Null | Value::Int(0))
+            )
             && r.body.blocks("load_balancer").is_empty()
         {
             diags.push(
@@ -705,7 +711,7 @@ impl<'s> Context<'s> {
                     .known("target_type")
                     .and_then(Value::as_str)
                     .unwrap_or("instance");
-                if tt != "ip" {
+                if !tt.eq_ignore_ascii_case("ip") {
                     diags.push(
                         Diagnostic::error(
                             "E0509",

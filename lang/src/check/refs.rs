@@ -36,9 +36,23 @@ enum Scope<'a> {
     },
 }
 
+/// One resource referring to another.
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    /// The first reference written.
+    span: Span,
+    /// Every reference along this edge is a security group rule's `from`:
+    /// the edge may close a cycle, since berth creates the groups first and
+    /// adds such rules once both exist.
+    rule: bool,
+}
+
 /// Checks every reference; returns each resource's direct dependencies.
+/// A security group rule naming a group that (through any references)
+/// refers back to its own group is no dependency: berth creates both
+/// groups, then adds the rule.
 pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTreeMap<Node<'a>, Vec<Node<'a>>> {
-    let mut graph: DiGraphMap<Node<'a>, Span> = DiGraphMap::new();
+    let mut graph: DiGraphMap<Node<'a>, Edge> = DiGraphMap::new();
     for var in module.variables.values() {
         if let Some(default) = var.default {
             walk(module, default, Scope::Constant, &mut graph, diags);
@@ -90,6 +104,7 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
             walk(module, sensitive, Scope::Constant, &mut graph, diags);
         }
     }
+    defer_closing_rules(&mut graph);
     report_cycles(&graph, diags);
     module
         .resources
@@ -105,7 +120,7 @@ fn walk_body<'a>(
     module: &'a Module<'a>,
     block: &'a Block,
     scope: Scope<'a>,
-    graph: &mut DiGraphMap<Node<'a>, Span>,
+    graph: &mut DiGraphMap<Node<'a>, Edge>,
     diags: &mut Vec<Diagnostic>,
 ) {
     if let Some(Label::String(e)) = &block.label {
@@ -143,7 +158,7 @@ fn walk<'a>(
     module: &'a Module<'a>,
     expr: &'a Expr,
     scope: Scope<'a>,
-    graph: &mut DiGraphMap<Node<'a>, Span>,
+    graph: &mut DiGraphMap<Node<'a>, Edge>,
     diags: &mut Vec<Diagnostic>,
 ) {
     match &expr.kind {
@@ -201,7 +216,7 @@ fn traversal<'a>(
     t: &'a Traversal,
     span: Span,
     scope: Scope<'a>,
-    graph: &mut DiGraphMap<Node<'a>, Span>,
+    graph: &mut DiGraphMap<Node<'a>, Edge>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let root = t.root.name.as_str();
@@ -286,7 +301,7 @@ fn resource_ref<'a>(
     t: &'a Traversal,
     span: Span,
     scope: Scope<'a>,
-    graph: &mut DiGraphMap<Node<'a>, Span>,
+    graph: &mut DiGraphMap<Node<'a>, Edge>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let Some(name) = first_attr(t) else {
@@ -356,7 +371,20 @@ fn resource_ref<'a>(
         } => {
             let itself = (decl.kind, decl.name.as_str()) == (kind, name.name.as_str());
             if !(itself && names_itself) {
-                graph.add_edge((decl.kind, decl.name.as_str()), (kind, name.name.as_str()), span);
+                let (from, to) = ((decl.kind, decl.name.as_str()), (kind, name.name.as_str()));
+                match graph.edge_weight_mut(from, to) {
+                    Some(edge) => edge.rule &= names_itself,
+                    None => {
+                        graph.add_edge(
+                            from,
+                            to,
+                            Edge {
+                                span,
+                                rule: names_itself,
+                            },
+                        );
+                    }
+                }
             }
         }
         Scope::Output => {}
@@ -369,7 +397,26 @@ fn resource_ref<'a>(
     }
 }
 
-fn report_cycles(graph: &DiGraphMap<Node<'_>, Span>, diags: &mut Vec<Diagnostic>) {
+/// Leaves out of `graph` the rule-only edges that would close a cycle
+/// (taken in a stable order), so only other references can form one.
+fn defer_closing_rules(graph: &mut DiGraphMap<Node<'_>, Edge>) {
+    let mut rules: Vec<_> = graph
+        .all_edges()
+        .filter(|(_, _, e)| e.rule)
+        .map(|(a, b, e)| (a, b, *e))
+        .collect();
+    rules.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
+    for (a, b, _) in &rules {
+        graph.remove_edge(*a, *b);
+    }
+    for (a, b, edge) in rules {
+        if !petgraph::algo::has_path_connecting(&*graph, b, a, None) {
+            graph.add_edge(a, b, edge);
+        }
+    }
+}
+
+fn report_cycles(graph: &DiGraphMap<Node<'_>, Edge>, diags: &mut Vec<Diagnostic>) {
     for scc in petgraph::algo::tarjan_scc(graph) {
         let cyclic = scc.len() > 1 || graph.contains_edge(scc[0], scc[0]);
         if !cyclic {
@@ -391,7 +438,7 @@ fn report_cycles(graph: &DiGraphMap<Node<'_>, Span>, diags: &mut Vec<Diagnostic>
             .iter()
             .zip(path.iter().skip(1).chain(std::iter::once(&start)));
         let Some((from, to)) = edges.next() else { continue };
-        let Some(span) = graph.edge_weight(*from, *to).copied() else {
+        let Some(span) = graph.edge_weight(*from, *to).map(|e| e.span) else {
             continue;
         };
         let refers = |a: &Node<'_>, b: &Node<'_>| format!("{}.{} refers to {}.{}", a.0, a.1, b.0, b.1);
@@ -399,13 +446,13 @@ fn report_cycles(graph: &DiGraphMap<Node<'_>, Span>, diags: &mut Vec<Diagnostic>
         let mut d = Diagnostic::error("E0308", format!("reference cycle: {text}"), span)
             .label(refers(from, to))
             .help(if groups_only {
-                "a group's rules live inside it, so two groups cannot allow each other (a group may allow itself); allow one side by `cidr` instead"
+                "groups may allow each other through their rules' `from`, not refer to each other otherwise; remove one of these references"
             } else {
                 "resources cannot depend on each other in a circle; remove one of these references"
             });
         for (a, b) in edges {
-            if let Some(s) = graph.edge_weight(*a, *b) {
-                d = d.also(*s, refers(a, b));
+            if let Some(e) = graph.edge_weight(*a, *b) {
+                d = d.also(e.span, refers(a, b));
             }
         }
         diags.push(d);
@@ -414,7 +461,7 @@ fn report_cycles(graph: &DiGraphMap<Node<'_>, Span>, diags: &mut Vec<Diagnostic>
 
 /// Nodes of the shortest cycle through `start`, staying inside `members`.
 fn shortest_cycle<'a>(
-    graph: &DiGraphMap<Node<'a>, Span>,
+    graph: &DiGraphMap<Node<'a>, Edge>,
     start: Node<'a>,
     members: &[Node<'a>],
 ) -> Vec<Node<'a>> {
@@ -448,6 +495,7 @@ fn shortest_cycle<'a>(
 #[cfg(test)]
 mod tests {
     use crate::{Analysis, Options, Sources, analyze};
+    use berth_provider::Kind;
 
     fn run(text: &str) -> Analysis {
         let mut sources = Sources::new();
@@ -470,6 +518,51 @@ mod tests {
         let stack = a.stack.expect("valid");
         let db = &stack.resources[0];
         assert!(db.depends_on.iter().all(|d| d.name != "db"), "no edge to itself");
+    }
+
+    #[test]
+    fn groups_may_allow_each_other_through_rules_only() {
+        let group = |name: &str, other: &str| {
+            format!(
+                "security_group {name} {{\n  vpc = vpc.main\n  ingress {{ port = 1  from = security_group.{other} }}\n}}\n"
+            )
+        };
+        let a = run(&format!(
+            "{VPC}{}{}",
+            group("api", "worker"),
+            group("worker", "api")
+        ));
+        assert_eq!(codes(&a), Vec::<&str>::new());
+        let stack = a.stack.expect("valid");
+        // One rule is left out of the dependencies: it closes the cycle.
+        let deps: usize = stack
+            .resources
+            .iter()
+            .map(|r| {
+                r.depends_on
+                    .iter()
+                    .filter(|d| d.kind == Kind::SecurityGroup)
+                    .count()
+            })
+            .sum();
+        assert_eq!(deps, 1);
+
+        // Three groups in a ring of rules.
+        let a = run(&format!(
+            "{VPC}{}{}{}",
+            group("a", "b"),
+            group("b", "c"),
+            group("c", "a")
+        ));
+        assert_eq!(codes(&a), Vec::<&str>::new());
+
+        // A rule may close a cycle with another reference (worker's
+        // description); a cycle of other references stays an error.
+        let a = run(&format!(
+            "{VPC}{}security_group worker {{\n  vpc = vpc.main\n  description = security_group.api.id\n}}\nsecurity_group other {{\n  vpc = vpc.main\n  description = security_group.other.id\n}}\n",
+            group("api", "worker")
+        ));
+        assert_eq!(codes(&a), ["E0308"]);
     }
 
     #[test]

@@ -19,11 +19,6 @@ enum Protocol {
     All,
 }
 
-/// Protocol numbers AWS also accepts for the names berth uses; AWS reads
-/// them back as the name, so the number would show as a change in every
-/// plan.
-const NUMBERED: &[(&str, &str)] = &[("6", "tcp"), ("17", "udp"), ("1", "icmp")];
-
 /// Checks one `ingress` or `egress` block.
 pub fn check(direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
     let b = &rule.body;
@@ -145,26 +140,24 @@ pub fn check(direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) 
 
 /// Parses `protocol`, reporting what berth cannot send.
 fn protocol(text: &str, span: Option<crate::source::Span>, diags: &mut Vec<Diagnostic>) -> Option<Protocol> {
+    // AWS takes the names it knows and any IANA protocol number; the
+    // canonical form reads 6, 17, 1 and 58 as their names. Ports of any
+    // other protocol are ignored by AWS, as for all traffic.
     let lower = text.to_ascii_lowercase();
     match lower.as_str() {
-        "tcp" | "udp" => return Some(Protocol::Ported),
-        "icmp" => return Some(Protocol::Icmp),
+        "tcp" | "udp" | "6" | "17" => return Some(Protocol::Ported),
+        "icmp" | "icmpv6" | "1" | "58" => return Some(Protocol::Icmp),
         "-1" => return Some(Protocol::All),
+        n if n.parse::<u8>().is_ok() => return Some(Protocol::All),
         _ => {}
     }
     let span = span?;
-    let d = Diagnostic::error(
-        "E0512",
-        format!("protocol `{text}` is not one berth supports"),
-        span,
+    diags.push(
+        Diagnostic::error("E0512", format!("protocol `{text}` is not one AWS knows"), span)
+            .label("not tcp, udp, icmp, icmpv6, -1 or a protocol number")
+            .help(
+                "write \"tcp\", \"udp\", \"icmp\", a protocol number (0 to 255), or \"-1\" for all traffic",
+            ),
     );
-    diags.push(match NUMBERED.iter().find(|(n, _)| *n == lower) {
-        Some((_, name)) => d.label("a protocol number").help(format!(
-            "write \"{name}\": AWS reads protocol {lower} back as `{name}`"
-        )),
-        None => d
-            .label("not tcp, udp, icmp or -1")
-            .help("write \"tcp\", \"udp\", \"icmp\", or \"-1\" for all traffic"),
-    });
     None
 }

@@ -5,11 +5,48 @@ use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Config};
 
+use std::collections::BTreeMap;
+
+use berth_provider::Value;
+
 use crate::source::{FileId, Sources, Span};
 
 mod clip;
 
 pub use codespan_reporting::term::termcolor;
+
+/// The non-empty strings inside `values` (numbers and booleans are too
+/// short to find reliably in text), longest first (so a secret that
+/// contains another is replaced whole).
+pub fn secret_texts<'v>(values: impl IntoIterator<Item = &'v Value>) -> Vec<String> {
+    fn collect(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) if !s.is_empty() => out.push(s.clone()),
+            Value::List(items) => items.iter().for_each(|i| collect(i, out)),
+            Value::Map(m) => m.values().for_each(|i| collect(i, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for v in values {
+        collect(v, &mut out);
+    }
+    out.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    out.dedup();
+    out
+}
+
+/// `text` with every occurrence of each of `secrets` replaced by
+/// `(sensitive)`.
+pub fn redact_text(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_owned();
+    for s in secrets {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), "(sensitive)");
+        }
+    }
+    out
+}
 
 /// One problem found in a stack.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +96,23 @@ impl Diagnostic {
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// Replaces the text of every sensitive value in `secrets` (their
+    /// strings, however deep) with `(sensitive)` in the message, labels
+    /// and help.
+    pub fn redact(&mut self, secrets: &BTreeMap<String, Value>) {
+        let texts = secret_texts(secrets.values());
+        if texts.is_empty() {
+            return;
+        }
+        let scrub = |s: &mut String| *s = redact_text(s, &texts);
+        scrub(&mut self.message);
+        scrub(&mut self.label);
+        self.secondary.iter_mut().for_each(|(_, l)| scrub(l));
+        if let Some(h) = &mut self.help {
+            scrub(h);
+        }
     }
 
     /// Every span the diagnostic points at, primary first.

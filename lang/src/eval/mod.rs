@@ -28,6 +28,15 @@ type Instances = Vec<(Option<String>, DesiredBody)>;
 struct Evaluator<'m, 'a> {
     module: &'m Module<'a>,
     vars: BTreeMap<String, Value>,
+    /// Variables declared `sensitive = true`.
+    sensitive: BTreeSet<String>,
+    /// Set when the expression being evaluated reads a sensitive variable,
+    /// directly or through another resource's attribute: its value is
+    /// sensitive too.
+    tainted: bool,
+    /// Evaluating an output: a function may wait for values known after
+    /// apply.
+    in_output: bool,
     done: BTreeMap<Node<'m>, Instances>,
     /// The resource instance being evaluated.
     current: Option<Address>,
@@ -68,6 +77,9 @@ pub fn evaluate_with_origins(
     let mut ev = Evaluator {
         module,
         vars: BTreeMap::new(),
+        sensitive: BTreeSet::new(),
+        tainted: false,
+        in_output: false,
         done: BTreeMap::new(),
         current: None,
         diags,
@@ -94,6 +106,16 @@ pub fn evaluate_with_origins(
         ev.done.insert(key, instances);
     }
     let outputs = ev.outputs();
+    let secrets: BTreeMap<String, Value> = ev
+        .sensitive
+        .iter()
+        .filter_map(|n| Some((n.clone(), ev.vars.get(n)?.clone())))
+        .collect();
+    // No message may print a sensitive value (a CIDR that fails to parse,
+    // a function's error): the text stands in for it.
+    for d in &mut ev.diags[errors_before..] {
+        d.redact(&secrets);
+    }
     // Bodies move into the stack once every reference has been evaluated.
     let mut resources = Vec::new();
     for ((kind, name), instances) in std::mem::take(&mut ev.done) {
@@ -120,6 +142,7 @@ pub fn evaluate_with_origins(
         region,
         resources,
         outputs,
+        secrets,
     })
 }
 
@@ -177,6 +200,11 @@ impl Evaluator<'_, '_> {
             });
         }
         for (name, var) in &self.module.variables {
+            if self.variable_is_sensitive(var.block) {
+                self.sensitive.insert(name.clone());
+            }
+        }
+        for (name, var) in &self.module.variables {
             let default = match var.default {
                 Some(expr) => match self.expr(expr, None) {
                     Some(DesiredValue::Known(v)) => Some(v),
@@ -185,13 +213,15 @@ impl Evaluator<'_, '_> {
                 None => None,
             };
             let value = match (overrides.get(name), default) {
-                (Some(text), default) => self.parse_override(
-                    name,
-                    text,
-                    origins.get(name).map(String::as_str),
-                    default.as_ref(),
-                    var.block.kind.span,
-                ),
+                (Some(text), default) => {
+                    // A value that fails to parse is quoted back, unless secret.
+                    let shown = match self.sensitive.contains(name) {
+                        true => "(sensitive)",
+                        false => text.as_str(),
+                    };
+                    let origin = origins.get(name).map(String::as_str);
+                    self.parse_override(name, text, shown, origin, default.as_ref(), var.block.kind.span)
+                }
                 (None, Some(v)) => Some(v),
                 (None, None) => {
                     self.diags.push(
@@ -220,12 +250,16 @@ impl Evaluator<'_, '_> {
         &mut self,
         name: &str,
         text: &str,
+        shown: &str,
         origin: Option<&str>,
         default: Option<&Value>,
         span: Span,
     ) -> Option<Value> {
         if matches!(default, None | Some(Value::String(_))) {
             return Some(Value::String(text.to_owned()));
+        }
+        if default == Some(&Value::Null) {
+            return Some(self.untyped_override(text));
         }
         let parsed = parse_expr(text).ok().and_then(|e| match self.expr(&e, None) {
             Some(DesiredValue::Known(v)) => Some(v),
@@ -238,8 +272,8 @@ impl Evaluator<'_, '_> {
                     Diagnostic::error(
                         "E0311",
                         match origin {
-                            Some(place) => format!("{place}: `{name} = {text}` is not a {}", d.type_name()),
-                            None => format!("--var {name}={text} is not a {}", d.type_name()),
+                            Some(place) => format!("{place}: `{name} = {shown}` is not a {}", d.type_name()),
+                            None => format!("--var {name}={shown} is not a {}", d.type_name()),
                         },
                         span,
                     )
@@ -257,14 +291,65 @@ impl Evaluator<'_, '_> {
         }
     }
 
+    /// Whether a `variable` block says `sensitive = true` (E0320 unless it
+    /// is a boolean).
+    fn variable_is_sensitive(&mut self, block: &Block) -> bool {
+        let expr = block.body.iter().find_map(|i| match i {
+            Item::Attribute(a) if a.name.name == "sensitive" => Some(&a.value),
+            _ => None,
+        });
+        self.flag(expr)
+    }
+
+    /// A `sensitive` attribute's value: absent is `false`.
+    fn flag(&mut self, expr: Option<&Expr>) -> bool {
+        match expr.map(|e| (e, self.expr(e, None))) {
+            None => false,
+            Some((_, Some(DesiredValue::Known(Value::Bool(b))))) => b,
+            Some((e, _)) => {
+                self.diags.push(
+                    Diagnostic::error("E0320", "`sensitive` is `true` or `false`", e.span)
+                        .label("not a boolean"),
+                );
+                false
+            }
+        }
+    }
+
+    /// A `--var` value for a variable whose default is `null`, which says
+    /// nothing of its type: a literal written as in a `.berth` file (`3`,
+    /// `true`, `["a"]`, `{ k = "v" }`, `"text"`) is that value; any other
+    /// text is a string, as for a string variable.
+    fn untyped_override(&mut self, text: &str) -> Value {
+        let literal = parse_expr(text).ok().filter(is_literal);
+        let errors_before = self.diags.len();
+        match literal.and_then(|e| self.expr(&e, None)) {
+            Some(DesiredValue::Known(v)) if self.diags.len() == errors_before => v,
+            _ => {
+                // A literal that fails to evaluate (a duplicate map key) is
+                // taken as text, like any other.
+                self.diags.truncate(errors_before);
+                Value::String(text.to_owned())
+            }
+        }
+    }
+
     fn stack_header(&mut self, default_name: &str) -> (String, String) {
         let Some(stack) = &self.module.stack else {
             return (default_name.to_owned(), DEFAULT_REGION.to_owned());
         };
+        self.tainted = false;
         let name = match self.expr(stack.name, None) {
             Some(DesiredValue::Known(Value::String(s))) => s,
             _ => default_name.to_owned(),
         };
+        if std::mem::take(&mut self.tainted) {
+            self.diags.push(not_with_a_secret(
+                "the stack's name",
+                stack.name.span,
+                "it tags every resource and heads every plan",
+            ));
+        }
         let region = stack
             .block
             .body
@@ -286,7 +371,17 @@ impl Evaluator<'_, '_> {
             self.current = Some(Address::new(decl.kind, &decl.name));
             return vec![(None, self.body(decl.block, None))];
         };
-        let Some(DesiredValue::Known(collection)) = self.expr(for_each, None) else {
+        self.tainted = false;
+        let collection = self.expr(for_each, None);
+        if std::mem::take(&mut self.tainted) {
+            self.diags.push(not_with_a_secret(
+                "`for_each`",
+                for_each.span,
+                "its keys name instances in every plan",
+            ));
+            return Vec::new();
+        }
+        let Some(DesiredValue::Known(collection)) = collection else {
             self.diags.push(
                 Diagnostic::error("E0313", "`for_each` must be known before apply", for_each.span)
                     .label("depends on a value only AWS knows")
@@ -353,7 +448,12 @@ impl Evaluator<'_, '_> {
             match item {
                 Item::Attribute(a) if a.name.name == "for_each" => {}
                 Item::Attribute(a) => {
-                    if let Some(v) = self.expr(&a.value, each) {
+                    let outer = std::mem::take(&mut self.tainted);
+                    let value = self.expr(&a.value, each);
+                    if std::mem::replace(&mut self.tainted, outer) {
+                        body.sensitive.insert(a.name.name.clone());
+                    }
+                    if let Some(v) = value {
                         body.attrs
                             .insert(a.name.name.clone(), Spanned::new(v, a.value.span));
                     }
@@ -403,19 +503,22 @@ impl Evaluator<'_, '_> {
                 DesiredValue::map(map)
             }
             ExprKind::Call(call) => {
-                let mut args = Vec::new();
+                let mut values = Vec::new();
                 for arg in &call.args {
-                    match self.expr(arg, each)? {
-                        DesiredValue::Known(v) => args.push(v),
-                        _ => {
-                            return self.error(
-                                Diagnostic::error("E0315", format!("`{}` needs values known before apply", call.name.name), arg.span)
-                                    .label("only AWS knows this value before apply")
-                                    .help("functions run at plan time; pass constants, variables or declared attributes"),
-                            );
-                        }
-                    }
+                    values.push(self.expr(arg, each)?);
                 }
+                if let Some(i) = values.iter().position(|v| !matches!(v, DesiredValue::Known(_))) {
+                    // Outputs are read after apply: the call waits for them.
+                    if self.in_output {
+                        return Some(DesiredValue::Call(call.name.name.clone(), values));
+                    }
+                    return self.error(
+                        Diagnostic::error("E0315", format!("`{}` needs values known before apply", call.name.name), call.args[i].span)
+                            .label("only AWS knows this value before apply")
+                            .help("functions run at plan time; pass constants, variables or declared attributes (outputs may use any value)"),
+                    );
+                }
+                let args: Vec<Value> = values.into_iter().filter_map(DesiredValue::into_known).collect();
                 match functions::call(&call.name.name, &args) {
                     Ok(v) => DesiredValue::Known(v),
                     Err(msg) => {
@@ -450,7 +553,7 @@ impl Evaluator<'_, '_> {
                             );
                         }
                     },
-                    r @ DesiredValue::Ref(_) => r,
+                    r @ (DesiredValue::Ref(_) | DesiredValue::Call(..)) => r,
                     DesiredValue::Concat(inner) => DesiredValue::Concat(inner),
                     _ => {
                         return self.error(
@@ -481,7 +584,13 @@ impl Evaluator<'_, '_> {
             _ => None,
         };
         match t.root.name.as_str() {
-            "var" => self.vars.get(step_name(0)?).cloned().map(DesiredValue::Known),
+            "var" => {
+                let name = step_name(0)?;
+                if self.sensitive.contains(name) {
+                    self.tainted = true;
+                }
+                self.vars.get(name).cloned().map(DesiredValue::Known)
+            }
             "each" => {
                 let each = each?;
                 Some(DesiredValue::Known(if step_name(0)? == "key" {
@@ -519,7 +628,18 @@ impl Evaluator<'_, '_> {
                 if let Some(own) = self.current.clone().filter(|a| a.kind == kind && a.name == name) {
                     return self.own_reference(own, key.as_deref(), attr, span);
                 }
-                let instances = self.done.get(&(kind, name.as_str()))?;
+                let Some(instances) = self.done.get(&(kind, name.as_str())) else {
+                    // Only a rule's `from` may name a resource evaluated
+                    // later (two groups allowing each other): the group's
+                    // identity, known once it exists.
+                    let identity = kind.schema().identity;
+                    return (kind == Kind::SecurityGroup && attr.is_none_or(|a| a == identity)).then(|| {
+                        DesiredValue::Ref(RefTarget {
+                            address: Address { kind, name, key },
+                            attr: identity.to_owned(),
+                        })
+                    });
+                };
                 let has_for_each = instances.first().is_some_and(|(k, _)| k.is_some());
                 match key {
                     Some(key) => {
@@ -541,23 +661,31 @@ impl Evaluator<'_, '_> {
                             );
                         };
                         let address = Address::with_key(kind, &name, key);
+                        self.tainted |= reads_sensitive(body, attr);
                         Some(instance_value(address, body, attr))
                     }
-                    None if has_for_each => Some(DesiredValue::list(
-                        instances
-                            .iter()
-                            .map(|(k, body)| {
-                                let address = Address {
-                                    kind,
-                                    name: name.clone(),
-                                    key: k.clone(),
-                                };
-                                instance_value(address, body, attr)
-                            })
-                            .collect(),
-                    )),
+                    None if has_for_each => {
+                        let mut tainted = false;
+                        let list = DesiredValue::list(
+                            instances
+                                .iter()
+                                .map(|(k, body)| {
+                                    let address = Address {
+                                        kind,
+                                        name: name.clone(),
+                                        key: k.clone(),
+                                    };
+                                    tainted |= reads_sensitive(body, attr);
+                                    instance_value(address, body, attr)
+                                })
+                                .collect(),
+                        );
+                        self.tainted |= tainted;
+                        Some(list)
+                    }
                     None => {
                         let (_, body) = instances.first()?;
+                        self.tainted |= reads_sensitive(body, attr);
                         Some(instance_value(Address::new(kind, &name), body, attr))
                     }
                 }
@@ -612,18 +740,14 @@ impl Evaluator<'_, '_> {
         self.current = None;
         let mut out = Vec::new();
         for (name, decl) in &self.module.outputs {
-            let sensitive = match decl.sensitive.map(|e| (e, self.expr(e, None))) {
-                None => false,
-                Some((_, Some(DesiredValue::Known(Value::Bool(b))))) => b,
-                Some((e, _)) => {
-                    self.diags.push(
-                        Diagnostic::error("E0320", "`sensitive` is `true` or `false`", e.span)
-                            .label("not a boolean"),
-                    );
-                    false
-                }
-            };
-            if let Some(value) = self.expr(decl.value, None) {
+            let declared = self.flag(decl.sensitive);
+            self.tainted = false;
+            self.in_output = true;
+            let value = self.expr(decl.value, None);
+            self.in_output = false;
+            // An output of a sensitive variable is sensitive, declared or not.
+            let sensitive = declared || std::mem::take(&mut self.tainted);
+            if let Some(value) = value {
                 out.push(Output {
                     name: name.clone(),
                     value,
@@ -650,6 +774,19 @@ impl Evaluator<'_, '_> {
     }
 }
 
+/// E0321: a sensitive value where berth must print it.
+fn not_with_a_secret(what: &str, span: Span, why: &str) -> Diagnostic {
+    Diagnostic::error("E0321", format!("{what} cannot use a sensitive variable"), span)
+        .label("reads a variable marked `sensitive = true`")
+        .help(format!("{why}; use a variable that is not sensitive"))
+}
+
+/// Whether `KIND.NAME[.ATTR]` reads a value that came from a sensitive
+/// variable (a bare reference reads the identity, which never does).
+fn reads_sensitive(body: &DesiredBody, attr: Option<&str>) -> bool {
+    attr.is_some_and(|a| body.sensitive.contains(a))
+}
+
 /// What `KIND.NAME[.ATTR]` means for one instance: declared values are known
 /// now; computed ones (and the bare reference, its identity) after apply.
 fn instance_value(address: Address, body: &DesiredBody, attr: Option<&str>) -> DesiredValue {
@@ -668,6 +805,17 @@ fn instance_value(address: Address, body: &DesiredBody, attr: Option<&str>) -> D
         (Some(v), _) => v.clone(),
         (None, Presence::Default(lit)) => DesiredValue::Known(lit.into()),
         _ => DesiredValue::Known(Value::Null),
+    }
+}
+
+/// Whether `e` is a constant written out: no variable, reference or call.
+fn is_literal(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) => true,
+        ExprKind::String(parts) => parts.iter().all(|p| matches!(p, StrPart::Lit(_))),
+        ExprKind::List(items) => items.iter().all(is_literal),
+        ExprKind::Map(entries) => entries.iter().all(|en| is_literal(&en.value)),
+        _ => false,
     }
 }
 
