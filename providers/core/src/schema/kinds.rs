@@ -763,8 +763,10 @@ const CONTAINER: Block = Block {
             "ulimit",
             &[
                 Attr::required("name", Type::String, "name", "Limit name, e.g. `nofile`."),
-                Attr::required("soft", Type::Int, "softLimit", "Soft limit.").range(0, 2_147_483_647),
-                Attr::required("hard", Type::Int, "hardLimit", "Hard limit.").range(0, 2_147_483_647),
+                Attr::required("soft", Type::Int, "softLimit", "Soft limit; -1 is unlimited.")
+                    .range(-1, 2_147_483_647),
+                Attr::required("hard", Type::Int, "hardLimit", "Hard limit; -1 is unlimited.")
+                    .range(-1, 2_147_483_647),
             ],
             "ulimits",
             "A resource limit.",
