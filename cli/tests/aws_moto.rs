@@ -4,6 +4,8 @@
 //! new task-definition revision, target-group replacement, a new listener
 //! rule, losing `.berth/`, destroy. And an endpoint nothing listens on.
 
+mod common;
+
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -22,6 +24,14 @@ impl Aws {
             moto,
             dir: copy_example(example),
         })
+    }
+
+    /// A stack of one `main.berth` holding `text`.
+    fn start_with(text: &str) -> Option<Aws> {
+        let moto = Moto::start()?;
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("main.berth"), text).expect("write");
+        Some(Aws { moto, dir })
     }
 
     fn berth(&self, args: &[&str]) -> Output {
@@ -58,6 +68,15 @@ impl Aws {
                 )
             })
             .collect()
+    }
+
+    fn destroy(&self) {
+        let out = self.berth(&["destroy", "--auto-approve"]);
+        assert!(
+            out.status.success(),
+            "destroy failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     fn assert_no_changes(&self) {
@@ -161,12 +180,7 @@ fn lifecycle(example: &str, file: &str, service: &str, edits: Edits<'_>) {
     let _ = std::fs::remove_dir_all(aws.dir.path().join(".berth"));
     aws.assert_no_changes();
 
-    let out = aws.berth(&["destroy", "--auto-approve"]);
-    assert!(
-        out.status.success(),
-        "destroy failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    aws.destroy();
     let after = aws.changes();
     assert!(
         !after.is_empty() && after.iter().all(|(_, a)| a == "create"),
@@ -189,23 +203,20 @@ fn copy_example(example: &str) -> tempfile::TempDir {
     dir
 }
 
-/// `berth ARGS DIR --cloud aws` against `endpoint` with test credentials.
-fn berth_aws(dir: &Path, endpoint: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_berth"))
-        .args(args)
+/// `berth ARGS DIR` on AWS's APIs at `endpoint` with test credentials
+/// ([`common::aws_env`]), not started.
+fn aws_command(dir: &Path, endpoint: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_berth"));
+    cmd.args(args)
         .arg(dir)
-        .args(["--cloud", "aws"])
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        // Only 127.0.0.1: no instance metadata, no profile of the machine's
-        // user.
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("berth runs")
+        .envs(common::aws_env(endpoint))
+        .env_remove("AWS_PROFILE");
+    cmd
+}
+
+/// `berth ARGS DIR` on AWS's APIs at `endpoint`, run to its end.
+fn berth_aws(dir: &Path, endpoint: &str, args: &[&str]) -> Output {
+    aws_command(dir, endpoint, args).output().expect("berth runs")
 }
 
 /// An endpoint nothing listens on fails after a few tries with its cause
@@ -286,16 +297,7 @@ fn a_stalled_endpoint_fails_plan_naming_it() {
         }
     });
     let dir = copy_example("blog");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_berth"))
-        .args(["plan"])
-        .arg(dir.path())
-        .args(["--cloud", "aws"])
-        .env("AWS_ENDPOINT_URL", &endpoint)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+    let mut child = aws_command(dir.path(), &endpoint, &["plan"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -345,25 +347,12 @@ fn max_rps_caps_the_rate_of_calls() {
 /// another group's rule names) and leaves nothing.
 #[test]
 fn groups_allowing_each_other_on_aws_apis() {
-    let Some(moto) = Moto::start() else { return };
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("main.berth"), MUTUAL_GROUPS).expect("write");
-    let run = |args: &[&str]| berth_aws(dir.path(), &moto.endpoint, args);
-    let out = run(&["apply", "--auto-approve"]);
-    assert!(
-        out.status.success(),
-        "apply failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = run(&["plan", "--detailed-exitcode"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "expected no changes:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = run(&["plan", "--format", "json"]);
+    let Some(aws) = Aws::start_with(MUTUAL_GROUPS) else {
+        return;
+    };
+    aws.apply();
+    aws.assert_no_changes();
+    let out = aws.berth(&["plan", "--format", "json"]);
     let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan JSON");
     let api = plan["resource_changes"]
         .as_array()
@@ -372,40 +361,15 @@ fn groups_allowing_each_other_on_aws_apis() {
     assert_eq!(api["action"], "no_op");
     // Replaced with their VPC: new groups with each other's new ids, the
     // old ones revoke their rules, then go.
-    let main = dir.path().join("main.berth");
-    let text = std::fs::read_to_string(&main).expect("read");
-    std::fs::write(&main, text.replace("10.0.0.0/16", "10.1.0.0/16")).expect("write");
-    let out = run(&["apply", "--auto-approve"]);
-    assert!(
-        out.status.success(),
-        "replace failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = run(&["plan", "--detailed-exitcode"]);
+    aws.edit("main.berth", "10.0.0.0/16", "10.1.0.0/16");
+    aws.apply();
+    aws.assert_no_changes();
+    aws.destroy();
+    let after = aws.changes();
     assert_eq!(
-        out.status.code(),
-        Some(0),
-        "expected no changes after the replacement:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = run(&["destroy", "--auto-approve"]);
-    assert!(
-        out.status.success(),
-        "destroy failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = run(&["plan", "--format", "json"]);
-    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan JSON");
-    let creates = plan["resource_changes"]
-        .as_array()
-        .expect("resource_changes")
-        .iter()
-        .filter(|c| c["action"] == "create")
-        .count();
-    assert_eq!(
-        creates, 3,
-        "destroy left nothing: everything is to create again\n{plan}"
+        after.iter().filter(|(_, action)| action == "create").count(),
+        3,
+        "destroy left nothing: everything is to create again\n{after:?}"
     );
 }
 
