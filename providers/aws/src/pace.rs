@@ -103,11 +103,10 @@ impl Pacing {
 
     /// AWS throttled a call of `service`: halve its rate.
     pub(crate) fn throttled(&self, service: &str) {
-        let mut adaptive = lock(&self.adaptive);
-        let slots = adaptive
+        lock(&self.adaptive)
             .entry(service.to_owned())
-            .or_insert_with(|| Slots::new(FIRST_THROTTLED_RATE * 2.0));
-        slots.rate = (slots.rate / 2.0).max(MIN_RATE);
+            .and_modify(|slots| slots.rate = (slots.rate / 2.0).max(MIN_RATE))
+            .or_insert_with(|| Slots::new(FIRST_THROTTLED_RATE));
     }
 
     /// A call of `service` went through: raise its rate a step, lifting it
