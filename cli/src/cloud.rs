@@ -1,6 +1,5 @@
 //! Opening the cloud a command works on: the embedded local cloud or AWS.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -51,22 +50,13 @@ impl Cloud {
         }
     }
 
-    /// API calls made so far, by service and operation.
-    pub fn stats(&self) -> BTreeMap<String, u64> {
-        match self {
-            Cloud::Local(c) => c.calls(),
-            Cloud::Aws(c) => c.stats(),
-        }
-    }
-
-    /// Waits until every ECS service among `resources` is steady (as many
-    /// tasks running as desired, one deployment). The local cloud's
-    /// services are steady as soon as they exist.
-    pub async fn wait_for_services(&self, resources: &[Resource], timeout: Duration) -> anyhow::Result<()> {
-        let Cloud::Aws(aws) = self else { return Ok(()) };
+    /// Waits until every resource among `resources` is ready (an ECS
+    /// service steady: as many tasks running as desired, one deployment).
+    pub async fn wait_until_ready(&self, resources: &[Resource], timeout: Duration) -> anyhow::Result<()> {
         for service in resources.iter().filter(|r| r.address.kind == Kind::Service) {
             eprintln!("{}: waiting for a steady state...", service.address);
-            aws.wait_for_steady_state(service, timeout)
+            self.provider()
+                .wait_until_ready(service, timeout)
                 .await
                 .with_context(|| format!("{} did not reach a steady state", service.address))?;
             eprintln!("{}: steady", service.address);

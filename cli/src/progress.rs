@@ -70,7 +70,7 @@ impl Hook for Progress {
 
     fn retrying(&self, _op: &Op, address: &Address, error: &ProviderError, attempt: u32, delay: Duration) {
         self.line(format!(
-            "{address}: {error}; retry {attempt} in {:.1}s",
+            "{address}: {error}; no answer: looking for what it did in {:.1}s (recovery {attempt})",
             delay.as_secs_f64()
         ));
     }

@@ -301,6 +301,12 @@ fn creation_changes(address: &Address, resolved: &Attrs, marks: &Marks) -> Vec<A
     out
 }
 
+/// Whether the live attributes differ from the desired ones (references
+/// answered).
+pub(crate) fn differs(address: &Address, desired: &Attrs, live: &Attrs) -> bool {
+    !differences(address, desired, live, &NO_MARKS).is_empty()
+}
+
 /// The attributes whose desired value differs from the live one.
 fn differences(address: &Address, desired: &Attrs, live: &Attrs, marks: &Marks) -> Vec<AttrChange> {
     let schema = address.kind.schema();

@@ -1,26 +1,37 @@
 //! Carries out a plan through a provider: operations in dependency order,
-//! at most `parallelism` at once, retrying throttling and transient errors
-//! with backoff and jitter. A failure stops only what depends on it.
+//! at most `parallelism` at once. A failure stops only what depends on it.
 //! Progress reaches the caller through a [`Hook`]; nothing here prints.
+//!
+//! Retries belong to the provider: an error it returns is final, except an
+//! [`ErrorClass::Indeterminate`] one (the call went out and no answer came
+//! back). Then the executor reads the stack, and the resource the call may
+//! have made or changed is taken as it is found (and brought to the
+//! desired state), or, when nothing was made, the call is made again. So a
+//! lost response never makes a second copy.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use berth_provider::{Address, Attrs, Provider, ProviderError, Resource, Value};
+use berth_provider::schema::Type;
+use berth_provider::{
+    Address, Attrs, ErrorClass, External, Provider, ProviderError, Resource, RetryPolicy, Value,
+};
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use petgraph::Direction;
 
 use berth_lang::RefTarget;
 
 use crate::desired::{refers_to, resolve_attrs, without_unknown_blocks};
-use crate::diff::{Planned, Step};
+use crate::diff::{Planned, Step, differs};
 use crate::order::{CycleError, Op, OpKind, late_refs, schedule};
 use crate::plan::Action;
 
 /// Receives progress; implemented by the CLI's display.
 pub trait Hook: Send + Sync {
     fn started(&self, _op: &Op, _address: &Address) {}
+    /// A call of `op` got no answer; after `delay` the executor looks for
+    /// what it did (recovery number `attempt`, from 1).
     fn retrying(
         &self,
         _op: &Op,
@@ -48,48 +59,23 @@ pub enum Outcome {
     },
 }
 
-/// Backoff for retryable errors.
-#[derive(Clone, Copy, Debug)]
-pub struct RetryPolicy {
-    pub first_delay: Duration,
-    pub max_delay: Duration,
-    /// Give up once this much time has passed since the first attempt.
-    pub deadline: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            first_delay: Duration::from_millis(200),
-            max_delay: Duration::from_secs(10),
-            deadline: Duration::from_secs(120),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// Exponential with full jitter: a random delay up to the doubled bound.
-    fn delay(&self, attempt: u32) -> Duration {
-        let bound = self
-            .first_delay
-            .saturating_mul(1 << attempt.min(16))
-            .min(self.max_delay);
-        bound.mul_f64(0.5 + fastrand::f64() / 2.0)
-    }
-}
-
 /// Execution settings.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
     pub parallelism: usize,
-    pub retry: RetryPolicy,
+    /// Backoff between the attempts of an operation whose call got no
+    /// answer (see the module documentation).
+    pub recovery: RetryPolicy,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             parallelism: 10,
-            retry: RetryPolicy::default(),
+            recovery: RetryPolicy {
+                base_delay: Duration::from_secs(1),
+                ..RetryPolicy::default()
+            },
         }
     }
 }
@@ -98,8 +84,8 @@ impl Default for Options {
 #[derive(Debug, Default)]
 pub struct Report {
     pub outcomes: Vec<(Op, Address, Outcome)>,
-    /// Retries made, per operation.
-    pub retries: u32,
+    /// Operations attempted again after a call that got no answer.
+    pub recoveries: u32,
 }
 
 impl Report {
@@ -137,11 +123,11 @@ pub async fn execute(
         stack: &planned.plan.stack,
         steps: &planned.steps,
         provider,
-        retry: options.retry,
+        recovery: options.recovery,
         hook,
         state: Mutex::new(initial_state(&planned.steps)),
         created: Mutex::new(BTreeMap::new()),
-        retries: Mutex::new(0),
+        recoveries: Mutex::new(0),
     };
     let mut report = Report::default();
     let mut finished: BTreeMap<Op, bool> = BTreeMap::new();
@@ -186,7 +172,7 @@ pub async fn execute(
         }
     }
     drop(running);
-    report.retries = *runner.retries.lock().unwrap_or_else(|e| e.into_inner());
+    report.recoveries = *runner.recoveries.lock().unwrap_or_else(|e| e.into_inner());
     Ok(report)
 }
 
@@ -206,13 +192,13 @@ struct Runner<'a> {
     stack: &'a str,
     steps: &'a [Step],
     provider: &'a dyn Provider,
-    retry: RetryPolicy,
+    recovery: RetryPolicy,
     hook: &'a dyn Hook,
     state: Mutex<BTreeMap<Address, Attrs>>,
     /// What each create op made, so a retry of its follow-up update does not
     /// create a second copy.
     created: Mutex<BTreeMap<Op, Resource>>,
-    retries: Mutex<u32>,
+    recoveries: Mutex<u32>,
 }
 
 impl Runner<'_> {
@@ -224,18 +210,114 @@ impl Runner<'_> {
         let outcome = loop {
             match self.call(op, step).await {
                 Ok(()) => break Outcome::Done,
-                Err(e) if e.is_retryable() && start.elapsed() < self.retry.deadline => {
-                    let delay = self.retry.delay(attempt);
+                Err(e)
+                    if e.class == ErrorClass::Indeterminate && start.elapsed() < self.recovery.deadline =>
+                {
+                    let delay = self.recovery.delay(attempt);
                     self.hook.retrying(&op, &step.address, &e, attempt + 1, delay);
-                    *self.retries.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+                    *self.recoveries.lock().unwrap_or_else(|p| p.into_inner()) += 1;
                     tokio::time::sleep(delay).await;
                     attempt += 1;
+                    match self.recover(op, step).await {
+                        Ok(true) => break Outcome::Done,
+                        Ok(false) => {}
+                        Err(e) => break Outcome::Failed(e),
+                    }
                 }
                 Err(e) => break Outcome::Failed(e),
             }
         };
         self.hook.finished(&op, &step.address, &outcome, start.elapsed());
         (op, outcome)
+    }
+
+    /// After a call of `op` that got no answer: finds what it made or
+    /// changed and finishes the job on that (`Ok(true)`), or says the call
+    /// must be made again (`Ok(false)`: nothing was made). A delete or a
+    /// revoke is made again as it is: deleting what is gone succeeds.
+    async fn recover(&self, op: Op, step: &Step) -> Result<bool, ProviderError> {
+        let found = match op.kind {
+            OpKind::Create => self.find(step, |r| !self.known(step, r)).await?,
+            OpKind::Update => {
+                let Some(live) = self.updated_resource(op, step) else {
+                    return Ok(false);
+                };
+                self.find(step, |r| same_resource(r, &live)).await?
+            }
+            OpKind::Delete | OpKind::Revoke => return Ok(false),
+        };
+        let Some(found) = found else { return Ok(false) };
+        if op.kind == OpKind::Create {
+            self.lock_created().insert(op, found.clone());
+        }
+        let desired = self.resolved(step, Some(&found.attrs))?;
+        let now = if differs(&step.address, &desired.attrs, &found.attrs) {
+            self.provider.update(self.stack, &found, &desired).await?
+        } else {
+            found
+        };
+        if op.kind == OpKind::Create {
+            self.lock_created().insert(op, now.clone());
+        }
+        self.remember(now);
+        Ok(true)
+    }
+
+    /// The stack's resource at `step`'s address that `pick` accepts, as the
+    /// cloud holds it now.
+    async fn find(
+        &self,
+        step: &Step,
+        pick: impl Fn(&Resource) -> bool,
+    ) -> Result<Option<Resource>, ProviderError> {
+        let parents = self.parents(step);
+        let live = self.provider.read_stack(self.stack, &parents).await?;
+        Ok(live.into_iter().find(|r| r.address == step.address && pick(r)))
+    }
+
+    /// Whether `r` was in the cloud when the plan was made: the copy a
+    /// create must not take for its own (the one a replacement replaces, a
+    /// duplicate the plan deletes).
+    fn known(&self, step: &Step, r: &Resource) -> bool {
+        self.steps
+            .iter()
+            .filter(|s| s.address == step.address)
+            .filter_map(|s| s.live.as_ref())
+            .any(|l| same_resource(l, r))
+    }
+
+    /// The resource an update changes: the one created just before, or the
+    /// live one.
+    fn updated_resource(&self, op: Op, step: &Step) -> Option<Resource> {
+        let create = Op {
+            step: op.step,
+            kind: OpKind::Create,
+        };
+        self.lock_created()
+            .get(&create)
+            .cloned()
+            .or_else(|| step.live.clone())
+    }
+
+    /// The parents the step's resource names, so that a child the cloud
+    /// lists only under its parent (a listener, a service) is found.
+    fn parents(&self, step: &Step) -> Vec<External> {
+        let Ok(desired) = self.resolved(step, None) else {
+            return Vec::new();
+        };
+        step.address
+            .kind
+            .schema()
+            .attrs
+            .iter()
+            .filter_map(|a| match a.ty {
+                Type::Ref(kind) => Some(External {
+                    kind,
+                    id: desired.attrs.get(a.name)?.as_str()?.to_owned(),
+                }),
+                _ => None,
+            })
+            .collect()
     }
 
     async fn call(&self, op: Op, step: &Step) -> Result<(), ProviderError> {
@@ -364,6 +446,13 @@ fn without_group_rules(attrs: &Attrs) -> Attrs {
         }
     }
     out
+}
+
+/// Whether two reads are of one cloud resource: the same identity
+/// attribute (id or ARN).
+fn same_resource(a: &Resource, b: &Resource) -> bool {
+    let field = a.address.kind.schema().identity;
+    a.address == b.address && a.attrs.get(field).is_some() && a.attrs.get(field) == b.attrs.get(field)
 }
 
 fn internal(step: &Step, what: &str) -> ProviderError {

@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 
 use berth_lang::{Options, Stack, analyze, load};
 use berth_local::{Fault, FaultClass, FaultOp, LocalCloud};
-use berth_planner::execute::{self, Outcome, RetryPolicy, Silent};
+use berth_planner::execute::{self, Outcome, Silent};
 use berth_planner::plan::Action;
 use berth_planner::{Planned, plan};
 use berth_provider::schema::ReplaceOrder;
-use berth_provider::{Provider, Value};
+use berth_provider::{Provider, RetryPolicy, Value};
 
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples")
@@ -60,15 +60,18 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("runtime")
 }
 
-fn fast() -> execute::Options {
-    let retry = RetryPolicy {
-        first_delay: std::time::Duration::from_millis(1),
+fn fast_policy() -> RetryPolicy {
+    RetryPolicy {
+        base_delay: std::time::Duration::from_millis(1),
         max_delay: std::time::Duration::from_millis(5),
         deadline: std::time::Duration::from_secs(5),
-    };
+    }
+}
+
+fn fast() -> execute::Options {
     execute::Options {
         parallelism: 4,
-        retry,
+        recovery: fast_policy(),
     }
 }
 
@@ -111,7 +114,9 @@ fn assert_no_changes(cloud: &LocalCloud, stack: &Stack) {
 }
 
 fn cloud_in(dir: &Path) -> LocalCloud {
-    LocalCloud::open(&dir.join(".berth/local-cloud.json"), "us-east-1").expect("local cloud opens")
+    LocalCloud::open(&dir.join(".berth/local-cloud.json"), "us-east-1")
+        .expect("local cloud opens")
+        .with_retry_policy(fast_policy())
 }
 
 #[test]
@@ -509,8 +514,10 @@ fn a_failing_create_stops_only_its_dependents_and_the_next_apply_finishes() {
     assert_no_changes(&cloud, &stack);
 }
 
+/// Retries have one owner: the provider retries throttling (and counts
+/// it); the executor never runs the operation again.
 #[test]
-fn throttling_is_retried_and_counted() {
+fn throttling_is_retried_by_the_provider_alone() {
     let dir = copy_example("blog");
     let cloud = cloud_in(dir.path());
     let stack = evaluate(dir.path(), &[]);
@@ -523,7 +530,58 @@ fn throttling_is_retried_and_counted() {
         .expect("fault");
     let report = apply(&cloud, &stack);
     assert!(report.succeeded());
-    assert_eq!(report.retries, 3);
+    assert_eq!(report.recoveries, 0);
+    let stats = cloud.stats()["CreateCluster"];
+    assert_eq!((stats.calls, stats.retries, stats.throttles), (4, 3, 3));
+    assert_no_changes(&cloud, &stack);
+}
+
+/// A create or an update whose answer is lost (it took effect) is not made
+/// again blindly: the executor finds what it made by the address tag and
+/// goes on from there. Every apply succeeds and no address exists twice.
+#[test]
+fn lost_answers_make_no_duplicates() {
+    let dir = copy_example("blog");
+    let cloud = cloud_in(dir.path());
+    let stack = evaluate(dir.path(), &[]);
+    for address in [
+        "vpc.main",
+        "security_group.web",
+        "task_definition.login",
+        "service.login",
+    ] {
+        cloud
+            .add_fault(
+                Fault::new(FaultOp::Create, "RequestTimeout", FaultClass::Lost)
+                    .at(address)
+                    .times(1),
+            )
+            .expect("fault");
+    }
+    let report = apply(&cloud, &stack);
+    assert!(report.succeeded(), "{:?}", report.failed().collect::<Vec<_>>());
+    assert_eq!(report.recoveries, 4);
+    let live = runtime().block_on(cloud.read_all(&stack.name)).expect("read");
+    assert_eq!(live.len(), stack.resources.len(), "one resource per address");
+    assert_no_changes(&cloud, &stack);
+
+    // An update whose answer is lost: made once, and the plan is clean.
+    edit(
+        dir.path(),
+        "main.berth",
+        "desired_count   = 3",
+        "desired_count   = 4",
+    );
+    let stack = evaluate(dir.path(), &[]);
+    cloud
+        .add_fault(
+            Fault::new(FaultOp::Update, "RequestTimeout", FaultClass::Lost)
+                .at("service.login")
+                .times(1),
+        )
+        .expect("fault");
+    let report = apply(&cloud, &stack);
+    assert!(report.succeeded(), "{:?}", report.failed().collect::<Vec<_>>());
     assert_no_changes(&cloud, &stack);
 }
 

@@ -98,7 +98,6 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     ))?;
     if how.stats {
         plan::print_stats(&cloud);
-        eprintln!("Retries: {}", report.retries);
     }
     let code = summarise(
         &report,
@@ -114,7 +113,7 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
                 .filter(|r| planned.plan.changes().any(|c| c.address == r.address))
                 .cloned()
                 .collect();
-            runtime.block_on(cloud.wait_for_services(&changed, WAIT_TIMEOUT))?;
+            runtime.block_on(cloud.wait_until_ready(&changed, WAIT_TIMEOUT))?;
         }
         print_outputs(&stack, &live)?;
     }

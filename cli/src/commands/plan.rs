@@ -115,10 +115,18 @@ pub fn render_plan(planned: &Planned, format: Format) -> String {
 
 /// `--stats`: API calls by service and operation, on stderr.
 pub fn print_stats(cloud: &Cloud) {
-    let stats = cloud.stats();
-    let total: u64 = stats.values().sum();
-    eprintln!("API calls: {total}");
-    for (call, n) in stats {
-        eprintln!("  {call:<40} {n}");
+    let stats = cloud.provider().stats();
+    let calls: u64 = stats.values().map(|s| s.calls).sum();
+    let retries: u64 = stats.values().map(|s| s.retries).sum();
+    let throttles: u64 = stats.values().map(|s| s.throttles).sum();
+    eprintln!("API calls: {calls}");
+    eprintln!(
+        "  {:<40} {:>6} {:>8} {:>10}",
+        "service:Operation", "calls", "retries", "throttles"
+    );
+    for (call, s) in stats {
+        eprintln!("  {call:<40} {:>6} {:>8} {:>10}", s.calls, s.retries, s.throttles);
     }
+    eprintln!("Throttles: {throttles}");
+    eprintln!("Retries: {retries}");
 }

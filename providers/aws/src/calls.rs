@@ -3,19 +3,21 @@
 
 use std::error::Error;
 use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use berth_provider::{ErrorClass, ProviderError};
 
-use crate::{AwsProvider, errors, retry};
+use crate::retry::{self, Replay};
+use crate::{AwsProvider, errors};
 
 impl AwsProvider {
     /// `err` naming the endpoint when the request got no answer: the one
     /// thing a user needs to see to fix it.
     fn located(&self, service: &str, mut err: ProviderError) -> ProviderError {
-        if err.class == ErrorClass::Unreachable {
+        if err.class == ErrorClass::Unreachable || err.code == "Timeout" {
             let endpoint = self.endpoint.clone().unwrap_or_else(|| match service {
                 "iam" => "https://iam.amazonaws.com".to_owned(),
                 "elbv2" => format!("https://elasticloadbalancing.{}.amazonaws.com", self.region),
@@ -36,14 +38,50 @@ impl AwsProvider {
     }
 
     /// Sends the request `f` builds as `service:op`, paced
-    /// ([`crate::pace`]), retrying throttling and transient errors.
+    /// ([`crate::pace`]), retrying throttling and transient errors. For
+    /// idempotent calls: reads, updates, deletes, creates with a client
+    /// token.
     pub(crate) async fn call<T, E, F, Fut>(&self, service: &str, op: &str, f: F) -> Result<T, ProviderError>
     where
         F: Fn() -> Fut,
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + Error + Send + Sync + 'static,
     {
-        retry::run(&self.retry, &self.stats, service, op, || async {
+        self.send(service, op, Replay::Safe, f).await
+    }
+
+    /// Like [`AwsProvider::call`], for a create that is not idempotent: sent
+    /// again only after an answer saying it did nothing (throttling, eventual
+    /// consistency). Without an answer it fails as
+    /// [`ErrorClass::Indeterminate`], and the executor looks for the
+    /// resource before creating again.
+    pub(crate) async fn call_once<T, E, F, Fut>(
+        &self,
+        service: &str,
+        op: &str,
+        f: F,
+    ) -> Result<T, ProviderError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+    {
+        self.send(service, op, Replay::Once, f).await
+    }
+
+    async fn send<T, E, F, Fut>(
+        &self,
+        service: &str,
+        op: &str,
+        replay: Replay,
+        f: F,
+    ) -> Result<T, ProviderError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+    {
+        retry::run(&self.retry, &self.stats, (service, op), replay, || async {
             let _turn = self.pacing.permit(service).await;
             let result = f().await.map_err(|e| errors::from_sdk(op, e));
             self.paced(service, &result);
@@ -68,13 +106,53 @@ impl AwsProvider {
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + Error + Send + Sync + 'static,
     {
-        retry::run(&self.retry, &self.stats, service, op, || async {
+        retry::run(&self.retry, &self.stats, (service, op), Replay::Safe, || async {
             let _turn = self.pacing.permit(service).await;
             let result = match f().await {
                 Ok(v) => Ok(Some(v)),
                 Err(e) if e.code().is_some_and(|c| gone.contains(&c)) => Ok(None),
                 Err(e) => Err(errors::from_sdk(op, e)),
             };
+            self.paced(service, &result);
+            result
+        })
+        .await
+        .map_err(|e| self.located(service, e))
+    }
+
+    /// Like [`AwsProvider::call`], for a call that adds something to an
+    /// existing resource (a rule, a route, an association) and fails with
+    /// one of `done` codes when it is there already. After an attempt that
+    /// got no answer, such a failure means that attempt took effect:
+    /// `Ok(None)`. On a first attempt it stays an error (something else put
+    /// it there).
+    pub(crate) async fn call_repeatable<T, E, F, Fut>(
+        &self,
+        service: &str,
+        op: &str,
+        done: &[&str],
+        f: F,
+    ) -> Result<Option<T>, ProviderError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+    {
+        let unanswered = AtomicBool::new(false);
+        retry::run(&self.retry, &self.stats, (service, op), Replay::Safe, || async {
+            let _turn = self.pacing.permit(service).await;
+            let result = match f().await {
+                Ok(v) => Ok(Some(v)),
+                Err(e)
+                    if unanswered.load(Ordering::Relaxed) && e.code().is_some_and(|c| done.contains(&c)) =>
+                {
+                    Ok(None)
+                }
+                Err(e) => Err(errors::from_sdk(op, e)),
+            };
+            if result.as_ref().is_err_and(errors::unanswered) {
+                unanswered.store(true, Ordering::Relaxed);
+            }
             self.paced(service, &result);
             result
         })

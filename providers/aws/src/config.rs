@@ -12,8 +12,9 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use crate::AwsProvider;
 use crate::errors::AwsError;
 use crate::pace::{Limits, Pacing};
-use crate::retry::RetryPolicy;
-use crate::stats::Stats;
+use berth_provider::{CallStats, RetryPolicy};
+
+use crate::token::Tokens;
 
 /// The five SDK clients the provider drives. Public so that callers (and
 /// tests) can build them themselves, e.g. against a mock.
@@ -109,9 +110,10 @@ impl AwsProvider {
             region: region.to_owned(),
             endpoint: None,
             clients,
-            stats: Stats::default(),
+            stats: CallStats::default(),
             retry: RetryPolicy::default(),
             pacing: Pacing::new(Limits::default()),
+            tokens: Tokens::new(),
         }
     }
 

@@ -61,6 +61,28 @@ const TRANSIENT: &[&str] = &[
     "ClusterContainsServicesException",
 ];
 
+/// Codes of server faults: the request reached AWS, which failed while
+/// handling it, perhaps after it took effect.
+const SERVER_FAULTS: &[&str] = &[
+    "InternalError",
+    "InternalFailure",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+    "Unavailable",
+    "ServerException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+];
+
+/// Whether `err` leaves open whether the call took effect: it was sent (or
+/// may have been) and no answer came back, or a server fault came back.
+pub(crate) fn unanswered(err: &ProviderError) -> bool {
+    err.class == ErrorClass::Unreachable
+        || SERVER_FAULTS.contains(&err.code.as_str())
+        || err.code.strip_prefix("HTTP").is_some_and(|s| s.starts_with('5'))
+}
+
 /// Classifies an error by AWS's code and the HTTP status.
 pub(crate) fn classify(code: &str, message: &str, status: u16) -> ErrorClass {
     if THROTTLING.contains(&code) || status == 429 {
@@ -87,7 +109,12 @@ where
         SdkError::ServiceError(ctx) => {
             let status = ctx.raw().status().as_u16();
             let meta = ctx.err();
-            let code = meta.code().unwrap_or("Unknown").to_owned();
+            // A bare 5xx (from a proxy, say) is named by its status.
+            let code = match meta.code() {
+                Some(code) => code.to_owned(),
+                None if status >= 500 => format!("HTTP{status}"),
+                None => "Unknown".to_owned(),
+            };
             let message = meta.message().map(str::to_owned).unwrap_or_else(|| chain(meta));
             let class = classify(&code, &message, status);
             ProviderError::new(call, code, message, class)

@@ -127,7 +127,7 @@ pub(crate) async fn create(
     let tags = iam_tags("CreateRole", create_tags(stack, &desired.address, &a))?;
     let policy = trust_policy(str_of(&a, "assume").unwrap_or_default());
     let out = p
-        .call(SERVICE, "CreateRole", || {
+        .call_once(SERVICE, "CreateRole", || {
             iam.create_role()
                 .role_name(&name)
                 .path(PATH)

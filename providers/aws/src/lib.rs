@@ -47,8 +47,10 @@
 //! Every SDK call goes through one retry helper ([`RetryPolicy`]):
 //! exponential backoff with jitter, bounded by a deadline, for throttling,
 //! 5xx and eventual-consistency errors; never for permanent ones. The SDK's
-//! own retries are off. [`AwsProvider::stats`] and [`AwsProvider::retries`]
-//! count calls and retries per `service:Operation`.
+//! own retries are off. [`Provider::stats`] counts calls, retries and
+//! throttles per `service:Operation`. Creates without a client token are
+//! never sent again after a request that got no answer (see
+//! [`ErrorClass::Indeterminate`](berth_provider::ErrorClass)).
 
 mod attrs;
 mod calls;
@@ -61,20 +63,18 @@ mod iam;
 mod logs;
 mod pace;
 mod retry;
-mod stats;
+mod token;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use berth_provider::{External, Kind, Provider, ProviderError, Resource};
+use berth_provider::{CallStats, External, Kind, OpStats, Provider, ProviderError, Resource};
 
+pub use berth_provider::RetryPolicy;
 pub use config::{ATTEMPT_TIMEOUT, CONNECT_TIMEOUT, Clients};
 pub use errors::AwsError;
 pub use pace::Limits;
-pub use retry::RetryPolicy;
-
-use stats::Stats;
 
 /// berth's provider for real AWS (or anything speaking its APIs, such as
 /// moto, through `AWS_ENDPOINT_URL`).
@@ -85,40 +85,16 @@ pub struct AwsProvider {
     /// requests that got no answer.
     endpoint: Option<String>,
     clients: Clients,
-    stats: Stats,
+    stats: CallStats,
     retry: RetryPolicy,
     pacing: pace::Pacing,
+    tokens: token::Tokens,
 }
 
 impl AwsProvider {
     /// The region the provider works in.
     pub fn region(&self) -> &str {
         &self.region
-    }
-
-    /// API calls made so far, per `service:Operation` (e.g.
-    /// `ec2:CreateVpc`), every attempt and every page counted.
-    pub fn stats(&self) -> BTreeMap<String, u64> {
-        self.stats.calls()
-    }
-
-    /// Retries made so far, per `service:Operation`.
-    pub fn retries(&self) -> BTreeMap<String, u64> {
-        self.stats.retries()
-    }
-
-    /// Waits until `service` (a resource of kind `service`, as created or
-    /// read) is steady: as many tasks running as desired and a single
-    /// deployment. Polls `DescribeServices` every 5 seconds (backing off to
-    /// 15) for at most `timeout`; fails with code `Timeout` after that, or
-    /// at once if the service is gone. `apply` does not wait by itself: the
-    /// CLI calls this for `--wait`.
-    pub async fn wait_for_steady_state(
-        &self,
-        service: &Resource,
-        timeout: Duration,
-    ) -> Result<(), ProviderError> {
-        ecs::service::wait_for_steady_state(self, service, timeout).await
     }
 }
 
@@ -184,6 +160,21 @@ impl Provider for AwsProvider {
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(self, live).await,
             Kind::LogGroup => logs::delete(self, live).await,
             Kind::Role => iam::delete(self, live).await,
+        }
+    }
+
+    fn stats(&self) -> BTreeMap<String, OpStats> {
+        self.stats.snapshot()
+    }
+
+    /// ECS services: as many tasks running as desired and a single
+    /// deployment, polled with `DescribeServices` every 5 seconds (backing
+    /// off to 15); fails with code `Timeout` after `timeout`, or at once if
+    /// the service is gone. Other kinds are ready once created.
+    async fn wait_until_ready(&self, resource: &Resource, timeout: Duration) -> Result<(), ProviderError> {
+        match resource.address.kind {
+            Kind::Service => ecs::service::wait_for_steady_state(self, resource, timeout).await,
+            _ => Ok(()),
         }
     }
 }

@@ -30,7 +30,7 @@ pub(crate) async fn create(
     let mut a = complete(Kind::LogGroup, &desired.attrs);
     let name = naming::log_group(stack, &desired.address);
     let tags: HashMap<String, String> = create_tags(stack, &desired.address, &a).into_iter().collect();
-    p.call(SERVICE, "CreateLogGroup", || {
+    p.call_once(SERVICE, "CreateLogGroup", || {
         logs.create_log_group()
             .log_group_name(&name)
             .set_tags(Some(tags.clone()))

@@ -1,63 +1,40 @@
-//! Exponential backoff with full jitter, bounded by a deadline. Permanent
-//! errors are never retried; throttling and transient ones are, until the
-//! next wait would pass the deadline; unreachable endpoints get
-//! [`UNREACHABLE_ATTEMPTS`] tries, as in the AWS SDKs' standard mode.
+//! Retries of one SDK call: exponential backoff with full jitter, bounded
+//! by a deadline ([`RetryPolicy`]). Permanent errors are never retried;
+//! throttling and transient ones are, until the next wait would pass the
+//! deadline; unreachable endpoints get [`UNREACHABLE_ATTEMPTS`] tries, as in
+//! the AWS SDKs' standard mode. A call that is not idempotent
+//! ([`Replay::Once`]) is never sent again after it went out and got no
+//! answer: it fails as [`ErrorClass::Indeterminate`].
 
 use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use berth_provider::{ErrorClass, ProviderError};
+use berth_provider::{CallStats, ErrorClass, ProviderError, RetryPolicy};
 
-use crate::stats::Stats;
+use crate::errors;
 
-/// How long and how often a failed call is retried.
+/// Whether a call may be sent again when its first sending got no answer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Total time one call may take, retries and waits included, before its
-    /// last error is returned.
-    pub deadline: Duration,
-    /// First wait; doubled after each failure.
-    pub base_delay: Duration,
-    /// Longest single wait.
-    pub max_delay: Duration,
-}
-
-impl Default for RetryPolicy {
-    /// Two minutes: long enough for EC2's eventual consistency and for
-    /// network interfaces to drain (`DependencyViolation`) in most cases.
-    fn default() -> Self {
-        RetryPolicy {
-            deadline: Duration::from_secs(120),
-            base_delay: Duration::from_millis(200),
-            max_delay: Duration::from_secs(10),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// The wait before retry number `attempt` (0-based): a random duration
-    /// between half and all of `base * 2^attempt`, capped at `max_delay`.
-    pub fn delay(&self, attempt: u32) -> Duration {
-        let exp = self
-            .base_delay
-            .saturating_mul(2u32.saturating_pow(attempt.min(20)))
-            .min(self.max_delay);
-        let half = exp / 2;
-        let jitter_ms = u64::try_from(half.as_millis()).unwrap_or(u64::MAX);
-        half + Duration::from_millis(fastrand::u64(0..=jitter_ms))
-    }
+pub(crate) enum Replay {
+    /// Reads, updates, deletes and creates with a client token: sending
+    /// twice has the effect of sending once.
+    Safe,
+    /// Creates without a client token: a second sending may make a second
+    /// resource.
+    Once,
 }
 
 /// Tries of a call whose endpoint cannot be reached, before giving up.
 pub(crate) const UNREACHABLE_ATTEMPTS: u32 = 3;
 
 /// Runs `f` until it succeeds, fails permanently, or the deadline would be
-/// passed; counts every attempt as a call of `service:op` and every retry.
+/// passed; counts every attempt as a call of `service:op`, every retry and
+/// every throttled attempt.
 pub(crate) async fn run<T, F, Fut>(
     policy: &RetryPolicy,
-    stats: &Stats,
-    service: &str,
-    op: &str,
+    stats: &CallStats,
+    (service, op): (&str, &str),
+    replay: Replay,
     mut f: F,
 ) -> Result<T, ProviderError>
 where
@@ -68,15 +45,22 @@ where
     let mut attempt = 0u32;
     loop {
         stats.add_calls(service, op, 1);
-        let err = match f().await {
+        let mut err = match f().await {
             Ok(v) => return Ok(v),
             Err(e) => e,
         };
+        if replay == Replay::Once && errors::unanswered(&err) {
+            err.class = ErrorClass::Indeterminate;
+            return Err(err);
+        }
         let gave_up = match err.class {
             ErrorClass::Permanent => true,
             ErrorClass::Unreachable => attempt + 1 >= UNREACHABLE_ATTEMPTS,
-            ErrorClass::Throttling | ErrorClass::Transient => false,
+            ErrorClass::Throttling | ErrorClass::Transient | ErrorClass::Indeterminate => false,
         };
+        if err.class == ErrorClass::Throttling {
+            stats.add_throttle(service, op);
+        }
         if gave_up {
             return Err(err);
         }
@@ -94,6 +78,7 @@ where
 mod tests {
     use super::*;
     use std::cell::Cell;
+    use std::time::Duration;
 
     fn fast() -> RetryPolicy {
         RetryPolicy {
@@ -103,21 +88,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn delays_grow_and_stay_bounded() {
-        let p = RetryPolicy::default();
-        for attempt in 0..40 {
-            let d = p.delay(attempt);
-            assert!(d <= p.max_delay, "{attempt}: {d:?}");
-        }
-        assert!(p.delay(0) <= p.base_delay && p.delay(0) >= p.base_delay / 2);
-    }
-
     #[tokio::test]
     async fn retries_throttling_and_counts() {
-        let stats = Stats::default();
+        let stats = CallStats::default();
         let n = Cell::new(0);
-        let out = run(&fast(), &stats, "ec2", "CreateVpc", || {
+        let out = run(&fast(), &stats, ("ec2", "CreateVpc"), Replay::Once, || {
             n.set(n.get() + 1);
             let k = n.get();
             async move {
@@ -135,48 +110,61 @@ mod tests {
         })
         .await;
         assert_eq!(out, Ok(3));
-        assert_eq!(stats.calls().get("ec2:CreateVpc"), Some(&3));
-        assert_eq!(stats.retries().get("ec2:CreateVpc"), Some(&2));
+        assert_eq!(stats.snapshot()["ec2:CreateVpc"].calls, 3);
+        assert_eq!(stats.snapshot()["ec2:CreateVpc"].retries, 2);
+        assert_eq!(stats.snapshot()["ec2:CreateVpc"].throttles, 2);
     }
 
     #[tokio::test]
     async fn an_unreachable_endpoint_gets_a_few_tries_only() {
-        let stats = Stats::default();
-        let err = run(&RetryPolicy::default(), &stats, "ec2", "DescribeVpcs", || async {
-            Err::<(), _>(ProviderError::new(
-                "DescribeVpcs",
-                "DispatchFailure",
-                "Connection refused",
-                ErrorClass::Unreachable,
-            ))
-        })
+        let stats = CallStats::default();
+        let err = run(
+            &RetryPolicy::default(),
+            &stats,
+            ("ec2", "DescribeVpcs"),
+            Replay::Safe,
+            || async {
+                Err::<(), _>(ProviderError::new(
+                    "DescribeVpcs",
+                    "DispatchFailure",
+                    "Connection refused",
+                    ErrorClass::Unreachable,
+                ))
+            },
+        )
         .await
         .unwrap_err();
         assert_eq!(err.class, ErrorClass::Unreachable);
         assert_eq!(
-            stats.calls().get("ec2:DescribeVpcs"),
-            Some(&u64::from(UNREACHABLE_ATTEMPTS))
+            stats.snapshot()["ec2:DescribeVpcs"].calls,
+            u64::from(UNREACHABLE_ATTEMPTS)
         );
     }
 
     #[tokio::test]
     async fn never_retries_permanent_errors_and_stops_at_the_deadline() {
-        let stats = Stats::default();
-        let err = run(&fast(), &stats, "logs", "CreateLogGroup", || async {
-            Err::<(), _>(ProviderError::permanent(
-                "CreateLogGroup",
-                "InvalidParameterException",
-                "bad",
-            ))
-        })
+        let stats = CallStats::default();
+        let err = run(
+            &fast(),
+            &stats,
+            ("logs", "CreateLogGroup"),
+            Replay::Once,
+            || async {
+                Err::<(), _>(ProviderError::permanent(
+                    "CreateLogGroup",
+                    "InvalidParameterException",
+                    "bad",
+                ))
+            },
+        )
         .await
         .unwrap_err();
         assert_eq!(err.code, "InvalidParameterException");
-        assert_eq!(stats.calls().get("logs:CreateLogGroup"), Some(&1));
-        assert!(stats.retries().is_empty());
+        assert_eq!(stats.snapshot()["logs:CreateLogGroup"].calls, 1);
+        assert!(stats.snapshot().values().all(|s| s.retries == 0));
 
         let start = Instant::now();
-        let err = run(&fast(), &stats, "ec2", "DeleteVpc", || async {
+        let err = run(&fast(), &stats, ("ec2", "DeleteVpc"), Replay::Safe, || async {
             Err::<(), _>(ProviderError::new(
                 "DeleteVpc",
                 "DependencyViolation",
@@ -188,6 +176,29 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.code, "DependencyViolation");
         assert!(start.elapsed() < Duration::from_secs(2));
-        assert!(stats.retries().get("ec2:DeleteVpc").copied().unwrap_or(0) >= 1);
+        assert!(stats.snapshot()["ec2:DeleteVpc"].retries >= 1);
+    }
+
+    /// A create that went out and got a 5xx or no answer at all may have
+    /// made its resource: it is not sent again. The same error on an
+    /// idempotent call is retried.
+    #[tokio::test]
+    async fn an_unanswered_create_is_not_sent_again() {
+        for (code, class) in [
+            ("InternalError", ErrorClass::Transient),
+            ("Timeout", ErrorClass::Unreachable),
+        ] {
+            let stats = CallStats::default();
+            let fail =
+                || async move { Err::<(), _>(ProviderError::new("CreateVpc", code, "no answer", class)) };
+            let err = run(&fast(), &stats, ("ec2", "CreateVpc"), Replay::Once, fail)
+                .await
+                .unwrap_err();
+            assert_eq!(err.class, ErrorClass::Indeterminate, "{code}");
+            assert_eq!(stats.snapshot()["ec2:CreateVpc"].calls, 1, "{code}");
+
+            let _ = run(&fast(), &stats, ("ec2", "ModifyVpcAttribute"), Replay::Safe, fail).await;
+            assert!(stats.snapshot()["ec2:ModifyVpcAttribute"].calls > 1, "{code}");
+        }
     }
 }

@@ -321,7 +321,7 @@ async fn aws_errors_name_the_call_and_code() {
         ErrorClass::Transient,
         "eventual consistency: retried until the deadline"
     );
-    assert!(p.retries().get("ec2:CreateSubnet").copied().unwrap_or(0) >= 1);
+    assert!(p.stats()["ec2:CreateSubnet"].retries >= 1);
 }
 
 #[tokio::test]
@@ -333,7 +333,7 @@ async fn wait_for_steady_state_is_bounded() {
     // running: 1 of 3 is never steady.
     let svc = &r["service.login"];
     let err = p
-        .wait_for_steady_state(svc, std::time::Duration::from_secs(1))
+        .wait_until_ready(svc, std::time::Duration::from_secs(1))
         .await
         .expect_err("never steady");
     assert_eq!(err.code, "Timeout");
@@ -347,7 +347,7 @@ async fn wait_for_steady_state_is_bounded() {
         )
         .await
         .expect("UpdateService");
-    p.wait_for_steady_state(&one, std::time::Duration::from_secs(30))
+    p.wait_until_ready(&one, std::time::Duration::from_secs(30))
         .await
         .expect("1 of 1 running");
 }

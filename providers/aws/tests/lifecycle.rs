@@ -149,12 +149,9 @@ async fn blog_stack_creates_reads_back_and_deletes() {
     // Deleting what is already gone succeeds (a re-run after a crash).
     destroy(p, stack, &in_order(&created)[..5]).await;
 
-    let stats = p.stats();
-    assert!(stats.get("ec2:CreateVpc").copied() == Some(1), "{stats:?}");
-    assert!(
-        stats.get("elbv2:DescribeTags").copied().unwrap_or(0) >= 1,
-        "{stats:?}"
-    );
+    let stats = berth_provider::Provider::stats(p);
+    assert_eq!(stats["ec2:CreateVpc"].calls, 1, "{stats:?}");
+    assert!(stats["elbv2:DescribeTags"].calls >= 1, "{stats:?}");
 }
 
 /// Every kind, and values AWS normalises, written in spellings picked at

@@ -69,12 +69,15 @@ async fn throttled_calls_are_retried_and_counted() {
         Value::from("arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0123456789abcdef0")
     );
     assert_eq!(rule.num_calls(), 4);
-    assert_eq!(p.stats().get("ec2:CreateVpc"), Some(&4));
-    assert_eq!(p.retries().get("ec2:CreateVpc"), Some(&3));
+    let stats = p.stats()["ec2:CreateVpc"];
+    assert_eq!((stats.calls, stats.retries, stats.throttles), (4, 3, 3));
 }
 
+/// A 5xx answering CreateVpc leaves open whether the VPC was made: the
+/// create is not sent again but fails as indeterminate, for the executor
+/// to look for it by its tags. Permanent errors are never retried.
 #[tokio::test]
-async fn server_errors_are_retried_and_permanent_ones_are_not() {
+async fn server_errors_on_a_create_are_indeterminate_and_permanent_ones_final() {
     let rule = mock!(aws_sdk_ec2::Client::create_vpc)
         .sequence()
         .http_status(503, None)
@@ -83,8 +86,10 @@ async fn server_errors_are_retried_and_permanent_ones_are_not() {
     let ec2 = mock_client!(aws_sdk_ec2, RuleMode::Sequential, [&rule], |c| c
         .retry_config(aws_sdk_ec2::config::retry::RetryConfig::disabled()));
     let p = provider(|c| c.ec2 = ec2);
-    p.create("s", &vpc()).await.expect("a 503 is transient");
-    assert_eq!(p.retries().get("ec2:CreateVpc"), Some(&1));
+    let err = p.create("s", &vpc()).await.expect_err("a 503 says nothing");
+    assert_eq!(err.class, ErrorClass::Indeterminate, "{err}");
+    assert_eq!(err.code, "HTTP503");
+    assert_eq!(rule.num_calls(), 1, "not sent again");
 
     let rule = mock!(aws_sdk_ec2::Client::create_vpc)
         .sequence()
@@ -101,7 +106,7 @@ async fn server_errors_are_retried_and_permanent_ones_are_not() {
     );
     assert_eq!(err.class, ErrorClass::Permanent);
     assert_eq!(rule.num_calls(), 1, "never retried");
-    assert!(p.retries().is_empty());
+    assert!(p.stats().values().all(|s| s.retries == 0));
 }
 
 /// A service whose grace period is removed from the stack gets 0 (AWS's

@@ -10,6 +10,13 @@ pub enum ErrorClass {
     /// do; after that it is reported, since its usual causes (a wrong
     /// endpoint, no network) do not pass within minutes.
     Unreachable,
+    /// The request was sent and no answer says whether it took effect: a
+    /// timeout or a 5xx after sending, a response lost on the way back. A
+    /// create may have made the resource, so it is never simply sent
+    /// again: the executor looks for the resource by its address tag first.
+    /// Reads, updates and deletes are idempotent and the adapter retries
+    /// them instead.
+    Indeterminate,
     /// The request can never succeed as sent: do not retry.
     Permanent,
 }
@@ -45,10 +52,8 @@ impl ProviderError {
         Self::new(call, code, message, ErrorClass::Permanent)
     }
 
-    /// Whether waiting and calling again may help (throttling, 5xx,
-    /// eventual consistency). Unreachable errors have had their few retries
-    /// in the adapter already.
-    pub fn is_retryable(&self) -> bool {
-        matches!(self.class, ErrorClass::Throttling | ErrorClass::Transient)
+    /// Whether the call may have taken effect although it failed.
+    pub fn is_indeterminate(&self) -> bool {
+        self.class == ErrorClass::Indeterminate
     }
 }

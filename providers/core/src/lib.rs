@@ -11,7 +11,9 @@ mod error;
 mod kind;
 pub mod naming;
 mod provider;
+pub mod retry;
 pub mod schema;
+mod stats;
 mod tags;
 mod value;
 
@@ -19,5 +21,7 @@ pub use address::{Address, AddressParseError};
 pub use error::{ErrorClass, ProviderError};
 pub use kind::{Kind, UnknownKind};
 pub use provider::{External, Provider, Resource};
+pub use retry::RetryPolicy;
+pub use stats::{CallStats, OpStats};
 pub use tags::{ADDRESS_TAG, STACK_TAG};
 pub use value::{Attrs, Value};

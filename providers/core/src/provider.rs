@@ -1,7 +1,10 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use crate::{Address, Attrs, Kind, ProviderError};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use crate::{Address, Attrs, Kind, OpStats, ProviderError};
 
 /// One resource: its address in the stack and its attributes.
 ///
@@ -56,4 +59,15 @@ pub trait Provider: Send + Sync {
 
     /// Deletes a resource.
     async fn delete(&self, stack: &str, live: &Resource) -> Result<(), ProviderError>;
+
+    /// Calls made through this provider so far, per `service:Operation`,
+    /// with the retries and throttles the provider handled.
+    fn stats(&self) -> BTreeMap<String, OpStats>;
+
+    /// Waits until `resource`, as created or read, is ready to serve (an ECS
+    /// service: as many tasks running as desired, one deployment), for at
+    /// most `timeout`. Kinds with nothing to wait for return at once.
+    async fn wait_until_ready(&self, _resource: &Resource, _timeout: Duration) -> Result<(), ProviderError> {
+        Ok(())
+    }
 }

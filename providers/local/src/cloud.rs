@@ -3,11 +3,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
 
 use async_trait::async_trait;
 use berth_provider::schema::Update;
 use berth_provider::{
-    ADDRESS_TAG, Address, Attrs, External, Kind, Provider, ProviderError, Resource, STACK_TAG,
+    ADDRESS_TAG, Address, Attrs, ErrorClass, External, Kind, OpStats, Provider, ProviderError, Resource,
+    RetryPolicy, STACK_TAG,
 };
 use fastrand::Rng;
 
@@ -27,6 +29,7 @@ use crate::{ec2, ecs, elb, iam, logs};
 #[derive(Debug)]
 pub struct LocalCloud {
     region: String,
+    retry: RetryPolicy,
     inner: Mutex<Inner>,
 }
 
@@ -36,6 +39,8 @@ struct Inner {
     state: State,
     rng: Rng,
     calls: BTreeMap<String, u64>,
+    /// Retries and throttled attempts of injected faults, per call.
+    retried: BTreeMap<String, OpStats>,
 }
 
 impl LocalCloud {
@@ -54,13 +59,22 @@ impl LocalCloud {
         let (store, state) = Store::open(path)?;
         Ok(LocalCloud {
             region: region.to_owned(),
+            retry: RetryPolicy::default(),
             inner: Mutex::new(Inner {
                 store,
                 state,
                 rng: Rng::new(),
                 calls: BTreeMap::new(),
+                retried: BTreeMap::new(),
             }),
         })
+    }
+
+    /// Retries injected throttling and transient faults by `policy`
+    /// instead of AWS's default backoff (tests use a fast one).
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> LocalCloud {
+        self.retry = policy;
+        self
     }
 
     /// Makes generated ids and names reproducible from `seed` (they still
@@ -116,10 +130,54 @@ impl LocalCloud {
         self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Runs one provider operation as [`LocalCloud::run`] does, retrying
+    /// throttling and transient faults with backoff until the policy's
+    /// deadline, as the AWS adapter retries AWS's errors; an update whose
+    /// answer was lost is idempotent and made again too. The rest is
+    /// returned: a create whose answer was lost is for the executor to
+    /// look for.
+    async fn retried<T>(
+        &self,
+        op: FaultOp,
+        stack: &str,
+        target: Option<(Kind, &Address)>,
+        call: &str,
+        writes: bool,
+        f: impl Fn(&mut Sim) -> Result<T, ProviderError>,
+    ) -> Result<T, ProviderError> {
+        let start = Instant::now();
+        let mut attempt = 0;
+        loop {
+            let err = match self.run(op, stack, target, call, writes, &f) {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            let again = match err.class {
+                ErrorClass::Throttling | ErrorClass::Transient => true,
+                ErrorClass::Indeterminate => op == FaultOp::Update,
+                ErrorClass::Unreachable | ErrorClass::Permanent => false,
+            };
+            let wait = self.retry.delay(attempt);
+            if !again || start.elapsed() + wait > self.retry.deadline {
+                return Err(err);
+            }
+            self.count_retry(call, err.class == ErrorClass::Throttling);
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    fn count_retry(&self, call: &str, throttled: bool) {
+        let mut guard = self.lock();
+        let stats = guard.retried.entry(call.to_owned()).or_default();
+        stats.retries += 1;
+        stats.throttles += u64::from(throttled);
+    }
+
     /// Runs one provider operation: picks up hand edits of the file, fires a
-    /// matching fault (before anything changes), runs `f` on a copy of the
-    /// state and, if it succeeds and `writes`, stores the copy. An operation
-    /// either happens completely or not at all.
+    /// matching fault (before anything changes; a `lost` one after), runs
+    /// `f` on a copy of the state and, if it succeeds and `writes`, stores
+    /// the copy. An operation either happens completely or not at all.
     fn run<T>(
         &self,
         op: FaultOp,
@@ -136,13 +194,17 @@ impl LocalCloud {
             state,
             rng,
             calls,
+            ..
         } = &mut *guard;
         store.reload_if_changed(state).map_err(storage)?;
-        if let Some(err) = faults::fire(&mut state.faults, op, stack, target, call) {
-            *calls.entry(call.to_owned()).or_default() += 1;
-            store.save(state).map_err(storage)?;
-            return Err(err);
-        }
+        let lost = match faults::fire(&mut state.faults, op, stack, target, call) {
+            Some(err) if err.class != ErrorClass::Indeterminate => {
+                *calls.entry(call.to_owned()).or_default() += 1;
+                store.save(state).map_err(storage)?;
+                return Err(err);
+            }
+            lost => lost,
+        };
         let mut work = if writes { state.clone() } else { State::default() };
         let st = if writes { &mut work } else { &mut *state };
         let mut sim = Sim {
@@ -151,12 +213,23 @@ impl LocalCloud {
             rng,
             calls,
         };
-        let out = f(&mut sim)?;
+        let out = match f(&mut sim) {
+            Ok(out) => out,
+            Err(e) => {
+                if lost.is_some() {
+                    store.save(state).map_err(storage)?;
+                }
+                return Err(e);
+            }
+        };
         if writes {
             store.save(&work).map_err(storage)?;
             *state = work;
         }
-        Ok(out)
+        match lost {
+            Some(err) => Err(err),
+            None => Ok(out),
+        }
     }
 }
 
@@ -218,7 +291,7 @@ impl Provider for LocalCloud {
     /// The simulation sees every resource at once, so children of external
     /// parents are found by their tags like the rest.
     async fn read_stack(&self, stack: &str, _external: &[External]) -> Result<Vec<Resource>, ProviderError> {
-        self.run(FaultOp::Read, stack, None, "GetResources", false, |sim| {
+        self.retried(FaultOp::Read, stack, None, "GetResources", false, |sim| {
             for kind in Kind::ALL {
                 sim.call(api::of(kind).describe);
             }
@@ -232,13 +305,14 @@ impl Provider for LocalCloud {
             found.sort();
             Ok(found.into_iter().map(|(a, k)| read(sim, k, &a)).collect())
         })
+        .await
     }
 
     async fn create(&self, stack: &str, desired: &Resource) -> Result<Resource, ProviderError> {
         let address = &desired.address;
         let kind = address.kind;
         let call = api::of(kind).create;
-        self.run(FaultOp::Create, stack, Some((kind, address)), call, true, |sim| {
+        self.retried(FaultOp::Create, stack, Some((kind, address)), call, true, |sim| {
             let (attrs, mut tags) = normalise(kind, call, &desired.attrs)?;
             tags.insert(STACK_TAG.to_owned(), stack.to_owned());
             tags.insert(ADDRESS_TAG.to_owned(), address.to_string());
@@ -257,6 +331,7 @@ impl Provider for LocalCloud {
             };
             Ok(read(sim, &key, address))
         })
+        .await
     }
 
     async fn update(
@@ -268,7 +343,7 @@ impl Provider for LocalCloud {
         let address = &live.address;
         let kind = address.kind;
         let api = api::of(kind);
-        self.run(
+        self.retried(
             FaultOp::Update,
             stack,
             Some((kind, address)),
@@ -314,13 +389,25 @@ impl Provider for LocalCloud {
                 Ok(read(sim, &key, address))
             },
         )
+        .await
+    }
+
+    /// Per simulated call (no service prefix): the calls that reached the
+    /// simulation, and the retries and throttles of injected faults.
+    fn stats(&self) -> BTreeMap<String, OpStats> {
+        let guard = self.lock();
+        let mut out: BTreeMap<String, OpStats> = guard.retried.clone();
+        for (call, n) in &guard.calls {
+            out.entry(call.clone()).or_default().calls = *n;
+        }
+        out
     }
 
     async fn delete(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         let address = &live.address;
         let kind = address.kind;
         let call = api::of(kind).delete;
-        self.run(FaultOp::Delete, stack, Some((kind, address)), call, true, |sim| {
+        self.retried(FaultOp::Delete, stack, Some((kind, address)), call, true, |sim| {
             let key = locate(sim, stack, live, call)?;
             match kind {
                 Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
@@ -332,5 +419,6 @@ impl Provider for LocalCloud {
                 Kind::Role => iam::delete(sim, &key),
             }
         })
+        .await
     }
 }

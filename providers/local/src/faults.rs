@@ -21,6 +21,9 @@ pub enum FaultClass {
     Throttling,
     Transient,
     Permanent,
+    /// The call takes effect, then its answer is lost: it fails as
+    /// [`ErrorClass::Indeterminate`]. Only `create` and `update` calls.
+    Lost,
 }
 
 impl From<FaultClass> for ErrorClass {
@@ -29,6 +32,7 @@ impl From<FaultClass> for ErrorClass {
             FaultClass::Throttling => ErrorClass::Throttling,
             FaultClass::Transient => ErrorClass::Transient,
             FaultClass::Permanent => ErrorClass::Permanent,
+            FaultClass::Lost => ErrorClass::Indeterminate,
         }
     }
 }
@@ -43,8 +47,11 @@ impl From<FaultClass> for ErrorClass {
 /// A call matches when its operation is `op` and, for each of `stack`,
 /// `address` and `kind` that is given, the call's equals it (`read_all`
 /// matches only faults without `address`). A matching fault fails the call
-/// before anything changes and counts `times` down; at 0 it is spent (and
-/// stays in the file with `"times": 0`). Without `times` it fires forever.
+/// before anything changes (class `lost`: after the change is made) and
+/// counts `times` down; at 0 it is spent (and stays in the file with
+/// `"times": 0`). Without `times` it fires forever. The cloud retries
+/// throttling and transient faults itself, as the AWS adapter retries
+/// AWS's; `--stats` counts those retries.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fault {
     pub op: FaultOp,
@@ -111,6 +118,9 @@ impl Fault {
         if self.op != op || self.times == Some(0) {
             return false;
         }
+        if self.class == FaultClass::Lost && !matches!(op, FaultOp::Create | FaultOp::Update) {
+            return false;
+        }
         if self.stack.as_deref().is_some_and(|s| s != stack) {
             return false;
         }
@@ -141,6 +151,7 @@ pub(crate) fn fire(
         FaultClass::Throttling => "Rate exceeded".to_owned(),
         FaultClass::Transient => "We encountered an internal error. Please try again.".to_owned(),
         FaultClass::Permanent => format!("Injected fault {}", fault.code),
+        FaultClass::Lost => "the response was lost after the call took effect".to_owned(),
     });
     Some(ProviderError::new(
         call,

@@ -18,7 +18,7 @@ pub(super) async fn create(
 ) -> Result<Attrs, ProviderError> {
     let ec2 = &p.clients.ec2;
     let out = p
-        .call(SERVICE, "CreateInternetGateway", || {
+        .call_once(SERVICE, "CreateInternetGateway", || {
             ec2.create_internet_gateway()
                 .tag_specifications(spec.clone())
                 .send()
@@ -37,12 +37,17 @@ pub(super) async fn create(
 
 async fn attach(p: &AwsProvider, id: &str, vpc: &str) -> Result<(), ProviderError> {
     let ec2 = &p.clients.ec2;
-    p.call(SERVICE, "AttachInternetGateway", || {
-        ec2.attach_internet_gateway()
-            .internet_gateway_id(id)
-            .vpc_id(vpc)
-            .send()
-    })
+    p.call_repeatable(
+        SERVICE,
+        "AttachInternetGateway",
+        &["Resource.AlreadyAssociated"],
+        || {
+            ec2.attach_internet_gateway()
+                .internet_gateway_id(id)
+                .vpc_id(vpc)
+                .send()
+        },
+    )
     .await?;
     Ok(())
 }

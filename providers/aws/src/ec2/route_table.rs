@@ -55,7 +55,7 @@ pub(super) async fn create(
 ) -> Result<Attrs, ProviderError> {
     let ec2 = &p.clients.ec2;
     let out = p
-        .call(SERVICE, "CreateRouteTable", || {
+        .call_once(SERVICE, "CreateRouteTable", || {
             ec2.create_route_table()
                 .vpc_id(str_of(a, "vpc").unwrap_or_default())
                 .tag_specifications(spec.clone())
@@ -74,7 +74,7 @@ pub(super) async fn create(
 
 async fn create_route(p: &AwsProvider, id: &str, cidr: &str, gw: &str) -> Result<(), ProviderError> {
     let ec2 = &p.clients.ec2;
-    p.call(SERVICE, "CreateRoute", || {
+    p.call_repeatable(SERVICE, "CreateRoute", &["RouteAlreadyExists"], || {
         ec2.create_route()
             .route_table_id(id)
             .destination_cidr_block(cidr)
@@ -87,12 +87,17 @@ async fn create_route(p: &AwsProvider, id: &str, cidr: &str, gw: &str) -> Result
 
 async fn associate(p: &AwsProvider, id: &str, subnet: &str) -> Result<(), ProviderError> {
     let ec2 = &p.clients.ec2;
-    p.call(SERVICE, "AssociateRouteTable", || {
-        ec2.associate_route_table()
-            .route_table_id(id)
-            .subnet_id(subnet)
-            .send()
-    })
+    p.call_repeatable(
+        SERVICE,
+        "AssociateRouteTable",
+        &["Resource.AlreadyAssociated"],
+        || {
+            ec2.associate_route_table()
+                .route_table_id(id)
+                .subnet_id(subnet)
+                .send()
+        },
+    )
     .await?;
     Ok(())
 }

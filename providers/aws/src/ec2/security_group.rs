@@ -16,6 +16,9 @@ use crate::attrs::{attrs, blocks_of, complete, int_of, opt_str, owned, resource,
 use crate::errors::invalid;
 use crate::{AwsProvider, paginate};
 
+/// What EC2 answers when a rule being added is there already.
+const DUPLICATE: &[&str] = &["InvalidPermission.Duplicate"];
+
 const GONE: &[&str] = &["InvalidGroup.NotFound", "InvalidSecurityGroupID.NotFound"];
 
 /// AWS's default egress rule: all traffic to anywhere.
@@ -137,7 +140,7 @@ pub(super) async fn create(
 ) -> Result<Attrs, ProviderError> {
     let ec2 = &p.clients.ec2;
     let out = p
-        .call(SERVICE, "CreateSecurityGroup", || {
+        .call_once(SERVICE, "CreateSecurityGroup", || {
             ec2.create_security_group()
                 .group_name(name)
                 .description(str_of(a, "description").unwrap_or("Managed by berth"))
@@ -207,7 +210,7 @@ async fn authorize(
     }
     let ec2 = &p.clients.ec2;
     if direction == "ingress" {
-        p.call(SERVICE, "AuthorizeSecurityGroupIngress", || {
+        p.call_repeatable(SERVICE, "AuthorizeSecurityGroupIngress", DUPLICATE, || {
             ec2.authorize_security_group_ingress()
                 .group_id(id)
                 .set_ip_permissions(Some(perms.clone()))
@@ -215,7 +218,7 @@ async fn authorize(
         })
         .await?;
     } else {
-        p.call(SERVICE, "AuthorizeSecurityGroupEgress", || {
+        p.call_repeatable(SERVICE, "AuthorizeSecurityGroupEgress", DUPLICATE, || {
             ec2.authorize_security_group_egress()
                 .group_id(id)
                 .set_ip_permissions(Some(perms.clone()))

@@ -15,7 +15,7 @@ pub(super) async fn create(
 ) -> Result<Attrs, ProviderError> {
     let ec2 = &p.clients.ec2;
     let out = p
-        .call(SERVICE, "CreateSubnet", || {
+        .call_once(SERVICE, "CreateSubnet", || {
             ec2.create_subnet()
                 .vpc_id(str_of(a, "vpc").unwrap_or_default())
                 .cidr_block(str_of(a, "cidr").unwrap_or_default())

@@ -17,7 +17,7 @@ pub(super) async fn create(
     let ec2 = &p.clients.ec2;
     let cidr = str_of(a, "cidr").unwrap_or_default();
     let out = p
-        .call(SERVICE, "CreateVpc", || {
+        .call_once(SERVICE, "CreateVpc", || {
             ec2.create_vpc()
                 .cidr_block(cidr)
                 .tag_specifications(spec.clone())

@@ -69,9 +69,13 @@ pub(super) async fn create(
     let name = naming::ecs(stack, address);
     let net = network("CreateService", a)?;
     let lbs = balancers(a);
+    // With a token, a CreateService sent again after a lost answer gives
+    // back the service the first one made.
+    let token = p.tokens.for_create(stack, address);
     let out = p
         .call(SERVICE, "CreateService", || {
             ecs.create_service()
+                .client_token(&token)
                 .cluster(str_of(a, "cluster").unwrap_or_default())
                 .service_name(&name)
                 .task_definition(str_of(a, "task_definition").unwrap_or_default())
@@ -284,7 +288,7 @@ pub(super) async fn read_all(
     Ok(try_join_all(per_cluster).await?.into_iter().flatten().collect())
 }
 
-/// See [`AwsProvider::wait_for_steady_state`].
+/// See [`Provider::wait_until_ready`](berth_provider::Provider::wait_until_ready).
 pub(crate) async fn wait_for_steady_state(
     p: &AwsProvider,
     service: &Resource,

@@ -267,7 +267,7 @@ pub(super) async fn create(
         .operating_system_family(OsFamily::Linux)
         .build();
     let out = p
-        .call(SERVICE, CALL, || {
+        .call_once(SERVICE, CALL, || {
             ecs.register_task_definition()
                 .family(&family)
                 .requires_compatibilities(Compatibility::Fargate)

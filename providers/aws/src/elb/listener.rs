@@ -69,7 +69,7 @@ pub(super) async fn create(
 ) -> Result<Attrs, ProviderError> {
     let elb = &p.clients.elb;
     let out = p
-        .call(SERVICE, "CreateListener", || {
+        .call_once(SERVICE, "CreateListener", || {
             elb.create_listener()
                 .load_balancer_arn(str_of(a, "load_balancer").unwrap_or_default())
                 .port(i32_of(a, "port").unwrap_or(0))
@@ -107,7 +107,7 @@ async fn create_rule(
         (ADDRESS_TAG.to_owned(), address.to_string()),
         (RULE_TAG.to_owned(), name.to_owned()),
     ]));
-    p.call(SERVICE, "CreateRule", || {
+    p.call_once(SERVICE, "CreateRule", || {
         elb.create_rule()
             .listener_arn(listener)
             .priority(i32_of(rule, "priority").unwrap_or(0))

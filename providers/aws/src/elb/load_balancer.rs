@@ -43,7 +43,7 @@ pub(super) async fn create(
         LoadBalancerSchemeEnum::InternetFacing
     };
     let out = p
-        .call(SERVICE, "CreateLoadBalancer", || {
+        .call_once(SERVICE, "CreateLoadBalancer", || {
             elb.create_load_balancer()
                 .name(&name)
                 .r#type(LoadBalancerTypeEnum::Application)

@@ -94,7 +94,7 @@ pub(super) async fn create(
     let name = naming::elb(stack, address, fastrand::u32(..));
     let c = Check::of(a);
     let out = p
-        .call(SERVICE, "CreateTargetGroup", || {
+        .call_once(SERVICE, "CreateTargetGroup", || {
             elb.create_target_group()
                 .name(&name)
                 .protocol(ProtocolEnum::from(str_of(a, "protocol").unwrap_or("HTTP")))

@@ -8,8 +8,15 @@ use berth_provider::{Resource, Value};
 
 pub use berth_test_support::stack::*;
 
+/// The local cloud in `dir`, retrying injected faults for 50 ms at most.
 pub fn open(dir: &tempfile::TempDir) -> LocalCloud {
-    LocalCloud::open(&dir.path().join(".berth/local-cloud.json"), REGION).expect("open local cloud")
+    LocalCloud::open(&dir.path().join(".berth/local-cloud.json"), REGION)
+        .expect("open local cloud")
+        .with_retry_policy(berth_provider::RetryPolicy {
+            deadline: std::time::Duration::from_millis(50),
+            base_delay: std::time::Duration::from_millis(1),
+            max_delay: std::time::Duration::from_millis(5),
+        })
 }
 
 /// The blog's login task definition with `cpu` and `memory` (the kit's has
