@@ -452,7 +452,7 @@ fn without_group_rules(attrs: &Attrs) -> Attrs {
 /// attribute (id or ARN).
 fn same_resource(a: &Resource, b: &Resource) -> bool {
     let field = a.address.kind.schema().identity;
-    a.address == b.address && a.attrs.get(field).is_some() && a.attrs.get(field) == b.attrs.get(field)
+    a.address == b.address && a.attrs.contains_key(field) && a.attrs.get(field) == b.attrs.get(field)
 }
 
 fn internal(step: &Step, what: &str) -> ProviderError {

@@ -96,9 +96,6 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         options,
         &Progress::new(secret_texts(stack.secrets.values())),
     ))?;
-    if how.stats {
-        plan::print_stats(&cloud);
-    }
     let code = summarise(
         &report,
         &planned.plan,
@@ -116,6 +113,10 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
             runtime.block_on(cloud.wait_until_ready(&changed, WAIT_TIMEOUT))?;
         }
         print_outputs(&stack, &live)?;
+    }
+    // Last, so that every call of the run is counted.
+    if how.stats {
+        plan::print_stats(&cloud);
     }
     Ok(code)
 }

@@ -79,6 +79,7 @@ const SERVER_FAULTS: &[&str] = &[
 /// may have been) and no answer came back, or a server fault came back.
 pub(crate) fn unanswered(err: &ProviderError) -> bool {
     err.class == ErrorClass::Unreachable
+        || err.code == "ConnectionReset"
         || SERVER_FAULTS.contains(&err.code.as_str())
         || err.code.strip_prefix("HTTP").is_some_and(|s| s.starts_with('5'))
 }
@@ -133,12 +134,11 @@ where
         SdkError::TimeoutError(_) => {
             ProviderError::new(call, "Timeout", chain(&err), ErrorClass::Unreachable)
         }
-        SdkError::DispatchFailure(failure) => ProviderError::new(
-            call,
-            "DispatchFailure",
-            chain(&err),
-            dispatch_class(failure.is_io() || failure.is_timeout()),
-        ),
+        SdkError::DispatchFailure(failure) => {
+            let message = chain(&err);
+            let (code, class) = dispatch_class(failure.is_io(), failure.is_timeout(), &message);
+            ProviderError::new(call, code, message, class)
+        }
         _ => ProviderError::permanent(call, "RequestError", chain(&err)),
     }
 }
@@ -159,14 +159,27 @@ fn chain(err: &(dyn Error + 'static)) -> String {
     parts.join(": ")
 }
 
-/// A request that never reached AWS. A broken connection or a timeout may
-/// pass after a few tries; anything else (credentials that cannot be loaded,
-/// a bad endpoint configuration) will not, so it fails at once.
-fn dispatch_class(network: bool) -> ErrorClass {
-    if network {
-        ErrorClass::Unreachable
+/// A request that failed below HTTP. One that could not connect (refused,
+/// no such host, connect timeout) is tried a few times: its usual causes (a
+/// wrong endpoint, no network) do not pass within minutes. A connection
+/// that broke after connecting (reset, closed before the answer) is
+/// transient. Anything else (credentials that cannot be loaded, a bad
+/// endpoint configuration) will not pass and fails at once.
+fn dispatch_class(io: bool, timeout: bool, message: &str) -> (&'static str, ErrorClass) {
+    const CONNECTING: &[&str] = &["Connection refused", "tcp connect error", "dns error"];
+    // hyper reports a connection closed under a request as "other".
+    const BROKEN: &[&str] = &[
+        "connection closed before message completed",
+        "Connection reset",
+        "connection reset",
+        "Broken pipe",
+    ];
+    if timeout || CONNECTING.iter().any(|c| message.contains(c)) {
+        ("DispatchFailure", ErrorClass::Unreachable)
+    } else if io || BROKEN.iter().any(|c| message.contains(c)) {
+        ("ConnectionReset", ErrorClass::Transient)
     } else {
-        ErrorClass::Permanent
+        ("DispatchFailure", ErrorClass::Permanent)
     }
 }
 
@@ -206,12 +219,17 @@ mod tests {
     use aws_smithy_runtime_api::client::result::ConnectorError;
 
     #[test]
-    fn only_network_dispatch_failures_are_retried() {
+    fn broken_connections_are_transient_and_refused_ones_unreachable() {
         let failure = |e: ConnectorError| {
             from_sdk::<DescribeVpcsError>("DescribeVpcs", SdkError::dispatch_failure(e)).class
         };
-        let refused = ConnectorError::io("connection refused".into());
+        let refused = ConnectorError::io("tcp connect error: Connection refused (os error 111)".into());
         assert_eq!(failure(refused), ErrorClass::Unreachable);
+        let closed = ConnectorError::other(
+            "client error (SendRequest): connection closed before message completed".into(),
+            None,
+        );
+        assert_eq!(failure(closed), ErrorClass::Transient);
         let no_credentials = ConnectorError::other("failed to load credentials".into(), None);
         assert_eq!(failure(no_credentials), ErrorClass::Permanent);
     }

@@ -1,9 +1,11 @@
 //! Test helpers shared by berth's crates: the provider contract's test kit
-//! ([`stack`], with [`respell`] for the spellings AWS stores alike) and a moto server per test: `tests/moto/serve.py` from the venv made by
+//! ([`stack`], with [`respell`] for the spellings AWS stores alike), a
+//! fault-injecting proxy ([`proxy`]) and a moto server per test: `tests/moto/serve.py` from the venv made by
 //! `tests/moto/start.sh --install`, on a free port of 127.0.0.1, killed on
 //! drop (and by itself when this process dies: it exits when its stdin
 //! closes).
 
+pub mod proxy;
 pub mod respell;
 pub mod stack;
 
