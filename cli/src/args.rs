@@ -30,6 +30,10 @@ pub struct Global {
     /// that throttles).
     #[arg(long, global = true, value_name = "N", value_parser = positive_rate)]
     pub max_rps: Option<f64>,
+    /// How long to wait for the stack's lock while another run holds it
+    /// (`30s`, `10m`); by default, fail at once naming the holder.
+    #[arg(long, global = true, env = "BERTH_LOCK_TIMEOUT", value_name = "DURATION", default_value = "0s", value_parser = humantime::parse_duration)]
+    pub lock_timeout: std::time::Duration,
 }
 
 /// A rate of calls per second: a positive number.
@@ -125,6 +129,17 @@ pub enum Command {
         vars: Vars,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+    },
+    /// Release the stack's lock left by a run that died. Without --force,
+    /// only a lock whose holder has been silent for two minutes.
+    Unlock {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        vars: Vars,
+        /// Release the lock even though its holder still shows signs of life.
+        #[arg(long)]
+        force: bool,
     },
     /// Print the stack's dependency graph as Graphviz DOT.
     Graph {

@@ -1,34 +1,38 @@
-//! Opening the cloud a command works on: the embedded local cloud or AWS.
+//! Opening the cloud a command works on (the embedded local cloud or AWS),
+//! and holding the stack's lock while a command changes it.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use berth_aws::{AwsProvider, Limits};
-use berth_local::LocalCloud;
-use berth_provider::{Kind, Provider, Resource};
-use tokio::runtime::Runtime;
+use berth_local::{LocalCloud, LocalError};
+use berth_planner::lock::{self, LockError};
+use berth_provider::{Kind, LockInfo, Provider, Resource};
+use tokio::runtime::{Handle, Runtime};
+use tokio::task::JoinHandle;
 
 use crate::args::{Cloud as CloudArg, Global};
 
 /// The cloud a command talks to.
-pub enum Cloud {
-    Local(Box<LocalCloud>),
-    Aws(Box<AwsProvider>),
+pub struct Cloud {
+    provider: Arc<dyn Provider>,
 }
 
 impl Cloud {
     /// Opens the cloud chosen by `--cloud` for the stack in `dir`. AWS uses
     /// the standard credential chain and `AWS_ENDPOINT_URL`; the stack's
-    /// region wins over `AWS_REGION`.
+    /// region wins over `AWS_REGION`. The local cloud's file is locked for
+    /// as long as the cloud is open: while another run holds it, this waits
+    /// up to `--lock-timeout`.
     pub fn open(global: &Global, dir: &Path, region: &str, runtime: &Runtime) -> anyhow::Result<Cloud> {
-        match global.cloud {
-            CloudArg::Local => {
-                let path = local_state_path(global, dir);
-                let cloud = LocalCloud::open(&path, region)
-                    .with_context(|| format!("cannot open the local cloud at {}", path.display()))?;
-                Ok(Cloud::Local(Box::new(cloud)))
-            }
+        let provider: Arc<dyn Provider> = match global.cloud {
+            CloudArg::Local => Arc::new(open_local(
+                &local_state_path(global, dir),
+                region,
+                global.lock_timeout,
+            )?),
             CloudArg::Aws => {
                 let limits = Limits {
                     max_rps: global.max_rps,
@@ -38,16 +42,47 @@ impl Cloud {
                     .block_on(AwsProvider::from_env(region))
                     .context("cannot configure AWS")?
                     .with_limits(limits);
-                Ok(Cloud::Aws(Box::new(aws)))
+                Arc::new(aws)
             }
-        }
+        };
+        Ok(Cloud { provider })
     }
 
     pub fn provider(&self) -> &dyn Provider {
-        match self {
-            Cloud::Local(c) => c.as_ref(),
-            Cloud::Aws(c) => c.as_ref(),
-        }
+        self.provider.as_ref()
+    }
+
+    /// Takes `stack`'s lock for `command` (waiting up to `timeout` while
+    /// another run holds it) and keeps it alive until the returned guard is
+    /// dropped. `dir` is named in the message telling how to release it.
+    pub fn lock(
+        &self,
+        runtime: &Runtime,
+        stack: &str,
+        command: &str,
+        timeout: Duration,
+        dir: &Path,
+    ) -> anyhow::Result<StackLock> {
+        let me = lock::holder(command);
+        runtime
+            .block_on(lock::acquire(self.provider(), stack, &me, timeout))
+            .map_err(|e| locked(e, dir))?;
+        let provider = Arc::clone(&self.provider);
+        let (beat_stack, beat_me) = (stack.to_owned(), me.clone());
+        let beat = runtime.spawn(async move {
+            lock::keep_alive(provider.as_ref(), &beat_stack, &beat_me).await;
+            eprintln!(
+                "warning: the lock of stack {beat_stack:?} was released by someone else (`berth unlock --force`); \
+                 another run may now change the stack too"
+            );
+        });
+        Ok(StackLock {
+            provider: Arc::clone(&self.provider),
+            stack: stack.to_owned(),
+            me,
+            beat,
+            runtime: runtime.handle().clone(),
+        })
     }
 
     /// Waits until every resource among `resources` is ready (an ECS
@@ -63,6 +98,99 @@ impl Cloud {
         }
         Ok(())
     }
+}
+
+/// A stack's lock, held (and refreshed every [`lock::HEARTBEAT`]) until
+/// dropped, which releases it.
+pub struct StackLock {
+    provider: Arc<dyn Provider>,
+    stack: String,
+    me: LockInfo,
+    beat: JoinHandle<()>,
+    runtime: Handle,
+}
+
+impl Drop for StackLock {
+    fn drop(&mut self) {
+        self.beat.abort();
+        let released = self
+            .runtime
+            .block_on(self.provider.release_lock(&self.stack, &self.me));
+        if let Err(e) = released {
+            eprintln!(
+                "warning: cannot release the lock of stack {:?}: {e}; `berth unlock` releases it",
+                self.stack
+            );
+        }
+    }
+}
+
+/// Opens the local cloud at `path`, asking again every second while another
+/// process has it open, for at most `timeout`.
+fn open_local(path: &Path, region: &str, timeout: Duration) -> anyhow::Result<LocalCloud> {
+    let start = Instant::now();
+    loop {
+        match LocalCloud::open(path, region) {
+            Err(LocalError::Locked {
+                holder: Some(holder), ..
+            }) if start.elapsed() >= timeout => {
+                let what = format!("the local cloud {}", path.display());
+                let waited = start.elapsed();
+                return Err(anyhow::anyhow!(held_message(
+                    &LockError::Held { what, holder, waited },
+                    None
+                )));
+            }
+            Err(e @ LocalError::Locked { .. }) if start.elapsed() >= timeout => {
+                return Err(e).with_context(|| format!("cannot open the local cloud at {}", path.display()));
+            }
+            Err(LocalError::Locked { .. }) => std::thread::sleep(Duration::from_secs(1).min(timeout)),
+            other => {
+                return other.with_context(|| format!("cannot open the local cloud at {}", path.display()));
+            }
+        }
+    }
+}
+
+/// The error for a lock that could not be taken.
+fn locked(e: LockError, dir: &Path) -> anyhow::Error {
+    match &e {
+        LockError::Held { .. } => anyhow::anyhow!(held_message(&e, Some(dir))),
+        LockError::Cloud { .. } => anyhow::Error::new(e),
+    }
+}
+
+/// Who holds the lock and what to do about it. `dir` is the stack's
+/// directory, for the `berth unlock` hint (none for the local cloud, whose
+/// lock goes with the process holding it).
+pub fn held_message(e: &LockError, dir: Option<&Path>) -> String {
+    let LockError::Held { holder, waited, .. } = e else {
+        return e.to_string();
+    };
+    let waited = if waited.is_zero() {
+        String::new()
+    } else {
+        format!(" (waited {}s)", waited.as_secs())
+    };
+    let advice = match dir {
+        None => format!(
+            "It is released when that process ends; wait for it, or retry with --lock-timeout 10m to wait here. \
+             (pid {} on {})",
+            holder.pid, holder.who
+        ),
+        Some(dir) if lock::is_stale(holder) => format!(
+            "That run seems to have died: no heartbeat for over {}s. If so, release the lock with: berth unlock {}",
+            lock::STALE_AFTER.as_secs(),
+            dir.display()
+        ),
+        Some(dir) => format!(
+            "That run is changing the stack now: wait for it, or retry with --lock-timeout 10m to wait here. \
+             If it is gone, `berth unlock {}` releases the lock once it has been silent for {}s (--force: at once).",
+            dir.display(),
+            lock::STALE_AFTER.as_secs()
+        ),
+    };
+    format!("{e}{waited}.\n  {advice}")
 }
 
 /// `--local-state`, else `DIR/.berth/local-cloud.json`.

@@ -1,8 +1,9 @@
 //! `berth --cloud aws` through a fault-injecting proxy in front of moto
 //! (`berth_test_support::proxy`): lost answers, connection resets,
-//! throttling, server errors and kills mid-apply. Every apply succeeds (or,
-//! killed, the next one finishes), and no address ever exists twice. Time
-//! limits here are generous ceilings against hangs, not measurements.
+//! throttling, server errors, kills mid-apply, and two runs at once (the
+//! stack's lock). Every apply succeeds (or, killed or locked out, the next
+//! one finishes), and no address ever exists twice. Time limits here are
+//! generous ceilings against hangs, not measurements.
 
 mod common;
 
@@ -61,6 +62,25 @@ impl Faulty {
             .stderr(Stdio::null())
             .spawn()
             .expect("berth runs")
+    }
+
+    /// The stack's lock as moto holds it (the SSM parameter's value), or
+    /// an empty string.
+    fn lock(&self) -> String {
+        self.moto.python(
+            "import boto3\n\
+             ssm = boto3.client('ssm')\n\
+             try:\n    print(ssm.get_parameter(Name='/berth/locks/blog-dev')['Parameter']['Value'])\n\
+             except ssm.exceptions.ParameterNotFound:\n    pass\n",
+        )
+    }
+
+    /// Waits until a run holds the stack's lock.
+    fn wait_for_lock(&self) {
+        assert!(
+            poll(120, || !self.lock().trim().is_empty()),
+            "no run took the lock"
+        );
     }
 
     /// How many live resources carry each address, read straight from
@@ -228,4 +248,107 @@ fn a_stalled_endpoint_fails_plan_naming_it() {
         err.contains(&format!("(endpoint {})", aws.proxy.endpoint)),
         "{err}"
     );
+}
+
+/// Two applies of one stack at once: the second fails at once naming the
+/// first (user, pid, command); one started with `--lock-timeout` waits for
+/// the first to finish and then has nothing left to do. No duplicate.
+#[test]
+fn a_second_apply_fails_naming_the_holder_or_waits_for_it() {
+    let faults = Faults {
+        latency: Duration::from_millis(100),
+        ..Faults::default()
+    };
+    let Some(aws) = Faulty::start("blog", faults) else {
+        return;
+    };
+    let first = aws
+        .command(&aws.proxy.endpoint, &["apply", "--auto-approve"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("berth runs");
+    aws.wait_for_lock();
+    let out = aws.direct(&["apply", "--auto-approve"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("stack \"blog-dev\" is locked by "), "{err}");
+    assert!(
+        err.contains(&format!("(pid {}, `berth apply`", first.id())),
+        "{err}"
+    );
+    assert!(err.contains("--lock-timeout"), "{err}");
+    let waiting = aws
+        .command(
+            &aws.moto.endpoint,
+            &["apply", "--auto-approve", "--lock-timeout", "10m"],
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("berth runs");
+    let first = first.wait_with_output().expect("first apply");
+    assert!(first.status.success(), "first apply:\n{}", stderr(&first));
+    let waited = waiting.wait_with_output().expect("waiting apply");
+    assert!(waited.status.success(), "waiting apply:\n{}", stderr(&waited));
+    assert!(stdout(&waited).contains("No changes."), "{}", stdout(&waited));
+    assert_eq!(aws.lock().trim(), "", "released at the end");
+    aws.assert_converged(BLOG);
+}
+
+/// A run killed while holding the lock leaves it: the next apply names the
+/// holder; `berth unlock` refuses while the holder looks alive and
+/// `--force` releases it. A holder silent for long is said to have died,
+/// and a plain `berth unlock` releases its lock.
+#[test]
+fn a_dead_runs_lock_is_released_by_unlock() {
+    let faults = Faults {
+        latency: Duration::from_millis(100),
+        ..Faults::default()
+    };
+    let Some(aws) = Faulty::start("blog", faults) else {
+        return;
+    };
+    let mut first = aws.spawn(&["apply", "--auto-approve"]);
+    aws.wait_for_lock();
+    let _ = first.kill();
+    let _ = first.wait();
+
+    let out = aws.direct(&["apply", "--auto-approve"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("last heartbeat"), "{}", stderr(&out));
+    let out = aws.direct(&["unlock"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("looks alive"), "{}", stderr(&out));
+    let out = aws.direct(&["unlock", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Released the lock of stack \"blog-dev\""),
+        "{}",
+        stdout(&out)
+    );
+    let out = aws.direct(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    aws.assert_converged(BLOG);
+
+    // A holder silent for ten minutes.
+    aws.moto.python(
+        "import boto3, json, time\n\
+         t = int(time.time()) - 600\n\
+         lock = dict(id='gone', who='ci@runner', pid=1, command='berth apply', started=t, heartbeat=t)\n\
+         boto3.client('ssm').put_parameter(Name='/berth/locks/blog-dev', Value=json.dumps(lock), Type='String')\n",
+    );
+    let out = aws.direct(&["apply", "--auto-approve"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("locked by ci@runner (pid 1, `berth apply`"), "{err}");
+    assert!(
+        err.contains("seems to have died") && err.contains("berth unlock "),
+        "{err}"
+    );
+    let out = aws.direct(&["unlock"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = aws.direct(&["unlock"]);
+    assert!(stdout(&out).contains("is not locked"), "{}", stdout(&out));
+    aws.assert_converged(BLOG);
 }

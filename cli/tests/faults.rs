@@ -235,3 +235,41 @@ fn a_killed_apply_at_any_point_converges() {
         assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
     }
 }
+
+/// Two applies at once on the local cloud: the second fails naming the
+/// first, as on AWS; once the first is gone, the next apply finishes.
+#[test]
+fn a_second_apply_on_the_local_cloud_names_the_holder() {
+    let p = example("blog");
+    // The service's create keeps failing and being retried: the first
+    // apply holds the cloud until it is killed.
+    p.add_faults(&[json!({
+        "op": "create", "address": "service.login",
+        "code": "ServerException", "class": "transient"
+    })]);
+    let mut first = p.spawn(&["apply", "--auto-approve"]);
+    let lock = p.path(".berth/local-cloud.json.lock");
+    let held = poll(60, || {
+        std::fs::read_to_string(&lock).is_ok_and(|t| t.contains("berth apply"))
+    });
+    let second = p.berth(&["apply", "--auto-approve"]);
+    let _ = first.kill();
+    let _ = first.wait();
+    assert!(held, "the first apply never recorded itself in the lock file");
+    second.expect_code(1);
+    assert!(
+        second.stderr.contains("local-cloud.json is locked by "),
+        "{}",
+        second.stderr
+    );
+    assert!(
+        second
+            .stderr
+            .contains(&format!("(pid {}, `berth apply`", first.id())),
+        "{}",
+        second.stderr
+    );
+    p.clear_faults();
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+}

@@ -9,6 +9,7 @@ pub mod execute;
 pub mod external;
 pub mod graph;
 mod implicit;
+pub mod lock;
 mod mask;
 pub mod order;
 pub mod outputs;

@@ -60,6 +60,13 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     let external = external::parents(&stack);
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, &dir, &stack.region, &runtime)?;
+    let command = if how.destroy {
+        "berth destroy"
+    } else {
+        "berth apply"
+    };
+    // Taken before reading the cloud, held until the end of the run.
+    let _lock = cloud.lock(&runtime, &stack.name, command, global.lock_timeout, &dir)?;
     let planned = if how.destroy {
         // Nothing is declared any more; the declarations only say which
         // live values are sensitive.

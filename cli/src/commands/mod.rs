@@ -6,6 +6,7 @@ mod graph;
 mod output;
 mod plan;
 mod stack;
+mod unlock;
 mod validate;
 
 use std::process::ExitCode;
@@ -69,6 +70,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             apply::run(&cli.global, &dir, &vars, how)
         }
         Command::Graph { dir, vars } => graph::run(&dir, &vars),
+        Command::Unlock { dir, vars, force } => unlock::run(&cli.global, &dir, &vars, force),
         Command::Output { dir, vars, format } => output::run(&cli.global, &dir, &vars, format),
     }
 }

@@ -30,6 +30,18 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
     };
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
+    // A saved plan is made under the lock, so no other run changes the
+    // stack while it is computed.
+    let _lock = match &output.out {
+        Some(_) => Some(cloud.lock(
+            &runtime,
+            &stack.name,
+            "berth plan --out",
+            global.lock_timeout,
+            dir,
+        )?),
+        None => None,
+    };
     let planned = make(&runtime, &cloud, &stack, &external::parents(&stack))?;
     stdout::print(&render_plan(&planned, output.format))?;
     if let Some(path) = &output.out {

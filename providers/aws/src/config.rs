@@ -16,7 +16,7 @@ use berth_provider::{CallStats, RetryPolicy};
 
 use crate::token::Tokens;
 
-/// The five SDK clients the provider drives. Public so that callers (and
+/// The SDK clients the provider drives (SSM for the stack's lock only). Public so that callers (and
 /// tests) can build them themselves, e.g. against a mock.
 #[derive(Clone, Debug)]
 pub struct Clients {
@@ -25,6 +25,7 @@ pub struct Clients {
     pub ecs: aws_sdk_ecs::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub iam: aws_sdk_iam::Client,
+    pub ssm: aws_sdk_ssm::Client,
 }
 
 impl Clients {
@@ -36,6 +37,7 @@ impl Clients {
             ecs: aws_sdk_ecs::Client::new(config),
             logs: aws_sdk_cloudwatchlogs::Client::new(config),
             iam: aws_sdk_iam::Client::new(config),
+            ssm: aws_sdk_ssm::Client::new(config),
         }
     }
 }

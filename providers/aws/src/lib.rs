@@ -60,6 +60,7 @@ mod ecs;
 mod elb;
 mod errors;
 mod iam;
+mod lock;
 mod logs;
 mod pace;
 mod retry;
@@ -69,7 +70,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use berth_provider::{CallStats, External, Kind, OpStats, Provider, ProviderError, Resource};
+use berth_provider::{CallStats, External, Kind, LockInfo, OpStats, Provider, ProviderError, Resource};
 
 pub use berth_provider::RetryPolicy;
 pub use config::{ATTEMPT_TIMEOUT, CONNECT_TIMEOUT, Clients};
@@ -161,6 +162,22 @@ impl Provider for AwsProvider {
             Kind::LogGroup => logs::delete(self, live).await,
             Kind::Role => iam::delete(self, live).await,
         }
+    }
+
+    async fn try_lock(&self, stack: &str, me: &LockInfo) -> Result<Option<LockInfo>, ProviderError> {
+        lock::try_lock(self, stack, me).await
+    }
+
+    async fn read_lock(&self, stack: &str) -> Result<Option<LockInfo>, ProviderError> {
+        lock::read_lock(self, stack).await
+    }
+
+    async fn refresh_lock(&self, stack: &str, me: &LockInfo) -> Result<bool, ProviderError> {
+        lock::refresh_lock(self, stack, me).await
+    }
+
+    async fn release_lock(&self, stack: &str, holder: &LockInfo) -> Result<(), ProviderError> {
+        lock::release_lock(self, stack, holder).await
     }
 
     fn stats(&self) -> BTreeMap<String, OpStats> {

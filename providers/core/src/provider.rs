@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use crate::{Address, Attrs, Kind, OpStats, ProviderError};
+use crate::{Address, Attrs, Kind, LockInfo, OpStats, ProviderError};
 
 /// One resource: its address in the stack and its attributes.
 ///
@@ -59,6 +59,20 @@ pub trait Provider: Send + Sync {
 
     /// Deletes a resource.
     async fn delete(&self, stack: &str, live: &Resource) -> Result<(), ProviderError>;
+
+    /// Takes the stack's lock for `me` if no one holds it (`Ok(None)`), by
+    /// an atomic create in the cloud; otherwise returns the holder.
+    async fn try_lock(&self, stack: &str, me: &LockInfo) -> Result<Option<LockInfo>, ProviderError>;
+
+    /// The holder of the stack's lock, if anyone holds it.
+    async fn read_lock(&self, stack: &str) -> Result<Option<LockInfo>, ProviderError>;
+
+    /// Records a heartbeat of `me` in the lock: `Ok(false)` when the lock is
+    /// no longer `me`'s (it was released by force).
+    async fn refresh_lock(&self, stack: &str, me: &LockInfo) -> Result<bool, ProviderError>;
+
+    /// Releases the stack's lock if `holder` (by its id) still holds it.
+    async fn release_lock(&self, stack: &str, holder: &LockInfo) -> Result<(), ProviderError>;
 
     /// Calls made through this provider so far, per `service:Operation`,
     /// with the retries and throttles the provider handled.

@@ -8,8 +8,8 @@ use std::time::Instant;
 use async_trait::async_trait;
 use berth_provider::schema::Update;
 use berth_provider::{
-    ADDRESS_TAG, Address, Attrs, ErrorClass, External, Kind, OpStats, Provider, ProviderError, Resource,
-    RetryPolicy, STACK_TAG,
+    ADDRESS_TAG, Address, Attrs, ErrorClass, External, Kind, LockInfo, OpStats, Provider, ProviderError,
+    Resource, RetryPolicy, STACK_TAG,
 };
 use fastrand::Rng;
 
@@ -233,6 +233,10 @@ impl LocalCloud {
     }
 }
 
+fn lock_error(e: LocalError) -> ProviderError {
+    fail("WriteLockFile", "LocalCloudStorageError", e.to_string())
+}
+
 /// The key of `live`'s resource, if it exists and belongs to `stack`.
 /// Resources of other stacks are invisible to this stack's calls: they read
 /// as not found. Deregistered task definitions are not found either.
@@ -390,6 +394,38 @@ impl Provider for LocalCloud {
             },
         )
         .await
+    }
+
+    /// The account's file lock, taken when the cloud was opened, is every
+    /// stack's lock: this records `me` as its holder.
+    async fn try_lock(&self, _stack: &str, me: &LockInfo) -> Result<Option<LockInfo>, ProviderError> {
+        self.lock().store.set_holder(Some(me)).map_err(lock_error)?;
+        Ok(None)
+    }
+
+    async fn read_lock(&self, _stack: &str) -> Result<Option<LockInfo>, ProviderError> {
+        Ok(self.lock().store.holder())
+    }
+
+    async fn refresh_lock(&self, _stack: &str, me: &LockInfo) -> Result<bool, ProviderError> {
+        let mut guard = self.lock();
+        if guard.store.holder().is_none_or(|h| h.id != me.id) {
+            return Ok(false);
+        }
+        let beat = LockInfo {
+            heartbeat: berth_provider::lock::now(),
+            ..me.clone()
+        };
+        guard.store.set_holder(Some(&beat)).map_err(lock_error)?;
+        Ok(true)
+    }
+
+    async fn release_lock(&self, _stack: &str, holder: &LockInfo) -> Result<(), ProviderError> {
+        let mut guard = self.lock();
+        if guard.store.holder().is_some_and(|h| h.id == holder.id) {
+            guard.store.set_holder(None).map_err(lock_error)?;
+        }
+        Ok(())
     }
 
     /// Per simulated call (no service prefix): the calls that reached the

@@ -7,13 +7,16 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum LocalError {
     /// Another process (or another [`crate::LocalCloud`] in this process) has
-    /// the cloud open.
+    /// the cloud open; `holder` says who, when it recorded it.
     #[error(
         "the local cloud {} is in use by another berth process (its lock file {}.lock is held); wait for that process to finish",
         path.display(),
         path.display()
     )]
-    Locked { path: PathBuf },
+    Locked {
+        path: PathBuf,
+        holder: Option<berth_provider::LockInfo>,
+    },
     /// A file system operation failed.
     #[error("cannot {action} {}: {source}", path.display())]
     Io {

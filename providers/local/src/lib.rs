@@ -17,7 +17,9 @@
 //! it returns, so a killed process leaves either the old file or the new one,
 //! and every resource a `create` made is in the file. A sibling lock file
 //! (`local-cloud.json.lock`) is held for the life of the [`LocalCloud`]; a
-//! second open fails at once with [`LocalError::Locked`]. The file is re-read
+//! second open fails at once with [`LocalError::Locked`], naming the holder
+//! the lock file records (the stack lock of the `Provider` trait: the run
+//! holding it writes itself there). The file is re-read
 //! before an operation whenever it changed on disk, so hand edits (drift,
 //! faults) take effect immediately.
 //!

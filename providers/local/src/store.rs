@@ -2,10 +2,12 @@
 //! replacement and the advisory lock that keeps a second process out.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::Write;
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
+
+use berth_provider::LockInfo;
 
 use crate::error::LocalError;
 use crate::model::State;
@@ -14,8 +16,10 @@ use crate::model::State;
 #[derive(Debug)]
 pub(crate) struct Store {
     path: PathBuf,
-    /// Held open so the exclusive lock lasts for the life of the store.
-    _lock: File,
+    /// Held open so the exclusive lock lasts for the life of the store;
+    /// holds the [`LockInfo`] of the run that holds it, as JSON, for the
+    /// messages of runs that find it taken.
+    lock: File,
     /// Modification time and length of the file as last written or read, to
     /// notice edits made by hand (drift) between operations.
     stamp: Option<(SystemTime, u64)>,
@@ -39,10 +43,14 @@ impl Store {
             .open(&lock_path)
             .map_err(|e| LocalError::io("open lock file", &lock_path, e))?;
         match lock.try_lock() {
-            Ok(()) => {}
+            // Whatever it records is of a run that has ended.
+            Ok(()) => lock
+                .set_len(0)
+                .map_err(|e| LocalError::io("clear lock file", &lock_path, e))?,
             Err(TryLockError::WouldBlock) => {
                 return Err(LocalError::Locked {
                     path: path.to_owned(),
+                    holder: read_holder(&lock_path),
                 });
             }
             Err(TryLockError::Error(e)) => return Err(LocalError::io("lock", &lock_path, e)),
@@ -50,7 +58,7 @@ impl Store {
         remove_stale_temp_files(path);
         let mut store = Store {
             path: path.to_owned(),
-            _lock: lock,
+            lock,
             stamp: None,
         };
         let state = store.load()?;
@@ -59,6 +67,28 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Records who holds the lock (`None`: no one in particular).
+    pub fn set_holder(&mut self, holder: Option<&LockInfo>) -> Result<(), LocalError> {
+        let text = holder
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| LocalError::Format {
+                path: lock_path(&self.path),
+                message: e.to_string(),
+            })?
+            .unwrap_or_default();
+        let io = |e| LocalError::io("write lock file", lock_path(&self.path), e);
+        self.lock.set_len(0).map_err(io)?;
+        self.lock.rewind().map_err(io)?;
+        self.lock.write_all(text.as_bytes()).map_err(io)?;
+        self.lock.flush().map_err(io)
+    }
+
+    /// Who holds the lock, as last recorded.
+    pub fn holder(&self) -> Option<LockInfo> {
+        read_holder(&lock_path(&self.path))
     }
 
     fn current_stamp(&self) -> Option<(SystemTime, u64)> {
@@ -157,6 +187,11 @@ fn remove_stale_temp_files(path: &Path) {
     }
 }
 
+/// The holder recorded in the lock file at `path`, if it records one.
+fn read_holder(path: &Path) -> Option<LockInfo> {
+    serde_json::from_str(&fs::read_to_string(path).ok()?).ok()
+}
+
 /// `DIR/NAME.lock` for `DIR/NAME`.
 pub(crate) fn lock_path(path: &Path) -> PathBuf {
     let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
@@ -206,7 +241,10 @@ mod tests {
         let path = dir.path().join("cloud.json");
         let first = Store::open(&path).unwrap();
         match Store::open(&path) {
-            Err(LocalError::Locked { path: p }) => assert_eq!(p, path),
+            Err(LocalError::Locked { path: p, holder }) => {
+                assert_eq!(p, path);
+                assert_eq!(holder, None, "no holder recorded");
+            }
             other => panic!("expected Locked, got {other:?}"),
         }
         drop(first);

@@ -163,7 +163,7 @@ async fn a_second_open_is_refused_while_the_first_is_alive() {
     let first = LocalCloud::open(&path, REGION).unwrap();
     let err = LocalCloud::open(&path, REGION).unwrap_err();
     assert!(
-        matches!(&err, LocalError::Locked { path: p } if *p == path),
+        matches!(&err, LocalError::Locked { path: p, .. } if *p == path),
         "{err:?}"
     );
     assert!(err.to_string().contains(&path.display().to_string()), "{err}");

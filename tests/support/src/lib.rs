@@ -99,6 +99,29 @@ impl Moto {
         }
         Some(Moto { child, endpoint })
     }
+
+    /// Runs `script` with the venv's Python (boto3 at hand) against this
+    /// server, as a user checking from outside would; returns its stdout.
+    /// Panics with its stderr if it fails.
+    pub fn python(&self, script: &str) -> String {
+        let out = Command::new(venv_python())
+            .arg("-c")
+            .arg(script)
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run python: {e}"));
+        assert!(
+            out.status.success(),
+            "python failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
 }
 
 impl Drop for Moto {
