@@ -4,7 +4,8 @@
 mod common;
 
 use common::{
-    Project, act, addresses, assert_no_duplicates, example, json_actions, json_change, json_plan, scrub,
+    Cloud, Project, act, addresses, assert_no_duplicates, example, json_actions, json_change, json_plan,
+    scrub,
 };
 use serde_json::{Value, json};
 
@@ -42,7 +43,7 @@ fn plan_change(p: &Project, snap: &str) -> Value {
     let run = p.berth(&["plan", "--format", "json"]);
     run.expect_code(0);
     let plan = json_plan(&run);
-    assert_eq!(plan["format_version"], "1.1");
+    assert_eq!(plan["format_version"], "1.2");
     plan
 }
 
@@ -843,5 +844,73 @@ fn a_reader_that_stops_reading_is_not_a_panic() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+/// A second VPC tagged `vpc.main` (a crash mid-create, a hand copy): the
+/// plan names both copies and keeps the one the subnets use, deleting the
+/// other explicitly; JSON carries it; apply converges. On both clouds (the
+/// copy made by editing the local cloud's file, or with boto3 in moto).
+#[test]
+fn a_duplicated_address_is_shown_with_both_copies_and_resolved() {
+    for cloud in Cloud::both() {
+        let p = example("blog");
+        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
+        let extra = match &cloud {
+            Cloud::Local => {
+                let mut state = p.cloud();
+                let resources = state["resources"].as_object_mut().expect("resources");
+                let (_, vpc) = resources
+                    .iter()
+                    .find(|(_, r)| r["tags"]["berth:address"] == "vpc.main")
+                    .expect("vpc.main");
+                let mut copy = vpc.clone();
+                let id = "vpc-0ffffffffffffffff";
+                copy["attrs"]["id"] = json!(id);
+                copy["attrs"]["arn"] = json!(format!("arn:aws:ec2:us-east-1:123456789012:vpc/{id}"));
+                resources.insert(id.to_owned(), copy);
+                p.write_cloud(&state);
+                id.to_owned()
+            }
+            Cloud::Aws(moto) => moto
+                .python(
+                    "import boto3\n\
+                     ec2 = boto3.client('ec2')\n\
+                     tags = [{'Key': 'berth:stack', 'Value': 'blog-dev'}, {'Key': 'berth:address', 'Value': 'vpc.main'}]\n\
+                     vpc = ec2.create_vpc(CidrBlock='10.0.0.0/16', TagSpecifications=[{'ResourceType': 'vpc', 'Tags': tags}])\n\
+                     print(vpc['Vpc']['VpcId'])\n",
+                )
+                .trim()
+                .to_owned(),
+        };
+        let run = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        run.expect_code(2);
+        assert!(
+            run.stdout.contains(&format!(
+                "  # duplicate: two live resources carry vpc.main; deletes {extra} ("
+            )),
+            "{}",
+            run.stdout
+        );
+        assert!(run.stdout.contains(", used by subnet."), "{}", run.stdout);
+        assert!(
+            run.stdout.contains("Plan: 0 to add, 0 to change, 1 to destroy."),
+            "{}",
+            run.stdout
+        );
+        let plan = json_plan(&cloud.berth(&p.dir, &["plan", "--format", "json"]));
+        let deleted: Vec<&Value> = plan["resource_changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .filter(|c| c["action"] == "delete")
+            .collect();
+        assert_eq!(deleted.len(), 1, "{plan}");
+        assert_eq!(deleted[0]["duplicate"]["id"], json!(extra));
+        assert_eq!(deleted[0]["duplicate"]["reason"]["kind"], "used_by");
+        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
+        cloud
+            .berth(&p.dir, &["plan", "--detailed-exitcode"])
+            .expect_code(0);
     }
 }

@@ -12,10 +12,10 @@ use sha2::{Digest, Sha256};
 use berth_lang::{DesiredValue, RefTarget};
 
 use crate::desired::{complete, refers_to, resolve_attrs};
-use crate::implicit;
 use crate::mask::{self, Marks, NO_MARKS};
 use crate::outputs::{self, OutputValue};
 use crate::plan::{Action, AttrChange, Fingerprint, OutputChange, Plan, ResourceChange, SENSITIVE};
+use crate::{duplicates, implicit};
 
 /// What the executor needs for one resource change. Holds unmasked values:
 /// never rendered, never saved.
@@ -81,6 +81,7 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
         live: live_fingerprint(&live),
     };
     let outputs_before = outputs::values(stack, &live);
+    let users = duplicates::users(&live);
     let mut live_by_address: BTreeMap<Address, Vec<Resource>> = BTreeMap::new();
     for r in live {
         live_by_address.entry(r.address.clone()).or_default().push(r);
@@ -121,12 +122,14 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
         };
         let resolved = resolve_attrs(pending, &address, &lookup);
         let marks = marks_at(&address);
-        let mut copies = live_by_address.remove(&address).unwrap_or_default();
-        copies.sort_by_key(|c| differences(&address, &resolved, &c.attrs, marks).len());
-        let mut copies = copies.into_iter();
-        let current = copies.next();
-        for extra in copies {
-            entries.push(deletion(extra, marks));
+        let copies = live_by_address.remove(&address).unwrap_or_default();
+        let (current, extras) = duplicates::choose(copies, &users, |c| {
+            differences(&address, &resolved, &c.attrs, marks).len()
+        });
+        for (extra, duplicate) in extras {
+            let (mut change, step) = deletion(extra, marks);
+            change.duplicate = Some(duplicate);
+            entries.push((change, step));
         }
         let (action, changes) = match &current {
             None => (Action::Create, creation_changes(&address, &resolved, marks)),
@@ -160,6 +163,7 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
             action,
             changes,
             depends_on: depends_on.clone(),
+            duplicate: None,
         };
         let step = Step {
             address,
@@ -244,6 +248,7 @@ fn deletion(live: Resource, marks: &Marks) -> (ResourceChange, Step) {
         action: Action::Delete,
         changes,
         depends_on: Vec::new(),
+        duplicate: None,
     };
     let step = Step {
         address: live.address.clone(),

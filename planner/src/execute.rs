@@ -352,6 +352,7 @@ impl Runner<'_> {
                 let revoked = Resource {
                     address: live.address.clone(),
                     attrs: without_group_rules(&live.attrs),
+                    created: None,
                 };
                 self.provider.update(self.stack, live, &revoked).await?;
             }
@@ -429,6 +430,7 @@ impl Runner<'_> {
         Ok(Resource {
             address: step.address.clone(),
             attrs,
+            created: None,
         })
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod desired;
 pub mod diff;
+mod duplicates;
 pub mod execute;
 pub mod external;
 pub mod graph;
@@ -18,4 +19,6 @@ pub mod render;
 pub mod saved;
 
 pub use diff::{Planned, Step, plan, plan_destroy};
-pub use plan::{Action, AttrChange, Fingerprint, OutputChange, Plan, ResourceChange, Summary};
+pub use plan::{
+    Action, AttrChange, Duplicate, Fingerprint, KeepReason, OutputChange, Plan, ResourceChange, Summary,
+};

@@ -56,6 +56,35 @@ pub struct ResourceChange {
     pub changes: Vec<AttrChange>,
     /// Resources this one references (creates and updates wait for them).
     pub depends_on: Vec<Address>,
+    /// For the deletion of a second live resource with this address: both
+    /// copies and why the other is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duplicate: Option<Duplicate>,
+}
+
+/// A live resource sharing its address with the one berth keeps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Duplicate {
+    /// This copy's id or ARN, and when the cloud made it (if it says).
+    pub id: String,
+    pub created: Option<String>,
+    /// The copy berth keeps.
+    pub kept_id: String,
+    pub kept_created: Option<String>,
+    pub reason: KeepReason,
+}
+
+/// Why berth keeps one copy of a duplicated address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum KeepReason {
+    /// Another resource of the stack uses it.
+    UsedBy { address: Address },
+    /// It is the oldest.
+    Oldest,
+    /// No copy is in use and the cloud tells no creation times: the one
+    /// whose attributes differ least from the configuration.
+    ClosestToConfiguration,
 }
 
 /// A stack's plan.
@@ -65,7 +94,8 @@ pub struct Plan {
     pub region: String,
     /// Every declared or owned resource, in address order, no-ops included.
     /// An address appears twice only when the cloud holds two resources
-    /// tagged with it (a crash mid-replacement): the extra one is deleted.
+    /// tagged with it (a crash, a hand copy): the extra one is deleted, its
+    /// [`ResourceChange::duplicate`] saying which is kept and why.
     pub resources: Vec<ResourceChange>,
     /// Outputs whose value the resource changes change, in name order.
     #[serde(default)]

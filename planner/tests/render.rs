@@ -2,7 +2,9 @@
 
 use berth_planner::plan::{SENSITIVE, SENSITIVE_CHANGED};
 use berth_planner::render::{self, RenderOptions};
-use berth_planner::{Action, AttrChange, Fingerprint, OutputChange, Plan, ResourceChange};
+use berth_planner::{
+    Action, AttrChange, Duplicate, Fingerprint, KeepReason, OutputChange, Plan, ResourceChange,
+};
 use berth_provider::schema::ReplaceOrder::{CreateBeforeDestroy, DestroyBeforeCreate};
 use berth_provider::{Address, Kind, Value};
 use serde_json::Value as Json;
@@ -31,6 +33,7 @@ fn rc(kind: Kind, name: &str, action: Action, changes: Vec<AttrChange>) -> Resou
         action,
         changes,
         depends_on: Vec::new(),
+        duplicate: None,
     }
 }
 
@@ -223,6 +226,7 @@ fn for_each_subnets() -> Plan {
             added("zone", zone),
         ],
         depends_on: Vec::new(),
+        duplicate: None,
     };
     plan(vec![
         subnet("us-east-1a", "10.0.1.0/24"),
@@ -322,6 +326,41 @@ fn text_lists_destroyed_attributes_with_minus() {
     assert!(out.contains("  # subnet.old will be destroyed\n  - subnet \"old\" {\n"));
     assert_eq!(lines_marked(&out, "-").len(), 5, "{out}");
     assert!(out.contains("      - cidr   = \"10.0.3.0/24\"\n"));
+}
+
+/// Two live VPCs tagged `vpc.main`: the plan deletes one, naming both with
+/// their creation times and why the other stays; JSON carries the same.
+#[test]
+fn a_duplicate_deletion_names_both_copies_and_the_reason() {
+    let mut extra = rc(
+        Kind::Vpc,
+        "main",
+        Action::Delete,
+        vec![removed("cidr", "10.0.0.0/16"), removed("id", "vpc-0bbb")],
+    );
+    extra.duplicate = Some(Duplicate {
+        id: "vpc-0bbb".into(),
+        created: None,
+        kept_id: "vpc-0aaa".into(),
+        kept_created: None,
+        reason: KeepReason::UsedBy {
+            address: Address::new(Kind::Subnet, "public_a"),
+        },
+    });
+    let p = plan(vec![noop(Kind::Vpc, "main"), extra]);
+    let out = render::text(&p, &PLAIN);
+    insta::assert_snapshot!("text_duplicate", out);
+    assert!(out.contains(
+        "  # vpc.main will be destroyed\n  # duplicate: two live resources carry vpc.main; deletes vpc-0bbb (creation time unknown), keeps vpc-0aaa (creation time unknown, used by subnet.public_a)\n"
+    ), "{out}");
+    let json = parse(&p);
+    assert_eq!(json["format_version"], "1.2");
+    let dup = &json["resource_changes"][1]["duplicate"];
+    assert_eq!(dup["id"], "vpc-0bbb");
+    assert_eq!(dup["kept_id"], "vpc-0aaa");
+    assert_eq!(dup["reason"]["kind"], "used_by");
+    assert_eq!(dup["reason"]["address"], "subnet.public_a");
+    assert!(json["resource_changes"][0].get("duplicate").is_none());
 }
 
 #[test]
@@ -562,7 +601,7 @@ fn json_lists_every_resource_with_its_action() {
     insta::assert_snapshot!("json_mixed", out);
     assert!(out.ends_with("}\n"));
     let doc = parse(&mixed());
-    assert_eq!(doc["format_version"], "1.1");
+    assert_eq!(doc["format_version"], "1.2");
     assert_eq!(doc["stack"], "blog-dev");
     assert_eq!(doc["region"], "us-east-1");
     assert_eq!(

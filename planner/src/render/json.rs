@@ -7,11 +7,11 @@ use berth_provider::schema::ReplaceOrder;
 use serde::Serialize;
 
 use super::value::mask;
-use crate::plan::{Action, AttrChange, Plan, ResourceChange};
+use crate::plan::{Action, AttrChange, Duplicate, Plan, ResourceChange};
 
 /// The version of the JSON format. Additive changes keep `1.x`; anything
 /// that could break a reader bumps the major.
-pub const FORMAT_VERSION: &str = "1.1";
+pub const FORMAT_VERSION: &str = "1.2";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -50,6 +50,9 @@ struct Resource<'a> {
     action: &'static str,
     replace_order: Option<&'static str>,
     changes: Vec<Change<'a>>,
+    /// Since 1.2, on deletions of duplicates only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duplicate: Option<&'a Duplicate>,
 }
 
 #[derive(Serialize)]
@@ -109,6 +112,7 @@ fn resource(rc: &ResourceChange) -> Resource<'_> {
         action,
         replace_order,
         changes,
+        duplicate: rc.duplicate.as_ref(),
     }
 }
 

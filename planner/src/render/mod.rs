@@ -90,6 +90,28 @@ fn phrase(action: Action) -> &'static str {
     }
 }
 
+/// What the plan says about a duplicate it deletes: both copies and why
+/// the other stays.
+fn duplicate_note(address: &berth_provider::Address, d: &crate::plan::Duplicate) -> String {
+    use crate::plan::KeepReason;
+    let when = |t: &Option<String>| match t {
+        Some(t) => format!("created {t}"),
+        None => "creation time unknown".to_owned(),
+    };
+    let why = match &d.reason {
+        KeepReason::UsedBy { address } => format!("used by {address}"),
+        KeepReason::Oldest => "the oldest".to_owned(),
+        KeepReason::ClosestToConfiguration => "closest to the configuration".to_owned(),
+    };
+    format!(
+        "duplicate: two live resources carry {address}; deletes {} ({}), keeps {} ({}, {why})",
+        d.id,
+        when(&d.created),
+        d.kept_id,
+        when(&d.kept_created),
+    )
+}
+
 /// A short name for the action: `create`, `update in place`, `replace
 /// (create before destroy)`, `destroy`.
 fn action_label(action: Action) -> &'static str {

@@ -63,6 +63,12 @@ pub(crate) fn resource(rc: &ResourceChange, paint: Paint) -> Vec<(Mark, String)>
         Mark::Context,
         paint.bold(&format!("  # {} {}", rc.address, phrase(rc.action))),
     )];
+    if let Some(d) = &rc.duplicate {
+        out.push((
+            Mark::Context,
+            format!("  # {}", super::duplicate_note(&rc.address, d)),
+        ));
+    }
     let header = format!(
         "{} {}",
         paint.symbol(&format!("{:>3}", symbol(rc.action))),

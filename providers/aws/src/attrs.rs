@@ -53,11 +53,21 @@ pub(crate) fn canonical(kind: Kind, attrs: &mut Attrs) {
     *attrs = schema::canonical(attrs, &kind.schema().as_block());
 }
 
+/// `r` with the creation time AWS reported, if any.
+pub(crate) fn created_at(mut r: Resource, at: Option<&aws_smithy_types::DateTime>) -> Resource {
+    r.created = at.and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok());
+    r
+}
+
 /// A resource as `create`, `update` and `read_all` return it: its
 /// attributes in the canonical form of its kind.
 pub(crate) fn resource(address: Address, mut attrs: Attrs) -> Resource {
     canonical(address.kind, &mut attrs);
-    Resource { address, attrs }
+    Resource {
+        address,
+        attrs,
+        created: None,
+    }
 }
 
 /// Where to look for the stack's children: the ARNs of the `owned`

@@ -15,7 +15,8 @@ use berth_provider::{Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use crate::attrs::{
-    attrs, complete, create_tags, opt_str, owned, resource, str_list, str_of, strs_of, tag_diff, user_tags,
+    attrs, complete, create_tags, created_at, opt_str, owned, resource, str_list, str_of, strs_of, tag_diff,
+    user_tags,
 };
 use crate::errors::build_error;
 use crate::{AwsProvider, paginate};
@@ -298,7 +299,7 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 ("arn", Value::from(role.arn())),
                 ("name", Value::from(role.role_name())),
             ]);
-            Ok::<_, ProviderError>(Some(resource(address, a)))
+            Ok::<_, ProviderError>(Some(created_at(resource(address, a), Some(role.create_date()))))
         });
     Ok(try_join_all(reads).await?.into_iter().flatten().collect())
 }

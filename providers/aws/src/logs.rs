@@ -10,7 +10,7 @@ use berth_provider::{Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use crate::attrs::{
-    attrs, complete, create_tags, i32_of, opt_int, owned, resource, str_of, tag_diff, user_tags,
+    attrs, complete, create_tags, created_at, i32_of, opt_int, owned, resource, str_of, tag_diff, user_tags,
 };
 use crate::{AwsProvider, paginate};
 
@@ -165,7 +165,8 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 ("arn", Value::from(arn)),
                 ("name", Value::from(name)),
             ]);
-            Ok::<_, ProviderError>(Some(resource(address, a)))
+            let at = g.creation_time().map(aws_smithy_types::DateTime::from_millis);
+            Ok::<_, ProviderError>(Some(created_at(resource(address, a), at.as_ref())))
         })
     });
     let found: Vec<Option<Resource>> = try_join_all(reads).await?;

@@ -26,6 +26,7 @@ async fn from_env_uses_the_standard_chain_and_aws_endpoint_url() {
     let vpc = Resource {
         address: Address::new(Kind::Vpc, "main"),
         attrs: [("cidr".to_owned(), Value::from("10.1.0.0/16"))].into(),
+        created: None,
     };
     let created = p
         .create("env", &vpc)

@@ -33,6 +33,7 @@ fn vpc() -> Resource {
     Resource {
         address: Address::new(Kind::Vpc, "main"),
         attrs: [("cidr".to_owned(), Value::from("10.0.0.0/16"))].into(),
+        created: None,
     }
 }
 
@@ -141,6 +142,7 @@ async fn removing_the_health_check_grace_period_resets_it() {
             ("health_check_grace_period".to_owned(), grace),
         ]
         .into(),
+        created: None,
     };
     p.update("s", &service(Value::Int(60)), &service(Value::Null))
         .await

@@ -11,11 +11,27 @@ use crate::{Address, Attrs, Kind, LockInfo, OpStats, ProviderError};
 /// As desired, references are already replaced by the values they point at.
 /// As read from the cloud, it also holds the computed attributes (`id`,
 /// `arn`, ...).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Resource {
     pub address: Address,
     pub attrs: Attrs,
+    /// When the cloud made it (RFC 3339), for live resources whose API
+    /// says so; `None` for desired ones and where AWS does not tell (EC2's
+    /// networking). Shown when two live resources carry one address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
 }
+
+/// Two reads are equal when they say the same of the same address: a
+/// create's answer (which may not carry the creation time) equals the
+/// resource read back.
+impl PartialEq for Resource {
+    fn eq(&self, other: &Self) -> bool {
+        self.address == other.address && self.attrs == other.attrs
+    }
+}
+
+impl Eq for Resource {}
 
 /// A resource berth does not own (another stack's, the console's) that the
 /// configuration names by id, ARN or name where a reference could stand:

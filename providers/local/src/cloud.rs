@@ -253,9 +253,11 @@ fn locate(sim: &Sim, stack: &str, live: &Resource, call: &str) -> Result<String,
 }
 
 fn read(sim: &Sim, key: &str, address: &Address) -> Resource {
+    let rec = sim.rec(key);
     Resource {
         address: address.clone(),
-        attrs: sim.rec(key).map(|r| r.read_attrs()).unwrap_or_default(),
+        attrs: rec.map(|r| r.read_attrs()).unwrap_or_default(),
+        created: rec.and_then(|r| r.created.clone()),
     }
 }
 

@@ -61,6 +61,8 @@
 //!   blocks as lists of objects, a labelled block's label under `name`).
 //!   `read_all` returns `attrs` plus `tags` (without the berth tags) as they
 //!   are: edit a value here and the next plan shows drift.
+//! - `created`: when the resource was made (RFC 3339), shown when two
+//!   resources carry one address.
 //! - `status`: task definitions only, `ACTIVE` or `INACTIVE` (deregistered;
 //!   kept, as AWS keeps them, but never returned by `read_all`).
 //! - `default_egress`: security groups only, `true` while AWS's default

@@ -73,6 +73,9 @@ pub(crate) struct Record {
     /// Security groups: AWS's default allow-all egress rule is present.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub default_egress: bool,
+    /// When it was created (RFC 3339, seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
 }
 
 /// Status of a registered task definition.

@@ -109,6 +109,7 @@ impl Sim<'_> {
             attrs,
             status: None,
             default_egress: false,
+            created: Some(humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
         };
         self.st.resources.insert(key.to_owned(), rec);
     }

@@ -192,7 +192,14 @@ mod tests {
         .map(|(kind, name, key, id)| {
             let address = Address::new(kind, name);
             let attrs = [(key.to_owned(), Value::from(id))].into();
-            (address.to_string(), Resource { address, attrs })
+            (
+                address.to_string(),
+                Resource {
+                    address,
+                    attrs,
+                    created: None,
+                },
+            )
         })
         .collect()
     }

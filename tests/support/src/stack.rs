@@ -48,6 +48,7 @@ pub fn desired(kind: Kind, name: &str, pairs: &[(&str, Value)]) -> Resource {
     Resource {
         address: Address::new(kind, name),
         attrs: canonical_attrs(kind, &complete(kind, &map(pairs))),
+        created: None,
     }
 }
 
@@ -425,6 +426,7 @@ pub fn respelled(kind: Kind, name: &str, pairs: &[(&str, Value)], rng: &mut fast
     let out = Resource {
         address: Address::new(kind, name),
         attrs: canonical_attrs(kind, &complete(kind, &spelled)),
+        created: None,
     };
     let original = desired(kind, name, pairs);
     assert_eq!(

@@ -16,7 +16,8 @@ use futures::future::try_join_all;
 
 use super::{SERVICE, pairs};
 use crate::attrs::{
-    attrs, blocks_of, bool_of, i32_of, opt_int, owned, resource, str_list, str_of, strs_of, user_tags,
+    attrs, blocks_of, bool_of, created_at, i32_of, opt_int, owned, resource, str_list, str_of, strs_of,
+    user_tags,
 };
 use crate::errors::{build_error, gone};
 use crate::{AwsProvider, paginate};
@@ -241,7 +242,7 @@ fn read(address: Address, s: &Service) -> Resource {
         ("arn", Value::from(s.service_arn().unwrap_or_default())),
         ("name", Value::from(s.service_name().unwrap_or_default())),
     ]);
-    resource(address, a)
+    created_at(resource(address, a), s.created_at())
 }
 
 fn opt_str_owned(s: Option<&str>) -> Value {

@@ -29,8 +29,8 @@ use futures::future::try_join_all;
 
 use super::{SERVICE, pairs};
 use crate::attrs::{
-    attrs, blocks_of, bool_of, i32_of, int_of, map_of, opt_int, opt_str, owned, resource, str_list, str_map,
-    str_of, strs_of, user_tags,
+    attrs, blocks_of, bool_of, created_at, i32_of, int_of, map_of, opt_int, opt_str, owned, resource,
+    str_list, str_map, str_of, strs_of, user_tags,
 };
 use crate::errors::build_error;
 use crate::{AwsProvider, paginate};
@@ -348,7 +348,7 @@ fn read(address: Address, td: &TaskDefinition, tags: &[Tag]) -> Resource {
         ("family", Value::from(td.family().unwrap_or_default())),
         ("revision", Value::Int(i64::from(td.revision()))),
     ]);
-    resource(address, a)
+    created_at(resource(address, a), td.registered_at())
 }
 
 pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {

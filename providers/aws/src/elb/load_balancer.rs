@@ -10,7 +10,7 @@ use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs, tags_of};
-use crate::attrs::{attrs, bool_of, int_of, owned, resource, str_list, strs_of, user_tags};
+use crate::attrs::{attrs, bool_of, created_at, int_of, owned, resource, str_list, strs_of, user_tags};
 use crate::{AwsProvider, paginate};
 
 const IDLE_TIMEOUT: &str = "idle_timeout.timeout_seconds";
@@ -178,7 +178,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 ("tags", user_tags(pairs(lb_tags))),
             ]);
             a.extend(computed(lb));
-            Ok::<_, ProviderError>(resource(address, a))
+            Ok::<_, ProviderError>(created_at(resource(address, a), lb.created_time()))
         })
     });
     try_join_all(reads).await
