@@ -479,13 +479,14 @@ fn sensitive_values_stay_masked_in_json() {
 fn markdown_summarises_warns_and_diffs() {
     let out = render::markdown(&mixed());
     insta::assert_snapshot!("markdown_mixed", out);
-    let first = out.lines().next().unwrap_or_default();
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("<!-- berth plan: blog-dev -->"));
     assert_eq!(
-        first,
-        "**Plan:** 3 to add, 1 to change, 3 to destroy on stack `blog-dev` (us-east-1)"
+        lines.next(),
+        Some("**Plan:** 3 to add, 1 to change, 3 to destroy on stack `blog-dev` (us-east-1)")
     );
     assert!(out.contains(
-        "> [!WARNING]\n> This plan destroys or replaces resources:\n> - `subnet.a` (replace, destroy before create)\n> - `subnet.old` (destroy)\n> - `target_group.blog` (replace, create before destroy)\n"
+        "> [!WARNING]\n> This plan destroys or replaces resources:\n> - `subnet.a` (replace, destroy before create), forced by `cidr`\n> - `subnet.old` (destroy)\n> - `target_group.blog` (replace, create before destroy), forced by `port`\n"
     ), "{out}");
     assert!(
         !out.contains("`vpc.main` ("),
@@ -529,13 +530,15 @@ fn markdown_puts_long_resources_in_details() {
     let details = out.find(
         "<details><summary><code>task_definition.login</code> (replace, create before destroy)</summary>",
     );
+    let closed = out.find("</details>");
     let short = out.find("!      ~ desired_count");
-    assert!(details.is_some() && short.is_some() && short < details, "{out}");
+    // The short update is inline, not inside the replaced resource's details.
+    assert!(details.is_some() && closed > details && short > closed, "{out}");
     assert!(
         out.contains(&format!("-          - image   = \"{ECR}:dev\"")),
         "{out}"
     );
-    assert!(out.trim_end().ends_with("</details>"), "{out}");
+    assert_eq!(out.matches("<details>").count(), 1, "{out}");
 }
 
 #[test]
@@ -543,7 +546,7 @@ fn markdown_says_no_changes() {
     let out = render::markdown(&plan(vec![noop(Kind::Vpc, "main")]));
     assert_eq!(
         out,
-        "**No changes.** The stack `blog-dev` (us-east-1) matches the configuration.\n"
+        "<!-- berth plan: blog-dev -->\n**No changes.** The stack `blog-dev` (us-east-1) matches the configuration.\n"
     );
 }
 
