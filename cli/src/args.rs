@@ -30,6 +30,9 @@ pub struct Global {
     /// that throttles).
     #[arg(long, global = true, value_name = "N", value_parser = positive_rate)]
     pub max_rps: Option<f64>,
+    /// No colour in any output (also when the NO_COLOR variable is set).
+    #[arg(long, global = true)]
+    pub no_color: bool,
 }
 
 /// A rate of calls per second: a positive number.
@@ -37,6 +40,14 @@ fn positive_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
         _ => Err(format!("`{text}` is not a positive number of calls per second")),
+    }
+}
+
+/// `--max-chars`: room for the summary and the notes of what is left out.
+fn at_least_1000(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1000 => Ok(n),
+        _ => Err(format!("`{text}` is not a number of characters of at least 1000")),
     }
 }
 
@@ -82,6 +93,15 @@ pub enum Command {
         /// Print the API calls made, by service and operation.
         #[arg(long)]
         stats: bool,
+        /// The markdown comment has at most N characters (GitHub takes
+        /// 65,536): what does not fit is left out, and the comment says so.
+        #[arg(long, value_name = "N", default_value_t = berth_planner::render::DEFAULT_MAX_CHARS,
+              value_parser = at_least_1000)]
+        max_chars: usize,
+        /// Where the whole plan can be seen (say, the CI run's artifacts), for
+        /// the markdown comment to link when it leaves something out.
+        #[arg(long, value_name = "URL")]
+        full_plan_url: Option<String>,
     },
     /// Make the cloud match the stack (or apply a saved plan file).
     Apply {
@@ -132,6 +152,11 @@ pub enum Command {
         dir: PathBuf,
         #[command(flatten)]
         vars: Vars,
+    },
+    /// Print a shell completion script: `berth completions bash > ...`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 

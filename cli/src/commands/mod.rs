@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod apply;
+mod completions;
 mod fmt;
 mod graph;
 mod output;
@@ -25,6 +26,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             detailed_exitcode,
             stats,
+            max_chars,
+            full_plan_url,
         } => plan::run(
             &cli.global,
             &dir,
@@ -34,6 +37,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 format,
                 detailed_exitcode,
                 stats,
+                max_chars,
+                full_plan: full_plan_url,
             },
         ),
         Command::Apply {
@@ -70,5 +75,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Graph { dir, vars } => graph::run(&dir, &vars),
         Command::Output { dir, vars, format } => output::run(&cli.global, &dir, &vars, format),
+        Command::Completions { shell } => completions::run(shell),
     }
 }

@@ -59,10 +59,12 @@ impl Group {
 /// What a rendering shows; [`super::fit`] degrades it step by step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Layout {
-    /// Per [`Group`]: each resource's diff, or only its name.
-    pub diffs: [bool; 3],
-    /// Per [`Group`]: how many names are listed where names stand for
-    /// diffs (for destroyed or replaced ones: in the warning up front).
+    /// Per [`Group`]: how many of its resources, from the first, show
+    /// their diff; the others are only named.
+    pub diffs: [usize; 3],
+    /// Per [`Group`]: how many of the resources without a diff are named
+    /// in its section; for destroyed or replaced ones, how many the
+    /// warning up front names.
     pub names: [usize; 3],
     /// The block of changing outputs, or only their count.
     pub outputs: bool,
@@ -107,9 +109,10 @@ impl<'a> Doc<'a> {
 
     /// Everything shown.
     pub(super) fn full(&self) -> Layout {
+        let all = Group::ALL.map(|g| self.count(g));
         Layout {
-            diffs: [true; 3],
-            names: Group::ALL.map(|g| self.count(g)),
+            diffs: all,
+            names: all,
             outputs: true,
         }
     }
@@ -160,13 +163,12 @@ impl<'a> Doc<'a> {
         }
         let mut out = String::from("\n> [!WARNING]\n> This plan destroys or replaces resources:\n");
         for e in risky.iter().take(shown) {
-            let forced: Vec<String> = e
-                .rc
-                .changes
-                .iter()
-                .filter(|c| c.forces_replacement)
-                .map(|c| code(&c.name))
-                .collect();
+            let forced: Vec<String> =
+                e.rc.changes
+                    .iter()
+                    .filter(|c| c.forces_replacement)
+                    .map(|c| code(&c.name))
+                    .collect();
             let why = if forced.is_empty() {
                 String::new()
             } else {
@@ -187,41 +189,50 @@ impl<'a> Doc<'a> {
         out
     }
 
-    /// A group's heading and its diffs, or the names standing for them.
+    /// A group's heading, the diffs the layout shows, and the names
+    /// standing for the others.
     fn group(&self, g: Group, layout: &Layout) -> String {
         let entries = &self.groups[g as usize];
         if entries.is_empty() {
             return String::new();
         }
+        let (with_diff, without) = entries.split_at(layout.diffs[g as usize].min(entries.len()));
         let mut out = format!("\n### {} ({})\n", g.heading(), entries.len());
-        if layout.diffs[g as usize] {
-            let short: Vec<&str> = entries
-                .iter()
-                .filter(|e| e.diff.len() <= MAX_INLINE_LINES)
-                .flat_map(|e| e.diff.iter().map(String::as_str).chain([""]))
-                .collect();
-            if let Some((_, lines)) = short.split_last() {
-                out.push('\n');
-                out.push_str(&fenced("diff", lines.iter().copied()));
-            }
-            for e in entries.iter().filter(|e| e.diff.len() > MAX_INLINE_LINES) {
-                out.push('\n');
-                out.push_str(&details(e));
-            }
+        let short: Vec<&str> = with_diff
+            .iter()
+            .filter(|e| e.diff.len() <= MAX_INLINE_LINES)
+            .flat_map(|e| e.diff.iter().map(String::as_str).chain([""]))
+            .collect();
+        if let Some((_, lines)) = short.split_last() {
+            out.push('\n');
+            out.push_str(&fenced("diff", lines.iter().copied()));
+        }
+        for e in with_diff.iter().filter(|e| e.diff.len() > MAX_INLINE_LINES) {
+            out.push('\n');
+            out.push_str(&details(e));
+        }
+        if without.is_empty() {
             return out;
         }
+        let others = if with_diff.is_empty() { "all" } else { "the other" };
         if g == Group::Destructive {
-            out.push_str("\nDiffs left out to fit one comment; the resources are named above.\n");
+            out.push_str(&format!(
+                "\nThe diffs of {others} {} are left out to fit one comment; the warning above names them.\n",
+                without.len()
+            ));
             return out;
         }
-        let shown = layout.names[g as usize].min(entries.len());
-        out.push_str("\nDiffs left out to fit one comment.\n");
+        out.push_str(&format!(
+            "\nThe diffs of {others} {} are left out to fit one comment.\n",
+            without.len()
+        ));
+        let shown = layout.names[g as usize].min(without.len());
         if shown == 0 {
             return out;
         }
-        let mut lines: Vec<String> = entries[..shown].iter().map(|e| name_line(e.rc)).collect();
-        if shown < entries.len() {
-            lines.push(format!("  … and {} more", entries.len() - shown));
+        let mut lines: Vec<String> = without[..shown].iter().map(|e| name_line(e.rc)).collect();
+        if shown < without.len() {
+            lines.push(format!("  … and {} more", without.len() - shown));
         }
         out.push('\n');
         out.push_str(&fenced("diff", lines.iter().map(String::as_str)));
@@ -248,12 +259,21 @@ impl<'a> Doc<'a> {
         let mut missing = Vec::new();
         for g in Group::ALL {
             let n = self.count(g);
-            if n > 0 && !layout.diffs[g as usize] {
-                missing.push(format!("the diffs of {n} {}", g.noun()));
-            }
-            let named = n.min(layout.names[g as usize]);
-            if named < n && (g == Group::Destructive || !layout.diffs[g as usize]) {
-                missing.push(format!("the names of {} {}", n - named, g.noun()));
+            let without = n - n.min(layout.diffs[g as usize]);
+            // Destroyed or replaced resources are named up front, the
+            // others where their diffs would be.
+            let nameless = match g {
+                Group::Destructive => n,
+                _ => without,
+            };
+            let unnamed = nameless - nameless.min(layout.names[g as usize]);
+            let noun = g.noun();
+            match (without, unnamed) {
+                (0, 0) => {}
+                (w, u) if w == u => missing.push(format!("the diffs and names of {w} {noun}")),
+                (0, u) => missing.push(format!("the names of {u} {noun}")),
+                (w, 0) => missing.push(format!("the diffs of {w} {noun}")),
+                (w, u) => missing.push(format!("the diffs of {w} {noun} and the names of {u} of them")),
             }
         }
         if !layout.outputs && !self.outputs.is_empty() {

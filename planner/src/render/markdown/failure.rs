@@ -19,7 +19,7 @@ pub fn markdown_failure(stack: &str, problem: &str, details: &str, opts: &Markdo
     if let Some(place) = &opts.place {
         head.push_str(&format!("\n**Where:** {}\n", escape(place)));
     }
-    let lines: Vec<&str> = details.lines().collect();
+    let lines: Vec<&str> = details.trim_end().lines().collect();
     let render = |shown: usize| {
         let mut out = head.clone();
         if lines.is_empty() {

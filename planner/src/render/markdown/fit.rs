@@ -1,7 +1,7 @@
 //! Degrading a rendering until it fits the size bound: diffs give way to
-//! names, created resources first and destroyed ones last, then the lists
-//! of names shorten in the same order; a plan that fits whole is shown
-//! whole.
+//! names, those of created resources first and of destroyed ones last, as
+//! few as need to; then the lists of names shorten in the same order. A
+//! plan that fits whole is shown whole.
 
 use super::document::{Doc, Group, Layout};
 use super::syntax::{chars, hard_cut};
@@ -17,20 +17,24 @@ pub(super) fn fit(doc: &Doc, max: usize) -> String {
     if let Some(out) = fits(&layout) {
         return out;
     }
-    // Step by step: the diffs of created resources, then of updated ones
-    // (and the outputs with them), then of destroyed or replaced ones.
+    // Step by step, as many as fit: the diffs of created resources, then of
+    // updated ones (the outputs go with them), then of destroyed or
+    // replaced ones; then the names standing for them, in the same order.
     for g in [Group::Create, Group::Update, Group::Destructive] {
-        layout.diffs[g as usize] = false;
         if g == Group::Update {
             layout.outputs = false;
         }
+        layout.diffs[g as usize] = most(doc.count(g), |n| {
+            let mut trial = layout;
+            trial.diffs[g as usize] = n;
+            fits(&trial).is_some()
+        });
         if let Some(out) = fits(&layout) {
             return out;
         }
     }
-    // Then the names standing for them, in the same order: as many as fit.
     for g in [Group::Create, Group::Update, Group::Destructive] {
-        layout.names[g as usize] = most_names(doc.count(g), |n| {
+        layout.names[g as usize] = most(doc.count(g), |n| {
             let mut trial = layout;
             trial.names[g as usize] = n;
             fits(&trial).is_some()
@@ -45,8 +49,8 @@ pub(super) fn fit(doc: &Doc, max: usize) -> String {
 }
 
 /// The largest `n` in `0..=all` for which `fits(n)`, or 0; `fits` holds for
-/// every `n` below one it holds for (fewer names are shorter).
-fn most_names(all: usize, fits: impl Fn(usize) -> bool) -> usize {
+/// every `n` below one it holds for (fewer diffs or names are shorter).
+fn most(all: usize, fits: impl Fn(usize) -> bool) -> usize {
     if fits(all) {
         return all;
     }
@@ -65,13 +69,13 @@ fn most_names(all: usize, fits: impl Fn(usize) -> bool) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::most_names;
+    use super::most;
 
     #[test]
-    fn most_names_finds_the_largest_that_fits() {
+    fn most_finds_the_largest_that_fits() {
         for all in 0..20 {
             for limit in 0..25 {
-                let got = most_names(all, |n| n <= limit);
+                let got = most(all, |n| n <= limit);
                 assert_eq!(got, all.min(limit), "all {all}, limit {limit}");
             }
         }
