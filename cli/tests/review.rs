@@ -12,8 +12,8 @@ use common::{Project, berth_in, example};
 use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, Options, parse_document};
 
-/// GitHub's comment limit, in characters.
-const GITHUB_LIMIT: usize = 65_536;
+/// The default `--max-chars`, under GitHub's comment limit of 65,536.
+const DEFAULT_MAX: usize = 65_000;
 
 // ------------------------------------------------------------ generated stacks
 
@@ -219,7 +219,7 @@ fn a_thousand_creates_fit_one_comment_at_any_bound() {
     stack.write(&p);
     let md = plan_markdown(&p.dir, &[]);
     let n = md.chars().count();
-    assert!(n <= 65_000 && n < GITHUB_LIMIT, "{n} characters");
+    assert!(n <= DEFAULT_MAX, "{n} characters");
     // Nearly all the room is used: creates lose their diffs one by one.
     assert!(n > 60_000, "{n} characters");
     let c = parse(&md);
@@ -377,6 +377,35 @@ fn an_invalid_stack_is_still_a_comment_with_its_diagnostics() {
     assert!(text.contains("broken.berth:2:"), "file:line in {text}");
     // The terminal still gets them on stderr.
     assert!(run.stderr.contains("broken.berth:2:"), "{}", run.stderr);
+
+    // The marker names the stack as the variables make it.
+    let run = p.berth(&["plan", "--format", "markdown", "--var", "env=qa"]);
+    run.expect_code(1);
+    assert!(
+        run.stdout.starts_with("<!-- berth plan: blog-qa -->\n"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_long_list_of_problems_is_cut_to_fit() {
+    let p = example("blog");
+    let broken: String = (0..300)
+        .map(|i| format!("log_group x{i} {{\n  retention_days = \"a week\"\n}}\n"))
+        .collect();
+    p.write("broken.berth", &broken);
+    let run = p.berth(&["plan", "--format", "markdown", "--max-chars", "3000"]);
+    run.expect_code(1);
+    let md = &run.stdout;
+    assert!(md.chars().count() <= 3000, "{}", md.chars().count());
+    assert!(md.contains("the configuration is invalid (300 problems)"), "{md}");
+    let c = parse(md);
+    let [(_, text)] = c.blocks.as_slice() else {
+        panic!("one code block: {md}")
+    };
+    assert!(text.contains("broken.berth:2:"), "{text}");
+    assert!(text.trim_end().ends_with("more lines: see the CI log"), "{text}");
 }
 
 #[test]

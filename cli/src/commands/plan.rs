@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use berth_lang::diagnostic::{redact_text, secret_texts};
 use berth_planner::render::{self, MarkdownOptions, RenderOptions};
 use berth_planner::saved::SavedPlan;
 use berth_planner::{Planned, external, plan};
@@ -33,6 +34,9 @@ pub struct Output {
 struct Known {
     name: Option<String>,
     place: Option<String>,
+    /// Texts of sensitive values: a cloud error may quote one, and the
+    /// comment is public.
+    secrets: Vec<String>,
 }
 
 pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::Result<ExitCode> {
@@ -42,7 +46,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
         return result;
     };
     // A pull request shows why the plan failed, in place of the plan.
-    let text = crate::error_text(e);
+    let text = redact_text(&crate::error_text(e), &known.secrets);
     eprintln!("error: {text}");
     let name = known.name.unwrap_or_else(|| stack::default_name(dir));
     let opts = markdown_options(&output, known.place);
@@ -85,6 +89,7 @@ fn plan_and_show(
     let place = place::describe(global, dir, &stack.region);
     place::announce("Planning", &stack.name, &place);
     known.name = Some(stack.name.clone());
+    known.secrets = secret_texts(stack.secrets.values());
     known.place = Some(place.clone());
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
