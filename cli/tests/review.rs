@@ -323,7 +323,11 @@ fn destructive_changes_come_first_and_lose_their_diffs_last() {
         let shown = |title| section(&c, title).map_or(0, diffs_shown);
         let (d, u, k) = (shown("Destroyed"), shown("Updated"), shown("Created"));
         if d < 50 {
+            // Not even the names of the others are left.
             assert_eq!((u, k), (0, 0), "{max}: destructive cut first? {md}");
+            for title in ["Updated", "Created"] {
+                assert_eq!(section(&c, title).map(<[String]>::len), Some(0), "{max}: {md}");
+            }
             seen_destructive_cut = true;
         }
         if u < 100 {

@@ -1,7 +1,7 @@
 //! Degrading a rendering until it fits the size bound: diffs give way to
-//! names, those of created resources first and of destroyed ones last, as
-//! few as need to; then the lists of names shorten in the same order. A
-//! plan that fits whole is shown whole.
+//! names and names to a count, those of created resources first and of
+//! destroyed or replaced ones last, each step only as far as needed. A plan
+//! that fits whole is shown whole.
 
 use super::document::{Doc, Group, Layout};
 use super::syntax::{chars, hard_cut};
@@ -17,28 +17,28 @@ pub(super) fn fit(doc: &Doc, max: usize) -> String {
     if let Some(out) = fits(&layout) {
         return out;
     }
-    // Step by step, as many as fit: the diffs of created resources, then of
-    // updated ones (the outputs go with them), then of destroyed or
-    // replaced ones; then the names standing for them, in the same order.
-    for g in [Group::Create, Group::Update, Group::Destructive] {
-        if g == Group::Update {
+    // Step by step, each as far as needed: created resources lose their
+    // diffs, then updated ones (the outputs go with them); then the names
+    // standing for those diffs shorten; only then do destroyed or replaced
+    // resources lose their diffs, and last the warning naming them shortens.
+    let steps = [
+        (Step::Diffs, Group::Create),
+        (Step::Diffs, Group::Update),
+        (Step::Names, Group::Create),
+        (Step::Names, Group::Update),
+        (Step::Diffs, Group::Destructive),
+        (Step::Names, Group::Destructive),
+    ];
+    for (step, g) in steps {
+        if (step, g) == (Step::Diffs, Group::Update) {
             layout.outputs = false;
         }
-        layout.diffs[g as usize] = most(doc.count(g), |n| {
+        let best = most(doc.count(g), |n| {
             let mut trial = layout;
-            trial.diffs[g as usize] = n;
+            step.set(&mut trial, g, n);
             fits(&trial).is_some()
         });
-        if let Some(out) = fits(&layout) {
-            return out;
-        }
-    }
-    for g in [Group::Create, Group::Update, Group::Destructive] {
-        layout.names[g as usize] = most(doc.count(g), |n| {
-            let mut trial = layout;
-            trial.names[g as usize] = n;
-            fits(&trial).is_some()
-        });
+        step.set(&mut layout, g, best);
         if let Some(out) = fits(&layout) {
             return out;
         }
@@ -46,6 +46,23 @@ pub(super) fn fit(doc: &Doc, max: usize) -> String {
     // Only the summary and the notes are left; should even they not fit (a
     // tiny bound), cut.
     hard_cut(doc.render(&layout), max)
+}
+
+/// What a step of degrading shortens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Diffs,
+    Names,
+}
+
+impl Step {
+    /// Shows `n` of group `g`'s diffs or names.
+    fn set(self, layout: &mut Layout, g: Group, n: usize) {
+        match self {
+            Step::Diffs => layout.diffs[g as usize] = n,
+            Step::Names => layout.names[g as usize] = n,
+        }
+    }
 }
 
 /// The largest `n` in `0..=all` for which `fits(n)`, or 0; `fits` holds for
