@@ -483,6 +483,45 @@ fn no_color_is_accepted_everywhere_and_plain_output_has_no_escapes() {
     }
 }
 
+/// `berth ARGS` on a pseudo-terminal (util-linux `script`), with `NO_COLOR`
+/// set to `no_color` or unset: what it printed.
+fn on_a_terminal(p: &Project, args: &str, no_color: Option<&str>) -> String {
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &format!("'{}' {args}", common::BERTH), "/dev/null"])
+        .current_dir(&p.dir)
+        .env_remove("BERTH_CLOUD")
+        .env_remove("NO_COLOR")
+        .stdin(std::process::Stdio::null());
+    if let Some(v) = no_color {
+        cmd.env("NO_COLOR", v);
+    }
+    let out = cmd.output().expect("util-linux `script` runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn colour_only_on_a_terminal_without_no_color() {
+    let p = example("blog");
+    assert!(
+        on_a_terminal(&p, "plan", None).contains("\x1b["),
+        "a terminal is coloured"
+    );
+    assert!(
+        on_a_terminal(&p, "plan", Some("")).contains("\x1b["),
+        "an empty NO_COLOR is unset"
+    );
+    assert!(!on_a_terminal(&p, "plan", Some("1")).contains("\x1b["));
+    assert!(!on_a_terminal(&p, "plan --no-color", None).contains("\x1b["));
+    // Diagnostics too.
+    p.write(
+        "broken.berth",
+        "log_group x {\n  retention_days = \"a week\"\n}\n",
+    );
+    assert!(on_a_terminal(&p, "validate", None).contains("\x1b["));
+    assert!(!on_a_terminal(&p, "--no-color validate", None).contains("\x1b["));
+    assert!(!on_a_terminal(&p, "validate", Some("1")).contains("\x1b["));
+}
+
 #[test]
 fn completions_name_every_subcommand() {
     let dir = tempfile::tempdir().expect("temp dir");
