@@ -443,6 +443,25 @@ fn a_cloud_error_is_still_a_comment() {
 }
 
 #[test]
+fn an_error_after_the_plan_adds_no_second_comment() {
+    let p = example("blog");
+    let run = p.berth(&["plan", "--format", "markdown", "--out", "no/such/dir/plan"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stdout.matches("<!-- berth plan:").count(),
+        1,
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("**Plan:** 16 to add"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("error: cannot write no/such/dir/plan"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn plan_and_apply_say_where_they_run() {
     let p = example("blog");
     let line = "stack \"blog-dev\" on local simulation (./.berth/local-cloud.json), region us-east-1";

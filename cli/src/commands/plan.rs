@@ -37,12 +37,17 @@ struct Known {
     /// Texts of sensitive values: a cloud error may quote one, and the
     /// comment is public.
     secrets: Vec<String>,
+    /// The plan is on stdout already: a later error (writing `--out`) must
+    /// not add a second comment after it.
+    shown: bool,
 }
 
+/// `berth plan`: with `--format markdown`, stdout is a comment even when
+/// the plan fails.
 pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::Result<ExitCode> {
     let mut known = Known::default();
     let result = plan_and_show(global, dir, vars, &output, &mut known);
-    let (Format::Markdown, Err(e)) = (output.format, &result) else {
+    let (Format::Markdown, Err(e), false) = (output.format, &result, known.shown) else {
         return result;
     };
     // A pull request shows why the plan failed, in place of the plan.
@@ -59,6 +64,8 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
     Ok(ExitCode::from(1))
 }
 
+/// Plans and prints the plan, noting in `known` what a failure report
+/// needs as it is learnt.
 fn plan_and_show(
     global: &Global,
     dir: &Path,
@@ -99,6 +106,7 @@ fn plan_and_show(
         format => render_plan(&planned, format),
     };
     stdout::print(&text)?;
+    known.shown = true;
     if let Some(path) = &output.out {
         // Absolute, so the plan applies from any working directory.
         let dir = std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
