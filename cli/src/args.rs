@@ -34,6 +34,9 @@ pub struct Global {
     /// (`30s`, `10m`); by default, fail at once naming the holder.
     #[arg(long, global = true, env = "BERTH_LOCK_TIMEOUT", value_name = "DURATION", default_value = "0s", value_parser = humantime::parse_duration)]
     pub lock_timeout: std::time::Duration,
+    /// No colour in any output (also when the NO_COLOR variable is set).
+    #[arg(long, global = true)]
+    pub no_color: bool,
 }
 
 /// A rate of calls per second: a positive number.
@@ -41,6 +44,14 @@ fn positive_rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
         _ => Err(format!("`{text}` is not a positive number of calls per second")),
+    }
+}
+
+/// `--max-chars`: room for the summary and the notes of what is left out.
+fn at_least_1000(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if n >= 1000 => Ok(n),
+        _ => Err(format!("`{text}` is not a number of characters of at least 1000")),
     }
 }
 
@@ -86,6 +97,15 @@ pub enum Command {
         /// Print the API calls made, by service and operation.
         #[arg(long)]
         stats: bool,
+        /// The markdown comment has at most N characters (GitHub takes
+        /// 65,536): what does not fit is left out, and the comment says so.
+        #[arg(long, value_name = "N", default_value_t = berth_planner::render::DEFAULT_MAX_CHARS,
+              value_parser = at_least_1000)]
+        max_chars: usize,
+        /// Where the whole plan can be seen (say, the CI run's artifacts), for
+        /// the markdown comment to link when it leaves something out.
+        #[arg(long, value_name = "URL")]
+        full_plan_url: Option<String>,
     },
     /// Make the cloud match the stack (or apply a saved plan file).
     Apply {
@@ -131,7 +151,8 @@ pub enum Command {
         format: OutputFormat,
     },
     /// Release the stack's lock left by a run that died. Without --force,
-    /// only a lock whose holder has been silent for two minutes.
+    /// only a lock whose holder is gone: silent for two minutes, or a
+    /// process of this host that has ended.
     Unlock {
         #[arg(default_value = ".")]
         dir: PathBuf,
@@ -147,6 +168,11 @@ pub enum Command {
         dir: PathBuf,
         #[command(flatten)]
         vars: Vars,
+    },
+    /// Print a shell completion script: `berth completions bash > ...`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 

@@ -178,6 +178,11 @@ pub fn held_message(e: &LockError, dir: Option<&Path>) -> String {
              (pid {} on {})",
             holder.pid, holder.who
         ),
+        Some(dir) if lock::ended_here(holder) => format!(
+            "That run has ended (pid {} no longer runs on this host) without releasing the lock. Release it with: berth unlock {}",
+            holder.pid,
+            dir.display()
+        ),
         Some(dir) if lock::is_stale(holder) => format!(
             "That run seems to have died: no heartbeat for over {}s. If so, release the lock with: berth unlock {}",
             lock::STALE_AFTER.as_secs(),
@@ -185,7 +190,8 @@ pub fn held_message(e: &LockError, dir: Option<&Path>) -> String {
         ),
         Some(dir) => format!(
             "That run is changing the stack now: wait for it, or retry with --lock-timeout 10m to wait here. \
-             If it is gone, `berth unlock {}` releases the lock once it has been silent for {}s (--force: at once).",
+             If it is gone, `berth unlock {}` releases the lock once it has been silent for {}s (--force: at once; \
+             at once too for a process of this host that has ended).",
             dir.display(),
             lock::STALE_AFTER.as_secs()
         ),

@@ -3,7 +3,9 @@
 
 mod args;
 mod cloud;
+mod color;
 mod commands;
+mod place;
 mod progress;
 mod report;
 mod stdout;
@@ -20,6 +22,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    if cli.global.no_color {
+        color::disable();
+    }
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -32,7 +37,7 @@ fn main() -> ExitCode {
 /// The error and its causes joined by `: `, each said once: an error that
 /// already quotes its cause in its message (many library errors do) does
 /// not get the cause repeated after it.
-fn error_text(e: &anyhow::Error) -> String {
+pub(crate) fn error_text(e: &anyhow::Error) -> String {
     let mut out = String::new();
     for cause in e.chain() {
         let text = cause.to_string();

@@ -1,13 +1,11 @@
 //! Printing diagnostics to the terminal.
 
-use std::io::IsTerminal;
-
 use berth_lang::diagnostic::{self, termcolor};
 use berth_lang::{Diagnostic, Sources};
 
-/// Writes diagnostics to stderr, coloured when it is a terminal.
+/// Writes diagnostics to stderr, coloured when it is a terminal and colour is not off.
 pub fn diagnostics(sources: &Sources, diags: &[Diagnostic]) {
-    let choice = if std::io::stderr().is_terminal() {
+    let choice = if crate::color::stderr() {
         termcolor::ColorChoice::Auto
     } else {
         termcolor::ColorChoice::Never

@@ -205,6 +205,14 @@ fn kills_mid_apply_converge() {
         std::thread::sleep(Duration::from_millis(delay));
         let _ = child.kill();
         let _ = child.wait();
+        // The killed run's lock (if it got that far): its process has
+        // ended, so a plain unlock releases it.
+        let out = aws.direct(&["unlock"]);
+        assert!(
+            out.status.success(),
+            "unlock after a kill at {delay} ms:\n{}",
+            stderr(&out)
+        );
         let out = aws.direct(&["apply", "--auto-approve"]);
         assert!(
             out.status.success(),
@@ -297,9 +305,9 @@ fn a_second_apply_fails_naming_the_holder_or_waits_for_it() {
 }
 
 /// A run killed while holding the lock leaves it: the next apply names the
-/// holder; `berth unlock` refuses while the holder looks alive and
-/// `--force` releases it. A holder silent for long is said to have died,
-/// and a plain `berth unlock` releases its lock.
+/// holder and says its process has ended. `berth unlock` refuses while a
+/// holder looks alive and `--force` releases it. A holder silent for long
+/// is said to have died, and a plain `berth unlock` releases its lock.
 #[test]
 fn a_dead_runs_lock_is_released_by_unlock() {
     let faults = Faults {
@@ -317,6 +325,20 @@ fn a_dead_runs_lock_is_released_by_unlock() {
     let out = aws.direct(&["apply", "--auto-approve"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("last heartbeat"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no longer runs on this host"),
+        "{}",
+        stderr(&out)
+    );
+
+    // A holder on another host that still beats: unlock refuses, --force
+    // releases.
+    aws.moto.python(
+        "import boto3, json, time\n\
+         t = int(time.time())\n\
+         lock = dict(id='live', who='ci@runner', pid=1, command='berth apply', started=t, heartbeat=t)\n\
+         boto3.client('ssm').put_parameter(Name='/berth/locks/blog-dev', Value=json.dumps(lock), Type='String', Overwrite=True)\n",
+    );
     let out = aws.direct(&["unlock"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("looks alive"), "{}", stderr(&out));

@@ -39,9 +39,9 @@ pub enum LockError {
 }
 
 impl LockError {
-    /// Whether the holder has stopped showing signs of life.
-    pub fn stale(&self) -> bool {
-        matches!(self, LockError::Held { holder, .. } if is_stale(holder))
+    /// Whether the holder is known to be gone.
+    pub fn dead(&self) -> bool {
+        matches!(self, LockError::Held { holder, .. } if is_dead(holder))
     }
 }
 
@@ -73,9 +73,8 @@ fn span(d: Duration) -> String {
     }
 }
 
-/// A holder for this process: a random id, `user@host`, the pid, `command`
-/// and the time now.
-pub fn holder(command: &str) -> LockInfo {
+/// `user@host` of this process.
+fn who() -> String {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("USERNAME"))
         .unwrap_or_else(|_| "unknown".to_owned());
@@ -86,15 +85,34 @@ pub fn holder(command: &str) -> LockInfo {
         .map(|h| h.trim().to_owned())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "localhost".to_owned());
+    format!("{user}@{host}")
+}
+
+/// A holder for this process: a random id, `user@host`, the pid, `command`
+/// and the time now.
+pub fn holder(command: &str) -> LockInfo {
     let at = now();
     LockInfo {
         id: format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)),
-        who: format!("{user}@{host}"),
+        who: who(),
         pid: std::process::id(),
         command: command.to_owned(),
         started: at,
         heartbeat: at,
     }
+}
+
+/// Whether `holder` was a process of this user on this host that is no
+/// longer running (known where `/proc` is; elsewhere never said).
+pub fn ended_here(holder: &LockInfo) -> bool {
+    let proc = std::path::Path::new("/proc");
+    holder.who == who() && proc.join("self").exists() && !proc.join(holder.pid.to_string()).exists()
+}
+
+/// Whether `holder` is known to be gone: silent for too long, or a process
+/// of this host that has ended.
+pub fn is_dead(holder: &LockInfo) -> bool {
+    is_stale(holder) || ended_here(holder)
 }
 
 /// Takes `stack`'s lock for `me`, asking again every few seconds while
@@ -142,6 +160,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_holder_whose_process_ended_here_is_dead() {
+        let mut child = std::process::Command::new("true").spawn().expect("spawn");
+        let pid = child.id();
+        child.wait().expect("wait");
+        let h = LockInfo {
+            pid,
+            ..holder("berth apply")
+        };
+        if std::path::Path::new("/proc/self").exists() {
+            assert!(ended_here(&h) && is_dead(&h));
+        }
+        let elsewhere = LockInfo {
+            who: "someone@elsewhere".into(),
+            ..h
+        };
+        assert!(!is_dead(&elsewhere), "another host's process is not looked up");
+    }
+
+    #[test]
     fn spans_read_as_people_say_them() {
         assert_eq!(span(Duration::from_secs(12)), "12s");
         assert_eq!(span(Duration::from_secs(185)), "3m 5s");
@@ -153,8 +190,9 @@ mod tests {
         let mut h = holder("berth apply");
         assert!(!is_stale(&h));
         assert!(h.who.contains('@') && h.pid == std::process::id());
+        assert!(!ended_here(&h), "this process runs");
         h.heartbeat -= STALE_AFTER.as_secs() + 1;
-        assert!(is_stale(&h));
+        assert!(is_stale(&h) && is_dead(&h));
         assert!(describe(&h).contains("`berth apply`"), "{}", describe(&h));
     }
 }

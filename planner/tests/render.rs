@@ -518,13 +518,14 @@ fn sensitive_values_stay_masked_in_json() {
 fn markdown_summarises_warns_and_diffs() {
     let out = render::markdown(&mixed());
     insta::assert_snapshot!("markdown_mixed", out);
-    let first = out.lines().next().unwrap_or_default();
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("<!-- berth plan: blog-dev -->"));
     assert_eq!(
-        first,
-        "**Plan:** 3 to add, 1 to change, 3 to destroy on stack `blog-dev` (us-east-1)"
+        lines.next(),
+        Some("**Plan:** 3 to add, 1 to change, 3 to destroy on stack `blog-dev` (us-east-1)")
     );
     assert!(out.contains(
-        "> [!WARNING]\n> This plan destroys or replaces resources:\n> - `subnet.a` (replace, destroy before create)\n> - `subnet.old` (destroy)\n> - `target_group.blog` (replace, create before destroy)\n"
+        "> [!WARNING]\n> This plan destroys or replaces resources:\n> - `subnet.a` (replace, destroy before create), forced by `cidr`\n> - `subnet.old` (destroy)\n> - `target_group.blog` (replace, create before destroy), forced by `port`\n"
     ), "{out}");
     assert!(
         !out.contains("`vpc.main` ("),
@@ -532,7 +533,7 @@ fn markdown_summarises_warns_and_diffs() {
     );
     assert!(out.contains("```diff\n"), "{out}");
     assert!(
-        out.contains("\n!  ~ service \"login\" {\n!      ~ desired_count = 3 -> 5\n     }\n"),
+        out.contains("\n~  ~ service \"login\" {\n~      ~ desired_count = 3 -> 5\n     }\n"),
         "{out}"
     );
     assert!(
@@ -540,7 +541,7 @@ fn markdown_summarises_warns_and_diffs() {
         "{out}"
     );
     assert!(out.contains("\n-      - zone   = \"us-east-1c\"\n"), "{out}");
-    assert!(out.contains("\n!+/- target_group \"blog\" {\n"), "{out}");
+    assert!(out.contains("\n~+/- target_group \"blog\" {\n"), "{out}");
 }
 
 #[test]
@@ -552,7 +553,7 @@ fn markdown_diff_lines_start_with_a_marker_or_are_context() {
             in_diff = !in_diff;
         } else if in_diff {
             let first = line.chars().next();
-            assert!(matches!(first, None | Some('+' | '-' | '!' | ' ')), "{line:?}");
+            assert!(matches!(first, None | Some('+' | '-' | '~' | ' ')), "{line:?}");
         }
     }
     assert!(!in_diff, "fences are closed");
@@ -568,13 +569,15 @@ fn markdown_puts_long_resources_in_details() {
     let details = out.find(
         "<details><summary><code>task_definition.login</code> (replace, create before destroy)</summary>",
     );
-    let short = out.find("!      ~ desired_count");
-    assert!(details.is_some() && short.is_some() && short < details, "{out}");
+    let closed = out.find("</details>");
+    let short = out.find("~      ~ desired_count");
+    // The short update is inline, not inside the replaced resource's details.
+    assert!(details.is_some() && closed > details && short > closed, "{out}");
     assert!(
         out.contains(&format!("-          - image   = \"{ECR}:dev\"")),
         "{out}"
     );
-    assert!(out.trim_end().ends_with("</details>"), "{out}");
+    assert_eq!(out.matches("<details>").count(), 1, "{out}");
 }
 
 #[test]
@@ -582,7 +585,7 @@ fn markdown_says_no_changes() {
     let out = render::markdown(&plan(vec![noop(Kind::Vpc, "main")]));
     assert_eq!(
         out,
-        "**No changes.** The stack `blog-dev` (us-east-1) matches the configuration.\n"
+        "<!-- berth plan: blog-dev -->\n**No changes.** The stack `blog-dev` (us-east-1) matches the configuration.\n"
     );
 }
 

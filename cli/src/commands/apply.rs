@@ -18,7 +18,7 @@ use super::{plan, stack};
 use crate::args::{Format, Global, Vars};
 use crate::cloud::Cloud;
 use crate::progress::Progress;
-use crate::stdout;
+use crate::{place, stdout};
 
 /// How to apply.
 pub struct How {
@@ -58,6 +58,8 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     // Read before planning: children of external parents are found only
     // under them, also by a destroy.
     let external = external::parents(&stack);
+    let verb = if how.destroy { "Destroying" } else { "Applying" };
+    place::announce(verb, &stack.name, &place::describe(global, &dir, &stack.region));
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, &dir, &stack.region, &runtime)?;
     let command = if how.destroy {

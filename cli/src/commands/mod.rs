@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod apply;
+mod completions;
 mod fmt;
 mod graph;
 mod output;
@@ -26,6 +27,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             detailed_exitcode,
             stats,
+            max_chars,
+            full_plan_url,
         } => plan::run(
             &cli.global,
             &dir,
@@ -35,6 +38,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 format,
                 detailed_exitcode,
                 stats,
+                max_chars,
+                full_plan: full_plan_url,
             },
         ),
         Command::Apply {
@@ -72,5 +77,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Graph { dir, vars } => graph::run(&dir, &vars),
         Command::Unlock { dir, vars, force } => unlock::run(&cli.global, &dir, &vars, force),
         Command::Output { dir, vars, format } => output::run(&cli.global, &dir, &vars, format),
+        Command::Completions { shell } => completions::run(shell),
     }
 }

@@ -1,11 +1,11 @@
 //! `berth plan`: diff the stack against the cloud and show the plan.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use berth_planner::render::{self, RenderOptions};
+use berth_lang::diagnostic::{redact_text, secret_texts};
+use berth_planner::render::{self, MarkdownOptions, RenderOptions};
 use berth_planner::saved::SavedPlan;
 use berth_planner::{Planned, external, plan};
 use berth_provider::{External, Resource};
@@ -14,7 +14,7 @@ use tokio::runtime::Runtime;
 use super::stack;
 use crate::args::{Format, Global, Vars};
 use crate::cloud::Cloud;
-use crate::stdout;
+use crate::{place, stdout};
 
 /// What to do with the plan.
 pub struct Output {
@@ -22,12 +22,82 @@ pub struct Output {
     pub format: Format,
     pub detailed_exitcode: bool,
     pub stats: bool,
+    /// `--max-chars`: the markdown comment's bound.
+    pub max_chars: usize,
+    /// `--full-plan-url`: where the markdown says the whole plan is.
+    pub full_plan: Option<String>,
 }
 
+/// What is known of the stack when a plan fails, for the markdown comment
+/// that reports it.
+#[derive(Default)]
+struct Known {
+    name: Option<String>,
+    place: Option<String>,
+    /// Texts of sensitive values: a cloud error may quote one, and the
+    /// comment is public.
+    secrets: Vec<String>,
+    /// The plan is on stdout already: a later error (writing `--out`) must
+    /// not add a second comment after it.
+    shown: bool,
+}
+
+/// `berth plan`: with `--format markdown`, stdout is a comment even when
+/// the plan fails.
 pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::Result<ExitCode> {
-    let Some(stack) = stack::evaluate(dir, vars)? else {
-        return Ok(ExitCode::from(1));
+    let mut known = Known::default();
+    let result = plan_and_show(global, dir, vars, &output, &mut known);
+    let (Format::Markdown, Err(e), false) = (output.format, &result, known.shown) else {
+        return result;
     };
+    // A pull request shows why the plan failed, in place of the plan.
+    let text = redact_text(&crate::error_text(e), &known.secrets);
+    eprintln!("error: {text}");
+    let name = known.name.unwrap_or_else(|| stack::default_name(dir));
+    let opts = markdown_options(&output, known.place);
+    stdout::print(&render::markdown_failure(
+        &name,
+        "berth could not make the plan.",
+        &text,
+        &opts,
+    ))?;
+    Ok(ExitCode::from(1))
+}
+
+/// Plans and prints the plan, noting in `known` what a failure report
+/// needs as it is learnt.
+fn plan_and_show(
+    global: &Global,
+    dir: &Path,
+    vars: &Vars,
+    output: &Output,
+    known: &mut Known,
+) -> anyhow::Result<ExitCode> {
+    let stack = match stack::evaluate_or_invalid(dir, vars)? {
+        Ok(stack) => stack,
+        Err(invalid) => {
+            if output.format == Format::Markdown {
+                let plural = if invalid.count == 1 { "" } else { "s" };
+                let problem = format!(
+                    "the configuration is invalid ({} problem{plural}).",
+                    invalid.count
+                );
+                let opts = markdown_options(output, None);
+                stdout::print(&render::markdown_failure(
+                    &invalid.name,
+                    &problem,
+                    &invalid.text,
+                    &opts,
+                ))?;
+            }
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let place = place::describe(global, dir, &stack.region);
+    place::announce("Planning", &stack.name, &place);
+    known.name = Some(stack.name.clone());
+    known.secrets = secret_texts(stack.secrets.values());
+    known.place = Some(place.clone());
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
     // A saved plan is made under the lock, so no other run changes the
@@ -43,7 +113,12 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
         None => None,
     };
     let planned = make(&runtime, &cloud, &stack, &external::parents(&stack))?;
-    stdout::print(&render_plan(&planned, output.format))?;
+    let text = match output.format {
+        Format::Markdown => render::markdown_with(&planned.plan, &markdown_options(output, Some(place))),
+        format => render_plan(&planned, format),
+    };
+    stdout::print(&text)?;
+    known.shown = true;
     if let Some(path) = &output.out {
         // Absolute, so the plan applies from any working directory.
         let dir = std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
@@ -64,6 +139,14 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
         (true, true) => ExitCode::from(2),
         _ => ExitCode::SUCCESS,
     })
+}
+
+fn markdown_options(output: &Output, place: Option<String>) -> MarkdownOptions {
+    MarkdownOptions {
+        place,
+        max_chars: output.max_chars,
+        full_plan: output.full_plan.clone(),
+    }
 }
 
 /// Writes `text` to `path` readable by its owner only (0600 on Unix): a
@@ -111,13 +194,14 @@ pub fn read_live(
         .with_context(|| format!("cannot read the live resources of stack {:?}", stack.name))
 }
 
-/// The plan in the chosen format; text is coloured on a terminal.
+/// The plan in the chosen format (markdown with the default options);
+/// text is coloured on a terminal unless colour is off.
 pub fn render_plan(planned: &Planned, format: Format) -> String {
     match format {
         Format::Text => render::text(
             &planned.plan,
             &RenderOptions {
-                color: std::io::stdout().is_terminal(),
+                color: crate::color::stdout(),
             },
         ),
         Format::Markdown => render::markdown(&planned.plan),

@@ -23,7 +23,7 @@ pub fn analyse(dir: &Path, vars: &Vars) -> anyhow::Result<Analysis> {
 }
 
 /// A stack without a `stack` block is named after its directory.
-fn default_name(dir: &Path) -> String {
+pub fn default_name(dir: &Path) -> String {
     let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());
     abs.file_name()
         .map_or_else(|| "default".to_owned(), |n| n.to_string_lossy().into_owned())
@@ -113,11 +113,98 @@ fn var_text(text: &str, value: &ast::Expr) -> Result<String, Diagnostic> {
 
 /// The evaluated stack, or `None` after printing its diagnostics.
 pub fn evaluate(dir: &Path, vars: &Vars) -> anyhow::Result<Option<berth_lang::Stack>> {
+    Ok(evaluate_or_invalid(dir, vars)?.ok())
+}
+
+/// A stack that does not evaluate: for a report other than the terminal's.
+pub struct Invalid {
+    /// The stack's name as far as its files say it (see [`declared_name`]).
+    pub name: String,
+    /// How many problems were found.
+    pub count: usize,
+    /// The diagnostics as the terminal shows them, without colour.
+    pub text: String,
+}
+
+/// The evaluated stack, or what is wrong with it (its diagnostics are also
+/// printed on stderr).
+pub fn evaluate_or_invalid(dir: &Path, vars: &Vars) -> anyhow::Result<Result<berth_lang::Stack, Invalid>> {
     let analysis = analyse(dir, vars)?;
-    if analysis.stack.is_none() {
-        crate::report::diagnostics(&analysis.sources, &analysis.diagnostics);
+    if let Some(stack) = analysis.stack {
+        return Ok(Ok(stack));
     }
-    Ok(analysis.stack)
+    crate::report::diagnostics(&analysis.sources, &analysis.diagnostics);
+    let given = variables(vars)?;
+    Ok(Err(Invalid {
+        name: declared_name(&analysis.files, &given).unwrap_or_else(|| default_name(dir)),
+        count: analysis.diagnostics.len(),
+        text: berth_lang::diagnostic::render(&analysis.sources, &analysis.diagnostics),
+    }))
+}
+
+/// The name a `stack` block gives, read from the syntax alone (the stack
+/// did not evaluate): its literal text, with `${var.NAME}` taken from the
+/// command line or the variable's literal default. `None` without a
+/// `stack` block or when the name needs more than that.
+fn declared_name(
+    files: &[(berth_lang::FileId, ast::File)],
+    given: &BTreeMap<String, String>,
+) -> Option<String> {
+    let blocks = || files.iter().flat_map(|(_, f)| f.blocks.iter());
+    let stack = blocks().find(|b| b.kind.name == "stack")?;
+    let label_text = |label: &ast::Label| match label {
+        ast::Label::Ident(i) => Some(i.name.clone()),
+        ast::Label::String(e) => literal(e),
+    };
+    let default = |name: &str| {
+        let var = blocks().find(|b| {
+            b.kind.name == "variable" && b.label.as_ref().and_then(label_text).as_deref() == Some(name)
+        })?;
+        var.body.iter().find_map(|item| match item {
+            ast::Item::Attribute(a) if a.name.name == "default" => literal(&a.value),
+            _ => None,
+        })
+    };
+    let ast::Label::String(expr) = stack.label.as_ref()? else {
+        return stack.label.as_ref().and_then(label_text);
+    };
+    let ast::ExprKind::String(parts) = &expr.kind else {
+        return None;
+    };
+    let mut out = String::new();
+    for part in parts {
+        match part {
+            ast::StrPart::Lit(s) => out.push_str(s),
+            ast::StrPart::Interp(e) => {
+                let ast::ExprKind::Traversal(t) = &e.kind else {
+                    return None;
+                };
+                let [ast::Step::Attr(name)] = t.steps.as_slice() else {
+                    return None;
+                };
+                if t.root.name != "var" {
+                    return None;
+                }
+                let value = given.get(&name.name).cloned().or_else(|| default(&name.name))?;
+                out.push_str(&value);
+            }
+        }
+    }
+    Some(out)
+}
+
+/// A string literal without interpolation.
+fn literal(e: &ast::Expr) -> Option<String> {
+    let ast::ExprKind::String(parts) = &e.kind else {
+        return None;
+    };
+    parts
+        .iter()
+        .map(|p| match p {
+            ast::StrPart::Lit(s) => Some(s.as_str()),
+            ast::StrPart::Interp(_) => None,
+        })
+        .collect()
 }
 
 /// A runtime for the commands that talk to a cloud.

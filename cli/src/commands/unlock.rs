@@ -1,7 +1,7 @@
 //! `berth unlock [DIR] [--force]`: releases a stack's lock left behind by a
-//! run that died. Without `--force`, only a lock whose holder has been
-//! silent for [`lock::STALE_AFTER`]: a live run's lock is never taken from
-//! it by accident.
+//! run that died. Without `--force`, only a lock whose holder is known to be
+//! gone (silent for [`lock::STALE_AFTER`], or a process of this host that
+//! has ended): a live run's lock is never taken from it by accident.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -30,7 +30,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, force: bool) -> anyhow::Res
         return Ok(ExitCode::SUCCESS);
     };
     let described = lock::describe(&holder);
-    if !force && !lock::is_stale(&holder) {
+    if !force && !lock::is_dead(&holder) {
         eprintln!(
             "error: stack {:?} is locked by {described}: that run looks alive.\n  \
              Wait for it; `berth unlock --force` releases the lock anyway (only if you know that run is gone).",

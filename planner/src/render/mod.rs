@@ -20,7 +20,7 @@ use berth_provider::schema::ReplaceOrder;
 use crate::plan::{Action, Plan};
 
 pub use json::{FORMAT_VERSION, json};
-pub use markdown::markdown;
+pub use markdown::{DEFAULT_MAX_CHARS, MarkdownOptions, markdown, markdown_failure, markdown_with};
 pub use outputs::{outputs_json, outputs_text};
 pub use text::text;
 
