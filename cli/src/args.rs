@@ -150,6 +150,28 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+    /// Ship a new image: register a new revision of a service's task
+    /// definition with IMAGE, move the service to it. The next plan keeps
+    /// the deployed image until the configuration names another one.
+    Deploy {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        vars: Vars,
+        /// The service: its name in the stack (`login` or `service.login`)
+        /// or in ECS.
+        #[arg(long, value_name = "NAME")]
+        service: String,
+        /// The image to run, e.g. `123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.4.2`.
+        #[arg(long, value_name = "IMAGE")]
+        image: String,
+        /// The container to change, when the task runs several.
+        #[arg(long, value_name = "NAME")]
+        container: Option<String>,
+        /// Wait until the service runs its desired count on the new revision.
+        #[arg(long)]
+        wait: bool,
+    },
     /// Release the stack's lock left by a run that died. Without --force,
     /// only a lock whose holder is gone: silent for two minutes, or a
     /// process of this host that has ended.

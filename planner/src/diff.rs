@@ -15,7 +15,7 @@ use crate::desired::{complete, refers_to, resolve_attrs};
 use crate::mask::{self, Marks, NO_MARKS};
 use crate::outputs::{self, OutputValue};
 use crate::plan::{Action, AttrChange, Fingerprint, OutputChange, Plan, ResourceChange, SENSITIVE};
-use crate::{duplicates, implicit};
+use crate::{duplicates, implicit, owned};
 
 /// What the executor needs for one resource change. Holds unmasked values:
 /// never rendered, never saved.
@@ -126,6 +126,8 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
         let (current, extras) = duplicates::choose(copies, &users, |c| {
             differences(&address, &resolved, &c.attrs, marks).len()
         });
+        // What a deploy owns is desired as it is live.
+        let resolved = owned::apply(&address, resolved, current.as_ref());
         for (extra, duplicate) in extras {
             let (mut change, step) = deletion(extra, marks);
             change.duplicate = Some(duplicate);

@@ -25,6 +25,7 @@ use berth_lang::RefTarget;
 use crate::desired::{refers_to, resolve_attrs, without_unknown_blocks};
 use crate::diff::{Planned, Step, differs};
 use crate::order::{CycleError, Op, OpKind, late_refs, schedule};
+use crate::owned;
 use crate::plan::Action;
 
 /// Receives progress; implemented by the CLI's display.
@@ -420,7 +421,11 @@ impl Runner<'_> {
                 .cloned()
                 .unwrap_or(Value::Unknown)
         };
-        let mut attrs = resolve_attrs(desired, &step.address, &lookup);
+        let mut attrs = owned::apply(
+            &step.address,
+            resolve_attrs(desired, &step.address, &lookup),
+            step.live.as_ref(),
+        );
         if own.is_none() && (refers_to(desired, &step.address) || !late_refs(step).is_empty()) {
             attrs = without_unknown_blocks(attrs);
         }

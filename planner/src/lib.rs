@@ -14,6 +14,7 @@ pub mod lock;
 mod mask;
 pub mod order;
 pub mod outputs;
+pub mod owned;
 pub mod plan;
 pub mod render;
 pub mod saved;

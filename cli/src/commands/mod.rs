@@ -2,6 +2,7 @@
 
 mod apply;
 mod completions;
+mod deploy;
 mod fmt;
 mod graph;
 mod output;
@@ -75,6 +76,24 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             apply::run(&cli.global, &dir, &vars, how)
         }
         Command::Graph { dir, vars } => graph::run(&dir, &vars),
+        Command::Deploy {
+            dir,
+            vars,
+            service,
+            image,
+            container,
+            wait,
+        } => deploy::run(
+            &cli.global,
+            &dir,
+            &vars,
+            deploy::Deploy {
+                service,
+                image,
+                container,
+                wait,
+            },
+        ),
         Command::Unlock { dir, vars, force } => unlock::run(&cli.global, &dir, &vars, force),
         Command::Output { dir, vars, format } => output::run(&cli.global, &dir, &vars, format),
         Command::Completions { shell } => completions::run(shell),

@@ -25,5 +25,5 @@ pub use lock::LockInfo;
 pub use provider::{External, Provider, Resource};
 pub use retry::RetryPolicy;
 pub use stats::{CallStats, OpStats};
-pub use tags::{ADDRESS_TAG, STACK_TAG};
+pub use tags::{ADDRESS_TAG, DEPLOYED_TAG, STACK_TAG};
 pub use value::{Attrs, Value};

@@ -2,3 +2,10 @@
 pub const STACK_TAG: &str = "berth:stack";
 /// Tag holding a resource's address within its stack, e.g. `service.login`.
 pub const ADDRESS_TAG: &str = "berth:address";
+/// Tag on a task definition revision registered by `berth deploy`: the
+/// images the deploy set, as `CONTAINER=IMAGE` pairs separated by spaces,
+/// each IMAGE being the one the configuration named when the deploy ran.
+/// While the configuration still names that image, the deployed one is
+/// the desired one (the deploy owns it); once the configuration names
+/// another, the configuration wins again.
+pub const DEPLOYED_TAG: &str = "berth:deployed";

@@ -1,0 +1,142 @@
+//! Attributes that something other than the configuration owns for a
+//! while. Today: container images set by `berth deploy` (CI moving a
+//! service to a new image). The deploy records, in the revision's
+//! [`DEPLOYED_TAG`], which image the configuration named at the time; as
+//! long as the configuration still names it, the live (deployed) image is
+//! the desired one, so `plan` shows nothing and `apply` reverts nothing.
+//! When the configuration names another image, that is a real change.
+
+use std::collections::BTreeMap;
+
+use berth_provider::{Address, Attrs, DEPLOYED_TAG, Kind, Resource, Value};
+
+/// `CONTAINER=IMAGE` pairs of a [`DEPLOYED_TAG`] value.
+pub fn parse(tag: &str) -> BTreeMap<String, String> {
+    tag.split_whitespace()
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(c, i)| (c.to_owned(), i.to_owned()))
+        .collect()
+}
+
+/// The [`DEPLOYED_TAG`] value for `pairs`.
+pub fn format(pairs: &BTreeMap<String, String>) -> String {
+    pairs
+        .iter()
+        .map(|(c, i)| format!("{c}={i}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The deploy's record on a live resource's tags, if any.
+fn record(live: &Attrs) -> Option<&str> {
+    live.get("tags")?.as_map()?.get(DEPLOYED_TAG)?.as_str()
+}
+
+/// `desired` with what a deploy owns taken from `live`: for each container
+/// whose configured image is the one the deploy recorded, the live image;
+/// and the record itself while any container is still owned.
+pub fn apply(address: &Address, mut desired: Attrs, live: Option<&Resource>) -> Attrs {
+    if address.kind != Kind::TaskDefinition {
+        return desired;
+    }
+    let Some(live) = live else { return desired };
+    let Some(tag) = record(&live.attrs) else {
+        return desired;
+    };
+    let recorded = parse(tag);
+    let live_images = images(&live.attrs);
+    let mut owned = false;
+    if let Some(Value::List(containers)) = desired.get_mut("container") {
+        for c in containers.iter_mut() {
+            let Value::Map(c) = c else { continue };
+            let name = c
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let configured = c.get("image").and_then(Value::as_str);
+            if let (Some(was), Some(now)) = (recorded.get(&name), live_images.get(&name))
+                && configured == Some(was.as_str())
+            {
+                c.insert("image".to_owned(), Value::from(now.as_str()));
+                owned = true;
+            }
+        }
+    }
+    if owned && let Some(Value::Map(tags)) = desired.get_mut("tags") {
+        tags.insert(DEPLOYED_TAG.to_owned(), Value::from(tag));
+    }
+    desired
+}
+
+/// Each container's image, by container name.
+pub fn images(attrs: &Attrs) -> BTreeMap<String, String> {
+    let Some(Value::List(containers)) = attrs.get("container") else {
+        return BTreeMap::new();
+    };
+    containers
+        .iter()
+        .filter_map(|c| {
+            let c = c.as_map()?;
+            Some((
+                c.get("name")?.as_str()?.to_owned(),
+                c.get("image")?.as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn td(image: &str, tag: Option<&str>) -> Attrs {
+        let container: BTreeMap<String, Value> = [
+            ("name".to_owned(), Value::from("app")),
+            ("image".to_owned(), Value::from(image)),
+        ]
+        .into();
+        let tags: BTreeMap<String, Value> = tag
+            .map(|t| (DEPLOYED_TAG.to_owned(), Value::from(t)))
+            .into_iter()
+            .collect();
+        [
+            ("container".to_owned(), Value::List(vec![Value::Map(container)])),
+            ("tags".to_owned(), Value::Map(tags)),
+        ]
+        .into()
+    }
+
+    fn live(image: &str, tag: Option<&str>) -> Resource {
+        Resource {
+            address: Address::new(Kind::TaskDefinition, "web"),
+            attrs: td(image, tag),
+            created: None,
+        }
+    }
+
+    #[test]
+    fn a_deployed_image_is_desired_until_the_configuration_changes() {
+        let address = Address::new(Kind::TaskDefinition, "web");
+        let deployed = live("app:v2", Some("app=app:v1"));
+        // The configuration still says v1: the deploy's v2 is desired.
+        let out = apply(&address, td("app:v1", None), Some(&deployed));
+        assert_eq!(out, td("app:v2", Some("app=app:v1")));
+        // The configuration moved on to v3: it wins.
+        let out = apply(&address, td("app:v3", None), Some(&deployed));
+        assert_eq!(out, td("app:v3", None));
+        // No deploy: nothing changes.
+        let out = apply(&address, td("app:v1", None), Some(&live("app:v1", None)));
+        assert_eq!(out, td("app:v1", None));
+    }
+
+    #[test]
+    fn records_round_trip() {
+        let pairs: BTreeMap<String, String> = [
+            ("app".to_owned(), "repo/app:v1".to_owned()),
+            ("sidecar".to_owned(), "envoy@sha256:ab".to_owned()),
+        ]
+        .into();
+        assert_eq!(parse(&format(&pairs)), pairs);
+    }
+}
