@@ -131,50 +131,75 @@ pub async fn execute(
         recoveries: Mutex::new(0),
     };
     let mut report = Report::default();
-    let mut finished: BTreeMap<Op, bool> = BTreeMap::new();
-    let mut started: BTreeSet<Op> = BTreeSet::new();
+    // Scheduled on completion events: each operation counts the
+    // predecessors it still waits for, so a completion touches only its
+    // successors (rescanning every node after each one was quadratic).
+    let mut waiting: BTreeMap<Op, usize> = graph
+        .nodes()
+        .map(|op| (op, graph.neighbors_directed(op, Direction::Incoming).count()))
+        .collect();
+    let mut ready: BTreeSet<Op> = waiting
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(op, _)| *op)
+        .collect();
+    waiting.retain(|_, n| *n > 0);
     let mut running = FuturesUnordered::new();
     loop {
-        // Skip what waits on a failure; start what is ready.
-        let mut progress = true;
-        while progress {
-            progress = false;
-            for op in graph.nodes() {
-                if started.contains(&op) {
-                    continue;
-                }
-                let preds: Vec<Op> = graph.neighbors_directed(op, Direction::Incoming).collect();
-                if let Some(bad) = preds.iter().find(|p| finished.get(*p) == Some(&false)) {
-                    let because = planned.steps[bad.step].address.clone();
-                    let address = planned.steps[op.step].address.clone();
-                    let outcome = Outcome::Skipped { because };
-                    hook.finished(&op, &address, &outcome, Duration::ZERO);
-                    report.outcomes.push((op, address, outcome));
-                    started.insert(op);
-                    finished.insert(op, false);
-                    progress = true;
-                } else if preds.iter().all(|p| finished.get(p) == Some(&true))
-                    && running.len() < options.parallelism.max(1)
-                {
-                    started.insert(op);
-                    running.push(runner.run(op));
-                    progress = true;
-                }
-            }
+        while running.len() < options.parallelism.max(1) {
+            let Some(op) = ready.pop_first() else { break };
+            running.push(runner.run(op));
         }
-        match running.next().await {
-            Some((op, outcome)) => {
-                finished.insert(op, outcome == Outcome::Done);
-                report
-                    .outcomes
-                    .push((op, planned.steps[op.step].address.clone(), outcome));
+        let Some((op, outcome)) = running.next().await else {
+            break;
+        };
+        let done = outcome == Outcome::Done;
+        report
+            .outcomes
+            .push((op, planned.steps[op.step].address.clone(), outcome));
+        if done {
+            for next in graph.neighbors_directed(op, Direction::Outgoing) {
+                if let Some(n) = waiting.get_mut(&next) {
+                    *n -= 1;
+                    if *n == 0 {
+                        waiting.remove(&next);
+                        ready.insert(next);
+                    }
+                }
             }
-            None => break,
+        } else {
+            skip_dependents(op, graph, &mut waiting, planned, hook, &mut report);
         }
     }
     drop(running);
     report.recoveries = *runner.recoveries.lock().unwrap_or_else(|e| e.into_inner());
     Ok(report)
+}
+
+/// Marks every operation that waits, directly or not, on `failed` as
+/// skipped, each naming the predecessor it waited for.
+fn skip_dependents(
+    failed: Op,
+    graph: &petgraph::graphmap::DiGraphMap<Op, ()>,
+    waiting: &mut BTreeMap<Op, usize>,
+    planned: &Planned,
+    hook: &dyn Hook,
+    report: &mut Report,
+) {
+    let mut stack = vec![failed];
+    while let Some(op) = stack.pop() {
+        for next in graph.neighbors_directed(op, Direction::Outgoing) {
+            if waiting.remove(&next).is_none() {
+                continue;
+            }
+            let because = planned.steps[op.step].address.clone();
+            let address = planned.steps[next.step].address.clone();
+            let outcome = Outcome::Skipped { because };
+            hook.finished(&next, &address, &outcome, Duration::ZERO);
+            report.outcomes.push((next, address, outcome));
+            stack.push(next);
+        }
+    }
 }
 
 /// What references resolve against: the live resources that stay. A
