@@ -34,6 +34,10 @@ pub struct Global {
     /// (`30s`, `10m`); by default, fail at once naming the holder.
     #[arg(long, global = true, env = "BERTH_LOCK_TIMEOUT", value_name = "DURATION", default_value = "0s", value_parser = humantime::parse_duration)]
     pub lock_timeout: std::time::Duration,
+    /// Errors in full: the AWS SDK's own account of what failed (every
+    /// credential provider tried, ...), not only berth's one-line summary.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     /// No colour in any output (also when the NO_COLOR variable is set).
     #[arg(long, global = true)]
     pub no_color: bool,

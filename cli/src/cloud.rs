@@ -41,7 +41,8 @@ impl Cloud {
                 let aws = runtime
                     .block_on(AwsProvider::from_env(region))
                     .context("cannot configure AWS")?
-                    .with_limits(limits);
+                    .with_limits(limits)
+                    .verbose(global.verbose);
                 Arc::new(aws)
             }
         };

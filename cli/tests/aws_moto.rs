@@ -240,6 +240,33 @@ fn an_unreachable_endpoint_fails_with_a_plain_message() {
     assert!(!stderr.contains("ConnectorError"), "no Debug dump: {stderr}");
 }
 
+/// A profile that does not exist is named in one line; the SDK's list of
+/// every credential provider it tried comes only with `-v`.
+#[test]
+fn a_missing_profile_is_named_in_one_line() {
+    let dir = copy_example("blog");
+    let run = |verbose: bool| {
+        let mut cmd = aws_command(dir.path(), "http://127.0.0.1:9", &["plan"]);
+        cmd.env("AWS_PROFILE", "no-such-profile")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY");
+        if verbose {
+            cmd.arg("-v");
+        }
+        let out = cmd.output().expect("berth runs");
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let short = run(false);
+    assert!(
+        short.contains("NoCredentials: no AWS credentials: profile `no-such-profile` (AWS_PROFILE)"),
+        "{short}"
+    );
+    assert!(!short.contains("Ec2InstanceMetadata"), "{short}");
+    let long = run(true);
+    assert!(long.contains("Ec2InstanceMetadata"), "{long}");
+}
+
 #[test]
 fn blog_lifecycle_on_aws_apis() {
     lifecycle(

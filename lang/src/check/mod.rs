@@ -5,6 +5,7 @@ pub mod declare;
 pub mod domain;
 mod names;
 pub mod refs;
+pub mod regions;
 pub mod schema;
 mod sg_rules;
 mod tags;

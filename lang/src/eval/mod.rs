@@ -350,19 +350,20 @@ impl Evaluator<'_, '_> {
                 "it tags every resource and heads every plan",
             ));
         }
-        let region = stack
-            .block
-            .body
-            .iter()
-            .find_map(|i| match i {
-                Item::Attribute(a) if a.name.name == "region" => Some(&a.value),
-                _ => None,
-            })
+        let written = stack.block.body.iter().find_map(|i| match i {
+            Item::Attribute(a) if a.name.name == "region" => Some(&a.value),
+            _ => None,
+        });
+        let region = written
             .and_then(|e| self.expr(e, None))
             .and_then(DesiredValue::into_known)
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_else(|| DEFAULT_REGION.to_owned());
-        (name, region)
+            .and_then(|v| v.as_str().map(str::to_owned));
+        if let (Some(expr), Some(region)) = (written, &region)
+            && let Some(unknown) = crate::check::regions::check(region, expr.span)
+        {
+            self.diags.push(unknown);
+        }
+        (name, region.unwrap_or_else(|| DEFAULT_REGION.to_owned()))
     }
 
     fn resource(&mut self, decl: &ResourceDecl<'_>) -> Instances {

@@ -16,7 +16,8 @@ use crate::{AwsProvider, errors};
 impl AwsProvider {
     /// `err` naming the endpoint when the request got no answer: the one
     /// thing a user needs to see to fix it.
-    fn located(&self, service: &str, mut err: ProviderError) -> ProviderError {
+    fn located(&self, service: &str, err: ProviderError) -> ProviderError {
+        let mut err = self.plain(err);
         if err.class == ErrorClass::Unreachable || err.code == "Timeout" {
             let endpoint = self.endpoint.clone().unwrap_or_else(|| match service {
                 "iam" => "https://iam.amazonaws.com".to_owned(),
@@ -25,6 +26,30 @@ impl AwsProvider {
             });
             err.message = format!("{} (endpoint {endpoint})", err.message);
         }
+        err
+    }
+
+    /// Credential errors in one line a person can act on; the SDK's own
+    /// account of them (every provider of the chain tried) only when
+    /// verbose.
+    fn plain(&self, mut err: ProviderError) -> ProviderError {
+        let advice = if err.code == errors::NO_CREDENTIALS {
+            match &self.profile {
+                Some(p) => format!(
+                    "no AWS credentials: profile `{p}` (AWS_PROFILE) is not in the AWS config or credentials files, or has no credentials"
+                ),
+                None => "no AWS credentials: none in the environment, the shared config or credentials files (default profile), SSO, web identity, or container or instance metadata; set AWS_PROFILE or run `aws configure`".to_owned(),
+            }
+        } else if errors::EXPIRED.contains(&err.code.as_str()) {
+            "the AWS credentials have expired: refresh them (for SSO: `aws sso login`)".to_owned()
+        } else {
+            return err;
+        };
+        err.message = if self.verbose {
+            format!("{advice}\n{}", err.message)
+        } else {
+            format!("{advice} (-v for details)")
+        };
         err
     }
 

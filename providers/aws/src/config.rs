@@ -102,6 +102,7 @@ impl AwsProvider {
         }
         let mut provider = AwsProvider::from_clients(Clients::from_sdk_config(config), &region);
         provider.endpoint = config.endpoint_url().map(str::to_owned);
+        provider.profile = std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty());
         Ok(provider)
     }
 
@@ -111,6 +112,8 @@ impl AwsProvider {
         AwsProvider {
             region: region.to_owned(),
             endpoint: None,
+            profile: None,
+            verbose: false,
             clients,
             stats: CallStats::default(),
             retry: RetryPolicy::default(),
@@ -123,6 +126,13 @@ impl AwsProvider {
     /// calls per second).
     pub fn with_limits(mut self, limits: Limits) -> AwsProvider {
         self.pacing = Pacing::new(limits);
+        self
+    }
+
+    /// Errors keep the SDK's full account of what failed (credential
+    /// chains), not only berth's one-line summary.
+    pub fn verbose(mut self, verbose: bool) -> AwsProvider {
+        self.verbose = verbose;
         self
     }
 

@@ -19,6 +19,17 @@ pub enum AwsError {
     BadRegion(String),
 }
 
+/// The code of a call made without credentials (none found in the chain).
+pub(crate) const NO_CREDENTIALS: &str = "NoCredentials";
+
+/// Codes AWS answers when the caller's credentials have expired.
+pub(crate) const EXPIRED: &[&str] = &[
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "RequestExpired",
+    "TokenRefreshRequired",
+];
+
 /// Codes AWS answers when a caller is throttled.
 const THROTTLING: &[&str] = &[
     "Throttling",
@@ -136,6 +147,9 @@ where
         }
         SdkError::DispatchFailure(failure) => {
             let message = chain(&err);
+            if message.contains("no credentials found") || message.contains("failed to load credentials") {
+                return ProviderError::permanent(call, NO_CREDENTIALS, message);
+            }
             let (code, class) = dispatch_class(failure.is_io(), failure.is_timeout(), &message);
             ProviderError::new(call, code, message, class)
         }

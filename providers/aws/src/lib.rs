@@ -85,6 +85,10 @@ pub struct AwsProvider {
     /// `AWS_ENDPOINT_URL` or the like, when set: named in errors of
     /// requests that got no answer.
     endpoint: Option<String>,
+    /// `AWS_PROFILE`, when set: named when it yields no credentials.
+    profile: Option<String>,
+    /// Errors keep the SDK's own details.
+    verbose: bool,
     clients: Clients,
     stats: CallStats,
     retry: RetryPolicy,
