@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -18,8 +19,8 @@ use crate::attrs::{normalise, str_of};
 use crate::error::LocalError;
 use crate::faults::{self, Fault, FaultOp};
 use crate::model::State;
-use crate::sim::{self, Sim};
-use crate::store::Store;
+use crate::sim::{self, Sim, Undo};
+use crate::store::{self, Store};
 use crate::{ec2, ecs, elb, iam, logs};
 
 /// A simulated AWS account persisted in one JSON file, holding every stack.
@@ -31,6 +32,11 @@ pub struct LocalCloud {
     region: String,
     retry: RetryPolicy,
     inner: Mutex<Inner>,
+    /// One writer of the file at a time; operations that finish while it
+    /// writes are saved together by the next one (group commit).
+    writer: tokio::sync::Mutex<()>,
+    /// A write is under way: the file is not to be reloaded meanwhile.
+    writing: AtomicBool,
 }
 
 #[derive(Debug)]
@@ -41,6 +47,28 @@ struct Inner {
     calls: BTreeMap<String, u64>,
     /// Retries and throttled attempts of injected faults, per call.
     retried: BTreeMap<String, OpStats>,
+    /// Counts changes of `state`; `saved` is the last one in the file.
+    version: u64,
+    saved: u64,
+}
+
+impl Inner {
+    /// Picks up hand edits of the file, unless changes of this process are
+    /// not in it yet (they would be lost, and the file is ours to write).
+    fn reload(&mut self, writing: bool) -> Result<(), LocalError> {
+        if self.version == self.saved && !writing {
+            self.store.reload_if_changed(&mut self.state)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the state now (for calls made outside operations).
+    fn save_now(&mut self) -> Result<(), LocalError> {
+        self.version += 1;
+        self.store.save(&self.state)?;
+        self.saved = self.version;
+        Ok(())
+    }
 }
 
 impl LocalCloud {
@@ -66,7 +94,11 @@ impl LocalCloud {
                 rng: Rng::new(),
                 calls: BTreeMap::new(),
                 retried: BTreeMap::new(),
+                version: 0,
+                saved: 0,
             }),
+            writer: tokio::sync::Mutex::new(()),
+            writing: AtomicBool::new(false),
         })
     }
 
@@ -102,32 +134,67 @@ impl LocalCloud {
 
     /// Adds a fault to the account's file.
     pub fn add_fault(&self, fault: Fault) -> Result<(), LocalError> {
-        let mut guard = self.lock();
-        let Inner { store, state, .. } = &mut *guard;
-        store.reload_if_changed(state)?;
-        state.faults.push(fault);
-        store.save(state)
+        let mut inner = self.lock();
+        inner.reload(self.writing())?;
+        inner.state.faults.push(fault);
+        inner.save_now()
     }
 
     /// The account's faults, spent ones included.
     pub fn faults(&self) -> Result<Vec<Fault>, LocalError> {
-        let mut guard = self.lock();
-        let Inner { store, state, .. } = &mut *guard;
-        store.reload_if_changed(state)?;
-        Ok(state.faults.clone())
+        let mut inner = self.lock();
+        inner.reload(self.writing())?;
+        Ok(inner.state.faults.clone())
     }
 
     /// Removes every fault.
     pub fn clear_faults(&self) -> Result<(), LocalError> {
-        let mut guard = self.lock();
-        let Inner { store, state, .. } = &mut *guard;
-        store.reload_if_changed(state)?;
-        state.faults.clear();
-        store.save(state)
+        let mut inner = self.lock();
+        inner.reload(self.writing())?;
+        inner.state.faults.clear();
+        inner.save_now()
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn writing(&self) -> bool {
+        self.writing.load(Ordering::SeqCst)
+    }
+
+    /// Returns once change number `version` is in the file. The first
+    /// operation to get here writes the state as it is then, with every
+    /// change made meanwhile; those finished during its write are saved by
+    /// the next writer in one go. The write runs off the async threads, so
+    /// other operations go on in memory while it lasts.
+    async fn commit(&self, version: u64, call: &str) -> Result<(), ProviderError> {
+        let storage = |e: LocalError| fail(call, "LocalCloudStorageError", e.to_string());
+        let _writer = self.writer.lock().await;
+        let (bytes, path, upto) = {
+            let inner = self.lock();
+            if inner.saved >= version {
+                return Ok(());
+            }
+            (
+                inner.store.encode(&inner.state).map_err(storage)?,
+                inner.store.path().to_owned(),
+                inner.version,
+            )
+        };
+        self.writing.store(true, Ordering::SeqCst);
+        let written = tokio::task::spawn_blocking(move || store::write_atomic(&path, &bytes)).await;
+        let mut inner = self.lock();
+        inner.store.wrote();
+        self.writing.store(false, Ordering::SeqCst);
+        match written {
+            Ok(Ok(())) => {
+                inner.saved = upto;
+                Ok(())
+            }
+            Ok(Err(e)) => Err(storage(e)),
+            Err(e) => Err(fail(call, "LocalCloudStorageError", e.to_string())),
+        }
     }
 
     /// Runs one provider operation as [`LocalCloud::run`] does, retrying
@@ -142,13 +209,16 @@ impl LocalCloud {
         stack: &str,
         target: Option<(Kind, &Address)>,
         call: &str,
-        writes: bool,
         f: impl Fn(&mut Sim) -> Result<T, ProviderError>,
     ) -> Result<T, ProviderError> {
         let start = Instant::now();
         let mut attempt = 0;
         loop {
-            let err = match self.run(op, stack, target, call, writes, &f) {
+            let (result, changed) = self.run(op, stack, target, call, &f);
+            if let Some(version) = changed {
+                self.commit(version, call).await?;
+            }
+            let err = match result {
                 Ok(v) => return Ok(v),
                 Err(e) => e,
             };
@@ -174,61 +244,57 @@ impl LocalCloud {
         stats.throttles += u64::from(throttled);
     }
 
-    /// Runs one provider operation: picks up hand edits of the file, fires a
-    /// matching fault (before anything changes; a `lost` one after), runs
-    /// `f` on a copy of the state and, if it succeeds and `writes`, stores
-    /// the copy. An operation either happens completely or not at all.
+    /// Runs one provider operation in memory: picks up hand edits of the
+    /// file, fires a matching fault (before anything changes; a `lost` one
+    /// after), runs `f`, and undoes what `f` changed if it fails, so an
+    /// operation happens completely or not at all. Returns the change
+    /// number to commit ([`LocalCloud::commit`]) when the state changed.
     fn run<T>(
         &self,
         op: FaultOp,
         stack: &str,
         target: Option<(Kind, &Address)>,
         call: &str,
-        writes: bool,
         f: impl FnOnce(&mut Sim) -> Result<T, ProviderError>,
-    ) -> Result<T, ProviderError> {
+    ) -> (Result<T, ProviderError>, Option<u64>) {
         let storage = |e: LocalError| fail(call, "LocalCloudStorageError", e.to_string());
+        let writing = self.writing();
         let mut guard = self.lock();
-        let Inner {
-            store,
-            state,
-            rng,
-            calls,
-            ..
-        } = &mut *guard;
-        store.reload_if_changed(state).map_err(storage)?;
-        let lost = match faults::fire(&mut state.faults, op, stack, target, call) {
+        if let Err(e) = guard.reload(writing) {
+            return (Err(storage(e)), None);
+        }
+        let inner = &mut *guard;
+        let fired = faults::fire(&mut inner.state.faults, op, stack, target, call);
+        let lost = match fired {
             Some(err) if err.class != ErrorClass::Indeterminate => {
-                *calls.entry(call.to_owned()).or_default() += 1;
-                store.save(state).map_err(storage)?;
-                return Err(err);
+                *inner.calls.entry(call.to_owned()).or_default() += 1;
+                inner.version += 1;
+                return (Err(err), Some(inner.version));
             }
             lost => lost,
         };
-        let mut work = if writes { state.clone() } else { State::default() };
-        let st = if writes { &mut work } else { &mut *state };
         let mut sim = Sim {
-            st,
+            st: &mut inner.state,
             region: &self.region,
-            rng,
-            calls,
+            rng: &mut inner.rng,
+            calls: &mut inner.calls,
+            undo: Undo::default(),
         };
-        let out = match f(&mut sim) {
-            Ok(out) => out,
-            Err(e) => {
-                if lost.is_some() {
-                    store.save(state).map_err(storage)?;
-                }
-                return Err(e);
-            }
-        };
-        if writes {
-            store.save(&work).map_err(storage)?;
-            *state = work;
+        let result = f(&mut sim);
+        let undo = std::mem::take(&mut sim.undo);
+        let changed = !undo.is_empty() || lost.is_some();
+        if result.is_err() {
+            undo.restore(&mut inner.state);
         }
-        match lost {
-            Some(err) => Err(err),
-            None => Ok(out),
+        let result = match (result, lost) {
+            (Ok(_), Some(err)) => Err(err),
+            (result, _) => result,
+        };
+        if changed {
+            inner.version += 1;
+            (result, Some(inner.version))
+        } else {
+            (result, None)
         }
     }
 }
@@ -297,7 +363,7 @@ impl Provider for LocalCloud {
     /// The simulation sees every resource at once, so children of external
     /// parents are found by their tags like the rest.
     async fn read_stack(&self, stack: &str, _external: &[External]) -> Result<Vec<Resource>, ProviderError> {
-        self.retried(FaultOp::Read, stack, None, "GetResources", false, |sim| {
+        self.retried(FaultOp::Read, stack, None, "GetResources", |sim| {
             for kind in Kind::ALL {
                 sim.call(api::of(kind).describe);
             }
@@ -318,7 +384,7 @@ impl Provider for LocalCloud {
         let address = &desired.address;
         let kind = address.kind;
         let call = api::of(kind).create;
-        self.retried(FaultOp::Create, stack, Some((kind, address)), call, true, |sim| {
+        self.retried(FaultOp::Create, stack, Some((kind, address)), call, |sim| {
             let (attrs, mut tags) = normalise(kind, call, &desired.attrs)?;
             tags.insert(STACK_TAG.to_owned(), stack.to_owned());
             tags.insert(ADDRESS_TAG.to_owned(), address.to_string());
@@ -349,52 +415,43 @@ impl Provider for LocalCloud {
         let address = &live.address;
         let kind = address.kind;
         let api = api::of(kind);
-        self.retried(
-            FaultOp::Update,
-            stack,
-            Some((kind, address)),
-            api.update,
-            true,
-            |sim| {
-                let key = locate(sim, stack, live, api.update)?;
-                let (new, tags) = normalise(kind, api.update, &desired.attrs)?;
-                let old = sim.rec(&key).map(|r| r.attrs.clone()).unwrap_or_default();
-                check_in_place(kind, api.update, &old, &new)?;
-                match kind {
-                    Kind::Vpc
-                    | Kind::Subnet
-                    | Kind::InternetGateway
-                    | Kind::RouteTable
-                    | Kind::SecurityGroup => ec2::update(sim, kind, &key, &old, &new)?,
-                    Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => {
-                        elb::update(sim, kind, &key, &old, &new)?
-                    }
-                    Kind::Cluster | Kind::TaskDefinition | Kind::Service => {
-                        ecs::update(sim, kind, &key, &old, &new)?
-                    }
-                    Kind::LogGroup => logs::update(sim, &old, &new)?,
-                    Kind::Role => iam::update(sim, &old, &new)?,
+        self.retried(FaultOp::Update, stack, Some((kind, address)), api.update, |sim| {
+            let key = locate(sim, stack, live, api.update)?;
+            let (new, tags) = normalise(kind, api.update, &desired.attrs)?;
+            let old = sim.rec(&key).map(|r| r.attrs.clone()).unwrap_or_default();
+            check_in_place(kind, api.update, &old, &new)?;
+            match kind {
+                Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
+                    ec2::update(sim, kind, &key, &old, &new)?
                 }
-                let tags_changed = sim.rec(&key).is_some_and(|r| {
-                    let user: BTreeMap<String, String> = r
-                        .tags
-                        .iter()
-                        .filter(|(k, _)| k.as_str() != STACK_TAG && k.as_str() != ADDRESS_TAG)
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect();
-                    user != tags
-                });
-                if tags_changed {
-                    sim.call(api.tag);
+                Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => {
+                    elb::update(sim, kind, &key, &old, &new)?
                 }
-                if let Some(rec) = sim.st.resources.get_mut(&key) {
-                    rec.attrs.extend(new);
-                    rec.tags.retain(|k, _| k == STACK_TAG || k == ADDRESS_TAG);
-                    rec.tags.extend(tags);
+                Kind::Cluster | Kind::TaskDefinition | Kind::Service => {
+                    ecs::update(sim, kind, &key, &old, &new)?
                 }
-                Ok(read(sim, &key, address))
-            },
-        )
+                Kind::LogGroup => logs::update(sim, &old, &new)?,
+                Kind::Role => iam::update(sim, &old, &new)?,
+            }
+            let tags_changed = sim.rec(&key).is_some_and(|r| {
+                let user: BTreeMap<String, String> = r
+                    .tags
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != STACK_TAG && k.as_str() != ADDRESS_TAG)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                user != tags
+            });
+            if tags_changed {
+                sim.call(api.tag);
+            }
+            if let Some(rec) = sim.rec_mut(&key) {
+                rec.attrs.extend(new);
+                rec.tags.retain(|k, _| k == STACK_TAG || k == ADDRESS_TAG);
+                rec.tags.extend(tags);
+            }
+            Ok(read(sim, &key, address))
+        })
         .await
     }
 
@@ -445,7 +502,7 @@ impl Provider for LocalCloud {
         let address = &live.address;
         let kind = address.kind;
         let call = api::of(kind).delete;
-        self.retried(FaultOp::Delete, stack, Some((kind, address)), call, true, |sim| {
+        self.retried(FaultOp::Delete, stack, Some((kind, address)), call, |sim| {
             let key = locate(sim, stack, live, call)?;
             match kind {
                 Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {

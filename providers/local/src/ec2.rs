@@ -80,7 +80,7 @@ pub(crate) fn create(
                 sim.call("AuthorizeSecurityGroupEgress");
             }
             sim.insert(&id, kind, tags, attrs, false);
-            if let Some(rec) = sim.st.resources.get_mut(&id) {
+            if let Some(rec) = sim.rec_mut(&id) {
                 rec.default_egress = !egress;
             }
             return Ok(id);
@@ -170,7 +170,7 @@ pub(crate) fn update(
                 sim.call("AuthorizeSecurityGroupEgress");
                 sim.call("RevokeSecurityGroupEgress");
             }
-            if let Some(rec) = sim.st.resources.get_mut(key) {
+            if let Some(rec) = sim.rec_mut(key) {
                 rec.default_egress = !egress;
             }
         }
@@ -311,7 +311,7 @@ fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
             format!("The vpc '{key}' has dependencies and cannot be deleted."),
         ));
     }
-    sim.st.resources.remove(key);
+    sim.remove(key);
     Ok(())
 }
 
@@ -342,7 +342,7 @@ fn delete_subnet(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
             subnets.retain(|s| s.as_str() != Some(key));
         }
     }
-    sim.st.resources.remove(key);
+    sim.remove(key);
     Ok(())
 }
 
@@ -421,7 +421,7 @@ pub(crate) fn delete_gateway(sim: &mut Sim, key: &str) -> Result<(), ProviderErr
             format!("The internetGateway '{key}' has dependencies and cannot be deleted."),
         ));
     }
-    sim.st.resources.remove(key);
+    sim.remove(key);
     Ok(())
 }
 
@@ -496,7 +496,7 @@ pub(crate) fn delete_route_table(sim: &mut Sim, key: &str) -> Result<(), Provide
             format!("The routeTable '{key}' has dependencies and cannot be deleted."),
         ));
     }
-    sim.st.resources.remove(key);
+    sim.remove(key);
     Ok(())
 }
 
@@ -643,7 +643,7 @@ pub(crate) fn delete_security_group(sim: &mut Sim, key: &str) -> Result<(), Prov
     if referenced || used {
         return Err(dependency(call, format!("resource {key} has a dependent object")));
     }
-    sim.st.resources.remove(key);
+    sim.remove(key);
     Ok(())
 }
 

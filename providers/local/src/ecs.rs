@@ -67,13 +67,13 @@ pub(crate) fn create(
                 .unwrap_or(0);
             let last = sim.st.families.get(&name).copied().unwrap_or(0).max(last_stored);
             let revision = last + 1;
-            sim.st.families.insert(name.clone(), revision);
+            sim.set_family(&name, revision);
             let arn = sim.arn("ecs", &format!("task-definition/{name}:{revision}"));
             attrs.insert("family".to_owned(), Value::String(name));
             attrs.insert("revision".to_owned(), Value::Int(revision));
             attrs.insert("arn".to_owned(), Value::String(arn.clone()));
             sim.insert(&arn, kind, tags, attrs, false);
-            if let Some(rec) = sim.st.resources.get_mut(&arn) {
+            if let Some(rec) = sim.rec_mut(&arn) {
                 rec.status = Some(ACTIVE.to_owned());
             }
             Ok(arn)
@@ -135,11 +135,11 @@ pub(crate) fn delete(sim: &mut Sim, kind: Kind, key: &str) -> Result<(), Provide
                     "The Cluster cannot be deleted while Services are active.",
                 ));
             }
-            sim.st.resources.remove(key);
+            sim.remove(key);
         }
         Kind::TaskDefinition => {
             sim.call("DeregisterTaskDefinition");
-            if let Some(rec) = sim.st.resources.get_mut(key) {
+            if let Some(rec) = sim.rec_mut(key) {
                 rec.status = Some(INACTIVE.to_owned());
             }
         }
@@ -177,7 +177,7 @@ pub(crate) fn delete_service(sim: &mut Sim, key: &str) -> Result<(), ProviderErr
             "The service cannot be stopped while it is scaled above 0.",
         ));
     }
-    sim.st.resources.remove(key);
+    sim.remove(key);
     Ok(())
 }
 

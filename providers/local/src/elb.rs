@@ -179,7 +179,7 @@ pub(crate) fn delete(sim: &mut Sim, kind: Kind, key: &str) -> Result<(), Provide
                 .map(|(k, _)| k.clone())
                 .collect();
             for listener in listeners {
-                sim.st.resources.remove(&listener);
+                sim.remove(&listener);
             }
         }
         Kind::TargetGroup => {
@@ -195,7 +195,7 @@ pub(crate) fn delete(sim: &mut Sim, kind: Kind, key: &str) -> Result<(), Provide
         }
         _ => sim.call("DeleteListener"),
     }
-    sim.st.resources.remove(key);
+    sim.remove(key);
     Ok(())
 }
 

@@ -146,7 +146,7 @@ pub(crate) fn delete_role(sim: &mut Sim, key: &str) -> Result<(), ProviderError>
             "Cannot delete entity, must detach all policies first.",
         ));
     }
-    sim.st.resources.remove(key);
+    sim.remove(key);
     Ok(())
 }
 

@@ -12,10 +12,13 @@
 //!
 //! # Operations
 //!
-//! Each provider operation is all-or-nothing: it runs on a copy of the
-//! account and is written to the file (temporary file, fsync, rename) before
-//! it returns, so a killed process leaves either the old file or the new one,
-//! and every resource a `create` made is in the file. A sibling lock file
+//! Each provider operation is all-or-nothing: it changes the account in
+//! place, keeping what it touches in an undo log that puts it back if the
+//! operation fails, and it returns only once the file holds its change
+//! (temporary file, fsync, rename), so a killed process leaves either the
+//! old file or the new one, and every resource a `create` made is in the
+//! file. Operations finishing while a write is under way are saved together
+//! by the next write (group commit), which keeps large applies linear. A sibling lock file
 //! (`local-cloud.json.lock`) is held for the life of the [`LocalCloud`]; a
 //! second open fails at once with [`LocalError::Locked`], naming the holder
 //! the lock file records (the stack lock of the `Provider` trait: the run

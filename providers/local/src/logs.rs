@@ -73,6 +73,6 @@ pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(), Prov
 /// Deletes a log group.
 pub(crate) fn delete(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     sim.call("DeleteLogGroup");
-    sim.st.resources.remove(key);
+    sim.remove(key);
     Ok(())
 }

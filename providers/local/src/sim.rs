@@ -9,12 +9,46 @@ use fastrand::Rng;
 use crate::api;
 use crate::model::{Record, State};
 
-/// One operation's view of the simulated cloud.
+/// One operation's view of the simulated cloud. It reads `st` directly
+/// and changes it only through its methods, which keep what they change
+/// in `undo`, so that a failed operation leaves nothing behind.
 pub(crate) struct Sim<'a> {
     pub st: &'a mut State,
     pub region: &'a str,
     pub rng: &'a mut Rng,
     pub calls: &'a mut BTreeMap<String, u64>,
+    pub undo: Undo,
+}
+
+/// What an operation changed, each with its value before: enough to put
+/// the account back as it was.
+#[derive(Debug, Default)]
+pub(crate) struct Undo {
+    resources: BTreeMap<String, Option<Record>>,
+    families: BTreeMap<String, Option<i64>>,
+}
+
+impl Undo {
+    /// Whether the operation changed nothing.
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty() && self.families.is_empty()
+    }
+
+    /// Puts `st` back as it was before the operation.
+    pub fn restore(self, st: &mut State) {
+        for (key, before) in self.resources {
+            match before {
+                Some(rec) => st.resources.insert(key, rec),
+                None => st.resources.remove(&key),
+            };
+        }
+        for (family, before) in self.families {
+            match before {
+                Some(n) => st.families.insert(family, n),
+                None => st.families.remove(&family),
+            };
+        }
+    }
 }
 
 impl Sim<'_> {
@@ -74,9 +108,38 @@ impl Sim<'_> {
         self.st.resources.get(key)
     }
 
+    /// Keeps `key`'s record as it is before its first change.
+    fn touch(&mut self, key: &str) {
+        if !self.undo.resources.contains_key(key) {
+            let before = self.st.resources.get(key).cloned();
+            self.undo.resources.insert(key.to_owned(), before);
+        }
+    }
+
+    /// The stored record at `key`, to change.
+    pub fn rec_mut(&mut self, key: &str) -> Option<&mut Record> {
+        self.touch(key);
+        self.st.resources.get_mut(key)
+    }
+
     /// The stored attributes at `key`, to change.
     pub fn attrs_mut(&mut self, key: &str) -> Option<&mut Attrs> {
-        self.st.resources.get_mut(key).map(|r| &mut r.attrs)
+        self.rec_mut(key).map(|r| &mut r.attrs)
+    }
+
+    /// Deletes the record at `key`.
+    pub fn remove(&mut self, key: &str) {
+        self.touch(key);
+        self.st.resources.remove(key);
+    }
+
+    /// Records the last revision registered in a task-definition family.
+    pub fn set_family(&mut self, family: &str, revision: i64) {
+        if !self.undo.families.contains_key(family) {
+            let before = self.st.families.get(family).copied();
+            self.undo.families.insert(family.to_owned(), before);
+        }
+        self.st.families.insert(family.to_owned(), revision);
     }
 
     /// A key made by `make` that no resource has yet.
@@ -111,6 +174,7 @@ impl Sim<'_> {
             default_egress: false,
             created: Some(humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()),
         };
+        self.touch(key);
         self.st.resources.insert(key.to_owned(), rec);
     }
 }
@@ -162,6 +226,7 @@ pub(crate) mod testing {
                 region: "us-east-1",
                 rng: &mut self.rng,
                 calls: &mut self.calls,
+                undo: Undo::default(),
             }
         }
 

@@ -124,34 +124,51 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces the file atomically: writes a temporary file in the same
-    /// directory, flushes it to disk, renames it over the file and flushes
-    /// the directory. A reader (or a process killed midway) sees the old
-    /// file or the new one, never a mix.
+    /// Replaces the file with `state` ([`Store::encode`], [`write_atomic`]).
     pub fn save(&mut self, state: &State) -> Result<(), LocalError> {
-        let mut text = serde_json::to_string_pretty(state).map_err(|e| LocalError::Format {
+        let bytes = self.encode(state)?;
+        write_atomic(&self.path, &bytes)?;
+        self.wrote();
+        Ok(())
+    }
+
+    /// The file's contents for `state`.
+    pub fn encode(&self, state: &State) -> Result<Vec<u8>, LocalError> {
+        let mut bytes = serde_json::to_vec_pretty(state).map_err(|e| LocalError::Format {
             path: self.path.clone(),
             message: e.to_string(),
         })?;
-        text.push('\n');
-        let temp = temp_path(&self.path);
-        let written = write_synced(&temp, text.as_bytes()).and_then(|()| {
-            fs::rename(&temp, &self.path).map_err(|e| LocalError::io("replace", &self.path, e))
-        });
-        if let Err(e) = written {
-            let _ = fs::remove_file(&temp);
-            return Err(e);
-        }
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            // Makes the rename itself durable. Not possible on every platform,
-            // hence best effort.
-            if let Ok(dir) = File::open(dir) {
-                let _ = dir.sync_all();
-            }
-        }
-        self.stamp = self.current_stamp();
-        Ok(())
+        bytes.push(b'\n');
+        Ok(bytes)
     }
+
+    /// Records that this store just wrote the file, so that its own write
+    /// is not taken for a hand edit.
+    pub fn wrote(&mut self) {
+        self.stamp = self.current_stamp();
+    }
+}
+
+/// Replaces the file at `path` with `bytes` atomically: writes a temporary
+/// file in the same directory, flushes it to disk, renames it over the file
+/// and flushes the directory. A reader (or a process killed midway) sees the
+/// old file or the new one, never a mix.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), LocalError> {
+    let temp = temp_path(path);
+    let written = write_synced(&temp, bytes)
+        .and_then(|()| fs::rename(&temp, path).map_err(|e| LocalError::io("replace", path, e)));
+    if let Err(e) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(e);
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        // Makes the rename itself durable. Not possible on every platform,
+        // hence best effort.
+        if let Ok(dir) = File::open(dir) {
+            let _ = dir.sync_all();
+        }
+    }
+    Ok(())
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<(), LocalError> {
