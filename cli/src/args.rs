@@ -176,6 +176,11 @@ pub enum Command {
         #[arg(long)]
         wait: bool,
     },
+    /// Bring what exists outside berth into a stack.
+    Import {
+        #[command(subcommand)]
+        what: Import,
+    },
     /// Release the stack's lock left by a run that died. Without --force,
     /// only a lock whose holder is gone: silent for two minutes, or a
     /// process of this host that has ended.
@@ -199,6 +204,18 @@ pub enum Command {
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+    },
+}
+
+/// What `berth import` brings in.
+#[derive(Debug, Subcommand)]
+pub enum Import {
+    /// Print a `task_definition` block for a task definition's JSON (a
+    /// RegisterTaskDefinition input or `aws ecs describe-task-definition`
+    /// output), to paste into a stack.
+    TaskDefinition {
+        /// The JSON file.
+        file: PathBuf,
     },
 }
 

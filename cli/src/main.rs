@@ -5,6 +5,7 @@ mod args;
 mod cloud;
 mod color;
 mod commands;
+mod import;
 mod place;
 mod progress;
 mod report;

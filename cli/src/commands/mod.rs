@@ -5,6 +5,7 @@ mod completions;
 mod deploy;
 mod fmt;
 mod graph;
+mod import;
 mod output;
 mod plan;
 mod stack;
@@ -13,7 +14,7 @@ mod validate;
 
 use std::process::ExitCode;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, Import};
 
 /// Runs a parsed command line; the exit code follows the CLI contract.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -94,6 +95,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 wait,
             },
         ),
+        Command::Import {
+            what: Import::TaskDefinition { file },
+        } => import::task_definition(&file),
         Command::Unlock { dir, vars, force } => unlock::run(&cli.global, &dir, &vars, force),
         Command::Output { dir, vars, format } => output::run(&cli.global, &dir, &vars, format),
         Command::Completions { shell } => completions::run(shell),

@@ -1,0 +1,3 @@
+//! `berth import`: bringing what exists outside berth into a stack.
+
+pub mod task_definition;
