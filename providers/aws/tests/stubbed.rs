@@ -153,15 +153,15 @@ async fn removing_the_health_check_grace_period_resets_it() {
 /// Expired credentials are said as such, in one line.
 #[tokio::test]
 async fn expired_credentials_are_said_as_such() {
-    let rule = mock!(aws_sdk_ec2::Client::create_vpc)
-        .then_error(|| error("RequestExpired"));
+    let rule = mock!(aws_sdk_ec2::Client::create_vpc).then_error(|| error("RequestExpired"));
     let ec2 = mock_client!(aws_sdk_ec2, RuleMode::Sequential, [&rule], |c| c
         .retry_config(aws_sdk_ec2::config::retry::RetryConfig::disabled()));
     let p = provider(|c| c.ec2 = ec2);
     let err = p.create("s", &vpc()).await.expect_err("expired");
     assert_eq!(err.code, "RequestExpired");
     assert!(
-        err.message.starts_with("the AWS credentials have expired: refresh them"),
+        err.message
+            .starts_with("the AWS credentials have expired: refresh them"),
         "{err}"
     );
 }
