@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tests for the editor support in editors/: VS Code (TextMate), tree-sitter and
-# Vim grammars, each with its own editor's tooling. Installs what is missing
+# Vim grammars, each with its own editor's tooling, and the README's set-up
+# snippets for Neovim, Helix and Zed. Installs what is missing
 # (npm packages for editors/vscode, the tree-sitter CLI via cargo), runs every
 # check, and ends with "editors: N passed, M failed" (exit 1 on any failure).
 #
@@ -119,7 +120,8 @@ command -v node >/dev/null 2>&1 || apt_install nodejs
 command -v npm >/dev/null 2>&1 || apt_install npm
 command -v cc >/dev/null 2>&1 || apt_install gcc libc6-dev   # tree-sitter compiles the parser
 
-command -v python3 >/dev/null 2>&1 || apt_install python3   # reads the .vsix (a zip)
+command -v python3 >/dev/null 2>&1 || apt_install python3   # reads the .vsix, checks README snippets
+command -v luac5.4 >/dev/null 2>&1 || apt_install lua5.4    # `luac -p` on README's Neovim snippets
 
 setup_vscode
 setup_vsce
@@ -257,6 +259,11 @@ run "tree-sitter: token classes (token-classes.json)" node tree-sitter-berth/tes
 
 # ---------------------------------------------------------------- Vim
 run "vim: syntax, classes, ftplugin, indent" bash vim/test/run.sh
+
+# ---------------------------------------------------------------- README set-up snippets
+# Neovim (Debian's is too old for the snippet), Helix and Zed do not run
+# here: their README snippets are parsed and checked against the repository.
+run "README: Neovim, Helix, Zed snippets" python3 readme-snippets.py luac5.4
 
 # ---------------------------------------------------------------- the fixture itself
 # When a berth binary is at hand (BERTH_BIN, or a cargo build in this repo),
