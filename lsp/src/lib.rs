@@ -13,6 +13,7 @@ mod context;
 mod definition;
 mod diagnostics;
 mod documents;
+mod enclosing;
 mod error;
 mod formatting;
 mod hover;

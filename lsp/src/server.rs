@@ -355,7 +355,7 @@ mod tests {
                 let _ = symbols::document_symbols(prefix);
                 let _ = formatting::format(prefix);
                 for at in (0..=prefix.len()).step_by(29) {
-                    let _ = context::scan(prefix, at);
+                    let _ = context::cursor_context(prefix, at);
                     let _ = definition::reference_at(prefix, at);
                 }
             }
