@@ -23,6 +23,7 @@ mod schema;
 mod server;
 mod stack;
 mod symbols;
+mod traversal;
 mod uri;
 
 pub use error::Error;
