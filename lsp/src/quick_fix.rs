@@ -241,4 +241,57 @@ mod tests {
         late.range = Range::new(Position::new(9, 0), Position::new(9, 4));
         assert_eq!(edits(text, &[late]), []);
     }
+
+    /// Real diagnostics of the validator, one misspelling of each sort:
+    /// every fix, applied alone, makes its diagnostic go away.
+    #[test]
+    #[allow(clippy::mutable_key_type)] // as in `quick_fixes`
+    fn each_fix_of_real_diagnostics_removes_its_diagnostic() {
+        use crate::documents::Documents;
+        use crate::{diagnostics, stack, uri};
+
+        let text = "variable env { default = \"dev\" }\n\
+                    vpc main {\n  cidr = \"10.0.0.0/16\"\n  dns_hostname = true\n}\n\
+                    subnett a {\n  vpc = vpc.main\n}\n\
+                    subnet b {\n  vpc  = vpc.mian\n  cidr = \"10.0.1.0/24\"\n  zone = \"us-east-1a\"\n  tags = { env = var.evn }\n}\n";
+        // Values are checked once names resolve: the CIDR in a file alone.
+        let cidr = "vpc other { cidr = \"10.1.0.1/16\" }\n";
+        let dir = tempfile::tempdir().unwrap();
+        let doc = uri::from_path(&dir.path().join("main.berth")).unwrap();
+        let diagnose = |text: &str| {
+            let mut docs = Documents::default();
+            docs.open(doc.clone(), text.to_owned());
+            let mut out = diagnostics::compute(stack::load(&doc, &docs), &doc);
+            out.pop().map(|(_, d)| d).unwrap_or_default()
+        };
+        let mut fixed: Vec<String> = Vec::new();
+        for text in [text, cidr] {
+            let found = diagnose(text);
+            for action in quick_fixes(&doc, text, &found) {
+                let CodeActionOrCommand::CodeAction(action) = action else {
+                    panic!("a command")
+                };
+                let target = action.diagnostics.unwrap().remove(0);
+                let mut changes = action.edit.unwrap().changes.unwrap();
+                let edit = changes.remove(&doc).unwrap().remove(0);
+                let index = LineIndex::new(text);
+                let range = index.offset(edit.range.start)..index.offset(edit.range.end);
+                let mut after = text.to_owned();
+                after.replace_range(range, &edit.new_text);
+                let still = diagnose(&after);
+                assert!(
+                    !still.iter().any(|d| d.message == target.message),
+                    "{} still reported after {:?}",
+                    target.message,
+                    edit.new_text
+                );
+                fixed.push(edit.new_text);
+            }
+        }
+        fixed.sort();
+        assert_eq!(
+            fixed,
+            ["\"10.1.0.0/16\"", "dns_hostnames", "env", "main", "subnet"]
+        );
+    }
 }
