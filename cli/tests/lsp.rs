@@ -365,7 +365,10 @@ fn formatting_symbols_and_quick_fixes() {
     // A client asking only for refactorings gets none.
     let mut only = params;
     only["context"]["only"] = json!(["refactor"]);
-    assert_eq!(server.request("textDocument/codeAction", only), json!([]));
+    assert_eq!(server.request("textDocument/codeAction", only.clone()), json!([]));
+    only["context"]["only"] = json!(["quickfix"]);
+    let fixes = server.request("textDocument/codeAction", only);
+    assert_eq!(fixes.as_array().map(Vec::len), Some(1), "{fixes}");
 
     // The outline: the resource and its nested block.
     let symbols = server.request("textDocument/documentSymbol", json!({ "textDocument": doc }));

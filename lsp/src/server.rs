@@ -184,9 +184,11 @@ impl Server<'_> {
                 Some(DocumentSymbolResponse::Nested(symbols::document_symbols(&text)))
             }),
             CodeActionRequest::METHOD => self.with_params(&req, |s, p: CodeActionParams| {
+                // Kinds are hierarchical: `quickfix` is wanted as itself or
+                // under the empty base kind.
                 let wanted = p.context.only.as_ref().is_none_or(|only| {
                     only.iter()
-                        .any(|k| CodeActionKind::QUICKFIX.as_str().starts_with(k.as_str()))
+                        .any(|k| k.as_str().is_empty() || *k == CodeActionKind::QUICKFIX)
                 });
                 if !wanted {
                     return Some(Vec::new());
