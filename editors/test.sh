@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Tests for the editor support in editors/: VS Code (TextMate), tree-sitter and
-# Vim grammars, each with its own editor's tooling. Installs what is missing
+# Vim grammars, each with its own editor's tooling, and the README's set-up
+# snippets for Neovim, Helix and Zed. Installs what is missing
 # (npm packages for editors/vscode, the tree-sitter CLI via cargo), runs every
 # check, and ends with "editors: N passed, M failed" (exit 1 on any failure).
 #
@@ -9,6 +10,7 @@
 set -euo pipefail
 
 TS_CLI_VERSION=0.27.1   # pinned: src/parser.c is compared with its output
+VSCE_VERSION=3.9.2      # pinned @vscode/vsce: the last release that runs on Node 20
 
 editors_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo_dir=$(dirname "$editors_dir")
@@ -61,6 +63,19 @@ setup_vscode() {
   fi
 }
 
+# @vscode/vsce, installed once per version under the user's cache (not in
+# editors/vscode, whose lock file is the extension's own dependencies).
+VSCE=""
+setup_vsce() {
+  local root=${XDG_CACHE_HOME:-$HOME/.cache}/berth-editors/vsce-$VSCE_VERSION
+  if [[ ! -x $root/node_modules/.bin/vsce ]]; then
+    echo "editors: npm install @vscode/vsce@$VSCE_VERSION under $root"
+    mkdir -p "$root"
+    npm install --prefix "$root" --no-audit --no-fund --loglevel=error "@vscode/vsce@$VSCE_VERSION"
+  fi
+  VSCE=$root/node_modules/.bin/vsce
+}
+
 TS=""
 setup_tree_sitter() {
   local found version
@@ -105,7 +120,11 @@ command -v node >/dev/null 2>&1 || apt_install nodejs
 command -v npm >/dev/null 2>&1 || apt_install npm
 command -v cc >/dev/null 2>&1 || apt_install gcc libc6-dev   # tree-sitter compiles the parser
 
+command -v python3 >/dev/null 2>&1 || apt_install python3   # reads the .vsix, checks README snippets
+command -v luac5.4 >/dev/null 2>&1 || apt_install lua5.4    # `luac -p` on README's Neovim snippets
+
 setup_vscode
+setup_vsce
 setup_tree_sitter
 
 mkdir -p "$work/no-parsers"
@@ -149,10 +168,40 @@ vscode_snap() { bash vscode/test/snap.sh; }
 
 vscode_classes() { cd vscode && node test/classes.js; }
 
+# `vsce package` succeeds (it refuses a manifest without a publisher), and
+# the .vsix holds what VS Code and the Marketplace need: the manifest with
+# publisher, repository and license, the grammar, language configuration,
+# entry point and language client, the README and LICENSE (vsce only warns
+# when those two are missing), and none of the tests or devDependencies.
+vscode_package() {
+  cd vscode
+  "$VSCE" package --out "$work/berth.vsix" </dev/null
+  python3 - "$work/berth.vsix" <<'PY'
+import json, sys, zipfile
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+need = ['extension/package.json', 'extension/syntaxes/berth.tmLanguage.json',
+        'extension/language-configuration.json', 'extension/extension.js',
+        'extension/readme.md', 'extension/LICENSE.txt',
+        'extension/node_modules/vscode-languageclient/node.js', 'extension.vsixmanifest']
+missing = [n for n in need if n not in names]
+stray = sorted(n for n in names if n.startswith(('extension/test/', 'extension/node_modules/vscode-tmgrammar-test/')))
+pkg = json.loads(zipfile.ZipFile(sys.argv[1]).read('extension/package.json'))
+problems = missing and ['missing: ' + ', '.join(missing)] or []
+problems += stray and ['should be left out: ' + ', '.join(stray[:5])] or []
+for key in ('publisher', 'repository', 'license'):
+    if not pkg.get(key):
+        problems.append('package.json has no ' + key)
+if problems:
+    sys.exit('\n'.join(problems))
+print(f'{sys.argv[1]}: {len(names)} files, publisher {pkg["publisher"]}, version {pkg["version"]}')
+PY
+}
+
 run "vscode: manifest + extension.js" vscode_manifest
 run "vscode: scope unit tests (tmgrammar-test)" vscode_unit
 run "vscode: snapshots (fixture + examples)" vscode_snap
 run "vscode: token classes (token-classes.json)" vscode_classes
+run "vscode: vsce package builds a complete .vsix" vscode_package
 
 # ---------------------------------------------------------------- tree-sitter
 ts_generated_up_to_date() {
@@ -210,6 +259,11 @@ run "tree-sitter: token classes (token-classes.json)" node tree-sitter-berth/tes
 
 # ---------------------------------------------------------------- Vim
 run "vim: syntax, classes, ftplugin, indent" bash vim/test/run.sh
+
+# ---------------------------------------------------------------- README set-up snippets
+# Neovim (Debian's is too old for the snippet), Helix and Zed do not run
+# here: their README snippets are parsed and checked against the repository.
+run "README: Neovim, Helix, Zed snippets" python3 readme-snippets.py luac5.4
 
 # ---------------------------------------------------------------- the fixture itself
 # When a berth binary is at hand (BERTH_BIN, or a cargo build in this repo),

@@ -234,12 +234,18 @@ fn language_server_session() {
     assert_eq!(
         keys,
         [
+            "codeActionProvider",
             "completionProvider",
             "definitionProvider",
+            "documentFormattingProvider",
+            "documentSymbolProvider",
             "hoverProvider",
             "textDocumentSync"
         ]
     );
+    assert_eq!(caps["documentFormattingProvider"], true);
+    assert_eq!(caps["documentSymbolProvider"], true);
+    assert_eq!(caps["codeActionProvider"]["codeActionKinds"], json!(["quickfix"]));
     assert_eq!(caps["textDocumentSync"]["change"], 1, "full sync");
     assert_eq!(caps["textDocumentSync"]["openClose"], true);
     assert_eq!(caps["definitionProvider"], true);
@@ -320,6 +326,90 @@ fn language_server_session() {
     server.notify("exit", Value::Null);
     let status = server.exit_status();
     assert_eq!(status.code(), Some(0), "exit after shutdown succeeds");
+}
+
+/// Formatting, the outline and quick fixes, as an editor asks for them.
+#[test]
+fn formatting_symbols_and_quick_fixes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let a = file_uri(&dir.path().join("main.berth"));
+    let mut server = Server::start();
+    server.initialize();
+    let doc = json!({ "uri": a });
+
+    // A misspelt attribute: the quick fix replaces exactly the name.
+    let typo = "vpc main {\ncidr=\"10.0.0.0/16\"\n  dns_hostname = true\n  tags { x = 1 }\n}\n";
+    server.open(&a, typo);
+    let diags = server.diagnostics(&a);
+    let with_help: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["message"].as_str().is_some_and(|m| m.contains("did you mean")))
+        .collect();
+    assert_eq!(with_help.len(), 1, "{diags:?}");
+    let params = json!({
+        "textDocument": doc,
+        "range": with_help[0]["range"],
+        "context": { "diagnostics": diags },
+    });
+    let actions = server.request("textDocument/codeAction", params.clone());
+    let actions = actions.as_array().expect("code actions");
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["isPreferred"], true);
+    assert_eq!(actions[0]["diagnostics"], json!([with_help[0]]));
+    let edits = &actions[0]["edit"]["changes"][&a];
+    assert_eq!(
+        edits,
+        &json!([{ "range": range(2, 2, 14), "newText": "dns_hostnames" }])
+    );
+    // A client asking only for refactorings gets none.
+    let mut only = params;
+    only["context"]["only"] = json!(["refactor"]);
+    assert_eq!(server.request("textDocument/codeAction", only.clone()), json!([]));
+    only["context"]["only"] = json!(["quickfix"]);
+    let fixes = server.request("textDocument/codeAction", only);
+    assert_eq!(fixes.as_array().map(Vec::len), Some(1), "{fixes}");
+
+    // The outline: the resource and its nested block.
+    let symbols = server.request("textDocument/documentSymbol", json!({ "textDocument": doc }));
+    assert_eq!(symbols[0]["name"], "main");
+    assert_eq!(symbols[0]["detail"], "vpc");
+    assert_eq!(symbols[0]["kind"], 23, "struct");
+    assert_eq!(symbols[0]["range"]["start"], json!({ "line": 0, "character": 0 }));
+    assert_eq!(symbols[0]["range"]["end"], json!({ "line": 4, "character": 1 }));
+    assert_eq!(symbols[0]["selectionRange"], range(0, 4, 8));
+    assert_eq!(symbols[0]["children"][0]["name"], "tags");
+
+    // Formatting: one edit over the whole document, the `berth fmt` layout.
+    let options = json!({ "tabSize": 4, "insertSpaces": true });
+    let format = json!({ "textDocument": doc, "options": options });
+    let edits = server.request("textDocument/formatting", format.clone());
+    let formatted = berth_lang::fmt::format_source(typo).expect("formats");
+    assert_eq!(
+        edits,
+        json!([{ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 5, "character": 0 } }, "newText": formatted }])
+    );
+    server.change(&a, 2, &formatted);
+    server.diagnostics(&a);
+    assert_eq!(
+        server.request("textDocument/formatting", format.clone()),
+        json!([])
+    );
+
+    // A syntax error: no edit, and the reason in the client's log.
+    server.change(&a, 3, "vpc main {\n  cidr: 1\n}\n");
+    server.diagnostics(&a);
+    assert_eq!(server.request("textDocument/formatting", format), Value::Null);
+    let log = server.wait(|m| m["method"] == "window/logMessage");
+    let message = log["params"]["message"].as_str().expect("log message");
+    assert!(
+        message.contains("main.berth") && message.contains("not formatted: ") && message.contains("line 2:"),
+        "{message}"
+    );
+
+    assert_eq!(server.request("shutdown", Value::Null), Value::Null);
+    server.notify("exit", Value::Null);
+    assert_eq!(server.exit_status().code(), Some(0));
 }
 
 #[test]

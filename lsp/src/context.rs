@@ -1,9 +1,11 @@
-//! What surrounds the cursor, found by a forgiving scan of the text rather
-//! than the parser, so it works while the user is typing and the file does
-//! not parse: the enclosing blocks, whether an attribute name, a label, a
-//! value or the next step of a reference goes there, and the names already
-//! used in the enclosing block. (The file's top-level blocks come from the
-//! parser's error-tolerant tree, see `stack::declarations`.)
+//! What surrounds the cursor. Whether an attribute name, a label, a value
+//! or the next step of a reference goes there is found by a forgiving scan
+//! of the text, which works on half-typed tokens the parser has no node for
+//! (`vpc.`, an open string). The enclosing blocks and the names already used
+//! in the innermost one come from the parser's error-tolerant tree (see
+//! `enclosing`) wherever every block is closed, and from the scan otherwise.
+//! (The file's top-level blocks come from that tree too, see
+//! `stack::declarations`.)
 //!
 //! The scan follows the grammar's shape (`KIND LABEL? { body }` items,
 //! `name = expr` attributes, expressions that are one primary: a string,
@@ -11,6 +13,8 @@
 //! unexpected by skipping it; it never fails.
 
 use std::ops::Range;
+
+use crate::enclosing;
 
 /// Frames deeper than this are not opened (hostile input cannot grow the
 /// scan's memory without bound; no real file nests this deep).
@@ -92,9 +96,20 @@ pub fn scan(text: &str, cursor: usize) -> Scan {
     Scan { cursor }
 }
 
-/// Only the cursor's surroundings.
+/// Only the cursor's surroundings: what goes at the cursor from the scan;
+/// the enclosing blocks and the names written in the innermost one from the
+/// parser's tree wherever it can tell (every block closed), else from the
+/// scan.
 pub fn cursor_context(text: &str, cursor: usize) -> Cursor {
-    scan(text, cursor).cursor
+    let mut found = scan(text, cursor).cursor;
+    if let Some(tree) = enclosing::enclosing(text, cursor.min(text.len())) {
+        // At top level the scan's siblings (the kinds declared) stay.
+        if found.place == Place::Item && !tree.blocks.is_empty() {
+            found.siblings = tree.siblings;
+        }
+        found.blocks = tree.blocks;
+    }
+    found
 }
 
 /// Whether a byte may continue an identifier.
@@ -705,6 +720,24 @@ mod tests {
     }
 
     #[test]
+    fn the_tree_gives_names_where_the_scan_would_take_a_label() {
+        // `d` typed above a labelled nested block: the scan alone would
+        // take `login` for a name written in the body.
+        let text = "listener l {\n  port = 80\n  d|\n  rule login { priority = 1 }\n}\nvpc v {}\n";
+        let marked = text.find('|').unwrap();
+        assert!(
+            scan(&text.replacen('|', "", 1), marked)
+                .cursor
+                .siblings
+                .contains(&"login".to_owned())
+        );
+        let (c, prefix) = at(text);
+        assert_eq!((&c.place, prefix.as_str()), (&Place::Item, "d"));
+        assert_eq!(blocks(&c), ["listener"]);
+        assert_eq!(c.siblings, ["port"]);
+    }
+
+    #[test]
     fn nested_blocks_after_references_and_maps() {
         let text = "task_definition t {\n  execution_role = role.x\n  container app {\n    env = { A = var.env }\n    health_check {\n      |\n    }\n  }\n}";
         let (c, _) = at(text);
@@ -848,7 +881,7 @@ mod tests {
             "vpc a { b = -",
         ] {
             for cursor in 0..=text.len() + 2 {
-                let _ = scan(text, cursor);
+                let _ = cursor_context(text, cursor);
                 let _ = word_at(text, cursor);
                 let _ = steps_after(text, cursor);
             }

@@ -8,6 +8,7 @@ use lsp_types::{Location, Position};
 use crate::context::{self, Place};
 use crate::position::LineIndex;
 use crate::stack::{Decl, StackFiles, declarations};
+use crate::traversal;
 
 /// A reference the cursor is on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,9 +19,18 @@ pub struct Reference {
     pub at: usize,
 }
 
-/// The reference at byte offset `offset` of `text`, found by scanning the
-/// text, so it works when the file does not parse.
+/// The reference at byte offset `offset` of `text`: from the parser's tree
+/// when the item holding it parsed, else found by scanning the text (a
+/// reference being typed, `vpc.`, is no node of the tree).
 pub fn reference_at(text: &str, offset: usize) -> Option<Reference> {
+    match traversal::reference_at(text, offset) {
+        Some((steps, at)) => Some(Reference { steps, at }),
+        None => scanned_reference_at(text, offset),
+    }
+}
+
+/// The reference at `offset`, found by scanning the text.
+pub(crate) fn scanned_reference_at(text: &str, offset: usize) -> Option<Reference> {
     let word = context::word_at(text, offset)?;
     let name = text.get(word.clone())?.to_owned();
     let after = context::steps_after(text, word.end);

@@ -1,6 +1,7 @@
 //! The berth language server, `berth lsp`: diagnostics from the real
-//! validator, go-to-definition on references, hover with schema docs and
-//! completion for `.berth` files, spoken over stdio with the Language Server
+//! validator, go-to-definition on references, hover with schema docs,
+//! completion, formatting, document symbols and "did you mean" quick fixes
+//! for `.berth` files, spoken over stdio with the Language Server
 //! Protocol.
 //!
 //! A stack is a directory, so every request looks at all `.berth` files of
@@ -12,12 +13,17 @@ mod context;
 mod definition;
 mod diagnostics;
 mod documents;
+mod enclosing;
 mod error;
+mod formatting;
 mod hover;
 mod position;
+mod quick_fix;
 mod schema;
 mod server;
 mod stack;
+mod symbols;
+mod traversal;
 mod uri;
 
 pub use error::Error;

@@ -7,27 +7,35 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::LogMessage;
 use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
     DidSaveTextDocument, Notification as _, PublishDiagnostics,
 };
-use lsp_types::request::{Completion, GotoDefinition, HoverRequest, Request as _};
+use lsp_types::request::{
+    CodeActionRequest, Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    Request as _,
+};
 use lsp_types::{
-    CompletionOptions, CompletionParams, CompletionResponse, GotoDefinitionParams, GotoDefinitionResponse,
-    HoverParams, HoverProviderCapability, InitializeParams, OneOf, PublishDiagnosticsParams,
-    ServerCapabilities, TextDocumentPositionParams, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CompletionOptions,
+    CompletionParams, CompletionResponse, DocumentFormattingParams, DocumentSymbolParams,
+    DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, HoverParams,
+    HoverProviderCapability, InitializeParams, LogMessageParams, MessageType, OneOf,
+    PublishDiagnosticsParams, ServerCapabilities, TextDocumentPositionParams, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::documents::Documents;
 use crate::error::Error;
+use crate::formatting::{self, Formatted};
 use crate::stack::{self, StackFiles};
-use crate::{completion, definition, diagnostics, hover, uri};
+use crate::{completion, definition, diagnostics, hover, quick_fix, symbols, uri};
 
 /// What the server offers: full-text sync with open/close/save
-/// notifications, go-to-definition, hover and completion (triggered by `.`).
+/// notifications, go-to-definition, hover, completion (triggered by `.`),
+/// whole-document formatting, document symbols and quick fixes.
 pub fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
         text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
@@ -42,6 +50,12 @@ pub fn capabilities() -> ServerCapabilities {
             trigger_characters: Some(vec![".".to_owned()]),
             ..CompletionOptions::default()
         }),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..CodeActionOptions::default()
+        })),
         ..ServerCapabilities::default()
     }
 }
@@ -150,6 +164,42 @@ impl Server<'_> {
                     completion::completion(&files, file, p.text_document_position.position, s.snippets);
                 Some(CompletionResponse::Array(items))
             }),
+            Formatting::METHOD => self.with_params(&req, |s, p: DocumentFormattingParams| {
+                let text = s.text_of(&p.text_document.uri)?;
+                match formatting::format(&text) {
+                    Formatted::Edits(edits) => Some(edits),
+                    Formatted::NotFormatted(why) => {
+                        // The editor shows nothing for a null answer; its
+                        // log says why.
+                        s.log(
+                            MessageType::INFO,
+                            format!("{}: {why}", p.text_document.uri.as_str()),
+                        );
+                        None
+                    }
+                }
+            }),
+            DocumentSymbolRequest::METHOD => self.with_params(&req, |s, p: DocumentSymbolParams| {
+                let text = s.text_of(&p.text_document.uri)?;
+                Some(DocumentSymbolResponse::Nested(symbols::document_symbols(&text)))
+            }),
+            CodeActionRequest::METHOD => self.with_params(&req, |s, p: CodeActionParams| {
+                // Kinds are hierarchical: `quickfix` is wanted as itself or
+                // under the empty base kind.
+                let wanted = p.context.only.as_ref().is_none_or(|only| {
+                    only.iter()
+                        .any(|k| k.as_str().is_empty() || *k == CodeActionKind::QUICKFIX)
+                });
+                if !wanted {
+                    return Some(Vec::new());
+                }
+                let text = s.text_of(&p.text_document.uri)?;
+                Some(quick_fix::quick_fixes(
+                    &p.text_document.uri,
+                    &text,
+                    &p.context.diagnostics,
+                ))
+            }),
             _ => {
                 return self.reply_error(
                     req.id,
@@ -172,6 +222,22 @@ impl Server<'_> {
     ) -> Result<Value, String> {
         let params: P = serde_json::from_value(req.params.clone()).map_err(|e| e.to_string())?;
         serde_json::to_value(handler(self, params)).map_err(|e| e.to_string())
+    }
+
+    /// A document's text: the open document's, else the file's on disk.
+    fn text_of(&self, uri: &Uri) -> Option<String> {
+        match self.docs.get(uri) {
+            Some(doc) => Some(doc.text.clone()),
+            None => std::fs::read_to_string(uri::to_path(uri)?).ok(),
+        }
+    }
+
+    /// A line in the client's log (its output panel for this server). A
+    /// client gone away is noticed by the next response, so a failure to
+    /// send is not reported here.
+    fn log(&self, typ: MessageType, message: String) {
+        let params = LogMessageParams { typ, message };
+        let _ = self.send(Notification::new(LogMessage::METHOD.to_owned(), params).into());
     }
 
     fn stack_at(&self, at: &TextDocumentPositionParams) -> Option<(StackFiles, berth_lang::FileId)> {
@@ -274,7 +340,7 @@ mod tests {
 
     use crate::documents::Documents;
     use crate::position::LineIndex;
-    use crate::{completion, context, definition, hover, stack, uri};
+    use crate::{completion, context, definition, formatting, hover, stack, symbols, uri};
 
     /// Every request at every position of real files, and of every prefix
     /// of them (text as it is being typed), answers without panicking.
@@ -288,8 +354,10 @@ mod tests {
             };
             for end in (0..=text.len()).filter(|e| text.is_char_boundary(*e)).step_by(53) {
                 let prefix = &text[..end];
+                let _ = symbols::document_symbols(prefix);
+                let _ = formatting::format(prefix);
                 for at in (0..=prefix.len()).step_by(29) {
-                    let _ = context::scan(prefix, at);
+                    let _ = context::cursor_context(prefix, at);
                     let _ = definition::reference_at(prefix, at);
                 }
             }
