@@ -8,17 +8,20 @@ use crate::args::{Cloud, Global};
 use crate::cloud::local_state_path;
 
 /// Where the stack in `dir` runs: `local simulation (./.berth/local-cloud.json),
-/// region us-east-1`, or `AWS region us-east-1, endpoint http://127.0.0.1:5000,
-/// profile ci`. The AWS account is not named: berth has no STS client to
-/// ask it with.
-pub fn describe(global: &Global, dir: &Path, region: &str) -> String {
+/// region us-east-1`, or `AWS account 123456789012, region us-east-1,
+/// endpoint http://127.0.0.1:5000, profile ci` (the account as the cloud
+/// says, when it can).
+pub fn describe(global: &Global, dir: &Path, region: &str, account: Option<&str>) -> String {
     match global.cloud {
         Cloud::Local => format!(
             "local simulation ({}), region {region}",
             local_state_path(global, dir).display()
         ),
         Cloud::Aws => {
-            let mut out = format!("AWS region {region}");
+            let mut out = match account {
+                Some(account) => format!("AWS account {account}, region {region}"),
+                None => format!("AWS region {region}"),
+            };
             if let Some(endpoint) = env("AWS_ENDPOINT_URL") {
                 out.push_str(&format!(", endpoint {endpoint}"));
             }

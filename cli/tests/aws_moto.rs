@@ -379,3 +379,20 @@ security_group worker {
   ingress { port = 9001  from = security_group.worker }
 }
 "#;
+
+/// On AWS, a plan opens naming the account (STS GetCallerIdentity), the
+/// region and the endpoint, so nobody takes one account for another.
+#[test]
+fn a_plan_names_the_aws_account_it_runs_in() {
+    let Some(aws) = Aws::start("blog") else { return };
+    let out = aws.berth(&["plan"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "Planning stack \"blog-dev\" on AWS account 123456789012, region us-east-1, endpoint {}\n",
+            aws.moto.endpoint
+        )),
+        "{stderr}"
+    );
+}

@@ -59,9 +59,14 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     // under them, also by a destroy.
     let external = external::parents(&stack);
     let verb = if how.destroy { "Destroying" } else { "Applying" };
-    place::announce(verb, &stack.name, &place::describe(global, &dir, &stack.region));
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, &dir, &stack.region, &runtime)?;
+    let account = runtime.block_on(cloud.provider().account());
+    place::announce(
+        verb,
+        &stack.name,
+        &place::describe(global, &dir, &stack.region, account.as_deref()),
+    );
     let command = if how.destroy {
         "berth destroy"
     } else {

@@ -93,13 +93,15 @@ fn plan_and_show(
             return Ok(ExitCode::from(1));
         }
     };
-    let place = place::describe(global, dir, &stack.region);
-    place::announce("Planning", &stack.name, &place);
     known.name = Some(stack.name.clone());
     known.secrets = secret_texts(stack.secrets.values());
-    known.place = Some(place.clone());
+    known.place = Some(place::describe(global, dir, &stack.region, None));
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
+    let account = runtime.block_on(cloud.provider().account());
+    let place = place::describe(global, dir, &stack.region, account.as_deref());
+    place::announce("Planning", &stack.name, &place);
+    known.place = Some(place.clone());
     // A saved plan is made under the lock, so no other run changes the
     // stack while it is computed.
     let _lock = match &output.out {

@@ -16,7 +16,8 @@ use berth_provider::{CallStats, RetryPolicy};
 
 use crate::token::Tokens;
 
-/// The SDK clients the provider drives (SSM for the stack's lock only). Public so that callers (and
+/// The SDK clients the provider drives (SSM for the stack's lock, STS to
+/// name the account). Public so that callers (and
 /// tests) can build them themselves, e.g. against a mock.
 #[derive(Clone, Debug)]
 pub struct Clients {
@@ -26,6 +27,7 @@ pub struct Clients {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     pub iam: aws_sdk_iam::Client,
     pub ssm: aws_sdk_ssm::Client,
+    pub sts: aws_sdk_sts::Client,
 }
 
 impl Clients {
@@ -38,6 +40,7 @@ impl Clients {
             logs: aws_sdk_cloudwatchlogs::Client::new(config),
             iam: aws_sdk_iam::Client::new(config),
             ssm: aws_sdk_ssm::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
         }
     }
 }

@@ -184,6 +184,15 @@ impl Provider for AwsProvider {
         lock::release_lock(self, stack, holder).await
     }
 
+    /// STS GetCallerIdentity.
+    async fn account(&self) -> Option<String> {
+        let sts = &self.clients.sts;
+        self.call("sts", "GetCallerIdentity", || sts.get_caller_identity().send())
+            .await
+            .ok()?
+            .account
+    }
+
     fn stats(&self) -> BTreeMap<String, OpStats> {
         self.stats.snapshot()
     }

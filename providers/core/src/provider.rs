@@ -90,6 +90,13 @@ pub trait Provider: Send + Sync {
     /// Releases the stack's lock if `holder` (by its id) still holds it.
     async fn release_lock(&self, stack: &str, holder: &LockInfo) -> Result<(), ProviderError>;
 
+    /// The account the provider works in, when it can tell: named in the
+    /// line saying where a run goes. Never fails a run: `None` when it
+    /// cannot be asked.
+    async fn account(&self) -> Option<String> {
+        None
+    }
+
     /// Calls made through this provider so far, per `service:Operation`,
     /// with the retries and throttles the provider handled.
     fn stats(&self) -> BTreeMap<String, OpStats>;
