@@ -795,7 +795,9 @@ fn instance_value(address: Address, body: &DesiredBody, attr: Option<&str>) -> D
     let Some(attr) = schema.attr(attr_name) else {
         return DesiredValue::Known(Value::Null);
     };
-    if attr.presence == Presence::Computed {
+    // A name left out is berth's to choose: known once the resource exists.
+    let named_by_berth = attr.presence == Presence::Named && body.value(attr_name).is_none();
+    if attr.presence == Presence::Computed || named_by_berth {
         return DesiredValue::Ref(RefTarget {
             address,
             attr: attr_name.to_owned(),

@@ -214,3 +214,11 @@ async fn port_mappings_keep_their_order() {
         ]
     );
 }
+
+#[tokio::test]
+async fn named_resources_keep_their_names() {
+    let Some(env) = env().await else { return };
+    let p = &env.provider;
+    berth_test_support::named::named_resources_keep_their_names(p, "named-dev").await;
+    assert!(read(p, "named-dev").await.is_empty());
+}

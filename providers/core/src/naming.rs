@@ -6,7 +6,17 @@
 //! target groups and security groups, so a replacement can coexist with the
 //! resource it replaces. The caller supplies the randomness.
 
-use crate::Address;
+use crate::{Address, Attrs, Value};
+
+/// The name the configuration gives in `attr` (`name`, or a task
+/// definition's `family`): used exactly as written, never sanitised, since
+/// `validate` holds it to AWS's rules.
+pub fn given<'a>(attrs: &'a Attrs, attr: &str) -> Option<&'a str> {
+    match attrs.get(attr) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s),
+        _ => None,
+    }
+}
 
 /// `{stack}-{name}` or `{stack}-{name}-{key}`, unsanitised.
 fn base(stack: &str, address: &Address) -> String {

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
-use berth_provider::schema::Update;
+use berth_provider::schema::{Presence, Update};
 use berth_provider::{
     ADDRESS_TAG, Address, Attrs, External, Kind, Provider, ProviderError, Resource, STACK_TAG,
 };
@@ -18,7 +18,7 @@ use crate::faults::{self, Fault, FaultOp};
 use crate::model::State;
 use crate::sim::{self, Sim};
 use crate::store::Store;
-use crate::{ec2, ecs, elb, iam, logs};
+use crate::{ec2, ecs, elb, iam, logs, names};
 
 /// A simulated AWS account persisted in one JSON file, holding every stack.
 ///
@@ -189,6 +189,8 @@ fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<()
         .attrs
         .iter()
         .filter(|a| !a.is_computed() && a.update == Update::Replace)
+        // A name left out keeps the one the resource has.
+        .filter(|a| a.presence != Presence::Named || new.contains_key(a.name))
         .map(|a| a.name);
     let blocks = schema
         .blocks
@@ -239,7 +241,10 @@ impl Provider for LocalCloud {
         let kind = address.kind;
         let call = api::of(kind).create;
         self.run(FaultOp::Create, stack, Some((kind, address)), call, true, |sim| {
-            let (attrs, mut tags) = normalise(kind, call, &desired.attrs)?;
+            let (mut attrs, mut tags) = normalise(kind, call, &desired.attrs)?;
+            if kind == Kind::SecurityGroup {
+                names::security_group(sim, stack, address, &mut attrs)?;
+            }
             tags.insert(STACK_TAG.to_owned(), stack.to_owned());
             tags.insert(ADDRESS_TAG.to_owned(), address.to_string());
             let key = match kind {

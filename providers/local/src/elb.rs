@@ -27,7 +27,7 @@ pub(crate) fn create(
             let call = "CreateLoadBalancer";
             sim.call(call);
             check_load_balancer(sim, call, &attrs)?;
-            let name = unique_name(sim, Kind::LoadBalancer, stack, address);
+            let name = given_or_unique_name(sim, Kind::LoadBalancer, call, stack, address, &attrs)?;
             let prefix = sim.arn("elasticloadbalancing", &format!("loadbalancer/app/{name}/"));
             let arn = sim.fresh(|rng| format!("{prefix}{}", ids::hex(rng, 16)));
             let internal = if bool_of(&attrs, "internal") {
@@ -52,7 +52,7 @@ pub(crate) fn create(
             let call = "CreateTargetGroup";
             sim.call(call);
             check_target_group(sim, call, &attrs)?;
-            let name = unique_name(sim, Kind::TargetGroup, stack, address);
+            let name = given_or_unique_name(sim, Kind::TargetGroup, call, stack, address, &attrs)?;
             let prefix = sim.arn("elasticloadbalancing", &format!("targetgroup/{name}/"));
             let arn = sim.fresh(|rng| format!("{prefix}{}", ids::hex(rng, 16)));
             if int_of(&attrs, "deregistration_delay") != Some(300) {
@@ -81,6 +81,37 @@ pub(crate) fn create(
     attrs.insert("arn".to_owned(), Value::String(arn.clone()));
     sim.insert(&arn, kind, tags, attrs, false);
     Ok(arn)
+}
+
+/// The name the configuration gives, refused as AWS does when another load
+/// balancer or target group has it; or a generated one.
+fn given_or_unique_name(
+    sim: &mut Sim,
+    kind: Kind,
+    call: &str,
+    stack: &str,
+    address: &Address,
+    attrs: &Attrs,
+) -> Result<String, ProviderError> {
+    let Some(name) = naming::given(attrs, "name") else {
+        return Ok(unique_name(sim, kind, stack, address));
+    };
+    let taken = sim
+        .all(kind)
+        .any(|(_, r)| str_of(&r.attrs, "name").is_some_and(|n| n.eq_ignore_ascii_case(name)));
+    if taken {
+        let (code, what) = if kind == Kind::LoadBalancer {
+            ("DuplicateLoadBalancerName", "load balancer")
+        } else {
+            ("DuplicateTargetGroupName", "target group")
+        };
+        return Err(fail(
+            call,
+            code,
+            format!("A {what} with the same name '{name}' exists, but with different settings"),
+        ));
+    }
+    Ok(name.to_owned())
 }
 
 /// A generated name no other resource of `kind` has (AWS would answer

@@ -87,6 +87,7 @@ mod iam;
 mod ids;
 mod logs;
 mod model;
+mod names;
 mod sim;
 mod store;
 

@@ -295,3 +295,11 @@ async fn respelled_stacks_read_back_unchanged() {
         respelled_stack_reads_back_unchanged(&cloud, "spelled", seed).await;
     }
 }
+
+#[tokio::test]
+async fn named_resources_keep_their_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    berth_test_support::named::named_resources_keep_their_names(&cloud, "named-dev").await;
+    assert!(cloud.read_all("named-dev").await.unwrap().is_empty());
+}

@@ -881,3 +881,21 @@ async fn malformed_requests_are_refused() {
         "InvalidParameterValue",
     );
 }
+
+#[tokio::test]
+async fn a_given_load_balancer_name_is_not_taken_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let blog = apply_blog(&cloud, "blog-dev").await;
+    let subnets = list(vec![id(&blog["subnet.public_a"]), id(&blog["subnet.public_b"])]);
+    let lb = |name: &str| {
+        with(
+            desired(Kind::LoadBalancer, name, &[("subnets", subnets.clone())]),
+            "name",
+            s("front"),
+        )
+    };
+    create(&cloud, "blog-dev", lb("one")).await;
+    let err = cloud.create("blog-dev", &lb("two")).await.unwrap_err();
+    assert_eq!(err.code, "DuplicateLoadBalancerName", "{err}");
+}

@@ -4,6 +4,7 @@
 //! drop (and by itself when this process dies: it exits when its stdin
 //! closes).
 
+pub mod named;
 pub mod respell;
 pub mod stack;
 

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use berth_provider::schema::{canonical, complete};
+use berth_provider::schema::{Presence, canonical, complete};
 use berth_provider::{Address, Attrs, Kind, Provider, Resource, Value};
 
 pub const REGION: &str = "us-east-1";
@@ -60,7 +60,14 @@ fn canonical_attrs(kind: Kind, attrs: &Attrs) -> Attrs {
 pub fn renamed(r: &Resource, name: &str) -> Resource {
     let mut out = r.clone();
     out.address.name = name.to_owned();
-    for attr in r.address.kind.schema().attrs.iter().filter(|a| a.is_computed()) {
+    for attr in r
+        .address
+        .kind
+        .schema()
+        .attrs
+        .iter()
+        .filter(|a| a.is_settled_by_cloud())
+    {
         out.attrs.remove(attr.name);
     }
     out
@@ -76,13 +83,19 @@ pub async fn create(p: &dyn Provider, stack: &str, desired: Resource) -> Resourc
         .await
         .unwrap_or_else(|e| panic!("create {}: {e}", desired.address));
     assert_eq!(created.address, desired.address);
+    let schema = desired.address.kind.schema();
     for (k, v) in &canonical_attrs(desired.address.kind, &desired.attrs) {
+        // A name left out is the provider's to choose.
+        let named = schema.attr(k).is_some_and(|a| a.presence == Presence::Named);
+        if named && *v == Value::Null {
+            continue;
+        }
         assert_eq!(created.attrs.get(k), Some(v), "{}.{k}", desired.address);
     }
-    for attr in desired.address.kind.schema().attrs {
+    for attr in schema.attrs {
         let v = created.attrs.get(attr.name);
         assert!(v.is_some(), "{}.{} missing", desired.address, attr.name);
-        if attr.is_computed() {
+        if attr.is_settled_by_cloud() {
             assert!(
                 v.is_some_and(|v| *v != Value::Null && *v != Value::from("") && !v.has_unknown()),
                 "{}.{} not computed: {v:?}",
@@ -611,7 +624,12 @@ pub async fn respelled_stack_reads_back_unchanged(p: &dyn Provider, stack: &str,
         let got = read
             .get(address)
             .unwrap_or_else(|| panic!("seed {seed}: {address} not read back"));
+        let schema = want.address.kind.schema();
         for (k, v) in &want.attrs {
+            let named = schema.attr(k).is_some_and(|a| a.presence == Presence::Named);
+            if named && *v == Value::Null {
+                continue;
+            }
             assert_eq!(got.attrs.get(k), Some(v), "seed {seed}: {address}.{k}");
         }
     }

@@ -48,7 +48,10 @@ pub(crate) async fn create(
         }
         Kind::RouteTable => route_table::create(p, &attrs, spec(ResourceType::RouteTable)).await?,
         _ => {
-            let name = naming::security_group(stack, &desired.address, fastrand::u32(..));
+            let name = naming::given(&attrs, "name").map_or_else(
+                || naming::security_group(stack, &desired.address, fastrand::u32(..)),
+                str::to_owned,
+            );
             security_group::create(p, &name, &attrs, spec(ResourceType::SecurityGroup)).await?
         }
     };
@@ -77,7 +80,7 @@ pub(crate) async fn update(
         .schema()
         .attrs
         .iter()
-        .filter(|a| a.is_computed())
+        .filter(|a| a.is_settled_by_cloud())
         .filter_map(|a| old.get(a.name).map(|v| (a.name.to_owned(), v.clone())))
         .collect();
     Ok(finish(live, new, computed))

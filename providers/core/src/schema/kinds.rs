@@ -12,11 +12,10 @@ const TAGS: Attr = Attr::default(
 );
 const ID: Attr = Attr::computed("id", Type::String, "Id", "The id AWS assigns.");
 const ARN: Attr = Attr::computed("arn", Type::String, "Arn", "The resource's ARN.");
-const NAME: Attr = Attr::computed(
+const NAME: Attr = Attr::named(
     "name",
-    Type::String,
     "Name",
-    "The name berth gives the resource in AWS.",
+    "The name in AWS, kept exactly as written (AWS cannot rename: a change replaces). Left out, berth derives one from the stack and the address.",
 );
 
 const fn block(name: &'static str, attrs: &'static [Attr], aws: &'static str, doc: &'static str) -> Block {
@@ -224,6 +223,7 @@ const SECURITY_GROUP: KindSchema = KindSchema {
         TAGS,
         ID,
         ARN,
+        NAME,
     ],
     blocks: &[
         Block {
@@ -832,7 +832,11 @@ const TASK_DEFINITION: KindSchema = KindSchema {
         .replaces(),
         TAGS,
         ARN,
-        Attr::computed("family", Type::String, "family", "The task definition family."),
+        Attr::named(
+            "family",
+            "family",
+            "The task definition family, kept exactly as written (a change registers the new family and deregisters the old). Left out, berth derives one from the stack and the address.",
+        ),
         Attr::computed("revision", Type::Int, "revision", "The revision number."),
     ],
     blocks: &[CONTAINER],
