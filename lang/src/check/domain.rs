@@ -26,12 +26,13 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::Role => cx.role(r, diags),
             Kind::TaskDefinition => cx.task_definition(r, diags),
             Kind::Service => cx.service(r, diags),
-            Kind::InternetGateway | Kind::Cluster => {}
+            Kind::InternetGateway | Kind::Cluster | Kind::ElasticIp | Kind::NatGateway => {}
         }
         super::tags::check(r, diags);
     }
     cx.overlapping_subnets(diags);
     cx.listener_ports(diags);
+    super::network::shared_elastic_ips(stack, diags);
     super::names::check(stack, diags);
 }
 
@@ -234,6 +235,7 @@ impl<'s> Context<'s> {
     }
 
     fn route_table(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        super::network::routes(r, diags);
         let mut destinations: BTreeMap<Ipv4Net, Span> = BTreeMap::new();
         for route in r.body.blocks("route") {
             if let Some((cidr, span)) = string(&route.body, "cidr")

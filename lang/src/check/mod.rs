@@ -4,6 +4,7 @@
 pub mod declare;
 pub mod domain;
 mod names;
+mod network;
 pub mod refs;
 pub mod schema;
 mod sg_rules;

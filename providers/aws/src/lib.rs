@@ -151,6 +151,7 @@ impl Provider for AwsProvider {
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::create(self, stack, desired).await,
             Kind::LogGroup => logs::create(self, stack, desired).await,
             Kind::Role => iam::create(self, stack, desired).await,
+            Kind::ElasticIp | Kind::NatGateway => ec2::nat::create(self, stack, desired).await,
         }
     }
 
@@ -172,6 +173,7 @@ impl Provider for AwsProvider {
             }
             Kind::LogGroup => logs::update(self, live, desired).await,
             Kind::Role => iam::update(self, live, desired).await,
+            Kind::ElasticIp | Kind::NatGateway => ec2::nat::update(self, live, desired).await,
         }
     }
 
@@ -184,6 +186,7 @@ impl Provider for AwsProvider {
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(self, live).await,
             Kind::LogGroup => logs::delete(self, live).await,
             Kind::Role => iam::delete(self, live).await,
+            Kind::ElasticIp | Kind::NatGateway => ec2::nat::delete(self, live).await,
         }
     }
 }

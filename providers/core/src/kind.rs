@@ -22,6 +22,8 @@ pub enum Kind {
     Role,
     TaskDefinition,
     Service,
+    ElasticIp,
+    NatGateway,
 }
 
 /// The name given is not a resource kind.
@@ -31,7 +33,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -45,6 +47,8 @@ impl Kind {
         Kind::Role,
         Kind::TaskDefinition,
         Kind::Service,
+        Kind::ElasticIp,
+        Kind::NatGateway,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -63,6 +67,8 @@ impl Kind {
             Kind::Role => "role",
             Kind::TaskDefinition => "task_definition",
             Kind::Service => "service",
+            Kind::ElasticIp => "elastic_ip",
+            Kind::NatGateway => "nat_gateway",
         }
     }
 

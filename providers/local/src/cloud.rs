@@ -18,7 +18,7 @@ use crate::faults::{self, Fault, FaultOp};
 use crate::model::State;
 use crate::sim::{self, Sim};
 use crate::store::Store;
-use crate::{ec2, ecs, elb, iam, logs, names};
+use crate::{ec2, ecs, elb, iam, logs, names, nat};
 
 /// A simulated AWS account persisted in one JSON file, holding every stack.
 ///
@@ -200,9 +200,13 @@ fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<()
     for name in attrs.chain(blocks) {
         if old.get(name) != new.get(name) {
             let code = match kind {
-                Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
-                    "OperationNotPermitted"
-                }
+                Kind::Vpc
+                | Kind::Subnet
+                | Kind::InternetGateway
+                | Kind::RouteTable
+                | Kind::SecurityGroup
+                | Kind::ElasticIp
+                | Kind::NatGateway => "OperationNotPermitted",
                 _ => api::of(kind).invalid,
             };
             return Err(fail(
@@ -259,6 +263,7 @@ impl Provider for LocalCloud {
                 }
                 Kind::LogGroup => logs::create(sim, stack, address, attrs, tags)?,
                 Kind::Role => iam::create(sim, stack, address, attrs, tags)?,
+                Kind::ElasticIp | Kind::NatGateway => nat::create(sim, kind, stack, address, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -298,6 +303,8 @@ impl Provider for LocalCloud {
                     }
                     Kind::LogGroup => logs::update(sim, &old, &new)?,
                     Kind::Role => iam::update(sim, &old, &new)?,
+                    // Only tags change in place.
+                    Kind::ElasticIp | Kind::NatGateway => {}
                 }
                 let tags_changed = sim.rec(&key).is_some_and(|r| {
                     let user: BTreeMap<String, String> = r
@@ -335,6 +342,7 @@ impl Provider for LocalCloud {
                 Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(sim, kind, &key),
                 Kind::LogGroup => logs::delete(sim, &key),
                 Kind::Role => iam::delete(sim, &key),
+                Kind::ElasticIp | Kind::NatGateway => nat::delete(sim, kind, &key),
             }
         })
     }

@@ -88,6 +88,7 @@ mod ids;
 mod logs;
 mod model;
 mod names;
+mod nat;
 mod sim;
 mod store;
 

@@ -130,6 +130,8 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::Role => format!("The role with name {identity} cannot be found."),
         Kind::TaskDefinition => format!("Unable to describe task definition {identity}."),
         Kind::Service => "Service not found.".to_owned(),
+        Kind::ElasticIp => format!("The allocation ID '{identity}' does not exist"),
+        Kind::NatGateway => format!("The Nat Gateway {identity} was not found"),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

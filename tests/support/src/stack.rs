@@ -161,6 +161,53 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    // Private networking: a NAT gateway in a public subnet, with its
+    // Elastic IP, and a private subnet routed to it.
+    let eip = create(p, stack, desired(Kind::ElasticIp, "nat", &[])).await;
+    let nat = create(
+        p,
+        stack,
+        desired(
+            Kind::NatGateway,
+            "a",
+            &[("subnet", id(&a)), ("elastic_ip", id(&eip))],
+        ),
+    )
+    .await;
+    let private = create(
+        p,
+        stack,
+        desired(
+            Kind::Subnet,
+            "private_a",
+            &[
+                ("vpc", id(&vpc)),
+                ("cidr", s("10.0.3.0/24")),
+                ("zone", s("us-east-1a")),
+            ],
+        ),
+    )
+    .await;
+    let private_rt = create(
+        p,
+        stack,
+        desired(
+            Kind::RouteTable,
+            "private",
+            &[
+                ("vpc", id(&vpc)),
+                ("subnets", list(vec![id(&private)])),
+                (
+                    "route",
+                    list(vec![block(&[
+                        ("cidr", s("0.0.0.0/0")),
+                        ("nat_gateway", id(&nat)),
+                    ])]),
+                ),
+            ],
+        ),
+    )
+    .await;
     let web = create(
         p,
         stack,
@@ -301,7 +348,8 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
     )
     .await;
     [
-        vpc, a, b, igw, rt, web, app, lb, blog_tg, login_tg, listener, cluster, log, role, td, service,
+        vpc, a, b, igw, rt, eip, nat, private, private_rt, web, app, lb, blog_tg, login_tg, listener,
+        cluster, log, role, td, service,
     ]
     .into_iter()
     .map(|r| (r.address.to_string(), r))
@@ -387,6 +435,10 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "subnet.public_b",
         "internet_gateway.main",
         "route_table.public",
+        "elastic_ip.nat",
+        "nat_gateway.a",
+        "subnet.private_a",
+        "route_table.private",
         "security_group.web",
         "security_group.app",
         "load_balancer.web",

@@ -158,15 +158,21 @@ const ROUTE_TABLE: KindSchema = KindSchema {
         "route",
         &[
             Attr::required("cidr", Type::Cidr, "DestinationCidrBlock", "Destination range."),
-            Attr::required(
+            Attr::optional(
                 "gateway",
                 Type::Ref(Kind::InternetGateway),
                 "GatewayId",
-                "The internet gateway traffic goes to.",
+                "The internet gateway traffic goes to (or `nat_gateway`).",
+            ),
+            Attr::optional(
+                "nat_gateway",
+                Type::Ref(Kind::NatGateway),
+                "NatGatewayId",
+                "The NAT gateway traffic goes to (or `gateway`): a private subnet's way out.",
             ),
         ],
         "EC2 CreateRoute",
-        "A route to a gateway.",
+        "A route to an internet gateway or a NAT gateway: exactly one of `gateway` and `nat_gateway`.",
     )],
 };
 
@@ -957,6 +963,54 @@ const SERVICE: KindSchema = KindSchema {
     )],
 };
 
+const ELASTIC_IP: KindSchema = KindSchema {
+    kind: Kind::ElasticIp,
+    spelling: Spelling::Plain,
+    identity: "id",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "EC2 AllocateAddress (domain vpc)",
+    doc: "An Elastic IP address for use in a VPC, e.g. by a NAT gateway. Destroying it releases the address.",
+    attrs: &[
+        TAGS,
+        Attr::computed(
+            "id",
+            Type::String,
+            "AllocationId",
+            "The allocation id (`eipalloc-...`).",
+        ),
+        Attr::computed("public_ip", Type::String, "PublicIp", "The address."),
+    ],
+    blocks: &[],
+};
+
+const NAT_GATEWAY: KindSchema = KindSchema {
+    kind: Kind::NatGateway,
+    spelling: Spelling::Plain,
+    identity: "id",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "EC2 CreateNatGateway (public connectivity)",
+    doc: "A public NAT gateway in a public subnet, with an Elastic IP: private subnets route `0.0.0.0/0` to it. Created after its VPC's internet gateway and waited for until available; destroyed (and waited for) before its Elastic IP is released.",
+    attrs: &[
+        Attr::required(
+            "subnet",
+            Type::Ref(Kind::Subnet),
+            "SubnetId",
+            "The public subnet it lives in (one route table away from an internet gateway).",
+        )
+        .replaces(),
+        Attr::required(
+            "elastic_ip",
+            Type::Ref(Kind::ElasticIp),
+            "AllocationId",
+            "The Elastic IP it sends traffic from.",
+        )
+        .replaces(),
+        TAGS,
+        ID,
+    ],
+    blocks: &[],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -972,4 +1026,6 @@ pub(super) const ALL: &[KindSchema] = &[
     ROLE,
     TASK_DEFINITION,
     SERVICE,
+    ELASTIC_IP,
+    NAT_GATEWAY,
 ];
