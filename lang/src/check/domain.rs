@@ -27,6 +27,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::TaskDefinition => cx.task_definition(r, diags),
             Kind::Service => cx.service(r, diags),
             Kind::InternetGateway | Kind::Cluster | Kind::ElasticIp | Kind::NatGateway => {}
+            Kind::VpcEndpoint => super::network::endpoint(stack, r, diags),
         }
         super::tags::check(r, diags);
     }

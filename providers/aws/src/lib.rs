@@ -152,6 +152,7 @@ impl Provider for AwsProvider {
             Kind::LogGroup => logs::create(self, stack, desired).await,
             Kind::Role => iam::create(self, stack, desired).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::create(self, stack, desired).await,
+            Kind::VpcEndpoint => ec2::endpoint::create(self, stack, desired).await,
         }
     }
 
@@ -174,6 +175,7 @@ impl Provider for AwsProvider {
             Kind::LogGroup => logs::update(self, live, desired).await,
             Kind::Role => iam::update(self, live, desired).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::update(self, live, desired).await,
+            Kind::VpcEndpoint => ec2::endpoint::update(self, live, desired).await,
         }
     }
 
@@ -187,6 +189,7 @@ impl Provider for AwsProvider {
             Kind::LogGroup => logs::delete(self, live).await,
             Kind::Role => iam::delete(self, live).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::delete(self, live).await,
+            Kind::VpcEndpoint => ec2::endpoint::delete(self, live).await,
         }
     }
 }

@@ -24,6 +24,7 @@ pub enum Kind {
     Service,
     ElasticIp,
     NatGateway,
+    VpcEndpoint,
 }
 
 /// The name given is not a resource kind.
@@ -33,7 +34,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -49,6 +50,7 @@ impl Kind {
         Kind::Service,
         Kind::ElasticIp,
         Kind::NatGateway,
+        Kind::VpcEndpoint,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -69,6 +71,7 @@ impl Kind {
             Kind::Service => "service",
             Kind::ElasticIp => "elastic_ip",
             Kind::NatGateway => "nat_gateway",
+            Kind::VpcEndpoint => "vpc_endpoint",
         }
     }
 

@@ -154,6 +154,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: EC2_INVALID,
             tag: "CreateTags",
         },
+        Kind::VpcEndpoint => &Api {
+            create: "CreateVpcEndpoint",
+            update: "ModifyVpcEndpoint",
+            delete: "DeleteVpcEndpoints",
+            describe: "DescribeVpcEndpoints",
+            not_found: "InvalidVpcEndpointId.NotFound",
+            invalid: "InvalidParameter",
+            tag: "CreateTags",
+        },
     }
 }
 

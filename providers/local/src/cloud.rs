@@ -18,7 +18,7 @@ use crate::faults::{self, Fault, FaultOp};
 use crate::model::State;
 use crate::sim::{self, Sim};
 use crate::store::Store;
-use crate::{ec2, ecs, elb, iam, logs, names, nat};
+use crate::{ec2, ecs, elb, endpoint, iam, logs, names, nat};
 
 /// A simulated AWS account persisted in one JSON file, holding every stack.
 ///
@@ -206,7 +206,8 @@ fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<()
                 | Kind::RouteTable
                 | Kind::SecurityGroup
                 | Kind::ElasticIp
-                | Kind::NatGateway => "OperationNotPermitted",
+                | Kind::NatGateway
+                | Kind::VpcEndpoint => "OperationNotPermitted",
                 _ => api::of(kind).invalid,
             };
             return Err(fail(
@@ -264,6 +265,7 @@ impl Provider for LocalCloud {
                 Kind::LogGroup => logs::create(sim, stack, address, attrs, tags)?,
                 Kind::Role => iam::create(sim, stack, address, attrs, tags)?,
                 Kind::ElasticIp | Kind::NatGateway => nat::create(sim, kind, stack, address, attrs, tags)?,
+                Kind::VpcEndpoint => endpoint::create(sim, stack, address, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -286,7 +288,7 @@ impl Provider for LocalCloud {
             true,
             |sim| {
                 let key = locate(sim, stack, live, api.update)?;
-                let (new, tags) = normalise(kind, api.update, &desired.attrs)?;
+                let (mut new, tags) = normalise(kind, api.update, &desired.attrs)?;
                 let old = sim.rec(&key).map(|r| r.attrs.clone()).unwrap_or_default();
                 check_in_place(kind, api.update, &old, &new)?;
                 match kind {
@@ -305,6 +307,7 @@ impl Provider for LocalCloud {
                     Kind::Role => iam::update(sim, &old, &new)?,
                     // Only tags change in place.
                     Kind::ElasticIp | Kind::NatGateway => {}
+                    Kind::VpcEndpoint => endpoint::update(sim, &old, &mut new)?,
                 }
                 let tags_changed = sim.rec(&key).is_some_and(|r| {
                     let user: BTreeMap<String, String> = r
@@ -343,6 +346,11 @@ impl Provider for LocalCloud {
                 Kind::LogGroup => logs::delete(sim, &key),
                 Kind::Role => iam::delete(sim, &key),
                 Kind::ElasticIp | Kind::NatGateway => nat::delete(sim, kind, &key),
+                Kind::VpcEndpoint => {
+                    sim.call(call);
+                    sim.st.resources.remove(&key);
+                    Ok(())
+                }
             }
         })
     }

@@ -302,6 +302,7 @@ fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
         Kind::InternetGateway,
         Kind::RouteTable,
         Kind::SecurityGroup,
+        Kind::VpcEndpoint,
     ]
     .into_iter()
     .any(|kind| sim.all(kind).any(|(_, r)| str_of(&r.attrs, "vpc") == Some(key)));
@@ -325,7 +326,8 @@ fn delete_subnet(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     let in_use = [Kind::LoadBalancer, Kind::Service].into_iter().any(|kind| {
         sim.all(kind)
             .any(|(_, r)| strs_of(&r.attrs, "subnets").iter().any(|s| s == key))
-    }) || crate::nat::in_subnet(sim, key);
+    }) || crate::nat::in_subnet(sim, key)
+        || crate::endpoint::uses(sim, "subnets", key);
     if in_use {
         return Err(dependency(
             call,
@@ -661,10 +663,12 @@ pub(crate) fn delete_security_group(sim: &mut Sim, key: &str) -> Result<(), Prov
                     .any(|rule| str_of(rule, "from") == Some(key))
             })
     });
-    let used = [Kind::LoadBalancer, Kind::Service].into_iter().any(|kind| {
-        sim.all(kind)
-            .any(|(_, r)| strs_of(&r.attrs, "security_groups").iter().any(|g| g == key))
-    });
+    let used = [Kind::LoadBalancer, Kind::Service, Kind::VpcEndpoint]
+        .into_iter()
+        .any(|kind| {
+            sim.all(kind)
+                .any(|(_, r)| strs_of(&r.attrs, "security_groups").iter().any(|g| g == key))
+        });
     if referenced || used {
         return Err(dependency(call, format!("resource {key} has a dependent object")));
     }

@@ -81,6 +81,7 @@ mod cloud;
 mod ec2;
 mod ecs;
 mod elb;
+mod endpoint;
 mod error;
 mod faults;
 mod iam;

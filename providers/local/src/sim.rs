@@ -132,6 +132,7 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::Service => "Service not found.".to_owned(),
         Kind::ElasticIp => format!("The allocation ID '{identity}' does not exist"),
         Kind::NatGateway => format!("The Nat Gateway {identity} was not found"),
+        Kind::VpcEndpoint => format!("The Vpc Endpoint Id '{identity}' does not exist"),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

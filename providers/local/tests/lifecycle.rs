@@ -268,6 +268,8 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "target_group.login",
         "target_group.blog",
         "load_balancer.web",
+        "vpc_endpoint.logs",
+        "vpc_endpoint.s3",
         "security_group.app",
         "security_group.web",
         "route_table.private",

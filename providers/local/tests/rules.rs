@@ -320,6 +320,13 @@ async fn security_groups_in_use_cannot_be_deleted() {
         "DependencyViolation",
     );
     cloud.delete("s", &r["service.login"]).await.unwrap();
+    // ...and by the logs endpoint's network interfaces.
+    expect(
+        cloud.delete("s", &r["security_group.app"]).await,
+        "DeleteSecurityGroup",
+        "DependencyViolation",
+    );
+    cloud.delete("s", &r["vpc_endpoint.logs"]).await.unwrap();
     cloud.delete("s", &r["security_group.app"]).await.unwrap();
     cloud.delete("s", &r["load_balancer.web"]).await.unwrap();
     cloud.delete("s", &r["security_group.web"]).await.unwrap();
@@ -967,4 +974,50 @@ async fn nat_gateways_follow_ec2s_rules() {
         .unwrap();
     cloud.delete("blog-dev", nat).await.unwrap();
     cloud.delete("blog-dev", eip).await.unwrap();
+}
+
+#[tokio::test]
+async fn vpc_endpoints_follow_ec2s_rules() {
+    let (_dir, cloud, r) = blog().await;
+    let endpoint = |pairs: &[(&str, Value)]| {
+        let mut all = vec![("vpc", id(&r["vpc.main"]))];
+        all.extend(pairs.iter().cloned());
+        desired(Kind::VpcEndpoint, "e", &all)
+    };
+    let call = "CreateVpcEndpoint";
+    let other_region = endpoint(&[("service", s("com.amazonaws.eu-west-1.s3"))]);
+    expect(cloud.create("s", &other_region).await, call, "InvalidServiceName");
+    let logs_gateway = endpoint(&[("service", s("com.amazonaws.us-east-1.logs"))]);
+    expect(cloud.create("s", &logs_gateway).await, call, "InvalidServiceName");
+    let gateway_subnets = endpoint(&[
+        ("service", s("com.amazonaws.us-east-1.s3")),
+        ("subnets", list(vec![id(&r["subnet.public_a"])])),
+    ]);
+    expect(
+        cloud.create("s", &gateway_subnets).await,
+        call,
+        "InvalidParameter",
+    );
+    let same_zone = endpoint(&[
+        ("service", s("com.amazonaws.us-east-1.ecr.api")),
+        ("type", s("Interface")),
+        (
+            "subnets",
+            list(vec![id(&r["subnet.public_a"]), id(&r["subnet.private_a"])]),
+        ),
+    ]);
+    expect(
+        cloud.create("s", &same_zone).await,
+        call,
+        "DuplicateSubnetsInSameZone",
+    );
+    // The subnet of an interface endpoint is in use.
+    expect(
+        cloud.delete("s", &r["subnet.private_a"]).await,
+        "DeleteSubnet",
+        "DependencyViolation",
+    );
+    // A retried create returns the same endpoint.
+    let again = cloud.create("s", &r["vpc_endpoint.s3"]).await.unwrap();
+    assert_eq!(again.attrs["id"], r["vpc_endpoint.s3"].attrs["id"]);
 }

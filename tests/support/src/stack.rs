@@ -85,9 +85,11 @@ pub async fn create(p: &dyn Provider, stack: &str, desired: Resource) -> Resourc
     assert_eq!(created.address, desired.address);
     let schema = desired.address.kind.schema();
     for (k, v) in &canonical_attrs(desired.address.kind, &desired.attrs) {
-        // A name left out is the provider's to choose.
-        let named = schema.attr(k).is_some_and(|a| a.presence == Presence::Named);
-        if named && *v == Value::Null {
+        // A name (or another value AWS chooses) left out is the provider's.
+        let chosen = schema
+            .attr(k)
+            .is_some_and(|a| matches!(a.presence, Presence::Named | Presence::ChosenByAws));
+        if chosen && *v == Value::Null {
             continue;
         }
         assert_eq!(created.attrs.get(k), Some(v), "{}.{k}", desired.address);
@@ -247,6 +249,38 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    // Private subnets reach S3 and CloudWatch Logs without the NAT gateway.
+    let s3 = create(
+        p,
+        stack,
+        desired(
+            Kind::VpcEndpoint,
+            "s3",
+            &[
+                ("vpc", id(&vpc)),
+                ("service", s(&format!("com.amazonaws.{REGION}.s3"))),
+                ("route_tables", list(vec![id(&private_rt)])),
+            ],
+        ),
+    )
+    .await;
+    let logs_endpoint = create(
+        p,
+        stack,
+        desired(
+            Kind::VpcEndpoint,
+            "logs",
+            &[
+                ("vpc", id(&vpc)),
+                ("service", s(&format!("com.amazonaws.{REGION}.logs"))),
+                ("type", s("Interface")),
+                ("subnets", list(vec![id(&private)])),
+                ("security_groups", list(vec![id(&app)])),
+                ("private_dns", Value::Bool(true)),
+            ],
+        ),
+    )
+    .await;
     let lb = create(
         p,
         stack,
@@ -348,8 +382,28 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
     )
     .await;
     [
-        vpc, a, b, igw, rt, eip, nat, private, private_rt, web, app, lb, blog_tg, login_tg, listener,
-        cluster, log, role, td, service,
+        vpc,
+        a,
+        b,
+        igw,
+        rt,
+        eip,
+        nat,
+        private,
+        private_rt,
+        web,
+        app,
+        s3,
+        logs_endpoint,
+        lb,
+        blog_tg,
+        login_tg,
+        listener,
+        cluster,
+        log,
+        role,
+        td,
+        service,
     ]
     .into_iter()
     .map(|r| (r.address.to_string(), r))
@@ -441,6 +495,8 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "route_table.private",
         "security_group.web",
         "security_group.app",
+        "vpc_endpoint.s3",
+        "vpc_endpoint.logs",
         "load_balancer.web",
         "target_group.blog",
         "target_group.login",
@@ -678,8 +734,10 @@ pub async fn respelled_stack_reads_back_unchanged(p: &dyn Provider, stack: &str,
             .unwrap_or_else(|| panic!("seed {seed}: {address} not read back"));
         let schema = want.address.kind.schema();
         for (k, v) in &want.attrs {
-            let named = schema.attr(k).is_some_and(|a| a.presence == Presence::Named);
-            if named && *v == Value::Null {
+            let chosen = schema
+                .attr(k)
+                .is_some_and(|a| matches!(a.presence, Presence::Named | Presence::ChosenByAws));
+            if chosen && *v == Value::Null {
                 continue;
             }
             assert_eq!(got.attrs.get(k), Some(v), "seed {seed}: {address}.{k}");

@@ -1,6 +1,7 @@
 //! EC2: VPCs, subnets, internet gateways, route tables, security groups,
-//! Elastic IPs and NAT gateways.
+//! Elastic IPs, NAT gateways and VPC endpoints.
 
+pub(crate) mod endpoint;
 mod internet_gateway;
 pub(crate) mod nat;
 mod route_table;
@@ -21,16 +22,17 @@ pub(crate) const SERVICE: &str = "ec2";
 
 /// Reads every EC2 resource of `stack`, one listing per type, in parallel.
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
-    let (vpcs, subnets, gateways, tables, groups, nats) = tokio::join!(
+    let (vpcs, subnets, gateways, tables, groups, nats, endpoints) = tokio::join!(
         vpc::read_all(p, stack),
         subnet::read_all(p, stack),
         internet_gateway::read_all(p, stack),
         route_table::read_all(p, stack),
         security_group::read_all(p, stack),
         nat::read_all(p, stack),
+        endpoint::read_all(p, stack),
     );
     let mut out = Vec::new();
-    for part in [vpcs, subnets, gateways, tables, groups, nats] {
+    for part in [vpcs, subnets, gateways, tables, groups, nats, endpoints] {
         out.extend(part?);
     }
     Ok(out)

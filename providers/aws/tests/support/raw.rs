@@ -62,6 +62,19 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
             attrs.insert("domain", format!("{:?}", e.domain()));
             collect(e.tags().iter().map(|t| (t.key(), t.value())))
         }
+        Kind::VpcEndpoint => {
+            let out = raw
+                .ec2
+                .describe_vpc_endpoints()
+                .vpc_endpoint_ids(text(r, "id"))
+                .send()
+                .await
+                .expect("DescribeVpcEndpoints");
+            let e = &out.vpc_endpoints()[0];
+            attrs.insert("service", e.service_name().unwrap_or_default().to_owned());
+            attrs.insert("type", format!("{:?}", e.vpc_endpoint_type()));
+            collect(e.tags().iter().map(|t| (t.key(), t.value())))
+        }
         Kind::NatGateway => {
             let out = raw
                 .ec2

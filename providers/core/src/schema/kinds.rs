@@ -1011,6 +1011,62 @@ const NAT_GATEWAY: KindSchema = KindSchema {
     blocks: &[],
 };
 
+const VPC_ENDPOINT: KindSchema = KindSchema {
+    kind: Kind::VpcEndpoint,
+    spelling: Spelling::Plain,
+    identity: "id",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "EC2 CreateVpcEndpoint",
+    doc: "A VPC endpoint, so private subnets reach an AWS service without a NAT gateway: `Gateway` (S3, DynamoDB) through route tables, `Interface` (ECR `ecr.api` and `ecr.dkr`, `logs`, `secretsmanager`, ...) through network interfaces in subnets.",
+    attrs: &[
+        Attr::required("vpc", Type::Ref(Kind::Vpc), "VpcId", "The VPC.").replaces(),
+        Attr::required(
+            "service",
+            Type::String,
+            "ServiceName",
+            "The service's endpoint name, `com.amazonaws.REGION.SERVICE`, e.g. `com.amazonaws.us-east-1.s3`.",
+        )
+        .replaces(),
+        Attr::default(
+            "type",
+            Type::String,
+            Literal::Str("Gateway"),
+            "VpcEndpointType",
+            "`Gateway` or `Interface`.",
+        )
+        .replaces(),
+        Attr::default(
+            "route_tables",
+            Type::Set(&Type::Ref(Kind::RouteTable)),
+            Literal::EmptyList,
+            "RouteTableIds",
+            "Route tables that get a route to the service (gateway endpoints).",
+        ),
+        Attr::default(
+            "subnets",
+            Type::Set(&Type::Ref(Kind::Subnet)),
+            Literal::EmptyList,
+            "SubnetIds",
+            "Subnets that get a network interface, one per zone (interface endpoints).",
+        ),
+        Attr::chosen_by_aws(
+            "security_groups",
+            Type::Set(&Type::Ref(Kind::SecurityGroup)),
+            "SecurityGroupIds",
+            "Security groups of the interfaces (interface endpoints); left out, the VPC's default group.",
+        ),
+        Attr::chosen_by_aws(
+            "private_dns",
+            Type::Bool,
+            "PrivateDnsEnabled",
+            "Answer the service's own DNS name with the endpoint's addresses (interface endpoints; AWS turns it on when left out). Needs the VPC's `dns_hostnames` and `dns_support`.",
+        ),
+        TAGS,
+        ID,
+    ],
+    blocks: &[],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -1028,4 +1084,5 @@ pub(super) const ALL: &[KindSchema] = &[
     SERVICE,
     ELASTIC_IP,
     NAT_GATEWAY,
+    VPC_ENDPOINT,
 ];
