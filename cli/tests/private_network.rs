@@ -63,3 +63,57 @@ fn a_private_network_applies_replans_clean_and_destroys_on_both_clouds() {
         }
     }
 }
+
+/// The cloud's zones, not the documented ones, key `for_each`: us-west-1
+/// is documented with two zones (`a`, `c`); the local cloud has six, moto
+/// its own list.
+#[test]
+fn availability_zones_come_from_the_cloud() {
+    let text = r#"stack "zones" { region = "us-west-1" }
+vpc main { cidr = "10.30.0.0/16" }
+subnet az {
+  for_each = availability_zones()
+  vpc      = vpc.main
+  cidr     = cidrsubnet("10.30.0.0/16", 8, index(availability_zones(), each.key))
+  zone     = each.key
+}
+"#;
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        std::fs::write(tmp.path().join("main.berth"), text).expect("write");
+        let dir = tmp.path();
+        cloud.berth(dir, &["validate"]).expect_code(0);
+        let run = cloud.berth(dir, &["plan", "--format", "json"]);
+        run.expect_code(0);
+        let plan = common::json_plan(&run);
+        let subnets: Vec<String> = common::json_actions(&plan)
+            .into_keys()
+            .filter(|a| a.starts_with("subnet.az"))
+            .collect();
+        let expected = match &cloud {
+            Cloud::Local => 6,
+            Cloud::Aws(moto) => zone_count(&moto.endpoint),
+        };
+        assert_eq!(subnets.len(), expected, "{subnets:?}");
+        cloud.berth(dir, &["apply", "--auto-approve"]).expect_code(0);
+        let run = cloud.berth(dir, &["plan", "--detailed-exitcode"]);
+        run.expect_code(0);
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}
+
+/// The zones moto lists for us-west-1, as boto3 sees them.
+fn zone_count(endpoint: &str) -> usize {
+    let script = "import boto3,sys\n\
+        ec2=boto3.client('ec2',endpoint_url=sys.argv[1],region_name='us-west-1',\
+        aws_access_key_id='testing',aws_secret_access_key='testing')\n\
+        print(len(ec2.describe_availability_zones()['AvailabilityZones']))\n";
+    let out = Command::new(berth_test_support::venv_python())
+        .args(["-c", script, endpoint])
+        .output()
+        .expect("boto3 runs");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .expect("a count")
+}

@@ -25,11 +25,10 @@ pub struct Output {
 }
 
 pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::Result<ExitCode> {
-    let Some(stack) = stack::evaluate(dir, vars)? else {
+    let runtime = stack::runtime()?;
+    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, dir, vars, &runtime)? else {
         return Ok(ExitCode::from(1));
     };
-    let runtime = stack::runtime()?;
-    let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
     let planned = make(&runtime, &cloud, &stack, &external::parents(&stack))?;
     stdout::print(&render_plan(&planned, output.format))?;
     if let Some(path) = &output.out {

@@ -179,6 +179,10 @@ impl Provider for AwsProvider {
         }
     }
 
+    async fn availability_zones(&self) -> Result<Vec<String>, ProviderError> {
+        ec2::zones(self).await
+    }
+
     async fn delete(&self, _stack: &str, live: &Resource) -> Result<(), ProviderError> {
         match live.address.kind {
             Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {

@@ -56,4 +56,8 @@ pub trait Provider: Send + Sync {
 
     /// Deletes a resource.
     async fn delete(&self, stack: &str, live: &Resource) -> Result<(), ProviderError>;
+
+    /// The availability zones of the cloud's region that the account can
+    /// use, by name, sorted: what `availability_zones()` evaluates to.
+    async fn availability_zones(&self) -> Result<Vec<String>, ProviderError>;
 }

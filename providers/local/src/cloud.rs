@@ -331,6 +331,21 @@ impl Provider for LocalCloud {
         )
     }
 
+    /// Zones `a` to `f` of the region: those its subnets take.
+    async fn availability_zones(&self) -> Result<Vec<String>, ProviderError> {
+        self.run(
+            FaultOp::Read,
+            "",
+            None,
+            "DescribeAvailabilityZones",
+            false,
+            |sim| {
+                sim.call("DescribeAvailabilityZones");
+                Ok(ec2::zones(sim.region))
+            },
+        )
+    }
+
     async fn delete(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         let address = &live.address;
         let kind = address.kind;

@@ -213,6 +213,11 @@ fn dependency(call: &str, message: String) -> ProviderError {
     fail(call, "DependencyViolation", message)
 }
 
+/// The zones of `region` the simulation has: `a` to `f`.
+pub(crate) fn zones(region: &str) -> Vec<String> {
+    ('a'..='f').map(|l| format!("{region}{l}")).collect()
+}
+
 /// The VPC of resource `key` (subnet, route table, group, gateway).
 fn vpc_of(sim: &Sim, key: &str) -> Option<String> {
     sim.rec(key)
@@ -281,7 +286,7 @@ fn check_subnet(sim: &mut Sim, attrs: &Attrs) -> Result<(), ProviderError> {
         .strip_prefix(sim.region)
         .is_some_and(|letter| letter.len() == 1 && ("a"..="f").contains(&letter));
     if !valid_zone {
-        let zones: Vec<String> = ('a'..='f').map(|l| format!("{}{l}", sim.region)).collect();
+        let zones = zones(sim.region);
         return Err(fail(
             call,
             "InvalidParameterValue",

@@ -38,6 +38,26 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
     Ok(out)
 }
 
+/// DescribeAvailabilityZones: the region's zones (not Local or Wavelength
+/// zones) that are available, by name, sorted.
+pub(crate) async fn zones(p: &AwsProvider) -> Result<Vec<String>, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let out = p
+        .call(SERVICE, "DescribeAvailabilityZones", || {
+            ec2.describe_availability_zones().send()
+        })
+        .await?;
+    let mut zones: Vec<String> = out
+        .availability_zones()
+        .iter()
+        .filter(|z| z.zone_type().is_none_or(|t| t == "availability-zone"))
+        .filter(|z| z.state().is_none_or(|s| s.as_str() == "available"))
+        .filter_map(|z| z.zone_name().map(str::to_owned))
+        .collect();
+    zones.sort();
+    Ok(zones)
+}
+
 pub(crate) async fn create(
     p: &AwsProvider,
     stack: &str,
