@@ -21,7 +21,10 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::SecurityGroup => cx.security_group(r, diags),
             Kind::LoadBalancer => cx.load_balancer(r, diags),
             Kind::TargetGroup => cx.target_group(r, diags),
-            Kind::Listener => cx.listener(r, diags),
+            Kind::Listener => {
+                cx.listener(r, diags);
+                super::actions::check(r, diags);
+            }
             Kind::LogGroup => cx.log_group(r, diags),
             Kind::Role => cx.role(r, diags),
             Kind::TaskDefinition => cx.task_definition(r, diags),

@@ -65,6 +65,10 @@ pub(crate) fn create(
             let call = "CreateListener";
             sim.call(call);
             check_listener(sim, call, None, &attrs)?;
+            // AWS gives an HTTPS listener its default security policy.
+            if str_of(&attrs, "protocol") == Some("HTTPS") && str_of(&attrs, "ssl_policy").is_none() {
+                attrs.insert("ssl_policy".to_owned(), Value::from("ELBSecurityPolicy-2016-08"));
+            }
             let lb = str_of(&attrs, "load_balancer").unwrap_or_default();
             let lb_path = lb
                 .split_once(":loadbalancer/")
@@ -452,7 +456,24 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
             "A certificate must be specified for HTTPS listeners".to_owned()
         ));
     }
-    let mut targets = vec![str_of(attrs, "default").unwrap_or_default().to_owned()];
+    // One default action: forward, redirect or fixed response.
+    let actions = usize::from(str_of(attrs, "default").is_some())
+        + blocks_of(attrs, "redirect").len()
+        + blocks_of(attrs, "fixed_response").len();
+    if actions != 1 {
+        return Err(bad(
+            "A listener needs exactly one default action: forward, redirect or fixed-response".to_owned(),
+        ));
+    }
+    for r in blocks_of(attrs, "redirect") {
+        let code = str_of(r, "status_code").unwrap_or_default();
+        if !matches!(code, "HTTP_301" | "HTTP_302") {
+            return Err(bad(format!(
+                "Redirect status code '{code}' must be HTTP_301 or HTTP_302"
+            )));
+        }
+    }
+    let mut targets: Vec<String> = str_of(attrs, "default").map(str::to_owned).into_iter().collect();
     let mut priorities = BTreeSet::new();
     for rule in blocks_of(attrs, "rule") {
         let priority = int_of(rule, "priority").unwrap_or(0);

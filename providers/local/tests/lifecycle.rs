@@ -264,6 +264,8 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "role.task_exec",
         "log_group.login",
         "cluster.blog",
+        "listener.fixed",
+        "listener.redirect",
         "listener.http",
         "target_group.login",
         "target_group.blog",

@@ -320,6 +320,44 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    // Default actions besides forward: a redirect to HTTPS, a fixed response.
+    let redirect = create(
+        p,
+        stack,
+        desired(
+            Kind::Listener,
+            "redirect",
+            &[
+                ("load_balancer", id(&lb)),
+                ("port", Value::Int(8180)),
+                (
+                    "redirect",
+                    list(vec![block(&[("protocol", s("HTTPS")), ("port", s("443"))])]),
+                ),
+            ],
+        ),
+    )
+    .await;
+    let fixed = create(
+        p,
+        stack,
+        desired(
+            Kind::Listener,
+            "fixed",
+            &[
+                ("load_balancer", id(&lb)),
+                ("port", Value::Int(8181)),
+                (
+                    "fixed_response",
+                    list(vec![block(&[
+                        ("status_code", Value::Int(404)),
+                        ("body", s("not here")),
+                    ])]),
+                ),
+            ],
+        ),
+    )
+    .await;
     let cluster = create(
         p,
         stack,
@@ -399,6 +437,8 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         blog_tg,
         login_tg,
         listener,
+        redirect,
+        fixed,
         cluster,
         log,
         role,

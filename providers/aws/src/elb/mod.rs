@@ -5,6 +5,7 @@
 //! balancers and target groups are listed (paginated), then their tags read
 //! with `DescribeTags` in batches of 20 ARNs (the API's limit).
 
+mod actions;
 mod listener;
 mod load_balancer;
 mod target_group;

@@ -454,50 +454,141 @@ const LISTENER: KindSchema = KindSchema {
             "Certificates.CertificateArn",
             "ACM certificate ARN; required for HTTPS.",
         ),
-        Attr::required(
+        Attr::optional(
             "default",
             Type::Ref(Kind::TargetGroup),
             "DefaultActions.forward",
-            "Target group for requests no rule matches.",
+            "Target group for requests no rule matches (or a `redirect` or `fixed_response` block).",
+        ),
+        Attr::chosen_by_aws(
+            "ssl_policy",
+            Type::String,
+            "SslPolicy",
+            "Security policy of an HTTPS listener, e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`; AWS's default when left out.",
         ),
         TAGS,
         ARN,
     ],
-    blocks: &[Block {
-        labelled: true,
-        ..block(
-            "rule",
-            &[
-                Attr::required(
-                    "priority",
-                    Type::Int,
-                    "Priority",
-                    "1 to 50000; unique in the listener.",
-                )
-                .range(1, 50_000),
-                Attr::optional(
-                    "path",
-                    Type::String,
-                    "Conditions.path-pattern",
-                    "Path pattern, e.g. `/api/login*`.",
-                ),
-                Attr::optional(
-                    "host",
-                    Type::String,
-                    "Conditions.host-header",
-                    "Host pattern, e.g. `api.example.com`.",
-                ),
-                Attr::required(
-                    "forward",
-                    Type::Ref(Kind::TargetGroup),
-                    "Actions.forward",
-                    "Target group for matching requests.",
-                ),
-            ],
-            "ELBv2 CreateRule",
-            "A rule: requests matching `path` and/or `host` go to `forward`.",
-        )
-    }],
+    blocks: &[
+        Block {
+            max: Some(1),
+            ..block(
+                "redirect",
+                &[
+                    Attr::default(
+                        "protocol",
+                        Type::String,
+                        Literal::Str("#{protocol}"),
+                        "RedirectConfig.Protocol",
+                        "`HTTP`, `HTTPS` or `#{protocol}` (kept).",
+                    ),
+                    Attr::default(
+                        "port",
+                        Type::String,
+                        Literal::Str("#{port}"),
+                        "RedirectConfig.Port",
+                        "Port, or `#{port}` (kept).",
+                    ),
+                    Attr::default(
+                        "host",
+                        Type::String,
+                        Literal::Str("#{host}"),
+                        "RedirectConfig.Host",
+                        "Host, or `#{host}` (kept).",
+                    ),
+                    Attr::default(
+                        "path",
+                        Type::String,
+                        Literal::Str("/#{path}"),
+                        "RedirectConfig.Path",
+                        "Path, or `/#{path}` (kept).",
+                    ),
+                    Attr::default(
+                        "query",
+                        Type::String,
+                        Literal::Str("#{query}"),
+                        "RedirectConfig.Query",
+                        "Query, or `#{query}` (kept).",
+                    ),
+                    Attr::default(
+                        "status_code",
+                        Type::String,
+                        Literal::Str("HTTP_301"),
+                        "RedirectConfig.StatusCode",
+                        "`HTTP_301` (permanent) or `HTTP_302`.",
+                    )
+                    .folded(Case::Upper),
+                ],
+                "DefaultActions.redirect",
+                "The default action: redirect, e.g. HTTP to HTTPS with `protocol = \"HTTPS\"  port = \"443\"`.",
+            )
+        },
+        Block {
+            max: Some(1),
+            ..block(
+                "fixed_response",
+                &[
+                    Attr::required(
+                        "status_code",
+                        Type::Int,
+                        "FixedResponseConfig.StatusCode",
+                        "HTTP status, 200 to 599.",
+                    )
+                    .range(200, 599),
+                    Attr::default(
+                        "content_type",
+                        Type::String,
+                        Literal::Str("text/plain"),
+                        "FixedResponseConfig.ContentType",
+                        "`text/plain`, `text/css`, `text/html`, `application/javascript` or `application/json`.",
+                    ),
+                    Attr::optional(
+                        "body",
+                        Type::String,
+                        "FixedResponseConfig.MessageBody",
+                        "The response body, up to 1024 characters.",
+                    ),
+                ],
+                "DefaultActions.fixed-response",
+                "The default action: a fixed response.",
+            )
+        },
+        Block {
+            labelled: true,
+            ..block(
+                "rule",
+                &[
+                    Attr::required(
+                        "priority",
+                        Type::Int,
+                        "Priority",
+                        "1 to 50000; unique in the listener.",
+                    )
+                    .range(1, 50_000),
+                    Attr::optional(
+                        "path",
+                        Type::String,
+                        "Conditions.path-pattern",
+                        "Path pattern, e.g. `/api/login*`.",
+                    ),
+                    Attr::optional(
+                        "host",
+                        Type::String,
+                        "Conditions.host-header",
+                        "Host pattern, e.g. `api.example.com`.",
+                    ),
+                    Attr::required(
+                        "forward",
+                        Type::Ref(Kind::TargetGroup),
+                        "Actions.forward",
+                        "Target group for matching requests.",
+                    ),
+                ],
+                "ELBv2 CreateRule",
+                "A rule: requests matching `path` and/or `host` go to `forward`.",
+            )
+        },
+    ],
 };
 
 const CLUSTER: KindSchema = KindSchema {
