@@ -20,6 +20,9 @@ pub struct Analysis {
     pub stack: Option<Stack>,
     /// All errors found, in source order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the stack calls `availability_zones()`: a caller that did not
+    /// give [`Options::zones`] should ask the cloud and analyse again.
+    pub zones_read: bool,
 }
 
 /// Inputs of an analysis besides the sources.
@@ -32,6 +35,9 @@ pub struct Options {
     pub var_origins: BTreeMap<String, String>,
     /// Name of a stack without a `stack` block (the directory's name).
     pub default_name: String,
+    /// The zones the cloud gives the stack's region, for
+    /// `availability_zones()`; `None`: the zones AWS documents.
+    pub zones: Option<Vec<String>>,
 }
 
 /// Analyses a stack made of `sources`; `diagnostics` may already hold
@@ -48,7 +54,8 @@ pub fn analyze(sources: Sources, mut diagnostics: Vec<Diagnostic>, options: &Opt
             diagnostics.extend(parsed.errors);
         }
     }
-    let stack = check_and_evaluate(&files, options, &mut diagnostics);
+    let mut zones_read = false;
+    let stack = check_and_evaluate(&files, options, &mut diagnostics, &mut zones_read);
     diagnostics.sort_by_key(|d| d.span.map(|s| (s.file, s.start)));
     let stack = if diagnostics.is_empty() { stack } else { None };
     Analysis {
@@ -56,6 +63,7 @@ pub fn analyze(sources: Sources, mut diagnostics: Vec<Diagnostic>, options: &Opt
         files,
         stack,
         diagnostics,
+        zones_read,
     }
 }
 
@@ -67,6 +75,7 @@ fn check_and_evaluate(
     files: &[(FileId, ast::File)],
     options: &Options,
     diagnostics: &mut Vec<Diagnostic>,
+    zones_read: &mut bool,
 ) -> Option<Stack> {
     let syntax_ok = diagnostics.is_empty();
     let mut structural = Vec::new();
@@ -84,14 +93,17 @@ fn check_and_evaluate(
     if !sound {
         return None;
     }
-    let stack = eval::evaluate_with_origins(
+    let (stack, read) = eval::evaluate_in_cloud(
         &module,
         &deps,
         &options.vars,
         &options.var_origins,
         &options.default_name,
+        options.zones.as_deref(),
         diagnostics,
-    )?;
+    );
+    *zones_read = read;
+    let stack = stack?;
     let mut found = Vec::new();
     for r in &stack.resources {
         types::check_resource(r, &mut found);

@@ -16,6 +16,7 @@ fn presence(a: &Attr) -> String {
         Presence::Required => "required".into(),
         Presence::Optional => "optional".into(),
         Presence::ChosenByAws => "optional (AWS chooses when left out)".into(),
+        Presence::Named => "optional (berth names it when left out)".into(),
         Presence::Computed => "computed".into(),
         Presence::Default(l) => format!(
             "default `{}`",

@@ -185,6 +185,7 @@ pub fn presence(attr: &Attr) -> String {
         Presence::Required => "required".to_owned(),
         Presence::Optional => "optional".to_owned(),
         Presence::ChosenByAws => "optional (AWS chooses when left out)".to_owned(),
+        Presence::Named => "optional (berth names it when left out)".to_owned(),
         Presence::Default(value) => format!("optional, default `{}`", literal(value)),
         Presence::Computed => "computed by AWS (read it through references)".to_owned(),
     }

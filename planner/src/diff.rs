@@ -140,7 +140,7 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
                 let action = if changes.is_empty() {
                     Action::NoOp
                 } else if changes.iter().any(|c| c.forces_replacement) {
-                    Action::Replace(address.kind.schema().replace)
+                    Action::Replace(address.kind.schema().replace_order(&resolved, &live.attrs))
                 } else {
                     Action::Update
                 };
@@ -230,7 +230,7 @@ fn deletion(live: Resource, marks: &Marks) -> (ResourceChange, Step) {
     let changes = schema
         .attrs
         .iter()
-        .filter(|a| a.presence != Presence::Computed)
+        .filter(|a| !a.is_settled_by_cloud())
         .map(|a| (a.name, Some(a), None))
         .chain(schema.blocks.iter().map(|b| (b.name, None, Some(b))))
         .filter_map(|(name, attr, block)| {
@@ -276,7 +276,8 @@ fn creation_changes(address: &Address, resolved: &Attrs, marks: &Marks) -> Vec<A
     let schema = address.kind.schema();
     let mut out = Vec::new();
     for attr in schema.attrs {
-        let after = if attr.presence == Presence::Computed {
+        let named_later = attr.presence == Presence::Named && resolved.get(attr.name).is_none_or(is_empty);
+        let after = if attr.presence == Presence::Computed || named_later {
             Value::Unknown
         } else {
             match resolved.get(attr.name) {
@@ -325,7 +326,8 @@ fn differences(address: &Address, desired: &Attrs, live: &Attrs, marks: &Marks) 
             desired.get(attr.name).unwrap_or(&null),
             live.get(attr.name).unwrap_or(&null),
         );
-        let aws_chose = attr.presence == Presence::ChosenByAws && *want == Value::Null;
+        let aws_chose =
+            matches!(attr.presence, Presence::ChosenByAws | Presence::Named) && *want == Value::Null;
         if want != have && !aws_chose {
             let (before, after) = mask::pair(Some(attr), None, marks, Some(have), Some(want));
             out.push(AttrChange {

@@ -1,8 +1,11 @@
 //! Dependencies AWS imposes that no reference in the stack expresses.
 //!
 //! An internet-facing load balancer (and a service whose tasks get public
-//! IPs) needs an internet gateway attached to its VPC before it is created:
-//! AWS rejects it otherwise. The gateway is found through the subnets.
+//! IPs, and a NAT gateway) needs an internet gateway attached to its VPC
+//! before it is created: AWS rejects it otherwise (a NAT gateway fails).
+//! The gateway is found through the subnets. Destroy runs the other way: the
+//! gateway is detached only after the NAT gateway is gone, whose Elastic IP
+//! AWS counts as a mapped public address.
 
 use std::collections::BTreeSet;
 
@@ -54,6 +57,7 @@ fn gateways(stack: &Stack, r: &DesiredResource) -> BTreeSet<Address> {
     let needs_gateway = match r.kind() {
         Kind::LoadBalancer => r.body.known("internal") != Some(&Value::Bool(true)),
         Kind::Service => r.body.known("public_ip") == Some(&Value::Bool(true)),
+        Kind::NatGateway => true,
         _ => false,
     };
     if !needs_gateway {
@@ -62,6 +66,7 @@ fn gateways(stack: &Stack, r: &DesiredResource) -> BTreeSet<Address> {
     let vpcs: BTreeSet<Address> = r
         .body
         .value("subnets")
+        .or_else(|| r.body.value("subnet"))
         .map(DesiredValue::refs)
         .unwrap_or_default()
         .into_iter()

@@ -220,6 +220,14 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
                 if moves_off && step.action == Action::Replace(ReplaceOrder::DestroyBeforeCreate) {
                     continue;
                 }
+                // AWS lets a log group or role go while task definitions
+                // still name them; replaced, they need not wait for their
+                // dependents' old revisions (which wait for the successor).
+                if step.action == Action::Replace(ReplaceOrder::DestroyBeforeCreate)
+                    && deleted_while_named(step.address.kind)
+                {
+                    continue;
+                }
                 if !graph.contains_edge(delete, op) {
                     graph.add_edge(op, delete, ());
                 }
@@ -230,6 +238,12 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
         return Err(CycleError(steps[cycle.node_id().step].address.clone()));
     }
     Ok(Schedule { graph })
+}
+
+/// Kinds AWS deletes even while other resources name them (nothing checks
+/// a task definition's log group or roles).
+fn deleted_while_named(kind: Kind) -> bool {
+    matches!(kind, Kind::LogGroup | Kind::Role)
 }
 
 /// The values other resources use to point at this one.

@@ -16,7 +16,6 @@ use berth_provider::Resource;
 
 use super::{plan, stack};
 use crate::args::{Format, Global, Vars};
-use crate::cloud::Cloud;
 use crate::progress::Progress;
 use crate::{place, stdout};
 
@@ -52,15 +51,14 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         vars: vars_map.into_iter().collect(),
         var_files: Vec::new(),
     };
-    let Some(stack) = stack::evaluate(&dir, &vars)? else {
+    let runtime = stack::runtime()?;
+    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, &dir, &vars, &runtime)? else {
         return Ok(ExitCode::from(1));
     };
     // Read before planning: children of external parents are found only
     // under them, also by a destroy.
     let external = external::parents(&stack);
     let verb = if how.destroy { "Destroying" } else { "Applying" };
-    let runtime = stack::runtime()?;
-    let cloud = Cloud::open(global, &dir, &stack.region, &runtime)?;
     let account = runtime.block_on(cloud.provider().account());
     place::announce(
         verb,

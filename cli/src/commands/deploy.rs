@@ -19,7 +19,6 @@ use berth_provider::{Attrs, DEPLOYED_TAG, Kind, Resource, Value};
 
 use super::{plan, stack};
 use crate::args::{Global, Vars};
-use crate::cloud::Cloud;
 
 /// What to deploy.
 pub struct Deploy {
@@ -36,12 +35,11 @@ pub struct Deploy {
 const WAIT_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Result<ExitCode> {
-    let Some(stack) = stack::evaluate(dir, vars)? else {
+    let runtime = stack::runtime()?;
+    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, dir, vars, &runtime)? else {
         return Ok(ExitCode::from(1));
     };
     let external = external::parents(&stack);
-    let runtime = stack::runtime()?;
-    let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
     let _lock = cloud.lock(&runtime, &stack.name, "berth deploy", global.lock_timeout, dir)?;
     let live = plan::read_live(&runtime, &cloud, &stack, &external)?;
     let service = find_service(&live, &d.service, &stack.name)?;

@@ -7,15 +7,13 @@ use berth_planner::{external, outputs, render};
 
 use super::{plan, stack};
 use crate::args::{Global, OutputFormat, Vars};
-use crate::cloud::Cloud;
 use crate::stdout;
 
 pub fn run(global: &Global, dir: &Path, vars: &Vars, format: OutputFormat) -> anyhow::Result<ExitCode> {
-    let Some(stack) = stack::evaluate(dir, vars)? else {
+    let runtime = stack::runtime()?;
+    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, dir, vars, &runtime)? else {
         return Ok(ExitCode::from(1));
     };
-    let runtime = stack::runtime()?;
-    let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
     let values = outputs::values(
         &stack,
         &plan::read_live(&runtime, &cloud, &stack, &external::parents(&stack))?,

@@ -73,8 +73,8 @@ fn plan_and_show(
     output: &Output,
     known: &mut Known,
 ) -> anyhow::Result<ExitCode> {
-    let stack = match stack::evaluate_or_invalid(dir, vars)? {
-        Ok(stack) => stack,
+    let (stack, zones_read) = match stack::evaluate_or_invalid(dir, vars)? {
+        Ok(evaluated) => evaluated,
         Err(invalid) => {
             if output.format == Format::Markdown {
                 let plural = if invalid.count == 1 { "" } else { "s" };
@@ -98,6 +98,13 @@ fn plan_and_show(
     known.place = Some(place::describe(global, dir, &stack.region, None));
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
+    let stack = match zones_read {
+        false => stack,
+        true => match stack::rezoned(dir, vars, &runtime, &cloud)? {
+            Some(stack) => stack,
+            None => return Ok(ExitCode::from(1)),
+        },
+    };
     let account = runtime.block_on(cloud.provider().account());
     let place = place::describe(global, dir, &stack.region, account.as_deref());
     place::announce("Planning", &stack.name, &place);

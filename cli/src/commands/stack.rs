@@ -10,16 +10,64 @@ use berth_lang::{Analysis, Diagnostic, Options, Sources, analyze, load};
 
 use crate::args::Vars;
 
-/// Loads and analyses the stack in `dir` with the given variables.
+/// Loads and analyses the stack in `dir` with the given variables;
+/// `availability_zones()` gives the zones AWS documents for the region.
 pub fn analyse(dir: &Path, vars: &Vars) -> anyhow::Result<Analysis> {
+    analyse_with_zones(dir, vars, None)
+}
+
+/// [`analyse`], with the zones the cloud gives the stack's region.
+fn analyse_with_zones(dir: &Path, vars: &Vars, zones: Option<Vec<String>>) -> anyhow::Result<Analysis> {
     let (sources, diagnostics) = load::load_dir(dir)?;
     let (vars, var_origins) = variables_with_origins(vars)?;
     let options = Options {
         vars,
         var_origins,
         default_name: default_name(dir),
+        zones,
     };
     Ok(analyze(sources, diagnostics, &options))
+}
+
+/// The evaluated stack and the cloud it lives in, or `None` after printing
+/// its diagnostics. A stack that calls `availability_zones()` is evaluated
+/// again with the zones the cloud answers (DescribeAvailabilityZones), so
+/// a plan is a function of the configuration and what the cloud says.
+pub fn evaluate_in_cloud(
+    global: &crate::args::Global,
+    dir: &Path,
+    vars: &Vars,
+    runtime: &tokio::runtime::Runtime,
+) -> anyhow::Result<Option<(berth_lang::Stack, crate::cloud::Cloud)>> {
+    let analysis = analyse(dir, vars)?;
+    let Some(stack) = analysis.stack else {
+        crate::report::diagnostics(&analysis.sources, &analysis.diagnostics);
+        return Ok(None);
+    };
+    let cloud = crate::cloud::Cloud::open(global, dir, &stack.region, runtime)?;
+    if !analysis.zones_read {
+        return Ok(Some((stack, cloud)));
+    }
+    Ok(rezoned(dir, vars, runtime, &cloud)?.map(|stack| (stack, cloud)))
+}
+
+/// The stack evaluated again with the zones `cloud` reports, for a stack
+/// that calls `availability_zones()`; `None` after printing diagnostics.
+pub fn rezoned(
+    dir: &Path,
+    vars: &Vars,
+    runtime: &tokio::runtime::Runtime,
+    cloud: &crate::cloud::Cloud,
+) -> anyhow::Result<Option<berth_lang::Stack>> {
+    let zones = runtime
+        .block_on(cloud.provider().availability_zones())
+        .context("cannot read the region's availability zones")?;
+    let analysis = analyse_with_zones(dir, vars, Some(zones))?;
+    let Some(stack) = analysis.stack else {
+        crate::report::diagnostics(&analysis.sources, &analysis.diagnostics);
+        return Ok(None);
+    };
+    Ok(Some(stack))
 }
 
 /// A stack without a `stack` block is named after its directory.
@@ -113,7 +161,7 @@ fn var_text(text: &str, value: &ast::Expr) -> Result<String, Diagnostic> {
 
 /// The evaluated stack, or `None` after printing its diagnostics.
 pub fn evaluate(dir: &Path, vars: &Vars) -> anyhow::Result<Option<berth_lang::Stack>> {
-    Ok(evaluate_or_invalid(dir, vars)?.ok())
+    Ok(evaluate_or_invalid(dir, vars)?.ok().map(|(stack, _)| stack))
 }
 
 /// A stack that does not evaluate: for a report other than the terminal's.
@@ -126,12 +174,16 @@ pub struct Invalid {
     pub text: String,
 }
 
-/// The evaluated stack, or what is wrong with it (its diagnostics are also
-/// printed on stderr).
-pub fn evaluate_or_invalid(dir: &Path, vars: &Vars) -> anyhow::Result<Result<berth_lang::Stack, Invalid>> {
+/// The evaluated stack and whether it calls `availability_zones()` (see
+/// [`rezoned`]), or what is wrong with it (its diagnostics are also printed
+/// on stderr).
+pub fn evaluate_or_invalid(
+    dir: &Path,
+    vars: &Vars,
+) -> anyhow::Result<Result<(berth_lang::Stack, bool), Invalid>> {
     let analysis = analyse(dir, vars)?;
     if let Some(stack) = analysis.stack {
-        return Ok(Ok(stack));
+        return Ok(Ok((stack, analysis.zones_read)));
     }
     crate::report::diagnostics(&analysis.sources, &analysis.diagnostics);
     let given = variables(vars)?;

@@ -11,16 +11,14 @@ use berth_planner::lock;
 
 use super::stack;
 use crate::args::{Global, Vars};
-use crate::cloud::Cloud;
 
 pub fn run(global: &Global, dir: &Path, vars: &Vars, force: bool) -> anyhow::Result<ExitCode> {
-    let Some(stack) = stack::evaluate(dir, vars)? else {
-        return Ok(ExitCode::from(1));
-    };
     let runtime = stack::runtime()?;
     // The local cloud's lock is its open file: opening it fails, naming the
     // holder, while another process holds it.
-    let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
+    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, dir, vars, &runtime)? else {
+        return Ok(ExitCode::from(1));
+    };
     let provider = cloud.provider();
     let holder = runtime
         .block_on(provider.read_lock(&stack.name))

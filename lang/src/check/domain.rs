@@ -21,17 +21,22 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::SecurityGroup => cx.security_group(r, diags),
             Kind::LoadBalancer => cx.load_balancer(r, diags),
             Kind::TargetGroup => cx.target_group(r, diags),
-            Kind::Listener => cx.listener(r, diags),
+            Kind::Listener => {
+                cx.listener(r, diags);
+                super::actions::check(r, diags);
+            }
             Kind::LogGroup => cx.log_group(r, diags),
             Kind::Role => cx.role(r, diags),
             Kind::TaskDefinition => cx.task_definition(r, diags),
             Kind::Service => cx.service(r, diags),
-            Kind::InternetGateway | Kind::Cluster => {}
+            Kind::InternetGateway | Kind::Cluster | Kind::ElasticIp | Kind::NatGateway => {}
+            Kind::VpcEndpoint => super::network::endpoint(stack, r, diags),
         }
         super::tags::check(r, diags);
     }
     cx.overlapping_subnets(diags);
     cx.listener_ports(diags);
+    super::network::shared_elastic_ips(stack, diags);
     super::names::check(stack, diags);
 }
 
@@ -234,6 +239,7 @@ impl<'s> Context<'s> {
     }
 
     fn route_table(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        super::network::routes(r, diags);
         let mut destinations: BTreeMap<Ipv4Net, Span> = BTreeMap::new();
         for route in r.body.blocks("route") {
             if let Some((cidr, span)) = string(&route.body, "cidr")

@@ -1,9 +1,11 @@
 //! Static checks on the syntax tree (declarations, schema, references) and on
 //! the evaluated stack (types, AWS's domain rules).
 
+mod actions;
 pub mod declare;
 pub mod domain;
 mod names;
+mod network;
 pub mod refs;
 pub mod regions;
 pub mod schema;

@@ -1,6 +1,10 @@
 //! Names and descriptions as AWS takes them: the names berth derives from
-//! the stack's name and each resource's address must fit AWS's lengths, and
-//! descriptions must keep to the characters EC2 and IAM accept.
+//! the stack's name and each resource's address must fit AWS's lengths,
+//! names the configuration gives must keep to each service's rules (and not
+//! be given twice where AWS wants them unique), and descriptions must keep
+//! to the characters EC2 and IAM accept.
+
+use std::collections::BTreeSet;
 
 use berth_provider::{Kind, naming};
 
@@ -26,8 +30,34 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             .help("AWS refuses control characters in tag values; rename the stack"),
         );
     }
+    let mut seen: BTreeSet<(Kind, String, String)> = BTreeSet::new();
     for r in &stack.resources {
         name(stack, r, diags);
+        if let Some(rule) = given_name_rule(r.kind())
+            && let Some((text, span)) = string(&r.body, rule.attr)
+        {
+            given(text, span, &rule, diags);
+            // Where AWS wants names unique (per region or account; security
+            // groups per VPC, services per cluster), a name given twice
+            // would make the second create fail.
+            let scope = rule
+                .scope
+                .and_then(|s| r.body.known(s))
+                .map(|v| v.to_string())
+                .unwrap_or_default();
+            let key = (r.kind(), rule.fold(text), scope);
+            if !seen.insert(key) {
+                diags.push(
+                    Diagnostic::error("E0532", format!("two {}s named `{text}`", r.kind()), span)
+                        .label("this name is already given to another one")
+                        .help(format!(
+                            "AWS refuses a second {} of one name{}; give each its own",
+                            r.kind(),
+                            rule.scope.map_or(String::new(), |s| format!(" in one {s}"))
+                        )),
+                );
+            }
+        }
         match r.kind() {
             Kind::SecurityGroup => {
                 description(&r.body, 255, ec2_char, "EC2", diags);
@@ -56,6 +86,14 @@ fn name(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
         );
         return;
     }
+    let named = given_name_rule(r.kind()).is_some_and(|rule| {
+        r.body
+            .known(rule.attr)
+            .is_some_and(|v| *v != berth_provider::Value::Null)
+    });
+    if named {
+        return;
+    }
     let Some((name, limit)) = naming::uncut(&stack.name, &r.address) else {
         return;
     };
@@ -69,6 +107,151 @@ fn name(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
             )
             .label(format!("AWS allows {limit}"))
             .help("berth names it from the stack's name, the resource's name and its key: shorten one"),
+        );
+    }
+}
+
+/// What AWS takes as the name of one kind.
+struct NameRule {
+    /// `name`, or `family` for task definitions.
+    attr: &'static str,
+    service: &'static str,
+    max: usize,
+    allowed: fn(char) -> bool,
+    /// The characters `allowed` takes, for the help line.
+    charset: &'static str,
+    /// Names AWS reserves or refuses by their start or end.
+    reserved: fn(&str) -> Option<&'static str>,
+    /// The attribute within which AWS wants the name unique, if not the
+    /// region or account.
+    scope: Option<&'static str>,
+    /// IAM and ELB compare names without case.
+    case_insensitive: bool,
+}
+
+impl NameRule {
+    fn fold(&self, text: &str) -> String {
+        if self.case_insensitive {
+            text.to_ascii_lowercase()
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+fn none(_: &str) -> Option<&'static str> {
+    None
+}
+
+fn elb_reserved(text: &str) -> Option<&'static str> {
+    if text.starts_with('-') || text.ends_with('-') {
+        Some("it may not start or end with a hyphen")
+    } else if text.to_ascii_lowercase().starts_with("internal-") {
+        Some("AWS reserves names starting with `internal-`")
+    } else {
+        None
+    }
+}
+
+fn sg_reserved(text: &str) -> Option<&'static str> {
+    text.to_ascii_lowercase()
+        .starts_with("sg-")
+        .then_some("EC2 refuses names starting with `sg-`")
+}
+
+fn log_reserved(text: &str) -> Option<&'static str> {
+    text.starts_with("aws/")
+        .then_some("CloudWatch Logs reserves names starting with `aws/`")
+}
+
+/// AWS's rules for the name of `kind`, for kinds that take one.
+fn given_name_rule(kind: Kind) -> Option<NameRule> {
+    let ecs = |attr, scope| NameRule {
+        attr,
+        service: "ECS",
+        max: 255,
+        allowed: |c| c.is_ascii_alphanumeric() || c == '-' || c == '_',
+        charset: "letters, digits, `-` and `_`",
+        reserved: none,
+        scope,
+        case_insensitive: false,
+    };
+    let elb = NameRule {
+        attr: "name",
+        service: "ELB",
+        max: 32,
+        allowed: |c| c.is_ascii_alphanumeric() || c == '-',
+        charset: "letters, digits and `-`",
+        reserved: elb_reserved,
+        scope: None,
+        case_insensitive: true,
+    };
+    Some(match kind {
+        Kind::Cluster => ecs("name", None),
+        Kind::Service => ecs("name", Some("cluster")),
+        Kind::TaskDefinition => ecs("family", None),
+        Kind::LoadBalancer | Kind::TargetGroup => elb,
+        Kind::LogGroup => NameRule {
+            attr: "name",
+            service: "CloudWatch Logs",
+            max: 512,
+            allowed: |c| c.is_ascii_alphanumeric() || "._-/#".contains(c),
+            charset: "letters, digits and `._-/#`",
+            reserved: log_reserved,
+            scope: None,
+            case_insensitive: false,
+        },
+        Kind::Role => NameRule {
+            attr: "name",
+            service: "IAM",
+            max: 64,
+            allowed: |c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c),
+            charset: "letters, digits and `+=,.@_-`",
+            reserved: none,
+            scope: None,
+            case_insensitive: true,
+        },
+        Kind::SecurityGroup => NameRule {
+            attr: "name",
+            service: "EC2",
+            max: 255,
+            allowed: ec2_char,
+            charset: "letters, digits, spaces and `._-:/()#,@[]+=&;{}!$*`",
+            reserved: sg_reserved,
+            scope: Some("vpc"),
+            case_insensitive: false,
+        },
+        _ => return None,
+    })
+}
+
+/// A name the configuration gives, held to its service's rules.
+fn given(text: &str, span: crate::source::Span, rule: &NameRule, diags: &mut Vec<Diagnostic>) {
+    let len = text.chars().count();
+    let problem = |message: String, label: String| Diagnostic::error("E0530", message, span).label(label);
+    if len == 0 || len > rule.max {
+        diags.push(
+            problem(
+                format!("a name of {len} characters for {}", rule.service),
+                format!("{} takes 1 to {}", rule.service, rule.max),
+            )
+            .help(format!("{} names are 1 to {} characters", rule.service, rule.max)),
+        );
+    } else if let Some(c) = text.chars().find(|c| !(rule.allowed)(*c)) {
+        diags.push(
+            problem(
+                format!("{} refuses the character {c:?} in a name", rule.service),
+                "character not allowed".to_owned(),
+            )
+            .help(format!("{} names take {}", rule.service, rule.charset)),
+        );
+    } else if let Some(why) = (rule.reserved)(text) {
+        diags.push(
+            problem(
+                format!("{} refuses the name `{text}`", rule.service),
+                why.to_owned(),
+            )
+            .help("choose another name"),
         );
     }
 }

@@ -1,5 +1,6 @@
 //! Built-in functions: `cidrsubnet`, `index`, `length`, `join`, `lower`,
-//! `upper`, `format`.
+//! `upper`, `format`; `availability_zones` reads the cloud and is answered
+//! by the evaluator (`zones.rs`).
 
 use std::net::Ipv4Addr;
 
@@ -8,6 +9,7 @@ use ipnet::Ipv4Net;
 
 /// Every function the language knows.
 pub const NAMES: &[&str] = &[
+    "availability_zones",
     "cidrsubnet",
     "format",
     "index",

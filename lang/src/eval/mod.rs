@@ -3,6 +3,7 @@
 //! inlined, ids and ARNs stay references until apply).
 
 pub mod functions;
+mod zones;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -40,6 +41,12 @@ struct Evaluator<'m, 'a> {
     done: BTreeMap<Node<'m>, Instances>,
     /// The resource instance being evaluated.
     current: Option<Address>,
+    /// The stack's region, once its header is evaluated.
+    region: Option<String>,
+    /// The cloud's zones for the region, when the caller asked it.
+    zones: Option<&'m [String]>,
+    /// Whether `availability_zones()` was called.
+    zones_read: bool,
     diags: &'m mut Vec<Diagnostic>,
 }
 
@@ -73,6 +80,22 @@ pub fn evaluate_with_origins(
     default_name: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<crate::stack::Stack> {
+    evaluate_in_cloud(module, deps, overrides, origins, default_name, None, diags).0
+}
+
+/// [`evaluate_with_origins`] with the zones the cloud gives the stack's
+/// region (`None`: the zones AWS documents); also says whether the stack
+/// called `availability_zones()`, so a caller that has not asked the cloud
+/// yet knows it must.
+pub fn evaluate_in_cloud(
+    module: &Module<'_>,
+    deps: &BTreeMap<(Kind, &str), Vec<(Kind, &str)>>,
+    overrides: &BTreeMap<String, String>,
+    origins: &BTreeMap<String, String>,
+    default_name: &str,
+    zones: Option<&[String]>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Option<crate::stack::Stack>, bool) {
     let errors_before = diags.len();
     let mut ev = Evaluator {
         module,
@@ -82,13 +105,17 @@ pub fn evaluate_with_origins(
         in_output: false,
         done: BTreeMap::new(),
         current: None,
+        region: None,
+        zones,
+        zones_read: false,
         diags,
     };
     ev.variables(overrides, origins);
     if ev.diags.len() > errors_before {
-        return None;
+        return (None, ev.zones_read);
     }
     let (name, region) = ev.stack_header(default_name);
+    ev.region = Some(region.clone());
     let mut dependencies: BTreeMap<Node<'_>, BTreeSet<Address>> = BTreeMap::new();
     for node in order(deps) {
         let Some(decl) = module.resources.get(&(node.0, node.1.to_owned())) else {
@@ -137,13 +164,15 @@ pub fn evaluate_with_origins(
         }
     }
     resources.sort_by(|a, b| a.address.cmp(&b.address));
-    (diags.len() == errors_before).then_some(crate::stack::Stack {
+    let zones_read = ev.zones_read;
+    let stack = (diags.len() == errors_before).then_some(crate::stack::Stack {
         name,
         region,
         resources,
         outputs,
         secrets,
-    })
+    });
+    (stack, zones_read)
 }
 
 fn header(block: &Block) -> Span {
@@ -520,6 +549,9 @@ impl Evaluator<'_, '_> {
                     );
                 }
                 let args: Vec<Value> = values.into_iter().filter_map(DesiredValue::into_known).collect();
+                if call.name.name == "availability_zones" {
+                    return self.availability_zones(&args, expr.span);
+                }
                 match functions::call(&call.name.name, &args) {
                     Ok(v) => DesiredValue::Known(v),
                     Err(msg) => {
@@ -532,6 +564,31 @@ impl Evaluator<'_, '_> {
             }
             ExprKind::Traversal(t) => self.traversal(t, expr.span, each)?,
         })
+    }
+
+    /// `availability_zones()`: the region's zones, known once the stack's
+    /// region is (not in variables or the `stack` block).
+    fn availability_zones(&mut self, args: &[Value], span: Span) -> Option<DesiredValue> {
+        if !args.is_empty() {
+            return self.error(
+                Diagnostic::error("E0316", "`availability_zones` failed", span)
+                    .label("`availability_zones()` takes no arguments"),
+            );
+        }
+        let Some(region) = self.region.clone() else {
+            return self.error(
+                Diagnostic::error("E0316", "`availability_zones` failed", span)
+                    .label("the stack's region is not known here")
+                    .help("call it in a resource, a `for_each` or an output, not in a variable or the `stack` block"),
+            );
+        };
+        self.zones_read = true;
+        let zones = self
+            .zones
+            .map_or_else(|| zones::documented(&region), <[String]>::to_vec);
+        Some(DesiredValue::Known(Value::List(
+            zones.into_iter().map(Value::String).collect(),
+        )))
     }
 
     fn string(&mut self, parts: &[StrPart], each: Option<Each<'_>>) -> Option<DesiredValue> {
@@ -796,7 +853,9 @@ fn instance_value(address: Address, body: &DesiredBody, attr: Option<&str>) -> D
     let Some(attr) = schema.attr(attr_name) else {
         return DesiredValue::Known(Value::Null);
     };
-    if attr.presence == Presence::Computed {
+    // A name left out is berth's to choose: known once the resource exists.
+    let named_by_berth = attr.presence == Presence::Named && body.value(attr_name).is_none();
+    if attr.presence == Presence::Computed || named_by_berth {
         return DesiredValue::Ref(RefTarget {
             address,
             attr: attr_name.to_owned(),

@@ -124,7 +124,7 @@ pub(crate) async fn create(
 ) -> Result<Resource, ProviderError> {
     let iam = &p.clients.iam;
     let mut a = complete(Kind::Role, &desired.attrs);
-    let name = naming::role(stack, &desired.address);
+    let name = naming::given(&a, "name").map_or_else(|| naming::role(stack, &desired.address), str::to_owned);
     let tags = iam_tags("CreateRole", create_tags(stack, &desired.address, &a))?;
     let policy = trust_policy(str_of(&a, "assume").unwrap_or_default());
     let out = p
@@ -264,43 +264,41 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
 
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
     let iam = &p.clients.iam;
-    let prefix = naming::role(stack, &berth_provider::Address::new(Kind::Role, ""));
     let roles = p
         .list(SERVICE, "ListRoles", || {
             paginate!(iam.list_roles().path_prefix(PATH), roles)
         })
         .await?;
-    let reads = roles
-        .iter()
-        .filter(|r| r.role_name.starts_with(&prefix) || r.role_name.len() == 64)
-        .map(|r| async move {
-            let name = r.role_name.as_str();
-            let out = p
-                .call(SERVICE, "GetRole", || iam.get_role().role_name(name).send())
-                .await?;
-            let Some(role) = out.role else { return Ok(None) };
-            let pairs = || role.tags().iter().map(|t| (t.key(), t.value()));
-            let Some(address) = owned(stack, Kind::Role, pairs()) else {
-                return Ok(None);
-            };
-            let policies = attached(p, name).await?;
-            let assume = role
-                .assume_role_policy_document()
-                .map(assumed_service)
-                .unwrap_or_default();
-            let a = attrs([
-                ("assume", Value::String(assume)),
-                ("policies", sorted(policies)),
-                (
-                    "description",
-                    opt_str(role.description().filter(|d| !d.is_empty())),
-                ),
-                ("tags", user_tags(pairs())),
-                ("arn", Value::from(role.arn())),
-                ("name", Value::from(role.role_name())),
-            ]);
-            Ok::<_, ProviderError>(Some(created_at(resource(address, a), Some(role.create_date()))))
-        });
+    // Every role under berth's path: a name the configuration gives need
+    // not start with the stack's, and only the tags tell.
+    let reads = roles.iter().map(|r| async move {
+        let name = r.role_name.as_str();
+        let out = p
+            .call(SERVICE, "GetRole", || iam.get_role().role_name(name).send())
+            .await?;
+        let Some(role) = out.role else { return Ok(None) };
+        let pairs = || role.tags().iter().map(|t| (t.key(), t.value()));
+        let Some(address) = owned(stack, Kind::Role, pairs()) else {
+            return Ok(None);
+        };
+        let policies = attached(p, name).await?;
+        let assume = role
+            .assume_role_policy_document()
+            .map(assumed_service)
+            .unwrap_or_default();
+        let a = attrs([
+            ("assume", Value::String(assume)),
+            ("policies", sorted(policies)),
+            (
+                "description",
+                opt_str(role.description().filter(|d| !d.is_empty())),
+            ),
+            ("tags", user_tags(pairs())),
+            ("arn", Value::from(role.arn())),
+            ("name", Value::from(role.role_name())),
+        ]);
+        Ok::<_, ProviderError>(Some(created_at(resource(address, a), Some(role.create_date()))))
+    });
     Ok(try_join_all(reads).await?.into_iter().flatten().collect())
 }
 

@@ -132,6 +132,8 @@ impl Provider for AwsProvider {
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::create(self, stack, desired).await,
             Kind::LogGroup => logs::create(self, stack, desired).await,
             Kind::Role => iam::create(self, stack, desired).await,
+            Kind::ElasticIp | Kind::NatGateway => ec2::nat::create(self, stack, desired).await,
+            Kind::VpcEndpoint => ec2::endpoint::create(self, stack, desired).await,
         }
     }
 
@@ -153,7 +155,13 @@ impl Provider for AwsProvider {
             }
             Kind::LogGroup => logs::update(self, live, desired).await,
             Kind::Role => iam::update(self, live, desired).await,
+            Kind::ElasticIp | Kind::NatGateway => ec2::nat::update(self, live, desired).await,
+            Kind::VpcEndpoint => ec2::endpoint::update(self, live, desired).await,
         }
+    }
+
+    async fn availability_zones(&self) -> Result<Vec<String>, ProviderError> {
+        ec2::zones(self).await
     }
 
     async fn delete(&self, _stack: &str, live: &Resource) -> Result<(), ProviderError> {
@@ -165,6 +173,8 @@ impl Provider for AwsProvider {
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(self, live).await,
             Kind::LogGroup => logs::delete(self, live).await,
             Kind::Role => iam::delete(self, live).await,
+            Kind::ElasticIp | Kind::NatGateway => ec2::nat::delete(self, live).await,
+            Kind::VpcEndpoint => ec2::endpoint::delete(self, live).await,
         }
     }
 

@@ -1,7 +1,8 @@
-//! CloudWatch Logs: log groups named `/ecs/{stack}/{name}`. CreateLogGroup
+//! CloudWatch Logs: log groups named `/ecs/{stack}/{name}` unless the
+//! configuration names them. CreateLogGroup
 //! (tags in the call) + PutRetentionPolicy; DeleteRetentionPolicy when the
-//! retention is removed; DescribeLogGroups with the stack's prefix +
-//! ListTagsForResource to read.
+//! retention is removed; DescribeLogGroups + ListTagsForResource to read
+//! (every group: a given `name` need not carry berth's prefix).
 
 use std::collections::HashMap;
 
@@ -28,7 +29,8 @@ pub(crate) async fn create(
 ) -> Result<Resource, ProviderError> {
     let logs = &p.clients.logs;
     let mut a = complete(Kind::LogGroup, &desired.attrs);
-    let name = naming::log_group(stack, &desired.address);
+    let name =
+        naming::given(&a, "name").map_or_else(|| naming::log_group(stack, &desired.address), str::to_owned);
     let tags: HashMap<String, String> = create_tags(stack, &desired.address, &a).into_iter().collect();
     p.call_once(SERVICE, "CreateLogGroup", || {
         logs.create_log_group()
@@ -136,13 +138,11 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
 
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
     let logs = &p.clients.logs;
-    let prefix = naming::log_group_prefix(stack);
+    // Every log group, not only those under berth's prefix: a name the
+    // configuration gives can be anything, and only the tags tell.
     let groups = p
         .list(SERVICE, "DescribeLogGroups", || {
-            paginate!(
-                logs.describe_log_groups().log_group_name_prefix(&prefix),
-                log_groups
-            )
+            paginate!(logs.describe_log_groups(), log_groups)
         })
         .await?;
     let reads = groups.iter().filter_map(|g| {

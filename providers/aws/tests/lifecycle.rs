@@ -50,7 +50,12 @@ async fn blog_stack_creates_reads_back_and_deletes() {
             );
         }
         match r.address.kind {
-            Kind::RouteTable => assert_eq!(attrs["associations"], "2"),
+            Kind::RouteTable => {
+                let n = if r.address.name == "public" { "2" } else { "1" };
+                assert_eq!(attrs["associations"], n, "{}", r.address);
+            }
+            Kind::NatGateway => assert!(attrs["state"].contains("Available"), "{attrs:?}"),
+            Kind::ElasticIp => assert!(attrs["domain"].contains("Vpc"), "{attrs:?}"),
             Kind::Cluster => assert_eq!(attrs["container_insights"], "enabled"),
             Kind::TargetGroup => assert_eq!(attrs["health_check_path"], "/health"),
             Kind::Role => assert_eq!(attrs["path"], "/berth/"),
@@ -118,8 +123,28 @@ async fn blog_stack_creates_reads_back_and_deletes() {
             .expect("DescribeSecurityGroups")
             .security_groups()
             .len(),
+        ec2.describe_addresses()
+            .filters(f())
+            .send()
+            .await
+            .expect("DescribeAddresses")
+            .addresses()
+            .len(),
     ];
-    assert_eq!(left, [0; 5], "EC2 resources left");
+    assert_eq!(left, [0; 6], "EC2 resources left (Elastic IPs released)");
+    // NAT gateways linger as `deleted`; none is anything else.
+    let nats = ec2
+        .describe_nat_gateways()
+        .filter(f())
+        .send()
+        .await
+        .expect("DescribeNatGateways");
+    assert!(
+        nats.nat_gateways()
+            .iter()
+            .all(|n| n.state() == Some(&aws_sdk_ec2::types::NatGatewayState::Deleted)),
+        "{nats:?}"
+    );
     let lbs = env
         .raw
         .elb
@@ -210,4 +235,12 @@ async fn port_mappings_keep_their_order() {
             (Some(8081), "tcp".to_owned())
         ]
     );
+}
+
+#[tokio::test]
+async fn named_resources_keep_their_names() {
+    let Some(env) = env().await else { return };
+    let p = &env.provider;
+    berth_test_support::named::named_resources_keep_their_names(p, "named-dev").await;
+    assert!(read(p, "named-dev").await.is_empty());
 }

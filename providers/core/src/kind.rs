@@ -22,6 +22,9 @@ pub enum Kind {
     Role,
     TaskDefinition,
     Service,
+    ElasticIp,
+    NatGateway,
+    VpcEndpoint,
 }
 
 /// The name given is not a resource kind.
@@ -31,7 +34,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -45,6 +48,9 @@ impl Kind {
         Kind::Role,
         Kind::TaskDefinition,
         Kind::Service,
+        Kind::ElasticIp,
+        Kind::NatGateway,
+        Kind::VpcEndpoint,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -63,6 +69,9 @@ impl Kind {
             Kind::Role => "role",
             Kind::TaskDefinition => "task_definition",
             Kind::Service => "service",
+            Kind::ElasticIp => "elastic_ip",
+            Kind::NatGateway => "nat_gateway",
+            Kind::VpcEndpoint => "vpc_endpoint",
         }
     }
 

@@ -6,7 +6,32 @@
 //! target groups and security groups, so a replacement can coexist with the
 //! resource it replaces. The caller supplies the randomness.
 
-use crate::Address;
+use crate::{Address, Attrs, Value};
+
+/// The name the configuration gives in `attr` (`name`, or a task
+/// definition's `family`): used exactly as written, never sanitised, since
+/// `validate` holds it to AWS's rules.
+pub fn given<'a>(attrs: &'a Attrs, attr: &str) -> Option<&'a str> {
+    match attrs.get(attr) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s),
+        _ => None,
+    }
+}
+
+/// An idempotency token (EC2's `ClientToken`: at most 64 ASCII characters)
+/// for a create: the same for a retry of the same request, different for
+/// another stack, address or request `parts` (a replacement's new subnet or
+/// Elastic IP), so a retried create never makes a second resource.
+pub fn client_token(stack: &str, address: &Address, parts: &[&str]) -> String {
+    // FNV-1a: stable across builds and runs, unlike std's hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let text = format!("{stack}\u{0}{address}\u{0}{}", parts.join("\u{0}"));
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("berth-{hash:016x}")
+}
 
 /// `{stack}-{name}` or `{stack}-{name}-{key}`, unsanitised.
 fn base(stack: &str, address: &Address) -> String {
@@ -166,6 +191,19 @@ mod tests {
         let logs = Address::new(Kind::LogGroup, "app");
         assert_eq!(uncut("s", &logs), Some(("/ecs/s/app".to_owned(), 512)));
         assert_eq!(uncut("s", &Address::new(Kind::LoadBalancer, "x")), None);
+    }
+
+    #[test]
+    fn client_tokens_are_stable_and_distinct() {
+        let a = Address::new(Kind::NatGateway, "a");
+        let token = client_token("shop", &a, &["subnet-1", "eipalloc-1"]);
+        assert_eq!(token, "berth-".to_owned() + &token[6..]);
+        assert_eq!(token, client_token("shop", &a, &["subnet-1", "eipalloc-1"]));
+        assert!(token.len() <= 64 && token.is_ascii(), "{token}");
+        assert_ne!(token, client_token("shop", &a, &["subnet-2", "eipalloc-1"]));
+        assert_ne!(token, client_token("other", &a, &["subnet-1", "eipalloc-1"]));
+        let b = Address::new(Kind::NatGateway, "b");
+        assert_ne!(token, client_token("shop", &b, &["subnet-1", "eipalloc-1"]));
     }
 
     #[test]

@@ -107,4 +107,8 @@ pub trait Provider: Send + Sync {
     async fn wait_until_ready(&self, _resource: &Resource, _timeout: Duration) -> Result<(), ProviderError> {
         Ok(())
     }
+
+    /// The availability zones of the cloud's region that the account can
+    /// use, by name, sorted: what `availability_zones()` evaluates to.
+    async fn availability_zones(&self) -> Result<Vec<String>, ProviderError>;
 }

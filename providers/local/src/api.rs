@@ -136,6 +136,33 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "InvalidParameterException",
             tag: "TagResource",
         },
+        Kind::ElasticIp => &Api {
+            create: "AllocateAddress",
+            update: "CreateTags",
+            delete: "ReleaseAddress",
+            describe: "DescribeAddresses",
+            not_found: "InvalidAllocationID.NotFound",
+            invalid: EC2_INVALID,
+            tag: "CreateTags",
+        },
+        Kind::NatGateway => &Api {
+            create: "CreateNatGateway",
+            update: "CreateTags",
+            delete: "DeleteNatGateway",
+            describe: "DescribeNatGateways",
+            not_found: "NatGatewayNotFound",
+            invalid: EC2_INVALID,
+            tag: "CreateTags",
+        },
+        Kind::VpcEndpoint => &Api {
+            create: "CreateVpcEndpoint",
+            update: "ModifyVpcEndpoint",
+            delete: "DeleteVpcEndpoints",
+            describe: "DescribeVpcEndpoints",
+            not_found: "InvalidVpcEndpointId.NotFound",
+            invalid: "InvalidParameter",
+            tag: "CreateTags",
+        },
     }
 }
 

@@ -76,6 +76,11 @@ fn normalise_body(
             Some(Value::Null) | None => attr.default_value(),
             Some(v) => v.clone(),
         };
+        // Left out, the provider names the resource: nothing to store (an
+        // update must keep the name it has).
+        if value == Value::Null && attr.presence == Presence::Named {
+            continue;
+        }
         if value == Value::Null && attr.presence == Presence::Required {
             return Err(bad(format!("{path}: missing required attribute `{}`", attr.name)));
         }

@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use async_trait::async_trait;
-use berth_provider::schema::Update;
+use berth_provider::schema::{Presence, Update};
 use berth_provider::{
     ADDRESS_TAG, Address, Attrs, ErrorClass, External, Kind, LockInfo, OpStats, Provider, ProviderError,
     Resource, RetryPolicy, STACK_TAG,
@@ -21,7 +21,7 @@ use crate::faults::{self, Fault, FaultOp};
 use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
-use crate::{ec2, ecs, elb, iam, logs};
+use crate::{ec2, ecs, elb, endpoint, iam, logs, names, nat};
 
 /// A simulated AWS account persisted in one JSON file, holding every stack.
 ///
@@ -334,6 +334,8 @@ fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<()
         .attrs
         .iter()
         .filter(|a| !a.is_computed() && a.update == Update::Replace)
+        // A name left out keeps the one the resource has.
+        .filter(|a| a.presence != Presence::Named || new.contains_key(a.name))
         .map(|a| a.name);
     let blocks = schema
         .blocks
@@ -343,9 +345,14 @@ fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<()
     for name in attrs.chain(blocks) {
         if old.get(name) != new.get(name) {
             let code = match kind {
-                Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
-                    "OperationNotPermitted"
-                }
+                Kind::Vpc
+                | Kind::Subnet
+                | Kind::InternetGateway
+                | Kind::RouteTable
+                | Kind::SecurityGroup
+                | Kind::ElasticIp
+                | Kind::NatGateway
+                | Kind::VpcEndpoint => "OperationNotPermitted",
                 _ => api::of(kind).invalid,
             };
             return Err(fail(
@@ -385,7 +392,10 @@ impl Provider for LocalCloud {
         let kind = address.kind;
         let call = api::of(kind).create;
         self.retried(FaultOp::Create, stack, Some((kind, address)), call, |sim| {
-            let (attrs, mut tags) = normalise(kind, call, &desired.attrs)?;
+            let (mut attrs, mut tags) = normalise(kind, call, &desired.attrs)?;
+            if kind == Kind::SecurityGroup {
+                names::security_group(sim, stack, address, &mut attrs)?;
+            }
             tags.insert(STACK_TAG.to_owned(), stack.to_owned());
             tags.insert(ADDRESS_TAG.to_owned(), address.to_string());
             let key = match kind {
@@ -400,6 +410,8 @@ impl Provider for LocalCloud {
                 }
                 Kind::LogGroup => logs::create(sim, stack, address, attrs, tags)?,
                 Kind::Role => iam::create(sim, stack, address, attrs, tags)?,
+                Kind::ElasticIp | Kind::NatGateway => nat::create(sim, kind, stack, address, attrs, tags)?,
+                Kind::VpcEndpoint => endpoint::create(sim, stack, address, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -417,7 +429,7 @@ impl Provider for LocalCloud {
         let api = api::of(kind);
         self.retried(FaultOp::Update, stack, Some((kind, address)), api.update, |sim| {
             let key = locate(sim, stack, live, api.update)?;
-            let (new, tags) = normalise(kind, api.update, &desired.attrs)?;
+            let (mut new, tags) = normalise(kind, api.update, &desired.attrs)?;
             let old = sim.rec(&key).map(|r| r.attrs.clone()).unwrap_or_default();
             check_in_place(kind, api.update, &old, &new)?;
             match kind {
@@ -432,6 +444,9 @@ impl Provider for LocalCloud {
                 }
                 Kind::LogGroup => logs::update(sim, &old, &new)?,
                 Kind::Role => iam::update(sim, &old, &new)?,
+                // Only tags change in place.
+                Kind::ElasticIp | Kind::NatGateway => {}
+                Kind::VpcEndpoint => endpoint::update(sim, &old, &mut new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -498,6 +513,15 @@ impl Provider for LocalCloud {
         out
     }
 
+    /// Zones `a` to `f` of the region: those its subnets take.
+    async fn availability_zones(&self) -> Result<Vec<String>, ProviderError> {
+        self.retried(FaultOp::Read, "", None, "DescribeAvailabilityZones", |sim| {
+            sim.call("DescribeAvailabilityZones");
+            Ok(ec2::zones(sim.region))
+        })
+        .await
+    }
+
     async fn delete(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         let address = &live.address;
         let kind = address.kind;
@@ -512,6 +536,12 @@ impl Provider for LocalCloud {
                 Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(sim, kind, &key),
                 Kind::LogGroup => logs::delete(sim, &key),
                 Kind::Role => iam::delete(sim, &key),
+                Kind::ElasticIp | Kind::NatGateway => nat::delete(sim, kind, &key),
+                Kind::VpcEndpoint => {
+                    sim.call(call);
+                    sim.remove(&key);
+                    Ok(())
+                }
             }
         })
         .await

@@ -213,6 +213,11 @@ fn dependency(call: &str, message: String) -> ProviderError {
     fail(call, "DependencyViolation", message)
 }
 
+/// The zones of `region` the simulation has: `a` to `f`.
+pub(crate) fn zones(region: &str) -> Vec<String> {
+    ('a'..='f').map(|l| format!("{region}{l}")).collect()
+}
+
 /// The VPC of resource `key` (subnet, route table, group, gateway).
 fn vpc_of(sim: &Sim, key: &str) -> Option<String> {
     sim.rec(key)
@@ -281,7 +286,7 @@ fn check_subnet(sim: &mut Sim, attrs: &Attrs) -> Result<(), ProviderError> {
         .strip_prefix(sim.region)
         .is_some_and(|letter| letter.len() == 1 && ("a"..="f").contains(&letter));
     if !valid_zone {
-        let zones: Vec<String> = ('a'..='f').map(|l| format!("{}{l}", sim.region)).collect();
+        let zones = zones(sim.region);
         return Err(fail(
             call,
             "InvalidParameterValue",
@@ -302,6 +307,7 @@ fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
         Kind::InternetGateway,
         Kind::RouteTable,
         Kind::SecurityGroup,
+        Kind::VpcEndpoint,
     ]
     .into_iter()
     .any(|kind| sim.all(kind).any(|(_, r)| str_of(&r.attrs, "vpc") == Some(key)));
@@ -325,7 +331,8 @@ fn delete_subnet(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     let in_use = [Kind::LoadBalancer, Kind::Service].into_iter().any(|kind| {
         sim.all(kind)
             .any(|(_, r)| strs_of(&r.attrs, "subnets").iter().any(|s| s == key))
-    });
+    }) || crate::nat::in_subnet(sim, key)
+        || crate::endpoint::uses(sim, "subnets", key);
     if in_use {
         return Err(dependency(
             call,
@@ -392,7 +399,16 @@ pub(crate) fn detach_gateway(sim: &mut Sim, key: &str) -> Result<(), ProviderErr
             && int_of(&r.attrs, "desired_count").unwrap_or(0) > 0
             && in_vpc(strs_of(&r.attrs, "subnets"))
     });
-    if public_lb || public_tasks {
+    // A NAT gateway's Elastic IP is a mapped public address too.
+    let nat = sim.all(Kind::NatGateway).any(|(_, r)| {
+        in_vpc(
+            str_of(&r.attrs, "subnet")
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        )
+    });
+    if public_lb || public_tasks || nat {
         // AWS clears this once the addresses are released (the load
         // balancer or tasks deleted), and callers such as Terraform retry
         // it: it is transient, unlike the other DependencyViolations.
@@ -462,9 +478,25 @@ fn check_route_table(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) ->
                 format!("The route identified by {text} already exists."),
             ));
         }
-        let gateway = str_of(route, "gateway").unwrap_or_default();
-        let (gateway, rec) = sim.need(Kind::InternetGateway, gateway, call)?;
-        if str_of(&rec.attrs, "vpc") != Some(vpc.as_str()) {
+        let (gateway, gateway_vpc) = match (str_of(route, "gateway"), str_of(route, "nat_gateway")) {
+            (Some(gateway), None) => {
+                let (gateway, rec) = sim.need(Kind::InternetGateway, gateway, call)?;
+                (gateway, str_of(&rec.attrs, "vpc").map(str::to_owned))
+            }
+            (None, Some(nat)) => {
+                let (nat, rec) = sim.need(Kind::NatGateway, nat, call)?;
+                let subnet = str_of(&rec.attrs, "subnet").unwrap_or_default();
+                (nat, vpc_of(sim, subnet))
+            }
+            _ => {
+                return Err(fail(
+                    call,
+                    "InvalidParameterCombination",
+                    format!("The route to {text} needs exactly one target"),
+                ));
+            }
+        };
+        if gateway_vpc.as_deref() != Some(vpc.as_str()) {
             return Err(invalid(
                 Kind::RouteTable,
                 call,
@@ -636,10 +668,12 @@ pub(crate) fn delete_security_group(sim: &mut Sim, key: &str) -> Result<(), Prov
                     .any(|rule| str_of(rule, "from") == Some(key))
             })
     });
-    let used = [Kind::LoadBalancer, Kind::Service].into_iter().any(|kind| {
-        sim.all(kind)
-            .any(|(_, r)| strs_of(&r.attrs, "security_groups").iter().any(|g| g == key))
-    });
+    let used = [Kind::LoadBalancer, Kind::Service, Kind::VpcEndpoint]
+        .into_iter()
+        .any(|kind| {
+            sim.all(kind)
+                .any(|(_, r)| strs_of(&r.attrs, "security_groups").iter().any(|g| g == key))
+        });
     if referenced || used {
         return Err(dependency(call, format!("resource {key} has a dependent object")));
     }

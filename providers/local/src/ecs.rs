@@ -23,7 +23,15 @@ pub(crate) fn create(
     mut attrs: Attrs,
     tags: Tags,
 ) -> Result<String, ProviderError> {
-    let name = naming::ecs(stack, address);
+    let given = naming::given(
+        &attrs,
+        if kind == Kind::TaskDefinition {
+            "family"
+        } else {
+            "name"
+        },
+    );
+    let name = given.map_or_else(|| naming::ecs(stack, address), str::to_owned);
     match kind {
         Kind::Cluster => {
             sim.call("CreateCluster");

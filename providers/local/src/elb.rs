@@ -27,7 +27,7 @@ pub(crate) fn create(
             let call = "CreateLoadBalancer";
             sim.call(call);
             check_load_balancer(sim, call, &attrs)?;
-            let name = unique_name(sim, Kind::LoadBalancer, stack, address);
+            let name = given_or_unique_name(sim, Kind::LoadBalancer, call, stack, address, &attrs)?;
             let prefix = sim.arn("elasticloadbalancing", &format!("loadbalancer/app/{name}/"));
             let arn = sim.fresh(|rng| format!("{prefix}{}", ids::hex(rng, 16)));
             let internal = if bool_of(&attrs, "internal") {
@@ -52,7 +52,7 @@ pub(crate) fn create(
             let call = "CreateTargetGroup";
             sim.call(call);
             check_target_group(sim, call, &attrs)?;
-            let name = unique_name(sim, Kind::TargetGroup, stack, address);
+            let name = given_or_unique_name(sim, Kind::TargetGroup, call, stack, address, &attrs)?;
             let prefix = sim.arn("elasticloadbalancing", &format!("targetgroup/{name}/"));
             let arn = sim.fresh(|rng| format!("{prefix}{}", ids::hex(rng, 16)));
             if int_of(&attrs, "deregistration_delay") != Some(300) {
@@ -65,6 +65,10 @@ pub(crate) fn create(
             let call = "CreateListener";
             sim.call(call);
             check_listener(sim, call, None, &attrs)?;
+            // AWS gives an HTTPS listener its default security policy.
+            if str_of(&attrs, "protocol") == Some("HTTPS") && str_of(&attrs, "ssl_policy").is_none() {
+                attrs.insert("ssl_policy".to_owned(), Value::from("ELBSecurityPolicy-2016-08"));
+            }
             let lb = str_of(&attrs, "load_balancer").unwrap_or_default();
             let lb_path = lb
                 .split_once(":loadbalancer/")
@@ -81,6 +85,37 @@ pub(crate) fn create(
     attrs.insert("arn".to_owned(), Value::String(arn.clone()));
     sim.insert(&arn, kind, tags, attrs, false);
     Ok(arn)
+}
+
+/// The name the configuration gives, refused as AWS does when another load
+/// balancer or target group has it; or a generated one.
+fn given_or_unique_name(
+    sim: &mut Sim,
+    kind: Kind,
+    call: &str,
+    stack: &str,
+    address: &Address,
+    attrs: &Attrs,
+) -> Result<String, ProviderError> {
+    let Some(name) = naming::given(attrs, "name") else {
+        return Ok(unique_name(sim, kind, stack, address));
+    };
+    let taken = sim
+        .all(kind)
+        .any(|(_, r)| str_of(&r.attrs, "name").is_some_and(|n| n.eq_ignore_ascii_case(name)));
+    if taken {
+        let (code, what) = if kind == Kind::LoadBalancer {
+            ("DuplicateLoadBalancerName", "load balancer")
+        } else {
+            ("DuplicateTargetGroupName", "target group")
+        };
+        return Err(fail(
+            call,
+            code,
+            format!("A {what} with the same name '{name}' exists, but with different settings"),
+        ));
+    }
+    Ok(name.to_owned())
 }
 
 /// A generated name no other resource of `kind` has (AWS would answer
@@ -421,7 +456,24 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
             "A certificate must be specified for HTTPS listeners".to_owned()
         ));
     }
-    let mut targets = vec![str_of(attrs, "default").unwrap_or_default().to_owned()];
+    // One default action: forward, redirect or fixed response.
+    let actions = usize::from(str_of(attrs, "default").is_some())
+        + blocks_of(attrs, "redirect").len()
+        + blocks_of(attrs, "fixed_response").len();
+    if actions != 1 {
+        return Err(bad(
+            "A listener needs exactly one default action: forward, redirect or fixed-response".to_owned(),
+        ));
+    }
+    for r in blocks_of(attrs, "redirect") {
+        let code = str_of(r, "status_code").unwrap_or_default();
+        if !matches!(code, "HTTP_301" | "HTTP_302") {
+            return Err(bad(format!(
+                "Redirect status code '{code}' must be HTTP_301 or HTTP_302"
+            )));
+        }
+    }
+    let mut targets: Vec<String> = str_of(attrs, "default").map(str::to_owned).into_iter().collect();
     let mut priorities = BTreeSet::new();
     for rule in blocks_of(attrs, "rule") {
         let priority = int_of(rule, "priority").unwrap_or(0);

@@ -70,7 +70,7 @@ pub(crate) fn create(
 ) -> Result<String, ProviderError> {
     let call = "CreateRole";
     sim.call(call);
-    let name = naming::role(stack, address);
+    let name = naming::given(&attrs, "name").map_or_else(|| naming::role(stack, address), str::to_owned);
     let arn = format!("arn:aws:iam::{}:role/{name}", sim.st.account);
     let taken = sim
         .all(Kind::Role)

@@ -88,12 +88,15 @@ mod cloud;
 mod ec2;
 mod ecs;
 mod elb;
+mod endpoint;
 mod error;
 mod faults;
 mod iam;
 mod ids;
 mod logs;
 mod model;
+mod names;
+mod nat;
 mod sim;
 mod store;
 

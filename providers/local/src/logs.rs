@@ -37,7 +37,7 @@ pub(crate) fn create(
 ) -> Result<String, ProviderError> {
     let call = "CreateLogGroup";
     sim.call(call);
-    let name = naming::log_group(stack, address);
+    let name = naming::given(&attrs, "name").map_or_else(|| naming::log_group(stack, address), str::to_owned);
     if sim.find(Kind::LogGroup, &name).is_some() {
         return Err(fail(
             call,

@@ -28,6 +28,10 @@ pub(crate) struct State {
     /// never reused, even after deregistration.
     #[serde(default)]
     pub families: BTreeMap<String, i64>,
+    /// ClientTokens of creates that take one (CreateNatGateway), to the
+    /// resource each made: a retried create returns it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub client_tokens: BTreeMap<String, String>,
     /// Injected faults.
     #[serde(default)]
     pub faults: Vec<Fault>,
@@ -48,6 +52,7 @@ impl Default for State {
             account: account_id(),
             resources: BTreeMap::new(),
             families: BTreeMap::new(),
+            client_tokens: BTreeMap::new(),
             faults: Vec::new(),
         }
     }

@@ -26,12 +26,13 @@ pub(crate) struct Sim<'a> {
 pub(crate) struct Undo {
     resources: BTreeMap<String, Option<Record>>,
     families: BTreeMap<String, Option<i64>>,
+    tokens: BTreeMap<String, Option<String>>,
 }
 
 impl Undo {
     /// Whether the operation changed nothing.
     pub fn is_empty(&self) -> bool {
-        self.resources.is_empty() && self.families.is_empty()
+        self.resources.is_empty() && self.families.is_empty() && self.tokens.is_empty()
     }
 
     /// Puts `st` back as it was before the operation.
@@ -46,6 +47,12 @@ impl Undo {
             match before {
                 Some(n) => st.families.insert(family, n),
                 None => st.families.remove(&family),
+            };
+        }
+        for (token, before) in self.tokens {
+            match before {
+                Some(key) => st.client_tokens.insert(token, key),
+                None => st.client_tokens.remove(&token),
             };
         }
     }
@@ -133,6 +140,15 @@ impl Sim<'_> {
         self.st.resources.remove(key);
     }
 
+    /// Records the resource a create with client token `token` made.
+    pub fn set_token(&mut self, token: String, key: String) {
+        if !self.undo.tokens.contains_key(&token) {
+            let before = self.st.client_tokens.get(&token).cloned();
+            self.undo.tokens.insert(token.clone(), before);
+        }
+        self.st.client_tokens.insert(token, key);
+    }
+
     /// Records the last revision registered in a task-definition family.
     pub fn set_family(&mut self, family: &str, revision: i64) {
         if !self.undo.families.contains_key(family) {
@@ -195,6 +211,9 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::Role => format!("The role with name {identity} cannot be found."),
         Kind::TaskDefinition => format!("Unable to describe task definition {identity}."),
         Kind::Service => "Service not found.".to_owned(),
+        Kind::ElasticIp => format!("The allocation ID '{identity}' does not exist"),
+        Kind::NatGateway => format!("The Nat Gateway {identity} was not found"),
+        Kind::VpcEndpoint => format!("The Vpc Endpoint Id '{identity}' does not exist"),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

@@ -264,12 +264,20 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "role.task_exec",
         "log_group.login",
         "cluster.blog",
+        "listener.fixed",
+        "listener.redirect",
         "listener.http",
         "target_group.login",
         "target_group.blog",
         "load_balancer.web",
+        "vpc_endpoint.logs",
+        "vpc_endpoint.s3",
         "security_group.app",
         "security_group.web",
+        "route_table.private",
+        "subnet.private_a",
+        "nat_gateway.a",
+        "elastic_ip.nat",
         "route_table.public",
         "internet_gateway.main",
         "subnet.public_a",
@@ -294,4 +302,12 @@ async fn respelled_stacks_read_back_unchanged() {
         let cloud = open(&dir);
         respelled_stack_reads_back_unchanged(&cloud, "spelled", seed).await;
     }
+}
+
+#[tokio::test]
+async fn named_resources_keep_their_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    berth_test_support::named::named_resources_keep_their_names(&cloud, "named-dev").await;
+    assert!(cloud.read_all("named-dev").await.unwrap().is_empty());
 }

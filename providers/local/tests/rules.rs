@@ -153,7 +153,7 @@ async fn subnets_in_use_cannot_be_deleted_but_route_associations_go_with_them() 
             "extra",
             &[
                 ("vpc", id(&r["vpc.main"])),
-                ("cidr", s("10.0.3.0/24")),
+                ("cidr", s("10.0.9.0/24")),
                 ("zone", s("us-east-1c")),
             ],
         ),
@@ -320,6 +320,13 @@ async fn security_groups_in_use_cannot_be_deleted() {
         "DependencyViolation",
     );
     cloud.delete("s", &r["service.login"]).await.unwrap();
+    // ...and by the logs endpoint's network interfaces.
+    expect(
+        cloud.delete("s", &r["security_group.app"]).await,
+        "DeleteSecurityGroup",
+        "DependencyViolation",
+    );
+    cloud.delete("s", &r["vpc_endpoint.logs"]).await.unwrap();
     cloud.delete("s", &r["security_group.app"]).await.unwrap();
     cloud.delete("s", &r["load_balancer.web"]).await.unwrap();
     cloud.delete("s", &r["security_group.web"]).await.unwrap();
@@ -880,4 +887,137 @@ async fn malformed_requests_are_refused() {
         "CreateSubnet",
         "InvalidParameterValue",
     );
+}
+
+#[tokio::test]
+async fn a_given_load_balancer_name_is_not_taken_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let blog = apply_blog(&cloud, "blog-dev").await;
+    let subnets = list(vec![id(&blog["subnet.public_a"]), id(&blog["subnet.public_b"])]);
+    let lb = |name: &str| {
+        with(
+            desired(Kind::LoadBalancer, name, &[("subnets", subnets.clone())]),
+            "name",
+            s("front"),
+        )
+    };
+    create(&cloud, "blog-dev", lb("one")).await;
+    let err = cloud.create("blog-dev", &lb("two")).await.unwrap_err();
+    assert_eq!(err.code, "DuplicateLoadBalancerName", "{err}");
+}
+
+#[tokio::test]
+async fn nat_gateways_follow_ec2s_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let blog = apply_blog(&cloud, "blog-dev").await;
+    let nat = &blog["nat_gateway.a"];
+    let eip = &blog["elastic_ip.nat"];
+    // A retried create (same stack, address and request) returns the same
+    // gateway: its ClientToken is the same.
+    let again = cloud.create("blog-dev", nat).await.unwrap();
+    assert_eq!(again.attrs["id"], nat.attrs["id"]);
+    // An Elastic IP serves one gateway.
+    let twin = desired(
+        Kind::NatGateway,
+        "b",
+        &[("subnet", id(&blog["subnet.public_b"])), ("elastic_ip", id(eip))],
+    );
+    expect(
+        cloud.create("blog-dev", &twin).await,
+        "CreateNatGateway",
+        "Resource.AlreadyAssociated",
+    );
+    // It is not released while the gateway holds it.
+    expect(
+        cloud.delete("blog-dev", eip).await,
+        "ReleaseAddress",
+        "InvalidIPAddress.InUse",
+    );
+    // A VPC without an internet gateway takes no NAT gateway.
+    let vpc = create(
+        &cloud,
+        "other",
+        desired(Kind::Vpc, "v", &[("cidr", s("10.1.0.0/16"))]),
+    )
+    .await;
+    let subnet = create(
+        &cloud,
+        "other",
+        desired(
+            Kind::Subnet,
+            "s",
+            &[
+                ("vpc", id(&vpc)),
+                ("cidr", s("10.1.1.0/24")),
+                ("zone", s("us-east-1a")),
+            ],
+        ),
+    )
+    .await;
+    let free = create(&cloud, "other", desired(Kind::ElasticIp, "e", &[])).await;
+    let lonely = desired(
+        Kind::NatGateway,
+        "n",
+        &[("subnet", id(&subnet)), ("elastic_ip", id(&free))],
+    );
+    expect(
+        cloud.create("other", &lonely).await,
+        "CreateNatGateway",
+        "Gateway.NotAttached",
+    );
+    // Deleted, the gateway lets its Elastic IP go.
+    cloud
+        .delete("blog-dev", &blog["route_table.private"])
+        .await
+        .unwrap();
+    cloud.delete("blog-dev", nat).await.unwrap();
+    cloud.delete("blog-dev", eip).await.unwrap();
+}
+
+#[tokio::test]
+async fn vpc_endpoints_follow_ec2s_rules() {
+    let (_dir, cloud, r) = blog().await;
+    let endpoint = |pairs: &[(&str, Value)]| {
+        let mut all = vec![("vpc", id(&r["vpc.main"]))];
+        all.extend(pairs.iter().cloned());
+        desired(Kind::VpcEndpoint, "e", &all)
+    };
+    let call = "CreateVpcEndpoint";
+    let other_region = endpoint(&[("service", s("com.amazonaws.eu-west-1.s3"))]);
+    expect(cloud.create("s", &other_region).await, call, "InvalidServiceName");
+    let logs_gateway = endpoint(&[("service", s("com.amazonaws.us-east-1.logs"))]);
+    expect(cloud.create("s", &logs_gateway).await, call, "InvalidServiceName");
+    let gateway_subnets = endpoint(&[
+        ("service", s("com.amazonaws.us-east-1.s3")),
+        ("subnets", list(vec![id(&r["subnet.public_a"])])),
+    ]);
+    expect(
+        cloud.create("s", &gateway_subnets).await,
+        call,
+        "InvalidParameter",
+    );
+    let same_zone = endpoint(&[
+        ("service", s("com.amazonaws.us-east-1.ecr.api")),
+        ("type", s("Interface")),
+        (
+            "subnets",
+            list(vec![id(&r["subnet.public_a"]), id(&r["subnet.private_a"])]),
+        ),
+    ]);
+    expect(
+        cloud.create("s", &same_zone).await,
+        call,
+        "DuplicateSubnetsInSameZone",
+    );
+    // The subnet of an interface endpoint is in use.
+    expect(
+        cloud.delete("s", &r["subnet.private_a"]).await,
+        "DeleteSubnet",
+        "DependencyViolation",
+    );
+    // A retried create returns the same endpoint.
+    let again = cloud.create("s", &r["vpc_endpoint.s3"]).await.unwrap();
+    assert_eq!(again.attrs["id"], r["vpc_endpoint.s3"].attrs["id"]);
 }

@@ -5,6 +5,7 @@
 //! drop (and by itself when this process dies: it exits when its stdin
 //! closes).
 
+pub mod named;
 pub mod proxy;
 pub mod respell;
 pub mod stack;
@@ -40,7 +41,9 @@ fn repo_root() -> PathBuf {
         )
 }
 
-fn venv_python() -> PathBuf {
+/// The Python of the moto venv (it has boto3), for tests that check AWS
+/// from outside berth.
+pub fn venv_python() -> PathBuf {
     let cache = std::env::var_os("BERTH_CACHE")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/berth")))

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use berth_provider::schema::{canonical, complete};
+use berth_provider::schema::{Presence, canonical, complete};
 use berth_provider::{Address, Attrs, Kind, Provider, Resource, Value};
 
 pub const REGION: &str = "us-east-1";
@@ -61,7 +61,14 @@ fn canonical_attrs(kind: Kind, attrs: &Attrs) -> Attrs {
 pub fn renamed(r: &Resource, name: &str) -> Resource {
     let mut out = r.clone();
     out.address.name = name.to_owned();
-    for attr in r.address.kind.schema().attrs.iter().filter(|a| a.is_computed()) {
+    for attr in r
+        .address
+        .kind
+        .schema()
+        .attrs
+        .iter()
+        .filter(|a| a.is_settled_by_cloud())
+    {
         out.attrs.remove(attr.name);
     }
     out
@@ -77,13 +84,21 @@ pub async fn create(p: &dyn Provider, stack: &str, desired: Resource) -> Resourc
         .await
         .unwrap_or_else(|e| panic!("create {}: {e}", desired.address));
     assert_eq!(created.address, desired.address);
+    let schema = desired.address.kind.schema();
     for (k, v) in &canonical_attrs(desired.address.kind, &desired.attrs) {
+        // A name (or another value AWS chooses) left out is the provider's.
+        let chosen = schema
+            .attr(k)
+            .is_some_and(|a| matches!(a.presence, Presence::Named | Presence::ChosenByAws));
+        if chosen && *v == Value::Null {
+            continue;
+        }
         assert_eq!(created.attrs.get(k), Some(v), "{}.{k}", desired.address);
     }
-    for attr in desired.address.kind.schema().attrs {
+    for attr in schema.attrs {
         let v = created.attrs.get(attr.name);
         assert!(v.is_some(), "{}.{} missing", desired.address, attr.name);
-        if attr.is_computed() {
+        if attr.is_settled_by_cloud() {
             assert!(
                 v.is_some_and(|v| *v != Value::Null && *v != Value::from("") && !v.has_unknown()),
                 "{}.{} not computed: {v:?}",
@@ -149,6 +164,53 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    // Private networking: a NAT gateway in a public subnet, with its
+    // Elastic IP, and a private subnet routed to it.
+    let eip = create(p, stack, desired(Kind::ElasticIp, "nat", &[])).await;
+    let nat = create(
+        p,
+        stack,
+        desired(
+            Kind::NatGateway,
+            "a",
+            &[("subnet", id(&a)), ("elastic_ip", id(&eip))],
+        ),
+    )
+    .await;
+    let private = create(
+        p,
+        stack,
+        desired(
+            Kind::Subnet,
+            "private_a",
+            &[
+                ("vpc", id(&vpc)),
+                ("cidr", s("10.0.3.0/24")),
+                ("zone", s("us-east-1a")),
+            ],
+        ),
+    )
+    .await;
+    let private_rt = create(
+        p,
+        stack,
+        desired(
+            Kind::RouteTable,
+            "private",
+            &[
+                ("vpc", id(&vpc)),
+                ("subnets", list(vec![id(&private)])),
+                (
+                    "route",
+                    list(vec![block(&[
+                        ("cidr", s("0.0.0.0/0")),
+                        ("nat_gateway", id(&nat)),
+                    ])]),
+                ),
+            ],
+        ),
+    )
+    .await;
     let web = create(
         p,
         stack,
@@ -188,6 +250,38 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    // Private subnets reach S3 and CloudWatch Logs without the NAT gateway.
+    let s3 = create(
+        p,
+        stack,
+        desired(
+            Kind::VpcEndpoint,
+            "s3",
+            &[
+                ("vpc", id(&vpc)),
+                ("service", s(&format!("com.amazonaws.{REGION}.s3"))),
+                ("route_tables", list(vec![id(&private_rt)])),
+            ],
+        ),
+    )
+    .await;
+    let logs_endpoint = create(
+        p,
+        stack,
+        desired(
+            Kind::VpcEndpoint,
+            "logs",
+            &[
+                ("vpc", id(&vpc)),
+                ("service", s(&format!("com.amazonaws.{REGION}.logs"))),
+                ("type", s("Interface")),
+                ("subnets", list(vec![id(&private)])),
+                ("security_groups", list(vec![id(&app)])),
+                ("private_dns", Value::Bool(true)),
+            ],
+        ),
+    )
+    .await;
     let lb = create(
         p,
         stack,
@@ -221,6 +315,44 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
                         ("priority", Value::Int(10)),
                         ("path", s("/api/login*")),
                         ("forward", id(&login_tg)),
+                    ])]),
+                ),
+            ],
+        ),
+    )
+    .await;
+    // Default actions besides forward: a redirect to HTTPS, a fixed response.
+    let redirect = create(
+        p,
+        stack,
+        desired(
+            Kind::Listener,
+            "redirect",
+            &[
+                ("load_balancer", id(&lb)),
+                ("port", Value::Int(8180)),
+                (
+                    "redirect",
+                    list(vec![block(&[("protocol", s("HTTPS")), ("port", s("443"))])]),
+                ),
+            ],
+        ),
+    )
+    .await;
+    let fixed = create(
+        p,
+        stack,
+        desired(
+            Kind::Listener,
+            "fixed",
+            &[
+                ("load_balancer", id(&lb)),
+                ("port", Value::Int(8181)),
+                (
+                    "fixed_response",
+                    list(vec![block(&[
+                        ("status_code", Value::Int(404)),
+                        ("body", s("not here")),
                     ])]),
                 ),
             ],
@@ -289,7 +421,30 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
     )
     .await;
     [
-        vpc, a, b, igw, rt, web, app, lb, blog_tg, login_tg, listener, cluster, log, role, td, service,
+        vpc,
+        a,
+        b,
+        igw,
+        rt,
+        eip,
+        nat,
+        private,
+        private_rt,
+        web,
+        app,
+        s3,
+        logs_endpoint,
+        lb,
+        blog_tg,
+        login_tg,
+        listener,
+        redirect,
+        fixed,
+        cluster,
+        log,
+        role,
+        td,
+        service,
     ]
     .into_iter()
     .map(|r| (r.address.to_string(), r))
@@ -375,8 +530,14 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "subnet.public_b",
         "internet_gateway.main",
         "route_table.public",
+        "elastic_ip.nat",
+        "nat_gateway.a",
+        "subnet.private_a",
+        "route_table.private",
         "security_group.web",
         "security_group.app",
+        "vpc_endpoint.s3",
+        "vpc_endpoint.logs",
         "load_balancer.web",
         "target_group.blog",
         "target_group.login",
@@ -613,7 +774,14 @@ pub async fn respelled_stack_reads_back_unchanged(p: &dyn Provider, stack: &str,
         let got = read
             .get(address)
             .unwrap_or_else(|| panic!("seed {seed}: {address} not read back"));
+        let schema = want.address.kind.schema();
         for (k, v) in &want.attrs {
+            let chosen = schema
+                .attr(k)
+                .is_some_and(|a| matches!(a.presence, Presence::Named | Presence::ChosenByAws));
+            if chosen && *v == Value::Null {
+                continue;
+            }
             assert_eq!(got.attrs.get(k), Some(v), "seed {seed}: {address}.{k}");
         }
     }

@@ -1,6 +1,9 @@
-//! EC2: VPCs, subnets, internet gateways, route tables and security groups.
+//! EC2: VPCs, subnets, internet gateways, route tables, security groups,
+//! Elastic IPs, NAT gateways and VPC endpoints.
 
+pub(crate) mod endpoint;
 mod internet_gateway;
+pub(crate) mod nat;
 mod route_table;
 mod security_group;
 mod subnet;
@@ -19,18 +22,40 @@ pub(crate) const SERVICE: &str = "ec2";
 
 /// Reads every EC2 resource of `stack`, one listing per type, in parallel.
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
-    let (vpcs, subnets, gateways, tables, groups) = tokio::join!(
+    let (vpcs, subnets, gateways, tables, groups, nats, endpoints) = tokio::join!(
         vpc::read_all(p, stack),
         subnet::read_all(p, stack),
         internet_gateway::read_all(p, stack),
         route_table::read_all(p, stack),
         security_group::read_all(p, stack),
+        nat::read_all(p, stack),
+        endpoint::read_all(p, stack),
     );
     let mut out = Vec::new();
-    for part in [vpcs, subnets, gateways, tables, groups] {
+    for part in [vpcs, subnets, gateways, tables, groups, nats, endpoints] {
         out.extend(part?);
     }
     Ok(out)
+}
+
+/// DescribeAvailabilityZones: the region's zones (not Local or Wavelength
+/// zones) that are available, by name, sorted.
+pub(crate) async fn zones(p: &AwsProvider) -> Result<Vec<String>, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let out = p
+        .call(SERVICE, "DescribeAvailabilityZones", || {
+            ec2.describe_availability_zones().send()
+        })
+        .await?;
+    let mut zones: Vec<String> = out
+        .availability_zones()
+        .iter()
+        .filter(|z| z.zone_type().is_none_or(|t| t == "availability-zone"))
+        .filter(|z| z.state().is_none_or(|s| s.as_str() == "available"))
+        .filter_map(|z| z.zone_name().map(str::to_owned))
+        .collect();
+    zones.sort();
+    Ok(zones)
 }
 
 pub(crate) async fn create(
@@ -48,7 +73,10 @@ pub(crate) async fn create(
         }
         Kind::RouteTable => route_table::create(p, &attrs, spec(ResourceType::RouteTable)).await?,
         _ => {
-            let name = naming::security_group(stack, &desired.address, fastrand::u32(..));
+            let name = naming::given(&attrs, "name").map_or_else(
+                || naming::security_group(stack, &desired.address, fastrand::u32(..)),
+                str::to_owned,
+            );
             security_group::create(p, &name, &attrs, spec(ResourceType::SecurityGroup)).await?
         }
     };
@@ -77,7 +105,7 @@ pub(crate) async fn update(
         .schema()
         .attrs
         .iter()
-        .filter(|a| a.is_computed())
+        .filter(|a| a.is_settled_by_cloud())
         .filter_map(|a| old.get(a.name).map(|v| (a.name.to_owned(), v.clone())))
         .collect();
     Ok(finish(live, new, computed))

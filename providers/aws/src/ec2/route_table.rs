@@ -1,8 +1,8 @@
 //! Route tables: CreateRouteTable (tagged), CreateRoute per route,
 //! AssociateRouteTable per subnet. Updates diff routes (Create / Replace /
 //! DeleteRoute) and associations; delete disassociates first. Only routes
-//! to internet gateways are berth's: the `local` route and routes to other
-//! targets are not read.
+//! to internet gateways and NAT gateways are berth's: the `local` route and
+//! routes to other targets are not read.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,23 +15,39 @@ use crate::{AwsProvider, paginate};
 
 const GONE: &[&str] = &["InvalidRouteTableID.NotFound"];
 
-/// Declared routes: destination CIDR to gateway id.
+/// Declared routes: destination CIDR to the id of the internet gateway or
+/// NAT gateway (`nat-...`) it goes to.
 fn routes_of(a: &Attrs) -> BTreeMap<String, String> {
     blocks_of(a, "route")
         .into_iter()
-        .filter_map(|r| Some((str_of(r, "cidr")?.to_owned(), str_of(r, "gateway")?.to_owned())))
+        .filter_map(|r| {
+            let target = str_of(r, "gateway").or_else(|| str_of(r, "nat_gateway"))?;
+            Some((str_of(r, "cidr")?.to_owned(), target.to_owned()))
+        })
         .collect()
 }
 
-/// Routes to internet gateways in a described table.
+/// Routes to internet gateways and NAT gateways in a described table.
 fn live_routes(t: &RouteTable) -> BTreeMap<String, String> {
     t.routes()
         .iter()
         .filter_map(|r| {
-            let gw = r.gateway_id().filter(|g| g.starts_with("igw-"))?;
-            Some((r.destination_cidr_block()?.to_owned(), gw.to_owned()))
+            let target = r
+                .gateway_id()
+                .filter(|g| g.starts_with("igw-"))
+                .or_else(|| r.nat_gateway_id())?;
+            Some((r.destination_cidr_block()?.to_owned(), target.to_owned()))
         })
         .collect()
+}
+
+/// The route block's attribute a target id goes in.
+fn target_attr(target: &str) -> &'static str {
+    if target.starts_with("nat-") {
+        "nat_gateway"
+    } else {
+        "gateway"
+    }
 }
 
 /// Subnet associations of a described table: subnet id to association id.
@@ -75,11 +91,12 @@ pub(super) async fn create(
 async fn create_route(p: &AwsProvider, id: &str, cidr: &str, gw: &str) -> Result<(), ProviderError> {
     let ec2 = &p.clients.ec2;
     p.call_repeatable(SERVICE, "CreateRoute", &["RouteAlreadyExists"], || {
-        ec2.create_route()
-            .route_table_id(id)
-            .destination_cidr_block(cidr)
-            .gateway_id(gw)
-            .send()
+        let req = ec2.create_route().route_table_id(id).destination_cidr_block(cidr);
+        match target_attr(gw) {
+            "nat_gateway" => req.nat_gateway_id(gw),
+            _ => req.gateway_id(gw),
+        }
+        .send()
     })
     .await?;
     Ok(())
@@ -141,11 +158,15 @@ pub(super) async fn update(p: &AwsProvider, id: &str, new: &Attrs) -> Result<(),
             None => create_route(p, id, cidr, gw).await?,
             Some(old) if old != gw => {
                 p.call(SERVICE, "ReplaceRoute", || {
-                    ec2.replace_route()
+                    let req = ec2
+                        .replace_route()
                         .route_table_id(id)
-                        .destination_cidr_block(cidr)
-                        .gateway_id(gw)
-                        .send()
+                        .destination_cidr_block(cidr);
+                    match target_attr(gw) {
+                        "nat_gateway" => req.nat_gateway_id(gw),
+                        _ => req.gateway_id(gw),
+                    }
+                    .send()
                 })
                 .await?;
             }
@@ -206,10 +227,15 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
             let id = t.route_table_id()?.to_owned();
             let routes = live_routes(t)
                 .into_iter()
-                .map(|(cidr, gw)| {
+                .map(|(cidr, target)| {
+                    let (gateway, nat) = match target_attr(&target) {
+                        "nat_gateway" => (Value::Null, Value::String(target)),
+                        _ => (Value::String(target), Value::Null),
+                    };
                     Value::Map(attrs([
                         ("cidr", Value::String(cidr)),
-                        ("gateway", Value::String(gw)),
+                        ("gateway", gateway),
+                        ("nat_gateway", nat),
                     ]))
                 })
                 .collect();

@@ -181,7 +181,11 @@ pub(super) async fn create(
         Some(arn) => Value::String(arn),
         None => arn(p, owner(p, &id).await?.as_deref(), "security-group", &id),
     };
-    Ok(attrs([("id", Value::String(id)), ("arn", arn)]))
+    Ok(attrs([
+        ("id", Value::String(id)),
+        ("arn", arn),
+        ("name", Value::from(name)),
+    ]))
 }
 
 /// The owner (account) of a group, for its ARN when AWS does not say it.
@@ -336,6 +340,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 ("tags", user_tags(pairs(g.tags()))),
                 ("id", Value::String(id)),
                 ("arn", arn),
+                ("name", Value::from(g.group_name().unwrap_or_default())),
             ]);
             Some(resource(address, a))
         })

@@ -28,7 +28,7 @@ pub(super) async fn create(
     tags: Vec<Tag>,
 ) -> Result<Attrs, ProviderError> {
     let ecs = &p.clients.ecs;
-    let name = naming::ecs(stack, address);
+    let name = naming::given(a, "name").map_or_else(|| naming::ecs(stack, address), str::to_owned);
     let out = p
         .call(SERVICE, "CreateCluster", || {
             ecs.create_cluster()

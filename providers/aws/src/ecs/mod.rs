@@ -69,7 +69,7 @@ pub(crate) async fn update(
         _ => service::update(p, &arn, &live.attrs, &new).await?,
     }
     update_tags(p, &arn, &live.attrs, &new).await?;
-    for attr in kind.schema().attrs.iter().filter(|a| a.is_computed()) {
+    for attr in kind.schema().attrs.iter().filter(|a| a.is_settled_by_cloud()) {
         if let Some(v) = live.attrs.get(attr.name) {
             new.insert(attr.name.to_owned(), v.clone());
         }

@@ -67,7 +67,7 @@ pub(super) async fn create(
     tags: Vec<Tag>,
 ) -> Result<Attrs, ProviderError> {
     let ecs = &p.clients.ecs;
-    let name = naming::ecs(stack, address);
+    let name = naming::given(a, "name").map_or_else(|| naming::ecs(stack, address), str::to_owned);
     let net = network("CreateService", a)?;
     let lbs = balancers(a);
     // With a token, a CreateService sent again after a lost answer gives

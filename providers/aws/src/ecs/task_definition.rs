@@ -258,7 +258,7 @@ pub(super) async fn create(
     tags: Vec<Tag>,
 ) -> Result<Attrs, ProviderError> {
     let ecs = &p.clients.ecs;
-    let family = naming::ecs(stack, address);
+    let family = naming::given(a, "family").map_or_else(|| naming::ecs(stack, address), str::to_owned);
     let containers = encode_all(p.region(), a)?;
     let platform = RuntimePlatform::builder()
         .cpu_architecture(CpuArchitecture::from(
@@ -353,28 +353,48 @@ fn read(address: Address, td: &TaskDefinition, tags: &[Tag]) -> Resource {
 
 pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
     let ecs = &p.clients.ecs;
-    let prefix = naming::family_prefix(stack);
-    // ListTaskDefinitions' familyPrefix is an exact family name (on AWS as in
-    // moto); the families of the stack are found by prefix first.
+    let prefix = &naming::family_prefix(stack);
+    // Every active family: a `family` the configuration gives need not
+    // carry the stack's prefix, and only the tags tell. ListTaskDefinitions'
+    // familyPrefix is an exact family name (on AWS as in moto).
     let families = p
         .list(SERVICE, "ListTaskDefinitionFamilies", || {
             paginate!(
                 ecs.list_task_definition_families()
-                    .family_prefix(&prefix)
                     .status(TaskDefinitionFamilyStatus::Active),
                 families
             )
         })
         .await?;
-    let per_family = families.iter().map(|family| {
-        p.list(SERVICE, "ListTaskDefinitions", move || {
-            paginate!(
-                ecs.list_task_definitions()
-                    .family_prefix(family)
-                    .status(TaskDefinitionStatus::Active),
-                task_definition_arns
-            )
-        })
+    let per_family = families.iter().map(|family| async move {
+        let arns = p
+            .list(SERVICE, "ListTaskDefinitions", || {
+                paginate!(
+                    ecs.list_task_definitions()
+                        .family_prefix(family)
+                        .status(TaskDefinitionStatus::Active),
+                    task_definition_arns
+                )
+            })
+            .await?;
+        if family.starts_with(prefix.as_str()) {
+            return Ok::<_, ProviderError>(arns);
+        }
+        // Another family: its latest revision says whose it is, so the
+        // other stacks' families cost one read each, not one per revision.
+        let Some(latest) = arns.last() else {
+            return Ok(arns);
+        };
+        let out = p
+            .call(SERVICE, "DescribeTaskDefinition", || {
+                ecs.describe_task_definition()
+                    .task_definition(latest)
+                    .include(TaskDefinitionField::Tags)
+                    .send()
+            })
+            .await?;
+        let ours = owned(stack, Kind::TaskDefinition, pairs(out.tags())).is_some();
+        Ok(if ours { arns } else { Vec::new() })
     });
     let arns: Vec<String> = try_join_all(per_family).await?.into_iter().flatten().collect();
     let reads = arns.iter().map(|arn| async move {

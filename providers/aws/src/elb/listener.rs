@@ -75,22 +75,24 @@ pub(super) async fn create(
                 .port(i32_of(a, "port").unwrap_or(0))
                 .protocol(ProtocolEnum::from(str_of(a, "protocol").unwrap_or("HTTP")))
                 .set_certificates(certificates(a))
-                .default_actions(forward(str_of(a, "default").unwrap_or_default()))
+                .set_ssl_policy(str_of(a, "ssl_policy").map(str::to_owned))
+                .default_actions(super::actions::default_action(a))
                 .set_tags(Some(tags.clone()))
                 .send()
         })
         .await?;
-    let arn = out
-        .listeners
-        .unwrap_or_default()
-        .into_iter()
-        .next()
-        .and_then(|l| l.listener_arn)
-        .unwrap_or_default();
+    let listener = out.listeners.unwrap_or_default().into_iter().next();
+    let policy = listener.as_ref().and_then(ssl_policy);
+    let arn = listener.and_then(|l| l.listener_arn).unwrap_or_default();
     for (name, rule) in declared(a) {
         create_rule(p, stack, address, &arn, &name, &rule).await?;
     }
-    Ok(attrs([("arn", Value::String(arn))]))
+    // The policy AWS chose when none was given.
+    let policy = str_of(a, "ssl_policy").or(policy.as_deref()).map(str::to_owned);
+    Ok(attrs([
+        ("arn", Value::String(arn)),
+        ("ssl_policy", opt_str(policy.as_deref())),
+    ]))
 }
 
 async fn create_rule(
@@ -175,6 +177,14 @@ async fn live_rules(
     Ok(out)
 }
 
+/// An HTTPS listener's security policy; none for HTTP (moto reports its
+/// default on HTTP listeners too).
+fn ssl_policy(l: &aws_sdk_elasticloadbalancingv2::types::Listener) -> Option<String> {
+    l.ssl_policy()
+        .filter(|_| l.protocol() == Some(&ProtocolEnum::Https))
+        .map(str::to_owned)
+}
+
 /// The target group a forward action sends to.
 fn action_target(a: &Action) -> Option<String> {
     a.target_group_arn()
@@ -195,9 +205,17 @@ pub(super) async fn update(
     new: &Attrs,
 ) -> Result<(), ProviderError> {
     let elb = &p.clients.elb;
-    if ["port", "protocol", "certificate", "default"]
-        .iter()
-        .any(|k| old.get(*k) != new.get(*k))
+    if [
+        "port",
+        "protocol",
+        "certificate",
+        "default",
+        "ssl_policy",
+        "redirect",
+        "fixed_response",
+    ]
+    .iter()
+    .any(|k| old.get(*k) != new.get(*k))
     {
         p.call(SERVICE, "ModifyListener", || {
             elb.modify_listener()
@@ -205,7 +223,8 @@ pub(super) async fn update(
                 .port(i32_of(new, "port").unwrap_or(0))
                 .protocol(ProtocolEnum::from(str_of(new, "protocol").unwrap_or("HTTP")))
                 .set_certificates(certificates(new))
-                .default_actions(forward(str_of(new, "default").unwrap_or_default()))
+                .set_ssl_policy(str_of(new, "ssl_policy").map(str::to_owned))
+                .default_actions(super::actions::default_action(new))
                 .send()
         })
         .await?;
@@ -290,6 +309,7 @@ pub(super) async fn read_all(
             let rules = live_rules(p, arn).await?;
             let default = l.default_actions().iter().find_map(action_target);
             let certificate = l.certificates().first().and_then(|c| c.certificate_arn());
+            let (redirect, fixed) = super::actions::read_blocks(l.default_actions());
             let a = attrs([
                 (
                     "load_balancer",
@@ -302,6 +322,9 @@ pub(super) async fn read_all(
                 ),
                 ("certificate", opt_str(certificate)),
                 ("default", opt_str(default.as_deref())),
+                ("ssl_policy", opt_str(ssl_policy(l).as_deref())),
+                ("redirect", redirect),
+                ("fixed_response", fixed),
                 (
                     "rule",
                     Value::List(rules.into_values().map(|(_, r)| Value::Map(r)).collect()),

@@ -35,7 +35,8 @@ pub(super) async fn create(
     tags: Vec<Tag>,
 ) -> Result<Attrs, ProviderError> {
     let elb = &p.clients.elb;
-    let name = naming::elb(stack, address, fastrand::u32(..));
+    let name = naming::given(a, "name")
+        .map_or_else(|| naming::elb(stack, address, fastrand::u32(..)), str::to_owned);
     let groups = strs_of(a, "security_groups");
     let scheme = if bool_of(a, "internal") {
         LoadBalancerSchemeEnum::Internal

@@ -5,6 +5,7 @@
 //! balancers and target groups are listed (paginated), then their tags read
 //! with `DescribeTags` in batches of 20 ARNs (the API's limit).
 
+mod actions;
 mod listener;
 mod load_balancer;
 mod target_group;
@@ -76,7 +77,7 @@ pub(crate) async fn update(
         _ => listener::update(p, stack, &live.address, &arn, &live.attrs, &new).await?,
     }
     update_tags(p, &arn, &live.attrs, &new).await?;
-    for attr in kind.schema().attrs.iter().filter(|a| a.is_computed()) {
+    for attr in kind.schema().attrs.iter().filter(|a| a.is_settled_by_cloud()) {
         if let Some(v) = live.attrs.get(attr.name) {
             new.insert(attr.name.to_owned(), v.clone());
         }

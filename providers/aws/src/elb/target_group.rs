@@ -91,7 +91,8 @@ pub(super) async fn create(
     tags: Vec<Tag>,
 ) -> Result<Attrs, ProviderError> {
     let elb = &p.clients.elb;
-    let name = naming::elb(stack, address, fastrand::u32(..));
+    let name = naming::given(a, "name")
+        .map_or_else(|| naming::elb(stack, address, fastrand::u32(..)), str::to_owned);
     let c = Check::of(a);
     let out = p
         .call_once(SERVICE, "CreateTargetGroup", || {

@@ -50,6 +50,44 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
             );
             collect(s.tags().iter().map(|t| (t.key(), t.value())))
         }
+        Kind::ElasticIp => {
+            let out = raw
+                .ec2
+                .describe_addresses()
+                .allocation_ids(text(r, "id"))
+                .send()
+                .await
+                .expect("DescribeAddresses");
+            let e = &out.addresses()[0];
+            attrs.insert("domain", format!("{:?}", e.domain()));
+            collect(e.tags().iter().map(|t| (t.key(), t.value())))
+        }
+        Kind::VpcEndpoint => {
+            let out = raw
+                .ec2
+                .describe_vpc_endpoints()
+                .vpc_endpoint_ids(text(r, "id"))
+                .send()
+                .await
+                .expect("DescribeVpcEndpoints");
+            let e = &out.vpc_endpoints()[0];
+            attrs.insert("service", e.service_name().unwrap_or_default().to_owned());
+            attrs.insert("type", format!("{:?}", e.vpc_endpoint_type()));
+            collect(e.tags().iter().map(|t| (t.key(), t.value())))
+        }
+        Kind::NatGateway => {
+            let out = raw
+                .ec2
+                .describe_nat_gateways()
+                .nat_gateway_ids(text(r, "id"))
+                .send()
+                .await
+                .expect("DescribeNatGateways");
+            let n = &out.nat_gateways()[0];
+            attrs.insert("subnet", n.subnet_id().unwrap_or_default().to_owned());
+            attrs.insert("state", format!("{:?}", n.state()));
+            collect(n.tags().iter().map(|t| (t.key(), t.value())))
+        }
         Kind::InternetGateway => {
             let out = raw
                 .ec2

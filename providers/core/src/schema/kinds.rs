@@ -12,11 +12,10 @@ const TAGS: Attr = Attr::default(
 );
 const ID: Attr = Attr::computed("id", Type::String, "Id", "The id AWS assigns.");
 const ARN: Attr = Attr::computed("arn", Type::String, "Arn", "The resource's ARN.");
-const NAME: Attr = Attr::computed(
+const NAME: Attr = Attr::named(
     "name",
-    Type::String,
     "Name",
-    "The name berth gives the resource in AWS.",
+    "The name in AWS, kept exactly as written (AWS cannot rename: a change replaces). Left out, berth derives one from the stack and the address.",
 );
 
 const fn block(name: &'static str, attrs: &'static [Attr], aws: &'static str, doc: &'static str) -> Block {
@@ -159,15 +158,21 @@ const ROUTE_TABLE: KindSchema = KindSchema {
         "route",
         &[
             Attr::required("cidr", Type::Cidr, "DestinationCidrBlock", "Destination range."),
-            Attr::required(
+            Attr::optional(
                 "gateway",
                 Type::Ref(Kind::InternetGateway),
                 "GatewayId",
-                "The internet gateway traffic goes to.",
+                "The internet gateway traffic goes to (or `nat_gateway`).",
+            ),
+            Attr::optional(
+                "nat_gateway",
+                Type::Ref(Kind::NatGateway),
+                "NatGatewayId",
+                "The NAT gateway traffic goes to (or `gateway`): a private subnet's way out.",
             ),
         ],
         "EC2 CreateRoute",
-        "A route to a gateway.",
+        "A route to an internet gateway or a NAT gateway: exactly one of `gateway` and `nat_gateway`.",
     )],
 };
 
@@ -224,6 +229,7 @@ const SECURITY_GROUP: KindSchema = KindSchema {
         TAGS,
         ID,
         ARN,
+        NAME,
     ],
     blocks: &[
         Block {
@@ -448,50 +454,141 @@ const LISTENER: KindSchema = KindSchema {
             "Certificates.CertificateArn",
             "ACM certificate ARN; required for HTTPS.",
         ),
-        Attr::required(
+        Attr::optional(
             "default",
             Type::Ref(Kind::TargetGroup),
             "DefaultActions.forward",
-            "Target group for requests no rule matches.",
+            "Target group for requests no rule matches (or a `redirect` or `fixed_response` block).",
+        ),
+        Attr::chosen_by_aws(
+            "ssl_policy",
+            Type::String,
+            "SslPolicy",
+            "Security policy of an HTTPS listener, e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`; AWS's default when left out.",
         ),
         TAGS,
         ARN,
     ],
-    blocks: &[Block {
-        labelled: true,
-        ..block(
-            "rule",
-            &[
-                Attr::required(
-                    "priority",
-                    Type::Int,
-                    "Priority",
-                    "1 to 50000; unique in the listener.",
-                )
-                .range(1, 50_000),
-                Attr::optional(
-                    "path",
-                    Type::String,
-                    "Conditions.path-pattern",
-                    "Path pattern, e.g. `/api/login*`.",
-                ),
-                Attr::optional(
-                    "host",
-                    Type::String,
-                    "Conditions.host-header",
-                    "Host pattern, e.g. `api.example.com`.",
-                ),
-                Attr::required(
-                    "forward",
-                    Type::Ref(Kind::TargetGroup),
-                    "Actions.forward",
-                    "Target group for matching requests.",
-                ),
-            ],
-            "ELBv2 CreateRule",
-            "A rule: requests matching `path` and/or `host` go to `forward`.",
-        )
-    }],
+    blocks: &[
+        Block {
+            max: Some(1),
+            ..block(
+                "redirect",
+                &[
+                    Attr::default(
+                        "protocol",
+                        Type::String,
+                        Literal::Str("#{protocol}"),
+                        "RedirectConfig.Protocol",
+                        "`HTTP`, `HTTPS` or `#{protocol}` (kept).",
+                    ),
+                    Attr::default(
+                        "port",
+                        Type::String,
+                        Literal::Str("#{port}"),
+                        "RedirectConfig.Port",
+                        "Port, or `#{port}` (kept).",
+                    ),
+                    Attr::default(
+                        "host",
+                        Type::String,
+                        Literal::Str("#{host}"),
+                        "RedirectConfig.Host",
+                        "Host, or `#{host}` (kept).",
+                    ),
+                    Attr::default(
+                        "path",
+                        Type::String,
+                        Literal::Str("/#{path}"),
+                        "RedirectConfig.Path",
+                        "Path, or `/#{path}` (kept).",
+                    ),
+                    Attr::default(
+                        "query",
+                        Type::String,
+                        Literal::Str("#{query}"),
+                        "RedirectConfig.Query",
+                        "Query, or `#{query}` (kept).",
+                    ),
+                    Attr::default(
+                        "status_code",
+                        Type::String,
+                        Literal::Str("HTTP_301"),
+                        "RedirectConfig.StatusCode",
+                        "`HTTP_301` (permanent) or `HTTP_302`.",
+                    )
+                    .folded(Case::Upper),
+                ],
+                "DefaultActions.redirect",
+                "The default action: redirect, e.g. HTTP to HTTPS with `protocol = \"HTTPS\"  port = \"443\"`.",
+            )
+        },
+        Block {
+            max: Some(1),
+            ..block(
+                "fixed_response",
+                &[
+                    Attr::required(
+                        "status_code",
+                        Type::Int,
+                        "FixedResponseConfig.StatusCode",
+                        "HTTP status, 200 to 599.",
+                    )
+                    .range(200, 599),
+                    Attr::default(
+                        "content_type",
+                        Type::String,
+                        Literal::Str("text/plain"),
+                        "FixedResponseConfig.ContentType",
+                        "`text/plain`, `text/css`, `text/html`, `application/javascript` or `application/json`.",
+                    ),
+                    Attr::optional(
+                        "body",
+                        Type::String,
+                        "FixedResponseConfig.MessageBody",
+                        "The response body, up to 1024 characters.",
+                    ),
+                ],
+                "DefaultActions.fixed-response",
+                "The default action: a fixed response.",
+            )
+        },
+        Block {
+            labelled: true,
+            ..block(
+                "rule",
+                &[
+                    Attr::required(
+                        "priority",
+                        Type::Int,
+                        "Priority",
+                        "1 to 50000; unique in the listener.",
+                    )
+                    .range(1, 50_000),
+                    Attr::optional(
+                        "path",
+                        Type::String,
+                        "Conditions.path-pattern",
+                        "Path pattern, e.g. `/api/login*`.",
+                    ),
+                    Attr::optional(
+                        "host",
+                        Type::String,
+                        "Conditions.host-header",
+                        "Host pattern, e.g. `api.example.com`.",
+                    ),
+                    Attr::required(
+                        "forward",
+                        Type::Ref(Kind::TargetGroup),
+                        "Actions.forward",
+                        "Target group for matching requests.",
+                    ),
+                ],
+                "ELBv2 CreateRule",
+                "A rule: requests matching `path` and/or `host` go to `forward`.",
+            )
+        },
+    ],
 };
 
 const CLUSTER: KindSchema = KindSchema {
@@ -832,7 +929,11 @@ const TASK_DEFINITION: KindSchema = KindSchema {
         .replaces(),
         TAGS,
         ARN,
-        Attr::computed("family", Type::String, "family", "The task definition family."),
+        Attr::named(
+            "family",
+            "family",
+            "The task definition family, kept exactly as written (a change registers the new family and deregisters the old). Left out, berth derives one from the stack and the address.",
+        ),
         Attr::computed("revision", Type::Int, "revision", "The revision number."),
     ],
     blocks: &[CONTAINER],
@@ -953,6 +1054,110 @@ const SERVICE: KindSchema = KindSchema {
     )],
 };
 
+const ELASTIC_IP: KindSchema = KindSchema {
+    kind: Kind::ElasticIp,
+    spelling: Spelling::Plain,
+    identity: "id",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "EC2 AllocateAddress (domain vpc)",
+    doc: "An Elastic IP address for use in a VPC, e.g. by a NAT gateway. Destroying it releases the address.",
+    attrs: &[
+        TAGS,
+        Attr::computed(
+            "id",
+            Type::String,
+            "AllocationId",
+            "The allocation id (`eipalloc-...`).",
+        ),
+        Attr::computed("public_ip", Type::String, "PublicIp", "The address."),
+    ],
+    blocks: &[],
+};
+
+const NAT_GATEWAY: KindSchema = KindSchema {
+    kind: Kind::NatGateway,
+    spelling: Spelling::Plain,
+    identity: "id",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "EC2 CreateNatGateway (public connectivity)",
+    doc: "A public NAT gateway in a public subnet, with an Elastic IP: private subnets route `0.0.0.0/0` to it. Created after its VPC's internet gateway and waited for until available; destroyed (and waited for) before its Elastic IP is released.",
+    attrs: &[
+        Attr::required(
+            "subnet",
+            Type::Ref(Kind::Subnet),
+            "SubnetId",
+            "The public subnet it lives in (one route table away from an internet gateway).",
+        )
+        .replaces(),
+        Attr::required(
+            "elastic_ip",
+            Type::Ref(Kind::ElasticIp),
+            "AllocationId",
+            "The Elastic IP it sends traffic from.",
+        )
+        .replaces(),
+        TAGS,
+        ID,
+    ],
+    blocks: &[],
+};
+
+const VPC_ENDPOINT: KindSchema = KindSchema {
+    kind: Kind::VpcEndpoint,
+    spelling: Spelling::Plain,
+    identity: "id",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "EC2 CreateVpcEndpoint",
+    doc: "A VPC endpoint, so private subnets reach an AWS service without a NAT gateway: `Gateway` (S3, DynamoDB) through route tables, `Interface` (ECR `ecr.api` and `ecr.dkr`, `logs`, `secretsmanager`, ...) through network interfaces in subnets.",
+    attrs: &[
+        Attr::required("vpc", Type::Ref(Kind::Vpc), "VpcId", "The VPC.").replaces(),
+        Attr::required(
+            "service",
+            Type::String,
+            "ServiceName",
+            "The service's endpoint name, `com.amazonaws.REGION.SERVICE`, e.g. `com.amazonaws.us-east-1.s3`.",
+        )
+        .replaces(),
+        Attr::default(
+            "type",
+            Type::String,
+            Literal::Str("Gateway"),
+            "VpcEndpointType",
+            "`Gateway` or `Interface`.",
+        )
+        .replaces(),
+        Attr::default(
+            "route_tables",
+            Type::Set(&Type::Ref(Kind::RouteTable)),
+            Literal::EmptyList,
+            "RouteTableIds",
+            "Route tables that get a route to the service (gateway endpoints).",
+        ),
+        Attr::default(
+            "subnets",
+            Type::Set(&Type::Ref(Kind::Subnet)),
+            Literal::EmptyList,
+            "SubnetIds",
+            "Subnets that get a network interface, one per zone (interface endpoints).",
+        ),
+        Attr::chosen_by_aws(
+            "security_groups",
+            Type::Set(&Type::Ref(Kind::SecurityGroup)),
+            "SecurityGroupIds",
+            "Security groups of the interfaces (interface endpoints); left out, the VPC's default group.",
+        ),
+        Attr::chosen_by_aws(
+            "private_dns",
+            Type::Bool,
+            "PrivateDnsEnabled",
+            "Answer the service's own DNS name with the endpoint's addresses (interface endpoints; AWS turns it on when left out). Needs the VPC's `dns_hostnames` and `dns_support`.",
+        ),
+        TAGS,
+        ID,
+    ],
+    blocks: &[],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -968,4 +1173,7 @@ pub(super) const ALL: &[KindSchema] = &[
     ROLE,
     TASK_DEFINITION,
     SERVICE,
+    ELASTIC_IP,
+    NAT_GATEWAY,
+    VPC_ENDPOINT,
 ];

@@ -65,6 +65,10 @@ pub enum Presence {
     /// balancer gets the VPC's default security group) and berth keeps
     /// whatever it picked rather than report it as drift.
     ChosenByAws,
+    /// Optional: the resource's name in AWS, kept exactly as written; when
+    /// left out berth derives one (and keeps whatever it derived rather
+    /// than report it as drift). Readable through references either way.
+    Named,
     /// Set by the cloud (ids, ARNs); readable through references only.
     Computed,
 }
@@ -156,6 +160,16 @@ impl Attr {
         }
     }
 
+    /// The resource's name in AWS: optional, berth's own when left out.
+    /// AWS renames none of the named kinds, so a change replaces.
+    pub const fn named(name: &'static str, aws: &'static str, doc: &'static str) -> Attr {
+        Attr {
+            presence: Presence::Named,
+            update: Update::Replace,
+            ..Attr::required(name, Type::String, aws, doc)
+        }
+    }
+
     pub const fn computed(name: &'static str, ty: Type, aws: &'static str, doc: &'static str) -> Attr {
         Attr {
             presence: Presence::Computed,
@@ -194,6 +208,13 @@ impl Attr {
 
     pub fn is_computed(&self) -> bool {
         self.presence == Presence::Computed
+    }
+
+    /// Whether the cloud may settle the value when the configuration
+    /// leaves it out (computed, chosen by AWS or named by berth): a
+    /// reference to it is known after apply unless it is written.
+    pub fn is_settled_by_cloud(&self) -> bool {
+        matches!(self.presence, Presence::Computed | Presence::Named)
     }
 
     /// The value AWS uses when the attribute is left out: its default, or
@@ -297,6 +318,27 @@ impl KindSchema {
 
     pub fn block(&self, name: &str) -> Option<&'static Block> {
         self.blocks.iter().find(|b| b.name == name)
+    }
+
+    /// How a resource with these desired attributes is replaced: a kind
+    /// whose generated names carry a random suffix (load balancers, target
+    /// groups, security groups) can create the successor first, unless the
+    /// configuration fixes the name the live one has: then the two would
+    /// clash, and the old one goes first.
+    pub fn replace_order(&self, desired: &crate::Attrs, live: &crate::Attrs) -> ReplaceOrder {
+        let fixed_name = self.attrs.iter().any(|a| {
+            a.presence == Presence::Named
+                && desired.get(a.name).is_some_and(|v| *v != crate::Value::Null)
+                && desired.get(a.name) == live.get(a.name)
+        });
+        match self.kind {
+            crate::Kind::LoadBalancer | crate::Kind::TargetGroup | crate::Kind::SecurityGroup
+                if fixed_name =>
+            {
+                ReplaceOrder::DestroyBeforeCreate
+            }
+            _ => self.replace,
+        }
     }
 
     /// The kind's body seen as a block, so that kinds and nested blocks can be

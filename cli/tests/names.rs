@@ -1,0 +1,97 @@
+//! Names the configuration gives, end to end on the local cloud: an applied
+//! stack that gains a `name` plans a replacement (AWS renames nothing),
+//! applies under exactly that name, and then plans clean.
+
+mod common;
+
+use common::{act, example, json_actions, json_plan};
+
+/// The live resource at `address` of the blog stack, as stored.
+fn stored_name(cloud: &serde_json::Value, address: &str, attr: &str) -> Option<String> {
+    cloud["resources"]
+        .as_object()?
+        .values()
+        .find(|r| r["tags"]["berth:address"] == address && r["tags"]["berth:stack"] == "blog-dev")
+        .and_then(|r| r["attrs"][attr].as_str().map(str::to_owned))
+}
+
+#[test]
+fn a_name_given_later_replaces_and_then_plans_clean() {
+    let p = example("blog");
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    let derived = stored_name(&p.cloud(), "cluster.blog", "name");
+    assert_eq!(derived.as_deref(), Some("blog-dev-blog"));
+
+    p.edit(
+        "main.berth",
+        "cluster blog { container_insights = true }",
+        "cluster blog {\n  name               = \"blog-main\"\n  container_insights = true\n}",
+    );
+    p.edit(
+        "main.berth",
+        "log_group login { retention_days = 14 }",
+        "log_group login {\n  name           = \"/apps/blog/login\"\n  retention_days = 14\n}",
+    );
+    let plan = json_plan(p.berth(&["plan", "--format", "json"]).expect_code(0));
+    let actions = json_actions(&plan);
+    assert_eq!(
+        actions["cluster.blog"],
+        act("replace", Some("destroy_before_create"))
+    );
+    assert_eq!(
+        actions["log_group.login"],
+        act("replace", Some("destroy_before_create"))
+    );
+
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    let cloud = p.cloud();
+    assert_eq!(
+        stored_name(&cloud, "cluster.blog", "name").as_deref(),
+        Some("blog-main")
+    );
+    assert_eq!(
+        stored_name(&cloud, "log_group.login", "name").as_deref(),
+        Some("/apps/blog/login")
+    );
+    let run = p.berth(&["plan", "--detailed-exitcode"]);
+    run.expect_code(0);
+    assert!(run.stdout.starts_with("No changes."), "{}", run.stdout);
+}
+
+#[test]
+fn a_named_target_group_keeps_its_name_until_renamed() {
+    let p = example("blog");
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    p.edit(
+        "main.berth",
+        "target_group blog {",
+        "target_group blog {\n  name = \"blog-web\"",
+    );
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    assert_eq!(
+        stored_name(&p.cloud(), "target_group.blog", "name").as_deref(),
+        Some("blog-web")
+    );
+    // Another change AWS cannot make in place: with the name fixed, the new
+    // group cannot coexist with the old one.
+    p.edit("main.berth", "port        = 3000\n  target_type = \"ip\"\n  health_check { path = \"/health\" }\n}\n\ntarget_group login", "port        = 3001\n  target_type = \"ip\"\n  health_check { path = \"/health\" }\n}\n\ntarget_group login");
+    let plan = json_plan(p.berth(&["plan", "--format", "json"]).expect_code(0));
+    assert_eq!(
+        json_actions(&plan)["target_group.blog"],
+        act("replace", Some("destroy_before_create"))
+    );
+    // AWS refuses to delete a group a listener uses: renamed as well, the
+    // successor coexists and is created first.
+    p.edit("main.berth", "name = \"blog-web\"", "name = \"blog-web-3001\"");
+    let plan = json_plan(p.berth(&["plan", "--format", "json"]).expect_code(0));
+    assert_eq!(
+        json_actions(&plan)["target_group.blog"],
+        act("replace", Some("create_before_destroy"))
+    );
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    assert_eq!(
+        stored_name(&p.cloud(), "target_group.blog", "name").as_deref(),
+        Some("blog-web-3001")
+    );
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+}

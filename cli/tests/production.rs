@@ -1,0 +1,76 @@
+//! examples/production on both clouds: it validates and is fmt-clean,
+//! applies (on moto with an ACM certificate made there with boto3), plans
+//! clean, and destroys leaving nothing; on moto, boto3 checks from outside
+//! that the NAT gateways are deleted and the Elastic IPs released.
+
+mod common;
+
+use std::process::Command;
+
+use common::{Cloud, example};
+
+/// Runs `script` with boto3 against moto at `endpoint`; its stdout.
+fn boto3(endpoint: &str, script: &str) -> String {
+    let prelude = "import boto3,sys\n\
+        kw=dict(endpoint_url=sys.argv[1],region_name='us-east-1',\
+        aws_access_key_id='testing',aws_secret_access_key='testing')\n";
+    let out = Command::new(berth_test_support::venv_python())
+        .args(["-c", &format!("{prelude}{script}"), endpoint])
+        .output()
+        .expect("boto3 runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+const LEFT: &str = "ec2=boto3.client('ec2',**kw)\n\
+    nats=[n for n in ec2.describe_nat_gateways()['NatGateways'] if n['State']!='deleted']\n\
+    print(len(nats), len(ec2.describe_addresses()['Addresses']))\n";
+
+#[test]
+fn the_production_example_applies_replans_clean_and_destroys_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let p = example("production");
+        let certificate = match &cloud {
+            Cloud::Local => "arn:aws:acm:us-east-1:123456789012:certificate/local".to_owned(),
+            Cloud::Aws(moto) => boto3(
+                &moto.endpoint,
+                "acm=boto3.client('acm',**kw)\n\
+                 print(acm.request_certificate(DomainName='shop.example.com')['CertificateArn'])\n",
+            ),
+        };
+        let var = format!("certificate_arn={certificate}");
+        let with_var = |args: &[&str]| {
+            let mut all: Vec<&str> = args.to_vec();
+            all.extend(["--var", var.as_str()]);
+            cloud.berth(&p.dir, &all)
+        };
+        with_var(&["validate"]).expect_code(0);
+        cloud.berth(&p.dir, &["fmt", "--check"]).expect_code(0);
+        let run = with_var(&["apply", "--auto-approve"]);
+        run.expect_code(0);
+        assert!(run.stdout.contains("Plan: 26 to add"), "{}", run.stdout);
+        let run = with_var(&["plan", "--detailed-exitcode"]);
+        run.expect_code(0);
+        assert!(run.stdout.starts_with("No changes."), "{}", run.stdout);
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                boto3(&moto.endpoint, LEFT),
+                "2 2",
+                "a NAT gateway and an EIP per zone"
+            );
+        }
+        with_var(&["destroy", "--auto-approve"]).expect_code(0);
+        let run = with_var(&["plan", "--format", "json"]);
+        run.expect_code(0);
+        let plan = common::json_plan(&run);
+        assert_eq!(plan["summary"]["add"], 26, "nothing of the stack is left");
+        assert_eq!(plan["summary"]["destroy"], 0);
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                boto3(&moto.endpoint, LEFT),
+                "0 0",
+                "NAT gateways deleted, EIPs released"
+            );
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! VPC endpoints: CreateVpcEndpoint (tagged, with a ClientToken derived
+//! from the stack, the address and the request, so a retried create never
+//! makes a second endpoint), waited for until `available`;
+//! ModifyVpcEndpoint adds and removes route tables, subnets and security
+//! groups and sets private DNS; DeleteVpcEndpoints, waited for until the
+//! endpoint is gone so its network interfaces no longer hold the subnets
+//! and groups deleted after it.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use aws_sdk_ec2::types::{ResourceType, State, VpcEndpointType};
+use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Resource, Value, naming};
+
+use super::{SERVICE, finish, identity, need, pairs, stack_filter, tag_spec, update_tags};
+use crate::attrs::{attrs, complete, create_tags, owned, resource, str_list, str_of, strs_of, user_tags};
+use crate::{AwsProvider, paginate};
+
+const WAIT: Duration = Duration::from_secs(15 * 60);
+const GONE: &[&str] = &["InvalidVpcEndpointId.NotFound"];
+
+fn opt_bool(a: &Attrs, key: &str) -> Option<bool> {
+    match a.get(key) {
+        Some(Value::Bool(b)) => Some(*b),
+        _ => None,
+    }
+}
+
+pub(crate) async fn create(
+    p: &AwsProvider,
+    stack: &str,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let a = complete(desired.address.kind, &desired.attrs);
+    let tags = create_tags(stack, &desired.address, &a);
+    let spec = tag_spec(ResourceType::VpcEndpoint, &tags);
+    let vpc = str_of(&a, "vpc").unwrap_or_default();
+    let service = str_of(&a, "service").unwrap_or_default();
+    let kind = str_of(&a, "type").unwrap_or("Gateway");
+    let (tables, subnets, groups) = (
+        strs_of(&a, "route_tables"),
+        strs_of(&a, "subnets"),
+        strs_of(&a, "security_groups"),
+    );
+    let mut parts = vec![vpc.to_owned(), service.to_owned(), kind.to_owned()];
+    parts.extend(subnets.iter().cloned());
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let token = naming::client_token(stack, &desired.address, &parts);
+    let interface = kind == "Interface";
+    let ec2 = &p.clients.ec2;
+    let call = "CreateVpcEndpoint";
+    let out = p
+        .call(SERVICE, call, || {
+            ec2.create_vpc_endpoint()
+                .vpc_id(vpc)
+                .service_name(service)
+                .vpc_endpoint_type(VpcEndpointType::from(kind))
+                .set_route_table_ids((!tables.is_empty()).then(|| tables.clone()))
+                .set_subnet_ids((!subnets.is_empty()).then(|| subnets.clone()))
+                .set_security_group_ids((!groups.is_empty()).then(|| groups.clone()))
+                .set_private_dns_enabled(opt_bool(&a, "private_dns").filter(|_| interface))
+                .client_token(&token)
+                .tag_specifications(spec.clone())
+                .send()
+        })
+        .await?;
+    let endpoint = out.vpc_endpoint.ok_or_else(|| crate::errors::missing(call))?;
+    let id = need(call, endpoint.vpc_endpoint_id)?;
+    wait(p, &id, false).await?;
+    // Read back what AWS chose (default security group, private DNS).
+    let live = describe(p, &id).await?.map(|e| read(&e));
+    let mut computed = attrs([("id", Value::String(id))]);
+    if let Some(live) = live {
+        for key in ["security_groups", "private_dns"] {
+            if a.get(key).is_none_or(|v| *v == Value::Null) {
+                computed.insert(key.to_owned(), live.get(key).cloned().unwrap_or(Value::Null));
+            }
+        }
+    }
+    Ok(finish(desired, a, computed))
+}
+
+async fn describe(
+    p: &AwsProvider,
+    id: &str,
+) -> Result<Option<aws_sdk_ec2::types::VpcEndpoint>, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let out = p
+        .call_unless(SERVICE, "DescribeVpcEndpoints", GONE, || {
+            ec2.describe_vpc_endpoints().vpc_endpoint_ids(id).send()
+        })
+        .await?;
+    Ok(out.and_then(|o| o.vpc_endpoints.unwrap_or_default().into_iter().next()))
+}
+
+/// Polls until the endpoint is `available` (or, with `gone`, deleted).
+async fn wait(p: &AwsProvider, id: &str, gone: bool) -> Result<(), ProviderError> {
+    let call = "DescribeVpcEndpoints";
+    let start = Instant::now();
+    let mut poll = Duration::from_secs(2);
+    loop {
+        let state = describe(p, id).await?.and_then(|e| e.state().map(state_name));
+        match state.as_deref() {
+            None | Some("deleted") if gone => return Ok(()),
+            Some("available") if !gone => return Ok(()),
+            Some("failed" | "rejected" | "deleted") | None => {
+                return Err(ProviderError::permanent(
+                    "CreateVpcEndpoint",
+                    "VpcEndpointFailed",
+                    format!("{id} is {}", state.as_deref().unwrap_or("gone")),
+                ));
+            }
+            Some(_) => {}
+        }
+        if start.elapsed() + poll > WAIT {
+            return Err(ProviderError::new(
+                call,
+                "Timeout",
+                format!(
+                    "{id} still not {} after {}s",
+                    if gone { "deleted" } else { "available" },
+                    WAIT.as_secs()
+                ),
+                ErrorClass::Transient,
+            ));
+        }
+        tokio::time::sleep(poll).await;
+        poll = (poll * 3 / 2).min(Duration::from_secs(15));
+    }
+}
+
+/// An endpoint's state in lower case: AWS's documentation capitalises the
+/// values the SDK knows (`Available`), while the wire (and moto) carries
+/// `available`, which the SDK keeps as an unknown variant.
+fn state_name(state: &State) -> String {
+    state.as_str().to_ascii_lowercase()
+}
+
+/// Added and removed items of a set attribute.
+fn change(old: &Attrs, new: &Attrs, key: &str) -> (Option<Vec<String>>, Option<Vec<String>>) {
+    let before: BTreeSet<String> = strs_of(old, key).into_iter().collect();
+    let after: BTreeSet<String> = strs_of(new, key).into_iter().collect();
+    let add: Vec<String> = after.difference(&before).cloned().collect();
+    let remove: Vec<String> = before.difference(&after).cloned().collect();
+    (
+        (!add.is_empty()).then_some(add),
+        (!remove.is_empty()).then_some(remove),
+    )
+}
+
+pub(crate) async fn update(
+    p: &AwsProvider,
+    live: &Resource,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let kind = live.address.kind;
+    let mut new = complete(kind, &desired.attrs);
+    let old = &live.attrs;
+    let id = identity(live)?;
+    // Left out, AWS's choice stays.
+    for key in ["security_groups", "private_dns"] {
+        if new.get(key).is_none_or(|v| *v == Value::Null) {
+            new.insert(key.to_owned(), old.get(key).cloned().unwrap_or(Value::Null));
+        }
+    }
+    let (add_tables, remove_tables) = change(old, &new, "route_tables");
+    let (add_subnets, remove_subnets) = change(old, &new, "subnets");
+    let (add_groups, remove_groups) = change(old, &new, "security_groups");
+    let dns = (old.get("private_dns") != new.get("private_dns"))
+        .then(|| opt_bool(&new, "private_dns"))
+        .flatten();
+    let any = [
+        &add_tables,
+        &remove_tables,
+        &add_subnets,
+        &remove_subnets,
+        &add_groups,
+        &remove_groups,
+    ]
+    .iter()
+    .any(|c| c.is_some())
+        || dns.is_some();
+    if any {
+        let ec2 = &p.clients.ec2;
+        p.call(SERVICE, "ModifyVpcEndpoint", || {
+            ec2.modify_vpc_endpoint()
+                .vpc_endpoint_id(&id)
+                .set_add_route_table_ids(add_tables.clone())
+                .set_remove_route_table_ids(remove_tables.clone())
+                .set_add_subnet_ids(add_subnets.clone())
+                .set_remove_subnet_ids(remove_subnets.clone())
+                .set_add_security_group_ids(add_groups.clone())
+                .set_remove_security_group_ids(remove_groups.clone())
+                .set_private_dns_enabled(dns)
+                .send()
+        })
+        .await?;
+    }
+    update_tags(p, &id, old, &new).await?;
+    let computed = attrs([("id", Value::String(id))]);
+    Ok(finish(live, new, computed))
+}
+
+pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
+    let id = identity(live)?;
+    let ec2 = &p.clients.ec2;
+    let call = "DeleteVpcEndpoints";
+    let out = p
+        .call(SERVICE, call, || {
+            ec2.delete_vpc_endpoints().vpc_endpoint_ids(&id).send()
+        })
+        .await?;
+    // DeleteVpcEndpoints reports failures per endpoint instead of failing.
+    if let Some(item) = out.unsuccessful().first() {
+        let error = item.error();
+        let code = error.and_then(|e| e.code()).unwrap_or("Unsuccessful");
+        if !GONE.contains(&code) {
+            let message = error.and_then(|e| e.message()).unwrap_or_default();
+            return Err(ProviderError::permanent(call, code, format!("{id}: {message}")));
+        }
+    }
+    wait(p, &id, true).await
+}
+
+/// The berth attributes of a described endpoint (tags and id aside).
+fn read(e: &aws_sdk_ec2::types::VpcEndpoint) -> Attrs {
+    let interface = e.vpc_endpoint_type() == Some(&VpcEndpointType::Interface);
+    let groups: Vec<&str> = e.groups().iter().filter_map(|g| g.group_id()).collect();
+    attrs([
+        ("vpc", Value::from(e.vpc_id().unwrap_or_default())),
+        ("service", Value::from(e.service_name().unwrap_or_default())),
+        (
+            "type",
+            Value::from(e.vpc_endpoint_type().map_or("Gateway", |t| t.as_str())),
+        ),
+        ("route_tables", str_list(e.route_table_ids().iter().cloned())),
+        ("subnets", str_list(e.subnet_ids().iter().cloned())),
+        (
+            "security_groups",
+            if interface {
+                str_list(groups)
+            } else {
+                Value::List(Vec::new())
+            },
+        ),
+        (
+            "private_dns",
+            Value::Bool(e.private_dns_enabled().unwrap_or(false)),
+        ),
+    ])
+}
+
+pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let endpoints = p
+        .list(SERVICE, "DescribeVpcEndpoints", || {
+            paginate!(
+                ec2.describe_vpc_endpoints().filters(stack_filter(stack)),
+                vpc_endpoints
+            )
+        })
+        .await?;
+    Ok(endpoints
+        .iter()
+        .filter(|e| {
+            !matches!(
+                e.state().map(state_name).as_deref(),
+                Some("deleted" | "deleting" | "failed" | "rejected")
+            )
+        })
+        .filter_map(|e| {
+            let address = owned(stack, Kind::VpcEndpoint, pairs(e.tags()))?;
+            let mut a = read(e);
+            a.insert("tags".to_owned(), user_tags(pairs(e.tags())));
+            a.insert("id".to_owned(), Value::from(e.vpc_endpoint_id()?));
+            Some(resource(address, a))
+        })
+        .collect())
+}

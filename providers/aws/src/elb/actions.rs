@@ -1,0 +1,79 @@
+//! A listener's default action as berth writes it: `default` (forward to a
+//! target group), a `redirect` block or a `fixed_response` block; built
+//! into the SDK's `Action` and read back from it.
+
+use aws_sdk_elasticloadbalancingv2::types::{
+    Action, ActionTypeEnum, FixedResponseActionConfig, RedirectActionConfig, RedirectActionStatusCodeEnum,
+};
+use berth_provider::{Attrs, Value};
+
+use crate::attrs::{attrs, blocks_of, int_of, opt_str, str_of};
+
+/// The default action of listener attributes `a`.
+pub(super) fn default_action(a: &Attrs) -> Action {
+    if let Some(r) = blocks_of(a, "redirect").first() {
+        let config = RedirectActionConfig::builder()
+            .protocol(str_of(r, "protocol").unwrap_or("#{protocol}"))
+            .port(str_of(r, "port").unwrap_or("#{port}"))
+            .host(str_of(r, "host").unwrap_or("#{host}"))
+            .path(str_of(r, "path").unwrap_or("/#{path}"))
+            .query(str_of(r, "query").unwrap_or("#{query}"))
+            .status_code(RedirectActionStatusCodeEnum::from(
+                str_of(r, "status_code").unwrap_or("HTTP_301"),
+            ))
+            .build();
+        return Action::builder()
+            .r#type(ActionTypeEnum::Redirect)
+            .redirect_config(config)
+            .build();
+    }
+    if let Some(f) = blocks_of(a, "fixed_response").first() {
+        let config = FixedResponseActionConfig::builder()
+            .status_code(int_of(f, "status_code").unwrap_or(200).to_string())
+            .content_type(str_of(f, "content_type").unwrap_or("text/plain"))
+            .set_message_body(str_of(f, "body").map(str::to_owned))
+            .build();
+        return Action::builder()
+            .r#type(ActionTypeEnum::FixedResponse)
+            .fixed_response_config(config)
+            .build();
+    }
+    Action::builder()
+        .r#type(ActionTypeEnum::Forward)
+        .target_group_arn(str_of(a, "default").unwrap_or_default())
+        .build()
+}
+
+/// The `redirect` and `fixed_response` blocks of a listener's default
+/// actions, as lists of zero or one block.
+pub(super) fn read_blocks(actions: &[Action]) -> (Value, Value) {
+    let mut redirect = Vec::new();
+    let mut fixed = Vec::new();
+    for a in actions {
+        if let Some(r) = a.redirect_config() {
+            redirect.push(Value::Map(attrs([
+                ("protocol", Value::from(r.protocol().unwrap_or("#{protocol}"))),
+                ("port", Value::from(r.port().unwrap_or("#{port}"))),
+                ("host", Value::from(r.host().unwrap_or("#{host}"))),
+                ("path", Value::from(r.path().unwrap_or("/#{path}"))),
+                ("query", Value::from(r.query().unwrap_or("#{query}"))),
+                (
+                    "status_code",
+                    Value::from(r.status_code().map_or("HTTP_301", |s| s.as_str())),
+                ),
+            ])));
+        }
+        if let Some(f) = a.fixed_response_config() {
+            let code = f.status_code().and_then(|s| s.parse::<i64>().ok());
+            fixed.push(Value::Map(attrs([
+                ("status_code", code.map_or(Value::Null, Value::Int)),
+                (
+                    "content_type",
+                    Value::from(f.content_type().unwrap_or("text/plain")),
+                ),
+                ("body", opt_str(f.message_body().filter(|b| !b.is_empty()))),
+            ])));
+        }
+    }
+    (Value::List(redirect), Value::List(fixed))
+}
