@@ -71,7 +71,7 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         "berth apply"
     };
     // Taken before reading the cloud, held until the end of the run.
-    let _lock = cloud.lock(&runtime, &stack.name, command, global.lock_timeout, &dir)?;
+    let lock = cloud.lock(&runtime, &stack.name, command, global.lock_timeout, &dir)?;
     let planned = if how.destroy {
         // Nothing is declared any more; the declarations only say which
         // live values are sensitive.
@@ -126,7 +126,9 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         }
         print_outputs(&stack, &live)?;
     }
-    // Last, so that every call of the run is counted.
+    // Released before the figures, so that every call of the run is
+    // counted.
+    drop(lock);
     if how.stats {
         plan::print_stats(&cloud);
     }

@@ -111,7 +111,7 @@ fn plan_and_show(
     known.place = Some(place.clone());
     // A saved plan is made under the lock, so no other run changes the
     // stack while it is computed.
-    let _lock = match &output.out {
+    let lock = match &output.out {
         Some(_) => Some(cloud.lock(
             &runtime,
             &stack.name,
@@ -141,6 +141,8 @@ fn plan_and_show(
             path.display()
         );
     }
+    // Released before the figures, so that every call is counted.
+    drop(lock);
     if output.stats {
         print_stats(&cloud);
     }
