@@ -164,7 +164,7 @@ fn locked(e: LockError, dir: &Path) -> anyhow::Error {
 /// Who holds the lock and what to do about it. `dir` is the stack's
 /// directory, for the `berth unlock` hint (none for the local cloud, whose
 /// lock goes with the process holding it).
-pub fn held_message(e: &LockError, dir: Option<&Path>) -> String {
+fn held_message(e: &LockError, dir: Option<&Path>) -> String {
     let LockError::Held { holder, waited, .. } = e else {
         return e.to_string();
     };

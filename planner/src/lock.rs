@@ -38,13 +38,6 @@ pub enum LockError {
     },
 }
 
-impl LockError {
-    /// Whether the holder is known to be gone.
-    pub fn dead(&self) -> bool {
-        matches!(self, LockError::Held { holder, .. } if is_dead(holder))
-    }
-}
-
 /// Whether `holder` has been silent for longer than [`STALE_AFTER`].
 pub fn is_stale(holder: &LockInfo) -> bool {
     holder.silent_for() > STALE_AFTER
