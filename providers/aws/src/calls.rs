@@ -106,14 +106,8 @@ impl AwsProvider {
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + Error + Send + Sync + 'static,
     {
-        retry::run(&self.retry, &self.stats, (service, op), replay, || async {
-            let _turn = self.pacing.permit(service).await;
-            let result = f().await.map_err(|e| errors::from_sdk(op, e));
-            self.paced(service, &result);
-            result
-        })
-        .await
-        .map_err(|e| self.located(service, e))
+        self.attempts(service, op, replay, f, |r| r.map_err(|e| errors::from_sdk(op, e)))
+            .await
     }
 
     /// Like [`AwsProvider::call`], but an error with one of `gone` codes
@@ -131,18 +125,12 @@ impl AwsProvider {
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + Error + Send + Sync + 'static,
     {
-        retry::run(&self.retry, &self.stats, (service, op), Replay::Safe, || async {
-            let _turn = self.pacing.permit(service).await;
-            let result = match f().await {
-                Ok(v) => Ok(Some(v)),
-                Err(e) if e.code().is_some_and(|c| gone.contains(&c)) => Ok(None),
-                Err(e) => Err(errors::from_sdk(op, e)),
-            };
-            self.paced(service, &result);
-            result
+        self.attempts(service, op, Replay::Safe, f, |r| match r {
+            Ok(v) => Ok(Some(v)),
+            Err(e) if e.code().is_some_and(|c| gone.contains(&c)) => Ok(None),
+            Err(e) => Err(errors::from_sdk(op, e)),
         })
         .await
-        .map_err(|e| self.located(service, e))
     }
 
     /// Like [`AwsProvider::call`], for a call that adds something to an
@@ -164,9 +152,8 @@ impl AwsProvider {
         E: ProvideErrorMetadata + Error + Send + Sync + 'static,
     {
         let unanswered = AtomicBool::new(false);
-        retry::run(&self.retry, &self.stats, (service, op), Replay::Safe, || async {
-            let _turn = self.pacing.permit(service).await;
-            let result = match f().await {
+        self.attempts(service, op, Replay::Safe, f, |r| {
+            let result = match r {
                 Ok(v) => Ok(Some(v)),
                 Err(e)
                     if unanswered.load(Ordering::Relaxed) && e.code().is_some_and(|c| done.contains(&c)) =>
@@ -178,6 +165,31 @@ impl AwsProvider {
             if result.as_ref().is_err_and(errors::unanswered) {
                 unanswered.store(true, Ordering::Relaxed);
             }
+            result
+        })
+        .await
+    }
+
+    /// Sends the request `f` builds as `service:op` until `answer` (what an
+    /// attempt's outcome means) says it succeeded or the retry policy gives
+    /// up: every attempt paced ([`crate::pace`]) and counted, the final
+    /// error naming the endpoint if it got no answer.
+    async fn attempts<T, U, E, F, Fut>(
+        &self,
+        service: &str,
+        op: &str,
+        replay: Replay,
+        f: F,
+        answer: impl Fn(Result<T, SdkError<E, HttpResponse>>) -> Result<U, ProviderError>,
+    ) -> Result<U, ProviderError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+    {
+        retry::run(&self.retry, &self.stats, (service, op), replay, || async {
+            let _turn = self.pacing.permit(service).await;
+            let result = answer(f().await);
             self.paced(service, &result);
             result
         })

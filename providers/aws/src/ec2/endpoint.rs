@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::types::{ResourceType, State, VpcEndpointType};
-use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Resource, Value, naming};
+use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
 
 use super::{SERVICE, finish, identity, need, pairs, stack_filter, tag_spec, update_tags};
 use crate::attrs::{attrs, complete, create_tags, owned, resource, str_list, str_of, strs_of, user_tags};
@@ -45,7 +45,7 @@ pub(crate) async fn create(
     let mut parts = vec![vpc.to_owned(), service.to_owned(), kind.to_owned()];
     parts.extend(subnets.iter().cloned());
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    let token = naming::client_token(stack, &desired.address, &parts);
+    let token = p.tokens.for_create(stack, &desired.address, &parts);
     let interface = kind == "Interface";
     let ec2 = &p.clients.ec2;
     let call = "CreateVpcEndpoint";

@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::types::{DomainType, NatGatewayState, ResourceType};
-use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Resource, Value, naming};
+use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
 
 use super::{SERVICE, finish, identity, need, pairs, stack_filter, tag_spec, update_tags};
 use crate::attrs::{attrs, complete, create_tags, owned, resource, str_of, user_tags};
@@ -30,7 +30,9 @@ pub(crate) async fn create(
         _ => {
             let subnet = str_of(&a, "subnet").unwrap_or_default();
             let allocation = str_of(&a, "elastic_ip").unwrap_or_default();
-            let token = naming::client_token(stack, &desired.address, &[subnet, allocation]);
+            let token = p
+                .tokens
+                .for_create(stack, &desired.address, &[subnet, allocation]);
             let spec = tag_spec(ResourceType::Natgateway, &tags);
             let ec2 = &p.clients.ec2;
             let call = "CreateNatGateway";

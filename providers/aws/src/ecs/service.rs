@@ -72,7 +72,7 @@ pub(super) async fn create(
     let lbs = balancers(a);
     // With a token, a CreateService sent again after a lost answer gives
     // back the service the first one made.
-    let token = p.tokens.for_create(stack, address);
+    let token = p.tokens.for_create(stack, address, &[]);
     let out = p
         .call(SERVICE, "CreateService", || {
             ecs.create_service()
