@@ -234,7 +234,18 @@ impl Runner<'_> {
         let start = Instant::now();
         let mut attempt = 0;
         let outcome = loop {
-            match self.call(op, step).await {
+            // After a call that got no answer, look before calling again;
+            // what the recovery itself sends may go unanswered too.
+            let result = if attempt == 0 {
+                self.call(op, step).await
+            } else {
+                match self.recover(op, step).await {
+                    Ok(true) => Ok(()),
+                    Ok(false) => self.call(op, step).await,
+                    Err(e) => Err(e),
+                }
+            };
+            match result {
                 Ok(()) => break Outcome::Done,
                 Err(e)
                     if e.class == ErrorClass::Indeterminate && start.elapsed() < self.recovery.deadline =>
@@ -244,11 +255,6 @@ impl Runner<'_> {
                     *self.recoveries.lock().unwrap_or_else(|p| p.into_inner()) += 1;
                     tokio::time::sleep(delay).await;
                     attempt += 1;
-                    match self.recover(op, step).await {
-                        Ok(true) => break Outcome::Done,
-                        Ok(false) => {}
-                        Err(e) => break Outcome::Failed(e),
-                    }
                 }
                 Err(e) => break Outcome::Failed(e),
             }
