@@ -205,6 +205,9 @@ fn kills_mid_apply_converge() {
         std::thread::sleep(Duration::from_millis(delay));
         let _ = child.kill();
         let _ = child.wait();
+        // What the killed run had sent still reaches moto (the lock's
+        // create among it): wait for the proxy to be done with it.
+        assert!(poll(60, || aws.proxy.in_flight() == 0), "the proxy never drained");
         // The killed run's lock (if it got that far): its process has
         // ended, so a plain unlock releases it.
         let out = aws.direct(&["unlock"]);

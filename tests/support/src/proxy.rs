@@ -115,6 +115,12 @@ impl FaultProxy {
         *self.shared.faults.lock().unwrap_or_else(|p| p.into_inner()) = faults;
     }
 
+    /// Requests being handled now (forwarded ones included: a killed
+    /// client's request may still reach the server).
+    pub fn in_flight(&self) -> u64 {
+        self.shared.in_flight.load(Ordering::SeqCst)
+    }
+
     /// Counts so far.
     pub fn stats(&self) -> ProxyStats {
         *self.shared.stats()
