@@ -35,10 +35,16 @@ pub struct Project {
 
 /// Copies `examples/NAME/*.berth` into a fresh temp dir.
 pub fn example(name: &str) -> Project {
+    copy_of(&examples().join(name))
+}
+
+/// Copies the `*.berth` files of the stack directory `from` into a fresh
+/// temp dir (a directory of the same name).
+pub fn copy_of(from: &Path) -> Project {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let dir = tmp.path().join(name);
+    let dir = tmp.path().join(from.file_name().expect("a named directory"));
     std::fs::create_dir(&dir).expect("stack dir");
-    for entry in std::fs::read_dir(examples().join(name)).expect("example exists") {
+    for entry in std::fs::read_dir(from).expect("stack directory exists") {
         let path = entry.expect("entry").path();
         if path.extension().is_some_and(|e| e == "berth") {
             std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");

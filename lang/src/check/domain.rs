@@ -28,8 +28,12 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::LogGroup => cx.log_group(r, diags),
             Kind::Role => cx.role(r, diags),
             Kind::TaskDefinition => cx.task_definition(r, diags),
-            Kind::Service => cx.service(r, diags),
-            Kind::InternetGateway | Kind::Cluster | Kind::ElasticIp | Kind::NatGateway => {}
+            Kind::Service => {
+                cx.service(r, diags);
+                super::capacity::service(cx.target(r.body.value("cluster"), Kind::Cluster), r, diags);
+            }
+            Kind::Cluster => super::capacity::cluster(r, diags),
+            Kind::InternetGateway | Kind::ElasticIp | Kind::NatGateway => {}
             Kind::VpcEndpoint => super::network::endpoint(stack, r, diags),
         }
         super::tags::check(r, diags);
@@ -680,6 +684,21 @@ impl<'s> Context<'s> {
     }
 
     fn service(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        if let Some((propagate, span)) = string(&r.body, "propagate_tags")
+            && !["SERVICE", "TASK_DEFINITION", "NONE"]
+                .iter()
+                .any(|v| propagate.eq_ignore_ascii_case(v))
+        {
+            diags.push(
+                Diagnostic::error(
+                    "E0563",
+                    format!("propagate_tags `{propagate}` is not a tag source"),
+                    span,
+                )
+                .label("ECS answers InvalidParameterException")
+                .help("write \"SERVICE\", \"TASK_DEFINITION\" or \"NONE\""),
+            );
+        }
         if let Some((launch, span)) = string(&r.body, "launch_type")
             && !launch.eq_ignore_ascii_case("FARGATE")
         {

@@ -54,6 +54,7 @@ pub(crate) fn create(
             if attrs.get("container_insights") == Some(&Value::Bool(true)) {
                 sim.call("UpdateClusterSettings");
             }
+            check_capacity_providers("CreateCluster", &attrs)?;
             attrs.insert("name".to_owned(), Value::String(name));
             attrs.insert("arn".to_owned(), Value::String(arn.clone()));
             sim.insert(&arn, kind, tags, attrs, false);
@@ -109,8 +110,30 @@ pub(crate) fn update(
     new: &Attrs,
 ) -> Result<(), ProviderError> {
     match kind {
-        Kind::Cluster if old.get("container_insights") != new.get("container_insights") => {
-            sim.call("UpdateClusterSettings");
+        Kind::Cluster => {
+            if old.get("container_insights") != new.get("container_insights") {
+                sim.call("UpdateClusterSettings");
+            }
+            if old.get("capacity_providers") != new.get("capacity_providers") {
+                let call = "PutClusterCapacityProviders";
+                sim.call(call);
+                check_capacity_providers(call, new)?;
+                let kept = strs_of(new, "capacity_providers");
+                let in_use = sim
+                    .all(Kind::Service)
+                    .filter(|(_, r)| cluster_of(sim, &r.attrs).as_deref() == Some(key))
+                    .flat_map(|(_, r)| providers_of(&r.attrs))
+                    .find(|p| !kept.contains(p));
+                if let Some(provider) = in_use {
+                    return Err(fail(
+                        call,
+                        "ResourceInUseException",
+                        format!(
+                            "The specified capacity provider {provider} is in use and cannot be removed."
+                        ),
+                    ));
+                }
+            }
         }
         Kind::Service => {
             let call = "UpdateService";
@@ -329,6 +352,67 @@ fn container_ports(container: &Attrs) -> BTreeSet<i64> {
         .collect()
 }
 
+/// The capacity providers Fargate has.
+const FARGATE_PROVIDERS: &[&str] = &["FARGATE", "FARGATE_SPOT"];
+
+/// A cluster's capacity providers exist (berth's clusters have Fargate's
+/// only: no Auto Scaling group providers).
+fn check_capacity_providers(call: &str, cluster: &Attrs) -> Result<(), ProviderError> {
+    match strs_of(cluster, "capacity_providers")
+        .into_iter()
+        .find(|p| !FARGATE_PROVIDERS.contains(&p.as_str()))
+    {
+        Some(p) => Err(invalid(
+            Kind::Cluster,
+            call,
+            format!("The specified capacity provider '{p}' does not exist."),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The capacity providers a service's strategy names.
+fn providers_of(service: &Attrs) -> Vec<String> {
+    blocks_of(service, "capacity_provider_strategy")
+        .into_iter()
+        .filter_map(|b| str_of(b, "capacity_provider").map(str::to_owned))
+        .collect()
+}
+
+/// A service's capacity provider strategy as ECS takes it: providers the
+/// cluster has, each once, a weight somewhere, at most one base.
+fn check_strategy(call: &str, service: &Attrs, cluster: &Attrs) -> Result<(), ProviderError> {
+    let bad = |msg: &str| Err(invalid(Kind::Service, call, msg.to_owned()));
+    let strategy = blocks_of(service, "capacity_provider_strategy");
+    if strategy.is_empty() {
+        return Ok(());
+    }
+    let names = providers_of(service);
+    let associated = strs_of(cluster, "capacity_providers");
+    if names.iter().any(|n| !associated.contains(n)) {
+        return bad(
+            "The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.",
+        );
+    }
+    if names.iter().collect::<BTreeSet<_>>().len() != names.len() {
+        return bad("The specified capacity provider strategy cannot contain duplicate capacity providers.");
+    }
+    if strategy.iter().all(|b| int_of(b, "weight").unwrap_or(0) == 0) {
+        return bad(
+            "The specified capacity provider strategy must contain at least one capacity provider with a weight greater than zero.",
+        );
+    }
+    if strategy
+        .iter()
+        .filter(|b| int_of(b, "base").unwrap_or(0) > 0)
+        .count()
+        > 1
+    {
+        return bad("Only one capacity provider in a capacity provider strategy can have a base defined.");
+    }
+    Ok(())
+}
+
 /// The key of a service's cluster, given by name or ARN.
 fn cluster_of(sim: &Sim, service: &Attrs) -> Option<String> {
     sim.find(Kind::Cluster, str_of(service, "cluster")?)
@@ -346,6 +430,12 @@ fn check_service(
     let cluster = str_of(attrs, "cluster").unwrap_or_default();
     let (cluster, cluster_rec) = sim.need(Kind::Cluster, cluster, call)?;
     let cluster_name = str_of(&cluster_rec.attrs, "name").unwrap_or_default().to_owned();
+    check_strategy(call, attrs, &cluster_rec.attrs)?;
+    if let Some(p) = str_of(attrs, "propagate_tags")
+        && !["SERVICE", "TASK_DEFINITION", "NONE"].contains(&p)
+    {
+        return Err(bad(format!("Invalid value for propagateTags: {p}")));
+    }
     let taken = sim.all(Kind::Service).any(|(k, r)| {
         Some(k.as_str()) != own
             && cluster_of(sim, &r.attrs).as_deref() == Some(cluster.as_str())

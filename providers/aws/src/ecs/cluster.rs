@@ -1,5 +1,6 @@
-//! Clusters: CreateCluster with the containerInsights setting and tags,
-//! UpdateClusterSettings, DeleteCluster (retried while services drain).
+//! Clusters: CreateCluster with the containerInsights setting, capacity
+//! providers and tags, UpdateClusterSettings, PutClusterCapacityProviders,
+//! DeleteCluster (retried while services drain).
 
 use aws_sdk_ecs::types::{ClusterField, ClusterSetting, ClusterSettingName, Tag};
 use berth_provider::naming;
@@ -7,7 +8,7 @@ use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs};
-use crate::attrs::{attrs, bool_of, owned, resource, user_tags};
+use crate::attrs::{attrs, bool_of, owned, resource, str_list, strs_of, user_tags};
 use crate::{AwsProvider, paginate};
 
 /// Most clusters one DescribeClusters call takes.
@@ -34,6 +35,7 @@ pub(super) async fn create(
             ecs.create_cluster()
                 .cluster_name(&name)
                 .settings(insights(bool_of(a, "container_insights")))
+                .set_capacity_providers(Some(strs_of(a, "capacity_providers")))
                 .set_tags(Some(tags.clone()))
                 .send()
         })
@@ -57,6 +59,19 @@ pub(super) async fn update(
             ecs.update_cluster_settings()
                 .cluster(arn)
                 .settings(insights(bool_of(new, "container_insights")))
+                .send()
+        })
+        .await?;
+    }
+    if old.get("capacity_providers") != new.get("capacity_providers") {
+        let ecs = &p.clients.ecs;
+        // The call replaces the list and the default strategy; berth sets
+        // no default strategy (services name theirs).
+        p.call(SERVICE, "PutClusterCapacityProviders", || {
+            ecs.put_cluster_capacity_providers()
+                .cluster(arn)
+                .set_capacity_providers(Some(strs_of(new, "capacity_providers")))
+                .set_default_capacity_provider_strategy(Some(Vec::new()))
                 .send()
         })
         .await?;
@@ -103,6 +118,10 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
             });
             let a = attrs([
                 ("container_insights", Value::Bool(on)),
+                (
+                    "capacity_providers",
+                    str_list(c.capacity_providers().iter().map(String::as_str)),
+                ),
                 ("tags", user_tags(pairs(c.tags()))),
                 ("arn", Value::from(c.cluster_arn().unwrap_or_default())),
                 ("name", Value::from(c.cluster_name().unwrap_or_default())),

@@ -1,14 +1,16 @@
 //! Fargate services: CreateService (network configuration, load balancers,
-//! deployment configuration, tags propagated from the service), UpdateService,
-//! and a delete that scales to 0 then DeleteService (force). Services are
-//! found in the stack's clusters: ListServices per cluster +
-//! DescribeServices (tags) in batches of 10.
+//! deployment configuration with the circuit breaker and alarms, capacity
+//! provider strategy, tag propagation, ECS Exec), UpdateService, and a
+//! delete that scales to 0 then DeleteService (force). Services are found
+//! in the stack's clusters: ListServices per cluster + DescribeServices
+//! (tags) in batches of 10.
 
 use std::time::{Duration, Instant};
 
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AwsVpcConfiguration, DeploymentConfiguration, LaunchType, LoadBalancer,
-    NetworkConfiguration, PropagateTags, Service, ServiceField, Tag,
+    AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentAlarms,
+    DeploymentCircuitBreaker, DeploymentConfiguration, LaunchType, LoadBalancer, NetworkConfiguration,
+    PropagateTags, Service, ServiceField, Tag,
 };
 use berth_provider::naming;
 use berth_provider::{Address, Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
@@ -39,11 +41,55 @@ fn network(call: &str, a: &Attrs) -> Result<NetworkConfiguration, ProviderError>
     Ok(NetworkConfiguration::builder().awsvpc_configuration(vpc).build())
 }
 
-fn deployment(a: &Attrs) -> DeploymentConfiguration {
-    DeploymentConfiguration::builder()
+/// The deployment configuration of `a`. The circuit breaker is always
+/// sent (off when there is no block), so that removing the block turns it
+/// off; so are the alarms when `clear_alarms` (the block was removed).
+fn deployment(call: &str, a: &Attrs, clear_alarms: bool) -> Result<DeploymentConfiguration, ProviderError> {
+    let off = Attrs::new();
+    let breaker = blocks_of(a, "circuit_breaker").first().copied().unwrap_or(&off);
+    let breaker = DeploymentCircuitBreaker::builder()
+        .enable(bool_of(breaker, "enable"))
+        .rollback(bool_of(breaker, "rollback"))
+        .build();
+    let alarms = blocks_of(a, "alarms")
+        .first()
+        .copied()
+        .or(clear_alarms.then_some(&off))
+        .map(|b| {
+            DeploymentAlarms::builder()
+                .set_alarm_names(Some(strs_of(b, "alarm_names")))
+                .enable(bool_of(b, "enable"))
+                .rollback(bool_of(b, "rollback"))
+                .build()
+                .map_err(|e| build_error(call, e))
+        })
+        .transpose()?;
+    Ok(DeploymentConfiguration::builder()
         .minimum_healthy_percent(i32_of(a, "min_healthy_percent").unwrap_or(100))
         .maximum_percent(i32_of(a, "max_percent").unwrap_or(200))
-        .build()
+        .deployment_circuit_breaker(breaker)
+        .set_alarms(alarms)
+        .build())
+}
+
+/// The `capacity_provider_strategy` blocks; empty when the service names a
+/// launch type instead.
+fn strategy(call: &str, a: &Attrs) -> Result<Vec<CapacityProviderStrategyItem>, ProviderError> {
+    blocks_of(a, "capacity_provider_strategy")
+        .into_iter()
+        .map(|b| {
+            CapacityProviderStrategyItem::builder()
+                .set_capacity_provider(str_of(b, "capacity_provider").map(str::to_owned))
+                .weight(i32_of(b, "weight").unwrap_or(0))
+                .base(i32_of(b, "base").unwrap_or(0))
+                .build()
+                .map_err(|e| build_error(call, e))
+        })
+        .collect()
+}
+
+fn propagate(a: &Attrs) -> PropagateTags {
+    PropagateTags::from(str_of(a, "propagate_tags").unwrap_or("SERVICE"))
 }
 
 fn balancers(a: &Attrs) -> Vec<LoadBalancer> {
@@ -68,8 +114,15 @@ pub(super) async fn create(
 ) -> Result<Attrs, ProviderError> {
     let ecs = &p.clients.ecs;
     let name = naming::given(a, "name").map_or_else(|| naming::ecs(stack, address), str::to_owned);
-    let net = network("CreateService", a)?;
+    let call = "CreateService";
+    let net = network(call, a)?;
     let lbs = balancers(a);
+    let deploy = deployment(call, a, false)?;
+    let strategy = strategy(call, a)?;
+    // ECS takes a launch type or a capacity provider strategy, not both.
+    let launch = strategy
+        .is_empty()
+        .then(|| LaunchType::from(str_of(a, "launch_type").unwrap_or("FARGATE")));
     // With a token, a CreateService sent again after a lost answer gives
     // back the service the first one made.
     let token = p.tokens.for_create(stack, address, &[]);
@@ -81,23 +134,69 @@ pub(super) async fn create(
                 .service_name(&name)
                 .task_definition(str_of(a, "task_definition").unwrap_or_default())
                 .desired_count(i32_of(a, "desired_count").unwrap_or(1))
-                .launch_type(LaunchType::from(str_of(a, "launch_type").unwrap_or("FARGATE")))
+                .set_launch_type(launch.clone())
+                .set_capacity_provider_strategy((!strategy.is_empty()).then(|| strategy.clone()))
                 .platform_version(str_of(a, "platform_version").unwrap_or("LATEST"))
                 .network_configuration(net.clone())
                 .set_load_balancers((!lbs.is_empty()).then(|| lbs.clone()))
-                .deployment_configuration(deployment(a))
+                .deployment_configuration(deploy.clone())
                 .set_health_check_grace_period_seconds(i32_of(a, "health_check_grace_period"))
-                .propagate_tags(PropagateTags::Service)
+                .propagate_tags(propagate(a))
+                .enable_ecs_managed_tags(bool_of(a, "enable_ecs_managed_tags"))
+                .enable_execute_command(bool_of(a, "enable_execute_command"))
                 .set_tags(Some(tags.clone()))
                 .send()
         })
         .await?;
-    let arn = out.service.and_then(|s| s.service_arn).unwrap_or_default();
+    let arn = out
+        .service()
+        .and_then(|s| s.service_arn())
+        .unwrap_or_default()
+        .to_owned();
+    if let Some(made) = out.service() {
+        settle(p, address, &arn, made, a).await?;
+    }
     Ok(attrs([
         ("arn", Value::String(arn)),
         ("name", Value::String(name)),
     ]))
 }
+
+/// Sends again, with UpdateService, what the CreateService answer shows was
+/// not taken. ECS emulators (moto, LocalStack) drop the deployment
+/// configuration, ECS Exec and the capacity provider strategy on create;
+/// AWS keeps them, and then this makes no call. Without it the next plan
+/// would find the service changed and update it.
+async fn settle(
+    p: &AwsProvider,
+    address: &Address,
+    arn: &str,
+    made: &Service,
+    desired: &Attrs,
+) -> Result<(), ProviderError> {
+    let mut wanted = desired.clone();
+    crate::attrs::canonical(Kind::Service, &mut wanted);
+    let answered = read(address.clone(), made).attrs;
+    if SETTLED.iter().all(|k| answered.get(*k) == wanted.get(*k)) {
+        return Ok(());
+    }
+    let mut old = wanted.clone();
+    for k in SETTLED {
+        old.insert((*k).to_owned(), answered.get(*k).cloned().unwrap_or(Value::Null));
+    }
+    update(p, arn, &old, desired).await
+}
+
+/// What an emulator may drop from a CreateService: see [`settle`].
+const SETTLED: &[&str] = &[
+    "min_healthy_percent",
+    "max_percent",
+    "circuit_breaker",
+    "alarms",
+    "capacity_provider_strategy",
+    "enable_execute_command",
+    "enable_ecs_managed_tags",
+];
 
 pub(super) async fn update(
     p: &AwsProvider,
@@ -117,13 +216,25 @@ pub(super) async fn update(
         "max_percent",
         "health_check_grace_period",
         "load_balancer",
+        "circuit_breaker",
+        "alarms",
+        "capacity_provider_strategy",
+        "enable_execute_command",
+        "propagate_tags",
+        "enable_ecs_managed_tags",
     ];
     if !keys.iter().any(|k| changed(k)) {
         return Ok(());
     }
     let ecs = &p.clients.ecs;
-    let net = network("UpdateService", new)?;
+    let call = "UpdateService";
+    let net = network(call, new)?;
     let lbs = changed("load_balancer").then(|| balancers(new));
+    let deploy = deployment(call, new, changed("alarms"))?;
+    // A new strategy only applies to new tasks: ECS wants a new deployment.
+    let strategy = changed("capacity_provider_strategy")
+        .then(|| strategy(call, new))
+        .transpose()?;
     let cluster = str_of(old, "cluster").unwrap_or_default();
     // UpdateService keeps a grace period it is not given; 0 is AWS's "none".
     // It is only accepted while the service has load balancers.
@@ -141,9 +252,14 @@ pub(super) async fn update(
             .desired_count(i32_of(new, "desired_count").unwrap_or(1))
             .platform_version(str_of(new, "platform_version").unwrap_or("LATEST"))
             .network_configuration(net.clone())
-            .deployment_configuration(deployment(new))
+            .deployment_configuration(deploy.clone())
             .set_health_check_grace_period_seconds(grace)
             .set_load_balancers(lbs.clone())
+            .set_capacity_provider_strategy(strategy.clone())
+            .set_force_new_deployment(strategy.is_some().then_some(true))
+            .propagate_tags(propagate(new))
+            .enable_ecs_managed_tags(bool_of(new, "enable_ecs_managed_tags"))
+            .enable_execute_command(bool_of(new, "enable_execute_command"))
             .send()
     })
     .await?;
@@ -205,6 +321,39 @@ fn read(address: Address, s: &Service) -> Resource {
             ]))
         })
         .collect();
+    let breaker = deploy.and_then(|d| d.deployment_circuit_breaker()).map(|b| {
+        Value::Map(attrs([
+            ("enable", Value::Bool(b.enable())),
+            ("rollback", Value::Bool(b.rollback())),
+        ]))
+    });
+    let alarms = deploy.and_then(|d| d.alarms()).map(|a| {
+        Value::Map(attrs([
+            (
+                "alarm_names",
+                str_list(a.alarm_names().iter().map(String::as_str)),
+            ),
+            ("enable", Value::Bool(a.enable())),
+            ("rollback", Value::Bool(a.rollback())),
+        ]))
+    });
+    let strategy: Vec<Value> = s
+        .capacity_provider_strategy()
+        .iter()
+        .map(|c| {
+            Value::Map(attrs([
+                ("capacity_provider", Value::from(c.capacity_provider())),
+                ("weight", Value::Int(i64::from(c.weight()))),
+                ("base", Value::Int(i64::from(c.base()))),
+            ]))
+        })
+        .collect();
+    // A service placed by a capacity provider strategy has no launch type
+    // of its own (AWS reports none; emulators report their default).
+    let launch = match s.launch_type() {
+        Some(l) if strategy.is_empty() => l.as_str(),
+        _ => "FARGATE",
+    };
     let a = attrs([
         ("cluster", Value::from(s.cluster_arn().unwrap_or_default())),
         (
@@ -212,10 +361,7 @@ fn read(address: Address, s: &Service) -> Resource {
             Value::from(s.task_definition().unwrap_or_default()),
         ),
         ("desired_count", Value::Int(i64::from(s.desired_count()))),
-        (
-            "launch_type",
-            Value::from(s.launch_type().map_or("FARGATE", |l| l.as_str())),
-        ),
+        ("launch_type", Value::from(launch)),
         (
             "platform_version",
             Value::from(s.platform_version().unwrap_or("LATEST")),
@@ -238,6 +384,18 @@ fn read(address: Address, s: &Service) -> Resource {
             opt_int(s.health_check_grace_period_seconds()),
         ),
         ("load_balancer", Value::List(lbs)),
+        ("circuit_breaker", Value::List(breaker.into_iter().collect())),
+        ("alarms", Value::List(alarms.into_iter().collect())),
+        ("capacity_provider_strategy", Value::List(strategy)),
+        ("enable_execute_command", Value::Bool(s.enable_execute_command())),
+        (
+            "propagate_tags",
+            Value::from(s.propagate_tags().map_or("NONE", |t| t.as_str())),
+        ),
+        (
+            "enable_ecs_managed_tags",
+            Value::Bool(s.enable_ecs_managed_tags()),
+        ),
         ("tags", user_tags(pairs(s.tags()))),
         ("arn", Value::from(s.service_arn().unwrap_or_default())),
         ("name", Value::from(s.service_name().unwrap_or_default())),

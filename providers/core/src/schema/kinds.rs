@@ -606,6 +606,13 @@ const CLUSTER: KindSchema = KindSchema {
             "settings.containerInsights",
             "Turn on CloudWatch Container Insights.",
         ),
+        Attr::default(
+            "capacity_providers",
+            Type::Set(&Type::String),
+            Literal::EmptyList,
+            "capacityProviders",
+            "Capacity providers services may name in a `capacity_provider_strategy`: `FARGATE`, `FARGATE_SPOT`.",
+        ),
         TAGS,
         ARN,
         NAME,
@@ -1028,31 +1035,146 @@ const SERVICE: KindSchema = KindSchema {
         )
         .unset_when(Literal::Int(0))
         .range(0, 2_147_483_647),
+        Attr::default(
+            "enable_execute_command",
+            Type::Bool,
+            Literal::Bool(false),
+            "enableExecuteCommand",
+            "Allow `aws ecs execute-command` into the tasks (the task role needs the SSM messages permissions).",
+        ),
+        Attr::default(
+            "propagate_tags",
+            Type::String,
+            Literal::Str("SERVICE"),
+            "propagateTags",
+            "Which tags the tasks get: `SERVICE`, `TASK_DEFINITION` or `NONE`.",
+        )
+        .folded(Case::Upper),
+        Attr::default(
+            "enable_ecs_managed_tags",
+            Type::Bool,
+            Literal::Bool(false),
+            "enableECSManagedTags",
+            "Tag the tasks with `aws:ecs:clusterName` and `aws:ecs:serviceName`.",
+        ),
         TAGS,
         ARN,
         NAME,
     ],
-    blocks: &[block(
-        "load_balancer",
-        &[
-            Attr::required(
-                "target_group",
-                Type::Ref(Kind::TargetGroup),
-                "targetGroupArn",
-                "Target group the tasks register in.",
-            ),
-            Attr::required(
-                "container",
-                Type::String,
-                "containerName",
-                "Container of the task definition that receives traffic.",
-            ),
-            Attr::required("port", Type::Int, "containerPort", "Port of that container.").range(1, 65_535),
-        ],
-        "loadBalancers",
-        "Registers the service's tasks with a target group.",
-    )],
+    blocks: &[
+        SERVICE_LOAD_BALANCER,
+        Block {
+            max: Some(1),
+            implicit: true,
+            ..block(
+                "circuit_breaker",
+                &[
+                    Attr::default(
+                        "enable",
+                        Type::Bool,
+                        Literal::Bool(false),
+                        "enable",
+                        "Stop a deployment whose tasks keep failing to start or to pass health checks.",
+                    ),
+                    Attr::default(
+                        "rollback",
+                        Type::Bool,
+                        Literal::Bool(false),
+                        "rollback",
+                        "Roll back to the last deployment that completed when the breaker stops one.",
+                    ),
+                ],
+                "deploymentConfiguration.deploymentCircuitBreaker",
+                "The deployment circuit breaker (Terraform's `deployment_circuit_breaker`).",
+            )
+        },
+        Block {
+            max: Some(1),
+            implicit: true,
+            ..block(
+                "alarms",
+                &[
+                    Attr::default(
+                        "alarm_names",
+                        Type::Set(&Type::String),
+                        Literal::EmptyList,
+                        "alarmNames",
+                        "CloudWatch alarms watched during a deployment.",
+                    ),
+                    Attr::default(
+                        "enable",
+                        Type::Bool,
+                        Literal::Bool(false),
+                        "enable",
+                        "Fail a deployment when one of the alarms goes off.",
+                    ),
+                    Attr::default(
+                        "rollback",
+                        Type::Bool,
+                        Literal::Bool(false),
+                        "rollback",
+                        "Roll back a deployment the alarms failed.",
+                    ),
+                ],
+                "deploymentConfiguration.alarms",
+                "CloudWatch alarms that fail a deployment.",
+            )
+        },
+        Block {
+            max: Some(20),
+            ..block(
+                "capacity_provider_strategy",
+                &[
+                    Attr::required(
+                        "capacity_provider",
+                        Type::String,
+                        "capacityProvider",
+                        "`FARGATE` or `FARGATE_SPOT`; the cluster must list it in `capacity_providers`.",
+                    ),
+                    Attr::default(
+                        "weight",
+                        Type::Int,
+                        Literal::Int(0),
+                        "weight",
+                        "Share of the tasks beyond `base`, relative to the other providers' weights.",
+                    )
+                    .range(0, 1000),
+                    Attr::default(
+                        "base",
+                        Type::Int,
+                        Literal::Int(0),
+                        "base",
+                        "Tasks placed on this provider first; only one provider may have a base.",
+                    )
+                    .range(0, 100_000),
+                ],
+                "capacityProviderStrategy",
+                "Where tasks run: on Fargate or Fargate Spot, by weight (instead of `launch_type`).",
+            )
+        },
+    ],
 };
+
+const SERVICE_LOAD_BALANCER: Block = block(
+    "load_balancer",
+    &[
+        Attr::required(
+            "target_group",
+            Type::Ref(Kind::TargetGroup),
+            "targetGroupArn",
+            "Target group the tasks register in.",
+        ),
+        Attr::required(
+            "container",
+            Type::String,
+            "containerName",
+            "Container of the task definition that receives traffic.",
+        ),
+        Attr::required("port", Type::Int, "containerPort", "Port of that container.").range(1, 65_535),
+    ],
+    "loadBalancers",
+    "Registers the service's tasks with a target group.",
+);
 
 const ELASTIC_IP: KindSchema = KindSchema {
     kind: Kind::ElasticIp,

@@ -1,0 +1,91 @@
+//! Service options real stacks set (issue 14 §2): capacity provider
+//! strategies on a cluster's Fargate providers, the deployment circuit
+//! breaker and alarms, ECS Exec, tag propagation. On both clouds each
+//! applies, re-plans clean, changes in place and destroys; on moto boto3
+//! checks from outside that ECS holds what the stack says.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Cloud, Project, copy_of};
+
+fn project() -> Project {
+    copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/service_options"))
+}
+
+const DESCRIBE: &str = "import boto3,json\n\
+    ecs=boto3.client('ecs')\n\
+    arn=[a for a in ecs.list_clusters()['clusterArns'] if 'svc-options' in a][0]\n\
+    c=ecs.describe_clusters(clusters=[arn])['clusters'][0]\n\
+    s=ecs.describe_services(cluster=arn,services=ecs.list_services(cluster=arn)['serviceArns'])['services'][0]\n\
+    d=s['deploymentConfiguration']\n\
+    print(json.dumps({'providers':sorted(c['capacityProviders']),\
+    'strategy':sorted((i['capacityProvider'],i['weight'],i.get('base',0)) for i in s['capacityProviderStrategy']),\
+    'breaker':d['deploymentCircuitBreaker'],'alarms':d['alarms']['alarmNames'],'min':d['minimumHealthyPercent'],\
+    'exec':s['enableExecuteCommand'],'propagate':s['propagateTags']},sort_keys=True))\n";
+
+#[test]
+fn service_options_apply_replan_clean_and_change_in_place_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let p = project();
+        cloud.berth(&p.dir, &["validate"]).expect_code(0);
+        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "not clean after apply:\n{}", plan.all());
+        if let Cloud::Aws(moto) = &cloud {
+            let seen: serde_json::Value = serde_json::from_str(moto.python(DESCRIBE).trim()).expect("json");
+            assert_eq!(
+                seen,
+                serde_json::json!({
+                    "providers": ["FARGATE", "FARGATE_SPOT"],
+                    "strategy": [["FARGATE", 1, 1], ["FARGATE_SPOT", 3, 0]],
+                    "breaker": {"enable": true, "rollback": true},
+                    "alarms": ["app-5xx"],
+                    "min": 50,
+                    "exec": true,
+                    "propagate": "TASK_DEFINITION",
+                })
+            );
+        }
+
+        p.edit("main.berth", "weight            = 3", "weight            = 1");
+        p.edit("main.berth", "rollback = true", "rollback = false");
+        p.edit(
+            "main.berth",
+            "enable_execute_command = true",
+            "enable_execute_command = false",
+        );
+        p.edit("main.berth", "\"TASK_DEFINITION\"", "\"SERVICE\"");
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(2), "{}", plan.all());
+        assert!(
+            plan.stdout.contains("# service.app will be updated in place"),
+            "{}",
+            plan.stdout
+        );
+        assert!(
+            plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+            "{}",
+            plan.stdout
+        );
+        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "not clean after the change:\n{}", plan.all());
+
+        // Removing the breaker and the alarms is a change AWS stores as
+        // "disabled": it too must re-plan clean.
+        let text = p.read("main.berth");
+        let cut = text.find("  circuit_breaker {").expect("breaker block");
+        p.write("main.berth", &format!("{}}}\n", &text[..cut]));
+        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(
+            plan.code,
+            Some(0),
+            "not clean without the breaker:\n{}",
+            plan.all()
+        );
+        cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

@@ -1,0 +1,135 @@
+//! Capacity providers as ECS takes them for Fargate: a cluster lists the
+//! Fargate providers its services may use, and a service either names a
+//! `launch_type` or a `capacity_provider_strategy`, never both. AWS answers
+//! `InvalidParameterException` to each mistake, at apply time, after the
+//! rest of the stack was made.
+
+use berth_provider::Value;
+
+use crate::diagnostic::Diagnostic;
+use crate::stack::{DesiredBlock, DesiredResource};
+
+/// The capacity providers Fargate tasks can run on.
+const FARGATE_PROVIDERS: &[&str] = &["FARGATE", "FARGATE_SPOT"];
+
+/// A cluster's `capacity_providers` are Fargate's.
+pub fn cluster(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+    let (Some(Value::List(names)), Some(span)) = (
+        r.body.known("capacity_providers"),
+        r.body.span("capacity_providers"),
+    ) else {
+        return;
+    };
+    for name in names.iter().filter_map(Value::as_str) {
+        if !FARGATE_PROVIDERS.contains(&name) {
+            diags.push(unknown_provider(name, span));
+        }
+    }
+}
+
+/// A service's `capacity_provider_strategy` blocks: Fargate's providers,
+/// each once, at most one with a `base`, listed by `cluster` when the
+/// stack declares it, and no `launch_type` beside them.
+pub fn service(cluster: Option<&DesiredResource>, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+    let strategy = r.body.blocks("capacity_provider_strategy");
+    let Some(first) = strategy.first() else {
+        return;
+    };
+    if let Some(span) = r.body.span("launch_type") {
+        diags.push(
+            Diagnostic::error(
+                "E0560",
+                "a service takes a `launch_type` or a `capacity_provider_strategy`, not both",
+                span,
+            )
+            .label("launch type given here")
+            .also(first.span, "capacity provider strategy given here")
+            .help("remove `launch_type`: the strategy decides where the tasks run"),
+        );
+    }
+    let weighted = strategy
+        .iter()
+        .any(|b| !matches!(b.body.known("weight"), None | Some(Value::Int(0))));
+    if !weighted {
+        diags.push(
+            Diagnostic::error(
+                "E0561",
+                "no capacity provider of the strategy has a `weight`",
+                first.span,
+            )
+            .label("every weight is 0")
+            .help("ECS needs a weight above 0 on at least one provider, e.g. `weight = 1`"),
+        );
+    }
+    let listed: Option<Vec<&str>> = cluster.and_then(|c| match c.body.known("capacity_providers") {
+        Some(Value::List(names)) => Some(names.iter().filter_map(Value::as_str).collect()),
+        None => Some(Vec::new()),
+        Some(_) => None,
+    });
+    let mut seen: Vec<&str> = Vec::new();
+    let mut based: Option<&DesiredBlock> = None;
+    for block in strategy {
+        let Some(Value::String(name)) = block.body.known("capacity_provider") else {
+            continue;
+        };
+        let span = block.body.span("capacity_provider").unwrap_or(block.span);
+        if !FARGATE_PROVIDERS.contains(&name.as_str()) {
+            diags.push(unknown_provider(name, span));
+            continue;
+        }
+        if seen.contains(&name.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    "E0561",
+                    format!("capacity provider `{name}` is named twice"),
+                    span,
+                )
+                .label("a second time here")
+                .help("give each capacity provider one block"),
+            );
+        }
+        seen.push(name);
+        if let (Some(listed), Some(cluster)) = (&listed, cluster)
+            && !listed.contains(&name.as_str())
+        {
+            diags.push(
+                Diagnostic::error(
+                    "E0562",
+                    format!("{} does not list capacity provider `{name}`", cluster.address),
+                    span,
+                )
+                .label("not associated with the cluster")
+                .also(cluster.span, "cluster declared here")
+                .help(format!(
+                    "add \"{name}\" to `capacity_providers` of {}",
+                    cluster.address
+                )),
+            );
+        }
+        if matches!(block.body.known("base"), Some(Value::Int(b)) if *b > 0) {
+            if let Some(other) = based {
+                diags.push(
+                    Diagnostic::error(
+                        "E0561",
+                        "only one capacity provider of a strategy may have a `base`",
+                        block.body.span("base").unwrap_or(block.span),
+                    )
+                    .label("a second base")
+                    .also(other.body.span("base").unwrap_or(other.span), "the first base")
+                    .help("keep `base` on one provider; the others share the rest by `weight`"),
+                );
+            }
+            based = based.or(Some(block));
+        }
+    }
+}
+
+fn unknown_provider(name: &str, span: crate::source::Span) -> Diagnostic {
+    Diagnostic::error(
+        "E0561",
+        format!("capacity provider `{name}` is not a Fargate capacity provider"),
+        span,
+    )
+    .label("unknown capacity provider")
+    .help("berth runs services on Fargate: use \"FARGATE\" or \"FARGATE_SPOT\"")
+}
