@@ -9,7 +9,7 @@ use anyhow::Context;
 use berth_aws::{AwsProvider, Limits};
 use berth_local::{LocalCloud, LocalError};
 use berth_planner::lock::{self, LockError};
-use berth_provider::{Kind, LockInfo, Provider, Resource};
+use berth_provider::{Address, Kind, LockInfo, Provider, ROLLED_BACK, Resource};
 use tokio::runtime::{Handle, Runtime};
 use tokio::task::JoinHandle;
 
@@ -87,18 +87,38 @@ impl Cloud {
     }
 
     /// Waits until every resource among `resources` is ready (an ECS
-    /// service steady: as many tasks running as desired, one deployment).
+    /// service steady: as many tasks running as desired, one deployment),
+    /// printing the service events ECS reports meanwhile.
     pub async fn wait_until_ready(&self, resources: &[Resource], timeout: Duration) -> anyhow::Result<()> {
+        let events = |address: &Address, message: &str| eprintln!("{address}: {message}");
         for service in resources.iter().filter(|r| r.address.kind == Kind::Service) {
             eprintln!("{}: waiting for a steady state...", service.address);
-            self.provider()
-                .wait_until_ready(service, timeout)
-                .await
-                .with_context(|| format!("{} did not reach a steady state", service.address))?;
-            eprintln!("{}: steady", service.address);
+            match self.provider().wait_until_ready(service, timeout, &events).await {
+                Ok(()) => eprintln!("{}: steady", service.address),
+                Err(e) if e.code == ROLLED_BACK => {
+                    return Err(RolledBack {
+                        service: service.address.clone(),
+                        why: e.message,
+                    }
+                    .into());
+                }
+                Err(e) => {
+                    return Err(e)
+                        .with_context(|| format!("{} did not reach a steady state", service.address));
+                }
+            }
         }
         Ok(())
     }
+}
+
+/// A wait that ended with ECS rolling the service's deployment back (the
+/// circuit breaker fired): the service runs its previous task definition.
+#[derive(Debug, thiserror::Error)]
+#[error("{service}: deployment rolled back: {why}")]
+pub struct RolledBack {
+    pub service: Address,
+    pub why: String,
 }
 
 /// A stack's lock, held (and refreshed every [`lock::HEARTBEAT`]) until

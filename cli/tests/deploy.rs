@@ -4,7 +4,10 @@
 
 mod common;
 
-use common::{Cloud, example};
+use std::sync::Arc;
+
+use berth_test_support::proxy::{FaultProxy, Faults, Rewrite};
+use common::{Cloud, aws_env, example};
 
 #[test]
 fn a_deployed_image_stays_until_the_configuration_changes_it() {
@@ -74,4 +77,104 @@ fn a_deployed_image_stays_until_the_configuration_changes_it() {
             container.stderr
         );
     }
+}
+
+/// What ECS answers while its circuit breaker rolls a deployment of
+/// revision 2 back: that deployment FAILED, revision 1's PRIMARY again,
+/// and events saying so (one from before the deploy, which `--wait` must
+/// not print). moto runs no tasks: the proxy writes this into moto's
+/// DescribeServices answers once the service names revision 2.
+fn rolling_back(operation: &str, body: &str) -> Option<String> {
+    if operation != "DescribeServices" {
+        return None;
+    }
+    let mut answer: serde_json::Value = serde_json::from_str(body).ok()?;
+    let service = answer["services"].get_mut(0)?;
+    let new = service["taskDefinition"].as_str()?.to_owned();
+    let old = new.strip_suffix(":2")?.to_owned() + ":1";
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
+    service["deployments"] = serde_json::json!([
+        {"id": "ecs-svc/2", "status": "ACTIVE", "taskDefinition": new, "desiredCount": 3,
+         "runningCount": 0, "pendingCount": 0, "failedTasks": 3, "rolloutState": "FAILED",
+         "rolloutStateReason": "ECS deployment circuit breaker: tasks failed to start."},
+        {"id": "ecs-svc/1", "status": "PRIMARY", "taskDefinition": old, "desiredCount": 3,
+         "runningCount": 3, "pendingCount": 0, "rolloutState": "IN_PROGRESS"},
+    ]);
+    service["events"] = serde_json::json!([
+        {"id": "e3", "createdAt": now, "message": "(service login) rolling back to deployment ecs-svc/1."},
+        {"id": "e2", "createdAt": now, "message": "(service login) (deployment ecs-svc/2) deployment failed: tasks failed to start."},
+        {"id": "e1", "createdAt": now, "message": "(service login) has started 3 tasks: (task 1) (task 2) (task 3)."},
+        {"id": "e0", "createdAt": now - 3600.0, "message": "(service login) has reached a steady state."},
+    ]);
+    Some(answer.to_string())
+}
+
+#[test]
+fn deploy_wait_prints_the_service_events_and_reports_a_rollback() {
+    let Some(moto) = berth_test_support::Moto::start() else {
+        return;
+    };
+    let faults = Faults {
+        rewrite: Some(Rewrite(Arc::new(rolling_back))),
+        ..Faults::default()
+    };
+    let proxy = FaultProxy::start(&moto.endpoint, faults).expect("proxy starts");
+    let p = example("blog");
+    let env = aws_env(&proxy.endpoint);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    p.berth_with(&["apply", "--auto-approve"], &env, None)
+        .expect_code(0);
+
+    let run = p.berth_with(
+        &[
+            "deploy",
+            "--service",
+            "login",
+            "--image",
+            "example.com/login:broken",
+            "--wait",
+        ],
+        &env,
+        None,
+    );
+    run.expect_code(1);
+    let e1 = run
+        .stderr
+        .find("service.login: (service login) has started 3 tasks");
+    let e3 = run
+        .stderr
+        .find("service.login: (service login) rolling back to deployment ecs-svc/1.");
+    assert!(
+        e1.is_some() && e3.is_some() && e1 < e3,
+        "events, oldest first:\n{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("has reached a steady state"),
+        "an event from before the deploy:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("service.login: deployment rolled back: the deployment of ")
+            && run.stderr.contains(
+                ":2 failed: ECS deployment circuit breaker: tasks failed to start.; the service runs "
+            ),
+        "{}",
+        run.stderr
+    );
+    // The failed revision is deregistered; the one the service runs again stays.
+    let status = moto.python(
+        "import boto3\n\
+         ecs = boto3.client('ecs')\n\
+         for arn in sorted(ecs.list_task_definitions(status='ACTIVE')['taskDefinitionArns']):\n\
+         \x20   print(arn.rsplit('/', 1)[1])\n",
+    );
+    assert!(
+        status.contains("blog-dev-login:1") && !status.contains("blog-dev-login:2"),
+        "{status}"
+    );
 }

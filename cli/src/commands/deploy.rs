@@ -2,7 +2,10 @@
 //! [--wait]`: what CI runs to ship a new image (ecspresso's core job). It
 //! registers a new revision of the service's task definition, the live one
 //! with the container's image replaced, moves the service to it and
-//! deregisters the old one, as `apply` does for a replacement. The revision
+//! deregisters the old one, as `apply` does for a replacement. With
+//! `--wait` it prints the service's events until the service is steady; a
+//! deployment ECS rolls back (circuit breaker) fails the command and the
+//! new revision is deregistered instead. The revision
 //! records (in [`DEPLOYED_TAG`]) which image the configuration named, so
 //! that the next plan keeps the deployed image instead of reverting it
 //! until the configuration names another (`berth_planner::owned`).
@@ -19,6 +22,7 @@ use berth_provider::{Attrs, DEPLOYED_TAG, Kind, Resource, Value};
 
 use super::{plan, stack};
 use crate::args::{Global, Vars};
+use crate::cloud::RolledBack;
 
 /// What to deploy.
 pub struct Deploy {
@@ -85,18 +89,27 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
     let moved = runtime
         .block_on(provider.update(&stack.name, service, &moved))
         .with_context(|| format!("cannot move {} to the new revision", service.address))?;
-    runtime
-        .block_on(provider.delete(&stack.name, td))
-        .with_context(|| format!("cannot deregister the old revision of {}", td.address))?;
     println!(
         "Deployed {} to {} (container {container}): {}",
         d.image,
         service.address,
         str_of(&registered.attrs, "arn")
     );
-    if d.wait {
-        runtime.block_on(cloud.wait_until_ready(std::slice::from_ref(&moved), WAIT_TIMEOUT))?;
-    }
+    let waited = if d.wait {
+        runtime.block_on(cloud.wait_until_ready(std::slice::from_ref(&moved), WAIT_TIMEOUT))
+    } else {
+        Ok(())
+    };
+    // After a rollback the service runs the old revision again: the new one
+    // goes, so that the stack holds one revision at the address.
+    let (unused, which) = match &waited {
+        Err(e) if e.downcast_ref::<RolledBack>().is_some() => (&registered, "new"),
+        _ => (td, "old"),
+    };
+    runtime
+        .block_on(provider.delete(&stack.name, unused))
+        .with_context(|| format!("cannot deregister the {which} revision of {}", td.address))?;
+    waited?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -70,7 +70,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use berth_provider::{CallStats, External, Kind, LockInfo, OpStats, Provider, ProviderError, Resource};
+use berth_provider::{
+    CallStats, External, Kind, LockInfo, OpStats, Provider, ProviderError, Resource, WaitEvents,
+};
 
 pub use berth_provider::RetryPolicy;
 pub use config::{ATTEMPT_TIMEOUT, CONNECT_TIMEOUT, Clients};
@@ -209,11 +211,18 @@ impl Provider for AwsProvider {
 
     /// ECS services: as many tasks running as desired and a single
     /// deployment, polled with `DescribeServices` every 5 seconds (backing
-    /// off to 15); fails with code `Timeout` after `timeout`, or at once if
-    /// the service is gone. Other kinds are ready once created.
-    async fn wait_until_ready(&self, resource: &Resource, timeout: Duration) -> Result<(), ProviderError> {
+    /// off to 15), passing on the service's events; fails with code
+    /// `Timeout` after `timeout`, with [`berth_provider::ROLLED_BACK`] when the deployment
+    /// failed, or at once if the service is gone. Other kinds are ready once
+    /// created.
+    async fn wait_until_ready(
+        &self,
+        resource: &Resource,
+        timeout: Duration,
+        events: &WaitEvents<'_>,
+    ) -> Result<(), ProviderError> {
         match resource.address.kind {
-            Kind::Service => ecs::service::wait_for_steady_state(self, resource, timeout).await,
+            Kind::Service => ecs::service::wait_for_steady_state(self, resource, timeout, events).await,
             _ => Ok(()),
         }
     }

@@ -333,7 +333,7 @@ async fn wait_for_steady_state_is_bounded() {
     // running: 1 of 3 is never steady.
     let svc = &r["service.login"];
     let err = p
-        .wait_until_ready(svc, std::time::Duration::from_secs(1))
+        .wait_until_ready(svc, std::time::Duration::from_secs(1), &|_, _| {})
         .await
         .expect_err("never steady");
     assert_eq!(err.code, "Timeout");
@@ -347,7 +347,7 @@ async fn wait_for_steady_state_is_bounded() {
         )
         .await
         .expect("UpdateService");
-    p.wait_until_ready(&one, std::time::Duration::from_secs(30))
+    p.wait_until_ready(&one, std::time::Duration::from_secs(30), &|_, _| {})
         .await
         .expect("1 of 1 running");
 }

@@ -22,7 +22,7 @@ pub use address::{Address, AddressParseError};
 pub use error::{ErrorClass, ProviderError};
 pub use kind::{Kind, UnknownKind};
 pub use lock::LockInfo;
-pub use provider::{External, Provider, Resource};
+pub use provider::{External, Provider, ROLLED_BACK, Resource, WaitEvents};
 pub use retry::RetryPolicy;
 pub use stats::{CallStats, OpStats};
 pub use tags::{ADDRESS_TAG, DEPLOYED_TAG, STACK_TAG};

@@ -48,6 +48,14 @@ pub struct External {
 ///
 /// Implementations own naming, tagging (`berth:stack` and `berth:address` on
 /// the create call itself) and the cloud's API rules; they never render.
+/// Where a wait sends the events the cloud reports as it goes, one
+/// message at a time (an ECS service event: "(service app) has started 2
+/// tasks: ...").
+pub type WaitEvents<'a> = dyn Fn(&Address, &str) + Send + Sync + 'a;
+
+/// The error code of a wait whose deployment the cloud rolled back.
+pub const ROLLED_BACK: &str = "DeploymentRolledBack";
+
 #[async_trait]
 pub trait Provider: Send + Sync {
     /// Every resource the cloud holds that is tagged with this stack, with its
@@ -102,9 +110,18 @@ pub trait Provider: Send + Sync {
     fn stats(&self) -> BTreeMap<String, OpStats>;
 
     /// Waits until `resource`, as created or read, is ready to serve (an ECS
-    /// service: as many tasks running as desired, one deployment), for at
-    /// most `timeout`. Kinds with nothing to wait for return at once.
-    async fn wait_until_ready(&self, _resource: &Resource, _timeout: Duration) -> Result<(), ProviderError> {
+    /// service: as many tasks running as desired, one deployment, on the
+    /// task definition it names), for at most `timeout`, passing what the
+    /// cloud reports meanwhile (ECS service events) to `events`. A
+    /// deployment the cloud rolled back (the ECS circuit breaker) fails
+    /// with code [`ROLLED_BACK`]. Kinds with nothing to wait for return at
+    /// once.
+    async fn wait_until_ready(
+        &self,
+        _resource: &Resource,
+        _timeout: Duration,
+        _events: &WaitEvents<'_>,
+    ) -> Result<(), ProviderError> {
         Ok(())
     }
 

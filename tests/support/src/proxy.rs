@@ -1,7 +1,9 @@
 //! A fault-injecting HTTP proxy for the AWS provider's tests and benchmarks:
 //! it sits between berth and moto on 127.0.0.1 and, per request, adds
 //! latency, answers with throttling or a server error without forwarding,
-//! forwards and then loses the answer, resets the connection, or stalls.
+//! forwards and then loses the answer, resets the connection, stalls, or
+//! rewrites a JSON answer (to show what moto cannot do, such as an ECS
+//! deployment rolled back by the circuit breaker).
 //!
 //! Plain threads and HTTP/1.1 over std's sockets: one thread per client
 //! connection (the SDK keeps a few alive), one upstream connection per
@@ -35,6 +37,22 @@ pub struct Faults {
     /// Only requests whose operation (`CreateVpc`, `DescribeServices`)
     /// starts with one of these get faults; all of them when empty.
     pub only: Vec<String>,
+    /// Changes the body of forwarded JSON-protocol answers.
+    pub rewrite: Option<Rewrite>,
+}
+
+/// A change to forwarded answers: given the operation and the answer's
+/// body, the body to send instead, or `None` to send it as it is.
+#[derive(Clone)]
+pub struct Rewrite(pub Arc<RewriteFn>);
+
+/// `(operation, body) -> new body`: see [`Rewrite`].
+pub type RewriteFn = dyn Fn(&str, &str) -> Option<String> + Send + Sync;
+
+impl std::fmt::Debug for Rewrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Rewrite(..)")
+    }
 }
 
 /// What the proxy has seen so far.
@@ -200,9 +218,14 @@ fn handle(client: &mut TcpStream, request: &Request, upstream: &str, shared: &Sh
         shared.stats().server_errors += 1;
         return answer(client, &server_error(request)).is_ok();
     }
-    let Ok(response) = forward(request, upstream) else {
+    let Ok(mut response) = forward(request, upstream) else {
         return false;
     };
+    if let Some(Rewrite(rewrite)) = &faults.rewrite
+        && request.json
+    {
+        response = rewritten(response, |body| rewrite(&request.operation, body));
+    }
     shared.stats().forwarded += 1;
     if roll < bound + faults.lost {
         shared.stats().lost += 1;
@@ -266,6 +289,25 @@ fn forward(request: &Request, upstream: &str) -> io::Result<Vec<u8>> {
     let mut response = Vec::new();
     up.read_to_end(&mut response)?;
     Ok(response)
+}
+
+/// `response` with its body changed by `change`, and its length to match.
+fn rewritten(response: Vec<u8>, change: impl Fn(&str) -> Option<String>) -> Vec<u8> {
+    let Some(split) = response.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return response;
+    };
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let body = String::from_utf8_lossy(&response[split + 4..]).into_owned();
+    let Some(body) = change(&body) else {
+        return response;
+    };
+    let mut out: Vec<String> = head
+        .lines()
+        .filter(|l| !l.to_ascii_lowercase().starts_with("content-length:"))
+        .map(str::to_owned)
+        .collect();
+    out.push(format!("Content-Length: {}", body.len()));
+    format!("{}\r\n\r\n{body}", out.join("\r\n")).into_bytes()
 }
 
 fn answer(client: &mut TcpStream, response: &[u8]) -> io::Result<()> {

@@ -5,15 +5,18 @@
 //! in the stack's clusters: ListServices per cluster + DescribeServices
 //! (tags) in batches of 10.
 
-use std::time::{Duration, Instant};
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_ecs::types::{
     AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentAlarms,
-    DeploymentCircuitBreaker, DeploymentConfiguration, LaunchType, LoadBalancer, NetworkConfiguration,
-    PropagateTags, Service, ServiceField, Tag,
+    DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentRolloutState, LaunchType, LoadBalancer,
+    NetworkConfiguration, PropagateTags, Service, ServiceField, Tag,
 };
 use berth_provider::naming;
-use berth_provider::{Address, Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
+use berth_provider::{
+    Address, Attrs, ErrorClass, Kind, ProviderError, ROLLED_BACK, Resource, Value, WaitEvents,
+};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs};
@@ -447,17 +450,28 @@ pub(super) async fn read_all(
     Ok(try_join_all(per_cluster).await?.into_iter().flatten().collect())
 }
 
-/// See [`Provider::wait_until_ready`](berth_provider::Provider::wait_until_ready).
+/// See [`Provider::wait_until_ready`](berth_provider::Provider::wait_until_ready):
+/// polls DescribeServices, passes on the service events newer than the
+/// wait, and stops when the deployment of the service's task definition
+/// completed (steady) or failed (rolled back by the circuit breaker, or
+/// stopped).
 pub(crate) async fn wait_for_steady_state(
     p: &AwsProvider,
     service: &Resource,
     timeout: Duration,
+    events: &WaitEvents<'_>,
 ) -> Result<(), ProviderError> {
     let call = "DescribeServices";
     let arn = str_of(&service.attrs, "arn").unwrap_or_default();
     let cluster = str_of(&service.attrs, "cluster").unwrap_or_default();
+    let target = str_of(&service.attrs, "task_definition").unwrap_or_default();
     let ecs = &p.clients.ecs;
     let start = Instant::now();
+    // Events from just before the wait began belong to this deployment too
+    // (ECS acts on UpdateService at once); a little slack covers clock skew.
+    let since = SystemTime::now() - Duration::from_secs(10);
+    let mut told = BTreeSet::new();
+    let mut seen = false;
     let mut poll = Duration::from_secs(5);
     loop {
         let out = p
@@ -472,23 +486,83 @@ pub(crate) async fn wait_for_steady_state(
                 format!("service {arn} does not exist or is not active"),
             ));
         };
-        let (running, desired, deployments) = (s.running_count(), s.desired_count(), s.deployments().len());
-        if running == desired && deployments == 1 {
-            return Ok(());
+        // ECS lists events newest first.
+        for e in s.events().iter().rev() {
+            let new = e.created_at().is_none_or(|at| at.secs() >= unix(since));
+            if new && told.insert(e.id().unwrap_or_default().to_owned()) {
+                events(&service.address, e.message().unwrap_or_default());
+            }
         }
-        if start.elapsed() + poll > timeout {
-            return Err(ProviderError::new(
-                call,
-                "Timeout",
-                format!(
-                    "{} not steady after {}s: {running} of {desired} tasks running, {deployments} deployments",
-                    service.address,
-                    timeout.as_secs()
-                ),
-                ErrorClass::Transient,
-            ));
+        match progress(s, target, &mut seen) {
+            Progress::Steady => return Ok(()),
+            Progress::Failed(why) => {
+                return Err(ProviderError::permanent(call, ROLLED_BACK, why));
+            }
+            Progress::Going(state) if start.elapsed() + poll > timeout => {
+                return Err(ProviderError::new(
+                    call,
+                    "Timeout",
+                    format!(
+                        "{} not steady after {}s: {state}",
+                        service.address,
+                        timeout.as_secs()
+                    ),
+                    ErrorClass::Transient,
+                ));
+            }
+            Progress::Going(_) => {}
         }
         tokio::time::sleep(poll).await;
         poll = (poll * 3 / 2).min(Duration::from_secs(15));
     }
+}
+
+/// Where a service's move to a task definition stands.
+enum Progress {
+    Steady,
+    /// Under way; how far, for a timeout's message.
+    Going(String),
+    /// ECS gave up on it: why, and what runs instead.
+    Failed(String),
+}
+
+/// `seen` records whether a deployment of `target` was ever listed: one
+/// that was and is gone, with another task definition primary, was rolled
+/// back.
+fn progress(s: &Service, target: &str, seen: &mut bool) -> Progress {
+    let deployments = s.deployments();
+    let ours = deployments.iter().find(|d| d.task_definition() == Some(target));
+    *seen |= ours.is_some();
+    let primary = deployments.iter().find(|d| d.status() == Some("PRIMARY"));
+    let back_to = primary
+        .and_then(|d| d.task_definition())
+        .filter(|td| *td != target)
+        .map(|td| format!("; the service runs {td} again"))
+        .unwrap_or_default();
+    match ours {
+        Some(d) if d.rollout_state() == Some(&DeploymentRolloutState::Failed) => {
+            return Progress::Failed(format!(
+                "the deployment of {target} failed: {}{back_to}",
+                d.rollout_state_reason().unwrap_or("no reason given")
+            ));
+        }
+        None if *seen && !back_to.is_empty() => {
+            return Progress::Failed(format!("the deployment of {target} is gone{back_to}"));
+        }
+        _ => {}
+    }
+    let (running, desired) = (s.running_count(), s.desired_count());
+    if running == desired && deployments.len() <= 1 {
+        Progress::Steady
+    } else {
+        Progress::Going(format!(
+            "{running} of {desired} tasks running, {} deployments",
+            deployments.len()
+        ))
+    }
+}
+
+fn unix(t: SystemTime) -> i64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
