@@ -1,10 +1,13 @@
 //! Attributes that something other than the configuration owns for a
-//! while. Today: container images set by `berth deploy` (CI moving a
-//! service to a new image). The deploy records, in the revision's
-//! [`DEPLOYED_TAG`], which image the configuration named at the time; as
-//! long as the configuration still names it, the live (deployed) image is
-//! the desired one, so `plan` shows nothing and `apply` reverts nothing.
-//! When the configuration names another image, that is a real change.
+//! while:
+//! - container images set by `berth deploy` (CI moving a service to a new
+//!   image). The deploy records, in the revision's [`DEPLOYED_TAG`], which
+//!   image the configuration named at the time; as long as the
+//!   configuration still names it, the live (deployed) image is the desired
+//!   one, so `plan` shows nothing and `apply` reverts nothing. When the
+//!   configuration names another image, that is a real change.
+//! - the `desired_count` of a service with an `autoscaling` block: the
+//!   scaler sets it, so the live count is the desired one.
 
 use std::collections::BTreeMap;
 
@@ -32,14 +35,33 @@ fn record(live: &Attrs) -> Option<&str> {
     live.get("tags")?.as_map()?.get(DEPLOYED_TAG)?.as_str()
 }
 
-/// `desired` with what a deploy owns taken from `live`: for each container
-/// whose configured image is the one the deploy recorded, the live image;
-/// and the record itself while any container is still owned.
-pub fn apply(address: &Address, mut desired: Attrs, live: Option<&Resource>) -> Attrs {
-    if address.kind != Kind::TaskDefinition {
-        return desired;
-    }
+/// `desired` with what another owner holds taken from `live`: for each
+/// container whose configured image is the one a deploy recorded, the live
+/// image, and the record itself while any container is still owned; a
+/// scaled service's task count.
+pub fn apply(address: &Address, desired: Attrs, live: Option<&Resource>) -> Attrs {
     let Some(live) = live else { return desired };
+    match address.kind {
+        Kind::TaskDefinition => deployed(desired, live),
+        Kind::Service => scaled(desired, live),
+        _ => desired,
+    }
+}
+
+/// A scaled service's `desired_count` is the scaler's: the live one.
+fn scaled(mut desired: Attrs, live: &Resource) -> Attrs {
+    let autoscaled = desired
+        .get("autoscaling")
+        .and_then(Value::as_list)
+        .is_some_and(|blocks| !blocks.is_empty());
+    if autoscaled && let Some(count) = live.attrs.get("desired_count") {
+        desired.insert("desired_count".to_owned(), count.clone());
+    }
+    desired
+}
+
+/// A task definition's images that a deploy owns: see the module's doc.
+fn deployed(mut desired: Attrs, live: &Resource) -> Attrs {
     let Some(tag) = record(&live.attrs) else {
         return desired;
     };

@@ -31,6 +31,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::Service => {
                 cx.service(r, diags);
                 super::capacity::service(cx.target(r.body.value("cluster"), Kind::Cluster), r, diags);
+                super::scaling::check(r, diags);
             }
             Kind::Cluster => super::capacity::cluster(r, diags),
             Kind::InternetGateway | Kind::ElasticIp | Kind::NatGateway => {}

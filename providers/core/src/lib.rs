@@ -13,6 +13,7 @@ pub mod lock;
 pub mod naming;
 mod provider;
 pub mod retry;
+pub mod scaling;
 pub mod schema;
 mod stats;
 mod tags;

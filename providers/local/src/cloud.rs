@@ -440,7 +440,7 @@ impl Provider for LocalCloud {
                     elb::update(sim, kind, &key, &old, &new)?
                 }
                 Kind::Cluster | Kind::TaskDefinition | Kind::Service => {
-                    ecs::update(sim, kind, &key, &old, &new)?
+                    ecs::update(sim, kind, &key, &old, &mut new)?
                 }
                 Kind::LogGroup => logs::update(sim, &old, &new)?,
                 Kind::Role => iam::update(sim, &old, &new)?,

@@ -9,6 +9,7 @@ use crate::api::{fail, invalid};
 use crate::attrs::{blocks_of, int_of, str_of, strs_of};
 use crate::elb;
 use crate::model::{ACTIVE, INACTIVE};
+use crate::scaling;
 use crate::sim::Sim;
 
 type Tags = BTreeMap<String, String>;
@@ -91,6 +92,7 @@ pub(crate) fn create(
             let call = "CreateService";
             sim.call(call);
             let cluster_name = check_service(sim, call, None, &name, &attrs)?;
+            scaling::apply(sim, None, &mut attrs)?;
             let arn = sim.arn("ecs", &format!("service/{cluster_name}/{name}"));
             attrs.insert("name".to_owned(), Value::String(name));
             attrs.insert("arn".to_owned(), Value::String(arn.clone()));
@@ -100,14 +102,15 @@ pub(crate) fn create(
     }
 }
 
-/// Changes a cluster or service in place. Task definitions have nothing to
-/// change but tags (the caller refuses every other change).
+/// Changes a cluster or service in place (a scaled service's desired count
+/// moves into its bounds). Task definitions have nothing to change but tags
+/// (the caller refuses every other change).
 pub(crate) fn update(
     sim: &mut Sim,
     kind: Kind,
     key: &str,
     old: &Attrs,
-    new: &Attrs,
+    new: &mut Attrs,
 ) -> Result<(), ProviderError> {
     match kind {
         Kind::Cluster => {
@@ -142,6 +145,7 @@ pub(crate) fn update(
             }
             let name = str_of(old, "name").unwrap_or_default().to_owned();
             check_service(sim, call, Some(key), &name, new)?;
+            scaling::apply(sim, Some(old), new)?;
         }
         _ => {}
     }

@@ -97,6 +97,7 @@ mod logs;
 mod model;
 mod names;
 mod nat;
+mod scaling;
 mod sim;
 mod store;
 

@@ -2,6 +2,7 @@
 //! services.
 
 mod cluster;
+mod scaling;
 pub(crate) mod service;
 mod task_definition;
 
@@ -30,7 +31,8 @@ pub(crate) async fn read_all(
         .map(|c| (cluster_name(c), c))
         .collect();
     let parents: Vec<&str> = parents.into_values().collect();
-    let services = service::read_all(p, stack, &parents).await?;
+    let mut services = service::read_all(p, stack, &parents).await?;
+    scaling::read_into(p, &mut services).await?;
     let mut out = clusters;
     out.extend(tds?);
     out.extend(services);

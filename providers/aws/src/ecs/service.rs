@@ -19,7 +19,7 @@ use berth_provider::{
 };
 use futures::future::try_join_all;
 
-use super::{SERVICE, pairs};
+use super::{SERVICE, pairs, scaling};
 use crate::attrs::{
     attrs, blocks_of, bool_of, created_at, i32_of, opt_int, owned, resource, str_list, str_of, strs_of,
     user_tags,
@@ -159,6 +159,8 @@ pub(super) async fn create(
     if let Some(made) = out.service() {
         settle(p, address, &arn, made, a).await?;
     }
+    let id = scaling::resource_id(str_of(a, "cluster").unwrap_or_default(), &name);
+    scaling::apply(p, &id, &Attrs::new(), a).await?;
     Ok(attrs([
         ("arn", Value::String(arn)),
         ("name", Value::String(name)),
@@ -208,6 +210,9 @@ pub(super) async fn update(
     new: &Attrs,
 ) -> Result<(), ProviderError> {
     let changed = |k: &str| old.get(k) != new.get(k);
+    if changed("autoscaling") {
+        scaling::apply(p, &scaling::id_of(old), old, new).await?;
+    }
     let keys = [
         "task_definition",
         "desired_count",
@@ -239,6 +244,13 @@ pub(super) async fn update(
         .then(|| strategy(call, new))
         .transpose()?;
     let cluster = str_of(old, "cluster").unwrap_or_default();
+    // The scaler owns a scaled service's count: sending it would undo a
+    // scaling action taken since the plan was read.
+    let count = match blocks_of(new, "autoscaling").is_empty() {
+        true => Some(i32_of(new, "desired_count").unwrap_or(1)),
+        false if changed("desired_count") => i32_of(new, "desired_count"),
+        false => None,
+    };
     // UpdateService keeps a grace period it is not given; 0 is AWS's "none".
     // It is only accepted while the service has load balancers.
     let grace = match i32_of(new, "health_check_grace_period") {
@@ -252,7 +264,7 @@ pub(super) async fn update(
             .cluster(cluster)
             .service(arn)
             .task_definition(str_of(new, "task_definition").unwrap_or_default())
-            .desired_count(i32_of(new, "desired_count").unwrap_or(1))
+            .set_desired_count(count)
             .platform_version(str_of(new, "platform_version").unwrap_or("LATEST"))
             .network_configuration(net.clone())
             .deployment_configuration(deploy.clone())
@@ -282,6 +294,10 @@ const GONE: &[&str] = &[
 pub(super) async fn delete(p: &AwsProvider, arn: &str, live: &Attrs) -> Result<(), ProviderError> {
     let ecs = &p.clients.ecs;
     let cluster = str_of(live, "cluster").unwrap_or_default();
+    // A scaler would start tasks again while the service drains.
+    if !blocks_of(live, "autoscaling").is_empty() {
+        scaling::deregister(p, &scaling::id_of(live)).await?;
+    }
     if i32_of(live, "desired_count").unwrap_or(1) != 0 {
         let scaled = p
             .call_unless(SERVICE, "UpdateService", GONE, || {
@@ -390,6 +406,8 @@ fn read(address: Address, s: &Service) -> Resource {
         ("circuit_breaker", Value::List(breaker.into_iter().collect())),
         ("alarms", Value::List(alarms.into_iter().collect())),
         ("capacity_provider_strategy", Value::List(strategy)),
+        // Filled in by `scaling::read_into` when the service is scaled.
+        ("autoscaling", Value::List(Vec::new())),
         ("enable_execute_command", Value::Bool(s.enable_execute_command())),
         (
             "propagate_tags",

@@ -1063,6 +1063,7 @@ const SERVICE: KindSchema = KindSchema {
     ],
     blocks: &[
         SERVICE_LOAD_BALANCER,
+        AUTOSCALING,
         Block {
             max: Some(1),
             implicit: true,
@@ -1153,6 +1154,189 @@ const SERVICE: KindSchema = KindSchema {
             )
         },
     ],
+};
+
+/// Application Auto Scaling of a service's `desired_count`: the scalable
+/// target and its policies and scheduled actions, kept with the service
+/// they scale (they have no life of their own, and DeregisterScalableTarget
+/// removes them all).
+const AUTOSCALING: Block = Block {
+    max: Some(1),
+    blocks: &[TARGET_TRACKING, STEP_SCALING, SCHEDULED],
+    ..block(
+        "autoscaling",
+        &[
+            Attr::required(
+                "min_capacity",
+                Type::Int,
+                "MinCapacity",
+                "Fewest tasks the scaler keeps running.",
+            )
+            .range(0, 2_147_483_647),
+            Attr::required(
+                "max_capacity",
+                Type::Int,
+                "MaxCapacity",
+                "Most tasks the scaler runs.",
+            )
+            .range(0, 2_147_483_647),
+        ],
+        "Application Auto Scaling RegisterScalableTarget (ecs:service:DesiredCount)",
+        "Scales the service's task count. While the block is there the scaler owns `desired_count`: plans take the live count and never revert what the scaler set (`desired_count` is only the count the service starts with).",
+    )
+};
+
+const TARGET_TRACKING: Block = Block {
+    labelled: true,
+    ..block(
+        "target_tracking",
+        &[
+            Attr::required(
+                "metric",
+                Type::String,
+                "TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType",
+                "`cpu` (ECSServiceAverageCPUUtilization), `memory` (ECSServiceAverageMemoryUtilization) or `requests` (ALBRequestCountPerTarget).",
+            )
+            .folded(Case::Lower),
+            Attr::required(
+                "target",
+                Type::Int,
+                "TargetTrackingScalingPolicyConfiguration.TargetValue",
+                "The value to keep the metric at: percent for `cpu` and `memory`, requests per task for `requests`.",
+            )
+            .range(1, 2_147_483_647),
+            Attr::optional(
+                "target_group",
+                Type::Ref(Kind::TargetGroup),
+                "PredefinedMetricSpecification.ResourceLabel",
+                "For `requests`: the target group (of the service's load balancer) whose requests are counted.",
+            ),
+            Attr::default(
+                "scale_in_cooldown",
+                Type::Int,
+                Literal::Int(300),
+                "ScaleInCooldown",
+                "Seconds after a scale-in before another.",
+            )
+            .range(0, 31_536_000),
+            Attr::default(
+                "scale_out_cooldown",
+                Type::Int,
+                Literal::Int(300),
+                "ScaleOutCooldown",
+                "Seconds after a scale-out before another.",
+            )
+            .range(0, 31_536_000),
+            Attr::default(
+                "disable_scale_in",
+                Type::Bool,
+                Literal::Bool(false),
+                "DisableScaleIn",
+                "Only ever scale out.",
+            ),
+        ],
+        "PutScalingPolicy (TargetTrackingScaling)",
+        "A target-tracking policy, named by its label.",
+    )
+};
+
+const STEP_SCALING: Block = Block {
+    labelled: true,
+    blocks: &[Block {
+        min: 1,
+        ordered: true,
+        ..block(
+            "step",
+            &[
+                Attr::optional(
+                    "lower",
+                    Type::Int,
+                    "MetricIntervalLowerBound",
+                    "Lower bound of the alarm metric's distance from the threshold; none is minus infinity.",
+                ),
+                Attr::optional(
+                    "upper",
+                    Type::Int,
+                    "MetricIntervalUpperBound",
+                    "Upper bound; none is infinity.",
+                ),
+                Attr::required(
+                    "adjustment",
+                    Type::Int,
+                    "ScalingAdjustment",
+                    "Tasks to add (negative: remove), or percent, as `adjustment_type` says.",
+                ),
+            ],
+            "StepAdjustments",
+            "One step, in the order written.",
+        )
+    }],
+    ..block(
+        "step_scaling",
+        &[
+            Attr::default(
+                "adjustment_type",
+                Type::String,
+                Literal::Str("ChangeInCapacity"),
+                "StepScalingPolicyConfiguration.AdjustmentType",
+                "`ChangeInCapacity`, `ExactCapacity` or `PercentChangeInCapacity`.",
+            ),
+            Attr::optional(
+                "cooldown",
+                Type::Int,
+                "StepScalingPolicyConfiguration.Cooldown",
+                "Seconds after an adjustment before another.",
+            )
+            .range(0, 31_536_000),
+            Attr::default(
+                "metric_aggregation",
+                Type::String,
+                Literal::Str("Average"),
+                "StepScalingPolicyConfiguration.MetricAggregationType",
+                "`Average`, `Minimum` or `Maximum`.",
+            ),
+        ],
+        "PutScalingPolicy (StepScaling)",
+        "A step-scaling policy, named by its label; a CloudWatch alarm made outside berth triggers it by its ARN.",
+    )
+};
+
+const SCHEDULED: Block = Block {
+    labelled: true,
+    ..block(
+        "scheduled",
+        &[
+            Attr::required(
+                "schedule",
+                Type::String,
+                "Schedule",
+                "`cron(MIN HOUR DAY MONTH WEEKDAY YEAR)`, `rate(N units)` or `at(yyyy-mm-ddThh:mm:ss)`.",
+            ),
+            Attr::optional(
+                "min_capacity",
+                Type::Int,
+                "ScalableTargetAction.MinCapacity",
+                "The minimum from then on.",
+            )
+            .range(0, 2_147_483_647),
+            Attr::optional(
+                "max_capacity",
+                Type::Int,
+                "ScalableTargetAction.MaxCapacity",
+                "The maximum from then on.",
+            )
+            .range(0, 2_147_483_647),
+            Attr::optional(
+                "timezone",
+                Type::String,
+                "Timezone",
+                "IANA time zone of the schedule, e.g. `Europe/Paris`. `UTC` is the same as leaving it out.",
+            )
+            .unset_when(Literal::Str("UTC")),
+        ],
+        "PutScheduledAction",
+        "A scheduled change of the capacity bounds, named by its label.",
+    )
 };
 
 const SERVICE_LOAD_BALANCER: Block = block(

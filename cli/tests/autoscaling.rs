@@ -1,0 +1,165 @@
+//! Service autoscaling (issue 14 §2): the blog's login service scaled by
+//! Application Auto Scaling with target tracking on CPU and on the ALB's
+//! requests per target, a step policy and a scheduled action. On both
+//! clouds it applies, re-plans clean, changes in place, and the scaler owns
+//! `desired_count`: a count the scaler set is never reverted. On moto
+//! boto3 checks the scalable target, policies and actions from outside.
+
+mod common;
+
+use common::{Cloud, Project, example};
+
+const SCALED: &str = r#"  load_balancer { target_group = target_group.login  container = "app"  port = 3000 }
+  autoscaling {
+    min_capacity = 2
+    max_capacity = 6
+    target_tracking cpu {
+      metric = "cpu"
+      target = 60
+    }
+    target_tracking requests {
+      metric       = "requests"
+      target       = 500
+      target_group = target_group.login
+    }
+    step_scaling burst {
+      cooldown = 60
+      step {
+        lower      = 0
+        upper      = 20
+        adjustment = 1
+      }
+      step {
+        lower      = 20
+        adjustment = 3
+      }
+    }
+    scheduled business_hours {
+      schedule     = "cron(0 8 ? * MON-FRI *)"
+      timezone     = "Europe/Paris"
+      min_capacity = 3
+    }
+  }
+"#;
+
+fn scaled_blog() -> Project {
+    let p = example("blog");
+    p.edit(
+        "main.berth",
+        "  load_balancer { target_group = target_group.login  container = \"app\"  port = 3000 }\n",
+        SCALED,
+    );
+    p
+}
+
+const DESCRIBE: &str = "import boto3,json\n\
+    aas=boto3.client('application-autoscaling')\n\
+    t=aas.describe_scalable_targets(ServiceNamespace='ecs')['ScalableTargets']\n\
+    p=aas.describe_scaling_policies(ServiceNamespace='ecs')['ScalingPolicies']\n\
+    a=aas.describe_scheduled_actions(ServiceNamespace='ecs')['ScheduledActions']\n\
+    print(json.dumps({'targets':[(x['ResourceId'].split('/')[2],x['MinCapacity'],x['MaxCapacity']) for x in t],\
+    'policies':sorted((x['PolicyName'],x['PolicyType']) for x in p),\
+    'labels':sorted(x['TargetTrackingScalingPolicyConfiguration']['PredefinedMetricSpecification'].get('ResourceLabel','').split('/')[3:4] for x in p if x['PolicyType']=='TargetTrackingScaling'),\
+    'actions':[(x['ScheduledActionName'],x['Schedule'],x.get('Timezone')) for x in a]},sort_keys=True))\n";
+
+#[test]
+fn a_scaled_service_applies_replans_clean_and_keeps_the_scalers_count_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let p = scaled_blog();
+        cloud.berth(&p.dir, &["validate"]).expect_code(0);
+        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "not clean after apply:\n{}", plan.all());
+        if let Cloud::Aws(moto) = &cloud {
+            let seen: serde_json::Value = serde_json::from_str(moto.python(DESCRIBE).trim()).expect("json");
+            assert_eq!(
+                seen["targets"],
+                serde_json::json!([["blog-dev-login", 2, 6]]),
+                "{seen}"
+            );
+            assert_eq!(
+                seen["policies"],
+                serde_json::json!([
+                    ["burst", "StepScaling"],
+                    ["cpu", "TargetTrackingScaling"],
+                    ["requests", "TargetTrackingScaling"]
+                ])
+            );
+            assert_eq!(seen["labels"], serde_json::json!([[], ["targetgroup"]]), "{seen}");
+            assert_eq!(
+                seen["actions"],
+                serde_json::json!([["business_hours", "cron(0 8 ? * MON-FRI *)", "Europe/Paris"]])
+            );
+        }
+
+        // The configuration's count changes: the scaler owns it, no change.
+        p.edit("main.berth", "desired_count   = 3", "desired_count   = 5");
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "the scaler's count reverted:\n{}", plan.all());
+
+        // Bounds, a policy's target and the schedule change in place; a
+        // policy goes.
+        p.edit("main.berth", "max_capacity = 6", "max_capacity = 8");
+        p.edit("main.berth", "target = 60", "target = 70");
+        let text = p.read("main.berth");
+        let start = text.find("    step_scaling burst {").expect("step block");
+        let end = text[start..].find("\n    }\n").expect("its end") + start + 7;
+        p.write("main.berth", &format!("{}{}", &text[..start], &text[end..]));
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(2), "{}", plan.all());
+        assert!(
+            plan.stdout.contains("# service.login will be updated in place"),
+            "{}",
+            plan.stdout
+        );
+        assert!(
+            plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+            "{}",
+            plan.stdout
+        );
+        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "not clean after the change:\n{}", plan.all());
+        if let Cloud::Aws(moto) = &cloud {
+            let seen: serde_json::Value = serde_json::from_str(moto.python(DESCRIBE).trim()).expect("json");
+            assert_eq!(
+                seen["targets"],
+                serde_json::json!([["blog-dev-login", 2, 8]]),
+                "{seen}"
+            );
+            assert_eq!(seen["policies"].as_array().map(Vec::len), Some(2), "{seen}");
+        }
+        cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
+        if let Cloud::Aws(moto) = &cloud {
+            let seen: serde_json::Value = serde_json::from_str(moto.python(DESCRIBE).trim()).expect("json");
+            assert_eq!(
+                seen["targets"],
+                serde_json::json!([]),
+                "destroy deregisters: {seen}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_local_cloud_moves_the_count_into_the_bounds_as_aws_does() {
+    let p = scaled_blog();
+    p.edit("main.berth", "desired_count   = 3", "desired_count   = 1");
+    Cloud::Local
+        .berth(&p.dir, &["apply", "--auto-approve"])
+        .expect_code(0);
+    let cloud = p.cloud();
+    let count = cloud["resources"]
+        .as_object()
+        .and_then(|all| {
+            all.values()
+                .find(|r| r["tags"]["berth:address"] == "service.login")
+                .map(|r| r["attrs"]["desired_count"].clone())
+        })
+        .expect("service.login in the cloud file");
+    assert_eq!(
+        count,
+        serde_json::json!(2),
+        "RegisterScalableTarget raises it to min_capacity"
+    );
+}

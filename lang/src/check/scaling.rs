@@ -1,0 +1,145 @@
+//! A service's `autoscaling` block as Application Auto Scaling takes it.
+//! AWS answers `ValidationException` to each mistake, and only at apply,
+//! once the service exists.
+
+use berth_provider::Value;
+use berth_provider::scaling::{METRICS, valid_schedule};
+
+use crate::diagnostic::Diagnostic;
+use crate::stack::{DesiredBlock, DesiredResource};
+
+const CODE: &str = "E0564";
+
+/// AWS's names of the metrics, as Terraform and CloudFormation spell them.
+const AWS_METRICS: &[(&str, &str)] = &[
+    ("ECSServiceAverageCPUUtilization", "cpu"),
+    ("ECSServiceAverageMemoryUtilization", "memory"),
+    ("ALBRequestCountPerTarget", "requests"),
+];
+
+pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+    for block in r.body.blocks("autoscaling") {
+        bounds(block, diags);
+        for policy in block.body.blocks("target_tracking") {
+            tracking(policy, diags);
+        }
+        for policy in block.body.blocks("step_scaling") {
+            step(policy, diags);
+        }
+        for action in block.body.blocks("scheduled") {
+            scheduled(action, diags);
+        }
+    }
+}
+
+fn int(block: &DesiredBlock, name: &str) -> Option<i64> {
+    match block.body.known(name) {
+        Some(Value::Int(i)) => Some(*i),
+        _ => None,
+    }
+}
+
+fn bounds(block: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
+    if let (Some(min), Some(max), Some(span)) = (
+        int(block, "min_capacity"),
+        int(block, "max_capacity"),
+        block.body.span("min_capacity"),
+    ) && min > max
+    {
+        diags.push(
+            Diagnostic::error(
+                CODE,
+                format!("min_capacity {min} is above max_capacity {max}"),
+                span,
+            )
+            .label("the scaler could never satisfy both")
+            .help("make min_capacity at most max_capacity"),
+        );
+    }
+}
+
+fn tracking(policy: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
+    let Some(Value::String(written)) = policy.body.known("metric") else {
+        return;
+    };
+    let span = policy.body.span("metric").unwrap_or(policy.span);
+    let metric = written.to_ascii_lowercase();
+    if !METRICS.contains(&metric.as_str()) {
+        let short = AWS_METRICS
+            .iter()
+            .find(|(aws, _)| aws.eq_ignore_ascii_case(written))
+            .map(|(_, short)| *short);
+        let help = match short {
+            Some(short) => format!("berth writes this metric `metric = \"{short}\"`"),
+            None => "write \"cpu\", \"memory\" or \"requests\"".to_owned(),
+        };
+        diags.push(
+            Diagnostic::error(
+                CODE,
+                format!("`{written}` is not a metric an ECS service scales on"),
+                span,
+            )
+            .label("unknown metric")
+            .help(help),
+        );
+        return;
+    }
+    match (metric.as_str(), policy.body.span("target_group")) {
+        ("requests", None) => diags.push(
+            Diagnostic::error(CODE, "tracking `requests` needs a `target_group`", span)
+                .label("requests of which target group?")
+                .help("add `target_group = target_group.NAME`, the target group the service registers in"),
+        ),
+        ("requests", Some(_)) | (_, None) => {}
+        (_, Some(tg)) => diags.push(
+            Diagnostic::error(
+                CODE,
+                format!("a `target_group` only goes with `requests`, not `{metric}`"),
+                tg,
+            )
+            .label("AWS refuses a resource label here")
+            .help("remove `target_group`"),
+        ),
+    }
+}
+
+fn step(policy: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
+    let allowed: [(&str, &[&str]); 2] = [
+        (
+            "adjustment_type",
+            &["ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity"],
+        ),
+        ("metric_aggregation", &["Average", "Minimum", "Maximum"]),
+    ];
+    for (name, values) in allowed {
+        if let (Some(Value::String(v)), Some(span)) = (policy.body.known(name), policy.body.span(name))
+            && !values.contains(&v.as_str())
+        {
+            diags.push(
+                Diagnostic::error(CODE, format!("{name} `{v}` is not one AWS takes"), span)
+                    .label("invalid value")
+                    .help(format!("write one of: {}", values.join(", "))),
+            );
+        }
+    }
+}
+
+fn scheduled(action: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
+    if let (Some(Value::String(schedule)), Some(span)) =
+        (action.body.known("schedule"), action.body.span("schedule"))
+        && !valid_schedule(schedule)
+    {
+        diags.push(
+            Diagnostic::error(CODE, format!("`{schedule}` is not a schedule AWS reads"), span)
+                .label("expected at(...), rate(...) or cron(...)")
+                .help("e.g. \"cron(0 8 ? * MON-FRI *)\" or \"rate(1 hour)\""),
+        );
+    }
+    if action.body.span("min_capacity").is_none() && action.body.span("max_capacity").is_none() {
+        diags.push(
+            Diagnostic::error(CODE, "a scheduled action that changes nothing", action.span)
+                .label("no min_capacity or max_capacity")
+                .help("set min_capacity, max_capacity or both"),
+        );
+    }
+}

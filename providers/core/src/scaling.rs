@@ -1,0 +1,32 @@
+//! Application Auto Scaling's rules that both validate and the local cloud
+//! apply to a service's `autoscaling` block.
+
+/// The metrics a target-tracking policy of an ECS service tracks, as
+/// written: CPU, memory, and ALB requests per target.
+pub const METRICS: &[&str] = &["cpu", "memory", "requests"];
+
+/// Whether `schedule` has one of AWS's three forms: `at(...)`, `rate(...)`
+/// or `cron(...)`, with something inside.
+pub fn valid_schedule(schedule: &str) -> bool {
+    ["at(", "rate(", "cron("].iter().any(|form| {
+        schedule
+            .strip_prefix(form)
+            .and_then(|rest| rest.strip_suffix(')'))
+            .is_some_and(|inside| !inside.trim().is_empty())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_schedule;
+
+    #[test]
+    fn schedules_take_aws_forms() {
+        assert!(valid_schedule("cron(0 8 * * ? *)"));
+        assert!(valid_schedule("rate(5 minutes)"));
+        assert!(valid_schedule("at(2026-12-24T18:00:00)"));
+        assert!(!valid_schedule("0 8 * * *"));
+        assert!(!valid_schedule("cron()"));
+        assert!(!valid_schedule("rate(5 minutes"));
+    }
+}
