@@ -241,9 +241,9 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
 }
 
 /// Kinds AWS deletes even while other resources name them (nothing checks
-/// a task definition's log group or roles).
+/// a task definition's log group, roles or image repository).
 fn deleted_while_named(kind: Kind) -> bool {
-    matches!(kind, Kind::LogGroup | Kind::Role)
+    matches!(kind, Kind::LogGroup | Kind::Role | Kind::EcrRepository)
 }
 
 /// The values other resources use to point at this one.

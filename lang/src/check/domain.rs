@@ -36,6 +36,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::Cluster => super::capacity::cluster(r, diags),
             Kind::InternetGateway | Kind::ElasticIp | Kind::NatGateway => {}
             Kind::VpcEndpoint => super::network::endpoint(stack, r, diags),
+            Kind::EcrRepository => super::ecr::check(r, diags),
         }
         super::tags::check(r, diags);
     }

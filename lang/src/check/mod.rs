@@ -5,6 +5,7 @@ mod actions;
 mod capacity;
 pub mod declare;
 pub mod domain;
+mod ecr;
 mod names;
 mod network;
 pub mod refs;

@@ -211,6 +211,16 @@ fn given_name_rule(kind: Kind) -> Option<NameRule> {
             scope: None,
             case_insensitive: true,
         },
+        Kind::EcrRepository => NameRule {
+            attr: "name",
+            service: "ECR",
+            max: 256,
+            allowed: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_./".contains(c),
+            charset: "lower-case letters, digits and `-_./`",
+            reserved: ecr_reserved,
+            scope: None,
+            case_insensitive: false,
+        },
         Kind::SecurityGroup => NameRule {
             attr: "name",
             service: "EC2",
@@ -223,6 +233,18 @@ fn given_name_rule(kind: Kind) -> Option<NameRule> {
         },
         _ => return None,
     })
+}
+
+/// ECR wants a repository name to start with a letter or digit and each
+/// `/`-separated part to be non-empty.
+fn ecr_reserved(name: &str) -> Option<&'static str> {
+    if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        Some("ECR names start with a letter or digit")
+    } else if name.split('/').any(str::is_empty) {
+        Some("ECR names have no empty `/` part")
+    } else {
+        None
+    }
 }
 
 /// A name the configuration gives, held to its service's rules.

@@ -29,6 +29,7 @@ pub struct Clients {
     pub ssm: aws_sdk_ssm::Client,
     pub sts: aws_sdk_sts::Client,
     pub autoscaling: aws_sdk_applicationautoscaling::Client,
+    pub ecr: aws_sdk_ecr::Client,
 }
 
 impl Clients {
@@ -43,6 +44,7 @@ impl Clients {
             ssm: aws_sdk_ssm::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
             autoscaling: aws_sdk_applicationautoscaling::Client::new(config),
+            ecr: aws_sdk_ecr::Client::new(config),
         }
     }
 }

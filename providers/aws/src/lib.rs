@@ -56,6 +56,7 @@ mod attrs;
 mod calls;
 mod config;
 mod ec2;
+mod ecr;
 mod ecs;
 mod elb;
 mod errors;
@@ -108,15 +109,16 @@ impl AwsProvider {
 #[async_trait]
 impl Provider for AwsProvider {
     async fn read_stack(&self, stack: &str, external: &[External]) -> Result<Vec<Resource>, ProviderError> {
-        let (net, lbs, containers, logs, roles) = tokio::join!(
+        let (net, lbs, containers, logs, roles, repositories) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
             ecs::read_all(self, stack, external),
             logs::read_all(self, stack),
             iam::read_all(self, stack),
+            ecr::read_all(self, stack),
         );
         let mut out = Vec::new();
-        for part in [net, lbs, containers, logs, roles] {
+        for part in [net, lbs, containers, logs, roles, repositories] {
             out.extend(part?);
         }
         out.sort_by(|a, b| a.address.cmp(&b.address));
@@ -136,6 +138,7 @@ impl Provider for AwsProvider {
             Kind::Role => iam::create(self, stack, desired).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::create(self, stack, desired).await,
             Kind::VpcEndpoint => ec2::endpoint::create(self, stack, desired).await,
+            Kind::EcrRepository => ecr::create(self, stack, desired).await,
         }
     }
 
@@ -159,6 +162,7 @@ impl Provider for AwsProvider {
             Kind::Role => iam::update(self, live, desired).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::update(self, live, desired).await,
             Kind::VpcEndpoint => ec2::endpoint::update(self, live, desired).await,
+            Kind::EcrRepository => ecr::update(self, live, desired).await,
         }
     }
 
@@ -177,6 +181,7 @@ impl Provider for AwsProvider {
             Kind::Role => iam::delete(self, live).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::delete(self, live).await,
             Kind::VpcEndpoint => ec2::endpoint::delete(self, live).await,
+            Kind::EcrRepository => ecr::delete(self, live).await,
         }
     }
 

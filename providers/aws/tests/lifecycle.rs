@@ -60,6 +60,7 @@ async fn blog_stack_creates_reads_back_and_deletes() {
             Kind::TargetGroup => assert_eq!(attrs["health_check_path"], "/health"),
             Kind::Role => assert_eq!(attrs["path"], "/berth/"),
             Kind::LogGroup => assert_eq!(attrs["retention"], "Some(14)"),
+            Kind::EcrRepository => assert!(attrs["mutability"].contains("Immutable"), "{attrs:?}"),
             Kind::TaskDefinition => {
                 assert_eq!(attrs["cpu"], "256");
                 assert!(attrs["compatibilities"].contains("Fargate"), "{attrs:?}");

@@ -25,6 +25,7 @@ pub enum Kind {
     ElasticIp,
     NatGateway,
     VpcEndpoint,
+    EcrRepository,
 }
 
 /// The name given is not a resource kind.
@@ -34,7 +35,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -51,6 +52,7 @@ impl Kind {
         Kind::ElasticIp,
         Kind::NatGateway,
         Kind::VpcEndpoint,
+        Kind::EcrRepository,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -72,6 +74,7 @@ impl Kind {
             Kind::ElasticIp => "elastic_ip",
             Kind::NatGateway => "nat_gateway",
             Kind::VpcEndpoint => "vpc_endpoint",
+            Kind::EcrRepository => "ecr_repository",
         }
     }
 

@@ -1,7 +1,8 @@
 //! The names berth gives resources in the cloud, shared by every provider so
 //! the local cloud and AWS name things alike. Deterministic
 //! `{stack}-{name}[-{key}]` for kinds replaced destroy-before-create
-//! (clusters, services, task-definition families, roles), `/ecs/{stack}/{name}`
+//! (clusters, services, task-definition families, roles, ECR repositories in
+//! lower case), `/ecs/{stack}/{name}`
 //! for log groups, and a prefix plus 6 random hex digits for load balancers,
 //! target groups and security groups, so a replacement can coexist with the
 //! resource it replaces. The caller supplies the randomness.
@@ -56,6 +57,16 @@ fn suffix(random: u32) -> String {
 
 fn ecs_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+fn ecr_char(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || "-_./".contains(c)
+}
+
+/// ECR repository names: `{stack}-{name}` in lower case, `-`, `_`, `.` and
+/// `/` kept, at most 256.
+pub fn ecr(stack: &str, address: &Address) -> String {
+    sanitise(&base(stack, address).to_ascii_lowercase(), ecr_char, 256)
 }
 
 /// ECS cluster, service and task-definition family names: letters, digits,
@@ -144,6 +155,7 @@ pub fn uncut(stack: &str, address: &Address) -> Option<(String, usize)> {
         Kind::Cluster | Kind::Service | Kind::TaskDefinition => Some((base(stack, address), 255)),
         Kind::Role => Some((base(stack, address), 64)),
         Kind::LogGroup => Some((log_group_base(stack, address), 512)),
+        Kind::EcrRepository => Some((base(stack, address).to_ascii_lowercase(), 256)),
         _ => None,
     }
 }

@@ -100,6 +100,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "InvalidParameterException",
             tag: "TagResource",
         },
+        Kind::EcrRepository => &Api {
+            create: "CreateRepository",
+            update: "PutImageScanningConfiguration",
+            delete: "DeleteRepository",
+            describe: "DescribeRepositories",
+            not_found: "RepositoryNotFoundException",
+            invalid: "InvalidParameterException",
+            tag: "TagResource",
+        },
         Kind::LogGroup => &Api {
             create: "CreateLogGroup",
             update: "PutRetentionPolicy",

@@ -21,7 +21,7 @@ use crate::faults::{self, Fault, FaultOp};
 use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
-use crate::{ec2, ecs, elb, endpoint, iam, logs, names, nat};
+use crate::{ec2, ecr, ecs, elb, endpoint, iam, logs, names, nat};
 
 /// A simulated AWS account persisted in one JSON file, holding every stack.
 ///
@@ -412,6 +412,7 @@ impl Provider for LocalCloud {
                 Kind::Role => iam::create(sim, stack, address, attrs, tags)?,
                 Kind::ElasticIp | Kind::NatGateway => nat::create(sim, kind, stack, address, attrs, tags)?,
                 Kind::VpcEndpoint => endpoint::create(sim, stack, address, attrs, tags)?,
+                Kind::EcrRepository => ecr::create(sim, stack, address, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -447,6 +448,7 @@ impl Provider for LocalCloud {
                 // Only tags change in place.
                 Kind::ElasticIp | Kind::NatGateway => {}
                 Kind::VpcEndpoint => endpoint::update(sim, &old, &mut new)?,
+                Kind::EcrRepository => ecr::update(sim, &old, &new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -537,6 +539,7 @@ impl Provider for LocalCloud {
                 Kind::LogGroup => logs::delete(sim, &key),
                 Kind::Role => iam::delete(sim, &key),
                 Kind::ElasticIp | Kind::NatGateway => nat::delete(sim, kind, &key),
+                Kind::EcrRepository => ecr::delete(sim, &key),
                 Kind::VpcEndpoint => {
                     sim.call(call);
                     sim.remove(&key);

@@ -86,6 +86,7 @@ mod attrs;
 mod cidr;
 mod cloud;
 mod ec2;
+mod ecr;
 mod ecs;
 mod elb;
 mod endpoint;

@@ -214,6 +214,7 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::ElasticIp => format!("The allocation ID '{identity}' does not exist"),
         Kind::NatGateway => format!("The Nat Gateway {identity} was not found"),
         Kind::VpcEndpoint => format!("The Vpc Endpoint Id '{identity}' does not exist"),
+        Kind::EcrRepository => format!("The repository '{identity}' does not exist in the registry"),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

@@ -261,6 +261,7 @@ async fn destroy_in_reverse_order_empties_the_stack() {
     let order = [
         "service.login",
         "task_definition.login",
+        "ecr_repository.login",
         "role.task_exec",
         "log_group.login",
         "cluster.blog",

@@ -394,6 +394,27 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    let repository = create(
+        p,
+        stack,
+        desired(
+            Kind::EcrRepository,
+            "login",
+            &[
+                ("tag_mutability", s("IMMUTABLE")),
+                (
+                    "lifecycle_rule",
+                    list(vec![block(&[
+                        ("priority", Value::Int(1)),
+                        ("tag_status", s("untagged")),
+                        ("count_type", s("sinceImagePushed")),
+                        ("count", Value::Int(7)),
+                    ])]),
+                ),
+            ],
+        ),
+    )
+    .await;
     let td = create(p, stack, task_definition("login", &role, &log, "dev")).await;
     let service = create(
         p,
@@ -443,6 +464,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         cluster,
         log,
         role,
+        repository,
         td,
         service,
     ]
@@ -545,6 +567,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "cluster.blog",
         "log_group.login",
         "role.task_exec",
+        "ecr_repository.login",
         "task_definition.login",
         "service.login",
     ]

@@ -202,6 +202,25 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
             attrs.insert("desired_count", s.desired_count().to_string());
             collect(s.tags().iter().map(|t| (t.key(), t.value())))
         }
+        Kind::EcrRepository => {
+            let out = raw
+                .ecr
+                .describe_repositories()
+                .repository_names(text(r, "name"))
+                .send()
+                .await
+                .expect("DescribeRepositories");
+            let repo = &out.repositories()[0];
+            attrs.insert("mutability", format!("{:?}", repo.image_tag_mutability()));
+            let out = raw
+                .ecr
+                .list_tags_for_resource()
+                .resource_arn(text(r, "arn"))
+                .send()
+                .await
+                .expect("ListTagsForResource");
+            collect(out.tags().iter().map(|t| (Some(t.key()), Some(t.value()))))
+        }
         Kind::LogGroup => {
             let out = raw
                 .logs

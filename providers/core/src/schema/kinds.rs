@@ -1464,6 +1464,111 @@ const VPC_ENDPOINT: KindSchema = KindSchema {
     blocks: &[],
 };
 
+const ECR_REPOSITORY: KindSchema = KindSchema {
+    kind: Kind::EcrRepository,
+    spelling: Spelling::Plain,
+    identity: "arn",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "ECR CreateRepository",
+    doc: "A private ECR repository for the stack's images; a task definition names one with `\"${ecr_repository.NAME.url}:TAG\"`.",
+    attrs: &[
+        Attr::default(
+            "scan_on_push",
+            Type::Bool,
+            Literal::Bool(false),
+            "imageScanningConfiguration.scanOnPush",
+            "Scan each image for vulnerabilities when it is pushed.",
+        ),
+        Attr::default(
+            "tag_mutability",
+            Type::String,
+            Literal::Str("MUTABLE"),
+            "imageTagMutability",
+            "`MUTABLE`, or `IMMUTABLE` so that a tag, once pushed, always names the same image.",
+        )
+        .folded(Case::Upper),
+        Attr::default(
+            "encryption",
+            Type::String,
+            Literal::Str("AES256"),
+            "encryptionConfiguration.encryptionType",
+            "`AES256` or `KMS`.",
+        )
+        .folded(Case::Upper)
+        .replaces(),
+        Attr::chosen_by_aws(
+            "kms_key",
+            Type::String,
+            "encryptionConfiguration.kmsKey",
+            "KMS key ARN for `encryption = \"KMS\"`; AWS's managed key when left out.",
+        )
+        .replaces(),
+        TAGS,
+        ARN,
+        Attr::computed(
+            "url",
+            Type::String,
+            "repositoryUri",
+            "`ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME`, what images are pushed to.",
+        ),
+        Attr::computed(
+            "registry_id",
+            Type::String,
+            "registryId",
+            "The account id of the registry.",
+        ),
+        NAME,
+    ],
+    blocks: &[block(
+        "lifecycle_rule",
+        &[
+            Attr::required(
+                "priority",
+                Type::Int,
+                "rulePriority",
+                "Rules apply from the lowest priority; unique in the repository.",
+            )
+            .range(1, 999),
+            Attr::optional(
+                "description",
+                Type::String,
+                "description",
+                "What the rule is for.",
+            ),
+            Attr::default(
+                "tag_status",
+                Type::String,
+                Literal::Str("any"),
+                "selection.tagStatus",
+                "`tagged`, `untagged` or `any`.",
+            )
+            .folded(Case::Lower),
+            Attr::default(
+                "tag_prefixes",
+                Type::List(&Type::String),
+                Literal::EmptyList,
+                "selection.tagPrefixList",
+                "With `tag_status = \"tagged\"`: images with a tag starting with one of these.",
+            ),
+            Attr::required(
+                "count_type",
+                Type::String,
+                "selection.countType",
+                "`imageCountMoreThan` (keep the newest `count`) or `sinceImagePushed` (expire after `count` days).",
+            ),
+            Attr::required(
+                "count",
+                Type::Int,
+                "selection.countNumber",
+                "The count or number of days.",
+            )
+            .range(1, 2_147_483_647),
+        ],
+        "lifecyclePolicy.rules",
+        "A lifecycle rule: images it selects expire. berth writes the lifecycle policy document from these blocks (PutLifecyclePolicy).",
+    )],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -1482,4 +1587,5 @@ pub(super) const ALL: &[KindSchema] = &[
     ELASTIC_IP,
     NAT_GATEWAY,
     VPC_ENDPOINT,
+    ECR_REPOSITORY,
 ];

@@ -1,0 +1,79 @@
+//! ECR repositories (issue 14 §2): scanning, tag immutability and a
+//! lifecycle policy written from `lifecycle_rule` blocks; a task definition
+//! names the repository's URL. On both clouds the stack applies, re-plans
+//! clean, changes in place and destroys; on moto boto3 checks the
+//! repository and its lifecycle policy from outside.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Cloud, Project, copy_of};
+
+fn project() -> Project {
+    copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ecr"))
+}
+
+const DESCRIBE: &str = "import boto3,json\n\
+    ecr=boto3.client('ecr')\n\
+    r=[r for r in ecr.describe_repositories()['repositories'] if r['repositoryName']=='registry-app']\n\
+    out={'found':len(r)}\n\
+    if r:\n\
+    \x20   r=r[0]\n\
+    \x20   p=json.loads(ecr.get_lifecycle_policy(repositoryName='registry-app')['lifecyclePolicyText'])\n\
+    \x20   ecs=boto3.client('ecs')\n\
+    \x20   td=ecs.describe_task_definition(taskDefinition=ecs.list_task_definitions()['taskDefinitionArns'][-1])['taskDefinition']\n\
+    \x20   out.update(scan=r['imageScanningConfiguration']['scanOnPush'],mutability=r['imageTagMutability'],\
+    rules=[(x['rulePriority'],x['selection']['tagStatus'],x['selection']['countType'],x['selection']['countNumber']) for x in p['rules']],\
+    image=td['containerDefinitions'][0]['image']==r['repositoryUri']+':v1')\n\
+    print(json.dumps(out,sort_keys=True))\n";
+
+#[test]
+fn a_repository_applies_replans_clean_changes_in_place_and_goes_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let p = project();
+        cloud.berth(&p.dir, &["validate"]).expect_code(0);
+        let run = cloud.berth(&p.dir, &["apply", "--auto-approve"]);
+        run.expect_code(0);
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "not clean after apply:\n{}", plan.all());
+        if let Cloud::Aws(moto) = &cloud {
+            let seen: serde_json::Value = serde_json::from_str(moto.python(DESCRIBE).trim()).expect("json");
+            assert_eq!(
+                seen,
+                serde_json::json!({
+                    "found": 1, "scan": false, "mutability": "IMMUTABLE", "image": true,
+                    "rules": [[1, "untagged", "sinceImagePushed", 14],
+                              [2, "tagged", "imageCountMoreThan", 20],
+                              [3, "any", "imageCountMoreThan", 100]],
+                })
+            );
+        }
+
+        // Turned on, not off: the SDK leaves out a false `scanOnPush`,
+        // which AWS reads as false and moto as "no change".
+        p.edit("main.berth", "scan_on_push   = false", "scan_on_push   = true");
+        p.edit("main.berth", "\"IMMUTABLE\"", "\"MUTABLE\"");
+        p.edit("main.berth", "count        = 20", "count        = 30");
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(2), "{}", plan.all());
+        assert!(
+            plan.stdout
+                .contains("# ecr_repository.app will be updated in place"),
+            "{}",
+            plan.stdout
+        );
+        assert!(
+            plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
+            "{}",
+            plan.stdout
+        );
+        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "not clean after the change:\n{}", plan.all());
+        cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(moto.python(DESCRIBE).trim(), r#"{"found": 0}"#);
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! ECR: private repositories named `{stack}-{name}` (lower case) unless the
+//! configuration names them. CreateRepository (scanning, tag mutability,
+//! encryption and tags in the call) + PutLifecyclePolicy, whose document
+//! berth writes from the `lifecycle_rule` blocks; updates through
+//! PutImageScanningConfiguration, PutImageTagMutability and
+//! Put/DeleteLifecyclePolicy; DescribeRepositories + ListTagsForResource +
+//! GetLifecyclePolicy to read.
+
+use aws_sdk_ecr::types::{
+    EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability, Repository, Tag,
+};
+use berth_provider::naming;
+use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
+use futures::future::try_join_all;
+use serde_json::json;
+
+use crate::attrs::{
+    attrs, blocks_of, bool_of, complete, create_tags, created_at, int_of, owned, resource, str_list, str_of,
+    strs_of, tag_diff, user_tags,
+};
+use crate::errors::build_error;
+use crate::{AwsProvider, paginate};
+
+const SERVICE: &str = "ecr";
+
+/// What GetLifecyclePolicy and DeleteLifecyclePolicy answer for a
+/// repository without one.
+const NO_POLICY: &str = "LifecyclePolicyNotFoundException";
+
+fn scanning(a: &Attrs) -> ImageScanningConfiguration {
+    ImageScanningConfiguration::builder()
+        .scan_on_push(bool_of(a, "scan_on_push"))
+        .build()
+}
+
+fn mutability(a: &Attrs) -> ImageTagMutability {
+    ImageTagMutability::from(str_of(a, "tag_mutability").unwrap_or("MUTABLE"))
+}
+
+pub(crate) async fn create(
+    p: &AwsProvider,
+    stack: &str,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let call = "CreateRepository";
+    let ecr = &p.clients.ecr;
+    let mut a = complete(Kind::EcrRepository, &desired.attrs);
+    let name = naming::given(&a, "name").map_or_else(|| naming::ecr(stack, &desired.address), str::to_owned);
+    let tags = create_tags(stack, &desired.address, &a)
+        .into_iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| build_error(call, e))?;
+    let encryption = EncryptionConfiguration::builder()
+        .encryption_type(EncryptionType::from(str_of(&a, "encryption").unwrap_or("AES256")))
+        .set_kms_key(str_of(&a, "kms_key").map(str::to_owned))
+        .build()
+        .map_err(|e| build_error(call, e))?;
+    let out = p
+        .call_once(SERVICE, call, || {
+            ecr.create_repository()
+                .repository_name(&name)
+                .image_scanning_configuration(scanning(&a))
+                .image_tag_mutability(mutability(&a))
+                .encryption_configuration(encryption.clone())
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    if let Some(policy) = lifecycle_policy(&a) {
+        put_policy(p, &name, &policy).await?;
+    }
+    let repo = out.repository();
+    let computed = [
+        ("arn", repo.and_then(Repository::repository_arn)),
+        ("url", repo.and_then(Repository::repository_uri)),
+        ("registry_id", repo.and_then(Repository::registry_id)),
+    ];
+    for (key, value) in computed {
+        a.insert(key.to_owned(), value.map_or(Value::Null, Value::from));
+    }
+    a.insert("name".to_owned(), Value::String(name));
+    Ok(resource(desired.address.clone(), a))
+}
+
+/// The lifecycle policy document of the `lifecycle_rule` blocks, by
+/// priority; none without rules.
+fn lifecycle_policy(a: &Attrs) -> Option<String> {
+    let mut blocks = blocks_of(a, "lifecycle_rule");
+    blocks.sort_by_key(|r| int_of(r, "priority"));
+    let rules: Vec<serde_json::Value> = blocks
+        .into_iter()
+        .map(|r| {
+            let status = str_of(r, "tag_status").unwrap_or("any").to_ascii_lowercase();
+            let count_type = str_of(r, "count_type").unwrap_or_default();
+            let mut selection = json!({
+                "tagStatus": status,
+                "countType": count_type,
+                "countNumber": int_of(r, "count").unwrap_or(1),
+            });
+            if count_type == "sinceImagePushed" {
+                selection["countUnit"] = json!("days");
+            }
+            let prefixes = strs_of(r, "tag_prefixes");
+            if !prefixes.is_empty() {
+                selection["tagPrefixList"] = json!(prefixes);
+            }
+            let mut rule = json!({
+                "rulePriority": int_of(r, "priority").unwrap_or(1),
+                "selection": selection,
+                "action": {"type": "expire"},
+            });
+            if let Some(d) = str_of(r, "description") {
+                rule["description"] = json!(d);
+            }
+            rule
+        })
+        .collect();
+    (!rules.is_empty()).then(|| json!({ "rules": rules }).to_string())
+}
+
+/// The `lifecycle_rule` blocks of a lifecycle policy document.
+fn lifecycle_rules(text: &str) -> Value {
+    let doc: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    let rules = doc["rules"].as_array().cloned().unwrap_or_default();
+    Value::List(
+        rules
+            .iter()
+            .map(|r| {
+                let s = &r["selection"];
+                let prefixes = s["tagPrefixList"].as_array().cloned().unwrap_or_default();
+                Value::Map(attrs([
+                    (
+                        "priority",
+                        r["rulePriority"].as_i64().map_or(Value::Null, Value::Int),
+                    ),
+                    (
+                        "description",
+                        r["description"].as_str().map_or(Value::Null, Value::from),
+                    ),
+                    (
+                        "tag_status",
+                        Value::from(s["tagStatus"].as_str().unwrap_or("any")),
+                    ),
+                    (
+                        "tag_prefixes",
+                        str_list(prefixes.iter().filter_map(|p| p.as_str())),
+                    ),
+                    (
+                        "count_type",
+                        Value::from(s["countType"].as_str().unwrap_or_default()),
+                    ),
+                    ("count", s["countNumber"].as_i64().map_or(Value::Null, Value::Int)),
+                ]))
+            })
+            .collect(),
+    )
+}
+
+async fn put_policy(p: &AwsProvider, name: &str, policy: &str) -> Result<(), ProviderError> {
+    let ecr = &p.clients.ecr;
+    p.call(SERVICE, "PutLifecyclePolicy", || {
+        ecr.put_lifecycle_policy()
+            .repository_name(name)
+            .lifecycle_policy_text(policy)
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn update(
+    p: &AwsProvider,
+    live: &Resource,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let ecr = &p.clients.ecr;
+    let mut new = complete(Kind::EcrRepository, &desired.attrs);
+    let old = &live.attrs;
+    let changed = |k: &str| old.get(k) != new.get(k);
+    let name = str_of(old, "name").unwrap_or_default().to_owned();
+    let arn = str_of(old, "arn").unwrap_or_default().to_owned();
+    if changed("scan_on_push") {
+        p.call(SERVICE, "PutImageScanningConfiguration", || {
+            ecr.put_image_scanning_configuration()
+                .repository_name(&name)
+                .image_scanning_configuration(scanning(&new))
+                .send()
+        })
+        .await?;
+    }
+    if changed("tag_mutability") {
+        p.call(SERVICE, "PutImageTagMutability", || {
+            ecr.put_image_tag_mutability()
+                .repository_name(&name)
+                .image_tag_mutability(mutability(&new))
+                .send()
+        })
+        .await?;
+    }
+    if changed("lifecycle_rule") {
+        match lifecycle_policy(&new) {
+            Some(policy) => put_policy(p, &name, &policy).await?,
+            None => {
+                p.call_unless(SERVICE, "DeleteLifecyclePolicy", &[NO_POLICY], || {
+                    ecr.delete_lifecycle_policy().repository_name(&name).send()
+                })
+                .await?;
+            }
+        }
+    }
+    let (set, removed) = tag_diff(old, &new);
+    if !set.is_empty() {
+        let tags = set
+            .into_iter()
+            .map(|(k, v)| Tag::builder().key(k).value(v).build())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| build_error("TagResource", e))?;
+        p.call(SERVICE, "TagResource", || {
+            ecr.tag_resource()
+                .resource_arn(&arn)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    }
+    if !removed.is_empty() {
+        p.call(SERVICE, "UntagResource", || {
+            ecr.untag_resource()
+                .resource_arn(&arn)
+                .set_tag_keys(Some(removed.clone()))
+                .send()
+        })
+        .await?;
+    }
+    for key in ["arn", "url", "registry_id", "name"] {
+        new.insert(key.to_owned(), old.get(key).cloned().unwrap_or(Value::Null));
+    }
+    Ok(resource(live.address.clone(), new))
+}
+
+/// Deletes the repository. One still holding images is refused by ECR
+/// (`RepositoryNotEmptyException`): berth never deletes images.
+pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
+    let ecr = &p.clients.ecr;
+    let name = str_of(&live.attrs, "name").unwrap_or_default();
+    p.call_unless(
+        SERVICE,
+        "DeleteRepository",
+        &["RepositoryNotFoundException"],
+        || ecr.delete_repository().repository_name(name).send(),
+    )
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    let ecr = &p.clients.ecr;
+    let repos = p
+        .list(SERVICE, "DescribeRepositories", || {
+            paginate!(ecr.describe_repositories(), repositories)
+        })
+        .await?;
+    let reads = repos.iter().map(|repo| read(p, stack, repo));
+    let found: Vec<Option<Resource>> = try_join_all(reads).await?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// The repository as a resource of `stack`, if its tags say it is one.
+async fn read(p: &AwsProvider, stack: &str, repo: &Repository) -> Result<Option<Resource>, ProviderError> {
+    let ecr = &p.clients.ecr;
+    let (Some(arn), Some(name)) = (repo.repository_arn(), repo.repository_name()) else {
+        return Ok(None);
+    };
+    let out = p
+        .call(SERVICE, "ListTagsForResource", || {
+            ecr.list_tags_for_resource().resource_arn(arn).send()
+        })
+        .await?;
+    let pairs = || out.tags().iter().map(|t| (t.key(), t.value()));
+    let Some(address) = owned(stack, Kind::EcrRepository, pairs()) else {
+        return Ok(None);
+    };
+    let policy = p
+        .call_unless(SERVICE, "GetLifecyclePolicy", &[NO_POLICY], || {
+            ecr.get_lifecycle_policy().repository_name(name).send()
+        })
+        .await?;
+    let rules = policy
+        .as_ref()
+        .and_then(|o| o.lifecycle_policy_text())
+        .map_or(Value::List(Vec::new()), lifecycle_rules);
+    let encryption = repo.encryption_configuration();
+    let a = attrs([
+        (
+            "scan_on_push",
+            Value::Bool(
+                repo.image_scanning_configuration()
+                    .is_some_and(|s| s.scan_on_push()),
+            ),
+        ),
+        (
+            "tag_mutability",
+            Value::from(repo.image_tag_mutability().map_or("MUTABLE", |m| m.as_str())),
+        ),
+        (
+            "encryption",
+            Value::from(encryption.map_or("AES256", |e| e.encryption_type().as_str())),
+        ),
+        (
+            "kms_key",
+            encryption
+                .and_then(|e| e.kms_key())
+                .map_or(Value::Null, Value::from),
+        ),
+        ("lifecycle_rule", rules),
+        ("tags", user_tags(pairs())),
+        ("arn", Value::from(arn)),
+        ("url", repo.repository_uri().map_or(Value::Null, Value::from)),
+        ("registry_id", repo.registry_id().map_or(Value::Null, Value::from)),
+        ("name", Value::from(name)),
+    ]);
+    Ok(Some(created_at(resource(address, a), repo.created_at())))
+}

@@ -1,0 +1,122 @@
+//! ECR: private repositories, with their scanning, tag mutability,
+//! encryption and lifecycle policy.
+
+use std::collections::BTreeMap;
+
+use berth_provider::{Address, Attrs, Kind, ProviderError, Value};
+
+use crate::api::fail;
+use crate::attrs::{blocks_of, int_of, str_of};
+use crate::sim::Sim;
+use berth_provider::naming;
+
+const INVALID: &str = "InvalidParameterException";
+
+/// Creates a repository named `{stack}-{name}` (lower case) unless the
+/// configuration names it; returns its key (ARN).
+pub(crate) fn create(
+    sim: &mut Sim,
+    stack: &str,
+    address: &Address,
+    mut attrs: Attrs,
+    tags: BTreeMap<String, String>,
+) -> Result<String, ProviderError> {
+    let call = "CreateRepository";
+    sim.call(call);
+    let name = naming::given(&attrs, "name").map_or_else(|| naming::ecr(stack, address), str::to_owned);
+    check(call, &attrs)?;
+    let arn = sim.arn("ecr", &format!("repository/{name}"));
+    if sim.rec(&arn).is_some() {
+        return Err(fail(
+            call,
+            "RepositoryAlreadyExistsException",
+            format!(
+                "The repository with name '{name}' already exists in the registry with id '{}'",
+                sim.st.account
+            ),
+        ));
+    }
+    if !blocks_of(&attrs, "lifecycle_rule").is_empty() {
+        sim.call("PutLifecyclePolicy");
+    }
+    let url = format!("{}.dkr.ecr.{}.amazonaws.com/{name}", sim.st.account, sim.region);
+    attrs.insert("registry_id".to_owned(), Value::String(sim.st.account.clone()));
+    attrs.insert("url".to_owned(), Value::String(url));
+    attrs.insert("name".to_owned(), Value::String(name));
+    attrs.insert("arn".to_owned(), Value::String(arn.clone()));
+    sim.insert(&arn, Kind::EcrRepository, tags, attrs, false);
+    Ok(arn)
+}
+
+/// Changes scanning, tag mutability and the lifecycle policy in place.
+pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
+    let changed = |k: &str| old.get(k) != new.get(k);
+    if changed("scan_on_push") {
+        sim.call("PutImageScanningConfiguration");
+    }
+    if changed("tag_mutability") {
+        sim.call("PutImageTagMutability");
+    }
+    if changed("lifecycle_rule") {
+        let call = if blocks_of(new, "lifecycle_rule").is_empty() {
+            "DeleteLifecyclePolicy"
+        } else {
+            "PutLifecyclePolicy"
+        };
+        sim.call(call);
+    }
+    check("PutLifecyclePolicy", new)
+}
+
+/// Deletes a repository (it holds no images here).
+pub(crate) fn delete(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
+    sim.call("DeleteRepository");
+    sim.remove(key);
+    Ok(())
+}
+
+/// ECR's rules for a repository's settings and lifecycle rules.
+fn check(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
+    let bad = |msg: String| Err(fail(call, INVALID, msg));
+    let mutability = str_of(attrs, "tag_mutability").unwrap_or("MUTABLE");
+    if !["MUTABLE", "IMMUTABLE"].contains(&mutability) {
+        return bad(format!("Invalid parameter at 'imageTagMutability': {mutability}"));
+    }
+    let encryption = str_of(attrs, "encryption").unwrap_or("AES256");
+    if !["AES256", "KMS"].contains(&encryption) {
+        return bad(format!("Invalid parameter at 'encryptionType': {encryption}"));
+    }
+    if encryption == "AES256" && str_of(attrs, "kms_key").is_some() {
+        return bad("KMS key is only allowed with encryption type KMS".to_owned());
+    }
+    let rules = blocks_of(attrs, "lifecycle_rule");
+    let mut priorities = Vec::new();
+    for rule in &rules {
+        let priority = int_of(rule, "priority").unwrap_or(0);
+        if priorities.contains(&priority) {
+            return bad(format!(
+                "Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'Lifecycle policy rule priorities must be unique: {priority}'"
+            ));
+        }
+        priorities.push(priority);
+        let status = str_of(rule, "tag_status").unwrap_or("any");
+        let prefixes = matches!(rule.get("tag_prefixes"), Some(Value::List(l)) if !l.is_empty());
+        let count_type = str_of(rule, "count_type").unwrap_or_default();
+        if !["imageCountMoreThan", "sinceImagePushed"].contains(&count_type) {
+            return bad(format!(
+                "Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'countType {count_type}'"
+            ));
+        }
+        if !["tagged", "untagged", "any"].contains(&status) || (status == "tagged") != prefixes {
+            return bad("Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'tagPrefixList is required for tagStatus tagged, and only allowed with it'".to_owned());
+        }
+    }
+    let highest = priorities.iter().max().copied();
+    let any_not_last = rules
+        .iter()
+        .any(|r| str_of(r, "tag_status") == Some("any") && int_of(r, "priority") != highest);
+    if any_not_last {
+        return bad("Invalid parameter at 'LifecyclePolicyText' failed to satisfy constraint: 'Rule with tagStatus any must have the highest rulePriority'".to_owned());
+    }
+    Ok(())
+}
