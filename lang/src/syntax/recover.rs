@@ -3,6 +3,7 @@
 //! open), and explain the two mistakes that otherwise point at the wrong
 //! place: a missing `=` and a missing `}`.
 
+use super::around::Spot;
 use super::ast::{Ident, Label};
 use super::error::{Expected, syntax_error};
 use super::parse::{Open, Parser};
@@ -21,10 +22,14 @@ impl Parser<'_> {
         let text = self.c.text;
         let bytes = text.as_bytes();
         let mut pos = self.c.pos;
-        // The error was found at the first token of a later line (a value
-        // missing at the end of the previous one): that token starts the
-        // next item.
-        if self.open.len() <= level && pos > item_start && starts_line(bytes, pos) {
+        // The error was found at the first token of a later line: a value
+        // missing at the end of the previous one, or a list, map or call
+        // left open there (the line is indented no deeper than the item's).
+        // That token starts the next item.
+        if pos > item_start
+            && starts_line(bytes, pos)
+            && (self.open.len() <= level || indent(bytes, pos) <= indent(bytes, item_start))
+        {
             self.open.truncate(level);
             return;
         }
@@ -44,7 +49,11 @@ impl Parser<'_> {
                         b'[' => b']',
                         _ => b')',
                     };
-                    self.open.push(Open { close, at: pos });
+                    self.open.push(Open {
+                        close,
+                        at: pos,
+                        block: None,
+                    });
                     pos += 1;
                 }
                 b'}' | b']' | b')' => {
@@ -67,6 +76,7 @@ impl Parser<'_> {
             // Always move on, so no error repeats at one place.
             pos += text[pos..].chars().next().map_or(0, char::len_utf8);
         }
+        self.probe_between(self.c.pos, pos, Spot::Other);
         self.c.pos = pos;
         self.c.last_end = pos;
     }
@@ -89,7 +99,9 @@ impl Parser<'_> {
                 }
             }
         }
-        self.c.pos = pos.min(bytes.len());
+        let pos = pos.min(bytes.len());
+        self.probe_between(self.c.pos, pos, Spot::Other);
+        self.c.pos = pos;
         self.c.last_end = self.c.pos;
     }
 
@@ -310,6 +322,18 @@ fn starts_line(bytes: &[u8], pos: usize) -> bool {
         .rev()
         .find(|b| !matches!(b, b' ' | b'\t'))
         .is_none_or(|&b| b == b'\n' || b == b'\r')
+}
+
+/// The spaces and tabs that start the line holding `pos`.
+fn indent(bytes: &[u8], pos: usize) -> usize {
+    let start = bytes[..pos]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1);
+    bytes[start..]
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count()
 }
 
 /// Whether a name starts in the first column at `pos`.
