@@ -326,7 +326,10 @@ impl<'t> Parser<'t> {
                             self.errors.pop();
                         }
                         let open = self.open.get(..level).unwrap_or(&self.open);
-                        let d = unclosed_block(self.c.file, self.c.text, open);
+                        let (d, spot) = unclosed_block(self.c.file, self.c.text, open);
+                        if let Some(spot) = spot {
+                            self.drop_follow_on(spot);
+                        }
                         self.report(d);
                     }
                     return items;

@@ -105,6 +105,24 @@ impl Parser<'_> {
         self.c.last_end = self.c.pos;
     }
 
+    /// Forgets the syntax errors found from the line of `spot` on, where
+    /// indentation says a bracket left open should have been closed: that
+    /// text was read inside the bracket, so its errors (`vpc main {` read
+    /// as a map entry) follow from the missing bracket, one mistake
+    /// reported once. Errors within a string stand on their own and stay.
+    pub(super) fn drop_follow_on(&mut self, spot: usize) {
+        let bytes = self.c.text.as_bytes();
+        let line = bytes[..spot]
+            .iter()
+            .rposition(|&b| b == b'\n' || b == b'\r')
+            .map_or(0, |i| i + 1);
+        self.errors.retain(|d| {
+            let structural =
+                d.code == "E0001" && matches!(d.message.as_str(), "syntax error" | "missing `=`");
+            !(structural && d.span.is_some_and(|s| s.start >= line))
+        });
+    }
+
     /// `cid` typed alone on a line above `dns_hostnames = true`: without this
     /// check `dns_hostnames` would be read as `cid`'s label.
     pub(super) fn name_alone_on_its_line(&self, name: &Ident) -> Option<Diagnostic> {
@@ -172,8 +190,9 @@ fn reference_len(rest: &str) -> usize {
 
 /// The diagnostic for a file that ends inside blocks (`open`, the brackets
 /// still open): the bracket most likely left open, found by indentation,
-/// and the line its closing bracket should precede.
-pub(super) fn unclosed_block(file: FileId, text: &str, open: &[Open]) -> Diagnostic {
+/// and the line its closing bracket should precede (whose first token's
+/// offset comes with it, when indentation finds one).
+pub(super) fn unclosed_block(file: FileId, text: &str, open: &[Open]) -> (Diagnostic, Option<usize>) {
     let innermost = open.last().map_or(0, |o| o.at);
     // Everything before the outermost open bracket closed properly.
     let from = open.first().map_or(0, |o| o.at);
@@ -212,7 +231,7 @@ pub(super) fn unclosed_block(file: FileId, text: &str, open: &[Open]) -> Diagnos
                 .help(format!("add `{close}` to close {name}"));
         }
     }
-    d
+    (d, spot)
 }
 
 /// Reads the file line by line, pairing each opening bracket with the first
