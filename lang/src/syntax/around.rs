@@ -136,6 +136,14 @@ fn siblings(block: &ast::Block, offset: usize) -> Vec<String> {
         .collect()
 }
 
+/// A reference's names: its root and its `.name` steps (indexes skipped).
+fn names<'a>(root: &'a Ident, steps: &'a [ast::Step]) -> impl Iterator<Item = &'a Ident> {
+    std::iter::once(root).chain(steps.iter().filter_map(|s| match s {
+        ast::Step::Attr(i) => Some(i),
+        ast::Step::Index(_) => None,
+    }))
+}
+
 /// The kind of place a grammar rule is at; [`Parser`] fills in the details
 /// (the attribute, the blocks) when the probe is there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,12 +224,7 @@ impl Parser<'_> {
             _ if self.c.pos >= at => at..at,
             _ => return,
         };
-        let path = std::iter::once(root.name.clone())
-            .chain(steps.iter().filter_map(|s| match s {
-                ast::Step::Attr(i) => Some(i.name.clone()),
-                ast::Step::Index(_) => None,
-            }))
-            .collect();
+        let path = names(root, steps).map(|n| n.name.clone()).collect();
         self.record_place(Place::Member { path }, prefix);
     }
 
@@ -230,15 +233,9 @@ impl Parser<'_> {
     /// step, so the last call holds every step the parser read.
     pub(super) fn probe_reference(&mut self, root: &Ident, steps: &[ast::Step]) {
         let at = self.probe.offset;
-        let names = || {
-            std::iter::once(root).chain(steps.iter().filter_map(|s| match s {
-                ast::Step::Attr(i) => Some(i),
-                ast::Step::Index(_) => None,
-            }))
-        };
-        if let Some(on) = names().position(|n| n.span.start <= at && at <= n.span.end) {
+        if let Some(on) = names(root, steps).position(|n| n.span.start <= at && at <= n.span.end) {
             self.probe.reference = Some(Reference {
-                steps: names().map(|n| n.name.clone()).collect(),
+                steps: names(root, steps).map(|n| n.name.clone()).collect(),
                 at: on,
             });
         }
