@@ -4,13 +4,13 @@
 
 use berth_lang::FileId;
 use berth_lang::eval::functions;
+use berth_lang::syntax::{self, Around, Place};
 use berth_provider::Kind;
 use berth_provider::schema::Type;
 use lsp_types::{
     CompletionItem, CompletionItemKind, Documentation, InsertTextFormat, MarkupContent, MarkupKind, Position,
 };
 
-use crate::context::{self, Cursor, Place};
 use crate::position::LineIndex;
 use crate::schema::{self, Entry};
 use crate::stack::{Decl, StackFiles, declarations};
@@ -25,7 +25,7 @@ pub fn completion(
 ) -> Vec<CompletionItem> {
     let text = files.text(file);
     let offset = LineIndex::new(text).offset(position);
-    let cursor = context::cursor_context(text, offset);
+    let cursor = syntax::at_offset(text, offset);
     match &cursor.place {
         Place::Item if cursor.blocks.is_empty() => kinds(snippets),
         Place::Item => body_items(&cursor, snippets),
@@ -86,7 +86,7 @@ fn kinds(snippets: bool) -> Vec<CompletionItem> {
 
 /// The attributes (not computed, not yet set) and nested blocks of the
 /// body the cursor is in.
-fn body_items(cursor: &Cursor, snippets: bool) -> Vec<CompletionItem> {
+fn body_items(cursor: &Around, snippets: bool) -> Vec<CompletionItem> {
     let Some(body) = schema::body(&cursor.blocks) else {
         return Vec::new();
     };
@@ -175,7 +175,7 @@ fn members(path: &[String], decls: &[Decl]) -> Vec<CompletionItem> {
 /// Where a value goes: references to resources of the kind the attribute
 /// takes first, then `true`/`false` for booleans, `var`, functions and the
 /// kinds (to start any reference).
-fn values(cursor: &Cursor, attr: Option<&str>, decls: &[Decl], snippets: bool) -> Vec<CompletionItem> {
+fn values(cursor: &Around, attr: Option<&str>, decls: &[Decl], snippets: bool) -> Vec<CompletionItem> {
     let ty = attr.and_then(|name| match schema::body(&cursor.blocks)?.entry(name)? {
         Entry::Attr(a) => Some(a.ty),
         _ => None,
@@ -274,6 +274,31 @@ mod tests {
         assert_eq!(labels_at("stack \"s-${var.|}\" {}", other), ["env"]);
         let labels = labels_at("subnet a {\n  vpc = |", other);
         assert_eq!(&labels[..2], ["vpc.main", "vpc.edge"]);
+    }
+
+    #[test]
+    fn after_a_dot_in_a_block_whose_brace_is_missing() {
+        let other = "vpc main { cidr = \"10.0.0.0/16\" }\nvpc edge { cidr = \"10.1.0.0/16\" }\n";
+        let broken =
+            "subnet a {\n  cidr = \"10.0.1.0/24\"\n  vpc = vpc.|\n\nsubnet b {\n  vpc = vpc.main\n}\n";
+        assert_eq!(labels_at(broken, other), ["main", "edge"]);
+        let typing = "subnet a {\n  vpc = vpc.ma|\n  zone = \"a\"\n";
+        assert_eq!(labels_at(typing, other), ["main", "edge"]);
+    }
+
+    #[test]
+    fn attribute_names_in_a_nested_block_of_a_broken_file() {
+        // A syntax error above, and every block around the cursor left open.
+        let text = "vpc v {\n  cidr: \"10.0.0.0/16\"\n}\ntask_definition t {\n  cpu = [256\n  container app {\n    image = \"x\"\n    health_check {\n      command = \"true\"\n      |";
+        let labels = labels_at(text, "");
+        assert!(labels.contains(&"interval".to_owned()), "{labels:?}");
+        assert!(!labels.contains(&"command".to_owned()), "{labels:?}");
+        let labels = labels_at(
+            "listener l {\n  port = 80\n  rule r {\n    prio|\n    path = \"/a\"\n",
+            "",
+        );
+        assert!(labels.contains(&"priority".to_owned()), "{labels:?}");
+        assert!(!labels.contains(&"path".to_owned()), "{labels:?}");
     }
 
     #[test]

@@ -2,50 +2,12 @@
 //! `subnet.public["a"]`, `var.env`) to the block that declares it, in
 //! whichever file of the stack that is.
 
+use berth_lang::syntax;
 use berth_provider::Kind;
 use lsp_types::{Location, Position};
 
-use crate::context::{self, Place};
 use crate::position::LineIndex;
 use crate::stack::{Decl, StackFiles, declarations};
-use crate::traversal;
-
-/// A reference the cursor is on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reference {
-    /// Its `.name` steps (`["vpc", "main", "cidr"]`); indexes are skipped.
-    pub steps: Vec<String>,
-    /// The step under the cursor.
-    pub at: usize,
-}
-
-/// The reference at byte offset `offset` of `text`: from the parser's tree
-/// when the item holding it parsed, else found by scanning the text (a
-/// reference being typed, `vpc.`, is no node of the tree).
-pub fn reference_at(text: &str, offset: usize) -> Option<Reference> {
-    match traversal::reference_at(text, offset) {
-        Some((steps, at)) => Some(Reference { steps, at }),
-        None => scanned_reference_at(text, offset),
-    }
-}
-
-/// The reference at `offset`, found by scanning the text.
-pub(crate) fn scanned_reference_at(text: &str, offset: usize) -> Option<Reference> {
-    let word = context::word_at(text, offset)?;
-    let name = text.get(word.clone())?.to_owned();
-    let after = context::steps_after(text, word.end);
-    let (mut steps, at) = match context::cursor_context(text, word.start).place {
-        Place::Value { .. } => (Vec::new(), 0),
-        Place::Member { path } => {
-            let at = path.len();
-            (path, at)
-        }
-        _ => return None,
-    };
-    steps.push(name);
-    steps.extend(after);
-    Some(Reference { steps, at })
-}
 
 /// What a reference names.
 #[derive(Debug, Clone, Copy)]
@@ -84,7 +46,7 @@ pub fn target<'a>(steps: &'a [String], decls: &'a [Decl]) -> Option<Target<'a>> 
 pub fn definition(files: &StackFiles, file: berth_lang::FileId, position: Position) -> Option<Location> {
     let text = files.text(file);
     let offset = LineIndex::new(text).offset(position);
-    let reference = reference_at(text, offset)?;
+    let reference = syntax::at_offset(text, offset).reference?;
     let decls = declarations(files);
     let decl = match target(&reference.steps, &decls)? {
         Target::Resource { decl, .. } | Target::Variable(decl) => decl,
@@ -96,37 +58,7 @@ pub fn definition(files: &StackFiles, file: berth_lang::FileId, position: Positi
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    fn reference(marked: &str) -> Option<Reference> {
-        let offset = marked.find('|').expect("a | marks the cursor");
-        reference_at(&marked.replacen('|', "", 1), offset)
-    }
-
-    fn steps(r: &Reference) -> Vec<&str> {
-        r.steps.iter().map(String::as_str).collect()
-    }
-
-    #[test]
-    fn finds_the_reference_and_the_step_under_the_cursor() {
-        let r = reference("subnet a { vpc = v|pc.main.cidr }").unwrap();
-        assert_eq!((steps(&r), r.at), (vec!["vpc", "main", "cidr"], 0));
-        let r = reference("subnet a { vpc = vpc.ma|in.cidr }").unwrap();
-        assert_eq!((steps(&r), r.at), (vec!["vpc", "main", "cidr"], 1));
-        let r = reference("x y { a = subnet.public[\"a\"].i|d }").unwrap();
-        assert_eq!((steps(&r), r.at), (vec!["subnet", "public", "id"], 2));
-        let r = reference("stack \"s-${var.e|nv}\" {}").unwrap();
-        assert_eq!(steps(&r), ["var", "env"]);
-        // The attribute name and the block kind are not references.
-        assert_eq!(reference("subnet a { v|pc = vpc.main }"), None);
-        assert_eq!(reference("v|pc main {}"), None);
-        assert_eq!(reference("# vpc.m|ain"), None);
-    }
-}
-
-#[cfg(test)]
-mod stack_tests {
-    use lsp_types::Range;
+    use lsp_types::{Range, Uri};
 
     use super::*;
     use crate::documents::Documents;
@@ -158,5 +90,23 @@ mod stack_tests {
         let location = definition(&files, file, Position::new(2, 13)).unwrap();
         assert_eq!(location.range.start, Position::new(4, 9));
         assert!(definition(&files, file, Position::new(3, 3)).is_none());
+    }
+
+    #[test]
+    fn jumps_from_below_a_syntax_error() {
+        let mut docs = Documents::default();
+        let uri: Uri = "untitled:Untitled-1".parse().unwrap();
+        // Errors before the reference: a colon, an unclosed list, and the
+        // reference itself is half typed (`.` after it) in a block left open.
+        let text = "vpc main {\n  cidr: \"10.0.0.0/16\"\n}\nsecurity_group g {\n  ports = [1, 2\n}\nsubnet s {\n  vpc = vpc.main.\n";
+        docs.open(uri.clone(), text.into());
+        let files = stack::load(&uri, &docs);
+        let file = files.file_of(&uri).unwrap();
+        let location = definition(&files, file, Position::new(7, 13)).unwrap();
+        assert_eq!(location.uri, uri);
+        assert_eq!(
+            location.range,
+            Range::new(Position::new(0, 4), Position::new(0, 8))
+        );
     }
 }

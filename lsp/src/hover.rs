@@ -3,10 +3,10 @@
 
 use berth_lang::FileId;
 use berth_lang::syntax::ast::{ExprKind, Item, StrPart};
+use berth_lang::syntax::{self, Place, Reference};
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 
-use crate::context::{self, Place};
-use crate::definition::{Target, reference_at, target};
+use crate::definition::{Target, target};
 use crate::position::LineIndex;
 use crate::schema::{self, Entry};
 use crate::stack::{Decl, StackFiles, declarations};
@@ -16,9 +16,9 @@ pub fn hover(files: &StackFiles, file: FileId, position: Position) -> Option<Hov
     let text = files.text(file);
     let index = LineIndex::new(text);
     let offset = index.offset(position);
-    let word = context::word_at(text, offset)?;
+    let cursor = syntax::at_offset(text, offset);
+    let word = cursor.name.clone()?;
     let name = text.get(word.clone())?;
-    let cursor = context::cursor_context(text, word.start);
     let markdown = match cursor.place {
         Place::Item if cursor.blocks.is_empty() => schema::kind_markdown(name)?,
         Place::Item => {
@@ -29,7 +29,7 @@ pub fn hover(files: &StackFiles, file: FileId, position: Position) -> Option<Hov
                 Entry::Meta(meta) => schema::meta_markdown(&meta, body.name()),
             }
         }
-        Place::Value { .. } | Place::Member { .. } => reference_markdown(files, text, offset)?,
+        Place::Value { .. } | Place::Member { .. } => reference_markdown(files, cursor.reference.as_ref()?)?,
         _ => return None,
     };
     Some(Hover {
@@ -41,8 +41,7 @@ pub fn hover(files: &StackFiles, file: FileId, position: Position) -> Option<Hov
     })
 }
 
-fn reference_markdown(files: &StackFiles, text: &str, offset: usize) -> Option<String> {
-    let reference = reference_at(text, offset)?;
+fn reference_markdown(files: &StackFiles, reference: &Reference) -> Option<String> {
     let steps = &reference.steps;
     match steps.as_slice() {
         [each, step, ..] if each == "each" => {
@@ -191,5 +190,21 @@ mod tests {
         let md = hover_at("subnet s { vpc = vpc.nop|e }", other).unwrap();
         assert!(md.contains("`vpc.nope` is not declared"), "{md}");
         assert_eq!(hover_at("# vpc.ma|in", other), None);
+    }
+
+    #[test]
+    fn a_reference_in_an_unterminated_string() {
+        let other = "variable env {\n  default = \"dev\"\n}\nvpc main { cidr = \"10.0.0.0/16\" }\n";
+        let md = hover_at(
+            "task_definition t {\n  container app {\n    image = \"app:${var.e|nv}\n",
+            other,
+        )
+        .unwrap();
+        assert!(
+            md.contains("**`var.env`** — variable") && md.contains("default: `\"dev\"`"),
+            "{md}"
+        );
+        let md = hover_at("subnet s {\n  tags = { Name = \"in-${vpc.ma|in.id} }\n}\n", other).unwrap();
+        assert!(md.contains("`vpc` declared in `a.berth`, line 4"), "{md}");
     }
 }

@@ -9,11 +9,9 @@
 //! what is on disk.
 
 mod completion;
-mod context;
 mod definition;
 mod diagnostics;
 mod documents;
-mod enclosing;
 mod error;
 mod formatting;
 mod hover;
@@ -23,7 +21,6 @@ mod schema;
 mod server;
 mod stack;
 mod symbols;
-mod traversal;
 mod uri;
 
 pub use error::Error;

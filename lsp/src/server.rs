@@ -340,7 +340,7 @@ mod tests {
 
     use crate::documents::Documents;
     use crate::position::LineIndex;
-    use crate::{completion, context, definition, formatting, hover, stack, symbols, uri};
+    use crate::{completion, definition, formatting, hover, stack, symbols, uri};
 
     /// Every request at every position of real files, and of every prefix
     /// of them (text as it is being typed), answers without panicking.
@@ -357,8 +357,7 @@ mod tests {
                 let _ = symbols::document_symbols(prefix);
                 let _ = formatting::format(prefix);
                 for at in (0..=prefix.len()).step_by(29) {
-                    let _ = context::cursor_context(prefix, at);
-                    let _ = definition::reference_at(prefix, at);
+                    let _ = berth_lang::syntax::at_offset(prefix, at);
                 }
             }
             let dir = tempfile::tempdir().unwrap();

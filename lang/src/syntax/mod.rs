@@ -1,5 +1,6 @@
 //! Parsing `.berth` text into the [`ast`].
 
+mod around;
 pub mod ast;
 mod cursor;
 mod error;
@@ -7,5 +8,6 @@ mod parse;
 mod recover;
 mod string;
 
+pub use around::{Around, Place, Reference, at_offset};
 pub use cursor::invisible_name;
 pub use parse::{MAX_ERRORS, MAX_NESTING, Parse, parse, parse_expr, parse_recovering, parse_vars};

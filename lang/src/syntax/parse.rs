@@ -24,12 +24,13 @@
 //! the file. Recovery runs only after an error, so valid text pays nothing
 //! for it beyond a stack of open brackets.
 
+use super::around::{Probe, Spot};
 use super::ast::*;
 use super::cursor::{Cursor, is_ident_byte};
 use super::error::{Expected, found_span, invisible_error, syntax_error};
 use super::recover::unclosed_block;
 use crate::diagnostic::Diagnostic;
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 
 /// Deepest nesting of brackets and braces accepted. The parser recurses per
 /// level, so unbounded nesting would overflow the stack on hostile input.
@@ -53,32 +54,10 @@ pub struct Parse<T> {
 /// and the language server all read this one tree.
 pub fn parse_recovering(file: FileId, text: &str) -> Parse<File> {
     let mut p = Parser::new(file, text);
-    let mut blocks = Vec::new();
-    loop {
-        p.c.skip_trivia();
-        if p.c.at_end() {
-            break;
-        }
-        let start = p.c.pos;
-        let block = match p.c.ident() {
-            Some(kind) => p.block(kind, Place::TopLevel),
-            None => Err(p.expected(&[Expected::Block])),
-        };
-        match block {
-            Ok(block) => blocks.push(block),
-            Err(d) => {
-                p.report(d);
-                p.skip_to_top_level(start);
-            }
-        }
-    }
-    let errors = p.finish();
+    let tree = p.file();
     Parse {
-        tree: File {
-            blocks,
-            comments: p.c.comments,
-        },
-        errors,
+        tree,
+        errors: p.errors,
     }
 }
 
@@ -151,6 +130,8 @@ pub(super) struct Open {
     pub close: u8,
     /// Offset of the opening bracket.
     pub at: usize,
+    /// The kind of the block whose body it opens, if it opens one.
+    pub block: Option<Span>,
 }
 
 pub(super) struct Parser<'t> {
@@ -161,15 +142,51 @@ pub(super) struct Parser<'t> {
     pub errors: Vec<Diagnostic>,
     /// The end of the file inside a block is reported once, not per level.
     pub eof_reported: bool,
+    /// What to record about one offset, for [`super::at_offset`].
+    pub probe: Probe,
 }
 
 impl<'t> Parser<'t> {
-    fn new(file: FileId, text: &'t str) -> Self {
+    pub(super) fn new(file: FileId, text: &'t str) -> Self {
         Parser {
             c: Cursor::new(file, text),
             open: Vec::new(),
             errors: Vec::new(),
             eof_reported: false,
+            probe: Probe::default(),
+        }
+    }
+
+    /// A whole file: its blocks, recovering from syntax errors; the errors
+    /// are left in `errors`.
+    pub(super) fn file(&mut self) -> File {
+        let mut blocks = Vec::new();
+        loop {
+            self.c.skip_trivia();
+            self.probe_here(Spot::Item);
+            if self.c.at_end() {
+                break;
+            }
+            let start = self.c.pos;
+            let block = match self.c.ident() {
+                Some(kind) => {
+                    self.probe_name(&kind, Spot::Item);
+                    self.block(kind, Place::TopLevel)
+                }
+                None => Err(self.expected(&[Expected::Block])),
+            };
+            match block {
+                Ok(block) => blocks.push(block),
+                Err(d) => {
+                    self.report(d);
+                    self.skip_to_top_level(start);
+                }
+            }
+        }
+        self.take_invisible();
+        File {
+            blocks,
+            comments: std::mem::take(&mut self.c.comments),
         }
     }
 
@@ -184,6 +201,7 @@ impl<'t> Parser<'t> {
         self.take_invisible();
         self.errors.push(d);
         if self.errors.len() >= MAX_ERRORS {
+            self.probe_between(self.c.pos, self.c.text.len() + 1, Spot::Other);
             self.c.pos = self.c.text.len();
             self.eof_reported = true;
         }
@@ -222,6 +240,7 @@ impl<'t> Parser<'t> {
         self.open.push(Open {
             close,
             at: self.c.pos,
+            block: None,
         });
         self.c.bump(open.len());
         self.c.skip_trivia();
@@ -240,6 +259,7 @@ impl<'t> Parser<'t> {
     /// The rest of a block whose kind has been taken.
     fn block(&mut self, kind: Ident, place: Place) -> Parsed<Block> {
         self.c.skip_trivia();
+        self.probe_here(Spot::Label);
         if place == Place::Body
             && let Some(d) = self.name_alone_on_its_line(&kind)
         {
@@ -247,9 +267,13 @@ impl<'t> Parser<'t> {
         }
         let label = match self.c.peek() {
             Some(b'"') => Some(Label::String(self.string()?)),
-            _ => self.c.ident().map(Label::Ident),
+            _ => self.c.ident().map(|label| {
+                self.probe_name(&label, Spot::Label);
+                Label::Ident(label)
+            }),
         };
         self.c.skip_trivia();
+        self.probe_here(Spot::Other);
         if self.c.peek() != Some(b'{') {
             if place == Place::Body
                 && let Some(d) = self.missing_equals(&kind, label.as_ref())
@@ -263,6 +287,9 @@ impl<'t> Parser<'t> {
             }));
         }
         self.open("{")?;
+        if let Some(open) = self.open.last_mut() {
+            open.block = Some(kind.span);
+        }
         let body = self.body();
         Ok(Block {
             span: self.c.span_from(kind.span.start),
@@ -279,6 +306,7 @@ impl<'t> Parser<'t> {
         let mut items = Vec::new();
         loop {
             self.c.skip_trivia();
+            self.probe_here(Spot::Item);
             match self.c.peek() {
                 Some(b'}') => {
                     self.c.bump(1);
@@ -298,7 +326,10 @@ impl<'t> Parser<'t> {
                             self.errors.pop();
                         }
                         let open = self.open.get(..level).unwrap_or(&self.open);
-                        let d = unclosed_block(self.c.file, self.c.text, open);
+                        let (d, spot) = unclosed_block(self.c.file, self.c.text, open);
+                        if let Some(spot) = spot {
+                            self.drop_follow_on(spot);
+                        }
                         self.report(d);
                     }
                     return items;
@@ -323,9 +354,11 @@ impl<'t> Parser<'t> {
         let Some(name) = self.c.ident() else {
             return Err(self.expected(&[Expected::Attribute, Expected::NestedBlock, Expected::CloseBrace]));
         };
+        self.probe_name(&name, Spot::Item);
         self.c.skip_trivia();
         if self.c.eat(b'=') {
             self.c.skip_trivia();
+            self.probe.attr = Some(name.span);
             let value = self.expr()?;
             return Ok(Item::Attribute(Attribute {
                 span: name.span.to(value.span),
@@ -346,6 +379,7 @@ impl<'t> Parser<'t> {
             return Err(self.expected(&[Expected::Equals]));
         }
         self.c.skip_trivia();
+        self.probe.attr = Some(name.span);
         let value = self.expr()?;
         Ok(Attribute {
             span: name.span.to(value.span),
@@ -356,11 +390,14 @@ impl<'t> Parser<'t> {
 
     /// An expression starting at the current position (trivia skipped).
     pub fn expr(&mut self) -> Parsed<Expr> {
+        self.probe_here(Spot::Value);
         let start = self.c.pos;
         let kind = match self.c.peek() {
             Some(b'"') => return self.string(),
             Some(b'-' | b'0'..=b'9') => self.number()?,
             Some(b'[') => {
+                // A list's elements are values of the attribute it is
+                // assigned to.
                 self.open("[")?;
                 ExprKind::List(self.sequence(b']', Expected::CloseBracket)?)
             }
@@ -383,6 +420,7 @@ impl<'t> Parser<'t> {
             return Err(self.expected(&[Expected::Value]));
         }
         self.c.bump(sign + count);
+        self.probe_between(start, self.c.pos + 1, Spot::Other);
         if self.c.peek().is_some_and(is_ident_byte) {
             let end = self.c.pos + self.c.ident_len();
             let word = &self.c.text[start..end];
@@ -401,8 +439,11 @@ impl<'t> Parser<'t> {
     /// Comma-separated expressions after an opening bracket, up to and
     /// including `close`; a trailing comma is allowed.
     fn sequence(&mut self, close: u8, closing: Expected) -> Parsed<Vec<Expr>> {
+        let attr = self.probe.attr;
         let mut items = Vec::new();
         loop {
+            self.probe.attr = attr;
+            self.probe_here(Spot::Value);
             if self.c.peek() == Some(close) {
                 break;
             }
@@ -411,6 +452,7 @@ impl<'t> Parser<'t> {
             }
             items.push(self.expr()?);
             self.c.skip_trivia();
+            self.probe_here(Spot::Other);
             if !self.c.eat(b',') {
                 break;
             }
@@ -425,6 +467,7 @@ impl<'t> Parser<'t> {
         self.open("{")?;
         let mut entries = Vec::new();
         loop {
+            self.probe_here(Spot::MapKey);
             if self.c.peek() == Some(b'}') {
                 self.close(b'}', &[])?;
                 return Ok(entries);
@@ -435,6 +478,7 @@ impl<'t> Parser<'t> {
                 return Err(self.expected(&[Expected::Equals]));
             }
             self.c.skip_trivia();
+            self.probe.attr = None;
             let value = self.expr()?;
             entries.push(MapEntry { key, value });
             self.c.skip_trivia();
@@ -445,6 +489,7 @@ impl<'t> Parser<'t> {
 
     fn map_key(&mut self) -> Parsed<MapKey> {
         if let Some(ident) = self.c.ident() {
+            self.probe_name(&ident, Spot::MapKey);
             return Ok(MapKey {
                 name: ident.name,
                 quoted: false,
@@ -481,6 +526,7 @@ impl<'t> Parser<'t> {
         let Some(root) = self.c.ident() else {
             return Err(self.expected(&[Expected::Value]));
         };
+        self.probe_name(&root, Spot::Value);
         let literal = match root.name.as_str() {
             "true" => Some(ExprKind::Bool(true)),
             "false" => Some(ExprKind::Bool(false)),
@@ -497,6 +543,7 @@ impl<'t> Parser<'t> {
         self.c.skip_trivia();
         if self.c.peek() == Some(b'(') {
             self.open("(")?;
+            self.probe.attr = None;
             let args = self.sequence(b')', Expected::CloseParen)?;
             return Ok(Expr {
                 kind: ExprKind::Call(Call { name: root, args }),
@@ -504,18 +551,24 @@ impl<'t> Parser<'t> {
             });
         }
         let mut steps = Vec::new();
+        self.probe_reference(&root, &steps);
         loop {
             match self.c.peek() {
                 Some(b'.') => {
                     self.c.bump(1);
                     self.c.skip_trivia();
-                    let Some(name) = self.c.ident() else {
+                    let name = self.c.ident();
+                    self.probe_member(&root, &steps, name.as_ref());
+                    let Some(name) = name else {
                         return Err(self.expected(&[Expected::Name]));
                     };
+                    self.probe_name(&name, Spot::Other);
                     steps.push(Step::Attr(name));
+                    self.probe_reference(&root, &steps);
                 }
                 Some(b'[') => {
                     self.open("[")?;
+                    self.probe.attr = None;
                     let index = self.expr()?;
                     self.c.skip_trivia();
                     self.close(b']', &[Expected::CloseBracket])?;
@@ -759,6 +812,23 @@ route_table public {
         let parsed = parse_recovering(FileId(0), "x y {\n  a = 1 2\n  b = 1\n}\n");
         assert_eq!(parsed.errors.len(), 1);
         assert!(matches!(&parsed.tree.blocks[0].body[..], [_, Item::Attribute(b)] if b.name.name == "b"));
+    }
+
+    #[test]
+    fn a_list_left_open_ends_where_the_next_item_starts() {
+        let text = "x y {\n  a = [1, 2\n  b = f(1\n  c = 3\n  e = [\n    1\n  ]\n}\n";
+        let parsed = parse_recovering(FileId(0), text);
+        assert_eq!(parsed.errors.len(), 2, "{:?}", parsed.errors);
+        let names: Vec<&str> = parsed.tree.blocks[0]
+            .body
+            .iter()
+            .map(|item| match item {
+                Item::Attribute(a) => a.name.name.as_str(),
+                Item::Block(b) => b.kind.name.as_str(),
+            })
+            .collect();
+        // `e`'s list continues on deeper lines.
+        assert_eq!(names, ["c", "e"]);
     }
 
     #[test]

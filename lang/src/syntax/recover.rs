@@ -3,6 +3,7 @@
 //! open), and explain the two mistakes that otherwise point at the wrong
 //! place: a missing `=` and a missing `}`.
 
+use super::around::Spot;
 use super::ast::{Ident, Label};
 use super::error::{Expected, syntax_error};
 use super::parse::{Open, Parser};
@@ -21,10 +22,14 @@ impl Parser<'_> {
         let text = self.c.text;
         let bytes = text.as_bytes();
         let mut pos = self.c.pos;
-        // The error was found at the first token of a later line (a value
-        // missing at the end of the previous one): that token starts the
-        // next item.
-        if self.open.len() <= level && pos > item_start && starts_line(bytes, pos) {
+        // The error was found at the first token of a later line: a value
+        // missing at the end of the previous one, or a list, map or call
+        // left open there (the line is indented no deeper than the item's).
+        // That token starts the next item.
+        if pos > item_start
+            && starts_line(bytes, pos)
+            && (self.open.len() <= level || indent(bytes, pos) <= indent(bytes, item_start))
+        {
             self.open.truncate(level);
             return;
         }
@@ -44,7 +49,11 @@ impl Parser<'_> {
                         b'[' => b']',
                         _ => b')',
                     };
-                    self.open.push(Open { close, at: pos });
+                    self.open.push(Open {
+                        close,
+                        at: pos,
+                        block: None,
+                    });
                     pos += 1;
                 }
                 b'}' | b']' | b')' => {
@@ -67,6 +76,7 @@ impl Parser<'_> {
             // Always move on, so no error repeats at one place.
             pos += text[pos..].chars().next().map_or(0, char::len_utf8);
         }
+        self.probe_between(self.c.pos, pos, Spot::Other);
         self.c.pos = pos;
         self.c.last_end = pos;
     }
@@ -89,8 +99,28 @@ impl Parser<'_> {
                 }
             }
         }
-        self.c.pos = pos.min(bytes.len());
+        let pos = pos.min(bytes.len());
+        self.probe_between(self.c.pos, pos, Spot::Other);
+        self.c.pos = pos;
         self.c.last_end = self.c.pos;
+    }
+
+    /// Forgets the syntax errors found from the line of `spot` on, where
+    /// indentation says a bracket left open should have been closed: that
+    /// text was read inside the bracket, so its errors (`vpc main {` read
+    /// as a map entry) follow from the missing bracket, one mistake
+    /// reported once. Errors within a string stand on their own and stay.
+    pub(super) fn drop_follow_on(&mut self, spot: usize) {
+        let bytes = self.c.text.as_bytes();
+        let line = bytes[..spot]
+            .iter()
+            .rposition(|&b| b == b'\n' || b == b'\r')
+            .map_or(0, |i| i + 1);
+        self.errors.retain(|d| {
+            let structural =
+                d.code == "E0001" && matches!(d.message.as_str(), "syntax error" | "missing `=`");
+            !(structural && d.span.is_some_and(|s| s.start >= line))
+        });
     }
 
     /// `cid` typed alone on a line above `dns_hostnames = true`: without this
@@ -160,8 +190,9 @@ fn reference_len(rest: &str) -> usize {
 
 /// The diagnostic for a file that ends inside blocks (`open`, the brackets
 /// still open): the bracket most likely left open, found by indentation,
-/// and the line its closing bracket should precede.
-pub(super) fn unclosed_block(file: FileId, text: &str, open: &[Open]) -> Diagnostic {
+/// and the line its closing bracket should precede (whose first token's
+/// offset comes with it, when indentation finds one).
+pub(super) fn unclosed_block(file: FileId, text: &str, open: &[Open]) -> (Diagnostic, Option<usize>) {
     let innermost = open.last().map_or(0, |o| o.at);
     // Everything before the outermost open bracket closed properly.
     let from = open.first().map_or(0, |o| o.at);
@@ -200,7 +231,7 @@ pub(super) fn unclosed_block(file: FileId, text: &str, open: &[Open]) -> Diagnos
                 .help(format!("add `{close}` to close {name}"));
         }
     }
-    d
+    (d, spot)
 }
 
 /// Reads the file line by line, pairing each opening bracket with the first
@@ -310,6 +341,18 @@ fn starts_line(bytes: &[u8], pos: usize) -> bool {
         .rev()
         .find(|b| !matches!(b, b' ' | b'\t'))
         .is_none_or(|&b| b == b'\n' || b == b'\r')
+}
+
+/// The spaces and tabs that start the line holding `pos`.
+fn indent(bytes: &[u8], pos: usize) -> usize {
+    let start = bytes[..pos]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1);
+    bytes[start..]
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count()
 }
 
 /// Whether a name starts in the first column at `pos`.

@@ -1,5 +1,6 @@
 //! String literals: text, escapes and `${...}` interpolations.
 
+use super::around::Spot;
 use super::ast::{Expr, ExprKind, StrPart};
 use super::cursor::invisible_name;
 use super::error::{Expected, char_name, describe_found, found_span};
@@ -29,7 +30,9 @@ impl Parser<'_> {
                 }
             }
             // An escape at the very end can step past it.
-            self.c.pos = pos.min(bytes.len());
+            let pos = pos.min(bytes.len());
+            self.probe_between(self.c.pos, pos, Spot::Other);
+            self.c.pos = pos;
             self.c.last_end = self.c.pos;
         }
         string
@@ -52,6 +55,7 @@ impl Parser<'_> {
                     )
                 })
                 .unwrap_or(self.c.rest().len());
+            self.probe_text(self.c.pos, self.c.pos + run);
             text.push_str(&self.c.rest()[..run]);
             self.c.bump(run);
             let rest = self.c.rest();
@@ -61,6 +65,7 @@ impl Parser<'_> {
                     break;
                 }
                 Some(b'\\') => {
+                    self.probe_between(self.c.pos, self.c.pos + 2, Spot::Str);
                     text.push(self.escape()?);
                     self.c.bump(2);
                 }
@@ -69,6 +74,7 @@ impl Parser<'_> {
                         parts.push(StrPart::Lit(std::mem::take(&mut text)));
                     }
                     self.open("${")?;
+                    self.probe.attr = None;
                     let expr = self.expr()?;
                     self.c.skip_trivia();
                     self.close(b'}', &[Expected::CloseBrace])?;
