@@ -2,6 +2,7 @@
 //! the evaluated stack (types, AWS's domain rules).
 
 mod actions;
+mod containers;
 pub mod declare;
 pub mod domain;
 mod names;

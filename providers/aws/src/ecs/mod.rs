@@ -2,8 +2,10 @@
 //! services.
 
 mod cluster;
+mod container_settings;
 pub(crate) mod service;
 mod task_definition;
+mod volume;
 
 use std::collections::BTreeMap;
 
