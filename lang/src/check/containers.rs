@@ -62,6 +62,7 @@ pub(super) fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnost
         environment_files(c, diags);
     }
     port_mappings(containers, diags);
+    healthy_dependencies(containers, diags);
     platform(r, diags);
     proxy(r, &names, diags);
     for volume in r.body.blocks("volume") {
@@ -634,6 +635,41 @@ fn proxy(r: &DesiredResource, names: &[&str], diags: &mut Vec<Diagnostic>) {
                 Diagnostic::error("E0554", format!("`{kind}` is not a proxy type"), span)
                     .label("not APPMESH")
                     .help("`type` is \"APPMESH\" (the default)"),
+            );
+        }
+    }
+}
+
+/// A `HEALTHY` dependency waits for the other container's health check: it
+/// must have one.
+fn healthy_dependencies(containers: &[DesiredBlock], diags: &mut Vec<Diagnostic>) {
+    let checked = |name: &str| {
+        containers.iter().any(|c| {
+            c.label.as_ref().is_some_and(|l| l.node == name) && !c.body.blocks("health_check").is_empty()
+        })
+    };
+    let named = |name: &str| {
+        containers
+            .iter()
+            .find(|c| c.label.as_ref().is_some_and(|l| l.node == name))
+    };
+    for dep in containers.iter().flat_map(|c| c.body.blocks("depends_on")) {
+        let healthy = string(&dep.body, "condition").is_some_and(|(c, _)| c.eq_ignore_ascii_case("HEALTHY"));
+        if let (true, Some((other, span))) = (healthy, string(&dep.body, "container"))
+            && let Some(target) = named(other)
+            && !checked(other)
+        {
+            diags.push(
+                Diagnostic::error(
+                    "E0552",
+                    format!("`{other}` has no health check to become HEALTHY"),
+                    span,
+                )
+                .label("a HEALTHY dependency")
+                .also(target.span, format!("`{other}` has no `health_check`"))
+                .help(format!(
+                    "add a `health_check` to `{other}`, or depend on it with `condition = \"START\"`"
+                )),
             );
         }
     }

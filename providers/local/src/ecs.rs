@@ -330,6 +330,14 @@ fn check_task_definition(call: &str, attrs: &Attrs) -> Result<(), ProviderError>
                     "Container {name} depends on unknown container {other}"
                 )));
             }
+            let checked = containers
+                .iter()
+                .any(|o| str_of(o, "name") == Some(other) && !blocks_of(o, "health_check").is_empty());
+            if str_of(dep, "condition").is_some_and(|c| c.eq_ignore_ascii_case("HEALTHY")) && !checked {
+                return Err(bad(format!(
+                    "Container {name} depends on {other} with condition HEALTHY, but {other} has no health check."
+                )));
+            }
         }
         check_ports(call, c)?;
         check_settings(call, c, has_exec)?;
