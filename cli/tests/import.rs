@@ -15,41 +15,57 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-#[test]
-fn a_described_task_definition_imports_and_registers_the_same_container() {
+/// `dump` imported into a stack directory beside a `stack` block: what
+/// `berth import` printed, and the directory, checked fmt-clean and valid
+/// (the block drops into a stack as printed).
+fn imported(dump: &str) -> (String, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let json = fixture("describe-web.json");
+    let json = fixture(dump);
     let json = json.to_str().expect("utf-8 path");
     let run = berth_in(dir.path(), &["import", "task-definition", json], &[], None);
-    run.expect_code(0);
-    assert!(!run.stdout.contains("stack "), "no stack block: {}", run.stdout);
-    assert!(
-        run.stdout
-            .contains("image     = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2\""),
-        "{}",
-        run.stdout
-    );
-    std::fs::write(dir.path().join("web.berth"), &run.stdout).expect("write");
-    // The block drops into a stack as printed: fmt-clean, valid.
+    assert_eq!(run.code, Some(0), "{dump}: {}{}", run.stdout, run.stderr);
+    std::fs::write(dir.path().join("imported.berth"), &run.stdout).expect("write");
     std::fs::write(
         dir.path().join("stack.berth"),
         "stack \"imported\" { region = \"us-east-1\" }\n",
     )
     .expect("write");
-    berth_in(dir.path(), &["fmt", "--check"], &[], None).expect_code(0);
-    berth_in(dir.path(), &["validate"], &[], None).expect_code(0);
+    let fmt = berth_in(dir.path(), &["fmt", "--check"], &[], None);
+    assert_eq!(fmt.code, Some(0), "{dump} is fmt-clean:\n{}", run.stdout);
+    let valid = berth_in(dir.path(), &["validate"], &[], None);
+    assert_eq!(valid.code, Some(0), "{dump}:\n{}\n{}", run.stdout, valid.stderr);
+    (run.stdout, dir)
+}
 
+/// A copy of the stack in `dir` applied on `cloud` and re-planned clean.
+fn applied(cloud: &Cloud, dir: &Path) -> tempfile::TempDir {
+    let stack = tempfile::tempdir().expect("temp dir");
+    for f in ["imported.berth", "stack.berth"] {
+        std::fs::copy(dir.join(f), stack.path().join(f)).expect("copy");
+    }
+    cloud
+        .berth(stack.path(), &["apply", "--auto-approve"])
+        .expect_code(0);
+    let plan = cloud.berth(stack.path(), &["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.code, Some(0), "re-plans clean:\n{}", plan.stdout);
+    stack
+}
+
+#[test]
+fn a_described_task_definition_imports_and_registers_the_same_container() {
+    let (printed, dir) = imported("describe-web.json");
+    assert!(!printed.contains("stack "), "no stack block: {printed}");
+    // AWS's "not set" values (`cpu: 0`, `essential: true`) are left out.
+    assert!(
+        printed.contains("image   = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2\""),
+        "{printed}"
+    );
+    assert!(
+        !printed.contains("cpu = 0") && !printed.contains("essential"),
+        "{printed}"
+    );
     for cloud in Cloud::both() {
-        let stack = tempfile::tempdir().expect("temp dir");
-        for f in ["web.berth", "stack.berth"] {
-            std::fs::copy(dir.path().join(f), stack.path().join(f)).expect("copy");
-        }
-        cloud
-            .berth(stack.path(), &["apply", "--auto-approve"])
-            .expect_code(0);
-        cloud
-            .berth(stack.path(), &["plan", "--detailed-exitcode"])
-            .expect_code(0);
+        let _stack = applied(&cloud, dir.path());
         if let Cloud::Aws(moto) = &cloud {
             let got = moto.python(
                 "import boto3, json\n\
@@ -125,20 +141,130 @@ fn what_cannot_be_imported_is_refused_with_the_reason() {
         run.stderr
     );
 
-    let efs = write(
-        "efs.json",
-        r#"{"family":"files","cpu":"256","memory":"512","volumes":[{"name":"data","efsVolumeConfiguration":{"fileSystemId":"fs-1"}}],
-           "containerDefinitions":[{"name":"a","image":"i","mountPoints":[{"sourceVolume":"data","containerPath":"/data"}],
-           "logConfiguration":{"logDriver":"awsfirelens","options":{"Name":"cloudwatch"}}}]}"#,
+    let docker = write(
+        "docker.json",
+        r#"{"family":"files","cpu":"256","memory":"512","volumes":[{"name":"cache","dockerVolumeConfiguration":{"scope":"task","driver":"local"}}],
+           "containerDefinitions":[{"name":"a","image":"i","mountPoints":[{"sourceVolume":"cache","containerPath":"/cache"}],
+           "credentialSpecs":["credentialspecdomainless:arn:aws:s3:::specs/gmsa.json"]}]}"#,
     );
-    let run = berth_in(dir.path(), &["import", "task-definition", &efs], &[], None);
+    let run = berth_in(dir.path(), &["import", "task-definition", &docker], &[], None);
     run.expect_code(1);
     for field in [
-        "containerDefinitions[0].mountPoints",
-        "containerDefinitions[0].logConfiguration (driver awsfirelens)",
-        "volumes",
+        "containerDefinitions[0].credentialSpecs",
+        "volumes[0].dockerVolumeConfiguration",
     ] {
         assert!(run.stderr.contains(field), "names {field}: {}", run.stderr);
     }
     assert!(run.stdout.is_empty(), "nothing printed: {}", run.stdout);
+
+    let privileged = write(
+        "privileged.json",
+        r#"{"family":"app","cpu":"256","memory":"512","containerDefinitions":[{"name":"app","image":"i","links":["db"]}]}"#,
+    );
+    let run = berth_in(dir.path(), &["import", "task-definition", &privileged], &[], None);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("cannot run on Fargate: container `app` sets `links`"),
+        "{}",
+        run.stderr
+    );
+
+    // What validate refuses, import refuses with the same diagnostic.
+    let no_router = write(
+        "no-router.json",
+        r#"{"family":"app","cpu":"256","memory":"512","containerDefinitions":[{"name":"app","image":"i",
+           "logConfiguration":{"logDriver":"awsfirelens","options":{"Name":"cloudwatch"}}}]}"#,
+    );
+    let run = berth_in(dir.path(), &["import", "task-definition", &no_router], &[], None);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("error[E0550]: the awsfirelens log driver needs a FireLens container in the task"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "nothing printed: {}", run.stdout);
+}
+
+/// Registers the container definitions, volumes and task settings of
+/// `dump` on moto, as boto3 reads them, compared with the dump's modulo
+/// the defaults AWS fills in and the order of unordered lists: prints
+/// `same` or the differences.
+const SAME_AS_DUMP: &str = r#"
+import boto3, json, sys
+dump = json.load(open(sys.argv[1]))['taskDefinition']
+ecs = boto3.client('ecs')
+fam = [f for f in ecs.list_task_definition_families()['families'] if f.startswith('imported')][0]
+got = ecs.describe_task_definition(taskDefinition=fam)['taskDefinition']
+
+UNORDERED = {'environment', 'secrets', 'dependsOn', 'mountPoints', 'volumesFrom', 'systemControls',
+             'environmentFiles', 'ulimits', 'secretOptions', 'properties'}
+
+def norm(v, key=None):
+    if isinstance(v, dict):
+        out = {}
+        for k, x in v.items():
+            x = norm(x, k)
+            if x in (None, [], {}, False) or (k, x) in (('cpu', 0), ('essential', True), ('transitEncryption', 'DISABLED'), ('iam', 'DISABLED'), ('rootDirectory', '/')):
+                continue
+            if k in ('hostPort', 'hostPortRange'):
+                continue
+            out[k] = x
+        return out
+    if isinstance(v, list):
+        items = [norm(x) for x in v]
+        return sorted(items, key=json.dumps) if key in UNORDERED else items
+    return v
+
+def by_name(items):
+    return {i['name']: norm(i) for i in items}
+
+diffs = []
+a, b = by_name(dump['containerDefinitions']), by_name(got['containerDefinitions'])
+if a != b:
+    for name in sorted(set(a) | set(b)):
+        if a.get(name) != b.get(name):
+            diffs.append(f'container {name}:\n  dump {json.dumps(a.get(name), sort_keys=True)}\n  got  {json.dumps(b.get(name), sort_keys=True)}')
+for key in ('volumes', 'proxyConfiguration', 'ephemeralStorage', 'pidMode', 'runtimePlatform', 'cpu', 'memory'):
+    x, y = norm(dump.get(key)), norm(got.get(key))
+    if key == 'volumes':
+        x, y = sorted(x or [], key=json.dumps), sorted(y or [], key=json.dumps)
+    if key == 'runtimePlatform':
+        x, y = x or {'cpuArchitecture': 'X86_64', 'operatingSystemFamily': 'LINUX'}, y
+    if x != y:
+        diffs.append(f'{key}:\n  dump {json.dumps(x, sort_keys=True)}\n  got  {json.dumps(y, sort_keys=True)}')
+print('\n'.join(diffs) if diffs else 'same')
+"#;
+
+/// Realistic DescribeTaskDefinition dumps (a FireLens log router with an
+/// app logging through awsfirelens; App Mesh's Envoy and the ADOT
+/// collector with a proxy configuration, exec-form health checks and
+/// `HEALTHY` dependencies; EFS volumes with an access point, IAM and
+/// transit encryption beside a bind mount, ephemeral storage and Linux
+/// parameters) import with nothing left unexpressed, validate, apply on
+/// both clouds, re-plan clean, and register on moto the same container
+/// definitions as the dump, modulo AWS's defaults.
+#[test]
+fn realistic_dumps_import_apply_and_register_the_same_definitions() {
+    for dump in [
+        "describe-firelens.json",
+        "describe-appmesh.json",
+        "describe-efs.json",
+    ] {
+        let (_, dir) = imported(dump);
+        let json = fixture(dump);
+        let json = json.to_str().expect("utf-8 path");
+        for cloud in Cloud::both() {
+            let stack = applied(&cloud, dir.path());
+            if let Cloud::Aws(moto) = &cloud {
+                let script = format!("import sys; sys.argv = ['x', {json:?}]\n{SAME_AS_DUMP}");
+                let got = moto.python(&script);
+                assert_eq!(got.trim(), "same", "{dump}");
+            }
+            cloud
+                .berth(stack.path(), &["destroy", "--auto-approve"])
+                .expect_code(0);
+        }
+    }
 }

@@ -62,4 +62,6 @@ cases!(
     health_check_as_defaults,
     role_policies_any_order,
     grace_period_zero,
+    awslogs_block_as_terraform_writes_it,
+    efs_volume_as_aws_reports_it,
 );

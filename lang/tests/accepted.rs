@@ -233,3 +233,53 @@ role {role} {{
     );
     assert_valid("descriptions", &text);
 }
+
+#[test]
+fn log_drivers_and_firelens_fargate_runs() {
+    assert_valid(
+        "FireLens router, awsfirelens, awslogs with every option, splunk",
+        r#"
+stack "shop" { region = "us-east-1" }
+role exec { assume = "ecs-tasks.amazonaws.com" }
+task_definition app {
+  cpu            = 512
+  memory         = 1024
+  execution_role = role.exec
+  container log_router {
+    image = "public.ecr.aws/aws-observability/aws-for-fluent-bit:stable"
+    firelens {
+      type    = "fluentbit"
+      options = { "enable-ecs-log-metadata" = "true", "config-file-type" = "file", "config-file-value" = "/fluent-bit/configs/parse-json.conf" }
+    }
+    log {
+      driver  = "awslogs"
+      options = { "awslogs-group" = "/ecs/firelens", "awslogs-region" = "us-east-1", "awslogs-stream-prefix" = "firelens", "awslogs-create-group" = "true" }
+    }
+  }
+  container app {
+    image = "nginx"
+    log {
+      driver         = "awsfirelens"
+      options        = { Name = "datadog", Host = "http-intake.logs.datadoghq.com", TLS = "on" }
+      secret_options = { apikey = "arn:aws:ssm:us-east-1:123456789012:parameter/datadog" }
+    }
+  }
+  container worker {
+    image = "worker"
+    log {
+      driver  = "awslogs"
+      options = { "awslogs-group" = "/ecs/worker", "awslogs-stream-prefix" = "w", "awslogs-datetime-format" = "%Y-%m-%d %H:%M:%S", "mode" = "non-blocking", "max-buffer-size" = "25m" }
+    }
+  }
+  container audit {
+    image = "audit"
+    log {
+      driver         = "splunk"
+      options        = { "splunk-url" = "https://splunk.example.com:8088", "splunk-format" = "json" }
+      secret_options = { "splunk-token" = "arn:aws:secretsmanager:us-east-1:123456789012:secret:splunk-AbCdEf" }
+    }
+  }
+}
+"#,
+    );
+}

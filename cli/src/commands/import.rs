@@ -1,21 +1,24 @@
 //! `berth import task-definition FILE.json`: prints a `task_definition`
 //! block for a task definition as ECS's JSON has it (see
 //! [`crate::import::task_definition`]), formatted, with no `stack` block,
-//! so it drops into any stack directory.
+//! so it drops into any stack directory. What `validate` would refuse
+//! (the rules AWS holds a Fargate task definition to) is refused here with
+//! the same diagnostics.
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use berth_lang::fmt::format_source;
+use berth_lang::{Options, Sources, analyze, diagnostic, load};
 
 use crate::import::task_definition::{ImportError, convert};
 use crate::stdout;
 
 pub fn task_definition(file: &Path) -> anyhow::Result<ExitCode> {
     let json = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let text = match convert(&json) {
-        Ok(text) => text,
+    let imported = match convert(&json) {
+        Ok(imported) => imported,
         Err(ImportError::Json {
             message,
             line,
@@ -31,8 +34,46 @@ pub fn task_definition(file: &Path) -> anyhow::Result<ExitCode> {
     };
     // The converter writes every value quoted and every name as an
     // identifier; text that does not parse is berth's bug, said as such.
-    let formatted = format_source(&text)
+    let text = &imported.text;
+    let formatted = format_source(text)
         .map_err(|_| anyhow::anyhow!("berth wrote a task definition it cannot read back (a bug):\n{text}"))?;
+    if let Some(problems) = problems(&formatted, imported.region.as_deref()) {
+        eprintln!(
+            "error: {}: AWS would refuse this task definition:\n{problems}",
+            file.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
     stdout::print(&formatted)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `validate` says of `block` in a stack of `region` (the default
+/// region when unknown): the rules AWS holds a task definition to live in
+/// one place, `berth_lang`'s checks, for imports as for stacks.
+fn problems(block: &str, region: Option<&str>) -> Option<String> {
+    let stack = format!(
+        "stack \"import\" {{ region = \"{}\" }}\n",
+        region.unwrap_or("us-east-1")
+    );
+    let mut sources = Sources::new();
+    let mut diagnostics = Vec::new();
+    load::add_bytes(
+        &mut sources,
+        &mut diagnostics,
+        Path::new("stack.berth"),
+        stack.as_bytes(),
+    );
+    load::add_bytes(
+        &mut sources,
+        &mut diagnostics,
+        Path::new("imported.berth"),
+        block.as_bytes(),
+    );
+    let options = Options {
+        default_name: "import".into(),
+        ..Options::default()
+    };
+    let analysis = analyze(sources, diagnostics, &options);
+    (analysis.stack.is_none()).then(|| diagnostic::render(&analysis.sources, &analysis.diagnostics))
 }

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use berth_provider::Kind;
 use serde_json::{Map, Value};
 
 /// Why a task definition cannot be imported.
@@ -39,8 +40,49 @@ const READ_ONLY: &[&str] = &[
     "deregisteredAt",
 ];
 
-/// The berth text (not yet formatted) of the task definition in `json`.
-pub fn convert(json: &str) -> Result<String, ImportError> {
+/// Container fields Fargate refuses when set (AWS's ClientException names
+/// them): such a task definition runs on EC2 only.
+const NOT_ON_FARGATE: &[&str] = &[
+    "privileged",
+    "links",
+    "hostname",
+    "extraHosts",
+    "dnsServers",
+    "dnsSearchDomains",
+    "dockerSecurityOptions",
+    "resourceRequirements",
+    "disableNetworking",
+];
+
+/// A task definition turned into berth.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Imported {
+    /// The `task_definition` block, not yet formatted.
+    pub text: String,
+    /// The region the task definition lives in (its ARN's, else its awslogs
+    /// option's), which `validate` holds region-bound options to.
+    pub region: Option<String>,
+}
+
+/// The region of a task definition: its ARN's, else the first awslogs
+/// region of its containers.
+fn region(td: &Map<String, Value>) -> Option<String> {
+    let from_arn = td
+        .get("taskDefinitionArn")
+        .and_then(Value::as_str)
+        .and_then(|arn| arn.split(':').nth(3))
+        .filter(|r| !r.is_empty());
+    let from_logs = || {
+        td.get("containerDefinitions")?
+            .as_array()?
+            .iter()
+            .find_map(|c| c.pointer("/logConfiguration/options/awslogs-region")?.as_str())
+    };
+    from_arn.or_else(from_logs).map(str::to_owned)
+}
+
+/// The berth text of the task definition in `json`.
+pub fn convert(json: &str) -> Result<Imported, ImportError> {
     let doc: Value = serde_json::from_str(json).map_err(|e| ImportError::Json {
         message: e
             .to_string()
@@ -64,10 +106,11 @@ pub fn convert(json: &str) -> Result<String, ImportError> {
     if let Some(tags) = described_tags {
         td.entry("tags").or_insert(tags);
     }
+    let region = region(&td);
     let mut conv = Converter::default();
     let text = conv.task(&mut td)?;
     if conv.unsupported.is_empty() {
-        Ok(text)
+        Ok(Imported { text, region })
     } else {
         Err(ImportError::Unsupported(conv.unsupported))
     }
@@ -110,6 +153,46 @@ fn ident(name: &str) -> String {
         out.insert(0, '_');
     }
     out
+}
+
+/// Whether `value` of the container attribute `attr` is what AWS reports
+/// when it is left out (`cpu: 0`, `essential: true`, `interactive:
+/// false`): the schema's default or unset value, not worth writing.
+fn is_default(attr: &str, value: &Value) -> bool {
+    let Some(a) = Kind::TaskDefinition
+        .schema()
+        .block("container")
+        .and_then(|c| c.attr(attr))
+    else {
+        return false;
+    };
+    let as_json = |v: berth_provider::Value| match v {
+        berth_provider::Value::Bool(b) => Some(Value::Bool(b)),
+        berth_provider::Value::Int(i) => Some(serde_json::json!(i)),
+        _ => None,
+    };
+    let unset = a.unset.map(berth_provider::Value::from).and_then(as_json);
+    let default = as_json(a.default_value());
+    unset.as_ref() == Some(value) || default.as_ref() == Some(value)
+}
+
+/// Closes a `mount` or `volumes_from` block, with `read_only = true` when
+/// `item` (a mount point, a volumesFrom entry) says `readOnly`.
+fn close_read_only(blocks: &mut String, item: &Value) {
+    if item.get("readOnly").and_then(Value::as_bool) == Some(true) {
+        blocks.push_str("      read_only = true\n");
+    }
+    blocks.push_str("    }\n");
+}
+
+/// A block label naming `name` exactly in AWS (a container, a volume): the
+/// bare name when it is an identifier, else quoted.
+fn label(name: &str) -> String {
+    let bare = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if bare { name.to_owned() } else { quote(name) }
 }
 
 /// A number written as JSON number or string (`"cpu": "256"`).
@@ -155,6 +238,14 @@ fn pairs(v: &Value, value_key: &str) -> Option<BTreeMap<String, String>> {
         .collect()
 }
 
+/// A JSON object of strings (log options, docker labels) as a map.
+fn string_map(v: &Value) -> Option<BTreeMap<String, String>> {
+    v.as_object()?
+        .iter()
+        .map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+        .collect()
+}
+
 fn map_text(m: &BTreeMap<String, String>) -> String {
     let entries: Vec<String> = m
         .iter()
@@ -192,6 +283,13 @@ impl Converter {
                 "`requiresCompatibilities` is {req}: it does not include FARGATE"
             )));
         }
+        for key in ["ipcMode", "placementConstraints", "inferenceAccelerators"] {
+            if let Some(v) = Self::take(td, key).filter(|v| !is_empty(v)) {
+                return Err(ImportError::NotFargate(format!(
+                    "`{key}` is {v}: Fargate does not support it"
+                )));
+            }
+        }
         let (Some(cpu), Some(memory)) = (
             Self::take(td, "cpu").as_ref().and_then(number),
             Self::take(td, "memory").as_ref().and_then(number),
@@ -218,11 +316,11 @@ impl Converter {
             {
                 let _ = writeln!(out, "  cpu_architecture = {}", quote(&arch));
             }
-            match Self::take(&mut platform, "operatingSystemFamily")
-                .and_then(|v| v.as_str().map(str::to_owned))
+            if let Some(os) =
+                Self::take(&mut platform, "operatingSystemFamily").and_then(|v| v.as_str().map(str::to_owned))
+                && os != "LINUX"
             {
-                Some(os) if os != "LINUX" => self.unsupported("runtimePlatform.operatingSystemFamily".into()),
-                _ => {}
+                let _ = writeln!(out, "  os_family = {}", quote(&os));
             }
             self.rest(&platform, "runtimePlatform");
         }
@@ -245,6 +343,50 @@ impl Converter {
                 None => self.unsupported("tags".into()),
             }
         }
+        if let Some(mode) = Self::take(td, "pidMode").and_then(|v| v.as_str().map(str::to_owned)) {
+            if mode != "task" {
+                return Err(ImportError::NotFargate(format!(
+                    "`pidMode` is `{mode}`: Fargate shares a process namespace within the task only"
+                )));
+            }
+            let _ = writeln!(out, "  pid_mode = {}", quote(&mode));
+        }
+        if let Some(Value::Object(mut proxy)) = Self::take(td, "proxyConfiguration") {
+            let container =
+                Self::take(&mut proxy, "containerName").and_then(|v| v.as_str().map(str::to_owned));
+            let kind = Self::take(&mut proxy, "type").and_then(|v| v.as_str().map(str::to_owned));
+            let properties = Self::take(&mut proxy, "properties").unwrap_or(Value::Array(Vec::new()));
+            match (container, pairs(&properties, "value")) {
+                (Some(container), Some(properties)) => {
+                    let _ = writeln!(out, "\n  proxy {{\n    container = {}", quote(&container));
+                    if let Some(kind) = kind {
+                        let _ = writeln!(out, "    type = {}", quote(&kind));
+                    }
+                    if !properties.is_empty() {
+                        let _ = writeln!(out, "    properties = {}", map_text(&properties));
+                    }
+                    out.push_str("  }\n");
+                }
+                _ => self.unsupported("proxyConfiguration".into()),
+            }
+            self.rest(&proxy, "proxyConfiguration");
+        }
+        if let Some(storage) = Self::take(td, "ephemeralStorage") {
+            match storage.get("sizeInGiB").and_then(number) {
+                Some(size) => {
+                    let _ = writeln!(out, "  ephemeral_storage = {size}");
+                }
+                None => self.unsupported("ephemeralStorage".into()),
+            }
+        }
+        if let Some(volumes) = Self::take(td, "volumes").filter(|v| !is_empty(v)) {
+            for (i, v) in volumes.as_array().into_iter().flatten().enumerate() {
+                match v {
+                    Value::Object(v) => out.push_str(&self.volume(&mut v.clone(), i)),
+                    _ => self.unsupported(format!("volumes[{i}]")),
+                }
+            }
+        }
         let containers = Self::take(td, "containerDefinitions")
             .and_then(|c| c.as_array().cloned())
             .filter(|c| !c.is_empty())
@@ -263,6 +405,58 @@ impl Converter {
         self.rest(td, "");
         out.push_str("}\n");
         Ok(out)
+    }
+
+    /// A task volume: EFS, or a bind mount (`host` empty on Fargate).
+    fn volume(&mut self, v: &mut Map<String, Value>, i: usize) -> String {
+        let at = format!("volumes[{i}]");
+        let Some(name) = Self::take(v, "name").and_then(|n| n.as_str().map(str::to_owned)) else {
+            self.unsupported(format!("{at} (no name)"));
+            return String::new();
+        };
+        let mut out = format!("\n  volume {} {{\n", label(&name));
+        if let Some(Value::Object(mut efs)) = Self::take(v, "efsVolumeConfiguration") {
+            let at = format!("{at}.efsVolumeConfiguration");
+            out.push_str("    efs {\n");
+            for (key, attr) in [
+                ("fileSystemId", "file_system_id"),
+                ("rootDirectory", "root_directory"),
+                ("transitEncryption", "transit_encryption"),
+            ] {
+                // AWS reports the whole file system as root `/`.
+                if let Some(s) = Self::take(&mut efs, key).and_then(|v| v.as_str().map(str::to_owned))
+                    && !(key == "rootDirectory" && s == "/")
+                {
+                    let _ = writeln!(out, "      {attr} = {}", quote(&s));
+                }
+            }
+            if let Some(port) = Self::take(&mut efs, "transitEncryptionPort")
+                .as_ref()
+                .and_then(number)
+            {
+                let _ = writeln!(out, "      transit_encryption_port = {port}");
+            }
+            if let Some(Value::Object(mut auth)) = Self::take(&mut efs, "authorizationConfig") {
+                for (key, attr) in [("accessPointId", "access_point"), ("iam", "iam")] {
+                    if let Some(s) = Self::take(&mut auth, key).and_then(|v| v.as_str().map(str::to_owned)) {
+                        let _ = writeln!(out, "      {attr} = {}", quote(&s));
+                    }
+                }
+                self.rest(&auth, &format!("{at}.authorizationConfig"));
+            }
+            self.rest(&efs, &at);
+            out.push_str("    }\n");
+        }
+        // Fargate's bind mounts read back with an empty `host`; a source
+        // path (an EC2 host's directory) is left for `rest` to name.
+        if let Some(Value::Object(host)) = v.get("host")
+            && host.is_empty()
+        {
+            v.remove("host");
+        }
+        self.rest(v, &at);
+        out.push_str("  }\n");
+        out
     }
 
     /// Names every field left in `obj` that is not empty.
@@ -286,9 +480,16 @@ impl Converter {
         let image = Self::take(c, "image")
             .and_then(|n| n.as_str().map(str::to_owned))
             .ok_or_else(|| ImportError::Shape(format!("{at} has no `image`")))?;
+        for key in NOT_ON_FARGATE {
+            if let Some(v) = Self::take(c, key).filter(|v| !is_empty(v) && *v != Value::Bool(false)) {
+                return Err(ImportError::NotFargate(format!(
+                    "container `{name}` sets `{key}` ({v}), which Fargate does not support"
+                )));
+            }
+        }
         let mut out = format!(
             "\n  container {} {{\n    image = {}\n",
-            ident(&name),
+            label(&name),
             quote(&image)
         );
         let mut line = |k: &str, v: String| {
@@ -299,16 +500,23 @@ impl Converter {
             ("memory", "memory"),
             ("memoryReservation", "memory_reservation"),
             ("stopTimeout", "stop_timeout"),
+            ("startTimeout", "start_timeout"),
         ] {
-            if let Some(n) = Self::take(c, key).as_ref().and_then(number) {
+            if let Some(n) = Self::take(c, key).as_ref().and_then(number)
+                && !is_default(attr, &serde_json::json!(n))
+            {
                 line(attr, n.to_string());
             }
         }
         for (key, attr) in [
             ("essential", "essential"),
             ("readonlyRootFilesystem", "readonly_root"),
+            ("pseudoTerminal", "pseudo_terminal"),
+            ("interactive", "interactive"),
         ] {
-            if let Some(b) = Self::take(c, key).and_then(|v| v.as_bool()) {
+            if let Some(b) = Self::take(c, key).and_then(|v| v.as_bool())
+                && !is_default(attr, &Value::Bool(b))
+            {
                 line(attr, b.to_string());
             }
         }
@@ -336,10 +544,64 @@ impl Converter {
                 }
             }
         }
-        if let Some(Value::Object(mut logs)) = Self::take(c, "logConfiguration") {
-            self.logs(&mut logs, &name, &at, &mut line);
+        if let Some(labels) = Self::take(c, "dockerLabels").filter(|v| !is_empty(v)) {
+            match string_map(&labels) {
+                Some(m) => line("labels", map_text(&m)),
+                None => self.unsupported(format!("{at}.dockerLabels")),
+            }
+        }
+        if let Some(Value::Object(mut creds)) = Self::take(c, "repositoryCredentials") {
+            match Self::take(&mut creds, "credentialsParameter").and_then(|v| v.as_str().map(str::to_owned)) {
+                Some(arn) => line("repository_credentials", quote(&arn)),
+                None => self.unsupported(format!("{at}.repositoryCredentials")),
+            }
+            self.rest(&creds, &format!("{at}.repositoryCredentials"));
         }
         let mut blocks = String::new();
+        if let Some(Value::Object(mut linux)) = Self::take(c, "linuxParameters") {
+            self.linux(&mut linux, &name, &at, &mut blocks)?;
+        }
+        for (key, block, fields) in [
+            (
+                "environmentFiles",
+                "environment_file",
+                [("value", "value"), ("type", "type")],
+            ),
+            (
+                "systemControls",
+                "system_control",
+                [("namespace", "namespace"), ("value", "value")],
+            ),
+        ] {
+            for (j, item) in Self::take(c, key)
+                .as_ref()
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
+                let values: Option<Vec<(&str, &str)>> = fields
+                    .iter()
+                    .map(|(json, attr)| Some((*attr, item.get(*json)?.as_str()?)))
+                    .collect();
+                match values {
+                    Some(values) => {
+                        let _ = writeln!(blocks, "    {block} {{");
+                        for (attr, v) in values {
+                            let _ = writeln!(blocks, "      {attr} = {}", quote(v));
+                        }
+                        blocks.push_str("    }\n");
+                    }
+                    None => self.unsupported(format!("{at}.{key}[{j}]")),
+                }
+            }
+        }
+        if let Some(Value::Object(mut logs)) = Self::take(c, "logConfiguration") {
+            self.logs(&mut logs, &name, &at, &mut line, &mut blocks);
+        }
+        if let Some(Value::Object(mut firelens)) = Self::take(c, "firelensConfiguration") {
+            self.firelens(&mut firelens, &at, &mut blocks);
+        }
         if let Some(v) = Self::take(c, "portMappings").filter(|v| !is_empty(v)) {
             self.ports(&v, &at, &mut line, &mut blocks);
         }
@@ -361,6 +623,40 @@ impl Converter {
                         );
                     }
                     _ => self.unsupported(format!("{at}.dependsOn[{j}]")),
+                }
+            }
+        }
+        if let Some(v) = Self::take(c, "mountPoints").filter(|v| !is_empty(v)) {
+            for (j, m) in v.as_array().into_iter().flatten().enumerate() {
+                match (
+                    m.get("sourceVolume").and_then(Value::as_str),
+                    m.get("containerPath").and_then(Value::as_str),
+                ) {
+                    (Some(volume), Some(path)) => {
+                        let _ = write!(
+                            blocks,
+                            "    mount {{\n      source_volume = {}\n      container_path = {}\n",
+                            quote(volume),
+                            quote(path)
+                        );
+                        close_read_only(&mut blocks, m);
+                    }
+                    _ => self.unsupported(format!("{at}.mountPoints[{j}]")),
+                }
+            }
+        }
+        if let Some(v) = Self::take(c, "volumesFrom").filter(|v| !is_empty(v)) {
+            for (j, f) in v.as_array().into_iter().flatten().enumerate() {
+                match f.get("sourceContainer").and_then(Value::as_str) {
+                    Some(other) => {
+                        let _ = write!(
+                            blocks,
+                            "    volumes_from {{\n      container = {}\n",
+                            quote(other)
+                        );
+                        close_read_only(&mut blocks, f);
+                    }
+                    None => self.unsupported(format!("{at}.volumesFrom[{j}]")),
                 }
             }
         }
@@ -388,72 +684,170 @@ impl Converter {
         Ok(out)
     }
 
+    /// A logConfiguration: `logs = GROUP` when it says no more than the
+    /// shorthand (awslogs, the container's name as stream prefix), else a
+    /// `log` block with every option.
     fn logs(
         &mut self,
         logs: &mut Map<String, Value>,
         container: &str,
         at: &str,
         line: &mut impl FnMut(&str, String),
+        blocks: &mut String,
     ) {
-        let driver = Self::take(logs, "logDriver").and_then(|v| v.as_str().map(str::to_owned));
-        let mut options = match Self::take(logs, "options") {
-            Some(Value::Object(o)) => o,
-            _ => Map::new(),
+        let at = format!("{at}.logConfiguration");
+        let Some(driver) = Self::take(logs, "logDriver").and_then(|v| v.as_str().map(str::to_owned)) else {
+            self.unsupported(format!("{at} (no logDriver)"));
+            return;
         };
-        if driver.as_deref() != Some("awslogs") {
-            self.unsupported(format!(
-                "{at}.logConfiguration (driver {})",
-                driver.unwrap_or_default()
-            ));
+        let options = Self::take(logs, "options").unwrap_or(Value::Object(Map::new()));
+        let Some(options) = string_map(&options) else {
+            self.unsupported(format!("{at}.options"));
+            return;
+        };
+        let secret_options = match Self::take(logs, "secretOptions") {
+            Some(v) => match pairs(&v, "valueFrom") {
+                Some(m) => m,
+                None => {
+                    self.unsupported(format!("{at}.secretOptions"));
+                    return;
+                }
+            },
+            None => BTreeMap::new(),
+        };
+        self.rest(logs, &at);
+        let shorthand = driver == "awslogs"
+            && secret_options.is_empty()
+            && options.get("awslogs-stream-prefix").map(String::as_str) == Some(container)
+            && options.keys().all(|k| {
+                matches!(
+                    k.as_str(),
+                    "awslogs-group" | "awslogs-region" | "awslogs-stream-prefix"
+                )
+            });
+        if let (true, Some(group)) = (shorthand, options.get("awslogs-group")) {
+            line("logs", quote(group));
             return;
         }
-        let group = Self::take(&mut options, "awslogs-group").and_then(|v| v.as_str().map(str::to_owned));
-        // berth writes the container's name as the stream prefix and the
-        // stack's region: other values cannot be kept.
-        let prefix =
-            Self::take(&mut options, "awslogs-stream-prefix").and_then(|v| v.as_str().map(str::to_owned));
-        if prefix.as_deref().is_some_and(|p| p != container) {
-            self.unsupported(format!(
-                "{at}.logConfiguration.options.awslogs-stream-prefix (berth uses the container name)"
-            ));
+        let _ = writeln!(blocks, "    log {{\n      driver = {}", quote(&driver));
+        if !options.is_empty() {
+            let _ = writeln!(blocks, "      options = {}", map_text(&options));
         }
-        options.remove("awslogs-region");
-        match group {
-            Some(g) => line("logs", quote(&g)),
-            None => self.unsupported(format!("{at}.logConfiguration.options (no awslogs-group)")),
+        if !secret_options.is_empty() {
+            let _ = writeln!(blocks, "      secret_options = {}", map_text(&secret_options));
         }
-        self.rest(&options, &format!("{at}.logConfiguration.options"));
-        self.rest(logs, &format!("{at}.logConfiguration"));
+        blocks.push_str("    }\n");
+    }
+
+    /// linuxParameters as a `linux` block; what only EC2 runs is refused.
+    fn linux(
+        &mut self,
+        linux: &mut Map<String, Value>,
+        container: &str,
+        at: &str,
+        blocks: &mut String,
+    ) -> Result<(), ImportError> {
+        for key in ["sharedMemorySize", "tmpfs", "devices", "maxSwap", "swappiness"] {
+            if let Some(v) = Self::take(linux, key).filter(|v| !is_empty(v)) {
+                return Err(ImportError::NotFargate(format!(
+                    "container `{container}` sets `linuxParameters.{key}` ({v}), which Fargate does not support"
+                )));
+            }
+        }
+        let at = format!("{at}.linuxParameters");
+        blocks.push_str("    linux {\n");
+        if let Some(init) = Self::take(linux, "initProcessEnabled").and_then(|v| v.as_bool()) {
+            let _ = writeln!(blocks, "      init_process = {init}");
+        }
+        if let Some(Value::Object(mut caps)) = Self::take(linux, "capabilities") {
+            for (key, attr) in [("add", "capabilities_add"), ("drop", "capabilities_drop")] {
+                if let Some(v) = Self::take(&mut caps, key).filter(|v| !is_empty(v)) {
+                    match strings(&v) {
+                        Some(items) => {
+                            let _ = writeln!(blocks, "      {attr} = {}", list(&items));
+                        }
+                        None => self.unsupported(format!("{at}.capabilities.{key}")),
+                    }
+                }
+            }
+            self.rest(&caps, &format!("{at}.capabilities"));
+        }
+        blocks.push_str("    }\n");
+        self.rest(linux, &at);
+        Ok(())
+    }
+
+    /// A firelensConfiguration as a `firelens` block.
+    fn firelens(&mut self, firelens: &mut Map<String, Value>, at: &str, blocks: &mut String) {
+        let at = format!("{at}.firelensConfiguration");
+        let kind = Self::take(firelens, "type").and_then(|v| v.as_str().map(str::to_owned));
+        let options = Self::take(firelens, "options").unwrap_or(Value::Object(Map::new()));
+        let (Some(kind), Some(options)) = (kind, string_map(&options)) else {
+            self.unsupported(at);
+            return;
+        };
+        self.rest(firelens, &at);
+        let _ = writeln!(blocks, "    firelens {{\n      type = {}", quote(&kind));
+        if !options.is_empty() {
+            let _ = writeln!(blocks, "      options = {}", map_text(&options));
+        }
+        blocks.push_str("    }\n");
     }
 
     fn ports(&mut self, v: &Value, at: &str, line: &mut impl FnMut(&str, String), blocks: &mut String) {
         let mappings = v.as_array().cloned().unwrap_or_default();
-        let mut parsed = Vec::new();
+        let mut parsed: Vec<Vec<(&str, String)>> = Vec::new();
         for (j, m) in mappings.iter().enumerate() {
-            let Some(Value::Object(m)) = Some(m) else { continue };
+            let Value::Object(m) = m else {
+                self.unsupported(format!("{at}.portMappings[{j}]"));
+                continue;
+            };
             let mut m = m.clone();
+            let at = format!("{at}.portMappings[{j}]");
             let port = Self::take(&mut m, "containerPort").as_ref().and_then(number);
+            let range = Self::take(&mut m, "containerPortRange").and_then(|v| v.as_str().map(str::to_owned));
+            // awsvpc: the host port is the container's, as AWS reports it.
             let host = Self::take(&mut m, "hostPort").as_ref().and_then(number);
+            let host_range = Self::take(&mut m, "hostPortRange").and_then(|v| v.as_str().map(str::to_owned));
+            if host.is_some_and(|h| Some(h) != port) || host_range.is_some_and(|h| Some(&h) != range.as_ref())
+            {
+                self.unsupported(format!("{at}.hostPort (awsvpc maps the container's own port)"));
+            }
+            let mut fields = Vec::new();
+            match (port, range) {
+                (Some(p), _) => fields.push(("container_port", p.to_string())),
+                (None, Some(r)) => fields.push(("container_port_range", quote(&r))),
+                (None, None) => {
+                    self.unsupported(at.clone());
+                    continue;
+                }
+            }
             let protocol = Self::take(&mut m, "protocol")
                 .and_then(|p| p.as_str().map(str::to_lowercase))
                 .unwrap_or_else(|| "tcp".to_owned());
-            match port {
-                Some(p) if host.is_none_or(|h| h == p) => parsed.push((p, protocol)),
-                _ => self.unsupported(format!("{at}.portMappings[{j}]")),
-            }
-            self.rest(&m, &format!("{at}.portMappings[{j}]"));
-        }
-        match parsed.as_slice() {
-            [(p, proto)] if proto == "tcp" => line("port", p.to_string()),
-            _ => {
-                for (p, proto) in parsed {
-                    let _ = write!(
-                        blocks,
-                        "    port_mapping {{\n      container_port = {p}\n      protocol = {}\n    }}\n",
-                        quote(&proto)
-                    );
+            fields.push(("protocol", quote(&protocol)));
+            for (key, attr) in [("name", "name"), ("appProtocol", "app_protocol")] {
+                if let Some(s) = Self::take(&mut m, key).and_then(|v| v.as_str().map(str::to_owned)) {
+                    fields.push((attr, quote(&s)));
                 }
             }
+            self.rest(&m, &at);
+            parsed.push(fields);
+        }
+        // One plain TCP port is the `port` shorthand.
+        if let [fields] = parsed.as_slice()
+            && let [("container_port", p), ("protocol", proto)] = fields.as_slice()
+            && proto == "\"tcp\""
+        {
+            line("port", p.clone());
+            return;
+        }
+        for fields in parsed {
+            blocks.push_str("    port_mapping {\n");
+            for (attr, value) in fields {
+                let _ = writeln!(blocks, "      {attr} = {value}");
+            }
+            blocks.push_str("    }\n");
         }
     }
 
@@ -461,14 +855,15 @@ impl Converter {
         let command = Self::take(hc, "command")
             .and_then(|c| strings(&c))
             .unwrap_or_default();
-        let shell = match command.as_slice() {
-            [kind, cmd] if kind == "CMD-SHELL" => cmd.clone(),
+        let command = match command.as_slice() {
+            [kind, cmd] if kind == "CMD-SHELL" => quote(cmd),
+            [kind, ..] if kind == "CMD" || kind == "CMD-SHELL" => list(&command),
             _ => {
-                self.unsupported(format!("{at}.healthCheck.command (only CMD-SHELL)"));
+                self.unsupported(format!("{at}.healthCheck.command (not CMD or CMD-SHELL)"));
                 return;
             }
         };
-        let _ = write!(blocks, "    health_check {{\n      command = {}\n", quote(&shell));
+        let _ = write!(blocks, "    health_check {{\n      command = {command}\n");
         for (key, attr) in [
             ("interval", "interval"),
             ("timeout", "timeout"),
@@ -499,15 +894,18 @@ mod tests {
 
     #[test]
     fn names_what_it_cannot_express_and_locates_bad_json() {
-        let td = r#"{"family":"x","cpu":"256","memory":"512","volumes":[{"name":"v"}],
-            "containerDefinitions":[{"name":"a","image":"i","mountPoints":[{"sourceVolume":"v"}],"volumesFrom":[]}]}"#;
+        let td = r#"{"family":"x","cpu":"256","memory":"512","volumes":[{"name":"v","host":{"sourcePath":"/srv"}}],
+            "containerDefinitions":[{"name":"a","image":"i","mountPoints":[{"sourceVolume":"v"}],"volumesFrom":[],"privileged":false,"gpu":1}]}"#;
         assert_eq!(
             convert(td),
             Err(ImportError::Unsupported(vec![
-                "containerDefinitions[0].mountPoints".into(),
-                "volumes".into()
+                "volumes[0].host".into(),
+                "containerDefinitions[0].mountPoints[0]".into(),
+                "containerDefinitions[0].gpu".into(),
             ]))
         );
+        let privileged = r#"{"family":"x","cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i","privileged":true}]}"#;
+        assert!(matches!(convert(privileged), Err(ImportError::NotFargate(m)) if m.contains("privileged")));
         let Err(ImportError::Json { line, column, .. }) = convert("{\n  \"family\": ,\n}") else {
             panic!("bad JSON accepted");
         };

@@ -27,7 +27,10 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             }
             Kind::LogGroup => cx.log_group(r, diags),
             Kind::Role => cx.role(r, diags),
-            Kind::TaskDefinition => cx.task_definition(r, diags),
+            Kind::TaskDefinition => {
+                cx.task_definition(r, diags);
+                super::containers::check(stack, r, diags);
+            }
             Kind::Service => {
                 cx.service(r, diags);
                 super::capacity::service(cx.target(r.body.value("cluster"), Kind::Cluster), r, diags);
@@ -618,16 +621,47 @@ impl<'s> Context<'s> {
                 .body
                 .value("logs")
                 .is_some_and(|v| *v != DesiredValue::Known(Value::Null));
-            let secrets = match c.body.value("secrets") {
+            let filled = |body: &DesiredBody, name: &str| match body.value(name) {
                 Some(DesiredValue::Known(Value::Map(m))) => !m.is_empty(),
                 Some(DesiredValue::Map(m)) => !m.is_empty(),
                 _ => false,
             };
-            for (used, name, what) in [
-                (logs, "logs", "write awslogs"),
-                (secrets, "secrets", "read secrets"),
-            ] {
-                if let (true, Some(span)) = (used, c.body.span(name)) {
+            let secrets = filled(&c.body, "secrets");
+            let mut uses = vec![
+                (logs, "logs", "write awslogs", c.body.span("logs")),
+                (secrets, "secrets", "read secrets", c.body.span("secrets")),
+            ];
+            let credentials = c
+                .body
+                .known("repository_credentials")
+                .is_some_and(|v| *v != Value::Null);
+            uses.push((
+                credentials,
+                "repository_credentials",
+                "read the registry's credentials",
+                c.body.span("repository_credentials"),
+            ));
+            for file in c.body.blocks("environment_file") {
+                uses.push((
+                    true,
+                    "environment_file",
+                    "read environment files from S3",
+                    Some(file.span),
+                ));
+            }
+            for log in c.body.blocks("log") {
+                let awslogs = log.body.known("driver") == Some(&Value::from("awslogs"));
+                uses.push((awslogs, "log", "write awslogs", log.body.span("driver")));
+                let secret_options = filled(&log.body, "secret_options");
+                uses.push((
+                    secret_options,
+                    "secret_options",
+                    "read secret options",
+                    log.body.span("secret_options"),
+                ));
+            }
+            for (used, name, what, span) in uses {
+                if let (true, Some(span)) = (used, span) {
                     diags.push(
                         Diagnostic::error(
                             "E0526",

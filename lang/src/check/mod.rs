@@ -3,6 +3,7 @@
 
 mod actions;
 mod capacity;
+mod containers;
 pub mod declare;
 pub mod domain;
 mod ecr;

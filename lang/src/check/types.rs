@@ -83,10 +83,13 @@ fn check_value(value: &DesiredValue, ty: Type, span: Span) -> Result<(), Diagnos
             Some(found) => Err(mismatch(ty, &format!("`{r}` (a {found})"), span)),
             None => Ok(()),
         },
-        (DesiredValue::Concat(_), Type::String | Type::Cidr) => Ok(()),
+        (DesiredValue::Concat(_), Type::String | Type::Cidr | Type::Command) => Ok(()),
         (DesiredValue::Concat(_), _) => Err(mismatch(ty, "a string", span)),
         (DesiredValue::List(items), Type::List(inner) | Type::Set(inner)) => {
             items.iter().try_for_each(|i| check_value(i, *inner, span))
+        }
+        (DesiredValue::List(items), Type::Command) => {
+            items.iter().try_for_each(|i| check_value(i, Type::String, span))
         }
         (DesiredValue::List(_), _) => Err(mismatch(ty, "a list", span)),
         (DesiredValue::Map(m), Type::Map(inner)) => m.values().try_for_each(|i| check_value(i, *inner, span)),
@@ -106,6 +109,10 @@ fn compatible(found: Type, expected: Type) -> bool {
 
 fn check_known(value: &Value, ty: Type, span: Span) -> Result<(), Diagnostic> {
     match (ty, value) {
+        (Type::Command, Value::String(_)) => Ok(()),
+        (Type::Command, Value::List(items)) => {
+            items.iter().try_for_each(|i| check_known(i, Type::String, span))
+        }
         (Type::String, Value::String(_) | Value::Int(_))
         | (Type::Int, Value::Int(_))
         | (Type::Bool, Value::Bool(_)) => Ok(()),

@@ -251,9 +251,44 @@ fn check_task_definition(call: &str, attrs: &Attrs) -> Result<(), ProviderError>
     if str_of(attrs, "network_mode") != Some("awsvpc") {
         return Err(bad("Fargate only supports network mode 'awsvpc'.".to_owned()));
     }
+    if let Some(size) = int_of(attrs, "ephemeral_storage")
+        && !(21..=200).contains(&size)
+    {
+        return Err(bad(format!(
+            "The ephemeral storage size {size} GiB is not valid: it must be between 21 and 200 GiB."
+        )));
+    }
     let arch = str_of(attrs, "cpu_architecture").unwrap_or_default();
-    if !matches!(arch, "X86_64" | "ARM64") {
+    if !arch.eq_ignore_ascii_case("X86_64") && !arch.eq_ignore_ascii_case("ARM64") {
         return Err(bad(format!("Invalid cpuArchitecture '{arch}': X86_64 or ARM64")));
+    }
+    let os = str_of(attrs, "os_family").unwrap_or("LINUX").to_ascii_uppercase();
+    if os != "LINUX" && !os.starts_with("WINDOWS_SERVER_20") {
+        return Err(bad(format!("Invalid operatingSystemFamily '{os}'.")));
+    }
+    if os != "LINUX" && arch.eq_ignore_ascii_case("ARM64") {
+        return Err(bad(
+            "Fargate supports the ARM64 CPU architecture with the LINUX operating system family only."
+                .to_owned(),
+        ));
+    }
+    if let Some(mode) = str_of(attrs, "pid_mode")
+        && (!mode.eq_ignore_ascii_case("task") || os != "LINUX")
+    {
+        return Err(bad(format!(
+            "Fargate supports pidMode 'task' on Linux only, not '{mode}' on {os}."
+        )));
+    }
+    if let Some(proxy) = blocks_of(attrs, "proxy").first() {
+        let container = str_of(proxy, "container").unwrap_or_default();
+        if !blocks_of(attrs, "container")
+            .iter()
+            .any(|c| str_of(c, "name") == Some(container))
+        {
+            return Err(bad(format!(
+                "The proxy configuration's container '{container}' is not a container of the task definition."
+            )));
+        }
     }
     for role in ["execution_role", "task_role"] {
         if let Some(arn) = str_of(attrs, role)
@@ -273,6 +308,8 @@ fn check_task_definition(call: &str, attrs: &Attrs) -> Result<(), ProviderError>
         ));
     }
     let has_exec = str_of(attrs, "execution_role").is_some();
+    let routers = check_firelens(call, &containers)?;
+    let volumes = check_volumes(call, attrs)?;
     let (mut cpu_sum, mut mem_sum) = (0, 0);
     for c in &containers {
         let name = str_of(c, "name").unwrap_or_default();
@@ -291,6 +328,8 @@ fn check_task_definition(call: &str, attrs: &Attrs) -> Result<(), ProviderError>
                 "Container {name}: memoryReservation {r} must be at most memory {m}"
             )));
         }
+        check_logs(call, c, has_exec, routers)?;
+        check_mounts(call, c, &volumes, &names)?;
         if str_of(c, "logs").is_some() && !has_exec {
             return Err(bad(
                 "Fargate requires task definition to have execution role ARN to support log driver awslogs."
@@ -318,8 +357,26 @@ fn check_task_definition(call: &str, attrs: &Attrs) -> Result<(), ProviderError>
                     "Container {name} depends on unknown container {other}"
                 )));
             }
+            let checked = containers
+                .iter()
+                .any(|o| str_of(o, "name") == Some(other) && !blocks_of(o, "health_check").is_empty());
+            if str_of(dep, "condition").is_some_and(|c| c.eq_ignore_ascii_case("HEALTHY")) && !checked {
+                return Err(bad(format!(
+                    "Container {name} depends on {other} with condition HEALTHY, but {other} has no health check."
+                )));
+            }
         }
+        check_ports(call, c)?;
+        check_settings(call, c, has_exec)?;
         if let Some(check) = blocks_of(c, "health_check").first() {
+            if let Some(Value::List(words)) = check.get("command") {
+                let first = words.first().and_then(Value::as_str);
+                if !matches!(first, Some("CMD" | "CMD-SHELL")) || words.len() < 2 {
+                    return Err(bad(format!(
+                        "Container {name}: healthCheck.command must start with CMD or CMD-SHELL and name a command"
+                    )));
+                }
+            }
             let ranges = [
                 ("interval", 30, 5, 300),
                 ("timeout", 5, 2, 60),
@@ -340,6 +397,228 @@ fn check_task_definition(call: &str, attrs: &Attrs) -> Result<(), ProviderError>
         return Err(bad(format!(
             "The containers reserve {cpu_sum} CPU units and {mem_sum} MiB, more than the task's {cpu} CPU and {memory} MiB."
         )));
+    }
+    Ok(())
+}
+
+/// The log drivers Fargate runs.
+const FARGATE_LOG_DRIVERS: &[&str] = &["awslogs", "splunk", "awsfirelens"];
+
+/// A string-valued map attribute of `body` (a `log` block's options).
+fn str_map<'a>(body: &'a Attrs, key: &str) -> BTreeMap<&'a str, &'a str> {
+    body.get(key)
+        .and_then(Value::as_map)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The task's FireLens routers, refused as AWS refuses them: more than one,
+/// a type FireLens lacks, a configuration file Fargate cannot read.
+fn check_firelens(call: &str, containers: &[&Attrs]) -> Result<usize, ProviderError> {
+    let bad = |msg: String| fail(call, "ClientException", msg);
+    let routers: Vec<&Attrs> = containers.iter().flat_map(|c| blocks_of(c, "firelens")).collect();
+    if routers.len() > 1 {
+        return Err(bad(
+            "Only one container in a task definition can have a firelensConfiguration.".to_owned(),
+        ));
+    }
+    for router in &routers {
+        let kind = str_of(router, "type").unwrap_or_default();
+        if !matches!(kind, "fluentbit" | "fluentd") {
+            return Err(bad(format!(
+                "Invalid firelensConfiguration type '{kind}': the valid values are fluentd and fluentbit."
+            )));
+        }
+        if let Some(file_type) = str_map(router, "options").get("config-file-type")
+            && *file_type != "file"
+        {
+            return Err(bad(format!(
+                "Fargate only supports config-file-type 'file' for firelensConfiguration, not '{file_type}'."
+            )));
+        }
+    }
+    Ok(routers.len())
+}
+
+/// A container's `log` block, refused as AWS refuses it on Fargate.
+fn check_logs(call: &str, c: &Attrs, has_exec: bool, routers: usize) -> Result<(), ProviderError> {
+    let bad = |msg: String| fail(call, "ClientException", msg);
+    let Some(log) = blocks_of(c, "log").first().copied() else {
+        return Ok(());
+    };
+    let driver = str_of(log, "driver").unwrap_or_default();
+    if !FARGATE_LOG_DRIVERS.contains(&driver) {
+        return Err(bad(format!(
+            "Log driver {driver} is not supported on Fargate: use one of {}.",
+            FARGATE_LOG_DRIVERS.join(", ")
+        )));
+    }
+    let options = str_map(log, "options");
+    let secret_options = str_map(log, "secret_options");
+    if driver == "awslogs" && !has_exec {
+        return Err(bad(
+            "Fargate requires task definition to have execution role ARN to support log driver awslogs."
+                .to_owned(),
+        ));
+    }
+    if driver == "awslogs" && !options.contains_key("awslogs-group") {
+        return Err(bad(
+            "The awslogs log driver requires the awslogs-group option.".to_owned()
+        ));
+    }
+    if driver == "awsfirelens" && routers == 0 {
+        return Err(bad(
+            "The awsfirelens log driver requires a container with firelensConfiguration in the task definition."
+                .to_owned(),
+        ));
+    }
+    if !secret_options.is_empty() && !has_exec {
+        return Err(bad(
+            "The task definition needs an execution role ARN to read the log configuration's secretOptions."
+                .to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// A container's port mappings, refused as AWS refuses them: a port and a
+/// range, neither, an application protocol ECS lacks.
+fn check_ports(call: &str, c: &Attrs) -> Result<(), ProviderError> {
+    let name = str_of(c, "name").unwrap_or_default();
+    let bad = |msg: String| fail(call, "ClientException", msg);
+    for m in blocks_of(c, "port_mapping") {
+        match (int_of(m, "container_port"), str_of(m, "container_port_range")) {
+            (Some(_), Some(_)) => {
+                return Err(bad(format!(
+                    "Container {name}: a port mapping cannot have both containerPort and containerPortRange."
+                )));
+            }
+            (None, None) => {
+                return Err(bad(format!(
+                    "Container {name}: a port mapping needs containerPort or containerPortRange."
+                )));
+            }
+            _ => {}
+        }
+        if let Some(protocol) = str_of(m, "app_protocol")
+            && !matches!(protocol, "http" | "http2" | "grpc")
+        {
+            return Err(bad(format!(
+                "Container {name}: invalid appProtocol '{protocol}': http, http2 or grpc."
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A container's Linux and kernel parameters, environment files and
+/// registry credentials, refused as AWS refuses them on Fargate.
+fn check_settings(call: &str, c: &Attrs, has_exec: bool) -> Result<(), ProviderError> {
+    let name = str_of(c, "name").unwrap_or_default();
+    let bad = |msg: String| fail(call, "ClientException", msg);
+    for linux in blocks_of(c, "linux") {
+        if let Some(cap) = strs_of(linux, "capabilities_add")
+            .into_iter()
+            .find(|c| c != "SYS_PTRACE")
+        {
+            return Err(bad(format!(
+                "Container {name}: Fargate only supports adding the 'SYS_PTRACE' kernel capability, not '{cap}'."
+            )));
+        }
+    }
+    for control in blocks_of(c, "system_control") {
+        let namespace = str_of(control, "namespace").unwrap_or_default();
+        if !namespace.starts_with("net.") {
+            return Err(bad(format!(
+                "Container {name}: systemControls namespace '{namespace}' is not supported on Fargate: only net.* namespaces."
+            )));
+        }
+    }
+    let files = blocks_of(c, "environment_file");
+    for file in &files {
+        let value = str_of(file, "value").unwrap_or_default();
+        if str_of(file, "type").unwrap_or("s3") != "s3"
+            || !value.contains(":s3:::")
+            || !value.ends_with(".env")
+        {
+            return Err(bad(format!(
+                "Container {name}: environment file '{value}' must be an S3 object ARN with a .env extension."
+            )));
+        }
+    }
+    if (!files.is_empty() || str_of(c, "repository_credentials").is_some()) && !has_exec {
+        return Err(bad(format!(
+            "Container {name}: environment files and repository credentials need the task definition's execution role ARN."
+        )));
+    }
+    Ok(())
+}
+
+/// The task's volumes by name, refused as AWS refuses them: IAM
+/// authorization or an access point without transit encryption, an access
+/// point beside a root directory.
+fn check_volumes<'a>(call: &str, attrs: &'a Attrs) -> Result<BTreeSet<&'a str>, ProviderError> {
+    let bad = |msg: &str| fail(call, "ClientException", msg);
+    let mut names = BTreeSet::new();
+    for volume in blocks_of(attrs, "volume") {
+        names.insert(str_of(volume, "name").unwrap_or_default());
+        let Some(efs) = blocks_of(volume, "efs").first().copied() else {
+            continue;
+        };
+        let enabled = |key: &str| str_of(efs, key).is_some_and(|v| v.eq_ignore_ascii_case("ENABLED"));
+        let encrypted = enabled("transit_encryption");
+        if enabled("iam") && !encrypted {
+            return Err(bad(
+                "Transit encryption must be enabled when IAM authorization is used for an EFS volume.",
+            ));
+        }
+        if str_of(efs, "access_point").is_some() {
+            if !encrypted {
+                return Err(bad(
+                    "Transit encryption must be enabled when an access point is used for an EFS volume.",
+                ));
+            }
+            if str_of(efs, "root_directory").is_some_and(|r| r != "/") {
+                return Err(bad(
+                    "The root directory must be omitted or set to '/' when an access point is used for an EFS volume.",
+                ));
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// A container's mount points and volumesFrom, refused as AWS refuses them.
+fn check_mounts(
+    call: &str,
+    c: &Attrs,
+    volumes: &BTreeSet<&str>,
+    containers: &BTreeSet<&str>,
+) -> Result<(), ProviderError> {
+    let name = str_of(c, "name").unwrap_or_default();
+    for mount in blocks_of(c, "mount") {
+        let volume = str_of(mount, "source_volume").unwrap_or_default();
+        if !volumes.contains(volume) {
+            return Err(fail(
+                call,
+                "ClientException",
+                format!("Invalid 'mountPoints' setting for container '{name}'. Unknown volume '{volume}'."),
+            ));
+        }
+    }
+    for from in blocks_of(c, "volumes_from") {
+        let other = str_of(from, "container").unwrap_or_default();
+        if other == name || !containers.contains(other) {
+            return Err(fail(
+                call,
+                "ClientException",
+                format!("Invalid 'volumesFrom' setting for container '{name}'. Unknown container '{other}'."),
+            ));
+        }
     }
     Ok(())
 }

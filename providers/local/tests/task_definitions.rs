@@ -131,3 +131,118 @@ async fn registration_checks_fargate_rules() {
     let text = std::fs::read_to_string(dir.path().join(".berth/local-cloud.json")).unwrap();
     assert!(!text.contains("s-x"));
 }
+
+/// What validate refuses in a container, RegisterTaskDefinition refuses
+/// too with AWS's ClientException: a stack applied without validate (a
+/// saved plan, the provider used as a library) meets AWS's rules.
+#[tokio::test]
+async fn container_settings_aws_refuses_are_client_exceptions() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let container = |extra: &[(&str, Value)]| {
+        let mut pairs = vec![("name", s("app")), ("image", s("nginx"))];
+        pairs.extend(extra.iter().cloned());
+        block(&pairs)
+    };
+    let td = |extra: &[(&str, Value)], containers: Vec<Value>| {
+        let mut pairs = vec![
+            ("cpu", Value::Int(256)),
+            ("memory", Value::Int(512)),
+            ("container", list(containers)),
+        ];
+        pairs.extend(extra.iter().cloned());
+        desired(Kind::TaskDefinition, "t", &pairs)
+    };
+    let firelens_log = block(&[("driver", s("awsfirelens"))]);
+    let efs = |pairs: &[(&str, Value)]| {
+        let mut all = vec![("file_system_id", s("fs-1"))];
+        all.extend(pairs.iter().cloned());
+        list(vec![block(&[
+            ("name", s("data")),
+            ("efs", list(vec![block(&all)])),
+        ])])
+    };
+    let cases = [
+        (
+            td(&[], vec![container(&[("log", list(vec![firelens_log]))])]),
+            "awsfirelens log driver requires a container with firelensConfiguration",
+        ),
+        (
+            td(
+                &[],
+                vec![container(&[(
+                    "log",
+                    list(vec![block(&[("driver", s("json-file"))])]),
+                )])],
+            ),
+            "Log driver json-file is not supported on Fargate",
+        ),
+        (
+            td(
+                &[("volume", efs(&[("access_point", s("fsap-1"))]))],
+                vec![container(&[])],
+            ),
+            "Transit encryption must be enabled when an access point is used",
+        ),
+        (
+            td(
+                &[],
+                vec![container(&[(
+                    "mount",
+                    list(vec![block(&[
+                        ("source_volume", s("data")),
+                        ("container_path", s("/d")),
+                    ])]),
+                )])],
+            ),
+            "Unknown volume 'data'",
+        ),
+        (
+            td(
+                &[],
+                vec![container(&[(
+                    "linux",
+                    list(vec![block(&[("capabilities_add", list(vec![s("NET_ADMIN")]))])]),
+                )])],
+            ),
+            "only supports adding the 'SYS_PTRACE' kernel capability",
+        ),
+        (
+            td(
+                &[("proxy", list(vec![block(&[("container", s("envoy"))])]))],
+                vec![container(&[])],
+            ),
+            "proxy configuration's container 'envoy'",
+        ),
+        (
+            td(&[("pid_mode", s("host"))], vec![container(&[])]),
+            "pidMode 'task' on Linux only",
+        ),
+        (
+            td(
+                &[],
+                vec![container(&[(
+                    "health_check",
+                    list(vec![block(&[(
+                        "command",
+                        list(vec![s("curl"), s("-f"), s("x")]),
+                    )])]),
+                )])],
+            ),
+            "healthCheck.command must start with CMD or CMD-SHELL",
+        ),
+    ];
+    for (desired, message) in cases {
+        let err = cloud.create("s", &desired).await.unwrap_err();
+        assert_eq!(
+            (err.call.as_str(), err.code.as_str()),
+            ("RegisterTaskDefinition", "ClientException"),
+            "{message}"
+        );
+        assert!(err.message.contains(message), "{message}: {}", err.message);
+    }
+    assert!(
+        cloud.read_all("s").await.unwrap().is_empty(),
+        "nothing registered"
+    );
+}

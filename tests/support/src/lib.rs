@@ -5,6 +5,7 @@
 //! drop (and by itself when this process dies: it exits when its stdin
 //! closes).
 
+pub mod containers;
 pub mod named;
 pub mod proxy;
 pub mod respell;

@@ -26,6 +26,10 @@ fn body_of(body: &Attrs, block: &Block, rng: &mut Rng) -> Attrs {
         let new = match (value, attr.unset) {
             (Value::Null, Some(lit)) if rng.bool() => lit.into(),
             (Value::String(s), _) if attr.case != Case::AsWritten => Value::String(mixed_case(&s, rng)),
+            // Docker's list form of a shell command.
+            (Value::String(s), _) if attr.ty == Type::Command && rng.bool() => {
+                Value::List(vec![Value::from("CMD-SHELL"), Value::String(s)])
+            }
             (Value::List(mut items), _) if matches!(attr.ty, Type::Set(_)) => {
                 rng.shuffle(&mut items);
                 Value::List(items)
@@ -145,6 +149,7 @@ fn group(g: &mut Attrs, rng: &mut Rng) {
 }
 
 fn container(c: &mut Attrs, rng: &mut Rng) {
+    logs(c, rng);
     let Some(port) = int(c, "port") else { return };
     if !rng.bool() {
         return;
@@ -161,6 +166,32 @@ fn container(c: &mut Attrs, rng: &mut Rng) {
     mappings.insert(0, Value::Map(mapping));
     c.insert("port".to_owned(), Value::Null);
     c.insert("port_mapping".to_owned(), Value::List(mappings));
+}
+
+/// `logs = GROUP` as the `log` block it stands for, with or without the
+/// region berth writes.
+fn logs(c: &mut Attrs, rng: &mut Rng) {
+    let (Some(group), Some(name)) = (c.get("logs").cloned(), c.get("name").cloned()) else {
+        return;
+    };
+    if group == Value::Null || !rng.bool() {
+        return;
+    }
+    let mut options: Attrs = [
+        ("awslogs-group".to_owned(), group),
+        ("awslogs-stream-prefix".to_owned(), name),
+    ]
+    .into();
+    if rng.bool() {
+        options.insert("awslogs-region".to_owned(), Value::from(crate::stack::REGION));
+    }
+    let log: Attrs = [
+        ("driver".to_owned(), Value::from("awslogs")),
+        ("options".to_owned(), Value::Map(options)),
+    ]
+    .into();
+    c.insert("logs".to_owned(), Value::Null);
+    c.insert("log".to_owned(), Value::List(vec![Value::Map(log)]));
 }
 
 #[cfg(test)]
@@ -186,6 +217,12 @@ mod tests {
                 "blog",
                 "arn",
                 "arn:aws:ecs:us-east-1:123456789012:cluster/s-blog",
+            ),
+            (
+                Kind::Role,
+                "task_exec",
+                "arn",
+                "arn:aws:iam::123456789012:role/s-task-exec",
             ),
         ]
         .into_iter()

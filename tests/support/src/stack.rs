@@ -745,6 +745,7 @@ pub fn variety(blog: &BTreeMap<String, Resource>, rng: &mut fastrand::Rng) -> Ve
         rng,
     );
     out.push(td);
+    out.push(crate::containers::sidecars(blog, rng));
     out
 }
 

@@ -2,9 +2,11 @@
 //! services.
 
 mod cluster;
+mod container_settings;
 mod scaling;
 pub(crate) mod service;
 mod task_definition;
+mod volume;
 
 use std::collections::BTreeMap;
 

@@ -9,25 +9,32 @@
 //! `read_all` decodes what AWS returns, so the two always agree:
 //! - port mappings are read as `port_mapping` blocks in AWS's order (the
 //!   canonical form turns a first plain TCP one into `port`);
+//! - a health check's command is sent in Docker's list form (a string as
+//!   `["CMD-SHELL", COMMAND]`) and read back as the list;
 //! - `env` and `secrets` are maps (sent sorted by name);
-//! - `logs` is the awslogs group (region: the provider's, stream prefix:
-//!   the container's name); another log driver reads as no `logs`;
+//! - `logs` is sent as the awslogs group (region: the provider's, stream
+//!   prefix: the container's name); every log configuration reads back as
+//!   a `log` block, which the canonical form turns back into `logs` when
+//!   it says no more;
+//! - `firelens` is firelensConfiguration, options as a map;
 //! - a container `cpu` of 0 is "unset" (the schema says so), as AWS
 //!   reports unset as 0.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_ecs::types::{
-    Compatibility, ContainerCondition, ContainerDefinition, ContainerDependency, CpuArchitecture,
-    HealthCheck, KeyValuePair, LogConfiguration, LogDriver, NetworkMode, OsFamily, PortMapping,
-    RuntimePlatform, Secret, Tag, TaskDefinition, TaskDefinitionFamilyStatus, TaskDefinitionField,
-    TaskDefinitionStatus, TransportProtocol, Ulimit, UlimitName,
+    ApplicationProtocol, Compatibility, ContainerCondition, ContainerDefinition, ContainerDependency,
+    CpuArchitecture, FirelensConfiguration, FirelensConfigurationType, HealthCheck, KeyValuePair,
+    LogConfiguration, LogDriver, NetworkMode, OsFamily, PidMode, PortMapping, ProxyConfiguration,
+    ProxyConfigurationType, RuntimePlatform, Secret, Tag, TaskDefinition, TaskDefinitionFamilyStatus,
+    TaskDefinitionField, TaskDefinitionStatus, TransportProtocol, Ulimit, UlimitName,
 };
 use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
-use super::{SERVICE, pairs};
+use super::container_settings as settings;
+use super::{SERVICE, pairs, volume};
 use crate::attrs::{
     attrs, blocks_of, bool_of, created_at, i32_of, int_of, map_of, opt_int, opt_str, owned, resource,
     str_list, str_map, str_of, strs_of, user_tags,
@@ -57,6 +64,9 @@ fn encode(region: &str, c: &Attrs) -> Result<ContainerDefinition, ProviderError>
         mappings.push(
             PortMapping::builder()
                 .set_container_port(i32_of(m, "container_port"))
+                .set_container_port_range(str_of(m, "container_port_range").map(str::to_owned))
+                .set_name(str_of(m, "name").map(str::to_owned))
+                .set_app_protocol(str_of(m, "app_protocol").map(ApplicationProtocol::from))
                 .protocol(TransportProtocol::from(str_of(m, "protocol").unwrap_or("tcp")))
                 .build(),
         );
@@ -70,8 +80,8 @@ fn encode(region: &str, c: &Attrs) -> Result<ContainerDefinition, ProviderError>
         .map(|(k, v)| Secret::builder().name(k).value_from(v).build())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| build_error(CALL, e))?;
-    let logs = match str_of(c, "logs") {
-        Some(group) => Some(
+    let logs = match (str_of(c, "logs"), blocks_of(c, "log").first()) {
+        (Some(group), _) => Some(
             LogConfiguration::builder()
                 .log_driver(LogDriver::Awslogs)
                 .options("awslogs-group", group)
@@ -80,13 +90,25 @@ fn encode(region: &str, c: &Attrs) -> Result<ContainerDefinition, ProviderError>
                 .build()
                 .map_err(|e| build_error(CALL, e))?,
         ),
+        (None, Some(log)) => Some(encode_log(log)?),
+        (None, None) => None,
+    };
+    let firelens = match blocks_of(c, "firelens").first() {
+        Some(f) => Some(
+            FirelensConfiguration::builder()
+                .r#type(FirelensConfigurationType::from(
+                    str_of(f, "type").unwrap_or_default(),
+                ))
+                .set_options(non_empty(map_of(f, "options")))
+                .build()
+                .map_err(|e| build_error(CALL, e))?,
+        ),
         None => None,
     };
     let health = match blocks_of(c, "health_check").first() {
         Some(h) => Some(
             HealthCheck::builder()
-                .command("CMD-SHELL")
-                .command(str_of(h, "command").unwrap_or_default())
+                .set_command(Some(health_command(h)))
                 .interval(i32_of(h, "interval").unwrap_or(30))
                 .timeout(i32_of(h, "timeout").unwrap_or(5))
                 .retries(i32_of(h, "retries").unwrap_or(3))
@@ -136,10 +158,75 @@ fn encode(region: &str, c: &Attrs) -> Result<ContainerDefinition, ProviderError>
         .set_environment(Some(environment))
         .set_secrets(Some(secrets))
         .set_log_configuration(logs)
+        .set_firelens_configuration(firelens)
+        .set_docker_labels(non_empty(map_of(c, "labels")))
+        .set_start_timeout(i32_of(c, "start_timeout"))
+        .pseudo_terminal(bool_of(c, "pseudo_terminal"))
+        .interactive(bool_of(c, "interactive"))
+        .set_repository_credentials(settings::encode_credentials(CALL, c)?)
+        .set_linux_parameters(settings::encode_linux(c))
+        .set_system_controls(Some(settings::encode_system_controls(c)))
+        .set_environment_files(Some(settings::encode_environment_files(CALL, c)?))
+        .set_mount_points(Some(volume::encode_mounts(c)))
+        .set_volumes_from(Some(volume::encode_volumes_from(c)))
         .set_health_check(health)
         .set_depends_on((!depends.is_empty()).then_some(depends))
         .set_ulimits((!ulimits.is_empty()).then_some(ulimits))
         .build())
+}
+
+/// A health check's command in Docker's list form: a string is the
+/// shell's (`CMD-SHELL`).
+fn health_command(h: &Attrs) -> Vec<String> {
+    match h.get("command") {
+        Some(Value::String(shell)) => vec!["CMD-SHELL".to_owned(), shell.clone()],
+        _ => strs_of(h, "command"),
+    }
+}
+
+/// A map as the SDK's, none when empty (AWS reads an absent map as empty).
+fn non_empty(map: BTreeMap<String, String>) -> Option<HashMap<String, String>> {
+    (!map.is_empty()).then(|| map.into_iter().collect())
+}
+
+/// A `log` block as the logConfiguration AWS receives.
+fn encode_log(log: &Attrs) -> Result<LogConfiguration, ProviderError> {
+    let secret_options = map_of(log, "secret_options")
+        .into_iter()
+        .map(|(k, v)| Secret::builder().name(k).value_from(v).build())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| build_error(CALL, e))?;
+    LogConfiguration::builder()
+        .log_driver(LogDriver::from(str_of(log, "driver").unwrap_or_default()))
+        .set_options(non_empty(map_of(log, "options")))
+        .set_secret_options((!secret_options.is_empty()).then_some(secret_options))
+        .build()
+        .map_err(|e| build_error(CALL, e))
+}
+
+/// A map the SDK returns, in berth's shape.
+fn sorted(map: Option<&HashMap<String, String>>) -> Value {
+    let map: BTreeMap<String, String> = map
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    str_map(&map)
+}
+
+/// A logConfiguration as a `log` block (the canonical form turns the
+/// awslogs shorthand's back into `logs`).
+fn decode_log(l: &LogConfiguration) -> Value {
+    let secret_options: BTreeMap<String, String> = l
+        .secret_options()
+        .iter()
+        .map(|s| (s.name().to_owned(), s.value_from().to_owned()))
+        .collect();
+    Value::Map(attrs([
+        ("driver", Value::from(l.log_driver().as_str())),
+        ("options", sorted(l.options())),
+        ("secret_options", str_map(&secret_options)),
+    ]))
 }
 
 fn list_or_null(items: Option<&[String]>) -> Value {
@@ -157,6 +244,12 @@ fn decode(c: &ContainerDefinition) -> Value {
         .map(|m| {
             Value::Map(attrs([
                 ("container_port", opt_int(m.container_port())),
+                ("container_port_range", opt_str(m.container_port_range())),
+                ("name", opt_str(m.name())),
+                (
+                    "app_protocol",
+                    opt_str(m.app_protocol().map(ApplicationProtocol::as_str)),
+                ),
                 (
                     "protocol",
                     Value::from(m.protocol().map_or("tcp", |p| p.as_str())),
@@ -174,20 +267,23 @@ fn decode(c: &ContainerDefinition) -> Value {
         .iter()
         .map(|s| (s.name().to_owned(), s.value_from().to_owned()))
         .collect();
-    let logs = c
-        .log_configuration()
-        .filter(|l| *l.log_driver() == LogDriver::Awslogs)
-        .and_then(|l| l.options()?.get("awslogs-group").cloned());
+    let log: Vec<Value> = c.log_configuration().map(decode_log).into_iter().collect();
+    let firelens: Vec<Value> = c
+        .firelens_configuration()
+        .map(|f| {
+            Value::Map(attrs([
+                ("type", Value::from(f.r#type().as_str())),
+                ("options", sorted(f.options())),
+            ]))
+        })
+        .into_iter()
+        .collect();
     let health = c
         .health_check()
         .map(|h| {
-            let cmd = h.command();
-            let command = match cmd.split_first() {
-                Some((first, rest)) if first == "CMD-SHELL" => rest.join(" "),
-                _ => cmd.join(" "),
-            };
+            // The canonical form reads `["CMD-SHELL", COMMAND]` as the string.
             vec![Value::Map(attrs([
-                ("command", Value::String(command)),
+                ("command", str_list(h.command())),
                 ("interval", Value::Int(i64::from(h.interval().unwrap_or(30)))),
                 ("timeout", Value::Int(i64::from(h.timeout().unwrap_or(5)))),
                 ("retries", Value::Int(i64::from(h.retries().unwrap_or(3)))),
@@ -235,12 +331,73 @@ fn decode(c: &ContainerDefinition) -> Value {
         ("stop_timeout", opt_int(c.stop_timeout())),
         ("env", str_map(&env)),
         ("secrets", str_map(&secrets)),
-        ("logs", opt_str(logs.as_deref())),
+        ("logs", Value::Null),
+        ("log", Value::List(log)),
+        ("firelens", Value::List(firelens)),
+        ("labels", sorted(c.docker_labels())),
+        ("start_timeout", opt_int(c.start_timeout())),
+        (
+            "pseudo_terminal",
+            Value::Bool(c.pseudo_terminal().unwrap_or(false)),
+        ),
+        ("interactive", Value::Bool(c.interactive().unwrap_or(false))),
+        (
+            "repository_credentials",
+            settings::decode_credentials(c.repository_credentials()),
+        ),
+        ("linux", settings::decode_linux(c.linux_parameters())),
+        (
+            "system_control",
+            settings::decode_system_controls(c.system_controls()),
+        ),
+        (
+            "environment_file",
+            settings::decode_environment_files(c.environment_files()),
+        ),
+        ("mount", volume::decode_mounts(c.mount_points())),
+        ("volumes_from", volume::decode_volumes_from(c.volumes_from())),
         ("port_mapping", Value::List(port_mappings)),
         ("health_check", Value::List(health)),
         ("depends_on", Value::List(depends)),
         ("ulimit", Value::List(ulimits)),
     ]))
+}
+
+/// The `proxy` block as proxyConfiguration.
+fn encode_proxy(a: &Attrs) -> Result<Option<ProxyConfiguration>, ProviderError> {
+    let Some(proxy) = blocks_of(a, "proxy").first().copied() else {
+        return Ok(None);
+    };
+    let properties = map_of(proxy, "properties")
+        .into_iter()
+        .map(|(k, v)| KeyValuePair::builder().name(k).value(v).build())
+        .collect();
+    ProxyConfiguration::builder()
+        .r#type(ProxyConfigurationType::from(
+            str_of(proxy, "type").unwrap_or("APPMESH"),
+        ))
+        .container_name(str_of(proxy, "container").unwrap_or_default())
+        .set_properties(Some(properties))
+        .build()
+        .map(Some)
+        .map_err(|e| build_error(CALL, e))
+}
+
+/// proxyConfiguration as a `proxy` block.
+fn decode_proxy(proxy: Option<&ProxyConfiguration>) -> Value {
+    let blocks = proxy.map(|p| {
+        let properties: BTreeMap<String, String> = p
+            .properties()
+            .iter()
+            .filter_map(|kv| Some((kv.name()?.to_owned(), kv.value().unwrap_or_default().to_owned())))
+            .collect();
+        Value::Map(attrs([
+            ("container", Value::from(p.container_name())),
+            ("type", Value::from(p.r#type().map_or("APPMESH", |t| t.as_str()))),
+            ("properties", str_map(&properties)),
+        ]))
+    });
+    Value::List(blocks.into_iter().collect())
 }
 
 fn encode_all(region: &str, a: &Attrs) -> Result<Vec<ContainerDefinition>, ProviderError> {
@@ -260,12 +417,14 @@ pub(super) async fn create(
     let ecs = &p.clients.ecs;
     let family = naming::given(a, "family").map_or_else(|| naming::ecs(stack, address), str::to_owned);
     let containers = encode_all(p.region(), a)?;
+    let volumes = volume::encode_volumes(CALL, a)?;
     let platform = RuntimePlatform::builder()
         .cpu_architecture(CpuArchitecture::from(
             str_of(a, "cpu_architecture").unwrap_or("X86_64"),
         ))
-        .operating_system_family(OsFamily::Linux)
+        .operating_system_family(OsFamily::from(str_of(a, "os_family").unwrap_or("LINUX")))
         .build();
+    let proxy = encode_proxy(a)?;
     let out = p
         .call_once(SERVICE, CALL, || {
             ecs.register_task_definition()
@@ -277,7 +436,11 @@ pub(super) async fn create(
                 .set_execution_role_arn(str_of(a, "execution_role").map(str::to_owned))
                 .set_task_role_arn(str_of(a, "task_role").map(str::to_owned))
                 .runtime_platform(platform.clone())
+                .set_pid_mode(str_of(a, "pid_mode").map(PidMode::from))
+                .set_proxy_configuration(proxy.clone())
                 .set_container_definitions(Some(containers.clone()))
+                .set_volumes(Some(volumes.clone()))
+                .set_ephemeral_storage(volume::encode_ephemeral_storage(a))
                 .set_tags(Some(tags.clone()))
                 .send()
         })
@@ -287,6 +450,7 @@ pub(super) async fn create(
         "container".to_owned(),
         Value::List(containers.iter().map(decode).collect()),
     );
+    a.insert("volume".to_owned(), volume::decode_volumes(&volumes));
     Ok(attrs([
         ("arn", Value::from(td.task_definition_arn().unwrap_or_default())),
         ("family", Value::from(td.family().unwrap_or(family.as_str()))),
@@ -329,6 +493,10 @@ fn read(address: Address, td: &TaskDefinition, tags: &[Tag]) -> Resource {
         .runtime_platform()
         .and_then(|r| r.cpu_architecture())
         .map_or("X86_64", |a| a.as_str());
+    let os = td
+        .runtime_platform()
+        .and_then(|r| r.operating_system_family())
+        .map_or("LINUX", |o| o.as_str());
     let a = attrs([
         ("cpu", int(td.cpu())),
         ("memory", int(td.memory())),
@@ -339,6 +507,14 @@ fn read(address: Address, td: &TaskDefinition, tags: &[Tag]) -> Resource {
         ("execution_role", opt_str(td.execution_role_arn())),
         ("task_role", opt_str(td.task_role_arn())),
         ("cpu_architecture", Value::from(arch)),
+        ("os_family", Value::from(os)),
+        ("pid_mode", opt_str(td.pid_mode().map(PidMode::as_str))),
+        ("proxy", decode_proxy(td.proxy_configuration())),
+        (
+            "ephemeral_storage",
+            volume::decode_ephemeral_storage(td.ephemeral_storage()),
+        ),
+        ("volume", volume::decode_volumes(td.volumes())),
         (
             "container",
             Value::List(td.container_definitions().iter().map(decode).collect()),

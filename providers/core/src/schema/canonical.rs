@@ -5,7 +5,8 @@
 //! a plan, on every cloud.
 //!
 //! What the schema declares, applied at every level of a body:
-//! - types: numbers in string fields as strings, sets sorted and deduplicated;
+//! - types: numbers in string fields as strings, sets sorted and deduplicated,
+//!   a command's `["CMD-SHELL", COMMAND]` as the string `COMMAND`;
 //! - [`Case`]: strings AWS folds (`TCP`, `tcp`) in AWS's case;
 //! - [`Attr::unset`]: the value AWS reports for "not set" (a container's
 //!   `cpu = 0`) as null;
@@ -116,6 +117,11 @@ fn typed(v: &Value, ty: Type) -> Value {
             items.dedup_by(|a, b| a == b && !a.has_unknown());
             Value::List(items)
         }
+        // `["CMD-SHELL", COMMAND]` is the shell form written as a string.
+        (Type::Command, Value::List(items)) => match items.as_slice() {
+            [Value::String(shell), command @ Value::String(_)] if shell == "CMD-SHELL" => command.clone(),
+            _ => v.clone(),
+        },
         (Type::List(inner), Value::List(items)) => {
             Value::List(items.iter().map(|i| typed(i, *inner)).collect())
         }

@@ -671,6 +671,64 @@ const ROLE: KindSchema = KindSchema {
     blocks: &[],
 };
 
+/// A container's `logConfiguration`, any driver Fargate runs.
+const LOG: Block = Block {
+    max: Some(1),
+    ..block(
+        "log",
+        &[
+            Attr::required(
+                "driver",
+                Type::String,
+                "logDriver",
+                "The log driver: `awslogs`, `awsfirelens` or `splunk` (the ones Fargate runs).",
+            ),
+            Attr::default(
+                "options",
+                Type::Map(&Type::String),
+                Literal::EmptyMap,
+                "options",
+                "The driver's options, e.g. `\"awslogs-group\" = \"/ecs/app\"`, `\"awslogs-stream-prefix\"`, `\"awslogs-create-group\" = \"true\"`, `\"awslogs-datetime-format\"`, `\"awslogs-multiline-pattern\"`, `\"mode\" = \"non-blocking\"`; for `awsfirelens`, the output plugin's (`Name = \"cloudwatch\"`, ...). An awslogs block with only the group, the stack's region and the container's name as stream prefix reads as `logs`.",
+            ),
+            Attr::default(
+                "secret_options",
+                Type::Map(&Type::String),
+                Literal::EmptyMap,
+                "secretOptions",
+                "Options read from SSM parameters or Secrets Manager ARNs (a Splunk token, a FireLens output's key), by name. Never shown; needs the task's `execution_role`.",
+            )
+            .sensitive(),
+        ],
+        "logConfiguration",
+        "Where the container's output goes, for any log driver; `logs = log_group.NAME` is the awslogs shorthand.",
+    )
+};
+
+/// A FireLens log router container's `firelensConfiguration`.
+const FIRELENS: Block = Block {
+    max: Some(1),
+    ..block(
+        "firelens",
+        &[
+            Attr::required(
+                "type",
+                Type::String,
+                "type",
+                "The log router: `fluentbit` or `fluentd`.",
+            ),
+            Attr::default(
+                "options",
+                Type::Map(&Type::String),
+                Literal::EmptyMap,
+                "options",
+                "`enable-ecs-log-metadata` (`\"true\"`/`\"false\"`), `config-file-type` (`file` on Fargate) and `config-file-value` (the path in the image).",
+            ),
+        ],
+        "firelensConfiguration",
+        "Makes this container the task's FireLens log router; other containers send to it with `log { driver = \"awsfirelens\" }`. One per task.",
+    )
+};
+
 const CONTAINER: Block = Block {
     name: "container",
     labelled: true,
@@ -762,26 +820,192 @@ const CONTAINER: Block = Block {
             "Environment variables read from SSM parameters or Secrets Manager ARNs. Never shown.",
         )
         .sensitive(),
+        Attr::default(
+            "labels",
+            Type::Map(&Type::String),
+            Literal::EmptyMap,
+            "dockerLabels",
+            "Docker labels on the container.",
+        ),
+        Attr::optional(
+            "start_timeout",
+            Type::Int,
+            "startTimeout",
+            "Seconds to wait for the container's `depends_on` conditions before giving up, 2 to 120 on Fargate.",
+        )
+        .range(2, 120),
+        Attr::default(
+            "pseudo_terminal",
+            Type::Bool,
+            Literal::Bool(false),
+            "pseudoTerminal",
+            "Allocate a TTY.",
+        ),
+        Attr::default(
+            "interactive",
+            Type::Bool,
+            Literal::Bool(false),
+            "interactive",
+            "Keep stdin open.",
+        ),
+        Attr::optional(
+            "repository_credentials",
+            Type::String,
+            "repositoryCredentials.credentialsParameter",
+            "The Secrets Manager secret (ARN) holding the private registry's user name and password; needs the task's `execution_role`.",
+        ),
         Attr::optional(
             "logs",
             Type::Ref(Kind::LogGroup),
             "logConfiguration (awslogs)",
-            "Log group the awslogs driver writes to (stream prefix: the container name).",
+            "Log group the awslogs driver writes to (stream prefix: the container name, region: the stack's). Shorthand for a `log` block with driver `awslogs` and those options; write one or the other.",
         ),
     ],
     blocks: &[
+        LOG,
+        FIRELENS,
+        block(
+            "mount",
+            &[
+                Attr::required(
+                    "source_volume",
+                    Type::String,
+                    "sourceVolume",
+                    "The name of a `volume` of the task.",
+                ),
+                Attr::required(
+                    "container_path",
+                    Type::String,
+                    "containerPath",
+                    "Where the volume appears in the container.",
+                ),
+                Attr::default(
+                    "read_only",
+                    Type::Bool,
+                    Literal::Bool(false),
+                    "readOnly",
+                    "Mount it read-only.",
+                ),
+            ],
+            "mountPoints",
+            "A task volume mounted in the container.",
+        ),
+        block(
+            "environment_file",
+            &[
+                Attr::required(
+                    "value",
+                    Type::String,
+                    "value",
+                    "The S3 object's ARN, e.g. `arn:aws:s3:::bucket/app.env`.",
+                ),
+                Attr::default(
+                    "type",
+                    Type::String,
+                    Literal::Str("s3"),
+                    "type",
+                    "`s3`, the only type.",
+                ),
+            ],
+            "environmentFiles",
+            "A file of `NAME=VALUE` lines in S3 whose variables the container gets (`env` wins).",
+        ),
+        block(
+            "system_control",
+            &[
+                Attr::required(
+                    "namespace",
+                    Type::String,
+                    "namespace",
+                    "The kernel parameter, e.g. `net.core.somaxconn` (Fargate: `net.*` only).",
+                ),
+                Attr::required("value", Type::String, "value", "Its value."),
+            ],
+            "systemControls",
+            "A namespaced kernel parameter set in the container.",
+        ),
+        Block {
+            max: Some(1),
+            implicit: true,
+            ..block(
+                "linux",
+                &[
+                    Attr::default(
+                        "init_process",
+                        Type::Bool,
+                        Literal::Bool(false),
+                        "initProcessEnabled",
+                        "Run an init process (PID 1) that forwards signals and reaps zombies.",
+                    ),
+                    Attr::default(
+                        "capabilities_add",
+                        Type::Set(&Type::String),
+                        Literal::EmptyList,
+                        "capabilities.add",
+                        "Linux capabilities added to Docker's default set; Fargate adds only `SYS_PTRACE`.",
+                    ),
+                    Attr::default(
+                        "capabilities_drop",
+                        Type::Set(&Type::String),
+                        Literal::EmptyList,
+                        "capabilities.drop",
+                        "Linux capabilities removed, e.g. `ALL`, `NET_RAW`.",
+                    ),
+                ],
+                "linuxParameters",
+                "Linux settings Fargate takes (shared memory, tmpfs, devices and swap are EC2's only).",
+            )
+        },
+        block(
+            "volumes_from",
+            &[
+                Attr::required(
+                    "container",
+                    Type::String,
+                    "sourceContainer",
+                    "Another container of this task, whose mounts this one gets.",
+                ),
+                Attr::default(
+                    "read_only",
+                    Type::Bool,
+                    Literal::Bool(false),
+                    "readOnly",
+                    "Mount them read-only.",
+                ),
+            ],
+            "volumesFrom",
+            "Mounts every volume of another container of the task.",
+        ),
         Block {
             ordered: true,
             ..block(
                 "port_mapping",
                 &[
-                    Attr::required(
+                    Attr::optional(
                         "container_port",
                         Type::Int,
                         "containerPort",
-                        "Port the container listens on.",
+                        "Port the container listens on; this or `container_port_range`.",
                     )
                     .range(1, 65_535),
+                    Attr::optional(
+                        "container_port_range",
+                        Type::String,
+                        "containerPortRange",
+                        "Ports the container listens on, `FROM-TO` (e.g. `\"8000-8010\"`); this or `container_port`.",
+                    ),
+                    Attr::optional(
+                        "name",
+                        Type::String,
+                        "name",
+                        "The mapping's name, which Service Connect refers to: lower-case letters, digits and `-`, at most 64.",
+                    ),
+                    Attr::optional(
+                        "app_protocol",
+                        Type::String,
+                        "appProtocol",
+                        "The application protocol Service Connect sees: `http`, `http2` or `grpc`.",
+                    ),
                     Attr::default(
                         "protocol",
                         Type::String,
@@ -802,9 +1026,9 @@ const CONTAINER: Block = Block {
                 &[
                     Attr::required(
                         "command",
-                        Type::String,
-                        "healthCheck.command (CMD-SHELL)",
-                        "Shell command; exit 0 means healthy.",
+                        Type::Command,
+                        "healthCheck.command",
+                        "The check; exit 0 means healthy. A string is run by the shell (`CMD-SHELL`); a list is Docker's form, `[\"CMD\", \"curl\", \"-f\", URL]` (exec, no shell) or `[\"CMD-SHELL\", COMMAND]` (the same as the string).",
                     ),
                     Attr::default(
                         "interval",
@@ -878,6 +1102,71 @@ const CONTAINER: Block = Block {
     ],
 };
 
+/// A task definition's `volumes`: an EFS file system, or a bind mount
+/// (Fargate's task storage, shared by the containers that mount it).
+const VOLUME: Block = Block {
+    labelled: true,
+    update: Update::Replace,
+    blocks: &[Block {
+        max: Some(1),
+        ..block(
+            "efs",
+            &[
+                Attr::required(
+                    "file_system_id",
+                    Type::String,
+                    "fileSystemId",
+                    "The EFS file system, e.g. `fs-0123456789abcdef0`.",
+                ),
+                Attr::optional(
+                    "root_directory",
+                    Type::String,
+                    "rootDirectory",
+                    "The directory of the file system mounted as the volume's root; `/` when left out. With an `access_point`, the access point's directory: leave it out.",
+                )
+                .unset_when(Literal::Str("/")),
+                Attr::default(
+                    "transit_encryption",
+                    Type::String,
+                    Literal::Str("DISABLED"),
+                    "transitEncryption",
+                    "`ENABLED` or `DISABLED`: encrypt the NFS traffic (required by `iam` and `access_point`).",
+                )
+                .folded(Case::Upper),
+                Attr::optional(
+                    "transit_encryption_port",
+                    Type::Int,
+                    "transitEncryptionPort",
+                    "The port the EFS mount helper uses for encrypted traffic; chosen by ECS when left out.",
+                )
+                .range(1, 65_535),
+                Attr::optional(
+                    "access_point",
+                    Type::String,
+                    "authorizationConfig.accessPointId",
+                    "An EFS access point, e.g. `fsap-0123456789abcdef0`.",
+                ),
+                Attr::default(
+                    "iam",
+                    Type::String,
+                    Literal::Str("DISABLED"),
+                    "authorizationConfig.iam",
+                    "`ENABLED` to mount with the task role's IAM authorization, else `DISABLED`.",
+                )
+                .folded(Case::Upper),
+            ],
+            "efsVolumeConfiguration",
+            "The volume is an EFS file system.",
+        )
+    }],
+    ..block(
+        "volume",
+        &[],
+        "volumes",
+        "A volume containers mount with `mount`: an EFS file system with an `efs` block, else a bind mount of the task's own storage.",
+    )
+};
+
 const TASK_DEFINITION: KindSchema = KindSchema {
     kind: Kind::TaskDefinition,
     spelling: Spelling::Plain,
@@ -934,6 +1223,31 @@ const TASK_DEFINITION: KindSchema = KindSchema {
         )
         .folded(Case::Upper)
         .replaces(),
+        Attr::default(
+            "os_family",
+            Type::String,
+            Literal::Str("LINUX"),
+            "runtimePlatform.operatingSystemFamily",
+            "`LINUX`, or a Windows Server family (`WINDOWS_SERVER_2019_CORE`, `WINDOWS_SERVER_2019_FULL`, `WINDOWS_SERVER_2022_CORE`, `WINDOWS_SERVER_2022_FULL`).",
+        )
+        .folded(Case::Upper)
+        .replaces(),
+        Attr::optional(
+            "pid_mode",
+            Type::String,
+            "pidMode",
+            "`task`: the task's containers share one process namespace (Linux, platform 1.4 or later); Fargate has no `host`.",
+        )
+        .folded(Case::Lower)
+        .replaces(),
+        Attr::optional(
+            "ephemeral_storage",
+            Type::Int,
+            "ephemeralStorage.sizeInGiB",
+            "GiB of task storage, 21 to 200; Fargate gives 20 when left out.",
+        )
+        .replaces()
+        .range(21, 200),
         TAGS,
         ARN,
         Attr::named(
@@ -943,7 +1257,42 @@ const TASK_DEFINITION: KindSchema = KindSchema {
         ),
         Attr::computed("revision", Type::Int, "revision", "The revision number."),
     ],
-    blocks: &[CONTAINER],
+    blocks: &[
+        CONTAINER,
+        VOLUME,
+        Block {
+            max: Some(1),
+            update: Update::Replace,
+            ..block(
+                "proxy",
+                &[
+                    Attr::required(
+                        "container",
+                        Type::String,
+                        "containerName",
+                        "The container of this task that is the App Mesh proxy (Envoy).",
+                    ),
+                    Attr::default(
+                        "type",
+                        Type::String,
+                        Literal::Str("APPMESH"),
+                        "type",
+                        "`APPMESH`, the only type.",
+                    )
+                    .folded(Case::Upper),
+                    Attr::default(
+                        "properties",
+                        Type::Map(&Type::String),
+                        Literal::EmptyMap,
+                        "properties",
+                        "The proxy's settings by name: `IgnoredUID`, `IgnoredGID`, `AppPorts`, `ProxyIngressPort`, `ProxyEgressPort`, `EgressIgnoredIPs`, `EgressIgnoredPorts`.",
+                    ),
+                ],
+                "proxyConfiguration",
+                "The App Mesh proxy configuration: which container carries the task's traffic.",
+            )
+        },
+    ],
 };
 
 const SERVICE: KindSchema = KindSchema {

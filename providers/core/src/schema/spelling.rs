@@ -8,7 +8,10 @@
 //! - security groups: AWS's default egress rule (all traffic to
 //!   `0.0.0.0/0`) written alone is no `egress` block, which keeps it;
 //! - containers: a first TCP `port_mapping` with nothing else set is
-//!   `port`; `port` and the mappings keep the order AWS receives them in.
+//!   `port`; `port` and the mappings keep the order AWS receives them in;
+//!   a `log` block for `awslogs` with only the group, a region and the
+//!   container's name as stream prefix is `logs = GROUP` (validate holds
+//!   the region to the stack's, which berth writes for `logs`).
 
 use super::Spelling;
 use crate::{Attrs, Value};
@@ -118,11 +121,114 @@ fn container(c: &mut Attrs) {
     if !mappings.is_empty() || c.contains_key("port_mapping") {
         c.insert("port_mapping".to_owned(), Value::List(mappings));
     }
+    if c.get("logs").is_none_or(|v| *v == Value::Null)
+        && let Some(group) = awslogs_group(c)
+    {
+        c.insert("logs".to_owned(), group);
+        c.insert("log".to_owned(), Value::List(Vec::new()));
+    }
+}
+
+/// The group of a container's `log` block when it says no more than
+/// `logs = GROUP` does: driver `awslogs`, options the group, a region and
+/// the container's name as stream prefix, no secret options.
+fn awslogs_group(c: &Attrs) -> Option<Value> {
+    let [log] = c.get("log")?.as_list()? else {
+        return None;
+    };
+    let log = log.as_map()?;
+    if log.get("driver") != Some(&Value::from("awslogs")) {
+        return None;
+    }
+    let empty =
+        |v: Option<&Value>| v.is_none_or(|v| *v == Value::Null || v.as_map().is_some_and(|m| m.is_empty()));
+    if !empty(log.get("secret_options")) {
+        return None;
+    }
+    let options = log.get("options")?.as_map()?;
+    let name = c.get("name")?;
+    let plain = options.get("awslogs-stream-prefix") == Some(name)
+        && options.keys().all(|k| {
+            matches!(
+                k.as_str(),
+                "awslogs-group" | "awslogs-region" | "awslogs-stream-prefix"
+            )
+        });
+    plain.then(|| options.get("awslogs-group").cloned()).flatten()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_awslogs_block_with_the_shorthand_options_is_logs() {
+        let log = |options: &[(&str, &str)], secret: bool| {
+            let options: Attrs = options
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+                .collect();
+            let secrets: Attrs = if secret {
+                [(
+                    "token".to_owned(),
+                    Value::from("arn:aws:ssm:us-east-1:1:parameter/t"),
+                )]
+                .into()
+            } else {
+                Attrs::new()
+            };
+            let mut c = map(&[
+                ("name", "app".into()),
+                (
+                    "log",
+                    Value::List(vec![Value::Map(map(&[
+                        ("driver", "awslogs".into()),
+                        ("options", Value::Map(options)),
+                        ("secret_options", Value::Map(secrets)),
+                    ]))]),
+                ),
+            ]);
+            container(&mut c);
+            c
+        };
+        let shorthand = log(
+            &[
+                ("awslogs-group", "/ecs/app"),
+                ("awslogs-region", "us-east-1"),
+                ("awslogs-stream-prefix", "app"),
+            ],
+            false,
+        );
+        assert_eq!(shorthand["logs"], Value::from("/ecs/app"));
+        assert_eq!(shorthand["log"], Value::List(vec![]));
+        let no_region = log(
+            &[("awslogs-group", "/ecs/app"), ("awslogs-stream-prefix", "app")],
+            false,
+        );
+        assert_eq!(no_region, shorthand);
+        for kept in [
+            log(
+                &[("awslogs-group", "/ecs/app"), ("awslogs-stream-prefix", "web")],
+                false,
+            ),
+            log(&[("awslogs-group", "/ecs/app")], false),
+            log(
+                &[
+                    ("awslogs-group", "/ecs/app"),
+                    ("awslogs-stream-prefix", "app"),
+                    ("awslogs-create-group", "true"),
+                ],
+                false,
+            ),
+            log(
+                &[("awslogs-group", "/ecs/app"), ("awslogs-stream-prefix", "app")],
+                true,
+            ),
+        ] {
+            assert_eq!(kept.get("logs"), None, "{kept:?}");
+            assert_eq!(kept["log"].as_list().map(<[Value]>::len), Some(1));
+        }
+    }
 
     fn map(pairs: &[(&str, Value)]) -> Attrs {
         pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect()

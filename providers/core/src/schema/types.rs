@@ -15,6 +15,9 @@ pub enum Type {
     /// A reference to a resource of this kind (`vpc.main`); evaluates to the
     /// referenced resource's identity attribute.
     Ref(Kind),
+    /// A command as Docker takes it: a string run by the shell, or a list
+    /// (`["CMD", "curl", "-f", URL]`, `["CMD-SHELL", "curl ... || exit 1"]`).
+    Command,
 }
 
 impl std::fmt::Display for Type {
@@ -28,6 +31,7 @@ impl std::fmt::Display for Type {
             Type::Set(t) => write!(f, "set of {t}"),
             Type::Map(t) => write!(f, "map of {t}"),
             Type::Ref(k) => write!(f, "reference to a {k}"),
+            Type::Command => f.write_str("string or list of strings"),
         }
     }
 }
