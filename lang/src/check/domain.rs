@@ -1,7 +1,7 @@
 //! AWS's own rules, checked before apply: what AWS would reject (or what
 //! would fail later at runtime) is an error with a span at `validate`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use berth_provider::{Address, Kind, Value};
 use ipnet::Ipv4Net;
@@ -12,7 +12,10 @@ use crate::stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Sta
 
 /// Runs every domain rule over an evaluated stack.
 pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
-    let cx = Context { stack };
+    let cx = Context {
+        stack,
+        gateway_vpcs: gateway_vpcs(stack),
+    };
     for r in &stack.resources {
         match r.kind() {
             Kind::Vpc => cx.vpc(r, diags),
@@ -51,6 +54,22 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
 
 struct Context<'s> {
     stack: &'s Stack,
+    /// The VPCs of the stack that have an internet gateway, found once:
+    /// asking per load balancer made validate quadratic.
+    gateway_vpcs: BTreeSet<Address>,
+}
+
+/// The VPCs an `internet_gateway` of the stack is attached to.
+fn gateway_vpcs(stack: &Stack) -> BTreeSet<Address> {
+    stack
+        .resources
+        .iter()
+        .filter(|g| g.kind() == Kind::InternetGateway)
+        .filter_map(|g| match g.body.value("vpc")? {
+            DesiredValue::Ref(r) if r.address.kind == Kind::Vpc => Some(r.address.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Log retention periods CloudWatch Logs accepts.
@@ -335,10 +354,7 @@ impl<'s> Context<'s> {
         let internal = r.body.known("internal").and_then(Value::as_bool).unwrap_or(false);
         if let Some(vpc) = vpcs.first()
             && !internal
-            && !self.stack.resources.iter().any(|g| {
-                g.kind() == Kind::InternetGateway
-                    && self.target(g.body.value("vpc"), Kind::Vpc).map(|v| &v.address) == Some(*vpc)
-            })
+            && !self.gateway_vpcs.contains(*vpc)
         {
             diags.push(
                 Diagnostic::error(
