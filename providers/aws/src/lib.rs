@@ -64,6 +64,7 @@ mod iam;
 mod lock;
 mod logs;
 mod pace;
+mod poll;
 mod retry;
 mod token;
 

@@ -7,13 +7,14 @@
 //! and groups deleted after it.
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_sdk_ec2::types::{ResourceType, State, VpcEndpointType};
-use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
+use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
 use super::{SERVICE, finish, identity, need, pairs, stack_filter, tag_spec, update_tags};
 use crate::attrs::{attrs, complete, create_tags, owned, resource, str_list, str_of, strs_of, user_tags};
+use crate::poll::Poll;
 use crate::{AwsProvider, paginate};
 
 const WAIT: Duration = Duration::from_secs(15 * 60);
@@ -95,9 +96,8 @@ async fn describe(
 
 /// Polls until the endpoint is `available` (or, with `gone`, deleted).
 async fn wait(p: &AwsProvider, id: &str, gone: bool) -> Result<(), ProviderError> {
-    let call = "DescribeVpcEndpoints";
-    let start = Instant::now();
-    let mut poll = Duration::from_secs(2);
+    let what = format!("{id} still not {}", if gone { "deleted" } else { "available" });
+    let mut poll = Poll::new("DescribeVpcEndpoints", what, WAIT, Duration::from_secs(2));
     loop {
         let state = describe(p, id).await?.and_then(|e| e.state().map(state_name));
         match state.as_deref() {
@@ -110,22 +110,8 @@ async fn wait(p: &AwsProvider, id: &str, gone: bool) -> Result<(), ProviderError
                     format!("{id} is {}", state.as_deref().unwrap_or("gone")),
                 ));
             }
-            Some(_) => {}
+            Some(now) => poll.pause(now).await?,
         }
-        if start.elapsed() + poll > WAIT {
-            return Err(ProviderError::new(
-                call,
-                "Timeout",
-                format!(
-                    "{id} still not {} after {}s",
-                    if gone { "deleted" } else { "available" },
-                    WAIT.as_secs()
-                ),
-                ErrorClass::Transient,
-            ));
-        }
-        tokio::time::sleep(poll).await;
-        poll = (poll * 3 / 2).min(Duration::from_secs(15));
     }
 }
 

@@ -5,13 +5,14 @@
 //! waited for until `deleted`, so that the Elastic IP it used can be
 //! released next. Both are read by their `berth:stack` tag.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_sdk_ec2::types::{DomainType, NatGatewayState, ResourceType};
-use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
+use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
 use super::{SERVICE, finish, identity, need, pairs, stack_filter, tag_spec, update_tags};
 use crate::attrs::{attrs, complete, create_tags, owned, resource, str_of, user_tags};
+use crate::poll::Poll;
 use crate::{AwsProvider, paginate};
 
 /// How long a NAT gateway may take to become available or deleted (AWS
@@ -82,8 +83,12 @@ async fn allocate(
 async fn wait(p: &AwsProvider, id: &str, state: NatGatewayState) -> Result<(), ProviderError> {
     let ec2 = &p.clients.ec2;
     let call = "DescribeNatGateways";
-    let start = Instant::now();
-    let mut poll = Duration::from_secs(2);
+    let mut poll = Poll::new(
+        call,
+        format!("{id} not {}", state.as_str()),
+        WAIT,
+        Duration::from_secs(2),
+    );
     loop {
         let out = p
             .call_unless(
@@ -112,18 +117,8 @@ async fn wait(p: &AwsProvider, id: &str, state: NatGatewayState) -> Result<(), P
                     format!("{id}: {why}"),
                 ));
             }
-            Some(_) => {}
+            Some(now) => poll.pause(now.as_str()).await?,
         }
-        if start.elapsed() + poll > WAIT {
-            return Err(ProviderError::new(
-                call,
-                "Timeout",
-                format!("{id} not {} after {}s", state.as_str(), WAIT.as_secs()),
-                ErrorClass::Transient,
-            ));
-        }
-        tokio::time::sleep(poll).await;
-        poll = (poll * 3 / 2).min(Duration::from_secs(15));
     }
 }
 

@@ -6,7 +6,7 @@
 //! (tags) in batches of 10.
 
 use std::collections::BTreeSet;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_ecs::types::{
     AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentAlarms,
@@ -14,9 +14,7 @@ use aws_sdk_ecs::types::{
     NetworkConfiguration, PropagateTags, Service, ServiceField, Tag,
 };
 use berth_provider::naming;
-use berth_provider::{
-    Address, Attrs, ErrorClass, Kind, ProviderError, ROLLED_BACK, Resource, Value, WaitEvents,
-};
+use berth_provider::{Address, Attrs, Kind, ProviderError, ROLLED_BACK, Resource, Value, WaitEvents};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs, scaling};
@@ -25,6 +23,7 @@ use crate::attrs::{
     user_tags,
 };
 use crate::errors::{build_error, gone};
+use crate::poll::Poll;
 use crate::{AwsProvider, paginate};
 
 /// Most services one DescribeServices call takes.
@@ -484,13 +483,13 @@ pub(crate) async fn wait_for_steady_state(
     let cluster = str_of(&service.attrs, "cluster").unwrap_or_default();
     let target = str_of(&service.attrs, "task_definition").unwrap_or_default();
     let ecs = &p.clients.ecs;
-    let start = Instant::now();
     // Events from just before the wait began belong to this deployment too
     // (ECS acts on UpdateService at once); a little slack covers clock skew.
     let since = SystemTime::now() - Duration::from_secs(10);
     let mut told = BTreeSet::new();
     let mut seen = false;
-    let mut poll = Duration::from_secs(5);
+    let what = format!("{} not steady", service.address);
+    let mut poll = Poll::new(call, what, timeout, Duration::from_secs(5));
     loop {
         let out = p
             .call(SERVICE, call, || {
@@ -513,25 +512,9 @@ pub(crate) async fn wait_for_steady_state(
         }
         match progress(s, target, &mut seen) {
             Progress::Steady => return Ok(()),
-            Progress::Failed(why) => {
-                return Err(ProviderError::permanent(call, ROLLED_BACK, why));
-            }
-            Progress::Going(state) if start.elapsed() + poll > timeout => {
-                return Err(ProviderError::new(
-                    call,
-                    "Timeout",
-                    format!(
-                        "{} not steady after {}s: {state}",
-                        service.address,
-                        timeout.as_secs()
-                    ),
-                    ErrorClass::Transient,
-                ));
-            }
-            Progress::Going(_) => {}
+            Progress::Failed(why) => return Err(ProviderError::permanent(call, ROLLED_BACK, why)),
+            Progress::Going(state) => poll.pause(&state).await?,
         }
-        tokio::time::sleep(poll).await;
-        poll = (poll * 3 / 2).min(Duration::from_secs(15));
     }
 }
 
