@@ -62,4 +62,6 @@ cases!(
     health_check_as_defaults,
     role_policies_any_order,
     grace_period_zero,
+    cloudformation_trust_policy,
+    terraform_policy_document,
 );

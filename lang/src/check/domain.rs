@@ -26,7 +26,10 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
                 super::actions::check(r, diags);
             }
             Kind::LogGroup => cx.log_group(r, diags),
-            Kind::Role => cx.role(r, diags),
+            Kind::Role => {
+                cx.role(r, diags);
+                super::iam::check(r, diags);
+            }
             Kind::TaskDefinition => cx.task_definition(r, diags),
             Kind::Service => cx.service(r, diags),
             Kind::InternetGateway | Kind::Cluster | Kind::ElasticIp | Kind::NatGateway => {}

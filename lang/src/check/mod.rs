@@ -4,6 +4,7 @@
 mod actions;
 pub mod declare;
 pub mod domain;
+mod iam;
 mod names;
 mod network;
 pub mod refs;

@@ -637,17 +637,29 @@ const LOG_GROUP: KindSchema = KindSchema {
 
 const ROLE: KindSchema = KindSchema {
     kind: Kind::Role,
-    spelling: Spelling::Plain,
+    spelling: Spelling::Role,
     identity: "arn",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "IAM CreateRole",
-    doc: "An IAM role assumed by an AWS service, with managed policies attached.",
+    doc: "An IAM role: who may assume it (`assume` or `assume_policy`), its inline policies \
+          (`policy` blocks) and the managed policies attached to it.",
     attrs: &[
-        Attr::required(
+        Attr::optional(
             "assume",
             Type::String,
             "AssumeRolePolicyDocument",
-            "Service principal allowed to assume the role, e.g. `ecs-tasks.amazonaws.com`.",
+            "Service principal allowed to assume the role, e.g. `ecs-tasks.amazonaws.com`: \
+             short for a trust policy with that one statement. Exactly one of `assume` and \
+             `assume_policy`.",
+        ),
+        Attr::optional(
+            "assume_policy",
+            Type::Document,
+            "AssumeRolePolicyDocument",
+            "The whole trust policy, for several principals or conditions: a map shaped like \
+             IAM's JSON (`Version`, `Statement` with `Effect`, `Principal`, `Action`, \
+             `Condition`) or a string of JSON. A policy that only lets one service assume the \
+             role reads back as `assume`. Changed in place (UpdateAssumeRolePolicy).",
         ),
         Attr::default(
             "policies",
@@ -661,6 +673,31 @@ const ROLE: KindSchema = KindSchema {
         ARN,
         NAME,
     ],
+    blocks: &[ROLE_POLICY],
+};
+
+const ROLE_POLICY: Block = Block {
+    name: "policy",
+    labelled: true,
+    ordered: false,
+    implicit: false,
+    spelling: Spelling::Plain,
+    min: 0,
+    max: None,
+    update: Update::InPlace,
+    aws: "PutRolePolicy",
+    doc: "An inline policy of the role, named by its label (PolicyName); added, changed and \
+          removed in place (PutRolePolicy, DeleteRolePolicy).",
+    attrs: &[Attr::required(
+        "document",
+        Type::Document,
+        "PolicyDocument",
+        "The policy: a map shaped like IAM's JSON, as Terraform's `jsonencode({ ... })` or \
+         CloudFormation's `PolicyDocument` write it (`Version`, `Statement` with `Sid`, \
+         `Effect`, `Action`/`NotAction`, `Resource`/`NotResource`, `Condition`), or a string of \
+         JSON. References such as `\"${log_group.app.arn}\"` may appear inside. A lone value \
+         and a one-element list are the same, as are key orders.",
+    )],
     blocks: &[],
 };
 

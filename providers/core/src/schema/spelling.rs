@@ -8,7 +8,9 @@
 //! - security groups: AWS's default egress rule (all traffic to
 //!   `0.0.0.0/0`) written alone is no `egress` block, which keeps it;
 //! - containers: a first TCP `port_mapping` with nothing else set is
-//!   `port`; `port` and the mappings keep the order AWS receives them in.
+//!   `port`; `port` and the mappings keep the order AWS receives them in;
+//! - roles: a trust policy letting one service assume the role (as
+//!   CloudFormation writes it) is `assume = "SERVICE"`.
 
 use super::Spelling;
 use crate::{Attrs, Value};
@@ -20,6 +22,17 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::SecurityGroupRule => security_group_rule(body),
         Spelling::SecurityGroup => security_group(body),
         Spelling::Container => container(body),
+        Spelling::Role => role(body),
+    }
+}
+
+/// A trust policy that only lets one service assume the role is that
+/// service, as `assume` writes it.
+fn role(r: &mut Attrs) {
+    let service = r.get("assume_policy").and_then(crate::policy::trusted_service);
+    if let Some(service) = service {
+        r.insert("assume".to_owned(), Value::String(service));
+        r.insert("assume_policy".to_owned(), Value::Null);
     }
 }
 

@@ -15,6 +15,9 @@ pub enum Type {
     /// A reference to a resource of this kind (`vpc.main`); evaluates to the
     /// referenced resource's identity attribute.
     Ref(Kind),
+    /// An IAM policy document: a map shaped like its JSON (`Version`,
+    /// `Statement`, ...) or a string of JSON; see [`crate::policy`].
+    Document,
 }
 
 impl std::fmt::Display for Type {
@@ -28,6 +31,7 @@ impl std::fmt::Display for Type {
             Type::Set(t) => write!(f, "set of {t}"),
             Type::Map(t) => write!(f, "map of {t}"),
             Type::Ref(k) => write!(f, "reference to a {k}"),
+            Type::Document => f.write_str("policy document"),
         }
     }
 }
@@ -272,6 +276,9 @@ pub enum Spelling {
     SecurityGroup,
     /// A container: `port` is its first TCP port mapping.
     Container,
+    /// A role: a trust policy that only lets one service assume it is
+    /// `assume = "SERVICE"`.
+    Role,
 }
 
 impl Block {
