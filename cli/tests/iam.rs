@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Cloud, act, json_actions, json_plan};
+use common::{Cloud, act, json_plan};
 
 const V1: &str = r#"
 stack "iam" { region = "us-east-1" }
@@ -91,11 +91,7 @@ fn inline_and_trust_policies_change_in_place_on_both_clouds() {
     for cloud in Cloud::both() {
         let dir = tempfile::tempdir().expect("temp dir");
         let dir = dir.path();
-        std::fs::write(dir.join("main.berth"), V1).expect("write");
-        cloud.berth(dir, &["validate"]).expect_code(0);
-        cloud.berth(dir, &["apply", "--auto-approve"]).expect_code(0);
-        let plan = cloud.berth(dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(0), "not clean after create:\n{}", plan.all());
+        cloud.apply_clean(dir, V1, "create");
         if let Cloud::Aws(moto) = &cloud {
             let seen = moto.python(READ);
             let lines: Vec<&str> = seen.lines().collect();
@@ -111,16 +107,12 @@ fn inline_and_trust_policies_change_in_place_on_both_clouds() {
         }
 
         std::fs::write(dir.join("main.berth"), v2()).expect("write");
-        let run = cloud.berth(dir, &["plan", "--format", "json"]);
-        run.expect_code(0);
-        let actions = json_actions(&json_plan(&run));
+        let actions = cloud.planned(dir);
         assert_eq!(actions.len(), 2, "{actions:?}");
         for role in ["role.task", "role.deploy"] {
             assert_eq!(actions.get(role), Some(&act("update", None)), "{actions:?}");
         }
-        cloud.berth(dir, &["apply", "--auto-approve"]).expect_code(0);
-        let plan = cloud.berth(dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(0), "not clean after update:\n{}", plan.all());
+        cloud.apply_clean(dir, &v2(), "update");
         if let Cloud::Aws(moto) = &cloud {
             assert_eq!(
                 moto.python(READ).trim_end(),

@@ -9,6 +9,7 @@ mod names;
 mod network;
 pub mod refs;
 pub mod regions;
+mod rules;
 pub mod schema;
 mod sg_rules;
 mod tags;

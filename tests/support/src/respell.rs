@@ -92,6 +92,16 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
         Spelling::SecurityGroup => group(body, rng),
         Spelling::Container => container(body, rng),
         Spelling::Role => role(body, rng),
+        Spelling::ListenerRule => {
+            for (one, many) in [("path", "paths"), ("host", "hosts")] {
+                if let Some(p) = body.get(one).filter(|p| p.as_str().is_some()).cloned()
+                    && rng.bool()
+                {
+                    body.insert(one.to_owned(), Value::Null);
+                    body.insert(many.to_owned(), Value::List(vec![p]));
+                }
+            }
+        }
     }
 }
 

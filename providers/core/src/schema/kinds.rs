@@ -430,7 +430,8 @@ const LISTENER: KindSchema = KindSchema {
     identity: "arn",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "ELBv2 CreateListener",
-    doc: "A listener of a load balancer, forwarding to a default target group, with path or host rules.",
+    doc: "A listener of a load balancer: a default action (forward, redirect or fixed response) and \
+          rules that match requests by path, host, header, method, query or source address.",
     attrs: &[
         Attr::required(
             "load_balancer",
@@ -470,91 +471,12 @@ const LISTENER: KindSchema = KindSchema {
         ARN,
     ],
     blocks: &[
-        Block {
-            max: Some(1),
-            ..block(
-                "redirect",
-                &[
-                    Attr::default(
-                        "protocol",
-                        Type::String,
-                        Literal::Str("#{protocol}"),
-                        "RedirectConfig.Protocol",
-                        "`HTTP`, `HTTPS` or `#{protocol}` (kept).",
-                    ),
-                    Attr::default(
-                        "port",
-                        Type::String,
-                        Literal::Str("#{port}"),
-                        "RedirectConfig.Port",
-                        "Port, or `#{port}` (kept).",
-                    ),
-                    Attr::default(
-                        "host",
-                        Type::String,
-                        Literal::Str("#{host}"),
-                        "RedirectConfig.Host",
-                        "Host, or `#{host}` (kept).",
-                    ),
-                    Attr::default(
-                        "path",
-                        Type::String,
-                        Literal::Str("/#{path}"),
-                        "RedirectConfig.Path",
-                        "Path, or `/#{path}` (kept).",
-                    ),
-                    Attr::default(
-                        "query",
-                        Type::String,
-                        Literal::Str("#{query}"),
-                        "RedirectConfig.Query",
-                        "Query, or `#{query}` (kept).",
-                    ),
-                    Attr::default(
-                        "status_code",
-                        Type::String,
-                        Literal::Str("HTTP_301"),
-                        "RedirectConfig.StatusCode",
-                        "`HTTP_301` (permanent) or `HTTP_302`.",
-                    )
-                    .folded(Case::Upper),
-                ],
-                "DefaultActions.redirect",
-                "The default action: redirect, e.g. HTTP to HTTPS with `protocol = \"HTTPS\"  port = \"443\"`.",
-            )
-        },
-        Block {
-            max: Some(1),
-            ..block(
-                "fixed_response",
-                &[
-                    Attr::required(
-                        "status_code",
-                        Type::Int,
-                        "FixedResponseConfig.StatusCode",
-                        "HTTP status, 200 to 599.",
-                    )
-                    .range(200, 599),
-                    Attr::default(
-                        "content_type",
-                        Type::String,
-                        Literal::Str("text/plain"),
-                        "FixedResponseConfig.ContentType",
-                        "`text/plain`, `text/css`, `text/html`, `application/javascript` or `application/json`.",
-                    ),
-                    Attr::optional(
-                        "body",
-                        Type::String,
-                        "FixedResponseConfig.MessageBody",
-                        "The response body, up to 1024 characters.",
-                    ),
-                ],
-                "DefaultActions.fixed-response",
-                "The default action: a fixed response.",
-            )
-        },
+        REDIRECT,
+        FIXED_RESPONSE,
         Block {
             labelled: true,
+            spelling: Spelling::ListenerRule,
+            blocks: &[RULE_HEADER, RULE_QUERY, REDIRECT, FIXED_RESPONSE],
             ..block(
                 "rule",
                 &[
@@ -569,27 +491,183 @@ const LISTENER: KindSchema = KindSchema {
                         "path",
                         Type::String,
                         "Conditions.path-pattern",
-                        "Path pattern, e.g. `/api/login*`.",
+                        "Path pattern, e.g. `/api/login*`; the same as `paths` with one pattern.",
+                    ),
+                    Attr::default(
+                        "paths",
+                        Type::Set(&Type::String),
+                        Literal::EmptyList,
+                        "Conditions.PathPatternConfig.Values",
+                        "Path patterns, any of which matches (up to 128 characters each).",
                     ),
                     Attr::optional(
                         "host",
                         Type::String,
                         "Conditions.host-header",
-                        "Host pattern, e.g. `api.example.com`.",
+                        "Host pattern, e.g. `api.example.com`; the same as `hosts` with one pattern.",
                     ),
-                    Attr::required(
+                    Attr::default(
+                        "hosts",
+                        Type::Set(&Type::String),
+                        Literal::EmptyList,
+                        "Conditions.HostHeaderConfig.Values",
+                        "Host patterns, any of which matches (up to 128 characters each).",
+                    ),
+                    Attr::default(
+                        "methods",
+                        Type::Set(&Type::String),
+                        Literal::EmptyList,
+                        "Conditions.HttpRequestMethodConfig.Values",
+                        "HTTP request methods, any of which matches, in upper case (`GET`, `POST`, ...).",
+                    ),
+                    Attr::default(
+                        "source_ips",
+                        Type::Set(&Type::Cidr),
+                        Literal::EmptyList,
+                        "Conditions.SourceIpConfig.Values",
+                        "Client address ranges (CIDR), any of which matches.",
+                    ),
+                    Attr::optional(
                         "forward",
                         Type::Ref(Kind::TargetGroup),
                         "Actions.forward",
-                        "Target group for matching requests.",
+                        "Target group for matching requests; or a `redirect` or `fixed_response` block.",
                     ),
                 ],
                 "ELBv2 CreateRule",
-                "A rule: requests matching `path` and/or `host` go to `forward`.",
+                "A rule: requests matching every condition it sets (`path`/`paths`, `host`/`hosts`, \
+                 `header`, `methods`, `query`, `source_ips`; at most 5 values in all) get its action: \
+                 `forward`, `redirect` or `fixed_response`. Changed in place (ModifyRule, \
+                 SetRulePriorities).",
             )
         },
     ],
 };
+
+const REDIRECT: Block = Block {
+    max: Some(1),
+    ..block(
+        "redirect",
+        &[
+            Attr::default(
+                "protocol",
+                Type::String,
+                Literal::Str("#{protocol}"),
+                "RedirectConfig.Protocol",
+                "`HTTP`, `HTTPS` or `#{protocol}` (kept).",
+            ),
+            Attr::default(
+                "port",
+                Type::String,
+                Literal::Str("#{port}"),
+                "RedirectConfig.Port",
+                "Port, or `#{port}` (kept).",
+            ),
+            Attr::default(
+                "host",
+                Type::String,
+                Literal::Str("#{host}"),
+                "RedirectConfig.Host",
+                "Host, or `#{host}` (kept).",
+            ),
+            Attr::default(
+                "path",
+                Type::String,
+                Literal::Str("/#{path}"),
+                "RedirectConfig.Path",
+                "Path, or `/#{path}` (kept).",
+            ),
+            Attr::default(
+                "query",
+                Type::String,
+                Literal::Str("#{query}"),
+                "RedirectConfig.Query",
+                "Query, or `#{query}` (kept).",
+            ),
+            Attr::default(
+                "status_code",
+                Type::String,
+                Literal::Str("HTTP_301"),
+                "RedirectConfig.StatusCode",
+                "`HTTP_301` (permanent) or `HTTP_302`.",
+            )
+            .folded(Case::Upper),
+        ],
+        "Actions.redirect",
+        "The action: redirect, e.g. HTTP to HTTPS with `protocol = \"HTTPS\"  port = \"443\"`.",
+    )
+};
+
+const FIXED_RESPONSE: Block = Block {
+    max: Some(1),
+    ..block(
+        "fixed_response",
+        &[
+            Attr::required(
+                "status_code",
+                Type::Int,
+                "FixedResponseConfig.StatusCode",
+                "HTTP status, 200 to 599.",
+            )
+            .range(200, 599),
+            Attr::default(
+                "content_type",
+                Type::String,
+                Literal::Str("text/plain"),
+                "FixedResponseConfig.ContentType",
+                "`text/plain`, `text/css`, `text/html`, `application/javascript` or `application/json`.",
+            ),
+            Attr::optional(
+                "body",
+                Type::String,
+                "FixedResponseConfig.MessageBody",
+                "The response body, up to 1024 characters.",
+            ),
+        ],
+        "Actions.fixed-response",
+        "The action: a fixed response.",
+    )
+};
+
+const RULE_HEADER: Block = block(
+    "header",
+    &[
+        Attr::required(
+            "name",
+            Type::String,
+            "HttpHeaderConfig.HttpHeaderName",
+            "Header name, up to 40 characters.",
+        ),
+        Attr::required(
+            "values",
+            Type::Set(&Type::String),
+            "HttpHeaderConfig.Values",
+            "Values, any of which matches (`*` and `?` wildcards; up to 128 characters each).",
+        ),
+    ],
+    "Conditions.http-header",
+    "A header condition; several must all match.",
+);
+
+const RULE_QUERY: Block = block(
+    "query",
+    &[
+        Attr::optional(
+            "key",
+            Type::String,
+            "QueryStringConfig.Values.Key",
+            "Query parameter name; any parameter when left out.",
+        ),
+        Attr::required(
+            "value",
+            Type::String,
+            "QueryStringConfig.Values.Value",
+            "Value (`*` and `?` wildcards).",
+        ),
+    ],
+    "Conditions.query-string",
+    "A query string pair; the rule matches when any of its `query` pairs does.",
+);
 
 const CLUSTER: KindSchema = KindSchema {
     kind: Kind::Cluster,

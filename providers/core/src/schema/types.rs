@@ -279,6 +279,9 @@ pub enum Spelling {
     /// A role: a trust policy that only lets one service assume it is
     /// `assume = "SERVICE"`.
     Role,
+    /// A listener rule: `path = P` is `paths = [P]`, `host = H` is
+    /// `hosts = [H]`.
+    ListenerRule,
 }
 
 impl Block {
