@@ -64,4 +64,6 @@ cases!(
     grace_period_zero,
     awslogs_block_as_terraform_writes_it,
     efs_volume_as_aws_reports_it,
+    cloudformation_trust_policy,
+    terraform_policy_document,
 );

@@ -66,6 +66,10 @@ pub struct DesiredBody {
     /// through interpolation or a function, or through another resource's
     /// attribute): masked in plans like schema-sensitive ones.
     pub sensitive: BTreeSet<String>,
+    /// Where the parts of an attribute written as a map or list literal
+    /// are: attribute -> path (`Statement[0].Effect`) -> span, so a rule
+    /// about a part of a policy document points at that part.
+    pub parts: BTreeMap<String, BTreeMap<String, Span>>,
 }
 
 impl DesiredBody {
@@ -83,6 +87,24 @@ impl DesiredBody {
 
     pub fn span(&self, name: &str) -> Option<Span> {
         self.attrs.get(name).map(|a| a.span)
+    }
+
+    /// The span of a part of an attribute (`path` as
+    /// [`berth_provider::policy::Problem::location`] writes it), or of
+    /// the closest enclosing part written literally, or of the whole
+    /// value.
+    pub fn part_span(&self, name: &str, path: &str) -> Option<Span> {
+        let parts = self.parts.get(name);
+        let mut path = path;
+        loop {
+            if let Some(span) = parts.and_then(|p| p.get(path)) {
+                return Some(*span);
+            }
+            match path.rfind(['.', '[']) {
+                Some(i) => path = &path[..i],
+                None => return self.span(name),
+            }
+        }
     }
 
     pub fn blocks(&self, name: &str) -> &[DesiredBlock] {

@@ -381,6 +381,24 @@ impl Cloud {
         out
     }
 
+    /// Writes `text` as the only file of the stack in `dir`, applies it
+    /// and checks that the next plan is clean; `when` names the step in a
+    /// failure.
+    #[track_caller]
+    pub fn apply_clean(&self, dir: &Path, text: &str, when: &str) {
+        std::fs::write(dir.join("main.berth"), text).expect("write the stack");
+        self.berth(dir, &["apply", "--auto-approve"]).expect_code(0);
+        let plan = self.berth(dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "not clean after {when}:\n{}", plan.all());
+    }
+
+    /// What a plan of `dir` would change, as [`json_actions`] gives it.
+    pub fn planned(&self, dir: &Path) -> BTreeMap<String, (String, Option<String>)> {
+        let run = self.berth(dir, &["plan", "--format", "json"]);
+        run.expect_code(0);
+        json_actions(&json_plan(&run))
+    }
+
     /// Runs berth in `dir` against this cloud.
     pub fn berth(&self, dir: &Path, args: &[&str]) -> Run {
         match self {

@@ -6,7 +6,7 @@
 use berth_provider::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::stack::{DesiredResource, DesiredValue};
+use crate::stack::{DesiredBody, DesiredResource, DesiredValue};
 
 /// Checks the default action of a listener.
 pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
@@ -35,7 +35,13 @@ pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
             .help("a listener takes one of `default`, `redirect` and `fixed_response`; rules route the rest"),
         );
     }
-    for redirect in redirects {
+    blocks(&r.body, diags);
+}
+
+/// The `redirect` and `fixed_response` blocks of a listener or a rule:
+/// a redirect status ELB takes, a body ELB sends.
+pub(super) fn blocks(body: &DesiredBody, diags: &mut Vec<Diagnostic>) {
+    for redirect in body.blocks("redirect") {
         if let Some(DesiredValue::Known(Value::String(code))) = redirect.body.value("status_code")
             && !matches!(code.to_ascii_uppercase().as_str(), "HTTP_301" | "HTTP_302")
             && let Some(span) = redirect.body.span("status_code")
@@ -47,7 +53,7 @@ pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
-    for f in fixed {
+    for f in body.blocks("fixed_response") {
         if let Some(DesiredValue::Known(Value::String(body))) = f.body.value("body")
             && body.chars().count() > 1024
             && let Some(span) = f.body.span("body")

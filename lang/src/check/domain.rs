@@ -27,9 +27,13 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::Listener => {
                 cx.listener(r, diags);
                 super::actions::check(r, diags);
+                super::rules::check(r, diags);
             }
             Kind::LogGroup => cx.log_group(r, diags),
-            Kind::Role => cx.role(r, diags),
+            Kind::Role => {
+                cx.role(r, diags);
+                super::iam::check(r, diags);
+            }
             Kind::TaskDefinition => {
                 cx.task_definition(r, diags);
                 super::containers::check(stack, r, diags);
@@ -460,10 +464,16 @@ impl<'s> Context<'s> {
                     .help("priorities are unique within a listener"),
                 );
             }
-            if rule.body.value("path").is_none() && rule.body.value("host").is_none() {
+            let conditions = ["path", "paths", "host", "hosts", "methods", "source_ips"]
+                .iter()
+                .any(|c| rule.body.value(c).is_some())
+                || ["header", "query"]
+                    .iter()
+                    .any(|b| !rule.body.blocks(b).is_empty());
+            if !conditions {
                 diags.push(
                     Diagnostic::error("E0514", "a listener rule needs a condition", rule.span)
-                        .label("no `path` or `host`")
+                        .label("no `path`, `host`, `header`, `methods`, `query` or `source_ips`")
                         .help("add `path = \"/api/*\"` or `host = \"api.example.com\"`"),
                 );
             }

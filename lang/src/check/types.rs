@@ -83,7 +83,9 @@ fn check_value(value: &DesiredValue, ty: Type, span: Span) -> Result<(), Diagnos
             Some(found) => Err(mismatch(ty, &format!("`{r}` (a {found})"), span)),
             None => Ok(()),
         },
-        (DesiredValue::Concat(_), Type::String | Type::Cidr | Type::Command) => Ok(()),
+        (DesiredValue::Concat(_), Type::String | Type::Cidr | Type::Command | Type::Document) => Ok(()),
+        // A document's grammar is checked by `check::iam`.
+        (DesiredValue::Map(_), Type::Document) => Ok(()),
         (DesiredValue::Concat(_), _) => Err(mismatch(ty, "a string", span)),
         (DesiredValue::List(items), Type::List(inner) | Type::Set(inner)) => {
             items.iter().try_for_each(|i| check_value(i, *inner, span))
@@ -124,6 +126,7 @@ fn check_known(value: &Value, ty: Type, span: Span) -> Result<(), Diagnostic> {
             items.iter().try_for_each(|i| check_known(i, *inner, span))
         }
         (Type::Map(inner), Value::Map(m)) => m.values().try_for_each(|i| check_known(i, *inner, span)),
+        (Type::Document, Value::Map(_) | Value::String(_)) => Ok(()),
         (Type::Bool, Value::String(s)) if s == "true" || s == "false" => {
             Err(mismatch(ty, &format!("the string {value}"), span).help(format!("remove the quotes: `{s}`")))
         }

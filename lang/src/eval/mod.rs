@@ -175,6 +175,32 @@ pub fn evaluate_in_cloud(
     (stack, zones_read)
 }
 
+/// The spans of the parts of a map or list literal, by path
+/// (`Statement[0].Effect`): a map entry spans its key and value.
+fn locate(expr: &Expr, at: &str, out: &mut BTreeMap<String, Span>) {
+    match &expr.kind {
+        ExprKind::Map(entries) => {
+            for entry in entries {
+                let path = if at.is_empty() {
+                    entry.key.name.clone()
+                } else {
+                    format!("{at}.{}", entry.key.name)
+                };
+                out.insert(path.clone(), entry.key.span.to(entry.value.span));
+                locate(&entry.value, &path, out);
+            }
+        }
+        ExprKind::List(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let path = format!("{at}[{i}]");
+                out.insert(path.clone(), item.span);
+                locate(item, &path, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn header(block: &Block) -> Span {
     block
         .label
@@ -486,6 +512,11 @@ impl Evaluator<'_, '_> {
                     if let Some(v) = value {
                         body.attrs
                             .insert(a.name.name.clone(), Spanned::new(v, a.value.span));
+                        let mut parts = BTreeMap::new();
+                        locate(&a.value, "", &mut parts);
+                        if !parts.is_empty() {
+                            body.parts.insert(a.name.name.clone(), parts);
+                        }
                     }
                 }
                 Item::Block(b) => {

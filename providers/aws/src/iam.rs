@@ -1,22 +1,26 @@
-//! IAM: roles assumed by an AWS service, under the path `/berth/`, with
-//! managed policies attached. CreateRole (trust policy for the service
-//! principal, tags in the call) + AttachRolePolicy per policy; reading:
-//! ListRoles under `/berth/`, then GetRole (tags, trust policy,
-//! description) for the stack's role names and ListAttachedRolePolicies;
-//! delete detaches every policy first.
+//! IAM: roles under the path `/berth/`, with a trust policy, inline
+//! policies and managed policies attached. CreateRole (trust policy, tags
+//! in the call) + PutRolePolicy per inline policy + AttachRolePolicy per
+//! managed one; reading: ListRoles under `/berth/`, then GetRole (tags,
+//! trust policy, description) for the stack's role names,
+//! ListRolePolicies + GetRolePolicy and ListAttachedRolePolicies; delete
+//! removes every inline policy and detaches every managed one first.
 //!
-//! `policies` come back sorted: IAM lists attachments in no fixed order.
+//! Documents come back URL-encoded JSON ([`policy::from_aws`]); the
+//! canonical form makes them equal to what was written. `policies` come
+//! back sorted: IAM lists attachments in no fixed order.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_iam::types::Tag;
 use berth_provider::naming;
-use berth_provider::{Kind, ProviderError, Resource, Value};
+use berth_provider::policy;
+use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use crate::attrs::{
-    attrs, complete, create_tags, created_at, opt_str, owned, resource, str_list, str_of, strs_of, tag_diff,
-    user_tags,
+    attrs, blocks_of, complete, create_tags, created_at, opt_str, owned, resource, str_list, str_of, strs_of,
+    tag_diff, user_tags,
 };
 use crate::errors::build_error;
 use crate::{AwsProvider, paginate};
@@ -25,78 +29,24 @@ const SERVICE: &str = "iam";
 /// The path every berth role lives under.
 pub(crate) const PATH: &str = "/berth/";
 
-/// The trust policy letting `service` assume the role.
-fn trust_policy(service: &str) -> String {
-    serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": { "Service": service },
-            "Action": "sts:AssumeRole"
-        }]
-    })
-    .to_string()
+/// The trust policy as IAM takes it: the document written, or the one
+/// `assume = "SERVICE"` stands for.
+fn trust_policy(a: &Attrs) -> String {
+    match a.get("assume_policy").filter(|d| **d != Value::Null) {
+        Some(doc) => policy::to_json_text(doc),
+        None => policy::to_json_text(&policy::service_trust(str_of(a, "assume").unwrap_or_default())),
+    }
 }
 
-/// Decodes `%XX` escapes (IAM returns policy documents URL-encoded).
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b'+', _) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// The service principal of a trust policy berth wrote, or the document's
-/// text when it is anything else (so a hand edit shows as drift).
-fn assumed_service(document: &str) -> String {
-    let text = if document.trim_start().starts_with('{') {
-        document.to_owned()
-    } else {
-        percent_decode(document)
-    };
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return text;
-    };
-    let statements = json.get("Statement").and_then(|s| s.as_array());
-    if let Some([st]) = statements.map(Vec::as_slice) {
-        let allow = st.get("Effect").and_then(|e| e.as_str()) == Some("Allow");
-        let action = st.get("Action");
-        let assume = action.and_then(|a| a.as_str()) == Some("sts:AssumeRole")
-            || action
-                .and_then(|a| a.as_array())
-                .is_some_and(|a| a.len() == 1 && a[0] == "sts:AssumeRole");
-        let service = st.get("Principal").and_then(|p| p.get("Service"));
-        let service = service.and_then(|s| s.as_str()).or_else(|| {
-            service
-                .and_then(|s| s.as_array())
-                .filter(|a| a.len() == 1)
-                .and_then(|a| a[0].as_str())
-        });
-        if let (true, true, Some(service)) = (allow, assume, service) {
-            return service.to_owned();
-        }
-    }
-    text
+/// The inline policies written: name -> document as JSON text.
+fn inline(a: &Attrs) -> BTreeMap<String, String> {
+    blocks_of(a, "policy")
+        .into_iter()
+        .map(|b| {
+            let doc = b.get("document").map(policy::to_json_text).unwrap_or_default();
+            (str_of(b, "name").unwrap_or_default().to_owned(), doc)
+        })
+        .collect()
 }
 
 fn iam_tags(call: &str, tags: impl IntoIterator<Item = (String, String)>) -> Result<Vec<Tag>, ProviderError> {
@@ -126,7 +76,7 @@ pub(crate) async fn create(
     let mut a = complete(Kind::Role, &desired.attrs);
     let name = naming::given(&a, "name").map_or_else(|| naming::role(stack, &desired.address), str::to_owned);
     let tags = iam_tags("CreateRole", create_tags(stack, &desired.address, &a))?;
-    let policy = trust_policy(str_of(&a, "assume").unwrap_or_default());
+    let policy = trust_policy(&a);
     let out = p
         .call_once(SERVICE, "CreateRole", || {
             iam.create_role()
@@ -139,6 +89,9 @@ pub(crate) async fn create(
         })
         .await?;
     let arn = out.role.map(|r| r.arn).unwrap_or_default();
+    for (policy, document) in inline(&a) {
+        put_policy(p, &name, &policy, &document).await?;
+    }
     for policy in strs_of(&a, "policies") {
         attach(p, &name, &policy).await?;
     }
@@ -155,6 +108,55 @@ async fn attach(p: &AwsProvider, name: &str, policy: &str) -> Result<(), Provide
     })
     .await?;
     Ok(())
+}
+
+async fn put_policy(p: &AwsProvider, role: &str, name: &str, document: &str) -> Result<(), ProviderError> {
+    let iam = &p.clients.iam;
+    p.call(SERVICE, "PutRolePolicy", || {
+        iam.put_role_policy()
+            .role_name(role)
+            .policy_name(name)
+            .policy_document(document)
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+async fn delete_policy(p: &AwsProvider, role: &str, name: &str) -> Result<(), ProviderError> {
+    let iam = &p.clients.iam;
+    p.call_unless(SERVICE, "DeleteRolePolicy", &["NoSuchEntity"], || {
+        iam.delete_role_policy().role_name(role).policy_name(name).send()
+    })
+    .await?;
+    Ok(())
+}
+
+/// The names of the role's inline policies.
+async fn inline_names(p: &AwsProvider, role: &str) -> Result<Vec<String>, ProviderError> {
+    let iam = &p.clients.iam;
+    p.list(SERVICE, "ListRolePolicies", || {
+        paginate!(iam.list_role_policies().role_name(role), policy_names)
+    })
+    .await
+}
+
+/// The role's inline policies as `policy` blocks.
+async fn read_inline(p: &AwsProvider, role: &str) -> Result<Value, ProviderError> {
+    let iam = &p.clients.iam;
+    let reads = inline_names(p, role).await?.into_iter().map(|name| async move {
+        let out = p
+            .call(SERVICE, "GetRolePolicy", || {
+                iam.get_role_policy().role_name(role).policy_name(&name).send()
+            })
+            .await?;
+        let block = attrs([
+            ("name", Value::String(name)),
+            ("document", policy::from_aws(out.policy_document())),
+        ]);
+        Ok::<_, ProviderError>(Value::Map(block))
+    });
+    Ok(Value::List(try_join_all(reads).await?))
 }
 
 async fn attached(p: &AwsProvider, name: &str) -> Result<Vec<String>, ProviderError> {
@@ -179,8 +181,11 @@ pub(crate) async fn update(
     let old = &live.attrs;
     let mut new = complete(Kind::Role, &desired.attrs);
     let name = str_of(old, "name").unwrap_or_default().to_owned();
-    if old.get("assume") != new.get("assume") {
-        let policy = trust_policy(str_of(&new, "assume").unwrap_or_default());
+    if ["assume", "assume_policy"]
+        .iter()
+        .any(|k| old.get(*k) != new.get(*k))
+    {
+        let policy = trust_policy(&new);
         p.call(SERVICE, "UpdateAssumeRolePolicy", || {
             iam.update_assume_role_policy()
                 .role_name(&name)
@@ -197,6 +202,15 @@ pub(crate) async fn update(
                 .send()
         })
         .await?;
+    }
+    let (before, after) = (inline(old), inline(&new));
+    for (policy, document) in &after {
+        if before.get(policy) != Some(document) {
+            put_policy(p, &name, policy, document).await?;
+        }
+    }
+    for policy in before.keys().filter(|k| !after.contains_key(*k)) {
+        delete_policy(p, &name, policy).await?;
     }
     let now: BTreeSet<String> = attached(p, &name).await?.into_iter().collect();
     let want: BTreeSet<String> = strs_of(&new, "policies").into_iter().collect();
@@ -255,6 +269,9 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
     for policy in policies {
         detach(p, name, &policy).await?;
     }
+    for policy in inline_names(p, name).await? {
+        delete_policy(p, name, &policy).await?;
+    }
     p.call_unless(SERVICE, "DeleteRole", &["NoSuchEntity"], || {
         iam.delete_role().role_name(name).send()
     })
@@ -282,12 +299,14 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
             return Ok(None);
         };
         let policies = attached(p, name).await?;
-        let assume = role
+        // The canonical form reads a lone service's trust policy as `assume`.
+        let trust = role
             .assume_role_policy_document()
-            .map(assumed_service)
-            .unwrap_or_default();
+            .map_or(Value::Null, policy::from_aws);
         let a = attrs([
-            ("assume", Value::String(assume)),
+            ("assume", Value::Null),
+            ("assume_policy", trust),
+            ("policy", read_inline(p, name).await?),
             ("policies", sorted(policies)),
             (
                 "description",
@@ -300,20 +319,4 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
         Ok::<_, ProviderError>(Some(created_at(resource(address, a), Some(role.create_date()))))
     });
     Ok(try_join_all(reads).await?.into_iter().flatten().collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn trust_policies_round_trip() {
-        let doc = trust_policy("ecs-tasks.amazonaws.com");
-        assert_eq!(assumed_service(&doc), "ecs-tasks.amazonaws.com");
-        let encoded = doc.replace('{', "%7B").replace('}', "%7D").replace('"', "%22");
-        assert_eq!(assumed_service(&encoded), "ecs-tasks.amazonaws.com");
-        let other =
-            r#"{"Statement":[{"Effect":"Deny","Principal":{"Service":"x"},"Action":"sts:AssumeRole"}]}"#;
-        assert_eq!(assumed_service(other), other);
-    }
 }

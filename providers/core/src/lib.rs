@@ -11,6 +11,7 @@ mod error;
 mod kind;
 pub mod lock;
 pub mod naming;
+pub mod policy;
 mod provider;
 pub mod retry;
 pub mod scaling;

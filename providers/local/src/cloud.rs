@@ -318,11 +318,16 @@ fn locate(sim: &Sim, stack: &str, live: &Resource, call: &str) -> Result<String,
         .ok_or_else(|| sim::not_found(kind, identity, call))
 }
 
+/// The resource at `key` in the canonical form, as the AWS adapter
+/// returns it too.
 fn read(sim: &Sim, key: &str, address: &Address) -> Resource {
     let rec = sim.rec(key);
+    let schema = address.kind.schema().as_block();
     Resource {
         address: address.clone(),
-        attrs: rec.map(|r| r.read_attrs()).unwrap_or_default(),
+        attrs: rec
+            .map(|r| berth_provider::schema::canonical(&r.read_attrs(), &schema))
+            .unwrap_or_default(),
         created: rec.and_then(|r| r.created.clone()),
     }
 }

@@ -422,6 +422,93 @@ fn check_target_group(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provid
     Ok(())
 }
 
+/// Most condition values one rule may hold, all conditions together.
+const RULE_CONDITION_VALUES: usize = 5;
+
+/// A rule as CreateRule takes it: one action, conditions with at most
+/// five values in all, each value within ELB's limits.
+fn check_rule(call: &str, rule: &Attrs) -> Result<(), ProviderError> {
+    let bad = |msg: String| invalid(Kind::Listener, call, msg);
+    let actions = usize::from(str_of(rule, "forward").is_some())
+        + blocks_of(rule, "redirect").len()
+        + blocks_of(rule, "fixed_response").len();
+    if actions != 1 {
+        return Err(bad(
+            "A rule needs exactly one action: forward, redirect or fixed-response".to_owned(),
+        ));
+    }
+    let mut values: Vec<(&str, String)> = Vec::new();
+    for (one, many, field) in [
+        ("path", "paths", "path-pattern"),
+        ("host", "hosts", "host-header"),
+    ] {
+        values.extend(str_of(rule, one).map(|v| (field, v.to_owned())));
+        values.extend(strs_of(rule, many).into_iter().map(|v| (field, v)));
+    }
+    values.extend(
+        strs_of(rule, "methods")
+            .into_iter()
+            .map(|v| ("http-request-method", v)),
+    );
+    values.extend(strs_of(rule, "source_ips").into_iter().map(|v| ("source-ip", v)));
+    for header in blocks_of(rule, "header") {
+        let name = str_of(header, "name").unwrap_or_default();
+        if name.is_empty() || name.chars().count() > 40 {
+            return Err(bad(
+                "The 'HttpHeaderName' value is too long; the limit is '40'".to_owned()
+            ));
+        }
+        values.extend(strs_of(header, "values").into_iter().map(|v| ("http-header", v)));
+    }
+    for q in blocks_of(rule, "query") {
+        values.push(("query-string", str_of(q, "value").unwrap_or_default().to_owned()));
+    }
+    if values.is_empty() {
+        return Err(bad(format!(
+            "Rule '{}' needs a condition",
+            str_of(rule, "name").unwrap_or_default()
+        )));
+    }
+    if values.len() > RULE_CONDITION_VALUES {
+        return Err(bad(format!(
+            "A rule can only have '{RULE_CONDITION_VALUES}' condition values"
+        )));
+    }
+    for (field, value) in &values {
+        if value.chars().count() > 128 {
+            return Err(bad(format!(
+                "The '{field}' value is too long; the limit is '128'"
+            )));
+        }
+        if *field == "http-request-method"
+            && !value
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'-' || b == b'_')
+        {
+            return Err(bad(
+                "The 'http-request-method' value is invalid; the allowed characters are A-Z, hyphen and underscore"
+                    .to_owned(),
+            ));
+        }
+    }
+    for r in blocks_of(rule, "redirect") {
+        check_redirect(call, r)?;
+    }
+    Ok(())
+}
+
+fn check_redirect(call: &str, r: &Attrs) -> Result<(), ProviderError> {
+    let code = str_of(r, "status_code").unwrap_or_default();
+    if !matches!(code, "HTTP_301" | "HTTP_302") {
+        return Err(invalid(
+            Kind::Listener,
+            call,
+            format!("Redirect status code '{code}' must be HTTP_301 or HTTP_302"),
+        ));
+    }
+    Ok(())
+}
+
 fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Result<(), ProviderError> {
     let bad = |msg: String| invalid(Kind::Listener, call, msg);
     let lb = str_of(attrs, "load_balancer").unwrap_or_default();
@@ -466,12 +553,7 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
         ));
     }
     for r in blocks_of(attrs, "redirect") {
-        let code = str_of(r, "status_code").unwrap_or_default();
-        if !matches!(code, "HTTP_301" | "HTTP_302") {
-            return Err(bad(format!(
-                "Redirect status code '{code}' must be HTTP_301 or HTTP_302"
-            )));
-        }
+        check_redirect(call, r)?;
     }
     let mut targets: Vec<String> = str_of(attrs, "default").map(str::to_owned).into_iter().collect();
     let mut priorities = BTreeSet::new();
@@ -487,13 +569,8 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
                 format!("Priority '{priority}' is currently in use"),
             ));
         }
-        if str_of(rule, "path").is_none() && str_of(rule, "host").is_none() {
-            return Err(bad(format!(
-                "Rule '{}' needs a condition: path or host",
-                str_of(rule, "name").unwrap_or_default()
-            )));
-        }
-        targets.push(str_of(rule, "forward").unwrap_or_default().to_owned());
+        check_rule(call, rule)?;
+        targets.extend(str_of(rule, "forward").map(str::to_owned));
     }
     for tg in targets {
         let (tg, rec) = sim.need(Kind::TargetGroup, &tg, call)?;

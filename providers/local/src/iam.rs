@@ -1,19 +1,89 @@
-//! IAM: roles assumed by AWS services, with managed policies attached.
+//! IAM: roles with a trust policy, inline policies and managed policies
+//! attached. Documents are held to IAM's grammar
+//! ([`berth_provider::policy`]) and quotas.
 
 use std::collections::BTreeMap;
 
+use berth_provider::policy::{self, DocumentKind};
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value};
 
 use crate::api::fail;
-use crate::attrs::{str_of, strs_of};
+use crate::attrs::{blocks_of, str_of, strs_of};
 use crate::sim::Sim;
 use berth_provider::naming;
 
 /// Most managed policies one role can have attached.
 const MAX_POLICIES: usize = 10;
 
-fn check_role(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
-    let assume = str_of(attrs, "assume").unwrap_or_default();
+/// The inline policies of a role: (name, document).
+fn inline(attrs: &Attrs) -> Vec<(String, Value)> {
+    blocks_of(attrs, "policy")
+        .into_iter()
+        .map(|b| {
+            let name = str_of(b, "name").unwrap_or_default().to_owned();
+            (name, b.get("document").cloned().unwrap_or(Value::Null))
+        })
+        .collect()
+}
+
+/// MalformedPolicyDocument for the first way `doc` breaks IAM's grammar.
+fn check_document(call: &str, doc: &Value, kind: DocumentKind) -> Result<(), ProviderError> {
+    match policy::problems(doc, kind).first() {
+        Some(p) => Err(fail(call, "MalformedPolicyDocument", p.message.clone())),
+        None => Ok(()),
+    }
+}
+
+/// The inline policies as PutRolePolicy takes them: names, grammar, and
+/// the role's quota on their size.
+fn check_inline(role: &str, attrs: &Attrs) -> Result<(), ProviderError> {
+    let call = "PutRolePolicy";
+    let mut total = 0;
+    for (name, doc) in inline(attrs) {
+        if let Some(problem) = policy::name_problem(&name) {
+            return Err(fail(
+                call,
+                "ValidationError",
+                format!("The specified value for policyName is invalid: {problem}"),
+            ));
+        }
+        check_document(call, &doc, DocumentKind::Identity)?;
+        total += policy::size(&doc);
+        if total > policy::INLINE_SIZE {
+            return Err(fail(
+                call,
+                "LimitExceeded",
+                format!(
+                    "Maximum policy size of {} bytes exceeded for role {role}",
+                    policy::INLINE_SIZE
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The trust policy: a document in IAM's grammar within its quota, or a
+/// service principal.
+fn check_trust(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
+    if let Some(doc) = attrs.get("assume_policy").filter(|d| **d != Value::Null) {
+        check_document(call, doc, DocumentKind::Trust)?;
+        if policy::size(doc) > policy::TRUST_SIZE {
+            return Err(fail(
+                call,
+                "LimitExceeded",
+                format!("Cannot exceed quota for ACLSizePerRole: {}", policy::TRUST_SIZE),
+            ));
+        }
+        return Ok(());
+    }
+    let Some(assume) = str_of(attrs, "assume") else {
+        return Err(fail(
+            call,
+            "ValidationError",
+            "1 validation error detected: Value null at 'assumeRolePolicyDocument' failed to satisfy constraint: Member must not be null",
+        ));
+    };
     let principal_ok = assume.contains('.')
         && assume
             .bytes()
@@ -25,6 +95,11 @@ fn check_role(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
             format!("Invalid principal in policy: \"SERVICE\":\"{assume}\""),
         ));
     }
+    Ok(())
+}
+
+fn check_role(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
+    check_trust(call, attrs)?;
     let policies = strs_of(attrs, "policies");
     for policy in &policies {
         let valid = policy
@@ -83,6 +158,10 @@ pub(crate) fn create(
         ));
     }
     check_role(call, &attrs)?;
+    check_inline(&name, &attrs)?;
+    for _ in inline(&attrs) {
+        sim.call("PutRolePolicy");
+    }
     for _ in strs_of(&attrs, "policies") {
         sim.call("AttachRolePolicy");
     }
@@ -92,11 +171,33 @@ pub(crate) fn create(
     Ok(arn)
 }
 
-/// Changes the trust policy, description and attached policies of a role.
+/// Changes the trust policy, description, inline and attached policies
+/// of a role.
 pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
-    check_role("UpdateRole", new)?;
-    if old.get("assume") != new.get("assume") {
+    let trust_changed = ["assume", "assume_policy"]
+        .iter()
+        .any(|k| old.get(*k) != new.get(*k));
+    check_role(
+        if trust_changed {
+            "UpdateAssumeRolePolicy"
+        } else {
+            "UpdateRole"
+        },
+        new,
+    )?;
+    check_inline(str_of(old, "name").unwrap_or_default(), new)?;
+    if trust_changed {
         sim.call("UpdateAssumeRolePolicy");
+    }
+    let (before, after) = (inline(old), inline(new));
+    for _ in after.iter().filter(|p| !before.contains(p)) {
+        sim.call("PutRolePolicy");
+    }
+    for _ in before
+        .iter()
+        .filter(|(name, _)| !after.iter().any(|(n, _)| n == name))
+    {
+        sim.call("DeleteRolePolicy");
     }
     if old.get("description") != new.get("description") {
         sim.call("UpdateRole");
@@ -111,9 +212,16 @@ pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(), Prov
     Ok(())
 }
 
-/// Deletes a role the way berth's AWS adapter does: its policies detached
-/// first, then DeleteRole.
+/// Deletes a role the way berth's AWS adapter does: its inline policies
+/// deleted and managed ones detached first, then DeleteRole.
 pub(crate) fn delete(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
+    let names: Vec<String> = sim
+        .rec(key)
+        .map(|r| inline(&r.attrs).into_iter().map(|(n, _)| n).collect())
+        .unwrap_or_default();
+    for name in names {
+        delete_policy(sim, key, &name);
+    }
     for policy in sim
         .rec(key)
         .map(|r| strs_of(&r.attrs, "policies"))
@@ -132,10 +240,26 @@ pub(crate) fn detach_policy(sim: &mut Sim, key: &str, policy: &str) {
     }
 }
 
-/// DeleteRole: refused while managed policies are attached.
+/// DeleteRolePolicy.
+fn delete_policy(sim: &mut Sim, key: &str, name: &str) {
+    sim.call("DeleteRolePolicy");
+    if let Some(Value::List(policies)) = sim.attrs_mut(key).and_then(|a| a.get_mut("policy")) {
+        policies.retain(|p| p.as_map().and_then(|m| m.get("name")).and_then(Value::as_str) != Some(name));
+    }
+}
+
+/// DeleteRole: refused while inline policies remain or managed policies
+/// are attached.
 pub(crate) fn delete_role(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     let call = "DeleteRole";
     sim.call(call);
+    if sim.rec(key).is_some_and(|r| !inline(&r.attrs).is_empty()) {
+        return Err(fail(
+            call,
+            "DeleteConflict",
+            "Cannot delete entity, must delete policies first.",
+        ));
+    }
     if sim
         .rec(key)
         .is_some_and(|r| !strs_of(&r.attrs, "policies").is_empty())
@@ -172,5 +296,80 @@ mod tests {
         delete(&mut h.sim(), "role").unwrap();
         assert!(!h.st.resources.contains_key("role"));
         assert_eq!(h.calls.get("DetachRolePolicy"), Some(&2));
+    }
+
+    fn doc(json: &str) -> Value {
+        policy::from_aws(json)
+    }
+
+    fn role(policies: Vec<(&str, Value)>) -> Attrs {
+        let blocks = policies
+            .into_iter()
+            .map(|(name, document)| {
+                Value::Map(
+                    [
+                        ("name".to_owned(), Value::from(name)),
+                        ("document".to_owned(), document),
+                    ]
+                    .into(),
+                )
+            })
+            .collect();
+        [
+            ("assume".to_owned(), Value::from("ecs-tasks.amazonaws.com")),
+            ("policy".to_owned(), Value::List(blocks)),
+        ]
+        .into()
+    }
+
+    #[test]
+    fn put_role_policy_holds_documents_to_iams_grammar_and_quota() {
+        let good = doc(r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#);
+        assert!(check_inline("r", &role(vec![("read", good)])).is_ok());
+        let principal =
+            doc(r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}"#);
+        let err = check_inline("r", &role(vec![("read", principal)])).unwrap_err();
+        assert_eq!(
+            (err.call.as_str(), err.code.as_str()),
+            ("PutRolePolicy", "MalformedPolicyDocument")
+        );
+        let resources: Vec<String> = (0..200)
+            .map(|i| format!("\"arn:aws:s3:::bucket-{i:04}/*\""))
+            .collect();
+        let big = doc(&format!(
+            r#"{{"Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":[{}]}}]}}"#,
+            resources.join(",")
+        ));
+        let err = check_inline("r", &role(vec![("a", big.clone()), ("b", big)])).unwrap_err();
+        assert_eq!(err.code, "LimitExceeded");
+
+        let trust = |json: &str| {
+            let mut a = Attrs::new();
+            a.insert("assume_policy".to_owned(), doc(json));
+            check_trust("CreateRole", &a)
+        };
+        let err = trust(r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole"}]}"#).unwrap_err();
+        assert_eq!(err.code, "MalformedPolicyDocument");
+        assert!(
+            trust(r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#)
+                .is_ok()
+        );
+        assert_eq!(
+            check_trust("CreateRole", &Attrs::new()).unwrap_err().code,
+            "ValidationError"
+        );
+    }
+
+    #[test]
+    fn delete_role_refuses_inline_policies_and_the_provider_deletes_them_first() {
+        let mut h = Harness::new();
+        let good = doc(r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#);
+        let attrs = role(vec![("read", good)]);
+        h.put("role", Kind::Role, &[("policy", attrs["policy"].clone())]);
+        let err = delete_role(&mut h.sim(), "role").unwrap_err();
+        assert_eq!(err.code, "DeleteConflict");
+        delete(&mut h.sim(), "role").unwrap();
+        assert!(!h.st.resources.contains_key("role"));
+        assert_eq!(h.calls.get("DeleteRolePolicy"), Some(&1));
     }
 }

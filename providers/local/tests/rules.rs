@@ -586,7 +586,13 @@ async fn listener_ports_and_rule_priorities_are_unique() {
     );
     let fine = with(listener.clone(), "rule", list(vec![rule("a", 10), rule("b", 20)]));
     let updated = cloud.update("s", listener, &fine).await.unwrap();
-    assert_eq!(updated.attrs["rule"], fine.attrs["rule"]);
+    // The cloud answers in the canonical form (unused conditions as none).
+    let schema = Kind::Listener.schema().as_block();
+    let expected = berth_provider::schema::canonical(
+        &berth_provider::schema::complete(Kind::Listener, &fine.attrs),
+        &schema,
+    );
+    assert_eq!(updated.attrs["rule"], expected["rule"]);
     // A second listener on another port is fine.
     let mut other = with(renamed(listener, "alt"), "port", Value::Int(8080));
     other.attrs.insert("rule".into(), list(vec![]));

@@ -4,7 +4,8 @@
 //! "unset" are written out, implicit blocks are written equal to their
 //! defaults, and every [`Spelling`] gets its alternatives (Terraform's
 //! `from_port`/`to_port` for `port`, protocol numbers, AWS's default egress
-//! rule spelled out, `port_mapping` blocks for a container's `port`).
+//! rule spelled out, `port_mapping` blocks for a container's `port`, a
+//! role's whole trust policy for `assume`).
 //!
 //! The property the suites check: a respelled body has the same canonical
 //! form as the original, and a stack created from respelled bodies reads
@@ -94,6 +95,34 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
         Spelling::SecurityGroupRule => rule(body, rng),
         Spelling::SecurityGroup => group(body, rng),
         Spelling::Container => container(body, rng),
+        Spelling::Role => role(body, rng),
+        Spelling::ListenerRule => {
+            for (one, many) in [("path", "paths"), ("host", "hosts")] {
+                if let Some(p) = body.get(one).filter(|p| p.as_str().is_some()).cloned()
+                    && rng.bool()
+                {
+                    body.insert(one.to_owned(), Value::Null);
+                    body.insert(many.to_owned(), Value::List(vec![p]));
+                }
+            }
+        }
+    }
+}
+
+/// CloudFormation's spelling of `assume = "SERVICE"`: the whole trust
+/// policy, its action as a one-element list.
+fn role(r: &mut Attrs, rng: &mut Rng) {
+    let Some(service) = r.get("assume").and_then(Value::as_str).map(str::to_owned) else {
+        return;
+    };
+    if rng.bool() {
+        let text = berth_provider::policy::to_json_text(&berth_provider::policy::service_trust(&service))
+            .replace("\"sts:AssumeRole\"", "[\"sts:AssumeRole\"]");
+        r.insert("assume".to_owned(), Value::Null);
+        r.insert(
+            "assume_policy".to_owned(),
+            berth_provider::policy::from_aws(&text),
+        );
     }
 }
 

@@ -1,6 +1,7 @@
-//! A listener's default action as berth writes it: `default` (forward to a
-//! target group), a `redirect` block or a `fixed_response` block; built
-//! into the SDK's `Action` and read back from it.
+//! The action of a listener (its default) or of a rule as berth writes
+//! it: a forward to a target group (`default`, a rule's `forward`), a
+//! `redirect` block or a `fixed_response` block; built into the SDK's
+//! `Action` and read back from it.
 
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, FixedResponseActionConfig, RedirectActionConfig, RedirectActionStatusCodeEnum,
@@ -9,8 +10,9 @@ use berth_provider::{Attrs, Value};
 
 use crate::attrs::{attrs, blocks_of, int_of, opt_str, str_of};
 
-/// The default action of listener attributes `a`.
-pub(super) fn default_action(a: &Attrs) -> Action {
+/// The action of listener or rule attributes `a`, whose target group
+/// attribute is `forward`.
+pub(super) fn action(a: &Attrs, forward: &str) -> Action {
     if let Some(r) = blocks_of(a, "redirect").first() {
         let config = RedirectActionConfig::builder()
             .protocol(str_of(r, "protocol").unwrap_or("#{protocol}"))
@@ -40,12 +42,12 @@ pub(super) fn default_action(a: &Attrs) -> Action {
     }
     Action::builder()
         .r#type(ActionTypeEnum::Forward)
-        .target_group_arn(str_of(a, "default").unwrap_or_default())
+        .target_group_arn(str_of(a, forward).unwrap_or_default())
         .build()
 }
 
 /// The `redirect` and `fixed_response` blocks of a listener's default
-/// actions, as lists of zero or one block.
+/// actions or a rule's actions, as lists of zero or one block.
 pub(super) fn read_blocks(actions: &[Action]) -> (Value, Value) {
     let mut redirect = Vec::new();
     let mut fixed = Vec::new();

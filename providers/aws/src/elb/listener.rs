@@ -1,5 +1,6 @@
-//! Listeners: CreateListener (default action: forward), then CreateRule per
-//! `rule` block. Rules carry `berth:stack`, `berth:address` (the
+//! Listeners: CreateListener (default action: forward, redirect or fixed
+//! response), then CreateRule per `rule` block (conditions in their typed
+//! configs, one action). Rules carry `berth:stack`, `berth:address` (the
 //! listener's) and `berth:rule` (the block's label) tags, set in
 //! CreateRule, so they read back by name. Updates: ModifyListener, and per
 //! rule DeleteRule / ModifyRule + SetRulePriorities / CreateRule, diffed
@@ -12,40 +13,156 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_elasticloadbalancingv2::types::{
-    Action, ActionTypeEnum, Certificate, ProtocolEnum, Rule, RuleCondition, RulePriorityPair, Tag,
+    Action, Certificate, HostHeaderConditionConfig, HttpHeaderConditionConfig,
+    HttpRequestMethodConditionConfig, PathPatternConditionConfig, ProtocolEnum, QueryStringConditionConfig,
+    QueryStringKeyValuePair, Rule, RuleCondition, RulePriorityPair, SourceIpConditionConfig, Tag,
 };
 use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
 use futures::future::try_join_all;
 
 use super::{SERVICE, elb_tags, pairs, tags_of};
-use crate::attrs::{attrs, blocks_of, i32_of, int_of, opt_str, owned, resource, str_of, user_tags};
+use crate::attrs::{
+    attrs, blocks_of, i32_of, int_of, opt_str, owned, resource, str_list, str_of, strs_of, user_tags,
+};
 use crate::errors::gone;
 use crate::{AwsProvider, paginate};
 
 /// Tag holding a rule's label.
 pub(crate) const RULE_TAG: &str = "berth:rule";
 
-fn forward(tg: &str) -> Action {
-    Action::builder()
-        .r#type(ActionTypeEnum::Forward)
-        .target_group_arn(tg)
-        .build()
+/// A rule's patterns: `one` and `many` together.
+fn patterns(rule: &Attrs, one: &str, many: &str) -> Vec<String> {
+    let mut all = strs_of(rule, many);
+    all.extend(str_of(rule, one).map(str::to_owned));
+    all
 }
 
+/// The conditions of a rule, each in its typed config (the `Values` of
+/// path and host conditions take one value only).
 fn conditions(rule: &Attrs) -> Vec<RuleCondition> {
     let mut out = Vec::new();
-    if let Some(path) = str_of(rule, "path") {
+    let field = |name: &str| RuleCondition::builder().field(name);
+    let paths = patterns(rule, "path", "paths");
+    if !paths.is_empty() {
+        let config = PathPatternConditionConfig::builder()
+            .set_values(Some(paths))
+            .build();
+        out.push(field("path-pattern").path_pattern_config(config).build());
+    }
+    let hosts = patterns(rule, "host", "hosts");
+    if !hosts.is_empty() {
+        let config = HostHeaderConditionConfig::builder()
+            .set_values(Some(hosts))
+            .build();
+        out.push(field("host-header").host_header_config(config).build());
+    }
+    for header in blocks_of(rule, "header") {
+        let config = HttpHeaderConditionConfig::builder()
+            .set_http_header_name(str_of(header, "name").map(str::to_owned))
+            .set_values(Some(strs_of(header, "values")))
+            .build();
+        out.push(field("http-header").http_header_config(config).build());
+    }
+    let methods = strs_of(rule, "methods");
+    if !methods.is_empty() {
+        let config = HttpRequestMethodConditionConfig::builder()
+            .set_values(Some(methods))
+            .build();
         out.push(
-            RuleCondition::builder()
-                .field("path-pattern")
-                .values(path)
+            field("http-request-method")
+                .http_request_method_config(config)
                 .build(),
         );
     }
-    if let Some(host) = str_of(rule, "host") {
-        out.push(RuleCondition::builder().field("host-header").values(host).build());
+    let pairs: Vec<QueryStringKeyValuePair> = blocks_of(rule, "query")
+        .into_iter()
+        .map(|q| {
+            QueryStringKeyValuePair::builder()
+                .set_key(str_of(q, "key").map(str::to_owned))
+                .set_value(str_of(q, "value").map(str::to_owned))
+                .build()
+        })
+        .collect();
+    if !pairs.is_empty() {
+        let config = QueryStringConditionConfig::builder()
+            .set_values(Some(pairs))
+            .build();
+        out.push(field("query-string").query_string_config(config).build());
+    }
+    let ips = strs_of(rule, "source_ips");
+    if !ips.is_empty() {
+        let config = SourceIpConditionConfig::builder().set_values(Some(ips)).build();
+        out.push(field("source-ip").source_ip_config(config).build());
     }
     out
+}
+
+/// A rule's conditions as attributes, the way `conditions` writes them.
+fn read_conditions(rule: &Rule) -> Vec<(&'static str, Value)> {
+    let (mut paths, mut hosts, mut methods, mut ips) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut headers, mut query) = (Vec::new(), Vec::new());
+    for c in rule.conditions() {
+        let plain = c.values().to_vec();
+        match c.field().unwrap_or_default() {
+            "path-pattern" => {
+                paths.extend(plain);
+                paths.extend(
+                    c.path_pattern_config()
+                        .map(|x| x.values().to_vec())
+                        .unwrap_or_default(),
+                );
+            }
+            "host-header" => {
+                hosts.extend(plain);
+                hosts.extend(
+                    c.host_header_config()
+                        .map(|x| x.values().to_vec())
+                        .unwrap_or_default(),
+                );
+            }
+            "http-header" => {
+                if let Some(h) = c.http_header_config() {
+                    headers.push(Value::Map(attrs([
+                        ("name", opt_str(h.http_header_name())),
+                        ("values", str_list(h.values().iter().cloned())),
+                    ])));
+                }
+            }
+            "http-request-method" => {
+                methods.extend(
+                    c.http_request_method_config()
+                        .map(|x| x.values().to_vec())
+                        .unwrap_or_default(),
+                );
+            }
+            "query-string" => {
+                for pair in c.query_string_config().map(|x| x.values()).unwrap_or_default() {
+                    query.push(Value::Map(attrs([
+                        ("key", opt_str(pair.key())),
+                        ("value", opt_str(pair.value())),
+                    ])));
+                }
+            }
+            "source-ip" => {
+                ips.extend(
+                    c.source_ip_config()
+                        .map(|x| x.values().to_vec())
+                        .unwrap_or_default(),
+                );
+            }
+            _ => {}
+        }
+    }
+    vec![
+        ("path", Value::Null),
+        ("paths", str_list(paths)),
+        ("host", Value::Null),
+        ("hosts", str_list(hosts)),
+        ("methods", str_list(methods)),
+        ("source_ips", str_list(ips)),
+        ("header", Value::List(headers)),
+        ("query", Value::List(query)),
+    ]
 }
 
 fn certificates(a: &Attrs) -> Option<Vec<Certificate>> {
@@ -76,7 +193,7 @@ pub(super) async fn create(
                 .protocol(ProtocolEnum::from(str_of(a, "protocol").unwrap_or("HTTP")))
                 .set_certificates(certificates(a))
                 .set_ssl_policy(str_of(a, "ssl_policy").map(str::to_owned))
-                .default_actions(super::actions::default_action(a))
+                .default_actions(super::actions::action(a, "default"))
                 .set_tags(Some(tags.clone()))
                 .send()
         })
@@ -114,7 +231,7 @@ async fn create_rule(
             .listener_arn(listener)
             .priority(i32_of(rule, "priority").unwrap_or(0))
             .set_conditions(Some(conditions(rule)))
-            .actions(forward(str_of(rule, "forward").unwrap_or_default()))
+            .actions(super::actions::action(rule, "forward"))
             .set_tags(Some(tags.clone()))
             .send()
     })
@@ -152,26 +269,16 @@ async fn live_rules(
             .get(arn)
             .and_then(|t| t.iter().find(|(k, _)| k == RULE_TAG))
             .map_or_else(|| format!("priority-{priority}"), |(_, v)| v.clone());
-        let value_of = |field: &str| {
-            rule.conditions()
-                .iter()
-                .find(|c| c.field() == Some(field))
-                .and_then(|c| {
-                    c.values()
-                        .first()
-                        .or_else(|| c.path_pattern_config().and_then(|x| x.values().first()))
-                        .or_else(|| c.host_header_config().and_then(|x| x.values().first()))
-                        .cloned()
-                })
-        };
         let target = rule.actions().iter().find_map(action_target);
-        let a = attrs([
+        let (redirect, fixed) = super::actions::read_blocks(rule.actions());
+        let mut a = attrs([
             ("name", Value::String(label.clone())),
             ("priority", Value::Int(priority)),
-            ("path", opt_str(value_of("path-pattern").as_deref())),
-            ("host", opt_str(value_of("host-header").as_deref())),
             ("forward", opt_str(target.as_deref())),
+            ("redirect", redirect),
+            ("fixed_response", fixed),
         ]);
+        a.extend(read_conditions(rule).into_iter().map(|(k, v)| (k.to_owned(), v)));
         out.insert(label, (arn.to_owned(), a));
     }
     Ok(out)
@@ -224,7 +331,7 @@ pub(super) async fn update(
                 .protocol(ProtocolEnum::from(str_of(new, "protocol").unwrap_or("HTTP")))
                 .set_certificates(certificates(new))
                 .set_ssl_policy(str_of(new, "ssl_policy").map(str::to_owned))
-                .default_actions(super::actions::default_action(new))
+                .default_actions(super::actions::action(new, "default"))
                 .send()
         })
         .await?;
@@ -254,15 +361,19 @@ pub(super) async fn update(
             })
             .await?;
         }
-        let same = ["path", "host", "forward"]
-            .iter()
-            .all(|k| current.get(*k) == rule.get(*k));
+        // Both sides are canonical: every key but the label and priority
+        // is the rule's conditions and action.
+        let same = rule
+            .keys()
+            .chain(current.keys())
+            .filter(|k| !matches!(k.as_str(), "name" | "priority"))
+            .all(|k| current.get(k) == rule.get(k));
         if !same {
             p.call(SERVICE, "ModifyRule", || {
                 elb.modify_rule()
                     .rule_arn(rule_arn)
                     .set_conditions(Some(conditions(rule)))
-                    .actions(forward(str_of(rule, "forward").unwrap_or_default()))
+                    .actions(super::actions::action(rule, "forward"))
                     .send()
             })
             .await?;

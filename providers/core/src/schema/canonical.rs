@@ -128,6 +128,7 @@ fn typed(v: &Value, ty: Type) -> Value {
         (Type::Map(inner), Value::Map(m)) => {
             Value::Map(m.iter().map(|(k, v)| (k.clone(), typed(v, *inner))).collect())
         }
+        (Type::Document, Value::Map(_) | Value::String(_)) => crate::policy::canonical(v),
         _ => v.clone(),
     }
 }

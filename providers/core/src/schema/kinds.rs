@@ -430,7 +430,8 @@ const LISTENER: KindSchema = KindSchema {
     identity: "arn",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "ELBv2 CreateListener",
-    doc: "A listener of a load balancer, forwarding to a default target group, with path or host rules.",
+    doc: "A listener of a load balancer: a default action (forward, redirect or fixed response) and \
+          rules that match requests by path, host, header, method, query or source address.",
     attrs: &[
         Attr::required(
             "load_balancer",
@@ -470,91 +471,12 @@ const LISTENER: KindSchema = KindSchema {
         ARN,
     ],
     blocks: &[
-        Block {
-            max: Some(1),
-            ..block(
-                "redirect",
-                &[
-                    Attr::default(
-                        "protocol",
-                        Type::String,
-                        Literal::Str("#{protocol}"),
-                        "RedirectConfig.Protocol",
-                        "`HTTP`, `HTTPS` or `#{protocol}` (kept).",
-                    ),
-                    Attr::default(
-                        "port",
-                        Type::String,
-                        Literal::Str("#{port}"),
-                        "RedirectConfig.Port",
-                        "Port, or `#{port}` (kept).",
-                    ),
-                    Attr::default(
-                        "host",
-                        Type::String,
-                        Literal::Str("#{host}"),
-                        "RedirectConfig.Host",
-                        "Host, or `#{host}` (kept).",
-                    ),
-                    Attr::default(
-                        "path",
-                        Type::String,
-                        Literal::Str("/#{path}"),
-                        "RedirectConfig.Path",
-                        "Path, or `/#{path}` (kept).",
-                    ),
-                    Attr::default(
-                        "query",
-                        Type::String,
-                        Literal::Str("#{query}"),
-                        "RedirectConfig.Query",
-                        "Query, or `#{query}` (kept).",
-                    ),
-                    Attr::default(
-                        "status_code",
-                        Type::String,
-                        Literal::Str("HTTP_301"),
-                        "RedirectConfig.StatusCode",
-                        "`HTTP_301` (permanent) or `HTTP_302`.",
-                    )
-                    .folded(Case::Upper),
-                ],
-                "DefaultActions.redirect",
-                "The default action: redirect, e.g. HTTP to HTTPS with `protocol = \"HTTPS\"  port = \"443\"`.",
-            )
-        },
-        Block {
-            max: Some(1),
-            ..block(
-                "fixed_response",
-                &[
-                    Attr::required(
-                        "status_code",
-                        Type::Int,
-                        "FixedResponseConfig.StatusCode",
-                        "HTTP status, 200 to 599.",
-                    )
-                    .range(200, 599),
-                    Attr::default(
-                        "content_type",
-                        Type::String,
-                        Literal::Str("text/plain"),
-                        "FixedResponseConfig.ContentType",
-                        "`text/plain`, `text/css`, `text/html`, `application/javascript` or `application/json`.",
-                    ),
-                    Attr::optional(
-                        "body",
-                        Type::String,
-                        "FixedResponseConfig.MessageBody",
-                        "The response body, up to 1024 characters.",
-                    ),
-                ],
-                "DefaultActions.fixed-response",
-                "The default action: a fixed response.",
-            )
-        },
+        REDIRECT,
+        FIXED_RESPONSE,
         Block {
             labelled: true,
+            spelling: Spelling::ListenerRule,
+            blocks: &[RULE_HEADER, RULE_QUERY, REDIRECT, FIXED_RESPONSE],
             ..block(
                 "rule",
                 &[
@@ -569,27 +491,183 @@ const LISTENER: KindSchema = KindSchema {
                         "path",
                         Type::String,
                         "Conditions.path-pattern",
-                        "Path pattern, e.g. `/api/login*`.",
+                        "Path pattern, e.g. `/api/login*`; the same as `paths` with one pattern.",
+                    ),
+                    Attr::default(
+                        "paths",
+                        Type::Set(&Type::String),
+                        Literal::EmptyList,
+                        "Conditions.PathPatternConfig.Values",
+                        "Path patterns, any of which matches (up to 128 characters each).",
                     ),
                     Attr::optional(
                         "host",
                         Type::String,
                         "Conditions.host-header",
-                        "Host pattern, e.g. `api.example.com`.",
+                        "Host pattern, e.g. `api.example.com`; the same as `hosts` with one pattern.",
                     ),
-                    Attr::required(
+                    Attr::default(
+                        "hosts",
+                        Type::Set(&Type::String),
+                        Literal::EmptyList,
+                        "Conditions.HostHeaderConfig.Values",
+                        "Host patterns, any of which matches (up to 128 characters each).",
+                    ),
+                    Attr::default(
+                        "methods",
+                        Type::Set(&Type::String),
+                        Literal::EmptyList,
+                        "Conditions.HttpRequestMethodConfig.Values",
+                        "HTTP request methods, any of which matches, in upper case (`GET`, `POST`, ...).",
+                    ),
+                    Attr::default(
+                        "source_ips",
+                        Type::Set(&Type::Cidr),
+                        Literal::EmptyList,
+                        "Conditions.SourceIpConfig.Values",
+                        "Client address ranges (CIDR), any of which matches.",
+                    ),
+                    Attr::optional(
                         "forward",
                         Type::Ref(Kind::TargetGroup),
                         "Actions.forward",
-                        "Target group for matching requests.",
+                        "Target group for matching requests; or a `redirect` or `fixed_response` block.",
                     ),
                 ],
                 "ELBv2 CreateRule",
-                "A rule: requests matching `path` and/or `host` go to `forward`.",
+                "A rule: requests matching every condition it sets (`path`/`paths`, `host`/`hosts`, \
+                 `header`, `methods`, `query`, `source_ips`; at most 5 values in all) get its action: \
+                 `forward`, `redirect` or `fixed_response`. Changed in place (ModifyRule, \
+                 SetRulePriorities).",
             )
         },
     ],
 };
+
+const REDIRECT: Block = Block {
+    max: Some(1),
+    ..block(
+        "redirect",
+        &[
+            Attr::default(
+                "protocol",
+                Type::String,
+                Literal::Str("#{protocol}"),
+                "RedirectConfig.Protocol",
+                "`HTTP`, `HTTPS` or `#{protocol}` (kept).",
+            ),
+            Attr::default(
+                "port",
+                Type::String,
+                Literal::Str("#{port}"),
+                "RedirectConfig.Port",
+                "Port, or `#{port}` (kept).",
+            ),
+            Attr::default(
+                "host",
+                Type::String,
+                Literal::Str("#{host}"),
+                "RedirectConfig.Host",
+                "Host, or `#{host}` (kept).",
+            ),
+            Attr::default(
+                "path",
+                Type::String,
+                Literal::Str("/#{path}"),
+                "RedirectConfig.Path",
+                "Path, or `/#{path}` (kept).",
+            ),
+            Attr::default(
+                "query",
+                Type::String,
+                Literal::Str("#{query}"),
+                "RedirectConfig.Query",
+                "Query, or `#{query}` (kept).",
+            ),
+            Attr::default(
+                "status_code",
+                Type::String,
+                Literal::Str("HTTP_301"),
+                "RedirectConfig.StatusCode",
+                "`HTTP_301` (permanent) or `HTTP_302`.",
+            )
+            .folded(Case::Upper),
+        ],
+        "Actions.redirect",
+        "The action: redirect, e.g. HTTP to HTTPS with `protocol = \"HTTPS\"  port = \"443\"`.",
+    )
+};
+
+const FIXED_RESPONSE: Block = Block {
+    max: Some(1),
+    ..block(
+        "fixed_response",
+        &[
+            Attr::required(
+                "status_code",
+                Type::Int,
+                "FixedResponseConfig.StatusCode",
+                "HTTP status, 200 to 599.",
+            )
+            .range(200, 599),
+            Attr::default(
+                "content_type",
+                Type::String,
+                Literal::Str("text/plain"),
+                "FixedResponseConfig.ContentType",
+                "`text/plain`, `text/css`, `text/html`, `application/javascript` or `application/json`.",
+            ),
+            Attr::optional(
+                "body",
+                Type::String,
+                "FixedResponseConfig.MessageBody",
+                "The response body, up to 1024 characters.",
+            ),
+        ],
+        "Actions.fixed-response",
+        "The action: a fixed response.",
+    )
+};
+
+const RULE_HEADER: Block = block(
+    "header",
+    &[
+        Attr::required(
+            "name",
+            Type::String,
+            "HttpHeaderConfig.HttpHeaderName",
+            "Header name, up to 40 characters.",
+        ),
+        Attr::required(
+            "values",
+            Type::Set(&Type::String),
+            "HttpHeaderConfig.Values",
+            "Values, any of which matches (`*` and `?` wildcards; up to 128 characters each).",
+        ),
+    ],
+    "Conditions.http-header",
+    "A header condition; several must all match.",
+);
+
+const RULE_QUERY: Block = block(
+    "query",
+    &[
+        Attr::optional(
+            "key",
+            Type::String,
+            "QueryStringConfig.Values.Key",
+            "Query parameter name; any parameter when left out.",
+        ),
+        Attr::required(
+            "value",
+            Type::String,
+            "QueryStringConfig.Values.Value",
+            "Value (`*` and `?` wildcards).",
+        ),
+    ],
+    "Conditions.query-string",
+    "A query string pair; the rule matches when any of its `query` pairs does.",
+);
 
 const CLUSTER: KindSchema = KindSchema {
     kind: Kind::Cluster,
@@ -644,17 +722,29 @@ const LOG_GROUP: KindSchema = KindSchema {
 
 const ROLE: KindSchema = KindSchema {
     kind: Kind::Role,
-    spelling: Spelling::Plain,
+    spelling: Spelling::Role,
     identity: "arn",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "IAM CreateRole",
-    doc: "An IAM role assumed by an AWS service, with managed policies attached.",
+    doc: "An IAM role: who may assume it (`assume` or `assume_policy`), its inline policies \
+          (`policy` blocks) and the managed policies attached to it.",
     attrs: &[
-        Attr::required(
+        Attr::optional(
             "assume",
             Type::String,
             "AssumeRolePolicyDocument",
-            "Service principal allowed to assume the role, e.g. `ecs-tasks.amazonaws.com`.",
+            "Service principal allowed to assume the role, e.g. `ecs-tasks.amazonaws.com`: \
+             short for a trust policy with that one statement. Exactly one of `assume` and \
+             `assume_policy`.",
+        ),
+        Attr::optional(
+            "assume_policy",
+            Type::Document,
+            "AssumeRolePolicyDocument",
+            "The whole trust policy, for several principals or conditions: a map shaped like \
+             IAM's JSON (`Version`, `Statement` with `Effect`, `Principal`, `Action`, \
+             `Condition`) or a string of JSON. A policy that only lets one service assume the \
+             role reads back as `assume`. Changed in place (UpdateAssumeRolePolicy).",
         ),
         Attr::default(
             "policies",
@@ -668,6 +758,31 @@ const ROLE: KindSchema = KindSchema {
         ARN,
         NAME,
     ],
+    blocks: &[ROLE_POLICY],
+};
+
+const ROLE_POLICY: Block = Block {
+    name: "policy",
+    labelled: true,
+    ordered: false,
+    implicit: false,
+    spelling: Spelling::Plain,
+    min: 0,
+    max: None,
+    update: Update::InPlace,
+    aws: "PutRolePolicy",
+    doc: "An inline policy of the role, named by its label (PolicyName); added, changed and \
+          removed in place (PutRolePolicy, DeleteRolePolicy).",
+    attrs: &[Attr::required(
+        "document",
+        Type::Document,
+        "PolicyDocument",
+        "The policy: a map shaped like IAM's JSON, as Terraform's `jsonencode({ ... })` or \
+         CloudFormation's `PolicyDocument` write it (`Version`, `Statement` with `Sid`, \
+         `Effect`, `Action`/`NotAction`, `Resource`/`NotResource`, `Condition`), or a string of \
+         JSON. References such as `\"${log_group.app.arn}\"` may appear inside. A lone value \
+         and a one-element list are the same, as are key orders.",
+    )],
     blocks: &[],
 };
 

@@ -11,7 +11,12 @@
 //!   `port`; `port` and the mappings keep the order AWS receives them in;
 //!   a `log` block for `awslogs` with only the group, a region and the
 //!   container's name as stream prefix is `logs = GROUP` (validate holds
-//!   the region to the stack's, which berth writes for `logs`).
+//!   the region to the stack's, which berth writes for `logs`);
+//! - roles: a trust policy letting one service assume the role (as
+//!   CloudFormation writes it) is `assume = "SERVICE"`;
+//! - listener rules: `path = P` is `paths = [P]` and `host = H` is
+//!   `hosts = [H]` (DescribeRules answers lists); conditions and actions
+//!   a rule does not use are none.
 
 use super::Spelling;
 use crate::{Attrs, Value};
@@ -23,6 +28,65 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::SecurityGroupRule => security_group_rule(body),
         Spelling::SecurityGroup => security_group(body),
         Spelling::Container => container(body),
+        Spelling::Role => role(body),
+        Spelling::ListenerRule => listener_rule(body),
+    }
+}
+
+/// The conditions and actions a rule may leave out.
+const RULE_OPTIONAL: &[&str] = &[
+    "paths",
+    "hosts",
+    "methods",
+    "source_ips",
+    "header",
+    "query",
+    "redirect",
+    "fixed_response",
+];
+
+fn listener_rule(rule: &mut Attrs) {
+    one_or_many(rule, "path", "paths");
+    one_or_many(rule, "host", "hosts");
+    // What a rule does not use is none, not an empty list: plans show
+    // only what the rule says.
+    for key in RULE_OPTIONAL {
+        if let Some(v) = rule.get_mut(*key)
+            && v.as_list().is_some_and(<[Value]>::is_empty)
+        {
+            *v = Value::Null;
+        }
+    }
+}
+
+/// A rule's patterns written `one = P`, `many = [...]` or both, as one
+/// set: a lone pattern as `one`, several as `many`.
+fn one_or_many(rule: &mut Attrs, one: &str, many: &str) {
+    let mut all: Vec<Value> = rule
+        .get(many)
+        .and_then(Value::as_list)
+        .unwrap_or_default()
+        .to_vec();
+    all.extend(rule.get(one).filter(|v| **v != Value::Null).cloned());
+    all.sort_by_cached_key(|v| v.to_string());
+    all.dedup_by(|a, b| a == b && !a.has_unknown());
+    let (lone, several) = match <[Value; 1]>::try_from(all) {
+        Ok([p]) => (p, Vec::new()),
+        Err(all) => (Value::Null, all),
+    };
+    set(rule, one, lone);
+    if !several.is_empty() || rule.contains_key(many) {
+        rule.insert(many.to_owned(), Value::List(several));
+    }
+}
+
+/// A trust policy that only lets one service assume the role is that
+/// service, as `assume` writes it.
+fn role(r: &mut Attrs) {
+    let service = r.get("assume_policy").and_then(crate::policy::trusted_service);
+    if let Some(service) = service {
+        r.insert("assume".to_owned(), Value::String(service));
+        r.insert("assume_policy".to_owned(), Value::Null);
     }
 }
 

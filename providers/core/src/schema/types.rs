@@ -18,6 +18,9 @@ pub enum Type {
     /// A command as Docker takes it: a string run by the shell, or a list
     /// (`["CMD", "curl", "-f", URL]`, `["CMD-SHELL", "curl ... || exit 1"]`).
     Command,
+    /// An IAM policy document: a map shaped like its JSON (`Version`,
+    /// `Statement`, ...) or a string of JSON; see [`crate::policy`].
+    Document,
 }
 
 impl std::fmt::Display for Type {
@@ -32,6 +35,7 @@ impl std::fmt::Display for Type {
             Type::Map(t) => write!(f, "map of {t}"),
             Type::Ref(k) => write!(f, "reference to a {k}"),
             Type::Command => f.write_str("string or list of strings"),
+            Type::Document => f.write_str("policy document"),
         }
     }
 }
@@ -276,6 +280,12 @@ pub enum Spelling {
     SecurityGroup,
     /// A container: `port` is its first TCP port mapping.
     Container,
+    /// A role: a trust policy that only lets one service assume it is
+    /// `assume = "SERVICE"`.
+    Role,
+    /// A listener rule: `path = P` is `paths = [P]`, `host = H` is
+    /// `hosts = [H]`.
+    ListenerRule,
 }
 
 impl Block {

@@ -1,0 +1,152 @@
+//! Roles as real stacks use them, on both clouds: inline policies whose
+//! documents refer to other resources, a trust policy with several
+//! principals and a condition. Create, re-plan clean, change every part
+//! in place (never a replacement), re-plan clean, destroy leaving nothing;
+//! on moto, boto3 reads what IAM holds from outside.
+
+mod common;
+
+use common::{Cloud, act, json_plan};
+
+const V1: &str = r#"
+stack "iam" { region = "us-east-1" }
+
+log_group app { retention_days = 7 }
+
+role task {
+  name   = "iam-test-task"
+  assume = "ecs-tasks.amazonaws.com"
+  policy logs {
+    document = {
+      Version = "2012-10-17"
+      Statement = [{
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = "${log_group.app.arn}:*"
+      }]
+    }
+  }
+  policy read {
+    document = {
+      Version   = "2012-10-17"
+      Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::assets/*" }]
+    }
+  }
+}
+
+role deploy {
+  name = "iam-test-deploy"
+  assume_policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = {
+        Service = ["ecs-tasks.amazonaws.com", "events.amazonaws.com"]
+        AWS     = "arn:aws:iam::123456789012:root"
+      }
+      Action    = "sts:AssumeRole"
+      Condition = { StringEquals = { "sts:ExternalId" = "berth-1" } }
+    }]
+  }
+}
+"#;
+
+/// What changes in place: a policy's actions, one policy gone, one new,
+/// the trust policy's condition.
+fn v2() -> String {
+    V1.replace(
+        r#"Action = "s3:GetObject""#,
+        r#"Action = ["s3:ListBucket", "s3:GetObject"]"#,
+    )
+    .replace("policy logs {", "policy metrics {")
+    .replace(
+        r#"Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]"#,
+        r#"Action   = "cloudwatch:PutMetricData""#,
+    )
+    .replace(r#"Resource = "${log_group.app.arn}:*""#, r#"Resource = "*""#)
+    .replace("berth-1", "berth-2")
+}
+
+/// IAM's view of the two roles, read with boto3: the task role's inline
+/// policies with their actions and resources, the deploy role's external id.
+const READ: &str = r#"
+import boto3, json
+iam = boto3.client('iam')
+for name in sorted(iam.list_role_policies(RoleName='iam-test-task')['PolicyNames']):
+    doc = iam.get_role_policy(RoleName='iam-test-task', PolicyName=name)['PolicyDocument']
+    st = doc['Statement'][0]
+    action = sorted(st['Action']) if isinstance(st['Action'], list) else st['Action']
+    print(name, json.dumps(action), st['Resource'])
+trust = iam.get_role(RoleName='iam-test-deploy')['Role']['AssumeRolePolicyDocument']
+print(trust['Statement'][0]['Condition']['StringEquals']['sts:ExternalId'])
+"#;
+
+const LEFT: &str = r#"
+import boto3
+print(len(boto3.client('iam').list_roles(PathPrefix='/berth/')['Roles']))
+"#;
+
+#[test]
+fn inline_and_trust_policies_change_in_place_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = dir.path();
+        cloud.apply_clean(dir, V1, "create");
+        if let Cloud::Aws(moto) = &cloud {
+            let seen = moto.python(READ);
+            let lines: Vec<&str> = seen.lines().collect();
+            assert_eq!(lines.len(), 3, "{seen}");
+            assert!(
+                lines[0].starts_with(
+                    r#"logs ["logs:CreateLogStream", "logs:PutLogEvents"] arn:aws:logs:us-east-1:"#
+                ) && lines[0].ends_with(":*"),
+                "the log group's ARN inside the document: {seen}"
+            );
+            assert_eq!(lines[1], r#"read "s3:GetObject" arn:aws:s3:::assets/*"#);
+            assert_eq!(lines[2], "berth-1");
+        }
+
+        std::fs::write(dir.join("main.berth"), v2()).expect("write");
+        let actions = cloud.planned(dir);
+        assert_eq!(actions.len(), 2, "{actions:?}");
+        for role in ["role.task", "role.deploy"] {
+            assert_eq!(actions.get(role), Some(&act("update", None)), "{actions:?}");
+        }
+        cloud.apply_clean(dir, &v2(), "update");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                moto.python(READ).trim_end(),
+                "metrics \"cloudwatch:PutMetricData\" *\n\
+                 read [\"s3:GetObject\", \"s3:ListBucket\"] arn:aws:s3:::assets/*\n\
+                 berth-2"
+            );
+        }
+
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+        let run = cloud.berth(dir, &["plan", "--format", "json"]);
+        run.expect_code(0);
+        assert_eq!(json_plan(&run)["summary"]["add"], 3, "nothing is left");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(moto.python(LEFT).trim_end(), "0");
+        }
+    }
+}
+
+#[test]
+fn a_policy_iam_would_refuse_stops_at_validate() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = dir.path();
+    let broken = V1.replace(
+        r#"Effect = "Allow", Action = "s3:GetObject""#,
+        r#"Effect = "allow", Action = "GetObject""#,
+    );
+    std::fs::write(dir.join("main.berth"), broken).expect("write");
+    let run = Cloud::Local.berth(dir, &["validate"]);
+    run.expect_code(1);
+    for message in [
+        "`Effect` is \"Allow\" or \"Deny\"",
+        "action `GetObject` must be prefixed",
+    ] {
+        assert!(run.stderr.contains(message), "{}", run.stderr);
+    }
+}

@@ -1,0 +1,165 @@
+//! Listener rules as real load balancers use them, on both clouds: several
+//! values per condition, header, method, query and source-IP conditions,
+//! and rules that redirect or answer themselves. Create, re-plan clean,
+//! change conditions and actions in place (ModifyRule, never a new
+//! listener), re-plan clean, destroy leaving nothing; on moto, boto3 reads
+//! DescribeRules from outside.
+
+mod common;
+
+use common::{Cloud, act, json_plan};
+
+const V1: &str = r#"
+stack "rules" { region = "us-east-1" }
+
+vpc main { cidr = "10.0.0.0/16" }
+
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+
+subnet b {
+  vpc  = vpc.main
+  cidr = "10.0.2.0/24"
+  zone = "us-east-1b"
+}
+
+load_balancer web {
+  subnets  = [subnet.a, subnet.b]
+  internal = true
+}
+
+target_group app {
+  vpc         = vpc.main
+  port        = 3000
+  target_type = "ip"
+}
+
+target_group api {
+  vpc         = vpc.main
+  port        = 8080
+  target_type = "ip"
+}
+
+listener http {
+  load_balancer = load_balancer.web
+  port          = 80
+  default       = target_group.app
+  rule api {
+    priority = 10
+    paths    = ["/v2/*", "/api/*"]
+    methods  = ["POST", "GET"]
+    header {
+      name   = "X-Canary"
+      values = ["yes"]
+    }
+    forward = target_group.api
+  }
+  rule office {
+    priority   = 20
+    host       = "admin.example.com"
+    source_ips = ["203.0.113.0/24"]
+    query {
+      key   = "debug"
+      value = "1"
+    }
+    fixed_response {
+      status_code = 403
+      body        = "not here"
+    }
+  }
+  rule old {
+    priority = 30
+    path     = "/old/*"
+    redirect {
+      host        = "new.example.com"
+      status_code = "HTTP_302"
+    }
+  }
+}
+"#;
+
+/// Conditions and actions changed: fewer paths and methods, a second
+/// header value, another query value, a redirect turned into a forward.
+fn v2() -> String {
+    V1.replace(r#"paths    = ["/v2/*", "/api/*"]"#, r#"paths    = ["/api/*"]"#)
+        .replace(r#"methods  = ["POST", "GET"]"#, r#"methods  = ["GET"]"#)
+        .replace(r#"values = ["yes"]"#, r#"values = ["yes", "true"]"#)
+        .replace(r#"value = "1""#, r#"value = "2""#)
+        .replace(
+            "    redirect {\n      host        = \"new.example.com\"\n      status_code = \"HTTP_302\"\n    }\n",
+            "    forward  = target_group.app\n",
+        )
+}
+
+/// DescribeRules, one line per rule: priority, conditions (sorted) and
+/// the action's type.
+const READ: &str = r#"
+import boto3
+elb = boto3.client('elbv2')
+lb = elb.describe_load_balancers()['LoadBalancers'][0]['LoadBalancerArn']
+listener = elb.describe_listeners(LoadBalancerArn=lb)['Listeners'][0]['ListenerArn']
+for r in sorted(elb.describe_rules(ListenerArn=listener)['Rules'], key=lambda r: r['Priority']):
+    if r['IsDefault']:
+        continue
+    conds = []
+    for c in r['Conditions']:
+        values = list(c.get('Values', []))
+        for key, config in c.items():
+            if key == 'HttpHeaderConfig':
+                values += [config['HttpHeaderName'] + ':' + v for v in config['Values']]
+            elif key == 'QueryStringConfig':
+                values += [p.get('Key', '') + '=' + p['Value'] for p in config['Values']]
+            elif key.endswith('Config'):
+                values += config['Values']
+        conds.append(c['Field'] + '=' + ','.join(sorted(values)))
+    print(r['Priority'], ' '.join(sorted(conds)), r['Actions'][0]['Type'])
+"#;
+
+const LEFT: &str = r#"
+import boto3
+print(len(boto3.client('elbv2').describe_load_balancers()['LoadBalancers']))
+"#;
+
+#[test]
+fn rule_conditions_and_actions_change_in_place_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = dir.path();
+        cloud.apply_clean(dir, V1, "create");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                moto.python(READ).trim_end(),
+                "10 http-header=X-Canary:yes http-request-method=GET,POST path-pattern=/api/*,/v2/* forward\n\
+                 20 host-header=admin.example.com query-string=debug=1 source-ip=203.0.113.0/24 fixed-response\n\
+                 30 path-pattern=/old/* redirect"
+            );
+        }
+
+        std::fs::write(dir.join("main.berth"), v2()).expect("write");
+        let actions = cloud.planned(dir);
+        assert_eq!(
+            actions.into_iter().collect::<Vec<_>>(),
+            vec![("listener.http".to_owned(), act("update", None))]
+        );
+        cloud.apply_clean(dir, &v2(), "update");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                moto.python(READ).trim_end(),
+                "10 http-header=X-Canary:true,X-Canary:yes http-request-method=GET path-pattern=/api/* forward\n\
+                 20 host-header=admin.example.com query-string=debug=2 source-ip=203.0.113.0/24 fixed-response\n\
+                 30 path-pattern=/old/* forward"
+            );
+        }
+
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+        let run = cloud.berth(dir, &["plan", "--format", "json"]);
+        run.expect_code(0);
+        assert_eq!(json_plan(&run)["summary"]["destroy"], 0, "nothing is left");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(moto.python(LEFT).trim_end(), "0");
+        }
+    }
+}
