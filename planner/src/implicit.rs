@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use berth_lang::{DesiredResource, DesiredValue, Stack};
+use berth_lang::{DesiredBody, DesiredResource, DesiredValue, Stack};
 use berth_provider::{Address, Kind, Value};
 
 /// Extra dependencies of `address`, beyond the ones its references make.
@@ -35,18 +35,27 @@ fn listeners(stack: &Stack, service: &DesiredResource) -> BTreeSet<Address> {
         .flat_map(DesiredValue::refs)
         .map(|r| &r.address)
         .collect();
-    let forwards_to_group =
+    let names_group =
         |v: Option<&DesiredValue>| v.is_some_and(|v| v.refs().iter().any(|r| groups.contains(&r.address)));
+    // A listener's default action or a rule's action (`target`: its
+    // forward attribute), plain or weighted.
+    let forwards_to_group = |body: &DesiredBody, target: &str| {
+        names_group(body.value(target))
+            || body
+                .blocks("weighted_forward")
+                .iter()
+                .any(|w| names_group(w.body.value("target_group")))
+    };
     stack
         .resources
         .iter()
         .filter(|l| l.kind() == Kind::Listener)
         .filter(|l| {
-            forwards_to_group(l.body.value("default"))
+            forwards_to_group(&l.body, "default")
                 || l.body
                     .blocks("rule")
                     .iter()
-                    .any(|rule| forwards_to_group(rule.body.value("forward")))
+                    .any(|rule| forwards_to_group(&rule.body, "forward"))
         })
         .map(|l| l.address.clone())
         .collect()

@@ -1,7 +1,8 @@
 //! A listener's default action as ELB takes it: exactly one of `default`
-//! (forward), `redirect` and `fixed_response`; a redirect's status code
-//! `HTTP_301` or `HTTP_302`; a fixed response's body at most 1024
-//! characters.
+//! (forward), `weighted_forward`, `redirect` and `fixed_response`; a
+//! redirect's status code `HTTP_301` or `HTTP_302`; a fixed response's body
+//! at most 1024 characters; a weighted forward naming each target group
+//! once, with some weight.
 
 use berth_provider::Value;
 
@@ -16,15 +17,20 @@ pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
         .is_some_and(|v| *v != DesiredValue::Known(Value::Null));
     let redirects = r.body.blocks("redirect");
     let fixed = r.body.blocks("fixed_response");
-    let count = usize::from(forward) + redirects.len() + fixed.len();
+    let weighted = r.body.blocks("weighted_forward");
+    let count = usize::from(forward) + usize::from(!weighted.is_empty()) + redirects.len() + fixed.len();
     if count == 0 {
         diags.push(
             Diagnostic::error("E0536", format!("{} has no default action", r.address), r.span)
-                .label("no `default`, `redirect` or `fixed_response`")
-                .help("set `default = target_group.NAME`, or add a `redirect { }` or `fixed_response { }` block"),
+                .label("no `default`, `weighted_forward`, `redirect` or `fixed_response`")
+                .help("set `default = target_group.NAME`, or add a `weighted_forward { }`, `redirect { }` or `fixed_response { }` block"),
         );
     } else if count > 1 {
-        let span = redirects.first().or(fixed.first()).map_or(r.span, |b| b.span);
+        let span = redirects
+            .first()
+            .or(fixed.first())
+            .or(weighted.first())
+            .map_or(r.span, |b| b.span);
         diags.push(
             Diagnostic::error(
                 "E0536",
@@ -32,15 +38,46 @@ pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
                 span,
             )
             .label("another default action")
-            .help("a listener takes one of `default`, `redirect` and `fixed_response`; rules route the rest"),
+            .help("a listener takes one of `default`, `weighted_forward`, `redirect` and `fixed_response`; rules route the rest"),
         );
     }
     blocks(&r.body, diags);
 }
 
-/// The `redirect` and `fixed_response` blocks of a listener or a rule:
-/// a redirect status ELB takes, a body ELB sends.
+/// The `redirect`, `fixed_response` and `weighted_forward` blocks of a
+/// listener or a rule: a redirect status ELB takes, a body ELB sends, each
+/// target group once and a weight above 0 somewhere.
 pub(super) fn blocks(body: &DesiredBody, diags: &mut Vec<Diagnostic>) {
+    let weighted = body.blocks("weighted_forward");
+    let mut groups: Vec<String> = Vec::new();
+    for w in weighted {
+        let Some(group) = w.body.value("target_group").map(|v| format!("{v:?}")) else {
+            continue;
+        };
+        if groups.contains(&group) {
+            diags.push(
+                Diagnostic::error("E0536", "a weighted forward names one target group twice", w.span)
+                    .label("this target group is already in the forward")
+                    .help("give each target group one block and one weight"),
+            );
+        }
+        groups.push(group);
+    }
+    let weightless = weighted.len() > 1
+        && weighted
+            .iter()
+            .all(|w| matches!(w.body.value("weight"), Some(DesiredValue::Known(Value::Int(0)))));
+    if weightless {
+        diags.push(
+            Diagnostic::error(
+                "E0536",
+                "every target group of the weighted forward has weight 0",
+                weighted[0].span,
+            )
+            .label("no request would be forwarded")
+            .help("give at least one target group a weight above 0"),
+        );
+    }
     for redirect in body.blocks("redirect") {
         if let Some(DesiredValue::Known(Value::String(code))) = redirect.body.value("status_code")
             && !matches!(code.to_ascii_uppercase().as_str(), "HTTP_301" | "HTTP_302")

@@ -32,20 +32,28 @@ fn written(v: Option<&DesiredValue>) -> bool {
 fn action(rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
     let redirects = rule.body.blocks("redirect");
     let fixed = rule.body.blocks("fixed_response");
-    let count = usize::from(written(rule.body.value("forward"))) + redirects.len() + fixed.len();
+    let weighted = !rule.body.blocks("weighted_forward").is_empty();
+    let count = usize::from(written(rule.body.value("forward")))
+        + usize::from(weighted)
+        + redirects.len()
+        + fixed.len();
     let name = label(rule);
     if count == 0 {
         diags.push(
             Diagnostic::error("E0584", format!("rule `{name}` has no action"), rule.span)
-                .label("no `forward`, `redirect` or `fixed_response`")
-                .help("set `forward = target_group.NAME`, or add a `redirect { }` or `fixed_response { }` block"),
+                .label("no `forward`, `weighted_forward`, `redirect` or `fixed_response`")
+                .help("set `forward = target_group.NAME`, or add a `weighted_forward { }`, `redirect { }` or `fixed_response { }` block"),
         );
     } else if count > 1 {
-        let span = redirects.first().or(fixed.first()).map_or(rule.span, |b| b.span);
+        let span = redirects
+            .first()
+            .or(fixed.first())
+            .or(rule.body.blocks("weighted_forward").first())
+            .map_or(rule.span, |b| b.span);
         diags.push(
             Diagnostic::error("E0584", format!("rule `{name}` has more than one action"), span)
                 .label("another action")
-                .help("a rule takes one of `forward`, `redirect` and `fixed_response`"),
+                .help("a rule takes one of `forward`, `weighted_forward`, `redirect` and `fixed_response`"),
         );
     }
 }

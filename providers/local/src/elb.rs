@@ -238,13 +238,59 @@ pub(crate) fn delete(sim: &mut Sim, kind: Kind, key: &str) -> Result<(), Provide
 fn listeners_of(sim: &Sim, tg: &str) -> Vec<String> {
     sim.all(Kind::Listener)
         .filter(|(_, r)| {
-            str_of(&r.attrs, "default") == Some(tg)
+            forwards_to(&r.attrs, "default").contains(&tg)
                 || blocks_of(&r.attrs, "rule")
                     .iter()
-                    .any(|rule| str_of(rule, "forward") == Some(tg))
+                    .any(|rule| forwards_to(rule, "forward").contains(&tg))
         })
         .map(|(k, _)| k.clone())
         .collect()
+}
+
+/// The target groups a listener's default action or a rule's action
+/// (`target`: `default` or `forward`) forwards to, weighted or not.
+fn forwards_to<'a>(action: &'a Attrs, target: &str) -> Vec<&'a str> {
+    let mut groups: Vec<&str> = str_of(action, target).into_iter().collect();
+    groups.extend(
+        blocks_of(action, "weighted_forward")
+            .into_iter()
+            .filter_map(|w| str_of(w, "target_group")),
+    );
+    groups
+}
+
+/// How many actions a listener or a rule (`target`: its forward
+/// attribute) has: ELB wants exactly one.
+fn actions(action: &Attrs, target: &str) -> usize {
+    usize::from(str_of(action, target).is_some())
+        + usize::from(!blocks_of(action, "weighted_forward").is_empty())
+        + blocks_of(action, "redirect").len()
+        + blocks_of(action, "fixed_response").len()
+}
+
+/// A weighted forward as ELB takes it: at most 5 target groups, each once,
+/// weights 0 to 999.
+fn check_weights(call: &str, action: &Attrs) -> Result<(), ProviderError> {
+    let bad = |msg: String| Err(invalid(Kind::Listener, call, msg));
+    let weighted = blocks_of(action, "weighted_forward");
+    if weighted.len() > 5 {
+        return bad("A forward action can have at most 5 target groups".to_owned());
+    }
+    let groups: BTreeSet<&str> = weighted
+        .iter()
+        .filter_map(|w| str_of(w, "target_group"))
+        .collect();
+    if groups.len() != weighted.len() {
+        return bad("A target group can be specified only once in a forward action".to_owned());
+    }
+    match weighted
+        .iter()
+        .filter_map(|w| int_of(w, "weight"))
+        .find(|w| !(0..=999).contains(w))
+    {
+        Some(w) => bad(format!("Target group weight {w} must be between 0 and 999")),
+        None => Ok(()),
+    }
 }
 
 /// Load balancers a target group is attached to through listeners.
@@ -429,14 +475,12 @@ const RULE_CONDITION_VALUES: usize = 5;
 /// five values in all, each value within ELB's limits.
 fn check_rule(call: &str, rule: &Attrs) -> Result<(), ProviderError> {
     let bad = |msg: String| invalid(Kind::Listener, call, msg);
-    let actions = usize::from(str_of(rule, "forward").is_some())
-        + blocks_of(rule, "redirect").len()
-        + blocks_of(rule, "fixed_response").len();
-    if actions != 1 {
+    if actions(rule, "forward") != 1 {
         return Err(bad(
             "A rule needs exactly one action: forward, redirect or fixed-response".to_owned(),
         ));
     }
+    check_weights(call, rule)?;
     let mut values: Vec<(&str, String)> = Vec::new();
     for (one, many, field) in [
         ("path", "paths", "path-pattern"),
@@ -544,18 +588,19 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
         ));
     }
     // One default action: forward, redirect or fixed response.
-    let actions = usize::from(str_of(attrs, "default").is_some())
-        + blocks_of(attrs, "redirect").len()
-        + blocks_of(attrs, "fixed_response").len();
-    if actions != 1 {
+    if actions(attrs, "default") != 1 {
         return Err(bad(
             "A listener needs exactly one default action: forward, redirect or fixed-response".to_owned(),
         ));
     }
+    check_weights(call, attrs)?;
     for r in blocks_of(attrs, "redirect") {
         check_redirect(call, r)?;
     }
-    let mut targets: Vec<String> = str_of(attrs, "default").map(str::to_owned).into_iter().collect();
+    let mut targets: Vec<String> = forwards_to(attrs, "default")
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     let mut priorities = BTreeSet::new();
     for rule in blocks_of(attrs, "rule") {
         let priority = int_of(rule, "priority").unwrap_or(0);
@@ -570,7 +615,7 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
             ));
         }
         check_rule(call, rule)?;
-        targets.extend(str_of(rule, "forward").map(str::to_owned));
+        targets.extend(forwards_to(rule, "forward").into_iter().map(str::to_owned));
     }
     for tg in targets {
         let (tg, rec) = sim.need(Kind::TargetGroup, &tg, call)?;

@@ -105,7 +105,26 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
                     body.insert(many.to_owned(), Value::List(vec![p]));
                 }
             }
+            weighted(body, "forward", rng);
         }
+        Spelling::Listener => weighted(body, "default", rng),
+    }
+}
+
+/// A forward to one target group (`target`: `default` or `forward`)
+/// written as a `weighted_forward` of that one group, any weight.
+fn weighted(body: &mut Attrs, target: &str, rng: &mut Rng) {
+    if let Some(group) = body.get(target).filter(|g| g.as_str().is_some()).cloned()
+        && rng.bool()
+    {
+        let mut block = Attrs::new();
+        block.insert("target_group".to_owned(), group);
+        block.insert("weight".to_owned(), Value::Int(i64::from(rng.u16(0..1000))));
+        body.insert(target.to_owned(), Value::Null);
+        body.insert(
+            "weighted_forward".to_owned(),
+            Value::List(vec![Value::Map(block)]),
+        );
     }
 }
 

@@ -1,14 +1,16 @@
 //! The action of a listener (its default) or of a rule as berth writes
 //! it: a forward to a target group (`default`, a rule's `forward`), a
-//! `redirect` block or a `fixed_response` block; built into the SDK's
-//! `Action` and read back from it.
+//! forward to several by weight (`weighted_forward` blocks), a `redirect`
+//! block or a `fixed_response` block; built into the SDK's `Action` and
+//! read back from it.
 
 use aws_sdk_elasticloadbalancingv2::types::{
-    Action, ActionTypeEnum, FixedResponseActionConfig, RedirectActionConfig, RedirectActionStatusCodeEnum,
+    Action, ActionTypeEnum, FixedResponseActionConfig, ForwardActionConfig, RedirectActionConfig,
+    RedirectActionStatusCodeEnum, TargetGroupTuple,
 };
 use berth_provider::{Attrs, Value};
 
-use crate::attrs::{attrs, blocks_of, int_of, opt_str, str_of};
+use crate::attrs::{attrs, blocks_of, i32_of, int_of, opt_str, str_of};
 
 /// The action of listener or rule attributes `a`, whose target group
 /// attribute is `forward`.
@@ -40,10 +42,62 @@ pub(super) fn action(a: &Attrs, forward: &str) -> Action {
             .fixed_response_config(config)
             .build();
     }
+    let weighted = blocks_of(a, "weighted_forward");
+    if !weighted.is_empty() {
+        let groups = weighted
+            .into_iter()
+            .map(|w| {
+                TargetGroupTuple::builder()
+                    .set_target_group_arn(str_of(w, "target_group").map(str::to_owned))
+                    .set_weight(i32_of(w, "weight"))
+                    .build()
+            })
+            .collect();
+        return Action::builder()
+            .r#type(ActionTypeEnum::Forward)
+            .forward_config(
+                ForwardActionConfig::builder()
+                    .set_target_groups(Some(groups))
+                    .build(),
+            )
+            .build();
+    }
     Action::builder()
         .r#type(ActionTypeEnum::Forward)
         .target_group_arn(str_of(a, forward).unwrap_or_default())
         .build()
+}
+
+/// The target group a forward action sends everything to: its only one.
+/// A forward to several by weight has none (see [`read_weighted`]).
+pub(super) fn target(a: &Action) -> Option<String> {
+    match a.forward_config().map(|f| f.target_groups()) {
+        Some([only]) => only.target_group_arn(),
+        Some([_, _, ..]) => None,
+        _ => a.target_group_arn(),
+    }
+    .map(str::to_owned)
+}
+
+/// The `weighted_forward` blocks of a forward to several target groups.
+pub(super) fn read_weighted(actions: &[Action]) -> Value {
+    let groups = actions
+        .iter()
+        .filter_map(|a| a.forward_config())
+        .map(|f| f.target_groups())
+        .find(|groups| groups.len() > 1)
+        .unwrap_or_default();
+    Value::List(
+        groups
+            .iter()
+            .map(|g| {
+                Value::Map(attrs([
+                    ("target_group", opt_str(g.target_group_arn())),
+                    ("weight", Value::Int(i64::from(g.weight().unwrap_or(1)))),
+                ]))
+            })
+            .collect(),
+    )
 }
 
 /// The `redirect` and `fixed_response` blocks of a listener's default

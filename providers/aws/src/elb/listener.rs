@@ -13,9 +13,9 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_elasticloadbalancingv2::types::{
-    Action, Certificate, HostHeaderConditionConfig, HttpHeaderConditionConfig,
-    HttpRequestMethodConditionConfig, PathPatternConditionConfig, ProtocolEnum, QueryStringConditionConfig,
-    QueryStringKeyValuePair, Rule, RuleCondition, RulePriorityPair, SourceIpConditionConfig, Tag,
+    Certificate, HostHeaderConditionConfig, HttpHeaderConditionConfig, HttpRequestMethodConditionConfig,
+    PathPatternConditionConfig, ProtocolEnum, QueryStringConditionConfig, QueryStringKeyValuePair, Rule,
+    RuleCondition, RulePriorityPair, SourceIpConditionConfig, Tag,
 };
 use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
 use futures::future::try_join_all;
@@ -269,16 +269,22 @@ async fn live_rules(
             .get(arn)
             .and_then(|t| t.iter().find(|(k, _)| k == RULE_TAG))
             .map_or_else(|| format!("priority-{priority}"), |(_, v)| v.clone());
-        let target = rule.actions().iter().find_map(action_target);
+        let target = rule.actions().iter().find_map(super::actions::target);
         let (redirect, fixed) = super::actions::read_blocks(rule.actions());
         let mut a = attrs([
             ("name", Value::String(label.clone())),
             ("priority", Value::Int(priority)),
             ("forward", opt_str(target.as_deref())),
+            ("weighted_forward", super::actions::read_weighted(rule.actions())),
             ("redirect", redirect),
             ("fixed_response", fixed),
         ]);
         a.extend(read_conditions(rule).into_iter().map(|(k, v)| (k.to_owned(), v)));
+        // In the form the configuration's rules take, so that an update
+        // compares like with like.
+        if let Some(block) = Kind::Listener.schema().block("rule") {
+            a = berth_provider::schema::canonical(&a, block);
+        }
         out.insert(label, (arn.to_owned(), a));
     }
     Ok(out)
@@ -289,17 +295,6 @@ async fn live_rules(
 fn ssl_policy(l: &aws_sdk_elasticloadbalancingv2::types::Listener) -> Option<String> {
     l.ssl_policy()
         .filter(|_| l.protocol() == Some(&ProtocolEnum::Https))
-        .map(str::to_owned)
-}
-
-/// The target group a forward action sends to.
-fn action_target(a: &Action) -> Option<String> {
-    a.target_group_arn()
-        .or_else(|| {
-            a.forward_config()
-                .and_then(|f| f.target_groups().first())
-                .and_then(|t| t.target_group_arn())
-        })
         .map(str::to_owned)
 }
 
@@ -320,6 +315,7 @@ pub(super) async fn update(
         "ssl_policy",
         "redirect",
         "fixed_response",
+        "weighted_forward",
     ]
     .iter()
     .any(|k| old.get(*k) != new.get(*k))
@@ -418,7 +414,7 @@ pub(super) async fn read_all(
         let address = owned(stack, Kind::Listener, pairs(l_tags))?;
         Some(async move {
             let rules = live_rules(p, arn).await?;
-            let default = l.default_actions().iter().find_map(action_target);
+            let default = l.default_actions().iter().find_map(super::actions::target);
             let certificate = l.certificates().first().and_then(|c| c.certificate_arn());
             let (redirect, fixed) = super::actions::read_blocks(l.default_actions());
             let a = attrs([
@@ -433,6 +429,10 @@ pub(super) async fn read_all(
                 ),
                 ("certificate", opt_str(certificate)),
                 ("default", opt_str(default.as_deref())),
+                (
+                    "weighted_forward",
+                    super::actions::read_weighted(l.default_actions()),
+                ),
                 ("ssl_policy", opt_str(ssl_policy(l).as_deref())),
                 ("redirect", redirect),
                 ("fixed_response", fixed),

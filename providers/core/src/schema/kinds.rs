@@ -426,7 +426,7 @@ const TARGET_GROUP: KindSchema = KindSchema {
 
 const LISTENER: KindSchema = KindSchema {
     kind: Kind::Listener,
-    spelling: Spelling::Plain,
+    spelling: Spelling::Listener,
     identity: "arn",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "ELBv2 CreateListener",
@@ -473,10 +473,17 @@ const LISTENER: KindSchema = KindSchema {
     blocks: &[
         REDIRECT,
         FIXED_RESPONSE,
+        WEIGHTED_FORWARD,
         Block {
             labelled: true,
             spelling: Spelling::ListenerRule,
-            blocks: &[RULE_HEADER, RULE_QUERY, REDIRECT, FIXED_RESPONSE],
+            blocks: &[
+                RULE_HEADER,
+                RULE_QUERY,
+                REDIRECT,
+                FIXED_RESPONSE,
+                WEIGHTED_FORWARD,
+            ],
             ..block(
                 "rule",
                 &[
@@ -595,6 +602,33 @@ const REDIRECT: Block = Block {
         ],
         "Actions.redirect",
         "The action: redirect, e.g. HTTP to HTTPS with `protocol = \"HTTPS\"  port = \"443\"`.",
+    )
+};
+
+/// A forward to several target groups by weight: canary and blue/green
+/// releases.
+const WEIGHTED_FORWARD: Block = Block {
+    max: Some(5),
+    ..block(
+        "weighted_forward",
+        &[
+            Attr::required(
+                "target_group",
+                Type::Ref(Kind::TargetGroup),
+                "ForwardConfig.TargetGroups.TargetGroupArn",
+                "A target group of the forward.",
+            ),
+            Attr::default(
+                "weight",
+                Type::Int,
+                Literal::Int(1),
+                "ForwardConfig.TargetGroups.Weight",
+                "Its share of the requests, relative to the others' weights, 0 to 999.",
+            )
+            .range(0, 999),
+        ],
+        "Actions.ForwardConfig",
+        "The action: forward to up to 5 target groups, each getting its `weight`'s share (e.g. 90 and 10 for a canary); the same as `default`/`forward` with one target group.",
     )
 };
 

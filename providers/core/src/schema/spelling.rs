@@ -16,7 +16,9 @@
 //!   CloudFormation writes it) is `assume = "SERVICE"`;
 //! - listener rules: `path = P` is `paths = [P]` and `host = H` is
 //!   `hosts = [H]` (DescribeRules answers lists); conditions and actions
-//!   a rule does not use are none.
+//!   a rule does not use are none;
+//! - listeners and rules: a `weighted_forward` to one target group is
+//!   `default` / `forward` to it.
 
 use super::Spelling;
 use crate::{Attrs, Value};
@@ -30,6 +32,7 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::Container => container(body),
         Spelling::Role => role(body),
         Spelling::ListenerRule => listener_rule(body),
+        Spelling::Listener => one_forward(body, "default"),
     }
 }
 
@@ -43,11 +46,13 @@ const RULE_OPTIONAL: &[&str] = &[
     "query",
     "redirect",
     "fixed_response",
+    "weighted_forward",
 ];
 
 fn listener_rule(rule: &mut Attrs) {
     one_or_many(rule, "path", "paths");
     one_or_many(rule, "host", "hosts");
+    one_forward(rule, "forward");
     // What a rule does not use is none, not an empty list: plans show
     // only what the rule says.
     for key in RULE_OPTIONAL {
@@ -56,6 +61,22 @@ fn listener_rule(rule: &mut Attrs) {
         {
             *v = Value::Null;
         }
+    }
+}
+
+/// A `weighted_forward` to a single target group is a plain forward to it
+/// (`target`: `default` or `forward`): its weight decides nothing, and
+/// AWS answers both alike.
+fn one_forward(body: &mut Attrs, target: &str) {
+    let single = match body.get("weighted_forward").and_then(Value::as_list) {
+        Some([only]) => only.as_map().and_then(|b| b.get("target_group")).cloned(),
+        _ => None,
+    };
+    if let Some(group) = single
+        && body.get(target).is_none_or(|v| *v == Value::Null)
+    {
+        body.insert(target.to_owned(), group);
+        body.insert("weighted_forward".to_owned(), Value::List(Vec::new()));
     }
 }
 

@@ -278,6 +278,8 @@ pub enum Spelling {
     SecurityGroupRule,
     /// A security group: AWS's lone default egress rule is no `egress`.
     SecurityGroup,
+    /// A listener: one `weighted_forward` is `default`.
+    Listener,
     /// A container: `port` is its first TCP port mapping.
     Container,
     /// A role: a trust policy that only lets one service assume it is
