@@ -443,6 +443,28 @@ impl<'s> Context<'s> {
                 );
             }
         }
+        let https = string(&r.body, "protocol").is_some_and(|(p, _)| p.eq_ignore_ascii_case("HTTPS"));
+        if let (Some(Value::List(extra)), Some(span)) =
+            (r.body.known("certificates"), r.body.span("certificates"))
+        {
+            if !extra.is_empty() && !https {
+                diags.push(
+                    Diagnostic::error("E0511", "only an HTTPS listener takes certificates", span)
+                        .label("this listener is not HTTPS")
+                        .help("set `protocol = \"HTTPS\"` and a default `certificate`, or remove `certificates`"),
+                );
+            } else if extra.len() >= 25 {
+                diags.push(
+                    Diagnostic::error(
+                        "E0511",
+                        format!("{} certificates besides the default", extra.len()),
+                        span,
+                    )
+                    .label("ELB takes at most 25 in all")
+                    .help("serve more host names with fewer certificates (SANs, wildcards)"),
+                );
+            }
+        }
         let mut priorities: BTreeMap<i64, &DesiredBlock> = BTreeMap::new();
         for rule in r.body.blocks("rule") {
             if let Some((p, span)) = int(&rule.body, "priority")

@@ -179,6 +179,9 @@ pub(crate) fn update(
             {
                 sim.call("ModifyListener");
             }
+            if changed("certificates") {
+                sim.call("AddListenerCertificates");
+            }
             let rules = |a: &Attrs| -> BTreeMap<String, Attrs> {
                 blocks_of(a, "rule")
                     .into_iter()
@@ -585,6 +588,17 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
     if protocol == "HTTPS" && str_of(attrs, "certificate").is_none() {
         return Err(bad(
             "A certificate must be specified for HTTPS listeners".to_owned()
+        ));
+    }
+    let extra = strs_of(attrs, "certificates");
+    if !extra.is_empty() && protocol != "HTTPS" {
+        return Err(bad("Certificates can only be added to HTTPS listeners".to_owned()));
+    }
+    if extra.len() >= 25 {
+        return Err(fail(
+            call,
+            "TooManyCertificates",
+            "You've reached the limit on the number of certificates per load balancer",
         ));
     }
     // One default action: forward, redirect or fixed response.

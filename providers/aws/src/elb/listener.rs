@@ -169,6 +169,50 @@ fn certificates(a: &Attrs) -> Option<Vec<Certificate>> {
     str_of(a, "certificate").map(|c| vec![Certificate::builder().certificate_arn(c).build()])
 }
 
+fn certificate_list(arns: &[String]) -> Vec<Certificate> {
+    arns.iter()
+        .map(|c| Certificate::builder().certificate_arn(c).build())
+        .collect()
+}
+
+/// Adds the SNI certificates `arns` to listener `arn`.
+async fn add_certificates(p: &AwsProvider, arn: &str, arns: &[String]) -> Result<(), ProviderError> {
+    if arns.is_empty() {
+        return Ok(());
+    }
+    let elb = &p.clients.elb;
+    p.call(SERVICE, "AddListenerCertificates", || {
+        elb.add_listener_certificates()
+            .listener_arn(arn)
+            .set_certificates(Some(certificate_list(arns)))
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+/// The certificates of HTTPS listener `arn` other than its default one
+/// (`default`): DescribeListenerCertificates lists them all.
+async fn extra_certificates(
+    p: &AwsProvider,
+    arn: &str,
+    default: Option<&str>,
+) -> Result<Value, ProviderError> {
+    let elb = &p.clients.elb;
+    let out = p
+        .call(SERVICE, "DescribeListenerCertificates", || {
+            elb.describe_listener_certificates().listener_arn(arn).send()
+        })
+        .await?;
+    let extra = out
+        .certificates()
+        .iter()
+        .filter(|c| !c.is_default().unwrap_or(false))
+        .filter_map(|c| c.certificate_arn())
+        .filter(|c| Some(*c) != default);
+    Ok(str_list(extra))
+}
+
 /// Declared rules by label.
 fn declared(a: &Attrs) -> BTreeMap<String, Attrs> {
     blocks_of(a, "rule")
@@ -201,6 +245,7 @@ pub(super) async fn create(
     let listener = out.listeners.unwrap_or_default().into_iter().next();
     let policy = listener.as_ref().and_then(ssl_policy);
     let arn = listener.and_then(|l| l.listener_arn).unwrap_or_default();
+    add_certificates(p, &arn, &strs_of(a, "certificates")).await?;
     for (name, rule) in declared(a) {
         create_rule(p, stack, address, &arn, &name, &rule).await?;
     }
@@ -307,7 +352,9 @@ pub(super) async fn update(
     new: &Attrs,
 ) -> Result<(), ProviderError> {
     let elb = &p.clients.elb;
-    if [
+    // A policy left out keeps the one AWS chose: nothing to modify.
+    let kept_policy = new.get("ssl_policy").is_none_or(|v| *v == Value::Null);
+    let modified = [
         "port",
         "protocol",
         "certificate",
@@ -318,8 +365,8 @@ pub(super) async fn update(
         "weighted_forward",
     ]
     .iter()
-    .any(|k| old.get(*k) != new.get(*k))
-    {
+    .any(|k| old.get(*k) != new.get(*k) && !(*k == "ssl_policy" && kept_policy));
+    if modified {
         p.call(SERVICE, "ModifyListener", || {
             elb.modify_listener()
                 .listener_arn(arn)
@@ -328,6 +375,25 @@ pub(super) async fn update(
                 .set_certificates(certificates(new))
                 .set_ssl_policy(str_of(new, "ssl_policy").map(str::to_owned))
                 .default_actions(super::actions::action(new, "default"))
+                .send()
+        })
+        .await?;
+    }
+    let (before, after) = (strs_of(old, "certificates"), strs_of(new, "certificates"));
+    // AWS keeps the SNI certificates through a ModifyListener; moto drops
+    // them, so after one they are all added again (a no-op on AWS).
+    let added: Vec<String> = after
+        .iter()
+        .filter(|c| modified || !before.contains(c))
+        .cloned()
+        .collect();
+    let removed: Vec<String> = before.iter().filter(|c| !after.contains(c)).cloned().collect();
+    add_certificates(p, arn, &added).await?;
+    if !removed.is_empty() {
+        p.call(SERVICE, "RemoveListenerCertificates", || {
+            elb.remove_listener_certificates()
+                .listener_arn(arn)
+                .set_certificates(Some(certificate_list(&removed)))
                 .send()
         })
         .await?;
@@ -416,6 +482,11 @@ pub(super) async fn read_all(
             let rules = live_rules(p, arn).await?;
             let default = l.default_actions().iter().find_map(super::actions::target);
             let certificate = l.certificates().first().and_then(|c| c.certificate_arn());
+            // Only HTTPS listeners have more: no call for the others.
+            let extra = match l.protocol() {
+                Some(ProtocolEnum::Https) => extra_certificates(p, arn, certificate).await?,
+                _ => Value::List(Vec::new()),
+            };
             let (redirect, fixed) = super::actions::read_blocks(l.default_actions());
             let a = attrs([
                 (
@@ -428,6 +499,7 @@ pub(super) async fn read_all(
                     Value::from(l.protocol().map_or("HTTP", |p| p.as_str())),
                 ),
                 ("certificate", opt_str(certificate)),
+                ("certificates", extra),
                 ("default", opt_str(default.as_deref())),
                 (
                     "weighted_forward",

@@ -453,7 +453,14 @@ const LISTENER: KindSchema = KindSchema {
             "certificate",
             Type::String,
             "Certificates.CertificateArn",
-            "ACM certificate ARN; required for HTTPS.",
+            "ACM certificate ARN; required for HTTPS. The default certificate, for clients that name no host (SNI).",
+        ),
+        Attr::default(
+            "certificates",
+            Type::Set(&Type::String),
+            Literal::EmptyList,
+            "AddListenerCertificates.Certificates",
+            "More certificates of an HTTPS listener, chosen by the host name a client asks for (SNI); up to 25 with `certificate`.",
         ),
         Attr::optional(
             "default",
