@@ -67,9 +67,7 @@ fn a_scaled_service_applies_replans_clean_and_keeps_the_scalers_count_on_both_cl
     for cloud in Cloud::both() {
         let p = scaled_blog();
         cloud.berth(&p.dir, &["validate"]).expect_code(0);
-        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(0), "not clean after apply:\n{}", plan.all());
+        cloud.converges(&p.dir, "apply");
         if let Cloud::Aws(moto) = &cloud {
             let seen: serde_json::Value = serde_json::from_str(moto.python(DESCRIBE).trim()).expect("json");
             assert_eq!(
@@ -105,21 +103,8 @@ fn a_scaled_service_applies_replans_clean_and_keeps_the_scalers_count_on_both_cl
         let start = text.find("    step_scaling burst {").expect("step block");
         let end = text[start..].find("\n    }\n").expect("its end") + start + 7;
         p.write("main.berth", &format!("{}{}", &text[..start], &text[end..]));
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(2), "{}", plan.all());
-        assert!(
-            plan.stdout.contains("# service.login will be updated in place"),
-            "{}",
-            plan.stdout
-        );
-        assert!(
-            plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
-            "{}",
-            plan.stdout
-        );
-        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(0), "not clean after the change:\n{}", plan.all());
+        cloud.plans_one_update(&p.dir, "service.login");
+        cloud.converges(&p.dir, "the change");
         if let Cloud::Aws(moto) = &cloud {
             let seen: serde_json::Value = serde_json::from_str(moto.python(DESCRIBE).trim()).expect("json");
             assert_eq!(

@@ -33,10 +33,7 @@ fn a_repository_applies_replans_clean_changes_in_place_and_goes_on_both_clouds()
     for cloud in Cloud::both() {
         let p = project();
         cloud.berth(&p.dir, &["validate"]).expect_code(0);
-        let run = cloud.berth(&p.dir, &["apply", "--auto-approve"]);
-        run.expect_code(0);
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(0), "not clean after apply:\n{}", plan.all());
+        cloud.converges(&p.dir, "apply");
         if let Cloud::Aws(moto) = &cloud {
             let seen: serde_json::Value = serde_json::from_str(moto.python(DESCRIBE).trim()).expect("json");
             assert_eq!(
@@ -55,22 +52,8 @@ fn a_repository_applies_replans_clean_changes_in_place_and_goes_on_both_clouds()
         p.edit("main.berth", "scan_on_push   = false", "scan_on_push   = true");
         p.edit("main.berth", "\"IMMUTABLE\"", "\"MUTABLE\"");
         p.edit("main.berth", "count        = 20", "count        = 30");
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(2), "{}", plan.all());
-        assert!(
-            plan.stdout
-                .contains("# ecr_repository.app will be updated in place"),
-            "{}",
-            plan.stdout
-        );
-        assert!(
-            plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
-            "{}",
-            plan.stdout
-        );
-        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(0), "not clean after the change:\n{}", plan.all());
+        cloud.plans_one_update(&p.dir, "ecr_repository.app");
+        cloud.converges(&p.dir, "the change");
         cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
         if let Cloud::Aws(moto) = &cloud {
             assert_eq!(moto.python(DESCRIBE).trim(), r#"{"found": 0}"#);

@@ -49,9 +49,7 @@ fn sni_certificates_are_added_and_removed_in_place_on_both_clouds() {
             .replace("CERT_C", &certificates[2]);
         p.write("https.berth", &listener);
         cloud.berth(&p.dir, &["validate"]).expect_code(0);
-        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(0), "not clean after apply:\n{}", plan.all());
+        cloud.converges(&p.dir, "apply");
         if let Cloud::Aws(moto) = &cloud {
             assert_eq!(
                 moto.python(CERTIFICATES).trim(),
@@ -61,21 +59,8 @@ fn sni_certificates_are_added_and_removed_in_place_on_both_clouds() {
         }
 
         p.edit("https.berth", &format!(", \"{}\"]", certificates[2]), "]");
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(2), "{}", plan.all());
-        assert!(
-            plan.stdout.contains("# listener.https will be updated in place"),
-            "{}",
-            plan.stdout
-        );
-        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(
-            plan.code,
-            Some(0),
-            "not clean after removing one:\n{}",
-            plan.all()
-        );
+        cloud.plans_one_update(&p.dir, "listener.https");
+        cloud.converges(&p.dir, "removing one");
         if let Cloud::Aws(moto) = &cloud {
             assert_eq!(moto.python(CERTIFICATES).trim(), "2");
         }

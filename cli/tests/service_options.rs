@@ -30,9 +30,7 @@ fn service_options_apply_replan_clean_and_change_in_place_on_both_clouds() {
     for cloud in Cloud::both() {
         let p = project();
         cloud.berth(&p.dir, &["validate"]).expect_code(0);
-        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(0), "not clean after apply:\n{}", plan.all());
+        cloud.converges(&p.dir, "apply");
         if let Cloud::Aws(moto) = &cloud {
             let seen: serde_json::Value = serde_json::from_str(moto.python(DESCRIBE).trim()).expect("json");
             assert_eq!(
@@ -57,35 +55,15 @@ fn service_options_apply_replan_clean_and_change_in_place_on_both_clouds() {
             "enable_execute_command = false",
         );
         p.edit("main.berth", "\"TASK_DEFINITION\"", "\"SERVICE\"");
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(2), "{}", plan.all());
-        assert!(
-            plan.stdout.contains("# service.app will be updated in place"),
-            "{}",
-            plan.stdout
-        );
-        assert!(
-            plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
-            "{}",
-            plan.stdout
-        );
-        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(0), "not clean after the change:\n{}", plan.all());
+        cloud.plans_one_update(&p.dir, "service.app");
+        cloud.converges(&p.dir, "the change");
 
         // Removing the breaker and the alarms is a change AWS stores as
         // "disabled": it too must re-plan clean.
         let text = p.read("main.berth");
         let cut = text.find("  circuit_breaker {").expect("breaker block");
         p.write("main.berth", &format!("{}}}\n", &text[..cut]));
-        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(
-            plan.code,
-            Some(0),
-            "not clean without the breaker:\n{}",
-            plan.all()
-        );
+        cloud.converges(&p.dir, "the breaker");
         cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }

@@ -70,9 +70,7 @@ fn weighted_forwards_apply_shift_in_place_and_replan_clean_on_both_clouds() {
     for cloud in Cloud::both() {
         let p = canary_blog();
         cloud.berth(&p.dir, &["validate"]).expect_code(0);
-        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(0), "not clean after apply:\n{}", plan.all());
+        cloud.converges(&p.dir, "apply");
         if let Cloud::Aws(moto) = &cloud {
             let seen: serde_json::Value = serde_json::from_str(moto.python(WEIGHTS).trim()).expect("json");
             assert_eq!(
@@ -87,16 +85,8 @@ fn weighted_forwards_apply_shift_in_place_and_replan_clean_on_both_clouds() {
         // The canary grows: an update in place, not a new listener.
         p.edit("main.berth", "weight       = 90", "weight       = 50");
         p.edit("main.berth", "weight       = 10", "weight       = 50");
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(2), "{}", plan.all());
-        assert!(
-            plan.stdout.contains("# listener.http will be updated in place"),
-            "{}",
-            plan.stdout
-        );
-        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(0), "not clean after the shift:\n{}", plan.all());
+        cloud.plans_one_update(&p.dir, "listener.http");
+        cloud.converges(&p.dir, "the shift");
 
         // One target group left in a weighted forward is a plain forward.
         let text = p.read("main.berth");
@@ -105,14 +95,7 @@ fn weighted_forwards_apply_shift_in_place_and_replan_clean_on_both_clouds() {
             .expect("canary");
         let end = text[start..].find("  }\n").expect("its end") + start + 4;
         p.write("main.berth", &format!("{}{}", &text[..start], &text[end..]));
-        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
-        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
-        assert_eq!(
-            plan.code,
-            Some(0),
-            "not clean with one target group:\n{}",
-            plan.all()
-        );
+        cloud.converges(&p.dir, "one target group");
         cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }

@@ -387,9 +387,30 @@ impl Cloud {
     #[track_caller]
     pub fn apply_clean(&self, dir: &Path, text: &str, when: &str) {
         std::fs::write(dir.join("main.berth"), text).expect("write the stack");
+        self.converges(dir, when);
+    }
+
+    /// Applies the stack in `dir` and checks that the next plan is clean;
+    /// `when` names the step in a failure.
+    #[track_caller]
+    pub fn converges(&self, dir: &Path, when: &str) {
         self.berth(dir, &["apply", "--auto-approve"]).expect_code(0);
         let plan = self.berth(dir, &["plan", "--detailed-exitcode"]);
         assert_eq!(plan.code, Some(0), "not clean after {when}:\n{}", plan.all());
+    }
+
+    /// Checks that a plan of `dir` changes `address` in place and nothing
+    /// else.
+    #[track_caller]
+    pub fn plans_one_update(&self, dir: &Path, address: &str) {
+        let plan = self.berth(dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(2), "{}", plan.all());
+        for line in [
+            format!("# {address} will be updated in place"),
+            "Plan: 0 to add, 1 to change, 0 to destroy.".to_owned(),
+        ] {
+            assert!(plan.stdout.contains(&line), "no `{line}` in:\n{}", plan.stdout);
+        }
     }
 
     /// What a plan of `dir` would change, as [`json_actions`] gives it.
