@@ -90,3 +90,29 @@ pub fn not_adoptable(kind: Kind) -> ProviderError {
         format!("adopting an existing resource is not supported yet for {kind}"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_is_whatever_berth_tags_a_resource_carries() {
+        assert_eq!(Owner::of([("Name", "legacy")]), None);
+        assert_eq!(
+            Owner::of([("berth:stack", "other"), ("team", "x")]),
+            Some(Owner {
+                stack: Some("other".into()),
+                address: None
+            })
+        );
+        let address: Address = "vpc.main".parse().expect("address");
+        let tags = adoption_tags("app", &address);
+        assert_eq!(
+            Owner::of(tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            Some(Owner {
+                stack: Some("app".into()),
+                address: Some("vpc.main".into())
+            })
+        );
+    }
+}
