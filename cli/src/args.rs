@@ -176,10 +176,27 @@ pub enum Command {
         #[arg(long)]
         wait: bool,
     },
-    /// Bring what exists outside berth into a stack.
+    /// Bring what exists outside berth into a stack: `berth import ADDRESS
+    /// ID [DIR]` adopts a live resource (tags it as the stack's block at
+    /// ADDRESS); `berth import task-definition FILE.json` prints a block.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Import {
         #[command(subcommand)]
-        what: Import,
+        what: Option<Import>,
+        /// The block the resource becomes: `vpc.main`, `service.api["x"]`.
+        #[arg(required = true)]
+        address: Option<String>,
+        /// The resource as AWS names it: `vpc-0abc...`, a role name, a
+        /// cluster name or ARN, a log group name...
+        #[arg(required = true)]
+        id: Option<String>,
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[command(flatten)]
+        vars: Vars,
+        /// Show what would be tagged and the differences; change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Release the stack's lock left by a run that died. Without --force,
     /// only a lock whose holder is gone: silent for two minutes, or a

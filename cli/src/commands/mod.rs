@@ -1,5 +1,6 @@
 //! One module per command.
 
+mod adopt;
 mod apply;
 mod completions;
 mod deploy;
@@ -96,8 +97,29 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             },
         ),
         Command::Import {
-            what: Import::TaskDefinition { file },
+            what: Some(Import::TaskDefinition { file }),
+            ..
         } => import::task_definition(&file),
+        Command::Import {
+            what: None,
+            address,
+            id,
+            dir,
+            vars,
+            dry_run,
+        } => {
+            let (Some(address), Some(id)) = (address, id) else {
+                anyhow::bail!("berth import needs an ADDRESS and an ID (or `task-definition FILE`)");
+            };
+            let what = adopt::Adopt {
+                address: &address,
+                id: &id,
+                dir: &dir,
+                vars: &vars,
+                dry_run,
+            };
+            adopt::run(&cli.global, &what)
+        }
         Command::Unlock { dir, vars, force } => unlock::run(&cli.global, &dir, &vars, force),
         Command::Output { dir, vars, format } => output::run(&cli.global, &dir, &vars, format),
         Command::Completions { shell } => completions::run(shell),

@@ -9,16 +9,20 @@
 use aws_sdk_ecr::types::{
     EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability, Repository, Tag,
 };
+use std::collections::BTreeMap;
+
+use berth_provider::adopt::adoption_tags;
 use berth_provider::naming;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 use serde_json::json;
 
 use crate::attrs::{
-    attrs, blocks_of, bool_of, complete, create_tags, created_at, int_of, owned, resource, str_list, str_of,
+    attrs, blocks_of, bool_of, complete, create_tags, created_at, int_of, resource, str_list, str_of,
     strs_of, tag_diff, user_tags,
 };
 use crate::errors::build_error;
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const SERVICE: &str = "ecr";
@@ -211,18 +215,7 @@ pub(crate) async fn update(
     }
     let (set, removed) = tag_diff(old, &new);
     if !set.is_empty() {
-        let tags = set
-            .into_iter()
-            .map(|(k, v)| Tag::builder().key(k).value(v).build())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| build_error("TagResource", e))?;
-        p.call(SERVICE, "TagResource", || {
-            ecr.tag_resource()
-                .resource_arn(&arn)
-                .set_tags(Some(tags.clone()))
-                .send()
-        })
-        .await?;
+        tag(p, &arn, set).await?;
     }
     if !removed.is_empty() {
         p.call(SERVICE, "UntagResource", || {
@@ -254,6 +247,30 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
     Ok(())
 }
 
+/// TagResource with `tags`.
+async fn tag(p: &AwsProvider, arn: &str, tags: BTreeMap<String, String>) -> Result<(), ProviderError> {
+    let ecr = &p.clients.ecr;
+    let tags = tags
+        .into_iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| build_error("TagResource", e))?;
+    p.call(SERVICE, "TagResource", || {
+        ecr.tag_resource()
+            .resource_arn(arn)
+            .set_tags(Some(tags.clone()))
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+/// TagResource: berth's tags on a repository it adopts.
+pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Result<(), ProviderError> {
+    let arn = str_of(&live.attrs, "arn").unwrap_or_default();
+    tag(p, arn, adoption_tags(stack, &live.address)).await
+}
+
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
     let ecr = &p.clients.ecr;
     let repos = p
@@ -261,13 +278,40 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
             paginate!(ecr.describe_repositories(), repositories)
         })
         .await?;
-    let reads = repos.iter().map(|repo| read(p, stack, repo));
+    let scope = Scope::Stack(stack);
+    let reads = repos.iter().map(|repo| read(p, &scope, repo));
     let found: Vec<Option<Resource>> = try_join_all(reads).await?;
     Ok(found.into_iter().flatten().collect())
 }
 
-/// The repository as a resource of `stack`, if its tags say it is one.
-async fn read(p: &AwsProvider, stack: &str, repo: &Repository) -> Result<Option<Resource>, ProviderError> {
+/// The repository `scope` looks for, by name or ARN
+/// (DescribeRepositories of that name; RepositoryNotFoundException is
+/// none).
+pub(crate) async fn read_one(p: &AwsProvider, scope: &Scope<'_>) -> Result<Option<Resource>, ProviderError> {
+    let ecr = &p.clients.ecr;
+    let id = scope.id().unwrap_or_default();
+    // `arn:aws:ecr:REGION:ACCOUNT:repository/NAME`: the name may hold `/`.
+    let name = id.split_once(":repository/").map_or(id, |(_, name)| name);
+    let out = p
+        .call_unless(
+            SERVICE,
+            "DescribeRepositories",
+            &["RepositoryNotFoundException"],
+            || ecr.describe_repositories().repository_names(name).send(),
+        )
+        .await?;
+    match out.as_ref().and_then(|o| o.repositories().first()) {
+        Some(repo) => read(p, scope, repo).await,
+        None => Ok(None),
+    }
+}
+
+/// The repository as a resource `scope` looks for, if it is one.
+async fn read(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+    repo: &Repository,
+) -> Result<Option<Resource>, ProviderError> {
     let ecr = &p.clients.ecr;
     let (Some(arn), Some(name)) = (repo.repository_arn(), repo.repository_name()) else {
         return Ok(None);
@@ -278,7 +322,7 @@ async fn read(p: &AwsProvider, stack: &str, repo: &Repository) -> Result<Option<
         })
         .await?;
     let pairs = || out.tags().iter().map(|t| (t.key(), t.value()));
-    let Some(address) = owned(stack, Kind::EcrRepository, pairs()) else {
+    let Some(address) = scope.address(Kind::EcrRepository, pairs()) else {
         return Ok(None);
     };
     let policy = p

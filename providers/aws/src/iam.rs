@@ -1,10 +1,11 @@
-//! IAM: roles under the path `/berth/`, with a trust policy, inline
+//! IAM: roles made under the path `/berth/`, with a trust policy, inline
 //! policies and managed policies attached. CreateRole (trust policy, tags
 //! in the call) + PutRolePolicy per inline policy + AttachRolePolicy per
-//! managed one; reading: ListRoles under `/berth/`, then GetRole (tags,
-//! trust policy, description) for the stack's role names,
-//! ListRolePolicies + GetRolePolicy and ListAttachedRolePolicies; delete
-//! removes every inline policy and detaches every managed one first.
+//! managed one; reading: ListRoles (every path: an adopted role keeps its
+//! own), then GetRole (tags, trust policy, description) per role, and
+//! ListRolePolicies + GetRolePolicy and ListAttachedRolePolicies for the
+//! stack's; delete removes every inline policy and detaches every managed
+//! one first.
 //!
 //! Documents come back URL-encoded JSON ([`policy::from_aws`]); the
 //! canonical form makes them equal to what was written. `policies` come
@@ -13,16 +14,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_iam::types::Tag;
+use berth_provider::adopt::adoption_tags;
 use berth_provider::naming;
 use berth_provider::policy;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use crate::attrs::{
-    attrs, blocks_of, complete, create_tags, created_at, opt_str, owned, resource, str_list, str_of, strs_of,
+    attrs, blocks_of, complete, create_tags, created_at, opt_str, resource, str_list, str_of, strs_of,
     tag_diff, user_tags,
 };
 use crate::errors::build_error;
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const SERVICE: &str = "iam";
@@ -281,42 +284,73 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
 
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
     let iam = &p.clients.iam;
+    // Every role, not only those under berth's path: a name the
+    // configuration gives need not start with the stack's, an adopted role
+    // keeps the path it was made with, and only the tags tell.
     let roles = p
-        .list(SERVICE, "ListRoles", || {
-            paginate!(iam.list_roles().path_prefix(PATH), roles)
-        })
+        .list(SERVICE, "ListRoles", || paginate!(iam.list_roles(), roles))
         .await?;
-    // Every role under berth's path: a name the configuration gives need
-    // not start with the stack's, and only the tags tell.
-    let reads = roles.iter().map(|r| async move {
-        let name = r.role_name.as_str();
-        let out = p
-            .call(SERVICE, "GetRole", || iam.get_role().role_name(name).send())
-            .await?;
-        let Some(role) = out.role else { return Ok(None) };
-        let pairs = || role.tags().iter().map(|t| (t.key(), t.value()));
-        let Some(address) = owned(stack, Kind::Role, pairs()) else {
-            return Ok(None);
-        };
-        let policies = attached(p, name).await?;
-        // The canonical form reads a lone service's trust policy as `assume`.
-        let trust = role
-            .assume_role_policy_document()
-            .map_or(Value::Null, policy::from_aws);
-        let a = attrs([
-            ("assume", Value::Null),
-            ("assume_policy", trust),
-            ("policy", read_inline(p, name).await?),
-            ("policies", sorted(policies)),
-            (
-                "description",
-                opt_str(role.description().filter(|d| !d.is_empty())),
-            ),
-            ("tags", user_tags(pairs())),
-            ("arn", Value::from(role.arn())),
-            ("name", Value::from(role.role_name())),
-        ]);
-        Ok::<_, ProviderError>(Some(created_at(resource(address, a), Some(role.create_date()))))
-    });
+    let scope = Scope::Stack(stack);
+    let reads = roles.iter().map(|r| read(p, &scope, r.role_name.as_str()));
     Ok(try_join_all(reads).await?.into_iter().flatten().collect())
+}
+
+/// The role `scope` looks for by its name or ARN (GetRole), whatever its
+/// path and tags.
+pub(crate) async fn read_one(p: &AwsProvider, scope: &Scope<'_>) -> Result<Option<Resource>, ProviderError> {
+    let id = scope.id().unwrap_or_default();
+    // `arn:aws:iam::ACCOUNT:role/PATH/NAME`: the name is the last part.
+    let name = match id.strip_prefix("arn:") {
+        Some(_) => id.rsplit('/').next().unwrap_or(id),
+        None => id,
+    };
+    match read(p, scope, name).await {
+        Err(e) if e.code == "NoSuchEntity" => Ok(None),
+        found => found,
+    }
+}
+
+/// GetRole, its inline and attached policies, of the role `name`, if
+/// `scope` looks for it.
+async fn read(p: &AwsProvider, scope: &Scope<'_>, name: &str) -> Result<Option<Resource>, ProviderError> {
+    let iam = &p.clients.iam;
+    let out = p
+        .call(SERVICE, "GetRole", || iam.get_role().role_name(name).send())
+        .await?;
+    let Some(role) = out.role else { return Ok(None) };
+    let pairs = || role.tags().iter().map(|t| (t.key(), t.value()));
+    let Some(address) = scope.address(Kind::Role, pairs()) else {
+        return Ok(None);
+    };
+    let policies = attached(p, name).await?;
+    // The canonical form reads a lone service's trust policy as `assume`.
+    let trust = role
+        .assume_role_policy_document()
+        .map_or(Value::Null, policy::from_aws);
+    let a = attrs([
+        ("assume", Value::Null),
+        ("assume_policy", trust),
+        ("policy", read_inline(p, name).await?),
+        ("policies", sorted(policies)),
+        (
+            "description",
+            opt_str(role.description().filter(|d| !d.is_empty())),
+        ),
+        ("tags", user_tags(pairs())),
+        ("arn", Value::from(role.arn())),
+        ("name", Value::from(role.role_name())),
+    ]);
+    Ok(Some(created_at(resource(address, a), Some(role.create_date()))))
+}
+
+/// TagRole: berth's tags on a role it adopts.
+pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Result<(), ProviderError> {
+    let iam = &p.clients.iam;
+    let name = str_of(&live.attrs, "name").unwrap_or_default();
+    let tags = iam_tags("TagRole", adoption_tags(stack, &live.address))?;
+    p.call(SERVICE, "TagRole", || {
+        iam.tag_role().role_name(name).set_tags(Some(tags.clone())).send()
+    })
+    .await?;
+    Ok(())
 }

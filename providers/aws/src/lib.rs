@@ -25,7 +25,8 @@
 //!   `DescribeTaskDefinition` (tags).
 //! - Logs: `DescribeLogGroups` with prefix `/ecs/{stack}/` +
 //!   `ListTagsForResource`.
-//! - IAM: `ListRoles` under the path `/berth/` + `ListRoleTags`.
+//! - IAM: `ListRoles` (every path: an adopted role keeps its own) +
+//!   `GetRole` (tags) per role.
 //!
 //! Children that carry no tags are read with their parent: routes and
 //! subnet associations of route tables, security group rules, listener
@@ -66,14 +67,16 @@ mod logs;
 mod pace;
 mod poll;
 mod retry;
+mod scope;
 mod token;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use berth_provider::adopt::{ADOPTABLE, Found, not_adoptable};
 use berth_provider::{
-    CallStats, External, Kind, LockInfo, OpStats, Provider, ProviderError, Resource, WaitEvents,
+    Address, CallStats, External, Kind, LockInfo, OpStats, Provider, ProviderError, Resource, WaitEvents,
 };
 
 pub use berth_provider::RetryPolicy;
@@ -124,6 +127,50 @@ impl Provider for AwsProvider {
         }
         out.sort_by(|a, b| a.address.cmp(&b.address));
         Ok(out)
+    }
+
+    /// Through each kind's own reader, told to look for one id: EC2's
+    /// Describe call filtered on the id, DescribeLoadBalancers /
+    /// DescribeTargetGroups by ARN or name, DescribeLogGroups by name prefix,
+    /// GetRole, DescribeClusters, DescribeRepositories.
+    async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError> {
+        let kind = address.kind;
+        if !ADOPTABLE.contains(&kind) {
+            return Err(not_adoptable(kind));
+        }
+        let one = scope::One::new(address, id);
+        let scope = scope::Scope::One(&one);
+        let found = match kind {
+            Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
+                ec2::read_one(self, kind, &scope).await?
+            }
+            Kind::Cluster => ecs::read_one(self, &scope).await?,
+            Kind::LoadBalancer | Kind::TargetGroup => elb::read_one(self, kind, &scope).await?,
+            Kind::LogGroup => logs::read(self, &scope).await?,
+            Kind::Role => iam::read_one(self, &scope).await?.into_iter().collect(),
+            Kind::EcrRepository => ecr::read_one(self, &scope).await?.into_iter().collect(),
+            _ => return Err(not_adoptable(kind)),
+        };
+        Ok(found.into_iter().next().map(|resource| Found {
+            resource,
+            owner: one.owner(),
+        }))
+    }
+
+    /// The service's own tagging call: EC2 CreateTags, ELBv2 AddTags, ECS TagResource,
+    /// Logs TagResource, IAM TagRole, ECR TagResource.
+    async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
+        match live.address.kind {
+            Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
+                ec2::adopt(self, stack, live).await
+            }
+            Kind::Cluster => ecs::adopt(self, stack, live).await,
+            Kind::LoadBalancer | Kind::TargetGroup => elb::adopt(self, stack, live).await,
+            Kind::LogGroup => logs::adopt(self, stack, live).await,
+            Kind::Role => iam::adopt(self, stack, live).await,
+            Kind::EcrRepository => ecr::adopt(self, stack, live).await,
+            kind => Err(not_adoptable(kind)),
+        }
     }
 
     async fn create(&self, stack: &str, desired: &Resource) -> Result<Resource, ProviderError> {

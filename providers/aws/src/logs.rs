@@ -6,13 +6,15 @@
 
 use std::collections::HashMap;
 
+use berth_provider::adopt::adoption_tags;
 use berth_provider::naming;
 use berth_provider::{Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use crate::attrs::{
-    attrs, complete, create_tags, created_at, i32_of, opt_int, owned, resource, str_of, tag_diff, user_tags,
+    attrs, complete, create_tags, created_at, i32_of, opt_int, resource, str_of, tag_diff, user_tags,
 };
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const SERVICE: &str = "logs";
@@ -126,6 +128,21 @@ pub(crate) async fn update(
     Ok(resource(live.address.clone(), new))
 }
 
+/// TagResource: berth's tags on a log group it adopts.
+pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Result<(), ProviderError> {
+    let logs = &p.clients.logs;
+    let arn = str_of(&live.attrs, "arn").unwrap_or_default();
+    let tags: HashMap<String, String> = adoption_tags(stack, &live.address).into_iter().collect();
+    p.call(SERVICE, "TagResource", || {
+        logs.tag_resource()
+            .resource_arn(arn)
+            .set_tags(Some(tags.clone()))
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
 pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
     let logs = &p.clients.logs;
     let name = str_of(&live.attrs, "name").unwrap_or_default();
@@ -137,16 +154,33 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
 }
 
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    read(p, &Scope::Stack(stack)).await
+}
+
+/// The log group's name in `id`: the name itself or its ARN.
+fn name_in(id: &str) -> &str {
+    match id.split_once(":log-group:") {
+        Some((_, name)) => bare(name),
+        None => id,
+    }
+}
+
+pub(crate) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let logs = &p.clients.logs;
+    let wanted = scope.id().map(name_in);
     // Every log group, not only those under berth's prefix: a name the
     // configuration gives can be anything, and only the tags tell.
     let groups = p
         .list(SERVICE, "DescribeLogGroups", || {
-            paginate!(logs.describe_log_groups(), log_groups)
+            paginate!(
+                logs.describe_log_groups()
+                    .set_log_group_name_prefix(wanted.map(str::to_owned)),
+                log_groups
+            )
         })
         .await?;
     let reads = groups.iter().filter_map(|g| {
-        let name = g.log_group_name()?;
+        let name = g.log_group_name().filter(|n| wanted.is_none_or(|w| w == *n))?;
         let arn = bare(g.arn()?);
         Some(async move {
             let out = p
@@ -156,7 +190,7 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 .await?;
             let tags = out.tags.unwrap_or_default();
             let pairs = || tags.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-            let Some(address) = owned(stack, Kind::LogGroup, pairs()) else {
+            let Some(address) = scope.address(Kind::LogGroup, pairs()) else {
                 return Ok(None);
             };
             let a = attrs([

@@ -6,6 +6,7 @@
 //! [`Provider`] trait that cloud adapters implement.
 
 mod address;
+pub mod adopt;
 pub mod attrs;
 mod error;
 mod kind;

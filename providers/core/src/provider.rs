@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::adopt::Found;
 use crate::{Address, Attrs, Kind, LockInfo, OpStats, ProviderError};
 
 /// One resource: its address in the stack and its attributes.
@@ -69,6 +70,19 @@ pub trait Provider: Send + Sync {
     async fn read_all(&self, stack: &str) -> Result<Vec<Resource>, ProviderError> {
         self.read_stack(stack, &[]).await
     }
+
+    /// Reads the live resource of `address`'s kind that AWS knows by `id`
+    /// (an id, an ARN or a name, as AWS names that kind), whatever its
+    /// tags, in the form [`Provider::read_stack`] returns, at `address`,
+    /// with the berth tags it carries. `Ok(None)` when there is none. Kinds
+    /// outside [`crate::adopt::ADOPTABLE`] fail with
+    /// [`crate::adopt::not_adoptable`].
+    async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError>;
+
+    /// Tags `live` (as [`Provider::read_one`] found it) with `berth:stack =
+    /// stack` and `berth:address` = its address, so that the stack owns
+    /// it from then on. Its other tags stay as they are.
+    async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError>;
 
     /// Creates a resource and returns it as read back, computed values known.
     async fn create(&self, stack: &str, desired: &Resource) -> Result<Resource, ProviderError>;

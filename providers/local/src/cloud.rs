@@ -7,6 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use async_trait::async_trait;
+use berth_provider::adopt::{ADOPTABLE, Found, Owner, adoption_tags, not_adoptable, read_call};
 use berth_provider::schema::{Presence, Update};
 use berth_provider::{
     ADDRESS_TAG, Address, Attrs, ErrorClass, External, Kind, LockInfo, OpStats, Provider, ProviderError,
@@ -332,6 +333,29 @@ fn read(sim: &Sim, key: &str, address: &Address) -> Resource {
     }
 }
 
+/// The key of the resource of `kind` AWS would know by `id`: its identity,
+/// its ARN, or the name of the kinds AWS lets one name by it (not security
+/// groups: their names are unique per VPC only).
+fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
+    let by_name = matches!(
+        kind,
+        Kind::Role
+            | Kind::LogGroup
+            | Kind::Cluster
+            | Kind::EcrRepository
+            | Kind::LoadBalancer
+            | Kind::TargetGroup
+    );
+    sim.find(kind, id).or_else(|| {
+        sim.all(kind)
+            .find(|(_, r)| {
+                let is = |f: &str| str_of(&r.attrs, f) == Some(id);
+                is("arn") || (by_name && is("name"))
+            })
+            .map(|(k, _)| k.clone())
+    })
+}
+
 /// Refuses a change AWS cannot make in place.
 fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
     let schema = kind.schema();
@@ -388,6 +412,47 @@ impl Provider for LocalCloud {
                 .collect();
             found.sort();
             Ok(found.into_iter().map(|(a, k)| read(sim, k, &a)).collect())
+        })
+        .await
+    }
+
+    /// Any visible record of the kind, tagged or not; deregistered task
+    /// definitions are not found.
+    async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError> {
+        let kind = address.kind;
+        if !ADOPTABLE.contains(&kind) {
+            return Err(not_adoptable(kind));
+        }
+        let call = read_call(kind);
+        self.retried(FaultOp::Read, "", None, call, |sim| {
+            sim.call(call);
+            let found = lookup(sim, kind, id).filter(|k| sim.rec(k).is_some_and(|r| !r.is_inactive()));
+            Ok(found.map(|key| {
+                let owner = sim
+                    .rec(&key)
+                    .and_then(|r| Owner::of(r.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+                Found {
+                    resource: read(sim, &key, address),
+                    owner,
+                }
+            }))
+        })
+        .await
+    }
+
+    /// Sets berth's tags on the record, with the kind's tagging call.
+    async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
+        let address = &live.address;
+        let kind = address.kind;
+        let call = api::of(kind).tag;
+        self.retried(FaultOp::Update, stack, Some((kind, address)), call, |sim| {
+            sim.call(call);
+            let identity = str_of(&live.attrs, kind.schema().identity).unwrap_or_default();
+            let key = lookup(sim, kind, identity).ok_or_else(|| sim::not_found(kind, identity, call))?;
+            if let Some(rec) = sim.rec_mut(&key) {
+                rec.tags.extend(adoption_tags(stack, address));
+            }
+            Ok(())
         })
         .await
     }

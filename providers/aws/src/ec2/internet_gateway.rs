@@ -5,8 +5,9 @@
 use aws_sdk_ec2::types::TagSpecification;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
-use super::{SERVICE, arn, need, pairs, stack_filter};
-use crate::attrs::{attrs, owned, resource, str_of, user_tags};
+use super::{SERVICE, arn, need, pairs, scope_filter};
+use crate::attrs::{attrs, resource, str_of, user_tags};
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const GONE: &[&str] = &["InvalidInternetGatewayID.NotFound", "Gateway.NotAttached"];
@@ -105,12 +106,13 @@ pub(super) async fn delete(p: &AwsProvider, id: &str) -> Result<(), ProviderErro
     Ok(())
 }
 
-pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let ec2 = &p.clients.ec2;
     let gateways = p
         .list(SERVICE, "DescribeInternetGateways", || {
             paginate!(
-                ec2.describe_internet_gateways().filters(stack_filter(stack)),
+                ec2.describe_internet_gateways()
+                    .filters(scope_filter(scope, "internet-gateway-id")),
                 internet_gateways
             )
         })
@@ -118,7 +120,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
     Ok(gateways
         .iter()
         .filter_map(|g| {
-            let address = owned(stack, Kind::InternetGateway, pairs(g.tags()))?;
+            let address = scope.address(Kind::InternetGateway, pairs(g.tags()))?;
             let id = g.internet_gateway_id()?.to_owned();
             let vpc = g.attachments().iter().find_map(|a| a.vpc_id());
             let a = attrs([

@@ -12,22 +12,25 @@ mod vpc;
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::{Filter, ResourceType, Tag, TagSpecification};
+use berth_provider::adopt::adoption_tags;
 use berth_provider::naming;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
 
 use crate::AwsProvider;
 use crate::attrs::{complete, create_tags, resource, str_of, tag_diff};
+use crate::scope::Scope;
 
 pub(crate) const SERVICE: &str = "ec2";
 
 /// Reads every EC2 resource of `stack`, one listing per type, in parallel.
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    let scope = Scope::Stack(stack);
     let (vpcs, subnets, gateways, tables, groups, nats, endpoints) = tokio::join!(
-        vpc::read_all(p, stack),
-        subnet::read_all(p, stack),
-        internet_gateway::read_all(p, stack),
-        route_table::read_all(p, stack),
-        security_group::read_all(p, stack),
+        vpc::read(p, &scope),
+        subnet::read(p, &scope),
+        internet_gateway::read(p, &scope),
+        route_table::read(p, &scope),
+        security_group::read(p, &scope),
         nat::read_all(p, stack),
         endpoint::read_all(p, stack),
     );
@@ -36,6 +39,37 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
         out.extend(part?);
     }
     Ok(out)
+}
+
+/// The EC2 resource `scope` looks for by its id (`vpc-...`, `subnet-...`,
+/// `igw-...`, `rtb-...`, `sg-...`), read as the stack's resources are.
+pub(crate) async fn read_one(
+    p: &AwsProvider,
+    kind: Kind,
+    scope: &Scope<'_>,
+) -> Result<Vec<Resource>, ProviderError> {
+    match kind {
+        Kind::Vpc => vpc::read(p, scope).await,
+        Kind::Subnet => subnet::read(p, scope).await,
+        Kind::InternetGateway => internet_gateway::read(p, scope).await,
+        Kind::RouteTable => route_table::read(p, scope).await,
+        _ => security_group::read(p, scope).await,
+    }
+}
+
+/// CreateTags: berth's tags on a resource it adopts.
+pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Result<(), ProviderError> {
+    let id = identity(live)?;
+    let tags = ec2_tags(&adoption_tags(stack, &live.address));
+    let ec2 = &p.clients.ec2;
+    p.call(SERVICE, "CreateTags", || {
+        ec2.create_tags()
+            .resources(&id)
+            .set_tags(Some(tags.clone()))
+            .send()
+    })
+    .await?;
+    Ok(())
 }
 
 /// DescribeAvailabilityZones: the region's zones (not Local or Wavelength
@@ -151,6 +185,15 @@ fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect()
+}
+
+/// The filter selecting what `scope` looks for: the stack's resources, or
+/// the one whose id (filter `id_filter`) is given.
+fn scope_filter(scope: &Scope<'_>, id_filter: &str) -> Filter {
+    match scope {
+        Scope::Stack(stack) => stack_filter(stack),
+        Scope::One(one) => Filter::builder().name(id_filter).values(&one.id).build(),
+    }
 }
 
 /// The filter selecting a stack's resources.

@@ -9,8 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_ec2::types::{RouteTable, TagSpecification};
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
-use super::{SERVICE, need, pairs, stack_filter};
-use crate::attrs::{attrs, blocks_of, owned, resource, str_list, str_of, strs_of, user_tags};
+use super::{SERVICE, need, pairs, scope_filter};
+use crate::attrs::{attrs, blocks_of, resource, str_list, str_of, strs_of, user_tags};
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const GONE: &[&str] = &["InvalidRouteTableID.NotFound"];
@@ -210,12 +211,13 @@ pub(super) async fn delete(p: &AwsProvider, id: &str) -> Result<(), ProviderErro
     Ok(())
 }
 
-pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let ec2 = &p.clients.ec2;
     let tables = p
         .list(SERVICE, "DescribeRouteTables", || {
             paginate!(
-                ec2.describe_route_tables().filters(stack_filter(stack)),
+                ec2.describe_route_tables()
+                    .filters(scope_filter(scope, "route-table-id")),
                 route_tables
             )
         })
@@ -223,7 +225,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
     Ok(tables
         .iter()
         .filter_map(|t| {
-            let address = owned(stack, Kind::RouteTable, pairs(t.tags()))?;
+            let address = scope.address(Kind::RouteTable, pairs(t.tags()))?;
             let id = t.route_table_id()?.to_owned();
             let routes = live_routes(t)
                 .into_iter()

@@ -11,9 +11,10 @@
 use aws_sdk_ec2::types::{IpPermission, IpRange, SecurityGroup, TagSpecification, UserIdGroupPair};
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value, schema};
 
-use super::{SERVICE, arn, need, pairs, stack_filter};
-use crate::attrs::{attrs, blocks_of, complete, int_of, opt_str, owned, resource, str_of, user_tags};
+use super::{SERVICE, arn, need, pairs, scope_filter};
+use crate::attrs::{attrs, blocks_of, complete, int_of, opt_str, resource, str_of, user_tags};
 use crate::errors::invalid;
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 /// What EC2 answers when a rule being added is there already.
@@ -312,12 +313,13 @@ pub(super) async fn delete(p: &AwsProvider, id: &str) -> Result<(), ProviderErro
     Ok(())
 }
 
-pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let ec2 = &p.clients.ec2;
     let groups = p
         .list(SERVICE, "DescribeSecurityGroups", || {
             paginate!(
-                ec2.describe_security_groups().filters(stack_filter(stack)),
+                ec2.describe_security_groups()
+                    .filters(scope_filter(scope, "group-id")),
                 security_groups
             )
         })
@@ -325,7 +327,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
     Ok(groups
         .iter()
         .filter_map(|g| {
-            let address = owned(stack, Kind::SecurityGroup, pairs(g.tags()))?;
+            let address = scope.address(Kind::SecurityGroup, pairs(g.tags()))?;
             let id = g.group_id()?.to_owned();
             let arn = match g.security_group_arn() {
                 Some(arn) => Value::from(arn),

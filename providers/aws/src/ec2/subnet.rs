@@ -4,8 +4,9 @@
 use aws_sdk_ec2::types::{AttributeBooleanValue, TagSpecification};
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
-use super::{SERVICE, arn, need, pairs, stack_filter};
-use crate::attrs::{attrs, bool_of, owned, resource, str_of, user_tags};
+use super::{SERVICE, arn, need, pairs, scope_filter};
+use crate::attrs::{attrs, bool_of, resource, str_of, user_tags};
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 pub(super) async fn create(
@@ -65,17 +66,20 @@ pub(super) async fn delete(p: &AwsProvider, id: &str) -> Result<(), ProviderErro
     Ok(())
 }
 
-pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let ec2 = &p.clients.ec2;
     let subnets = p
         .list(SERVICE, "DescribeSubnets", || {
-            paginate!(ec2.describe_subnets().filters(stack_filter(stack)), subnets)
+            paginate!(
+                ec2.describe_subnets().filters(scope_filter(scope, "subnet-id")),
+                subnets
+            )
         })
         .await?;
     Ok(subnets
         .iter()
         .filter_map(|s| {
-            let address = owned(stack, Kind::Subnet, pairs(s.tags()))?;
+            let address = scope.address(Kind::Subnet, pairs(s.tags()))?;
             let id = s.subnet_id()?.to_owned();
             let arn = match s.subnet_arn() {
                 Some(arn) => Value::from(arn),

@@ -5,8 +5,9 @@ use aws_sdk_ec2::types::{AttributeBooleanValue, TagSpecification, VpcAttributeNa
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
-use super::{SERVICE, arn, need, pairs, stack_filter};
-use crate::attrs::{attrs, bool_of, owned, resource, str_of, user_tags};
+use super::{SERVICE, arn, need, pairs, scope_filter};
+use crate::attrs::{attrs, bool_of, resource, str_of, user_tags};
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 pub(super) async fn create(
@@ -92,15 +93,15 @@ async fn flag(p: &AwsProvider, id: &str, name: VpcAttributeName) -> Result<bool,
     Ok(value.and_then(|v| v.value).unwrap_or(false))
 }
 
-pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let ec2 = &p.clients.ec2;
     let vpcs = p
         .list(SERVICE, "DescribeVpcs", || {
-            paginate!(ec2.describe_vpcs().filters(stack_filter(stack)), vpcs)
+            paginate!(ec2.describe_vpcs().filters(scope_filter(scope, "vpc-id")), vpcs)
         })
         .await?;
     let reads = vpcs.iter().filter_map(|vpc| {
-        let address = owned(stack, Kind::Vpc, pairs(vpc.tags()))?;
+        let address = scope.address(Kind::Vpc, pairs(vpc.tags()))?;
         let id = vpc.vpc_id()?.to_owned();
         Some(async move {
             let (hostnames, support) = tokio::try_join!(

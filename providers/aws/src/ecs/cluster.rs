@@ -8,7 +8,8 @@ use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs};
-use crate::attrs::{attrs, bool_of, owned, resource, str_list, strs_of, user_tags};
+use crate::attrs::{attrs, bool_of, resource, str_list, strs_of, user_tags};
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 /// Most clusters one DescribeClusters call takes.
@@ -88,13 +89,19 @@ pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderErr
     Ok(())
 }
 
-pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+/// The clusters `scope` looks for: every cluster's tags are read for a
+/// stack's; the one named (by name or ARN) is described alone.
+pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let ecs = &p.clients.ecs;
-    let arns = p
-        .list(SERVICE, "ListClusters", || {
-            paginate!(ecs.list_clusters(), cluster_arns)
-        })
-        .await?;
+    let arns = match scope.id() {
+        Some(id) => vec![id.to_owned()],
+        None => {
+            p.list(SERVICE, "ListClusters", || {
+                paginate!(ecs.list_clusters(), cluster_arns)
+            })
+            .await?
+        }
+    };
     let batches = arns.chunks(BATCH).map(|batch| {
         p.call(SERVICE, "DescribeClusters", move || {
             ecs.describe_clusters()
@@ -110,7 +117,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
             if c.status() != Some("ACTIVE") {
                 continue;
             }
-            let Some(address) = owned(stack, Kind::Cluster, pairs(c.tags())) else {
+            let Some(address) = scope.address(Kind::Cluster, pairs(c.tags())) else {
                 continue;
             };
             let on = c.settings().iter().any(|s| {

@@ -11,11 +11,13 @@ mod volume;
 use std::collections::BTreeMap;
 
 use aws_sdk_ecs::types::Tag;
+use berth_provider::adopt::adoption_tags;
 use berth_provider::schema::cluster_name;
 use berth_provider::{Attrs, External, Kind, ProviderError, Resource};
 
 use crate::AwsProvider;
 use crate::attrs::{complete, create_tags, parents, resource, str_of, tag_diff};
+use crate::scope::Scope;
 
 pub(crate) const SERVICE: &str = "ecs";
 
@@ -26,7 +28,8 @@ pub(crate) async fn read_all(
     stack: &str,
     external: &[External],
 ) -> Result<Vec<Resource>, ProviderError> {
-    let (clusters, tds) = tokio::join!(cluster::read_all(p, stack), task_definition::read_all(p, stack));
+    let scope = Scope::Stack(stack);
+    let (clusters, tds) = tokio::join!(cluster::read(p, &scope), task_definition::read_all(p, stack));
     let clusters = clusters?;
     // One listing per cluster, however it is named.
     let parents: BTreeMap<&str, &str> = parents(&clusters, external, Kind::Cluster)
@@ -88,6 +91,27 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
         Kind::TaskDefinition => task_definition::delete(p, &arn).await,
         _ => service::delete(p, &arn, &live.attrs).await,
     }
+}
+
+/// The ECS resource `scope` looks for by name or ARN (clusters only, so
+/// far), read as the stack's are.
+pub(crate) async fn read_one(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
+    cluster::read(p, scope).await
+}
+
+/// TagResource: berth's tags on an ECS resource it adopts.
+pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Result<(), ProviderError> {
+    let arn = identity(live)?;
+    let tags = ecs_tags(&adoption_tags(stack, &live.address));
+    let ecs = &p.clients.ecs;
+    p.call(SERVICE, "TagResource", || {
+        ecs.tag_resource()
+            .resource_arn(&arn)
+            .set_tags(Some(tags.clone()))
+            .send()
+    })
+    .await?;
+    Ok(())
 }
 
 fn identity(live: &Resource) -> Result<String, ProviderError> {

@@ -10,7 +10,8 @@ use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs, tags_of};
-use crate::attrs::{attrs, bool_of, created_at, int_of, owned, resource, str_list, strs_of, user_tags};
+use crate::attrs::{attrs, bool_of, created_at, int_of, resource, str_list, strs_of, user_tags};
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const IDLE_TIMEOUT: &str = "idle_timeout.timeout_seconds";
@@ -146,13 +147,25 @@ async fn idle_timeout(p: &AwsProvider, arn: &str) -> Result<i64, ProviderError> 
         .unwrap_or(60))
 }
 
-pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+/// The load balancers `scope` looks for: every one's tags are read for a
+/// stack's; the one named (by ARN or name) is described alone.
+pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let elb = &p.clients.elb;
-    let lbs = p
+    let listed = p
         .list(SERVICE, "DescribeLoadBalancers", || {
-            paginate!(elb.describe_load_balancers(), load_balancers)
+            let req = elb.describe_load_balancers();
+            let req = match scope.id() {
+                Some(arn) if arn.starts_with("arn:") => req.load_balancer_arns(arn),
+                Some(name) => req.names(name),
+                None => req,
+            };
+            paginate!(req, load_balancers)
         })
-        .await?;
+        .await;
+    let lbs = match listed {
+        Err(e) if scope.id().is_some() && e.code == "LoadBalancerNotFound" => Vec::new(),
+        listed => listed?,
+    };
     let arns: Vec<String> = lbs
         .iter()
         .filter_map(|lb| lb.load_balancer_arn().map(str::to_owned))
@@ -161,7 +174,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
     let reads = lbs.iter().filter_map(|lb| {
         let arn = lb.load_balancer_arn()?;
         let lb_tags = tags.get(arn)?;
-        let address = owned(stack, Kind::LoadBalancer, pairs(lb_tags))?;
+        let address = scope.address(Kind::LoadBalancer, pairs(lb_tags))?;
         Some(async move {
             let idle = idle_timeout(p, arn).await?;
             let subnets = lb.availability_zones().iter().filter_map(|z| z.subnet_id());

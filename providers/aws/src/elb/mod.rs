@@ -13,11 +13,13 @@ mod target_group;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aws_sdk_elasticloadbalancingv2::types::Tag;
+use berth_provider::adopt::adoption_tags;
 use berth_provider::{Attrs, External, Kind, ProviderError, Resource};
 use futures::future::try_join_all;
 
 use crate::AwsProvider;
 use crate::attrs::{complete, create_tags, parents, resource, str_of, tag_diff};
+use crate::scope::Scope;
 
 pub(crate) const SERVICE: &str = "elbv2";
 
@@ -31,10 +33,8 @@ pub(crate) async fn read_all(
     stack: &str,
     external: &[External],
 ) -> Result<Vec<Resource>, ProviderError> {
-    let (lbs, tgs) = tokio::join!(
-        load_balancer::read_all(p, stack),
-        target_group::read_all(p, stack)
-    );
+    let scope = Scope::Stack(stack);
+    let (lbs, tgs) = tokio::join!(load_balancer::read(p, &scope), target_group::read(p, &scope));
     let lbs = lbs?;
     let arns: BTreeSet<&str> = parents(&lbs, external, Kind::LoadBalancer).collect();
     let arns: Vec<&str> = arns.into_iter().collect();
@@ -92,6 +92,34 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
         Kind::TargetGroup => target_group::delete(p, &arn).await,
         _ => listener::delete(p, &arn).await,
     }
+}
+
+/// The load balancer or target group `scope` looks for by ARN or name,
+/// read as the stack's are.
+pub(crate) async fn read_one(
+    p: &AwsProvider,
+    kind: Kind,
+    scope: &Scope<'_>,
+) -> Result<Vec<Resource>, ProviderError> {
+    match kind {
+        Kind::LoadBalancer => load_balancer::read(p, scope).await,
+        _ => target_group::read(p, scope).await,
+    }
+}
+
+/// AddTags: berth's tags on a load balancer or target group it adopts.
+pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Result<(), ProviderError> {
+    let arn = identity(live)?;
+    let tags = elb_tags(&adoption_tags(stack, &live.address));
+    let elb = &p.clients.elb;
+    p.call(SERVICE, "AddTags", || {
+        elb.add_tags()
+            .resource_arns(&arn)
+            .set_tags(Some(tags.clone()))
+            .send()
+    })
+    .await?;
+    Ok(())
 }
 
 fn identity(live: &Resource) -> Result<String, ProviderError> {

@@ -14,7 +14,8 @@ use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs, tags_of};
-use crate::attrs::{attrs, blocks_of, i32_of, int_of, owned, resource, str_of, user_tags};
+use crate::attrs::{attrs, blocks_of, i32_of, int_of, resource, str_of, user_tags};
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const DELAY: &str = "deregistration_delay.timeout_seconds";
@@ -207,13 +208,25 @@ async fn delay(p: &AwsProvider, arn: &str) -> Result<i64, ProviderError> {
         .unwrap_or(300))
 }
 
-pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+/// The target groups `scope` looks for: every one's tags are read for a
+/// stack's; the one named (by ARN or name) is described alone.
+pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let elb = &p.clients.elb;
-    let tgs = p
+    let listed = p
         .list(SERVICE, "DescribeTargetGroups", || {
-            paginate!(elb.describe_target_groups(), target_groups)
+            let req = elb.describe_target_groups();
+            let req = match scope.id() {
+                Some(arn) if arn.starts_with("arn:") => req.target_group_arns(arn),
+                Some(name) => req.names(name),
+                None => req,
+            };
+            paginate!(req, target_groups)
         })
-        .await?;
+        .await;
+    let tgs = match listed {
+        Err(e) if scope.id().is_some() && e.code == "TargetGroupNotFound" => Vec::new(),
+        listed => listed?,
+    };
     let arns: Vec<String> = tgs
         .iter()
         .filter_map(|t| t.target_group_arn().map(str::to_owned))
@@ -222,7 +235,7 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
     let reads = tgs.iter().filter_map(|tg| {
         let arn = tg.target_group_arn()?;
         let tg_tags = tags.get(arn)?;
-        let address = owned(stack, Kind::TargetGroup, pairs(tg_tags))?;
+        let address = scope.address(Kind::TargetGroup, pairs(tg_tags))?;
         Some(async move {
             let delay = delay(p, arn).await?;
             let a = attrs([

@@ -1,0 +1,187 @@
+//! `berth import ADDRESS ID [DIR]`: adopts a live resource made outside
+//! berth (the console, CloudFormation, Terraform) into the stack, by
+//! tagging it with `berth:stack` and `berth:address`. It refuses what the
+//! next apply would replace, what another stack or address owns, and an
+//! address the stack already has a live resource at; `--dry-run` says what
+//! it would tag and changes nothing.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use berth_planner::render::{self, RenderOptions};
+use berth_planner::{Action, Plan, external, plan};
+use berth_provider::adopt::{ADOPTABLE, Found, adoption_tags, read_call};
+use berth_provider::{Address, Kind};
+
+use super::{plan as planning, stack};
+use crate::args::{Global, Vars};
+use crate::{place, stdout};
+
+/// What to adopt, and where.
+pub struct Adopt<'a> {
+    pub address: &'a str,
+    pub id: &'a str,
+    pub dir: &'a Path,
+    pub vars: &'a Vars,
+    pub dry_run: bool,
+}
+
+pub fn run(global: &Global, what: &Adopt<'_>) -> anyhow::Result<ExitCode> {
+    let address: Address = what
+        .address
+        .parse()
+        .with_context(|| format!("{:?} is not an address such as vpc.main", what.address))?;
+    let runtime = stack::runtime()?;
+    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, what.dir, what.vars, &runtime)? else {
+        return Ok(ExitCode::from(1));
+    };
+    if stack.resource(&address).is_none() {
+        let mut known: Vec<String> = stack.resources.iter().map(|r| r.address.to_string()).collect();
+        known.sort();
+        bail!(
+            "the stack in {} has no block at {address}; its addresses: {}",
+            what.dir.display(),
+            if known.is_empty() {
+                "none".to_owned()
+            } else {
+                known.join(", ")
+            }
+        );
+    }
+    let kind = address.kind;
+    if !ADOPTABLE.contains(&kind) {
+        bail!("adopting an existing resource is not supported yet for {kind} ({address})");
+    }
+    let account = runtime.block_on(cloud.provider().account());
+    let verb = if what.dry_run {
+        "Checking an import into"
+    } else {
+        "Importing into"
+    };
+    place::announce(
+        verb,
+        &stack.name,
+        &place::describe(global, what.dir, &stack.region, account.as_deref()),
+    );
+    // Like apply: no other run changes the stack between the checks and
+    // the tagging. A dry run changes nothing and reads as a plan does.
+    let _lock = if what.dry_run {
+        None
+    } else {
+        Some(cloud.lock(
+            &runtime,
+            &stack.name,
+            "berth import",
+            global.lock_timeout,
+            what.dir,
+        )?)
+    };
+    let external = external::parents(&stack);
+    let mut live = planning::read_live(&runtime, &cloud, &stack, &external)?;
+    if let Some(there) = live.iter().find(|r| r.address == address) {
+        bail!(
+            "stack {:?} already has a live resource at {address} ({}): destroy it or choose another address",
+            stack.name,
+            identity(kind, there)
+        );
+    }
+    let found = runtime
+        .block_on(cloud.provider().read_one(&address, what.id))
+        .with_context(|| format!("cannot read {kind} {:?}", what.id))?
+        .with_context(|| format!("{} found no {kind} {:?}", read_call(kind), what.id))?;
+    refuse_owned(&found, what.id, &stack.name, &address)?;
+    live.push(found.resource.clone());
+    let planned = plan(&stack, live);
+    let change = only(&planned.plan, &address);
+    let diff = render::text(
+        &change,
+        &RenderOptions {
+            color: crate::color::stdout(),
+        },
+    );
+    if let Some(forced) = replaced(&change) {
+        eprint!("{diff}");
+        bail!(
+            "{kind} {:?} does not match {address}: the next apply would replace it ({} cannot change in place). \
+             Make the block say what the resource has, or adopt what it references first.",
+            what.id,
+            forced.join(", ")
+        );
+    }
+    let tags = adoption_tags(&stack.name, &address)
+        .into_iter()
+        .map(|(k, v)| format!("{k} = {v:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if what.dry_run {
+        stdout::print(&format!("Would tag {kind} {:?} with {tags}.\n", what.id))?;
+    } else {
+        runtime
+            .block_on(cloud.provider().adopt(&stack.name, &found.resource))
+            .with_context(|| format!("cannot tag {kind} {:?}", what.id))?;
+        stdout::print(&format!(
+            "Adopted {kind} {:?} as {address}: tagged {tags}.\n",
+            what.id
+        ))?;
+    }
+    if change.has_changes() {
+        stdout::print(&format!("The next plan shows these differences:\n\n{diff}"))?;
+    } else {
+        stdout::print(&format!("The next plan shows no change for {address}.\n"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses a resource that carries another stack's or another address's
+/// tags: adopting it would take it from its owner.
+fn refuse_owned(found: &Found, id: &str, stack: &str, address: &Address) -> anyhow::Result<()> {
+    let Some(owner) = &found.owner else {
+        return Ok(());
+    };
+    let mut whose = Vec::new();
+    if let Some(s) = &owner.stack {
+        whose.push(format!("berth:stack = {s:?}"));
+    }
+    if let Some(a) = &owner.address {
+        whose.push(format!("berth:address = {a:?}"));
+    }
+    let same =
+        owner.stack.as_deref() == Some(stack) && owner.address.as_deref() == Some(&address.to_string());
+    if same {
+        // Read by the stack already unless its kind or address differs.
+        bail!("{id:?} already carries {}: it is the stack's", whose.join(", "));
+    }
+    bail!(
+        "{id:?} already belongs to berth ({}): remove those tags first if it is to move to {stack:?} at {address}",
+        whose.join(", ")
+    )
+}
+
+/// The plan for `address` alone: what the next plan says of it.
+fn only(plan: &Plan, address: &Address) -> Plan {
+    let mut one = plan.clone();
+    one.resources.retain(|r| &r.address == address);
+    one.outputs.clear();
+    one
+}
+
+/// The attributes forcing a replacement, when the plan replaces.
+fn replaced(plan: &Plan) -> Option<Vec<String>> {
+    let change = plan.resources.first()?;
+    matches!(change.action, Action::Replace(_)).then(|| {
+        change
+            .changes
+            .iter()
+            .filter(|c| c.forces_replacement)
+            .map(|c| c.name.clone())
+            .collect()
+    })
+}
+
+/// The id of a live resource, as its kind's schema names it.
+fn identity(kind: Kind, live: &berth_provider::Resource) -> String {
+    berth_provider::attrs::str_of(&live.attrs, kind.schema().identity)
+        .unwrap_or_default()
+        .to_owned()
+}
