@@ -42,11 +42,14 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
                 cx.service(r, diags);
                 super::capacity::service(cx.target(r.body.value("cluster"), Kind::Cluster), r, diags);
                 super::scaling::check(r, diags);
+                super::discovery::registries(stack, r, diags);
             }
             Kind::Cluster => super::capacity::cluster(r, diags),
             Kind::InternetGateway | Kind::ElasticIp | Kind::NatGateway => {}
             Kind::VpcEndpoint => super::network::endpoint(stack, r, diags),
             Kind::EcrRepository => super::ecr::check(r, diags),
+            Kind::DnsNamespace => super::discovery::namespace(r, diags),
+            Kind::DiscoveryService => super::discovery::service(r, diags),
         }
         super::tags::check(r, diags);
     }

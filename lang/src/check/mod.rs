@@ -5,6 +5,7 @@ mod actions;
 mod capacity;
 mod containers;
 pub mod declare;
+mod discovery;
 pub mod domain;
 mod ecr;
 mod iam;

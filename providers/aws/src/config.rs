@@ -30,6 +30,7 @@ pub struct Clients {
     pub sts: aws_sdk_sts::Client,
     pub autoscaling: aws_sdk_applicationautoscaling::Client,
     pub ecr: aws_sdk_ecr::Client,
+    pub discovery: aws_sdk_servicediscovery::Client,
 }
 
 impl Clients {
@@ -45,6 +46,7 @@ impl Clients {
             sts: aws_sdk_sts::Client::new(config),
             autoscaling: aws_sdk_applicationautoscaling::Client::new(config),
             ecr: aws_sdk_ecr::Client::new(config),
+            discovery: aws_sdk_servicediscovery::Client::new(config),
         }
     }
 }

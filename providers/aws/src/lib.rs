@@ -27,6 +27,8 @@
 //!   `ListTagsForResource`.
 //! - IAM: `ListRoles` (every path: an adopted role keeps its own) +
 //!   `GetRole` (tags) per role.
+//! - Cloud Map: `ListNamespaces` (private DNS) and `ListServices` +
+//!   `ListTagsForResource`, `GetService` for a service's namespace.
 //!
 //! Children that carry no tags are read with their parent: routes and
 //! subnet associations of route tables, security group rules, listener
@@ -56,6 +58,7 @@
 mod attrs;
 mod calls;
 mod config;
+mod discovery;
 mod ec2;
 mod ecr;
 mod ecs;
@@ -113,16 +116,17 @@ impl AwsProvider {
 #[async_trait]
 impl Provider for AwsProvider {
     async fn read_stack(&self, stack: &str, external: &[External]) -> Result<Vec<Resource>, ProviderError> {
-        let (net, lbs, containers, logs, roles, repositories) = tokio::join!(
+        let (net, lbs, containers, logs, roles, repositories, discovery) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
             ecs::read_all(self, stack, external),
             logs::read_all(self, stack),
             iam::read_all(self, stack),
             ecr::read_all(self, stack),
+            discovery::read_all(self, stack),
         );
         let mut out = Vec::new();
-        for part in [net, lbs, containers, logs, roles, repositories] {
+        for part in [net, lbs, containers, logs, roles, repositories, discovery] {
             out.extend(part?);
         }
         out.sort_by(|a, b| a.address.cmp(&b.address));
@@ -187,6 +191,7 @@ impl Provider for AwsProvider {
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::create(self, stack, desired).await,
             Kind::VpcEndpoint => ec2::endpoint::create(self, stack, desired).await,
             Kind::EcrRepository => ecr::create(self, stack, desired).await,
+            Kind::DnsNamespace | Kind::DiscoveryService => discovery::create(self, stack, desired).await,
         }
     }
 
@@ -211,6 +216,7 @@ impl Provider for AwsProvider {
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::update(self, live, desired).await,
             Kind::VpcEndpoint => ec2::endpoint::update(self, live, desired).await,
             Kind::EcrRepository => ecr::update(self, live, desired).await,
+            Kind::DnsNamespace | Kind::DiscoveryService => discovery::update(self, live, desired).await,
         }
     }
 
@@ -230,6 +236,7 @@ impl Provider for AwsProvider {
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::delete(self, live).await,
             Kind::VpcEndpoint => ec2::endpoint::delete(self, live).await,
             Kind::EcrRepository => ecr::delete(self, live).await,
+            Kind::DnsNamespace | Kind::DiscoveryService => discovery::delete(self, live).await,
         }
     }
 

@@ -26,6 +26,8 @@ pub enum Kind {
     NatGateway,
     VpcEndpoint,
     EcrRepository,
+    DnsNamespace,
+    DiscoveryService,
 }
 
 /// The name given is not a resource kind.
@@ -35,7 +37,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 19] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -53,6 +55,8 @@ impl Kind {
         Kind::NatGateway,
         Kind::VpcEndpoint,
         Kind::EcrRepository,
+        Kind::DnsNamespace,
+        Kind::DiscoveryService,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -75,6 +79,8 @@ impl Kind {
             Kind::NatGateway => "nat_gateway",
             Kind::VpcEndpoint => "vpc_endpoint",
             Kind::EcrRepository => "ecr_repository",
+            Kind::DnsNamespace => "dns_namespace",
+            Kind::DiscoveryService => "discovery_service",
         }
     }
 

@@ -22,7 +22,7 @@ use crate::faults::{self, Fault, FaultOp};
 use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
-use crate::{ec2, ecr, ecs, elb, endpoint, iam, logs, names, nat};
+use crate::{discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, names, nat};
 
 /// A simulated AWS account persisted in one JSON file, holding every stack.
 ///
@@ -483,6 +483,8 @@ impl Provider for LocalCloud {
                 Kind::ElasticIp | Kind::NatGateway => nat::create(sim, kind, stack, address, attrs, tags)?,
                 Kind::VpcEndpoint => endpoint::create(sim, stack, address, attrs, tags)?,
                 Kind::EcrRepository => ecr::create(sim, stack, address, attrs, tags)?,
+                Kind::DnsNamespace => discovery::create_namespace(sim, attrs, tags)?,
+                Kind::DiscoveryService => discovery::create_service(sim, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -519,6 +521,9 @@ impl Provider for LocalCloud {
                 Kind::ElasticIp | Kind::NatGateway => {}
                 Kind::VpcEndpoint => endpoint::update(sim, &old, &mut new)?,
                 Kind::EcrRepository => ecr::update(sim, &old, &new)?,
+                // Only tags change in place.
+                Kind::DnsNamespace => {}
+                Kind::DiscoveryService => discovery::update_service(sim, &old, &new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -610,6 +615,8 @@ impl Provider for LocalCloud {
                 Kind::Role => iam::delete(sim, &key),
                 Kind::ElasticIp | Kind::NatGateway => nat::delete(sim, kind, &key),
                 Kind::EcrRepository => ecr::delete(sim, &key),
+                Kind::DnsNamespace => discovery::delete_namespace(sim, &key),
+                Kind::DiscoveryService => discovery::delete_service(sim, &key),
                 Kind::VpcEndpoint => {
                     sim.call(call);
                     sim.remove(&key);

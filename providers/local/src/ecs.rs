@@ -7,10 +7,10 @@ use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, STACK_TAG
 
 use crate::api::{fail, invalid};
 use crate::attrs::{blocks_of, int_of, str_of, strs_of};
-use crate::elb;
 use crate::model::{ACTIVE, INACTIVE};
 use crate::scaling;
 use crate::sim::Sim;
+use crate::{discovery, elb};
 
 type Tags = BTreeMap<String, String>;
 
@@ -854,6 +854,13 @@ fn check_service(
             )));
         }
     }
+    let ports_of = |name: &str| {
+        containers
+            .iter()
+            .find(|c| str_of(c, "name") == Some(name))
+            .map(|c| container_ports(c))
+    };
+    discovery::check_registries(sim, call, attrs, &ports_of)?;
     Ok(cluster_name)
 }
 

@@ -215,6 +215,8 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::NatGateway => format!("The Nat Gateway {identity} was not found"),
         Kind::VpcEndpoint => format!("The Vpc Endpoint Id '{identity}' does not exist"),
         Kind::EcrRepository => format!("The repository '{identity}' does not exist in the registry"),
+        Kind::DnsNamespace => format!("Namespace {identity} not found"),
+        Kind::DiscoveryService => format!("Service {identity} not found"),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

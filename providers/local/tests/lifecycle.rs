@@ -261,6 +261,8 @@ async fn destroy_in_reverse_order_empties_the_stack() {
     let order = [
         "service.login",
         "task_definition.login",
+        "discovery_service.login",
+        "dns_namespace.internal",
         "ecr_repository.login",
         "role.task_exec",
         "log_group.login",

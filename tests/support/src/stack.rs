@@ -415,6 +415,30 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    let namespace = create(
+        p,
+        stack,
+        desired(
+            Kind::DnsNamespace,
+            "internal",
+            &[("vpc", id(&vpc)), ("name", s("blog.internal"))],
+        ),
+    )
+    .await;
+    let discovery = create(
+        p,
+        stack,
+        desired(
+            Kind::DiscoveryService,
+            "login",
+            &[
+                ("namespace", id(&namespace)),
+                ("name", s("login")),
+                ("dns_ttl", Value::Int(30)),
+            ],
+        ),
+    )
+    .await;
     let td = create(p, stack, task_definition("login", &role, &log, "dev")).await;
     let service = create(
         p,
@@ -436,6 +460,10 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
                         ("container", s("app")),
                         ("port", Value::Int(3000)),
                     ])]),
+                ),
+                (
+                    "service_registry",
+                    list(vec![block(&[("registry", id(&discovery))])]),
                 ),
             ],
         ),
@@ -465,6 +493,8 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         log,
         role,
         repository,
+        namespace,
+        discovery,
         td,
         service,
     ]
@@ -568,6 +598,8 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "log_group.login",
         "role.task_exec",
         "ecr_repository.login",
+        "dns_namespace.internal",
+        "discovery_service.login",
         "task_definition.login",
         "service.login",
     ]

@@ -1,6 +1,7 @@
 //! Fargate services: CreateService (network configuration, load balancers,
 //! deployment configuration with the circuit breaker and alarms, capacity
-//! provider strategy, tag propagation, ECS Exec), UpdateService, and a
+//! provider strategy, tag propagation, ECS Exec, Cloud Map service
+//! registries), UpdateService, and a
 //! delete that scales to 0 then DeleteService (force). Services are found
 //! in the stack's clusters: ListServices per cluster + DescribeServices
 //! (tags) in batches of 10.
@@ -11,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use aws_sdk_ecs::types::{
     AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentAlarms,
     DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentRolloutState, LaunchType, LoadBalancer,
-    NetworkConfiguration, PropagateTags, Service, ServiceField, Tag,
+    NetworkConfiguration, PropagateTags, Service, ServiceField, ServiceRegistry, Tag,
 };
 use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, ROLLED_BACK, Resource, Value, WaitEvents};
@@ -107,6 +108,21 @@ fn balancers(a: &Attrs) -> Vec<LoadBalancer> {
         .collect()
 }
 
+/// The `service_registry` blocks: the Cloud Map services the tasks
+/// register in.
+fn registries(a: &Attrs) -> Vec<ServiceRegistry> {
+    blocks_of(a, "service_registry")
+        .into_iter()
+        .map(|r| {
+            ServiceRegistry::builder()
+                .set_registry_arn(str_of(r, "registry").map(str::to_owned))
+                .set_container_name(str_of(r, "container").map(str::to_owned))
+                .set_container_port(i32_of(r, "port"))
+                .build()
+        })
+        .collect()
+}
+
 pub(super) async fn create(
     p: &AwsProvider,
     stack: &str,
@@ -119,6 +135,7 @@ pub(super) async fn create(
     let call = "CreateService";
     let net = network(call, a)?;
     let lbs = balancers(a);
+    let registries = registries(a);
     let deploy = deployment(call, a, false)?;
     let strategy = strategy(call, a)?;
     // ECS takes a launch type or a capacity provider strategy, not both.
@@ -141,6 +158,7 @@ pub(super) async fn create(
                 .platform_version(str_of(a, "platform_version").unwrap_or("LATEST"))
                 .network_configuration(net.clone())
                 .set_load_balancers((!lbs.is_empty()).then(|| lbs.clone()))
+                .set_service_registries((!registries.is_empty()).then(|| registries.clone()))
                 .deployment_configuration(deploy.clone())
                 .set_health_check_grace_period_seconds(i32_of(a, "health_check_grace_period"))
                 .propagate_tags(propagate(a))
@@ -223,6 +241,7 @@ pub(super) async fn update(
         "max_percent",
         "health_check_grace_period",
         "load_balancer",
+        "service_registry",
         "circuit_breaker",
         "alarms",
         "capacity_provider_strategy",
@@ -237,6 +256,8 @@ pub(super) async fn update(
     let call = "UpdateService";
     let net = network(call, new)?;
     let lbs = changed("load_balancer").then(|| balancers(new));
+    // An empty list removes the service from its registry.
+    let registries = changed("service_registry").then(|| registries(new));
     let deploy = deployment(call, new, changed("alarms"))?;
     // A new strategy only applies to new tasks: ECS wants a new deployment.
     let strategy = changed("capacity_provider_strategy")
@@ -269,6 +290,7 @@ pub(super) async fn update(
             .deployment_configuration(deploy.clone())
             .set_health_check_grace_period_seconds(grace)
             .set_load_balancers(lbs.clone())
+            .set_service_registries(registries.clone())
             .set_capacity_provider_strategy(strategy.clone())
             .set_force_new_deployment(strategy.is_some().then_some(true))
             .propagate_tags(propagate(new))
@@ -339,6 +361,17 @@ fn read(address: Address, s: &Service) -> Resource {
             ]))
         })
         .collect();
+    let registries = s
+        .service_registries()
+        .iter()
+        .map(|r| {
+            Value::Map(attrs([
+                ("registry", opt_str_owned(r.registry_arn())),
+                ("container", opt_str_owned(r.container_name())),
+                ("port", opt_int(r.container_port())),
+            ]))
+        })
+        .collect();
     let breaker = deploy.and_then(|d| d.deployment_circuit_breaker()).map(|b| {
         Value::Map(attrs([
             ("enable", Value::Bool(b.enable())),
@@ -402,6 +435,7 @@ fn read(address: Address, s: &Service) -> Resource {
             opt_int(s.health_check_grace_period_seconds()),
         ),
         ("load_balancer", Value::List(lbs)),
+        ("service_registry", Value::List(registries)),
         ("circuit_breaker", Value::List(breaker.into_iter().collect())),
         ("alarms", Value::List(alarms.into_iter().collect())),
         ("capacity_provider_strategy", Value::List(strategy)),

@@ -221,6 +221,16 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 .expect("ListTagsForResource");
             collect(out.tags().iter().map(|t| (Some(t.key()), Some(t.value()))))
         }
+        Kind::DnsNamespace | Kind::DiscoveryService => {
+            let out = raw
+                .discovery
+                .list_tags_for_resource()
+                .resource_arn(text(r, "arn"))
+                .send()
+                .await
+                .expect("ListTagsForResource");
+            collect(out.tags().iter().map(|t| (Some(t.key()), Some(t.value()))))
+        }
         Kind::LogGroup => {
             let out = raw
                 .logs

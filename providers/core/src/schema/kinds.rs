@@ -1568,6 +1568,7 @@ const SERVICE: KindSchema = KindSchema {
     ],
     blocks: &[
         SERVICE_LOAD_BALANCER,
+        SERVICE_REGISTRY,
         AUTOSCALING,
         Block {
             max: Some(1),
@@ -1865,6 +1866,36 @@ const SERVICE_LOAD_BALANCER: Block = block(
     "Registers the service's tasks with a target group.",
 );
 
+const SERVICE_REGISTRY: Block = Block {
+    max: Some(1),
+    ..block(
+        "service_registry",
+        &[
+            Attr::required(
+                "registry",
+                Type::Ref(Kind::DiscoveryService),
+                "registryArn",
+                "The `discovery_service` the tasks register in.",
+            ),
+            Attr::optional(
+                "container",
+                Type::String,
+                "containerName",
+                "The container whose port an `SRV` record gives; left out for `A` records.",
+            ),
+            Attr::optional(
+                "port",
+                Type::Int,
+                "containerPort",
+                "That container's port, for `SRV` records.",
+            )
+            .range(1, 65_535),
+        ],
+        "serviceRegistries",
+        "Registers each task in a Cloud Map service, so other services find it by DNS (Terraform's `service_registries`).",
+    )
+};
+
 const ELASTIC_IP: KindSchema = KindSchema {
     kind: Kind::ElasticIp,
     spelling: Spelling::Plain,
@@ -2074,6 +2105,120 @@ const ECR_REPOSITORY: KindSchema = KindSchema {
     )],
 };
 
+const DNS_NAMESPACE: KindSchema = KindSchema {
+    kind: Kind::DnsNamespace,
+    spelling: Spelling::Plain,
+    identity: "id",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "Cloud Map CreatePrivateDnsNamespace",
+    doc: "A Cloud Map private DNS namespace (Terraform's `aws_service_discovery_private_dns_namespace`): a private hosted zone in a VPC in which each `discovery_service` is a name, e.g. `api.internal.local`.",
+    attrs: &[
+        Attr::required(
+            "name",
+            Type::String,
+            "Name",
+            "The domain, e.g. `internal.local`; services are found as `SERVICE.NAME`.",
+        )
+        .folded(Case::Lower)
+        .replaces(),
+        Attr::required(
+            "vpc",
+            Type::Ref(Kind::Vpc),
+            "Vpc",
+            "The VPC whose resolver answers for the namespace.",
+        )
+        .replaces(),
+        Attr::optional(
+            "description",
+            Type::String,
+            "Description",
+            "What the namespace is for.",
+        )
+        .replaces(),
+        TAGS,
+        Attr::computed("id", Type::String, "Id", "The namespace id (`ns-...`)."),
+        ARN,
+        Attr::computed(
+            "hosted_zone",
+            Type::String,
+            "Properties.DnsProperties.HostedZoneId",
+            "The Route 53 private hosted zone Cloud Map made.",
+        ),
+    ],
+    blocks: &[],
+};
+
+const DISCOVERY_SERVICE: KindSchema = KindSchema {
+    kind: Kind::DiscoveryService,
+    spelling: Spelling::Plain,
+    identity: "arn",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "Cloud Map CreateService",
+    doc: "A Cloud Map service (Terraform's `aws_service_discovery_service`): a DNS name in a `dns_namespace` under which ECS registers the tasks of each `service` whose `service_registry` names it.",
+    attrs: &[
+        Attr::required(
+            "namespace",
+            Type::Ref(Kind::DnsNamespace),
+            "NamespaceId",
+            "The namespace it is a name in.",
+        )
+        .replaces(),
+        Attr::required(
+            "name",
+            Type::String,
+            "Name",
+            "The DNS label: tasks are found at `NAME.NAMESPACE`.",
+        )
+        .folded(Case::Lower)
+        .replaces(),
+        Attr::optional(
+            "description",
+            Type::String,
+            "Description",
+            "What the service is for.",
+        )
+        .replaces(),
+        Attr::default(
+            "dns_ttl",
+            Type::Int,
+            Literal::Int(10),
+            "DnsConfig.DnsRecords[].TTL",
+            "Seconds resolvers cache the records (Terraform's `dns_records { ttl }`).",
+        )
+        .range(0, 2_147_483_647),
+        Attr::default(
+            "dns_type",
+            Type::String,
+            Literal::Str("A"),
+            "DnsConfig.DnsRecords[].Type",
+            "`A` (a task's IP address; what `awsvpc` tasks register), `AAAA`, or `SRV` (address and port: the `service_registry` then names a container and port).",
+        )
+        .folded(Case::Upper)
+        .replaces(),
+        Attr::default(
+            "routing_policy",
+            Type::String,
+            Literal::Str("MULTIVALUE"),
+            "DnsConfig.RoutingPolicy",
+            "`MULTIVALUE` (up to eight healthy records) or `WEIGHTED` (one at random).",
+        )
+        .folded(Case::Upper)
+        .replaces(),
+        Attr::optional(
+            "health_check_failure_threshold",
+            Type::Int,
+            "HealthCheckCustomConfig.FailureThreshold",
+            "`1` turns on custom health checks, which ECS reports from its own task health (Terraform's `health_check_custom_config { failure_threshold }`); AWS takes no other value now.",
+        )
+        .replaces()
+        .range(1, 1),
+        TAGS,
+        Attr::computed("id", Type::String, "Id", "The service id (`srv-...`)."),
+        ARN,
+    ],
+    blocks: &[],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -2093,4 +2238,6 @@ pub(super) const ALL: &[KindSchema] = &[
     NAT_GATEWAY,
     VPC_ENDPOINT,
     ECR_REPOSITORY,
+    DNS_NAMESPACE,
+    DISCOVERY_SERVICE,
 ];

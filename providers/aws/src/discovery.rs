@@ -1,0 +1,408 @@
+//! Cloud Map: private DNS namespaces and the services in them.
+//!
+//! CreatePrivateDnsNamespace and DeleteNamespace are asynchronous: they
+//! answer an operation id, polled with GetOperation (bounded) until it
+//! succeeds or fails; the new namespace's id is the operation's target.
+//! Cloud Map does not say which VPC a namespace serves (that is on the
+//! Route 53 hosted zone): berth records it in the `berth:vpc` tag at
+//! create, as it records the stack and address, and reads it back from
+//! there. Services: CreateService (tags in the call), UpdateService for the
+//! records' TTL, DeleteService. Read: ListNamespaces / ListServices +
+//! ListTagsForResource, GetService for a service's namespace.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_sdk_servicediscovery::types::{
+    DnsConfig, DnsConfigChange, DnsRecord, HealthCheckCustomConfig, NamespaceFilter, NamespaceFilterName,
+    NamespaceSummary, OperationStatus, OperationTargetType, RecordType, RoutingPolicy, ServiceChange,
+    ServiceSummary, Tag,
+};
+use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
+use futures::future::try_join_all;
+
+use crate::attrs::{
+    attrs, complete, create_tags, created_at, int_of, owned, resource, str_of, tag_diff, user_tags,
+};
+use crate::errors::build_error;
+use crate::{AwsProvider, paginate};
+
+const SERVICE: &str = "servicediscovery";
+
+/// The tag holding a namespace's VPC, which Cloud Map does not return.
+const VPC_TAG: &str = "berth:vpc";
+
+/// How long a namespace operation may take: AWS's usually take under a
+/// minute (a hosted zone is made or deleted).
+const OPERATION_TIMEOUT: Duration = Duration::from_secs(300);
+
+fn tags_of(call: &str, tags: BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
+    tags.into_iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| build_error(call, e))
+}
+
+/// Waits for the namespace operation `id` to succeed; returns its targets
+/// namespace id.
+async fn finished(p: &AwsProvider, id: &str) -> Result<String, ProviderError> {
+    let sd = &p.clients.discovery;
+    let call = "GetOperation";
+    let start = std::time::Instant::now();
+    let mut poll = Duration::from_millis(250);
+    loop {
+        let out = p
+            .call(SERVICE, call, || sd.get_operation().operation_id(id).send())
+            .await?;
+        let op = out.operation();
+        match op.and_then(|o| o.status()) {
+            Some(OperationStatus::Success) => {
+                let target = op
+                    .and_then(|o| o.targets())
+                    .and_then(|t| t.get(&OperationTargetType::Namespace));
+                return Ok(target.cloned().unwrap_or_default());
+            }
+            Some(OperationStatus::Fail) => {
+                let o = op.map(|o| (o.error_code(), o.error_message()));
+                let (code, message) = o.unwrap_or_default();
+                return Err(ProviderError::permanent(
+                    call,
+                    code.unwrap_or("OperationFailed"),
+                    format!(
+                        "Cloud Map operation {id} failed: {}",
+                        message.unwrap_or("no reason given")
+                    ),
+                ));
+            }
+            _ if start.elapsed() + poll > OPERATION_TIMEOUT => {
+                return Err(ProviderError::new(
+                    call,
+                    "Timeout",
+                    format!(
+                        "Cloud Map operation {id} not finished after {}s",
+                        OPERATION_TIMEOUT.as_secs()
+                    ),
+                    ErrorClass::Transient,
+                ));
+            }
+            _ => {}
+        }
+        tokio::time::sleep(poll).await;
+        poll = (poll * 2).min(Duration::from_secs(5));
+    }
+}
+
+pub(crate) async fn create(
+    p: &AwsProvider,
+    stack: &str,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    match desired.address.kind {
+        Kind::DnsNamespace => create_namespace(p, stack, desired).await,
+        _ => create_service(p, stack, desired).await,
+    }
+}
+
+async fn create_namespace(
+    p: &AwsProvider,
+    stack: &str,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let call = "CreatePrivateDnsNamespace";
+    let sd = &p.clients.discovery;
+    let mut a = complete(Kind::DnsNamespace, &desired.attrs);
+    let vpc = str_of(&a, "vpc").unwrap_or_default().to_owned();
+    let mut tags = create_tags(stack, &desired.address, &a);
+    tags.insert(VPC_TAG.to_owned(), vpc.clone());
+    let tags = tags_of(call, tags)?;
+    // CreatorRequestId makes the call idempotent: sent again after a lost
+    // answer, it gives back the first one's operation.
+    let token = p.tokens.for_create(stack, &desired.address, &[]);
+    let out = p
+        .call(SERVICE, call, || {
+            sd.create_private_dns_namespace()
+                .name(str_of(&a, "name").unwrap_or_default())
+                .vpc(&vpc)
+                .set_description(str_of(&a, "description").map(str::to_owned))
+                .creator_request_id(&token)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    let id = finished(p, out.operation_id().unwrap_or_default()).await?;
+    let got = p
+        .call(SERVICE, "GetNamespace", || sd.get_namespace().id(&id).send())
+        .await?;
+    let ns = got.namespace();
+    let zone = ns
+        .and_then(|n| n.properties())
+        .and_then(|pr| pr.dns_properties())
+        .and_then(|d| d.hosted_zone_id());
+    a.insert("id".to_owned(), Value::String(id.clone()));
+    a.insert(
+        "arn".to_owned(),
+        ns.and_then(|n| n.arn()).map_or(Value::Null, Value::from),
+    );
+    a.insert("hosted_zone".to_owned(), zone.map_or(Value::Null, Value::from));
+    Ok(resource(desired.address.clone(), a))
+}
+
+fn dns_config(call: &str, a: &Attrs) -> Result<DnsConfig, ProviderError> {
+    DnsConfig::builder()
+        .routing_policy(RoutingPolicy::from(
+            str_of(a, "routing_policy").unwrap_or("MULTIVALUE"),
+        ))
+        .dns_records(record(call, a)?)
+        .build()
+        .map_err(|e| build_error(call, e))
+}
+
+fn record(call: &str, a: &Attrs) -> Result<DnsRecord, ProviderError> {
+    DnsRecord::builder()
+        .r#type(RecordType::from(str_of(a, "dns_type").unwrap_or("A")))
+        .ttl(int_of(a, "dns_ttl").unwrap_or(10))
+        .build()
+        .map_err(|e| build_error(call, e))
+}
+
+async fn create_service(p: &AwsProvider, stack: &str, desired: &Resource) -> Result<Resource, ProviderError> {
+    let call = "CreateService";
+    let sd = &p.clients.discovery;
+    let mut a = complete(Kind::DiscoveryService, &desired.attrs);
+    let tags = tags_of(call, create_tags(stack, &desired.address, &a))?;
+    let dns = dns_config(call, &a)?;
+    // AWS takes only 1 now (the schema's range), and keeps 1 whatever it
+    // is sent; the SDK marks the field deprecated for that reason.
+    #[allow(deprecated)]
+    let health = int_of(&a, "health_check_failure_threshold")
+        .map(|_| HealthCheckCustomConfig::builder().failure_threshold(1).build());
+    let token = p.tokens.for_create(stack, &desired.address, &[]);
+    let out = p
+        .call(SERVICE, call, || {
+            sd.create_service()
+                .name(str_of(&a, "name").unwrap_or_default())
+                .namespace_id(str_of(&a, "namespace").unwrap_or_default())
+                .set_description(str_of(&a, "description").map(str::to_owned))
+                .dns_config(dns.clone())
+                .set_health_check_custom_config(health.clone())
+                .creator_request_id(&token)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    let made = out.service();
+    a.insert(
+        "id".to_owned(),
+        made.and_then(|s| s.id()).map_or(Value::Null, Value::from),
+    );
+    a.insert(
+        "arn".to_owned(),
+        made.and_then(|s| s.arn()).map_or(Value::Null, Value::from),
+    );
+    Ok(resource(desired.address.clone(), a))
+}
+
+/// Tags change on both kinds; a service's TTL too (everything else
+/// replaces).
+pub(crate) async fn update(
+    p: &AwsProvider,
+    live: &Resource,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let sd = &p.clients.discovery;
+    let kind = live.address.kind;
+    let mut new = complete(kind, &desired.attrs);
+    let old = &live.attrs;
+    let arn = str_of(old, "arn").unwrap_or_default().to_owned();
+    if kind == Kind::DiscoveryService && old.get("dns_ttl") != new.get("dns_ttl") {
+        let call = "UpdateService";
+        let change = DnsConfigChange::builder()
+            .dns_records(record(call, &new)?)
+            .build()
+            .map_err(|e| build_error(call, e))?;
+        let change = ServiceChange::builder().dns_config(change).build();
+        p.call(SERVICE, call, || {
+            sd.update_service()
+                .id(str_of(old, "id").unwrap_or_default())
+                .service(change.clone())
+                .send()
+        })
+        .await?;
+    }
+    let (set, removed) = tag_diff(old, &new);
+    if !set.is_empty() {
+        let tags = tags_of("TagResource", set)?;
+        p.call(SERVICE, "TagResource", || {
+            sd.tag_resource()
+                .resource_arn(&arn)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    }
+    if !removed.is_empty() {
+        p.call(SERVICE, "UntagResource", || {
+            sd.untag_resource()
+                .resource_arn(&arn)
+                .set_tag_keys(Some(removed.clone()))
+                .send()
+        })
+        .await?;
+    }
+    for key in ["id", "arn", "hosted_zone"] {
+        if let Some(v) = old.get(key) {
+            new.insert(key.to_owned(), v.clone());
+        }
+    }
+    Ok(resource(live.address.clone(), new))
+}
+
+/// Deletes a service, or a namespace (and waits for its operation). Cloud
+/// Map refuses while ECS still deregisters a deleted service's tasks
+/// (`ResourceInUse`, retried).
+pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
+    let sd = &p.clients.discovery;
+    let id = str_of(&live.attrs, "id").unwrap_or_default();
+    if live.address.kind == Kind::DiscoveryService {
+        p.call_unless(SERVICE, "DeleteService", &["ServiceNotFound"], || {
+            sd.delete_service().id(id).send()
+        })
+        .await?;
+        return Ok(());
+    }
+    let out = p
+        .call_unless(SERVICE, "DeleteNamespace", &["NamespaceNotFound"], || {
+            sd.delete_namespace().id(id).send()
+        })
+        .await?;
+    if let Some(op) = out.as_ref().and_then(|o| o.operation_id()) {
+        finished(p, op).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    let sd = &p.clients.discovery;
+    let private = NamespaceFilter::builder()
+        .name(NamespaceFilterName::Type)
+        .values("DNS_PRIVATE")
+        .build()
+        .map_err(|e| build_error("ListNamespaces", e))?;
+    let (namespaces, services) = tokio::join!(
+        p.list(SERVICE, "ListNamespaces", || {
+            paginate!(sd.list_namespaces().filters(private.clone()), namespaces)
+        }),
+        p.list(SERVICE, "ListServices", || paginate!(
+            sd.list_services(),
+            services
+        )),
+    );
+    let namespaces = namespaces?.into_iter().map(|n| read_namespace(p, stack, n));
+    let services = services?.into_iter().map(|s| read_service(p, stack, s));
+    let (namespaces, services) = tokio::join!(try_join_all(namespaces), try_join_all(services));
+    Ok(namespaces?.into_iter().chain(services?).flatten().collect())
+}
+
+/// The tags of a Cloud Map resource.
+async fn tags(p: &AwsProvider, arn: &str) -> Result<Vec<Tag>, ProviderError> {
+    let sd = &p.clients.discovery;
+    let out = p
+        .call(SERVICE, "ListTagsForResource", || {
+            sd.list_tags_for_resource().resource_arn(arn).send()
+        })
+        .await?;
+    Ok(out.tags().to_vec())
+}
+
+async fn read_namespace(
+    p: &AwsProvider,
+    stack: &str,
+    n: NamespaceSummary,
+) -> Result<Option<Resource>, ProviderError> {
+    let Some(arn) = n.arn() else { return Ok(None) };
+    let tags = tags(p, arn).await?;
+    let pairs = || {
+        tags.iter()
+            .map(|t| (t.key(), t.value()))
+            .filter(|(k, _)| *k != VPC_TAG)
+    };
+    let Some(address) = owned(stack, Kind::DnsNamespace, pairs()) else {
+        return Ok(None);
+    };
+    let vpc = tags.iter().find(|t| t.key() == VPC_TAG).map(Tag::value);
+    let zone = n
+        .properties()
+        .and_then(|pr| pr.dns_properties())
+        .and_then(|d| d.hosted_zone_id());
+    let a = attrs([
+        ("name", n.name().map_or(Value::Null, Value::from)),
+        ("vpc", vpc.map_or(Value::Null, Value::from)),
+        (
+            "description",
+            n.description()
+                .filter(|d| !d.is_empty())
+                .map_or(Value::Null, Value::from),
+        ),
+        ("tags", user_tags(pairs())),
+        ("id", n.id().map_or(Value::Null, Value::from)),
+        ("arn", Value::from(arn)),
+        ("hosted_zone", zone.map_or(Value::Null, Value::from)),
+    ]);
+    Ok(Some(created_at(resource(address, a), n.create_date())))
+}
+
+async fn read_service(
+    p: &AwsProvider,
+    stack: &str,
+    s: ServiceSummary,
+) -> Result<Option<Resource>, ProviderError> {
+    let sd = &p.clients.discovery;
+    let (Some(arn), Some(id)) = (s.arn(), s.id()) else {
+        return Ok(None);
+    };
+    let tags = tags(p, arn).await?;
+    let pairs = || tags.iter().map(|t| (t.key(), t.value()));
+    let Some(address) = owned(stack, Kind::DiscoveryService, pairs()) else {
+        return Ok(None);
+    };
+    // The summary leaves out the namespace.
+    let got = p
+        .call(SERVICE, "GetService", || sd.get_service().id(id).send())
+        .await?;
+    let Some(full) = got.service() else {
+        return Ok(None);
+    };
+    let dns = full.dns_config();
+    let rec = dns.and_then(|d| d.dns_records().first());
+    let a = attrs([
+        ("namespace", full.namespace_id().map_or(Value::Null, Value::from)),
+        ("name", full.name().map_or(Value::Null, Value::from)),
+        (
+            "description",
+            full.description()
+                .filter(|d| !d.is_empty())
+                .map_or(Value::Null, Value::from),
+        ),
+        ("dns_ttl", rec.map_or(Value::Null, |r| Value::Int(r.ttl()))),
+        (
+            "dns_type",
+            rec.map_or(Value::Null, |r| Value::from(r.r#type().as_str())),
+        ),
+        (
+            "routing_policy",
+            dns.and_then(|d| d.routing_policy())
+                .map_or(Value::from("MULTIVALUE"), |r| Value::from(r.as_str())),
+        ),
+        (
+            "health_check_failure_threshold",
+            #[allow(deprecated)]
+            full.health_check_custom_config()
+                .and_then(|h| h.failure_threshold())
+                .map_or(Value::Null, |t| Value::Int(i64::from(t))),
+        ),
+        ("tags", user_tags(pairs())),
+        ("id", Value::from(id)),
+        ("arn", Value::from(arn)),
+    ]);
+    Ok(Some(created_at(resource(address, a), full.create_date())))
+}
