@@ -17,6 +17,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     PathPatternConditionConfig, ProtocolEnum, QueryStringConditionConfig, QueryStringKeyValuePair, Rule,
     RuleCondition, RulePriorityPair, SourceIpConditionConfig, Tag,
 };
+use berth_provider::schema::Presence;
 use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
 use futures::future::try_join_all;
 
@@ -352,8 +353,15 @@ pub(super) async fn update(
     new: &Attrs,
 ) -> Result<(), ProviderError> {
     let elb = &p.clients.elb;
-    // A policy left out keeps the one AWS chose: nothing to modify.
-    let kept_policy = new.get("ssl_policy").is_none_or(|v| *v == Value::Null);
+    // What AWS chose (the SSL policy) and the configuration leaves out is
+    // kept: nothing to modify.
+    let kept = |k: &str| {
+        new.get(k).is_none_or(|v| *v == Value::Null)
+            && Kind::Listener
+                .schema()
+                .attr(k)
+                .is_some_and(|a| a.presence == Presence::ChosenByAws)
+    };
     let modified = [
         "port",
         "protocol",
@@ -365,7 +373,7 @@ pub(super) async fn update(
         "weighted_forward",
     ]
     .iter()
-    .any(|k| old.get(*k) != new.get(*k) && !(*k == "ssl_policy" && kept_policy));
+    .any(|k| old.get(*k) != new.get(*k) && !kept(k));
     if modified {
         p.call(SERVICE, "ModifyListener", || {
             elb.modify_listener()
