@@ -19,8 +19,9 @@ const INVALID: &str = "ValidationException";
 /// bounds. A service without the block is left alone.
 pub(crate) fn apply(sim: &mut Sim, old: Option<&Attrs>, service: &mut Attrs) -> Result<(), ProviderError> {
     let block = |a: &Attrs| blocks_of(a, "autoscaling").first().map(|b| (*b).clone());
-    let (before, Some(after)) = (old.and_then(block), block(service)) else {
-        if old.and_then(block).is_some() {
+    let before = old.and_then(block);
+    let Some(after) = block(service) else {
+        if before.is_some() {
             sim.call("DeregisterScalableTarget");
         }
         return Ok(());
