@@ -263,6 +263,8 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "task_definition.login",
         "discovery_service.login",
         "dns_namespace.internal",
+        "dns_record.www",
+        "hosted_zone.blog",
         "ecr_repository.login",
         "role.task_exec",
         "log_group.login",
