@@ -113,13 +113,21 @@ fn zones_and_records_apply_update_and_destroy_on_both_clouds() {
         assert!(run.all().contains("HostedZoneNotEmpty"), "{}", run.all());
         assert!(run.all().contains("force_destroy"), "{}", run.all());
         // With force_destroy (an update in place) it goes, records and all.
-        p.edit("main.berth", "  comment = \"the site\"", "  comment = \"the site\"\n  force_destroy = true");
+        p.edit(
+            "main.berth",
+            "  comment = \"the site\"",
+            "  comment = \"the site\"\n  force_destroy = true",
+        );
         cloud.berth(&p.dir, &["fmt"]).expect_code(0);
         cloud.converges(&p.dir, "turning force_destroy on");
         cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
         let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
         assert_eq!(plan.code, Some(2), "{}", plan.all());
-        assert!(plan.stdout.contains("0 to change, 0 to destroy"), "{}", plan.stdout);
+        assert!(
+            plan.stdout.contains("0 to change, 0 to destroy"),
+            "{}",
+            plan.stdout
+        );
         if let Cloud::Aws(moto) = &cloud {
             let left = moto.python(
                 "import boto3\nprint(len(boto3.client('route53').list_hosted_zones()['HostedZones']))\n",

@@ -428,11 +428,19 @@ impl Cloud {
                 .to_owned(),
             Cloud::Local => {
                 let tmp = tempfile::tempdir().expect("temp dir");
-                let text = format!("stack \"dns\" {{ region = \"us-east-1\" }}\nhosted_zone main {{ name = \"{name}\" }}\n");
+                let text = format!(
+                    "stack \"dns\" {{ region = \"us-east-1\" }}\nhosted_zone main {{ name = \"{name}\" }}\n"
+                );
                 std::fs::write(tmp.path().join("main.berth"), text).expect("write the zone's stack");
                 let state = dir.join(".berth/local-cloud.json");
                 let state = state.to_str().expect("a UTF-8 path");
-                berth_in(tmp.path(), &["--local-state", state, "apply", "--auto-approve"], &[], None).expect_code(0);
+                berth_in(
+                    tmp.path(),
+                    &["--local-state", state, "apply", "--auto-approve"],
+                    &[],
+                    None,
+                )
+                .expect_code(0);
                 let cloud = read_cloud(&dir.join(".berth/local-cloud.json"));
                 let resources = cloud["resources"].as_object().expect("resources");
                 let (id, _) = resources

@@ -35,9 +35,13 @@ pub fn record(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
         && !RECORD_TYPES.contains(&t.as_str())
     {
         diags.push(
-            Diagnostic::error("E0601", format!("record type `{t}` is not one Route 53 takes"), span)
-                .label("invalid type")
-                .help(format!("write one of: {}", RECORD_TYPES.join(", "))),
+            Diagnostic::error(
+                "E0601",
+                format!("record type `{t}` is not one Route 53 takes"),
+                span,
+            )
+            .label("invalid type")
+            .help(format!("write one of: {}", RECORD_TYPES.join(", "))),
         );
     }
     shape(r, kind.as_deref(), diags);
@@ -136,19 +140,27 @@ fn place(stack: &Stack, r: &DesiredResource, kind: Option<&str>, diags: &mut Vec
     let at = zone.body.span("name").unwrap_or(zone.span);
     if !dns::within(&name, &zone_name) {
         diags.push(
-            Diagnostic::error("E0606", format!("`{name}` is not in the zone `{zone_name}`"), span)
-                .label("Route 53 refuses a record outside its zone (InvalidChangeBatch)")
-                .also(at, "the zone")
-                .help(format!(
-                    "write the fully qualified name, e.g. `www.{zone_name}`, or `{zone_name}` for the apex"
-                )),
+            Diagnostic::error(
+                "E0606",
+                format!("`{name}` is not in the zone `{zone_name}`"),
+                span,
+            )
+            .label("Route 53 refuses a record outside its zone (InvalidChangeBatch)")
+            .also(at, "the zone")
+            .help(format!(
+                "write the fully qualified name, e.g. `www.{zone_name}`, or `{zone_name}` for the apex"
+            )),
         );
     } else if kind == Some("CNAME") && name == zone_name {
         diags.push(
-            Diagnostic::error("E0605", format!("a CNAME record at the apex of `{zone_name}`"), span)
-                .label("the apex holds the zone's SOA and NS records, and a CNAME must be alone")
-                .also(at, "the zone")
-                .help("use an `A` record with an `alias` at the apex"),
+            Diagnostic::error(
+                "E0605",
+                format!("a CNAME record at the apex of `{zone_name}`"),
+                span,
+            )
+            .label("the apex holds the zone's SOA and NS records, and a CNAME must be alone")
+            .also(at, "the zone")
+            .help("use an `A` record with an `alias` at the apex"),
         );
     }
 }

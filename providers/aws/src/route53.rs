@@ -52,7 +52,11 @@ fn tags_of(tags: BTreeMap<String, String>) -> Vec<Tag> {
         .collect()
 }
 
-pub(crate) async fn create(p: &AwsProvider, stack: &str, desired: &Resource) -> Result<Resource, ProviderError> {
+pub(crate) async fn create(
+    p: &AwsProvider,
+    stack: &str,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
     match desired.address.kind {
         Kind::HostedZone => create_zone(p, stack, desired).await,
         _ => create_record(p, stack, desired).await,
@@ -93,12 +97,17 @@ async fn create_zone(p: &AwsProvider, stack: &str, desired: &Resource) -> Result
     };
     for extra in vpcs.iter().skip(1) {
         let v = vpc(extra);
-        p.call_repeatable(SERVICE, "AssociateVPCWithHostedZone", &["ConflictingDomainExists"], || {
-            r53.associate_vpc_with_hosted_zone()
-                .hosted_zone_id(&id)
-                .vpc(v.clone())
-                .send()
-        })
+        p.call_repeatable(
+            SERVICE,
+            "AssociateVPCWithHostedZone",
+            &["ConflictingDomainExists"],
+            || {
+                r53.associate_vpc_with_hosted_zone()
+                    .hosted_zone_id(&id)
+                    .vpc(v.clone())
+                    .send()
+            },
+        )
         .await?;
     }
     let mut tags = create_tags(stack, &desired.address, &a);
@@ -128,7 +137,9 @@ async fn by_reference(p: &AwsProvider, name: &str, reference: &str) -> Result<St
     let r53 = &p.clients.route53;
     let call = "ListHostedZonesByName";
     let out = p
-        .call(SERVICE, call, || r53.list_hosted_zones_by_name().dns_name(name).send())
+        .call(SERVICE, call, || {
+            r53.list_hosted_zones_by_name().dns_name(name).send()
+        })
         .await?;
     out.hosted_zones()
         .iter()
@@ -185,7 +196,10 @@ async fn alias_of(p: &AwsProvider, alias: &Attrs) -> Result<AliasTarget, Provide
                     elb.describe_load_balancers().load_balancer_arns(arn).send()
                 })
                 .await?;
-            let lb = out.load_balancers().first().ok_or_else(|| missing("DescribeLoadBalancers"))?;
+            let lb = out
+                .load_balancers()
+                .first()
+                .ok_or_else(|| missing("DescribeLoadBalancers"))?;
             (
                 lb.dns_name().unwrap_or_default().to_owned(),
                 lb.canonical_hosted_zone_id().unwrap_or_default().to_owned(),
@@ -224,7 +238,12 @@ async fn record_set(p: &AwsProvider, a: &Attrs) -> Result<ResourceRecordSet, Pro
 }
 
 /// The marker of the record `name`/`kind` owned by `stack`'s `address`.
-fn marker(stack: &str, address: &Address, name: &str, kind: &str) -> Result<ResourceRecordSet, ProviderError> {
+fn marker(
+    stack: &str,
+    address: &Address,
+    name: &str,
+    kind: &str,
+) -> Result<ResourceRecordSet, ProviderError> {
     let value = ResourceRecord::builder()
         .value(dns::marker_value(stack, &address.to_string()))
         .build()
@@ -272,15 +291,27 @@ async fn create_record(p: &AwsProvider, stack: &str, desired: &Resource) -> Resu
     let kind = str_of(&a, "type").unwrap_or_default().to_ascii_uppercase();
     let set = record_set(p, &a).await?;
     let mark = marker(stack, &desired.address, &name, &kind)?;
-    change(p, &zone, vec![(ChangeAction::Create, set), (ChangeAction::Create, mark)]).await?;
+    change(
+        p,
+        &zone,
+        vec![(ChangeAction::Create, set), (ChangeAction::Create, mark)],
+    )
+    .await?;
     a.insert("zone".to_owned(), Value::String(zone.clone()));
-    a.insert("id".to_owned(), Value::String(dns::record_id(&zone, &name, &kind)));
+    a.insert(
+        "id".to_owned(),
+        Value::String(dns::record_id(&zone, &name, &kind)),
+    );
     Ok(resource(desired.address.clone(), a))
 }
 
 /// Zones: the comment and tags (and `force_destroy`, a tag); records:
 /// UPSERT of the whole record set (zone, name and type replace).
-pub(crate) async fn update(p: &AwsProvider, live: &Resource, desired: &Resource) -> Result<Resource, ProviderError> {
+pub(crate) async fn update(
+    p: &AwsProvider,
+    live: &Resource,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
     let kind = live.address.kind;
     let mut new = complete(kind, &desired.attrs);
     let old = &live.attrs;
@@ -335,7 +366,11 @@ async fn record_sets(p: &AwsProvider, zone: &str) -> Result<Vec<ResourceRecordSe
             })
             .await?;
         out.extend(page.resource_record_sets().iter().cloned());
-        next = match (page.is_truncated(), page.next_record_name(), page.next_record_type()) {
+        next = match (
+            page.is_truncated(),
+            page.next_record_name(),
+            page.next_record_type(),
+        ) {
             (true, Some(n), Some(t)) => Some((n.to_owned(), t.clone())),
             _ => return Ok(out),
         };
@@ -367,11 +402,14 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
             Err(e) if e.code == "NoSuchHostedZone" => return Ok(()),
             other => other?,
         };
-        let doomed: Vec<_> = [find(&sets, &name, kind), find(&sets, &dns::marker_name(&name, kind), "TXT")]
-            .into_iter()
-            .flatten()
-            .map(|s| (ChangeAction::Delete, s.clone()))
-            .collect();
+        let doomed: Vec<_> = [
+            find(&sets, &name, kind),
+            find(&sets, &dns::marker_name(&name, kind), "TXT"),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|s| (ChangeAction::Delete, s.clone()))
+        .collect();
         if !doomed.is_empty() {
             change(p, zone, doomed).await?;
         }
@@ -385,9 +423,7 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
         let apex = dns::bare(str_of(&live.attrs, "name").unwrap_or_default());
         let doomed: Vec<_> = sets
             .into_iter()
-            .filter(|s| {
-                !(unescaped(s.name()) == apex && matches!(s.r#type(), RrType::Ns | RrType::Soa))
-            })
+            .filter(|s| !(unescaped(s.name()) == apex && matches!(s.r#type(), RrType::Ns | RrType::Soa)))
             .map(|s| (ChangeAction::Delete, s))
             .collect();
         if !doomed.is_empty() {
@@ -412,10 +448,16 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
 
 /// The stack's zones, and its records in them and in the zones the
 /// configuration names by id.
-pub(crate) async fn read_all(p: &AwsProvider, stack: &str, external: &[External]) -> Result<Vec<Resource>, ProviderError> {
+pub(crate) async fn read_all(
+    p: &AwsProvider,
+    stack: &str,
+    external: &[External],
+) -> Result<Vec<Resource>, ProviderError> {
     let r53 = &p.clients.route53;
     let zones = p
-        .list(SERVICE, "ListHostedZones", || paginate!(r53.list_hosted_zones(), hosted_zones))
+        .list(SERVICE, "ListHostedZones", || {
+            paginate!(r53.list_hosted_zones(), hosted_zones)
+        })
         .await?;
     let ids: Vec<String> = zones.iter().map(|z| bare_id(z.id()).to_owned()).collect();
     let mut tags: BTreeMap<String, Vec<Tag>> = BTreeMap::new();
@@ -442,7 +484,9 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str, external: &[External]
             owned(stack, Kind::HostedZone, pairs).map(|a| (a, z, t.as_slice()))
         })
         .collect();
-    let read = mine.iter().map(|(address, z, t)| read_zone(p, address.clone(), z, t));
+    let read = mine
+        .iter()
+        .map(|(address, z, t)| read_zone(p, address.clone(), z, t));
     let mut out: Vec<Resource> = try_join_all(read).await?;
     let mut scanned: Vec<String> = out
         .iter()
@@ -459,7 +503,12 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str, external: &[External]
     Ok(out)
 }
 
-async fn read_zone(p: &AwsProvider, address: Address, z: &HostedZone, tags: &[Tag]) -> Result<Resource, ProviderError> {
+async fn read_zone(
+    p: &AwsProvider,
+    address: Address,
+    z: &HostedZone,
+    tags: &[Tag],
+) -> Result<Resource, ProviderError> {
     let r53 = &p.clients.route53;
     let id = bare_id(z.id()).to_owned();
     let got = p
@@ -473,7 +522,10 @@ async fn read_zone(p: &AwsProvider, address: Address, z: &HostedZone, tags: &[Ta
     let force = tags.iter().any(|t| t.key() == Some(FORCE_TAG));
     let vpcs: Vec<&str> = got.vpcs().iter().filter_map(|v| v.vpc_id()).collect();
     let private = z.config().is_some_and(|c| c.private_zone());
-    let servers = got.delegation_set().map(|d| d.name_servers().to_vec()).unwrap_or_default();
+    let servers = got
+        .delegation_set()
+        .map(|d| d.name_servers().to_vec())
+        .unwrap_or_default();
     let a = attrs([
         ("name", Value::from(dns::bare(z.name()))),
         (
@@ -487,7 +539,10 @@ async fn read_zone(p: &AwsProvider, address: Address, z: &HostedZone, tags: &[Ta
         ("force_destroy", Value::Bool(force)),
         ("tags", user_tags(pairs())),
         ("id", Value::from(id.as_str())),
-        ("name_servers", str_list(if private { Vec::new() } else { servers })),
+        (
+            "name_servers",
+            str_list(if private { Vec::new() } else { servers }),
+        ),
     ]);
     Ok(resource(address, a))
 }
@@ -500,11 +555,16 @@ async fn read_records(p: &AwsProvider, stack: &str, zone: &str) -> Result<Vec<Re
         let Some((name, kind)) = dns::marked(&unescaped(m.name())) else {
             continue;
         };
-        let owner = m.resource_records().iter().find_map(|v| dns::marker_owner(v.value()));
+        let owner = m
+            .resource_records()
+            .iter()
+            .find_map(|v| dns::marker_owner(v.value()));
         let Some((_, address)) = owner.filter(|(s, _)| s == stack) else {
             continue;
         };
-        let Ok(address) = address.parse::<Address>() else { continue };
+        let Ok(address) = address.parse::<Address>() else {
+            continue;
+        };
         let Some(set) = find(&sets, &name, &kind).filter(|_| address.kind == Kind::DnsRecord) else {
             continue;
         };
@@ -522,7 +582,14 @@ async fn read_records(p: &AwsProvider, stack: &str, zone: &str) -> Result<Vec<Re
             ("name", Value::from(name.as_str())),
             ("type", Value::from(kind.as_str())),
             ("ttl", set.ttl().map_or(Value::Null, Value::Int)),
-            ("records", if records.is_empty() { Value::Null } else { str_list(records) }),
+            (
+                "records",
+                if records.is_empty() {
+                    Value::Null
+                } else {
+                    str_list(records)
+                },
+            ),
             ("alias", alias.unwrap_or(Value::List(Vec::new()))),
             ("id", Value::from(dns::record_id(zone, &name, &kind))),
         ]);
@@ -537,7 +604,12 @@ pub(crate) fn targets(resources: &mut [Resource]) {
     let lbs: Vec<(String, Value)> = resources
         .iter()
         .filter(|r| r.address.kind == Kind::LoadBalancer)
-        .filter_map(|r| Some((dns::bare(str_of(&r.attrs, "dns_name")?), r.attrs.get("arn")?.clone())))
+        .filter_map(|r| {
+            Some((
+                dns::bare(str_of(&r.attrs, "dns_name")?),
+                r.attrs.get("arn")?.clone(),
+            ))
+        })
         .collect();
     for r in resources.iter_mut().filter(|r| r.address.kind == Kind::DnsRecord) {
         let Some(Value::List(aliases)) = r.attrs.get_mut("alias") else {

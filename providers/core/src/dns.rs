@@ -11,7 +11,9 @@ pub const RECORD_TYPES: &[&str] = &[
 
 /// The types an alias record may have: an alias answers with the target's
 /// addresses (or its records, for a record in the same zone).
-pub const ALIAS_TYPES: &[&str] = &["A", "AAAA", "CNAME", "CAA", "MX", "NAPTR", "PTR", "SPF", "SRV", "TXT"];
+pub const ALIAS_TYPES: &[&str] = &[
+    "A", "AAAA", "CNAME", "CAA", "MX", "NAPTR", "PTR", "SPF", "SRV", "TXT",
+];
 
 /// `name` in berth's canonical form: lower case, without the root's dot.
 pub fn bare(name: &str) -> String {
@@ -34,7 +36,9 @@ pub fn valid_name(name: &str) -> bool {
             (i == 0 && label == "*")
                 || (!label.is_empty()
                     && label.len() <= 63
-                    && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+                    && label
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
         })
 }
 
@@ -61,7 +65,11 @@ pub fn marked(marker: &str) -> Option<(String, String)> {
 /// The marker's value: the stack and the address, as the tags of taggable
 /// resources say them, in one quoted TXT string.
 pub fn marker_value(stack: &str, address: &str) -> String {
-    format!("\"{}={stack},{}={address}\"", crate::STACK_TAG, crate::ADDRESS_TAG)
+    format!(
+        "\"{}={stack},{}={address}\"",
+        crate::STACK_TAG,
+        crate::ADDRESS_TAG
+    )
 }
 
 /// The stack and address a marker's value names.
@@ -94,7 +102,10 @@ mod tests {
     fn markers_round_trip() {
         let m = marker_name("www.example.com", "AAAA");
         assert_eq!(m, "_berth-aaaa.www.example.com");
-        assert_eq!(marked(&m), Some(("www.example.com".to_owned(), "AAAA".to_owned())));
+        assert_eq!(
+            marked(&m),
+            Some(("www.example.com".to_owned(), "AAAA".to_owned()))
+        );
         let v = marker_value("shop", "dns_record.www");
         assert_eq!(
             marker_owner(&v),

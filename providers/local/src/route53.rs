@@ -17,7 +17,11 @@ use crate::sim::Sim;
 const CHANGE: &str = "ChangeResourceRecordSets";
 
 fn no_zone(call: &str, id: &str) -> ProviderError {
-    fail(call, "NoSuchHostedZone", format!("No hosted zone found with ID: {id}"))
+    fail(
+        call,
+        "NoSuchHostedZone",
+        format!("No hosted zone found with ID: {id}"),
+    )
 }
 
 fn bad_batch(message: String) -> ProviderError {
@@ -34,18 +38,28 @@ pub(crate) fn create_zone(
     sim.call(call);
     let name = dns::bare(str_of(&attrs, "name").unwrap_or_default());
     if !dns::valid_name(&name) || name.starts_with("*.") {
-        return Err(fail(call, "InvalidDomainName", format!("{name} is not a valid domain name.")));
+        return Err(fail(
+            call,
+            "InvalidDomainName",
+            format!("{name} is not a valid domain name."),
+        ));
     }
     let vpcs = strs_of(&attrs, "vpcs");
     for vpc in &vpcs {
         if sim.find(Kind::Vpc, vpc).is_none() {
-            return Err(fail(call, "InvalidVPCId", format!("The VPC ID '{vpc}' is not valid.")));
+            return Err(fail(
+                call,
+                "InvalidVPCId",
+                format!("The VPC ID '{vpc}' is not valid."),
+            ));
         }
     }
     // A private zone of a name may be associated once with a VPC.
     let clash = sim.all(Kind::HostedZone).any(|(_, r)| {
         str_of(&r.attrs, "name") == Some(name.as_str())
-            && strs_of(&r.attrs, "vpcs").iter().any(|v| vpcs.iter().any(|w| w == v))
+            && strs_of(&r.attrs, "vpcs")
+                .iter()
+                .any(|v| vpcs.iter().any(|w| w == v))
     });
     if clash {
         return Err(fail(
@@ -64,7 +78,11 @@ pub(crate) fn create_zone(
         (0..4)
             .map(|i| {
                 let tld = ["com", "net", "org", "co.uk"][i];
-                Value::from(format!("ns-{}.awsdns-{:02}.{tld}", sim.rng.u32(1..2048), sim.rng.u32(0..64)))
+                Value::from(format!(
+                    "ns-{}.awsdns-{:02}.{tld}",
+                    sim.rng.u32(1..2048),
+                    sim.rng.u32(0..64)
+                ))
             })
             .collect()
     } else {
@@ -173,11 +191,17 @@ fn shaped(sim: &Sim, action: &str, name: &str, kind: &str, attrs: &mut Attrs) ->
     if let Some(t) = ttl
         && !(0..=2_147_483_647).contains(&t)
     {
-        return Err(fail(CHANGE, "InvalidInput", format!("TTL {t} is not between 0 and 2147483647.")));
+        return Err(fail(
+            CHANGE,
+            "InvalidInput",
+            format!("TTL {t} is not between 0 and 2147483647."),
+        ));
     }
     let Some(mut alias) = alias else { return Ok(()) };
     if !ALIAS_TYPES.contains(&kind) {
-        return Err(bad_batch(format!("Alias records of type {kind} are not supported.")));
+        return Err(bad_batch(format!(
+            "Alias records of type {kind} are not supported."
+        )));
     }
     let target = str_of(&alias, "target").map(str::to_owned);
     let (target_name, target_zone) = match target {
@@ -205,13 +229,21 @@ fn shaped(sim: &Sim, action: &str, name: &str, kind: &str, attrs: &mut Attrs) ->
             "Tried to create an alias that targets {target_name}., type {kind} in zone {target_zone}, but the alias target name does not lie within the target zone"
         )));
     }
-    alias.insert("evaluate_health".to_owned(), Value::Bool(bool_of(&alias, "evaluate_health")));
+    alias.insert(
+        "evaluate_health".to_owned(),
+        Value::Bool(bool_of(&alias, "evaluate_health")),
+    );
     attrs.insert("alias".to_owned(), Value::List(vec![Value::Map(alias)]));
     Ok(())
 }
 
 /// The records of `zone` named `name` other than of type `kind`.
-fn others<'s>(sim: &'s Sim, zone: &'s str, name: &'s str, kind: &'s str) -> impl Iterator<Item = String> + 's {
+fn others<'s>(
+    sim: &'s Sim,
+    zone: &'s str,
+    name: &'s str,
+    kind: &'s str,
+) -> impl Iterator<Item = String> + 's {
     sim.all(Kind::DnsRecord)
         .filter(move |(_, r)| {
             str_of(&r.attrs, "zone") == Some(zone)
@@ -283,7 +315,9 @@ pub(crate) fn update_record(sim: &mut Sim, new: &mut Attrs) -> Result<(), Provid
 pub(crate) fn delete_record(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     sim.call(CHANGE);
     let Some(rec) = sim.rec(key) else {
-        return Err(bad_batch(format!("Tried to delete resource record set {key} but it was not found")));
+        return Err(bad_batch(format!(
+            "Tried to delete resource record set {key} but it was not found"
+        )));
     };
     let zone = str_of(&rec.attrs, "zone").unwrap_or_default();
     if sim.rec(zone).is_none() {
