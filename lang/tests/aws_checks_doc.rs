@@ -56,7 +56,10 @@ fn aws_rule(code: &str) -> bool {
 fn language_codes() -> BTreeSet<String> {
     read(&root().join("docs/language.md"))
         .lines()
-        .filter(|l| l.strip_prefix("| ").is_some_and(|rest| aws_rule(rest.get(..5).unwrap_or_default())))
+        .filter(|l| {
+            l.strip_prefix("| ")
+                .is_some_and(|rest| aws_rule(rest.get(..5).unwrap_or_default()))
+        })
         .flat_map(|l| {
             l.trim_matches('|')
                 .split(" | ")
@@ -75,11 +78,7 @@ fn every_listed_check_is_shown_by_its_cases() {
     assert!(rows.len() >= 30, "the table was not found or lost rows");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     for row in &rows {
-        assert!(
-            aws_rule(&row.code),
-            "{}: not an AWS-rule code",
-            row.code
-        );
+        assert!(aws_rule(&row.code), "{}: not an AWS-rule code", row.code);
         assert!(!row.cases.is_empty(), "{}: no case named", row.code);
         for case in &row.cases {
             let source = dir.join("diagnostics").join(format!("{case}.berth"));

@@ -108,6 +108,10 @@ pub struct AwsProvider {
     retry: RetryPolicy,
     pacing: pace::Pacing,
     tokens: token::Tokens,
+    /// Held across each Route 53 record change and the read it rests on:
+    /// Route 53 applies one change of a zone at a time (concurrent ones
+    /// answer PriorRequestNotComplete) and moto loses concurrent ones.
+    dns_changes: tokio::sync::Mutex<()>,
 }
 
 impl AwsProvider {

@@ -41,6 +41,12 @@ const CHANGE: &str = "ChangeResourceRecordSets";
 /// field for.
 const FORCE_TAG: &str = "berth:force_destroy";
 
+/// `name` fully qualified, with the root's dot, as Route 53 keeps names
+/// (moto tells `example.com` and `example.com.` apart in UPSERTs).
+fn rooted(name: &str) -> String {
+    format!("{}.", dns::bare(name))
+}
+
 /// A zone id without Route 53's `/hostedzone/` prefix.
 fn bare_id(id: &str) -> &str {
     id.trim_start_matches("/hostedzone/")
@@ -221,7 +227,7 @@ async fn alias_of(p: &AwsProvider, alias: &Attrs) -> Result<AliasTarget, Provide
 /// The record set berth's attributes describe.
 async fn record_set(p: &AwsProvider, a: &Attrs) -> Result<ResourceRecordSet, ProviderError> {
     let mut set = ResourceRecordSet::builder()
-        .name(dns::bare(str_of(a, "name").unwrap_or_default()))
+        .name(rooted(str_of(a, "name").unwrap_or_default()))
         .r#type(RrType::from(str_of(a, "type").unwrap_or_default()));
     match blocks_of(a, "alias").first() {
         Some(alias) => set = set.alias_target(alias_of(p, alias).await?),
@@ -249,7 +255,7 @@ fn marker(
         .build()
         .map_err(|e| build_error(CHANGE, e))?;
     ResourceRecordSet::builder()
-        .name(dns::marker_name(name, kind))
+        .name(rooted(&dns::marker_name(name, kind)))
         .r#type(RrType::Txt)
         .ttl(300)
         .resource_records(value)
@@ -265,6 +271,7 @@ async fn change(
     sets: Vec<(ChangeAction, ResourceRecordSet)>,
 ) -> Result<(), ProviderError> {
     let r53 = &p.clients.route53;
+    let _one_at_a_time = p.dns_changes.lock().await;
     let changes = sets
         .into_iter()
         .map(|(action, set)| Change::builder().action(action).resource_record_set(set).build())
