@@ -50,6 +50,8 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::EcrRepository => super::ecr::check(r, diags),
             Kind::DnsNamespace => super::discovery::namespace(r, diags),
             Kind::DiscoveryService => super::discovery::service(r, diags),
+            Kind::HostedZone => super::dns::zone(r, diags),
+            Kind::DnsRecord => super::dns::record(stack, r, diags),
         }
         super::tags::check(r, diags);
     }

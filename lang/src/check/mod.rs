@@ -6,6 +6,7 @@ mod capacity;
 mod containers;
 pub mod declare;
 mod discovery;
+mod dns;
 pub mod domain;
 mod ecr;
 mod iam;

@@ -31,6 +31,7 @@ pub struct Clients {
     pub autoscaling: aws_sdk_applicationautoscaling::Client,
     pub ecr: aws_sdk_ecr::Client,
     pub discovery: aws_sdk_servicediscovery::Client,
+    pub route53: aws_sdk_route53::Client,
 }
 
 impl Clients {
@@ -47,6 +48,7 @@ impl Clients {
             autoscaling: aws_sdk_applicationautoscaling::Client::new(config),
             ecr: aws_sdk_ecr::Client::new(config),
             discovery: aws_sdk_servicediscovery::Client::new(config),
+            route53: aws_sdk_route53::Client::new(config),
         }
     }
 }
@@ -128,6 +130,7 @@ impl AwsProvider {
             retry: RetryPolicy::default(),
             pacing: Pacing::new(Limits::default()),
             tokens: Tokens::new(),
+            dns_changes: tokio::sync::Mutex::new(()),
         }
     }
 

@@ -29,6 +29,9 @@
 //!   `GetRole` (tags) per role.
 //! - Cloud Map: `ListNamespaces` (private DNS) and `ListServices` +
 //!   `ListTagsForResource`, `GetService` for a service's namespace.
+//! - Route 53: `ListHostedZones` + `ListTagsForResources` (10 a call);
+//!   records by berth's TXT markers (`ListResourceRecordSets`) in those
+//!   zones and in zones the configuration names by id.
 //!
 //! Children that carry no tags are read with their parent: routes and
 //! subnet associations of route tables, security group rules, listener
@@ -70,6 +73,7 @@ mod logs;
 mod pace;
 mod poll;
 mod retry;
+mod route53;
 mod scope;
 mod token;
 
@@ -104,6 +108,10 @@ pub struct AwsProvider {
     retry: RetryPolicy,
     pacing: pace::Pacing,
     tokens: token::Tokens,
+    /// Held across each Route 53 record change and the read it rests on:
+    /// Route 53 applies one change of a zone at a time (concurrent ones
+    /// answer PriorRequestNotComplete) and moto loses concurrent ones.
+    dns_changes: tokio::sync::Mutex<()>,
 }
 
 impl AwsProvider {
@@ -116,7 +124,7 @@ impl AwsProvider {
 #[async_trait]
 impl Provider for AwsProvider {
     async fn read_stack(&self, stack: &str, external: &[External]) -> Result<Vec<Resource>, ProviderError> {
-        let (net, lbs, containers, logs, roles, repositories, discovery) = tokio::join!(
+        let (net, lbs, containers, logs, roles, repositories, discovery, dns) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
             ecs::read_all(self, stack, external),
@@ -124,11 +132,13 @@ impl Provider for AwsProvider {
             iam::read_all(self, stack),
             ecr::read_all(self, stack),
             discovery::read_all(self, stack),
+            route53::read_all(self, stack, external),
         );
         let mut out = Vec::new();
-        for part in [net, lbs, containers, logs, roles, repositories, discovery] {
+        for part in [net, lbs, containers, logs, roles, repositories, discovery, dns] {
             out.extend(part?);
         }
+        route53::targets(&mut out);
         out.sort_by(|a, b| a.address.cmp(&b.address));
         Ok(out)
     }
@@ -192,6 +202,7 @@ impl Provider for AwsProvider {
             Kind::VpcEndpoint => ec2::endpoint::create(self, stack, desired).await,
             Kind::EcrRepository => ecr::create(self, stack, desired).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::create(self, stack, desired).await,
+            Kind::HostedZone | Kind::DnsRecord => route53::create(self, stack, desired).await,
         }
     }
 
@@ -217,6 +228,7 @@ impl Provider for AwsProvider {
             Kind::VpcEndpoint => ec2::endpoint::update(self, live, desired).await,
             Kind::EcrRepository => ecr::update(self, live, desired).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::update(self, live, desired).await,
+            Kind::HostedZone | Kind::DnsRecord => route53::update(self, live, desired).await,
         }
     }
 
@@ -237,6 +249,7 @@ impl Provider for AwsProvider {
             Kind::VpcEndpoint => ec2::endpoint::delete(self, live).await,
             Kind::EcrRepository => ecr::delete(self, live).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::delete(self, live).await,
+            Kind::HostedZone | Kind::DnsRecord => route53::delete(self, live).await,
         }
     }
 

@@ -28,6 +28,8 @@ pub enum Kind {
     EcrRepository,
     DnsNamespace,
     DiscoveryService,
+    HostedZone,
+    DnsRecord,
 }
 
 /// The name given is not a resource kind.
@@ -37,7 +39,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 21] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -57,6 +59,8 @@ impl Kind {
         Kind::EcrRepository,
         Kind::DnsNamespace,
         Kind::DiscoveryService,
+        Kind::HostedZone,
+        Kind::DnsRecord,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -81,6 +85,8 @@ impl Kind {
             Kind::EcrRepository => "ecr_repository",
             Kind::DnsNamespace => "dns_namespace",
             Kind::DiscoveryService => "discovery_service",
+            Kind::HostedZone => "hosted_zone",
+            Kind::DnsRecord => "dns_record",
         }
     }
 

@@ -22,7 +22,7 @@ use crate::faults::{self, Fault, FaultOp};
 use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
-use crate::{discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, names, nat};
+use crate::{discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, names, nat, route53};
 
 /// A simulated AWS account persisted in one JSON file, holding every stack.
 ///
@@ -327,7 +327,14 @@ fn read(sim: &Sim, key: &str, address: &Address) -> Resource {
     Resource {
         address: address.clone(),
         attrs: rec
-            .map(|r| berth_provider::schema::canonical(&r.read_attrs(), &schema))
+            .map(|r| {
+                let mut attrs = r.read_attrs();
+                // Record sets take no tags: their owner is berth's marker.
+                if schema.attr("tags").is_none() {
+                    attrs.remove("tags");
+                }
+                berth_provider::schema::canonical(&attrs, &schema)
+            })
             .unwrap_or_default(),
         created: rec.and_then(|r| r.created.clone()),
     }
@@ -485,6 +492,8 @@ impl Provider for LocalCloud {
                 Kind::EcrRepository => ecr::create(sim, stack, address, attrs, tags)?,
                 Kind::DnsNamespace => discovery::create_namespace(sim, attrs, tags)?,
                 Kind::DiscoveryService => discovery::create_service(sim, attrs, tags)?,
+                Kind::HostedZone => route53::create_zone(sim, attrs, tags)?,
+                Kind::DnsRecord => route53::create_record(sim, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -524,6 +533,8 @@ impl Provider for LocalCloud {
                 // Only tags change in place.
                 Kind::DnsNamespace => {}
                 Kind::DiscoveryService => discovery::update_service(sim, &old, &new)?,
+                Kind::HostedZone => route53::update_zone(sim, &old, &new),
+                Kind::DnsRecord => route53::update_record(sim, &mut new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -617,6 +628,8 @@ impl Provider for LocalCloud {
                 Kind::EcrRepository => ecr::delete(sim, &key),
                 Kind::DnsNamespace => discovery::delete_namespace(sim, &key),
                 Kind::DiscoveryService => discovery::delete_service(sim, &key),
+                Kind::HostedZone => route53::delete_zone(sim, &key),
+                Kind::DnsRecord => route53::delete_record(sim, &key),
                 Kind::VpcEndpoint => {
                     sim.call(call);
                     sim.remove(&key);

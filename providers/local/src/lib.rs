@@ -99,6 +99,7 @@ mod logs;
 mod model;
 mod names;
 mod nat;
+mod route53;
 mod scaling;
 mod sim;
 mod store;

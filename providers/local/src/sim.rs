@@ -217,6 +217,8 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::EcrRepository => format!("The repository '{identity}' does not exist in the registry"),
         Kind::DnsNamespace => format!("Namespace {identity} not found"),
         Kind::DiscoveryService => format!("Service {identity} not found"),
+        Kind::HostedZone => format!("No hosted zone found with ID: {identity}"),
+        Kind::DnsRecord => format!("[Tried to delete resource record set {identity} but it was not found]"),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

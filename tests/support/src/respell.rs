@@ -108,6 +108,14 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
             weighted(body, "forward", rng);
         }
         Spelling::Listener => weighted(body, "default", rng),
+        Spelling::DnsName => {
+            // Route 53's own spelling: with the root's dot.
+            if let Some(Value::String(name)) = body.get_mut("name")
+                && rng.bool()
+            {
+                name.push('.');
+            }
+        }
     }
 }
 

@@ -439,6 +439,36 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    // The zone is written as Route 53 answers it, with the root's dot.
+    let zone = create(
+        p,
+        stack,
+        desired(
+            Kind::HostedZone,
+            "blog",
+            &[
+                ("name", s("blog.example.com.")),
+                ("comment", s("the blog")),
+                ("tags", tags(&[("team", "web")])),
+            ],
+        ),
+    )
+    .await;
+    let www = create(
+        p,
+        stack,
+        desired(
+            Kind::DnsRecord,
+            "www",
+            &[
+                ("zone", id(&zone)),
+                ("name", s("www.blog.example.com")),
+                ("type", s("A")),
+                ("alias", list(vec![block(&[("target", id(&lb))])])),
+            ],
+        ),
+    )
+    .await;
     let td = create(p, stack, task_definition("login", &role, &log, "dev")).await;
     let service = create(
         p,
@@ -495,6 +525,8 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         repository,
         namespace,
         discovery,
+        zone,
+        www,
         td,
         service,
     ]
@@ -600,6 +632,8 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "ecr_repository.login",
         "dns_namespace.internal",
         "discovery_service.login",
+        "hosted_zone.blog",
+        "dns_record.www",
         "task_definition.login",
         "service.login",
     ]

@@ -2219,6 +2219,150 @@ const DISCOVERY_SERVICE: KindSchema = KindSchema {
     blocks: &[],
 };
 
+const HOSTED_ZONE: KindSchema = KindSchema {
+    kind: Kind::HostedZone,
+    spelling: Spelling::DnsName,
+    identity: "id",
+    // Route 53 holds any number of zones of one name: the successor is made
+    // first, the records move to it, then the old zone goes.
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "Route 53 CreateHostedZone",
+    doc: "A Route 53 hosted zone (Terraform's `aws_route53_zone`): public, or private to the `vpcs` given. Its `dns_record`s are the stack's with it.",
+    attrs: &[
+        Attr::required(
+            "name",
+            Type::String,
+            "Name",
+            "The domain, e.g. `example.com`; a trailing dot (`example.com.`, as Route 53 answers it) is the same name.",
+        )
+        .folded(Case::Lower)
+        .replaces(),
+        Attr::optional(
+            "comment",
+            Type::String,
+            "HostedZoneConfig.Comment",
+            "What the zone is for.",
+        ),
+        Attr::optional(
+            "vpcs",
+            Type::Set(&Type::Ref(Kind::Vpc)),
+            "VPC",
+            "Makes the zone private, answered only inside these VPCs (in the stack's region). A zone is public or private for life: a change replaces it.",
+        )
+        .replaces(),
+        Attr::default(
+            "force_destroy",
+            Type::Bool,
+            Literal::Bool(false),
+            "berth:force_destroy tag",
+            "Delete the zone's records (all but its own NS and SOA) before the zone, as Terraform's `force_destroy`; otherwise deleting a zone that still holds records fails with Route 53's `HostedZoneNotEmpty`.",
+        ),
+        TAGS,
+        Attr::computed(
+            "id",
+            Type::String,
+            "Id",
+            "The zone id (`Z...`, without Route 53's `/hostedzone/` prefix).",
+        ),
+        Attr::computed(
+            "name_servers",
+            Type::List(&Type::String),
+            "DelegationSet.NameServers",
+            "The name servers to delegate the domain to (a public zone's; none for a private zone).",
+        ),
+    ],
+    blocks: &[],
+};
+
+const DNS_RECORD: KindSchema = KindSchema {
+    kind: Kind::DnsRecord,
+    spelling: Spelling::DnsName,
+    identity: "id",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "Route 53 ChangeResourceRecordSets",
+    doc: "A Route 53 record set (Terraform's `aws_route53_record`): `records` with a `ttl`, or an `alias` to a load balancer. Route 53 records take no tags: berth marks each with a TXT record of its own (`_berth-TYPE.NAME`) made and deleted in the same change.",
+    attrs: &[
+        Attr::required(
+            "zone",
+            Type::Ref(Kind::HostedZone),
+            "HostedZoneId",
+            "The `hosted_zone`, or the id (`Z...`) of a zone berth does not own.",
+        )
+        .replaces(),
+        Attr::required(
+            "name",
+            Type::String,
+            "Name",
+            "The fully qualified name, in the zone (`www.example.com`, or the zone's own name for its apex); a trailing dot is the same name.",
+        )
+        .folded(Case::Lower)
+        .replaces(),
+        Attr::required(
+            "type",
+            Type::String,
+            "Type",
+            "`A`, `AAAA`, `CAA`, `CNAME`, `MX`, `NAPTR`, `PTR`, `SPF`, `SRV` or `TXT`.",
+        )
+        .folded(Case::Upper)
+        .replaces(),
+        Attr::optional(
+            "ttl",
+            Type::Int,
+            "TTL",
+            "Seconds resolvers cache the records; required with `records`, not allowed with `alias`.",
+        )
+        .range(0, 2_147_483_647),
+        Attr::optional(
+            "records",
+            Type::Set(&Type::String),
+            "ResourceRecords",
+            "The values, as Route 53 takes them (a `TXT` value in double quotes).",
+        ),
+        Attr::computed(
+            "id",
+            Type::String,
+            "-",
+            "`ZONE_NAME_TYPE`, as Terraform names a record.",
+        ),
+    ],
+    blocks: &[Block {
+        max: Some(1),
+        ..block(
+            "alias",
+            &[
+                Attr::optional(
+                    "target",
+                    Type::Ref(Kind::LoadBalancer),
+                    "AliasTarget",
+                    "The `load_balancer`: berth sends its DNS name and canonical hosted zone id.",
+                ),
+                Attr::optional(
+                    "name",
+                    Type::String,
+                    "AliasTarget.DNSName",
+                    "The DNS name of a target berth does not own (with `zone_id`).",
+                )
+                .folded(Case::Lower),
+                Attr::optional(
+                    "zone_id",
+                    Type::String,
+                    "AliasTarget.HostedZoneId",
+                    "That target's hosted zone id.",
+                ),
+                Attr::default(
+                    "evaluate_health",
+                    Type::Bool,
+                    Literal::Bool(false),
+                    "AliasTarget.EvaluateTargetHealth",
+                    "Answer only while the target is healthy.",
+                ),
+            ],
+            "AliasTarget",
+            "Answers with the target's addresses (Route 53's alias record): `target = load_balancer.NAME`, or `name` and `zone_id`.",
+        )
+    }],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -2240,4 +2384,6 @@ pub(super) const ALL: &[KindSchema] = &[
     ECR_REPOSITORY,
     DNS_NAMESPACE,
     DISCOVERY_SERVICE,
+    HOSTED_ZONE,
+    DNS_RECORD,
 ];

@@ -18,7 +18,8 @@
 //!   `hosts = [H]` (DescribeRules answers lists); conditions and actions
 //!   a rule does not use are none;
 //! - listeners and rules: a `weighted_forward` to one target group is
-//!   `default` / `forward` to it.
+//!   `default` / `forward` to it;
+//! - hosted zones and DNS records: `example.com.` is `example.com`.
 
 use super::Spelling;
 use crate::{Attrs, Value};
@@ -33,6 +34,25 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::Role => role(body),
         Spelling::ListenerRule => listener_rule(body),
         Spelling::Listener => one_forward(body, "default"),
+        Spelling::DnsName => dns_name(body),
+    }
+}
+
+/// `example.com.` is `example.com`: Route 53 answers names with the root's
+/// dot, people write them without. An alias's target name likewise.
+fn dns_name(body: &mut Attrs) {
+    if let Some(Value::String(name)) = body.get_mut("name") {
+        let bare = name.trim_end_matches('.');
+        if bare.len() != name.len() {
+            *name = bare.to_owned();
+        }
+    }
+    if let Some(Value::List(aliases)) = body.get_mut("alias") {
+        for alias in aliases {
+            if let Value::Map(alias) = alias {
+                dns_name(alias);
+            }
+        }
     }
 }
 
