@@ -113,6 +113,17 @@ fn zones_and_records_apply_update_and_destroy_on_both_clouds() {
         assert!(run.all().contains("HostedZoneNotEmpty"), "{}", run.all());
         assert!(run.all().contains("force_destroy"), "{}", run.all());
         // With force_destroy (an update in place) it goes, records and all.
+        // The failed destroy deleted the zone's own records, and the stack
+        // drops them: moto refuses to make again a record identical to one
+        // in its change journal (`ResourceRecordAlreadyExists`, though the
+        // record is gone), which AWS accepts.
+        let text = p.read("main.berth");
+        let kept: Vec<&str> = text
+            .split("\n\n")
+            .filter(|block| !block.starts_with("dns_record spf") && !block.starts_with("dns_record www"))
+            .collect();
+        assert_eq!(text.split("\n\n").count(), kept.len() + 2, "both records dropped");
+        p.write("main.berth", &kept.join("\n\n"));
         p.edit(
             "main.berth",
             "  comment = \"the site\"",
