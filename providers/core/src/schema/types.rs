@@ -288,6 +288,9 @@ pub enum Spelling {
     /// A listener rule: `path = P` is `paths = [P]`, `host = H` is
     /// `hosts = [H]`.
     ListenerRule,
+    /// A Cloud Map service: any custom health check failure threshold is
+    /// the 1 AWS stores.
+    DiscoveryService,
 }
 
 impl Block {
