@@ -694,6 +694,17 @@ impl<'s> Context<'s> {
                 "read the registry's credentials",
                 c.body.span("repository_credentials"),
             ));
+            let specs = c
+                .body
+                .known("credential_specs")
+                .and_then(Value::as_list)
+                .is_some_and(|l| !l.is_empty());
+            uses.push((
+                specs,
+                "credential_specs",
+                "read the CredSpec file",
+                c.body.span("credential_specs"),
+            ));
             for file in c.body.blocks("environment_file") {
                 uses.push((
                     true,

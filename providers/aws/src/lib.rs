@@ -25,8 +25,9 @@
 //!   `DescribeTaskDefinition` (tags).
 //! - Logs: `DescribeLogGroups` with prefix `/ecs/{stack}/` +
 //!   `ListTagsForResource`.
-//! - IAM: `ListRoles` (every path: an adopted role keeps its own) +
-//!   `GetRole` (tags) per role.
+//! - IAM: `ListRoles` under the path `/berth/` + `GetRole` (tags) per
+//!   role, and `GetRole` per role the stack adopted outside that path
+//!   (their names recorded in SSM: `adopted.rs`).
 //! - Cloud Map: `ListNamespaces` (private DNS) and `ListServices` +
 //!   `ListTagsForResource`, `GetService` for a service's namespace.
 //! - Route 53: `ListHostedZones` + `ListTagsForResources` (10 a call);
@@ -58,6 +59,7 @@
 //! never sent again after a request that got no answer (see
 //! [`ErrorClass::Indeterminate`](berth_provider::ErrorClass)).
 
+mod adopted;
 mod attrs;
 mod calls;
 mod config;
@@ -81,7 +83,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use berth_provider::adopt::{ADOPTABLE, Found, not_adoptable};
+use berth_provider::adopt::Found;
 use berth_provider::{
     Address, CallStats, External, Kind, LockInfo, OpStats, Provider, ProviderError, Resource, WaitEvents,
 };
@@ -145,25 +147,32 @@ impl Provider for AwsProvider {
 
     /// Through each kind's own reader, told to look for one id: EC2's
     /// Describe call filtered on the id, DescribeLoadBalancers /
-    /// DescribeTargetGroups by ARN or name, DescribeLogGroups by name prefix,
-    /// GetRole, DescribeClusters, DescribeRepositories.
+    /// DescribeTargetGroups by ARN or name, DescribeListeners by ARN,
+    /// DescribeLogGroups by name prefix, GetRole, DescribeClusters,
+    /// DescribeTaskDefinition, DescribeServices (`CLUSTER/SERVICE`),
+    /// DescribeRepositories, Cloud Map's listings filtered on the id.
     async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError> {
         let kind = address.kind;
-        if !ADOPTABLE.contains(&kind) {
-            return Err(not_adoptable(kind));
-        }
         let one = scope::One::new(address, id);
         let scope = scope::Scope::One(&one);
         let found = match kind {
-            Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
-                ec2::read_one(self, kind, &scope).await?
+            Kind::Vpc
+            | Kind::Subnet
+            | Kind::InternetGateway
+            | Kind::RouteTable
+            | Kind::SecurityGroup
+            | Kind::ElasticIp
+            | Kind::NatGateway
+            | Kind::VpcEndpoint => ec2::read_one(self, kind, &scope).await?,
+            Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::read_one(self, kind, &scope).await?,
+            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => {
+                elb::read_one(self, kind, &scope).await?
             }
-            Kind::Cluster => ecs::read_one(self, &scope).await?,
-            Kind::LoadBalancer | Kind::TargetGroup => elb::read_one(self, kind, &scope).await?,
             Kind::LogGroup => logs::read(self, &scope).await?,
             Kind::Role => iam::read_one(self, &scope).await?.into_iter().collect(),
             Kind::EcrRepository => ecr::read_one(self, &scope).await?.into_iter().collect(),
-            _ => return Err(not_adoptable(kind)),
+            Kind::DnsNamespace | Kind::DiscoveryService => discovery::read(self, &scope).await?,
+            Kind::HostedZone | Kind::DnsRecord => return Err(not_adoptable(kind)),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -171,19 +180,26 @@ impl Provider for AwsProvider {
         }))
     }
 
-    /// The service's own tagging call: EC2 CreateTags, ELBv2 AddTags, ECS TagResource,
-    /// Logs TagResource, IAM TagRole, ECR TagResource.
+    /// The service's own tagging call: EC2 CreateTags, ELBv2 AddTags (a
+    /// listener's rules too), ECS TagResource, Logs TagResource, IAM
+    /// TagRole, ECR TagResource, Cloud Map TagResource.
     async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         match live.address.kind {
-            Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
-                ec2::adopt(self, stack, live).await
-            }
-            Kind::Cluster => ecs::adopt(self, stack, live).await,
-            Kind::LoadBalancer | Kind::TargetGroup => elb::adopt(self, stack, live).await,
+            Kind::Vpc
+            | Kind::Subnet
+            | Kind::InternetGateway
+            | Kind::RouteTable
+            | Kind::SecurityGroup
+            | Kind::ElasticIp
+            | Kind::NatGateway
+            | Kind::VpcEndpoint => ec2::adopt(self, stack, live).await,
+            Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::adopt(self, stack, live).await,
+            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => elb::adopt(self, stack, live).await,
             Kind::LogGroup => logs::adopt(self, stack, live).await,
             Kind::Role => iam::adopt(self, stack, live).await,
             Kind::EcrRepository => ecr::adopt(self, stack, live).await,
-            kind => Err(not_adoptable(kind)),
+            Kind::DnsNamespace | Kind::DiscoveryService => discovery::adopt(self, stack, live).await,
+            kind @ (Kind::HostedZone | Kind::DnsRecord) => Err(not_adoptable(kind)),
         }
     }
 
@@ -320,3 +336,12 @@ macro_rules! paginate {
     }};
 }
 pub(crate) use paginate;
+
+/// What the CLI never asks ([`berth_provider::adopt::NOT_ADOPTABLE`]),
+/// answered as an error rather than a panic.
+fn not_adoptable(kind: Kind) -> ProviderError {
+    errors::invalid(
+        berth_provider::adopt::read_call(kind),
+        format!("adopting an existing {kind} is not supported yet"),
+    )
+}

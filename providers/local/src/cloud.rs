@@ -7,7 +7,10 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use async_trait::async_trait;
-use berth_provider::adopt::{ADOPTABLE, Found, Owner, adoption_tags, not_adoptable, read_call};
+use berth_provider::adopt::{
+    Found, Owner, adoption_tags, label_rules, read_call, revision_in, rule_labels, service_in,
+};
+use berth_provider::schema::cluster_name;
 use berth_provider::schema::{Presence, Update};
 use berth_provider::{
     ADDRESS_TAG, Address, Attrs, ErrorClass, External, Kind, LockInfo, OpStats, Provider, ProviderError,
@@ -341,8 +344,10 @@ fn read(sim: &Sim, key: &str, address: &Address) -> Resource {
 }
 
 /// The key of the resource of `kind` AWS would know by `id`: its identity,
-/// its ARN, or the name of the kinds AWS lets one name by it (not security
-/// groups: their names are unique per VPC only).
+/// its ARN, the name of the kinds AWS lets one name by it (not security
+/// groups: their names are unique per VPC only), a service's
+/// `CLUSTER/SERVICE`, a task definition's `FAMILY:REVISION` or `FAMILY`
+/// (its latest active revision), a Cloud Map service's id.
 fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
     let by_name = matches!(
         kind,
@@ -353,14 +358,35 @@ fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
             | Kind::LoadBalancer
             | Kind::TargetGroup
     );
-    sim.find(kind, id).or_else(|| {
-        sim.all(kind)
-            .find(|(_, r)| {
-                let is = |f: &str| str_of(&r.attrs, f) == Some(id);
-                is("arn") || (by_name && is("name"))
+    let named = |r: &crate::model::Record| {
+        let is = |f: &str| str_of(&r.attrs, f) == Some(id);
+        let service = || {
+            service_in(id).is_some_and(|(cluster, name)| {
+                str_of(&r.attrs, "cluster").map(cluster_name) == Some(cluster)
+                    && str_of(&r.attrs, "name") == Some(name)
             })
-            .map(|(k, _)| k.clone())
-    })
+        };
+        is("arn")
+            || (by_name && is("name"))
+            || (kind == Kind::Service && service())
+            || (kind == Kind::DiscoveryService && is("id"))
+    };
+    if let Some(key) = sim
+        .find(kind, id)
+        .or_else(|| sim.all(kind).find(|(_, r)| named(r)).map(|(k, _)| k.clone()))
+    {
+        return Some(key);
+    }
+    if kind != Kind::TaskDefinition {
+        return None;
+    }
+    let (family, revision) = revision_in(id);
+    sim.all(kind)
+        .filter(|(_, r)| !r.is_inactive() && str_of(&r.attrs, "family") == Some(family))
+        .filter_map(|(k, r)| Some((r.attrs.get("revision")?.as_int()?, k)))
+        .filter(|(n, _)| revision.is_none_or(|want| *n == want))
+        .max()
+        .map(|(_, k)| k.clone())
 }
 
 /// Refuses a change AWS cannot make in place.
@@ -427,9 +453,6 @@ impl Provider for LocalCloud {
     /// definitions are not found.
     async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError> {
         let kind = address.kind;
-        if !ADOPTABLE.contains(&kind) {
-            return Err(not_adoptable(kind));
-        }
         let call = read_call(kind);
         self.retried(FaultOp::Read, "", None, call, |sim| {
             sim.call(call);
@@ -447,7 +470,9 @@ impl Provider for LocalCloud {
         .await
     }
 
-    /// Sets berth's tags on the record, with the kind's tagging call.
+    /// Sets berth's tags on the record, with the kind's tagging call; a
+    /// listener's rules take the labels `live` gives them (AWS keeps a
+    /// rule's label in its `berth:rule` tag).
     async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         let address = &live.address;
         let kind = address.kind;
@@ -458,6 +483,9 @@ impl Provider for LocalCloud {
             let key = lookup(sim, kind, identity).ok_or_else(|| sim::not_found(kind, identity, call))?;
             if let Some(rec) = sim.rec_mut(&key) {
                 rec.tags.extend(adoption_tags(stack, address));
+                if kind == Kind::Listener {
+                    label_rules(&mut rec.attrs, &rule_labels(&live.attrs));
+                }
             }
             Ok(())
         })

@@ -116,6 +116,19 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
                 name.push('.');
             }
         }
+        // Any threshold AWS takes: it stores 1.
+        Spelling::DiscoveryService => {
+            if body
+                .get("health_check_failure_threshold")
+                .and_then(Value::as_int)
+                .is_some()
+            {
+                body.insert(
+                    "health_check_failure_threshold".to_owned(),
+                    Value::Int(i64::from(rng.u8(1..=10))),
+                );
+            }
+        }
     }
 }
 

@@ -1010,6 +1010,13 @@ const CONTAINER: Block = Block {
             "repositoryCredentials.credentialsParameter",
             "The Secrets Manager secret (ARN) holding the private registry's user name and password; needs the task's `execution_role`.",
         ),
+        Attr::default(
+            "credential_specs",
+            Type::List(&Type::String),
+            Literal::EmptyList,
+            "credentialSpecs",
+            "Active Directory authentication through a gMSA: one `\"credentialspecdomainless:ARN\"`, ARN the S3 object or SSM parameter holding the CredSpec file (Fargate joins no domain, so `credentialspec:ARN` is refused); needs the task's `execution_role`, which reads the file.",
+        ),
         Attr::optional(
             "logs",
             Type::Ref(Kind::LogGroup),
@@ -2150,7 +2157,7 @@ const DNS_NAMESPACE: KindSchema = KindSchema {
 
 const DISCOVERY_SERVICE: KindSchema = KindSchema {
     kind: Kind::DiscoveryService,
-    spelling: Spelling::Plain,
+    spelling: Spelling::DiscoveryService,
     identity: "arn",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "Cloud Map CreateService",
@@ -2208,10 +2215,10 @@ const DISCOVERY_SERVICE: KindSchema = KindSchema {
             "health_check_failure_threshold",
             Type::Int,
             "HealthCheckCustomConfig.FailureThreshold",
-            "`1` turns on custom health checks, which ECS reports from its own task health (Terraform's `health_check_custom_config { failure_threshold }`); AWS takes no other value now.",
+            "Turns on custom health checks, which ECS reports from its own task health (Terraform's `health_check_custom_config { failure_threshold }`). AWS deprecated the number: it takes 1 to 10 and stores 1 whatever it is sent, so every value plans as `1` and a Terraform `failure_threshold = 3` re-plans clean.",
         )
         .replaces()
-        .range(1, 1),
+        .range(1, 10),
         TAGS,
         Attr::computed("id", Type::String, "Id", "The service id (`srv-...`)."),
         ARN,

@@ -20,6 +20,8 @@
 //! - listeners and rules: a `weighted_forward` to one target group is
 //!   `default` / `forward` to it;
 //! - hosted zones and DNS records: `example.com.` is `example.com`.
+//! - Cloud Map services: a `health_check_failure_threshold` of 1 to 10 is
+//!   1 (the field is deprecated: AWS stores 1 whatever it is sent).
 
 use super::Spelling;
 use crate::{Attrs, Value};
@@ -35,6 +37,7 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::ListenerRule => listener_rule(body),
         Spelling::Listener => one_forward(body, "default"),
         Spelling::DnsName => dns_name(body),
+        Spelling::DiscoveryService => failure_threshold(body),
     }
 }
 
@@ -53,6 +56,15 @@ fn dns_name(body: &mut Attrs) {
                 dns_name(alias);
             }
         }
+    }
+}
+
+/// What AWS stores of a custom health check's failure threshold: 1.
+fn failure_threshold(service: &mut Attrs) {
+    if let Some(v) = service.get_mut("health_check_failure_threshold")
+        && v.as_int().is_some()
+    {
+        *v = Value::Int(1);
     }
 }
 
@@ -265,6 +277,18 @@ fn awslogs_group(c: &Attrs) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn any_failure_threshold_is_the_one_aws_stores() {
+        for written in [1, 3, 10] {
+            let mut service = map(&[("health_check_failure_threshold", Value::Int(written))]);
+            failure_threshold(&mut service);
+            assert_eq!(service["health_check_failure_threshold"], Value::Int(1));
+        }
+        let mut none = map(&[("health_check_failure_threshold", Value::Null)]);
+        failure_threshold(&mut none);
+        assert_eq!(none["health_check_failure_threshold"], Value::Null);
+    }
 
     #[test]
     fn an_awslogs_block_with_the_shorthand_options_is_logs() {
