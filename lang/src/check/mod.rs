@@ -9,6 +9,7 @@ mod discovery;
 pub mod domain;
 mod ecr;
 mod iam;
+mod managed_policy;
 mod names;
 mod network;
 pub mod refs;

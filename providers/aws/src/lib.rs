@@ -67,6 +67,7 @@ mod errors;
 mod iam;
 mod lock;
 mod logs;
+mod managed_policy;
 mod pace;
 mod poll;
 mod retry;
@@ -116,17 +117,27 @@ impl AwsProvider {
 #[async_trait]
 impl Provider for AwsProvider {
     async fn read_stack(&self, stack: &str, external: &[External]) -> Result<Vec<Resource>, ProviderError> {
-        let (net, lbs, containers, logs, roles, repositories, discovery) = tokio::join!(
+        let (net, lbs, containers, logs, roles, policies, repositories, discovery) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
             ecs::read_all(self, stack, external),
             logs::read_all(self, stack),
             iam::read_all(self, stack),
+            managed_policy::read_all(self, stack),
             ecr::read_all(self, stack),
             discovery::read_all(self, stack),
         );
         let mut out = Vec::new();
-        for part in [net, lbs, containers, logs, roles, repositories, discovery] {
+        for part in [
+            net,
+            lbs,
+            containers,
+            logs,
+            roles,
+            policies,
+            repositories,
+            discovery,
+        ] {
             out.extend(part?);
         }
         out.sort_by(|a, b| a.address.cmp(&b.address));
@@ -188,6 +199,7 @@ impl Provider for AwsProvider {
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::create(self, stack, desired).await,
             Kind::LogGroup => logs::create(self, stack, desired).await,
             Kind::Role => iam::create(self, stack, desired).await,
+            Kind::ManagedPolicy => managed_policy::create(self, stack, desired).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::create(self, stack, desired).await,
             Kind::VpcEndpoint => ec2::endpoint::create(self, stack, desired).await,
             Kind::EcrRepository => ecr::create(self, stack, desired).await,
@@ -213,6 +225,7 @@ impl Provider for AwsProvider {
             }
             Kind::LogGroup => logs::update(self, live, desired).await,
             Kind::Role => iam::update(self, live, desired).await,
+            Kind::ManagedPolicy => managed_policy::update(self, live, desired).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::update(self, live, desired).await,
             Kind::VpcEndpoint => ec2::endpoint::update(self, live, desired).await,
             Kind::EcrRepository => ecr::update(self, live, desired).await,
@@ -233,6 +246,7 @@ impl Provider for AwsProvider {
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(self, live).await,
             Kind::LogGroup => logs::delete(self, live).await,
             Kind::Role => iam::delete(self, live).await,
+            Kind::ManagedPolicy => managed_policy::delete(self, live).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::delete(self, live).await,
             Kind::VpcEndpoint => ec2::endpoint::delete(self, live).await,
             Kind::EcrRepository => ecr::delete(self, live).await,

@@ -20,6 +20,7 @@ pub enum Kind {
     Cluster,
     LogGroup,
     Role,
+    ManagedPolicy,
     TaskDefinition,
     Service,
     ElasticIp,
@@ -37,7 +38,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 20] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -49,6 +50,7 @@ impl Kind {
         Kind::Cluster,
         Kind::LogGroup,
         Kind::Role,
+        Kind::ManagedPolicy,
         Kind::TaskDefinition,
         Kind::Service,
         Kind::ElasticIp,
@@ -73,6 +75,7 @@ impl Kind {
             Kind::Cluster => "cluster",
             Kind::LogGroup => "log_group",
             Kind::Role => "role",
+            Kind::ManagedPolicy => "managed_policy",
             Kind::TaskDefinition => "task_definition",
             Kind::Service => "service",
             Kind::ElasticIp => "elastic_ip",
