@@ -33,7 +33,9 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::Role => {
                 cx.role(r, diags);
                 super::iam::check(r, diags);
+                super::managed_policy::attached(r, diags);
             }
+            Kind::ManagedPolicy => super::managed_policy::check(r, diags),
             Kind::TaskDefinition => {
                 cx.task_definition(r, diags);
                 super::containers::check(stack, r, diags);
@@ -59,6 +61,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     cx.listener_ports(diags);
     super::network::shared_elastic_ips(stack, diags);
     super::names::check(stack, diags);
+    super::managed_policy::names(stack, diags);
 }
 
 struct Context<'s> {
@@ -529,11 +532,21 @@ impl<'s> Context<'s> {
     }
 
     fn role(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
-        if let Some(DesiredValue::Known(Value::List(policies))) = r.body.value("policies")
-            && let Some(span) = r.body.span("policies")
-        {
-            for (p, problem) in policies
+        // Known ARNs, besides references to the stack's managed policies.
+        let known: Vec<&Value> = match r.body.value("policies") {
+            Some(DesiredValue::Known(Value::List(policies))) => policies.iter().collect(),
+            Some(DesiredValue::List(items)) => items
                 .iter()
+                .filter_map(|i| match i {
+                    DesiredValue::Known(v) => Some(v),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        if let Some(span) = r.body.span("policies") {
+            for (p, problem) in known
+                .into_iter()
                 .filter_map(Value::as_str)
                 .filter_map(|p| Some((p, iam_arn_problem(p, "policy")?)))
             {

@@ -54,7 +54,11 @@ fn inline(a: &Attrs) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn iam_tags(call: &str, tags: impl IntoIterator<Item = (String, String)>) -> Result<Vec<Tag>, ProviderError> {
+/// Tags as IAM's calls take them.
+pub(crate) fn iam_tags(
+    call: &str,
+    tags: impl IntoIterator<Item = (String, String)>,
+) -> Result<Vec<Tag>, ProviderError> {
     tags.into_iter()
         .map(|(k, v)| {
             Tag::builder()

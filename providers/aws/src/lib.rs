@@ -72,6 +72,7 @@ mod errors;
 mod iam;
 mod lock;
 mod logs;
+mod managed_policy;
 mod pace;
 mod poll;
 mod retry;
@@ -126,18 +127,29 @@ impl AwsProvider {
 #[async_trait]
 impl Provider for AwsProvider {
     async fn read_stack(&self, stack: &str, external: &[External]) -> Result<Vec<Resource>, ProviderError> {
-        let (net, lbs, containers, logs, roles, repositories, discovery, dns) = tokio::join!(
+        let (net, lbs, containers, logs, roles, policies, repositories, discovery, dns) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
             ecs::read_all(self, stack, external),
             logs::read_all(self, stack),
             iam::read_all(self, stack),
+            managed_policy::read_all(self, stack),
             ecr::read_all(self, stack),
             discovery::read_all(self, stack),
             route53::read_all(self, stack, external),
         );
         let mut out = Vec::new();
-        for part in [net, lbs, containers, logs, roles, repositories, discovery, dns] {
+        for part in [
+            net,
+            lbs,
+            containers,
+            logs,
+            roles,
+            policies,
+            repositories,
+            discovery,
+            dns,
+        ] {
             out.extend(part?);
         }
         route53::targets(&mut out);
@@ -172,7 +184,7 @@ impl Provider for AwsProvider {
             Kind::Role => iam::read_one(self, &scope).await?.into_iter().collect(),
             Kind::EcrRepository => ecr::read_one(self, &scope).await?.into_iter().collect(),
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::read(self, &scope).await?,
-            Kind::HostedZone | Kind::DnsRecord => return Err(not_adoptable(kind)),
+            Kind::HostedZone | Kind::DnsRecord | Kind::ManagedPolicy => return Err(not_adoptable(kind)),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -199,7 +211,7 @@ impl Provider for AwsProvider {
             Kind::Role => iam::adopt(self, stack, live).await,
             Kind::EcrRepository => ecr::adopt(self, stack, live).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::adopt(self, stack, live).await,
-            kind @ (Kind::HostedZone | Kind::DnsRecord) => Err(not_adoptable(kind)),
+            kind @ (Kind::HostedZone | Kind::DnsRecord | Kind::ManagedPolicy) => Err(not_adoptable(kind)),
         }
     }
 
@@ -214,6 +226,7 @@ impl Provider for AwsProvider {
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::create(self, stack, desired).await,
             Kind::LogGroup => logs::create(self, stack, desired).await,
             Kind::Role => iam::create(self, stack, desired).await,
+            Kind::ManagedPolicy => managed_policy::create(self, stack, desired).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::create(self, stack, desired).await,
             Kind::VpcEndpoint => ec2::endpoint::create(self, stack, desired).await,
             Kind::EcrRepository => ecr::create(self, stack, desired).await,
@@ -240,6 +253,7 @@ impl Provider for AwsProvider {
             }
             Kind::LogGroup => logs::update(self, live, desired).await,
             Kind::Role => iam::update(self, live, desired).await,
+            Kind::ManagedPolicy => managed_policy::update(self, live, desired).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::update(self, live, desired).await,
             Kind::VpcEndpoint => ec2::endpoint::update(self, live, desired).await,
             Kind::EcrRepository => ecr::update(self, live, desired).await,
@@ -261,6 +275,7 @@ impl Provider for AwsProvider {
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(self, live).await,
             Kind::LogGroup => logs::delete(self, live).await,
             Kind::Role => iam::delete(self, live).await,
+            Kind::ManagedPolicy => managed_policy::delete(self, live).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::delete(self, live).await,
             Kind::VpcEndpoint => ec2::endpoint::delete(self, live).await,
             Kind::EcrRepository => ecr::delete(self, live).await,

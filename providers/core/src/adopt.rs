@@ -41,9 +41,10 @@ pub struct Found {
 }
 
 /// The kinds `berth import` cannot adopt yet: refused before anything is
-/// read, never half-adopted. Route 53 landed beside adoption; a record
-/// would need its marker written, a zone its tags.
-pub const NOT_ADOPTABLE: &[Kind] = &[Kind::HostedZone, Kind::DnsRecord];
+/// read, never half-adopted. Route 53 and managed policies landed beside
+/// adoption; a record would need its marker written, a zone or a policy
+/// its tags.
+pub const NOT_ADOPTABLE: &[Kind] = &[Kind::HostedZone, Kind::DnsRecord, Kind::ManagedPolicy];
 
 /// The tags adopting a resource into `stack` sets on it.
 pub fn adoption_tags(stack: &str, address: &Address) -> BTreeMap<String, String> {
@@ -67,6 +68,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::Listener => "DescribeListeners",
         Kind::LogGroup => "DescribeLogGroups",
         Kind::Role => "GetRole",
+        Kind::ManagedPolicy => "GetPolicy",
         Kind::Cluster => "DescribeClusters",
         Kind::TaskDefinition => "DescribeTaskDefinition",
         Kind::Service => "DescribeServices",

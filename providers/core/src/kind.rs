@@ -20,6 +20,7 @@ pub enum Kind {
     Cluster,
     LogGroup,
     Role,
+    ManagedPolicy,
     TaskDefinition,
     Service,
     ElasticIp,
@@ -39,7 +40,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 21] = [
+    pub const ALL: [Kind; 22] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -51,6 +52,7 @@ impl Kind {
         Kind::Cluster,
         Kind::LogGroup,
         Kind::Role,
+        Kind::ManagedPolicy,
         Kind::TaskDefinition,
         Kind::Service,
         Kind::ElasticIp,
@@ -77,6 +79,7 @@ impl Kind {
             Kind::Cluster => "cluster",
             Kind::LogGroup => "log_group",
             Kind::Role => "role",
+            Kind::ManagedPolicy => "managed_policy",
             Kind::TaskDefinition => "task_definition",
             Kind::Service => "service",
             Kind::ElasticIp => "elastic_ip",

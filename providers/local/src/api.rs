@@ -163,6 +163,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "ValidationError",
             tag: "TagRole",
         },
+        Kind::ManagedPolicy => &Api {
+            create: "CreatePolicy",
+            update: "CreatePolicyVersion",
+            delete: "DeletePolicy",
+            describe: "ListPolicies",
+            not_found: "NoSuchEntity",
+            invalid: "ValidationError",
+            tag: "TagPolicy",
+        },
         Kind::TaskDefinition => &Api {
             create: "RegisterTaskDefinition",
             update: "RegisterTaskDefinition",

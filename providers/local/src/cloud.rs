@@ -25,7 +25,7 @@ use crate::faults::{self, Fault, FaultOp};
 use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
-use crate::{discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, names, nat, route53};
+use crate::{discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, managed_policy, names, nat, route53};
 
 /// A simulated AWS account persisted in one JSON file, holding every stack.
 ///
@@ -352,6 +352,7 @@ fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
     let by_name = matches!(
         kind,
         Kind::Role
+            | Kind::ManagedPolicy
             | Kind::LogGroup
             | Kind::Cluster
             | Kind::EcrRepository
@@ -515,6 +516,7 @@ impl Provider for LocalCloud {
                 }
                 Kind::LogGroup => logs::create(sim, stack, address, attrs, tags)?,
                 Kind::Role => iam::create(sim, stack, address, attrs, tags)?,
+                Kind::ManagedPolicy => managed_policy::create(sim, stack, address, attrs, tags)?,
                 Kind::ElasticIp | Kind::NatGateway => nat::create(sim, kind, stack, address, attrs, tags)?,
                 Kind::VpcEndpoint => endpoint::create(sim, stack, address, attrs, tags)?,
                 Kind::EcrRepository => ecr::create(sim, stack, address, attrs, tags)?,
@@ -554,6 +556,7 @@ impl Provider for LocalCloud {
                 }
                 Kind::LogGroup => logs::update(sim, &old, &new)?,
                 Kind::Role => iam::update(sim, &old, &new)?,
+                Kind::ManagedPolicy => managed_policy::update(sim, &key, &old, &new)?,
                 // Only tags change in place.
                 Kind::ElasticIp | Kind::NatGateway => {}
                 Kind::VpcEndpoint => endpoint::update(sim, &old, &mut new)?,
@@ -652,6 +655,7 @@ impl Provider for LocalCloud {
                 Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(sim, kind, &key),
                 Kind::LogGroup => logs::delete(sim, &key),
                 Kind::Role => iam::delete(sim, &key),
+                Kind::ManagedPolicy => managed_policy::delete(sim, &key),
                 Kind::ElasticIp | Kind::NatGateway => nat::delete(sim, kind, &key),
                 Kind::EcrRepository => ecr::delete(sim, &key),
                 Kind::DnsNamespace => discovery::delete_namespace(sim, &key),

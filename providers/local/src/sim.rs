@@ -209,6 +209,7 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::Cluster => "Cluster not found.".to_owned(),
         Kind::LogGroup => format!("The specified log group does not exist: {identity}"),
         Kind::Role => format!("The role with name {identity} cannot be found."),
+        Kind::ManagedPolicy => format!("Policy {identity} was not found."),
         Kind::TaskDefinition => format!("Unable to describe task definition {identity}."),
         Kind::Service => "Service not found.".to_owned(),
         Kind::ElasticIp => format!("The allocation ID '{identity}' does not exist"),

@@ -838,7 +838,54 @@ async fn roles_are_unique_and_lose_their_policies_on_delete() {
     expect(cloud.create("s", &bad).await, "AttachRolePolicy", "InvalidInput");
     cloud.delete("s", role).await.unwrap();
     let calls = cloud.calls();
-    assert_eq!((calls["DetachRolePolicy"], calls["DeleteRole"]), (1, 1));
+    // AWS's execution policy and the stack's managed policy.
+    assert_eq!((calls["DetachRolePolicy"], calls["DeleteRole"]), (2, 1));
+}
+
+#[tokio::test]
+async fn managed_policies_must_exist_to_be_attached_and_go_detached() {
+    let (_dir, cloud, r) = blog().await;
+    let policy = &r["managed_policy.read_logs"];
+    let arn = policy.attrs["arn"].as_str().unwrap().to_owned();
+    let missing = desired(
+        Kind::Role,
+        "missing",
+        &[
+            ("assume", s("ecs-tasks.amazonaws.com")),
+            ("policies", list(vec![s(&arn.replace("read_logs", "nowhere"))])),
+        ],
+    );
+    expect(
+        cloud.create("s", &missing).await,
+        "AttachRolePolicy",
+        "NoSuchEntity",
+    );
+    let again = desired(
+        Kind::ManagedPolicy,
+        "read_logs",
+        &[("document", policy.attrs["document"].clone())],
+    );
+    expect(
+        cloud.create("s", &again).await,
+        "CreatePolicy",
+        "EntityAlreadyExists",
+    );
+    // Still attached to the role: the provider detaches it first.
+    cloud.delete("s", policy).await.unwrap();
+    let role = cloud
+        .read_all("s")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.address.kind == Kind::Role)
+        .unwrap();
+    assert!(
+        !role.attrs["policies"]
+            .as_list()
+            .unwrap()
+            .iter()
+            .any(|p| p.as_str() == Some(&arn))
+    );
 }
 
 #[tokio::test]

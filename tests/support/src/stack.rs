@@ -375,6 +375,24 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         desired(Kind::LogGroup, "login", &[("retention_days", Value::Int(14))]),
     )
     .await;
+    let read_logs = create(
+        p,
+        stack,
+        desired(
+            Kind::ManagedPolicy,
+            "read_logs",
+            &[
+                (
+                    "document",
+                    berth_provider::policy::from_aws(
+                        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:GetLogEvents","Resource":"*"}]}"#,
+                    ),
+                ),
+                ("description", s("Read the blog's logs")),
+            ],
+        ),
+    )
+    .await;
     let role = create(
         p,
         stack,
@@ -385,9 +403,10 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
                 ("assume", s("ecs-tasks.amazonaws.com")),
                 (
                     "policies",
-                    list(vec![s(
-                        "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
-                    )]),
+                    list(vec![
+                        s("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
+                        id(&read_logs),
+                    ]),
                 ),
                 ("tags", tags(&[("team", "web")])),
             ],
@@ -521,6 +540,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         fixed,
         cluster,
         log,
+        read_logs,
         role,
         repository,
         namespace,
@@ -628,6 +648,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "listener.http",
         "cluster.blog",
         "log_group.login",
+        "managed_policy.read_logs",
         "role.task_exec",
         "ecr_repository.login",
         "dns_namespace.internal",

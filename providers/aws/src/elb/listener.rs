@@ -328,6 +328,10 @@ async fn live_rules(
             ("priority", Value::Int(priority)),
             ("forward", opt_str(target.as_deref())),
             ("weighted_forward", super::actions::read_weighted(rule.actions())),
+            (
+                "forward_stickiness",
+                super::actions::read_stickiness(rule.actions()),
+            ),
             ("redirect", redirect),
             ("fixed_response", fixed),
         ]);
@@ -377,6 +381,7 @@ pub(super) async fn update(
         "redirect",
         "fixed_response",
         "weighted_forward",
+        "forward_stickiness",
     ]
     .iter()
     .any(|k| old.get(*k) != new.get(*k) && !kept(k));
@@ -556,6 +561,10 @@ pub(super) async fn read(
                 (
                     "weighted_forward",
                     super::actions::read_weighted(l.default_actions()),
+                ),
+                (
+                    "forward_stickiness",
+                    super::actions::read_stickiness(l.default_actions()),
                 ),
                 ("ssl_policy", opt_str(ssl_policy(l).as_deref())),
                 ("redirect", redirect),

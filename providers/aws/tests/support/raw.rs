@@ -298,6 +298,19 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 .expect("ListTagsForResource");
             out.tags().cloned().unwrap_or_default().into_iter().collect()
         }
+        Kind::ManagedPolicy => {
+            let out = raw
+                .iam
+                .list_policy_tags()
+                .policy_arn(text(r, "arn"))
+                .send()
+                .await
+                .expect("ListPolicyTags");
+            out.tags()
+                .iter()
+                .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                .collect()
+        }
         Kind::Role => {
             let out = raw
                 .iam

@@ -468,6 +468,7 @@ const LISTENER: KindSchema = KindSchema {
             "DefaultActions.forward",
             "Target group for requests no rule matches (or a `redirect` or `fixed_response` block).",
         ),
+        FORWARD_STICKINESS,
         Attr::chosen_by_aws(
             "ssl_policy",
             Type::String,
@@ -547,6 +548,7 @@ const LISTENER: KindSchema = KindSchema {
                         "Actions.forward",
                         "Target group for matching requests; or a `redirect` or `fixed_response` block.",
                     ),
+                    FORWARD_STICKINESS,
                 ],
                 "ELBv2 CreateRule",
                 "A rule: requests matching every condition it sets (`path`/`paths`, `host`/`hosts`, \
@@ -611,6 +613,18 @@ const REDIRECT: Block = Block {
         "The action: redirect, e.g. HTTP to HTTPS with `protocol = \"HTTPS\"  port = \"443\"`.",
     )
 };
+
+/// ELB's TargetGroupStickinessConfig of a forward: one attribute rather
+/// than Terraform's `stickiness { enabled duration }` block, since a
+/// duration is all a stickiness that is on needs and leaving it out is off.
+const FORWARD_STICKINESS: Attr = Attr::optional(
+    "forward_stickiness",
+    Type::Int,
+    "ForwardConfig.TargetGroupStickinessConfig.DurationSeconds",
+    "Seconds (1 to 604800, a week) a client keeps being sent to the target group the forward first chose for it \
+     (ELB's TargetGroupStickinessConfig; Terraform's `forward { stickiness { enabled duration } }`): \
+     keeps a canary's users on one version. Off when left out.",
+);
 
 /// A forward to several target groups by weight: canary and blue/green
 /// releases.
@@ -789,10 +803,11 @@ const ROLE: KindSchema = KindSchema {
         ),
         Attr::default(
             "policies",
-            Type::Set(&Type::String),
+            Type::Set(&Type::Ref(Kind::ManagedPolicy)),
             Literal::EmptyList,
             "AttachRolePolicy.PolicyArn",
-            "ARNs of managed policies attached to the role.",
+            "Managed policies attached to the role: the stack's (`managed_policy.NAME`) or ARNs \
+             of others (`arn:aws:iam::aws:policy/...`); up to 10 (IAM's default quota).",
         ),
         Attr::optional("description", Type::String, "Description", "Role description."),
         TAGS,
@@ -824,6 +839,40 @@ const ROLE_POLICY: Block = Block {
          JSON. References such as `\"${log_group.app.arn}\"` may appear inside. A lone value \
          and a one-element list are the same, as are key orders.",
     )],
+    blocks: &[],
+};
+
+const MANAGED_POLICY: KindSchema = KindSchema {
+    kind: Kind::ManagedPolicy,
+    spelling: Spelling::Plain,
+    identity: "arn",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "IAM CreatePolicy",
+    doc: "A customer-managed IAM policy (Terraform's `aws_iam_policy`), made under the path \
+          `/berth/`: one document that roles attach by naming it in `policies`. A changed \
+          document is a new default version (CreatePolicyVersion; IAM keeps five, berth \
+          deletes the oldest first).",
+    attrs: &[
+        Attr::required(
+            "document",
+            Type::Document,
+            "PolicyDocument",
+            "The policy, as a role's `policy` block takes it: a map shaped like IAM's JSON \
+             (Terraform's `jsonencode({ ... })`, CloudFormation's `PolicyDocument`) or a \
+             string of JSON, references allowed inside; at most 6,144 characters, whitespace \
+             aside. Changed in place (a new default version).",
+        ),
+        Attr::optional(
+            "description",
+            Type::String,
+            "Description",
+            "What the policy is for (IAM cannot change it: a change replaces the policy).",
+        )
+        .replaces(),
+        TAGS,
+        ARN,
+        NAME,
+    ],
     blocks: &[],
 };
 
@@ -2383,6 +2432,7 @@ pub(super) const ALL: &[KindSchema] = &[
     CLUSTER,
     LOG_GROUP,
     ROLE,
+    MANAGED_POLICY,
     TASK_DEFINITION,
     SERVICE,
     ELASTIC_IP,
