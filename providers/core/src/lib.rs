@@ -11,6 +11,7 @@ pub mod attrs;
 mod error;
 mod kind;
 pub mod lock;
+pub mod lookup;
 pub mod naming;
 pub mod policy;
 mod provider;
