@@ -9,6 +9,7 @@ mod discovery;
 pub mod domain;
 mod ecr;
 mod iam;
+pub mod lookups;
 mod names;
 mod network;
 pub mod refs;
