@@ -74,13 +74,19 @@ fn without_a_cloud_lookups_are_placeholders_of_their_type() {
     let a = analyse(TEXT, None);
     let stack = a.stack.unwrap_or_else(|| panic!("{:#?}", a.diagnostics));
     assert!(a.lookups_read);
-    let app = stack.resource(&Address::new(Kind::SecurityGroup, "app")).expect("app");
+    let app = stack
+        .resource(&Address::new(Kind::SecurityGroup, "app"))
+        .expect("app");
     assert_eq!(
         app.body.known("vpc"),
         Some(&Value::String("data.vpc.shared.id".into()))
     );
     // One placeholder subnet, so the `for_each` body is checked once.
-    let extra: Vec<_> = stack.resources.iter().filter(|r| r.address.name == "extra").collect();
+    let extra: Vec<_> = stack
+        .resources
+        .iter()
+        .filter(|r| r.address.name == "extra")
+        .collect();
     assert_eq!(extra.len(), 1);
 }
 
@@ -97,15 +103,29 @@ fn with_a_cloud_lookups_are_what_it_answers() {
         .filter_map(|r| r.address.key.clone())
         .collect();
     assert_eq!(keys, ["subnet-a", "subnet-b"], "sorted ids");
-    let extra = &stack.resources.iter().find(|r| r.address.name == "extra").expect("extra");
-    assert_eq!(extra.body.known("cidr"), Some(&Value::String("10.8.200.0/24".into())));
-    let app = stack.resource(&Address::new(Kind::SecurityGroup, "app")).expect("app");
+    let extra = &stack
+        .resources
+        .iter()
+        .find(|r| r.address.name == "extra")
+        .expect("extra");
+    assert_eq!(
+        extra.body.known("cidr"),
+        Some(&Value::String("10.8.200.0/24".into()))
+    );
+    let app = stack
+        .resource(&Address::new(Kind::SecurityGroup, "app"))
+        .expect("app");
     let rule = &app.body.blocks("ingress")[0];
     assert_eq!(rule.body.known("from"), Some(&Value::String("sg-1".into())));
     // The subnets' and the group's filters carry the VPC's id.
     let asked = asked.borrow();
     assert_eq!(asked.len(), 3, "each lookup once: {asked:?}");
-    assert!(asked.iter().filter(|q| q.kind != DataKind::Vpc).all(|q| q.filters.vpc.as_deref() == Some("vpc-1")));
+    assert!(
+        asked
+            .iter()
+            .filter(|q| q.kind != DataKind::Vpc)
+            .all(|q| q.filters.vpc.as_deref() == Some("vpc-1"))
+    );
     let vpc = asked.iter().find(|q| q.kind == DataKind::Vpc).expect("vpc asked");
     assert_eq!(vpc.filters.stack.as_deref(), Some("network"));
     assert_eq!(vpc.filters.address.as_deref(), Some("vpc.main"));
@@ -116,14 +136,21 @@ fn with_a_cloud_lookups_are_what_it_answers() {
 #[test]
 fn a_lookup_that_matches_nothing_or_several_is_a_located_error() {
     let text = "data vpc shared { tags = { Name = \"shared\" } }\nsubnet a {\n  vpc = data.vpc.shared\n  cidr = \"10.0.1.0/24\"\n  zone = \"us-east-1a\"\n}\n";
-    for (found, code, words) in [(0, "E0596", "matches no vpc"), (2, "E0596", "matches 2 resources")] {
+    for (found, code, words) in [
+        (0, "E0596", "matches no vpc"),
+        (2, "E0596", "matches 2 resources"),
+    ] {
         let lookup = move |_: &Query| Ok(vec![attrs(&[("id", "vpc-1")]); found]);
         let a = analyse(text, Some(&lookup));
         assert!(a.stack.is_none());
         let d = &a.diagnostics[0];
         assert_eq!(d.code, code);
         assert!(d.message.contains(words), "{}", d.message);
-        assert!(d.help.as_deref().is_some_and(|h| h.contains("tags = { Name = \"shared\" }")));
+        assert!(
+            d.help
+                .as_deref()
+                .is_some_and(|h| h.contains("tags = { Name = \"shared\" }"))
+        );
         let span = d.span.expect("located");
         assert_eq!(&text[span.start..span.end], "data vpc shared");
     }

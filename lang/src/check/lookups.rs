@@ -13,7 +13,11 @@ use crate::syntax::DATA;
 use crate::syntax::ast::{Block, Expr, ExprKind, Item, Step, Traversal};
 
 fn kinds() -> String {
-    DataKind::ALL.iter().map(|k| k.keyword()).collect::<Vec<_>>().join(", ")
+    DataKind::ALL
+        .iter()
+        .map(|k| k.keyword())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The kind a `data` block looks up (E0590 when it names none or one
@@ -63,9 +67,13 @@ pub fn check_filters(kind: DataKind, block: &Block, diags: &mut Vec<Diagnostic>)
                 });
             }
             Item::Block(b) => diags.push(
-                Diagnostic::error("E0591", format!("`data {kind}` takes no nested blocks"), b.kind.span)
-                    .label("unexpected block")
-                    .help("filters are attributes: `tags = { Name = \"main\" }`"),
+                Diagnostic::error(
+                    "E0591",
+                    format!("`data {kind}` takes no nested blocks"),
+                    b.kind.span,
+                )
+                .label("unexpected block")
+                .help("filters are attributes: `tags = { Name = \"main\" }`"),
             ),
         }
     }
@@ -80,7 +88,10 @@ pub fn check_filters(kind: DataKind, block: &Block, diags: &mut Vec<Diagnostic>)
             DataKind::HostedZone => "`id` or `name`".to_owned(),
             _ => format!("one of {}", names().collect::<Vec<_>>().join(", ")),
         };
-        let span = block.label.as_ref().map_or(block.kind.span, |l| block.kind.span.to(l.span()));
+        let span = block
+            .label
+            .as_ref()
+            .map_or(block.kind.span, |l| block.kind.span.to(l.span()));
         diags.push(
             Diagnostic::error("E0592", format!("this `data {kind}` has no filter"), span)
                 .label("would match whatever the account holds")
@@ -98,7 +109,12 @@ pub struct DataRef {
 }
 
 /// Resolves `data.KIND.NAME[.ATTR]` (E0593 when any part names nothing).
-pub fn resolve(module: &Module<'_>, t: &Traversal, span: Span, diags: &mut Vec<Diagnostic>) -> Option<DataRef> {
+pub fn resolve(
+    module: &Module<'_>,
+    t: &Traversal,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<DataRef> {
     let word = |i: usize| match t.steps.get(i) {
         Some(Step::Attr(id)) => Some(id),
         _ => None,
@@ -112,8 +128,12 @@ pub fn resolve(module: &Module<'_>, t: &Traversal, span: Span, diags: &mut Vec<D
         return None;
     };
     let Ok(kind) = kind_word.name.parse::<DataKind>() else {
-        let d = Diagnostic::error("E0593", format!("`{}` cannot be looked up", kind_word.name), kind_word.span)
-            .label("not a lookup kind");
+        let d = Diagnostic::error(
+            "E0593",
+            format!("`{}` cannot be looked up", kind_word.name),
+            kind_word.span,
+        )
+        .label("not a lookup kind");
         diags.push(
             match did_you_mean(&kind_word.name, DataKind::ALL.iter().map(|k| k.keyword())) {
                 Some(h) => d.help(h),
@@ -146,11 +166,18 @@ pub fn resolve(module: &Module<'_>, t: &Traversal, span: Span, diags: &mut Vec<D
             Some(attr) => attr,
             None => {
                 let names = || kind.attrs().iter().map(|a| a.name);
-                let d = Diagnostic::error("E0593", format!("`data {kind}` has no attribute `{}`", a.name), a.span)
-                    .label("unknown attribute");
+                let d = Diagnostic::error(
+                    "E0593",
+                    format!("`data {kind}` has no attribute `{}`", a.name),
+                    a.span,
+                )
+                .label("unknown attribute");
                 diags.push(match did_you_mean(&a.name, names()) {
                     Some(h) => d.help(h),
-                    None => d.help(format!("its attributes: {}", names().collect::<Vec<_>>().join(", "))),
+                    None => d.help(format!(
+                        "its attributes: {}",
+                        names().collect::<Vec<_>>().join(", ")
+                    )),
                 });
                 return None;
             }
@@ -215,12 +242,17 @@ fn value(module: &Module<'_>, expr: &Expr, expected: Type, diags: &mut Vec<Diagn
             let Some(found) = resolve(module, t, expr.span, &mut quiet) else {
                 return;
             };
-            let Some(attr) = found.kind.attr(found.attr) else { return };
+            let Some(attr) = found.kind.attr(found.attr) else {
+                return;
+            };
             if !fits(attr.ty, expected) {
                 diags.push(
                     Diagnostic::error(
                         "E0594",
-                        format!("expected a {expected}, found `data.{}.{}.{}` (a {})", found.kind, found.name, found.attr, attr.ty),
+                        format!(
+                            "expected a {expected}, found `data.{}.{}.{}` (a {})",
+                            found.kind, found.name, found.attr, attr.ty
+                        ),
                         expr.span,
                     )
                     .label("a lookup of another kind")

@@ -63,7 +63,9 @@ impl Evaluator<'_, '_> {
         let mut ok = true;
         for item in &block.body {
             let Item::Attribute(a) = item else { continue };
-            let Some(filter) = kind.filter(&a.name.name) else { continue };
+            let Some(filter) = kind.filter(&a.name.name) else {
+                continue;
+            };
             let Some(DesiredValue::Known(value)) = self.expr(&a.value, None) else {
                 ok = false;
                 continue;
@@ -149,7 +151,10 @@ impl Evaluator<'_, '_> {
         let [found] = matches.as_slice() else {
             let what = kind.kind().map_or(kind.keyword(), |k| k.keyword());
             let (message, label) = match matches.len() {
-                0 => (format!("`data.{kind}.{name}` matches no {what}"), "nothing matches".to_owned()),
+                0 => (
+                    format!("`data.{kind}.{name}` matches no {what}"),
+                    "nothing matches".to_owned(),
+                ),
                 n => (
                     format!("`data.{kind}.{name}` matches {n} resources, not one"),
                     format!("{n} match"),
@@ -158,7 +163,10 @@ impl Evaluator<'_, '_> {
             self.diags.push(
                 Diagnostic::error("E0596", message, span)
                     .label(label)
-                    .help(format!("filters: {}; a lookup must find exactly one", query.filters)),
+                    .help(format!(
+                        "filters: {}; a lookup must find exactly one",
+                        query.filters
+                    )),
             );
             return None;
         };

@@ -10,8 +10,8 @@ pub use lookups::LookupFn;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use berth_provider::schema::Presence;
 use berth_provider::lookup::DataKind;
+use berth_provider::schema::Presence;
 use berth_provider::{Address, Attrs, Kind, Value};
 
 use crate::check::declare::{Module, ResourceDecl};

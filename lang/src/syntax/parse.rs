@@ -283,7 +283,10 @@ impl<'t> Parser<'t> {
         if place == Place::TopLevel
             && kind.name == DATA
             && let Some(Label::Ident(first)) = &label
-            && self.c.peek().is_some_and(|b| b == b'"' || b.is_ascii_alphabetic() || b == b'_')
+            && self
+                .c
+                .peek()
+                .is_some_and(|b| b == b'"' || b.is_ascii_alphabetic() || b == b'_')
         {
             subkind = Some(first.clone());
             self.probe_here(Spot::Label);
