@@ -291,7 +291,10 @@ impl Filters {
             (None, _) => true,
             (Some(_), None) => false,
             (Some(want), Some(found)) => {
-                found == want || found.strip_prefix(want.as_str()).is_some_and(|rest| rest.starts_with('['))
+                found == want
+                    || found
+                        .strip_prefix(want.as_str())
+                        .is_some_and(|rest| rest.starts_with('['))
             }
         }
     }
