@@ -1,6 +1,7 @@
 //! The whole product against AWS's APIs: `berth --cloud aws` on both
 //! examples, through the real SDK, against a moto server started on
-//! 127.0.0.1 for each test. Apply, plan to no changes, update in place,
+//! 127.0.0.1 for each test. Apply (checked from outside with boto3),
+//! plan to no changes, update in place,
 //! new task-definition revision, target-group replacement, a new listener
 //! rule, losing `.berth/`, destroy. And an endpoint nothing listens on.
 
@@ -107,13 +108,16 @@ impl Aws {
 
 /// Text edits, each `(from, to)`, that make one kind of change.
 struct Edits<'a> {
+    /// A change the service takes in place (its count, or its scaler's
+    /// bounds when it is autoscaled).
     count: (&'a str, &'a str),
     image: (&'a str, &'a str),
     tg_port: (&'a str, &'a str),
     rule: (&'a str, &'a str),
 }
 
-fn lifecycle(example: &str, file: &str, service: &str, edits: Edits<'_>) {
+/// The example's lifecycle; `created` checks the first apply from outside.
+fn lifecycle(example: &str, file: &str, service: &str, edits: Edits<'_>, created: fn(&Moto)) {
     let Edits {
         count,
         image,
@@ -128,6 +132,7 @@ fn lifecycle(example: &str, file: &str, service: &str, edits: Edits<'_>) {
     );
     aws.apply();
     aws.assert_no_changes();
+    created(&aws.moto);
     // Outputs read the load balancer's DNS name back through the SDK.
     let out = aws.berth(&["output", "--format", "json"]);
     let outputs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("output json");
@@ -285,6 +290,7 @@ fn blog_lifecycle_on_aws_apis() {
                 "  rule health { priority = 5  path = \"/health\"  forward = target_group.blog }\n  rule login {",
             ),
         },
+        |_| {},
     );
 }
 
@@ -295,7 +301,7 @@ fn microservices_lifecycle_on_aws_apis() {
         "main.berth",
         "service.notification",
         Edits {
-            count: ("desired_count   = 1", "desired_count   = 3"),
+            count: ("max_capacity = 3", "max_capacity = 5"),
             image: ("notification:${var.env}", "notification:${var.env}-2"),
             tg_port: (
                 "port        = 8096\n  target_type",
@@ -306,6 +312,41 @@ fn microservices_lifecycle_on_aws_apis() {
                 "  rule health { priority = 5  path = \"/health\"  forward = target_group.usermgmt }\n  rule notification {",
             ),
         },
+        microservices_seen_from_outside,
+    );
+}
+
+/// What ECS, Cloud Map and Application Auto Scaling hold of the
+/// microservices: each service registered under its name in the
+/// `internal.local` namespace, with the circuit breaker and a CPU
+/// target-tracking policy between its bounds.
+fn microservices_seen_from_outside(moto: &Moto) {
+    const SEEN: &str = "import boto3,json\n\
+        ecs=boto3.client('ecs');sd=boto3.client('servicediscovery');aas=boto3.client('application-autoscaling')\n\
+        c=ecs.list_clusters()['clusterArns'][0]\n\
+        s=ecs.describe_services(cluster=c,services=ecs.list_services(cluster=c)['serviceArns'])['services']\n\
+        names={x['Arn']:x['Name'] for x in sd.list_services()['Services']}\n\
+        t=aas.describe_scalable_targets(ServiceNamespace='ecs')['ScalableTargets']\n\
+        p=aas.describe_scaling_policies(ServiceNamespace='ecs')['ScalingPolicies']\n\
+        print(json.dumps({'namespaces':[(n['Name'],n['Type']) for n in sd.list_namespaces()['Namespaces']],\
+        'registries':sorted((x['serviceName'],[names.get(r['registryArn']) for r in x.get('serviceRegistries',[])]) for x in s),\
+        'breakers':sorted((x['serviceName'],x['deploymentConfiguration']['deploymentCircuitBreaker']['rollback']) for x in s),\
+        'targets':sorted((x['ResourceId'].split('/')[2],x['MinCapacity'],x['MaxCapacity']) for x in t),\
+        'policies':sorted((x['ResourceId'].split('/')[2],x['PolicyName'],x['PolicyType']) for x in p)},sort_keys=True))\n";
+    let seen: serde_json::Value = serde_json::from_str(moto.python(SEEN).trim()).expect("json");
+    let (usermgmt, notification) = ("microservices-dev-usermgmt", "microservices-dev-notification");
+    assert_eq!(
+        seen,
+        serde_json::json!({
+            "namespaces": [["internal.local", "DNS_PRIVATE"]],
+            "registries": [[notification, ["notification"]], [usermgmt, ["usermgmt"]]],
+            "breakers": [[notification, true], [usermgmt, true]],
+            "targets": [[notification, 1, 3], [usermgmt, 2, 4]],
+            "policies": [
+                [notification, "cpu", "TargetTrackingScaling"],
+                [usermgmt, "cpu", "TargetTrackingScaling"]
+            ],
+        })
     );
 }
 

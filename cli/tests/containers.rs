@@ -48,6 +48,7 @@ task_definition app {
     labels                 = { "com.example.team" = "payments" }
     start_timeout          = 30
     repository_credentials = "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-AbCdEf"
+    credential_specs       = ["credentialspecdomainless:arn:aws:ssm:us-east-1:123456789012:parameter/corp-credspec"]
     port_mapping {
       container_port = 8080
       name           = "app-http"

@@ -224,7 +224,7 @@ fn a_killed_apply_at_any_point_converges() {
         assert_no_duplicates(&cloud, "microservices-dev");
         assert_eq!(
             addresses(&cloud, "microservices-dev").len(),
-            19,
+            22,
             "killed after {delay}ms"
         );
         let leftovers: Vec<_> = std::fs::read_dir(p.path(".berth"))

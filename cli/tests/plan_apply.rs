@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 /// The examples: directory, stack name and number of resources.
 const BLOG: (&str, &str, usize) = ("blog", "blog-dev", 16);
-const MICRO: (&str, &str, usize) = ("microservices", "microservices-dev", 19);
+const MICRO: (&str, &str, usize) = ("microservices", "microservices-dev", 22);
 
 /// A copy of the example, applied.
 fn applied(name: &str) -> Project {
@@ -146,14 +146,19 @@ fn update_desired_count(example: (&str, &str, usize), service: &str, from: i64, 
     assert_eq!(changes[0]["forces_replacement"], false);
     assert_eq!(plan["summary"], json!({ "add": 0, "change": 1, "destroy": 0 }));
     apply_converges(&p, &plan, stack);
-    let cloud = p.cloud();
-    let live = cloud["resources"]
+    assert_eq!(live(&p, stack, service)["attrs"]["desired_count"], json!(to));
+}
+
+/// The local cloud's resource at `address` of `stack`.
+#[track_caller]
+fn live(p: &Project, stack: &str, address: &str) -> Value {
+    p.cloud()["resources"]
         .as_object()
         .expect("resources")
         .values()
-        .find(|r| r["tags"]["berth:address"] == service && r["tags"]["berth:stack"] == stack)
-        .expect("service");
-    assert_eq!(live["attrs"]["desired_count"], json!(to));
+        .find(|r| r["tags"]["berth:address"] == address && r["tags"]["berth:stack"] == stack)
+        .unwrap_or_else(|| panic!("no {address} in {stack}"))
+        .clone()
 }
 
 #[test]
@@ -162,8 +167,28 @@ fn blog_desired_count_updates_in_place() {
 }
 
 #[test]
-fn microservices_desired_count_updates_in_place() {
-    update_desired_count(MICRO, "service.usermgmt", 2, 4);
+fn microservices_autoscaled_count_belongs_to_the_scaler_and_its_bounds_update_in_place() {
+    let (name, stack, _) = MICRO;
+    let p = applied(name);
+    // The scaler owns an autoscaled service's count: editing it plans nothing.
+    p.edit("main.berth", "desired_count   = 2", "desired_count   = 3");
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+    p.edit("main.berth", "max_capacity = 4", "max_capacity = 6");
+    let plan = plan_change(&p, "microservices_scaling_bounds");
+    assert_eq!(
+        json_actions(&plan),
+        [("service.usermgmt".to_owned(), act("update", None))].into()
+    );
+    let changes = json_change(&plan, "service.usermgmt")["changes"]
+        .as_array()
+        .expect("changes");
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0]["attribute"], "autoscaling");
+    assert_eq!(changes[0]["forces_replacement"], false);
+    apply_converges(&p, &plan, stack);
+    let live = &live(&p, stack, "service.usermgmt")["attrs"];
+    assert_eq!(live["autoscaling"][0]["max_capacity"], json!(6));
+    assert_eq!(live["desired_count"], json!(2), "the count is the scaler's");
 }
 
 // ------------------------------------------------------------- image tag
@@ -491,11 +516,11 @@ fn the_stack_keeps_no_state_besides_the_cloud() {
 
 // ------------------------------------------------------------------ drift
 
-fn drift(example: (&str, &str, usize), service: &str, group: &str) {
+/// Someone changes `service` with `console` and deletes a rule of `group`.
+fn drift(example: (&str, &str, usize), service: &str, group: &str, console: fn(&mut Value)) {
     let (name, stack, _) = example;
     let p = applied(name);
-    // Someone scales the service and deletes a rule in the console.
-    p.edit_cloud_resource(service, |r| r["attrs"]["desired_count"] = json!(1));
+    p.edit_cloud_resource(service, console);
     p.edit_cloud_resource(group, |r| {
         let rules = r["attrs"]["ingress"].as_array_mut().expect("ingress");
         assert!(!rules.is_empty());
@@ -518,12 +543,17 @@ fn drift(example: (&str, &str, usize), service: &str, group: &str) {
 
 #[test]
 fn blog_drift_shows_in_the_plan_and_apply_repairs_it() {
-    drift(BLOG, "service.login", "security_group.web");
+    drift(BLOG, "service.login", "security_group.web", |r| {
+        r["attrs"]["desired_count"] = json!(1);
+    });
 }
 
 #[test]
 fn microservices_drift_shows_in_the_plan_and_apply_repairs_it() {
-    drift(MICRO, "service.usermgmt", "security_group.services");
+    // The scaler owns the count, so the drift is in its bounds.
+    drift(MICRO, "service.usermgmt", "security_group.services", |r| {
+        r["attrs"]["autoscaling"][0]["max_capacity"] = json!(8);
+    });
 }
 
 // ------------------------------------------------------- two stacks, one cloud
@@ -602,11 +632,14 @@ fn blocks<'a>(lines: &[&'a str], opener: &str) -> Vec<Vec<&'a str>> {
 
 #[test]
 fn an_added_nested_block_renders_as_a_whole_block() {
-    // Drift: one of two ingress rules deleted in the console. The plan must
-    // show the missing rule as one added block and the other as unchanged.
+    // Drift: the 8095 ingress rule deleted in the console. The plan must
+    // show the missing rule as one added block and the others as unchanged.
     let p = applied("microservices");
     p.edit_cloud_resource("security_group.services", |r| {
-        r["attrs"]["ingress"].as_array_mut().expect("ingress").remove(0);
+        let rules = r["attrs"]["ingress"].as_array_mut().expect("ingress");
+        let before = rules.len();
+        rules.retain(|rule| rule["port"] != 8095);
+        assert_eq!(rules.len(), before - 1);
     });
     let run = p.berth(&["plan"]);
     let sg = section(&run.stdout, "security_group.services");
@@ -625,7 +658,7 @@ fn an_added_nested_block_renders_as_a_whole_block() {
     );
     assert!(
         blocks(&sg, "~ ingress {").is_empty() && blocks(&sg, "- ingress {").is_empty(),
-        "the 8096 rule is unchanged:\n{}",
+        "the 8096 rules are unchanged:\n{}",
         sg.join("\n")
     );
 }

@@ -1,7 +1,9 @@
 //! examples/production on both clouds: it validates and is fmt-clean,
-//! applies (on moto with an ACM certificate made there with boto3), plans
-//! clean, and destroys leaving nothing; on moto, boto3 checks from outside
-//! that the NAT gateways are deleted and the Elastic IPs released.
+//! applies (on moto with an ACM certificate and the domain's hosted zone
+//! made there with boto3; on the local cloud the zone is another stack's),
+//! plans clean, and destroys leaving nothing; on moto, boto3 checks from
+//! outside that the NAT gateways are deleted and the Elastic IPs released,
+//! and that the site's alias record is made and deleted.
 
 mod common;
 
@@ -38,17 +40,30 @@ fn the_production_example_applies_replans_clean_and_destroys_on_both_clouds() {
                  print(acm.request_certificate(DomainName='shop.example.com')['CertificateArn'])\n",
             ),
         };
-        let var = format!("certificate_arn={certificate}");
+        let zone = cloud.zone_outside(&p.dir, "shop.example.com");
+        let vars = [
+            format!("certificate_arn={certificate}"),
+            format!("zone_id={zone}"),
+            "domain=shop.example.com".to_owned(),
+        ];
         let with_var = |args: &[&str]| {
             let mut all: Vec<&str> = args.to_vec();
-            all.extend(["--var", var.as_str()]);
+            for var in &vars {
+                all.extend(["--var", var.as_str()]);
+            }
             cloud.berth(&p.dir, &all)
         };
+        let records = format!(
+            "r53=boto3.client('route53',**kw)\n\
+             sets=r53.list_resource_record_sets(HostedZoneId='{zone}')['ResourceRecordSets']\n\
+             print(' '.join(sorted(s['Type']+':'+s['Name'].rstrip('.') for s in sets)))\n"
+        );
         with_var(&["validate"]).expect_code(0);
         cloud.berth(&p.dir, &["fmt", "--check"]).expect_code(0);
         let run = with_var(&["apply", "--auto-approve"]);
         run.expect_code(0);
-        assert!(run.stdout.contains("Plan: 26 to add"), "{}", run.stdout);
+        assert!(run.stdout.contains("Plan: 27 to add"), "{}", run.stdout);
+        assert!(run.stdout.contains("https://shop.example.com"), "{}", run.stdout);
         let run = with_var(&["plan", "--detailed-exitcode"]);
         run.expect_code(0);
         assert!(run.stdout.starts_with("No changes."), "{}", run.stdout);
@@ -58,18 +73,28 @@ fn the_production_example_applies_replans_clean_and_destroys_on_both_clouds() {
                 "2 2",
                 "a NAT gateway and an EIP per zone"
             );
+            assert_eq!(
+                boto3(&moto.endpoint, &records),
+                "A:shop.example.com NS:shop.example.com SOA:shop.example.com TXT:_berth-a.shop.example.com",
+                "the site's alias and berth's marker"
+            );
         }
         with_var(&["destroy", "--auto-approve"]).expect_code(0);
         let run = with_var(&["plan", "--format", "json"]);
         run.expect_code(0);
         let plan = common::json_plan(&run);
-        assert_eq!(plan["summary"]["add"], 26, "nothing of the stack is left");
+        assert_eq!(plan["summary"]["add"], 27, "nothing of the stack is left");
         assert_eq!(plan["summary"]["destroy"], 0);
         if let Cloud::Aws(moto) = &cloud {
             assert_eq!(
                 boto3(&moto.endpoint, LEFT),
                 "0 0",
                 "NAT gateways deleted, EIPs released"
+            );
+            assert_eq!(
+                boto3(&moto.endpoint, &records),
+                "NS:shop.example.com SOA:shop.example.com",
+                "the zone as it was before the stack"
             );
         }
     }

@@ -8,7 +8,7 @@ use common::{example, example_text};
 fn the_examples_validate() {
     for (name, stack, n) in [
         ("blog", "blog-dev", 16),
-        ("microservices", "microservices-dev", 19),
+        ("microservices", "microservices-dev", 22),
     ] {
         let p = example(name);
         let run = p.berth(&["validate"]);
@@ -199,8 +199,8 @@ fn fmt_rewrites_a_messy_copy_to_the_example_keeping_comments() {
     let clean = example_text("microservices", "main.berth");
     let messy = clean
         .replace(
-            "      NOTIFICATION_SERVICE_PORT = \"80\"",
-            "   NOTIFICATION_SERVICE_PORT=\"80\"",
+            "      NOTIFICATION_SERVICE_PORT = \"8096\"",
+            "   NOTIFICATION_SERVICE_PORT=\"8096\"",
         )
         .replace("  idle_timeout    = 60", "  idle_timeout = 60   ");
     assert_ne!(messy, clean);
@@ -213,7 +213,7 @@ fn fmt_rewrites_a_messy_copy_to_the_example_keeping_comments() {
     assert_eq!(p.read("main.berth"), clean);
     assert!(
         p.read("main.berth")
-            .contains("# The user service sends mail through the notification service, via the ALB.")
+            .contains("# The user service sends mail through the notification service,")
     );
     assert_eq!(
         p.read("network.berth"),

@@ -283,3 +283,49 @@ task_definition app {
 "#,
     );
 }
+
+#[test]
+fn route53_zones_and_records_route53_takes() {
+    assert_valid(
+        "zones and records",
+        r#"
+vpc main { cidr = "10.0.0.0/16" }
+load_balancer web { subnets = ["subnet-1", "subnet-2"] }
+hosted_zone main { name = "Example.com." }
+hosted_zone internal {
+  name = "internal.example"
+  vpcs = [vpc.main]
+}
+dns_record apex {
+  zone = hosted_zone.main
+  name = "example.com"
+  type = "A"
+  alias { target = load_balancer.web }
+}
+dns_record wildcard {
+  zone    = hosted_zone.main
+  name    = "*.example.com."
+  type    = "cname"
+  ttl     = 0
+  records = ["example.com"]
+}
+dns_record dmarc {
+  zone    = hosted_zone.main
+  name    = "_dmarc.example.com"
+  type    = "TXT"
+  ttl     = 2147483647
+  records = ["\"v=DMARC1; p=none\""]
+}
+dns_record elsewhere {
+  zone = "Z0123456789ABCDEFGHIJ"
+  name = "www.example.org"
+  type = "AAAA"
+  alias {
+    name            = "dualstack.web-1.us-east-1.elb.amazonaws.com"
+    zone_id         = "Z35SXDOTRQ7X7K"
+    evaluate_health = true
+  }
+}
+"#,
+    );
+}

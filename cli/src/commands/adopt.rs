@@ -5,14 +5,16 @@
 //! address the stack already has a live resource at; `--dry-run` says what
 //! it would tag and changes nothing.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
+use berth_lang::DesiredResource;
 use berth_planner::render::{self, RenderOptions};
 use berth_planner::{Action, Plan, external, plan};
-use berth_provider::adopt::{ADOPTABLE, Found, adoption_tags, read_call};
-use berth_provider::{Address, Kind};
+use berth_provider::adopt::{Found, NOT_ADOPTABLE, adoption_tags, label_rules, read_call, unreported};
+use berth_provider::{Address, Kind, Resource, Value};
 
 use super::{plan as planning, stack};
 use crate::args::{Global, Vars};
@@ -36,7 +38,7 @@ pub fn run(global: &Global, what: &Adopt<'_>) -> anyhow::Result<ExitCode> {
     let Some((stack, cloud)) = stack::evaluate_in_cloud(global, what.dir, what.vars, &runtime, true)? else {
         return Ok(ExitCode::from(1));
     };
-    if stack.resource(&address).is_none() {
+    let Some(declared) = stack.resource(&address) else {
         let mut known: Vec<String> = stack.resources.iter().map(|r| r.address.to_string()).collect();
         known.sort();
         bail!(
@@ -48,9 +50,9 @@ pub fn run(global: &Global, what: &Adopt<'_>) -> anyhow::Result<ExitCode> {
                 known.join(", ")
             }
         );
-    }
+    };
     let kind = address.kind;
-    if !ADOPTABLE.contains(&kind) {
+    if NOT_ADOPTABLE.contains(&kind) {
         bail!("adopting an existing resource is not supported yet for {kind} ({address})");
     }
     let account = runtime.block_on(cloud.provider().account());
@@ -78,7 +80,7 @@ pub fn run(global: &Global, what: &Adopt<'_>) -> anyhow::Result<ExitCode> {
         )?)
     };
     let external = external::parents(&stack);
-    let mut live = planning::read_live(&runtime, &cloud, &stack, &external)?;
+    let live = planning::read_live(&runtime, &cloud, &stack, &external)?;
     if let Some(there) = live.iter().find(|r| r.address == address) {
         bail!(
             "stack {:?} already has a live resource at {address} ({}): destroy it or choose another address",
@@ -86,14 +88,18 @@ pub fn run(global: &Global, what: &Adopt<'_>) -> anyhow::Result<ExitCode> {
             identity(kind, there)
         );
     }
-    let found = runtime
+    let mut found = runtime
         .block_on(cloud.provider().read_one(&address, what.id))
         .with_context(|| format!("cannot read {kind} {:?}", what.id))?
         .with_context(|| format!("{} found no {kind} {:?}", read_call(kind), what.id))?;
     refuse_owned(&found, what.id, &stack.name, &address)?;
-    live.push(found.resource.clone());
-    let planned = plan(&stack, live);
-    let change = only(&planned.plan, &address);
+    label_rules(&mut found.resource.attrs, &declared_rules(declared));
+    let change = only(&plan(&stack, with(&live, &found.resource)).plan, &address);
+    let change = if settle_unreported(&mut found.resource, &change) {
+        only(&plan(&stack, with(&live, &found.resource)).plan, &address)
+    } else {
+        change
+    };
     let diff = render::text(
         &change,
         &RenderOptions {
@@ -156,6 +162,51 @@ fn refuse_owned(found: &Found, id: &str, stack: &str, address: &Address) -> anyh
         "{id:?} already belongs to berth ({}): remove those tags first if it is to move to {stack:?} at {address}",
         whose.join(", ")
     )
+}
+
+/// The live resources with `found` among them.
+fn with(live: &[Resource], found: &Resource) -> Vec<Resource> {
+    let mut all = live.to_vec();
+    all.push(found.clone());
+    all
+}
+
+/// The labels of the rules the block declares, by priority (a listener's
+/// rules made outside berth take them: see [`label_rules`]).
+fn declared_rules(declared: &DesiredResource) -> BTreeMap<i64, String> {
+    declared
+        .body
+        .blocks("rule")
+        .iter()
+        .filter_map(|rule| {
+            let priority = rule.body.known("priority")?.as_int()?;
+            Some((priority, rule.label.as_ref()?.node.clone()))
+        })
+        .collect()
+}
+
+/// Takes from the block, into `found`, what the cloud does not report of
+/// a resource made outside berth ([`unreported`]) and `change` (the plan
+/// of `found`) knows; whether there was any.
+fn settle_unreported(found: &mut Resource, change: &Plan) -> bool {
+    let Some(planned) = change.resources.first() else {
+        return false;
+    };
+    let mut settled = false;
+    for name in unreported(found.address.kind) {
+        let missing = found.attrs.get(*name).is_none_or(|v| *v == Value::Null);
+        let after = planned
+            .changes
+            .iter()
+            .find(|c| c.name == *name)
+            .and_then(|c| c.after.clone())
+            .filter(|v| !v.has_unknown());
+        if let (true, Some(value)) = (missing, after) {
+            found.attrs.insert((*name).to_owned(), value);
+            settled = true;
+        }
+    }
+    settled
 }
 
 /// The plan for `address` alone: what the next plan says of it.

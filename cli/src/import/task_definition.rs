@@ -525,7 +525,11 @@ impl Converter {
                 line(attr, quote(&s));
             }
         }
-        for (key, attr) in [("command", "command"), ("entryPoint", "entrypoint")] {
+        for (key, attr) in [
+            ("command", "command"),
+            ("entryPoint", "entrypoint"),
+            ("credentialSpecs", "credential_specs"),
+        ] {
             if let Some(v) = Self::take(c, key).filter(|v| !is_empty(v)) {
                 match strings(&v) {
                     Some(items) => line(attr, list(&items)),

@@ -413,6 +413,45 @@ impl Cloud {
         }
     }
 
+    /// Makes a public hosted zone named `name` outside the stack in `dir`,
+    /// as a team keeps its domain's zone; its id (`Z...`). On moto with
+    /// boto3; on the local cloud of `dir` by a stack `dns` of its own.
+    pub fn zone_outside(&self, dir: &Path, name: &str) -> String {
+        match self {
+            Cloud::Aws(moto) => moto
+                .python(&format!(
+                    "import boto3\n\
+                     z=boto3.client('route53').create_hosted_zone(Name='{name}',CallerReference='{name}')\n\
+                     print(z['HostedZone']['Id'].split('/')[-1])\n"
+                ))
+                .trim()
+                .to_owned(),
+            Cloud::Local => {
+                let tmp = tempfile::tempdir().expect("temp dir");
+                let text = format!(
+                    "stack \"dns\" {{ region = \"us-east-1\" }}\nhosted_zone main {{ name = \"{name}\" }}\n"
+                );
+                std::fs::write(tmp.path().join("main.berth"), text).expect("write the zone's stack");
+                let state = dir.join(".berth/local-cloud.json");
+                let state = state.to_str().expect("a UTF-8 path");
+                berth_in(
+                    tmp.path(),
+                    &["--local-state", state, "apply", "--auto-approve"],
+                    &[],
+                    None,
+                )
+                .expect_code(0);
+                let cloud = read_cloud(&dir.join(".berth/local-cloud.json"));
+                let resources = cloud["resources"].as_object().expect("resources");
+                let (id, _) = resources
+                    .iter()
+                    .find(|(_, r)| r["kind"] == "hosted_zone" && r["tags"]["berth:stack"] == "dns")
+                    .expect("the zone");
+                id.clone()
+            }
+        }
+    }
+
     /// What a plan of `dir` would change, as [`json_actions`] gives it.
     pub fn planned(&self, dir: &Path) -> BTreeMap<String, (String, Option<String>)> {
         let run = self.berth(dir, &["plan", "--format", "json"]);

@@ -2,10 +2,12 @@
 //! (forward), `weighted_forward`, `redirect` and `fixed_response`; a
 //! redirect's status code `HTTP_301` or `HTTP_302`; a fixed response's body
 //! at most 1024 characters; a weighted forward naming each target group
-//! once, with some weight.
+//! once, with some weight; a forward's stickiness within ELB's range, on
+//! an action that forwards.
 
 use berth_provider::Value;
 
+use super::domain::int;
 use crate::diagnostic::Diagnostic;
 use crate::stack::{DesiredBody, DesiredResource, DesiredValue};
 
@@ -90,6 +92,7 @@ pub(super) fn blocks(body: &DesiredBody, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
+    stickiness(body, diags);
     for f in body.blocks("fixed_response") {
         if let Some(DesiredValue::Known(Value::String(body))) = f.body.value("body")
             && body.chars().count() > 1024
@@ -101,5 +104,36 @@ pub(super) fn blocks(body: &DesiredBody, diags: &mut Vec<Diagnostic>) {
                     .help("ELB sends at most 1024 characters; serve longer pages from a target"),
             );
         }
+    }
+}
+
+/// A forward's stickiness as ELB takes it: 1 to 604800 seconds, on an
+/// action that forwards.
+fn stickiness(body: &DesiredBody, diags: &mut Vec<Diagnostic>) {
+    let Some((seconds, span)) = int(body, "forward_stickiness") else {
+        return;
+    };
+    if !(1..=604_800).contains(&seconds) {
+        diags.push(
+            Diagnostic::error("E0613", format!("a forward stickiness of {seconds} seconds"), span)
+                .label("not between 1 and 604800")
+                .help("ELB keeps a client on its target group for 1 second to 7 days (604800 seconds); leave it out for none"),
+        );
+    }
+    let other = ["redirect", "fixed_response"]
+        .into_iter()
+        .find(|name| !body.blocks(name).is_empty());
+    if let Some(action) = other {
+        diags.push(
+            Diagnostic::error(
+                "E0614",
+                "a forward stickiness on an action that does not forward",
+                span,
+            )
+            .label("sticks clients to a target group")
+            .help(format!(
+                "the `{action}` block sends nobody to a target group: remove `forward_stickiness`"
+            )),
+        );
     }
 }

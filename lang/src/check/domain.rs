@@ -33,7 +33,9 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::Role => {
                 cx.role(r, diags);
                 super::iam::check(r, diags);
+                super::managed_policy::attached(r, diags);
             }
+            Kind::ManagedPolicy => super::managed_policy::check(r, diags),
             Kind::TaskDefinition => {
                 cx.task_definition(r, diags);
                 super::containers::check(stack, r, diags);
@@ -50,6 +52,8 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::EcrRepository => super::ecr::check(r, diags),
             Kind::DnsNamespace => super::discovery::namespace(r, diags),
             Kind::DiscoveryService => super::discovery::service(r, diags),
+            Kind::HostedZone => super::dns::zone(r, diags),
+            Kind::DnsRecord => super::dns::record(stack, r, diags),
         }
         super::tags::check(r, diags);
     }
@@ -57,6 +61,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     cx.listener_ports(diags);
     super::network::shared_elastic_ips(stack, diags);
     super::names::check(stack, diags);
+    super::managed_policy::names(stack, diags);
 }
 
 struct Context<'s> {
@@ -527,11 +532,21 @@ impl<'s> Context<'s> {
     }
 
     fn role(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
-        if let Some(DesiredValue::Known(Value::List(policies))) = r.body.value("policies")
-            && let Some(span) = r.body.span("policies")
-        {
-            for (p, problem) in policies
+        // Known ARNs, besides references to the stack's managed policies.
+        let known: Vec<&Value> = match r.body.value("policies") {
+            Some(DesiredValue::Known(Value::List(policies))) => policies.iter().collect(),
+            Some(DesiredValue::List(items)) => items
                 .iter()
+                .filter_map(|i| match i {
+                    DesiredValue::Known(v) => Some(v),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        if let Some(span) = r.body.span("policies") {
+            for (p, problem) in known
+                .into_iter()
                 .filter_map(Value::as_str)
                 .filter_map(|p| Some((p, iam_arn_problem(p, "policy")?)))
             {
@@ -691,6 +706,17 @@ impl<'s> Context<'s> {
                 "repository_credentials",
                 "read the registry's credentials",
                 c.body.span("repository_credentials"),
+            ));
+            let specs = c
+                .body
+                .known("credential_specs")
+                .and_then(Value::as_list)
+                .is_some_and(|l| !l.is_empty());
+            uses.push((
+                specs,
+                "credential_specs",
+                "read the CredSpec file",
+                c.body.span("credential_specs"),
             ));
             for file in c.body.blocks("environment_file") {
                 uses.push((

@@ -86,14 +86,20 @@ fn trust(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
 }
 
 /// A document attribute as a value, references unknown, with its span.
-fn document(body: &DesiredBody, name: &str) -> Option<(Value, Span)> {
+pub(super) fn document(body: &DesiredBody, name: &str) -> Option<(Value, Span)> {
     let value = body.value(name)?.resolve(&|_| Value::Unknown);
     (value != Value::Null).then_some((value, body.span(name)?))
 }
 
 /// Reports each way `doc`, attribute `name` of `body`, breaks IAM's
 /// grammar, at the part written wrong where it is written literally.
-fn grammar(doc: &Value, kind: DocumentKind, body: &DesiredBody, name: &str, diags: &mut Vec<Diagnostic>) {
+pub(super) fn grammar(
+    doc: &Value,
+    kind: DocumentKind,
+    body: &DesiredBody,
+    name: &str,
+    diags: &mut Vec<Diagnostic>,
+) {
     // A value of another type is a type error, reported apart.
     if !matches!(doc, Value::Map(_) | Value::String(_)) {
         return;

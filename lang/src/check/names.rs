@@ -46,7 +46,9 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
                 .map(|v| v.to_string())
                 .unwrap_or_default();
             let key = (r.kind(), rule.fold(text), scope);
-            if !seen.insert(key) {
+            // Managed policies' names clash derived or given alike: checked
+            // by `managed_policy::names`.
+            if r.kind() != Kind::ManagedPolicy && !seen.insert(key) {
                 diags.push(
                     Diagnostic::error("E0532", format!("two {}s named `{text}`", r.kind()), span)
                         .label("this name is already given to another one")
@@ -65,7 +67,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
                     description(&rule.body, 255, ec2_char, "EC2", diags);
                 }
             }
-            Kind::Role => description(&r.body, 1000, iam_char, "IAM", diags),
+            Kind::Role | Kind::ManagedPolicy => description(&r.body, 1000, iam_char, "IAM", diags),
             _ => {}
         }
     }
@@ -186,6 +188,16 @@ fn given_name_rule(kind: Kind) -> Option<NameRule> {
         scope: None,
         case_insensitive: true,
     };
+    let iam = |max| NameRule {
+        attr: "name",
+        service: "IAM",
+        max,
+        allowed: |c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c),
+        charset: "letters, digits and `+=,.@_-`",
+        reserved: none,
+        scope: None,
+        case_insensitive: true,
+    };
     Some(match kind {
         Kind::Cluster => ecs("name", None),
         Kind::Service => ecs("name", Some("cluster")),
@@ -201,16 +213,8 @@ fn given_name_rule(kind: Kind) -> Option<NameRule> {
             scope: None,
             case_insensitive: false,
         },
-        Kind::Role => NameRule {
-            attr: "name",
-            service: "IAM",
-            max: 64,
-            allowed: |c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c),
-            charset: "letters, digits and `+=,.@_-`",
-            reserved: none,
-            scope: None,
-            case_insensitive: true,
-        },
+        Kind::Role => iam(64),
+        Kind::ManagedPolicy => iam(128),
         Kind::EcrRepository => NameRule {
             attr: "name",
             service: "ECR",

@@ -132,6 +132,7 @@ impl AwsProvider {
             retry: RetryPolicy::default(),
             pacing: Pacing::new(Limits::default()),
             tokens: Tokens::new(),
+            dns_changes: tokio::sync::Mutex::new(()),
         }
     }
 

@@ -18,13 +18,13 @@ use aws_sdk_servicediscovery::types::{
     NamespaceSummary, OperationStatus, OperationTargetType, RecordType, RoutingPolicy, ServiceChange,
     ServiceSummary, Tag,
 };
+use berth_provider::adopt::adoption_tags;
 use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
-use crate::attrs::{
-    attrs, complete, create_tags, created_at, int_of, owned, resource, str_of, tag_diff, user_tags,
-};
+use crate::attrs::{attrs, complete, create_tags, created_at, int_of, resource, str_of, tag_diff, user_tags};
 use crate::errors::build_error;
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const SERVICE: &str = "servicediscovery";
@@ -282,25 +282,77 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
 }
 
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+    read(p, &Scope::Stack(stack)).await
+}
+
+/// The namespaces and services `scope` looks for: the stack's by their
+/// tags, or the one adopted by its id or ARN (found in the same listings:
+/// Cloud Map's Get calls answer other shapes than its List calls).
+pub(crate) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let sd = &p.clients.discovery;
     let private = NamespaceFilter::builder()
         .name(NamespaceFilterName::Type)
         .values("DNS_PRIVATE")
         .build()
         .map_err(|e| build_error("ListNamespaces", e))?;
+    let only = match scope {
+        Scope::One(one) => Some((one.address.kind, one.id.as_str())),
+        Scope::Stack(_) => None,
+    };
+    let lists = |kind: Kind| only.is_none_or(|(k, _)| k == kind);
+    let is =
+        |id: Option<&str>, arn: Option<&str>| only.is_none_or(|(_, one)| id == Some(one) || arn == Some(one));
     let (namespaces, services) = tokio::join!(
-        p.list(SERVICE, "ListNamespaces", || {
-            paginate!(sd.list_namespaces().filters(private.clone()), namespaces)
-        }),
-        p.list(SERVICE, "ListServices", || paginate!(
-            sd.list_services(),
-            services
-        )),
+        async {
+            if !lists(Kind::DnsNamespace) {
+                return Ok(Vec::new());
+            }
+            p.list(SERVICE, "ListNamespaces", || {
+                paginate!(sd.list_namespaces().filters(private.clone()), namespaces)
+            })
+            .await
+        },
+        async {
+            if !lists(Kind::DiscoveryService) {
+                return Ok(Vec::new());
+            }
+            p.list(SERVICE, "ListServices", || {
+                paginate!(sd.list_services(), services)
+            })
+            .await
+        },
     );
-    let namespaces = namespaces?.into_iter().map(|n| read_namespace(p, stack, n));
-    let services = services?.into_iter().map(|s| read_service(p, stack, s));
+    let namespaces = namespaces?
+        .into_iter()
+        .filter(|n| is(n.id(), n.arn()))
+        .map(|n| read_namespace(p, scope, n));
+    let services = services?
+        .into_iter()
+        .filter(|s| is(s.id(), s.arn()))
+        .map(|s| read_service(p, scope, s));
     let (namespaces, services) = tokio::join!(try_join_all(namespaces), try_join_all(services));
     Ok(namespaces?.into_iter().chain(services?).flatten().collect())
+}
+
+/// TagResource: berth's tags on a namespace or service it adopts; a
+/// namespace's VPC (taken from its block: Cloud Map does not tell) in
+/// `berth:vpc` as berth's own namespaces carry it.
+pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Result<(), ProviderError> {
+    let sd = &p.clients.discovery;
+    let arn = str_of(&live.attrs, "arn").unwrap_or_default();
+    let mut tags = adoption_tags(stack, &live.address);
+    if let Some(vpc) = str_of(&live.attrs, "vpc").filter(|_| live.address.kind == Kind::DnsNamespace) {
+        tags.insert(VPC_TAG.to_owned(), vpc.to_owned());
+    }
+    let tags = tags_of("TagResource", tags)?;
+    p.call(SERVICE, "TagResource", || {
+        sd.tag_resource()
+            .resource_arn(arn)
+            .set_tags(Some(tags.clone()))
+            .send()
+    })
+    .await?;
+    Ok(())
 }
 
 /// The tags of a Cloud Map resource.
@@ -316,7 +368,7 @@ async fn tags(p: &AwsProvider, arn: &str) -> Result<Vec<Tag>, ProviderError> {
 
 async fn read_namespace(
     p: &AwsProvider,
-    stack: &str,
+    scope: &Scope<'_>,
     n: NamespaceSummary,
 ) -> Result<Option<Resource>, ProviderError> {
     let Some(arn) = n.arn() else { return Ok(None) };
@@ -326,7 +378,7 @@ async fn read_namespace(
             .map(|t| (t.key(), t.value()))
             .filter(|(k, _)| *k != VPC_TAG)
     };
-    let Some(address) = owned(stack, Kind::DnsNamespace, pairs()) else {
+    let Some(address) = scope.address(Kind::DnsNamespace, pairs()) else {
         return Ok(None);
     };
     let vpc = tags.iter().find(|t| t.key() == VPC_TAG).map(Tag::value);
@@ -353,7 +405,7 @@ async fn read_namespace(
 
 async fn read_service(
     p: &AwsProvider,
-    stack: &str,
+    scope: &Scope<'_>,
     s: ServiceSummary,
 ) -> Result<Option<Resource>, ProviderError> {
     let sd = &p.clients.discovery;
@@ -362,7 +414,7 @@ async fn read_service(
     };
     let tags = tags(p, arn).await?;
     let pairs = || tags.iter().map(|t| (t.key(), t.value()));
-    let Some(address) = owned(stack, Kind::DiscoveryService, pairs()) else {
+    let Some(address) = scope.address(Kind::DiscoveryService, pairs()) else {
         return Ok(None);
     };
     // The summary leaves out the namespace.

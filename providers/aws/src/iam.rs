@@ -1,11 +1,12 @@
 //! IAM: roles made under the path `/berth/`, with a trust policy, inline
 //! policies and managed policies attached. CreateRole (trust policy, tags
 //! in the call) + PutRolePolicy per inline policy + AttachRolePolicy per
-//! managed one; reading: ListRoles (every path: an adopted role keeps its
-//! own), then GetRole (tags, trust policy, description) per role, and
-//! ListRolePolicies + GetRolePolicy and ListAttachedRolePolicies for the
-//! stack's; delete removes every inline policy and detaches every managed
-//! one first.
+//! managed one; reading: ListRoles under `/berth/` and the roles the stack
+//! adopted elsewhere (an adopted role keeps its path; their names are
+//! recorded in SSM by [`adopted`]), then GetRole (tags, trust policy,
+//! description) per role, and ListRolePolicies + GetRolePolicy and
+//! ListAttachedRolePolicies for the stack's; delete removes every inline
+//! policy and detaches every managed one first.
 //!
 //! Documents come back URL-encoded JSON ([`policy::from_aws`]); the
 //! canonical form makes them equal to what was written. `policies` come
@@ -20,6 +21,7 @@ use berth_provider::policy;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
+use crate::adopted;
 use crate::attrs::{
     attrs, blocks_of, complete, create_tags, created_at, opt_str, resource, str_list, str_of, strs_of,
     tag_diff, user_tags,
@@ -52,7 +54,11 @@ fn inline(a: &Attrs) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn iam_tags(call: &str, tags: impl IntoIterator<Item = (String, String)>) -> Result<Vec<Tag>, ProviderError> {
+/// Tags as IAM's calls take them.
+pub(crate) fn iam_tags(
+    call: &str,
+    tags: impl IntoIterator<Item = (String, String)>,
+) -> Result<Vec<Tag>, ProviderError> {
     tags.into_iter()
         .map(|(k, v)| {
             Tag::builder()
@@ -282,16 +288,21 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
     Ok(())
 }
 
+/// The stack's roles: those under berth's path (ListRoles with its
+/// prefix, then GetRole each: the tags say whose), and those it adopted
+/// outside it, by the names recorded at adoption ([`adopted`]).
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
     let iam = &p.clients.iam;
-    // Every role, not only those under berth's path: a name the
-    // configuration gives need not start with the stack's, an adopted role
-    // keeps the path it was made with, and only the tags tell.
-    let roles = p
-        .list(SERVICE, "ListRoles", || paginate!(iam.list_roles(), roles))
-        .await?;
+    let (listed, recorded) = tokio::join!(
+        p.list(SERVICE, "ListRoles", || {
+            paginate!(iam.list_roles().path_prefix(PATH), roles)
+        }),
+        adopted::roles(p, stack),
+    );
+    let mut names: BTreeSet<String> = listed?.into_iter().map(|r| r.role_name).collect();
+    names.extend(recorded?);
     let scope = Scope::Stack(stack);
-    let reads = roles.iter().map(|r| read(p, &scope, r.role_name.as_str()));
+    let reads = names.iter().map(|name| read_if_there(p, &scope, name));
     Ok(try_join_all(reads).await?.into_iter().flatten().collect())
 }
 
@@ -304,6 +315,15 @@ pub(crate) async fn read_one(p: &AwsProvider, scope: &Scope<'_>) -> Result<Optio
         Some(_) => id.rsplit('/').next().unwrap_or(id),
         None => id,
     };
+    read_if_there(p, scope, name).await
+}
+
+/// [`read`], none when there is no role `name` (NoSuchEntity).
+async fn read_if_there(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+    name: &str,
+) -> Result<Option<Resource>, ProviderError> {
     match read(p, scope, name).await {
         Err(e) if e.code == "NoSuchEntity" => Ok(None),
         found => found,
@@ -352,5 +372,10 @@ pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Resu
         iam.tag_role().role_name(name).set_tags(Some(tags.clone())).send()
     })
     .await?;
+    // Outside berth's path the stack's reader finds it by the record only.
+    let arn = str_of(&live.attrs, "arn").unwrap_or_default();
+    if !arn.contains(&format!(":role{PATH}")) {
+        adopted::record_role(p, stack, name).await?;
+    }
     Ok(())
 }

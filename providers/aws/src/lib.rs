@@ -25,10 +25,14 @@
 //!   `DescribeTaskDefinition` (tags).
 //! - Logs: `DescribeLogGroups` with prefix `/ecs/{stack}/` +
 //!   `ListTagsForResource`.
-//! - IAM: `ListRoles` (every path: an adopted role keeps its own) +
-//!   `GetRole` (tags) per role.
+//! - IAM: `ListRoles` under the path `/berth/` + `GetRole` (tags) per
+//!   role, and `GetRole` per role the stack adopted outside that path
+//!   (their names recorded in SSM: `adopted.rs`).
 //! - Cloud Map: `ListNamespaces` (private DNS) and `ListServices` +
 //!   `ListTagsForResource`, `GetService` for a service's namespace.
+//! - Route 53: `ListHostedZones` + `ListTagsForResources` (10 a call);
+//!   records by berth's TXT markers (`ListResourceRecordSets`) in those
+//!   zones and in zones the configuration names by id.
 //!
 //! Children that carry no tags are read with their parent: routes and
 //! subnet associations of route tables, security group rules, listener
@@ -55,6 +59,7 @@
 //! never sent again after a request that got no answer (see
 //! [`ErrorClass::Indeterminate`](berth_provider::ErrorClass)).
 
+mod adopted;
 mod attrs;
 mod calls;
 mod config;
@@ -68,9 +73,11 @@ mod iam;
 mod lock;
 mod logs;
 mod lookup;
+mod managed_policy;
 mod pace;
 mod poll;
 mod retry;
+mod route53;
 mod scope;
 mod token;
 
@@ -78,7 +85,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use berth_provider::adopt::{ADOPTABLE, Found, not_adoptable};
+use berth_provider::adopt::Found;
 use berth_provider::lookup::{Matches, Query};
 use berth_provider::{
     Address, CallStats, External, Kind, LockInfo, OpStats, Provider, ProviderError, Resource, WaitEvents,
@@ -106,6 +113,10 @@ pub struct AwsProvider {
     retry: RetryPolicy,
     pacing: pace::Pacing,
     tokens: token::Tokens,
+    /// Held across each Route 53 record change and the read it rests on:
+    /// Route 53 applies one change of a zone at a time (concurrent ones
+    /// answer PriorRequestNotComplete) and moto loses concurrent ones.
+    dns_changes: tokio::sync::Mutex<()>,
 }
 
 impl AwsProvider {
@@ -118,44 +129,64 @@ impl AwsProvider {
 #[async_trait]
 impl Provider for AwsProvider {
     async fn read_stack(&self, stack: &str, external: &[External]) -> Result<Vec<Resource>, ProviderError> {
-        let (net, lbs, containers, logs, roles, repositories, discovery) = tokio::join!(
+        let (net, lbs, containers, logs, roles, policies, repositories, discovery, dns) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
             ecs::read_all(self, stack, external),
             logs::read_all(self, stack),
             iam::read_all(self, stack),
+            managed_policy::read_all(self, stack),
             ecr::read_all(self, stack),
             discovery::read_all(self, stack),
+            route53::read_all(self, stack, external),
         );
         let mut out = Vec::new();
-        for part in [net, lbs, containers, logs, roles, repositories, discovery] {
+        for part in [
+            net,
+            lbs,
+            containers,
+            logs,
+            roles,
+            policies,
+            repositories,
+            discovery,
+            dns,
+        ] {
             out.extend(part?);
         }
+        route53::targets(&mut out);
         out.sort_by(|a, b| a.address.cmp(&b.address));
         Ok(out)
     }
 
     /// Through each kind's own reader, told to look for one id: EC2's
     /// Describe call filtered on the id, DescribeLoadBalancers /
-    /// DescribeTargetGroups by ARN or name, DescribeLogGroups by name prefix,
-    /// GetRole, DescribeClusters, DescribeRepositories.
+    /// DescribeTargetGroups by ARN or name, DescribeListeners by ARN,
+    /// DescribeLogGroups by name prefix, GetRole, DescribeClusters,
+    /// DescribeTaskDefinition, DescribeServices (`CLUSTER/SERVICE`),
+    /// DescribeRepositories, Cloud Map's listings filtered on the id.
     async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError> {
         let kind = address.kind;
-        if !ADOPTABLE.contains(&kind) {
-            return Err(not_adoptable(kind));
-        }
         let one = scope::One::new(address, id);
         let scope = scope::Scope::One(&one);
         let found = match kind {
-            Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
-                ec2::read_one(self, kind, &scope).await?
+            Kind::Vpc
+            | Kind::Subnet
+            | Kind::InternetGateway
+            | Kind::RouteTable
+            | Kind::SecurityGroup
+            | Kind::ElasticIp
+            | Kind::NatGateway
+            | Kind::VpcEndpoint => ec2::read_one(self, kind, &scope).await?,
+            Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::read_one(self, kind, &scope).await?,
+            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => {
+                elb::read_one(self, kind, &scope).await?
             }
-            Kind::Cluster => ecs::read_one(self, &scope).await?,
-            Kind::LoadBalancer | Kind::TargetGroup => elb::read_one(self, kind, &scope).await?,
             Kind::LogGroup => logs::read(self, &scope).await?,
             Kind::Role => iam::read_one(self, &scope).await?.into_iter().collect(),
             Kind::EcrRepository => ecr::read_one(self, &scope).await?.into_iter().collect(),
-            _ => return Err(not_adoptable(kind)),
+            Kind::DnsNamespace | Kind::DiscoveryService => discovery::read(self, &scope).await?,
+            Kind::HostedZone | Kind::DnsRecord | Kind::ManagedPolicy => return Err(not_adoptable(kind)),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -163,19 +194,26 @@ impl Provider for AwsProvider {
         }))
     }
 
-    /// The service's own tagging call: EC2 CreateTags, ELBv2 AddTags, ECS TagResource,
-    /// Logs TagResource, IAM TagRole, ECR TagResource.
+    /// The service's own tagging call: EC2 CreateTags, ELBv2 AddTags (a
+    /// listener's rules too), ECS TagResource, Logs TagResource, IAM
+    /// TagRole, ECR TagResource, Cloud Map TagResource.
     async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         match live.address.kind {
-            Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
-                ec2::adopt(self, stack, live).await
-            }
-            Kind::Cluster => ecs::adopt(self, stack, live).await,
-            Kind::LoadBalancer | Kind::TargetGroup => elb::adopt(self, stack, live).await,
+            Kind::Vpc
+            | Kind::Subnet
+            | Kind::InternetGateway
+            | Kind::RouteTable
+            | Kind::SecurityGroup
+            | Kind::ElasticIp
+            | Kind::NatGateway
+            | Kind::VpcEndpoint => ec2::adopt(self, stack, live).await,
+            Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::adopt(self, stack, live).await,
+            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => elb::adopt(self, stack, live).await,
             Kind::LogGroup => logs::adopt(self, stack, live).await,
             Kind::Role => iam::adopt(self, stack, live).await,
             Kind::EcrRepository => ecr::adopt(self, stack, live).await,
-            kind => Err(not_adoptable(kind)),
+            Kind::DnsNamespace | Kind::DiscoveryService => discovery::adopt(self, stack, live).await,
+            kind @ (Kind::HostedZone | Kind::DnsRecord | Kind::ManagedPolicy) => Err(not_adoptable(kind)),
         }
     }
 
@@ -190,10 +228,12 @@ impl Provider for AwsProvider {
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::create(self, stack, desired).await,
             Kind::LogGroup => logs::create(self, stack, desired).await,
             Kind::Role => iam::create(self, stack, desired).await,
+            Kind::ManagedPolicy => managed_policy::create(self, stack, desired).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::create(self, stack, desired).await,
             Kind::VpcEndpoint => ec2::endpoint::create(self, stack, desired).await,
             Kind::EcrRepository => ecr::create(self, stack, desired).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::create(self, stack, desired).await,
+            Kind::HostedZone | Kind::DnsRecord => route53::create(self, stack, desired).await,
         }
     }
 
@@ -215,10 +255,12 @@ impl Provider for AwsProvider {
             }
             Kind::LogGroup => logs::update(self, live, desired).await,
             Kind::Role => iam::update(self, live, desired).await,
+            Kind::ManagedPolicy => managed_policy::update(self, live, desired).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::update(self, live, desired).await,
             Kind::VpcEndpoint => ec2::endpoint::update(self, live, desired).await,
             Kind::EcrRepository => ecr::update(self, live, desired).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::update(self, live, desired).await,
+            Kind::HostedZone | Kind::DnsRecord => route53::update(self, live, desired).await,
         }
     }
 
@@ -239,10 +281,12 @@ impl Provider for AwsProvider {
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(self, live).await,
             Kind::LogGroup => logs::delete(self, live).await,
             Kind::Role => iam::delete(self, live).await,
+            Kind::ManagedPolicy => managed_policy::delete(self, live).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::delete(self, live).await,
             Kind::VpcEndpoint => ec2::endpoint::delete(self, live).await,
             Kind::EcrRepository => ecr::delete(self, live).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::delete(self, live).await,
+            Kind::HostedZone | Kind::DnsRecord => route53::delete(self, live).await,
         }
     }
 
@@ -313,3 +357,12 @@ macro_rules! paginate {
     }};
 }
 pub(crate) use paginate;
+
+/// What the CLI never asks ([`berth_provider::adopt::NOT_ADOPTABLE`]),
+/// answered as an error rather than a panic.
+fn not_adoptable(kind: Kind) -> ProviderError {
+    errors::invalid(
+        berth_provider::adopt::read_call(kind),
+        format!("adopting an existing {kind} is not supported yet"),
+    )
+}

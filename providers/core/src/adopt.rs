@@ -1,26 +1,11 @@
 //! Adopting a live resource berth did not create (`berth import ADDRESS
-//! ID`): reading it by its id whatever its tags, and what it carries of
-//! berth's tags already.
+//! ID`): reading it by its id whatever its tags, what it carries of
+//! berth's tags already, and what berth tags besides the resource itself
+//! (a listener's rules). Every kind can be adopted, on both clouds.
 
 use std::collections::BTreeMap;
 
-use crate::{ADDRESS_TAG, Address, Kind, ProviderError, Resource, STACK_TAG};
-
-/// The kinds both providers can read by id and tag: the others are refused
-/// by `berth import` before anything is read, never half-adopted.
-pub const ADOPTABLE: &[Kind] = &[
-    Kind::Vpc,
-    Kind::Subnet,
-    Kind::InternetGateway,
-    Kind::RouteTable,
-    Kind::SecurityGroup,
-    Kind::LoadBalancer,
-    Kind::TargetGroup,
-    Kind::LogGroup,
-    Kind::Role,
-    Kind::Cluster,
-    Kind::EcrRepository,
-];
+use crate::{ADDRESS_TAG, Address, Attrs, Kind, Resource, STACK_TAG, Value};
 
 /// berth's tags a live resource carries: whose it is already, if anyone's.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -55,6 +40,12 @@ pub struct Found {
     pub owner: Option<Owner>,
 }
 
+/// The kinds `berth import` cannot adopt yet: refused before anything is
+/// read, never half-adopted. Route 53 and managed policies landed beside
+/// adoption; a record would need its marker written, a zone or a policy
+/// its tags.
+pub const NOT_ADOPTABLE: &[Kind] = &[Kind::HostedZone, Kind::DnsRecord, Kind::ManagedPolicy];
+
 /// The tags adopting a resource into `stack` sets on it.
 pub fn adoption_tags(stack: &str, address: &Address) -> BTreeMap<String, String> {
     BTreeMap::from([
@@ -63,8 +54,8 @@ pub fn adoption_tags(stack: &str, address: &Address) -> BTreeMap<String, String>
     ])
 }
 
-/// The call that reads one resource of an adoptable kind by its id: named
-/// when it finds nothing.
+/// The call that reads one resource by its id: named when it finds
+/// nothing.
 pub fn read_call(kind: Kind) -> &'static str {
     match kind {
         Kind::Vpc => "DescribeVpcs",
@@ -74,21 +65,98 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::SecurityGroup => "DescribeSecurityGroups",
         Kind::LoadBalancer => "DescribeLoadBalancers",
         Kind::TargetGroup => "DescribeTargetGroups",
+        Kind::Listener => "DescribeListeners",
         Kind::LogGroup => "DescribeLogGroups",
         Kind::Role => "GetRole",
+        Kind::ManagedPolicy => "GetPolicy",
         Kind::Cluster => "DescribeClusters",
+        Kind::TaskDefinition => "DescribeTaskDefinition",
+        Kind::Service => "DescribeServices",
+        Kind::ElasticIp => "DescribeAddresses",
+        Kind::NatGateway => "DescribeNatGateways",
+        Kind::VpcEndpoint => "DescribeVpcEndpoints",
         Kind::EcrRepository => "DescribeRepositories",
-        _ => "Describe",
+        Kind::DnsNamespace => "GetNamespace",
+        Kind::DiscoveryService => "GetService",
+        Kind::HostedZone => "GetHostedZone",
+        Kind::DnsRecord => "ListResourceRecordSets",
     }
 }
 
-/// The error of a provider asked to adopt a kind outside [`ADOPTABLE`].
-pub fn not_adoptable(kind: Kind) -> ProviderError {
-    ProviderError::permanent(
-        "Import",
-        "NotSupported",
-        format!("adopting an existing resource is not supported yet for {kind}"),
-    )
+/// The cluster and the service of the id `berth import` takes for an ECS
+/// service: `CLUSTER/SERVICE`, or the service's ARN
+/// (`arn:aws:ecs:REGION:ACCOUNT:service/CLUSTER/SERVICE`). `None` for an
+/// id that names no cluster (a bare name, or an ARN of the old format).
+pub fn service_in(id: &str) -> Option<(&str, &str)> {
+    let path = match id.strip_prefix("arn:") {
+        Some(_) => id.split_once(":service/")?.1,
+        None => id,
+    };
+    path.split_once('/')
+        .filter(|(cluster, service)| !cluster.is_empty() && !service.is_empty() && !service.contains('/'))
+}
+
+/// The family and revision of the id `berth import` takes for a task
+/// definition: `FAMILY:REVISION`, the ARN
+/// (`arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION`), or
+/// `FAMILY` alone for its latest active revision (`None` revision).
+pub fn revision_in(id: &str) -> (&str, Option<i64>) {
+    let tail = id.split_once(":task-definition/").map_or(id, |(_, t)| t);
+    match tail.rsplit_once(':') {
+        Some((family, revision)) => match revision.parse() {
+            Ok(n) => (family, Some(n)),
+            Err(_) => (tail, None),
+        },
+        None => (tail, None),
+    }
+}
+
+/// Labels the rules of a listener read by its id with the labels of the
+/// declared rules of the same priority (a listener's priorities are
+/// unique): a rule made outside berth carries no `berth:rule` tag and
+/// reads as `priority-N`. Adopting the listener then tags each rule with
+/// its label, so the next plan compares rule with rule instead of
+/// deleting and creating them.
+pub fn label_rules(listener: &mut Attrs, labels: &BTreeMap<i64, String>) {
+    let Some(Value::List(rules)) = listener.get_mut("rule") else {
+        return;
+    };
+    for rule in rules {
+        if let Value::Map(rule) = rule
+            && let Some(label) = rule
+                .get("priority")
+                .and_then(Value::as_int)
+                .and_then(|p| labels.get(&p))
+        {
+            rule.insert("name".to_owned(), Value::String(label.clone()));
+        }
+    }
+}
+
+/// The labels of a listener's rules, by priority.
+pub fn rule_labels(listener: &Attrs) -> BTreeMap<i64, String> {
+    let Some(Value::List(rules)) = listener.get("rule") else {
+        return BTreeMap::new();
+    };
+    rules
+        .iter()
+        .filter_map(|rule| {
+            let Value::Map(rule) = rule else { return None };
+            let priority = rule.get("priority")?.as_int()?;
+            Some((priority, rule.get("name")?.as_str()?.to_owned()))
+        })
+        .collect()
+}
+
+/// Attributes AWS does not report on a resource made outside berth (berth
+/// keeps them in a tag of its own): a private DNS namespace's VPC is an
+/// association of its hosted zone, which Cloud Map does not return. On
+/// adoption they are taken from the block, and adopting tags them.
+pub fn unreported(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::DnsNamespace => &["vpc"],
+        _ => &[],
+    }
 }
 
 #[cfg(test)]
@@ -113,6 +181,50 @@ mod tests {
                 stack: Some("app".into()),
                 address: Some("vpc.main".into())
             })
+        );
+    }
+
+    #[test]
+    fn ids_of_services_and_task_definitions() {
+        assert_eq!(service_in("legacy/web"), Some(("legacy", "web")));
+        assert_eq!(
+            service_in("arn:aws:ecs:us-east-1:123456789012:service/legacy/web"),
+            Some(("legacy", "web"))
+        );
+        assert_eq!(service_in("web"), None);
+        assert_eq!(service_in("arn:aws:ecs:us-east-1:123456789012:service/web"), None);
+        assert_eq!(revision_in("app:3"), ("app", Some(3)));
+        assert_eq!(revision_in("app"), ("app", None));
+        assert_eq!(
+            revision_in("arn:aws:ecs:us-east-1:123456789012:task-definition/app:12"),
+            ("app", Some(12))
+        );
+    }
+
+    #[test]
+    fn rules_take_the_label_of_the_declared_rule_of_their_priority() {
+        let rule = |name: &str, priority: i64| {
+            Value::Map(
+                [
+                    ("name".to_owned(), Value::from(name)),
+                    ("priority".to_owned(), Value::Int(priority)),
+                ]
+                .into(),
+            )
+        };
+        let mut found: Attrs = [(
+            "rule".to_owned(),
+            Value::List(vec![rule("priority-10", 10), rule("priority-20", 20)]),
+        )]
+        .into();
+        label_rules(&mut found, &BTreeMap::from([(10, "login".to_owned())]));
+        assert_eq!(
+            found["rule"],
+            Value::List(vec![rule("login", 10), rule("priority-20", 20)])
+        );
+        assert_eq!(
+            rule_labels(&found),
+            BTreeMap::from([(10, "login".to_owned()), (20, "priority-20".to_owned())])
         );
     }
 }

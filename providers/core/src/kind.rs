@@ -20,6 +20,7 @@ pub enum Kind {
     Cluster,
     LogGroup,
     Role,
+    ManagedPolicy,
     TaskDefinition,
     Service,
     ElasticIp,
@@ -28,6 +29,8 @@ pub enum Kind {
     EcrRepository,
     DnsNamespace,
     DiscoveryService,
+    HostedZone,
+    DnsRecord,
 }
 
 /// The name given is not a resource kind.
@@ -37,7 +40,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 22] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -49,6 +52,7 @@ impl Kind {
         Kind::Cluster,
         Kind::LogGroup,
         Kind::Role,
+        Kind::ManagedPolicy,
         Kind::TaskDefinition,
         Kind::Service,
         Kind::ElasticIp,
@@ -57,6 +61,8 @@ impl Kind {
         Kind::EcrRepository,
         Kind::DnsNamespace,
         Kind::DiscoveryService,
+        Kind::HostedZone,
+        Kind::DnsRecord,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -73,6 +79,7 @@ impl Kind {
             Kind::Cluster => "cluster",
             Kind::LogGroup => "log_group",
             Kind::Role => "role",
+            Kind::ManagedPolicy => "managed_policy",
             Kind::TaskDefinition => "task_definition",
             Kind::Service => "service",
             Kind::ElasticIp => "elastic_ip",
@@ -81,6 +88,8 @@ impl Kind {
             Kind::EcrRepository => "ecr_repository",
             Kind::DnsNamespace => "dns_namespace",
             Kind::DiscoveryService => "discovery_service",
+            Kind::HostedZone => "hosted_zone",
+            Kind::DnsRecord => "dns_record",
         }
     }
 

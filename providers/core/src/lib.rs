@@ -8,6 +8,7 @@
 mod address;
 pub mod adopt;
 pub mod attrs;
+pub mod dns;
 mod error;
 mod kind;
 pub mod lock;

@@ -1,7 +1,7 @@
 //! The names berth gives resources in the cloud, shared by every provider so
 //! the local cloud and AWS name things alike. Deterministic
 //! `{stack}-{name}[-{key}]` for kinds replaced destroy-before-create
-//! (clusters, services, task-definition families, roles, ECR repositories in
+//! (clusters, services, task-definition families, roles, managed policies, ECR repositories in
 //! lower case), `/ecs/{stack}/{name}`
 //! for log groups, and a prefix plus 6 random hex digits for load balancers,
 //! target groups and security groups, so a replacement can coexist with the
@@ -82,11 +82,17 @@ pub fn family_prefix(stack: &str) -> String {
 
 /// IAM role names: letters, digits and `+=,.@_-`, at most 64.
 pub fn role(stack: &str, address: &Address) -> String {
-    sanitise(
-        &base(stack, address),
-        |c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c),
-        64,
-    )
+    sanitise(&base(stack, address), iam_char, 64)
+}
+
+/// Customer-managed IAM policy names: the characters of role names, at
+/// most 128.
+pub fn managed_policy(stack: &str, address: &Address) -> String {
+    sanitise(&base(stack, address), iam_char, 128)
+}
+
+fn iam_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)
 }
 
 fn log_char(c: char) -> bool {
@@ -154,6 +160,7 @@ pub fn uncut(stack: &str, address: &Address) -> Option<(String, usize)> {
     match address.kind {
         Kind::Cluster | Kind::Service | Kind::TaskDefinition => Some((base(stack, address), 255)),
         Kind::Role => Some((base(stack, address), 64)),
+        Kind::ManagedPolicy => Some((base(stack, address), 128)),
         Kind::LogGroup => Some((log_group_base(stack, address), 512)),
         Kind::EcrRepository => Some((base(stack, address).to_ascii_lowercase(), 256)),
         _ => None,

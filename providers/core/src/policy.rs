@@ -180,6 +180,14 @@ pub const TRUST_SIZE: usize = 2048;
 /// IAM's quota on all the inline policies of a role together
 /// (RolePolicySize), in characters other than whitespace.
 pub const INLINE_SIZE: usize = 10240;
+/// IAM's quota on a managed policy's document (PolicySize), in characters
+/// other than whitespace.
+pub const MANAGED_SIZE: usize = 6144;
+/// The versions IAM keeps of one managed policy, the default among them.
+pub const MAX_VERSIONS: usize = 5;
+/// IAM's default quota on the managed policies attached to one role
+/// (PoliciesPerRole; AWS raises it to 20 on request).
+pub const MAX_ATTACHED: usize = 10;
 
 /// Why `name` is not a name IAM takes for an inline policy.
 pub fn name_problem(name: &str) -> Option<String> {

@@ -75,14 +75,14 @@ pub trait Provider: Send + Sync {
     /// Reads the live resource of `address`'s kind that AWS knows by `id`
     /// (an id, an ARN or a name, as AWS names that kind), whatever its
     /// tags, in the form [`Provider::read_stack`] returns, at `address`,
-    /// with the berth tags it carries. `Ok(None)` when there is none. Kinds
-    /// outside [`crate::adopt::ADOPTABLE`] fail with
-    /// [`crate::adopt::not_adoptable`].
+    /// with the berth tags it carries. `Ok(None)` when there is none.
     async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError>;
 
     /// Tags `live` (as [`Provider::read_one`] found it) with `berth:stack =
     /// stack` and `berth:address` = its address, so that the stack owns
-    /// it from then on. Its other tags stay as they are.
+    /// it from then on. Its other tags stay as they are. A listener's rules
+    /// are tagged too, each with its label in `live` (see
+    /// [`crate::adopt::label_rules`]).
     async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError>;
 
     /// Creates a resource and returns it as read back, computed values known.

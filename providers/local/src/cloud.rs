@@ -7,7 +7,10 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use async_trait::async_trait;
-use berth_provider::adopt::{ADOPTABLE, Found, Owner, adoption_tags, not_adoptable, read_call};
+use berth_provider::adopt::{
+    Found, Owner, adoption_tags, label_rules, read_call, revision_in, rule_labels, service_in,
+};
+use berth_provider::schema::cluster_name;
 use berth_provider::schema::{Presence, Update};
 use berth_provider::{
     ADDRESS_TAG, Address, Attrs, ErrorClass, External, Kind, LockInfo, OpStats, Provider, ProviderError,
@@ -22,7 +25,7 @@ use crate::faults::{self, Fault, FaultOp};
 use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
-use crate::{discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, lookup, names, nat};
+use crate::{discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, lookup, managed_policy, names, nat, route53};
 use berth_provider::lookup::{Matches, Query};
 
 /// A simulated AWS account persisted in one JSON file, holding every stack.
@@ -328,33 +331,64 @@ fn read(sim: &Sim, key: &str, address: &Address) -> Resource {
     Resource {
         address: address.clone(),
         attrs: rec
-            .map(|r| berth_provider::schema::canonical(&r.read_attrs(), &schema))
+            .map(|r| {
+                let mut attrs = r.read_attrs();
+                // Record sets take no tags: their owner is berth's marker.
+                if schema.attr("tags").is_none() {
+                    attrs.remove("tags");
+                }
+                berth_provider::schema::canonical(&attrs, &schema)
+            })
             .unwrap_or_default(),
         created: rec.and_then(|r| r.created.clone()),
     }
 }
 
 /// The key of the resource of `kind` AWS would know by `id`: its identity,
-/// its ARN, or the name of the kinds AWS lets one name by it (not security
-/// groups: their names are unique per VPC only).
+/// its ARN, the name of the kinds AWS lets one name by it (not security
+/// groups: their names are unique per VPC only), a service's
+/// `CLUSTER/SERVICE`, a task definition's `FAMILY:REVISION` or `FAMILY`
+/// (its latest active revision), a Cloud Map service's id.
 fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
     let by_name = matches!(
         kind,
         Kind::Role
+            | Kind::ManagedPolicy
             | Kind::LogGroup
             | Kind::Cluster
             | Kind::EcrRepository
             | Kind::LoadBalancer
             | Kind::TargetGroup
     );
-    sim.find(kind, id).or_else(|| {
-        sim.all(kind)
-            .find(|(_, r)| {
-                let is = |f: &str| str_of(&r.attrs, f) == Some(id);
-                is("arn") || (by_name && is("name"))
+    let named = |r: &crate::model::Record| {
+        let is = |f: &str| str_of(&r.attrs, f) == Some(id);
+        let service = || {
+            service_in(id).is_some_and(|(cluster, name)| {
+                str_of(&r.attrs, "cluster").map(cluster_name) == Some(cluster)
+                    && str_of(&r.attrs, "name") == Some(name)
             })
-            .map(|(k, _)| k.clone())
-    })
+        };
+        is("arn")
+            || (by_name && is("name"))
+            || (kind == Kind::Service && service())
+            || (kind == Kind::DiscoveryService && is("id"))
+    };
+    if let Some(key) = sim
+        .find(kind, id)
+        .or_else(|| sim.all(kind).find(|(_, r)| named(r)).map(|(k, _)| k.clone()))
+    {
+        return Some(key);
+    }
+    if kind != Kind::TaskDefinition {
+        return None;
+    }
+    let (family, revision) = revision_in(id);
+    sim.all(kind)
+        .filter(|(_, r)| !r.is_inactive() && str_of(&r.attrs, "family") == Some(family))
+        .filter_map(|(k, r)| Some((r.attrs.get("revision")?.as_int()?, k)))
+        .filter(|(n, _)| revision.is_none_or(|want| *n == want))
+        .max()
+        .map(|(_, k)| k.clone())
 }
 
 /// Refuses a change AWS cannot make in place.
@@ -421,9 +455,6 @@ impl Provider for LocalCloud {
     /// definitions are not found.
     async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError> {
         let kind = address.kind;
-        if !ADOPTABLE.contains(&kind) {
-            return Err(not_adoptable(kind));
-        }
         let call = read_call(kind);
         self.retried(FaultOp::Read, "", None, call, |sim| {
             sim.call(call);
@@ -441,7 +472,9 @@ impl Provider for LocalCloud {
         .await
     }
 
-    /// Sets berth's tags on the record, with the kind's tagging call.
+    /// Sets berth's tags on the record, with the kind's tagging call; a
+    /// listener's rules take the labels `live` gives them (AWS keeps a
+    /// rule's label in its `berth:rule` tag).
     async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         let address = &live.address;
         let kind = address.kind;
@@ -452,6 +485,9 @@ impl Provider for LocalCloud {
             let key = lookup(sim, kind, identity).ok_or_else(|| sim::not_found(kind, identity, call))?;
             if let Some(rec) = sim.rec_mut(&key) {
                 rec.tags.extend(adoption_tags(stack, address));
+                if kind == Kind::Listener {
+                    label_rules(&mut rec.attrs, &rule_labels(&live.attrs));
+                }
             }
             Ok(())
         })
@@ -481,11 +517,14 @@ impl Provider for LocalCloud {
                 }
                 Kind::LogGroup => logs::create(sim, stack, address, attrs, tags)?,
                 Kind::Role => iam::create(sim, stack, address, attrs, tags)?,
+                Kind::ManagedPolicy => managed_policy::create(sim, stack, address, attrs, tags)?,
                 Kind::ElasticIp | Kind::NatGateway => nat::create(sim, kind, stack, address, attrs, tags)?,
                 Kind::VpcEndpoint => endpoint::create(sim, stack, address, attrs, tags)?,
                 Kind::EcrRepository => ecr::create(sim, stack, address, attrs, tags)?,
                 Kind::DnsNamespace => discovery::create_namespace(sim, attrs, tags)?,
                 Kind::DiscoveryService => discovery::create_service(sim, attrs, tags)?,
+                Kind::HostedZone => route53::create_zone(sim, attrs, tags)?,
+                Kind::DnsRecord => route53::create_record(sim, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -518,6 +557,7 @@ impl Provider for LocalCloud {
                 }
                 Kind::LogGroup => logs::update(sim, &old, &new)?,
                 Kind::Role => iam::update(sim, &old, &new)?,
+                Kind::ManagedPolicy => managed_policy::update(sim, &key, &old, &new)?,
                 // Only tags change in place.
                 Kind::ElasticIp | Kind::NatGateway => {}
                 Kind::VpcEndpoint => endpoint::update(sim, &old, &mut new)?,
@@ -525,6 +565,8 @@ impl Provider for LocalCloud {
                 // Only tags change in place.
                 Kind::DnsNamespace => {}
                 Kind::DiscoveryService => discovery::update_service(sim, &old, &new)?,
+                Kind::HostedZone => route53::update_zone(sim, &old, &new),
+                Kind::DnsRecord => route53::update_record(sim, &mut new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -620,10 +662,13 @@ impl Provider for LocalCloud {
                 Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(sim, kind, &key),
                 Kind::LogGroup => logs::delete(sim, &key),
                 Kind::Role => iam::delete(sim, &key),
+                Kind::ManagedPolicy => managed_policy::delete(sim, &key),
                 Kind::ElasticIp | Kind::NatGateway => nat::delete(sim, kind, &key),
                 Kind::EcrRepository => ecr::delete(sim, &key),
                 Kind::DnsNamespace => discovery::delete_namespace(sim, &key),
                 Kind::DiscoveryService => discovery::delete_service(sim, &key),
+                Kind::HostedZone => route53::delete_zone(sim, &key),
+                Kind::DnsRecord => route53::delete_record(sim, &key),
                 Kind::VpcEndpoint => {
                     sim.call(call);
                     sim.remove(&key);

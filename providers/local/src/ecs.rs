@@ -550,6 +550,21 @@ fn check_settings(call: &str, c: &Attrs, has_exec: bool) -> Result<(), ProviderE
             )));
         }
     }
+    let specs = strs_of(c, "credential_specs");
+    if specs.len() > 1 {
+        return Err(bad(format!(
+            "Container {name}: credentialSpecs can have at most one credential spec."
+        )));
+    }
+    if let Some(spec) = specs.iter().find(|s| {
+        !["credentialspec:arn:", "credentialspecdomainless:arn:"]
+            .iter()
+            .any(|p| s.starts_with(p))
+    }) {
+        return Err(bad(format!(
+            "Container {name}: credential spec '{spec}' must be credentialspec:ARN or credentialspecdomainless:ARN."
+        )));
+    }
     if (!files.is_empty() || str_of(c, "repository_credentials").is_some()) && !has_exec {
         return Err(bad(format!(
             "Container {name}: environment files and repository credentials need the task definition's execution role ARN."

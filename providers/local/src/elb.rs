@@ -173,7 +173,7 @@ pub(crate) fn update(
         }
         _ => {
             check_listener(sim, "ModifyListener", Some(key), new)?;
-            if ["port", "protocol", "certificate", "default"]
+            if ["port", "protocol", "certificate", "default", "forward_stickiness"]
                 .iter()
                 .any(|a| changed(a))
             {
@@ -272,7 +272,7 @@ fn actions(action: &Attrs, target: &str) -> usize {
 }
 
 /// A weighted forward as ELB takes it: at most 5 target groups, each once,
-/// weights 0 to 999.
+/// weights 0 to 999; a stickiness of 1 to 604800 seconds, on forwards only.
 fn check_weights(call: &str, action: &Attrs) -> Result<(), ProviderError> {
     let bad = |msg: String| Err(invalid(Kind::Listener, call, msg));
     let weighted = blocks_of(action, "weighted_forward");
@@ -286,13 +286,23 @@ fn check_weights(call: &str, action: &Attrs) -> Result<(), ProviderError> {
     if groups.len() != weighted.len() {
         return bad("A target group can be specified only once in a forward action".to_owned());
     }
-    match weighted
+    if let Some(w) = weighted
         .iter()
         .filter_map(|w| int_of(w, "weight"))
         .find(|w| !(0..=999).contains(w))
     {
-        Some(w) => bad(format!("Target group weight {w} must be between 0 and 999")),
-        None => Ok(()),
+        return bad(format!("Target group weight {w} must be between 0 and 999"));
+    }
+    // Stickiness is part of a forward's config: a redirect or a fixed
+    // response has none.
+    match int_of(action, "forward_stickiness") {
+        Some(_) if blocks_of(action, "redirect").len() + blocks_of(action, "fixed_response").len() > 0 => {
+            bad("Target group stickiness can be set only for a forward action".to_owned())
+        }
+        Some(d) if !(1..=604_800).contains(&d) => bad(format!(
+            "Target group stickiness duration {d} must be between 1 and 604800 seconds"
+        )),
+        _ => Ok(()),
     }
 }
 

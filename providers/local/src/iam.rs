@@ -1,5 +1,5 @@
 //! IAM: roles with a trust policy, inline policies and managed policies
-//! attached. Documents are held to IAM's grammar
+//! attached (the stack's own must exist: `managed_policy.rs`). Documents are held to IAM's grammar
 //! ([`berth_provider::policy`]) and quotas.
 
 use std::collections::BTreeMap;
@@ -11,9 +11,6 @@ use crate::api::fail;
 use crate::attrs::{blocks_of, str_of, strs_of};
 use crate::sim::Sim;
 use berth_provider::naming;
-
-/// Most managed policies one role can have attached.
-const MAX_POLICIES: usize = 10;
 
 /// The inline policies of a role: (name, document).
 fn inline(attrs: &Attrs) -> Vec<(String, Value)> {
@@ -27,7 +24,7 @@ fn inline(attrs: &Attrs) -> Vec<(String, Value)> {
 }
 
 /// MalformedPolicyDocument for the first way `doc` breaks IAM's grammar.
-fn check_document(call: &str, doc: &Value, kind: DocumentKind) -> Result<(), ProviderError> {
+pub(crate) fn check_document(call: &str, doc: &Value, kind: DocumentKind) -> Result<(), ProviderError> {
     match policy::problems(doc, kind).first() {
         Some(p) => Err(fail(call, "MalformedPolicyDocument", p.message.clone())),
         None => Ok(()),
@@ -98,6 +95,25 @@ fn check_trust(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
     Ok(())
 }
 
+/// AttachRolePolicy of a customer-managed policy of this account that does
+/// not exist: NoSuchEntity (AWS's own, `arn:aws:iam::aws:policy/...`, are
+/// taken as they are).
+fn check_attachable(sim: &Sim, policies: &[String]) -> Result<(), ProviderError> {
+    let own = format!("arn:aws:iam::{}:policy/", sim.st.account);
+    match policies
+        .iter()
+        .filter(|p| p.starts_with(&own))
+        .find(|p| sim.rec(p).is_none_or(|r| r.kind != Kind::ManagedPolicy))
+    {
+        Some(missing) => Err(fail(
+            "AttachRolePolicy",
+            "NoSuchEntity",
+            format!("Policy {missing} does not exist or is not attachable."),
+        )),
+        None => Ok(()),
+    }
+}
+
 fn check_role(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
     check_trust(call, attrs)?;
     let policies = strs_of(attrs, "policies");
@@ -117,11 +133,14 @@ fn check_role(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
             ));
         }
     }
-    if policies.len() > MAX_POLICIES {
+    if policies.len() > policy::MAX_ATTACHED {
         return Err(fail(
             "AttachRolePolicy",
             "LimitExceeded",
-            format!("Cannot exceed quota for PoliciesPerRole: {MAX_POLICIES}"),
+            format!(
+                "Cannot exceed quota for PoliciesPerRole: {}",
+                policy::MAX_ATTACHED
+            ),
         ));
     }
     if str_of(attrs, "description").is_some_and(|d| d.chars().count() > 1000) {
@@ -159,6 +178,7 @@ pub(crate) fn create(
     }
     check_role(call, &attrs)?;
     check_inline(&name, &attrs)?;
+    check_attachable(sim, &strs_of(&attrs, "policies"))?;
     for _ in inline(&attrs) {
         sim.call("PutRolePolicy");
     }
@@ -186,6 +206,7 @@ pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(), Prov
         new,
     )?;
     check_inline(str_of(old, "name").unwrap_or_default(), new)?;
+    check_attachable(sim, &strs_of(new, "policies"))?;
     if trust_changed {
         sim.call("UpdateAssumeRolePolicy");
     }

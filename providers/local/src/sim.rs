@@ -209,6 +209,7 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::Cluster => "Cluster not found.".to_owned(),
         Kind::LogGroup => format!("The specified log group does not exist: {identity}"),
         Kind::Role => format!("The role with name {identity} cannot be found."),
+        Kind::ManagedPolicy => format!("Policy {identity} was not found."),
         Kind::TaskDefinition => format!("Unable to describe task definition {identity}."),
         Kind::Service => "Service not found.".to_owned(),
         Kind::ElasticIp => format!("The allocation ID '{identity}' does not exist"),
@@ -217,6 +218,8 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::EcrRepository => format!("The repository '{identity}' does not exist in the registry"),
         Kind::DnsNamespace => format!("Namespace {identity} not found"),
         Kind::DiscoveryService => format!("Service {identity} not found"),
+        Kind::HostedZone => format!("No hosted zone found with ID: {identity}"),
+        Kind::DnsRecord => format!("[Tried to delete resource record set {identity} but it was not found]"),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

@@ -189,7 +189,7 @@ async fn stacks_are_isolated() {
 }
 
 #[tokio::test]
-async fn regions_are_isolated_but_iam_is_global() {
+async fn regions_are_isolated_but_iam_and_route53_are_global() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("cloud.json");
     {
@@ -197,9 +197,15 @@ async fn regions_are_isolated_but_iam_is_global() {
         apply_blog(&cloud, "s").await;
     }
     let west = LocalCloud::open(&path, "us-west-2").unwrap();
-    let seen = west.read_all("s").await.unwrap();
-    assert_eq!(seen.len(), 1);
-    assert_eq!(seen[0].address.kind, Kind::Role);
+    let mut kinds: Vec<String> = west
+        .read_all("s")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.address.kind.to_string())
+        .collect();
+    kinds.sort();
+    assert_eq!(kinds, ["dns_record", "hosted_zone", "managed_policy", "role"]);
 }
 
 #[tokio::test]
@@ -263,8 +269,11 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "task_definition.login",
         "discovery_service.login",
         "dns_namespace.internal",
+        "dns_record.www",
+        "hosted_zone.blog",
         "ecr_repository.login",
         "role.task_exec",
+        "managed_policy.read_logs",
         "log_group.login",
         "cluster.blog",
         "listener.fixed",

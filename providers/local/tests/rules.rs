@@ -838,7 +838,54 @@ async fn roles_are_unique_and_lose_their_policies_on_delete() {
     expect(cloud.create("s", &bad).await, "AttachRolePolicy", "InvalidInput");
     cloud.delete("s", role).await.unwrap();
     let calls = cloud.calls();
-    assert_eq!((calls["DetachRolePolicy"], calls["DeleteRole"]), (1, 1));
+    // AWS's execution policy and the stack's managed policy.
+    assert_eq!((calls["DetachRolePolicy"], calls["DeleteRole"]), (2, 1));
+}
+
+#[tokio::test]
+async fn managed_policies_must_exist_to_be_attached_and_go_detached() {
+    let (_dir, cloud, r) = blog().await;
+    let policy = &r["managed_policy.read_logs"];
+    let arn = policy.attrs["arn"].as_str().unwrap().to_owned();
+    let missing = desired(
+        Kind::Role,
+        "missing",
+        &[
+            ("assume", s("ecs-tasks.amazonaws.com")),
+            ("policies", list(vec![s(&arn.replace("read_logs", "nowhere"))])),
+        ],
+    );
+    expect(
+        cloud.create("s", &missing).await,
+        "AttachRolePolicy",
+        "NoSuchEntity",
+    );
+    let again = desired(
+        Kind::ManagedPolicy,
+        "read_logs",
+        &[("document", policy.attrs["document"].clone())],
+    );
+    expect(
+        cloud.create("s", &again).await,
+        "CreatePolicy",
+        "EntityAlreadyExists",
+    );
+    // Still attached to the role: the provider detaches it first.
+    cloud.delete("s", policy).await.unwrap();
+    let role = cloud
+        .read_all("s")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|x| x.address.kind == Kind::Role)
+        .unwrap();
+    assert!(
+        !role.attrs["policies"]
+            .as_list()
+            .unwrap()
+            .iter()
+            .any(|p| p.as_str() == Some(&arn))
+    );
 }
 
 #[tokio::test]
@@ -1026,4 +1073,96 @@ async fn vpc_endpoints_follow_ec2s_rules() {
     // A retried create returns the same endpoint.
     let again = cloud.create("s", &r["vpc_endpoint.s3"]).await.unwrap();
     assert_eq!(again.attrs["id"], r["vpc_endpoint.s3"].attrs["id"]);
+}
+
+#[tokio::test]
+async fn route53_holds_records_to_its_rules() {
+    let (_dir, cloud, r) = blog().await;
+    let zone = &r["hosted_zone.blog"];
+    let record = |name: &str, kind: &str, pairs: &[(&str, Value)]| {
+        let mut all = vec![("zone", id(zone)), ("name", s(name)), ("type", s(kind))];
+        all.extend(pairs.iter().cloned());
+        desired(Kind::DnsRecord, name.split('.').next().unwrap_or("r"), &all)
+    };
+    let plain = [("ttl", Value::Int(60)), ("records", list(vec![s("192.0.2.1")]))];
+    // CREATE of a record set that exists.
+    let www = record("www.blog.example.com", "A", &plain);
+    let err = expect(
+        cloud.create("s", &www).await,
+        "ChangeResourceRecordSets",
+        "InvalidChangeBatch",
+    );
+    assert!(err.message.contains("but it already exists"), "{err}");
+    // Outside the zone, a CNAME at the apex, a CNAME next to another type.
+    let outside = record("www.example.org", "A", &plain);
+    expect(
+        cloud.create("s", &outside).await,
+        "ChangeResourceRecordSets",
+        "InvalidChangeBatch",
+    );
+    let cname = [("ttl", Value::Int(60)), ("records", list(vec![s("example.org")]))];
+    let apex = record("blog.example.com", "CNAME", &cname);
+    let err = expect(
+        cloud.create("s", &apex).await,
+        "ChangeResourceRecordSets",
+        "InvalidChangeBatch",
+    );
+    assert!(err.message.contains("not permitted at apex"), "{err}");
+    let beside = record("www.blog.example.com", "CNAME", &cname);
+    expect(
+        cloud.create("s", &beside).await,
+        "ChangeResourceRecordSets",
+        "InvalidChangeBatch",
+    );
+    // Neither records nor an alias; both.
+    let neither = record("api.blog.example.com", "A", &[]);
+    let err = expect(
+        cloud.create("s", &neither).await,
+        "ChangeResourceRecordSets",
+        "InvalidInput",
+    );
+    assert!(err.message.contains("Expected exactly one of"), "{err}");
+    let mut both = plain.to_vec();
+    both.push((
+        "alias",
+        list(vec![block(&[("target", id(&r["load_balancer.web"]))])]),
+    ));
+    let both = record("api.blog.example.com", "A", &both);
+    expect(
+        cloud.create("s", &both).await,
+        "ChangeResourceRecordSets",
+        "InvalidInput",
+    );
+    // An unknown zone.
+    let lost = with(
+        record("api.blog.example.com", "A", &plain),
+        "zone",
+        s("ZNOSUCHZONE"),
+    );
+    expect(
+        cloud.create("s", &lost).await,
+        "ChangeResourceRecordSets",
+        "NoSuchHostedZone",
+    );
+    // A zone with records in it stays; with force_destroy it goes, and
+    // the record with it.
+    let err = expect(
+        cloud.delete("s", zone).await,
+        "DeleteHostedZone",
+        "HostedZoneNotEmpty",
+    );
+    assert!(err.message.contains("non-required resource record sets"), "{err}");
+    let forced = with(renamed(zone, "blog"), "force_destroy", Value::Bool(true));
+    let forced = cloud
+        .update("s", zone, &forced)
+        .await
+        .expect("force_destroy in place");
+    cloud.delete("s", &forced).await.expect("forced delete");
+    let left = cloud.read_all("s").await.expect("read");
+    assert!(
+        !left
+            .iter()
+            .any(|r| matches!(r.address.kind, Kind::HostedZone | Kind::DnsRecord)),
+        "{left:?}"
+    );
 }

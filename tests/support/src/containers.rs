@@ -91,6 +91,10 @@ pub fn sidecars(blog: &BTreeMap<String, Resource>, rng: &mut fastrand::Rng) -> R
             s("arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-AbCdEf"),
         ),
         (
+            "credential_specs",
+            strs(&["credentialspecdomainless:arn:aws:ssm:us-east-1:123456789012:parameter/corp-credspec"]),
+        ),
+        (
             "environment_file",
             list(vec![block(&[("value", s("arn:aws:s3:::config-bucket/app.env"))])]),
         ),

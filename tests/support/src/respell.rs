@@ -108,6 +108,27 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
             weighted(body, "forward", rng);
         }
         Spelling::Listener => weighted(body, "default", rng),
+        Spelling::DnsName => {
+            // Route 53's own spelling: with the root's dot.
+            if let Some(Value::String(name)) = body.get_mut("name")
+                && rng.bool()
+            {
+                name.push('.');
+            }
+        }
+        // Any threshold AWS takes: it stores 1.
+        Spelling::DiscoveryService => {
+            if body
+                .get("health_check_failure_threshold")
+                .and_then(Value::as_int)
+                .is_some()
+            {
+                body.insert(
+                    "health_check_failure_threshold".to_owned(),
+                    Value::Int(i64::from(rng.u8(1..=10))),
+                );
+            }
+        }
     }
 }
 

@@ -375,6 +375,24 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         desired(Kind::LogGroup, "login", &[("retention_days", Value::Int(14))]),
     )
     .await;
+    let read_logs = create(
+        p,
+        stack,
+        desired(
+            Kind::ManagedPolicy,
+            "read_logs",
+            &[
+                (
+                    "document",
+                    berth_provider::policy::from_aws(
+                        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:GetLogEvents","Resource":"*"}]}"#,
+                    ),
+                ),
+                ("description", s("Read the blog's logs")),
+            ],
+        ),
+    )
+    .await;
     let role = create(
         p,
         stack,
@@ -385,9 +403,10 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
                 ("assume", s("ecs-tasks.amazonaws.com")),
                 (
                     "policies",
-                    list(vec![s(
-                        "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
-                    )]),
+                    list(vec![
+                        s("arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"),
+                        id(&read_logs),
+                    ]),
                 ),
                 ("tags", tags(&[("team", "web")])),
             ],
@@ -435,6 +454,36 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
                 ("namespace", id(&namespace)),
                 ("name", s("login")),
                 ("dns_ttl", Value::Int(30)),
+            ],
+        ),
+    )
+    .await;
+    // The zone is written as Route 53 answers it, with the root's dot.
+    let zone = create(
+        p,
+        stack,
+        desired(
+            Kind::HostedZone,
+            "blog",
+            &[
+                ("name", s("blog.example.com.")),
+                ("comment", s("the blog")),
+                ("tags", tags(&[("team", "web")])),
+            ],
+        ),
+    )
+    .await;
+    let www = create(
+        p,
+        stack,
+        desired(
+            Kind::DnsRecord,
+            "www",
+            &[
+                ("zone", id(&zone)),
+                ("name", s("www.blog.example.com")),
+                ("type", s("A")),
+                ("alias", list(vec![block(&[("target", id(&lb))])])),
             ],
         ),
     )
@@ -491,10 +540,13 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         fixed,
         cluster,
         log,
+        read_logs,
         role,
         repository,
         namespace,
         discovery,
+        zone,
+        www,
         td,
         service,
     ]
@@ -596,10 +648,13 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "listener.http",
         "cluster.blog",
         "log_group.login",
+        "managed_policy.read_logs",
         "role.task_exec",
         "ecr_repository.login",
         "dns_namespace.internal",
         "discovery_service.login",
+        "hosted_zone.blog",
+        "dns_record.www",
         "task_definition.login",
         "service.login",
     ]

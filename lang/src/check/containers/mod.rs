@@ -3,8 +3,9 @@
 //! and FireLens (E0550), volumes and mounts (E0551), port mappings and
 //! health checks (E0552), Linux parameters, kernel parameters and
 //! environment files (E0553), the task's platform, process namespace and
-//! proxy (E0554).
+//! proxy (E0554), credential specs (E0615-E0617).
 
+mod credentials;
 mod logs;
 mod platform;
 mod ports;
@@ -57,6 +58,7 @@ pub(super) fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnost
         ports::health_check(c, diags);
         settings::linux(c, diags);
         settings::environment_files(c, diags);
+        credentials::credential_specs(c, diags);
     }
     ports::port_mappings(containers, diags);
     ports::healthy_dependencies(containers, diags);

@@ -13,8 +13,10 @@ use aws_sdk_ec2::types::{ResourceType, State, VpcEndpointType};
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
 use super::{SERVICE, finish, identity, need, pairs, stack_filter, tag_spec, update_tags};
-use crate::attrs::{attrs, complete, create_tags, owned, resource, str_list, str_of, strs_of, user_tags};
+use crate::attrs::{attrs, complete, create_tags, resource, str_list, str_of, strs_of, user_tags};
+use crate::errors::gone;
 use crate::poll::Poll;
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const WAIT: Duration = Duration::from_secs(15 * 60);
@@ -69,7 +71,7 @@ pub(crate) async fn create(
     let id = need(call, endpoint.vpc_endpoint_id)?;
     wait(p, &id, false).await?;
     // Read back what AWS chose (default security group, private DNS).
-    let live = describe(p, &id).await?.map(|e| read(&e));
+    let live = describe(p, &id).await?.map(|e| decode(&e));
     let mut computed = attrs([("id", Value::String(id))]);
     if let Some(live) = live {
         for key in ["security_groups", "private_dns"] {
@@ -209,7 +211,7 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
 }
 
 /// The berth attributes of a described endpoint (tags and id aside).
-fn read(e: &aws_sdk_ec2::types::VpcEndpoint) -> Attrs {
+fn decode(e: &aws_sdk_ec2::types::VpcEndpoint) -> Attrs {
     let interface = e.vpc_endpoint_type() == Some(&VpcEndpointType::Interface);
     let groups: Vec<&str> = e.groups().iter().filter_map(|g| g.group_id()).collect();
     attrs([
@@ -236,16 +238,23 @@ fn read(e: &aws_sdk_ec2::types::VpcEndpoint) -> Attrs {
     ])
 }
 
-pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+/// The endpoints `scope` looks for: the stack's by tag, or the one
+/// adopted by its id.
+pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let ec2 = &p.clients.ec2;
+    // By id, not by a filter on it: emulators know no `vpc-endpoint-id`
+    // filter, and AWS answers an unknown id with NotFound either way.
     let endpoints = p
         .list(SERVICE, "DescribeVpcEndpoints", || {
-            paginate!(
-                ec2.describe_vpc_endpoints().filters(stack_filter(stack)),
-                vpc_endpoints
-            )
+            let req = ec2.describe_vpc_endpoints();
+            let req = match scope {
+                Scope::Stack(stack) => req.filters(stack_filter(stack)),
+                Scope::One(one) => req.vpc_endpoint_ids(&one.id),
+            };
+            paginate!(req, vpc_endpoints)
         })
-        .await?;
+        .await
+        .or_else(|e| gone(e, "InvalidVpcEndpointId.NotFound"))?;
     Ok(endpoints
         .iter()
         .filter(|e| {
@@ -255,8 +264,8 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
             )
         })
         .filter_map(|e| {
-            let address = owned(stack, Kind::VpcEndpoint, pairs(e.tags()))?;
-            let mut a = read(e);
+            let address = scope.address(Kind::VpcEndpoint, pairs(e.tags()))?;
+            let mut a = decode(e);
             a.insert("tags".to_owned(), user_tags(pairs(e.tags())));
             a.insert("id".to_owned(), Value::from(e.vpc_endpoint_id()?));
             Some(resource(address, a))

@@ -25,24 +25,28 @@ pub(crate) const SERVICE: &str = "ec2";
 /// Reads every EC2 resource of `stack`, one listing per type, in parallel.
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
     let scope = Scope::Stack(stack);
-    let (vpcs, subnets, gateways, tables, groups, nats, endpoints) = tokio::join!(
+    let (vpcs, subnets, gateways, tables, groups, addresses, nats, endpoints) = tokio::join!(
         vpc::read(p, &scope),
         subnet::read(p, &scope),
         internet_gateway::read(p, &scope),
         route_table::read(p, &scope),
         security_group::read(p, &scope),
-        nat::read_all(p, stack),
-        endpoint::read_all(p, stack),
+        nat::read_addresses(p, &scope),
+        nat::read_gateways(p, &scope),
+        endpoint::read(p, &scope),
     );
     let mut out = Vec::new();
-    for part in [vpcs, subnets, gateways, tables, groups, nats, endpoints] {
+    for part in [
+        vpcs, subnets, gateways, tables, groups, addresses, nats, endpoints,
+    ] {
         out.extend(part?);
     }
     Ok(out)
 }
 
 /// The EC2 resource `scope` looks for by its id (`vpc-...`, `subnet-...`,
-/// `igw-...`, `rtb-...`, `sg-...`), read as the stack's resources are.
+/// `igw-...`, `rtb-...`, `sg-...`, `eipalloc-...`, `nat-...`,
+/// `vpce-...`), read as the stack's resources are.
 pub(crate) async fn read_one(
     p: &AwsProvider,
     kind: Kind,
@@ -53,6 +57,9 @@ pub(crate) async fn read_one(
         Kind::Subnet => subnet::read(p, scope).await,
         Kind::InternetGateway => internet_gateway::read(p, scope).await,
         Kind::RouteTable => route_table::read(p, scope).await,
+        Kind::ElasticIp => nat::read_addresses(p, scope).await,
+        Kind::NatGateway => nat::read_gateways(p, scope).await,
+        Kind::VpcEndpoint => endpoint::read(p, scope).await,
         _ => security_group::read(p, scope).await,
     }
 }

@@ -3,16 +3,18 @@
 //! from the stack, the address and the request, so a retried create never
 //! makes a second gateway), waited for until `available`; DeleteNatGateway
 //! waited for until `deleted`, so that the Elastic IP it used can be
-//! released next. Both are read by their `berth:stack` tag.
+//! released next. Both are read by their `berth:stack` tag, or by their id
+//! when adopted.
 
 use std::time::Duration;
 
 use aws_sdk_ec2::types::{DomainType, NatGatewayState, ResourceType};
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
-use super::{SERVICE, finish, identity, need, pairs, stack_filter, tag_spec, update_tags};
-use crate::attrs::{attrs, complete, create_tags, owned, resource, str_of, user_tags};
+use super::{SERVICE, finish, identity, need, pairs, scope_filter, tag_spec, update_tags};
+use crate::attrs::{attrs, complete, create_tags, resource, str_of, user_tags};
 use crate::poll::Poll;
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 /// How long a NAT gateway may take to become available or deleted (AWS
@@ -170,19 +172,25 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
     Ok(())
 }
 
-pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
+/// The Elastic IPs `scope` looks for (DescribeAddresses, not paginated:
+/// filtered on the stack's tag, or on the allocation id adopted).
+pub(super) async fn read_addresses(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+) -> Result<Vec<Resource>, ProviderError> {
     let ec2 = &p.clients.ec2;
-    // DescribeAddresses is not paginated.
     let addresses = p
         .call(SERVICE, "DescribeAddresses", || {
-            ec2.describe_addresses().filters(stack_filter(stack)).send()
+            ec2.describe_addresses()
+                .filters(scope_filter(scope, "allocation-id"))
+                .send()
         })
         .await?;
-    let mut out: Vec<Resource> = addresses
+    Ok(addresses
         .addresses()
         .iter()
         .filter_map(|e| {
-            let address = owned(stack, Kind::ElasticIp, pairs(e.tags()))?;
+            let address = scope.address(Kind::ElasticIp, pairs(e.tags()))?;
             let a = attrs([
                 ("tags", user_tags(pairs(e.tags()))),
                 ("id", Value::from(e.allocation_id()?)),
@@ -190,37 +198,48 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
             ]);
             Some(resource(address, a))
         })
-        .collect();
+        .collect())
+}
+
+/// The NAT gateways `scope` looks for, pending or available.
+pub(super) async fn read_gateways(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+) -> Result<Vec<Resource>, ProviderError> {
+    let ec2 = &p.clients.ec2;
     let gateways = p
         .list(SERVICE, "DescribeNatGateways", || {
             paginate!(
-                ec2.describe_nat_gateways().filter(stack_filter(stack)),
+                ec2.describe_nat_gateways()
+                    .filter(scope_filter(scope, "nat-gateway-id")),
                 nat_gateways
             )
         })
         .await?;
-    out.extend(gateways.iter().filter_map(|n| {
-        // Deleted and failed gateways linger in the listing for an hour.
-        let live = matches!(
-            n.state(),
-            Some(NatGatewayState::Available | NatGatewayState::Pending)
-        );
-        if !live {
-            return None;
-        }
-        let address = owned(stack, Kind::NatGateway, pairs(n.tags()))?;
-        let allocation = n
-            .nat_gateway_addresses()
-            .iter()
-            .find_map(|a| a.allocation_id())
-            .unwrap_or_default();
-        let a = attrs([
-            ("subnet", Value::from(n.subnet_id().unwrap_or_default())),
-            ("elastic_ip", Value::from(allocation)),
-            ("tags", user_tags(pairs(n.tags()))),
-            ("id", Value::from(n.nat_gateway_id()?)),
-        ]);
-        Some(resource(address, a))
-    }));
-    Ok(out)
+    Ok(gateways
+        .iter()
+        .filter_map(|n| {
+            // Deleted and failed gateways linger in the listing for an hour.
+            let live = matches!(
+                n.state(),
+                Some(NatGatewayState::Available | NatGatewayState::Pending)
+            );
+            if !live {
+                return None;
+            }
+            let address = scope.address(Kind::NatGateway, pairs(n.tags()))?;
+            let allocation = n
+                .nat_gateway_addresses()
+                .iter()
+                .find_map(|a| a.allocation_id())
+                .unwrap_or_default();
+            let a = attrs([
+                ("subnet", Value::from(n.subnet_id().unwrap_or_default())),
+                ("elastic_ip", Value::from(allocation)),
+                ("tags", user_tags(pairs(n.tags()))),
+                ("id", Value::from(n.nat_gateway_id()?)),
+            ]);
+            Some(resource(address, a))
+        })
+        .collect())
 }

@@ -36,7 +36,7 @@ pub(crate) async fn read_all(
         .map(|c| (cluster_name(c), c))
         .collect();
     let parents: Vec<&str> = parents.into_values().collect();
-    let mut services = service::read_all(p, stack, &parents).await?;
+    let mut services = service::read(p, &scope, &parents).await?;
     scaling::read_into(p, &mut services).await?;
     let mut out = clusters;
     out.extend(tds?);
@@ -93,10 +93,23 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
     }
 }
 
-/// The ECS resource `scope` looks for by name or ARN (clusters only, so
-/// far), read as the stack's are.
-pub(crate) async fn read_one(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
-    cluster::read(p, scope).await
+/// The ECS resource `scope` looks for, read as the stack's are: a
+/// cluster by name or ARN, a task definition by `FAMILY:REVISION`, ARN or
+/// family, a service by `CLUSTER/SERVICE` or ARN (with its autoscaling).
+pub(crate) async fn read_one(
+    p: &AwsProvider,
+    kind: Kind,
+    scope: &Scope<'_>,
+) -> Result<Vec<Resource>, ProviderError> {
+    match kind {
+        Kind::Cluster => cluster::read(p, scope).await,
+        Kind::TaskDefinition => Ok(task_definition::read_one(p, scope).await?.into_iter().collect()),
+        _ => {
+            let mut services = service::read(p, scope, &[]).await?;
+            scaling::read_into(p, &mut services).await?;
+            Ok(services)
+        }
+    }
 }
 
 /// TagResource: berth's tags on an ECS resource it adopts.

@@ -14,17 +14,18 @@ use aws_sdk_ecs::types::{
     DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentRolloutState, LaunchType, LoadBalancer,
     NetworkConfiguration, PropagateTags, Service, ServiceField, ServiceRegistry, Tag,
 };
+use berth_provider::adopt::service_in;
 use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, ROLLED_BACK, Resource, Value, WaitEvents};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs, scaling};
 use crate::attrs::{
-    attrs, blocks_of, bool_of, created_at, i32_of, opt_int, owned, resource, str_list, str_of, strs_of,
-    user_tags,
+    attrs, blocks_of, bool_of, created_at, i32_of, opt_int, resource, str_list, str_of, strs_of, user_tags,
 };
 use crate::errors::{build_error, gone};
 use crate::poll::Poll;
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 /// Most services one DescribeServices call takes.
@@ -198,7 +199,7 @@ async fn settle(
 ) -> Result<(), ProviderError> {
     let mut wanted = desired.clone();
     crate::attrs::canonical(Kind::Service, &mut wanted);
-    let answered = read(address.clone(), made).attrs;
+    let answered = decode(address.clone(), made).attrs;
     if SETTLED.iter().all(|k| answered.get(*k) == wanted.get(*k)) {
         return Ok(());
     }
@@ -344,7 +345,7 @@ pub(super) async fn delete(p: &AwsProvider, arn: &str, live: &Attrs) -> Result<(
     Ok(())
 }
 
-fn read(address: Address, s: &Service) -> Resource {
+fn decode(address: Address, s: &Service) -> Resource {
     let vpc = s.network_configuration().and_then(|n| n.awsvpc_configuration());
     let subnets = vpc.map(|v| v.subnets()).unwrap_or_default();
     let groups = vpc.map(|v| v.security_groups()).unwrap_or_default();
@@ -461,21 +462,31 @@ fn opt_str_owned(s: Option<&str>) -> Value {
     s.map_or(Value::Null, Value::from)
 }
 
-/// Services tagged with `stack` in the clusters `clusters` (names or
-/// ARNs); a cluster that does not exist has none.
-pub(super) async fn read_all(
+/// The services `scope` looks for: the stack's in the clusters `clusters`
+/// (names or ARNs; a cluster that does not exist has none), or the one
+/// adopted, named `CLUSTER/SERVICE` or by its ARN.
+pub(super) async fn read(
     p: &AwsProvider,
-    stack: &str,
+    scope: &Scope<'_>,
     clusters: &[&str],
 ) -> Result<Vec<Resource>, ProviderError> {
     let ecs = &p.clients.ecs;
+    let one = scope.id().map(service_in);
+    let clusters: Vec<&str> = match one {
+        Some(Some((cluster, _))) => vec![cluster],
+        Some(None) => Vec::new(),
+        None => clusters.to_vec(),
+    };
     let per_cluster = clusters.iter().map(|cluster| async move {
-        let arns = p
-            .list(SERVICE, "ListServices", || {
-                paginate!(ecs.list_services().cluster(*cluster), service_arns)
-            })
-            .await
-            .or_else(|e| gone(e, "ClusterNotFoundException"))?;
+        let arns = match one.flatten() {
+            Some((_, service)) => vec![service.to_owned()],
+            None => p
+                .list(SERVICE, "ListServices", || {
+                    paginate!(ecs.list_services().cluster(*cluster), service_arns)
+                })
+                .await
+                .or_else(|e| gone(e, "ClusterNotFoundException"))?,
+        };
         let batches = arns.chunks(BATCH).map(|batch| {
             p.call(SERVICE, "DescribeServices", move || {
                 ecs.describe_services()
@@ -485,14 +496,18 @@ pub(super) async fn read_all(
                     .send()
             })
         });
+        let pages = match try_join_all(batches).await {
+            Err(e) if one.is_some() && e.code == "ClusterNotFoundException" => Vec::new(),
+            pages => pages?,
+        };
         let mut out = Vec::new();
-        for page in try_join_all(batches).await? {
+        for page in pages {
             for s in page.services() {
                 if s.status() != Some("ACTIVE") {
                     continue;
                 }
-                if let Some(address) = owned(stack, Kind::Service, pairs(s.tags())) {
-                    out.push(read(address, s));
+                if let Some(address) = scope.address(Kind::Service, pairs(s.tags())) {
+                    out.push(decode(address, s));
                 }
             }
         }

@@ -40,6 +40,7 @@ use crate::attrs::{
     str_list, str_map, str_of, strs_of, user_tags,
 };
 use crate::errors::build_error;
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const CALL: &str = "RegisterTaskDefinition";
@@ -164,6 +165,7 @@ fn encode(region: &str, c: &Attrs) -> Result<ContainerDefinition, ProviderError>
         .pseudo_terminal(bool_of(c, "pseudo_terminal"))
         .interactive(bool_of(c, "interactive"))
         .set_repository_credentials(settings::encode_credentials(CALL, c)?)
+        .set_credential_specs(opt_strs(c, "credential_specs").filter(|specs| !specs.is_empty()))
         .set_linux_parameters(settings::encode_linux(c))
         .set_system_controls(Some(settings::encode_system_controls(c)))
         .set_environment_files(Some(settings::encode_environment_files(CALL, c)?))
@@ -345,6 +347,10 @@ fn decode(c: &ContainerDefinition) -> Value {
             "repository_credentials",
             settings::decode_credentials(c.repository_credentials()),
         ),
+        (
+            "credential_specs",
+            str_list(c.credential_specs().iter().map(String::as_str)),
+        ),
         ("linux", settings::decode_linux(c.linux_parameters())),
         (
             "system_control",
@@ -525,6 +531,31 @@ fn read(address: Address, td: &TaskDefinition, tags: &[Tag]) -> Resource {
         ("revision", Value::Int(i64::from(td.revision()))),
     ]);
     created_at(resource(address, a), td.registered_at())
+}
+
+/// The task definition `scope` looks for, by `FAMILY:REVISION`, ARN, or
+/// `FAMILY` (its latest active revision): DescribeTaskDefinition with its
+/// tags; a deregistered revision is none.
+pub(super) async fn read_one(p: &AwsProvider, scope: &Scope<'_>) -> Result<Option<Resource>, ProviderError> {
+    let ecs = &p.clients.ecs;
+    let id = scope.id().unwrap_or_default();
+    let out = p
+        .call_unless(SERVICE, "DescribeTaskDefinition", &["ClientException"], || {
+            ecs.describe_task_definition()
+                .task_definition(id)
+                .include(TaskDefinitionField::Tags)
+                .send()
+        })
+        .await?;
+    let Some(out) = out else { return Ok(None) };
+    let tags = out.tags.unwrap_or_default();
+    Ok(out.task_definition.and_then(|td| {
+        if td.status() == Some(&TaskDefinitionStatus::Inactive) {
+            return None;
+        }
+        let address = scope.address(Kind::TaskDefinition, pairs(&tags))?;
+        Some(read(address, &td, &tags))
+    }))
 }
 
 pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {

@@ -1,12 +1,13 @@
 //! The action of a listener (its default) or of a rule as berth writes
 //! it: a forward to a target group (`default`, a rule's `forward`), a
 //! forward to several by weight (`weighted_forward` blocks), a `redirect`
-//! block or a `fixed_response` block; built into the SDK's `Action` and
-//! read back from it.
+//! block or a `fixed_response` block, a forward sticky or not
+//! (`forward_stickiness`); built into the SDK's `Action` and read back
+//! from it.
 
 use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, FixedResponseActionConfig, ForwardActionConfig, RedirectActionConfig,
-    RedirectActionStatusCodeEnum, TargetGroupTuple,
+    RedirectActionStatusCodeEnum, TargetGroupStickinessConfig, TargetGroupTuple,
 };
 use berth_provider::{Attrs, Value};
 
@@ -43,21 +44,40 @@ pub(super) fn action(a: &Attrs, forward: &str) -> Action {
             .build();
     }
     let weighted = blocks_of(a, "weighted_forward");
-    if !weighted.is_empty() {
-        let groups = weighted
-            .into_iter()
-            .map(|w| {
+    let stickiness = i32_of(a, "forward_stickiness");
+    // Stickiness lives in a ForwardConfig: a plain forward with one takes
+    // that shape too, its one target group weighted 1.
+    if !weighted.is_empty() || stickiness.is_some() {
+        let groups = if weighted.is_empty() {
+            vec![
                 TargetGroupTuple::builder()
-                    .set_target_group_arn(str_of(w, "target_group").map(str::to_owned))
-                    .set_weight(i32_of(w, "weight"))
-                    .build()
-            })
-            .collect();
+                    .set_target_group_arn(str_of(a, forward).map(str::to_owned))
+                    .weight(1)
+                    .build(),
+            ]
+        } else {
+            weighted
+                .into_iter()
+                .map(|w| {
+                    TargetGroupTuple::builder()
+                        .set_target_group_arn(str_of(w, "target_group").map(str::to_owned))
+                        .set_weight(i32_of(w, "weight"))
+                        .build()
+                })
+                .collect()
+        };
+        let sticky = stickiness.map(|d| {
+            TargetGroupStickinessConfig::builder()
+                .enabled(true)
+                .duration_seconds(d)
+                .build()
+        });
         return Action::builder()
             .r#type(ActionTypeEnum::Forward)
             .forward_config(
                 ForwardActionConfig::builder()
                     .set_target_groups(Some(groups))
+                    .set_target_group_stickiness_config(sticky)
                     .build(),
             )
             .build();
@@ -98,6 +118,17 @@ pub(super) fn read_weighted(actions: &[Action]) -> Value {
             })
             .collect(),
     )
+}
+
+/// `forward_stickiness`: the duration of a forward's stickiness when it is
+/// on (ELB answers `Enabled: false` for a forward without one).
+pub(super) fn read_stickiness(actions: &[Action]) -> Value {
+    actions
+        .iter()
+        .filter_map(|a| a.forward_config()?.target_group_stickiness_config())
+        .find(|s| s.enabled() == Some(true))
+        .and_then(TargetGroupStickinessConfig::duration_seconds)
+        .map_or(Value::Null, |d| Value::Int(i64::from(d)))
 }
 
 /// The `redirect` and `fixed_response` blocks of a listener's default

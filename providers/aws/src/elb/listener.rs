@@ -23,9 +23,10 @@ use futures::future::try_join_all;
 
 use super::{SERVICE, elb_tags, pairs, tags_of};
 use crate::attrs::{
-    attrs, blocks_of, i32_of, int_of, opt_str, owned, resource, str_list, str_of, strs_of, user_tags,
+    attrs, blocks_of, i32_of, int_of, opt_str, resource, str_list, str_of, strs_of, user_tags,
 };
 use crate::errors::gone;
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 /// Tag holding a rule's label.
@@ -258,6 +259,15 @@ pub(super) async fn create(
     ]))
 }
 
+/// The tags of the listener's rule labelled `name`.
+fn rule_tags(stack: &str, address: &Address, name: &str) -> Vec<Tag> {
+    elb_tags(&BTreeMap::from([
+        (STACK_TAG.to_owned(), stack.to_owned()),
+        (ADDRESS_TAG.to_owned(), address.to_string()),
+        (RULE_TAG.to_owned(), name.to_owned()),
+    ]))
+}
+
 async fn create_rule(
     p: &AwsProvider,
     stack: &str,
@@ -267,11 +277,7 @@ async fn create_rule(
     rule: &Attrs,
 ) -> Result<(), ProviderError> {
     let elb = &p.clients.elb;
-    let tags = elb_tags(&BTreeMap::from([
-        (STACK_TAG.to_owned(), stack.to_owned()),
-        (ADDRESS_TAG.to_owned(), address.to_string()),
-        (RULE_TAG.to_owned(), name.to_owned()),
-    ]));
+    let tags = rule_tags(stack, address, name);
     p.call_once(SERVICE, "CreateRule", || {
         elb.create_rule()
             .listener_arn(listener)
@@ -322,6 +328,10 @@ async fn live_rules(
             ("priority", Value::Int(priority)),
             ("forward", opt_str(target.as_deref())),
             ("weighted_forward", super::actions::read_weighted(rule.actions())),
+            (
+                "forward_stickiness",
+                super::actions::read_stickiness(rule.actions()),
+            ),
             ("redirect", redirect),
             ("fixed_response", fixed),
         ]);
@@ -371,6 +381,7 @@ pub(super) async fn update(
         "redirect",
         "fixed_response",
         "weighted_forward",
+        "forward_stickiness",
     ]
     .iter()
     .any(|k| old.get(*k) != new.get(*k) && !kept(k));
@@ -452,6 +463,33 @@ pub(super) async fn update(
     Ok(())
 }
 
+/// Tags the rules of an adopted listener (its own tags are set by the
+/// caller): each rule AWS holds gets `berth:rule` = the label `live`
+/// gives the rule of its priority ([`berth_provider::adopt::label_rules`]).
+pub(super) async fn adopt_rules(
+    p: &AwsProvider,
+    stack: &str,
+    arn: &str,
+    live: &Resource,
+) -> Result<(), ProviderError> {
+    let elb = &p.clients.elb;
+    let labels = berth_provider::adopt::rule_labels(&live.attrs);
+    for (rule_arn, current) in live_rules(p, arn).await?.into_values() {
+        let Some(label) = int_of(&current, "priority").and_then(|n| labels.get(&n)) else {
+            continue;
+        };
+        let tags = rule_tags(stack, &live.address, label);
+        p.call(SERVICE, "AddTags", || {
+            elb.add_tags()
+                .resource_arns(&rule_arn)
+                .set_tags(Some(tags.clone()))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
+}
+
 pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderError> {
     let elb = &p.clients.elb;
     p.call_unless(SERVICE, "DeleteListener", &["ListenerNotFound"], || {
@@ -461,22 +499,33 @@ pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderErr
     Ok(())
 }
 
-/// Listeners of the load balancers `lbs` tagged with `stack`; a load
-/// balancer that does not exist has none.
-pub(super) async fn read_all(
+/// The listeners `scope` looks for: the stack's, among those of the load
+/// balancers `lbs` (one that does not exist has none), or the one adopted,
+/// by its ARN.
+pub(super) async fn read(
     p: &AwsProvider,
-    stack: &str,
+    scope: &Scope<'_>,
     lbs: &[&str],
 ) -> Result<Vec<Resource>, ProviderError> {
     let elb = &p.clients.elb;
-    let per_lb = lbs.iter().map(|lb| async move {
-        p.list(SERVICE, "DescribeListeners", move || {
-            paginate!(elb.describe_listeners().load_balancer_arn(*lb), listeners)
-        })
-        .await
-        .or_else(|e| gone(e, "LoadBalancerNotFound"))
-    });
-    let listeners: Vec<_> = try_join_all(per_lb).await?.into_iter().flatten().collect();
+    let listeners: Vec<_> = match scope.id() {
+        Some(arn) => p
+            .list(SERVICE, "DescribeListeners", move || {
+                paginate!(elb.describe_listeners().listener_arns(arn), listeners)
+            })
+            .await
+            .or_else(|e| gone(e, "ListenerNotFound"))?,
+        None => {
+            let per_lb = lbs.iter().map(|lb| async move {
+                p.list(SERVICE, "DescribeListeners", move || {
+                    paginate!(elb.describe_listeners().load_balancer_arn(*lb), listeners)
+                })
+                .await
+                .or_else(|e| gone(e, "LoadBalancerNotFound"))
+            });
+            try_join_all(per_lb).await?.into_iter().flatten().collect()
+        }
+    };
     let arns: Vec<String> = listeners
         .iter()
         .filter_map(|l| l.listener_arn().map(str::to_owned))
@@ -485,7 +534,7 @@ pub(super) async fn read_all(
     let reads = listeners.iter().filter_map(|l| {
         let arn = l.listener_arn()?;
         let l_tags = tags.get(arn)?;
-        let address = owned(stack, Kind::Listener, pairs(l_tags))?;
+        let address = scope.address(Kind::Listener, pairs(l_tags))?;
         Some(async move {
             let rules = live_rules(p, arn).await?;
             let default = l.default_actions().iter().find_map(super::actions::target);
@@ -512,6 +561,10 @@ pub(super) async fn read_all(
                 (
                     "weighted_forward",
                     super::actions::read_weighted(l.default_actions()),
+                ),
+                (
+                    "forward_stickiness",
+                    super::actions::read_stickiness(l.default_actions()),
                 ),
                 ("ssl_policy", opt_str(ssl_policy(l).as_deref())),
                 ("redirect", redirect),

@@ -38,7 +38,7 @@ pub(crate) async fn read_all(
     let lbs = lbs?;
     let arns: BTreeSet<&str> = parents(&lbs, external, Kind::LoadBalancer).collect();
     let arns: Vec<&str> = arns.into_iter().collect();
-    let listeners = listener::read_all(p, stack, &arns).await?;
+    let listeners = listener::read(p, &scope, &arns).await?;
     let mut out = lbs;
     out.extend(tgs?);
     out.extend(listeners);
@@ -94,8 +94,8 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
     }
 }
 
-/// The load balancer or target group `scope` looks for by ARN or name,
-/// read as the stack's are.
+/// The load balancer, target group (by ARN or name) or listener (by ARN)
+/// `scope` looks for, read as the stack's are.
 pub(crate) async fn read_one(
     p: &AwsProvider,
     kind: Kind,
@@ -103,13 +103,19 @@ pub(crate) async fn read_one(
 ) -> Result<Vec<Resource>, ProviderError> {
     match kind {
         Kind::LoadBalancer => load_balancer::read(p, scope).await,
+        Kind::Listener => listener::read(p, scope, &[]).await,
         _ => target_group::read(p, scope).await,
     }
 }
 
-/// AddTags: berth's tags on a load balancer or target group it adopts.
+/// AddTags: berth's tags on a load balancer, target group or listener it
+/// adopts, and on a listener's rules.
 pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Result<(), ProviderError> {
     let arn = identity(live)?;
+    // The rules first: the listener's own tags make it the stack's.
+    if live.address.kind == Kind::Listener {
+        listener::adopt_rules(p, stack, &arn, live).await?;
+    }
     let tags = elb_tags(&adoption_tags(stack, &live.address));
     let elb = &p.clients.elb;
     p.call(SERVICE, "AddTags", || {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::Filter;
 use aws_sdk_ecs::types::{ClusterField, ServiceField, TaskDefinitionField};
+use aws_sdk_route53::types::{RrType, TagResourceType};
 use berth_aws::Clients;
 use berth_provider::{Kind, Resource, Value};
 
@@ -231,6 +232,53 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 .expect("ListTagsForResource");
             collect(out.tags().iter().map(|t| (Some(t.key()), Some(t.value()))))
         }
+        Kind::HostedZone => {
+            let out = raw
+                .route53
+                .list_tags_for_resource()
+                .resource_type(TagResourceType::Hostedzone)
+                .resource_id(text(r, "id"))
+                .send()
+                .await
+                .expect("ListTagsForResource");
+            let set = out.resource_tag_set().expect("tag set");
+            collect(set.tags().iter().map(|t| (t.key(), t.value())))
+        }
+        Kind::DnsRecord => {
+            // Records take no tags: their owner is in berth's TXT marker.
+            let out = raw
+                .route53
+                .list_resource_record_sets()
+                .hosted_zone_id(text(r, "zone"))
+                .send()
+                .await
+                .expect("ListResourceRecordSets");
+            let name = text(r, "name");
+            let kind = text(r, "type");
+            let sets = out.resource_record_sets();
+            let set = sets
+                .iter()
+                .find(|s| s.name().trim_end_matches('.') == name && s.r#type().as_str() == kind)
+                .expect("the record");
+            if let Some(alias) = set.alias_target() {
+                attrs.insert("alias", alias.dns_name().to_owned());
+            }
+            let marker = berth_provider::dns::marker_name(&name, &kind);
+            let owner = sets
+                .iter()
+                .filter(|s| s.name().trim_end_matches('.') == marker && *s.r#type() == RrType::Txt)
+                .flat_map(|s| s.resource_records())
+                .find_map(|v| berth_provider::dns::marker_owner(v.value()));
+            owner
+                .into_iter()
+                .flat_map(|(stack, address)| {
+                    [
+                        (berth_provider::STACK_TAG.to_owned(), stack),
+                        (berth_provider::ADDRESS_TAG.to_owned(), address),
+                    ]
+                })
+                .collect()
+        }
         Kind::LogGroup => {
             let out = raw
                 .logs
@@ -249,6 +297,19 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 .await
                 .expect("ListTagsForResource");
             out.tags().cloned().unwrap_or_default().into_iter().collect()
+        }
+        Kind::ManagedPolicy => {
+            let out = raw
+                .iam
+                .list_policy_tags()
+                .policy_arn(text(r, "arn"))
+                .send()
+                .await
+                .expect("ListPolicyTags");
+            out.tags()
+                .iter()
+                .map(|t| (t.key().to_owned(), t.value().to_owned()))
+                .collect()
         }
         Kind::Role => {
             let out = raw

@@ -468,6 +468,7 @@ const LISTENER: KindSchema = KindSchema {
             "DefaultActions.forward",
             "Target group for requests no rule matches (or a `redirect` or `fixed_response` block).",
         ),
+        FORWARD_STICKINESS,
         Attr::chosen_by_aws(
             "ssl_policy",
             Type::String,
@@ -547,6 +548,7 @@ const LISTENER: KindSchema = KindSchema {
                         "Actions.forward",
                         "Target group for matching requests; or a `redirect` or `fixed_response` block.",
                     ),
+                    FORWARD_STICKINESS,
                 ],
                 "ELBv2 CreateRule",
                 "A rule: requests matching every condition it sets (`path`/`paths`, `host`/`hosts`, \
@@ -611,6 +613,18 @@ const REDIRECT: Block = Block {
         "The action: redirect, e.g. HTTP to HTTPS with `protocol = \"HTTPS\"  port = \"443\"`.",
     )
 };
+
+/// ELB's TargetGroupStickinessConfig of a forward: one attribute rather
+/// than Terraform's `stickiness { enabled duration }` block, since a
+/// duration is all a stickiness that is on needs and leaving it out is off.
+const FORWARD_STICKINESS: Attr = Attr::optional(
+    "forward_stickiness",
+    Type::Int,
+    "ForwardConfig.TargetGroupStickinessConfig.DurationSeconds",
+    "Seconds (1 to 604800, a week) a client keeps being sent to the target group the forward first chose for it \
+     (ELB's TargetGroupStickinessConfig; Terraform's `forward { stickiness { enabled duration } }`): \
+     keeps a canary's users on one version. Off when left out.",
+);
 
 /// A forward to several target groups by weight: canary and blue/green
 /// releases.
@@ -789,10 +803,11 @@ const ROLE: KindSchema = KindSchema {
         ),
         Attr::default(
             "policies",
-            Type::Set(&Type::String),
+            Type::Set(&Type::Ref(Kind::ManagedPolicy)),
             Literal::EmptyList,
             "AttachRolePolicy.PolicyArn",
-            "ARNs of managed policies attached to the role.",
+            "Managed policies attached to the role: the stack's (`managed_policy.NAME`) or ARNs \
+             of others (`arn:aws:iam::aws:policy/...`); up to 10 (IAM's default quota).",
         ),
         Attr::optional("description", Type::String, "Description", "Role description."),
         TAGS,
@@ -824,6 +839,40 @@ const ROLE_POLICY: Block = Block {
          JSON. References such as `\"${log_group.app.arn}\"` may appear inside. A lone value \
          and a one-element list are the same, as are key orders.",
     )],
+    blocks: &[],
+};
+
+const MANAGED_POLICY: KindSchema = KindSchema {
+    kind: Kind::ManagedPolicy,
+    spelling: Spelling::Plain,
+    identity: "arn",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "IAM CreatePolicy",
+    doc: "A customer-managed IAM policy (Terraform's `aws_iam_policy`), made under the path \
+          `/berth/`: one document that roles attach by naming it in `policies`. A changed \
+          document is a new default version (CreatePolicyVersion; IAM keeps five, berth \
+          deletes the oldest first).",
+    attrs: &[
+        Attr::required(
+            "document",
+            Type::Document,
+            "PolicyDocument",
+            "The policy, as a role's `policy` block takes it: a map shaped like IAM's JSON \
+             (Terraform's `jsonencode({ ... })`, CloudFormation's `PolicyDocument`) or a \
+             string of JSON, references allowed inside; at most 6,144 characters, whitespace \
+             aside. Changed in place (a new default version).",
+        ),
+        Attr::optional(
+            "description",
+            Type::String,
+            "Description",
+            "What the policy is for (IAM cannot change it: a change replaces the policy).",
+        )
+        .replaces(),
+        TAGS,
+        ARN,
+        NAME,
+    ],
     blocks: &[],
 };
 
@@ -1009,6 +1058,13 @@ const CONTAINER: Block = Block {
             Type::String,
             "repositoryCredentials.credentialsParameter",
             "The Secrets Manager secret (ARN) holding the private registry's user name and password; needs the task's `execution_role`.",
+        ),
+        Attr::default(
+            "credential_specs",
+            Type::List(&Type::String),
+            Literal::EmptyList,
+            "credentialSpecs",
+            "Active Directory authentication through a gMSA: one `\"credentialspecdomainless:ARN\"`, ARN the S3 object or SSM parameter holding the CredSpec file (Fargate joins no domain, so `credentialspec:ARN` is refused); needs the task's `execution_role`, which reads the file.",
         ),
         Attr::optional(
             "logs",
@@ -2150,7 +2206,7 @@ const DNS_NAMESPACE: KindSchema = KindSchema {
 
 const DISCOVERY_SERVICE: KindSchema = KindSchema {
     kind: Kind::DiscoveryService,
-    spelling: Spelling::Plain,
+    spelling: Spelling::DiscoveryService,
     identity: "arn",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "Cloud Map CreateService",
@@ -2208,15 +2264,159 @@ const DISCOVERY_SERVICE: KindSchema = KindSchema {
             "health_check_failure_threshold",
             Type::Int,
             "HealthCheckCustomConfig.FailureThreshold",
-            "`1` turns on custom health checks, which ECS reports from its own task health (Terraform's `health_check_custom_config { failure_threshold }`); AWS takes no other value now.",
+            "Turns on custom health checks, which ECS reports from its own task health (Terraform's `health_check_custom_config { failure_threshold }`). AWS deprecated the number: it takes 1 to 10 and stores 1 whatever it is sent, so every value plans as `1` and a Terraform `failure_threshold = 3` re-plans clean.",
         )
         .replaces()
-        .range(1, 1),
+        .range(1, 10),
         TAGS,
         Attr::computed("id", Type::String, "Id", "The service id (`srv-...`)."),
         ARN,
     ],
     blocks: &[],
+};
+
+const HOSTED_ZONE: KindSchema = KindSchema {
+    kind: Kind::HostedZone,
+    spelling: Spelling::DnsName,
+    identity: "id",
+    // Route 53 holds any number of zones of one name: the successor is made
+    // first, the records move to it, then the old zone goes.
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "Route 53 CreateHostedZone",
+    doc: "A Route 53 hosted zone (Terraform's `aws_route53_zone`): public, or private to the `vpcs` given. Its `dns_record`s are the stack's with it.",
+    attrs: &[
+        Attr::required(
+            "name",
+            Type::String,
+            "Name",
+            "The domain, e.g. `example.com`; a trailing dot (`example.com.`, as Route 53 answers it) is the same name.",
+        )
+        .folded(Case::Lower)
+        .replaces(),
+        Attr::optional(
+            "comment",
+            Type::String,
+            "HostedZoneConfig.Comment",
+            "What the zone is for.",
+        ),
+        Attr::optional(
+            "vpcs",
+            Type::Set(&Type::Ref(Kind::Vpc)),
+            "VPC",
+            "Makes the zone private, answered only inside these VPCs (in the stack's region). A zone is public or private for life: a change replaces it.",
+        )
+        .replaces(),
+        Attr::default(
+            "force_destroy",
+            Type::Bool,
+            Literal::Bool(false),
+            "berth:force_destroy tag",
+            "Delete the zone's records (all but its own NS and SOA) before the zone, as Terraform's `force_destroy`; otherwise deleting a zone that still holds records fails with Route 53's `HostedZoneNotEmpty`.",
+        ),
+        TAGS,
+        Attr::computed(
+            "id",
+            Type::String,
+            "Id",
+            "The zone id (`Z...`, without Route 53's `/hostedzone/` prefix).",
+        ),
+        Attr::computed(
+            "name_servers",
+            Type::List(&Type::String),
+            "DelegationSet.NameServers",
+            "The name servers to delegate the domain to (a public zone's; none for a private zone).",
+        ),
+    ],
+    blocks: &[],
+};
+
+const DNS_RECORD: KindSchema = KindSchema {
+    kind: Kind::DnsRecord,
+    spelling: Spelling::DnsName,
+    identity: "id",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "Route 53 ChangeResourceRecordSets",
+    doc: "A Route 53 record set (Terraform's `aws_route53_record`): `records` with a `ttl`, or an `alias` to a load balancer. Route 53 records take no tags: berth marks each with a TXT record of its own (`_berth-TYPE.NAME`) made and deleted in the same change.",
+    attrs: &[
+        Attr::required(
+            "zone",
+            Type::Ref(Kind::HostedZone),
+            "HostedZoneId",
+            "The `hosted_zone`, or the id (`Z...`) of a zone berth does not own.",
+        )
+        .replaces(),
+        Attr::required(
+            "name",
+            Type::String,
+            "Name",
+            "The fully qualified name, in the zone (`www.example.com`, or the zone's own name for its apex); a trailing dot is the same name.",
+        )
+        .folded(Case::Lower)
+        .replaces(),
+        Attr::required(
+            "type",
+            Type::String,
+            "Type",
+            "`A`, `AAAA`, `CAA`, `CNAME`, `MX`, `NAPTR`, `PTR`, `SPF`, `SRV` or `TXT`.",
+        )
+        .folded(Case::Upper)
+        .replaces(),
+        Attr::optional(
+            "ttl",
+            Type::Int,
+            "TTL",
+            "Seconds resolvers cache the records; required with `records`, not allowed with `alias`.",
+        )
+        .range(0, 2_147_483_647),
+        Attr::optional(
+            "records",
+            Type::Set(&Type::String),
+            "ResourceRecords",
+            "The values, as Route 53 takes them (a `TXT` value in double quotes).",
+        ),
+        Attr::computed(
+            "id",
+            Type::String,
+            "-",
+            "`ZONE_NAME_TYPE`, as Terraform names a record.",
+        ),
+    ],
+    blocks: &[Block {
+        max: Some(1),
+        ..block(
+            "alias",
+            &[
+                Attr::optional(
+                    "target",
+                    Type::Ref(Kind::LoadBalancer),
+                    "AliasTarget",
+                    "The `load_balancer`: berth sends its DNS name and canonical hosted zone id.",
+                ),
+                Attr::optional(
+                    "name",
+                    Type::String,
+                    "AliasTarget.DNSName",
+                    "The DNS name of a target berth does not own (with `zone_id`).",
+                )
+                .folded(Case::Lower),
+                Attr::optional(
+                    "zone_id",
+                    Type::String,
+                    "AliasTarget.HostedZoneId",
+                    "That target's hosted zone id.",
+                ),
+                Attr::default(
+                    "evaluate_health",
+                    Type::Bool,
+                    Literal::Bool(false),
+                    "AliasTarget.EvaluateTargetHealth",
+                    "Answer only while the target is healthy.",
+                ),
+            ],
+            "AliasTarget",
+            "Answers with the target's addresses (Route 53's alias record): `target = load_balancer.NAME`, or `name` and `zone_id`.",
+        )
+    }],
 };
 
 /// One schema per kind.
@@ -2232,6 +2432,7 @@ pub(super) const ALL: &[KindSchema] = &[
     CLUSTER,
     LOG_GROUP,
     ROLE,
+    MANAGED_POLICY,
     TASK_DEFINITION,
     SERVICE,
     ELASTIC_IP,
@@ -2240,4 +2441,6 @@ pub(super) const ALL: &[KindSchema] = &[
     ECR_REPOSITORY,
     DNS_NAMESPACE,
     DISCOVERY_SERVICE,
+    HOSTED_ZONE,
+    DNS_RECORD,
 ];

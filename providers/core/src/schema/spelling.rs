@@ -18,7 +18,10 @@
 //!   `hosts = [H]` (DescribeRules answers lists); conditions and actions
 //!   a rule does not use are none;
 //! - listeners and rules: a `weighted_forward` to one target group is
-//!   `default` / `forward` to it.
+//!   `default` / `forward` to it;
+//! - hosted zones and DNS records: `example.com.` is `example.com`.
+//! - Cloud Map services: a `health_check_failure_threshold` of 1 to 10 is
+//!   1 (the field is deprecated: AWS stores 1 whatever it is sent).
 
 use super::Spelling;
 use crate::{Attrs, Value};
@@ -33,6 +36,35 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::Role => role(body),
         Spelling::ListenerRule => listener_rule(body),
         Spelling::Listener => one_forward(body, "default"),
+        Spelling::DnsName => dns_name(body),
+        Spelling::DiscoveryService => failure_threshold(body),
+    }
+}
+
+/// `example.com.` is `example.com`: Route 53 answers names with the root's
+/// dot, people write them without. An alias's target name likewise.
+fn dns_name(body: &mut Attrs) {
+    if let Some(Value::String(name)) = body.get_mut("name") {
+        let bare = name.trim_end_matches('.');
+        if bare.len() != name.len() {
+            *name = bare.to_owned();
+        }
+    }
+    if let Some(Value::List(aliases)) = body.get_mut("alias") {
+        for alias in aliases {
+            if let Value::Map(alias) = alias {
+                dns_name(alias);
+            }
+        }
+    }
+}
+
+/// What AWS stores of a custom health check's failure threshold: 1.
+fn failure_threshold(service: &mut Attrs) {
+    if let Some(v) = service.get_mut("health_check_failure_threshold")
+        && v.as_int().is_some()
+    {
+        *v = Value::Int(1);
     }
 }
 
@@ -245,6 +277,18 @@ fn awslogs_group(c: &Attrs) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn any_failure_threshold_is_the_one_aws_stores() {
+        for written in [1, 3, 10] {
+            let mut service = map(&[("health_check_failure_threshold", Value::Int(written))]);
+            failure_threshold(&mut service);
+            assert_eq!(service["health_check_failure_threshold"], Value::Int(1));
+        }
+        let mut none = map(&[("health_check_failure_threshold", Value::Null)]);
+        failure_threshold(&mut none);
+        assert_eq!(none["health_check_failure_threshold"], Value::Null);
+    }
 
     #[test]
     fn an_awslogs_block_with_the_shorthand_options_is_logs() {

@@ -288,6 +288,12 @@ pub enum Spelling {
     /// A listener rule: `path = P` is `paths = [P]`, `host = H` is
     /// `hosts = [H]`.
     ListenerRule,
+    /// A DNS name: `example.com.` (as Route 53 answers it) is
+    /// `example.com`, in `name` and in an `alias` block's `name`.
+    DnsName,
+    /// A Cloud Map service: any custom health check failure threshold is
+    /// the 1 AWS stores.
+    DiscoveryService,
 }
 
 impl Block {

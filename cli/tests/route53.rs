@@ -1,0 +1,175 @@
+//! Route 53 (issue 13 §8): hosted zones, public and private, and records
+//! in them, plain and aliased to the load balancer. On both clouds the
+//! stack applies and re-plans clean (names written with the root's dot and
+//! in mixed case), a record changed outside berth plans as an update, a
+//! record of another stack in a zone berth does not own is found by its
+//! marker, a zone still holding a record berth does not manage refuses to
+//! go until `force_destroy`, and destroy leaves nothing; on moto boto3
+//! checks from outside.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Cloud, Project, copy_of};
+
+fn project() -> Project {
+    copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/route53"))
+}
+
+/// The zones, their records (type, name, TTL, alias target) and the load
+/// balancer's DNS name, as boto3 sees them.
+const DESCRIBE: &str = "import boto3,json\n\
+    r53=boto3.client('route53')\n\
+    lb=boto3.client('elbv2').describe_load_balancers()['LoadBalancers']\n\
+    out={'lb':[l['DNSName'].lower() for l in lb]}\n\
+    for z in r53.list_hosted_zones()['HostedZones']:\n\
+    \x20   sets=r53.list_resource_record_sets(HostedZoneId=z['Id'])['ResourceRecordSets']\n\
+    \x20   out[z['Name'].rstrip('.')]=sorted([s['Type'],s['Name'].rstrip('.'),s.get('TTL'),s.get('AliasTarget',{}).get('DNSName','').lower().rstrip('.')] for s in sets if s['Type'] not in ('NS','SOA'))\n\
+    \x20   out[z['Name'].rstrip('.')+' private']=z['Config']['PrivateZone']\n\
+    print(json.dumps(out,sort_keys=True))\n";
+
+#[test]
+fn zones_and_records_apply_update_and_destroy_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let p = project();
+        cloud.berth(&p.dir, &["validate"]).expect_code(0);
+        cloud.converges(&p.dir, "the first apply");
+        if let Cloud::Aws(moto) = &cloud {
+            let seen: serde_json::Value = serde_json::from_str(moto.python(DESCRIBE).trim()).expect("json");
+            let lb = seen["lb"][0].as_str().expect("the load balancer").to_owned();
+            assert_eq!(
+                seen,
+                serde_json::json!({
+                    "lb": [lb],
+                    "example.com": [
+                        ["A", "www.example.com", null, lb],
+                        ["TXT", "_berth-a.www.example.com", 300, ""],
+                        ["TXT", "_berth-txt.example.com", 300, ""],
+                        ["TXT", "example.com", 300, ""],
+                    ],
+                    "example.com private": false,
+                    "internal.example": [
+                        ["CNAME", "db.internal.example", 60, ""],
+                        ["TXT", "_berth-cname.db.internal.example", 300, ""],
+                    ],
+                    "internal.example private": true,
+                }),
+                "the alias points at the load balancer, each record has its marker"
+            );
+        }
+
+        // A record changed outside berth plans as an update, and apply puts
+        // it back.
+        match &cloud {
+            Cloud::Aws(moto) => {
+                moto.python(
+                    "import boto3\n\
+                     r53=boto3.client('route53')\n\
+                     z=[z for z in r53.list_hosted_zones()['HostedZones'] if z['Name'].rstrip('.')=='example.com'][0]\n\
+                     r53.change_resource_record_sets(HostedZoneId=z['Id'],ChangeBatch={'Changes':[{'Action':'UPSERT','ResourceRecordSet':{'Name':'example.com.','Type':'TXT','TTL':900,'ResourceRecords':[{'Value':'\"v=spf1 ~all\"'}]}}]})\n",
+                );
+            }
+            Cloud::Local => p.edit_cloud_resource("dns_record.spf", |r| {
+                r["attrs"]["ttl"] = serde_json::json!(900);
+            }),
+        }
+        cloud.plans_one_update(&p.dir, "dns_record.spf");
+        cloud.converges(&p.dir, "putting the record back");
+
+        // A TTL changes in place (UPSERT).
+        p.edit("main.berth", "ttl     = 60", "ttl     = 120");
+        cloud.plans_one_update(&p.dir, "dns_record.db");
+        cloud.converges(&p.dir, "the TTL change");
+
+        // Another stack's record in this zone, which that stack names by id:
+        // found by its marker there, and left alone by this stack's plans.
+        let zone = zone_id(&cloud, &p, "example.com");
+        let other = tempfile::tempdir().expect("temp dir");
+        let other_dir = other.path();
+        let state = p.cloud_path();
+        let text = format!(
+            "stack \"other\" {{ region = \"us-east-1\" }}\n\
+             dns_record api {{\n  zone    = \"{zone}\"\n  name    = \"api.example.com\"\n  type    = \"A\"\n  ttl     = 60\n  records = [\"192.0.2.10\"]\n}}\n"
+        );
+        std::fs::write(other_dir.join("main.berth"), text).expect("write the other stack");
+        // On the local cloud the other stack shares this stack's account file.
+        let at = |args: &[&str]| {
+            let mut all = match &cloud {
+                Cloud::Local => vec!["--local-state", state.to_str().expect("UTF-8")],
+                Cloud::Aws(_) => Vec::new(),
+            };
+            all.extend(args);
+            cloud.berth(other_dir, &all)
+        };
+        at(&["apply", "--auto-approve"]).expect_code(0);
+        at(&["plan", "--detailed-exitcode"]).expect_code(0);
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "{}", plan.all());
+
+        // Destroying the zone with that record in it: Route 53 refuses.
+        let run = cloud.berth(&p.dir, &["destroy", "--auto-approve"]);
+        assert_ne!(run.code, Some(0), "{}", run.all());
+        assert!(run.all().contains("HostedZoneNotEmpty"), "{}", run.all());
+        assert!(run.all().contains("force_destroy"), "{}", run.all());
+        // With force_destroy (an update in place) it goes, records and all.
+        // The failed destroy deleted the zone's own records, and the stack
+        // drops them: moto refuses to make again a record identical to one
+        // in its change journal (`ResourceRecordAlreadyExists`, though the
+        // record is gone), which AWS accepts.
+        let text = p.read("main.berth");
+        let kept: Vec<&str> = text
+            .split("\n\n")
+            .filter(|block| !block.starts_with("dns_record spf") && !block.starts_with("dns_record www"))
+            .collect();
+        assert_eq!(text.split("\n\n").count(), kept.len() + 2, "both records dropped");
+        p.write("main.berth", &kept.join("\n\n"));
+        p.edit(
+            "main.berth",
+            "  comment = \"the site\"",
+            "  comment = \"the site\"\n  force_destroy = true",
+        );
+        cloud.berth(&p.dir, &["fmt"]).expect_code(0);
+        cloud.converges(&p.dir, "turning force_destroy on");
+        cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(2), "{}", plan.all());
+        assert!(
+            plan.stdout.contains("0 to change, 0 to destroy"),
+            "{}",
+            plan.stdout
+        );
+        if let Cloud::Aws(moto) = &cloud {
+            let left = moto.python(
+                "import boto3\nprint(len(boto3.client('route53').list_hosted_zones()['HostedZones']))\n",
+            );
+            assert_eq!(left.trim(), "0", "no zone left");
+        }
+        // The other stack's record went with the zone: its plan makes it again.
+        let plan = at(&["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(2), "{}", plan.all());
+    }
+}
+
+/// The id of the stack's zone named `name`.
+fn zone_id(cloud: &Cloud, p: &Project, name: &str) -> String {
+    match cloud {
+        Cloud::Aws(moto) => moto
+            .python(&format!(
+                "import boto3\n\
+                 z=[z for z in boto3.client('route53').list_hosted_zones()['HostedZones'] if z['Name'].rstrip('.')=='{name}'][0]\n\
+                 print(z['Id'].split('/')[-1])\n"
+            ))
+            .trim()
+            .to_owned(),
+        Cloud::Local => {
+            let cloud = p.cloud();
+            let resources = cloud["resources"].as_object().expect("resources");
+            let (id, _) = resources
+                .iter()
+                .find(|(_, r)| r["kind"] == "hosted_zone" && r["attrs"]["name"] == name)
+                .expect("the zone");
+            id.clone()
+        }
+    }
+}

@@ -1,0 +1,647 @@
+//! Route 53: hosted zones and the record sets in them.
+//!
+//! Zones: CreateHostedZone with a CallerReference derived like other
+//! once-only creates' tokens (a retry after a lost answer that meets
+//! `HostedZoneAlreadyExists` finds the zone it made by that reference),
+//! then ChangeTagsForResource for the tags (CreateHostedZone takes none),
+//! AssociateVPCWithHostedZone for a private zone's VPCs after the first,
+//! UpdateHostedZoneComment, DeleteHostedZone (after the zone's records
+//! when `force_destroy`, which berth keeps in a `berth:force_destroy` tag).
+//! Read: ListHostedZones + ListTagsForResources (10 zones a call) +
+//! GetHostedZone.
+//!
+//! Records take no tags: berth writes, in the same change as each record,
+//! a TXT marker `_berth-TYPE.NAME` naming the stack and address, and
+//! finds the stack's records by their markers in the stack's zones and
+//! in the zones the configuration names by id. CREATE makes a record
+//! (failing when one of that name and type exists), UPSERT changes it,
+//! DELETE removes exactly what Route 53 holds.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_route53::types::{
+    AliasTarget, Change, ChangeAction, ChangeBatch, HostedZone, HostedZoneConfig, ResourceRecord,
+    ResourceRecordSet, RrType, Tag, TagResourceType, Vpc, VpcRegion,
+};
+use berth_provider::dns;
+use berth_provider::{Address, Attrs, External, Kind, ProviderError, Resource, Value};
+use futures::future::try_join_all;
+
+use crate::attrs::{
+    attrs, blocks_of, bool_of, complete, create_tags, int_of, owned, resource, str_list, str_of, strs_of,
+    tag_diff, user_tags,
+};
+use crate::errors::{build_error, missing};
+use crate::{AwsProvider, paginate};
+
+const SERVICE: &str = "route53";
+const CHANGE: &str = "ChangeResourceRecordSets";
+
+/// The tag that keeps a zone's `force_destroy`, which Route 53 has no
+/// field for.
+const FORCE_TAG: &str = "berth:force_destroy";
+
+/// `name` fully qualified, with the root's dot, as Route 53 keeps names
+/// (moto tells `example.com` and `example.com.` apart in UPSERTs).
+fn rooted(name: &str) -> String {
+    format!("{}.", dns::bare(name))
+}
+
+/// A zone id without Route 53's `/hostedzone/` prefix.
+fn bare_id(id: &str) -> &str {
+    id.trim_start_matches("/hostedzone/")
+}
+
+fn tags_of(tags: BTreeMap<String, String>) -> Vec<Tag> {
+    tags.into_iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect()
+}
+
+pub(crate) async fn create(
+    p: &AwsProvider,
+    stack: &str,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    match desired.address.kind {
+        Kind::HostedZone => create_zone(p, stack, desired).await,
+        _ => create_record(p, stack, desired).await,
+    }
+}
+
+async fn create_zone(p: &AwsProvider, stack: &str, desired: &Resource) -> Result<Resource, ProviderError> {
+    let call = "CreateHostedZone";
+    let r53 = &p.clients.route53;
+    let mut a = complete(Kind::HostedZone, &desired.attrs);
+    let name = dns::bare(str_of(&a, "name").unwrap_or_default());
+    let vpcs = strs_of(&a, "vpcs");
+    let vpc = |id: &str| {
+        Vpc::builder()
+            .vpc_id(id)
+            .vpc_region(VpcRegion::from(p.region.as_str()))
+            .build()
+    };
+    let config = HostedZoneConfig::builder()
+        .set_comment(str_of(&a, "comment").map(str::to_owned))
+        .private_zone(!vpcs.is_empty())
+        .build();
+    let reference = p.tokens.for_create(stack, &desired.address, &[&name]);
+    let made = p
+        .call_repeatable(SERVICE, call, &["HostedZoneAlreadyExists"], || {
+            r53.create_hosted_zone()
+                .name(&name)
+                .caller_reference(&reference)
+                .hosted_zone_config(config.clone())
+                .set_vpc(vpcs.first().map(|v| vpc(v)))
+                .send()
+        })
+        .await?;
+    let id = match made.as_ref().and_then(|o| o.hosted_zone()) {
+        Some(zone) => bare_id(zone.id()).to_owned(),
+        // An earlier attempt made it and its answer was lost.
+        None => by_reference(p, &name, &reference).await?,
+    };
+    for extra in vpcs.iter().skip(1) {
+        let v = vpc(extra);
+        p.call_repeatable(
+            SERVICE,
+            "AssociateVPCWithHostedZone",
+            &["ConflictingDomainExists"],
+            || {
+                r53.associate_vpc_with_hosted_zone()
+                    .hosted_zone_id(&id)
+                    .vpc(v.clone())
+                    .send()
+            },
+        )
+        .await?;
+    }
+    let mut tags = create_tags(stack, &desired.address, &a);
+    if bool_of(&a, "force_destroy") {
+        tags.insert(FORCE_TAG.to_owned(), "true".to_owned());
+    }
+    retag(p, &id, tags, Vec::new()).await?;
+    let servers = made
+        .as_ref()
+        .and_then(|o| o.delegation_set())
+        .map(|d| d.name_servers().to_vec());
+    let servers = match servers {
+        Some(s) => s,
+        None => name_servers(p, &id).await?,
+    };
+    a.insert("name".to_owned(), Value::String(name));
+    a.insert("id".to_owned(), Value::String(id));
+    a.insert(
+        "name_servers".to_owned(),
+        str_list(if vpcs.is_empty() { servers } else { Vec::new() }),
+    );
+    Ok(resource(desired.address.clone(), a))
+}
+
+/// The id of the zone named `name` made with CallerReference `reference`.
+async fn by_reference(p: &AwsProvider, name: &str, reference: &str) -> Result<String, ProviderError> {
+    let r53 = &p.clients.route53;
+    let call = "ListHostedZonesByName";
+    let out = p
+        .call(SERVICE, call, || {
+            r53.list_hosted_zones_by_name().dns_name(name).send()
+        })
+        .await?;
+    out.hosted_zones()
+        .iter()
+        .find(|z| z.caller_reference() == reference)
+        .map(|z| bare_id(z.id()).to_owned())
+        .ok_or_else(|| missing(call))
+}
+
+/// The name servers of a public zone (none for a private one).
+async fn name_servers(p: &AwsProvider, id: &str) -> Result<Vec<String>, ProviderError> {
+    let r53 = &p.clients.route53;
+    let out = p
+        .call(SERVICE, "GetHostedZone", || r53.get_hosted_zone().id(id).send())
+        .await?;
+    Ok(out
+        .delegation_set()
+        .map(|d| d.name_servers().to_vec())
+        .unwrap_or_default())
+}
+
+/// Adds `set` and removes `removed` tags of the zone `id`.
+async fn retag(
+    p: &AwsProvider,
+    id: &str,
+    set: BTreeMap<String, String>,
+    removed: Vec<String>,
+) -> Result<(), ProviderError> {
+    if set.is_empty() && removed.is_empty() {
+        return Ok(());
+    }
+    let r53 = &p.clients.route53;
+    let add = tags_of(set);
+    p.call(SERVICE, "ChangeTagsForResource", || {
+        r53.change_tags_for_resource()
+            .resource_type(TagResourceType::Hostedzone)
+            .resource_id(id)
+            .set_add_tags((!add.is_empty()).then(|| add.clone()))
+            .set_remove_tag_keys((!removed.is_empty()).then(|| removed.clone()))
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+/// What a record set's alias points at: the load balancer's DNS name and
+/// canonical hosted zone id for a `target`, or the `name` and `zone_id`
+/// given.
+async fn alias_of(p: &AwsProvider, alias: &Attrs) -> Result<AliasTarget, ProviderError> {
+    let (name, zone) = match str_of(alias, "target") {
+        Some(arn) => {
+            let elb = &p.clients.elb;
+            let out = p
+                .call("elbv2", "DescribeLoadBalancers", || {
+                    elb.describe_load_balancers().load_balancer_arns(arn).send()
+                })
+                .await?;
+            let lb = out
+                .load_balancers()
+                .first()
+                .ok_or_else(|| missing("DescribeLoadBalancers"))?;
+            (
+                lb.dns_name().unwrap_or_default().to_owned(),
+                lb.canonical_hosted_zone_id().unwrap_or_default().to_owned(),
+            )
+        }
+        None => (
+            str_of(alias, "name").unwrap_or_default().to_owned(),
+            str_of(alias, "zone_id").unwrap_or_default().to_owned(),
+        ),
+    };
+    AliasTarget::builder()
+        .dns_name(name)
+        .hosted_zone_id(zone)
+        .evaluate_target_health(bool_of(alias, "evaluate_health"))
+        .build()
+        .map_err(|e| build_error(CHANGE, e))
+}
+
+/// The record set berth's attributes describe.
+async fn record_set(p: &AwsProvider, a: &Attrs) -> Result<ResourceRecordSet, ProviderError> {
+    let mut set = ResourceRecordSet::builder()
+        .name(rooted(str_of(a, "name").unwrap_or_default()))
+        .r#type(RrType::from(str_of(a, "type").unwrap_or_default()));
+    match blocks_of(a, "alias").first() {
+        Some(alias) => set = set.alias_target(alias_of(p, alias).await?),
+        None => {
+            let records = strs_of(a, "records")
+                .into_iter()
+                .map(|v| ResourceRecord::builder().value(v).build())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| build_error(CHANGE, e))?;
+            set = set.set_ttl(int_of(a, "ttl")).set_resource_records(Some(records));
+        }
+    }
+    set.build().map_err(|e| build_error(CHANGE, e))
+}
+
+/// The marker of the record `name`/`kind` owned by `stack`'s `address`.
+fn marker(
+    stack: &str,
+    address: &Address,
+    name: &str,
+    kind: &str,
+) -> Result<ResourceRecordSet, ProviderError> {
+    let value = ResourceRecord::builder()
+        .value(dns::marker_value(stack, &address.to_string()))
+        .build()
+        .map_err(|e| build_error(CHANGE, e))?;
+    ResourceRecordSet::builder()
+        .name(rooted(&dns::marker_name(name, kind)))
+        .r#type(RrType::Txt)
+        .ttl(300)
+        .resource_records(value)
+        .build()
+        .map_err(|e| build_error(CHANGE, e))
+}
+
+/// Sends one atomic change of `sets` to `zone`. After an attempt that got
+/// no answer, `InvalidChangeBatch` means that attempt made the change.
+async fn change(
+    p: &AwsProvider,
+    zone: &str,
+    sets: Vec<(ChangeAction, ResourceRecordSet)>,
+) -> Result<(), ProviderError> {
+    let r53 = &p.clients.route53;
+    let _one_at_a_time = p.dns_changes.lock().await;
+    let changes = sets
+        .into_iter()
+        .map(|(action, set)| Change::builder().action(action).resource_record_set(set).build())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| build_error(CHANGE, e))?;
+    let batch = ChangeBatch::builder()
+        .set_changes(Some(changes))
+        .build()
+        .map_err(|e| build_error(CHANGE, e))?;
+    p.call_repeatable(SERVICE, CHANGE, &["InvalidChangeBatch"], || {
+        r53.change_resource_record_sets()
+            .hosted_zone_id(zone)
+            .change_batch(batch.clone())
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+async fn create_record(p: &AwsProvider, stack: &str, desired: &Resource) -> Result<Resource, ProviderError> {
+    let mut a = complete(Kind::DnsRecord, &desired.attrs);
+    let zone = bare_id(str_of(&a, "zone").unwrap_or_default()).to_owned();
+    let name = dns::bare(str_of(&a, "name").unwrap_or_default());
+    let kind = str_of(&a, "type").unwrap_or_default().to_ascii_uppercase();
+    let set = record_set(p, &a).await?;
+    let mark = marker(stack, &desired.address, &name, &kind)?;
+    change(
+        p,
+        &zone,
+        vec![(ChangeAction::Create, set), (ChangeAction::Create, mark)],
+    )
+    .await?;
+    a.insert("zone".to_owned(), Value::String(zone.clone()));
+    a.insert(
+        "id".to_owned(),
+        Value::String(dns::record_id(&zone, &name, &kind)),
+    );
+    Ok(resource(desired.address.clone(), a))
+}
+
+/// Zones: the comment and tags (and `force_destroy`, a tag); records:
+/// UPSERT of the whole record set (zone, name and type replace).
+pub(crate) async fn update(
+    p: &AwsProvider,
+    live: &Resource,
+    desired: &Resource,
+) -> Result<Resource, ProviderError> {
+    let kind = live.address.kind;
+    let mut new = complete(kind, &desired.attrs);
+    let old = &live.attrs;
+    let id = str_of(old, "id").unwrap_or_default().to_owned();
+    if kind == Kind::DnsRecord {
+        let set = record_set(p, &new).await?;
+        let zone = str_of(old, "zone").unwrap_or_default();
+        change(p, zone, vec![(ChangeAction::Upsert, set)]).await?;
+    } else {
+        let r53 = &p.clients.route53;
+        if old.get("comment") != new.get("comment") {
+            p.call(SERVICE, "UpdateHostedZoneComment", || {
+                r53.update_hosted_zone_comment()
+                    .id(&id)
+                    .comment(str_of(&new, "comment").unwrap_or_default())
+                    .send()
+            })
+            .await?;
+        }
+        let (mut set, mut removed) = tag_diff(old, &new);
+        match (bool_of(old, "force_destroy"), bool_of(&new, "force_destroy")) {
+            (false, true) => {
+                set.insert(FORCE_TAG.to_owned(), "true".to_owned());
+            }
+            (true, false) => removed.push(FORCE_TAG.to_owned()),
+            _ => {}
+        }
+        retag(p, &id, set, removed).await?;
+    }
+    for key in ["id", "name_servers", "zone"] {
+        if let Some(v) = old.get(key) {
+            new.insert(key.to_owned(), v.clone());
+        }
+    }
+    Ok(resource(live.address.clone(), new))
+}
+
+/// The record sets of `zone`, all of them (ListResourceRecordSets pages by
+/// the next name and type).
+async fn record_sets(p: &AwsProvider, zone: &str) -> Result<Vec<ResourceRecordSet>, ProviderError> {
+    let r53 = &p.clients.route53;
+    let mut out = Vec::new();
+    let mut next: Option<(String, RrType)> = None;
+    loop {
+        let page = p
+            .call(SERVICE, "ListResourceRecordSets", || {
+                r53.list_resource_record_sets()
+                    .hosted_zone_id(zone)
+                    .set_start_record_name(next.as_ref().map(|(n, _)| n.clone()))
+                    .set_start_record_type(next.as_ref().map(|(_, t)| t.clone()))
+                    .send()
+            })
+            .await?;
+        out.extend(page.resource_record_sets().iter().cloned());
+        next = match (
+            page.is_truncated(),
+            page.next_record_name(),
+            page.next_record_type(),
+        ) {
+            (true, Some(n), Some(t)) => Some((n.to_owned(), t.clone())),
+            _ => return Ok(out),
+        };
+    }
+}
+
+/// Route 53's spelling of a name: `\052` for `*`, the root's dot.
+fn unescaped(name: &str) -> String {
+    dns::bare(&name.replace("\\052", "*"))
+}
+
+/// The record set of `name` and `kind` in `sets`.
+fn find<'s>(sets: &'s [ResourceRecordSet], name: &str, kind: &str) -> Option<&'s ResourceRecordSet> {
+    sets.iter()
+        .find(|s| unescaped(s.name()) == name && s.r#type().as_str() == kind)
+}
+
+/// Deletes a record (exactly as Route 53 holds it, with its marker), or a
+/// zone: its records first with `force_destroy`, else Route 53's
+/// `HostedZoneNotEmpty` says what is left.
+pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
+    let r53 = &p.clients.route53;
+    let id = str_of(&live.attrs, "id").unwrap_or_default();
+    if live.address.kind == Kind::DnsRecord {
+        let zone = str_of(&live.attrs, "zone").unwrap_or_default();
+        let name = dns::bare(str_of(&live.attrs, "name").unwrap_or_default());
+        let kind = str_of(&live.attrs, "type").unwrap_or_default();
+        let sets = match record_sets(p, zone).await {
+            Err(e) if e.code == "NoSuchHostedZone" => return Ok(()),
+            other => other?,
+        };
+        let doomed: Vec<_> = [
+            find(&sets, &name, kind),
+            find(&sets, &dns::marker_name(&name, kind), "TXT"),
+        ]
+        .into_iter()
+        .flatten()
+        .map(|s| (ChangeAction::Delete, s.clone()))
+        .collect();
+        if !doomed.is_empty() {
+            change(p, zone, doomed).await?;
+        }
+        return Ok(());
+    }
+    if bool_of(&live.attrs, "force_destroy") {
+        let sets = match record_sets(p, id).await {
+            Err(e) if e.code == "NoSuchHostedZone" => return Ok(()),
+            other => other?,
+        };
+        let apex = dns::bare(str_of(&live.attrs, "name").unwrap_or_default());
+        let doomed: Vec<_> = sets
+            .into_iter()
+            .filter(|s| !(unescaped(s.name()) == apex && matches!(s.r#type(), RrType::Ns | RrType::Soa)))
+            .map(|s| (ChangeAction::Delete, s))
+            .collect();
+        if !doomed.is_empty() {
+            change(p, id, doomed).await?;
+        }
+    }
+    p.call_unless(SERVICE, "DeleteHostedZone", &["NoSuchHostedZone"], || {
+        r53.delete_hosted_zone().id(id).send()
+    })
+    .await
+    .map_err(|mut e| {
+        if e.code == "HostedZoneNotEmpty" {
+            e.message = format!(
+                "{} (the zone still holds records berth does not manage: delete them, or set `force_destroy = true`)",
+                e.message
+            );
+        }
+        e
+    })?;
+    Ok(())
+}
+
+/// The stack's zones, and its records in them and in the zones the
+/// configuration names by id.
+pub(crate) async fn read_all(
+    p: &AwsProvider,
+    stack: &str,
+    external: &[External],
+) -> Result<Vec<Resource>, ProviderError> {
+    let r53 = &p.clients.route53;
+    let zones = p
+        .list(SERVICE, "ListHostedZones", || {
+            paginate!(r53.list_hosted_zones(), hosted_zones)
+        })
+        .await?;
+    let ids: Vec<String> = zones.iter().map(|z| bare_id(z.id()).to_owned()).collect();
+    let mut tags: BTreeMap<String, Vec<Tag>> = BTreeMap::new();
+    for batch in ids.chunks(10) {
+        let out = p
+            .call(SERVICE, "ListTagsForResources", || {
+                r53.list_tags_for_resources()
+                    .resource_type(TagResourceType::Hostedzone)
+                    .set_resource_ids(Some(batch.to_vec()))
+                    .send()
+            })
+            .await?;
+        for set in out.resource_tag_sets() {
+            if let Some(id) = set.resource_id() {
+                tags.insert(bare_id(id).to_owned(), set.tags().to_vec());
+            }
+        }
+    }
+    let mine: Vec<(Address, &HostedZone, &[Tag])> = zones
+        .iter()
+        .filter_map(|z| {
+            let t = tags.get(bare_id(z.id()))?;
+            let pairs = t.iter().filter_map(|t| Some((t.key()?, t.value()?)));
+            owned(stack, Kind::HostedZone, pairs).map(|a| (a, z, t.as_slice()))
+        })
+        .collect();
+    let read = mine
+        .iter()
+        .map(|(address, z, t)| read_zone(p, address.clone(), z, t));
+    let mut out: Vec<Resource> = try_join_all(read).await?;
+    let mut scanned: Vec<String> = out
+        .iter()
+        .filter_map(|r| str_of(&r.attrs, "id").map(str::to_owned))
+        .collect();
+    for e in external.iter().filter(|e| e.kind == Kind::HostedZone) {
+        let id = bare_id(&e.id).to_owned();
+        if ids.contains(&id) && !scanned.contains(&id) {
+            scanned.push(id);
+        }
+    }
+    let records = try_join_all(scanned.iter().map(|zone| read_records(p, stack, zone))).await?;
+    out.extend(records.into_iter().flatten());
+    Ok(out)
+}
+
+async fn read_zone(
+    p: &AwsProvider,
+    address: Address,
+    z: &HostedZone,
+    tags: &[Tag],
+) -> Result<Resource, ProviderError> {
+    let r53 = &p.clients.route53;
+    let id = bare_id(z.id()).to_owned();
+    let got = p
+        .call(SERVICE, "GetHostedZone", || r53.get_hosted_zone().id(&id).send())
+        .await?;
+    let pairs = || {
+        tags.iter()
+            .filter_map(|t| Some((t.key()?, t.value()?)))
+            .filter(|(k, _)| *k != FORCE_TAG)
+    };
+    let force = tags.iter().any(|t| t.key() == Some(FORCE_TAG));
+    let vpcs: Vec<&str> = got.vpcs().iter().filter_map(|v| v.vpc_id()).collect();
+    let private = z.config().is_some_and(|c| c.private_zone());
+    let servers = got
+        .delegation_set()
+        .map(|d| d.name_servers().to_vec())
+        .unwrap_or_default();
+    let a = attrs([
+        ("name", Value::from(dns::bare(z.name()))),
+        (
+            "comment",
+            z.config()
+                .and_then(|c| c.comment())
+                .filter(|c| !c.is_empty())
+                .map_or(Value::Null, Value::from),
+        ),
+        ("vpcs", if private { str_list(vpcs) } else { Value::Null }),
+        ("force_destroy", Value::Bool(force)),
+        ("tags", user_tags(pairs())),
+        ("id", Value::from(id.as_str())),
+        (
+            "name_servers",
+            str_list(if private { Vec::new() } else { servers }),
+        ),
+    ]);
+    Ok(resource(address, a))
+}
+
+/// The records of `zone` whose markers name `stack`.
+async fn read_records(p: &AwsProvider, stack: &str, zone: &str) -> Result<Vec<Resource>, ProviderError> {
+    let sets = record_sets(p, zone).await?;
+    let mut out = Vec::new();
+    for m in sets.iter().filter(|s| *s.r#type() == RrType::Txt) {
+        let Some((name, kind)) = dns::marked(&unescaped(m.name())) else {
+            continue;
+        };
+        let owner = m
+            .resource_records()
+            .iter()
+            .find_map(|v| dns::marker_owner(v.value()));
+        let Some((_, address)) = owner.filter(|(s, _)| s == stack) else {
+            continue;
+        };
+        let Ok(address) = address.parse::<Address>() else {
+            continue;
+        };
+        let Some(set) = find(&sets, &name, &kind).filter(|_| address.kind == Kind::DnsRecord) else {
+            continue;
+        };
+        let alias = set.alias_target().map(|t| {
+            let block = attrs([
+                ("name", Value::from(dns::bare(t.dns_name()))),
+                ("zone_id", Value::from(t.hosted_zone_id())),
+                ("evaluate_health", Value::Bool(t.evaluate_target_health())),
+            ]);
+            Value::List(vec![Value::Map(block)])
+        });
+        let records: Vec<&str> = set.resource_records().iter().map(|r| r.value()).collect();
+        let a = attrs([
+            ("zone", Value::from(zone)),
+            ("name", Value::from(name.as_str())),
+            ("type", Value::from(kind.as_str())),
+            ("ttl", set.ttl().map_or(Value::Null, Value::Int)),
+            (
+                "records",
+                if records.is_empty() {
+                    Value::Null
+                } else {
+                    str_list(records)
+                },
+            ),
+            ("alias", alias.unwrap_or(Value::List(Vec::new()))),
+            ("id", Value::from(dns::record_id(zone, &name, &kind))),
+        ]);
+        out.push(resource(address, a));
+    }
+    Ok(out)
+}
+
+/// An alias whose DNS name is a load balancer of the stack's reads as
+/// `target = load_balancer.NAME`, as it is written.
+pub(crate) fn targets(resources: &mut [Resource]) {
+    let lbs: Vec<(String, Value)> = resources
+        .iter()
+        .filter(|r| r.address.kind == Kind::LoadBalancer)
+        .filter_map(|r| {
+            Some((
+                dns::bare(str_of(&r.attrs, "dns_name")?),
+                r.attrs.get("arn")?.clone(),
+            ))
+        })
+        .collect();
+    for r in resources.iter_mut().filter(|r| r.address.kind == Kind::DnsRecord) {
+        let Some(Value::List(aliases)) = r.attrs.get_mut("alias") else {
+            continue;
+        };
+        for alias in aliases {
+            let Value::Map(block) = alias else { continue };
+            let name = str_of(block, "name").map(dns::bare);
+            if let Some((_, arn)) = lbs.iter().find(|(dns_name, _)| Some(dns_name) == name.as_ref()) {
+                block.insert("target".to_owned(), arn.clone());
+                block.insert("name".to_owned(), Value::Null);
+                block.insert("zone_id".to_owned(), Value::Null);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_names_in_route53_spelling() {
+        assert_eq!(bare_id("/hostedzone/Z123"), "Z123");
+        assert_eq!(bare_id("Z123"), "Z123");
+        assert_eq!(unescaped("\\052.Example.com."), "*.example.com");
+    }
+}

@@ -1,0 +1,116 @@
+//! Route 53's rules for names and record sets that validate, the local
+//! cloud and the AWS adapter share: which record types there are, when a
+//! name is in a zone, a record's id, and the owner marker berth keeps next
+//! to each record it makes (records take no tags).
+
+/// The record types Route 53 takes in a record set.
+pub const RECORD_TYPES: &[&str] = &[
+    "A", "AAAA", "CAA", "CNAME", "DS", "HTTPS", "MX", "NAPTR", "NS", "PTR", "SOA", "SPF", "SRV", "SSHFP",
+    "SVCB", "TLSA", "TXT",
+];
+
+/// The types an alias record may have: an alias answers with the target's
+/// addresses (or its records, for a record in the same zone).
+pub const ALIAS_TYPES: &[&str] = &[
+    "A", "AAAA", "CNAME", "CAA", "MX", "NAPTR", "PTR", "SPF", "SRV", "TXT",
+];
+
+/// `name` in berth's canonical form: lower case, without the root's dot.
+pub fn bare(name: &str) -> String {
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Whether `name` is `zone` itself or a name under it (both canonical).
+pub fn within(name: &str, zone: &str) -> bool {
+    name == zone || name.strip_suffix(zone).is_some_and(|head| head.ends_with('.'))
+}
+
+/// Whether `name` is a valid domain name: labels of letters, digits,
+/// hyphens and underscores (and a leading `*` label), 1 to 63 characters
+/// each, 255 in all.
+pub fn valid_name(name: &str) -> bool {
+    let name = name.trim_end_matches('.');
+    !name.is_empty()
+        && name.len() <= 255
+        && name.split('.').enumerate().all(|(i, label)| {
+            (i == 0 && label == "*")
+                || (!label.is_empty()
+                    && label.len() <= 63
+                    && label
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        })
+}
+
+/// A record's id: `ZONE_NAME_TYPE`, as Terraform names it.
+pub fn record_id(zone: &str, name: &str, kind: &str) -> String {
+    format!("{zone}_{name}_{kind}")
+}
+
+/// The name of the TXT record that marks the record `name` of `kind` as
+/// berth's: `_berth-TYPE.NAME` (a TXT record of its own name cannot sit
+/// next to a CNAME, and the type in the label keeps an A and an AAAA of one
+/// name apart).
+pub fn marker_name(name: &str, kind: &str) -> String {
+    format!("_berth-{}.{name}", kind.to_ascii_lowercase())
+}
+
+/// The record a marker's name is about: `(name, type)`.
+pub fn marked(marker: &str) -> Option<(String, String)> {
+    let rest = marker.strip_prefix("_berth-")?;
+    let (kind, name) = rest.split_once('.')?;
+    Some((name.to_owned(), kind.to_ascii_uppercase()))
+}
+
+/// The marker's value: the stack and the address, as the tags of taggable
+/// resources say them, in one quoted TXT string.
+pub fn marker_value(stack: &str, address: &str) -> String {
+    format!(
+        "\"{}={stack},{}={address}\"",
+        crate::STACK_TAG,
+        crate::ADDRESS_TAG
+    )
+}
+
+/// The stack and address a marker's value names.
+pub fn marker_owner(value: &str) -> Option<(String, String)> {
+    let text = value.trim_matches('"');
+    let (stack, address) = text.split_once(',')?;
+    let stack = stack.strip_prefix(crate::STACK_TAG)?.strip_prefix('=')?;
+    let address = address.strip_prefix(crate::ADDRESS_TAG)?.strip_prefix('=')?;
+    Some((stack.to_owned(), address.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_zones() {
+        assert!(within("example.com", "example.com"));
+        assert!(within("www.example.com", "example.com"));
+        assert!(!within("wwwexample.com", "example.com"));
+        assert!(!within("example.org", "example.com"));
+        assert_eq!(bare("WWW.Example.com."), "www.example.com");
+        assert!(valid_name("*.example.com"));
+        assert!(valid_name("_dmarc.example.com."));
+        assert!(!valid_name("www..example.com"));
+        assert!(!valid_name("bad name.example.com"));
+    }
+
+    #[test]
+    fn markers_round_trip() {
+        let m = marker_name("www.example.com", "AAAA");
+        assert_eq!(m, "_berth-aaaa.www.example.com");
+        assert_eq!(
+            marked(&m),
+            Some(("www.example.com".to_owned(), "AAAA".to_owned()))
+        );
+        let v = marker_value("shop", "dns_record.www");
+        assert_eq!(
+            marker_owner(&v),
+            Some(("shop".to_owned(), "dns_record.www".to_owned()))
+        );
+        assert_eq!(marker_owner("\"v=spf1 -all\""), None);
+    }
+}
