@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::path::Path;
 
+use berth_lang::eval::LookupFn;
 use berth_lang::{Analysis, DesiredValue, Options, Sources, analyze, analyze_in_cloud, load};
 use berth_provider::lookup::{DataKind, Matches, Query};
 use berth_provider::{Address, Attrs, Kind, Value};
@@ -31,7 +32,7 @@ subnet extra {
 output subnets { value = data.subnets.private.ids }
 "#;
 
-fn analyse(text: &str, lookup: Option<&dyn Fn(&Query) -> Result<Matches, String>>) -> Analysis {
+fn analyse(text: &str, lookup: Option<&LookupFn<'_>>) -> Analysis {
     let mut sources = Sources::new();
     let mut diags = Vec::new();
     load::add_bytes(&mut sources, &mut diags, Path::new("main.berth"), text.as_bytes());

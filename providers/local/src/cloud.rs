@@ -25,7 +25,9 @@ use crate::faults::{self, Fault, FaultOp};
 use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
-use crate::{discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, lookup, managed_policy, names, nat, route53};
+use crate::{
+    discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, lookup, managed_policy, names, nat, route53,
+};
 use berth_provider::lookup::{Matches, Query};
 
 /// A simulated AWS account persisted in one JSON file, holding every stack.
