@@ -148,7 +148,13 @@ fn a_binary_file_is_an_error_not_a_panic() {
 
 #[test]
 fn fmt_check_passes_on_the_examples() {
-    for name in ["blog", "microservices", "production"] {
+    for name in [
+        "blog",
+        "microservices",
+        "production",
+        "split/network",
+        "split/app",
+    ] {
         let p = example(name);
         let run = p.berth(&["fmt", "--check"]);
         run.expect_code(0);

@@ -26,10 +26,16 @@ module.exports = grammar({
 
     // KIND [LABEL] { ... } -- top-level resources, `variable`, `stack`, and
     // nested blocks (container, rule, route, ingress, health_check, ...).
+    // A lookup, `data vpc main { ... }`, has two kind words before its label.
     block: ($) =>
       seq(
         field('kind', $.identifier),
-        optional(field('label', choice($.identifier, $.string))),
+        optional(
+          choice(
+            field('label', choice($.identifier, $.string)),
+            seq(field('kind', $.identifier), field('label', $.identifier)),
+          ),
+        ),
         field('body', $.body),
       ),
 

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::{declare, domain, refs, schema, types};
+use crate::check::{declare, domain, lookups, refs, schema, types};
 use crate::diagnostic::Diagnostic;
-use crate::eval;
+use crate::eval::{self, LookupFn};
 use crate::source::{FileId, Sources};
 use crate::stack::Stack;
 use crate::syntax::{self, ast};
@@ -23,6 +23,9 @@ pub struct Analysis {
     /// Whether the stack calls `availability_zones()`: a caller that did not
     /// give [`Options::zones`] should ask the cloud and analyse again.
     pub zones_read: bool,
+    /// Whether the stack has `data` blocks: a caller that gave no lookup
+    /// (see [`analyze_in_cloud`]) got placeholders and should ask the cloud.
+    pub lookups_read: bool,
 }
 
 /// Inputs of an analysis besides the sources.
@@ -41,8 +44,19 @@ pub struct Options {
 }
 
 /// Analyses a stack made of `sources`; `diagnostics` may already hold
-/// problems found while loading them.
-pub fn analyze(sources: Sources, mut diagnostics: Vec<Diagnostic>, options: &Options) -> Analysis {
+/// problems found while loading them. Lookups (`data` blocks) evaluate to
+/// placeholders of their type.
+pub fn analyze(sources: Sources, diagnostics: Vec<Diagnostic>, options: &Options) -> Analysis {
+    analyze_in_cloud(sources, diagnostics, options, None)
+}
+
+/// [`analyze`], with `lookup` answering the stack's `data` blocks.
+pub fn analyze_in_cloud(
+    sources: Sources,
+    mut diagnostics: Vec<Diagnostic>,
+    options: &Options,
+    lookup: Option<&LookupFn<'_>>,
+) -> Analysis {
     let mut files = Vec::new();
     for (id, file) in sources.iter() {
         let parsed = syntax::parse_recovering(id, &file.text);
@@ -55,7 +69,11 @@ pub fn analyze(sources: Sources, mut diagnostics: Vec<Diagnostic>, options: &Opt
         }
     }
     let mut zones_read = false;
-    let stack = check_and_evaluate(&files, options, &mut diagnostics, &mut zones_read);
+    let lookups_read = files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .any(|b| b.kind.name == crate::syntax::DATA);
+    let stack = check_and_evaluate(&files, options, lookup, &mut diagnostics, &mut zones_read);
     diagnostics.sort_by_key(|d| d.span.map(|s| (s.file, s.start)));
     let stack = if diagnostics.is_empty() { stack } else { None };
     Analysis {
@@ -64,6 +82,7 @@ pub fn analyze(sources: Sources, mut diagnostics: Vec<Diagnostic>, options: &Opt
         stack,
         diagnostics,
         zones_read,
+        lookups_read,
     }
 }
 
@@ -74,6 +93,7 @@ pub fn analyze(sources: Sources, mut diagnostics: Vec<Diagnostic>, options: &Opt
 fn check_and_evaluate(
     files: &[(FileId, ast::File)],
     options: &Options,
+    lookup: Option<&LookupFn<'_>>,
     diagnostics: &mut Vec<Diagnostic>,
     zones_read: &mut bool,
 ) -> Option<Stack> {
@@ -89,6 +109,9 @@ fn check_and_evaluate(
     }
     let deps = refs::resolve(&module, &mut structural);
     let sound = structural.is_empty();
+    if sound {
+        lookups::check_uses(&module, diagnostics);
+    }
     diagnostics.extend(structural);
     if !sound {
         return None;
@@ -100,6 +123,7 @@ fn check_and_evaluate(
         &options.var_origins,
         &options.default_name,
         options.zones.as_deref(),
+        lookup,
         diagnostics,
     );
     *zones_read = read;

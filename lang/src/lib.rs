@@ -17,7 +17,7 @@ pub mod stack;
 mod suggest;
 pub mod syntax;
 
-pub use analyze::{Analysis, Options, analyze};
+pub use analyze::{Analysis, Options, analyze, analyze_in_cloud};
 pub use diagnostic::Diagnostic;
 pub use source::{FileId, Sources, Span};
 pub use stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Output, RefTarget, Stack};

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use berth_provider::Kind;
+use berth_provider::lookup::DataKind;
 use berth_provider::schema::{Attr, Block, Case, Literal, Presence, Update};
 
 const BEGIN: &str = "<!-- BEGIN GENERATED REFERENCE: do not edit by hand -->";
@@ -117,7 +118,28 @@ fn reference() -> String {
             block(&mut out, b, kind.keyword(), false);
         }
     }
+    lookups(&mut out);
     out
+}
+
+/// The `data` kinds: what each takes and exposes.
+fn lookups(out: &mut String) {
+    out.push_str("\n### Lookups: `data KIND NAME { }`\n");
+    for kind in DataKind::ALL {
+        let _ = writeln!(
+            out,
+            "\n#### `data {kind}`\n\nLooks up {}. `data.{kind}.NAME` alone means its `{}`.\n\n| filter | type | description |\n|---|---|---|",
+            kind.doc(),
+            kind.identity().name
+        );
+        for f in kind.filters() {
+            let _ = writeln!(out, "| `{}` | {} | {} |", f.name, f.ty, f.doc);
+        }
+        out.push_str("\n| attribute | type | description |\n|---|---|---|\n");
+        for a in kind.attrs() {
+            let _ = writeln!(out, "| `{}` | {} | {} |", a.name, a.ty, a.doc);
+        }
+    }
 }
 
 #[test]

@@ -4,8 +4,9 @@
 
 use berth_lang::FileId;
 use berth_lang::eval::functions;
-use berth_lang::syntax::{self, Around, Place};
+use berth_lang::syntax::{self, Around, DATA, Place};
 use berth_provider::Kind;
+use berth_provider::lookup::DataKind;
 use berth_provider::schema::Type;
 use lsp_types::{
     CompletionItem, CompletionItemKind, Documentation, InsertTextFormat, MarkupContent, MarkupKind, Position,
@@ -65,12 +66,15 @@ fn kinds(snippets: bool) -> Vec<CompletionItem> {
         ("variable", schema::VARIABLE_DOC),
         ("stack", schema::STACK_DOC),
         ("output", schema::OUTPUT_DOC),
+        (DATA, schema::DATA_DOC),
     ];
     resources
         .chain(others)
         .map(|(keyword, doc)| {
             let body = if keyword == "stack" {
                 format!("{keyword} \"${{1:name}}\" {{\n\t$0\n}}")
+            } else if keyword == DATA {
+                format!("{keyword} ${{1:kind}} ${{2:name}} {{\n\t$0\n}}")
             } else {
                 format!("{keyword} ${{1:name}} {{\n\t$0\n}}")
             };
@@ -144,6 +148,31 @@ fn members(path: &[String], decls: &[Decl]) -> Vec<CompletionItem> {
             .into_iter()
             .map(|n| item(n, CompletionItemKind::FIELD))
             .collect(),
+        [root] if root == DATA => DataKind::ALL
+            .iter()
+            .map(|k| CompletionItem {
+                detail: Some(k.doc().to_owned()),
+                ..item(k.keyword(), CompletionItemKind::CLASS)
+            })
+            .collect(),
+        [root, kind] if root == DATA => decls
+            .iter()
+            .filter(|d| d.kind == format!("{DATA}.{kind}"))
+            .map(|d| item(d.name.clone(), CompletionItemKind::REFERENCE))
+            .collect(),
+        [root, kind, _name] if root == DATA => kind
+            .parse::<DataKind>()
+            .map(|k| {
+                k.attrs()
+                    .iter()
+                    .map(|a| CompletionItem {
+                        detail: Some(a.ty.to_string()),
+                        documentation: markdown(a.doc.to_owned()),
+                        ..item(a.name, CompletionItemKind::FIELD)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         [root] => match root.parse::<Kind>() {
             Ok(kind) => decls
                 .iter()

@@ -79,6 +79,10 @@ pub const STACK_DOC: &str =
 /// See [`VARIABLE_DOC`].
 pub const OUTPUT_DOC: &str = "A value printed after `berth apply` and by `berth output`, read from the \
                               live resources it refers to.";
+/// What a `data` block is.
+pub const DATA_DOC: &str = "A lookup: `data KIND NAME { FILTERS }` reads one live resource berth does not own \
+                            (vpc, subnet, subnets, security_group, certificate, hosted_zone) at plan time; \
+                            read it as `data.KIND.NAME` or `data.KIND.NAME.ATTR`.";
 
 /// The schema of a block body.
 #[derive(Debug, Clone, Copy)]
@@ -265,6 +269,7 @@ pub fn kind_markdown(keyword: &str) -> Option<String> {
         "variable" => Some(format!("**`variable`** — stack input\n\n{VARIABLE_DOC}")),
         "stack" => Some(format!("**`stack`** — the stack itself\n\n{STACK_DOC}")),
         "output" => Some(format!("**`output`** — stack output\n\n{OUTPUT_DOC}")),
+        berth_lang::syntax::DATA => Some(format!("**`data`** — lookup\n\n{DATA_DOC}")),
         _ => {
             let kind: Kind = keyword.parse().ok()?;
             let schema = kind.schema();

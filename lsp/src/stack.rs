@@ -105,7 +105,8 @@ fn paths_in(dir: &Path, this: Option<&Path>, docs: &Documents) -> Vec<PathBuf> {
 /// A top-level named block: a resource or a variable.
 #[derive(Debug, Clone)]
 pub struct Decl {
-    /// The block kind as written (`vpc`, `variable`).
+    /// The block kind as written (`vpc`, `variable`; `data.vpc` for a
+    /// lookup).
     pub kind: String,
     /// Its label.
     pub name: String,
@@ -130,8 +131,13 @@ pub fn declarations(files: &StackFiles) -> Vec<Decl> {
             let ast::Label::Ident(label) = block.label.as_ref()? else {
                 return None;
             };
+            // A lookup is known by its kind: `data.vpc`.
+            let kind = match &block.subkind {
+                Some(subkind) => format!("{}.{}", block.kind.name, subkind.name),
+                None => block.kind.name.clone(),
+            };
             Some(Decl {
-                kind: block.kind.name.clone(),
+                kind,
                 name: label.name.clone(),
                 file: id,
                 label_span: label.span.range(),

@@ -73,7 +73,7 @@ fn plan_and_show(
     output: &Output,
     known: &mut Known,
 ) -> anyhow::Result<ExitCode> {
-    let (stack, zones_read) = match stack::evaluate_or_invalid(dir, vars)? {
+    let (stack, reads) = match stack::evaluate_or_invalid(dir, vars)? {
         Ok(evaluated) => evaluated,
         Err(invalid) => {
             if output.format == Format::Markdown {
@@ -98,9 +98,9 @@ fn plan_and_show(
     known.place = Some(place::describe(global, dir, &stack.region, None));
     let runtime = stack::runtime()?;
     let cloud = Cloud::open(global, dir, &stack.region, &runtime)?;
-    let stack = match zones_read {
+    let stack = match reads.zones || reads.lookups {
         false => stack,
-        true => match stack::rezoned(dir, vars, &runtime, &cloud)? {
+        true => match stack::in_cloud(dir, vars, &runtime, &cloud, reads)? {
             Some(stack) => stack,
             None => return Ok(ExitCode::from(1)),
         },

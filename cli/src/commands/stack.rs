@@ -5,19 +5,28 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Context;
+use berth_lang::eval::LookupFn;
 use berth_lang::syntax::{self, ast};
-use berth_lang::{Analysis, Diagnostic, Options, Sources, analyze, load};
+use berth_lang::{Analysis, Diagnostic, Options, Sources, analyze_in_cloud, load};
+use berth_provider::lookup::Query;
 
 use crate::args::Vars;
 
 /// Loads and analyses the stack in `dir` with the given variables;
-/// `availability_zones()` gives the zones AWS documents for the region.
+/// `availability_zones()` gives the zones AWS documents for the region and
+/// lookups (`data` blocks) are placeholders.
 pub fn analyse(dir: &Path, vars: &Vars) -> anyhow::Result<Analysis> {
-    analyse_with_zones(dir, vars, None)
+    analyse_with(dir, vars, None, None)
 }
 
-/// [`analyse`], with the zones the cloud gives the stack's region.
-fn analyse_with_zones(dir: &Path, vars: &Vars, zones: Option<Vec<String>>) -> anyhow::Result<Analysis> {
+/// [`analyse`], with the zones the cloud gives the stack's region and the
+/// cloud answering its lookups.
+fn analyse_with(
+    dir: &Path,
+    vars: &Vars,
+    zones: Option<Vec<String>>,
+    lookup: Option<&LookupFn<'_>>,
+) -> anyhow::Result<Analysis> {
     let (sources, diagnostics) = load::load_dir(dir)?;
     let (vars, var_origins) = variables_with_origins(vars)?;
     let options = Options {
@@ -26,43 +35,89 @@ fn analyse_with_zones(dir: &Path, vars: &Vars, zones: Option<Vec<String>>) -> an
         default_name: default_name(dir),
         zones,
     };
-    Ok(analyze(sources, diagnostics, &options))
+    Ok(analyze_in_cloud(sources, diagnostics, &options, lookup))
+}
+
+/// What of the cloud a stack reads while it is evaluated.
+#[derive(Debug, Clone, Copy)]
+pub struct Reads {
+    /// It calls `availability_zones()`.
+    pub zones: bool,
+    /// It has `data` blocks.
+    pub lookups: bool,
+}
+
+impl Reads {
+    fn of(analysis: &Analysis) -> Reads {
+        Reads {
+            zones: analysis.zones_read,
+            lookups: analysis.lookups_read,
+        }
+    }
 }
 
 /// The evaluated stack and the cloud it lives in, or `None` after printing
-/// its diagnostics. A stack that calls `availability_zones()` is evaluated
-/// again with the zones the cloud answers (DescribeAvailabilityZones), so
-/// a plan is a function of the configuration and what the cloud says.
+/// its diagnostics. A stack that calls `availability_zones()` or looks
+/// resources up is evaluated again with what the cloud answers
+/// (DescribeAvailabilityZones, the lookups' Describe calls), so a plan is
+/// a function of the configuration and what the cloud says. Without
+/// `lookups` (`berth destroy`, `berth unlock`: they need only the stack's
+/// own resources) lookups stay placeholders, so one that finds nothing
+/// anymore stops nothing.
 pub fn evaluate_in_cloud(
     global: &crate::args::Global,
     dir: &Path,
     vars: &Vars,
     runtime: &tokio::runtime::Runtime,
+    lookups: bool,
 ) -> anyhow::Result<Option<(berth_lang::Stack, crate::cloud::Cloud)>> {
     let analysis = analyse(dir, vars)?;
+    let read = Reads::of(&analysis);
     let Some(stack) = analysis.stack else {
         crate::report::diagnostics(&analysis.sources, &analysis.diagnostics);
         return Ok(None);
     };
     let cloud = crate::cloud::Cloud::open(global, dir, &stack.region, runtime)?;
-    if !analysis.zones_read {
+    let reads = Reads {
+        lookups: lookups && read.lookups,
+        ..read
+    };
+    if !reads.zones && !reads.lookups {
         return Ok(Some((stack, cloud)));
     }
-    Ok(rezoned(dir, vars, runtime, &cloud)?.map(|stack| (stack, cloud)))
+    Ok(in_cloud(dir, vars, runtime, &cloud, reads)?.map(|stack| (stack, cloud)))
 }
 
-/// The stack evaluated again with the zones `cloud` reports, for a stack
-/// that calls `availability_zones()`; `None` after printing diagnostics.
-pub fn rezoned(
+/// The stack evaluated again with what `cloud` answers: its zones, for a
+/// stack that calls `availability_zones()`, and its lookups; `None` after
+/// printing diagnostics.
+pub fn in_cloud(
     dir: &Path,
     vars: &Vars,
     runtime: &tokio::runtime::Runtime,
     cloud: &crate::cloud::Cloud,
+    reads: Reads,
 ) -> anyhow::Result<Option<berth_lang::Stack>> {
-    let zones = runtime
-        .block_on(cloud.provider().availability_zones())
-        .context("cannot read the region's availability zones")?;
-    let analysis = analyse_with_zones(dir, vars, Some(zones))?;
+    let zones = match reads.zones {
+        true => Some(
+            runtime
+                .block_on(cloud.provider().availability_zones())
+                .context("cannot read the region's availability zones")?,
+        ),
+        false => None,
+    };
+    let provider = cloud.provider();
+    let lookup = |query: &Query| {
+        runtime
+            .block_on(provider.lookup(query))
+            .map_err(|e| e.to_string())
+    };
+    let analysis = analyse_with(
+        dir,
+        vars,
+        zones,
+        reads.lookups.then_some(&lookup as &LookupFn<'_>),
+    )?;
     let Some(stack) = analysis.stack else {
         crate::report::diagnostics(&analysis.sources, &analysis.diagnostics);
         return Ok(None);
@@ -174,16 +229,16 @@ pub struct Invalid {
     pub text: String,
 }
 
-/// The evaluated stack and whether it calls `availability_zones()` (see
-/// [`rezoned`]), or what is wrong with it (its diagnostics are also printed
-/// on stderr).
+/// The evaluated stack and what it reads of the cloud (see [`in_cloud`]),
+/// or what is wrong with it (its diagnostics are also printed on stderr).
 pub fn evaluate_or_invalid(
     dir: &Path,
     vars: &Vars,
-) -> anyhow::Result<Result<(berth_lang::Stack, bool), Invalid>> {
+) -> anyhow::Result<Result<(berth_lang::Stack, Reads), Invalid>> {
     let analysis = analyse(dir, vars)?;
+    let reads = Reads::of(&analysis);
     if let Some(stack) = analysis.stack {
-        return Ok(Ok((stack, analysis.zones_read)));
+        return Ok(Ok((stack, reads)));
     }
     crate::report::diagnostics(&analysis.sources, &analysis.diagnostics);
     let given = variables(vars)?;

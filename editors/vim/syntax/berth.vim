@@ -34,6 +34,8 @@ syn match berthForEach /\<for_each\ze\s*=/
 
 " Blocks: KIND [LABEL] {   (no '=': `name = {` is a map)
 syn match berthBlockKind /\<\h[[:alnum:]_-]*\ze\%(\s\+\%(\h[[:alnum:]_-]*\|"\%([^"\\]\|\\.\)*"\)\)\=\s*{/ nextgroup=berthBlockLabel,berthString skipwhite
+" `data KIND NAME {`: a lookup's two kind words.
+syn match berthBlockKind /\<data\ze\s\+\h[[:alnum:]_-]*\s\+\h[[:alnum:]_-]*\s*{/
 syn match berthBlockLabel /\h[[:alnum:]_-]*\ze\s*{/ contained
 
 " Literals

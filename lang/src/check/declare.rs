@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use berth_provider::Kind;
+use berth_provider::lookup::DataKind;
 
 use crate::diagnostic::Diagnostic;
 use crate::suggest::did_you_mean;
@@ -16,6 +17,17 @@ pub struct Module<'a> {
     pub stack: Option<StackDecl<'a>>,
     pub resources: BTreeMap<(Kind, String), ResourceDecl<'a>>,
     pub outputs: BTreeMap<String, OutputDecl<'a>>,
+    /// `data KIND NAME { FILTERS }` lookups.
+    pub data: BTreeMap<(DataKind, String), DataDecl<'a>>,
+}
+
+/// `data KIND NAME { FILTERS }`: a live resource berth reads at plan time
+/// and never changes (see `crate::check::lookups`).
+#[derive(Debug)]
+pub struct DataDecl<'a> {
+    pub kind: DataKind,
+    pub name: String,
+    pub block: &'a Block,
 }
 
 #[derive(Debug)]
@@ -53,7 +65,7 @@ const VARIABLE_ATTRS: &[&str] = &["default", "description", "type", "sensitive"]
 const STACK_ATTRS: &[&str] = &["region"];
 const OUTPUT_ATTRS: &[&str] = &["value", "description", "sensitive"];
 /// Block kinds that are not resources.
-pub const OTHER_KINDS: &[&str] = &["variable", "stack", "output"];
+pub const OTHER_KINDS: &[&str] = &["variable", "stack", "output", crate::syntax::DATA];
 
 pub fn collect<'a>(blocks: impl IntoIterator<Item = &'a Block>, diags: &mut Vec<Diagnostic>) -> Module<'a> {
     let mut module = Module::default();
@@ -62,6 +74,7 @@ pub fn collect<'a>(blocks: impl IntoIterator<Item = &'a Block>, diags: &mut Vec<
             "variable" => declare_variable(&mut module, block, diags),
             "stack" => declare_stack(&mut module, block, diags),
             "output" => declare_output(&mut module, block, diags),
+            crate::syntax::DATA => declare_data(&mut module, block, diags),
             other => match other.parse::<Kind>() {
                 Ok(kind) => declare_resource(&mut module, kind, block, diags),
                 Err(_) => diags.push(unknown_kind(block)),
@@ -233,6 +246,29 @@ fn declare_resource<'a>(module: &mut Module<'a>, kind: Kind, block: &'a Block, d
             name: name.to_owned(),
             block,
             for_each,
+        },
+    );
+}
+
+fn declare_data<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<Diagnostic>) {
+    let Some(kind) = crate::check::lookups::data_kind(block, diags) else {
+        return;
+    };
+    let Some(name) = ident_label(block, "lookup", diags) else {
+        return;
+    };
+    crate::check::lookups::check_filters(kind, block, diags);
+    let key = (kind, name.to_owned());
+    if let Some(prev) = module.data.get(&key) {
+        diags.push(duplicate(block, prev.block, &format!("data.{kind}.{name}")));
+        return;
+    }
+    module.data.insert(
+        key,
+        DataDecl {
+            kind,
+            name: name.to_owned(),
+            block,
         },
     );
 }

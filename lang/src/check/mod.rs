@@ -10,6 +10,7 @@ mod dns;
 pub mod domain;
 mod ecr;
 mod iam;
+pub mod lookups;
 mod managed_policy;
 mod names;
 mod network;

@@ -25,6 +25,8 @@ enum Scope<'a> {
     /// An output's value: variables and resources, without making a
     /// dependency (outputs are read after apply).
     Output,
+    /// A lookup's filters: variables and other lookups, known at plan time.
+    Data,
     /// A resource body; `each` only when the resource has `for_each`.
     /// `names_itself`: a reference to the resource itself is no cycle here
     /// (a security group rule's `from`: AWS creates the group, then lets it
@@ -97,6 +99,9 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                 }
             }
         }
+    }
+    for decl in module.data.values() {
+        walk_body(module, decl.block, Scope::Data, &mut graph, diags);
     }
     for output in module.outputs.values() {
         walk(module, output.value, Scope::Output, &mut graph, diags);
@@ -266,10 +271,25 @@ fn traversal<'a>(
                 );
             }
         }
+        crate::syntax::DATA => match scope {
+            Scope::Constant => diags.push(constant_only(span)),
+            Scope::Stack => diags.push(
+                Diagnostic::error("E0310", "the stack block cannot refer to lookups", span)
+                    .label("a lookup reference")
+                    .help("use variables in the stack's name and region"),
+            ),
+            // A lookup's value is known at plan time: no dependency.
+            _ => {
+                super::lookups::resolve(module, t, span, diags);
+            }
+        },
         _ => match root.parse::<Kind>() {
             Ok(kind) => resource_ref(module, kind, t, span, scope, graph, diags),
             Err(_) => {
-                let names = Kind::ALL.iter().map(|k| k.keyword()).chain(["var", "each"]);
+                let names = Kind::ALL
+                    .iter()
+                    .map(|k| k.keyword())
+                    .chain(["var", "each", crate::syntax::DATA]);
                 let d = Diagnostic::error("E0306", format!("unknown name `{root}`"), t.root.span)
                     .label("not a variable, `each` or resource kind");
                 diags.push(match did_you_mean(root, names) {
@@ -388,6 +408,11 @@ fn resource_ref<'a>(
             }
         }
         Scope::Output => {}
+        Scope::Data => diags.push(
+            Diagnostic::error("E0595", "a lookup's filters cannot refer to the stack's resources", span)
+                .label("known only once the stack is applied")
+                .help("lookups run at plan time: filter with constants, variables or other lookups (`vpc = data.vpc.main`)"),
+        ),
         Scope::Constant => diags.push(constant_only(span)),
         Scope::Stack => diags.push(
             Diagnostic::error("E0310", "the stack block cannot refer to resources", span)

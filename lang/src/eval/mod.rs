@@ -3,12 +3,16 @@
 //! inlined, ids and ARNs stay references until apply).
 
 pub mod functions;
+mod lookups;
 mod zones;
+
+pub use lookups::LookupFn;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use berth_provider::lookup::DataKind;
 use berth_provider::schema::Presence;
-use berth_provider::{Address, Kind, Value};
+use berth_provider::{Address, Attrs, Kind, Value};
 
 use crate::check::declare::{Module, ResourceDecl};
 use crate::diagnostic::Diagnostic;
@@ -47,6 +51,12 @@ struct Evaluator<'m, 'a> {
     zones: Option<&'m [String]>,
     /// Whether `availability_zones()` was called.
     zones_read: bool,
+    /// Answers lookups from the cloud; `None`: placeholders (validate).
+    lookup: Option<&'m LookupFn<'m>>,
+    /// Each lookup's attributes once evaluated (`None`: it failed).
+    data: BTreeMap<(DataKind, String), Option<Attrs>>,
+    /// Lookups being evaluated, to catch one whose filters read itself.
+    data_busy: BTreeSet<(DataKind, String)>,
     diags: &'m mut Vec<Diagnostic>,
 }
 
@@ -80,13 +90,16 @@ pub fn evaluate_with_origins(
     default_name: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<crate::stack::Stack> {
-    evaluate_in_cloud(module, deps, overrides, origins, default_name, None, diags).0
+    evaluate_in_cloud(module, deps, overrides, origins, default_name, None, None, diags).0
 }
 
 /// [`evaluate_with_origins`] with the zones the cloud gives the stack's
-/// region (`None`: the zones AWS documents); also says whether the stack
-/// called `availability_zones()`, so a caller that has not asked the cloud
-/// yet knows it must.
+/// region (`None`: the zones AWS documents) and the cloud's answers to
+/// lookups (`None`: placeholders, see `lookups.rs`); also says whether the
+/// stack called `availability_zones()`, so a caller that has not asked the
+/// cloud yet knows it must.
+// One argument per input of the evaluation; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
 pub fn evaluate_in_cloud(
     module: &Module<'_>,
     deps: &BTreeMap<(Kind, &str), Vec<(Kind, &str)>>,
@@ -94,6 +107,7 @@ pub fn evaluate_in_cloud(
     origins: &BTreeMap<String, String>,
     default_name: &str,
     zones: Option<&[String]>,
+    lookup: Option<&LookupFn<'_>>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Option<crate::stack::Stack>, bool) {
     let errors_before = diags.len();
@@ -108,6 +122,9 @@ pub fn evaluate_in_cloud(
         region: None,
         zones,
         zones_read: false,
+        lookup,
+        data: BTreeMap::new(),
+        data_busy: BTreeSet::new(),
         diags,
     };
     ev.variables(overrides, origins);
@@ -116,6 +133,11 @@ pub fn evaluate_in_cloud(
     }
     let (name, region) = ev.stack_header(default_name);
     ev.region = Some(region.clone());
+    // Every lookup runs, read or not: a block that matches nothing fails
+    // the plan wherever it is used.
+    for (kind, name) in module.data.keys() {
+        ev.lookup_value(*kind, name);
+    }
     let mut dependencies: BTreeMap<Node<'_>, BTreeSet<Address>> = BTreeMap::new();
     for node in order(deps) {
         let Some(decl) = module.resources.get(&(node.0, node.1.to_owned())) else {
@@ -679,6 +701,14 @@ impl Evaluator<'_, '_> {
                     self.tainted = true;
                 }
                 self.vars.get(name).cloned().map(DesiredValue::Known)
+            }
+            crate::syntax::DATA => {
+                // Reported by the resolver when it names nothing.
+                let found = crate::check::lookups::resolve(self.module, t, span, &mut Vec::new())?;
+                let attrs = self.lookup_value(found.kind, &found.name)?;
+                Some(DesiredValue::Known(
+                    attrs.get(found.attr).cloned().unwrap_or(Value::Null),
+                ))
             }
             "each" => {
                 let each = each?;

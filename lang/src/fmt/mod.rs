@@ -147,6 +147,10 @@ impl<'a> Printer<'a> {
 
     fn header(&mut self, block: &Block) {
         self.out.push_str(&block.kind.name);
+        if let Some(subkind) = &block.subkind {
+            self.out.push(' ');
+            self.out.push_str(&subkind.name);
+        }
         match &block.label {
             Some(Label::Ident(i)) => {
                 self.out.push(' ');

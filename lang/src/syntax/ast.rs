@@ -13,6 +13,9 @@ pub struct File {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Block {
     pub kind: Ident,
+    /// The word between the kind and the label of a top-level block that
+    /// has two (`data vpc main`: `vpc`); only `data` blocks take one.
+    pub subkind: Option<Ident>,
     pub label: Option<Label>,
     pub body: Vec<Item>,
     pub span: Span,

@@ -5,6 +5,7 @@
 //! ```text
 //! file      = block*
 //! block     = NAME label? "{" (item ","?)* "}"
+//!           | "data" NAME label "{" (item ","?)* "}"  (top level: `data vpc main`)
 //! item      = NAME "=" expr | block
 //! label     = NAME | string
 //! expr      = string | number | "true" | "false" | "null" | list | map
@@ -31,6 +32,9 @@ use super::error::{Expected, found_span, invisible_error, syntax_error};
 use super::recover::unclosed_block;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
+
+/// The kind of a top-level block that takes a second word: a lookup.
+pub const DATA: &str = "data";
 
 /// Deepest nesting of brackets and braces accepted. The parser recurses per
 /// level, so unbounded nesting would overflow the stack on hostile input.
@@ -265,7 +269,7 @@ impl<'t> Parser<'t> {
         {
             return Err(d);
         }
-        let label = match self.c.peek() {
+        let mut label = match self.c.peek() {
             Some(b'"') => Some(Label::String(self.string()?)),
             _ => self.c.ident().map(|label| {
                 self.probe_name(&label, Spot::Label);
@@ -273,6 +277,28 @@ impl<'t> Parser<'t> {
             }),
         };
         self.c.skip_trivia();
+        // `data vpc main {`: the word after `data` names what the block
+        // looks up; the label follows it.
+        let mut subkind = None;
+        if place == Place::TopLevel
+            && kind.name == DATA
+            && let Some(Label::Ident(first)) = &label
+            && self
+                .c
+                .peek()
+                .is_some_and(|b| b == b'"' || b.is_ascii_alphabetic() || b == b'_')
+        {
+            subkind = Some(first.clone());
+            self.probe_here(Spot::Label);
+            label = match self.c.peek() {
+                Some(b'"') => Some(Label::String(self.string()?)),
+                _ => self.c.ident().map(|label| {
+                    self.probe_name(&label, Spot::Label);
+                    Label::Ident(label)
+                }),
+            };
+            self.c.skip_trivia();
+        }
         self.probe_here(Spot::Other);
         if self.c.peek() != Some(b'{') {
             if place == Place::Body
@@ -294,6 +320,7 @@ impl<'t> Parser<'t> {
         Ok(Block {
             span: self.c.span_from(kind.span.start),
             kind,
+            subkind,
             label,
             body,
         })

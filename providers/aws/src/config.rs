@@ -31,6 +31,7 @@ pub struct Clients {
     pub autoscaling: aws_sdk_applicationautoscaling::Client,
     pub ecr: aws_sdk_ecr::Client,
     pub discovery: aws_sdk_servicediscovery::Client,
+    pub acm: aws_sdk_acm::Client,
     pub route53: aws_sdk_route53::Client,
 }
 
@@ -48,6 +49,7 @@ impl Clients {
             autoscaling: aws_sdk_applicationautoscaling::Client::new(config),
             ecr: aws_sdk_ecr::Client::new(config),
             discovery: aws_sdk_servicediscovery::Client::new(config),
+            acm: aws_sdk_acm::Client::new(config),
             route53: aws_sdk_route53::Client::new(config),
         }
     }

@@ -72,6 +72,7 @@ mod errors;
 mod iam;
 mod lock;
 mod logs;
+mod lookup;
 mod managed_policy;
 mod pace;
 mod poll;
@@ -85,6 +86,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use berth_provider::adopt::Found;
+use berth_provider::lookup::{Matches, Query};
 use berth_provider::{
     Address, CallStats, External, Kind, LockInfo, OpStats, Provider, ProviderError, Resource, WaitEvents,
 };
@@ -270,6 +272,10 @@ impl Provider for AwsProvider {
 
     async fn availability_zones(&self) -> Result<Vec<String>, ProviderError> {
         ec2::zones(self).await
+    }
+
+    async fn lookup(&self, query: &Query) -> Result<Matches, ProviderError> {
+        lookup::find(self, query).await
     }
 
     async fn delete(&self, _stack: &str, live: &Resource) -> Result<(), ProviderError> {

@@ -12,6 +12,7 @@ pub mod dns;
 mod error;
 mod kind;
 pub mod lock;
+pub mod lookup;
 pub mod naming;
 pub mod policy;
 mod provider;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::adopt::Found;
+use crate::lookup::{Matches, Query};
 use crate::{Address, Attrs, Kind, LockInfo, OpStats, ProviderError};
 
 /// One resource: its address in the stack and its attributes.
@@ -142,4 +143,9 @@ pub trait Provider: Send + Sync {
     /// The availability zones of the cloud's region that the account can
     /// use, by name, sorted: what `availability_zones()` evaluates to.
     async fn availability_zones(&self) -> Result<Vec<String>, ProviderError>;
+
+    /// Every live resource a `data` block's filters match, whoever owns
+    /// it, in no particular order: the language decides what zero or
+    /// several matches mean. Reads only.
+    async fn lookup(&self, query: &Query) -> Result<Matches, ProviderError>;
 }

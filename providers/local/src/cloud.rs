@@ -26,7 +26,10 @@ use crate::faults::{self, Fault, FaultOp};
 use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
-use crate::{discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, managed_policy, names, nat, route53};
+use crate::{
+    discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, lookup, managed_policy, names, nat, route53,
+};
+use berth_provider::lookup::{Matches, Query};
 
 /// A simulated AWS account persisted in one JSON file, holding every stack.
 ///
@@ -654,6 +657,12 @@ impl Provider for LocalCloud {
             Ok(ec2::zones(sim.region))
         })
         .await
+    }
+
+    async fn lookup(&self, query: &Query) -> Result<Matches, ProviderError> {
+        let call = lookup::call(query.kind);
+        self.retried(FaultOp::Read, "", None, call, |sim| Ok(lookup::find(sim, query)))
+            .await
     }
 
     async fn delete(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {

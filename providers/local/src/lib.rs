@@ -96,6 +96,7 @@ mod faults;
 mod iam;
 mod ids;
 mod logs;
+mod lookup;
 mod managed_policy;
 mod model;
 mod names;

@@ -35,6 +35,40 @@ pub(crate) struct State {
     /// Injected faults.
     #[serde(default)]
     pub faults: Vec<Fault>,
+    /// ACM certificates of the account, for lookups: berth makes none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<Certificate>,
+    /// Route 53 hosted zones of the account, for lookups: berth makes none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosted_zones: Vec<HostedZone>,
+}
+
+/// An ACM certificate, as ListCertificates and DescribeCertificate tell.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Certificate {
+    pub arn: String,
+    pub region: String,
+    /// Its domain name.
+    pub domain: String,
+    /// `ISSUED`, `PENDING_VALIDATION`, `EXPIRED`, ...
+    pub status: String,
+    /// When it was issued (RFC 3339): the newest one wins a lookup.
+    #[serde(default)]
+    pub issued: String,
+}
+
+/// The status of a certificate that can be used.
+pub(crate) const CERT_ISSUED: &str = "ISSUED";
+
+/// A Route 53 hosted zone (a global service).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct HostedZone {
+    /// `Z...`, without `/hostedzone/`.
+    pub id: String,
+    /// Its domain name.
+    pub name: String,
+    #[serde(default)]
+    pub private: bool,
 }
 
 fn format_version() -> u32 {
@@ -54,6 +88,8 @@ impl Default for State {
             families: BTreeMap::new(),
             client_tokens: BTreeMap::new(),
             faults: Vec::new(),
+            certificates: Vec::new(),
+            hosted_zones: Vec::new(),
         }
     }
 }

@@ -1,0 +1,322 @@
+//! Lookups (`data` blocks) on both clouds: every data kind reads what
+//! another tool made (boto3 on moto; on the local cloud another berth
+//! stack, and certificates and zones listed in the cloud file), and
+//! examples/split's app stack reads the network stack next door by its
+//! berth tags: apply both, re-plan clean, destroy both leaving nothing;
+//! without the network the app's plan fails at the lookup's block.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Cloud, Run, copy_of, examples};
+use serde_json::{Value, json};
+
+/// Two stack directories in one temp dir; on the local cloud they share
+/// one cloud file, as stacks share one AWS account.
+struct Pair {
+    _tmp: tempfile::TempDir,
+    first: PathBuf,
+    second: PathBuf,
+    cloud_file: PathBuf,
+}
+
+impl Pair {
+    fn new(first: &Path, second: &Path) -> Pair {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let copy = |from: &Path| {
+            let project = copy_of(from);
+            let dir = tmp.path().join(from.file_name().expect("named"));
+            std::fs::create_dir(&dir).expect("dir");
+            for entry in std::fs::read_dir(&project.dir).expect("copied") {
+                let path = entry.expect("entry").path();
+                std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+            }
+            dir
+        };
+        Pair {
+            first: copy(first),
+            second: copy(second),
+            cloud_file: tmp.path().join("cloud.json"),
+            _tmp: tmp,
+        }
+    }
+
+    fn berth(&self, cloud: &Cloud, dir: &Path, args: &[&str]) -> Run {
+        let mut all: Vec<&str> = args.to_vec();
+        let file = self.cloud_file.display().to_string();
+        if matches!(cloud, Cloud::Local) {
+            all.extend(["--local-state", &file]);
+        }
+        cloud.berth(dir, &all)
+    }
+
+    /// Applies `dir` and checks that the next plan is clean.
+    #[track_caller]
+    fn converges(&self, cloud: &Cloud, dir: &Path, when: &str) {
+        self.berth(cloud, dir, &["apply", "--auto-approve"])
+            .expect_code(0);
+        let plan = self.berth(cloud, dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "not clean after {when}:\n{}", plan.all());
+    }
+}
+
+/// How many resources carry the `berth:stack` tag `stack`, counted from
+/// outside berth.
+fn owned(pair: &Pair, cloud: &Cloud, stack: &str) -> usize {
+    match cloud {
+        Cloud::Local => common::addresses(&common::read_cloud(&pair.cloud_file), stack).values().sum(),
+        Cloud::Aws(moto) => moto
+            .python(&format!(
+                "import boto3\n\
+                 tagging = boto3.client('resourcegroupstaggingapi')\n\
+                 ec2 = boto3.client('ec2')\n\
+                 f = [{{'Name': 'tag:berth:stack', 'Values': ['{stack}']}}]\n\
+                 n = len(ec2.describe_vpcs(Filters=f)['Vpcs']) + len(ec2.describe_subnets(Filters=f)['Subnets'])\n\
+                 n += len(ec2.describe_security_groups(Filters=f)['SecurityGroups'])\n\
+                 n += len(ec2.describe_internet_gateways(Filters=f)['InternetGateways'])\n\
+                 n += len(ec2.describe_route_tables(Filters=f)['RouteTables'])\n\
+                 elb = boto3.client('elbv2')\n\
+                 n += len(elb.describe_load_balancers()['LoadBalancers']) + len(elb.describe_target_groups()['TargetGroups'])\n\
+                 ecs = boto3.client('ecs')\n\
+                 n += len([c for c in ecs.describe_clusters(clusters=ecs.list_clusters()['clusterArns'])['clusters'] if c['status'] == 'ACTIVE'])\n\
+                 print(n)\n"
+            ))
+            .trim()
+            .parse()
+            .expect("a count"),
+    }
+}
+
+#[test]
+fn the_split_example_reads_the_network_stack_on_both_clouds() {
+    let split = examples().join("split");
+    for cloud in Cloud::both() {
+        let pair = Pair::new(&split.join("network"), &split.join("app"));
+        let (network, app) = (&pair.first, &pair.second);
+
+        // Without the network, the app's lookups find nothing: the plan
+        // fails at the block, naming its filters.
+        let plan = pair.berth(&cloud, app, &["plan"]);
+        plan.expect_code(1);
+        let err = plan.stderr.as_str();
+        assert!(
+            err.contains("error[E0596]: `data.vpc.network` matches no vpc"),
+            "{err}"
+        );
+        assert!(err.contains("main.berth:11:1"), "{err}");
+        assert!(
+            err.contains("stack = \"network-dev\", address = \"vpc.main\""),
+            "{err}"
+        );
+
+        pair.converges(&cloud, network, "the network");
+        pair.converges(&cloud, app, "the app on the network");
+        // The network stack is not touched by the app's lookups.
+        let plan = pair.berth(&cloud, network, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "{}", plan.all());
+        // The service runs in both of the network's subnets.
+        let out = pair.berth(&cloud, app, &["plan", "--format", "json"]);
+        out.expect_code(0);
+
+        pair.berth(&cloud, app, &["destroy", "--auto-approve"])
+            .expect_code(0);
+        pair.berth(&cloud, network, &["destroy", "--auto-approve"])
+            .expect_code(0);
+        for stack in ["app-dev", "network-dev"] {
+            assert_eq!(owned(&pair, &cloud, stack), 0, "{stack} left resources");
+        }
+    }
+}
+
+#[test]
+fn destroy_does_not_need_the_lookups() {
+    let split = examples().join("split");
+    let cloud = Cloud::Local;
+    let pair = Pair::new(&split.join("network"), &split.join("app"));
+    pair.converges(&cloud, &pair.first, "the network");
+    pair.converges(&cloud, &pair.second, "the app");
+    // The network's VPC loses its tags: the app's lookup finds nothing, yet
+    // the app can still be destroyed.
+    let mut state = common::read_cloud(&pair.cloud_file);
+    for r in state["resources"]
+        .as_object_mut()
+        .expect("resources")
+        .values_mut()
+    {
+        if r["tags"]["berth:address"] == "vpc.main" {
+            r["tags"].as_object_mut().expect("tags").clear();
+        }
+    }
+    common::write_cloud(&pair.cloud_file, &state);
+    pair.berth(&cloud, &pair.second, &["plan"]).expect_code(1);
+    pair.berth(&cloud, &pair.second, &["destroy", "--auto-approve"])
+        .expect_code(0);
+    assert_eq!(owned(&pair, &cloud, "app-dev"), 0);
+}
+
+/// The looked-up stack: every data kind, each used by a resource or an
+/// output.
+const READER: &str = r#"
+stack "reader" { region = "us-east-1" }
+
+data vpc legacy { tags = { Team = "legacy" } }
+data subnet a { vpc = data.vpc.legacy  tags = { Tier = "a" } }
+data subnets all { vpc = data.vpc.legacy }
+data security_group web { vpc = data.vpc.legacy  name = "legacy-web" }
+data certificate site { domain = "shop.example.com" }
+data hosted_zone shop { name = "shop.example.com" }
+
+security_group app {
+  vpc         = data.vpc.legacy
+  description = "App tasks in the legacy VPC"
+  ingress { port = 8080  from = data.security_group.web }
+}
+
+output vpc { value = data.vpc.legacy.id }
+output cidr { value = data.vpc.legacy.cidr }
+output subnet { value = data.subnet.a }
+output zone { value = data.subnet.a.zone }
+output subnets { value = data.subnets.all.ids }
+output group { value = data.security_group.web.id }
+output certificate { value = data.certificate.site }
+output zone_id { value = data.hosted_zone.shop.id }
+"#;
+
+/// What another berth stack makes on the local cloud for the reader.
+const LEGACY: &str = r#"
+stack "legacy" { region = "us-east-1" }
+vpc main {
+  cidr = "10.9.0.0/16"
+  tags = { Team = "legacy" }
+}
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.9.1.0/24"
+  zone = "us-east-1a"
+  tags = { Tier = "a" }
+}
+subnet b {
+  vpc  = vpc.main
+  cidr = "10.9.2.0/24"
+  zone = "us-east-1b"
+}
+security_group web {
+  vpc  = vpc.main
+  name = "legacy-web"
+  description = "legacy web"
+}
+"#;
+
+/// The same on moto, made with boto3; prints the ids.
+const MAKE: &str = r#"
+import boto3, json, datetime
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+ec2 = boto3.client('ec2')
+vpc = ec2.create_vpc(CidrBlock='10.9.0.0/16', TagSpecifications=[{'ResourceType': 'vpc', 'Tags': [{'Key': 'Team', 'Value': 'legacy'}]}])['Vpc']['VpcId']
+a = ec2.create_subnet(VpcId=vpc, CidrBlock='10.9.1.0/24', AvailabilityZone='us-east-1a', TagSpecifications=[{'ResourceType': 'subnet', 'Tags': [{'Key': 'Tier', 'Value': 'a'}]}])['Subnet']['SubnetId']
+b = ec2.create_subnet(VpcId=vpc, CidrBlock='10.9.2.0/24', AvailabilityZone='us-east-1b')['Subnet']['SubnetId']
+sg = ec2.create_security_group(VpcId=vpc, GroupName='legacy-web', Description='legacy web')['GroupId']
+def cert(days):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'shop.example.com')])
+    now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=days)
+    c = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=365))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName('shop.example.com')]), critical=False)
+        .sign(key, hashes.SHA256()))
+    pem = c.public_bytes(serialization.Encoding.PEM)
+    k = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption())
+    return boto3.client('acm').import_certificate(Certificate=pem, PrivateKey=k)['CertificateArn']
+cert(30)
+newest = cert(0)
+zone = boto3.client('route53').create_hosted_zone(Name='shop.example.com', CallerReference='shop')['HostedZone']['Id']
+boto3.client('route53').create_hosted_zone(Name='other.example.com', CallerReference='other')
+print(json.dumps({'vpc': vpc, 'a': a, 'b': b, 'sg': sg, 'certificate': newest, 'zone': zone.split('/')[-1]}))
+"#;
+
+/// Ids of what the reader looks up, as made on `cloud`.
+fn make_legacy(pair: &Pair, cloud: &Cloud) -> Value {
+    match cloud {
+        Cloud::Aws(moto) => serde_json::from_str(moto.python(MAKE).trim()).expect("ids"),
+        Cloud::Local => {
+            std::fs::write(pair.first.join("main.berth"), LEGACY).expect("write");
+            pair.berth(cloud, &pair.first, &["apply", "--auto-approve"])
+                .expect_code(0);
+            let mut state = common::read_cloud(&pair.cloud_file);
+            let newest = "arn:aws:acm:us-east-1:123456789012:certificate/new";
+            state["certificates"] = json!([
+                {"arn": "arn:aws:acm:us-east-1:123456789012:certificate/old", "region": "us-east-1",
+                 "domain": "shop.example.com", "status": "ISSUED", "issued": "2026-01-01T00:00:00Z"},
+                {"arn": newest, "region": "us-east-1",
+                 "domain": "shop.example.com", "status": "ISSUED", "issued": "2026-06-01T00:00:00Z"},
+                {"arn": "arn:aws:acm:us-east-1:123456789012:certificate/pending", "region": "us-east-1",
+                 "domain": "shop.example.com", "status": "PENDING_VALIDATION", "issued": "2026-09-01T00:00:00Z"},
+            ]);
+            state["hosted_zones"] = json!([
+                {"id": "Z0SHOP", "name": "shop.example.com.", "private": false},
+                {"id": "Z0OTHER", "name": "other.example.com.", "private": false},
+            ]);
+            common::write_cloud(&pair.cloud_file, &state);
+            let id = |address: &str| {
+                state["resources"]
+                    .as_object()
+                    .expect("resources")
+                    .values()
+                    .find(|r| r["tags"]["berth:address"] == address)
+                    .map(|r| r["attrs"]["id"].clone())
+                    .expect("made")
+            };
+            json!({"vpc": id("vpc.main"), "a": id("subnet.a"), "b": id("subnet.b"),
+                   "sg": id("security_group.web"), "certificate": newest, "zone": "Z0SHOP"})
+        }
+    }
+}
+
+#[test]
+fn every_data_kind_reads_what_another_tool_made_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        for name in ["legacy", "reader"] {
+            std::fs::create_dir(tmp.path().join(name)).expect("dir");
+        }
+        std::fs::write(tmp.path().join("reader/main.berth"), READER).expect("write");
+        let pair = Pair::new(&tmp.path().join("legacy"), &tmp.path().join("reader"));
+        std::fs::write(pair.second.join("main.berth"), READER).expect("write");
+        let ids = make_legacy(&pair, &cloud);
+
+        pair.converges(&cloud, &pair.second, "the reader");
+        let out = pair.berth(&cloud, &pair.second, &["output", "--format", "json"]);
+        out.expect_code(0);
+        let parsed: Value = serde_json::from_str(&out.stdout).expect("json");
+        let outputs = &parsed["outputs"];
+        let mut subnets = vec![ids["a"].clone(), ids["b"].clone()];
+        subnets.sort_by(|x, y| x.as_str().cmp(&y.as_str()));
+        let value = |name: &str| outputs[name]["value"].clone();
+        assert_eq!(value("vpc"), ids["vpc"]);
+        assert_eq!(value("cidr"), "10.9.0.0/16");
+        assert_eq!(value("subnet"), ids["a"]);
+        assert_eq!(value("zone"), "us-east-1a");
+        assert_eq!(value("subnets"), Value::Array(subnets));
+        assert_eq!(value("group"), ids["sg"]);
+        assert_eq!(value("certificate"), ids["certificate"], "the newest issued one");
+        assert_eq!(value("zone_id"), ids["zone"]);
+
+        // Destroying the reader leaves what it looked up, untagged.
+        pair.berth(&cloud, &pair.second, &["destroy", "--auto-approve"])
+            .expect_code(0);
+        if let Cloud::Aws(moto) = &cloud {
+            let left = moto.python(&format!(
+                "import boto3\nec2 = boto3.client('ec2')\n\
+                 print(len(ec2.describe_security_groups(Filters=[{{'Name': 'vpc-id', 'Values': ['{}']}}])['SecurityGroups']),\n\
+                       len(ec2.describe_vpcs(Filters=[{{'Name': 'tag-key', 'Values': ['berth:stack']}}])['Vpcs']))\n",
+                ids["vpc"].as_str().expect("id")
+            ));
+            // The default group and legacy-web stay; nothing was tagged.
+            assert_eq!(left.trim(), "2 0", "{left}");
+        }
+    }
+}

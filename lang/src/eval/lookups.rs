@@ -1,0 +1,207 @@
+//! Evaluating `data` blocks: their filters into a [`Query`], the cloud's
+//! answer into the block's attributes. A lookup must find exactly one
+//! resource (`subnets`: any number). Without a cloud (`validate`, `graph`,
+//! the language server) each attribute is a placeholder of its type, so
+//! the stack checks the same as with real values: `data.KIND.NAME.ATTR`
+//! for a string or id, `10.0.0.0/16` for a CIDR, an empty map for tags,
+//! and for `subnets.ids` a list of one placeholder id, so a `for_each`
+//! over it checks its body once.
+
+use std::collections::BTreeMap;
+
+use berth_provider::lookup::{DataKind, Filters, Matches, Query};
+use berth_provider::schema::Type;
+use berth_provider::{Attrs, Value};
+
+use super::{Evaluator, header};
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::stack::DesiredValue;
+use crate::syntax::ast::{Expr, Item};
+
+/// Answers one lookup from the cloud: every match, or the cloud's error.
+pub type LookupFn<'a> = dyn Fn(&Query) -> Result<Matches, String> + 'a;
+
+/// The CIDR a lookup's placeholder holds: the most common VPC size.
+const PLACEHOLDER_CIDR: &str = "10.0.0.0/16";
+
+impl Evaluator<'_, '_> {
+    /// The attributes of `data.KIND.NAME`, looked up once; `None` after a
+    /// diagnostic.
+    pub(super) fn lookup_value(&mut self, kind: DataKind, name: &str) -> Option<Attrs> {
+        let key = (kind, name.to_owned());
+        if let Some(done) = self.data.get(&key) {
+            return done.clone();
+        }
+        let module = self.module;
+        let decl = module.data.get(&key)?;
+        let span = header(decl.block);
+        if !self.data_busy.insert(key.clone()) {
+            self.diags.push(
+                Diagnostic::error("E0598", format!("`data.{kind}.{name}` filters on itself"), span)
+                    .label("its filters read this lookup, directly or through others")
+                    .help("filter on constants, variables or other lookups"),
+            );
+            self.data.insert(key, None);
+            return None;
+        }
+        let value = self.filters(kind, decl.block).and_then(|filters| {
+            let query = Query { kind, filters };
+            match self.lookup {
+                None => Some(placeholder(kind, name)),
+                Some(lookup) => self.answer(&query, lookup, name, span),
+            }
+        });
+        self.data_busy.remove(&key);
+        self.data.insert(key, value.clone());
+        value
+    }
+
+    /// The block's filters, evaluated (E0591 for a value of the wrong type).
+    fn filters(&mut self, kind: DataKind, block: &crate::syntax::ast::Block) -> Option<Filters> {
+        let mut filters = Filters::default();
+        let mut ok = true;
+        for item in &block.body {
+            let Item::Attribute(a) = item else { continue };
+            let Some(filter) = kind.filter(&a.name.name) else {
+                continue;
+            };
+            let Some(DesiredValue::Known(value)) = self.expr(&a.value, None) else {
+                ok = false;
+                continue;
+            };
+            ok &= self.set(&mut filters, filter.name, filter.ty, value, &a.value);
+        }
+        ok.then_some(filters)
+    }
+
+    fn set(&mut self, filters: &mut Filters, name: &str, ty: Type, value: Value, expr: &Expr) -> bool {
+        let wrong = |what: &str| {
+            Diagnostic::error("E0591", format!("the `{name}` filter takes {what}"), expr.span)
+                .label(format!("a {}", value.type_name()))
+        };
+        match (ty, value.clone()) {
+            (Type::Map(_), Value::Map(m)) => {
+                let mut tags = BTreeMap::new();
+                for (k, v) in m {
+                    let Some(text) = v.as_str() else {
+                        self.diags.push(wrong("a map of strings"));
+                        return false;
+                    };
+                    tags.insert(k, text.to_owned());
+                }
+                filters.tags = tags;
+            }
+            (Type::Bool, Value::Bool(b)) => filters.private = Some(b),
+            (Type::String | Type::Ref(_), Value::String(text)) => {
+                let slot = match name {
+                    "id" => &mut filters.id,
+                    "vpc" => &mut filters.vpc,
+                    "name" => &mut filters.name,
+                    "domain" => &mut filters.domain,
+                    "stack" => &mut filters.stack,
+                    _ => &mut filters.address,
+                };
+                *slot = Some(text);
+            }
+            (Type::Map(_), _) => {
+                self.diags.push(wrong("a map of strings"));
+                return false;
+            }
+            (Type::Bool, _) => {
+                self.diags.push(wrong("`true` or `false`"));
+                return false;
+            }
+            _ => {
+                self.diags.push(wrong("a string"));
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The cloud's answer to `query` as the block's attributes: E0596
+    /// unless it found exactly one (`subnets`: the sorted ids of all),
+    /// E0597 when the cloud could not answer.
+    fn answer(&mut self, query: &Query, lookup: &LookupFn<'_>, name: &str, span: Span) -> Option<Attrs> {
+        let kind = query.kind;
+        let matches = match lookup(query) {
+            Ok(m) => m,
+            Err(e) => {
+                self.diags.push(
+                    Diagnostic::error("E0597", format!("cannot look up `data.{kind}.{name}`"), span)
+                        .label(e)
+                        .help("the lookup's filters are sent to the cloud as written; check the credentials and region"),
+                );
+                return None;
+            }
+        };
+        if kind.is_plural() {
+            let mut ids: Vec<String> = matches
+                .iter()
+                .filter_map(|m| m.get("id").and_then(Value::as_str).map(str::to_owned))
+                .collect();
+            ids.sort();
+            ids.dedup();
+            return Some(Attrs::from([(
+                kind.identity().name.to_owned(),
+                Value::List(ids.into_iter().map(Value::String).collect()),
+            )]));
+        }
+        let [found] = matches.as_slice() else {
+            let what = kind.kind().map_or(kind.keyword(), |k| k.keyword());
+            let (message, label) = match matches.len() {
+                0 => (
+                    format!("`data.{kind}.{name}` matches no {what}"),
+                    "nothing matches".to_owned(),
+                ),
+                n => (
+                    format!("`data.{kind}.{name}` matches {n} resources, not one"),
+                    format!("{n} match"),
+                ),
+            };
+            self.diags.push(
+                Diagnostic::error("E0596", message, span)
+                    .label(label)
+                    .help(format!(
+                        "filters: {}; a lookup must find exactly one",
+                        query.filters
+                    )),
+            );
+            return None;
+        };
+        Some(found.clone())
+    }
+}
+
+/// What `data.KIND.NAME` holds without a cloud to ask.
+fn placeholder(kind: DataKind, name: &str) -> Attrs {
+    kind.attrs()
+        .iter()
+        .map(|a| {
+            let text = || Value::String(format!("data.{kind}.{name}.{}", a.name));
+            let value = match a.ty {
+                Type::Cidr => Value::String(PLACEHOLDER_CIDR.to_owned()),
+                Type::Map(_) => Value::Map(BTreeMap::new()),
+                Type::List(_) | Type::Set(_) => Value::List(vec![text()]),
+                _ => text(),
+            };
+            (a.name.to_owned(), value)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_have_the_attributes_types() {
+        let vpc = placeholder(DataKind::Vpc, "main");
+        assert_eq!(vpc["id"], Value::String("data.vpc.main.id".to_owned()));
+        assert_eq!(vpc["cidr"], Value::String(PLACEHOLDER_CIDR.to_owned()));
+        assert_eq!(vpc["tags"], Value::Map(BTreeMap::new()));
+        let subnets = placeholder(DataKind::Subnets, "private");
+        assert!(matches!(&subnets["ids"], Value::List(ids) if ids.len() == 1));
+    }
+}

@@ -1,0 +1,170 @@
+//! `data` blocks: placeholders without a cloud, the cloud's answers with
+//! one (here a fake), exactly one match or a located error.
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use berth_lang::eval::LookupFn;
+use berth_lang::{Analysis, DesiredValue, Options, Sources, analyze, analyze_in_cloud, load};
+use berth_provider::lookup::{DataKind, Matches, Query};
+use berth_provider::{Address, Attrs, Kind, Value};
+
+const TEXT: &str = r#"
+data vpc shared { stack = "network"  address = "vpc.main" }
+data subnets private {
+  vpc  = data.vpc.shared
+  tags = { Tier = "private" }
+}
+data security_group web { vpc = data.vpc.shared.id  name = "web" }
+
+security_group app {
+  vpc = data.vpc.shared
+  ingress { port = 80  from = data.security_group.web }
+}
+
+subnet extra {
+  for_each = data.subnets.private.ids
+  vpc      = data.vpc.shared.id
+  cidr     = cidrsubnet(data.vpc.shared.cidr, 8, 200)
+  zone     = "us-east-1a"
+}
+
+output subnets { value = data.subnets.private.ids }
+"#;
+
+fn analyse(text: &str, lookup: Option<&LookupFn<'_>>) -> Analysis {
+    let mut sources = Sources::new();
+    let mut diags = Vec::new();
+    load::add_bytes(&mut sources, &mut diags, Path::new("main.berth"), text.as_bytes());
+    let options = Options {
+        default_name: "test".into(),
+        ..Options::default()
+    };
+    match lookup {
+        Some(lookup) => analyze_in_cloud(sources, diags, &options, Some(lookup)),
+        None => analyze(sources, diags, &options),
+    }
+}
+
+fn attrs(pairs: &[(&str, &str)]) -> Attrs {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), Value::String((*v).to_owned())))
+        .collect()
+}
+
+/// A cloud with one VPC, two private subnets and a group, recording what
+/// it is asked.
+fn cloud(asked: &RefCell<Vec<Query>>) -> impl Fn(&Query) -> Result<Matches, String> + '_ {
+    move |q: &Query| {
+        asked.borrow_mut().push(q.clone());
+        Ok(match q.kind {
+            DataKind::Vpc => vec![attrs(&[("id", "vpc-1"), ("cidr", "10.8.0.0/16")])],
+            DataKind::Subnets => vec![
+                attrs(&[("id", "subnet-b"), ("vpc", "vpc-1")]),
+                attrs(&[("id", "subnet-a"), ("vpc", "vpc-1")]),
+            ],
+            DataKind::SecurityGroup => vec![attrs(&[("id", "sg-1"), ("name", "web"), ("vpc", "vpc-1")])],
+            _ => Vec::new(),
+        })
+    }
+}
+
+#[test]
+fn without_a_cloud_lookups_are_placeholders_of_their_type() {
+    let a = analyse(TEXT, None);
+    let stack = a.stack.unwrap_or_else(|| panic!("{:#?}", a.diagnostics));
+    assert!(a.lookups_read);
+    let app = stack
+        .resource(&Address::new(Kind::SecurityGroup, "app"))
+        .expect("app");
+    assert_eq!(
+        app.body.known("vpc"),
+        Some(&Value::String("data.vpc.shared.id".into()))
+    );
+    // One placeholder subnet, so the `for_each` body is checked once.
+    let extra: Vec<_> = stack
+        .resources
+        .iter()
+        .filter(|r| r.address.name == "extra")
+        .collect();
+    assert_eq!(extra.len(), 1);
+}
+
+#[test]
+fn with_a_cloud_lookups_are_what_it_answers() {
+    let asked = RefCell::new(Vec::new());
+    let lookup = cloud(&asked);
+    let a = analyse(TEXT, Some(&lookup));
+    let stack = a.stack.unwrap_or_else(|| panic!("{:#?}", a.diagnostics));
+    let keys: Vec<_> = stack
+        .resources
+        .iter()
+        .filter(|r| r.address.name == "extra")
+        .filter_map(|r| r.address.key.clone())
+        .collect();
+    assert_eq!(keys, ["subnet-a", "subnet-b"], "sorted ids");
+    let extra = &stack
+        .resources
+        .iter()
+        .find(|r| r.address.name == "extra")
+        .expect("extra");
+    assert_eq!(
+        extra.body.known("cidr"),
+        Some(&Value::String("10.8.200.0/24".into()))
+    );
+    let app = stack
+        .resource(&Address::new(Kind::SecurityGroup, "app"))
+        .expect("app");
+    let rule = &app.body.blocks("ingress")[0];
+    assert_eq!(rule.body.known("from"), Some(&Value::String("sg-1".into())));
+    // The subnets' and the group's filters carry the VPC's id.
+    let asked = asked.borrow();
+    assert_eq!(asked.len(), 3, "each lookup once: {asked:?}");
+    assert!(
+        asked
+            .iter()
+            .filter(|q| q.kind != DataKind::Vpc)
+            .all(|q| q.filters.vpc.as_deref() == Some("vpc-1"))
+    );
+    let vpc = asked.iter().find(|q| q.kind == DataKind::Vpc).expect("vpc asked");
+    assert_eq!(vpc.filters.stack.as_deref(), Some("network"));
+    assert_eq!(vpc.filters.address.as_deref(), Some("vpc.main"));
+    let output = &stack.outputs[0];
+    assert!(matches!(&output.value, DesiredValue::Known(Value::List(ids)) if ids.len() == 2));
+}
+
+#[test]
+fn a_lookup_that_matches_nothing_or_several_is_a_located_error() {
+    let text = "data vpc shared { tags = { Name = \"shared\" } }\nsubnet a {\n  vpc = data.vpc.shared\n  cidr = \"10.0.1.0/24\"\n  zone = \"us-east-1a\"\n}\n";
+    for (found, code, words) in [
+        (0, "E0596", "matches no vpc"),
+        (2, "E0596", "matches 2 resources"),
+    ] {
+        let lookup = move |_: &Query| Ok(vec![attrs(&[("id", "vpc-1")]); found]);
+        let a = analyse(text, Some(&lookup));
+        assert!(a.stack.is_none());
+        let d = &a.diagnostics[0];
+        assert_eq!(d.code, code);
+        assert!(d.message.contains(words), "{}", d.message);
+        assert!(
+            d.help
+                .as_deref()
+                .is_some_and(|h| h.contains("tags = { Name = \"shared\" }"))
+        );
+        let span = d.span.expect("located");
+        assert_eq!(&text[span.start..span.end], "data vpc shared");
+    }
+    // `subnets` may find none.
+    let none = |_: &Query| Ok(Vec::new());
+    let a = analyse("data subnets any { tags = { A = \"b\" } }\n", Some(&none));
+    assert!(a.stack.is_some(), "{:#?}", a.diagnostics);
+}
+
+#[test]
+fn a_cloud_error_is_a_located_error() {
+    let failing = |_: &Query| Err("AccessDenied: not allowed".to_owned());
+    let a = analyse("data vpc shared { id = \"vpc-1\" }\n", Some(&failing));
+    assert_eq!(a.diagnostics[0].code, "E0597");
+    assert!(a.diagnostics[0].label.contains("AccessDenied"));
+}

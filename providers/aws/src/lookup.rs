@@ -1,0 +1,238 @@
+//! Lookups (`data` blocks): reads of resources berth does not own, by
+//! the block's filters. EC2's DescribeVpcs, DescribeSubnets and
+//! DescribeSecurityGroups with `vpc-id`, `vpc-id`, `group-name` and
+//! `tag:KEY` filters (a stack's address is matched here: an address
+//! without a key also matches every `for_each` instance); ACM's
+//! ListCertificates (ISSUED) + DescribeCertificate for the newest; Route
+//! 53's GetHostedZone by id or ListHostedZonesByName by name.
+
+use aws_sdk_ec2::types::{Filter, Tag};
+use berth_provider::lookup::{DataKind, Filters, Matches, Query};
+use berth_provider::{ADDRESS_TAG, Attrs, ProviderError, STACK_TAG, Value};
+
+use crate::{AwsProvider, paginate};
+
+pub(crate) async fn find(p: &AwsProvider, query: &Query) -> Result<Matches, ProviderError> {
+    let f = &query.filters;
+    match query.kind {
+        DataKind::Vpc => vpcs(p, f).await,
+        DataKind::Subnet | DataKind::Subnets => subnets(p, f).await,
+        DataKind::SecurityGroup => security_groups(p, f).await,
+        DataKind::Certificate => certificate(p, f).await,
+        DataKind::HostedZone => hosted_zones(p, f).await,
+    }
+}
+
+/// EC2 filters for what EC2 can filter on; the address is matched after.
+fn ec2_filters(f: &Filters, id_filter: &str, extra: &[(&str, &Option<String>)]) -> Vec<Filter> {
+    let one = |name: &str, value: &str| Filter::builder().name(name).values(value).build();
+    let mut out = Vec::new();
+    out.extend(f.id.as_deref().map(|id| one(id_filter, id)));
+    for (name, value) in extra {
+        out.extend(value.as_deref().map(|v| one(name, v)));
+    }
+    out.extend(f.tags.iter().map(|(k, v)| one(&format!("tag:{k}"), v)));
+    out.extend(f.stack.as_deref().map(|s| one(&format!("tag:{STACK_TAG}"), s)));
+    out
+}
+
+/// The tags as a map, and whether their berth address matches.
+fn tags_of(tags: &[Tag], f: &Filters) -> Option<Value> {
+    let address = tags
+        .iter()
+        .find(|t| t.key() == Some(ADDRESS_TAG))
+        .and_then(Tag::value);
+    f.address_matches(address).then(|| {
+        Value::Map(
+            tags.iter()
+                .filter_map(|t| Some((t.key()?.to_owned(), Value::from(t.value().unwrap_or_default()))))
+                .collect(),
+        )
+    })
+}
+
+fn attrs<const N: usize>(pairs: [(&str, Value); N]) -> Attrs {
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+fn text(v: Option<&str>) -> Value {
+    v.map_or(Value::Null, Value::from)
+}
+
+async fn vpcs(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let filters = ec2_filters(f, "vpc-id", &[]);
+    let vpcs = p
+        .list("ec2", "DescribeVpcs", || {
+            paginate!(ec2.describe_vpcs().set_filters(Some(filters.clone())), vpcs)
+        })
+        .await?;
+    Ok(vpcs
+        .iter()
+        .filter_map(|v| {
+            let tags = tags_of(v.tags(), f)?;
+            let user = match tags {
+                Value::Map(m) => Value::Map(
+                    m.into_iter()
+                        .filter(|(k, _)| k != STACK_TAG && k != ADDRESS_TAG)
+                        .collect(),
+                ),
+                other => other,
+            };
+            Some(attrs([
+                ("id", text(v.vpc_id())),
+                ("cidr", text(v.cidr_block())),
+                ("tags", user),
+            ]))
+        })
+        .collect())
+}
+
+async fn subnets(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let filters = ec2_filters(f, "subnet-id", &[("vpc-id", &f.vpc)]);
+    let subnets = p
+        .list("ec2", "DescribeSubnets", || {
+            paginate!(ec2.describe_subnets().set_filters(Some(filters.clone())), subnets)
+        })
+        .await?;
+    Ok(subnets
+        .iter()
+        .filter(|s| tags_of(s.tags(), f).is_some())
+        .map(|s| {
+            attrs([
+                ("id", text(s.subnet_id())),
+                ("cidr", text(s.cidr_block())),
+                ("zone", text(s.availability_zone())),
+                ("vpc", text(s.vpc_id())),
+            ])
+        })
+        .collect())
+}
+
+async fn security_groups(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let filters = ec2_filters(f, "group-id", &[("vpc-id", &f.vpc), ("group-name", &f.name)]);
+    let groups = p
+        .list("ec2", "DescribeSecurityGroups", || {
+            paginate!(
+                ec2.describe_security_groups().set_filters(Some(filters.clone())),
+                security_groups
+            )
+        })
+        .await?;
+    Ok(groups
+        .iter()
+        .filter(|g| tags_of(g.tags(), f).is_some())
+        .map(|g| {
+            attrs([
+                ("id", text(g.group_id())),
+                ("name", text(g.group_name())),
+                ("vpc", text(g.vpc_id())),
+            ])
+        })
+        .collect())
+}
+
+/// The newest ISSUED certificate for the domain: by when it was issued
+/// (or imported), which only DescribeCertificate tells.
+async fn certificate(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    use aws_sdk_acm::types::CertificateStatus;
+    let acm = &p.clients.acm;
+    let summaries = p
+        .list("acm", "ListCertificates", || {
+            paginate!(
+                acm.list_certificates()
+                    .certificate_statuses(CertificateStatus::Issued),
+                certificate_summary_list
+            )
+        })
+        .await?;
+    let mut newest: Option<(i64, String)> = None;
+    for summary in summaries {
+        if f.domain
+            .as_deref()
+            .is_some_and(|d| summary.domain_name() != Some(d))
+        {
+            continue;
+        }
+        let Some(arn) = summary.certificate_arn() else {
+            continue;
+        };
+        let out = p
+            .call("acm", "DescribeCertificate", || {
+                acm.describe_certificate().certificate_arn(arn).send()
+            })
+            .await?;
+        let Some(cert) = out.certificate() else { continue };
+        let when = cert
+            .issued_at()
+            .or(cert.imported_at())
+            .or(cert.created_at())
+            .map_or(0, |t| t.secs());
+        if newest.as_ref().is_none_or(|(t, _)| when >= *t) {
+            newest = Some((when, arn.to_owned()));
+        }
+    }
+    Ok(newest
+        .map(|(_, arn)| attrs([("arn", Value::from(arn.as_str()))]))
+        .into_iter()
+        .collect())
+}
+
+/// Route 53 is global. A zone's id is `/hostedzone/Z...`: berth shows
+/// the `Z...` part, as the console does.
+async fn hosted_zones(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let r53 = &p.clients.route53;
+    let dotted = |n: &str| format!("{}.", n.trim_end_matches('.'));
+    let short = |id: &str| id.trim_start_matches("/hostedzone/").to_owned();
+    let mut zones = Vec::new();
+    if let Some(id) = &f.id {
+        let found = p
+            .call_unless("route53", "GetHostedZone", &["NoSuchHostedZone"], || {
+                r53.get_hosted_zone().id(id).send()
+            })
+            .await?;
+        zones.extend(found.and_then(|out| out.hosted_zone().cloned()));
+    } else {
+        // Sorted by name from the one asked; a name's zones come first.
+        let mut start = f.name.as_deref().map(dotted);
+        let mut next_id: Option<String> = None;
+        loop {
+            let (name, id) = (start.clone(), next_id.clone());
+            let out = p
+                .call("route53", "ListHostedZonesByName", || {
+                    r53.list_hosted_zones_by_name()
+                        .set_dns_name(name.clone())
+                        .set_hosted_zone_id(id.clone())
+                        .send()
+                })
+                .await?;
+            let past = f.name.as_deref().is_some_and(|n| {
+                out.hosted_zones()
+                    .last()
+                    .is_some_and(|z| dotted(z.name()) != dotted(n))
+            });
+            zones.extend(out.hosted_zones().iter().cloned());
+            if !out.is_truncated() || past {
+                break;
+            }
+            start = out.next_dns_name().map(str::to_owned);
+            next_id = out.next_hosted_zone_id().map(str::to_owned);
+        }
+    }
+    Ok(zones
+        .iter()
+        .filter(|z| f.name.as_deref().is_none_or(|n| dotted(z.name()) == dotted(n)))
+        .filter(|z| {
+            f.private
+                .is_none_or(|want| z.config().is_some_and(|c| c.private_zone()) == want)
+        })
+        .map(|z| {
+            attrs([
+                ("id", Value::String(short(z.id()))),
+                ("name", Value::String(dotted(z.name()))),
+            ])
+        })
+        .collect())
+}

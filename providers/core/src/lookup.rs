@@ -1,0 +1,360 @@
+//! Lookups: `data KIND NAME { FILTERS }` blocks read resources berth does
+//! not own (or another stack owns) at plan time. The language evaluates a
+//! block's filters into a [`Query`]; a provider answers it with every live
+//! resource that matches ([`Provider::lookup`](crate::Provider::lookup)).
+//! Lookups are read-only: nothing is created, changed or tagged.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::schema::Type;
+use crate::{Attrs, Kind};
+
+/// What a `data` block looks up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DataKind {
+    Vpc,
+    Subnet,
+    /// Every subnet that matches: `ids`, possibly empty.
+    Subnets,
+    SecurityGroup,
+    /// The newest issued ACM certificate for a domain.
+    Certificate,
+    HostedZone,
+}
+
+/// A filter a `data` block may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Filter {
+    pub name: &'static str,
+    pub ty: Type,
+    pub doc: &'static str,
+}
+
+/// An attribute a `data` block exposes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DataAttr {
+    pub name: &'static str,
+    pub ty: Type,
+    pub doc: &'static str,
+}
+
+const ID: Filter = Filter {
+    name: "id",
+    ty: Type::String,
+    doc: "the resource's id",
+};
+const TAGS: Filter = Filter {
+    name: "tags",
+    ty: Type::Map(&Type::String),
+    doc: "tags it carries, each with this value",
+};
+const VPC: Filter = Filter {
+    name: "vpc",
+    ty: Type::Ref(Kind::Vpc),
+    doc: "the VPC it is in: a reference, a `data.vpc` or an id",
+};
+const STACK: Filter = Filter {
+    name: "stack",
+    ty: Type::String,
+    doc: "the berth stack that owns it (its `berth:stack` tag)",
+};
+const ADDRESS: Filter = Filter {
+    name: "address",
+    ty: Type::String,
+    doc: "its address in that stack (`subnet.public`, its `berth:address` tag)",
+};
+const NAME: Filter = Filter {
+    name: "name",
+    ty: Type::String,
+    doc: "its name",
+};
+
+const STRINGS: Type = Type::Map(&Type::String);
+const SUBNET_IDS: Type = Type::List(&Type::Ref(Kind::Subnet));
+
+impl DataKind {
+    pub const ALL: &'static [DataKind] = &[
+        DataKind::Vpc,
+        DataKind::Subnet,
+        DataKind::Subnets,
+        DataKind::SecurityGroup,
+        DataKind::Certificate,
+        DataKind::HostedZone,
+    ];
+
+    /// The word after `data`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            DataKind::Vpc => "vpc",
+            DataKind::Subnet => "subnet",
+            DataKind::Subnets => "subnets",
+            DataKind::SecurityGroup => "security_group",
+            DataKind::Certificate => "certificate",
+            DataKind::HostedZone => "hosted_zone",
+        }
+    }
+
+    /// What it looks up, for docs.
+    pub fn doc(self) -> &'static str {
+        match self {
+            DataKind::Vpc => "one VPC",
+            DataKind::Subnet => "one subnet",
+            DataKind::Subnets => "every subnet that matches (possibly none)",
+            DataKind::SecurityGroup => "one security group",
+            DataKind::Certificate => "the newest issued ACM certificate for a domain",
+            DataKind::HostedZone => "one Route 53 hosted zone",
+        }
+    }
+
+    /// Whether the block stands for every match rather than exactly one.
+    pub fn is_plural(self) -> bool {
+        self == DataKind::Subnets
+    }
+
+    /// The resource kind whose identity the block's identity is, where
+    /// berth manages that kind: a `data.vpc.x` goes where a `vpc.x` does.
+    pub fn kind(self) -> Option<Kind> {
+        match self {
+            DataKind::Vpc => Some(Kind::Vpc),
+            DataKind::Subnet | DataKind::Subnets => Some(Kind::Subnet),
+            DataKind::SecurityGroup => Some(Kind::SecurityGroup),
+            DataKind::Certificate | DataKind::HostedZone => None,
+        }
+    }
+
+    /// The filters it takes.
+    pub fn filters(self) -> &'static [Filter] {
+        match self {
+            DataKind::Vpc => &[ID, TAGS, STACK, ADDRESS],
+            DataKind::Subnet | DataKind::Subnets => &[ID, TAGS, VPC, STACK, ADDRESS],
+            DataKind::SecurityGroup => &[ID, TAGS, VPC, NAME, STACK, ADDRESS],
+            DataKind::Certificate => &[Filter {
+                name: "domain",
+                ty: Type::String,
+                doc: "the certificate's domain name",
+            }],
+            DataKind::HostedZone => &[
+                ID,
+                Filter {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "the zone's domain name (`example.com`, with or without the final dot)",
+                },
+                Filter {
+                    name: "private",
+                    ty: Type::Bool,
+                    doc: "only private (`true`) or only public (`false`) zones",
+                },
+            ],
+        }
+    }
+
+    /// The filter named `name`.
+    pub fn filter(self, name: &str) -> Option<&'static Filter> {
+        self.filters().iter().find(|f| f.name == name)
+    }
+
+    /// The attributes it exposes; the first is its identity, what
+    /// `data.KIND.NAME` alone means.
+    pub fn attrs(self) -> &'static [DataAttr] {
+        match self {
+            DataKind::Vpc => &[
+                DataAttr {
+                    name: "id",
+                    ty: Type::Ref(Kind::Vpc),
+                    doc: "the VPC's id",
+                },
+                DataAttr {
+                    name: "cidr",
+                    ty: Type::Cidr,
+                    doc: "its primary IPv4 CIDR block",
+                },
+                DataAttr {
+                    name: "tags",
+                    ty: STRINGS,
+                    doc: "its tags",
+                },
+            ],
+            DataKind::Subnet => &[
+                DataAttr {
+                    name: "id",
+                    ty: Type::Ref(Kind::Subnet),
+                    doc: "the subnet's id",
+                },
+                DataAttr {
+                    name: "cidr",
+                    ty: Type::Cidr,
+                    doc: "its IPv4 CIDR block",
+                },
+                DataAttr {
+                    name: "zone",
+                    ty: Type::String,
+                    doc: "its availability zone",
+                },
+                DataAttr {
+                    name: "vpc",
+                    ty: Type::Ref(Kind::Vpc),
+                    doc: "its VPC's id",
+                },
+            ],
+            DataKind::Subnets => &[DataAttr {
+                name: "ids",
+                ty: SUBNET_IDS,
+                doc: "the ids of every match, sorted",
+            }],
+            DataKind::SecurityGroup => &[
+                DataAttr {
+                    name: "id",
+                    ty: Type::Ref(Kind::SecurityGroup),
+                    doc: "the group's id",
+                },
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "its name",
+                },
+                DataAttr {
+                    name: "vpc",
+                    ty: Type::Ref(Kind::Vpc),
+                    doc: "its VPC's id",
+                },
+            ],
+            DataKind::Certificate => &[DataAttr {
+                name: "arn",
+                ty: Type::String,
+                doc: "the certificate's ARN",
+            }],
+            DataKind::HostedZone => &[
+                DataAttr {
+                    name: "id",
+                    ty: Type::String,
+                    doc: "the zone's id (`Z...`, without `/hostedzone/`)",
+                },
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "its domain name, with the final dot",
+                },
+            ],
+        }
+    }
+
+    /// The attribute named `name`.
+    pub fn attr(self, name: &str) -> Option<&'static DataAttr> {
+        self.attrs().iter().find(|a| a.name == name)
+    }
+
+    /// The attribute `data.KIND.NAME` alone stands for.
+    pub fn identity(self) -> &'static DataAttr {
+        &self.attrs()[0]
+    }
+}
+
+impl fmt::Display for DataKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.keyword())
+    }
+}
+
+impl std::str::FromStr for DataKind {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        DataKind::ALL.iter().copied().find(|k| k.keyword() == s).ok_or(())
+    }
+}
+
+/// A `data` block's evaluated filters: what a provider looks for.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Filters {
+    pub id: Option<String>,
+    /// Tags the resource must carry, each with this value.
+    pub tags: BTreeMap<String, String>,
+    /// The VPC id it must be in.
+    pub vpc: Option<String>,
+    pub name: Option<String>,
+    pub domain: Option<String>,
+    pub private: Option<bool>,
+    /// The `berth:stack` tag it must carry.
+    pub stack: Option<String>,
+    /// Its `berth:address` in that stack: `subnet.public` also matches
+    /// every `for_each` instance `subnet.public["KEY"]`.
+    pub address: Option<String>,
+}
+
+impl Filters {
+    /// Whether a resource tagged `berth:address = found` matches
+    /// [`Filters::address`].
+    pub fn address_matches(&self, found: Option<&str>) -> bool {
+        match (&self.address, found) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(want), Some(found)) => {
+                found == want
+                    || found
+                        .strip_prefix(want.as_str())
+                        .is_some_and(|rest| rest.starts_with('['))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Filters {
+    /// The filters as they would be written, for messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        let quoted = |name: &str, v: &Option<String>| v.as_ref().map(|v| format!("{name} = {v:?}"));
+        parts.extend(quoted("id", &self.id));
+        if !self.tags.is_empty() {
+            let tags: Vec<String> = self.tags.iter().map(|(k, v)| format!("{k} = {v:?}")).collect();
+            parts.push(format!("tags = {{ {} }}", tags.join(", ")));
+        }
+        parts.extend(quoted("vpc", &self.vpc));
+        parts.extend(quoted("name", &self.name));
+        parts.extend(quoted("domain", &self.domain));
+        parts.extend(self.private.map(|p| format!("private = {p}")));
+        parts.extend(quoted("stack", &self.stack));
+        parts.extend(quoted("address", &self.address));
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// One lookup a provider answers.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Query {
+    pub kind: DataKind,
+    pub filters: Filters,
+}
+
+/// What a provider found for a query: each match's attributes, named as
+/// [`DataKind::attrs`] says (a `subnets` query answers with what a
+/// `subnet` one would, one entry per subnet).
+pub type Matches = Vec<Attrs>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_without_a_key_matches_every_instance() {
+        let filters = Filters {
+            address: Some("subnet.private".to_owned()),
+            ..Filters::default()
+        };
+        assert!(filters.address_matches(Some("subnet.private")));
+        assert!(filters.address_matches(Some("subnet.private[\"a\"]")));
+        assert!(!filters.address_matches(Some("subnet.private_b")));
+        assert!(!filters.address_matches(None));
+        assert!(Filters::default().address_matches(None));
+    }
+
+    #[test]
+    fn every_kind_has_an_identity_and_filters() {
+        for kind in DataKind::ALL {
+            assert_eq!(kind.keyword().parse::<DataKind>(), Ok(*kind));
+            assert!(!kind.filters().is_empty());
+            assert!(kind.attr(kind.identity().name).is_some());
+        }
+    }
+}
