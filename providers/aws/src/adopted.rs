@@ -40,7 +40,11 @@ impl Adopted {
 
 /// GetParameter: what is recorded for `stack`; nothing when there is no
 /// record.
-pub(crate) async fn recorded(p: &AwsProvider, stack: &str, what: Adopted) -> Result<Vec<String>, ProviderError> {
+pub(crate) async fn recorded(
+    p: &AwsProvider,
+    stack: &str,
+    what: Adopted,
+) -> Result<Vec<String>, ProviderError> {
     let ssm = &p.clients.ssm;
     let out = p
         .call_unless(SERVICE, "GetParameter", &["ParameterNotFound"], || {
@@ -61,7 +65,12 @@ pub(crate) async fn recorded(p: &AwsProvider, stack: &str, what: Adopted) -> Res
 /// PutParameter: records `entry` in `stack`'s record of `what`. `berth
 /// import` holds the stack's lock, so no other run writes the record
 /// between the read and the write.
-pub(crate) async fn record(p: &AwsProvider, stack: &str, what: Adopted, entry: &str) -> Result<(), ProviderError> {
+pub(crate) async fn record(
+    p: &AwsProvider,
+    stack: &str,
+    what: Adopted,
+    entry: &str,
+) -> Result<(), ProviderError> {
     let mut entries = recorded(p, stack, what).await?;
     if entries.iter().any(|n| n == entry) {
         return Ok(());

@@ -189,7 +189,10 @@ impl Provider for AwsProvider {
             Kind::EcrRepository => ecr::read_one(self, &scope).await?.into_iter().collect(),
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::read(self, &scope).await?,
             Kind::HostedZone | Kind::DnsRecord => route53::read_one(self, kind, &scope).await?,
-            Kind::ManagedPolicy => managed_policy::read_one(self, &scope).await?.into_iter().collect(),
+            Kind::ManagedPolicy => managed_policy::read_one(self, &scope)
+                .await?
+                .into_iter()
+                .collect(),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -363,4 +366,3 @@ macro_rules! paginate {
     }};
 }
 pub(crate) use paginate;
-

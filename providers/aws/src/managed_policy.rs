@@ -209,14 +209,22 @@ pub(crate) async fn read_one(p: &AwsProvider, scope: &Scope<'_>) -> Result<Optio
             paginate!(iam.list_policies().scope(PolicyScopeType::Local), policies)
         })
         .await?;
-    match all.iter().find(|policy| policy.policy_name() == Some(id)).and_then(|policy| policy.arn()) {
+    match all
+        .iter()
+        .find(|policy| policy.policy_name() == Some(id))
+        .and_then(|policy| policy.arn())
+    {
         Some(arn) => read_if_there(p, scope, arn).await,
         None => Ok(None),
     }
 }
 
 /// [`read`], none when there is no policy `arn` (NoSuchEntity).
-async fn read_if_there(p: &AwsProvider, scope: &Scope<'_>, arn: &str) -> Result<Option<Resource>, ProviderError> {
+async fn read_if_there(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+    arn: &str,
+) -> Result<Option<Resource>, ProviderError> {
     match read(p, scope, arn).await {
         Err(e) if e.code == "NoSuchEntity" => Ok(None),
         found => found,
@@ -273,7 +281,10 @@ pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Resu
     let arn = str_of(&live.attrs, "arn").unwrap_or_default();
     let tags = iam_tags("TagPolicy", adoption_tags(stack, &live.address))?;
     p.call(SERVICE, "TagPolicy", || {
-        iam.tag_policy().policy_arn(arn).set_tags(Some(tags.clone())).send()
+        iam.tag_policy()
+            .policy_arn(arn)
+            .set_tags(Some(tags.clone()))
+            .send()
     })
     .await?;
     if !arn.contains(&format!(":policy{PATH}")) {

@@ -27,7 +27,9 @@ use aws_sdk_route53::types::{
 };
 use berth_provider::adopt::adoption_tags;
 use berth_provider::dns;
-use berth_provider::{ADDRESS_TAG, Address, Attrs, External, Kind, ProviderError, Resource, STACK_TAG, Value};
+use berth_provider::{
+    ADDRESS_TAG, Address, Attrs, External, Kind, ProviderError, Resource, STACK_TAG, Value,
+};
 use futures::future::try_join_all;
 
 use crate::attrs::{
@@ -50,7 +52,6 @@ const FORCE_TAG: &str = "berth:force_destroy";
 fn rooted(name: &str) -> String {
     format!("{}.", dns::bare(name))
 }
-
 
 fn tags_of(tags: BTreeMap<String, String>) -> Vec<Tag> {
     tags.into_iter()
@@ -613,7 +614,11 @@ fn record(zone: &str, name: &str, kind: &str, set: &ResourceRecordSet, address: 
 /// The zone or the record `scope` looks for by its id, whatever its tags
 /// or marker: GetHostedZone and ListTagsForResource, or the zone's record
 /// sets for a record id (`ZONE_NAME_TYPE`).
-pub(crate) async fn read_one(p: &AwsProvider, kind: Kind, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
+pub(crate) async fn read_one(
+    p: &AwsProvider,
+    kind: Kind,
+    scope: &Scope<'_>,
+) -> Result<Vec<Resource>, ProviderError> {
     let id = scope.id().unwrap_or_default();
     let found = match kind {
         Kind::HostedZone => read_one_zone(p, scope, dns::zone_id(id)).await?,
@@ -622,7 +627,11 @@ pub(crate) async fn read_one(p: &AwsProvider, kind: Kind, scope: &Scope<'_>) -> 
     Ok(found.into_iter().collect())
 }
 
-async fn read_one_zone(p: &AwsProvider, scope: &Scope<'_>, id: &str) -> Result<Option<Resource>, ProviderError> {
+async fn read_one_zone(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+    id: &str,
+) -> Result<Option<Resource>, ProviderError> {
     let r53 = &p.clients.route53;
     let got = p
         .call_unless(SERVICE, "GetHostedZone", &["NoSuchHostedZone"], || {
@@ -640,7 +649,10 @@ async fn read_one_zone(p: &AwsProvider, scope: &Scope<'_>, id: &str) -> Result<O
                 .send()
         })
         .await?;
-    let tags = out.resource_tag_set().map(|s| s.tags().to_vec()).unwrap_or_default();
+    let tags = out
+        .resource_tag_set()
+        .map(|s| s.tags().to_vec())
+        .unwrap_or_default();
     let pairs = tags.iter().filter_map(|t| Some((t.key()?, t.value()?)));
     let Some(address) = scope.address(Kind::HostedZone, pairs) else {
         return Ok(None);
@@ -648,7 +660,11 @@ async fn read_one_zone(p: &AwsProvider, scope: &Scope<'_>, id: &str) -> Result<O
     Ok(Some(read_zone(p, address, &zone, &tags).await?))
 }
 
-async fn read_one_record(p: &AwsProvider, scope: &Scope<'_>, id: &str) -> Result<Option<Resource>, ProviderError> {
+async fn read_one_record(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+    id: &str,
+) -> Result<Option<Resource>, ProviderError> {
     let Some((zone, name, kind)) = dns::record_in(id) else {
         return Err(invalid(
             "ListResourceRecordSets",
@@ -660,7 +676,11 @@ async fn read_one_record(p: &AwsProvider, scope: &Scope<'_>, id: &str) -> Result
         return Ok(None);
     };
     let marker = find(&sets, &dns::marker_name(&name, &kind), "TXT");
-    let owner = marker.and_then(|m| m.resource_records().iter().find_map(|v| dns::marker_owner(v.value())));
+    let owner = marker.and_then(|m| {
+        m.resource_records()
+            .iter()
+            .find_map(|v| dns::marker_owner(v.value()))
+    });
     let tags = owner
         .iter()
         .flat_map(|(stack, address)| [(STACK_TAG, stack.as_str()), (ADDRESS_TAG, address.as_str())]);

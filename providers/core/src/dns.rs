@@ -118,7 +118,10 @@ mod tests {
     #[test]
     fn record_ids_as_terraform_writes_them() {
         let parts = |z: &str, n: &str, k: &str| Some((z.to_owned(), n.to_owned(), k.to_owned()));
-        assert_eq!(record_in("Z123_www.example.com_A"), parts("Z123", "www.example.com", "A"));
+        assert_eq!(
+            record_in("Z123_www.example.com_A"),
+            parts("Z123", "www.example.com", "A")
+        );
         assert_eq!(
             record_in("Z123__dmarc.Example.com._txt"),
             parts("Z123", "_dmarc.example.com", "TXT")
