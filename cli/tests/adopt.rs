@@ -1,9 +1,9 @@
 //! `berth import ADDRESS ID [DIR]`: resources made outside berth (boto3 on
 //! moto; on the local cloud, another stack's resources with their berth
 //! tags stripped from the cloud file, as the console would leave them) are
-//! adopted one by one, refused when they do not match, are owned already
-//! or are of a kind not supported yet; the next plan shows only the real
-//! difference, apply converges and destroy removes them. Both clouds.
+//! adopted one by one, refused when they do not match or are owned
+//! already; the next plan shows only the real difference, apply converges
+//! and destroy removes them. Both clouds.
 
 mod common;
 
@@ -15,6 +15,7 @@ use common::{Cloud, Run, json_actions, json_plan};
 const APP: &str = include_str!("adopt/app.berth");
 const SECOND: &str = include_str!("adopt/second.berth");
 const SERVICES: &str = include_str!("adopt/services.berth");
+const DNS: &str = include_str!("adopt/dns.berth");
 
 /// What the outside tool made, on moto: ids and names printed as JSON.
 const MAKE: &str = r#"
@@ -110,6 +111,36 @@ left += [n['Name'] for n in sd.list_namespaces()['Namespaces']] + [s['Name'] for
 print(json.dumps(left))
 "#;
 
+/// A zone, two records and a policy made outside berth on moto, as
+/// `dns.berth` describes them but for the `www` record's TTL; the policy
+/// outside berth's IAM path. Ids printed as JSON: the zone's with Route
+/// 53's prefix, a record's as Terraform writes it (any case, the root's
+/// dot), the policy by its name.
+const MAKE_DNS: &str = r#"
+import boto3, json
+r53 = boto3.client('route53'); iam = boto3.client('iam')
+zone = r53.create_hosted_zone(Name='legacy.example.com', CallerReference='legacy-1',
+    HostedZoneConfig={'Comment': 'legacy site', 'PrivateZone': False})['HostedZone']['Id']
+sets = [('www.legacy.example.com.', 'A', 60, '192.0.2.10'), ('_verify.legacy.example.com.', 'TXT', 60, '"legacy-site"')]
+r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={'Changes': [
+    {'Action': 'CREATE', 'ResourceRecordSet': {'Name': n, 'Type': t, 'TTL': ttl, 'ResourceRecords': [{'Value': v}]}}
+    for n, t, ttl, v in sets]})
+doc = {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 'logs:GetLogEvents', 'Resource': '*'}]}
+iam.create_policy(PolicyName='legacy-read-logs', Path='/legacy/', PolicyDocument=json.dumps(doc),
+    Description="Read the legacy site's logs")
+bare = zone.split('/')[-1]
+print(json.dumps({'hosted_zone.main': zone, 'dns_record.www': bare + '_www.legacy.example.com_A',
+    'dns_record.verify': bare + '__verify.Legacy.example.com._txt', 'managed_policy.logs': 'legacy-read-logs'}))
+"#;
+
+/// What is left of the adopted zone and policy after destroy, on moto.
+const LEFT_DNS: &str = r#"
+import boto3, json
+left = [z['Name'] for z in boto3.client('route53').list_hosted_zones()['HostedZones']]
+left += [p['PolicyName'] for p in boto3.client('iam').list_policies(Scope='Local')['Policies']]
+print(json.dumps(left))
+"#;
+
 /// The three stacks in one temp dir; on the local cloud they share one
 /// cloud file, as stacks share one AWS account.
 struct Stacks {
@@ -138,6 +169,15 @@ fn services() -> Stacks {
         .replace("stack \"adopter\"", "stack \"outside\"")
         .replace("desired_count   = 2", "desired_count   = 1");
     stacks_of(SERVICES, &outside, MAKE_SERVICES, LEFT_SERVICES)
+}
+
+/// `dns.berth`: the other tool's `www` record lives a minute where the
+/// block says five.
+fn dns() -> Stacks {
+    let outside = DNS
+        .replace("stack \"adopter\"", "stack \"outside\"")
+        .replace("ttl     = 300", "ttl     = 60");
+    stacks_of(DNS, &outside, MAKE_DNS, LEFT_DNS)
 }
 
 fn stacks_of(app: &str, outside: &str, make: &'static str, left: &'static str) -> Stacks {
@@ -237,7 +277,7 @@ fn import_id(r: &serde_json::Value) -> String {
     let text = |field: &str| r["attrs"][field].as_str().unwrap_or_default().to_owned();
     match r["kind"].as_str() {
         Some("log_group" | "role" | "cluster" | "ecr_repository") => text("name"),
-        Some("load_balancer" | "target_group" | "listener") => text("arn"),
+        Some("load_balancer" | "target_group" | "listener" | "managed_policy") => text("arn"),
         Some("task_definition") => format!("{}:{}", text("family"), r["attrs"]["revision"]),
         Some("service") => {
             let cluster = text("cluster");
@@ -436,6 +476,63 @@ fn a_whole_service_made_outside_is_adopted_kind_by_kind_on_both_clouds() {
         assert_eq!(
             json_actions(&json_plan(&plan)),
             BTreeMap::from([("service.web".to_owned(), common::act("update", None))]),
+            "{}",
+            plan.all()
+        );
+
+        s.berth(&cloud, &s.app, &["apply", "--auto-approve"])
+            .expect_code(0);
+        let again = s.berth(&cloud, &s.app, &["plan", "--detailed-exitcode"]);
+        assert_eq!(again.code, Some(0), "not converged:\n{}", again.all());
+
+        s.berth(&cloud, &s.app, &["destroy", "--auto-approve"])
+            .expect_code(0);
+        assert_eq!(s.left(&cloud, &ids), Vec::<String>::new());
+    }
+}
+
+/// Route 53 and IAM policies adopted (issue 14): a zone by its id, its
+/// records by Terraform's `ZONE_NAME_TYPE` (they take no tags: adopting
+/// writes berth's marker beside each), a policy outside berth's path by
+/// its name (recorded, like roles, so plans read it). A record refuses
+/// before its zone is the stack's; the next plan shows the one real
+/// difference (a TTL); apply converges and destroy removes it all.
+#[test]
+fn zones_records_and_policies_made_outside_are_adopted_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let s = dns();
+        let ids = s.made_outside(&cloud);
+        let import = |address: &str, extra: &[&str]| {
+            let mut args = vec!["import", address, &ids[address]];
+            args.extend(extra);
+            s.berth(&cloud, &s.app, &args)
+        };
+        refused(&import("dns_record.www", &[]), "would replace it (zone");
+
+        for address in ["hosted_zone.main", "dns_record.verify", "managed_policy.logs"] {
+            let dry = import(address, &["--dry-run"]);
+            dry.expect_code(0);
+            assert!(dry.stdout.contains("Would tag"), "{}", dry.all());
+            let run = import(address, &[]);
+            run.expect_code(0);
+            assert!(
+                run.stdout
+                    .contains(&format!("The next plan shows no change for {address}")),
+                "{}",
+                run.all()
+            );
+        }
+        let run = import("dns_record.www", &[]);
+        run.expect_code(0);
+        assert!(run.stdout.contains("ttl"), "{}", run.all());
+        refused(
+            &import("dns_record.www", &[]),
+            "already has a live resource at dns_record.www",
+        );
+        let plan = s.berth(&cloud, &s.app, &["plan", "--format", "json"]);
+        assert_eq!(
+            json_actions(&json_plan(&plan)),
+            BTreeMap::from([("dns_record.www".to_owned(), common::act("update", None))]),
             "{}",
             plan.all()
         );

@@ -13,7 +13,7 @@ use anyhow::{Context, bail};
 use berth_lang::DesiredResource;
 use berth_planner::render::{self, RenderOptions};
 use berth_planner::{Action, Plan, external, plan};
-use berth_provider::adopt::{Found, NOT_ADOPTABLE, adoption_tags, label_rules, read_call, unreported};
+use berth_provider::adopt::{Found, adoption_tags, label_rules, read_call, unreported};
 use berth_provider::{Address, Kind, Resource, Value};
 
 use super::{plan as planning, stack};
@@ -52,9 +52,6 @@ pub fn run(global: &Global, what: &Adopt<'_>) -> anyhow::Result<ExitCode> {
         );
     };
     let kind = address.kind;
-    if NOT_ADOPTABLE.contains(&kind) {
-        bail!("adopting an existing resource is not supported yet for {kind} ({address})");
-    }
     let account = runtime.block_on(cloud.provider().account());
     let verb = if what.dry_run {
         "Checking an import into"

@@ -1,11 +1,12 @@
-//! The names of the roles a stack adopted outside berth's IAM path: an SSM
-//! parameter, `/berth/adopted/STACK/roles`, a comma-separated list. IAM
-//! cannot list roles by tag, and reading the tags of every role of the
-//! account on each plan costs a call per role; so the role reader lists
-//! the roles under `/berth/` (where berth makes its own) and reads the
-//! recorded names besides. The record only says where to look: a role is
-//! the stack's by its tags, as every resource is, and a recorded role that
-//! is gone, or no longer tagged, is simply not read.
+//! The IAM roles and managed policies a stack adopted outside berth's IAM
+//! path: one SSM parameter each, `/berth/adopted/STACK/roles` (role names)
+//! and `/berth/adopted/STACK/policies` (policy ARNs), a comma-separated
+//! list. IAM cannot list roles or policies by tag, and reading the tags of
+//! every one of the account on each plan costs a call each; so the readers
+//! list those under `/berth/` (where berth makes its own) and read the
+//! recorded ones besides. The record only says where to look: a role or a
+//! policy is the stack's by its tags, as every resource is, and a recorded
+//! one that is gone, or no longer tagged, is simply not read.
 
 use aws_sdk_ssm::types::{ParameterType, Tag};
 use berth_provider::{ProviderError, STACK_TAG};
@@ -14,18 +15,40 @@ use crate::AwsProvider;
 
 const SERVICE: &str = "ssm";
 
-/// The parameter holding `stack`'s adopted role names.
-fn name(stack: &str) -> String {
-    format!("/berth/adopted/{stack}/roles")
+/// What a record lists.
+#[derive(Clone, Copy)]
+pub(crate) enum Adopted {
+    /// Role names.
+    Roles,
+    /// Managed policy ARNs (GetPolicy takes nothing else).
+    Policies,
 }
 
-/// GetParameter: the role names recorded for `stack`; none when there is
-/// no record.
-pub(crate) async fn roles(p: &AwsProvider, stack: &str) -> Result<Vec<String>, ProviderError> {
+impl Adopted {
+    fn word(self) -> &'static str {
+        match self {
+            Adopted::Roles => "roles",
+            Adopted::Policies => "policies",
+        }
+    }
+
+    /// The parameter holding `stack`'s record.
+    fn parameter(self, stack: &str) -> String {
+        format!("/berth/adopted/{stack}/{}", self.word())
+    }
+}
+
+/// GetParameter: what is recorded for `stack`; nothing when there is no
+/// record.
+pub(crate) async fn recorded(
+    p: &AwsProvider,
+    stack: &str,
+    what: Adopted,
+) -> Result<Vec<String>, ProviderError> {
     let ssm = &p.clients.ssm;
     let out = p
         .call_unless(SERVICE, "GetParameter", &["ParameterNotFound"], || {
-            ssm.get_parameter().name(name(stack)).send()
+            ssm.get_parameter().name(what.parameter(stack)).send()
         })
         .await?;
     let value = out
@@ -39,36 +62,41 @@ pub(crate) async fn roles(p: &AwsProvider, stack: &str) -> Result<Vec<String>, P
         .collect())
 }
 
-/// PutParameter: records `role` among `stack`'s adopted roles. `berth
+/// PutParameter: records `entry` in `stack`'s record of `what`. `berth
 /// import` holds the stack's lock, so no other run writes the record
 /// between the read and the write.
-pub(crate) async fn record_role(p: &AwsProvider, stack: &str, role: &str) -> Result<(), ProviderError> {
-    let mut names = roles(p, stack).await?;
-    if names.iter().any(|n| n == role) {
+pub(crate) async fn record(
+    p: &AwsProvider,
+    stack: &str,
+    what: Adopted,
+    entry: &str,
+) -> Result<(), ProviderError> {
+    let mut entries = recorded(p, stack, what).await?;
+    if entries.iter().any(|n| n == entry) {
         return Ok(());
     }
-    names.push(role.to_owned());
-    let value = names.join(",");
+    entries.push(entry.to_owned());
+    let value = entries.join(",");
     let ssm = &p.clients.ssm;
-    let exists = names.len() > 1;
+    let exists = entries.len() > 1;
     // Tags may only be given when the parameter is made.
     let tag = Tag::builder()
         .key(STACK_TAG)
         .value(stack)
         .build()
         .map_err(|e| crate::errors::build_error("PutParameter", e))?;
+    let description = format!("berth: {} this stack adopted outside /berth/", what.word());
     p.call(SERVICE, "PutParameter", || {
         let put = ssm
             .put_parameter()
-            .name(name(stack))
+            .name(what.parameter(stack))
             .value(&value)
             .r#type(ParameterType::String)
             .overwrite(exists);
         let put = if exists {
             put
         } else {
-            put.description("berth: roles this stack adopted outside /berth/")
-                .tags(tag.clone())
+            put.description(&description).tags(tag.clone())
         };
         put.send()
     })

@@ -21,7 +21,7 @@ use berth_provider::policy;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
-use crate::adopted;
+use crate::adopted::{self, Adopted};
 use crate::attrs::{
     attrs, blocks_of, complete, create_tags, created_at, opt_str, resource, str_list, str_of, strs_of,
     tag_diff, user_tags,
@@ -297,7 +297,7 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
         p.list(SERVICE, "ListRoles", || {
             paginate!(iam.list_roles().path_prefix(PATH), roles)
         }),
-        adopted::roles(p, stack),
+        adopted::recorded(p, stack, Adopted::Roles),
     );
     let mut names: BTreeSet<String> = listed?.into_iter().map(|r| r.role_name).collect();
     names.extend(recorded?);
@@ -375,7 +375,7 @@ pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Resu
     // Outside berth's path the stack's reader finds it by the record only.
     let arn = str_of(&live.attrs, "arn").unwrap_or_default();
     if !arn.contains(&format!(":role{PATH}")) {
-        adopted::record_role(p, stack, name).await?;
+        adopted::record(p, stack, Adopted::Roles, name).await?;
     }
     Ok(())
 }

@@ -164,7 +164,9 @@ impl Provider for AwsProvider {
     /// DescribeTargetGroups by ARN or name, DescribeListeners by ARN,
     /// DescribeLogGroups by name prefix, GetRole, DescribeClusters,
     /// DescribeTaskDefinition, DescribeServices (`CLUSTER/SERVICE`),
-    /// DescribeRepositories, Cloud Map's listings filtered on the id.
+    /// DescribeRepositories, Cloud Map's listings filtered on the id,
+    /// GetHostedZone, ListResourceRecordSets from the record's name,
+    /// GetPolicy (by ARN, or ListPolicies for a name).
     async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError> {
         let kind = address.kind;
         let one = scope::One::new(address, id);
@@ -186,7 +188,11 @@ impl Provider for AwsProvider {
             Kind::Role => iam::read_one(self, &scope).await?.into_iter().collect(),
             Kind::EcrRepository => ecr::read_one(self, &scope).await?.into_iter().collect(),
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::read(self, &scope).await?,
-            Kind::HostedZone | Kind::DnsRecord | Kind::ManagedPolicy => return Err(not_adoptable(kind)),
+            Kind::HostedZone | Kind::DnsRecord => route53::read_one(self, kind, &scope).await?,
+            Kind::ManagedPolicy => managed_policy::read_one(self, &scope)
+                .await?
+                .into_iter()
+                .collect(),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -196,7 +202,9 @@ impl Provider for AwsProvider {
 
     /// The service's own tagging call: EC2 CreateTags, ELBv2 AddTags (a
     /// listener's rules too), ECS TagResource, Logs TagResource, IAM
-    /// TagRole, ECR TagResource, Cloud Map TagResource.
+    /// TagRole, ECR TagResource, Cloud Map TagResource, Route 53
+    /// ChangeTagsForResource (a record: its marker written beside it), IAM
+    /// TagPolicy.
     async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         match live.address.kind {
             Kind::Vpc
@@ -213,7 +221,8 @@ impl Provider for AwsProvider {
             Kind::Role => iam::adopt(self, stack, live).await,
             Kind::EcrRepository => ecr::adopt(self, stack, live).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::adopt(self, stack, live).await,
-            kind @ (Kind::HostedZone | Kind::DnsRecord | Kind::ManagedPolicy) => Err(not_adoptable(kind)),
+            Kind::HostedZone | Kind::DnsRecord => route53::adopt(self, stack, live).await,
+            Kind::ManagedPolicy => managed_policy::adopt(self, stack, live).await,
         }
     }
 
@@ -357,12 +366,3 @@ macro_rules! paginate {
     }};
 }
 pub(crate) use paginate;
-
-/// What the CLI never asks ([`berth_provider::adopt::NOT_ADOPTABLE`]),
-/// answered as an error rather than a panic.
-fn not_adoptable(kind: Kind) -> ProviderError {
-    errors::invalid(
-        berth_provider::adopt::read_call(kind),
-        format!("adopting an existing {kind} is not supported yet"),
-    )
-}

@@ -4,14 +4,21 @@
 //! first when IAM's five exist; delete detaches the policy from its roles
 //! (a replaced policy goes while roles still name it: their update
 //! attaches the new one) and deletes its other versions before
-//! DeletePolicy. Reading: ListPolicies (Scope=Local, under `/berth/`),
-//! GetPolicy (tags, description), and GetPolicyVersion of the default version.
+//! DeletePolicy. Reading: ListPolicies (Scope=Local, under `/berth/`) and
+//! the ARNs of the policies the stack adopted outside that path (an SSM
+//! record, [`adopted`]), GetPolicy (tags, description), and
+//! GetPolicyVersion of the default version.
+
+use std::collections::BTreeSet;
 
 use aws_sdk_iam::types::{PolicyScopeType, Tag};
 use berth_provider::policy::{self, MAX_VERSIONS};
 use berth_provider::{Kind, ProviderError, Resource, Value, naming};
 use futures::future::try_join_all;
 
+use berth_provider::adopt::adoption_tags;
+
+use crate::adopted::{self, Adopted};
 use crate::attrs::{attrs, complete, create_tags, opt_str, resource, str_of, tag_diff, user_tags};
 use crate::iam::{PATH, iam_tags};
 use crate::scope::Scope;
@@ -167,35 +174,68 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
     Ok(())
 }
 
+/// The stack's policies: those under berth's path, and those it adopted
+/// outside it, by the ARNs recorded at adoption.
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
     let iam = &p.clients.iam;
-    let policies = p
-        .list(SERVICE, "ListPolicies", || {
+    let (listed, recorded) = tokio::join!(
+        p.list(SERVICE, "ListPolicies", || {
             paginate!(
                 iam.list_policies()
                     .scope(PolicyScopeType::Local)
                     .path_prefix(PATH),
                 policies
             )
-        })
-        .await?;
+        }),
+        adopted::recorded(p, stack, Adopted::Policies),
+    );
+    let mut arns: BTreeSet<String> = listed?.into_iter().filter_map(|p| p.arn).collect();
+    arns.extend(recorded?);
     let scope = Scope::Stack(stack);
-    let reads = policies.iter().map(|policy| read(p, &scope, policy));
+    let reads = arns.iter().map(|arn| read_if_there(p, &scope, arn));
     Ok(try_join_all(reads).await?.into_iter().flatten().collect())
 }
 
-/// GetPolicy (its tags, and its description, which ListPolicies leaves
-/// out) and the default version's document of `policy`, if `scope` looks
-/// for it.
-async fn read(
+/// The policy `scope` looks for by its ARN, or by its name (ListPolicies
+/// of the account's own, any path), whatever its tags.
+pub(crate) async fn read_one(p: &AwsProvider, scope: &Scope<'_>) -> Result<Option<Resource>, ProviderError> {
+    let id = scope.id().unwrap_or_default();
+    if id.starts_with("arn:") {
+        return read_if_there(p, scope, id).await;
+    }
+    let iam = &p.clients.iam;
+    let all = p
+        .list(SERVICE, "ListPolicies", || {
+            paginate!(iam.list_policies().scope(PolicyScopeType::Local), policies)
+        })
+        .await?;
+    match all
+        .iter()
+        .find(|policy| policy.policy_name() == Some(id))
+        .and_then(|policy| policy.arn())
+    {
+        Some(arn) => read_if_there(p, scope, arn).await,
+        None => Ok(None),
+    }
+}
+
+/// [`read`], none when there is no policy `arn` (NoSuchEntity).
+async fn read_if_there(
     p: &AwsProvider,
     scope: &Scope<'_>,
-    listed: &aws_sdk_iam::types::Policy,
+    arn: &str,
 ) -> Result<Option<Resource>, ProviderError> {
+    match read(p, scope, arn).await {
+        Err(e) if e.code == "NoSuchEntity" => Ok(None),
+        found => found,
+    }
+}
+
+/// GetPolicy (its tags, and its description, which ListPolicies leaves
+/// out) and the default version's document of the policy `arn`, if
+/// `scope` looks for it.
+async fn read(p: &AwsProvider, scope: &Scope<'_>, arn: &str) -> Result<Option<Resource>, ProviderError> {
     let iam = &p.clients.iam;
-    let Some(arn) = listed.arn() else {
-        return Ok(None);
-    };
     let got = p
         .call(SERVICE, "GetPolicy", || iam.get_policy().policy_arn(arn).send())
         .await?;
@@ -232,6 +272,25 @@ async fn read(
         ("name", opt_str(policy.policy_name())),
     ]);
     Ok(Some(resource(address, a)))
+}
+
+/// TagPolicy: berth's tags on a policy it adopts; one outside berth's
+/// path is recorded for the stack's reader.
+pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Result<(), ProviderError> {
+    let iam = &p.clients.iam;
+    let arn = str_of(&live.attrs, "arn").unwrap_or_default();
+    let tags = iam_tags("TagPolicy", adoption_tags(stack, &live.address))?;
+    p.call(SERVICE, "TagPolicy", || {
+        iam.tag_policy()
+            .policy_arn(arn)
+            .set_tags(Some(tags.clone()))
+            .send()
+    })
+    .await?;
+    if !arn.contains(&format!(":policy{PATH}")) {
+        adopted::record(p, stack, Adopted::Policies, arn).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -15,7 +15,9 @@
 //! finds the stack's records by their markers in the stack's zones and
 //! in the zones the configuration names by id. CREATE makes a record
 //! (failing when one of that name and type exists), UPSERT changes it,
-//! DELETE removes exactly what Route 53 holds.
+//! DELETE removes exactly what Route 53 holds. `berth import` reads a
+//! zone by its id and a record by Terraform's `ZONE_NAME_TYPE`; adopting
+//! tags the zone, and writes a record's marker.
 
 use std::collections::BTreeMap;
 
@@ -23,15 +25,19 @@ use aws_sdk_route53::types::{
     AliasTarget, Change, ChangeAction, ChangeBatch, HostedZone, HostedZoneConfig, ResourceRecord,
     ResourceRecordSet, RrType, Tag, TagResourceType, Vpc, VpcRegion,
 };
+use berth_provider::adopt::adoption_tags;
 use berth_provider::dns;
-use berth_provider::{Address, Attrs, External, Kind, ProviderError, Resource, Value};
+use berth_provider::{
+    ADDRESS_TAG, Address, Attrs, External, Kind, ProviderError, Resource, STACK_TAG, Value,
+};
 use futures::future::try_join_all;
 
 use crate::attrs::{
     attrs, blocks_of, bool_of, complete, create_tags, int_of, owned, resource, str_list, str_of, strs_of,
     tag_diff, user_tags,
 };
-use crate::errors::{build_error, missing};
+use crate::errors::{build_error, invalid, missing};
+use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const SERVICE: &str = "route53";
@@ -45,11 +51,6 @@ const FORCE_TAG: &str = "berth:force_destroy";
 /// (moto tells `example.com` and `example.com.` apart in UPSERTs).
 fn rooted(name: &str) -> String {
     format!("{}.", dns::bare(name))
-}
-
-/// A zone id without Route 53's `/hostedzone/` prefix.
-fn bare_id(id: &str) -> &str {
-    id.trim_start_matches("/hostedzone/")
 }
 
 fn tags_of(tags: BTreeMap<String, String>) -> Vec<Tag> {
@@ -97,7 +98,7 @@ async fn create_zone(p: &AwsProvider, stack: &str, desired: &Resource) -> Result
         })
         .await?;
     let id = match made.as_ref().and_then(|o| o.hosted_zone()) {
-        Some(zone) => bare_id(zone.id()).to_owned(),
+        Some(zone) => dns::zone_id(zone.id()).to_owned(),
         // An earlier attempt made it and its answer was lost.
         None => by_reference(p, &name, &reference).await?,
     };
@@ -150,7 +151,7 @@ async fn by_reference(p: &AwsProvider, name: &str, reference: &str) -> Result<St
     out.hosted_zones()
         .iter()
         .find(|z| z.caller_reference() == reference)
-        .map(|z| bare_id(z.id()).to_owned())
+        .map(|z| dns::zone_id(z.id()).to_owned())
         .ok_or_else(|| missing(call))
 }
 
@@ -293,7 +294,7 @@ async fn change(
 
 async fn create_record(p: &AwsProvider, stack: &str, desired: &Resource) -> Result<Resource, ProviderError> {
     let mut a = complete(Kind::DnsRecord, &desired.attrs);
-    let zone = bare_id(str_of(&a, "zone").unwrap_or_default()).to_owned();
+    let zone = dns::zone_id(str_of(&a, "zone").unwrap_or_default()).to_owned();
     let name = dns::bare(str_of(&a, "name").unwrap_or_default());
     let kind = str_of(&a, "type").unwrap_or_default().to_ascii_uppercase();
     let set = record_set(p, &a).await?;
@@ -466,7 +467,7 @@ pub(crate) async fn read_all(
             paginate!(r53.list_hosted_zones(), hosted_zones)
         })
         .await?;
-    let ids: Vec<String> = zones.iter().map(|z| bare_id(z.id()).to_owned()).collect();
+    let ids: Vec<String> = zones.iter().map(|z| dns::zone_id(z.id()).to_owned()).collect();
     let mut tags: BTreeMap<String, Vec<Tag>> = BTreeMap::new();
     for batch in ids.chunks(10) {
         let out = p
@@ -479,14 +480,14 @@ pub(crate) async fn read_all(
             .await?;
         for set in out.resource_tag_sets() {
             if let Some(id) = set.resource_id() {
-                tags.insert(bare_id(id).to_owned(), set.tags().to_vec());
+                tags.insert(dns::zone_id(id).to_owned(), set.tags().to_vec());
             }
         }
     }
     let mine: Vec<(Address, &HostedZone, &[Tag])> = zones
         .iter()
         .filter_map(|z| {
-            let t = tags.get(bare_id(z.id()))?;
+            let t = tags.get(dns::zone_id(z.id()))?;
             let pairs = t.iter().filter_map(|t| Some((t.key()?, t.value()?)));
             owned(stack, Kind::HostedZone, pairs).map(|a| (a, z, t.as_slice()))
         })
@@ -500,7 +501,7 @@ pub(crate) async fn read_all(
         .filter_map(|r| str_of(&r.attrs, "id").map(str::to_owned))
         .collect();
     for e in external.iter().filter(|e| e.kind == Kind::HostedZone) {
-        let id = bare_id(&e.id).to_owned();
+        let id = dns::zone_id(&e.id).to_owned();
         if ids.contains(&id) && !scanned.contains(&id) {
             scanned.push(id);
         }
@@ -517,7 +518,7 @@ async fn read_zone(
     tags: &[Tag],
 ) -> Result<Resource, ProviderError> {
     let r53 = &p.clients.route53;
-    let id = bare_id(z.id()).to_owned();
+    let id = dns::zone_id(z.id()).to_owned();
     let got = p
         .call(SERVICE, "GetHostedZone", || r53.get_hosted_zone().id(&id).send())
         .await?;
@@ -575,34 +576,133 @@ async fn read_records(p: &AwsProvider, stack: &str, zone: &str) -> Result<Vec<Re
         let Some(set) = find(&sets, &name, &kind).filter(|_| address.kind == Kind::DnsRecord) else {
             continue;
         };
-        let alias = set.alias_target().map(|t| {
-            let block = attrs([
-                ("name", Value::from(dns::bare(t.dns_name()))),
-                ("zone_id", Value::from(t.hosted_zone_id())),
-                ("evaluate_health", Value::Bool(t.evaluate_target_health())),
-            ]);
-            Value::List(vec![Value::Map(block)])
-        });
-        let records: Vec<&str> = set.resource_records().iter().map(|r| r.value()).collect();
-        let a = attrs([
-            ("zone", Value::from(zone)),
-            ("name", Value::from(name.as_str())),
-            ("type", Value::from(kind.as_str())),
-            ("ttl", set.ttl().map_or(Value::Null, Value::Int)),
-            (
-                "records",
-                if records.is_empty() {
-                    Value::Null
-                } else {
-                    str_list(records)
-                },
-            ),
-            ("alias", alias.unwrap_or(Value::List(Vec::new()))),
-            ("id", Value::from(dns::record_id(zone, &name, &kind))),
-        ]);
-        out.push(resource(address, a));
+        out.push(record(zone, &name, &kind, set, address));
     }
     Ok(out)
+}
+
+/// The record set `set` of `zone`, read at `address`.
+fn record(zone: &str, name: &str, kind: &str, set: &ResourceRecordSet, address: Address) -> Resource {
+    let alias = set.alias_target().map(|t| {
+        let block = attrs([
+            ("name", Value::from(dns::bare(t.dns_name()))),
+            ("zone_id", Value::from(t.hosted_zone_id())),
+            ("evaluate_health", Value::Bool(t.evaluate_target_health())),
+        ]);
+        Value::List(vec![Value::Map(block)])
+    });
+    let records: Vec<&str> = set.resource_records().iter().map(|r| r.value()).collect();
+    let a = attrs([
+        ("zone", Value::from(zone)),
+        ("name", Value::from(name)),
+        ("type", Value::from(kind)),
+        ("ttl", set.ttl().map_or(Value::Null, Value::Int)),
+        (
+            "records",
+            if records.is_empty() {
+                Value::Null
+            } else {
+                str_list(records)
+            },
+        ),
+        ("alias", alias.unwrap_or(Value::List(Vec::new()))),
+        ("id", Value::from(dns::record_id(zone, name, kind))),
+    ]);
+    resource(address, a)
+}
+
+/// The zone or the record `scope` looks for by its id, whatever its tags
+/// or marker: GetHostedZone and ListTagsForResource, or the zone's record
+/// sets for a record id (`ZONE_NAME_TYPE`).
+pub(crate) async fn read_one(
+    p: &AwsProvider,
+    kind: Kind,
+    scope: &Scope<'_>,
+) -> Result<Vec<Resource>, ProviderError> {
+    let id = scope.id().unwrap_or_default();
+    let found = match kind {
+        Kind::HostedZone => read_one_zone(p, scope, dns::zone_id(id)).await?,
+        _ => read_one_record(p, scope, id).await?,
+    };
+    Ok(found.into_iter().collect())
+}
+
+async fn read_one_zone(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+    id: &str,
+) -> Result<Option<Resource>, ProviderError> {
+    let r53 = &p.clients.route53;
+    let got = p
+        .call_unless(SERVICE, "GetHostedZone", &["NoSuchHostedZone"], || {
+            r53.get_hosted_zone().id(id).send()
+        })
+        .await?;
+    let Some(zone) = got.and_then(|g| g.hosted_zone) else {
+        return Ok(None);
+    };
+    let out = p
+        .call(SERVICE, "ListTagsForResource", || {
+            r53.list_tags_for_resource()
+                .resource_type(TagResourceType::Hostedzone)
+                .resource_id(id)
+                .send()
+        })
+        .await?;
+    let tags = out
+        .resource_tag_set()
+        .map(|s| s.tags().to_vec())
+        .unwrap_or_default();
+    let pairs = tags.iter().filter_map(|t| Some((t.key()?, t.value()?)));
+    let Some(address) = scope.address(Kind::HostedZone, pairs) else {
+        return Ok(None);
+    };
+    Ok(Some(read_zone(p, address, &zone, &tags).await?))
+}
+
+async fn read_one_record(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+    id: &str,
+) -> Result<Option<Resource>, ProviderError> {
+    let Some((zone, name, kind)) = dns::record_in(id) else {
+        return Err(invalid(
+            "ListResourceRecordSets",
+            format!("{id:?} is not a record's id: ZONE_NAME_TYPE, as in `Z0123456789_www.example.com_A`"),
+        ));
+    };
+    let sets = record_sets(p, &zone).await?;
+    let Some(set) = find(&sets, &name, &kind) else {
+        return Ok(None);
+    };
+    let marker = find(&sets, &dns::marker_name(&name, &kind), "TXT");
+    let owner = marker.and_then(|m| {
+        m.resource_records()
+            .iter()
+            .find_map(|v| dns::marker_owner(v.value()))
+    });
+    let tags = owner
+        .iter()
+        .flat_map(|(stack, address)| [(STACK_TAG, stack.as_str()), (ADDRESS_TAG, address.as_str())]);
+    let Some(address) = scope.address(Kind::DnsRecord, tags) else {
+        return Ok(None);
+    };
+    Ok(Some(record(&zone, &name, &kind, set, address)))
+}
+
+/// Adopting a zone tags it (ChangeTagsForResource); a record, which takes
+/// no tags, gets its marker (an UPSERT of the marker alone).
+pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Result<(), ProviderError> {
+    let a = &live.attrs;
+    if live.address.kind == Kind::HostedZone {
+        let id = str_of(a, "id").unwrap_or_default();
+        return retag(p, id, adoption_tags(stack, &live.address), Vec::new()).await;
+    }
+    let zone = str_of(a, "zone").unwrap_or_default();
+    let name = str_of(a, "name").unwrap_or_default();
+    let kind = str_of(a, "type").unwrap_or_default();
+    let mark = marker(stack, &live.address, name, kind)?;
+    change(p, zone, vec![(ChangeAction::Upsert, mark)]).await
 }
 
 /// An alias whose DNS name is a load balancer of the stack's reads as
@@ -640,8 +740,8 @@ mod tests {
 
     #[test]
     fn ids_and_names_in_route53_spelling() {
-        assert_eq!(bare_id("/hostedzone/Z123"), "Z123");
-        assert_eq!(bare_id("Z123"), "Z123");
+        assert_eq!(dns::zone_id("/hostedzone/Z123"), "Z123");
+        assert_eq!(dns::zone_id("Z123"), "Z123");
         assert_eq!(unescaped("\\052.Example.com."), "*.example.com");
     }
 }

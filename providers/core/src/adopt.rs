@@ -1,7 +1,8 @@
 //! Adopting a live resource berth did not create (`berth import ADDRESS
 //! ID`): reading it by its id whatever its tags, what it carries of
 //! berth's tags already, and what berth tags besides the resource itself
-//! (a listener's rules). Every kind can be adopted, on both clouds.
+//! (a listener's rules, a DNS record's marker). Every kind can be
+//! adopted, on both clouds.
 
 use std::collections::BTreeMap;
 
@@ -39,12 +40,6 @@ pub struct Found {
     pub resource: Resource,
     pub owner: Option<Owner>,
 }
-
-/// The kinds `berth import` cannot adopt yet: refused before anything is
-/// read, never half-adopted. Route 53 and managed policies landed beside
-/// adoption; a record would need its marker written, a zone or a policy
-/// its tags.
-pub const NOT_ADOPTABLE: &[Kind] = &[Kind::HostedZone, Kind::DnsRecord, Kind::ManagedPolicy];
 
 /// The tags adopting a resource into `stack` sets on it.
 pub fn adoption_tags(stack: &str, address: &Address) -> BTreeMap<String, String> {

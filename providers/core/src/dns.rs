@@ -47,6 +47,23 @@ pub fn record_id(zone: &str, name: &str, kind: &str) -> String {
     format!("{zone}_{name}_{kind}")
 }
 
+/// The zone, name and type of a record id as `berth import` takes it
+/// (Terraform's `ZONE_NAME_TYPE`), in canonical form: the name may hold
+/// underscores (`_dmarc.example.com`), the zone id and the type do not.
+/// `None` for an id without all three.
+pub fn record_in(id: &str) -> Option<(String, String, String)> {
+    let (zone, rest) = id.split_once('_')?;
+    let (name, kind) = rest.rsplit_once('_')?;
+    let zone = zone_id(zone);
+    (!zone.is_empty() && !name.is_empty() && !kind.is_empty())
+        .then(|| (zone.to_owned(), bare(name), kind.to_ascii_uppercase()))
+}
+
+/// A zone id without Route 53's `/hostedzone/` prefix.
+pub fn zone_id(id: &str) -> &str {
+    id.trim_start_matches("/hostedzone/")
+}
+
 /// The name of the TXT record that marks the record `name` of `kind` as
 /// berth's: `_berth-TYPE.NAME` (a TXT record of its own name cannot sit
 /// next to a CNAME, and the type in the label keeps an A and an AAAA of one
@@ -96,6 +113,23 @@ mod tests {
         assert!(valid_name("_dmarc.example.com."));
         assert!(!valid_name("www..example.com"));
         assert!(!valid_name("bad name.example.com"));
+    }
+
+    #[test]
+    fn record_ids_as_terraform_writes_them() {
+        let parts = |z: &str, n: &str, k: &str| Some((z.to_owned(), n.to_owned(), k.to_owned()));
+        assert_eq!(
+            record_in("Z123_www.example.com_A"),
+            parts("Z123", "www.example.com", "A")
+        );
+        assert_eq!(
+            record_in("Z123__dmarc.Example.com._txt"),
+            parts("Z123", "_dmarc.example.com", "TXT")
+        );
+        assert_eq!(record_in("/hostedzone/Z9_a.b_CNAME"), parts("Z9", "a.b", "CNAME"));
+        assert_eq!(record_in("Z123_A"), None);
+        assert_eq!(record_in("www.example.com"), None);
+        assert_eq!(zone_id("/hostedzone/Z1"), "Z1");
     }
 
     #[test]

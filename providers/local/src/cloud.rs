@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use berth_provider::adopt::{
     Found, Owner, adoption_tags, label_rules, read_call, revision_in, rule_labels, service_in,
 };
+use berth_provider::dns;
 use berth_provider::schema::cluster_name;
 use berth_provider::schema::{Presence, Update};
 use berth_provider::{
@@ -352,6 +353,20 @@ fn read(sim: &Sim, key: &str, address: &Address) -> Resource {
 /// `CLUSTER/SERVICE`, a task definition's `FAMILY:REVISION` or `FAMILY`
 /// (its latest active revision), a Cloud Map service's id.
 fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
+    // Route 53 ids as `berth import` takes them: `/hostedzone/Z...`, and a
+    // record's `ZONE_NAME_TYPE` in any case, with or without the root's dot.
+    let record;
+    let id = match kind {
+        Kind::HostedZone => dns::zone_id(id),
+        Kind::DnsRecord => match dns::record_in(id) {
+            Some((zone, name, kind)) => {
+                record = dns::record_id(&zone, &name, &kind);
+                &record
+            }
+            None => id,
+        },
+        _ => id,
+    };
     let by_name = matches!(
         kind,
         Kind::Role
