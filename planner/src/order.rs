@@ -5,8 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use berth_provider::schema::ReplaceOrder;
-use berth_provider::{Address, Kind, Resource, Value};
+use berth_provider::schema::{Block, ReplaceOrder, Type};
+use berth_provider::{Address, Attrs, Kind, Resource, Value};
 use petgraph::graphmap::DiGraphMap;
 
 use crate::diff::Step;
@@ -135,7 +135,7 @@ fn revoking_deletes(steps: &[Step]) -> BTreeSet<usize> {
         let Some(live) = &steps[i].live else { continue };
         for &j in &deleted {
             let Some(target) = &steps[j].live else { continue };
-            if i != j && refers_to(&Value::Map(live.attrs.clone()), &identities(target)) {
+            if i != j && points_at(live, target) {
                 graph.add_edge(i, j, ());
             }
         }
@@ -196,14 +196,8 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
             continue;
         };
         let Some(target) = &step.live else { continue };
-        let names = identities(target);
         for (j, other) in steps.iter().enumerate() {
-            if i == j
-                || !other
-                    .live
-                    .as_ref()
-                    .is_some_and(|l| refers_to(&Value::Map(l.attrs.clone()), &names))
-            {
+            if i == j || !other.live.as_ref().is_some_and(|l| points_at(l, target)) {
                 continue;
             }
             // A group that revokes its rules first is off this group then
@@ -254,11 +248,51 @@ fn identities(r: &Resource) -> Vec<&str> {
         .collect()
 }
 
-fn refers_to(v: &Value, names: &[&str]) -> bool {
+/// Whether the live resource `from` points at the live resource `to`.
+fn points_at(from: &Resource, to: &Resource) -> bool {
+    refers_to(
+        &from.address.kind.schema().as_block(),
+        &from.attrs,
+        to.address.kind,
+        &identities(to),
+    )
+}
+
+/// Whether `attrs`, a body of `block`'s shape, points at the resource of
+/// `kind` known by one of `names`. Only reference attributes to that kind
+/// count: a container or a Cloud Map service that merely shares a name
+/// with a service does not point at it.
+fn refers_to(block: &Block, attrs: &Attrs, kind: Kind, names: &[&str]) -> bool {
+    let by_attr = block
+        .attrs
+        .iter()
+        .filter(|a| references(&a.ty, kind))
+        .any(|a| attrs.get(a.name).is_some_and(|v| holds(v, names)));
+    by_attr
+        || block.blocks.iter().any(|b| match attrs.get(b.name) {
+            Some(Value::List(items)) => items
+                .iter()
+                .any(|i| i.as_map().is_some_and(|m| refers_to(b, m, kind, names))),
+            Some(Value::Map(m)) => refers_to(b, m, kind, names),
+            _ => false,
+        })
+}
+
+/// Whether a value of type `ty` holds references to `kind`.
+fn references(ty: &Type, kind: Kind) -> bool {
+    match ty {
+        Type::Ref(k) => *k == kind,
+        Type::List(t) | Type::Set(t) | Type::Map(t) => references(t, kind),
+        _ => false,
+    }
+}
+
+/// Whether `v` is, or holds, one of `names`.
+fn holds(v: &Value, names: &[&str]) -> bool {
     match v {
         Value::String(s) => names.contains(&s.as_str()),
-        Value::List(items) => items.iter().any(|i| refers_to(i, names)),
-        Value::Map(m) => m.values().any(|i| refers_to(i, names)),
+        Value::List(items) => items.iter().any(|i| holds(i, names)),
+        Value::Map(m) => m.values().any(|i| holds(i, names)),
         _ => false,
     }
 }

@@ -139,6 +139,29 @@ fn every_example_applies_then_plans_no_changes_then_destroys_to_nothing() {
     }
 }
 
+/// Regression: a service named like its Cloud Map service (both
+/// `usermgmt`, as teams name them) read as two resources pointing at each
+/// other, and destroy failed with a cycle. Only reference attributes
+/// order deletes now.
+#[test]
+fn a_service_named_like_its_discovery_service_is_destroyed() {
+    let dir = copy_example("microservices");
+    edit(
+        dir.path(),
+        "main.berth",
+        "\nservice usermgmt {\n",
+        "\nservice usermgmt {\n  name = \"usermgmt\"\n",
+    );
+    let cloud = cloud_in(dir.path());
+    let stack = evaluate(dir.path(), &[]);
+    apply_ok(&cloud, &stack);
+    let mut empty = stack.clone();
+    empty.resources.clear();
+    apply_ok(&cloud, &empty);
+    let left = runtime().block_on(cloud.read_all(&stack.name)).expect("read_all");
+    assert!(left.is_empty(), "destroy left {left:#?}");
+}
+
 #[test]
 fn desired_count_updates_in_place() {
     let dir = copy_example("blog");
