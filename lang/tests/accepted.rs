@@ -329,3 +329,26 @@ dns_record elsewhere {
 "#,
     );
 }
+
+/// Regression: an ARN built by interpolation (`"${managed_policy.x.arn}"`,
+/// an account id from a variable) where a reference or an ARN goes was
+/// refused as "a string", though a plain ARN string is accepted.
+#[test]
+fn interpolated_arns_where_references_go() {
+    assert_valid(
+        "interpolated policy ARNs",
+        r#"
+variable account { default = "123456789012" }
+managed_policy read {
+  document = {
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }]
+  }
+}
+role task {
+  assume   = "ecs-tasks.amazonaws.com"
+  policies = ["${managed_policy.read.arn}", "arn:aws:iam::${var.account}:policy/legacy"]
+}
+"#,
+    );
+}

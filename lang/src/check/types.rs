@@ -83,7 +83,12 @@ fn check_value(value: &DesiredValue, ty: Type, span: Span) -> Result<(), Diagnos
             Some(found) => Err(mismatch(ty, &format!("`{r}` (a {found})"), span)),
             None => Ok(()),
         },
-        (DesiredValue::Concat(_), Type::String | Type::Cidr | Type::Command | Type::Document) => Ok(()),
+        // An interpolated string names a resource by its id or ARN, as a
+        // plain string does (`"${managed_policy.read.arn}"`).
+        (
+            DesiredValue::Concat(_),
+            Type::String | Type::Cidr | Type::Command | Type::Document | Type::Ref(_),
+        ) => Ok(()),
         // A document's grammar is checked by `check::iam`.
         (DesiredValue::Map(_), Type::Document) => Ok(()),
         (DesiredValue::Concat(_), _) => Err(mismatch(ty, "a string", span)),
