@@ -173,3 +173,53 @@ fn zone_id(cloud: &Cloud, p: &Project, name: &str) -> String {
         }
     }
 }
+
+/// A private zone's VPCs change in place (Route 53 associates and
+/// disassociates them), the zone keeping its id; turning it public
+/// replaces it. Both clouds; on moto boto3 reads the associations.
+#[test]
+fn a_private_zones_vpcs_change_in_place_on_both_clouds() {
+    let stack = |vpcs: &str| {
+        format!(
+            "stack \"dns-vpcs\" {{ region = \"us-east-1\" }}\n\n\
+             vpc a {{\n  cidr          = \"10.31.0.0/16\"\n  dns_hostnames = true\n}}\n\n\
+             vpc b {{\n  cidr          = \"10.32.0.0/16\"\n  dns_hostnames = true\n}}\n\n\
+             hosted_zone internal {{\n  name = \"svc.internal\"\n{vpcs}}}\n"
+        )
+    };
+    for cloud in Cloud::both() {
+        let p = project();
+        let main = p.path("main.berth");
+        let write = |vpcs: &str| std::fs::write(&main, stack(vpcs)).expect("write");
+        write("  vpcs = [vpc.a]\n");
+        cloud.converges(&p.dir, "the first apply");
+        let id = zone_id(&cloud, &p, "svc.internal");
+
+        write("  vpcs = [vpc.a, vpc.b]\n");
+        cloud.plans_one_update(&p.dir, "hosted_zone.internal");
+        cloud.converges(&p.dir, "adding a VPC");
+        write("  vpcs = [vpc.b]\n");
+        cloud.plans_one_update(&p.dir, "hosted_zone.internal");
+        cloud.converges(&p.dir, "dropping a VPC");
+        assert_eq!(zone_id(&cloud, &p, "svc.internal"), id, "the same zone");
+        if let Cloud::Aws(moto) = &cloud {
+            let seen = moto.python(&format!(
+                "import boto3\n\
+                 vpcs=boto3.client('route53').get_hosted_zone(Id='{id}')['VPCs']\n\
+                 b=boto3.client('ec2').describe_vpcs(Filters=[{{'Name':'cidr','Values':['10.32.0.0/16']}}])['Vpcs'][0]['VpcId']\n\
+                 print([v['VPCId'] == b for v in vpcs])\n"
+            ));
+            assert_eq!(seen.trim(), "[True]", "associated with vpc.b alone");
+        }
+
+        write("");
+        let planned = cloud.planned(&p.dir);
+        assert_eq!(
+            planned.get("hosted_zone.internal").map(|(a, _)| a.as_str()),
+            Some("replace"),
+            "{planned:?}"
+        );
+        cloud.converges(&p.dir, "turning the zone public");
+        cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

@@ -334,7 +334,7 @@ fn differences(address: &Address, desired: &Attrs, live: &Attrs, marks: &Marks) 
                 name: attr.name.to_owned(),
                 before,
                 after,
-                forces_replacement: attr.update == Update::Replace,
+                forces_replacement: schema.forces_replacement(attr, have, want),
                 sensitive: marks.attr(attr),
             });
         }

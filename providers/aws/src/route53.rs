@@ -4,8 +4,9 @@
 //! once-only creates' tokens (a retry after a lost answer that meets
 //! `HostedZoneAlreadyExists` finds the zone it made by that reference),
 //! then ChangeTagsForResource for the tags (CreateHostedZone takes none),
-//! AssociateVPCWithHostedZone for a private zone's VPCs after the first,
-//! UpdateHostedZoneComment, DeleteHostedZone (after the zone's records
+//! AssociateVPCWithHostedZone for a private zone's VPCs after the first
+//! (and, on update, for added VPCs before DisassociateVPCFromHostedZone
+//! for dropped ones), UpdateHostedZoneComment, DeleteHostedZone (after the zone's records
 //! when `force_destroy`, which berth keeps in a `berth:force_destroy` tag).
 //! Read: ListHostedZones + ListTagsForResources (10 zones a call) +
 //! GetHostedZone.
@@ -76,12 +77,6 @@ async fn create_zone(p: &AwsProvider, stack: &str, desired: &Resource) -> Result
     let mut a = complete(Kind::HostedZone, &desired.attrs);
     let name = dns::bare(str_of(&a, "name").unwrap_or_default());
     let vpcs = strs_of(&a, "vpcs");
-    let vpc = |id: &str| {
-        Vpc::builder()
-            .vpc_id(id)
-            .vpc_region(VpcRegion::from(p.region.as_str()))
-            .build()
-    };
     let config = HostedZoneConfig::builder()
         .set_comment(str_of(&a, "comment").map(str::to_owned))
         .private_zone(!vpcs.is_empty())
@@ -93,7 +88,7 @@ async fn create_zone(p: &AwsProvider, stack: &str, desired: &Resource) -> Result
                 .name(&name)
                 .caller_reference(&reference)
                 .hosted_zone_config(config.clone())
-                .set_vpc(vpcs.first().map(|v| vpc(v)))
+                .set_vpc(vpcs.first().map(|v| vpc_of(p, v)))
                 .send()
         })
         .await?;
@@ -102,21 +97,7 @@ async fn create_zone(p: &AwsProvider, stack: &str, desired: &Resource) -> Result
         // An earlier attempt made it and its answer was lost.
         None => by_reference(p, &name, &reference).await?,
     };
-    for extra in vpcs.iter().skip(1) {
-        let v = vpc(extra);
-        p.call_repeatable(
-            SERVICE,
-            "AssociateVPCWithHostedZone",
-            &["ConflictingDomainExists"],
-            || {
-                r53.associate_vpc_with_hosted_zone()
-                    .hosted_zone_id(&id)
-                    .vpc(v.clone())
-                    .send()
-            },
-        )
-        .await?;
-    }
+    associate(p, &id, &vpcs[..vpcs.len().min(1)], &vpcs).await?;
     let mut tags = create_tags(stack, &desired.address, &a);
     if bool_of(&a, "force_destroy") {
         tags.insert(FORCE_TAG.to_owned(), "true".to_owned());
@@ -165,6 +146,59 @@ async fn name_servers(p: &AwsProvider, id: &str) -> Result<Vec<String>, Provider
         .delegation_set()
         .map(|d| d.name_servers().to_vec())
         .unwrap_or_default())
+}
+
+/// A VPC of the stack's region as Route 53 takes it.
+fn vpc_of(p: &AwsProvider, id: &str) -> Vpc {
+    Vpc::builder()
+        .vpc_id(id)
+        .vpc_region(VpcRegion::from(p.region.as_str()))
+        .build()
+}
+
+/// Moves the private zone `id` from the VPCs `before` to `after`:
+/// AssociateVPCWithHostedZone for each new one first, then
+/// DisassociateVPCFromHostedZone for each dropped one (a private zone
+/// keeps at least one VPC).
+async fn associate(
+    p: &AwsProvider,
+    id: &str,
+    before: &[String],
+    after: &[String],
+) -> Result<(), ProviderError> {
+    let r53 = &p.clients.route53;
+    for vpc in after.iter().filter(|v| !before.contains(v)) {
+        let v = vpc_of(p, vpc);
+        // After an attempt without an answer, the association is there.
+        p.call_repeatable(
+            SERVICE,
+            "AssociateVPCWithHostedZone",
+            &["ConflictingDomainExists"],
+            || {
+                r53.associate_vpc_with_hosted_zone()
+                    .hosted_zone_id(id)
+                    .vpc(v.clone())
+                    .send()
+            },
+        )
+        .await?;
+    }
+    for vpc in before.iter().filter(|v| !after.contains(v)) {
+        let v = vpc_of(p, vpc);
+        p.call_repeatable(
+            SERVICE,
+            "DisassociateVPCFromHostedZone",
+            &["VPCAssociationNotFound"],
+            || {
+                r53.disassociate_vpc_from_hosted_zone()
+                    .hosted_zone_id(id)
+                    .vpc(v.clone())
+                    .send()
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Adds `set` and removes `removed` tags of the zone `id`.
@@ -339,6 +373,7 @@ pub(crate) async fn update(
             })
             .await?;
         }
+        associate(p, &id, &strs_of(old, "vpcs"), &strs_of(&new, "vpcs")).await?;
         let (mut set, mut removed) = tag_diff(old, &new);
         match (bool_of(old, "force_destroy"), bool_of(&new, "force_destroy")) {
             (false, true) => {

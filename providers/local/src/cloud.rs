@@ -15,7 +15,7 @@ use berth_provider::schema::cluster_name;
 use berth_provider::schema::{Presence, Update};
 use berth_provider::{
     ADDRESS_TAG, Address, Attrs, ErrorClass, External, Kind, LockInfo, OpStats, Provider, ProviderError,
-    Resource, RetryPolicy, STACK_TAG,
+    Resource, RetryPolicy, STACK_TAG, Value,
 };
 use fastrand::Rng;
 
@@ -414,7 +414,11 @@ fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<()
     let attrs = schema
         .attrs
         .iter()
-        .filter(|a| !a.is_computed() && a.update == Update::Replace)
+        .filter(|a| !a.is_computed())
+        .filter(|a| {
+            let value = |attrs: &Attrs| attrs.get(a.name).cloned().unwrap_or(Value::Null);
+            schema.forces_replacement(a, &value(old), &value(new))
+        })
         // A name left out keeps the one the resource has.
         .filter(|a| a.presence != Presence::Named || new.contains_key(a.name))
         .map(|a| a.name);
@@ -582,7 +586,7 @@ impl Provider for LocalCloud {
                 // Only tags change in place.
                 Kind::DnsNamespace => {}
                 Kind::DiscoveryService => discovery::update_service(sim, &old, &new)?,
-                Kind::HostedZone => route53::update_zone(sim, &old, &new),
+                Kind::HostedZone => route53::update_zone(sim, &old, &new)?,
                 Kind::DnsRecord => route53::update_record(sim, &mut new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {

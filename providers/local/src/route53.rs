@@ -95,12 +95,41 @@ pub(crate) fn create_zone(
     Ok(id)
 }
 
-/// The comment changes in place (UpdateHostedZoneComment); force_destroy is
-/// berth's own.
-pub(crate) fn update_zone(sim: &mut Sim, old: &Attrs, new: &Attrs) {
+/// The comment changes in place (UpdateHostedZoneComment), so do a private
+/// zone's VPCs (the new associated before the old are dropped, as a zone
+/// keeps at least one); force_destroy is berth's own.
+pub(crate) fn update_zone(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
     if old.get("comment") != new.get("comment") {
         sim.call("UpdateHostedZoneComment");
     }
+    let (before, after) = (strs_of(old, "vpcs"), strs_of(new, "vpcs"));
+    let name = str_of(old, "name").unwrap_or_default();
+    let id = str_of(old, "id").unwrap_or_default();
+    for vpc in after.iter().filter(|v| !before.contains(v)) {
+        let call = "AssociateVPCWithHostedZone";
+        sim.call(call);
+        if sim.find(Kind::Vpc, vpc).is_none() {
+            return Err(fail(
+                call,
+                "InvalidVPCId",
+                format!("The VPC ID '{vpc}' is not valid."),
+            ));
+        }
+        let clash = sim.all(Kind::HostedZone).any(|(k, r)| {
+            k != id && str_of(&r.attrs, "name") == Some(name) && strs_of(&r.attrs, "vpcs").contains(vpc)
+        });
+        if clash {
+            return Err(fail(
+                call,
+                "ConflictingDomainExists",
+                format!("A hosted zone for {name}. is already associated with the VPC {vpc}."),
+            ));
+        }
+    }
+    for _ in before.iter().filter(|v| !after.contains(v)) {
+        sim.call("DisassociateVPCFromHostedZone");
+    }
+    Ok(())
 }
 
 /// Deletes a zone. Route 53 refuses while records other than its own NS and

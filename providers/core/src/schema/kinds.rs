@@ -2303,9 +2303,8 @@ const HOSTED_ZONE: KindSchema = KindSchema {
             "vpcs",
             Type::Set(&Type::Ref(Kind::Vpc)),
             "VPC",
-            "Makes the zone private, answered only inside these VPCs (in the stack's region). A zone is public or private for life: a change replaces it.",
-        )
-        .replaces(),
+            "Makes the zone private, answered only inside these VPCs (in the stack's region). VPCs are associated and disassociated in place; but a zone is public or private for life: making a public zone private, or the reverse, replaces it.",
+        ),
         Attr::default(
             "force_destroy",
             Type::Bool,

@@ -342,6 +342,16 @@ impl KindSchema {
         self.blocks.iter().find(|b| b.name == name)
     }
 
+    /// Whether changing `attr` from `old` to `new` replaces the resource:
+    /// its [`Update`], or the kind's own rule where AWS changes some values
+    /// in place and not others. A hosted zone takes and drops VPCs in place
+    /// (AssociateVPCWithHostedZone), but is public or private for life.
+    pub fn forces_replacement(&self, attr: &Attr, old: &crate::Value, new: &crate::Value) -> bool {
+        let none = |v: &crate::Value| v.as_list().is_none_or(<[crate::Value]>::is_empty);
+        attr.update == Update::Replace
+            || (self.kind == Kind::HostedZone && attr.name == "vpcs" && none(old) != none(new))
+    }
+
     /// How a resource with these desired attributes is replaced: a kind
     /// whose generated names carry a random suffix (load balancers, target
     /// groups, security groups) can create the successor first, unless the
