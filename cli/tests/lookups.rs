@@ -161,8 +161,16 @@ const READER: &str = r#"
 stack "reader" { region = "us-east-1" }
 
 data vpc legacy { tags = { Team = "legacy" } }
+data vpc made {
+  tags    = { Team = "legacy" }
+  default = false
+}
 data subnet a { vpc = data.vpc.legacy  tags = { Tier = "a" } }
 data subnets all { vpc = data.vpc.legacy }
+data subnets in_b {
+  vpc  = data.vpc.legacy
+  zone = "us-east-1b"
+}
 data security_group web { vpc = data.vpc.legacy  name = "legacy-web" }
 data certificate site { domain = "shop.example.com" }
 data hosted_zone shop { name = "shop.example.com" }
@@ -178,6 +186,8 @@ output cidr { value = data.vpc.legacy.cidr }
 output subnet { value = data.subnet.a }
 output zone { value = data.subnet.a.zone }
 output subnets { value = data.subnets.all.ids }
+output in_b { value = data.subnets.in_b.ids }
+output made { value = data.vpc.made }
 output group { value = data.security_group.web.id }
 output certificate { value = data.certificate.site }
 output zone_id { value = data.hosted_zone.shop.id }
@@ -301,9 +311,34 @@ fn every_data_kind_reads_what_another_tool_made_on_both_clouds() {
         assert_eq!(value("subnet"), ids["a"]);
         assert_eq!(value("zone"), "us-east-1a");
         assert_eq!(value("subnets"), Value::Array(subnets));
+        assert_eq!(value("in_b"), json!([ids["b"]]), "the subnet in that zone");
+        assert_eq!(value("made"), ids["vpc"], "not the default VPC");
         assert_eq!(value("group"), ids["sg"]);
         assert_eq!(value("certificate"), ids["certificate"], "the newest issued one");
         assert_eq!(value("zone_id"), ids["zone"]);
+
+        // The region's default VPC, as Terraform's `default = true` finds
+        // it: moto's account has one; the simulated account has none.
+        let default = tmp.path().join("default");
+        std::fs::create_dir(&default).expect("dir");
+        std::fs::write(
+            default.join("main.berth"),
+            "stack \"default\" { region = \"us-east-1\" }\n\
+             data vpc default { default = true }\n\
+             output cidr { value = data.vpc.default.cidr }\n",
+        )
+        .expect("write");
+        let found = pair.berth(&cloud, &default, &["output", "--format", "json"]);
+        match cloud {
+            Cloud::Aws(_) => {
+                found.expect_code(0);
+                assert!(found.stdout.contains("172.31.0.0/16"), "{}", found.all());
+            }
+            Cloud::Local => {
+                found.expect_code(1);
+                assert!(found.stderr.contains("matches no vpc"), "{}", found.all());
+            }
+        }
 
         // Destroying the reader leaves what it looked up, untagged.
         pair.berth(&cloud, &pair.second, &["destroy", "--auto-approve"])

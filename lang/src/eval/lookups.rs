@@ -92,7 +92,10 @@ impl Evaluator<'_, '_> {
                 }
                 filters.tags = tags;
             }
-            (Type::Bool, Value::Bool(b)) => filters.private = Some(b),
+            (Type::Bool, Value::Bool(b)) => match name {
+                "default" => filters.default = Some(b),
+                _ => filters.private = Some(b),
+            },
             (Type::String | Type::Ref(_), Value::String(text)) => {
                 let slot = match name {
                     "id" => &mut filters.id,
@@ -100,6 +103,7 @@ impl Evaluator<'_, '_> {
                     "name" => &mut filters.name,
                     "domain" => &mut filters.domain,
                     "stack" => &mut filters.stack,
+                    "zone" => &mut filters.zone,
                     _ => &mut filters.address,
                 };
                 *slot = Some(text);

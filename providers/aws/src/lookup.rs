@@ -61,7 +61,8 @@ fn text(v: Option<&str>) -> Value {
 
 async fn vpcs(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
     let ec2 = &p.clients.ec2;
-    let filters = ec2_filters(f, "vpc-id", &[]);
+    let default = f.default.map(|d| d.to_string());
+    let filters = ec2_filters(f, "vpc-id", &[("is-default", &default)]);
     let vpcs = p
         .list("ec2", "DescribeVpcs", || {
             paginate!(ec2.describe_vpcs().set_filters(Some(filters.clone())), vpcs)
@@ -90,7 +91,11 @@ async fn vpcs(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
 
 async fn subnets(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
     let ec2 = &p.clients.ec2;
-    let filters = ec2_filters(f, "subnet-id", &[("vpc-id", &f.vpc)]);
+    let filters = ec2_filters(
+        f,
+        "subnet-id",
+        &[("vpc-id", &f.vpc), ("availability-zone", &f.zone)],
+    );
     let subnets = p
         .list("ec2", "DescribeSubnets", || {
             paginate!(ec2.describe_subnets().set_filters(Some(filters.clone())), subnets)

@@ -70,6 +70,17 @@ const NAME: Filter = Filter {
     doc: "its name",
 };
 
+const ZONE: Filter = Filter {
+    name: "zone",
+    ty: Type::String,
+    doc: "its availability zone (`us-east-1a`)",
+};
+const DEFAULT: Filter = Filter {
+    name: "default",
+    ty: Type::Bool,
+    doc: "only the region's default VPC (`true`) or only the others (`false`)",
+};
+
 const STRINGS: Type = Type::Map(&Type::String);
 const SUBNET_IDS: Type = Type::List(&Type::Ref(Kind::Subnet));
 
@@ -126,8 +137,8 @@ impl DataKind {
     /// The filters it takes.
     pub fn filters(self) -> &'static [Filter] {
         match self {
-            DataKind::Vpc => &[ID, TAGS, STACK, ADDRESS],
-            DataKind::Subnet | DataKind::Subnets => &[ID, TAGS, VPC, STACK, ADDRESS],
+            DataKind::Vpc => &[ID, TAGS, DEFAULT, STACK, ADDRESS],
+            DataKind::Subnet | DataKind::Subnets => &[ID, TAGS, VPC, ZONE, STACK, ADDRESS],
             DataKind::SecurityGroup => &[ID, TAGS, VPC, NAME, STACK, ADDRESS],
             DataKind::Certificate => &[Filter {
                 name: "domain",
@@ -276,6 +287,10 @@ pub struct Filters {
     pub name: Option<String>,
     pub domain: Option<String>,
     pub private: Option<bool>,
+    /// The availability zone it must be in.
+    pub zone: Option<String>,
+    /// Whether it must be (or must not be) the region's default VPC.
+    pub default: Option<bool>,
     /// The `berth:stack` tag it must carry.
     pub stack: Option<String>,
     /// Its `berth:address` in that stack: `subnet.public` also matches
@@ -314,6 +329,8 @@ impl fmt::Display for Filters {
         parts.extend(quoted("name", &self.name));
         parts.extend(quoted("domain", &self.domain));
         parts.extend(self.private.map(|p| format!("private = {p}")));
+        parts.extend(quoted("zone", &self.zone));
+        parts.extend(self.default.map(|d| format!("default = {d}")));
         parts.extend(quoted("stack", &self.stack));
         parts.extend(quoted("address", &self.address));
         f.write_str(&parts.join(", "))

@@ -56,6 +56,9 @@ fn ec2_matches(rec: &Record, filters: &Filters) -> bool {
     let tag = |name: &str| rec.tags.get(name).map(String::as_str);
     filters.id.as_deref().is_none_or(|id| attr("id") == Some(id))
         && filters.vpc.as_deref().is_none_or(|vpc| attr("vpc") == Some(vpc))
+        && filters.zone.as_deref().is_none_or(|zone| attr("zone") == Some(zone))
+        // The simulated account has no default VPC: every VPC is made.
+        && filters.default != Some(true)
         && filters
             .name
             .as_deref()
