@@ -218,10 +218,17 @@ fn block(kind: &str, v: &Value, depth: usize, out: &mut Vec<PLine>) {
         None => format!("{} {{", map_key(kind)),
     };
     out.push(PLine::new(depth, None, header, Shape::Open));
-    // Unset optional attributes (null) are noise inside a block.
+    // Unset optional attributes (null), and empty lists and maps (no
+    // nested blocks of a kind, no labels), are noise inside a block.
+    let empty = |x: &Value| match x {
+        Value::Null => true,
+        Value::List(items) => items.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        _ => false,
+    };
     let body = m
         .iter()
-        .filter(|(k, x)| (label.is_none() || k.as_str() != "name") && **x != Value::Null);
+        .filter(|(k, x)| (label.is_none() || k.as_str() != "name") && !empty(x));
     entries(body.map(|(k, x)| (k.as_str(), x)), depth + 1, out);
     out.push(PLine::new(depth, None, "}", Shape::Close));
 }
