@@ -186,8 +186,10 @@ pub const MANAGED_SIZE: usize = 6144;
 /// The versions IAM keeps of one managed policy, the default among them.
 pub const MAX_VERSIONS: usize = 5;
 /// IAM's default quota on the managed policies attached to one role
-/// (PoliciesPerRole; AWS raises it to 20 on request).
+/// (PoliciesPerRole): what an account has until AWS raises it.
 pub const MAX_ATTACHED: usize = 10;
+/// The most managed policies AWS lets a role attach, its quota raised.
+pub const MAX_ATTACHED_RAISED: usize = 20;
 
 /// Why `name` is not a name IAM takes for an inline policy.
 pub fn name_problem(name: &str) -> Option<String> {
