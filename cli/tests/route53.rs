@@ -57,6 +57,15 @@ fn zones_and_records_apply_update_and_destroy_on_both_clouds() {
                 }),
                 "the alias points at the load balancer, each record has its marker"
             );
+            // The TXT value written bare went in quotes, as Route 53 takes it.
+            let spf = moto.python(
+                "import boto3\n\
+                 r53=boto3.client('route53')\n\
+                 z=[z for z in r53.list_hosted_zones()['HostedZones'] if z['Name'].rstrip('.')=='example.com'][0]\n\
+                 s=[s for s in r53.list_resource_record_sets(HostedZoneId=z['Id'])['ResourceRecordSets'] if s['Type']=='TXT' and s['Name']=='example.com.'][0]\n\
+                 print(s['ResourceRecords'][0]['Value'])\n",
+            );
+            assert_eq!(spf.trim(), "\"v=spf1 -all\"");
         }
 
         // A record changed outside berth plans as an update, and apply puts

@@ -42,6 +42,38 @@ pub fn valid_name(name: &str) -> bool {
         })
 }
 
+/// A TXT or SPF value as Route 53 takes it: written bare (`v=spf1 ~all`,
+/// as Terraform's users write it), it is one quoted string, `"` and `\`
+/// escaped, split into strings of at most 255 characters (a DNS
+/// character-string's limit). A value already quoted is taken as written.
+pub fn quoted_text(value: &str) -> String {
+    if value.starts_with('"') {
+        return value.to_owned();
+    }
+    let escaped: Vec<String> = value
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' => format!("\\{c}"),
+            c => c.to_string(),
+        })
+        .collect();
+    // Split between characters, never inside an escape.
+    let mut strings = vec![String::new()];
+    for piece in escaped {
+        let last = strings.last_mut().expect("one string at least");
+        if last.len() + piece.len() > 255 {
+            strings.push(piece);
+        } else {
+            last.push_str(&piece);
+        }
+    }
+    strings
+        .iter()
+        .map(|s| format!("\"{s}\""))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A record's id: `ZONE_NAME_TYPE`, as Terraform names it.
 pub fn record_id(zone: &str, name: &str, kind: &str) -> String {
     format!("{zone}_{name}_{kind}")
@@ -130,6 +162,18 @@ mod tests {
         assert_eq!(record_in("Z123_A"), None);
         assert_eq!(record_in("www.example.com"), None);
         assert_eq!(zone_id("/hostedzone/Z1"), "Z1");
+    }
+
+    #[test]
+    fn text_values_are_quoted_as_route53_takes_them() {
+        assert_eq!(quoted_text("v=spf1 ~all"), "\"v=spf1 ~all\"");
+        assert_eq!(quoted_text("\"already\""), "\"already\"");
+        assert_eq!(quoted_text("say \"hi\""), "\"say \\\"hi\\\"\"");
+        let long = "k".repeat(300);
+        assert_eq!(
+            quoted_text(&long),
+            format!("\"{}\" \"{}\"", "k".repeat(255), "k".repeat(45))
+        );
     }
 
     #[test]

@@ -2371,7 +2371,7 @@ const DNS_RECORD: KindSchema = KindSchema {
             "records",
             Type::Set(&Type::String),
             "ResourceRecords",
-            "The values, as Route 53 takes them (a `TXT` value in double quotes).",
+            "The values. A `TXT` or `SPF` value written bare (`v=spf1 -all`) is sent in double quotes, split into strings of 255 characters, as Route 53 takes it.",
         ),
         Attr::computed(
             "id",

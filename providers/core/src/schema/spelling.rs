@@ -50,6 +50,19 @@ fn dns_name(body: &mut Attrs) {
             *name = bare.to_owned();
         }
     }
+    let text = body
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("TXT") || t.eq_ignore_ascii_case("SPF"));
+    if text && let Some(Value::List(records)) = body.get_mut("records") {
+        for record in records.iter_mut() {
+            if let Value::String(s) = record {
+                *s = crate::dns::quoted_text(s);
+            }
+        }
+        records.sort_by_cached_key(ToString::to_string);
+        records.dedup();
+    }
     if let Some(Value::List(aliases)) = body.get_mut("alias") {
         for alias in aliases {
             if let Value::Map(alias) = alias {

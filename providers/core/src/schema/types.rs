@@ -289,7 +289,9 @@ pub enum Spelling {
     /// `hosts = [H]`.
     ListenerRule,
     /// A DNS name: `example.com.` (as Route 53 answers it) is
-    /// `example.com`, in `name` and in an `alias` block's `name`.
+    /// `example.com`, in `name` and in an `alias` block's `name`; a bare
+    /// TXT or SPF value (`v=spf1 ~all`) is the quoted string Route 53
+    /// takes (`"v=spf1 ~all"`).
     DnsName,
     /// A Cloud Map service: any custom health check failure threshold is
     /// the 1 AWS stores.
