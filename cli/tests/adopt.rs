@@ -253,6 +253,59 @@ impl Stacks {
         ids
     }
 
+    /// `berth import ADDRESS ID EXTRA...` of what the other tool made.
+    fn import(&self, cloud: &Cloud, ids: &BTreeMap<String, String>, address: &str, extra: &[&str]) -> Run {
+        let mut args = vec!["import", address, &ids[address]];
+        args.extend(extra);
+        self.berth(cloud, &self.app, &args)
+    }
+
+    /// Adopts `address` as it is: a dry run tags nothing (the plan still
+    /// creates it), then the import tags it and the next plan shows no
+    /// change for it.
+    #[track_caller]
+    fn adopts_clean(&self, cloud: &Cloud, ids: &BTreeMap<String, String>, address: &str) {
+        let dry = self.import(cloud, ids, address, &["--dry-run"]);
+        dry.expect_code(0);
+        assert!(dry.stdout.contains("Would tag"), "{}", dry.all());
+        let planned = json_actions(&json_plan(&self.berth(
+            cloud,
+            &self.app,
+            &["plan", "--format", "json"],
+        )));
+        assert_eq!(planned[address].0, "create", "a dry run tagged {address}");
+        let run = self.import(cloud, ids, address, &[]);
+        run.expect_code(0);
+        assert!(
+            run.stdout.contains(&format!("as {address}: tagged"))
+                && run
+                    .stdout
+                    .contains(&format!("The next plan shows no change for {address}")),
+            "{}",
+            run.all()
+        );
+    }
+
+    /// The next plan updates `address` alone; apply converges, and destroy
+    /// leaves nothing of what was adopted.
+    #[track_caller]
+    fn updates_then_goes(&self, cloud: &Cloud, ids: &BTreeMap<String, String>, address: &str) {
+        let plan = self.berth(cloud, &self.app, &["plan", "--format", "json"]);
+        assert_eq!(
+            json_actions(&json_plan(&plan)),
+            BTreeMap::from([(address.to_owned(), common::act("update", None))]),
+            "{}",
+            plan.all()
+        );
+        self.berth(cloud, &self.app, &["apply", "--auto-approve"])
+            .expect_code(0);
+        let again = self.berth(cloud, &self.app, &["plan", "--detailed-exitcode"]);
+        assert_eq!(again.code, Some(0), "not converged:\n{}", again.all());
+        self.berth(cloud, &self.app, &["destroy", "--auto-approve"])
+            .expect_code(0);
+        assert_eq!(self.left(cloud, ids), Vec::<String>::new());
+    }
+
     /// What destroy left of the adopted resources.
     fn left(&self, cloud: &Cloud, ids: &BTreeMap<String, String>) -> Vec<String> {
         match cloud {
@@ -405,18 +458,7 @@ fn a_whole_service_made_outside_is_adopted_kind_by_kind_on_both_clouds() {
     for cloud in Cloud::both() {
         let s = services();
         let ids = s.made_outside(&cloud);
-        let import = |address: &str, extra: &[&str]| {
-            let mut args = vec!["import", address, &ids[address]];
-            args.extend(extra);
-            s.berth(&cloud, &s.app, &args)
-        };
-        let planned = || {
-            json_actions(&json_plan(&s.berth(
-                &cloud,
-                &s.app,
-                &["plan", "--format", "json"],
-            )))
-        };
+        let import = |address: &str, extra: &[&str]| s.import(&cloud, &ids, address, extra);
 
         // Before their parents are the stack's, a block's references do
         // not match: the next apply would replace, so import refuses,
@@ -453,41 +495,12 @@ fn a_whole_service_made_outside_is_adopted_kind_by_kind_on_both_clouds() {
             "dns_namespace.internal",
             "discovery_service.web",
         ] {
-            // Each kind's dry run tags nothing: the plan still creates it.
-            let dry = import(address, &["--dry-run"]);
-            dry.expect_code(0);
-            assert!(dry.stdout.contains("Would tag"), "{}", dry.all());
-            assert_eq!(planned()[address].0, "create", "a dry run tagged {address}");
-            let run = import(address, &[]);
-            run.expect_code(0);
-            assert!(
-                run.stdout.contains(&format!("as {address}: tagged"))
-                    && run
-                        .stdout
-                        .contains(&format!("The next plan shows no change for {address}")),
-                "{}",
-                run.all()
-            );
+            s.adopts_clean(&cloud, &ids, address);
         }
         let run = import("service.web", &[]);
         run.expect_code(0);
         assert!(run.stdout.contains("desired_count"), "{}", run.all());
-        let plan = s.berth(&cloud, &s.app, &["plan", "--format", "json"]);
-        assert_eq!(
-            json_actions(&json_plan(&plan)),
-            BTreeMap::from([("service.web".to_owned(), common::act("update", None))]),
-            "{}",
-            plan.all()
-        );
-
-        s.berth(&cloud, &s.app, &["apply", "--auto-approve"])
-            .expect_code(0);
-        let again = s.berth(&cloud, &s.app, &["plan", "--detailed-exitcode"]);
-        assert_eq!(again.code, Some(0), "not converged:\n{}", again.all());
-
-        s.berth(&cloud, &s.app, &["destroy", "--auto-approve"])
-            .expect_code(0);
-        assert_eq!(s.left(&cloud, &ids), Vec::<String>::new());
+        s.updates_then_goes(&cloud, &ids, "service.web");
     }
 }
 
@@ -502,25 +515,11 @@ fn zones_records_and_policies_made_outside_are_adopted_on_both_clouds() {
     for cloud in Cloud::both() {
         let s = dns();
         let ids = s.made_outside(&cloud);
-        let import = |address: &str, extra: &[&str]| {
-            let mut args = vec!["import", address, &ids[address]];
-            args.extend(extra);
-            s.berth(&cloud, &s.app, &args)
-        };
+        let import = |address: &str, extra: &[&str]| s.import(&cloud, &ids, address, extra);
         refused(&import("dns_record.www", &[]), "would replace it (zone");
 
         for address in ["hosted_zone.main", "dns_record.verify", "managed_policy.logs"] {
-            let dry = import(address, &["--dry-run"]);
-            dry.expect_code(0);
-            assert!(dry.stdout.contains("Would tag"), "{}", dry.all());
-            let run = import(address, &[]);
-            run.expect_code(0);
-            assert!(
-                run.stdout
-                    .contains(&format!("The next plan shows no change for {address}")),
-                "{}",
-                run.all()
-            );
+            s.adopts_clean(&cloud, &ids, address);
         }
         let run = import("dns_record.www", &[]);
         run.expect_code(0);
@@ -529,22 +528,7 @@ fn zones_records_and_policies_made_outside_are_adopted_on_both_clouds() {
             &import("dns_record.www", &[]),
             "already has a live resource at dns_record.www",
         );
-        let plan = s.berth(&cloud, &s.app, &["plan", "--format", "json"]);
-        assert_eq!(
-            json_actions(&json_plan(&plan)),
-            BTreeMap::from([("dns_record.www".to_owned(), common::act("update", None))]),
-            "{}",
-            plan.all()
-        );
-
-        s.berth(&cloud, &s.app, &["apply", "--auto-approve"])
-            .expect_code(0);
-        let again = s.berth(&cloud, &s.app, &["plan", "--detailed-exitcode"]);
-        assert_eq!(again.code, Some(0), "not converged:\n{}", again.all());
-
-        s.berth(&cloud, &s.app, &["destroy", "--auto-approve"])
-            .expect_code(0);
-        assert_eq!(s.left(&cloud, &ids), Vec::<String>::new());
+        s.updates_then_goes(&cloud, &ids, "dns_record.www");
     }
 }
 
