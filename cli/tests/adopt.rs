@@ -201,12 +201,7 @@ fn stacks_of(app: &str, outside: &str, make: &'static str, left: &'static str) -
 
 impl Stacks {
     fn berth(&self, cloud: &Cloud, dir: &Path, args: &[&str]) -> Run {
-        let mut all: Vec<&str> = args.to_vec();
-        let file = self.cloud_file.display().to_string();
-        if matches!(cloud, Cloud::Local) {
-            all.extend(["--local-state", &file]);
-        }
-        cloud.berth(dir, &all)
+        cloud.berth_sharing(&self.cloud_file, dir, args)
     }
 
     /// The resources as another tool made them, by the address they are

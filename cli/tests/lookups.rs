@@ -43,12 +43,7 @@ impl Pair {
     }
 
     fn berth(&self, cloud: &Cloud, dir: &Path, args: &[&str]) -> Run {
-        let mut all: Vec<&str> = args.to_vec();
-        let file = self.cloud_file.display().to_string();
-        if matches!(cloud, Cloud::Local) {
-            all.extend(["--local-state", &file]);
-        }
-        cloud.berth(dir, &all)
+        cloud.berth_sharing(&self.cloud_file, dir, args)
     }
 
     /// Applies `dir` and checks that the next plan is clean.

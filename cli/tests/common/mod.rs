@@ -459,6 +459,18 @@ impl Cloud {
         json_actions(&json_plan(&run))
     }
 
+    /// Runs berth in `dir` against this cloud; on the local cloud with the
+    /// account file `shared`, which several stacks' directories share as
+    /// stacks share one AWS account.
+    pub fn berth_sharing(&self, shared: &Path, dir: &Path, args: &[&str]) -> Run {
+        let mut all: Vec<&str> = args.to_vec();
+        let file = shared.display().to_string();
+        if matches!(self, Cloud::Local) {
+            all.extend(["--local-state", &file]);
+        }
+        self.berth(dir, &all)
+    }
+
     /// Runs berth in `dir` against this cloud.
     pub fn berth(&self, dir: &Path, args: &[&str]) -> Run {
         match self {

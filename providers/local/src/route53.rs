@@ -28,6 +28,38 @@ fn bad_batch(message: String) -> ProviderError {
     fail(CHANGE, "InvalidChangeBatch", format!("[{message}]"))
 }
 
+/// Route 53's rules for associating `vpcs` with the private zone `name`
+/// (the zone `zone`, when it exists already): each VPC exists, and serves
+/// no other private zone of that name.
+fn associable(
+    sim: &Sim,
+    call: &str,
+    name: &str,
+    zone: Option<&str>,
+    vpcs: &[String],
+) -> Result<(), ProviderError> {
+    if let Some(vpc) = vpcs.iter().find(|v| sim.find(Kind::Vpc, v).is_none()) {
+        return Err(fail(
+            call,
+            "InvalidVPCId",
+            format!("The VPC ID '{vpc}' is not valid."),
+        ));
+    }
+    let clash = sim.all(Kind::HostedZone).any(|(k, r)| {
+        Some(k.as_str()) != zone
+            && str_of(&r.attrs, "name") == Some(name)
+            && strs_of(&r.attrs, "vpcs").iter().any(|v| vpcs.contains(v))
+    });
+    if clash {
+        return Err(fail(
+            call,
+            "ConflictingDomainExists",
+            format!("A hosted zone for {name}. is already associated with one of the VPCs."),
+        ));
+    }
+    Ok(())
+}
+
 /// Creates a hosted zone; returns its key (the bare zone id).
 pub(crate) fn create_zone(
     sim: &mut Sim,
@@ -45,29 +77,7 @@ pub(crate) fn create_zone(
         ));
     }
     let vpcs = strs_of(&attrs, "vpcs");
-    for vpc in &vpcs {
-        if sim.find(Kind::Vpc, vpc).is_none() {
-            return Err(fail(
-                call,
-                "InvalidVPCId",
-                format!("The VPC ID '{vpc}' is not valid."),
-            ));
-        }
-    }
-    // A private zone of a name may be associated once with a VPC.
-    let clash = sim.all(Kind::HostedZone).any(|(_, r)| {
-        str_of(&r.attrs, "name") == Some(name.as_str())
-            && strs_of(&r.attrs, "vpcs")
-                .iter()
-                .any(|v| vpcs.iter().any(|w| w == v))
-    });
-    if clash {
-        return Err(fail(
-            call,
-            "ConflictingDomainExists",
-            format!("A hosted zone for {name}. is already associated with one of the VPCs."),
-        ));
-    }
+    associable(sim, call, &name, None, &vpcs)?;
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     let id = sim.fresh(|rng| {
         std::iter::once('Z')
@@ -108,23 +118,7 @@ pub(crate) fn update_zone(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(),
     for vpc in after.iter().filter(|v| !before.contains(v)) {
         let call = "AssociateVPCWithHostedZone";
         sim.call(call);
-        if sim.find(Kind::Vpc, vpc).is_none() {
-            return Err(fail(
-                call,
-                "InvalidVPCId",
-                format!("The VPC ID '{vpc}' is not valid."),
-            ));
-        }
-        let clash = sim.all(Kind::HostedZone).any(|(k, r)| {
-            k != id && str_of(&r.attrs, "name") == Some(name) && strs_of(&r.attrs, "vpcs").contains(vpc)
-        });
-        if clash {
-            return Err(fail(
-                call,
-                "ConflictingDomainExists",
-                format!("A hosted zone for {name}. is already associated with the VPC {vpc}."),
-            ));
-        }
+        associable(sim, call, name, Some(id), std::slice::from_ref(vpc))?;
     }
     for _ in before.iter().filter(|v| !after.contains(v)) {
         sim.call("DisassociateVPCFromHostedZone");
