@@ -51,7 +51,14 @@ impl Gen {
                 "security_group sg{i} {{\n  vpc = vpc.main\n  ingress {{\n    port = 80\n    cidr = \"10.0.0.0/8\"\n  }}\n}}"
             ));
         }
-        let env: Vec<String> = (0..20).map(|k| format!("K{k} = \"v{k}\"")).collect();
+        // Five variables name the image too, so a new image makes a diff
+        // past the markdown's inline limit.
+        let env: Vec<String> = (0..20)
+            .map(|k| match k {
+                0..5 => format!("K{k} = \"v{k} {}\"", self.image),
+                _ => format!("K{k} = \"v{k}\""),
+            })
+            .collect();
         for i in 0..self.tasks {
             out.push(format!(
                 "task_definition td{i} {{\n  cpu = 256\n  memory = 512\n  container app {{\n    image = \"{}\"\n    env = {{ {} }}\n  }}\n}}",
