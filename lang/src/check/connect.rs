@@ -113,7 +113,7 @@ fn namespace_key(block: &DesiredBlock) -> Option<String> {
 
 /// The discovery name a `service` block gets in its namespace (ECS's
 /// default is the port name), with where it is written.
-fn discovery<'b>(service: &'b DesiredBlock) -> Option<(&'b str, Span)> {
+fn discovery(service: &DesiredBlock) -> Option<(&str, Span)> {
     string(&service.body, "discovery_name").or_else(|| string(&service.body, "port_name"))
 }
 
