@@ -122,3 +122,40 @@ fn the_local_cloud_refuses_a_namespace_that_does_not_exist() {
     assert!(run.stderr.contains("NamespaceNotFoundException"), "{}", run.all());
     p.berth(&["destroy", "--auto-approve"]).expect_code(0);
 }
+
+/// `berth import` of a service made outside berth takes its Service
+/// Connect configuration from the reader: the adopted service plans clean.
+/// On the local cloud, where the configuration is read back (moto keeps
+/// none, see above).
+#[test]
+fn an_adopted_service_keeps_its_service_connect_configuration() {
+    let p = project();
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    // The service loses berth's tags, as one made by another tool has none.
+    let mut id = String::new();
+    p.edit_cloud_resource("service.api", |r| {
+        let cluster = r["attrs"]["cluster"].as_str().unwrap_or_default();
+        let cluster = cluster.rsplit('/').next().unwrap_or_default().to_owned();
+        id = format!("{cluster}/{}", r["attrs"]["name"].as_str().unwrap_or_default());
+        let tags = r["tags"].as_object_mut().expect("tags");
+        tags.remove("berth:stack");
+        tags.remove("berth:address");
+    });
+    let plan = p.berth(&["plan", "--detailed-exitcode"]);
+    assert!(plan.stdout.contains("1 to add"), "{}", plan.all());
+
+    p.berth(&["import", "service.api", &id]).expect_code(0);
+    let plan = p.berth(&["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.code, Some(0), "not clean after the import:\n{}", plan.all());
+
+    // What differs from the adopted configuration shows in the plan.
+    p.edit(
+        "main.berth",
+        "dns_name = \"api.internal\"",
+        "dns_name = \"api.local\"",
+    );
+    let plan = p.berth(&["plan", "--detailed-exitcode"]);
+    assert_eq!(plan.code, Some(2), "{}", plan.all());
+    assert!(plan.stdout.contains("api.local"), "{}", plan.stdout);
+    p.berth(&["destroy", "--auto-approve"]).expect_code(0);
+}
