@@ -1,8 +1,8 @@
 //! ECS Service Connect as ECS takes it (a service's `service_connect`
 //! block, InvalidParameterException at CreateService/UpdateService): the
 //! namespace (E0621), names (E0622), the task definition's port names
-//! (E0620) and protocols (E0625), and names used twice in the service
-//! (E0623) or in the namespace (E0624).
+//! (E0620) and protocols (E0625), names used twice in the service
+//! (E0623) or in the namespace (E0624), and the proxy's logs (E0626).
 
 use std::collections::BTreeMap;
 
@@ -132,6 +132,9 @@ pub fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
                 .help("refer to a `dns_namespace` of the stack (`dns_namespace.NAME`), or write the namespace's ARN or id"),
         );
     }
+    if let Some(log) = block.body.blocks("log").first() {
+        proxy_log(stack, log, diags);
+    }
     let task = ports(stack, r);
     let mut port_names: BTreeMap<&str, Span> = BTreeMap::new();
     // Each discovery name, where, and whether written (not the port name).
@@ -236,6 +239,71 @@ pub fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
                 );
             }
         }
+    }
+}
+
+/// The log drivers Fargate runs.
+const FARGATE_LOG_DRIVERS: &[&str] = &["awslogs", "awsfirelens", "splunk"];
+
+/// E0626: the proxy's `log` block: a driver Fargate runs, awslogs with a
+/// group in the stack's region.
+fn proxy_log(stack: &Stack, log: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
+    let Some((driver, span)) = string(&log.body, "driver") else {
+        return;
+    };
+    if !FARGATE_LOG_DRIVERS.contains(&driver) {
+        diags.push(
+            Diagnostic::error(
+                "E0626",
+                format!("Fargate does not run the `{driver}` log driver"),
+                span,
+            )
+            .label("not a Fargate log driver")
+            .help(format!("Fargate runs {}", FARGATE_LOG_DRIVERS.join(", "))),
+        );
+        return;
+    }
+    if driver != "awslogs" {
+        return;
+    }
+    let options = log.body.known("options").and_then(Value::as_map);
+    let at = log.body.span("options").unwrap_or(log.span);
+    // A map whose values refer to other resources is known at apply only,
+    // but its keys are written: look for the group among them.
+    let has_group = match log.body.value("options") {
+        None => false,
+        Some(DesiredValue::Map(m)) => m.contains_key("awslogs-group"),
+        Some(_) => options.is_none_or(|m| m.contains_key("awslogs-group")),
+    };
+    if !has_group {
+        diags.push(
+            Diagnostic::error(
+                "E0626",
+                "the proxy's awslogs driver needs an `awslogs-group` option",
+                at,
+            )
+            .label("no `awslogs-group`")
+            .help("add `\"awslogs-group\" = log_group.NAME.name` (the proxy has no `logs` shorthand)"),
+        );
+    }
+    if let Some(Value::String(region)) = options.and_then(|m| m.get("awslogs-region"))
+        && *region != stack.region
+    {
+        diags.push(
+            Diagnostic::error(
+                "E0626",
+                format!(
+                    "`awslogs-region` is {region}, not the stack's region {}",
+                    stack.region
+                ),
+                at,
+            )
+            .label("another region")
+            .help(format!(
+                "write \"{}\": the service sends its logs in its own region",
+                stack.region
+            )),
+        );
     }
 }
 

@@ -1,7 +1,8 @@
 //! ECS Service Connect: the rules ECS holds a service's
 //! `serviceConnectConfiguration` to at CreateService and UpdateService,
 //! with its error codes (NamespaceNotFoundException for a namespace that
-//! does not exist, InvalidParameterException for the rest).
+//! does not exist, InvalidParameterException for the rest: port names,
+//! client aliases, timeouts, discovery names, the proxy's log driver).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -57,6 +58,23 @@ pub(crate) fn check(
             format!("The namespace {written} was not found."),
         ));
     };
+    for log in blocks_of(connect, "log") {
+        let driver = str_of(log, "driver").unwrap_or_default();
+        if !["awslogs", "awsfirelens", "splunk"].contains(&driver) {
+            return Err(bad(format!(
+                "The Service Connect log driver {driver} is not supported on Fargate."
+            )));
+        }
+        let group = log
+            .get("options")
+            .and_then(Value::as_map)
+            .is_some_and(|o| o.contains_key("awslogs-group"));
+        if driver == "awslogs" && !group {
+            return Err(bad(
+                "The awslogs log driver of Service Connect needs the awslogs-group option.".to_owned(),
+            ));
+        }
+    }
     let mut seen = BTreeSet::new();
     for service in blocks_of(connect, "service") {
         let port = str_of(service, "port_name").unwrap_or_default();
