@@ -20,7 +20,7 @@ struct Port<'s> {
 }
 
 /// The named port mappings of the task definition `r` runs, when the
-/// task definition is the stack's.
+/// task definition is the stack's and every mapping's name is known.
 fn ports<'s>(
     stack: &'s Stack,
     r: &DesiredResource,
@@ -36,9 +36,14 @@ fn ports<'s>(
         .iter()
         .flat_map(|c| c.body.blocks("port_mapping"))
     {
-        if let Some(Value::String(name)) = mapping.body.known("name") {
-            let protocol = mapping.body.known("app_protocol").and_then(Value::as_str);
-            out.insert(name.as_str(), Port { protocol });
+        match mapping.body.known("name") {
+            Some(Value::String(name)) => {
+                let protocol = mapping.body.known("app_protocol").and_then(Value::as_str);
+                out.insert(name.as_str(), Port { protocol });
+            }
+            // A name known at apply only: the ports cannot be told.
+            None if mapping.body.value("name").is_some() => return None,
+            _ => {}
         }
     }
     Some((task, out))
