@@ -45,6 +45,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
                 super::capacity::service(cx.target(r.body.value("cluster"), Kind::Cluster), r, diags);
                 super::scaling::check(r, diags);
                 super::discovery::registries(stack, r, diags);
+                super::connect::check(stack, r, diags);
             }
             Kind::Cluster => super::capacity::cluster(r, diags),
             Kind::InternetGateway | Kind::ElasticIp | Kind::NatGateway => {}
@@ -62,6 +63,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     super::network::shared_elastic_ips(stack, diags);
     super::names::check(stack, diags);
     super::managed_policy::names(stack, diags);
+    super::connect::namespaces(stack, diags);
 }
 
 struct Context<'s> {

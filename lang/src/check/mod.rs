@@ -3,6 +3,7 @@
 
 mod actions;
 mod capacity;
+mod connect;
 mod containers;
 pub mod declare;
 mod discovery;

@@ -61,9 +61,11 @@ pub(crate) fn create_namespace(
 pub(crate) fn delete_namespace(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     let call = "DeleteNamespace";
     sim.call(call);
+    // ECS made a Cloud Map service in it for each Service Connect port.
     if sim
         .all(Kind::DiscoveryService)
         .any(|(_, r)| str_of(&r.attrs, "namespace") == Some(key))
+        || crate::connect::joined(sim, key)
     {
         return Err(fail(
             call,

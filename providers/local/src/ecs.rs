@@ -10,7 +10,7 @@ use crate::attrs::{blocks_of, int_of, str_of, strs_of};
 use crate::model::{ACTIVE, INACTIVE};
 use crate::scaling;
 use crate::sim::Sim;
-use crate::{discovery, elb};
+use crate::{connect, discovery, elb};
 
 type Tags = BTreeMap<String, String>;
 
@@ -876,6 +876,15 @@ fn check_service(
             .map(|c| container_ports(c))
     };
     discovery::check_registries(sim, call, attrs, &ports_of)?;
+    let named: BTreeMap<String, Option<String>> = containers
+        .iter()
+        .flat_map(|c| blocks_of(c, "port_mapping"))
+        .filter_map(|m| {
+            let name = str_of(m, "name")?;
+            Some((name.to_owned(), str_of(m, "app_protocol").map(str::to_owned)))
+        })
+        .collect();
+    connect::check(sim, call, own, attrs, &named)?;
     Ok(cluster_name)
 }
 

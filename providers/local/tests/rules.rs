@@ -1166,3 +1166,98 @@ async fn route53_holds_records_to_its_rules() {
         "{left:?}"
     );
 }
+
+#[tokio::test]
+async fn service_connect_follows_ecss_rules() {
+    let (_dir, cloud, r) = blog().await;
+    let live = &r["service.login"];
+    let namespace = id(&r["dns_namespace.internal"]);
+    let connect = |namespace: Value, service: Value| {
+        list(vec![block(&[
+            ("namespace", namespace),
+            ("service", list(vec![service])),
+        ])])
+    };
+    let http = |timeout: Option<i64>| {
+        let mut pairs = vec![
+            ("port_name", s("http")),
+            ("client_alias", list(vec![block(&[("port", Value::Int(80))])])),
+        ];
+        if let Some(t) = timeout {
+            pairs.push((
+                "timeout",
+                list(vec![block(&[("per_request_timeout_seconds", Value::Int(t))])]),
+            ));
+        }
+        block(&pairs)
+    };
+
+    // The blog's task definition names no port.
+    let unnamed = with(
+        live.clone(),
+        "service_connect",
+        connect(namespace.clone(), http(None)),
+    );
+    let err = expect(
+        cloud.update("s", live, &unnamed).await,
+        "UpdateService",
+        "InvalidParameterException",
+    );
+    assert!(err.message.contains("port name http"), "{err}");
+
+    let missing = with(
+        live.clone(),
+        "service_connect",
+        connect(s("ns-0123456789abcdef"), http(None)),
+    );
+    expect(
+        cloud.update("s", live, &missing).await,
+        "UpdateService",
+        "NamespaceNotFoundException",
+    );
+
+    // A task definition whose port is named, without an application
+    // protocol (TCP): the port is published, a per-request timeout is not.
+    let mut td = r["task_definition.login"].clone();
+    if let Some(Value::List(containers)) = td.attrs.get_mut("container")
+        && let Some(Value::Map(app)) = containers.first_mut()
+    {
+        app.insert("port".into(), Value::Null);
+        app.insert(
+            "port_mapping".into(),
+            list(vec![block(&[
+                ("container_port", Value::Int(3000)),
+                ("name", s("http")),
+            ])]),
+        );
+    }
+    let td = cloud.create("s", &renamed(&td, "named")).await.unwrap();
+    let on_named = with(live.clone(), "task_definition", id(&td));
+    let timed = with(
+        on_named.clone(),
+        "service_connect",
+        connect(namespace.clone(), http(Some(15))),
+    );
+    expect(
+        cloud.update("s", live, &timed).await,
+        "UpdateService",
+        "InvalidParameterException",
+    );
+    // Out of its Cloud Map registry, so that only Service Connect holds the
+    // namespace below.
+    let on_named = with(on_named, "service_registry", list(vec![]));
+    let published = with(
+        on_named,
+        "service_connect",
+        connect(namespace.clone(), http(None)),
+    );
+    let updated = cloud.update("s", live, &published).await.unwrap();
+    let joined = updated.attrs["service_connect"].as_list().unwrap_or_default();
+    assert_eq!(joined.len(), 1, "{updated:?}");
+
+    // The namespace cannot go while the service joins it.
+    cloud.delete("s", &r["discovery_service.login"]).await.unwrap();
+    let ns = &r["dns_namespace.internal"];
+    let err = cloud.delete("s", ns).await.expect_err("in use");
+    assert_eq!(err.code, "ResourceInUse", "{err}");
+}

@@ -116,6 +116,18 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
                 name.push('.');
             }
         }
+        // A turned-off `service_connect` needs a namespace to be written:
+        // the body has none to give it.
+        Spelling::Service => {}
+        // ECS's default discovery name written out: the port name.
+        Spelling::ServiceConnectService => {
+            if body.get("discovery_name").is_none_or(|d| *d == Value::Null)
+                && let Some(port) = body.get("port_name").cloned()
+                && rng.bool()
+            {
+                body.insert("discovery_name".to_owned(), port);
+            }
+        }
         // Any threshold AWS takes: it stores 1.
         Spelling::DiscoveryService => {
             if body

@@ -2,6 +2,7 @@
 //! services.
 
 mod cluster;
+mod connect;
 mod container_settings;
 mod scaling;
 pub(crate) mod service;

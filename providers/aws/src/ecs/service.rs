@@ -1,7 +1,7 @@
 //! Fargate services: CreateService (network configuration, load balancers,
 //! deployment configuration with the circuit breaker and alarms, capacity
 //! provider strategy, tag propagation, ECS Exec, Cloud Map service
-//! registries), UpdateService, and a
+//! registries, Service Connect), UpdateService, and a
 //! delete that scales to 0 then DeleteService (force). Services are found
 //! in the stack's clusters: ListServices per cluster + DescribeServices
 //! (tags) in batches of 10.
@@ -19,7 +19,7 @@ use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, ROLLED_BACK, Resource, Value, WaitEvents};
 use futures::future::try_join_all;
 
-use super::{SERVICE, pairs, scaling};
+use super::{SERVICE, connect, pairs, scaling};
 use crate::attrs::{
     attrs, blocks_of, bool_of, created_at, i32_of, opt_int, resource, str_list, str_of, strs_of, user_tags,
 };
@@ -137,6 +137,7 @@ pub(super) async fn create(
     let net = network(call, a)?;
     let lbs = balancers(a);
     let registries = registries(a);
+    let connect = connect::encode(p, call, a, false).await?;
     let deploy = deployment(call, a, false)?;
     let strategy = strategy(call, a)?;
     // ECS takes a launch type or a capacity provider strategy, not both.
@@ -160,6 +161,7 @@ pub(super) async fn create(
                 .network_configuration(net.clone())
                 .set_load_balancers((!lbs.is_empty()).then(|| lbs.clone()))
                 .set_service_registries((!registries.is_empty()).then(|| registries.clone()))
+                .set_service_connect_configuration(connect.clone())
                 .deployment_configuration(deploy.clone())
                 .set_health_check_grace_period_seconds(i32_of(a, "health_check_grace_period"))
                 .propagate_tags(propagate(a))
@@ -243,6 +245,7 @@ pub(super) async fn update(
         "health_check_grace_period",
         "load_balancer",
         "service_registry",
+        "service_connect",
         "circuit_breaker",
         "alarms",
         "capacity_provider_strategy",
@@ -259,6 +262,11 @@ pub(super) async fn update(
     let lbs = changed("load_balancer").then(|| balancers(new));
     // An empty list removes the service from its registry.
     let registries = changed("service_registry").then(|| registries(new));
+    // Sent when changed; a removed block turns Service Connect off.
+    let connect = match changed("service_connect") {
+        true => connect::encode(p, call, new, true).await?,
+        false => None,
+    };
     let deploy = deployment(call, new, changed("alarms"))?;
     // A new strategy only applies to new tasks: ECS wants a new deployment.
     let strategy = changed("capacity_provider_strategy")
@@ -292,6 +300,7 @@ pub(super) async fn update(
             .set_health_check_grace_period_seconds(grace)
             .set_load_balancers(lbs.clone())
             .set_service_registries(registries.clone())
+            .set_service_connect_configuration(connect.clone())
             .set_capacity_provider_strategy(strategy.clone())
             .set_force_new_deployment(strategy.is_some().then_some(true))
             .propagate_tags(propagate(new))
@@ -437,6 +446,7 @@ fn decode(address: Address, s: &Service) -> Resource {
         ),
         ("load_balancer", Value::List(lbs)),
         ("service_registry", Value::List(registries)),
+        ("service_connect", connect::decode(s)),
         ("circuit_breaker", Value::List(breaker.into_iter().collect())),
         ("alarms", Value::List(alarms.into_iter().collect())),
         ("capacity_provider_strategy", Value::List(strategy)),

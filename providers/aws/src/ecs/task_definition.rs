@@ -91,7 +91,7 @@ fn encode(region: &str, c: &Attrs) -> Result<ContainerDefinition, ProviderError>
                 .build()
                 .map_err(|e| build_error(CALL, e))?,
         ),
-        (None, Some(log)) => Some(encode_log(log)?),
+        (None, Some(log)) => Some(encode_log(CALL, log)?),
         (None, None) => None,
     };
     let firelens = match blocks_of(c, "firelens").first() {
@@ -191,19 +191,20 @@ fn non_empty(map: BTreeMap<String, String>) -> Option<HashMap<String, String>> {
     (!map.is_empty()).then(|| map.into_iter().collect())
 }
 
-/// A `log` block as the logConfiguration AWS receives.
-fn encode_log(log: &Attrs) -> Result<LogConfiguration, ProviderError> {
+/// A `log` block as the logConfiguration AWS receives in `call` (a
+/// container's, or a service's Service Connect proxy's).
+pub(super) fn encode_log(call: &str, log: &Attrs) -> Result<LogConfiguration, ProviderError> {
     let secret_options = map_of(log, "secret_options")
         .into_iter()
         .map(|(k, v)| Secret::builder().name(k).value_from(v).build())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| build_error(CALL, e))?;
+        .map_err(|e| build_error(call, e))?;
     LogConfiguration::builder()
         .log_driver(LogDriver::from(str_of(log, "driver").unwrap_or_default()))
         .set_options(non_empty(map_of(log, "options")))
         .set_secret_options((!secret_options.is_empty()).then_some(secret_options))
         .build()
-        .map_err(|e| build_error(CALL, e))
+        .map_err(|e| build_error(call, e))
 }
 
 /// A map the SDK returns, in berth's shape.
@@ -218,7 +219,7 @@ fn sorted(map: Option<&HashMap<String, String>>) -> Value {
 
 /// A logConfiguration as a `log` block (the canonical form turns the
 /// awslogs shorthand's back into `logs`).
-fn decode_log(l: &LogConfiguration) -> Value {
+pub(super) fn decode_log(l: &LogConfiguration) -> Value {
     let secret_options: BTreeMap<String, String> = l
         .secret_options()
         .iter()

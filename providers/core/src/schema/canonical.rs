@@ -27,6 +27,16 @@ pub fn cluster_name(name_or_arn: &str) -> &str {
     }
 }
 
+/// The id (`ns-...`) of a Cloud Map namespace given by id or ARN
+/// (`arn:aws:servicediscovery:REGION:ACCOUNT:namespace/ns-...`); anything
+/// else as it is.
+pub fn namespace_id(id_or_arn: &str) -> &str {
+    match id_or_arn.strip_prefix("arn:") {
+        Some(rest) => rest.split_once(":namespace/").map_or(id_or_arn, |(_, id)| id),
+        None => id_or_arn,
+    }
+}
+
 /// The canonical form of `body`, the attributes and nested blocks of
 /// `schema`.
 pub fn canonical(body: &Attrs, schema: &Block) -> Attrs {
@@ -110,6 +120,8 @@ fn typed(v: &Value, ty: Type) -> Value {
         (Type::String, Value::Int(i)) => Value::String(i.to_string()),
         // ECS takes a cluster's name or ARN alike and answers with the ARN.
         (Type::Ref(Kind::Cluster), Value::String(s)) => Value::from(cluster_name(s)),
+        // ECS answers a Service Connect namespace with its ARN.
+        (Type::Ref(Kind::DnsNamespace), Value::String(s)) => Value::from(namespace_id(s)),
         (Type::Set(inner), Value::List(items)) => {
             let mut items: Vec<Value> = items.iter().map(|i| typed(i, *inner)).collect();
             items.sort_by_cached_key(|i| i.to_string());
@@ -202,6 +214,46 @@ mod tests {
             cluster("shared")
         );
         assert_eq!(cluster("shared")["cluster"], Value::from("shared"));
+    }
+
+    #[test]
+    fn service_connect_reads_back_as_written() {
+        let block = |pairs: &[(&str, Value)]| Value::List(vec![Value::Map(map(pairs))]);
+        let connect = |namespace: &str, enabled: bool, discovery: Value| {
+            canon(
+                Kind::Service,
+                &[(
+                    "service_connect",
+                    block(&[
+                        ("enabled", Value::Bool(enabled)),
+                        ("namespace", namespace.into()),
+                        (
+                            "service",
+                            block(&[
+                                ("port_name", "http".into()),
+                                ("discovery_name", discovery),
+                                ("timeout", block(&[])),
+                            ]),
+                        ),
+                    ]),
+                )],
+            )
+        };
+        let arn = "arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abc";
+        assert_eq!(
+            connect(arn, true, "http".into()),
+            connect("ns-abc", true, Value::Null),
+            "the ARN is the id, the port name is the default discovery name, an empty timeout is none"
+        );
+        assert_ne!(
+            connect("ns-abc", true, "api".into()),
+            connect("ns-abc", true, Value::Null)
+        );
+        assert_eq!(
+            connect("ns-abc", false, Value::Null),
+            canon(Kind::Service, &[]),
+            "turned off is none"
+        );
     }
 
     #[test]

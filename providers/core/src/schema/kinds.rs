@@ -1509,7 +1509,7 @@ const TASK_DEFINITION: KindSchema = KindSchema {
 
 const SERVICE: KindSchema = KindSchema {
     kind: Kind::Service,
-    spelling: Spelling::Plain,
+    spelling: Spelling::Service,
     identity: "arn",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "ECS CreateService",
@@ -1625,6 +1625,7 @@ const SERVICE: KindSchema = KindSchema {
     blocks: &[
         SERVICE_LOAD_BALANCER,
         SERVICE_REGISTRY,
+        SERVICE_CONNECT,
         AUTOSCALING,
         Block {
             max: Some(1),
@@ -1949,6 +1950,143 @@ const SERVICE_REGISTRY: Block = Block {
         ],
         "serviceRegistries",
         "Registers each task in a Cloud Map service, so other services find it by DNS (Terraform's `service_registries`).",
+    )
+};
+
+/// ECS Service Connect (`serviceConnectConfiguration`): the service's
+/// tasks get a proxy that finds the namespace's other services by short
+/// names, and each `service` block publishes one of the task's named ports.
+const SERVICE_CONNECT: Block = Block {
+    max: Some(1),
+    blocks: &[SERVICE_CONNECT_SERVICE, SERVICE_CONNECT_LOG],
+    ..block(
+        "service_connect",
+        &[
+            Attr::default(
+                "enabled",
+                Type::Bool,
+                Literal::Bool(true),
+                "enabled",
+                "Turn Service Connect on. `false` is the same as no block: the service leaves Service Connect.",
+            ),
+            Attr::required(
+                "namespace",
+                Type::Ref(Kind::DnsNamespace),
+                "namespace",
+                "The Cloud Map namespace the service joins: a `dns_namespace`, or the ARN or id (`ns-...`) of an HTTP or private DNS namespace made elsewhere. Clients reach the published ports by their aliases in it.",
+            ),
+        ],
+        "serviceConnectConfiguration",
+        "ECS Service Connect (Terraform's `service_connect_configuration`): a proxy in each task that reaches the namespace's other services by name, and, per `service` block, a port of this service published to them.",
+    )
+};
+
+const SERVICE_CONNECT_SERVICE: Block = Block {
+    blocks: &[SERVICE_CONNECT_ALIAS, SERVICE_CONNECT_TIMEOUT],
+    spelling: Spelling::ServiceConnectService,
+    ..block(
+        "service",
+        &[
+            Attr::required(
+                "port_name",
+                Type::String,
+                "portName",
+                "The `name` of a `port_mapping` of the task definition: the port published.",
+            ),
+            Attr::optional(
+                "discovery_name",
+                Type::String,
+                "discoveryName",
+                "The name of the Cloud Map service ECS makes for it, unique in the namespace: lower-case letters, digits, `_` and `-`, at most 64. Left out, the port name.",
+            ),
+            Attr::optional(
+                "ingress_port_override",
+                Type::Int,
+                "ingressPortOverride",
+                "The port the proxy listens on in the task; left out, the container port.",
+            )
+            .range(1, 65_535),
+        ],
+        "services",
+        "A port of the task published in the namespace (one per `port_name`).",
+    )
+};
+
+const SERVICE_CONNECT_ALIAS: Block = Block {
+    max: Some(1),
+    ..block(
+        "client_alias",
+        &[
+            Attr::required("port", Type::Int, "port", "The port clients connect to.").range(1, 65_535),
+            Attr::optional(
+                "dns_name",
+                Type::String,
+                "dnsName",
+                "The name clients connect to (`api`, `api.internal`): lower-case letters, digits, `_`, `-` and `.`, at most 127. Left out, `DISCOVERY_NAME.NAMESPACE`.",
+            ),
+        ],
+        "clientAliases",
+        "The name and port clients use to reach the published port (ECS takes one).",
+    )
+};
+
+const SERVICE_CONNECT_TIMEOUT: Block = Block {
+    max: Some(1),
+    implicit: true,
+    ..block(
+        "timeout",
+        &[
+            Attr::optional(
+                "idle_timeout_seconds",
+                Type::Int,
+                "idleTimeoutSeconds",
+                "Seconds an idle connection stays open; 0 never closes it. Left out, 300 for HTTP, HTTP/2 and gRPC, 3600 for TCP.",
+            )
+            .range(0, 2_147_483_647),
+            Attr::optional(
+                "per_request_timeout_seconds",
+                Type::Int,
+                "perRequestTimeoutSeconds",
+                "Seconds the proxy waits for a whole response; 0 is no limit. Only for ports with an `app_protocol` (not TCP).",
+            )
+            .range(0, 2_147_483_647),
+        ],
+        "timeout",
+        "The proxy's timeouts for the published port.",
+    )
+};
+
+/// The Service Connect proxy's `logConfiguration`, spelled as a
+/// container's `log` block.
+const SERVICE_CONNECT_LOG: Block = Block {
+    max: Some(1),
+    ..block(
+        "log",
+        &[
+            Attr::required(
+                "driver",
+                Type::String,
+                "logDriver",
+                "The log driver: `awslogs`, `awsfirelens` or `splunk` (the ones Fargate runs).",
+            ),
+            Attr::default(
+                "options",
+                Type::Map(&Type::String),
+                Literal::EmptyMap,
+                "options",
+                "The driver's options, e.g. `\"awslogs-group\" = \"/ecs/proxy\"`, `\"awslogs-region\"`, `\"awslogs-stream-prefix\"`.",
+            ),
+            Attr::default(
+                "secret_options",
+                Type::Map(&Type::String),
+                Literal::EmptyMap,
+                "secretOptions",
+                "Options read from SSM parameters or Secrets Manager ARNs, by name. Never shown; needs the task's `execution_role`.",
+            )
+            .sensitive(),
+        ],
+        "logConfiguration",
+        "Where the Service Connect proxy's output goes, spelled as a container's `log` block.",
     )
 };
 

@@ -9,7 +9,7 @@ mod kinds;
 mod spelling;
 mod types;
 
-pub use canonical::{canonical, cluster_name};
+pub use canonical::{canonical, cluster_name, namespace_id};
 pub use complete::complete;
 pub use types::{Attr, Block, Case, KindSchema, Literal, Presence, ReplaceOrder, Spelling, Type, Update};
 

@@ -22,6 +22,10 @@
 //! - hosted zones and DNS records: `example.com.` is `example.com`.
 //! - Cloud Map services: a `health_check_failure_threshold` of 1 to 10 is
 //!   1 (the field is deprecated: AWS stores 1 whatever it is sent).
+//! - ECS services: a `service_connect` block with `enabled = false` is
+//!   none (what UpdateService leaves when Service Connect is turned off),
+//!   and in it a `discovery_name` equal to its `port_name` is none (ECS's
+//!   default for it).
 
 use super::Spelling;
 use crate::{Attrs, Value};
@@ -38,6 +42,25 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::Listener => one_forward(body, "default"),
         Spelling::DnsName => dns_name(body),
         Spelling::DiscoveryService => failure_threshold(body),
+        Spelling::Service => service_connect_off(body),
+        Spelling::ServiceConnectService => discovery_name(body),
+    }
+}
+
+/// A `service_connect` turned off is no Service Connect.
+fn service_connect_off(service: &mut Attrs) {
+    if let Some(Value::List(blocks)) = service.get_mut("service_connect") {
+        blocks.retain(|b| b.as_map().and_then(|m| m.get("enabled")) != Some(&Value::Bool(false)));
+    }
+}
+
+/// ECS names a Service Connect service's Cloud Map service after its port
+/// when no `discovery_name` is given.
+fn discovery_name(service: &mut Attrs) {
+    if service.get("discovery_name").is_some_and(|d| *d != Value::Null)
+        && service.get("discovery_name") == service.get("port_name")
+    {
+        service.insert("discovery_name".to_owned(), Value::Null);
     }
 }
 

@@ -296,6 +296,12 @@ pub enum Spelling {
     /// A Cloud Map service: any custom health check failure threshold is
     /// the 1 AWS stores.
     DiscoveryService,
+    /// An ECS service: a `service_connect` block with `enabled = false` is
+    /// none (ECS's way of leaving Service Connect).
+    Service,
+    /// A Service Connect `service`: a `discovery_name` equal to the
+    /// `port_name` is none (ECS's default).
+    ServiceConnectService,
 }
 
 impl Block {
