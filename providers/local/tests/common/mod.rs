@@ -13,7 +13,10 @@ pub fn open(dir: &tempfile::TempDir) -> LocalCloud {
     LocalCloud::open(&dir.path().join(".berth/local-cloud.json"), REGION)
         .expect("open local cloud")
         .with_retry_policy(berth_provider::RetryPolicy {
-            deadline: std::time::Duration::from_millis(50),
+            // Long enough for a few retries on a loaded machine (two
+            // throttles and a file write each), short for faults that
+            // never end.
+            deadline: std::time::Duration::from_millis(750),
             base_delay: std::time::Duration::from_millis(1),
             max_delay: std::time::Duration::from_millis(5),
         })
