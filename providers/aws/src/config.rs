@@ -32,6 +32,8 @@ pub struct Clients {
     pub ecr: aws_sdk_ecr::Client,
     pub discovery: aws_sdk_servicediscovery::Client,
     pub route53: aws_sdk_route53::Client,
+    /// The Resource Groups Tagging API: a stack's resources by tag.
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
 }
 
 impl Clients {
@@ -49,6 +51,7 @@ impl Clients {
             ecr: aws_sdk_ecr::Client::new(config),
             discovery: aws_sdk_servicediscovery::Client::new(config),
             route53: aws_sdk_route53::Client::new(config),
+            tagging: aws_sdk_resourcegroupstagging::Client::new(config),
         }
     }
 }
@@ -134,7 +137,7 @@ impl AwsProvider {
         }
     }
 
-    /// Replaces the pacing limits (default: 32 calls in flight, no cap on
+    /// Replaces the pacing limits (default: 64 calls in flight, no cap on
     /// calls per second).
     pub fn with_limits(mut self, limits: Limits) -> AwsProvider {
         self.pacing = Pacing::new(limits);

@@ -2,11 +2,11 @@
 //! deployment configuration with the circuit breaker and alarms, capacity
 //! provider strategy, tag propagation, ECS Exec, Cloud Map service
 //! registries), UpdateService, and a
-//! delete that scales to 0 then DeleteService (force). Services are found
-//! in the stack's clusters: ListServices per cluster + DescribeServices
-//! (tags) in batches of 10.
+//! delete that scales to 0 then DeleteService (force). A stack's services
+//! are found by the tagging API (`ecs:service`), then DescribeServices
+//! (tags) in batches of 10 per cluster.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_ecs::types::{
@@ -30,6 +30,10 @@ use crate::{AwsProvider, paginate};
 
 /// Most services one DescribeServices call takes.
 const BATCH: usize = 10;
+
+/// Most services one ListServices page holds (the API's limit; its
+/// default is 10).
+const LIST_PAGE: i32 = 100;
 
 fn network(call: &str, a: &Attrs) -> Result<NetworkConfiguration, ProviderError> {
     let vpc = AwsVpcConfiguration::builder()
@@ -463,8 +467,8 @@ fn opt_str_owned(s: Option<&str>) -> Value {
 }
 
 /// The services `scope` looks for: the stack's in the clusters `clusters`
-/// (names or ARNs; a cluster that does not exist has none), or the one
-/// adopted, named `CLUSTER/SERVICE` or by its ARN.
+/// (names or ARNs; a cluster that does not exist has none), listed by
+/// ListServices, or the one adopted, named `CLUSTER/SERVICE` or by its ARN.
 pub(super) async fn read(
     p: &AwsProvider,
     scope: &Scope<'_>,
@@ -482,38 +486,100 @@ pub(super) async fn read(
             Some((_, service)) => vec![service.to_owned()],
             None => p
                 .list(SERVICE, "ListServices", || {
-                    paginate!(ecs.list_services().cluster(*cluster), service_arns)
+                    paginate!(
+                        ecs.list_services().cluster(*cluster).max_results(LIST_PAGE),
+                        service_arns
+                    )
                 })
                 .await
                 .or_else(|e| gone(e, "ClusterNotFoundException"))?,
         };
-        let batches = arns.chunks(BATCH).map(|batch| {
-            p.call(SERVICE, "DescribeServices", move || {
-                ecs.describe_services()
-                    .cluster(*cluster)
-                    .set_services(Some(batch.to_vec()))
-                    .include(ServiceField::Tags)
-                    .send()
-            })
-        });
-        let pages = match try_join_all(batches).await {
-            Err(e) if one.is_some() && e.code == "ClusterNotFoundException" => Vec::new(),
-            pages => pages?,
-        };
-        let mut out = Vec::new();
-        for page in pages {
-            for s in page.services() {
-                if s.status() != Some("ACTIVE") {
-                    continue;
-                }
-                if let Some(address) = scope.address(Kind::Service, pairs(s.tags())) {
-                    out.push(decode(address, s));
-                }
-            }
-        }
-        Ok::<_, ProviderError>(out)
+        describe_in(p, scope, cluster, &arns, one.is_some()).await
     });
     Ok(try_join_all(per_cluster).await?.into_iter().flatten().collect())
+}
+
+/// The stack's services the tagging API lists (`tagged`, by ARN), described
+/// in the cluster their ARN names (`service/CLUSTER/NAME`). Services with
+/// an ARN of the old form (`service/NAME`, no cluster) are found as before
+/// the tagging API: ListServices in the clusters `clusters`.
+pub(super) async fn read_tagged(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+    tagged: impl IntoIterator<Item = &str>,
+    clusters: &[&str],
+) -> Result<Vec<Resource>, ProviderError> {
+    let mut by_cluster: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut old_form = false;
+    for arn in tagged {
+        match arn
+            .split_once(":service/")
+            .and_then(|(_, rest)| rest.split_once('/'))
+        {
+            Some((cluster, _)) => by_cluster.entry(cluster).or_default().push(arn.to_owned()),
+            None => old_form = true,
+        }
+    }
+    let per_cluster = by_cluster
+        .iter()
+        .map(|(cluster, arns)| describe_in(p, scope, cluster, arns, true));
+    let listed = async {
+        if old_form {
+            read(p, scope, clusters).await
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let (found, listed) = tokio::join!(try_join_all(per_cluster), listed);
+    let mut out: Vec<Resource> = found?.into_iter().flatten().collect();
+    let mut seen: BTreeSet<String> = out
+        .iter()
+        .filter_map(|s| str_of(&s.attrs, "arn").map(str::to_owned))
+        .collect();
+    for s in listed? {
+        if seen.insert(str_of(&s.attrs, "arn").unwrap_or_default().to_owned()) {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// DescribeServices (with tags) of `arns` in `cluster`, in batches of 10:
+/// the active ones `scope` looks for. With `may_be_gone`, a cluster that
+/// does not exist has none.
+async fn describe_in(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+    cluster: &str,
+    arns: &[String],
+    may_be_gone: bool,
+) -> Result<Vec<Resource>, ProviderError> {
+    let ecs = &p.clients.ecs;
+    let batches = arns.chunks(BATCH).map(|batch| {
+        p.call(SERVICE, "DescribeServices", move || {
+            ecs.describe_services()
+                .cluster(cluster)
+                .set_services(Some(batch.to_vec()))
+                .include(ServiceField::Tags)
+                .send()
+        })
+    });
+    let pages = match try_join_all(batches).await {
+        Err(e) if may_be_gone && e.code == "ClusterNotFoundException" => Vec::new(),
+        pages => pages?,
+    };
+    let mut out = Vec::new();
+    for page in pages {
+        for s in page.services() {
+            if s.status() != Some("ACTIVE") {
+                continue;
+            }
+            if let Some(address) = scope.address(Kind::Service, pairs(s.tags())) {
+                out.push(decode(address, s));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// See [`Provider::wait_until_ready`](berth_provider::Provider::wait_until_ready):
