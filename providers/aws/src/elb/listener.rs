@@ -515,6 +515,14 @@ pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderErr
     Ok(())
 }
 
+/// A listener of the stack, as read.
+struct Ours<'a> {
+    l: &'a Listener,
+    address: Address,
+    tags: &'a Tags,
+    rules: Vec<Rule>,
+}
+
 /// The listeners `scope` looks for: the stack's, among those of the load
 /// balancers `lbs` (one that does not exist has none), or the one adopted,
 /// by its ARN.
@@ -542,30 +550,45 @@ pub(super) async fn read(
             try_join_all(per_lb).await?.into_iter().flatten().collect()
         }
     };
+    // Each with its ARN (AWS always gives one), so that `arns` lines up.
+    let listeners: Vec<Listener> = listeners
+        .into_iter()
+        .filter(|l| l.listener_arn().is_some())
+        .collect();
     let arns: Vec<String> = listeners
         .iter()
         .filter_map(|l| l.listener_arn().map(str::to_owned))
         .collect();
-    let tags = tags_of(p, &arns).await?;
-    let ours: Vec<(&Listener, Address, &Tags)> = listeners
+    // Their tags and their rules at once: a listener's rules are read
+    // before its tags say it is the stack's (a listener of another stack on
+    // an external load balancer costs a DescribeRules for nothing), which
+    // takes a round trip off the longest chain of a plan's reads.
+    let (tags, rules) = tokio::join!(
+        tags_of(p, &arns),
+        try_join_all(arns.iter().map(|arn| describe_rules(p, arn)))
+    );
+    let (tags, rules) = (tags?, rules?);
+    let ours: Vec<Ours<'_>> = listeners
         .iter()
-        .filter_map(|l| {
-            let l_tags = tags.get(l.listener_arn()?)?;
-            let address = scope.address(Kind::Listener, pairs(l_tags))?;
-            Some((l, address, l_tags))
+        .zip(rules)
+        .filter_map(|(l, rules)| {
+            let tags = tags.get(l.listener_arn()?)?;
+            let address = scope.address(Kind::Listener, pairs(tags))?;
+            Some(Ours {
+                l,
+                address,
+                tags,
+                rules,
+            })
         })
         .collect();
-    // Every listener's rules, then all of their tags at once (20 ARNs a
-    // call), not a DescribeTags per listener.
-    let rules = try_join_all(
-        ours.iter()
-            .map(|(l, _, _)| describe_rules(p, l.listener_arn().unwrap_or_default())),
-    )
-    .await?;
-    let all: Vec<String> = rules.iter().flat_map(|r| rule_arns(r)).collect();
+    // All of their rules' tags at once (20 ARNs a call), not a DescribeTags
+    // per listener.
+    let all: Vec<String> = ours.iter().flat_map(|o| rule_arns(&o.rules)).collect();
     let rule_tags = tags_of(p, &all).await?;
-    let reads = ours.into_iter().zip(rules).map(|((l, address, l_tags), rules)| {
-        let rules = decode_rules(&rules, &rule_tags);
+    let reads = ours.into_iter().map(|o| {
+        let (l, address, l_tags) = (o.l, o.address, o.tags);
+        let rules = decode_rules(&o.rules, &rule_tags);
         async move {
             let arn = l.listener_arn().unwrap_or_default();
             let default = l.default_actions().iter().find_map(super::actions::target);
