@@ -25,8 +25,9 @@ pub(crate) const SERVICE: &str = "ecs";
 /// The stack's clusters, task definitions and services. Services and
 /// task definitions come from the tagging API (services wherever they
 /// run, the stack's clusters or the `external` ones, named by ARN or
-/// name); a task definition a service runs that the tagging API did not
-/// list (registered seconds ago) is described too.
+/// name), services also from ListServices in the stack's own clusters; a
+/// task definition a service runs that the tagging API did not list
+/// (registered seconds ago) is described too.
 pub(crate) async fn read_all(
     p: &AwsProvider,
     stack: &str,
@@ -45,7 +46,9 @@ pub(crate) async fn read_all(
         .map(|c| (cluster_name(c), c))
         .collect();
     let parents: Vec<&str> = parents.into_values().collect();
-    let mut services = service::read_tagged(p, &scope, tagged.keys().map(String::as_str), &parents).await?;
+    let own: Vec<&str> = clusters.iter().filter_map(|c| str_of(&c.attrs, "arn")).collect();
+    let mut services =
+        service::read_tagged(p, &scope, tagged.keys().map(String::as_str), &own, &parents).await?;
     scaling::read_into(p, &mut services).await?;
     let mut tds = tds?;
     let known: BTreeSet<&str> = tds.iter().filter_map(|t| str_of(&t.attrs, "arn")).collect();

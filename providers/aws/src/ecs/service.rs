@@ -3,8 +3,9 @@
 //! provider strategy, tag propagation, ECS Exec, Cloud Map service
 //! registries), UpdateService, and a
 //! delete that scales to 0 then DeleteService (force). A stack's services
-//! are found by the tagging API (`ecs:service`), then DescribeServices
-//! (tags) in batches of 10 per cluster.
+//! are found by the tagging API (`ecs:service`) and ListServices in the
+//! stack's own clusters, then DescribeServices (tags) in batches of 10 per
+//! cluster.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -16,6 +17,7 @@ use aws_sdk_ecs::types::{
 };
 use berth_provider::adopt::service_in;
 use berth_provider::naming;
+use berth_provider::schema::cluster_name;
 use berth_provider::{Address, Attrs, Kind, ProviderError, ROLLED_BACK, Resource, Value, WaitEvents};
 use futures::future::try_join_all;
 
@@ -499,49 +501,54 @@ pub(super) async fn read(
     Ok(try_join_all(per_cluster).await?.into_iter().flatten().collect())
 }
 
-/// The stack's services the tagging API lists (`tagged`, by ARN), described
-/// in the cluster their ARN names (`service/CLUSTER/NAME`). Services with
-/// an ARN of the old form (`service/NAME`, no cluster) are found as before
-/// the tagging API: ListServices in the clusters `clusters`.
+/// The stack's services: those the tagging API lists (`tagged`, by ARN)
+/// and those ListServices lists in the stack's own clusters `own` (the
+/// tagging API may not list a service created seconds ago; one call per
+/// 100 services), described per cluster. With an ARN of the old form
+/// (`service/NAME`, which names no cluster) the tagging API cannot place
+/// a service: then every one of `parents` (own and external) is listed.
 pub(super) async fn read_tagged(
     p: &AwsProvider,
     scope: &Scope<'_>,
     tagged: impl IntoIterator<Item = &str>,
-    clusters: &[&str],
+    own: &[&str],
+    parents: &[&str],
 ) -> Result<Vec<Resource>, ProviderError> {
-    let mut by_cluster: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let ecs = &p.clients.ecs;
+    let mut by_cluster: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     let mut old_form = false;
     for arn in tagged {
         match arn
             .split_once(":service/")
             .and_then(|(_, rest)| rest.split_once('/'))
         {
-            Some((cluster, _)) => by_cluster.entry(cluster).or_default().push(arn.to_owned()),
+            Some((cluster, _)) => {
+                by_cluster.entry(cluster).or_default().insert(arn.to_owned());
+            }
             None => old_form = true,
         }
     }
-    let per_cluster = by_cluster
-        .iter()
-        .map(|(cluster, arns)| describe_in(p, scope, cluster, arns, true));
-    let listed = async {
-        if old_form {
-            read(p, scope, clusters).await
-        } else {
-            Ok(Vec::new())
-        }
-    };
-    let (found, listed) = tokio::join!(try_join_all(per_cluster), listed);
-    let mut out: Vec<Resource> = found?.into_iter().flatten().collect();
-    let mut seen: BTreeSet<String> = out
-        .iter()
-        .filter_map(|s| str_of(&s.attrs, "arn").map(str::to_owned))
-        .collect();
-    for s in listed? {
-        if seen.insert(str_of(&s.attrs, "arn").unwrap_or_default().to_owned()) {
-            out.push(s);
-        }
+    let listed_in = if old_form { parents } else { own };
+    let listings = listed_in.iter().map(|cluster| async move {
+        let arns = p
+            .list(SERVICE, "ListServices", || {
+                paginate!(
+                    ecs.list_services().cluster(*cluster).max_results(LIST_PAGE),
+                    service_arns
+                )
+            })
+            .await
+            .or_else(|e| gone(e, "ClusterNotFoundException"))?;
+        Ok::<_, ProviderError>((cluster_name(cluster), arns))
+    });
+    for (cluster, arns) in try_join_all(listings).await? {
+        by_cluster.entry(cluster).or_default().extend(arns);
     }
-    Ok(out)
+    let per_cluster = by_cluster.iter().map(|(cluster, arns)| async move {
+        let arns: Vec<String> = arns.iter().cloned().collect();
+        describe_in(p, scope, cluster, &arns, true).await
+    });
+    Ok(try_join_all(per_cluster).await?.into_iter().flatten().collect())
 }
 
 /// DescribeServices (with tags) of `arns` in `cluster`, in batches of 10:
