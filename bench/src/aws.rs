@@ -6,9 +6,18 @@
 //! Prints seconds, API calls, calls per resource, peak calls in flight and
 //! the ratio.
 //!
+//! The apply that sets the stack up is measured too, at the same latency
+//! with `--parallelism 32`, against a model: the critical path of
+//! dependent calls (the longest chain of operations through the plan's
+//! dependencies, each weighted by the calls its operation makes, counted
+//! in a serial apply without latency on a moto of its own) times the
+//! latency, plus the total calls / 32 times the latency.
+//!
 //! Run: `cargo run --release -p berth-bench --bin bench-aws [RESOURCES] [LATENCY_MS]`
 //! (needs moto: `bash tests/moto/start.sh --install`).
 
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -16,8 +25,10 @@ use aws_sdk_ec2::config::Credentials;
 use berth_aws::{AwsProvider, Clients, Limits};
 use berth_bench::stack;
 use berth_lang::{Options, Sources, analyze};
-use berth_planner::execute::{self, Silent};
-use berth_provider::{Kind, Provider, Resource, Value};
+use berth_planner::Planned;
+use berth_planner::execute::{self, Hook, Outcome, Silent};
+use berth_planner::order::Op;
+use berth_provider::{Address, Kind, Provider, Resource, Value};
 use berth_test_support::Moto;
 use berth_test_support::proxy::{FaultProxy, Faults};
 use futures::stream::{self, StreamExt};
@@ -49,9 +60,65 @@ async fn through_proxy(moto: &Moto, latency: Duration, region: &str) -> (FaultPr
     (proxy, provider, Clients::from_sdk_config(&config))
 }
 
+/// How many times berth's read is timed.
+const READS: usize = 3;
+
 fn fail(message: &str) -> ! {
     eprintln!("bench-aws: {message}");
     std::process::exit(1)
+}
+
+/// The calls each operation made, in an apply of one operation at a time.
+struct CallsPerOp<'a> {
+    provider: &'a AwsProvider,
+    seen: Mutex<(u64, BTreeMap<Address, u64>)>,
+}
+
+fn total_calls(p: &AwsProvider) -> u64 {
+    p.stats().values().map(|s| s.calls).sum()
+}
+
+impl Hook for CallsPerOp<'_> {
+    fn finished(&self, _op: &Op, address: &Address, _outcome: &Outcome, _elapsed: Duration) {
+        let now = total_calls(self.provider);
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let before = std::mem::replace(&mut seen.0, now);
+        *seen.1.entry(address.clone()).or_default() += now - before;
+    }
+}
+
+/// The most calls on one chain of dependent operations of `planned`,
+/// each operation weighted by `calls`.
+fn critical_path(planned: &Planned, calls: &BTreeMap<Address, u64>) -> u64 {
+    let deps: BTreeMap<&Address, &[Address]> = planned
+        .plan
+        .resources
+        .iter()
+        .map(|r| (&r.address, r.depends_on.as_slice()))
+        .collect();
+    let mut memo: BTreeMap<&Address, u64> = BTreeMap::new();
+    // Addresses in an order where dependencies come first: depth-first.
+    fn cost<'a>(
+        a: &'a Address,
+        deps: &BTreeMap<&'a Address, &'a [Address]>,
+        calls: &BTreeMap<Address, u64>,
+        memo: &mut BTreeMap<&'a Address, u64>,
+    ) -> u64 {
+        if let Some(c) = memo.get(a) {
+            return *c;
+        }
+        let before = deps
+            .get(a)
+            .map(|ds| ds.iter().map(|d| cost(d, deps, calls, memo)).max().unwrap_or(0))
+            .unwrap_or(0);
+        let c = before + calls.get(a).copied().unwrap_or(0);
+        memo.insert(a, c);
+        c
+    }
+    deps.keys()
+        .map(|a| cost(a, &deps, calls, &mut memo))
+        .max()
+        .unwrap_or(0)
 }
 
 fn text<'a>(r: &'a Resource, attr: &str) -> &'a str {
@@ -155,37 +222,95 @@ fn main() {
         let n = stack.resources.len();
         println!("resources:        {n}, {} ms added to every call", latency.as_millis());
 
-        // Apply once (no latency: setting up is not what is measured).
-        let (_setup_proxy, setup, _) = through_proxy(&moto, Duration::ZERO, &stack.region).await;
-        let t = Instant::now();
         let planned = berth_planner::plan(&stack, Vec::new());
+
+        // The calls of each operation: applied one at a time, without
+        // latency, on a moto of its own.
+        let Some(counting_moto) = Moto::start() else {
+            fail("moto is turned off (BERTH_SKIP_MOTO)")
+        };
+        let (_counting_proxy, counting, _) = through_proxy(&counting_moto, Duration::ZERO, &stack.region).await;
+        let hook = CallsPerOp {
+            provider: &counting,
+            seen: Mutex::new((0, BTreeMap::new())),
+        };
+        let serial = execute::Options {
+            parallelism: 1,
+            ..Default::default()
+        };
+        let report = execute::execute(&planned, &counting, serial, &hook)
+            .await
+            .unwrap_or_else(|e| fail(&e.to_string()));
+        if !report.succeeded() {
+            fail(&format!("serial apply failed: {:?}", report.failed().next()));
+        }
+        let per_op = hook.seen.into_inner().unwrap_or_else(|p| p.into_inner()).1;
+        let critical = critical_path(&planned, &per_op);
+        drop(counting_moto);
+
+        // The apply that sets the stack up, measured. moto loads a service's
+        // code on its first request (seconds, which AWS never takes): a read
+        // of an empty stack touches every service first.
+        let (_warm_up_proxy, warm_up, _) = through_proxy(&moto, Duration::ZERO, &stack.region).await;
+        warm_up
+            .read_all("bench-warm-up")
+            .await
+            .unwrap_or_else(|e| fail(&format!("warm-up read: {e}")));
+        let (apply_proxy, applier, _) = through_proxy(&moto, latency, &stack.region).await;
+        let t = Instant::now();
         let options = execute::Options {
             parallelism: 32,
             ..Default::default()
         };
-        let report = execute::execute(&planned, &setup, options, &Silent)
+        let report = execute::execute(&planned, &applier, options, &Silent)
             .await
             .unwrap_or_else(|e| fail(&e.to_string()));
         if !report.succeeded() {
             fail(&format!("apply failed: {:?}", report.failed().next()));
         }
-        println!("apply (no latency): {:.1} s", t.elapsed().as_secs_f64());
-
-        // berth's plan read.
-        let (proxy, provider, _) = through_proxy(&moto, latency, &stack.region).await;
-        let t = Instant::now();
-        let live = provider
-            .read_all(&stack.name)
-            .await
-            .unwrap_or_else(|e| fail(&format!("read: {e}")));
-        let berth_secs = t.elapsed().as_secs_f64();
-        let calls: u64 = provider.stats().values().map(|s| s.calls).sum();
-        let peak = proxy.stats().max_in_flight;
+        let apply_secs = t.elapsed().as_secs_f64();
+        let apply_calls = total_calls(&applier);
+        let l = latency.as_secs_f64();
+        let model = critical as f64 * l + apply_calls as f64 / 32.0 * l;
         println!(
-            "berth plan read:  {berth_secs:.2} s, {calls} calls ({:.2} per resource), peak {peak} in flight, {} resources read",
-            calls as f64 / n as f64,
-            live.len()
+            "apply (--parallelism 32): {apply_secs:.2} s, {apply_calls} calls, peak {} in flight; \
+             model {model:.2} s = critical path {critical} calls x {} ms + {apply_calls} calls / 32 x {} ms ({:.2}x the model)",
+            apply_proxy.stats().max_in_flight,
+            latency.as_millis(),
+            latency.as_millis(),
+            apply_secs / model,
         );
+
+        // berth's plan read, three times (each with a provider of its own):
+        // every read must succeed and read every resource.
+        let mut secs = Vec::new();
+        let mut last = None;
+        for run in 1..=READS {
+            let (proxy, provider, _) = through_proxy(&moto, latency, &stack.region).await;
+            let t = Instant::now();
+            let live = provider
+                .read_all(&stack.name)
+                .await
+                .unwrap_or_else(|e| fail(&format!("read {run}: {e}")));
+            let berth_secs = t.elapsed().as_secs_f64();
+            if live.len() != n {
+                fail(&format!("read {run}: {} resources read of {n}", live.len()));
+            }
+            let calls = total_calls(&provider);
+            let peak = proxy.stats().max_in_flight;
+            println!(
+                "berth plan read {run}: {berth_secs:.2} s, {calls} calls ({:.2} per resource), peak {peak} in flight, {} resources read",
+                calls as f64 / n as f64,
+                live.len()
+            );
+            secs.push(berth_secs);
+            last = Some((provider, live));
+        }
+        let Some((provider, live)) = last else {
+            fail("no read")
+        };
+        secs.sort_by(f64::total_cmp);
+        let berth_secs = secs[secs.len() / 2];
 
         // The per-resource refresh model.
         let (proxy, _, clients) = through_proxy(&moto, latency, &stack.region).await;
@@ -202,6 +327,13 @@ fn main() {
             "per-resource refresh (10 workers): {model_secs:.2} s, {} calls ({ok} answered), peak {} in flight",
             stats.requests, stats.max_in_flight
         );
-        println!("ratio:            {:.1}x faster", model_secs / berth_secs);
+        println!(
+            "ratio:            {:.1}x faster (berth's median read, {berth_secs:.2} s)",
+            model_secs / berth_secs
+        );
+        let mut by_op: Vec<(u64, String)> = provider.stats().into_iter().map(|(op, s)| (s.calls, op)).collect();
+        by_op.sort_by(|a, b| b.cmp(a));
+        let by_op: Vec<String> = by_op.iter().map(|(n, op)| format!("{op} {n}")).collect();
+        println!("berth's calls:    {}", by_op.join(", "));
     });
 }

@@ -26,7 +26,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "PATH")]
     pub local_state: Option<PathBuf>,
     /// At most N AWS API calls per second over the whole run (AWS only;
-    /// berth also keeps at most 32 calls in flight and slows down a service
+    /// berth also keeps at most 64 calls in flight and slows down a service
     /// that throttles).
     #[arg(long, global = true, value_name = "N", value_parser = positive_rate)]
     pub max_rps: Option<f64>,

@@ -33,6 +33,8 @@ pub struct Clients {
     pub discovery: aws_sdk_servicediscovery::Client,
     pub acm: aws_sdk_acm::Client,
     pub route53: aws_sdk_route53::Client,
+    /// The Resource Groups Tagging API: a stack's resources by tag.
+    pub tagging: aws_sdk_resourcegroupstagging::Client,
 }
 
 impl Clients {
@@ -51,6 +53,7 @@ impl Clients {
             discovery: aws_sdk_servicediscovery::Client::new(config),
             acm: aws_sdk_acm::Client::new(config),
             route53: aws_sdk_route53::Client::new(config),
+            tagging: aws_sdk_resourcegroupstagging::Client::new(config),
         }
     }
 }
@@ -136,7 +139,7 @@ impl AwsProvider {
         }
     }
 
-    /// Replaces the pacing limits (default: 32 calls in flight, no cap on
+    /// Replaces the pacing limits (default: 64 calls in flight, no cap on
     /// calls per second).
     pub fn with_limits(mut self, limits: Limits) -> AwsProvider {
         self.pacing = Pacing::new(limits);

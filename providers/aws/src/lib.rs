@@ -17,14 +17,16 @@
 //! - ELBv2: `DescribeLoadBalancers` / `DescribeTargetGroups` then
 //!   `DescribeTags` in batches of 20 ARNs; listeners through
 //!   `DescribeListeners` of the stack's load balancers, rules through
-//!   `DescribeRules` (each rule carries a `berth:rule` tag with its label).
-//! - ECS: `ListClusters` + `DescribeClusters` (tags, settings); services by
-//!   `ListServices` in the stack's clusters + `DescribeServices` (tags) in
-//!   batches of 10; task definitions by `ListTaskDefinitionFamilies` (prefix
-//!   `{stack}-`), `ListTaskDefinitions` (ACTIVE) per family +
-//!   `DescribeTaskDefinition` (tags).
-//! - Logs: `DescribeLogGroups` with prefix `/ecs/{stack}/` +
-//!   `ListTagsForResource`.
+//!   `DescribeRules` (each rule carries a `berth:rule` tag with its label),
+//!   the rules' tags of every listener read together.
+//! - ECS: `ListClusters` + `DescribeClusters` (tags, settings); services
+//!   and task definitions by the Resource Groups Tagging API
+//!   (`GetResources` on the stack's tag, `tagging.rs`), then
+//!   `DescribeServices` (tags) in batches of 10 per cluster and
+//!   `DescribeTaskDefinition` (tags) per active revision.
+//! - Logs: the tagging API, and `DescribeLogGroups` with prefix
+//!   `/ecs/{stack}/` (`ListTagsForResource` only for a group the tagging
+//!   API does not list yet).
 //! - IAM: `ListRoles` under the path `/berth/` + `GetRole` (tags) per
 //!   role, and `GetRole` per role the stack adopted outside that path
 //!   (their names recorded in SSM: `adopted.rs`).
@@ -79,6 +81,7 @@ mod poll;
 mod retry;
 mod route53;
 mod scope;
+mod tagging;
 mod token;
 
 use std::collections::BTreeMap;

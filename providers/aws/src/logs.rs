@@ -1,10 +1,11 @@
 //! CloudWatch Logs: log groups named `/ecs/{stack}/{name}` unless the
 //! configuration names them. CreateLogGroup
 //! (tags in the call) + PutRetentionPolicy; DeleteRetentionPolicy when the
-//! retention is removed; DescribeLogGroups + ListTagsForResource to read
-//! (every group: a given `name` need not carry berth's prefix).
+//! retention is removed; to read a stack's, the tagging API
+//! (`GetResources`) and DescribeLogGroups under berth's prefix
+//! ([`read_all`]); to adopt one, DescribeLogGroups + ListTagsForResource.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use berth_provider::adopt::adoption_tags;
 use berth_provider::naming;
@@ -15,6 +16,7 @@ use crate::attrs::{
     attrs, complete, create_tags, created_at, i32_of, opt_int, resource, str_of, tag_diff, user_tags,
 };
 use crate::scope::Scope;
+use crate::tagging::{self, Tags};
 use crate::{AwsProvider, paginate};
 
 const SERVICE: &str = "logs";
@@ -153,8 +155,84 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
     Ok(())
 }
 
+/// The stack's log groups: those the tagging API lists with the stack's
+/// tag, and those under berth's prefix (`/ecs/{stack}/`), listed by
+/// DescribeLogGroups at the same time. A group of the tagging API outside
+/// the prefix (a name the configuration gives) is described by its name; a
+/// group under the prefix the tagging API does not list yet (created
+/// seconds ago) has its tags read by ListTagsForResource.
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
-    read(p, &Scope::Stack(stack)).await
+    let logs = &p.clients.logs;
+    let scope = Scope::Stack(stack);
+    let prefix = naming::log_group_prefix(stack);
+    let (tagged, listed) = tokio::join!(
+        tagging::tagged(p, stack, "logs"),
+        p.list(SERVICE, "DescribeLogGroups", || {
+            paginate!(
+                logs.describe_log_groups().log_group_name_prefix(&prefix),
+                log_groups
+            )
+        }),
+    );
+    let tagged: HashMap<String, Tags> = tagged?
+        .into_iter()
+        .filter(|(arn, _)| arn.contains(":log-group:"))
+        .map(|(arn, tags)| (name_in(&arn).to_owned(), tags))
+        .collect();
+    let mut groups = listed?;
+    let known: HashSet<&str> = groups.iter().filter_map(|g| g.log_group_name()).collect();
+    let elsewhere = tagged
+        .keys()
+        .filter(|name| !known.contains(name.as_str()))
+        .map(|name| describe(p, name));
+    let elsewhere = try_join_all(elsewhere).await?;
+    groups.extend(elsewhere.into_iter().flatten());
+    let reads = groups.iter().filter_map(|g| {
+        let name = g.log_group_name()?;
+        let arn = bare(g.arn()?);
+        let tags = tagged.get(name);
+        let scope = &scope;
+        Some(async move {
+            let tags = match tags {
+                Some(tags) => tags.clone(),
+                None => tags_of(p, arn).await?,
+            };
+            Ok::<_, ProviderError>(decode(scope, g, name, arn, &tags))
+        })
+    });
+    let found: Vec<Option<Resource>> = try_join_all(reads).await?;
+    Ok(found.into_iter().flatten().collect())
+}
+
+/// ListTagsForResource: the tags of the log group `arn`.
+async fn tags_of(p: &AwsProvider, arn: &str) -> Result<Tags, ProviderError> {
+    let logs = &p.clients.logs;
+    let out = p
+        .call(SERVICE, "ListTagsForResource", || {
+            logs.list_tags_for_resource().resource_arn(arn).send()
+        })
+        .await?;
+    Ok(out.tags.unwrap_or_default().into_iter().collect())
+}
+
+/// The log group `g` (named `name`, ARN `arn`) with `tags`, if `scope`
+/// looks for it.
+fn decode(
+    scope: &Scope<'_>,
+    g: &aws_sdk_cloudwatchlogs::types::LogGroup,
+    name: &str,
+    arn: &str,
+    tags: &Tags,
+) -> Option<Resource> {
+    let address = scope.address(Kind::LogGroup, tagging::pairs(tags))?;
+    let a = attrs([
+        ("retention_days", opt_int(g.retention_in_days())),
+        ("tags", user_tags(tagging::pairs(tags))),
+        ("arn", Value::from(arn)),
+        ("name", Value::from(name)),
+    ]);
+    let at = g.creation_time().map(aws_smithy_types::DateTime::from_millis);
+    Some(created_at(resource(address, a), at.as_ref()))
 }
 
 /// The log group's name in `id`: the name itself or its ARN.
@@ -165,11 +243,11 @@ fn name_in(id: &str) -> &str {
     }
 }
 
+/// The log group `scope` looks for by its name or ARN (`berth import`),
+/// read as the stack's are.
 pub(crate) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let logs = &p.clients.logs;
     let wanted = scope.id().map(name_in);
-    // Every log group, not only those under berth's prefix: a name the
-    // configuration gives can be anything, and only the tags tell.
     let groups = p
         .list(SERVICE, "DescribeLogGroups", || {
             paginate!(
@@ -183,24 +261,8 @@ pub(crate) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
         let name = g.log_group_name().filter(|n| wanted.is_none_or(|w| w == *n))?;
         let arn = bare(g.arn()?);
         Some(async move {
-            let out = p
-                .call(SERVICE, "ListTagsForResource", || {
-                    logs.list_tags_for_resource().resource_arn(arn).send()
-                })
-                .await?;
-            let tags = out.tags.unwrap_or_default();
-            let pairs = || tags.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-            let Some(address) = scope.address(Kind::LogGroup, pairs()) else {
-                return Ok(None);
-            };
-            let a = attrs([
-                ("retention_days", opt_int(g.retention_in_days())),
-                ("tags", user_tags(pairs())),
-                ("arn", Value::from(arn)),
-                ("name", Value::from(name)),
-            ]);
-            let at = g.creation_time().map(aws_smithy_types::DateTime::from_millis);
-            Ok::<_, ProviderError>(Some(created_at(resource(address, a), at.as_ref())))
+            let tags = tags_of(p, arn).await?;
+            Ok::<_, ProviderError>(decode(scope, g, name, arn, &tags))
         })
     });
     let found: Vec<Option<Resource>> = try_join_all(reads).await?;

@@ -1,7 +1,8 @@
 //! How fast berth calls AWS. Real AWS throttles per API with token buckets;
 //! a plan that sends hundreds of calls at once gets throttled and then
 //! spends its time backing off. Every attempt of every call passes here:
-//! - at most [`Limits::max_in_flight`] calls at once (32 by default);
+//! - at most [`Limits::max_in_flight`] calls at once (64 by default: a plan's
+//!   reads go out together; AWS's per-API token buckets start well above);
 //! - optionally, a hard cap on calls per second over the whole run
 //!   (`--max-rps`), spread evenly;
 //! - per service, an adaptive rate, as in the AWS SDKs' adaptive retry
@@ -27,7 +28,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_in_flight: 32,
+            max_in_flight: 64,
             max_rps: None,
         }
     }

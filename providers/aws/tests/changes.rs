@@ -351,3 +351,57 @@ async fn wait_for_steady_state_is_bounded() {
         .await
         .expect("1 of 1 running");
 }
+
+/// The tagging API is eventually consistent on AWS: right after a create,
+/// GetResources may not list the resource yet. A read still finds the
+/// stack's services in its own clusters (ListServices there too), the
+/// task definition revision each runs (described by the ARN the service
+/// names) and its log groups under berth's prefix (DescribeLogGroups
+/// too). Here every GetResources answer is emptied, as if nothing were
+/// indexed yet.
+#[tokio::test]
+async fn reads_find_what_the_tagging_api_does_not_list_yet() {
+    use std::sync::Arc;
+
+    use berth_aws::AwsProvider;
+    use berth_test_support::proxy::{FaultProxy, Faults, Rewrite};
+
+    let Some(env) = env().await else { return };
+    let stack = "blog-lag";
+    let applied = apply_blog(&env.provider, stack).await;
+    let nothing_indexed =
+        |op: &str, _: &str| (op == "GetResources").then(|| r#"{"ResourceTagMappingList": []}"#.to_owned());
+    let faults = Faults {
+        rewrite: Some(Rewrite(Arc::new(nothing_indexed))),
+        ..Faults::default()
+    };
+    let proxy = FaultProxy::start(&env.moto.endpoint, faults).expect("proxy starts");
+    let lagging = AwsProvider::from_sdk_config(&sdk_config(&proxy.endpoint).await).expect("provider");
+    let live = read(&lagging, stack).await;
+
+    let running: Vec<String> = applied
+        .values()
+        .filter(|r| r.address.kind == Kind::Service)
+        .map(|s| text(s, "task_definition"))
+        .collect();
+    assert!(!running.is_empty(), "the blog stack has services");
+    for (key, r) in &applied {
+        let expected = match r.address.kind {
+            Kind::TaskDefinition => running.contains(&text(r, "arn")),
+            _ => true,
+        };
+        if expected {
+            assert_eq!(
+                live.get(key).map(|l| &l.attrs),
+                Some(&r.attrs),
+                "{key} is read without the tagging API"
+            );
+        }
+    }
+    assert!(
+        applied.keys().any(|k| k.starts_with("log_group.")),
+        "the blog stack has a log group"
+    );
+    // With the tagging API answering, the services are back.
+    assert_same(&read(&env.provider, stack).await, &applied);
+}

@@ -75,11 +75,6 @@ pub fn ecs(stack: &str, address: &Address) -> String {
     sanitise(&base(stack, address), ecs_char, 255)
 }
 
-/// The prefix every task-definition family of `stack` starts with.
-pub fn family_prefix(stack: &str) -> String {
-    sanitise(&format!("{stack}-"), ecs_char, 255)
-}
-
 /// IAM role names: letters, digits and `+=,.@_-`, at most 64.
 pub fn role(stack: &str, address: &Address) -> String {
     sanitise(&base(stack, address), iam_char, 64)
@@ -183,7 +178,6 @@ mod tests {
             "/ecs/blog/login"
         );
         assert_eq!(log_group_prefix("blog"), "/ecs/blog/");
-        assert_eq!(family_prefix("blog dev"), "blog-dev-");
         let long = Address::new(Kind::Role, "x".repeat(100));
         assert_eq!(role("s", &long).len(), 64);
     }

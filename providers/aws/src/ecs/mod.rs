@@ -9,7 +9,7 @@ pub(crate) mod service;
 mod task_definition;
 mod volume;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ecs::types::Tag;
 use berth_provider::adopt::adoption_tags;
@@ -19,28 +19,50 @@ use berth_provider::{Attrs, External, Kind, ProviderError, Resource};
 use crate::AwsProvider;
 use crate::attrs::{complete, create_tags, parents, resource, str_of, tag_diff};
 use crate::scope::Scope;
+use crate::tagging;
 
 pub(crate) const SERVICE: &str = "ecs";
 
-/// The stack's clusters and task definitions, and its services in those
-/// clusters and in the `external` ones (named by ARN or name).
+/// The stack's clusters, task definitions and services. Services and
+/// task definitions come from the tagging API (services wherever they
+/// run, the stack's clusters or the `external` ones, named by ARN or
+/// name), services also from ListServices in the stack's own clusters; a
+/// task definition a service runs that the tagging API did not list
+/// (registered seconds ago) is described too.
 pub(crate) async fn read_all(
     p: &AwsProvider,
     stack: &str,
     external: &[External],
 ) -> Result<Vec<Resource>, ProviderError> {
     let scope = Scope::Stack(stack);
-    let (clusters, tds) = tokio::join!(cluster::read(p, &scope), task_definition::read_all(p, stack));
-    let clusters = clusters?;
-    // One listing per cluster, however it is named.
+    let (clusters, tds, tagged) = tokio::join!(
+        cluster::read(p, &scope),
+        task_definition::read_all(p, stack),
+        tagging::tagged(p, stack, "ecs:service"),
+    );
+    let (clusters, tagged) = (clusters?, tagged?);
+    // One listing per cluster, however it is named (for services the
+    // tagging API cannot place in a cluster).
     let parents: BTreeMap<&str, &str> = parents(&clusters, external, Kind::Cluster)
         .map(|c| (cluster_name(c), c))
         .collect();
     let parents: Vec<&str> = parents.into_values().collect();
-    let mut services = service::read(p, &scope, &parents).await?;
+    let own: Vec<&str> = clusters.iter().filter_map(|c| str_of(&c.attrs, "arn")).collect();
+    let mut services =
+        service::read_tagged(p, &scope, tagged.keys().map(String::as_str), &own, &parents).await?;
     scaling::read_into(p, &mut services).await?;
+    let mut tds = tds?;
+    let known: BTreeSet<&str> = tds.iter().filter_map(|t| str_of(&t.attrs, "arn")).collect();
+    let missing: BTreeSet<String> = services
+        .iter()
+        .filter_map(|s| str_of(&s.attrs, "task_definition"))
+        .filter(|td| !known.contains(td))
+        .map(str::to_owned)
+        .collect();
+    let missing: Vec<String> = missing.into_iter().collect();
+    tds.extend(task_definition::read_arns(p, stack, &missing).await?);
     let mut out = clusters;
-    out.extend(tds?);
+    out.extend(tds);
     out.extend(services);
     Ok(out)
 }

@@ -2,11 +2,12 @@
 //! deployment configuration with the circuit breaker and alarms, capacity
 //! provider strategy, tag propagation, ECS Exec, Cloud Map service
 //! registries, Service Connect), UpdateService, and a
-//! delete that scales to 0 then DeleteService (force). Services are found
-//! in the stack's clusters: ListServices per cluster + DescribeServices
-//! (tags) in batches of 10.
+//! delete that scales to 0 then DeleteService (force). A stack's services
+//! are found by the tagging API (`ecs:service`) and ListServices in the
+//! stack's own clusters, then DescribeServices (tags) in batches of 10 per
+//! cluster.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_ecs::types::{
@@ -16,6 +17,7 @@ use aws_sdk_ecs::types::{
 };
 use berth_provider::adopt::service_in;
 use berth_provider::naming;
+use berth_provider::schema::cluster_name;
 use berth_provider::{Address, Attrs, Kind, ProviderError, ROLLED_BACK, Resource, Value, WaitEvents};
 use futures::future::try_join_all;
 
@@ -30,6 +32,10 @@ use crate::{AwsProvider, paginate};
 
 /// Most services one DescribeServices call takes.
 const BATCH: usize = 10;
+
+/// Most services one ListServices page holds (the API's limit; its
+/// default is 10).
+const LIST_PAGE: i32 = 100;
 
 fn network(call: &str, a: &Attrs) -> Result<NetworkConfiguration, ProviderError> {
     let vpc = AwsVpcConfiguration::builder()
@@ -473,8 +479,8 @@ fn opt_str_owned(s: Option<&str>) -> Value {
 }
 
 /// The services `scope` looks for: the stack's in the clusters `clusters`
-/// (names or ARNs; a cluster that does not exist has none), or the one
-/// adopted, named `CLUSTER/SERVICE` or by its ARN.
+/// (names or ARNs; a cluster that does not exist has none), listed by
+/// ListServices, or the one adopted, named `CLUSTER/SERVICE` or by its ARN.
 pub(super) async fn read(
     p: &AwsProvider,
     scope: &Scope<'_>,
@@ -492,38 +498,105 @@ pub(super) async fn read(
             Some((_, service)) => vec![service.to_owned()],
             None => p
                 .list(SERVICE, "ListServices", || {
-                    paginate!(ecs.list_services().cluster(*cluster), service_arns)
+                    paginate!(
+                        ecs.list_services().cluster(*cluster).max_results(LIST_PAGE),
+                        service_arns
+                    )
                 })
                 .await
                 .or_else(|e| gone(e, "ClusterNotFoundException"))?,
         };
-        let batches = arns.chunks(BATCH).map(|batch| {
-            p.call(SERVICE, "DescribeServices", move || {
-                ecs.describe_services()
-                    .cluster(*cluster)
-                    .set_services(Some(batch.to_vec()))
-                    .include(ServiceField::Tags)
-                    .send()
-            })
-        });
-        let pages = match try_join_all(batches).await {
-            Err(e) if one.is_some() && e.code == "ClusterNotFoundException" => Vec::new(),
-            pages => pages?,
-        };
-        let mut out = Vec::new();
-        for page in pages {
-            for s in page.services() {
-                if s.status() != Some("ACTIVE") {
-                    continue;
-                }
-                if let Some(address) = scope.address(Kind::Service, pairs(s.tags())) {
-                    out.push(decode(address, s));
-                }
-            }
-        }
-        Ok::<_, ProviderError>(out)
+        describe_in(p, scope, cluster, &arns, one.is_some()).await
     });
     Ok(try_join_all(per_cluster).await?.into_iter().flatten().collect())
+}
+
+/// The stack's services: those the tagging API lists (`tagged`, by ARN)
+/// and those ListServices lists in the stack's own clusters `own` (the
+/// tagging API may not list a service created seconds ago; one call per
+/// 100 services), described per cluster. With an ARN of the old form
+/// (`service/NAME`, which names no cluster) the tagging API cannot place
+/// a service: then every one of `parents` (own and external) is listed.
+pub(super) async fn read_tagged(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+    tagged: impl IntoIterator<Item = &str>,
+    own: &[&str],
+    parents: &[&str],
+) -> Result<Vec<Resource>, ProviderError> {
+    let ecs = &p.clients.ecs;
+    let mut by_cluster: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut old_form = false;
+    for arn in tagged {
+        match arn
+            .split_once(":service/")
+            .and_then(|(_, rest)| rest.split_once('/'))
+        {
+            Some((cluster, _)) => {
+                by_cluster.entry(cluster).or_default().insert(arn.to_owned());
+            }
+            None => old_form = true,
+        }
+    }
+    let listed_in = if old_form { parents } else { own };
+    let listings = listed_in.iter().map(|cluster| async move {
+        let arns = p
+            .list(SERVICE, "ListServices", || {
+                paginate!(
+                    ecs.list_services().cluster(*cluster).max_results(LIST_PAGE),
+                    service_arns
+                )
+            })
+            .await
+            .or_else(|e| gone(e, "ClusterNotFoundException"))?;
+        Ok::<_, ProviderError>((cluster_name(cluster), arns))
+    });
+    for (cluster, arns) in try_join_all(listings).await? {
+        by_cluster.entry(cluster).or_default().extend(arns);
+    }
+    let per_cluster = by_cluster.iter().map(|(cluster, arns)| async move {
+        let arns: Vec<String> = arns.iter().cloned().collect();
+        describe_in(p, scope, cluster, &arns, true).await
+    });
+    Ok(try_join_all(per_cluster).await?.into_iter().flatten().collect())
+}
+
+/// DescribeServices (with tags) of `arns` in `cluster`, in batches of 10:
+/// the active ones `scope` looks for. With `may_be_gone`, a cluster that
+/// does not exist has none.
+async fn describe_in(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+    cluster: &str,
+    arns: &[String],
+    may_be_gone: bool,
+) -> Result<Vec<Resource>, ProviderError> {
+    let ecs = &p.clients.ecs;
+    let batches = arns.chunks(BATCH).map(|batch| {
+        p.call(SERVICE, "DescribeServices", move || {
+            ecs.describe_services()
+                .cluster(cluster)
+                .set_services(Some(batch.to_vec()))
+                .include(ServiceField::Tags)
+                .send()
+        })
+    });
+    let pages = match try_join_all(batches).await {
+        Err(e) if may_be_gone && e.code == "ClusterNotFoundException" => Vec::new(),
+        pages => pages?,
+    };
+    let mut out = Vec::new();
+    for page in pages {
+        for s in page.services() {
+            if s.status() != Some("ACTIVE") {
+                continue;
+            }
+            if let Some(address) = scope.address(Kind::Service, pairs(s.tags())) {
+                out.push(decode(address, s));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// See [`Provider::wait_until_ready`](berth_provider::Provider::wait_until_ready):

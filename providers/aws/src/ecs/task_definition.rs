@@ -26,8 +26,8 @@ use aws_sdk_ecs::types::{
     ApplicationProtocol, Compatibility, ContainerCondition, ContainerDefinition, ContainerDependency,
     CpuArchitecture, FirelensConfiguration, FirelensConfigurationType, HealthCheck, KeyValuePair,
     LogConfiguration, LogDriver, NetworkMode, OsFamily, PidMode, PortMapping, ProxyConfiguration,
-    ProxyConfigurationType, RuntimePlatform, Secret, Tag, TaskDefinition, TaskDefinitionFamilyStatus,
-    TaskDefinitionField, TaskDefinitionStatus, TransportProtocol, Ulimit, UlimitName,
+    ProxyConfigurationType, RuntimePlatform, Secret, Tag, TaskDefinition, TaskDefinitionField,
+    TaskDefinitionStatus, TransportProtocol, Ulimit, UlimitName,
 };
 use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
@@ -41,6 +41,7 @@ use crate::attrs::{
 };
 use crate::errors::build_error;
 use crate::scope::Scope;
+use crate::tagging;
 use crate::{AwsProvider, paginate};
 
 const CALL: &str = "RegisterTaskDefinition";
@@ -559,23 +560,31 @@ pub(super) async fn read_one(p: &AwsProvider, scope: &Scope<'_>) -> Result<Optio
     }))
 }
 
+/// The family and revision of a task definition ARN
+/// (`arn:aws:ecs:REGION:ACCOUNT:task-definition/FAMILY:REVISION`).
+fn family_revision(arn: &str) -> Option<(&str, &str)> {
+    arn.rsplit_once(":task-definition/")?.1.rsplit_once(':')
+}
+
+/// The stack's active task definition revisions, from the tagging API's
+/// `ecs:task-definition` ARNs (which keep deregistered revisions): a family
+/// with one tagged revision is described at once (and dropped if
+/// inactive); a family with more asks ListTaskDefinitions (ACTIVE) which
+/// of them are live, then describes those.
 pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
     let ecs = &p.clients.ecs;
-    let prefix = &naming::family_prefix(stack);
-    // Every active family: a `family` the configuration gives need not
-    // carry the stack's prefix, and only the tags tell. ListTaskDefinitions'
-    // familyPrefix is an exact family name (on AWS as in moto).
-    let families = p
-        .list(SERVICE, "ListTaskDefinitionFamilies", || {
-            paginate!(
-                ecs.list_task_definition_families()
-                    .status(TaskDefinitionFamilyStatus::Active),
-                families
-            )
-        })
-        .await?;
-    let per_family = families.iter().map(|family| async move {
-        let arns = p
+    let tagged = tagging::tagged(p, stack, "ecs:task-definition").await?;
+    let mut families: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for arn in tagged.keys() {
+        if let Some((family, _)) = family_revision(arn) {
+            families.entry(family).or_default().push(arn);
+        }
+    }
+    let per_family = families.into_iter().map(|(family, revisions)| async move {
+        if revisions.len() == 1 {
+            return Ok::<_, ProviderError>(revisions.into_iter().map(str::to_owned).collect());
+        }
+        let active = p
             .list(SERVICE, "ListTaskDefinitions", || {
                 paginate!(
                     ecs.list_task_definitions()
@@ -585,26 +594,23 @@ pub(super) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
                 )
             })
             .await?;
-        if family.starts_with(prefix.as_str()) {
-            return Ok::<_, ProviderError>(arns);
-        }
-        // Another family: its latest revision says whose it is, so the
-        // other stacks' families cost one read each, not one per revision.
-        let Some(latest) = arns.last() else {
-            return Ok(arns);
-        };
-        let out = p
-            .call(SERVICE, "DescribeTaskDefinition", || {
-                ecs.describe_task_definition()
-                    .task_definition(latest)
-                    .include(TaskDefinitionField::Tags)
-                    .send()
-            })
-            .await?;
-        let ours = owned(stack, Kind::TaskDefinition, pairs(out.tags())).is_some();
-        Ok(if ours { arns } else { Vec::new() })
+        Ok(active
+            .into_iter()
+            .filter(|arn| revisions.contains(&arn.as_str()))
+            .collect::<Vec<String>>())
     });
     let arns: Vec<String> = try_join_all(per_family).await?.into_iter().flatten().collect();
+    read_arns(p, stack, &arns).await
+}
+
+/// DescribeTaskDefinition (with tags) of each of `arns`: those active and
+/// tagged with `stack`.
+pub(super) async fn read_arns(
+    p: &AwsProvider,
+    stack: &str,
+    arns: &[String],
+) -> Result<Vec<Resource>, ProviderError> {
+    let ecs = &p.clients.ecs;
     let reads = arns.iter().map(|arn| async move {
         let out = p
             .call(SERVICE, "DescribeTaskDefinition", || {

@@ -10,12 +10,12 @@
 //! (`DescribeListeners` per load balancer), then kept if tagged with the
 //! stack.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_elasticloadbalancingv2::types::{
     Certificate, HostHeaderConditionConfig, HttpHeaderConditionConfig, HttpRequestMethodConditionConfig,
-    PathPatternConditionConfig, ProtocolEnum, QueryStringConditionConfig, QueryStringKeyValuePair, Rule,
-    RuleCondition, RulePriorityPair, SourceIpConditionConfig, Tag,
+    Listener, PathPatternConditionConfig, ProtocolEnum, QueryStringConditionConfig, QueryStringKeyValuePair,
+    Rule, RuleCondition, RulePriorityPair, SourceIpConditionConfig, Tag,
 };
 use berth_provider::schema::Presence;
 use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
@@ -27,6 +27,7 @@ use crate::attrs::{
 };
 use crate::errors::gone;
 use crate::scope::Scope;
+use crate::tagging::Tags;
 use crate::{AwsProvider, paginate};
 
 /// Tag holding a rule's label.
@@ -296,25 +297,40 @@ async fn live_rules(
     p: &AwsProvider,
     listener: &str,
 ) -> Result<BTreeMap<String, (String, Attrs)>, ProviderError> {
+    let rules = describe_rules(p, listener).await?;
+    let tags = tags_of(p, &rule_arns(&rules)).await?;
+    Ok(decode_rules(&rules, &tags))
+}
+
+/// DescribeRules: the listener's non-default rules (the API takes one
+/// listener a call, or rules by ARN).
+async fn describe_rules(p: &AwsProvider, listener: &str) -> Result<Vec<Rule>, ProviderError> {
     let elb = &p.clients.elb;
     let out = p
         .call(SERVICE, "DescribeRules", || {
             elb.describe_rules().listener_arn(listener).send()
         })
         .await?;
-    let rules: Vec<Rule> = out
+    Ok(out
         .rules
         .unwrap_or_default()
         .into_iter()
         .filter(|r| !r.is_default().unwrap_or(false))
-        .collect();
-    let arns: Vec<String> = rules
+        .collect())
+}
+
+fn rule_arns(rules: &[Rule]) -> Vec<String> {
+    rules
         .iter()
         .filter_map(|r| r.rule_arn().map(str::to_owned))
-        .collect();
-    let tags = tags_of(p, &arns).await?;
+        .collect()
+}
+
+/// `rules` by label (their `berth:rule` tag in `tags`, or
+/// `priority-N`), with ARNs.
+fn decode_rules(rules: &[Rule], tags: &HashMap<String, Tags>) -> BTreeMap<String, (String, Attrs)> {
     let mut out = BTreeMap::new();
-    for rule in &rules {
+    for rule in rules {
         let Some(arn) = rule.rule_arn() else { continue };
         let priority: i64 = rule.priority().and_then(|p| p.parse().ok()).unwrap_or(0);
         let label = tags
@@ -343,7 +359,7 @@ async fn live_rules(
         }
         out.insert(label, (arn.to_owned(), a));
     }
-    Ok(out)
+    out
 }
 
 /// An HTTPS listener's security policy; none for HTTP (moto reports its
@@ -499,6 +515,14 @@ pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderErr
     Ok(())
 }
 
+/// A listener of the stack, as read.
+struct Ours<'a> {
+    l: &'a Listener,
+    address: Address,
+    tags: &'a Tags,
+    rules: Vec<Rule>,
+}
+
 /// The listeners `scope` looks for: the stack's, among those of the load
 /// balancers `lbs` (one that does not exist has none), or the one adopted,
 /// by its ARN.
@@ -526,17 +550,47 @@ pub(super) async fn read(
             try_join_all(per_lb).await?.into_iter().flatten().collect()
         }
     };
+    // Each with its ARN (AWS always gives one), so that `arns` lines up.
+    let listeners: Vec<Listener> = listeners
+        .into_iter()
+        .filter(|l| l.listener_arn().is_some())
+        .collect();
     let arns: Vec<String> = listeners
         .iter()
         .filter_map(|l| l.listener_arn().map(str::to_owned))
         .collect();
-    let tags = tags_of(p, &arns).await?;
-    let reads = listeners.iter().filter_map(|l| {
-        let arn = l.listener_arn()?;
-        let l_tags = tags.get(arn)?;
-        let address = scope.address(Kind::Listener, pairs(l_tags))?;
-        Some(async move {
-            let rules = live_rules(p, arn).await?;
+    // Their tags and their rules at once: a listener's rules are read
+    // before its tags say it is the stack's (a listener of another stack on
+    // an external load balancer costs a DescribeRules for nothing), which
+    // takes a round trip off the longest chain of a plan's reads.
+    let (tags, rules) = tokio::join!(
+        tags_of(p, &arns),
+        try_join_all(arns.iter().map(|arn| describe_rules(p, arn)))
+    );
+    let (tags, rules) = (tags?, rules?);
+    let ours: Vec<Ours<'_>> = listeners
+        .iter()
+        .zip(rules)
+        .filter_map(|(l, rules)| {
+            let tags = tags.get(l.listener_arn()?)?;
+            let address = scope.address(Kind::Listener, pairs(tags))?;
+            Some(Ours {
+                l,
+                address,
+                tags,
+                rules,
+            })
+        })
+        .collect();
+    // All of their rules' tags at once (20 ARNs a call), not a DescribeTags
+    // per listener.
+    let all: Vec<String> = ours.iter().flat_map(|o| rule_arns(&o.rules)).collect();
+    let rule_tags = tags_of(p, &all).await?;
+    let reads = ours.into_iter().map(|o| {
+        let (l, address, l_tags) = (o.l, o.address, o.tags);
+        let rules = decode_rules(&o.rules, &rule_tags);
+        async move {
+            let arn = l.listener_arn().unwrap_or_default();
             let default = l.default_actions().iter().find_map(super::actions::target);
             let certificate = l.certificates().first().and_then(|c| c.certificate_arn());
             // Only HTTPS listeners have more: no call for the others.
@@ -577,7 +631,7 @@ pub(super) async fn read(
                 ("arn", Value::from(arn)),
             ]);
             Ok::<_, ProviderError>(resource(address, a))
-        })
+        }
     });
     try_join_all(reads).await
 }

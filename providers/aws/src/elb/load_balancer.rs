@@ -147,9 +147,25 @@ async fn idle_timeout(p: &AwsProvider, arn: &str) -> Result<i64, ProviderError> 
         .unwrap_or(60))
 }
 
-/// The load balancers `scope` looks for: every one's tags are read for a
-/// stack's; the one named (by ARN or name) is described alone.
-pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
+/// A load balancer `scope` looks for, with its tags and the address it
+/// is read at.
+pub(super) struct Found {
+    lb: LoadBalancer,
+    tags: Vec<(String, String)>,
+    address: Address,
+}
+
+impl Found {
+    /// The load balancer's ARN.
+    pub(super) fn arn(&self) -> &str {
+        self.lb.load_balancer_arn().unwrap_or_default()
+    }
+}
+
+/// The load balancers `scope` looks for, before their attributes are
+/// read: every one's tags are read for a stack's (DescribeTags, 20 a
+/// call); the one named (by ARN or name) is described alone.
+pub(super) async fn find(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Found>, ProviderError> {
     let elb = &p.clients.elb;
     let listed = p
         .list(SERVICE, "DescribeLoadBalancers", || {
@@ -170,30 +186,43 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
         .iter()
         .filter_map(|lb| lb.load_balancer_arn().map(str::to_owned))
         .collect();
-    let tags = tags_of(p, &arns).await?;
-    let reads = lbs.iter().filter_map(|lb| {
-        let arn = lb.load_balancer_arn()?;
-        let lb_tags = tags.get(arn)?;
-        let address = scope.address(Kind::LoadBalancer, pairs(lb_tags))?;
-        Some(async move {
-            let idle = idle_timeout(p, arn).await?;
-            let subnets = lb.availability_zones().iter().filter_map(|z| z.subnet_id());
-            let mut a = attrs([
-                ("subnets", str_list(subnets)),
-                (
-                    "security_groups",
-                    str_list(lb.security_groups().iter().map(String::as_str)),
-                ),
-                (
-                    "internal",
-                    Value::Bool(lb.scheme() == Some(&LoadBalancerSchemeEnum::Internal)),
-                ),
-                ("idle_timeout", Value::Int(idle)),
-                ("tags", user_tags(pairs(lb_tags))),
-            ]);
-            a.extend(computed(lb));
-            Ok::<_, ProviderError>(created_at(resource(address, a), lb.created_time()))
+    let mut tags = tags_of(p, &arns).await?;
+    Ok(lbs
+        .into_iter()
+        .filter_map(|lb| {
+            let tags = tags.remove(lb.load_balancer_arn()?)?;
+            let address = scope.address(Kind::LoadBalancer, pairs(&tags))?;
+            Some(Found { lb, tags, address })
         })
+        .collect())
+}
+
+/// The load balancers `found`, read: DescribeLoadBalancerAttributes each
+/// (the API takes one ARN a call).
+pub(super) async fn read_found(p: &AwsProvider, found: &[Found]) -> Result<Vec<Resource>, ProviderError> {
+    let reads = found.iter().map(|Found { lb, tags, address }| async move {
+        let idle = idle_timeout(p, lb.load_balancer_arn().unwrap_or_default()).await?;
+        let subnets = lb.availability_zones().iter().filter_map(|z| z.subnet_id());
+        let mut a = attrs([
+            ("subnets", str_list(subnets)),
+            (
+                "security_groups",
+                str_list(lb.security_groups().iter().map(String::as_str)),
+            ),
+            (
+                "internal",
+                Value::Bool(lb.scheme() == Some(&LoadBalancerSchemeEnum::Internal)),
+            ),
+            ("idle_timeout", Value::Int(idle)),
+            ("tags", user_tags(pairs(tags))),
+        ]);
+        a.extend(computed(lb));
+        Ok::<_, ProviderError>(created_at(resource(address.clone(), a), lb.created_time()))
     });
     try_join_all(reads).await
+}
+
+/// The load balancers `scope` looks for, read.
+pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
+    read_found(p, &find(p, scope).await?).await
 }

@@ -34,14 +34,24 @@ pub(crate) async fn read_all(
     external: &[External],
 ) -> Result<Vec<Resource>, ProviderError> {
     let scope = Scope::Stack(stack);
-    let (lbs, tgs) = tokio::join!(load_balancer::read(p, &scope), target_group::read(p, &scope));
-    let lbs = lbs?;
-    let arns: BTreeSet<&str> = parents(&lbs, external, Kind::LoadBalancer).collect();
-    let arns: Vec<&str> = arns.into_iter().collect();
-    let listeners = listener::read(p, &scope, &arns).await?;
-    let mut out = lbs;
+    // Listeners wait for the stack's load balancers to be known, not for
+    // their attributes nor for the target groups.
+    let lbs_and_listeners = async {
+        let found = load_balancer::find(p, &scope).await?;
+        let mut arns: BTreeSet<&str> = found.iter().map(load_balancer::Found::arn).collect();
+        arns.extend(parents(&[], external, Kind::LoadBalancer));
+        let arns: Vec<&str> = arns.into_iter().collect();
+        let (lbs, listeners) = tokio::join!(
+            load_balancer::read_found(p, &found),
+            listener::read(p, &scope, &arns)
+        );
+        let mut out = lbs?;
+        out.extend(listeners?);
+        Ok::<_, ProviderError>(out)
+    };
+    let (lbs_and_listeners, tgs) = tokio::join!(lbs_and_listeners, target_group::read(p, &scope));
+    let mut out = lbs_and_listeners?;
     out.extend(tgs?);
-    out.extend(listeners);
     Ok(out)
 }
 
