@@ -19,7 +19,8 @@
 //!   a rule does not use are none;
 //! - listeners and rules: a `weighted_forward` to one target group is
 //!   `default` / `forward` to it;
-//! - hosted zones and DNS records: `example.com.` is `example.com`.
+//! - hosted zones and DNS records: `example.com.` is `example.com`; a
+//!   bare TXT or SPF value is the quoted string Route 53 stores.
 //! - Cloud Map services: a `health_check_failure_threshold` of 1 to 10 is
 //!   1 (the field is deprecated: AWS stores 1 whatever it is sent).
 //! - ECS services: a `service_connect` block with `enabled = false` is
