@@ -126,6 +126,16 @@ pub(crate) fn owned<'a>(
 
 /// Tag keys to add or change, and keys to remove, to go from `old` to `new`
 /// user tags.
+/// Carries the live resource's attributes `keys` (computed ones, which an
+/// update in place does not change) into its updated attributes.
+pub(crate) fn keep(new: &mut Attrs, old: &Attrs, keys: &[&str]) {
+    for key in keys {
+        if let Some(v) = old.get(*key) {
+            new.insert((*key).to_owned(), v.clone());
+        }
+    }
+}
+
 pub(crate) fn tag_diff(old: &Attrs, new: &Attrs) -> (BTreeMap<String, String>, Vec<String>) {
     let (before, after) = (map_of(old, "tags"), map_of(new, "tags"));
     let set = after

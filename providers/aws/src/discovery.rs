@@ -22,7 +22,9 @@ use berth_provider::adopt::adoption_tags;
 use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
-use crate::attrs::{attrs, complete, create_tags, created_at, int_of, resource, str_of, tag_diff, user_tags};
+use crate::attrs::{
+    attrs, complete, create_tags, created_at, int_of, keep, resource, str_of, tag_diff, user_tags,
+};
 use crate::errors::build_error;
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
@@ -249,11 +251,7 @@ pub(crate) async fn update(
         })
         .await?;
     }
-    for key in ["id", "arn", "hosted_zone"] {
-        if let Some(v) = old.get(key) {
-            new.insert(key.to_owned(), v.clone());
-        }
-    }
+    keep(&mut new, old, &["id", "arn", "hosted_zone"]);
     Ok(resource(live.address.clone(), new))
 }
 

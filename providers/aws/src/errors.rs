@@ -197,11 +197,12 @@ fn dispatch_class(io: bool, timeout: bool, message: &str) -> (&'static str, Erro
     }
 }
 
-/// No items instead of `err` when its code is `code`: a listing under a
-/// parent that does not exist (any more) lists nothing.
-pub(crate) fn gone<T>(err: ProviderError, code: &str) -> Result<Vec<T>, ProviderError> {
+/// Nothing instead of `err` when its code is `code`: a listing under a
+/// parent that does not exist (any more) lists nothing, a read of a
+/// resource that is gone finds none.
+pub(crate) fn gone<T: Default>(err: ProviderError, code: &str) -> Result<T, ProviderError> {
     if err.code == code {
-        Ok(Vec::new())
+        Ok(T::default())
     } else {
         Err(err)
     }

@@ -23,10 +23,10 @@ use futures::future::try_join_all;
 
 use crate::adopted::{self, Adopted};
 use crate::attrs::{
-    attrs, blocks_of, complete, create_tags, created_at, opt_str, resource, str_list, str_of, strs_of,
+    attrs, blocks_of, complete, create_tags, created_at, keep, opt_str, resource, str_list, str_of, strs_of,
     tag_diff, user_tags,
 };
-use crate::errors::build_error;
+use crate::errors::{build_error, gone};
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
@@ -250,11 +250,7 @@ pub(crate) async fn update(
         .await?;
     }
     new.insert("policies".to_owned(), sorted(strs_of(&new, "policies")));
-    for key in ["arn", "name"] {
-        if let Some(v) = old.get(key) {
-            new.insert(key.to_owned(), v.clone());
-        }
-    }
+    keep(&mut new, old, &["arn", "name"]);
     Ok(resource(live.address.clone(), new))
 }
 
@@ -324,10 +320,7 @@ async fn read_if_there(
     scope: &Scope<'_>,
     name: &str,
 ) -> Result<Option<Resource>, ProviderError> {
-    match read(p, scope, name).await {
-        Err(e) if e.code == "NoSuchEntity" => Ok(None),
-        found => found,
-    }
+    read(p, scope, name).await.or_else(|e| gone(e, "NoSuchEntity"))
 }
 
 /// GetRole, its inline and attached policies, of the role `name`, if

@@ -19,7 +19,8 @@ use futures::future::try_join_all;
 use berth_provider::adopt::adoption_tags;
 
 use crate::adopted::{self, Adopted};
-use crate::attrs::{attrs, complete, create_tags, opt_str, resource, str_of, tag_diff, user_tags};
+use crate::attrs::{attrs, complete, create_tags, keep, opt_str, resource, str_of, tag_diff, user_tags};
+use crate::errors::gone;
 use crate::iam::{PATH, iam_tags};
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
@@ -104,11 +105,7 @@ pub(crate) async fn update(
         })
         .await?;
     }
-    for key in ["arn", "name"] {
-        if let Some(v) = old.get(key) {
-            new.insert(key.to_owned(), v.clone());
-        }
-    }
+    keep(&mut new, old, &["arn", "name"]);
     Ok(resource(live.address.clone(), new))
 }
 
@@ -225,10 +222,7 @@ async fn read_if_there(
     scope: &Scope<'_>,
     arn: &str,
 ) -> Result<Option<Resource>, ProviderError> {
-    match read(p, scope, arn).await {
-        Err(e) if e.code == "NoSuchEntity" => Ok(None),
-        found => found,
-    }
+    read(p, scope, arn).await.or_else(|e| gone(e, "NoSuchEntity"))
 }
 
 /// GetPolicy (its tags, and its description, which ListPolicies leaves

@@ -22,6 +22,7 @@
 
 use std::collections::BTreeMap;
 
+use aws_sdk_route53::operation::get_hosted_zone::GetHostedZoneOutput;
 use aws_sdk_route53::types::{
     AliasTarget, Change, ChangeAction, ChangeBatch, HostedZone, HostedZoneConfig, ResourceRecord,
     ResourceRecordSet, RrType, Tag, TagResourceType, Vpc, VpcRegion,
@@ -34,8 +35,8 @@ use berth_provider::{
 use futures::future::try_join_all;
 
 use crate::attrs::{
-    attrs, blocks_of, bool_of, complete, create_tags, int_of, owned, resource, str_list, str_of, strs_of,
-    tag_diff, user_tags,
+    attrs, blocks_of, bool_of, complete, create_tags, int_of, keep, owned, resource, str_list, str_of,
+    strs_of, tag_diff, user_tags,
 };
 use crate::errors::{build_error, invalid, missing};
 use crate::scope::Scope;
@@ -384,11 +385,7 @@ pub(crate) async fn update(
         }
         retag(p, &id, set, removed).await?;
     }
-    for key in ["id", "name_servers", "zone"] {
-        if let Some(v) = old.get(key) {
-            new.insert(key.to_owned(), v.clone());
-        }
-    }
+    keep(&mut new, old, &["id", "name_servers", "zone"]);
     Ok(resource(live.address.clone(), new))
 }
 
@@ -529,7 +526,7 @@ pub(crate) async fn read_all(
         .collect();
     let read = mine
         .iter()
-        .map(|(address, z, t)| read_zone(p, address.clone(), z, t));
+        .map(|(address, z, t)| read_zone(p, address.clone(), dns::zone_id(z.id()), t));
     let mut out: Vec<Resource> = try_join_all(read).await?;
     let mut scanned: Vec<String> = out
         .iter()
@@ -546,17 +543,31 @@ pub(crate) async fn read_all(
     Ok(out)
 }
 
+/// GetHostedZone of the zone `id` (its VPCs and name servers, which
+/// ListHostedZones leaves out), read at `address`.
 async fn read_zone(
     p: &AwsProvider,
     address: Address,
-    z: &HostedZone,
+    id: &str,
     tags: &[Tag],
 ) -> Result<Resource, ProviderError> {
     let r53 = &p.clients.route53;
-    let id = dns::zone_id(z.id()).to_owned();
     let got = p
-        .call(SERVICE, "GetHostedZone", || r53.get_hosted_zone().id(&id).send())
+        .call(SERVICE, "GetHostedZone", || r53.get_hosted_zone().id(id).send())
         .await?;
+    zone(address, &got, tags)
+}
+
+/// The zone GetHostedZone answered, with its `tags`, at `address`.
+fn zone(address: Address, got: &GetHostedZoneOutput, tags: &[Tag]) -> Result<Resource, ProviderError> {
+    let z = got.hosted_zone().ok_or_else(|| {
+        ProviderError::permanent(
+            "GetHostedZone",
+            "MissingResponse",
+            "AWS answered without the hosted zone",
+        )
+    })?;
+    let id = dns::zone_id(z.id());
     let pairs = || {
         tags.iter()
             .filter_map(|t| Some((t.key()?, t.value()?)))
@@ -581,7 +592,7 @@ async fn read_zone(
         ("vpcs", if private { str_list(vpcs) } else { Value::Null }),
         ("force_destroy", Value::Bool(force)),
         ("tags", user_tags(pairs())),
-        ("id", Value::from(id.as_str())),
+        ("id", Value::from(id)),
         (
             "name_servers",
             str_list(if private { Vec::new() } else { servers }),
@@ -673,7 +684,7 @@ async fn read_one_zone(
             r53.get_hosted_zone().id(id).send()
         })
         .await?;
-    let Some(zone) = got.and_then(|g| g.hosted_zone) else {
+    let Some(got) = got else {
         return Ok(None);
     };
     let out = p
@@ -692,7 +703,7 @@ async fn read_one_zone(
     let Some(address) = scope.address(Kind::HostedZone, pairs) else {
         return Ok(None);
     };
-    Ok(Some(read_zone(p, address, &zone, &tags).await?))
+    zone(address, &got, &tags).map(Some)
 }
 
 async fn read_one_record(

@@ -411,13 +411,14 @@ fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
 /// Refuses a change AWS cannot make in place.
 fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
     let schema = kind.schema();
+    let null = Value::Null;
     let attrs = schema
         .attrs
         .iter()
         .filter(|a| !a.is_computed())
         .filter(|a| {
-            let value = |attrs: &Attrs| attrs.get(a.name).cloned().unwrap_or(Value::Null);
-            schema.forces_replacement(a, &value(old), &value(new))
+            let (was, is) = (old.get(a.name), new.get(a.name));
+            schema.forces_replacement(a, was.unwrap_or(&null), is.unwrap_or(&null))
         })
         // A name left out keeps the one the resource has.
         .filter(|a| a.presence != Presence::Named || new.contains_key(a.name))
