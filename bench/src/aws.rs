@@ -48,6 +48,16 @@ async fn sdk_config(endpoint: &str, region: &str) -> SdkConfig {
 
 /// A proxy with `latency` in front of moto, and a provider through it.
 async fn through_proxy(moto: &Moto, latency: Duration, region: &str) -> (FaultProxy, AwsProvider, Clients) {
+    through_proxy_limited(moto, latency, region, Limits::default()).await
+}
+
+/// [`through_proxy`], the provider paced by `limits`.
+async fn through_proxy_limited(
+    moto: &Moto,
+    latency: Duration,
+    region: &str,
+    limits: Limits,
+) -> (FaultProxy, AwsProvider, Clients) {
     let faults = Faults {
         latency,
         ..Faults::default()
@@ -56,7 +66,7 @@ async fn through_proxy(moto: &Moto, latency: Duration, region: &str) -> (FaultPr
     let config = sdk_config(&proxy.endpoint, region).await;
     let provider = AwsProvider::from_sdk_config(&config)
         .unwrap_or_else(|e| fail(&format!("provider: {e}")))
-        .with_limits(Limits::default());
+        .with_limits(limits);
     (proxy, provider, Clients::from_sdk_config(&config))
 }
 
@@ -335,5 +345,30 @@ fn main() {
         by_op.sort_by(|a, b| b.cmp(a));
         let by_op: Vec<String> = by_op.iter().map(|(n, op)| format!("{op} {n}")).collect();
         println!("berth's calls:    {}", by_op.join(", "));
+
+        // moto's own time per operation: a read one call at a time, without
+        // latency, so that no call waits on another in moto.
+        let serial = Limits {
+            max_in_flight: 1,
+            ..Limits::default()
+        };
+        let (proxy, provider, _) = through_proxy_limited(&moto, Duration::ZERO, &stack.region, serial).await;
+        let t = Instant::now();
+        provider
+            .read_all(&stack.name)
+            .await
+            .unwrap_or_else(|e| fail(&format!("serial read: {e}")));
+        let serial_secs = t.elapsed().as_secs_f64();
+        let mut by_time: Vec<_> = proxy.upstream().into_iter().collect();
+        by_time.sort_by_key(|(_, u)| std::cmp::Reverse(u.time));
+        let total: f64 = by_time.iter().map(|(_, u)| u.time.as_secs_f64()).sum();
+        let top: Vec<String> = by_time
+            .iter()
+            .map(|(op, u)| format!("{op} {:.0} ms ({})", u.time.as_secs_f64() * 1e3, u.requests))
+            .collect();
+        println!(
+            "moto, one call at a time: {serial_secs:.2} s, {total:.2} s of it in moto: {}",
+            top.join(", ")
+        );
     });
 }

@@ -9,12 +9,13 @@
 //! connection (the SDK keeps a few alive), one upstream connection per
 //! request (sent with `Connection: close`, read to its end).
 
+use std::collections::BTreeMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// What the proxy does to requests. Rates are probabilities per request,
 /// drawn in this order: reset, throttle, server error, lost; the rest are
@@ -68,10 +69,20 @@ pub struct ProxyStats {
     pub max_in_flight: u64,
 }
 
+/// How long the upstream server took to answer one operation's requests.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Upstream {
+    /// Requests forwarded.
+    pub requests: u64,
+    /// From connecting upstream to the end of its answer, summed.
+    pub time: Duration,
+}
+
 #[derive(Default)]
 struct Shared {
     faults: Mutex<Faults>,
     stats: Mutex<ProxyStats>,
+    upstream: Mutex<BTreeMap<String, Upstream>>,
     in_flight: AtomicU64,
     stopped: AtomicBool,
 }
@@ -143,6 +154,16 @@ impl FaultProxy {
     pub fn stats(&self) -> ProxyStats {
         *self.shared.stats()
     }
+
+    /// The upstream server's time per operation so far: where a server
+    /// that answers one request at a time (moto) spends it.
+    pub fn upstream(&self) -> BTreeMap<String, Upstream> {
+        self.shared
+            .upstream
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
 }
 
 impl Drop for FaultProxy {
@@ -164,6 +185,22 @@ struct Request {
     json: bool,
     /// EC2's query dialect, whose errors have their own shape.
     ec2: bool,
+}
+
+impl Request {
+    /// The operation, or for REST protocols (Route 53), which name none,
+    /// the request line's method and path.
+    fn label(&self) -> String {
+        if !self.operation.is_empty() {
+            return self.operation.clone();
+        }
+        let line = self.head.split(|b| *b == b'\r').next().unwrap_or_default();
+        let line = String::from_utf8_lossy(line);
+        let mut words = line.split(' ');
+        let method = words.next().unwrap_or_default();
+        let path = words.next().unwrap_or_default();
+        format!("{method} {}", path.split('?').next().unwrap_or_default())
+    }
 }
 
 /// Serves the requests of one client connection until it closes.
@@ -218,9 +255,16 @@ fn handle(client: &mut TcpStream, request: &Request, upstream: &str, shared: &Sh
         shared.stats().server_errors += 1;
         return answer(client, &server_error(request)).is_ok();
     }
+    let sent = Instant::now();
     let Ok(mut response) = forward(request, upstream) else {
         return false;
     };
+    {
+        let mut times = shared.upstream.lock().unwrap_or_else(|p| p.into_inner());
+        let op = times.entry(request.label()).or_default();
+        op.requests += 1;
+        op.time += sent.elapsed();
+    }
     if let Some(Rewrite(rewrite)) = &faults.rewrite
         && request.json
     {
