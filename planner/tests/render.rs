@@ -769,6 +769,23 @@ fn text_shows_a_removed_unlabelled_block_whole() {
     assert!(blocks_opened(&out, "~ ingress {").is_empty(), "{out}");
 }
 
+/// Regression: removing a listener's last rule printed `+ rule = []` after
+/// the removed block, and adding the first one `- rule = []` before it.
+#[test]
+fn text_shows_the_last_block_removed_and_the_first_added_without_an_empty_list() {
+    let api = rule("api", 10, "/api/*", "target_group.web");
+    for (before, after, mark) in [(vec![api.clone()], vec![], '-'), (vec![], vec![api], '+')] {
+        let out = render::text(&listener_update(before, after), &PLAIN);
+        let opener = format!("{mark} rule \"api\" {{");
+        let block = blocks_opened(&out, &opener);
+        assert_eq!(block.len(), 1, "{out}");
+        assert!(all_marked(&block[0], mark), "{out}");
+        assert!(!out.contains("[]"), "{out}");
+        let other = if mark == '-' { "+" } else { "-" };
+        assert!(lines_marked(&out, other).is_empty(), "{out}");
+    }
+}
+
 #[test]
 fn text_shows_an_added_labelled_block_whole_wherever_it_goes() {
     let login = rule("login", 10, "/api/login*", "target_group.login");

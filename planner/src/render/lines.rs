@@ -134,8 +134,11 @@ fn short(name: &str, before: &Value, after: &Value) -> Line {
 /// blocks block by block first), blocks that contain a change marked
 /// changed, long unchanged runs hidden.
 fn diffed(name: &str, before: &Value, after: &Value) -> Vec<Line> {
+    // An empty list beside blocks is no blocks: the last one removed (or
+    // the first one added) shows as that block, not as `rule = []`.
+    let blocks_or_none = |v: &Value| is_blocks(v) || matches!(v, Value::List(items) if items.is_empty());
     let mut lines = match (before, after) {
-        (Value::List(old), Value::List(new)) if is_blocks(before) && is_blocks(after) => {
+        (Value::List(old), Value::List(new)) if blocks_or_none(before) && blocks_or_none(after) => {
             diffed_blocks(name, old, new)
         }
         _ => diff_lines(&pretty(name, before), &pretty(name, after)),
