@@ -132,7 +132,20 @@ async fn updates_in_place() {
     .await;
     assert_eq!(log.attrs["retention_days"], Value::Null);
 
+    // Container Insights turned off (moto has no UpdateClusterSettings: the
+    // call that failed there with HTTP 500).
+    let cluster = r["cluster.blog"].clone();
+    let cluster = update(
+        &env,
+        stack,
+        &cluster,
+        with(cluster.clone(), "container_insights", Value::Bool(false)),
+    )
+    .await;
+    assert_eq!(cluster.attrs["container_insights"], Value::Bool(false));
+
     // The whole stack still reads back as the last results.
+    r.insert("cluster.blog".into(), cluster);
     r.insert("service.login".into(), svc);
     r.insert("security_group.web".into(), web);
     r.insert("security_group.app".into(), app);

@@ -1,5 +1,5 @@
 //! Clusters: CreateCluster with the containerInsights setting, capacity
-//! providers and tags, UpdateClusterSettings, PutClusterCapacityProviders,
+//! providers and tags, UpdateCluster (settings), PutClusterCapacityProviders,
 //! DeleteCluster (retried while services drain).
 
 use aws_sdk_ecs::types::{ClusterField, ClusterSetting, ClusterSettingName, Tag};
@@ -56,8 +56,10 @@ pub(super) async fn update(
 ) -> Result<(), ProviderError> {
     if old.get("container_insights") != new.get("container_insights") {
         let ecs = &p.clients.ecs;
-        p.call(SERVICE, "UpdateClusterSettings", || {
-            ecs.update_cluster_settings()
+        // UpdateCluster, as Terraform does: it takes the same settings, and
+        // moto has no UpdateClusterSettings (HTTP 500).
+        p.call(SERVICE, "UpdateCluster", || {
+            ecs.update_cluster()
                 .cluster(arn)
                 .settings(insights(bool_of(new, "container_insights")))
                 .send()
