@@ -70,6 +70,14 @@ fn applied(cloud: &Cloud, dir: &Path) -> tempfile::TempDir {
 fn a_described_task_definition_imports_and_registers_the_same_container() {
     let (printed, dir) = imported("describe-web.json");
     assert!(!printed.contains("stack "), "no stack block: {printed}");
+    // The family is kept: berth registers new revisions of it, and what
+    // names the family (`aws ecs run-task`, CI) finds them.
+    assert!(
+        printed
+            .lines()
+            .any(|l| l.split_whitespace().eq(["family", "=", "\"web-app\""])),
+        "{printed}"
+    );
     // AWS's "not set" values (`cpu: 0`, `essential: true`) are left out.
     assert!(
         printed.contains("image   = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2\""),
@@ -85,7 +93,7 @@ fn a_described_task_definition_imports_and_registers_the_same_container() {
             let got = moto.python(
                 "import boto3, json\n\
                  ecs = boto3.client('ecs')\n\
-                 fam = [f for f in ecs.list_task_definition_families()['families'] if f.startswith('imported')][0]\n\
+                 fam = 'web-app'\n\
                  td = ecs.describe_task_definition(taskDefinition=fam)['taskDefinition']\n\
                  c = td['containerDefinitions'][0]\n\
                  print(json.dumps({'image': c['image'], 'command': c.get('command'),\n\
@@ -273,7 +281,7 @@ def size(v, unit):
 
 dump['cpu'], dump['memory'] = size(dump['cpu'], 'vcpu'), size(dump['memory'], 'gb')
 ecs = boto3.client('ecs', region_name=sys.argv[2])
-fam = [f for f in ecs.list_task_definition_families()['families'] if f.startswith('imported')][0]
+fam = dump['family']
 got = ecs.describe_task_definition(taskDefinition=fam)['taskDefinition']
 
 UNORDERED = {'environment', 'secrets', 'dependsOn', 'mountPoints', 'volumesFrom', 'systemControls',

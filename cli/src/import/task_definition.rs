@@ -361,8 +361,9 @@ impl Converter {
             ))
         })?;
         let mut out = format!(
-            "task_definition {} {{\n  cpu = {cpu}\n  memory = {memory}\n",
-            ident(&family)
+            "task_definition {} {{\n  family = {}\n  cpu = {cpu}\n  memory = {memory}\n",
+            ident(&family),
+            quote(&family)
         );
         for (key, attr) in [
             ("executionRoleArn", "execution_role"),
@@ -398,10 +399,15 @@ impl Converter {
                     })
                     .collect()
             }) {
-                Some(tags) if !tags.is_empty() => {
-                    let _ = writeln!(out, "  tags = {}", map_text(&tags));
+                Some(mut tags) => {
+                    // `aws:` tags (CloudFormation's stack name and logical
+                    // id on what Copilot, CDK or a template registered) are
+                    // AWS's own, read-only: no one may write them.
+                    tags.retain(|k, _| !k.to_ascii_lowercase().starts_with("aws:"));
+                    if !tags.is_empty() {
+                        let _ = writeln!(out, "  tags = {}", map_text(&tags));
+                    }
                 }
-                Some(_) => {}
                 None => self.unsupported("tags".into()),
             }
         }
@@ -1029,6 +1035,18 @@ mod tests {
                 "enableFaultInjection".into(),
             ]))
         );
+    }
+
+    /// A task definition CloudFormation registered (Copilot, CDK) carries
+    /// `aws:cloudformation:*` tags; import wrote them, and validate then
+    /// refused the import, as AWS refuses anyone writing `aws:` tags.
+    #[test]
+    fn tags_aws_set_itself_are_read_only() {
+        let td = r#"{"taskDefinition":{"family":"x","cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i"}]},
+            "tags":[{"key":"aws:cloudformation:stack-name","value":"shop"},{"key":"AWS:CloudFormation:logical-id","value":"TD"},{"key":"team","value":"web"}]}"#;
+        let text = convert(td).map(|i| i.text).unwrap_or_default();
+        assert!(text.contains("  tags = { \"team\" = \"web\" }\n"), "{text}");
+        assert!(!text.to_lowercase().contains("cloudformation"), "{text}");
     }
 
     /// An environment (or secrets) list naming a variable twice became a
