@@ -349,7 +349,8 @@ fn realistic_dumps_import_apply_and_register_the_same_definitions() {
 /// and RegisterTaskDefinition inputs: the ECS guide's httpd sample (quotes
 /// and HTML in a shell command), ecspresso's rendered definition, a
 /// Datadog agent sidecar sized in `"1 vCPU"`/`"2 GB"`, Windows on Fargate
-/// (backslashes), WordPress on EFS (`$` in PHP). Each imports, applies on
+/// (backslashes), WordPress on EFS (`$` in PHP), Splunk logging with a
+/// secret token, a port range and `pidMode`. Each imports, applies on
 /// both clouds, re-plans clean, and registers what the JSON says.
 #[test]
 fn definitions_other_tools_write_import_apply_and_register_the_same() {
@@ -362,6 +363,7 @@ fn definitions_other_tools_write_import_apply_and_register_the_same() {
         "register-datadog-vcpu.json",
         "register-windows-iis.json",
         "register-wordpress-efs.json",
+        "register-splunk.json",
     ]);
 }
 
