@@ -52,6 +52,23 @@ fn region_of(dump: &str) -> String {
     from_arn.or(from_logs).unwrap_or("us-east-1").to_owned()
 }
 
+/// Where `dump` reads its secrets from (`secrets`, log `secretOptions`),
+/// which plans never show.
+fn secrets_of(dump: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(fixture(dump)).expect("fixture");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let td = json.get("taskDefinition").unwrap_or(&json);
+    let mut found = Vec::new();
+    for c in td["containerDefinitions"].as_array().into_iter().flatten() {
+        for list in [&c["secrets"], &c["logConfiguration"]["secretOptions"]] {
+            for s in list.as_array().into_iter().flatten() {
+                found.extend(s["valueFrom"].as_str().map(str::to_owned));
+            }
+        }
+    }
+    found
+}
+
 /// A copy of the stack in `dir` applied on `cloud` and re-planned clean.
 fn applied(cloud: &Cloud, dir: &Path) -> tempfile::TempDir {
     let stack = tempfile::tempdir().expect("temp dir");
@@ -367,14 +384,26 @@ fn definitions_other_tools_write_import_apply_and_register_the_same() {
     ]);
 }
 
-/// Every dump imported, applied and re-planned clean on both clouds, then
-/// destroyed; on moto, registered as the dump says.
+/// Every dump imported, planned without showing a secret (text and
+/// JSON), applied and re-planned clean on both clouds, then destroyed; on
+/// moto, registered as the dump says.
 fn same_on_both_clouds(dumps: &[&str]) {
     for &dump in dumps {
         let (_, dir) = imported(dump);
         let json = fixture(dump);
         let json = json.to_str().expect("utf-8 path");
+        let secrets = secrets_of(dump);
         for cloud in Cloud::both() {
+            for format in [&["plan"][..], &["plan", "--format", "json"]] {
+                let plan = cloud.berth(dir.path(), format);
+                plan.expect_code(0);
+                for secret in &secrets {
+                    assert!(
+                        !plan.stdout.contains(secret.as_str()) && !plan.stderr.contains(secret.as_str()),
+                        "{dump}: {format:?} shows {secret}"
+                    );
+                }
+            }
             let stack = applied(&cloud, dir.path());
             if let Cloud::Aws(moto) = &cloud {
                 let region = region_of(dump);
