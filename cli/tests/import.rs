@@ -27,7 +27,7 @@ fn imported(dump: &str) -> (String, tempfile::TempDir) {
     std::fs::write(dir.path().join("imported.berth"), &run.stdout).expect("write");
     std::fs::write(
         dir.path().join("stack.berth"),
-        "stack \"imported\" { region = \"us-east-1\" }\n",
+        format!("stack \"imported\" {{ region = \"{}\" }}\n", region_of(dump)),
     )
     .expect("write");
     let fmt = berth_in(dir.path(), &["fmt", "--check"], &[], None);
@@ -35,6 +35,38 @@ fn imported(dump: &str) -> (String, tempfile::TempDir) {
     let valid = berth_in(dir.path(), &["validate"], &[], None);
     assert_eq!(valid.code, Some(0), "{dump}:\n{}\n{}", run.stdout, valid.stderr);
     (run.stdout, dir)
+}
+
+/// The region `dump` lives in (its ARN's, else its awslogs region), which
+/// the stack it is imported into must be in: awslogs writes to the stack's.
+fn region_of(dump: &str) -> String {
+    let text = std::fs::read_to_string(fixture(dump)).expect("fixture");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let td = json.get("taskDefinition").unwrap_or(&json);
+    let from_arn = td["taskDefinitionArn"].as_str().and_then(|a| a.split(':').nth(3));
+    let from_logs = td["containerDefinitions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find_map(|c| c.pointer("/logConfiguration/options/awslogs-region")?.as_str());
+    from_arn.or(from_logs).unwrap_or("us-east-1").to_owned()
+}
+
+/// Where `dump` reads its secrets from (`secrets`, log `secretOptions`),
+/// which plans never show.
+fn secrets_of(dump: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(fixture(dump)).expect("fixture");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let td = json.get("taskDefinition").unwrap_or(&json);
+    let mut found = Vec::new();
+    for c in td["containerDefinitions"].as_array().into_iter().flatten() {
+        for list in [&c["secrets"], &c["logConfiguration"]["secretOptions"]] {
+            for s in list.as_array().into_iter().flatten() {
+                found.extend(s["valueFrom"].as_str().map(str::to_owned));
+            }
+        }
+    }
+    found
 }
 
 /// A copy of the stack in `dir` applied on `cloud` and re-planned clean.
@@ -55,6 +87,14 @@ fn applied(cloud: &Cloud, dir: &Path) -> tempfile::TempDir {
 fn a_described_task_definition_imports_and_registers_the_same_container() {
     let (printed, dir) = imported("describe-web.json");
     assert!(!printed.contains("stack "), "no stack block: {printed}");
+    // The family is kept: berth registers new revisions of it, and what
+    // names the family (`aws ecs run-task`, CI) finds them.
+    assert!(
+        printed
+            .lines()
+            .any(|l| l.split_whitespace().eq(["family", "=", "\"web-app\""])),
+        "{printed}"
+    );
     // AWS's "not set" values (`cpu: 0`, `essential: true`) are left out.
     assert!(
         printed.contains("image   = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2\""),
@@ -70,7 +110,7 @@ fn a_described_task_definition_imports_and_registers_the_same_container() {
             let got = moto.python(
                 "import boto3, json\n\
                  ecs = boto3.client('ecs')\n\
-                 fam = [f for f in ecs.list_task_definition_families()['families'] if f.startswith('imported')][0]\n\
+                 fam = 'web-app'\n\
                  td = ecs.describe_task_definition(taskDefinition=fam)['taskDefinition']\n\
                  c = td['containerDefinitions'][0]\n\
                  print(json.dumps({'image': c['image'], 'command': c.get('command'),\n\
@@ -182,15 +222,83 @@ fn what_cannot_be_imported_is_refused_with_the_reason() {
     assert!(run.stdout.is_empty(), "nothing printed: {}", run.stdout);
 }
 
+/// The ADOT collector's task definition as AWS publishes it checks health
+/// with `["/healthcheck"]`: ECS registers it, but Docker runs only
+/// `CMD`/`CMD-SHELL` checks, so the container never turns healthy. Import
+/// refused it as a field berth "cannot express yet"; it now says why the
+/// check never runs and what to write instead.
+#[test]
+fn a_health_check_docker_never_runs_is_refused_saying_why() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(fixture("describe-adot-arm64.json")).expect("fixture");
+    let bare = text.replace(r#"["CMD", "/healthcheck"]"#, r#"["/healthcheck"]"#);
+    assert_ne!(bare, text, "the fixture holds the collector's check");
+    let path = dir.path().join("adot.json");
+    std::fs::write(&path, bare).expect("write");
+    let run = berth_in(
+        dir.path(),
+        &["import", "task-definition", path.to_str().expect("utf-8")],
+        &[],
+        None,
+    );
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains(
+            r#"containerDefinitions[1].healthCheck.command is ["/healthcheck"]: Docker runs a check only when its first word is `CMD` (exec) or `CMD-SHELL` (shell)"#
+        ) && run.stderr.contains(r#"write ["CMD","/healthcheck"] in the JSON to run it"#),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("cannot express"), "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "nothing printed: {}", run.stdout);
+}
+
+/// A Terraform `container_definitions` file (a JSON list of containers)
+/// was refused as "not a JSON object"; it is now named as what it is,
+/// with what import takes instead.
+#[test]
+fn a_list_of_container_definitions_is_refused_naming_what_import_takes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("containers.json");
+    std::fs::write(
+        &path,
+        r#"[{"name":"api","image":"ghcr.io/example/api:1.2.3","essential":true,"portMappings":[{"containerPort":8000}]}]"#,
+    )
+    .expect("write");
+    let run = berth_in(
+        dir.path(),
+        &["import", "task-definition", path.to_str().expect("utf-8")],
+        &[],
+        None,
+    );
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains(
+            "the document is a list of 1 container definitions (Terraform's `container_definitions`): import takes a whole task definition"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
 /// Registers the container definitions, volumes and task settings of
 /// `dump` on moto, as boto3 reads them, compared with the dump's modulo
 /// the defaults AWS fills in and the order of unordered lists: prints
 /// `same` or the differences.
 const SAME_AS_DUMP: &str = r#"
 import boto3, json, sys
-dump = json.load(open(sys.argv[1]))['taskDefinition']
-ecs = boto3.client('ecs')
-fam = [f for f in ecs.list_task_definition_families()['families'] if f.startswith('imported')][0]
+dump = json.load(open(sys.argv[1]))
+dump = dump.get('taskDefinition', dump)
+
+def size(v, unit):
+    v = str(v).strip()
+    if v.lower().endswith(unit):
+        return str(int(float(v[:-len(unit)]) * 1024))
+    return v
+
+dump['cpu'], dump['memory'] = size(dump['cpu'], 'vcpu'), size(dump['memory'], 'gb')
+ecs = boto3.client('ecs', region_name=sys.argv[2])
+fam = dump['family']
 got = ecs.describe_task_definition(taskDefinition=fam)['taskDefinition']
 
 UNORDERED = {'environment', 'secrets', 'dependsOn', 'mountPoints', 'volumesFrom', 'systemControls',
@@ -201,7 +309,7 @@ def norm(v, key=None):
         out = {}
         for k, x in v.items():
             x = norm(x, k)
-            if x in (None, [], {}, False) or (k, x) in (('cpu', 0), ('essential', True), ('transitEncryption', 'DISABLED'), ('iam', 'DISABLED'), ('rootDirectory', '/')):
+            if x in (None, [], {}, False) or (k, x) in (('cpu', 0), ('essential', True), ('transitEncryption', 'DISABLED'), ('iam', 'DISABLED'), ('rootDirectory', '/'), ('protocol', 'tcp')):
                 continue
             if k in ('hostPort', 'hostPortRange'):
                 continue
@@ -242,18 +350,64 @@ print('\n'.join(diffs) if diffs else 'same')
 /// definitions as the dump, modulo AWS's defaults.
 #[test]
 fn realistic_dumps_import_apply_and_register_the_same_definitions() {
-    for dump in [
+    same_on_both_clouds(&[
         "describe-firelens.json",
         "describe-appmesh.json",
         "describe-efs.json",
-    ] {
+    ]);
+}
+
+/// Task definitions as other tools hand them over: the console's describe
+/// output of today (`"enableFaultInjection": false`, an X-Ray daemon
+/// sidecar on UDP, a digest-pinned image, a multi-line env value), AWS
+/// Copilot's (a FireLens router with secret options, exec's init process,
+/// SSM parameters by name), the ADOT collector beside a read-only ARM64
+/// app (ephemeral storage, `drop = ALL`, ulimits, sysctls, a bind mount);
+/// and RegisterTaskDefinition inputs: the ECS guide's httpd sample (quotes
+/// and HTML in a shell command), ecspresso's rendered definition, a
+/// Datadog agent sidecar sized in `"1 vCPU"`/`"2 GB"`, Windows on Fargate
+/// (backslashes), WordPress on EFS (`$` in PHP), Splunk logging with a
+/// secret token, a port range and `pidMode`. Each imports, applies on
+/// both clouds, re-plans clean, and registers what the JSON says.
+#[test]
+fn definitions_other_tools_write_import_apply_and_register_the_same() {
+    same_on_both_clouds(&[
+        "describe-console-xray.json",
+        "describe-copilot.json",
+        "describe-adot-arm64.json",
+        "register-httpd.json",
+        "register-ecspresso.json",
+        "register-datadog-vcpu.json",
+        "register-windows-iis.json",
+        "register-wordpress-efs.json",
+        "register-splunk.json",
+    ]);
+}
+
+/// Every dump imported, planned without showing a secret (text and
+/// JSON), applied and re-planned clean on both clouds, then destroyed; on
+/// moto, registered as the dump says.
+fn same_on_both_clouds(dumps: &[&str]) {
+    for &dump in dumps {
         let (_, dir) = imported(dump);
         let json = fixture(dump);
         let json = json.to_str().expect("utf-8 path");
+        let secrets = secrets_of(dump);
         for cloud in Cloud::both() {
+            for format in [&["plan"][..], &["plan", "--format", "json"]] {
+                let plan = cloud.berth(dir.path(), format);
+                plan.expect_code(0);
+                for secret in &secrets {
+                    assert!(
+                        !plan.stdout.contains(secret.as_str()) && !plan.stderr.contains(secret.as_str()),
+                        "{dump}: {format:?} shows {secret}"
+                    );
+                }
+            }
             let stack = applied(&cloud, dir.path());
             if let Cloud::Aws(moto) = &cloud {
-                let script = format!("import sys; sys.argv = ['x', {json:?}]\n{SAME_AS_DUMP}");
+                let region = region_of(dump);
+                let script = format!("import sys; sys.argv = ['x', {json:?}, {region:?}]\n{SAME_AS_DUMP}");
                 let got = moto.python(&script);
                 assert_eq!(got.trim(), "same", "{dump}");
             }

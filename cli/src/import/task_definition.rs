@@ -23,9 +23,14 @@ pub enum ImportError {
     Shape(String),
     #[error("cannot run on Fargate: {0}")]
     NotFargate(String),
+    #[error("this task definition holds what never takes effect: {0}")]
+    Unrunnable(String),
     #[error("berth cannot express these fields yet: {}", .0.join(", "))]
     Unsupported(Vec<String>),
 }
+
+/// What `import` reads, said when the document is something else.
+const WHOLE: &str = "import takes a whole task definition, as `aws ecs describe-task-definition` prints it or `aws ecs register-task-definition --cli-input-json` reads it";
 
 /// Fields DescribeTaskDefinition reports that are not part of the
 /// definition (ECS sets them).
@@ -93,9 +98,25 @@ pub fn convert(json: &str) -> Result<Imported, ImportError> {
         line: e.line(),
         column: e.column(),
     })?;
-    let Value::Object(mut doc) = doc else {
-        return Err(ImportError::Shape("the document is not a JSON object".into()));
+    let mut doc = match doc {
+        Value::Object(doc) => doc,
+        Value::Array(items) if items.iter().any(|c| c.get("image").is_some()) => {
+            return Err(ImportError::Shape(format!(
+                "the document is a list of {} container definitions (Terraform's `container_definitions`): {WHOLE}",
+                items.len()
+            )));
+        }
+        _ => {
+            return Err(ImportError::Shape(format!(
+                "the document is not a JSON object: {WHOLE}"
+            )));
+        }
     };
+    if doc.contains_key("ContainerDefinitions") || doc.contains_key("Properties") {
+        return Err(ImportError::Shape(format!(
+            "the keys are CloudFormation's (`ContainerDefinitions`, `Properties`), not ECS's: {WHOLE}"
+        )));
+    }
     // DescribeTaskDefinition: {"taskDefinition": {...}, "tags": [...]}.
     let described_tags = doc.remove("tags");
     let mut td = match doc.remove("taskDefinition") {
@@ -109,6 +130,9 @@ pub fn convert(json: &str) -> Result<Imported, ImportError> {
     let region = region(&td);
     let mut conv = Converter::default();
     let text = conv.task(&mut td)?;
+    if !conv.unrunnable.is_empty() {
+        return Err(ImportError::Unrunnable(conv.unrunnable.join("\n")));
+    }
     if conv.unsupported.is_empty() {
         Ok(Imported { text, region })
     } else {
@@ -119,6 +143,8 @@ pub fn convert(json: &str) -> Result<Imported, ImportError> {
 #[derive(Default)]
 struct Converter {
     unsupported: Vec<String>,
+    /// Fields AWS stores but that never take effect, each with the reason.
+    unrunnable: Vec<String>,
 }
 
 fn quote(s: &str) -> String {
@@ -129,6 +155,7 @@ fn quote(s: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
             '$' => out.push_str("\\$"),
             c => out.push(c),
         }
@@ -201,6 +228,33 @@ fn number(v: &Value) -> Option<i64> {
         Value::Number(n) => n.as_i64(),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
+    }
+}
+
+/// A task-level size as RegisterTaskDefinition takes it: a number (CPU
+/// units, MiB), or a string with `unit` (`"1 vCPU"`, `"0.5 GB"`, any
+/// case, spaced or not) that AWS converts at 1024 a unit.
+fn task_size(v: &Value, unit: &str) -> Option<i64> {
+    if let Some(n) = number(v) {
+        return Some(n);
+    }
+    let s = v.as_str()?.trim();
+    let split = s.len().checked_sub(unit.len())?;
+    let (amount, suffix) = (s.get(..split)?, s.get(split..)?);
+    if !suffix.eq_ignore_ascii_case(unit) {
+        return None;
+    }
+    let amount: f64 = amount.trim().parse().ok()?;
+    let size = amount * 1024.0;
+    (size.is_finite() && size > 0.0 && size.fract() == 0.0 && size < 1e15).then_some(size as i64)
+}
+
+/// Removes `key` from `obj` when it holds `default`, what AWS reports for
+/// a setting left out (`"enableFaultInjection": false` in every describe
+/// output since 2024): berth's own default, not a field to name.
+fn drop_default(obj: &mut Map<String, Value>, key: &str, default: &Value) {
+    if obj.get(key) == Some(default) {
+        obj.remove(key);
     }
 }
 
@@ -290,17 +344,26 @@ impl Converter {
                 )));
             }
         }
-        let (Some(cpu), Some(memory)) = (
-            Self::take(td, "cpu").as_ref().and_then(number),
-            Self::take(td, "memory").as_ref().and_then(number),
-        ) else {
+        let (cpu, memory) = (Self::take(td, "cpu"), Self::take(td, "memory"));
+        let (Some(cpu), Some(memory)) = (cpu.as_ref(), memory.as_ref()) else {
             return Err(ImportError::NotFargate(
                 "no task-level `cpu` and `memory`: Fargate needs both".into(),
             ));
         };
+        let cpu = task_size(cpu, "vcpu").ok_or_else(|| {
+            ImportError::Shape(format!(
+                "task-level `cpu` is {cpu}: not CPU units (`256`) or vCPUs (`\"1 vCPU\"`)"
+            ))
+        })?;
+        let memory = task_size(memory, "gb").ok_or_else(|| {
+            ImportError::Shape(format!(
+                "task-level `memory` is {memory}: not MiB (`512`) or GB (`\"2 GB\"`)"
+            ))
+        })?;
         let mut out = format!(
-            "task_definition {} {{\n  cpu = {cpu}\n  memory = {memory}\n",
-            ident(&family)
+            "task_definition {} {{\n  family = {}\n  cpu = {cpu}\n  memory = {memory}\n",
+            ident(&family),
+            quote(&family)
         );
         for (key, attr) in [
             ("executionRoleArn", "execution_role"),
@@ -336,10 +399,15 @@ impl Converter {
                     })
                     .collect()
             }) {
-                Some(tags) if !tags.is_empty() => {
-                    let _ = writeln!(out, "  tags = {}", map_text(&tags));
+                Some(mut tags) => {
+                    // `aws:` tags (CloudFormation's stack name and logical
+                    // id on what Copilot, CDK or a template registered) are
+                    // AWS's own, read-only: no one may write them.
+                    tags.retain(|k, _| !k.to_ascii_lowercase().starts_with("aws:"));
+                    if !tags.is_empty() {
+                        let _ = writeln!(out, "  tags = {}", map_text(&tags));
+                    }
                 }
-                Some(_) => {}
                 None => self.unsupported("tags".into()),
             }
         }
@@ -402,6 +470,7 @@ impl Converter {
         for key in READ_ONLY {
             td.remove(*key);
         }
+        drop_default(td, "enableFaultInjection", &Value::Bool(false));
         self.rest(td, "");
         out.push_str("}\n");
         Ok(out)
@@ -543,6 +612,10 @@ impl Converter {
         ] {
             if let Some(v) = Self::take(c, key).filter(|v| !is_empty(v)) {
                 match pairs(&v, value) {
+                    // A name given twice: a map keeps one of the values.
+                    Some(m) if v.as_array().is_some_and(|a| a.len() != m.len()) => {
+                        self.unsupported(format!("{at}.{key} (a name given twice)"));
+                    }
                     Some(m) => line(attr, map_text(&m)),
                     None => self.unsupported(format!("{at}.{key}")),
                 }
@@ -681,6 +754,12 @@ impl Converter {
                     _ => self.unsupported(format!("{at}.ulimits[{j}]")),
                 }
             }
+        }
+        drop_default(c, "versionConsistency", &Value::String("enabled".into()));
+        if let Some(Value::Object(policy)) = c.get("restartPolicy")
+            && policy.get("enabled") == Some(&Value::Bool(false))
+        {
+            c.remove("restartPolicy");
         }
         self.rest(c, &at);
         out.push_str(&blocks);
@@ -862,8 +941,22 @@ impl Converter {
         let command = match command.as_slice() {
             [kind, cmd] if kind == "CMD-SHELL" => quote(cmd),
             [kind, ..] if kind == "CMD" || kind == "CMD-SHELL" => list(&command),
+            [none] if none == "NONE" => {
+                self.unrunnable.push(format!(
+                    "{at}.healthCheck.command is [\"NONE\"]: it turns off the image's HEALTHCHECK, which ECS does not run anyway; leave `healthCheck` out"
+                ));
+                return;
+            }
+            [] => {
+                self.unsupported(format!("{at}.healthCheck (no command)"));
+                return;
+            }
             _ => {
-                self.unsupported(format!("{at}.healthCheck.command (not CMD or CMD-SHELL)"));
+                self.unrunnable.push(format!(
+                    "{at}.healthCheck.command is {}: Docker runs a check only when its first word is `CMD` (exec) or `CMD-SHELL` (shell), so ECS never reports this container healthy; write {} in the JSON to run it, or leave `healthCheck` out",
+                    Value::from(command.clone()),
+                    Value::from([&["CMD".to_owned()][..], &command].concat()),
+                ));
                 return;
             }
         };
@@ -894,6 +987,90 @@ mod tests {
         assert!(matches!(convert(bridge), Err(ImportError::NotFargate(m)) if m.contains("bridge")));
         let ec2 = r#"{"family":"x","requiresCompatibilities":["EC2"],"cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i"}]}"#;
         assert!(matches!(convert(ec2), Err(ImportError::NotFargate(m)) if m.contains("FARGATE")));
+    }
+
+    /// RegisterTaskDefinition takes task sizes in vCPU and GB
+    /// (`"1 vCPU"`, `"0.5 GB"`); import refused them as "no task-level
+    /// `cpu` and `memory`".
+    #[test]
+    fn task_sizes_in_vcpu_and_gb_are_units_and_mib() {
+        let td = |cpu: &str, memory: &str| {
+            format!(
+                r#"{{"family":"x","cpu":{cpu},"memory":{memory},"containerDefinitions":[{{"name":"a","image":"i"}}]}}"#
+            )
+        };
+        for (cpu, memory, want) in [
+            (r#""1 vCPU""#, r#""2 GB""#, "cpu = 1024\n  memory = 2048\n"),
+            (r#""0.25 vcpu""#, r#""0.5GB""#, "cpu = 256\n  memory = 512\n"),
+            (r#"4096"#, r#""30 gb""#, "cpu = 4096\n  memory = 30720\n"),
+        ] {
+            let got = convert(&td(cpu, memory)).map(|i| i.text);
+            assert!(
+                got.as_ref().is_ok_and(|t| t.contains(want)),
+                "{cpu} {memory}: {got:?}"
+            );
+        }
+        assert!(matches!(
+            convert(&td(r#""1 core""#, r#""2 GB""#)),
+            Err(ImportError::Shape(m)) if m.contains("`cpu` is \"1 core\"")
+        ));
+    }
+
+    /// DescribeTaskDefinition reports `"enableFaultInjection": false` (and
+    /// may report `versionConsistency: "enabled"`, a disabled
+    /// `restartPolicy`) for what was never set: every describe output of
+    /// today was refused as holding a field berth cannot express.
+    #[test]
+    fn defaults_aws_reports_for_what_was_never_set_are_not_fields() {
+        let td = r#"{"family":"x","cpu":"256","memory":"512","enableFaultInjection":false,
+            "containerDefinitions":[{"name":"a","image":"i","versionConsistency":"enabled","restartPolicy":{"enabled":false}}]}"#;
+        assert!(convert(td).is_ok(), "{:?}", convert(td));
+        let set = r#"{"family":"x","cpu":"256","memory":"512","enableFaultInjection":true,
+            "containerDefinitions":[{"name":"a","image":"i","versionConsistency":"disabled","restartPolicy":{"enabled":true,"restartAttemptPeriod":60}}]}"#;
+        assert_eq!(
+            convert(set),
+            Err(ImportError::Unsupported(vec![
+                "containerDefinitions[0].restartPolicy".into(),
+                "containerDefinitions[0].versionConsistency".into(),
+                "enableFaultInjection".into(),
+            ]))
+        );
+    }
+
+    /// A task definition CloudFormation registered (Copilot, CDK) carries
+    /// `aws:cloudformation:*` tags; import wrote them, and validate then
+    /// refused the import, as AWS refuses anyone writing `aws:` tags.
+    #[test]
+    fn tags_aws_set_itself_are_read_only() {
+        let td = r#"{"taskDefinition":{"family":"x","cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i"}]},
+            "tags":[{"key":"aws:cloudformation:stack-name","value":"shop"},{"key":"AWS:CloudFormation:logical-id","value":"TD"},{"key":"team","value":"web"}]}"#;
+        let text = convert(td).map(|i| i.text).unwrap_or_default();
+        assert!(text.contains("  tags = { \"team\" = \"web\" }\n"), "{text}");
+        assert!(!text.to_lowercase().contains("cloudformation"), "{text}");
+    }
+
+    /// An environment (or secrets) list naming a variable twice became a
+    /// map holding one of the values, silently.
+    #[test]
+    fn a_variable_named_twice_is_named_not_dropped() {
+        let td = r#"{"family":"x","cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i",
+            "environment":[{"name":"MODE","value":"a"},{"name":"MODE","value":"b"}]}]}"#;
+        assert_eq!(
+            convert(td),
+            Err(ImportError::Unsupported(vec![
+                "containerDefinitions[0].environment (a name given twice)".into()
+            ]))
+        );
+    }
+
+    /// A carriage return in a value (a Windows-edited certificate) was
+    /// written raw, ending the berth string mid-line.
+    #[test]
+    fn a_carriage_return_is_escaped() {
+        let td = r#"{"family":"x","cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i",
+            "environment":[{"name":"PEM","value":"line1\r\nline2"}]}]}"#;
+        let text = convert(td).map(|i| i.text).unwrap_or_default();
+        assert!(text.contains(r#""PEM" = "line1\r\nline2""#), "{text}");
     }
 
     #[test]
