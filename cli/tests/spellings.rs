@@ -66,6 +66,7 @@ cases!(
     efs_volume_as_aws_reports_it,
     cloudformation_trust_policy,
     terraform_policy_document,
+    log_group_retention_zero,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`
