@@ -67,6 +67,7 @@ cases!(
     cloudformation_trust_policy,
     terraform_policy_document,
     log_group_retention_zero,
+    grace_period_with_load_balancer,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`
