@@ -513,7 +513,9 @@ impl<'s> Context<'s> {
     }
 
     fn log_group(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        // 0 is Terraform's "never expire", the same as leaving it out.
         if let Some((days, span)) = int(&r.body, "retention_days")
+            && days != 0
             && !RETENTION_DAYS.contains(&days)
         {
             let nearest = RETENTION_DAYS

@@ -105,7 +105,7 @@ pub(super) fn grammar(
         return;
     }
     let what = match kind {
-        DocumentKind::Identity => "policy",
+        DocumentKind::Identity | DocumentKind::Managed => "policy",
         DocumentKind::Trust => "trust policy",
     };
     for p in policy::problems(doc, kind) {

@@ -17,7 +17,7 @@ pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     let Some((doc, span)) = document(&r.body, "document") else {
         return;
     };
-    grammar(&doc, DocumentKind::Identity, &r.body, "document", diags);
+    grammar(&doc, DocumentKind::Managed, &r.body, "document", diags);
     let size = policy::size(&doc);
     if size > MANAGED_SIZE {
         diags.push(

@@ -29,6 +29,11 @@ pub enum DocumentKind {
     /// A role's trust policy: statements name principals, never
     /// resources.
     Trust,
+    /// A customer-managed policy: an identity policy that CreatePolicy and
+    /// CreatePolicyVersion take only in the current language version
+    /// (`"Version": "2012-10-17"`), where inline and trust policies may
+    /// leave `Version` out or keep `2008-10-17`.
+    Managed,
 }
 
 /// One way a document breaks IAM's grammar: where (`Statement[0].Effect`)
@@ -343,6 +348,19 @@ pub fn problems(doc: &Value, kind: DocumentKind) -> Vec<Problem> {
             format!("no policy version `{s}`: IAM takes \"2012-10-17\" or \"2008-10-17\""),
         ));
     }
+    if kind == DocumentKind::Managed {
+        match top.get("Version") {
+            None => out.push(problem(
+                &[],
+                "a managed policy needs `Version = \"2012-10-17\"`: IAM refuses one without it (\"Policy document must be version 2012-10-17 or greater\")".to_owned(),
+            )),
+            Some(Value::String(s)) if s == "2008-10-17" => out.push(problem(
+                &[key("Version")],
+                "a managed policy is in version \"2012-10-17\": IAM refuses \"2008-10-17\" (\"Policy document must be version 2012-10-17 or greater\")".to_owned(),
+            )),
+            _ => {}
+        }
+    }
     match top.get("Statement") {
         None => out.push(problem(&[], "a policy document needs a `Statement`".to_owned())),
         Some(Value::List(items)) if items.is_empty() => out.push(problem(
@@ -459,7 +477,7 @@ fn check_statement(st: &Value, at: &[PathStep], kind: DocumentKind, out: &mut Ve
         }
     }
     match kind {
-        DocumentKind::Identity => {
+        DocumentKind::Identity | DocumentKind::Managed => {
             for k in ["Principal", "NotPrincipal"] {
                 if st.contains_key(k) {
                     out.push(problem(
@@ -695,6 +713,24 @@ mod tests {
                 .message
                 .starts_with("the text is not JSON")
         );
+    }
+
+    #[test]
+    fn a_managed_policy_needs_the_current_version_where_an_inline_one_does_not() {
+        let bare = json(r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#);
+        assert_eq!(problems(&bare, DocumentKind::Identity), vec![]);
+        let found = problems(&bare, DocumentKind::Managed);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].message.contains("2012-10-17 or greater"), "{found:?}");
+        let old = json(
+            r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        );
+        assert_eq!(problems(&old, DocumentKind::Identity), vec![]);
+        assert_eq!(problems(&old, DocumentKind::Managed)[0].location(), "Version");
+        let current = json(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        );
+        assert_eq!(problems(&current, DocumentKind::Managed), vec![]);
     }
 
     #[test]

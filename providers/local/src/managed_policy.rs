@@ -20,7 +20,7 @@ const DEFAULT: &str = "default_version";
 /// The document as CreatePolicy and CreatePolicyVersion take it.
 fn check(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
     let doc = attrs.get("document").cloned().unwrap_or(Value::Null);
-    check_document(call, &doc, DocumentKind::Identity)?;
+    check_document(call, &doc, DocumentKind::Managed)?;
     if policy::size(&doc) > MANAGED_SIZE {
         return Err(fail(
             call,
@@ -193,7 +193,9 @@ mod tests {
     use crate::sim::testing::Harness;
 
     fn document(action: &str) -> Attrs {
-        let json = format!(r#"{{"Statement":[{{"Effect":"Allow","Action":"{action}","Resource":"*"}}]}}"#);
+        let json = format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"{action}","Resource":"*"}}]}}"#
+        );
         [("document".to_owned(), policy::from_aws(&json))].into()
     }
 
@@ -265,10 +267,27 @@ mod tests {
             .map(|i| format!("\"arn:aws:s3:::bucket-{i:04}/*\""))
             .collect();
         let json = format!(
-            r#"{{"Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":[{}]}}]}}"#,
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"s3:*","Resource":[{}]}}]}}"#,
             resources.join(",")
         );
         let big = [("document".to_owned(), policy::from_aws(&json))].into();
         assert_eq!(check("CreatePolicy", &big).unwrap_err().code, "LimitExceeded");
+    }
+
+    /// Regression: a document without `Version` (as CloudFormation's inline
+    /// `PolicyDocument`s often are) was taken as a managed policy, which
+    /// IAM's CreatePolicy and CreatePolicyVersion refuse.
+    #[test]
+    fn a_managed_policy_without_the_current_version_is_refused() {
+        for json in [
+            r#"{"Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+            r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#,
+        ] {
+            let doc = [("document".to_owned(), policy::from_aws(json))].into();
+            for call in ["CreatePolicy", "CreatePolicyVersion"] {
+                let err = check(call, &doc).unwrap_err();
+                assert_eq!(err.code, "MalformedPolicyDocument", "{call}: {json}");
+            }
+        }
     }
 }

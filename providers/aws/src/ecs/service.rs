@@ -195,9 +195,10 @@ pub(super) async fn create(
 
 /// Sends again, with UpdateService, what the CreateService answer shows was
 /// not taken. ECS emulators (moto, LocalStack) drop the deployment
-/// configuration, ECS Exec and the capacity provider strategy on create;
-/// AWS keeps them, and then this makes no call. Without it the next plan
-/// would find the service changed and update it.
+/// configuration, the health-check grace period, ECS Exec and the capacity
+/// provider strategy on create; AWS keeps them, and then this makes no
+/// call. Without it the next plan would find the service changed and
+/// update it.
 async fn settle(
     p: &AwsProvider,
     address: &Address,
@@ -220,6 +221,7 @@ async fn settle(
 
 /// What an emulator may drop from a CreateService: see [`settle`].
 const SETTLED: &[&str] = &[
+    "health_check_grace_period",
     "min_healthy_percent",
     "max_percent",
     "circuit_breaker",

@@ -767,7 +767,8 @@ const LOG_GROUP: KindSchema = KindSchema {
             "PutRetentionPolicy.retentionInDays",
             "Days to keep events (1, 3, 5, 7, 14, 30, ...); never expire when left out.",
         )
-        .range(1, 3653),
+        .unset_when(Literal::Int(0))
+        .range(0, 3653),
         TAGS,
         ARN,
         NAME,
