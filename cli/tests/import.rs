@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Cloud, berth_in};
+use common::{Cloud, Run, berth_in};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -222,6 +222,21 @@ fn what_cannot_be_imported_is_refused_with_the_reason() {
     assert!(run.stdout.is_empty(), "nothing printed: {}", run.stdout);
 }
 
+/// `text` written as `name` in `dir` and imported: the run, which must
+/// exit 1.
+fn import_refused(dir: &Path, name: &str, text: &str) -> Run {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    let run = berth_in(
+        dir,
+        &["import", "task-definition", path.to_str().expect("utf-8")],
+        &[],
+        None,
+    );
+    run.expect_code(1);
+    run
+}
+
 /// The ADOT collector's task definition as AWS publishes it checks health
 /// with `["/healthcheck"]`: ECS registers it, but Docker runs only
 /// `CMD`/`CMD-SHELL` checks, so the container never turns healthy. Import
@@ -233,15 +248,7 @@ fn a_health_check_docker_never_runs_is_refused_saying_why() {
     let text = std::fs::read_to_string(fixture("describe-adot-arm64.json")).expect("fixture");
     let bare = text.replace(r#"["CMD", "/healthcheck"]"#, r#"["/healthcheck"]"#);
     assert_ne!(bare, text, "the fixture holds the collector's check");
-    let path = dir.path().join("adot.json");
-    std::fs::write(&path, bare).expect("write");
-    let run = berth_in(
-        dir.path(),
-        &["import", "task-definition", path.to_str().expect("utf-8")],
-        &[],
-        None,
-    );
-    run.expect_code(1);
+    let run = import_refused(dir.path(), "adot.json", &bare);
     assert!(
         run.stderr.contains(
             r#"containerDefinitions[1].healthCheck.command is ["/healthcheck"]: Docker runs a check only when its first word is `CMD` (exec) or `CMD-SHELL` (shell)"#
@@ -259,19 +266,11 @@ fn a_health_check_docker_never_runs_is_refused_saying_why() {
 #[test]
 fn a_list_of_container_definitions_is_refused_naming_what_import_takes() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("containers.json");
-    std::fs::write(
-        &path,
-        r#"[{"name":"api","image":"ghcr.io/example/api:1.2.3","essential":true,"portMappings":[{"containerPort":8000}]}]"#,
-    )
-    .expect("write");
-    let run = berth_in(
+    let run = import_refused(
         dir.path(),
-        &["import", "task-definition", path.to_str().expect("utf-8")],
-        &[],
-        None,
+        "containers.json",
+        r#"[{"name":"api","image":"ghcr.io/example/api:1.2.3","essential":true,"portMappings":[{"containerPort":8000}]}]"#,
     );
-    run.expect_code(1);
     assert!(
         run.stderr.contains(
             "the document is a list of 1 container definitions (Terraform's `container_definitions`): import takes a whole task definition"
