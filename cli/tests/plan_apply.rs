@@ -1019,6 +1019,16 @@ const EDITS: &[(&str, &str, &str)] = &[
         "dns_hostnames = true",
         "dns_hostnames = false",
     ),
+    (
+        "a target group with slow start, an algorithm and stickiness",
+        "target_group blog {\n  vpc         = vpc.main\n  port        = 3000\n  target_type = \"ip\"\n",
+        "target_group blog {\n  vpc         = vpc.main\n  port        = 3000\n  target_type = \"ip\"\n  slow_start  = 45\n  algorithm   = \"least_outstanding_requests\"\n  stickiness  = 3600\n",
+    ),
+    (
+        "the target group back to AWS's defaults",
+        "  slow_start  = 45\n  algorithm   = \"least_outstanding_requests\"\n  stickiness  = 3600\n",
+        "",
+    ),
 ];
 
 /// Regression: on moto, turning Container Insights off failed

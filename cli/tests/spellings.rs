@@ -68,6 +68,7 @@ cases!(
     terraform_policy_document,
     log_group_retention_zero,
     grace_period_with_load_balancer,
+    target_group_attributes,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

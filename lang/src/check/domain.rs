@@ -408,6 +408,25 @@ impl<'s> Context<'s> {
                 .label("not HTTP or HTTPS"),
             );
         }
+        if let Some((a, span)) = string(&r.body, "algorithm")
+            && !["round_robin", "least_outstanding_requests", "weighted_random"]
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(a))
+        {
+            diags.push(
+                Diagnostic::error("E0521", format!("unknown load balancing algorithm `{a}`"), span)
+                    .label("not round_robin, least_outstanding_requests or weighted_random"),
+            );
+        }
+        if let Some((seconds, span)) = int(&r.body, "slow_start")
+            && (1..30).contains(&seconds)
+        {
+            diags.push(
+                Diagnostic::error("E0521", format!("a slow start of {seconds} seconds"), span)
+                    .label("ELBv2 takes 0 (off) or 30 to 900")
+                    .help("write `slow_start = 30`, or leave it out"),
+            );
+        }
         for hc in r.body.blocks("health_check") {
             if let (Some((timeout, span)), Some((interval, _))) =
                 (int(&hc.body, "timeout"), int(&hc.body, "interval"))

@@ -55,7 +55,7 @@ pub(crate) fn create(
             let name = given_or_unique_name(sim, Kind::TargetGroup, call, stack, address, &attrs)?;
             let prefix = sim.arn("elasticloadbalancing", &format!("targetgroup/{name}/"));
             let arn = sim.fresh(|rng| format!("{prefix}{}", ids::hex(rng, 16)));
-            if int_of(&attrs, "deregistration_delay") != Some(300) {
+            if target_group_settings(&attrs) != target_group_settings(&Attrs::new()) {
                 sim.call("ModifyTargetGroupAttributes");
             }
             attrs.insert("name".to_owned(), Value::String(name));
@@ -164,7 +164,7 @@ pub(crate) fn update(
         }
         Kind::TargetGroup => {
             check_target_group(sim, "ModifyTargetGroup", new)?;
-            if changed("deregistration_delay") {
+            if TARGET_GROUP_SETTINGS.iter().any(|a| changed(a)) {
                 sim.call("ModifyTargetGroupAttributes");
             }
             if changed("health_check") {
@@ -402,6 +402,24 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
     Ok(())
 }
 
+/// The target group attributes ModifyTargetGroupAttributes sets.
+const TARGET_GROUP_SETTINGS: [&str; 4] = ["deregistration_delay", "slow_start", "algorithm", "stickiness"];
+
+/// ELBv2's load balancing algorithms for an Application Load Balancer.
+const ALGORITHMS: [&str; 3] = ["round_robin", "least_outstanding_requests", "weighted_random"];
+
+/// `attrs`' target group attributes with AWS's defaults filled in: a
+/// create sets them with a call of its own when they differ from a bare
+/// target group's.
+fn target_group_settings(attrs: &Attrs) -> (i64, i64, &str, Option<i64>) {
+    (
+        int_of(attrs, "deregistration_delay").unwrap_or(300),
+        int_of(attrs, "slow_start").unwrap_or(0),
+        str_of(attrs, "algorithm").unwrap_or("round_robin"),
+        int_of(attrs, "stickiness"),
+    )
+}
+
 fn check_target_group(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
     let bad = |msg: String| invalid(Kind::TargetGroup, call, msg);
     let vpc = str_of(attrs, "vpc").unwrap_or_default();
@@ -428,6 +446,26 @@ fn check_target_group(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provid
     if !(0..=3600).contains(&delay) {
         return Err(bad(format!(
             "Deregistration delay {delay} must be between 0 and 3600"
+        )));
+    }
+    let slow = int_of(attrs, "slow_start").unwrap_or(0);
+    if slow != 0 && !(30..=900).contains(&slow) {
+        return Err(bad(format!(
+            "'slow_start.duration_seconds' value '{slow}' must be 0 or between '30-900' inclusive"
+        )));
+    }
+    let algorithm = str_of(attrs, "algorithm").unwrap_or("round_robin");
+    if !ALGORITHMS.contains(&algorithm) {
+        return Err(bad(format!(
+            "'load_balancing.algorithm.type' value '{algorithm}' must be one of [{}]",
+            ALGORITHMS.join(", ")
+        )));
+    }
+    if let Some(seconds) = int_of(attrs, "stickiness")
+        && !(1..=604_800).contains(&seconds)
+    {
+        return Err(bad(format!(
+            "'stickiness.lb_cookie.duration_seconds' value '{seconds}' must be between '1-604800' inclusive"
         )));
     }
     if let Some(check) = blocks_of(attrs, "health_check").first() {

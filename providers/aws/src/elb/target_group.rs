@@ -1,7 +1,9 @@
 //! Target groups: CreateTargetGroup with every health-check setting given
 //! explicitly (so AWS's per-type defaults never differ from berth's),
-//! ModifyTargetGroupAttributes for the deregistration delay,
-//! ModifyTargetGroup for health checks, DeleteTargetGroup.
+//! ModifyTargetGroupAttributes for the deregistration delay, slow start,
+//! algorithm and cookie stickiness (all in one call, only when one differs
+//! from AWS's default or changes), ModifyTargetGroup for health checks,
+//! DeleteTargetGroup.
 //!
 //! A health check is always read back as a block; the canonical form
 //! (`schema::canonical`) drops it when it equals berth's defaults.
@@ -18,7 +20,74 @@ use crate::attrs::{attrs, blocks_of, i32_of, int_of, resource, str_of, user_tags
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
-const DELAY: &str = "deregistration_delay.timeout_seconds";
+/// berth's attributes that are ELBv2 target group attributes with a
+/// default: (berth's name, AWS's key, AWS's default).
+const SETTINGS: &[(&str, &str, Setting)] = &[
+    (
+        "deregistration_delay",
+        "deregistration_delay.timeout_seconds",
+        Setting::Int(300),
+    ),
+    ("slow_start", "slow_start.duration_seconds", Setting::Int(0)),
+    (
+        "algorithm",
+        "load_balancing.algorithm.type",
+        Setting::Str("round_robin"),
+    ),
+];
+const STICKY: &str = "stickiness.enabled";
+const STICKY_TYPE: &str = "stickiness.type";
+const STICKY_DURATION: &str = "stickiness.lb_cookie.duration_seconds";
+
+/// The default of a target group attribute, as berth's value type.
+#[derive(Clone, Copy)]
+enum Setting {
+    Int(i64),
+    Str(&'static str),
+}
+
+impl Setting {
+    /// `a`'s value of `name` as ELBv2 writes it, or this default.
+    fn text(self, a: &Attrs, name: &str) -> String {
+        match self {
+            Setting::Int(d) => int_of(a, name).unwrap_or(d).to_string(),
+            Setting::Str(d) => str_of(a, name).unwrap_or(d).to_owned(),
+        }
+    }
+
+    /// ELBv2's `text` as berth's value, or this default when it is not one.
+    fn value(self, text: Option<&str>) -> Value {
+        match self {
+            Setting::Int(d) => Value::Int(text.and_then(|t| t.parse().ok()).unwrap_or(d)),
+            Setting::Str(d) => Value::from(text.unwrap_or(d)),
+        }
+    }
+}
+
+/// Every target group attribute berth sets, as ELBv2 keys and values.
+fn settings(a: &Attrs) -> Vec<(&'static str, String)> {
+    let mut out: Vec<(&str, String)> = SETTINGS
+        .iter()
+        .map(|(name, key, default)| (*key, default.text(a, name)))
+        .collect();
+    let duration = int_of(a, "stickiness");
+    out.push((STICKY, duration.is_some().to_string()));
+    if let Some(seconds) = duration {
+        out.push((STICKY_TYPE, "lb_cookie".to_owned()));
+        out.push((STICKY_DURATION, seconds.to_string()));
+    }
+    out
+}
+
+/// Whether `a` sets an attribute away from AWS's default.
+fn any_set(a: &Attrs) -> bool {
+    settings(a) != settings(&Attrs::new())
+}
+
+/// berth's names of the target group attributes.
+fn setting_names() -> impl Iterator<Item = &'static str> {
+    SETTINGS.iter().map(|(name, _, _)| *name).chain(["stickiness"])
+}
 
 /// The health check of `a` (declared, or berth's defaults).
 struct Check {
@@ -125,9 +194,8 @@ pub(super) async fn create(
         .next()
         .ok_or_else(|| crate::errors::missing("CreateTargetGroup"))?;
     let arn = tg.target_group_arn.unwrap_or_default();
-    let delay = int_of(a, "deregistration_delay").unwrap_or(300);
-    if delay != 300 {
-        set_delay(p, &arn, delay).await?;
+    if any_set(a) {
+        set_attributes(p, &arn, a).await?;
     }
     Ok(attrs([
         ("arn", Value::String(arn)),
@@ -135,16 +203,17 @@ pub(super) async fn create(
     ]))
 }
 
-async fn set_delay(p: &AwsProvider, arn: &str, seconds: i64) -> Result<(), ProviderError> {
+/// ModifyTargetGroupAttributes with every attribute berth sets.
+async fn set_attributes(p: &AwsProvider, arn: &str, a: &Attrs) -> Result<(), ProviderError> {
     let elb = &p.clients.elb;
-    let attr = TargetGroupAttribute::builder()
-        .key(DELAY)
-        .value(seconds.to_string())
-        .build();
+    let attributes: Vec<TargetGroupAttribute> = settings(a)
+        .into_iter()
+        .map(|(key, value)| TargetGroupAttribute::builder().key(key).value(value).build())
+        .collect();
     p.call(SERVICE, "ModifyTargetGroupAttributes", || {
         elb.modify_target_group_attributes()
             .target_group_arn(arn)
-            .attributes(attr.clone())
+            .set_attributes(Some(attributes.clone()))
             .send()
     })
     .await?;
@@ -176,8 +245,8 @@ pub(super) async fn update(
         })
         .await?;
     }
-    if old.get("deregistration_delay") != new.get("deregistration_delay") {
-        set_delay(p, arn, int_of(new, "deregistration_delay").unwrap_or(300)).await?;
+    if setting_names().any(|name| old.get(name) != new.get(name)) {
+        set_attributes(p, arn, new).await?;
     }
     Ok(())
 }
@@ -191,7 +260,10 @@ pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderErr
     Ok(())
 }
 
-async fn delay(p: &AwsProvider, arn: &str) -> Result<i64, ProviderError> {
+/// The target group attributes berth knows, by berth's names: stickiness
+/// only when it is on with a load-balancer cookie (the only kind berth
+/// writes).
+async fn read_settings(p: &AwsProvider, arn: &str) -> Result<Vec<(&'static str, Value)>, ProviderError> {
     let elb = &p.clients.elb;
     let out = p
         .call(SERVICE, "DescribeTargetGroupAttributes", || {
@@ -200,12 +272,22 @@ async fn delay(p: &AwsProvider, arn: &str) -> Result<i64, ProviderError> {
                 .send()
         })
         .await?;
-    Ok(out
-        .attributes()
+    let get = |key: &str| {
+        out.attributes()
+            .iter()
+            .find(|a| a.key() == Some(key))
+            .and_then(|a| a.value())
+    };
+    let mut read: Vec<(&str, Value)> = SETTINGS
         .iter()
-        .find(|a| a.key() == Some(DELAY))
-        .and_then(|a| a.value()?.parse().ok())
-        .unwrap_or(300))
+        .map(|(name, key, default)| (*name, default.value(get(key))))
+        .collect();
+    let sticky = get(STICKY) == Some("true") && get(STICKY_TYPE) == Some("lb_cookie");
+    let duration = get(STICKY_DURATION)
+        .and_then(|d| d.parse().ok())
+        .filter(|_| sticky);
+    read.push(("stickiness", duration.map_or(Value::Null, Value::Int)));
+    Ok(read)
 }
 
 /// The target groups `scope` looks for: every one's tags are read for a
@@ -237,8 +319,8 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
         let tg_tags = tags.get(arn)?;
         let address = scope.address(Kind::TargetGroup, pairs(tg_tags))?;
         Some(async move {
-            let delay = delay(p, arn).await?;
-            let a = attrs([
+            let settings = read_settings(p, arn).await?;
+            let mut a = attrs([
                 ("vpc", Value::from(tg.vpc_id().unwrap_or_default())),
                 ("port", Value::Int(i64::from(tg.port().unwrap_or(0)))),
                 (
@@ -249,12 +331,12 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
                     "target_type",
                     Value::from(tg.target_type().map_or("instance", |t| t.as_str())),
                 ),
-                ("deregistration_delay", Value::Int(delay)),
                 ("health_check", Check::read(tg).blocks()),
                 ("tags", user_tags(pairs(tg_tags))),
                 ("arn", Value::from(arn)),
                 ("name", Value::from(tg.target_group_name().unwrap_or_default())),
             ]);
+            a.extend(settings.into_iter().map(|(k, v)| (k.to_owned(), v)));
             Ok::<_, ProviderError>(resource(address, a))
         })
     });

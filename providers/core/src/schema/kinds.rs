@@ -346,6 +346,29 @@ const TARGET_GROUP: KindSchema = KindSchema {
             "Seconds to drain a target, 0 to 3600.",
         )
         .range(0, 3600),
+        Attr::optional(
+            "slow_start",
+            Type::Int,
+            "slow_start.duration_seconds",
+            "Seconds a new target takes to ramp up to its full share of requests, 30 to 900; left out (or 0), none.",
+        )
+        .unset_when(Literal::Int(0))
+        .range(0, 900),
+        Attr::optional(
+            "algorithm",
+            Type::String,
+            "load_balancing.algorithm.type",
+            "`least_outstanding_requests` or `weighted_random` (Terraform's `load_balancing_algorithm_type`); left out, `round_robin`.",
+        )
+        .folded(Case::Lower)
+        .unset_when(Literal::Str("round_robin")),
+        Attr::optional(
+            "stickiness",
+            Type::Int,
+            "stickiness.lb_cookie.duration_seconds",
+            "Seconds a load balancer cookie keeps a client on one target, 1 to 604800 (Terraform's `stickiness { type = \"lb_cookie\" cookie_duration = N }`); left out, no stickiness.",
+        )
+        .range(1, 604_800),
         TAGS,
         ARN,
         NAME,
