@@ -900,34 +900,45 @@ const MANAGED_POLICY: KindSchema = KindSchema {
     blocks: &[],
 };
 
+/// The attributes of a `logConfiguration` (a container's or the Service
+/// Connect proxy's), with the docs of its options and secret options.
+const fn log_attrs(options: &'static str, secret_options: &'static str) -> [Attr; 3] {
+    [
+        Attr::required(
+            "driver",
+            Type::String,
+            "logDriver",
+            "The log driver: `awslogs`, `awsfirelens` or `splunk` (the ones Fargate runs).",
+        ),
+        Attr::default(
+            "options",
+            Type::Map(&Type::String),
+            Literal::EmptyMap,
+            "options",
+            options,
+        ),
+        Attr::default(
+            "secret_options",
+            Type::Map(&Type::String),
+            Literal::EmptyMap,
+            "secretOptions",
+            secret_options,
+        )
+        .sensitive(),
+    ]
+}
+
+const LOG_ATTRS: [Attr; 3] = log_attrs(
+    "The driver's options, e.g. `\"awslogs-group\" = \"/ecs/app\"`, `\"awslogs-stream-prefix\"`, `\"awslogs-create-group\" = \"true\"`, `\"awslogs-datetime-format\"`, `\"awslogs-multiline-pattern\"`, `\"mode\" = \"non-blocking\"`; for `awsfirelens`, the output plugin's (`Name = \"cloudwatch\"`, ...). An awslogs block with only the group, the stack's region and the container's name as stream prefix reads as `logs`.",
+    "Options read from SSM parameters or Secrets Manager ARNs (a Splunk token, a FireLens output's key), by name. Never shown; needs the task's `execution_role`.",
+);
+
 /// A container's `logConfiguration`, any driver Fargate runs.
 const LOG: Block = Block {
     max: Some(1),
     ..block(
         "log",
-        &[
-            Attr::required(
-                "driver",
-                Type::String,
-                "logDriver",
-                "The log driver: `awslogs`, `awsfirelens` or `splunk` (the ones Fargate runs).",
-            ),
-            Attr::default(
-                "options",
-                Type::Map(&Type::String),
-                Literal::EmptyMap,
-                "options",
-                "The driver's options, e.g. `\"awslogs-group\" = \"/ecs/app\"`, `\"awslogs-stream-prefix\"`, `\"awslogs-create-group\" = \"true\"`, `\"awslogs-datetime-format\"`, `\"awslogs-multiline-pattern\"`, `\"mode\" = \"non-blocking\"`; for `awsfirelens`, the output plugin's (`Name = \"cloudwatch\"`, ...). An awslogs block with only the group, the stack's region and the container's name as stream prefix reads as `logs`.",
-            ),
-            Attr::default(
-                "secret_options",
-                Type::Map(&Type::String),
-                Literal::EmptyMap,
-                "secretOptions",
-                "Options read from SSM parameters or Secrets Manager ARNs (a Splunk token, a FireLens output's key), by name. Never shown; needs the task's `execution_role`.",
-            )
-            .sensitive(),
-        ],
+        &LOG_ATTRS,
         "logConfiguration",
         "Where the container's output goes, for any log driver; `logs = log_group.NAME` is the awslogs shorthand.",
     )
@@ -2080,35 +2091,18 @@ const SERVICE_CONNECT_TIMEOUT: Block = Block {
     )
 };
 
+const SERVICE_CONNECT_LOG_ATTRS: [Attr; 3] = log_attrs(
+    "The driver's options, e.g. `\"awslogs-group\" = \"/ecs/proxy\"`, `\"awslogs-region\"`, `\"awslogs-stream-prefix\"`.",
+    "Options read from SSM parameters or Secrets Manager ARNs, by name. Never shown; needs the task's `execution_role`.",
+);
+
 /// The Service Connect proxy's `logConfiguration`, spelled as a
 /// container's `log` block.
 const SERVICE_CONNECT_LOG: Block = Block {
     max: Some(1),
     ..block(
         "log",
-        &[
-            Attr::required(
-                "driver",
-                Type::String,
-                "logDriver",
-                "The log driver: `awslogs`, `awsfirelens` or `splunk` (the ones Fargate runs).",
-            ),
-            Attr::default(
-                "options",
-                Type::Map(&Type::String),
-                Literal::EmptyMap,
-                "options",
-                "The driver's options, e.g. `\"awslogs-group\" = \"/ecs/proxy\"`, `\"awslogs-region\"`, `\"awslogs-stream-prefix\"`.",
-            ),
-            Attr::default(
-                "secret_options",
-                Type::Map(&Type::String),
-                Literal::EmptyMap,
-                "secretOptions",
-                "Options read from SSM parameters or Secrets Manager ARNs, by name. Never shown; needs the task's `execution_role`.",
-            )
-            .sensitive(),
-        ],
+        &SERVICE_CONNECT_LOG_ATTRS,
         "logConfiguration",
         "Where the Service Connect proxy's output goes, spelled as a container's `log` block.",
     )
