@@ -1020,13 +1020,23 @@ const EDITS: &[(&str, &str, &str)] = &[
         "dns_hostnames = false",
     ),
     (
-        "a target group with slow start, an algorithm and stickiness",
+        "a target group with slow start, an algorithm, stickiness and no cross-zone",
         "target_group blog {\n  vpc         = vpc.main\n  port        = 3000\n  target_type = \"ip\"\n",
-        "target_group blog {\n  vpc         = vpc.main\n  port        = 3000\n  target_type = \"ip\"\n  slow_start  = 45\n  algorithm   = \"least_outstanding_requests\"\n  stickiness  = 3600\n",
+        "target_group blog {\n  vpc         = vpc.main\n  port        = 3000\n  target_type = \"ip\"\n  slow_start  = 45\n  algorithm   = \"least_outstanding_requests\"\n  stickiness  = 3600\n  cross_zone  = false\n",
     ),
     (
         "the target group back to AWS's defaults",
-        "  slow_start  = 45\n  algorithm   = \"least_outstanding_requests\"\n  stickiness  = 3600\n",
+        "  slow_start  = 45\n  algorithm   = \"least_outstanding_requests\"\n  stickiness  = 3600\n  cross_zone  = false\n",
+        "",
+    ),
+    (
+        "the load balancer protected and hardened",
+        "  security_groups = [security_group.web]\n}\n\ntarget_group blog",
+        "  security_groups = [security_group.web]\n  deletion_protection = true\n  drop_invalid_header_fields = true\n  http2 = false\n  desync_mitigation_mode = \"strictest\"\n  xff_header_processing = \"preserve\"\n  client_keep_alive = 600\n}\n\ntarget_group blog",
+    ),
+    (
+        "the load balancer back to AWS's defaults (unprotected, so destroy works)",
+        "  deletion_protection = true\n  drop_invalid_header_fields = true\n  http2 = false\n  desync_mitigation_mode = \"strictest\"\n  xff_header_processing = \"preserve\"\n  client_keep_alive = 600\n",
         "",
     ),
 ];
@@ -1046,3 +1056,44 @@ fn the_blog_converges_through_a_day_of_edits_on_both_clouds() {
         cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// A load balancer with `deletion_protection = true` cannot be destroyed
+/// (ELBv2 answers OperationNotPermitted; moto does not enforce it, so this
+/// runs on the local cloud): destroy fails naming the load balancer and
+/// the reason, deletes nothing that depends on it (the VPC's internet
+/// gateway included, which AWS detaches only once the load balancer's
+/// public addresses are gone), and a later destroy
+/// after an apply that turns protection off removes everything.
+#[test]
+fn a_protected_load_balancer_stops_destroy_until_protection_is_turned_off() {
+    let p = applied(BLOG.0);
+    let protect = (
+        "  security_groups = [security_group.web]\n}",
+        "  security_groups = [security_group.web]\n  deletion_protection = true\n}",
+    );
+    p.edit("main.berth", protect.0, protect.1);
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+
+    let destroy = p.berth(&["destroy", "--auto-approve"]);
+    assert_ne!(destroy.code, Some(0), "{}", destroy.all());
+    let out = destroy.all();
+    assert!(out.contains("load_balancer.web"), "{out}");
+    assert!(out.contains("OperationNotPermitted"), "{out}");
+    assert!(out.contains("deletion protection is enabled"), "{out}");
+    // Regression: the gateway's detach was retried for two minutes against
+    // the load balancer's public addresses; it waits for that delete now.
+    assert!(
+        out.contains("skipped: internet_gateway.main (depends on load_balancer.web, which failed)"),
+        "{out}"
+    );
+    let left = addresses(&p.cloud(), BLOG.1);
+    for kept in ["load_balancer.web", "vpc.main", "subnet.public_a"] {
+        assert!(left.contains_key(kept), "{kept} deleted: {left:?}");
+    }
+
+    p.edit("main.berth", protect.1, protect.0);
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    p.berth(&["destroy", "--auto-approve"]).expect_code(0);
+    assert!(addresses(&p.cloud(), BLOG.1).is_empty());
+}
+

@@ -69,6 +69,7 @@ cases!(
     log_group_retention_zero,
     grace_period_with_load_balancer,
     target_group_attributes,
+    load_balancer_attributes,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

@@ -228,10 +228,84 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
             }
         }
     }
+    // AWS detaches an internet gateway only once its VPC has no mapped
+    // public address: without this edge the detach is retried until the
+    // retries give up whenever such a delete fails (deletion protection).
+    // Not where the gateway's replacement must exist before the holder's
+    // (a VPC replaced with all it holds): the edge would close a cycle, and
+    // the detach's retries cover that case.
+    for (gateway, holder) in public_addresses(steps) {
+        let delete = |i: usize| all_ops[i].iter().copied().find(|o| o.kind == OpKind::Delete);
+        if let (Some(before), Some(after)) = (delete(holder), delete(gateway))
+            && !petgraph::algo::has_path_connecting(&graph, after, before, None)
+        {
+            graph.add_edge(before, after, ());
+        }
+    }
     if let Err(cycle) = petgraph::algo::toposort(&graph, None) {
         return Err(CycleError(steps[cycle.node_id().step].address.clone()));
     }
     Ok(Schedule { graph })
+}
+
+/// Pairs of (internet gateway, live resource holding a public address in
+/// its VPC: an internet-facing load balancer, a NAT gateway, a service
+/// whose tasks get public IPs), by step index.
+fn public_addresses(steps: &[Step]) -> Vec<(usize, usize)> {
+    fn live(s: &Step) -> Option<&Attrs> {
+        s.live.as_ref().map(|r| &r.attrs)
+    }
+    let subnet_vpcs: BTreeMap<&str, &str> = steps
+        .iter()
+        .filter(|s| s.address.kind == Kind::Subnet)
+        .filter_map(|s| {
+            let a = live(s)?;
+            Some((a.get("id")?.as_str()?, a.get("vpc")?.as_str()?))
+        })
+        .collect();
+    let vpcs_of = |a: &Attrs| -> BTreeSet<&str> {
+        let subnets = match (a.get("subnets"), a.get("subnet")) {
+            (Some(Value::List(list)), _) => list.iter().filter_map(Value::as_str).collect(),
+            (_, Some(Value::String(one))) => vec![one.as_str()],
+            _ => Vec::new(),
+        };
+        subnets
+            .iter()
+            .filter_map(|s| subnet_vpcs.get(s).copied())
+            .collect()
+    };
+    let public = |s: &Step| {
+        let a = live(s)?;
+        let flag = |name: &str| a.get(name).and_then(Value::as_bool);
+        let holds = match s.address.kind {
+            Kind::LoadBalancer => flag("internal") != Some(true),
+            Kind::NatGateway => true,
+            Kind::Service => flag("public_ip") == Some(true),
+            _ => false,
+        };
+        holds.then(|| vpcs_of(a))
+    };
+    let holders: Vec<(usize, BTreeSet<&str>)> = steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((i, public(s)?)))
+        .collect();
+    let mut pairs = Vec::new();
+    for (g, step) in steps.iter().enumerate() {
+        if step.address.kind != Kind::InternetGateway {
+            continue;
+        }
+        let Some(vpc) = live(step).and_then(|a| a.get("vpc")).and_then(Value::as_str) else {
+            continue;
+        };
+        pairs.extend(
+            holders
+                .iter()
+                .filter(|(_, vpcs)| vpcs.contains(vpc))
+                .map(|(h, _)| (g, *h)),
+        );
+    }
+    pairs
 }
 
 /// Kinds AWS deletes even while other resources name them (nothing checks

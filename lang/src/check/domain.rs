@@ -326,6 +326,21 @@ impl<'s> Context<'s> {
     }
 
     fn load_balancer(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        let modes = [
+            ("desync_mitigation_mode", ["monitor", "defensive", "strictest"]),
+            ("xff_header_processing", ["append", "preserve", "remove"]),
+        ];
+        for (name, allowed) in modes {
+            if let Some((mode, span)) = string(&r.body, name)
+                && !allowed.iter().any(|m| m.eq_ignore_ascii_case(mode))
+            {
+                let list = format!("{}, {} or {}", allowed[0], allowed[1], allowed[2]);
+                diags.push(
+                    Diagnostic::error("E0521", format!("unknown {name} `{mode}`"), span)
+                        .label(format!("not {list}")),
+                );
+            }
+        }
         let subnets = self.targets(r.body.value("subnets"), Kind::Subnet);
         let Some(span) = r.body.span("subnets") else {
             return;

@@ -40,7 +40,7 @@ pub(crate) fn create(
                 ids::digits(sim.rng, 9),
                 sim.region
             );
-            if int_of(&attrs, "idle_timeout") != Some(60) {
+            if load_balancer_settings(&attrs) != load_balancer_settings(&Attrs::new()) {
                 sim.call("ModifyLoadBalancerAttributes");
             }
             attrs.insert("name".to_owned(), Value::String(name));
@@ -155,11 +155,13 @@ pub(crate) fn update(
             for (attr, call) in [
                 ("subnets", "SetSubnets"),
                 ("security_groups", "SetSecurityGroups"),
-                ("idle_timeout", "ModifyLoadBalancerAttributes"),
             ] {
                 if changed(attr) {
                     sim.call(call);
                 }
+            }
+            if load_balancer_settings(old) != load_balancer_settings(new) {
+                sim.call("ModifyLoadBalancerAttributes");
             }
         }
         Kind::TargetGroup => {
@@ -210,7 +212,18 @@ pub(crate) fn update(
 pub(crate) fn delete(sim: &mut Sim, kind: Kind, key: &str) -> Result<(), ProviderError> {
     match kind {
         Kind::LoadBalancer => {
-            sim.call("DeleteLoadBalancer");
+            let call = "DeleteLoadBalancer";
+            sim.call(call);
+            let protected = sim
+                .rec(key)
+                .is_some_and(|r| bool_of(&r.attrs, "deletion_protection"));
+            if protected {
+                return Err(fail(
+                    call,
+                    "OperationNotPermitted",
+                    format!("Load balancer '{key}' cannot be deleted because deletion protection is enabled"),
+                ));
+            }
             let listeners: Vec<String> = sim
                 .all(Kind::Listener)
                 .filter(|(_, r)| str_of(&r.attrs, "load_balancer") == Some(key))
@@ -381,12 +394,26 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
             Some(_) => {}
         }
     }
-    let idle = int_of(attrs, "idle_timeout").unwrap_or(60);
+    let (idle, _, _, _, desync, _, xff, keep_alive, _) = load_balancer_settings(attrs);
+    let bad = |msg: String| Err(invalid(Kind::LoadBalancer, call, msg));
     if !(1..=4000).contains(&idle) {
-        return Err(invalid(
-            Kind::LoadBalancer,
-            call,
-            format!("Idle timeout {idle} must be between 1 and 4000 seconds"),
+        return bad(format!("Idle timeout {idle} must be between 1 and 4000 seconds"));
+    }
+    if !DESYNC_MODES.contains(&desync) {
+        return bad(format!(
+            "'routing.http.desync_mitigation_mode' value '{desync}' must be one of [{}]",
+            DESYNC_MODES.join(", ")
+        ));
+    }
+    if !XFF_MODES.contains(&xff) {
+        return bad(format!(
+            "'routing.http.xff_header_processing.mode' value '{xff}' must be one of [{}]",
+            XFF_MODES.join(", ")
+        ));
+    }
+    if !(60..=604_800).contains(&keep_alive) {
+        return bad(format!(
+            "'client_keep_alive.seconds' value '{keep_alive}' must be between '60-604800' inclusive"
         ));
     }
     let has_gateway = sim
@@ -402,8 +429,39 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
     Ok(())
 }
 
+/// ELBv2's desync mitigation modes and X-Forwarded-For processing modes.
+const DESYNC_MODES: [&str; 3] = ["monitor", "defensive", "strictest"];
+const XFF_MODES: [&str; 3] = ["append", "preserve", "remove"];
+
+/// A load balancer's attributes that ModifyLoadBalancerAttributes sets,
+/// AWS's defaults filled in: idle timeout, deletion protection, dropping
+/// invalid headers, HTTP/2, desync mode, keeping the Host header, the
+/// X-Forwarded-For mode, client keep-alive, WAF fail-open.
+type LoadBalancerSettings<'a> = (i64, bool, bool, bool, &'a str, bool, &'a str, i64, bool);
+
+fn load_balancer_settings(attrs: &Attrs) -> LoadBalancerSettings<'_> {
+    let flag = |name: &str, default: bool| attrs.get(name).and_then(Value::as_bool).unwrap_or(default);
+    (
+        int_of(attrs, "idle_timeout").unwrap_or(60),
+        flag("deletion_protection", false),
+        flag("drop_invalid_header_fields", false),
+        flag("http2", true),
+        str_of(attrs, "desync_mitigation_mode").unwrap_or("defensive"),
+        flag("preserve_host_header", false),
+        str_of(attrs, "xff_header_processing").unwrap_or("append"),
+        int_of(attrs, "client_keep_alive").unwrap_or(3600),
+        flag("waf_fail_open", false),
+    )
+}
+
 /// The target group attributes ModifyTargetGroupAttributes sets.
-const TARGET_GROUP_SETTINGS: [&str; 4] = ["deregistration_delay", "slow_start", "algorithm", "stickiness"];
+const TARGET_GROUP_SETTINGS: [&str; 5] = [
+    "deregistration_delay",
+    "slow_start",
+    "algorithm",
+    "stickiness",
+    "cross_zone",
+];
 
 /// ELBv2's load balancing algorithms for an Application Load Balancer.
 const ALGORITHMS: [&str; 3] = ["round_robin", "least_outstanding_requests", "weighted_random"];
@@ -411,12 +469,13 @@ const ALGORITHMS: [&str; 3] = ["round_robin", "least_outstanding_requests", "wei
 /// `attrs`' target group attributes with AWS's defaults filled in: a
 /// create sets them with a call of its own when they differ from a bare
 /// target group's.
-fn target_group_settings(attrs: &Attrs) -> (i64, i64, &str, Option<i64>) {
+fn target_group_settings(attrs: &Attrs) -> (i64, i64, &str, Option<i64>, Option<bool>) {
     (
         int_of(attrs, "deregistration_delay").unwrap_or(300),
         int_of(attrs, "slow_start").unwrap_or(0),
         str_of(attrs, "algorithm").unwrap_or("round_robin"),
         int_of(attrs, "stickiness"),
+        attrs.get("cross_zone").and_then(Value::as_bool),
     )
 }
 

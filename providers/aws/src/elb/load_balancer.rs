@@ -1,6 +1,8 @@
 //! Application Load Balancers: CreateLoadBalancer (type application, tags
 //! in the call), ModifyLoadBalancerAttributes for the idle timeout,
-//! SetSubnets / SetSecurityGroups on update, DeleteLoadBalancer.
+//! deletion protection and routing settings (all in one call, only when one
+//! differs from AWS's default or changes), SetSubnets / SetSecurityGroups
+//! on update, DeleteLoadBalancer.
 
 use aws_sdk_elasticloadbalancingv2::types::{
     LoadBalancer, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerTypeEnum, Tag,
@@ -9,12 +11,48 @@ use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
+use super::settings::{self, Setting, Table};
 use super::{SERVICE, pairs, tags_of};
-use crate::attrs::{attrs, bool_of, created_at, int_of, resource, str_list, strs_of, user_tags};
+use crate::attrs::{attrs, bool_of, created_at, resource, str_list, strs_of, user_tags};
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
-const IDLE_TIMEOUT: &str = "idle_timeout.timeout_seconds";
+/// berth's attributes that are ELBv2 load balancer attributes.
+const SETTINGS: Table = &[
+    ("idle_timeout", "idle_timeout.timeout_seconds", Setting::Int(60)),
+    (
+        "deletion_protection",
+        "deletion_protection.enabled",
+        Setting::Bool(false),
+    ),
+    (
+        "drop_invalid_header_fields",
+        "routing.http.drop_invalid_header_fields.enabled",
+        Setting::Bool(false),
+    ),
+    ("http2", "routing.http2.enabled", Setting::Bool(true)),
+    (
+        "desync_mitigation_mode",
+        "routing.http.desync_mitigation_mode",
+        Setting::Str("defensive"),
+    ),
+    (
+        "preserve_host_header",
+        "routing.http.preserve_host_header.enabled",
+        Setting::Bool(false),
+    ),
+    (
+        "xff_header_processing",
+        "routing.http.xff_header_processing.mode",
+        Setting::Str("append"),
+    ),
+    (
+        "client_keep_alive",
+        "client_keep_alive.seconds",
+        Setting::Int(3600),
+    ),
+    ("waf_fail_open", "waf.fail_open.enabled", Setting::Bool(false)),
+];
 
 fn computed(lb: &LoadBalancer) -> Attrs {
     attrs([
@@ -64,23 +102,23 @@ pub(super) async fn create(
         .ok_or_else(|| crate::errors::missing("CreateLoadBalancer"))?;
     let out = computed(&lb);
     let arn = lb.load_balancer_arn.unwrap_or_default();
-    let idle = int_of(a, "idle_timeout").unwrap_or(60);
-    if idle != 60 {
-        set_idle_timeout(p, &arn, idle).await?;
+    if settings::texts(SETTINGS, a) != settings::texts(SETTINGS, &Attrs::new()) {
+        set_attributes(p, &arn, a).await?;
     }
     Ok(out)
 }
 
-async fn set_idle_timeout(p: &AwsProvider, arn: &str, seconds: i64) -> Result<(), ProviderError> {
+/// ModifyLoadBalancerAttributes with every attribute berth sets.
+async fn set_attributes(p: &AwsProvider, arn: &str, a: &Attrs) -> Result<(), ProviderError> {
     let elb = &p.clients.elb;
-    let attr = LoadBalancerAttribute::builder()
-        .key(IDLE_TIMEOUT)
-        .value(seconds.to_string())
-        .build();
+    let attributes: Vec<LoadBalancerAttribute> = settings::texts(SETTINGS, a)
+        .into_iter()
+        .map(|(key, value)| LoadBalancerAttribute::builder().key(key).value(value).build())
+        .collect();
     p.call(SERVICE, "ModifyLoadBalancerAttributes", || {
         elb.modify_load_balancer_attributes()
             .load_balancer_arn(arn)
-            .attributes(attr.clone())
+            .set_attributes(Some(attributes.clone()))
             .send()
     })
     .await?;
@@ -115,8 +153,8 @@ pub(super) async fn update(
         })
         .await?;
     }
-    if old.get("idle_timeout") != new.get("idle_timeout") {
-        set_idle_timeout(p, arn, int_of(new, "idle_timeout").unwrap_or(60)).await?;
+    if settings::changed(SETTINGS, old, new) {
+        set_attributes(p, arn, new).await?;
     }
     Ok(())
 }
@@ -130,7 +168,8 @@ pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderErr
     Ok(())
 }
 
-async fn idle_timeout(p: &AwsProvider, arn: &str) -> Result<i64, ProviderError> {
+/// The load balancer attributes berth knows, by berth's names.
+async fn read_settings(p: &AwsProvider, arn: &str) -> Result<Vec<(&'static str, Value)>, ProviderError> {
     let elb = &p.clients.elb;
     let out = p
         .call(SERVICE, "DescribeLoadBalancerAttributes", || {
@@ -139,12 +178,13 @@ async fn idle_timeout(p: &AwsProvider, arn: &str) -> Result<i64, ProviderError> 
                 .send()
         })
         .await?;
-    Ok(out
-        .attributes()
-        .iter()
-        .find(|a| a.key() == Some(IDLE_TIMEOUT))
-        .and_then(|a| a.value()?.parse().ok())
-        .unwrap_or(60))
+    let get = |key: &str| {
+        out.attributes()
+            .iter()
+            .find(|a| a.key() == Some(key))
+            .and_then(|a| a.value())
+    };
+    Ok(settings::read(SETTINGS, get))
 }
 
 /// A load balancer `scope` looks for, with its tags and the address it
@@ -201,7 +241,7 @@ pub(super) async fn find(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Found
 /// (the API takes one ARN a call).
 pub(super) async fn read_found(p: &AwsProvider, found: &[Found]) -> Result<Vec<Resource>, ProviderError> {
     let reads = found.iter().map(|Found { lb, tags, address }| async move {
-        let idle = idle_timeout(p, lb.load_balancer_arn().unwrap_or_default()).await?;
+        let read = read_settings(p, lb.load_balancer_arn().unwrap_or_default()).await?;
         let subnets = lb.availability_zones().iter().filter_map(|z| z.subnet_id());
         let mut a = attrs([
             ("subnets", str_list(subnets)),
@@ -213,9 +253,9 @@ pub(super) async fn read_found(p: &AwsProvider, found: &[Found]) -> Result<Vec<R
                 "internal",
                 Value::Bool(lb.scheme() == Some(&LoadBalancerSchemeEnum::Internal)),
             ),
-            ("idle_timeout", Value::Int(idle)),
             ("tags", user_tags(pairs(tags))),
         ]);
+        a.extend(read.into_iter().map(|(k, v)| (k.to_owned(), v)));
         a.extend(computed(lb));
         Ok::<_, ProviderError>(created_at(resource(address.clone(), a), lb.created_time()))
     });

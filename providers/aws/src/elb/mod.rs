@@ -8,6 +8,7 @@
 mod actions;
 mod listener;
 mod load_balancer;
+mod settings;
 mod target_group;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

@@ -1,7 +1,7 @@
 //! Target groups: CreateTargetGroup with every health-check setting given
 //! explicitly (so AWS's per-type defaults never differ from berth's),
 //! ModifyTargetGroupAttributes for the deregistration delay, slow start,
-//! algorithm and cookie stickiness (all in one call, only when one differs
+//! algorithm, cross-zone load balancing and cookie stickiness (all in one call, only when one differs
 //! from AWS's default or changes), ModifyTargetGroup for health checks,
 //! DeleteTargetGroup.
 //!
@@ -15,14 +15,15 @@ use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
+use super::settings::{self, Setting, Table};
 use super::{SERVICE, pairs, tags_of};
 use crate::attrs::{attrs, blocks_of, i32_of, int_of, resource, str_of, user_tags};
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 /// berth's attributes that are ELBv2 target group attributes with a
-/// default: (berth's name, AWS's key, AWS's default).
-const SETTINGS: &[(&str, &str, Setting)] = &[
+/// default; stickiness is set apart (three keys for one attribute).
+const SETTINGS: Table = &[
     (
         "deregistration_delay",
         "deregistration_delay.timeout_seconds",
@@ -34,42 +35,19 @@ const SETTINGS: &[(&str, &str, Setting)] = &[
         "load_balancing.algorithm.type",
         Setting::Str("round_robin"),
     ),
+    (
+        "cross_zone",
+        "load_balancing.cross_zone.enabled",
+        Setting::Tristate("use_load_balancer_configuration"),
+    ),
 ];
 const STICKY: &str = "stickiness.enabled";
 const STICKY_TYPE: &str = "stickiness.type";
 const STICKY_DURATION: &str = "stickiness.lb_cookie.duration_seconds";
 
-/// The default of a target group attribute, as berth's value type.
-#[derive(Clone, Copy)]
-enum Setting {
-    Int(i64),
-    Str(&'static str),
-}
-
-impl Setting {
-    /// `a`'s value of `name` as ELBv2 writes it, or this default.
-    fn text(self, a: &Attrs, name: &str) -> String {
-        match self {
-            Setting::Int(d) => int_of(a, name).unwrap_or(d).to_string(),
-            Setting::Str(d) => str_of(a, name).unwrap_or(d).to_owned(),
-        }
-    }
-
-    /// ELBv2's `text` as berth's value, or this default when it is not one.
-    fn value(self, text: Option<&str>) -> Value {
-        match self {
-            Setting::Int(d) => Value::Int(text.and_then(|t| t.parse().ok()).unwrap_or(d)),
-            Setting::Str(d) => Value::from(text.unwrap_or(d)),
-        }
-    }
-}
-
 /// Every target group attribute berth sets, as ELBv2 keys and values.
-fn settings(a: &Attrs) -> Vec<(&'static str, String)> {
-    let mut out: Vec<(&str, String)> = SETTINGS
-        .iter()
-        .map(|(name, key, default)| (*key, default.text(a, name)))
-        .collect();
+fn texts(a: &Attrs) -> Vec<(&'static str, String)> {
+    let mut out = settings::texts(SETTINGS, a);
     let duration = int_of(a, "stickiness");
     out.push((STICKY, duration.is_some().to_string()));
     if let Some(seconds) = duration {
@@ -81,12 +59,7 @@ fn settings(a: &Attrs) -> Vec<(&'static str, String)> {
 
 /// Whether `a` sets an attribute away from AWS's default.
 fn any_set(a: &Attrs) -> bool {
-    settings(a) != settings(&Attrs::new())
-}
-
-/// berth's names of the target group attributes.
-fn setting_names() -> impl Iterator<Item = &'static str> {
-    SETTINGS.iter().map(|(name, _, _)| *name).chain(["stickiness"])
+    texts(a) != texts(&Attrs::new())
 }
 
 /// The health check of `a` (declared, or berth's defaults).
@@ -206,7 +179,7 @@ pub(super) async fn create(
 /// ModifyTargetGroupAttributes with every attribute berth sets.
 async fn set_attributes(p: &AwsProvider, arn: &str, a: &Attrs) -> Result<(), ProviderError> {
     let elb = &p.clients.elb;
-    let attributes: Vec<TargetGroupAttribute> = settings(a)
+    let attributes: Vec<TargetGroupAttribute> = texts(a)
         .into_iter()
         .map(|(key, value)| TargetGroupAttribute::builder().key(key).value(value).build())
         .collect();
@@ -245,7 +218,7 @@ pub(super) async fn update(
         })
         .await?;
     }
-    if setting_names().any(|name| old.get(name) != new.get(name)) {
+    if settings::changed(SETTINGS, old, new) || old.get("stickiness") != new.get("stickiness") {
         set_attributes(p, arn, new).await?;
     }
     Ok(())
@@ -278,10 +251,7 @@ async fn read_settings(p: &AwsProvider, arn: &str) -> Result<Vec<(&'static str, 
             .find(|a| a.key() == Some(key))
             .and_then(|a| a.value())
     };
-    let mut read: Vec<(&str, Value)> = SETTINGS
-        .iter()
-        .map(|(name, key, default)| (*name, default.value(get(key))))
-        .collect();
+    let mut read = settings::read(SETTINGS, get);
     let sticky = get(STICKY) == Some("true") && get(STICKY_TYPE) == Some("lb_cookie");
     let duration = get(STICKY_DURATION)
         .and_then(|d| d.parse().ok())

@@ -289,6 +289,65 @@ const LOAD_BALANCER: KindSchema = KindSchema {
             "Idle connection timeout in seconds, 1 to 4000.",
         )
         .range(1, 4000),
+        Attr::optional(
+            "deletion_protection",
+            Type::Bool,
+            "deletion_protection.enabled",
+            "`true`: AWS refuses to delete the load balancer (Terraform's `enable_deletion_protection`), so `berth destroy` and a replacement fail on it until an apply sets it back to `false`.",
+        )
+        .unset_when(Literal::Bool(false)),
+        Attr::optional(
+            "drop_invalid_header_fields",
+            Type::Bool,
+            "routing.http.drop_invalid_header_fields.enabled",
+            "`true`: drop HTTP headers whose names are not valid instead of routing them.",
+        )
+        .unset_when(Literal::Bool(false)),
+        Attr::optional(
+            "http2",
+            Type::Bool,
+            "routing.http2.enabled",
+            "`false` turns HTTP/2 off (Terraform's `enable_http2`); left out, on.",
+        )
+        .unset_when(Literal::Bool(true)),
+        Attr::optional(
+            "desync_mitigation_mode",
+            Type::String,
+            "routing.http.desync_mitigation_mode",
+            "How requests that may be HTTP desync attacks are handled: `monitor`, `defensive` (left out) or `strictest`.",
+        )
+        .folded(Case::Lower)
+        .unset_when(Literal::Str("defensive")),
+        Attr::optional(
+            "preserve_host_header",
+            Type::Bool,
+            "routing.http.preserve_host_header.enabled",
+            "`true`: send targets the client's `Host` header with its port unchanged.",
+        )
+        .unset_when(Literal::Bool(false)),
+        Attr::optional(
+            "xff_header_processing",
+            Type::String,
+            "routing.http.xff_header_processing.mode",
+            "What the load balancer does with `X-Forwarded-For`: `append` (left out), `preserve` or `remove` (Terraform's `xff_header_processing_mode`).",
+        )
+        .folded(Case::Lower)
+        .unset_when(Literal::Str("append")),
+        Attr::optional(
+            "client_keep_alive",
+            Type::Int,
+            "client_keep_alive.seconds",
+            "Seconds a client connection is kept, 60 to 604800; left out, 3600.",
+        )
+        .unset_when(Literal::Int(3600))
+        .range(60, 604_800),
+        Attr::optional(
+            "waf_fail_open",
+            Type::Bool,
+            "waf.fail_open.enabled",
+            "`true`: route requests when the load balancer cannot reach AWS WAF (Terraform's `enable_waf_fail_open`).",
+        )
+        .unset_when(Literal::Bool(false)),
         TAGS,
         ARN,
         NAME,
@@ -369,6 +428,12 @@ const TARGET_GROUP: KindSchema = KindSchema {
             "Seconds a load balancer cookie keeps a client on one target, 1 to 604800 (Terraform's `stickiness { type = \"lb_cookie\" cookie_duration = N }`); left out, no stickiness.",
         )
         .range(1, 604_800),
+        Attr::optional(
+            "cross_zone",
+            Type::Bool,
+            "load_balancing.cross_zone.enabled",
+            "`false` keeps each zone's traffic on that zone's targets, `true` spreads it over every zone (Terraform's `load_balancing_cross_zone_enabled`); left out, the load balancer's setting (on for an Application Load Balancer).",
+        ),
         TAGS,
         ARN,
         NAME,

@@ -1,0 +1,69 @@
+//! ELBv2's attributes of load balancers and target groups: key/value
+//! strings set with one Modify...Attributes call and read with the
+//! Describe...Attributes call a plan makes anyway. berth names each with an
+//! attribute of its own and AWS's default, so a resource left at the
+//! defaults costs no Modify call and reads back as the configuration left
+//! it out.
+
+use berth_provider::{Attrs, Value};
+
+use crate::attrs::{int_of, str_of};
+
+/// An ELBv2 attribute: berth's attribute name, AWS's key, AWS's default.
+pub(super) type Table = &'static [(&'static str, &'static str, Setting)];
+
+/// The default of an ELBv2 attribute, as berth's value type.
+#[derive(Clone, Copy)]
+pub(super) enum Setting {
+    Int(i64),
+    Str(&'static str),
+    Bool(bool),
+    /// `true` or `false` when set; AWS's word for "not set" otherwise.
+    Tristate(&'static str),
+}
+
+impl Setting {
+    /// `a`'s value of `name` as ELBv2 writes it, or this default.
+    fn text(self, a: &Attrs, name: &str) -> String {
+        let set_bool = a.get(name).and_then(Value::as_bool);
+        match self {
+            Setting::Int(d) => int_of(a, name).unwrap_or(d).to_string(),
+            Setting::Str(d) => str_of(a, name).unwrap_or(d).to_owned(),
+            Setting::Bool(d) => set_bool.unwrap_or(d).to_string(),
+            Setting::Tristate(d) => set_bool.map_or_else(|| d.to_owned(), |b| b.to_string()),
+        }
+    }
+
+    /// ELBv2's `text` as berth's value, or this default when it is not one.
+    fn value(self, text: Option<&str>) -> Value {
+        let bool = text.and_then(|t| t.parse::<bool>().ok());
+        match self {
+            Setting::Int(d) => Value::Int(text.and_then(|t| t.parse().ok()).unwrap_or(d)),
+            Setting::Str(d) => Value::from(text.unwrap_or(d)),
+            Setting::Bool(d) => Value::Bool(bool.unwrap_or(d)),
+            Setting::Tristate(_) => bool.map_or(Value::Null, Value::Bool),
+        }
+    }
+}
+
+/// Every attribute of `table`, as ELBv2 keys and `a`'s values.
+pub(super) fn texts(table: Table, a: &Attrs) -> Vec<(&'static str, String)> {
+    table
+        .iter()
+        .map(|(name, key, default)| (*key, default.text(a, name)))
+        .collect()
+}
+
+/// The attributes of `table` read from ELBv2's answer (`get` of a key), by
+/// berth's names.
+pub(super) fn read<'a>(table: Table, get: impl Fn(&str) -> Option<&'a str>) -> Vec<(&'static str, Value)> {
+    table
+        .iter()
+        .map(|(name, key, default)| (*name, default.value(get(key))))
+        .collect()
+}
+
+/// Whether `old` and `new` differ in an attribute of `table`.
+pub(super) fn changed(table: Table, old: &Attrs, new: &Attrs) -> bool {
+    table.iter().any(|(name, _, _)| old.get(*name) != new.get(*name))
+}
