@@ -1030,6 +1030,11 @@ const EDITS: &[(&str, &str, &str)] = &[
         "",
     ),
     (
+        "a subnet on a new CIDR: created first, the load balancer, route table and service moved to it",
+        "cidr   = \"10.0.1.0/24\"",
+        "cidr   = \"10.0.3.0/24\"",
+    ),
+    (
         "the load balancer protected and hardened",
         "  security_groups = [security_group.web]\n}\n\ntarget_group blog",
         "  security_groups = [security_group.web]\n  deletion_protection = true\n  drop_invalid_header_fields = true\n  http2 = false\n  desync_mitigation_mode = \"strictest\"\n  xff_header_processing = \"preserve\"\n  client_keep_alive = 600\n}\n\ntarget_group blog",
@@ -1097,3 +1102,38 @@ fn a_protected_load_balancer_stops_destroy_until_protection_is_turned_off() {
     assert!(addresses(&p.cloud(), BLOG.1).is_empty());
 }
 
+/// Regression: a new CIDR for the blog's VPC (the VPC and its subnets
+/// replaced) planned a dependency cycle (subnets destroyed before their
+/// successors, while the route table's successor needed those); and the
+/// load balancer was to move to the new VPC's subnets in place, which
+/// ELBv2 refuses. Now everything in the VPC is made anew before the old
+/// goes, on both clouds, and the plan is clean after.
+#[test]
+fn the_blog_moves_to_a_new_vpc_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let p = example(BLOG.0);
+        cloud.converges(&p.dir, "the first apply");
+        for (from, to) in [
+            ("10.0.0.0/16", "10.9.0.0/16"),
+            ("10.0.1.0/24", "10.9.1.0/24"),
+            ("10.0.2.0/24", "10.9.2.0/24"),
+        ] {
+            p.edit("main.berth", from, to);
+        }
+        let plan = cloud.berth(&p.dir, &["plan", "--format", "json"]);
+        plan.expect_code(0);
+        let actions = json_actions(&serde_json::from_str(&plan.stdout).expect("plan JSON"));
+        let first = act("replace", Some("create_before_destroy"));
+        for (replaced, order) in [
+            ("vpc.main", &first),
+            ("subnet.public_a", &first),
+            ("internet_gateway.main", &first),
+            ("load_balancer.web", &first),
+            ("listener.http", &act("replace", Some("destroy_before_create"))),
+        ] {
+            assert_eq!(actions.get(replaced), Some(order), "{replaced}: {actions:?}");
+        }
+        cloud.converges(&p.dir, "the move to a new VPC");
+        cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

@@ -15,6 +15,7 @@ use crate::desired::{complete, refers_to, resolve_attrs};
 use crate::mask::{self, Marks, NO_MARKS};
 use crate::outputs::{self, OutputValue};
 use crate::plan::{Action, AttrChange, Fingerprint, OutputChange, Plan, ResourceChange, SENSITIVE};
+use crate::vpc_move::SubnetVpcs;
 use crate::{duplicates, implicit, owned};
 
 /// What the executor needs for one resource change. Holds unmasked values:
@@ -81,6 +82,7 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
         live: live_fingerprint(&live),
     };
     let outputs_before = outputs::values(stack, &live);
+    let mut subnet_vpcs = SubnetVpcs::new(&live);
     let users = duplicates::users(&live);
     let mut live_by_address: BTreeMap<Address, Vec<Resource>> = BTreeMap::new();
     for r in live {
@@ -121,6 +123,7 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
                 .unwrap_or(Value::Unknown),
         };
         let resolved = resolve_attrs(pending, &address, &lookup);
+        subnet_vpcs.plan(&address, &resolved);
         let marks = marks_at(&address);
         let copies = live_by_address.remove(&address).unwrap_or_default();
         let (current, extras) = duplicates::choose(copies, &users, |c| {
@@ -136,7 +139,15 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
         let (action, changes) = match &current {
             None => (Action::Create, creation_changes(&address, &resolved, marks)),
             Some(live) => {
-                let changes = differences(&address, &resolved, &live.attrs, marks);
+                let mut changes = differences(&address, &resolved, &live.attrs, marks);
+                if stack
+                    .resource(&address)
+                    .is_some_and(|r| subnet_vpcs.moves(r, &resolved, &live.attrs))
+                {
+                    for c in changes.iter_mut().filter(|c| c.name == "subnets") {
+                        c.forces_replacement = true;
+                    }
+                }
                 let action = if changes.is_empty() {
                     Action::NoOp
                 } else if changes.iter().any(|c| c.forces_replacement) {

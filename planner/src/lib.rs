@@ -18,6 +18,7 @@ pub mod owned;
 pub mod plan;
 pub mod render;
 pub mod saved;
+mod vpc_move;
 
 pub use diff::{Planned, Step, plan, plan_destroy};
 pub use plan::{

@@ -291,6 +291,63 @@ fn a_target_group_port_change_replaces_it_create_before_destroy() {
     assert_ne!(tgs[0].attrs["arn"], old_arn, "a new target group");
 }
 
+/// SetSubnets moves a load balancer among its VPC's subnets, never to
+/// another VPC: new subnets in the same VPC update it in place, while the
+/// subnets of a new VPC (the VPC replaced) replace it.
+#[test]
+fn a_load_balancer_is_replaced_only_when_its_subnets_leave_its_vpc() {
+    let dir = copy_example("blog");
+    let cloud = cloud_in(dir.path());
+    apply_ok(&cloud, &evaluate(dir.path(), &[]));
+    let subnet_c = "subnet public_c {\n  vpc    = vpc.main\n  cidr   = \"10.0.3.0/24\"\n  zone   = \"us-east-1c\"\n  public = true\n}\n\n";
+    edit(
+        dir.path(),
+        "main.berth",
+        "subnet public_b {",
+        &format!("{subnet_c}subnet public_b {{"),
+    );
+    edit(
+        dir.path(),
+        "main.berth",
+        "load_balancer web {\n  subnets         = [subnet.public_a, subnet.public_b]",
+        "load_balancer web {\n  subnets         = [subnet.public_b, subnet.public_c]",
+    );
+    let stack = evaluate(dir.path(), &[]);
+    assert_eq!(
+        actions(&make_plan(&cloud, &stack)).get("load_balancer.web"),
+        Some(&Action::Update)
+    );
+    apply_ok(&cloud, &stack);
+    assert_no_changes(&cloud, &stack);
+
+    edit(dir.path(), "main.berth", "10.0.0.0/16", "10.7.0.0/16");
+    for (from, to) in [
+        ("10.0.1.0/24", "10.7.1.0/24"),
+        ("10.0.2.0/24", "10.7.2.0/24"),
+        ("10.0.3.0/24", "10.7.3.0/24"),
+    ] {
+        edit(dir.path(), "main.berth", from, to);
+    }
+    let stack = evaluate(dir.path(), &[]);
+    let planned = make_plan(&cloud, &stack);
+    assert_eq!(
+        actions(&planned).get("load_balancer.web"),
+        Some(&Action::Replace(ReplaceOrder::CreateBeforeDestroy))
+    );
+    let lb = planned
+        .plan
+        .changes()
+        .find(|c| c.address.to_string() == "load_balancer.web")
+        .expect("load balancer");
+    assert!(
+        lb.changes
+            .iter()
+            .any(|c| c.name == "subnets" && c.forces_replacement)
+    );
+    apply_ok(&cloud, &stack);
+    assert_no_changes(&cloud, &stack);
+}
+
 #[test]
 fn adding_a_listener_rule_updates_the_listener() {
     let dir = copy_example("microservices");

@@ -1,6 +1,6 @@
 //! Internet gateways: CreateInternetGateway (tagged) then
-//! AttachInternetGateway; an update detaches and re-attaches; delete
-//! detaches first.
+//! AttachInternetGateway; an update attaches a gateway found detached (a
+//! gateway moving to another VPC is replaced); delete detaches first.
 
 use aws_sdk_ec2::types::TagSpecification;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};

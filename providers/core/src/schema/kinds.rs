@@ -118,7 +118,10 @@ const INTERNET_GATEWAY: KindSchema = KindSchema {
     kind: Kind::InternetGateway,
     spelling: Spelling::Plain,
     identity: "id",
-    replace: ReplaceOrder::DestroyBeforeCreate,
+    // Replaced only to move to another VPC, which has no gateway yet; the
+    // old one stays until its VPC's public addresses are gone (AWS refuses
+    // the detach before).
+    replace: ReplaceOrder::CreateBeforeDestroy,
     aws: "EC2 CreateInternetGateway + AttachInternetGateway",
     doc: "An internet gateway, attached to one VPC.",
     attrs: &[
@@ -126,8 +129,9 @@ const INTERNET_GATEWAY: KindSchema = KindSchema {
             "vpc",
             Type::Ref(Kind::Vpc),
             "AttachInternetGateway.VpcId",
-            "The VPC it is attached to (detached and re-attached on change).",
-        ),
+            "The VPC it is attached to. Another VPC is a new gateway, made before the old one is detached and deleted: AWS detaches a gateway only once its VPC's load balancers and public IPs are gone.",
+        )
+        .replaces(),
         TAGS,
         ID,
         ARN,

@@ -67,4 +67,39 @@ mod tests {
             check(kind.keyword(), of(kind).attrs, of(kind).blocks);
         }
     }
+
+    #[test]
+    fn a_subnet_is_made_before_its_old_self_goes_unless_the_two_would_clash() {
+        let subnet = |vpc: &str, cidr: &str| -> crate::Attrs {
+            [
+                ("vpc", crate::Value::from(vpc)),
+                ("cidr", crate::Value::from(cidr)),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect()
+        };
+        let order =
+            |desired: &crate::Attrs, live: &crate::Attrs| of(Kind::Subnet).replace_order(desired, live);
+        let live = subnet("vpc-1", "10.0.1.0/24");
+        assert_eq!(
+            order(&subnet("vpc-1", "10.0.3.0/24"), &live),
+            ReplaceOrder::CreateBeforeDestroy
+        );
+        assert_eq!(
+            order(&subnet("vpc-2", "10.0.1.0/24"), &live),
+            ReplaceOrder::CreateBeforeDestroy
+        );
+        // Same CIDR (a new zone), a wider or a narrower one: they overlap.
+        for cidr in ["10.0.1.0/24", "10.0.0.0/16", "10.0.1.128/25"] {
+            assert_eq!(
+                order(&subnet("vpc-1", cidr), &live),
+                ReplaceOrder::DestroyBeforeCreate,
+                "{cidr}"
+            );
+        }
+        let mut unknown = subnet("vpc-1", "10.0.3.0/24");
+        unknown.insert("cidr".to_owned(), crate::Value::Unknown);
+        assert_eq!(order(&unknown, &live), ReplaceOrder::DestroyBeforeCreate);
+    }
 }

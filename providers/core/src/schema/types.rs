@@ -354,18 +354,31 @@ impl KindSchema {
     /// its [`Update`], or the kind's own rule where AWS changes some values
     /// in place and not others. A hosted zone takes and drops VPCs in place
     /// (AssociateVPCWithHostedZone), but is public or private for life.
+    /// An internet gateway found detached is attached again in place.
     pub fn forces_replacement(&self, attr: &Attr, old: &crate::Value, new: &crate::Value) -> bool {
         let none = |v: &crate::Value| v.as_list().is_none_or(<[crate::Value]>::is_empty);
-        attr.update == Update::Replace
-            || (self.kind == Kind::HostedZone && attr.name == "vpcs" && none(old) != none(new))
+        match (self.kind, attr.name) {
+            (Kind::InternetGateway, "vpc") => *old != crate::Value::Null,
+            (Kind::HostedZone, "vpcs") => attr.update == Update::Replace || none(old) != none(new),
+            _ => attr.update == Update::Replace,
+        }
     }
 
     /// How a resource with these desired attributes is replaced: a kind
     /// whose generated names carry a random suffix (load balancers, target
     /// groups, security groups) can create the successor first, unless the
     /// configuration fixes the name the live one has: then the two would
-    /// clash, and the old one goes first.
+    /// clash, and the old one goes first. A subnet can too when its new
+    /// CIDR does not overlap its old one, or it moves to another VPC (CIDRs
+    /// clash only within one VPC): its load balancers and services move to
+    /// the successor before the old one goes, which AWS would refuse to
+    /// delete while they use it.
     pub fn replace_order(&self, desired: &crate::Attrs, live: &crate::Attrs) -> ReplaceOrder {
+        if self.kind == crate::Kind::Subnet
+            && (desired.get("vpc") != live.get("vpc") || disjoint(desired.get("cidr"), live.get("cidr")))
+        {
+            return ReplaceOrder::CreateBeforeDestroy;
+        }
         let fixed_name = self.attrs.iter().any(|a| {
             a.presence == Presence::Named
                 && desired.get(a.name).is_some_and(|v| *v != crate::Value::Null)
@@ -398,5 +411,14 @@ impl KindSchema {
             implicit: false,
             spelling: self.spelling,
         }
+    }
+}
+
+/// Whether two CIDR blocks are known and share no address.
+fn disjoint(a: Option<&crate::Value>, b: Option<&crate::Value>) -> bool {
+    let net = |v: Option<&crate::Value>| v?.as_str()?.parse::<ipnet::Ipv4Net>().ok();
+    match (net(a), net(b)) {
+        (Some(a), Some(b)) => !a.contains(&b.network()) && !b.contains(&a.network()),
+        _ => false,
     }
 }
