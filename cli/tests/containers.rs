@@ -146,3 +146,104 @@ fn every_container_field_group_creates_updates_and_destroys() {
         }
     }
 }
+
+/// A worker whose restart policy is turned on, changed, turned off and
+/// dropped, whose image pinning is turned off, and whose task takes fault
+/// injection: `{POLICY}`, `{PINNED}` and `{FAULTS}` are the changing lines.
+const WORKER: &str = r#"
+stack "restarts" { region = "us-east-1" }
+
+task_definition worker {
+  cpu    = 256
+  memory = 512
+  {FAULTS}
+
+  container worker {
+    image   = "public.ecr.aws/docker/library/busybox:1.36"
+    command = ["sh", "-c", "sleep 3600"]
+    {PINNED}
+    {POLICY}
+  }
+}
+"#;
+
+fn worker(policy: &str, pinned: &str, faults: &str) -> String {
+    WORKER
+        .replace("{POLICY}", policy)
+        .replace("{PINNED}", pinned)
+        .replace("{FAULTS}", faults)
+}
+
+/// The task definition's action in the next plan of `dir`.
+fn task_action(cloud: &Cloud, dir: &std::path::Path) -> Option<String> {
+    cloud
+        .planned(dir)
+        .get("task_definition.worker")
+        .map(|(a, _)| a.clone())
+}
+
+/// Each change of a restart policy or of version consistency registers a
+/// new revision and then re-plans clean; turning a policy off and dropping
+/// it are the same to ECS (it restarts nothing), so the drop plans no
+/// change. Fault injection does the same on the local cloud; moto does not
+/// store `enableFaultInjection` (docs/aws.md), so there it is turned on
+/// and the next plan asserts the gap.
+#[test]
+fn restart_policy_and_version_consistency_changes_register_revisions() {
+    let on = "restart_policy {\n      ignored_exit_codes = [0]\n    }";
+    let longer =
+        "restart_policy {\n      ignored_exit_codes = [0, 143]\n      restart_attempt_period = 600\n    }";
+    let off = "restart_policy {\n      enabled = false\n      ignored_exit_codes = [0, 143]\n      restart_attempt_period = 600\n    }";
+    let unpinned = "version_consistency = false";
+    for cloud in Cloud::both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        cloud.apply_clean(dir.path(), &worker("", "", ""), "creating without a policy");
+        for (text, when) in [
+            (worker(on, "", ""), "turning the policy on"),
+            (worker(longer, "", ""), "changing its exit codes and period"),
+            (worker(off, "", ""), "turning it off"),
+            (worker(off, unpinned, ""), "turning version consistency off"),
+        ] {
+            std::fs::write(dir.path().join("main.berth"), &text).expect("write");
+            assert_eq!(
+                task_action(&cloud, dir.path()).as_deref(),
+                Some("replace"),
+                "{when}"
+            );
+            cloud.converges(dir.path(), when);
+        }
+        std::fs::write(dir.path().join("main.berth"), worker("", unpinned, "")).expect("write");
+        assert_eq!(
+            task_action(&cloud, dir.path()),
+            None,
+            "dropping a policy turned off"
+        );
+
+        std::fs::write(
+            dir.path().join("main.berth"),
+            worker("", unpinned, "fault_injection = true"),
+        )
+        .expect("write");
+        assert_eq!(
+            task_action(&cloud, dir.path()).as_deref(),
+            Some("replace"),
+            "fault injection"
+        );
+        match &cloud {
+            Cloud::Local => cloud.converges(dir.path(), "turning fault injection on"),
+            Cloud::Aws(_) => {
+                cloud
+                    .berth(dir.path(), &["apply", "--auto-approve"])
+                    .expect_code(0);
+                assert_eq!(
+                    task_action(&cloud, dir.path()).as_deref(),
+                    Some("replace"),
+                    "moto stores no enableFaultInjection: if it now does, docs/aws.md and this test change"
+                );
+            }
+        }
+        cloud
+            .berth(dir.path(), &["destroy", "--auto-approve"])
+            .expect_code(0);
+    }
+}

@@ -301,14 +301,14 @@ fam = dump['family']
 got = ecs.describe_task_definition(taskDefinition=fam)['taskDefinition']
 
 UNORDERED = {'environment', 'secrets', 'dependsOn', 'mountPoints', 'volumesFrom', 'systemControls',
-             'environmentFiles', 'ulimits', 'secretOptions', 'properties'}
+             'environmentFiles', 'ulimits', 'secretOptions', 'properties', 'ignoredExitCodes'}
 
 def norm(v, key=None):
     if isinstance(v, dict):
         out = {}
         for k, x in v.items():
             x = norm(x, k)
-            if x in (None, [], {}, False) or (k, x) in (('cpu', 0), ('essential', True), ('transitEncryption', 'DISABLED'), ('iam', 'DISABLED'), ('rootDirectory', '/'), ('protocol', 'tcp')):
+            if x in (None, [], {}, False) or (k, x) in (('cpu', 0), ('essential', True), ('transitEncryption', 'DISABLED'), ('iam', 'DISABLED'), ('rootDirectory', '/'), ('protocol', 'tcp'), ('versionConsistency', 'enabled')):
                 continue
             if k in ('hostPort', 'hostPortRange'):
                 continue
@@ -354,6 +354,46 @@ fn realistic_dumps_import_apply_and_register_the_same_definitions() {
         "describe-appmesh.json",
         "describe-efs.json",
     ]);
+}
+
+/// A describe output of today with what berth once refused: a worker
+/// restarted in place unless it exits 0 or 143 (SIGTERM), attempted at
+/// most every 180 s, whose image tag ECS does not pin to a digest; a
+/// sidecar with a restart policy at AWS's defaults and
+/// `versionConsistency: "enabled"`; a one-off container whose policy is
+/// turned off. It imports with the defaults left out, applies on both
+/// clouds, re-plans clean, and registers what the dump says.
+#[test]
+fn restart_policies_and_version_consistency_import_and_register() {
+    let (printed, _dir) = imported("describe-restart-worker.json");
+    let lines: Vec<String> = printed
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    for want in [
+        "version_consistency = false",
+        "ignored_exit_codes = [0, 143]",
+        "restart_attempt_period = 180",
+    ] {
+        assert!(lines.iter().any(|l| l == want), "{want}:\n{printed}");
+    }
+    // Two containers with `versionConsistency: "disabled"`, two policies
+    // on (the one turned off says nothing), and AWS's defaults unwritten.
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| *l == "version_consistency = false")
+            .count(),
+        2
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("restart_policy")).count(),
+        2
+    );
+    for absent in ["fault_injection", "enabled", "restart_attempt_period = 300"] {
+        assert!(!printed.contains(absent), "{absent}:\n{printed}");
+    }
+    same_on_both_clouds(&["describe-restart-worker.json"]);
 }
 
 /// Task definitions as other tools hand them over: the console's describe

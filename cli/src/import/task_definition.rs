@@ -59,6 +59,10 @@ const NOT_ON_FARGATE: &[&str] = &[
     "disableNetworking",
 ];
 
+/// The seconds a container must run before ECS restarts it, when its
+/// restart policy leaves them out.
+const DEFAULT_RESTART_ATTEMPT_PERIOD: i64 = 300;
+
 /// A task definition turned into berth.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Imported {
@@ -249,15 +253,6 @@ fn task_size(v: &Value, unit: &str) -> Option<i64> {
     (size.is_finite() && size > 0.0 && size.fract() == 0.0 && size < 1e15).then_some(size as i64)
 }
 
-/// Removes `key` from `obj` when it holds `default`, what AWS reports for
-/// a setting left out (`"enableFaultInjection": false` in every describe
-/// output since 2024): berth's own default, not a field to name.
-fn drop_default(obj: &mut Map<String, Value>, key: &str, default: &Value) {
-    if obj.get(key) == Some(default) {
-        obj.remove(key);
-    }
-}
-
 fn is_empty(v: &Value) -> bool {
     match v {
         Value::Null => true,
@@ -419,6 +414,12 @@ impl Converter {
             }
             let _ = writeln!(out, "  pid_mode = {}", quote(&mode));
         }
+        // AWS reports `false` on every revision registered without it.
+        match Self::take(td, "enableFaultInjection") {
+            None | Some(Value::Bool(false)) => {}
+            Some(Value::Bool(true)) => out.push_str("  fault_injection = true\n"),
+            Some(_) => self.unsupported("enableFaultInjection".into()),
+        }
         if let Some(Value::Object(mut proxy)) = Self::take(td, "proxyConfiguration") {
             let container =
                 Self::take(&mut proxy, "containerName").and_then(|v| v.as_str().map(str::to_owned));
@@ -470,7 +471,6 @@ impl Converter {
         for key in READ_ONLY {
             td.remove(*key);
         }
-        drop_default(td, "enableFaultInjection", &Value::Bool(false));
         self.rest(td, "");
         out.push_str("}\n");
         Ok(out)
@@ -588,6 +588,16 @@ impl Converter {
             {
                 line(attr, b.to_string());
             }
+        }
+        // ECS resolves tags to digests unless told not to; it reports
+        // `enabled` (or nothing) for the default.
+        match Self::take(c, "versionConsistency")
+            .as_ref()
+            .and_then(Value::as_str)
+        {
+            None | Some("enabled") => {}
+            Some("disabled") => line("version_consistency", "false".to_owned()),
+            Some(_) => self.unsupported(format!("{at}.versionConsistency")),
         }
         for (key, attr) in [("workingDirectory", "working_directory"), ("user", "user")] {
             if let Some(s) = Self::take(c, key).and_then(|v| v.as_str().map(str::to_owned)) {
@@ -755,11 +765,10 @@ impl Converter {
                 }
             }
         }
-        drop_default(c, "versionConsistency", &Value::String("enabled".into()));
-        if let Some(Value::Object(policy)) = c.get("restartPolicy")
-            && policy.get("enabled") == Some(&Value::Bool(false))
-        {
-            c.remove("restartPolicy");
+        match Self::take(c, "restartPolicy") {
+            Some(Value::Object(mut policy)) => self.restart_policy(&mut policy, &at, &mut blocks),
+            Some(_) => self.unsupported(format!("{at}.restartPolicy")),
+            None => {}
         }
         self.rest(c, &at);
         out.push_str(&blocks);
@@ -858,6 +867,50 @@ impl Converter {
         blocks.push_str("    }\n");
         self.rest(linux, &at);
         Ok(())
+    }
+
+    /// A restartPolicy as a `restart_policy` block, AWS's defaults (an
+    /// attempt period of 300 seconds, no ignored codes) left out. A
+    /// disabled policy with nothing else is what AWS may report for none:
+    /// no block; one that keeps codes or a period is written with
+    /// `enabled = false`, so turning it on later keeps them (berth plans a
+    /// disabled policy as none either way).
+    fn restart_policy(&mut self, policy: &mut Map<String, Value>, at: &str, blocks: &mut String) {
+        let at = format!("{at}.restartPolicy");
+        let Some(enabled) = Self::take(policy, "enabled").and_then(|v| v.as_bool()) else {
+            self.unsupported(format!("{at} (no enabled)"));
+            return;
+        };
+        let codes = match Self::take(policy, "ignoredExitCodes") {
+            None => Some(Vec::new()),
+            Some(v) => v
+                .as_array()
+                .and_then(|codes| codes.iter().map(Value::as_i64).collect()),
+        };
+        let Some(codes) = codes else {
+            self.unsupported(format!("{at}.ignoredExitCodes"));
+            return;
+        };
+        let period = Self::take(policy, "restartAttemptPeriod")
+            .as_ref()
+            .and_then(number)
+            .filter(|p| *p != DEFAULT_RESTART_ATTEMPT_PERIOD);
+        self.rest(policy, &at);
+        if !enabled && codes.is_empty() && period.is_none() {
+            return;
+        }
+        blocks.push_str("    restart_policy {\n");
+        if !enabled {
+            blocks.push_str("      enabled = false\n");
+        }
+        if !codes.is_empty() {
+            let codes: Vec<String> = codes.iter().map(i64::to_string).collect();
+            let _ = writeln!(blocks, "      ignored_exit_codes = [{}]", codes.join(", "));
+        }
+        if let Some(period) = period {
+            let _ = writeln!(blocks, "      restart_attempt_period = {period}");
+        }
+        blocks.push_str("    }\n");
     }
 
     /// A firelensConfiguration as a `firelens` block.
@@ -1023,16 +1076,40 @@ mod tests {
     #[test]
     fn defaults_aws_reports_for_what_was_never_set_are_not_fields() {
         let td = r#"{"family":"x","cpu":"256","memory":"512","enableFaultInjection":false,
-            "containerDefinitions":[{"name":"a","image":"i","versionConsistency":"enabled","restartPolicy":{"enabled":false}}]}"#;
-        assert!(convert(td).is_ok(), "{:?}", convert(td));
-        let set = r#"{"family":"x","cpu":"256","memory":"512","enableFaultInjection":true,
-            "containerDefinitions":[{"name":"a","image":"i","versionConsistency":"disabled","restartPolicy":{"enabled":true,"restartAttemptPeriod":60}}]}"#;
+            "containerDefinitions":[{"name":"a","image":"i","versionConsistency":"enabled","restartPolicy":{"enabled":false,"ignoredExitCodes":[],"restartAttemptPeriod":300}}]}"#;
+        let text = convert(td).map(|i| i.text).unwrap_or_default();
         assert_eq!(
-            convert(set),
+            text,
+            "task_definition x {\n  family = \"x\"\n  cpu = 256\n  memory = 512\n\n  container a {\n    image = \"i\"\n  }\n}\n"
+        );
+    }
+
+    /// Restart policies, version consistency and fault injection set as
+    /// ECS has them (they were refused as fields berth cannot express).
+    #[test]
+    fn restart_policy_version_consistency_and_fault_injection() {
+        let td = r#"{"family":"x","cpu":"256","memory":"512","enableFaultInjection":true,
+            "containerDefinitions":[
+              {"name":"a","image":"i","versionConsistency":"disabled","restartPolicy":{"enabled":true,"ignoredExitCodes":[0, 143],"restartAttemptPeriod":60}},
+              {"name":"b","image":"i","restartPolicy":{"enabled":true,"restartAttemptPeriod":300}},
+              {"name":"c","image":"i","restartPolicy":{"enabled":false,"ignoredExitCodes":[1]}}]}"#;
+        let text = convert(td).map(|i| i.text).unwrap_or_default();
+        for want in [
+            "  fault_injection = true\n",
+            "  container a {\n    image = \"i\"\n    version_consistency = false\n    restart_policy {\n      ignored_exit_codes = [0, 143]\n      restart_attempt_period = 60\n    }\n  }\n",
+            "  container b {\n    image = \"i\"\n    restart_policy {\n    }\n  }\n",
+            "  container c {\n    image = \"i\"\n    restart_policy {\n      enabled = false\n      ignored_exit_codes = [1]\n    }\n  }\n",
+        ] {
+            assert!(text.contains(want), "{want}\nin\n{text}");
+        }
+        let odd = r#"{"family":"x","cpu":"256","memory":"512","enableFaultInjection":"yes",
+            "containerDefinitions":[{"name":"a","image":"i","versionConsistency":"sometimes","restartPolicy":{"enabled":true,"ignoredExitCodes":["1"],"maxRestarts":3}}]}"#;
+        assert_eq!(
+            convert(odd),
             Err(ImportError::Unsupported(vec![
-                "containerDefinitions[0].restartPolicy".into(),
-                "containerDefinitions[0].versionConsistency".into(),
                 "enableFaultInjection".into(),
+                "containerDefinitions[0].versionConsistency".into(),
+                "containerDefinitions[0].restartPolicy.ignoredExitCodes".into(),
             ]))
         );
     }

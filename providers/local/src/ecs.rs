@@ -515,8 +515,8 @@ fn check_ports(call: &str, c: &Attrs) -> Result<(), ProviderError> {
     Ok(())
 }
 
-/// A container's Linux and kernel parameters, environment files and
-/// registry credentials, refused as AWS refuses them on Fargate.
+/// A container's Linux and kernel parameters, environment files, registry
+/// credentials and restart policy, refused as AWS refuses them on Fargate.
 fn check_settings(call: &str, c: &Attrs, has_exec: bool) -> Result<(), ProviderError> {
     let name = str_of(c, "name").unwrap_or_default();
     let bad = |msg: String| fail(call, "ClientException", msg);
@@ -564,6 +564,24 @@ fn check_settings(call: &str, c: &Attrs, has_exec: bool) -> Result<(), ProviderE
         return Err(bad(format!(
             "Container {name}: credential spec '{spec}' must be credentialspec:ARN or credentialspecdomainless:ARN."
         )));
+    }
+    for policy in blocks_of(c, "restart_policy") {
+        let codes = policy
+            .get("ignored_exit_codes")
+            .and_then(Value::as_list)
+            .map_or(0, <[Value]>::len);
+        if codes > 50 {
+            return Err(bad(format!(
+                "Container {name}: restartPolicy.ignoredExitCodes can have at most 50 exit codes, not {codes}."
+            )));
+        }
+        if let Some(period) = int_of(policy, "restart_attempt_period")
+            && !(60..=1800).contains(&period)
+        {
+            return Err(bad(format!(
+                "Container {name}: restartPolicy.restartAttemptPeriod {period} must be between 60 and 1800 seconds."
+            )));
+        }
     }
     if (!files.is_empty() || str_of(c, "repository_credentials").is_some()) && !has_exec {
         return Err(bad(format!(

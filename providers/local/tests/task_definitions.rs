@@ -231,6 +231,29 @@ async fn container_settings_aws_refuses_are_client_exceptions() {
             ),
             "healthCheck.command must start with CMD or CMD-SHELL",
         ),
+        (
+            td(
+                &[],
+                vec![container(&[(
+                    "restart_policy",
+                    list(vec![block(&[("restart_attempt_period", Value::Int(30))])]),
+                )])],
+            ),
+            "restartAttemptPeriod 30 must be between 60 and 1800",
+        ),
+        (
+            td(
+                &[],
+                vec![container(&[(
+                    "restart_policy",
+                    list(vec![block(&[(
+                        "ignored_exit_codes",
+                        list((0..51).map(Value::Int).collect()),
+                    )])]),
+                )])],
+            ),
+            "at most 50 exit codes, not 51",
+        ),
     ];
     for (desired, message) in cases {
         let err = cloud.create("s", &desired).await.unwrap_err();

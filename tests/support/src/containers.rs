@@ -5,8 +5,9 @@
 //! bind volumes with mounts and `volumes_from`, exec-form and
 //! `CMD-SHELL` health checks, named port mappings with an application
 //! protocol and a port range, Linux parameters, labels, environment files,
-//! registry credentials, kernel parameters, an App Mesh proxy, `pid_mode`
-//! and ephemeral storage.
+//! registry credentials, kernel parameters, an App Mesh proxy, `pid_mode`,
+//! ephemeral storage, restart policies (one on with ignored exit codes and
+//! a period, one turned off) and version consistency turned off.
 
 use std::collections::BTreeMap;
 
@@ -125,6 +126,7 @@ pub fn sidecars(blog: &BTreeMap<String, Resource>, rng: &mut fastrand::Rng) -> R
             ]),
         ),
         ("depends_on", list(vec![block(&[("container", s("log-router"))])])),
+        ("version_consistency", Value::Bool(false)),
     ]);
     let backup = block(&[
         ("name", s("backup")),
@@ -141,6 +143,13 @@ pub fn sidecars(blog: &BTreeMap<String, Resource>, rng: &mut fastrand::Rng) -> R
             "health_check",
             list(vec![block(&[("command", s("test -d /data"))])]),
         ),
+        (
+            "restart_policy",
+            list(vec![block(&[
+                ("ignored_exit_codes", list(vec![Value::Int(0), Value::Int(143)])),
+                ("restart_attempt_period", Value::Int(60)),
+            ])]),
+        ),
     ]);
     let envoy = block(&[
         ("name", s("envoy")),
@@ -149,6 +158,13 @@ pub fn sidecars(blog: &BTreeMap<String, Resource>, rng: &mut fastrand::Rng) -> R
             s("public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.6.0-prod"),
         ),
         ("user", s("1337")),
+        (
+            "restart_policy",
+            list(vec![block(&[
+                ("enabled", Value::Bool(false)),
+                ("ignored_exit_codes", list(vec![Value::Int(1)])),
+            ])]),
+        ),
     ]);
     respelled(
         Kind::TaskDefinition,

@@ -3,12 +3,14 @@
 //! and FireLens (E0550), volumes and mounts (E0551), port mappings and
 //! health checks (E0552), Linux parameters, kernel parameters and
 //! environment files (E0553), the task's platform, process namespace and
-//! proxy (E0554), credential specs (E0615-E0617).
+//! proxy (E0554), credential specs (E0615-E0617), restart policies
+//! (E0627).
 
 mod credentials;
 mod logs;
 mod platform;
 mod ports;
+mod restart;
 mod settings;
 mod storage;
 
@@ -59,6 +61,7 @@ pub(super) fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnost
         settings::linux(c, diags);
         settings::environment_files(c, diags);
         credentials::credential_specs(c, diags);
+        restart::restart_policy(c, diags);
     }
     ports::port_mappings(containers, diags);
     ports::healthy_dependencies(containers, diags);

@@ -18,7 +18,10 @@
 //!   it says no more;
 //! - `firelens` is firelensConfiguration, options as a map;
 //! - a container `cpu` of 0 is "unset" (the schema says so), as AWS
-//!   reports unset as 0.
+//!   reports unset as 0;
+//! - `restart_policy` is sent as written and read with AWS's period (300)
+//!   when it reports none; `version_consistency` is sent only when off
+//!   (`disabled`), `fault_injection` only when on.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -168,6 +171,8 @@ fn encode(region: &str, c: &Attrs) -> Result<ContainerDefinition, ProviderError>
         .set_repository_credentials(settings::encode_credentials(CALL, c)?)
         .set_credential_specs(opt_strs(c, "credential_specs").filter(|specs| !specs.is_empty()))
         .set_linux_parameters(settings::encode_linux(c))
+        .set_restart_policy(settings::encode_restart_policy(CALL, c)?)
+        .set_version_consistency(settings::encode_version_consistency(c))
         .set_system_controls(Some(settings::encode_system_controls(c)))
         .set_environment_files(Some(settings::encode_environment_files(CALL, c)?))
         .set_mount_points(Some(volume::encode_mounts(c)))
@@ -355,6 +360,14 @@ fn decode(c: &ContainerDefinition) -> Value {
         ),
         ("linux", settings::decode_linux(c.linux_parameters())),
         (
+            "restart_policy",
+            settings::decode_restart_policy(c.restart_policy()),
+        ),
+        (
+            "version_consistency",
+            settings::decode_version_consistency(c.version_consistency()),
+        ),
+        (
             "system_control",
             settings::decode_system_controls(c.system_controls()),
         ),
@@ -433,6 +446,8 @@ pub(super) async fn create(
         .operating_system_family(OsFamily::from(str_of(a, "os_family").unwrap_or("LINUX")))
         .build();
     let proxy = encode_proxy(a)?;
+    // Sent only when on: left out, ECS's default is off.
+    let fault_injection = bool_of(a, "fault_injection");
     let out = p
         .call_once(SERVICE, CALL, || {
             ecs.register_task_definition()
@@ -449,6 +464,7 @@ pub(super) async fn create(
                 .set_container_definitions(Some(containers.clone()))
                 .set_volumes(Some(volumes.clone()))
                 .set_ephemeral_storage(volume::encode_ephemeral_storage(a))
+                .set_enable_fault_injection(fault_injection.then_some(true))
                 .set_tags(Some(tags.clone()))
                 .send()
         })
@@ -517,6 +533,12 @@ fn read(address: Address, td: &TaskDefinition, tags: &[Tag]) -> Resource {
         ("cpu_architecture", Value::from(arch)),
         ("os_family", Value::from(os)),
         ("pid_mode", opt_str(td.pid_mode().map(PidMode::as_str))),
+        // ECS reports the field on every revision; an answer without it
+        // (moto) comes from an ECS that injects no faults.
+        (
+            "fault_injection",
+            Value::Bool(td.enable_fault_injection().unwrap_or(false)),
+        ),
         ("proxy", decode_proxy(td.proxy_configuration())),
         (
             "ephemeral_storage",
@@ -637,6 +659,7 @@ pub(super) async fn read_arns(
 mod tests {
     use super::*;
     use crate::attrs::canonical;
+    use aws_sdk_ecs::types::VersionConsistency;
 
     #[test]
     fn containers_round_trip() {
@@ -668,6 +691,14 @@ mod tests {
                             ("hard", Value::Int(4096)),
                         ]))]),
                     ),
+                    (
+                        "restart_policy",
+                        Value::List(vec![Value::Map(attrs([(
+                            "ignored_exit_codes",
+                            Value::List(vec![Value::Int(143), Value::Int(0)]),
+                        )]))]),
+                    ),
+                    ("version_consistency", Value::Bool(false)),
                 ]))]),
             )]),
         );
@@ -681,6 +712,13 @@ mod tests {
             .cloned()
             .unwrap_or_default();
         assert_eq!(opts.get("awslogs-stream-prefix").map(String::as_str), Some("app"));
+        assert_eq!(encoded.version_consistency(), Some(&VersionConsistency::Disabled));
+        let policy = encoded.restart_policy();
+        assert_eq!(
+            policy.map(|p| (p.enabled(), p.restart_attempt_period())),
+            Some((true, Some(300))),
+            "on, with AWS's period when left out"
+        );
         let mut back = decode(&encoded);
         let mut expected = Value::Map(container.clone());
         if let (Value::Map(b), Value::Map(e)) = (&mut back, &mut expected) {

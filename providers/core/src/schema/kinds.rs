@@ -1170,6 +1170,13 @@ const CONTAINER: Block = Block {
             "credentialSpecs",
             "Active Directory authentication through a gMSA: one `\"credentialspecdomainless:ARN\"`, ARN the S3 object or SSM parameter holding the CredSpec file (Fargate joins no domain, so `credentialspec:ARN` is refused); needs the task's `execution_role`, which reads the file.",
         ),
+        Attr::default(
+            "version_consistency",
+            Type::Bool,
+            Literal::Bool(true),
+            "versionConsistency",
+            "Whether ECS resolves the image's tag to a digest when a service deploys the task definition, so every task of the deployment runs the same image (`\"enabled\"`); `false` (`\"disabled\"`) runs the image the tag names when each task starts.",
+        ),
         Attr::optional(
             "logs",
             Type::Ref(Kind::LogGroup),
@@ -1403,6 +1410,38 @@ const CONTAINER: Block = Block {
             "dependsOn",
             "Start this container after another reaches a condition.",
         ),
+        Block {
+            max: Some(1),
+            ..block(
+                "restart_policy",
+                &[
+                    Attr::default(
+                        "enabled",
+                        Type::Bool,
+                        Literal::Bool(true),
+                        "enabled",
+                        "Whether ECS restarts the container; `false` is the same as no `restart_policy` (ECS keeps a disabled policy but restarts nothing).",
+                    ),
+                    Attr::default(
+                        "ignored_exit_codes",
+                        Type::Set(&Type::Int),
+                        Literal::EmptyList,
+                        "ignoredExitCodes",
+                        "Exit codes after which the container is not restarted, at most 50, e.g. `[0]` to restart only failures.",
+                    ),
+                    Attr::default(
+                        "restart_attempt_period",
+                        Type::Int,
+                        Literal::Int(300),
+                        "restartAttemptPeriod",
+                        "Seconds the container must run before it may be restarted, 60 to 1800; it is restarted at most once a period, and not at all when it exits sooner.",
+                    )
+                    .range(60, 1800),
+                ],
+                "restartPolicy",
+                "Restart the container in place when it exits, instead of stopping the task (an essential container) or leaving it stopped.",
+            )
+        },
         block(
             "ulimit",
             &[
@@ -1564,6 +1603,14 @@ const TASK_DEFINITION: KindSchema = KindSchema {
         )
         .replaces()
         .range(21, 200),
+        Attr::default(
+            "fault_injection",
+            Type::Bool,
+            Literal::Bool(false),
+            "enableFaultInjection",
+            "Let the task's containers call ECS's fault injection endpoints (network blackholes, latency, packet loss, CPU and I/O stress), as AWS Fault Injection Service experiments do.",
+        )
+        .replaces(),
         TAGS,
         ARN,
         Attr::named(

@@ -11,7 +11,10 @@
 //!   `port`; `port` and the mappings keep the order AWS receives them in;
 //!   a `log` block for `awslogs` with only the group, a region and the
 //!   container's name as stream prefix is `logs = GROUP` (validate holds
-//!   the region to the stack's, which berth writes for `logs`);
+//!   the region to the stack's, which berth writes for `logs`); a
+//!   `restart_policy` with `enabled = false` is none (ECS keeps a disabled
+//!   policy as sent, or reports `{"enabled": false}` for none, and
+//!   restarts nothing either way);
 //! - roles: a trust policy letting one service assume the role (as
 //!   CloudFormation writes it) is `assume = "SERVICE"`;
 //! - listener rules: `path = P` is `paths = [P]` and `host = H` is
@@ -281,6 +284,9 @@ fn container(c: &mut Attrs) {
         c.insert("logs".to_owned(), group);
         c.insert("log".to_owned(), Value::List(Vec::new()));
     }
+    if let Some(Value::List(policies)) = c.get_mut("restart_policy") {
+        policies.retain(|p| p.as_map().and_then(|m| m.get("enabled")) != Some(&Value::Bool(false)));
+    }
 }
 
 /// The group of a container's `log` block when it says no more than
@@ -394,6 +400,27 @@ mod tests {
             assert_eq!(kept.get("logs"), None, "{kept:?}");
             assert_eq!(kept["log"].as_list().map(<[Value]>::len), Some(1));
         }
+    }
+
+    /// A restart policy turned off restarts nothing: it plans as none,
+    /// whatever else it says, so turning one off (or AWS reporting
+    /// `{"enabled": false}`) re-plans clean.
+    #[test]
+    fn a_restart_policy_turned_off_is_none() {
+        let policy = |enabled: Value| {
+            let mut c = map(&[(
+                "restart_policy",
+                Value::List(vec![Value::Map(map(&[
+                    ("enabled", enabled),
+                    ("ignored_exit_codes", Value::List(vec![Value::Int(0)])),
+                ]))]),
+            )]);
+            container(&mut c);
+            c["restart_policy"].as_list().map_or(0, <[Value]>::len)
+        };
+        assert_eq!(policy(Value::Bool(false)), 0);
+        assert_eq!(policy(Value::Bool(true)), 1);
+        assert_eq!(policy(Value::Null), 1, "left out, `enabled` is true");
     }
 
     fn map(pairs: &[(&str, Value)]) -> Attrs {

@@ -280,7 +280,8 @@ pub enum Spelling {
     SecurityGroup,
     /// A listener: one `weighted_forward` is `default`.
     Listener,
-    /// A container: `port` is its first TCP port mapping.
+    /// A container: `port` is its first TCP port mapping; a
+    /// `restart_policy` with `enabled = false` is none.
     Container,
     /// A role: a trust policy that only lets one service assume it is
     /// `assume = "SERVICE"`.
