@@ -1170,13 +1170,13 @@ const CONTAINER: Block = Block {
             "credentialSpecs",
             "Active Directory authentication through a gMSA: one `\"credentialspecdomainless:ARN\"`, ARN the S3 object or SSM parameter holding the CredSpec file (Fargate joins no domain, so `credentialspec:ARN` is refused); needs the task's `execution_role`, which reads the file.",
         ),
-        Attr::default(
+        Attr::optional(
             "version_consistency",
             Type::Bool,
-            Literal::Bool(true),
             "versionConsistency",
-            "Whether ECS resolves the image's tag to a digest when a service deploys the task definition, so every task of the deployment runs the same image (`\"enabled\"`); `false` (`\"disabled\"`) runs the image the tag names when each task starts.",
-        ),
+            "Whether ECS resolves the image's tag to a digest when a service deploys the task definition, so every task of the deployment runs the same image (`\"enabled\"`, left out); `false` (`\"disabled\"`) runs the image the tag names when each task starts.",
+        )
+        .unset_when(Literal::Bool(true)),
         Attr::optional(
             "logs",
             Type::Ref(Kind::LogGroup),
@@ -1603,13 +1603,13 @@ const TASK_DEFINITION: KindSchema = KindSchema {
         )
         .replaces()
         .range(21, 200),
-        Attr::default(
+        Attr::optional(
             "fault_injection",
             Type::Bool,
-            Literal::Bool(false),
             "enableFaultInjection",
-            "Let the task's containers call ECS's fault injection endpoints (network blackholes, latency, packet loss, CPU and I/O stress), as AWS Fault Injection Service experiments do.",
+            "`true` lets the task's containers call ECS's fault injection endpoints (network blackholes, latency, packet loss, CPU and I/O stress), as AWS Fault Injection Service experiments do; left out, off.",
         )
+        .unset_when(Literal::Bool(false))
         .replaces(),
         TAGS,
         ARN,
