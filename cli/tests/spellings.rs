@@ -70,6 +70,7 @@ cases!(
     grace_period_with_load_balancer,
     target_group_attributes,
     load_balancer_attributes,
+    host_port_as_terraform_writes_it,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

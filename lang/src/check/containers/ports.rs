@@ -17,8 +17,9 @@ pub(super) fn port_range(text: &str) -> Option<(i64, i64)> {
     (1 <= from && from < to && to <= 65_535).then_some((from, to))
 }
 
-/// Port mappings: a port or a range, an application protocol ECS knows, a
-/// name Service Connect takes, used once in the task.
+/// Port mappings: a port or a range, a host port that is the container
+/// port, an application protocol ECS knows, a name Service Connect takes,
+/// used once in the task.
 pub(super) fn port_mappings(containers: &[DesiredBlock], diags: &mut Vec<Diagnostic>) {
     let mut named: Vec<(&str, crate::source::Span)> = Vec::new();
     for mapping in containers.iter().flat_map(|c| c.body.blocks("port_mapping")) {
@@ -54,6 +55,23 @@ pub(super) fn port_mappings(containers: &[DesiredBlock], diags: &mut Vec<Diagnos
                     .help("write two ports from 1 to 65535, the lower first: \"8000-8010\""),
             ),
             _ => {}
+        }
+        if let Some((host, span)) = int(&mapping.body, "host_port")
+            && port.map(|(p, _)| p) != Some(host)
+        {
+            let help = match port {
+                Some((p, _)) => format!("write `host_port = {p}`, or leave it out"),
+                None => "leave it out: ECS maps the range's own ports".to_owned(),
+            };
+            diags.push(
+                Diagnostic::error(
+                    "E0552",
+                    format!("host port {host} differs from the container port"),
+                    span,
+                )
+                .label("awsvpc (Fargate) maps the container's own port")
+                .help(help),
+            );
         }
         if let Some((protocol, span)) = string(&mapping.body, "app_protocol")
             && !APP_PROTOCOLS.contains(&protocol)

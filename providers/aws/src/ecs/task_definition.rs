@@ -253,6 +253,8 @@ fn decode(c: &ContainerDefinition) -> Value {
         .map(|m| {
             Value::Map(attrs([
                 ("container_port", opt_int(m.container_port())),
+                // AWS answers the container port (awsvpc): none once canonical.
+                ("host_port", opt_int(m.host_port())),
                 ("container_port_range", opt_str(m.container_port_range())),
                 ("name", opt_str(m.name())),
                 (

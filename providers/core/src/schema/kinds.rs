@@ -1312,6 +1312,13 @@ const CONTAINER: Block = Block {
                     )
                     .range(1, 65_535),
                     Attr::optional(
+                        "host_port",
+                        Type::Int,
+                        "hostPort",
+                        "Only what ECS allows in `awsvpc` mode (Fargate): `container_port` itself, which is the same as leaving it out (as DescribeTaskDefinition and Terraform's container definitions write it).",
+                    )
+                    .range(0, 65_535),
+                    Attr::optional(
                         "container_port_range",
                         Type::String,
                         "containerPortRange",

@@ -7,7 +7,8 @@
 //!   ICMP's "any type, any code" (`-1`) are none, as AWS reads them back;
 //! - security groups: AWS's default egress rule (all traffic to
 //!   `0.0.0.0/0`) written alone is no `egress` block, which keeps it;
-//! - containers: a first TCP `port_mapping` with nothing else set is
+//! - containers: a `host_port` equal to the mapping's `container_port` is
+//!   none; a first TCP `port_mapping` with nothing else set is
 //!   `port`; `port` and the mappings keep the order AWS receives them in;
 //!   a `log` block for `awslogs` with only the group, a region and the
 //!   container's name as stream prefix is `logs = GROUP` (validate holds
@@ -246,6 +247,18 @@ fn security_group(group: &mut Attrs) {
 }
 
 /// Whether a port mapping says no more than `port = N` does.
+/// A mapping's `host_port` equal to its `container_port` is none: in
+/// `awsvpc` mode ECS stores the container port there whether it is sent
+/// or not (validate refuses any other host port).
+fn same_host_port(mapping: &mut Value) {
+    if let Value::Map(m) = mapping
+        && m.get("host_port").is_some_and(|h| *h != Value::Null)
+        && m.get("host_port") == m.get("container_port")
+    {
+        m.insert("host_port".to_owned(), Value::Null);
+    }
+}
+
 fn plain_tcp_port(mapping: &Value) -> Option<i64> {
     let m = mapping.as_map()?;
     let port = m.get("container_port")?.as_int()?;
@@ -263,6 +276,9 @@ fn container(c: &mut Attrs) {
         Some(Value::List(items)) => items.clone(),
         _ => Vec::new(),
     };
+    for mapping in &mut mappings {
+        same_host_port(mapping);
+    }
     if let Some(port) = c.get("port").and_then(Value::as_int) {
         let mapping = [
             ("container_port".to_owned(), Value::Int(port)),
