@@ -215,8 +215,10 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
                     continue;
                 }
                 // AWS lets a log group or role go while task definitions
-                // still name them; replaced, they need not wait for their
-                // dependents' old revisions (which wait for the successor).
+                // still name them (a NAT gateway while routes do); replaced,
+                // they need not wait for their dependents' old revisions
+                // (which wait for the successor): a NAT gateway keeps its
+                // Elastic IP, so it goes first even when its VPC is replaced.
                 if step.action == Action::Replace(ReplaceOrder::DestroyBeforeCreate)
                     && deleted_while_named(step.address.kind)
                 {
@@ -309,9 +311,13 @@ fn public_addresses(steps: &[Step]) -> Vec<(usize, usize)> {
 }
 
 /// Kinds AWS deletes even while other resources name them (nothing checks
-/// a task definition's log group, roles or image repository).
+/// a task definition's log group, roles or image repository; a route to a
+/// deleted NAT gateway turns into a blackhole).
 fn deleted_while_named(kind: Kind) -> bool {
-    matches!(kind, Kind::LogGroup | Kind::Role | Kind::EcrRepository)
+    matches!(
+        kind,
+        Kind::LogGroup | Kind::Role | Kind::EcrRepository | Kind::NatGateway
+    )
 }
 
 /// The values other resources use to point at this one.

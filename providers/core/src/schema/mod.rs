@@ -69,7 +69,7 @@ mod tests {
     }
 
     #[test]
-    fn a_subnet_is_made_before_its_old_self_goes_unless_the_two_would_clash() {
+    fn subnets_and_named_groups_are_made_before_their_old_selves_go_unless_the_two_would_clash() {
         let subnet = |vpc: &str, cidr: &str| -> crate::Attrs {
             [
                 ("vpc", crate::Value::from(vpc)),
@@ -98,6 +98,19 @@ mod tests {
                 "{cidr}"
             );
         }
+        let group = |vpc: &str| -> crate::Attrs {
+            [
+                ("vpc", crate::Value::from(vpc)),
+                ("name", crate::Value::from("prod-api")),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect()
+        };
+        let sg = |desired: &crate::Attrs| of(Kind::SecurityGroup).replace_order(desired, &group("vpc-1"));
+        // A name given stays: it clashes in its VPC, not in another one.
+        assert_eq!(sg(&group("vpc-1")), ReplaceOrder::DestroyBeforeCreate);
+        assert_eq!(sg(&group("vpc-2")), ReplaceOrder::CreateBeforeDestroy);
         let mut unknown = subnet("vpc-1", "10.0.3.0/24");
         unknown.insert("cidr".to_owned(), crate::Value::Unknown);
         assert_eq!(order(&unknown, &live), ReplaceOrder::DestroyBeforeCreate);

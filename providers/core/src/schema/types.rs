@@ -369,7 +369,8 @@ impl KindSchema {
     /// whose generated names carry a random suffix (load balancers, target
     /// groups, security groups) can create the successor first, unless the
     /// configuration fixes the name the live one has: then the two would
-    /// clash, and the old one goes first. A subnet can too when its new
+    /// clash, and the old one goes first (a security group's name clashes
+    /// only within its VPC). A subnet can too when its new
     /// CIDR does not overlap its old one, or it moves to another VPC (CIDRs
     /// clash only within one VPC): its load balancers and services move to
     /// the successor before the old one goes, which AWS would refuse to
@@ -386,6 +387,10 @@ impl KindSchema {
                 && desired.get(a.name) == live.get(a.name)
         });
         match self.kind {
+            // A security group's name is unique within its VPC only.
+            crate::Kind::SecurityGroup if desired.get("vpc") != live.get("vpc") => {
+                ReplaceOrder::CreateBeforeDestroy
+            }
             crate::Kind::LoadBalancer | crate::Kind::TargetGroup | crate::Kind::SecurityGroup
                 if fixed_name =>
             {
