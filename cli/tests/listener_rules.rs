@@ -163,3 +163,34 @@ fn rule_conditions_and_actions_change_in_place_on_both_clouds() {
         }
     }
 }
+
+/// Regression: two rules trading priorities (10 and 20) failed on AWS's
+/// API with PriorityInUse: each rule's SetRulePriorities was checked against
+/// the other's old priority. The moving rules now park on free priorities
+/// first; the swap applies and re-plans clean on both clouds.
+#[test]
+fn rules_trading_priorities_apply_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let p = common::example("microservices");
+        cloud.converges(&p.dir, "the first apply");
+        for (from, to) in [
+            (
+                "priority = 10  path = \"/usermgmt",
+                "priority = 99  path = \"/usermgmt",
+            ),
+            (
+                "priority = 20  path = \"/notification",
+                "priority = 10  path = \"/notification",
+            ),
+            (
+                "priority = 99  path = \"/usermgmt",
+                "priority = 20  path = \"/usermgmt",
+            ),
+        ] {
+            p.edit("main.berth", from, to);
+        }
+        cloud.plans_one_update(&p.dir, "listener.http");
+        cloud.converges(&p.dir, "the swap");
+        cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

@@ -3,14 +3,15 @@
 //! configs, one action). Rules carry `berth:stack`, `berth:address` (the
 //! listener's) and `berth:rule` (the block's label) tags, set in
 //! CreateRule, so they read back by name. Updates: ModifyListener, and per
-//! rule DeleteRule / ModifyRule + SetRulePriorities / CreateRule, diffed
-//! against the rules AWS holds now.
+//! rule DeleteRule / ModifyRule / CreateRule, diffed against the rules AWS
+//! holds now, and one SetRulePriorities for every moved rule (two when
+//! rules trade priorities: they park on free ones first).
 //!
 //! Listeners are found through the stack's load balancers
 //! (`DescribeListeners` per load balancer), then kept if tagged with the
 //! stack.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aws_sdk_elasticloadbalancingv2::types::{
     Certificate, HostHeaderConditionConfig, HttpHeaderConditionConfig, HttpRequestMethodConditionConfig,
@@ -443,21 +444,12 @@ pub(super) async fn update(
             .await?;
         }
     }
+    set_priorities(p, &live, &want).await?;
     for (name, rule) in &want {
         let Some((rule_arn, current)) = live.get(name) else {
             create_rule(p, stack, address, arn, name, rule).await?;
             continue;
         };
-        if int_of(current, "priority") != int_of(rule, "priority") {
-            let pair = RulePriorityPair::builder()
-                .rule_arn(rule_arn)
-                .priority(i32_of(rule, "priority").unwrap_or(0))
-                .build();
-            p.call(SERVICE, "SetRulePriorities", || {
-                elb.set_rule_priorities().rule_priorities(pair.clone()).send()
-            })
-            .await?;
-        }
         // Both sides are canonical: every key but the label and priority
         // is the rule's conditions and action.
         let same = rule
@@ -476,6 +468,67 @@ pub(super) async fn update(
             .await?;
         }
     }
+    Ok(())
+}
+
+/// Highest priority a listener rule may have.
+const MAX_PRIORITY: i32 = 50_000;
+
+/// Moves the listener's rules (`live`, by label) to the priorities `want`
+/// declares, in one SetRulePriorities. ELBv2 refuses a priority another
+/// rule still holds (moto even within one call), so when a rule takes the
+/// priority of another (two rules swapped), every moving rule first parks
+/// on a priority no rule holds or wants.
+async fn set_priorities(
+    p: &AwsProvider,
+    live: &BTreeMap<String, (String, Attrs)>,
+    want: &BTreeMap<String, Attrs>,
+) -> Result<(), ProviderError> {
+    let moves: Vec<(&str, i32)> = want
+        .iter()
+        .filter_map(|(name, rule)| {
+            let (rule_arn, current) = live.get(name)?;
+            let to = i32_of(rule, "priority")?;
+            (i32_of(current, "priority") != Some(to)).then_some((rule_arn.as_str(), to))
+        })
+        .collect();
+    if moves.is_empty() {
+        return Ok(());
+    }
+    let held: BTreeSet<i32> = live
+        .iter()
+        .filter(|(name, _)| want.contains_key(*name))
+        .filter_map(|(_, (_, current))| i32_of(current, "priority"))
+        .collect();
+    if moves.iter().any(|(_, to)| held.contains(to)) {
+        let wanted: BTreeSet<i32> = want.values().filter_map(|r| i32_of(r, "priority")).collect();
+        let free = (1..=MAX_PRIORITY)
+            .rev()
+            .filter(|n| !held.contains(n) && !wanted.contains(n));
+        let parked: Vec<(&str, i32)> = moves.iter().map(|(rule_arn, _)| *rule_arn).zip(free).collect();
+        set_rule_priorities(p, &parked).await?;
+    }
+    set_rule_priorities(p, &moves).await
+}
+
+/// One SetRulePriorities with every (rule, priority) of `pairs`.
+async fn set_rule_priorities(p: &AwsProvider, pairs: &[(&str, i32)]) -> Result<(), ProviderError> {
+    let elb = &p.clients.elb;
+    let pairs: Vec<RulePriorityPair> = pairs
+        .iter()
+        .map(|(rule_arn, priority)| {
+            RulePriorityPair::builder()
+                .rule_arn(*rule_arn)
+                .priority(*priority)
+                .build()
+        })
+        .collect();
+    p.call(SERVICE, "SetRulePriorities", || {
+        elb.set_rule_priorities()
+            .set_rule_priorities(Some(pairs.clone()))
+            .send()
+    })
+    .await?;
     Ok(())
 }
 
