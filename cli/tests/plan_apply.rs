@@ -1137,3 +1137,40 @@ fn the_blog_moves_to_a_new_vpc_on_both_clouds() {
         cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// Regression: renaming a Cloud Map service or namespace replaced it
+/// destroy-before-create, and AWS refuses to delete a Cloud Map service
+/// while an ECS service registers tasks in it (the local cloud too). Under
+/// a new name or in a new namespace there is no clash: the successor is
+/// made first, the ECS services move to it, then the old one goes. With a
+/// rule relabelled and a TTL changed around them, each edit applied and
+/// re-planned clean; on moto the namespace rename is left out (moto allows
+/// one private namespace per VPC, AWS several: docs/aws.md).
+#[test]
+fn the_microservices_rename_their_discovery_names_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let p = example(MICRO.0);
+        cloud.converges(&p.dir, "the first apply");
+        let mut edits = vec![
+            ("a rule relabelled", "rule usermgmt {", "rule users {"),
+            (
+                "a Cloud Map service renamed",
+                "name      = \"notification\"",
+                "name      = \"mail\"",
+            ),
+            ("a TTL changed", "dns_ttl   = 10", "dns_ttl   = 60"),
+        ];
+        if matches!(cloud, Cloud::Local) {
+            edits.push((
+                "the namespace renamed",
+                "name = \"internal.local\"",
+                "name = \"svc.local\"",
+            ));
+        }
+        for (step, from, to) in edits {
+            p.edit("main.berth", from, to);
+            cloud.converges(&p.dir, step);
+        }
+        cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

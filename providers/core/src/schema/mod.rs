@@ -111,6 +111,32 @@ mod tests {
         // A name given stays: it clashes in its VPC, not in another one.
         assert_eq!(sg(&group("vpc-1")), ReplaceOrder::DestroyBeforeCreate);
         assert_eq!(sg(&group("vpc-2")), ReplaceOrder::CreateBeforeDestroy);
+        let named = |kind: Kind, parent: &str, name: &str| -> ReplaceOrder {
+            let attrs = |parent: &str, name: &str| -> crate::Attrs {
+                [("namespace", parent), ("vpc", parent), ("name", name)]
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), crate::Value::from(v)))
+                    .collect()
+            };
+            of(kind).replace_order(&attrs(parent, name), &attrs("p-1", "api"))
+        };
+        for kind in [Kind::DiscoveryService, Kind::DnsNamespace] {
+            assert_eq!(
+                named(kind, "p-1", "api"),
+                ReplaceOrder::DestroyBeforeCreate,
+                "{kind}"
+            );
+            assert_eq!(
+                named(kind, "p-1", "mail"),
+                ReplaceOrder::CreateBeforeDestroy,
+                "{kind}"
+            );
+            assert_eq!(
+                named(kind, "p-2", "api"),
+                ReplaceOrder::CreateBeforeDestroy,
+                "{kind}"
+            );
+        }
         let mut unknown = subnet("vpc-1", "10.0.3.0/24");
         unknown.insert("cidr".to_owned(), crate::Value::Unknown);
         assert_eq!(order(&unknown, &live), ReplaceOrder::DestroyBeforeCreate);

@@ -372,13 +372,21 @@ impl KindSchema {
     /// clash, and the old one goes first (a security group's name clashes
     /// only within its VPC). A subnet can too when its new
     /// CIDR does not overlap its old one, or it moves to another VPC (CIDRs
-    /// clash only within one VPC): its load balancers and services move to
-    /// the successor before the old one goes, which AWS would refuse to
-    /// delete while they use it.
+    /// clash only within one VPC), and a Cloud Map namespace or service
+    /// under another name or in another parent: what uses the old one (load
+    /// balancers, ECS services) moves to the successor before the old one
+    /// goes, which AWS would refuse to delete while in use.
     pub fn replace_order(&self, desired: &crate::Attrs, live: &crate::Attrs) -> ReplaceOrder {
-        if self.kind == crate::Kind::Subnet
-            && (desired.get("vpc") != live.get("vpc") || disjoint(desired.get("cidr"), live.get("cidr")))
-        {
+        let moved = |attr: &str| desired.get(attr) != live.get(attr);
+        let clash_free = match self.kind {
+            crate::Kind::Subnet => moved("vpc") || disjoint(desired.get("cidr"), live.get("cidr")),
+            // A namespace's name is its hosted zone's; a Cloud Map service's
+            // name is unique within its namespace.
+            crate::Kind::DnsNamespace => moved("name") || moved("vpc"),
+            crate::Kind::DiscoveryService => moved("name") || moved("namespace"),
+            _ => false,
+        };
+        if clash_free {
             return ReplaceOrder::CreateBeforeDestroy;
         }
         let fixed_name = self.attrs.iter().any(|a| {
