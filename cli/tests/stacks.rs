@@ -432,3 +432,46 @@ fn a_nat_gateway_replaced_on_its_elastic_ip_is_refused_by_moto_alone() {
     );
     destroys_everything(&p, "privnet", &cloud);
 }
+
+/// The next-tstack app moved to port 8080: the container port, the
+/// service's and the target group's, whose port forces a replacement.
+const NEW_PORT: [(&str, &str); 3] = [
+    ("port        = 3000\n", "port        = 8080\n"),
+    ("container_port = 3000", "container_port = 8080"),
+    ("    port         = 3000", "    port         = 8080"),
+];
+
+/// Regression: a new container port, the target group keeping its fixed
+/// name, planned the group's replacement destroy-before-create under a
+/// listener that stays; apply registered the new task definition, then
+/// stopped at DeleteTargetGroup (ResourceInUse), the service half-moved.
+/// The plan (and so apply) now refuses it before any change, naming the
+/// listener and the way out; with a new name the change converges.
+#[test]
+fn a_new_port_for_a_target_group_of_fixed_name_under_a_listener_is_refused_by_the_plan() {
+    let cloud = Cloud::Local;
+    let p = stack("next_tstack");
+    cloud.converges(&p.dir, "the first apply");
+    for (from, to) in NEW_PORT {
+        p.edit("main.berth", from, to);
+    }
+    for command in [&["plan"][..], &["apply", "--auto-approve"]] {
+        let run = cloud.berth(&p.dir, command);
+        run.expect_code(1);
+        let out = run.all();
+        assert!(
+            out.contains("target_group.main must be replaced (port cannot change in place)")
+                && out.contains("ELBv2 refuses while listener.http forwards to it (ResourceInUse)")
+                && out.contains("Give target_group.main a new `name` in this change"),
+            "{out}"
+        );
+        assert!(!out.contains("Creating..."), "{out}");
+    }
+    p.edit(
+        "main.berth",
+        "name        = \"${var.project_name}-${var.environment}-tg\"",
+        "name        = \"${var.project_name}-${var.environment}-tg-8080\"",
+    );
+    cloud.converges(&p.dir, "the new port under a new name");
+    destroys_everything(&p, "next-tstack-dev", &cloud);
+}
