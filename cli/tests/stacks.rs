@@ -370,7 +370,33 @@ fn catalyst(cloud: &Cloud) {
     p.edit("main.berth", "weight       = 90", "weight       = 50");
     p.edit("main.berth", "weight       = 10", "weight       = 50");
     cloud.converges(&p.dir, "the API canary at half");
+
+    // The admin service retired: its rule, service, task definition and
+    // target group go in one change (the rule before the group).
+    for block in [
+        "target_group admin {",
+        "task_definition admin {",
+        "service admin {",
+        "  rule admin {",
+    ] {
+        remove_block(&p, block);
+    }
+    cloud.converges(&p.dir, "the admin service retired");
     destroys_everything(&p, "catalyst-ecs", cloud);
+}
+
+/// Removes from the stack's file the block that starts with `header` (at
+/// the start of a line) up to its closing brace at the same indentation.
+fn remove_block(p: &Project, header: &str) {
+    let text = p.read("main.berth");
+    let start = text
+        .find(&format!("\n{header}"))
+        .unwrap_or_else(|| panic!("main.berth has no {header:?}"))
+        + 1;
+    let indent = &header[..header.len() - header.trim_start().len()];
+    let close = format!("\n{indent}}}\n");
+    let end = start + text[start..].find(&close).expect("the block closes") + close.len();
+    p.write("main.berth", &(text[..start].to_owned() + &text[end..]));
 }
 
 #[test]
