@@ -501,3 +501,29 @@ fn a_new_port_for_a_target_group_of_fixed_name_under_a_listener_is_refused_by_th
     cloud.converges(&p.dir, "the new port under a new name");
     destroys_everything(&p, "next-tstack-dev", &cloud);
 }
+
+/// Regression: a service moved to another address, keeping its name (a
+/// refactor: `service web` becomes `service www`, still `name = "web"`),
+/// was deleted and made again at once. On moto the delete, by the
+/// name-derived ARN, took the new service with it and the plan was not
+/// clean; on AWS the create meets the old service of that name. Now the old
+/// one goes first, on both clouds.
+#[test]
+fn a_service_moved_to_a_new_address_keeping_its_name_is_deleted_before_it_is_made_again() {
+    for cloud in Cloud::both() {
+        let p = stack("catalyst");
+        cloud.converges(&p.dir, "the first apply");
+        p.edit("main.berth", "service web {", "service www {");
+        let apply = cloud.berth(&p.dir, &["apply", "--auto-approve"]);
+        apply.expect_code(0);
+        let out = apply.all();
+        let deleted = out
+            .find("service.web: Destruction complete")
+            .expect("the old one deleted");
+        let created = out.find("service.www: Creating...").expect("the new one made");
+        assert!(deleted < created, "made before the old one was gone:\n{out}");
+        let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "not clean after the move:\n{}", plan.all());
+        destroys_everything(&p, "catalyst-ecs", &cloud);
+    }
+}
