@@ -73,15 +73,20 @@ fn a_named_target_group_keeps_its_name_until_renamed() {
         Some("blog-web")
     );
     // Another change AWS cannot make in place: with the name fixed, the new
-    // group cannot coexist with the old one.
+    // group cannot coexist with the old one, and AWS refuses to delete the
+    // old one while the listener, which stays, forwards to it: the plan
+    // says so instead of an apply stopping half-way.
     p.edit("main.berth", "port        = 3000\n  target_type = \"ip\"\n  health_check { path = \"/health\" }\n}\n\ntarget_group login", "port        = 3001\n  target_type = \"ip\"\n  health_check { path = \"/health\" }\n}\n\ntarget_group login");
-    let plan = json_plan(p.berth(&["plan", "--format", "json"]).expect_code(0));
-    assert_eq!(
-        json_actions(&plan)["target_group.blog"],
-        act("replace", Some("destroy_before_create"))
+    let refused = p.berth(&["plan", "--format", "json"]);
+    refused.expect_code(1);
+    assert!(
+        refused
+            .all()
+            .contains("ELBv2 refuses while listener.http forwards to it (ResourceInUse)"),
+        "{}",
+        refused.all()
     );
-    // AWS refuses to delete a group a listener uses: renamed as well, the
-    // successor coexists and is created first.
+    // Renamed as well, the successor coexists and is created first.
     p.edit("main.berth", "name = \"blog-web\"", "name = \"blog-web-3001\"");
     let plan = json_plan(p.berth(&["plan", "--format", "json"]).expect_code(0));
     assert_eq!(

@@ -35,6 +35,12 @@ fn listeners(stack: &Stack, service: &DesiredResource) -> BTreeSet<Address> {
         .flat_map(DesiredValue::refs)
         .map(|r| &r.address)
         .collect();
+    forwarding_listeners(stack, &groups)
+}
+
+/// The listeners of the stack that forward, by default or by a rule, to one
+/// of `groups`.
+pub(crate) fn forwarding_listeners(stack: &Stack, groups: &BTreeSet<&Address>) -> BTreeSet<Address> {
     let names_group =
         |v: Option<&DesiredValue>| v.is_some_and(|v| v.refs().iter().any(|r| groups.contains(&r.address)));
     // A listener's default action or a rule's action (`target`: its

@@ -10,6 +10,7 @@ pub mod execute;
 pub mod external;
 pub mod graph;
 mod implicit;
+mod in_use;
 pub mod lock;
 mod mask;
 pub mod order;
@@ -21,6 +22,7 @@ pub mod saved;
 mod vpc_move;
 
 pub use diff::{Planned, Step, plan, plan_destroy};
+pub use in_use::blocked_replacements;
 pub use plan::{
     Action, AttrChange, Duplicate, Fingerprint, KeepReason, OutputChange, Plan, ResourceChange, Summary,
 };

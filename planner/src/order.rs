@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use berth_lang::DesiredValue;
 use berth_provider::schema::{Block, ReplaceOrder, Type};
 use berth_provider::{Address, Attrs, Kind, Resource, Value};
 use petgraph::graphmap::DiGraphMap;
@@ -230,6 +231,40 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
             }
         }
     }
+    // A resource moved to another address that keeps its AWS name: AWS
+    // holds one of a name in its scope (a service's and a cluster's ARN is
+    // their name), so the old one goes before the new one is made. Made
+    // first, the new one fails (a role, a log group, a service) or is the
+    // old one answered again (CreateCluster, CreateTargetGroup) and then
+    // deleted with it.
+    for (i, old) in steps.iter().enumerate() {
+        let Some(name) = old
+            .live
+            .as_ref()
+            .and_then(|l| l.attrs.get("name"))
+            .and_then(Value::as_str)
+        else {
+            continue;
+        };
+        let Some(delete) = all_ops[i].iter().copied().find(|o| o.kind == OpKind::Delete) else {
+            continue;
+        };
+        for (j, new) in steps.iter().enumerate() {
+            if i == j
+                || new.action != Action::Create
+                || new.address.kind != old.address.kind
+                || new.desired.as_ref().and_then(desired_name) != Some(name)
+            {
+                continue;
+            }
+            let Some(create) = all_ops[j].iter().copied().find(|o| o.kind == OpKind::Create) else {
+                continue;
+            };
+            if !petgraph::algo::has_path_connecting(&graph, create, delete, None) {
+                graph.add_edge(delete, create, ());
+            }
+        }
+    }
     // AWS detaches an internet gateway only once its VPC has no mapped
     // public address: without this edge the detach is retried until the
     // retries give up whenever such a delete fails (deletion protection).
@@ -248,6 +283,18 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
         return Err(CycleError(steps[cycle.node_id().step].address.clone()));
     }
     Ok(Schedule { graph })
+}
+
+/// The `name` a declared resource asks for, when known before apply.
+fn desired_name(desired: &DesiredValue) -> Option<&str> {
+    match desired {
+        DesiredValue::Known(Value::Map(attrs)) => attrs.get("name")?.as_str(),
+        DesiredValue::Map(attrs) => match attrs.get("name")? {
+            DesiredValue::Known(value) => value.as_str(),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Pairs of (internet gateway, live resource holding a public address in

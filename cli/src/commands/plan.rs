@@ -182,14 +182,20 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// Reads the stack's live resources (also under the `external` parents)
-/// and plans against them.
+/// and plans against them. A plan AWS would refuse half-way through (see
+/// [`berth_planner::blocked_replacements`]) is an error, before any change.
 pub fn make(
     runtime: &Runtime,
     cloud: &Cloud,
     stack: &berth_lang::Stack,
     external: &[External],
 ) -> anyhow::Result<Planned> {
-    Ok(plan(stack, read_live(runtime, cloud, stack, external)?))
+    let planned = plan(stack, read_live(runtime, cloud, stack, external)?);
+    let blocked = berth_planner::blocked_replacements(stack, &planned.plan);
+    if !blocked.is_empty() {
+        anyhow::bail!(blocked.join("\n"));
+    }
+    Ok(planned)
 }
 
 /// The stack's live resources, also those under the `external` parents

@@ -103,6 +103,10 @@ pub(crate) fn classify(code: &str, message: &str, status: u16) -> ErrorClass {
         || status >= 500
         // ECS does not yet see a listener created a moment ago.
         || (code == "InvalidParameterException" && message.contains("does not have an associated load balancer"))
+        // A service made under the name of one just deleted (moved to
+        // another address): ECS frees the name once the old one's tasks
+        // have drained.
+        || (code == "InvalidParameterException" && message.contains("still Draining"))
     {
         ErrorClass::Transient
     } else {
@@ -272,6 +276,14 @@ mod tests {
             classify(
                 "InvalidParameterException",
                 "The target group x does not have an associated load balancer.",
+                400
+            ),
+            ErrorClass::Transient
+        );
+        assert_eq!(
+            classify(
+                "InvalidParameterException",
+                "Unable to Start a service that is still Draining.",
                 400
             ),
             ErrorClass::Transient
