@@ -135,15 +135,6 @@ target_group app {
   port        = 80
   target_type = "ip"
 }
-load_balancer web {
-  subnets  = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
-  internal = true
-}
-listener http {
-  load_balancer = load_balancer.web
-  port          = 80
-  default       = target_group.app
-}
 task_definition app {
   cpu    = 256
   memory = 512

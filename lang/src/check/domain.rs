@@ -15,7 +15,6 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     let cx = Context {
         stack,
         gateway_vpcs: gateway_vpcs(stack),
-        forwarded_groups: forwarded_groups(stack),
     };
     for r in &stack.resources {
         match r.kind() {
@@ -72,32 +71,6 @@ struct Context<'s> {
     /// The VPCs of the stack that have an internet gateway, found once:
     /// asking per load balancer made validate quadratic.
     gateway_vpcs: BTreeSet<Address>,
-    /// The target groups a listener of the stack forwards to, found once
-    /// for the same reason.
-    forwarded_groups: BTreeSet<Address>,
-}
-
-/// The target groups a listener of the stack forwards to: its default
-/// action or a rule's, plain or weighted (a weight of 0 included: ELBv2
-/// associates the group with the load balancer all the same).
-fn forwarded_groups(stack: &Stack) -> BTreeSet<Address> {
-    let mut out = BTreeSet::new();
-    let mut add = |body: &DesiredBody, target: &str| {
-        let weighted = body
-            .blocks("weighted_forward")
-            .iter()
-            .filter_map(|w| w.body.value("target_group"));
-        for value in body.value(target).into_iter().chain(weighted) {
-            out.extend(value.refs().into_iter().map(|r| r.address.clone()));
-        }
-    };
-    for listener in stack.resources.iter().filter(|l| l.kind() == Kind::Listener) {
-        add(&listener.body, "default");
-        for rule in listener.body.blocks("rule") {
-            add(&rule.body, "forward");
-        }
-    }
-    out
 }
 
 /// The VPCs an `internet_gateway` of the stack is attached to.
@@ -914,21 +887,6 @@ impl<'s> Context<'s> {
                     .known("target_type")
                     .and_then(Value::as_str)
                     .unwrap_or("instance");
-                if !self.forwarded_groups.contains(&tg.address) {
-                    diags.push(
-                        Diagnostic::error(
-                            "E0630",
-                            format!("no listener of the stack forwards to {}", tg.address),
-                            span,
-                        )
-                        .label("ECS refuses to register tasks with a target group no load balancer uses")
-                        .also(tg.span, "declared here")
-                        .help(format!(
-                            "forward to {} from a listener's `default`, a rule's `forward` or a `weighted_forward` block (a weight of 0 will do) in the same change",
-                            tg.address
-                        )),
-                    );
-                }
                 if !tt.eq_ignore_ascii_case("ip") {
                     diags.push(
                         Diagnostic::error(
