@@ -1010,6 +1010,16 @@ const EDITS: &[(&str, &str, &str)] = &[
         "cluster blog {}",
     ),
     (
+        "Fargate Spot on the cluster, with a default strategy",
+        "cluster blog {}",
+        "cluster blog {\n  capacity_providers = [\"FARGATE\", \"FARGATE_SPOT\"]\n  default_capacity_provider_strategy {\n    capacity_provider = \"FARGATE\"\n    base              = 1\n    weight            = 1\n  }\n  default_capacity_provider_strategy {\n    capacity_provider = \"FARGATE_SPOT\"\n    weight            = 3\n  }\n}",
+    ),
+    (
+        "the default strategy removed, the providers kept",
+        "  default_capacity_provider_strategy {\n    capacity_provider = \"FARGATE\"\n    base              = 1\n    weight            = 1\n  }\n  default_capacity_provider_strategy {\n    capacity_provider = \"FARGATE_SPOT\"\n    weight            = 3\n  }\n",
+        "",
+    ),
+    (
         "retention removed",
         "log_group login { retention_days = 14 }",
         "log_group login {}",

@@ -12,27 +12,32 @@ use crate::stack::{DesiredBlock, DesiredResource};
 /// The capacity providers Fargate tasks can run on.
 const FARGATE_PROVIDERS: &[&str] = &["FARGATE", "FARGATE_SPOT"];
 
-/// A cluster's `capacity_providers` are Fargate's.
+/// A cluster's `capacity_providers` are Fargate's, and its default
+/// strategy is a strategy of them.
 pub fn cluster(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
-    let (Some(Value::List(names)), Some(span)) = (
+    if let (Some(Value::List(names)), Some(span)) = (
         r.body.known("capacity_providers"),
         r.body.span("capacity_providers"),
-    ) else {
-        return;
-    };
-    for name in names.iter().filter_map(Value::as_str) {
-        if !FARGATE_PROVIDERS.contains(&name) {
-            diags.push(unknown_provider(name, span));
+    ) {
+        for name in names.iter().filter_map(Value::as_str) {
+            if !FARGATE_PROVIDERS.contains(&name) {
+                diags.push(unknown_provider(name, span));
+            }
         }
     }
+    strategy(
+        Some(r),
+        r.body.blocks("default_capacity_provider_strategy"),
+        diags,
+    );
 }
 
 /// A service's `capacity_provider_strategy` blocks: Fargate's providers,
 /// each once, at most one with a `base`, listed by `cluster` when the
 /// stack declares it, and no `launch_type` beside them.
 pub fn service(cluster: Option<&DesiredResource>, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
-    let strategy = r.body.blocks("capacity_provider_strategy");
-    let Some(first) = strategy.first() else {
+    let strategy_blocks = r.body.blocks("capacity_provider_strategy");
+    let Some(first) = strategy_blocks.first() else {
         return;
     };
     if let Some(span) = r.body.span("launch_type") {
@@ -47,6 +52,16 @@ pub fn service(cluster: Option<&DesiredResource>, r: &DesiredResource, diags: &m
             .help("remove `launch_type`: the strategy decides where the tasks run"),
         );
     }
+    strategy(cluster, strategy_blocks, diags);
+}
+
+/// A strategy's blocks: Fargate's providers, each once, at most one with a
+/// `base`, one with a `weight`, listed by `cluster` when the stack declares
+/// it.
+fn strategy(cluster: Option<&DesiredResource>, strategy: &[DesiredBlock], diags: &mut Vec<Diagnostic>) {
+    let Some(first) = strategy.first() else {
+        return;
+    };
     let weighted = strategy
         .iter()
         .any(|b| !matches!(b.body.known("weight"), None | Some(Value::Int(0))));

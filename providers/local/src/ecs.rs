@@ -56,6 +56,12 @@ pub(crate) fn create(
                 sim.call("UpdateClusterSettings");
             }
             check_capacity_providers("CreateCluster", &attrs)?;
+            check_strategy(
+                "CreateCluster",
+                Kind::Cluster,
+                &blocks_of(&attrs, DEFAULT_STRATEGY),
+                &attrs,
+            )?;
             attrs.insert("name".to_owned(), Value::String(name));
             attrs.insert("arn".to_owned(), Value::String(arn.clone()));
             sim.insert(&arn, kind, tags, attrs, false);
@@ -117,10 +123,14 @@ pub(crate) fn update(
             if old.get("container_insights") != new.get("container_insights") {
                 sim.call("UpdateClusterSettings");
             }
-            if old.get("capacity_providers") != new.get("capacity_providers") {
+            if ["capacity_providers", DEFAULT_STRATEGY]
+                .iter()
+                .any(|k| old.get(*k) != new.get(*k))
+            {
                 let call = "PutClusterCapacityProviders";
                 sim.call(call);
                 check_capacity_providers(call, new)?;
+                check_strategy(call, Kind::Cluster, &blocks_of(new, DEFAULT_STRATEGY), new)?;
                 let kept = strs_of(new, "capacity_providers");
                 let in_use = sim
                     .all(Kind::Service)
@@ -673,6 +683,9 @@ const FARGATE_PROVIDERS: &[&str] = &["FARGATE", "FARGATE_SPOT"];
 
 /// A cluster's capacity providers exist (berth's clusters have Fargate's
 /// only: no Auto Scaling group providers).
+/// A cluster's default capacity provider strategy blocks.
+const DEFAULT_STRATEGY: &str = "default_capacity_provider_strategy";
+
 fn check_capacity_providers(call: &str, cluster: &Attrs) -> Result<(), ProviderError> {
     match strs_of(cluster, "capacity_providers")
         .into_iter()
@@ -695,15 +708,18 @@ fn providers_of(service: &Attrs) -> Vec<String> {
         .collect()
 }
 
-/// A service's capacity provider strategy as ECS takes it: providers the
-/// cluster has, each once, a weight somewhere, at most one base.
-fn check_strategy(call: &str, service: &Attrs, cluster: &Attrs) -> Result<(), ProviderError> {
-    let bad = |msg: &str| Err(invalid(Kind::Service, call, msg.to_owned()));
-    let strategy = blocks_of(service, "capacity_provider_strategy");
+/// A capacity provider strategy (a service's, or a cluster's default) as
+/// ECS takes it: providers the cluster has, each once, a weight somewhere,
+/// at most one base.
+fn check_strategy(call: &str, kind: Kind, strategy: &[&Attrs], cluster: &Attrs) -> Result<(), ProviderError> {
+    let bad = |msg: &str| Err(invalid(kind, call, msg.to_owned()));
     if strategy.is_empty() {
         return Ok(());
     }
-    let names = providers_of(service);
+    let names: Vec<String> = strategy
+        .iter()
+        .filter_map(|b| str_of(b, "capacity_provider").map(str::to_owned))
+        .collect();
     let associated = strs_of(cluster, "capacity_providers");
     if names.iter().any(|n| !associated.contains(n)) {
         return bad(
@@ -746,7 +762,8 @@ fn check_service(
     let cluster = str_of(attrs, "cluster").unwrap_or_default();
     let (cluster, cluster_rec) = sim.need(Kind::Cluster, cluster, call)?;
     let cluster_name = str_of(&cluster_rec.attrs, "name").unwrap_or_default().to_owned();
-    check_strategy(call, attrs, &cluster_rec.attrs)?;
+    let strategy = blocks_of(attrs, "capacity_provider_strategy");
+    check_strategy(call, Kind::Service, &strategy, &cluster_rec.attrs)?;
     if let Some(p) = str_of(attrs, "propagate_tags")
         && !["SERVICE", "TASK_DEFINITION", "NONE"].contains(&p)
     {

@@ -1,5 +1,6 @@
 //! Clusters: CreateCluster with the containerInsights setting, capacity
-//! providers and tags, UpdateCluster (settings), PutClusterCapacityProviders,
+//! providers, the default strategy and tags, UpdateCluster (settings),
+//! PutClusterCapacityProviders (providers and default strategy together),
 //! DeleteCluster (retried while services drain).
 
 use aws_sdk_ecs::types::{ClusterField, ClusterSetting, ClusterSettingName, Tag};
@@ -7,10 +8,13 @@ use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
-use super::{SERVICE, pairs};
+use super::{SERVICE, pairs, strategy};
 use crate::attrs::{attrs, bool_of, resource, str_list, strs_of, user_tags};
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
+
+/// The cluster's default capacity provider strategy blocks.
+const DEFAULT_STRATEGY: &str = "default_capacity_provider_strategy";
 
 /// Most clusters one DescribeClusters call takes.
 const BATCH: usize = 100;
@@ -31,12 +35,14 @@ pub(super) async fn create(
 ) -> Result<Attrs, ProviderError> {
     let ecs = &p.clients.ecs;
     let name = naming::given(a, "name").map_or_else(|| naming::ecs(stack, address), str::to_owned);
+    let default = strategy::encode("CreateCluster", a, DEFAULT_STRATEGY)?;
     let out = p
         .call(SERVICE, "CreateCluster", || {
             ecs.create_cluster()
                 .cluster_name(&name)
                 .settings(insights(bool_of(a, "container_insights")))
                 .set_capacity_providers(Some(strs_of(a, "capacity_providers")))
+                .set_default_capacity_provider_strategy((!default.is_empty()).then(|| default.clone()))
                 .set_tags(Some(tags.clone()))
                 .send()
         })
@@ -66,15 +72,19 @@ pub(super) async fn update(
         })
         .await?;
     }
-    if old.get("capacity_providers") != new.get("capacity_providers") {
+    if ["capacity_providers", DEFAULT_STRATEGY]
+        .iter()
+        .any(|k| old.get(*k) != new.get(*k))
+    {
         let ecs = &p.clients.ecs;
-        // The call replaces the list and the default strategy; berth sets
-        // no default strategy (services name theirs).
-        p.call(SERVICE, "PutClusterCapacityProviders", || {
+        // The call replaces both the list and the default strategy.
+        let call = "PutClusterCapacityProviders";
+        let default = strategy::encode(call, new, DEFAULT_STRATEGY)?;
+        p.call(SERVICE, call, || {
             ecs.put_cluster_capacity_providers()
                 .cluster(arn)
                 .set_capacity_providers(Some(strs_of(new, "capacity_providers")))
-                .set_default_capacity_provider_strategy(Some(Vec::new()))
+                .set_default_capacity_provider_strategy(Some(default.clone()))
                 .send()
         })
         .await?;
@@ -130,6 +140,10 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
                 (
                     "capacity_providers",
                     str_list(c.capacity_providers().iter().map(String::as_str)),
+                ),
+                (
+                    DEFAULT_STRATEGY,
+                    strategy::decode(c.default_capacity_provider_strategy()),
                 ),
                 ("tags", user_tags(pairs(c.tags()))),
                 ("arn", Value::from(c.cluster_arn().unwrap_or_default())),

@@ -6,6 +6,7 @@ mod connect;
 mod container_settings;
 mod scaling;
 pub(crate) mod service;
+mod strategy;
 mod task_definition;
 mod volume;
 

@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem, DeploymentAlarms,
-    DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentRolloutState, LaunchType, LoadBalancer,
-    NetworkConfiguration, PropagateTags, Service, ServiceField, ServiceRegistry, Tag,
+    AssignPublicIp, AwsVpcConfiguration, DeploymentAlarms, DeploymentCircuitBreaker, DeploymentConfiguration,
+    DeploymentRolloutState, LaunchType, LoadBalancer, NetworkConfiguration, PropagateTags, Service,
+    ServiceField, ServiceRegistry, Tag,
 };
 use berth_provider::adopt::service_in;
 use berth_provider::naming;
@@ -21,7 +21,7 @@ use berth_provider::schema::cluster_name;
 use berth_provider::{Address, Attrs, Kind, ProviderError, ROLLED_BACK, Resource, Value, WaitEvents};
 use futures::future::try_join_all;
 
-use super::{SERVICE, connect, pairs, scaling};
+use super::{SERVICE, connect, pairs, scaling, strategy};
 use crate::attrs::{
     attrs, blocks_of, bool_of, created_at, i32_of, opt_int, resource, str_list, str_of, strs_of, user_tags,
 };
@@ -82,22 +82,6 @@ fn deployment(call: &str, a: &Attrs, clear_alarms: bool) -> Result<DeploymentCon
         .build())
 }
 
-/// The `capacity_provider_strategy` blocks; empty when the service names a
-/// launch type instead.
-fn strategy(call: &str, a: &Attrs) -> Result<Vec<CapacityProviderStrategyItem>, ProviderError> {
-    blocks_of(a, "capacity_provider_strategy")
-        .into_iter()
-        .map(|b| {
-            CapacityProviderStrategyItem::builder()
-                .set_capacity_provider(str_of(b, "capacity_provider").map(str::to_owned))
-                .weight(i32_of(b, "weight").unwrap_or(0))
-                .base(i32_of(b, "base").unwrap_or(0))
-                .build()
-                .map_err(|e| build_error(call, e))
-        })
-        .collect()
-}
-
 fn propagate(a: &Attrs) -> PropagateTags {
     PropagateTags::from(str_of(a, "propagate_tags").unwrap_or("SERVICE"))
 }
@@ -145,7 +129,8 @@ pub(super) async fn create(
     let registries = registries(a);
     let connect = connect::encode(p, call, a, false).await?;
     let deploy = deployment(call, a, false)?;
-    let strategy = strategy(call, a)?;
+    // Empty when the service names a launch type instead.
+    let strategy = strategy::encode(call, a, "capacity_provider_strategy")?;
     // ECS takes a launch type or a capacity provider strategy, not both.
     let launch = strategy
         .is_empty()
@@ -278,7 +263,7 @@ pub(super) async fn update(
     let deploy = deployment(call, new, changed("alarms"))?;
     // A new strategy only applies to new tasks: ECS wants a new deployment.
     let strategy = changed("capacity_provider_strategy")
-        .then(|| strategy(call, new))
+        .then(|| strategy::encode(call, new, "capacity_provider_strategy"))
         .transpose()?;
     let cluster = str_of(old, "cluster").unwrap_or_default();
     // The scaler owns a scaled service's count: sending it would undo a
@@ -406,21 +391,11 @@ fn decode(address: Address, s: &Service) -> Resource {
             ("rollback", Value::Bool(a.rollback())),
         ]))
     });
-    let strategy: Vec<Value> = s
-        .capacity_provider_strategy()
-        .iter()
-        .map(|c| {
-            Value::Map(attrs([
-                ("capacity_provider", Value::from(c.capacity_provider())),
-                ("weight", Value::Int(i64::from(c.weight()))),
-                ("base", Value::Int(i64::from(c.base()))),
-            ]))
-        })
-        .collect();
+    let strategy = strategy::decode(s.capacity_provider_strategy());
     // A service placed by a capacity provider strategy has no launch type
     // of its own (AWS reports none; emulators report their default).
     let launch = match s.launch_type() {
-        Some(l) if strategy.is_empty() => l.as_str(),
+        Some(l) if s.capacity_provider_strategy().is_empty() => l.as_str(),
         _ => "FARGATE",
     };
     let a = attrs([
@@ -457,7 +432,7 @@ fn decode(address: Address, s: &Service) -> Resource {
         ("service_connect", connect::decode(s)),
         ("circuit_breaker", Value::List(breaker.into_iter().collect())),
         ("alarms", Value::List(alarms.into_iter().collect())),
-        ("capacity_provider_strategy", Value::List(strategy)),
+        ("capacity_provider_strategy", strategy),
         // Filled in by `scaling::read_into` when the service is scaled.
         ("autoscaling", Value::List(Vec::new())),
         ("enable_execute_command", Value::Bool(s.enable_execute_command())),

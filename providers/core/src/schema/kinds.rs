@@ -816,6 +816,33 @@ const RULE_QUERY: Block = block(
     "A query string pair; the rule matches when any of its `query` pairs does.",
 );
 
+/// One capacity provider of a strategy: a service's, or a cluster's
+/// default for services that name neither a strategy nor a launch type.
+const STRATEGY_ATTRS: &[Attr] = &[
+    Attr::required(
+        "capacity_provider",
+        Type::String,
+        "capacityProvider",
+        "`FARGATE` or `FARGATE_SPOT`; the cluster must list it in `capacity_providers`.",
+    ),
+    Attr::default(
+        "weight",
+        Type::Int,
+        Literal::Int(0),
+        "weight",
+        "Share of the tasks beyond `base`, relative to the other providers' weights.",
+    )
+    .range(0, 1000),
+    Attr::default(
+        "base",
+        Type::Int,
+        Literal::Int(0),
+        "base",
+        "Tasks placed on this provider first; only one provider may have a base.",
+    )
+    .range(0, 100_000),
+];
+
 const CLUSTER: KindSchema = KindSchema {
     kind: Kind::Cluster,
     spelling: Spelling::Plain,
@@ -842,7 +869,15 @@ const CLUSTER: KindSchema = KindSchema {
         ARN,
         NAME,
     ],
-    blocks: &[],
+    blocks: &[Block {
+        max: Some(20),
+        ..block(
+            "default_capacity_provider_strategy",
+            STRATEGY_ATTRS,
+            "defaultCapacityProviderStrategy",
+            "Where ECS runs tasks started with neither a launch type nor a strategy: RunTask, services other tools make (Terraform's `aws_ecs_cluster_capacity_providers` `default_capacity_provider_strategy`). berth's services always name one (`launch_type` is `FARGATE` when left out). Only providers the cluster lists in `capacity_providers`.",
+        )
+    }],
 };
 
 const LOG_GROUP: KindSchema = KindSchema {
@@ -1846,30 +1881,7 @@ const SERVICE: KindSchema = KindSchema {
             max: Some(20),
             ..block(
                 "capacity_provider_strategy",
-                &[
-                    Attr::required(
-                        "capacity_provider",
-                        Type::String,
-                        "capacityProvider",
-                        "`FARGATE` or `FARGATE_SPOT`; the cluster must list it in `capacity_providers`.",
-                    ),
-                    Attr::default(
-                        "weight",
-                        Type::Int,
-                        Literal::Int(0),
-                        "weight",
-                        "Share of the tasks beyond `base`, relative to the other providers' weights.",
-                    )
-                    .range(0, 1000),
-                    Attr::default(
-                        "base",
-                        Type::Int,
-                        Literal::Int(0),
-                        "base",
-                        "Tasks placed on this provider first; only one provider may have a base.",
-                    )
-                    .range(0, 100_000),
-                ],
+                STRATEGY_ATTRS,
                 "capacityProviderStrategy",
                 "Where tasks run: on Fargate or Fargate Spot, by weight (instead of `launch_type`).",
             )
