@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use berth_lang::Stack;
 use berth_provider::schema::{Presence, Update, canonical};
-use berth_provider::{Address, Attrs, Resource, Value};
+use berth_provider::{Address, Attrs, Kind, Resource, Value};
 use sha2::{Digest, Sha256};
 
 use berth_lang::{DesiredValue, RefTarget};
@@ -140,9 +140,10 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
             None => (Action::Create, creation_changes(&address, &resolved, marks)),
             Some(live) => {
                 let mut changes = differences(&address, &resolved, &live.attrs, marks);
-                if stack
-                    .resource(&address)
-                    .is_some_and(|r| subnet_vpcs.moves(r, &resolved, &live.attrs))
+                if address.kind == Kind::LoadBalancer
+                    && stack
+                        .resource(&address)
+                        .is_some_and(|r| subnet_vpcs.moves(r, &resolved, &live.attrs))
                 {
                     for c in changes.iter_mut().filter(|c| c.name == "subnets") {
                         c.forces_replacement = true;

@@ -160,6 +160,7 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
     let all_ops = step_ops(steps);
     // The operation after which a step's new state exists.
     let ready_op = |i: usize| all_ops[i].iter().copied().find(|o| o.kind != OpKind::Delete);
+    let op_of = |i: usize, kind: OpKind| all_ops[i].iter().copied().find(|o| o.kind == kind);
 
     for (i, step) in steps.iter().enumerate() {
         let ops = &all_ops[i];
@@ -183,7 +184,7 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
             for peer in late_refs(step) {
                 let Some(&d) = by_address.get(&peer) else { continue };
                 if is_new(steps[d].action)
-                    && let Some(before) = all_ops[d].iter().copied().find(|o| o.kind == OpKind::Create)
+                    && let Some(before) = op_of(d, OpKind::Create)
                 {
                     graph.add_edge(before, *op, ());
                 }
@@ -193,7 +194,7 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
     // A live resource is deleted only after whatever points at it has been
     // deleted or moved off it.
     for (i, step) in steps.iter().enumerate() {
-        let Some(delete) = all_ops[i].iter().copied().find(|o| o.kind == OpKind::Delete) else {
+        let Some(delete) = op_of(i, OpKind::Delete) else {
             continue;
         };
         let Some(target) = &step.live else { continue };
@@ -237,6 +238,21 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
     // first, the new one fails (a role, a log group, a service) or is the
     // old one answered again (CreateCluster, CreateTargetGroup) and then
     // deleted with it.
+    let mut creates_by_name: BTreeMap<(Kind, &str), Vec<Op>> = BTreeMap::new();
+    for (j, new) in steps.iter().enumerate() {
+        if new.action != Action::Create {
+            continue;
+        }
+        if let (Some(name), Some(create)) = (
+            new.desired.as_ref().and_then(desired_name),
+            op_of(j, OpKind::Create),
+        ) {
+            creates_by_name
+                .entry((new.address.kind, name))
+                .or_default()
+                .push(create);
+        }
+    }
     for (i, old) in steps.iter().enumerate() {
         let Some(name) = old
             .live
@@ -246,20 +262,13 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
         else {
             continue;
         };
-        let Some(delete) = all_ops[i].iter().copied().find(|o| o.kind == OpKind::Delete) else {
+        let (Some(delete), Some(creates)) = (
+            op_of(i, OpKind::Delete),
+            creates_by_name.get(&(old.address.kind, name)),
+        ) else {
             continue;
         };
-        for (j, new) in steps.iter().enumerate() {
-            if i == j
-                || new.action != Action::Create
-                || new.address.kind != old.address.kind
-                || new.desired.as_ref().and_then(desired_name) != Some(name)
-            {
-                continue;
-            }
-            let Some(create) = all_ops[j].iter().copied().find(|o| o.kind == OpKind::Create) else {
-                continue;
-            };
+        for &create in creates {
             if !petgraph::algo::has_path_connecting(&graph, create, delete, None) {
                 graph.add_edge(delete, create, ());
             }
@@ -272,8 +281,7 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
     // (a VPC replaced with all it holds): the edge would close a cycle, and
     // the detach's retries cover that case.
     for (gateway, holder) in public_addresses(steps) {
-        let delete = |i: usize| all_ops[i].iter().copied().find(|o| o.kind == OpKind::Delete);
-        if let (Some(before), Some(after)) = (delete(holder), delete(gateway))
+        if let (Some(before), Some(after)) = (op_of(holder, OpKind::Delete), op_of(gateway, OpKind::Delete))
             && !petgraph::algo::has_path_connecting(&graph, after, before, None)
         {
             graph.add_edge(before, after, ());

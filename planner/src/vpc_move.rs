@@ -40,14 +40,12 @@ impl SubnetVpcs {
         }
     }
 
-    /// Whether the load balancer `desired`, live as `live`, moves to
+    /// Whether the load balancer `desired` (the caller checks the kind),
+    /// live as `live`, moves to
     /// another VPC: its live subnets are in one VPC and every subnet it is
     /// given is known to be elsewhere (in a VPC yet to be made, or another
     /// one). Subnets berth cannot place (not the stack's) decide nothing.
     pub(crate) fn moves(&self, desired: &DesiredResource, resolved: &Attrs, live: &Attrs) -> bool {
-        if desired.kind() != Kind::LoadBalancer {
-            return false;
-        }
         let mut before: Vec<&Value> = ids(live).iter().filter_map(|id| self.live.get(*id)).collect();
         before.dedup();
         let [old] = before[..] else {

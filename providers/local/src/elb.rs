@@ -394,7 +394,13 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
             Some(_) => {}
         }
     }
-    let (idle, _, _, _, desync, _, xff, keep_alive, _) = load_balancer_settings(attrs);
+    let LoadBalancerSettings {
+        idle_timeout: idle,
+        desync_mitigation_mode: desync,
+        xff_header_processing: xff,
+        client_keep_alive: keep_alive,
+        ..
+    } = load_balancer_settings(attrs);
     let bad = |msg: String| Err(invalid(Kind::LoadBalancer, call, msg));
     if !(1..=4000).contains(&idle) {
         return bad(format!("Idle timeout {idle} must be between 1 and 4000 seconds"));
@@ -434,24 +440,33 @@ const DESYNC_MODES: [&str; 3] = ["monitor", "defensive", "strictest"];
 const XFF_MODES: [&str; 3] = ["append", "preserve", "remove"];
 
 /// A load balancer's attributes that ModifyLoadBalancerAttributes sets,
-/// AWS's defaults filled in: idle timeout, deletion protection, dropping
-/// invalid headers, HTTP/2, desync mode, keeping the Host header, the
-/// X-Forwarded-For mode, client keep-alive, WAF fail-open.
-type LoadBalancerSettings<'a> = (i64, bool, bool, bool, &'a str, bool, &'a str, i64, bool);
+/// AWS's defaults filled in.
+#[derive(PartialEq)]
+struct LoadBalancerSettings<'a> {
+    idle_timeout: i64,
+    deletion_protection: bool,
+    drop_invalid_header_fields: bool,
+    http2: bool,
+    desync_mitigation_mode: &'a str,
+    preserve_host_header: bool,
+    xff_header_processing: &'a str,
+    client_keep_alive: i64,
+    waf_fail_open: bool,
+}
 
 fn load_balancer_settings(attrs: &Attrs) -> LoadBalancerSettings<'_> {
     let flag = |name: &str, default: bool| attrs.get(name).and_then(Value::as_bool).unwrap_or(default);
-    (
-        int_of(attrs, "idle_timeout").unwrap_or(60),
-        flag("deletion_protection", false),
-        flag("drop_invalid_header_fields", false),
-        flag("http2", true),
-        str_of(attrs, "desync_mitigation_mode").unwrap_or("defensive"),
-        flag("preserve_host_header", false),
-        str_of(attrs, "xff_header_processing").unwrap_or("append"),
-        int_of(attrs, "client_keep_alive").unwrap_or(3600),
-        flag("waf_fail_open", false),
-    )
+    LoadBalancerSettings {
+        idle_timeout: int_of(attrs, "idle_timeout").unwrap_or(60),
+        deletion_protection: flag("deletion_protection", false),
+        drop_invalid_header_fields: flag("drop_invalid_header_fields", false),
+        http2: flag("http2", true),
+        desync_mitigation_mode: str_of(attrs, "desync_mitigation_mode").unwrap_or("defensive"),
+        preserve_host_header: flag("preserve_host_header", false),
+        xff_header_processing: str_of(attrs, "xff_header_processing").unwrap_or("append"),
+        client_keep_alive: int_of(attrs, "client_keep_alive").unwrap_or(3600),
+        waf_fail_open: flag("waf_fail_open", false),
+    }
 }
 
 /// The target group attributes ModifyTargetGroupAttributes sets.
