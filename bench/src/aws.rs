@@ -13,7 +13,12 @@
 //! in a serial apply without latency on a moto of its own) times the
 //! latency, plus the total calls / 32 times the latency.
 //!
-//! Run: `cargo run --release -p berth-bench --bin bench-aws [RESOURCES] [LATENCY_MS]`
+//! moto runs under granian (the test support's [`Server::Fast`]): under
+//! moto's own server, a Python HTTP server, the server's pace decides the
+//! read, not the calls or the latency (docs/performance.md); `--stock-moto`
+//! measures it there all the same.
+//!
+//! Run: `cargo run --release -p berth-bench --bin bench-aws [RESOURCES] [LATENCY_MS] [--stock-moto]`
 //! (needs moto: `bash tests/moto/start.sh --install`).
 
 use std::collections::BTreeMap;
@@ -29,8 +34,8 @@ use berth_planner::Planned;
 use berth_planner::execute::{self, Hook, Outcome, Silent};
 use berth_planner::order::Op;
 use berth_provider::{Address, Kind, Provider, Resource, Value};
-use berth_test_support::Moto;
 use berth_test_support::proxy::{FaultProxy, Faults};
+use berth_test_support::{Moto, Server};
 use futures::stream::{self, StreamExt};
 
 #[global_allocator]
@@ -209,7 +214,14 @@ async fn describe_one(c: &Clients, r: &Resource) -> bool {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let (flags, numbers): (Vec<String>, Vec<String>) =
+        std::env::args().skip(1).partition(|a| a.starts_with("--"));
+    let server = if flags.iter().any(|f| f == "--stock-moto") {
+        Server::Stock
+    } else {
+        Server::Fast
+    };
+    let mut args = numbers.into_iter();
     let wanted: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(995);
     let latency = Duration::from_millis(args.next().and_then(|a| a.parse().ok()).unwrap_or(50));
     let mut sources = Sources::new();
@@ -221,7 +233,7 @@ fn main() {
             &analysis.diagnostics,
         ));
     };
-    let Some(moto) = Moto::start() else {
+    let Some(moto) = Moto::start_on(server) else {
         fail("moto is turned off (BERTH_SKIP_MOTO)")
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -230,13 +242,20 @@ fn main() {
         .unwrap_or_else(|e| fail(&format!("runtime: {e}")));
     runtime.block_on(async {
         let n = stack.resources.len();
-        println!("resources:        {n}, {} ms added to every call", latency.as_millis());
+        println!(
+            "resources:        {n}, {} ms added to every call, moto under {}",
+            latency.as_millis(),
+            match server {
+                Server::Stock => "its own server (werkzeug)",
+                Server::Fast => "granian",
+            }
+        );
 
         let planned = berth_planner::plan(&stack, Vec::new());
 
         // The calls of each operation: applied one at a time, without
         // latency, on a moto of its own.
-        let Some(counting_moto) = Moto::start() else {
+        let Some(counting_moto) = Moto::start_on(server) else {
             fail("moto is turned off (BERTH_SKIP_MOTO)")
         };
         let (_counting_proxy, counting, _) = through_proxy(&counting_moto, Duration::ZERO, &stack.region).await;

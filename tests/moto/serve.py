@@ -5,14 +5,25 @@ Binds a free port (port 0: the kernel picks it), prints the endpoint
 answers, and stops when its standard input closes, so a test process that
 dies (even killed) never leaves a server behind. With --until-signal it
 ignores stdin and runs until SIGTERM/SIGINT (used by start.sh).
+
+With --fast (the benchmarks) it serves moto's application with granian, a
+server written in Rust, instead of werkzeug's development server, and
+computes two of moto's per-request lookups once (`fast_app.py`): the same
+moto, answering the same, at several times the calls a second. werkzeug's
+server spends more time per request than moto's own code; AWS does not
+make calls wait on one Python process, so a benchmark of berth's call
+pattern would otherwise measure the server.
 """
 
 import logging
 import os
 import signal
+import socket
 import sys
 import threading
+import time
 import urllib.request
+from pathlib import Path
 
 # Read by moto at request time; set before it is imported all the same.
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
@@ -21,7 +32,68 @@ os.environ.setdefault("MOTO_ECS_SERVICE_RUNNING", "1")
 from moto.server import ThreadedMotoServer  # noqa: E402
 
 
+def answered(endpoint: str, timeout: float) -> bool:
+    """Whether the dashboard API, served by every moto server, answers."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=30).read()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 the kernel has free now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_fast() -> int:
+    """Serves `fast_app.app` with granian until stdin closes (or a signal)."""
+    from granian.constants import Interfaces
+    from granian.server import MPServer
+
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    server = MPServer(
+        "fast_app:app",
+        address="127.0.0.1",
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=1,
+        # moto's handlers hold the GIL: more threads only queue on it.
+        blocking_threads=4,
+        log_enabled=False,
+        working_dir=Path(__file__).resolve().parent,
+    )
+
+    def announce() -> None:
+        if answered(endpoint, 60):
+            print(endpoint, flush=True)
+        else:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    def stop_when_stdin_closes() -> None:
+        # os.read, not sys.stdin: a thread blocked in sys.stdin.read() holds
+        # its lock, and the forked worker, closing its stdin, would wait
+        # on that lock forever.
+        while os.read(sys.stdin.fileno(), 4096):
+            pass
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=announce, daemon=True).start()
+    if "--until-signal" not in sys.argv:
+        threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
+    server.serve()
+    return 0
+
+
 def main() -> int:
+    if "--fast" in sys.argv:
+        return serve_fast()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

@@ -2,6 +2,8 @@
 # Starts a moto server on 127.0.0.1 for berth's AWS tests.
 #
 #   tests/moto/start.sh --install     create the venv with moto[server] and exit
+#   tests/moto/start.sh --install-fast  the same, and granian in it (the benchmarks'
+#                                     server: serve.py --fast)
 #   tests/moto/start.sh               start moto, print its endpoint, run until Ctrl-C
 #   tests/moto/start.sh -- CMD ARGS   start moto, run CMD with AWS_ENDPOINT_URL and
 #                                     test credentials set, stop moto, exit with CMD's status
@@ -31,6 +33,13 @@ install() {
 
 install
 if [[ "${1:-}" == "--install" ]]; then
+    exit 0
+fi
+if [[ "${1:-}" == "--install-fast" ]]; then
+    if ! "$venv/bin/python" -c 'import granian' 2>/dev/null; then
+        echo "berth: installing granian into $venv" >&2
+        "$venv/bin/pip" install --quiet --disable-pip-version-check granian
+    fi
     exit 0
 fi
 

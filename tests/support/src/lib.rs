@@ -17,6 +17,20 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
 static INSTALLED: OnceLock<bool> = OnceLock::new();
+static INSTALLED_FAST: OnceLock<bool> = OnceLock::new();
+
+/// The HTTP server moto's application runs under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Server {
+    /// moto's own (`ThreadedMotoServer`: werkzeug's development server),
+    /// what the tests use.
+    Stock,
+    /// granian, with two of moto's per-request lookups computed once
+    /// (`tests/moto/fast_app.py`): the same answers at about three times
+    /// the calls a second (docs/performance.md), for benchmarks that would
+    /// otherwise time the server.
+    Fast,
+}
 
 /// A running moto server.
 pub struct Moto {
@@ -62,6 +76,11 @@ impl Moto {
     /// clear message when that is impossible; returns `None` only when
     /// `BERTH_SKIP_MOTO=1`.
     pub fn start() -> Option<Moto> {
+        Moto::start_on(Server::Stock)
+    }
+
+    /// [`Moto::start`] under `server`.
+    pub fn start_on(server: Server) -> Option<Moto> {
         if skipped() {
             eprintln!("BERTH_SKIP_MOTO=1: moto test skipped");
             return None;
@@ -69,21 +88,31 @@ impl Moto {
         let root = repo_root();
         let python = venv_python();
         // Once per test process (tests of one binary start together):
-        // `start.sh --install` makes the venv if missing, else checks it.
-        let installed = *INSTALLED.get_or_init(|| {
+        // `start.sh --install` makes the venv if missing, else checks it;
+        // `--install-fast` adds granian.
+        let (flag, once) = match server {
+            Server::Stock => ("--install", &INSTALLED),
+            Server::Fast => ("--install-fast", &INSTALLED_FAST),
+        };
+        let installed = *once.get_or_init(|| {
             Command::new("bash")
                 .arg(root.join("tests/moto/start.sh"))
-                .arg("--install")
+                .arg(flag)
                 .status()
                 .is_ok_and(|s| s.success())
         });
         assert!(
             installed && python.exists(),
-            "moto is not installed and `tests/moto/start.sh --install` failed: \
-             install it (python3 -m venv + pip install 'moto[server]') or set BERTH_SKIP_MOTO=1"
+            "moto is not installed and `tests/moto/start.sh {flag}` failed: \
+             install it (python3 -m venv + pip install 'moto[server]', and granian for the benchmarks) \
+             or set BERTH_SKIP_MOTO=1"
         );
-        let mut child = Command::new(&python)
-            .arg(root.join("tests/moto/serve.py"))
+        let mut command = Command::new(&python);
+        command.arg(root.join("tests/moto/serve.py"));
+        if server == Server::Fast {
+            command.arg("--fast");
+        }
+        let mut child = command
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
