@@ -4,7 +4,10 @@
 //! tags, batched, paced) against the per-resource refresh model (one
 //! Describe by id per resource, 10 at a time, as Terraform refreshes).
 //! Prints seconds, API calls, calls per resource, peak calls in flight and
-//! the ratio.
+//! the ratio. Both are timed again with moto's answers recorded by the
+//! proxy and replayed by it ([`Replay`]): the same calls and answers at the
+//! same latency from a server that answers calls in parallel, as AWS does;
+//! moto, one Python process, answers one at a time.
 //!
 //! The apply that sets the stack up is measured too, at the same latency
 //! with `--parallelism 32`, against a model: the critical path of
@@ -14,12 +17,12 @@
 //! latency, plus the total calls / 32 times the latency.
 //!
 //! moto runs under granian (the test support's [`Server::Fast`]): under
-//! moto's own server, a Python HTTP server, the server's pace decides the
-//! read, not the calls or the latency (docs/performance.md); `--stock-moto`
-//! measures it there all the same.
+//! moto's own server, a Python HTTP server, that server's pace weighs on
+//! every figure (docs/performance.md); `--stock-moto` measures it there
+//! all the same.
 //!
 //! Run: `cargo run --release -p berth-bench --bin bench-aws [RESOURCES] [LATENCY_MS] [--stock-moto]`
-//! (needs moto: `bash tests/moto/start.sh --install`).
+//! (needs moto and granian: `bash tests/moto/start.sh --install-fast`).
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -34,7 +37,7 @@ use berth_planner::Planned;
 use berth_planner::execute::{self, Hook, Outcome, Silent};
 use berth_planner::order::Op;
 use berth_provider::{Address, Kind, Provider, Resource, Value};
-use berth_test_support::proxy::{FaultProxy, Faults};
+use berth_test_support::proxy::{FaultProxy, Faults, Replay};
 use berth_test_support::{Moto, Server};
 use futures::stream::{self, StreamExt};
 
@@ -63,16 +66,66 @@ async fn through_proxy_limited(
     region: &str,
     limits: Limits,
 ) -> (FaultProxy, AwsProvider, Clients) {
+    let proxy = start_proxy(moto, latency);
+    let (provider, clients) = via(&proxy, region, limits).await;
+    (proxy, provider, clients)
+}
+
+/// A proxy adding `latency` to every call, in front of moto.
+fn start_proxy(moto: &Moto, latency: Duration) -> FaultProxy {
     let faults = Faults {
         latency,
         ..Faults::default()
     };
-    let proxy = FaultProxy::start(&moto.endpoint, faults).unwrap_or_else(|e| fail(&format!("proxy: {e}")));
+    FaultProxy::start(&moto.endpoint, faults).unwrap_or_else(|e| fail(&format!("proxy: {e}")))
+}
+
+/// A provider paced by `limits`, and SDK clients, sending to `proxy`.
+async fn via(proxy: &FaultProxy, region: &str, limits: Limits) -> (AwsProvider, Clients) {
     let config = sdk_config(&proxy.endpoint, region).await;
     let provider = AwsProvider::from_sdk_config(&config)
         .unwrap_or_else(|e| fail(&format!("provider: {e}")))
         .with_limits(limits);
-    (proxy, provider, Clients::from_sdk_config(&config))
+    (provider, Clients::from_sdk_config(&config))
+}
+
+/// The per-resource refresh model: one Describe by id per resource of
+/// `live`, 10 at a time; how many were answered.
+async fn refresh(clients: &Clients, live: &[Resource]) -> usize {
+    stream::iter(live.iter())
+        .map(|r| describe_one(clients, r))
+        .buffer_unordered(10)
+        .filter(|ok| futures::future::ready(*ok))
+        .count()
+        .await
+}
+
+/// berth's read of `stack` through `proxy` with a provider of its own,
+/// timed; fails unless it reads `n` resources.
+async fn timed_read(
+    proxy: &FaultProxy,
+    region: &str,
+    stack: &str,
+    n: usize,
+    what: &str,
+) -> (f64, AwsProvider, Vec<Resource>) {
+    let (provider, _) = via(proxy, region, Limits::default()).await;
+    let t = Instant::now();
+    let live = provider
+        .read_all(stack)
+        .await
+        .unwrap_or_else(|e| fail(&format!("{what}: {e}")));
+    let secs = t.elapsed().as_secs_f64();
+    if live.len() != n {
+        fail(&format!("{what}: {} resources read of {n}", live.len()));
+    }
+    (secs, provider, live)
+}
+
+/// The middle of `secs`.
+fn median(mut secs: Vec<f64>) -> f64 {
+    secs.sort_by(f64::total_cmp);
+    secs.get(secs.len() / 2).copied().unwrap_or_default()
 }
 
 /// How many times berth's read is timed.
@@ -315,16 +368,8 @@ fn main() {
         let mut secs = Vec::new();
         let mut last = None;
         for run in 1..=READS {
-            let (proxy, provider, _) = through_proxy(&moto, latency, &stack.region).await;
-            let t = Instant::now();
-            let live = provider
-                .read_all(&stack.name)
-                .await
-                .unwrap_or_else(|e| fail(&format!("read {run}: {e}")));
-            let berth_secs = t.elapsed().as_secs_f64();
-            if live.len() != n {
-                fail(&format!("read {run}: {} resources read of {n}", live.len()));
-            }
+            let proxy = start_proxy(&moto, latency);
+            let (berth_secs, provider, live) = timed_read(&proxy, &stack.region, &stack.name, n, &format!("read {run}")).await;
             let calls = total_calls(&provider);
             let peak = proxy.stats().max_in_flight;
             println!(
@@ -338,18 +383,12 @@ fn main() {
         let Some((provider, live)) = last else {
             fail("no read")
         };
-        secs.sort_by(f64::total_cmp);
-        let berth_secs = secs[secs.len() / 2];
+        let berth_secs = median(secs);
 
         // The per-resource refresh model.
         let (proxy, _, clients) = through_proxy(&moto, latency, &stack.region).await;
         let t = Instant::now();
-        let ok = stream::iter(live.iter())
-            .map(|r| describe_one(&clients, r))
-            .buffer_unordered(10)
-            .filter(|ok| futures::future::ready(*ok))
-            .count()
-            .await;
+        let ok = refresh(&clients, &live).await;
         let model_secs = t.elapsed().as_secs_f64();
         let stats = proxy.stats();
         println!(
@@ -359,6 +398,34 @@ fn main() {
         println!(
             "ratio:            {:.1}x faster (berth's median read, {berth_secs:.2} s)",
             model_secs / berth_secs
+        );
+
+        // Both again with moto's answers replayed by the proxy, recorded
+        // first: the same calls and answers, at the same latency, from a
+        // server that answers calls in parallel as AWS does, not one at a
+        // time as moto's interpreter lock makes it.
+        let proxy = start_proxy(&moto, latency);
+        proxy.set_replay(Replay::Record);
+        timed_read(&proxy, &stack.region, &stack.name, n, "recorded read").await;
+        let (_, clients) = via(&proxy, &stack.region, Limits::default()).await;
+        refresh(&clients, &live).await;
+        proxy.set_replay(Replay::Answer);
+        let mut secs = Vec::new();
+        for run in 1..=READS {
+            let what = format!("replayed read {run}");
+            secs.push(timed_read(&proxy, &stack.region, &stack.name, n, &what).await.0);
+        }
+        let t = Instant::now();
+        let ok = refresh(&clients, &live).await;
+        let model_secs = t.elapsed().as_secs_f64();
+        let replayed_secs = median(secs);
+        let stats = proxy.stats();
+        println!(
+            "replayed answers: berth {replayed_secs:.2} s (median of {READS}), per-resource refresh {model_secs:.2} s \
+             ({ok} answered): {:.1}x faster; {} answers replayed, {} not recorded (forwarded to moto)",
+            model_secs / replayed_secs,
+            stats.replayed,
+            stats.missed
         );
         let mut by_op: Vec<(u64, String)> = provider.stats().into_iter().map(|(op, s)| (s.calls, op)).collect();
         by_op.sort_by(|a, b| b.cmp(a));

@@ -5,11 +5,16 @@
 //! rewrites a JSON answer (to show what moto cannot do, such as an ECS
 //! deployment rolled back by the circuit breaker).
 //!
+//! It can also record the answers it forwards and then answer the same
+//! requests itself ([`Replay`]): the benchmarks time a read whose answers
+//! are moto's without moto's pace, as against a server that answers calls
+//! in parallel.
+//!
 //! Plain threads and HTTP/1.1 over std's sockets: one thread per client
 //! connection (the SDK keeps a few alive), one upstream connection per
 //! request (sent with `Connection: close`, read to its end).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -56,11 +61,29 @@ impl std::fmt::Debug for Rewrite {
     }
 }
 
+/// Whether the proxy records answers or answers from its records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Replay {
+    /// Forward every request (after its faults).
+    #[default]
+    Off,
+    /// Forward, and keep each answer by its request (operation, service
+    /// and body: not the signature, which changes with the time).
+    Record,
+    /// Answer a recorded request with its answer, after the latency,
+    /// without forwarding it; forward the others (counted as `missed`).
+    Answer,
+}
+
 /// What the proxy has seen so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ProxyStats {
     pub requests: u64,
     pub forwarded: u64,
+    /// Answered from the records ([`Replay::Answer`]).
+    pub replayed: u64,
+    /// Not recorded when [`Replay::Answer`] asked for them: forwarded.
+    pub missed: u64,
     pub reset: u64,
     pub throttled: u64,
     pub server_errors: u64,
@@ -83,6 +106,9 @@ struct Shared {
     faults: Mutex<Faults>,
     stats: Mutex<ProxyStats>,
     upstream: Mutex<BTreeMap<String, Upstream>>,
+    replay: Mutex<Replay>,
+    /// Answers by [`Request::replay_key`].
+    recorded: Mutex<HashMap<Vec<u8>, Vec<u8>>>,
     in_flight: AtomicU64,
     stopped: AtomicBool,
 }
@@ -94,6 +120,14 @@ impl Shared {
 
     fn faults(&self) -> Faults {
         self.faults.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn replay(&self) -> Replay {
+        *self.replay.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn recorded(&self) -> MutexGuard<'_, HashMap<Vec<u8>, Vec<u8>>> {
+        self.recorded.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -144,6 +178,12 @@ impl FaultProxy {
         *self.shared.faults.lock().unwrap_or_else(|p| p.into_inner()) = faults;
     }
 
+    /// Records answers, answers from the records, or neither, for the
+    /// requests from now on.
+    pub fn set_replay(&self, replay: Replay) {
+        *self.shared.replay.lock().unwrap_or_else(|p| p.into_inner()) = replay;
+    }
+
     /// Requests being handled now (forwarded ones included: a killed
     /// client's request may still reach the server).
     pub fn in_flight(&self) -> u64 {
@@ -188,6 +228,28 @@ struct Request {
 }
 
 impl Request {
+    /// What identifies the request whatever its time: the request line,
+    /// the service it is signed for (two services may share an operation
+    /// and a body), `X-Amz-Target` and the body.
+    fn replay_key(&self) -> Vec<u8> {
+        let head = String::from_utf8_lossy(&self.head);
+        let mut lines = head.split("\r\n");
+        let mut key = lines.next().unwrap_or_default().as_bytes().to_vec();
+        for line in lines {
+            let lower = line.to_ascii_lowercase();
+            if lower.starts_with("authorization:") {
+                // `Credential=KEY/DATE/REGION/SERVICE/aws4_request`
+                let service = line.split('/').nth(3).unwrap_or_default();
+                key.extend_from_slice(service.as_bytes());
+            } else if lower.starts_with("x-amz-target:") {
+                key.extend_from_slice(line.as_bytes());
+            }
+        }
+        key.push(0);
+        key.extend_from_slice(&self.body);
+        key
+    }
+
     /// The operation, or for REST protocols (Route 53), which name none,
     /// the request line's method and path.
     fn label(&self) -> String {
@@ -255,10 +317,22 @@ fn handle(client: &mut TcpStream, request: &Request, upstream: &str, shared: &Sh
         shared.stats().server_errors += 1;
         return answer(client, &server_error(request)).is_ok();
     }
+    let replay = shared.replay();
+    if replay == Replay::Answer {
+        let found = shared.recorded().get(&request.replay_key()).cloned();
+        if let Some(response) = found {
+            shared.stats().replayed += 1;
+            return answer(client, &response).is_ok();
+        }
+        shared.stats().missed += 1;
+    }
     let sent = Instant::now();
     let Ok(mut response) = forward(request, upstream) else {
         return false;
     };
+    if replay == Replay::Record {
+        shared.recorded().insert(request.replay_key(), response.clone());
+    }
     {
         let mut times = shared.upstream.lock().unwrap_or_else(|p| p.into_inner());
         let op = times.entry(request.label()).or_default();
@@ -406,5 +480,120 @@ fn error(request: &Request, status: &str, json: &str, ec2: &str, query: &str, me
             "<ErrorResponse><Error><Type>Sender</Type><Code>{query}</Code><Message>{message}</Message></Error><RequestId>fault-proxy</RequestId></ErrorResponse>"
         );
         response(status, "text/xml", &body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A signed ECS-style request as the SDK sends it, at `date`, for
+    /// `service`, with `body`.
+    fn signed(date: &str, service: &str, body: &str) -> Vec<u8> {
+        format!(
+            "POST / HTTP/1.1\r\nhost: 127.0.0.1\r\nx-amz-target: AmazonEC2ContainerServiceV20141113.DescribeServices\r\n\
+             x-amz-date: {date}T120000Z\r\nauthorization: AWS4-HMAC-SHA256 Credential=testing/{date}/us-east-1/{service}/aws4_request, \
+             SignedHeaders=host;x-amz-date, Signature={date}abc\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    }
+
+    /// An upstream that answers every request with how many it has
+    /// answered before it.
+    fn counting_upstream() -> (String, Arc<AtomicU64>) {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let endpoint = format!("http://{}", listener.local_addr().expect("address"));
+        let count = Arc::new(AtomicU64::new(0));
+        let answered = Arc::clone(&count);
+        thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let mut stream = stream;
+                if let Ok(Some(_)) = read_request(&mut reader) {
+                    let n = answered.fetch_add(1, Ordering::SeqCst);
+                    let _ = answer(&mut stream, &response("200 OK", "text/plain", &n.to_string()));
+                }
+            }
+        });
+        (endpoint, count)
+    }
+
+    /// Sends `request` through the proxy; the answer's body.
+    fn send(proxy: &FaultProxy, request: &[u8]) -> String {
+        let mut stream = TcpStream::connect(proxy.endpoint.trim_start_matches("http://")).expect("connect");
+        stream.write_all(request).expect("send");
+        let mut reader = BufReader::new(stream);
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("answer");
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().expect("length");
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).expect("body");
+        String::from_utf8(body).expect("utf-8")
+    }
+
+    fn key(request: &[u8]) -> Vec<u8> {
+        let mut reader = BufReader::new(request);
+        let mut head = Vec::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("line");
+            head.extend_from_slice(line.as_bytes());
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = Vec::new();
+        reader.read_to_end(&mut body).expect("body");
+        Request {
+            head,
+            body,
+            operation: String::new(),
+            json: true,
+            ec2: false,
+        }
+        .replay_key()
+    }
+
+    #[test]
+    fn a_request_signed_at_another_time_is_the_same_request() {
+        let body = r#"{"cluster":"c","services":["s"]}"#;
+        assert_eq!(
+            key(&signed("20261201", "ecs", body)),
+            key(&signed("20261202", "ecs", body))
+        );
+        assert_ne!(
+            key(&signed("20261201", "ecs", body)),
+            key(&signed("20261201", "logs", body))
+        );
+        assert_ne!(
+            key(&signed("20261201", "ecs", body)),
+            key(&signed("20261201", "ecs", r#"{"cluster":"d","services":["s"]}"#))
+        );
+    }
+
+    #[test]
+    fn replay_answers_recorded_requests_without_the_upstream_and_forwards_the_others() {
+        let (upstream, count) = counting_upstream();
+        let proxy = FaultProxy::start(&upstream, Faults::default()).expect("proxy");
+        proxy.set_replay(Replay::Record);
+        assert_eq!(send(&proxy, &signed("20261201", "ecs", "{}")), "0");
+        proxy.set_replay(Replay::Answer);
+        // Signed later: still the recorded request, answered by the proxy.
+        assert_eq!(send(&proxy, &signed("20261202", "ecs", "{}")), "0");
+        assert_eq!(count.load(Ordering::SeqCst), 1);
+        // Never recorded: forwarded.
+        assert_eq!(send(&proxy, &signed("20261202", "ecs", "{\"a\":1}")), "1");
+        let stats = proxy.stats();
+        assert_eq!((stats.replayed, stats.missed, stats.forwarded), (1, 1, 2));
     }
 }
