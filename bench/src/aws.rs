@@ -142,6 +142,14 @@ struct CallsPerOp<'a> {
     seen: Mutex<(u64, BTreeMap<Address, u64>)>,
 }
 
+/// `p`'s calls by operation, most first.
+fn calls_by_op(p: &AwsProvider) -> String {
+    let mut by_op: Vec<(u64, String)> = p.stats().into_iter().map(|(op, s)| (s.calls, op)).collect();
+    by_op.sort_by(|a, b| b.cmp(a));
+    let by_op: Vec<String> = by_op.iter().map(|(n, op)| format!("{op} {n}")).collect();
+    by_op.join(", ")
+}
+
 fn total_calls(p: &AwsProvider) -> u64 {
     p.stats().values().map(|s| s.calls).sum()
 }
@@ -362,6 +370,7 @@ fn main() {
             latency.as_millis(),
             apply_secs / model,
         );
+        println!("apply's calls:    {}", calls_by_op(&applier));
 
         // berth's plan read, three times (each with a provider of its own):
         // every read must succeed and read every resource.
@@ -427,10 +436,7 @@ fn main() {
             stats.replayed,
             stats.missed
         );
-        let mut by_op: Vec<(u64, String)> = provider.stats().into_iter().map(|(op, s)| (s.calls, op)).collect();
-        by_op.sort_by(|a, b| b.cmp(a));
-        let by_op: Vec<String> = by_op.iter().map(|(n, op)| format!("{op} {n}")).collect();
-        println!("berth's calls:    {}", by_op.join(", "));
+        println!("berth's calls:    {}", calls_by_op(&provider));
 
         // moto's own time per operation: a read one call at a time, without
         // latency, so that no call waits on another in moto.
