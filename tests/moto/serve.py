@@ -9,10 +9,10 @@ ignores stdin and runs until SIGTERM/SIGINT (used by start.sh).
 With --fast (the benchmarks) it serves moto's application with granian, a
 server written in Rust, instead of werkzeug's development server, and
 computes two of moto's per-request lookups once (`fast_app.py`): the same
-moto, answering the same, at several times the calls a second. werkzeug's
-server spends more time per request than moto's own code; AWS does not
-make calls wait on one Python process, so a benchmark of berth's call
-pattern would otherwise measure the server.
+moto, answering the same, at about three times the calls a second. Under
+werkzeug's server about half of each request's time is that server and
+those lookups (docs/performance.md), which a benchmark of berth's calls
+would otherwise measure.
 """
 
 import logging
