@@ -23,7 +23,7 @@ static INSTALLED_FAST: OnceLock<bool> = OnceLock::new();
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Server {
     /// moto's own (`ThreadedMotoServer`: werkzeug's development server),
-    /// what the tests use.
+    /// what the tests use unless `BERTH_MOTO_SERVER=fast`.
     Stock,
     /// granian, with two of moto's per-request lookups computed once
     /// (`tests/moto/fast_app.py`): the same answers at about three times
@@ -75,8 +75,10 @@ impl Moto {
     /// Starts a server, installing moto first if needed. Panics with a
     /// clear message when that is impossible; returns `None` only when
     /// `BERTH_SKIP_MOTO=1`.
+    /// The server is moto's own unless `BERTH_MOTO_SERVER=fast`.
     pub fn start() -> Option<Moto> {
-        Moto::start_on(Server::Stock)
+        let fast = std::env::var("BERTH_MOTO_SERVER").is_ok_and(|v| v == "fast");
+        Moto::start_on(if fast { Server::Fast } else { Server::Stock })
     }
 
     /// [`Moto::start`] under `server`.
