@@ -135,7 +135,7 @@ pub(crate) fn update(
                 let in_use = sim
                     .all(Kind::Service)
                     .filter(|(_, r)| cluster_of(sim, &r.attrs).as_deref() == Some(key))
-                    .flat_map(|(_, r)| providers_of(&r.attrs))
+                    .flat_map(|(_, r)| providers_of(&blocks_of(&r.attrs, "capacity_provider_strategy")))
                     .find(|p| !kept.contains(p));
                 if let Some(provider) = in_use {
                     return Err(fail(
@@ -681,11 +681,11 @@ fn container_ports(container: &Attrs) -> BTreeSet<i64> {
 /// The capacity providers Fargate has.
 const FARGATE_PROVIDERS: &[&str] = &["FARGATE", "FARGATE_SPOT"];
 
-/// A cluster's capacity providers exist (berth's clusters have Fargate's
-/// only: no Auto Scaling group providers).
 /// A cluster's default capacity provider strategy blocks.
 const DEFAULT_STRATEGY: &str = "default_capacity_provider_strategy";
 
+/// A cluster's capacity providers exist (berth's clusters have Fargate's
+/// only: no Auto Scaling group providers).
 fn check_capacity_providers(call: &str, cluster: &Attrs) -> Result<(), ProviderError> {
     match strs_of(cluster, "capacity_providers")
         .into_iter()
@@ -700,10 +700,10 @@ fn check_capacity_providers(call: &str, cluster: &Attrs) -> Result<(), ProviderE
     }
 }
 
-/// The capacity providers a service's strategy names.
-fn providers_of(service: &Attrs) -> Vec<String> {
-    blocks_of(service, "capacity_provider_strategy")
-        .into_iter()
+/// The capacity providers a strategy's blocks name.
+fn providers_of(strategy: &[&Attrs]) -> Vec<String> {
+    strategy
+        .iter()
         .filter_map(|b| str_of(b, "capacity_provider").map(str::to_owned))
         .collect()
 }
@@ -716,10 +716,7 @@ fn check_strategy(call: &str, kind: Kind, strategy: &[&Attrs], cluster: &Attrs) 
     if strategy.is_empty() {
         return Ok(());
     }
-    let names: Vec<String> = strategy
-        .iter()
-        .filter_map(|b| str_of(b, "capacity_provider").map(str::to_owned))
-        .collect();
+    let names = providers_of(strategy);
     let associated = strs_of(cluster, "capacity_providers");
     if names.iter().any(|n| !associated.contains(n)) {
         return bad(

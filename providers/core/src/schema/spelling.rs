@@ -246,7 +246,6 @@ fn security_group(group: &mut Attrs) {
     }
 }
 
-/// Whether a port mapping says no more than `port = N` does.
 /// A mapping's `host_port` equal to its `container_port` is none: in
 /// `awsvpc` mode ECS stores the container port there whether it is sent
 /// or not (validate refuses any other host port).
@@ -259,6 +258,7 @@ fn same_host_port(mapping: &mut Value) {
     }
 }
 
+/// Whether a port mapping says no more than `port = N` does.
 fn plain_tcp_port(mapping: &Value) -> Option<i64> {
     let m = mapping.as_map()?;
     let port = m.get("container_port")?.as_int()?;

@@ -384,6 +384,8 @@ impl KindSchema {
             // name is unique within its namespace.
             crate::Kind::DnsNamespace => moved("name") || moved("vpc"),
             crate::Kind::DiscoveryService => moved("name") || moved("namespace"),
+            // A security group's name is unique within its VPC only.
+            crate::Kind::SecurityGroup => moved("vpc"),
             _ => false,
         };
         if clash_free {
@@ -395,10 +397,6 @@ impl KindSchema {
                 && desired.get(a.name) == live.get(a.name)
         });
         match self.kind {
-            // A security group's name is unique within its VPC only.
-            crate::Kind::SecurityGroup if desired.get("vpc") != live.get("vpc") => {
-                ReplaceOrder::CreateBeforeDestroy
-            }
             crate::Kind::LoadBalancer | crate::Kind::TargetGroup | crate::Kind::SecurityGroup
                 if fixed_name =>
             {
