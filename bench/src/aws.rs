@@ -128,6 +128,19 @@ fn median(mut secs: Vec<f64>) -> f64 {
     secs.get(secs.len() / 2).copied().unwrap_or_default()
 }
 
+/// The time the requests through `proxy` spent in moto, in all and by
+/// operation, most first.
+fn in_moto(proxy: &FaultProxy) -> String {
+    let mut by_time: Vec<_> = proxy.upstream().into_iter().collect();
+    by_time.sort_by_key(|(_, u)| std::cmp::Reverse(u.time));
+    let total: f64 = by_time.iter().map(|(_, u)| u.time.as_secs_f64()).sum();
+    let top: Vec<String> = by_time
+        .iter()
+        .map(|(op, u)| format!("{op} {:.0} ms ({})", u.time.as_secs_f64() * 1e3, u.requests))
+        .collect();
+    format!("{total:.2} s in moto: {}", top.join(", "))
+}
+
 /// How many times berth's read is timed.
 const READS: usize = 3;
 
@@ -319,7 +332,7 @@ fn main() {
         let Some(counting_moto) = Moto::start_on(server) else {
             fail("moto is turned off (BERTH_SKIP_MOTO)")
         };
-        let (_counting_proxy, counting, _) = through_proxy(&counting_moto, Duration::ZERO, &stack.region).await;
+        let (counting_proxy, counting, _) = through_proxy(&counting_moto, Duration::ZERO, &stack.region).await;
         let hook = CallsPerOp {
             provider: &counting,
             seen: Mutex::new((0, BTreeMap::new())),
@@ -335,6 +348,7 @@ fn main() {
             fail(&format!("serial apply failed: {:?}", report.failed().next()));
         }
         let per_op = hook.seen.into_inner().unwrap_or_else(|p| p.into_inner()).1;
+        let serial_apply_moto = in_moto(&counting_proxy);
         let critical = critical_path(&planned, &per_op);
         drop(counting_moto);
 
@@ -371,6 +385,7 @@ fn main() {
             apply_secs / model,
         );
         println!("apply's calls:    {}", calls_by_op(&applier));
+        println!("moto, serial apply: {serial_apply_moto}");
 
         // berth's plan read, three times (each with a provider of its own):
         // every read must succeed and read every resource.
@@ -451,16 +466,9 @@ fn main() {
             .await
             .unwrap_or_else(|e| fail(&format!("serial read: {e}")));
         let serial_secs = t.elapsed().as_secs_f64();
-        let mut by_time: Vec<_> = proxy.upstream().into_iter().collect();
-        by_time.sort_by_key(|(_, u)| std::cmp::Reverse(u.time));
-        let total: f64 = by_time.iter().map(|(_, u)| u.time.as_secs_f64()).sum();
-        let top: Vec<String> = by_time
-            .iter()
-            .map(|(op, u)| format!("{op} {:.0} ms ({})", u.time.as_secs_f64() * 1e3, u.requests))
-            .collect();
         println!(
-            "moto, one call at a time: {serial_secs:.2} s, {total:.2} s of it in moto: {}",
-            top.join(", ")
+            "moto, one call at a time: {serial_secs:.2} s, {}",
+            in_moto(&proxy)
         );
     });
 }
