@@ -27,7 +27,9 @@ step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "cargo nextest"
-cargo nextest run --workspace --no-fail-fast
+# Each AWS test forks its moto from one warmed for the run (seconds of
+# moto's start-up spared per test; tests/moto/forkserver.py).
+bash tests/moto/start.sh --forked -- cargo nextest run --workspace --no-fail-fast
 
 step "editor grammars (VS Code, tree-sitter, Vim)"
 BERTH_BIN="$CARGO_TARGET_DIR/debug/berth" bash editors/test.sh

@@ -7,14 +7,19 @@
 #   tests/moto/start.sh               start moto, print its endpoint, run until Ctrl-C
 #   tests/moto/start.sh -- CMD ARGS   start moto, run CMD with AWS_ENDPOINT_URL and
 #                                     test credentials set, stop moto, exit with CMD's status
+#   tests/moto/start.sh --forked -- CMD ARGS
+#                                     start moto's fork server (forkserver.py), run CMD with
+#                                     BERTH_MOTO_FORKSERVER naming its socket (each test's
+#                                     Moto::start then forks a warm server from it), stop
+#                                     it, exit with CMD's status
 #
 # The venv lives in ${BERTH_CACHE:-$HOME/.cache/berth}/moto-venv and is made
 # (pip install 'moto[server]') when missing. The server listens on a free
 # port of 127.0.0.1 only and is stopped on every exit path.
 #
-# The Rust tests in providers/aws/tests do not need this script running:
-# each starts its own server through tests/moto/serve.py (and runs
-# `start.sh --install` first when the venv is missing).
+# The Rust tests do not need this script running: each starts its own
+# server through tests/moto/serve.py (and runs `start.sh --install` first
+# when the venv is missing), or, under `--forked`, has one forked for it.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -43,35 +48,58 @@ if [[ "${1:-}" == "--install-fast" ]]; then
     exit 0
 fi
 
-out="$(mktemp)"
+dir="$(mktemp -d)"
+out="$dir/out"
 pid=""
 stop() {
     if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
         kill "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     fi
-    rm -f "$out"
+    rm -rf "$dir"
 }
 trap stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-"$venv/bin/python" "$here/serve.py" --until-signal >"$out" &
-pid=$!
-endpoint=""
-for _ in $(seq 1 300); do
-    endpoint="$(head -n1 "$out" 2>/dev/null || true)"
-    [[ -n "$endpoint" ]] && break
-    if ! kill -0 "$pid" 2>/dev/null; then
-        echo "berth: moto server exited before answering" >&2
+# The first line the server prints once it answers, or exit.
+first_line() {
+    local line=""
+    for _ in $(seq 1 600); do
+        line="$(head -n1 "$out" 2>/dev/null || true)"
+        [[ -n "$line" ]] && break
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "berth: moto exited before answering" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    if [[ -z "$line" ]]; then
+        echo "berth: moto did not answer within 60s" >&2
         exit 1
     fi
-    sleep 0.1
-done
-if [[ -z "$endpoint" ]]; then
-    echo "berth: moto server did not answer within 30s" >&2
-    exit 1
+    printf '%s' "$line"
+}
+
+if [[ "${1:-}" == "--forked" ]]; then
+    shift
+    [[ "${1:-}" == "--" ]] && shift
+    "$venv/bin/python" "$here/forkserver.py" "$dir/moto.sock" >"$out" &
+    pid=$!
+    ready="$(first_line)"
+    if [[ "$ready" != "ready" ]]; then
+        echo "berth: moto's fork server said $ready" >&2
+        exit 1
+    fi
+    export BERTH_MOTO_FORKSERVER="$dir/moto.sock"
+    status=0
+    "$@" || status=$?
+    exit "$status"
 fi
+
+"$venv/bin/python" "$here/serve.py" --until-signal >"$out" &
+pid=$!
+endpoint="$(first_line)"
 case "$endpoint" in
     http://127.0.0.1:*) ;;
     *) echo "berth: refusing endpoint $endpoint (not 127.0.0.1)" >&2; exit 1 ;;
