@@ -141,6 +141,17 @@ fn in_moto(proxy: &FaultProxy) -> String {
     format!("{total:.2} s in moto: {}", top.join(", "))
 }
 
+/// Reads an empty stack from `moto`, through a proxy and provider of its
+/// own: moto loads a service's code on its first request (seconds, which
+/// AWS never takes), and this touches every service before anything is
+/// timed or counted.
+async fn warm_up(moto: &Moto, region: &str) {
+    let (_proxy, p, _) = through_proxy(moto, Duration::ZERO, region).await;
+    p.read_all("bench-warm-up")
+        .await
+        .unwrap_or_else(|e| fail(&format!("warm-up read: {e}")));
+}
+
 /// How many times berth's read is timed.
 const READS: usize = 3;
 
@@ -332,6 +343,7 @@ fn main() {
         let Some(counting_moto) = Moto::start_on(server) else {
             fail("moto is turned off (BERTH_SKIP_MOTO)")
         };
+        warm_up(&counting_moto, &stack.region).await;
         let (counting_proxy, counting, _) = through_proxy(&counting_moto, Duration::ZERO, &stack.region).await;
         let hook = CallsPerOp {
             provider: &counting,
@@ -352,14 +364,8 @@ fn main() {
         let critical = critical_path(&planned, &per_op);
         drop(counting_moto);
 
-        // The apply that sets the stack up, measured. moto loads a service's
-        // code on its first request (seconds, which AWS never takes): a read
-        // of an empty stack touches every service first.
-        let (_warm_up_proxy, warm_up, _) = through_proxy(&moto, Duration::ZERO, &stack.region).await;
-        warm_up
-            .read_all("bench-warm-up")
-            .await
-            .unwrap_or_else(|e| fail(&format!("warm-up read: {e}")));
+        // The apply that sets the stack up, measured, on a warm moto.
+        warm_up(&moto, &stack.region).await;
         let (apply_proxy, applier, _) = through_proxy(&moto, latency, &stack.region).await;
         let t = Instant::now();
         let options = execute::Options {
