@@ -19,7 +19,6 @@ never share a server.
 It exits with its parent (the test script), on SIGTERM, or SIGINT.
 """
 
-import ctypes
 import gc
 import logging
 import os
@@ -42,7 +41,6 @@ from moto.moto_server.werkzeug_app import (  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 from werkzeug.test import Client  # noqa: E402
 
-PR_SET_PDEATHSIG = 1
 REGION = "us-east-1"
 
 # One read per service berth calls, as the SDK sends it: moto picks the
@@ -121,14 +119,6 @@ def warm(app: DomainDispatcherApplication) -> None:
             )
 
 
-def die_with_parent() -> None:
-    """SIGTERM this process when its parent (the test script) dies."""
-    parent = os.getppid()
-    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() != parent:
-        os._exit(1)
-
-
 def serve_one(app: DomainDispatcherApplication, conn: socket.socket) -> None:
     """In the forked child: serves `app` until `conn` closes, then exits."""
     try:
@@ -154,7 +144,7 @@ def main() -> int:
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
-    die_with_parent()
+    parent = os.getppid()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = DomainDispatcherApplication(create_backend_app)
     warm(app)
@@ -169,18 +159,22 @@ def main() -> int:
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(sys.argv[1])
     listener.listen(64)
+    # Woken every second to see whether the test script is still there.
+    listener.settimeout(1.0)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children reaped by the kernel
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print("ready", flush=True)
-    while True:
+    while os.getppid() == parent:
         try:
             conn, _ = listener.accept()
-        except InterruptedError:
+        except (TimeoutError, InterruptedError):
             continue
+        conn.settimeout(None)
         if os.fork() == 0:
             listener.close()
             serve_one(app, conn)
         conn.close()
+    return 0
 
 
 if __name__ == "__main__":
