@@ -16,7 +16,8 @@ never share a server.
 
     forkserver.py SOCKET     listen on SOCKET, print "ready" once listening
 
-It exits with its parent (the test script), on SIGTERM, or SIGINT.
+It exits within a second of its parent (the test script), on SIGTERM, or
+on SIGINT.
 """
 
 import gc
@@ -27,6 +28,7 @@ import signal
 import socket
 import sys
 import threading
+import traceback
 
 # As serve.py: read by moto at request time, set before it is imported.
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
@@ -136,6 +138,9 @@ def serve_one(app: DomainDispatcherApplication, conn: socket.socket) -> None:
         conn.sendall(f"http://127.0.0.1:{server.server_port}\n".encode())
         while conn.recv(4096):
             pass
+    except BaseException:
+        # The test sees no endpoint and says so; this says why.
+        traceback.print_exc()
     finally:
         os._exit(0)
 
