@@ -13,7 +13,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/berth/target}"
 # for the tests, which berth-aws's mocked tests (`--test stubbed`) decide
 # (the SDK's and tokio's test-util). Built for `-p berth` alone, tokio, serde
 # and every AWS SDK crate would differ, and scripts/test.sh, next in
-# .ci/run, would compile them all a second time (~6 min here).
+# .ci/run, would compile them all a second time (~10 min here).
 cargo build -q -p berth -p berth-aws --bin berth --test stubbed
 berth="$CARGO_TARGET_DIR/debug/berth"
 
