@@ -16,8 +16,7 @@ import functools
 import os
 import signal
 
-os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-os.environ.setdefault("MOTO_ECS_SERVICE_RUNNING", "1")
+import moto_settings  # noqa: E402,F401  (before moto)
 
 import moto.backends  # noqa: E402
 import moto.core.responses  # noqa: E402

@@ -30,9 +30,7 @@ import sys
 import threading
 import traceback
 
-# As serve.py: read by moto at request time, set before it is imported.
-os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-os.environ.setdefault("MOTO_ECS_SERVICE_RUNNING", "1")
+import moto_settings  # noqa: E402,F401  (before moto)
 
 from moto.moto_api._internal import mock_random  # noqa: E402
 from moto.moto_server.werkzeug_app import (  # noqa: E402

@@ -25,9 +25,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-# Read by moto at request time; set before it is imported all the same.
-os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-os.environ.setdefault("MOTO_ECS_SERVICE_RUNNING", "1")
+import moto_settings  # noqa: E402,F401  (before moto)
 
 from moto.server import ThreadedMotoServer  # noqa: E402
 

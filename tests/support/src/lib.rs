@@ -155,7 +155,8 @@ impl Moto {
         }
     }
 
-    /// [`Moto::start`] under `server`.
+    /// A `tests/moto/serve.py` of this test's own, under `server` (never
+    /// forked: [`Moto::start`] is what forks).
     pub fn start_on(server: Server) -> Option<Moto> {
         if skipped() {
             eprintln!("BERTH_SKIP_MOTO=1: moto test skipped");
