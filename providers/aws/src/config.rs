@@ -136,6 +136,7 @@ impl AwsProvider {
             pacing: Pacing::new(Limits::default()),
             tokens: Tokens::new(),
             dns_changes: tokio::sync::Mutex::new(()),
+            caller: tokio::sync::OnceCell::new(),
         }
     }
 

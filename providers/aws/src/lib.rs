@@ -72,6 +72,7 @@ mod ecs;
 mod elb;
 mod errors;
 mod iam;
+mod identity;
 mod lock;
 mod logs;
 mod lookup;
@@ -120,6 +121,8 @@ pub struct AwsProvider {
     /// Route 53 applies one change of a zone at a time (concurrent ones
     /// answer PriorRequestNotComplete) and moto loses concurrent ones.
     dns_changes: tokio::sync::Mutex<()>,
+    /// The credentials' account and partition, once asked (`identity.rs`).
+    caller: tokio::sync::OnceCell<identity::Caller>,
 }
 
 impl AwsProvider {
@@ -318,13 +321,9 @@ impl Provider for AwsProvider {
         lock::release_lock(self, stack, holder).await
     }
 
-    /// STS GetCallerIdentity.
+    /// STS GetCallerIdentity, asked once per provider.
     async fn account(&self) -> Option<String> {
-        let sts = &self.clients.sts;
-        self.call("sts", "GetCallerIdentity", || sts.get_caller_identity().send())
-            .await
-            .ok()?
-            .account
+        self.caller().await.ok().map(|c| c.account.clone())
     }
 
     fn stats(&self) -> BTreeMap<String, OpStats> {

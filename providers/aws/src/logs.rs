@@ -36,6 +36,12 @@ pub(crate) async fn create(
     let name =
         naming::given(&a, "name").map_or_else(|| naming::log_group(stack, &desired.address), str::to_owned);
     let tags: HashMap<String, String> = create_tags(stack, &desired.address, &a).into_iter().collect();
+    // CreateLogGroup answers nothing: the ARN is built from the caller's
+    // account, asked before anything is made.
+    let arn = p
+        .caller()
+        .await?
+        .arn(SERVICE, p.region(), &format!("log-group:{name}"));
     p.call_once(SERVICE, "CreateLogGroup", || {
         logs.create_log_group()
             .log_group_name(&name)
@@ -46,10 +52,6 @@ pub(crate) async fn create(
     if let Some(days) = i32_of(&a, "retention_days") {
         put_retention(p, &name, days).await?;
     }
-    let arn = describe(p, &name).await?.and_then(|g| g.arn).map_or_else(
-        || format!("arn:aws:logs:{}::log-group:{name}", p.region()),
-        |arn| bare(&arn).to_owned(),
-    );
     a.insert("arn".to_owned(), Value::String(arn));
     a.insert("name".to_owned(), Value::String(name));
     Ok(resource(desired.address.clone(), a))

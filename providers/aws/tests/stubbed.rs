@@ -6,23 +6,30 @@
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_cloudwatchlogs::operation::create_log_group::CreateLogGroupOutput;
 use aws_sdk_ec2::error::ErrorMetadata;
 use aws_sdk_ec2::operation::create_vpc::{CreateVpcError, CreateVpcOutput};
 use aws_sdk_ec2::types::Vpc;
 use aws_sdk_ecs::operation::update_service::UpdateServiceOutput;
+use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput;
 use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use berth_aws::{AwsProvider, Clients, RetryPolicy};
 use berth_provider::{Address, ErrorClass, Kind, Provider, Resource, Value};
 
 /// A provider whose clients `stub` replaces; the others are never called.
 fn provider(stub: impl FnOnce(&mut Clients)) -> AwsProvider {
+    provider_in("us-east-1", stub)
+}
+
+/// [`provider`] in `region`.
+fn provider_in(region: &str, stub: impl FnOnce(&mut Clients)) -> AwsProvider {
     let config = SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
+        .region(Region::new(region.to_owned()))
         .build();
     let mut clients = Clients::from_sdk_config(&config);
     stub(&mut clients);
-    AwsProvider::from_clients(clients, "us-east-1").with_retry_policy(RetryPolicy {
+    AwsProvider::from_clients(clients, region).with_retry_policy(RetryPolicy {
         deadline: Duration::from_secs(10),
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(20),
@@ -164,4 +171,50 @@ async fn expired_credentials_are_said_as_such() {
             .starts_with("the AWS credentials have expired: refresh them"),
         "{err}"
     );
+}
+
+/// A log group's ARN names the caller's partition and account (CreateLogGroup
+/// answers nothing; the ARN once lacked the account, and in China named
+/// `aws`), and STS is asked once however many are made.
+#[tokio::test]
+async fn log_group_arns_name_the_callers_partition_and_account_asked_once() {
+    let identity = mock!(aws_sdk_sts::Client::get_caller_identity)
+        .sequence()
+        .output(|| {
+            GetCallerIdentityOutput::builder()
+                .account("111122223333")
+                .arn("arn:aws-cn:iam::111122223333:user/ci")
+                .build()
+        })
+        .repeatedly()
+        .build();
+    let create = mock!(aws_sdk_cloudwatchlogs::Client::create_log_group)
+        .sequence()
+        .output(|| CreateLogGroupOutput::builder().build())
+        .repeatedly()
+        .build();
+    let sts = mock_client!(aws_sdk_sts, [&identity]);
+    let logs = mock_client!(aws_sdk_cloudwatchlogs, [&create]);
+    let p = provider_in("cn-north-1", |c| {
+        c.sts = sts;
+        c.logs = logs;
+    });
+    for name in ["api", "web"] {
+        let desired = Resource {
+            address: Address::new(Kind::LogGroup, name),
+            attrs: Default::default(),
+            created: None,
+        };
+        let made = p.create("shop", &desired).await.expect("created");
+        assert_eq!(
+            made.attrs["arn"],
+            Value::from(format!(
+                "arn:aws-cn:logs:cn-north-1:111122223333:log-group:/ecs/shop/{name}"
+            ))
+        );
+    }
+    assert_eq!(create.num_calls(), 2);
+    assert_eq!(identity.num_calls(), 1);
+    assert_eq!(p.account().await.as_deref(), Some("111122223333"));
+    assert_eq!(identity.num_calls(), 1);
 }

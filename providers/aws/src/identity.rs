@@ -1,0 +1,57 @@
+//! Who the credentials are: the account and partition STS
+//! GetCallerIdentity names, asked once per provider.
+
+use berth_provider::ProviderError;
+
+use crate::AwsProvider;
+
+/// The account and ARN partition (`aws`, `aws-cn`, `aws-us-gov`) of the
+/// provider's credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Caller {
+    pub(crate) account: String,
+    pub(crate) partition: String,
+}
+
+impl Caller {
+    /// The ARN of `resource` (`log-group:NAME`, ...) of `service` in
+    /// `region`, in this caller's account.
+    pub(crate) fn arn(&self, service: &str, region: &str, resource: &str) -> String {
+        format!(
+            "arn:{}:{service}:{region}:{}:{resource}",
+            self.partition, self.account
+        )
+    }
+}
+
+impl AwsProvider {
+    /// The caller, from one GetCallerIdentity per provider: the credentials
+    /// of a provider never change. A failed call is not remembered, so the
+    /// next one asks again.
+    pub(crate) async fn caller(&self) -> Result<&Caller, ProviderError> {
+        self.caller
+            .get_or_try_init(|| async {
+                let sts = &self.clients.sts;
+                let out = self
+                    .call("sts", "GetCallerIdentity", || sts.get_caller_identity().send())
+                    .await?;
+                let account = out.account.ok_or_else(|| {
+                    ProviderError::permanent(
+                        "sts:GetCallerIdentity",
+                        "MissingAccount",
+                        "STS named no account",
+                    )
+                })?;
+                // `arn:PARTITION:sts::ACCOUNT:...`
+                let partition = out
+                    .arn
+                    .as_deref()
+                    .and_then(|arn| arn.split(':').nth(1))
+                    .filter(|p| !p.is_empty())
+                    .unwrap_or("aws")
+                    .to_owned();
+                Ok(Caller { account, partition })
+            })
+            .await
+    }
+}
