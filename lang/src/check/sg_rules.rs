@@ -147,7 +147,7 @@ fn protocol(text: &str, span: Option<crate::source::Span>, diags: &mut Vec<Diagn
     match lower.as_str() {
         "tcp" | "udp" | "6" | "17" => return Some(Protocol::Ported),
         "icmp" | "icmpv6" | "1" | "58" => return Some(Protocol::Icmp),
-        "-1" => return Some(Protocol::All),
+        "-1" | "all" => return Some(Protocol::All),
         n if n.parse::<u8>().is_ok() => return Some(Protocol::All),
         _ => {}
     }

@@ -195,7 +195,7 @@ const RULE_ATTRS: &[Attr] = &[
         Type::String,
         Literal::Str("tcp"),
         "IpProtocol",
-        "`tcp`, `udp`, `icmp` or `-1` (all).",
+        "`tcp`, `udp`, `icmp`, a protocol number, or `-1` (all traffic; Terraform's `all` too).",
     )
     .folded(Case::Lower),
     Attr::optional(

@@ -3,7 +3,7 @@
 //! spellings to the one berth shows in plans, so that Terraform's and
 //! CloudFormation's idioms re-plan clean after one apply:
 //! - security group rules: `from_port = 80  to_port = 80` is `port = 80`;
-//!   `protocol = "6"` is `tcp`; ports of an all-traffic (`-1`) rule and
+//!   `protocol = "6"` is `tcp`, `"all"` is `-1`; ports of an all-traffic (`-1`) rule and
 //!   ICMP's "any type, any code" (`-1`) are none, as AWS reads them back;
 //! - security groups: AWS's default egress rule (all traffic to
 //!   `0.0.0.0/0`) written alone is no `egress` block, which keeps it;
@@ -189,6 +189,8 @@ const PROTOCOL_NAMES: &[(&str, &str)] = &[("6", "tcp"), ("17", "udp"), ("1", "ic
 
 fn security_group_rule(rule: &mut Attrs) {
     let protocol = match rule.get("protocol").and_then(Value::as_str) {
+        // Terraform's `aws_security_group_rule` spelling of all traffic.
+        Some(p) if p.eq_ignore_ascii_case("all") => "-1".to_owned(),
         Some(p) => PROTOCOL_NAMES
             .iter()
             .find(|(number, _)| *number == p)
@@ -473,6 +475,15 @@ mod tests {
         assert_eq!(
             rule(&[
                 ("protocol", "-1".into()),
+                ("from_port", Value::Int(0)),
+                ("to_port", Value::Int(0))
+            ]),
+            all
+        );
+        assert_eq!(rule(&[("protocol", "all".into())]), all);
+        assert_eq!(
+            rule(&[
+                ("protocol", "ALL".into()),
                 ("from_port", Value::Int(0)),
                 ("to_port", Value::Int(0))
             ]),
