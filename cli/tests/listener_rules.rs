@@ -1,9 +1,9 @@
 //! Listener rules as real load balancers use them, on both clouds: several
-//! values per condition, header, method, query and source-IP conditions,
-//! and rules that redirect or answer themselves. Create, re-plan clean,
-//! change conditions and actions in place (ModifyRule, never a new
-//! listener), re-plan clean, destroy leaving nothing; on moto, boto3 reads
-//! DescribeRules from outside.
+//! values per condition, header, method, query and source-IP conditions
+//! (IPv4 and IPv6), and rules that redirect or answer themselves. Create,
+//! re-plan clean, change conditions and actions in place (ModifyRule, never
+//! a new listener), re-plan clean, destroy leaving nothing; on moto, boto3
+//! reads DescribeRules from outside.
 
 mod common;
 
@@ -60,7 +60,7 @@ listener http {
   rule office {
     priority   = 20
     host       = "admin.example.com"
-    source_ips = ["203.0.113.0/24"]
+    source_ips = ["203.0.113.0/24", "2001:db8::/32"]
     query {
       key   = "debug"
       value = "1"
@@ -133,7 +133,7 @@ fn rule_conditions_and_actions_change_in_place_on_both_clouds() {
             assert_eq!(
                 moto.python(READ).trim_end(),
                 "10 http-header=X-Canary:yes http-request-method=GET,POST path-pattern=/api/*,/v2/* forward\n\
-                 20 host-header=admin.example.com query-string=debug=1 source-ip=203.0.113.0/24 fixed-response\n\
+                 20 host-header=admin.example.com query-string=debug=1 source-ip=2001:db8::/32,203.0.113.0/24 fixed-response\n\
                  30 path-pattern=/old/* redirect"
             );
         }
@@ -149,7 +149,7 @@ fn rule_conditions_and_actions_change_in_place_on_both_clouds() {
             assert_eq!(
                 moto.python(READ).trim_end(),
                 "10 http-header=X-Canary:true,X-Canary:yes http-request-method=GET path-pattern=/api/* forward\n\
-                 20 host-header=admin.example.com query-string=debug=2 source-ip=203.0.113.0/24 fixed-response\n\
+                 20 host-header=admin.example.com query-string=debug=2 source-ip=2001:db8::/32,203.0.113.0/24 fixed-response\n\
                  30 path-pattern=/old/* forward"
             );
         }

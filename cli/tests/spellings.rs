@@ -71,6 +71,7 @@ cases!(
     target_group_attributes,
     load_balancer_attributes,
     host_port_as_terraform_writes_it,
+    ipv6_rules_as_terraform_writes_them,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

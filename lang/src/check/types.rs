@@ -2,7 +2,7 @@
 
 use berth_provider::schema::{Attr, Block as BlockSchema, Presence, Type};
 use berth_provider::{Kind, Value};
-use ipnet::Ipv4Net;
+use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
@@ -87,7 +87,7 @@ fn check_value(value: &DesiredValue, ty: Type, span: Span) -> Result<(), Diagnos
         // plain string does (`"${managed_policy.read.arn}"`).
         (
             DesiredValue::Concat(_),
-            Type::String | Type::Cidr | Type::Command | Type::Document | Type::Ref(_),
+            Type::String | Type::Cidr | Type::AnyCidr | Type::Command | Type::Document | Type::Ref(_),
         ) => Ok(()),
         // A document's grammar is checked by `check::iam`.
         (DesiredValue::Map(_), Type::Document) => Ok(()),
@@ -110,7 +110,9 @@ fn compatible(found: Type, expected: Type) -> bool {
     found == expected
         || matches!(
             (found, expected),
-            (Type::String, Type::Cidr) | (Type::Int, Type::String)
+            (Type::String | Type::Cidr, Type::AnyCidr)
+                | (Type::String, Type::Cidr)
+                | (Type::Int, Type::String)
         )
 }
 
@@ -124,6 +126,8 @@ fn check_known(value: &Value, ty: Type, span: Span) -> Result<(), Diagnostic> {
         | (Type::Int, Value::Int(_))
         | (Type::Bool, Value::Bool(_)) => Ok(()),
         (Type::Cidr, Value::String(s)) => check_cidr(s, span),
+        (Type::AnyCidr, Value::String(s)) if s.contains(':') => check_ipv6_cidr(s, span),
+        (Type::AnyCidr, Value::String(s)) => check_cidr(s, span),
         // A string names an existing resource that berth does not manage,
         // such as a VPC id or a role ARN.
         (Type::Ref(_), Value::String(_)) => Ok(()),
@@ -142,6 +146,25 @@ fn check_known(value: &Value, ty: Type, span: Span) -> Result<(), Diagnostic> {
     }
 }
 
+/// An IPv6 block, as AWS takes it where it takes either family.
+fn check_ipv6_cidr(text: &str, span: Span) -> Result<(), Diagnostic> {
+    let net: Ipv6Net = text.parse().map_err(|_| {
+        Diagnostic::error("E0501", format!("`{text}` is not a valid IPv6 CIDR block"), span)
+            .label("invalid CIDR")
+            .help("write an address and a prefix length, e.g. \"::/0\" or \"2001:db8::/32\"")
+    })?;
+    if net.network() != net.addr() {
+        return Err(host_bits(text, &net.trunc().to_string(), span));
+    }
+    Ok(())
+}
+
+fn host_bits(text: &str, trunc: &str, span: Span) -> Diagnostic {
+    Diagnostic::error("E0501", format!("`{text}` has host bits set"), span)
+        .label("not the first address of the range")
+        .help(format!("did you mean \"{trunc}\"?"))
+}
+
 fn check_cidr(text: &str, span: Span) -> Result<(), Diagnostic> {
     let invalid = || {
         Diagnostic::error("E0501", format!("`{text}` is not a valid IPv4 CIDR block"), span)
@@ -150,11 +173,7 @@ fn check_cidr(text: &str, span: Span) -> Result<(), Diagnostic> {
     };
     let net: Ipv4Net = text.parse().map_err(|_| invalid())?;
     if net.network() != net.addr() {
-        return Err(
-            Diagnostic::error("E0501", format!("`{text}` has host bits set"), span)
-                .label("not the first address of the range")
-                .help(format!("did you mean \"{}\"?", net.trunc())),
-        );
+        return Err(host_bits(text, &net.trunc().to_string(), span));
     }
     Ok(())
 }

@@ -143,7 +143,7 @@ fn normalise_body(
 
 fn has_type(value: &Value, ty: &Type) -> bool {
     match (ty, value) {
-        (Type::String | Type::Cidr | Type::Ref(_) | Type::Command, Value::String(_)) => true,
+        (Type::String | Type::Cidr | Type::AnyCidr | Type::Ref(_) | Type::Command, Value::String(_)) => true,
         (Type::Command, Value::List(items)) => items.iter().all(|i| has_type(i, &Type::String)),
         (Type::Int, Value::Int(_)) | (Type::Bool, Value::Bool(_)) => true,
         (Type::List(inner) | Type::Set(inner), Value::List(items)) => {

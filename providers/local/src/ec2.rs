@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Value};
+use ipnet::Ipv6Net;
 
 use crate::api::{fail, invalid};
 use crate::attrs::{blocks_of, bool_of, int_of, str_of, strs_of};
@@ -621,6 +622,16 @@ fn check_rule(
         ));
     }
     let source = match (str_of(rule, "cidr"), str_of(rule, "from")) {
+        (Some(cidr), None) if cidr.contains(':') => {
+            let net = cidr.parse::<Ipv6Net>().ok().filter(|n| n.trunc() == *n);
+            if net.is_none() {
+                return Err(bad(
+                    "InvalidParameterValue",
+                    format!("CIDR block {cidr} is malformed"),
+                ));
+            }
+            cidr.to_owned()
+        }
         (Some(cidr), None) => {
             parse_cidr(call, cidr, "cidrIp")?;
             cidr.to_owned()

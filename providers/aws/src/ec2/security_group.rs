@@ -8,7 +8,9 @@
 //! `port`; no `egress` blocks means "AWS's default allow-all rule", which is
 //! therefore read back as `egress = []`.
 
-use aws_sdk_ec2::types::{IpPermission, IpRange, SecurityGroup, TagSpecification, UserIdGroupPair};
+use aws_sdk_ec2::types::{
+    IpPermission, IpRange, Ipv6Range, SecurityGroup, TagSpecification, UserIdGroupPair,
+};
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value, schema};
 
 use super::{SERVICE, arn, need, pairs, scope_filter};
@@ -72,6 +74,14 @@ fn permission(call: &str, own: &str, rule: &Attrs) -> Result<IpPermission, Provi
         .set_from_port(from)
         .set_to_port(to);
     match (str_of(rule, "cidr"), str_of(rule, "from")) {
+        (Some(cidr), None) if cidr.contains(':') => {
+            perm = perm.ipv6_ranges(
+                Ipv6Range::builder()
+                    .cidr_ipv6(cidr)
+                    .set_description(description.map(str::to_owned))
+                    .build(),
+            );
+        }
         (Some(cidr), None) => {
             perm = perm.ip_ranges(
                 IpRange::builder()
@@ -115,6 +125,16 @@ fn read_rules(perms: &[IpPermission]) -> Vec<Attrs> {
                 from,
                 to,
                 range.cidr_ip(),
+                None,
+                range.description(),
+            ));
+        }
+        for range in perm.ipv6_ranges() {
+            out.push(rule_attrs(
+                protocol,
+                from,
+                to,
+                range.cidr_ipv6(),
                 None,
                 range.description(),
             ));
@@ -364,5 +384,9 @@ mod tests {
         assert_eq!(read_rules(&[perm]), vec![range]);
         let all = default_egress();
         assert_eq!(read_rules(&[permission("x", "sg-1", &all).unwrap()]), vec![all]);
+        let v6 = rule_attrs("tcp", Some(443), Some(443), Some("::/0"), None, Some("d"));
+        let perm = permission("x", "sg-1", &v6).unwrap();
+        assert!(perm.ip_ranges().is_empty() && perm.ipv6_ranges().len() == 1);
+        assert_eq!(read_rules(&[perm]), vec![v6]);
     }
 }

@@ -200,9 +200,9 @@ const RULE_ATTRS: &[Attr] = &[
     .folded(Case::Lower),
     Attr::optional(
         "cidr",
-        Type::Cidr,
-        "IpRanges.CidrIp",
-        "Source (ingress) or destination (egress) range.",
+        Type::AnyCidr,
+        "IpRanges.CidrIp / Ipv6Ranges.CidrIpv6",
+        "Source (ingress) or destination (egress) range, IPv4 or IPv6 (`::/0`): Terraform's `cidr_blocks` and `ipv6_cidr_blocks`, one range per rule.",
     ),
     Attr::optional(
         "from",
@@ -629,10 +629,10 @@ const LISTENER: KindSchema = KindSchema {
                     ),
                     Attr::default(
                         "source_ips",
-                        Type::Set(&Type::Cidr),
+                        Type::Set(&Type::AnyCidr),
                         Literal::EmptyList,
                         "Conditions.SourceIpConfig.Values",
-                        "Client address ranges (CIDR), any of which matches.",
+                        "Client address ranges (CIDR, IPv4 or IPv6), any of which matches.",
                     ),
                     Attr::optional(
                         "forward",

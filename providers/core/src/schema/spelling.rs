@@ -3,10 +3,12 @@
 //! spellings to the one berth shows in plans, so that Terraform's and
 //! CloudFormation's idioms re-plan clean after one apply:
 //! - security group rules: `from_port = 80  to_port = 80` is `port = 80`;
-//!   `protocol = "6"` is `tcp`, `"all"` is `-1`; ports of an all-traffic (`-1`) rule and
+//!   `protocol = "6"` is `tcp`, `"all"` is `-1`; an IPv6 `cidr` is written
+//!   compressed in lower case; ports of an all-traffic (`-1`) rule and
 //!   ICMP's "any type, any code" (`-1`) are none, as AWS reads them back;
 //! - security groups: AWS's default egress rule (all traffic to
-//!   `0.0.0.0/0`) written alone is no `egress` block, which keeps it;
+//!   `0.0.0.0/0`, with or without the same to `::/0` that AWS adds in a
+//!   VPC with IPv6) written alone is no `egress` block, which keeps it;
 //! - containers: a `host_port` equal to the mapping's `container_port` is
 //!   none; a first TCP `port_mapping` with nothing else set is
 //!   `port`; `port` and the mappings keep the order AWS receives them in;
@@ -199,6 +201,14 @@ fn security_group_rule(rule: &mut Attrs) {
         None => return,
     };
     rule.insert("protocol".to_owned(), Value::from(protocol.as_str()));
+    // IPv6 in one text (`2001:DB8:0::/32` is `2001:db8::/32`).
+    let ipv6 = rule
+        .get("cidr")
+        .and_then(Value::as_str)
+        .and_then(|c| c.parse::<ipnet::Ipv6Net>().ok());
+    if let Some(net) = ipv6 {
+        rule.insert("cidr".to_owned(), Value::String(net.to_string()));
+    }
     let int = |key: &str| rule.get(key).and_then(Value::as_int);
     let (from, to) = match int("port") {
         Some(p) => (Some(p), Some(p)),
@@ -227,24 +237,36 @@ fn set(body: &mut Attrs, key: &str, value: Value) {
     }
 }
 
-/// Whether `rule` is AWS's default egress rule: all traffic to anywhere.
-fn is_default_egress(rule: &Value) -> bool {
+/// Whether `rule` lets all traffic out to `cidr`.
+fn is_all_traffic_to(rule: &Value, cidr: &str) -> bool {
     let Some(rule) = rule.as_map() else {
         return false;
     };
     rule.iter().all(|(k, v)| match k.as_str() {
         "protocol" => *v == Value::from("-1"),
-        "cidr" => *v == Value::from("0.0.0.0/0"),
+        "cidr" => *v == Value::from(cidr),
         _ => *v == Value::Null,
     })
 }
 
+/// AWS's default egress: all traffic to `0.0.0.0/0`, and to `::/0` too in
+/// a VPC with IPv6 (where AWS adds both; without IPv6 the second lets out
+/// nothing, so keeping the default is the same).
 fn security_group(group: &mut Attrs) {
-    if let Some(Value::List(egress)) = group.get_mut("egress")
-        && egress.len() == 1
-        && is_default_egress(&egress[0])
-    {
-        egress.clear();
+    const V4: &str = "0.0.0.0/0";
+    const V6: &str = "::/0";
+    if let Some(Value::List(egress)) = group.get_mut("egress") {
+        let default = match egress.as_slice() {
+            [one] => is_all_traffic_to(one, V4),
+            [a, b] => {
+                (is_all_traffic_to(a, V4) && is_all_traffic_to(b, V6))
+                    || (is_all_traffic_to(a, V6) && is_all_traffic_to(b, V4))
+            }
+            _ => false,
+        };
+        if default {
+            egress.clear();
+        }
     }
 }
 
@@ -481,6 +503,8 @@ mod tests {
             all
         );
         assert_eq!(rule(&[("protocol", "all".into())]), all);
+        let v6 = rule(&[("port", Value::Int(443)), ("cidr", "2001:DB8:0:0::/32".into())]);
+        assert_eq!(v6["cidr"], Value::from("2001:db8::/32"));
         assert_eq!(
             rule(&[
                 ("protocol", "ALL".into()),
@@ -516,9 +540,22 @@ mod tests {
         security_group(&mut group);
         assert_eq!(group["egress"], Value::List(vec![]));
         let web = Value::Map(rule(&[("port", Value::Int(443))]));
-        let mut group = map(&[("egress", Value::List(vec![all, web]))]);
+        let mut group = map(&[("egress", Value::List(vec![all.clone(), web.clone()]))]);
         security_group(&mut group);
         assert_eq!(group["egress"].as_list().map(<[Value]>::len), Some(2));
+        // With the same to `::/0` (AWS's default in a VPC with IPv6), in
+        // either order; that one alone is a rule like any other.
+        let all6 = Value::Map(rule(&[("protocol", "-1".into()), ("cidr", "::/0".into())]));
+        for pair in [vec![all.clone(), all6.clone()], vec![all6.clone(), all]] {
+            let mut group = map(&[("egress", Value::List(pair))]);
+            security_group(&mut group);
+            assert_eq!(group["egress"], Value::List(vec![]));
+        }
+        for kept in [vec![all6.clone()], vec![all6, web]] {
+            let mut group = map(&[("egress", Value::List(kept.clone()))]);
+            security_group(&mut group);
+            assert_eq!(group["egress"], Value::List(kept));
+        }
     }
 
     #[test]

@@ -8,6 +8,9 @@ pub enum Type {
     Bool,
     /// An IPv4 CIDR block such as `10.0.0.0/16`.
     Cidr,
+    /// An IPv4 or IPv6 CIDR block (`0.0.0.0/0`, `::/0`), where AWS takes
+    /// either, as security group rules do.
+    AnyCidr,
     List(&'static Type),
     /// Written as a list; order does not matter and AWS may return any order.
     Set(&'static Type),
@@ -30,6 +33,7 @@ impl std::fmt::Display for Type {
             Type::Int => f.write_str("number"),
             Type::Bool => f.write_str("bool"),
             Type::Cidr => f.write_str("CIDR string"),
+            Type::AnyCidr => f.write_str("IPv4 or IPv6 CIDR string"),
             Type::List(t) => write!(f, "list of {t}"),
             Type::Set(t) => write!(f, "set of {t}"),
             Type::Map(t) => write!(f, "map of {t}"),
