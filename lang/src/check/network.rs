@@ -1,6 +1,8 @@
 //! Private networking as AWS takes it: a route goes to exactly one target
-//! (an internet gateway or a NAT gateway), and an Elastic IP serves one NAT
-//! gateway (AWS answers `Resource.AlreadyAssociated` to a second).
+//! (an internet or virtual private gateway, a NAT gateway, a transit
+//! gateway or a peering connection, the last two by id), and an Elastic IP
+//! serves one NAT gateway (AWS answers `Resource.AlreadyAssociated` to a
+//! second).
 
 use std::collections::BTreeMap;
 
@@ -8,20 +10,21 @@ use berth_provider::{Address, Kind};
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
-use crate::stack::{DesiredResource, DesiredValue, Stack};
+use crate::stack::{DesiredBlock, DesiredResource, DesiredValue, Stack};
 
 /// Checks the routes of a route table.
 pub fn routes(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     for route in r.body.blocks("route") {
-        let targets: Vec<Span> = ["gateway", "nat_gateway"]
-            .iter()
+        ids(r, route, diags);
+        let targets: Vec<(&str, Span)> = TARGETS
+            .into_iter()
             .filter(|t| {
                 route
                     .body
                     .value(t)
                     .is_some_and(|v| *v != DesiredValue::Known(berth_provider::Value::Null))
             })
-            .filter_map(|t| route.body.span(t).or(Some(route.span)))
+            .map(|t| (t, route.body.span(t).unwrap_or(route.span)))
             .collect();
         match targets.as_slice() {
             [_] => {}
@@ -31,18 +34,50 @@ pub fn routes(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
                     format!("a route of {} goes nowhere", r.address),
                     route.span,
                 )
-                .label("no `gateway` or `nat_gateway`")
-                .help("set `gateway = internet_gateway.NAME` or `nat_gateway = nat_gateway.NAME`"),
+                .label("no `gateway`, `nat_gateway`, `transit_gateway` or `peering_connection`")
+                .help(
+                    "set `gateway = internet_gateway.NAME` or `nat_gateway = nat_gateway.NAME`, or name a transit gateway or peering connection by id",
+                ),
             ),
-            [_, second, ..] => diags.push(
+            [(first, _), (second, span), ..] => diags.push(
                 Diagnostic::error(
                     "E0533",
                     format!("a route of {} has two targets", r.address),
-                    *second,
+                    *span,
                 )
                 .label("second target")
-                .help("a route goes to one target: keep `gateway` or `nat_gateway`"),
+                .help(format!("a route goes to one target: keep `{first}` or `{second}`")),
             ),
+        }
+    }
+}
+
+/// A route's target attributes.
+const TARGETS: [&str; 4] = ["gateway", "nat_gateway", "transit_gateway", "peering_connection"];
+
+/// Targets given by id carry the prefix of their kind, as EC2 requires
+/// (`InvalidTransitGatewayID.Malformed`, `InvalidVpcPeeringConnectionID.Malformed`).
+fn ids(r: &DesiredResource, route: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
+    for (attr, prefix, what) in [
+        ("transit_gateway", "tgw-", "transit gateway"),
+        ("peering_connection", "pcx-", "VPC peering connection"),
+    ] {
+        let Some(DesiredValue::Known(berth_provider::Value::String(id))) = route.body.value(attr) else {
+            continue;
+        };
+        if !id.starts_with(prefix) {
+            diags.push(
+                Diagnostic::error(
+                    "E0628",
+                    format!("`{id}` is not the id of a {what}"),
+                    route.body.span(attr).unwrap_or(route.span),
+                )
+                .label(format!("not `{prefix}...`"))
+                .help(format!(
+                    "a route of {} names a {what} by its id, `{prefix}...`",
+                    r.address
+                )),
+            );
         }
     }
 }

@@ -134,15 +134,12 @@ pub(crate) fn update(
             for _ in before.difference(&after) {
                 sim.call("DisassociateRouteTable");
             }
-            let routes = |a: &Attrs| -> BTreeMap<String, String> {
+            // Destination to the whole route: a changed target, whichever
+            // attribute holds it, is a ReplaceRoute.
+            let routes = |a: &Attrs| -> BTreeMap<String, Attrs> {
                 blocks_of(a, "route")
-                    .iter()
-                    .map(|r| {
-                        (
-                            str_of(r, "cidr").unwrap_or_default().to_owned(),
-                            str_of(r, "gateway").unwrap_or_default().to_owned(),
-                        )
-                    })
+                    .into_iter()
+                    .map(|r| (str_of(r, "cidr").unwrap_or_default().to_owned(), r.clone()))
                     .collect()
             };
             let (before, after) = (routes(old), routes(new));
@@ -479,15 +476,27 @@ fn check_route_table(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) ->
                 format!("The route identified by {text} already exists."),
             ));
         }
-        let (gateway, gateway_vpc) = match (str_of(route, "gateway"), str_of(route, "nat_gateway")) {
-            (Some(gateway), None) => {
+        let targets = ["gateway", "nat_gateway", "transit_gateway", "peering_connection"]
+            .map(|attr| str_of(route, attr));
+        let (gateway, gateway_vpc) = match targets {
+            [Some(gateway), None, None, None] => {
                 let (gateway, rec) = sim.need(Kind::InternetGateway, gateway, call)?;
                 (gateway, str_of(&rec.attrs, "vpc").map(str::to_owned))
             }
-            (None, Some(nat)) => {
+            [None, Some(nat), None, None] => {
                 let (nat, rec) = sim.need(Kind::NatGateway, nat, call)?;
                 let subnet = str_of(&rec.attrs, "subnet").unwrap_or_default();
                 (nat, vpc_of(sim, subnet))
+            }
+            // Made outside the simulated account: any well-formed id is
+            // taken, as the simulation cannot know which exist.
+            [None, None, Some(tgw), None] => {
+                external_target(call, tgw, "tgw-", "InvalidTransitGatewayID.Malformed")?;
+                continue;
+            }
+            [None, None, None, Some(pcx)] => {
+                external_target(call, pcx, "pcx-", "InvalidVpcPeeringConnectionID.Malformed")?;
+                continue;
             }
             _ => {
                 return Err(fail(
@@ -506,6 +515,16 @@ fn check_route_table(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) ->
         }
     }
     Ok(())
+}
+
+/// A route target given by id (a transit gateway, a peering connection):
+/// refused as EC2 refuses an id without its kind's prefix.
+fn external_target(call: &str, id: &str, prefix: &str, code: &str) -> Result<(), ProviderError> {
+    if id.starts_with(prefix) {
+        Ok(())
+    } else {
+        Err(fail(call, code, format!("Invalid id: \"{id}\"")))
+    }
 }
 
 /// DisassociateRouteTable.

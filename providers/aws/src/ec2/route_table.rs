@@ -1,12 +1,16 @@
 //! Route tables: CreateRouteTable (tagged), CreateRoute per route,
 //! AssociateRouteTable per subnet. Updates diff routes (Create / Replace /
 //! DeleteRoute) and associations; delete disassociates first. Only routes
-//! to internet gateways and NAT gateways are berth's: the `local` route and
+//! made by CreateRoute to the targets a route block names (internet or
+//! virtual private gateways, NAT gateways, transit gateways, peering
+//! connections) are berth's: the `local` route, propagated routes and
 //! routes to other targets are not read.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use aws_sdk_ec2::types::{RouteTable, TagSpecification};
+use aws_sdk_ec2::operation::create_route::builders::CreateRouteFluentBuilder;
+use aws_sdk_ec2::operation::replace_route::builders::ReplaceRouteFluentBuilder;
+use aws_sdk_ec2::types::{Route, RouteOrigin, RouteTable, TagSpecification};
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
 use super::{SERVICE, need, pairs, scope_filter};
@@ -16,39 +20,110 @@ use crate::{AwsProvider, paginate};
 
 const GONE: &[&str] = &["InvalidRouteTableID.NotFound"];
 
-/// Declared routes: destination CIDR to the id of the internet gateway or
-/// NAT gateway (`nat-...`) it goes to.
-fn routes_of(a: &Attrs) -> BTreeMap<String, String> {
+/// Where a route goes: a route block's target attribute and the id in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Target {
+    /// `GatewayId`: an internet gateway, or a virtual private gateway.
+    Gateway(String),
+    Nat(String),
+    TransitGateway(String),
+    Peering(String),
+}
+
+impl Target {
+    /// The route block attributes of a target, in the order a block is
+    /// read.
+    const ATTRS: [&'static str; 4] = ["gateway", "nat_gateway", "transit_gateway", "peering_connection"];
+
+    /// The target a route block names.
+    fn of_block(route: &Attrs) -> Option<Target> {
+        Self::ATTRS.iter().find_map(|attr| {
+            let id = str_of(route, attr)?.to_owned();
+            Some(match *attr {
+                "gateway" => Target::Gateway(id),
+                "nat_gateway" => Target::Nat(id),
+                "transit_gateway" => Target::TransitGateway(id),
+                _ => Target::Peering(id),
+            })
+        })
+    }
+
+    /// The target of a route AWS describes, if it is one a block can name
+    /// (`local` is the VPC's own route).
+    fn of_route(r: &Route) -> Option<Target> {
+        let id = |v: Option<&str>| v.map(str::to_owned);
+        id(r.gateway_id().filter(|g| *g != "local"))
+            .map(Target::Gateway)
+            .or_else(|| id(r.nat_gateway_id()).map(Target::Nat))
+            .or_else(|| id(r.transit_gateway_id()).map(Target::TransitGateway))
+            .or_else(|| id(r.vpc_peering_connection_id()).map(Target::Peering))
+    }
+
+    fn attr(&self) -> &'static str {
+        match self {
+            Target::Gateway(_) => "gateway",
+            Target::Nat(_) => "nat_gateway",
+            Target::TransitGateway(_) => "transit_gateway",
+            Target::Peering(_) => "peering_connection",
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Target::Gateway(id) | Target::Nat(id) | Target::TransitGateway(id) | Target::Peering(id) => id,
+        }
+    }
+
+    /// The route block holding this target, for `cidr`.
+    fn block(&self, cidr: String) -> Value {
+        let mut route = attrs([("cidr", Value::String(cidr))]);
+        for attr in Self::ATTRS {
+            let value = if attr == self.attr() {
+                Value::from(self.id())
+            } else {
+                Value::Null
+            };
+            route.insert(attr.to_owned(), value);
+        }
+        Value::Map(route)
+    }
+
+    fn create(&self, req: CreateRouteFluentBuilder) -> CreateRouteFluentBuilder {
+        match self {
+            Target::Gateway(id) => req.gateway_id(id),
+            Target::Nat(id) => req.nat_gateway_id(id),
+            Target::TransitGateway(id) => req.transit_gateway_id(id),
+            Target::Peering(id) => req.vpc_peering_connection_id(id),
+        }
+    }
+
+    fn replace(&self, req: ReplaceRouteFluentBuilder) -> ReplaceRouteFluentBuilder {
+        match self {
+            Target::Gateway(id) => req.gateway_id(id),
+            Target::Nat(id) => req.nat_gateway_id(id),
+            Target::TransitGateway(id) => req.transit_gateway_id(id),
+            Target::Peering(id) => req.vpc_peering_connection_id(id),
+        }
+    }
+}
+
+/// Declared routes: destination CIDR to target.
+fn routes_of(a: &Attrs) -> BTreeMap<String, Target> {
     blocks_of(a, "route")
         .into_iter()
-        .filter_map(|r| {
-            let target = str_of(r, "gateway").or_else(|| str_of(r, "nat_gateway"))?;
-            Some((str_of(r, "cidr")?.to_owned(), target.to_owned()))
-        })
+        .filter_map(|r| Some((str_of(r, "cidr")?.to_owned(), Target::of_block(r)?)))
         .collect()
 }
 
-/// Routes to internet gateways and NAT gateways in a described table.
-fn live_routes(t: &RouteTable) -> BTreeMap<String, String> {
+/// The routes of a described table that a route block can state: made by
+/// CreateRoute (not propagated from a virtual private gateway), to an IPv4
+/// range, to a target a block names.
+fn live_routes(t: &RouteTable) -> BTreeMap<String, Target> {
     t.routes()
         .iter()
-        .filter_map(|r| {
-            let target = r
-                .gateway_id()
-                .filter(|g| g.starts_with("igw-"))
-                .or_else(|| r.nat_gateway_id())?;
-            Some((r.destination_cidr_block()?.to_owned(), target.to_owned()))
-        })
+        .filter(|r| r.origin() != Some(&RouteOrigin::EnableVgwRoutePropagation))
+        .filter_map(|r| Some((r.destination_cidr_block()?.to_owned(), Target::of_route(r)?)))
         .collect()
-}
-
-/// The route block's attribute a target id goes in.
-fn target_attr(target: &str) -> &'static str {
-    if target.starts_with("nat-") {
-        "nat_gateway"
-    } else {
-        "gateway"
-    }
 }
 
 /// Subnet associations of a described table: subnet id to association id.
@@ -80,8 +155,8 @@ pub(super) async fn create(
         })
         .await?;
     let id = need("CreateRouteTable", out.route_table.and_then(|t| t.route_table_id))?;
-    for (cidr, gw) in routes_of(a) {
-        create_route(p, &id, &cidr, &gw).await?;
+    for (cidr, target) in routes_of(a) {
+        create_route(p, &id, &cidr, &target).await?;
     }
     for subnet in strs_of(a, "subnets") {
         associate(p, &id, &subnet).await?;
@@ -89,15 +164,12 @@ pub(super) async fn create(
     Ok(attrs([("id", Value::String(id))]))
 }
 
-async fn create_route(p: &AwsProvider, id: &str, cidr: &str, gw: &str) -> Result<(), ProviderError> {
+async fn create_route(p: &AwsProvider, id: &str, cidr: &str, target: &Target) -> Result<(), ProviderError> {
     let ec2 = &p.clients.ec2;
     p.call_repeatable(SERVICE, "CreateRoute", &["RouteAlreadyExists"], || {
-        let req = ec2.create_route().route_table_id(id).destination_cidr_block(cidr);
-        match target_attr(gw) {
-            "nat_gateway" => req.nat_gateway_id(gw),
-            _ => req.gateway_id(gw),
-        }
-        .send()
+        target
+            .create(ec2.create_route().route_table_id(id).destination_cidr_block(cidr))
+            .send()
     })
     .await?;
     Ok(())
@@ -154,20 +226,18 @@ pub(super) async fn update(p: &AwsProvider, id: &str, new: &Attrs) -> Result<(),
     };
     let ec2 = &p.clients.ec2;
     let (before, after) = (live_routes(&table), routes_of(new));
-    for (cidr, gw) in &after {
+    for (cidr, target) in &after {
         match before.get(cidr) {
-            None => create_route(p, id, cidr, gw).await?,
-            Some(old) if old != gw => {
+            None => create_route(p, id, cidr, target).await?,
+            Some(old) if old != target => {
                 p.call(SERVICE, "ReplaceRoute", || {
-                    let req = ec2
-                        .replace_route()
-                        .route_table_id(id)
-                        .destination_cidr_block(cidr);
-                    match target_attr(gw) {
-                        "nat_gateway" => req.nat_gateway_id(gw),
-                        _ => req.gateway_id(gw),
-                    }
-                    .send()
+                    target
+                        .replace(
+                            ec2.replace_route()
+                                .route_table_id(id)
+                                .destination_cidr_block(cidr),
+                        )
+                        .send()
                 })
                 .await?;
             }
@@ -229,17 +299,7 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
             let id = t.route_table_id()?.to_owned();
             let routes = live_routes(t)
                 .into_iter()
-                .map(|(cidr, target)| {
-                    let (gateway, nat) = match target_attr(&target) {
-                        "nat_gateway" => (Value::Null, Value::String(target)),
-                        _ => (Value::String(target), Value::Null),
-                    };
-                    Value::Map(attrs([
-                        ("cidr", Value::String(cidr)),
-                        ("gateway", gateway),
-                        ("nat_gateway", nat),
-                    ]))
-                })
+                .map(|(cidr, target)| target.block(cidr))
                 .collect();
             let a = attrs([
                 ("vpc", Value::from(t.vpc_id().unwrap_or_default())),

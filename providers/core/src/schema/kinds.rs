@@ -166,17 +166,29 @@ const ROUTE_TABLE: KindSchema = KindSchema {
                 "gateway",
                 Type::Ref(Kind::InternetGateway),
                 "GatewayId",
-                "The internet gateway traffic goes to (or `nat_gateway`).",
+                "The internet gateway traffic goes to, or the id of a virtual private gateway (`vgw-...`, a VPN's) made elsewhere.",
             ),
             Attr::optional(
                 "nat_gateway",
                 Type::Ref(Kind::NatGateway),
                 "NatGatewayId",
-                "The NAT gateway traffic goes to (or `gateway`): a private subnet's way out.",
+                "The NAT gateway traffic goes to: a private subnet's way out.",
+            ),
+            Attr::optional(
+                "transit_gateway",
+                Type::String,
+                "TransitGatewayId",
+                "The id of a transit gateway (`tgw-...`) made elsewhere (Terraform's `transit_gateway_id`).",
+            ),
+            Attr::optional(
+                "peering_connection",
+                Type::String,
+                "VpcPeeringConnectionId",
+                "The id of a VPC peering connection (`pcx-...`) made elsewhere (Terraform's `vpc_peering_connection_id`).",
             ),
         ],
         "EC2 CreateRoute",
-        "A route to an internet gateway or a NAT gateway: exactly one of `gateway` and `nat_gateway`.",
+        "A route to one target: exactly one of `gateway`, `nat_gateway`, `transit_gateway` and `peering_connection`.",
     )],
 };
 
