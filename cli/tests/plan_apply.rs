@@ -1184,3 +1184,33 @@ fn the_microservices_rename_their_discovery_names_on_both_clouds() {
         cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// A log group's KMS key is set, changed and removed in place on the local
+/// cloud (AssociateKmsKey, DisassociateKmsKey): never a new log group,
+/// whose events would be lost. (moto has neither call.)
+#[test]
+fn a_log_groups_kms_key_changes_in_place() {
+    let p = applied("blog");
+    let key = |id: &str| format!("arn:aws:kms:us-east-1:123456789012:key/{id}");
+    let mut current = "log_group login { retention_days = 14 }".to_owned();
+    for next in [Some(key("one")), Some(key("two")), None] {
+        let edited = match &next {
+            Some(k) => format!("log_group login {{\n  retention_days = 14\n  kms_key = \"{k}\"\n}}"),
+            None => "log_group login {\n  retention_days = 14\n}".to_owned(),
+        };
+        p.edit("main.berth", &current, &edited);
+        current = edited;
+        let run = p.berth(&["plan", "--format", "json"]);
+        run.expect_code(0);
+        assert_eq!(
+            json_actions(&json_plan(&run)).into_iter().collect::<Vec<_>>(),
+            vec![("log_group.login".to_owned(), act("update", None))]
+        );
+        p.berth(&["apply", "--auto-approve"]).expect_code(0);
+        assert_no_changes(&p, &[]);
+        assert_eq!(
+            live(&p, "blog-dev", "log_group.login")["attrs"]["kms_key"],
+            next.map_or(Value::Null, Value::from)
+        );
+    }
+}

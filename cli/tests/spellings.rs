@@ -72,6 +72,7 @@ cases!(
     load_balancer_attributes,
     host_port_as_terraform_writes_it,
     ipv6_rules_as_terraform_writes_them,
+    log_group_kms_key,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

@@ -114,6 +114,25 @@ pub(super) fn string<'b>(body: &'b DesiredBody, name: &str) -> Option<(&'b str, 
     Some((body.known(name)?.as_str()?, body.span(name)?))
 }
 
+/// Why `text` is not the ARN of a KMS key, `arn:PARTITION:kms:REGION:ACCOUNT:key/ID`.
+fn kms_key_arn_problem(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.splitn(6, ':').collect();
+    let [arn, partition, service, region, account, rest] = parts[..] else {
+        return Some("not of the form arn:aws:kms:REGION:ACCOUNT:key/ID".to_owned());
+    };
+    if arn != "arn" || !partition.starts_with("aws") || service != "kms" || region.is_empty() {
+        return Some("not a KMS ARN (arn:aws:kms:REGION:...)".to_owned());
+    }
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(format!("account id `{account}` is not 12 digits"));
+    }
+    match rest.split_once('/') {
+        Some(("key", id)) if !id.is_empty() => None,
+        Some(("alias", _)) => Some("an alias, not a key".to_owned()),
+        _ => Some("expected `key/ID` after the account id".to_owned()),
+    }
+}
+
 /// Why `text` is not the ARN of an IAM role (`resource` = "role") or
 /// managed policy ("policy"): `arn:PARTITION:iam::ACCOUNT:TYPE/NAME`, where
 /// ACCOUNT is 12 digits (or `aws` for AWS's own policies).
@@ -565,6 +584,15 @@ impl<'s> Context<'s> {
                 )
                 .label("not an allowed retention")
                 .help(format!("the nearest allowed value is {nearest}")),
+            );
+        }
+        if let Some((key, span)) = string(&r.body, "kms_key")
+            && let Some(problem) = kms_key_arn_problem(key)
+        {
+            diags.push(
+                Diagnostic::error("E0629", format!("`{key}` is not the ARN of a KMS key"), span)
+                    .label(problem)
+                    .help("CloudWatch Logs takes a key's ARN, `arn:aws:kms:REGION:ACCOUNT:key/ID` (not an alias)"),
             );
         }
     }

@@ -13,7 +13,7 @@ use berth_provider::{Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use crate::attrs::{
-    attrs, complete, create_tags, created_at, i32_of, opt_int, resource, str_of, tag_diff, user_tags,
+    attrs, complete, create_tags, created_at, i32_of, opt_int, opt_str, resource, str_of, tag_diff, user_tags,
 };
 use crate::scope::Scope;
 use crate::tagging::{self, Tags};
@@ -45,6 +45,7 @@ pub(crate) async fn create(
     p.call_once(SERVICE, "CreateLogGroup", || {
         logs.create_log_group()
             .log_group_name(&name)
+            .set_kms_key_id(str_of(&a, "kms_key").map(str::to_owned))
             .set_tags(Some(tags.clone()))
             .send()
     })
@@ -102,6 +103,25 @@ pub(crate) async fn update(
             None => {
                 p.call(SERVICE, "DeleteRetentionPolicy", || {
                     logs.delete_retention_policy().log_group_name(&name).send()
+                })
+                .await?;
+            }
+        }
+    }
+    if old.get("kms_key") != new.get("kms_key") {
+        match str_of(&new, "kms_key") {
+            Some(key) => {
+                p.call(SERVICE, "AssociateKmsKey", || {
+                    logs.associate_kms_key()
+                        .log_group_name(&name)
+                        .kms_key_id(key)
+                        .send()
+                })
+                .await?;
+            }
+            None => {
+                p.call(SERVICE, "DisassociateKmsKey", || {
+                    logs.disassociate_kms_key().log_group_name(&name).send()
                 })
                 .await?;
             }
@@ -229,6 +249,7 @@ fn decode(
     let address = scope.address(Kind::LogGroup, tagging::pairs(tags))?;
     let a = attrs([
         ("retention_days", opt_int(g.retention_in_days())),
+        ("kms_key", opt_str(g.kms_key_id())),
         ("tags", user_tags(tagging::pairs(tags))),
         ("arn", Value::from(arn)),
         ("name", Value::from(name)),

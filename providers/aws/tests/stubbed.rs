@@ -6,7 +6,9 @@
 use std::time::Duration;
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_cloudwatchlogs::operation::associate_kms_key::AssociateKmsKeyOutput;
 use aws_sdk_cloudwatchlogs::operation::create_log_group::CreateLogGroupOutput;
+use aws_sdk_cloudwatchlogs::operation::disassociate_kms_key::DisassociateKmsKeyOutput;
 use aws_sdk_ec2::error::ErrorMetadata;
 use aws_sdk_ec2::operation::create_vpc::{CreateVpcError, CreateVpcOutput};
 use aws_sdk_ec2::types::Vpc;
@@ -217,4 +219,48 @@ async fn log_group_arns_name_the_callers_partition_and_account_asked_once() {
     assert_eq!(identity.num_calls(), 1);
     assert_eq!(p.account().await.as_deref(), Some("111122223333"));
     assert_eq!(identity.num_calls(), 1);
+}
+
+/// A log group's KMS key changes in place: AssociateKmsKey for a new key,
+/// DisassociateKmsKey when the key goes (never a new log group, whose
+/// events would be lost).
+#[tokio::test]
+async fn a_log_groups_kms_key_changes_in_place() {
+    const KEY: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let associate = mock!(aws_sdk_cloudwatchlogs::Client::associate_kms_key)
+        .match_requests(|r| r.log_group_name() == Some("/ecs/shop/app") && r.kms_key_id() == Some(KEY))
+        .then_output(|| AssociateKmsKeyOutput::builder().build());
+    let disassociate = mock!(aws_sdk_cloudwatchlogs::Client::disassociate_kms_key)
+        .match_requests(|r| r.log_group_name() == Some("/ecs/shop/app"))
+        .then_output(|| DisassociateKmsKeyOutput::builder().build());
+    let logs = mock_client!(
+        aws_sdk_cloudwatchlogs,
+        RuleMode::MatchAny,
+        [&associate, &disassociate]
+    );
+    let p = provider(|c| c.logs = logs);
+    let group = |key: Option<&str>| Resource {
+        address: Address::new(Kind::LogGroup, "app"),
+        attrs: [
+            ("name".to_owned(), Value::from("/ecs/shop/app")),
+            (
+                "arn".to_owned(),
+                Value::from("arn:aws:logs:us-east-1:123456789012:log-group:/ecs/shop/app"),
+            ),
+            ("kms_key".to_owned(), key.map_or(Value::Null, Value::from)),
+            ("retention_days".to_owned(), Value::Null),
+            ("tags".to_owned(), Value::Map(Default::default())),
+        ]
+        .into(),
+        created: None,
+    };
+    let keyed = p
+        .update("shop", &group(None), &group(Some(KEY)))
+        .await
+        .expect("associated");
+    assert_eq!(keyed.attrs["kms_key"], Value::from(KEY));
+    p.update("shop", &group(Some(KEY)), &group(None))
+        .await
+        .expect("disassociated");
+    assert_eq!((associate.num_calls(), disassociate.num_calls()), (1, 1));
 }

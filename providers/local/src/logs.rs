@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value};
 
 use crate::api::{fail, invalid};
-use crate::attrs::int_of;
+use crate::attrs::{int_of, str_of};
 use crate::sim::Sim;
 use berth_provider::naming;
 
@@ -23,6 +23,20 @@ fn check_retention(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
                 "1 validation error detected: Value '{days}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: {RETENTION_DAYS:?}"
             ),
         )),
+        _ => Ok(()),
+    }
+}
+
+/// CloudWatch Logs takes a KMS key by its ARN only.
+fn check_kms_key(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
+    match str_of(attrs, "kms_key") {
+        Some(key) if !(key.starts_with("arn:") && key.contains(":kms:") && key.contains(":key/")) => {
+            Err(invalid(
+                Kind::LogGroup,
+                call,
+                format!("Specified KMS key {key} is not a valid KMS key ARN"),
+            ))
+        }
         _ => Ok(()),
     }
 }
@@ -45,6 +59,7 @@ pub(crate) fn create(
             "The specified log group already exists",
         ));
     }
+    check_kms_key(call, &attrs)?;
     check_retention("PutRetentionPolicy", &attrs)?;
     if int_of(&attrs, "retention_days").is_some() {
         sim.call("PutRetentionPolicy");
@@ -56,8 +71,17 @@ pub(crate) fn create(
     Ok(arn)
 }
 
-/// Changes the retention of a log group.
+/// Changes the retention and the KMS key of a log group.
 pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
+    if old.get("kms_key") != new.get("kms_key") {
+        let call = if str_of(new, "kms_key").is_some() {
+            "AssociateKmsKey"
+        } else {
+            "DisassociateKmsKey"
+        };
+        check_kms_key(call, new)?;
+        sim.call(call);
+    }
     if old.get("retention_days") != new.get("retention_days") {
         check_retention("PutRetentionPolicy", new)?;
         let call = if int_of(new, "retention_days").is_some() {

@@ -908,6 +908,12 @@ const LOG_GROUP: KindSchema = KindSchema {
         )
         .unset_when(Literal::Int(0))
         .range(0, 3653),
+        Attr::optional(
+            "kms_key",
+            Type::String,
+            "kmsKeyId",
+            "The ARN of the KMS key that encrypts the group's events (Terraform's `kms_key_id`, CloudFormation's `KmsKeyId`; its policy must let CloudWatch Logs use it); AWS's own encryption when left out. Changed in place (AssociateKmsKey, DisassociateKmsKey).",
+        ),
         TAGS,
         ARN,
         NAME,
