@@ -360,6 +360,16 @@ impl<'s> Context<'s> {
                 );
             }
         }
+        if r.body.known("access_logs") == Some(&Value::Bool(true))
+            && r.body.value("access_logs_bucket").is_none()
+            && let Some(span) = r.body.span("access_logs")
+        {
+            diags.push(
+                Diagnostic::error("E0630", "access logs turned on with nowhere to go", span)
+                    .label("no `access_logs_bucket`")
+                    .help("name the S3 bucket: `access_logs_bucket = \"my-logs\"`"),
+            );
+        }
         let subnets = self.targets(r.body.value("subnets"), Kind::Subnet);
         let Some(span) = r.body.span("subnets") else {
             return;

@@ -399,6 +399,8 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
         desync_mitigation_mode: desync,
         xff_header_processing: xff,
         client_keep_alive: keep_alive,
+        access_logs,
+        access_logs_bucket,
         ..
     } = load_balancer_settings(attrs);
     let bad = |msg: String| Err(invalid(Kind::LoadBalancer, call, msg));
@@ -421,6 +423,11 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
         return bad(format!(
             "'client_keep_alive.seconds' value '{keep_alive}' must be between '60-604800' inclusive"
         ));
+    }
+    if access_logs && access_logs_bucket.is_empty() {
+        return bad(
+            "The value of 'access_logs.s3.bucket' cannot be empty when access logs are enabled".to_owned(),
+        );
     }
     let has_gateway = sim
         .all(Kind::InternetGateway)
@@ -452,6 +459,9 @@ struct LoadBalancerSettings<'a> {
     xff_header_processing: &'a str,
     client_keep_alive: i64,
     waf_fail_open: bool,
+    access_logs: bool,
+    access_logs_bucket: &'a str,
+    access_logs_prefix: &'a str,
 }
 
 fn load_balancer_settings(attrs: &Attrs) -> LoadBalancerSettings<'_> {
@@ -466,6 +476,9 @@ fn load_balancer_settings(attrs: &Attrs) -> LoadBalancerSettings<'_> {
         xff_header_processing: str_of(attrs, "xff_header_processing").unwrap_or("append"),
         client_keep_alive: int_of(attrs, "client_keep_alive").unwrap_or(3600),
         waf_fail_open: flag("waf_fail_open", false),
+        access_logs: flag("access_logs", false),
+        access_logs_bucket: str_of(attrs, "access_logs_bucket").unwrap_or_default(),
+        access_logs_prefix: str_of(attrs, "access_logs_prefix").unwrap_or_default(),
     }
 }
 

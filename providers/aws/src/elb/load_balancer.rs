@@ -52,6 +52,9 @@ const SETTINGS: Table = &[
         Setting::Int(3600),
     ),
     ("waf_fail_open", "waf.fail_open.enabled", Setting::Bool(false)),
+    ("access_logs", "access_logs.s3.enabled", Setting::Bool(false)),
+    ("access_logs_bucket", "access_logs.s3.bucket", Setting::Str("")),
+    ("access_logs_prefix", "access_logs.s3.prefix", Setting::Str("")),
 ];
 
 fn computed(lb: &LoadBalancer) -> Attrs {

@@ -364,6 +364,27 @@ const LOAD_BALANCER: KindSchema = KindSchema {
             "`true`: route requests when the load balancer cannot reach AWS WAF (Terraform's `enable_waf_fail_open`).",
         )
         .unset_when(Literal::Bool(false)),
+        Attr::optional(
+            "access_logs",
+            Type::Bool,
+            "access_logs.s3.enabled",
+            "`true`: write access logs to `access_logs_bucket` (Terraform's `access_logs { enabled }`; the bucket's policy must let Elastic Load Balancing write). Off when left out, even with a bucket, as in Terraform.",
+        )
+        .unset_when(Literal::Bool(false)),
+        Attr::optional(
+            "access_logs_bucket",
+            Type::String,
+            "access_logs.s3.bucket",
+            "The S3 bucket access logs go to (Terraform's `access_logs { bucket }`).",
+        )
+        .unset_when(Literal::Str("")),
+        Attr::optional(
+            "access_logs_prefix",
+            Type::String,
+            "access_logs.s3.prefix",
+            "The key prefix of the access logs in the bucket (Terraform's `access_logs { prefix }`); none when left out.",
+        )
+        .unset_when(Literal::Str("")),
         TAGS,
         ARN,
         NAME,
