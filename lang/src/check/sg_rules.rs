@@ -31,19 +31,32 @@ pub fn check(direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) 
         // Left out (`tcp`), or known only at apply.
         _ => Protocol::Ported,
     };
-    if has("cidr") == has("from") {
+    let sources = ["cidr", "from", "prefix_list"]
+        .into_iter()
+        .filter(|s| has(s))
+        .count();
+    if sources != 1 {
         diags.push(
             Diagnostic::error(
                 "E0512",
-                format!("an {direction} rule needs exactly one of `cidr` and `from`"),
+                format!("an {direction} rule needs exactly one of `cidr`, `from` and `prefix_list`"),
                 rule.span,
             )
-            .label(if has("cidr") {
-                "both given"
+            .label(if sources == 0 {
+                "none given".to_owned()
             } else {
-                "neither given"
+                format!("{sources} given")
             })
-            .help("`cidr = \"0.0.0.0/0\"` for an address range, `from = security_group.NAME` for a group"),
+            .help("`cidr = \"0.0.0.0/0\"` for an address range, `from = security_group.NAME` for a group, `prefix_list = \"pl-...\"` for a managed prefix list"),
+        );
+    }
+    if let Some(Value::String(list)) = b.known("prefix_list")
+        && !list.starts_with("pl-")
+    {
+        diags.push(
+            Diagnostic::error("E0512", format!("`{list}` is not the id of a prefix list"), b.span("prefix_list").unwrap_or(rule.span))
+                .label("not `pl-...`")
+                .help("name a managed prefix list by its id, e.g. \"pl-3b927c52\" (`aws ec2 describe-managed-prefix-lists`)"),
         );
     }
     if has("port") && (has("from_port") || has("to_port")) {

@@ -517,8 +517,9 @@ fn check_route_table(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) ->
     Ok(())
 }
 
-/// A route target given by id (a transit gateway, a peering connection):
-/// refused as EC2 refuses an id without its kind's prefix.
+/// A route target or rule source given by id (a transit gateway, a peering
+/// connection, a prefix list): refused as EC2 refuses an id without its
+/// kind's prefix.
 fn external_target(call: &str, id: &str, prefix: &str, code: &str) -> Result<(), ProviderError> {
     if id.starts_with(prefix) {
         Ok(())
@@ -640,8 +641,12 @@ fn check_rule(
             format!("Invalid port range {from}-{to} for protocol {protocol}"),
         ));
     }
-    let source = match (str_of(rule, "cidr"), str_of(rule, "from")) {
-        (Some(cidr), None) if cidr.contains(':') => {
+    let source = match (
+        str_of(rule, "cidr"),
+        str_of(rule, "from"),
+        str_of(rule, "prefix_list"),
+    ) {
+        (Some(cidr), None, None) if cidr.contains(':') => {
             let net = cidr.parse::<Ipv6Net>().ok().filter(|n| n.trunc() == *n);
             if net.is_none() {
                 return Err(bad(
@@ -651,11 +656,11 @@ fn check_rule(
             }
             cidr.to_owned()
         }
-        (Some(cidr), None) => {
+        (Some(cidr), None, None) => {
             parse_cidr(call, cidr, "cidrIp")?;
             cidr.to_owned()
         }
-        (None, Some(group)) => {
+        (None, Some(group), None) => {
             if Some(group) != own {
                 let (group, rec) = sim.need(Kind::SecurityGroup, group, call)?;
                 if str_of(&rec.attrs, "vpc") != Some(vpc) {
@@ -669,16 +674,22 @@ fn check_rule(
             }
             group.to_owned()
         }
-        (Some(_), Some(_)) => {
-            return Err(bad(
-                "InvalidParameterCombination",
-                "a rule takes either cidr or from, not both".to_owned(),
-            ));
+        // Managed prefix lists live outside the simulated account (AWS's
+        // own, or shared): any well-formed id is taken.
+        (None, None, Some(list)) => {
+            external_target(call, list, "pl-", "InvalidPrefixListID.Malformed")?;
+            list.to_owned()
         }
-        (None, None) => {
+        (None, None, None) => {
             return Err(bad(
                 "MissingParameter",
-                "a rule needs a source or destination: cidr or from".to_owned(),
+                "a rule needs a source or destination: cidr, from or prefix_list".to_owned(),
+            ));
+        }
+        _ => {
+            return Err(bad(
+                "InvalidParameterCombination",
+                "a rule takes one of cidr, from or prefix_list".to_owned(),
             ));
         }
     };

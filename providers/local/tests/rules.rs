@@ -469,6 +469,7 @@ async fn default_egress_is_recorded_but_reads_back_as_declared() {
         ("from_port", Value::Null),
         ("to_port", Value::Null),
         ("from", Value::Null),
+        ("prefix_list", Value::Null),
         ("description", Value::Null),
     ])]);
     let updated = cloud

@@ -9,7 +9,7 @@
 //! therefore read back as `egress = []`.
 
 use aws_sdk_ec2::types::{
-    IpPermission, IpRange, Ipv6Range, SecurityGroup, TagSpecification, UserIdGroupPair,
+    IpPermission, IpRange, Ipv6Range, PrefixListId, SecurityGroup, TagSpecification, UserIdGroupPair,
 };
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value, schema};
 
@@ -26,7 +26,35 @@ const GONE: &[&str] = &["InvalidGroup.NotFound", "InvalidSecurityGroupID.NotFoun
 
 /// AWS's default egress rule: all traffic to anywhere.
 fn default_egress() -> Attrs {
-    rule_attrs("-1", None, None, Some("0.0.0.0/0"), None, None)
+    rule_attrs("-1", None, None, Source::Cidr("0.0.0.0/0"), None)
+}
+
+/// Where a rule lets traffic come from (ingress) or go to (egress): the
+/// rule block attribute that says it, and AWS's list it goes in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source<'a> {
+    /// `IpRanges` or `Ipv6Ranges`, by the range's family.
+    Cidr(&'a str),
+    /// `UserIdGroupPairs`.
+    Group(&'a str),
+    /// `PrefixListIds`.
+    PrefixList(&'a str),
+}
+
+impl<'a> Source<'a> {
+    /// The source a rule block names, if exactly one.
+    fn of(rule: &'a Attrs) -> Option<Source<'a>> {
+        match (
+            str_of(rule, "cidr"),
+            str_of(rule, "from"),
+            str_of(rule, "prefix_list"),
+        ) {
+            (Some(cidr), None, None) => Some(Source::Cidr(cidr)),
+            (None, Some(group), None) => Some(Source::Group(group)),
+            (None, None, Some(list)) => Some(Source::PrefixList(list)),
+            _ => None,
+        }
+    }
 }
 
 /// A rule in berth's shape, canonical (`schema::canonical` folds AWS's
@@ -35,11 +63,15 @@ fn rule_attrs(
     protocol: &str,
     from: Option<i32>,
     to: Option<i32>,
-    cidr: Option<&str>,
-    group: Option<&str>,
+    source: Source<'_>,
     description: Option<&str>,
 ) -> Attrs {
     let int = |i: Option<i32>| i.map_or(Value::Null, |i| Value::Int(i64::from(i)));
+    let (cidr, group, list) = match source {
+        Source::Cidr(c) => (Some(c), None, None),
+        Source::Group(g) => (None, Some(g), None),
+        Source::PrefixList(l) => (None, None, Some(l)),
+    };
     canonical_rule(&attrs([
         ("port", Value::Null),
         ("from_port", int(from)),
@@ -47,6 +79,7 @@ fn rule_attrs(
         ("protocol", Value::from(protocol)),
         ("cidr", opt_str(cidr)),
         ("from", opt_str(group)),
+        ("prefix_list", opt_str(list)),
         ("description", opt_str(description)),
     ]))
 }
@@ -68,39 +101,46 @@ fn permission(call: &str, own: &str, rule: &Attrs) -> Result<IpPermission, Provi
         _ if protocol == "icmp" => (Some(-1), Some(-1)),
         _ => (None, None),
     };
-    let description = str_of(rule, "description");
-    let mut perm = IpPermission::builder()
+    let description = str_of(rule, "description").map(str::to_owned);
+    let perm = IpPermission::builder()
         .ip_protocol(&protocol)
         .set_from_port(from)
         .set_to_port(to);
-    match (str_of(rule, "cidr"), str_of(rule, "from")) {
-        (Some(cidr), None) if cidr.contains(':') => {
-            perm = perm.ipv6_ranges(
-                Ipv6Range::builder()
-                    .cidr_ipv6(cidr)
-                    .set_description(description.map(str::to_owned))
-                    .build(),
-            );
-        }
-        (Some(cidr), None) => {
-            perm = perm.ip_ranges(
-                IpRange::builder()
-                    .cidr_ip(cidr)
-                    .set_description(description.map(str::to_owned))
-                    .build(),
-            );
-        }
-        (None, Some(group)) => {
+    let perm = match Source::of(rule) {
+        Some(Source::Cidr(cidr)) if cidr.contains(':') => perm.ipv6_ranges(
+            Ipv6Range::builder()
+                .cidr_ipv6(cidr)
+                .set_description(description)
+                .build(),
+        ),
+        Some(Source::Cidr(cidr)) => perm.ip_ranges(
+            IpRange::builder()
+                .cidr_ip(cidr)
+                .set_description(description)
+                .build(),
+        ),
+        Some(Source::Group(group)) => {
             let group = if group.is_empty() { own } else { group };
-            perm = perm.user_id_group_pairs(
+            perm.user_id_group_pairs(
                 UserIdGroupPair::builder()
                     .group_id(group)
-                    .set_description(description.map(str::to_owned))
+                    .set_description(description)
                     .build(),
-            );
+            )
         }
-        _ => return Err(invalid(call, "a rule takes exactly one of cidr or from")),
-    }
+        Some(Source::PrefixList(list)) => perm.prefix_list_ids(
+            PrefixListId::builder()
+                .prefix_list_id(list)
+                .set_description(description)
+                .build(),
+        ),
+        None => {
+            return Err(invalid(
+                call,
+                "a rule takes exactly one of cidr, from or prefix_list",
+            ));
+        }
+    };
     Ok(perm.build())
 }
 
@@ -119,35 +159,28 @@ fn read_rules(perms: &[IpPermission]) -> Vec<Attrs> {
     for perm in perms {
         let protocol = perm.ip_protocol().unwrap_or("-1");
         let (from, to) = (perm.from_port(), perm.to_port());
+        let mut push = |source: Source<'_>, description: Option<&str>| {
+            out.push(rule_attrs(protocol, from, to, source, description));
+        };
         for range in perm.ip_ranges() {
-            out.push(rule_attrs(
-                protocol,
-                from,
-                to,
-                range.cidr_ip(),
-                None,
-                range.description(),
-            ));
+            if let Some(cidr) = range.cidr_ip() {
+                push(Source::Cidr(cidr), range.description());
+            }
         }
         for range in perm.ipv6_ranges() {
-            out.push(rule_attrs(
-                protocol,
-                from,
-                to,
-                range.cidr_ipv6(),
-                None,
-                range.description(),
-            ));
+            if let Some(cidr) = range.cidr_ipv6() {
+                push(Source::Cidr(cidr), range.description());
+            }
         }
         for pair in perm.user_id_group_pairs() {
-            out.push(rule_attrs(
-                protocol,
-                from,
-                to,
-                None,
-                pair.group_id(),
-                pair.description(),
-            ));
+            if let Some(group) = pair.group_id() {
+                push(Source::Group(group), pair.description());
+            }
+        }
+        for list in perm.prefix_list_ids() {
+            if let Some(id) = list.prefix_list_id() {
+                push(Source::PrefixList(id), list.description());
+            }
         }
     }
     out
@@ -375,16 +408,16 @@ mod tests {
 
     #[test]
     fn rules_round_trip_through_permissions() {
-        let rule = rule_attrs("tcp", Some(80), Some(80), Some("0.0.0.0/0"), None, None);
+        let rule = rule_attrs("tcp", Some(80), Some(80), Source::Cidr("0.0.0.0/0"), None);
         assert_eq!(rule["port"], Value::Int(80));
         let perm = permission("x", "sg-1", &rule).unwrap();
         assert_eq!(read_rules(&[perm]), vec![rule]);
-        let range = rule_attrs("tcp", Some(1000), Some(2000), None, Some("sg-2"), Some("d"));
+        let range = rule_attrs("tcp", Some(1000), Some(2000), Source::Group("sg-2"), Some("d"));
         let perm = permission("x", "sg-1", &range).unwrap();
         assert_eq!(read_rules(&[perm]), vec![range]);
         let all = default_egress();
         assert_eq!(read_rules(&[permission("x", "sg-1", &all).unwrap()]), vec![all]);
-        let v6 = rule_attrs("tcp", Some(443), Some(443), Some("::/0"), None, Some("d"));
+        let v6 = rule_attrs("tcp", Some(443), Some(443), Source::Cidr("::/0"), Some("d"));
         let perm = permission("x", "sg-1", &v6).unwrap();
         assert!(perm.ip_ranges().is_empty() && perm.ipv6_ranges().len() == 1);
         assert_eq!(read_rules(&[perm]), vec![v6]);

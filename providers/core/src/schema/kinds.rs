@@ -222,6 +222,12 @@ const RULE_ATTRS: &[Attr] = &[
         "UserIdGroupPairs.GroupId",
         "Source or destination security group.",
     ),
+    Attr::optional(
+        "prefix_list",
+        Type::String,
+        "PrefixListIds.PrefixListId",
+        "Source or destination managed prefix list, by id (`pl-...`): CloudFront's origin-facing addresses, S3's, or a team's own (Terraform's `prefix_list_ids`, one per rule).",
+    ),
     Attr::optional("description", Type::String, "Description", "Rule description."),
 ];
 
