@@ -491,11 +491,11 @@ fn check_route_table(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) ->
             // Made outside the simulated account: any well-formed id is
             // taken, as the simulation cannot know which exist.
             [None, None, Some(tgw), None] => {
-                external_target(call, tgw, "tgw-", "InvalidTransitGatewayID.Malformed")?;
+                external_id(call, tgw, "tgw-", "InvalidTransitGatewayID.Malformed")?;
                 continue;
             }
             [None, None, None, Some(pcx)] => {
-                external_target(call, pcx, "pcx-", "InvalidVpcPeeringConnectionID.Malformed")?;
+                external_id(call, pcx, "pcx-", "InvalidVpcPeeringConnectionID.Malformed")?;
                 continue;
             }
             _ => {
@@ -520,7 +520,7 @@ fn check_route_table(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) ->
 /// A route target or rule source given by id (a transit gateway, a peering
 /// connection, a prefix list): refused as EC2 refuses an id without its
 /// kind's prefix.
-fn external_target(call: &str, id: &str, prefix: &str, code: &str) -> Result<(), ProviderError> {
+fn external_id(call: &str, id: &str, prefix: &str, code: &str) -> Result<(), ProviderError> {
     if id.starts_with(prefix) {
         Ok(())
     } else {
@@ -677,7 +677,7 @@ fn check_rule(
         // Managed prefix lists live outside the simulated account (AWS's
         // own, or shared): any well-formed id is taken.
         (None, None, Some(list)) => {
-            external_target(call, list, "pl-", "InvalidPrefixListID.Malformed")?;
+            external_id(call, list, "pl-", "InvalidPrefixListID.Malformed")?;
             list.to_owned()
         }
         (None, None, None) => {
