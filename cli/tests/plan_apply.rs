@@ -1214,3 +1214,41 @@ fn a_log_groups_kms_key_changes_in_place() {
         );
     }
 }
+
+/// Regression: a local cloud file written before attributes were added
+/// (security group rules' `prefix_list`, routes' `transit_gateway` and
+/// `peering_connection`, a log group's `kms_key`, ...) planned phantom
+/// updates of every route table and security group, with no attribute
+/// shown changing: the file's nested blocks lacked the new keys. Absent
+/// reads as left out, as AWS reads it.
+#[test]
+fn a_local_cloud_file_without_attributes_added_since_plans_clean() {
+    fn strip(v: &mut Value, keys: &[&str]) {
+        match v {
+            Value::Object(map) => {
+                for key in keys {
+                    map.remove(*key);
+                }
+                map.values_mut().for_each(|v| strip(v, keys));
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| strip(v, keys)),
+            _ => {}
+        }
+    }
+    let p = applied("blog");
+    let mut cloud = p.cloud();
+    let before = cloud.to_string();
+    strip(
+        &mut cloud,
+        &[
+            "prefix_list",
+            "transit_gateway",
+            "peering_connection",
+            "kms_key",
+            "access_logs",
+        ],
+    );
+    assert_ne!(cloud.to_string(), before, "the file held the attributes");
+    p.write_cloud(&cloud);
+    assert_no_changes(&p, &[]);
+}

@@ -336,6 +336,11 @@ fn read(sim: &Sim, key: &str, address: &Address) -> Resource {
         attrs: rec
             .map(|r| {
                 let mut attrs = r.read_attrs();
+                // A file an older berth wrote lacks the attributes added
+                // since, nested blocks' too: they read as left out, as AWS
+                // reads them, not as a change.
+                let full = berth_provider::schema::complete(address.kind, &attrs);
+                attrs.extend(full);
                 // Record sets take no tags: their owner is berth's marker.
                 if schema.attr("tags").is_none() {
                     attrs.remove("tags");
