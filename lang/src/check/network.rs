@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use berth_provider::schema::ROUTE_TARGETS;
 use berth_provider::{Address, Kind};
 
 use crate::diagnostic::Diagnostic;
@@ -16,7 +17,7 @@ use crate::stack::{DesiredBlock, DesiredResource, DesiredValue, Stack};
 pub fn routes(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     for route in r.body.blocks("route") {
         ids(r, route, diags);
-        let targets: Vec<(&str, Span)> = TARGETS
+        let targets: Vec<(&str, Span)> = ROUTE_TARGETS
             .into_iter()
             .filter(|t| {
                 route
@@ -51,9 +52,6 @@ pub fn routes(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
         }
     }
 }
-
-/// A route's target attributes.
-const TARGETS: [&str; 4] = ["gateway", "nat_gateway", "transit_gateway", "peering_connection"];
 
 /// Targets given by id carry the prefix of their kind, as EC2 requires
 /// (`InvalidTransitGatewayID.Malformed`, `InvalidVpcPeeringConnectionID.Malformed`).

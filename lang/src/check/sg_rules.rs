@@ -3,6 +3,7 @@
 //! code for ICMP, nothing for all traffic), and one source or destination.
 
 use berth_provider::Value;
+use berth_provider::schema::RULE_SOURCES;
 
 use super::domain::int;
 use crate::diagnostic::Diagnostic;
@@ -31,10 +32,7 @@ pub fn check(direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) 
         // Left out (`tcp`), or known only at apply.
         _ => Protocol::Ported,
     };
-    let sources = ["cidr", "from", "prefix_list"]
-        .into_iter()
-        .filter(|s| has(s))
-        .count();
+    let sources = RULE_SOURCES.into_iter().filter(|s| has(s)).count();
     if sources != 1 {
         diags.push(
             Diagnostic::error(

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use berth_provider::schema::{ROUTE_TARGETS, RULE_SOURCES};
 use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Value};
 use ipnet::Ipv6Net;
 
@@ -476,9 +477,7 @@ fn check_route_table(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) ->
                 format!("The route identified by {text} already exists."),
             ));
         }
-        let targets = ["gateway", "nat_gateway", "transit_gateway", "peering_connection"]
-            .map(|attr| str_of(route, attr));
-        let (gateway, gateway_vpc) = match targets {
+        let (gateway, gateway_vpc) = match ROUTE_TARGETS.map(|attr| str_of(route, attr)) {
             [Some(gateway), None, None, None] => {
                 let (gateway, rec) = sim.need(Kind::InternetGateway, gateway, call)?;
                 (gateway, str_of(&rec.attrs, "vpc").map(str::to_owned))
@@ -641,12 +640,8 @@ fn check_rule(
             format!("Invalid port range {from}-{to} for protocol {protocol}"),
         ));
     }
-    let source = match (
-        str_of(rule, "cidr"),
-        str_of(rule, "from"),
-        str_of(rule, "prefix_list"),
-    ) {
-        (Some(cidr), None, None) if cidr.contains(':') => {
+    let source = match RULE_SOURCES.map(|attr| str_of(rule, attr)) {
+        [Some(cidr), None, None] if cidr.contains(':') => {
             let net = cidr.parse::<Ipv6Net>().ok().filter(|n| n.trunc() == *n);
             if net.is_none() {
                 return Err(bad(
@@ -656,11 +651,11 @@ fn check_rule(
             }
             cidr.to_owned()
         }
-        (Some(cidr), None, None) => {
+        [Some(cidr), None, None] => {
             parse_cidr(call, cidr, "cidrIp")?;
             cidr.to_owned()
         }
-        (None, Some(group), None) => {
+        [None, Some(group), None] => {
             if Some(group) != own {
                 let (group, rec) = sim.need(Kind::SecurityGroup, group, call)?;
                 if str_of(&rec.attrs, "vpc") != Some(vpc) {
@@ -676,11 +671,11 @@ fn check_rule(
         }
         // Managed prefix lists live outside the simulated account (AWS's
         // own, or shared): any well-formed id is taken.
-        (None, None, Some(list)) => {
+        [None, None, Some(list)] => {
             external_id(call, list, "pl-", "InvalidPrefixListID.Malformed")?;
             list.to_owned()
         }
-        (None, None, None) => {
+        [None, None, None] => {
             return Err(bad(
                 "MissingParameter",
                 "a rule needs a source or destination: cidr, from or prefix_list".to_owned(),

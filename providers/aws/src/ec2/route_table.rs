@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_ec2::operation::create_route::builders::CreateRouteFluentBuilder;
 use aws_sdk_ec2::operation::replace_route::builders::ReplaceRouteFluentBuilder;
 use aws_sdk_ec2::types::{Route, RouteOrigin, RouteTable, TagSpecification};
+use berth_provider::schema::ROUTE_TARGETS;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
 use super::{SERVICE, need, pairs, scope_filter};
@@ -31,13 +32,9 @@ enum Target {
 }
 
 impl Target {
-    /// The route block attributes of a target, in the order a block is
-    /// read.
-    const ATTRS: [&'static str; 4] = ["gateway", "nat_gateway", "transit_gateway", "peering_connection"];
-
     /// The target a route block names.
     fn of_block(route: &Attrs) -> Option<Target> {
-        Self::ATTRS.iter().find_map(|attr| {
+        ROUTE_TARGETS.iter().find_map(|attr| {
             let id = str_of(route, attr)?.to_owned();
             Some(match *attr {
                 "gateway" => Target::Gateway(id),
@@ -77,7 +74,7 @@ impl Target {
     /// The route block holding this target, for `cidr`.
     fn block(&self, cidr: String) -> Value {
         let mut route = attrs([("cidr", Value::String(cidr))]);
-        for attr in Self::ATTRS {
+        for attr in ROUTE_TARGETS {
             let value = if attr == self.attr() {
                 Value::from(self.id())
             } else {

@@ -11,6 +11,7 @@
 use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, PrefixListId, SecurityGroup, TagSpecification, UserIdGroupPair,
 };
+use berth_provider::schema::RULE_SOURCES;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value, schema};
 
 use super::{SERVICE, arn, need, pairs, scope_filter};
@@ -44,14 +45,10 @@ enum Source<'a> {
 impl<'a> Source<'a> {
     /// The source a rule block names, if exactly one.
     fn of(rule: &'a Attrs) -> Option<Source<'a>> {
-        match (
-            str_of(rule, "cidr"),
-            str_of(rule, "from"),
-            str_of(rule, "prefix_list"),
-        ) {
-            (Some(cidr), None, None) => Some(Source::Cidr(cidr)),
-            (None, Some(group), None) => Some(Source::Group(group)),
-            (None, None, Some(list)) => Some(Source::PrefixList(list)),
+        match RULE_SOURCES.map(|attr| str_of(rule, attr)) {
+            [Some(cidr), None, None] => Some(Source::Cidr(cidr)),
+            [None, Some(group), None] => Some(Source::Group(group)),
+            [None, None, Some(list)] => Some(Source::PrefixList(list)),
             _ => None,
         }
     }

@@ -139,6 +139,13 @@ const INTERNET_GATEWAY: KindSchema = KindSchema {
     blocks: &[],
 };
 
+/// A route block's target attributes: a route sets exactly one.
+pub const ROUTE_TARGETS: [&str; 4] = ["gateway", "nat_gateway", "transit_gateway", "peering_connection"];
+
+/// A security group rule's source (ingress) or destination (egress)
+/// attributes: a rule sets exactly one.
+pub const RULE_SOURCES: [&str; 3] = ["cidr", "from", "prefix_list"];
+
 const ROUTE_TABLE: KindSchema = KindSchema {
     kind: Kind::RouteTable,
     spelling: Spelling::Plain,

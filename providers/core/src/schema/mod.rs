@@ -11,6 +11,7 @@ mod types;
 
 pub use canonical::{canonical, cluster_name, namespace_id};
 pub use complete::complete;
+pub use kinds::{ROUTE_TARGETS, RULE_SOURCES};
 pub use types::{Attr, Block, Case, KindSchema, Literal, Presence, ReplaceOrder, Spelling, Type, Update};
 
 use crate::Kind;
@@ -31,6 +32,17 @@ mod tests {
     fn every_kind_has_exactly_one_schema() {
         for kind in Kind::ALL {
             assert_eq!(kinds::ALL.iter().filter(|s| s.kind == kind).count(), 1, "{kind}");
+        }
+    }
+
+    #[test]
+    fn route_targets_and_rule_sources_are_their_blocks_attributes() {
+        let route = of(Kind::RouteTable).block("route").expect("route block");
+        let rule = of(Kind::SecurityGroup).block("ingress").expect("ingress block");
+        for (block, names) in [(route, &ROUTE_TARGETS[..]), (rule, &RULE_SOURCES[..])] {
+            for name in names {
+                assert!(block.attr(name).is_some(), "{}.{name}", block.name);
+            }
         }
     }
 
