@@ -16,10 +16,12 @@ data subnets private {
   tags = { Tier = "private" }
 }
 data security_group web { vpc = data.vpc.shared.id  name = "web" }
+data prefix_list s3 { name = "com.amazonaws.us-east-1.s3" }
 
 security_group app {
   vpc = data.vpc.shared
   ingress { port = 80  from = data.security_group.web }
+  egress { port = 443  prefix_list = data.prefix_list.s3 }
 }
 
 subnet extra {
@@ -65,6 +67,7 @@ fn cloud(asked: &RefCell<Vec<Query>>) -> impl Fn(&Query) -> Result<Matches, Stri
                 attrs(&[("id", "subnet-a"), ("vpc", "vpc-1")]),
             ],
             DataKind::SecurityGroup => vec![attrs(&[("id", "sg-1"), ("name", "web"), ("vpc", "vpc-1")])],
+            DataKind::PrefixList => vec![attrs(&[("id", "pl-1"), ("name", "com.amazonaws.us-east-1.s3")])],
             _ => Vec::new(),
         })
     }
@@ -118,13 +121,18 @@ fn with_a_cloud_lookups_are_what_it_answers() {
         .expect("app");
     let rule = &app.body.blocks("ingress")[0];
     assert_eq!(rule.body.known("from"), Some(&Value::String("sg-1".into())));
+    let egress = &app.body.blocks("egress")[0];
+    assert_eq!(
+        egress.body.known("prefix_list"),
+        Some(&Value::String("pl-1".into()))
+    );
     // The subnets' and the group's filters carry the VPC's id.
     let asked = asked.borrow();
-    assert_eq!(asked.len(), 3, "each lookup once: {asked:?}");
+    assert_eq!(asked.len(), 4, "each lookup once: {asked:?}");
     assert!(
         asked
             .iter()
-            .filter(|q| q.kind != DataKind::Vpc)
+            .filter(|q| matches!(q.kind, DataKind::Subnets | DataKind::SecurityGroup))
             .all(|q| q.filters.vpc.as_deref() == Some("vpc-1"))
     );
     let vpc = asked.iter().find(|q| q.kind == DataKind::Vpc).expect("vpc asked");

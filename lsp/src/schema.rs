@@ -81,7 +81,7 @@ pub const OUTPUT_DOC: &str = "A value printed after `berth apply` and by `berth 
                               live resources it refers to.";
 /// What a `data` block is.
 pub const DATA_DOC: &str = "A lookup: `data KIND NAME { FILTERS }` reads one live resource berth does not own \
-                            (vpc, subnet, subnets, security_group, certificate, hosted_zone) at plan time; \
+                            (vpc, subnet, subnets, security_group, certificate, hosted_zone, prefix_list) at plan time; \
                             read it as `data.KIND.NAME` or `data.KIND.NAME.ATTR`.";
 
 /// The schema of a block body.

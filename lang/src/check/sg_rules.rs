@@ -51,10 +51,16 @@ pub fn check(direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) 
     if let Some(Value::String(list)) = b.known("prefix_list")
         && !list.starts_with("pl-")
     {
+        // A list's name (AWS's are `com.amazonaws.*`) is what a lookup takes.
+        let name = if list.contains('.') {
+            list.as_str()
+        } else {
+            "com.amazonaws.global.cloudfront.origin-facing"
+        };
         diags.push(
             Diagnostic::error("E0512", format!("`{list}` is not the id of a prefix list"), b.span("prefix_list").unwrap_or(rule.span))
                 .label("not `pl-...`")
-                .help("name a managed prefix list by its id, e.g. \"pl-3b927c52\" (`aws ec2 describe-managed-prefix-lists`)"),
+                .help(format!("name a managed prefix list by its id, e.g. \"pl-3b927c52\", or look it up by name: `data prefix_list NAME {{ name = \"{name}\" }}` and `prefix_list = data.prefix_list.NAME`")),
         );
     }
     if has("port") && (has("from_port") || has("to_port")) {

@@ -3,7 +3,7 @@
 //! resource (`subnets`: any number). Without a cloud (`validate`, `graph`,
 //! the language server) each attribute is a placeholder of its type, so
 //! the stack checks the same as with real values: `data.KIND.NAME.ATTR`
-//! for a string or id, `10.0.0.0/16` for a CIDR, an empty map for tags,
+//! for a string or id (`pl-data...` for a prefix list's), `10.0.0.0/16` for a CIDR, an empty map for tags,
 //! and for `subnets.ids` a list of one placeholder id, so a `for_each`
 //! over it checks its body once.
 
@@ -180,10 +180,15 @@ impl Evaluator<'_, '_> {
 
 /// What `data.KIND.NAME` holds without a cloud to ask.
 fn placeholder(kind: DataKind, name: &str) -> Attrs {
+    // Security group rules check that a prefix list id is `pl-...`.
+    let shape = if kind == DataKind::PrefixList { "pl-" } else { "" };
     kind.attrs()
         .iter()
         .map(|a| {
-            let text = || Value::String(format!("data.{kind}.{name}.{}", a.name));
+            let text = || {
+                let shape = if a.name == kind.identity().name { shape } else { "" };
+                Value::String(format!("{shape}data.{kind}.{name}.{}", a.name))
+            };
             let value = match a.ty {
                 Type::Cidr => Value::String(PLACEHOLDER_CIDR.to_owned()),
                 Type::Map(_) => Value::Map(BTreeMap::new()),
@@ -207,5 +212,8 @@ mod tests {
         assert_eq!(vpc["tags"], Value::Map(BTreeMap::new()));
         let subnets = placeholder(DataKind::Subnets, "private");
         assert!(matches!(&subnets["ids"], Value::List(ids) if ids.len() == 1));
+        let list = placeholder(DataKind::PrefixList, "s3");
+        assert_eq!(list["id"], Value::String("pl-data.prefix_list.s3.id".to_owned()));
+        assert_eq!(list["name"], Value::String("data.prefix_list.s3.name".to_owned()));
     }
 }

@@ -4,7 +4,8 @@
 //! `tag:KEY` filters (a stack's address is matched here: an address
 //! without a key also matches every `for_each` instance); ACM's
 //! ListCertificates (ISSUED) + DescribeCertificate for the newest; Route
-//! 53's GetHostedZone by id or ListHostedZonesByName by name.
+//! 53's GetHostedZone by id or ListHostedZonesByName by name; EC2's
+//! DescribeManagedPrefixLists by id and name.
 
 use aws_sdk_ec2::types::{Filter, Tag};
 use berth_provider::lookup::{DataKind, Filters, Matches, Query};
@@ -20,6 +21,7 @@ pub(crate) async fn find(p: &AwsProvider, query: &Query) -> Result<Matches, Prov
         DataKind::SecurityGroup => security_groups(p, f).await,
         DataKind::Certificate => certificate(p, f).await,
         DataKind::HostedZone => hosted_zones(p, f).await,
+        DataKind::PrefixList => prefix_lists(p, f).await,
     }
 }
 
@@ -237,6 +239,44 @@ async fn hosted_zones(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderE
             attrs([
                 ("id", Value::String(short(z.id()))),
                 ("name", Value::String(dotted(z.name()))),
+            ])
+        })
+        .collect())
+}
+
+/// EC2's DescribeManagedPrefixLists by id and name: AWS's own lists and
+/// the account's. Tags are matched here (EC2 documents no tag filter for
+/// this call).
+async fn prefix_lists(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let by_id = Filters {
+        id: f.id.clone(),
+        ..Filters::default()
+    };
+    let filters = ec2_filters(&by_id, "prefix-list-id", &[("prefix-list-name", &f.name)]);
+    let lists = p
+        .list("ec2", "DescribeManagedPrefixLists", || {
+            paginate!(
+                ec2.describe_managed_prefix_lists()
+                    .set_filters(Some(filters.clone())),
+                prefix_lists
+            )
+        })
+        .await?;
+    Ok(lists
+        .iter()
+        .filter(|l| {
+            f.tags.iter().all(|(k, v)| {
+                l.tags()
+                    .iter()
+                    .any(|t| t.key() == Some(k.as_str()) && t.value() == Some(v.as_str()))
+            })
+        })
+        .map(|l| {
+            attrs([
+                ("id", text(l.prefix_list_id())),
+                ("name", text(l.prefix_list_name())),
+                ("arn", text(l.prefix_list_arn())),
             ])
         })
         .collect())

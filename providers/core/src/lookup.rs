@@ -21,6 +21,9 @@ pub enum DataKind {
     /// The newest issued ACM certificate for a domain.
     Certificate,
     HostedZone,
+    /// A managed prefix list: AWS's (S3, DynamoDB, CloudFront's
+    /// origin-facing addresses) or one a team keeps.
+    PrefixList,
 }
 
 /// A filter a `data` block may take.
@@ -92,6 +95,7 @@ impl DataKind {
         DataKind::SecurityGroup,
         DataKind::Certificate,
         DataKind::HostedZone,
+        DataKind::PrefixList,
     ];
 
     /// The word after `data`.
@@ -103,6 +107,7 @@ impl DataKind {
             DataKind::SecurityGroup => "security_group",
             DataKind::Certificate => "certificate",
             DataKind::HostedZone => "hosted_zone",
+            DataKind::PrefixList => "prefix_list",
         }
     }
 
@@ -115,6 +120,10 @@ impl DataKind {
             DataKind::SecurityGroup => "one security group",
             DataKind::Certificate => "the newest issued ACM certificate for a domain",
             DataKind::HostedZone => "one Route 53 hosted zone",
+            DataKind::PrefixList => {
+                "one managed prefix list: AWS's (`com.amazonaws.global.cloudfront.origin-facing`, \
+                 `com.amazonaws.REGION.s3`, ...) or a team's, for security group rules' `prefix_list`"
+            }
         }
     }
 
@@ -130,7 +139,7 @@ impl DataKind {
             DataKind::Vpc => Some(Kind::Vpc),
             DataKind::Subnet | DataKind::Subnets => Some(Kind::Subnet),
             DataKind::SecurityGroup => Some(Kind::SecurityGroup),
-            DataKind::Certificate | DataKind::HostedZone => None,
+            DataKind::Certificate | DataKind::HostedZone | DataKind::PrefixList => None,
         }
     }
 
@@ -157,6 +166,15 @@ impl DataKind {
                     ty: Type::Bool,
                     doc: "only private (`true`) or only public (`false`) zones",
                 },
+            ],
+            DataKind::PrefixList => &[
+                ID,
+                Filter {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "the list's name (`com.amazonaws.us-east-1.s3`; Terraform's `aws_prefix_list` `name`)",
+                },
+                TAGS,
             ],
         }
     }
@@ -246,6 +264,23 @@ impl DataKind {
                     name: "name",
                     ty: Type::String,
                     doc: "its domain name, with the final dot",
+                },
+            ],
+            DataKind::PrefixList => &[
+                DataAttr {
+                    name: "id",
+                    ty: Type::String,
+                    doc: "the list's id (`pl-...`), what a rule's `prefix_list` takes",
+                },
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "its name",
+                },
+                DataAttr {
+                    name: "arn",
+                    ty: Type::String,
+                    doc: "its ARN",
                 },
             ],
         }

@@ -40,13 +40,24 @@ pub(crate) fn alb_zone_id(region: &str) -> String {
         return known.to_owned();
     }
     // Other regions: a stable made-up id of the same shape.
-    let mut rng = Rng::with_seed(region.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    }));
+    let mut rng = seeded(region);
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     std::iter::once('Z')
         .chain((0..13).map(|_| char::from(alphabet[rng.usize(0..alphabet.len())])))
         .collect()
+}
+
+/// The id of one of AWS's own prefix lists (`pl-` and 8 hex digits, as
+/// theirs are), the same in every run for the same name.
+pub(crate) fn aws_prefix_list_id(name: &str) -> String {
+    format!("pl-{}", hex(&mut seeded(name), 8))
+}
+
+/// A generator seeded by `text` (FNV-1a): stable made-up ids.
+fn seeded(text: &str) -> Rng {
+    Rng::with_seed(text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    }))
 }
 
 #[cfg(test)]
@@ -69,5 +80,9 @@ mod tests {
         assert_eq!(alb_zone_id("us-east-1"), "Z35SXDOTRQ7X7K");
         assert_eq!(alb_zone_id("sa-east-9"), alb_zone_id("sa-east-9"));
         assert_eq!(alb_zone_id("sa-east-9").len(), 14);
+        let s3 = aws_prefix_list_id("com.amazonaws.us-east-1.s3");
+        assert_eq!(s3, aws_prefix_list_id("com.amazonaws.us-east-1.s3"));
+        assert_ne!(s3, aws_prefix_list_id("com.amazonaws.us-east-1.dynamodb"));
+        assert_eq!(s3.len(), 3 + 8);
     }
 }

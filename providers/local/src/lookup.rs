@@ -1,13 +1,15 @@
 //! Lookups (`data` blocks) in the simulated account: EC2's Describe calls
 //! with their filters over the stored VPCs, subnets and security groups,
-//! and the account's ACM certificates and Route 53 hosted zones. The local
-//! cloud has no API that makes certificates or zones (berth manages
-//! neither): they are listed in its file (`certificates`, `hosted_zones`),
-//! as an account's would be there already.
+//! the account's ACM certificates and Route 53 hosted zones, and managed
+//! prefix lists. The local cloud has no API that makes certificates, zones
+//! or prefix lists (berth manages none): they are listed in its file
+//! (`certificates`, `hosted_zones`, `prefix_lists`), as an account's would
+//! be there already; AWS's own prefix lists are built in.
 
 use berth_provider::lookup::{DataKind, Filters, Matches, Query};
 use berth_provider::{ADDRESS_TAG, Attrs, Kind, STACK_TAG, Value};
 
+use crate::ids::aws_prefix_list_id;
 use crate::model::{CERT_ISSUED, Record};
 use crate::sim::Sim;
 
@@ -19,6 +21,7 @@ pub fn call(kind: DataKind) -> &'static str {
         DataKind::SecurityGroup => "DescribeSecurityGroups",
         DataKind::Certificate => "ListCertificates",
         DataKind::HostedZone => "ListHostedZonesByName",
+        DataKind::PrefixList => "DescribeManagedPrefixLists",
     }
 }
 
@@ -34,6 +37,7 @@ pub fn find(sim: &mut Sim, query: &Query) -> Matches {
         DataKind::SecurityGroup => ec2(sim, Kind::SecurityGroup, filters, &["id", "name", "vpc"]),
         DataKind::Certificate => certificates(sim, filters),
         DataKind::HostedZone => hosted_zones(sim, filters),
+        DataKind::PrefixList => prefix_lists(sim, filters),
     }
 }
 
@@ -100,6 +104,54 @@ fn hosted_zones(sim: &Sim, filters: &Filters) -> Matches {
             Attrs::from([
                 ("id".to_owned(), Value::String(z.id.clone())),
                 ("name".to_owned(), Value::String(dotted(&z.name))),
+            ])
+        })
+        .collect()
+}
+
+/// The prefix lists AWS keeps in every region (those of the services a
+/// container stack reaches without a NAT, and CloudFront's origin-facing
+/// addresses, the usual source of a load balancer behind CloudFront).
+fn aws_prefix_lists(region: &str) -> [String; 3] {
+    [
+        format!("com.amazonaws.{region}.s3"),
+        format!("com.amazonaws.{region}.dynamodb"),
+        "com.amazonaws.global.cloudfront.origin-facing".to_owned(),
+    ]
+}
+
+/// EC2's DescribeManagedPrefixLists: AWS's own lists (owner `aws`, no
+/// tags) and the account's, by id, name and tags.
+fn prefix_lists(sim: &Sim, filters: &Filters) -> Matches {
+    let region = sim.region;
+    let aws = aws_prefix_lists(region).into_iter().map(|name| {
+        let id = aws_prefix_list_id(&name);
+        let arn = format!("arn:aws:ec2:{region}:aws:prefix-list/{id}");
+        (id, name, arn, None)
+    });
+    let own = sim
+        .st
+        .prefix_lists
+        .iter()
+        .filter(|l| l.region == region)
+        .map(|l| {
+            let arn = sim.arn("ec2", &format!("prefix-list/{}", l.id));
+            (l.id.clone(), l.name.clone(), arn, Some(&l.tags))
+        });
+    aws.chain(own)
+        .filter(|(id, name, _, tags)| {
+            filters.id.as_deref().is_none_or(|want| want == id)
+                && filters.name.as_deref().is_none_or(|want| want == name)
+                && filters
+                    .tags
+                    .iter()
+                    .all(|(k, v)| tags.and_then(|t| t.get(k)) == Some(v))
+        })
+        .map(|(id, name, arn, _)| {
+            Attrs::from([
+                ("id".to_owned(), Value::String(id)),
+                ("name".to_owned(), Value::String(name)),
+                ("arn".to_owned(), Value::String(arn)),
             ])
         })
         .collect()

@@ -41,6 +41,10 @@ pub(crate) struct State {
     /// Route 53 hosted zones of the account, for lookups: berth makes none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hosted_zones: Vec<HostedZone>,
+    /// Managed prefix lists a team keeps, for lookups: berth makes none
+    /// (AWS's own lists are built in, `lookup.rs`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prefix_lists: Vec<PrefixList>,
 }
 
 /// An ACM certificate, as ListCertificates and DescribeCertificate tell.
@@ -71,6 +75,18 @@ pub(crate) struct HostedZone {
     pub private: bool,
 }
 
+/// A customer-managed prefix list of the account (EC2's
+/// DescribeManagedPrefixLists).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct PrefixList {
+    /// `pl-...`.
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+}
+
 fn format_version() -> u32 {
     FORMAT_VERSION
 }
@@ -90,6 +106,7 @@ impl Default for State {
             faults: Vec::new(),
             certificates: Vec::new(),
             hosted_zones: Vec::new(),
+            prefix_lists: Vec::new(),
         }
     }
 }

@@ -233,7 +233,7 @@ const RULE_ATTRS: &[Attr] = &[
         "prefix_list",
         Type::String,
         "PrefixListIds.PrefixListId",
-        "Source or destination managed prefix list, by id (`pl-...`): CloudFront's origin-facing addresses, S3's, or a team's own (Terraform's `prefix_list_ids`, one per rule).",
+        "Source or destination managed prefix list, by id (`pl-...`) or looked up by name (`data.prefix_list.NAME`): CloudFront's origin-facing addresses, S3's, or a team's own (Terraform's `prefix_list_ids`, one per rule).",
     ),
     Attr::optional("description", Type::String, "Description", "Rule description."),
 ];
