@@ -73,6 +73,7 @@ cases!(
     host_port_as_terraform_writes_it,
     ipv6_rules_as_terraform_writes_them,
     log_group_kms_key,
+    grpc_target_groups,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`
@@ -104,4 +105,44 @@ fn inline_policy_without_version_is_refused_by_moto_alone() {
         "{out}"
     );
     cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+}
+
+/// A gRPC group's matcher changes in place (ModifyTargetGroup with
+/// Matcher.GrpcCode), its protocol version only by a new group (AWS cannot
+/// change it). moto reads only Matcher.HttpCode in ModifyTargetGroup, so
+/// there only the replacement is checked.
+#[test]
+fn a_grpc_matcher_changes_in_place_and_a_protocol_version_replaces() {
+    for cloud in Cloud::both() {
+        let dir = stack("grpc_target_groups");
+        let dir = dir.path();
+        let file = dir.join("grpc_target_groups.berth");
+        let edit = |from: &str, to: &str| {
+            let text = std::fs::read_to_string(&file).expect("read");
+            assert!(text.contains(from), "{from}");
+            std::fs::write(&file, text.replacen(from, to, 1)).expect("write");
+        };
+        cloud.converges(dir, "gRPC target groups");
+        if let Cloud::Local = cloud {
+            edit("matcher = \"0-99\"", "matcher = \"0,12\"");
+            cloud.plans_one_update(dir, "target_group.grpc");
+            cloud.converges(dir, "a new gRPC matcher");
+        }
+        edit(
+            "protocol_version = \"http2\"",
+            "protocol_version = \"GRPC\"\n  health_check { matcher = \"0\" }",
+        );
+        let plan = cloud.berth(dir, &["plan"]);
+        plan.expect_code(0);
+        assert!(
+            plan.stdout.contains("# target_group.h2 must be replaced")
+                && plan
+                    .stdout
+                    .contains("protocol_version = \"HTTP2\" -> \"GRPC\" # forces replacement"),
+            "{}",
+            plan.stdout
+        );
+        cloud.converges(dir, "HTTP2 to gRPC");
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
 }

@@ -429,6 +429,7 @@ impl<'s> Context<'s> {
     }
 
     fn target_group(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        super::health_checks::check(r, diags);
         if let Some((t, span)) = string(&r.body, "target_type")
             && !["instance", "ip", "lambda", "alb"]
                 .iter()

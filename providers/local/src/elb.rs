@@ -529,6 +529,12 @@ fn check_target_group(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provid
             "Target type '{target_type}' must be one of instance, ip, lambda"
         )));
     }
+    let version = str_of(attrs, "protocol_version").unwrap_or("HTTP1");
+    if !matches!(version, "HTTP1" | "HTTP2" | "GRPC") {
+        return Err(bad(format!(
+            "Protocol version '{version}' must be one of HTTP1, HTTP2, GRPC"
+        )));
+    }
     let delay = int_of(attrs, "deregistration_delay").unwrap_or(300);
     if !(0..=3600).contains(&delay) {
         return Err(bad(format!(
@@ -593,13 +599,20 @@ fn check_target_group(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provid
             )));
         }
         let matcher = str_of(check, "matcher").unwrap_or("200");
+        let (field, codes) = if version == "GRPC" {
+            ("GrpcCode", 0..=99)
+        } else {
+            ("HttpCode", 200..=499)
+        };
         let codes_ok = matcher.split(',').all(|part| {
             part.split('-')
-                .all(|c| c.parse::<u16>().is_ok_and(|c| (200..=499).contains(&c)))
+                .all(|c| c.parse::<u16>().is_ok_and(|c| codes.contains(&c)))
         });
         if !codes_ok {
             return Err(bad(format!(
-                "Health check matcher '{matcher}' must be HTTP codes between 200 and 499"
+                "Health check matcher {field} '{matcher}' must be codes between {} and {}",
+                codes.start(),
+                codes.end()
             )));
         }
     }

@@ -1,5 +1,6 @@
 //! Target groups: CreateTargetGroup with every health-check setting given
-//! explicitly (so AWS's per-type defaults never differ from berth's),
+//! explicitly (so AWS's per-type defaults never differ from berth's; a
+//! `GRPC` group's matcher as `GrpcCode`),
 //! ModifyTargetGroupAttributes for the deregistration delay, slow start,
 //! algorithm, cross-zone load balancing and cookie stickiness (all in one call, only when one differs
 //! from AWS's default or changes), ModifyTargetGroup for health checks,
@@ -42,6 +43,8 @@ const SETTINGS: Table = &[
     ),
 ];
 const STICKY: &str = "stickiness.enabled";
+/// The protocol version whose health checks match gRPC status codes.
+const GRPC: &str = "GRPC";
 const STICKY_TYPE: &str = "stickiness.type";
 const STICKY_DURATION: &str = "stickiness.lb_cookie.duration_seconds";
 
@@ -64,6 +67,9 @@ fn any_set(a: &Attrs) -> bool {
 
 /// The health check of `a` (declared, or berth's defaults).
 struct Check {
+    /// A gRPC group's matcher is gRPC status codes (`GrpcCode`), every
+    /// other group's HTTP codes (`HttpCode`).
+    grpc: bool,
     path: String,
     port: String,
     protocol: String,
@@ -79,6 +85,7 @@ impl Check {
         let empty = Attrs::new();
         let c = blocks_of(a, "health_check").into_iter().next().unwrap_or(&empty);
         Check {
+            grpc: str_of(a, "protocol_version") == Some(GRPC),
             path: str_of(c, "path").unwrap_or("/").to_owned(),
             port: str_of(c, "port").unwrap_or("traffic-port").to_owned(),
             protocol: str_of(c, "protocol").unwrap_or("HTTP").to_owned(),
@@ -92,6 +99,7 @@ impl Check {
 
     fn read(tg: &TargetGroup) -> Check {
         Check {
+            grpc: tg.protocol_version() == Some(GRPC),
             path: tg.health_check_path().unwrap_or("/").to_owned(),
             port: tg.health_check_port().unwrap_or("traffic-port").to_owned(),
             protocol: tg
@@ -104,9 +112,20 @@ impl Check {
             unhealthy: tg.unhealthy_threshold_count().unwrap_or(2),
             matcher: tg
                 .matcher()
-                .and_then(|m| m.http_code())
+                .and_then(|m| m.http_code().or(m.grpc_code()))
                 .unwrap_or("200")
                 .to_owned(),
+        }
+    }
+
+    /// The matcher as ELBv2 takes it.
+    fn matcher(&self) -> Matcher {
+        let codes = Some(self.matcher.clone());
+        let m = Matcher::builder();
+        if self.grpc {
+            m.set_grpc_code(codes).build()
+        } else {
+            m.set_http_code(codes).build()
         }
     }
 
@@ -155,7 +174,8 @@ pub(super) async fn create(
                 .health_check_timeout_seconds(c.timeout)
                 .healthy_threshold_count(c.healthy)
                 .unhealthy_threshold_count(c.unhealthy)
-                .matcher(Matcher::builder().http_code(&c.matcher).build())
+                .matcher(c.matcher())
+                .set_protocol_version(str_of(a, "protocol_version").map(str::to_owned))
                 .set_tags(Some(tags.clone()))
                 .send()
         })
@@ -213,7 +233,7 @@ pub(super) async fn update(
                 .health_check_timeout_seconds(c.timeout)
                 .healthy_threshold_count(c.healthy)
                 .unhealthy_threshold_count(c.unhealthy)
-                .matcher(Matcher::builder().http_code(&c.matcher).build())
+                .matcher(c.matcher())
                 .send()
         })
         .await?;
@@ -300,6 +320,10 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
                 (
                     "target_type",
                     Value::from(tg.target_type().map_or("instance", |t| t.as_str())),
+                ),
+                (
+                    "protocol_version",
+                    tg.protocol_version().map_or(Value::Null, Value::from),
                 ),
                 ("health_check", Check::read(tg).blocks()),
                 ("tags", user_tags(pairs(tg_tags))),

@@ -447,6 +447,15 @@ const TARGET_GROUP: KindSchema = KindSchema {
         )
         .folded(Case::Lower)
         .replaces(),
+        Attr::optional(
+            "protocol_version",
+            Type::String,
+            "ProtocolVersion",
+            "How the load balancer speaks to the targets: `HTTP1` (left out), `HTTP2` or `GRPC` (Terraform's `protocol_version`). A `GRPC` group's health check matches gRPC status codes: its `matcher` must be written. AWS cannot change it.",
+        )
+        .folded(Case::Upper)
+        .unset_when(Literal::Str("HTTP1"))
+        .replaces(),
         Attr::default(
             "deregistration_delay",
             Type::Int,
@@ -552,8 +561,8 @@ const TARGET_GROUP: KindSchema = KindSchema {
                     "matcher",
                     Type::String,
                     Literal::Str("200"),
-                    "Matcher.HttpCode",
-                    "Healthy HTTP codes, e.g. `200-299`.",
+                    "Matcher.HttpCode / Matcher.GrpcCode",
+                    "Healthy HTTP codes, 200 to 499, e.g. `200-299`; in a `GRPC` target group, healthy gRPC status codes, 0 to 99, e.g. `0` or `0-99` (Terraform's `matcher` is both; CloudFormation's `Matcher.GrpcCode`).",
                 ),
             ],
             "HealthCheck*",
