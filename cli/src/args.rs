@@ -231,8 +231,27 @@ pub enum Import {
     /// RegisterTaskDefinition input or `aws ecs describe-task-definition`
     /// output), to paste into a stack.
     TaskDefinition {
-        /// The JSON file.
+        /// The JSON file: a whole task definition, or a list of container
+        /// definitions (Terraform's `container_definitions` file) with
+        /// --cpu and --memory.
         file: PathBuf,
+        /// The task's family (set over the file's).
+        #[arg(long)]
+        family: Option<String>,
+        /// The task's CPU units (`256`) or vCPUs (`"1 vCPU"`), set over the
+        /// file's.
+        #[arg(long)]
+        cpu: Option<String>,
+        /// The task's memory in MiB (`512`) or GB (`"2 GB"`), set over the
+        /// file's.
+        #[arg(long)]
+        memory: Option<String>,
+        /// The ARN of the task's execution role (set over the file's).
+        #[arg(long, value_name = "ARN")]
+        execution_role: Option<String>,
+        /// The ARN of the task's role (set over the file's).
+        #[arg(long, value_name = "ARN")]
+        task_role: Option<String>,
     },
 }
 

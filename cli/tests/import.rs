@@ -261,23 +261,101 @@ fn a_health_check_docker_never_runs_is_refused_saying_why() {
 }
 
 /// A Terraform `container_definitions` file (a JSON list of containers)
-/// was refused as "not a JSON object"; it is now named as what it is,
-/// with what import takes instead.
+/// was refused as "not a JSON object", then as not a whole task
+/// definition; it imports now with the task-level fields Terraform keeps
+/// on `aws_ecs_task_definition` given on the command line, and is refused
+/// without the task's size, naming the flags.
 #[test]
-fn a_list_of_container_definitions_is_refused_naming_what_import_takes() {
+fn a_terraform_container_definitions_file_imports_with_the_task_fields_given() {
+    let dump = "terraform-container-definitions.json";
+    let json = fixture(dump);
+    let json = json.to_str().expect("utf-8 path");
     let dir = tempfile::tempdir().expect("temp dir");
-    let run = import_refused(
+    let run = berth_in(
         dir.path(),
-        "containers.json",
-        r#"[{"name":"api","image":"ghcr.io/example/api:1.2.3","essential":true,"portMappings":[{"containerPort":8000}]}]"#,
+        &["import", "task-definition", json, "--memory", "1024"],
+        &[],
+        None,
     );
+    run.expect_code(1);
     assert!(
         run.stderr.contains(
-            "the document is a list of 1 container definitions (Terraform's `container_definitions`): import takes a whole task definition"
+            "the document is a list of 2 container definitions (Terraform's `container_definitions`), without the task's size: give --cpu"
         ),
         "{}",
         run.stderr
     );
+
+    let (family, cpu, memory) = ("shop-api", "0.5 vCPU", "1 GB");
+    let role = |name: &str| format!("arn:aws:iam::123456789012:role/{name}");
+    let (execution, task) = (role("shop-api-execution"), role("shop-api-task"));
+    let run = berth_in(
+        dir.path(),
+        &[
+            "import",
+            "task-definition",
+            json,
+            "--family",
+            family,
+            "--cpu",
+            cpu,
+            "--memory",
+            memory,
+            "--execution-role",
+            &execution,
+            "--task-role",
+            &task,
+        ],
+        &[],
+        None,
+    );
+    assert_eq!(run.code, Some(0), "{}", run.all());
+    for want in [
+        "task_definition shop_api {".to_owned(),
+        format!("family = \"{family}\""),
+        "cpu = 512".to_owned(),
+        "memory = 1024".to_owned(),
+        format!("execution_role = \"{execution}\""),
+        format!("task_role = \"{task}\""),
+    ] {
+        assert!(
+            run.stdout
+                .lines()
+                .any(|l| l.split_whitespace().collect::<Vec<_>>().join(" ") == want),
+            "{want}:\n{}",
+            run.stdout
+        );
+    }
+    std::fs::write(dir.path().join("imported.berth"), &run.stdout).expect("write");
+    std::fs::write(
+        dir.path().join("stack.berth"),
+        "stack \"shop\" { region = \"us-east-1\" }\n",
+    )
+    .expect("write");
+    // What registers is compared with the file as a whole task definition.
+    let whole = dir.path().join("whole.json");
+    let containers: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture(dump)).expect("fixture")).expect("JSON");
+    let whole_json = serde_json::json!({
+        "family": family, "cpu": cpu, "memory": memory, "containerDefinitions": containers,
+    });
+    std::fs::write(&whole, whole_json.to_string()).expect("write");
+    let whole = whole.to_str().expect("utf-8 path");
+    for cloud in Cloud::both() {
+        let stack = applied(&cloud, dir.path());
+        if let Cloud::Aws(moto) = &cloud {
+            let script = format!("import sys; sys.argv = ['x', {whole:?}, 'us-east-1']\n{SAME_AS_DUMP}");
+            assert_eq!(moto.python(&script).trim(), "same");
+            let roles = moto.python(&format!(
+                "import boto3\ntd = boto3.client('ecs').describe_task_definition(taskDefinition='{family}')['taskDefinition']\n\
+                 print(td['executionRoleArn'], td['taskRoleArn'])\n"
+            ));
+            assert_eq!(roles.trim(), format!("{execution} {task}"));
+        }
+        cloud
+            .berth(stack.path(), &["destroy", "--auto-approve"])
+            .expect_code(0);
+    }
 }
 
 /// Registers the container definitions, volumes and task settings of

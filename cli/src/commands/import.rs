@@ -12,12 +12,12 @@ use anyhow::Context;
 use berth_lang::fmt::format_source;
 use berth_lang::{Options, Sources, analyze, diagnostic, load};
 
-use crate::import::task_definition::{ImportError, convert};
+use crate::import::task_definition::{Given, ImportError, convert};
 use crate::stdout;
 
-pub fn task_definition(file: &Path) -> anyhow::Result<ExitCode> {
+pub fn task_definition(file: &Path, given: &Given) -> anyhow::Result<ExitCode> {
     let json = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let imported = match convert(&json) {
+    let imported = match convert(&json, given) {
         Ok(imported) => imported,
         Err(ImportError::Json {
             message,

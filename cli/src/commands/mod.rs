@@ -16,6 +16,7 @@ mod validate;
 use std::process::ExitCode;
 
 use crate::args::{Cli, Command, Import};
+use crate::import::task_definition::Given;
 
 /// Runs a parsed command line; the exit code follows the CLI contract.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -97,9 +98,26 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             },
         ),
         Command::Import {
-            what: Some(Import::TaskDefinition { file }),
+            what:
+                Some(Import::TaskDefinition {
+                    file,
+                    family,
+                    cpu,
+                    memory,
+                    execution_role,
+                    task_role,
+                }),
             ..
-        } => import::task_definition(&file),
+        } => {
+            let given = Given {
+                family,
+                cpu,
+                memory,
+                execution_role,
+                task_role,
+            };
+            import::task_definition(&file, &given)
+        }
         Command::Import {
             what: None,
             address,

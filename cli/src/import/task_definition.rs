@@ -90,8 +90,25 @@ fn region(td: &Map<String, Value>) -> Option<String> {
     from_arn.or_else(from_logs).map(str::to_owned)
 }
 
-/// The berth text of the task definition in `json`.
-pub fn convert(json: &str) -> Result<Imported, ImportError> {
+/// Task-level fields the command line gives: a list of container
+/// definitions (Terraform's `container_definitions` file) has none, and
+/// they are set over a whole task definition's.
+#[derive(Debug, Default)]
+pub struct Given {
+    pub family: Option<String>,
+    /// CPU units (`256`) or vCPUs (`1 vCPU`), as Terraform's `cpu` takes it.
+    pub cpu: Option<String>,
+    /// MiB (`512`) or GB (`2 GB`).
+    pub memory: Option<String>,
+    /// The ARN of the role ECS pulls images and writes logs as.
+    pub execution_role: Option<String>,
+    /// The ARN of the role the containers run as.
+    pub task_role: Option<String>,
+}
+
+/// The berth text of the task definition in `json`, with the fields
+/// `given`.
+pub fn convert(json: &str, given: &Given) -> Result<Imported, ImportError> {
     let doc: Value = serde_json::from_str(json).map_err(|e| ImportError::Json {
         message: e
             .to_string()
@@ -105,10 +122,7 @@ pub fn convert(json: &str) -> Result<Imported, ImportError> {
     let mut doc = match doc {
         Value::Object(doc) => doc,
         Value::Array(items) if items.iter().any(|c| c.get("image").is_some()) => {
-            return Err(ImportError::Shape(format!(
-                "the document is a list of {} container definitions (Terraform's `container_definitions`): {WHOLE}",
-                items.len()
-            )));
+            containers_only(items, given)?
         }
         _ => {
             return Err(ImportError::Shape(format!(
@@ -131,9 +145,23 @@ pub fn convert(json: &str) -> Result<Imported, ImportError> {
     if let Some(tags) = described_tags {
         td.entry("tags").or_insert(tags);
     }
+    for (key, value) in [
+        ("family", &given.family),
+        ("cpu", &given.cpu),
+        ("memory", &given.memory),
+        ("executionRoleArn", &given.execution_role),
+        ("taskRoleArn", &given.task_role),
+    ] {
+        if let Some(value) = value {
+            td.insert(key.to_owned(), Value::String(value.clone()));
+        }
+    }
     let region = region(&td);
+    // A list of containers names no family: the block is named after its
+    // first container, and berth derives the family.
+    let unnamed = first_container_name(&td).filter(|_| !td.contains_key("family"));
     let mut conv = Converter::default();
-    let text = conv.task(&mut td)?;
+    let text = conv.task(&mut td, unnamed.as_deref())?;
     if !conv.unrunnable.is_empty() {
         return Err(ImportError::Unrunnable(conv.unrunnable.join("\n")));
     }
@@ -142,6 +170,38 @@ pub fn convert(json: &str) -> Result<Imported, ImportError> {
     } else {
         Err(ImportError::Unsupported(conv.unsupported))
     }
+}
+
+/// A list of container definitions as a task definition: `given` must
+/// size it (Fargate needs a task-level `cpu` and `memory`, which Terraform
+/// keeps on `aws_ecs_task_definition`, outside the file).
+fn containers_only(items: Vec<Value>, given: &Given) -> Result<Map<String, Value>, ImportError> {
+    let missing: Vec<&str> = [("--cpu", &given.cpu), ("--memory", &given.memory)]
+        .into_iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(flag, _)| flag)
+        .collect();
+    if !missing.is_empty() {
+        return Err(ImportError::Shape(format!(
+            "the document is a list of {} container definitions (Terraform's `container_definitions`), without the task's size: give {} (the `cpu` and `memory` of its `aws_ecs_task_definition`), and its other fields with --family, --execution-role and --task-role",
+            items.len(),
+            missing.join(" and ")
+        )));
+    }
+    Ok(Map::from_iter([(
+        "containerDefinitions".to_owned(),
+        Value::Array(items),
+    )]))
+}
+
+/// The name of the first container of `td`.
+fn first_container_name(td: &Map<String, Value>) -> Option<String> {
+    td.get("containerDefinitions")?
+        .as_array()?
+        .first()?
+        .get("name")?
+        .as_str()
+        .map(str::to_owned)
 }
 
 #[derive(Default)]
@@ -313,10 +373,14 @@ impl Converter {
         obj.remove(key).filter(|v| !v.is_null())
     }
 
-    fn task(&mut self, td: &mut Map<String, Value>) -> Result<String, ImportError> {
-        let family = Self::take(td, "family")
-            .and_then(|f| f.as_str().map(str::to_owned))
-            .ok_or_else(|| ImportError::Shape("no `family`".into()))?;
+    /// The block of `td`, labelled after its family, else `unnamed`.
+    fn task(&mut self, td: &mut Map<String, Value>, unnamed: Option<&str>) -> Result<String, ImportError> {
+        let family = Self::take(td, "family").and_then(|f| f.as_str().map(str::to_owned));
+        let label = match (&family, unnamed) {
+            (Some(family), _) => ident(family),
+            (None, Some(container)) => ident(container),
+            (None, None) => return Err(ImportError::Shape("no `family`".into())),
+        };
         let mode = Self::take(td, "networkMode")
             .and_then(|m| m.as_str().map(str::to_owned))
             .unwrap_or_else(|| "awsvpc".to_owned());
@@ -355,11 +419,11 @@ impl Converter {
                 "task-level `memory` is {memory}: not MiB (`512`) or GB (`\"2 GB\"`)"
             ))
         })?;
-        let mut out = format!(
-            "task_definition {} {{\n  family = {}\n  cpu = {cpu}\n  memory = {memory}\n",
-            ident(&family),
-            quote(&family)
-        );
+        let mut out = format!("task_definition {label} {{\n");
+        if let Some(family) = &family {
+            let _ = writeln!(out, "  family = {}", quote(family));
+        }
+        let _ = write!(out, "  cpu = {cpu}\n  memory = {memory}\n");
         for (key, attr) in [
             ("executionRoleArn", "execution_role"),
             ("taskRoleArn", "task_role"),
@@ -1037,9 +1101,13 @@ mod tests {
     fn refuses_what_fargate_cannot_run() {
         let bridge =
             r#"{"family":"x","networkMode":"bridge","containerDefinitions":[{"name":"a","image":"i"}]}"#;
-        assert!(matches!(convert(bridge), Err(ImportError::NotFargate(m)) if m.contains("bridge")));
+        assert!(
+            matches!(convert(bridge, &Given::default()), Err(ImportError::NotFargate(m)) if m.contains("bridge"))
+        );
         let ec2 = r#"{"family":"x","requiresCompatibilities":["EC2"],"cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i"}]}"#;
-        assert!(matches!(convert(ec2), Err(ImportError::NotFargate(m)) if m.contains("FARGATE")));
+        assert!(
+            matches!(convert(ec2, &Given::default()), Err(ImportError::NotFargate(m)) if m.contains("FARGATE"))
+        );
     }
 
     /// RegisterTaskDefinition takes task sizes in vCPU and GB
@@ -1057,14 +1125,14 @@ mod tests {
             (r#""0.25 vcpu""#, r#""0.5GB""#, "cpu = 256\n  memory = 512\n"),
             (r#"4096"#, r#""30 gb""#, "cpu = 4096\n  memory = 30720\n"),
         ] {
-            let got = convert(&td(cpu, memory)).map(|i| i.text);
+            let got = convert(&td(cpu, memory), &Given::default()).map(|i| i.text);
             assert!(
                 got.as_ref().is_ok_and(|t| t.contains(want)),
                 "{cpu} {memory}: {got:?}"
             );
         }
         assert!(matches!(
-            convert(&td(r#""1 core""#, r#""2 GB""#)),
+            convert(&td(r#""1 core""#, r#""2 GB""#), &Given::default()),
             Err(ImportError::Shape(m)) if m.contains("`cpu` is \"1 core\"")
         ));
     }
@@ -1077,7 +1145,7 @@ mod tests {
     fn defaults_aws_reports_for_what_was_never_set_are_not_fields() {
         let td = r#"{"family":"x","cpu":"256","memory":"512","enableFaultInjection":false,
             "containerDefinitions":[{"name":"a","image":"i","versionConsistency":"enabled","restartPolicy":{"enabled":false,"ignoredExitCodes":[],"restartAttemptPeriod":300}}]}"#;
-        let text = convert(td).map(|i| i.text).unwrap_or_default();
+        let text = convert(td, &Given::default()).map(|i| i.text).unwrap_or_default();
         assert_eq!(
             text,
             "task_definition x {\n  family = \"x\"\n  cpu = 256\n  memory = 512\n\n  container a {\n    image = \"i\"\n  }\n}\n"
@@ -1093,7 +1161,7 @@ mod tests {
               {"name":"a","image":"i","versionConsistency":"disabled","restartPolicy":{"enabled":true,"ignoredExitCodes":[0, 143],"restartAttemptPeriod":60}},
               {"name":"b","image":"i","restartPolicy":{"enabled":true,"restartAttemptPeriod":300}},
               {"name":"c","image":"i","restartPolicy":{"enabled":false,"ignoredExitCodes":[1]}}]}"#;
-        let text = convert(td).map(|i| i.text).unwrap_or_default();
+        let text = convert(td, &Given::default()).map(|i| i.text).unwrap_or_default();
         for want in [
             "  fault_injection = true\n",
             "  container a {\n    image = \"i\"\n    version_consistency = false\n    restart_policy {\n      ignored_exit_codes = [0, 143]\n      restart_attempt_period = 60\n    }\n  }\n",
@@ -1105,7 +1173,7 @@ mod tests {
         let odd = r#"{"family":"x","cpu":"256","memory":"512","enableFaultInjection":"yes",
             "containerDefinitions":[{"name":"a","image":"i","versionConsistency":"sometimes","restartPolicy":{"enabled":true,"ignoredExitCodes":["1"],"maxRestarts":3}}]}"#;
         assert_eq!(
-            convert(odd),
+            convert(odd, &Given::default()),
             Err(ImportError::Unsupported(vec![
                 "enableFaultInjection".into(),
                 "containerDefinitions[0].versionConsistency".into(),
@@ -1121,7 +1189,7 @@ mod tests {
     fn tags_aws_set_itself_are_read_only() {
         let td = r#"{"taskDefinition":{"family":"x","cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i"}]},
             "tags":[{"key":"aws:cloudformation:stack-name","value":"shop"},{"key":"AWS:CloudFormation:logical-id","value":"TD"},{"key":"team","value":"web"}]}"#;
-        let text = convert(td).map(|i| i.text).unwrap_or_default();
+        let text = convert(td, &Given::default()).map(|i| i.text).unwrap_or_default();
         assert!(text.contains("  tags = { \"team\" = \"web\" }\n"), "{text}");
         assert!(!text.to_lowercase().contains("cloudformation"), "{text}");
     }
@@ -1133,7 +1201,7 @@ mod tests {
         let td = r#"{"family":"x","cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i",
             "environment":[{"name":"MODE","value":"a"},{"name":"MODE","value":"b"}]}]}"#;
         assert_eq!(
-            convert(td),
+            convert(td, &Given::default()),
             Err(ImportError::Unsupported(vec![
                 "containerDefinitions[0].environment (a name given twice)".into()
             ]))
@@ -1146,7 +1214,7 @@ mod tests {
     fn a_carriage_return_is_escaped() {
         let td = r#"{"family":"x","cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i",
             "environment":[{"name":"PEM","value":"line1\r\nline2"}]}]}"#;
-        let text = convert(td).map(|i| i.text).unwrap_or_default();
+        let text = convert(td, &Given::default()).map(|i| i.text).unwrap_or_default();
         assert!(text.contains(r#""PEM" = "line1\r\nline2""#), "{text}");
     }
 
@@ -1155,7 +1223,7 @@ mod tests {
         let td = r#"{"family":"x","cpu":"256","memory":"512","volumes":[{"name":"v","host":{"sourcePath":"/srv"}}],
             "containerDefinitions":[{"name":"a","image":"i","mountPoints":[{"sourceVolume":"v"}],"volumesFrom":[],"privileged":false,"gpu":1}]}"#;
         assert_eq!(
-            convert(td),
+            convert(td, &Given::default()),
             Err(ImportError::Unsupported(vec![
                 "volumes[0].host".into(),
                 "containerDefinitions[0].mountPoints[0]".into(),
@@ -1163,8 +1231,11 @@ mod tests {
             ]))
         );
         let privileged = r#"{"family":"x","cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i","privileged":true}]}"#;
-        assert!(matches!(convert(privileged), Err(ImportError::NotFargate(m)) if m.contains("privileged")));
-        let Err(ImportError::Json { line, column, .. }) = convert("{\n  \"family\": ,\n}") else {
+        assert!(
+            matches!(convert(privileged, &Given::default()), Err(ImportError::NotFargate(m)) if m.contains("privileged"))
+        );
+        let Err(ImportError::Json { line, column, .. }) = convert("{\n  \"family\": ,\n}", &Given::default())
+        else {
             panic!("bad JSON accepted");
         };
         assert_eq!((line, column), (2, 13));
