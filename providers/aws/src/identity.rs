@@ -25,6 +25,16 @@ impl Caller {
 }
 
 impl AwsProvider {
+    /// The ARN partition of the credentials, for ARNs AWS does not return;
+    /// `aws` when STS cannot be asked (an ARN is not worth failing a run).
+    pub(crate) async fn partition(&self) -> &str {
+        // Boxed: awaited inside every EC2 reader, the call's future would
+        // otherwise nest too deep in `read_stack`'s join for rustc.
+        Box::pin(self.caller())
+            .await
+            .map_or("aws", |c| c.partition.as_str())
+    }
+
     /// The caller, from one GetCallerIdentity per provider: the credentials
     /// of a provider never change. A failed call is not remembered, so the
     /// next one asks again.

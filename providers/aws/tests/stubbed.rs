@@ -221,6 +221,44 @@ async fn log_group_arns_name_the_callers_partition_and_account_asked_once() {
     assert_eq!(identity.num_calls(), 1);
 }
 
+/// A VPC's ARN, which CreateVpc does not answer, names the caller's
+/// partition (it said `aws` in China and GovCloud), and `aws` when STS
+/// cannot be asked: an ARN is not worth failing a create.
+#[tokio::test]
+async fn ec2_arns_aws_does_not_answer_name_the_callers_partition() {
+    let identity = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
+        GetCallerIdentityOutput::builder()
+            .account("123456789012")
+            .arn("arn:aws-us-gov:iam::123456789012:user/ci")
+            .build()
+    });
+    let create = mock!(aws_sdk_ec2::Client::create_vpc)
+        .sequence()
+        .output(created)
+        .repeatedly()
+        .build();
+    let sts = mock_client!(aws_sdk_sts, [&identity]);
+    let ec2 = mock_client!(aws_sdk_ec2, [&create]);
+    let p = provider_in("us-gov-west-1", |c| {
+        c.sts = sts;
+        c.ec2 = ec2;
+    });
+    let made = p.create("shop", &vpc()).await.expect("created");
+    assert_eq!(
+        made.attrs["arn"],
+        Value::from("arn:aws-us-gov:ec2:us-gov-west-1:123456789012:vpc/vpc-0123456789abcdef0")
+    );
+
+    // Without credentials STS cannot be asked: the ARN keeps `aws`.
+    let ec2 = mock_client!(aws_sdk_ec2, [&create]);
+    let p = provider(|c| c.ec2 = ec2);
+    let made = p.create("shop", &vpc()).await.expect("created");
+    assert_eq!(
+        made.attrs["arn"],
+        Value::from("arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0123456789abcdef0")
+    );
+}
+
 /// A log group's KMS key changes in place: AssociateKmsKey for a new key,
 /// DisassociateKmsKey when the key goes (never a new log group, whose
 /// events would be lost).

@@ -32,7 +32,7 @@ pub(super) async fn create(
     if let Some(vpc) = str_of(a, "vpc") {
         attach(p, &id, vpc).await?;
     }
-    let arn = arn(p, igw.owner_id.as_deref(), "internet-gateway", &id);
+    let arn = arn(p, p.partition().await, igw.owner_id.as_deref(), "internet-gateway", &id);
     Ok(attrs([("id", Value::String(id)), ("arn", arn)]))
 }
 
@@ -117,6 +117,7 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
             )
         })
         .await?;
+    let partition = p.partition().await;
     Ok(gateways
         .iter()
         .filter_map(|g| {
@@ -126,7 +127,7 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
             let a = attrs([
                 ("vpc", vpc.map_or(Value::Null, Value::from)),
                 ("tags", user_tags(pairs(g.tags()))),
-                ("arn", arn(p, g.owner_id(), "internet-gateway", &id)),
+                ("arn", arn(p, partition, g.owner_id(), "internet-gateway", &id)),
                 ("id", Value::String(id)),
             ]);
             Some(resource(address, a))

@@ -217,10 +217,11 @@ fn pairs(tags: &[Tag]) -> impl Iterator<Item = (&str, &str)> {
         .filter_map(|t| Some((t.key()?, t.value().unwrap_or_default())))
 }
 
-/// `arn:aws:ec2:REGION:OWNER:TYPE/ID`.
-fn arn(p: &AwsProvider, owner: Option<&str>, ty: &str, id: &str) -> Value {
+/// `arn:PARTITION:ec2:REGION:OWNER:TYPE/ID`, with the caller's partition
+/// ([`AwsProvider::partition`]).
+fn arn(p: &AwsProvider, partition: &str, owner: Option<&str>, ty: &str, id: &str) -> Value {
     Value::String(format!(
-        "arn:aws:ec2:{}:{}:{ty}/{id}",
+        "arn:{partition}:ec2:{}:{}:{ty}/{id}",
         p.region(),
         owner.unwrap_or_default()
     ))

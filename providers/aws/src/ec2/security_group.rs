@@ -230,7 +230,7 @@ pub(super) async fn create(
     }
     let arn = match out.security_group_arn {
         Some(arn) => Value::String(arn),
-        None => arn(p, owner(p, &id).await?.as_deref(), "security-group", &id),
+        None => arn(p, p.partition().await, owner(p, &id).await?.as_deref(), "security-group", &id),
     };
     Ok(attrs([
         ("id", Value::String(id)),
@@ -374,6 +374,7 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
             )
         })
         .await?;
+    let partition = p.partition().await;
     Ok(groups
         .iter()
         .filter_map(|g| {
@@ -381,7 +382,7 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
             let id = g.group_id()?.to_owned();
             let arn = match g.security_group_arn() {
                 Some(arn) => Value::from(arn),
-                None => arn(p, g.owner_id(), "security-group", &id),
+                None => arn(p, partition, g.owner_id(), "security-group", &id),
             };
             let blocks = |rules: Vec<Attrs>| Value::List(rules.into_iter().map(Value::Map).collect());
             let a = attrs([

@@ -32,7 +32,7 @@ pub(super) async fn create(
     }
     let arn = match subnet.subnet_arn {
         Some(arn) => Value::String(arn),
-        None => arn(p, subnet.owner_id.as_deref(), "subnet", &id),
+        None => arn(p, p.partition().await, subnet.owner_id.as_deref(), "subnet", &id),
     };
     Ok(attrs([("id", Value::String(id)), ("arn", arn)]))
 }
@@ -76,6 +76,7 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
             )
         })
         .await?;
+    let partition = p.partition().await;
     Ok(subnets
         .iter()
         .filter_map(|s| {
@@ -83,7 +84,7 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
             let id = s.subnet_id()?.to_owned();
             let arn = match s.subnet_arn() {
                 Some(arn) => Value::from(arn),
-                None => arn(p, s.owner_id(), "subnet", &id),
+                None => arn(p, partition, s.owner_id(), "subnet", &id),
             };
             let a = attrs([
                 ("vpc", Value::from(s.vpc_id().unwrap_or_default())),

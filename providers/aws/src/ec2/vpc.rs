@@ -33,7 +33,7 @@ pub(super) async fn create(
     if !bool_of(a, "dns_support") {
         set_flag(p, &id, "dns_support", false).await?;
     }
-    let arn = arn(p, vpc.owner_id.as_deref(), "vpc", &id);
+    let arn = arn(p, p.partition().await, vpc.owner_id.as_deref(), "vpc", &id);
     Ok(attrs([("id", Value::String(id)), ("arn", arn)]))
 }
 
@@ -100,6 +100,7 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
             paginate!(ec2.describe_vpcs().filters(scope_filter(scope, "vpc-id")), vpcs)
         })
         .await?;
+    let partition = p.partition().await;
     let reads = vpcs.iter().filter_map(|vpc| {
         let address = scope.address(Kind::Vpc, pairs(vpc.tags()))?;
         let id = vpc.vpc_id()?.to_owned();
@@ -113,7 +114,7 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
                 ("dns_hostnames", Value::Bool(hostnames)),
                 ("dns_support", Value::Bool(support)),
                 ("tags", user_tags(pairs(vpc.tags()))),
-                ("arn", arn(p, vpc.owner_id(), "vpc", &id)),
+                ("arn", arn(p, partition, vpc.owner_id(), "vpc", &id)),
                 ("id", Value::String(id)),
             ]);
             Ok::<_, ProviderError>(resource(address, a))
