@@ -32,7 +32,13 @@ pub(super) async fn create(
     if let Some(vpc) = str_of(a, "vpc") {
         attach(p, &id, vpc).await?;
     }
-    let arn = arn(p, p.partition().await, igw.owner_id.as_deref(), "internet-gateway", &id);
+    let arn = arn(
+        p,
+        p.partition().await,
+        igw.owner_id.as_deref(),
+        "internet-gateway",
+        &id,
+    );
     Ok(attrs([("id", Value::String(id)), ("arn", arn)]))
 }
 

@@ -230,7 +230,13 @@ pub(super) async fn create(
     }
     let arn = match out.security_group_arn {
         Some(arn) => Value::String(arn),
-        None => arn(p, p.partition().await, owner(p, &id).await?.as_deref(), "security-group", &id),
+        None => arn(
+            p,
+            p.partition().await,
+            owner(p, &id).await?.as_deref(),
+            "security-group",
+            &id,
+        ),
     };
     Ok(attrs([
         ("id", Value::String(id)),
