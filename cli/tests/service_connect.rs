@@ -159,3 +159,38 @@ fn an_adopted_service_keeps_its_service_connect_configuration() {
     assert!(plan.stdout.contains("api.local"), "{}", plan.stdout);
     p.berth(&["destroy", "--auto-approve"]).expect_code(0);
 }
+
+/// Service Connect in an HTTP namespace (Terraform's
+/// `aws_service_discovery_http_namespace`, the namespace ECS's console
+/// makes): the stack's own, with no VPC. It applies and re-plans as the
+/// private DNS namespace does (moto: the one `service_connect` change);
+/// on moto the namespace is HTTP and tagged, seen from outside; destroy
+/// leaves nothing.
+#[test]
+fn an_http_namespace_of_the_stack_serves_service_connect_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let p = project();
+        p.edit(
+            "main.berth",
+            "dns_namespace internal {\n  vpc  = vpc.main\n  name = \"internal.local\"\n}",
+            "dns_namespace internal {\n  type = \"HTTP\"\n  name = \"shop\"\n}",
+        );
+        cloud.berth(&p.dir, &["validate"]).expect_code(0);
+        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
+        after_apply(&cloud, &p.dir, "the apply");
+        if let Cloud::Aws(moto) = &cloud {
+            let seen = moto.python(
+                "import boto3\nsd=boto3.client('servicediscovery')\n\
+                 for n in sd.list_namespaces()['Namespaces']:\n\
+                 \x20   tags={t['Key']:t['Value'] for t in sd.list_tags_for_resource(ResourceARN=n['Arn'])['Tags']}\n\
+                 \x20   print(n['Name'], n['Type'], tags.get('berth:address'), 'berth:vpc' in tags)\n",
+            );
+            assert_eq!(seen.trim(), "shop HTTP dns_namespace.internal False");
+        }
+        cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
+        if let Cloud::Aws(moto) = &cloud {
+            let seen: serde_json::Value = serde_json::from_str(moto.python(DESCRIBE).trim()).expect("json");
+            assert_eq!(seen, serde_json::json!({"services": 0, "namespaces": 0}));
+        }
+    }
+}

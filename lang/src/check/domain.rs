@@ -52,7 +52,10 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::VpcEndpoint => super::network::endpoint(stack, r, diags),
             Kind::EcrRepository => super::ecr::check(r, diags),
             Kind::DnsNamespace => super::discovery::namespace(r, diags),
-            Kind::DiscoveryService => super::discovery::service(r, diags),
+            Kind::DiscoveryService => {
+                super::discovery::service(r, diags);
+                super::discovery::service_namespace(cx.stack, r, diags);
+            }
             Kind::HostedZone => super::dns::zone(r, diags),
             Kind::DnsRecord => super::dns::record(stack, r, diags),
         }

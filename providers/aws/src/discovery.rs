@@ -1,6 +1,7 @@
-//! Cloud Map: private DNS namespaces and the services in them.
+//! Cloud Map: private DNS and HTTP namespaces, and the services in them.
 //!
-//! CreatePrivateDnsNamespace and DeleteNamespace are asynchronous: they
+//! CreatePrivateDnsNamespace, CreateHttpNamespace and DeleteNamespace are
+//! asynchronous: they
 //! answer an operation id, polled with GetOperation (bounded) until it
 //! succeeds or fails; the new namespace's id is the operation's target.
 //! Cloud Map does not say which VPC a namespace serves (that is on the
@@ -14,9 +15,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_sdk_servicediscovery::types::{
-    DnsConfig, DnsConfigChange, DnsRecord, HealthCheckCustomConfig, NamespaceFilter, NamespaceFilterName,
-    NamespaceSummary, OperationStatus, OperationTargetType, RecordType, RoutingPolicy, ServiceChange,
-    ServiceSummary, Tag,
+    DnsConfig, DnsConfigChange, DnsRecord, FilterCondition, HealthCheckCustomConfig, NamespaceFilter,
+    NamespaceFilterName, NamespaceSummary, OperationStatus, OperationTargetType, RecordType, RoutingPolicy,
+    ServiceChange, ServiceSummary, Tag,
 };
 use berth_provider::adopt::adoption_tags;
 use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
@@ -110,28 +111,48 @@ async fn create_namespace(
     stack: &str,
     desired: &Resource,
 ) -> Result<Resource, ProviderError> {
-    let call = "CreatePrivateDnsNamespace";
     let sd = &p.clients.discovery;
     let mut a = complete(Kind::DnsNamespace, &desired.attrs);
-    let vpc = str_of(&a, "vpc").unwrap_or_default().to_owned();
+    let name = str_of(&a, "name").unwrap_or_default();
+    let description = str_of(&a, "description").map(str::to_owned);
     let mut tags = create_tags(stack, &desired.address, &a);
-    tags.insert(VPC_TAG.to_owned(), vpc.clone());
-    let tags = tags_of(call, tags)?;
     // CreatorRequestId makes the call idempotent: sent again after a lost
     // answer, it gives back the first one's operation.
     let token = p.tokens.for_create(stack, &desired.address, &[]);
-    let out = p
-        .call(SERVICE, call, || {
-            sd.create_private_dns_namespace()
-                .name(str_of(&a, "name").unwrap_or_default())
-                .vpc(&vpc)
-                .set_description(str_of(&a, "description").map(str::to_owned))
-                .creator_request_id(&token)
-                .set_tags(Some(tags.clone()))
-                .send()
-        })
-        .await?;
-    let id = finished(p, out.operation_id().unwrap_or_default()).await?;
+    let operation = match str_of(&a, "type") {
+        Some("HTTP") => {
+            let call = "CreateHttpNamespace";
+            let tags = tags_of(call, tags)?;
+            p.call(SERVICE, call, || {
+                sd.create_http_namespace()
+                    .name(name)
+                    .set_description(description.clone())
+                    .creator_request_id(&token)
+                    .set_tags(Some(tags.clone()))
+                    .send()
+            })
+            .await?
+            .operation_id
+        }
+        _ => {
+            let call = "CreatePrivateDnsNamespace";
+            let vpc = str_of(&a, "vpc").unwrap_or_default();
+            tags.insert(VPC_TAG.to_owned(), vpc.to_owned());
+            let tags = tags_of(call, tags)?;
+            p.call(SERVICE, call, || {
+                sd.create_private_dns_namespace()
+                    .name(name)
+                    .vpc(vpc)
+                    .set_description(description.clone())
+                    .creator_request_id(&token)
+                    .set_tags(Some(tags.clone()))
+                    .send()
+            })
+            .await?
+            .operation_id
+        }
+    };
+    let id = finished(p, operation.as_deref().unwrap_or_default()).await?;
     let got = p
         .call(SERVICE, "GetNamespace", || sd.get_namespace().id(&id).send())
         .await?;
@@ -288,9 +309,12 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
 /// Cloud Map's Get calls answer other shapes than its List calls).
 pub(crate) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let sd = &p.clients.discovery;
+    // Public DNS namespaces are never berth's.
     let private = NamespaceFilter::builder()
         .name(NamespaceFilterName::Type)
+        .condition(FilterCondition::In)
         .values("DNS_PRIVATE")
+        .values("HTTP")
         .build()
         .map_err(|e| build_error("ListNamespaces", e))?;
     let only = match scope {
@@ -386,6 +410,10 @@ async fn read_namespace(
         .and_then(|d| d.hosted_zone_id());
     let a = attrs([
         ("name", n.name().map_or(Value::Null, Value::from)),
+        (
+            "type",
+            n.r#type().map_or(Value::Null, |t| Value::from(t.as_str())),
+        ),
         ("vpc", vpc.map_or(Value::Null, Value::from)),
         (
             "description",

@@ -1,7 +1,8 @@
 //! Cloud Map: private DNS namespaces in a VPC and the services (DNS names)
-//! in them, with Cloud Map's rules and error codes, and the rules ECS holds
-//! a service's `service_registry` to. Cloud Map's asynchronous namespace
-//! operations finish at once here.
+//! in them, HTTP namespaces (no VPC, no DNS: Service Connect's), with Cloud
+//! Map's rules and error codes, and the rules ECS holds a service's
+//! `service_registry` to. Cloud Map's asynchronous namespace operations
+//! finish at once here.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -16,8 +17,61 @@ fn invalid(call: &str, message: String) -> ProviderError {
     fail(call, "InvalidInput", message)
 }
 
-/// Creates a private DNS namespace; returns its key (id).
+/// Whether the namespace's attributes are an HTTP namespace's.
+fn is_http(attrs: &Attrs) -> bool {
+    str_of(attrs, "type") == Some("HTTP")
+}
+
+/// Creates a namespace; returns its key (id).
 pub(crate) fn create_namespace(
+    sim: &mut Sim,
+    attrs: Attrs,
+    tags: BTreeMap<String, String>,
+) -> Result<String, ProviderError> {
+    if is_http(&attrs) {
+        create_http_namespace(sim, attrs, tags)
+    } else {
+        create_private_namespace(sim, attrs, tags)
+    }
+}
+
+/// CreateHttpNamespace: a name unique in the region, no VPC, no zone.
+fn create_http_namespace(
+    sim: &mut Sim,
+    mut attrs: Attrs,
+    tags: BTreeMap<String, String>,
+) -> Result<String, ProviderError> {
+    let call = "CreateHttpNamespace";
+    sim.call(call);
+    if str_of(&attrs, "vpc").is_some() {
+        return Err(invalid(call, "An HTTP namespace takes no VPC.".to_owned()));
+    }
+    let name = str_of(&attrs, "name").unwrap_or_default().to_owned();
+    if name.is_empty() || name.len() > 1024 || !name.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(invalid(call, format!("Namespace name {name} is not valid.")));
+    }
+    if sim
+        .all(Kind::DnsNamespace)
+        .any(|(_, r)| is_http(&r.attrs) && str_of(&r.attrs, "name") == Some(name.as_str()))
+    {
+        return Err(fail(
+            call,
+            "NamespaceAlreadyExists",
+            format!("Namespace {name} already exists"),
+        ));
+    }
+    let id = sim.fresh(|rng| format!("ns-{}", ids::hex(rng, 16)));
+    let arn = sim.arn("servicediscovery", &format!("namespace/{id}"));
+    attrs.insert("id".to_owned(), Value::String(id.clone()));
+    attrs.insert("arn".to_owned(), Value::String(arn));
+    attrs.insert("hosted_zone".to_owned(), Value::Null);
+    sim.insert(&id, Kind::DnsNamespace, tags, attrs, false);
+    Ok(id)
+}
+
+/// CreatePrivateDnsNamespace: a domain name unique in its VPC, and a
+/// private hosted zone.
+fn create_private_namespace(
     sim: &mut Sim,
     mut attrs: Attrs,
     tags: BTreeMap<String, String>,
@@ -37,7 +91,9 @@ pub(crate) fn create_namespace(
         ));
     }
     let taken = sim.all(Kind::DnsNamespace).any(|(_, r)| {
-        str_of(&r.attrs, "name") == Some(name.as_str()) && str_of(&r.attrs, "vpc") == Some(vpc.as_str())
+        !is_http(&r.attrs)
+            && str_of(&r.attrs, "name") == Some(name.as_str())
+            && str_of(&r.attrs, "vpc") == Some(vpc.as_str())
     });
     if taken {
         return Err(fail(
@@ -93,6 +149,12 @@ pub(crate) fn create_service(
             format!("Namespace {namespace} not found"),
         ));
     };
+    if sim.rec(&namespace).is_some_and(|r| is_http(&r.attrs)) {
+        return Err(invalid(
+            call,
+            format!("DnsConfig cannot be specified for a service in the HTTP namespace {namespace}."),
+        ));
+    }
     check_service(call, &attrs)?;
     let name = str_of(&attrs, "name").unwrap_or_default().to_owned();
     let taken = sim.all(Kind::DiscoveryService).any(|(_, r)| {

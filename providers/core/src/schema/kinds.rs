@@ -2204,7 +2204,7 @@ const SERVICE_CONNECT: Block = Block {
                 "namespace",
                 Type::Ref(Kind::DnsNamespace),
                 "namespace",
-                "The Cloud Map namespace the service joins: a `dns_namespace`, or the ARN or id (`ns-...`) of an HTTP or private DNS namespace made elsewhere. Clients reach the published ports by their aliases in it.",
+                "The Cloud Map namespace the service joins: a `dns_namespace` (private DNS, or HTTP with `type = \"HTTP\"`), or the ARN or id (`ns-...`) of one made elsewhere. Clients reach the published ports by their aliases in it.",
             ),
         ],
         "serviceConnectConfiguration",
@@ -2518,22 +2518,31 @@ const DNS_NAMESPACE: KindSchema = KindSchema {
     spelling: Spelling::Plain,
     identity: "id",
     replace: ReplaceOrder::DestroyBeforeCreate,
-    aws: "Cloud Map CreatePrivateDnsNamespace",
-    doc: "A Cloud Map private DNS namespace (Terraform's `aws_service_discovery_private_dns_namespace`): a private hosted zone in a VPC in which each `discovery_service` is a name, e.g. `api.internal.local`.",
+    aws: "Cloud Map CreatePrivateDnsNamespace / CreateHttpNamespace",
+    doc: "A Cloud Map namespace: private DNS (Terraform's `aws_service_discovery_private_dns_namespace`), a private hosted zone in a VPC in which each `discovery_service` is a name, e.g. `api.internal.local`; or, with `type = \"HTTP\"` and no `vpc`, an HTTP namespace (Terraform's `aws_service_discovery_http_namespace`), found through Cloud Map's API only, as ECS Service Connect finds services.",
     attrs: &[
         Attr::required(
             "name",
             Type::String,
             "Name",
-            "The domain, e.g. `internal.local`; services are found as `SERVICE.NAME`.",
+            "The domain, e.g. `internal.local`; services are found as `SERVICE.NAME`. An HTTP namespace's name need not be a domain.",
         )
         .folded(Case::Lower)
         .replaces(),
-        Attr::required(
+        Attr::optional(
+            "type",
+            Type::String,
+            "Type",
+            "`DNS_PRIVATE` (left out) or `HTTP`.",
+        )
+        .folded(Case::Upper)
+        .unset_when(Literal::Str("DNS_PRIVATE"))
+        .replaces(),
+        Attr::optional(
             "vpc",
             Type::Ref(Kind::Vpc),
             "Vpc",
-            "The VPC whose resolver answers for the namespace.",
+            "The VPC whose resolver answers for the namespace: required for a private DNS namespace, none for an HTTP one.",
         )
         .replaces(),
         Attr::optional(
@@ -2550,7 +2559,7 @@ const DNS_NAMESPACE: KindSchema = KindSchema {
             "hosted_zone",
             Type::String,
             "Properties.DnsProperties.HostedZoneId",
-            "The Route 53 private hosted zone Cloud Map made.",
+            "The Route 53 private hosted zone Cloud Map made (none for an HTTP namespace).",
         ),
     ],
     blocks: &[],
