@@ -1,9 +1,9 @@
 //! Cloud Map: private DNS and HTTP namespaces, and the services in them.
 //!
 //! CreatePrivateDnsNamespace, CreateHttpNamespace and DeleteNamespace are
-//! asynchronous: they
-//! answer an operation id, polled with GetOperation (bounded) until it
-//! succeeds or fails; the new namespace's id is the operation's target.
+//! asynchronous: they answer an operation id, polled with GetOperation
+//! (bounded) until it succeeds or fails; the new namespace's id is the
+//! operation's target.
 //! Cloud Map does not say which VPC a namespace serves (that is on the
 //! Route 53 hosted zone): berth records it in the `berth:vpc` tag at
 //! create, as it records the stack and address, and reads it back from
@@ -310,7 +310,7 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
 pub(crate) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
     let sd = &p.clients.discovery;
     // Public DNS namespaces are never berth's.
-    let private = NamespaceFilter::builder()
+    let berth_types = NamespaceFilter::builder()
         .name(NamespaceFilterName::Type)
         .condition(FilterCondition::In)
         .values("DNS_PRIVATE")
@@ -330,7 +330,7 @@ pub(crate) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
                 return Ok(Vec::new());
             }
             p.list(SERVICE, "ListNamespaces", || {
-                paginate!(sd.list_namespaces().filters(private.clone()), namespaces)
+                paginate!(sd.list_namespaces().filters(berth_types.clone()), namespaces)
             })
             .await
         },
