@@ -20,6 +20,14 @@ fn stack(case: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Replaces the first `from` of the case's file in `dir` with `to`.
+fn edit_case(dir: &Path, case: &str, from: &str, to: &str) {
+    let file = dir.join(format!("{case}.berth"));
+    let text = std::fs::read_to_string(&file).expect("read the case");
+    assert!(text.contains(from), "{case} holds {from}");
+    std::fs::write(&file, text.replacen(from, to, 1)).expect("write the case");
+}
+
 fn converges(case: &str, cloud: Cloud) {
     let dir = stack(case);
     let dir = dir.path();
@@ -74,6 +82,7 @@ cases!(
     ipv6_rules_as_terraform_writes_them,
     log_group_kms_key,
     grpc_target_groups,
+    container_insights_modes,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`
@@ -116,12 +125,7 @@ fn a_grpc_matcher_changes_in_place_and_a_protocol_version_replaces() {
     for cloud in Cloud::both() {
         let dir = stack("grpc_target_groups");
         let dir = dir.path();
-        let file = dir.join("grpc_target_groups.berth");
-        let edit = |from: &str, to: &str| {
-            let text = std::fs::read_to_string(&file).expect("read");
-            assert!(text.contains(from), "{from}");
-            std::fs::write(&file, text.replacen(from, to, 1)).expect("write");
-        };
+        let edit = |from: &str, to: &str| edit_case(dir, "grpc_target_groups", from, to);
         cloud.converges(dir, "gRPC target groups");
         if let Cloud::Local = cloud {
             edit("matcher = \"0-99\"", "matcher = \"0,12\"");
@@ -143,6 +147,43 @@ fn a_grpc_matcher_changes_in_place_and_a_protocol_version_replaces() {
             plan.stdout
         );
         cloud.converges(dir, "HTTP2 to gRPC");
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}
+
+/// Container Insights moves between its modes in place (UpdateCluster with
+/// the containerInsights setting): on to enhanced, enhanced to off, and
+/// reads back each time as written, on both clouds; moto is checked from
+/// outside.
+#[test]
+fn container_insights_changes_mode_in_place() {
+    for cloud in Cloud::both() {
+        let dir = stack("container_insights_modes");
+        let dir = dir.path();
+        cloud.converges(dir, "three modes");
+        // The settings of the clusters `disabled`, `enabled`, `enhanced`.
+        for (from, to, want) in [
+            ("\"ENABLED\"", "\"enhanced\"", "disabled enhanced enhanced"),
+            (
+                "\"enhanced\" }\n\ncluster enabled",
+                "false }\n\ncluster enabled",
+                "disabled enhanced disabled",
+            ),
+        ] {
+            edit_case(dir, "container_insights_modes", from, to);
+            let plan = cloud.berth(dir, &["plan"]);
+            assert!(plan.stdout.contains("1 to change"), "{}", plan.all());
+            cloud.converges(dir, &format!("insights {to}"));
+            if let Cloud::Aws(moto) = &cloud {
+                let seen = moto.python(
+                    "import boto3\necs=boto3.client('ecs')\n\
+                     cs=ecs.describe_clusters(clusters=ecs.list_clusters()['clusterArns'],include=['SETTINGS'])['clusters']\n\
+                     by={c['clusterName'].split('-')[-1]:[s['value'] for s in c['settings'] if s['name']=='containerInsights'][0] for c in cs}\n\
+                     print(' '.join(by[n] for n in ('disabled','enabled','enhanced')))\n",
+                );
+                assert_eq!(seen.trim(), want);
+            }
+        }
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }

@@ -227,10 +227,16 @@ fn values(cursor: &Around, attr: Option<&str>, decls: &[Decl], snippets: bool) -
                 }),
         );
     }
-    if ty == Some(Type::Bool) {
+    if let Some(Type::Bool | Type::Switch(_)) = ty {
         items.extend(["true", "false"].map(|b| CompletionItem {
             sort_text: Some(format!("0{b}")),
             ..item(b, CompletionItemKind::VALUE)
+        }));
+    }
+    if let Some(Type::Switch(modes)) = ty {
+        items.extend(modes.iter().map(|m| CompletionItem {
+            sort_text: Some(format!("1{m}")),
+            ..item(format!("\"{m}\""), CompletionItemKind::VALUE)
         }));
     }
     items.push(item("var", CompletionItemKind::MODULE));

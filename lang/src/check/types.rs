@@ -136,6 +136,15 @@ fn check_known(value: &Value, ty: Type, span: Span) -> Result<(), Diagnostic> {
         }
         (Type::Map(inner), Value::Map(m)) => m.values().try_for_each(|i| check_known(i, *inner, span)),
         (Type::Document, Value::Map(_) | Value::String(_)) => Ok(()),
+        (Type::Switch(_), Value::Bool(_)) => Ok(()),
+        (Type::Switch(modes), Value::String(s))
+            if ["enabled", "disabled"]
+                .iter()
+                .chain(modes)
+                .any(|m| m.eq_ignore_ascii_case(s)) =>
+        {
+            Ok(())
+        }
         (Type::Bool, Value::String(s)) if s == "true" || s == "false" => {
             Err(mismatch(ty, &format!("the string {value}"), span).help(format!("remove the quotes: `{s}`")))
         }

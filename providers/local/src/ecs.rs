@@ -52,7 +52,10 @@ pub(crate) fn create(
                     format!("Cluster name {name} is already used by another resource"),
                 ));
             }
-            if attrs.get("container_insights") == Some(&Value::Bool(true)) {
+            if !matches!(
+                attrs.get("container_insights"),
+                None | Some(Value::Null | Value::Bool(false))
+            ) {
                 sim.call("UpdateClusterSettings");
             }
             check_capacity_providers("CreateCluster", &attrs)?;

@@ -5,7 +5,8 @@
 //! defaults, and every [`Spelling`] gets its alternatives (Terraform's
 //! `from_port`/`to_port` for `port`, protocol numbers, AWS's default egress
 //! rule spelled out, `port_mapping` blocks for a container's `port`, a
-//! role's whole trust policy for `assume`).
+//! role's whole trust policy for `assume`, `"ENABLED"` for a switch's
+//! `true`).
 //!
 //! The property the suites check: a respelled body has the same canonical
 //! form as the original, and a stack created from respelled bodies reads
@@ -30,6 +31,10 @@ fn body_of(body: &Attrs, block: &Block, rng: &mut Rng) -> Attrs {
             // Docker's list form of a shell command.
             (Value::String(s), _) if attr.ty == Type::Command && rng.bool() => {
                 Value::List(vec![Value::from("CMD-SHELL"), Value::String(s)])
+            }
+            // AWS's own words for on and off.
+            (Value::Bool(on), _) if matches!(attr.ty, Type::Switch(_)) && rng.bool() => {
+                Value::String(mixed_case(if on { "enabled" } else { "disabled" }, rng))
             }
             (Value::List(mut items), _) if matches!(attr.ty, Type::Set(_)) => {
                 rng.shuffle(&mut items);

@@ -1,4 +1,5 @@
-//! Clusters: CreateCluster with the containerInsights setting, capacity
+//! Clusters: CreateCluster with the containerInsights setting (`enabled`,
+//! `disabled` or `enhanced`), capacity
 //! providers, the default strategy and tags, UpdateCluster (settings),
 //! PutClusterCapacityProviders (providers and default strategy together),
 //! DeleteCluster (retried while services drain).
@@ -9,7 +10,7 @@ use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use super::{SERVICE, pairs, strategy};
-use crate::attrs::{attrs, bool_of, resource, str_list, strs_of, user_tags};
+use crate::attrs::{attrs, resource, str_list, strs_of, user_tags};
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
@@ -19,11 +20,28 @@ const DEFAULT_STRATEGY: &str = "default_capacity_provider_strategy";
 /// Most clusters one DescribeClusters call takes.
 const BATCH: usize = 100;
 
-fn insights(on: bool) -> ClusterSetting {
+/// The containerInsights setting of `a`: `enabled`, `disabled` or a mode
+/// (`enhanced`).
+fn insights(a: &Attrs) -> ClusterSetting {
+    let value = match a.get("container_insights") {
+        Some(Value::Bool(true)) => "enabled",
+        Some(Value::String(mode)) => mode.as_str(),
+        _ => "disabled",
+    };
     ClusterSetting::builder()
         .name(ClusterSettingName::ContainerInsights)
-        .value(if on { "enabled" } else { "disabled" })
+        .value(value)
         .build()
+}
+
+/// The containerInsights value read back: on and off as bools, another
+/// mode as its name.
+fn insights_read(value: Option<&str>) -> Value {
+    match value {
+        None | Some("disabled") => Value::Bool(false),
+        Some("enabled") => Value::Bool(true),
+        Some(mode) => Value::from(mode),
+    }
 }
 
 pub(super) async fn create(
@@ -40,7 +58,7 @@ pub(super) async fn create(
         .call(SERVICE, "CreateCluster", || {
             ecs.create_cluster()
                 .cluster_name(&name)
-                .settings(insights(bool_of(a, "container_insights")))
+                .settings(insights(a))
                 .set_capacity_providers(Some(strs_of(a, "capacity_providers")))
                 .set_default_capacity_provider_strategy((!default.is_empty()).then(|| default.clone()))
                 .set_tags(Some(tags.clone()))
@@ -65,10 +83,7 @@ pub(super) async fn update(
         // UpdateCluster, as Terraform does: it takes the same settings, and
         // moto has no UpdateClusterSettings (HTTP 500).
         p.call(SERVICE, "UpdateCluster", || {
-            ecs.update_cluster()
-                .cluster(arn)
-                .settings(insights(bool_of(new, "container_insights")))
-                .send()
+            ecs.update_cluster().cluster(arn).settings(insights(new)).send()
         })
         .await?;
     }
@@ -132,11 +147,13 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
             let Some(address) = scope.address(Kind::Cluster, pairs(c.tags())) else {
                 continue;
             };
-            let on = c.settings().iter().any(|s| {
-                s.name() == Some(&ClusterSettingName::ContainerInsights) && s.value() != Some("disabled")
-            });
+            let insights = c
+                .settings()
+                .iter()
+                .find(|s| s.name() == Some(&ClusterSettingName::ContainerInsights))
+                .and_then(ClusterSetting::value);
             let a = attrs([
-                ("container_insights", Value::Bool(on)),
+                ("container_insights", insights_read(insights)),
                 (
                     "capacity_providers",
                     str_list(c.capacity_providers().iter().map(String::as_str)),

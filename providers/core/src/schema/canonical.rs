@@ -141,6 +141,12 @@ fn typed(v: &Value, ty: Type) -> Value {
             Value::Map(m.iter().map(|(k, v)| (k.clone(), typed(v, *inner))).collect())
         }
         (Type::Document, Value::Map(_) | Value::String(_)) => crate::policy::canonical(v),
+        // AWS's own words for on and off are the bools.
+        (Type::Switch(_), Value::String(s)) => match s.to_ascii_lowercase().as_str() {
+            "enabled" => Value::Bool(true),
+            "disabled" => Value::Bool(false),
+            mode => Value::from(mode),
+        },
         _ => v.clone(),
     }
 }
@@ -158,6 +164,16 @@ mod tests {
     /// providers compare it.
     fn canon(kind: Kind, body: &[(&str, Value)]) -> Attrs {
         canonical(&complete(kind, &map(body)), &kind.schema().as_block())
+    }
+
+    #[test]
+    fn a_switch_reads_aws_words_for_on_and_off_as_bools() {
+        let insights =
+            |v: Value| canon(Kind::Cluster, &[("container_insights", v)])["container_insights"].clone();
+        assert_eq!(insights(Value::from("ENABLED")), Value::Bool(true));
+        assert_eq!(insights(Value::from("disabled")), Value::Bool(false));
+        assert_eq!(insights(Value::from("Enhanced")), Value::from("enhanced"));
+        assert_eq!(insights(Value::Null), Value::Bool(false));
     }
 
     #[test]

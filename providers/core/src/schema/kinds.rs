@@ -908,10 +908,10 @@ const CLUSTER: KindSchema = KindSchema {
     attrs: &[
         Attr::default(
             "container_insights",
-            Type::Bool,
+            Type::Switch(&["enhanced"]),
             Literal::Bool(false),
             "settings.containerInsights",
-            "Turn on CloudWatch Container Insights.",
+            "Turn on CloudWatch Container Insights: `true` (`enabled`), or `\"enhanced\"` for its per-task and per-container metrics (Terraform's `setting { name = \"containerInsights\" value = \"enhanced\" }`).",
         ),
         Attr::default(
             "capacity_providers",

@@ -24,6 +24,10 @@ pub enum Type {
     /// An IAM policy document: a map shaped like its JSON (`Version`,
     /// `Statement`, ...) or a string of JSON; see [`crate::policy`].
     Document,
+    /// A setting AWS spells `enabled`/`disabled` that has more modes than
+    /// on and off: `true`, `false` (or those two words, any case), or one of
+    /// these modes (Container Insights' `enhanced`).
+    Switch(&'static [&'static str]),
 }
 
 impl std::fmt::Display for Type {
@@ -40,6 +44,10 @@ impl std::fmt::Display for Type {
             Type::Ref(k) => write!(f, "reference to a {k}"),
             Type::Command => f.write_str("string or list of strings"),
             Type::Document => f.write_str("policy document"),
+            Type::Switch(modes) => {
+                f.write_str("bool")?;
+                modes.iter().try_for_each(|m| write!(f, " or `\"{m}\"`"))
+            }
         }
     }
 }
