@@ -162,10 +162,12 @@ fn an_adopted_service_keeps_its_service_connect_configuration() {
 
 /// Service Connect in an HTTP namespace (Terraform's
 /// `aws_service_discovery_http_namespace`, the namespace ECS's console
-/// makes): the stack's own, with no VPC. It applies and re-plans as the
+/// makes): the stack's own, with no VPC, also the cluster's default
+/// (Terraform's `service_connect_defaults`). It applies and re-plans as the
 /// private DNS namespace does (moto: the one `service_connect` change);
-/// on moto the namespace is HTTP and tagged, seen from outside; destroy
-/// leaves nothing.
+/// on moto the namespace is HTTP and tagged and the cluster names its ARN,
+/// seen from outside; the default is removed in place; destroy leaves
+/// nothing.
 #[test]
 fn an_http_namespace_of_the_stack_serves_service_connect_on_both_clouds() {
     for cloud in Cloud::both() {
@@ -174,6 +176,11 @@ fn an_http_namespace_of_the_stack_serves_service_connect_on_both_clouds() {
             "main.berth",
             "dns_namespace internal {\n  vpc  = vpc.main\n  name = \"internal.local\"\n}",
             "dns_namespace internal {\n  type = \"HTTP\"\n  name = \"shop\"\n}",
+        );
+        p.edit(
+            "main.berth",
+            "cluster main {}",
+            "cluster main { service_connect_namespace = dns_namespace.internal }",
         );
         cloud.berth(&p.dir, &["validate"]).expect_code(0);
         cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
@@ -186,7 +193,24 @@ fn an_http_namespace_of_the_stack_serves_service_connect_on_both_clouds() {
                  \x20   print(n['Name'], n['Type'], tags.get('berth:address'), 'berth:vpc' in tags)\n",
             );
             assert_eq!(seen.trim(), "shop HTTP dns_namespace.internal False");
+            let default = moto.python(
+                "import boto3\necs=boto3.client('ecs')\nsd=boto3.client('servicediscovery')\n\
+                 c=ecs.describe_clusters(clusters=ecs.list_clusters()['clusterArns'])['clusters'][0]\n\
+                 print(c['serviceConnectDefaults']['namespace']==sd.list_namespaces()['Namespaces'][0]['Arn'])\n",
+            );
+            assert_eq!(
+                default.trim(),
+                "True",
+                "the cluster's default is the namespace's ARN"
+            );
         }
+        p.edit(
+            "main.berth",
+            "cluster main { service_connect_namespace = dns_namespace.internal }",
+            "cluster main {}",
+        );
+        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
+        after_apply(&cloud, &p.dir, "the default removed");
         cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
         if let Cloud::Aws(moto) = &cloud {
             let seen: serde_json::Value = serde_json::from_str(moto.python(DESCRIBE).trim()).expect("json");

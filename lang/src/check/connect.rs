@@ -10,7 +10,7 @@ use berth_provider::{Address, Kind, Value};
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
-use crate::stack::{DesiredBlock, DesiredResource, DesiredValue, Stack};
+use crate::stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Stack};
 
 use super::domain::{int, string};
 
@@ -122,13 +122,10 @@ fn discovery(service: &DesiredBlock) -> Option<(&str, Span)> {
     string(&service.body, "discovery_name").or_else(|| string(&service.body, "port_name"))
 }
 
-/// Checks one service's `service_connect` block.
-pub fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
-    let Some(block) = r.body.blocks("service_connect").first() else {
-        return;
-    };
-    if let (Some(Value::String(ns)), Some(span)) =
-        (block.body.known("namespace"), block.body.span("namespace"))
+/// E0621 for a namespace written as something other than an id or ARN
+/// (`attr` of `body`).
+fn namespace_written(body: &DesiredBody, attr: &str, diags: &mut Vec<Diagnostic>) {
+    if let (Some(Value::String(ns)), Some(span)) = (body.known(attr), body.span(attr))
         && let Some(why) = namespace_problem(ns)
     {
         diags.push(
@@ -137,6 +134,19 @@ pub fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
                 .help("refer to a `dns_namespace` of the stack (`dns_namespace.NAME`), or write the namespace's ARN or id"),
         );
     }
+}
+
+/// Checks a cluster's default Service Connect namespace.
+pub fn cluster(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+    namespace_written(&r.body, "service_connect_namespace", diags);
+}
+
+/// Checks one service's `service_connect` block.
+pub fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+    let Some(block) = r.body.blocks("service_connect").first() else {
+        return;
+    };
+    namespace_written(&block.body, "namespace", diags);
     if let Some(log) = block.body.blocks("log").first() {
         proxy_log(stack, log, diags);
     }

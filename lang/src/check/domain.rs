@@ -47,7 +47,10 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
                 super::discovery::registries(stack, r, diags);
                 super::connect::check(stack, r, diags);
             }
-            Kind::Cluster => super::capacity::cluster(r, diags),
+            Kind::Cluster => {
+                super::capacity::cluster(r, diags);
+                super::connect::cluster(r, diags);
+            }
             Kind::InternetGateway | Kind::ElasticIp | Kind::NatGateway => {}
             Kind::VpcEndpoint => super::network::endpoint(stack, r, diags),
             Kind::EcrRepository => super::ecr::check(r, diags),

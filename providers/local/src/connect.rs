@@ -37,6 +37,18 @@ fn discovery_names(block: &Attrs) -> Vec<&str> {
 }
 
 /// Checks a service's Service Connect configuration against ECS's rules.
+/// The key of the namespace `written` names (by id or ARN), or ECS's error.
+pub(crate) fn find_namespace(sim: &Sim, call: &str, written: &str) -> Result<String, ProviderError> {
+    sim.find(Kind::DnsNamespace, namespace_id(written))
+        .ok_or_else(|| {
+            fail(
+                call,
+                "NamespaceNotFoundException",
+                format!("The namespace {written} was not found."),
+            )
+        })
+}
+
 /// `ports` holds the task definition's named port mappings, each with its
 /// `app_protocol` (`None` for TCP); `own` is the service's key on update.
 pub(crate) fn check(
@@ -50,14 +62,7 @@ pub(crate) fn check(
     let Some(connect) = block(attrs) else {
         return Ok(());
     };
-    let written = str_of(connect, "namespace").unwrap_or_default();
-    let Some(namespace) = sim.find(Kind::DnsNamespace, namespace_id(written)) else {
-        return Err(fail(
-            call,
-            "NamespaceNotFoundException",
-            format!("The namespace {written} was not found."),
-        ));
-    };
+    let namespace = find_namespace(sim, call, str_of(connect, "namespace").unwrap_or_default())?;
     for log in blocks_of(connect, "log") {
         let driver = str_of(log, "driver").unwrap_or_default();
         if !["awslogs", "awsfirelens", "splunk"].contains(&driver) {

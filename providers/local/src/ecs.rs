@@ -59,6 +59,9 @@ pub(crate) fn create(
                 sim.call("UpdateClusterSettings");
             }
             check_capacity_providers("CreateCluster", &attrs)?;
+            if let Some(ns) = str_of(&attrs, "service_connect_namespace") {
+                crate::connect::find_namespace(sim, "CreateCluster", ns)?;
+            }
             check_strategy(
                 "CreateCluster",
                 Kind::Cluster,
@@ -125,6 +128,13 @@ pub(crate) fn update(
         Kind::Cluster => {
             if old.get("container_insights") != new.get("container_insights") {
                 sim.call("UpdateClusterSettings");
+            }
+            if old.get("service_connect_namespace") != new.get("service_connect_namespace") {
+                let call = "UpdateCluster";
+                sim.call(call);
+                if let Some(ns) = str_of(new, "service_connect_namespace") {
+                    crate::connect::find_namespace(sim, call, ns)?;
+                }
             }
             if ["capacity_providers", DEFAULT_STRATEGY]
                 .iter()

@@ -1,16 +1,21 @@
 //! Clusters: CreateCluster with the containerInsights setting (`enabled`,
 //! `disabled` or `enhanced`), capacity
-//! providers, the default strategy and tags, UpdateCluster (settings),
+//! providers, the default strategy, the default Service Connect namespace
+//! and tags, UpdateCluster (settings, the default namespace),
 //! PutClusterCapacityProviders (providers and default strategy together),
 //! DeleteCluster (retried while services drain).
 
-use aws_sdk_ecs::types::{ClusterField, ClusterSetting, ClusterSettingName, Tag};
+use aws_sdk_ecs::types::{
+    ClusterField, ClusterServiceConnectDefaultsRequest, ClusterSetting, ClusterSettingName, Tag,
+};
 use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
+use super::connect::namespace_arn;
 use super::{SERVICE, pairs, strategy};
-use crate::attrs::{attrs, resource, str_list, strs_of, user_tags};
+use crate::attrs::{attrs, resource, str_list, str_of, strs_of, user_tags};
+use crate::errors::build_error;
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
@@ -44,6 +49,23 @@ fn insights_read(value: Option<&str>) -> Value {
     }
 }
 
+/// The cluster's default Service Connect namespace as ECS takes it (a name
+/// or ARN: an id is looked up); an empty one removes it.
+async fn connect_defaults(
+    p: &AwsProvider,
+    call: &str,
+    a: &Attrs,
+) -> Result<ClusterServiceConnectDefaultsRequest, ProviderError> {
+    let namespace = match str_of(a, "service_connect_namespace") {
+        Some(ns) => namespace_arn(p, ns).await?,
+        None => String::new(),
+    };
+    ClusterServiceConnectDefaultsRequest::builder()
+        .namespace(namespace)
+        .build()
+        .map_err(|e| build_error(call, e))
+}
+
 pub(super) async fn create(
     p: &AwsProvider,
     stack: &str,
@@ -54,6 +76,10 @@ pub(super) async fn create(
     let ecs = &p.clients.ecs;
     let name = naming::given(a, "name").map_or_else(|| naming::ecs(stack, address), str::to_owned);
     let default = strategy::encode("CreateCluster", a, DEFAULT_STRATEGY)?;
+    let connect = match str_of(a, "service_connect_namespace") {
+        Some(_) => Some(connect_defaults(p, "CreateCluster", a).await?),
+        None => None,
+    };
     let out = p
         .call(SERVICE, "CreateCluster", || {
             ecs.create_cluster()
@@ -61,6 +87,7 @@ pub(super) async fn create(
                 .settings(insights(a))
                 .set_capacity_providers(Some(strs_of(a, "capacity_providers")))
                 .set_default_capacity_provider_strategy((!default.is_empty()).then(|| default.clone()))
+                .set_service_connect_defaults(connect.clone())
                 .set_tags(Some(tags.clone()))
                 .send()
         })
@@ -84,6 +111,17 @@ pub(super) async fn update(
         // moto has no UpdateClusterSettings (HTTP 500).
         p.call(SERVICE, "UpdateCluster", || {
             ecs.update_cluster().cluster(arn).settings(insights(new)).send()
+        })
+        .await?;
+    }
+    if old.get("service_connect_namespace") != new.get("service_connect_namespace") {
+        let ecs = &p.clients.ecs;
+        let connect = connect_defaults(p, "UpdateCluster", new).await?;
+        p.call(SERVICE, "UpdateCluster", || {
+            ecs.update_cluster()
+                .cluster(arn)
+                .service_connect_defaults(connect.clone())
+                .send()
         })
         .await?;
     }
@@ -154,6 +192,13 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
                 .and_then(ClusterSetting::value);
             let a = attrs([
                 ("container_insights", insights_read(insights)),
+                (
+                    "service_connect_namespace",
+                    c.service_connect_defaults()
+                        .and_then(|d| d.namespace())
+                        .filter(|ns| !ns.is_empty())
+                        .map_or(Value::Null, Value::from),
+                ),
                 (
                     "capacity_providers",
                     str_list(c.capacity_providers().iter().map(String::as_str)),

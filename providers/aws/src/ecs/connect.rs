@@ -19,7 +19,7 @@ use crate::errors::build_error;
 
 /// The ARN of the namespace written as `namespace`: an id is looked up,
 /// an ARN (or a name) is sent as it is.
-async fn namespace_arn(p: &AwsProvider, namespace: &str) -> Result<String, ProviderError> {
+pub(super) async fn namespace_arn(p: &AwsProvider, namespace: &str) -> Result<String, ProviderError> {
     if !namespace.starts_with("ns-") {
         return Ok(namespace.to_owned());
     }

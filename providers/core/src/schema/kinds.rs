@@ -920,6 +920,12 @@ const CLUSTER: KindSchema = KindSchema {
             "capacityProviders",
             "Capacity providers services may name in a `capacity_provider_strategy`: `FARGATE`, `FARGATE_SPOT`.",
         ),
+        Attr::optional(
+            "service_connect_namespace",
+            Type::Ref(Kind::DnsNamespace),
+            "serviceConnectDefaults.namespace",
+            "The Cloud Map namespace Service Connect uses for the cluster's services that name none (Terraform's `service_connect_defaults { namespace }`, CloudFormation's `ServiceConnectDefaults`): a `dns_namespace`, or the id or ARN of one made elsewhere. berth's own services name theirs in `service_connect`; this one serves the console's and `aws ecs create-service`'s. Removed in place (UpdateCluster with an empty namespace).",
+        ),
         TAGS,
         ARN,
         NAME,
