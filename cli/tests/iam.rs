@@ -150,3 +150,76 @@ fn a_policy_iam_would_refuse_stops_at_validate() {
         assert!(run.stderr.contains(message), "{}", run.stderr);
     }
 }
+
+/// Terraform's `permissions_boundary` (which many organisations require
+/// on every role) and `max_session_duration`: the stack's managed policy
+/// and one of AWS's as boundaries, a session of two hours; created,
+/// re-planned clean, then both boundaries and the session length changed
+/// in place (PutRolePermissionsBoundary, DeleteRolePermissionsBoundary,
+/// UpdateRole with the description kept); on moto, GetRole from outside.
+#[test]
+fn permissions_boundaries_and_session_lengths_change_in_place_on_both_clouds() {
+    const BOUNDED: &str = r#"
+stack "bounded" { region = "us-east-1" }
+
+managed_policy boundary {
+  document = {
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["logs:*", "s3:GetObject"], Resource = "*" }]
+  }
+}
+
+role app {
+  assume               = "ecs-tasks.amazonaws.com"
+  description          = "the app"
+  permissions_boundary = managed_policy.boundary
+  max_session_duration = 7200
+}
+
+role ops {
+  assume               = "ecs-tasks.amazonaws.com"
+  permissions_boundary = "arn:aws:iam::aws:policy/PowerUserAccess"
+}
+"#;
+    const GET: &str = "import boto3\ni=boto3.client('iam')\n\
+        for n in ('bounded-app','bounded-ops'):\n\
+        \x20   r=i.get_role(RoleName=n)['Role']\n\
+        \x20   print(n, r.get('PermissionsBoundary',{}).get('PermissionsBoundaryArn','-').split(':')[-1], r['MaxSessionDuration'], r.get('Description','-'))\n";
+    for cloud in Cloud::both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = dir.path();
+        cloud.apply_clean(dir, BOUNDED, "bounded roles");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                moto.python(GET).trim(),
+                "bounded-app policy/berth/bounded-boundary 7200 the app\n\
+                 bounded-ops policy/PowerUserAccess 3600 -"
+            );
+        }
+        let changed = BOUNDED
+            .replace("  max_session_duration = 7200\n", "")
+            .replace(
+                "  permissions_boundary = managed_policy.boundary\n",
+                "  permissions_boundary = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n",
+            )
+            .replace(
+                "  permissions_boundary = \"arn:aws:iam::aws:policy/PowerUserAccess\"\n",
+                "",
+            );
+        std::fs::write(dir.join("main.berth"), changed).expect("write");
+        let plan = cloud.berth(dir, &["plan"]);
+        assert!(
+            plan.stdout.contains("Plan: 0 to add, 2 to change, 0 to destroy."),
+            "in place: {}",
+            plan.all()
+        );
+        cloud.converges(dir, "boundaries changed");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                moto.python(GET).trim(),
+                "bounded-app policy/ReadOnlyAccess 3600 the app\nbounded-ops - 3600 -"
+            );
+        }
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

@@ -627,12 +627,14 @@ impl<'s> Context<'s> {
                 .collect(),
             _ => Vec::new(),
         };
-        if let Some(span) = r.body.span("policies") {
-            for (p, problem) in known
-                .into_iter()
-                .filter_map(Value::as_str)
-                .filter_map(|p| Some((p, iam_arn_problem(p, "policy")?)))
-            {
+        let policies = r
+            .body
+            .span("policies")
+            .into_iter()
+            .flat_map(|span| known.iter().filter_map(|p| p.as_str()).map(move |p| (p, span)));
+        let boundary = string(&r.body, "permissions_boundary");
+        for (p, span) in policies.chain(boundary) {
+            if let Some(problem) = iam_arn_problem(p, "policy") {
                 diags.push(
                     Diagnostic::error("E0517", format!("`{p}` is not a managed policy ARN"), span)
                         .label(problem)

@@ -23,8 +23,8 @@ use futures::future::try_join_all;
 
 use crate::adopted::{self, Adopted};
 use crate::attrs::{
-    attrs, blocks_of, complete, create_tags, created_at, keep, opt_str, resource, str_list, str_of, strs_of,
-    tag_diff, user_tags,
+    attrs, blocks_of, complete, create_tags, created_at, i32_of, keep, opt_str, resource, str_list, str_of,
+    strs_of, tag_diff, user_tags,
 };
 use crate::errors::{build_error, gone};
 use crate::scope::Scope;
@@ -33,6 +33,8 @@ use crate::{AwsProvider, paginate};
 const SERVICE: &str = "iam";
 /// The path every berth role lives under.
 pub(crate) const PATH: &str = "/berth/";
+/// A session's longest life when none is set: one hour.
+const DEFAULT_SESSION: i32 = 3600;
 
 /// The trust policy as IAM takes it: the document written, or the one
 /// `assume = "SERVICE"` stands for.
@@ -93,6 +95,8 @@ pub(crate) async fn create(
                 .path(PATH)
                 .assume_role_policy_document(&policy)
                 .set_description(str_of(&a, "description").map(str::to_owned))
+                .set_permissions_boundary(str_of(&a, "permissions_boundary").map(str::to_owned))
+                .set_max_session_duration(i32_of(&a, "max_session_duration"))
                 .set_tags(Some(tags.clone()))
                 .send()
         })
@@ -203,14 +207,38 @@ pub(crate) async fn update(
         })
         .await?;
     }
-    if old.get("description") != new.get("description") {
+    if ["description", "max_session_duration"]
+        .iter()
+        .any(|k| old.get(*k) != new.get(*k))
+    {
+        // Both at once: moto's UpdateRole unsets what it is not sent.
         p.call(SERVICE, "UpdateRole", || {
             iam.update_role()
                 .role_name(&name)
                 .description(str_of(&new, "description").unwrap_or_default())
+                .max_session_duration(i32_of(&new, "max_session_duration").unwrap_or(DEFAULT_SESSION))
                 .send()
         })
         .await?;
+    }
+    if old.get("permissions_boundary") != new.get("permissions_boundary") {
+        match str_of(&new, "permissions_boundary") {
+            Some(boundary) => {
+                p.call(SERVICE, "PutRolePermissionsBoundary", || {
+                    iam.put_role_permissions_boundary()
+                        .role_name(&name)
+                        .permissions_boundary(boundary)
+                        .send()
+                })
+                .await?;
+            }
+            None => {
+                p.call(SERVICE, "DeleteRolePermissionsBoundary", || {
+                    iam.delete_role_permissions_boundary().role_name(&name).send()
+                })
+                .await?;
+            }
+        }
     }
     let (before, after) = (inline(old), inline(&new));
     for (policy, document) in &after {
@@ -348,6 +376,18 @@ async fn read(p: &AwsProvider, scope: &Scope<'_>, name: &str) -> Result<Option<R
         (
             "description",
             opt_str(role.description().filter(|d| !d.is_empty())),
+        ),
+        (
+            "permissions_boundary",
+            opt_str(
+                role.permissions_boundary()
+                    .and_then(|b| b.permissions_boundary_arn()),
+            ),
+        ),
+        (
+            "max_session_duration",
+            role.max_session_duration()
+                .map_or(Value::Null, |s| Value::Int(i64::from(s))),
         ),
         ("tags", user_tags(pairs())),
         ("arn", Value::from(role.arn())),

@@ -8,7 +8,7 @@ use berth_provider::policy::{self, DocumentKind};
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value};
 
 use crate::api::fail;
-use crate::attrs::{blocks_of, str_of, strs_of};
+use crate::attrs::{blocks_of, int_of, str_of, strs_of};
 use crate::sim::Sim;
 use berth_provider::naming;
 
@@ -95,10 +95,11 @@ fn check_trust(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
     Ok(())
 }
 
-/// AttachRolePolicy of a customer-managed policy of this account that does
-/// not exist: NoSuchEntity (AWS's own, `arn:aws:iam::aws:policy/...`, are
-/// taken as they are).
-fn check_attachable(sim: &Sim, policies: &[String]) -> Result<(), ProviderError> {
+/// `call` (AttachRolePolicy, or the call setting a permissions boundary)
+/// naming a customer-managed policy of this account that does not exist:
+/// NoSuchEntity (AWS's own, `arn:aws:iam::aws:policy/...`, are taken as
+/// they are).
+fn check_attachable(sim: &Sim, call: &str, policies: &[String]) -> Result<(), ProviderError> {
     let own = format!("arn:aws:iam::{}:policy/", sim.st.account);
     match policies
         .iter()
@@ -106,7 +107,7 @@ fn check_attachable(sim: &Sim, policies: &[String]) -> Result<(), ProviderError>
         .find(|p| sim.rec(p).is_none_or(|r| r.kind != Kind::ManagedPolicy))
     {
         Some(missing) => Err(fail(
-            "AttachRolePolicy",
+            call,
             "NoSuchEntity",
             format!("Policy {missing} does not exist or is not attachable."),
         )),
@@ -114,17 +115,58 @@ fn check_attachable(sim: &Sim, policies: &[String]) -> Result<(), ProviderError>
     }
 }
 
+/// The call that changes a role's permissions boundary from `old`'s to
+/// `new`'s, if it changes.
+fn boundary_call(old: &Attrs, new: &Attrs) -> Option<&'static str> {
+    if old.get("permissions_boundary") == new.get("permissions_boundary") {
+        return None;
+    }
+    Some(if boundary(new).is_empty() {
+        "DeleteRolePermissionsBoundary"
+    } else {
+        "PutRolePermissionsBoundary"
+    })
+}
+
+/// The role's permissions boundary, as a list of at most one policy.
+fn boundary(attrs: &Attrs) -> Vec<String> {
+    str_of(attrs, "permissions_boundary")
+        .map(str::to_owned)
+        .into_iter()
+        .collect()
+}
+
+/// Whether `arn` is a managed policy's ARN, AWS's or an account's.
+fn policy_arn(arn: &str) -> bool {
+    arn.strip_prefix("arn:aws:iam::")
+        .and_then(|rest| rest.split_once(":policy/"))
+        .is_some_and(|(account, name)| {
+            (account == "aws" || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
+                && !name.is_empty()
+        })
+}
+
 fn check_role(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
     check_trust(call, attrs)?;
+    if let Some(boundary) = str_of(attrs, "permissions_boundary").filter(|b| !policy_arn(b)) {
+        return Err(fail(
+            call,
+            "InvalidParameterValue",
+            format!("Value ({boundary}) for parameter PermissionsBoundary is invalid."),
+        ));
+    }
+    if let Some(seconds) = int_of(attrs, "max_session_duration").filter(|s| !(3600..=43_200).contains(s)) {
+        return Err(fail(
+            call,
+            "ValidationError",
+            format!(
+                "Value '{seconds}' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200"
+            ),
+        ));
+    }
     let policies = strs_of(attrs, "policies");
     for policy in &policies {
-        let valid = policy
-            .strip_prefix("arn:aws:iam::")
-            .and_then(|rest| rest.split_once(":policy/"))
-            .is_some_and(|(account, name)| {
-                (account == "aws" || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())))
-                    && !name.is_empty()
-            });
+        let valid = policy_arn(policy);
         if !valid {
             return Err(fail(
                 "AttachRolePolicy",
@@ -178,7 +220,8 @@ pub(crate) fn create(
     }
     check_role(call, &attrs)?;
     check_inline(&name, &attrs)?;
-    check_attachable(sim, &strs_of(&attrs, "policies"))?;
+    check_attachable(sim, "AttachRolePolicy", &strs_of(&attrs, "policies"))?;
+    check_attachable(sim, call, &boundary(&attrs))?;
     for _ in inline(&attrs) {
         sim.call("PutRolePolicy");
     }
@@ -206,7 +249,11 @@ pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(), Prov
         new,
     )?;
     check_inline(str_of(old, "name").unwrap_or_default(), new)?;
-    check_attachable(sim, &strs_of(new, "policies"))?;
+    check_attachable(sim, "AttachRolePolicy", &strs_of(new, "policies"))?;
+    if let Some(call) = boundary_call(old, new) {
+        sim.call(call);
+        check_attachable(sim, call, &boundary(new))?;
+    }
     if trust_changed {
         sim.call("UpdateAssumeRolePolicy");
     }
@@ -220,7 +267,10 @@ pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(), Prov
     {
         sim.call("DeleteRolePolicy");
     }
-    if old.get("description") != new.get("description") {
+    if ["description", "max_session_duration"]
+        .iter()
+        .any(|k| old.get(*k) != new.get(*k))
+    {
         sim.call("UpdateRole");
     }
     let (before, after) = (strs_of(old, "policies"), strs_of(new, "policies"));

@@ -1005,6 +1005,23 @@ const ROLE: KindSchema = KindSchema {
              of others (`arn:aws:iam::aws:policy/...`); up to 10 (IAM's default quota).",
         ),
         Attr::optional("description", Type::String, "Description", "Role description."),
+        Attr::optional(
+            "permissions_boundary",
+            Type::Ref(Kind::ManagedPolicy),
+            "PermissionsBoundary",
+            "The managed policy that bounds what the role may ever do, whatever its policies \
+             grant (Terraform's `permissions_boundary`): the stack's (`managed_policy.NAME`) or an \
+             ARN; many organisations refuse CreateRole without one. Changed in place \
+             (PutRolePermissionsBoundary, DeleteRolePermissionsBoundary).",
+        ),
+        Attr::optional(
+            "max_session_duration",
+            Type::Int,
+            "MaxSessionDuration",
+            "Seconds a session of the role may last, 3600 (one hour, left out) to 43200.",
+        )
+        .unset_when(Literal::Int(3600))
+        .range(3600, 43_200),
         TAGS,
         ARN,
         NAME,
