@@ -60,3 +60,43 @@ fn a_repository_applies_replans_clean_changes_in_place_and_goes_on_both_clouds()
         }
     }
 }
+
+/// Terraform's `force_delete`: a repository holding images goes with them
+/// only when told to. Off, ECR refuses (moto holds the image boto3 pushed;
+/// the local cloud holds no images, so there only the flag's round trip
+/// and its change in place are checked); turned on in place (a tag of
+/// berth's: ECR keeps no field for it), destroy deletes the repository
+/// and its images.
+#[test]
+fn a_repository_with_images_goes_only_with_force_delete() {
+    const REPOSITORY: &str = "stack \"images\" { region = \"us-east-1\" }\n\
+                              ecr_repository app { force_delete = false }\n";
+    const PUSH: &str = "import boto3,json\n\
+        m={'schemaVersion':2,'mediaType':'application/vnd.docker.distribution.manifest.v2+json','config':{'mediaType':'application/vnd.docker.container.image.v1+json','size':7023,'digest':'sha256:'+'a'*64},'layers':[]}\n\
+        boto3.client('ecr').put_image(repositoryName='images-app',imageManifest=json.dumps(m),imageTag='v1')\n\
+        print('pushed')\n";
+    const LEFT: &str = "import boto3\n\
+        print(len([r for r in boto3.client('ecr').describe_repositories()['repositories'] if r['repositoryName']=='images-app']))\n";
+    for cloud in Cloud::both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = dir.path();
+        cloud.apply_clean(dir, REPOSITORY, "a repository");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(moto.python(PUSH).trim(), "pushed");
+            let destroy = cloud.berth(dir, &["destroy", "--auto-approve"]);
+            assert_ne!(destroy.code, Some(0), "{}", destroy.all());
+            assert!(
+                destroy.all().contains("RepositoryNotEmptyException"),
+                "{}",
+                destroy.all()
+            );
+        }
+        std::fs::write(dir.join("main.berth"), REPOSITORY.replace("false", "true")).expect("write");
+        cloud.plans_one_update(dir, "ecr_repository.app");
+        cloud.converges(dir, "force_delete turned on");
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(moto.python(LEFT).trim(), "0");
+        }
+    }
+}

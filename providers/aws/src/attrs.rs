@@ -151,6 +151,45 @@ pub(crate) fn tag_diff(old: &Attrs, new: &Attrs) -> (BTreeMap<String, String>, V
     (set, removed)
 }
 
+/// A bool attribute berth keeps in a tag of its own where AWS has no field
+/// for it (a zone's `force_destroy`, a repository's `force_delete`): the
+/// tag is there, valued `true`, exactly when the attribute is.
+pub(crate) struct FlagTag {
+    pub(crate) attr: &'static str,
+    pub(crate) tag: &'static str,
+}
+
+impl FlagTag {
+    /// The tag among a create's `tags` when `a` sets the flag.
+    pub(crate) fn create(&self, a: &Attrs, tags: &mut BTreeMap<String, String>) {
+        if bool_of(a, self.attr) {
+            tags.insert(self.tag.to_owned(), "true".to_owned());
+        }
+    }
+
+    /// The tag into an update's `set` or `removed` when the flag changes.
+    pub(crate) fn update(
+        &self,
+        old: &Attrs,
+        new: &Attrs,
+        set: &mut BTreeMap<String, String>,
+        removed: &mut Vec<String>,
+    ) {
+        match (bool_of(old, self.attr), bool_of(new, self.attr)) {
+            (false, true) => {
+                set.insert(self.tag.to_owned(), "true".to_owned());
+            }
+            (true, false) => removed.push(self.tag.to_owned()),
+            _ => {}
+        }
+    }
+
+    /// Whether `key` is this flag's tag (not one of the user's).
+    pub(crate) fn is(&self, key: &str) -> bool {
+        key == self.tag
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

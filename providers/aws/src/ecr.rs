@@ -4,7 +4,8 @@
 //! berth writes from the `lifecycle_rule` blocks; updates through
 //! PutImageScanningConfiguration, PutImageTagMutability and
 //! Put/DeleteLifecyclePolicy; DescribeRepositories + ListTagsForResource +
-//! GetLifecyclePolicy to read.
+//! GetLifecyclePolicy to read. `force_delete` lives in a tag of berth's
+//! and makes DeleteRepository take the images with it.
 
 use aws_sdk_ecr::types::{
     EncryptionConfiguration, EncryptionType, ImageScanningConfiguration, ImageTagMutability, Repository, Tag,
@@ -18,14 +19,20 @@ use futures::future::try_join_all;
 use serde_json::json;
 
 use crate::attrs::{
-    attrs, blocks_of, bool_of, complete, create_tags, created_at, int_of, resource, str_list, str_of,
-    strs_of, tag_diff, user_tags,
+    FlagTag, attrs, blocks_of, bool_of, complete, create_tags, created_at, int_of, resource, str_list,
+    str_of, strs_of, tag_diff, user_tags,
 };
 use crate::errors::build_error;
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const SERVICE: &str = "ecr";
+
+/// A repository's `force_delete`, which ECR keeps no field for.
+const FORCE: FlagTag = FlagTag {
+    attr: "force_delete",
+    tag: "berth:force_delete",
+};
 
 /// What GetLifecyclePolicy and DeleteLifecyclePolicy answer for a
 /// repository without one.
@@ -50,7 +57,9 @@ pub(crate) async fn create(
     let ecr = &p.clients.ecr;
     let mut a = complete(Kind::EcrRepository, &desired.attrs);
     let name = naming::given(&a, "name").map_or_else(|| naming::ecr(stack, &desired.address), str::to_owned);
-    let tags = create_tags(stack, &desired.address, &a)
+    let mut tags = create_tags(stack, &desired.address, &a);
+    FORCE.create(&a, &mut tags);
+    let tags = tags
         .into_iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
         .collect::<Result<Vec<_>, _>>()
@@ -213,7 +222,8 @@ pub(crate) async fn update(
             }
         }
     }
-    let (set, removed) = tag_diff(old, &new);
+    let (mut set, mut removed) = tag_diff(old, &new);
+    FORCE.update(old, &new, &mut set, &mut removed);
     if !set.is_empty() {
         tag(p, &arn, set).await?;
     }
@@ -233,15 +243,17 @@ pub(crate) async fn update(
 }
 
 /// Deletes the repository. One still holding images is refused by ECR
-/// (`RepositoryNotEmptyException`): berth never deletes images.
+/// (`RepositoryNotEmptyException`) unless `force_delete`: berth deletes
+/// images only when told to.
 pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
     let ecr = &p.clients.ecr;
     let name = str_of(&live.attrs, "name").unwrap_or_default();
+    let force = bool_of(&live.attrs, FORCE.attr);
     p.call_unless(
         SERVICE,
         "DeleteRepository",
         &["RepositoryNotFoundException"],
-        || ecr.delete_repository().repository_name(name).send(),
+        || ecr.delete_repository().repository_name(name).force(force).send(),
     )
     .await?;
     Ok(())
@@ -321,7 +333,13 @@ async fn read(
             ecr.list_tags_for_resource().resource_arn(arn).send()
         })
         .await?;
-    let pairs = || out.tags().iter().map(|t| (t.key(), t.value()));
+    let pairs = || {
+        out.tags()
+            .iter()
+            .map(|t| (t.key(), t.value()))
+            .filter(|(k, _)| !FORCE.is(k))
+    };
+    let force = out.tags().iter().any(|t| FORCE.is(t.key()));
     let Some(address) = scope.address(Kind::EcrRepository, pairs()) else {
         return Ok(None);
     };
@@ -358,6 +376,7 @@ async fn read(
                 .map_or(Value::Null, Value::from),
         ),
         ("lifecycle_rule", rules),
+        ("force_delete", Value::Bool(force)),
         ("tags", user_tags(pairs())),
         ("arn", Value::from(arn)),
         ("url", repo.repository_uri().map_or(Value::Null, Value::from)),

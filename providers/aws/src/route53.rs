@@ -35,8 +35,8 @@ use berth_provider::{
 use futures::future::try_join_all;
 
 use crate::attrs::{
-    attrs, blocks_of, bool_of, complete, create_tags, int_of, keep, owned, resource, str_list, str_of,
-    strs_of, tag_diff, user_tags,
+    FlagTag, attrs, blocks_of, bool_of, complete, create_tags, int_of, keep, owned, resource, str_list,
+    str_of, strs_of, tag_diff, user_tags,
 };
 use crate::errors::{build_error, invalid, missing};
 use crate::scope::Scope;
@@ -45,9 +45,11 @@ use crate::{AwsProvider, paginate};
 const SERVICE: &str = "route53";
 const CHANGE: &str = "ChangeResourceRecordSets";
 
-/// The tag that keeps a zone's `force_destroy`, which Route 53 has no
-/// field for.
-const FORCE_TAG: &str = "berth:force_destroy";
+/// A zone's `force_destroy`, which Route 53 has no field for.
+const FORCE: FlagTag = FlagTag {
+    attr: "force_destroy",
+    tag: "berth:force_destroy",
+};
 
 /// `name` fully qualified, with the root's dot, as Route 53 keeps names
 /// (moto tells `example.com` and `example.com.` apart in UPSERTs).
@@ -100,9 +102,7 @@ async fn create_zone(p: &AwsProvider, stack: &str, desired: &Resource) -> Result
     };
     associate(p, &id, &vpcs[..vpcs.len().min(1)], &vpcs).await?;
     let mut tags = create_tags(stack, &desired.address, &a);
-    if bool_of(&a, "force_destroy") {
-        tags.insert(FORCE_TAG.to_owned(), "true".to_owned());
-    }
+    FORCE.create(&a, &mut tags);
     retag(p, &id, tags, Vec::new()).await?;
     let servers = made
         .as_ref()
@@ -376,13 +376,7 @@ pub(crate) async fn update(
         }
         associate(p, &id, &strs_of(old, "vpcs"), &strs_of(&new, "vpcs")).await?;
         let (mut set, mut removed) = tag_diff(old, &new);
-        match (bool_of(old, "force_destroy"), bool_of(&new, "force_destroy")) {
-            (false, true) => {
-                set.insert(FORCE_TAG.to_owned(), "true".to_owned());
-            }
-            (true, false) => removed.push(FORCE_TAG.to_owned()),
-            _ => {}
-        }
+        FORCE.update(old, &new, &mut set, &mut removed);
         retag(p, &id, set, removed).await?;
     }
     keep(&mut new, old, &["id", "name_servers", "zone"]);
@@ -455,7 +449,7 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
         }
         return Ok(());
     }
-    if bool_of(&live.attrs, "force_destroy") {
+    if bool_of(&live.attrs, FORCE.attr) {
         let sets = match record_sets(p, id).await {
             Err(e) if e.code == "NoSuchHostedZone" => return Ok(()),
             other => other?,
@@ -571,9 +565,9 @@ fn zone(address: Address, got: &GetHostedZoneOutput, tags: &[Tag]) -> Result<Res
     let pairs = || {
         tags.iter()
             .filter_map(|t| Some((t.key()?, t.value()?)))
-            .filter(|(k, _)| *k != FORCE_TAG)
+            .filter(|(k, _)| !FORCE.is(k))
     };
-    let force = tags.iter().any(|t| t.key() == Some(FORCE_TAG));
+    let force = tags.iter().any(|t| t.key().is_some_and(|k| FORCE.is(k)));
     let vpcs: Vec<&str> = got.vpcs().iter().filter_map(|v| v.vpc_id()).collect();
     let private = z.config().is_some_and(|c| c.private_zone());
     let servers = got

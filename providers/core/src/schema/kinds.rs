@@ -2470,6 +2470,13 @@ const ECR_REPOSITORY: KindSchema = KindSchema {
             "KMS key ARN for `encryption = \"KMS\"`; AWS's managed key when left out.",
         )
         .replaces(),
+        Attr::default(
+            "force_delete",
+            Type::Bool,
+            Literal::Bool(false),
+            "berth:force_delete tag",
+            "Delete the repository with the images it still holds (DeleteRepository `force`), as Terraform's `force_delete`; otherwise ECR refuses to delete a repository with images (`RepositoryNotEmptyException`) and `berth destroy` stops there.",
+        ),
         TAGS,
         ARN,
         Attr::computed(
