@@ -187,3 +187,50 @@ fn container_insights_changes_mode_in_place() {
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// Terraform's `log_group_class`: on the local cloud an infrequent-access
+/// group re-plans clean and another class replaces it (AWS cannot change
+/// it); moto's CreateLogGroup drops the class (docs/aws.md), so there the
+/// plan after apply is exactly that group's replacement, pinned here so a
+/// moto that keeps it shows up. `STANDARD` written out is no class on both.
+#[test]
+fn a_log_group_class_is_kept_and_replaces_when_changed() {
+    const GROUPS: &str = "stack \"classes\" { region = \"us-east-1\" }\n\
+                          log_group cheap { class = \"infrequent_access\" }\n\
+                          log_group standard { class = \"STANDARD\" }\n";
+    for cloud in Cloud::both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = dir.path();
+        std::fs::write(dir.join("main.berth"), GROUPS).expect("write");
+        cloud.berth(dir, &["apply", "--auto-approve"]).expect_code(0);
+        let plan = cloud.berth(dir, &["plan", "--detailed-exitcode"]);
+        match cloud {
+            Cloud::Local => {
+                assert_eq!(plan.code, Some(0), "{}", plan.all());
+                std::fs::write(
+                    dir.join("main.berth"),
+                    GROUPS.replace("infrequent_access", "DELIVERY"),
+                )
+                .expect("write");
+                let plan = cloud.berth(dir, &["plan"]);
+                assert!(
+                    plan.stdout.contains("# log_group.cheap must be replaced")
+                        && plan.stdout.contains("Plan: 1 to add, 0 to change, 1 to destroy."),
+                    "{}",
+                    plan.stdout
+                );
+                cloud.converges(dir, "a new class");
+            }
+            Cloud::Aws(_) => {
+                assert_eq!(plan.code, Some(2), "{}", plan.all());
+                assert!(
+                    plan.stdout.contains("# log_group.cheap must be replaced")
+                        && plan.stdout.contains("Plan: 1 to add, 0 to change, 1 to destroy."),
+                    "moto's gap is the class alone:\n{}",
+                    plan.stdout
+                );
+            }
+        }
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

@@ -612,6 +612,16 @@ impl<'s> Context<'s> {
                     .help("CloudWatch Logs takes a key's ARN, `arn:aws:kms:REGION:ACCOUNT:key/ID` (not an alias)"),
             );
         }
+        if let Some((class, span)) = string(&r.body, "class")
+            && !["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"]
+                .iter()
+                .any(|c| c.eq_ignore_ascii_case(class))
+        {
+            diags.push(
+                Diagnostic::error("E0521", format!("unknown log group class `{class}`"), span)
+                    .label("not STANDARD, INFREQUENT_ACCESS or DELIVERY"),
+            );
+        }
     }
 
     fn role(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {

@@ -7,6 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use aws_sdk_cloudwatchlogs::types::LogGroupClass;
 use berth_provider::adopt::adoption_tags;
 use berth_provider::naming;
 use berth_provider::{Kind, ProviderError, Resource, Value};
@@ -46,6 +47,7 @@ pub(crate) async fn create(
         logs.create_log_group()
             .log_group_name(&name)
             .set_kms_key_id(str_of(&a, "kms_key").map(str::to_owned))
+            .set_log_group_class(str_of(&a, "class").map(LogGroupClass::from))
             .set_tags(Some(tags.clone()))
             .send()
     })
@@ -250,6 +252,7 @@ fn decode(
     let a = attrs([
         ("retention_days", opt_int(g.retention_in_days())),
         ("kms_key", opt_str(g.kms_key_id())),
+        ("class", opt_str(g.log_group_class().map(LogGroupClass::as_str))),
         ("tags", user_tags(tagging::pairs(tags))),
         ("arn", Value::from(arn)),
         ("name", Value::from(name)),

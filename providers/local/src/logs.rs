@@ -27,6 +27,22 @@ fn check_retention(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
     }
 }
 
+/// The log group classes CloudWatch Logs has.
+const CLASSES: [&str; 3] = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"];
+
+fn check_class(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
+    match str_of(attrs, "class") {
+        Some(class) if !CLASSES.contains(&class) => Err(invalid(
+            Kind::LogGroup,
+            call,
+            format!(
+                "1 validation error detected: Value '{class}' at 'logGroupClass' failed to satisfy constraint: Member must satisfy enum value set: {CLASSES:?}"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// CloudWatch Logs takes a KMS key by its ARN only.
 fn check_kms_key(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
     match str_of(attrs, "kms_key") {
@@ -60,6 +76,7 @@ pub(crate) fn create(
         ));
     }
     check_kms_key(call, &attrs)?;
+    check_class(call, &attrs)?;
     check_retention("PutRetentionPolicy", &attrs)?;
     if int_of(&attrs, "retention_days").is_some() {
         sim.call("PutRetentionPolicy");

@@ -963,6 +963,15 @@ const LOG_GROUP: KindSchema = KindSchema {
             "kmsKeyId",
             "The ARN of the KMS key that encrypts the group's events (Terraform's `kms_key_id`, CloudFormation's `KmsKeyId`; its policy must let CloudWatch Logs use it); AWS's own encryption when left out. Changed in place (AssociateKmsKey, DisassociateKmsKey).",
         ),
+        Attr::optional(
+            "class",
+            Type::String,
+            "logGroupClass",
+            "`STANDARD` (left out), `INFREQUENT_ACCESS` (cheaper ingestion, fewer features) or `DELIVERY` (Terraform's `log_group_class`). AWS cannot change it.",
+        )
+        .folded(Case::Upper)
+        .unset_when(Literal::Str("STANDARD"))
+        .replaces(),
         TAGS,
         ARN,
         NAME,
