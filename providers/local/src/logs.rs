@@ -14,31 +14,37 @@ pub(crate) const RETENTION_DAYS: [i64; 22] = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
+/// The log group classes CloudWatch Logs has.
+const CLASSES: [&str; 3] = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"];
+
+/// CloudWatch Logs' answer to `value` of `field` outside its `set`.
+fn not_in_set(
+    call: &str,
+    field: &str,
+    value: impl std::fmt::Display,
+    set: impl std::fmt::Debug,
+) -> ProviderError {
+    invalid(
+        Kind::LogGroup,
+        call,
+        format!(
+            "1 validation error detected: Value '{value}' at '{field}' failed to satisfy constraint: Member must satisfy enum value set: {set:?}"
+        ),
+    )
+}
+
 fn check_retention(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
     match int_of(attrs, "retention_days") {
-        Some(days) if !RETENTION_DAYS.contains(&days) => Err(invalid(
-            Kind::LogGroup,
-            call,
-            format!(
-                "1 validation error detected: Value '{days}' at 'retentionInDays' failed to satisfy constraint: Member must satisfy enum value set: {RETENTION_DAYS:?}"
-            ),
-        )),
+        Some(days) if !RETENTION_DAYS.contains(&days) => {
+            Err(not_in_set(call, "retentionInDays", days, RETENTION_DAYS))
+        }
         _ => Ok(()),
     }
 }
 
-/// The log group classes CloudWatch Logs has.
-const CLASSES: [&str; 3] = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"];
-
 fn check_class(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
     match str_of(attrs, "class") {
-        Some(class) if !CLASSES.contains(&class) => Err(invalid(
-            Kind::LogGroup,
-            call,
-            format!(
-                "1 validation error detected: Value '{class}' at 'logGroupClass' failed to satisfy constraint: Member must satisfy enum value set: {CLASSES:?}"
-            ),
-        )),
+        Some(class) if !CLASSES.contains(&class) => Err(not_in_set(call, "logGroupClass", class, CLASSES)),
         _ => Ok(()),
     }
 }
