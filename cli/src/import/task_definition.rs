@@ -157,8 +157,9 @@ pub fn convert(json: &str, given: &Given) -> Result<Imported, ImportError> {
         }
     }
     let region = region(&td);
-    // A list of containers names no family: the block is named after its
-    // first container, and berth derives the family.
+    // A document without a family (a list of containers has none): the
+    // block is named after its first container, and berth derives the
+    // family.
     let unnamed = first_container_name(&td).filter(|_| !td.contains_key("family"));
     let mut conv = Converter::default();
     let text = conv.task(&mut td, unnamed.as_deref())?;
