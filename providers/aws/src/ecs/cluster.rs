@@ -1,7 +1,7 @@
 //! Clusters: CreateCluster with the containerInsights setting (`enabled`,
-//! `disabled` or `enhanced`), capacity
-//! providers, the default strategy, the default Service Connect namespace
-//! and tags, UpdateCluster (settings, the default namespace),
+//! `disabled` or `enhanced`), capacity providers, the default strategy,
+//! the default Service Connect namespace and tags, UpdateCluster
+//! (settings, the default namespace),
 //! PutClusterCapacityProviders (providers and default strategy together),
 //! DeleteCluster (retried while services drain).
 
