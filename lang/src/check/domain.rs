@@ -120,6 +120,25 @@ pub(super) fn string<'b>(body: &'b DesiredBody, name: &str) -> Option<(&'b str, 
     Some((body.known(name)?.as_str()?, body.span(name)?))
 }
 
+/// E0521 when `name` of `body` is a string none of `allowed` (any case):
+/// "unknown WHAT `VALUE`", labelled with what is allowed.
+pub(super) fn unknown_value(
+    body: &DesiredBody,
+    name: &str,
+    what: &str,
+    allowed: &[&str],
+) -> Option<Diagnostic> {
+    let (value, span) = string(body, name)?;
+    if allowed.iter().any(|a| a.eq_ignore_ascii_case(value)) {
+        return None;
+    }
+    let list = match allowed {
+        [rest @ .., last] if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => allowed.join(""),
+    };
+    Some(Diagnostic::error("E0521", format!("unknown {what} `{value}`"), span).label(format!("not {list}")))
+}
+
 /// Why `text` is not the ARN of a KMS key, `arn:PARTITION:kms:REGION:ACCOUNT:key/ID`.
 fn kms_key_arn_problem(text: &str) -> Option<String> {
     let parts: Vec<&str> = text.splitn(6, ':').collect();
@@ -356,15 +375,7 @@ impl<'s> Context<'s> {
             ("xff_header_processing", ["append", "preserve", "remove"]),
         ];
         for (name, allowed) in modes {
-            if let Some((mode, span)) = string(&r.body, name)
-                && !allowed.iter().any(|m| m.eq_ignore_ascii_case(mode))
-            {
-                let list = format!("{}, {} or {}", allowed[0], allowed[1], allowed[2]);
-                diags.push(
-                    Diagnostic::error("E0521", format!("unknown {name} `{mode}`"), span)
-                        .label(format!("not {list}")),
-                );
-            }
+            diags.extend(unknown_value(&r.body, name, name, &allowed));
         }
         if r.body.known("access_logs") == Some(&Value::Bool(true))
             && r.body.value("access_logs_bucket").is_none()
@@ -436,16 +447,9 @@ impl<'s> Context<'s> {
 
     fn target_group(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
         super::health_checks::check(r, diags);
-        if let Some((t, span)) = string(&r.body, "target_type")
-            && !["instance", "ip", "lambda", "alb"]
-                .iter()
-                .any(|x| x.eq_ignore_ascii_case(t))
-        {
-            diags.push(
-                Diagnostic::error("E0521", format!("unknown target_type `{t}`"), span)
-                    .label("not instance, ip, lambda or alb")
-                    .help("Fargate services need \"ip\""),
-            );
+        let types = ["instance", "ip", "lambda", "alb"];
+        if let Some(d) = unknown_value(&r.body, "target_type", "target_type", &types) {
+            diags.push(d.help("Fargate services need \"ip\""));
         }
         if let Some((p, span)) = string(&r.body, "protocol")
             && !["HTTP", "HTTPS"].iter().any(|x| x.eq_ignore_ascii_case(p))
@@ -459,16 +463,13 @@ impl<'s> Context<'s> {
                 .label("not HTTP or HTTPS"),
             );
         }
-        if let Some((a, span)) = string(&r.body, "algorithm")
-            && !["round_robin", "least_outstanding_requests", "weighted_random"]
-                .iter()
-                .any(|x| x.eq_ignore_ascii_case(a))
-        {
-            diags.push(
-                Diagnostic::error("E0521", format!("unknown load balancing algorithm `{a}`"), span)
-                    .label("not round_robin, least_outstanding_requests or weighted_random"),
-            );
-        }
+        let algorithms = ["round_robin", "least_outstanding_requests", "weighted_random"];
+        diags.extend(unknown_value(
+            &r.body,
+            "algorithm",
+            "load balancing algorithm",
+            &algorithms,
+        ));
         if let Some((seconds, span)) = int(&r.body, "slow_start")
             && (1..30).contains(&seconds)
         {
@@ -612,16 +613,8 @@ impl<'s> Context<'s> {
                     .help("CloudWatch Logs takes a key's ARN, `arn:aws:kms:REGION:ACCOUNT:key/ID` (not an alias)"),
             );
         }
-        if let Some((class, span)) = string(&r.body, "class")
-            && !["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"]
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case(class))
-        {
-            diags.push(
-                Diagnostic::error("E0521", format!("unknown log group class `{class}`"), span)
-                    .label("not STANDARD, INFREQUENT_ACCESS or DELIVERY"),
-            );
-        }
+        let classes = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"];
+        diags.extend(unknown_value(&r.body, "class", "log group class", &classes));
     }
 
     fn role(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {

@@ -5,7 +5,7 @@
 
 use berth_provider::Value;
 
-use super::domain::string;
+use super::domain::{string, unknown_value};
 use crate::diagnostic::Diagnostic;
 use crate::stack::DesiredResource;
 
@@ -14,16 +14,11 @@ const VERSIONS: [&str; 3] = ["HTTP1", "HTTP2", "GRPC"];
 /// E0521 for a protocol version ELBv2 lacks; E0631 for a matcher whose
 /// codes the group's version does not take, or a `GRPC` group without one.
 pub(super) fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
-    let version = string(&r.body, "protocol_version");
-    if let Some((v, span)) = version
-        && !VERSIONS.iter().any(|x| x.eq_ignore_ascii_case(v))
-    {
-        diags.push(
-            Diagnostic::error("E0521", format!("unknown protocol version `{v}`"), span)
-                .label("not HTTP1, HTTP2 or GRPC"),
-        );
+    if let Some(d) = unknown_value(&r.body, "protocol_version", "protocol version", &VERSIONS) {
+        diags.push(d);
         return;
     }
+    let version = string(&r.body, "protocol_version");
     let grpc = version.is_some_and(|(v, _)| v.eq_ignore_ascii_case("GRPC"));
     let matcher = r.body.blocks("health_check").first().and_then(|hc| {
         let span = hc.body.span("matcher")?;

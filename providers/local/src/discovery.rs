@@ -38,7 +38,7 @@ pub(crate) fn create_namespace(
 /// CreateHttpNamespace: a name unique in the region, no VPC, no zone.
 fn create_http_namespace(
     sim: &mut Sim,
-    mut attrs: Attrs,
+    attrs: Attrs,
     tags: BTreeMap<String, String>,
 ) -> Result<String, ProviderError> {
     let call = "CreateHttpNamespace";
@@ -60,13 +60,25 @@ fn create_http_namespace(
             format!("Namespace {name} already exists"),
         ));
     }
+    Ok(store_namespace(sim, attrs, tags, |_| Value::Null))
+}
+
+/// Stores a new namespace under a fresh id with its ARN and the hosted
+/// zone `zone` makes (none for HTTP); returns its key (id).
+fn store_namespace(
+    sim: &mut Sim,
+    mut attrs: Attrs,
+    tags: BTreeMap<String, String>,
+    zone: impl FnOnce(&mut Sim) -> Value,
+) -> String {
     let id = sim.fresh(|rng| format!("ns-{}", ids::hex(rng, 16)));
+    let zone = zone(sim);
     let arn = sim.arn("servicediscovery", &format!("namespace/{id}"));
     attrs.insert("id".to_owned(), Value::String(id.clone()));
     attrs.insert("arn".to_owned(), Value::String(arn));
-    attrs.insert("hosted_zone".to_owned(), Value::Null);
+    attrs.insert("hosted_zone".to_owned(), zone);
     sim.insert(&id, Kind::DnsNamespace, tags, attrs, false);
-    Ok(id)
+    id
 }
 
 /// CreatePrivateDnsNamespace: a domain name unique in its VPC, and a
@@ -102,15 +114,10 @@ fn create_private_namespace(
             format!("Namespace {name} already exists in {vpc}"),
         ));
     }
-    let id = sim.fresh(|rng| format!("ns-{}", ids::hex(rng, 16)));
-    let zone = format!("Z{}", ids::hex(&mut *sim.rng, 20).to_ascii_uppercase());
-    let arn = sim.arn("servicediscovery", &format!("namespace/{id}"));
     attrs.insert("vpc".to_owned(), Value::String(vpc));
-    attrs.insert("id".to_owned(), Value::String(id.clone()));
-    attrs.insert("arn".to_owned(), Value::String(arn));
-    attrs.insert("hosted_zone".to_owned(), Value::String(zone));
-    sim.insert(&id, Kind::DnsNamespace, tags, attrs, false);
-    Ok(id)
+    Ok(store_namespace(sim, attrs, tags, |sim| {
+        Value::String(format!("Z{}", ids::hex(&mut *sim.rng, 20).to_ascii_uppercase()))
+    }))
 }
 
 /// Deletes a namespace; Cloud Map refuses while services are in it.
