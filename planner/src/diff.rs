@@ -166,7 +166,20 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
                 (Some(live), Action::NoOp | Action::Update) => live.attrs.clone(),
                 _ => Attrs::new(),
             };
-            after.extend(resolved);
+            // A name berth chose or a value AWS chose, left out of the
+            // configuration, stays what it is live: not null.
+            let schema = address.kind.schema();
+            let kept = |k: &str| {
+                schema
+                    .attr(k)
+                    .is_some_and(|a| matches!(a.presence, Presence::Named | Presence::ChosenByAws))
+            };
+            for (k, v) in resolved {
+                if v == Value::Null && kept(&k) && after.contains_key(&k) {
+                    continue;
+                }
+                after.insert(k, v);
+            }
             planned.insert(address.clone(), after);
         }
         if let Some(live) = &current {

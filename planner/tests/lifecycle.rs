@@ -529,6 +529,25 @@ fn plans_show_outputs_whose_value_changes() {
     assert_eq!(url.after, Value::Unknown);
 }
 
+/// Regression: an output reading a name berth chose (left out of the
+/// configuration) showed as changing to null when its resource was
+/// updated in place.
+#[test]
+fn an_in_place_update_keeps_outputs_of_names_berth_chose() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.berth"),
+        "log_group app { retention_days = 7 }\noutput name { value = log_group.app.name }\n",
+    )
+    .expect("write");
+    let cloud = cloud_in(dir.path());
+    apply_ok(&cloud, &evaluate(dir.path(), &[]));
+    edit(dir.path(), "main.berth", "= 7", "= 14");
+    let updated = make_plan(&cloud, &evaluate(dir.path(), &[]));
+    assert_eq!(actions(&updated).get("log_group.app"), Some(&Action::Update));
+    assert!(updated.plan.outputs.is_empty(), "{:?}", updated.plan.outputs);
+}
+
 #[test]
 fn two_stacks_in_one_cloud_stay_isolated() {
     let dir = copy_example("blog");
