@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Project, Run, example, json_change, json_plan};
+use common::{Cloud, Project, Run, example, json_change, json_plan};
 use serde_json::json;
 
 const SECRET: &str = "arn:aws:ssm:us-east-1:123456789012:parameter/db";
@@ -302,4 +302,128 @@ fn a_saved_plan_never_holds_a_sensitive_variable_and_apply_asks_for_it_again() {
     );
     p.berth(&["plan", "--var", &var, "--detailed-exitcode"])
         .expect_code(0);
+}
+
+/// SSM parameters (Terraform's `aws_ssm_parameter`): a value is never
+/// shown, whatever the parameter's type, nor anything read from it (an
+/// output); a task reads it through `secrets`. On both clouds the stack
+/// applies and re-plans clean, a rotated value and a type change update
+/// in place; on moto boto3 sees the decrypted value and tags, and a value
+/// changed outside berth shows as drift.
+#[test]
+fn ssm_parameter_values_never_show_and_changes_converge_on_both_clouds() {
+    const STACK: &str = r#"stack "params" { region = "us-east-1" }
+
+ssm_parameter db_password {
+  type        = "SecureString"
+  value       = "CANARY-s3cr3t"
+  description = "the database password"
+}
+
+ssm_parameter db_host {
+  name  = "/params/dev/db_host"
+  value = "db.internal"
+  tags  = { team = "web" }
+}
+
+role exec {
+  assume   = "ecs-tasks.amazonaws.com"
+  policies = ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]
+}
+
+task_definition app {
+  cpu            = 256
+  memory         = 512
+  execution_role = role.exec
+  container app {
+    image   = "nginx:1.27"
+    secrets = { DB_PASSWORD = ssm_parameter.db_password.arn, DB_HOST = ssm_parameter.db_host.name }
+  }
+}
+
+output password { value = ssm_parameter.db_password.value }
+output host { value = ssm_parameter.db_host.name }
+"#;
+    const SEEN: &str = "import boto3,json\n\
+        s=boto3.client('ssm')\n\
+        out={}\n\
+        for m in s.describe_parameters()['Parameters']:\n\
+        \x20   if m['Name'].startswith('/berth/'): continue\n\
+        \x20   p=s.get_parameter(Name=m['Name'],WithDecryption=True)['Parameter']\n\
+        \x20   t={x['Key']:x['Value'] for x in s.list_tags_for_resource(ResourceType='Parameter',ResourceId=m['Name'])['TagList']}\n\
+        \x20   out[m['Name']]=[p['Type'],p['Value'],t.get('berth:address'),t.get('team')]\n\
+        print(json.dumps(out,sort_keys=True))\n";
+    for cloud in Cloud::both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = dir.path();
+        std::fs::write(dir.join("main.berth"), STACK).expect("write");
+        for format in ["text", "markdown", "json"] {
+            let plan = cloud.berth(dir, &["plan", "--format", format]);
+            plan.expect_code(0);
+            assert_clean(format, &plan.all());
+        }
+        let apply = cloud.berth(dir, &["apply", "--auto-approve"]);
+        apply.expect_code(0);
+        assert_clean("apply", &apply.all());
+        cloud.converges(dir, "apply");
+        let output = cloud.berth(dir, &["output"]);
+        output.expect_code(0);
+        assert_clean("output", &output.all());
+        assert!(
+            output.stdout.contains("password = (sensitive)"),
+            "{}",
+            output.stdout
+        );
+        assert!(
+            output.stdout.contains("host     = \"/params/dev/db_host\""),
+            "{}",
+            output.stdout
+        );
+        if let Cloud::Aws(moto) = &cloud {
+            let seen: serde_json::Value = serde_json::from_str(moto.python(SEEN).trim()).expect("json");
+            assert_eq!(
+                seen,
+                json!({
+                    "/params/db_password": ["SecureString", "CANARY-s3cr3t", "ssm_parameter.db_password", null],
+                    "/params/dev/db_host": ["String", "db.internal", "ssm_parameter.db_host", "web"],
+                })
+            );
+        }
+
+        std::fs::write(
+            dir.join("main.berth"),
+            STACK.replace("CANARY-s3cr3t", "ROTATED-n3wp4ss"),
+        )
+        .expect("write");
+        cloud.plans_one_update(dir, "ssm_parameter.db_password");
+        let plan = cloud.berth(dir, &["plan"]);
+        assert_clean("a rotation's plan", &plan.all());
+        assert!(
+            plan.stdout.contains("value = (sensitive, changed)"),
+            "{}",
+            plan.stdout
+        );
+        cloud.converges(dir, "the rotation");
+
+        let text = STACK.replace("CANARY-s3cr3t", "ROTATED-n3wp4ss").replace(
+            "  value = \"db.internal\"",
+            "  type  = \"SecureString\"\n  value = \"db.internal\"",
+        );
+        std::fs::write(dir.join("main.berth"), text).expect("write");
+        cloud.plans_one_update(dir, "ssm_parameter.db_host");
+        cloud.converges(dir, "the type change");
+
+        if let Cloud::Aws(moto) = &cloud {
+            moto.python(
+                "import boto3\n\
+                 boto3.client('ssm').put_parameter(Name='/params/db_password',Value='changed outside',Type='SecureString',Overwrite=True)\n",
+            );
+            cloud.plans_one_update(dir, "ssm_parameter.db_password");
+            cloud.converges(dir, "the drift's repair");
+        }
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(moto.python(SEEN).trim(), "{}");
+        }
+    }
 }

@@ -61,6 +61,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             }
             Kind::HostedZone => super::dns::zone(r, diags),
             Kind::DnsRecord => super::dns::record(stack, r, diags),
+            Kind::SsmParameter => super::ssm::check(r, diags),
         }
         super::tags::check(r, diags);
     }

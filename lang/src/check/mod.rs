@@ -22,5 +22,6 @@ mod rules;
 mod scaling;
 pub mod schema;
 mod sg_rules;
+mod ssm;
 mod tags;
 pub mod types;

@@ -110,6 +110,19 @@ fn name(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
             .label(format!("AWS allows {limit}"))
             .help("berth names it from the stack's name, the resource's name and its key: shorten one"),
         );
+    } else if r.kind() == Kind::SsmParameter
+        && let Some(problem) = ssm_reserved(&name)
+    {
+        // A stack named `aws-...` or `ssm-...`: its derived paths start so.
+        diags.push(
+            Diagnostic::error(
+                "E0530",
+                format!("{}'s name in AWS would be `{name}`", r.address),
+                r.span,
+            )
+            .label(problem)
+            .help("berth names it `/{stack}/{name}`: give it a `name`"),
+        );
     }
 }
 
@@ -225,6 +238,16 @@ fn given_name_rule(kind: Kind) -> Option<NameRule> {
             scope: None,
             case_insensitive: false,
         },
+        Kind::SsmParameter => NameRule {
+            attr: "name",
+            service: "SSM",
+            max: berth_provider::naming::SSM_PARAMETER_MAX,
+            allowed: |c| c.is_ascii_alphanumeric() || "_.-/".contains(c),
+            charset: "letters, digits and `_.-/`",
+            reserved: ssm_reserved,
+            scope: None,
+            case_insensitive: false,
+        },
         Kind::SecurityGroup => NameRule {
             attr: "name",
             service: "EC2",
@@ -246,6 +269,25 @@ fn ecr_reserved(name: &str) -> Option<&'static str> {
         Some("ECR names start with a letter or digit")
     } else if name.split('/').any(str::is_empty) {
         Some("ECR names have no empty `/` part")
+    } else {
+        None
+    }
+}
+
+/// SSM's rules for a parameter's path, and the paths berth keeps for
+/// itself (its stacks' locks and adoption records).
+fn ssm_reserved(name: &str) -> Option<&'static str> {
+    let first = name.strip_prefix('/').unwrap_or(name).to_ascii_lowercase();
+    if first.starts_with("aws") || first.starts_with("ssm") {
+        Some("SSM reserves names starting with `aws` or `ssm`")
+    } else if name.contains('/') && !name.starts_with('/') {
+        Some("a name with `/` is a path and starts with `/`")
+    } else if name.split('/').skip(1).any(str::is_empty) {
+        Some("SSM paths have no empty `/` part")
+    } else if name.matches('/').count() > 15 {
+        Some("SSM paths have at most 15 levels")
+    } else if name == "/berth" || name.starts_with("/berth/") {
+        Some("berth keeps its stacks' locks under `/berth/`")
     } else {
         None
     }

@@ -780,7 +780,7 @@ impl Evaluator<'_, '_> {
                             );
                         };
                         let address = Address::with_key(kind, &name, key);
-                        self.tainted |= reads_sensitive(body, attr);
+                        self.tainted |= reads_sensitive(kind, body, attr);
                         Some(instance_value(address, body, attr))
                     }
                     None if has_for_each => {
@@ -794,7 +794,7 @@ impl Evaluator<'_, '_> {
                                         name: name.clone(),
                                         key: k.clone(),
                                     };
-                                    tainted |= reads_sensitive(body, attr);
+                                    tainted |= reads_sensitive(kind, body, attr);
                                     instance_value(address, body, attr)
                                 })
                                 .collect(),
@@ -804,7 +804,7 @@ impl Evaluator<'_, '_> {
                     }
                     None => {
                         let (_, body) = instances.first()?;
-                        self.tainted |= reads_sensitive(body, attr);
+                        self.tainted |= reads_sensitive(kind, body, attr);
                         Some(instance_value(Address::new(kind, &name), body, attr))
                     }
                 }
@@ -900,10 +900,12 @@ fn not_with_a_secret(what: &str, span: Span, why: &str) -> Diagnostic {
         .help(format!("{why}; use a variable that is not sensitive"))
 }
 
-/// Whether `KIND.NAME[.ATTR]` reads a value that came from a sensitive
-/// variable (a bare reference reads the identity, which never does).
-fn reads_sensitive(body: &DesiredBody, attr: Option<&str>) -> bool {
-    attr.is_some_and(|a| body.sensitive.contains(a))
+/// Whether `KIND.NAME[.ATTR]` reads a secret: an attribute the schema
+/// marks sensitive (an SSM parameter's value), or a value that came from a
+/// sensitive variable (a bare reference reads the identity, which never
+/// does).
+fn reads_sensitive(kind: Kind, body: &DesiredBody, attr: Option<&str>) -> bool {
+    attr.is_some_and(|a| body.sensitive.contains(a) || kind.schema().attr(a).is_some_and(|s| s.sensitive))
 }
 
 /// What `KIND.NAME[.ATTR]` means for one instance: declared values are known

@@ -35,6 +35,8 @@
 //! - Route 53: `ListHostedZones` + `ListTagsForResources` (10 a call);
 //!   records by berth's TXT markers (`ListResourceRecordSets`) in those
 //!   zones and in zones the configuration names by id.
+//! - SSM: `DescribeParameters` filtered on the stack's tag, then
+//!   `GetParameters` (10 a call) and the tagging API for addresses.
 //!
 //! Children that carry no tags are read with their parent: routes and
 //! subnet associations of route tables, security group rules, listener
@@ -82,6 +84,7 @@ mod poll;
 mod retry;
 mod route53;
 mod scope;
+mod ssm;
 mod tagging;
 mod token;
 
@@ -135,7 +138,7 @@ impl AwsProvider {
 #[async_trait]
 impl Provider for AwsProvider {
     async fn read_stack(&self, stack: &str, external: &[External]) -> Result<Vec<Resource>, ProviderError> {
-        let (net, lbs, containers, logs, roles, policies, repositories, discovery, dns) = tokio::join!(
+        let (net, lbs, containers, logs, roles, policies, repositories, discovery, dns, parameters) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
             ecs::read_all(self, stack, external),
@@ -145,6 +148,7 @@ impl Provider for AwsProvider {
             ecr::read_all(self, stack),
             discovery::read_all(self, stack),
             route53::read_all(self, stack, external),
+            ssm::read_all(self, stack),
         );
         let mut out = Vec::new();
         for part in [
@@ -157,6 +161,7 @@ impl Provider for AwsProvider {
             repositories,
             discovery,
             dns,
+            parameters,
         ] {
             out.extend(part?);
         }
@@ -199,6 +204,7 @@ impl Provider for AwsProvider {
                 .await?
                 .into_iter()
                 .collect(),
+            Kind::SsmParameter => ssm::read_one(self, &scope).await?.into_iter().collect(),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -229,6 +235,7 @@ impl Provider for AwsProvider {
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::adopt(self, stack, live).await,
             Kind::HostedZone | Kind::DnsRecord => route53::adopt(self, stack, live).await,
             Kind::ManagedPolicy => managed_policy::adopt(self, stack, live).await,
+            Kind::SsmParameter => ssm::adopt(self, stack, live).await,
         }
     }
 
@@ -249,6 +256,7 @@ impl Provider for AwsProvider {
             Kind::EcrRepository => ecr::create(self, stack, desired).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::create(self, stack, desired).await,
             Kind::HostedZone | Kind::DnsRecord => route53::create(self, stack, desired).await,
+            Kind::SsmParameter => ssm::create(self, stack, desired).await,
         }
     }
 
@@ -276,6 +284,7 @@ impl Provider for AwsProvider {
             Kind::EcrRepository => ecr::update(self, live, desired).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::update(self, live, desired).await,
             Kind::HostedZone | Kind::DnsRecord => route53::update(self, live, desired).await,
+            Kind::SsmParameter => ssm::update(self, live, desired).await,
         }
     }
 
@@ -302,6 +311,7 @@ impl Provider for AwsProvider {
             Kind::EcrRepository => ecr::delete(self, live).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::delete(self, live).await,
             Kind::HostedZone | Kind::DnsRecord => route53::delete(self, live).await,
+            Kind::SsmParameter => ssm::delete(self, live).await,
         }
     }
 

@@ -61,6 +61,10 @@ async fn blog_stack_creates_reads_back_and_deletes() {
             Kind::Role => assert_eq!(attrs["path"], "/berth/"),
             Kind::LogGroup => assert_eq!(attrs["retention"], "Some(14)"),
             Kind::EcrRepository => assert!(attrs["mutability"].contains("Immutable"), "{attrs:?}"),
+            Kind::SsmParameter => {
+                assert_eq!(attrs["type"], "SecureString");
+                assert_eq!(attrs["value"], "correct horse battery staple");
+            }
             Kind::TaskDefinition => {
                 assert_eq!(attrs["cpu"], "256");
                 assert!(attrs["compatibilities"].contains("Fargate"), "{attrs:?}");

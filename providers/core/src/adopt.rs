@@ -75,6 +75,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::DiscoveryService => "GetService",
         Kind::HostedZone => "GetHostedZone",
         Kind::DnsRecord => "ListResourceRecordSets",
+        Kind::SsmParameter => "DescribeParameters",
     }
 }
 

@@ -31,6 +31,7 @@ pub enum Kind {
     DiscoveryService,
     HostedZone,
     DnsRecord,
+    SsmParameter,
 }
 
 /// The name given is not a resource kind.
@@ -40,7 +41,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 22] = [
+    pub const ALL: [Kind; 23] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -63,6 +64,7 @@ impl Kind {
         Kind::DiscoveryService,
         Kind::HostedZone,
         Kind::DnsRecord,
+        Kind::SsmParameter,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -90,6 +92,7 @@ impl Kind {
             Kind::DiscoveryService => "discovery_service",
             Kind::HostedZone => "hosted_zone",
             Kind::DnsRecord => "dns_record",
+            Kind::SsmParameter => "ssm_parameter",
         }
     }
 

@@ -3,7 +3,7 @@
 //! `{stack}-{name}[-{key}]` for kinds replaced destroy-before-create
 //! (clusters, services, task-definition families, roles, managed policies, ECR repositories in
 //! lower case), `/ecs/{stack}/{name}`
-//! for log groups, and a prefix plus 6 random hex digits for load balancers,
+//! for log groups, `/{stack}/{name}` for SSM parameters, and a prefix plus 6 random hex digits for load balancers,
 //! target groups and security groups, so a replacement can coexist with the
 //! resource it replaces. The caller supplies the randomness.
 
@@ -100,17 +100,41 @@ pub fn log_group(stack: &str, address: &Address) -> String {
     sanitise(&log_group_base(stack, address), log_char, 512)
 }
 
-/// `/ecs/{stack}/{name}` or `/ecs/{stack}/{name}-{key}`, unsanitised.
 fn log_group_base(stack: &str, address: &Address) -> String {
+    path_base("/ecs/", stack, address)
+}
+
+/// `{prefix}{stack}/{name}` or `{prefix}{stack}/{name}-{key}`, unsanitised.
+fn path_base(prefix: &str, stack: &str, address: &Address) -> String {
     match &address.key {
-        Some(key) => format!("/ecs/{stack}/{}-{key}", address.name),
-        None => format!("/ecs/{stack}/{}", address.name),
+        Some(key) => format!("{prefix}{stack}/{}-{key}", address.name),
+        None => format!("{prefix}{stack}/{}", address.name),
     }
 }
 
 /// The prefix every log group of `stack` starts with.
 pub fn log_group_prefix(stack: &str) -> String {
     sanitise(&format!("/ecs/{stack}/"), log_char, 512)
+}
+
+/// SSM parameter names berth derives or is given are at most this long:
+/// SSM's limit of 1011 counts the ARN before the name too
+/// (`arn:aws:ssm:REGION:ACCOUNT:parameter`), and this leaves room for the
+/// longest region's.
+pub const SSM_PARAMETER_MAX: usize = 950;
+
+/// SSM parameter names: `/{stack}/{name}` (plus `-{key}`); letters,
+/// digits and `_.-/`, at most [`SSM_PARAMETER_MAX`].
+pub fn ssm_parameter(stack: &str, address: &Address) -> String {
+    sanitise(&ssm_parameter_base(stack, address), ssm_char, SSM_PARAMETER_MAX)
+}
+
+fn ssm_parameter_base(stack: &str, address: &Address) -> String {
+    path_base("/", stack, address)
+}
+
+fn ssm_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_.-/".contains(c)
 }
 
 /// Load balancer and target group names: at most 32 letters, digits and
@@ -158,6 +182,7 @@ pub fn uncut(stack: &str, address: &Address) -> Option<(String, usize)> {
         Kind::ManagedPolicy => Some((base(stack, address), 128)),
         Kind::LogGroup => Some((log_group_base(stack, address), 512)),
         Kind::EcrRepository => Some((base(stack, address).to_ascii_lowercase(), 256)),
+        Kind::SsmParameter => Some((ssm_parameter_base(stack, address), SSM_PARAMETER_MAX)),
         _ => None,
     }
 }
@@ -178,6 +203,8 @@ mod tests {
             "/ecs/blog/login"
         );
         assert_eq!(log_group_prefix("blog"), "/ecs/blog/");
+        let param = Address::with_key(Kind::SsmParameter, "db_url", "eu west");
+        assert_eq!(ssm_parameter("blog", &param), "/blog/db_url-eu-west");
         let long = Address::new(Kind::Role, "x".repeat(100));
         assert_eq!(role("s", &long).len(), 64);
     }

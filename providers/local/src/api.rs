@@ -145,6 +145,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "InvalidInput",
             tag: "ChangeResourceRecordSets",
         },
+        Kind::SsmParameter => &Api {
+            create: "PutParameter",
+            update: "PutParameter",
+            delete: "DeleteParameter",
+            describe: "DescribeParameters",
+            not_found: "ParameterNotFound",
+            invalid: "ValidationException",
+            tag: "AddTagsToResource",
+        },
         Kind::LogGroup => &Api {
             create: "CreateLogGroup",
             update: "PutRetentionPolicy",

@@ -27,7 +27,7 @@ use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
-    discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, lookup, managed_policy, names, nat, route53,
+    discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, lookup, managed_policy, names, nat, route53, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
 
@@ -379,6 +379,7 @@ fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
             | Kind::LogGroup
             | Kind::Cluster
             | Kind::EcrRepository
+            | Kind::SsmParameter
             | Kind::LoadBalancer
             | Kind::TargetGroup
     );
@@ -552,6 +553,7 @@ impl Provider for LocalCloud {
                 Kind::DiscoveryService => discovery::create_service(sim, attrs, tags)?,
                 Kind::HostedZone => route53::create_zone(sim, attrs, tags)?,
                 Kind::DnsRecord => route53::create_record(sim, attrs, tags)?,
+                Kind::SsmParameter => ssm::create(sim, stack, address, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -594,6 +596,7 @@ impl Provider for LocalCloud {
                 Kind::DiscoveryService => discovery::update_service(sim, &old, &new)?,
                 Kind::HostedZone => route53::update_zone(sim, &old, &new)?,
                 Kind::DnsRecord => route53::update_record(sim, &mut new)?,
+                Kind::SsmParameter => ssm::update(sim, &old, &mut new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -696,6 +699,7 @@ impl Provider for LocalCloud {
                 Kind::DiscoveryService => discovery::delete_service(sim, &key),
                 Kind::HostedZone => route53::delete_zone(sim, &key),
                 Kind::DnsRecord => route53::delete_record(sim, &key),
+                Kind::SsmParameter => ssm::delete(sim, &key),
                 Kind::VpcEndpoint => {
                     sim.call(call);
                     sim.remove(&key);

@@ -105,6 +105,7 @@ mod nat;
 mod route53;
 mod scaling;
 mod sim;
+mod ssm;
 mod store;
 
 pub use cloud::LocalCloud;

@@ -267,6 +267,7 @@ async fn destroy_in_reverse_order_empties_the_stack() {
     let order = [
         "service.login",
         "task_definition.login",
+        "ssm_parameter.db_password",
         "discovery_service.login",
         "dns_namespace.internal",
         "dns_record.www",

@@ -488,6 +488,21 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    let secret = create(
+        p,
+        stack,
+        desired(
+            Kind::SsmParameter,
+            "db_password",
+            &[
+                ("type", s("SecureString")),
+                ("value", s("correct horse battery staple")),
+                ("description", s("the blog's database password")),
+                ("tags", tags(&[("team", "web")])),
+            ],
+        ),
+    )
+    .await;
     let td = create(p, stack, task_definition("login", &role, &log, "dev")).await;
     let service = create(
         p,
@@ -547,6 +562,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         discovery,
         zone,
         www,
+        secret,
         td,
         service,
     ]
@@ -655,6 +671,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "discovery_service.login",
         "hosted_zone.blog",
         "dns_record.www",
+        "ssm_parameter.db_password",
         "task_definition.login",
         "service.login",
     ]

@@ -279,6 +279,31 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 })
                 .collect()
         }
+        Kind::SsmParameter => {
+            let out = raw
+                .ssm
+                .get_parameter()
+                .name(text(r, "name"))
+                .with_decryption(true)
+                .send()
+                .await
+                .expect("GetParameter");
+            let param = out.parameter().expect("the parameter");
+            attrs.insert(
+                "type",
+                param.r#type().map(|t| t.as_str().to_owned()).unwrap_or_default(),
+            );
+            attrs.insert("value", param.value().unwrap_or_default().to_owned());
+            let out = raw
+                .ssm
+                .list_tags_for_resource()
+                .resource_type(aws_sdk_ssm::types::ResourceTypeForTagging::Parameter)
+                .resource_id(text(r, "name"))
+                .send()
+                .await
+                .expect("ListTagsForResource");
+            collect(out.tag_list().iter().map(|t| (Some(t.key()), Some(t.value()))))
+        }
         Kind::LogGroup => {
             let out = raw
                 .logs

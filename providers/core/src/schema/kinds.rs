@@ -2818,6 +2818,75 @@ const DNS_RECORD: KindSchema = KindSchema {
     }],
 };
 
+const SSM_PARAMETER: KindSchema = KindSchema {
+    kind: Kind::SsmParameter,
+    spelling: Spelling::Plain,
+    identity: "arn",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "SSM PutParameter",
+    doc: "A Systems Manager Parameter Store parameter (Terraform's `aws_ssm_parameter`): configuration or a secret a task reads through its container's `secrets = { NAME = ssm_parameter.NAME.arn }`. Its value is never shown, whatever its type.",
+    attrs: &[
+        Attr::default(
+            "type",
+            Type::String,
+            Literal::Str("String"),
+            "Type",
+            "`String`, `StringList` (comma-separated values) or `SecureString` (encrypted with KMS).",
+        ),
+        Attr::required(
+            "value",
+            Type::String,
+            "Value",
+            "The value (at most 4 KB, 8 KB in the `Advanced` tier); masked like Terraform's `value`, whatever the type.",
+        )
+        .sensitive(),
+        Attr::optional(
+            "description",
+            Type::String,
+            "Description",
+            "What the parameter holds.",
+        )
+        .unset_when(Literal::Str("")),
+        Attr::default(
+            "tier",
+            Type::String,
+            Literal::Str("Standard"),
+            "Tier",
+            "`Standard` or `Advanced` (larger values, at a cost). AWS cannot move an advanced parameter back, so a change replaces.",
+        )
+        .replaces(),
+        Attr::chosen_by_aws(
+            "kms_key",
+            Type::String,
+            "KeyId",
+            "For a `SecureString`: the KMS key (id, ARN or `alias/...`) that encrypts it; AWS's `alias/aws/ssm` when left out.",
+        ),
+        Attr::optional(
+            "allowed_pattern",
+            Type::String,
+            "AllowedPattern",
+            "A regular expression every value must match (`^\\d+$`).",
+        )
+        .unset_when(Literal::Str("")),
+        Attr::default(
+            "data_type",
+            Type::String,
+            Literal::Str("text"),
+            "DataType",
+            "`text`, `aws:ec2:image` (an AMI id, checked by AWS) or `aws:ssm:integration`.",
+        )
+        .replaces(),
+        TAGS,
+        ARN,
+        Attr::named(
+            "name",
+            "Name",
+            "The parameter's name, a path such as `/blog/prod/db_url` (kept exactly; a change replaces). Left out, berth names it `/{stack}/{name}`.",
+        ),
+    ],
+    blocks: &[],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -2842,4 +2911,5 @@ pub(super) const ALL: &[KindSchema] = &[
     DISCOVERY_SERVICE,
     HOSTED_ZONE,
     DNS_RECORD,
+    SSM_PARAMETER,
 ];
