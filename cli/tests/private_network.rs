@@ -117,3 +117,65 @@ fn zone_count(endpoint: &str) -> usize {
         .parse()
         .expect("a count")
 }
+
+/// An endpoint's `policy` (Terraform's `aws_vpc_endpoint.policy`): written
+/// as a JSON string, as `jsonencode` leaves it, it applies and re-plans
+/// clean; rewritten as a map with another bucket, it changes in place; left
+/// out, the full-access policy AWS gives is not drift. On moto boto3 reads
+/// the policy EC2 holds.
+#[test]
+fn an_endpoint_policy_applies_changes_in_place_and_aws_default_is_not_drift() {
+    const STACK: &str = r#"stack "endpoint-policy" { region = "us-east-1" }
+vpc main { cidr = "10.8.0.0/16" }
+route_table private { vpc = vpc.main }
+vpc_endpoint s3 {
+  vpc          = vpc.main
+  service      = "com.amazonaws.us-east-1.s3"
+  route_tables = [route_table.private]
+  policy       = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"EcrLayers\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":[\"s3:GetObject\"],\"Resource\":[\"arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*\"]}]}"
+}
+"#;
+    const MAP: &str = r#"  policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = ["s3:GetObject", "s3:ListBucket"]
+      Resource  = ["arn:aws:s3:::my-artifacts", "arn:aws:s3:::my-artifacts/*"]
+    }]
+  }
+"#;
+    const HELD: &str = "import boto3,json\n\
+        e=boto3.client('ec2').describe_vpc_endpoints()['VpcEndpoints']\n\
+        print(json.dumps([r for s in (json.loads(x['PolicyDocument'])['Statement'] for x in e if x['State'].lower()!='deleted') for st in s for r in ([st['Resource']] if isinstance(st['Resource'],str) else st['Resource'])]))\n";
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        cloud.apply_clean(dir, STACK, "a policy written as JSON");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                moto.python(HELD).trim(),
+                r#"["arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*"]"#
+            );
+        }
+        let start = STACK.find("  policy").expect("policy line");
+        let end = start + STACK[start..].find('\n').expect("line end") + 1;
+        let text = format!("{}{MAP}{}", &STACK[..start], &STACK[end..]);
+        std::fs::write(dir.join("main.berth"), &text).expect("write");
+        cloud.plans_one_update(dir, "vpc_endpoint.s3");
+        cloud.converges(dir, "a policy rewritten as a map");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                moto.python(HELD).trim(),
+                r#"["arn:aws:s3:::my-artifacts", "arn:aws:s3:::my-artifacts/*"]"#
+            );
+        }
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+        cloud.apply_clean(
+            dir,
+            &format!("{}{}", &STACK[..start], &STACK[end..]),
+            "an endpoint without a policy",
+        );
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

@@ -104,9 +104,11 @@ pub(super) fn grammar(
     if !matches!(doc, Value::Map(_) | Value::String(_)) {
         return;
     }
-    let what = match kind {
-        DocumentKind::Identity | DocumentKind::Managed => "policy",
-        DocumentKind::Trust => "trust policy",
+    // Who checks the document at apply, what it is to them, and how.
+    let (service, what, answer) = match kind {
+        DocumentKind::Identity | DocumentKind::Managed => ("IAM", "policy", "answer MalformedPolicyDocument"),
+        DocumentKind::Trust => ("IAM", "trust policy", "answer MalformedPolicyDocument"),
+        DocumentKind::Endpoint => ("EC2", "endpoint policy", "refuse CreateVpcEndpoint"),
     };
     for p in policy::problems(doc, kind) {
         let location = p.location();
@@ -120,11 +122,13 @@ pub(super) fn grammar(
         diags.push(
             Diagnostic::error(
                 "E0583",
-                format!("IAM would refuse this {what}: {}", p.message),
+                format!("{service} would refuse this {what}: {}", p.message),
                 span,
             )
             .label(at)
-            .help("IAM would answer MalformedPolicyDocument at apply; see the IAM JSON policy reference"),
+            .help(format!(
+                "{service} would {answer} at apply; see the IAM JSON policy reference"
+            )),
         );
     }
 }

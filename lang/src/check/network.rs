@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use berth_provider::policy::DocumentKind;
 use berth_provider::schema::ROUTE_TARGETS;
 use berth_provider::{Address, Kind};
 
@@ -109,6 +110,9 @@ pub fn shared_elastic_ips(stack: &Stack, diags: &mut Vec<Diagnostic>) {
 /// subnets and security groups for `Interface`), and private DNS only in a
 /// VPC with DNS hostnames.
 pub fn endpoint(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+    if let Some(doc) = r.body.known("policy") {
+        super::iam::grammar(doc, DocumentKind::Endpoint, &r.body, "policy", diags);
+    }
     let string = |name: &str| r.body.known(name).and_then(|v| v.as_str()).zip(r.body.span(name));
     let given = |name: &str| {
         r.body.span(name).filter(|_| {

@@ -29,6 +29,10 @@ pub enum DocumentKind {
     /// A role's trust policy: statements name principals, never
     /// resources.
     Trust,
+    /// A VPC endpoint's policy: statements may name principals and
+    /// resources (at most one of `Principal`/`NotPrincipal` and of
+    /// `Resource`/`NotResource` each).
+    Endpoint,
     /// A customer-managed policy: an identity policy that CreatePolicy and
     /// CreatePolicyVersion take only in the current language version
     /// (`"Version": "2012-10-17"`), where inline and trust policies may
@@ -487,6 +491,10 @@ fn check_statement(st: &Value, at: &[PathStep], kind: DocumentKind, out: &mut Ve
                 }
             }
             one_of(st, "Resource", "NotResource", at, true, out);
+        }
+        DocumentKind::Endpoint => {
+            one_of(st, "Principal", "NotPrincipal", at, false, out);
+            one_of(st, "Resource", "NotResource", at, false, out);
         }
         DocumentKind::Trust => {
             one_of(st, "Principal", "NotPrincipal", at, true, out);

@@ -2,17 +2,24 @@
 //! (`InvalidServiceName`); a gateway endpoint (S3, DynamoDB) takes route
 //! tables and no subnets, an interface endpoint subnets (one per zone) and
 //! no route tables; everything named must be in the endpoint's VPC; private
-//! DNS needs the VPC's DNS support and hostnames. A ClientToken seen before
-//! returns the endpoint it made. Endpoints are available at once.
+//! DNS needs the VPC's DNS support and hostnames; a policy keeps to IAM's
+//! grammar, and AWS's full-access one is given when none is. A ClientToken
+//! seen before returns the endpoint it made. Endpoints are available at
+//! once.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use berth_provider::policy::{self, DocumentKind};
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value, naming};
 
 use crate::api::fail;
 use crate::attrs::{bool_of, str_of, strs_of};
+use crate::iam::check_document;
 use crate::ids;
 use crate::sim::Sim;
+
+/// The policy AWS gives an endpoint created without one.
+const FULL_ACCESS: &str = r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#;
 
 fn bad(call: &str, message: String) -> ProviderError {
     fail(call, "InvalidParameter", message)
@@ -109,6 +116,12 @@ fn check(sim: &Sim, call: &str, attrs: &mut Attrs) -> Result<(), ProviderError> 
     if !matches!(attrs.get("security_groups"), Some(Value::List(_))) {
         attrs.insert("security_groups".to_owned(), Value::List(Vec::new()));
     }
+    match attrs.get("policy") {
+        Some(Value::Null) | None => {
+            attrs.insert("policy".to_owned(), policy::from_aws(FULL_ACCESS));
+        }
+        Some(doc) => check_document(call, doc, DocumentKind::Endpoint)?,
+    }
     Ok(())
 }
 
@@ -145,15 +158,21 @@ pub(crate) fn create(
 /// ModifyVpcEndpoint; `new` gets what AWS keeps when it is left out.
 pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &mut Attrs) -> Result<(), ProviderError> {
     let call = "ModifyVpcEndpoint";
-    for key in ["security_groups", "private_dns"] {
+    for key in ["security_groups", "private_dns", "policy"] {
         if new.get(key).is_none_or(|v| *v == Value::Null) {
             new.insert(key.to_owned(), old.get(key).cloned().unwrap_or(Value::Null));
         }
     }
     check(sim, call, new)?;
-    if ["route_tables", "subnets", "security_groups", "private_dns"]
-        .iter()
-        .any(|k| old.get(*k) != new.get(*k))
+    if [
+        "route_tables",
+        "subnets",
+        "security_groups",
+        "private_dns",
+        "policy",
+    ]
+    .iter()
+    .any(|k| old.get(*k) != new.get(*k))
     {
         sim.call(call);
     }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use aws_sdk_ec2::types::{ResourceType, State, VpcEndpointType};
-use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
+use berth_provider::{Attrs, Kind, ProviderError, Resource, Value, policy};
 
 use super::{SERVICE, finish, identity, need, pairs, stack_filter, tag_spec, update_tags};
 use crate::attrs::{attrs, complete, create_tags, resource, str_list, str_of, strs_of, user_tags};
@@ -21,6 +21,17 @@ use crate::{AwsProvider, paginate};
 
 const WAIT: Duration = Duration::from_secs(15 * 60);
 const GONE: &[&str] = &["InvalidVpcEndpointId.NotFound"];
+
+/// What AWS picks when the configuration leaves it out: the VPC's default
+/// security group, private DNS on, the full-access policy.
+const CHOSEN: [&str; 3] = ["security_groups", "private_dns", "policy"];
+
+/// The policy document as EC2 takes it, when one is given.
+fn document(a: &Attrs) -> Option<String> {
+    a.get("policy")
+        .filter(|v| **v != Value::Null)
+        .map(policy::to_json_text)
+}
 
 fn opt_bool(a: &Attrs, key: &str) -> Option<bool> {
     match a.get(key) {
@@ -62,6 +73,7 @@ pub(crate) async fn create(
                 .set_subnet_ids((!subnets.is_empty()).then(|| subnets.clone()))
                 .set_security_group_ids((!groups.is_empty()).then(|| groups.clone()))
                 .set_private_dns_enabled(opt_bool(&a, "private_dns").filter(|_| interface))
+                .set_policy_document(document(&a))
                 .client_token(&token)
                 .tag_specifications(spec.clone())
                 .send()
@@ -70,11 +82,12 @@ pub(crate) async fn create(
     let endpoint = out.vpc_endpoint.ok_or_else(|| crate::errors::missing(call))?;
     let id = need(call, endpoint.vpc_endpoint_id)?;
     wait(p, &id, false).await?;
-    // Read back what AWS chose (default security group, private DNS).
+    // Read back what AWS chose (default security group, private DNS,
+    // the full-access policy).
     let live = describe(p, &id).await?.map(|e| decode(&e));
     let mut computed = attrs([("id", Value::String(id))]);
     if let Some(live) = live {
-        for key in ["security_groups", "private_dns"] {
+        for key in CHOSEN {
             if a.get(key).is_none_or(|v| *v == Value::Null) {
                 computed.insert(key.to_owned(), live.get(key).cloned().unwrap_or(Value::Null));
             }
@@ -146,7 +159,7 @@ pub(crate) async fn update(
     let old = &live.attrs;
     let id = identity(live)?;
     // Left out, AWS's choice stays.
-    for key in ["security_groups", "private_dns"] {
+    for key in CHOSEN {
         if new.get(key).is_none_or(|v| *v == Value::Null) {
             new.insert(key.to_owned(), old.get(key).cloned().unwrap_or(Value::Null));
         }
@@ -156,6 +169,9 @@ pub(crate) async fn update(
     let (add_groups, remove_groups) = change(old, &new, "security_groups");
     let dns = (old.get("private_dns") != new.get("private_dns"))
         .then(|| opt_bool(&new, "private_dns"))
+        .flatten();
+    let policy = (old.get("policy") != new.get("policy"))
+        .then(|| document(&new))
         .flatten();
     let any = [
         &add_tables,
@@ -167,7 +183,8 @@ pub(crate) async fn update(
     ]
     .iter()
     .any(|c| c.is_some())
-        || dns.is_some();
+        || dns.is_some()
+        || policy.is_some();
     if any {
         let ec2 = &p.clients.ec2;
         p.call(SERVICE, "ModifyVpcEndpoint", || {
@@ -180,6 +197,7 @@ pub(crate) async fn update(
                 .set_add_security_group_ids(add_groups.clone())
                 .set_remove_security_group_ids(remove_groups.clone())
                 .set_private_dns_enabled(dns)
+                .set_policy_document(policy.clone())
                 .send()
         })
         .await?;
@@ -234,6 +252,10 @@ fn decode(e: &aws_sdk_ec2::types::VpcEndpoint) -> Attrs {
         (
             "private_dns",
             Value::Bool(e.private_dns_enabled().unwrap_or(false)),
+        ),
+        (
+            "policy",
+            e.policy_document().map_or(Value::Null, policy::from_aws),
         ),
     ])
 }

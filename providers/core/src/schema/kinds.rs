@@ -2434,6 +2434,12 @@ const VPC_ENDPOINT: KindSchema = KindSchema {
             "PrivateDnsEnabled",
             "Answer the service's own DNS name with the endpoint's addresses (interface endpoints; AWS turns it on when left out). Needs the VPC's `dns_hostnames` and `dns_support`.",
         ),
+        Attr::chosen_by_aws(
+            "policy",
+            Type::Document,
+            "PolicyDocument",
+            "Who may reach what through the endpoint (an IAM policy document with principals and resources, e.g. only ECR's image layer bucket `arn:aws:s3:::prod-REGION-starport-layer-bucket/*`). Left out, AWS's full-access policy; as Terraform's `policy`, removing it later keeps the one AWS holds.",
+        ),
         TAGS,
         ID,
     ],
