@@ -234,3 +234,33 @@ fn a_log_group_class_is_kept_and_replaces_when_changed() {
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// Terraform's `availability_zone_rebalancing = "DISABLED"`: on the local
+/// cloud it re-plans clean, turning it on (`true`) changes the service in
+/// place and leaving it out keeps ECS's setting. moto drops the setting
+/// (docs/aws.md; the request is checked against stubbed clients in
+/// berth-aws's tests), so there the plan after apply is exactly the
+/// service's update, pinned here so a moto that keeps it shows up.
+#[test]
+fn availability_zone_rebalancing_is_kept_and_changes_in_place() {
+    const CASE: &str = "availability_zone_rebalancing";
+    for cloud in Cloud::both() {
+        let dir = stack(CASE);
+        let dir = dir.path();
+        cloud.berth(dir, &["apply", "--auto-approve"]).expect_code(0);
+        match cloud {
+            Cloud::Local => {
+                let plan = cloud.berth(dir, &["plan", "--detailed-exitcode"]);
+                assert_eq!(plan.code, Some(0), "{}", plan.all());
+                edit_case(dir, CASE, "\"DISABLED\"", "true");
+                cloud.plans_one_update(dir, "service.app");
+                cloud.converges(dir, "rebalancing turned on");
+                edit_case(dir, CASE, "  availability_zone_rebalancing = true\n", "");
+                let plan = cloud.berth(dir, &["plan", "--detailed-exitcode"]);
+                assert_eq!(plan.code, Some(0), "left out, ECS's setting stays:\n{}", plan.all());
+            }
+            Cloud::Aws(_) => cloud.plans_one_update(dir, "service.app"),
+        }
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

@@ -159,6 +159,50 @@ async fn removing_the_health_check_grace_period_resets_it() {
     assert_eq!(rule.num_calls(), 1);
 }
 
+/// `availability_zone_rebalancing`, which moto drops: UpdateService sends
+/// ECS's `DISABLED` when it is turned off, and leaves the field out (ECS
+/// keeps its setting) when another attribute changes and it is left out.
+#[tokio::test]
+async fn availability_zone_rebalancing_is_sent_only_when_it_changes() {
+    use aws_sdk_ecs::types::AvailabilityZoneRebalancing;
+    let off = mock!(aws_sdk_ecs::Client::update_service)
+        .match_requests(|r| r.availability_zone_rebalancing() == Some(&AvailabilityZoneRebalancing::Disabled))
+        .then_output(|| UpdateServiceOutput::builder().build());
+    let kept = mock!(aws_sdk_ecs::Client::update_service)
+        .match_requests(|r| r.availability_zone_rebalancing().is_none() && r.desired_count() == Some(2))
+        .then_output(|| UpdateServiceOutput::builder().build());
+    let ecs = mock_client!(aws_sdk_ecs, [&off, &kept]);
+    let p = provider(|c| c.ecs = ecs);
+    let service = |rebalancing: Value, count: i64| Resource {
+        address: Address::new(Kind::Service, "web"),
+        attrs: [
+            (
+                "arn".to_owned(),
+                Value::from("arn:aws:ecs:us-east-1:123456789012:service/c/web"),
+            ),
+            ("cluster".to_owned(), Value::from("arn:cluster")),
+            ("task_definition".to_owned(), Value::from("arn:td:1")),
+            ("subnets".to_owned(), Value::List(vec!["subnet-1".into()])),
+            ("desired_count".to_owned(), Value::Int(count)),
+            ("availability_zone_rebalancing".to_owned(), rebalancing),
+        ]
+        .into(),
+        created: None,
+    };
+    p.update(
+        "s",
+        &service(Value::Bool(true), 1),
+        &service(Value::Bool(false), 1),
+    )
+    .await
+    .expect("turned off");
+    assert_eq!(off.num_calls(), 1);
+    p.update("s", &service(Value::Bool(true), 1), &service(Value::Null, 2))
+        .await
+        .expect("left out, with another change");
+    assert_eq!(kept.num_calls(), 1);
+}
+
 /// Expired credentials are said as such, in one line.
 #[tokio::test]
 async fn expired_credentials_are_said_as_such() {

@@ -16,6 +16,9 @@ type Tags = BTreeMap<String, String>;
 
 /// Creates a cluster, registers a task definition revision or creates a
 /// service; returns its key (ARN).
+/// A service's `availability_zone_rebalancing`.
+const REBALANCING: &str = "availability_zone_rebalancing";
+
 pub(crate) fn create(
     sim: &mut Sim,
     kind: Kind,
@@ -104,6 +107,10 @@ pub(crate) fn create(
             let call = "CreateService";
             sim.call(call);
             let cluster_name = check_service(sim, call, None, &name, &attrs)?;
+            // ECS turns rebalancing on for a new service not told otherwise.
+            if !matches!(attrs.get(REBALANCING), Some(Value::Bool(_))) {
+                attrs.insert(REBALANCING.to_owned(), Value::Bool(true));
+            }
             scaling::apply(sim, None, &mut attrs)?;
             let arn = sim.arn("ecs", &format!("service/{cluster_name}/{name}"));
             attrs.insert("name".to_owned(), Value::String(name));
@@ -163,6 +170,13 @@ pub(crate) fn update(
         }
         Kind::Service => {
             let call = "UpdateService";
+            // Left out, UpdateService keeps the service's setting.
+            if !matches!(new.get(REBALANCING), Some(Value::Bool(_))) {
+                new.insert(
+                    REBALANCING.to_owned(),
+                    old.get(REBALANCING).cloned().unwrap_or(Value::Null),
+                );
+            }
             if old != new {
                 sim.call(call);
             }

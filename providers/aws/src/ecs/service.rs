@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_ecs::types::{
-    AssignPublicIp, AwsVpcConfiguration, DeploymentAlarms, DeploymentCircuitBreaker, DeploymentConfiguration,
-    DeploymentRolloutState, LaunchType, LoadBalancer, NetworkConfiguration, PropagateTags, Service,
-    ServiceField, ServiceRegistry, Tag,
+    AssignPublicIp, AvailabilityZoneRebalancing, AwsVpcConfiguration, DeploymentAlarms,
+    DeploymentCircuitBreaker, DeploymentConfiguration, DeploymentRolloutState, LaunchType, LoadBalancer,
+    NetworkConfiguration, PropagateTags, Service, ServiceField, ServiceRegistry, Tag,
 };
 use berth_provider::adopt::service_in;
 use berth_provider::naming;
@@ -158,6 +158,7 @@ pub(super) async fn create(
                 .propagate_tags(propagate(a))
                 .enable_ecs_managed_tags(bool_of(a, "enable_ecs_managed_tags"))
                 .enable_execute_command(bool_of(a, "enable_execute_command"))
+                .set_availability_zone_rebalancing(rebalancing(a))
                 .set_tags(Some(tags.clone()))
                 .send()
         })
@@ -204,6 +205,19 @@ async fn settle(
     update(p, arn, &old, desired).await
 }
 
+/// A service's `availability_zone_rebalancing`.
+const REBALANCING: &str = "availability_zone_rebalancing";
+
+/// ECS's setting for `availability_zone_rebalancing`, when given (a
+/// canonical bool).
+fn rebalancing(a: &Attrs) -> Option<AvailabilityZoneRebalancing> {
+    match a.get(REBALANCING) {
+        Some(Value::Bool(true)) => Some(AvailabilityZoneRebalancing::Enabled),
+        Some(Value::Bool(false)) => Some(AvailabilityZoneRebalancing::Disabled),
+        _ => None,
+    }
+}
+
 /// What an emulator may drop from a CreateService: see [`settle`].
 const SETTLED: &[&str] = &[
     "health_check_grace_period",
@@ -245,6 +259,7 @@ pub(super) async fn update(
         "enable_execute_command",
         "propagate_tags",
         "enable_ecs_managed_tags",
+        REBALANCING,
     ];
     if !keys.iter().any(|k| changed(k)) {
         return Ok(());
@@ -299,6 +314,7 @@ pub(super) async fn update(
             .propagate_tags(propagate(new))
             .enable_ecs_managed_tags(bool_of(new, "enable_ecs_managed_tags"))
             .enable_execute_command(bool_of(new, "enable_execute_command"))
+            .set_availability_zone_rebalancing(changed(REBALANCING).then(|| rebalancing(new)).flatten())
             .send()
     })
     .await?;
@@ -443,6 +459,12 @@ fn decode(address: Address, s: &Service) -> Resource {
         (
             "enable_ecs_managed_tags",
             Value::Bool(s.enable_ecs_managed_tags()),
+        ),
+        (
+            REBALANCING,
+            s.availability_zone_rebalancing().map_or(Value::Null, |r| {
+                Value::Bool(*r == AvailabilityZoneRebalancing::Enabled)
+            }),
         ),
         ("tags", user_tags(pairs(s.tags()))),
         ("arn", Value::from(s.service_arn().unwrap_or_default())),

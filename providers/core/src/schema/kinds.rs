@@ -1904,6 +1904,12 @@ const SERVICE: KindSchema = KindSchema {
             "enableECSManagedTags",
             "Tag the tasks with `aws:ecs:clusterName` and `aws:ecs:serviceName`.",
         ),
+        Attr::chosen_by_aws(
+            "availability_zone_rebalancing",
+            Type::Switch(&[]),
+            "availabilityZoneRebalancing",
+            "Move tasks to a zone that has fewer than its share (`true`, `false`, or ECS's `ENABLED`/`DISABLED`). Left out, ECS's choice: on for a new service (Terraform sends `DISABLED` when left out).",
+        ),
         TAGS,
         ARN,
         NAME,
