@@ -67,3 +67,62 @@ fn service_options_apply_replan_clean_and_change_in_place_on_both_clouds() {
         cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// ECS Exec's configuration on a cluster (Terraform's `configuration {
+/// execute_command_configuration { ... } }`, which the terraform-aws-modules
+/// ECS cluster sets by default): sessions logged to a log group, then to
+/// an S3 bucket, then the block removed (ECS's default again), each an
+/// update in place that re-plans clean, on both clouds; on moto boto3 reads
+/// the configuration ECS holds.
+#[test]
+fn a_clusters_ecs_exec_logging_applies_and_changes_in_place_on_both_clouds() {
+    const STACK: &str = r#"stack "exec-logs" { region = "us-east-1" }
+log_group exec { name = "/aws/ecs/exec-logs" }
+cluster main {
+  execute_command {
+    logging   = "OVERRIDE"
+    kms_key   = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    log_group = log_group.exec
+  }
+}
+"#;
+    const HELD: &str = "import boto3,json\n\
+        ecs=boto3.client('ecs')\n\
+        c=ecs.describe_clusters(clusters=['exec-logs-main'],include=['CONFIGURATIONS'])['clusters'][0]\n\
+        e=(c.get('configuration') or {}).get('executeCommandConfiguration') or {}\n\
+        l=e.get('logConfiguration') or {}\n\
+        print(json.dumps([e.get('logging'),l.get('cloudWatchLogGroupName'),l.get('s3BucketName'),l.get('s3KeyPrefix')]))\n";
+    for cloud in Cloud::both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = dir.path();
+        cloud.apply_clean(dir, STACK, "logging to a log group");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                moto.python(HELD).trim(),
+                r#"["OVERRIDE", "/aws/ecs/exec-logs", null, null]"#
+            );
+        }
+        let s3 = STACK.replace(
+            "    log_group = log_group.exec\n",
+            "    s3_bucket     = \"audit-logs\"\n    s3_key_prefix = \"exec/\"\n",
+        );
+        std::fs::write(dir.join("main.berth"), &s3).expect("write");
+        cloud.plans_one_update(dir, "cluster.main");
+        cloud.converges(dir, "logging to S3");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                moto.python(HELD).trim(),
+                r#"["OVERRIDE", null, "audit-logs", "exec/"]"#
+            );
+        }
+        let start = s3.find("  execute_command").expect("the block");
+        let end = s3[start..].find("  }\n").expect("its end") + start + 4;
+        std::fs::write(dir.join("main.berth"), format!("{}{}", &s3[..start], &s3[end..])).expect("write");
+        cloud.plans_one_update(dir, "cluster.main");
+        cloud.converges(dir, "the block removed");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(moto.python(HELD).trim(), r#"["DEFAULT", null, null, null]"#);
+        }
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

@@ -257,7 +257,12 @@ fn availability_zone_rebalancing_is_kept_and_changes_in_place() {
                 cloud.converges(dir, "rebalancing turned on");
                 edit_case(dir, CASE, "  availability_zone_rebalancing = true\n", "");
                 let plan = cloud.berth(dir, &["plan", "--detailed-exitcode"]);
-                assert_eq!(plan.code, Some(0), "left out, ECS's setting stays:\n{}", plan.all());
+                assert_eq!(
+                    plan.code,
+                    Some(0),
+                    "left out, ECS's setting stays:\n{}",
+                    plan.all()
+                );
             }
             Cloud::Aws(_) => cloud.plans_one_update(dir, "service.app"),
         }

@@ -50,6 +50,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::Cluster => {
                 super::capacity::cluster(r, diags);
                 super::connect::cluster(r, diags);
+                super::execute_command::check(r, diags);
             }
             Kind::InternetGateway | Kind::ElasticIp | Kind::NatGateway => {}
             Kind::VpcEndpoint => super::network::endpoint(stack, r, diags),

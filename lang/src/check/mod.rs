@@ -10,6 +10,7 @@ mod discovery;
 mod dns;
 pub mod domain;
 mod ecr;
+mod execute_command;
 mod health_checks;
 mod iam;
 pub mod lookups;

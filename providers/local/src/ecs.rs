@@ -62,6 +62,7 @@ pub(crate) fn create(
                 sim.call("UpdateClusterSettings");
             }
             check_capacity_providers("CreateCluster", &attrs)?;
+            check_execute_command("CreateCluster", &attrs)?;
             if let Some(ns) = str_of(&attrs, "service_connect_namespace") {
                 crate::connect::find_namespace(sim, "CreateCluster", ns)?;
             }
@@ -135,6 +136,10 @@ pub(crate) fn update(
         Kind::Cluster => {
             if old.get("container_insights") != new.get("container_insights") {
                 sim.call("UpdateClusterSettings");
+            }
+            if old.get("execute_command") != new.get("execute_command") {
+                sim.call("UpdateCluster");
+                check_execute_command("UpdateCluster", new)?;
             }
             if old.get("service_connect_namespace") != new.get("service_connect_namespace") {
                 let call = "UpdateCluster";
@@ -713,6 +718,25 @@ const DEFAULT_STRATEGY: &str = "default_capacity_provider_strategy";
 
 /// A cluster's capacity providers exist (berth's clusters have Fargate's
 /// only: no Auto Scaling group providers).
+/// ECS's rules for a cluster's ECS Exec configuration: a logging mode it
+/// has, and a log configuration exactly with `OVERRIDE`.
+fn check_execute_command(call: &str, cluster: &Attrs) -> Result<(), ProviderError> {
+    let Some(exec) = blocks_of(cluster, "execute_command").into_iter().next() else {
+        return Ok(());
+    };
+    let bad = |msg: &str| Err(invalid(Kind::Cluster, call, msg.to_owned()));
+    let logging = str_of(exec, "logging").unwrap_or("DEFAULT");
+    if !["DEFAULT", "NONE", "OVERRIDE"].contains(&logging) {
+        return bad("Invalid value for logging: must be one of DEFAULT, NONE, OVERRIDE");
+    }
+    let logs = str_of(exec, "log_group").is_some() || str_of(exec, "s3_bucket").is_some();
+    match (logging == "OVERRIDE", logs) {
+        (true, false) => bad("logConfiguration must be specified when logging is OVERRIDE"),
+        (false, true) => bad("logConfiguration can only be specified when logging is OVERRIDE"),
+        _ => Ok(()),
+    }
+}
+
 fn check_capacity_providers(call: &str, cluster: &Attrs) -> Result<(), ProviderError> {
     match strs_of(cluster, "capacity_providers")
         .into_iter()

@@ -3,10 +3,14 @@
 //! the default Service Connect namespace and tags, UpdateCluster
 //! (settings, the default namespace),
 //! PutClusterCapacityProviders (providers and default strategy together),
-//! DeleteCluster (retried while services drain).
+//! DeleteCluster (retried while services drain). ECS Exec's configuration
+//! is sent with CreateCluster when written and with UpdateCluster when it
+//! changes (`DEFAULT` when the block goes).
 
 use aws_sdk_ecs::types::{
-    ClusterField, ClusterServiceConnectDefaultsRequest, ClusterSetting, ClusterSettingName, Tag,
+    ClusterConfiguration, ClusterField, ClusterServiceConnectDefaultsRequest, ClusterSetting,
+    ClusterSettingName, ExecuteCommandConfiguration, ExecuteCommandLogConfiguration, ExecuteCommandLogging,
+    Tag,
 };
 use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
@@ -14,13 +18,16 @@ use futures::future::try_join_all;
 
 use super::connect::namespace_arn;
 use super::{SERVICE, pairs, strategy};
-use crate::attrs::{attrs, resource, str_list, str_of, strs_of, user_tags};
+use crate::attrs::{attrs, blocks_of, bool_of, resource, str_list, str_of, strs_of, user_tags};
 use crate::errors::build_error;
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 /// The cluster's default capacity provider strategy blocks.
 const DEFAULT_STRATEGY: &str = "default_capacity_provider_strategy";
+
+/// The cluster's ECS Exec block.
+const EXECUTE_COMMAND: &str = "execute_command";
 
 /// Most clusters one DescribeClusters call takes.
 const BATCH: usize = 100;
@@ -66,6 +73,66 @@ async fn connect_defaults(
         .map_err(|e| build_error(call, e))
 }
 
+/// The cluster's ECS Exec configuration, as the `execute_command` block
+/// says (`DEFAULT` logging without one).
+fn execute_command(a: &Attrs) -> ClusterConfiguration {
+    let block = blocks_of(a, EXECUTE_COMMAND).into_iter().next();
+    let get = |k: &str| block.and_then(|b| str_of(b, k)).map(str::to_owned);
+    let flag = |k: &str| block.is_some_and(|b| bool_of(b, k));
+    let logging = ExecuteCommandLogging::from(get("logging").as_deref().unwrap_or("DEFAULT"));
+    let log = (get("log_group").is_some() || get("s3_bucket").is_some()).then(|| {
+        ExecuteCommandLogConfiguration::builder()
+            .set_cloud_watch_log_group_name(get("log_group"))
+            .cloud_watch_encryption_enabled(flag("log_group_encryption"))
+            .set_s3_bucket_name(get("s3_bucket"))
+            .set_s3_key_prefix(get("s3_key_prefix"))
+            .s3_encryption_enabled(flag("s3_encryption"))
+            .build()
+    });
+    ClusterConfiguration::builder()
+        .execute_command_configuration(
+            ExecuteCommandConfiguration::builder()
+                .set_kms_key_id(get("kms_key"))
+                .logging(logging)
+                .set_log_configuration(log)
+                .build(),
+        )
+        .build()
+}
+
+/// The `execute_command` block of what ECS holds (none when it holds no
+/// configuration; a block of defaults is the same as none: the block is
+/// implicit).
+fn execute_command_read(config: Option<&ClusterConfiguration>) -> Value {
+    let Some(exec) = config.and_then(|c| c.execute_command_configuration()) else {
+        return Value::List(Vec::new());
+    };
+    let log = exec.log_configuration();
+    let text = |v: Option<&str>| v.filter(|s| !s.is_empty()).map_or(Value::Null, Value::from);
+    let block = attrs([
+        (
+            "logging",
+            Value::from(exec.logging().map_or("DEFAULT", |l| l.as_str())),
+        ),
+        ("kms_key", text(exec.kms_key_id())),
+        (
+            "log_group",
+            text(log.and_then(|l| l.cloud_watch_log_group_name())),
+        ),
+        (
+            "log_group_encryption",
+            Value::Bool(log.is_some_and(|l| l.cloud_watch_encryption_enabled())),
+        ),
+        ("s3_bucket", text(log.and_then(|l| l.s3_bucket_name()))),
+        ("s3_key_prefix", text(log.and_then(|l| l.s3_key_prefix()))),
+        (
+            "s3_encryption",
+            Value::Bool(log.is_some_and(|l| l.s3_encryption_enabled())),
+        ),
+    ]);
+    Value::List(vec![Value::Map(block)])
+}
+
 pub(super) async fn create(
     p: &AwsProvider,
     stack: &str,
@@ -80,6 +147,7 @@ pub(super) async fn create(
         Some(_) => Some(connect_defaults(p, "CreateCluster", a).await?),
         None => None,
     };
+    let exec = (!blocks_of(a, EXECUTE_COMMAND).is_empty()).then(|| execute_command(a));
     let out = p
         .call(SERVICE, "CreateCluster", || {
             ecs.create_cluster()
@@ -88,6 +156,7 @@ pub(super) async fn create(
                 .set_capacity_providers(Some(strs_of(a, "capacity_providers")))
                 .set_default_capacity_provider_strategy((!default.is_empty()).then(|| default.clone()))
                 .set_service_connect_defaults(connect.clone())
+                .set_configuration(exec.clone())
                 .set_tags(Some(tags.clone()))
                 .send()
         })
@@ -121,6 +190,17 @@ pub(super) async fn update(
             ecs.update_cluster()
                 .cluster(arn)
                 .service_connect_defaults(connect.clone())
+                .send()
+        })
+        .await?;
+    }
+    if old.get(EXECUTE_COMMAND) != new.get(EXECUTE_COMMAND) {
+        let ecs = &p.clients.ecs;
+        let config = execute_command(new);
+        p.call(SERVICE, "UpdateCluster", || {
+            ecs.update_cluster()
+                .cluster(arn)
+                .configuration(config.clone())
                 .send()
         })
         .await?;
@@ -173,6 +253,7 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
                 .set_clusters(Some(batch.to_vec()))
                 .include(ClusterField::Tags)
                 .include(ClusterField::Settings)
+                .include(ClusterField::Configurations)
                 .send()
         })
     });
@@ -207,6 +288,7 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
                     DEFAULT_STRATEGY,
                     strategy::decode(c.default_capacity_provider_strategy()),
                 ),
+                (EXECUTE_COMMAND, execute_command_read(c.configuration())),
                 ("tags", user_tags(pairs(c.tags()))),
                 ("arn", Value::from(c.cluster_arn().unwrap_or_default())),
                 ("name", Value::from(c.cluster_name().unwrap_or_default())),

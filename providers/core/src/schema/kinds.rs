@@ -930,15 +930,79 @@ const CLUSTER: KindSchema = KindSchema {
         ARN,
         NAME,
     ],
-    blocks: &[Block {
-        max: Some(20),
-        ..block(
-            "default_capacity_provider_strategy",
-            STRATEGY_ATTRS,
-            "defaultCapacityProviderStrategy",
-            "Where ECS runs tasks started with neither a launch type nor a strategy: RunTask, services other tools make (Terraform's `aws_ecs_cluster_capacity_providers` `default_capacity_provider_strategy`). berth's services always name one (`launch_type` is `FARGATE` when left out). Only providers the cluster lists in `capacity_providers`.",
-        )
-    }],
+    blocks: &[
+        Block {
+            max: Some(20),
+            ..block(
+                "default_capacity_provider_strategy",
+                STRATEGY_ATTRS,
+                "defaultCapacityProviderStrategy",
+                "Where ECS runs tasks started with neither a launch type nor a strategy: RunTask, services other tools make (Terraform's `aws_ecs_cluster_capacity_providers` `default_capacity_provider_strategy`). berth's services always name one (`launch_type` is `FARGATE` when left out). Only providers the cluster lists in `capacity_providers`.",
+            )
+        },
+        EXECUTE_COMMAND,
+    ],
+};
+
+/// Where ECS Exec sessions of a cluster's tasks are logged and what
+/// encrypts them: Terraform's `configuration { execute_command_configuration
+/// { ... log_configuration { ... } } }`, flattened into one block.
+const EXECUTE_COMMAND: Block = Block {
+    max: Some(1),
+    implicit: true,
+    ..block(
+        "execute_command",
+        &[
+            Attr::default(
+                "logging",
+                Type::String,
+                Literal::Str("DEFAULT"),
+                "logging",
+                "`DEFAULT` (the task definition's awslogs settings), `NONE`, or `OVERRIDE` (the destinations below).",
+            )
+            .folded(Case::Upper),
+            Attr::optional(
+                "kms_key",
+                Type::String,
+                "kmsKeyId",
+                "The KMS key (id or ARN) that encrypts the data between the client and the container.",
+            ),
+            Attr::optional(
+                "log_group",
+                Type::Ref(Kind::LogGroup),
+                "logConfiguration.cloudWatchLogGroupName",
+                "With `OVERRIDE`: the log group sessions are logged to (a `log_group` or a name).",
+            ),
+            Attr::default(
+                "log_group_encryption",
+                Type::Bool,
+                Literal::Bool(false),
+                "logConfiguration.cloudWatchEncryptionEnabled",
+                "Require the log group to be encrypted.",
+            ),
+            Attr::optional(
+                "s3_bucket",
+                Type::String,
+                "logConfiguration.s3BucketName",
+                "With `OVERRIDE`: the S3 bucket sessions are logged to.",
+            ),
+            Attr::optional(
+                "s3_key_prefix",
+                Type::String,
+                "logConfiguration.s3KeyPrefix",
+                "The prefix of the session logs' keys in `s3_bucket`.",
+            ),
+            Attr::default(
+                "s3_encryption",
+                Type::Bool,
+                Literal::Bool(false),
+                "logConfiguration.s3EncryptionEnabled",
+                "Require the bucket to be encrypted.",
+            ),
+        ],
+        "configuration.executeCommandConfiguration",
+        "ECS Exec's logging and encryption for the cluster (`aws ecs execute-command` into its tasks).",
+    )
 };
 
 const LOG_GROUP: KindSchema = KindSchema {
