@@ -350,3 +350,74 @@ fn every_data_kind_reads_what_another_tool_made_on_both_clouds() {
         }
     }
 }
+
+/// `data ssm_parameter` (Terraform's `data "aws_ssm_parameter"`): one
+/// stack publishes its VPC's id and a password in SSM, another reads them
+/// by name. The id is plain in plans; the password (a `SecureString`) and
+/// what reads it are `(sensitive)` in every format, and the reading stack
+/// applies and re-plans clean, on both clouds. A parameter nobody made is
+/// the lookup's located error.
+#[test]
+fn ssm_parameters_another_stack_publishes_are_read_by_name_on_both_clouds() {
+    const NETWORK: &str = r#"stack "network" { region = "us-east-1" }
+vpc main { cidr = "10.20.0.0/16" }
+ssm_parameter vpc_id {
+  name  = "/network/vpc_id"
+  value = vpc.main.id
+}
+ssm_parameter password {
+  name  = "/network/db_password"
+  type  = "SecureString"
+  value = "CANARY-s3cr3t"
+}
+"#;
+    const APP: &str = r#"stack "app" { region = "us-east-1" }
+data ssm_parameter vpc { name = "/network/vpc_id" }
+data ssm_parameter password { name = "/network/db_password" }
+security_group app {
+  vpc         = data.ssm_parameter.vpc.value
+  description = "reads ${data.ssm_parameter.password.value}"
+}
+"#;
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let (network, app) = (tmp.path().join("network"), tmp.path().join("app"));
+        std::fs::create_dir(&network).expect("dir");
+        std::fs::create_dir(&app).expect("dir");
+        std::fs::write(network.join("main.berth"), NETWORK).expect("write");
+        std::fs::write(app.join("main.berth"), APP).expect("write");
+        let shared = tmp.path().join("cloud.json");
+        let berth = |dir: &Path, args: &[&str]| cloud.berth_sharing(&shared, dir, args);
+
+        let missing = berth(&app, &["plan"]);
+        assert_eq!(missing.code, Some(1), "{}", missing.all());
+        assert!(
+            missing.stderr.contains("matches no ssm_parameter"),
+            "{}",
+            missing.all()
+        );
+
+        berth(&network, &["apply", "--auto-approve"]).expect_code(0);
+        for format in ["text", "markdown", "json"] {
+            let plan = berth(&app, &["plan", "--format", format]);
+            plan.expect_code(0);
+            assert!(
+                !plan.all().contains("CANARY"),
+                "{format} shows the secret:\n{}",
+                plan.all()
+            );
+            assert!(
+                plan.stdout.contains("vpc-"),
+                "{format}: the VPC id is plain:\n{}",
+                plan.stdout
+            );
+        }
+        let apply = berth(&app, &["apply", "--auto-approve"]);
+        apply.expect_code(0);
+        assert!(!apply.all().contains("CANARY"), "{}", apply.all());
+        let plan = berth(&app, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "{}", plan.all());
+        berth(&app, &["destroy", "--auto-approve"]).expect_code(0);
+        berth(&network, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

@@ -16,8 +16,9 @@ pub struct Stack {
     pub resources: Vec<DesiredResource>,
     /// Declared outputs, sorted by name.
     pub outputs: Vec<Output>,
-    /// The values of the variables declared `sensitive = true`, by name:
-    /// what no plan, message or saved plan may show.
+    /// The values of the variables declared `sensitive = true`, by name,
+    /// and the secrets lookups found (an SSM `SecureString`'s value), by
+    /// `data.KIND.NAME.ATTR`: what no plan, message or saved plan may show.
     pub secrets: BTreeMap<String, Value>,
 }
 

@@ -176,3 +176,66 @@ fn a_cloud_error_is_a_located_error() {
     assert_eq!(a.diagnostics[0].code, "E0597");
     assert!(a.diagnostics[0].label.contains("AccessDenied"));
 }
+
+/// `data ssm_parameter`: without a cloud its value is unknown, so a use
+/// that needs a shape (a CIDR) checks; with one, a `String` parameter's
+/// value is plain and a `SecureString`'s is a secret: what reads it is
+/// sensitive, and a message that would quote it says `(sensitive)`.
+#[test]
+fn an_ssm_parameters_value_is_unknown_before_a_plan_and_a_secure_one_is_secret() {
+    const PARAMS: &str = r#"
+data ssm_parameter cidr { name = "/network/cidr" }
+data ssm_parameter password { name = "/app/db_password" }
+
+vpc main { cidr = data.ssm_parameter.cidr.value }
+vpc odd { cidr = data.ssm_parameter.password.value }
+role app {
+  assume      = "ecs-tasks.amazonaws.com"
+  description = "db ${data.ssm_parameter.password.value}"
+}
+"#;
+    let a = analyse(PARAMS, None);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+
+    let lookup = |q: &Query| -> Result<Matches, String> {
+        let name = q.filters.name.clone().unwrap_or_default();
+        let (value, ty) = match name.as_str() {
+            "/network/cidr" => ("10.1.0.0/16", "String"),
+            _ => ("hunter2", "SecureString"),
+        };
+        let arn = format!("arn:aws:ssm:us-east-1:123456789012:parameter{name}");
+        Ok(vec![attrs(&[
+            ("arn", &arn),
+            ("name", &name),
+            ("value", value),
+            ("type", ty),
+        ])])
+    };
+    let a = analyse(PARAMS, Some(&lookup));
+    let text = format!("{:?}", a.diagnostics);
+    assert!(!text.contains("hunter2"), "a message quotes the secret: {text}");
+    assert!(
+        a.diagnostics.iter().any(|d| d.message.contains("(sensitive)")),
+        "the CIDR error names the value as sensitive: {text}"
+    );
+    let fixed = PARAMS.replace("vpc odd { cidr = data.ssm_parameter.password.value }\n", "");
+    let a = analyse(&fixed, Some(&lookup));
+    let stack = a.stack.unwrap_or_else(|| panic!("{:#?}", a.diagnostics));
+    let vpc = stack.resource(&Address::new(Kind::Vpc, "main")).expect("vpc");
+    assert_eq!(vpc.body.known("cidr"), Some(&Value::String("10.1.0.0/16".into())));
+    assert!(
+        !vpc.body.sensitive.contains("cidr"),
+        "a String parameter is plain"
+    );
+    let role = stack.resource(&Address::new(Kind::Role, "app")).expect("role");
+    assert!(
+        role.body.sensitive.contains("description"),
+        "read from a SecureString"
+    );
+    assert!(
+        stack
+            .secrets
+            .values()
+            .any(|v| *v == Value::String("hunter2".into()))
+    );
+}

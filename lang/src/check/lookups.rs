@@ -245,7 +245,7 @@ fn value(module: &Module<'_>, expr: &Expr, expected: Type, diags: &mut Vec<Diagn
             let Some(attr) = found.kind.attr(found.attr) else {
                 return;
             };
-            if !fits(attr.ty, expected) {
+            if !found.kind.is_opaque(found.attr) && !fits(attr.ty, expected) {
                 diags.push(
                     Diagnostic::error(
                         "E0594",

@@ -118,6 +118,9 @@ fn compatible(found: Type, expected: Type) -> bool {
 
 fn check_known(value: &Value, ty: Type, span: Span) -> Result<(), Diagnostic> {
     match (ty, value) {
+        // Only the cloud can tell (an SSM parameter's value, read at plan
+        // time): nothing to check before.
+        (_, Value::Unknown) => Ok(()),
         (Type::Command, Value::String(_)) => Ok(()),
         (Type::Command, Value::List(items)) => {
             items.iter().try_for_each(|i| check_known(i, Type::String, span))

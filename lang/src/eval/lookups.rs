@@ -5,7 +5,7 @@
 //! the stack checks the same as with real values: `data.KIND.NAME.ATTR`
 //! for a string or id (`pl-data...` for a prefix list's), `10.0.0.0/16` for a CIDR, an empty map for tags,
 //! and for `subnets.ids` a list of one placeholder id, so a `for_each`
-//! over it checks its body once.
+//! over it checks its body once; an SSM parameter's value is unknown.
 
 use std::collections::BTreeMap;
 
@@ -55,6 +55,26 @@ impl Evaluator<'_, '_> {
         self.data_busy.remove(&key);
         self.data.insert(key, value.clone());
         value
+    }
+
+    /// The secrets lookups found (an SSM `SecureString`'s value), by
+    /// `data.KIND.NAME.ATTR`: no message or plan may show them.
+    pub(super) fn looked_up_secrets(&self) -> Vec<(String, Value)> {
+        self.data
+            .iter()
+            .filter_map(|((kind, name), attrs)| Some((*kind, name, attrs.as_ref()?)))
+            .flat_map(|(kind, name, attrs)| {
+                kind.attrs()
+                    .iter()
+                    .filter(move |a| kind.is_sensitive(a.name, attrs))
+                    .filter_map(move |a| {
+                        Some((
+                            format!("data.{kind}.{name}.{}", a.name),
+                            attrs.get(a.name)?.clone(),
+                        ))
+                    })
+            })
+            .collect()
     }
 
     /// The block's filters, evaluated (E0591 for a value of the wrong type).
@@ -190,6 +210,8 @@ fn placeholder(kind: DataKind, name: &str) -> Attrs {
                 Value::String(format!("{shape}data.{kind}.{name}.{}", a.name))
             };
             let value = match a.ty {
+                // No check runs on a made-up value of anything.
+                _ if kind.is_opaque(a.name) => Value::Unknown,
                 Type::Cidr => Value::String(PLACEHOLDER_CIDR.to_owned()),
                 Type::Map(_) => Value::Map(BTreeMap::new()),
                 Type::List(_) | Type::Set(_) => Value::List(vec![text()]),

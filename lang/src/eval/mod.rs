@@ -155,11 +155,12 @@ pub fn evaluate_in_cloud(
         ev.done.insert(key, instances);
     }
     let outputs = ev.outputs();
-    let secrets: BTreeMap<String, Value> = ev
+    let mut secrets: BTreeMap<String, Value> = ev
         .sensitive
         .iter()
         .filter_map(|n| Some((n.clone(), ev.vars.get(n)?.clone())))
         .collect();
+    secrets.extend(ev.looked_up_secrets());
     // No message may print a sensitive value (a CIDR that fails to parse,
     // a function's error): the text stands in for it.
     for d in &mut ev.diags[errors_before..] {
@@ -602,6 +603,11 @@ impl Evaluator<'_, '_> {
                     );
                 }
                 let args: Vec<Value> = values.into_iter().filter_map(DesiredValue::into_known).collect();
+                // Of a value only a plan reads (an SSM parameter's, before
+                // one), the result is unknown too.
+                if args.contains(&Value::Unknown) {
+                    return Some(DesiredValue::Known(Value::Unknown));
+                }
                 if call.name.name == "availability_zones" {
                     return self.availability_zones(&args, expr.span);
                 }
@@ -646,10 +652,17 @@ impl Evaluator<'_, '_> {
 
     fn string(&mut self, parts: &[StrPart], each: Option<Each<'_>>) -> Option<DesiredValue> {
         let mut out: Vec<DesiredValue> = Vec::new();
+        // A part only a plan reads (an SSM parameter's value, before one)
+        // leaves the whole string unknown.
+        let mut unknown = false;
         for part in parts {
             let value = match part {
                 StrPart::Lit(s) => DesiredValue::Known(Value::String(s.clone())),
                 StrPart::Interp(e) => match self.expr(e, each)? {
+                    DesiredValue::Known(Value::Unknown) => {
+                        unknown = true;
+                        continue;
+                    }
                     DesiredValue::Known(v) => match key_text(&v) {
                         Some(text) => DesiredValue::Known(Value::String(text)),
                         None => {
@@ -682,6 +695,9 @@ impl Evaluator<'_, '_> {
                 (_, v) => out.push(v),
             }
         }
+        if unknown {
+            return Some(DesiredValue::Known(Value::Unknown));
+        }
         Some(match out.len() {
             0 => DesiredValue::Known(Value::String(String::new())),
             1 if matches!(out[0], DesiredValue::Known(_)) => out.remove(0),
@@ -706,6 +722,7 @@ impl Evaluator<'_, '_> {
                 // Reported by the resolver when it names nothing.
                 let found = crate::check::lookups::resolve(self.module, t, span, &mut Vec::new())?;
                 let attrs = self.lookup_value(found.kind, &found.name)?;
+                self.tainted |= found.kind.is_sensitive(found.attr, &attrs);
                 Some(DesiredValue::Known(
                     attrs.get(found.attr).cloned().unwrap_or(Value::Null),
                 ))

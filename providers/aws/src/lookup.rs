@@ -5,7 +5,8 @@
 //! without a key also matches every `for_each` instance); ACM's
 //! ListCertificates (ISSUED) + DescribeCertificate for the newest; Route
 //! 53's GetHostedZone by id or ListHostedZonesByName by name; EC2's
-//! DescribeManagedPrefixLists by id and name.
+//! DescribeManagedPrefixLists by id and name; SSM's GetParameter by name,
+//! decrypted (ParameterNotFound is no match).
 
 use aws_sdk_ec2::types::{Filter, Tag};
 use berth_provider::lookup::{DataKind, Filters, Matches, Query};
@@ -22,7 +23,33 @@ pub(crate) async fn find(p: &AwsProvider, query: &Query) -> Result<Matches, Prov
         DataKind::Certificate => certificate(p, f).await,
         DataKind::HostedZone => hosted_zones(p, f).await,
         DataKind::PrefixList => prefix_lists(p, f).await,
+        DataKind::SsmParameter => parameter(p, f).await,
     }
+}
+
+/// SSM's GetParameter of the name asked for, decrypted: a `SecureString`'s
+/// value is read as a task reads it (the lookup marks it sensitive).
+async fn parameter(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let ssm = &p.clients.ssm;
+    let name = f.name.as_deref().unwrap_or_default();
+    let out = p
+        .call_unless("ssm", "GetParameter", &["ParameterNotFound"], || {
+            ssm.get_parameter().name(name).with_decryption(true).send()
+        })
+        .await?;
+    let text = |v: Option<&str>| v.map_or(Value::Null, Value::from);
+    Ok(out
+        .and_then(|o| o.parameter)
+        .map(|param| {
+            Attrs::from([
+                ("arn".to_owned(), text(param.arn())),
+                ("name".to_owned(), text(param.name())),
+                ("value".to_owned(), text(param.value())),
+                ("type".to_owned(), text(param.r#type().map(|t| t.as_str()))),
+            ])
+        })
+        .into_iter()
+        .collect())
 }
 
 /// EC2 filters for what EC2 can filter on; the address is matched after.

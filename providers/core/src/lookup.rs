@@ -24,6 +24,9 @@ pub enum DataKind {
     /// A managed prefix list: AWS's (S3, DynamoDB, CloudFront's
     /// origin-facing addresses) or one a team keeps.
     PrefixList,
+    /// An SSM parameter, by name: configuration another team or stack
+    /// publishes (a VPC id, an image tag, a secret).
+    SsmParameter,
 }
 
 /// A filter a `data` block may take.
@@ -96,6 +99,7 @@ impl DataKind {
         DataKind::Certificate,
         DataKind::HostedZone,
         DataKind::PrefixList,
+        DataKind::SsmParameter,
     ];
 
     /// The word after `data`.
@@ -108,6 +112,7 @@ impl DataKind {
             DataKind::Certificate => "certificate",
             DataKind::HostedZone => "hosted_zone",
             DataKind::PrefixList => "prefix_list",
+            DataKind::SsmParameter => "ssm_parameter",
         }
     }
 
@@ -124,6 +129,10 @@ impl DataKind {
                 "one managed prefix list: AWS's (`com.amazonaws.global.cloudfront.origin-facing`, \
                  `com.amazonaws.REGION.s3`, ...) or a team's, for security group rules' `prefix_list`"
             }
+            DataKind::SsmParameter => {
+                "one SSM parameter, by its name: its `value` (decrypted; sensitive when the parameter \
+                 is a `SecureString`, so never shown, nor anything that reads it)"
+            }
         }
     }
 
@@ -139,7 +148,9 @@ impl DataKind {
             DataKind::Vpc => Some(Kind::Vpc),
             DataKind::Subnet | DataKind::Subnets => Some(Kind::Subnet),
             DataKind::SecurityGroup => Some(Kind::SecurityGroup),
-            DataKind::Certificate | DataKind::HostedZone | DataKind::PrefixList => None,
+            DataKind::Certificate | DataKind::HostedZone | DataKind::PrefixList | DataKind::SsmParameter => {
+                None
+            }
         }
     }
 
@@ -176,6 +187,11 @@ impl DataKind {
                 },
                 TAGS,
             ],
+            DataKind::SsmParameter => &[Filter {
+                name: "name",
+                ty: Type::String,
+                doc: "the parameter's name (`/network/vpc_id`), as GetParameter takes it",
+            }],
         }
     }
 
@@ -283,7 +299,45 @@ impl DataKind {
                     doc: "its ARN",
                 },
             ],
+            DataKind::SsmParameter => &[
+                DataAttr {
+                    name: "arn",
+                    ty: Type::String,
+                    doc: "the parameter's ARN, what a container's `secrets` takes",
+                },
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "its name",
+                },
+                DataAttr {
+                    name: "value",
+                    ty: Type::String,
+                    doc: "its value, decrypted; sensitive for a `SecureString`",
+                },
+                DataAttr {
+                    name: "type",
+                    ty: Type::String,
+                    doc: "`String`, `StringList` or `SecureString`",
+                },
+            ],
         }
+    }
+
+    /// Whether attribute `attr` may hold any value, whatever its type says:
+    /// an SSM parameter's value (an id, a CIDR, a list as text). It goes
+    /// wherever a value of its shape does, and before a plan asks the cloud
+    /// it is unknown.
+    pub fn is_opaque(self, attr: &str) -> bool {
+        self == DataKind::SsmParameter && attr == "value"
+    }
+
+    /// Whether attribute `attr` of the match `found` holds a secret: an
+    /// SSM parameter's value when it is a `SecureString`.
+    pub fn is_sensitive(self, attr: &str, found: &Attrs) -> bool {
+        self == DataKind::SsmParameter
+            && attr == "value"
+            && found.get("type").and_then(crate::Value::as_str) == Some("SecureString")
     }
 
     /// The attribute named `name`.

@@ -1,14 +1,16 @@
 //! Lookups (`data` blocks) in the simulated account: EC2's Describe calls
 //! with their filters over the stored VPCs, subnets and security groups,
-//! the account's ACM certificates and Route 53 hosted zones, and managed
-//! prefix lists. The local cloud has no API that makes certificates, zones
-//! or prefix lists (berth manages none): they are listed in its file
-//! (`certificates`, `hosted_zones`, `prefix_lists`), as an account's would
-//! be there already; AWS's own prefix lists are built in.
+//! the account's ACM certificates and Route 53 hosted zones, managed
+//! prefix lists, and SSM parameters by name (any stack's). The local cloud
+//! has no API that makes certificates, zones or prefix lists (berth
+//! manages none): they are listed in its file (`certificates`,
+//! `hosted_zones`, `prefix_lists`), as an account's would be there
+//! already; AWS's own prefix lists are built in.
 
 use berth_provider::lookup::{DataKind, Filters, Matches, Query};
 use berth_provider::{ADDRESS_TAG, Attrs, Kind, STACK_TAG, Value};
 
+use crate::attrs::str_of;
 use crate::ids::aws_prefix_list_id;
 use crate::model::{CERT_ISSUED, Record};
 use crate::sim::Sim;
@@ -22,6 +24,7 @@ pub fn call(kind: DataKind) -> &'static str {
         DataKind::Certificate => "ListCertificates",
         DataKind::HostedZone => "ListHostedZonesByName",
         DataKind::PrefixList => "DescribeManagedPrefixLists",
+        DataKind::SsmParameter => "GetParameter",
     }
 }
 
@@ -38,7 +41,21 @@ pub fn find(sim: &mut Sim, query: &Query) -> Matches {
         DataKind::Certificate => certificates(sim, filters),
         DataKind::HostedZone => hosted_zones(sim, filters),
         DataKind::PrefixList => prefix_lists(sim, filters),
+        DataKind::SsmParameter => parameters(sim, filters),
     }
+}
+
+/// The parameter of the name asked for, whoever made it.
+fn parameters(sim: &Sim, filters: &Filters) -> Matches {
+    sim.all(Kind::SsmParameter)
+        .filter(|(_, rec)| str_of(&rec.attrs, "name") == filters.name.as_deref())
+        .map(|(_, rec)| {
+            ["arn", "name", "value", "type"]
+                .iter()
+                .map(|a| ((*a).to_owned(), rec.attrs.get(*a).cloned().unwrap_or(Value::Null)))
+                .collect()
+        })
+        .collect()
 }
 
 /// The stored EC2 resources of `kind` the filters match, with `attrs`.
