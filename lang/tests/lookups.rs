@@ -196,6 +196,13 @@ role app {
 "#;
     let a = analyse(PARAMS, None);
     assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    // A `for_each` over it checks its body once, under a key saying so.
+    let zones = "data ssm_parameter zone { name = \"/network/zone\" }\n\
+                 vpc main { cidr = \"10.0.0.0/16\" }\n\
+                 subnet s {\n  for_each = [data.ssm_parameter.zone.value]\n  vpc = vpc.main\n  \
+                 cidr = \"10.0.1.0/24\"\n  zone = each.value\n}\n";
+    let a = analyse(zones, None);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
 
     let lookup = |q: &Query| -> Result<Matches, String> {
         let name = q.filters.name.clone().unwrap_or_default();

@@ -469,6 +469,9 @@ impl Evaluator<'_, '_> {
             return Vec::new();
         };
         let pairs: Vec<(Value, Value)> = match collection {
+            // Read by the plan (an SSM parameter's value): the body is
+            // checked once, under a key that says so.
+            Value::Unknown => vec![(Value::Unknown, Value::Unknown)],
             Value::List(items) => items.into_iter().map(|v| (v.clone(), v)).collect(),
             Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
             other => {
@@ -485,8 +488,12 @@ impl Evaluator<'_, '_> {
         };
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
-        for (key, value) in pairs {
-            let Some(text) = key_text(&key) else {
+        for (i, (key, value)) in pairs.into_iter().enumerate() {
+            let text = match key {
+                Value::Unknown => Some(format!("(known at plan {i})")),
+                ref known => key_text(known),
+            };
+            let Some(text) = text else {
                 self.diags.push(
                     Diagnostic::error(
                         "E0313",
