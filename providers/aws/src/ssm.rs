@@ -109,7 +109,9 @@ pub(crate) async fn update(
         .any(|k| old.get(*k) != new.get(*k));
     if changed {
         // Overwrite keeps what it is not sent: an empty description or
-        // pattern is how one is removed.
+        // pattern is how one is removed. The tier and data type (which a
+        // change replaces) are sent as they are, so that no account default
+        // applies to the new version.
         p.call(SERVICE, "PutParameter", || {
             ssm.put_parameter()
                 .name(&name)
@@ -118,6 +120,8 @@ pub(crate) async fn update(
                 .description(str_of(&new, "description").unwrap_or_default())
                 .set_key_id(str_of(&new, "kms_key").map(str::to_owned))
                 .allowed_pattern(str_of(&new, "allowed_pattern").unwrap_or_default())
+                .tier(ParameterTier::from(str_of(&new, "tier").unwrap_or("Standard")))
+                .data_type(str_of(&new, "data_type").unwrap_or("text"))
                 .overwrite(true)
                 .send()
         })
