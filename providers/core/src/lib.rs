@@ -7,6 +7,7 @@
 
 mod address;
 pub mod adopt;
+pub mod arn;
 pub mod attrs;
 pub mod dns;
 mod error;

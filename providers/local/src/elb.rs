@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use berth_provider::arn::elb_suffix;
 use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value};
 
@@ -70,10 +71,7 @@ pub(crate) fn create(
                 attrs.insert("ssl_policy".to_owned(), Value::from("ELBSecurityPolicy-2016-08"));
             }
             let lb = str_of(&attrs, "load_balancer").unwrap_or_default();
-            let lb_path = lb
-                .split_once(":loadbalancer/")
-                .map_or("app/unknown/0", |(_, p)| p)
-                .to_owned();
+            let lb_path = elb_suffix(lb).unwrap_or("app/unknown/0").to_owned();
             let prefix = sim.arn("elasticloadbalancing", &format!("listener/{lb_path}/"));
             let arn = sim.fresh(|rng| format!("{prefix}{}", ids::hex(rng, 16)));
             for _ in blocks_of(&attrs, "rule") {

@@ -13,6 +13,7 @@ use aws_sdk_applicationautoscaling::types::{
     ScalableDimension, ScalableTargetAction, ScalingPolicy, ScheduledAction, ServiceNamespace,
     StepAdjustment, StepScalingPolicyConfiguration, TargetTrackingScalingPolicyConfiguration,
 };
+use berth_provider::arn::elb_suffix;
 use berth_provider::{Attrs, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
@@ -223,12 +224,8 @@ async fn resource_label(p: &AwsProvider, tg: &str) -> Result<String, ProviderErr
                 format!("target group {tg} has no load balancer: ALBRequestCountPerTarget needs one"),
             )
         })?;
-    let suffix = |arn: &str, marker: &str| arn.split_once(marker).map(|(_, s)| s.to_owned());
-    match (suffix(lb, ":loadbalancer/"), suffix(tg, ":")) {
-        (Some(lb), Some(_)) => {
-            let tg = tg.rsplit_once(":targetgroup/").map_or(tg, |(_, s)| s);
-            Ok(format!("{lb}/targetgroup/{tg}"))
-        }
+    match (elb_suffix(lb), elb_suffix(tg)) {
+        (Some(lb), Some(tg)) => Ok(format!("{lb}/{tg}")),
         _ => Err(crate::errors::invalid(
             call,
             format!("cannot label {tg} behind {lb}"),
