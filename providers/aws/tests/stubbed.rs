@@ -122,6 +122,26 @@ async fn server_errors_on_a_create_are_indeterminate_and_permanent_ones_final() 
 /// A service whose grace period is removed from the stack gets 0 (AWS's
 /// "none"): UpdateService keeps a value it is not sent, which left the old
 /// grace period in place and the plan never converged.
+/// A live service `web` in cluster `c`, with `extra` attributes.
+fn service(extra: &[(&str, Value)]) -> Resource {
+    let mut attrs: berth_provider::Attrs = [
+        (
+            "arn".to_owned(),
+            Value::from("arn:aws:ecs:us-east-1:123456789012:service/c/web"),
+        ),
+        ("cluster".to_owned(), Value::from("arn:cluster")),
+        ("task_definition".to_owned(), Value::from("arn:td:1")),
+        ("subnets".to_owned(), Value::List(vec!["subnet-1".into()])),
+    ]
+    .into();
+    attrs.extend(extra.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+    Resource {
+        address: Address::new(Kind::Service, "web"),
+        attrs,
+        created: None,
+    }
+}
+
 #[tokio::test]
 async fn removing_the_health_check_grace_period_resets_it() {
     let rule = mock!(aws_sdk_ecs::Client::update_service)
@@ -137,21 +157,11 @@ async fn removing_the_health_check_grace_period_resets_it() {
         ]
         .into(),
     );
-    let service = |grace: Value| Resource {
-        address: Address::new(Kind::Service, "web"),
-        attrs: [
-            (
-                "arn".to_owned(),
-                Value::from("arn:aws:ecs:us-east-1:123456789012:service/c/web"),
-            ),
-            ("cluster".to_owned(), Value::from("arn:cluster")),
-            ("task_definition".to_owned(), Value::from("arn:td:1")),
-            ("subnets".to_owned(), Value::List(vec!["subnet-1".into()])),
-            ("load_balancer".to_owned(), Value::List(vec![lb.clone()])),
-            ("health_check_grace_period".to_owned(), grace),
-        ]
-        .into(),
-        created: None,
+    let service = |grace: Value| {
+        service(&[
+            ("load_balancer", Value::List(vec![lb.clone()])),
+            ("health_check_grace_period", grace),
+        ])
     };
     p.update("s", &service(Value::Int(60)), &service(Value::Null))
         .await
@@ -173,21 +183,11 @@ async fn availability_zone_rebalancing_is_sent_only_when_it_changes() {
         .then_output(|| UpdateServiceOutput::builder().build());
     let ecs = mock_client!(aws_sdk_ecs, [&off, &kept]);
     let p = provider(|c| c.ecs = ecs);
-    let service = |rebalancing: Value, count: i64| Resource {
-        address: Address::new(Kind::Service, "web"),
-        attrs: [
-            (
-                "arn".to_owned(),
-                Value::from("arn:aws:ecs:us-east-1:123456789012:service/c/web"),
-            ),
-            ("cluster".to_owned(), Value::from("arn:cluster")),
-            ("task_definition".to_owned(), Value::from("arn:td:1")),
-            ("subnets".to_owned(), Value::List(vec!["subnet-1".into()])),
-            ("desired_count".to_owned(), Value::Int(count)),
-            ("availability_zone_rebalancing".to_owned(), rebalancing),
-        ]
-        .into(),
-        created: None,
+    let service = |rebalancing: Value, count: i64| {
+        service(&[
+            ("desired_count", Value::Int(count)),
+            ("availability_zone_rebalancing", rebalancing),
+        ])
     };
     p.update(
         "s",
