@@ -100,3 +100,62 @@ fn a_repository_with_images_goes_only_with_force_delete() {
         }
     }
 }
+
+/// A repository policy (Terraform's `aws_ecr_repository_policy`): another
+/// account may pull. Written as JSON text (as `jsonencode` leaves it) it
+/// applies and re-plans clean; rewritten as a map naming a second account,
+/// and then removed, each is one update in place, on both clouds; on moto
+/// boto3 reads the policy ECR holds.
+#[test]
+fn a_repository_policy_lets_other_accounts_pull_and_changes_in_place_on_both_clouds() {
+    const STACK: &str = r#"stack "shared-images" { region = "us-east-1" }
+ecr_repository app {
+  policy = "{\"Version\":\"2008-10-17\",\"Statement\":[{\"Sid\":\"Pull\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111111111111:root\"},\"Action\":[\"ecr:BatchGetImage\",\"ecr:GetDownloadUrlForLayer\"]}]}"
+}
+"#;
+    const MAP: &str = r#"  policy = {
+    Version = "2008-10-17"
+    Statement = [{
+      Sid       = "Pull"
+      Effect    = "Allow"
+      Principal = { AWS = ["arn:aws:iam::111111111111:root", "arn:aws:iam::222222222222:root"] }
+      Action    = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
+    }]
+  }
+"#;
+    const HELD: &str = "import boto3,json\n\
+        ecr=boto3.client('ecr')\n\
+        try:\n\
+        \x20   p=json.loads(ecr.get_repository_policy(repositoryName='shared-images-app')['policyText'])\n\
+        \x20   a=p['Statement'][0]['Principal']['AWS']\n\
+        \x20   print(json.dumps(sorted([a] if isinstance(a,str) else a)))\n\
+        except ecr.exceptions.RepositoryPolicyNotFoundException:\n\
+        \x20   print('none')\n";
+    for cloud in Cloud::both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = dir.path();
+        cloud.apply_clean(dir, STACK, "a policy written as JSON");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(moto.python(HELD).trim(), r#"["arn:aws:iam::111111111111:root"]"#);
+        }
+        let start = STACK.find("  policy").expect("policy line");
+        let end = start + STACK[start..].find('\n').expect("line end") + 1;
+        std::fs::write(dir.join("main.berth"), format!("{}{MAP}{}", &STACK[..start], &STACK[end..]))
+            .expect("write");
+        cloud.plans_one_update(dir, "ecr_repository.app");
+        cloud.converges(dir, "a second account");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                moto.python(HELD).trim(),
+                r#"["arn:aws:iam::111111111111:root", "arn:aws:iam::222222222222:root"]"#
+            );
+        }
+        std::fs::write(dir.join("main.berth"), format!("{}{}", &STACK[..start], &STACK[end..])).expect("write");
+        cloud.plans_one_update(dir, "ecr_repository.app");
+        cloud.converges(dir, "the policy removed");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(moto.python(HELD).trim(), "none");
+        }
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

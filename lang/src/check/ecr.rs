@@ -3,6 +3,7 @@
 //! settings (at CreateRepository).
 
 use berth_provider::Value;
+use berth_provider::policy::DocumentKind;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
@@ -11,6 +12,9 @@ use crate::stack::{DesiredBlock, DesiredResource};
 const CODE: &str = "E0565";
 
 pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+    if let Some(doc) = r.body.known("policy") {
+        super::iam::grammar(doc, DocumentKind::Repository, &r.body, "policy", diags);
+    }
     one_of(
         r.body.known("tag_mutability"),
         r.body.span("tag_mutability"),

@@ -109,6 +109,7 @@ pub(super) fn grammar(
         DocumentKind::Identity | DocumentKind::Managed => ("IAM", "policy", "answer MalformedPolicyDocument"),
         DocumentKind::Trust => ("IAM", "trust policy", "answer MalformedPolicyDocument"),
         DocumentKind::Endpoint => ("EC2", "endpoint policy", "refuse CreateVpcEndpoint"),
+        DocumentKind::Repository => ("ECR", "repository policy", "refuse SetRepositoryPolicy"),
     };
     for p in policy::problems(doc, kind) {
         let location = p.location();

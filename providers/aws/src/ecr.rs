@@ -1,10 +1,11 @@
 //! ECR: private repositories named `{stack}-{name}` (lower case) unless the
 //! configuration names them. CreateRepository (scanning, tag mutability,
 //! encryption and tags in the call) + PutLifecyclePolicy, whose document
-//! berth writes from the `lifecycle_rule` blocks; updates through
-//! PutImageScanningConfiguration, PutImageTagMutability and
-//! Put/DeleteLifecyclePolicy; DescribeRepositories + ListTagsForResource +
-//! GetLifecyclePolicy to read. `force_delete` lives in a tag of berth's
+//! berth writes from the `lifecycle_rule` blocks, + SetRepositoryPolicy;
+//! updates through PutImageScanningConfiguration, PutImageTagMutability,
+//! Put/DeleteLifecyclePolicy and Set/DeleteRepositoryPolicy;
+//! DescribeRepositories + ListTagsForResource + GetLifecyclePolicy +
+//! GetRepositoryPolicy to read. `force_delete` lives in a tag of berth's
 //! and makes DeleteRepository take the images with it.
 
 use aws_sdk_ecr::types::{
@@ -14,7 +15,7 @@ use std::collections::BTreeMap;
 
 use berth_provider::adopt::adoption_tags;
 use berth_provider::naming;
-use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
+use berth_provider::{Attrs, Kind, ProviderError, Resource, Value, policy};
 use futures::future::try_join_all;
 use serde_json::json;
 
@@ -37,6 +38,10 @@ const FORCE: FlagTag = FlagTag {
 /// What GetLifecyclePolicy and DeleteLifecyclePolicy answer for a
 /// repository without one.
 const NO_POLICY: &str = "LifecyclePolicyNotFoundException";
+
+/// What GetRepositoryPolicy and DeleteRepositoryPolicy answer for a
+/// repository without one.
+const NO_REPOSITORY_POLICY: &str = "RepositoryPolicyNotFoundException";
 
 fn scanning(a: &Attrs) -> ImageScanningConfiguration {
     ImageScanningConfiguration::builder()
@@ -82,6 +87,9 @@ pub(crate) async fn create(
         .await?;
     if let Some(policy) = lifecycle_policy(&a) {
         put_policy(p, &name, &policy).await?;
+    }
+    if let Some(doc) = repository_policy(&a) {
+        set_repository_policy(p, &name, &doc).await?;
     }
     let repo = out.repository();
     let computed = [
@@ -170,6 +178,26 @@ fn lifecycle_rules(text: &str) -> Value {
     )
 }
 
+/// The repository policy document as ECR takes it, when one is given.
+fn repository_policy(a: &Attrs) -> Option<String> {
+    a.get("policy")
+        .filter(|v| **v != Value::Null)
+        .map(policy::to_json_text)
+}
+
+/// SetRepositoryPolicy: who else may pull or push.
+async fn set_repository_policy(p: &AwsProvider, name: &str, doc: &str) -> Result<(), ProviderError> {
+    let ecr = &p.clients.ecr;
+    p.call(SERVICE, "SetRepositoryPolicy", || {
+        ecr.set_repository_policy()
+            .repository_name(name)
+            .policy_text(doc)
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
 async fn put_policy(p: &AwsProvider, name: &str, policy: &str) -> Result<(), ProviderError> {
     let ecr = &p.clients.ecr;
     p.call(SERVICE, "PutLifecyclePolicy", || {
@@ -217,6 +245,17 @@ pub(crate) async fn update(
             None => {
                 p.call_unless(SERVICE, "DeleteLifecyclePolicy", &[NO_POLICY], || {
                     ecr.delete_lifecycle_policy().repository_name(&name).send()
+                })
+                .await?;
+            }
+        }
+    }
+    if changed("policy") {
+        match repository_policy(&new) {
+            Some(doc) => set_repository_policy(p, &name, &doc).await?,
+            None => {
+                p.call_unless(SERVICE, "DeleteRepositoryPolicy", &[NO_REPOSITORY_POLICY], || {
+                    ecr.delete_repository_policy().repository_name(&name).send()
                 })
                 .await?;
             }
@@ -352,6 +391,15 @@ async fn read(
         .as_ref()
         .and_then(|o| o.lifecycle_policy_text())
         .map_or(Value::List(Vec::new()), lifecycle_rules);
+    let access = p
+        .call_unless(SERVICE, "GetRepositoryPolicy", &[NO_REPOSITORY_POLICY], || {
+            ecr.get_repository_policy().repository_name(name).send()
+        })
+        .await?;
+    let access = access
+        .as_ref()
+        .and_then(|o| o.policy_text())
+        .map_or(Value::Null, policy::from_aws);
     let encryption = repo.encryption_configuration();
     let a = attrs([
         (
@@ -377,6 +425,7 @@ async fn read(
         ),
         ("lifecycle_rule", rules),
         ("force_delete", Value::Bool(force)),
+        ("policy", access),
         ("tags", user_tags(pairs())),
         ("arn", Value::from(arn)),
         ("url", repo.repository_uri().map_or(Value::Null, Value::from)),

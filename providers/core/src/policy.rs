@@ -29,6 +29,9 @@ pub enum DocumentKind {
     /// A role's trust policy: statements name principals, never
     /// resources.
     Trust,
+    /// An ECR repository's policy: statements name principals (who may
+    /// pull or push); a `Resource` may be left out (the repository).
+    Repository,
     /// A VPC endpoint's policy: statements may name principals and
     /// resources (at most one of `Principal`/`NotPrincipal` and of
     /// `Resource`/`NotResource` each).
@@ -494,6 +497,10 @@ fn check_statement(st: &Value, at: &[PathStep], kind: DocumentKind, out: &mut Ve
         }
         DocumentKind::Endpoint => {
             one_of(st, "Principal", "NotPrincipal", at, false, out);
+            one_of(st, "Resource", "NotResource", at, false, out);
+        }
+        DocumentKind::Repository => {
+            one_of(st, "Principal", "NotPrincipal", at, true, out);
             one_of(st, "Resource", "NotResource", at, false, out);
         }
         DocumentKind::Trust => {

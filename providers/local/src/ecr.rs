@@ -1,8 +1,9 @@
 //! ECR: private repositories, with their scanning, tag mutability,
-//! encryption and lifecycle policy.
+//! encryption, lifecycle policy and repository policy.
 
 use std::collections::BTreeMap;
 
+use berth_provider::policy::{self, DocumentKind};
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value};
 
 use crate::api::fail;
@@ -39,6 +40,7 @@ pub(crate) fn create(
     if !blocks_of(&attrs, "lifecycle_rule").is_empty() {
         sim.call("PutLifecyclePolicy");
     }
+    repository_policy(sim, None, &attrs)?;
     let url = format!("{}.dkr.ecr.{}.amazonaws.com/{name}", sim.st.account, sim.region);
     attrs.insert("registry_id".to_owned(), Value::String(sim.st.account.clone()));
     attrs.insert("url".to_owned(), Value::String(url));
@@ -48,7 +50,8 @@ pub(crate) fn create(
     Ok(arn)
 }
 
-/// Changes scanning, tag mutability and the lifecycle policy in place.
+/// Changes scanning, tag mutability, the lifecycle policy and the
+/// repository policy in place.
 pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
     let changed = |k: &str| old.get(k) != new.get(k);
     if changed("scan_on_push") {
@@ -65,7 +68,31 @@ pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(), Prov
         };
         sim.call(call);
     }
+    repository_policy(sim, Some(old), new)?;
     check("PutLifecyclePolicy", new)
+}
+
+/// SetRepositoryPolicy (checked as ECR does: principals named) or
+/// DeleteRepositoryPolicy, when the policy is new or changed.
+fn repository_policy(sim: &mut Sim, old: Option<&Attrs>, new: &Attrs) -> Result<(), ProviderError> {
+    let before = old.and_then(|o| o.get("policy")).filter(|v| **v != Value::Null);
+    let after = new.get("policy").filter(|v| **v != Value::Null);
+    match (before, after) {
+        (_, Some(doc)) if before != after => {
+            let call = "SetRepositoryPolicy";
+            sim.call(call);
+            if !policy::problems(doc, DocumentKind::Repository).is_empty() {
+                return Err(fail(
+                    call,
+                    INVALID,
+                    "Invalid parameter at 'PolicyText' failed to satisfy constraint: 'Invalid repository policy provided'",
+                ));
+            }
+        }
+        (Some(_), None) => sim.call("DeleteRepositoryPolicy"),
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Deletes a repository (it holds no images here).

@@ -2562,6 +2562,12 @@ const ECR_REPOSITORY: KindSchema = KindSchema {
             "berth:force_delete tag",
             "Delete the repository with the images it still holds (DeleteRepository `force`), as Terraform's `force_delete`; otherwise ECR refuses to delete a repository with images (`RepositoryNotEmptyException`) and `berth destroy` stops there.",
         ),
+        Attr::optional(
+            "policy",
+            Type::Document,
+            "repositoryPolicyText",
+            "Who else may pull or push (Terraform's `aws_ecr_repository_policy`): an IAM policy document whose statements name principals, e.g. another account's root for `ecr:BatchGetImage` and `ecr:GetDownloadUrlForLayer`. Removed in place (DeleteRepositoryPolicy).",
+        ),
         TAGS,
         ARN,
         Attr::computed(
