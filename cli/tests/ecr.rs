@@ -140,8 +140,11 @@ ecr_repository app {
         }
         let start = STACK.find("  policy").expect("policy line");
         let end = start + STACK[start..].find('\n').expect("line end") + 1;
-        std::fs::write(dir.join("main.berth"), format!("{}{MAP}{}", &STACK[..start], &STACK[end..]))
-            .expect("write");
+        std::fs::write(
+            dir.join("main.berth"),
+            format!("{}{MAP}{}", &STACK[..start], &STACK[end..]),
+        )
+        .expect("write");
         cloud.plans_one_update(dir, "ecr_repository.app");
         cloud.converges(dir, "a second account");
         if let Cloud::Aws(moto) = &cloud {
@@ -150,7 +153,11 @@ ecr_repository app {
                 r#"["arn:aws:iam::111111111111:root", "arn:aws:iam::222222222222:root"]"#
             );
         }
-        std::fs::write(dir.join("main.berth"), format!("{}{}", &STACK[..start], &STACK[end..])).expect("write");
+        std::fs::write(
+            dir.join("main.berth"),
+            format!("{}{}", &STACK[..start], &STACK[end..]),
+        )
+        .expect("write");
         cloud.plans_one_update(dir, "ecr_repository.app");
         cloud.converges(dir, "the policy removed");
         if let Cloud::Aws(moto) = &cloud {

@@ -1252,3 +1252,45 @@ fn a_local_cloud_file_without_attributes_added_since_plans_clean() {
     p.write_cloud(&cloud);
     assert_no_changes(&p, &[]);
 }
+
+/// `prevent_destroy = true` (Terraform's `lifecycle { prevent_destroy }`):
+/// a plan that would replace the resource, a removal of its neighbour
+/// aside, and `berth destroy` are refused before any change, naming it;
+/// set to `false`, the same destroy goes through. On both clouds.
+#[test]
+fn prevent_destroy_refuses_plans_that_would_destroy_the_resource_on_both_clouds() {
+    const STACK: &str = "stack \"guarded\" { region = \"us-east-1\" }\n\
+                         vpc main {\n  cidr            = \"10.0.0.0/16\"\n  prevent_destroy = true\n}\n\
+                         log_group app { retention_days = 7 }\n";
+    for cloud in common::Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        cloud.apply_clean(dir, STACK, "a protected VPC");
+        std::fs::write(dir.join("main.berth"), STACK.replace("10.0.0.0/16", "10.1.0.0/16")).expect("write");
+        for args in [&["plan"][..], &["apply", "--auto-approve"][..]] {
+            let run = cloud.berth(dir, args);
+            assert_eq!(run.code, Some(1), "{}", run.all());
+            assert!(
+                run.stderr
+                    .contains("vpc.main has `prevent_destroy = true`, and this plan would replace it (cidr"),
+                "{}",
+                run.all()
+            );
+        }
+        // Removing another resource is not refused.
+        let without_logs = STACK.replace("log_group app { retention_days = 7 }\n", "");
+        cloud.apply_clean(dir, &without_logs, "the log group removed");
+        let destroy = cloud.berth(dir, &["destroy", "--auto-approve"]);
+        assert_eq!(destroy.code, Some(1), "{}", destroy.all());
+        assert!(destroy.stderr.contains("would delete it"), "{}", destroy.all());
+        std::fs::write(
+            dir.join("main.berth"),
+            without_logs.replace("prevent_destroy = true", "prevent_destroy = false"),
+        )
+        .expect("write");
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+        let plan = cloud.berth(dir, &["plan", "--format", "json"]);
+        plan.expect_code(0);
+        assert_eq!(common::json_plan(&plan)["summary"]["add"], 1, "the VPC is gone");
+    }
+}

@@ -50,6 +50,8 @@ pub struct DesiredResource {
     pub body: DesiredBody,
     /// Resources this one references, directly.
     pub depends_on: BTreeSet<Address>,
+    /// `prevent_destroy = true`: no plan may delete or replace it.
+    pub prevent_destroy: bool,
 }
 
 impl DesiredResource {

@@ -4,8 +4,9 @@
 use berth_provider::Kind;
 use berth_provider::schema::{Attr, Block, Literal, Presence, Update};
 
-/// An attribute that is not part of a kind's schema: `for_each` on
-/// resources, and the attributes of `variable` and `stack` blocks.
+/// An attribute that is not part of a kind's schema: `for_each` and
+/// `prevent_destroy` on resources, and the attributes of `variable` and
+/// `stack` blocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Meta {
     /// The attribute's name.
@@ -16,12 +17,20 @@ pub struct Meta {
     pub doc: &'static str,
 }
 
-const FOR_EACH: Meta = Meta {
-    name: "for_each",
-    detail: "list or map",
-    doc: "Declares one resource per element; the body reads the element as `each.key` and `each.value`, \
-          and others reference one as `KIND.NAME[\"key\"]`.",
-};
+/// What any resource may carry besides its schema's attributes.
+const RESOURCE_META: &[Meta] = &[
+    Meta {
+        name: "for_each",
+        detail: "list or map",
+        doc: "Declares one resource per element; the body reads the element as `each.key` and `each.value`, \
+              and others reference one as `KIND.NAME[\"key\"]`.",
+    },
+    Meta {
+        name: "prevent_destroy",
+        detail: "bool",
+        doc: "`true`: a plan that would delete or replace it (or `berth destroy`) is refused before any change.",
+    },
+];
 
 const VARIABLE_ATTRS: &[Meta] = &[
     Meta {
@@ -148,7 +157,7 @@ impl Body {
     pub fn entries(&self) -> Vec<Entry> {
         match self {
             Body::Resource(_, block) => schema_entries(block)
-                .chain(std::iter::once(Entry::Meta(FOR_EACH)))
+                .chain(RESOURCE_META.iter().copied().map(Entry::Meta))
                 .collect(),
             Body::Nested(block) => schema_entries(block).collect(),
             Body::Variable => VARIABLE_ATTRS.iter().copied().map(Entry::Meta).collect(),

@@ -17,6 +17,7 @@ pub mod order;
 pub mod outputs;
 pub mod owned;
 pub mod plan;
+mod protect;
 pub mod render;
 pub mod saved;
 mod vpc_move;
@@ -26,3 +27,4 @@ pub use in_use::blocked_replacements;
 pub use plan::{
     Action, AttrChange, Duplicate, Fingerprint, KeepReason, OutputChange, Plan, ResourceChange, Summary,
 };
+pub use protect::protected_destroys;

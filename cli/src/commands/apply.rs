@@ -74,8 +74,11 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     let lock = cloud.lock(&runtime, &stack.name, command, global.lock_timeout, &dir)?;
     let planned = if how.destroy {
         // Nothing is declared any more; the declarations only say which
-        // live values are sensitive.
-        berth_planner::plan_destroy(&stack, plan::read_live(&runtime, &cloud, &stack, &external)?)
+        // live values are sensitive and which resources are protected.
+        let planned =
+            berth_planner::plan_destroy(&stack, plan::read_live(&runtime, &cloud, &stack, &external)?);
+        plan::refused(&stack, &planned)?;
+        planned
     } else {
         plan::make(&runtime, &cloud, &stack, &external)?
     };

@@ -182,8 +182,7 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// Reads the stack's live resources (also under the `external` parents)
-/// and plans against them. A plan AWS would refuse half-way through (see
-/// [`berth_planner::blocked_replacements`]) is an error, before any change.
+/// and plans against them; see [`refused`].
 pub fn make(
     runtime: &Runtime,
     cloud: &Cloud,
@@ -191,11 +190,21 @@ pub fn make(
     external: &[External],
 ) -> anyhow::Result<Planned> {
     let planned = plan(stack, read_live(runtime, cloud, stack, external)?);
-    let blocked = berth_planner::blocked_replacements(stack, &planned.plan);
-    if !blocked.is_empty() {
-        anyhow::bail!(blocked.join("\n"));
-    }
+    refused(stack, &planned)?;
     Ok(planned)
+}
+
+/// A plan AWS would refuse half-way through (see
+/// [`berth_planner::blocked_replacements`]) or that destroys what the
+/// configuration protects ([`berth_planner::protected_destroys`]) is an
+/// error, before any change.
+pub fn refused(stack: &berth_lang::Stack, planned: &Planned) -> anyhow::Result<()> {
+    let mut reasons = berth_planner::blocked_replacements(stack, &planned.plan);
+    reasons.extend(berth_planner::protected_destroys(stack, &planned.plan));
+    if !reasons.is_empty() {
+        anyhow::bail!(reasons.join("\n"));
+    }
+    Ok(())
 }
 
 /// The stack's live resources, also those under the `external` parents

@@ -57,10 +57,11 @@ pub struct ResourceDecl<'a> {
     pub name: String,
     pub block: &'a Block,
     pub for_each: Option<&'a Expr>,
+    pub prevent_destroy: Option<&'a Expr>,
 }
 
 /// Meta-attributes any resource may carry besides its schema's.
-pub const META_ATTRS: &[&str] = &["for_each"];
+pub const META_ATTRS: &[&str] = &["for_each", "prevent_destroy"];
 const VARIABLE_ATTRS: &[&str] = &["default", "description", "type", "sensitive"];
 const STACK_ATTRS: &[&str] = &["region"];
 const OUTPUT_ATTRS: &[&str] = &["value", "description", "sensitive"];
@@ -239,6 +240,7 @@ fn declare_resource<'a>(module: &mut Module<'a>, kind: Kind, block: &'a Block, d
         return;
     }
     let for_each = find_attr(block, "for_each");
+    let prevent_destroy = find_attr(block, "prevent_destroy");
     module.resources.insert(
         key,
         ResourceDecl {
@@ -246,6 +248,7 @@ fn declare_resource<'a>(module: &mut Module<'a>, kind: Kind, block: &'a Block, d
             name: name.to_owned(),
             block,
             for_each,
+            prevent_destroy,
         },
     );
 }

@@ -14,7 +14,7 @@ use berth_provider::lookup::DataKind;
 use berth_provider::schema::Presence;
 use berth_provider::{Address, Attrs, Kind, Value};
 
-use crate::check::declare::{Module, ResourceDecl};
+use crate::check::declare::{META_ATTRS, Module, ResourceDecl};
 use crate::diagnostic::Diagnostic;
 use crate::source::{Span, Spanned};
 use crate::stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Output, RefTarget};
@@ -139,11 +139,15 @@ pub fn evaluate_in_cloud(
         ev.lookup_value(*kind, name);
     }
     let mut dependencies: BTreeMap<Node<'_>, BTreeSet<Address>> = BTreeMap::new();
+    let mut protected: BTreeSet<Node<'_>> = BTreeSet::new();
     for node in order(deps) {
         let Some(decl) = module.resources.get(&(node.0, node.1.to_owned())) else {
             continue;
         };
         let instances = ev.resource(decl);
+        if ev.flag(decl.prevent_destroy, "prevent_destroy", "E0322") {
+            protected.insert((decl.kind, decl.name.as_str()));
+        }
         let depends_on: BTreeSet<Address> = deps
             .get(&node)
             .into_iter()
@@ -173,6 +177,7 @@ pub fn evaluate_in_cloud(
             continue;
         };
         let depends_on = dependencies.remove(&(kind, name)).unwrap_or_default();
+        let prevent_destroy = protected.contains(&(kind, name));
         for (key, body) in instances {
             resources.push(DesiredResource {
                 address: Address {
@@ -183,6 +188,7 @@ pub fn evaluate_in_cloud(
                 span: header(decl.block),
                 body,
                 depends_on: depends_on.clone(),
+                prevent_destroy,
             });
         }
     }
@@ -376,17 +382,18 @@ impl Evaluator<'_, '_> {
             Item::Attribute(a) if a.name.name == "sensitive" => Some(&a.value),
             _ => None,
         });
-        self.flag(expr)
+        self.flag(expr, "sensitive", "E0320")
     }
 
-    /// A `sensitive` attribute's value: absent is `false`.
-    fn flag(&mut self, expr: Option<&Expr>) -> bool {
+    /// A flag's value (`sensitive`, `prevent_destroy`): absent is `false`;
+    /// `code` unless it is a boolean known now.
+    fn flag(&mut self, expr: Option<&Expr>, name: &str, code: &'static str) -> bool {
         match expr.map(|e| (e, self.expr(e, None))) {
             None => false,
             Some((_, Some(DesiredValue::Known(Value::Bool(b))))) => b,
             Some((e, _)) => {
                 self.diags.push(
-                    Diagnostic::error("E0320", "`sensitive` is `true` or `false`", e.span)
+                    Diagnostic::error(code, format!("`{name}` is `true` or `false`"), e.span)
                         .label("not a boolean"),
                 );
                 false
@@ -532,7 +539,7 @@ impl Evaluator<'_, '_> {
         let mut body = DesiredBody::default();
         for item in &block.body {
             match item {
-                Item::Attribute(a) if a.name.name == "for_each" => {}
+                Item::Attribute(a) if META_ATTRS.contains(&a.name.name.as_str()) => {}
                 Item::Attribute(a) => {
                     let outer = std::mem::take(&mut self.tainted);
                     let value = self.expr(&a.value, each);
@@ -883,7 +890,7 @@ impl Evaluator<'_, '_> {
         self.current = None;
         let mut out = Vec::new();
         for (name, decl) in &self.module.outputs {
-            let declared = self.flag(decl.sensitive);
+            let declared = self.flag(decl.sensitive, "sensitive", "E0320");
             self.tainted = false;
             self.in_output = true;
             let value = self.expr(decl.value, None);
