@@ -1266,7 +1266,11 @@ fn prevent_destroy_refuses_plans_that_would_destroy_the_resource_on_both_clouds(
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path();
         cloud.apply_clean(dir, STACK, "a protected VPC");
-        std::fs::write(dir.join("main.berth"), STACK.replace("10.0.0.0/16", "10.1.0.0/16")).expect("write");
+        std::fs::write(
+            dir.join("main.berth"),
+            STACK.replace("10.0.0.0/16", "10.1.0.0/16"),
+        )
+        .expect("write");
         for args in [&["plan"][..], &["apply", "--auto-approve"][..]] {
             let run = cloud.berth(dir, args);
             assert_eq!(run.code, Some(1), "{}", run.all());
