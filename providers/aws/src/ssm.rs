@@ -50,6 +50,17 @@ async fn arn_of(p: &AwsProvider, name: &str) -> Result<String, ProviderError> {
     Ok(p.caller().await?.arn(SERVICE, p.region(), &resource))
 }
 
+/// Left out, a `SecureString`'s key stays the one AWS holds: an overwrite
+/// without one would encrypt the new version with AWS's default key.
+fn keep_key(old: &Attrs, new: &mut Attrs) {
+    if str_of(new, "type") == Some("SecureString")
+        && str_of(new, "kms_key").is_none()
+        && let Some(key) = str_of(old, "kms_key")
+    {
+        new.insert("kms_key".to_owned(), Value::from(key));
+    }
+}
+
 /// What a put returns: the desired attributes, with the key AWS encrypts
 /// a `SecureString` with when none is given.
 fn put_result(mut a: Attrs, name: String, arn: String) -> Attrs {
@@ -100,8 +111,9 @@ pub(crate) async fn update(
     desired: &Resource,
 ) -> Result<Resource, ProviderError> {
     let ssm = &p.clients.ssm;
-    let new = complete(Kind::SsmParameter, &desired.attrs);
+    let mut new = complete(Kind::SsmParameter, &desired.attrs);
     let old = &live.attrs;
+    keep_key(old, &mut new);
     let name = str_of(old, "name").unwrap_or_default().to_owned();
     let arn = str_of(old, "arn").unwrap_or_default().to_owned();
     let changed = ["type", "value", "description", "kms_key", "allowed_pattern"]

@@ -203,6 +203,44 @@ async fn availability_zone_rebalancing_is_sent_only_when_it_changes() {
     assert_eq!(kept.num_calls(), 1);
 }
 
+/// A SecureString whose key the configuration leaves out keeps the key it
+/// has when its value changes: PutParameter is sent that key, not none
+/// (which would encrypt the new version with AWS's default key).
+#[tokio::test]
+async fn a_secure_parameters_key_left_out_stays_when_its_value_changes() {
+    use aws_sdk_ssm::operation::put_parameter::PutParameterOutput;
+    let put = mock!(aws_sdk_ssm::Client::put_parameter)
+        .match_requests(|r| r.key_id() == Some("alias/team") && r.value() == Some("new"))
+        .then_output(|| PutParameterOutput::builder().version(2).build());
+    let ssm = mock_client!(aws_sdk_ssm, [&put]);
+    let p = provider(|c| c.ssm = ssm);
+    let parameter = |value: &str, key: Value| Resource {
+        address: Address::new(Kind::SsmParameter, "db"),
+        attrs: [
+            ("name".to_owned(), Value::from("/app/db")),
+            (
+                "arn".to_owned(),
+                Value::from("arn:aws:ssm:us-east-1:123456789012:parameter/app/db"),
+            ),
+            ("type".to_owned(), Value::from("SecureString")),
+            ("value".to_owned(), Value::from(value)),
+            ("kms_key".to_owned(), key),
+        ]
+        .into(),
+        created: None,
+    };
+    let done = p
+        .update(
+            "s",
+            &parameter("old", Value::from("alias/team")),
+            &parameter("new", Value::Null),
+        )
+        .await
+        .expect("PutParameter keeps the key");
+    assert_eq!(put.num_calls(), 1);
+    assert_eq!(done.attrs["kms_key"], Value::from("alias/team"));
+}
+
 /// Expired credentials are said as such, in one line.
 #[tokio::test]
 async fn expired_credentials_are_said_as_such() {

@@ -46,6 +46,13 @@ pub(crate) fn create(
 /// PutParameter with `Overwrite` when anything but the tags changed.
 pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &mut Attrs) -> Result<(), ProviderError> {
     let call = "PutParameter";
+    // Left out, a SecureString's key stays the one it has.
+    if str_of(new, "kms_key").is_none() {
+        new.insert(
+            "kms_key".to_owned(),
+            old.get("kms_key").cloned().unwrap_or(Value::Null),
+        );
+    }
     default_key(new);
     let changed = ["type", "value", "description", "kms_key", "allowed_pattern"]
         .iter()
