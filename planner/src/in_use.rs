@@ -42,12 +42,7 @@ pub fn blocked_replacements(stack: &Stack, plan: &Plan) -> Vec<String> {
             if staying.is_empty() {
                 return None;
             }
-            let forced: Vec<&str> = r
-                .changes
-                .iter()
-                .filter(|c| c.forces_replacement)
-                .map(|c| c.name.as_str())
-                .collect();
+            let forced: Vec<&str> = r.forcing_replacement().collect();
             Some(format!(
                 "{group} must be replaced ({forced} cannot change in place) and keeps its `name`, so the old \
                  target group would be deleted before its successor is made, which ELBv2 refuses while {staying} \

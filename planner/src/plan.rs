@@ -62,6 +62,16 @@ pub struct ResourceChange {
     pub duplicate: Option<Duplicate>,
 }
 
+impl ResourceChange {
+    /// The attributes whose change forces the replacement.
+    pub fn forcing_replacement(&self) -> impl Iterator<Item = &str> {
+        self.changes
+            .iter()
+            .filter(|c| c.forces_replacement)
+            .map(|c| c.name.as_str())
+    }
+}
+
 /// A live resource sharing its address with the one berth keeps.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Duplicate {

@@ -18,12 +18,7 @@ pub fn protected_destroys(stack: &Stack, plan: &Plan) -> Vec<String> {
             let why = match r.action {
                 Action::Delete => "delete it".to_owned(),
                 _ => {
-                    let forced: Vec<&str> = r
-                        .changes
-                        .iter()
-                        .filter(|c| c.forces_replacement)
-                        .map(|c| c.name.as_str())
-                        .collect();
+                    let forced: Vec<&str> = r.forcing_replacement().collect();
                     format!("replace it ({} cannot change in place)", forced.join(", "))
                 }
             };

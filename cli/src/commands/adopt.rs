@@ -217,14 +217,8 @@ fn only(plan: &Plan, address: &Address) -> Plan {
 /// The attributes forcing a replacement, when the plan replaces.
 fn replaced(plan: &Plan) -> Option<Vec<String>> {
     let change = plan.resources.first()?;
-    matches!(change.action, Action::Replace(_)).then(|| {
-        change
-            .changes
-            .iter()
-            .filter(|c| c.forces_replacement)
-            .map(|c| c.name.clone())
-            .collect()
-    })
+    matches!(change.action, Action::Replace(_))
+        .then(|| change.forcing_replacement().map(str::to_owned).collect())
 }
 
 /// The id of a live resource, as its kind's schema names it.

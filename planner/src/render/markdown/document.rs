@@ -163,12 +163,7 @@ impl<'a> Doc<'a> {
         }
         let mut out = String::from("\n> [!WARNING]\n> This plan destroys or replaces resources:\n");
         for e in risky.iter().take(shown) {
-            let forced: Vec<String> =
-                e.rc.changes
-                    .iter()
-                    .filter(|c| c.forces_replacement)
-                    .map(|c| code(&c.name))
-                    .collect();
+            let forced: Vec<String> = e.rc.forcing_replacement().map(code).collect();
             let why = if forced.is_empty() {
                 String::new()
             } else {
