@@ -379,15 +379,19 @@ impl<'s> Context<'s> {
         for (name, allowed) in modes {
             diags.extend(unknown_value(&r.body, name, name, &allowed));
         }
-        if r.body.known("access_logs") == Some(&Value::Bool(true))
-            && r.body.value("access_logs_bucket").is_none()
-            && let Some(span) = r.body.span("access_logs")
-        {
-            diags.push(
-                Diagnostic::error("E0630", "access logs turned on with nowhere to go", span)
-                    .label("no `access_logs_bucket`")
-                    .help("name the S3 bucket: `access_logs_bucket = \"my-logs\"`"),
-            );
+        for logs in ["access_logs", "connection_logs"] {
+            let bucket = format!("{logs}_bucket");
+            if r.body.known(logs) == Some(&Value::Bool(true))
+                && r.body.value(&bucket).is_none()
+                && let Some(span) = r.body.span(logs)
+            {
+                let what = logs.replace('_', " ");
+                diags.push(
+                    Diagnostic::error("E0630", format!("{what} turned on with nowhere to go"), span)
+                        .label(format!("no `{bucket}`"))
+                        .help(format!("name the S3 bucket: `{bucket} = \"my-logs\"`")),
+                );
+            }
         }
         let subnets = self.targets(r.body.value("subnets"), Kind::Subnet);
         let Some(span) = r.body.span("subnets") else {

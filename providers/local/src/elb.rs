@@ -399,6 +399,8 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
         client_keep_alive: keep_alive,
         access_logs,
         access_logs_bucket,
+        connection_logs,
+        connection_logs_bucket,
         ..
     } = load_balancer_settings(attrs);
     let bad = |msg: String| Err(invalid(Kind::LoadBalancer, call, msg));
@@ -422,10 +424,15 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
             "'client_keep_alive.seconds' value '{keep_alive}' must be between '60-604800' inclusive"
         ));
     }
-    if access_logs && access_logs_bucket.is_empty() {
-        return bad(
-            "The value of 'access_logs.s3.bucket' cannot be empty when access logs are enabled".to_owned(),
-        );
+    for (on, bucket, what) in [
+        (access_logs, access_logs_bucket, "access"),
+        (connection_logs, connection_logs_bucket, "connection"),
+    ] {
+        if on && bucket.is_empty() {
+            return bad(format!(
+                "The value of '{what}_logs.s3.bucket' cannot be empty when {what} logs are enabled"
+            ));
+        }
     }
     let has_gateway = sim
         .all(Kind::InternetGateway)
@@ -460,6 +467,9 @@ struct LoadBalancerSettings<'a> {
     access_logs: bool,
     access_logs_bucket: &'a str,
     access_logs_prefix: &'a str,
+    connection_logs: bool,
+    connection_logs_bucket: &'a str,
+    connection_logs_prefix: &'a str,
 }
 
 fn load_balancer_settings(attrs: &Attrs) -> LoadBalancerSettings<'_> {
@@ -477,6 +487,9 @@ fn load_balancer_settings(attrs: &Attrs) -> LoadBalancerSettings<'_> {
         access_logs: flag("access_logs", false),
         access_logs_bucket: str_of(attrs, "access_logs_bucket").unwrap_or_default(),
         access_logs_prefix: str_of(attrs, "access_logs_prefix").unwrap_or_default(),
+        connection_logs: flag("connection_logs", false),
+        connection_logs_bucket: str_of(attrs, "connection_logs_bucket").unwrap_or_default(),
+        connection_logs_prefix: str_of(attrs, "connection_logs_prefix").unwrap_or_default(),
     }
 }
 

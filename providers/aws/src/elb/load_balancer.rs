@@ -55,6 +55,21 @@ const SETTINGS: Table = &[
     ("access_logs", "access_logs.s3.enabled", Setting::Bool(false)),
     ("access_logs_bucket", "access_logs.s3.bucket", Setting::Str("")),
     ("access_logs_prefix", "access_logs.s3.prefix", Setting::Str("")),
+    (
+        "connection_logs",
+        "connection_logs.s3.enabled",
+        Setting::Bool(false),
+    ),
+    (
+        "connection_logs_bucket",
+        "connection_logs.s3.bucket",
+        Setting::Str(""),
+    ),
+    (
+        "connection_logs_prefix",
+        "connection_logs.s3.prefix",
+        Setting::Str(""),
+    ),
 ];
 
 fn computed(lb: &LoadBalancer) -> Attrs {

@@ -398,6 +398,27 @@ const LOAD_BALANCER: KindSchema = KindSchema {
             "The key prefix of the access logs in the bucket (Terraform's `access_logs { prefix }`); none when left out.",
         )
         .unset_when(Literal::Str("")),
+        Attr::optional(
+            "connection_logs",
+            Type::Bool,
+            "connection_logs.s3.enabled",
+            "`true`: write connection logs (client TLS handshakes, mTLS) to `connection_logs_bucket` (Terraform's `connection_logs { enabled }`). Off when left out.",
+        )
+        .unset_when(Literal::Bool(false)),
+        Attr::optional(
+            "connection_logs_bucket",
+            Type::String,
+            "connection_logs.s3.bucket",
+            "The S3 bucket connection logs go to (Terraform's `connection_logs { bucket }`).",
+        )
+        .unset_when(Literal::Str("")),
+        Attr::optional(
+            "connection_logs_prefix",
+            Type::String,
+            "connection_logs.s3.prefix",
+            "The key prefix of the connection logs in the bucket (Terraform's `connection_logs { prefix }`).",
+        )
+        .unset_when(Literal::Str("")),
         TAGS,
         ARN,
         NAME,
