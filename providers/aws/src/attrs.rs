@@ -41,6 +41,20 @@ pub(crate) fn str_map(map: &BTreeMap<String, String>) -> Value {
     )
 }
 
+/// `tags` (key/value pairs) as the SDK `Tag` of a service whose builder
+/// checks that key and value are set (ECR, Cloud Map, SSM); a missing one
+/// is an error of `call`.
+macro_rules! checked_tags {
+    ($tag:ty, $call:expr, $tags:expr) => {
+        $tags
+            .into_iter()
+            .map(|(k, v)| <$tag>::builder().key(k).value(v).build())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| crate::errors::build_error($call, e))
+    };
+}
+pub(crate) use checked_tags;
+
 /// Builds an attribute map from pairs.
 pub(crate) fn attrs<const N: usize>(pairs: [(&str, Value); N]) -> Attrs {
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()

@@ -11,7 +11,6 @@
 //! records' TTL, DeleteService. Read: ListNamespaces / ListServices +
 //! ListTagsForResource, GetService for a service's namespace.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_sdk_servicediscovery::types::{
@@ -24,7 +23,8 @@ use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use crate::attrs::{
-    attrs, complete, create_tags, created_at, int_of, keep, resource, str_of, tag_diff, user_tags,
+    attrs, checked_tags, complete, create_tags, created_at, int_of, keep, resource, str_of, tag_diff,
+    user_tags,
 };
 use crate::errors::build_error;
 use crate::scope::Scope;
@@ -38,13 +38,6 @@ const VPC_TAG: &str = "berth:vpc";
 /// How long a namespace operation may take: AWS's usually take under a
 /// minute (a hosted zone is made or deleted).
 const OPERATION_TIMEOUT: Duration = Duration::from_secs(300);
-
-fn tags_of(call: &str, tags: BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.into_iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| build_error(call, e))
-}
 
 /// Waits for the namespace operation `id` to succeed; returns its targets
 /// namespace id.
@@ -122,7 +115,7 @@ async fn create_namespace(
     let operation = match str_of(&a, "type") {
         Some("HTTP") => {
             let call = "CreateHttpNamespace";
-            let tags = tags_of(call, tags)?;
+            let tags = checked_tags!(Tag, call, tags)?;
             p.call(SERVICE, call, || {
                 sd.create_http_namespace()
                     .name(name)
@@ -138,7 +131,7 @@ async fn create_namespace(
             let call = "CreatePrivateDnsNamespace";
             let vpc = str_of(&a, "vpc").unwrap_or_default();
             tags.insert(VPC_TAG.to_owned(), vpc.to_owned());
-            let tags = tags_of(call, tags)?;
+            let tags = checked_tags!(Tag, call, tags)?;
             p.call(SERVICE, call, || {
                 sd.create_private_dns_namespace()
                     .name(name)
@@ -192,7 +185,7 @@ async fn create_service(p: &AwsProvider, stack: &str, desired: &Resource) -> Res
     let call = "CreateService";
     let sd = &p.clients.discovery;
     let mut a = complete(Kind::DiscoveryService, &desired.attrs);
-    let tags = tags_of(call, create_tags(stack, &desired.address, &a))?;
+    let tags = checked_tags!(Tag, call, create_tags(stack, &desired.address, &a))?;
     let dns = dns_config(call, &a)?;
     // AWS takes only 1 now (the schema's range), and keeps 1 whatever it
     // is sent; the SDK marks the field deprecated for that reason.
@@ -254,7 +247,7 @@ pub(crate) async fn update(
     }
     let (set, removed) = tag_diff(old, &new);
     if !set.is_empty() {
-        let tags = tags_of("TagResource", set)?;
+        let tags = checked_tags!(Tag, "TagResource", set)?;
         p.call(SERVICE, "TagResource", || {
             sd.tag_resource()
                 .resource_arn(&arn)
@@ -366,7 +359,7 @@ pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Resu
     if let Some(vpc) = str_of(&live.attrs, "vpc").filter(|_| live.address.kind == Kind::DnsNamespace) {
         tags.insert(VPC_TAG.to_owned(), vpc.to_owned());
     }
-    let tags = tags_of("TagResource", tags)?;
+    let tags = checked_tags!(Tag, "TagResource", tags)?;
     p.call(SERVICE, "TagResource", || {
         sd.tag_resource()
             .resource_arn(arn)

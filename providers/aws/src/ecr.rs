@@ -20,8 +20,8 @@ use futures::future::try_join_all;
 use serde_json::json;
 
 use crate::attrs::{
-    FlagTag, attrs, blocks_of, bool_of, complete, create_tags, created_at, int_of, resource, str_list,
-    str_of, strs_of, tag_diff, user_tags,
+    FlagTag, attrs, blocks_of, bool_of, checked_tags, complete, create_tags, created_at, int_of, resource,
+    str_list, str_of, strs_of, tag_diff, user_tags,
 };
 use crate::errors::build_error;
 use crate::scope::Scope;
@@ -64,11 +64,7 @@ pub(crate) async fn create(
     let name = naming::given(&a, "name").map_or_else(|| naming::ecr(stack, &desired.address), str::to_owned);
     let mut tags = create_tags(stack, &desired.address, &a);
     FORCE.create(&a, &mut tags);
-    let tags = tags
-        .into_iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| build_error(call, e))?;
+    let tags = checked_tags!(Tag, call, tags)?;
     let encryption = EncryptionConfiguration::builder()
         .encryption_type(EncryptionType::from(str_of(&a, "encryption").unwrap_or("AES256")))
         .set_kms_key(str_of(&a, "kms_key").map(str::to_owned))
@@ -301,11 +297,7 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
 /// TagResource with `tags`.
 async fn tag(p: &AwsProvider, arn: &str, tags: BTreeMap<String, String>) -> Result<(), ProviderError> {
     let ecr = &p.clients.ecr;
-    let tags = tags
-        .into_iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| build_error("TagResource", e))?;
+    let tags = checked_tags!(Tag, "TagResource", tags)?;
     p.call(SERVICE, "TagResource", || {
         ecr.tag_resource()
             .resource_arn(arn)

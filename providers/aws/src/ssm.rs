@@ -19,7 +19,9 @@ use berth_provider::naming;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
 use futures::future::try_join_all;
 
-use crate::attrs::{attrs, complete, create_tags, opt_str, resource, str_of, tag_diff, user_tags};
+use crate::attrs::{
+    attrs, checked_tags, complete, create_tags, opt_str, resource, str_of, tag_diff, user_tags,
+};
 use crate::errors::build_error;
 use crate::scope::Scope;
 use crate::tagging::{self, Tags};
@@ -35,13 +37,6 @@ const BERTH_PATH: &str = "/berth/";
 
 /// The key AWS encrypts a `SecureString` with when none is given.
 const DEFAULT_KEY: &str = "alias/aws/ssm";
-
-fn ssm_tags(call: &str, tags: BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.into_iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| build_error(call, e))
-}
 
 /// The ARN of the parameter `name` (`parameter/NAME`, without the
 /// path's leading `/`): GetParameters answers with it, PutParameter not.
@@ -82,7 +77,7 @@ pub(crate) async fn create(
     let a = complete(Kind::SsmParameter, &desired.attrs);
     let name = naming::given(&a, "name")
         .map_or_else(|| naming::ssm_parameter(stack, &desired.address), str::to_owned);
-    let tags = ssm_tags(call, create_tags(stack, &desired.address, &a))?;
+    let tags = checked_tags!(Tag, call, create_tags(stack, &desired.address, &a))?;
     let arn = arn_of(p, &name).await?;
     // Not idempotent: sent again after a lost answer it would be refused
     // (ParameterAlreadyExists); the next plan reads the parameter the
@@ -159,7 +154,7 @@ pub(crate) async fn update(
 async fn add_tags(p: &AwsProvider, name: &str, tags: BTreeMap<String, String>) -> Result<(), ProviderError> {
     let call = "AddTagsToResource";
     let ssm = &p.clients.ssm;
-    let tags = ssm_tags(call, tags)?;
+    let tags = checked_tags!(Tag, call, tags)?;
     p.call(SERVICE, call, || {
         ssm.add_tags_to_resource()
             .resource_type(ResourceTypeForTagging::Parameter)
