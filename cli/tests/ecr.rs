@@ -8,7 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Cloud, Project, copy_of};
+use common::{Cloud, Project, copy_of, splice};
 
 fn project() -> Project {
     copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/ecr"))
@@ -138,13 +138,7 @@ ecr_repository app {
         if let Cloud::Aws(moto) = &cloud {
             assert_eq!(moto.python(HELD).trim(), r#"["arn:aws:iam::111111111111:root"]"#);
         }
-        let start = STACK.find("  policy").expect("policy line");
-        let end = start + STACK[start..].find('\n').expect("line end") + 1;
-        std::fs::write(
-            dir.join("main.berth"),
-            format!("{}{MAP}{}", &STACK[..start], &STACK[end..]),
-        )
-        .expect("write");
+        std::fs::write(dir.join("main.berth"), splice(STACK, "  policy", "\n", MAP)).expect("write");
         cloud.plans_one_update(dir, "ecr_repository.app");
         cloud.converges(dir, "a second account");
         if let Cloud::Aws(moto) = &cloud {
@@ -153,11 +147,7 @@ ecr_repository app {
                 r#"["arn:aws:iam::111111111111:root", "arn:aws:iam::222222222222:root"]"#
             );
         }
-        std::fs::write(
-            dir.join("main.berth"),
-            format!("{}{}", &STACK[..start], &STACK[end..]),
-        )
-        .expect("write");
+        std::fs::write(dir.join("main.berth"), splice(STACK, "  policy", "\n", "")).expect("write");
         cloud.plans_one_update(dir, "ecr_repository.app");
         cloud.converges(dir, "the policy removed");
         if let Cloud::Aws(moto) = &cloud {

@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::Cloud;
+use common::{Cloud, splice};
 
 fn project() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().expect("temp dir");
@@ -158,10 +158,7 @@ vpc_endpoint s3 {
                 r#"["arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*"]"#
             );
         }
-        let start = STACK.find("  policy").expect("policy line");
-        let end = start + STACK[start..].find('\n').expect("line end") + 1;
-        let text = format!("{}{MAP}{}", &STACK[..start], &STACK[end..]);
-        std::fs::write(dir.join("main.berth"), &text).expect("write");
+        std::fs::write(dir.join("main.berth"), splice(STACK, "  policy", "\n", MAP)).expect("write");
         cloud.plans_one_update(dir, "vpc_endpoint.s3");
         cloud.converges(dir, "a policy rewritten as a map");
         if let Cloud::Aws(moto) = &cloud {
@@ -173,7 +170,7 @@ vpc_endpoint s3 {
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
         cloud.apply_clean(
             dir,
-            &format!("{}{}", &STACK[..start], &STACK[end..]),
+            &splice(STACK, "  policy", "\n", ""),
             "an endpoint without a policy",
         );
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);

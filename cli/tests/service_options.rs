@@ -8,7 +8,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Cloud, Project, copy_of};
+use common::{Cloud, Project, copy_of, splice};
 
 fn project() -> Project {
     copy_of(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/service_options"))
@@ -115,9 +115,11 @@ cluster main {
                 r#"["OVERRIDE", null, "audit-logs", "exec/"]"#
             );
         }
-        let start = s3.find("  execute_command").expect("the block");
-        let end = s3[start..].find("  }\n").expect("its end") + start + 4;
-        std::fs::write(dir.join("main.berth"), format!("{}{}", &s3[..start], &s3[end..])).expect("write");
+        std::fs::write(
+            dir.join("main.berth"),
+            splice(&s3, "  execute_command", "  }\n", ""),
+        )
+        .expect("write");
         cloud.plans_one_update(dir, "cluster.main");
         cloud.converges(dir, "the block removed");
         if let Cloud::Aws(moto) = &cloud {

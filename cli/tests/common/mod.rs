@@ -11,6 +11,22 @@ use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
 
+/// `text` with the span from the first `from` up to and including the
+/// first `to` after it replaced by `with` (empty to cut it out): a line
+/// (`to` = a newline) or a block of a stack rewritten by a test.
+#[track_caller]
+pub fn splice(text: &str, from: &str, to: &str, with: &str) -> String {
+    let start = text
+        .find(from)
+        .unwrap_or_else(|| panic!("no {from:?} in:\n{text}"));
+    let end = start
+        + text[start..]
+            .find(to)
+            .unwrap_or_else(|| panic!("no {to:?} after {from:?}"))
+        + to.len();
+    format!("{}{with}{}", &text[..start], &text[end..])
+}
+
 /// The `berth` binary cargo built for these tests.
 pub const BERTH: &str = env!("CARGO_BIN_EXE_berth");
 
