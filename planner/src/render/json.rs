@@ -84,8 +84,8 @@ pub fn json(plan: &Plan) -> String {
             .iter()
             .map(|o| OutputChange {
                 name: &o.name,
-                before: o.before.as_ref().map_or(serde_json::Value::Null, to_json),
-                after: to_json(&o.after),
+                before: o.before.as_ref().map_or(serde_json::Value::Null, Value::to_json),
+                after: o.after.to_json(),
                 sensitive: o.sensitive,
                 after_unknown: o.after.has_unknown(),
             })
@@ -130,8 +130,8 @@ fn action(action: Action) -> (&'static str, Option<&'static str>) {
 
 fn change(c: &AttrChange) -> Change<'_> {
     let shown = |v: &Option<Value>| match v {
-        Some(v) if c.sensitive => to_json(&mask(v)),
-        Some(v) => to_json(v),
+        Some(v) if c.sensitive => mask(v).to_json(),
+        Some(v) => v.to_json(),
         None => serde_json::Value::Null,
     };
     Change {
@@ -141,17 +141,5 @@ fn change(c: &AttrChange) -> Change<'_> {
         forces_replacement: c.forces_replacement,
         sensitive: c.sensitive,
         after_unknown: c.after.as_ref().is_some_and(Value::has_unknown),
-    }
-}
-
-/// Plain JSON for a value; unknown parts become `null`.
-pub(super) fn to_json(v: &Value) -> serde_json::Value {
-    match v {
-        Value::Null | Value::Unknown => serde_json::Value::Null,
-        Value::Bool(b) => (*b).into(),
-        Value::Int(i) => (*i).into(),
-        Value::String(s) => s.as_str().into(),
-        Value::List(items) => items.iter().map(to_json).collect(),
-        Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, x)| (k.clone(), to_json(x))).collect()),
     }
 }

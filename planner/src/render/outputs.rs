@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::json::to_json;
 use super::value::inline;
 use crate::outputs::OutputValue;
 use crate::plan::SENSITIVE;
@@ -56,7 +55,7 @@ pub fn outputs_json(values: &[OutputValue]) -> String {
         .iter()
         .map(|v| {
             let entry = Entry {
-                value: (!v.sensitive).then(|| to_json(&v.value)),
+                value: (!v.sensitive).then(|| v.value.to_json()),
                 sensitive: v.sensitive,
                 known: !v.value.has_unknown(),
             };

@@ -83,7 +83,7 @@ fn write_inline(v: &Value, out: &mut String) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => out.push_str(&i.to_string()),
+        Value::Int(_) | Value::Decimal(_) => out.push_str(&v.to_string()),
         Value::String(s) if is_masked(s) => out.push_str(s),
         Value::String(s) => out.push_str(&quote(s)),
         Value::List(items) => {

@@ -16,6 +16,12 @@ pub fn int_of(attrs: &Attrs, key: &str) -> Option<i64> {
     attrs.get(key).and_then(Value::as_int)
 }
 
+/// The number attribute `key` (whole or with a fraction) as the `f64` AWS
+/// takes, if set.
+pub fn f64_of(attrs: &Attrs, key: &str) -> Option<f64> {
+    attrs.get(key).and_then(Value::as_f64)
+}
+
 /// The boolean attribute `key`; unset is false.
 pub fn bool_of(attrs: &Attrs, key: &str) -> bool {
     attrs.get(key).and_then(Value::as_bool).unwrap_or(false)

@@ -30,6 +30,7 @@ pub use kind::{Kind, UnknownKind};
 pub use lock::LockInfo;
 pub use provider::{External, Provider, ROLLED_BACK, Resource, WaitEvents};
 pub use retry::RetryPolicy;
+pub use rust_decimal::Decimal;
 pub use stats::{CallStats, OpStats};
 pub use tags::{ADDRESS_TAG, DEPLOYED_TAG, STACK_TAG};
 pub use value::{Attrs, Value};

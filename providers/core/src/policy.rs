@@ -101,7 +101,7 @@ const SET_KEYS: &[&str] = &["Action", "NotAction", "Resource", "NotResource"];
 fn as_map_value(doc: &Value) -> Value {
     match doc {
         Value::String(text) => serde_json::from_str::<serde_json::Value>(text)
-            .map(|j| from_json(&j))
+            .map(|j| Value::from_json(&j))
             .unwrap_or_else(|_| doc.clone()),
         _ => doc.clone(),
     }
@@ -176,7 +176,7 @@ fn string_set(v: &Value, stringify: bool) -> Value {
 pub fn to_json_text(doc: &Value) -> String {
     match doc {
         Value::String(text) => text.clone(),
-        other => to_json(other).to_string(),
+        other => Value::to_json(other).to_string(),
     }
 }
 
@@ -213,34 +213,6 @@ pub fn name_problem(name: &str) -> Option<String> {
         .map(|c| format!("`{c}` is not allowed"))
 }
 
-/// A value as JSON.
-pub fn to_json(v: &Value) -> serde_json::Value {
-    match v {
-        Value::Null | Value::Unknown => serde_json::Value::Null,
-        Value::Bool(b) => serde_json::Value::Bool(*b),
-        Value::Int(i) => serde_json::Value::from(*i),
-        Value::String(s) => serde_json::Value::String(s.clone()),
-        Value::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
-        Value::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
-    }
-}
-
-/// JSON as a value; a number that is not an integer as its text.
-pub fn from_json(j: &serde_json::Value) -> Value {
-    match j {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Value::String(n.to_string()), Value::Int),
-        serde_json::Value::String(s) => Value::String(s.clone()),
-        serde_json::Value::Array(items) => Value::List(items.iter().map(from_json).collect()),
-        serde_json::Value::Object(m) => {
-            Value::Map(m.iter().map(|(k, v)| (k.clone(), from_json(v))).collect())
-        }
-    }
-}
-
 /// A document IAM returns (JSON, URL-encoded by GetRolePolicy and
 /// GetRole) as a value; text that is not JSON stays text, so a document
 /// berth cannot read shows as drift rather than vanish.
@@ -251,7 +223,7 @@ pub fn from_aws(text: &str) -> Value {
         percent_decode(text)
     };
     match serde_json::from_str::<serde_json::Value>(&decoded) {
-        Ok(j) => from_json(&j),
+        Ok(j) => Value::from_json(&j),
         Err(_) => Value::String(decoded),
     }
 }
@@ -326,7 +298,7 @@ pub fn problems(doc: &Value, kind: DocumentKind) -> Vec<Problem> {
     let mut out = Vec::new();
     let doc = match doc {
         Value::String(text) => match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(j) => from_json(&j),
+            Ok(j) => Value::from_json(&j),
             Err(e) => {
                 out.push(problem(&[], format!("the text is not JSON: {e}")));
                 return out;
@@ -666,7 +638,7 @@ mod tests {
     use super::*;
 
     fn json(text: &str) -> Value {
-        from_json(&serde_json::from_str(text).unwrap())
+        Value::from_json(&serde_json::from_str(text).unwrap())
     }
 
     #[test]

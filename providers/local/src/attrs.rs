@@ -145,7 +145,9 @@ fn has_type(value: &Value, ty: &Type) -> bool {
     match (ty, value) {
         (Type::String | Type::Cidr | Type::AnyCidr | Type::Ref(_) | Type::Command, Value::String(_)) => true,
         (Type::Command, Value::List(items)) => items.iter().all(|i| has_type(i, &Type::String)),
-        (Type::Int, Value::Int(_)) | (Type::Bool | Type::Switch(_), Value::Bool(_)) => true,
+        (Type::Int | Type::Number, Value::Int(_))
+        | (Type::Number, Value::Decimal(_))
+        | (Type::Bool | Type::Switch(_), Value::Bool(_)) => true,
         (Type::Switch(modes), Value::String(s)) => modes.contains(&s.as_str()),
         (Type::List(inner) | Type::Set(inner), Value::List(items)) => {
             items.iter().all(|i| has_type(i, inner))

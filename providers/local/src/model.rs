@@ -175,51 +175,16 @@ impl Record {
 /// `{..}`, `null`) so that the file is easy to read and to edit by hand.
 pub(crate) mod plain {
     use berth_provider::{Attrs, Value};
-    use serde::de::Error as _;
     use serde::{Deserialize, Deserializer, Serializer};
     use serde_json::Value as Json;
 
-    pub fn to_json(value: &Value) -> Json {
-        match value {
-            Value::Null | Value::Unknown => Json::Null,
-            Value::Bool(b) => Json::Bool(*b),
-            Value::Int(i) => Json::from(*i),
-            Value::String(s) => Json::String(s.clone()),
-            Value::List(items) => Json::Array(items.iter().map(to_json).collect()),
-            Value::Map(map) => Json::Object(map.iter().map(|(k, v)| (k.clone(), to_json(v))).collect()),
-        }
-    }
-
-    pub fn from_json(json: &Json) -> Result<Value, String> {
-        Ok(match json {
-            Json::Null => Value::Null,
-            Json::Bool(b) => Value::Bool(*b),
-            Json::Number(n) => Value::Int(
-                n.as_i64()
-                    .ok_or_else(|| format!("number {n} is not an integer"))?,
-            ),
-            Json::String(s) => Value::String(s.clone()),
-            Json::Array(items) => Value::List(items.iter().map(from_json).collect::<Result<_, _>>()?),
-            Json::Object(map) => Value::Map(
-                map.iter()
-                    .map(|(k, v)| Ok((k.clone(), from_json(v)?)))
-                    .collect::<Result<_, String>>()?,
-            ),
-        })
-    }
-
     pub fn serialize<S: Serializer>(attrs: &Attrs, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(attrs.iter().map(|(k, v)| (k, to_json(v))))
+        s.collect_map(attrs.iter().map(|(k, v)| (k, v.to_json())))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Attrs, D::Error> {
         let map = std::collections::BTreeMap::<String, Json>::deserialize(d)?;
-        map.into_iter()
-            .map(|(k, v)| {
-                let value = from_json(&v).map_err(|e| D::Error::custom(format!("attribute `{k}`: {e}")))?;
-                Ok((k, value))
-            })
-            .collect()
+        Ok(map.into_iter().map(|(k, v)| (k, Value::from_json(&v))).collect())
     }
 }
 
@@ -239,9 +204,11 @@ mod tests {
             ]
             .into(),
         );
-        let json = plain::to_json(&v);
+        let json = v.to_json();
         assert_eq!(json.to_string(), r#"{"a":[3,true,null],"b":"x"}"#);
-        assert_eq!(plain::from_json(&json), Ok(v));
-        assert!(plain::from_json(&serde_json::json!(1.5)).is_err());
+        assert_eq!(Value::from_json(&json), v);
+        let fraction = Value::number("1.5".parse().unwrap());
+        assert_eq!(fraction.to_json(), serde_json::json!(1.5));
+        assert_eq!(Value::from_json(&serde_json::json!(1.5)), fraction);
     }
 }

@@ -2117,11 +2117,10 @@ const TARGET_TRACKING: Block = Block {
             .folded(Case::Lower),
             Attr::required(
                 "target",
-                Type::Int,
+                Type::Number,
                 "TargetTrackingScalingPolicyConfiguration.TargetValue",
-                "The value to keep the metric at: percent for `cpu` and `memory`, requests per task for `requests`.",
-            )
-            .range(1, 2_147_483_647),
+                "The value to keep the metric at, above 0: percent for `cpu` and `memory`, requests per task for `requests`.",
+            ),
             Attr::optional(
                 "target_group",
                 Type::Ref(Kind::TargetGroup),
@@ -2167,13 +2166,13 @@ const STEP_SCALING: Block = Block {
             &[
                 Attr::optional(
                     "lower",
-                    Type::Int,
+                    Type::Number,
                     "MetricIntervalLowerBound",
                     "Lower bound of the alarm metric's distance from the threshold; none is minus infinity.",
                 ),
                 Attr::optional(
                     "upper",
-                    Type::Int,
+                    Type::Number,
                     "MetricIntervalUpperBound",
                     "Upper bound; none is infinity.",
                 ),

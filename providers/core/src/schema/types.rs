@@ -4,7 +4,11 @@ use crate::Kind;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Type {
     String,
+    /// A whole number.
     Int,
+    /// A number that may have a fraction (`70.5`), where AWS takes a
+    /// double: thresholds, target values, step bounds.
+    Number,
     Bool,
     /// An IPv4 CIDR block such as `10.0.0.0/16`.
     Cidr,
@@ -35,6 +39,7 @@ impl std::fmt::Display for Type {
         match self {
             Type::String => f.write_str("string"),
             Type::Int => f.write_str("number"),
+            Type::Number => f.write_str("decimal number"),
             Type::Bool => f.write_str("bool"),
             Type::Cidr => f.write_str("CIDR string"),
             Type::AnyCidr => f.write_str("IPv4 or IPv6 CIDR string"),
