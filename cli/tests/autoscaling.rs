@@ -26,11 +26,11 @@ const SCALED: &str = r#"  load_balancer { target_group = target_group.login  con
       cooldown = 60
       step {
         lower      = 0
-        upper      = 20
+        upper      = 12.5
         adjustment = 1
       }
       step {
-        lower      = 20
+        lower      = 12.5
         adjustment = 3
       }
     }
@@ -59,6 +59,8 @@ const DESCRIBE: &str = "import boto3,json\n\
     a=aas.describe_scheduled_actions(ServiceNamespace='ecs')['ScheduledActions']\n\
     print(json.dumps({'targets':[(x['ResourceId'].split('/')[2],x['MinCapacity'],x['MaxCapacity']) for x in t],\
     'policies':sorted((x['PolicyName'],x['PolicyType']) for x in p),\
+    'targets_values':sorted(x['TargetTrackingScalingPolicyConfiguration']['TargetValue'] for x in p if x['PolicyType']=='TargetTrackingScaling'),\
+    'steps':[[s.get('MetricIntervalLowerBound'),s.get('MetricIntervalUpperBound')] for x in p if x['PolicyType']=='StepScaling' for s in x['StepScalingPolicyConfiguration']['StepAdjustments']],\
     'labels':sorted(x['TargetTrackingScalingPolicyConfiguration']['PredefinedMetricSpecification'].get('ResourceLabel','').split('/')[3:4] for x in p if x['PolicyType']=='TargetTrackingScaling'),\
     'actions':[(x['ScheduledActionName'],x['Schedule'],x.get('Timezone')) for x in a]},sort_keys=True))\n";
 
@@ -84,6 +86,12 @@ fn a_scaled_service_applies_replans_clean_and_keeps_the_scalers_count_on_both_cl
                 ])
             );
             assert_eq!(seen["labels"], serde_json::json!([[], ["targetgroup"]]), "{seen}");
+            assert_eq!(seen["targets_values"], serde_json::json!([60.0, 500.0]), "{seen}");
+            assert_eq!(
+                seen["steps"],
+                serde_json::json!([[0.0, 12.5], [12.5, null]]),
+                "fractional bounds sent as written: {seen}"
+            );
             assert_eq!(
                 seen["actions"],
                 serde_json::json!([["business_hours", "cron(0 8 ? * MON-FRI *)", "Europe/Paris"]])
@@ -95,10 +103,11 @@ fn a_scaled_service_applies_replans_clean_and_keeps_the_scalers_count_on_both_cl
         let plan = cloud.berth(&p.dir, &["plan", "--detailed-exitcode"]);
         assert_eq!(plan.code, Some(0), "the scaler's count reverted:\n{}", plan.all());
 
-        // Bounds, a policy's target and the schedule change in place; a
-        // policy goes.
+        // Bounds, a policy's target (to a fraction: it reads back as
+        // written, or the re-plan would not be clean) and the schedule
+        // change in place; a policy goes.
         p.edit("main.berth", "max_capacity = 6", "max_capacity = 8");
-        p.edit("main.berth", "target = 60", "target = 70");
+        p.edit("main.berth", "target = 60", "target = 72.5");
         let text = p.read("main.berth");
         let start = text.find("    step_scaling burst {").expect("step block");
         let end = text[start..].find("\n    }\n").expect("its end") + start + 7;
@@ -113,6 +122,7 @@ fn a_scaled_service_applies_replans_clean_and_keeps_the_scalers_count_on_both_cl
                 "{seen}"
             );
             assert_eq!(seen["policies"].as_array().map(Vec::len), Some(2), "{seen}");
+            assert_eq!(seen["targets_values"], serde_json::json!([72.5, 500.0]), "{seen}");
         }
         cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
         if let Cloud::Aws(moto) = &cloud {

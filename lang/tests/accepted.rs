@@ -352,3 +352,42 @@ role task {
 "#,
     );
 }
+
+#[test]
+fn fractional_targets_and_step_bounds_as_cloudformation_writes_them() {
+    let stack = r#"cluster main {}
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app { image = "nginx" }
+}
+service app {
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = ["subnet-0123456789abcdef0"]
+  autoscaling {
+    min_capacity = 1
+    max_capacity = 4
+    target_tracking cpu {
+      metric = "cpu"
+      target = 0.5
+    }
+    target_tracking memory {
+      metric = "memory"
+      target = 75.0
+    }
+    step_scaling burst {
+      step {
+        upper      = -0.25
+        adjustment = -1
+      }
+      step {
+        lower      = -0.25
+        adjustment = 2
+      }
+    }
+  }
+}
+"#;
+    assert_valid("fractions", stack);
+}

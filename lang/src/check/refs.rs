@@ -167,7 +167,7 @@ fn walk<'a>(
     diags: &mut Vec<Diagnostic>,
 ) {
     match &expr.kind {
-        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) => {}
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Decimal(_) => {}
         ExprKind::String(parts) => {
             for part in parts {
                 if let StrPart::Interp(e) = part {

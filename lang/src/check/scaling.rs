@@ -59,6 +59,16 @@ fn bounds(block: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
 }
 
 fn tracking(policy: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
+    // AWS takes any double above zero (8.5e-109 up): a fraction is fine.
+    if let (Some(target), Some(span)) = (policy.body.known("target"), policy.body.span("target"))
+        && target.as_f64().is_some_and(|t| t <= 0.0)
+    {
+        diags.push(
+            Diagnostic::error("E0515", format!("`target` = {target} is out of range"), span)
+                .label("not above 0")
+                .help("AWS's `TargetValue` takes a number above 0"),
+        );
+    }
     let Some(Value::String(written)) = policy.body.known("metric") else {
         return;
     };

@@ -1,7 +1,7 @@
 //! Type checks of evaluated attribute values against the schema.
 
 use berth_provider::schema::{Attr, Block as BlockSchema, Presence, Type};
-use berth_provider::{Kind, Value};
+use berth_provider::{Decimal, Kind, Value};
 use ipnet::{Ipv4Net, Ipv6Net};
 
 use crate::diagnostic::Diagnostic;
@@ -22,8 +22,8 @@ fn check_body(body: &DesiredBody, schema: &BlockSchema, diags: &mut Vec<Diagnost
             && attr.presence == Presence::Required
         {
             diags.push(null_required(attr, value.span));
-        } else if let (DesiredValue::Known(Value::Int(n)), Some(range)) = (&value.node, attr.range) {
-            check_range(*n, range, attr, value.span, diags);
+        } else if let (DesiredValue::Known(v), Some(range)) = (&value.node, attr.range) {
+            check_range(v, range, attr, value.span, diags);
         }
     }
     for (name, blocks) in &body.blocks {
@@ -35,10 +35,15 @@ fn check_body(body: &DesiredBody, schema: &BlockSchema, diags: &mut Vec<Diagnost
 
 /// A number outside what the AWS field accepts: AWS would refuse it at
 /// apply time, or the SDK's 32-bit field would silently wrap it.
-fn check_range(n: i64, (lo, hi): (i64, i64), attr: &Attr, span: Span, diags: &mut Vec<Diagnostic>) {
-    if !(lo..=hi).contains(&n) {
+fn check_range(v: &Value, (lo, hi): (i64, i64), attr: &Attr, span: Span, diags: &mut Vec<Diagnostic>) {
+    let n = match v {
+        Value::Int(i) => Decimal::from(*i),
+        Value::Decimal(d) => *d,
+        _ => return,
+    };
+    if !(Decimal::from(lo)..=Decimal::from(hi)).contains(&n) {
         diags.push(
-            Diagnostic::error("E0515", format!("`{}` = {n} is out of range", attr.name), span)
+            Diagnostic::error("E0515", format!("`{}` = {v} is out of range", attr.name), span)
                 .label(format!("not between {lo} and {hi}"))
                 .help(format!("AWS's `{}` takes {lo} to {hi}", attr.aws)),
         );
@@ -112,7 +117,8 @@ fn compatible(found: Type, expected: Type) -> bool {
             (found, expected),
             (Type::String | Type::Cidr, Type::AnyCidr)
                 | (Type::String, Type::Cidr)
-                | (Type::Int, Type::String)
+                | (Type::Int, Type::String | Type::Number)
+                | (Type::Number, Type::String)
         )
 }
 
@@ -125,8 +131,9 @@ fn check_known(value: &Value, ty: Type, span: Span) -> Result<(), Diagnostic> {
         (Type::Command, Value::List(items)) => {
             items.iter().try_for_each(|i| check_known(i, Type::String, span))
         }
-        (Type::String, Value::String(_) | Value::Int(_))
-        | (Type::Int, Value::Int(_))
+        (Type::String, Value::String(_) | Value::Int(_) | Value::Decimal(_))
+        | (Type::Int | Type::Number, Value::Int(_))
+        | (Type::Number, Value::Decimal(_))
         | (Type::Bool, Value::Bool(_)) => Ok(()),
         (Type::Cidr, Value::String(s)) => check_cidr(s, span),
         (Type::AnyCidr, Value::String(s)) if s.contains(':') => check_ipv6_cidr(s, span),
@@ -151,7 +158,16 @@ fn check_known(value: &Value, ty: Type, span: Span) -> Result<(), Diagnostic> {
         (Type::Bool, Value::String(s)) if s == "true" || s == "false" => {
             Err(mismatch(ty, &format!("the string {value}"), span).help(format!("remove the quotes: `{s}`")))
         }
+        (Type::Int, Value::Decimal(_)) => {
+            Err(
+                Diagnostic::error("E0401", format!("expected a whole number, found {value}"), span)
+                    .label("has a fraction"),
+            )
+        }
         (Type::Int, Value::String(s)) if s.parse::<i64>().is_ok() => {
+            Err(mismatch(ty, &format!("the string {value}"), span).help(format!("remove the quotes: `{s}`")))
+        }
+        (Type::Number, Value::String(s)) if s.parse::<Decimal>().is_ok() => {
             Err(mismatch(ty, &format!("the string {value}"), span).help(format!("remove the quotes: `{s}`")))
         }
         (_, v) => Err(mismatch(ty, &format!("a {}", v.type_name()), span)),

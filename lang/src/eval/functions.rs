@@ -57,8 +57,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, String> {
 fn scalar_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(_) | Value::Decimal(_) | Value::Bool(_) => Some(v.to_string()),
         _ => None,
     }
 }

@@ -578,6 +578,7 @@ impl Evaluator<'_, '_> {
             ExprKind::Null => DesiredValue::Known(Value::Null),
             ExprKind::Bool(b) => DesiredValue::Known(Value::Bool(*b)),
             ExprKind::Int(i) => DesiredValue::Known(Value::Int(*i)),
+            ExprKind::Decimal(d) => DesiredValue::Known(Value::number(*d)),
             ExprKind::String(parts) => self.string(parts, each)?,
             ExprKind::List(items) => {
                 let items: Option<Vec<_>> = items.iter().map(|e| self.expr(e, each)).collect();
@@ -965,7 +966,7 @@ fn instance_value(address: Address, body: &DesiredBody, attr: Option<&str>) -> D
 /// Whether `e` is a constant written out: no variable, reference or call.
 fn is_literal(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) => true,
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Decimal(_) => true,
         ExprKind::String(parts) => parts.iter().all(|p| matches!(p, StrPart::Lit(_))),
         ExprKind::List(items) => items.iter().all(is_literal),
         ExprKind::Map(entries) => entries.iter().all(|en| is_literal(&en.value)),
@@ -976,8 +977,7 @@ fn is_literal(e: &Expr) -> bool {
 fn key_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
-        Value::Int(i) => Some(i.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(_) | Value::Decimal(_) | Value::Bool(_) => Some(v.to_string()),
         _ => None,
     }
 }

@@ -301,6 +301,7 @@ impl<'a> Printer<'a> {
             ExprKind::Null => self.out.push_str("null"),
             ExprKind::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
             ExprKind::Int(i) => self.out.push_str(&i.to_string()),
+            ExprKind::Decimal(d) => self.out.push_str(&d.to_string()),
             ExprKind::String(_) => {
                 self.skip_comments_in(e.span);
                 self.out.push_str(self.src(e.span));

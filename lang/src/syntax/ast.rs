@@ -78,6 +78,8 @@ pub enum ExprKind {
     Null,
     Bool(bool),
     Int(i64),
+    /// A number with a fraction, digits kept as written (`70.50`).
+    Decimal(berth_provider::Decimal),
     /// A string literal: literal text and `${...}` interpolations.
     String(Vec<StrPart>),
     List(Vec<Expr>),

@@ -442,11 +442,20 @@ impl<'t> Parser<'t> {
         let start = self.c.pos;
         let digits = self.c.rest().as_bytes();
         let sign = usize::from(digits[0] == b'-');
-        let count = digits[sign..].iter().take_while(|b| b.is_ascii_digit()).count();
-        if count == 0 {
+        let whole = count_digits(&digits[sign..]);
+        if whole == 0 {
             return Err(self.expected(&[Expected::Value]));
         }
-        self.c.bump(sign + count);
+        let mut len = sign + whole;
+        // A fraction needs a digit after the dot: `1.` is not a number.
+        let fraction = match digits.get(len) {
+            Some(b'.') => count_digits(&digits[len + 1..]),
+            _ => 0,
+        };
+        if fraction > 0 {
+            len += 1 + fraction;
+        }
+        self.c.bump(len);
         self.probe_between(start, self.c.pos + 1, Spot::Other);
         if self.c.peek().is_some_and(is_ident_byte) {
             let end = self.c.pos + self.c.ident_len();
@@ -458,7 +467,14 @@ impl<'t> Parser<'t> {
             );
         }
         let span = self.c.span_from(start);
-        self.c.text[span.range()].parse().map(ExprKind::Int).map_err(|_| {
+        let text = &self.c.text[span.range()];
+        if fraction > 0 {
+            return text.parse().map(ExprKind::Decimal).map_err(|_| {
+                Diagnostic::error("E0004", "number out of range", span)
+                    .label("more than 28 significant digits, or out of range")
+            });
+        }
+        text.parse().map(ExprKind::Int).map_err(|_| {
             Diagnostic::error("E0004", "number out of range", span).label("does not fit in a 64-bit integer")
         })
     }
@@ -617,6 +633,11 @@ fn starts_value(b: u8) -> bool {
     matches!(b, b'"' | b'-' | b'[' | b'{' | b'_') || b.is_ascii_alphanumeric()
 }
 
+/// How many ASCII digits `bytes` starts with.
+fn count_digits(bytes: &[u8]) -> usize {
+    bytes.iter().take_while(|b| b.is_ascii_digit()).count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -688,6 +709,17 @@ route_table public {
             ExprKind::String(vec![StrPart::Lit("$5 $$ a$".into())])
         );
         assert_eq!(attr(&f, 1).value.kind, ExprKind::String(vec![]));
+    }
+
+    #[test]
+    fn numbers_take_a_fraction_after_a_dot_and_digits() {
+        let f = parse_ok("x y {\n  a = 70.50\n  b = -0.5\n  c = 3\n}");
+        let decimal = |s: &str| ExprKind::Decimal(s.parse().unwrap());
+        assert_eq!(attr(&f, 0).value.kind, decimal("70.50"));
+        assert_eq!(attr(&f, 1).value.kind, decimal("-0.5"));
+        assert_eq!(attr(&f, 2).value.kind, ExprKind::Int(3));
+        assert!(parse(FileId(0), "x y { a = 1. }").is_err());
+        assert!(parse(FileId(0), "x y { a = 1.5x }").is_err());
     }
 
     #[test]

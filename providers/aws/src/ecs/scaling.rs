@@ -191,7 +191,7 @@ async fn tracking(
         .build()
         .map_err(|e| build_error(call, e))?;
     TargetTrackingScalingPolicyConfiguration::builder()
-        .target_value(int(policy, "target") as f64)
+        .target_value(crate::attrs::f64_of(policy, "target").unwrap_or_default())
         .predefined_metric_specification(spec)
         .set_scale_in_cooldown(i32_of(policy, "scale_in_cooldown"))
         .set_scale_out_cooldown(i32_of(policy, "scale_out_cooldown"))
@@ -200,8 +200,9 @@ async fn tracking(
         .map_err(|e| build_error(call, e))
 }
 
-fn int(a: &Attrs, key: &str) -> i64 {
-    crate::attrs::int_of(a, key).unwrap_or_default()
+/// A double AWS answered, as the language writes it (`70`, `70.5`).
+fn number(v: Option<f64>) -> Value {
+    v.and_then(Value::from_f64).unwrap_or(Value::Null)
 }
 
 /// `app/LB-NAME/LB-ID/targetgroup/TG-NAME/TG-ID`: the ALB request count
@@ -238,8 +239,8 @@ fn stepping(call: &str, policy: &Attrs) -> Result<StepScalingPolicyConfiguration
         .into_iter()
         .map(|s| {
             StepAdjustment::builder()
-                .set_metric_interval_lower_bound(crate::attrs::int_of(s, "lower").map(|v| v as f64))
-                .set_metric_interval_upper_bound(crate::attrs::int_of(s, "upper").map(|v| v as f64))
+                .set_metric_interval_lower_bound(crate::attrs::f64_of(s, "lower"))
+                .set_metric_interval_upper_bound(crate::attrs::f64_of(s, "upper"))
                 .set_scaling_adjustment(i32_of(s, "adjustment"))
                 .build()
                 .map_err(|e| build_error(call, e))
@@ -427,10 +428,7 @@ fn read_tracking(policy: &ScalingPolicy, service_arn: &str) -> Value {
     Value::Map(attrs([
         ("name", Value::from(policy.policy_name())),
         ("metric", metric),
-        (
-            "target",
-            Value::Int(config.map_or(0, |c| c.target_value().round() as i64)),
-        ),
+        ("target", number(config.map(|c| c.target_value()))),
         ("target_group", target_group),
         (
             "scale_in_cooldown",
@@ -455,16 +453,8 @@ fn read_step(policy: &ScalingPolicy) -> Value {
         .iter()
         .map(|s| {
             Value::Map(attrs([
-                (
-                    "lower",
-                    s.metric_interval_lower_bound()
-                        .map_or(Value::Null, |v| Value::Int(v.round() as i64)),
-                ),
-                (
-                    "upper",
-                    s.metric_interval_upper_bound()
-                        .map_or(Value::Null, |v| Value::Int(v.round() as i64)),
-                ),
+                ("lower", number(s.metric_interval_lower_bound())),
+                ("upper", number(s.metric_interval_upper_bound())),
                 ("adjustment", Value::Int(i64::from(s.scaling_adjustment()))),
             ]))
         })
