@@ -124,7 +124,9 @@ module.exports = grammar({
     interpolation: ($) =>
       seq(token.immediate('${'), field('expression', $._expression), '}'),
 
-    number: (_) => /-?[0-9]+/,
+    // 80, -1, 0.5, -0.75: digits with an optional fraction (no exponent,
+    // no leading or trailing `.`).
+    number: (_) => /-?[0-9]+(\.[0-9]+)?/,
 
     boolean: (_) => choice('true', 'false'),
 

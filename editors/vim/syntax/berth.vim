@@ -39,7 +39,10 @@ syn match berthBlockKind /\<data\ze\s\+\h[[:alnum:]_-]*\s\+\h[[:alnum:]_-]*\s*{/
 syn match berthBlockLabel /\h[[:alnum:]_-]*\ze\s*{/ contained
 
 " Literals
-syn match berthNumber /\<-\=\d\+\>/
+" 80, -1, 0.5, -0.75: digits with an optional fraction (`-` is a keyword
+" character here, so \< also anchors a leading minus); nothing touching
+" another `.`, so `1.` and `1.2.3` are not numbers.
+syn match berthNumber /\.\@1<!\<-\=\d\+\%(\.\d\+\)\=\>\.\@!/
 syn keyword berthBoolean true false
 syn keyword berthNull null
 

@@ -129,6 +129,15 @@ let s:syntax_checks = [
       \ ['^  load_balancer { \zstarget_group', 'berthAttribute'],
       \ ['^  load_balancer { target_group = \zstarget_group', 'berthReference'],
       \ ['public_ip       = \zstrue', 'berthBoolean'],
+      \ ['^  \zsautoscaling {', 'berthBlockKind'],
+      \ ['^    target_tracking \zscpu', 'berthBlockLabel'],
+      \ ['target = \zs70\.5', 'berthNumber'],
+      \ ['target = 70\zs\.5', 'berthNumber'],
+      \ ['target = 70\.\zs5', 'berthNumber'],
+      \ ['lower      = \zs-0\.75', 'berthNumber'],
+      \ ['lower      = -0\zs\.75', 'berthNumber'],
+      \ ['lower      = -0\.7\zs5', 'berthNumber'],
+      \ ['upper      = \zs0$', 'berthNumber'],
       \ ]
 
 try
