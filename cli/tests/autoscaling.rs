@@ -158,3 +158,113 @@ fn the_local_cloud_moves_the_count_into_the_bounds_as_aws_does() {
         "RegisterScalableTarget raises it to min_capacity"
     );
 }
+
+/// A step policy's alarm and an alarm on the load balancer's errors, as a
+/// Terraform stack of `aws_cloudwatch_metric_alarm`s writes them, next to
+/// the scaled service.
+const ALARMS: &str = r#"
+metric_alarm cpu_high {
+  metric_name         = "CPUUtilization"
+  namespace           = "AWS/ECS"
+  dimensions          = { ClusterName = cluster.blog.name, ServiceName = service.login.name }
+  statistic           = "Average"
+  period              = 60
+  evaluation_periods  = 3
+  datapoints_to_alarm = 2
+  threshold           = 85.5
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+  description         = "login is busy"
+  scaling_policy { service = service.login  policy = "burst" }
+  tags = { team = "web" }
+}
+
+metric_alarm errors {
+  name                = "blog-login-5xx"
+  metric_name         = "HTTPCode_Target_5XX_Count"
+  namespace           = "AWS/ApplicationELB"
+  extended_statistic  = "p99"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 10
+  comparison_operator = "GreaterThanThreshold"
+}
+"#;
+
+/// berth's alarms: target tracking makes its own (`TargetTracking-...`).
+const DESCRIBE_ALARMS: &str = "import boto3,json\n\
+    cw=boto3.client('cloudwatch')\n\
+    a=[x for x in cw.describe_alarms()['MetricAlarms'] if not x['AlarmName'].startswith('TargetTracking-')]\n\
+    print(json.dumps(sorted([x['AlarmName'],x['Threshold'],x.get('DatapointsToAlarm'),\
+    [y.split(':policyName/')[-1] for y in x['AlarmActions']],\
+    sorted(d['Name'] for d in x['Dimensions'])] for x in a)))\n";
+
+#[test]
+fn alarms_trigger_a_step_policy_and_change_in_place_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let p = scaled_blog();
+        let text = p.read("main.berth");
+        p.write("main.berth", &format!("{text}{ALARMS}"));
+        cloud.berth(&p.dir, &["validate"]).expect_code(0);
+        let plan = cloud.berth(&p.dir, &["plan"]);
+        assert!(
+            plan.all().contains("threshold") && plan.all().contains("85.5"),
+            "{}",
+            plan.all()
+        );
+        cloud.converges(&p.dir, "apply");
+        if let Cloud::Aws(moto) = &cloud {
+            let seen: serde_json::Value =
+                serde_json::from_str(moto.python(DESCRIBE_ALARMS).trim()).expect("json");
+            assert_eq!(
+                seen,
+                serde_json::json!([
+                    [
+                        "blog-dev-cpu_high",
+                        85.5,
+                        2,
+                        ["burst"],
+                        ["ClusterName", "ServiceName"]
+                    ],
+                    ["blog-login-5xx", 10.0, null, [], []]
+                ]),
+                "the policy's ARN among the actions, read back as the block"
+            );
+        }
+
+        p.edit(
+            "main.berth",
+            "threshold           = 85.5",
+            "threshold           = 90.25",
+        );
+        cloud.plans_one_update(&p.dir, "metric_alarm.cpu_high");
+        cloud.converges(&p.dir, "the threshold's change");
+        if let Cloud::Aws(moto) = &cloud {
+            let seen = moto.python(DESCRIBE_ALARMS);
+            assert!(seen.contains("90.25"), "{seen}");
+        }
+
+        // The policy goes while an alarm still names it: refused before
+        // any change.
+        let text = p.read("main.berth");
+        let start = text.find("    step_scaling burst {").expect("step block");
+        let end = text[start..].find("\n    }\n").expect("its end") + start + 7;
+        p.write("main.berth", &format!("{}{}", &text[..start], &text[end..]));
+        let refused = cloud.berth(&p.dir, &["validate"]);
+        refused.expect_code(1);
+        assert!(
+            refused.all().contains("E0635") && refused.all().contains("no step-scaling policy `burst`"),
+            "{}",
+            refused.all()
+        );
+        p.write("main.berth", &text);
+        cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                moto.python(DESCRIBE_ALARMS).trim(),
+                "[]",
+                "destroy deletes the alarms"
+            );
+        }
+    }
+}

@@ -391,3 +391,61 @@ service app {
 "#;
     assert_valid("fractions", stack);
 }
+
+#[test]
+fn metric_alarms_as_cloudformation_and_terraform_write_them() {
+    let stack = r#"cluster main {}
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app { image = "nginx" }
+}
+service app {
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = ["subnet-0123456789abcdef0"]
+  alarms {
+    alarm_names = [metric_alarm.latency.name]
+    enable      = true
+    rollback    = true
+  }
+  autoscaling {
+    min_capacity = 1
+    max_capacity = 4
+    step_scaling up {
+      step {
+        lower      = 0
+        adjustment = 1
+      }
+    }
+  }
+}
+metric_alarm latency {
+  name                = "app: p99.9 latency (seconds)"
+  metric_name         = "TargetResponseTime"
+  namespace           = "AWS/ApplicationELB"
+  extended_statistic  = "p99.9"
+  unit                = "Seconds"
+  period              = 10
+  evaluation_periods  = 8640
+  datapoints_to_alarm = 8640
+  threshold           = 0.25
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  treat_missing_data  = "notBreaching"
+}
+metric_alarm cpu {
+  metric_name         = "CPUUtilization"
+  namespace           = "AWS/ECS"
+  dimensions          = { ClusterName = cluster.main.name, ServiceName = service.app.name }
+  statistic           = "Maximum"
+  period              = 86400
+  evaluation_periods  = 7
+  threshold           = 90
+  comparison_operator = "GreaterThanThreshold"
+  alarm_actions       = ["arn:aws:sns:eu-west-1:123456789012:ops"]
+  ok_actions          = ["arn:aws:sns:eu-west-1:123456789012:ops"]
+  scaling_policy { service = service.app  policy = "up" }
+}
+"#;
+    assert_valid("alarms", stack);
+}

@@ -367,11 +367,17 @@ fn public_addresses(steps: &[Step]) -> Vec<(usize, usize)> {
 
 /// Kinds AWS deletes even while other resources name them (nothing checks
 /// a task definition's log group, roles, image repository or secrets'
-/// parameters; a route to a deleted NAT gateway turns into a blackhole).
+/// parameters, nor a service's deployment alarms; a route to a deleted NAT
+/// gateway turns into a blackhole).
 fn deleted_while_named(kind: Kind) -> bool {
     matches!(
         kind,
-        Kind::LogGroup | Kind::Role | Kind::EcrRepository | Kind::NatGateway | Kind::SsmParameter
+        Kind::LogGroup
+            | Kind::Role
+            | Kind::EcrRepository
+            | Kind::NatGateway
+            | Kind::SsmParameter
+            | Kind::MetricAlarm
     )
 }
 

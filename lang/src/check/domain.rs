@@ -63,6 +63,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::HostedZone => super::dns::zone(r, diags),
             Kind::DnsRecord => super::dns::record(stack, r, diags),
             Kind::SsmParameter => super::ssm::check(r, diags),
+            Kind::MetricAlarm => super::alarms::check(stack, r, diags),
         }
         super::tags::check(r, diags);
     }

@@ -2,6 +2,7 @@
 //! the evaluated stack (types, AWS's domain rules).
 
 mod actions;
+mod alarms;
 mod capacity;
 mod connect;
 mod containers;

@@ -248,6 +248,17 @@ fn given_name_rule(kind: Kind) -> Option<NameRule> {
             scope: None,
             case_insensitive: false,
         },
+        Kind::MetricAlarm => NameRule {
+            attr: "name",
+            service: "CloudWatch",
+            max: 255,
+            // CloudWatch takes any text but control characters.
+            allowed: |c| !c.is_control(),
+            charset: "any character but control characters",
+            reserved: none,
+            scope: None,
+            case_insensitive: false,
+        },
         Kind::SecurityGroup => NameRule {
             attr: "name",
             service: "EC2",

@@ -66,6 +66,7 @@
 mod adopted;
 mod attrs;
 mod calls;
+mod cloudwatch;
 mod config;
 mod discovery;
 mod ec2;
@@ -138,7 +139,7 @@ impl AwsProvider {
 #[async_trait]
 impl Provider for AwsProvider {
     async fn read_stack(&self, stack: &str, external: &[External]) -> Result<Vec<Resource>, ProviderError> {
-        let (net, lbs, containers, logs, roles, policies, repositories, discovery, dns, parameters) = tokio::join!(
+        let (net, lbs, containers, logs, roles, policies, repositories, discovery, dns, parameters, alarms) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
             ecs::read_all(self, stack, external),
@@ -149,6 +150,7 @@ impl Provider for AwsProvider {
             discovery::read_all(self, stack),
             route53::read_all(self, stack, external),
             ssm::read_all(self, stack),
+            cloudwatch::read_all(self, stack),
         );
         let mut out = Vec::new();
         for part in [
@@ -162,6 +164,7 @@ impl Provider for AwsProvider {
             discovery,
             dns,
             parameters,
+            alarms,
         ] {
             out.extend(part?);
         }
@@ -205,6 +208,7 @@ impl Provider for AwsProvider {
                 .into_iter()
                 .collect(),
             Kind::SsmParameter => ssm::read_one(self, &scope).await?.into_iter().collect(),
+            Kind::MetricAlarm => cloudwatch::read_one(self, &scope).await?.into_iter().collect(),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -236,6 +240,7 @@ impl Provider for AwsProvider {
             Kind::HostedZone | Kind::DnsRecord => route53::adopt(self, stack, live).await,
             Kind::ManagedPolicy => managed_policy::adopt(self, stack, live).await,
             Kind::SsmParameter => ssm::adopt(self, stack, live).await,
+            Kind::MetricAlarm => cloudwatch::adopt(self, stack, live).await,
         }
     }
 
@@ -257,6 +262,7 @@ impl Provider for AwsProvider {
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::create(self, stack, desired).await,
             Kind::HostedZone | Kind::DnsRecord => route53::create(self, stack, desired).await,
             Kind::SsmParameter => ssm::create(self, stack, desired).await,
+            Kind::MetricAlarm => cloudwatch::create(self, stack, desired).await,
         }
     }
 
@@ -285,6 +291,7 @@ impl Provider for AwsProvider {
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::update(self, live, desired).await,
             Kind::HostedZone | Kind::DnsRecord => route53::update(self, live, desired).await,
             Kind::SsmParameter => ssm::update(self, live, desired).await,
+            Kind::MetricAlarm => cloudwatch::update(self, live, desired).await,
         }
     }
 
@@ -312,6 +319,7 @@ impl Provider for AwsProvider {
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::delete(self, live).await,
             Kind::HostedZone | Kind::DnsRecord => route53::delete(self, live).await,
             Kind::SsmParameter => ssm::delete(self, live).await,
+            Kind::MetricAlarm => cloudwatch::delete(self, live).await,
         }
     }
 

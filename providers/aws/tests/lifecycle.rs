@@ -61,6 +61,10 @@ async fn blog_stack_creates_reads_back_and_deletes() {
             Kind::Role => assert_eq!(attrs["path"], "/berth/"),
             Kind::LogGroup => assert_eq!(attrs["retention"], "Some(14)"),
             Kind::EcrRepository => assert!(attrs["mutability"].contains("Immutable"), "{attrs:?}"),
+            Kind::MetricAlarm => {
+                assert_eq!(attrs["threshold"], "Some(85.5)", "sent as the nearest double");
+                assert_eq!(attrs["operator"], "GreaterThanOrEqualToThreshold");
+            }
             Kind::SsmParameter => {
                 assert_eq!(attrs["type"], "SecureString");
                 assert_eq!(attrs["value"], "correct horse battery staple");

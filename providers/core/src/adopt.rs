@@ -76,6 +76,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::HostedZone => "GetHostedZone",
         Kind::DnsRecord => "ListResourceRecordSets",
         Kind::SsmParameter => "DescribeParameters",
+        Kind::MetricAlarm => "DescribeAlarms",
     }
 }
 

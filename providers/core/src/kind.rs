@@ -32,6 +32,7 @@ pub enum Kind {
     HostedZone,
     DnsRecord,
     SsmParameter,
+    MetricAlarm,
 }
 
 /// The name given is not a resource kind.
@@ -41,7 +42,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 23] = [
+    pub const ALL: [Kind; 24] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -65,6 +66,7 @@ impl Kind {
         Kind::HostedZone,
         Kind::DnsRecord,
         Kind::SsmParameter,
+        Kind::MetricAlarm,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -93,6 +95,7 @@ impl Kind {
             Kind::HostedZone => "hosted_zone",
             Kind::DnsRecord => "dns_record",
             Kind::SsmParameter => "ssm_parameter",
+            Kind::MetricAlarm => "metric_alarm",
         }
     }
 

@@ -137,6 +137,21 @@ fn ssm_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "_.-/".contains(c)
 }
 
+fn alarm_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-_./#:".contains(c)
+}
+
+/// CloudWatch alarm names: `{stack}-{name}` (plus `-{key}`); letters,
+/// digits and `-_./#:`, at most 255.
+pub fn metric_alarm(stack: &str, address: &Address) -> String {
+    sanitise(&base(stack, address), alarm_char, 255)
+}
+
+/// The prefix every alarm name berth derives for `stack` starts with.
+pub fn metric_alarm_prefix(stack: &str) -> String {
+    sanitise(&format!("{stack}-"), alarm_char, 255)
+}
+
 /// Load balancer and target group names: at most 32 letters, digits and
 /// hyphens, not starting or ending with a hyphen: a prefix of
 /// `{stack}-{name}` cut to 25 characters, `-` and 6 hex digits of `random`.
@@ -183,6 +198,7 @@ pub fn uncut(stack: &str, address: &Address) -> Option<(String, usize)> {
         Kind::LogGroup => Some((log_group_base(stack, address), 512)),
         Kind::EcrRepository => Some((base(stack, address).to_ascii_lowercase(), 256)),
         Kind::SsmParameter => Some((ssm_parameter_base(stack, address), SSM_PARAMETER_MAX)),
+        Kind::MetricAlarm => Some((base(stack, address), 255)),
         _ => None,
     }
 }

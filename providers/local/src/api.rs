@@ -145,6 +145,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "InvalidInput",
             tag: "ChangeResourceRecordSets",
         },
+        Kind::MetricAlarm => &Api {
+            create: "PutMetricAlarm",
+            update: "PutMetricAlarm",
+            delete: "DeleteAlarms",
+            describe: "DescribeAlarms",
+            not_found: "ResourceNotFound",
+            invalid: "ValidationError",
+            tag: "TagResource",
+        },
         Kind::SsmParameter => &Api {
             create: "PutParameter",
             update: "PutParameter",

@@ -27,7 +27,8 @@ use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
-    discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, lookup, managed_policy, names, nat, route53, ssm,
+    cloudwatch, discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, lookup, managed_policy, names, nat,
+    route53, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
 
@@ -554,6 +555,7 @@ impl Provider for LocalCloud {
                 Kind::HostedZone => route53::create_zone(sim, attrs, tags)?,
                 Kind::DnsRecord => route53::create_record(sim, attrs, tags)?,
                 Kind::SsmParameter => ssm::create(sim, stack, address, attrs, tags)?,
+                Kind::MetricAlarm => cloudwatch::create(sim, stack, address, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -597,6 +599,7 @@ impl Provider for LocalCloud {
                 Kind::HostedZone => route53::update_zone(sim, &old, &new)?,
                 Kind::DnsRecord => route53::update_record(sim, &mut new)?,
                 Kind::SsmParameter => ssm::update(sim, &old, &mut new)?,
+                Kind::MetricAlarm => cloudwatch::update(sim, &old, &new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -700,6 +703,7 @@ impl Provider for LocalCloud {
                 Kind::HostedZone => route53::delete_zone(sim, &key),
                 Kind::DnsRecord => route53::delete_record(sim, &key),
                 Kind::SsmParameter => ssm::delete(sim, &key),
+                Kind::MetricAlarm => cloudwatch::delete(sim, &key),
                 Kind::VpcEndpoint => {
                     sim.call(call);
                     sim.remove(&key);

@@ -85,6 +85,7 @@ mod api;
 mod attrs;
 mod cidr;
 mod cloud;
+mod cloudwatch;
 mod connect;
 mod discovery;
 mod ec2;

@@ -221,6 +221,7 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::HostedZone => format!("No hosted zone found with ID: {identity}"),
         Kind::DnsRecord => format!("[Tried to delete resource record set {identity} but it was not found]"),
         Kind::SsmParameter => format!("Parameter {identity} not found."),
+        Kind::MetricAlarm => format!("Alarm {identity} does not exist."),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

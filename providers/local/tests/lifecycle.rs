@@ -265,6 +265,7 @@ async fn destroy_in_reverse_order_empties_the_stack() {
     let cloud = open(&dir);
     let r = apply_blog(&cloud, "s").await;
     let order = [
+        "metric_alarm.login_cpu",
         "service.login",
         "task_definition.login",
         "ssm_parameter.db_password",

@@ -533,6 +533,35 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    let alarm = create(
+        p,
+        stack,
+        desired(
+            Kind::MetricAlarm,
+            "login_cpu",
+            &[
+                ("metric_name", s("CPUUtilization")),
+                ("namespace", s("AWS/ECS")),
+                (
+                    "dimensions",
+                    Value::Map(
+                        [
+                            ("ClusterName".to_owned(), cluster.attrs["name"].clone()),
+                            ("ServiceName".to_owned(), service.attrs["name"].clone()),
+                        ]
+                        .into(),
+                    ),
+                ),
+                ("statistic", s("Average")),
+                ("period", Value::Int(60)),
+                ("evaluation_periods", Value::Int(3)),
+                ("threshold", Value::number("85.5".parse().expect("a decimal"))),
+                ("comparison_operator", s("GreaterThanOrEqualToThreshold")),
+                ("tags", tags(&[("team", "web")])),
+            ],
+        ),
+    )
+    .await;
     [
         vpc,
         a,
@@ -565,6 +594,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         secret,
         td,
         service,
+        alarm,
     ]
     .into_iter()
     .map(|r| (r.address.to_string(), r))
@@ -674,6 +704,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "ssm_parameter.db_password",
         "task_definition.login",
         "service.login",
+        "metric_alarm.login_cpu",
     ]
     .iter()
     .filter_map(|a| created.get(*a).cloned())

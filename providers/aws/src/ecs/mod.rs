@@ -5,6 +5,8 @@ mod cluster;
 mod connect;
 mod container_settings;
 mod scaling;
+
+pub(crate) use scaling::step_policy_arn;
 pub(crate) mod service;
 mod strategy;
 mod task_definition;

@@ -48,6 +48,34 @@ pub(super) fn id_of(service: &Attrs) -> String {
     )
 }
 
+/// The ARN of the step-scaling policy `policy` of the service `service`
+/// (an ARN): DescribeScalingPolicies of its scalable target. A CloudWatch
+/// alarm triggers the policy by this ARN.
+pub(crate) async fn step_policy_arn(
+    p: &AwsProvider,
+    service: &str,
+    policy: &str,
+) -> Result<String, ProviderError> {
+    let call = "DescribeScalingPolicies";
+    // `arn:P:ecs:R:A:service/CLUSTER/NAME`: the target's id is the last part.
+    let id = service.split(':').nth(5).unwrap_or(service).to_owned();
+    let aas = &p.clients.autoscaling;
+    let out = p
+        .call(SERVICE, call, || {
+            aas.describe_scaling_policies()
+                .service_namespace(ServiceNamespace::Ecs)
+                .resource_id(&id)
+                .policy_names(policy)
+                .send()
+        })
+        .await?;
+    out.scaling_policies()
+        .iter()
+        .find(|found| found.policy_name() == policy && *found.policy_type() == PolicyType::StepScaling)
+        .map(|found| found.policy_arn().to_owned())
+        .ok_or_else(|| crate::errors::invalid(call, format!("no step scaling policy `{policy}` on {id}")))
+}
+
 /// The `autoscaling` block of a service's attributes, if any.
 fn block(service: &Attrs) -> Option<&Attrs> {
     blocks_of(service, "autoscaling").first().copied()

@@ -279,6 +279,32 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 })
                 .collect()
         }
+        Kind::MetricAlarm => {
+            let out = raw
+                .cloudwatch
+                .describe_alarms()
+                .alarm_names(text(r, "name"))
+                .send()
+                .await
+                .expect("DescribeAlarms");
+            let alarm = out.metric_alarms().first().expect("the alarm");
+            attrs.insert("threshold", format!("{:?}", alarm.threshold()));
+            attrs.insert(
+                "operator",
+                alarm
+                    .comparison_operator()
+                    .map(|o| o.as_str().to_owned())
+                    .unwrap_or_default(),
+            );
+            let out = raw
+                .cloudwatch
+                .list_tags_for_resource()
+                .resource_arn(text(r, "arn"))
+                .send()
+                .await
+                .expect("ListTagsForResource");
+            collect(out.tags().iter().map(|t| (t.key(), t.value())))
+        }
         Kind::SsmParameter => {
             let out = raw
                 .ssm

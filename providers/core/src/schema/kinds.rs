@@ -2989,6 +2989,155 @@ const SSM_PARAMETER: KindSchema = KindSchema {
     blocks: &[],
 };
 
+const METRIC_ALARM: KindSchema = KindSchema {
+    kind: Kind::MetricAlarm,
+    spelling: Spelling::Plain,
+    identity: "name",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "CloudWatch PutMetricAlarm",
+    doc: "A CloudWatch alarm on one metric (Terraform's `aws_cloudwatch_metric_alarm`, CloudFormation's `AWS::CloudWatch::Alarm`): it triggers a service's step-scaling policy (a `scaling_policy` block), notifies (`alarm_actions`), or fails a deployment (the service's `alarms { alarm_names = [metric_alarm.NAME.name] }`).",
+    attrs: &[
+        Attr::required(
+            "metric_name",
+            Type::String,
+            "MetricName",
+            "The metric, e.g. `CPUUtilization`.",
+        ),
+        Attr::required(
+            "namespace",
+            Type::String,
+            "Namespace",
+            "The metric's namespace, e.g. `AWS/ECS`, `AWS/ApplicationELB`.",
+        ),
+        Attr::default(
+            "dimensions",
+            Type::Map(&Type::String),
+            Literal::EmptyMap,
+            "Dimensions",
+            "The metric's dimensions, e.g. `{ ClusterName = cluster.main.name, ServiceName = service.web.name }` (at most 30).",
+        ),
+        Attr::optional(
+            "statistic",
+            Type::String,
+            "Statistic",
+            "`SampleCount`, `Average`, `Sum`, `Minimum` or `Maximum`; or `extended_statistic`.",
+        ),
+        Attr::optional(
+            "extended_statistic",
+            Type::String,
+            "ExtendedStatistic",
+            "A percentile or trimmed statistic instead of `statistic`: `p99`, `p99.9`, `tm90`, ...",
+        ),
+        Attr::optional(
+            "unit",
+            Type::String,
+            "Unit",
+            "The metric's unit (`Percent`, `Seconds`, `Count`, ...); left out, any.",
+        ),
+        Attr::required(
+            "period",
+            Type::Int,
+            "Period",
+            "Seconds over which the statistic is taken: 10, 20, 30 or a multiple of 60.",
+        )
+        .range(1, 604_800),
+        Attr::required(
+            "evaluation_periods",
+            Type::Int,
+            "EvaluationPeriods",
+            "Most recent periods compared with the threshold.",
+        )
+        .range(1, 100_000),
+        Attr::optional(
+            "datapoints_to_alarm",
+            Type::Int,
+            "DatapointsToAlarm",
+            "Of those, how many must breach (\"M out of N\"); left out, all of them.",
+        )
+        .range(1, 100_000),
+        Attr::required(
+            "threshold",
+            Type::Number,
+            "Threshold",
+            "The value the statistic is compared with.",
+        ),
+        Attr::required(
+            "comparison_operator",
+            Type::String,
+            "ComparisonOperator",
+            "`GreaterThanOrEqualToThreshold`, `GreaterThanThreshold`, `LessThanThreshold` or `LessThanOrEqualToThreshold`.",
+        ),
+        Attr::default(
+            "treat_missing_data",
+            Type::String,
+            Literal::Str("missing"),
+            "TreatMissingData",
+            "`missing`, `ignore`, `breaching` or `notBreaching`.",
+        ),
+        Attr::optional(
+            "description",
+            Type::String,
+            "AlarmDescription",
+            "What the alarm watches (Terraform's `alarm_description`).",
+        )
+        .unset_when(Literal::Str("")),
+        Attr::default(
+            "actions_enabled",
+            Type::Bool,
+            Literal::Bool(true),
+            "ActionsEnabled",
+            "Whether state changes run the actions.",
+        ),
+        Attr::default(
+            "alarm_actions",
+            Type::Set(&Type::String),
+            Literal::EmptyList,
+            "AlarmActions",
+            "ARNs run when the alarm goes off (SNS topics, ...); a service's scaling policy is a `scaling_policy` block.",
+        ),
+        Attr::default(
+            "ok_actions",
+            Type::Set(&Type::String),
+            Literal::EmptyList,
+            "OKActions",
+            "ARNs run when it returns to OK.",
+        ),
+        Attr::default(
+            "insufficient_data_actions",
+            Type::Set(&Type::String),
+            Literal::EmptyList,
+            "InsufficientDataActions",
+            "ARNs run when data is missing.",
+        ),
+        TAGS,
+        ARN,
+        Attr::named(
+            "name",
+            "AlarmName",
+            "The alarm's name (Terraform's `alarm_name`; kept exactly, a change replaces). Left out, berth names it `{stack}-{name}`.",
+        ),
+    ],
+    blocks: &[block(
+        "scaling_policy",
+        &[
+            Attr::required(
+                "service",
+                Type::Ref(Kind::Service),
+                "-",
+                "The `service` whose policy it is.",
+            ),
+            Attr::required(
+                "policy",
+                Type::String,
+                "-",
+                "The label of one of its `autoscaling { step_scaling NAME { } }` blocks.",
+            ),
+        ],
+        "AlarmActions",
+        "A service's step-scaling policy the alarm triggers when it goes off (Terraform's `alarm_actions = [aws_appautoscaling_policy.NAME.arn]`): berth sends the policy's ARN.",
+    )],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -3014,4 +3163,5 @@ pub(super) const ALL: &[KindSchema] = &[
     HOSTED_ZONE,
     DNS_RECORD,
     SSM_PARAMETER,
+    METRIC_ALARM,
 ];
