@@ -223,3 +223,64 @@ role ops {
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// CloudFormation's `Path: /` and Terraform's `path = "/"`: the roles are
+/// made where the configuration says, found again by the next plan (IAM
+/// lists no role by tag: berth records the names it made outside
+/// `/berth/`), and a path changed replaces the role, which IAM cannot
+/// move.
+#[test]
+fn roles_given_a_path_are_made_there_and_found_again_on_both_clouds() {
+    const PATHS: &str = r#"
+stack "paths" { region = "us-east-1" }
+
+role root {
+  assume = "ecs-tasks.amazonaws.com"
+  path   = "/"
+}
+
+role service {
+  assume = "ecs-tasks.amazonaws.com"
+  path   = "/service/app/"
+}
+
+role default { assume = "ecs-tasks.amazonaws.com" }
+"#;
+    const GET: &str = "import boto3\ni=boto3.client('iam')\n\
+        for n in ('paths-root','paths-service','paths-default'):\n\
+        \x20   r=i.get_role(RoleName=n)['Role']\n\
+        \x20   print(n, r['Path'], r['Arn'].split(':')[-1])\n";
+    for cloud in Cloud::both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = dir.path();
+        cloud.apply_clean(dir, PATHS, "roles with paths");
+        if let Cloud::Aws(moto) = &cloud {
+            assert_eq!(
+                moto.python(GET).trim(),
+                "paths-root / role/paths-root\n\
+                 paths-service /service/app/ role/service/app/paths-service\n\
+                 paths-default /berth/ role/berth/paths-default"
+            );
+        }
+        std::fs::write(
+            dir.join("main.berth"),
+            PATHS.replace("\"/service/app/\"", "\"/service/\""),
+        )
+        .expect("write");
+        let plan = cloud.berth(dir, &["plan"]);
+        assert!(
+            plan.stdout.contains("forces replacement")
+                && plan.stdout.contains("Plan: 1 to add, 0 to change, 1 to destroy."),
+            "a new path replaces: {}",
+            plan.all()
+        );
+        cloud.converges(dir, "the path changed");
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+        if let Cloud::Aws(moto) = &cloud {
+            let left = moto.python(
+                "import boto3\nprint([r['RoleName'] for r in boto3.client('iam').list_roles()['Roles'] if r['RoleName'].startswith('paths-')])",
+            );
+            assert_eq!(left.trim(), "[]", "destroy deletes them all");
+        }
+    }
+}

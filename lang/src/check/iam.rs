@@ -13,6 +13,15 @@ use crate::stack::{DesiredBody, DesiredResource, DesiredValue};
 /// Checks the trust policy and inline policies of a role.
 pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     trust(r, diags);
+    if let (Some(Value::String(path)), Some(span)) = (r.body.known("path"), r.body.span("path"))
+        && let Some(problem) = berth_provider::naming::iam_path_problem(path)
+    {
+        diags.push(
+            Diagnostic::error("E0530", format!("`{path}` is not an IAM path"), span)
+                .label(problem)
+                .help("write `/` (IAM's root, Terraform's default) or `/a/b/`"),
+        );
+    }
     let mut total = 0;
     for block in r.body.blocks("policy") {
         if let Some(label) = &block.label

@@ -63,14 +63,17 @@ pub(crate) async fn recorded(
 }
 
 /// PutParameter: records `entry` in `stack`'s record of `what`. `berth
-/// import` holds the stack's lock, so no other run writes the record
-/// between the read and the write.
+/// import` and `apply` hold the stack's lock, so no other run writes the
+/// record between the read and the write; within a run, the provider's
+/// `records` lock keeps two creates (roles given a `path`) from writing
+/// over each other.
 pub(crate) async fn record(
     p: &AwsProvider,
     stack: &str,
     what: Adopted,
     entry: &str,
 ) -> Result<(), ProviderError> {
+    let _one_at_a_time = p.records.lock().await;
     let mut entries = recorded(p, stack, what).await?;
     if entries.iter().any(|n| n == entry) {
         return Ok(());

@@ -138,6 +138,7 @@ impl AwsProvider {
             pacing: Pacing::new(Limits::default()),
             tokens: Tokens::new(),
             dns_changes: tokio::sync::Mutex::new(()),
+            records: tokio::sync::Mutex::new(()),
             caller: tokio::sync::OnceCell::new(),
         }
     }

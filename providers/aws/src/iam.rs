@@ -1,5 +1,7 @@
-//! IAM: roles made under the path `/berth/`, with a trust policy, inline
-//! policies and managed policies attached. CreateRole (trust policy, tags
+//! IAM: roles made under the path `/berth/` (or the `path` written, the
+//! role's name recorded in SSM by [`adopted`] first, as an adopted one's
+//! is), with a trust policy, inline policies and managed policies
+//! attached. CreateRole (trust policy, tags
 //! in the call) + PutRolePolicy per inline policy + AttachRolePolicy per
 //! managed one; reading: ListRoles under `/berth/` and the roles the stack
 //! adopted elsewhere (an adopted role keeps its path; their names are
@@ -31,8 +33,8 @@ use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const SERVICE: &str = "iam";
-/// The path every berth role lives under.
-pub(crate) const PATH: &str = "/berth/";
+/// The path berth's roles live under unless their `path` says otherwise.
+pub(crate) const PATH: &str = naming::IAM_PATH;
 /// A session's longest life when none is set: one hour.
 const DEFAULT_SESSION: i32 = 3600;
 
@@ -88,11 +90,19 @@ pub(crate) async fn create(
     let name = naming::given(&a, "name").map_or_else(|| naming::role(stack, &desired.address), str::to_owned);
     let tags = iam_tags("CreateRole", create_tags(stack, &desired.address, &a))?;
     let policy = trust_policy(&a);
+    let path = str_of(&a, "path").unwrap_or(PATH).to_owned();
+    if path != PATH {
+        // Recorded before the role exists: the record only says where to
+        // look, and a role made but not recorded (a run killed between the
+        // two) would be invisible to the next plan, which would make it
+        // again and fail on the name.
+        adopted::record(p, stack, Adopted::Roles, &name).await?;
+    }
     let out = p
         .call_once(SERVICE, "CreateRole", || {
             iam.create_role()
                 .role_name(&name)
-                .path(PATH)
+                .path(&path)
                 .assume_role_policy_document(&policy)
                 .set_description(str_of(&a, "description").map(str::to_owned))
                 .set_permissions_boundary(str_of(&a, "permissions_boundary").map(str::to_owned))
@@ -109,6 +119,7 @@ pub(crate) async fn create(
         attach(p, &name, &policy).await?;
     }
     a.insert("policies".to_owned(), sorted(strs_of(&a, "policies")));
+    a.insert("path".to_owned(), Value::String(path));
     a.insert("arn".to_owned(), Value::String(arn));
     a.insert("name".to_owned(), Value::String(name));
     Ok(resource(desired.address.clone(), a))
@@ -389,6 +400,7 @@ async fn read(p: &AwsProvider, scope: &Scope<'_>, name: &str) -> Result<Option<R
             role.max_session_duration()
                 .map_or(Value::Null, |s| Value::Int(i64::from(s))),
         ),
+        ("path", Value::from(role.path())),
         ("tags", user_tags(pairs())),
         ("arn", Value::from(role.arn())),
         ("name", Value::from(role.role_name())),

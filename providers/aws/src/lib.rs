@@ -125,6 +125,9 @@ pub struct AwsProvider {
     /// Route 53 applies one change of a zone at a time (concurrent ones
     /// answer PriorRequestNotComplete) and moto loses concurrent ones.
     dns_changes: tokio::sync::Mutex<()>,
+    /// Held across each read-and-write of an SSM record of adopted roles
+    /// or policies (`adopted.rs`).
+    records: tokio::sync::Mutex<()>,
     /// The credentials' account and partition, once asked (`identity.rs`).
     caller: tokio::sync::OnceCell<identity::Caller>,
 }

@@ -141,6 +141,24 @@ fn alarm_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "-_./#:".contains(c)
 }
 
+/// The IAM path berth puts the roles and managed policies it makes under
+/// unless told otherwise.
+pub const IAM_PATH: &str = "/berth/";
+
+/// Why `path` is not an IAM path (`/`, `/a/b/`: starts and ends with
+/// `/`, printable ASCII, at most 512 characters).
+pub fn iam_path_problem(path: &str) -> Option<&'static str> {
+    if !(path.starts_with('/') && path.ends_with('/')) {
+        Some("an IAM path starts and ends with `/`")
+    } else if path.len() > 512 {
+        Some("an IAM path is at most 512 characters")
+    } else if !path.chars().all(|c| ('!'..='~').contains(&c)) {
+        Some("an IAM path is printable ASCII without spaces")
+    } else {
+        None
+    }
+}
+
 /// CloudWatch alarm names: `{stack}-{name}` (plus `-{key}`); letters,
 /// digits and `-_./#:`, at most 255.
 pub fn metric_alarm(stack: &str, address: &Address) -> String {

@@ -415,6 +415,23 @@ fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
         .map(|(_, k)| k.clone())
 }
 
+/// Left out, what AWS chose and cannot change in place (a role's path)
+/// stays as it is: the update sends nothing for it.
+fn keep_chosen(kind: Kind, old: &Attrs, new: &mut Attrs) {
+    let kept = kind
+        .schema()
+        .attrs
+        .iter()
+        .filter(|a| a.presence == Presence::ChosenByAws && a.update == Update::Replace);
+    for attr in kept {
+        if new.get(attr.name).is_none_or(|v| *v == Value::Null)
+            && let Some(was) = old.get(attr.name)
+        {
+            new.insert(attr.name.to_owned(), was.clone());
+        }
+    }
+}
+
 /// Refuses a change AWS cannot make in place.
 fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
     let schema = kind.schema();
@@ -575,6 +592,7 @@ impl Provider for LocalCloud {
             let key = locate(sim, stack, live, api.update)?;
             let (mut new, tags) = normalise(kind, api.update, &desired.attrs)?;
             let old = sim.rec(&key).map(|r| r.attrs.clone()).unwrap_or_default();
+            keep_chosen(kind, &old, &mut new);
             check_in_place(kind, api.update, &old, &new)?;
             match kind {
                 Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {

@@ -207,7 +207,22 @@ pub(crate) fn create(
     let call = "CreateRole";
     sim.call(call);
     let name = naming::given(&attrs, "name").map_or_else(|| naming::role(stack, address), str::to_owned);
-    let arn = format!("arn:aws:iam::{}:role/{name}", sim.st.account);
+    // The ARN holds the path; berth's own `/berth/` roles keep the ARN this
+    // cloud always gave them (`role/NAME`).
+    let path = str_of(&attrs, "path").unwrap_or(naming::IAM_PATH).to_owned();
+    if let Some(problem) = naming::iam_path_problem(&path) {
+        return Err(fail(
+            call,
+            "ValidationError",
+            format!("The specified value for path is invalid: {problem}"),
+        ));
+    }
+    let in_arn = if path == naming::IAM_PATH {
+        "/"
+    } else {
+        path.as_str()
+    };
+    let arn = format!("arn:aws:iam::{}:role{in_arn}{name}", sim.st.account);
     let taken = sim
         .all(Kind::Role)
         .any(|(k, r)| *k == arn || str_of(&r.attrs, "name").is_some_and(|n| n.eq_ignore_ascii_case(&name)));
@@ -228,6 +243,7 @@ pub(crate) fn create(
     for _ in strs_of(&attrs, "policies") {
         sim.call("AttachRolePolicy");
     }
+    attrs.insert("path".to_owned(), Value::String(path));
     attrs.insert("name".to_owned(), Value::String(name));
     attrs.insert("arn".to_owned(), Value::String(arn.clone()));
     sim.insert(&arn, Kind::Role, tags, attrs, true);

@@ -1116,6 +1116,13 @@ const ROLE: KindSchema = KindSchema {
         )
         .unset_when(Literal::Int(3600))
         .range(3600, 43_200),
+        Attr::chosen_by_aws(
+            "path",
+            Type::String,
+            "Path",
+            "The role's IAM path (Terraform's and CloudFormation's `path`: `/`, `/service/`); left out, berth's `/berth/`, and an adopted role keeps its own. IAM cannot move a role: a change replaces.",
+        )
+        .replaces(),
         TAGS,
         ARN,
         NAME,
