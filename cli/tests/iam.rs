@@ -224,8 +224,8 @@ role ops {
     }
 }
 
-/// CloudFormation's `Path: /` and Terraform's `path = "/"`: the roles are
-/// made where the configuration says, found again by the next plan (IAM
+/// CloudFormation's `Path: /` and Terraform's `path = "/"`: the roles and
+/// managed policy are made where the configuration says, found again by the next plan (IAM
 /// lists no role by tag: berth records the names it made outside
 /// `/berth/`), and a path changed replaces the role, which IAM cannot
 /// move.
@@ -234,9 +234,18 @@ fn roles_given_a_path_are_made_there_and_found_again_on_both_clouds() {
     const PATHS: &str = r#"
 stack "paths" { region = "us-east-1" }
 
+managed_policy shared {
+  path     = "/"
+  document = {
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "logs:PutLogEvents", Resource = "*" }]
+  }
+}
+
 role root {
-  assume = "ecs-tasks.amazonaws.com"
-  path   = "/"
+  assume   = "ecs-tasks.amazonaws.com"
+  path     = "/"
+  policies = [managed_policy.shared]
 }
 
 role service {
@@ -249,7 +258,8 @@ role default { assume = "ecs-tasks.amazonaws.com" }
     const GET: &str = "import boto3\ni=boto3.client('iam')\n\
         for n in ('paths-root','paths-service','paths-default'):\n\
         \x20   r=i.get_role(RoleName=n)['Role']\n\
-        \x20   print(n, r['Path'], r['Arn'].split(':')[-1])\n";
+        \x20   print(n, r['Path'], r['Arn'].split(':')[-1])\n\
+        print([(x['Path'], x['Arn'].split(':')[-1]) for x in i.list_policies(Scope='Local')['Policies']])\n";
     for cloud in Cloud::both() {
         let dir = tempfile::tempdir().expect("temp dir");
         let dir = dir.path();
@@ -259,7 +269,8 @@ role default { assume = "ecs-tasks.amazonaws.com" }
                 moto.python(GET).trim(),
                 "paths-root / role/paths-root\n\
                  paths-service /service/app/ role/service/app/paths-service\n\
-                 paths-default /berth/ role/berth/paths-default"
+                 paths-default /berth/ role/berth/paths-default\n\
+                 [('/', 'policy/paths-shared')]"
             );
         }
         std::fs::write(

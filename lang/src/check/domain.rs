@@ -35,7 +35,10 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
                 super::iam::check(r, diags);
                 super::managed_policy::attached(r, diags);
             }
-            Kind::ManagedPolicy => super::managed_policy::check(r, diags),
+            Kind::ManagedPolicy => {
+                super::managed_policy::check(r, diags);
+                super::iam::path(r, diags);
+            }
             Kind::TaskDefinition => {
                 cx.task_definition(r, diags);
                 super::containers::check(stack, r, diags);

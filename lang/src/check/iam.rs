@@ -10,9 +10,8 @@ use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 use crate::stack::{DesiredBody, DesiredResource, DesiredValue};
 
-/// Checks the trust policy and inline policies of a role.
-pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
-    trust(r, diags);
+/// E0530: a role's or managed policy's `path` IAM refuses.
+pub(super) fn path(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     if let (Some(Value::String(path)), Some(span)) = (r.body.known("path"), r.body.span("path"))
         && let Some(problem) = berth_provider::naming::iam_path_problem(path)
     {
@@ -22,6 +21,12 @@ pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
                 .help("write `/` (IAM's root, Terraform's default) or `/a/b/`"),
         );
     }
+}
+
+/// Checks the trust policy and inline policies of a role.
+pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+    trust(r, diags);
+    path(r, diags);
     let mut total = 0;
     for block in r.body.blocks("policy") {
         if let Some(label) = &block.label

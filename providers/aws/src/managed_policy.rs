@@ -38,11 +38,19 @@ pub(crate) async fn create(
         .map_or_else(|| naming::managed_policy(stack, &desired.address), str::to_owned);
     let tags = iam_tags("CreatePolicy", create_tags(stack, &desired.address, &a))?;
     let document = a.get("document").map(policy::to_json_text).unwrap_or_default();
+    let path = str_of(&a, "path").unwrap_or(PATH).to_owned();
+    if path != PATH {
+        // Recorded before the policy exists, as a role given a path is
+        // (`iam::create`): IAM answers the ARN, but a run killed before the
+        // answer must still find the policy.
+        let arn = p.caller().await?.arn(SERVICE, "", &format!("policy{path}{name}"));
+        adopted::record(p, stack, Adopted::Policies, &arn).await?;
+    }
     let out = p
         .call_once(SERVICE, "CreatePolicy", || {
             iam.create_policy()
                 .policy_name(&name)
-                .path(PATH)
+                .path(&path)
                 .policy_document(&document)
                 .set_description(str_of(&a, "description").map(str::to_owned))
                 .set_tags(Some(tags.clone()))
@@ -50,6 +58,7 @@ pub(crate) async fn create(
         })
         .await?;
     let arn = out.policy.and_then(|p| p.arn).unwrap_or_default();
+    a.insert("path".to_owned(), Value::String(path));
     a.insert("arn".to_owned(), Value::String(arn));
     a.insert("name".to_owned(), Value::String(name));
     Ok(resource(desired.address.clone(), a))
@@ -261,6 +270,7 @@ async fn read(p: &AwsProvider, scope: &Scope<'_>, arn: &str) -> Result<Option<Re
             "description",
             opt_str(policy.description().filter(|d| !d.is_empty())),
         ),
+        ("path", opt_str(policy.path())),
         ("tags", user_tags(pairs())),
         ("arn", Value::from(arn)),
         ("name", opt_str(policy.policy_name())),

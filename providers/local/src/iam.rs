@@ -195,6 +195,20 @@ fn check_role(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
     Ok(())
 }
 
+/// The IAM path a create puts a role or policy under: the one written,
+/// else berth's; IAM's ValidationError for one it refuses.
+pub(crate) fn path_of(call: &str, attrs: &Attrs) -> Result<String, ProviderError> {
+    let path = str_of(attrs, "path").unwrap_or(naming::IAM_PATH);
+    match naming::iam_path_problem(path) {
+        Some(problem) => Err(fail(
+            call,
+            "ValidationError",
+            format!("The specified value for path is invalid: {problem}"),
+        )),
+        None => Ok(path.to_owned()),
+    }
+}
+
 /// Creates a role named `{stack}-{name}` and attaches its policies; returns
 /// its key (ARN). Roles are global: visible from every region.
 pub(crate) fn create(
@@ -209,14 +223,7 @@ pub(crate) fn create(
     let name = naming::given(&attrs, "name").map_or_else(|| naming::role(stack, address), str::to_owned);
     // The ARN holds the path; berth's own `/berth/` roles keep the ARN this
     // cloud always gave them (`role/NAME`).
-    let path = str_of(&attrs, "path").unwrap_or(naming::IAM_PATH).to_owned();
-    if let Some(problem) = naming::iam_path_problem(&path) {
-        return Err(fail(
-            call,
-            "ValidationError",
-            format!("The specified value for path is invalid: {problem}"),
-        ));
-    }
+    let path = path_of(call, &attrs)?;
     let in_arn = if path == naming::IAM_PATH {
         "/"
     } else {

@@ -9,7 +9,7 @@ use berth_provider::{Address, Attrs, Kind, ProviderError, Value, naming};
 
 use crate::api::fail;
 use crate::attrs::{int_of, str_of, strs_of};
-use crate::iam::{check_document, detach_policy};
+use crate::iam::{check_document, detach_policy, path_of};
 use crate::sim::Sim;
 
 /// The version ids of a policy, oldest first (`v1`, `v2`, ... as numbers),
@@ -55,7 +55,9 @@ pub(crate) fn create(
         ));
     }
     check(call, &attrs)?;
-    let arn = format!("arn:aws:iam::{}:policy/berth/{name}", sim.st.account);
+    let path = path_of(call, &attrs)?;
+    let arn = format!("arn:aws:iam::{}:policy{path}{name}", sim.st.account);
+    attrs.insert("path".to_owned(), Value::String(path));
     attrs.insert("name".to_owned(), Value::String(name));
     attrs.insert("arn".to_owned(), Value::String(arn.clone()));
     attrs.insert(VERSIONS.to_owned(), Value::List(vec![Value::Int(1)]));

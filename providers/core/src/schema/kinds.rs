@@ -1182,6 +1182,13 @@ const MANAGED_POLICY: KindSchema = KindSchema {
             "What the policy is for (IAM cannot change it: a change replaces the policy).",
         )
         .replaces(),
+        Attr::chosen_by_aws(
+            "path",
+            Type::String,
+            "Path",
+            "The policy's IAM path (Terraform's and CloudFormation's `path`: `/`, `/team/`); left out, berth's `/berth/`, and an adopted policy keeps its own. IAM cannot move a policy: a change replaces.",
+        )
+        .replaces(),
         TAGS,
         ARN,
         NAME,
