@@ -427,3 +427,111 @@ output host { value = ssm_parameter.db_host.name }
         }
     }
 }
+
+/// Secrets Manager secrets as a Terraform stack writes them
+/// (`aws_secretsmanager_secret` + `_version`, `recovery_window_in_days`)
+/// and a task reads them (the whole value, and one JSON key of it): the
+/// value never shows, a rotation converges, one left out is left alone,
+/// and `destroy` then `apply` brings back the secret Secrets Manager keeps
+/// for its recovery window (where Terraform fails on the taken name).
+#[test]
+fn secrets_manager_values_never_show_and_survive_destroy_then_apply_on_both_clouds() {
+    const STACK: &str = r#"stack "vault" { region = "us-east-1" }
+
+secret db {
+  value       = "{\"user\":\"app\",\"password\":\"CANARY-s3cr3t\"}"
+  description = "the database login"
+  tags        = { team = "web" }
+}
+
+secret api_key {
+  name                 = "vault/dev/api-key"
+  recovery_window_days = 0
+}
+
+role exec {
+  assume   = "ecs-tasks.amazonaws.com"
+  policies = ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]
+}
+
+task_definition app {
+  cpu            = 256
+  memory         = 512
+  execution_role = role.exec
+  container app {
+    image   = "nginx:1.27"
+    secrets = { DB = secret.db.arn, DB_PASSWORD = "${secret.db.arn}:password::", API_KEY = secret.api_key.arn }
+  }
+}
+
+output login { value = secret.db.value }
+"#;
+    const SEEN: &str = "import boto3,json\n\
+        s=boto3.client('secretsmanager')\n\
+        out={}\n\
+        for e in s.list_secrets(IncludePlannedDeletion=True)['SecretList']:\n\
+        \x20   try: v=s.get_secret_value(SecretId=e['ARN'])['SecretString']\n\
+        \x20   except (s.exceptions.ResourceNotFoundException, s.exceptions.InvalidRequestException): v=None\n\
+        \x20   t={x['Key']:x['Value'] for x in e.get('Tags',[])}\n\
+        \x20   out[e['Name']]=[v,t.get('berth:address'),t.get('team'),'DeletedDate' in e]\n\
+        print(json.dumps(out,sort_keys=True))\n";
+    for cloud in Cloud::both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = dir.path();
+        std::fs::write(dir.join("main.berth"), STACK).expect("write");
+        for format in ["text", "markdown", "json"] {
+            let plan = cloud.berth(dir, &["plan", "--format", format]);
+            plan.expect_code(0);
+            assert_clean(format, &plan.all());
+        }
+        let apply = cloud.berth(dir, &["apply", "--auto-approve"]);
+        apply.expect_code(0);
+        assert_clean("apply", &apply.all());
+        cloud.converges(dir, "apply");
+        let output = cloud.berth(dir, &["output"]);
+        assert_clean("output", &output.all());
+        if let Cloud::Aws(moto) = &cloud {
+            let seen: serde_json::Value = serde_json::from_str(moto.python(SEEN).trim()).expect("json");
+            assert_eq!(
+                seen,
+                json!({
+                    "vault/db": ["{\"user\":\"app\",\"password\":\"CANARY-s3cr3t\"}", "secret.db", "web", false],
+                    "vault/dev/api-key": [null, "secret.api_key", null, false],
+                })
+            );
+        }
+
+        let rotated = STACK.replace("CANARY-s3cr3t", "ROTATED-n3wp4ss");
+        std::fs::write(dir.join("main.berth"), &rotated).expect("write");
+        cloud.plans_one_update(dir, "secret.db");
+        let plan = cloud.berth(dir, &["plan"]);
+        assert_clean("a rotation's plan", &plan.all());
+        assert!(
+            plan.stdout.contains("value = (sensitive, changed)"),
+            "{}",
+            plan.stdout
+        );
+        cloud.converges(dir, "the rotation");
+
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+        if let Cloud::Aws(moto) = &cloud {
+            let seen: serde_json::Value = serde_json::from_str(moto.python(SEEN).trim()).expect("json");
+            assert_eq!(
+                seen["vault/db"][3],
+                json!(true),
+                "kept for its recovery window: {seen}"
+            );
+            assert_eq!(
+                seen.get("vault/dev/api-key"),
+                None,
+                "a window of 0 deletes at once: {seen}"
+            );
+        }
+        // The name is still taken by the deleted secret: berth restores it.
+        let again = cloud.berth(dir, &["apply", "--auto-approve"]);
+        again.expect_code(0);
+        assert_clean("apply after destroy", &again.all());
+        cloud.converges(dir, "apply after destroy");
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

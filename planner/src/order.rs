@@ -378,6 +378,7 @@ fn deleted_while_named(kind: Kind) -> bool {
             | Kind::NatGateway
             | Kind::SsmParameter
             | Kind::MetricAlarm
+            | Kind::Secret
     )
 }
 

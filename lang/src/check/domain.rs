@@ -67,6 +67,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::DnsRecord => super::dns::record(stack, r, diags),
             Kind::SsmParameter => super::ssm::check(r, diags),
             Kind::MetricAlarm => super::alarms::check(stack, r, diags),
+            Kind::Secret => super::secrets::check(r, diags),
         }
         super::tags::check(r, diags);
     }

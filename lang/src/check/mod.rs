@@ -23,6 +23,7 @@ pub mod regions;
 mod rules;
 mod scaling;
 pub mod schema;
+mod secrets;
 mod sg_rules;
 mod ssm;
 mod tags;

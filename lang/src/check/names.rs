@@ -248,6 +248,16 @@ fn given_name_rule(kind: Kind) -> Option<NameRule> {
             scope: None,
             case_insensitive: false,
         },
+        Kind::Secret => NameRule {
+            attr: "name",
+            service: "Secrets Manager",
+            max: 512,
+            allowed: |c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c),
+            charset: "letters, digits and `/_+=.@-`",
+            reserved: none,
+            scope: None,
+            case_insensitive: false,
+        },
         Kind::MetricAlarm => NameRule {
             attr: "name",
             service: "CloudWatch",

@@ -85,6 +85,7 @@ mod poll;
 mod retry;
 mod route53;
 mod scope;
+mod secrets;
 mod ssm;
 mod tagging;
 mod token;
@@ -142,7 +143,20 @@ impl AwsProvider {
 #[async_trait]
 impl Provider for AwsProvider {
     async fn read_stack(&self, stack: &str, external: &[External]) -> Result<Vec<Resource>, ProviderError> {
-        let (net, lbs, containers, logs, roles, policies, repositories, discovery, dns, parameters, alarms) = tokio::join!(
+        let (
+            net,
+            lbs,
+            containers,
+            logs,
+            roles,
+            policies,
+            repositories,
+            discovery,
+            dns,
+            parameters,
+            alarms,
+            secrets,
+        ) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
             ecs::read_all(self, stack, external),
@@ -154,6 +168,7 @@ impl Provider for AwsProvider {
             route53::read_all(self, stack, external),
             ssm::read_all(self, stack),
             cloudwatch::read_all(self, stack),
+            secrets::read_all(self, stack),
         );
         let mut out = Vec::new();
         for part in [
@@ -168,6 +183,7 @@ impl Provider for AwsProvider {
             dns,
             parameters,
             alarms,
+            secrets,
         ] {
             out.extend(part?);
         }
@@ -212,6 +228,7 @@ impl Provider for AwsProvider {
                 .collect(),
             Kind::SsmParameter => ssm::read_one(self, &scope).await?.into_iter().collect(),
             Kind::MetricAlarm => cloudwatch::read_one(self, &scope).await?.into_iter().collect(),
+            Kind::Secret => secrets::read_one(self, &scope).await?.into_iter().collect(),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -244,6 +261,7 @@ impl Provider for AwsProvider {
             Kind::ManagedPolicy => managed_policy::adopt(self, stack, live).await,
             Kind::SsmParameter => ssm::adopt(self, stack, live).await,
             Kind::MetricAlarm => cloudwatch::adopt(self, stack, live).await,
+            Kind::Secret => secrets::adopt(self, stack, live).await,
         }
     }
 
@@ -266,6 +284,7 @@ impl Provider for AwsProvider {
             Kind::HostedZone | Kind::DnsRecord => route53::create(self, stack, desired).await,
             Kind::SsmParameter => ssm::create(self, stack, desired).await,
             Kind::MetricAlarm => cloudwatch::create(self, stack, desired).await,
+            Kind::Secret => secrets::create(self, stack, desired).await,
         }
     }
 
@@ -295,6 +314,7 @@ impl Provider for AwsProvider {
             Kind::HostedZone | Kind::DnsRecord => route53::update(self, live, desired).await,
             Kind::SsmParameter => ssm::update(self, live, desired).await,
             Kind::MetricAlarm => cloudwatch::update(self, live, desired).await,
+            Kind::Secret => secrets::update(self, live, desired).await,
         }
     }
 
@@ -323,6 +343,7 @@ impl Provider for AwsProvider {
             Kind::HostedZone | Kind::DnsRecord => route53::delete(self, live).await,
             Kind::SsmParameter => ssm::delete(self, live).await,
             Kind::MetricAlarm => cloudwatch::delete(self, live).await,
+            Kind::Secret => secrets::delete(self, live).await,
         }
     }
 

@@ -77,6 +77,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::DnsRecord => "ListResourceRecordSets",
         Kind::SsmParameter => "DescribeParameters",
         Kind::MetricAlarm => "DescribeAlarms",
+        Kind::Secret => "DescribeSecret",
     }
 }
 

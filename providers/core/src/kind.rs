@@ -33,6 +33,7 @@ pub enum Kind {
     DnsRecord,
     SsmParameter,
     MetricAlarm,
+    Secret,
 }
 
 /// The name given is not a resource kind.
@@ -42,7 +43,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 24] = [
+    pub const ALL: [Kind; 25] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -67,6 +68,7 @@ impl Kind {
         Kind::DnsRecord,
         Kind::SsmParameter,
         Kind::MetricAlarm,
+        Kind::Secret,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -96,6 +98,7 @@ impl Kind {
             Kind::DnsRecord => "dns_record",
             Kind::SsmParameter => "ssm_parameter",
             Kind::MetricAlarm => "metric_alarm",
+            Kind::Secret => "secret",
         }
     }
 

@@ -141,6 +141,20 @@ fn alarm_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "-_./#:".contains(c)
 }
 
+fn secret_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "/_+=.@-".contains(c)
+}
+
+/// Secrets Manager secret names: `{stack}/{name}` (plus `-{key}`);
+/// letters, digits and `/_+=.@-`, at most 512.
+pub fn secret(stack: &str, address: &Address) -> String {
+    sanitise(&secret_base(stack, address), secret_char, 512)
+}
+
+fn secret_base(stack: &str, address: &Address) -> String {
+    path_base("", stack, address)
+}
+
 /// The IAM path berth puts the roles and managed policies it makes under
 /// unless told otherwise.
 pub const IAM_PATH: &str = "/berth/";
@@ -217,6 +231,7 @@ pub fn uncut(stack: &str, address: &Address) -> Option<(String, usize)> {
         Kind::EcrRepository => Some((base(stack, address).to_ascii_lowercase(), 256)),
         Kind::SsmParameter => Some((ssm_parameter_base(stack, address), SSM_PARAMETER_MAX)),
         Kind::MetricAlarm => Some((base(stack, address), 255)),
+        Kind::Secret => Some((secret_base(stack, address), 512)),
         _ => None,
     }
 }

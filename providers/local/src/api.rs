@@ -145,6 +145,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "InvalidInput",
             tag: "ChangeResourceRecordSets",
         },
+        Kind::Secret => &Api {
+            create: "CreateSecret",
+            update: "UpdateSecret",
+            delete: "DeleteSecret",
+            describe: "ListSecrets",
+            not_found: "ResourceNotFoundException",
+            invalid: "InvalidParameterException",
+            tag: "TagResource",
+        },
         Kind::MetricAlarm => &Api {
             create: "PutMetricAlarm",
             update: "PutMetricAlarm",

@@ -28,7 +28,7 @@ use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
     cloudwatch, discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, lookup, managed_policy, names, nat,
-    route53, ssm,
+    route53, secrets, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
 
@@ -573,6 +573,7 @@ impl Provider for LocalCloud {
                 Kind::DnsRecord => route53::create_record(sim, attrs, tags)?,
                 Kind::SsmParameter => ssm::create(sim, stack, address, attrs, tags)?,
                 Kind::MetricAlarm => cloudwatch::create(sim, stack, address, attrs, tags)?,
+                Kind::Secret => secrets::create(sim, stack, address, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -618,6 +619,7 @@ impl Provider for LocalCloud {
                 Kind::DnsRecord => route53::update_record(sim, &mut new)?,
                 Kind::SsmParameter => ssm::update(sim, &old, &mut new)?,
                 Kind::MetricAlarm => cloudwatch::update(sim, &old, &new)?,
+                Kind::Secret => secrets::update(sim, &old, &mut new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -722,6 +724,7 @@ impl Provider for LocalCloud {
                 Kind::DnsRecord => route53::delete_record(sim, &key),
                 Kind::SsmParameter => ssm::delete(sim, &key),
                 Kind::MetricAlarm => cloudwatch::delete(sim, &key),
+                Kind::Secret => secrets::delete(sim, &key),
                 Kind::VpcEndpoint => {
                     sim.call(call);
                     sim.remove(&key);

@@ -105,6 +105,7 @@ mod names;
 mod nat;
 mod route53;
 mod scaling;
+mod secrets;
 mod sim;
 mod ssm;
 mod store;

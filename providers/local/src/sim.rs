@@ -222,6 +222,7 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::DnsRecord => format!("[Tried to delete resource record set {identity} but it was not found]"),
         Kind::SsmParameter => format!("Parameter {identity} not found."),
         Kind::MetricAlarm => format!("Alarm {identity} does not exist."),
+        Kind::Secret => "Secrets Manager can't find the specified secret.".to_owned(),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

@@ -503,6 +503,21 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    let db = create(
+        p,
+        stack,
+        desired(
+            Kind::Secret,
+            "db",
+            &[
+                ("value", s(r#"{"user":"blog","password":"hunter2"}"#)),
+                ("description", s("the blog's database login")),
+                ("recovery_window_days", Value::Int(0)),
+                ("tags", tags(&[("team", "web")])),
+            ],
+        ),
+    )
+    .await;
     let td = create(p, stack, task_definition("login", &role, &log, "dev")).await;
     let service = create(
         p,
@@ -592,6 +607,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         zone,
         www,
         secret,
+        db,
         td,
         service,
         alarm,
@@ -702,6 +718,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "hosted_zone.blog",
         "dns_record.www",
         "ssm_parameter.db_password",
+        "secret.db",
         "task_definition.login",
         "service.login",
         "metric_alarm.login_cpu",

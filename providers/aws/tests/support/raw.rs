@@ -279,6 +279,24 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 })
                 .collect()
         }
+        Kind::Secret => {
+            let out = raw
+                .secrets
+                .get_secret_value()
+                .secret_id(text(r, "arn"))
+                .send()
+                .await
+                .expect("GetSecretValue");
+            attrs.insert("value", out.secret_string().unwrap_or_default().to_owned());
+            let out = raw
+                .secrets
+                .describe_secret()
+                .secret_id(text(r, "arn"))
+                .send()
+                .await
+                .expect("DescribeSecret");
+            collect(out.tags().iter().map(|t| (t.key(), t.value())))
+        }
         Kind::MetricAlarm => {
             let out = raw
                 .cloudwatch

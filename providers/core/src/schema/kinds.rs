@@ -3152,6 +3152,53 @@ const METRIC_ALARM: KindSchema = KindSchema {
     )],
 };
 
+const SECRET: KindSchema = KindSchema {
+    kind: Kind::Secret,
+    spelling: Spelling::Plain,
+    identity: "arn",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "Secrets Manager CreateSecret",
+    doc: "A Secrets Manager secret (Terraform's `aws_secretsmanager_secret` with its `aws_secretsmanager_secret_version`, CloudFormation's `AWS::SecretsManager::Secret`): a task reads it through its container's `secrets = { NAME = secret.NAME.arn }` (or `\"${secret.NAME.arn}:KEY::\"` for one key of a JSON value). Its value is never shown.",
+    attrs: &[
+        Attr::chosen_by_aws(
+            "value",
+            Type::String,
+            "SecretString",
+            "The value (at most 65,536 bytes; Terraform's `secret_string`), masked like every secret. Left out, berth leaves the value to whoever puts it (a rotation, the console) and never reads it into a plan.",
+        )
+        .sensitive(),
+        Attr::optional(
+            "description",
+            Type::String,
+            "Description",
+            "What the secret holds.",
+        )
+        .unset_when(Literal::Str("")),
+        Attr::chosen_by_aws(
+            "kms_key",
+            Type::String,
+            "KmsKeyId",
+            "The KMS key (id, ARN or `alias/...`) that encrypts it; AWS's `aws/secretsmanager` when left out.",
+        ),
+        Attr::default(
+            "recovery_window_days",
+            Type::Int,
+            Literal::Int(30),
+            "DeleteSecret.RecoveryWindowInDays",
+            "Days Secrets Manager keeps a deleted secret, restorable, before it is gone: 7 to 30, or 0 to delete at once (Terraform's `recovery_window_in_days`). Kept in the tag `berth:recovery_window`.",
+        )
+        .range(0, 30),
+        TAGS,
+        ARN,
+        Attr::named(
+            "name",
+            "Name",
+            "The secret's name (kept exactly; a change replaces). Left out, berth names it `{stack}/{name}`.",
+        ),
+    ],
+    blocks: &[],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -3178,4 +3225,5 @@ pub(super) const ALL: &[KindSchema] = &[
     DNS_RECORD,
     SSM_PARAMETER,
     METRIC_ALARM,
+    SECRET,
 ];
