@@ -183,6 +183,7 @@ metric_alarm errors {
   name                = "blog-login-5xx"
   metric_name         = "HTTPCode_Target_5XX_Count"
   namespace           = "AWS/ApplicationELB"
+  dimensions          = { LoadBalancer = load_balancer.web.arn, TargetGroup = target_group.login.arn }
   extended_statistic  = "p99"
   period              = 300
   evaluation_periods  = 1
@@ -197,7 +198,7 @@ const DESCRIBE_ALARMS: &str = "import boto3,json\n\
     a=[x for x in cw.describe_alarms()['MetricAlarms'] if not x['AlarmName'].startswith('TargetTracking-')]\n\
     print(json.dumps(sorted([x['AlarmName'],x['Threshold'],x.get('DatapointsToAlarm'),\
     [y.split(':policyName/')[-1] for y in x['AlarmActions']],\
-    sorted(d['Name'] for d in x['Dimensions'])] for x in a)))\n";
+    sorted(d['Name']+'='+(d['Value'].split('/')[0] if '/' in d['Value'] else '*') for d in x['Dimensions'])] for x in a)))\n";
 
 #[test]
 fn alarms_trigger_a_step_policy_and_change_in_place_on_both_clouds() {
@@ -224,11 +225,17 @@ fn alarms_trigger_a_step_policy_and_change_in_place_on_both_clouds() {
                         85.5,
                         2,
                         ["burst"],
-                        ["ClusterName", "ServiceName"]
+                        ["ClusterName=*", "ServiceName=*"]
                     ],
-                    ["blog-login-5xx", 10.0, null, [], []]
+                    [
+                        "blog-login-5xx",
+                        10.0,
+                        null,
+                        [],
+                        ["LoadBalancer=app", "TargetGroup=targetgroup"]
+                    ]
                 ]),
-                "the policy's ARN among the actions, read back as the block"
+                "the policy's ARN among the actions, read back as the block; ELB ARNs sent as the suffixes CloudWatch names them by"
             );
         }
 

@@ -310,6 +310,23 @@ fn a_saved_plan_never_holds_a_sensitive_variable_and_apply_asks_for_it_again() {
 /// applies and re-plans clean, a rotated value and a type change update
 /// in place; on moto boto3 sees the decrypted value and tags, and a value
 /// changed outside berth shows as drift.
+/// Writes `stack` to `dir`, plans it in every format and applies it, none
+/// of them showing a canary; re-plans clean; returns `berth output`.
+#[track_caller]
+fn apply_masked(cloud: &Cloud, dir: &std::path::Path, stack: &str) -> Run {
+    std::fs::write(dir.join("main.berth"), stack).expect("write");
+    for format in ["text", "markdown", "json"] {
+        let plan = cloud.berth(dir, &["plan", "--format", format]);
+        plan.expect_code(0);
+        assert_clean(format, &plan.all());
+    }
+    let apply = cloud.berth(dir, &["apply", "--auto-approve"]);
+    apply.expect_code(0);
+    assert_clean("apply", &apply.all());
+    cloud.converges(dir, "apply");
+    cloud.berth(dir, &["output"])
+}
+
 #[test]
 fn ssm_parameter_values_never_show_and_changes_converge_on_both_clouds() {
     const STACK: &str = r#"stack "params" { region = "us-east-1" }
@@ -356,17 +373,7 @@ output host { value = ssm_parameter.db_host.name }
     for cloud in Cloud::both() {
         let dir = tempfile::tempdir().expect("temp dir");
         let dir = dir.path();
-        std::fs::write(dir.join("main.berth"), STACK).expect("write");
-        for format in ["text", "markdown", "json"] {
-            let plan = cloud.berth(dir, &["plan", "--format", format]);
-            plan.expect_code(0);
-            assert_clean(format, &plan.all());
-        }
-        let apply = cloud.berth(dir, &["apply", "--auto-approve"]);
-        apply.expect_code(0);
-        assert_clean("apply", &apply.all());
-        cloud.converges(dir, "apply");
-        let output = cloud.berth(dir, &["output"]);
+        let output = apply_masked(&cloud, dir, STACK);
         output.expect_code(0);
         assert_clean("output", &output.all());
         assert!(
@@ -478,17 +485,7 @@ output login { value = secret.db.value }
     for cloud in Cloud::both() {
         let dir = tempfile::tempdir().expect("temp dir");
         let dir = dir.path();
-        std::fs::write(dir.join("main.berth"), STACK).expect("write");
-        for format in ["text", "markdown", "json"] {
-            let plan = cloud.berth(dir, &["plan", "--format", format]);
-            plan.expect_code(0);
-            assert_clean(format, &plan.all());
-        }
-        let apply = cloud.berth(dir, &["apply", "--auto-approve"]);
-        apply.expect_code(0);
-        assert_clean("apply", &apply.all());
-        cloud.converges(dir, "apply");
-        let output = cloud.berth(dir, &["output"]);
+        let output = apply_masked(&cloud, dir, STACK);
         assert_clean("output", &output.all());
         if let Cloud::Aws(moto) = &cloud {
             let seen: serde_json::Value = serde_json::from_str(moto.python(SEEN).trim()).expect("json");

@@ -5,7 +5,7 @@
 
 use berth_provider::{Kind, Value};
 
-use super::domain::{string, unknown_value};
+use super::domain::{self, CaseSensitive, string};
 use crate::diagnostic::Diagnostic;
 use crate::stack::{DesiredBlock, DesiredResource, DesiredValue, Stack};
 
@@ -50,21 +50,14 @@ pub(super) fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnost
 }
 
 /// E0521 for a value outside `allowed`; E0635 for one of them in another
-/// case (CloudWatch refuses `average`).
+/// case.
 fn spelled(r: &DesiredResource, name: &str, what: &str, allowed: &[&str], diags: &mut Vec<Diagnostic>) {
-    if let Some(d) = unknown_value(&r.body, name, what, allowed) {
-        diags.push(d);
-    } else if let Some((value, span)) = string(&r.body, name)
-        && let Some(right) = allowed
-            .iter()
-            .find(|a| **a != value && a.eq_ignore_ascii_case(value))
-    {
-        diags.push(
-            Diagnostic::error(CODE, format!("CloudWatch spells {what} `{right}`"), span)
-                .label("CloudWatch's names are case-sensitive")
-                .help(format!("write `{right}`")),
-        );
-    }
+    let spelling = CaseSensitive {
+        service: "CloudWatch",
+        code: CODE,
+        allowed,
+    };
+    domain::spelled(&r.body, name, what, &spelling, diags);
 }
 
 fn operator(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {

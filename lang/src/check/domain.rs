@@ -146,6 +146,48 @@ pub(super) fn unknown_value(
     Some(Diagnostic::error("E0521", format!("unknown {what} `{value}`"), span).label(format!("not {list}")))
 }
 
+/// What a case-sensitive service takes for one attribute: its name in
+/// messages, the code of a wrong case, and the values.
+pub(super) struct CaseSensitive<'a> {
+    pub service: &'a str,
+    pub code: &'static str,
+    pub allowed: &'a [&'a str],
+}
+
+/// E0521 for a value of `name` outside the allowed ones; the service's
+/// code for one of them in another case (SSM refuses `securestring`,
+/// CloudWatch `average`).
+pub(super) fn spelled(
+    body: &DesiredBody,
+    name: &str,
+    what: &str,
+    spelling: &CaseSensitive<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let CaseSensitive {
+        service,
+        code,
+        allowed,
+    } = spelling;
+    if let Some(d) = unknown_value(body, name, what, allowed) {
+        diags.push(d);
+    } else if let Some((value, span)) = string(body, name)
+        && let Some(right) = allowed
+            .iter()
+            .find(|a| **a != value && a.eq_ignore_ascii_case(value))
+    {
+        diags.push(
+            Diagnostic::error(
+                code,
+                format!("{service} spells {what} `{value}` as `{right}`"),
+                span,
+            )
+            .label(format!("{service} tells cases apart"))
+            .help(format!("write `{right}`")),
+        );
+    }
+}
+
 /// Why `text` is not the ARN of a KMS key, `arn:PARTITION:kms:REGION:ACCOUNT:key/ID`.
 fn kms_key_arn_problem(text: &str) -> Option<String> {
     let parts: Vec<&str> = text.splitn(6, ':').collect();

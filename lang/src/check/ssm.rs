@@ -5,7 +5,7 @@
 
 use berth_provider::Value;
 
-use super::domain::{string, unknown_value};
+use super::domain::{self, CaseSensitive, string};
 use crate::diagnostic::Diagnostic;
 use crate::stack::DesiredResource;
 
@@ -55,21 +55,14 @@ pub(super) fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
 }
 
 /// E0521 for a value outside `allowed`; E0633 for one of them in another
-/// case (SSM refuses `securestring`).
+/// case.
 fn spelled(r: &DesiredResource, name: &str, what: &str, allowed: &[&str], diags: &mut Vec<Diagnostic>) {
-    if let Some(d) = unknown_value(&r.body, name, what, allowed) {
-        diags.push(d);
-    } else if let Some((value, span)) = string(&r.body, name)
-        && let Some(right) = allowed
-            .iter()
-            .find(|a| **a != value && a.eq_ignore_ascii_case(value))
-    {
-        diags.push(
-            Diagnostic::error(CODE, format!("SSM spells {what} `{value}` as `{right}`"), span)
-                .label("SSM tells cases apart")
-                .help(format!("write `{right}`")),
-        );
-    }
+    let spelling = CaseSensitive {
+        service: "SSM",
+        code: CODE,
+        allowed,
+    };
+    domain::spelled(&r.body, name, what, &spelling, diags);
 }
 
 /// The tiers berth can keep: `Intelligent-Tiering` lets SSM pick one per

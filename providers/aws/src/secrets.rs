@@ -119,11 +119,8 @@ async fn restore(
     .await?;
     let arn = out.arn().unwrap_or_default().to_owned();
     let old = decode(&out_entry(&out), None);
-    let mut new = a.clone();
-    new.insert("tags".to_owned(), old.get("tags").cloned().unwrap_or(Value::Null));
-    apply_changes(p, &arn, &old, &new, true).await?;
-    let (set, removed) = tag_diff(&old, a);
-    retag(p, &arn, set, removed).await?;
+    apply_changes(p, &arn, &old, a, true).await?;
+    retag_as(p, &arn, &old, a).await?;
     Ok(arn)
 }
 
@@ -137,16 +134,7 @@ pub(crate) async fn update(
     let name = str_of(old, "name").unwrap_or_default().to_owned();
     let arn = str_of(old, "arn").unwrap_or_default().to_owned();
     apply_changes(p, &arn, old, &new, false).await?;
-    let (mut set, mut removed) = tag_diff(old, &new);
-    if int_of(old, "recovery_window_days") != int_of(&new, "recovery_window_days") {
-        match window_tag(&new) {
-            Some(days) => {
-                set.insert(WINDOW_TAG.to_owned(), days);
-            }
-            None => removed.push(WINDOW_TAG.to_owned()),
-        }
-    }
-    retag(p, &arn, set, removed).await?;
+    retag_as(p, &arn, old, &new).await?;
     let mut result = put_result(new, name, arn);
     if result.get("value").is_none_or(|v| *v == Value::Null) {
         // Left out, the value stays whatever it is.
@@ -188,6 +176,20 @@ async fn apply_changes(
         .await?;
     }
     Ok(())
+}
+
+/// The user's tags and the recovery window's tag from `old`'s to `new`'s.
+async fn retag_as(p: &AwsProvider, arn: &str, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
+    let (mut set, mut removed) = tag_diff(old, new);
+    if int_of(old, "recovery_window_days") != int_of(new, "recovery_window_days") {
+        match window_tag(new) {
+            Some(days) => {
+                set.insert(WINDOW_TAG.to_owned(), days);
+            }
+            None => removed.push(WINDOW_TAG.to_owned()),
+        }
+    }
+    retag(p, arn, set, removed).await
 }
 
 async fn retag(

@@ -113,6 +113,25 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
             weighted(body, "forward", rng);
         }
         Spelling::Listener => weighted(body, "default", rng),
+        // A load balancer or target group named by its ARN, not its suffix.
+        Spelling::MetricAlarm => {
+            if let Some(Value::Map(dimensions)) = body.get_mut("dimensions") {
+                for value in dimensions.values_mut() {
+                    if let Value::String(suffix) = value
+                        && (suffix.starts_with("app/") || suffix.starts_with("targetgroup/"))
+                        && rng.bool()
+                    {
+                        let resource = if suffix.starts_with("app/") {
+                            "loadbalancer/"
+                        } else {
+                            ""
+                        };
+                        *suffix =
+                            format!("arn:aws:elasticloadbalancing:us-east-1:123456789012:{resource}{suffix}");
+                    }
+                }
+            }
+        }
         Spelling::DnsName => {
             // Route 53's own spelling: with the root's dot.
             if let Some(Value::String(name)) = body.get_mut("name")

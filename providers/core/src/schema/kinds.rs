@@ -3005,7 +3005,7 @@ const SSM_PARAMETER: KindSchema = KindSchema {
 
 const METRIC_ALARM: KindSchema = KindSchema {
     kind: Kind::MetricAlarm,
-    spelling: Spelling::Plain,
+    spelling: Spelling::MetricAlarm,
     identity: "name",
     replace: ReplaceOrder::DestroyBeforeCreate,
     aws: "CloudWatch PutMetricAlarm",
@@ -3028,7 +3028,7 @@ const METRIC_ALARM: KindSchema = KindSchema {
             Type::Map(&Type::String),
             Literal::EmptyMap,
             "Dimensions",
-            "The metric's dimensions, e.g. `{ ClusterName = cluster.main.name, ServiceName = service.web.name }` (at most 30).",
+            "The metric's dimensions, e.g. `{ ClusterName = cluster.main.name, ServiceName = service.web.name }` (at most 30). A load balancer or target group is named by its ARN (`LoadBalancer = load_balancer.web.arn`): berth sends the suffix CloudWatch names it by (Terraform's `arn_suffix`).",
         ),
         Attr::optional(
             "statistic",

@@ -29,6 +29,10 @@
 //!   bare TXT or SPF value is the quoted string Route 53 stores.
 //! - Cloud Map services: a `health_check_failure_threshold` of 1 to 10 is
 //!   1 (the field is deprecated: AWS stores 1 whatever it is sent).
+//! - metric alarms: a load balancer's or target group's ARN as a dimension
+//!   (`LoadBalancer = load_balancer.web.arn`) is its suffix,
+//!   `app/NAME/ID` or `targetgroup/NAME/ID` (Terraform's `arn_suffix`),
+//!   what CloudWatch's ELB metrics are named by;
 //! - ECS services: a `service_connect` block with `enabled = false` is
 //!   none (what UpdateService leaves when Service Connect is turned off),
 //!   and in it a `discovery_name` equal to its `port_name` is none (ECS's
@@ -51,6 +55,22 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::DiscoveryService => failure_threshold(body),
         Spelling::Service => service_connect_off(body),
         Spelling::ServiceConnectService => discovery_name(body),
+        Spelling::MetricAlarm => elb_dimensions(body),
+    }
+}
+
+/// ELB ARNs among an alarm's dimensions are their suffixes.
+fn elb_dimensions(alarm: &mut Attrs) {
+    let Some(Value::Map(dimensions)) = alarm.get_mut("dimensions") else {
+        return;
+    };
+    for value in dimensions.values_mut() {
+        if let Value::String(text) = value
+            && text.contains(":elasticloadbalancing:")
+            && let Some(suffix) = crate::arn::elb_suffix(text)
+        {
+            *value = Value::from(suffix);
+        }
     }
 }
 
@@ -360,6 +380,30 @@ fn awslogs_group(c: &Attrs) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn elb_arns_in_alarm_dimensions_are_their_suffixes() {
+        let lb = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/web/50dc6c495c0c9188";
+        let tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/blog/73e2d6bc24d8a067";
+        let mut alarm = map(&[(
+            "dimensions",
+            Value::Map(
+                [
+                    ("LoadBalancer".to_owned(), Value::from(lb)),
+                    ("TargetGroup".to_owned(), Value::from(tg)),
+                    ("ServiceName".to_owned(), Value::from("web")),
+                    ("Other".to_owned(), Value::Unknown),
+                ]
+                .into(),
+            ),
+        )]);
+        elb_dimensions(&mut alarm);
+        let d = alarm["dimensions"].as_map().unwrap();
+        assert_eq!(d["LoadBalancer"], Value::from("app/web/50dc6c495c0c9188"));
+        assert_eq!(d["TargetGroup"], Value::from("targetgroup/blog/73e2d6bc24d8a067"));
+        assert_eq!(d["ServiceName"], Value::from("web"));
+        assert_eq!(d["Other"], Value::Unknown);
+    }
 
     #[test]
     fn any_failure_threshold_is_the_one_aws_stores() {

@@ -320,6 +320,9 @@ pub enum Spelling {
     /// A Service Connect `service`: a `discovery_name` equal to the
     /// `port_name` is none (ECS's default).
     ServiceConnectService,
+    /// A metric alarm: a load balancer's or target group's ARN among its
+    /// `dimensions` is the suffix CloudWatch names it by (`app/NAME/ID`).
+    MetricAlarm,
 }
 
 impl Block {
