@@ -251,6 +251,26 @@ fn alarms_trigger_a_step_policy_and_change_in_place_on_both_clouds() {
             assert!(seen.contains("90.25"), "{seen}");
         }
 
+        // The service is replaced (a new name): its new policies have new
+        // ARNs, which the alarms take (regression: moto answers a
+        // DescribeScalingPolicies of `service/C/NAME` with the policies of
+        // any target whose id is part of it, the deleted service's too).
+        p.edit(
+            "main.berth",
+            "service login {\n",
+            "service login {\n  name = \"blog-dev-login-v2\"\n",
+        );
+        let plan = cloud.berth(&p.dir, &["plan"]);
+        assert!(
+            plan.stdout.contains("service.login must be replaced")
+                && plan
+                    .stdout
+                    .contains("metric_alarm.cpu_high will be updated in place"),
+            "{}",
+            plan.all()
+        );
+        cloud.converges(&p.dir, "the service's replacement");
+
         // The policy goes while an alarm still names it: refused before
         // any change.
         let text = p.read("main.berth");

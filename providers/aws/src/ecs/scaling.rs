@@ -69,9 +69,16 @@ pub(crate) async fn step_policy_arn(
                 .send()
         })
         .await?;
+    // The target's own: moto matches `ResourceId` as a substring (the
+    // policies of `service/c/web` answer for `service/c/web2` too) and
+    // keeps a deregistered target's policies.
     out.scaling_policies()
         .iter()
-        .find(|found| found.policy_name() == policy && *found.policy_type() == PolicyType::StepScaling)
+        .find(|found| {
+            found.resource_id() == id
+                && found.policy_name() == policy
+                && *found.policy_type() == PolicyType::StepScaling
+        })
         .map(|found| found.policy_arn().to_owned())
         .ok_or_else(|| crate::errors::invalid(call, format!("no step scaling policy `{policy}` on {id}")))
 }
