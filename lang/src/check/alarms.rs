@@ -3,6 +3,7 @@
 //! spellings, one statistic, a period it evaluates, an evaluation range
 //! within its limits, and scaling policies the stack declares.
 
+use berth_provider::alarm::{DAY, MISSING_DATA, OPERATORS, STATISTICS, evaluation_limit, valid_period};
 use berth_provider::{Kind, Value};
 
 use super::domain::{self, CaseSensitive, string};
@@ -10,12 +11,6 @@ use crate::diagnostic::Diagnostic;
 use crate::stack::{DesiredBlock, DesiredResource, DesiredValue, Stack};
 
 const CODE: &str = "E0635";
-const OPERATORS: [&str; 4] = [
-    "GreaterThanOrEqualToThreshold",
-    "GreaterThanThreshold",
-    "LessThanThreshold",
-    "LessThanOrEqualToThreshold",
-];
 /// Operators of anomaly-detection alarms: they compare with a band a
 /// metric math expression draws (`ThresholdMetricId`), which berth does
 /// not write.
@@ -24,14 +19,6 @@ const BAND_OPERATORS: [&str; 3] = [
     "LessThanLowerThreshold",
     "GreaterThanUpperThreshold",
 ];
-const STATISTICS: [&str; 5] = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
-const MISSING_DATA: [&str; 4] = ["missing", "ignore", "breaching", "notBreaching"];
-
-/// Seconds in a day and in a week: the longest an alarm evaluates with a
-/// period under an hour, and with any period.
-const DAY: i64 = 86_400;
-const WEEK: i64 = 604_800;
-
 pub(super) fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     operator(r, diags);
     spelled(r, "statistic", "statistic", &STATISTICS, diags);
@@ -110,7 +97,7 @@ fn period(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     let int = |name: &str| r.body.known(name).and_then(Value::as_int);
     let period = int("period");
     if let (Some(p), Some(span)) = (period, r.body.span("period"))
-        && !(matches!(p, 10 | 20 | 30) || p % 60 == 0)
+        && !valid_period(p)
     {
         diags.push(
             Diagnostic::error(CODE, format!("a period of {p} seconds"), span)
@@ -120,9 +107,9 @@ fn period(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     }
     let periods = int("evaluation_periods");
     if let (Some(p), Some(n), Some(span)) = (period, periods, r.body.span("evaluation_periods")) {
-        let limit = if p < 3_600 { DAY } else { WEEK };
+        let limit = evaluation_limit(p);
         if p.saturating_mul(n) > limit {
-            let what = if p < 3_600 {
+            let what = if limit == DAY {
                 "a day, with a period under an hour"
             } else {
                 "a week"

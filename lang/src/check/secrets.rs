@@ -4,6 +4,7 @@
 //! message quotes the value: it is sensitive.
 
 use berth_provider::Value;
+use berth_provider::secret::{MIN_WINDOW, VALUE_MAX};
 
 use super::domain::string;
 use crate::diagnostic::Diagnostic;
@@ -11,14 +12,11 @@ use crate::stack::DesiredResource;
 
 const CODE: &str = "E0636";
 
-/// The most bytes a secret's value holds.
-const VALUE_MAX: usize = 65_536;
-
 pub(super) fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     if let (Some(Value::Int(days)), Some(span)) = (
         r.body.known("recovery_window_days"),
         r.body.span("recovery_window_days"),
-    ) && (1..7).contains(days)
+    ) && (1..MIN_WINDOW).contains(days)
     {
         diags.push(
             Diagnostic::error(CODE, format!("a recovery window of {days} days"), span)

@@ -7,6 +7,7 @@
 
 mod address;
 pub mod adopt;
+pub mod alarm;
 pub mod arn;
 pub mod attrs;
 pub mod dns;
@@ -20,6 +21,7 @@ mod provider;
 pub mod retry;
 pub mod scaling;
 pub mod schema;
+pub mod secret;
 mod stats;
 mod tags;
 mod value;

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use berth_provider::alarm::{MISSING_DATA, OPERATORS, STATISTICS, evaluation_limit, valid_period};
 use berth_provider::attrs::{blocks_of, int_of, str_of};
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value, naming};
 
@@ -12,14 +13,6 @@ use crate::api::{fail, invalid};
 use crate::sim::Sim;
 
 const CALL: &str = "PutMetricAlarm";
-const OPERATORS: [&str; 4] = [
-    "GreaterThanOrEqualToThreshold",
-    "GreaterThanThreshold",
-    "LessThanThreshold",
-    "LessThanOrEqualToThreshold",
-];
-const STATISTICS: [&str; 5] = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
-const MISSING_DATA: [&str; 4] = ["missing", "ignore", "breaching", "notBreaching"];
 
 /// Puts an alarm named `{stack}-{name}` unless the configuration names it;
 /// returns its key (ARN). PutMetricAlarm overwrites an alarm of the same
@@ -105,13 +98,13 @@ fn check(sim: &Sim, a: &Attrs) -> Result<(), ProviderError> {
         _ => {}
     }
     let period = int_of(a, "period").unwrap_or_default();
-    if !(matches!(period, 10 | 20 | 30) || (period > 0 && period % 60 == 0)) {
+    if !valid_period(period) {
         return Err(validation(
             "Period must be 10, 20, 30 or a multiple of 60".to_owned(),
         ));
     }
     let periods = int_of(a, "evaluation_periods").unwrap_or_default();
-    let limit = if period < 3_600 { 86_400 } else { 604_800 };
+    let limit = evaluation_limit(period);
     if period.saturating_mul(periods) > limit {
         return Err(validation(format!(
             "The evaluation period cannot be longer than {limit} seconds"

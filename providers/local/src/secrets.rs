@@ -9,15 +9,13 @@
 use std::collections::BTreeMap;
 
 use berth_provider::attrs::{int_of, str_of};
+use berth_provider::secret::{VALUE_MAX, valid_window};
 use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, STACK_TAG, Value, naming};
 
 use crate::api::fail;
 use crate::ids;
 use crate::model::INACTIVE;
 use crate::sim::Sim;
-
-/// The most bytes a secret's value holds.
-const VALUE_MAX: usize = 65_536;
 
 /// Creates a secret named `{stack}/{name}` unless the configuration names
 /// it, or restores the one berth made at this address and deleted within
@@ -118,7 +116,7 @@ fn check(call: &str, a: &Attrs) -> Result<(), ProviderError> {
     if str_of(a, "value").is_some_and(|v| v.len() > VALUE_MAX) {
         return Err(invalid("SecretString must not exceed 65536 bytes.".to_owned()));
     }
-    if int_of(a, "recovery_window_days").is_some_and(|d| (1..7).contains(&d) || !(0..=30).contains(&d)) {
+    if int_of(a, "recovery_window_days").is_some_and(|d| !valid_window(d)) {
         return Err(invalid(
             "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).".to_owned(),
         ));
