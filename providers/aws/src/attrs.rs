@@ -55,6 +55,14 @@ macro_rules! checked_tags {
 }
 pub(crate) use checked_tags;
 
+/// `a` with the `name` and `arn` AWS gave the resource: what a create or
+/// update returns.
+pub(crate) fn named(mut a: Attrs, name: String, arn: String) -> Attrs {
+    a.insert("name".to_owned(), Value::String(name));
+    a.insert("arn".to_owned(), Value::String(arn));
+    a
+}
+
 /// Builds an attribute map from pairs.
 pub(crate) fn attrs<const N: usize>(pairs: [(&str, Value); N]) -> Attrs {
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()

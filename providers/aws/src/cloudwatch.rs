@@ -23,8 +23,8 @@ use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use crate::attrs::{
-    attrs, blocks_of, bool_of, complete, create_tags, f64_of, i32_of, map_of, opt_int, opt_str, resource,
-    str_list, str_map, str_of, strs_of, tag_diff, user_tags,
+    attrs, blocks_of, bool_of, complete, create_tags, f64_of, i32_of, map_of, named, opt_int, opt_str,
+    resource, str_list, str_map, str_of, strs_of, tag_diff, user_tags,
 };
 use crate::scope::Scope;
 use crate::tagging::{self, Tags};
@@ -48,7 +48,7 @@ pub(crate) async fn create(
     // a lost answer, it puts the same alarm.
     put(p, &name, &a, Some(tags)).await?;
     let arn = arn_of(p, &name).await?;
-    Ok(resource(desired.address.clone(), put_result(a, name, arn)))
+    Ok(resource(desired.address.clone(), named(a, name, arn)))
 }
 
 pub(crate) async fn update(
@@ -84,7 +84,7 @@ pub(crate) async fn update(
         })
         .await?;
     }
-    Ok(resource(live.address.clone(), put_result(new, name, arn)))
+    Ok(resource(live.address.clone(), named(new, name, arn)))
 }
 
 /// TagResource: berth's tags on an alarm it adopts.
@@ -298,12 +298,6 @@ async fn arn_of(p: &AwsProvider, name: &str) -> Result<String, ProviderError> {
     Ok(p.caller()
         .await?
         .arn(SERVICE, p.region(), &format!("alarm:{name}")))
-}
-
-fn put_result(mut a: Attrs, name: String, arn: String) -> Attrs {
-    a.insert("name".to_owned(), Value::String(name));
-    a.insert("arn".to_owned(), Value::String(arn));
-    a
 }
 
 fn decode(alarm: &MetricAlarm, arn: &str, tags: &Tags) -> Attrs {

@@ -20,7 +20,9 @@ use berth_provider::adopt::adoption_tags;
 use berth_provider::{ADDRESS_TAG, Attrs, Kind, ProviderError, Resource, STACK_TAG, Value, naming};
 use futures::future::try_join_all;
 
-use crate::attrs::{attrs, complete, create_tags, int_of, opt_str, resource, str_of, tag_diff, user_tags};
+use crate::attrs::{
+    attrs, complete, create_tags, int_of, named, opt_str, resource, str_of, tag_diff, user_tags,
+};
 use crate::errors::gone;
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
@@ -71,7 +73,7 @@ pub(crate) async fn create(
         Some(out) => out.arn.unwrap_or_default(),
         None => restore(p, stack, desired, &name, &a).await?,
     };
-    Ok(resource(desired.address.clone(), put_result(a, name, arn)))
+    Ok(resource(desired.address.clone(), named(a, name, arn)))
 }
 
 /// RestoreSecret of the deleted secret `name` when it is berth's at this
@@ -135,7 +137,7 @@ pub(crate) async fn update(
     let arn = str_of(old, "arn").unwrap_or_default().to_owned();
     apply_changes(p, &arn, old, &new, false).await?;
     retag_as(p, &arn, old, &new).await?;
-    let mut result = put_result(new, name, arn);
+    let mut result = named(new, name, arn);
     if result.get("value").is_none_or(|v| *v == Value::Null) {
         // Left out, the value stays whatever it is.
         result.insert(
@@ -362,12 +364,6 @@ fn decode(entry: &SecretListEntry, value: Option<String>) -> Attrs {
         ("arn", opt_str(entry.arn())),
         ("name", opt_str(entry.name())),
     ])
-}
-
-fn put_result(mut a: Attrs, name: String, arn: String) -> Attrs {
-    a.insert("name".to_owned(), Value::String(name));
-    a.insert("arn".to_owned(), Value::String(arn));
-    a
 }
 
 /// The window's tag value, when the configuration's is not the default.

@@ -20,7 +20,7 @@ use berth_provider::{Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
 use futures::future::try_join_all;
 
 use crate::attrs::{
-    attrs, checked_tags, complete, create_tags, opt_str, resource, str_of, tag_diff, user_tags,
+    attrs, checked_tags, complete, create_tags, named, opt_str, resource, str_of, tag_diff, user_tags,
 };
 use crate::errors::build_error;
 use crate::scope::Scope;
@@ -62,9 +62,7 @@ fn put_result(mut a: Attrs, name: String, arn: String) -> Attrs {
     if str_of(&a, "type") == Some("SecureString") && str_of(&a, "kms_key").is_none() {
         a.insert("kms_key".to_owned(), Value::from(DEFAULT_KEY));
     }
-    a.insert("name".to_owned(), Value::String(name));
-    a.insert("arn".to_owned(), Value::String(arn));
-    a
+    named(a, name, arn)
 }
 
 pub(crate) async fn create(
