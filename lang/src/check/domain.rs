@@ -419,6 +419,7 @@ impl<'s> Context<'s> {
     }
 
     fn load_balancer(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        super::load_balancer_types::load_balancer(r, diags);
         let modes = [
             ("desync_mitigation_mode", ["monitor", "defensive", "strictest"]),
             ("xff_header_processing", ["append", "preserve", "remove"]),
@@ -453,7 +454,8 @@ impl<'s> Context<'s> {
         distinct.dedup();
         let all_known =
             zones.len() == subnets.len() && matches!(r.body.value("subnets"), Some(DesiredValue::List(_)));
-        if all_known && distinct.len() < 2 {
+        // A Network Load Balancer may live in one zone.
+        if all_known && distinct.len() < 2 && !super::load_balancer_types::is_network(r) {
             let found = if distinct.is_empty() {
                 "no zone".to_owned()
             } else {
@@ -500,20 +502,21 @@ impl<'s> Context<'s> {
 
     fn target_group(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
         super::health_checks::check(r, diags);
+        super::load_balancer_types::target_group(r, diags);
         let types = ["instance", "ip", "lambda", "alb"];
         if let Some(d) = unknown_value(&r.body, "target_type", "target_type", &types) {
             diags.push(d.help("Fargate services need \"ip\""));
         }
         if let Some((p, span)) = string(&r.body, "protocol")
-            && !["HTTP", "HTTPS"].iter().any(|x| x.eq_ignore_ascii_case(p))
+            && !berth_provider::elb::is_protocol(p)
         {
             diags.push(
                 Diagnostic::error(
                     "E0521",
-                    format!("protocol `{p}` is not valid for an Application Load Balancer target group"),
+                    format!("protocol `{p}` is not valid for a target group"),
                     span,
                 )
-                .label("not HTTP or HTTPS"),
+                .label("not HTTP, HTTPS, TCP, UDP, TCP_UDP or TLS"),
             );
         }
         let algorithms = ["round_robin", "least_outstanding_requests", "weighted_random"];
@@ -559,32 +562,43 @@ impl<'s> Context<'s> {
     }
 
     fn listener(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        let secure = |p: &str| ["HTTPS", "TLS"].iter().any(|x| x.eq_ignore_ascii_case(p));
         if let Some((proto, span)) = string(&r.body, "protocol") {
-            if !["HTTP", "HTTPS"].iter().any(|x| x.eq_ignore_ascii_case(proto)) {
+            if !berth_provider::elb::is_protocol(proto) {
                 diags.push(
                     Diagnostic::error(
                         "E0511",
-                        format!("protocol `{proto}` is not valid on an Application Load Balancer"),
+                        format!("protocol `{proto}` is not valid on a listener"),
                         span,
                     )
-                    .label("not HTTP or HTTPS"),
+                    .label("not HTTP, HTTPS, TCP, UDP, TCP_UDP or TLS"),
                 );
-            } else if proto.eq_ignore_ascii_case("HTTPS") && r.body.value("certificate").is_none() {
+            } else if secure(proto) && r.body.value("certificate").is_none() {
+                let upper = proto.to_ascii_uppercase();
+                let article = if upper == "HTTPS" { "an" } else { "a" };
                 diags.push(
-                    Diagnostic::error("E0511", "an HTTPS listener needs a certificate", span)
-                        .label("HTTPS without `certificate`")
-                        .help("add `certificate = \"arn:aws:acm:...\"`"),
+                    Diagnostic::error(
+                        "E0511",
+                        format!("{article} {upper} listener needs a certificate"),
+                        span,
+                    )
+                    .label(format!("{upper} without `certificate`"))
+                    .help("add `certificate = \"arn:aws:acm:...\"`"),
                 );
             }
         }
-        let https = string(&r.body, "protocol").is_some_and(|(p, _)| p.eq_ignore_ascii_case("HTTPS"));
+        if string(&r.body, "protocol").is_none_or(|(p, _)| berth_provider::elb::is_protocol(p)) {
+            let lb = self.target(r.body.value("load_balancer"), Kind::LoadBalancer);
+            super::load_balancer_types::listener(r, lb, &self.forwarded_groups(r), diags);
+        }
+        let https = string(&r.body, "protocol").is_some_and(|(p, _)| secure(p));
         if let (Some(Value::List(extra)), Some(span)) =
             (r.body.known("certificates"), r.body.span("certificates"))
         {
             if !extra.is_empty() && !https {
                 diags.push(
-                    Diagnostic::error("E0511", "only an HTTPS listener takes certificates", span)
-                        .label("this listener is not HTTPS")
+                    Diagnostic::error("E0511", "only an HTTPS or TLS listener takes certificates", span)
+                        .label("this listener is not HTTPS or TLS")
                         .help("set `protocol = \"HTTPS\"` and a default `certificate`, or remove `certificates`"),
                 );
             } else if extra.len() >= 25 {
@@ -634,6 +648,28 @@ impl<'s> Context<'s> {
                 );
             }
         }
+    }
+
+    /// The stack's target groups a listener forwards to: by default, by
+    /// weight, or through its rules.
+    fn forwarded_groups(&self, r: &DesiredResource) -> Vec<&'s DesiredResource> {
+        fn forwards<'b>(body: &'b DesiredBody, attr: &str) -> Vec<Option<&'b DesiredValue>> {
+            let mut values = vec![body.value(attr)];
+            values.extend(
+                body.blocks("weighted_forward")
+                    .iter()
+                    .map(|w| w.body.value("target_group")),
+            );
+            values
+        }
+        let mut values = forwards(&r.body, "default");
+        for rule in r.body.blocks("rule") {
+            values.extend(forwards(&rule.body, "forward"));
+        }
+        values
+            .into_iter()
+            .filter_map(|v| self.target(v, Kind::TargetGroup))
+            .collect()
     }
 
     fn log_group(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {

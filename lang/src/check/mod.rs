@@ -14,6 +14,7 @@ mod ecr;
 mod execute_command;
 mod health_checks;
 mod iam;
+mod load_balancer_types;
 pub mod lookups;
 mod managed_policy;
 mod names;

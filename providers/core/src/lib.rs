@@ -11,6 +11,7 @@ pub mod alarm;
 pub mod arn;
 pub mod attrs;
 pub mod dns;
+pub mod elb;
 mod error;
 mod kind;
 pub mod lock;

@@ -1,9 +1,10 @@
-//! Elastic Load Balancing v2: Application Load Balancers, target groups and
-//! listeners with their rules.
+//! Elastic Load Balancing v2: Application and Network Load Balancers,
+//! target groups and listeners with their rules.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use berth_provider::arn::elb_suffix;
+use berth_provider::elb::{self as elb_rules, NETWORK};
 use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value};
 
@@ -29,24 +30,38 @@ pub(crate) fn create(
             sim.call(call);
             check_load_balancer(sim, call, &attrs)?;
             let name = given_or_unique_name(sim, Kind::LoadBalancer, call, stack, address, &attrs)?;
-            let prefix = sim.arn("elasticloadbalancing", &format!("loadbalancer/app/{name}/"));
+            let lb_type = lb_type(&attrs).to_owned();
+            let path = if lb_type == NETWORK { "net" } else { "app" };
+            let prefix = sim.arn("elasticloadbalancing", &format!("loadbalancer/{path}/{name}/"));
             let arn = sim.fresh(|rng| format!("{prefix}{}", ids::hex(rng, 16)));
             let internal = if bool_of(&attrs, "internal") {
                 "internal-"
             } else {
                 ""
             };
-            let dns = format!(
-                "{internal}{name}-{}.{}.elb.amazonaws.com",
-                ids::digits(sim.rng, 9),
-                sim.region
-            );
+            // AWS names the two types' DNS names differently.
+            let dns = if lb_type == NETWORK {
+                format!(
+                    "{internal}{name}-{}.elb.{}.amazonaws.com",
+                    ids::hex(sim.rng, 16),
+                    sim.region
+                )
+            } else {
+                format!(
+                    "{internal}{name}-{}.{}.elb.amazonaws.com",
+                    ids::digits(sim.rng, 9),
+                    sim.region
+                )
+            };
             if load_balancer_settings(&attrs) != load_balancer_settings(&Attrs::new()) {
                 sim.call("ModifyLoadBalancerAttributes");
             }
             attrs.insert("name".to_owned(), Value::String(name));
             attrs.insert("dns_name".to_owned(), Value::String(dns));
-            attrs.insert("zone_id".to_owned(), Value::String(ids::alb_zone_id(sim.region)));
+            attrs.insert(
+                "zone_id".to_owned(),
+                Value::String(ids::lb_zone_id(&lb_type, sim.region)),
+            );
             arn
         }
         Kind::TargetGroup => {
@@ -66,8 +81,10 @@ pub(crate) fn create(
             let call = "CreateListener";
             sim.call(call);
             check_listener(sim, call, None, &attrs)?;
-            // AWS gives an HTTPS listener its default security policy.
-            if str_of(&attrs, "protocol") == Some("HTTPS") && str_of(&attrs, "ssl_policy").is_none() {
+            // AWS gives an HTTPS or TLS listener its default security policy.
+            if matches!(str_of(&attrs, "protocol"), Some("HTTPS" | "TLS"))
+                && str_of(&attrs, "ssl_policy").is_none()
+            {
                 attrs.insert("ssl_policy".to_owned(), Value::from("ELBSecurityPolicy-2016-08"));
             }
             let lb = str_of(&attrs, "load_balancer").unwrap_or_default();
@@ -363,7 +380,9 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
             ));
         }
     }
-    if zones.len() < 2 {
+    let network = lb_type(attrs) == NETWORK;
+    // A Network Load Balancer may live in one zone.
+    if zones.len() < 2 && !network {
         return Err(config(
             "At least two subnets in two different Availability Zones must be specified".to_owned(),
         ));
@@ -392,6 +411,15 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
             Some(_) => {}
         }
     }
+    let bad = |msg: String| Err(invalid(Kind::LoadBalancer, call, msg));
+    let kind_type = if network { "network" } else { "application" };
+    if let Some(name) = other_types_setting(Kind::LoadBalancer, attrs, |n| {
+        elb_rules::load_balancer_has(Some(kind_type), n)
+    }) {
+        return bad(format!(
+            "Load balancer attribute '{name}' is not supported on load balancers with type '{kind_type}'"
+        ));
+    }
     let LoadBalancerSettings {
         idle_timeout: idle,
         desync_mitigation_mode: desync,
@@ -403,7 +431,6 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
         connection_logs_bucket,
         ..
     } = load_balancer_settings(attrs);
-    let bad = |msg: String| Err(invalid(Kind::LoadBalancer, call, msg));
     if !(1..=4000).contains(&idle) {
         return bad(format!("Idle timeout {idle} must be between 1 and 4000 seconds"));
     }
@@ -447,6 +474,28 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
     Ok(())
 }
 
+/// The type of the load balancer `attrs`: `application` unless written.
+fn lb_type(attrs: &Attrs) -> &str {
+    str_of(attrs, "type").unwrap_or("application")
+}
+
+/// The first attribute of `kind` that `attrs` sets away from its default
+/// and that the resource, by its type or protocol, does not `have`: ELBv2
+/// refuses an Application Load Balancer's attributes on a Network Load
+/// Balancer and the reverse.
+fn other_types_setting(kind: Kind, attrs: &Attrs, have: impl Fn(&str) -> bool) -> Option<&'static str> {
+    kind.schema()
+        .attrs
+        .iter()
+        .filter(|a| !have(a.name))
+        .find(|a| {
+            attrs
+                .get(a.name)
+                .is_some_and(|v| *v != Value::Null && *v != a.default_value())
+        })
+        .map(|a| a.name)
+}
+
 /// ELBv2's desync mitigation modes and X-Forwarded-For processing modes.
 const DESYNC_MODES: [&str; 3] = ["monitor", "defensive", "strictest"];
 const XFF_MODES: [&str; 3] = ["append", "preserve", "remove"];
@@ -470,6 +519,7 @@ struct LoadBalancerSettings<'a> {
     connection_logs: bool,
     connection_logs_bucket: &'a str,
     connection_logs_prefix: &'a str,
+    cross_zone: bool,
 }
 
 fn load_balancer_settings(attrs: &Attrs) -> LoadBalancerSettings<'_> {
@@ -490,16 +540,18 @@ fn load_balancer_settings(attrs: &Attrs) -> LoadBalancerSettings<'_> {
         connection_logs: flag("connection_logs", false),
         connection_logs_bucket: str_of(attrs, "connection_logs_bucket").unwrap_or_default(),
         connection_logs_prefix: str_of(attrs, "connection_logs_prefix").unwrap_or_default(),
+        cross_zone: flag("cross_zone", false),
     }
 }
 
 /// The target group attributes ModifyTargetGroupAttributes sets.
-const TARGET_GROUP_SETTINGS: [&str; 5] = [
+const TARGET_GROUP_SETTINGS: [&str; 6] = [
     "deregistration_delay",
     "slow_start",
     "algorithm",
     "stickiness",
     "cross_zone",
+    "proxy_protocol_v2",
 ];
 
 /// ELBv2's load balancing algorithms for an Application Load Balancer.
@@ -508,13 +560,14 @@ const ALGORITHMS: [&str; 3] = ["round_robin", "least_outstanding_requests", "wei
 /// `attrs`' target group attributes with AWS's defaults filled in: a
 /// create sets them with a call of its own when they differ from a bare
 /// target group's.
-fn target_group_settings(attrs: &Attrs) -> (i64, i64, &str, Option<i64>, Option<bool>) {
+fn target_group_settings(attrs: &Attrs) -> (i64, i64, &str, Option<i64>, Option<bool>, bool) {
     (
         int_of(attrs, "deregistration_delay").unwrap_or(300),
         int_of(attrs, "slow_start").unwrap_or(0),
         str_of(attrs, "algorithm").unwrap_or("round_robin"),
         int_of(attrs, "stickiness"),
         attrs.get("cross_zone").and_then(Value::as_bool),
+        bool_of(attrs, "proxy_protocol_v2"),
     )
 }
 
@@ -529,9 +582,17 @@ fn check_target_group(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provid
         return Err(bad(format!("Port {port} must be between 1 and 65535")));
     }
     let protocol = str_of(attrs, "protocol").unwrap_or_default();
-    if !matches!(protocol, "HTTP" | "HTTPS") {
+    let network = elb_rules::is_network_protocol(protocol);
+    if !elb_rules::is_protocol(protocol) {
         return Err(bad(format!(
-            "Protocol '{protocol}' is not supported by application load balancer target groups"
+            "Protocol '{protocol}' must be one of HTTP, HTTPS, TCP, UDP, TCP_UDP, TLS"
+        )));
+    }
+    if let Some(name) = other_types_setting(Kind::TargetGroup, attrs, |n| {
+        elb_rules::target_group_has(protocol, n)
+    }) {
+        return Err(bad(format!(
+            "Target group attribute '{name}' is not supported for target groups with the '{protocol}' protocol"
         )));
     }
     let target_type = str_of(attrs, "target_type").unwrap_or_default();
@@ -603,11 +664,23 @@ fn check_target_group(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provid
                 "Health check port '{hc_port}' must be a port number or traffic-port"
             )));
         }
-        let hc_protocol = str_of(check, "protocol").unwrap_or("HTTP");
-        if !matches!(hc_protocol, "HTTP" | "HTTPS") {
+        let hc_protocol =
+            str_of(check, "protocol").unwrap_or(elb_rules::default_health_check_protocol(protocol));
+        let allowed = if network {
+            elb_rules::NETWORK_HEALTH_CHECK_PROTOCOLS
+        } else {
+            elb_rules::HTTP_PROTOCOLS
+        };
+        if !allowed.contains(&hc_protocol) {
             return Err(bad(format!(
-                "Health check protocol '{hc_protocol}' must be HTTP or HTTPS"
+                "Health check protocol '{hc_protocol}' must be one of {}",
+                allowed.join(", ")
             )));
+        }
+        if hc_protocol == "TCP" {
+            // A TCP check has no path or matcher: berth sends none (validate
+            // refuses them written; what is here are the schema's defaults).
+            return Ok(());
         }
         let matcher = str_of(check, "matcher").unwrap_or("200");
         let (field, codes) = if version == "GRPC" {
@@ -737,21 +810,39 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
         ));
     }
     let protocol = str_of(attrs, "protocol").unwrap_or_default();
-    if !matches!(protocol, "HTTP" | "HTTPS") {
+    let lb_type = lb_type(&lb_rec.attrs);
+    let network = lb_type == NETWORK;
+    if network != elb_rules::is_network_protocol(protocol)
+        || !(network || elb_rules::HTTP_PROTOCOLS.contains(&protocol))
+    {
         return Err(fail(
             call,
             "UnsupportedProtocol",
-            format!("Protocol '{protocol}' is not supported by application load balancers"),
+            format!("Protocol '{protocol}' is not supported by {lb_type} load balancers"),
         ));
     }
-    if protocol == "HTTPS" && str_of(attrs, "certificate").is_none() {
-        return Err(bad(
-            "A certificate must be specified for HTTPS listeners".to_owned()
-        ));
+    let secure = matches!(protocol, "HTTPS" | "TLS");
+    if secure && str_of(attrs, "certificate").is_none() {
+        return Err(bad(format!(
+            "A certificate must be specified for {protocol} listeners"
+        )));
     }
     let extra = strs_of(attrs, "certificates");
-    if !extra.is_empty() && protocol != "HTTPS" {
-        return Err(bad("Certificates can only be added to HTTPS listeners".to_owned()));
+    if !extra.is_empty() && !secure {
+        return Err(bad(
+            "Certificates can only be added to HTTPS and TLS listeners".to_owned()
+        ));
+    }
+    if network && str_of(attrs, "default").is_none() {
+        return Err(bad(
+            "The default action of a network load balancer's listener must forward to one target group"
+                .to_owned(),
+        ));
+    }
+    if network && !blocks_of(attrs, "rule").is_empty() {
+        return Err(bad(
+            "Listeners of network load balancers cannot have rules".to_owned()
+        ));
     }
     if extra.len() >= 25 {
         return Err(fail(
@@ -795,6 +886,12 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
         if str_of(&rec.attrs, "vpc") != vpc.as_deref() {
             return Err(bad(format!(
                 "Target group '{tg}' is not in the VPC of load balancer '{lb}'"
+            )));
+        }
+        let group_protocol = str_of(&rec.attrs, "protocol").unwrap_or("HTTP");
+        if !elb_rules::forwards_to(protocol, group_protocol) {
+            return Err(bad(format!(
+                "Listener protocol '{protocol}' is not supported with a target group with the target-group protocol '{group_protocol}'"
             )));
         }
         let others: Vec<String> = load_balancers_of(sim, &tg)

@@ -21,9 +21,47 @@ pub(crate) fn ec2_id(rng: &mut Rng, prefix: &str) -> String {
     format!("{prefix}-{}", hex(rng, 17))
 }
 
-/// The canonical hosted zone id of Application Load Balancers in `region`.
-pub(crate) fn alb_zone_id(region: &str) -> String {
-    let known = match region {
+/// The canonical hosted zone id of load balancers of `lb_type`
+/// (`application` or `network`) in `region`.
+pub(crate) fn lb_zone_id(lb_type: &str, region: &str) -> String {
+    let known = if lb_type == berth_provider::elb::NETWORK {
+        nlb_zone_id(region)
+    } else {
+        alb_zone_id(region)
+    };
+    if !known.is_empty() {
+        return known.to_owned();
+    }
+    // Other regions: a stable made-up id of the same shape.
+    let mut rng = seeded(&format!("{lb_type}/{region}"));
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    std::iter::once('Z')
+        .chain((0..13).map(|_| char::from(alphabet[rng.usize(0..alphabet.len())])))
+        .collect()
+}
+
+/// The canonical hosted zone id of Network Load Balancers in `region`, or
+/// "" when not known here.
+fn nlb_zone_id(region: &str) -> &'static str {
+    match region {
+        "us-east-1" => "Z26RNL4JYFTOTI",
+        "us-east-2" => "ZLMOA37VPKANP",
+        "us-west-1" => "Z24FKFUX50B4VW",
+        "us-west-2" => "Z18D5FSROUN65G",
+        "eu-west-1" => "Z2IFOLAFXWLO4F",
+        "eu-west-2" => "ZD4D7Y8KGAS4G",
+        "eu-central-1" => "Z3F0SRJ5LGBH90",
+        "ap-northeast-1" => "Z31USIVHYNEOWT",
+        "ap-southeast-1" => "ZKVM4W9LS7TM",
+        "ap-southeast-2" => "ZCT6FZBF4DROD",
+        _ => "",
+    }
+}
+
+/// The canonical hosted zone id of Application Load Balancers in `region`,
+/// or "" when not known here.
+fn alb_zone_id(region: &str) -> &'static str {
+    match region {
         "us-east-1" => "Z35SXDOTRQ7X7K",
         "us-east-2" => "Z3AADJGX6KTTL2",
         "us-west-1" => "Z368ELLRRE2KJ0",
@@ -35,16 +73,7 @@ pub(crate) fn alb_zone_id(region: &str) -> String {
         "ap-southeast-1" => "Z1LMS91P8CMLE5",
         "ap-southeast-2" => "Z1GM3OXH4ZPM65",
         _ => "",
-    };
-    if !known.is_empty() {
-        return known.to_owned();
     }
-    // Other regions: a stable made-up id of the same shape.
-    let mut rng = seeded(region);
-    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    std::iter::once('Z')
-        .chain((0..13).map(|_| char::from(alphabet[rng.usize(0..alphabet.len())])))
-        .collect()
 }
 
 /// The id of one of AWS's own prefix lists (`pl-` and 8 hex digits, as
@@ -77,9 +106,17 @@ mod tests {
         let d = digits(&mut rng, 9);
         assert_eq!(d.len(), 9);
         assert!(!d.starts_with('0'));
-        assert_eq!(alb_zone_id("us-east-1"), "Z35SXDOTRQ7X7K");
-        assert_eq!(alb_zone_id("sa-east-9"), alb_zone_id("sa-east-9"));
-        assert_eq!(alb_zone_id("sa-east-9").len(), 14);
+        assert_eq!(lb_zone_id("application", "us-east-1"), "Z35SXDOTRQ7X7K");
+        assert_eq!(lb_zone_id("network", "us-east-1"), "Z26RNL4JYFTOTI");
+        assert_eq!(
+            lb_zone_id("application", "sa-east-9"),
+            lb_zone_id("application", "sa-east-9")
+        );
+        assert_ne!(
+            lb_zone_id("application", "sa-east-9"),
+            lb_zone_id("network", "sa-east-9")
+        );
+        assert_eq!(lb_zone_id("network", "sa-east-9").len(), 14);
         let s3 = aws_prefix_list_id("com.amazonaws.us-east-1.s3");
         assert_eq!(s3, aws_prefix_list_id("com.amazonaws.us-east-1.s3"));
         assert_ne!(s3, aws_prefix_list_id("com.amazonaws.us-east-1.dynamodb"));

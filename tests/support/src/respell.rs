@@ -113,6 +113,24 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
             weighted(body, "forward", rng);
         }
         Spelling::Listener => weighted(body, "default", rng),
+        // A Network Load Balancer has no HTTP settings to write at their
+        // defaults: validate refuses them.
+        Spelling::LoadBalancer => {}
+        // The check a TCP, UDP, TCP_UDP or TLS group gets when none is
+        // written, written out.
+        Spelling::TargetGroup => {
+            let protocol = body.get("protocol").and_then(Value::as_str).unwrap_or("HTTP");
+            if berth_provider::elb::is_network_protocol(protocol)
+                && body
+                    .get("health_check")
+                    .and_then(Value::as_list)
+                    .is_none_or(<[Value]>::is_empty)
+                && rng.bool()
+            {
+                let check = Attrs::from([("protocol".to_owned(), Value::String(mixed_case("TCP", rng)))]);
+                body.insert("health_check".to_owned(), Value::List(vec![Value::Map(check)]));
+            }
+        }
         // A load balancer or target group named by its ARN, not its suffix.
         Spelling::MetricAlarm => {
             if let Some(Value::Map(dimensions)) = body.get_mut("dimensions") {

@@ -775,8 +775,9 @@ pub fn respelled(kind: Kind, name: &str, pairs: &[(&str, Value)], rng: &mut fast
 /// Resources on top of the blog stack whose values AWS normalises: ICMP,
 /// UDP, all-traffic and port-range rules, egress rules, UDP-first and
 /// several port mappings, containers without a CPU reservation, a service
-/// without a load balancer, several managed policies. Each is written in a
-/// spelling `rng` picks.
+/// without a load balancer, several managed policies, a Network Load
+/// Balancer in one zone with TCP and UDP target groups (its listener is
+/// [`variety_listener`]). Each is written in a spelling `rng` picks.
 pub fn variety(blog: &BTreeMap<String, Resource>, rng: &mut fastrand::Rng) -> Vec<Resource> {
     let get = |address: &str| id(&blog[address]);
     let rule = |pairs: &[(&str, Value)]| block(pairs);
@@ -837,6 +838,49 @@ pub fn variety(blog: &BTreeMap<String, Resource>, rng: &mut fastrand::Rng) -> Ve
                 ("vpc", get("vpc.main")),
                 ("port", Value::Int(8080)),
                 ("target_type", s("ip")),
+            ],
+            rng,
+        ),
+        respelled(
+            Kind::LoadBalancer,
+            "v_nlb",
+            &[
+                ("type", s("network")),
+                ("subnets", list(vec![get("subnet.public_a")])),
+                ("internal", Value::Bool(true)),
+                ("cross_zone", Value::Bool(true)),
+            ],
+            rng,
+        ),
+        respelled(
+            Kind::TargetGroup,
+            "v_tcp",
+            &[
+                ("vpc", get("vpc.main")),
+                ("port", Value::Int(7000)),
+                ("protocol", s("TCP")),
+                ("target_type", s("ip")),
+                ("deregistration_delay", Value::Int(30)),
+                ("proxy_protocol_v2", Value::Bool(true)),
+            ],
+            rng,
+        ),
+        respelled(
+            Kind::TargetGroup,
+            "v_udp",
+            &[
+                ("vpc", get("vpc.main")),
+                ("port", Value::Int(53)),
+                ("protocol", s("UDP")),
+                ("target_type", s("ip")),
+                (
+                    "health_check",
+                    list(vec![block(&[
+                        ("protocol", s("TCP")),
+                        ("port", s("7000")),
+                        ("interval", Value::Int(10)),
+                    ])]),
+                ),
             ],
             rng,
         ),
@@ -923,6 +967,31 @@ pub fn variety_service(
     )
 }
 
+/// The resource at `address` among `created`.
+fn made(created: &[Resource], address: &str) -> Resource {
+    created
+        .iter()
+        .find(|r| r.address.to_string() == address)
+        .cloned()
+        .unwrap_or_else(|| panic!("the variety has {address}"))
+}
+
+/// A TCP listener of the variety's Network Load Balancer `nlb`, forwarding
+/// to its TCP group `tcp`, in a spelling `rng` picks.
+pub fn variety_listener(nlb: &Resource, tcp: &Resource, rng: &mut fastrand::Rng) -> Resource {
+    respelled(
+        Kind::Listener,
+        "v_tcp",
+        &[
+            ("load_balancer", id(nlb)),
+            ("port", Value::Int(7000)),
+            ("protocol", s("TCP")),
+            ("default", id(tcp)),
+        ],
+        rng,
+    )
+}
+
 /// The property every provider keeps: the blog stack and the
 /// [`variety`], written in spellings picked by a generator seeded with
 /// `seed`, are created, read back and compared with what was asked for:
@@ -936,14 +1005,14 @@ pub async fn respelled_stack_reads_back_unchanged(p: &dyn Provider, stack: &str,
         asked.insert(desired.address.to_string(), desired.clone());
         created.push(create(p, stack, desired).await);
     }
-    let td = created
-        .iter()
-        .find(|r| r.address.to_string() == "task_definition.v_td")
-        .cloned()
-        .expect("the variety has a task definition");
+    let td = made(&created, "task_definition.v_td");
     let service = variety_service(&blog, &td, &mut rng);
     asked.insert(service.address.to_string(), service.clone());
     created.push(create(p, stack, service).await);
+    let nlb = made(&created, "load_balancer.v_nlb");
+    let listener = variety_listener(&nlb, &made(&created, "target_group.v_tcp"), &mut rng);
+    asked.insert(listener.address.to_string(), listener.clone());
+    created.push(create(p, stack, listener).await);
 
     let read = read(p, stack).await;
     for (address, want) in &asked {

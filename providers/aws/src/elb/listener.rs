@@ -19,7 +19,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Rule, RuleCondition, RulePriorityPair, SourceIpConditionConfig, Tag,
 };
 use berth_provider::schema::Presence;
-use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
+use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, Resource, STACK_TAG, Value, elb};
 use futures::future::try_join_all;
 
 use super::{SERVICE, elb_tags, pairs, tags_of};
@@ -363,12 +363,16 @@ fn decode_rules(rules: &[Rule], tags: &HashMap<String, Tags>) -> BTreeMap<String
     out
 }
 
-/// An HTTPS listener's security policy; none for HTTP (moto reports its
-/// default on HTTP listeners too).
-fn ssl_policy(l: &aws_sdk_elasticloadbalancingv2::types::Listener) -> Option<String> {
-    l.ssl_policy()
-        .filter(|_| l.protocol() == Some(&ProtocolEnum::Https))
-        .map(str::to_owned)
+/// Whether `l` speaks TLS to clients (HTTPS or TLS): it has certificates
+/// and a security policy.
+fn secure(l: &Listener) -> bool {
+    matches!(l.protocol(), Some(ProtocolEnum::Https | ProtocolEnum::Tls))
+}
+
+/// An HTTPS or TLS listener's security policy; none for the others (moto
+/// reports its default on HTTP listeners too).
+fn ssl_policy(l: &Listener) -> Option<String> {
+    l.ssl_policy().filter(|_| secure(l)).map(str::to_owned)
 }
 
 pub(super) async fn update(
@@ -402,12 +406,16 @@ pub(super) async fn update(
     ]
     .iter()
     .any(|k| old.get(*k) != new.get(*k) && !kept(k));
+    // The protocol only when it changes: AWS keeps it otherwise (moto
+    // refuses TLS, UDP and TCP_UDP in ModifyListener, even unchanged).
+    let protocol = (old.get("protocol") != new.get("protocol"))
+        .then(|| ProtocolEnum::from(str_of(new, "protocol").unwrap_or("HTTP")));
     if modified {
         p.call(SERVICE, "ModifyListener", || {
             elb.modify_listener()
                 .listener_arn(arn)
                 .port(i32_of(new, "port").unwrap_or(0))
-                .protocol(ProtocolEnum::from(str_of(new, "protocol").unwrap_or("HTTP")))
+                .set_protocol(protocol.clone())
                 .set_certificates(certificates(new))
                 .set_ssl_policy(str_of(new, "ssl_policy").map(str::to_owned))
                 .default_actions(super::actions::action(new, "default"))
@@ -616,10 +624,16 @@ pub(super) async fn read(
     // before its tags say it is the stack's (a listener of another stack on
     // an external load balancer costs a DescribeRules for nothing), which
     // takes a round trip off the longest chain of a plan's reads.
-    let (tags, rules) = tokio::join!(
-        tags_of(p, &arns),
-        try_join_all(arns.iter().map(|arn| describe_rules(p, arn)))
-    );
+    // A Network Load Balancer's listeners have no rules: no call for them.
+    let rules_of = |l| async move {
+        let l: &Listener = l;
+        if l.protocol().is_some_and(|p| elb::is_network_protocol(p.as_str())) {
+            Ok(Vec::new())
+        } else {
+            describe_rules(p, l.listener_arn().unwrap_or_default()).await
+        }
+    };
+    let (tags, rules) = tokio::join!(tags_of(p, &arns), try_join_all(listeners.iter().map(rules_of)));
     let (tags, rules) = (tags?, rules?);
     let ours: Vec<Ours<'_>> = listeners
         .iter()
@@ -646,10 +660,11 @@ pub(super) async fn read(
             let arn = l.listener_arn().unwrap_or_default();
             let default = l.default_actions().iter().find_map(super::actions::target);
             let certificate = l.certificates().first().and_then(|c| c.certificate_arn());
-            // Only HTTPS listeners have more: no call for the others.
-            let extra = match l.protocol() {
-                Some(ProtocolEnum::Https) => extra_certificates(p, arn, certificate).await?,
-                _ => Value::List(Vec::new()),
+            // Only HTTPS and TLS listeners have more: no call for the others.
+            let extra = if secure(l) {
+                extra_certificates(p, arn, certificate).await?
+            } else {
+                Value::List(Vec::new())
             };
             let (redirect, fixed) = super::actions::read_blocks(l.default_actions());
             let a = attrs([

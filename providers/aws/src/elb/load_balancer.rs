@@ -1,19 +1,20 @@
-//! Application Load Balancers: CreateLoadBalancer (type application, tags
-//! in the call), ModifyLoadBalancerAttributes for the idle timeout,
-//! deletion protection and routing settings (all in one call, only when one
-//! differs from AWS's default or changes), SetSubnets / SetSecurityGroups
-//! on update, DeleteLoadBalancer.
+//! Application and Network Load Balancers: CreateLoadBalancer (tags in the
+//! call), ModifyLoadBalancerAttributes for the idle timeout, deletion
+//! protection, routing and cross-zone settings (all in one call, only the
+//! keys of the load balancer's type, only when one differs from AWS's
+//! default or changes), SetSubnets / SetSecurityGroups on update,
+//! DeleteLoadBalancer.
 
 use aws_sdk_elasticloadbalancingv2::types::{
     LoadBalancer, LoadBalancerAttribute, LoadBalancerSchemeEnum, LoadBalancerTypeEnum, Tag,
 };
-use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
+use berth_provider::{elb, naming};
 use futures::future::try_join_all;
 
 use super::settings::{self, Setting, Table};
 use super::{SERVICE, pairs, tags_of};
-use crate::attrs::{attrs, bool_of, created_at, resource, str_list, strs_of, user_tags};
+use crate::attrs::{attrs, bool_of, created_at, resource, str_list, str_of, strs_of, user_tags};
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
@@ -70,7 +71,17 @@ const SETTINGS: Table = &[
         "connection_logs.s3.prefix",
         Setting::Str(""),
     ),
+    (
+        "cross_zone",
+        "load_balancing.cross_zone.enabled",
+        Setting::Bool(false),
+    ),
 ];
+
+/// Whether a load balancer of `a`'s type has the attribute `name`.
+fn has(a: &Attrs) -> impl Fn(&str) -> bool + '_ {
+    move |name| elb::load_balancer_has(str_of(a, "type"), name)
+}
 
 fn computed(lb: &LoadBalancer) -> Attrs {
     attrs([
@@ -104,7 +115,9 @@ pub(super) async fn create(
         .call_once(SERVICE, "CreateLoadBalancer", || {
             elb.create_load_balancer()
                 .name(&name)
-                .r#type(LoadBalancerTypeEnum::Application)
+                .r#type(LoadBalancerTypeEnum::from(
+                    str_of(a, "type").unwrap_or("application"),
+                ))
                 .scheme(scheme.clone())
                 .set_subnets(Some(strs_of(a, "subnets")))
                 .set_security_groups((!groups.is_empty()).then(|| groups.clone()))
@@ -120,7 +133,7 @@ pub(super) async fn create(
         .ok_or_else(|| crate::errors::missing("CreateLoadBalancer"))?;
     let out = computed(&lb);
     let arn = lb.load_balancer_arn.unwrap_or_default();
-    if settings::texts(SETTINGS, a) != settings::texts(SETTINGS, &Attrs::new()) {
+    if settings::texts(SETTINGS, a, has(a)) != settings::texts(SETTINGS, &Attrs::new(), has(a)) {
         set_attributes(p, &arn, a).await?;
     }
     Ok(out)
@@ -129,7 +142,7 @@ pub(super) async fn create(
 /// ModifyLoadBalancerAttributes with every attribute berth sets.
 async fn set_attributes(p: &AwsProvider, arn: &str, a: &Attrs) -> Result<(), ProviderError> {
     let elb = &p.clients.elb;
-    let attributes: Vec<LoadBalancerAttribute> = settings::texts(SETTINGS, a)
+    let attributes: Vec<LoadBalancerAttribute> = settings::texts(SETTINGS, a, has(a))
         .into_iter()
         .map(|(key, value)| LoadBalancerAttribute::builder().key(key).value(value).build())
         .collect();
@@ -186,8 +199,13 @@ pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderErr
     Ok(())
 }
 
-/// The load balancer attributes berth knows, by berth's names.
-async fn read_settings(p: &AwsProvider, arn: &str) -> Result<Vec<(&'static str, Value)>, ProviderError> {
+/// The load balancer attributes berth knows of a load balancer of
+/// `lb_type`, by berth's names.
+async fn read_settings(
+    p: &AwsProvider,
+    arn: &str,
+    lb_type: &str,
+) -> Result<Vec<(&'static str, Value)>, ProviderError> {
     let elb = &p.clients.elb;
     let out = p
         .call(SERVICE, "DescribeLoadBalancerAttributes", || {
@@ -202,7 +220,9 @@ async fn read_settings(p: &AwsProvider, arn: &str) -> Result<Vec<(&'static str, 
             .find(|a| a.key() == Some(key))
             .and_then(|a| a.value())
     };
-    Ok(settings::read(SETTINGS, get))
+    Ok(settings::read(SETTINGS, get, |name| {
+        elb::load_balancer_has(Some(lb_type), name)
+    }))
 }
 
 /// A load balancer `scope` looks for, with its tags and the address it
@@ -259,7 +279,8 @@ pub(super) async fn find(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Found
 /// (the API takes one ARN a call).
 pub(super) async fn read_found(p: &AwsProvider, found: &[Found]) -> Result<Vec<Resource>, ProviderError> {
     let reads = found.iter().map(|Found { lb, tags, address }| async move {
-        let read = read_settings(p, lb.load_balancer_arn().unwrap_or_default()).await?;
+        let lb_type = lb.r#type().map_or("application", |t| t.as_str());
+        let read = read_settings(p, lb.load_balancer_arn().unwrap_or_default(), lb_type).await?;
         let subnets = lb.availability_zones().iter().filter_map(|z| z.subnet_id());
         let mut a = attrs([
             ("subnets", str_list(subnets)),
@@ -271,6 +292,7 @@ pub(super) async fn read_found(p: &AwsProvider, found: &[Found]) -> Result<Vec<R
                 "internal",
                 Value::Bool(lb.scheme() == Some(&LoadBalancerSchemeEnum::Internal)),
             ),
+            ("type", Value::from(lb_type)),
             ("tags", user_tags(pairs(tags))),
         ]);
         a.extend(read.into_iter().map(|(k, v)| (k.to_owned(), v)));

@@ -46,20 +46,34 @@ impl Setting {
     }
 }
 
-/// Every attribute of `table`, as ELBv2 keys and `a`'s values.
-pub(super) fn texts(table: Table, a: &Attrs) -> Vec<(&'static str, String)> {
+/// Every attribute of `table` the resource `has` (an Application Load
+/// Balancer's are not a Network Load Balancer's: ELBv2 refuses the
+/// others' keys), as ELBv2 keys and `a`'s values.
+pub(super) fn texts(table: Table, a: &Attrs, has: impl Fn(&str) -> bool) -> Vec<(&'static str, String)> {
     table
         .iter()
+        .filter(|(name, _, _)| has(name))
         .map(|(name, key, default)| (*key, default.text(a, name)))
         .collect()
 }
 
-/// The attributes of `table` read from ELBv2's answer (`get` of a key), by
-/// berth's names.
-pub(super) fn read<'a>(table: Table, get: impl Fn(&str) -> Option<&'a str>) -> Vec<(&'static str, Value)> {
+/// The attributes of `table` read from ELBv2's answer (`get` of a key),
+/// by berth's names; null those the resource does not `has`.
+pub(super) fn read<'a>(
+    table: Table,
+    get: impl Fn(&str) -> Option<&'a str>,
+    has: impl Fn(&str) -> bool,
+) -> Vec<(&'static str, Value)> {
     table
         .iter()
-        .map(|(name, key, default)| (*name, default.value(get(key))))
+        .map(|(name, key, default)| {
+            let value = if has(name) {
+                default.value(get(key))
+            } else {
+                Value::Null
+            };
+            (*name, value)
+        })
         .collect()
 }
 

@@ -1,10 +1,12 @@
 //! Target groups: CreateTargetGroup with every health-check setting given
 //! explicitly (so AWS's per-type defaults never differ from berth's; a
-//! `GRPC` group's matcher as `GrpcCode`),
+//! `GRPC` group's matcher as `GrpcCode`; a TCP check without path or
+//! matcher, which AWS refuses for it),
 //! ModifyTargetGroupAttributes for the deregistration delay, slow start,
-//! algorithm, cross-zone load balancing and cookie stickiness (all in one call, only when one differs
-//! from AWS's default or changes), ModifyTargetGroup for health checks,
-//! DeleteTargetGroup.
+//! algorithm, cross-zone load balancing, cookie stickiness and proxy
+//! protocol (all in one call, only the keys of the group's protocol, only
+//! when one differs from AWS's default or changes), ModifyTargetGroup for
+//! health checks, DeleteTargetGroup.
 //!
 //! A health check is always read back as a block; the canonical form
 //! (`schema::canonical`) drops it when it equals berth's defaults.
@@ -12,8 +14,8 @@
 use aws_sdk_elasticloadbalancingv2::types::{
     Matcher, ProtocolEnum, Tag, TargetGroup, TargetGroupAttribute, TargetTypeEnum,
 };
-use berth_provider::naming;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value};
+use berth_provider::{elb, naming};
 use futures::future::try_join_all;
 
 use super::settings::{self, Setting, Table};
@@ -41,6 +43,11 @@ const SETTINGS: Table = &[
         "load_balancing.cross_zone.enabled",
         Setting::Tristate("use_load_balancer_configuration"),
     ),
+    (
+        "proxy_protocol_v2",
+        "proxy_protocol_v2.enabled",
+        Setting::Bool(false),
+    ),
 ];
 const STICKY: &str = "stickiness.enabled";
 /// The protocol version whose health checks match gRPC status codes.
@@ -48,9 +55,18 @@ const GRPC: &str = "GRPC";
 const STICKY_TYPE: &str = "stickiness.type";
 const STICKY_DURATION: &str = "stickiness.lb_cookie.duration_seconds";
 
+/// The protocol of the group `a`.
+fn protocol(a: &Attrs) -> &str {
+    str_of(a, "protocol").unwrap_or("HTTP")
+}
+
 /// Every target group attribute berth sets, as ELBv2 keys and values.
 fn texts(a: &Attrs) -> Vec<(&'static str, String)> {
-    let mut out = settings::texts(SETTINGS, a);
+    let has = |name: &str| elb::target_group_has(protocol(a), name);
+    let mut out = settings::texts(SETTINGS, a, has);
+    if !has("stickiness") {
+        return out;
+    }
     let duration = int_of(a, "stickiness");
     out.push((STICKY, duration.is_some().to_string()));
     if let Some(seconds) = duration {
@@ -70,6 +86,8 @@ struct Check {
     /// A gRPC group's matcher is gRPC status codes (`GrpcCode`), every
     /// other group's HTTP codes (`HttpCode`).
     grpc: bool,
+    /// A TCP check has no path or matcher.
+    tcp: bool,
     path: String,
     port: String,
     protocol: String,
@@ -84,11 +102,13 @@ impl Check {
     fn of(a: &Attrs) -> Check {
         let empty = Attrs::new();
         let c = blocks_of(a, "health_check").into_iter().next().unwrap_or(&empty);
+        let protocol = str_of(c, "protocol").unwrap_or(elb::default_health_check_protocol(protocol(a)));
         Check {
             grpc: str_of(a, "protocol_version") == Some(GRPC),
+            tcp: protocol == "TCP",
             path: str_of(c, "path").unwrap_or("/").to_owned(),
             port: str_of(c, "port").unwrap_or("traffic-port").to_owned(),
-            protocol: str_of(c, "protocol").unwrap_or("HTTP").to_owned(),
+            protocol: protocol.to_owned(),
             interval: i32_of(c, "interval").unwrap_or(30),
             timeout: i32_of(c, "timeout").unwrap_or(5),
             healthy: i32_of(c, "healthy_threshold").unwrap_or(5),
@@ -100,6 +120,7 @@ impl Check {
     fn read(tg: &TargetGroup) -> Check {
         Check {
             grpc: tg.protocol_version() == Some(GRPC),
+            tcp: tg.health_check_protocol() == Some(&ProtocolEnum::Tcp),
             path: tg.health_check_path().unwrap_or("/").to_owned(),
             port: tg.health_check_port().unwrap_or("traffic-port").to_owned(),
             protocol: tg
@@ -118,15 +139,22 @@ impl Check {
         }
     }
 
-    /// The matcher as ELBv2 takes it.
-    fn matcher(&self) -> Matcher {
+    /// The matcher as ELBv2 takes it: none for a TCP check.
+    fn matcher(&self) -> Option<Matcher> {
         let codes = Some(self.matcher.clone());
         let m = Matcher::builder();
-        if self.grpc {
+        Some(if self.tcp {
+            return None;
+        } else if self.grpc {
             m.set_grpc_code(codes).build()
         } else {
             m.set_http_code(codes).build()
-        }
+        })
+    }
+
+    /// The path as ELBv2 takes it: none for a TCP check.
+    fn path(&self) -> Option<String> {
+        (!self.tcp).then(|| self.path.clone())
     }
 
     /// The block berth reads.
@@ -160,21 +188,21 @@ pub(super) async fn create(
         .call_once(SERVICE, "CreateTargetGroup", || {
             elb.create_target_group()
                 .name(&name)
-                .protocol(ProtocolEnum::from(str_of(a, "protocol").unwrap_or("HTTP")))
+                .protocol(ProtocolEnum::from(protocol(a)))
                 .port(i32_of(a, "port").unwrap_or(0))
                 .vpc_id(str_of(a, "vpc").unwrap_or_default())
                 .target_type(TargetTypeEnum::from(
                     str_of(a, "target_type").unwrap_or("instance"),
                 ))
                 .health_check_enabled(true)
-                .health_check_path(&c.path)
+                .set_health_check_path(c.path())
                 .health_check_port(&c.port)
                 .health_check_protocol(ProtocolEnum::from(c.protocol.as_str()))
                 .health_check_interval_seconds(c.interval)
                 .health_check_timeout_seconds(c.timeout)
                 .healthy_threshold_count(c.healthy)
                 .unhealthy_threshold_count(c.unhealthy)
-                .matcher(c.matcher())
+                .set_matcher(c.matcher())
                 .set_protocol_version(str_of(a, "protocol_version").map(str::to_owned))
                 .set_tags(Some(tags.clone()))
                 .send()
@@ -226,14 +254,14 @@ pub(super) async fn update(
             elb.modify_target_group()
                 .target_group_arn(arn)
                 .health_check_enabled(true)
-                .health_check_path(&c.path)
+                .set_health_check_path(c.path())
                 .health_check_port(&c.port)
                 .health_check_protocol(ProtocolEnum::from(c.protocol.as_str()))
                 .health_check_interval_seconds(c.interval)
                 .health_check_timeout_seconds(c.timeout)
                 .healthy_threshold_count(c.healthy)
                 .unhealthy_threshold_count(c.unhealthy)
-                .matcher(c.matcher())
+                .set_matcher(c.matcher())
                 .send()
         })
         .await?;
@@ -253,10 +281,14 @@ pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderErr
     Ok(())
 }
 
-/// The target group attributes berth knows, by berth's names: stickiness
-/// only when it is on with a load-balancer cookie (the only kind berth
-/// writes).
-async fn read_settings(p: &AwsProvider, arn: &str) -> Result<Vec<(&'static str, Value)>, ProviderError> {
+/// The target group attributes berth knows of a group speaking
+/// `protocol`, by berth's names: stickiness only when it is on with a
+/// load-balancer cookie (the only kind berth writes).
+async fn read_settings(
+    p: &AwsProvider,
+    arn: &str,
+    protocol: &str,
+) -> Result<Vec<(&'static str, Value)>, ProviderError> {
     let elb = &p.clients.elb;
     let out = p
         .call(SERVICE, "DescribeTargetGroupAttributes", || {
@@ -271,7 +303,12 @@ async fn read_settings(p: &AwsProvider, arn: &str) -> Result<Vec<(&'static str, 
             .find(|a| a.key() == Some(key))
             .and_then(|a| a.value())
     };
-    let mut read = settings::read(SETTINGS, get);
+    let has = |name: &str| elb::target_group_has(protocol, name);
+    let mut read = settings::read(SETTINGS, get, has);
+    if !has("stickiness") {
+        read.push(("stickiness", Value::Null));
+        return Ok(read);
+    }
     let sticky = get(STICKY) == Some("true") && get(STICKY_TYPE) == Some("lb_cookie");
     let duration = get(STICKY_DURATION)
         .and_then(|d| d.parse().ok())
@@ -309,14 +346,12 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
         let tg_tags = tags.get(arn)?;
         let address = scope.address(Kind::TargetGroup, pairs(tg_tags))?;
         Some(async move {
-            let settings = read_settings(p, arn).await?;
+            let protocol = tg.protocol().map_or("HTTP", |p| p.as_str());
+            let settings = read_settings(p, arn, protocol).await?;
             let mut a = attrs([
                 ("vpc", Value::from(tg.vpc_id().unwrap_or_default())),
                 ("port", Value::Int(i64::from(tg.port().unwrap_or(0)))),
-                (
-                    "protocol",
-                    Value::from(tg.protocol().map_or("HTTP", |p| p.as_str())),
-                ),
+                ("protocol", Value::from(protocol)),
                 (
                     "target_type",
                     Value::from(tg.target_type().map_or("instance", |t| t.as_str())),

@@ -284,23 +284,32 @@ const SECURITY_GROUP: KindSchema = KindSchema {
 
 const LOAD_BALANCER: KindSchema = KindSchema {
     kind: Kind::LoadBalancer,
-    spelling: Spelling::Plain,
+    spelling: Spelling::LoadBalancer,
     identity: "arn",
     replace: ReplaceOrder::CreateBeforeDestroy,
-    aws: "ELBv2 CreateLoadBalancer (type application)",
-    doc: "An Application Load Balancer.",
+    aws: "ELBv2 CreateLoadBalancer",
+    doc: "An Application Load Balancer, or with `type = \"network\"` a Network Load Balancer.",
     attrs: &[
+        Attr::optional(
+            "type",
+            Type::String,
+            "Type",
+            "`application` (left out) or `network` (Terraform's `load_balancer_type`). A Network Load Balancer has TCP, UDP, TCP_UDP and TLS listeners and target groups, no rules, and none of the HTTP settings below (`idle_timeout` to `connection_logs_prefix`).",
+        )
+        .folded(Case::Lower)
+        .unset_when(Literal::Str("application"))
+        .replaces(),
         Attr::required(
             "subnets",
             Type::Set(&Type::Ref(Kind::Subnet)),
             "Subnets",
-            "Subnets in at least two availability zones.",
+            "Subnets: an Application Load Balancer's in at least two availability zones, a Network Load Balancer's in one or more.",
         ),
         Attr::chosen_by_aws(
             "security_groups",
             Type::Set(&Type::Ref(Kind::SecurityGroup)),
             "SecurityGroups",
-            "Security groups of the load balancer; left out, AWS gives it the VPC's default group.",
+            "Security groups of the load balancer; left out, AWS gives an Application Load Balancer the VPC's default group and a Network Load Balancer none (AWS cannot add groups to a Network Load Balancer made without any).",
         ),
         Attr::default(
             "internal",
@@ -419,6 +428,13 @@ const LOAD_BALANCER: KindSchema = KindSchema {
             "The key prefix of the connection logs in the bucket (Terraform's `connection_logs { prefix }`).",
         )
         .unset_when(Literal::Str("")),
+        Attr::optional(
+            "cross_zone",
+            Type::Bool,
+            "load_balancing.cross_zone.enabled",
+            "A Network Load Balancer's: `true` spreads traffic over the targets of every zone (Terraform's `enable_cross_zone_load_balancing`); left out, each zone's nodes send to their own zone's targets. An Application Load Balancer always spreads.",
+        )
+        .unset_when(Literal::Bool(false)),
         TAGS,
         ARN,
         NAME,
@@ -440,7 +456,7 @@ const LOAD_BALANCER: KindSchema = KindSchema {
 
 const TARGET_GROUP: KindSchema = KindSchema {
     kind: Kind::TargetGroup,
-    spelling: Spelling::Plain,
+    spelling: Spelling::TargetGroup,
     identity: "arn",
     replace: ReplaceOrder::CreateBeforeDestroy,
     aws: "ELBv2 CreateTargetGroup",
@@ -455,7 +471,7 @@ const TARGET_GROUP: KindSchema = KindSchema {
             Type::String,
             Literal::Str("HTTP"),
             "Protocol",
-            "`HTTP` or `HTTPS`.",
+            "`HTTP` or `HTTPS`; for a Network Load Balancer, `TCP`, `UDP`, `TCP_UDP` or `TLS`.",
         )
         .folded(Case::Upper)
         .replaces(),
@@ -514,6 +530,13 @@ const TARGET_GROUP: KindSchema = KindSchema {
             "load_balancing.cross_zone.enabled",
             "`false` keeps each zone's traffic on that zone's targets, `true` spreads it over every zone (Terraform's `load_balancing_cross_zone_enabled`); left out, the load balancer's setting (on for an Application Load Balancer).",
         ),
+        Attr::optional(
+            "proxy_protocol_v2",
+            Type::Bool,
+            "proxy_protocol_v2.enabled",
+            "A TCP, UDP, TCP_UDP or TLS group's: `true` prefixes each connection with a proxy protocol v2 header carrying the client's address.",
+        )
+        .unset_when(Literal::Bool(false)),
         TAGS,
         ARN,
         NAME,
@@ -529,7 +552,7 @@ const TARGET_GROUP: KindSchema = KindSchema {
                     Type::String,
                     Literal::Str("/"),
                     "HealthCheckPath",
-                    "Path requested.",
+                    "Path requested (HTTP and HTTPS checks).",
                 ),
                 Attr::default(
                     "port",
@@ -543,7 +566,7 @@ const TARGET_GROUP: KindSchema = KindSchema {
                     Type::String,
                     Literal::Str("HTTP"),
                     "HealthCheckProtocol",
-                    "`HTTP` or `HTTPS`.",
+                    "`HTTP` or `HTTPS`; in a TCP, UDP, TCP_UDP or TLS group also `TCP`, the check such a group gets with no `health_check` block (a block there names its protocol; a TCP check has no `path` or `matcher`).",
                 )
                 .folded(Case::Upper),
                 Attr::default(
@@ -614,21 +637,21 @@ const LISTENER: KindSchema = KindSchema {
             Type::String,
             Literal::Str("HTTP"),
             "Protocol",
-            "`HTTP` or `HTTPS`.",
+            "`HTTP` or `HTTPS`; on a Network Load Balancer, `TCP`, `UDP`, `TCP_UDP` or `TLS`.",
         )
         .folded(Case::Upper),
         Attr::optional(
             "certificate",
             Type::String,
             "Certificates.CertificateArn",
-            "ACM certificate ARN; required for HTTPS. The default certificate, for clients that name no host (SNI).",
+            "ACM certificate ARN; required for HTTPS and TLS. The default certificate, for clients that name no host (SNI).",
         ),
         Attr::default(
             "certificates",
             Type::Set(&Type::String),
             Literal::EmptyList,
             "AddListenerCertificates.Certificates",
-            "More certificates of an HTTPS listener, chosen by the host name a client asks for (SNI); up to 25 with `certificate`.",
+            "More certificates of an HTTPS or TLS listener, chosen by the host name a client asks for (SNI); up to 25 with `certificate`.",
         ),
         Attr::optional(
             "default",
@@ -641,7 +664,7 @@ const LISTENER: KindSchema = KindSchema {
             "ssl_policy",
             Type::String,
             "SslPolicy",
-            "Security policy of an HTTPS listener, e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`; AWS's default when left out.",
+            "Security policy of an HTTPS or TLS listener, e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`; AWS's default when left out.",
         ),
         TAGS,
         ARN,

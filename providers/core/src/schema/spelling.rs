@@ -33,6 +33,12 @@
 //!   (`LoadBalancer = load_balancer.web.arn`) is its suffix,
 //!   `app/NAME/ID` or `targetgroup/NAME/ID` (Terraform's `arn_suffix`),
 //!   what CloudWatch's ELB metrics are named by;
+//! - load balancers: a Network Load Balancer has no `idle_timeout` or
+//!   other Application Load Balancer setting, not even its default (and
+//!   an Application Load Balancer no `cross_zone`);
+//! - target groups: a `TCP` health check has no `path` or `matcher`, and a
+//!   Network Load Balancer's group with a TCP check at berth's defaults
+//!   has no `health_check` block (what it gets when none is written);
 //! - ECS services: a `service_connect` block with `enabled = false` is
 //!   none (what UpdateService leaves when Service Connect is turned off),
 //!   and in it a `discovery_name` equal to its `port_name` is none (ECS's
@@ -56,7 +62,60 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::Service => service_connect_off(body),
         Spelling::ServiceConnectService => discovery_name(body),
         Spelling::MetricAlarm => elb_dimensions(body),
+        Spelling::TargetGroup => network_health_check(body),
+        Spelling::LoadBalancer => other_type_settings(body),
     }
+}
+
+/// A load balancer's body with the other type's settings unset:
+/// validate refuses them written, so they are only defaults.
+fn other_type_settings(lb: &mut Attrs) {
+    let lb_type = lb.get("type").and_then(Value::as_str).map(str::to_owned);
+    for (name, value) in lb.iter_mut() {
+        if !crate::elb::load_balancer_has(lb_type.as_deref(), name) {
+            *value = Value::Null;
+        }
+    }
+}
+
+/// A TCP health check has no path or matcher (AWS stores none); a
+/// Network Load Balancer's group whose check is its default (TCP, every
+/// other setting berth's default) has none written. (validate has such a
+/// group's check name its protocol, so `HTTP`, the schema's default for
+/// every group, is never one filled in.)
+fn network_health_check(group: &mut Attrs) {
+    let protocol = group.get("protocol").and_then(Value::as_str).unwrap_or("HTTP");
+    let default_protocol = crate::elb::default_health_check_protocol(protocol);
+    let Some(Value::List(checks)) = group.get_mut("health_check") else {
+        return;
+    };
+    for check in checks.iter_mut() {
+        if let Value::Map(check) = check
+            && check.get("protocol").and_then(Value::as_str) == Some("TCP")
+        {
+            check.remove("path");
+            check.remove("matcher");
+        }
+    }
+    if default_protocol == "TCP" && checks.len() == 1 && checks[0].as_map().is_some_and(is_tcp_default) {
+        checks.clear();
+    }
+}
+
+/// Whether `check` is a TCP health check with berth's defaults.
+fn is_tcp_default(check: &Attrs) -> bool {
+    let schema = crate::Kind::TargetGroup.schema().as_block();
+    let Some(block) = schema.blocks.iter().find(|b| b.name == "health_check") else {
+        return false;
+    };
+    block.attrs.iter().all(|attr| {
+        let value = check.get(attr.name).filter(|v| **v != Value::Null);
+        match attr.name {
+            "protocol" => value.and_then(Value::as_str) == Some("TCP"),
+            "path" | "matcher" => value.is_none(),
+            _ => value.is_none_or(|v| *v == attr.default_value()),
+        }
+    })
 }
 
 /// ELB ARNs among an alarm's dimensions are their suffixes.
@@ -638,5 +697,67 @@ mod tests {
         container(&mut both);
         assert_eq!(both["port"], Value::Int(80));
         assert_eq!(both["port_mapping"], Value::List(vec![mapping(8080, "tcp")]));
+    }
+
+    #[test]
+    fn a_network_groups_default_tcp_check_is_none_and_a_tcp_check_has_no_path() {
+        let check = |pairs: &[(&str, Value)]| Value::List(vec![Value::Map(map(pairs))]);
+        let aws_default = check(&[
+            ("protocol", Value::from("TCP")),
+            ("path", Value::from("/")),
+            ("matcher", Value::from("200")),
+            ("port", Value::from("traffic-port")),
+            ("interval", Value::Int(30)),
+            ("timeout", Value::Int(5)),
+            ("healthy_threshold", Value::Int(5)),
+            ("unhealthy_threshold", Value::Int(2)),
+        ]);
+        let mut read = map(&[
+            ("protocol", Value::from("TCP")),
+            ("health_check", aws_default.clone()),
+        ]);
+        network_health_check(&mut read);
+        assert_eq!(read["health_check"], Value::List(vec![]));
+
+        // The same check in an HTTP group is not its default.
+        let mut http = map(&[("protocol", Value::from("HTTP")), ("health_check", aws_default)]);
+        network_health_check(&mut http);
+        let kept = http["health_check"].as_list().unwrap()[0]
+            .as_map()
+            .unwrap()
+            .clone();
+        assert_eq!(kept.get("path"), None);
+        assert_eq!(kept["interval"], Value::Int(30));
+
+        let mut slower = map(&[
+            ("protocol", Value::from("UDP")),
+            (
+                "health_check",
+                check(&[("protocol", Value::from("TCP")), ("interval", Value::Int(10))]),
+            ),
+        ]);
+        network_health_check(&mut slower);
+        assert_eq!(slower["health_check"].as_list().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn each_load_balancer_type_has_none_of_the_others_settings() {
+        let mut nlb = map(&[
+            ("type", Value::from("network")),
+            ("idle_timeout", Value::Int(60)),
+            ("cross_zone", Value::Bool(true)),
+            ("deletion_protection", Value::Bool(true)),
+        ]);
+        other_type_settings(&mut nlb);
+        assert_eq!(nlb["idle_timeout"], Value::Null);
+        assert_eq!(nlb["cross_zone"], Value::Bool(true));
+        assert_eq!(nlb["deletion_protection"], Value::Bool(true));
+        let mut alb = map(&[
+            ("idle_timeout", Value::Int(60)),
+            ("cross_zone", Value::Bool(false)),
+        ]);
+        other_type_settings(&mut alb);
+        assert_eq!(alb["idle_timeout"], Value::Int(60));
+        assert_eq!(alb["cross_zone"], Value::Null);
     }
 }

@@ -323,6 +323,12 @@ pub enum Spelling {
     /// A metric alarm: a load balancer's or target group's ARN among its
     /// `dimensions` is the suffix CloudWatch names it by (`app/NAME/ID`).
     MetricAlarm,
+    /// A target group: a `TCP` health check has no path or matcher, and in
+    /// a TCP, UDP, TCP_UDP or TLS group one equal to the defaults is none.
+    TargetGroup,
+    /// A load balancer: a Network Load Balancer has none of an Application
+    /// Load Balancer's settings (their defaults are not its values).
+    LoadBalancer,
 }
 
 impl Block {
