@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use berth_test_support::Moto;
 use berth_test_support::proxy::{FaultProxy, Faults};
-use common::{Project, aws_env, example, poll};
+use common::{Project, aws_env, copy_of, example, poll};
 
 /// The blog example on a moto server of its own, with a proxy in front.
 struct Faulty {
@@ -24,13 +24,14 @@ struct Faulty {
 
 impl Faulty {
     fn start(name: &str, faults: Faults) -> Option<Faulty> {
+        Faulty::with(example(name), faults)
+    }
+
+    /// `project` on a moto server of its own, with a proxy in front.
+    fn with(project: Project, faults: Faults) -> Option<Faulty> {
         let moto = Moto::start()?;
         let proxy = FaultProxy::start(&moto.endpoint, faults).expect("proxy starts");
-        Some(Faulty {
-            moto,
-            proxy,
-            project: example(name),
-        })
+        Some(Faulty { moto, proxy, project })
     }
 
     fn command(&self, endpoint: &str, args: &[&str]) -> Command {
@@ -140,6 +141,64 @@ fn lost_answers_make_no_duplicates() {
     let out = aws.berth(&["destroy", "--auto-approve"]);
     assert!(out.status.success(), "destroy failed:\n{}", stderr(&out));
     assert!(aws.live_addresses().is_empty(), "{:?}", aws.live_addresses());
+}
+
+/// Every create and delete whose resend fails on moto where AWS answers
+/// it (moto ignores client tokens, and refuses some deletes a second
+/// time) loses its first answer, in the third-party stacks that have
+/// them: the apply and the destroy still succeed and nothing is made
+/// twice. Regressions of NAT gateways (Resource.AlreadyAssociated), VPC
+/// endpoints and Cloud Map services (made twice), Cloud Map namespaces
+/// (ConflictingDomainExists), gateway endpoints' deletes
+/// (InvalidRoute.NotFound), adoption records (ParameterAlreadyExists),
+/// DeleteSecret (marked deleted, on AWS too) and DeregisterScalableTarget.
+#[test]
+fn first_answers_lost_on_every_create_and_delete_make_no_duplicates() {
+    let ops = [
+        "CreateNatGateway",
+        "CreateVpcEndpoint",
+        "CreatePrivateDnsNamespace",
+        "CreateService",
+        "DeleteVpcEndpoints",
+        "PutParameter",
+        "DeleteSecret",
+        "DeregisterScalableTarget",
+    ];
+    let stacks = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    for dir in [
+        "stacks/yelb",
+        "stacks/next_tstack",
+        "stacks/copilot",
+        "lost_answers",
+    ] {
+        let faults = Faults {
+            lose_first: true,
+            only: ops.iter().map(|o| (*o).to_owned()).collect(),
+            ..Faults::default()
+        };
+        let Some(aws) = Faulty::with(copy_of(&stacks.join(dir)), faults) else {
+            return;
+        };
+        let out = aws.berth(&["apply", "--auto-approve"]);
+        assert!(out.status.success(), "{dir}: apply failed:\n{}", stderr(&out));
+        let counts = aws.live_addresses();
+        assert!(counts.values().all(|n| *n == 1), "{dir}: {counts:?}");
+        let plan = aws.direct(&["plan", "--detailed-exitcode"]);
+        assert_eq!(
+            plan.status.code(),
+            Some(0),
+            "{dir}: not converged:\n{}",
+            stdout(&plan)
+        );
+        let out = aws.berth(&["destroy", "--auto-approve"]);
+        assert!(out.status.success(), "{dir}: destroy failed:\n{}", stderr(&out));
+        assert!(
+            aws.live_addresses().is_empty(),
+            "{dir}: {:?}",
+            aws.live_addresses()
+        );
+        assert!(aws.proxy.stats().lost > 0, "{dir}: {:?}", aws.proxy.stats());
+    }
 }
 
 /// Throttling and server errors on every kind of call: retried by the

@@ -89,7 +89,10 @@ pub(crate) async fn record(
         .build()
         .map_err(|e| crate::errors::build_error("PutParameter", e))?;
     let description = format!("berth: {} this stack adopted outside /berth/", what.word());
-    p.call(SERVICE, "PutParameter", || {
+    // The first write makes the parameter, and ParameterAlreadyExists
+    // after an unanswered one means that one made it (the stack's lock
+    // keeps other runs out).
+    p.call_repeatable(SERVICE, "PutParameter", &["ParameterAlreadyExists"], || {
         let put = ssm
             .put_parameter()
             .name(what.parameter(stack))

@@ -125,12 +125,7 @@ impl AwsProvider {
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + Error + Send + Sync + 'static,
     {
-        self.attempts(service, op, Replay::Safe, f, |r| match r {
-            Ok(v) => Ok(Some(v)),
-            Err(e) if e.code().is_some_and(|c| gone.contains(&c)) => Ok(None),
-            Err(e) => Err(errors::from_sdk(op, e)),
-        })
-        .await
+        self.call_unless_repeated(service, op, gone, &[], f).await
     }
 
     /// Like [`AwsProvider::call`], for a call that adds something to an
@@ -151,10 +146,32 @@ impl AwsProvider {
         Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + Error + Send + Sync + 'static,
     {
+        self.call_unless_repeated(service, op, &[], done, f).await
+    }
+
+    /// [`AwsProvider::call_unless`] and [`AwsProvider::call_repeatable`]
+    /// at once, for a delete that fails differently when sent again after
+    /// an unanswered one took effect: an error with one of `gone` codes is
+    /// `Ok(None)` always, one with a `done` code only after an attempt that
+    /// got no answer.
+    pub(crate) async fn call_unless_repeated<T, E, F, Fut>(
+        &self,
+        service: &str,
+        op: &str,
+        gone: &[&str],
+        done: &[&str],
+        f: F,
+    ) -> Result<Option<T>, ProviderError>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + Error + Send + Sync + 'static,
+    {
         let unanswered = AtomicBool::new(false);
         self.attempts(service, op, Replay::Safe, f, |r| {
             let result = match r {
                 Ok(v) => Ok(Some(v)),
+                Err(e) if e.code().is_some_and(|c| gone.contains(&c)) => Ok(None),
                 Err(e)
                     if unanswered.load(Ordering::Relaxed) && e.code().is_some_and(|c| done.contains(&c)) =>
                 {

@@ -109,14 +109,16 @@ async fn create_namespace(
     let name = str_of(&a, "name").unwrap_or_default();
     let description = str_of(&a, "description").map(str::to_owned);
     let mut tags = create_tags(stack, &desired.address, &a);
-    // CreatorRequestId makes the call idempotent: sent again after a lost
-    // answer, it gives back the first one's operation.
+    // Sent once: after no answer the apply looks for the namespace by its
+    // tags before sending it again, and then CreatorRequestId makes AWS
+    // give back the first sending's operation (moto ignores it, and would
+    // refuse the name as taken).
     let token = p.tokens.for_create(stack, &desired.address, &[]);
     let operation = match str_of(&a, "type") {
         Some("HTTP") => {
             let call = "CreateHttpNamespace";
             let tags = checked_tags!(Tag, call, tags)?;
-            p.call(SERVICE, call, || {
+            p.call_once(SERVICE, call, || {
                 sd.create_http_namespace()
                     .name(name)
                     .set_description(description.clone())
@@ -132,7 +134,7 @@ async fn create_namespace(
             let vpc = str_of(&a, "vpc").unwrap_or_default();
             tags.insert(VPC_TAG.to_owned(), vpc.to_owned());
             let tags = checked_tags!(Tag, call, tags)?;
-            p.call(SERVICE, call, || {
+            p.call_once(SERVICE, call, || {
                 sd.create_private_dns_namespace()
                     .name(name)
                     .vpc(vpc)
@@ -192,9 +194,11 @@ async fn create_service(p: &AwsProvider, stack: &str, desired: &Resource) -> Res
     #[allow(deprecated)]
     let health = int_of(&a, "health_check_failure_threshold")
         .map(|_| HealthCheckCustomConfig::builder().failure_threshold(1).build());
+    // Sent once, as a namespace's create is (moto would make a second
+    // service).
     let token = p.tokens.for_create(stack, &desired.address, &[]);
     let out = p
-        .call(SERVICE, call, || {
+        .call_once(SERVICE, call, || {
             sd.create_service()
                 .name(str_of(&a, "name").unwrap_or_default())
                 .namespace_id(str_of(&a, "namespace").unwrap_or_default())

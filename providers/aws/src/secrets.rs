@@ -233,14 +233,23 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
     let sm = &p.clients.secrets;
     let arn = str_of(&live.attrs, "arn").unwrap_or_default();
     let days = int_of(&live.attrs, "recovery_window_days").unwrap_or(DEFAULT_WINDOW);
-    p.call_unless(SERVICE, "DeleteSecret", &["ResourceNotFoundException"], || {
-        let delete = sm.delete_secret().secret_id(arn);
-        match days {
-            0 => delete.force_delete_without_recovery(true),
-            days => delete.recovery_window_in_days(days),
-        }
-        .send()
-    })
+    // Sent again after an unanswered one that took effect, DeleteSecret
+    // refuses the secret as already marked deleted (InvalidRequestException):
+    // done. Force-deleted, it is not found: done too.
+    p.call_unless_repeated(
+        SERVICE,
+        "DeleteSecret",
+        &["ResourceNotFoundException"],
+        &["InvalidRequestException"],
+        || {
+            let delete = sm.delete_secret().secret_id(arn);
+            match days {
+                0 => delete.force_delete_without_recovery(true),
+                days => delete.recovery_window_in_days(days),
+            }
+            .send()
+        },
+    )
     .await?;
     Ok(())
 }

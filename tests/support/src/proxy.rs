@@ -14,7 +14,7 @@
 //! connection (the SDK keeps a few alive), one upstream connection per
 //! request (sent with `Connection: close`, read to its end).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -43,6 +43,10 @@ pub struct Faults {
     /// Only requests whose operation (`CreateVpc`, `DescribeServices`)
     /// starts with one of these get faults; all of them when empty.
     pub only: Vec<String>,
+    /// Forward every targeted request, and lose the answer of the first
+    /// sending of each (the same operation, service and body): a sending
+    /// again is answered. Lost answers without chance, one per request.
+    pub lose_first: bool,
     /// Changes the body of forwarded JSON-protocol answers.
     pub rewrite: Option<Rewrite>,
 }
@@ -109,6 +113,9 @@ struct Shared {
     replay: Mutex<Replay>,
     /// Answers by [`Request::replay_key`].
     recorded: Mutex<HashMap<Vec<u8>, Vec<u8>>>,
+    /// The requests whose first answer [`Faults::lose_first`] lost, by
+    /// [`Request::replay_key`].
+    lost_once: Mutex<HashSet<Vec<u8>>>,
     in_flight: AtomicU64,
     stopped: AtomicBool,
 }
@@ -345,7 +352,14 @@ fn handle(client: &mut TcpStream, request: &Request, upstream: &str, shared: &Sh
         response = rewritten(response, |body| rewrite(&request.operation, body));
     }
     shared.stats().forwarded += 1;
-    if roll < bound + faults.lost {
+    let first = || {
+        shared
+            .lost_once
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(request.replay_key())
+    };
+    if roll < bound + faults.lost || (faults.lose_first && targeted && first()) {
         shared.stats().lost += 1;
         return false;
     }

@@ -1,6 +1,7 @@
 //! VPC endpoints: CreateVpcEndpoint (tagged, with a ClientToken derived
-//! from the stack, the address and the request, so a retried create never
-//! makes a second endpoint), waited for until `available`;
+//! from the stack, the address and the request, so a create sent again
+//! after a recovery found nothing never makes a second endpoint on AWS),
+//! waited for until `available`;
 //! ModifyVpcEndpoint adds and removes route tables, subnets and security
 //! groups and sets private DNS; DeleteVpcEndpoints, waited for until the
 //! endpoint is gone so its network interfaces no longer hold the subnets
@@ -63,8 +64,11 @@ pub(crate) async fn create(
     let interface = kind == "Interface";
     let ec2 = &p.clients.ec2;
     let call = "CreateVpcEndpoint";
+    // Sent once: after no answer the apply looks for the endpoint by its
+    // tags before sending it again (moto ignores the client token and
+    // would make a second endpoint; AWS answers a resend with the first).
     let out = p
-        .call(SERVICE, call, || {
+        .call_once(SERVICE, call, || {
             ec2.create_vpc_endpoint()
                 .vpc_id(vpc)
                 .service_name(service)
@@ -211,13 +215,16 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
     let id = identity(live)?;
     let ec2 = &p.clients.ec2;
     let call = "DeleteVpcEndpoints";
+    // moto answers a delete sent again, after one that took effect but
+    // went unanswered, by failing to remove the gateway endpoint's routes
+    // a second time: that means the first one deleted it.
     let out = p
-        .call(SERVICE, call, || {
+        .call_repeatable(SERVICE, call, &["InvalidRoute.NotFound"], || {
             ec2.delete_vpc_endpoints().vpc_endpoint_ids(&id).send()
         })
         .await?;
     // DeleteVpcEndpoints reports failures per endpoint instead of failing.
-    if let Some(item) = out.unsuccessful().first() {
+    if let Some(item) = out.as_ref().and_then(|o| o.unsuccessful().first()) {
         let error = item.error();
         let code = error.and_then(|e| e.code()).unwrap_or("Unsuccessful");
         if !GONE.contains(&code) {

@@ -8,8 +8,8 @@
 
 use std::time::Duration;
 
-use aws_sdk_ec2::types::{DomainType, NatGatewayState, ResourceType};
-use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
+use aws_sdk_ec2::types::{DomainType, Filter, NatGatewayState, ResourceType};
+use berth_provider::{ADDRESS_TAG, Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
 
 use super::{SERVICE, finish, identity, need, pairs, scope_filter, tag_spec, update_tags};
 use crate::attrs::{attrs, complete, create_tags, resource, str_of, user_tags};
@@ -39,8 +39,11 @@ pub(crate) async fn create(
             let spec = tag_spec(ResourceType::Natgateway, &tags);
             let ec2 = &p.clients.ec2;
             let call = "CreateNatGateway";
+            // AWS answers a retry with the gateway the unanswered attempt
+            // made (the client token); moto ignores the token and refuses
+            // the Elastic IP as taken, by that same gateway.
             let out = p
-                .call(SERVICE, call, || {
+                .call_repeatable(SERVICE, call, &["Resource.AlreadyAssociated"], || {
                     ec2.create_nat_gateway()
                         .subnet_id(subnet)
                         .allocation_id(allocation)
@@ -49,12 +52,52 @@ pub(crate) async fn create(
                         .send()
                 })
                 .await?;
-            let id = need(call, out.nat_gateway.and_then(|n| n.nat_gateway_id))?;
+            let id = match out {
+                Some(out) => need(call, out.nat_gateway.and_then(|n| n.nat_gateway_id))?,
+                None => made_unanswered(p, stack, desired, subnet).await?,
+            };
             wait(p, &id, NatGatewayState::Available).await?;
             attrs([("id", Value::String(id))])
         }
     };
     Ok(finish(desired, a, computed))
+}
+
+/// The NAT gateway an unanswered CreateNatGateway made for `desired` in
+/// `subnet`, found by its tags (they were in the call).
+async fn made_unanswered(
+    p: &AwsProvider,
+    stack: &str,
+    desired: &Resource,
+    subnet: &str,
+) -> Result<String, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let call = "DescribeNatGateways";
+    let filter = |name: &str, values: &[&str]| {
+        Filter::builder()
+            .name(name)
+            .set_values(Some(values.iter().map(|v| (*v).to_owned()).collect()))
+            .build()
+    };
+    let address = desired.address.to_string();
+    let out = p
+        .call(SERVICE, call, || {
+            ec2.describe_nat_gateways()
+                .filter(filter(&format!("tag:{STACK_TAG}"), &[stack]))
+                .filter(filter(&format!("tag:{ADDRESS_TAG}"), &[&address]))
+                .filter(filter("subnet-id", &[subnet]))
+                .filter(filter("state", &["pending", "available"]))
+                .send()
+        })
+        .await?;
+    let found = out.nat_gateways().iter().find_map(|n| n.nat_gateway_id());
+    found.map(str::to_owned).ok_or_else(|| {
+        ProviderError::permanent(
+            "CreateNatGateway",
+            "Resource.AlreadyAssociated",
+            format!("the Elastic IP is associated, and not with a NAT gateway of {address}"),
+        )
+    })
 }
 
 async fn allocate(

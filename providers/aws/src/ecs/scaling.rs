@@ -155,10 +155,14 @@ async fn register(p: &AwsProvider, id: &str, block: &Attrs) -> Result<(), Provid
 /// scheduled actions; one already gone is fine.
 pub(super) async fn deregister(p: &AwsProvider, id: &str) -> Result<(), ProviderError> {
     let aas = &p.clients.autoscaling;
-    p.call_unless(
+    // Sent again after an unanswered one that took effect, moto answers
+    // ValidationException ("No scalable target found") where AWS answers
+    // ObjectNotFoundException: either way it is gone.
+    p.call_unless_repeated(
         SERVICE,
         "DeregisterScalableTarget",
         &["ObjectNotFoundException"],
+        &["ValidationException"],
         || {
             aas.deregister_scalable_target()
                 .service_namespace(ServiceNamespace::Ecs)
