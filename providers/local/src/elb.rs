@@ -380,7 +380,8 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
             ));
         }
     }
-    let network = lb_type(attrs) == NETWORK;
+    let lb_type = lb_type(attrs);
+    let network = lb_type == NETWORK;
     // A Network Load Balancer may live in one zone.
     if zones.len() < 2 && !network {
         return Err(config(
@@ -412,12 +413,11 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
         }
     }
     let bad = |msg: String| Err(invalid(Kind::LoadBalancer, call, msg));
-    let kind_type = if network { "network" } else { "application" };
     if let Some(name) = other_types_setting(Kind::LoadBalancer, attrs, |n| {
-        elb_rules::load_balancer_has(Some(kind_type), n)
+        elb_rules::load_balancer_has(Some(lb_type), n)
     }) {
         return bad(format!(
-            "Load balancer attribute '{name}' is not supported on load balancers with type '{kind_type}'"
+            "Load balancer attribute '{name}' is not supported on load balancers with type '{lb_type}'"
         ));
     }
     let LoadBalancerSettings {
