@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use berth_provider::alarm::{MISSING_DATA, OPERATORS, STATISTICS, evaluation_limit, valid_period};
 use berth_provider::attrs::{blocks_of, int_of, str_of};
-use berth_provider::{Address, Attrs, Kind, ProviderError, Value, naming};
+use berth_provider::{Address, Attrs, Kind, ProviderError, naming};
 
 use crate::api::{fail, invalid};
 use crate::sim::Sim;
@@ -21,7 +21,7 @@ pub(crate) fn create(
     sim: &mut Sim,
     stack: &str,
     address: &Address,
-    mut attrs: Attrs,
+    attrs: Attrs,
     tags: BTreeMap<String, String>,
 ) -> Result<String, ProviderError> {
     sim.call(CALL);
@@ -29,10 +29,7 @@ pub(crate) fn create(
         naming::given(&attrs, "name").map_or_else(|| naming::metric_alarm(stack, address), str::to_owned);
     check(sim, &attrs)?;
     let arn = sim.arn("cloudwatch", &format!("alarm:{name}"));
-    attrs.insert("name".to_owned(), Value::String(name));
-    attrs.insert("arn".to_owned(), Value::String(arn.clone()));
-    sim.insert(&arn, Kind::MetricAlarm, tags, attrs, false);
-    Ok(arn)
+    Ok(sim.insert_named(Kind::MetricAlarm, arn, name, tags, attrs, false))
 }
 
 /// PutMetricAlarm again when anything but the tags changed.

@@ -44,10 +44,7 @@ pub(crate) fn create(
     let url = format!("{}.dkr.ecr.{}.amazonaws.com/{name}", sim.st.account, sim.region);
     attrs.insert("registry_id".to_owned(), Value::String(sim.st.account.clone()));
     attrs.insert("url".to_owned(), Value::String(url));
-    attrs.insert("name".to_owned(), Value::String(name));
-    attrs.insert("arn".to_owned(), Value::String(arn.clone()));
-    sim.insert(&arn, Kind::EcrRepository, tags, attrs, false);
-    Ok(arn)
+    Ok(sim.insert_named(Kind::EcrRepository, arn, name, tags, attrs, false))
 }
 
 /// Changes scanning, tag mutability, the lifecycle policy and the

@@ -72,10 +72,7 @@ pub(crate) fn create(
                 &blocks_of(&attrs, DEFAULT_STRATEGY),
                 &attrs,
             )?;
-            attrs.insert("name".to_owned(), Value::String(name));
-            attrs.insert("arn".to_owned(), Value::String(arn.clone()));
-            sim.insert(&arn, kind, tags, attrs, false);
-            Ok(arn)
+            Ok(sim.insert_named(kind, arn, name, tags, attrs, false))
         }
         Kind::TaskDefinition => {
             let call = "RegisterTaskDefinition";
@@ -114,10 +111,7 @@ pub(crate) fn create(
             }
             scaling::apply(sim, None, &mut attrs)?;
             let arn = sim.arn("ecs", &format!("service/{cluster_name}/{name}"));
-            attrs.insert("name".to_owned(), Value::String(name));
-            attrs.insert("arn".to_owned(), Value::String(arn.clone()));
-            sim.insert(&arn, kind, tags, attrs, false);
-            Ok(arn)
+            Ok(sim.insert_named(kind, arn, name, tags, attrs, false))
         }
     }
 }

@@ -251,10 +251,7 @@ pub(crate) fn create(
         sim.call("AttachRolePolicy");
     }
     attrs.insert("path".to_owned(), Value::String(path));
-    attrs.insert("name".to_owned(), Value::String(name));
-    attrs.insert("arn".to_owned(), Value::String(arn.clone()));
-    sim.insert(&arn, Kind::Role, tags, attrs, true);
-    Ok(arn)
+    Ok(sim.insert_named(Kind::Role, arn, name, tags, attrs, true))
 }
 
 /// Changes the trust policy, description, inline and attached policies

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use berth_provider::{Address, Attrs, Kind, ProviderError, Value};
+use berth_provider::{Address, Attrs, Kind, ProviderError};
 
 use crate::api::{fail, invalid};
 use crate::attrs::{int_of, str_of};
@@ -68,7 +68,7 @@ pub(crate) fn create(
     sim: &mut Sim,
     stack: &str,
     address: &Address,
-    mut attrs: Attrs,
+    attrs: Attrs,
     tags: BTreeMap<String, String>,
 ) -> Result<String, ProviderError> {
     let call = "CreateLogGroup";
@@ -88,10 +88,7 @@ pub(crate) fn create(
         sim.call("PutRetentionPolicy");
     }
     let arn = sim.arn("logs", &format!("log-group:{name}"));
-    attrs.insert("name".to_owned(), Value::String(name));
-    attrs.insert("arn".to_owned(), Value::String(arn.clone()));
-    sim.insert(&arn, Kind::LogGroup, tags, attrs, false);
-    Ok(arn)
+    Ok(sim.insert_named(Kind::LogGroup, arn, name, tags, attrs, false))
 }
 
 /// Changes the retention and the KMS key of a log group.

@@ -24,7 +24,7 @@ pub(crate) fn create(
     sim: &mut Sim,
     stack: &str,
     address: &Address,
-    mut attrs: Attrs,
+    attrs: Attrs,
     tags: BTreeMap<String, String>,
 ) -> Result<String, ProviderError> {
     let call = "CreateSecret";
@@ -61,10 +61,7 @@ pub(crate) fn create(
             sim.fresh(|rng| format!("{prefix}{}", ids::hex(rng, 6)))
         }
     };
-    attrs.insert("name".to_owned(), Value::String(name));
-    attrs.insert("arn".to_owned(), Value::String(arn.clone()));
-    sim.insert(&arn, Kind::Secret, tags, attrs, false);
-    Ok(arn)
+    Ok(sim.insert_named(Kind::Secret, arn, name, tags, attrs, false))
 }
 
 /// Whether the berth tags of a deleted secret are the ones a create gives.

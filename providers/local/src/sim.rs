@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use berth_provider::{Attrs, Kind, ProviderError};
+use berth_provider::{Attrs, Kind, ProviderError, Value};
 use fastrand::Rng;
 
 use crate::api;
@@ -166,6 +166,23 @@ impl Sim<'_> {
                 return key;
             }
         }
+    }
+
+    /// Stores a new resource whose key is its ARN, with its `name` and
+    /// `arn` among its attributes; returns the ARN.
+    pub fn insert_named(
+        &mut self,
+        kind: Kind,
+        arn: String,
+        name: String,
+        tags: BTreeMap<String, String>,
+        mut attrs: Attrs,
+        global: bool,
+    ) -> String {
+        attrs.insert("name".to_owned(), Value::String(name));
+        attrs.insert("arn".to_owned(), Value::String(arn.clone()));
+        self.insert(&arn, kind, tags, attrs, global);
+        arn
     }
 
     /// Stores a new resource.

@@ -37,10 +37,7 @@ pub(crate) fn create(
         ));
     }
     default_key(&mut attrs);
-    attrs.insert("name".to_owned(), Value::String(name));
-    attrs.insert("arn".to_owned(), Value::String(arn.clone()));
-    sim.insert(&arn, Kind::SsmParameter, tags, attrs, false);
-    Ok(arn)
+    Ok(sim.insert_named(Kind::SsmParameter, arn, name, tags, attrs, false))
 }
 
 /// PutParameter with `Overwrite` when anything but the tags changed.
