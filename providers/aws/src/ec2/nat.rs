@@ -9,9 +9,9 @@
 use std::time::Duration;
 
 use aws_sdk_ec2::types::{DomainType, Filter, NatGatewayState, ResourceType};
-use berth_provider::{ADDRESS_TAG, Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
+use berth_provider::{ADDRESS_TAG, Attrs, Kind, ProviderError, Resource, Value};
 
-use super::{SERVICE, finish, identity, need, pairs, scope_filter, tag_spec, update_tags};
+use super::{SERVICE, finish, identity, need, pairs, scope_filter, stack_filter, tag_spec, update_tags};
 use crate::attrs::{attrs, complete, create_tags, resource, str_of, user_tags};
 use crate::poll::Poll;
 use crate::scope::Scope;
@@ -83,7 +83,7 @@ async fn made_unanswered(
     let out = p
         .call(SERVICE, call, || {
             ec2.describe_nat_gateways()
-                .filter(filter(&format!("tag:{STACK_TAG}"), &[stack]))
+                .filter(stack_filter(stack))
                 .filter(filter(&format!("tag:{ADDRESS_TAG}"), &[&address]))
                 .filter(filter("subnet-id", &[subnet]))
                 .filter(filter("state", &["pending", "available"]))
