@@ -151,7 +151,9 @@ fn lost_answers_make_no_duplicates() {
 /// endpoints and Cloud Map services (made twice), Cloud Map namespaces
 /// (ConflictingDomainExists), gateway endpoints' deletes
 /// (InvalidRoute.NotFound), adoption records (ParameterAlreadyExists),
-/// DeleteSecret (marked deleted, on AWS too) and DeregisterScalableTarget.
+/// DeleteSecret (marked deleted, on AWS too) and DeregisterScalableTarget;
+/// and certificates' requests (their IdempotencyToken), validation records
+/// and deletes.
 #[test]
 fn first_answers_lost_on_every_create_and_delete_make_no_duplicates() {
     let ops = [
@@ -163,6 +165,9 @@ fn first_answers_lost_on_every_create_and_delete_make_no_duplicates() {
         "PutParameter",
         "DeleteSecret",
         "DeregisterScalableTarget",
+        "RequestCertificate",
+        "ChangeResourceRecordSets",
+        "DeleteCertificate",
     ];
     let stacks = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     for dir in [

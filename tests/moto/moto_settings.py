@@ -11,3 +11,8 @@ import os
 os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
 # A new ECS service reports one task running (moto runs none of its own).
 os.environ.setdefault("MOTO_ECS_SERVICE_RUNNING", "1")
+# ACM issues a requested certificate two seconds after the request, where
+# AWS takes a few minutes once the validation records are there (moto
+# looks for none): long enough that berth's wait for it is exercised,
+# short enough for the tests (moto's default is a minute). Read at import.
+os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "2")

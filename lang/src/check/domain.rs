@@ -68,6 +68,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::SsmParameter => super::ssm::check(r, diags),
             Kind::MetricAlarm => super::alarms::check(stack, r, diags),
             Kind::Secret => super::secrets::check(r, diags),
+            Kind::Certificate => super::certificates::check(stack, r, diags),
         }
         super::tags::check(r, diags);
     }

@@ -4,6 +4,7 @@
 mod actions;
 mod alarms;
 mod capacity;
+mod certificates;
 mod connect;
 mod containers;
 pub mod declare;

@@ -37,6 +37,9 @@
 //!   zones and in zones the configuration names by id.
 //! - SSM: `DescribeParameters` filtered on the stack's tag, then
 //!   `GetParameters` (10 a call) and the tagging API for addresses.
+//! - ACM: the tagging API and `ListCertificates` (for certificates
+//!   requested in the last half hour the tagging API does not list yet),
+//!   then `DescribeCertificate` per certificate.
 //!
 //! Children that carry no tags are read with their parent: routes and
 //! subnet associations of route tables, security group rules, listener
@@ -63,6 +66,7 @@
 //! never sent again after a request that got no answer (see
 //! [`ErrorClass::Indeterminate`](berth_provider::ErrorClass)).
 
+mod acm;
 mod adopted;
 mod attrs;
 mod calls;
@@ -156,6 +160,7 @@ impl Provider for AwsProvider {
             parameters,
             alarms,
             secrets,
+            certificates,
         ) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
@@ -169,6 +174,7 @@ impl Provider for AwsProvider {
             ssm::read_all(self, stack),
             cloudwatch::read_all(self, stack),
             secrets::read_all(self, stack),
+            acm::read_all(self, stack),
         );
         let mut out = Vec::new();
         for part in [
@@ -184,6 +190,7 @@ impl Provider for AwsProvider {
             parameters,
             alarms,
             secrets,
+            certificates,
         ] {
             out.extend(part?);
         }
@@ -229,6 +236,7 @@ impl Provider for AwsProvider {
             Kind::SsmParameter => ssm::read_one(self, &scope).await?.into_iter().collect(),
             Kind::MetricAlarm => cloudwatch::read_one(self, &scope).await?.into_iter().collect(),
             Kind::Secret => secrets::read_one(self, &scope).await?.into_iter().collect(),
+            Kind::Certificate => acm::read_one(self, &scope).await?.into_iter().collect(),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -262,6 +270,7 @@ impl Provider for AwsProvider {
             Kind::SsmParameter => ssm::adopt(self, stack, live).await,
             Kind::MetricAlarm => cloudwatch::adopt(self, stack, live).await,
             Kind::Secret => secrets::adopt(self, stack, live).await,
+            Kind::Certificate => acm::adopt(self, stack, live).await,
         }
     }
 
@@ -285,6 +294,7 @@ impl Provider for AwsProvider {
             Kind::SsmParameter => ssm::create(self, stack, desired).await,
             Kind::MetricAlarm => cloudwatch::create(self, stack, desired).await,
             Kind::Secret => secrets::create(self, stack, desired).await,
+            Kind::Certificate => acm::create(self, stack, desired).await,
         }
     }
 
@@ -315,6 +325,7 @@ impl Provider for AwsProvider {
             Kind::SsmParameter => ssm::update(self, live, desired).await,
             Kind::MetricAlarm => cloudwatch::update(self, live, desired).await,
             Kind::Secret => secrets::update(self, live, desired).await,
+            Kind::Certificate => acm::update(self, live, desired).await,
         }
     }
 
@@ -344,6 +355,7 @@ impl Provider for AwsProvider {
             Kind::SsmParameter => ssm::delete(self, live).await,
             Kind::MetricAlarm => cloudwatch::delete(self, live).await,
             Kind::Secret => secrets::delete(self, live).await,
+            Kind::Certificate => acm::delete(self, live).await,
         }
     }
 

@@ -43,7 +43,7 @@ use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
 const SERVICE: &str = "route53";
-const CHANGE: &str = "ChangeResourceRecordSets";
+pub(crate) const CHANGE: &str = "ChangeResourceRecordSets";
 
 /// A zone's `force_destroy`, which Route 53 has no field for.
 const FORCE: FlagTag = FlagTag {
@@ -301,7 +301,7 @@ fn marker(
 
 /// Sends one atomic change of `sets` to `zone`. After an attempt that got
 /// no answer, `InvalidChangeBatch` means that attempt made the change.
-async fn change(
+pub(crate) async fn change(
     p: &AwsProvider,
     zone: &str,
     sets: Vec<(ChangeAction, ResourceRecordSet)>,
@@ -385,7 +385,10 @@ pub(crate) async fn update(
 
 /// The record sets of `zone`, all of them (ListResourceRecordSets pages by
 /// the next name and type).
-async fn record_sets(p: &AwsProvider, zone: &str) -> Result<Vec<ResourceRecordSet>, ProviderError> {
+pub(crate) async fn record_sets(
+    p: &AwsProvider,
+    zone: &str,
+) -> Result<Vec<ResourceRecordSet>, ProviderError> {
     let r53 = &p.clients.route53;
     let mut out = Vec::new();
     let mut next: Option<(String, RrType)> = None;

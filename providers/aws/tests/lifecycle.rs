@@ -62,6 +62,8 @@ async fn blog_stack_creates_reads_back_and_deletes() {
             Kind::LogGroup => assert_eq!(attrs["retention"], "Some(14)"),
             Kind::EcrRepository => assert!(attrs["mutability"].contains("Immutable"), "{attrs:?}"),
             Kind::Secret => assert_eq!(attrs["value"], r#"{"user":"blog","password":"hunter2"}"#),
+            // Issued before its create returned: the HTTPS listener took it.
+            Kind::Certificate => assert_eq!(attrs["status"], "ISSUED"),
             Kind::MetricAlarm => {
                 assert_eq!(attrs["threshold"], "Some(85.5)", "sent as the nearest double");
                 assert_eq!(attrs["operator"], "GreaterThanOrEqualToThreshold");

@@ -78,6 +78,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::SsmParameter => "DescribeParameters",
         Kind::MetricAlarm => "DescribeAlarms",
         Kind::Secret => "DescribeSecret",
+        Kind::Certificate => "DescribeCertificate",
     }
 }
 

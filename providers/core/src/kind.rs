@@ -34,6 +34,7 @@ pub enum Kind {
     SsmParameter,
     MetricAlarm,
     Secret,
+    Certificate,
 }
 
 /// The name given is not a resource kind.
@@ -43,7 +44,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 25] = [
+    pub const ALL: [Kind; 26] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -69,6 +70,7 @@ impl Kind {
         Kind::SsmParameter,
         Kind::MetricAlarm,
         Kind::Secret,
+        Kind::Certificate,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -99,6 +101,7 @@ impl Kind {
             Kind::SsmParameter => "ssm_parameter",
             Kind::MetricAlarm => "metric_alarm",
             Kind::Secret => "secret",
+            Kind::Certificate => "certificate",
         }
     }
 

@@ -10,6 +10,7 @@ pub mod adopt;
 pub mod alarm;
 pub mod arn;
 pub mod attrs;
+pub mod certificate;
 pub mod dns;
 pub mod elb;
 mod error;

@@ -148,9 +148,8 @@ impl DataKind {
             DataKind::Vpc => Some(Kind::Vpc),
             DataKind::Subnet | DataKind::Subnets => Some(Kind::Subnet),
             DataKind::SecurityGroup => Some(Kind::SecurityGroup),
-            DataKind::Certificate | DataKind::HostedZone | DataKind::PrefixList | DataKind::SsmParameter => {
-                None
-            }
+            DataKind::Certificate => Some(Kind::Certificate),
+            DataKind::HostedZone | DataKind::PrefixList | DataKind::SsmParameter => None,
         }
     }
 
@@ -267,7 +266,7 @@ impl DataKind {
             ],
             DataKind::Certificate => &[DataAttr {
                 name: "arn",
-                ty: Type::String,
+                ty: Type::Ref(Kind::Certificate),
                 doc: "the certificate's ARN",
             }],
             DataKind::HostedZone => &[

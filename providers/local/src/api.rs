@@ -154,6 +154,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "InvalidParameterException",
             tag: "TagResource",
         },
+        Kind::Certificate => &Api {
+            create: "RequestCertificate",
+            update: "ChangeResourceRecordSets",
+            delete: "DeleteCertificate",
+            describe: "DescribeCertificate",
+            not_found: "ResourceNotFoundException",
+            invalid: "ValidationException",
+            tag: "AddTagsToCertificate",
+        },
         Kind::MetricAlarm => &Api {
             create: "PutMetricAlarm",
             update: "PutMetricAlarm",

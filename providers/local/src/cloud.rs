@@ -27,7 +27,7 @@ use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
-    cloudwatch, discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, lookup, managed_policy, names, nat,
+    acm, cloudwatch, discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, lookup, managed_policy, names, nat,
     route53, secrets, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
@@ -574,6 +574,7 @@ impl Provider for LocalCloud {
                 Kind::SsmParameter => ssm::create(sim, stack, address, attrs, tags)?,
                 Kind::MetricAlarm => cloudwatch::create(sim, stack, address, attrs, tags)?,
                 Kind::Secret => secrets::create(sim, stack, address, attrs, tags)?,
+                Kind::Certificate => acm::create(sim, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -620,6 +621,7 @@ impl Provider for LocalCloud {
                 Kind::SsmParameter => ssm::update(sim, &old, &mut new)?,
                 Kind::MetricAlarm => cloudwatch::update(sim, &old, &new)?,
                 Kind::Secret => secrets::update(sim, &old, &mut new)?,
+                Kind::Certificate => acm::update(sim, &key, &old, &mut new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -725,6 +727,7 @@ impl Provider for LocalCloud {
                 Kind::SsmParameter => ssm::delete(sim, &key),
                 Kind::MetricAlarm => cloudwatch::delete(sim, &key),
                 Kind::Secret => secrets::delete(sim, &key),
+                Kind::Certificate => acm::delete(sim, &key),
                 Kind::VpcEndpoint => {
                     sim.call(call);
                     sim.remove(&key);

@@ -828,6 +828,19 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
         )));
     }
     let extra = strs_of(attrs, "certificates");
+    // ELB takes only certificates ACM has issued.
+    let pending = str_of(attrs, "certificate")
+        .map(str::to_owned)
+        .into_iter()
+        .chain(extra.iter().cloned())
+        .find(|c| !crate::acm::usable(sim, c));
+    if let Some(arn) = pending {
+        return Err(berth_provider::certificate::not_issued(fail(
+            call,
+            "CertificateNotFound",
+            format!("Certificate '{arn}' not found"),
+        )));
+    }
     if !extra.is_empty() && !secure {
         return Err(bad(
             "Certificates can only be added to HTTPS and TLS listeners".to_owned()

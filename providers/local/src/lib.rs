@@ -81,6 +81,7 @@
 //! (a subnet's `vpc` is the VPC's id, a service's `task_definition` the task
 //! definition's ARN, a container's `logs` the log group's name).
 
+mod acm;
 mod api;
 mod attrs;
 mod cidr;

@@ -7,12 +7,13 @@
 //! `hosted_zones`, `prefix_lists`), as an account's would be there
 //! already; AWS's own prefix lists are built in.
 
+use berth_provider::certificate::ISSUED;
 use berth_provider::lookup::{DataKind, Filters, Matches, Query};
 use berth_provider::{ADDRESS_TAG, Attrs, Kind, STACK_TAG, Value};
 
 use crate::attrs::str_of;
 use crate::ids::aws_prefix_list_id;
-use crate::model::{CERT_ISSUED, Record};
+use crate::model::Record;
 use crate::sim::Sim;
 
 /// The AWS call a lookup of `kind` makes.
@@ -89,15 +90,30 @@ fn ec2_matches(rec: &Record, filters: &Filters) -> bool {
         && filters.address_matches(tag(ADDRESS_TAG))
 }
 
-/// ACM: the newest issued certificate whose domain name is the filter's.
+/// ACM: the newest issued certificate whose domain name is the filter's,
+/// among those listed in the file and those berth requested.
 fn certificates(sim: &Sim, filters: &Filters) -> Matches {
-    sim.st
+    let listed = sim
+        .st
         .certificates
         .iter()
-        .filter(|c| c.region == sim.region && c.status == CERT_ISSUED)
-        .filter(|c| filters.domain.as_deref().is_none_or(|d| c.domain == d))
-        .max_by(|a, b| a.issued.cmp(&b.issued))
-        .map(|c| Attrs::from([("arn".to_owned(), Value::String(c.arn.clone()))]))
+        .filter(|c| c.region == sim.region && c.status == ISSUED)
+        .map(|c| (c.issued.as_str(), c.domain.as_str(), c.arn.as_str()));
+    let requested = sim
+        .all(Kind::Certificate)
+        .filter(|(_, r)| r.status.as_deref() == Some(ISSUED))
+        .map(|(arn, r)| {
+            (
+                r.created.as_deref().unwrap_or_default(),
+                str_of(&r.attrs, "domain_name").unwrap_or_default(),
+                arn.as_str(),
+            )
+        });
+    listed
+        .chain(requested)
+        .filter(|(_, domain, _)| filters.domain.as_deref().is_none_or(|d| *domain == d))
+        .max_by(|a, b| a.0.cmp(b.0))
+        .map(|(_, _, arn)| Attrs::from([("arn".to_owned(), Value::String(arn.to_owned()))]))
         .into_iter()
         .collect()
 }

@@ -35,7 +35,8 @@ pub(crate) struct State {
     /// Injected faults.
     #[serde(default)]
     pub faults: Vec<Fault>,
-    /// ACM certificates of the account, for lookups: berth makes none.
+    /// ACM certificates of the account made elsewhere, for lookups (those
+    /// berth requests are `resources`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub certificates: Vec<Certificate>,
     /// Route 53 hosted zones of the account, for lookups: berth makes none.
@@ -60,9 +61,6 @@ pub(crate) struct Certificate {
     #[serde(default)]
     pub issued: String,
 }
-
-/// The status of a certificate that can be used.
-pub(crate) const CERT_ISSUED: &str = "ISSUED";
 
 /// A Route 53 hosted zone (a global service).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

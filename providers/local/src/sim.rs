@@ -240,6 +240,7 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::SsmParameter => format!("Parameter {identity} not found."),
         Kind::MetricAlarm => format!("Alarm {identity} does not exist."),
         Kind::Secret => "Secrets Manager can't find the specified secret.".to_owned(),
+        Kind::Certificate => format!("Could not find certificate {identity}."),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

@@ -272,6 +272,8 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "ssm_parameter.db_password",
         "discovery_service.login",
         "dns_namespace.internal",
+        "listener.https",
+        "certificate.blog",
         "dns_record.www",
         "hosted_zone.blog",
         "ecr_repository.login",

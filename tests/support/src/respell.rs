@@ -116,6 +116,16 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
         // A Network Load Balancer has no HTTP settings to write at their
         // defaults: validate refuses them.
         Spelling::LoadBalancer => {}
+        // The domain name among the alternative names, as ACM lists it.
+        Spelling::Certificate => {
+            let domain = body.get("domain_name").cloned();
+            if let (Some(domain), Some(Value::List(names))) =
+                (domain, body.get_mut("subject_alternative_names"))
+                && rng.bool()
+            {
+                names.push(domain);
+            }
+        }
         // The check a TCP, UDP, TCP_UDP or TLS group gets when none is
         // written, written out.
         Spelling::TargetGroup => {

@@ -488,6 +488,41 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    // Validated in the zone: its create waits until ACM issues it.
+    let certificate = create(
+        p,
+        stack,
+        desired(
+            Kind::Certificate,
+            "blog",
+            &[
+                ("domain_name", s("blog.example.com")),
+                ("subject_alternative_names", list(vec![s("*.blog.example.com")])),
+                ("validation_zone", id(&zone)),
+                ("tags", tags(&[("team", "web")])),
+            ],
+        ),
+    )
+    .await;
+    let https = create(
+        p,
+        stack,
+        desired(
+            Kind::Listener,
+            "https",
+            &[
+                ("load_balancer", id(&lb)),
+                ("port", Value::Int(443)),
+                ("protocol", s("HTTPS")),
+                ("certificate", id(&certificate)),
+                (
+                    "fixed_response",
+                    list(vec![block(&[("status_code", Value::Int(503))])]),
+                ),
+            ],
+        ),
+    )
+    .await;
     let secret = create(
         p,
         stack,
@@ -606,6 +641,8 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         discovery,
         zone,
         www,
+        certificate,
+        https,
         secret,
         db,
         td,
@@ -717,6 +754,8 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "discovery_service.login",
         "hosted_zone.blog",
         "dns_record.www",
+        "certificate.blog",
+        "listener.https",
         "ssm_parameter.db_password",
         "secret.db",
         "task_definition.login",

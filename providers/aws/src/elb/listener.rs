@@ -18,6 +18,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Listener, PathPatternConditionConfig, ProtocolEnum, QueryStringConditionConfig, QueryStringKeyValuePair,
     Rule, RuleCondition, RulePriorityPair, SourceIpConditionConfig, Tag,
 };
+use berth_provider::certificate;
 use berth_provider::schema::Presence;
 use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, Resource, STACK_TAG, Value, elb};
 use futures::future::try_join_all;
@@ -191,7 +192,8 @@ async fn add_certificates(p: &AwsProvider, arn: &str, arns: &[String]) -> Result
             .set_certificates(Some(certificate_list(arns)))
             .send()
     })
-    .await?;
+    .await
+    .map_err(certificate::not_issued)?;
     Ok(())
 }
 
@@ -245,7 +247,8 @@ pub(super) async fn create(
                 .set_tags(Some(tags.clone()))
                 .send()
         })
-        .await?;
+        .await
+        .map_err(certificate::not_issued)?;
     let listener = out.listeners.unwrap_or_default().into_iter().next();
     let policy = listener.as_ref().and_then(ssl_policy);
     let arn = listener.and_then(|l| l.listener_arn).unwrap_or_default();
@@ -421,7 +424,8 @@ pub(super) async fn update(
                 .default_actions(super::actions::action(new, "default"))
                 .send()
         })
-        .await?;
+        .await
+        .map_err(certificate::not_issued)?;
     }
     let (before, after) = (strs_of(old, "certificates"), strs_of(new, "certificates"));
     // AWS keeps the SNI certificates through a ModifyListener; moto drops

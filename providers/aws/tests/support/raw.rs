@@ -279,6 +279,28 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 })
                 .collect()
         }
+        Kind::Certificate => {
+            let out = raw
+                .acm
+                .describe_certificate()
+                .certificate_arn(text(r, "arn"))
+                .send()
+                .await
+                .expect("DescribeCertificate");
+            let status = out
+                .certificate()
+                .and_then(|c| c.status())
+                .map(|s| s.as_str().to_owned());
+            attrs.insert("status", status.unwrap_or_default());
+            let out = raw
+                .acm
+                .list_tags_for_certificate()
+                .certificate_arn(text(r, "arn"))
+                .send()
+                .await
+                .expect("ListTagsForCertificate");
+            collect(out.tags().iter().map(|t| (Some(t.key()), t.value())))
+        }
         Kind::Secret => {
             let out = raw
                 .secrets

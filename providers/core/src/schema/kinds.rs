@@ -642,13 +642,13 @@ const LISTENER: KindSchema = KindSchema {
         .folded(Case::Upper),
         Attr::optional(
             "certificate",
-            Type::String,
+            Type::Ref(Kind::Certificate),
             "Certificates.CertificateArn",
-            "ACM certificate ARN; required for HTTPS and TLS. The default certificate, for clients that name no host (SNI).",
+            "The `certificate` (or an ACM certificate's ARN); required for HTTPS and TLS. The default certificate, for clients that name no host (SNI).",
         ),
         Attr::default(
             "certificates",
-            Type::Set(&Type::String),
+            Type::Set(&Type::Ref(Kind::Certificate)),
             Literal::EmptyList,
             "AddListenerCertificates.Certificates",
             "More certificates of an HTTPS or TLS listener, chosen by the host name a client asks for (SNI); up to 25 with `certificate`.",
@@ -3222,6 +3222,67 @@ const SECRET: KindSchema = KindSchema {
     blocks: &[],
 };
 
+const CERTIFICATE: KindSchema = KindSchema {
+    kind: Kind::Certificate,
+    spelling: Spelling::Certificate,
+    identity: "arn",
+    // ACM holds any number of certificates of one domain: the successor is
+    // issued first, listeners move to it, then the old one goes.
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "ACM RequestCertificate",
+    doc: "A public ACM certificate validated by DNS (Terraform's `aws_acm_certificate` with its `aws_acm_certificate_validation`, CloudFormation's `AWS::CertificateManager::Certificate`): for HTTPS and TLS listeners' `certificate`. With a `validation_zone`, berth writes ACM's validation records in that Route 53 zone and waits until the certificate is issued before anything that uses it is made, as CloudFormation does; without one, the records (`validation_records`) are left to whoever keeps the domain's DNS.",
+    attrs: &[
+        Attr::required(
+            "domain_name",
+            Type::String,
+            "DomainName",
+            "The fully qualified domain name, e.g. `example.com` or `*.example.com` (a wildcard covers one level).",
+        )
+        .folded(Case::Lower)
+        .replaces(),
+        Attr::default(
+            "subject_alternative_names",
+            Type::Set(&Type::String),
+            Literal::EmptyList,
+            "SubjectAlternativeNames",
+            "More names the certificate covers (ACM's quota is 10 per certificate unless raised, at most 100); `domain_name` among them is the same as left out, as ACM lists it there.",
+        )
+        .replaces(),
+        Attr::default(
+            "validation_method",
+            Type::String,
+            Literal::Str("DNS"),
+            "ValidationMethod",
+            "`DNS`, the only method berth writes: ACM renews a DNS-validated certificate by itself while the records stay.",
+        )
+        .folded(Case::Upper)
+        .replaces(),
+        Attr::optional(
+            "validation_zone",
+            Type::Ref(Kind::HostedZone),
+            "ChangeResourceRecordSets",
+            "The public Route 53 zone (a `hosted_zone`, or a zone id) berth writes the validation records in (CloudFormation's `DomainValidationOptions.HostedZoneId`): every name must be in it. The certificate's create then waits until ACM issues it (at most 45 minutes); a certificate still pending is validated by the next apply. Kept in the tag `berth:validation_zone`.",
+        ),
+        Attr::default(
+            "key_algorithm",
+            Type::String,
+            Literal::Str("RSA_2048"),
+            "KeyAlgorithm",
+            "`RSA_2048`, `EC_prime256v1` or `EC_secp384r1`.",
+        )
+        .replaces(),
+        TAGS,
+        ARN,
+        Attr::computed(
+            "validation_records",
+            Type::List(&Type::Map(&Type::String)),
+            "DomainValidationOptions.ResourceRecord",
+            "The CNAME records ACM validates the names by, each a map of `name`, `type` and `value` (Terraform's `domain_validation_options`): what to write in a DNS that is not Route 53's.",
+        ),
+    ],
+    blocks: &[],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -3249,4 +3310,5 @@ pub(super) const ALL: &[KindSchema] = &[
     SSM_PARAMETER,
     METRIC_ALARM,
     SECRET,
+    CERTIFICATE,
 ];

@@ -42,7 +42,9 @@
 //! - ECS services: a `service_connect` block with `enabled = false` is
 //!   none (what UpdateService leaves when Service Connect is turned off),
 //!   and in it a `discovery_name` equal to its `port_name` is none (ECS's
-//!   default for it).
+//!   default for it);
+//! - certificates: the domain name among the alternative names is none
+//!   (ACM lists it there), and names are in lower case.
 
 use super::Spelling;
 use crate::{Attrs, Value};
@@ -64,6 +66,25 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::MetricAlarm => elb_dimensions(body),
         Spelling::TargetGroup => network_health_check(body),
         Spelling::LoadBalancer => other_type_settings(body),
+        Spelling::Certificate => alternative_names(body),
+    }
+}
+
+/// A certificate's alternative names without its domain name, which ACM
+/// lists among them, in lower case as ACM keeps names.
+fn alternative_names(cert: &mut Attrs) {
+    let domain = cert
+        .get("domain_name")
+        .and_then(Value::as_str)
+        .map(str::to_ascii_lowercase);
+    if let Some(Value::List(names)) = cert.get_mut("subject_alternative_names") {
+        names.retain_mut(|n| match n {
+            Value::String(s) => {
+                *s = s.to_ascii_lowercase();
+                domain.as_deref() != Some(s.as_str())
+            }
+            _ => true,
+        });
     }
 }
 

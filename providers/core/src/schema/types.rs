@@ -329,6 +329,9 @@ pub enum Spelling {
     /// A load balancer: a Network Load Balancer has none of an Application
     /// Load Balancer's settings (their defaults are not its values).
     LoadBalancer,
+    /// A certificate: its domain name among its alternative names (ACM
+    /// lists it there) is none.
+    Certificate,
 }
 
 impl Block {
