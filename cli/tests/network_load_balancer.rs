@@ -1,7 +1,8 @@
 //! Network Load Balancers, as Terraform's `aws_lb` with
 //! `load_balancer_type = "network"` writes them: TCP, UDP and TLS
 //! listeners and target groups, a TCP health check by default, cross-zone
-//! load balancing and proxy protocol. On both clouds the stack applies,
+//! load balancing, proxy protocol, client IP preservation, connection
+//! termination and a TLS listener's ALPN policy. On both clouds the stack applies,
 //! re-plans clean and changes its settings in place; on moto boto3 checks
 //! from outside what ELBv2 holds.
 
@@ -19,9 +20,11 @@ const HELD: &str = "import boto3,json\n\
     groups={}\n\
     for g in elb.describe_target_groups()['TargetGroups']:\n\
     \x20   ga={a['Key']:a['Value'] for a in elb.describe_target_group_attributes(TargetGroupArn=g['TargetGroupArn'])['Attributes']}\n\
-    \x20   groups[g['Protocol']]=[g['HealthCheckProtocol'],g.get('HealthCheckPath'),ga.get('proxy_protocol_v2.enabled','false')]\n\
-    protocols=sorted(l['Protocol'] for l in elb.describe_listeners(LoadBalancerArn=lb['LoadBalancerArn'])['Listeners'])\n\
-    print(json.dumps({'type':lb['Type'],'cross_zone':attrs.get('load_balancing.cross_zone.enabled'),'groups':groups,'listeners':protocols}))\n";
+    \x20   groups[g['Protocol']]=[g['HealthCheckProtocol'],g.get('HealthCheckPath'),ga.get('proxy_protocol_v2.enabled','false'),ga.get('preserve_client_ip.enabled'),ga.get('deregistration_delay.connection_termination.enabled')]\n\
+    listeners=elb.describe_listeners(LoadBalancerArn=lb['LoadBalancerArn'])['Listeners']\n\
+    protocols=sorted(l['Protocol'] for l in listeners)\n\
+    alpn=[l.get('AlpnPolicy') for l in listeners if l['Protocol']=='TLS']\n\
+    print(json.dumps({'type':lb['Type'],'cross_zone':attrs.get('load_balancing.cross_zone.enabled'),'groups':groups,'listeners':protocols,'alpn':alpn}))\n";
 
 #[test]
 fn a_network_load_balancer_applies_changes_in_place_and_replans_clean_on_both_clouds() {
@@ -54,11 +57,12 @@ fn a_network_load_balancer_applies_changes_in_place_and_replans_clean_on_both_cl
                     "type": "network",
                     "cross_zone": "true",
                     "groups": {
-                        "TCP": ["TCP", null, "true"],
-                        "UDP": ["TCP", null, "false"],
-                        "TLS": ["HTTP", "/healthz", "false"],
+                        "TCP": ["TCP", null, "true", "true", "true"],
+                        "UDP": ["TCP", null, "false", null, "false"],
+                        "TLS": ["HTTP", "/healthz", "false", null, "false"],
                     },
                     "listeners": ["TCP", "TLS", "UDP"],
+                    "alpn": [["HTTP2Preferred"]],
                 })
             );
         }
@@ -72,11 +76,18 @@ fn a_network_load_balancer_applies_changes_in_place_and_replans_clean_on_both_cl
         cloud.converges(&p.dir, "cross-zone off");
         p.edit(
             "main.berth",
-            "proxy_protocol_v2    = true",
-            "proxy_protocol_v2    = false",
+            "proxy_protocol_v2      = true",
+            "proxy_protocol_v2      = false",
         );
         cloud.plans_one_update(&p.dir, "target_group.tcp");
         cloud.converges(&p.dir, "proxy protocol off");
+        p.edit(
+            "main.berth",
+            "preserve_client_ip     = true",
+            "preserve_client_ip     = false",
+        );
+        cloud.plans_one_update(&p.dir, "target_group.tcp");
+        cloud.converges(&p.dir, "client addresses not preserved");
         p.edit("main.berth", "interval = 10", "interval = 30");
         cloud.plans_one_update(&p.dir, "target_group.dns");
         cloud.converges(&p.dir, "a slower health check");

@@ -163,6 +163,30 @@ pub(super) fn listener(
             );
         }
     }
+    let alpn = string(&r.body, "alpn_policy");
+    if let Some((policy, at)) = alpn
+        && !elb::ALPN_POLICIES.contains(&policy)
+    {
+        // ELB tells the policies' names apart by case.
+        diags.push(
+            Diagnostic::error("E0521", format!("unknown ALPN policy `{policy}`"), at)
+                .label(format!("not {}", either(elb::ALPN_POLICIES))),
+        );
+    } else if let Some((_, at)) = alpn
+        && !protocol.eq_ignore_ascii_case("TLS")
+    {
+        diags.push(
+            Diagnostic::error(
+                CODE,
+                format!("{} {protocol} listener has no ALPN policy", a(protocol)),
+                at,
+            )
+            .label("ELB negotiates ALPN on TLS listeners only")
+            .help(
+                "remove `alpn_policy`, or make the listener `protocol = \"TLS\"` on a Network Load Balancer",
+            ),
+        );
+    }
     if !network {
         return;
     }

@@ -40,7 +40,28 @@ pub const NETWORK_ONLY: &[&str] = &["cross_zone"];
 pub const HTTP_GROUP_ONLY: &[&str] = &["slow_start", "algorithm", "stickiness", "protocol_version"];
 
 /// Target group attributes only a TCP, UDP, TCP_UDP or TLS group has.
-pub const NETWORK_GROUP_ONLY: &[&str] = &["proxy_protocol_v2"];
+pub const NETWORK_GROUP_ONLY: &[&str] = &[
+    "proxy_protocol_v2",
+    "preserve_client_ip",
+    "connection_termination",
+];
+
+/// Whether a Network Load Balancer's target group of `target_type` and
+/// `protocol` keeps clients' addresses when none is said: instances and
+/// UDP or TCP_UDP groups do, IP targets of TCP and TLS groups do not.
+pub fn preserves_client_ip(target_type: &str, protocol: &str) -> bool {
+    target_type.eq_ignore_ascii_case("instance")
+        || matches!(protocol.to_ascii_uppercase().as_str(), "UDP" | "TCP_UDP")
+}
+
+/// The ALPN policies of a TLS listener.
+pub const ALPN_POLICIES: &[&str] = &[
+    "HTTP1Only",
+    "HTTP2Only",
+    "HTTP2Optional",
+    "HTTP2Preferred",
+    "None",
+];
 
 /// Whether `protocol` is a listener or target group protocol of either
 /// type.

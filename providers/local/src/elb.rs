@@ -71,8 +71,16 @@ pub(crate) fn create(
             let name = given_or_unique_name(sim, Kind::TargetGroup, call, stack, address, &attrs)?;
             let prefix = sim.arn("elasticloadbalancing", &format!("targetgroup/{name}/"));
             let arn = sim.fresh(|rng| format!("{prefix}{}", ids::hex(rng, 16)));
-            if target_group_settings(&attrs) != target_group_settings(&Attrs::new()) {
+            if TargetGroupSettings::of(&attrs) != TargetGroupSettings::of(&Attrs::new()) {
                 sim.call("ModifyTargetGroupAttributes");
+            }
+            let protocol = str_of(&attrs, "protocol").unwrap_or_default();
+            if elb_rules::is_network_protocol(protocol)
+                && attrs.get("preserve_client_ip").is_none_or(|v| *v == Value::Null)
+            {
+                let target_type = str_of(&attrs, "target_type").unwrap_or_default();
+                let preserve = elb_rules::preserves_client_ip(target_type, protocol);
+                attrs.insert("preserve_client_ip".to_owned(), Value::Bool(preserve));
             }
             attrs.insert("name".to_owned(), Value::String(name));
             arn
@@ -190,9 +198,16 @@ pub(crate) fn update(
         }
         _ => {
             check_listener(sim, "ModifyListener", Some(key), new)?;
-            if ["port", "protocol", "certificate", "default", "forward_stickiness"]
-                .iter()
-                .any(|a| changed(a))
+            if [
+                "port",
+                "protocol",
+                "certificate",
+                "default",
+                "forward_stickiness",
+                "alpn_policy",
+            ]
+            .iter()
+            .any(|a| changed(a))
             {
                 sim.call("ModifyListener");
             }
@@ -545,30 +560,49 @@ fn load_balancer_settings(attrs: &Attrs) -> LoadBalancerSettings<'_> {
 }
 
 /// The target group attributes ModifyTargetGroupAttributes sets.
-const TARGET_GROUP_SETTINGS: [&str; 6] = [
+const TARGET_GROUP_SETTINGS: [&str; 8] = [
     "deregistration_delay",
     "slow_start",
     "algorithm",
     "stickiness",
     "cross_zone",
     "proxy_protocol_v2",
+    "preserve_client_ip",
+    "connection_termination",
 ];
 
 /// ELBv2's load balancing algorithms for an Application Load Balancer.
 const ALGORITHMS: [&str; 3] = ["round_robin", "least_outstanding_requests", "weighted_random"];
 
-/// `attrs`' target group attributes with AWS's defaults filled in: a
-/// create sets them with a call of its own when they differ from a bare
-/// target group's.
-fn target_group_settings(attrs: &Attrs) -> (i64, i64, &str, Option<i64>, Option<bool>, bool) {
-    (
-        int_of(attrs, "deregistration_delay").unwrap_or(300),
-        int_of(attrs, "slow_start").unwrap_or(0),
-        str_of(attrs, "algorithm").unwrap_or("round_robin"),
-        int_of(attrs, "stickiness"),
-        attrs.get("cross_zone").and_then(Value::as_bool),
-        bool_of(attrs, "proxy_protocol_v2"),
-    )
+/// A target group's attributes that ModifyTargetGroupAttributes sets,
+/// AWS's defaults filled in: a create sets them with a call of its own
+/// when they differ from a bare target group's.
+#[derive(PartialEq)]
+struct TargetGroupSettings<'a> {
+    deregistration_delay: i64,
+    slow_start: i64,
+    algorithm: &'a str,
+    stickiness: Option<i64>,
+    cross_zone: Option<bool>,
+    proxy_protocol_v2: bool,
+    /// AWS's choice when not set: only a setting sends it.
+    preserve_client_ip: Option<bool>,
+    connection_termination: bool,
+}
+
+impl<'a> TargetGroupSettings<'a> {
+    fn of(attrs: &'a Attrs) -> Self {
+        TargetGroupSettings {
+            deregistration_delay: int_of(attrs, "deregistration_delay").unwrap_or(300),
+            slow_start: int_of(attrs, "slow_start").unwrap_or(0),
+            algorithm: str_of(attrs, "algorithm").unwrap_or("round_robin"),
+            stickiness: int_of(attrs, "stickiness"),
+            cross_zone: attrs.get("cross_zone").and_then(Value::as_bool),
+            proxy_protocol_v2: bool_of(attrs, "proxy_protocol_v2"),
+            preserve_client_ip: attrs.get("preserve_client_ip").and_then(Value::as_bool),
+            connection_termination: bool_of(attrs, "connection_termination"),
+        }
+    }
 }
 
 fn check_target_group(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
@@ -845,6 +879,19 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
         return Err(bad(
             "Certificates can only be added to HTTPS and TLS listeners".to_owned()
         ));
+    }
+    if let Some(policy) = str_of(attrs, "alpn_policy") {
+        if !elb_rules::ALPN_POLICIES.contains(&policy) {
+            return Err(bad(format!(
+                "ALPN policy '{policy}' must be one of {}",
+                elb_rules::ALPN_POLICIES.join(", ")
+            )));
+        }
+        if protocol != "TLS" && policy != "None" {
+            return Err(bad(format!(
+                "An ALPN policy is supported only on TLS listeners, not on {protocol} listeners"
+            )));
+        }
     }
     if network && str_of(attrs, "default").is_none() {
         return Err(bad(

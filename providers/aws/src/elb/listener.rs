@@ -243,6 +243,7 @@ pub(super) async fn create(
                 .protocol(ProtocolEnum::from(str_of(a, "protocol").unwrap_or("HTTP")))
                 .set_certificates(certificates(a))
                 .set_ssl_policy(str_of(a, "ssl_policy").map(str::to_owned))
+                .set_alpn_policy(str_of(a, "alpn_policy").map(|p| vec![p.to_owned()]))
                 .default_actions(super::actions::action(a, "default"))
                 .set_tags(Some(tags.clone()))
                 .send()
@@ -402,6 +403,7 @@ pub(super) async fn update(
         "certificate",
         "default",
         "ssl_policy",
+        "alpn_policy",
         "redirect",
         "fixed_response",
         "weighted_forward",
@@ -413,6 +415,9 @@ pub(super) async fn update(
     // refuses TLS, UDP and TCP_UDP in ModifyListener, even unchanged).
     let protocol = (old.get("protocol") != new.get("protocol"))
         .then(|| ProtocolEnum::from(str_of(new, "protocol").unwrap_or("HTTP")));
+    // A TLS listener's ALPN policy only when it changes (`None` to drop it).
+    let alpn = (old.get("alpn_policy") != new.get("alpn_policy"))
+        .then(|| vec![str_of(new, "alpn_policy").unwrap_or("None").to_owned()]);
     if modified {
         p.call(SERVICE, "ModifyListener", || {
             elb.modify_listener()
@@ -421,6 +426,7 @@ pub(super) async fn update(
                 .set_protocol(protocol.clone())
                 .set_certificates(certificates(new))
                 .set_ssl_policy(str_of(new, "ssl_policy").map(str::to_owned))
+                .set_alpn_policy(alpn.clone())
                 .default_actions(super::actions::action(new, "default"))
                 .send()
         })
@@ -693,6 +699,15 @@ pub(super) async fn read(
                     super::actions::read_stickiness(l.default_actions()),
                 ),
                 ("ssl_policy", opt_str(ssl_policy(l).as_deref())),
+                (
+                    "alpn_policy",
+                    opt_str(
+                        l.alpn_policy()
+                            .first()
+                            .map(String::as_str)
+                            .filter(|p| *p != "None"),
+                    ),
+                ),
                 ("redirect", redirect),
                 ("fixed_response", fixed),
                 (

@@ -20,18 +20,22 @@ pub(super) enum Setting {
     Bool(bool),
     /// `true` or `false` when set; AWS's word for "not set" otherwise.
     Tristate(&'static str),
+    /// `true` or `false`, AWS's choice when not set (sent only when set).
+    Chosen,
 }
 
 impl Setting {
-    /// `a`'s value of `name` as ELBv2 writes it, or this default.
-    fn text(self, a: &Attrs, name: &str) -> String {
+    /// `a`'s value of `name` as ELBv2 writes it, or this default; none
+    /// for a choice left to AWS.
+    fn text(self, a: &Attrs, name: &str) -> Option<String> {
         let set_bool = a.get(name).and_then(Value::as_bool);
-        match self {
+        Some(match self {
             Setting::Int(d) => int_of(a, name).unwrap_or(d).to_string(),
             Setting::Str(d) => str_of(a, name).unwrap_or(d).to_owned(),
             Setting::Bool(d) => set_bool.unwrap_or(d).to_string(),
             Setting::Tristate(d) => set_bool.map_or_else(|| d.to_owned(), |b| b.to_string()),
-        }
+            Setting::Chosen => set_bool?.to_string(),
+        })
     }
 
     /// ELBv2's `text` as berth's value, or this default when it is not one.
@@ -41,7 +45,7 @@ impl Setting {
             Setting::Int(d) => Value::Int(text.and_then(|t| t.parse().ok()).unwrap_or(d)),
             Setting::Str(d) => Value::from(text.unwrap_or(d)),
             Setting::Bool(d) => Value::Bool(bool.unwrap_or(d)),
-            Setting::Tristate(_) => bool.map_or(Value::Null, Value::Bool),
+            Setting::Tristate(_) | Setting::Chosen => bool.map_or(Value::Null, Value::Bool),
         }
     }
 }
@@ -53,7 +57,7 @@ pub(super) fn texts(table: Table, a: &Attrs, has: impl Fn(&str) -> bool) -> Vec<
     table
         .iter()
         .filter(|(name, _, _)| has(name))
-        .map(|(name, key, default)| (*key, default.text(a, name)))
+        .filter_map(|(name, key, default)| Some((*key, default.text(a, name)?)))
         .collect()
 }
 

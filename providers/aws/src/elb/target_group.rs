@@ -3,8 +3,9 @@
 //! `GRPC` group's matcher as `GrpcCode`; a TCP check without path or
 //! matcher, which AWS refuses for it),
 //! ModifyTargetGroupAttributes for the deregistration delay, slow start,
-//! algorithm, cross-zone load balancing, cookie stickiness and proxy
-//! protocol (all in one call, only the keys of the group's protocol, only
+//! algorithm, cross-zone load balancing, cookie stickiness, proxy
+//! protocol, client IP preservation and connection termination (all in
+//! one call, only the keys of the group's protocol, only
 //! when one differs from AWS's default or changes), ModifyTargetGroup for
 //! health checks, DeleteTargetGroup.
 //!
@@ -46,6 +47,16 @@ const SETTINGS: Table = &[
     (
         "proxy_protocol_v2",
         "proxy_protocol_v2.enabled",
+        Setting::Bool(false),
+    ),
+    (
+        "preserve_client_ip",
+        "preserve_client_ip.enabled",
+        Setting::Chosen,
+    ),
+    (
+        "connection_termination",
+        "deregistration_delay.connection_termination.enabled",
         Setting::Bool(false),
     ),
 ];

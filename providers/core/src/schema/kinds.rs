@@ -537,6 +537,19 @@ const TARGET_GROUP: KindSchema = KindSchema {
             "A TCP, UDP, TCP_UDP or TLS group's: `true` prefixes each connection with a proxy protocol v2 header carrying the client's address.",
         )
         .unset_when(Literal::Bool(false)),
+        Attr::chosen_by_aws(
+            "preserve_client_ip",
+            Type::Bool,
+            "preserve_client_ip.enabled",
+            "A TCP, UDP, TCP_UDP or TLS group's: whether targets see clients' addresses rather than the load balancer's (Terraform's `preserve_client_ip`); AWS's choice when left out: on for instances and UDP or TCP_UDP groups, off for IP targets of TCP and TLS groups.",
+        ),
+        Attr::optional(
+            "connection_termination",
+            Type::Bool,
+            "deregistration_delay.connection_termination.enabled",
+            "A TCP, UDP, TCP_UDP or TLS group's: `true` closes a deregistered target's connections when its deregistration delay ends (Terraform's `connection_termination`).",
+        )
+        .unset_when(Literal::Bool(false)),
         TAGS,
         ARN,
         NAME,
@@ -666,6 +679,13 @@ const LISTENER: KindSchema = KindSchema {
             "SslPolicy",
             "Security policy of an HTTPS or TLS listener, e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`; AWS's default when left out.",
         ),
+        Attr::optional(
+            "alpn_policy",
+            Type::String,
+            "AlpnPolicy",
+            "A TLS listener's ALPN policy (Terraform's `alpn_policy`): `HTTP1Only`, `HTTP2Only`, `HTTP2Optional` or `HTTP2Preferred`; left out (or `None`), none.",
+        )
+        .unset_when(Literal::Str("None")),
         TAGS,
         ARN,
     ],
