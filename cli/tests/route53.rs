@@ -232,3 +232,64 @@ fn a_private_zones_vpcs_change_in_place_on_both_clouds() {
         cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// A zone kept outside the stack, found by a `data hosted_zone` lookup by
+/// name (`HostedZoneName`, as CloudFormation templates name it), holds an
+/// alias to a load balancer whose name has capitals and a certificate's
+/// validation records. Regressions: the lookup was refused where a zone
+/// goes (E0594), the local cloud's lookups found no zone a stack made, and
+/// its alias check compared the load balancer's DNS name in its case.
+#[test]
+fn a_looked_up_zone_takes_records_and_validations_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let zone = cloud.zone_outside(tmp.path(), "team.example.com");
+        let text = r#"stack "looked-up" { region = "us-east-1" }
+
+data hosted_zone team { name = "team.example.com." }
+
+vpc main { cidr = "10.4.0.0/16" }
+
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.4.1.0/24"
+  zone = "us-east-1a"
+}
+
+subnet b {
+  vpc  = vpc.main
+  cidr = "10.4.2.0/24"
+  zone = "us-east-1b"
+}
+
+load_balancer main {
+  name     = "MyServiceLoadBalancer"
+  internal = true
+  subnets  = [subnet.a, subnet.b]
+}
+
+dns_record api {
+  zone  = data.hosted_zone.team
+  name  = "api.team.example.com"
+  type  = "A"
+  alias { target = load_balancer.main }
+}
+
+certificate api {
+  domain_name     = "api.team.example.com"
+  validation_zone = data.hosted_zone.team.id
+}
+
+output zone { value = data.hosted_zone.team.id }
+"#;
+        std::fs::write(tmp.path().join("main.berth"), text).expect("write the stack");
+        cloud.berth(tmp.path(), &["validate"]).expect_code(0);
+        cloud.converges(tmp.path(), "records in a looked-up zone");
+        let out = cloud.berth(tmp.path(), &["output", "--format", "json"]);
+        out.expect_code(0);
+        assert!(out.stdout.contains(&zone), "{}", out.stdout);
+        cloud
+            .berth(tmp.path(), &["destroy", "--auto-approve"])
+            .expect_code(0);
+    }
+}

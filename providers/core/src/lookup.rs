@@ -149,7 +149,8 @@ impl DataKind {
             DataKind::Subnet | DataKind::Subnets => Some(Kind::Subnet),
             DataKind::SecurityGroup => Some(Kind::SecurityGroup),
             DataKind::Certificate => Some(Kind::Certificate),
-            DataKind::HostedZone | DataKind::PrefixList | DataKind::SsmParameter => None,
+            DataKind::HostedZone => Some(Kind::HostedZone),
+            DataKind::PrefixList | DataKind::SsmParameter => None,
         }
     }
 
@@ -272,7 +273,7 @@ impl DataKind {
             DataKind::HostedZone => &[
                 DataAttr {
                     name: "id",
-                    ty: Type::String,
+                    ty: Type::Ref(Kind::HostedZone),
                     doc: "the zone's id (`Z...`, without `/hostedzone/`)",
                 },
                 DataAttr {

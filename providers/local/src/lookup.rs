@@ -1,11 +1,11 @@
 //! Lookups (`data` blocks) in the simulated account: EC2's Describe calls
 //! with their filters over the stored VPCs, subnets and security groups,
 //! the account's ACM certificates and Route 53 hosted zones, managed
-//! prefix lists, and SSM parameters by name (any stack's). The local cloud
-//! has no API that makes certificates, zones or prefix lists (berth
-//! manages none): they are listed in its file (`certificates`,
-//! `hosted_zones`, `prefix_lists`), as an account's would be there
-//! already; AWS's own prefix lists are built in.
+//! prefix lists, and SSM parameters by name (any stack's). Certificates,
+//! zones and prefix lists made outside berth are listed in its file
+//! (`certificates`, `hosted_zones`, `prefix_lists`), as an account's would
+//! be there already, beside the certificates and zones stacks made; AWS's
+//! own prefix lists are built in.
 
 use berth_provider::certificate::ISSUED;
 use berth_provider::lookup::{DataKind, Filters, Matches, Query};
@@ -119,24 +119,33 @@ fn certificates(sim: &Sim, filters: &Filters) -> Matches {
 }
 
 /// Route 53 (global): zones by id, name (with or without the final dot)
-/// and privacy.
+/// and privacy, among those listed in the file and those stacks made.
 fn hosted_zones(sim: &Sim, filters: &Filters) -> Matches {
-    let dotted = |n: &str| format!("{}.", n.trim_end_matches('.'));
-    sim.st
+    let dotted = |n: &str| format!("{}.", n.trim_end_matches('.').to_ascii_lowercase());
+    let listed = sim
+        .st
         .hosted_zones
         .iter()
-        .filter(|z| filters.id.as_deref().is_none_or(|id| z.id == id))
-        .filter(|z| {
-            filters
-                .name
-                .as_deref()
-                .is_none_or(|n| dotted(&z.name) == dotted(n))
-        })
-        .filter(|z| filters.private.is_none_or(|p| z.private == p))
-        .map(|z| {
+        .map(|z| (z.id.as_str(), z.name.as_str(), z.private));
+    let made = sim.all(Kind::HostedZone).map(|(id, z)| {
+        (
+            id.as_str(),
+            str_of(&z.attrs, "name").unwrap_or_default(),
+            z.attrs
+                .get("vpcs")
+                .and_then(Value::as_list)
+                .is_some_and(|v| !v.is_empty()),
+        )
+    });
+    listed
+        .chain(made)
+        .filter(|(id, _, _)| filters.id.as_deref().is_none_or(|f| *id == f))
+        .filter(|(_, name, _)| filters.name.as_deref().is_none_or(|n| dotted(name) == dotted(n)))
+        .filter(|(_, _, private)| filters.private.is_none_or(|p| *private == p))
+        .map(|(id, name, _)| {
             Attrs::from([
-                ("id".to_owned(), Value::String(z.id.clone())),
-                ("name".to_owned(), Value::String(dotted(&z.name))),
+                ("id".to_owned(), Value::String(id.to_owned())),
+                ("name".to_owned(), Value::String(dotted(name))),
             ])
         })
         .collect()

@@ -39,7 +39,8 @@ pub(crate) struct State {
     /// berth requests are `resources`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub certificates: Vec<Certificate>,
-    /// Route 53 hosted zones of the account, for lookups: berth makes none.
+    /// Route 53 hosted zones of the account made elsewhere, for lookups
+    /// (those stacks make are `resources`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hosted_zones: Vec<HostedZone>,
     /// Managed prefix lists a team keeps, for lookups: berth makes none

@@ -231,7 +231,7 @@ fn shaped(sim: &Sim, action: &str, name: &str, kind: &str, attrs: &mut Attrs) ->
         Some(arn) => {
             let (_, lb) = sim.need(Kind::LoadBalancer, &arn, CHANGE)?;
             (
-                str_of(&lb.attrs, "dns_name").unwrap_or_default().to_owned(),
+                dns::bare(str_of(&lb.attrs, "dns_name").unwrap_or_default()),
                 str_of(&lb.attrs, "zone_id").unwrap_or_default().to_owned(),
             )
         }
