@@ -83,6 +83,7 @@ cases!(
     log_group_kms_key,
     grpc_target_groups,
     container_insights_modes,
+    cloudformation_task_sizes,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

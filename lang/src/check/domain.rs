@@ -105,21 +105,6 @@ const RETENTION_DAYS: &[i64] = &[
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
-/// Fargate's valid task sizes: cpu units -> allowed memory (MiB).
-fn fargate_memory(cpu: i64) -> Option<Vec<i64>> {
-    let range = |from: i64, to: i64, step: i64| (from..=to).step_by(step as usize).collect();
-    Some(match cpu {
-        256 => vec![512, 1024, 2048],
-        512 => range(1024, 4096, 1024),
-        1024 => range(2048, 8192, 1024),
-        2048 => range(4096, 16384, 1024),
-        4096 => range(8192, 30720, 1024),
-        8192 => range(16384, 61440, 4096),
-        16384 => range(32768, 122880, 8192),
-        _ => return None,
-    })
-}
-
 pub(super) fn int(body: &DesiredBody, name: &str) -> Option<(i64, Span)> {
     Some((body.known(name)?.as_int()?, body.span(name)?))
 }
@@ -740,10 +725,24 @@ impl<'s> Context<'s> {
     }
 
     fn task_definition(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        if let (Some(Value::List(items)), Some(span)) = (
+            r.body.known("requires_compatibilities"),
+            r.body.span("requires_compatibilities"),
+        ) && let Some(other) = items
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|c| !c.eq_ignore_ascii_case("FARGATE"))
+        {
+            diags.push(
+                Diagnostic::error("E0521", format!("unknown compatibility `{other}`"), span)
+                    .label("berth registers task definitions for Fargate only")
+                    .help("write `[\"FARGATE\"]` or leave it out: ECS on EC2 and external instances are not written"),
+            );
+        }
         if let (Some((cpu, cpu_span)), Some((memory, mem_span))) =
             (int(&r.body, "cpu"), int(&r.body, "memory"))
         {
-            match fargate_memory(cpu) {
+            match berth_provider::fargate::memory_sizes(cpu) {
                 None => diags.push(
                     Diagnostic::error("E0504", format!("{cpu} is not a Fargate CPU size"), cpu_span)
                         .label("invalid cpu")

@@ -9,7 +9,7 @@ use super::declare::{META_ATTRS, ResourceDecl};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{Block, Item, Label};
+use crate::syntax::ast::{Block, ExprKind, Item, Label};
 
 pub fn check_resource(decl: &ResourceDecl<'_>, diags: &mut Vec<Diagnostic>) {
     let schema = decl.kind.schema().as_block();
@@ -106,7 +106,18 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
             }
         }
     }
-    for attr in schema.attrs.iter().filter(|a| a.presence == Presence::Required) {
+    // A block turned off (`service_connect { enabled = false }`, ECS's way
+    // of leaving Service Connect) needs nothing else.
+    let off = schema.attr("enabled").is_some()
+        && block.body.iter().any(|item| {
+            matches!(item, Item::Attribute(a) if a.name.name == "enabled"
+                && matches!(a.value.kind, ExprKind::Bool(false)))
+        });
+    for attr in schema
+        .attrs
+        .iter()
+        .filter(|a| a.presence == Presence::Required && !off)
+    {
         if !seen_attrs.contains_key(attr.name) {
             diags.push(
                 Diagnostic::error(

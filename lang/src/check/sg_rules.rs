@@ -24,8 +24,15 @@ enum Protocol {
 pub fn check(direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
     let b = &rule.body;
     let has = |n: &str| b.value(n).is_some_and(|v| *v != DesiredValue::Known(Value::Null));
-    let protocol = match b.known("protocol") {
-        Some(Value::String(p)) => match protocol(p, b.span("protocol"), diags) {
+    // A number as CloudFormation writes it unquoted (`IpProtocol: -1`) is
+    // the same protocol as its string.
+    let written = match b.known("protocol") {
+        Some(Value::String(p)) => Some(p.clone()),
+        Some(Value::Int(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let protocol = match written {
+        Some(p) => match protocol(&p, b.span("protocol"), diags) {
             Some(p) => p,
             None => return,
         },

@@ -10,6 +10,7 @@ pub use lookups::LookupFn;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use berth_provider::fargate;
 use berth_provider::lookup::DataKind;
 use berth_provider::schema::Presence;
 use berth_provider::{Address, Attrs, Kind, Value};
@@ -455,7 +456,7 @@ impl Evaluator<'_, '_> {
         self.current = None;
         let Some(for_each) = decl.for_each else {
             self.current = Some(Address::new(decl.kind, &decl.name));
-            return vec![(None, self.body(decl.block, None))];
+            return vec![(None, task_sizes(decl.kind, self.body(decl.block, None)))];
         };
         self.tainted = false;
         let collection = self.expr(for_each, None);
@@ -530,7 +531,7 @@ impl Evaluator<'_, '_> {
                     value: &value,
                 }),
             );
-            out.push((Some(text), body));
+            out.push((Some(text), task_sizes(decl.kind, body)));
         }
         out
     }
@@ -926,6 +927,29 @@ impl Evaluator<'_, '_> {
 }
 
 /// E0321: a sensitive value where berth must print it.
+/// A task definition's `cpu` and `memory` written as ECS takes them in
+/// strings (`"256"`, `"0.25 vCPU"`, `"0.5GB"`: CloudFormation's and
+/// Terraform's spelling) as the numbers of units and MiB they are; any
+/// other string is left for the type check to refuse.
+fn task_sizes(kind: Kind, mut body: DesiredBody) -> DesiredBody {
+    if kind != Kind::TaskDefinition {
+        return body;
+    }
+    let parsers = [
+        ("cpu", fargate::cpu_units as fn(&str) -> Option<i64>),
+        ("memory", fargate::memory_mib),
+    ];
+    for (name, parse) in parsers {
+        if let Some(attr) = body.attrs.get_mut(name)
+            && let DesiredValue::Known(Value::String(text)) = &attr.node
+            && let Some(n) = parse(text)
+        {
+            attr.node = DesiredValue::Known(Value::Int(n));
+        }
+    }
+    body
+}
+
 fn not_with_a_secret(what: &str, span: Span, why: &str) -> Diagnostic {
     Diagnostic::error("E0321", format!("{what} cannot use a sensitive variable"), span)
         .label("reads a variable marked `sensitive = true`")

@@ -14,6 +14,7 @@ pub mod certificate;
 pub mod dns;
 pub mod elb;
 mod error;
+pub mod fargate;
 mod kind;
 pub mod lock;
 pub mod lookup;

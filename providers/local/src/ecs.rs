@@ -252,21 +252,6 @@ pub(crate) fn delete_service(sim: &mut Sim, key: &str) -> Result<(), ProviderErr
     Ok(())
 }
 
-/// Whether `memory` MiB is a Fargate size for `cpu` units.
-pub(crate) fn fargate_pair(cpu: i64, memory: i64) -> bool {
-    let (lo, hi, step) = match cpu {
-        256 => return [512, 1024, 2048].contains(&memory),
-        512 => (1024, 4096, 1024),
-        1024 => (2048, 8192, 1024),
-        2048 => (4096, 16384, 1024),
-        4096 => (8192, 30720, 1024),
-        8192 => (16384, 61440, 4096),
-        16384 => (32768, 122880, 8192),
-        _ => return false,
-    };
-    (lo..=hi).contains(&memory) && memory % step == 0
-}
-
 fn is_role_arn(text: &str) -> bool {
     text.strip_prefix("arn:aws:iam::")
         .and_then(|rest| rest.split_once(":role/"))
@@ -279,7 +264,7 @@ fn check_task_definition(call: &str, attrs: &Attrs) -> Result<(), ProviderError>
     let bad = |msg: String| fail(call, "ClientException", msg);
     let cpu = int_of(attrs, "cpu").unwrap_or(0);
     let memory = int_of(attrs, "memory").unwrap_or(0);
-    if !fargate_pair(cpu, memory) {
+    if !berth_provider::fargate::is_pair(cpu, memory) {
         return Err(bad(format!(
             "No Fargate configuration exists for given values: {cpu} CPU, {memory} memory. See the Amazon ECS documentation for the valid values."
         )));
@@ -968,14 +953,6 @@ fn check_service(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fargate_pairs() {
-        assert!(fargate_pair(256, 512) && fargate_pair(256, 2048) && fargate_pair(1024, 3072));
-        assert!(fargate_pair(16384, 122880) && fargate_pair(8192, 20480));
-        assert!(!fargate_pair(256, 4096) && !fargate_pair(512, 512) && !fargate_pair(300, 1024));
-        assert!(!fargate_pair(8192, 18432));
-    }
 
     #[test]
     fn delete_service_refuses_a_scaled_service_and_the_provider_scales_to_zero_first() {

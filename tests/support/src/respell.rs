@@ -116,6 +116,13 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
         // A Network Load Balancer has no HTTP settings to write at their
         // defaults: validate refuses them.
         Spelling::LoadBalancer => {}
+        // Fargate's compatibility written out, as Terraform writes it.
+        Spelling::TaskDefinition => {
+            if rng.bool() {
+                let fargate = Value::String(mixed_case("FARGATE", rng));
+                body.insert("requires_compatibilities".to_owned(), Value::List(vec![fargate]));
+            }
+        }
         // The domain name among the alternative names, as ACM lists it.
         Spelling::Certificate => {
             let domain = body.get("domain_name").cloned();

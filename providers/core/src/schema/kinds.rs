@@ -1801,7 +1801,7 @@ const VOLUME: Block = Block {
 
 const TASK_DEFINITION: KindSchema = KindSchema {
     kind: Kind::TaskDefinition,
-    spelling: Spelling::Plain,
+    spelling: Spelling::TaskDefinition,
     identity: "arn",
     replace: ReplaceOrder::CreateBeforeDestroy,
     aws: "ECS RegisterTaskDefinition",
@@ -1811,7 +1811,7 @@ const TASK_DEFINITION: KindSchema = KindSchema {
             "cpu",
             Type::Int,
             "cpu",
-            "Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384.",
+            "Task CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384; ECS's strings are taken too (`\"256\"`, `\"0.25 vCPU\"`, as CloudFormation and Terraform write them).",
         )
         .replaces()
         .range(256, 16_384),
@@ -1819,7 +1819,7 @@ const TASK_DEFINITION: KindSchema = KindSchema {
             "memory",
             Type::Int,
             "memory",
-            "Task memory in MiB; must suit `cpu` (Fargate pairs).",
+            "Task memory in MiB; must suit `cpu` (Fargate pairs). ECS's strings are taken too (`\"512\"`, `\"0.5GB\"`, `\"2 GB\"`).",
         )
         .replaces()
         .range(512, 122_880),
@@ -1832,6 +1832,13 @@ const TASK_DEFINITION: KindSchema = KindSchema {
         )
         .folded(Case::Lower)
         .replaces(),
+        Attr::optional(
+            "requires_compatibilities",
+            Type::Set(&Type::String),
+            "requiresCompatibilities",
+            "`[\"FARGATE\"]`, as Terraform and CloudFormation write it: berth registers every task definition for Fargate, so it is the same as left out.",
+        )
+        .folded(Case::Upper),
         Attr::optional(
             "execution_role",
             Type::Ref(Kind::Role),

@@ -44,7 +44,8 @@
 //!   and in it a `discovery_name` equal to its `port_name` is none (ECS's
 //!   default for it);
 //! - certificates: the domain name among the alternative names is none
-//!   (ACM lists it there), and names are in lower case.
+//!   (ACM lists it there), and names are in lower case;
+//! - task definitions: `requires_compatibilities = ["FARGATE"]` is none.
 
 use super::Spelling;
 use crate::{Attrs, Value};
@@ -67,6 +68,21 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::TargetGroup => network_health_check(body),
         Spelling::LoadBalancer => other_type_settings(body),
         Spelling::Certificate => alternative_names(body),
+        Spelling::TaskDefinition => fargate_only(body),
+    }
+}
+
+/// A task definition's compatibilities when they are Fargate's alone,
+/// what berth registers every one for, as none.
+fn fargate_only(td: &mut Attrs) {
+    if let Some(v) = td.get_mut("requires_compatibilities")
+        && let Value::List(items) = v
+        && items.len() == 1
+        && items[0]
+            .as_str()
+            .is_some_and(|c| c.eq_ignore_ascii_case("FARGATE"))
+    {
+        *v = Value::Null;
     }
 }
 

@@ -332,6 +332,9 @@ pub enum Spelling {
     /// A certificate: its domain name among its alternative names (ACM
     /// lists it there) is none.
     Certificate,
+    /// A task definition: `requires_compatibilities = ["FARGATE"]` is none
+    /// (berth registers for Fargate only).
+    TaskDefinition,
 }
 
 impl Block {
