@@ -530,6 +530,14 @@ fn read(address: Address, td: &TaskDefinition, tags: &[Tag]) -> Resource {
             "network_mode",
             Value::from(td.network_mode().map_or("awsvpc", |m| m.as_str())),
         ),
+        // Fargate's alone is none (the canonical form); anything else shows.
+        (
+            "requires_compatibilities",
+            match td.requires_compatibilities() {
+                [] => Value::Null,
+                all => str_list(all.iter().map(|c| c.as_str())),
+            },
+        ),
         ("execution_role", opt_str(td.execution_role_arn())),
         ("task_role", opt_str(td.task_role_arn())),
         ("cpu_architecture", Value::from(arch)),
