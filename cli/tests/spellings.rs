@@ -84,6 +84,7 @@ cases!(
     grpc_target_groups,
     container_insights_modes,
     cloudformation_task_sizes,
+    terraform_group_without_egress,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`
@@ -266,6 +267,57 @@ fn availability_zone_rebalancing_is_kept_and_changes_in_place() {
                 );
             }
             Cloud::Aws(_) => cloud.plans_one_update(dir, "service.app"),
+        }
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}
+
+/// A group's egress as AWS holds it is what the next plan compares: the
+/// default rule revoked outside berth (EC2 RevokeSecurityGroupEgress with
+/// boto3 on moto, the account file's attribute on the local cloud) plans as
+/// an update that puts it back, and one revoked on purpose
+/// (`default_egress = false`) holds no rule at all. Before, both read as
+/// "no egress", so the revocation was invisible.
+#[test]
+fn a_revoked_default_egress_rule_is_drift_and_comes_back() {
+    const RULES: &str = "import boto3,json\n\
+        ec2=boto3.client('ec2')\n\
+        gs=ec2.describe_security_groups(Filters=[{'Name':'tag:berth:stack','Values':['spellings']}])['SecurityGroups']\n\
+        print(json.dumps({[t['Value'] for t in g['Tags'] if t['Key']=='berth:address'][0]:len(g['IpPermissionsEgress']) for g in gs},sort_keys=True))\n";
+    for cloud in Cloud::both() {
+        let dir = stack("terraform_group_without_egress");
+        let dir = dir.path();
+        cloud.converges(dir, "groups with and without egress");
+        match &cloud {
+            Cloud::Aws(moto) => {
+                let held: serde_json::Value = serde_json::from_str(moto.python(RULES).trim()).expect("json");
+                assert_eq!(
+                    held,
+                    serde_json::json!({"security_group.closed": 0, "security_group.open": 1, "security_group.own_rules": 1})
+                );
+                moto.python(
+                    "import boto3\nec2=boto3.client('ec2')\n\
+                     g=[g for g in ec2.describe_security_groups(Filters=[{'Name':'tag:berth:address','Values':['security_group.open']}])['SecurityGroups']][0]\n\
+                     ec2.revoke_security_group_egress(GroupId=g['GroupId'],IpPermissions=g['IpPermissionsEgress'])\n",
+                );
+            }
+            Cloud::Local => {
+                let state = dir.join(".berth/local-cloud.json");
+                let mut file = common::read_cloud(&state);
+                let groups = file["resources"].as_object_mut().expect("resources");
+                let open = groups
+                    .values_mut()
+                    .find(|r| r["tags"]["berth:address"] == "security_group.open")
+                    .expect("the open group");
+                open["attrs"]["default_egress"] = serde_json::Value::Bool(false);
+                common::write_cloud(&state, &file);
+            }
+        }
+        cloud.plans_one_update(dir, "security_group.open");
+        cloud.converges(dir, "the default rule put back");
+        if let Cloud::Aws(moto) = &cloud {
+            let held: serde_json::Value = serde_json::from_str(moto.python(RULES).trim()).expect("json");
+            assert_eq!(held["security_group.open"], 1, "{held}");
         }
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
     }

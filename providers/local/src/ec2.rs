@@ -74,16 +74,19 @@ pub(crate) fn create(
         }
         Kind::SecurityGroup => {
             let egress = !blocks_of(&attrs, "egress").is_empty();
+            let keep = keeps_default(&attrs);
             if !blocks_of(&attrs, "ingress").is_empty() {
                 sim.call("AuthorizeSecurityGroupIngress");
             }
-            if egress {
+            if egress || !keep {
                 sim.call("RevokeSecurityGroupEgress");
+            }
+            if egress {
                 sim.call("AuthorizeSecurityGroupEgress");
             }
             sim.insert(&id, kind, tags, attrs, false);
             if let Some(rec) = sim.rec_mut(&id) {
-                rec.default_egress = !egress;
+                rec.default_egress = !egress && keep;
             }
             return Ok(id);
         }
@@ -163,18 +166,24 @@ pub(crate) fn update(
                 sim.call("RevokeSecurityGroupIngress");
             }
             let egress = !blocks_of(new, "egress").is_empty();
-            if changed("egress") {
-                // Declaring no egress means "AWS's default allow-all rule":
-                // when the last declared rule goes, that rule is put back.
+            if changed("egress") || changed("default_egress") {
+                // Declaring no egress means "AWS's default allow-all rule"
+                // unless `default_egress = false`: when the last declared
+                // rule goes, that rule is put back.
                 sim.call("AuthorizeSecurityGroupEgress");
                 sim.call("RevokeSecurityGroupEgress");
             }
             if let Some(rec) = sim.rec_mut(key) {
-                rec.default_egress = !egress;
+                rec.default_egress = !egress && keeps_default(new);
             }
         }
     }
     Ok(())
+}
+
+/// Whether a group without `egress` blocks keeps AWS's default rule.
+fn keeps_default(a: &Attrs) -> bool {
+    a.get("default_egress").and_then(Value::as_bool).unwrap_or(true)
 }
 
 /// Deletes an EC2 resource the way berth's AWS adapter does: a gateway is

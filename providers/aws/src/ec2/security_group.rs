@@ -1,7 +1,10 @@
 //! Security groups: CreateSecurityGroup (tagged), then one
 //! AuthorizeSecurityGroupIngress for all ingress rules; when egress rules
-//! are declared, AWS's default allow-all egress rule is revoked and the
-//! declared ones authorized. Updates revoke and authorize the difference.
+//! are declared, or `default_egress = false`, AWS's default allow-all
+//! egress rule is revoked (and the declared ones authorized). Updates
+//! revoke and authorize the difference. A group read with no egress rule
+//! at all reads `default_egress = false`, so a default rule revoked
+//! outside berth is drift.
 //!
 //! Each rule block is one (protocol, ports, source) triple: AWS groups them
 //! into IpPermissions, berth splits them back. A single-port range reads as
@@ -24,6 +27,11 @@ use crate::{AwsProvider, paginate};
 const DUPLICATE: &[&str] = &["InvalidPermission.Duplicate"];
 
 const GONE: &[&str] = &["InvalidGroup.NotFound", "InvalidSecurityGroupID.NotFound"];
+
+/// Whether a group without `egress` blocks keeps AWS's default rule.
+fn keeps_default(a: &Attrs) -> bool {
+    a.get("default_egress").and_then(Value::as_bool).unwrap_or(true)
+}
 
 /// AWS's default egress rule: all traffic to anywhere.
 fn default_egress() -> Attrs {
@@ -212,7 +220,7 @@ pub(super) async fn create(
         .await?;
     }
     let egress = rules(a, "egress");
-    if !egress.is_empty() {
+    if !egress.is_empty() || !keeps_default(a) {
         revoke(
             p,
             &id,
@@ -344,7 +352,7 @@ pub(super) async fn update(
             read_rules(group.ip_permissions_egress())
         };
         let mut want = rules(&new, direction);
-        if direction == "egress" && want.is_empty() {
+        if direction == "egress" && want.is_empty() && keeps_default(&new) {
             want.push(default_egress());
         }
         let call = if direction == "ingress" {
@@ -391,11 +399,14 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
                 None => arn(p, partition, g.owner_id(), "security-group", &id),
             };
             let blocks = |rules: Vec<Attrs>| Value::List(rules.into_iter().map(Value::Map).collect());
+            let egress = read_rules(g.ip_permissions_egress());
             let a = attrs([
                 ("vpc", Value::from(g.vpc_id().unwrap_or_default())),
                 ("description", Value::from(g.description().unwrap_or_default())),
+                // No rule at all: AWS's default was revoked.
+                ("default_egress", Value::Bool(!egress.is_empty())),
                 ("ingress", blocks(read_rules(g.ip_permissions()))),
-                ("egress", blocks(read_rules(g.ip_permissions_egress()))),
+                ("egress", blocks(egress)),
                 ("tags", user_tags(pairs(g.tags()))),
                 ("id", Value::String(id)),
                 ("arn", arn),

@@ -244,7 +244,7 @@ const SECURITY_GROUP: KindSchema = KindSchema {
     identity: "id",
     replace: ReplaceOrder::CreateBeforeDestroy,
     aws: "EC2 CreateSecurityGroup",
-    doc: "A security group and its rules. Without `egress` blocks, AWS's default allow-all egress rule is kept.",
+    doc: "A security group and its rules. Without `egress` blocks, AWS's default allow-all egress rule is kept (CloudFormation's way) unless `default_egress = false` (Terraform's way).",
     attrs: &[
         Attr::required("vpc", Type::Ref(Kind::Vpc), "VpcId", "The VPC it belongs to.").replaces(),
         Attr::default(
@@ -255,6 +255,13 @@ const SECURITY_GROUP: KindSchema = KindSchema {
             "Group description (AWS cannot change it).",
         )
         .replaces(),
+        Attr::optional(
+            "default_egress",
+            Type::Bool,
+            "RevokeSecurityGroupEgress",
+            "Without `egress` blocks: `true` (or left out) keeps AWS's default rule letting all traffic out (as CloudFormation does), `false` revokes it so the group lets nothing out (as Terraform's `aws_security_group` without `egress` does). With `egress` blocks only they let traffic out, whatever this says.",
+        )
+        .unset_when(Literal::Bool(true)),
         TAGS,
         ID,
         ARN,

@@ -9,6 +9,7 @@
 //! - security groups: AWS's default egress rule (all traffic to
 //!   `0.0.0.0/0`, with or without the same to `::/0` that AWS adds in a
 //!   VPC with IPv6) written alone is no `egress` block, which keeps it;
+//!   with `egress` blocks, `default_egress` is moot (none);
 //! - containers: a `host_port` equal to the mapping's `container_port` is
 //!   none; a first TCP `port_mapping` with nothing else set is
 //!   `port`; `port` and the mappings keep the order AWS receives them in;
@@ -382,6 +383,10 @@ fn security_group(group: &mut Attrs) {
         };
         if default {
             egress.clear();
+        }
+        // With rules of its own a group has no default rule to keep.
+        if !egress.is_empty() {
+            group.insert("default_egress".to_owned(), Value::Null);
         }
     }
 }
