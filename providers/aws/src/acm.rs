@@ -35,7 +35,9 @@ use berth_provider::{Attrs, Kind, ProviderError, Resource, Value, dns};
 use futures::future::try_join_all;
 
 use crate::AwsProvider;
-use crate::attrs::{attrs, complete, create_tags, opt_str, resource, str_list, str_of, tag_diff, user_tags};
+use crate::attrs::{
+    attrs, checked_tags, complete, create_tags, opt_str, resource, str_list, str_of, tag_diff, user_tags,
+};
 use crate::errors::{build_error, gone};
 use crate::poll::Poll;
 use crate::scope::Scope;
@@ -79,6 +81,7 @@ pub(crate) async fn create(
         .for_create(stack, &desired.address, &parts)
         .replace('-', "_");
     let acm = &p.clients.acm;
+    let tags = checked_tags!(Tag, "RequestCertificate", tags)?;
     let out = p
         .call(SERVICE, "RequestCertificate", || {
             acm.request_certificate()
@@ -87,7 +90,7 @@ pub(crate) async fn create(
                 .validation_method(ValidationMethod::Dns)
                 .key_algorithm(KeyAlgorithm::from(algorithm))
                 .idempotency_token(&token)
-                .set_tags(Some(acm_tags(&tags)))
+                .set_tags(Some(tags.clone()))
                 .send()
         })
         .await?;
@@ -248,7 +251,7 @@ async fn retag(
 ) -> Result<(), ProviderError> {
     let acm = &p.clients.acm;
     if !set.is_empty() {
-        let tags = acm_tags(&set);
+        let tags = checked_tags!(Tag, "AddTagsToCertificate", set)?;
         p.call(SERVICE, "AddTagsToCertificate", || {
             acm.add_tags_to_certificate()
                 .certificate_arn(arn)
@@ -543,12 +546,6 @@ fn records(detail: &CertificateDetail) -> Vec<Value> {
         }
     }
     out
-}
-
-fn acm_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok())
-        .collect()
 }
 
 #[cfg(test)]
