@@ -267,6 +267,55 @@ fn a_var_file_sets_variables_and_the_command_line_wins() {
     assert_eq!(subnets, ["us-east-1a", "us-east-1c"]);
 }
 
+/// A Terraform `variables.tf` and `.tfvars` ported as they are: typed
+/// variables convert the file's text (`"14"` is a number).
+#[test]
+fn typed_variables_take_a_terraform_var_file() {
+    let p = example("blog");
+    p.write(
+        "logs.berth",
+        r#"variable retention { type = number }
+variable services  { type = map(object({ days = number })) }
+log_group audit {
+  name           = "audit"
+  retention_days = var.retention
+}
+log_group worker {
+  name           = "worker"
+  retention_days = var.services.worker.days
+}
+"#,
+    );
+    p.write(
+        "prod.tfvars",
+        "retention = \"14\"\nservices = {\n  worker = { days = \"30\" }\n}\n",
+    );
+    let run = p.berth(&["plan", "--var-file", "prod.tfvars", "--format", "json"]);
+    run.expect_code(0);
+    let plan = common::json_plan(&run);
+    for (address, days) in [("log_group.audit", 14), ("log_group.worker", 30)] {
+        let changes = common::json_change(&plan, address)["changes"]
+            .as_array()
+            .expect("changes");
+        let retention = changes.iter().find(|c| c["attribute"] == "retention_days");
+        assert_eq!(retention.map(|c| &c["after"]), Some(&days.into()), "{changes:#?}");
+    }
+    let run = p.berth(&[
+        "validate",
+        "--var-file",
+        "prod.tfvars",
+        "--var",
+        "retention=two weeks",
+    ]);
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("--var retention=two weeks is not of type `number`"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn an_undeclared_var_is_an_error() {
     let p = example("blog");

@@ -87,3 +87,109 @@ fn a_variable_left_null_stays_null() {
     let logs = Address::new(Kind::LogGroup, "logs");
     assert_eq!(known(&a, &logs, "retention_days"), Value::Null);
 }
+
+#[test]
+fn a_declared_type_converts_command_line_text_as_terraform_does() {
+    let text = r#"
+variable days     { type = number }
+variable insights { type = bool }
+variable name     { type = string }
+variable zones    { type = set(string) }
+variable sizes    { type = map(number) }
+variable db       { type = object({ port = number, name = optional(string) }) }
+stack "s-${var.name}" {}
+log_group logs { retention_days = var.days }
+cluster main { container_insights = var.insights }
+"#;
+    let a = analyse(
+        text,
+        &[
+            ("days", "14"),
+            ("insights", "true"),
+            // A string variable takes the text as it is, digits or not.
+            ("name", "3"),
+            ("zones", r#"["a", "b", "a"]"#),
+            ("sizes", r#"{ web = "2", worker = 1 }"#),
+            ("db", r#"{ port = "5432", extra = true }"#),
+        ],
+    );
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    assert_eq!(
+        known(&a, &Address::new(Kind::LogGroup, "logs"), "retention_days"),
+        Value::Int(14)
+    );
+    assert_eq!(
+        known(&a, &Address::new(Kind::Cluster, "main"), "container_insights"),
+        Value::Bool(true)
+    );
+    assert_eq!(a.stack.as_ref().map(|s| s.name.as_str()), Some("s-3"));
+}
+
+#[test]
+fn a_declared_type_converts_the_default_and_shapes_objects() {
+    let text = r#"
+variable days {
+  type    = number
+  default = "30"
+}
+variable db {
+  type    = object({ port = number, name = optional(string) })
+  default = { port = "5432", extra = true }
+}
+log_group logs {
+  retention_days = var.days
+  name           = "db-${var.db.port}"
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let logs = Address::new(Kind::LogGroup, "logs");
+    assert_eq!(known(&a, &logs, "retention_days"), Value::Int(30));
+    assert_eq!(known(&a, &logs, "name"), Value::String("db-5432".into()));
+}
+
+#[test]
+fn a_value_not_of_the_declared_type_names_the_type() {
+    let a = analyse(
+        "variable days { type = number }\nvariable zones { type = list(string) }\nlog_group logs { retention_days = var.days }\n",
+        &[("days", "two"), ("zones", "a")],
+    );
+    let messages: Vec<_> = a
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            ("E0311", "--var days=two is not of type `number`"),
+            ("E0311", "--var zones=a is not of type `list(string)`"),
+        ]
+    );
+}
+
+#[test]
+fn variables_and_each_value_are_indexed_by_key_and_position() {
+    let text = r#"
+variable zones { default = ["us-east-1a", "us-east-1b"] }
+variable services {
+  default = {
+    web = { port = 80, days = [7, 14] }
+    api = { port = 8080, days = [30] }
+  }
+}
+log_group logs {
+  for_each       = var.services
+  name           = "${each.key}-${each.value.port}-${var.zones[1]}"
+  retention_days = each.value["days"][0]
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let api = Address::with_key(Kind::LogGroup, "logs", "api");
+    assert_eq!(
+        known(&a, &api, "name"),
+        Value::String("api-8080-us-east-1b".into())
+    );
+    assert_eq!(known(&a, &api, "retention_days"), Value::Int(30));
+}

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use berth_provider::Kind;
 use berth_provider::lookup::DataKind;
 
+use super::var_type::VarType;
 use crate::diagnostic::Diagnostic;
 use crate::suggest::did_you_mean;
 use crate::syntax::ast::{Block, Expr, Item, Label};
@@ -34,6 +35,9 @@ pub struct DataDecl<'a> {
 pub struct Variable<'a> {
     pub block: &'a Block,
     pub default: Option<&'a Expr>,
+    /// The declared `type`; without one, the default's type is the
+    /// variable's.
+    pub ty: Option<VarType>,
 }
 
 #[derive(Debug)]
@@ -178,11 +182,13 @@ fn declare_variable<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut V
         diags.push(duplicate(block, prev.block, &format!("variable `{name}`")));
         return;
     }
+    let ty = find_attr(block, "type").and_then(|t| VarType::parse(t).map_err(|d| diags.push(d)).ok());
     module.variables.insert(
         name.to_owned(),
         Variable {
             block,
             default: find_attr(block, "default"),
+            ty,
         },
     );
 }

@@ -30,3 +30,4 @@ mod sg_rules;
 mod ssm;
 mod tags;
 pub mod types;
+pub mod var_type;

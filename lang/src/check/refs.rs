@@ -247,8 +247,6 @@ fn traversal<'a>(
                         )),
                     },
                 );
-            } else if t.steps.len() > 1 {
-                extra_steps(span, diags);
             }
         }
         "each" => {
@@ -264,7 +262,7 @@ fn traversal<'a>(
                     .label("no `for_each` here")
                     .help("add `for_each = [...]` to the resource, or use a variable"),
                 );
-            } else if !matches!(step, Some("key" | "value")) || t.steps.len() > 1 {
+            } else if !matches!(step, Some("key" | "value")) || (step == Some("key") && t.steps.len() > 1) {
                 diags.push(
                     Diagnostic::error("E0302", "`each` has only `each.key` and `each.value`", span)
                         .label("not `each.key` or `each.value`"),

@@ -16,6 +16,7 @@ use berth_provider::schema::Presence;
 use berth_provider::{Address, Attrs, Kind, Value};
 
 use crate::check::declare::{META_ATTRS, Module, ResourceDecl};
+use crate::check::var_type::VarType;
 use crate::diagnostic::Diagnostic;
 use crate::source::{Span, Spanned};
 use crate::stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Output, RefTarget};
@@ -59,6 +60,19 @@ struct Evaluator<'m, 'a> {
     /// Lookups being evaluated, to catch one whose filters read itself.
     data_busy: BTreeSet<(DataKind, String)>,
     diags: &'m mut Vec<Diagnostic>,
+}
+
+/// A `--var` or var-file value as given, and where to point at.
+#[derive(Clone, Copy)]
+struct Given<'t> {
+    name: &'t str,
+    text: &'t str,
+    /// The text, or `(sensitive)`.
+    shown: &'t str,
+    /// The var file and line, or `None` for `--var`.
+    origin: Option<&'t str>,
+    /// The variable's declaration.
+    span: Span,
 }
 
 /// What `each` means inside one instance.
@@ -292,7 +306,7 @@ impl Evaluator<'_, '_> {
         for (name, var) in &self.module.variables {
             let default = match var.default {
                 Some(expr) => match self.expr(expr, None) {
-                    Some(DesiredValue::Known(v)) => Some(v),
+                    Some(DesiredValue::Known(v)) => self.typed_default(name, v, var.ty.as_ref(), expr.span),
                     _ => None,
                 },
                 None => None,
@@ -305,9 +319,21 @@ impl Evaluator<'_, '_> {
                         false => text.as_str(),
                     };
                     let origin = origins.get(name).map(String::as_str);
-                    self.parse_override(name, text, shown, origin, default.as_ref(), var.block.kind.span)
+                    let given = Given {
+                        name,
+                        text,
+                        shown,
+                        origin,
+                        span: var.block.kind.span,
+                    };
+                    match &var.ty {
+                        Some(ty) => self.typed_override(&given, ty),
+                        None => self.parse_override(&given, default.as_ref()),
+                    }
                 }
                 (None, Some(v)) => Some(v),
+                // A default that failed has its own error.
+                (None, None) if var.default.is_some() => None,
                 (None, None) => {
                     self.diags.push(
                         Diagnostic::error(
@@ -331,15 +357,14 @@ impl Evaluator<'_, '_> {
 
     /// A `--var` value: text for string variables, a berth expression
     /// (`["a", "b"]`, `3`, `true`) for the others.
-    fn parse_override(
-        &mut self,
-        name: &str,
-        text: &str,
-        shown: &str,
-        origin: Option<&str>,
-        default: Option<&Value>,
-        span: Span,
-    ) -> Option<Value> {
+    fn parse_override(&mut self, given: &Given, default: Option<&Value>) -> Option<Value> {
+        let Given {
+            name,
+            text,
+            shown,
+            origin,
+            span,
+        } = *given;
         if matches!(default, None | Some(Value::String(_))) {
             return Some(Value::String(text.to_owned()));
         }
@@ -373,6 +398,61 @@ impl Evaluator<'_, '_> {
                 None
             }
             (v, None) => v,
+        }
+    }
+
+    /// A `--var` value for a variable of a declared `type`: text for a
+    /// string, a berth expression converted to the type for the others
+    /// (`--var count=3`, `--var 'zones=["a"]'`).
+    fn typed_override(&mut self, given: &Given, ty: &VarType) -> Option<Value> {
+        let Given {
+            name,
+            text,
+            shown,
+            origin,
+            span,
+        } = *given;
+        let value = match ty {
+            VarType::String => return Some(Value::String(text.to_owned())),
+            VarType::Any => return Some(self.untyped_override(text)),
+            _ => self.untyped_override(text),
+        };
+        if let Some(v) = ty.convert(value) {
+            return Some(v);
+        }
+        let message = match origin {
+            Some(place) => format!("{place}: `{name} = {shown}` is not of type `{ty}`"),
+            None => format!("--var {name}={shown} is not of type `{ty}`"),
+        };
+        self.diags.push(
+            Diagnostic::error("E0311", message, span)
+                .label(format!("`{name}` is declared here of type `{ty}`"))
+                .help("write the value as in a .berth file: `3`, `true`, `[\"a\", \"b\"]`, `{ web = 2 }`"),
+        );
+        None
+    }
+
+    /// A variable's default, converted to its declared `type` (E0324 when
+    /// it cannot be).
+    fn typed_default(&mut self, name: &str, value: Value, ty: Option<&VarType>, span: Span) -> Option<Value> {
+        let Some(ty) = ty else { return Some(value) };
+        let shown = match self.sensitive.contains(name) {
+            true => "(sensitive)".to_owned(),
+            false => value.to_string(),
+        };
+        match ty.convert(value) {
+            Some(v) => Some(v),
+            None => {
+                let d = Diagnostic::error(
+                    "E0324",
+                    format!("the default of `{name}` is not of type `{ty}`"),
+                    span,
+                )
+                .label(format!("`{shown}`"))
+                .help("change the default or the variable's `type`");
+                self.diags.push(d);
+                None
+            }
         }
     }
 
@@ -721,6 +801,69 @@ impl Evaluator<'_, '_> {
         })
     }
 
+    /// The part of a variable's (or `each.value`'s) value that `steps`
+    /// name: `.port` and `["port"]` in a map or object, `[0]` in a list
+    /// (E0325 when there is no such key or element).
+    fn step_into(&mut self, mut value: Value, steps: &[Step], each: Option<Each<'_>>) -> Option<Value> {
+        for step in steps {
+            let (key, span) = match step {
+                Step::Attr(id) => (Value::String(id.name.clone()), id.span),
+                Step::Index(e) => match self.expr(e, each)? {
+                    DesiredValue::Known(v) => (v, e.span),
+                    _ => {
+                        return self.error_value(
+                            Diagnostic::error("E0325", "an index must be known before apply", e.span)
+                                .label("depends on a resource"),
+                        );
+                    }
+                },
+            };
+            value = match (value, &key) {
+                (Value::Unknown, _) => return Some(Value::Unknown),
+                (Value::Map(mut entries), Value::String(k)) => match entries.remove(k) {
+                    Some(v) => v,
+                    None => {
+                        let keys: Vec<_> = entries.keys().map(|k| format!("`{k}`")).collect();
+                        let d = Diagnostic::error("E0325", format!("no key `{k}` here"), span)
+                            .label("not in the map")
+                            .help(match keys.is_empty() {
+                                true => "the map is empty".to_owned(),
+                                false => format!("its keys are {}", keys.join(", ")),
+                            });
+                        return self.error_value(d);
+                    }
+                },
+                (Value::List(mut items), Value::Int(i)) => {
+                    match usize::try_from(*i).ok().filter(|i| *i < items.len()) {
+                        Some(i) => items.swap_remove(i),
+                        None => {
+                            let d = Diagnostic::error("E0325", format!("no element {i} here"), span)
+                                .label(format!("the list has {} elements", items.len()))
+                                .help("elements are counted from 0");
+                            return self.error_value(d);
+                        }
+                    }
+                }
+                (v, k) => {
+                    let d = Diagnostic::error(
+                        "E0325",
+                        format!("cannot index a {} with a {}", v.type_name(), k.type_name()),
+                        span,
+                    )
+                    .label("no such element")
+                    .help("maps take `.KEY` or `[\"KEY\"]`, lists take `[NUMBER]`");
+                    return self.error_value(d);
+                }
+            };
+        }
+        Some(value)
+    }
+
+    fn error_value(&mut self, d: Diagnostic) -> Option<Value> {
+        self.diags.push(d);
+        None
+    }
+
     fn traversal(&mut self, t: &Traversal, span: Span, each: Option<Each<'_>>) -> Option<DesiredValue> {
         let step_name = |i: usize| match t.steps.get(i) {
             Some(Step::Attr(id)) => Some(id.name.as_str()),
@@ -732,7 +875,9 @@ impl Evaluator<'_, '_> {
                 if self.sensitive.contains(name) {
                     self.tainted = true;
                 }
-                self.vars.get(name).cloned().map(DesiredValue::Known)
+                let value = self.vars.get(name).cloned()?;
+                self.step_into(value, &t.steps[1..], each)
+                    .map(DesiredValue::Known)
             }
             crate::syntax::DATA => {
                 // Reported by the resolver when it names nothing.
@@ -744,12 +889,13 @@ impl Evaluator<'_, '_> {
                 ))
             }
             "each" => {
-                let each = each?;
-                Some(DesiredValue::Known(if step_name(0)? == "key" {
-                    each.key.clone()
-                } else {
-                    each.value.clone()
-                }))
+                let this = each?;
+                match step_name(0)? {
+                    "key" => Some(DesiredValue::Known(this.key.clone())),
+                    _ => self
+                        .step_into(this.value.clone(), &t.steps[1..], each)
+                        .map(DesiredValue::Known),
+                }
             }
             root => {
                 let kind: Kind = root.parse().ok()?;
