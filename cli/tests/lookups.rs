@@ -421,3 +421,52 @@ security_group app {
         berth(&network, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// Terraform's `aws_caller_identity`, `aws_region` and `aws_partition`,
+/// as ported stacks build ARNs from them.
+#[test]
+fn the_caller_region_and_partition_build_arns_on_both_clouds() {
+    const STACK: &str = r#"stack "context" { region = "eu-west-1" }
+data caller_identity current {}
+data region current {}
+data partition current {}
+log_group app {
+  name = "/app/${data.region.current.name}/${data.caller_identity.current.account_id}"
+}
+output parameters {
+  value = "arn:${data.partition.current.partition}:ssm:${data.region.current.region}:${data.caller_identity.current.id}:parameter/app/*"
+}
+output caller { value = data.caller_identity.current.arn }
+"#;
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        std::fs::write(tmp.path().join("main.berth"), STACK).expect("write the stack");
+        let plan = cloud.berth(tmp.path(), &["plan"]);
+        plan.expect_code(0);
+        assert!(
+            plan.stdout.contains(r#"name = "/app/eu-west-1/123456789012""#),
+            "{}",
+            plan.all()
+        );
+        cloud.converges(tmp.path(), "the first apply");
+        let run = cloud.berth(tmp.path(), &["output", "--format", "json"]);
+        run.expect_code(0);
+        let outputs: Value = serde_json::from_str(&run.stdout).expect("JSON outputs");
+        let value = |name: &str| {
+            outputs["outputs"][name]["value"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(
+            value("parameters"),
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/app/*",
+            "{outputs:#}"
+        );
+        let caller = value("caller");
+        assert!(
+            caller.starts_with("arn:aws:") && caller.contains(":123456789012:"),
+            "{outputs:#}"
+        );
+    }
+}

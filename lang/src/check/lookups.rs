@@ -78,6 +78,7 @@ pub fn check_filters(kind: DataKind, block: &Block, diags: &mut Vec<Diagnostic>)
         }
     }
     let enough = match kind {
+        _ if kind.is_context() => true,
         DataKind::Certificate => written.contains(&"domain"),
         DataKind::HostedZone => written.iter().any(|w| matches!(*w, "id" | "name")),
         _ => !written.is_empty(),

@@ -11,6 +11,9 @@ use crate::AwsProvider;
 pub(crate) struct Caller {
     pub(crate) account: String,
     pub(crate) partition: String,
+    /// The ARN of the user or assumed role.
+    pub(crate) arn: String,
+    pub(crate) user_id: String,
 }
 
 impl Caller {
@@ -52,15 +55,20 @@ impl AwsProvider {
                         "STS named no account",
                     )
                 })?;
+                let arn = out.arn.unwrap_or_default();
                 // `arn:PARTITION:sts::ACCOUNT:...`
-                let partition = out
-                    .arn
-                    .as_deref()
-                    .and_then(|arn| arn.split(':').nth(1))
+                let partition = arn
+                    .split(':')
+                    .nth(1)
                     .filter(|p| !p.is_empty())
                     .unwrap_or("aws")
                     .to_owned();
-                Ok(Caller { account, partition })
+                Ok(Caller {
+                    account,
+                    partition,
+                    arn,
+                    user_id: out.user_id.unwrap_or_default(),
+                })
             })
             .await
     }

@@ -6,10 +6,11 @@
 //! ListCertificates (ISSUED) + DescribeCertificate for the newest; Route
 //! 53's GetHostedZone by id or ListHostedZonesByName by name; EC2's
 //! DescribeManagedPrefixLists by id and name; SSM's GetParameter by name,
-//! decrypted (ParameterNotFound is no match).
+//! decrypted (ParameterNotFound is no match); STS's GetCallerIdentity
+//! (asked once per provider) for the caller and partition.
 
 use aws_sdk_ec2::types::{Filter, Tag};
-use berth_provider::lookup::{DataKind, Filters, Matches, Query};
+use berth_provider::lookup::{self, DataKind, Filters, Matches, Query};
 use berth_provider::{ADDRESS_TAG, Attrs, ProviderError, STACK_TAG, Value};
 
 use crate::{AwsProvider, paginate};
@@ -24,6 +25,12 @@ pub(crate) async fn find(p: &AwsProvider, query: &Query) -> Result<Matches, Prov
         DataKind::HostedZone => hosted_zones(p, f).await,
         DataKind::PrefixList => prefix_lists(p, f).await,
         DataKind::SsmParameter => parameter(p, f).await,
+        DataKind::CallerIdentity => {
+            let c = p.caller().await?;
+            Ok(vec![lookup::caller_attrs(&c.account, &c.arn, &c.user_id)])
+        }
+        DataKind::Partition => Ok(vec![lookup::partition_attrs(&p.caller().await?.partition)]),
+        DataKind::Region => Ok(vec![lookup::region_attrs(p.region())]),
     }
 }
 

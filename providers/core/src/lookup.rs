@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::schema::Type;
-use crate::{Attrs, Kind};
+use crate::{Attrs, Kind, Value};
 
 /// What a `data` block looks up.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -27,6 +27,12 @@ pub enum DataKind {
     /// An SSM parameter, by name: configuration another team or stack
     /// publishes (a VPC id, an image tag, a secret).
     SsmParameter,
+    /// Who berth runs as: the account, for ARNs a stack writes out.
+    CallerIdentity,
+    /// The stack's region.
+    Region,
+    /// The ARN partition of the account (`aws`, `aws-cn`, `aws-us-gov`).
+    Partition,
 }
 
 /// A filter a `data` block may take.
@@ -100,6 +106,9 @@ impl DataKind {
         DataKind::HostedZone,
         DataKind::PrefixList,
         DataKind::SsmParameter,
+        DataKind::CallerIdentity,
+        DataKind::Region,
+        DataKind::Partition,
     ];
 
     /// The word after `data`.
@@ -113,6 +122,9 @@ impl DataKind {
             DataKind::HostedZone => "hosted_zone",
             DataKind::PrefixList => "prefix_list",
             DataKind::SsmParameter => "ssm_parameter",
+            DataKind::CallerIdentity => "caller_identity",
+            DataKind::Region => "region",
+            DataKind::Partition => "partition",
         }
     }
 
@@ -133,6 +145,11 @@ impl DataKind {
                 "one SSM parameter, by its name: its `value` (decrypted; sensitive when the parameter \
                  is a `SecureString`, so never shown, nor anything that reads it)"
             }
+            DataKind::CallerIdentity => {
+                "who berth runs as (STS GetCallerIdentity): the account, for ARNs; takes no filter"
+            }
+            DataKind::Region => "the stack's region; takes no filter",
+            DataKind::Partition => "the account's ARN partition and DNS suffix; takes no filter",
         }
     }
 
@@ -150,8 +167,22 @@ impl DataKind {
             DataKind::SecurityGroup => Some(Kind::SecurityGroup),
             DataKind::Certificate => Some(Kind::Certificate),
             DataKind::HostedZone => Some(Kind::HostedZone),
-            DataKind::PrefixList | DataKind::SsmParameter => None,
+            DataKind::PrefixList
+            | DataKind::SsmParameter
+            | DataKind::CallerIdentity
+            | DataKind::Region
+            | DataKind::Partition => None,
         }
+    }
+
+    /// Whether it describes where berth runs (the account, the region)
+    /// rather than resources in it: it takes no filter and always matches
+    /// exactly one.
+    pub fn is_context(self) -> bool {
+        matches!(
+            self,
+            DataKind::CallerIdentity | DataKind::Region | DataKind::Partition
+        )
     }
 
     /// The filters it takes.
@@ -192,6 +223,7 @@ impl DataKind {
                 ty: Type::String,
                 doc: "the parameter's name (`/network/vpc_id`), as GetParameter takes it",
             }],
+            DataKind::CallerIdentity | DataKind::Region | DataKind::Partition => &[],
         }
     }
 
@@ -321,6 +353,62 @@ impl DataKind {
                     doc: "`String`, `StringList` or `SecureString`",
                 },
             ],
+            DataKind::CallerIdentity => &[
+                DataAttr {
+                    name: "account_id",
+                    ty: Type::String,
+                    doc: "the account's id (`123456789012`)",
+                },
+                DataAttr {
+                    name: "id",
+                    ty: Type::String,
+                    doc: "the account's id too, as Terraform's `aws_caller_identity` has it",
+                },
+                DataAttr {
+                    name: "arn",
+                    ty: Type::String,
+                    doc: "the ARN of the user or assumed role berth runs as",
+                },
+                DataAttr {
+                    name: "user_id",
+                    ty: Type::String,
+                    doc: "the unique id of that user or role session",
+                },
+            ],
+            DataKind::Region => &[
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "the region's name (`eu-west-1`)",
+                },
+                DataAttr {
+                    name: "region",
+                    ty: Type::String,
+                    doc: "the same, as Terraform 6's `aws_region` names it",
+                },
+                DataAttr {
+                    name: "id",
+                    ty: Type::String,
+                    doc: "the same again",
+                },
+            ],
+            DataKind::Partition => &[
+                DataAttr {
+                    name: "partition",
+                    ty: Type::String,
+                    doc: "`aws`, `aws-cn` or `aws-us-gov`, the second field of ARNs",
+                },
+                DataAttr {
+                    name: "dns_suffix",
+                    ty: Type::String,
+                    doc: "the partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`)",
+                },
+                DataAttr {
+                    name: "id",
+                    ty: Type::String,
+                    doc: "the partition again",
+                },
+            ],
         }
     }
 
@@ -426,6 +514,41 @@ impl fmt::Display for Filters {
     }
 }
 
+/// The DNS suffix of service endpoints in ARN partition `partition`.
+pub fn dns_suffix(partition: &str) -> &'static str {
+    match partition {
+        "aws-cn" => "amazonaws.com.cn",
+        _ => "amazonaws.com",
+    }
+}
+
+/// The attributes of a `data region` in `region`.
+pub fn region_attrs(region: &str) -> Attrs {
+    ["name", "region", "id"]
+        .into_iter()
+        .map(|a| (a.to_owned(), Value::from(region)))
+        .collect()
+}
+
+/// The attributes of a `data partition` for `partition`.
+pub fn partition_attrs(partition: &str) -> Attrs {
+    Attrs::from([
+        ("partition".to_owned(), Value::from(partition)),
+        ("id".to_owned(), Value::from(partition)),
+        ("dns_suffix".to_owned(), Value::from(dns_suffix(partition))),
+    ])
+}
+
+/// The attributes of a `data caller_identity`.
+pub fn caller_attrs(account: &str, arn: &str, user_id: &str) -> Attrs {
+    Attrs::from([
+        ("account_id".to_owned(), Value::from(account)),
+        ("id".to_owned(), Value::from(account)),
+        ("arn".to_owned(), Value::from(arn)),
+        ("user_id".to_owned(), Value::from(user_id)),
+    ])
+}
+
 /// One lookup a provider answers.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Query {
@@ -459,7 +582,7 @@ mod tests {
     fn every_kind_has_an_identity_and_filters() {
         for kind in DataKind::ALL {
             assert_eq!(kind.keyword().parse::<DataKind>(), Ok(*kind));
-            assert!(!kind.filters().is_empty());
+            assert_eq!(kind.filters().is_empty(), kind.is_context(), "{kind}");
             assert!(kind.attr(kind.identity().name).is_some());
         }
     }

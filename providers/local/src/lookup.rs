@@ -8,12 +8,12 @@
 //! own prefix lists are built in.
 
 use berth_provider::certificate::ISSUED;
-use berth_provider::lookup::{DataKind, Filters, Matches, Query};
+use berth_provider::lookup::{self, DataKind, Filters, Matches, Query};
 use berth_provider::{ADDRESS_TAG, Attrs, Kind, STACK_TAG, Value};
 
 use crate::attrs::str_of;
 use crate::ids::aws_prefix_list_id;
-use crate::model::Record;
+use crate::model::{ACCOUNT_ID, Record};
 use crate::sim::Sim;
 
 /// The AWS call a lookup of `kind` makes.
@@ -26,6 +26,8 @@ pub fn call(kind: DataKind) -> &'static str {
         DataKind::HostedZone => "ListHostedZonesByName",
         DataKind::PrefixList => "DescribeManagedPrefixLists",
         DataKind::SsmParameter => "GetParameter",
+        DataKind::CallerIdentity | DataKind::Partition => "GetCallerIdentity",
+        DataKind::Region => "DescribeRegions",
     }
 }
 
@@ -43,8 +45,18 @@ pub fn find(sim: &mut Sim, query: &Query) -> Matches {
         DataKind::HostedZone => hosted_zones(sim, filters),
         DataKind::PrefixList => prefix_lists(sim, filters),
         DataKind::SsmParameter => parameters(sim, filters),
+        DataKind::CallerIdentity => vec![lookup::caller_attrs(
+            ACCOUNT_ID,
+            &format!("arn:aws:iam::{ACCOUNT_ID}:user/berth"),
+            LOCAL_USER_ID,
+        )],
+        DataKind::Region => vec![lookup::region_attrs(sim.region)],
+        DataKind::Partition => vec![lookup::partition_attrs("aws")],
     }
 }
+
+/// The unique id of the simulated account's one user.
+const LOCAL_USER_ID: &str = "AIDALOCALBERTHUSER0001";
 
 /// The parameter of the name asked for, whoever made it.
 fn parameters(sim: &Sim, filters: &Filters) -> Matches {
