@@ -100,3 +100,29 @@ fn a_named_target_group_keeps_its_name_until_renamed() {
     );
     p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
 }
+
+/// ELB names are case-insensitive: a load balancer renamed only in case
+/// cannot be made beside its old self (DuplicateLoadBalancerName), so it
+/// goes first.
+#[test]
+fn a_load_balancer_renamed_only_in_case_is_destroyed_before_it_is_created() {
+    let p = example("blog");
+    p.edit(
+        "main.berth",
+        "load_balancer web {",
+        "load_balancer web {\n  name = \"blog-web\"",
+    );
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    p.edit("main.berth", "name = \"blog-web\"", "name = \"Blog-Web\"");
+    let plan = json_plan(p.berth(&["plan", "--format", "json"]).expect_code(0));
+    assert_eq!(
+        json_actions(&plan)["load_balancer.web"],
+        act("replace", Some("destroy_before_create"))
+    );
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    assert_eq!(
+        stored_name(&p.cloud(), "load_balancer.web", "name").as_deref(),
+        Some("Blog-Web")
+    );
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+}

@@ -1,5 +1,6 @@
 //! Security group names: EC2 takes them in CreateSecurityGroup and refuses
-//! a second group of one name in a VPC (`InvalidGroup.Duplicate`). The
+//! a second group of one name in a VPC (`InvalidGroup.Duplicate`; names
+//! are case-insensitive). The
 //! other kinds are named by their service modules.
 
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value, naming};
@@ -19,7 +20,8 @@ pub(crate) fn security_group(
     let vpc = str_of(attrs, "vpc").unwrap_or_default().to_owned();
     let taken = |sim: &Sim, name: &str| {
         sim.all(Kind::SecurityGroup).any(|(_, r)| {
-            str_of(&r.attrs, "vpc") == Some(vpc.as_str()) && str_of(&r.attrs, "name") == Some(name)
+            str_of(&r.attrs, "vpc") == Some(vpc.as_str())
+                && str_of(&r.attrs, "name").is_some_and(|n| n.eq_ignore_ascii_case(name))
         })
     };
     let name = match naming::given(attrs, "name") {

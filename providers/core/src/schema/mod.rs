@@ -123,6 +123,14 @@ mod tests {
         // A name given stays: it clashes in its VPC, not in another one.
         assert_eq!(sg(&group("vpc-1")), ReplaceOrder::DestroyBeforeCreate);
         assert_eq!(sg(&group("vpc-2")), ReplaceOrder::CreateBeforeDestroy);
+        // ELB and EC2 names are case-insensitive: a name changed only in
+        // case still clashes with the live one.
+        let lb = |name: &str| -> crate::Attrs { [("name".to_owned(), crate::Value::from(name))].into() };
+        for kind in [Kind::LoadBalancer, Kind::TargetGroup, Kind::SecurityGroup] {
+            let order = |name: &str| of(kind).replace_order(&lb(name), &lb("blog-web"));
+            assert_eq!(order("Blog-Web"), ReplaceOrder::DestroyBeforeCreate, "{kind}");
+            assert_eq!(order("blog-api"), ReplaceOrder::CreateBeforeDestroy, "{kind}");
+        }
         let named = |kind: Kind, parent: &str, name: &str| -> ReplaceOrder {
             let attrs = |parent: &str, name: &str| -> crate::Attrs {
                 [("namespace", parent), ("vpc", parent), ("name", name)]

@@ -423,11 +423,16 @@ impl KindSchema {
         if clash_free {
             return ReplaceOrder::CreateBeforeDestroy;
         }
-        let fixed_name = self.attrs.iter().any(|a| {
-            a.presence == Presence::Named
-                && desired.get(a.name).is_some_and(|v| *v != crate::Value::Null)
-                && desired.get(a.name) == live.get(a.name)
-        });
+        // ELB and EC2 names are case-insensitive: `Web` clashes with `web`.
+        let same_name = |a: &Attr| match (desired.get(a.name), live.get(a.name)) {
+            (Some(crate::Value::String(d)), Some(crate::Value::String(l))) => d.eq_ignore_ascii_case(l),
+            (Some(d), l) => *d != crate::Value::Null && Some(d) == l,
+            (None, _) => false,
+        };
+        let fixed_name = self
+            .attrs
+            .iter()
+            .any(|a| a.presence == Presence::Named && same_name(a));
         match self.kind {
             crate::Kind::LoadBalancer | crate::Kind::TargetGroup | crate::Kind::SecurityGroup
                 if fixed_name =>
