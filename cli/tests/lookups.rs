@@ -167,6 +167,9 @@ data subnets in_b {
   zone = "us-east-1b"
 }
 data security_group web { vpc = data.vpc.legacy  name = "legacy-web" }
+# EC2's filter wildcards.
+data vpc wild { tags = { Team = "leg*" } }
+data security_group wild { vpc = data.vpc.wild  name = "legacy-w?b" }
 data certificate site { domain = "shop.example.com" }
 data hosted_zone shop { name = "shop.example.com" }
 
@@ -184,6 +187,7 @@ output subnets { value = data.subnets.all.ids }
 output in_b { value = data.subnets.in_b.ids }
 output made { value = data.vpc.made }
 output group { value = data.security_group.web.id }
+output wild_group { value = data.security_group.wild }
 output certificate { value = data.certificate.site }
 output zone_id { value = data.hosted_zone.shop.id }
 "#;
@@ -309,6 +313,7 @@ fn every_data_kind_reads_what_another_tool_made_on_both_clouds() {
         assert_eq!(value("in_b"), json!([ids["b"]]), "the subnet in that zone");
         assert_eq!(value("made"), ids["vpc"], "not the default VPC");
         assert_eq!(value("group"), ids["sg"]);
+        assert_eq!(value("wild_group"), ids["sg"], "found by `leg*` and `legacy-w?b`");
         assert_eq!(value("certificate"), ids["certificate"], "the newest issued one");
         assert_eq!(value("zone_id"), ids["zone"]);
 

@@ -85,6 +85,12 @@ fn ec2(sim: &Sim, kind: Kind, filters: &Filters, attrs: &[&str]) -> Matches {
         .collect()
 }
 
+/// Whether `value` matches an EC2 filter value, where `*` stands for any
+/// text and `?` for one character.
+fn wildcard(pattern: &str, value: &str) -> bool {
+    wildmatch::WildMatch::new(pattern).matches(value)
+}
+
 fn ec2_matches(rec: &Record, filters: &Filters) -> bool {
     let attr = |name: &str| rec.attrs.get(name).and_then(Value::as_str);
     let tag = |name: &str| rec.tags.get(name).map(String::as_str);
@@ -96,8 +102,8 @@ fn ec2_matches(rec: &Record, filters: &Filters) -> bool {
         && filters
             .name
             .as_deref()
-            .is_none_or(|name| attr("name") == Some(name))
-        && filters.tags.iter().all(|(k, v)| tag(k) == Some(v.as_str()))
+            .is_none_or(|name| attr("name").is_some_and(|n| wildcard(name, n)))
+        && filters.tags.iter().all(|(k, v)| tag(k).is_some_and(|t| wildcard(v, t)))
         && filters.stack.as_deref().is_none_or(|s| tag(STACK_TAG) == Some(s))
         && filters.address_matches(tag(ADDRESS_TAG))
 }
@@ -195,11 +201,11 @@ fn prefix_lists(sim: &Sim, filters: &Filters) -> Matches {
     aws.chain(own)
         .filter(|(id, name, _, tags)| {
             filters.id.as_deref().is_none_or(|want| want == id)
-                && filters.name.as_deref().is_none_or(|want| want == name)
+                && filters.name.as_deref().is_none_or(|want| wildcard(want, name))
                 && filters
                     .tags
                     .iter()
-                    .all(|(k, v)| tags.and_then(|t| t.get(k)) == Some(v))
+                    .all(|(k, v)| tags.and_then(|t| t.get(k)).is_some_and(|t| wildcard(v, t)))
         })
         .map(|(id, name, arn, _)| {
             Attrs::from([
