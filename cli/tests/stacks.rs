@@ -246,6 +246,11 @@ const COPILOT: &[Edit] = &[
         "deregistration_delay = 60\n  health_check { path",
         "deregistration_delay = 60\n  stickiness           = 86400\n  health_check { path",
     ),
+    edit(
+        "Copilot's tags on every resource, from the stack block",
+        "stack \"${var.app}-${var.env}\" { region = \"us-east-1\" }",
+        "stack \"${var.app}-${var.env}\" {\n  region = \"us-east-1\"\n  tags   = { \"copilot-application\" = var.app, \"copilot-environment\" = var.env }\n}",
+    ),
 ];
 
 #[test]

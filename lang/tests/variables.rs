@@ -1,5 +1,5 @@
 //! Variables set from the command line (`--var`, `--var-file`) and what
-//! evaluation makes of them.
+//! evaluation makes of them and of the stack block.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -192,4 +192,50 @@ log_group logs {
         Value::String("api-8080-us-east-1b".into())
     );
     assert_eq!(known(&a, &api, "retention_days"), Value::Int(30));
+}
+
+#[test]
+fn the_stack_blocks_tags_go_on_every_resource_that_takes_tags_and_its_own_win() {
+    let text = r#"
+variable team { default = "payments" }
+stack "shop" {
+  tags = { Team = var.team, CostCenter = "42" }
+}
+vpc main { cidr = "10.0.0.0/16" }
+log_group app { tags = { Team = "checkout" } }
+hosted_zone site { name = "example.com" }
+dns_record www {
+  zone    = hosted_zone.site
+  name    = "www.example.com"
+  type    = "CNAME"
+  records = ["example.com"]
+  ttl     = 300
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let tags = |pairs: &[(&str, &str)]| {
+        Value::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), Value::from(*v)))
+                .collect(),
+        )
+    };
+    assert_eq!(
+        known(&a, &Address::new(Kind::Vpc, "main"), "tags"),
+        tags(&[("CostCenter", "42"), ("Team", "payments")])
+    );
+    assert_eq!(
+        known(&a, &Address::new(Kind::LogGroup, "app"), "tags"),
+        tags(&[("CostCenter", "42"), ("Team", "checkout")])
+    );
+    let stack = a.stack.as_ref().expect("valid");
+    let record = stack
+        .resource(&Address::new(Kind::DnsRecord, "www"))
+        .expect("declared");
+    assert!(
+        record.body.value("tags").is_none(),
+        "Route 53 records take no tags"
+    );
 }

@@ -67,7 +67,7 @@ pub struct ResourceDecl<'a> {
 /// Meta-attributes any resource may carry besides its schema's.
 pub const META_ATTRS: &[&str] = &["for_each", "prevent_destroy"];
 const VARIABLE_ATTRS: &[&str] = &["default", "description", "type", "sensitive"];
-const STACK_ATTRS: &[&str] = &["region"];
+const STACK_ATTRS: &[&str] = &["region", "tags"];
 const OUTPUT_ATTRS: &[&str] = &["value", "description", "sensitive"];
 /// Block kinds that are not resources.
 pub const OTHER_KINDS: &[&str] = &["variable", "stack", "output", crate::syntax::DATA];

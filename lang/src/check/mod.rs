@@ -28,6 +28,6 @@ pub mod schema;
 mod secrets;
 mod sg_rules;
 mod ssm;
-mod tags;
+pub mod tags;
 pub mod types;
 pub mod var_type;

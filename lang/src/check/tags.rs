@@ -2,6 +2,8 @@
 //! are the same across EC2, ELB, ECS, IAM and CloudWatch Logs, but only EC2
 //! takes any character.
 
+use std::collections::BTreeMap;
+
 use berth_provider::{Kind, Value};
 
 use crate::diagnostic::Diagnostic;
@@ -56,6 +58,19 @@ pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
             diags.push(d);
         }
     }
+}
+
+/// Checks the stack block's `tags` once, as every kind would take them
+/// (ELB's characters); `false` when they have a problem.
+pub fn check_stack(tags: &BTreeMap<String, Value>, span: Span, diags: &mut Vec<Diagnostic>) -> bool {
+    let before = diags.len();
+    for (key, value) in tags {
+        diags.extend(key_problem(key, true, span));
+        if let Some(value) = value.as_str() {
+            diags.extend(value_problem(key, value, true, span));
+        }
+    }
+    diags.len() == before
 }
 
 /// Characters ELB, ECS, IAM and CloudWatch Logs take in tags: letters,

@@ -62,6 +62,46 @@ struct Evaluator<'m, 'a> {
     diags: &'m mut Vec<Diagnostic>,
 }
 
+/// The stack block's `tags`: Terraform's provider `default_tags`.
+struct StackTags {
+    tags: BTreeMap<String, Value>,
+    span: Span,
+}
+
+impl StackTags {
+    /// Adds the stack's tags to a resource of `kind` that takes tags; the
+    /// resource's own tags win.
+    fn apply(&self, kind: Kind, body: &mut DesiredBody) {
+        if kind.schema().attr("tags").is_none() || self.tags.is_empty() {
+            return;
+        }
+        let merged = match body.attrs.remove("tags") {
+            None => Spanned::new(DesiredValue::Known(Value::Map(self.tags.clone())), self.span),
+            Some(Spanned { node, span }) => {
+                let node = match node {
+                    DesiredValue::Known(Value::Map(own)) => {
+                        let mut all = self.tags.clone();
+                        all.extend(own);
+                        DesiredValue::Known(Value::Map(all))
+                    }
+                    DesiredValue::Map(own) => {
+                        let mut all: BTreeMap<String, DesiredValue> = self
+                            .tags
+                            .iter()
+                            .map(|(k, v)| (k.clone(), DesiredValue::Known(v.clone())))
+                            .collect();
+                        all.extend(own);
+                        DesiredValue::Map(all)
+                    }
+                    other => other,
+                };
+                Spanned::new(node, span)
+            }
+        };
+        body.attrs.insert("tags".to_owned(), merged);
+    }
+}
+
 /// A `--var` or var-file value as given, and where to point at.
 #[derive(Clone, Copy)]
 struct Given<'t> {
@@ -147,6 +187,7 @@ pub fn evaluate_in_cloud(
         return (None, ev.zones_read);
     }
     let (name, region) = ev.stack_header(default_name);
+    let stack_tags = ev.stack_tags();
     ev.region = Some(region.clone());
     // Every lookup runs, read or not: a block that matches nothing fails
     // the plan wherever it is used.
@@ -193,7 +234,10 @@ pub fn evaluate_in_cloud(
         };
         let depends_on = dependencies.remove(&(kind, name)).unwrap_or_default();
         let prevent_destroy = protected.contains(&(kind, name));
-        for (key, body) in instances {
+        for (key, mut body) in instances {
+            if let Some(tags) = &stack_tags {
+                tags.apply(kind, &mut body);
+            }
             resources.push(DesiredResource {
                 address: Address {
                     kind,
@@ -530,6 +574,48 @@ impl Evaluator<'_, '_> {
             self.diags.push(unknown);
         }
         (name, region.unwrap_or_else(|| DEFAULT_REGION.to_owned()))
+    }
+
+    /// The stack block's `tags`, for every resource (E0401 unless a map of
+    /// strings, E0321 from a sensitive variable: they print in every plan).
+    fn stack_tags(&mut self) -> Option<StackTags> {
+        let expr = self
+            .module
+            .stack
+            .as_ref()?
+            .block
+            .body
+            .iter()
+            .find_map(|i| match i {
+                Item::Attribute(a) if a.name.name == "tags" => Some(&a.value),
+                _ => None,
+            })?;
+        self.tainted = false;
+        let value = self.expr(expr, None);
+        if std::mem::take(&mut self.tainted) {
+            self.diags.push(not_with_a_secret(
+                "the stack's tags",
+                expr.span,
+                "they tag every resource and show in every plan",
+            ));
+            return None;
+        }
+        let tags: Option<BTreeMap<String, Value>> = match value {
+            Some(DesiredValue::Known(Value::Map(m))) if m.values().all(|v| v.as_str().is_some()) => Some(m),
+            _ => None,
+        };
+        if tags.is_none() {
+            self.diags.push(
+                Diagnostic::error("E0401", "the stack's `tags` is a map of strings", expr.span)
+                    .label("not a map of strings")
+                    .help("write `tags = { Team = \"payments\" }`"),
+            );
+        }
+        let tags = tags?;
+        crate::check::tags::check_stack(&tags, expr.span, self.diags).then_some(StackTags {
+            tags,
+            span: expr.span,
+        })
     }
 
     fn resource(&mut self, decl: &ResourceDecl<'_>) -> Instances {
