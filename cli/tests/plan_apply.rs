@@ -1298,3 +1298,106 @@ fn prevent_destroy_refuses_plans_that_would_destroy_the_resource_on_both_clouds(
         assert_eq!(common::json_plan(&plan)["summary"]["add"], 1, "the VPC is gone");
     }
 }
+
+/// `ignore_changes` (Terraform's `lifecycle { ignore_changes }`): values
+/// another tool changes (a parameter's value an app team sets, a log
+/// group's retention a compliance job raises) plan clean, and an apply of
+/// another change to the same resources writes them back as they are live.
+/// On both clouds.
+#[test]
+fn ignore_changes_keeps_what_another_tool_set_on_both_clouds() {
+    const STACK: &str = r#"stack "ignoring" { region = "us-east-1" }
+ssm_parameter flag {
+  name           = "/app/flag"
+  value          = "off"
+  ignore_changes = [value]
+}
+log_group app {
+  retention_days = 7
+  ignore_changes = ["retention_days"]
+}
+"#;
+    for cloud in common::Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        cloud.apply_clean(dir, STACK, "the first apply");
+        match &cloud {
+            common::Cloud::Aws(moto) => {
+                moto.python(
+                    "import boto3\n\
+                     boto3.client('ssm').put_parameter(Name='/app/flag', Value='on', Type='String', Overwrite=True)\n\
+                     g=[g for g in boto3.client('logs').describe_log_groups()['logGroups'] if 'app' in g['logGroupName']][0]\n\
+                     boto3.client('logs').put_retention_policy(logGroupName=g['logGroupName'], retentionInDays=30)\n",
+                );
+            }
+            common::Cloud::Local => {
+                let path = dir.join(".berth/local-cloud.json");
+                let mut state = common::read_cloud(&path);
+                for r in state["resources"]
+                    .as_object_mut()
+                    .expect("resources")
+                    .values_mut()
+                {
+                    match r["tags"]["berth:address"].as_str() {
+                        Some("ssm_parameter.flag") => r["attrs"]["value"] = json!("on"),
+                        Some("log_group.app") => r["attrs"]["retention_days"] = json!(30),
+                        _ => {}
+                    }
+                }
+                common::write_cloud(&path, &state);
+            }
+        }
+        let plan = cloud.berth(dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "ignored changes plan clean:\n{}", plan.all());
+
+        // Another change to both: only it is planned, and applied.
+        let edited = STACK
+            .replace(
+                "value          = \"off\"",
+                "value          = \"off\"\n  description    = \"feature flag\"",
+            )
+            .replace(
+                "retention_days = 7",
+                "retention_days = 7\n  tags           = { Team = \"app\" }",
+            );
+        std::fs::write(dir.join("main.berth"), &edited).expect("write");
+        let plan = common::json_plan(cloud.berth(dir, &["plan", "--format", "json"]).expect_code(0));
+        for (address, attr) in [("ssm_parameter.flag", "description"), ("log_group.app", "tags")] {
+            let changes = common::json_change(&plan, address)["changes"]
+                .as_array()
+                .expect("changes");
+            let names: Vec<_> = changes
+                .iter()
+                .map(|c| c["attribute"].as_str().unwrap_or_default())
+                .collect();
+            assert_eq!(names, [attr], "{address}");
+        }
+        cloud.converges(dir, "the other change");
+        let out = cloud.berth(dir, &["plan", "--format", "json"]);
+        let after = common::json_plan(&out);
+        assert_eq!(after["summary"]["change"], 0, "{}", out.all());
+        match &cloud {
+            common::Cloud::Aws(moto) => {
+                let live = moto.python(
+                    "import boto3\n\
+                     print(boto3.client('ssm').get_parameter(Name='/app/flag')['Parameter']['Value'])\n\
+                     print([g.get('retentionInDays') for g in boto3.client('logs').describe_log_groups()['logGroups'] if 'app' in g['logGroupName']][0])\n",
+                );
+                assert_eq!(live.split_whitespace().collect::<Vec<_>>(), ["on", "30"]);
+            }
+            common::Cloud::Local => {
+                let state = common::read_cloud(&dir.join(".berth/local-cloud.json"));
+                let attr = |address: &str, attr: &str| {
+                    state["resources"]
+                        .as_object()
+                        .expect("resources")
+                        .values()
+                        .find(|r| r["tags"]["berth:address"] == address)
+                        .map(|r| r["attrs"][attr].clone())
+                };
+                assert_eq!(attr("ssm_parameter.flag", "value"), Some(json!("on")));
+                assert_eq!(attr("log_group.app", "retention_days"), Some(json!(30)));
+            }
+        }
+    }
+}

@@ -52,6 +52,9 @@ pub struct DesiredResource {
     pub depends_on: BTreeSet<Address>,
     /// `prevent_destroy = true`: no plan may delete or replace it.
     pub prevent_destroy: bool,
+    /// Attributes and blocks that keep their live value once the resource
+    /// exists (`ignore_changes`).
+    pub ignore_changes: BTreeSet<String>,
 }
 
 impl DesiredResource {

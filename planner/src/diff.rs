@@ -129,6 +129,17 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
         let (current, extras) = duplicates::choose(copies, &users, |c| {
             differences(&address, &resolved, &c.attrs, marks).len()
         });
+        // What `ignore_changes` names is desired as it is live, in the
+        // step too, so that apply writes it back unchanged.
+        let ignored = stack.resource(&address).map(|r| &r.ignore_changes);
+        let pending = match ignored.and_then(|i| owned::ignoring(pending, i, current.as_ref())) {
+            Some(kept) => std::borrow::Cow::Owned(kept),
+            None => std::borrow::Cow::Borrowed(pending),
+        };
+        let resolved = match ignored {
+            Some(ignored) => owned::keep_live(resolved, ignored, current.as_ref()),
+            None => resolved,
+        };
         // What a deploy owns is desired as it is live.
         let resolved = owned::apply(&address, resolved, current.as_ref());
         for (extra, duplicate) in extras {
@@ -195,7 +206,7 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
         let step = Step {
             address,
             action,
-            desired: Some(pending.clone()),
+            desired: Some(pending.into_owned()),
             live: current,
             depends_on: depends_on.clone(),
         };

@@ -8,9 +8,13 @@
 //!   configuration names another image, that is a real change.
 //! - the `desired_count` of a service with an `autoscaling` block: the
 //!   scaler sets it, so the live count is the desired one.
+//! - what a resource's `ignore_changes` names (Terraform's lifecycle
+//!   argument): once the resource exists, its live value is the desired
+//!   one, through plan and apply alike.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use berth_lang::DesiredValue;
 use berth_provider::{Address, Attrs, DEPLOYED_TAG, Kind, Resource, Value};
 
 /// `CONTAINER=IMAGE` pairs of a [`DEPLOYED_TAG`] value.
@@ -46,6 +50,43 @@ pub fn apply(address: &Address, desired: Attrs, live: Option<&Resource>) -> Attr
         Kind::Service => scaled(desired, live),
         _ => desired,
     }
+}
+
+/// `pending` with each attribute or block `ignored` names set to its value
+/// in `live`; `None` when that changes nothing (nothing ignored, or no
+/// live resource yet: a create takes the configuration).
+pub fn ignoring(
+    pending: &DesiredValue,
+    ignored: &BTreeSet<String>,
+    live: Option<&Resource>,
+) -> Option<DesiredValue> {
+    let live = live.filter(|_| !ignored.is_empty())?;
+    let kept = |name: &String| live.attrs.get(name).cloned().unwrap_or(Value::Null);
+    match pending {
+        // A body all known is one value.
+        DesiredValue::Known(Value::Map(attrs)) => {
+            let mut attrs = attrs.clone();
+            attrs.extend(ignored.iter().map(|n| (n.clone(), kept(n))));
+            Some(DesiredValue::Known(Value::Map(attrs)))
+        }
+        DesiredValue::Map(attrs) => {
+            let mut attrs = attrs.clone();
+            attrs.extend(ignored.iter().map(|n| (n.clone(), DesiredValue::Known(kept(n)))));
+            Some(DesiredValue::Map(attrs))
+        }
+        _ => None,
+    }
+}
+
+/// `desired` with each attribute or block `ignored` names as it is in
+/// `live`, once there is one.
+pub fn keep_live(mut desired: Attrs, ignored: &BTreeSet<String>, live: Option<&Resource>) -> Attrs {
+    if let Some(live) = live {
+        for name in ignored {
+            desired.insert(name.clone(), live.attrs.get(name).cloned().unwrap_or(Value::Null));
+        }
+    }
+    desired
 }
 
 /// A scaled service's `desired_count` is the scaler's: the live one.

@@ -1,11 +1,12 @@
 //! Collects a stack's declarations from its files: variables, the `stack`
 //! block, resources and outputs, rejecting unknown kinds and duplicates.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use berth_provider::Kind;
 use berth_provider::lookup::DataKind;
 
+use super::ignore_changes::IGNORE_CHANGES;
 use super::var_type::VarType;
 use crate::diagnostic::Diagnostic;
 use crate::suggest::did_you_mean;
@@ -62,10 +63,13 @@ pub struct ResourceDecl<'a> {
     pub block: &'a Block,
     pub for_each: Option<&'a Expr>,
     pub prevent_destroy: Option<&'a Expr>,
+    /// Attributes and blocks whose live value stands once the resource
+    /// exists (`ignore_changes`).
+    pub ignore_changes: BTreeSet<String>,
 }
 
 /// Meta-attributes any resource may carry besides its schema's.
-pub const META_ATTRS: &[&str] = &["for_each", "prevent_destroy"];
+pub const META_ATTRS: &[&str] = &["for_each", "prevent_destroy", IGNORE_CHANGES];
 const VARIABLE_ATTRS: &[&str] = &["default", "description", "type", "sensitive"];
 const STACK_ATTRS: &[&str] = &["region", "tags"];
 const OUTPUT_ATTRS: &[&str] = &["value", "description", "sensitive"];
@@ -247,6 +251,9 @@ fn declare_resource<'a>(module: &mut Module<'a>, kind: Kind, block: &'a Block, d
     }
     let for_each = find_attr(block, "for_each");
     let prevent_destroy = find_attr(block, "prevent_destroy");
+    let ignore_changes = find_attr(block, IGNORE_CHANGES)
+        .map(|e| super::ignore_changes::parse(kind, e, diags))
+        .unwrap_or_default();
     module.resources.insert(
         key,
         ResourceDecl {
@@ -255,6 +262,7 @@ fn declare_resource<'a>(module: &mut Module<'a>, kind: Kind, block: &'a Block, d
             block,
             for_each,
             prevent_destroy,
+            ignore_changes,
         },
     );
 }

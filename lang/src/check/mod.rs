@@ -15,6 +15,7 @@ mod ecr;
 mod execute_command;
 mod health_checks;
 mod iam;
+mod ignore_changes;
 mod load_balancer_types;
 pub mod lookups;
 mod managed_policy;

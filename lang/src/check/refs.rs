@@ -7,6 +7,7 @@ use berth_provider::Kind;
 use petgraph::graphmap::DiGraphMap;
 
 use super::declare::{Module, ResourceDecl};
+use super::ignore_changes::IGNORE_CHANGES;
 use crate::diagnostic::Diagnostic;
 use crate::eval::functions;
 use crate::source::Span;
@@ -68,6 +69,8 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
         graph.add_node((decl.kind, decl.name.as_str()));
         for item in &decl.block.body {
             match item {
+                // Names of the resource's own attributes, not references.
+                Item::Attribute(a) if a.name.name == IGNORE_CHANGES => {}
                 Item::Attribute(a) if a.name.name == "for_each" => {
                     walk(
                         module,

@@ -248,6 +248,7 @@ pub fn evaluate_in_cloud(
                 body,
                 depends_on: depends_on.clone(),
                 prevent_destroy,
+                ignore_changes: decl.ignore_changes.clone(),
             });
         }
     }

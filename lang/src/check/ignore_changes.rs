@@ -1,0 +1,92 @@
+//! `ignore_changes = [task_definition, desired_count]`: Terraform's
+//! `lifecycle { ignore_changes }`. The attributes named keep whatever they
+//! are live once the resource exists (a task definition CodePipeline
+//! deploys, tags another tool writes); the configuration sets them only
+//! when the resource is made. The names are read as written, never
+//! evaluated: bare names, strings, or `all`.
+
+use std::collections::BTreeSet;
+
+use berth_provider::Kind;
+use berth_provider::schema::Presence;
+
+use crate::diagnostic::Diagnostic;
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{Expr, ExprKind, StrPart};
+
+/// The meta-attribute's name.
+pub const IGNORE_CHANGES: &str = "ignore_changes";
+
+/// The attributes and blocks of `kind` that `expr` names (E0326 for a name
+/// that is none of them, or for anything but a list of names).
+pub fn parse(kind: Kind, expr: &Expr, diags: &mut Vec<Diagnostic>) -> BTreeSet<String> {
+    let settable = settable(kind);
+    if name(expr).as_deref() == Some("all") {
+        return settable.into_iter().map(str::to_owned).collect();
+    }
+    let ExprKind::List(items) = &expr.kind else {
+        diags.push(
+            Diagnostic::error(
+                "E0326",
+                "`ignore_changes` is a list of attribute names",
+                expr.span,
+            )
+            .label("not a list")
+            .help("write `ignore_changes = [task_definition]`, or `ignore_changes = all`"),
+        );
+        return BTreeSet::new();
+    };
+    let mut out = BTreeSet::new();
+    for item in items {
+        match name(item) {
+            Some(n) if settable.contains(n.as_str()) => {
+                out.insert(n);
+            }
+            found => {
+                let d = Diagnostic::error(
+                    "E0326",
+                    match &found {
+                        Some(n) => format!("`{kind}` has no attribute `{n}` to ignore"),
+                        None => "`ignore_changes` takes attribute names".to_owned(),
+                    },
+                    item.span,
+                )
+                .label("not an attribute or block of this kind");
+                let hint = found
+                    .as_deref()
+                    .and_then(|n| did_you_mean(n, settable.iter().copied()));
+                diags.push(d.help(hint.unwrap_or_else(|| {
+                    "name whole attributes or blocks, as written in the resource (`tags`, `container`); \
+                     computed ones (ids, ARNs) never change by configuration"
+                        .to_owned()
+                })));
+            }
+        }
+    }
+    out
+}
+
+/// A bare name (`desired_count`) or a string (`"desired_count"`).
+fn name(expr: &Expr) -> Option<String> {
+    match &expr.kind {
+        ExprKind::Traversal(t) if t.steps.is_empty() => Some(t.root.name.clone()),
+        ExprKind::String(parts) => match parts.as_slice() {
+            [StrPart::Lit(s)] => Some(s.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// What the configuration of `kind` can set: its attributes but the
+/// computed ones, and its blocks.
+fn settable(kind: Kind) -> BTreeSet<&'static str> {
+    let schema = kind.schema();
+    schema
+        .attrs
+        .iter()
+        .filter(|a| a.presence != Presence::Computed)
+        .map(|a| a.name)
+        .chain(schema.blocks.iter().map(|b| b.name))
+        .collect()
+}
