@@ -4,8 +4,8 @@
 use berth_provider::Kind;
 use berth_provider::schema::{Attr, Block, Literal, Presence, Update};
 
-/// An attribute that is not part of a kind's schema: `for_each` and
-/// `prevent_destroy` on resources, and the attributes of `variable` and
+/// An attribute that is not part of a kind's schema: `for_each`,
+/// `prevent_destroy` and `ignore_changes` on resources, and the attributes of `variable` and
 /// `stack` blocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Meta {
@@ -30,6 +30,11 @@ const RESOURCE_META: &[Meta] = &[
         detail: "bool",
         doc: "`true`: a plan that would delete or replace it (or `berth destroy`) is refused before any change.",
     },
+    Meta {
+        name: "ignore_changes",
+        detail: "list of attribute names, or `all`",
+        doc: "Once the resource exists, these attributes keep their live value: another tool owns them.",
+    },
 ];
 
 const VARIABLE_ATTRS: &[Meta] = &[
@@ -45,8 +50,9 @@ const VARIABLE_ATTRS: &[Meta] = &[
     },
     Meta {
         name: "type",
-        detail: "string",
-        doc: "The type values must have.",
+        detail: "type",
+        doc: "The type values must have (`number`, `list(string)`, `map(number)`, `object({ ... })`); \
+              `--var` text is converted to it.",
     },
     Meta {
         name: "sensitive",
@@ -55,11 +61,18 @@ const VARIABLE_ATTRS: &[Meta] = &[
     },
 ];
 
-const STACK_ATTRS: &[Meta] = &[Meta {
-    name: "region",
-    detail: "string",
-    doc: "The AWS region the stack lives in, e.g. `us-east-1`.",
-}];
+const STACK_ATTRS: &[Meta] = &[
+    Meta {
+        name: "region",
+        detail: "string",
+        doc: "The AWS region the stack lives in, e.g. `us-east-1`.",
+    },
+    Meta {
+        name: "tags",
+        detail: "map of string",
+        doc: "Tags on every resource that takes tags; a resource's own tag of the same key wins.",
+    },
+];
 
 const OUTPUT_ATTRS: &[Meta] = &[
     Meta {
