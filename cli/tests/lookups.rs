@@ -475,3 +475,146 @@ output caller { value = data.caller_identity.current.arn }
         );
     }
 }
+
+/// A platform team's stack holds the cluster, the execution role, the load
+/// balancer and its target group; a service team's stack runs its service
+/// on them, found by name as Terraform's `data "aws_ecs_cluster"`,
+/// `aws_iam_role`, `aws_lb` and `aws_lb_target_group` find them. Both
+/// apply and re-plan clean, and destroy leaving nothing, on both clouds.
+#[test]
+fn a_service_runs_on_a_platform_stacks_cluster_role_and_target_group_on_both_clouds() {
+    const PLATFORM: &str = r#"stack "platform" { region = "us-east-1" }
+vpc main { cidr = "10.40.0.0/16" }
+subnet public {
+  for_each = { "us-east-1a" = 1, "us-east-1b" = 2 }
+  vpc      = vpc.main
+  cidr     = cidrsubnet(vpc.main.cidr, 8, each.value)
+  zone     = each.key
+  public   = true
+}
+internet_gateway main { vpc = vpc.main }
+route_table public {
+  vpc     = vpc.main
+  subnets = subnet.public
+  route { cidr = "0.0.0.0/0"  gateway = internet_gateway.main }
+}
+security_group alb {
+  vpc         = vpc.main
+  description = "Public HTTP"
+  ingress { port = 80  cidr = "0.0.0.0/0" }
+}
+load_balancer shared {
+  name            = "platform-shared"
+  subnets         = subnet.public
+  security_groups = [security_group.alb]
+}
+target_group orders {
+  name        = "platform-orders"
+  vpc         = vpc.main
+  port        = 8080
+  target_type = "ip"
+}
+listener http {
+  load_balancer = load_balancer.shared
+  port          = 80
+  default       = target_group.orders
+}
+cluster shared { name = "platform-shared" }
+role exec {
+  name     = "platformTaskExecution"
+  assume   = "ecs-tasks.amazonaws.com"
+  policies = ["arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"]
+}
+"#;
+    const SERVICE: &str = r#"stack "orders" { region = "us-east-1" }
+data vpc platform {
+  stack   = "platform"
+  address = "vpc.main"
+}
+data subnets public {
+  stack   = "platform"
+  address = "subnet.public"
+}
+data cluster shared { name = "platform-shared" }
+data role exec { name = "platformTaskExecution" }
+data load_balancer shared { name = "platform-shared" }
+data target_group orders { name = "platform-orders" }
+security_group orders {
+  vpc         = data.vpc.platform
+  description = "Orders tasks"
+  ingress { port = data.target_group.orders.port  cidr = "10.40.0.0/16" }
+}
+log_group orders { retention_days = 7 }
+task_definition orders {
+  cpu            = 256
+  memory         = 512
+  execution_role = data.role.exec
+  container app {
+    image = "public.ecr.aws/nginx/nginx:1.27"
+    port  = 8080
+    logs  = log_group.orders
+  }
+}
+service orders {
+  cluster         = data.cluster.shared
+  task_definition = task_definition.orders
+  desired_count   = 1
+  subnets         = data.subnets.public.ids
+  security_groups = [security_group.orders]
+  public_ip       = true
+  load_balancer { target_group = data.target_group.orders  container = "app"  port = 8080 }
+}
+output url { value = "http://${data.load_balancer.shared.dns_name}/" }
+output cluster { value = data.cluster.shared.name }
+"#;
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let (platform, service) = (tmp.path().join("platform"), tmp.path().join("orders"));
+        for (dir, text) in [(&platform, PLATFORM), (&service, SERVICE)] {
+            std::fs::create_dir(dir).expect("dir");
+            std::fs::write(dir.join("main.berth"), text).expect("write");
+        }
+        let shared = tmp.path().join("cloud.json");
+        let berth = |dir: &Path, args: &[&str]| cloud.berth_sharing(&shared, dir, args);
+
+        let missing = berth(&service, &["plan"]);
+        assert_eq!(missing.code, Some(1), "{}", missing.all());
+        assert!(missing.stderr.contains("matches no cluster"), "{}", missing.all());
+
+        for dir in [&platform, &service] {
+            berth(dir, &["apply", "--auto-approve"]).expect_code(0);
+            let plan = berth(dir, &["plan", "--detailed-exitcode"]);
+            assert_eq!(plan.code, Some(0), "{}", plan.all());
+        }
+        let out = berth(&service, &["output", "--format", "json"]);
+        out.expect_code(0);
+        let outputs: Value = serde_json::from_str(&out.stdout).expect("JSON outputs");
+        assert_eq!(
+            outputs["outputs"]["cluster"]["value"], "platform-shared",
+            "{outputs:#}"
+        );
+        let url = outputs["outputs"]["url"]["value"].as_str().unwrap_or_default();
+        assert!(url.starts_with("http://platform-shared-"), "{outputs:#}");
+
+        // The service goes first, while its lookups still find the platform.
+        berth(&service, &["destroy", "--auto-approve"]).expect_code(0);
+        assert_eq!(owned_by(&cloud, &shared, &service, "orders"), 0);
+        berth(&platform, &["destroy", "--auto-approve"]).expect_code(0);
+        assert_eq!(owned_by(&cloud, &shared, &platform, "platform"), 0);
+    }
+}
+
+/// How many resources the plan of `dir` finds of its stack `stack` (none
+/// after a destroy: a plan creates everything again).
+fn owned_by(cloud: &Cloud, shared: &Path, dir: &Path, stack: &str) -> usize {
+    let run = cloud.berth_sharing(shared, dir, &["plan", "--format", "json"]);
+    let plan = common::json_plan(&run);
+    let kept = plan["resource_changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter(|r| r["action"] != "create")
+        .count();
+    assert!(run.stdout.contains(stack), "{}", run.all());
+    kept
+}

@@ -200,8 +200,13 @@ impl Evaluator<'_, '_> {
 
 /// What `data.KIND.NAME` holds without a cloud to ask.
 fn placeholder(kind: DataKind, name: &str) -> Attrs {
-    // Security group rules check that a prefix list id is `pl-...`.
-    let shape = if kind == DataKind::PrefixList { "pl-" } else { "" };
+    // Security group rules check that a prefix list id is `pl-...`, task
+    // definitions that a role is a role ARN.
+    let shape = match kind {
+        DataKind::PrefixList => "pl-",
+        DataKind::Role => "arn:aws:iam::123456789012:role/",
+        _ => "",
+    };
     kind.attrs()
         .iter()
         .map(|a| {
@@ -212,6 +217,8 @@ fn placeholder(kind: DataKind, name: &str) -> Attrs {
             let value = match a.ty {
                 // No check runs on a made-up value of anything.
                 _ if kind.is_opaque(a.name) => Value::Unknown,
+                // A made-up number would pass or fail range checks at random.
+                Type::Int => Value::Unknown,
                 Type::Cidr => Value::String(PLACEHOLDER_CIDR.to_owned()),
                 Type::Map(_) => Value::Map(BTreeMap::new()),
                 Type::List(_) | Type::Set(_) => Value::List(vec![text()]),

@@ -6,7 +6,9 @@
 //! ListCertificates (ISSUED) + DescribeCertificate for the newest; Route
 //! 53's GetHostedZone by id or ListHostedZonesByName by name; EC2's
 //! DescribeManagedPrefixLists by id and name; SSM's GetParameter by name,
-//! decrypted (ParameterNotFound is no match); STS's GetCallerIdentity
+//! decrypted (ParameterNotFound is no match); ECS's DescribeClusters,
+//! IAM's GetRole and ELBv2's DescribeLoadBalancers/DescribeTargetGroups
+//! by name; STS's GetCallerIdentity
 //! (asked once per provider) for the caller and partition.
 
 use aws_sdk_ec2::types::{Filter, Tag};
@@ -25,6 +27,10 @@ pub(crate) async fn find(p: &AwsProvider, query: &Query) -> Result<Matches, Prov
         DataKind::HostedZone => hosted_zones(p, f).await,
         DataKind::PrefixList => prefix_lists(p, f).await,
         DataKind::SsmParameter => parameter(p, f).await,
+        DataKind::Cluster => cluster(p, f).await,
+        DataKind::Role => role(p, f).await,
+        DataKind::LoadBalancer => load_balancer(p, f).await,
+        DataKind::TargetGroup => target_group(p, f).await,
         DataKind::CallerIdentity => {
             let c = p.caller().await?;
             Ok(vec![lookup::caller_attrs(&c.account, &c.arn, &c.user_id)])
@@ -56,6 +62,96 @@ async fn parameter(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderErro
             ])
         })
         .into_iter()
+        .collect())
+}
+
+/// ECS's DescribeClusters of the name: an ACTIVE cluster (a deleted one
+/// stays INACTIVE for a while, and MISSING is ECS's "no such cluster").
+async fn cluster(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let ecs = &p.clients.ecs;
+    let name = f.name.as_deref().unwrap_or_default();
+    let out = p
+        .call("ecs", "DescribeClusters", || {
+            ecs.describe_clusters().clusters(name).send()
+        })
+        .await?;
+    Ok(out
+        .clusters()
+        .iter()
+        .filter(|c| c.status() == Some("ACTIVE"))
+        .map(|c| attrs([("arn", text(c.cluster_arn())), ("name", text(c.cluster_name()))]))
+        .collect())
+}
+
+/// IAM's GetRole of the name (NoSuchEntity is no match).
+async fn role(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let iam = &p.clients.iam;
+    let name = f.name.as_deref().unwrap_or_default();
+    let out = p
+        .call_unless("iam", "GetRole", &["NoSuchEntity"], || {
+            iam.get_role().role_name(name).send()
+        })
+        .await?;
+    Ok(out
+        .and_then(|o| o.role)
+        .map(|r| {
+            attrs([
+                ("arn", Value::from(r.arn())),
+                ("name", Value::from(r.role_name())),
+            ])
+        })
+        .into_iter()
+        .collect())
+}
+
+/// ELBv2's DescribeLoadBalancers of the name (LoadBalancerNotFound is no
+/// match).
+async fn load_balancer(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let elb = &p.clients.elb;
+    let name = f.name.as_deref().unwrap_or_default();
+    let out = p
+        .call_unless(
+            "elbv2",
+            "DescribeLoadBalancers",
+            &["LoadBalancerNotFound"],
+            || elb.describe_load_balancers().names(name).send(),
+        )
+        .await?;
+    Ok(out
+        .iter()
+        .flat_map(|o| o.load_balancers())
+        .map(|lb| {
+            attrs([
+                ("arn", text(lb.load_balancer_arn())),
+                ("name", text(lb.load_balancer_name())),
+                ("dns_name", text(lb.dns_name())),
+                ("zone_id", text(lb.canonical_hosted_zone_id())),
+            ])
+        })
+        .collect())
+}
+
+/// ELBv2's DescribeTargetGroups of the name (TargetGroupNotFound is no
+/// match).
+async fn target_group(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let elb = &p.clients.elb;
+    let name = f.name.as_deref().unwrap_or_default();
+    let out = p
+        .call_unless("elbv2", "DescribeTargetGroups", &["TargetGroupNotFound"], || {
+            elb.describe_target_groups().names(name).send()
+        })
+        .await?;
+    Ok(out
+        .iter()
+        .flat_map(|o| o.target_groups())
+        .map(|tg| {
+            attrs([
+                ("arn", text(tg.target_group_arn())),
+                ("name", text(tg.target_group_name())),
+                ("port", tg.port().map_or(Value::Null, |n| Value::Int(n.into()))),
+                ("vpc", text(tg.vpc_id())),
+            ])
+        })
         .collect())
 }
 
@@ -301,9 +397,9 @@ async fn prefix_lists(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderE
         .iter()
         .filter(|l| {
             f.tags.iter().all(|(k, v)| {
-                l.tags()
-                    .iter()
-                    .any(|t| t.key() == Some(k.as_str()) && t.value() == Some(v.as_str()))
+                l.tags().iter().any(|t| {
+                    t.key() == Some(k.as_str()) && t.value().is_some_and(|tv| lookup::wildcard_matches(v, tv))
+                })
             })
         })
         .map(|l| {

@@ -27,6 +27,14 @@ pub enum DataKind {
     /// An SSM parameter, by name: configuration another team or stack
     /// publishes (a VPC id, an image tag, a secret).
     SsmParameter,
+    /// An ECS cluster, by name: a shared one services run in.
+    Cluster,
+    /// An IAM role, by name: `ecsTaskExecutionRole` and other shared roles.
+    Role,
+    /// A load balancer, by name.
+    LoadBalancer,
+    /// A target group, by name: one a platform stack routes to.
+    TargetGroup,
     /// Who berth runs as: the account, for ARNs a stack writes out.
     CallerIdentity,
     /// The stack's region.
@@ -106,6 +114,10 @@ impl DataKind {
         DataKind::HostedZone,
         DataKind::PrefixList,
         DataKind::SsmParameter,
+        DataKind::Cluster,
+        DataKind::Role,
+        DataKind::LoadBalancer,
+        DataKind::TargetGroup,
         DataKind::CallerIdentity,
         DataKind::Region,
         DataKind::Partition,
@@ -122,6 +134,10 @@ impl DataKind {
             DataKind::HostedZone => "hosted_zone",
             DataKind::PrefixList => "prefix_list",
             DataKind::SsmParameter => "ssm_parameter",
+            DataKind::Cluster => "cluster",
+            DataKind::Role => "role",
+            DataKind::LoadBalancer => "load_balancer",
+            DataKind::TargetGroup => "target_group",
             DataKind::CallerIdentity => "caller_identity",
             DataKind::Region => "region",
             DataKind::Partition => "partition",
@@ -145,6 +161,10 @@ impl DataKind {
                 "one SSM parameter, by its name: its `value` (decrypted; sensitive when the parameter \
                  is a `SecureString`, so never shown, nor anything that reads it)"
             }
+            DataKind::Cluster => "one ECS cluster, by name (ACTIVE)",
+            DataKind::Role => "one IAM role, by name (`ecsTaskExecutionRole`)",
+            DataKind::LoadBalancer => "one load balancer, by name",
+            DataKind::TargetGroup => "one target group, by name",
             DataKind::CallerIdentity => {
                 "who berth runs as (STS GetCallerIdentity): the account, for ARNs; takes no filter"
             }
@@ -167,6 +187,10 @@ impl DataKind {
             DataKind::SecurityGroup => Some(Kind::SecurityGroup),
             DataKind::Certificate => Some(Kind::Certificate),
             DataKind::HostedZone => Some(Kind::HostedZone),
+            DataKind::Cluster => Some(Kind::Cluster),
+            DataKind::Role => Some(Kind::Role),
+            DataKind::LoadBalancer => Some(Kind::LoadBalancer),
+            DataKind::TargetGroup => Some(Kind::TargetGroup),
             DataKind::PrefixList
             | DataKind::SsmParameter
             | DataKind::CallerIdentity
@@ -223,6 +247,7 @@ impl DataKind {
                 ty: Type::String,
                 doc: "the parameter's name (`/network/vpc_id`), as GetParameter takes it",
             }],
+            DataKind::Cluster | DataKind::Role | DataKind::LoadBalancer | DataKind::TargetGroup => &[NAME],
             DataKind::CallerIdentity | DataKind::Region | DataKind::Partition => &[],
         }
     }
@@ -351,6 +376,74 @@ impl DataKind {
                     name: "type",
                     ty: Type::String,
                     doc: "`String`, `StringList` or `SecureString`",
+                },
+            ],
+            DataKind::Cluster => &[
+                DataAttr {
+                    name: "arn",
+                    ty: Type::Ref(Kind::Cluster),
+                    doc: "the cluster's ARN, what a service's `cluster` takes",
+                },
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "its name",
+                },
+            ],
+            DataKind::Role => &[
+                DataAttr {
+                    name: "arn",
+                    ty: Type::Ref(Kind::Role),
+                    doc: "the role's ARN, what a task definition's `execution_role` or `task_role` takes",
+                },
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "its name",
+                },
+            ],
+            DataKind::LoadBalancer => &[
+                DataAttr {
+                    name: "arn",
+                    ty: Type::Ref(Kind::LoadBalancer),
+                    doc: "the load balancer's ARN",
+                },
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "its name",
+                },
+                DataAttr {
+                    name: "dns_name",
+                    ty: Type::String,
+                    doc: "its DNS name",
+                },
+                DataAttr {
+                    name: "zone_id",
+                    ty: Type::String,
+                    doc: "its canonical hosted zone's id, for alias records",
+                },
+            ],
+            DataKind::TargetGroup => &[
+                DataAttr {
+                    name: "arn",
+                    ty: Type::Ref(Kind::TargetGroup),
+                    doc: "the target group's ARN, what a service's `load_balancer` block's `target_group` takes",
+                },
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "its name",
+                },
+                DataAttr {
+                    name: "port",
+                    ty: Type::Int,
+                    doc: "the port its targets take traffic on",
+                },
+                DataAttr {
+                    name: "vpc",
+                    ty: Type::Ref(Kind::Vpc),
+                    doc: "its VPC's id",
                 },
             ],
             DataKind::CallerIdentity => &[
@@ -512,6 +605,12 @@ impl fmt::Display for Filters {
         parts.extend(quoted("address", &self.address));
         f.write_str(&parts.join(", "))
     }
+}
+
+/// Whether `value` matches an EC2 filter value, where `*` stands for any
+/// text and `?` for one character: lookups' tag values and names.
+pub fn wildcard_matches(pattern: &str, value: &str) -> bool {
+    wildmatch::WildMatch::new(pattern).matches(value)
 }
 
 /// The DNS suffix of service endpoints in ARN partition `partition`.

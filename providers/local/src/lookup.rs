@@ -8,7 +8,7 @@
 //! own prefix lists are built in.
 
 use berth_provider::certificate::ISSUED;
-use berth_provider::lookup::{self, DataKind, Filters, Matches, Query};
+use berth_provider::lookup::{self, DataKind, Filters, Matches, Query, wildcard_matches as wildcard};
 use berth_provider::{ADDRESS_TAG, Attrs, Kind, STACK_TAG, Value};
 
 use crate::attrs::str_of;
@@ -26,6 +26,10 @@ pub fn call(kind: DataKind) -> &'static str {
         DataKind::HostedZone => "ListHostedZonesByName",
         DataKind::PrefixList => "DescribeManagedPrefixLists",
         DataKind::SsmParameter => "GetParameter",
+        DataKind::Cluster => "DescribeClusters",
+        DataKind::Role => "GetRole",
+        DataKind::LoadBalancer => "DescribeLoadBalancers",
+        DataKind::TargetGroup => "DescribeTargetGroups",
         DataKind::CallerIdentity | DataKind::Partition => "GetCallerIdentity",
         DataKind::Region => "DescribeRegions",
     }
@@ -45,6 +49,15 @@ pub fn find(sim: &mut Sim, query: &Query) -> Matches {
         DataKind::HostedZone => hosted_zones(sim, filters),
         DataKind::PrefixList => prefix_lists(sim, filters),
         DataKind::SsmParameter => parameters(sim, filters),
+        DataKind::Cluster => named(sim, Kind::Cluster, filters, &["arn", "name"]),
+        DataKind::Role => named(sim, Kind::Role, filters, &["arn", "name"]),
+        DataKind::LoadBalancer => named(
+            sim,
+            Kind::LoadBalancer,
+            filters,
+            &["arn", "name", "dns_name", "zone_id"],
+        ),
+        DataKind::TargetGroup => named(sim, Kind::TargetGroup, filters, &["arn", "name", "port", "vpc"]),
         DataKind::CallerIdentity => vec![lookup::caller_attrs(
             ACCOUNT_ID,
             &format!("arn:aws:iam::{ACCOUNT_ID}:user/berth"),
@@ -57,6 +70,27 @@ pub fn find(sim: &mut Sim, query: &Query) -> Matches {
 
 /// The unique id of the simulated account's one user.
 const LOCAL_USER_ID: &str = "AIDALOCALBERTHUSER0001";
+
+/// The resources of `kind` in the region named as the filter says,
+/// whoever made them (names are unique per account and region; IAM's
+/// without case).
+fn named(sim: &Sim, kind: Kind, filters: &Filters, attrs: &[&str]) -> Matches {
+    let want = filters.name.as_deref().unwrap_or_default();
+    sim.all(kind)
+        .filter(|(_, rec)| {
+            str_of(&rec.attrs, "name").is_some_and(|n| match kind {
+                Kind::Role => n.eq_ignore_ascii_case(want),
+                _ => n == want,
+            })
+        })
+        .map(|(_, rec)| {
+            attrs
+                .iter()
+                .map(|a| ((*a).to_owned(), rec.attrs.get(*a).cloned().unwrap_or(Value::Null)))
+                .collect()
+        })
+        .collect()
+}
 
 /// The parameter of the name asked for, whoever made it.
 fn parameters(sim: &Sim, filters: &Filters) -> Matches {
@@ -83,12 +117,6 @@ fn ec2(sim: &Sim, kind: Kind, filters: &Filters, attrs: &[&str]) -> Matches {
                 .collect()
         })
         .collect()
-}
-
-/// Whether `value` matches an EC2 filter value, where `*` stands for any
-/// text and `?` for one character.
-fn wildcard(pattern: &str, value: &str) -> bool {
-    wildmatch::WildMatch::new(pattern).matches(value)
 }
 
 fn ec2_matches(rec: &Record, filters: &Filters) -> bool {
