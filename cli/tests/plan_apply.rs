@@ -1303,7 +1303,8 @@ fn prevent_destroy_refuses_plans_that_would_destroy_the_resource_on_both_clouds(
 /// another tool changes (a parameter's value an app team sets, a log
 /// group's retention a compliance job raises) plan clean, and an apply of
 /// another change to the same resources writes them back as they are live.
-/// On both clouds.
+/// Written as an attribute and in Terraform's `lifecycle` block. On both
+/// clouds.
 #[test]
 fn ignore_changes_keeps_what_another_tool_set_on_both_clouds() {
     const STACK: &str = r#"stack "ignoring" { region = "us-east-1" }
@@ -1314,7 +1315,7 @@ ssm_parameter flag {
 }
 log_group app {
   retention_days = 7
-  ignore_changes = ["retention_days"]
+  lifecycle { ignore_changes = ["retention_days"] }
 }
 "#;
     for cloud in common::Cloud::both() {

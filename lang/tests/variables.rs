@@ -239,3 +239,51 @@ dns_record www {
         "Route 53 records take no tags"
     );
 }
+
+#[test]
+fn terraforms_lifecycle_block_holds_prevent_destroy_and_ignore_changes() {
+    let a = analyse(
+        "log_group app {\n  retention_days = 7\n  lifecycle {\n    prevent_destroy = true\n    ignore_changes  = [retention_days, \"tags\"]\n  }\n}\n",
+        &[],
+    );
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let stack = a.stack.as_ref().expect("valid");
+    let logs = stack
+        .resource(&Address::new(Kind::LogGroup, "app"))
+        .expect("declared");
+    assert!(logs.prevent_destroy);
+    assert_eq!(
+        logs.ignore_changes.iter().map(String::as_str).collect::<Vec<_>>(),
+        ["retention_days", "tags"]
+    );
+    assert!(
+        logs.body.blocks.is_empty(),
+        "lifecycle is no block of the log group"
+    );
+}
+
+#[test]
+fn terraforms_count_declares_numbered_instances_that_read_count_index() {
+    let text = r#"
+variable zones { default = ["us-east-1a", "us-east-1b", "us-east-1c"] }
+vpc main { cidr = "10.0.0.0/16" }
+subnet private {
+  count = length(var.zones)
+  vpc   = vpc.main
+  cidr  = cidrsubnet("10.0.0.0/16", 8, count.index)
+  zone  = element(var.zones, count.index)
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let third = Address::with_key(Kind::Subnet, "private", "2");
+    assert_eq!(known(&a, &third, "cidr"), Value::String("10.0.2.0/24".into()));
+    assert_eq!(known(&a, &third, "zone"), Value::String("us-east-1c".into()));
+    let stack = a.stack.as_ref().expect("valid");
+    let subnets = stack
+        .resources
+        .iter()
+        .filter(|r| r.kind() == Kind::Subnet)
+        .count();
+    assert_eq!(subnets, 3);
+}

@@ -26,6 +26,11 @@ const RESOURCE_META: &[Meta] = &[
               and others reference one as `KIND.NAME[\"key\"]`.",
     },
     Meta {
+        name: "count",
+        detail: "number",
+        doc: "Terraform's `count`: instances keyed `0` to `N - 1`; the body reads its number as `count.index`.",
+    },
+    Meta {
         name: "prevent_destroy",
         detail: "bool",
         doc: "`true`: a plan that would delete or replace it (or `berth destroy`) is refused before any change.",

@@ -61,7 +61,10 @@ pub struct ResourceDecl<'a> {
     pub kind: Kind,
     pub name: String,
     pub block: &'a Block,
+    /// `for_each`, or Terraform's `count` (then `counted`).
     pub for_each: Option<&'a Expr>,
+    /// `count = N`: instances keyed `0` to `N - 1`, read as `count.index`.
+    pub counted: bool,
     pub prevent_destroy: Option<&'a Expr>,
     /// Attributes and blocks whose live value stands once the resource
     /// exists (`ignore_changes`).
@@ -69,7 +72,13 @@ pub struct ResourceDecl<'a> {
 }
 
 /// Meta-attributes any resource may carry besides its schema's.
-pub const META_ATTRS: &[&str] = &["for_each", "prevent_destroy", IGNORE_CHANGES];
+pub const META_ATTRS: &[&str] = &["for_each", COUNT, "prevent_destroy", IGNORE_CHANGES];
+/// Terraform's `count`, a `for_each` over `0..N`.
+pub const COUNT: &str = "count";
+/// Terraform's `lifecycle { prevent_destroy ignore_changes }` block, which
+/// any resource may hold instead of writing those two as attributes.
+pub const LIFECYCLE: &str = "lifecycle";
+const LIFECYCLE_ATTRS: &[&str] = &["prevent_destroy", IGNORE_CHANGES];
 const VARIABLE_ATTRS: &[&str] = &["default", "description", "type", "sensitive"];
 const STACK_ATTRS: &[&str] = &["region", "tags"];
 const OUTPUT_ATTRS: &[&str] = &["value", "description", "sensitive"];
@@ -249,9 +258,25 @@ fn declare_resource<'a>(module: &mut Module<'a>, kind: Kind, block: &'a Block, d
         diags.push(duplicate(block, prev.block, &format!("{kind}.{name}")));
         return;
     }
+    let count = find_attr(block, COUNT);
     let for_each = find_attr(block, "for_each");
-    let prevent_destroy = find_attr(block, "prevent_destroy");
-    let ignore_changes = find_attr(block, IGNORE_CHANGES)
+    if let (Some(_), Some(c)) = (for_each, count) {
+        diags.push(
+            Diagnostic::error(
+                "E0313",
+                "a resource takes `for_each` or `count`, not both",
+                c.span,
+            )
+            .label("`count` beside `for_each`")
+            .help("keep one: `for_each` names instances by key, `count` by number"),
+        );
+    }
+    let counted = for_each.is_none() && count.is_some();
+    let for_each = for_each.or(count);
+    let lifecycle = lifecycle_block(block, diags);
+    let meta = |name: &str| find_attr(block, name).or_else(|| lifecycle.and_then(|l| find_attr(l, name)));
+    let prevent_destroy = meta("prevent_destroy");
+    let ignore_changes = meta(IGNORE_CHANGES)
         .map(|e| super::ignore_changes::parse(kind, e, diags))
         .unwrap_or_default();
     module.resources.insert(
@@ -261,10 +286,53 @@ fn declare_resource<'a>(module: &mut Module<'a>, kind: Kind, block: &'a Block, d
             name: name.to_owned(),
             block,
             for_each,
+            counted,
             prevent_destroy,
             ignore_changes,
         },
     );
+}
+
+/// The resource's `lifecycle` block, if it has one (E0201 for what else
+/// it holds, E0203 for one of its attributes also written outside it,
+/// E0207 for a second block).
+fn lifecycle_block<'a>(block: &'a Block, diags: &mut Vec<Diagnostic>) -> Option<&'a Block> {
+    let mut found = block.body.iter().filter_map(|i| match i {
+        Item::Block(b) if b.kind.name == LIFECYCLE => Some(b),
+        _ => None,
+    });
+    let first = found.next()?;
+    for again in found {
+        diags.push(
+            Diagnostic::error("E0207", "a resource has one `lifecycle` block", again.kind.span)
+                .label("a second one")
+                .also(first.kind.span, "the first")
+                .help("write both settings in one `lifecycle { }`"),
+        );
+    }
+    check_attrs(first, LIFECYCLE_ATTRS, diags);
+    for name in LIFECYCLE_ATTRS {
+        if let (Some(outside), Some(inside)) = (find_attr_item(block, name), find_attr_item(first, name)) {
+            diags.push(
+                Diagnostic::error(
+                    "E0203",
+                    format!("attribute `{name}` is set twice"),
+                    inside.name.span,
+                )
+                .label("set again here")
+                .also(outside.name.span, "first set here")
+                .help("remove one of them"),
+            );
+        }
+    }
+    Some(first)
+}
+
+fn find_attr_item<'a>(block: &'a Block, name: &str) -> Option<&'a crate::syntax::ast::Attribute> {
+    block.body.iter().find_map(|i| match i {
+        Item::Attribute(a) if a.name.name == name => Some(a),
+        _ => None,
+    })
 }
 
 fn declare_data<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<Diagnostic>) {

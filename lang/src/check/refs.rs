@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use berth_provider::Kind;
 use petgraph::graphmap::DiGraphMap;
 
-use super::declare::{Module, ResourceDecl};
+use super::declare::{COUNT, LIFECYCLE, Module, ResourceDecl};
 use super::ignore_changes::IGNORE_CHANGES;
 use crate::diagnostic::Diagnostic;
 use crate::eval::functions;
@@ -71,7 +71,21 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
             match item {
                 // Names of the resource's own attributes, not references.
                 Item::Attribute(a) if a.name.name == IGNORE_CHANGES => {}
-                Item::Attribute(a) if a.name.name == "for_each" => {
+                Item::Block(b) if b.kind.name == LIFECYCLE => {
+                    let scope = Scope::Resource {
+                        decl,
+                        each: decl.for_each.is_some(),
+                        names_itself: false,
+                    };
+                    for item in &b.body {
+                        if let Item::Attribute(a) = item
+                            && a.name.name != IGNORE_CHANGES
+                        {
+                            walk(module, &a.value, scope, &mut graph, diags);
+                        }
+                    }
+                }
+                Item::Attribute(a) if a.name.name == "for_each" || a.name.name == COUNT => {
                     walk(
                         module,
                         &a.value,
@@ -252,6 +266,25 @@ fn traversal<'a>(
                 );
             }
         }
+        COUNT => {
+            let counted = matches!(scope, Scope::Resource { decl, each: true, .. } if decl.counted);
+            if !counted {
+                diags.push(
+                    Diagnostic::error(
+                        "E0302",
+                        "`count` is only available in a resource with `count`",
+                        span,
+                    )
+                    .label("no `count` here")
+                    .help("add `count = N` to the resource"),
+                );
+            } else if first_attr(t).map(|i| i.name.as_str()) != Some("index") || t.steps.len() > 1 {
+                diags.push(
+                    Diagnostic::error("E0302", "`count` has only `count.index`", span)
+                        .label("not `count.index`"),
+                );
+            }
+        }
         "each" => {
             let ok_scope = matches!(scope, Scope::Resource { each: true, .. });
             let step = first_attr(t).map(|i| i.name.as_str());
@@ -287,10 +320,11 @@ fn traversal<'a>(
         _ => match root.parse::<Kind>() {
             Ok(kind) => resource_ref(module, kind, t, span, scope, graph, diags),
             Err(_) => {
-                let names = Kind::ALL
-                    .iter()
-                    .map(|k| k.keyword())
-                    .chain(["var", "each", crate::syntax::DATA]);
+                let names =
+                    Kind::ALL
+                        .iter()
+                        .map(|k| k.keyword())
+                        .chain(["var", "each", COUNT, crate::syntax::DATA]);
                 let d = Diagnostic::error("E0306", format!("unknown name `{root}`"), t.root.span)
                     .label("not a variable, `each` or resource kind");
                 diags.push(match did_you_mean(root, names) {

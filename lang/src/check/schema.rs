@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use berth_provider::schema::{Block as BlockSchema, Presence};
 
-use super::declare::{META_ATTRS, ResourceDecl};
+use super::declare::{LIFECYCLE, META_ATTRS, ResourceDecl};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
@@ -61,6 +61,8 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
                     None => diags.push(unknown_attr(name, a.name.span, schema, meta)),
                 }
             }
+            // Checked where it is declared; only a resource's own.
+            Item::Block(b) if b.kind.name == LIFECYCLE && meta == META_ATTRS => {}
             Item::Block(b) => {
                 let name = b.kind.name.as_str();
                 match schema.block(name) {

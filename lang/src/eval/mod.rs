@@ -15,7 +15,7 @@ use berth_provider::lookup::DataKind;
 use berth_provider::schema::Presence;
 use berth_provider::{Address, Attrs, Kind, Value};
 
-use crate::check::declare::{META_ATTRS, Module, ResourceDecl};
+use crate::check::declare::{LIFECYCLE, META_ATTRS, Module, ResourceDecl};
 use crate::check::var_type::VarType;
 use crate::diagnostic::Diagnostic;
 use crate::source::{Span, Spanned};
@@ -644,6 +644,17 @@ impl Evaluator<'_, '_> {
             return Vec::new();
         };
         let pairs: Vec<(Value, Value)> = match collection {
+            // `count = N`: instances 0 to N - 1, each.value (count.index) the number.
+            Value::Int(n) if decl.counted && n >= 0 => {
+                (0..n).map(|i| (Value::Int(i), Value::Int(i))).collect()
+            }
+            other if decl.counted => {
+                self.diags.push(
+                    Diagnostic::error("E0313", "`count` takes a whole number, 0 or more", for_each.span)
+                        .label(format!("a {}", other.type_name())),
+                );
+                return Vec::new();
+            }
             // Read by the plan (an SSM parameter's value): the body is
             // checked once, under a key that says so.
             Value::Unknown => vec![(Value::Unknown, Value::Unknown)],
@@ -708,6 +719,8 @@ impl Evaluator<'_, '_> {
         for item in &block.body {
             match item {
                 Item::Attribute(a) if META_ATTRS.contains(&a.name.name.as_str()) => {}
+                // No kind has a block of that name: it is the resource's meta.
+                Item::Block(b) if b.kind.name == LIFECYCLE => {}
                 Item::Attribute(a) => {
                     let outer = std::mem::take(&mut self.tainted);
                     let value = self.expr(&a.value, each);
@@ -975,6 +988,8 @@ impl Evaluator<'_, '_> {
                     attrs.get(found.attr).cloned().unwrap_or(Value::Null),
                 ))
             }
+            // `count.index` is the instance's number, held as `each.value`.
+            crate::check::declare::COUNT => Some(DesiredValue::Known(each?.value.clone())),
             "each" => {
                 let this = each?;
                 match step_name(0)? {
