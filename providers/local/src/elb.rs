@@ -397,6 +397,14 @@ fn check_load_balancer(sim: &Sim, call: &str, attrs: &Attrs) -> Result<(), Provi
     }
     let lb_type = lb_type(attrs);
     let network = lb_type == NETWORK;
+    // A lookup can hand over no subnet at all.
+    if zones.is_empty() {
+        return Err(fail(
+            call,
+            "ValidationError",
+            "At least one subnet must be specified".to_owned(),
+        ));
+    }
     // A Network Load Balancer may live in one zone.
     if zones.len() < 2 && !network {
         return Err(config(

@@ -496,6 +496,18 @@ async fn load_balancers_need_two_zones_and_a_gateway() {
         "CreateLoadBalancer",
         "InvalidConfigurationRequest",
     );
+    // A Network Load Balancer may have one zone, not none (a lookup that
+    // found no subnet).
+    let no_subnet = desired(
+        Kind::LoadBalancer,
+        "x",
+        &[("subnets", list(vec![])), ("type", s("network"))],
+    );
+    expect(
+        cloud.create("s", &no_subnet).await,
+        "CreateLoadBalancer",
+        "ValidationError",
+    );
     let missing = desired(
         Kind::LoadBalancer,
         "x",
