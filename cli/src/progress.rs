@@ -86,6 +86,10 @@ impl Hook for Progress {
         self.line(match outcome {
             Outcome::Done => format!("{address}: {done} after {:.1}s", elapsed.as_secs_f64()),
             Outcome::Failed(e) => format!("{address}: failed: {e}"),
+            // A replacement's delete waits for its own create.
+            Outcome::Skipped { because } if because == address => {
+                format!("{address}: the old one is kept because its replacement failed")
+            }
             Outcome::Skipped { because } => format!("{address}: skipped because {because} failed"),
         });
     }

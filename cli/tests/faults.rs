@@ -273,3 +273,38 @@ fn a_second_apply_on_the_local_cloud_names_the_holder() {
     p.berth(&["apply", "--auto-approve"]).expect_code(0);
     p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
 }
+
+/// A replacement whose new resource cannot be made keeps the old one, and
+/// says so in those words (it read as skipped because of itself).
+#[test]
+fn a_failed_replacement_says_the_old_resource_is_kept() {
+    let p = example("blog");
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    // A new revision, made before the old one goes.
+    p.edit(
+        "main.berth",
+        "port    = 3000\n    env     = { NODE_ENV = var.env }",
+        "port    = 3000\n    env     = { NODE_ENV = var.env, LOG = \"debug\" }",
+    );
+    p.add_faults(&[json!({
+        "op": "create", "address": "task_definition.login",
+        "code": "ClientException", "class": "permanent"
+    })]);
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(1);
+    let err = &run.stderr;
+    assert!(
+        err.contains("  kept: the old task_definition.login, until its replacement is made"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("task_definition.login (depends on task_definition.login"),
+        "{err}"
+    );
+    assert!(
+        run.all()
+            .contains("task_definition.login: the old one is kept because its replacement failed"),
+        "{}",
+        run.all()
+    );
+}

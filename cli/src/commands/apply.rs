@@ -205,8 +205,14 @@ fn summarise(report: &Report, plan: &Plan, destroy: bool, secrets: &[String]) ->
         }
     }
     for (_, address, outcome) in report.skipped() {
-        if let Outcome::Skipped { because } = outcome {
-            eprintln!("  skipped: {address} (depends on {because}, which failed)");
+        match outcome {
+            Outcome::Skipped { because } if because == address => {
+                eprintln!("  kept: the old {address}, until its replacement is made");
+            }
+            Outcome::Skipped { because } => {
+                eprintln!("  skipped: {address} (depends on {because}, which failed)")
+            }
+            _ => {}
         }
     }
     eprintln!("Run `berth plan` to see what remains; `berth apply` finishes the job.");
