@@ -14,6 +14,24 @@
 
 const commaSep1 = (rule) => seq(rule, repeat(seq(',', rule)));
 
+// Infix operators and how tightly they bind, as in Terraform: `*` before `+`
+// before comparisons before `==` before `&&` before `||`.
+const BINARY = [
+  ['||', 1],
+  ['&&', 2],
+  ['==', 3],
+  ['!=', 3],
+  ['<', 4],
+  ['<=', 4],
+  ['>', 4],
+  ['>=', 4],
+  ['+', 5],
+  ['-', 5],
+  ['*', 6],
+  ['/', 6],
+  ['%', 6],
+];
+
 module.exports = grammar({
   name: 'berth',
 
@@ -56,6 +74,48 @@ module.exports = grammar({
         $.map,
         $.function_call,
         $.reference,
+        $.parenthesized_expression,
+        $.unary_expression,
+        $.binary_expression,
+        $.conditional_expression,
+      ),
+
+    parenthesized_expression: ($) => seq('(', $._expression, ')'),
+
+    unary_expression: ($) =>
+      prec(
+        7,
+        seq(
+          field('operator', choice('!', '-')),
+          field('operand', $._expression),
+        ),
+      ),
+
+    binary_expression: ($) =>
+      choice(
+        ...BINARY.map(([operator, precedence]) =>
+          prec.left(
+            precedence,
+            seq(
+              field('left', $._expression),
+              field('operator', operator),
+              field('right', $._expression),
+            ),
+          ),
+        ),
+      ),
+
+    // cond ? a : b, binding loosest and grouping to the right.
+    conditional_expression: ($) =>
+      prec.right(
+        0,
+        seq(
+          field('condition', $._expression),
+          '?',
+          field('consequence', $._expression),
+          ':',
+          field('alternative', $._expression),
+        ),
       ),
 
     // KIND.NAME, KIND.NAME.ATTR, KIND.NAME["key"].ATTR, var.NAME, each.key

@@ -287,3 +287,39 @@ subnet private {
         .count();
     assert_eq!(subnets, 3);
 }
+
+#[test]
+fn conditionals_comparisons_and_arithmetic_evaluate_as_in_terraform() {
+    let text = r#"
+variable env { default = "prod" }
+variable zones { default = ["us-east-1a", "us-east-1b"] }
+vpc main { cidr = "10.0.0.0/16" }
+subnet private {
+  count = var.env == "prod" ? length(var.zones) : 1
+  vpc   = vpc.main
+  cidr  = cidrsubnet("10.0.0.0/16", 8, count.index + 10)
+  zone  = var.zones[count.index % length(var.zones)]
+}
+log_group app {
+  retention_days = var.env != "prod" && true ? 7 : 30 * 3
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let second = Address::with_key(Kind::Subnet, "private", "1");
+    assert_eq!(known(&a, &second, "cidr"), Value::String("10.0.11.0/24".into()));
+    let logs = Address::new(Kind::LogGroup, "app");
+    assert_eq!(known(&a, &logs, "retention_days"), Value::Int(90));
+    let dev = analyse(text, &[("env", "dev")]);
+    assert!(dev.diagnostics.is_empty(), "{:#?}", dev.diagnostics);
+    let stack = dev.stack.as_ref().expect("valid");
+    assert_eq!(
+        stack
+            .resources
+            .iter()
+            .filter(|r| r.kind() == Kind::Subnet)
+            .count(),
+        1
+    );
+    assert_eq!(known(&dev, &logs, "retention_days"), Value::Int(7));
+}

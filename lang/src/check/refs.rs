@@ -193,6 +193,16 @@ fn walk<'a>(
             }
         }
         ExprKind::List(items) => items.iter().for_each(|e| walk(module, e, scope, graph, diags)),
+        ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => walk(module, inner, scope, graph, diags),
+        ExprKind::Binary(_, lhs, rhs) => {
+            walk(module, lhs, scope, graph, diags);
+            walk(module, rhs, scope, graph, diags);
+        }
+        ExprKind::Conditional(cond, then, otherwise) => {
+            for e in [cond, then, otherwise] {
+                walk(module, e, scope, graph, diags);
+            }
+        }
         ExprKind::Map(entries) => entries
             .iter()
             .for_each(|e| walk(module, &e.value, scope, graph, diags)),

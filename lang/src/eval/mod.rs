@@ -4,6 +4,7 @@
 
 pub mod functions;
 mod lookups;
+mod operators;
 mod zones;
 
 pub use lookups::LookupFn;
@@ -818,7 +819,50 @@ impl Evaluator<'_, '_> {
                 }
             }
             ExprKind::Traversal(t) => self.traversal(t, expr.span, each)?,
+            ExprKind::Paren(inner) => self.expr(inner, each)?,
+            ExprKind::Unary(op, inner) => {
+                let value = self.operand(inner, each)?;
+                self.operated(operators::unary(*op, &value), expr.span)?
+            }
+            ExprKind::Binary(op, lhs, rhs) => {
+                let (lhs, rhs) = (self.operand(lhs, each), self.operand(rhs, each));
+                self.operated(operators::binary(*op, &lhs?, &rhs?), expr.span)?
+            }
+            ExprKind::Conditional(cond, then, otherwise) => match self.operand(cond, each)? {
+                Value::Bool(true) => self.expr(then, each)?,
+                Value::Bool(false) => self.expr(otherwise, each)?,
+                Value::Unknown => DesiredValue::Known(Value::Unknown),
+                other => {
+                    return self.error(
+                        Diagnostic::error("E0328", "a condition is `true` or `false`", cond.span)
+                            .label(format!("a {}", other.type_name())),
+                    );
+                }
+            },
         })
+    }
+
+    /// An operator's operand: a value known before apply (E0327).
+    fn operand(&mut self, expr: &Expr, each: Option<Each<'_>>) -> Option<Value> {
+        match self.expr(expr, each)? {
+            DesiredValue::Known(v) => Some(v),
+            _ => {
+                self.diags.push(
+                    Diagnostic::error("E0327", "operators need values known before apply", expr.span)
+                        .label("only AWS knows this value before apply")
+                        .help("operators run at plan time, like functions: use constants, variables, lookups or declared attributes"),
+                );
+                None
+            }
+        }
+    }
+
+    /// An operator's result, or E0328 naming the misuse.
+    fn operated(&mut self, result: Result<Value, String>, span: Span) -> Option<DesiredValue> {
+        match result {
+            Ok(v) => Some(DesiredValue::Known(v)),
+            Err(msg) => self.error(Diagnostic::error("E0328", "this operation fails", span).label(msg)),
+        }
     }
 
     /// `availability_zones()`: the region's zones, known once the stack's

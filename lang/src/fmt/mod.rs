@@ -9,7 +9,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
-use crate::syntax::ast::{Block, Expr, ExprKind, Item, Label, MapEntry, Step};
+use crate::syntax::ast::{Block, Expr, ExprKind, Item, Label, MapEntry, Step, UnaryOp};
 use crate::syntax::parse_recovering;
 
 const INDENT: &str = "  ";
@@ -251,6 +251,9 @@ impl<'a> Printer<'a> {
                     || entries.iter().any(|m| self.expr_multiline(&m.value))
             }
             ExprKind::Call(c) => c.args.iter().any(|a| self.expr_multiline(a)),
+            ExprKind::Paren(_) | ExprKind::Unary(..) | ExprKind::Binary(..) | ExprKind::Conditional(..) => {
+                self.is_multiline(e.span)
+            }
             _ => false,
         }
     }
@@ -321,6 +324,40 @@ impl<'a> Printer<'a> {
                         }
                     }
                 }
+            }
+            // Across lines or around a comment, as written: the layout is
+            // the author's and no comment is lost.
+            ExprKind::Paren(_) | ExprKind::Unary(..) | ExprKind::Binary(..) | ExprKind::Conditional(..)
+                if self.is_multiline(e.span) || self.has_comment_in(e.span) =>
+            {
+                self.skip_comments_in(e.span);
+                self.out.push_str(self.src(e.span));
+            }
+            ExprKind::Paren(inner) => {
+                self.out.push('(');
+                self.expr(inner, level);
+                self.out.push(')');
+            }
+            ExprKind::Unary(op, inner) => {
+                self.out.push(match op {
+                    UnaryOp::Not => '!',
+                    UnaryOp::Neg => '-',
+                });
+                self.expr(inner, level);
+            }
+            ExprKind::Binary(op, lhs, rhs) => {
+                self.expr(lhs, level);
+                self.out.push(' ');
+                self.out.push_str(op.symbol());
+                self.out.push(' ');
+                self.expr(rhs, level);
+            }
+            ExprKind::Conditional(cond, then, otherwise) => {
+                self.expr(cond, level);
+                self.out.push_str(" ? ");
+                self.expr(then, level);
+                self.out.push_str(" : ");
+                self.expr(otherwise, level);
             }
             ExprKind::Call(c) => {
                 self.out.push_str(&c.name.name);
@@ -441,6 +478,16 @@ mod tests {
             fmt(messy),
             "vpc main {\n  cidr          = \"10.0.0.0/16\"\n  dns_hostnames = true\n}\ninternet_gateway main { vpc = vpc.main }\n"
         );
+    }
+
+    #[test]
+    fn operators_get_one_space_around_them_unless_written_across_lines() {
+        assert_eq!(
+            fmt("x y {\n  a = var.n+1\n  b = var.env==\"prod\"?3:(1*2)\n  c = !var.on\n}\n"),
+            "x y {\n  a = var.n + 1\n  b = var.env == \"prod\" ? 3 : (1 * 2)\n  c = !var.on\n}\n"
+        );
+        let across = "x y {\n  a = var.big # why\n    ? 3\n    : 1\n}\n";
+        assert_eq!(fmt(across), across);
     }
 
     #[test]

@@ -87,6 +87,73 @@ pub enum ExprKind {
     /// `KIND.NAME.ATTR`, `var.env`, `each.key`, `subnet.public["a"].id`.
     Traversal(Traversal),
     Call(Call),
+    /// `(expr)`, kept so the formatter prints the grouping as written.
+    Paren(Box<Expr>),
+    /// `!expr`, `-expr`.
+    Unary(UnaryOp, Box<Expr>),
+    /// `lhs OP rhs`: arithmetic, comparison, `&&`, `||`.
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `cond ? then : otherwise`.
+    Conditional(Box<Expr>, Box<Expr>, Box<Expr>),
+}
+
+/// A prefix operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Neg,
+}
+
+/// An infix operator, as Terraform has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Or,
+    And,
+    Eq,
+    NotEq,
+    Less,
+    LessEq,
+    Greater,
+    GreaterEq,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+impl BinaryOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "||",
+            BinaryOp::And => "&&",
+            BinaryOp::Eq => "==",
+            BinaryOp::NotEq => "!=",
+            BinaryOp::Less => "<",
+            BinaryOp::LessEq => "<=",
+            BinaryOp::Greater => ">",
+            BinaryOp::GreaterEq => ">=",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+            BinaryOp::Rem => "%",
+        }
+    }
+
+    /// How tightly it binds: higher first (`*` before `+` before `==`
+    /// before `&&` before `||`).
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinaryOp::Or => 1,
+            BinaryOp::And => 2,
+            BinaryOp::Eq | BinaryOp::NotEq => 3,
+            BinaryOp::Less | BinaryOp::LessEq | BinaryOp::Greater | BinaryOp::GreaterEq => 4,
+            BinaryOp::Add | BinaryOp::Sub => 5,
+            BinaryOp::Mul | BinaryOp::Div | BinaryOp::Rem => 6,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -17,6 +17,8 @@ pub(super) enum Expected {
     CloseBrace,
     CloseBracket,
     CloseParen,
+    /// The `:` of `cond ? a : b`.
+    Colon,
     Comma,
     Quote,
     Value,
@@ -37,6 +39,7 @@ impl Expected {
             Expected::CloseBrace => "`}`",
             Expected::CloseBracket => "`]`",
             Expected::CloseParen => "`)`",
+            Expected::Colon => "`:`",
             Expected::Comma => "`,`",
             Expected::Quote => "`\"`",
             Expected::Value => "a value",

@@ -415,12 +415,122 @@ impl<'t> Parser<'t> {
         })
     }
 
-    /// An expression starting at the current position (trivia skipped).
+    /// An expression starting at the current position (trivia skipped):
+    /// operands joined by operators, optionally `cond ? a : b`.
     pub fn expr(&mut self) -> Parsed<Expr> {
+        let cond = self.binary(1)?;
+        let saved = self.save();
+        self.c.skip_trivia();
+        if !self.c.eat(b'?') {
+            self.restore(saved);
+            return Ok(cond);
+        }
+        self.c.skip_trivia();
+        let then = self.expr()?;
+        self.c.skip_trivia();
+        if !self.c.eat(b':') {
+            return Err(self.expected(&[Expected::Colon]));
+        }
+        self.c.skip_trivia();
+        let otherwise = self.expr()?;
+        Ok(Expr {
+            span: cond.span.to(otherwise.span),
+            kind: ExprKind::Conditional(Box::new(cond), Box::new(then), Box::new(otherwise)),
+        })
+    }
+
+    /// Operands joined by operators binding at least as tightly as
+    /// `min` (precedence climbing; all operators are left-associative).
+    fn binary(&mut self, min: u8) -> Parsed<Expr> {
+        let mut lhs = self.unary()?;
+        loop {
+            let saved = self.save();
+            self.c.skip_trivia();
+            let Some((op, len)) = self.binary_op().filter(|(op, _)| op.precedence() >= min) else {
+                self.restore(saved);
+                return Ok(lhs);
+            };
+            self.c.bump(len);
+            self.c.skip_trivia();
+            let rhs = self.binary(op.precedence() + 1)?;
+            lhs = Expr {
+                span: lhs.span.to(rhs.span),
+                kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+            };
+        }
+    }
+
+    /// The operator next in the text, and its length.
+    fn binary_op(&self) -> Option<(BinaryOp, usize)> {
+        let rest = self.c.rest().as_bytes();
+        let two = |b: u8| rest.get(1) == Some(&b);
+        Some(match *rest.first()? {
+            b'|' if two(b'|') => (BinaryOp::Or, 2),
+            b'&' if two(b'&') => (BinaryOp::And, 2),
+            b'=' if two(b'=') => (BinaryOp::Eq, 2),
+            b'!' if two(b'=') => (BinaryOp::NotEq, 2),
+            b'<' if two(b'=') => (BinaryOp::LessEq, 2),
+            b'>' if two(b'=') => (BinaryOp::GreaterEq, 2),
+            b'<' => (BinaryOp::Less, 1),
+            b'>' => (BinaryOp::Greater, 1),
+            b'+' => (BinaryOp::Add, 1),
+            b'-' => (BinaryOp::Sub, 1),
+            b'*' => (BinaryOp::Mul, 1),
+            b'/' => (BinaryOp::Div, 1),
+            b'%' => (BinaryOp::Rem, 1),
+            _ => return None,
+        })
+    }
+
+    /// `!x`, `-x` (a `-` before a digit is a negative number), or an operand.
+    fn unary(&mut self) -> Parsed<Expr> {
+        let start = self.c.pos;
+        let rest = self.c.rest().as_bytes();
+        let op = match rest.first() {
+            Some(b'!') => UnaryOp::Not,
+            Some(b'-') if !rest.get(1).is_some_and(u8::is_ascii_digit) => UnaryOp::Neg,
+            _ => return self.operand(),
+        };
+        self.c.bump(1);
+        self.c.skip_trivia();
+        let inner = self.unary()?;
+        Ok(Expr {
+            span: self.c.span_between(start, inner.span.end),
+            kind: ExprKind::Unary(op, Box::new(inner)),
+        })
+    }
+
+    /// Where the cursor is, to step back to after looking past trivia for
+    /// an operator that is not there (its comments stay unread).
+    fn save(&self) -> (usize, usize, usize, usize) {
+        (
+            self.c.pos,
+            self.c.last_end,
+            self.c.comments.len(),
+            self.c.invisible.len(),
+        )
+    }
+
+    fn restore(&mut self, (pos, last_end, comments, invisible): (usize, usize, usize, usize)) {
+        self.c.pos = pos;
+        self.c.last_end = last_end;
+        self.c.comments.truncate(comments);
+        self.c.invisible.truncate(invisible);
+    }
+
+    /// A value, reference, call or `(expr)`.
+    fn operand(&mut self) -> Parsed<Expr> {
         self.probe_here(Spot::Value);
         let start = self.c.pos;
         let kind = match self.c.peek() {
             Some(b'"') => return self.string(),
+            Some(b'(') => {
+                self.open("(")?;
+                let inner = self.expr()?;
+                self.c.skip_trivia();
+                self.close(b')', &[Expected::CloseParen])?;
+                ExprKind::Paren(Box::new(inner))
+            }
             Some(b'-' | b'0'..=b'9') => self.number()?,
             Some(b'[') => {
                 // A list's elements are values of the attribute it is
@@ -457,7 +567,8 @@ impl<'t> Parser<'t> {
         }
         self.c.bump(len);
         self.probe_between(start, self.c.pos + 1, Spot::Other);
-        if self.c.peek().is_some_and(is_ident_byte) {
+        // `2-1` is a subtraction; `2a` no number.
+        if self.c.peek().is_some_and(|b| is_ident_byte(b) && b != b'-') {
             let end = self.c.pos + self.c.ident_len();
             let word = &self.c.text[start..end];
             return Err(
@@ -630,7 +741,7 @@ impl<'t> Parser<'t> {
 
 /// A byte that can start an expression.
 fn starts_value(b: u8) -> bool {
-    matches!(b, b'"' | b'-' | b'[' | b'{' | b'_') || b.is_ascii_alphanumeric()
+    matches!(b, b'"' | b'-' | b'[' | b'{' | b'_' | b'(' | b'!') || b.is_ascii_alphanumeric()
 }
 
 /// How many ASCII digits `bytes` starts with.
@@ -803,7 +914,8 @@ route_table public {
             ),
             ("x y { a = \"${b\" }", "expected `}`, found `\"`"),
             ("x y { a = 12ab }", "expected a value, found `12ab`"),
-            ("x y { a = - }", "expected a value, found `-`"),
+            // A lone `-` is a prefix operator still waiting for its value.
+            ("x y { a = - }", "expected a value, found `}`"),
             ("x y { a = \"x\n\" }", "expected `\"`, found end of line"),
             ("x y { a = \"a\\qb\" }", "`\\q` is not an escape"),
             ("x y { a = \"a", "expected `\"`, found end of file"),
@@ -963,6 +1075,38 @@ route_table public {
     fn errors_per_file_are_capped() {
         let text = format!("x y {{\n{}}}", "!\n".repeat(1000));
         assert_eq!(parse_recovering(FileId(0), &text).errors.len(), MAX_ERRORS);
+    }
+
+    #[test]
+    fn operators_bind_as_in_terraform() {
+        // Shown fully parenthesised.
+        fn shape(e: &Expr) -> String {
+            match &e.kind {
+                ExprKind::Binary(op, l, r) => format!("({} {} {})", shape(l), op.symbol(), shape(r)),
+                ExprKind::Unary(UnaryOp::Not, x) => format!("!{}", shape(x)),
+                ExprKind::Unary(UnaryOp::Neg, x) => format!("-{}", shape(x)),
+                ExprKind::Conditional(c, a, b) => format!("({} ? {} : {})", shape(c), shape(a), shape(b)),
+                ExprKind::Paren(x) => shape(x),
+                ExprKind::Int(i) => i.to_string(),
+                ExprKind::Traversal(t) => t.root.name.clone(),
+                _ => "?".to_owned(),
+            }
+        }
+        for (text, want) in [
+            ("1 + 2 * 3", "(1 + (2 * 3))"),
+            ("1 - 2 - 3", "((1 - 2) - 3)"),
+            ("a || b && !c", "(a || (b && !c))"),
+            ("a == 1 ? 2 : b ? 3 : 4", "((a == 1) ? 2 : (b ? 3 : 4))"),
+            ("(1 + 2) * -x", "((1 + 2) * -x)"),
+            ("n - 1", "(n - 1)"),
+            // As in HCL, a name may hold `-`: spaces make it a subtraction.
+            ("n-1", "n-1"),
+            ("2-1", "(2 - 1)"),
+            ("a <= b != c > d", "((a <= b) != (c > d))"),
+        ] {
+            let e = parse_expr(text).unwrap_or_else(|d| panic!("{text}: {d:?}"));
+            assert_eq!(shape(&e), want, "{text}");
+        }
     }
 
     #[test]

@@ -66,6 +66,24 @@
 ; Operators and punctuation
 "=" @operator
 
+(unary_expression
+  operator: _ @operator)
+
+(binary_expression
+  operator: _ @operator)
+
+(conditional_expression
+  [
+    "?"
+    ":"
+  ] @operator)
+
+(parenthesized_expression
+  [
+    "("
+    ")"
+  ] @punctuation.bracket)
+
 ; Brackets are matched per parent so that the `}` closing an interpolation
 ; (punctuation.special above) never gets a second capture.
 (body
