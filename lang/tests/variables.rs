@@ -323,3 +323,20 @@ log_group app {
     );
     assert_eq!(known(&dev, &logs, "retention_days"), Value::Int(7));
 }
+
+/// Regression: `count` became a resource's meta-attribute, and nested
+/// blocks lost their own `count` (an ECR lifecycle rule's).
+#[test]
+fn a_nested_blocks_count_is_its_own_attribute() {
+    let a = analyse(
+        "ecr_repository app {\n  lifecycle_rule {\n    priority   = 1\n    count_type = \"imageCountMoreThan\"\n    count      = 20\n  }\n}\n",
+        &[],
+    );
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let stack = a.stack.as_ref().expect("valid");
+    let repo = stack
+        .resource(&Address::new(Kind::EcrRepository, "app"))
+        .expect("declared");
+    let rule = &repo.body.blocks["lifecycle_rule"][0];
+    assert_eq!(rule.body.known("count"), Some(&Value::Int(20)));
+}

@@ -624,7 +624,7 @@ impl Evaluator<'_, '_> {
         self.current = None;
         let Some(for_each) = decl.for_each else {
             self.current = Some(Address::new(decl.kind, &decl.name));
-            return vec![(None, task_sizes(decl.kind, self.body(decl.block, None)))];
+            return vec![(None, task_sizes(decl.kind, self.body(decl.block, None, true)))];
         };
         self.tainted = false;
         let collection = self.expr(for_each, None);
@@ -645,6 +645,9 @@ impl Evaluator<'_, '_> {
             return Vec::new();
         };
         let pairs: Vec<(Value, Value)> = match collection {
+            // Read by the plan (an SSM parameter's value): the body is
+            // checked once, under a key that says so.
+            Value::Unknown => vec![(Value::Unknown, Value::Unknown)],
             // `count = N`: instances 0 to N - 1, each.value (count.index) the number.
             Value::Int(n) if decl.counted && n >= 0 => {
                 (0..n).map(|i| (Value::Int(i), Value::Int(i))).collect()
@@ -656,9 +659,6 @@ impl Evaluator<'_, '_> {
                 );
                 return Vec::new();
             }
-            // Read by the plan (an SSM parameter's value): the body is
-            // checked once, under a key that says so.
-            Value::Unknown => vec![(Value::Unknown, Value::Unknown)],
             Value::List(items) => items.into_iter().map(|v| (v.clone(), v)).collect(),
             Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
             other => {
@@ -709,19 +709,22 @@ impl Evaluator<'_, '_> {
                     key: &Value::String(text.clone()),
                     value: &value,
                 }),
+                true,
             );
             out.push((Some(text), task_sizes(decl.kind, body)));
         }
         out
     }
 
-    fn body(&mut self, block: &Block, each: Option<Each<'_>>) -> DesiredBody {
+    /// A resource's body (`top`) or a nested block's: only a resource's
+    /// own meta-attributes and `lifecycle` block are not attributes (a
+    /// nested block may have a `count`, an ECR lifecycle rule's).
+    fn body(&mut self, block: &Block, each: Option<Each<'_>>, top: bool) -> DesiredBody {
         let mut body = DesiredBody::default();
         for item in &block.body {
             match item {
-                Item::Attribute(a) if META_ATTRS.contains(&a.name.name.as_str()) => {}
-                // No kind has a block of that name: it is the resource's meta.
-                Item::Block(b) if b.kind.name == LIFECYCLE => {}
+                Item::Attribute(a) if top && META_ATTRS.contains(&a.name.name.as_str()) => {}
+                Item::Block(b) if top && b.kind.name == LIFECYCLE => {}
                 Item::Attribute(a) => {
                     let outer = std::mem::take(&mut self.tainted);
                     let value = self.expr(&a.value, each);
@@ -745,7 +748,7 @@ impl Evaluator<'_, '_> {
                     };
                     let nested = DesiredBlock {
                         label,
-                        body: self.body(b, each),
+                        body: self.body(b, each, false),
                         span: header(b),
                     };
                     body.blocks.entry(b.kind.name.clone()).or_default().push(nested);
