@@ -118,13 +118,20 @@ module.exports = grammar({
         ),
       ),
 
-    // KIND.NAME, KIND.NAME.ATTR, KIND.NAME["key"].ATTR, var.NAME, each.key
+    // KIND.NAME, KIND.NAME.ATTR, KIND.NAME["key"].ATTR, KIND.NAME[*].ATTR,
+    // var.NAME, each.key
     reference: ($) =>
-      seq(field('root', $.identifier), repeat(choice($.member, $.index))),
+      seq(
+        field('root', $.identifier),
+        repeat(choice($.member, $.index, $.splat)),
+      ),
 
     member: ($) => seq('.', field('name', $.identifier)),
 
     index: ($) => seq('[', field('key', $._expression), ']'),
+
+    // [*]: every instance of a repeated resource, every element of a list.
+    splat: (_) => seq('[', '*', ']'),
 
     function_call: ($) =>
       seq(

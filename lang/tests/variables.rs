@@ -340,3 +340,35 @@ fn a_nested_blocks_count_is_its_own_attribute() {
     let rule = &repo.body.blocks["lifecycle_rule"][0];
     assert_eq!(rule.body.known("count"), Some(&Value::Int(20)));
 }
+
+#[test]
+fn terraforms_splat_reads_every_instance_or_element() {
+    let text = r#"
+variable services { default = [{ name = "web", port = 80 }, { name = "api", port = 8080 }] }
+vpc main { cidr = "10.0.0.0/16" }
+subnet private {
+  count = 2
+  vpc   = vpc.main
+  cidr  = cidrsubnet("10.0.0.0/16", 8, count.index)
+  zone  = element(["us-east-1a", "us-east-1b"], count.index)
+}
+route_table private {
+  vpc     = vpc.main
+  subnets = subnet.private[*].id
+}
+security_group web {
+  vpc         = vpc.main
+  description = join(",", var.services[*].name)
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let group = Address::new(Kind::SecurityGroup, "web");
+    assert_eq!(known(&a, &group, "description"), Value::String("web,api".into()));
+    let stack = a.stack.as_ref().expect("valid");
+    let table = stack
+        .resource(&Address::new(Kind::RouteTable, "private"))
+        .expect("declared");
+    let deps: Vec<String> = table.depends_on.iter().map(ToString::to_string).collect();
+    assert!(deps.contains(&"subnet.private[\"1\"]".to_owned()), "{deps:?}");
+}

@@ -109,6 +109,13 @@
     "]"
   ] @punctuation.bracket)
 
+(splat
+  [
+    "["
+    "]"
+  ] @punctuation.bracket
+  "*" @operator)
+
 (arguments
   [
     "("

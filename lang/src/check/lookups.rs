@@ -183,6 +183,14 @@ pub fn resolve(
                 return None;
             }
         },
+        Some(Step::Splat(span)) => {
+            diags.push(
+                Diagnostic::error("E0593", "a lookup has no instances", *span)
+                    .label("cannot splat a lookup")
+                    .help("`data.subnets.NAME.ids` is the list of every match"),
+            );
+            return None;
+        }
         Some(Step::Index(e)) => {
             diags.push(
                 Diagnostic::error("E0593", "a lookup has no instances", e.span)

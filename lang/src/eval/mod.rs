@@ -952,8 +952,26 @@ impl Evaluator<'_, '_> {
     /// name: `.port` and `["port"]` in a map or object, `[0]` in a list
     /// (E0325 when there is no such key or element).
     fn step_into(&mut self, mut value: Value, steps: &[Step], each: Option<Each<'_>>) -> Option<Value> {
-        for step in steps {
+        for (i, step) in steps.iter().enumerate() {
             let (key, span) = match step {
+                Step::Splat(span) => {
+                    // Each element, read by the steps after the splat.
+                    let Value::List(items) = value else {
+                        return self.error_value(
+                            Diagnostic::error(
+                                "E0325",
+                                format!("cannot splat a {}", value.type_name()),
+                                *span,
+                            )
+                            .label("not a list")
+                            .help("`[*]` reads every element of a list"),
+                        );
+                    };
+                    let rest = &steps[i + 1..];
+                    let items: Option<Vec<Value>> =
+                        items.into_iter().map(|v| self.step_into(v, rest, each)).collect();
+                    return items.map(Value::List);
+                }
                 Step::Attr(id) => (Value::String(id.name.clone()), id.span),
                 Step::Index(e) => match self.expr(e, each)? {
                     DesiredValue::Known(v) => (v, e.span),
@@ -1051,6 +1069,10 @@ impl Evaluator<'_, '_> {
                 let name = step_name(0)?.to_owned();
                 let mut rest = &t.steps[1..];
                 let mut key = None;
+                // `[*]` of a repeated resource: what the bare reference is.
+                if let Some(Step::Splat(_)) = rest.first() {
+                    rest = &rest[1..];
+                }
                 if let Some(Step::Index(e)) = rest.first() {
                     key = match self.expr(e, each)? {
                         DesiredValue::Known(v) => key_text(&v),

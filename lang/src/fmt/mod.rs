@@ -317,6 +317,7 @@ impl<'a> Printer<'a> {
                             self.out.push('.');
                             self.out.push_str(&i.name);
                         }
+                        Step::Splat(_) => self.out.push_str("[*]"),
                         Step::Index(ix) => {
                             self.out.push('[');
                             self.expr(ix, level);
@@ -488,6 +489,14 @@ mod tests {
         );
         let across = "x y {\n  a = var.big # why\n    ? 3\n    : 1\n}\n";
         assert_eq!(fmt(across), across);
+    }
+
+    #[test]
+    fn splats_print_as_terraform_writes_them() {
+        assert_eq!(
+            fmt("x y { a = subnet.private[ * ].id }\n"),
+            "x y { a = subnet.private[*].id }\n"
+        );
     }
 
     #[test]

@@ -140,7 +140,7 @@ fn siblings(block: &ast::Block, offset: usize) -> Vec<String> {
 fn names<'a>(root: &'a Ident, steps: &'a [ast::Step]) -> impl Iterator<Item = &'a Ident> {
     std::iter::once(root).chain(steps.iter().filter_map(|s| match s {
         ast::Step::Attr(i) => Some(i),
-        ast::Step::Index(_) => None,
+        ast::Step::Index(_) | ast::Step::Splat(_) => None,
     }))
 }
 

@@ -187,6 +187,9 @@ pub struct Traversal {
 pub enum Step {
     Attr(Ident),
     Index(Box<Expr>),
+    /// `[*]`, Terraform's splat: every instance of a repeated resource, or
+    /// every element of a list, with the steps after it read from each.
+    Splat(crate::source::Span),
 }
 
 #[derive(Debug, Clone, PartialEq)]

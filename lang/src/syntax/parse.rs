@@ -500,6 +500,12 @@ impl<'t> Parser<'t> {
         })
     }
 
+    /// Whether the `[` next opens a splat `[*]`.
+    fn splat_ahead(&self) -> bool {
+        let inner = self.c.rest()[1..].trim_start();
+        inner.starts_with('*') && inner[1..].trim_start().starts_with(']')
+    }
+
     /// Where the cursor is, to step back to after looking past trivia for
     /// an operator that is not there (its comments stay unread).
     fn save(&self) -> (usize, usize, usize, usize) {
@@ -719,6 +725,15 @@ impl<'t> Parser<'t> {
                     self.probe_name(&name, Spot::Other);
                     steps.push(Step::Attr(name));
                     self.probe_reference(&root, &steps);
+                }
+                Some(b'[') if self.splat_ahead() => {
+                    let from = self.c.pos;
+                    self.open("[")?;
+                    self.c.skip_trivia();
+                    self.c.bump(1);
+                    self.c.skip_trivia();
+                    self.close(b']', &[Expected::CloseBracket])?;
+                    steps.push(Step::Splat(self.c.span_from(from)));
                 }
                 Some(b'[') => {
                     self.open("[")?;

@@ -110,6 +110,13 @@
     "]"
   ] @punctuation.bracket)
 
+(splat
+  [
+    "["
+    "]"
+  ] @punctuation.bracket
+  "*" @operator)
+
 (arguments
   [
     "("
