@@ -372,3 +372,42 @@ security_group web {
     let deps: Vec<String> = table.depends_on.iter().map(ToString::to_string).collect();
     assert!(deps.contains(&"subnet.private[\"1\"]".to_owned()), "{deps:?}");
 }
+
+#[test]
+fn terraforms_locals_name_values_resources_read_and_depend_through() {
+    let text = r#"
+variable env { default = "prod" }
+locals {
+  prefix = "shop-${var.env}"
+  tags   = { Environment = var.env, Team = "payments" }
+}
+locals {
+  vpc_id  = vpc.main.id
+  retain  = local.tags.Environment == "prod" ? 30 : 7
+}
+vpc main {
+  cidr = "10.0.0.0/16"
+  tags = local.tags
+}
+security_group web {
+  name        = "${local.prefix}-web"
+  vpc         = local.vpc_id
+  description = "web"
+}
+log_group app { retention_days = local.retain }
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let group = Address::new(Kind::SecurityGroup, "web");
+    assert_eq!(known(&a, &group, "name"), Value::String("shop-prod-web".into()));
+    assert_eq!(
+        known(&a, &Address::new(Kind::LogGroup, "app"), "retention_days"),
+        Value::Int(30)
+    );
+    let stack = a.stack.as_ref().expect("valid");
+    let web = stack.resource(&group).expect("declared");
+    assert!(
+        web.depends_on.contains(&Address::new(Kind::Vpc, "main")),
+        "through local.vpc_id"
+    );
+}

@@ -66,6 +66,7 @@ fn kinds(snippets: bool) -> Vec<CompletionItem> {
         ("variable", schema::VARIABLE_DOC),
         ("stack", schema::STACK_DOC),
         ("output", schema::OUTPUT_DOC),
+        ("locals", schema::LOCALS_DOC),
         (DATA, schema::DATA_DOC),
     ];
     resources
@@ -73,6 +74,8 @@ fn kinds(snippets: bool) -> Vec<CompletionItem> {
         .map(|(keyword, doc)| {
             let body = if keyword == "stack" {
                 format!("{keyword} \"${{1:name}}\" {{\n\t$0\n}}")
+            } else if keyword == "locals" {
+                format!("{keyword} {{\n\t$0\n}}")
             } else if keyword == DATA {
                 format!("{keyword} ${{1:kind}} ${{2:name}} {{\n\t$0\n}}")
             } else {

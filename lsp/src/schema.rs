@@ -106,6 +106,9 @@ pub const STACK_DOC: &str =
 /// See [`VARIABLE_DOC`].
 pub const OUTPUT_DOC: &str = "A value printed after `berth apply` and by `berth output`, read from the \
                               live resources it refers to.";
+/// What a `locals` block is.
+pub const LOCALS_DOC: &str =
+    "Named expressions, `NAME = value`, read as `local.NAME` (Terraform's `locals`).";
 /// What a `data` block is.
 pub const DATA_DOC: &str = "A lookup: `data KIND NAME { FILTERS }` reads one live resource berth does not own \
                             (vpc, subnet, subnets, security_group, certificate, hosted_zone, prefix_list) at plan time; \
@@ -296,6 +299,7 @@ pub fn kind_markdown(keyword: &str) -> Option<String> {
         "variable" => Some(format!("**`variable`** — stack input\n\n{VARIABLE_DOC}")),
         "stack" => Some(format!("**`stack`** — the stack itself\n\n{STACK_DOC}")),
         "output" => Some(format!("**`output`** — stack output\n\n{OUTPUT_DOC}")),
+        "locals" => Some(format!("**`locals`** — named expressions\n\n{LOCALS_DOC}")),
         berth_lang::syntax::DATA => Some(format!("**`data`** — lookup\n\n{DATA_DOC}")),
         _ => {
             let kind: Kind = keyword.parse().ok()?;

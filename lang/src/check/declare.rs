@@ -10,7 +10,7 @@ use super::ignore_changes::IGNORE_CHANGES;
 use super::var_type::VarType;
 use crate::diagnostic::Diagnostic;
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{Block, Expr, Item, Label};
+use crate::syntax::ast::{Attribute, Block, Expr, Item, Label};
 
 /// Every declaration of a stack, across its files.
 #[derive(Debug, Default)]
@@ -21,6 +21,10 @@ pub struct Module<'a> {
     pub outputs: BTreeMap<String, OutputDecl<'a>>,
     /// `data KIND NAME { FILTERS }` lookups.
     pub data: BTreeMap<(DataKind, String), DataDecl<'a>>,
+    /// `locals { NAME = EXPR }`: named expressions, read as `local.NAME`.
+    pub locals: BTreeMap<String, &'a Attribute>,
+    /// Locals that read themselves through others (E0308): not followed.
+    pub local_cycles: BTreeSet<String>,
 }
 
 /// `data KIND NAME { FILTERS }`: a live resource berth reads at plan time
@@ -83,7 +87,9 @@ const VARIABLE_ATTRS: &[&str] = &["default", "description", "type", "sensitive"]
 const STACK_ATTRS: &[&str] = &["region", "tags"];
 const OUTPUT_ATTRS: &[&str] = &["value", "description", "sensitive"];
 /// Block kinds that are not resources.
-pub const OTHER_KINDS: &[&str] = &["variable", "stack", "output", crate::syntax::DATA];
+pub const OTHER_KINDS: &[&str] = &["variable", "stack", "output", LOCALS, crate::syntax::DATA];
+/// Terraform's `locals { }` block.
+pub const LOCALS: &str = "locals";
 
 pub fn collect<'a>(blocks: impl IntoIterator<Item = &'a Block>, diags: &mut Vec<Diagnostic>) -> Module<'a> {
     let mut module = Module::default();
@@ -92,6 +98,7 @@ pub fn collect<'a>(blocks: impl IntoIterator<Item = &'a Block>, diags: &mut Vec<
             "variable" => declare_variable(&mut module, block, diags),
             "stack" => declare_stack(&mut module, block, diags),
             "output" => declare_output(&mut module, block, diags),
+            LOCALS => declare_locals(&mut module, block, diags),
             crate::syntax::DATA => declare_data(&mut module, block, diags),
             other => match other.parse::<Kind>() {
                 Ok(kind) => declare_resource(&mut module, kind, block, diags),
@@ -99,6 +106,7 @@ pub fn collect<'a>(blocks: impl IntoIterator<Item = &'a Block>, diags: &mut Vec<
             },
         }
     }
+    module.local_cycles = super::locals::cycles(&module.locals, diags);
     module
 }
 
@@ -356,6 +364,43 @@ fn declare_data<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<D
             block,
         },
     );
+}
+
+/// `locals { NAME = EXPR ... }`, any number of blocks; a name once
+/// across them (E0102).
+fn declare_locals<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<Diagnostic>) {
+    if let Some(label) = &block.label {
+        diags.push(
+            Diagnostic::error("E0103", "`locals` takes no name", label.span())
+                .label("a name here")
+                .help("write `locals { NAME = value }`"),
+        );
+    }
+    for item in &block.body {
+        match item {
+            Item::Attribute(a) => {
+                if let Some(prev) = module.locals.get(&a.name.name) {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0102",
+                            format!("local `{}` is declared twice", a.name.name),
+                            a.name.span,
+                        )
+                        .label("declared again here")
+                        .also(prev.name.span, "first declared here")
+                        .help("rename one of them; local names are unique across all `locals` blocks"),
+                    );
+                    continue;
+                }
+                module.locals.insert(a.name.name.clone(), a);
+            }
+            Item::Block(b) => diags.push(
+                Diagnostic::error("E0205", "`locals` takes no nested blocks", b.kind.span)
+                    .label("unexpected block")
+                    .help("a local is `NAME = value`; a map is written `NAME = { ... }`"),
+            ),
+        }
+    }
 }
 
 fn duplicate(block: &Block, previous: &Block, what: &str) -> Diagnostic {

@@ -17,6 +17,7 @@ mod health_checks;
 mod iam;
 mod ignore_changes;
 mod load_balancer_types;
+pub mod locals;
 pub mod lookups;
 mod managed_policy;
 mod names;

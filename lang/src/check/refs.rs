@@ -56,6 +56,11 @@ struct Edge {
 /// groups, then adds the rule.
 pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTreeMap<Node<'a>, Vec<Node<'a>>> {
     let mut graph: DiGraphMap<Node<'a>, Edge> = DiGraphMap::new();
+    let before = diags.len();
+    // Each local once on its own, so a problem in one nobody reads shows.
+    for local in module.locals.values() {
+        walk(module, &local.value, Scope::Output, &mut graph, diags);
+    }
     for var in module.variables.values() {
         if let Some(default) = var.default {
             walk(module, default, Scope::Constant, &mut graph, diags);
@@ -128,6 +133,17 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
     }
     defer_closing_rules(&mut graph);
     report_cycles(&graph, diags);
+    // A local read in several places is walked in each: one report each.
+    let mut seen = Vec::new();
+    let mut found = diags.split_off(before);
+    found.retain(|d| {
+        let new = !seen.contains(d);
+        if new {
+            seen.push(d.clone());
+        }
+        new
+    });
+    diags.extend(found);
     module
         .resources
         .values()
@@ -276,6 +292,45 @@ fn traversal<'a>(
                 );
             }
         }
+        super::locals::LOCAL => {
+            let Some(name) = first_attr(t) else {
+                diags.push(
+                    Diagnostic::error("E0301", "`local` needs a name", span).help("write `local.NAME`"),
+                );
+                return;
+            };
+            let Some(local) = module.locals.get(&name.name) else {
+                let d = Diagnostic::error("E0301", format!("unknown local `{}`", name.name), name.span)
+                    .label("no `locals` block declares it");
+                diags.push(
+                    match did_you_mean(&name.name, module.locals.keys().map(String::as_str)) {
+                        Some(h) => d.help(h),
+                        None => d.help(format!("declare it: `locals {{ {} = ... }}`", name.name)),
+                    },
+                );
+                return;
+            };
+            match scope {
+                Scope::Constant => diags.push(constant_only(span)),
+                Scope::Stack => diags.push(
+                    Diagnostic::error("E0310", "the stack block cannot refer to locals", span)
+                        .label("a local")
+                        .help("use variables in the stack's name, region and tags"),
+                ),
+                // The reader depends on what the local reads; a local has no
+                // `each` of its own.
+                _ if module.local_cycles.contains(&name.name) => {}
+                Scope::Resource { decl, .. } => {
+                    let scope = Scope::Resource {
+                        decl,
+                        each: false,
+                        names_itself: false,
+                    };
+                    walk(module, &local.value, scope, graph, diags);
+                }
+                _ => walk(module, &local.value, scope, graph, diags),
+            }
+        }
         COUNT => {
             let counted = matches!(scope, Scope::Resource { decl, each: true, .. } if decl.counted);
             if !counted {
@@ -330,11 +385,13 @@ fn traversal<'a>(
         _ => match root.parse::<Kind>() {
             Ok(kind) => resource_ref(module, kind, t, span, scope, graph, diags),
             Err(_) => {
-                let names =
-                    Kind::ALL
-                        .iter()
-                        .map(|k| k.keyword())
-                        .chain(["var", "each", COUNT, crate::syntax::DATA]);
+                let names = Kind::ALL.iter().map(|k| k.keyword()).chain([
+                    "var",
+                    "each",
+                    COUNT,
+                    super::locals::LOCAL,
+                    crate::syntax::DATA,
+                ]);
                 let d = Diagnostic::error("E0306", format!("unknown name `{root}`"), t.root.span)
                     .label("not a variable, `each` or resource kind");
                 diags.push(match did_you_mean(root, names) {

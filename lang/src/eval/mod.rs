@@ -60,6 +60,8 @@ struct Evaluator<'m, 'a> {
     data: BTreeMap<(DataKind, String), Option<Attrs>>,
     /// Lookups being evaluated, to catch one whose filters read itself.
     data_busy: BTreeSet<(DataKind, String)>,
+    /// Each local's value once evaluated, and whether it read a secret.
+    locals: BTreeMap<String, Option<(DesiredValue, bool)>>,
     diags: &'m mut Vec<Diagnostic>,
 }
 
@@ -181,6 +183,7 @@ pub fn evaluate_in_cloud(
         lookup,
         data: BTreeMap::new(),
         data_busy: BTreeSet::new(),
+        locals: BTreeMap::new(),
         diags,
     };
     ev.variables(overrides, origins);
@@ -948,6 +951,23 @@ impl Evaluator<'_, '_> {
         })
     }
 
+    /// A local's value, evaluated once (none for one in a cycle, E0308).
+    fn local(&mut self, name: &str) -> Option<(DesiredValue, bool)> {
+        if let Some(done) = self.locals.get(name) {
+            return done.clone();
+        }
+        if self.module.local_cycles.contains(name) {
+            return None;
+        }
+        let attr = *self.module.locals.get(name)?;
+        let outer = std::mem::take(&mut self.tainted);
+        let value = self.expr(&attr.value, None);
+        let tainted = std::mem::replace(&mut self.tainted, outer);
+        let done = value.map(|v| (v, tainted));
+        self.locals.insert(name.to_owned(), done.clone());
+        done
+    }
+
     /// The part of a variable's (or `each.value`'s) value that `steps`
     /// name: `.port` and `["port"]` in a map or object, `[0]` in a list
     /// (E0325 when there is no such key or element).
@@ -1035,6 +1055,19 @@ impl Evaluator<'_, '_> {
             _ => None,
         };
         match t.root.name.as_str() {
+            crate::check::locals::LOCAL => {
+                let (value, tainted) = self.local(step_name(0)?)?;
+                self.tainted |= tainted;
+                match (value, &t.steps[1..]) {
+                    (v, []) => Some(v),
+                    (DesiredValue::Known(v), rest) => self.step_into(v, rest, each).map(DesiredValue::Known),
+                    (_, _) => self.error(
+                        Diagnostic::error("E0325", "cannot read into a value known only after apply", span)
+                            .label("this local holds references to resources")
+                            .help("read the attribute from the resource itself"),
+                    ),
+                }
+            }
             "var" => {
                 let name = step_name(0)?;
                 if self.sensitive.contains(name) {
