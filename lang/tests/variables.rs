@@ -411,3 +411,29 @@ log_group app { retention_days = local.retain }
         "through local.vpc_id"
     );
 }
+
+#[test]
+fn try_takes_the_first_argument_that_evaluates_and_can_says_whether_one_does() {
+    let text = r#"
+variable settings { default = { web = { days = 14 } } }
+log_group web { retention_days = try(var.settings.web.days, 7) }
+log_group api { retention_days = try(var.settings.api.days, 7) }
+log_group flags {
+  name = join("_", formatlist("%s-%s", ["a", "b"], tostring(can(var.settings.api))))
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    assert_eq!(
+        known(&a, &Address::new(Kind::LogGroup, "web"), "retention_days"),
+        Value::Int(14)
+    );
+    assert_eq!(
+        known(&a, &Address::new(Kind::LogGroup, "api"), "retention_days"),
+        Value::Int(7)
+    );
+    assert_eq!(
+        known(&a, &Address::new(Kind::LogGroup, "flags"), "name"),
+        Value::String("a-false_b-false".into())
+    );
+}

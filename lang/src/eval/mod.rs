@@ -789,6 +789,9 @@ impl Evaluator<'_, '_> {
                 }
                 DesiredValue::map(map)
             }
+            ExprKind::Call(call) if matches!(call.name.name.as_str(), "try" | "can") => {
+                self.attempt(call, each, expr.span)?
+            }
             ExprKind::Call(call) => {
                 let mut values = Vec::new();
                 for arg in &call.args {
@@ -846,6 +849,42 @@ impl Evaluator<'_, '_> {
                 }
             },
         })
+    }
+
+    /// Terraform's `try(a, b, ...)`, the first argument that evaluates
+    /// without an error, and `can(a)`, whether it does: a missing key of a
+    /// variable's map, an element past a list's end, a failing function.
+    fn attempt(
+        &mut self,
+        call: &crate::syntax::ast::Call,
+        each: Option<Each<'_>>,
+        span: Span,
+    ) -> Option<DesiredValue> {
+        let can = call.name.name == "can";
+        if can && call.args.len() != 1 {
+            return self.error(
+                Diagnostic::error("E0316", "`can` failed", span)
+                    .label("`can(expression)` takes one argument"),
+            );
+        }
+        for arg in &call.args {
+            let before = self.diags.len();
+            let value = self.expr(arg, each);
+            if value.is_some() && self.diags.len() == before {
+                return match can {
+                    true => Some(DesiredValue::Known(Value::Bool(true))),
+                    false => value,
+                };
+            }
+            self.diags.truncate(before);
+        }
+        match can {
+            true => Some(DesiredValue::Known(Value::Bool(false))),
+            false => self.error(
+                Diagnostic::error("E0316", "`try` failed", span)
+                    .label("none of its arguments could be evaluated"),
+            ),
+        }
     }
 
     /// An operator's operand: a value known before apply (E0327).

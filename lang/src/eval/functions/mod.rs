@@ -27,6 +27,7 @@ pub const NAMES: &[&str] = &[
     "availability_zones",
     "base64decode",
     "base64encode",
+    "can",
     "ceil",
     "cidrsubnet",
     "coalesce",
@@ -39,6 +40,7 @@ pub const NAMES: &[&str] = &[
     "flatten",
     "floor",
     "format",
+    "formatlist",
     "index",
     "join",
     "jsondecode",
@@ -69,6 +71,7 @@ pub const NAMES: &[&str] = &[
     "trimprefix",
     "trimspace",
     "trimsuffix",
+    "try",
     "upper",
     "values",
     "zipmap",
@@ -106,6 +109,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, String> {
         "flatten" => collections::flatten(args),
         "floor" => numbers::floor(args),
         "format" => text::format(args),
+        "formatlist" => text::formatlist(args),
         "index" => collections::index(args),
         "join" => text::join(args),
         "jsondecode" => encoding::jsondecode(args),
@@ -139,6 +143,8 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, String> {
         "upper" => text::upper(args),
         "values" => collections::values(args),
         "zipmap" => collections::zipmap(args),
+        // Their arguments are tried one by one where they are written.
+        "can" | "try" => Err(format!("`{name}` is evaluated where it is written")),
         _ => Err(format!("unknown function `{name}`")),
     }
 }

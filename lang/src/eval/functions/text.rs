@@ -70,6 +70,38 @@ pub(super) fn format(args: &[Value]) -> Result<Value, String> {
     Ok(Value::String(out))
 }
 
+/// `formatlist(template, values...)`: `format` once per element of the
+/// list arguments (all of one length), a scalar argument repeated.
+pub(super) fn formatlist(args: &[Value]) -> Result<Value, String> {
+    let [template, rest @ ..] = args else {
+        return Err("`formatlist(template, values...)` takes a template string first".into());
+    };
+    let lengths: Vec<usize> = rest
+        .iter()
+        .filter_map(|a| match a {
+            Value::List(l) => Some(l.len()),
+            _ => None,
+        })
+        .collect();
+    let Some(&n) = lengths.first() else {
+        return Err("`formatlist` needs at least one list (use `format` for single values)".into());
+    };
+    if lengths.iter().any(|&l| l != n) {
+        return Err("`formatlist` takes lists of one length".into());
+    }
+    (0..n)
+        .map(|i| {
+            let mut one = vec![template.clone()];
+            one.extend(rest.iter().map(|a| match a {
+                Value::List(l) => l[i].clone(),
+                other => other.clone(),
+            }));
+            format(&one)
+        })
+        .collect::<Result<_, _>>()
+        .map(Value::List)
+}
+
 /// `split(separator, string)`: the pieces between separators, empty ones
 /// included (`split(",", "a,,b")` = `["a", "", "b"]`).
 pub(super) fn split(args: &[Value]) -> Result<Value, String> {
@@ -199,6 +231,16 @@ mod tests {
     use super::super::call;
     use super::super::tests::{s, strs};
     use berth_provider::Value;
+
+    #[test]
+    fn formatlist_formats_each_element() {
+        let list = Value::List(vec![Value::from("a"), Value::from("b")]);
+        assert_eq!(
+            call("formatlist", &[Value::from("%s-%s"), Value::from("x"), list]),
+            Ok(Value::List(vec![Value::from("x-a"), Value::from("x-b")]))
+        );
+        assert!(call("formatlist", &[Value::from("%s"), Value::from("x")]).is_err());
+    }
 
     #[test]
     fn case_join_and_format() {
