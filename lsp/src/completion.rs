@@ -147,6 +147,11 @@ fn members(path: &[String], decls: &[Decl]) -> Vec<CompletionItem> {
             .filter(|d| d.kind == "variable")
             .map(|d| item(d.name.clone(), CompletionItemKind::VARIABLE))
             .collect(),
+        [root] if root == "local" => decls
+            .iter()
+            .filter(|d| d.kind == "local")
+            .map(|d| item(d.name.clone(), CompletionItemKind::VARIABLE))
+            .collect(),
         [root] if root == "each" => ["key", "value"]
             .into_iter()
             .map(|n| item(n, CompletionItemKind::FIELD))
@@ -243,6 +248,7 @@ fn values(cursor: &Around, attr: Option<&str>, decls: &[Decl], snippets: bool) -
         }));
     }
     items.push(item("var", CompletionItemKind::MODULE));
+    items.push(item("local", CompletionItemKind::MODULE));
     items.extend(functions::NAMES.iter().map(|name| {
         snippet(
             item(*name, CompletionItemKind::FUNCTION),
@@ -310,6 +316,11 @@ mod tests {
         let labels = labels_at("subnet a {\n  x = load_balancer.web.|", other);
         assert!(labels.contains(&"dns_name".to_owned()) && labels.contains(&"arn".to_owned()));
         assert_eq!(labels_at("stack \"s-${var.|}\" {}", other), ["env"]);
+        let locals = "locals {\n  prefix = \"shop\"\n  tags = {}\n}\n";
+        assert_eq!(
+            labels_at("subnet a {\n  name = local.|", locals),
+            ["prefix", "tags"]
+        );
         let labels = labels_at("subnet a {\n  vpc = |", other);
         assert_eq!(&labels[..2], ["vpc.main", "vpc.edge"]);
     }

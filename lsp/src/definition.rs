@@ -20,6 +20,8 @@ pub enum Target<'a> {
     },
     /// A variable.
     Variable(&'a Decl),
+    /// A local, declared in a `locals` block.
+    Local(&'a Decl),
 }
 
 /// The declaration a reference's first two steps name.
@@ -32,6 +34,12 @@ pub fn target<'a>(steps: &'a [String], decls: &'a [Decl]) -> Option<Target<'a>> 
             .iter()
             .find(|d| d.kind == "variable" && d.name == *name)
             .map(Target::Variable);
+    }
+    if root == "local" {
+        return decls
+            .iter()
+            .find(|d| d.kind == "local" && d.name == *name)
+            .map(Target::Local);
     }
     let kind: Kind = root.parse().ok()?;
     let decl = decls.iter().find(|d| d.kind == *root && d.name == *name)?;
@@ -49,7 +57,7 @@ pub fn definition(files: &StackFiles, file: berth_lang::FileId, position: Positi
     let reference = syntax::at_offset(text, offset).reference?;
     let decls = declarations(files);
     let decl = match target(&reference.steps, &decls)? {
-        Target::Resource { decl, .. } | Target::Variable(decl) => decl,
+        Target::Resource { decl, .. } | Target::Variable(decl) | Target::Local(decl) => decl,
     };
     let target_text = files.text(decl.file);
     let range = LineIndex::new(target_text).range(decl.label_span.start, decl.label_span.end);

@@ -63,6 +63,11 @@ fn reference_markdown(files: &StackFiles, reference: &Reference) -> Option<Strin
     };
     match found {
         Target::Variable(decl) => Some(variable_markdown(files, decl)),
+        Target::Local(decl) => Some(format!(
+            "**`local.{}`** — local declared in {}",
+            decl.name,
+            declared_at(files, decl)
+        )),
         Target::Resource { kind, decl, attr } => {
             let place = declared_at(files, decl);
             if let Some(attr_name) = attr.filter(|_| reference.at >= 2) {

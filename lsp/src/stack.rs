@@ -127,6 +127,19 @@ pub fn declarations(files: &StackFiles) -> Vec<Decl> {
     for (id, file) in files.sources.iter() {
         let parsed = syntax::parse_recovering(id, &file.text);
         let sound = parsed.errors.is_empty();
+        // Each local of a `locals` block is a declaration of its own.
+        for block in parsed.tree.blocks.iter().filter(|b| b.kind.name == "locals") {
+            decls.extend(block.body.iter().filter_map(|item| match item {
+                ast::Item::Attribute(a) => Some(Decl {
+                    kind: "local".to_owned(),
+                    name: a.name.name.clone(),
+                    file: id,
+                    label_span: a.name.span.range(),
+                    block: None,
+                }),
+                ast::Item::Block(_) => None,
+            }));
+        }
         decls.extend(parsed.tree.blocks.into_iter().filter_map(|block| {
             let ast::Label::Ident(label) = block.label.as_ref()? else {
                 return None;
