@@ -437,3 +437,46 @@ log_group flags {
         Value::String("a-false_b-false".into())
     );
 }
+
+#[test]
+fn terraforms_dynamic_blocks_make_one_nested_block_per_element() {
+    let text = r#"
+variable rules {
+  default = [{ port = 80, cidr = "0.0.0.0/0" }, { port = 443, cidr = "10.0.0.0/8" }]
+}
+vpc main { cidr = "10.0.0.0/16" }
+security_group web {
+  vpc         = vpc.main
+  description = "web"
+  dynamic "ingress" {
+    for_each = var.rules
+    content {
+      port = ingress.value.port
+      cidr = ingress.value.cidr
+    }
+  }
+  dynamic "egress" {
+    for_each = { https = 443 }
+    iterator = out
+    content {
+      port        = out.value
+      cidr        = "0.0.0.0/0"
+      description = out.key
+    }
+  }
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let stack = a.stack.as_ref().expect("valid");
+    let group = stack
+        .resource(&Address::new(Kind::SecurityGroup, "web"))
+        .expect("declared");
+    let ports: Vec<_> = group.body.blocks["ingress"]
+        .iter()
+        .map(|b| b.body.known("port").cloned())
+        .collect();
+    assert_eq!(ports, [Some(Value::Int(80)), Some(Value::Int(443))]);
+    let egress = &group.body.blocks["egress"][0].body;
+    assert_eq!(egress.known("description"), Some(&Value::String("https".into())));
+}

@@ -11,6 +11,7 @@ pub mod declare;
 mod discovery;
 mod dns;
 pub mod domain;
+pub mod dynamic;
 mod ecr;
 mod execute_command;
 mod health_checks;

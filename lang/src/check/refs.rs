@@ -166,6 +166,9 @@ fn walk_body<'a>(
     }
     for item in &block.body {
         match item {
+            // The name a `dynamic` block's content calls its element.
+            Item::Attribute(a) if block.kind.name == super::dynamic::DYNAMIC && a.name.name == "iterator" => {
+            }
             Item::Attribute(a) => {
                 let scope = match scope {
                     Scope::Resource { decl, each, .. } if is_group_rule_source(decl, block, &a.name.name) => {
@@ -382,6 +385,19 @@ fn traversal<'a>(
                 super::lookups::resolve(module, t, span, diags);
             }
         },
+        // The element a `dynamic` block's `content` reads.
+        _ if matches!(scope, Scope::Resource { decl, .. } if super::dynamic::iterators(decl.block).contains(&root)) => {
+            if !matches!(first_attr(t).map(|i| i.name.as_str()), Some("key" | "value")) {
+                diags.push(
+                    Diagnostic::error(
+                        "E0302",
+                        format!("`{root}` has only `{root}.key` and `{root}.value`"),
+                        span,
+                    )
+                    .label("not `.key` or `.value`"),
+                );
+            }
+        }
         _ => match root.parse::<Kind>() {
             Ok(kind) => resource_ref(module, kind, t, span, scope, graph, diags),
             Err(_) => {

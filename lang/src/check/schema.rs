@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use berth_provider::schema::{Block as BlockSchema, Presence};
 
 use super::declare::{LIFECYCLE, META_ATTRS, ResourceDecl};
+use super::dynamic::DYNAMIC;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
@@ -19,6 +20,8 @@ pub fn check_resource(decl: &ResourceDecl<'_>, diags: &mut Vec<Diagnostic>) {
 fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Vec<Diagnostic>) {
     let mut seen_attrs: BTreeMap<&str, Span> = BTreeMap::new();
     let mut blocks: BTreeMap<&str, Vec<&Block>> = BTreeMap::new();
+    // Blocks some `dynamic` makes: how many is known only once evaluated.
+    let mut repeated: Vec<&str> = Vec::new();
     for item in &block.body {
         match item {
             Item::Attribute(a) => {
@@ -63,6 +66,46 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
             }
             // Checked where it is declared; only a resource's own.
             Item::Block(b) if b.kind.name == LIFECYCLE && meta == META_ATTRS => {}
+            Item::Block(b) if b.kind.name == DYNAMIC => {
+                let Some(d) = super::dynamic::parts(b, diags) else {
+                    continue;
+                };
+                match schema.block(d.name) {
+                    Some(nested) if nested.labelled => diags.push(
+                        Diagnostic::error(
+                            "E0210",
+                            format!("`{}` blocks are named, so not made by `dynamic`", d.name),
+                            b.kind.span,
+                        )
+                        .label("a named block")
+                        .help(format!(
+                            "write each `{} NAME {{ ... }}` block, or repeat the resource with `for_each`",
+                            d.name
+                        )),
+                    ),
+                    Some(nested) => {
+                        check_body(d.content, nested, &[], diags);
+                        repeated.push(nested.name);
+                    }
+                    None => diags.push(
+                        Diagnostic::error(
+                            "E0205",
+                            format!("unknown block `{}` in `{}`", d.name, schema.name),
+                            b.kind.span,
+                        )
+                        .label("not a block of this kind")
+                        .help(format!(
+                            "blocks allowed here: {}",
+                            schema
+                                .blocks
+                                .iter()
+                                .map(|b| b.name)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    ),
+                }
+            }
             Item::Block(b) => {
                 let name = b.kind.name.as_str();
                 match schema.block(name) {
@@ -134,7 +177,7 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
     }
     for nested in schema.blocks {
         let found = blocks.get(nested.name).map_or(&[][..], Vec::as_slice);
-        if found.len() < nested.min {
+        if found.len() < nested.min && !repeated.contains(&nested.name) {
             diags.push(
                 Diagnostic::error(
                     "E0207",

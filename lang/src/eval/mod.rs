@@ -60,6 +60,9 @@ struct Evaluator<'m, 'a> {
     data: BTreeMap<(DataKind, String), Option<Attrs>>,
     /// Lookups being evaluated, to catch one whose filters read itself.
     data_busy: BTreeSet<(DataKind, String)>,
+    /// The elements `dynamic` blocks' `content` is being evaluated for,
+    /// innermost last: iterator name, key, value.
+    iterators: Vec<(String, Value, Value)>,
     /// Each local's value once evaluated, and whether it read a secret.
     locals: BTreeMap<String, Option<(DesiredValue, bool)>>,
     diags: &'m mut Vec<Diagnostic>,
@@ -184,6 +187,7 @@ pub fn evaluate_in_cloud(
         data: BTreeMap::new(),
         data_busy: BTreeSet::new(),
         locals: BTreeMap::new(),
+        iterators: Vec::new(),
         diags,
     };
     ev.variables(overrides, origins);
@@ -728,6 +732,13 @@ impl Evaluator<'_, '_> {
             match item {
                 Item::Attribute(a) if top && META_ATTRS.contains(&a.name.name.as_str()) => {}
                 Item::Block(b) if top && b.kind.name == LIFECYCLE => {}
+                Item::Block(b) if b.kind.name == crate::check::dynamic::DYNAMIC => {
+                    let Some(d) = crate::check::dynamic::parts(b, &mut Vec::new()) else {
+                        continue;
+                    };
+                    let made = self.dynamic(&d, each);
+                    body.blocks.entry(d.name.to_owned()).or_default().extend(made);
+                }
                 Item::Attribute(a) => {
                     let outer = std::mem::take(&mut self.tainted);
                     let value = self.expr(&a.value, each);
@@ -990,6 +1001,50 @@ impl Evaluator<'_, '_> {
         })
     }
 
+    /// The blocks a `dynamic` block makes: its `content` once per element
+    /// of its `for_each` (known before apply: E0313), which reads the
+    /// element as `ITERATOR.key` and `ITERATOR.value`.
+    fn dynamic(
+        &mut self,
+        d: &crate::check::dynamic::Dynamic<'_>,
+        each: Option<Each<'_>>,
+    ) -> Vec<DesiredBlock> {
+        let pairs: Vec<(Value, Value)> = match self.expr(d.for_each, each) {
+            Some(DesiredValue::Known(Value::List(items))) => {
+                items.into_iter().map(|v| (v.clone(), v)).collect()
+            }
+            Some(DesiredValue::Known(Value::Map(m))) => {
+                m.into_iter().map(|(k, v)| (Value::String(k), v)).collect()
+            }
+            Some(DesiredValue::Known(Value::Null)) => Vec::new(),
+            Some(DesiredValue::Known(Value::Unknown)) => vec![(Value::Unknown, Value::Unknown)],
+            None => return Vec::new(),
+            Some(_) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0313",
+                        "a `dynamic` block's `for_each` is a list or map known before apply",
+                        d.for_each.span,
+                    )
+                    .label("not a known list or map"),
+                );
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for (key, value) in pairs {
+            self.iterators.push((d.iterator.to_owned(), key, value));
+            let body = self.body(d.content, each, false);
+            self.iterators.pop();
+            out.push(DesiredBlock {
+                label: None,
+                body,
+                span: header(d.content),
+            });
+        }
+        out
+    }
+
     /// A local's value, evaluated once (none for one in a cycle, E0308).
     fn local(&mut self, name: &str) -> Option<(DesiredValue, bool)> {
         if let Some(done) = self.locals.get(name) {
@@ -1094,6 +1149,15 @@ impl Evaluator<'_, '_> {
             _ => None,
         };
         match t.root.name.as_str() {
+            root if self.iterators.iter().any(|(n, ..)| n == root) => {
+                let (_, key, value) = self.iterators.iter().rev().find(|(n, ..)| n == root)?.clone();
+                match step_name(0)? {
+                    "key" => Some(DesiredValue::Known(key)),
+                    _ => self
+                        .step_into(value, &t.steps[1..], each)
+                        .map(DesiredValue::Known),
+                }
+            }
             crate::check::locals::LOCAL => {
                 let (value, tainted) = self.local(step_name(0)?)?;
                 self.tainted |= tainted;
