@@ -1201,7 +1201,21 @@ impl Evaluator<'_, '_> {
                 }
             }
             root => {
-                let kind: Kind = root.parse().ok()?;
+                // The resolver passed every other name: what is left is a
+                // `dynamic` block's element read outside its `content`.
+                let Ok(kind) = root.parse::<Kind>() else {
+                    return self.error(
+                        Diagnostic::error(
+                            "E0302",
+                            format!("`{root}` is only known inside its `dynamic` block's `content`"),
+                            span,
+                        )
+                        .label("outside `content`")
+                        .help(
+                            "read the element in the `content { ... }` of the `dynamic` block that names it",
+                        ),
+                    );
+                };
                 let name = step_name(0)?.to_owned();
                 let mut rest = &t.steps[1..];
                 let mut key = None;
