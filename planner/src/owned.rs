@@ -64,11 +64,11 @@ pub fn ignoring(
     let kept = |name: &String| live.attrs.get(name).cloned().unwrap_or(Value::Null);
     match pending {
         // A body all known is one value.
-        DesiredValue::Known(Value::Map(attrs)) => {
-            let mut attrs = attrs.clone();
-            attrs.extend(ignored.iter().map(|n| (n.clone(), kept(n))));
-            Some(DesiredValue::Known(Value::Map(attrs)))
-        }
+        DesiredValue::Known(Value::Map(attrs)) => Some(DesiredValue::Known(Value::Map(keep_live(
+            attrs.clone(),
+            ignored,
+            Some(live),
+        )))),
         DesiredValue::Map(attrs) => {
             let mut attrs = attrs.clone();
             attrs.extend(ignored.iter().map(|n| (n.clone(), DesiredValue::Known(kept(n)))));

@@ -87,23 +87,7 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
                         check_body(d.content, nested, &[], diags);
                         repeated.push(nested.name);
                     }
-                    None => diags.push(
-                        Diagnostic::error(
-                            "E0205",
-                            format!("unknown block `{}` in `{}`", d.name, schema.name),
-                            b.kind.span,
-                        )
-                        .label("not a block of this kind")
-                        .help(format!(
-                            "blocks allowed here: {}",
-                            schema
-                                .blocks
-                                .iter()
-                                .map(|b| b.name)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
-                    ),
+                    None => diags.push(unknown_block(d.name, b.kind.span, schema)),
                 }
             }
             Item::Block(b) => {
@@ -123,30 +107,7 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
                         .label("written as a block")
                         .help(format!("write `{name} = {{ ... }}` or `{name} = value`")),
                     ),
-                    None => {
-                        let d = Diagnostic::error(
-                            "E0205",
-                            format!("unknown block `{name}` in `{}`", schema.name),
-                            b.kind.span,
-                        )
-                        .label("not a block of this kind");
-                        let names = schema.blocks.iter().map(|b| b.name);
-                        diags.push(match did_you_mean(name, names) {
-                            Some(h) => d.help(h),
-                            None if schema.blocks.is_empty() => {
-                                d.help(format!("`{}` takes no nested blocks", schema.name))
-                            }
-                            None => d.help(format!(
-                                "blocks allowed here: {}",
-                                schema
-                                    .blocks
-                                    .iter()
-                                    .map(|b| b.name)
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )),
-                        });
-                    }
+                    None => diags.push(unknown_block(name, b.kind.span, schema)),
                 }
             }
         }
@@ -254,6 +215,31 @@ fn unknown_attr(name: &str, span: Span, schema: &BlockSchema, meta: &[&str]) -> 
     match did_you_mean(name, all.iter().copied()) {
         Some(h) => d.help(h),
         None => d.help(format!("`{}` takes: {}", schema.name, all.join(", "))),
+    }
+}
+
+/// E0205: `name` is no nested block of `schema`, written out or made by
+/// a `dynamic` block.
+fn unknown_block(name: &str, span: Span, schema: &BlockSchema) -> Diagnostic {
+    let d = Diagnostic::error(
+        "E0205",
+        format!("unknown block `{name}` in `{}`", schema.name),
+        span,
+    )
+    .label("not a block of this kind");
+    let names = schema.blocks.iter().map(|b| b.name);
+    match did_you_mean(name, names) {
+        Some(h) => d.help(h),
+        None if schema.blocks.is_empty() => d.help(format!("`{}` takes no nested blocks", schema.name)),
+        None => d.help(format!(
+            "blocks allowed here: {}",
+            schema
+                .blocks
+                .iter()
+                .map(|b| b.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
     }
 }
 
