@@ -94,7 +94,7 @@ const NEXT_TSTACK: &[Edit] = &[
         "path                = \"/api/health\"",
     ),
     edit(
-        "a third private subnet, in the endpoints' subnets",
+        "a third private subnet, in the endpoints' subnets and their group's rules",
         "{ \"ap-northeast-1a\" = \"10.0.10.0/24\", \"ap-northeast-1c\" = \"10.0.20.0/24\" }",
         "{ \"ap-northeast-1a\" = \"10.0.10.0/24\", \"ap-northeast-1c\" = \"10.0.20.0/24\", \"ap-northeast-1d\" = \"10.0.30.0/24\" }",
     ),

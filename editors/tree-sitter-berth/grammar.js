@@ -72,6 +72,8 @@ module.exports = grammar({
         $.null,
         $.list,
         $.map,
+        $.for_list,
+        $.for_map,
         $.function_call,
         $.reference,
         $.parenthesized_expression,
@@ -146,6 +148,41 @@ module.exports = grammar({
       seq('[', optional(seq(commaSep1($._expression), optional(','))), ']'),
 
     map: ($) => seq('{', repeat(seq($.map_entry, optional(','))), '}'),
+
+    // Terraform's for expressions: [for k, v in xs : v if cond] makes a
+    // list, {for k, v in xs : KEY => VALUE...} a map.
+    for_list: ($) =>
+      seq(
+        '[',
+        $.for_intro,
+        field('value', $._expression),
+        optional($.for_condition),
+        ']',
+      ),
+
+    for_map: ($) =>
+      seq(
+        '{',
+        $.for_intro,
+        field('key', $._expression),
+        '=>',
+        field('value', $._expression),
+        optional(field('group', '...')),
+        optional($.for_condition),
+        '}',
+      ),
+
+    for_intro: ($) =>
+      seq(
+        'for',
+        field('name', $.identifier),
+        optional(seq(',', field('name', $.identifier))),
+        'in',
+        field('collection', $._expression),
+        ':',
+      ),
+
+    for_condition: ($) => seq('if', field('condition', $._expression)),
 
     map_entry: ($) =>
       seq(

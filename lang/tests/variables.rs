@@ -480,3 +480,121 @@ security_group web {
     let egress = &group.body.blocks["egress"][0].body;
     assert_eq!(egress.known("description"), Some(&Value::String("https".into())));
 }
+
+#[test]
+fn terraforms_for_expressions_make_lists_and_maps() {
+    let text = r#"
+variable services {
+  default = {
+    web = { port = 80, public = true }
+    api = { port = 8080, public = false }
+    adm = { port = 9000, public = false }
+  }
+}
+variable zones { default = ["us-east-1a", "us-east-1b"] }
+locals {
+  public_ports = [for name, s in var.services : s.port if s.public]
+  by_port      = {for name, s in var.services : tostring(s.port) => name}
+  by_access    = {for name, s in var.services : s.public ? "public" : "private" => name...}
+  indexed      = [for i, zone in var.zones : "${i}:${zone}"]
+}
+vpc main { cidr = "10.0.0.0/16" }
+subnet private {
+  for_each = {for i, zone in var.zones : zone => cidrsubnet("10.0.0.0/16", 8, i)}
+  vpc      = vpc.main
+  cidr     = each.value
+  zone     = each.key
+}
+route_table private {
+  vpc     = vpc.main
+  subnets = [for subnet in subnet.private : subnet.id]
+}
+security_group web {
+  vpc         = vpc.main
+  description = join(",", [for p in local.public_ports : "port ${p}"])
+  tags = {
+    indexed = join(" ", local.indexed)
+    by_port = join(",", [for port, name in local.by_port : "${port}=${name}"])
+    private = join(",", local.by_access.private)
+  }
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let group = Address::new(Kind::SecurityGroup, "web");
+    assert_eq!(known(&a, &group, "description"), Value::String("port 80".into()));
+    let Value::Map(tags) = known(&a, &group, "tags") else {
+        panic!("tags are a map");
+    };
+    assert_eq!(tags["indexed"], Value::String("0:us-east-1a 1:us-east-1b".into()));
+    assert_eq!(tags["by_port"], Value::String("80=web,8080=api,9000=adm".into()));
+    // Grouped keys hold their elements in the map's (sorted) order.
+    assert_eq!(tags["private"], Value::String("adm,api".into()));
+    let subnet = Address::with_key(Kind::Subnet, "private", "us-east-1b");
+    assert_eq!(known(&a, &subnet, "cidr"), Value::String("10.0.1.0/24".into()));
+    // Each instance's id, known after apply: the table waits for both.
+    let stack = a.stack.as_ref().expect("valid");
+    let table = stack
+        .resource(&Address::new(Kind::RouteTable, "private"))
+        .expect("declared");
+    let deps: Vec<String> = table.depends_on.iter().map(ToString::to_string).collect();
+    assert!(
+        deps.contains(&"subnet.private[\"us-east-1a\"]".to_owned()),
+        "{deps:?}"
+    );
+    assert!(
+        deps.contains(&"subnet.private[\"us-east-1b\"]".to_owned()),
+        "{deps:?}"
+    );
+}
+
+#[test]
+fn a_for_expressions_names_are_known_only_inside_it() {
+    let text = r#"
+variable ports { default = [80, 443] }
+vpc main { cidr = "10.0.0.0/16" }
+security_group web {
+  vpc         = vpc.main
+  description = join(",", [for p in var.ports : tostring(p)])
+  name        = p
+}
+"#;
+    let a = analyse(text, &[]);
+    let codes: Vec<&str> = a.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["E0306"], "{:#?}", a.diagnostics);
+}
+
+#[test]
+fn a_for_expression_reports_what_it_cannot_iterate_or_bind() {
+    let cases = [
+        // A string is no collection.
+        (r#"[for c in "abc" : c]"#, "E0330"),
+        // The element would hide `var.`.
+        ("[for var in [1] : var]", "E0329"),
+        // Two elements make one key without `...`.
+        (r#"{for x in ["a", "a"] : x => 1}"#, "E0314"),
+        // A condition is a bool.
+        ("[for x in [1] : x if x]", "E0328"),
+        // An instance has only its kind's attributes.
+        ("[for s in subnet.private : s.cidr_block]", "E0305"),
+        // Ids are known only after apply: no collection to iterate.
+        ("[for x in [vpc.main.id] : x.name]", "E0325"),
+    ];
+    for (expr, code) in cases {
+        let text = format!(
+            r#"
+vpc main {{ cidr = "10.0.0.0/16" }}
+subnet private {{
+  count = 1
+  vpc   = vpc.main
+  cidr  = "10.0.0.0/24"
+  zone  = "us-east-1a"
+}}
+output x {{ value = {expr} }}
+"#
+        );
+        let a = analyse(&text, &[]);
+        let codes: Vec<&str> = a.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [code], "{expr}: {:#?}", a.diagnostics);
+    }
+}

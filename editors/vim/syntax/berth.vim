@@ -29,8 +29,8 @@ syn match berthFunction /\<\h[[:alnum:]_-]*\ze\s*(/
 
 " Attribute names (name = ...) and map keys; for_each is the repetition
 " meta-attribute.
-syn match berthAttribute /\<\h[[:alnum:]_-]*\ze\s*=\%(=\)\@!/
-syn match berthForEach /\<for_each\ze\s*=\%(=\)\@!/
+syn match berthAttribute /\<\h[[:alnum:]_-]*\ze\s*=[=>]\@!/
+syn match berthForEach /\<for_each\ze\s*=[=>]\@!/
 
 " Blocks: KIND [LABEL] {   (no '=': `name = {` is a map)
 syn match berthBlockKind /\<\h[[:alnum:]_-]*\ze\%(\s\+\%(\h[[:alnum:]_-]*\|"\%([^"\\]\|\\.\)*"\)\)\=\s*{/ nextgroup=berthBlockLabel,berthString skipwhite
@@ -52,20 +52,24 @@ syn match berthEscapeError /\\./ contained
 syn match berthEscape /\\["\\nrt$]/ contained
 syn match berthInterpEscape /\$\${/ contained
 syn region berthInterpolation matchgroup=berthInterpDelim start=/\${/ end=/}/ contained oneline contains=@berthInterpExpr
-syn cluster berthInterpExpr contains=berthReference,berthMemberDot,berthVarBuiltin,berthFunction,berthNumber,berthBoolean,berthNull,berthString,berthBracket,berthParen,berthComma,berthOperator
+syn cluster berthInterpExpr contains=berthRepeat,berthConditional,berthReference,berthMemberDot,berthVarBuiltin,berthFunction,berthNumber,berthBoolean,berthNull,berthString,berthBracket,berthParen,berthComma,berthOperator
 
 " A quoted map key: "cost-center" = ...
 syn match berthQuotedKey /"\%([^"\\]\|\\.\)*"\ze\s*=/ contains=berthEscape
 
 " Operators and punctuation: `=`, and Terraform's ! * / % + - < <= > >=
-" == != && || ? : (a `-` before a digit is a negative number, so a binary
-" minus is spaced).
-syn match berthOperator /=\|&&\|||\|==\|!=\|<=\|>=\|[<>*\/%!?:+]/
+" == != && || ? : and a map for expression's => ... (a `-` before a digit is
+" a negative number, so a binary minus is spaced).
+syn match berthOperator /=>\|\.\.\.\|=\|&&\|||\|==\|!=\|<=\|>=\|[<>*\/%!?:+]/
 syn match berthOperator /-\ze\s/
 syn match berthBrace /[{}]/
 syn match berthBracket /[][]/
 syn match berthParen /[()]/
 syn match berthComma /,/
+
+" The words of a for expression: [for k, v in xs : v if cond].
+syn keyword berthRepeat for in
+syn keyword berthConditional if
 
 " Comments (# to end of line) win over everything outside strings.
 syn keyword berthTodo TODO FIXME XXX NOTE contained
@@ -93,6 +97,8 @@ hi def link berthMemberDot    Delimiter
 hi def link berthVarBuiltin   Special
 hi def link berthFunction     Function
 hi def link berthOperator     Operator
+hi def link berthRepeat       Repeat
+hi def link berthConditional  Conditional
 hi def link berthBrace        Delimiter
 hi def link berthBracket      Delimiter
 hi def link berthParen        Delimiter

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Diagnostic;
-use crate::syntax::ast::{Attribute, Expr, ExprKind, Step, StrPart};
+use crate::syntax::ast::{Attribute, Expr, ExprKind, ForResult, Step, StrPart};
 
 /// The root of a local's reference.
 pub const LOCAL: &str = "local";
@@ -101,6 +101,17 @@ fn read_locals(expr: &Expr, out: &mut BTreeSet<String>) {
             for e in [c, a, b] {
                 read_locals(e, out);
             }
+        }
+        ExprKind::For(f) => {
+            read_locals(&f.collection, out);
+            match &f.result {
+                ForResult::List(v) => read_locals(v, out),
+                ForResult::Map { key, value, .. } => {
+                    read_locals(key, out);
+                    read_locals(value, out);
+                }
+            }
+            f.cond.iter().for_each(|c| read_locals(c, out));
         }
         ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Decimal(_) => {}
     }

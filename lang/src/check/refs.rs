@@ -12,7 +12,9 @@ use crate::diagnostic::Diagnostic;
 use crate::eval::functions;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{Block, Expr, ExprKind, Item, Label, Step, StrPart, Traversal};
+use crate::syntax::ast::{
+    Block, Expr, ExprKind, ForExpr, ForResult, Ident, Item, Label, Step, StrPart, Traversal,
+};
 
 type Node<'a> = (Kind, &'a str);
 
@@ -55,23 +57,28 @@ struct Edge {
 /// refers back to its own group is no dependency: berth creates both
 /// groups, then adds the rule.
 pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTreeMap<Node<'a>, Vec<Node<'a>>> {
-    let mut graph: DiGraphMap<Node<'a>, Edge> = DiGraphMap::new();
     let before = diags.len();
+    let mut r = Resolver {
+        module,
+        graph: DiGraphMap::new(),
+        diags,
+        bound: Vec::new(),
+    };
     // Each local once on its own, so a problem in one nobody reads shows.
     for local in module.locals.values() {
-        walk(module, &local.value, Scope::Output, &mut graph, diags);
+        r.walk(&local.value, Scope::Output);
     }
     for var in module.variables.values() {
         if let Some(default) = var.default {
-            walk(module, default, Scope::Constant, &mut graph, diags);
+            r.walk(default, Scope::Constant);
         }
     }
     if let Some(stack) = &module.stack {
-        walk(module, stack.name, Scope::Stack, &mut graph, diags);
-        walk_body(module, stack.block, Scope::Stack, &mut graph, diags);
+        r.walk(stack.name, Scope::Stack);
+        r.walk_body(stack.block, Scope::Stack);
     }
     for decl in module.resources.values() {
-        graph.add_node((decl.kind, decl.name.as_str()));
+        r.graph.add_node((decl.kind, decl.name.as_str()));
         for item in &decl.block.body {
             match item {
                 // Names of the resource's own attributes, not references.
@@ -86,21 +93,18 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                         if let Item::Attribute(a) = item
                             && a.name.name != IGNORE_CHANGES
                         {
-                            walk(module, &a.value, scope, &mut graph, diags);
+                            r.walk(&a.value, scope);
                         }
                     }
                 }
                 Item::Attribute(a) if a.name.name == "for_each" || a.name.name == COUNT => {
-                    walk(
-                        module,
+                    r.walk(
                         &a.value,
                         Scope::Resource {
                             decl,
                             each: false,
                             names_itself: false,
                         },
-                        &mut graph,
-                        diags,
                     );
                 }
                 Item::Attribute(a) => {
@@ -109,7 +113,7 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                         each: decl.for_each.is_some(),
                         names_itself: false,
                     };
-                    walk(module, &a.value, scope, &mut graph, diags);
+                    r.walk(&a.value, scope);
                 }
                 Item::Block(b) => {
                     let scope = Scope::Resource {
@@ -117,20 +121,21 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                         each: decl.for_each.is_some(),
                         names_itself: false,
                     };
-                    walk_body(module, b, scope, &mut graph, diags);
+                    r.walk_body(b, scope);
                 }
             }
         }
     }
     for decl in module.data.values() {
-        walk_body(module, decl.block, Scope::Data, &mut graph, diags);
+        r.walk_body(decl.block, Scope::Data);
     }
     for output in module.outputs.values() {
-        walk(module, output.value, Scope::Output, &mut graph, diags);
+        r.walk(output.value, Scope::Output);
         if let Some(sensitive) = output.sensitive {
-            walk(module, sensitive, Scope::Constant, &mut graph, diags);
+            r.walk(sensitive, Scope::Constant);
         }
     }
+    let Resolver { mut graph, diags, .. } = r;
     defer_closing_rules(&mut graph);
     report_cycles(&graph, diags);
     // A local read in several places is walked in each: one report each.
@@ -154,35 +159,485 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
         .collect()
 }
 
-fn walk_body<'a>(
+/// Walks expressions, collecting references and diagnostics.
+struct Resolver<'a, 'd> {
     module: &'a Module<'a>,
-    block: &'a Block,
-    scope: Scope<'a>,
-    graph: &mut DiGraphMap<Node<'a>, Edge>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    if let Some(Label::String(e)) = &block.label {
-        walk(module, e, scope, graph, diags);
-    }
-    for item in &block.body {
-        match item {
-            // The name a `dynamic` block's content calls its element.
-            Item::Attribute(a) if block.kind.name == super::dynamic::DYNAMIC && a.name.name == "iterator" => {
+    graph: DiGraphMap<Node<'a>, Edge>,
+    diags: &'d mut Vec<Diagnostic>,
+    /// Names `for` expressions and `dynamic` blocks bind where the walk
+    /// is, innermost last.
+    bound: Vec<Bound<'a>>,
+}
+
+/// A name bound by a `for` expression or a `dynamic` block.
+#[derive(Clone, Copy)]
+struct Bound<'a> {
+    name: &'a str,
+    what: Binds,
+}
+
+/// What a bound name stands for, which decides what may follow it.
+#[derive(Clone, Copy)]
+enum Binds {
+    /// A `for` expression's key or element: any value.
+    Value,
+    /// A `for` expression's element over a repeated resource's instances:
+    /// `s.id` reads one instance's attribute.
+    Instance(Kind),
+    /// A `dynamic` block's element: `.key` and `.value`.
+    Iterator,
+}
+
+impl<'a> Resolver<'a, '_> {
+    fn walk_body(&mut self, block: &'a Block, scope: Scope<'a>) {
+        if block.kind.name == super::dynamic::DYNAMIC
+            && let Some(d) = super::dynamic::parts(block, &mut Vec::new())
+        {
+            self.walk(d.for_each, scope);
+            self.bound.push(Bound {
+                name: d.iterator,
+                what: Binds::Iterator,
+            });
+            self.walk_body(d.content, scope);
+            self.bound.pop();
+            return;
+        }
+        if let Some(Label::String(e)) = &block.label {
+            self.walk(e, scope);
+        }
+        for item in &block.body {
+            match item {
+                // The name a `dynamic` block's content calls its element.
+                Item::Attribute(a)
+                    if block.kind.name == super::dynamic::DYNAMIC && a.name.name == "iterator" => {}
+                Item::Attribute(a) => {
+                    let scope = match scope {
+                        Scope::Resource { decl, each, .. }
+                            if is_group_rule_source(decl, block, &a.name.name) =>
+                        {
+                            Scope::Resource {
+                                decl,
+                                each,
+                                names_itself: true,
+                            }
+                        }
+                        _ => scope,
+                    };
+                    self.walk(&a.value, scope);
+                }
+                Item::Block(b) => self.walk_body(b, scope),
             }
-            Item::Attribute(a) => {
-                let scope = match scope {
-                    Scope::Resource { decl, each, .. } if is_group_rule_source(decl, block, &a.name.name) => {
-                        Scope::Resource {
+        }
+    }
+
+    /// A local's expression in its reader's place: the names bound there
+    /// are not the local's.
+    fn walk_local(&mut self, expr: &'a Expr, scope: Scope<'a>) {
+        let outer = std::mem::take(&mut self.bound);
+        self.walk(expr, scope);
+        self.bound = outer;
+    }
+
+    /// A `for` expression: its collection, then its result and condition
+    /// with its names bound.
+    fn for_expr(&mut self, f: &'a ForExpr, scope: Scope<'a>) {
+        self.walk(&f.collection, scope);
+        super::for_expr::check_names(f, self.diags);
+        let shadowed = match &f.collection.kind {
+            ExprKind::Traversal(t) => self.bound.iter().any(|b| b.name == t.root.name),
+            _ => false,
+        };
+        let element = match super::for_expr::repeated_resource(self.module, &f.collection) {
+            Some(decl) if !shadowed => Binds::Instance(decl.kind),
+            _ => Binds::Value,
+        };
+        let mark = self.bound.len();
+        if let Some(key) = &f.key {
+            self.bound.push(Bound {
+                name: &key.name,
+                what: Binds::Value,
+            });
+        }
+        self.bound.push(Bound {
+            name: &f.value.name,
+            what: element,
+        });
+        match &f.result {
+            ForResult::List(value) => self.walk(value, scope),
+            ForResult::Map { key, value, .. } => {
+                self.walk(key, scope);
+                self.walk(value, scope);
+            }
+        }
+        if let Some(cond) = &f.cond {
+            self.walk(cond, scope);
+        }
+        self.bound.truncate(mark);
+    }
+
+    /// A reference to a bound name: what may follow it.
+    fn bound_ref(&mut self, what: Binds, t: &Traversal, span: Span) {
+        let root = t.root.name.as_str();
+        match what {
+            Binds::Value => {}
+            Binds::Iterator => {
+                if !matches!(first_attr(t).map(|i| i.name.as_str()), Some("key" | "value")) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0302",
+                            format!("`{root}` has only `{root}.key` and `{root}.value`"),
+                            span,
+                        )
+                        .label("not `.key` or `.value`"),
+                    );
+                }
+            }
+            Binds::Instance(kind) => {
+                let mut rest = t.steps.as_slice();
+                if let Some(Step::Attr(attr)) = rest.first() {
+                    self.check_attr(kind, attr);
+                    rest = &rest[1..];
+                }
+                if !rest.is_empty() {
+                    extra_steps(span, self.diags);
+                }
+            }
+        }
+    }
+
+    fn walk(&mut self, expr: &'a Expr, scope: Scope<'a>) {
+        match &expr.kind {
+            ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Decimal(_) => {}
+            ExprKind::String(parts) => {
+                for part in parts {
+                    if let StrPart::Interp(e) = part {
+                        self.walk(e, scope);
+                    }
+                }
+            }
+            ExprKind::List(items) => items.iter().for_each(|e| self.walk(e, scope)),
+            ExprKind::For(f) => self.for_expr(f, scope),
+            ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => self.walk(inner, scope),
+            ExprKind::Binary(_, lhs, rhs) => {
+                self.walk(lhs, scope);
+                self.walk(rhs, scope);
+            }
+            ExprKind::Conditional(cond, then, otherwise) => {
+                for e in [cond, then, otherwise] {
+                    self.walk(e, scope);
+                }
+            }
+            ExprKind::Map(entries) => entries.iter().for_each(|e| self.walk(&e.value, scope)),
+            ExprKind::Call(call) => {
+                if !functions::NAMES.contains(&call.name.name.as_str()) {
+                    let d = Diagnostic::error(
+                        "E0307",
+                        format!("unknown function `{}`", call.name.name),
+                        call.name.span,
+                    )
+                    .label("no such function");
+                    self.diags.push(
+                        match did_you_mean(&call.name.name, functions::NAMES.iter().copied()) {
+                            Some(h) => d.help(h),
+                            None => d.help(format!("functions: {}", functions::NAMES.join(", "))),
+                        },
+                    );
+                }
+                call.args.iter().for_each(|e| self.walk(e, scope));
+            }
+            ExprKind::Traversal(t) => {
+                for step in &t.steps {
+                    if let Step::Index(e) = step {
+                        self.walk(e, scope);
+                    }
+                }
+                self.traversal(t, expr.span, scope);
+            }
+        }
+    }
+
+    fn traversal(&mut self, t: &'a Traversal, span: Span, scope: Scope<'a>) {
+        let root = t.root.name.as_str();
+        if let Some(bound) = self.bound.iter().rev().find(|b| b.name == root) {
+            self.bound_ref(bound.what, t, span);
+            return;
+        }
+        match root {
+            "var" => {
+                let Some(name) = first_attr(t) else {
+                    self.diags.push(
+                        Diagnostic::error("E0301", "`var` needs a variable name", span)
+                            .help("write `var.NAME`"),
+                    );
+                    return;
+                };
+                if matches!(scope, Scope::Constant) {
+                    self.diags.push(constant_only(span));
+                } else if !self.module.variables.contains_key(&name.name) {
+                    let d =
+                        Diagnostic::error("E0301", format!("unknown variable `{}`", name.name), name.span)
+                            .label("no `variable` block declares it");
+                    self.diags.push(
+                        match did_you_mean(&name.name, self.module.variables.keys().map(String::as_str)) {
+                            Some(h) => d.help(h),
+                            None => d.help(format!(
+                                "declare it: `variable {} {{ default = ... }}`",
+                                name.name
+                            )),
+                        },
+                    );
+                }
+            }
+            super::locals::LOCAL => {
+                let Some(name) = first_attr(t) else {
+                    self.diags.push(
+                        Diagnostic::error("E0301", "`local` needs a name", span).help("write `local.NAME`"),
+                    );
+                    return;
+                };
+                let Some(local) = self.module.locals.get(&name.name) else {
+                    let d = Diagnostic::error("E0301", format!("unknown local `{}`", name.name), name.span)
+                        .label("no `locals` block declares it");
+                    self.diags.push(
+                        match did_you_mean(&name.name, self.module.locals.keys().map(String::as_str)) {
+                            Some(h) => d.help(h),
+                            None => d.help(format!("declare it: `locals {{ {} = ... }}`", name.name)),
+                        },
+                    );
+                    return;
+                };
+                match scope {
+                    Scope::Constant => self.diags.push(constant_only(span)),
+                    Scope::Stack => self.diags.push(
+                        Diagnostic::error("E0310", "the stack block cannot refer to locals", span)
+                            .label("a local")
+                            .help("use variables in the stack's name, region and tags"),
+                    ),
+                    // The reader depends on what the local reads; a local has no
+                    // `each` of its own.
+                    _ if self.module.local_cycles.contains(&name.name) => {}
+                    Scope::Resource { decl, .. } => {
+                        let scope = Scope::Resource {
                             decl,
-                            each,
-                            names_itself: true,
+                            each: false,
+                            names_itself: false,
+                        };
+                        self.walk_local(&local.value, scope);
+                    }
+                    _ => self.walk_local(&local.value, scope),
+                }
+            }
+            COUNT => {
+                let counted = matches!(scope, Scope::Resource { decl, each: true, .. } if decl.counted);
+                if !counted {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0302",
+                            "`count` is only available in a resource with `count`",
+                            span,
+                        )
+                        .label("no `count` here")
+                        .help("add `count = N` to the resource"),
+                    );
+                } else if first_attr(t).map(|i| i.name.as_str()) != Some("index") || t.steps.len() > 1 {
+                    self.diags.push(
+                        Diagnostic::error("E0302", "`count` has only `count.index`", span)
+                            .label("not `count.index`"),
+                    );
+                }
+            }
+            "each" => {
+                let ok_scope = matches!(scope, Scope::Resource { each: true, .. });
+                let step = first_attr(t).map(|i| i.name.as_str());
+                if !ok_scope {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0302",
+                            "`each` is only available in a resource with `for_each`",
+                            span,
+                        )
+                        .label("no `for_each` here")
+                        .help("add `for_each = [...]` to the resource, or use a variable"),
+                    );
+                } else if !matches!(step, Some("key" | "value")) || (step == Some("key") && t.steps.len() > 1)
+                {
+                    self.diags.push(
+                        Diagnostic::error("E0302", "`each` has only `each.key` and `each.value`", span)
+                            .label("not `each.key` or `each.value`"),
+                    );
+                }
+            }
+            crate::syntax::DATA => match scope {
+                Scope::Constant => self.diags.push(constant_only(span)),
+                Scope::Stack => self.diags.push(
+                    Diagnostic::error("E0310", "the stack block cannot refer to lookups", span)
+                        .label("a lookup reference")
+                        .help("use variables in the stack's name and region"),
+                ),
+                // A lookup's value is known at plan time: no dependency.
+                _ => {
+                    super::lookups::resolve(self.module, t, span, self.diags);
+                }
+            },
+            // A `dynamic` block's element read outside its `content`.
+            _ if matches!(scope, Scope::Resource { decl, .. } if super::dynamic::iterators(decl.block).contains(&root)) =>
+            {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0302",
+                        format!("`{root}` is only known inside its `dynamic` block's `content`"),
+                        span,
+                    )
+                    .label("outside `content`")
+                    .help("read the element in the `content { ... }` of the `dynamic` block that names it"),
+                );
+            }
+            _ => match root.parse::<Kind>() {
+                Ok(kind) => self.resource_ref(kind, t, span, scope),
+                Err(_) => {
+                    let names = Kind::ALL.iter().map(|k| k.keyword()).chain([
+                        "var",
+                        "each",
+                        COUNT,
+                        super::locals::LOCAL,
+                        crate::syntax::DATA,
+                    ]);
+                    let d = Diagnostic::error("E0306", format!("unknown name `{root}`"), t.root.span)
+                        .label("not a variable, `each` or resource kind");
+                    self.diags.push(match did_you_mean(root, names) {
+                        Some(h) => d.help(h),
+                        None => d.help("references are written `KIND.NAME`, `KIND.NAME.ATTRIBUTE` or `var.NAME`; strings need quotes"),
+                    });
+                }
+            },
+        }
+    }
+
+    /// E0305 for an attribute `kind` has not.
+    fn check_attr(&mut self, kind: Kind, attr: &Ident) {
+        let schema = kind.schema();
+        if schema.attr(&attr.name).is_some() {
+            return;
+        }
+        let d = Diagnostic::error(
+            "E0305",
+            format!("`{kind}` has no attribute `{}`", attr.name),
+            attr.span,
+        )
+        .label("unknown attribute");
+        self.diags.push(
+            match did_you_mean(&attr.name, schema.attrs.iter().map(|a| a.name)) {
+                Some(h) => d.help(h),
+                None => d.help(format!(
+                    "readable attributes: {}",
+                    schema.attrs.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")
+                )),
+            },
+        );
+    }
+
+    fn resource_ref(&mut self, kind: Kind, t: &'a Traversal, span: Span, scope: Scope<'a>) {
+        let Some(name) = first_attr(t) else {
+            self.diags.push(
+                Diagnostic::error("E0303", format!("`{kind}` needs a resource name"), span)
+                    .help(format!("write `{kind}.NAME`")),
+            );
+            return;
+        };
+        let Some(target) = self.module.resources.get(&(kind, name.name.clone())) else {
+            let d = Diagnostic::error("E0303", format!("no {kind} named `{}`", name.name), span)
+                .label(format!("`{kind}.{}` is not declared", name.name));
+            let names = self
+                .module
+                .resources
+                .keys()
+                .filter(|(k, _)| *k == kind)
+                .map(|(_, n)| n.as_str());
+            self.diags.push(match did_you_mean(&name.name, names) {
+                Some(h) => d.help(h),
+                None => d.help(format!("declare it: `{kind} {} {{ ... }}`", name.name)),
+            });
+            return;
+        };
+        let mut rest = &t.steps[1..];
+        // `KIND.NAME[*].ATTR` is `KIND.NAME.ATTR` of a repeated resource: the
+        // list of every instance's.
+        if let Some(Step::Splat(span)) = rest.first() {
+            if target.for_each.is_none() {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0304",
+                        format!(
+                            "`{kind}.{}` is not repeated with `for_each` or `count`",
+                            name.name
+                        ),
+                        *span,
+                    )
+                    .label("cannot splat a single resource")
+                    .also(
+                        target.block.kind.span,
+                        "declared here without `for_each` or `count`",
+                    )
+                    .help("remove the `[*]`"),
+                );
+            }
+            rest = &rest[1..];
+        } else if let Some(Step::Index(index)) = rest.first() {
+            if target.for_each.is_none() {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0304",
+                        format!("`{kind}.{}` is not repeated with `for_each`", name.name),
+                        index.span,
+                    )
+                    .label("cannot index a single resource")
+                    .also(target.block.kind.span, "declared here without `for_each`")
+                    .help("remove the `[...]`"),
+                );
+            }
+            rest = &rest[1..];
+        }
+        if let Some(Step::Attr(attr)) = rest.first() {
+            self.check_attr(kind, attr);
+            rest = &rest[1..];
+        }
+        if !rest.is_empty() {
+            extra_steps(span, self.diags);
+        }
+        match scope {
+            Scope::Resource {
+                decl, names_itself, ..
+            } => {
+                let itself = (decl.kind, decl.name.as_str()) == (kind, name.name.as_str());
+                if !(itself && names_itself) {
+                    let (from, to) = ((decl.kind, decl.name.as_str()), (kind, name.name.as_str()));
+                    match self.graph.edge_weight_mut(from, to) {
+                        Some(edge) => edge.rule &= names_itself,
+                        None => {
+                            self.graph.add_edge(
+                                from,
+                                to,
+                                Edge {
+                                    span,
+                                    rule: names_itself,
+                                },
+                            );
                         }
                     }
-                    _ => scope,
-                };
-                walk(module, &a.value, scope, graph, diags);
+                }
             }
-            Item::Block(b) => walk_body(module, b, scope, graph, diags),
+            Scope::Output => {}
+            Scope::Data => self.diags.push(
+                Diagnostic::error("E0595", "a lookup's filters cannot refer to the stack's resources", span)
+                    .label("known only once the stack is applied")
+                    .help("lookups run at plan time: filter with constants, variables or other lookups (`vpc = data.vpc.main`)"),
+            ),
+            Scope::Constant => self.diags.push(constant_only(span)),
+            Scope::Stack => self.diags.push(
+                Diagnostic::error("E0310", "the stack block cannot refer to resources", span)
+                    .label("a resource reference")
+                    .help("use variables in the stack's name and region"),
+            ),
         }
     }
 }
@@ -195,227 +650,10 @@ fn is_group_rule_source(decl: &ResourceDecl<'_>, block: &Block, attr: &str) -> b
         && attr == "from"
 }
 
-fn walk<'a>(
-    module: &'a Module<'a>,
-    expr: &'a Expr,
-    scope: Scope<'a>,
-    graph: &mut DiGraphMap<Node<'a>, Edge>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    match &expr.kind {
-        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Decimal(_) => {}
-        ExprKind::String(parts) => {
-            for part in parts {
-                if let StrPart::Interp(e) = part {
-                    walk(module, e, scope, graph, diags);
-                }
-            }
-        }
-        ExprKind::List(items) => items.iter().for_each(|e| walk(module, e, scope, graph, diags)),
-        ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => walk(module, inner, scope, graph, diags),
-        ExprKind::Binary(_, lhs, rhs) => {
-            walk(module, lhs, scope, graph, diags);
-            walk(module, rhs, scope, graph, diags);
-        }
-        ExprKind::Conditional(cond, then, otherwise) => {
-            for e in [cond, then, otherwise] {
-                walk(module, e, scope, graph, diags);
-            }
-        }
-        ExprKind::Map(entries) => entries
-            .iter()
-            .for_each(|e| walk(module, &e.value, scope, graph, diags)),
-        ExprKind::Call(call) => {
-            if !functions::NAMES.contains(&call.name.name.as_str()) {
-                let d = Diagnostic::error(
-                    "E0307",
-                    format!("unknown function `{}`", call.name.name),
-                    call.name.span,
-                )
-                .label("no such function");
-                diags.push(
-                    match did_you_mean(&call.name.name, functions::NAMES.iter().copied()) {
-                        Some(h) => d.help(h),
-                        None => d.help(format!("functions: {}", functions::NAMES.join(", "))),
-                    },
-                );
-            }
-            call.args
-                .iter()
-                .for_each(|e| walk(module, e, scope, graph, diags));
-        }
-        ExprKind::Traversal(t) => {
-            for step in &t.steps {
-                if let Step::Index(e) = step {
-                    walk(module, e, scope, graph, diags);
-                }
-            }
-            traversal(module, t, expr.span, scope, graph, diags);
-        }
-    }
-}
-
-fn first_attr(t: &Traversal) -> Option<&crate::syntax::ast::Ident> {
+fn first_attr(t: &Traversal) -> Option<&Ident> {
     match t.steps.first() {
         Some(Step::Attr(i)) => Some(i),
         _ => None,
-    }
-}
-
-fn traversal<'a>(
-    module: &'a Module<'a>,
-    t: &'a Traversal,
-    span: Span,
-    scope: Scope<'a>,
-    graph: &mut DiGraphMap<Node<'a>, Edge>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let root = t.root.name.as_str();
-    match root {
-        "var" => {
-            let Some(name) = first_attr(t) else {
-                diags.push(
-                    Diagnostic::error("E0301", "`var` needs a variable name", span).help("write `var.NAME`"),
-                );
-                return;
-            };
-            if matches!(scope, Scope::Constant) {
-                diags.push(constant_only(span));
-            } else if !module.variables.contains_key(&name.name) {
-                let d = Diagnostic::error("E0301", format!("unknown variable `{}`", name.name), name.span)
-                    .label("no `variable` block declares it");
-                diags.push(
-                    match did_you_mean(&name.name, module.variables.keys().map(String::as_str)) {
-                        Some(h) => d.help(h),
-                        None => d.help(format!(
-                            "declare it: `variable {} {{ default = ... }}`",
-                            name.name
-                        )),
-                    },
-                );
-            }
-        }
-        super::locals::LOCAL => {
-            let Some(name) = first_attr(t) else {
-                diags.push(
-                    Diagnostic::error("E0301", "`local` needs a name", span).help("write `local.NAME`"),
-                );
-                return;
-            };
-            let Some(local) = module.locals.get(&name.name) else {
-                let d = Diagnostic::error("E0301", format!("unknown local `{}`", name.name), name.span)
-                    .label("no `locals` block declares it");
-                diags.push(
-                    match did_you_mean(&name.name, module.locals.keys().map(String::as_str)) {
-                        Some(h) => d.help(h),
-                        None => d.help(format!("declare it: `locals {{ {} = ... }}`", name.name)),
-                    },
-                );
-                return;
-            };
-            match scope {
-                Scope::Constant => diags.push(constant_only(span)),
-                Scope::Stack => diags.push(
-                    Diagnostic::error("E0310", "the stack block cannot refer to locals", span)
-                        .label("a local")
-                        .help("use variables in the stack's name, region and tags"),
-                ),
-                // The reader depends on what the local reads; a local has no
-                // `each` of its own.
-                _ if module.local_cycles.contains(&name.name) => {}
-                Scope::Resource { decl, .. } => {
-                    let scope = Scope::Resource {
-                        decl,
-                        each: false,
-                        names_itself: false,
-                    };
-                    walk(module, &local.value, scope, graph, diags);
-                }
-                _ => walk(module, &local.value, scope, graph, diags),
-            }
-        }
-        COUNT => {
-            let counted = matches!(scope, Scope::Resource { decl, each: true, .. } if decl.counted);
-            if !counted {
-                diags.push(
-                    Diagnostic::error(
-                        "E0302",
-                        "`count` is only available in a resource with `count`",
-                        span,
-                    )
-                    .label("no `count` here")
-                    .help("add `count = N` to the resource"),
-                );
-            } else if first_attr(t).map(|i| i.name.as_str()) != Some("index") || t.steps.len() > 1 {
-                diags.push(
-                    Diagnostic::error("E0302", "`count` has only `count.index`", span)
-                        .label("not `count.index`"),
-                );
-            }
-        }
-        "each" => {
-            let ok_scope = matches!(scope, Scope::Resource { each: true, .. });
-            let step = first_attr(t).map(|i| i.name.as_str());
-            if !ok_scope {
-                diags.push(
-                    Diagnostic::error(
-                        "E0302",
-                        "`each` is only available in a resource with `for_each`",
-                        span,
-                    )
-                    .label("no `for_each` here")
-                    .help("add `for_each = [...]` to the resource, or use a variable"),
-                );
-            } else if !matches!(step, Some("key" | "value")) || (step == Some("key") && t.steps.len() > 1) {
-                diags.push(
-                    Diagnostic::error("E0302", "`each` has only `each.key` and `each.value`", span)
-                        .label("not `each.key` or `each.value`"),
-                );
-            }
-        }
-        crate::syntax::DATA => match scope {
-            Scope::Constant => diags.push(constant_only(span)),
-            Scope::Stack => diags.push(
-                Diagnostic::error("E0310", "the stack block cannot refer to lookups", span)
-                    .label("a lookup reference")
-                    .help("use variables in the stack's name and region"),
-            ),
-            // A lookup's value is known at plan time: no dependency.
-            _ => {
-                super::lookups::resolve(module, t, span, diags);
-            }
-        },
-        // The element a `dynamic` block's `content` reads.
-        _ if matches!(scope, Scope::Resource { decl, .. } if super::dynamic::iterators(decl.block).contains(&root)) => {
-            if !matches!(first_attr(t).map(|i| i.name.as_str()), Some("key" | "value")) {
-                diags.push(
-                    Diagnostic::error(
-                        "E0302",
-                        format!("`{root}` has only `{root}.key` and `{root}.value`"),
-                        span,
-                    )
-                    .label("not `.key` or `.value`"),
-                );
-            }
-        }
-        _ => match root.parse::<Kind>() {
-            Ok(kind) => resource_ref(module, kind, t, span, scope, graph, diags),
-            Err(_) => {
-                let names = Kind::ALL.iter().map(|k| k.keyword()).chain([
-                    "var",
-                    "each",
-                    COUNT,
-                    super::locals::LOCAL,
-                    crate::syntax::DATA,
-                ]);
-                let d = Diagnostic::error("E0306", format!("unknown name `{root}`"), t.root.span)
-                    .label("not a variable, `each` or resource kind");
-                diags.push(match did_you_mean(root, names) {
-                    Some(h) => d.help(h),
-                    None => d.help("references are written `KIND.NAME`, `KIND.NAME.ATTRIBUTE` or `var.NAME`; strings need quotes"),
-                });
-            }
-        },
     }
 }
 
@@ -431,135 +669,6 @@ fn extra_steps(span: Span, diags: &mut Vec<Diagnostic>) {
             .label("nothing to read past here")
             .help("references are `KIND.NAME`, `KIND.NAME.ATTRIBUTE` or `KIND.NAME[\"KEY\"].ATTRIBUTE`"),
     );
-}
-
-fn resource_ref<'a>(
-    module: &'a Module<'a>,
-    kind: Kind,
-    t: &'a Traversal,
-    span: Span,
-    scope: Scope<'a>,
-    graph: &mut DiGraphMap<Node<'a>, Edge>,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let Some(name) = first_attr(t) else {
-        diags.push(
-            Diagnostic::error("E0303", format!("`{kind}` needs a resource name"), span)
-                .help(format!("write `{kind}.NAME`")),
-        );
-        return;
-    };
-    let Some(target) = module.resources.get(&(kind, name.name.clone())) else {
-        let d = Diagnostic::error("E0303", format!("no {kind} named `{}`", name.name), span)
-            .label(format!("`{kind}.{}` is not declared", name.name));
-        let names = module
-            .resources
-            .keys()
-            .filter(|(k, _)| *k == kind)
-            .map(|(_, n)| n.as_str());
-        diags.push(match did_you_mean(&name.name, names) {
-            Some(h) => d.help(h),
-            None => d.help(format!("declare it: `{kind} {} {{ ... }}`", name.name)),
-        });
-        return;
-    };
-    let mut rest = &t.steps[1..];
-    // `KIND.NAME[*].ATTR` is `KIND.NAME.ATTR` of a repeated resource: the
-    // list of every instance's.
-    if let Some(Step::Splat(span)) = rest.first() {
-        if target.for_each.is_none() {
-            diags.push(
-                Diagnostic::error(
-                    "E0304",
-                    format!(
-                        "`{kind}.{}` is not repeated with `for_each` or `count`",
-                        name.name
-                    ),
-                    *span,
-                )
-                .label("cannot splat a single resource")
-                .also(
-                    target.block.kind.span,
-                    "declared here without `for_each` or `count`",
-                )
-                .help("remove the `[*]`"),
-            );
-        }
-        rest = &rest[1..];
-    } else if let Some(Step::Index(index)) = rest.first() {
-        if target.for_each.is_none() {
-            diags.push(
-                Diagnostic::error(
-                    "E0304",
-                    format!("`{kind}.{}` is not repeated with `for_each`", name.name),
-                    index.span,
-                )
-                .label("cannot index a single resource")
-                .also(target.block.kind.span, "declared here without `for_each`")
-                .help("remove the `[...]`"),
-            );
-        }
-        rest = &rest[1..];
-    }
-    if let Some(Step::Attr(attr)) = rest.first() {
-        let schema = kind.schema();
-        if schema.attr(&attr.name).is_none() {
-            let d = Diagnostic::error(
-                "E0305",
-                format!("`{kind}` has no attribute `{}`", attr.name),
-                attr.span,
-            )
-            .label("unknown attribute");
-            diags.push(
-                match did_you_mean(&attr.name, schema.attrs.iter().map(|a| a.name)) {
-                    Some(h) => d.help(h),
-                    None => d.help(format!(
-                        "readable attributes: {}",
-                        schema.attrs.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")
-                    )),
-                },
-            );
-        }
-        rest = &rest[1..];
-    }
-    if !rest.is_empty() {
-        extra_steps(span, diags);
-    }
-    match scope {
-        Scope::Resource {
-            decl, names_itself, ..
-        } => {
-            let itself = (decl.kind, decl.name.as_str()) == (kind, name.name.as_str());
-            if !(itself && names_itself) {
-                let (from, to) = ((decl.kind, decl.name.as_str()), (kind, name.name.as_str()));
-                match graph.edge_weight_mut(from, to) {
-                    Some(edge) => edge.rule &= names_itself,
-                    None => {
-                        graph.add_edge(
-                            from,
-                            to,
-                            Edge {
-                                span,
-                                rule: names_itself,
-                            },
-                        );
-                    }
-                }
-            }
-        }
-        Scope::Output => {}
-        Scope::Data => diags.push(
-            Diagnostic::error("E0595", "a lookup's filters cannot refer to the stack's resources", span)
-                .label("known only once the stack is applied")
-                .help("lookups run at plan time: filter with constants, variables or other lookups (`vpc = data.vpc.main`)"),
-        ),
-        Scope::Constant => diags.push(constant_only(span)),
-        Scope::Stack => diags.push(
-            Diagnostic::error("E0310", "the stack block cannot refer to resources", span)
-                .label("a resource reference")
-                .help("use variables in the stack's name and region"),
-        ),
-    }
 }
 
 /// Leaves out of `graph` the rule-only edges that would close a cycle

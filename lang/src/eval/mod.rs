@@ -21,7 +21,7 @@ use crate::check::var_type::VarType;
 use crate::diagnostic::Diagnostic;
 use crate::source::{Span, Spanned};
 use crate::stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Output, RefTarget};
-use crate::syntax::ast::{Block, Expr, ExprKind, Item, Label, Step, StrPart, Traversal};
+use crate::syntax::ast::{Block, Expr, ExprKind, ForExpr, ForResult, Item, Label, Step, StrPart, Traversal};
 use crate::syntax::parse_expr;
 
 /// Region used when the stack block names none.
@@ -60,9 +60,9 @@ struct Evaluator<'m, 'a> {
     data: BTreeMap<(DataKind, String), Option<Attrs>>,
     /// Lookups being evaluated, to catch one whose filters read itself.
     data_busy: BTreeSet<(DataKind, String)>,
-    /// The elements `dynamic` blocks' `content` is being evaluated for,
-    /// innermost last: iterator name, key, value.
-    iterators: Vec<(String, Value, Value)>,
+    /// Names bound where evaluation is (`for` expressions' elements,
+    /// `dynamic` blocks' iterators), innermost last.
+    bound: Vec<(String, Binding)>,
     /// Each local's value once evaluated, and whether it read a secret.
     locals: BTreeMap<String, Option<(DesiredValue, bool)>>,
     diags: &'m mut Vec<Diagnostic>,
@@ -187,7 +187,7 @@ pub fn evaluate_in_cloud(
         data: BTreeMap::new(),
         data_busy: BTreeSet::new(),
         locals: BTreeMap::new(),
-        iterators: Vec::new(),
+        bound: Vec::new(),
         diags,
     };
     ev.variables(overrides, origins);
@@ -330,7 +330,8 @@ fn order<'a>(deps: &BTreeMap<(Kind, &'a str), Vec<(Kind, &'a str)>>) -> Vec<(Kin
 }
 
 impl Evaluator<'_, '_> {
-    fn error(&mut self, d: Diagnostic) -> Option<DesiredValue> {
+    /// Reports `d`; nothing to evaluate to.
+    fn error<T>(&mut self, d: Diagnostic) -> Option<T> {
         self.diags.push(d);
         None
     }
@@ -839,6 +840,7 @@ impl Evaluator<'_, '_> {
                 }
             }
             ExprKind::Traversal(t) => self.traversal(t, expr.span, each)?,
+            ExprKind::For(f) => self.for_expr(f, each)?,
             ExprKind::Paren(inner) => self.expr(inner, each)?,
             ExprKind::Unary(op, inner) => {
                 let value = self.operand(inner, each)?;
@@ -1033,9 +1035,17 @@ impl Evaluator<'_, '_> {
         };
         let mut out = Vec::new();
         for (key, value) in pairs {
-            self.iterators.push((d.iterator.to_owned(), key, value));
+            // The element reads as `ITERATOR.key` and `ITERATOR.value`.
+            let element = Value::Map(BTreeMap::from([
+                ("key".to_owned(), key),
+                ("value".to_owned(), value),
+            ]));
+            self.bound.push((
+                d.iterator.to_owned(),
+                Binding::Value(DesiredValue::Known(element)),
+            ));
             let body = self.body(d.content, each, false);
-            self.iterators.pop();
+            self.bound.pop();
             out.push(DesiredBlock {
                 label: None,
                 body,
@@ -1043,6 +1053,199 @@ impl Evaluator<'_, '_> {
             });
         }
         out
+    }
+
+    /// A `for` expression's list or map: its result once per element of
+    /// its collection, known before apply (E0330), for which its condition
+    /// holds.
+    fn for_expr(&mut self, f: &ForExpr, each: Option<Each<'_>>) -> Option<DesiredValue> {
+        let elements = match self.for_elements(f, each)? {
+            Some(elements) => elements,
+            None => return Some(DesiredValue::Known(Value::Unknown)),
+        };
+        let group = matches!(f.result, ForResult::Map { group: true, .. });
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Vec<DesiredValue>> = BTreeMap::new();
+        for (key, element) in elements {
+            let mark = self.bound.len();
+            if let Some(name) = &f.key {
+                self.bound
+                    .push((name.name.clone(), Binding::Value(DesiredValue::Known(key))));
+            }
+            self.bound.push((f.value.name.clone(), element));
+            let made = self.for_element(f, each);
+            self.bound.truncate(mark);
+            match made? {
+                Made::Skipped => {}
+                Made::Unknown => return Some(DesiredValue::Known(Value::Unknown)),
+                Made::Item(v) => list.push(v),
+                Made::Entry(k, _) if !group && map.contains_key(&k) => {
+                    let ForResult::Map { key, .. } = &f.result else {
+                        return None;
+                    };
+                    return self.error(
+                        Diagnostic::error("E0314", format!("map key `{k}` appears twice"), key.span)
+                            .label("two elements make this key")
+                            .help("add `...` after the value to group the elements of each key in a list"),
+                    );
+                }
+                Made::Entry(k, v) => map.entry(k).or_default().push(v),
+            }
+        }
+        Some(match &f.result {
+            ForResult::List(_) => DesiredValue::list(list),
+            _ => DesiredValue::map(
+                map.into_iter()
+                    .map(|(k, mut v)| match group {
+                        true => (k, DesiredValue::list(v)),
+                        false => (k, v.remove(0)),
+                    })
+                    .collect(),
+            ),
+        })
+    }
+
+    /// A `for` expression's collection as (key, element) pairs: a list's
+    /// index or a map's key, and the element; a repeated resource's
+    /// instances by key. `Some(None)`: a collection only a plan reads.
+    fn for_elements(&mut self, f: &ForExpr, each: Option<Each<'_>>) -> Option<Option<Vec<(Value, Binding)>>> {
+        let shadowed = matches!(&f.collection.kind, ExprKind::Traversal(t) if self.bound.iter().any(|(n, _)| *n == t.root.name));
+        if let Some(decl) =
+            crate::check::for_expr::repeated_resource(self.module, &f.collection).filter(|_| !shadowed)
+        {
+            let instances = self.done.get(&(decl.kind, decl.name.as_str()))?;
+            return Some(Some(
+                instances
+                    .iter()
+                    .filter_map(|(key, _)| {
+                        let key = key.clone()?;
+                        let shown = match decl.counted {
+                            true => key
+                                .parse()
+                                .map_or_else(|_| Value::String(key.clone()), Value::Int),
+                            false => Value::String(key.clone()),
+                        };
+                        Some((
+                            shown,
+                            Binding::Instance(Address::with_key(decl.kind, &decl.name, key)),
+                        ))
+                    })
+                    .collect(),
+            ));
+        }
+        let indexed = |items: Vec<DesiredValue>| {
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Int(i as i64), Binding::Value(v)))
+                .collect()
+        };
+        let keyed = |entries: BTreeMap<String, DesiredValue>| {
+            entries
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), Binding::Value(v)))
+                .collect()
+        };
+        Some(Some(match self.expr(&f.collection, each)? {
+            DesiredValue::Known(Value::Unknown) => return Some(None),
+            DesiredValue::Known(Value::List(items)) => {
+                indexed(items.into_iter().map(DesiredValue::Known).collect())
+            }
+            DesiredValue::Known(Value::Map(m)) => {
+                keyed(m.into_iter().map(|(k, v)| (k, DesiredValue::Known(v))).collect())
+            }
+            DesiredValue::List(items) => indexed(items),
+            DesiredValue::Map(m) => keyed(m),
+            DesiredValue::Known(other) => {
+                return self.error(
+                    Diagnostic::error(
+                        "E0330",
+                        format!("a `for` expression cannot iterate a {}", other.type_name()),
+                        f.collection.span,
+                    )
+                    .label("not a list or map")
+                    .help("iterate a list, a map, or a resource repeated with `for_each` or `count`"),
+                );
+            }
+            _ => {
+                return self.error(
+                    Diagnostic::error("E0330", "a `for` expression iterates a list or map known before apply", f.collection.span)
+                        .label("only AWS knows this value before apply")
+                        .help("iterate variables, locals or a repeated resource (`[for s in subnet.public : s.id]`)"),
+                );
+            }
+        }))
+    }
+
+    /// What a `for` expression makes of the element bound now.
+    fn for_element(&mut self, f: &ForExpr, each: Option<Each<'_>>) -> Option<Made> {
+        if let Some(cond) = &f.cond {
+            match self.operand(cond, each)? {
+                Value::Bool(true) => {}
+                Value::Bool(false) => return Some(Made::Skipped),
+                Value::Unknown => return Some(Made::Unknown),
+                other => {
+                    return self.error(
+                        Diagnostic::error("E0328", "a condition is `true` or `false`", cond.span)
+                            .label(format!("a {}", other.type_name())),
+                    );
+                }
+            }
+        }
+        match &f.result {
+            ForResult::List(value) => Some(Made::Item(self.expr(value, each)?)),
+            ForResult::Map { key, value, .. } => {
+                let k = match self.expr(key, each)? {
+                    DesiredValue::Known(Value::Unknown) => return Some(Made::Unknown),
+                    DesiredValue::Known(v) => key_text(&v),
+                    _ => None,
+                };
+                let Some(k) = k else {
+                    return self.error(
+                        Diagnostic::error(
+                            "E0330",
+                            "a `for` expression's keys are strings known before apply",
+                            key.span,
+                        )
+                        .label("not a known string"),
+                    );
+                };
+                Some(Made::Entry(k, self.expr(value, each)?))
+            }
+        }
+    }
+
+    /// The value of a name bound by a `for` expression or a `dynamic`
+    /// block, and of the steps after it.
+    fn bound_value(
+        &mut self,
+        binding: Binding,
+        t: &Traversal,
+        span: Span,
+        each: Option<Each<'_>>,
+    ) -> Option<DesiredValue> {
+        match binding {
+            Binding::Value(value) => match (value, t.steps.as_slice()) {
+                (v, []) => Some(v),
+                (DesiredValue::Known(v), steps) => self.step_into(v, steps, each).map(DesiredValue::Known),
+                _ => self.error(
+                    Diagnostic::error("E0325", "cannot read into a value known only after apply", span)
+                        .label("this element holds references to resources")
+                        .help("iterate the resource itself: `[for s in subnet.public : s.id]`"),
+                ),
+            },
+            Binding::Instance(address) => {
+                let attr = match t.steps.first() {
+                    Some(Step::Attr(a)) => Some(a.name.as_str()),
+                    _ => None,
+                };
+                let instances = self.done.get(&(address.kind, address.name.as_str()))?;
+                let (_, body) = instances.iter().find(|(k, _)| *k == address.key)?;
+                self.tainted |= reads_sensitive(address.kind, body, attr);
+                let body = body.clone();
+                Some(instance_value(address, &body, attr))
+            }
+        }
     }
 
     /// A local's value, evaluated once (none for one in a cycle, E0308).
@@ -1055,7 +1258,10 @@ impl Evaluator<'_, '_> {
         }
         let attr = *self.module.locals.get(name)?;
         let outer = std::mem::take(&mut self.tainted);
+        // The names bound where it is first read are not the local's.
+        let bound = std::mem::take(&mut self.bound);
         let value = self.expr(&attr.value, None);
+        self.bound = bound;
         let tainted = std::mem::replace(&mut self.tainted, outer);
         let done = value.map(|v| (v, tainted));
         self.locals.insert(name.to_owned(), done.clone());
@@ -1071,7 +1277,7 @@ impl Evaluator<'_, '_> {
                 Step::Splat(span) => {
                     // Each element, read by the steps after the splat.
                     let Value::List(items) = value else {
-                        return self.error_value(
+                        return self.error(
                             Diagnostic::error(
                                 "E0325",
                                 format!("cannot splat a {}", value.type_name()),
@@ -1090,7 +1296,7 @@ impl Evaluator<'_, '_> {
                 Step::Index(e) => match self.expr(e, each)? {
                     DesiredValue::Known(v) => (v, e.span),
                     _ => {
-                        return self.error_value(
+                        return self.error(
                             Diagnostic::error("E0325", "an index must be known before apply", e.span)
                                 .label("depends on a resource"),
                         );
@@ -1109,7 +1315,7 @@ impl Evaluator<'_, '_> {
                                 true => "the map is empty".to_owned(),
                                 false => format!("its keys are {}", keys.join(", ")),
                             });
-                        return self.error_value(d);
+                        return self.error(d);
                     }
                 },
                 (Value::List(mut items), Value::Int(i)) => {
@@ -1119,7 +1325,7 @@ impl Evaluator<'_, '_> {
                             let d = Diagnostic::error("E0325", format!("no element {i} here"), span)
                                 .label(format!("the list has {} elements", items.len()))
                                 .help("elements are counted from 0");
-                            return self.error_value(d);
+                            return self.error(d);
                         }
                     }
                 }
@@ -1131,16 +1337,11 @@ impl Evaluator<'_, '_> {
                     )
                     .label("no such element")
                     .help("maps take `.KEY` or `[\"KEY\"]`, lists take `[NUMBER]`");
-                    return self.error_value(d);
+                    return self.error(d);
                 }
             };
         }
         Some(value)
-    }
-
-    fn error_value(&mut self, d: Diagnostic) -> Option<Value> {
-        self.diags.push(d);
-        None
     }
 
     fn traversal(&mut self, t: &Traversal, span: Span, each: Option<Each<'_>>) -> Option<DesiredValue> {
@@ -1148,16 +1349,11 @@ impl Evaluator<'_, '_> {
             Some(Step::Attr(id)) => Some(id.name.as_str()),
             _ => None,
         };
-        match t.root.name.as_str() {
-            root if self.iterators.iter().any(|(n, ..)| n == root) => {
-                let (_, key, value) = self.iterators.iter().rev().find(|(n, ..)| n == root)?.clone();
-                match step_name(0)? {
-                    "key" => Some(DesiredValue::Known(key)),
-                    _ => self
-                        .step_into(value, &t.steps[1..], each)
-                        .map(DesiredValue::Known),
-                }
-            }
+        let root = t.root.name.as_str();
+        if let Some((_, binding)) = self.bound.iter().rev().find(|(n, _)| n == root) {
+            return self.bound_value(binding.clone(), t, span, each);
+        }
+        match root {
             crate::check::locals::LOCAL => {
                 let (value, tainted) = self.local(step_name(0)?)?;
                 self.tainted |= tainted;
@@ -1452,6 +1648,26 @@ fn instance_value(address: Address, body: &DesiredBody, attr: Option<&str>) -> D
         (None, Presence::Default(lit)) => DesiredValue::Known(lit.into()),
         _ => DesiredValue::Known(Value::Null),
     }
+}
+
+/// What a name bound by a `for` expression or a `dynamic` block stands for.
+#[derive(Clone)]
+enum Binding {
+    Value(DesiredValue),
+    /// One instance of a repeated resource: `s.id` reads its attribute.
+    Instance(Address),
+}
+
+/// What one element of a `for` expression makes.
+enum Made {
+    /// Its condition is false.
+    Skipped,
+    /// Its condition or key is known only once a plan reads it: so is the
+    /// whole result.
+    Unknown,
+    Item(DesiredValue),
+    /// A map entry.
+    Entry(String, DesiredValue),
 }
 
 /// Whether `e` is a constant written out: no variable, reference or call.

@@ -9,7 +9,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
-use crate::syntax::ast::{Block, Expr, ExprKind, Item, Label, MapEntry, Step, UnaryOp};
+use crate::syntax::ast::{Block, Expr, ExprKind, ForExpr, ForResult, Item, Label, MapEntry, Step, UnaryOp};
 use crate::syntax::parse_recovering;
 
 const INDENT: &str = "  ";
@@ -251,11 +251,45 @@ impl<'a> Printer<'a> {
                     || entries.iter().any(|m| self.expr_multiline(&m.value))
             }
             ExprKind::Call(c) => c.args.iter().any(|a| self.expr_multiline(a)),
-            ExprKind::Paren(_) | ExprKind::Unary(..) | ExprKind::Binary(..) | ExprKind::Conditional(..) => {
-                self.is_multiline(e.span)
-            }
+            ExprKind::Paren(_)
+            | ExprKind::Unary(..)
+            | ExprKind::Binary(..)
+            | ExprKind::Conditional(..)
+            | ExprKind::For(_) => self.is_multiline(e.span),
             _ => false,
         }
+    }
+
+    /// `[for k, v in xs : RESULT if COND]` on one line.
+    fn for_expr(&mut self, f: &ForExpr, level: usize) {
+        let names: Vec<&str> = f.names().map(|n| n.name.as_str()).collect();
+        self.out.push_str(match f.result {
+            ForResult::List(_) => "[for ",
+            ForResult::Map { .. } => "{for ",
+        });
+        self.out.push_str(&names.join(", "));
+        self.out.push_str(" in ");
+        self.expr(&f.collection, level);
+        self.out.push_str(" : ");
+        match &f.result {
+            ForResult::List(value) => self.expr(value, level),
+            ForResult::Map { key, value, group } => {
+                self.expr(key, level);
+                self.out.push_str(" => ");
+                self.expr(value, level);
+                if *group {
+                    self.out.push_str("...");
+                }
+            }
+        }
+        if let Some(cond) = &f.cond {
+            self.out.push_str(" if ");
+            self.expr(cond, level);
+        }
+        self.out.push(match f.result {
+            ForResult::List(_) => ']',
+            ForResult::Map { .. } => '}',
+        });
     }
 
     fn has_comment_in(&self, span: Span) -> bool {
@@ -328,7 +362,11 @@ impl<'a> Printer<'a> {
             }
             // Across lines or around a comment, as written: the layout is
             // the author's and no comment is lost.
-            ExprKind::Paren(_) | ExprKind::Unary(..) | ExprKind::Binary(..) | ExprKind::Conditional(..)
+            ExprKind::Paren(_)
+            | ExprKind::Unary(..)
+            | ExprKind::Binary(..)
+            | ExprKind::Conditional(..)
+            | ExprKind::For(_)
                 if self.is_multiline(e.span) || self.has_comment_in(e.span) =>
             {
                 self.skip_comments_in(e.span);
@@ -360,6 +398,7 @@ impl<'a> Printer<'a> {
                 self.out.push_str(" : ");
                 self.expr(otherwise, level);
             }
+            ExprKind::For(f) => self.for_expr(f, level),
             ExprKind::Call(c) => {
                 self.out.push_str(&c.name.name);
                 self.out.push('(');
@@ -488,6 +527,18 @@ mod tests {
             "x y {\n  a = var.n + 1\n  b = var.env == \"prod\" ? 3 : (1 * 2)\n  c = !var.on\n}\n"
         );
         let across = "x y {\n  a = var.big # why\n    ? 3\n    : 1\n}\n";
+        assert_eq!(fmt(across), across);
+    }
+
+    #[test]
+    fn for_expressions_print_as_terraform_writes_them() {
+        assert_eq!(
+            fmt(
+                "x y {\n  a = [ for  k,v in var.m :  v  if v>1 ]\n  b = {for s in var.l:s.name=>s.port ...}\n}\n"
+            ),
+            "x y {\n  a = [for k, v in var.m : v if v > 1]\n  b = {for s in var.l : s.name => s.port...}\n}\n"
+        );
+        let across = "x y {\n  a = [\n    for s in var.l : s # each\n  ]\n}\n";
         assert_eq!(fmt(across), across);
     }
 

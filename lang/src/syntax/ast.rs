@@ -95,6 +95,39 @@ pub enum ExprKind {
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `cond ? then : otherwise`.
     Conditional(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `[for x in xs : ...]` or `{for k, v in m : KEY => VALUE}`.
+    For(Box<ForExpr>),
+}
+
+/// Terraform's `for` expression: `[for KEY, VALUE in COLLECTION : RESULT if
+/// COND]`, where `KEY, ` and `if COND` are optional.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForExpr {
+    /// The first of two names: a list's index or a map's key.
+    pub key: Option<Ident>,
+    /// The element's name.
+    pub value: Ident,
+    pub collection: Expr,
+    pub result: ForResult,
+    /// Elements for which it is false are left out.
+    pub cond: Option<Expr>,
+}
+
+impl ForExpr {
+    /// The names it binds, key first.
+    pub fn names(&self) -> impl Iterator<Item = &Ident> {
+        self.key.iter().chain([&self.value])
+    }
+}
+
+/// What a `for` expression makes of each element.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ForResult {
+    /// `[for ... : VALUE]`: a list.
+    List(Expr),
+    /// `{for ... : KEY => VALUE}`: a map; with `...` after the value
+    /// (`group`), each key holds the list of its values.
+    Map { key: Expr, value: Expr, group: bool },
 }
 
 /// A prefix operator.

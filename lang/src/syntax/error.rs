@@ -19,6 +19,12 @@ pub(super) enum Expected {
     CloseParen,
     /// The `:` of `cond ? a : b`.
     Colon,
+    /// The `in` of a `for` expression.
+    In,
+    /// The `=>` of a map `for` expression.
+    Arrow,
+    /// A `for` expression's condition.
+    If,
     Comma,
     Quote,
     Value,
@@ -40,6 +46,9 @@ impl Expected {
             Expected::CloseBracket => "`]`",
             Expected::CloseParen => "`)`",
             Expected::Colon => "`:`",
+            Expected::In => "`in`",
+            Expected::Arrow => "`=>`",
+            Expected::If => "`if`",
             Expected::Comma => "`,`",
             Expected::Quote => "`\"`",
             Expected::Value => "a value",

@@ -538,11 +538,19 @@ impl<'t> Parser<'t> {
                 ExprKind::Paren(Box::new(inner))
             }
             Some(b'-' | b'0'..=b'9') => self.number()?,
+            Some(b'[') if self.for_ahead() => {
+                self.open("[")?;
+                ExprKind::For(Box::new(self.for_expr(b']', Expected::CloseBracket)?))
+            }
             Some(b'[') => {
                 // A list's elements are values of the attribute it is
                 // assigned to.
                 self.open("[")?;
                 ExprKind::List(self.sequence(b']', Expected::CloseBracket)?)
+            }
+            Some(b'{') if self.for_ahead() => {
+                self.open("{")?;
+                ExprKind::For(Box::new(self.for_expr(b'}', Expected::CloseBrace)?))
             }
             Some(b'{') => ExprKind::Map(self.map()?),
             Some(b) if b.is_ascii_alphabetic() || b == b'_' => return self.name_expr(),
@@ -551,6 +559,101 @@ impl<'t> Parser<'t> {
         Ok(Expr {
             kind,
             span: self.c.span_from(start),
+        })
+    }
+
+    /// Whether the bracket next opens a `for` expression: `for` and a name
+    /// (`{ for = 1 }` is a map).
+    fn for_ahead(&self) -> bool {
+        let inner = self.c.rest()[1..].trim_start();
+        inner.strip_prefix("for").is_some_and(|after| {
+            after.starts_with(char::is_whitespace)
+                && after
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        })
+    }
+
+    /// Whether the keyword `word` is next (not a longer name).
+    fn keyword_ahead(&self, word: &str) -> bool {
+        let rest = self.c.rest();
+        rest.starts_with(word) && !rest.as_bytes().get(word.len()).is_some_and(|b| is_ident_byte(*b))
+    }
+
+    /// A name, or what was expected instead.
+    fn name(&mut self) -> Parsed<Ident> {
+        match self.c.ident() {
+            Some(name) => Ok(name),
+            None => Err(self.expected(&[Expected::Name])),
+        }
+    }
+
+    /// The rest of a `for` expression after its bracket, up to and
+    /// including `close`.
+    fn for_expr(&mut self, close: u8, closing: Expected) -> Parsed<ForExpr> {
+        self.c.bump("for".len());
+        self.c.skip_trivia();
+        let first = self.name()?;
+        self.c.skip_trivia();
+        let (key, value) = if self.c.eat(b',') {
+            self.c.skip_trivia();
+            (Some(first), self.name()?)
+        } else {
+            (None, first)
+        };
+        self.c.skip_trivia();
+        if !self.keyword_ahead("in") {
+            return Err(self.expected(&[Expected::In]));
+        }
+        self.c.bump("in".len());
+        self.c.skip_trivia();
+        let collection = self.expr()?;
+        self.c.skip_trivia();
+        if !self.c.eat(b':') {
+            return Err(self.expected(&[Expected::Colon]));
+        }
+        self.c.skip_trivia();
+        let result = if close == b'}' {
+            let key = self.expr()?;
+            self.c.skip_trivia();
+            if !self.c.rest().starts_with("=>") {
+                return Err(self.expected(&[Expected::Arrow]));
+            }
+            self.c.bump("=>".len());
+            self.c.skip_trivia();
+            let value = self.expr()?;
+            self.c.skip_trivia();
+            let group = self.c.rest().starts_with("...");
+            if group {
+                self.c.bump("...".len());
+                self.c.skip_trivia();
+            }
+            ForResult::Map { key, value, group }
+        } else {
+            let value = self.expr()?;
+            self.c.skip_trivia();
+            ForResult::List(value)
+        };
+        let cond = if self.keyword_ahead("if") {
+            self.c.bump("if".len());
+            self.c.skip_trivia();
+            let cond = self.expr()?;
+            self.c.skip_trivia();
+            Some(cond)
+        } else {
+            None
+        };
+        let expected: &[Expected] = match cond {
+            Some(_) => &[closing],
+            None => &[Expected::If, closing],
+        };
+        self.close(close, expected)?;
+        Ok(ForExpr {
+            key,
+            value,
+            collection,
+            result,
+            cond,
         })
     }
 
@@ -714,7 +817,8 @@ impl<'t> Parser<'t> {
         self.probe_reference(&root, &steps);
         loop {
             match self.c.peek() {
-                Some(b'.') => {
+                // `...` groups a map `for` expression's values.
+                Some(b'.') if !self.c.rest().starts_with("...") => {
                     self.c.bump(1);
                     self.c.skip_trivia();
                     let name = self.c.ident();
@@ -935,6 +1039,17 @@ route_table public {
             ("x y { a = \"a\\qb\" }", "`\\q` is not an escape"),
             ("x y { a = \"a", "expected `\"`, found end of file"),
             ("x \"y\" z {}", "expected `{`, found `z`"),
+            ("x y { a = [for s var.l : s] }", "expected `in`, found `v`"),
+            ("x y { a = [for s in var.l s] }", "expected `:`, found `s`"),
+            ("x y { a = {for s in var.l : s = 1} }", "expected `=>`, found `=`"),
+            (
+                "x y { a = [for s in var.l : s s] }",
+                "expected `if` or `]`, found `s`",
+            ),
+            (
+                "x y { a = [for s, 1 in var.l : s] }",
+                "expected a name, found `1`",
+            ),
         ];
         for (text, label) in cases {
             let e = parse(FileId(0), text).expect_err(text);

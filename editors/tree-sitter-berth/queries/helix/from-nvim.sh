@@ -13,6 +13,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
       -e 's/@boolean/@constant.builtin.boolean/g' \
       -e 's/@string\.escape/@constant.character.escape/g' \
       -e 's/@keyword\.repeat/@keyword.control.repeat/g' \
+      -e 's/@keyword\.conditional/@keyword.control.conditional/g' \
       -e 's/@function\.call/@function/g' \
       "$here/../highlights.scm"
 }

@@ -84,6 +84,36 @@
     ")"
   ] @punctuation.bracket)
 
+; for expressions: [for k, v in xs : v if cond], {for x in xs : K => V...}
+(for_intro
+  [
+    "for"
+    "in"
+  ] @keyword.control.repeat
+  name: (identifier) @variable
+  ":" @operator)
+
+(for_condition
+  "if" @keyword.control.conditional)
+
+(for_map
+  [
+    "=>"
+    "..."
+  ] @operator)
+
+(for_list
+  [
+    "["
+    "]"
+  ] @punctuation.bracket)
+
+(for_map
+  [
+    "{"
+    "}"
+  ] @punctuation.bracket)
+
 ; Brackets are matched per parent so that the `}` closing an interpolation
 ; (punctuation.special above) never gets a second capture.
 (body
