@@ -787,6 +787,41 @@ fn an_output_may_call_a_function_over_computed_ids() {
     assert!(run.stderr.contains("E0315"), "{}", run.stderr);
 }
 
+/// Operators and conditionals over ids known only after apply wait for
+/// them in an output, as functions do (Terraform defers them); in a
+/// resource they are still E0327.
+#[test]
+fn an_output_may_compare_and_choose_over_computed_ids() {
+    let p = example("blog");
+    p.write(
+        "outputs_ops.berth",
+        "output has_vpc { value = vpc.main.id != \"\" && !(vpc.main.id == \"\") }\n         output which { value = vpc.main.id == \"\" ? \"none\" : \"vpc ${vpc.main.id}\" }\n",
+    );
+    p.berth(&["validate"]).expect_code(0);
+    let run = p.berth(&["plan"]);
+    run.expect_code(0);
+    assert!(
+        run.stdout.contains("+ has_vpc = (known after apply)"),
+        "{}",
+        run.stdout
+    );
+
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    let json: Value = serde_json::from_str(&p.berth(&["output", "--format", "json"]).stdout).expect("json");
+    assert_eq!(json["outputs"]["has_vpc"]["value"], true);
+    let which = json["outputs"]["which"]["value"].as_str().expect("a string");
+    assert!(which.starts_with("vpc vpc-"), "{which}");
+
+    p.write(
+        "outputs_ops.berth",
+        "log_group ids { name = vpc.main.id == \"\" ? \"a\" : \"b\" }\n",
+    );
+    let run = p.berth(&["validate"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("E0327"), "{}", run.stderr);
+}
+
 /// Two security groups that allow each other (and one that allows
 /// itself): both created, then the rules added; re-plan is no change;
 /// destroy revokes the rules first (the local cloud refuses, as AWS does,

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use berth_provider::{Address, Kind, Value};
 
 use crate::source::{Span, Spanned};
+use crate::syntax::ast::{BinaryOp, UnaryOp};
 
 /// A stack after evaluation: variables substituted, `for_each` expanded.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,10 +138,41 @@ pub enum DesiredValue {
     Concat(Vec<DesiredValue>),
     List(Vec<DesiredValue>),
     Map(BTreeMap<String, DesiredValue>),
-    /// A function over values known only after apply, such as
-    /// `join(",", [subnet.a.id, subnet.b.id])`: only in outputs, which are
-    /// read after apply; called once every argument is known.
-    Call(String, Vec<DesiredValue>),
+    /// A function or operator over values known only after apply, such as
+    /// `join(",", [subnet.a.id, subnet.b.id])` or `lb.web.dns_name != ""`:
+    /// only in outputs, which are read after apply; computed once every
+    /// argument is known.
+    Call(Deferred, Vec<DesiredValue>),
+}
+
+/// What a [`DesiredValue::Call`] computes from its arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Deferred {
+    /// A function, by name.
+    Function(String),
+    /// `!a`, `-a`: one argument.
+    Unary(UnaryOp),
+    /// `a OP b`: two arguments.
+    Binary(BinaryOp),
+    /// `cond ? a : b`: three arguments.
+    Choose,
+}
+
+impl Deferred {
+    /// The result for `args`, all known; `Null` for a failure (the types
+    /// were right at plan time wherever known, so only a live value of
+    /// another shape fails, and that leaves the value empty rather than
+    /// stopping the command).
+    fn compute(&self, args: &[Value]) -> Value {
+        let result = match (self, args) {
+            (Deferred::Function(name), _) => crate::eval::functions::call(name, args),
+            (Deferred::Unary(op), [a]) => crate::eval::operators::unary(*op, a),
+            (Deferred::Binary(op), [a, b]) => crate::eval::operators::binary(*op, a, b),
+            (Deferred::Choose, [Value::Bool(cond), a, b]) => Ok(if *cond { a.clone() } else { b.clone() }),
+            _ => Ok(Value::Null),
+        };
+        result.unwrap_or(Value::Null)
+    }
 }
 
 impl DesiredValue {
@@ -213,15 +245,12 @@ impl DesiredValue {
                 Value::String(out)
             }
             DesiredValue::List(items) => Value::List(items.iter().map(|i| i.resolve(lookup)).collect()),
-            DesiredValue::Call(name, args) => {
+            DesiredValue::Call(deferred, args) => {
                 let args: Vec<Value> = args.iter().map(|a| a.resolve(lookup)).collect();
                 if args.iter().any(Value::has_unknown) {
                     return Value::Unknown;
                 }
-                // The arguments' types were right at plan time wherever
-                // known; a failure now (a live value of another shape)
-                // leaves the value empty rather than stopping the command.
-                crate::eval::functions::call(name, &args).unwrap_or(Value::Null)
+                deferred.compute(&args)
             }
             DesiredValue::Map(m) => {
                 Value::Map(m.iter().map(|(k, v)| (k.clone(), v.resolve(lookup))).collect())

@@ -4,7 +4,7 @@
 
 pub mod functions;
 mod lookups;
-mod operators;
+pub(crate) mod operators;
 mod zones;
 
 pub use lookups::LookupFn;
@@ -20,7 +20,7 @@ use crate::check::declare::{LIFECYCLE, META_ATTRS, Module, ResourceDecl};
 use crate::check::var_type::VarType;
 use crate::diagnostic::Diagnostic;
 use crate::source::{Span, Spanned};
-use crate::stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Output, RefTarget};
+use crate::stack::{Deferred, DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Output, RefTarget};
 use crate::syntax::ast::{Block, Expr, ExprKind, ForExpr, ForResult, Item, Label, Step, StrPart, Traversal};
 use crate::syntax::parse_expr;
 
@@ -812,7 +812,10 @@ impl Evaluator<'_, '_> {
                 if let Some(i) = values.iter().position(|v| !matches!(v, DesiredValue::Known(_))) {
                     // Outputs are read after apply: the call waits for them.
                     if self.in_output {
-                        return Some(DesiredValue::Call(call.name.name.clone(), values));
+                        return Some(DesiredValue::Call(
+                            Deferred::Function(call.name.name.clone()),
+                            values,
+                        ));
                     }
                     return self.error(
                         Diagnostic::error("E0315", format!("`{}` needs values known before apply", call.name.name), call.args[i].span)
@@ -842,23 +845,30 @@ impl Evaluator<'_, '_> {
             ExprKind::Traversal(t) => self.traversal(t, expr.span, each)?,
             ExprKind::For(f) => self.for_expr(f, each)?,
             ExprKind::Paren(inner) => self.expr(inner, each)?,
-            ExprKind::Unary(op, inner) => {
-                let value = self.operand(inner, each)?;
-                self.operated(operators::unary(*op, &value), expr.span)?
-            }
-            ExprKind::Binary(op, lhs, rhs) => {
-                let (lhs, rhs) = (self.operand(lhs, each), self.operand(rhs, each));
-                self.operated(operators::binary(*op, &lhs?, &rhs?), expr.span)?
-            }
-            ExprKind::Conditional(cond, then, otherwise) => match self.operand(cond, each)? {
-                Value::Bool(true) => self.expr(then, each)?,
-                Value::Bool(false) => self.expr(otherwise, each)?,
-                Value::Unknown => DesiredValue::Known(Value::Unknown),
-                other => {
-                    return self.error(
-                        Diagnostic::error("E0328", "a condition is `true` or `false`", cond.span)
-                            .label(format!("a {}", other.type_name())),
-                    );
+            ExprKind::Unary(op, inner) => match self.operands(&[inner], each)? {
+                Ok(values) => self.operated(operators::unary(*op, &values[0]), expr.span)?,
+                Err(args) => DesiredValue::Call(Deferred::Unary(*op), args),
+            },
+            ExprKind::Binary(op, lhs, rhs) => match self.operands(&[lhs, rhs], each)? {
+                Ok(values) => self.operated(operators::binary(*op, &values[0], &values[1]), expr.span)?,
+                Err(args) => DesiredValue::Call(Deferred::Binary(*op), args),
+            },
+            ExprKind::Conditional(cond, then, otherwise) => match self.operands(&[cond], each)? {
+                Ok(values) => match &values[0] {
+                    Value::Bool(true) => self.expr(then, each)?,
+                    Value::Bool(false) => self.expr(otherwise, each)?,
+                    Value::Unknown => DesiredValue::Known(Value::Unknown),
+                    other => {
+                        return self.error(
+                            Diagnostic::error("E0328", "a condition is `true` or `false`", cond.span)
+                                .label(format!("a {}", other.type_name())),
+                        );
+                    }
+                },
+                Err(mut args) => {
+                    args.push(self.expr(then, each)?);
+                    args.push(self.expr(otherwise, each)?);
+                    DesiredValue::Call(Deferred::Choose, args)
                 }
             },
         })
@@ -902,17 +912,32 @@ impl Evaluator<'_, '_> {
 
     /// An operator's operand: a value known before apply (E0327).
     fn operand(&mut self, expr: &Expr, each: Option<Each<'_>>) -> Option<Value> {
-        match self.expr(expr, each)? {
-            DesiredValue::Known(v) => Some(v),
-            _ => {
-                self.diags.push(
-                    Diagnostic::error("E0327", "operators need values known before apply", expr.span)
-                        .label("only AWS knows this value before apply")
-                        .help("operators run at plan time, like functions: use constants, variables, lookups or declared attributes"),
-                );
-                None
-            }
+        match self.operands(&[expr], each)? {
+            Ok(mut values) => values.pop(),
+            Err(_) => self.error(unknown_operand(expr.span)),
         }
+    }
+
+    /// An operator's operands: all known (`Ok`), or, in an output, which
+    /// is read after apply, the values the operator waits for (`Err`);
+    /// elsewhere an operand known only after apply is E0327.
+    fn operands(
+        &mut self,
+        exprs: &[&Expr],
+        each: Option<Each<'_>>,
+    ) -> Option<Result<Vec<Value>, Vec<DesiredValue>>> {
+        let mut values = Vec::new();
+        for expr in exprs {
+            let value = self.expr(expr, each)?;
+            if !matches!(value, DesiredValue::Known(_)) && !self.in_output {
+                return self.error(unknown_operand(expr.span));
+            }
+            values.push(value);
+        }
+        Some(match values.iter().all(|v| matches!(v, DesiredValue::Known(_))) {
+            true => Ok(values.into_iter().filter_map(DesiredValue::into_known).collect()),
+            false => Err(values),
+        })
     }
 
     /// An operator's result, or E0328 naming the misuse.
@@ -1648,6 +1673,12 @@ fn instance_value(address: Address, body: &DesiredBody, attr: Option<&str>) -> D
         (None, Presence::Default(lit)) => DesiredValue::Known(lit.into()),
         _ => DesiredValue::Known(Value::Null),
     }
+}
+
+fn unknown_operand(span: Span) -> Diagnostic {
+    Diagnostic::error("E0327", "operators need values known before apply", span)
+        .label("only AWS knows this value before apply")
+        .help("operators run at plan time, like functions: use constants, variables, lookups or declared attributes (outputs may use any value)")
 }
 
 /// What a name bound by a `for` expression or a `dynamic` block stands for.
