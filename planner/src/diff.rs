@@ -377,7 +377,11 @@ fn differences(address: &Address, desired: &Attrs, live: &Attrs, marks: &Marks) 
     }
     for block in schema.blocks {
         let empty = Value::List(Vec::new());
-        let want = desired.get(block.name).unwrap_or(&empty);
+        // None is no block, on either side (a spelling may write it so).
+        let want = desired
+            .get(block.name)
+            .filter(|v| **v != Value::Null)
+            .unwrap_or(&empty);
         let have = live
             .get(block.name)
             .filter(|v| **v != Value::Null)

@@ -25,7 +25,8 @@ pub fn dependencies(stack: &Stack, address: &Address) -> BTreeSet<Address> {
 }
 
 /// Listeners forwarding (by default or by a rule) to the target groups a
-/// service registers with.
+/// service registers with, and rules of their own that do: ECS refuses a
+/// group no load balancer routes to.
 fn listeners(stack: &Stack, service: &DesiredResource) -> BTreeSet<Address> {
     let groups: BTreeSet<&Address> = service
         .body
@@ -39,7 +40,7 @@ fn listeners(stack: &Stack, service: &DesiredResource) -> BTreeSet<Address> {
 }
 
 /// The listeners of the stack that forward, by default or by a rule, to one
-/// of `groups`.
+/// of `groups`, and the `listener_rule`s that do.
 pub(crate) fn forwarding_listeners(stack: &Stack, groups: &BTreeSet<&Address>) -> BTreeSet<Address> {
     let names_group =
         |v: Option<&DesiredValue>| v.is_some_and(|v| v.refs().iter().any(|r| groups.contains(&r.address)));
@@ -55,13 +56,16 @@ pub(crate) fn forwarding_listeners(stack: &Stack, groups: &BTreeSet<&Address>) -
     stack
         .resources
         .iter()
-        .filter(|l| l.kind() == Kind::Listener)
-        .filter(|l| {
-            forwards_to_group(&l.body, "default")
-                || l.body
-                    .blocks("rule")
-                    .iter()
-                    .any(|rule| forwards_to_group(&rule.body, "forward"))
+        .filter(|l| match l.kind() {
+            Kind::Listener => {
+                forwards_to_group(&l.body, "default")
+                    || l.body
+                        .blocks("rule")
+                        .iter()
+                        .any(|rule| forwards_to_group(&rule.body, "forward"))
+            }
+            Kind::ListenerRule => forwards_to_group(&l.body, "forward"),
+            _ => false,
         })
         .map(|l| l.address.clone())
         .collect()

@@ -29,6 +29,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
                 super::actions::check(r, diags);
                 super::rules::check(r, diags);
             }
+            Kind::ListenerRule => super::rules::standalone(r, diags),
             Kind::LogGroup => cx.log_group(r, diags),
             Kind::Role => {
                 cx.role(r, diags);
@@ -74,6 +75,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     }
     cx.overlapping_subnets(diags);
     cx.listener_ports(diags);
+    cx.standalone_rule_priorities(diags);
     super::network::shared_elastic_ips(stack, diags);
     super::names::check(stack, diags);
     super::managed_policy::names(stack, diags);
@@ -620,18 +622,57 @@ impl<'s> Context<'s> {
                     .help("priorities are unique within a listener"),
                 );
             }
-            let conditions = ["path", "paths", "host", "hosts", "methods", "source_ips"]
-                .iter()
-                .any(|c| rule.body.value(c).is_some())
-                || ["header", "query"]
-                    .iter()
-                    .any(|b| !rule.body.blocks(b).is_empty());
-            if !conditions {
-                diags.push(
-                    Diagnostic::error("E0514", "a listener rule needs a condition", rule.span)
-                        .label("no `path`, `host`, `header`, `methods`, `query` or `source_ips`")
-                        .help("add `path = \"/api/*\"` or `host = \"api.example.com\"`"),
-                );
+        }
+    }
+
+    /// E0506 for a `listener_rule` taking a priority another rule of its
+    /// listener (one of the stack, or the same ARN) holds: nested or
+    /// standalone.
+    fn standalone_rule_priorities(&self, diags: &mut Vec<Diagnostic>) {
+        let mut taken: BTreeMap<(String, i64), DesiredBlock> = BTreeMap::new();
+        for r in &self.stack.resources {
+            if r.kind() == Kind::Listener {
+                for rule in r.body.blocks("rule") {
+                    if let Some((p, _)) = int(&rule.body, "priority") {
+                        taken
+                            .entry((r.address.to_string(), p))
+                            .or_insert_with(|| rule.clone());
+                    }
+                }
+            }
+        }
+        for r in self
+            .stack
+            .resources
+            .iter()
+            .filter(|r| r.kind() == Kind::ListenerRule)
+        {
+            let listener = match r.body.value("listener") {
+                Some(DesiredValue::Ref(t)) => t.address.to_string(),
+                Some(DesiredValue::Known(Value::String(arn))) => arn.clone(),
+                _ => continue,
+            };
+            let Some((p, span)) = int(&r.body, "priority") else {
+                continue;
+            };
+            let rule = super::rules::as_block(r);
+            match taken.get(&(listener.clone(), p)) {
+                Some(first) => {
+                    let name = first.label.as_ref().map_or("", |l| l.node.as_str());
+                    diags.push(
+                        Diagnostic::error(
+                            "E0506",
+                            format!("two rules of {listener} have priority {p}"),
+                            span,
+                        )
+                        .label(format!("{} repeats it", r.address))
+                        .also(first.span, format!("rule `{name}` has it"))
+                        .help("priorities are unique within a listener"),
+                    );
+                }
+                None => {
+                    taken.insert((listener, p), rule);
+                }
             }
         }
     }

@@ -6,7 +6,7 @@
 use berth_provider::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::source::Span;
+use crate::source::{Span, Spanned};
 use crate::stack::{DesiredBlock, DesiredResource, DesiredValue};
 
 /// Most condition values one rule may hold, all conditions together.
@@ -15,9 +15,46 @@ const MAX_VALUES: usize = 5;
 /// Checks every rule of a listener.
 pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     for rule in r.body.blocks("rule") {
-        action(rule, diags);
-        conditions(rule, diags);
-        super::actions::blocks(&rule.body, diags);
+        one(rule, diags);
+    }
+}
+
+/// Checks a `listener_rule` as a listener's `rule` block is checked.
+pub fn standalone(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+    let rule = as_block(r);
+    one(&rule, diags);
+}
+
+/// A `listener_rule` seen as a listener's `rule` block labelled with its
+/// name, for the checks and messages the two share.
+pub fn as_block(r: &DesiredResource) -> DesiredBlock {
+    DesiredBlock {
+        label: Some(Spanned::new(r.address.name.clone(), r.span)),
+        body: r.body.clone(),
+        span: r.span,
+    }
+}
+
+fn one(rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
+    action(rule, diags);
+    needs_condition(rule, diags);
+    conditions(rule, diags);
+    super::actions::blocks(&rule.body, diags);
+}
+
+fn needs_condition(rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
+    let conditions = ["path", "paths", "host", "hosts", "methods", "source_ips"]
+        .iter()
+        .any(|c| rule.body.value(c).is_some())
+        || ["header", "query"]
+            .iter()
+            .any(|b| !rule.body.blocks(b).is_empty());
+    if !conditions {
+        diags.push(
+            Diagnostic::error("E0514", "a listener rule needs a condition", rule.span)
+                .label("no `path`, `host`, `header`, `methods`, `query` or `source_ips`")
+                .help("add `path = \"/api/*\"` or `host = \"api.example.com\"`"),
+        );
     }
 }
 
@@ -106,7 +143,6 @@ fn conditions(rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
         add("value", &query.body, false);
     }
     let name = label(rule);
-    // A rule without any condition is E0514, checked with the priorities.
     if values.len() > MAX_VALUES {
         diags.push(
             Diagnostic::error(

@@ -221,7 +221,7 @@ impl Provider for AwsProvider {
             | Kind::NatGateway
             | Kind::VpcEndpoint => ec2::read_one(self, kind, &scope).await?,
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::read_one(self, kind, &scope).await?,
-            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => {
+            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                 elb::read_one(self, kind, &scope).await?
             }
             Kind::LogGroup => logs::read(self, &scope).await?,
@@ -260,7 +260,9 @@ impl Provider for AwsProvider {
             | Kind::NatGateway
             | Kind::VpcEndpoint => ec2::adopt(self, stack, live).await,
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::adopt(self, stack, live).await,
-            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => elb::adopt(self, stack, live).await,
+            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
+                elb::adopt(self, stack, live).await
+            }
             Kind::LogGroup => logs::adopt(self, stack, live).await,
             Kind::Role => iam::adopt(self, stack, live).await,
             Kind::EcrRepository => ecr::adopt(self, stack, live).await,
@@ -279,7 +281,7 @@ impl Provider for AwsProvider {
             Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
                 ec2::create(self, stack, desired).await
             }
-            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => {
+            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                 elb::create(self, stack, desired).await
             }
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::create(self, stack, desired).await,
@@ -308,7 +310,7 @@ impl Provider for AwsProvider {
             Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
                 ec2::update(self, stack, live, desired).await
             }
-            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => {
+            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                 elb::update(self, stack, live, desired).await
             }
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => {
@@ -342,7 +344,9 @@ impl Provider for AwsProvider {
             Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
                 ec2::delete(self, live).await
             }
-            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => elb::delete(self, live).await,
+            Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
+                elb::delete(self, live).await
+            }
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(self, live).await,
             Kind::LogGroup => logs::delete(self, live).await,
             Kind::Role => iam::delete(self, live).await,

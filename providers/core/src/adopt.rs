@@ -61,6 +61,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::LoadBalancer => "DescribeLoadBalancers",
         Kind::TargetGroup => "DescribeTargetGroups",
         Kind::Listener => "DescribeListeners",
+        Kind::ListenerRule => "DescribeRules",
         Kind::LogGroup => "DescribeLogGroups",
         Kind::Role => "GetRole",
         Kind::ManagedPolicy => "GetPolicy",

@@ -17,6 +17,7 @@ pub enum Kind {
     LoadBalancer,
     TargetGroup,
     Listener,
+    ListenerRule,
     Cluster,
     LogGroup,
     Role,
@@ -44,7 +45,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 26] = [
+    pub const ALL: [Kind; 27] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -53,6 +54,7 @@ impl Kind {
         Kind::LoadBalancer,
         Kind::TargetGroup,
         Kind::Listener,
+        Kind::ListenerRule,
         Kind::Cluster,
         Kind::LogGroup,
         Kind::Role,
@@ -84,6 +86,7 @@ impl Kind {
             Kind::LoadBalancer => "load_balancer",
             Kind::TargetGroup => "target_group",
             Kind::Listener => "listener",
+            Kind::ListenerRule => "listener_rule",
             Kind::Cluster => "cluster",
             Kind::LogGroup => "log_group",
             Kind::Role => "role",

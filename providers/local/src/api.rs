@@ -91,6 +91,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "ValidationError",
             tag: "AddTags",
         },
+        Kind::ListenerRule => &Api {
+            create: "CreateRule",
+            update: "ModifyRule",
+            delete: "DeleteRule",
+            describe: "DescribeRules",
+            not_found: "RuleNotFound",
+            invalid: "ValidationError",
+            tag: "AddTags",
+        },
         Kind::Cluster => &Api {
             create: "CreateCluster",
             update: "UpdateCluster",

@@ -555,7 +555,7 @@ impl Provider for LocalCloud {
                 Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
                     ec2::create(sim, kind, attrs, tags)?
                 }
-                Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => {
+                Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::create(sim, kind, stack, address, attrs, tags)?
                 }
                 Kind::Cluster | Kind::TaskDefinition | Kind::Service => {
@@ -600,7 +600,7 @@ impl Provider for LocalCloud {
                 Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
                     ec2::update(sim, kind, &key, &old, &new)?
                 }
-                Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => {
+                Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::update(sim, kind, &key, &old, &new)?
                 }
                 Kind::Cluster | Kind::TaskDefinition | Kind::Service => {
@@ -713,7 +713,9 @@ impl Provider for LocalCloud {
                 Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
                     ec2::delete(sim, kind, &key)
                 }
-                Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => elb::delete(sim, kind, &key),
+                Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
+                    elb::delete(sim, kind, &key)
+                }
                 Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(sim, kind, &key),
                 Kind::LogGroup => logs::delete(sim, &key),
                 Kind::Role => iam::delete(sim, &key),

@@ -1,5 +1,6 @@
 //! Elastic Load Balancing v2: Application and Network Load Balancers,
-//! target groups and listeners with their rules.
+//! target groups, listeners with their rules, and rules of their own
+//! (`listener_rule`) on any listener.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,7 +16,8 @@ use crate::sim::Sim;
 
 type Tags = BTreeMap<String, String>;
 
-/// Creates a load balancer, target group or listener; returns its key (ARN).
+/// Creates a load balancer, target group, listener or listener rule;
+/// returns its key (ARN).
 pub(crate) fn create(
     sim: &mut Sim,
     kind: Kind,
@@ -84,6 +86,14 @@ pub(crate) fn create(
             }
             attrs.insert("name".to_owned(), Value::String(name));
             arn
+        }
+        Kind::ListenerRule => {
+            let call = "CreateRule";
+            sim.call(call);
+            check_standalone_rule(sim, call, None, &attrs)?;
+            let listener = str_of(&attrs, "listener").unwrap_or_default();
+            let prefix = format!("{}/", listener.replacen(":listener/", ":listener-rule/", 1));
+            sim.fresh(|rng| format!("{prefix}{}", ids::hex(rng, 16)))
         }
         _ => {
             let call = "CreateListener";
@@ -155,7 +165,8 @@ fn unique_name(sim: &mut Sim, kind: Kind, stack: &str, address: &Address) -> Str
     }
 }
 
-/// Changes a load balancer, target group or listener in place.
+/// Changes a load balancer, target group, listener or listener rule in
+/// place.
 pub(crate) fn update(
     sim: &mut Sim,
     kind: Kind,
@@ -194,6 +205,21 @@ pub(crate) fn update(
             }
             if changed("health_check") {
                 sim.call("ModifyTargetGroup");
+            }
+        }
+        Kind::ListenerRule => {
+            check_standalone_rule(sim, "ModifyRule", Some(key), new)?;
+            if changed("priority") {
+                sim.call("SetRulePriorities");
+            }
+            let settings = |a: &Attrs| -> Attrs {
+                a.iter()
+                    .filter(|(k, _)| !matches!(k.as_str(), "priority" | "tags"))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            };
+            if settings(old) != settings(new) {
+                sim.call("ModifyRule");
             }
         }
         _ => {
@@ -260,6 +286,9 @@ pub(crate) fn delete(sim: &mut Sim, kind: Kind, key: &str) -> Result<(), Provide
                 .map(|(k, _)| k.clone())
                 .collect();
             for listener in listeners {
+                for rule in standalone_rules(sim, &listener) {
+                    sim.remove(&rule);
+                }
                 sim.remove(&listener);
             }
         }
@@ -274,15 +303,24 @@ pub(crate) fn delete(sim: &mut Sim, kind: Kind, key: &str) -> Result<(), Provide
                 ));
             }
         }
-        _ => sim.call("DeleteListener"),
+        Kind::ListenerRule => sim.call("DeleteRule"),
+        // AWS deletes a listener's rules with it, those of their own too.
+        _ => {
+            sim.call("DeleteListener");
+            for rule in standalone_rules(sim, key) {
+                sim.remove(&rule);
+            }
+        }
     }
     sim.remove(key);
     Ok(())
 }
 
-/// Listeners forwarding to the target group, by default or through a rule.
+/// Listeners forwarding to the target group, by default or through a rule
+/// (a rule of their own included).
 fn listeners_of(sim: &Sim, tg: &str) -> Vec<String> {
-    sim.all(Kind::Listener)
+    let mut out: Vec<String> = sim
+        .all(Kind::Listener)
         .filter(|(_, r)| {
             forwards_to(&r.attrs, "default").contains(&tg)
                 || blocks_of(&r.attrs, "rule")
@@ -290,7 +328,13 @@ fn listeners_of(sim: &Sim, tg: &str) -> Vec<String> {
                     .any(|rule| forwards_to(rule, "forward").contains(&tg))
         })
         .map(|(k, _)| k.clone())
-        .collect()
+        .collect();
+    out.extend(
+        sim.all(Kind::ListenerRule)
+            .filter(|(_, r)| forwards_to(&r.attrs, "forward").contains(&tg))
+            .filter_map(|(_, r)| str_of(&r.attrs, "listener").map(str::to_owned)),
+    );
+    out
 }
 
 /// The target groups a listener's default action or a rule's action
@@ -933,7 +977,15 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
         .into_iter()
         .map(str::to_owned)
         .collect();
-    let mut priorities = BTreeSet::new();
+    // Rules of their own on the listener hold their priorities too.
+    let mut priorities: BTreeSet<i64> = own
+        .map(|key| {
+            sim.all(Kind::ListenerRule)
+                .filter(|(_, r)| str_of(&r.attrs, "listener") == Some(key))
+                .filter_map(|(_, r)| int_of(&r.attrs, "priority"))
+                .collect()
+        })
+        .unwrap_or_default();
     for rule in blocks_of(attrs, "rule") {
         let priority = int_of(rule, "priority").unwrap_or(0);
         if !(1..=50000).contains(&priority) {
@@ -949,9 +1001,24 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
         check_rule(call, rule)?;
         targets.extend(forwards_to(rule, "forward").into_iter().map(str::to_owned));
     }
+    check_targets(sim, call, &lb, vpc.as_deref(), protocol, &targets)
+}
+
+/// The target groups a listener (of load balancer `lb` in `vpc`, speaking
+/// `protocol`) or one of its rules forwards to: in its VPC, of a protocol
+/// it can forward to, and on no other load balancer.
+fn check_targets(
+    sim: &Sim,
+    call: &str,
+    lb: &str,
+    vpc: Option<&str>,
+    protocol: &str,
+    targets: &[String],
+) -> Result<(), ProviderError> {
+    let bad = |msg: String| invalid(Kind::Listener, call, msg);
     for tg in targets {
-        let (tg, rec) = sim.need(Kind::TargetGroup, &tg, call)?;
-        if str_of(&rec.attrs, "vpc") != vpc.as_deref() {
+        let (tg, rec) = sim.need(Kind::TargetGroup, tg, call)?;
+        if str_of(&rec.attrs, "vpc") != vpc {
             return Err(bad(format!(
                 "Target group '{tg}' is not in the VPC of load balancer '{lb}'"
             )));
@@ -964,7 +1031,7 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
         }
         let others: Vec<String> = load_balancers_of(sim, &tg)
             .into_iter()
-            .filter(|l| *l != lb)
+            .filter(|l| l != lb)
             .collect();
         if !others.is_empty() {
             return Err(fail(
@@ -977,4 +1044,82 @@ fn check_listener(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Re
         }
     }
     Ok(())
+}
+
+/// A `listener_rule` as CreateRule and ModifyRule take it (`own`: its key
+/// when it exists): on an existing listener of an Application Load
+/// Balancer, at a priority no other rule of the listener holds.
+fn check_standalone_rule(
+    sim: &Sim,
+    call: &str,
+    own: Option<&str>,
+    attrs: &Attrs,
+) -> Result<(), ProviderError> {
+    let listener = str_of(attrs, "listener").unwrap_or_default();
+    let (listener, rec) = sim.need(Kind::Listener, listener, call)?;
+    let lb = str_of(&rec.attrs, "load_balancer").unwrap_or_default().to_owned();
+    let (lb, lb_rec) = sim.need(Kind::LoadBalancer, &lb, call)?;
+    if lb_type(&lb_rec.attrs) == NETWORK {
+        return Err(invalid(
+            Kind::Listener,
+            call,
+            "Listeners of network load balancers cannot have rules".to_owned(),
+        ));
+    }
+    let priority = int_of(attrs, "priority").unwrap_or(0);
+    if !(1..=50000).contains(&priority) {
+        return Err(invalid(
+            Kind::Listener,
+            call,
+            format!("Priority {priority} must be between 1 and 50000"),
+        ));
+    }
+    if rule_priorities(sim, &listener, own).contains(&priority) {
+        return Err(fail(
+            call,
+            "PriorityInUse",
+            format!("Priority '{priority}' is currently in use"),
+        ));
+    }
+    check_rule(call, attrs)?;
+    let targets: Vec<String> = forwards_to(attrs, "forward")
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let protocol = str_of(&rec.attrs, "protocol").unwrap_or("HTTP").to_owned();
+    check_targets(
+        sim,
+        call,
+        &lb,
+        lb_vpc(sim, &lb_rec.attrs).as_deref(),
+        &protocol,
+        &targets,
+    )
+}
+
+/// The priorities the rules of their own on `listener` hold, but `own`.
+fn rule_priorities(sim: &Sim, listener: &str, own: Option<&str>) -> BTreeSet<i64> {
+    let mut taken: BTreeSet<i64> = sim
+        .rec(listener)
+        .map(|r| {
+            blocks_of(&r.attrs, "rule")
+                .iter()
+                .filter_map(|b| int_of(b, "priority"))
+                .collect()
+        })
+        .unwrap_or_default();
+    taken.extend(
+        sim.all(Kind::ListenerRule)
+            .filter(|(k, r)| Some(k.as_str()) != own && str_of(&r.attrs, "listener") == Some(listener))
+            .filter_map(|(_, r)| int_of(&r.attrs, "priority")),
+    );
+    taken
+}
+
+/// The rules of their own on `listener`.
+fn standalone_rules(sim: &Sim, listener: &str) -> Vec<String> {
+    sim.all(Kind::ListenerRule)
+        .filter(|(_, r)| str_of(&r.attrs, "listener") == Some(listener))
+        .map(|(k, _)| k.clone())
+        .collect()
 }

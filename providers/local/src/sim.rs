@@ -223,6 +223,7 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::LoadBalancer => format!("Load balancer '{identity}' not found"),
         Kind::TargetGroup => format!("Target groups '{identity}' not found"),
         Kind::Listener => format!("Listener '{identity}' not found"),
+        Kind::ListenerRule => format!("Rule '{identity}' not found"),
         Kind::Cluster => "Cluster not found.".to_owned(),
         Kind::LogGroup => format!("The specified log group does not exist: {identity}"),
         Kind::Role => format!("The role with name {identity} cannot be found."),

@@ -610,6 +610,17 @@ async fn listener_ports_and_rule_priorities_are_unique() {
         "ModifyListener",
         "PriorityInUse",
     );
+    // The rule of its own (listener_rule.api) holds 900.
+    let taken = with(
+        listener.clone(),
+        "rule",
+        list(vec![rule("a", 10), rule("b", 900)]),
+    );
+    expect(
+        cloud.update("s", listener, &taken).await,
+        "ModifyListener",
+        "PriorityInUse",
+    );
     let fine = with(listener.clone(), "rule", list(vec![rule("a", 10), rule("b", 20)]));
     let updated = cloud.update("s", listener, &fine).await.unwrap();
     // The cloud answers in the canonical form (unused conditions as none).
@@ -623,6 +634,37 @@ async fn listener_ports_and_rule_priorities_are_unique() {
     let mut other = with(renamed(listener, "alt"), "port", Value::Int(8080));
     other.attrs.insert("rule".into(), list(vec![]));
     create(&cloud, "s", other).await;
+}
+
+#[tokio::test]
+async fn a_rule_of_its_own_takes_a_free_priority_on_an_existing_listener_and_goes_with_it() {
+    let (_dir, cloud, r) = blog().await;
+    let own = &r["listener_rule.api"];
+    // listener.http's nested rule `login` holds 10.
+    let clash = with(renamed(own, "other"), "priority", Value::Int(10));
+    expect(cloud.create("s", &clash).await, "CreateRule", "PriorityInUse");
+    let nowhere = with(
+        renamed(own, "nowhere"),
+        "listener",
+        s("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/x/0/0"),
+    );
+    expect(
+        cloud.create("s", &nowhere).await,
+        "CreateRule",
+        "ListenerNotFound",
+    );
+    let moved = cloud
+        .update("s", own, &with(own.clone(), "priority", Value::Int(901)))
+        .await
+        .unwrap();
+    assert_eq!(moved.attrs["priority"], Value::Int(901));
+    // Deleting the listener deletes its rules, as AWS does.
+    cloud.delete("s", &r["listener.http"]).await.unwrap();
+    let left = cloud.read_stack("s", &[]).await.unwrap();
+    assert!(
+        !left.iter().any(|l| l.address.kind == Kind::ListenerRule),
+        "{left:?}"
+    );
 }
 
 #[tokio::test]

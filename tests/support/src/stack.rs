@@ -321,6 +321,23 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    // A rule of its own on the listener (Terraform's aws_lb_listener_rule).
+    let api_rule = create(
+        p,
+        stack,
+        desired(
+            Kind::ListenerRule,
+            "api",
+            &[
+                ("listener", id(&listener)),
+                ("priority", Value::Int(900)),
+                ("paths", list(vec![s("/api/*"), s("/v2/*")])),
+                ("forward", id(&login_tg)),
+                ("tags", tags(&[("team", "api")])),
+            ],
+        ),
+    )
+    .await;
     // Default actions besides forward: a redirect to HTTPS, a fixed response.
     let redirect = create(
         p,
@@ -630,6 +647,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         blog_tg,
         login_tg,
         listener,
+        api_rule,
         redirect,
         fixed,
         cluster,
@@ -745,6 +763,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "target_group.blog",
         "target_group.login",
         "listener.http",
+        "listener_rule.api",
         "cluster.blog",
         "log_group.login",
         "managed_policy.read_logs",

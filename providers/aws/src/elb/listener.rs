@@ -44,7 +44,7 @@ fn patterns(rule: &Attrs, one: &str, many: &str) -> Vec<String> {
 
 /// The conditions of a rule, each in its typed config (the `Values` of
 /// path and host conditions take one value only).
-fn conditions(rule: &Attrs) -> Vec<RuleCondition> {
+pub(super) fn conditions(rule: &Attrs) -> Vec<RuleCondition> {
     let mut out = Vec::new();
     let field = |name: &str| RuleCondition::builder().field(name);
     let paths = patterns(rule, "path", "paths");
@@ -309,7 +309,7 @@ async fn live_rules(
 
 /// DescribeRules: the listener's non-default rules (the API takes one
 /// listener a call, or rules by ARN).
-async fn describe_rules(p: &AwsProvider, listener: &str) -> Result<Vec<Rule>, ProviderError> {
+pub(super) async fn describe_rules(p: &AwsProvider, listener: &str) -> Result<Vec<Rule>, ProviderError> {
     let elb = &p.clients.elb;
     let out = p
         .call(SERVICE, "DescribeRules", || {
@@ -324,7 +324,7 @@ async fn describe_rules(p: &AwsProvider, listener: &str) -> Result<Vec<Rule>, Pr
         .collect())
 }
 
-fn rule_arns(rules: &[Rule]) -> Vec<String> {
+pub(super) fn rule_arns(rules: &[Rule]) -> Vec<String> {
     rules
         .iter()
         .filter_map(|r| r.rule_arn().map(str::to_owned))
@@ -332,39 +332,51 @@ fn rule_arns(rules: &[Rule]) -> Vec<String> {
 }
 
 /// `rules` by label (their `berth:rule` tag in `tags`, or
-/// `priority-N`), with ARNs.
+/// `priority-N`), with ARNs; rules of their own (`listener_rule`, tagged
+/// with their own address) are not the listener's.
 fn decode_rules(rules: &[Rule], tags: &HashMap<String, Tags>) -> BTreeMap<String, (String, Attrs)> {
     let mut out = BTreeMap::new();
     for rule in rules {
         let Some(arn) = rule.rule_arn() else { continue };
-        let priority: i64 = rule.priority().and_then(|p| p.parse().ok()).unwrap_or(0);
-        let label = tags
-            .get(arn)
-            .and_then(|t| t.iter().find(|(k, _)| k == RULE_TAG))
-            .map_or_else(|| format!("priority-{priority}"), |(_, v)| v.clone());
-        let target = rule.actions().iter().find_map(super::actions::target);
-        let (redirect, fixed) = super::actions::read_blocks(rule.actions());
-        let mut a = attrs([
-            ("name", Value::String(label.clone())),
-            ("priority", Value::Int(priority)),
-            ("forward", opt_str(target.as_deref())),
-            ("weighted_forward", super::actions::read_weighted(rule.actions())),
-            (
-                "forward_stickiness",
-                super::actions::read_stickiness(rule.actions()),
-            ),
-            ("redirect", redirect),
-            ("fixed_response", fixed),
-        ]);
-        a.extend(read_conditions(rule).into_iter().map(|(k, v)| (k.to_owned(), v)));
-        // In the form the configuration's rules take, so that an update
-        // compares like with like.
-        if let Some(block) = Kind::Listener.schema().block("rule") {
-            a = berth_provider::schema::canonical(&a, block);
+        let tags = tags.get(arn);
+        if super::listener_rule::is_standalone(tags) {
+            continue;
         }
+        let mut a = decode_rule(rule);
+        let label = tags
+            .and_then(|t| t.iter().find(|(k, _)| k == RULE_TAG))
+            .map_or_else(
+                || format!("priority-{}", int_of(&a, "priority").unwrap_or(0)),
+                |(_, v)| v.clone(),
+            );
+        a.insert("name".to_owned(), Value::String(label.clone()));
         out.insert(label, (arn.to_owned(), a));
     }
     out
+}
+
+/// A rule's priority, conditions and action, in the canonical form the
+/// configuration's rules take, so that an update compares like with like.
+pub(super) fn decode_rule(rule: &Rule) -> Attrs {
+    let priority: i64 = rule.priority().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let target = rule.actions().iter().find_map(super::actions::target);
+    let (redirect, fixed) = super::actions::read_blocks(rule.actions());
+    let mut a = attrs([
+        ("priority", Value::Int(priority)),
+        ("forward", opt_str(target.as_deref())),
+        ("weighted_forward", super::actions::read_weighted(rule.actions())),
+        (
+            "forward_stickiness",
+            super::actions::read_stickiness(rule.actions()),
+        ),
+        ("redirect", redirect),
+        ("fixed_response", fixed),
+    ]);
+    a.extend(read_conditions(rule).into_iter().map(|(k, v)| (k.to_owned(), v)));
+    match Kind::Listener.schema().block("rule") {
+        Some(block) => berth_provider::schema::canonical(&a, block),
+        None => a,
+    }
 }
 
 /// Whether `l` speaks TLS to clients (HTTPS or TLS): it has certificates
@@ -530,7 +542,7 @@ async fn set_priorities(
 }
 
 /// One SetRulePriorities with every (rule, priority) of `pairs`.
-async fn set_rule_priorities(p: &AwsProvider, pairs: &[(&str, i32)]) -> Result<(), ProviderError> {
+pub(super) async fn set_rule_priorities(p: &AwsProvider, pairs: &[(&str, i32)]) -> Result<(), ProviderError> {
     let elb = &p.clients.elb;
     let pairs: Vec<RulePriorityPair> = pairs
         .iter()
@@ -586,6 +598,21 @@ pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderErr
     Ok(())
 }
 
+/// The listeners of the load balancers `lbs`, whoever owns them
+/// (DescribeListeners per load balancer; one that does not exist has
+/// none).
+pub(super) async fn of_load_balancers(p: &AwsProvider, lbs: &[&str]) -> Result<Vec<Listener>, ProviderError> {
+    let elb = &p.clients.elb;
+    let per_lb = lbs.iter().map(|lb| async move {
+        p.list(SERVICE, "DescribeListeners", move || {
+            paginate!(elb.describe_listeners().load_balancer_arn(*lb), listeners)
+        })
+        .await
+        .or_else(|e| gone(e, "LoadBalancerNotFound"))
+    });
+    Ok(try_join_all(per_lb).await?.into_iter().flatten().collect())
+}
+
 /// A listener of the stack, as read.
 struct Ours<'a> {
     l: &'a Listener,
@@ -596,7 +623,7 @@ struct Ours<'a> {
 
 /// The listeners `scope` looks for: the stack's, among those of the load
 /// balancers `lbs` (one that does not exist has none), or the one adopted,
-/// by its ARN.
+/// by its ARN; for the stack, its `listener_rule`s on them too.
 pub(super) async fn read(
     p: &AwsProvider,
     scope: &Scope<'_>,
@@ -610,16 +637,7 @@ pub(super) async fn read(
             })
             .await
             .or_else(|e| gone(e, "ListenerNotFound"))?,
-        None => {
-            let per_lb = lbs.iter().map(|lb| async move {
-                p.list(SERVICE, "DescribeListeners", move || {
-                    paginate!(elb.describe_listeners().load_balancer_arn(*lb), listeners)
-                })
-                .await
-                .or_else(|e| gone(e, "LoadBalancerNotFound"))
-            });
-            try_join_all(per_lb).await?.into_iter().flatten().collect()
-        }
+        None => of_load_balancers(p, lbs).await?,
     };
     // Each with its ARN (AWS always gives one), so that `arns` lines up.
     let listeners: Vec<Listener> = listeners
@@ -663,6 +681,15 @@ pub(super) async fn read(
     // per listener.
     let all: Vec<String> = ours.iter().flat_map(|o| rule_arns(&o.rules)).collect();
     let rule_tags = tags_of(p, &all).await?;
+    // The stack's rules of their own on its listeners (Terraform's
+    // `aws_lb_listener_rule` on the stack's own listener).
+    let standalone = match scope {
+        Scope::Stack(stack) => ours
+            .iter()
+            .flat_map(|o| super::listener_rule::ours(stack, &o.rules, &rule_tags))
+            .collect(),
+        Scope::One(_) => Vec::new(),
+    };
     let reads = ours.into_iter().map(|o| {
         let (l, address, l_tags) = (o.l, o.address, o.tags);
         let rules = decode_rules(&o.rules, &rule_tags);
@@ -720,5 +747,7 @@ pub(super) async fn read(
             Ok::<_, ProviderError>(resource(address, a))
         }
     });
-    try_join_all(reads).await
+    let mut out = try_join_all(reads).await?;
+    out.extend(standalone);
+    Ok(out)
 }

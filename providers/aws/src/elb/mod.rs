@@ -7,6 +7,7 @@
 
 mod actions;
 mod listener;
+mod listener_rule;
 mod load_balancer;
 mod settings;
 mod target_group;
@@ -27,8 +28,8 @@ pub(crate) const SERVICE: &str = "elbv2";
 /// Most ARNs one DescribeTags call takes.
 const TAG_BATCH: usize = 20;
 
-/// The stack's load balancers and target groups, and its listeners on those
-/// load balancers and on the `external` ones.
+/// The stack's load balancers and target groups, its listeners on those
+/// load balancers and on the `external` ones, and its `listener_rule`s.
 pub(crate) async fn read_all(
     p: &AwsProvider,
     stack: &str,
@@ -39,7 +40,8 @@ pub(crate) async fn read_all(
     // their attributes nor for the target groups.
     let lbs_and_listeners = async {
         let found = load_balancer::find(p, &scope).await?;
-        let mut arns: BTreeSet<&str> = found.iter().map(load_balancer::Found::arn).collect();
+        let own: BTreeSet<String> = found.iter().map(|f| f.arn().to_owned()).collect();
+        let mut arns: BTreeSet<&str> = own.iter().map(String::as_str).collect();
         arns.extend(parents(&[], external, Kind::LoadBalancer));
         let arns: Vec<&str> = arns.into_iter().collect();
         let (lbs, listeners) = tokio::join!(
@@ -48,12 +50,50 @@ pub(crate) async fn read_all(
         );
         let mut out = lbs?;
         out.extend(listeners?);
-        Ok::<_, ProviderError>(out)
+        Ok::<_, ProviderError>((out, own))
     };
-    let (lbs_and_listeners, tgs) = tokio::join!(lbs_and_listeners, target_group::read(p, &scope));
-    let mut out = lbs_and_listeners?;
-    out.extend(tgs?);
+    let (lbs_and_listeners, tgs) = tokio::join!(lbs_and_listeners, target_group::read_attached(p, &scope));
+    let (mut out, own) = lbs_and_listeners?;
+    let (tgs, attached) = tgs?;
+    out.extend(tgs);
+    for rule in foreign_rules(p, stack, external, &own, &attached).await? {
+        // A rule on a listener found two ways is read twice.
+        if !out.iter().any(|r| r.address == rule.address) {
+            out.push(rule);
+        }
+    }
     Ok(out)
+}
+
+/// The stack's `listener_rule`s on listeners of load balancers it does not
+/// own (those on its own listeners come with them): on the listeners the
+/// configuration names by ARN, and on the listeners of the load balancers
+/// its target groups are attached to, where a rule forwarding to them
+/// sits. The latter finds a rule whose block is gone, to delete it. No
+/// call when there are neither.
+async fn foreign_rules(
+    p: &AwsProvider,
+    stack: &str,
+    external: &[External],
+    own: &BTreeSet<String>,
+    attached: &BTreeSet<String>,
+) -> Result<Vec<Resource>, ProviderError> {
+    let foreign: Vec<&str> = attached
+        .iter()
+        .filter(|lb| !own.contains(*lb))
+        .map(String::as_str)
+        .collect();
+    let mut listeners: BTreeSet<String> = parents(&[], external, Kind::Listener)
+        .map(str::to_owned)
+        .collect();
+    listeners.extend(
+        listener::of_load_balancers(p, &foreign)
+            .await?
+            .into_iter()
+            .filter_map(|l| l.listener_arn),
+    );
+    let listeners: Vec<&str> = listeners.iter().map(String::as_str).collect();
+    listener_rule::read_under(p, stack, &listeners).await
 }
 
 pub(crate) async fn create(
@@ -67,6 +107,7 @@ pub(crate) async fn create(
     let computed = match kind {
         Kind::LoadBalancer => load_balancer::create(p, stack, &desired.address, &attrs, tags).await?,
         Kind::TargetGroup => target_group::create(p, stack, &desired.address, &attrs, tags).await?,
+        Kind::ListenerRule => listener_rule::create(p, &attrs, tags).await?,
         _ => listener::create(p, stack, &desired.address, &attrs, tags).await?,
     };
     attrs.extend(computed);
@@ -85,6 +126,7 @@ pub(crate) async fn update(
     match kind {
         Kind::LoadBalancer => load_balancer::update(p, &arn, &live.attrs, &new).await?,
         Kind::TargetGroup => target_group::update(p, &arn, &live.attrs, &new).await?,
+        Kind::ListenerRule => listener_rule::update(p, &arn, &live.attrs, &new).await?,
         _ => listener::update(p, stack, &live.address, &arn, &live.attrs, &new).await?,
     }
     update_tags(p, &arn, &live.attrs, &new).await?;
@@ -101,12 +143,13 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
     match live.address.kind {
         Kind::LoadBalancer => load_balancer::delete(p, &arn).await,
         Kind::TargetGroup => target_group::delete(p, &arn).await,
+        Kind::ListenerRule => listener_rule::delete(p, &arn).await,
         _ => listener::delete(p, &arn).await,
     }
 }
 
-/// The load balancer, target group (by ARN or name) or listener (by ARN)
-/// `scope` looks for, read as the stack's are.
+/// The load balancer, target group (by ARN or name), listener or listener
+/// rule (by ARN) `scope` looks for, read as the stack's are.
 pub(crate) async fn read_one(
     p: &AwsProvider,
     kind: Kind,
@@ -115,6 +158,7 @@ pub(crate) async fn read_one(
     match kind {
         Kind::LoadBalancer => load_balancer::read(p, scope).await,
         Kind::Listener => listener::read(p, scope, &[]).await,
+        Kind::ListenerRule => listener_rule::read_one(p, scope).await,
         _ => target_group::read(p, scope).await,
     }
 }

@@ -12,6 +12,8 @@
 //! A health check is always read back as a block; the canonical form
 //! (`schema::canonical`) drops it when it equals berth's defaults.
 
+use std::collections::BTreeSet;
+
 use aws_sdk_elasticloadbalancingv2::types::{
     Matcher, ProtocolEnum, Tag, TargetGroup, TargetGroupAttribute, TargetTypeEnum,
 };
@@ -331,6 +333,15 @@ async fn read_settings(
 /// The target groups `scope` looks for: every one's tags are read for a
 /// stack's; the one named (by ARN or name) is described alone.
 pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resource>, ProviderError> {
+    Ok(read_attached(p, scope).await?.0)
+}
+
+/// The target groups `scope` looks for, and the load balancers they are
+/// attached to (through any listener or rule).
+pub(super) async fn read_attached(
+    p: &AwsProvider,
+    scope: &Scope<'_>,
+) -> Result<(Vec<Resource>, BTreeSet<String>), ProviderError> {
     let elb = &p.clients.elb;
     let listed = p
         .list(SERVICE, "DescribeTargetGroups", || {
@@ -352,10 +363,12 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
         .filter_map(|t| t.target_group_arn().map(str::to_owned))
         .collect();
     let tags = tags_of(p, &arns).await?;
+    let mut attached = BTreeSet::new();
     let reads = tgs.iter().filter_map(|tg| {
         let arn = tg.target_group_arn()?;
         let tg_tags = tags.get(arn)?;
         let address = scope.address(Kind::TargetGroup, pairs(tg_tags))?;
+        attached.extend(tg.load_balancer_arns().iter().cloned());
         Some(async move {
             let protocol = tg.protocol().map_or("HTTP", |p| p.as_str());
             let settings = read_settings(p, arn, protocol).await?;
@@ -380,5 +393,6 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
             Ok::<_, ProviderError>(resource(address, a))
         })
     });
-    try_join_all(reads).await
+    let read = try_join_all(reads).await?;
+    Ok((read, attached))
 }

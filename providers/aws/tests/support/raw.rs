@@ -135,7 +135,18 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
             attrs.insert("ingress", g.ip_permissions().len().to_string());
             collect(g.tags().iter().map(|t| (t.key(), t.value())))
         }
-        Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener => {
+        Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
+            if r.address.kind == Kind::ListenerRule {
+                let out = raw
+                    .elb
+                    .describe_rules()
+                    .rule_arns(text(r, "arn"))
+                    .send()
+                    .await
+                    .expect("DescribeRules");
+                let rule = &out.rules()[0];
+                attrs.insert("priority", rule.priority().unwrap_or_default().to_owned());
+            }
             if r.address.kind == Kind::TargetGroup {
                 let out = raw
                     .elb

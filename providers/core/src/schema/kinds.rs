@@ -703,71 +703,10 @@ const LISTENER: KindSchema = KindSchema {
         Block {
             labelled: true,
             spelling: Spelling::ListenerRule,
-            blocks: &[
-                RULE_HEADER,
-                RULE_QUERY,
-                REDIRECT,
-                FIXED_RESPONSE,
-                WEIGHTED_FORWARD,
-            ],
+            blocks: LISTENER_RULE_BLOCKS,
             ..block(
                 "rule",
-                &[
-                    Attr::required(
-                        "priority",
-                        Type::Int,
-                        "Priority",
-                        "1 to 50000; unique in the listener.",
-                    )
-                    .range(1, 50_000),
-                    Attr::optional(
-                        "path",
-                        Type::String,
-                        "Conditions.path-pattern",
-                        "Path pattern, e.g. `/api/login*`; the same as `paths` with one pattern.",
-                    ),
-                    Attr::default(
-                        "paths",
-                        Type::Set(&Type::String),
-                        Literal::EmptyList,
-                        "Conditions.PathPatternConfig.Values",
-                        "Path patterns, any of which matches (up to 128 characters each).",
-                    ),
-                    Attr::optional(
-                        "host",
-                        Type::String,
-                        "Conditions.host-header",
-                        "Host pattern, e.g. `api.example.com`; the same as `hosts` with one pattern.",
-                    ),
-                    Attr::default(
-                        "hosts",
-                        Type::Set(&Type::String),
-                        Literal::EmptyList,
-                        "Conditions.HostHeaderConfig.Values",
-                        "Host patterns, any of which matches (up to 128 characters each).",
-                    ),
-                    Attr::default(
-                        "methods",
-                        Type::Set(&Type::String),
-                        Literal::EmptyList,
-                        "Conditions.HttpRequestMethodConfig.Values",
-                        "HTTP request methods, any of which matches, in upper case (`GET`, `POST`, ...).",
-                    ),
-                    Attr::default(
-                        "source_ips",
-                        Type::Set(&Type::AnyCidr),
-                        Literal::EmptyList,
-                        "Conditions.SourceIpConfig.Values",
-                        "Client address ranges (CIDR, IPv4 or IPv6), any of which matches.",
-                    ),
-                    Attr::optional(
-                        "forward",
-                        Type::Ref(Kind::TargetGroup),
-                        "Actions.forward",
-                        "Target group for matching requests; or a `redirect` or `fixed_response` block.",
-                    ),
-                    FORWARD_STICKINESS,
-                ],
+                LISTENER_RULE_ATTRS,
                 "ELBv2 CreateRule",
                 "A rule: requests matching every condition it sets (`path`/`paths`, `host`/`hosts`, \
                  `header`, `methods`, `query`, `source_ips`; at most 5 values in all) get its action: \
@@ -776,6 +715,113 @@ const LISTENER: KindSchema = KindSchema {
             )
         },
     ],
+};
+
+/// A listener rule's priority, conditions and forward: the `rule` block's
+/// attributes, which a standalone `listener_rule` has too.
+const LISTENER_RULE_ATTRS: &[Attr] = &[
+    Attr::required(
+        "priority",
+        Type::Int,
+        "Priority",
+        "1 to 50000; unique in the listener.",
+    )
+    .range(1, 50_000),
+    Attr::optional(
+        "path",
+        Type::String,
+        "Conditions.path-pattern",
+        "Path pattern, e.g. `/api/login*`; the same as `paths` with one pattern.",
+    ),
+    Attr::default(
+        "paths",
+        Type::Set(&Type::String),
+        Literal::EmptyList,
+        "Conditions.PathPatternConfig.Values",
+        "Path patterns, any of which matches (up to 128 characters each).",
+    ),
+    Attr::optional(
+        "host",
+        Type::String,
+        "Conditions.host-header",
+        "Host pattern, e.g. `api.example.com`; the same as `hosts` with one pattern.",
+    ),
+    Attr::default(
+        "hosts",
+        Type::Set(&Type::String),
+        Literal::EmptyList,
+        "Conditions.HostHeaderConfig.Values",
+        "Host patterns, any of which matches (up to 128 characters each).",
+    ),
+    Attr::default(
+        "methods",
+        Type::Set(&Type::String),
+        Literal::EmptyList,
+        "Conditions.HttpRequestMethodConfig.Values",
+        "HTTP request methods, any of which matches, in upper case (`GET`, `POST`, ...).",
+    ),
+    Attr::default(
+        "source_ips",
+        Type::Set(&Type::AnyCidr),
+        Literal::EmptyList,
+        "Conditions.SourceIpConfig.Values",
+        "Client address ranges (CIDR, IPv4 or IPv6), any of which matches.",
+    ),
+    Attr::optional(
+        "forward",
+        Type::Ref(Kind::TargetGroup),
+        "Actions.forward",
+        "Target group for matching requests; or a `redirect` or `fixed_response` block.",
+    ),
+    FORWARD_STICKINESS,
+];
+
+/// A listener rule's condition and action blocks.
+const LISTENER_RULE_BLOCKS: &[Block] = &[
+    RULE_HEADER,
+    RULE_QUERY,
+    REDIRECT,
+    FIXED_RESPONSE,
+    WEIGHTED_FORWARD,
+];
+
+/// Terraform's `aws_lb_listener_rule`: a rule of its own, on a listener
+/// this stack or another owns.
+const LISTENER_RULE: KindSchema = KindSchema {
+    kind: Kind::ListenerRule,
+    spelling: Spelling::ListenerRule,
+    identity: "arn",
+    // Its priority stays taken on the listener until it goes.
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "ELBv2 CreateRule",
+    doc: "A listener rule of its own (Terraform's `aws_lb_listener_rule`, CloudFormation's \
+          `AWS::ElasticLoadBalancingV2::ListenerRule`), for a listener another stack or tool owns: \
+          a service's stack adds its path to a shared load balancer. The same settings as a \
+          listener's `rule` block, plus `listener` and `tags`. A listener's plans leave such rules \
+          alone (they are tagged with their own address); untagged rules another tool added are \
+          still read as the listener's. Changed in place (ModifyRule, SetRulePriorities); a new \
+          `listener` replaces it.",
+    attrs: &[
+        Attr::required(
+            "listener",
+            Type::Ref(Kind::Listener),
+            "ListenerArn",
+            "The listener: `listener.NAME`, or another stack's listener ARN.",
+        )
+        .replaces(),
+        LISTENER_RULE_ATTRS[0],
+        LISTENER_RULE_ATTRS[1],
+        LISTENER_RULE_ATTRS[2],
+        LISTENER_RULE_ATTRS[3],
+        LISTENER_RULE_ATTRS[4],
+        LISTENER_RULE_ATTRS[5],
+        LISTENER_RULE_ATTRS[6],
+        LISTENER_RULE_ATTRS[7],
+        LISTENER_RULE_ATTRS[8],
+        TAGS,
+        ARN,
+    ],
+    blocks: LISTENER_RULE_BLOCKS,
 };
 
 const REDIRECT: Block = Block {
@@ -3327,6 +3373,7 @@ pub(super) const ALL: &[KindSchema] = &[
     LOAD_BALANCER,
     TARGET_GROUP,
     LISTENER,
+    LISTENER_RULE,
     CLUSTER,
     LOG_GROUP,
     ROLE,

@@ -1,0 +1,200 @@
+//! A service's stack adding its path to a platform stack's listener with a
+//! `listener_rule` (Terraform's `aws_lb_listener_rule`): the listener's
+//! plans leave the rule alone, the rule's stack plans it clean, changes it
+//! in place, deletes it once its block is gone, and destroys it, on the
+//! local cloud and through the SDK against moto.
+
+mod common;
+
+use std::path::Path;
+
+use common::Cloud;
+use serde_json::Value;
+
+const PLATFORM: &str = r#"
+stack "platform" { region = "us-east-1" }
+
+vpc main { cidr = "10.0.0.0/16" }
+
+subnet public {
+  for_each = { a = "10.0.1.0/24", b = "10.0.2.0/24" }
+  vpc      = vpc.main
+  cidr     = each.value
+  zone     = "us-east-1${each.key}"
+  public   = true
+}
+
+internet_gateway main { vpc = vpc.main }
+
+security_group web {
+  vpc = vpc.main
+  ingress {
+    port = 80
+    cidr = "0.0.0.0/0"
+  }
+}
+
+load_balancer web {
+  subnets         = [for s in subnet.public : s.id]
+  security_groups = [security_group.web]
+}
+
+listener http {
+  load_balancer = load_balancer.web
+  port          = 80
+  fixed_response {
+    status_code = 404
+    body        = "no route"
+  }
+}
+
+output vpc { value = vpc.main.id }
+output listener { value = listener.http.arn }
+"#;
+
+const API: &str = r#"
+variable vpc {}
+variable listener {}
+
+stack "api" { region = "us-east-1" }
+
+target_group api {
+  vpc         = var.vpc
+  port        = 8080
+  target_type = "ip"
+}
+
+listener_rule api {
+  listener = var.listener
+  priority = 10
+  paths    = ["/api/*"]
+  forward  = target_group.api
+  tags     = { team = "api" }
+}
+"#;
+
+/// The platform's outputs as `--var NAME=VALUE` arguments.
+fn platform_vars(cloud: &Cloud, shared: &Path, dir: &Path) -> Vec<String> {
+    let out = cloud.berth_sharing(shared, dir, &["output", "--format", "json"]);
+    out.expect_code(0);
+    let outputs: Value = serde_json::from_str(&out.stdout).expect("output JSON");
+    ["vpc", "listener"]
+        .iter()
+        .flat_map(|name| {
+            let value = outputs["outputs"][name]["value"].as_str().unwrap_or_default();
+            assert!(!value.is_empty(), "output {name}: {outputs}");
+            ["--var".to_owned(), format!("{name}={value}")]
+        })
+        .collect()
+}
+
+#[test]
+fn a_rule_of_its_own_on_another_stacks_listener_is_left_alone_by_the_listeners_plans() {
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let shared = tmp.path().join("cloud.json");
+        let (platform, api) = (tmp.path().join("platform"), tmp.path().join("api"));
+        for (dir, text) in [(&platform, PLATFORM), (&api, API)] {
+            std::fs::create_dir(dir).expect("stack dir");
+            std::fs::write(dir.join("main.berth"), text).expect("write the stack");
+        }
+        let on_platform = |args: &[&str]| cloud.berth_sharing(&shared, &platform, args);
+        on_platform(&["apply", "--auto-approve"]).expect_code(0);
+        let vars = platform_vars(&cloud, &shared, &platform);
+        let on_api = |args: &[&str]| {
+            let mut all: Vec<&str> = args.to_vec();
+            all.extend(vars.iter().map(String::as_str));
+            cloud.berth_sharing(&shared, &api, &all)
+        };
+        let clean = |run: common::Run, what: &str| {
+            assert_eq!(run.code, Some(0), "{what} should plan no change:\n{}", run.all());
+        };
+
+        let created = on_api(&["apply", "--auto-approve"]);
+        created.expect_code(0);
+        assert!(created.stdout.contains("listener_rule.api"), "{}", created.stdout);
+        clean(on_api(&["plan", "--detailed-exitcode"]), "the api stack");
+        clean(
+            on_platform(&["plan", "--detailed-exitcode"]),
+            "the platform, whose listener holds the api's rule",
+        );
+
+        // The platform changes its listener (a rule of its own): the api's
+        // rule stays.
+        std::fs::write(
+            platform.join("main.berth"),
+            PLATFORM.replace(
+                "    body        = \"no route\"\n  }\n}",
+                "    body        = \"no route\"\n  }\n  rule health {\n    priority = 1\n    path     = \"/health\"\n    fixed_response {\n      status_code = 200\n      body        = \"ok\"\n    }\n  }\n}",
+            ),
+        )
+        .expect("edit the platform");
+        on_platform(&["apply", "--auto-approve"]).expect_code(0);
+        clean(
+            on_platform(&["plan", "--detailed-exitcode"]),
+            "the platform's new rule",
+        );
+        clean(
+            on_api(&["plan", "--detailed-exitcode"]),
+            "the api after the platform's apply",
+        );
+
+        // A new priority and path: changed in place.
+        std::fs::write(
+            api.join("main.berth"),
+            API.replace("priority = 10", "priority = 15")
+                .replace("[\"/api/*\"]", "[\"/api/*\", \"/v2/*\"]"),
+        )
+        .expect("edit the api");
+        let plan = on_api(&["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(2), "{}", plan.all());
+        assert!(
+            plan.stdout
+                .contains("# listener_rule.api will be updated in place"),
+            "{}",
+            plan.stdout
+        );
+        on_api(&["apply", "--auto-approve"]).expect_code(0);
+        clean(on_api(&["plan", "--detailed-exitcode"]), "the api's new priority");
+        clean(
+            on_platform(&["plan", "--detailed-exitcode"]),
+            "the platform after the api's change",
+        );
+
+        // The rule's block deleted (its target group stays): the next plan
+        // still finds the rule, through the load balancer the group is
+        // attached to, and deletes it.
+        let without_rule = API.split("listener_rule api").next().unwrap_or_default();
+        std::fs::write(api.join("main.berth"), without_rule).expect("delete the rule");
+        let plan = on_api(&["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(2), "{}", plan.all());
+        assert!(
+            plan.stdout.contains("# listener_rule.api will be destroyed"),
+            "{}",
+            plan.stdout
+        );
+        on_api(&["apply", "--auto-approve"]).expect_code(0);
+        clean(
+            on_api(&["plan", "--detailed-exitcode"]),
+            "the api without its rule",
+        );
+        clean(
+            on_platform(&["plan", "--detailed-exitcode"]),
+            "the platform after the rule left",
+        );
+
+        on_api(&["destroy", "--auto-approve"]).expect_code(0);
+        let after = on_api(&["plan", "--format", "json"]);
+        after.expect_code(0);
+        let actions = common::json_actions(&common::json_plan(&after));
+        assert!(
+            actions.values().all(|(action, _)| action == "create"),
+            "destroy left something: {actions:?}"
+        );
+        clean(
+            on_platform(&["plan", "--detailed-exitcode"]),
+            "the platform after the api left",
+        );
+        on_platform(&["destroy", "--auto-approve"]).expect_code(0);
+    }
+}
