@@ -1,15 +1,13 @@
 //! A service's stack adding its path to a platform stack's listener with a
-//! `listener_rule` (Terraform's `aws_lb_listener_rule`): the listener's
+//! `listener_rule` (Terraform's `aws_lb_listener_rule`) on the listener a
+//! `data listener` finds (Terraform's `aws_lb_listener` lookup): the listener's
 //! plans leave the rule alone, the rule's stack plans it clean, changes it
 //! in place, deletes it once its block is gone, and destroys it, on the
 //! local cloud and through the SDK against moto.
 
 mod common;
 
-use std::path::Path;
-
 use common::Cloud;
-use serde_json::Value;
 
 const PLATFORM: &str = r#"
 stack "platform" { region = "us-east-1" }
@@ -35,6 +33,7 @@ security_group web {
 }
 
 load_balancer web {
+  name            = "platform-web"
   subnets         = [for s in subnet.public : s.id]
   security_groups = [security_group.web]
 }
@@ -48,45 +47,36 @@ listener http {
   }
 }
 
-output vpc { value = vpc.main.id }
-output listener { value = listener.http.arn }
 "#;
 
 const API: &str = r#"
-variable vpc {}
-variable listener {}
-
 stack "api" { region = "us-east-1" }
 
+# The platform's, found as Terraform's data sources would find them.
+data vpc platform {
+  stack   = "platform"
+  address = "vpc.main"
+}
+data load_balancer web { name = "platform-web" }
+data listener http {
+  load_balancer = data.load_balancer.web
+  port          = 80
+}
+
 target_group api {
-  vpc         = var.vpc
+  vpc         = data.vpc.platform
   port        = 8080
   target_type = "ip"
 }
 
 listener_rule api {
-  listener = var.listener
+  listener = data.listener.http
   priority = 10
   paths    = ["/api/*"]
   forward  = target_group.api
   tags     = { team = "api" }
 }
 "#;
-
-/// The platform's outputs as `--var NAME=VALUE` arguments.
-fn platform_vars(cloud: &Cloud, shared: &Path, dir: &Path) -> Vec<String> {
-    let out = cloud.berth_sharing(shared, dir, &["output", "--format", "json"]);
-    out.expect_code(0);
-    let outputs: Value = serde_json::from_str(&out.stdout).expect("output JSON");
-    ["vpc", "listener"]
-        .iter()
-        .flat_map(|name| {
-            let value = outputs["outputs"][name]["value"].as_str().unwrap_or_default();
-            assert!(!value.is_empty(), "output {name}: {outputs}");
-            ["--var".to_owned(), format!("{name}={value}")]
-        })
-        .collect()
-}
 
 #[test]
 fn a_rule_of_its_own_on_another_stacks_listener_is_left_alone_by_the_listeners_plans() {
@@ -100,12 +90,7 @@ fn a_rule_of_its_own_on_another_stacks_listener_is_left_alone_by_the_listeners_p
         }
         let on_platform = |args: &[&str]| cloud.berth_sharing(&shared, &platform, args);
         on_platform(&["apply", "--auto-approve"]).expect_code(0);
-        let vars = platform_vars(&cloud, &shared, &platform);
-        let on_api = |args: &[&str]| {
-            let mut all: Vec<&str> = args.to_vec();
-            all.extend(vars.iter().map(String::as_str));
-            cloud.berth_sharing(&shared, &api, &all)
-        };
+        let on_api = |args: &[&str]| cloud.berth_sharing(&shared, &api, args);
         let clean = |run: common::Run, what: &str| {
             assert_eq!(run.code, Some(0), "{what} should plan no change:\n{}", run.all());
         };

@@ -246,3 +246,60 @@ role app {
             .any(|v| *v == Value::String("hunter2".into()))
     );
 }
+
+#[test]
+fn a_listener_is_looked_up_by_its_load_balancer_and_port() {
+    let text = r#"
+data load_balancer shared { name = "platform-web" }
+data listener https {
+  load_balancer = data.load_balancer.shared
+  port          = 443
+}
+vpc main { cidr = "10.0.0.0/16" }
+target_group api {
+  vpc         = vpc.main
+  port        = 8080
+  target_type = "ip"
+}
+listener_rule api {
+  listener = data.listener.https
+  priority = 10
+  path     = "/api/*"
+  forward  = target_group.api
+}
+"#;
+    let asked = RefCell::new(Vec::new());
+    let lookup = |q: &Query| {
+        asked.borrow_mut().push(q.clone());
+        Ok(match q.kind {
+            DataKind::LoadBalancer => vec![attrs(&[("arn", "arn:lb"), ("name", "platform-web")])],
+            DataKind::Listener => {
+                let mut found = attrs(&[("arn", "arn:listener"), ("load_balancer", "arn:lb")]);
+                found.insert("port".into(), Value::Int(443));
+                vec![found]
+            }
+            _ => Vec::new(),
+        })
+    };
+    let a = analyse(text, Some(&lookup));
+    let stack = a.stack.unwrap_or_else(|| panic!("{:#?}", a.diagnostics));
+    let rule = stack
+        .resource(&Address::new(Kind::ListenerRule, "api"))
+        .expect("the rule");
+    assert_eq!(
+        rule.body.known("listener"),
+        Some(&Value::String("arn:listener".into()))
+    );
+    let asked = asked.borrow();
+    let listener = asked
+        .iter()
+        .find(|q| q.kind == DataKind::Listener)
+        .expect("listener asked");
+    assert_eq!(listener.filters.load_balancer.as_deref(), Some("arn:lb"));
+    assert_eq!(listener.filters.port, Some(443));
+
+    // Without its load balancer, it would match any listener on the port.
+    let a = analyse("data listener x { port = 80 }\n", None);
+    let codes: Vec<&str> = a.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["E0592"], "{:#?}", a.diagnostics);
+}

@@ -112,6 +112,7 @@ impl Evaluator<'_, '_> {
                 }
                 filters.tags = tags;
             }
+            (Type::Int, Value::Int(n)) => filters.port = Some(n),
             (Type::Bool, Value::Bool(b)) => match name {
                 "default" => filters.default = Some(b),
                 _ => filters.private = Some(b),
@@ -124,6 +125,7 @@ impl Evaluator<'_, '_> {
                     "domain" => &mut filters.domain,
                     "stack" => &mut filters.stack,
                     "zone" => &mut filters.zone,
+                    "load_balancer" => &mut filters.load_balancer,
                     _ => &mut filters.address,
                 };
                 *slot = Some(text);
@@ -134,6 +136,10 @@ impl Evaluator<'_, '_> {
             }
             (Type::Bool, _) => {
                 self.diags.push(wrong("`true` or `false`"));
+                return false;
+            }
+            (Type::Int, _) => {
+                self.diags.push(wrong("a whole number"));
                 return false;
             }
             _ => {

@@ -8,7 +8,8 @@
 //! DescribeManagedPrefixLists by id and name; SSM's GetParameter by name,
 //! decrypted (ParameterNotFound is no match); ECS's DescribeClusters,
 //! IAM's GetRole and ELBv2's DescribeLoadBalancers/DescribeTargetGroups
-//! by name; STS's GetCallerIdentity
+//! by name; ELBv2's DescribeListeners of a load balancer, matched on the
+//! port after; STS's GetCallerIdentity
 //! (asked once per provider) for the caller and partition.
 
 use aws_sdk_ec2::types::{Filter, Tag};
@@ -31,6 +32,7 @@ pub(crate) async fn find(p: &AwsProvider, query: &Query) -> Result<Matches, Prov
         DataKind::Role => role(p, f).await,
         DataKind::LoadBalancer => load_balancer(p, f).await,
         DataKind::TargetGroup => target_group(p, f).await,
+        DataKind::Listener => listener(p, f).await,
         DataKind::CallerIdentity => {
             let c = p.caller().await?;
             Ok(vec![lookup::caller_attrs(&c.account, &c.arn, &c.user_id)])
@@ -150,6 +152,31 @@ async fn target_group(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderE
                 ("name", text(tg.target_group_name())),
                 ("port", tg.port().map_or(Value::Null, |n| Value::Int(n.into()))),
                 ("vpc", text(tg.vpc_id())),
+            ])
+        })
+        .collect())
+}
+
+/// ELBv2's DescribeListeners of the load balancer (LoadBalancerNotFound is
+/// no match), those on the port.
+async fn listener(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let elb = &p.clients.elb;
+    let lb = f.load_balancer.as_deref().unwrap_or_default();
+    let listeners = p
+        .list("elbv2", "DescribeListeners", || {
+            paginate!(elb.describe_listeners().load_balancer_arn(lb), listeners)
+        })
+        .await
+        .or_else(|e| crate::errors::gone(e, "LoadBalancerNotFound"))?;
+    Ok(listeners
+        .iter()
+        .filter(|l| f.port.is_none_or(|port| l.port().map(i64::from) == Some(port)))
+        .map(|l| {
+            attrs([
+                ("arn", text(l.listener_arn())),
+                ("port", l.port().map_or(Value::Null, |n| Value::Int(n.into()))),
+                ("protocol", text(l.protocol().map(|p| p.as_str()))),
+                ("load_balancer", text(l.load_balancer_arn())),
             ])
         })
         .collect())

@@ -35,6 +35,9 @@ pub enum DataKind {
     LoadBalancer,
     /// A target group, by name: one a platform stack routes to.
     TargetGroup,
+    /// A listener, by its load balancer and port: one a service's
+    /// `listener_rule` adds its path to.
+    Listener,
     /// Who berth runs as: the account, for ARNs a stack writes out.
     CallerIdentity,
     /// The stack's region.
@@ -90,6 +93,17 @@ const NAME: Filter = Filter {
     doc: "its name",
 };
 
+const LOAD_BALANCER: Filter = Filter {
+    name: "load_balancer",
+    ty: Type::Ref(Kind::LoadBalancer),
+    doc: "its load balancer: a `data.load_balancer`, a reference or an ARN",
+};
+const PORT: Filter = Filter {
+    name: "port",
+    ty: Type::Int,
+    doc: "the port it listens on",
+};
+
 const ZONE: Filter = Filter {
     name: "zone",
     ty: Type::String,
@@ -118,6 +132,7 @@ impl DataKind {
         DataKind::Role,
         DataKind::LoadBalancer,
         DataKind::TargetGroup,
+        DataKind::Listener,
         DataKind::CallerIdentity,
         DataKind::Region,
         DataKind::Partition,
@@ -138,6 +153,7 @@ impl DataKind {
             DataKind::Role => "role",
             DataKind::LoadBalancer => "load_balancer",
             DataKind::TargetGroup => "target_group",
+            DataKind::Listener => "listener",
             DataKind::CallerIdentity => "caller_identity",
             DataKind::Region => "region",
             DataKind::Partition => "partition",
@@ -165,6 +181,9 @@ impl DataKind {
             DataKind::Role => "one IAM role, by name (`ecsTaskExecutionRole`)",
             DataKind::LoadBalancer => "one load balancer, by name",
             DataKind::TargetGroup => "one target group, by name",
+            DataKind::Listener => {
+                "one listener, by its load balancer and port (Terraform's `aws_lb_listener` lookup)"
+            }
             DataKind::CallerIdentity => {
                 "who berth runs as (STS GetCallerIdentity): the account, for ARNs; takes no filter"
             }
@@ -191,6 +210,7 @@ impl DataKind {
             DataKind::Role => Some(Kind::Role),
             DataKind::LoadBalancer => Some(Kind::LoadBalancer),
             DataKind::TargetGroup => Some(Kind::TargetGroup),
+            DataKind::Listener => Some(Kind::Listener),
             DataKind::PrefixList
             | DataKind::SsmParameter
             | DataKind::CallerIdentity
@@ -248,6 +268,7 @@ impl DataKind {
                 doc: "the parameter's name (`/network/vpc_id`), as GetParameter takes it",
             }],
             DataKind::Cluster | DataKind::Role | DataKind::LoadBalancer | DataKind::TargetGroup => &[NAME],
+            DataKind::Listener => &[LOAD_BALANCER, PORT],
             DataKind::CallerIdentity | DataKind::Region | DataKind::Partition => &[],
         }
     }
@@ -446,6 +467,28 @@ impl DataKind {
                     doc: "its VPC's id",
                 },
             ],
+            DataKind::Listener => &[
+                DataAttr {
+                    name: "arn",
+                    ty: Type::Ref(Kind::Listener),
+                    doc: "the listener's ARN, what a `listener_rule`'s `listener` takes",
+                },
+                DataAttr {
+                    name: "port",
+                    ty: Type::Int,
+                    doc: "the port it listens on",
+                },
+                DataAttr {
+                    name: "protocol",
+                    ty: Type::String,
+                    doc: "its protocol (`HTTP`, `HTTPS`, ...)",
+                },
+                DataAttr {
+                    name: "load_balancer",
+                    ty: Type::Ref(Kind::LoadBalancer),
+                    doc: "its load balancer's ARN",
+                },
+            ],
             DataKind::CallerIdentity => &[
                 DataAttr {
                     name: "account_id",
@@ -566,6 +609,10 @@ pub struct Filters {
     /// Its `berth:address` in that stack: `subnet.public` also matches
     /// every `for_each` instance `subnet.public["KEY"]`.
     pub address: Option<String>,
+    /// The load balancer's ARN a listener must be of.
+    pub load_balancer: Option<String>,
+    /// The port a listener must listen on.
+    pub port: Option<i64>,
 }
 
 impl Filters {
@@ -603,6 +650,8 @@ impl fmt::Display for Filters {
         parts.extend(self.default.map(|d| format!("default = {d}")));
         parts.extend(quoted("stack", &self.stack));
         parts.extend(quoted("address", &self.address));
+        parts.extend(quoted("load_balancer", &self.load_balancer));
+        parts.extend(self.port.map(|p| format!("port = {p}")));
         f.write_str(&parts.join(", "))
     }
 }

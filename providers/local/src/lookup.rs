@@ -5,7 +5,8 @@
 //! zones and prefix lists made outside berth are listed in its file
 //! (`certificates`, `hosted_zones`, `prefix_lists`), as an account's would
 //! be there already, beside the certificates and zones stacks made; AWS's
-//! own prefix lists are built in.
+//! own prefix lists are built in. Clusters, roles, load balancers and
+//! target groups by name, listeners by load balancer and port.
 
 use berth_provider::certificate::ISSUED;
 use berth_provider::lookup::{self, DataKind, Filters, Matches, Query, wildcard_matches as wildcard};
@@ -30,6 +31,7 @@ pub fn call(kind: DataKind) -> &'static str {
         DataKind::Role => "GetRole",
         DataKind::LoadBalancer => "DescribeLoadBalancers",
         DataKind::TargetGroup => "DescribeTargetGroups",
+        DataKind::Listener => "DescribeListeners",
         DataKind::CallerIdentity | DataKind::Partition => "GetCallerIdentity",
         DataKind::Region => "DescribeRegions",
     }
@@ -58,6 +60,7 @@ pub fn find(sim: &mut Sim, query: &Query) -> Matches {
             &["arn", "name", "dns_name", "zone_id"],
         ),
         DataKind::TargetGroup => named(sim, Kind::TargetGroup, filters, &["arn", "name", "port", "vpc"]),
+        DataKind::Listener => listeners(sim, filters),
         DataKind::CallerIdentity => vec![lookup::caller_attrs(
             ACCOUNT_ID,
             &format!("arn:aws:iam::{ACCOUNT_ID}:user/berth"),
@@ -85,6 +88,28 @@ fn named(sim: &Sim, kind: Kind, filters: &Filters, attrs: &[&str]) -> Matches {
         })
         .map(|(_, rec)| {
             attrs
+                .iter()
+                .map(|a| ((*a).to_owned(), rec.attrs.get(*a).cloned().unwrap_or(Value::Null)))
+                .collect()
+        })
+        .collect()
+}
+
+/// The listeners of the load balancer on the port asked for, whoever
+/// made them.
+fn listeners(sim: &Sim, filters: &Filters) -> Matches {
+    sim.all(Kind::Listener)
+        .filter(|(_, rec)| {
+            filters
+                .load_balancer
+                .as_deref()
+                .is_none_or(|lb| str_of(&rec.attrs, "load_balancer") == Some(lb))
+                && filters
+                    .port
+                    .is_none_or(|port| rec.attrs.get("port") == Some(&Value::Int(port)))
+        })
+        .map(|(_, rec)| {
+            ["arn", "port", "protocol", "load_balancer"]
                 .iter()
                 .map(|a| ((*a).to_owned(), rec.attrs.get(*a).cloned().unwrap_or(Value::Null)))
                 .collect()
