@@ -75,6 +75,7 @@ module.exports = grammar({
         $.for_list,
         $.for_map,
         $.function_call,
+        $.postfix_expression,
         $.reference,
         $.parenthesized_expression,
         $.unary_expression,
@@ -126,6 +127,27 @@ module.exports = grammar({
       seq(
         field('root', $.identifier),
         repeat(choice($.member, $.index, $.splat)),
+      ),
+
+    // Steps read from a value that is not a name: split(",", s)[0],
+    // (x).key, [for s in xs : s][*].id.
+    postfix_expression: ($) =>
+      prec.left(
+        8,
+        seq(
+          field(
+            'base',
+            choice(
+              $.function_call,
+              $.parenthesized_expression,
+              $.list,
+              $.map,
+              $.for_list,
+              $.for_map,
+            ),
+          ),
+          repeat1(choice($.member, $.index, $.splat)),
+        ),
       ),
 
     member: ($) => seq('.', field('name', $.identifier)),

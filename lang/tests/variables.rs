@@ -598,3 +598,88 @@ output x {{ value = {expr} }}
         assert_eq!(codes, [code], "{expr}: {:#?}", a.diagnostics);
     }
 }
+
+#[test]
+fn any_value_is_indexed_as_terraform_indexes_it() {
+    let text = r#"
+variable csv { default = "a,b,c" }
+variable ports { default = { web = 80, api = 8080 } }
+vpc main { cidr = "10.0.0.0/16" }
+subnet x {
+  count = 2
+  vpc   = vpc.main
+  cidr  = cidrsubnet("10.0.0.0/16", 8, count.index)
+  zone  = "us-east-1a"
+}
+route_table main {
+  vpc     = vpc.main
+  subnets = [[for s in subnet.x : s.id][1]]
+}
+security_group web {
+  vpc         = vpc.main
+  description = split(",", var.csv)[1]
+  tags = {
+    first = [for k, v in var.ports : k][0]
+    port  = tostring((var.ports).web)
+    json  = jsondecode("{\"a\": {\"b\": \"deep\"}}").a.b
+    all   = join(",", [{ n = "x" }, { n = "y" }][*].n)
+  }
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let group = Address::new(Kind::SecurityGroup, "web");
+    assert_eq!(known(&a, &group, "description"), Value::String("b".into()));
+    let Value::Map(tags) = known(&a, &group, "tags") else {
+        panic!("tags are a map");
+    };
+    assert_eq!(tags["first"], Value::String("api".into()));
+    assert_eq!(tags["port"], Value::String("80".into()));
+    assert_eq!(tags["json"], Value::String("deep".into()));
+    assert_eq!(tags["all"], Value::String("x,y".into()));
+    let stack = a.stack.as_ref().expect("valid");
+    let table = stack
+        .resource(&Address::new(Kind::RouteTable, "main"))
+        .expect("declared");
+    let deps: Vec<String> = table.depends_on.iter().map(ToString::to_string).collect();
+    assert!(deps.contains(&"subnet.x[\"1\"]".to_owned()), "{deps:?}");
+
+    let a = analyse("output x { value = split(\",\", \"a\")[3] }\n", &[]);
+    let codes: Vec<&str> = a.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["E0325"], "{:#?}", a.diagnostics);
+}
+
+/// Regression: past ten counted instances, a bare reference must list
+/// them as numbers (`2` before `10`), as Terraform does, not as text.
+#[test]
+fn counted_instances_list_in_number_order() {
+    let text = r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet x {
+  count = 12
+  vpc   = vpc.main
+  cidr  = cidrsubnet("10.0.0.0/16", 8, count.index)
+  zone  = "us-east-1a"
+}
+security_group web {
+  vpc         = vpc.main
+  description = join(" ", [for i, s in subnet.x : "${i}=${s.cidr}"])
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let group = Address::new(Kind::SecurityGroup, "web");
+    let Value::String(description) = known(&a, &group, "description") else {
+        panic!("a string");
+    };
+    let keys: Vec<&str> = description
+        .split(' ')
+        .map(|p| p.split('=').next().unwrap_or_default())
+        .collect();
+    let expected: Vec<String> = (0..12).map(|i| i.to_string()).collect();
+    assert_eq!(keys, expected);
+    assert!(
+        description.starts_with("0=10.0.0.0/24 1=10.0.1.0/24 2=10.0.2.0/24"),
+        "{description}"
+    );
+}

@@ -102,6 +102,14 @@ fn read_locals(expr: &Expr, out: &mut BTreeSet<String>) {
                 read_locals(e, out);
             }
         }
+        ExprKind::Postfix(base, steps) => {
+            read_locals(base, out);
+            for step in steps {
+                if let Step::Index(e) = step {
+                    read_locals(e, out);
+                }
+            }
+        }
         ExprKind::For(f) => {
             read_locals(&f.collection, out);
             match &f.result {

@@ -317,6 +317,14 @@ impl<'a> Resolver<'a, '_> {
             }
             ExprKind::List(items) => items.iter().for_each(|e| self.walk(e, scope)),
             ExprKind::For(f) => self.for_expr(f, scope),
+            ExprKind::Postfix(base, steps) => {
+                self.walk(base, scope);
+                for step in steps {
+                    if let Step::Index(e) = step {
+                        self.walk(e, scope);
+                    }
+                }
+            }
             ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => self.walk(inner, scope),
             ExprKind::Binary(_, lhs, rhs) => {
                 self.walk(lhs, scope);

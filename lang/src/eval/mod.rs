@@ -844,6 +844,10 @@ impl Evaluator<'_, '_> {
             }
             ExprKind::Traversal(t) => self.traversal(t, expr.span, each)?,
             ExprKind::For(f) => self.for_expr(f, each)?,
+            ExprKind::Postfix(base, steps) => match self.expr(base, each)? {
+                DesiredValue::Known(v) => DesiredValue::Known(self.step_into(v, steps, each)?),
+                pending => self.pick(pending, steps, expr.span, each)?,
+            },
             ExprKind::Paren(inner) => self.expr(inner, each)?,
             ExprKind::Unary(op, inner) => match self.operands(&[inner], each)? {
                 Ok(values) => self.operated(operators::unary(*op, &values[0]), expr.span)?,
@@ -1238,6 +1242,53 @@ impl Evaluator<'_, '_> {
                 Some(Made::Entry(k, self.expr(value, each)?))
             }
         }
+    }
+
+    /// An element of a list or map holding values known only after apply
+    /// (`[for s in subnet.x : s.id][0]`): known keys pick it; anything
+    /// else reads into a value not known yet (E0325).
+    fn pick(
+        &mut self,
+        mut value: DesiredValue,
+        steps: &[Step],
+        span: Span,
+        each: Option<Each<'_>>,
+    ) -> Option<DesiredValue> {
+        for (i, step) in steps.iter().enumerate() {
+            if let DesiredValue::Known(v) = value {
+                return self.step_into(v, &steps[i..], each).map(DesiredValue::Known);
+            }
+            let key = match step {
+                Step::Attr(id) => Some(Value::String(id.name.clone())),
+                Step::Index(e) => self.expr(e, each)?.into_known(),
+                Step::Splat(_) => None,
+            };
+            value = match (value, key) {
+                (DesiredValue::List(mut items), Some(Value::Int(n))) => {
+                    match usize::try_from(n).ok().filter(|n| *n < items.len()) {
+                        Some(n) => items.swap_remove(n),
+                        None => {
+                            return self.error(
+                                Diagnostic::error("E0325", format!("no element {n} here"), span)
+                                    .label(format!("the list has {} elements", items.len()))
+                                    .help("elements are counted from 0"),
+                            );
+                        }
+                    }
+                }
+                (DesiredValue::Map(mut entries), Some(Value::String(k))) if entries.contains_key(&k) => {
+                    entries.remove(&k)?
+                }
+                _ => {
+                    return self.error(
+                        Diagnostic::error("E0325", "cannot read into a value known only after apply", span)
+                            .label("holds references to resources")
+                            .help("index it with a number or key known before apply, or read the attribute from the resource itself"),
+                    );
+                }
+            };
+        }
+        Some(value)
     }
 
     /// The value of a name bound by a `for` expression or a `dynamic`

@@ -251,12 +251,31 @@ impl<'a> Printer<'a> {
                     || entries.iter().any(|m| self.expr_multiline(&m.value))
             }
             ExprKind::Call(c) => c.args.iter().any(|a| self.expr_multiline(a)),
+            ExprKind::Postfix(base, _) => self.expr_multiline(base),
             ExprKind::Paren(_)
             | ExprKind::Unary(..)
             | ExprKind::Binary(..)
             | ExprKind::Conditional(..)
             | ExprKind::For(_) => self.is_multiline(e.span),
             _ => false,
+        }
+    }
+
+    /// `.name`, `[index]` and `[*]` as Terraform writes them.
+    fn steps(&mut self, steps: &[Step], level: usize) {
+        for step in steps {
+            match step {
+                Step::Attr(i) => {
+                    self.out.push('.');
+                    self.out.push_str(&i.name);
+                }
+                Step::Splat(_) => self.out.push_str("[*]"),
+                Step::Index(ix) => {
+                    self.out.push('[');
+                    self.expr(ix, level);
+                    self.out.push(']');
+                }
+            }
         }
     }
 
@@ -345,20 +364,11 @@ impl<'a> Printer<'a> {
             }
             ExprKind::Traversal(t) => {
                 self.out.push_str(&t.root.name);
-                for step in &t.steps {
-                    match step {
-                        Step::Attr(i) => {
-                            self.out.push('.');
-                            self.out.push_str(&i.name);
-                        }
-                        Step::Splat(_) => self.out.push_str("[*]"),
-                        Step::Index(ix) => {
-                            self.out.push('[');
-                            self.expr(ix, level);
-                            self.out.push(']');
-                        }
-                    }
-                }
+                self.steps(&t.steps, level);
+            }
+            ExprKind::Postfix(base, steps) => {
+                self.expr(base, level);
+                self.steps(steps, level);
             }
             // Across lines or around a comment, as written: the layout is
             // the author's and no comment is lost.
@@ -540,6 +550,14 @@ mod tests {
         );
         let across = "x y {\n  a = [\n    for s in var.l : s # each\n  ]\n}\n";
         assert_eq!(fmt(across), across);
+    }
+
+    #[test]
+    fn steps_after_a_call_or_a_list_stay_attached() {
+        assert_eq!(
+            fmt("x y {\n  a = split(\",\",var.s)[ 0 ]\n  b = [for s in var.l : s][*].id\n}\n"),
+            "x y {\n  a = split(\",\", var.s)[0]\n  b = [for s in var.l : s][*].id\n}\n"
+        );
     }
 
     #[test]

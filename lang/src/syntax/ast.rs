@@ -97,6 +97,9 @@ pub enum ExprKind {
     Conditional(Box<Expr>, Box<Expr>, Box<Expr>),
     /// `[for x in xs : ...]` or `{for k, v in m : KEY => VALUE}`.
     For(Box<ForExpr>),
+    /// Steps read from a value that is not a name: `split(",", s)[0]`,
+    /// `(var.a).key`, `[for ...][0]`; never empty.
+    Postfix(Box<Expr>, Vec<Step>),
 }
 
 /// Terraform's `for` expression: `[for KEY, VALUE in COLLECTION : RESULT if

@@ -524,8 +524,60 @@ impl<'t> Parser<'t> {
         self.c.invisible.truncate(invisible);
     }
 
-    /// A value, reference, call or `(expr)`.
+    /// A value, reference, call or `(expr)`, with any steps read from it.
     fn operand(&mut self) -> Parsed<Expr> {
+        let start = self.c.pos;
+        let base = self.primary()?;
+        match base.kind {
+            ExprKind::Paren(_)
+            | ExprKind::List(_)
+            | ExprKind::Map(_)
+            | ExprKind::For(_)
+            | ExprKind::Call(_) => self.postfix(start, base),
+            _ => Ok(base),
+        }
+    }
+
+    /// Steps written right after a value that is not a name (no space
+    /// before them): `split(",", s)[0]`, `(x).key`, `[for ...][*].id`.
+    fn postfix(&mut self, start: usize, base: Expr) -> Parsed<Expr> {
+        let mut steps = Vec::new();
+        loop {
+            let rest = self.c.rest();
+            match self.c.peek() {
+                Some(b'.') if rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') => {
+                    self.c.bump(1);
+                    steps.push(Step::Attr(self.name()?));
+                }
+                Some(b'[') if self.splat_ahead() => {
+                    let from = self.c.pos;
+                    self.open("[")?;
+                    self.c.bump(1);
+                    self.c.skip_trivia();
+                    self.close(b']', &[Expected::CloseBracket])?;
+                    steps.push(Step::Splat(self.c.span_from(from)));
+                }
+                Some(b'[') => {
+                    self.open("[")?;
+                    let index = self.expr()?;
+                    self.c.skip_trivia();
+                    self.close(b']', &[Expected::CloseBracket])?;
+                    steps.push(Step::Index(Box::new(index)));
+                }
+                _ => break,
+            }
+        }
+        if steps.is_empty() {
+            return Ok(base);
+        }
+        Ok(Expr {
+            kind: ExprKind::Postfix(Box::new(base), steps),
+            span: self.c.span_from(start),
+        })
+    }
+
+    /// A value, reference, call or `(expr)`.
+    fn primary(&mut self) -> Parsed<Expr> {
         self.probe_here(Spot::Value);
         let start = self.c.pos;
         let kind = match self.c.peek() {
