@@ -33,8 +33,14 @@ fn stages(text: &str) -> Vec<(&'static str, f64)> {
     let t = Instant::now();
     let deps = refs::resolve(&module, &mut diags);
     out.push(("references", ms(t)));
+    let options = berth_lang::Options {
+        default_name: "bench".into(),
+        ..Default::default()
+    };
+    let mut sources = berth_lang::Sources::new();
+    sources.add("bench.berth", text);
     let t = Instant::now();
-    let Some(stack) = berth_lang::eval::evaluate(&module, &deps, &Default::default(), "bench", &mut diags)
+    let (Some(stack), _) = berth_lang::eval::evaluate(&module, &deps, &options, &sources, None, &mut diags)
     else {
         return out;
     };

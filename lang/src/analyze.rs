@@ -73,7 +73,14 @@ pub fn analyze_in_cloud(
         .iter()
         .flat_map(|(_, f)| &f.blocks)
         .any(|b| b.kind.name == crate::syntax::DATA);
-    let stack = check_and_evaluate(&files, options, lookup, &mut diagnostics, &mut zones_read);
+    let stack = check_and_evaluate(
+        &files,
+        &sources,
+        options,
+        lookup,
+        &mut diagnostics,
+        &mut zones_read,
+    );
     diagnostics.sort_by_key(|d| d.span.map(|s| (s.file, s.start)));
     let stack = if diagnostics.is_empty() { stack } else { None };
     Analysis {
@@ -92,6 +99,7 @@ pub fn analyze_in_cloud(
 /// and declaration or reference errors stop evaluation.
 fn check_and_evaluate(
     files: &[(FileId, ast::File)],
+    sources: &Sources,
     options: &Options,
     lookup: Option<&LookupFn<'_>>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -116,16 +124,7 @@ fn check_and_evaluate(
     if !sound {
         return None;
     }
-    let (stack, read) = eval::evaluate_in_cloud(
-        &module,
-        &deps,
-        &options.vars,
-        &options.var_origins,
-        &options.default_name,
-        options.zones.as_deref(),
-        lookup,
-        diagnostics,
-    );
+    let (stack, read) = eval::evaluate(&module, &deps, options, sources, lookup, diagnostics);
     *zones_read = read;
     let stack = stack?;
     let mut found = Vec::new();

@@ -111,6 +111,12 @@ impl Sources {
         &self.files[id.0]
     }
 
+    /// The file `id` names, if it is one of these (not an expression
+    /// given on the command line).
+    pub fn try_get(&self, id: FileId) -> Option<&SourceFile> {
+        self.files.get(id.0)
+    }
+
     pub fn text(&self, span: Span) -> &str {
         self.get(span.file).text.get(span.range()).unwrap_or("")
     }

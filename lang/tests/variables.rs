@@ -683,3 +683,65 @@ security_group web {
         "{description}"
     );
 }
+
+#[test]
+fn files_are_read_next_to_the_stack_as_terraforms_file_functions_read_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.berth"),
+        r#"
+variable env { default = "prod" }
+vpc main { cidr = "10.0.0.0/16" }
+security_group web {
+  vpc         = vpc.main
+  description = trimspace(file("${path.module}/description.txt"))
+  tags = {
+    banner  = templatefile("banner.tpl", { env = var.env, ports = [80, 443] })
+    present = tostring(fileexists("banner.tpl"))
+    absent  = tostring(fileexists("nope.tpl"))
+  }
+}
+"#,
+    )
+    .expect("write the stack");
+    std::fs::write(dir.path().join("description.txt"), "web tier\n").expect("write");
+    std::fs::write(
+        dir.path().join("banner.tpl"),
+        "env=${upper(env)} \"first\"=${ports[0]} $${literal} 100%%{x}\n",
+    )
+    .expect("write");
+    let (sources, diags) = load::load_dir(dir.path()).expect("load");
+    let options = Options {
+        default_name: "test".into(),
+        ..Options::default()
+    };
+    let a = analyze(sources, diags, &options);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let group = Address::new(Kind::SecurityGroup, "web");
+    assert_eq!(known(&a, &group, "description"), Value::String("web tier".into()));
+    let Value::Map(tags) = known(&a, &group, "tags") else {
+        panic!("tags are a map");
+    };
+    assert_eq!(
+        tags["banner"],
+        Value::String("env=PROD \"first\"=80 ${literal} 100%{x}\n".into())
+    );
+    assert_eq!(tags["present"], Value::String("true".into()));
+    assert_eq!(tags["absent"], Value::String("false".into()));
+
+    // A template reads only the variables it is given; a missing file and
+    // template directives are errors at the call.
+    for (call, label) in [
+        (r#"templatefile("banner.tpl", { ports = [1] })"#, "`env` is not one of the template's variables"),
+        (r#"file("missing.txt")"#, "cannot read"),
+        (r#"templatefile("if.tpl", {})"#, "template directives"),
+    ] {
+        std::fs::write(dir.path().join("if.tpl"), "%{ if true }x%{ endif }").expect("write");
+        std::fs::write(dir.path().join("main.berth"), format!("output x {{ value = {call} }}\n")).expect("write");
+        let (sources, diags) = load::load_dir(dir.path()).expect("load");
+        let a = analyze(sources, diags, &options);
+        let codes: Vec<&str> = a.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["E0316"], "{call}: {:#?}", a.diagnostics);
+        assert!(a.diagnostics[0].label.contains(label), "{call}: {:#?}", a.diagnostics);
+    }
+}

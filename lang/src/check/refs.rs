@@ -18,6 +18,9 @@ use crate::syntax::ast::{
 
 type Node<'a> = (Kind, &'a str);
 
+/// Terraform's `path.module` / `path.root`: the stack's directory.
+pub const PATH: &str = "path";
+
 /// Where an expression sits, which decides the names it may use.
 #[derive(Clone, Copy)]
 enum Scope<'a> {
@@ -435,6 +438,19 @@ impl<'a> Resolver<'a, '_> {
                     _ => self.walk_local(&local.value, scope),
                 }
             }
+            PATH => {
+                let ok = matches!(first_attr(t).map(|i| i.name.as_str()), Some("module" | "root"))
+                    && t.steps.len() == 1;
+                if matches!(scope, Scope::Constant) {
+                    self.diags.push(constant_only(span));
+                } else if !ok {
+                    self.diags.push(
+                        Diagnostic::error("E0302", "`path` has only `path.module` and `path.root`", span)
+                            .label("not `path.module` or `path.root`")
+                            .help("both are the stack's directory, which `file()` paths start from"),
+                    );
+                }
+            }
             COUNT => {
                 let counted = matches!(scope, Scope::Resource { decl, each: true, .. } if decl.counted);
                 if !counted {
@@ -506,6 +522,7 @@ impl<'a> Resolver<'a, '_> {
                     let names = Kind::ALL.iter().map(|k| k.keyword()).chain([
                         "var",
                         "each",
+                        PATH,
                         COUNT,
                         super::locals::LOCAL,
                         crate::syntax::DATA,

@@ -2,6 +2,7 @@
 //! expansion, interpolation, functions, and references (known values are
 //! inlined, ids and ARNs stay references until apply).
 
+mod files;
 pub mod functions;
 mod lookups;
 pub(crate) mod operators;
@@ -19,7 +20,7 @@ use berth_provider::{Address, Attrs, Kind, Value};
 use crate::check::declare::{LIFECYCLE, META_ATTRS, Module, ResourceDecl};
 use crate::check::var_type::VarType;
 use crate::diagnostic::Diagnostic;
-use crate::source::{Span, Spanned};
+use crate::source::{Sources, Span, Spanned};
 use crate::stack::{Deferred, DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Output, RefTarget};
 use crate::syntax::ast::{Block, Expr, ExprKind, ForExpr, ForResult, Item, Label, Step, StrPart, Traversal};
 use crate::syntax::parse_expr;
@@ -35,6 +36,10 @@ type Instances = Vec<(Option<String>, DesiredBody)>;
 
 struct Evaluator<'m, 'a> {
     module: &'m Module<'a>,
+    /// The stack's files: `file()` reads next to the one that calls it.
+    sources: &'m Sources,
+    /// Rendering a `templatefile`: only its variables are names.
+    in_template: bool,
     vars: BTreeMap<String, Value>,
     /// Variables declared `sensitive = true`.
     sensitive: BTreeSet<String>,
@@ -128,52 +133,28 @@ struct Each<'v> {
     value: &'v Value,
 }
 
-/// Evaluates variables, the stack header and every resource, in dependency
-/// order. `overrides` are `--var` values as text; `default_name` names a
-/// stack that has no `stack` block.
+/// Evaluates a checked module into a [`Stack`](crate::stack::Stack):
+/// variables from `options` (`--var`, with where each was set), the zones
+/// the cloud gives the stack's region (`None`: the zones AWS documents),
+/// the cloud's answers to lookups (`None`: placeholders, see
+/// `lookups.rs`), and files read next to the `sources` that name them.
+/// Also says whether the stack called `availability_zones()`, so a caller
+/// that has not asked the cloud yet knows it must.
 pub fn evaluate(
     module: &Module<'_>,
     deps: &BTreeMap<(Kind, &str), Vec<(Kind, &str)>>,
-    overrides: &BTreeMap<String, String>,
-    default_name: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<crate::stack::Stack> {
-    evaluate_with_origins(module, deps, overrides, &BTreeMap::new(), default_name, diags)
-}
-
-/// [`evaluate`], with where each variable not set by `--var` was set
-/// (`qa.vars:3`), for its diagnostics.
-pub fn evaluate_with_origins(
-    module: &Module<'_>,
-    deps: &BTreeMap<(Kind, &str), Vec<(Kind, &str)>>,
-    overrides: &BTreeMap<String, String>,
-    origins: &BTreeMap<String, String>,
-    default_name: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<crate::stack::Stack> {
-    evaluate_in_cloud(module, deps, overrides, origins, default_name, None, None, diags).0
-}
-
-/// [`evaluate_with_origins`] with the zones the cloud gives the stack's
-/// region (`None`: the zones AWS documents) and the cloud's answers to
-/// lookups (`None`: placeholders, see `lookups.rs`); also says whether the
-/// stack called `availability_zones()`, so a caller that has not asked the
-/// cloud yet knows it must.
-// One argument per input of the evaluation; a struct would only rename them.
-#[allow(clippy::too_many_arguments)]
-pub fn evaluate_in_cloud(
-    module: &Module<'_>,
-    deps: &BTreeMap<(Kind, &str), Vec<(Kind, &str)>>,
-    overrides: &BTreeMap<String, String>,
-    origins: &BTreeMap<String, String>,
-    default_name: &str,
-    zones: Option<&[String]>,
+    options: &crate::Options,
+    sources: &Sources,
     lookup: Option<&LookupFn<'_>>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Option<crate::stack::Stack>, bool) {
+    let (overrides, origins, default_name) =
+        (&options.vars, &options.var_origins, options.default_name.as_str());
     let errors_before = diags.len();
     let mut ev = Evaluator {
         module,
+        sources,
+        in_template: false,
         vars: BTreeMap::new(),
         sensitive: BTreeSet::new(),
         tainted: false,
@@ -181,7 +162,7 @@ pub fn evaluate_in_cloud(
         done: BTreeMap::new(),
         current: None,
         region: None,
-        zones,
+        zones: options.zones.as_deref(),
         zones_read: false,
         lookup,
         data: BTreeMap::new(),
@@ -832,6 +813,9 @@ impl Evaluator<'_, '_> {
                 if call.name.name == "availability_zones" {
                     return self.availability_zones(&args, expr.span);
                 }
+                if files::FUNCTIONS.contains(&call.name.name.as_str()) {
+                    return self.file_function(&call.name.name, &args, expr.span);
+                }
                 match functions::call(&call.name.name, &args) {
                     Ok(v) => DesiredValue::Known(v),
                     Err(msg) => {
@@ -949,6 +933,66 @@ impl Evaluator<'_, '_> {
         match result {
             Ok(v) => Some(DesiredValue::Known(v)),
             Err(msg) => self.error(Diagnostic::error("E0328", "this operation fails", span).label(msg)),
+        }
+    }
+
+    /// `file`, `fileexists` and `templatefile`, relative to the directory
+    /// of the file that calls them.
+    fn file_function(&mut self, name: &str, args: &[Value], span: Span) -> Option<DesiredValue> {
+        let fail = |msg: String| Diagnostic::error("E0316", format!("`{name}` failed"), span).label(msg);
+        let dir = self
+            .sources
+            .try_get(span.file)
+            .and_then(|f| f.path.parent())
+            .unwrap_or(std::path::Path::new(""))
+            .to_owned();
+        let (path, vars) = match (name, args) {
+            ("templatefile", [Value::String(path), Value::Map(vars)]) => (path, Some(vars)),
+            ("templatefile", _) => {
+                return self.error(fail(
+                    "`templatefile(path, { NAME = value, ... })` takes a path and a map".to_owned(),
+                ));
+            }
+            (_, [Value::String(path)]) => (path, None),
+            _ => return self.error(fail(format!("`{name}(path)` takes one path"))),
+        };
+        if name == "fileexists" {
+            return Some(DesiredValue::Known(Value::Bool(files::exists(&dir, path))));
+        }
+        let text = match files::read(&dir, path) {
+            Ok(text) => text,
+            Err(e) => return self.error(fail(e)),
+        };
+        match vars {
+            None => Some(DesiredValue::Known(Value::String(text))),
+            Some(vars) => match self.render(&text, vars) {
+                Ok(value) => Some(value),
+                Err(e) => self.error(fail(e)),
+            },
+        }
+    }
+
+    /// A template's text with its `${...}` evaluated, `vars` the only
+    /// names it may read.
+    fn render(&mut self, text: &str, vars: &BTreeMap<String, Value>) -> Result<DesiredValue, String> {
+        let literal = files::as_string_literal(text)?;
+        let expr = parse_expr(&literal).map_err(|d| format!("the template does not parse: {}", d.label))?;
+        let before = self.diags.len();
+        let outer = std::mem::replace(
+            &mut self.bound,
+            vars.iter()
+                .map(|(k, v)| (k.clone(), Binding::Value(DesiredValue::Known(v.clone()))))
+                .collect(),
+        );
+        let was = std::mem::replace(&mut self.in_template, true);
+        let value = self.expr(&expr, None);
+        self.in_template = was;
+        self.bound = outer;
+        let inner = self.diags.split_off(before);
+        match (value, inner.first()) {
+            (Some(value), None) => Ok(value),
+            (_, Some(d)) => Err(format!("in the template: {} ({})", d.message, d.label)),
+            (None, None) => Err("the template could not be evaluated".to_owned()),
         }
     }
 
@@ -1429,7 +1473,18 @@ impl Evaluator<'_, '_> {
         if let Some((_, binding)) = self.bound.iter().rev().find(|(n, _)| n == root) {
             return self.bound_value(binding.clone(), t, span, each);
         }
+        if self.in_template {
+            return self.error(
+                Diagnostic::error(
+                    "E0301",
+                    format!("`{root}` is not one of the template's variables"),
+                    span,
+                )
+                .label("not in the map `templatefile` was given"),
+            );
+        }
         match root {
+            crate::check::refs::PATH => Some(DesiredValue::Known(Value::from(files::MODULE_DIR))),
             crate::check::locals::LOCAL => {
                 let (value, tainted) = self.local(step_name(0)?)?;
                 self.tainted |= tainted;

@@ -1,7 +1,8 @@
 //! Built-in functions, with Terraform's names, argument order and results
 //! so that stacks ported from Terraform keep their expressions.
 //! `availability_zones` reads the cloud and is answered by the evaluator
-//! (`zones.rs`); every other function is a pure function of its arguments,
+//! (`zones.rs`), as `file`, `fileexists` and `templatefile` read files
+//! (`files.rs`); every other function is a pure function of its arguments,
 //! grouped by what it works on:
 //!
 //! - `collections`: lists and maps (`concat`, `merge`, `lookup`, ...);
@@ -37,6 +38,8 @@ pub const NAMES: &[&str] = &[
     "distinct",
     "element",
     "endswith",
+    "file",
+    "fileexists",
     "flatten",
     "floor",
     "format",
@@ -62,6 +65,7 @@ pub const NAMES: &[&str] = &[
     "strcontains",
     "substr",
     "sum",
+    "templatefile",
     "title",
     "tobool",
     "tolist",
@@ -242,7 +246,9 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted, NAMES, "NAMES is sorted, without duplicates");
-        for name in NAMES.iter().filter(|n| **n != "availability_zones") {
+        let answered_by_the_evaluator =
+            |n: &str| n == "availability_zones" || super::super::files::FUNCTIONS.contains(&n);
+        for name in NAMES.iter().filter(|n| !answered_by_the_evaluator(n)) {
             // Wrong arguments reach the function's own usage error, never
             // the unknown-function one.
             if let Err(err) = call(name, &vec![Value::Map(Default::default()); 4]) {
