@@ -43,6 +43,7 @@ impl Progress {
 
 fn verb(kind: OpKind) -> (&'static str, &'static str) {
     match kind {
+        OpKind::Move => ("Moving to its new address...", "Move complete"),
         OpKind::Create => ("Creating...", "Creation complete"),
         OpKind::Update => ("Modifying...", "Modifications complete"),
         OpKind::Revoke => ("Revoking rules that name groups...", "Rules revoked"),

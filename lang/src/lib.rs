@@ -20,4 +20,4 @@ pub mod syntax;
 pub use analyze::{Analysis, Options, analyze, analyze_in_cloud};
 pub use diagnostic::Diagnostic;
 pub use source::{FileId, Sources, Span};
-pub use stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Output, RefTarget, Stack};
+pub use stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Move, Output, RefTarget, Stack};

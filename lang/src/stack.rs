@@ -21,6 +21,17 @@ pub struct Stack {
     /// and the secrets lookups found (an SSM `SecureString`'s value), by
     /// `data.KIND.NAME.ATTR`: what no plan, message or saved plan may show.
     pub secrets: BTreeMap<String, Value>,
+    /// `moved { from  to }` blocks: live resources at `from` belong at
+    /// `to`.
+    pub moves: Vec<Move>,
+}
+
+/// A live resource's address before and after a `moved` block. Without
+/// keys, every instance moves under its key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub from: Address,
+    pub to: Address,
 }
 
 impl Stack {

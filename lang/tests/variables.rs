@@ -732,16 +732,27 @@ security_group web {
     // A template reads only the variables it is given; a missing file and
     // template directives are errors at the call.
     for (call, label) in [
-        (r#"templatefile("banner.tpl", { ports = [1] })"#, "`env` is not one of the template's variables"),
+        (
+            r#"templatefile("banner.tpl", { ports = [1] })"#,
+            "`env` is not one of the template's variables",
+        ),
         (r#"file("missing.txt")"#, "cannot read"),
         (r#"templatefile("if.tpl", {})"#, "template directives"),
     ] {
         std::fs::write(dir.path().join("if.tpl"), "%{ if true }x%{ endif }").expect("write");
-        std::fs::write(dir.path().join("main.berth"), format!("output x {{ value = {call} }}\n")).expect("write");
+        std::fs::write(
+            dir.path().join("main.berth"),
+            format!("output x {{ value = {call} }}\n"),
+        )
+        .expect("write");
         let (sources, diags) = load::load_dir(dir.path()).expect("load");
         let a = analyze(sources, diags, &options);
         let codes: Vec<&str> = a.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["E0316"], "{call}: {:#?}", a.diagnostics);
-        assert!(a.diagnostics[0].label.contains(label), "{call}: {:#?}", a.diagnostics);
+        assert!(
+            a.diagnostics[0].label.contains(label),
+            "{call}: {:#?}",
+            a.diagnostics
+        );
     }
 }

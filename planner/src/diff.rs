@@ -30,6 +30,8 @@ pub struct Step {
     pub live: Option<Resource>,
     /// Declared resources this one references.
     pub depends_on: Vec<Address>,
+    /// Its address before a `moved` block: apply tags it anew first.
+    pub moved_from: Option<Address>,
 }
 
 /// A plan and the steps that carry it out, index for index.
@@ -65,7 +67,12 @@ fn marks_of(stack: &Stack) -> BTreeMap<Address, Marks> {
         .collect()
 }
 
-fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<Address, Marks>) -> Planned {
+fn plan_marked(
+    stack: &Stack,
+    mut live: Vec<Resource>,
+    marks_by_address: &BTreeMap<Address, Marks>,
+) -> Planned {
+    let moved = crate::moves::apply(stack, &mut live);
     let marks_at = |a: &Address| marks_by_address.get(a).unwrap_or(&NO_MARKS);
     let desired: BTreeMap<Address, (DesiredValue, Vec<Address>)> = stack
         .resources
@@ -196,12 +203,14 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
         if let Some(live) = &current {
             chosen.insert(address.clone(), live.clone());
         }
+        let moved_from = current.as_ref().and_then(|_| moved.get(&address).cloned());
         let change = ResourceChange {
             address: address.clone(),
             action,
             changes,
             depends_on: depends_on.clone(),
             duplicate: None,
+            moved_from: moved_from.clone(),
         };
         let step = Step {
             address,
@@ -209,6 +218,7 @@ fn plan_marked(stack: &Stack, live: Vec<Resource>, marks_by_address: &BTreeMap<A
             desired: Some(pending.into_owned()),
             live: current,
             depends_on: depends_on.clone(),
+            moved_from,
         };
         entries.push((change, step));
     }
@@ -287,6 +297,7 @@ fn deletion(live: Resource, marks: &Marks) -> (ResourceChange, Step) {
         changes,
         depends_on: Vec::new(),
         duplicate: None,
+        moved_from: None,
     };
     let step = Step {
         address: live.address.clone(),
@@ -294,6 +305,7 @@ fn deletion(live: Resource, marks: &Marks) -> (ResourceChange, Step) {
         desired: None,
         live: Some(live),
         depends_on: Vec::new(),
+        moved_from: None,
     };
     (change, step)
 }

@@ -276,7 +276,8 @@ impl Runner<'_> {
                 };
                 self.find(step, |r| same_resource(r, &live)).await?
             }
-            OpKind::Delete | OpKind::Revoke => return Ok(false),
+            // Tagging again, or deleting what is gone, succeeds.
+            OpKind::Move | OpKind::Delete | OpKind::Revoke => return Ok(false),
         };
         let Some(found) = found else { return Ok(false) };
         if op.kind == OpKind::Create {
@@ -354,6 +355,15 @@ impl Runner<'_> {
 
     async fn call(&self, op: Op, step: &Step) -> Result<(), ProviderError> {
         match op.kind {
+            OpKind::Move => {
+                // Its live copy already carries the new address: the
+                // provider writes it over the old one.
+                let live = step
+                    .live
+                    .as_ref()
+                    .ok_or_else(|| internal(step, "move without a live resource"))?;
+                self.provider.adopt(self.stack, live).await?;
+            }
             OpKind::Create => {
                 let earlier = self.lock_created().get(&op).cloned();
                 let created = match earlier {

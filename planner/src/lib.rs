@@ -13,6 +13,7 @@ mod implicit;
 mod in_use;
 pub mod lock;
 mod mask;
+mod moves;
 pub mod order;
 pub mod outputs;
 pub mod owned;

@@ -23,6 +23,9 @@ pub struct Op {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum OpKind {
+    /// Tags a live resource with the address a `moved` block gives it,
+    /// before anything else of its step.
+    Move,
     Create,
     Update,
     /// Revokes a security group's rules that name groups, before it is
@@ -102,6 +105,15 @@ pub fn step_ops(steps: &[Step]) -> Vec<Vec<Op>> {
                     },
                 );
             }
+            if step.moved_from.is_some() {
+                ops.insert(
+                    0,
+                    Op {
+                        step: i,
+                        kind: OpKind::Move,
+                    },
+                );
+            }
             if revokes.contains(&i) {
                 let at = ops.iter().position(|o| o.kind == OpKind::Delete).unwrap_or(0);
                 ops.insert(
@@ -159,7 +171,12 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
         .collect();
     let all_ops = step_ops(steps);
     // The operation after which a step's new state exists.
-    let ready_op = |i: usize| all_ops[i].iter().copied().find(|o| o.kind != OpKind::Delete);
+    let ready_op = |i: usize| {
+        all_ops[i]
+            .iter()
+            .copied()
+            .find(|o| !matches!(o.kind, OpKind::Delete | OpKind::Move))
+    };
     let op_of = |i: usize, kind: OpKind| all_ops[i].iter().copied().find(|o| o.kind == kind);
 
     for (i, step) in steps.iter().enumerate() {
@@ -171,7 +188,10 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
             graph.add_edge(pair[0], pair[1], ());
         }
         // Creates and updates wait for what they reference.
-        for op in ops.iter().filter(|o| o.kind != OpKind::Delete) {
+        for op in ops
+            .iter()
+            .filter(|o| !matches!(o.kind, OpKind::Delete | OpKind::Move))
+        {
             for dep in &step.depends_on {
                 if let Some(before) = by_address.get(dep).and_then(|d| ready_op(*d)) {
                     graph.add_edge(before, *op, ());

@@ -60,6 +60,9 @@ pub struct ResourceChange {
     /// copies and why the other is kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duplicate: Option<Duplicate>,
+    /// The address a `moved` block moves it from: apply tags it anew.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_from: Option<Address>,
 }
 
 impl ResourceChange {
@@ -140,12 +143,17 @@ pub struct Summary {
     pub add: usize,
     pub change: usize,
     pub destroy: usize,
+    /// Resources that move to a new address.
+    #[serde(default)]
+    pub moved: usize,
 }
 
 impl Plan {
-    /// The resources that change.
+    /// The resources that change, or move to a new address.
     pub fn changes(&self) -> impl Iterator<Item = &ResourceChange> {
-        self.resources.iter().filter(|r| r.action.is_change())
+        self.resources
+            .iter()
+            .filter(|r| r.action.is_change() || r.moved_from.is_some())
     }
 
     pub fn has_changes(&self) -> bool {
@@ -156,6 +164,7 @@ impl Plan {
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
         for r in self.changes() {
+            s.moved += usize::from(r.moved_from.is_some());
             match r.action {
                 Action::Create => s.add += 1,
                 Action::Update => s.change += 1,

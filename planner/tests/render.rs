@@ -34,6 +34,7 @@ fn rc(kind: Kind, name: &str, action: Action, changes: Vec<AttrChange>) -> Resou
         changes,
         depends_on: Vec::new(),
         duplicate: None,
+        moved_from: None,
     }
 }
 
@@ -227,6 +228,7 @@ fn for_each_subnets() -> Plan {
         ],
         depends_on: Vec::new(),
         duplicate: None,
+        moved_from: None,
     };
     plan(vec![
         subnet("us-east-1a", "10.0.1.0/24"),
@@ -293,6 +295,30 @@ fn lines_marked<'a>(text: &'a str, sym: &str) -> Vec<&'a str> {
 // --- text -----------------------------------------------------------------
 
 #[test]
+fn text_says_what_moves_and_counts_it() {
+    let mut moved = noop(Kind::Subnet, "public");
+    moved.address = Address::with_key(Kind::Subnet, "public", "a");
+    moved.moved_from = Some(Address::new(Kind::Subnet, "a"));
+    let mut updated = rc(
+        Kind::LogGroup,
+        "api",
+        Action::Update,
+        vec![attr("retention_days", Some(Value::Int(7)), Some(Value::Int(14)))],
+    );
+    updated.moved_from = Some(Address::new(Kind::LogGroup, "app"));
+    let p = plan(vec![updated, moved, noop(Kind::Vpc, "main")]);
+    let out = render::text(&p, &PLAIN);
+    insta::assert_snapshot!("text_moved", out);
+    assert!(
+        out.contains("Plan: 0 to add, 1 to change, 0 to destroy, 2 to move."),
+        "{out}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&render::json(&p)).expect("json");
+    assert_eq!(json["resource_changes"][1]["moved_from"], "subnet.a");
+    assert!(json["resource_changes"][2].get("moved_from").is_none());
+}
+
+#[test]
 fn text_shows_every_action_terraform_style() {
     let out = render::text(&mixed(), &PLAIN);
     insta::assert_snapshot!("text_mixed", out);
@@ -354,7 +380,7 @@ fn a_duplicate_deletion_names_both_copies_and_the_reason() {
         "  # vpc.main will be destroyed\n  # duplicate: two live resources carry vpc.main; deletes vpc-0bbb (creation time unknown), keeps vpc-0aaa (creation time unknown, used by subnet.public_a)\n"
     ), "{out}");
     let json = parse(&p);
-    assert_eq!(json["format_version"], "1.2");
+    assert_eq!(json["format_version"], "1.3");
     let dup = &json["resource_changes"][1]["duplicate"];
     assert_eq!(dup["id"], "vpc-0bbb");
     assert_eq!(dup["kept_id"], "vpc-0aaa");
@@ -604,7 +630,7 @@ fn json_lists_every_resource_with_its_action() {
     insta::assert_snapshot!("json_mixed", out);
     assert!(out.ends_with("}\n"));
     let doc = parse(&mixed());
-    assert_eq!(doc["format_version"], "1.2");
+    assert_eq!(doc["format_version"], "1.3");
     assert_eq!(doc["stack"], "blog-dev");
     assert_eq!(doc["region"], "us-east-1");
     assert_eq!(

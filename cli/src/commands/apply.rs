@@ -184,9 +184,13 @@ fn summarise(report: &Report, plan: &Plan, destroy: bool, secrets: &[String]) ->
     }
     let n = |k| counts.get(&k).copied().unwrap_or(0);
     let verb = if destroy { "Destroy" } else { "Apply" };
+    let moved = match n(OpKind::Move) {
+        0 => String::new(),
+        m => format!(", {m} moved"),
+    };
     if report.succeeded() {
         eprintln!(
-            "\n{verb} complete! Resources: {} added, {} changed, {} destroyed.",
+            "\n{verb} complete! Resources: {} added, {} changed, {} destroyed{moved}.",
             n(OpKind::Create),
             n(OpKind::Update),
             n(OpKind::Delete)
@@ -194,7 +198,7 @@ fn summarise(report: &Report, plan: &Plan, destroy: bool, secrets: &[String]) ->
         return ExitCode::SUCCESS;
     }
     eprintln!(
-        "\n{verb} failed. Done: {} added, {} changed, {} destroyed.",
+        "\n{verb} failed. Done: {} added, {} changed, {} destroyed{moved}.",
         n(OpKind::Create),
         n(OpKind::Update),
         n(OpKind::Delete)

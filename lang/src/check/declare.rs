@@ -25,6 +25,8 @@ pub struct Module<'a> {
     pub locals: BTreeMap<String, &'a Attribute>,
     /// Locals that read themselves through others (E0308): not followed.
     pub local_cycles: BTreeSet<String>,
+    /// `moved { from  to }` blocks, in the order written.
+    pub moves: Vec<super::moved::MovedDecl>,
 }
 
 /// `data KIND NAME { FILTERS }`: a live resource berth reads at plan time
@@ -87,7 +89,14 @@ const VARIABLE_ATTRS: &[&str] = &["default", "description", "type", "sensitive"]
 const STACK_ATTRS: &[&str] = &["region", "tags"];
 const OUTPUT_ATTRS: &[&str] = &["value", "description", "sensitive"];
 /// Block kinds that are not resources.
-pub const OTHER_KINDS: &[&str] = &["variable", "stack", "output", LOCALS, crate::syntax::DATA];
+pub const OTHER_KINDS: &[&str] = &[
+    "variable",
+    "stack",
+    "output",
+    LOCALS,
+    crate::syntax::DATA,
+    super::moved::MOVED,
+];
 /// Terraform's `locals { }` block.
 pub const LOCALS: &str = "locals";
 
@@ -99,6 +108,7 @@ pub fn collect<'a>(blocks: impl IntoIterator<Item = &'a Block>, diags: &mut Vec<
             "stack" => declare_stack(&mut module, block, diags),
             "output" => declare_output(&mut module, block, diags),
             LOCALS => declare_locals(&mut module, block, diags),
+            super::moved::MOVED => module.moves.extend(super::moved::declare(block, diags)),
             crate::syntax::DATA => declare_data(&mut module, block, diags),
             other => match other.parse::<Kind>() {
                 Ok(kind) => declare_resource(&mut module, kind, block, diags),
@@ -107,6 +117,7 @@ pub fn collect<'a>(blocks: impl IntoIterator<Item = &'a Block>, diags: &mut Vec<
         }
     }
     module.local_cycles = super::locals::cycles(&module.locals, diags);
+    super::moved::check(&module, diags);
     module
 }
 

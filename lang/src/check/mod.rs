@@ -22,6 +22,7 @@ mod load_balancer_types;
 pub mod locals;
 pub mod lookups;
 mod managed_policy;
+pub mod moved;
 mod names;
 mod network;
 pub mod refs;

@@ -249,6 +249,14 @@ pub fn evaluate(
         resources,
         outputs,
         secrets,
+        moves: module
+            .moves
+            .iter()
+            .map(|m| crate::stack::Move {
+                from: m.from.clone(),
+                to: m.to.clone(),
+            })
+            .collect(),
     });
     (stack, zones_read)
 }

@@ -11,7 +11,7 @@ use crate::plan::{Action, AttrChange, Duplicate, Plan, ResourceChange};
 
 /// The version of the JSON format. Additive changes keep `1.x`; anything
 /// that could break a reader bumps the major.
-pub const FORMAT_VERSION: &str = "1.2";
+pub const FORMAT_VERSION: &str = "1.3";
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -53,6 +53,9 @@ struct Resource<'a> {
     /// Since 1.2, on deletions of duplicates only.
     #[serde(skip_serializing_if = "Option::is_none")]
     duplicate: Option<&'a Duplicate>,
+    /// Since 1.3, on resources a `moved` block moves only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moved_from: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -113,6 +116,7 @@ fn resource(rc: &ResourceChange) -> Resource<'_> {
         replace_order,
         changes,
         duplicate: rc.duplicate.as_ref(),
+        moved_from: rc.moved_from.as_ref().map(ToString::to_string),
     }
 }
 

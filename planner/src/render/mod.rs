@@ -35,10 +35,14 @@ pub struct RenderOptions {
 /// `1 to add, 2 to change, 0 to destroy`.
 fn counts(plan: &Plan) -> String {
     let s = plan.summary();
-    format!(
+    let counts = format!(
         "{} to add, {} to change, {} to destroy",
         s.add, s.change, s.destroy
-    )
+    );
+    match s.moved {
+        0 => counts,
+        n => format!("{counts}, {n} to move"),
+    }
 }
 
 /// `Changes to Outputs:` lines, Terraform-like: `+ url = (known after
@@ -79,6 +83,17 @@ fn symbol(action: Action) -> &'static str {
 }
 
 /// What happens to the resource, completing "`address` ...".
+/// What happens to `rc`, after its address: `will be updated in place`,
+/// `has moved from subnet.a`, `will be updated in place (moved from
+/// subnet.a)`.
+fn heading(rc: &crate::plan::ResourceChange) -> String {
+    match (&rc.moved_from, rc.action) {
+        (None, action) => phrase(action).to_owned(),
+        (Some(from), Action::NoOp) => format!("has moved from {from}"),
+        (Some(from), action) => format!("{} (moved from {from})", phrase(action)),
+    }
+}
+
 fn phrase(action: Action) -> &'static str {
     match action {
         Action::NoOp => "is unchanged",

@@ -3,7 +3,7 @@
 
 use super::lines::{self, FORCES_REPLACEMENT, Line, Mark};
 use super::value::{Shape, quote};
-use super::{RenderOptions, counts, output_lines, phrase, symbol, title};
+use super::{RenderOptions, counts, heading, output_lines, symbol, title};
 use crate::plan::{Action, Plan, ResourceChange};
 
 const GREEN: &str = "\x1b[32m";
@@ -61,7 +61,7 @@ pub(crate) fn resource(rc: &ResourceChange, paint: Paint) -> Vec<(Mark, String)>
     let body = lines::body(rc);
     let mut out = vec![(
         Mark::Context,
-        paint.bold(&format!("  # {} {}", rc.address, phrase(rc.action))),
+        paint.bold(&format!("  # {} {}", rc.address, heading(rc))),
     )];
     if let Some(d) = &rc.duplicate {
         out.push((

@@ -87,6 +87,7 @@ mod tests {
             changes,
             depends_on: Vec::new(),
             duplicate: None,
+            moved_from: None,
         }
     }
 
