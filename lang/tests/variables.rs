@@ -756,3 +756,23 @@ security_group web {
         );
     }
 }
+
+#[test]
+fn sensitive_marks_a_value_as_a_sensitive_variable_would() {
+    let text = r#"
+vpc main { cidr = "10.0.0.0/16" }
+security_group web {
+  vpc         = vpc.main
+  description = sensitive("not for plans")
+}
+output key { value = upper(sensitive("k")) }
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let stack = a.stack.as_ref().expect("valid");
+    let group = stack
+        .resource(&Address::new(Kind::SecurityGroup, "web"))
+        .expect("declared");
+    assert!(group.body.sensitive.contains("description"));
+    assert!(stack.outputs[0].sensitive);
+}

@@ -793,6 +793,19 @@ impl Evaluator<'_, '_> {
             ExprKind::Call(call) if matches!(call.name.name.as_str(), "try" | "can") => {
                 self.attempt(call, each, expr.span)?
             }
+            // Terraform's `sensitive(value)`: the value, masked wherever it
+            // goes (an attribute, an output), as a sensitive variable's is.
+            ExprKind::Call(call) if call.name.name == "sensitive" => {
+                let [arg] = call.args.as_slice() else {
+                    return self.error(
+                        Diagnostic::error("E0316", "`sensitive` failed", expr.span)
+                            .label("`sensitive(value)` takes one value"),
+                    );
+                };
+                let value = self.expr(arg, each)?;
+                self.tainted = true;
+                value
+            }
             ExprKind::Call(call) => {
                 let mut values = Vec::new();
                 for arg in &call.args {

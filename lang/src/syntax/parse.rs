@@ -549,21 +549,7 @@ impl<'t> Parser<'t> {
                     self.c.bump(1);
                     steps.push(Step::Attr(self.name()?));
                 }
-                Some(b'[') if self.splat_ahead() => {
-                    let from = self.c.pos;
-                    self.open("[")?;
-                    self.c.bump(1);
-                    self.c.skip_trivia();
-                    self.close(b']', &[Expected::CloseBracket])?;
-                    steps.push(Step::Splat(self.c.span_from(from)));
-                }
-                Some(b'[') => {
-                    self.open("[")?;
-                    let index = self.expr()?;
-                    self.c.skip_trivia();
-                    self.close(b']', &[Expected::CloseBracket])?;
-                    steps.push(Step::Index(Box::new(index)));
-                }
+                Some(b'[') => steps.push(self.bracket_step()?),
                 _ => break,
             }
         }
@@ -574,6 +560,24 @@ impl<'t> Parser<'t> {
             kind: ExprKind::Postfix(Box::new(base), steps),
             span: self.c.span_from(start),
         })
+    }
+
+    /// `[*]` or `[INDEX]`, at its `[`.
+    fn bracket_step(&mut self) -> Parsed<Step> {
+        let from = self.c.pos;
+        if self.splat_ahead() {
+            self.open("[")?;
+            self.c.bump(1);
+            self.c.skip_trivia();
+            self.close(b']', &[Expected::CloseBracket])?;
+            return Ok(Step::Splat(self.c.span_from(from)));
+        }
+        self.open("[")?;
+        self.probe.attr = None;
+        let index = self.expr()?;
+        self.c.skip_trivia();
+        self.close(b']', &[Expected::CloseBracket])?;
+        Ok(Step::Index(Box::new(index)))
     }
 
     /// A value, reference, call or `(expr)`.
@@ -882,23 +886,7 @@ impl<'t> Parser<'t> {
                     steps.push(Step::Attr(name));
                     self.probe_reference(&root, &steps);
                 }
-                Some(b'[') if self.splat_ahead() => {
-                    let from = self.c.pos;
-                    self.open("[")?;
-                    self.c.skip_trivia();
-                    self.c.bump(1);
-                    self.c.skip_trivia();
-                    self.close(b']', &[Expected::CloseBracket])?;
-                    steps.push(Step::Splat(self.c.span_from(from)));
-                }
-                Some(b'[') => {
-                    self.open("[")?;
-                    self.probe.attr = None;
-                    let index = self.expr()?;
-                    self.c.skip_trivia();
-                    self.close(b']', &[Expected::CloseBracket])?;
-                    steps.push(Step::Index(Box::new(index)));
-                }
+                Some(b'[') => steps.push(self.bracket_step()?),
                 _ => break,
             }
             self.c.skip_trivia();
