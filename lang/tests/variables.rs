@@ -707,7 +707,7 @@ security_group web {
     std::fs::write(dir.path().join("description.txt"), "web tier\n").expect("write");
     std::fs::write(
         dir.path().join("banner.tpl"),
-        "env=${upper(env)} \"first\"=${ports[0]} $${literal} 100%%{x}\n",
+        "env=${upper(env)} \"first\"=${ports[0]} $${literal} 100%%{x}\n%{ for p in ports ~}\n${p};\n%{~ endfor } %{ if env == \"prod\" }P%{ else }D%{ endif }",
     )
     .expect("write");
     let (sources, diags) = load::load_dir(dir.path()).expect("load");
@@ -724,22 +724,22 @@ security_group web {
     };
     assert_eq!(
         tags["banner"],
-        Value::String("env=PROD \"first\"=80 ${literal} 100%{x}\n".into())
+        Value::String("env=PROD \"first\"=80 ${literal} 100%{x}\n80;443; P".into())
     );
     assert_eq!(tags["present"], Value::String("true".into()));
     assert_eq!(tags["absent"], Value::String("false".into()));
 
     // A template reads only the variables it is given; a missing file and
-    // template directives are errors at the call.
+    // an unpaired directive are errors at the call.
     for (call, label) in [
         (
             r#"templatefile("banner.tpl", { ports = [1] })"#,
             "`env` is not one of the template's variables",
         ),
         (r#"file("missing.txt")"#, "cannot read"),
-        (r#"templatefile("if.tpl", {})"#, "template directives"),
+        (r#"templatefile("if.tpl", {})"#, "without its `%{ endif }`"),
     ] {
-        std::fs::write(dir.path().join("if.tpl"), "%{ if true }x%{ endif }").expect("write");
+        std::fs::write(dir.path().join("if.tpl"), "%{ if true }x").expect("write");
         std::fs::write(
             dir.path().join("main.berth"),
             format!("output x {{ value = {call} }}\n"),

@@ -6,6 +6,7 @@ mod files;
 pub mod functions;
 mod lookups;
 pub(crate) mod operators;
+mod template;
 mod zones;
 
 pub use lookups::LookupFn;
@@ -996,7 +997,7 @@ impl Evaluator<'_, '_> {
     /// A template's text with its `${...}` evaluated, `vars` the only
     /// names it may read.
     fn render(&mut self, text: &str, vars: &BTreeMap<String, Value>) -> Result<DesiredValue, String> {
-        let literal = files::as_string_literal(text)?;
+        let literal = template::to_string_literal(text)?;
         let expr = parse_expr(&literal).map_err(|d| format!("the template does not parse: {}", d.label))?;
         let before = self.diags.len();
         let outer = std::mem::replace(
