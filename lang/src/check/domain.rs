@@ -30,6 +30,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
                 super::rules::check(r, diags);
             }
             Kind::ListenerRule => super::rules::standalone(r, diags),
+            Kind::SecurityGroupRule => super::sg_rules::standalone(r, diags),
             Kind::LogGroup => cx.log_group(r, diags),
             Kind::Role => {
                 cx.role(r, diags);

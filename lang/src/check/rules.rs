@@ -25,8 +25,9 @@ pub fn standalone(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     one(&rule, diags);
 }
 
-/// A `listener_rule` seen as a listener's `rule` block labelled with its
-/// name, for the checks and messages the two share.
+/// A rule of its own (`listener_rule`, `security_group_rule`) seen as its
+/// owner's nested block labelled with its name, for the checks and
+/// messages the two share.
 pub fn as_block(r: &DesiredResource) -> DesiredBlock {
     DesiredBlock {
         label: Some(Spanned::new(r.address.name.clone(), r.span)),

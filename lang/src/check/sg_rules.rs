@@ -20,6 +20,20 @@ enum Protocol {
     All,
 }
 
+/// Checks a `security_group_rule` as the group's `ingress` or `egress`
+/// block its `type` names (E0521 for another type).
+pub fn standalone(r: &crate::stack::DesiredResource, diags: &mut Vec<Diagnostic>) {
+    if let Some(d) = super::domain::unknown_value(&r.body, "type", "rule type", &["ingress", "egress"]) {
+        diags.push(d);
+        return;
+    }
+    let direction = match r.body.known("type").and_then(Value::as_str) {
+        Some(t) if t.eq_ignore_ascii_case("egress") => "egress",
+        _ => "ingress",
+    };
+    check(direction, &super::rules::as_block(r), diags);
+}
+
 /// Checks one `ingress` or `egress` block.
 pub fn check(direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
     let b = &rule.body;

@@ -217,6 +217,7 @@ impl Provider for AwsProvider {
             | Kind::InternetGateway
             | Kind::RouteTable
             | Kind::SecurityGroup
+            | Kind::SecurityGroupRule
             | Kind::ElasticIp
             | Kind::NatGateway
             | Kind::VpcEndpoint => ec2::read_one(self, kind, &scope).await?,
@@ -256,6 +257,7 @@ impl Provider for AwsProvider {
             | Kind::InternetGateway
             | Kind::RouteTable
             | Kind::SecurityGroup
+            | Kind::SecurityGroupRule
             | Kind::ElasticIp
             | Kind::NatGateway
             | Kind::VpcEndpoint => ec2::adopt(self, stack, live).await,
@@ -278,9 +280,12 @@ impl Provider for AwsProvider {
 
     async fn create(&self, stack: &str, desired: &Resource) -> Result<Resource, ProviderError> {
         match desired.address.kind {
-            Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
-                ec2::create(self, stack, desired).await
-            }
+            Kind::Vpc
+            | Kind::Subnet
+            | Kind::InternetGateway
+            | Kind::RouteTable
+            | Kind::SecurityGroup
+            | Kind::SecurityGroupRule => ec2::create(self, stack, desired).await,
             Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                 elb::create(self, stack, desired).await
             }
@@ -307,9 +312,12 @@ impl Provider for AwsProvider {
         desired: &Resource,
     ) -> Result<Resource, ProviderError> {
         match live.address.kind {
-            Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
-                ec2::update(self, stack, live, desired).await
-            }
+            Kind::Vpc
+            | Kind::Subnet
+            | Kind::InternetGateway
+            | Kind::RouteTable
+            | Kind::SecurityGroup
+            | Kind::SecurityGroupRule => ec2::update(self, stack, live, desired).await,
             Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                 elb::update(self, stack, live, desired).await
             }
@@ -341,9 +349,12 @@ impl Provider for AwsProvider {
 
     async fn delete(&self, _stack: &str, live: &Resource) -> Result<(), ProviderError> {
         match live.address.kind {
-            Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
-                ec2::delete(self, live).await
-            }
+            Kind::Vpc
+            | Kind::Subnet
+            | Kind::InternetGateway
+            | Kind::RouteTable
+            | Kind::SecurityGroup
+            | Kind::SecurityGroupRule => ec2::delete(self, live).await,
             Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                 elb::delete(self, live).await
             }

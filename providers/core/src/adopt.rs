@@ -58,6 +58,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::InternetGateway => "DescribeInternetGateways",
         Kind::RouteTable => "DescribeRouteTables",
         Kind::SecurityGroup => "DescribeSecurityGroups",
+        Kind::SecurityGroupRule => "DescribeSecurityGroupRules",
         Kind::LoadBalancer => "DescribeLoadBalancers",
         Kind::TargetGroup => "DescribeTargetGroups",
         Kind::Listener => "DescribeListeners",

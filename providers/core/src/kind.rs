@@ -14,6 +14,7 @@ pub enum Kind {
     InternetGateway,
     RouteTable,
     SecurityGroup,
+    SecurityGroupRule,
     LoadBalancer,
     TargetGroup,
     Listener,
@@ -45,12 +46,13 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 27] = [
+    pub const ALL: [Kind; 28] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
         Kind::RouteTable,
         Kind::SecurityGroup,
+        Kind::SecurityGroupRule,
         Kind::LoadBalancer,
         Kind::TargetGroup,
         Kind::Listener,
@@ -83,6 +85,7 @@ impl Kind {
             Kind::InternetGateway => "internet_gateway",
             Kind::RouteTable => "route_table",
             Kind::SecurityGroup => "security_group",
+            Kind::SecurityGroupRule => "security_group_rule",
             Kind::LoadBalancer => "load_balancer",
             Kind::TargetGroup => "target_group",
             Kind::Listener => "listener",

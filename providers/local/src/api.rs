@@ -64,6 +64,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: EC2_INVALID,
             tag: "CreateTags",
         },
+        Kind::SecurityGroupRule => &Api {
+            create: "AuthorizeSecurityGroupIngress",
+            update: "CreateTags",
+            delete: "RevokeSecurityGroupIngress",
+            describe: "DescribeSecurityGroupRules",
+            not_found: "InvalidSecurityGroupRuleId.NotFound",
+            invalid: EC2_INVALID,
+            tag: "CreateTags",
+        },
         Kind::LoadBalancer => &Api {
             create: "CreateLoadBalancer",
             update: "ModifyLoadBalancerAttributes",

@@ -552,9 +552,12 @@ impl Provider for LocalCloud {
             tags.insert(STACK_TAG.to_owned(), stack.to_owned());
             tags.insert(ADDRESS_TAG.to_owned(), address.to_string());
             let key = match kind {
-                Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
-                    ec2::create(sim, kind, attrs, tags)?
-                }
+                Kind::Vpc
+                | Kind::Subnet
+                | Kind::InternetGateway
+                | Kind::RouteTable
+                | Kind::SecurityGroup
+                | Kind::SecurityGroupRule => ec2::create(sim, kind, attrs, tags)?,
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::create(sim, kind, stack, address, attrs, tags)?
                 }
@@ -597,9 +600,12 @@ impl Provider for LocalCloud {
             keep_chosen(kind, &old, &mut new);
             check_in_place(kind, api.update, &old, &new)?;
             match kind {
-                Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
-                    ec2::update(sim, kind, &key, &old, &new)?
-                }
+                Kind::Vpc
+                | Kind::Subnet
+                | Kind::InternetGateway
+                | Kind::RouteTable
+                | Kind::SecurityGroup
+                | Kind::SecurityGroupRule => ec2::update(sim, kind, &key, &old, &new)?,
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::update(sim, kind, &key, &old, &new)?
                 }
@@ -710,9 +716,12 @@ impl Provider for LocalCloud {
         self.retried(FaultOp::Delete, stack, Some((kind, address)), call, |sim| {
             let key = locate(sim, stack, live, call)?;
             match kind {
-                Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup => {
-                    ec2::delete(sim, kind, &key)
-                }
+                Kind::Vpc
+                | Kind::Subnet
+                | Kind::InternetGateway
+                | Kind::RouteTable
+                | Kind::SecurityGroup
+                | Kind::SecurityGroupRule => ec2::delete(sim, kind, &key),
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::delete(sim, kind, &key)
                 }

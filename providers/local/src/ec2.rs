@@ -21,6 +21,9 @@ pub(crate) fn create(
     mut attrs: Attrs,
     tags: Tags,
 ) -> Result<String, ProviderError> {
+    if kind == Kind::SecurityGroupRule {
+        return create_rule(sim, attrs, tags);
+    }
     let (prefix, arn_type) = match kind {
         Kind::Vpc => ("vpc", "vpc"),
         Kind::Subnet => ("subnet", "subnet"),
@@ -128,6 +131,8 @@ pub(crate) fn update(
                 attach_gateway(sim, key, vpc)?;
             }
         }
+        // Any other change replaces it.
+        Kind::SecurityGroupRule => {}
         Kind::RouteTable => {
             check_route_table(sim, "AssociateRouteTable", Some(key), new)?;
             let (old_subnets, new_subnets) = (strs_of(old, "subnets"), strs_of(new, "subnets"));
@@ -208,6 +213,17 @@ pub(crate) fn delete(sim: &mut Sim, kind: Kind, key: &str) -> Result<(), Provide
                 disassociate_route_table(sim, key, &subnet);
             }
             delete_route_table(sim, key)
+        }
+        Kind::SecurityGroupRule => {
+            let egress = sim
+                .rec(key)
+                .is_some_and(|r| str_of(&r.attrs, "type") == Some("egress"));
+            sim.call(match egress {
+                true => "RevokeSecurityGroupEgress",
+                false => "RevokeSecurityGroupIngress",
+            });
+            sim.remove(key);
+            Ok(())
         }
         _ => delete_security_group(sim, key),
     }
@@ -578,7 +594,14 @@ fn check_security_group(
         ));
     }
     for direction in ["ingress", "egress"] {
-        let mut seen = BTreeSet::new();
+        // The rules of their own on the group hold their permissions too.
+        let mut seen: BTreeSet<_> = match own {
+            Some(group) => standalone_rules(sim, group, direction)
+                .into_iter()
+                .filter_map(|r| check_rule(sim, call, own, &vpc, r).ok())
+                .collect(),
+            None => BTreeSet::new(),
+        };
         for rule in blocks_of(attrs, direction) {
             let key = check_rule(sim, call, own, &vpc, rule)?;
             if !seen.insert(key) {
@@ -700,8 +723,54 @@ fn check_rule(
     Ok((protocol, from, to, source))
 }
 
-/// DeleteSecurityGroup: refused while another group's rule refers to it or
-/// a load balancer or service uses it.
+/// The rules of their own (`security_group_rule`) on `group` in
+/// `direction`.
+fn standalone_rules<'s>(sim: &'s Sim, group: &str, direction: &str) -> Vec<&'s Attrs> {
+    sim.all(Kind::SecurityGroupRule)
+        .filter(|(_, r)| str_of(&r.attrs, "security_group") == Some(group))
+        .filter(|(_, r)| str_of(&r.attrs, "type").unwrap_or("ingress") == direction)
+        .map(|(_, r)| &r.attrs)
+        .collect()
+}
+
+/// AuthorizeSecurityGroupIngress / Egress of a rule of its own: on an
+/// existing group, checked as the group's own rules are, refused when the
+/// group already has the permission (InvalidPermission.Duplicate).
+fn create_rule(sim: &mut Sim, mut attrs: Attrs, tags: Tags) -> Result<String, ProviderError> {
+    let direction = match str_of(&attrs, "type") {
+        Some("egress") => "egress",
+        _ => "ingress",
+    };
+    let call = match direction {
+        "egress" => "AuthorizeSecurityGroupEgress",
+        _ => "AuthorizeSecurityGroupIngress",
+    };
+    sim.call(call);
+    let group = str_of(&attrs, "security_group").unwrap_or_default().to_owned();
+    let (group, rec) = sim.need(Kind::SecurityGroup, &group, call)?;
+    let vpc = str_of(&rec.attrs, "vpc").unwrap_or_default().to_owned();
+    let key = check_rule(sim, call, Some(&group), &vpc, &attrs)?;
+    let held = blocks_of(&rec.attrs, direction)
+        .into_iter()
+        .chain(standalone_rules(sim, &group, direction))
+        .filter_map(|r| check_rule(sim, call, Some(&group), &vpc, r).ok())
+        .any(|k| k == key);
+    if held {
+        return Err(fail(
+            call,
+            "InvalidPermission.Duplicate",
+            format!("the specified {direction} rule already exists"),
+        ));
+    }
+    let id = sim.fresh(|rng| ids::ec2_id(rng, "sgr"));
+    attrs.insert("id".to_owned(), Value::String(id.clone()));
+    sim.insert(&id, Kind::SecurityGroupRule, tags, attrs, false);
+    Ok(id)
+}
+
+/// DeleteSecurityGroup: refused while another group's rule (or a rule of
+/// its own on another group) refers to it or a load balancer or service
+/// uses it; the group's own rules of their own go with it.
 pub(crate) fn delete_security_group(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     let call = "DeleteSecurityGroup";
     sim.call(call);
@@ -712,6 +781,8 @@ pub(crate) fn delete_security_group(sim: &mut Sim, key: &str) -> Result<(), Prov
                     .iter()
                     .any(|rule| str_of(rule, "from") == Some(key))
             })
+    }) || sim.all(Kind::SecurityGroupRule).any(|(_, r)| {
+        str_of(&r.attrs, "from") == Some(key) && str_of(&r.attrs, "security_group") != Some(key)
     });
     let used = [Kind::LoadBalancer, Kind::Service, Kind::VpcEndpoint]
         .into_iter()
@@ -721,6 +792,14 @@ pub(crate) fn delete_security_group(sim: &mut Sim, key: &str) -> Result<(), Prov
         });
     if referenced || used {
         return Err(dependency(call, format!("resource {key} has a dependent object")));
+    }
+    let own: Vec<String> = sim
+        .all(Kind::SecurityGroupRule)
+        .filter(|(_, r)| str_of(&r.attrs, "security_group") == Some(key))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for rule in own {
+        sim.remove(&rule);
     }
     sim.remove(key);
     Ok(())

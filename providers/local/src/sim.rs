@@ -220,6 +220,7 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::InternetGateway => format!("The internetGateway ID '{identity}' does not exist"),
         Kind::RouteTable => format!("The routeTable ID '{identity}' does not exist"),
         Kind::SecurityGroup => format!("The security group '{identity}' does not exist"),
+        Kind::SecurityGroupRule => format!("The security group rule ID '{identity}' does not exist"),
         Kind::LoadBalancer => format!("Load balancer '{identity}' not found"),
         Kind::TargetGroup => format!("Target groups '{identity}' not found"),
         Kind::Listener => format!("Listener '{identity}' not found"),

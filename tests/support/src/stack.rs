@@ -250,6 +250,24 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    // A rule of its own on the group (Terraform's aws_security_group_rule),
+    // which the group's reads and updates leave alone.
+    let metrics = create(
+        p,
+        stack,
+        desired(
+            Kind::SecurityGroupRule,
+            "metrics",
+            &[
+                ("security_group", id(&app)),
+                ("type", s("ingress")),
+                ("port", Value::Int(9100)),
+                ("from", id(&web)),
+                ("tags", tags(&[("team", "ops")])),
+            ],
+        ),
+    )
+    .await;
     // Private subnets reach S3 and CloudWatch Logs without the NAT gateway.
     let s3 = create(
         p,
@@ -641,6 +659,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         private_rt,
         web,
         app,
+        metrics,
         s3,
         logs_endpoint,
         lb,
@@ -757,6 +776,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "route_table.private",
         "security_group.web",
         "security_group.app",
+        "security_group_rule.metrics",
         "vpc_endpoint.s3",
         "vpc_endpoint.logs",
         "load_balancer.web",

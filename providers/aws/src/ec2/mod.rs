@@ -6,6 +6,7 @@ mod internet_gateway;
 pub(crate) mod nat;
 mod route_table;
 mod security_group;
+mod security_group_rule;
 mod subnet;
 mod vpc;
 
@@ -25,20 +26,23 @@ pub(crate) const SERVICE: &str = "ec2";
 /// Reads every EC2 resource of `stack`, one listing per type, in parallel.
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
     let scope = Scope::Stack(stack);
-    let (vpcs, subnets, gateways, tables, groups, addresses, nats, endpoints) = tokio::join!(
+    let (vpcs, subnets, gateways, tables, groups, rules, addresses, nats, endpoints) = tokio::join!(
         vpc::read(p, &scope),
         subnet::read(p, &scope),
         internet_gateway::read(p, &scope),
         route_table::read(p, &scope),
         security_group::read(p, &scope),
+        security_group_rule::list(p, None),
         nat::read_addresses(p, &scope),
         nat::read_gateways(p, &scope),
         endpoint::read(p, &scope),
     );
-    let mut out = Vec::new();
-    for part in [
-        vpcs, subnets, gateways, tables, groups, addresses, nats, endpoints,
-    ] {
+    let rules = rules?;
+    let mut groups = groups?;
+    security_group::leave_out(&mut groups, &security_group_rule::blocks_by_group(&rules));
+    let mut out = security_group_rule::read(&rules, &scope);
+    out.extend(groups);
+    for part in [vpcs, subnets, gateways, tables, addresses, nats, endpoints] {
         out.extend(part?);
     }
     Ok(out)
@@ -60,6 +64,10 @@ pub(crate) async fn read_one(
         Kind::ElasticIp => nat::read_addresses(p, scope).await,
         Kind::NatGateway => nat::read_gateways(p, scope).await,
         Kind::VpcEndpoint => endpoint::read(p, scope).await,
+        Kind::SecurityGroupRule => Ok(security_group_rule::read(
+            &security_group_rule::list(p, None).await?,
+            scope,
+        )),
         _ => security_group::read(p, scope).await,
     }
 }
@@ -113,6 +121,9 @@ pub(crate) async fn create(
             internet_gateway::create(p, &attrs, spec(ResourceType::InternetGateway)).await?
         }
         Kind::RouteTable => route_table::create(p, &attrs, spec(ResourceType::RouteTable)).await?,
+        Kind::SecurityGroupRule => {
+            security_group_rule::create(p, &attrs, spec(ResourceType::SecurityGroupRule)).await?
+        }
         _ => {
             let name = naming::given(&attrs, "name").map_or_else(
                 || naming::security_group(stack, &desired.address, fastrand::u32(..)),
@@ -139,6 +150,8 @@ pub(crate) async fn update(
         Kind::Subnet => subnet::update(p, &id, old, &new).await?,
         Kind::InternetGateway => internet_gateway::update(p, &id, old, &new).await?,
         Kind::RouteTable => route_table::update(p, &id, &new).await?,
+        // Any other change replaces it.
+        Kind::SecurityGroupRule => {}
         _ => security_group::update(p, &id, old, &new).await?,
     }
     update_tags(p, &id, old, &new).await?;
@@ -159,6 +172,7 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
         Kind::Subnet => subnet::delete(p, &id).await,
         Kind::InternetGateway => internet_gateway::delete(p, &id).await,
         Kind::RouteTable => route_table::delete(p, &id).await,
+        Kind::SecurityGroupRule => security_group_rule::delete(p, live).await,
         _ => security_group::delete(p, &id).await,
     }
 }

@@ -11,6 +11,8 @@
 //! `port`; no `egress` blocks means "AWS's default allow-all rule", which is
 //! therefore read back as `egress = []`.
 
+use std::collections::BTreeMap;
+
 use aws_sdk_ec2::types::{
     IpPermission, IpRange, Ipv6Range, PrefixListId, SecurityGroup, TagSpecification, UserIdGroupPair,
 };
@@ -97,7 +99,7 @@ fn canonical_rule(rule: &Attrs) -> Attrs {
 }
 
 /// A declared rule as the single IpPermission AWS receives.
-fn permission(call: &str, own: &str, rule: &Attrs) -> Result<IpPermission, ProviderError> {
+pub(super) fn permission(call: &str, own: &str, rule: &Attrs) -> Result<IpPermission, ProviderError> {
     let protocol = str_of(rule, "protocol").unwrap_or("tcp").to_ascii_lowercase();
     let port = |k: &str| int_of(rule, k).and_then(|i| i32::try_from(i).ok());
     let (from, to) = match (port("port"), port("from_port"), port("to_port")) {
@@ -159,7 +161,7 @@ fn rules(a: &Attrs, direction: &str) -> Vec<Attrs> {
 }
 
 /// Rules of AWS permissions, one per source.
-fn read_rules(perms: &[IpPermission]) -> Vec<Attrs> {
+pub(super) fn read_rules(perms: &[IpPermission]) -> Vec<Attrs> {
     let mut out = Vec::new();
     for perm in perms {
         let protocol = perm.ip_protocol().unwrap_or("-1");
@@ -298,7 +300,7 @@ async fn authorize(
     Ok(())
 }
 
-async fn revoke(
+pub(super) async fn revoke(
     p: &AwsProvider,
     id: &str,
     direction: &str,
@@ -345,12 +347,20 @@ pub(super) async fn update(
         ));
     };
     let new = complete(Kind::SecurityGroup, new);
+    // Rules of their own on the group are not its to revoke.
+    let standalone =
+        super::security_group_rule::blocks_by_group(&super::security_group_rule::list(p, Some(id)).await?);
     for direction in ["ingress", "egress"] {
-        let live = if direction == "ingress" {
+        let mut live = if direction == "ingress" {
             read_rules(group.ip_permissions())
         } else {
             read_rules(group.ip_permissions_egress())
         };
+        for own in standalone.get(&(id.to_owned(), direction)).into_iter().flatten() {
+            if let Some(i) = live.iter().position(|r| same_permission(r, own)) {
+                live.remove(i);
+            }
+        }
         let mut want = rules(&new, direction);
         if direction == "egress" && want.is_empty() && keeps_default(&new) {
             want.push(default_egress());
@@ -366,6 +376,44 @@ pub(super) async fn update(
         authorize(p, id, direction, permissions(call, id, &added)?).await?;
     }
     Ok(())
+}
+
+/// Leaves out of each group's rules the rules of their own on it
+/// (`standalone`, by group id and direction, as the group reads them).
+pub(super) fn leave_out(groups: &mut [Resource], standalone: &BTreeMap<(String, &'static str), Vec<Attrs>>) {
+    for group in groups {
+        let Some(id) = str_of(&group.attrs, "id").map(str::to_owned) else {
+            continue;
+        };
+        for direction in ["ingress", "egress"] {
+            let Some(own) = standalone.get(&(id.clone(), direction)) else {
+                continue;
+            };
+            if let Some(Value::List(rules)) = group.attrs.get_mut(direction) {
+                for rule in own {
+                    if let Some(i) = rules
+                        .iter()
+                        .position(|r| r.as_map().is_some_and(|r| same_permission(r, rule)))
+                    {
+                        rules.remove(i);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether two rules are one permission: all but the description, which
+/// EC2 keeps once per permission (and moto's DescribeSecurityGroupRules
+/// leaves out for group sources).
+fn same_permission(a: &Attrs, b: &Attrs) -> bool {
+    let without = |r: &Attrs| -> Attrs {
+        r.iter()
+            .filter(|(k, _)| k.as_str() != "description")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    without(a) == without(b)
 }
 
 pub(super) async fn delete(p: &AwsProvider, id: &str) -> Result<(), ProviderError> {

@@ -135,6 +135,18 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
             attrs.insert("ingress", g.ip_permissions().len().to_string());
             collect(g.tags().iter().map(|t| (t.key(), t.value())))
         }
+        Kind::SecurityGroupRule => {
+            let out = raw
+                .ec2
+                .describe_security_group_rules()
+                .security_group_rule_ids(text(r, "id"))
+                .send()
+                .await
+                .expect("DescribeSecurityGroupRules");
+            let rule = &out.security_group_rules()[0];
+            attrs.insert("group", rule.group_id().unwrap_or_default().to_owned());
+            collect(rule.tags().iter().map(|t| (t.key(), t.value())))
+        }
         Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
             if r.address.kind == Kind::ListenerRule {
                 let out = raw

@@ -238,6 +238,51 @@ const RULE_ATTRS: &[Attr] = &[
     Attr::optional("description", Type::String, "Description", "Rule description."),
 ];
 
+/// Terraform's `aws_security_group_rule`: a rule of its own, on a group
+/// this stack or another owns.
+const SECURITY_GROUP_RULE: KindSchema = KindSchema {
+    kind: Kind::SecurityGroupRule,
+    spelling: Spelling::SecurityGroupRule,
+    identity: "id",
+    // The same permission cannot be authorized twice.
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "EC2 AuthorizeSecurityGroupIngress / AuthorizeSecurityGroupEgress",
+    doc: "A security group rule of its own (Terraform's `aws_security_group_rule` and \
+          `aws_vpc_security_group_ingress_rule` / `egress_rule`, CloudFormation's \
+          `AWS::EC2::SecurityGroupIngress` / `Egress`), for a group another stack or tool owns: a \
+          service's stack lets its tasks reach a shared database's group. The settings of a group's \
+          `ingress` / `egress` block, plus `security_group`, `type` and `tags`. A group's plans leave \
+          such rules alone (they carry their own address); any change replaces the rule.",
+    attrs: &[
+        Attr::required(
+            "security_group",
+            Type::Ref(Kind::SecurityGroup),
+            "GroupId",
+            "The group the rule belongs to: `security_group.NAME`, a `data.security_group` or another stack's group id.",
+        )
+        .replaces(),
+        Attr::required(
+            "type",
+            Type::String,
+            "IsEgress",
+            "`ingress` (traffic in, from the source) or `egress` (traffic out, to the destination), as Terraform's `type`.",
+        )
+        .folded(Case::Lower)
+        .replaces(),
+        RULE_ATTRS[0].replaces(),
+        RULE_ATTRS[1].replaces(),
+        RULE_ATTRS[2].replaces(),
+        RULE_ATTRS[3].replaces(),
+        RULE_ATTRS[4].replaces(),
+        RULE_ATTRS[5].replaces(),
+        RULE_ATTRS[6].replaces(),
+        RULE_ATTRS[7].replaces(),
+        TAGS,
+        Attr::computed("id", Type::String, "SecurityGroupRuleId", "The rule's id (`sgr-...`)."),
+    ],
+    blocks: &[],
+};
+
 const SECURITY_GROUP: KindSchema = KindSchema {
     kind: Kind::SecurityGroup,
     spelling: Spelling::SecurityGroup,
@@ -3370,6 +3415,7 @@ pub(super) const ALL: &[KindSchema] = &[
     INTERNET_GATEWAY,
     ROUTE_TABLE,
     SECURITY_GROUP,
+    SECURITY_GROUP_RULE,
     LOAD_BALANCER,
     TARGET_GROUP,
     LISTENER,
