@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::Cloud;
+use common::{Cloud, TwoStacks, no_change};
 
 const PLATFORM: &str = r#"
 stack "platform" { region = "us-east-1" }
@@ -81,57 +81,47 @@ listener_rule api {
 #[test]
 fn a_rule_of_its_own_on_another_stacks_listener_is_left_alone_by_the_listeners_plans() {
     for cloud in Cloud::both() {
-        let tmp = tempfile::tempdir().expect("temp dir");
-        let shared = tmp.path().join("cloud.json");
-        let (platform, api) = (tmp.path().join("platform"), tmp.path().join("api"));
-        for (dir, text) in [(&platform, PLATFORM), (&api, API)] {
-            std::fs::create_dir(dir).expect("stack dir");
-            std::fs::write(dir.join("main.berth"), text).expect("write the stack");
-        }
-        let on_platform = |args: &[&str]| cloud.berth_sharing(&shared, &platform, args);
-        on_platform(&["apply", "--auto-approve"]).expect_code(0);
-        let on_api = |args: &[&str]| cloud.berth_sharing(&shared, &api, args);
-        let clean = |run: common::Run, what: &str| {
-            assert_eq!(run.code, Some(0), "{what} should plan no change:\n{}", run.all());
-        };
-
-        let created = on_api(&["apply", "--auto-approve"]);
+        let s = TwoStacks::new(PLATFORM, API);
+        let platform = |args: &[&str]| s.on_platform(&cloud, args);
+        let api = |args: &[&str]| s.on_service(&cloud, args);
+        platform(&["apply", "--auto-approve"]).expect_code(0);
+        let created = api(&["apply", "--auto-approve"]);
         created.expect_code(0);
         assert!(created.stdout.contains("listener_rule.api"), "{}", created.stdout);
-        clean(on_api(&["plan", "--detailed-exitcode"]), "the api stack");
-        clean(
-            on_platform(&["plan", "--detailed-exitcode"]),
+        no_change(&api(&["plan", "--detailed-exitcode"]), "the api stack");
+        no_change(
+            &platform(&["plan", "--detailed-exitcode"]),
             "the platform, whose listener holds the api's rule",
         );
 
         // The platform changes its listener (a rule of its own): the api's
         // rule stays.
         std::fs::write(
-            platform.join("main.berth"),
+            s.platform.join("main.berth"),
             PLATFORM.replace(
                 "    body        = \"no route\"\n  }\n}",
                 "    body        = \"no route\"\n  }\n  rule health {\n    priority = 1\n    path     = \"/health\"\n    fixed_response {\n      status_code = 200\n      body        = \"ok\"\n    }\n  }\n}",
             ),
         )
         .expect("edit the platform");
-        on_platform(&["apply", "--auto-approve"]).expect_code(0);
-        clean(
-            on_platform(&["plan", "--detailed-exitcode"]),
+        platform(&["apply", "--auto-approve"]).expect_code(0);
+        no_change(
+            &platform(&["plan", "--detailed-exitcode"]),
             "the platform's new rule",
         );
-        clean(
-            on_api(&["plan", "--detailed-exitcode"]),
+        no_change(
+            &api(&["plan", "--detailed-exitcode"]),
             "the api after the platform's apply",
         );
 
         // A new priority and path: changed in place.
         std::fs::write(
-            api.join("main.berth"),
+            s.service.join("main.berth"),
             API.replace("priority = 10", "priority = 15")
                 .replace("[\"/api/*\"]", "[\"/api/*\", \"/v2/*\"]"),
         )
         .expect("edit the api");
-        let plan = on_api(&["plan", "--detailed-exitcode"]);
+        let plan = api(&["plan", "--detailed-exitcode"]);
         assert_eq!(plan.code, Some(2), "{}", plan.all());
         assert!(
             plan.stdout
@@ -139,47 +129,31 @@ fn a_rule_of_its_own_on_another_stacks_listener_is_left_alone_by_the_listeners_p
             "{}",
             plan.stdout
         );
-        on_api(&["apply", "--auto-approve"]).expect_code(0);
-        clean(on_api(&["plan", "--detailed-exitcode"]), "the api's new priority");
-        clean(
-            on_platform(&["plan", "--detailed-exitcode"]),
+        api(&["apply", "--auto-approve"]).expect_code(0);
+        no_change(&api(&["plan", "--detailed-exitcode"]), "the api's new priority");
+        no_change(
+            &platform(&["plan", "--detailed-exitcode"]),
             "the platform after the api's change",
         );
 
         // The rule's block deleted (its target group stays): the next plan
         // still finds the rule, through the load balancer the group is
-        // attached to, and deletes it.
+        // attached to.
         let without_rule = API.split("listener_rule api").next().unwrap_or_default();
-        std::fs::write(api.join("main.berth"), without_rule).expect("delete the rule");
-        let plan = on_api(&["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(2), "{}", plan.all());
-        assert!(
-            plan.stdout.contains("# listener_rule.api will be destroyed"),
-            "{}",
-            plan.stdout
-        );
-        on_api(&["apply", "--auto-approve"]).expect_code(0);
-        clean(
-            on_api(&["plan", "--detailed-exitcode"]),
-            "the api without its rule",
-        );
-        clean(
-            on_platform(&["plan", "--detailed-exitcode"]),
-            "the platform after the rule left",
-        );
+        s.deleting_the_block_deletes(&cloud, without_rule, "listener_rule.api");
 
-        on_api(&["destroy", "--auto-approve"]).expect_code(0);
-        let after = on_api(&["plan", "--format", "json"]);
+        api(&["destroy", "--auto-approve"]).expect_code(0);
+        let after = api(&["plan", "--format", "json"]);
         after.expect_code(0);
         let actions = common::json_actions(&common::json_plan(&after));
         assert!(
             actions.values().all(|(action, _)| action == "create"),
             "destroy left something: {actions:?}"
         );
-        clean(
-            on_platform(&["plan", "--detailed-exitcode"]),
+        no_change(
+            &platform(&["plan", "--detailed-exitcode"]),
             "the platform after the api left",
         );
-        on_platform(&["destroy", "--auto-approve"]).expect_code(0);
+        platform(&["destroy", "--auto-approve"]).expect_code(0);
     }
 }

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::Cloud;
+use common::{Cloud, TwoStacks, no_change};
 
 const PLATFORM: &str = r#"
 stack "platform" { region = "us-east-1" }
@@ -52,68 +52,40 @@ security_group_rule api_to_db {
 #[test]
 fn a_rule_of_its_own_on_another_stacks_group_is_left_alone_by_the_groups_plans() {
     for cloud in Cloud::both() {
-        let tmp = tempfile::tempdir().expect("temp dir");
-        let shared = tmp.path().join("cloud.json");
-        let (platform, api) = (tmp.path().join("platform"), tmp.path().join("api"));
-        for (dir, text) in [(&platform, PLATFORM), (&api, API)] {
-            std::fs::create_dir(dir).expect("stack dir");
-            std::fs::write(dir.join("main.berth"), text).expect("write the stack");
-        }
-        let on_platform = |args: &[&str]| cloud.berth_sharing(&shared, &platform, args);
-        let on_api = |args: &[&str]| cloud.berth_sharing(&shared, &api, args);
-        let clean = |run: common::Run, what: &str| {
-            assert_eq!(run.code, Some(0), "{what} should plan no change:\n{}", run.all());
-        };
-        on_platform(&["apply", "--auto-approve"]).expect_code(0);
-        on_api(&["apply", "--auto-approve"]).expect_code(0);
-        clean(on_api(&["plan", "--detailed-exitcode"]), "the api stack");
-        clean(
-            on_platform(&["plan", "--detailed-exitcode"]),
+        let s = TwoStacks::new(PLATFORM, API);
+        let platform = |args: &[&str]| s.on_platform(&cloud, args);
+        let api = |args: &[&str]| s.on_service(&cloud, args);
+        platform(&["apply", "--auto-approve"]).expect_code(0);
+        api(&["apply", "--auto-approve"]).expect_code(0);
+        no_change(&api(&["plan", "--detailed-exitcode"]), "the api stack");
+        no_change(
+            &platform(&["plan", "--detailed-exitcode"]),
             "the platform, whose group holds the api's rule",
         );
 
         // The platform changes its group's rules: the api's rule stays.
         std::fs::write(
-            platform.join("main.berth"),
+            s.platform.join("main.berth"),
             PLATFORM.replace("10.0.9.0/24", "10.0.8.0/24"),
         )
         .expect("edit the platform");
-        on_platform(&["apply", "--auto-approve"]).expect_code(0);
-        clean(
-            on_platform(&["plan", "--detailed-exitcode"]),
+        platform(&["apply", "--auto-approve"]).expect_code(0);
+        no_change(
+            &platform(&["plan", "--detailed-exitcode"]),
             "the platform's new rule",
         );
-        clean(
-            on_api(&["plan", "--detailed-exitcode"]),
+        no_change(
+            &api(&["plan", "--detailed-exitcode"]),
             "the api after the platform's change",
         );
 
-        // The rule's block deleted: the next plan finds the rule and
-        // deletes it.
         let without_rule = API
             .split("security_group_rule api_to_db")
             .next()
             .unwrap_or_default();
-        std::fs::write(api.join("main.berth"), without_rule).expect("delete the rule");
-        let plan = on_api(&["plan", "--detailed-exitcode"]);
-        assert_eq!(plan.code, Some(2), "{}", plan.all());
-        assert!(
-            plan.stdout
-                .contains("# security_group_rule.api_to_db will be destroyed"),
-            "{}",
-            plan.stdout
-        );
-        on_api(&["apply", "--auto-approve"]).expect_code(0);
-        clean(
-            on_api(&["plan", "--detailed-exitcode"]),
-            "the api without its rule",
-        );
-        clean(
-            on_platform(&["plan", "--detailed-exitcode"]),
-            "the platform after the rule left",
-        );
+        s.deleting_the_block_deletes(&cloud, without_rule, "security_group_rule.api_to_db");
 
-        on_api(&["destroy", "--auto-approve"]).expect_code(0);
-        on_platform(&["destroy", "--auto-approve"]).expect_code(0);
+        api(&["destroy", "--auto-approve"]).expect_code(0);
+        platform(&["destroy", "--auto-approve"]).expect_code(0);
     }
 }

@@ -517,3 +517,71 @@ pub fn aws_env(endpoint: &str) -> Vec<(&'static str, String)> {
     .map(|(k, v)| (k, v.to_owned()))
     .collect()
 }
+
+/// A platform's stack and a service's stack in one account (on the local
+/// cloud, one shared cloud file), each in a directory of its own: for
+/// rules one stack adds to what the other owns.
+pub struct TwoStacks {
+    _tmp: tempfile::TempDir,
+    shared: PathBuf,
+    pub platform: PathBuf,
+    pub service: PathBuf,
+}
+
+impl TwoStacks {
+    pub fn new(platform: &str, service: &str) -> TwoStacks {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = |name: &str, text: &str| {
+            let dir = tmp.path().join(name);
+            std::fs::create_dir(&dir).expect("stack dir");
+            std::fs::write(dir.join("main.berth"), text).expect("write the stack");
+            dir
+        };
+        let (platform, service) = (dir("platform", platform), dir("service", service));
+        TwoStacks {
+            shared: tmp.path().join("cloud.json"),
+            _tmp: tmp,
+            platform,
+            service,
+        }
+    }
+
+    /// Runs berth on the platform's stack.
+    pub fn on_platform(&self, cloud: &Cloud, args: &[&str]) -> Run {
+        cloud.berth_sharing(&self.shared, &self.platform, args)
+    }
+
+    /// Runs berth on the service's stack.
+    pub fn on_service(&self, cloud: &Cloud, args: &[&str]) -> Run {
+        cloud.berth_sharing(&self.shared, &self.service, args)
+    }
+
+    /// Rewrites the service's stack to `text`, then checks that its plan
+    /// destroys `address` (its block gone, the rule is still found), that
+    /// apply does, and that both stacks then plan clean.
+    #[track_caller]
+    pub fn deleting_the_block_deletes(&self, cloud: &Cloud, text: &str, address: &str) {
+        std::fs::write(self.service.join("main.berth"), text).expect("delete the block");
+        let plan = self.on_service(cloud, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(2), "{}", plan.all());
+        let line = format!("# {address} will be destroyed");
+        assert!(plan.stdout.contains(&line), "no `{line}` in:\n{}", plan.stdout);
+        self.on_service(cloud, &["apply", "--auto-approve"])
+            .expect_code(0);
+        no_change(
+            &self.on_service(cloud, &["plan", "--detailed-exitcode"]),
+            "the service without its rule",
+        );
+        no_change(
+            &self.on_platform(cloud, &["plan", "--detailed-exitcode"]),
+            "the platform after the rule left",
+        );
+    }
+}
+
+/// Checks that a `plan --detailed-exitcode` planned no change; `what`
+/// names the stack in a failure.
+#[track_caller]
+pub fn no_change(run: &Run, what: &str) {
+    assert_eq!(run.code, Some(0), "{what} should plan no change:\n{}", run.all());
+}
