@@ -86,12 +86,7 @@ fn named(sim: &Sim, kind: Kind, filters: &Filters, attrs: &[&str]) -> Matches {
                 _ => n == want,
             })
         })
-        .map(|(_, rec)| {
-            attrs
-                .iter()
-                .map(|a| ((*a).to_owned(), rec.attrs.get(*a).cloned().unwrap_or(Value::Null)))
-                .collect()
-        })
+        .map(|(_, rec)| pick(&rec.attrs, attrs))
         .collect()
 }
 
@@ -108,12 +103,16 @@ fn listeners(sim: &Sim, filters: &Filters) -> Matches {
                     .port
                     .is_none_or(|port| rec.attrs.get("port") == Some(&Value::Int(port)))
         })
-        .map(|(_, rec)| {
-            ["arn", "port", "protocol", "load_balancer"]
-                .iter()
-                .map(|a| ((*a).to_owned(), rec.attrs.get(*a).cloned().unwrap_or(Value::Null)))
-                .collect()
-        })
+        .map(|(_, rec)| pick(&rec.attrs, &["arn", "port", "protocol", "load_balancer"]))
+        .collect()
+}
+
+/// The attributes `names` of a stored resource, null where it has none:
+/// what a lookup answers.
+fn pick(attrs: &Attrs, names: &[&str]) -> Attrs {
+    names
+        .iter()
+        .map(|a| ((*a).to_owned(), attrs.get(*a).cloned().unwrap_or(Value::Null)))
         .collect()
 }
 
@@ -121,12 +120,7 @@ fn listeners(sim: &Sim, filters: &Filters) -> Matches {
 fn parameters(sim: &Sim, filters: &Filters) -> Matches {
     sim.all(Kind::SsmParameter)
         .filter(|(_, rec)| str_of(&rec.attrs, "name") == filters.name.as_deref())
-        .map(|(_, rec)| {
-            ["arn", "name", "value", "type"]
-                .iter()
-                .map(|a| ((*a).to_owned(), rec.attrs.get(*a).cloned().unwrap_or(Value::Null)))
-                .collect()
-        })
+        .map(|(_, rec)| pick(&rec.attrs, &["arn", "name", "value", "type"]))
         .collect()
 }
 
@@ -134,13 +128,7 @@ fn parameters(sim: &Sim, filters: &Filters) -> Matches {
 fn ec2(sim: &Sim, kind: Kind, filters: &Filters, attrs: &[&str]) -> Matches {
     sim.all(kind)
         .filter(|(_, rec)| ec2_matches(rec, filters))
-        .map(|(_, rec)| {
-            let all = rec.read_attrs();
-            attrs
-                .iter()
-                .map(|a| ((*a).to_owned(), all.get(*a).cloned().unwrap_or(Value::Null)))
-                .collect()
-        })
+        .map(|(_, rec)| pick(&rec.read_attrs(), attrs))
         .collect()
 }
 
