@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use berth_lang::syntax::quote;
 use berth_provider::Kind;
 use serde_json::{Map, Value};
 
@@ -210,23 +211,6 @@ struct Converter {
     unsupported: Vec<String>,
     /// Fields AWS stores but that never take effect, each with the reason.
     unrunnable: Vec<String>,
-}
-
-fn quote(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '$' => out.push_str("\\$"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// A berth identifier from a family or container name.

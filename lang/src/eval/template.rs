@@ -177,7 +177,7 @@ fn literal(nodes: &[Node]) -> String {
     let mut out = String::from("\"");
     for node in nodes {
         match node {
-            Node::Text(t) => escape(t, &mut out),
+            Node::Text(t) => crate::syntax::escape_into(t, &mut out),
             Node::Interp(e) => out.push_str(&format!("${{{e}}}")),
             Node::If(cond, then, otherwise) => out.push_str(&format!(
                 "${{({cond}) ? {} : {}}}",
@@ -194,27 +194,6 @@ fn literal(nodes: &[Node]) -> String {
     out
 }
 
-/// Text as it is written inside a berth string.
-fn escape(text: &str, out: &mut String) {
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        if rest.starts_with("${") {
-            out.push_str("$${");
-            rest = &rest[2..];
-            continue;
-        }
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-        rest = &rest[c.len_utf8()..];
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -223,7 +202,7 @@ mod tests {
     fn text_and_interpolations_become_one_string() {
         assert_eq!(
             to_string_literal("a \"${x}\" \\n\n$${y} %%{z}").as_deref(),
-            Ok("\"a \\\"${x}\\\" \\\\n\\n$${y} %{z}\"")
+            Ok("\"a \\\"${x}\\\" \\\\n\\n\\${y} %{z}\"")
         );
     }
 

@@ -152,6 +152,31 @@ impl Parser<'_> {
     }
 }
 
+/// `text` as the inside of a berth string literal that reads back as
+/// exactly `text`: quotes, backslashes, line breaks, tabs and `$` escaped
+/// (so no `${` starts an interpolation).
+pub fn escape_into(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '$' => out.push_str("\\$"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// `text` as a berth string literal, quotes included.
+pub fn quote(text: &str) -> String {
+    let mut out = String::from("\"");
+    escape_into(text, &mut out);
+    out.push('"');
+    out
+}
+
 /// Characters reported inside a string: every invisible one except the
 /// spaces (a no-break space in a description is plausible; a zero-width
 /// space in an image name is a bug waiting to happen).
