@@ -33,6 +33,16 @@ fn known(analysis: &Analysis, address: &Address, attr: &str) -> Value {
     r.body.known(attr).cloned().expect("known value")
 }
 
+/// What `address` depends on in the evaluated stack, as text.
+#[track_caller]
+fn dependencies(analysis: &Analysis, address: &Address) -> Vec<String> {
+    let stack = analysis.stack.as_ref().unwrap_or_else(|| {
+        panic!("invalid stack: {:#?}", analysis.diagnostics);
+    });
+    let r = stack.resource(address).expect("declared");
+    r.depends_on.iter().map(ToString::to_string).collect()
+}
+
 #[test]
 fn a_variable_with_a_null_default_can_be_set() {
     let a = analyse(
@@ -365,11 +375,7 @@ security_group web {
     assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
     let group = Address::new(Kind::SecurityGroup, "web");
     assert_eq!(known(&a, &group, "description"), Value::String("web,api".into()));
-    let stack = a.stack.as_ref().expect("valid");
-    let table = stack
-        .resource(&Address::new(Kind::RouteTable, "private"))
-        .expect("declared");
-    let deps: Vec<String> = table.depends_on.iter().map(ToString::to_string).collect();
+    let deps = dependencies(&a, &Address::new(Kind::RouteTable, "private"));
     assert!(deps.contains(&"subnet.private[\"1\"]".to_owned()), "{deps:?}");
 }
 
@@ -533,11 +539,7 @@ security_group web {
     let subnet = Address::with_key(Kind::Subnet, "private", "us-east-1b");
     assert_eq!(known(&a, &subnet, "cidr"), Value::String("10.0.1.0/24".into()));
     // Each instance's id, known after apply: the table waits for both.
-    let stack = a.stack.as_ref().expect("valid");
-    let table = stack
-        .resource(&Address::new(Kind::RouteTable, "private"))
-        .expect("declared");
-    let deps: Vec<String> = table.depends_on.iter().map(ToString::to_string).collect();
+    let deps = dependencies(&a, &Address::new(Kind::RouteTable, "private"));
     assert!(
         deps.contains(&"subnet.private[\"us-east-1a\"]".to_owned()),
         "{deps:?}"
@@ -637,11 +639,7 @@ security_group web {
     assert_eq!(tags["port"], Value::String("80".into()));
     assert_eq!(tags["json"], Value::String("deep".into()));
     assert_eq!(tags["all"], Value::String("x,y".into()));
-    let stack = a.stack.as_ref().expect("valid");
-    let table = stack
-        .resource(&Address::new(Kind::RouteTable, "main"))
-        .expect("declared");
-    let deps: Vec<String> = table.depends_on.iter().map(ToString::to_string).collect();
+    let deps = dependencies(&a, &Address::new(Kind::RouteTable, "main"));
     assert!(deps.contains(&"subnet.x[\"1\"]".to_owned()), "{deps:?}");
 
     let a = analyse("output x { value = split(\",\", \"a\")[3] }\n", &[]);
