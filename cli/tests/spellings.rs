@@ -85,6 +85,7 @@ cases!(
     container_insights_modes,
     cloudformation_task_sizes,
     terraform_group_without_egress,
+    terraform_listener_actions,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

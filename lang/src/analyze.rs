@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::check::{declare, domain, lookups, refs, schema, types};
+use crate::desugar;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{self, LookupFn};
 use crate::source::{FileId, Sources};
@@ -58,11 +59,15 @@ pub fn analyze_in_cloud(
     lookup: Option<&LookupFn<'_>>,
 ) -> Analysis {
     let mut files = Vec::new();
+    // Other tools' spellings that could not be rewritten: not syntax
+    // errors, but the stack is not evaluated with them.
+    let mut unwritten = Vec::new();
     for (id, file) in sources.iter() {
-        let parsed = syntax::parse_recovering(id, &file.text);
+        let mut parsed = syntax::parse_recovering(id, &file.text);
         // A file with syntax errors contributes only those: checking its
         // recovered tree would report what the broken items left out.
         if parsed.errors.is_empty() {
+            desugar::rewrite(&mut parsed.tree, &mut unwritten);
             files.push((id, parsed.tree));
         } else {
             diagnostics.extend(parsed.errors);
@@ -79,6 +84,7 @@ pub fn analyze_in_cloud(
         options,
         lookup,
         &mut diagnostics,
+        unwritten,
         &mut zones_read,
     );
     diagnostics.sort_by_key(|d| d.span.map(|s| (s.file, s.start)));
@@ -96,17 +102,19 @@ pub fn analyze_in_cloud(
 /// Runs every stage whose input is sound, so one run reports as much as it
 /// can: schema errors do not stop evaluation, but a syntax error stops
 /// reference checks (names in the broken file would all look undeclared),
-/// and declaration or reference errors stop evaluation.
+/// and declaration or reference errors, or `unwritten` (other tools'
+/// spellings [`desugar`] could not rewrite), stop evaluation.
 fn check_and_evaluate(
     files: &[(FileId, ast::File)],
     sources: &Sources,
     options: &Options,
     lookup: Option<&LookupFn<'_>>,
     diagnostics: &mut Vec<Diagnostic>,
+    unwritten: Vec<Diagnostic>,
     zones_read: &mut bool,
 ) -> Option<Stack> {
     let syntax_ok = diagnostics.is_empty();
-    let mut structural = Vec::new();
+    let mut structural = unwritten;
     let module = declare::collect(files.iter().flat_map(|(_, f)| &f.blocks), &mut structural);
     for decl in module.resources.values() {
         schema::check_resource(decl, diagnostics);

@@ -8,6 +8,7 @@
 
 pub mod analyze;
 pub mod check;
+mod desugar;
 pub mod diagnostic;
 pub mod eval;
 pub mod fmt;

@@ -1,0 +1,732 @@
+//! Terraform's listener actions and rule conditions, rewritten into
+//! berth's own settings before any check, so a ported `aws_lb_listener` or
+//! `aws_lb_listener_rule` keeps its nested blocks as written:
+//!
+//! - `default_action { type = "forward"  target_group_arn = X }` in a
+//!   `listener` is `default = X`; `action { ... }` in a listener's `rule`
+//!   or a `listener_rule` is `forward = X`;
+//! - `forward { target_group { arn  weight }  stickiness { enabled  duration } }`
+//!   is `weighted_forward` blocks and `forward_stickiness`;
+//! - `type = "redirect"` with its `redirect { }` and `type =
+//!   "fixed-response"` with its `fixed_response { }` (whose `message_body`
+//!   is `body`) are berth's blocks of the same names;
+//! - `condition { path_pattern { values } }` is `paths`, `host_header`
+//!   `hosts`, `http_request_method` `methods`, `source_ip` `source_ips`;
+//!   `http_header { http_header_name  values }` is a `header` block and
+//!   `query_string { key  value }` a `query` block; AWS provider 2's
+//!   `condition { field = "path-pattern"  values }` is read too.
+//!
+//! What is made keeps the spans it was written at, so every later error
+//! points at the user's text. `berth fmt` works on the file as written and
+//! keeps this spelling.
+
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, StrPart};
+
+const CODE: &str = "E0211";
+
+/// Rewrites the actions and conditions of every listener, listener rule
+/// and `listener_rule` of `file`; what cannot be rewritten is an E0211 in
+/// `diags` and is left out.
+pub fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
+    for block in &mut file.blocks {
+        match block.kind.name.as_str() {
+            "listener" => {
+                rewrite_body(block, Owner::Listener, diags);
+                for item in &mut block.body {
+                    if let Item::Block(rule) = item
+                        && rule.kind.name == "rule"
+                    {
+                        rewrite_body(rule, Owner::Rule, diags);
+                    }
+                }
+            }
+            "listener_rule" => rewrite_body(block, Owner::Rule, diags),
+            _ => {}
+        }
+    }
+}
+
+/// Whose action it is: a listener's default, or a rule's.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Listener,
+    Rule,
+}
+
+impl Owner {
+    /// Terraform's name of the action block.
+    fn action_block(self) -> &'static str {
+        match self {
+            Owner::Listener => "default_action",
+            Owner::Rule => "action",
+        }
+    }
+
+    /// berth's attribute naming the target group a forward sends to.
+    fn forward_attr(self) -> &'static str {
+        match self {
+            Owner::Listener => "default",
+            Owner::Rule => "forward",
+        }
+    }
+
+    /// Whether `block` is one this rewrite replaces.
+    fn rewrites(self, block: &Block) -> bool {
+        block.kind.name == self.action_block() || (self == Owner::Rule && block.kind.name == "condition")
+    }
+}
+
+fn rewrite_body(block: &mut Block, owner: Owner, diags: &mut Vec<Diagnostic>) {
+    if !block
+        .body
+        .iter()
+        .any(|item| matches!(item, Item::Block(b) if owner.rewrites(b)))
+    {
+        return;
+    }
+    // The conditions AWS takes once a rule, by berth's attribute.
+    let mut once: Vec<(&'static str, Span)> = Vec::new();
+    for item in std::mem::take(&mut block.body) {
+        match item {
+            Item::Block(b) if b.kind.name == owner.action_block() => {
+                block.body.extend(action(b, owner, diags));
+            }
+            Item::Block(b) if owner == Owner::Rule && b.kind.name == "condition" => {
+                block.body.extend(condition(b, &mut once, diags));
+            }
+            other => block.body.push(other),
+        }
+    }
+}
+
+/// The text of a string literal without interpolation.
+fn literal(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::String(parts) => match parts.as_slice() {
+            [StrPart::Lit(s)] => Some(s),
+            [] => Some(""),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn renamed(a: Attribute, name: &str) -> Attribute {
+    Attribute {
+        name: Ident {
+            name: name.into(),
+            span: a.name.span,
+        },
+        ..a
+    }
+}
+
+/// `at` as berth's block `kind`, its attributes named `from` in `renames`
+/// named `to`.
+fn block(kind: &str, at: Block, renames: &[(&str, &str)]) -> Item {
+    let body = at
+        .body
+        .into_iter()
+        .map(|item| match item {
+            Item::Attribute(a) => match renames.iter().find(|(from, _)| a.name.name == *from) {
+                Some((_, to)) => Item::Attribute(renamed(a, to)),
+                None => Item::Attribute(a),
+            },
+            other => other,
+        })
+        .collect();
+    Item::Block(Block {
+        kind: Ident {
+            name: kind.into(),
+            span: at.kind.span,
+        },
+        subkind: None,
+        label: None,
+        body,
+        span: at.span,
+    })
+}
+
+fn item_name(item: &Item) -> (&str, Span) {
+    match item {
+        Item::Attribute(a) => (&a.name.name, a.name.span),
+        Item::Block(b) => (&b.kind.name, b.kind.span),
+    }
+}
+
+/// E0211 for `item`, which `what` does not take.
+fn stray(item: &Item, what: &str, takes: &str) -> Diagnostic {
+    let (name, span) = item_name(item);
+    Diagnostic::error(CODE, format!("`{name}` does not belong in {what}"), span)
+        .label("not part of it")
+        .help(format!("{what} takes {takes}"))
+}
+
+const ACTION_TYPES: [&str; 3] = ["forward", "redirect", "fixed-response"];
+
+fn action(b: Block, owner: Owner, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
+    let header = b.kind.span;
+    let mut kind = None;
+    let mut rest = Vec::new();
+    for item in b.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "type" => match literal(&a.value) {
+                Some(t) => kind = Some((t.to_string(), a.value.span)),
+                None => {
+                    diags.push(
+                        Diagnostic::error(CODE, "an action's `type` is written as text", a.value.span)
+                            .label("not a string literal")
+                            .help("write `type = \"forward\"`, `\"redirect\"` or `\"fixed-response\"`"),
+                    );
+                    return Vec::new();
+                }
+            },
+            // ELB's `Order` places an action among several; berth writes
+            // one action a rule, so there is nothing to place.
+            Item::Attribute(a) if a.name.name == "order" => {}
+            other => rest.push(other),
+        }
+    }
+    let Some((kind, span)) = kind else {
+        diags.push(
+            Diagnostic::error(CODE, format!("`{}` needs a `type`", owner.action_block()), header)
+                .label("no `type`")
+                .help("add `type = \"forward\"`, `\"redirect\"` or `\"fixed-response\"`"),
+        );
+        return Vec::new();
+    };
+    let what = format!("a `{kind}` action");
+    match kind.as_str() {
+        "forward" => forward(rest, owner, &what, diags),
+        "redirect" => one_block(rest, "redirect", &what, diags)
+            .map(|r| vec![block("redirect", r, &[])])
+            .unwrap_or_default(),
+        "fixed-response" => one_block(rest, "fixed_response", &what, diags)
+            .map(|mut r| {
+                r.body.iter_mut().for_each(status_as_number);
+                vec![block("fixed_response", r, &[("message_body", "body")])]
+            })
+            .unwrap_or_default(),
+        "authenticate-oidc" | "authenticate-cognito" => {
+            diags.push(
+                Diagnostic::error(CODE, format!("berth does not write `{kind}` actions"), span)
+                    .label("an authentication action")
+                    .help("keep this rule in the tool that owns it, and name its listener by ARN"),
+            );
+            Vec::new()
+        }
+        other => {
+            let d = Diagnostic::error(CODE, format!("unknown action type `{other}`"), span)
+                .label("not an ELB action");
+            diags.push(match did_you_mean(other, ACTION_TYPES) {
+                Some(h) => d.help(h),
+                None => d.help("the types are `forward`, `redirect` and `fixed-response`"),
+            });
+            Vec::new()
+        }
+    }
+}
+
+/// Terraform's `fixed_response` takes its `status_code` as a string
+/// (`"503"`), where berth's is a number.
+fn status_as_number(item: &mut Item) {
+    if let Item::Attribute(a) = item
+        && a.name.name == "status_code"
+        && let Some(code) = literal(&a.value).and_then(|s| s.parse::<i64>().ok())
+    {
+        a.value.kind = ExprKind::Int(code);
+    }
+}
+
+fn forward(items: Vec<Item>, owner: Owner, what: &str, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Item::Attribute(a) if a.name.name == "target_group_arn" => {
+                out.push(Item::Attribute(renamed(a, owner.forward_attr())));
+            }
+            Item::Block(b) if b.kind.name == "forward" => out.extend(weighted(b, diags)),
+            other => diags.push(stray(&other, what, "`target_group_arn` or a `forward { }` block")),
+        }
+    }
+    out
+}
+
+/// `forward { target_group { arn  weight } ...  stickiness { } }`.
+fn weighted(b: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
+    let mut out = Vec::new();
+    for item in b.body {
+        match item {
+            Item::Block(tg) if tg.kind.name == "target_group" => {
+                out.push(block("weighted_forward", tg, &[("arn", "target_group")]));
+            }
+            Item::Block(s) if s.kind.name == "stickiness" => out.extend(stickiness(s, diags)),
+            other => diags.push(stray(
+                &other,
+                "a `forward { }` block",
+                "`target_group { arn  weight }` blocks and a `stickiness { enabled  duration }` block",
+            )),
+        }
+    }
+    out
+}
+
+/// `stickiness { enabled  duration }` as `forward_stickiness`: the
+/// duration when enabled, nothing when not.
+fn stickiness(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> {
+    let mut enabled = None;
+    let mut duration = None;
+    let (header, whole) = (b.kind.span, b.span);
+    for item in b.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "enabled" => enabled = Some(a.value),
+            Item::Attribute(a) if a.name.name == "duration" => duration = Some(a),
+            other => diags.push(stray(
+                &other,
+                "a `stickiness { }` block",
+                "`enabled` and `duration`",
+            )),
+        }
+    }
+    let value = match enabled.map(|e| (e.kind, e.span)) {
+        None | Some((ExprKind::Bool(false), _)) => return None,
+        Some((ExprKind::Bool(true), _)) => duration.as_ref().map(|d| d.value.clone()),
+        // Known only once evaluated: the duration, or no stickiness.
+        Some((cond, span)) => duration.as_ref().map(|d| Expr {
+            span: span.to(d.value.span),
+            kind: ExprKind::Conditional(
+                Box::new(Expr { kind: cond, span }),
+                Box::new(d.value.clone()),
+                Box::new(Expr {
+                    kind: ExprKind::Null,
+                    span: d.value.span,
+                }),
+            ),
+        }),
+    };
+    let Some(value) = value else {
+        diags.push(
+            Diagnostic::error(CODE, "enabled stickiness needs a `duration`", header)
+                .label("no `duration`")
+                .help("add `duration = 3600`: the seconds a client keeps its target group"),
+        );
+        return None;
+    };
+    let name = duration.map_or(header, |d| d.name.span);
+    Some(Item::Attribute(Attribute {
+        name: Ident {
+            name: "forward_stickiness".into(),
+            span: name,
+        },
+        value,
+        span: whole,
+    }))
+}
+
+/// The one block named `name` that an action of `what` holds.
+fn one_block(items: Vec<Item>, name: &str, what: &str, diags: &mut Vec<Diagnostic>) -> Option<Block> {
+    let mut found = None;
+    for item in items {
+        match item {
+            Item::Block(b) if b.kind.name == name && found.is_none() => found = Some(b),
+            other => diags.push(stray(&other, what, &format!("one `{name} {{ }}` block"))),
+        }
+    }
+    found
+}
+
+/// A condition AWS takes once a rule, holding a list of `values`:
+/// Terraform's block name, berth's attribute and ELB's field name.
+const LISTS: [(&str, &str, &str); 4] = [
+    ("path_pattern", "paths", "path-pattern"),
+    ("host_header", "hosts", "host-header"),
+    ("http_request_method", "methods", "http-request-method"),
+    ("source_ip", "source_ips", "source-ip"),
+];
+
+fn condition(b: Block, once: &mut Vec<(&'static str, Span)>, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
+    let mut out = Vec::new();
+    let mut field = None;
+    let mut values = None;
+    let (header, empty) = (b.kind.span, b.body.is_empty());
+    for item in b.body {
+        match item {
+            Item::Block(c) => match LISTS.iter().find(|(tf, _, _)| c.kind.name == *tf) {
+                Some(&(tf, attr, _)) => {
+                    let span = c.kind.span;
+                    if let Some(value) = values_of(c, diags) {
+                        out.extend(list_condition(tf, attr, value, span, once, diags));
+                    }
+                }
+                None if c.kind.name == "http_header" => {
+                    out.push(block("header", c, &[("http_header_name", "name")]));
+                }
+                None if c.kind.name == "query_string" => out.push(block("query", c, &[])),
+                None => {
+                    let names = LISTS.iter().map(|l| l.0).chain(["http_header", "query_string"]);
+                    let d =
+                        Diagnostic::error(CODE, format!("unknown condition `{}`", c.kind.name), c.kind.span)
+                            .label("not an ELB condition");
+                    diags.push(match did_you_mean(&c.kind.name, names) {
+                        Some(h) => d.help(h),
+                        None => d.help(
+                            "the conditions are `path_pattern`, `host_header`, `http_header`, \
+                             `http_request_method`, `query_string` and `source_ip`",
+                        ),
+                    });
+                }
+            },
+            Item::Attribute(a) if a.name.name == "field" => field = Some(a),
+            Item::Attribute(a) if a.name.name == "values" => values = Some(a),
+            other => diags.push(stray(
+                &other,
+                "a `condition` block",
+                "one of `path_pattern { }`, `host_header { }`, `http_header { }`, \
+                 `http_request_method { }`, `query_string { }` or `source_ip { }`",
+            )),
+        }
+    }
+    match (field, values) {
+        (Some(f), Some(v)) => match literal(&f.value).and_then(|name| LISTS.iter().find(|l| l.2 == name)) {
+            Some(&(tf, attr, _)) => out.extend(list_condition(tf, attr, v.value, f.value.span, once, diags)),
+            None => diags.push(
+                Diagnostic::error(CODE, "this `field` has no `values` form", f.value.span)
+                    .label("not `path-pattern`, `host-header`, `http-request-method` or `source-ip`")
+                    .help(
+                        "write the condition as its block, e.g. `http_header { http_header_name  values }`",
+                    ),
+            ),
+        },
+        (Some(a), None) | (None, Some(a)) => diags.push(
+            Diagnostic::error(CODE, "`field` and `values` go together", a.name.span)
+                .label(format!("`{}` without the other", a.name.name))
+                .help("write `field = \"path-pattern\"  values = [...]`, or the condition's block"),
+        ),
+        (None, None) if empty => diags.push(
+            Diagnostic::error(CODE, "an empty `condition` block", header)
+                .label("no condition")
+                .help("add e.g. `path_pattern { values = [\"/api/*\"] }`"),
+        ),
+        (None, None) => {}
+    }
+    out
+}
+
+/// The `values` of a condition block such as `path_pattern { values }`.
+fn values_of(c: Block, diags: &mut Vec<Diagnostic>) -> Option<Expr> {
+    let mut values = None;
+    let mut stray_items = false;
+    for item in c.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "values" => values = Some(a.value),
+            other => {
+                stray_items = true;
+                let d = stray(&other, &format!("`{}`", c.kind.name), "`values`");
+                diags.push(match did_you_mean(item_name(&other).0, ["values"]) {
+                    Some(h) => d.help(h),
+                    None => d,
+                });
+            }
+        }
+    }
+    // A misspelt `values` is the one error, not also a missing one.
+    if values.is_none() && !stray_items {
+        diags.push(
+            Diagnostic::error(CODE, format!("`{}` needs `values`", c.kind.name), c.kind.span)
+                .label("no `values`")
+                .help("add `values = [...]`"),
+        );
+    }
+    values
+}
+
+/// `attr = value`, unless the rule already has the condition (AWS takes
+/// one of each list condition a rule).
+fn list_condition(
+    tf: &str,
+    attr: &'static str,
+    value: Expr,
+    at: Span,
+    once: &mut Vec<(&'static str, Span)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Item> {
+    if let Some(&(_, first)) = once.iter().find(|(a, _)| *a == attr) {
+        diags.push(
+            Diagnostic::error(CODE, format!("a rule has one `{tf}` condition"), at)
+                .label("another one")
+                .also(first, "first here")
+                .help("put every value in the first one's `values` (AWS matches any of them)"),
+        );
+        return None;
+    }
+    once.push((attr, at));
+    Some(Item::Attribute(Attribute {
+        name: Ident {
+            name: attr.into(),
+            span: at,
+        },
+        span: at.to(value.span),
+        value,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use crate::stack::{DesiredBody, DesiredValue};
+    use crate::{Options, Sources, analyze, diagnostic, load};
+
+    /// A body without its spans: what the plan and the provider see.
+    #[derive(Debug, PartialEq)]
+    struct Shape {
+        attrs: BTreeMap<String, DesiredValue>,
+        blocks: BTreeMap<String, Vec<(Option<String>, Shape)>>,
+    }
+
+    fn shape(body: &DesiredBody) -> Shape {
+        Shape {
+            attrs: body
+                .attrs
+                .iter()
+                .map(|(k, v)| (k.clone(), v.node.clone()))
+                .collect(),
+            blocks: body
+                .blocks
+                .iter()
+                .map(|(k, bs)| {
+                    let bs = bs
+                        .iter()
+                        .map(|b| (b.label.as_ref().map(|l| l.node.clone()), shape(&b.body)))
+                        .collect();
+                    (k.clone(), bs)
+                })
+                .collect(),
+        }
+    }
+
+    const BASE: &str = r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+subnet b {
+  vpc  = vpc.main
+  cidr = "10.0.2.0/24"
+  zone = "us-east-1b"
+}
+load_balancer web { subnets = [subnet.a, subnet.b]  internal = true }
+target_group blue {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+}
+target_group green {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+}
+"#;
+
+    /// Every resource of `text` (after [`BASE`]), by address.
+    fn resources(text: &str) -> BTreeMap<String, Shape> {
+        let mut sources = Sources::new();
+        let mut diags = Vec::new();
+        let text = format!("{BASE}{text}");
+        load::add_bytes(&mut sources, &mut diags, Path::new("main.berth"), text.as_bytes());
+        let options = Options {
+            default_name: "test".into(),
+            ..Options::default()
+        };
+        let analysis = analyze(sources, diags, &options);
+        let rendered = diagnostic::render(&analysis.sources, &analysis.diagnostics);
+        let stack = analysis.stack.unwrap_or_else(|| panic!("valid:\n{rendered}"));
+        stack
+            .resources
+            .iter()
+            .map(|r| (r.address.to_string(), shape(&r.body)))
+            .collect()
+    }
+
+    #[test]
+    fn terraform_actions_and_conditions_are_berths_settings() {
+        let terraform = resources(
+            r#"
+listener http {
+  load_balancer = load_balancer.web
+  port          = 80
+  default_action {
+    type             = "forward"
+    target_group_arn = target_group.blue.arn
+  }
+  rule old {
+    priority = 1
+    action {
+      type = "redirect"
+      redirect {
+        path        = "/new"
+        status_code = "HTTP_302"
+      }
+    }
+    condition {
+      field  = "host-header"
+      values = ["old.example.com"]
+    }
+  }
+}
+listener_rule api {
+  listener = listener.http
+  priority = 10
+  action {
+    type  = "forward"
+    order = 1
+    forward {
+      target_group {
+        arn    = target_group.blue.arn
+        weight = 90
+      }
+      target_group {
+        arn    = target_group.green.arn
+        weight = 10
+      }
+      stickiness {
+        enabled  = true
+        duration = 600
+      }
+    }
+  }
+  condition {
+    path_pattern { values = ["/api/*", "/v2/*"] }
+  }
+  condition {
+    http_header {
+      http_header_name = "X-Canary"
+      values           = ["on"]
+    }
+  }
+  condition {
+    query_string {
+      key   = "a"
+      value = "b"
+    }
+  }
+}
+listener_rule down {
+  listener = listener.http
+  priority = 20
+  action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      message_body = "down"
+      status_code  = "503"
+    }
+  }
+  condition {
+    http_request_method { values = ["GET"] }
+  }
+  condition {
+    source_ip { values = ["10.0.0.0/8"] }
+  }
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+listener http {
+  load_balancer = load_balancer.web
+  port          = 80
+  default       = target_group.blue.arn
+  rule old {
+    priority = 1
+    redirect {
+      path        = "/new"
+      status_code = "HTTP_302"
+    }
+    hosts = ["old.example.com"]
+  }
+}
+listener_rule api {
+  listener = listener.http
+  priority = 10
+  weighted_forward {
+    target_group = target_group.blue.arn
+    weight       = 90
+  }
+  weighted_forward {
+    target_group = target_group.green.arn
+    weight       = 10
+  }
+  forward_stickiness = 600
+  paths              = ["/api/*", "/v2/*"]
+  header {
+    name   = "X-Canary"
+    values = ["on"]
+  }
+  query {
+    key   = "a"
+    value = "b"
+  }
+}
+listener_rule down {
+  listener = listener.http
+  priority = 20
+  fixed_response {
+    content_type = "text/plain"
+    body         = "down"
+    status_code  = 503
+  }
+  methods    = ["GET"]
+  source_ips = ["10.0.0.0/8"]
+}
+"#,
+        );
+        assert_eq!(terraform, berth);
+    }
+
+    #[test]
+    fn stickiness_turned_off_is_none_and_a_variable_decides_at_plan() {
+        let rule = |enabled: &str| {
+            format!(
+                r#"
+variable sticky {{ default = false }}
+listener http {{
+  load_balancer = load_balancer.web
+  port          = 80
+  default_action {{
+    type = "forward"
+    forward {{
+      target_group {{ arn = target_group.blue.arn }}
+      stickiness {{
+        enabled  = {enabled}
+        duration = 60
+      }}
+    }}
+  }}
+}}
+"#
+            )
+        };
+        let stickiness = |text: &str| {
+            resources(text)["listener.http"]
+                .attrs
+                .get("forward_stickiness")
+                .cloned()
+        };
+        assert_eq!(stickiness(&rule("false")), None);
+        assert_eq!(
+            stickiness(&rule("var.sticky")),
+            Some(DesiredValue::Known(berth_provider::Value::Null))
+        );
+        assert_eq!(
+            stickiness(&rule("!var.sticky")),
+            Some(DesiredValue::Known(berth_provider::Value::Int(60)))
+        );
+    }
+}
