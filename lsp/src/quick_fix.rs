@@ -78,11 +78,16 @@ fn fix(index: &LineIndex<'_>, text: &str, d: &Diagnostic) -> Option<(Range, Stri
     }
 }
 
-/// The suggestion of a diagnostic message's `help:` line, if it is one.
+/// The suggestion ("did you mean ...?", which may follow a reason) of a
+/// diagnostic message's `help:` line, if it has one.
 fn suggestion(message: &str) -> Option<Suggestion<'_>> {
     let help = message
         .lines()
-        .find_map(|l| l.strip_prefix("help: did you mean "))?
+        .find_map(|l| {
+            l.strip_prefix("help: ")?
+                .split_once("did you mean ")
+                .map(|(_, s)| s)
+        })?
         .strip_suffix('?')?;
     if let Some(name) = help.strip_prefix('`').and_then(|h| h.strip_suffix('`')) {
         return (!name.is_empty() && !name.contains('`')).then_some(Suggestion::Name(name));
@@ -242,8 +247,9 @@ mod tests {
         assert_eq!(edits(text, &[late]), []);
     }
 
-    /// Real diagnostics of the validator, one misspelling of each sort:
-    /// every fix, applied alone, makes its diagnostic go away.
+    /// Real diagnostics of the validator, one misspelling of each sort
+    /// (and a Terraform name): every fix, applied alone, makes its
+    /// diagnostic go away.
     #[test]
     #[allow(clippy::mutable_key_type)] // as in `quick_fixes`
     fn each_fix_of_real_diagnostics_removes_its_diagnostic() {
@@ -251,7 +257,7 @@ mod tests {
         use crate::{diagnostics, stack, uri};
 
         let text = "variable env { default = \"dev\" }\n\
-                    vpc main {\n  cidr = \"10.0.0.0/16\"\n  dns_hostname = true\n}\n\
+                    vpc main {\n  cidr = \"10.0.0.0/16\"\n  dns_hostname = true\n  enable_dns_support = true\n}\n\
                     subnett a {\n  vpc = vpc.main\n}\n\
                     subnet b {\n  vpc  = vpc.mian\n  cidr = \"10.0.1.0/24\"\n  zone = \"us-east-1a\"\n  tags = { env = var.evn }\n}\n";
         // Values are checked once names resolve: the CIDR in a file alone.
@@ -291,7 +297,14 @@ mod tests {
         fixed.sort();
         assert_eq!(
             fixed,
-            ["\"10.1.0.0/16\"", "dns_hostnames", "env", "main", "subnet"]
+            [
+                "\"10.1.0.0/16\"",
+                "dns_hostnames",
+                "dns_support",
+                "env",
+                "main",
+                "subnet"
+            ]
         );
     }
 }

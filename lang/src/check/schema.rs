@@ -7,9 +7,10 @@ use berth_provider::schema::{Block as BlockSchema, Presence};
 
 use super::declare::{LIFECYCLE, META_ATTRS, ResourceDecl};
 use super::dynamic::DYNAMIC;
+use super::terraform_names::Berth;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
-use crate::suggest::did_you_mean;
+use crate::suggest::{closest, did_you_mean};
 use crate::syntax::ast::{Block, ExprKind, Item, Label};
 
 pub fn check_resource(decl: &ResourceDecl<'_>, diags: &mut Vec<Diagnostic>) {
@@ -22,6 +23,8 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
     let mut blocks: BTreeMap<&str, Vec<&Block>> = BTreeMap::new();
     // Blocks some `dynamic` makes: how many is known only once evaluated.
     let mut repeated: Vec<&str> = Vec::new();
+    // Attributes unknown ones were written for: not missing as well.
+    let mut meant: Vec<&str> = Vec::new();
     for item in &block.body {
         match item {
             Item::Attribute(a) => {
@@ -61,7 +64,10 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
                         .label("written with `=`")
                         .help(format!("write `{name} {{ ... }}` without `=`")),
                     ),
-                    None => diags.push(unknown_attr(name, a.name.span, schema, meta)),
+                    None => {
+                        meant.extend(stands_for(name, schema));
+                        diags.push(unknown_attr(name, a.name.span, schema, meta));
+                    }
                 }
             }
             // Checked where it is declared; only a resource's own.
@@ -124,7 +130,7 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
         .iter()
         .filter(|a| a.presence == Presence::Required && !off)
     {
-        if !seen_attrs.contains_key(attr.name) {
+        if !seen_attrs.contains_key(attr.name) && !meant.contains(&attr.name) {
             diags.push(
                 Diagnostic::error(
                     "E0204",
@@ -196,6 +202,16 @@ fn header(block: &Block) -> Span {
         .map_or(block.kind.span, |l| block.kind.span.to(l.span()))
 }
 
+/// The attribute an unknown `name` was written for: Terraform's name of
+/// it, or a typo.
+fn stands_for(name: &str, schema: &BlockSchema) -> Option<&'static str> {
+    match super::terraform_names::berth_name(schema, name) {
+        Some(Berth::Name(n)) => Some(n),
+        Some(Berth::Note(_)) => None,
+        None => closest(name, schema.attrs.iter().map(|a| a.name)),
+    }
+}
+
 fn unknown_attr(name: &str, span: Span, schema: &BlockSchema, meta: &[&str]) -> Diagnostic {
     let names = schema
         .attrs
@@ -212,6 +228,9 @@ fn unknown_attr(name: &str, span: Span, schema: &BlockSchema, meta: &[&str]) -> 
         span,
     )
     .label("not in the schema");
+    if let Some(h) = super::terraform_names::help(schema, name) {
+        return d.help(h);
+    }
     match did_you_mean(name, all.iter().copied()) {
         Some(h) => d.help(h),
         None => d.help(format!("`{}` takes: {}", schema.name, all.join(", "))),
@@ -227,6 +246,9 @@ fn unknown_block(name: &str, span: Span, schema: &BlockSchema) -> Diagnostic {
         span,
     )
     .label("not a block of this kind");
+    if let Some(h) = super::terraform_names::help(schema, name) {
+        return d.help(h);
+    }
     let names = schema.blocks.iter().map(|b| b.name);
     match did_you_mean(name, names) {
         Some(h) => d.help(h),

@@ -1,0 +1,275 @@
+//! Terraform's names of berth's attributes and blocks, for the help of an
+//! unknown one: a ported stack's `cidr_block` is told it is `cidr`, not
+//! left to a "did you mean" that finds nothing close.
+
+use berth_provider::schema::Block as BlockSchema;
+
+/// What berth writes for another tool's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Berth {
+    /// An attribute or block of the same body.
+    Name(&'static str),
+    /// Written another way, said in a sentence.
+    Note(&'static str),
+}
+
+/// (block or kind, Terraform's name, berth's). Names that only lose
+/// Terraform's `_id`/`_arn` (`vpc_id`) or turn `_ids`/`_arns` into a plural
+/// (`subnet_ids`) are found by that rule and not listed.
+const NAMES: &[(&str, &str, Berth)] = &[
+    ("vpc", "cidr_block", Berth::Name("cidr")),
+    ("vpc", "enable_dns_hostnames", Berth::Name("dns_hostnames")),
+    ("vpc", "enable_dns_support", Berth::Name("dns_support")),
+    ("subnet", "cidr_block", Berth::Name("cidr")),
+    ("subnet", "availability_zone", Berth::Name("zone")),
+    ("subnet", "map_public_ip_on_launch", Berth::Name("public")),
+    ("route", "cidr_block", Berth::Name("cidr")),
+    ("route", "destination_cidr_block", Berth::Name("cidr")),
+    (
+        "route",
+        "vpc_peering_connection_id",
+        Berth::Name("peering_connection"),
+    ),
+    (
+        "route_table",
+        "route_table_association",
+        Berth::Note("a route table's subnets are its `subnets` list"),
+    ),
+    (
+        "ingress",
+        "cidr_blocks",
+        Berth::Note("a rule has one source: one `ingress` block per `cidr`"),
+    ),
+    (
+        "egress",
+        "cidr_blocks",
+        Berth::Note("a rule has one source: one `egress` block per `cidr`"),
+    ),
+    (
+        "security_group_rule",
+        "cidr_blocks",
+        Berth::Note("a rule has one source: one `security_group_rule` per `cidr`"),
+    ),
+    (
+        "ingress",
+        "security_groups",
+        Berth::Note("a rule has one source: `from = security_group.NAME`"),
+    ),
+    (
+        "egress",
+        "security_groups",
+        Berth::Note("a rule has one source: `from = security_group.NAME`"),
+    ),
+    (
+        "ingress",
+        "self",
+        Berth::Note("`self = true` is `from` naming the group itself"),
+    ),
+    (
+        "egress",
+        "self",
+        Berth::Note("`self = true` is `from` naming the group itself"),
+    ),
+    ("ingress", "prefix_list_ids", Berth::Name("prefix_list")),
+    ("egress", "prefix_list_ids", Berth::Name("prefix_list")),
+    (
+        "security_group_rule",
+        "source_security_group_id",
+        Berth::Name("from"),
+    ),
+    (
+        "security_group_rule",
+        "prefix_list_ids",
+        Berth::Name("prefix_list"),
+    ),
+    ("load_balancer", "load_balancer_type", Berth::Name("type")),
+    (
+        "load_balancer",
+        "enable_cross_zone_load_balancing",
+        Berth::Name("cross_zone"),
+    ),
+    (
+        "load_balancer",
+        "enable_deletion_protection",
+        Berth::Name("deletion_protection"),
+    ),
+    ("load_balancer", "container_name", Berth::Name("container")),
+    ("load_balancer", "container_port", Berth::Name("port")),
+    ("listener", "certificate_arn", Berth::Name("certificate")),
+    (
+        "cluster",
+        "setting",
+        Berth::Note(
+            "`setting { name = \"containerInsights\"  value = \"enabled\" }` is `container_insights = true`",
+        ),
+    ),
+    ("log_group", "retention_in_days", Berth::Name("retention_days")),
+    ("log_group", "kms_key_id", Berth::Name("kms_key")),
+    ("log_group", "log_group_class", Berth::Name("class")),
+    ("role", "assume_role_policy", Berth::Name("assume_policy")),
+    ("role", "managed_policy_arns", Berth::Name("policies")),
+    (
+        "role",
+        "inline_policy",
+        Berth::Note("an inline policy is a `policy NAME { document = ... }` block"),
+    ),
+    ("managed_policy", "policy", Berth::Name("document")),
+    (
+        "task_definition",
+        "container_definitions",
+        Berth::Note(
+            "containers are `container NAME { }` blocks: `berth import task-definition FILE.json` writes them",
+        ),
+    ),
+    (
+        "task_definition",
+        "execution_role_arn",
+        Berth::Name("execution_role"),
+    ),
+    ("task_definition", "task_role_arn", Berth::Name("task_role")),
+    (
+        "service",
+        "network_configuration",
+        Berth::Note(
+            "its `subnets`, `security_groups` and `assign_public_ip` are the service's `subnets`, `security_groups` and `public_ip`",
+        ),
+    ),
+    ("service", "assign_public_ip", Berth::Name("public_ip")),
+    (
+        "service",
+        "deployment_minimum_healthy_percent",
+        Berth::Name("min_healthy_percent"),
+    ),
+    (
+        "service",
+        "deployment_maximum_percent",
+        Berth::Name("max_percent"),
+    ),
+    (
+        "service",
+        "health_check_grace_period_seconds",
+        Berth::Name("health_check_grace_period"),
+    ),
+    (
+        "service",
+        "deployment_circuit_breaker",
+        Berth::Name("circuit_breaker"),
+    ),
+    (
+        "ecr_repository",
+        "image_tag_mutability",
+        Berth::Name("tag_mutability"),
+    ),
+    (
+        "ecr_repository",
+        "image_scanning_configuration",
+        Berth::Note("`image_scanning_configuration { scan_on_push = true }` is `scan_on_push = true`"),
+    ),
+    ("ssm_parameter", "key_id", Berth::Name("kms_key")),
+    ("secret", "kms_key_id", Berth::Name("kms_key")),
+    (
+        "secret",
+        "recovery_window_in_days",
+        Berth::Name("recovery_window_days"),
+    ),
+    ("secret", "secret_string", Berth::Name("value")),
+    ("metric_alarm", "alarm_name", Berth::Name("name")),
+    ("metric_alarm", "alarm_description", Berth::Name("description")),
+    ("nat_gateway", "allocation_id", Berth::Name("elastic_ip")),
+    ("vpc_endpoint", "service_name", Berth::Name("service")),
+    ("vpc_endpoint", "vpc_endpoint_type", Berth::Name("type")),
+    ("vpc_endpoint", "private_dns_enabled", Berth::Name("private_dns")),
+];
+
+/// What berth writes for `name`, another tool's name of something
+/// `schema` holds; a name only when `schema` has it.
+pub fn berth_name(schema: &BlockSchema, name: &str) -> Option<Berth> {
+    let has = |n: &str| schema.attr(n).is_some() || schema.block(n).is_some();
+    let listed = NAMES
+        .iter()
+        .find(|(block, other, _)| *block == schema.name && *other == name)
+        .map(|(_, _, berth)| *berth);
+    match listed {
+        Some(Berth::Name(n)) if has(n) => return Some(Berth::Name(n)),
+        Some(Berth::Note(note)) => return Some(Berth::Note(note)),
+        _ => {}
+    }
+    let single = ["_id", "_arn"].iter().find_map(|s| name.strip_suffix(s));
+    let plural = ["_ids", "_arns"].iter().find_map(|s| name.strip_suffix(s));
+    let candidate = match (single, plural) {
+        (Some(base), _) => base.to_string(),
+        (None, Some(base)) => format!("{base}s"),
+        (None, None) => return None,
+    };
+    let found = schema
+        .attrs
+        .iter()
+        .map(|a| a.name)
+        .chain(schema.blocks.iter().map(|b| b.name))
+        .find(|n| *n == candidate)?;
+    Some(Berth::Name(found))
+}
+
+/// The help line for `name`, if another tool calls it so.
+pub fn help(schema: &BlockSchema, name: &str) -> Option<String> {
+    berth_name(schema, name).map(|b| match b {
+        Berth::Name(n) => format!("`{name}` is Terraform's name; did you mean `{n}`?"),
+        Berth::Note(note) => format!("Terraform's `{name}`: {note}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use berth_provider::Kind;
+    use berth_provider::schema::Block as BlockSchema;
+
+    use super::*;
+
+    fn every_block() -> Vec<BlockSchema> {
+        fn walk(b: BlockSchema, out: &mut Vec<BlockSchema>) {
+            out.push(b);
+            for nested in b.blocks {
+                walk(*nested, out);
+            }
+        }
+        let mut out = Vec::new();
+        for kind in Kind::ALL {
+            walk(kind.schema().as_block(), &mut out);
+        }
+        out
+    }
+
+    /// A listed name that no schema has would never be suggested: the table
+    /// must follow renames.
+    #[test]
+    fn every_listed_name_is_in_a_schema_of_its_block() {
+        let blocks = every_block();
+        for (block, other, berth) in NAMES {
+            let schemas: Vec<_> = blocks.iter().filter(|b| b.name == *block).collect();
+            assert!(!schemas.is_empty(), "no block or kind `{block}`");
+            if let Berth::Name(n) = berth {
+                assert!(
+                    schemas
+                        .iter()
+                        .any(|s| s.attr(n).is_some() || s.block(n).is_some()),
+                    "`{block}` has no `{n}` (for Terraform's `{other}`)"
+                );
+                assert_ne!(n, other, "`{block}.{other}` needs no entry");
+            }
+        }
+    }
+
+    #[test]
+    fn suffixes_of_ids_and_arns_are_dropped() {
+        let subnet = Kind::Subnet.schema().as_block();
+        assert_eq!(berth_name(&subnet, "vpc_id"), Some(Berth::Name("vpc")));
+        assert_eq!(berth_name(&subnet, "cidr_block"), Some(Berth::Name("cidr")));
+        assert_eq!(berth_name(&subnet, "owner_id"), None);
+        let endpoint = Kind::VpcEndpoint.schema().as_block();
+        assert_eq!(berth_name(&endpoint, "subnet_ids"), Some(Berth::Name("subnets")));
+        assert_eq!(
+            berth_name(&endpoint, "route_table_ids"),
+            Some(Berth::Name("route_tables"))
+        );
+    }
+}
