@@ -209,7 +209,7 @@ module.exports = grammar({
     map_entry: ($) =>
       seq(
         field('key', choice($.identifier, $.quoted_key)),
-        '=',
+        choice('=', ':'),
         field('value', $._expression),
       ),
 

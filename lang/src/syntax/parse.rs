@@ -781,7 +781,7 @@ impl<'t> Parser<'t> {
         Ok(items)
     }
 
-    /// `{ key = value ... }`, at its `{`.
+    /// `{ key = value ... }` (or `key: value`), at its `{`.
     fn map(&mut self) -> Parsed<Vec<MapEntry>> {
         self.open("{")?;
         let mut entries = Vec::new();
@@ -793,7 +793,9 @@ impl<'t> Parser<'t> {
             }
             let key = self.map_key()?;
             self.c.skip_trivia();
-            if !self.c.eat(b'=') {
+            // `key: value` is HCL's other spelling, the one JSON-minded
+            // Terraform (`jsonencode({ "name" : "app" })`) writes.
+            if !self.c.eat(b'=') && !self.c.eat(b':') {
                 return Err(self.expected(&[Expected::Equals]));
             }
             self.c.skip_trivia();
@@ -946,6 +948,22 @@ route_table public {
         };
         assert_eq!(route.kind.name, "route");
         assert_eq!(route.body.len(), 2);
+    }
+
+    #[test]
+    fn map_entries_take_a_colon_as_terraform_json_writes_them() {
+        let colon = parse_ok(r#"x y { a = { "name" : "app", port: 80 } }"#);
+        let equals = parse_ok(r#"x y { a = { "name" = "app", port = 80 } }"#);
+        let entries = |f: &File| match &attr(f, 0).value.kind {
+            ExprKind::Map(entries) => entries
+                .iter()
+                .map(|e| (e.key.name.clone(), e.value.kind.clone()))
+                .collect::<Vec<_>>(),
+            other => panic!("a map, not {other:?}"),
+        };
+        assert_eq!(entries(&colon), entries(&equals));
+        // An attribute is still written with `=` only.
+        assert!(parse(FileId(0), "x y { a: 1 }").is_err());
     }
 
     #[test]

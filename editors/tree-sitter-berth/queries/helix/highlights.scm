@@ -66,6 +66,9 @@
 ; Operators and punctuation
 "=" @operator
 
+(map_entry
+  ":" @operator)
+
 (unary_expression
   operator: _ @operator)
 
