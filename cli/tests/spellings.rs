@@ -86,6 +86,7 @@ cases!(
     cloudformation_task_sizes,
     terraform_group_without_egress,
     terraform_listener_actions,
+    terraform_container_definitions,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

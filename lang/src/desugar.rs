@@ -476,38 +476,9 @@ fn list_condition(
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
-    use std::path::Path;
 
-    use crate::stack::{DesiredBody, DesiredValue};
-    use crate::{Options, Sources, analyze, diagnostic, load};
-
-    /// A body without its spans: what the plan and the provider see.
-    #[derive(Debug, PartialEq)]
-    struct Shape {
-        attrs: BTreeMap<String, DesiredValue>,
-        blocks: BTreeMap<String, Vec<(Option<String>, Shape)>>,
-    }
-
-    fn shape(body: &DesiredBody) -> Shape {
-        Shape {
-            attrs: body
-                .attrs
-                .iter()
-                .map(|(k, v)| (k.clone(), v.node.clone()))
-                .collect(),
-            blocks: body
-                .blocks
-                .iter()
-                .map(|(k, bs)| {
-                    let bs = bs
-                        .iter()
-                        .map(|b| (b.label.as_ref().map(|l| l.node.clone()), shape(&b.body)))
-                        .collect();
-                    (k.clone(), bs)
-                })
-                .collect(),
-        }
-    }
+    use crate::stack::DesiredValue;
+    use crate::test_support::Shape;
 
     const BASE: &str = r#"
 vpc main { cidr = "10.0.0.0/16" }
@@ -536,22 +507,7 @@ target_group green {
 
     /// Every resource of `text` (after [`BASE`]), by address.
     fn resources(text: &str) -> BTreeMap<String, Shape> {
-        let mut sources = Sources::new();
-        let mut diags = Vec::new();
-        let text = format!("{BASE}{text}");
-        load::add_bytes(&mut sources, &mut diags, Path::new("main.berth"), text.as_bytes());
-        let options = Options {
-            default_name: "test".into(),
-            ..Options::default()
-        };
-        let analysis = analyze(sources, diags, &options);
-        let rendered = diagnostic::render(&analysis.sources, &analysis.diagnostics);
-        let stack = analysis.stack.unwrap_or_else(|| panic!("valid:\n{rendered}"));
-        stack
-            .resources
-            .iter()
-            .map(|r| (r.address.to_string(), shape(&r.body)))
-            .collect()
+        crate::test_support::resources(&format!("{BASE}{text}"))
     }
 
     #[test]

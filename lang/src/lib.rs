@@ -17,6 +17,8 @@ pub mod source;
 pub mod stack;
 mod suggest;
 pub mod syntax;
+#[cfg(test)]
+mod test_support;
 
 pub use analyze::{Analysis, Options, analyze, analyze_in_cloud};
 pub use diagnostic::Diagnostic;

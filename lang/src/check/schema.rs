@@ -9,6 +9,7 @@ use super::declare::{LIFECYCLE, META_ATTRS, ResourceDecl};
 use super::dynamic::DYNAMIC;
 use super::terraform_names::Berth;
 use crate::diagnostic::Diagnostic;
+use crate::eval::CONTAINER_DEFINITIONS;
 use crate::source::Span;
 use crate::suggest::{closest, did_you_mean};
 use crate::syntax::ast::{Block, ExprKind, Item, Label};
@@ -39,6 +40,12 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
                     continue;
                 }
                 if meta.contains(&name) {
+                    continue;
+                }
+                // Terraform's JSON of the containers: `container` blocks,
+                // as many as evaluation finds.
+                if meta == META_ATTRS && schema.name == "task_definition" && name == CONTAINER_DEFINITIONS {
+                    repeated.push("container");
                     continue;
                 }
                 match schema.attr(name) {

@@ -116,13 +116,6 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("managed_policy", "policy", Berth::Name("document")),
     (
         "task_definition",
-        "container_definitions",
-        Berth::Note(
-            "containers are `container NAME { }` blocks: `berth import task-definition FILE.json` writes them",
-        ),
-    ),
-    (
-        "task_definition",
         "execution_role_arn",
         Berth::Name("execution_role"),
     ),

@@ -2,6 +2,8 @@
 //! expansion, interpolation, functions, and references (known values are
 //! inlined, ids and ARNs stay references until apply).
 
+mod container_definitions;
+pub use container_definitions::ATTR as CONTAINER_DEFINITIONS;
 mod files;
 pub mod functions;
 mod lookups;
@@ -722,6 +724,20 @@ impl Evaluator<'_, '_> {
         for item in &block.body {
             match item {
                 Item::Attribute(a) if top && META_ATTRS.contains(&a.name.name.as_str()) => {}
+                Item::Attribute(a)
+                    if top
+                        && a.name.name == container_definitions::ATTR
+                        && self
+                            .current
+                            .as_ref()
+                            .is_some_and(|c| c.kind == Kind::TaskDefinition) =>
+                {
+                    let made = self.container_definitions(&a.value, each);
+                    body.blocks
+                        .entry("container".to_owned())
+                        .or_default()
+                        .extend(made);
+                }
                 Item::Block(b) if top && b.kind.name == LIFECYCLE => {}
                 Item::Block(b) if b.kind.name == crate::check::dynamic::DYNAMIC => {
                     let Some(d) = crate::check::dynamic::parts(b, &mut Vec::new()) else {
@@ -761,6 +777,27 @@ impl Evaluator<'_, '_> {
             }
         }
         body
+    }
+
+    /// The containers of a task definition's `container_definitions`:
+    /// `jsonencode`'s argument read as the JSON it would make (so its
+    /// values may be known only after apply), else the JSON text.
+    fn container_definitions(&mut self, value: &Expr, each: Option<Each<'_>>) -> Vec<DesiredBlock> {
+        let json = match &value.kind {
+            ExprKind::Call(call) if call.name.name == "jsonencode" && call.args.len() == 1 => &call.args[0],
+            _ => value,
+        };
+        let Some(json) = self.expr(json, each) else {
+            return Vec::new();
+        };
+        let schema = Kind::TaskDefinition.schema().as_block();
+        let Some(container) = schema.block("container") else {
+            return Vec::new();
+        };
+        match container_definitions::containers(json, container, value.span) {
+            Ok(made) => made,
+            Err(d) => self.error(d).unwrap_or_default(),
+        }
     }
 
     fn expr(&mut self, expr: &Expr, each: Option<Each<'_>>) -> Option<DesiredValue> {

@@ -1,0 +1,334 @@
+//! Terraform's `container_definitions`: ECS's JSON of a task's containers,
+//! written as `jsonencode([...])` (whose values may be references, such as
+//! a log group's name or a repository's URL) or read from a file
+//! (`file("containers.json")`, `templatefile(...)`), turned into the
+//! `container` blocks it describes. Each JSON field is found by the AWS
+//! field name the schema gives its berth attribute or block (`portMappings`
+//! is `port_mapping` blocks, `healthCheck.startPeriod` a health check's
+//! `start_period`), so the schema is the one table of names; a field the
+//! schema has no place for is an error, never dropped.
+
+use std::collections::BTreeMap;
+
+use berth_provider::Value;
+use berth_provider::schema::{Attr, Block as BlockSchema, Type};
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{Span, Spanned};
+use crate::stack::{DesiredBlock, DesiredBody, DesiredValue};
+
+/// The task definition attribute Terraform writes its containers in.
+pub const ATTR: &str = "container_definitions";
+
+const CODE: &str = "E0332";
+
+/// The containers `value` (the JSON's list, or its text) describes;
+/// `span` is the attribute's value, where every error and value points.
+pub fn containers(
+    value: DesiredValue,
+    schema: &BlockSchema,
+    span: Span,
+) -> Result<Vec<DesiredBlock>, Diagnostic> {
+    let value = match value {
+        DesiredValue::Known(Value::String(text)) => {
+            match super::functions::call("jsondecode", &[Value::String(text)]) {
+                Ok(v) => DesiredValue::Known(v),
+                Err(e) => return Err(error(format!("`{ATTR}` is not JSON: {e}"), span)),
+            }
+        }
+        other => other,
+    };
+    let Node::List(items) = node(value) else {
+        return Err(error(format!("`{ATTR}` is a list of containers"), span)
+            .help("write `container_definitions = jsonencode([{ name = \"app\"  image = \"...\" }])`"));
+    };
+    let mut out: Vec<DesiredBlock> = Vec::new();
+    for item in items {
+        let Node::Map(mut fields) = item else {
+            return Err(error("each container is a map of ECS's fields", span));
+        };
+        let name = match fields.remove("name").map(fold) {
+            Some(DesiredValue::Known(Value::String(n))) => n,
+            _ => {
+                return Err(error("a container needs its `name`, known at plan time", span)
+                    .help("add `name = \"app\"` to each container"));
+            }
+        };
+        if out
+            .iter()
+            .any(|c| c.label.as_ref().is_some_and(|l| l.node == name))
+        {
+            return Err(error(format!("two containers are named `{name}`"), span));
+        }
+        let body = body(schema, fields, span).map_err(|e| e.named(&name))?;
+        out.push(DesiredBlock {
+            label: Some(Spanned::new(name, span)),
+            body,
+            span,
+        });
+    }
+    Ok(out)
+}
+
+fn error(message: impl Into<String>, span: Span) -> Diagnostic {
+    Diagnostic::error(CODE, message, span).label("in these container definitions")
+}
+
+/// A field's problem, named with its path once the container is known.
+struct FieldError {
+    path: String,
+    problem: String,
+    help: Option<String>,
+    span: Span,
+}
+
+impl FieldError {
+    fn named(self, container: &str) -> Diagnostic {
+        let d = error(
+            format!("container `{container}`: `{}` {}", self.path, self.problem),
+            self.span,
+        );
+        match self.help {
+            Some(h) => d.help(h),
+            None => d,
+        }
+    }
+}
+
+/// A JSON value with its known parts unfolded, so that a map or list is
+/// one shape whether its values are known or not.
+enum Node {
+    Map(BTreeMap<String, Node>),
+    List(Vec<Node>),
+    Leaf(DesiredValue),
+}
+
+fn node(v: DesiredValue) -> Node {
+    match v {
+        DesiredValue::Known(Value::Map(m)) => Node::Map(
+            m.into_iter()
+                .map(|(k, v)| (k, node(DesiredValue::Known(v))))
+                .collect(),
+        ),
+        DesiredValue::Known(Value::List(l)) => {
+            Node::List(l.into_iter().map(|v| node(DesiredValue::Known(v))).collect())
+        }
+        DesiredValue::Map(m) => Node::Map(m.into_iter().map(|(k, v)| (k, node(v))).collect()),
+        DesiredValue::List(l) => Node::List(l.into_iter().map(node).collect()),
+        leaf => Node::Leaf(leaf),
+    }
+}
+
+/// The value again, known wherever all its parts are.
+fn fold(n: Node) -> DesiredValue {
+    match n {
+        Node::Map(m) => DesiredValue::map(m.into_iter().map(|(k, v)| (k, fold(v))).collect()),
+        Node::List(l) => DesiredValue::list(l.into_iter().map(fold).collect()),
+        Node::Leaf(v) => v,
+    }
+}
+
+/// `null`, `[]` and `{}`: what Terraform's modules write for a field left
+/// empty (`"environment": []`, `"mountPoints": []`), which AWS stores as none.
+fn is_empty(n: &Node) -> bool {
+    match n {
+        Node::Map(m) => m.is_empty(),
+        Node::List(l) => l.is_empty(),
+        Node::Leaf(v) => *v == DesiredValue::Known(Value::Null),
+    }
+}
+
+/// Whether `attr` is written as ECS's field at `path` in a block whose AWS
+/// name is `block_aws` (a health check's `healthCheck.command`).
+fn is_field(attr: &Attr, block_aws: &str, path: &str) -> bool {
+    attr.aws == path
+        || attr
+            .aws
+            .strip_prefix(block_aws)
+            .and_then(|rest| rest.strip_prefix('.'))
+            == Some(path)
+}
+
+fn body(schema: &BlockSchema, fields: BTreeMap<String, Node>, span: Span) -> Result<DesiredBody, FieldError> {
+    let mut out = DesiredBody::default();
+    let mut pending: Vec<(String, Node)> = fields.into_iter().collect();
+    while let Some((path, value)) = pending.pop() {
+        if is_empty(&value) {
+            continue;
+        }
+        if let Some(attr) = schema.attrs.iter().find(|a| is_field(a, schema.aws, &path)) {
+            let v = attr_value(attr, value).ok_or_else(|| FieldError {
+                path: path.clone(),
+                problem: "is not a list of `name` and `value` (or `valueFrom`) pairs, each name once".into(),
+                help: None,
+                span,
+            })?;
+            out.attrs.insert(attr.name.to_owned(), Spanned::new(v, span));
+            continue;
+        }
+        if let Some(nested) = schema.blocks.iter().find(|b| b.aws == path) {
+            let items = match value {
+                Node::List(items) => items,
+                one => vec![one],
+            };
+            for item in items {
+                let Node::Map(fields) = item else {
+                    return Err(FieldError {
+                        path,
+                        problem: "holds something other than maps".into(),
+                        help: None,
+                        span,
+                    });
+                };
+                let body = body(nested, fields, span).map_err(|e| FieldError {
+                    path: format!("{path}.{}", e.path),
+                    ..e
+                })?;
+                out.blocks
+                    .entry(nested.name.to_owned())
+                    .or_default()
+                    .push(DesiredBlock {
+                        label: None,
+                        body,
+                        span,
+                    });
+            }
+            continue;
+        }
+        match value {
+            // A group of fields, such as `repositoryCredentials` or a
+            // Linux parameters' `capabilities`: each by its dotted path.
+            Node::Map(m) if schema.attrs.iter().any(|a| a.aws.contains(&format!("{path}."))) => {
+                pending.extend(m.into_iter().map(|(k, v)| (format!("{path}.{k}"), v)));
+            }
+            _ => {
+                return Err(FieldError {
+                    path,
+                    problem: "is not a field berth writes".into(),
+                    help: Some(
+                        "berth writes the fields Fargate takes; convert the JSON with \
+                         `berth import task-definition FILE.json` to see what it keeps"
+                            .into(),
+                    ),
+                    span,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A field's value as `attr` takes it: ECS's lists of `name` and `value`
+/// (`environment`, `secrets`, a log's `secretOptions`) are berth's maps.
+fn attr_value(attr: &Attr, value: Node) -> Option<DesiredValue> {
+    match (attr.ty, value) {
+        (Type::Map(_), Node::List(pairs)) => {
+            let mut map = BTreeMap::new();
+            for pair in pairs {
+                let Node::Map(mut pair) = pair else { return None };
+                let name = match pair.remove("name").map(fold) {
+                    Some(DesiredValue::Known(Value::String(n))) => n,
+                    _ => return None,
+                };
+                let value = pair.remove("value").or_else(|| pair.remove("valueFrom"))?;
+                // ECS takes a name twice and keeps one; which, it does not say.
+                if !pair.is_empty() || map.insert(name, fold(value)).is_some() {
+                    return None;
+                }
+            }
+            Some(DesiredValue::map(map))
+        }
+        (_, value) => Some(fold(value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::resources;
+
+    const BASE: &str = r#"
+variable port { default = 8080 }
+log_group app { retention_days = 7 }
+"#;
+
+    fn task(containers: &str) -> String {
+        format!(
+            "{BASE}task_definition app {{\n  cpu = 256\n  memory = 512\n  execution_role = \"arn:aws:iam::123456789012:role/exec\"\n{containers}\n}}\n"
+        )
+    }
+
+    #[test]
+    fn terraform_json_is_berths_container_blocks() {
+        let terraform = resources(&task(
+            r#"
+  container_definitions = jsonencode([
+    {
+      "name" : "app",
+      "image" : "nginx:${var.port}",
+      "cpu" : 0,
+      "mountPoints" : [],
+      "portMappings" : [{ "containerPort" : var.port, "protocol" : "tcp" }],
+      "environment" : [{ "name" : "PORT", "value" : tostring(var.port) }],
+      "secrets" : [{ "name" : "KEY", "valueFrom" : "arn:aws:ssm:us-east-1:123456789012:parameter/key" }],
+      "dockerLabels" : { "team" : "web" },
+      "logConfiguration" : {
+        "logDriver" : "awslogs",
+        "options" : { "awslogs-group" : log_group.app.name },
+        "secretOptions" : [{ "name" : "token", "valueFrom" : "arn:aws:ssm:us-east-1:123456789012:parameter/t" }]
+      },
+      "healthCheck" : { "command" : ["CMD", "true"], "startPeriod" : 10 },
+      "linuxParameters" : { "capabilities" : { "add" : ["SYS_PTRACE"] } },
+      "repositoryCredentials" : { "credentialsParameter" : "arn:aws:secretsmanager:us-east-1:123456789012:secret:r" },
+      "dependsOn" : [{ "containerName" : "init", "condition" : "SUCCESS" }]
+    },
+    { "name" : "init", "image" : "busybox", "essential" : false }
+  ])"#,
+        ));
+        let berth = resources(&task(
+            r#"
+  container app {
+    image  = "nginx:${var.port}"
+    cpu    = 0
+    env    = { PORT = tostring(var.port) }
+    secrets = { KEY = "arn:aws:ssm:us-east-1:123456789012:parameter/key" }
+    labels = { team = "web" }
+    repository_credentials = "arn:aws:secretsmanager:us-east-1:123456789012:secret:r"
+    port_mapping {
+      container_port = var.port
+      protocol       = "tcp"
+    }
+    log {
+      driver         = "awslogs"
+      options        = { "awslogs-group" = log_group.app.name }
+      secret_options = { token = "arn:aws:ssm:us-east-1:123456789012:parameter/t" }
+    }
+    health_check {
+      command      = ["CMD", "true"]
+      start_period = 10
+    }
+    linux { capabilities_add = ["SYS_PTRACE"] }
+    depends_on {
+      container = "init"
+      condition = "SUCCESS"
+    }
+  }
+  container init {
+    image     = "busybox"
+    essential = false
+  }"#,
+        ));
+        assert_eq!(terraform, berth);
+    }
+
+    #[test]
+    fn json_text_is_read_as_jsonencode_would_write_it() {
+        let text = resources(&task(
+            r#"  container_definitions = "[{\"name\": \"app\", \"image\": \"nginx\", \"environment\": [{\"name\": \"A\", \"value\": \"1\"}], \"volumesFrom\": []}]""#,
+        ));
+        let encoded = resources(&task(
+            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx", environment = [{ name = "A", value = "1" }] }])"#,
+        ));
+        assert_eq!(text, encoded);
+        assert_eq!(text["task_definition.app"].blocks["container"].len(), 1);
+    }
+}

@@ -1,0 +1,57 @@
+//! What the crate's unit tests share: a stack's resources as the plan and
+//! the providers see them, without the spans that tell where each value
+//! was written.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::stack::{DesiredBody, DesiredValue};
+use crate::{Options, Sources, analyze, diagnostic, load};
+
+/// A body without its spans.
+#[derive(Debug, PartialEq)]
+pub struct Shape {
+    pub attrs: BTreeMap<String, DesiredValue>,
+    pub blocks: BTreeMap<String, Vec<(Option<String>, Shape)>>,
+}
+
+fn shape(body: &DesiredBody) -> Shape {
+    Shape {
+        attrs: body
+            .attrs
+            .iter()
+            .map(|(k, v)| (k.clone(), v.node.clone()))
+            .collect(),
+        blocks: body
+            .blocks
+            .iter()
+            .map(|(k, bs)| {
+                let bs = bs
+                    .iter()
+                    .map(|b| (b.label.as_ref().map(|l| l.node.clone()), shape(&b.body)))
+                    .collect();
+                (k.clone(), bs)
+            })
+            .collect(),
+    }
+}
+
+/// Every resource of the stack `text` (one file), by address; panics with
+/// the rendered diagnostics when it is not valid.
+pub fn resources(text: &str) -> BTreeMap<String, Shape> {
+    let mut sources = Sources::new();
+    let mut diags = Vec::new();
+    load::add_bytes(&mut sources, &mut diags, Path::new("main.berth"), text.as_bytes());
+    let options = Options {
+        default_name: "test".into(),
+        ..Options::default()
+    };
+    let analysis = analyze(sources, diags, &options);
+    let rendered = diagnostic::render(&analysis.sources, &analysis.diagnostics);
+    let stack = analysis.stack.unwrap_or_else(|| panic!("valid:\n{rendered}"));
+    stack
+        .resources
+        .iter()
+        .map(|r| (r.address.to_string(), shape(&r.body)))
+        .collect()
+}
