@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::stack::{DesiredBody, DesiredValue};
+use crate::stack::{DesiredBody, DesiredValue, Stack};
 use crate::{Options, Sources, analyze, diagnostic, load};
 
 /// A body without its spans.
@@ -36,9 +36,9 @@ fn shape(body: &DesiredBody) -> Shape {
     }
 }
 
-/// Every resource of the stack `text` (one file), by address; panics with
-/// the rendered diagnostics when it is not valid.
-pub fn resources(text: &str) -> BTreeMap<String, Shape> {
+/// The stack `text` (one file); panics with the rendered diagnostics when
+/// it is not valid.
+pub fn stack(text: &str) -> Stack {
     let mut sources = Sources::new();
     let mut diags = Vec::new();
     load::add_bytes(&mut sources, &mut diags, Path::new("main.berth"), text.as_bytes());
@@ -48,8 +48,12 @@ pub fn resources(text: &str) -> BTreeMap<String, Shape> {
     };
     let analysis = analyze(sources, diags, &options);
     let rendered = diagnostic::render(&analysis.sources, &analysis.diagnostics);
-    let stack = analysis.stack.unwrap_or_else(|| panic!("valid:\n{rendered}"));
-    stack
+    analysis.stack.unwrap_or_else(|| panic!("valid:\n{rendered}"))
+}
+
+/// Every resource of the stack `text`, by address.
+pub fn resources(text: &str) -> BTreeMap<String, Shape> {
+    stack(text)
         .resources
         .iter()
         .map(|r| (r.address.to_string(), shape(&r.body)))

@@ -244,7 +244,7 @@ fn attr_value(attr: &Attr, value: Node) -> Option<DesiredValue> {
 
 #[cfg(test)]
 mod tests {
-    use crate::test_support::resources;
+    use crate::test_support::{resources, stack};
 
     const BASE: &str = r#"
 variable port { default = 8080 }
@@ -330,5 +330,29 @@ log_group app { retention_days = 7 }
         ));
         assert_eq!(text, encoded);
         assert_eq!(text["task_definition.app"].blocks["container"].len(), 1);
+    }
+
+    #[test]
+    fn a_sensitive_value_masks_the_containers() {
+        let text = |value: &str| {
+            format!(
+                "variable token {{\n  default = \"s3cret\"\n  sensitive = true\n}}\n{}",
+                task(&format!(
+                    r#"  container_definitions = jsonencode([{{ name = "a", image = "x", environment = [{{ name = "T", value = {value} }}] }}])"#
+                ))
+            )
+        };
+        let masked = |value: &str| {
+            let stack = stack(&text(value));
+            let task = stack
+                .resources
+                .iter()
+                .find(|r| r.address.to_string() == "task_definition.app");
+            let container = &task.expect("the task definition").body.blocks("container")[0];
+            container.body.sensitive.clone()
+        };
+        assert!(masked("var.token").contains("env"));
+        assert!(masked("var.token").contains("image"));
+        assert!(masked("\"plain\"").is_empty());
     }
 }

@@ -290,6 +290,12 @@ fn locate(expr: &Expr, at: &str, out: &mut BTreeMap<String, Span>) {
     }
 }
 
+/// Marks every attribute of `body` and of its blocks sensitive.
+fn mask(body: &mut DesiredBody) {
+    body.sensitive.extend(body.attrs.keys().cloned());
+    body.blocks.values_mut().flatten().for_each(|b| mask(&mut b.body));
+}
+
 fn header(block: &Block) -> Span {
     block
         .label
@@ -787,7 +793,10 @@ impl Evaluator<'_, '_> {
             ExprKind::Call(call) if call.name.name == "jsonencode" && call.args.len() == 1 => &call.args[0],
             _ => value,
         };
-        let Some(json) = self.expr(json, each) else {
+        let outer = std::mem::take(&mut self.tainted);
+        let json = self.expr(json, each);
+        let tainted = std::mem::replace(&mut self.tainted, outer);
+        let Some(json) = json else {
             return Vec::new();
         };
         let schema = Kind::TaskDefinition.schema().as_block();
@@ -795,6 +804,12 @@ impl Evaluator<'_, '_> {
             return Vec::new();
         };
         match container_definitions::containers(json, container, value.span) {
+            // Where in the JSON a sensitive value went is not tracked:
+            // every setting of the containers is masked.
+            Ok(mut made) if tainted => {
+                made.iter_mut().for_each(|c| mask(&mut c.body));
+                made
+            }
             Ok(made) => made,
             Err(d) => self.error(d).unwrap_or_default(),
         }
