@@ -22,13 +22,27 @@ pub const ATTR: &str = "container_definitions";
 
 const CODE: &str = "E0332";
 
-/// The containers `value` (the JSON's list, or its text) describes;
-/// `span` is the attribute's value, where every error and value points.
+/// Where the JSON's parts were written: the spans of a literal's parts by
+/// path (`[0].portMappings[1].hostPort`), else the whole attribute's.
+pub struct Place<'a> {
+    pub parts: &'a BTreeMap<String, Span>,
+    pub whole: Span,
+}
+
+impl Place<'_> {
+    fn at(&self, path: &str) -> Span {
+        self.parts.get(path).copied().unwrap_or(self.whole)
+    }
+}
+
+/// The containers `value` (the JSON's list, or its text) describes, each
+/// value and error spanned where `place` says its part was written.
 pub fn containers(
     value: DesiredValue,
     schema: &BlockSchema,
-    span: Span,
+    place: &Place<'_>,
 ) -> Result<Vec<DesiredBlock>, Diagnostic> {
+    let span = place.whole;
     let value = match value {
         DesiredValue::Known(Value::String(text)) => {
             match super::functions::call("jsondecode", &[Value::String(text)]) {
@@ -43,28 +57,33 @@ pub fn containers(
             .help("write `container_definitions = jsonencode([{ name = \"app\"  image = \"...\" }])`"));
     };
     let mut out: Vec<DesiredBlock> = Vec::new();
-    for item in items {
+    for (i, item) in items.into_iter().enumerate() {
+        let path = format!("[{i}]");
         let Node::Map(mut fields) = item else {
-            return Err(error("each container is a map of ECS's fields", span));
+            return Err(error("each container is a map of ECS's fields", place.at(&path)));
         };
         let name = match fields.remove("name").map(fold) {
             Some(DesiredValue::Known(Value::String(n))) => n,
             _ => {
-                return Err(error("a container needs its `name`, known at plan time", span)
-                    .help("add `name = \"app\"` to each container"));
+                return Err(error(
+                    "a container needs its `name`, known at plan time",
+                    place.at(&path),
+                )
+                .help("add `name = \"app\"` to each container"));
             }
         };
+        let label = place.at(&format!("{path}.name"));
         if out
             .iter()
             .any(|c| c.label.as_ref().is_some_and(|l| l.node == name))
         {
-            return Err(error(format!("two containers are named `{name}`"), span));
+            return Err(error(format!("two containers are named `{name}`"), label));
         }
-        let body = body(schema, fields, span).map_err(|e| e.named(&name))?;
+        let body = body(schema, fields, &path, place).map_err(|e| e.named(&name))?;
         out.push(DesiredBlock {
-            label: Some(Spanned::new(name, span)),
+            label: Some(Spanned::new(name, label)),
             body,
-            span,
+            span: place.at(&path),
         });
     }
     Ok(out)
@@ -84,10 +103,12 @@ struct FieldError {
 
 impl FieldError {
     fn named(self, container: &str) -> Diagnostic {
-        let d = error(
+        let d = Diagnostic::error(
+            CODE,
             format!("container `{container}`: `{}` {}", self.path, self.problem),
             self.span,
-        );
+        )
+        .label("this field");
         match self.help {
             Some(h) => d.help(h),
             None => d,
@@ -149,10 +170,18 @@ fn is_field(attr: &Attr, block_aws: &str, path: &str) -> bool {
             == Some(path)
 }
 
-fn body(schema: &BlockSchema, fields: BTreeMap<String, Node>, span: Span) -> Result<DesiredBody, FieldError> {
+/// The block `schema` that the JSON map `fields`, at `json` in the
+/// definitions, describes.
+fn body(
+    schema: &BlockSchema,
+    fields: BTreeMap<String, Node>,
+    json: &str,
+    place: &Place<'_>,
+) -> Result<DesiredBody, FieldError> {
     let mut out = DesiredBody::default();
     let mut pending: Vec<(String, Node)> = fields.into_iter().collect();
     while let Some((path, value)) = pending.pop() {
+        let span = place.at(&format!("{json}.{path}"));
         if is_empty(&value) {
             continue;
         }
@@ -168,19 +197,23 @@ fn body(schema: &BlockSchema, fields: BTreeMap<String, Node>, span: Span) -> Res
         }
         if let Some(nested) = schema.blocks.iter().find(|b| b.aws == path) {
             let items = match value {
-                Node::List(items) => items,
-                one => vec![one],
+                Node::List(items) => items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, n)| (format!("{json}.{path}[{j}]"), n))
+                    .collect(),
+                one => vec![(format!("{json}.{path}"), one)],
             };
-            for item in items {
+            for (at, item) in items {
                 let Node::Map(fields) = item else {
                     return Err(FieldError {
                         path,
                         problem: "holds something other than maps".into(),
                         help: None,
-                        span,
+                        span: place.at(&at),
                     });
                 };
-                let body = body(nested, fields, span).map_err(|e| FieldError {
+                let body = body(nested, fields, &at, place).map_err(|e| FieldError {
                     path: format!("{path}.{}", e.path),
                     ..e
                 })?;
@@ -190,7 +223,7 @@ fn body(schema: &BlockSchema, fields: BTreeMap<String, Node>, span: Span) -> Res
                     .push(DesiredBlock {
                         label: None,
                         body,
-                        span,
+                        span: place.at(&at),
                     });
             }
             continue;

@@ -789,12 +789,12 @@ impl Evaluator<'_, '_> {
     /// `jsonencode`'s argument read as the JSON it would make (so its
     /// values may be known only after apply), else the JSON text.
     fn container_definitions(&mut self, value: &Expr, each: Option<Each<'_>>) -> Vec<DesiredBlock> {
-        let json = match &value.kind {
+        let json_expr = match &value.kind {
             ExprKind::Call(call) if call.name.name == "jsonencode" && call.args.len() == 1 => &call.args[0],
             _ => value,
         };
         let outer = std::mem::take(&mut self.tainted);
-        let json = self.expr(json, each);
+        let json = self.expr(json_expr, each);
         let tainted = std::mem::replace(&mut self.tainted, outer);
         let Some(json) = json else {
             return Vec::new();
@@ -803,7 +803,13 @@ impl Evaluator<'_, '_> {
         let Some(container) = schema.block("container") else {
             return Vec::new();
         };
-        match container_definitions::containers(json, container, value.span) {
+        let mut parts = BTreeMap::new();
+        locate(json_expr, "", &mut parts);
+        let place = container_definitions::Place {
+            parts: &parts,
+            whole: value.span,
+        };
+        match container_definitions::containers(json, container, &place) {
             // Where in the JSON a sensitive value went is not tracked:
             // every setting of the containers is masked.
             Ok(mut made) if tainted => {
