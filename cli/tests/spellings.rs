@@ -87,6 +87,7 @@ cases!(
     terraform_group_without_egress,
     terraform_listener_actions,
     terraform_container_definitions,
+    terraform_network_configuration,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

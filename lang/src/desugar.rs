@@ -1,6 +1,6 @@
-//! Terraform's listener actions and rule conditions, rewritten into
-//! berth's own settings before any check, so a ported `aws_lb_listener` or
-//! `aws_lb_listener_rule` keeps its nested blocks as written:
+//! Terraform's nested blocks where berth has flat settings, rewritten into
+//! berth's own before any check, so a ported `aws_lb_listener`,
+//! `aws_lb_listener_rule` or `aws_ecs_service` keeps them as written:
 //!
 //! - `default_action { type = "forward"  target_group_arn = X }` in a
 //!   `listener` is `default = X`; `action { ... }` in a listener's `rule`
@@ -16,6 +16,10 @@
 //!   `query_string { key  value }` a `query` block; AWS provider 2's
 //!   `condition { field = "path-pattern"  values }` is read too.
 //!
+//! A service's `network_configuration { subnets  security_groups
+//! assign_public_ip }` is the service's own `subnets`, `security_groups`
+//! and `public_ip`.
+//!
 //! What is made keeps the spans it was written at, so every later error
 //! points at the user's text. `berth fmt` works on the file as written and
 //! keeps this spelling.
@@ -28,7 +32,8 @@ use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, St
 const CODE: &str = "E0211";
 
 /// Rewrites the actions and conditions of every listener, listener rule
-/// and `listener_rule` of `file`; what cannot be rewritten is an E0211 in
+/// and `listener_rule` of `file`, and each service's
+/// `network_configuration`; what cannot be rewritten is an E0211 in
 /// `diags` and is left out.
 pub fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
     for block in &mut file.blocks {
@@ -44,6 +49,7 @@ pub fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
                 }
             }
             "listener_rule" => rewrite_body(block, Owner::Rule, diags),
+            "service" => network_configuration(block, diags),
             _ => {}
         }
     }
@@ -98,6 +104,48 @@ fn rewrite_body(block: &mut Block, owner: Owner, diags: &mut Vec<Diagnostic>) {
                 block.body.extend(condition(b, &mut once, diags));
             }
             other => block.body.push(other),
+        }
+    }
+}
+
+/// A service's `network_configuration { subnets  security_groups
+/// assign_public_ip }`: berth's `subnets`, `security_groups` and
+/// `public_ip` of the service.
+fn network_configuration(service: &mut Block, diags: &mut Vec<Diagnostic>) {
+    const RENAMES: [(&str, &str); 3] = [
+        ("subnets", "subnets"),
+        ("security_groups", "security_groups"),
+        ("assign_public_ip", "public_ip"),
+    ];
+    if !service
+        .body
+        .iter()
+        .any(|item| matches!(item, Item::Block(b) if b.kind.name == "network_configuration"))
+    {
+        return;
+    }
+    for item in std::mem::take(&mut service.body) {
+        match item {
+            Item::Block(b) if b.kind.name == "network_configuration" => {
+                for inner in b.body {
+                    match inner {
+                        Item::Attribute(a) => match RENAMES.iter().find(|(tf, _)| a.name.name == *tf) {
+                            Some((_, berth)) => service.body.push(Item::Attribute(renamed(a, berth))),
+                            None => diags.push(stray(
+                                &Item::Attribute(a),
+                                "a `network_configuration` block",
+                                "`subnets`, `security_groups` and `assign_public_ip`",
+                            )),
+                        },
+                        other => diags.push(stray(
+                            &other,
+                            "a `network_configuration` block",
+                            "`subnets`, `security_groups` and `assign_public_ip`",
+                        )),
+                    }
+                }
+            }
+            other => service.body.push(other),
         }
     }
 }
@@ -683,6 +731,52 @@ listener http {{
         assert_eq!(
             stickiness(&rule("!var.sticky")),
             Some(DesiredValue::Known(berth_provider::Value::Int(60)))
+        );
+    }
+
+    const SERVICE: &str = r#"
+cluster main {}
+security_group app { vpc = vpc.main }
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app { image = "nginx" }
+}
+"#;
+
+    #[test]
+    fn a_services_network_configuration_is_its_own_settings() {
+        let service = |network: &str| {
+            resources(&format!(
+                "{SERVICE}service app {{\n  cluster = cluster.main\n  task_definition = task_definition.app\n{network}\n}}\n"
+            ))
+            .remove("service.app")
+        };
+        let terraform = service(
+            "  network_configuration {\n    subnets = [subnet.a, subnet.b]\n    security_groups = [security_group.app]\n    assign_public_ip = true\n  }",
+        );
+        let berth = service(
+            "  subnets = [subnet.a, subnet.b]\n  security_groups = [security_group.app]\n  public_ip = true",
+        );
+        assert_eq!(terraform, berth);
+    }
+
+    #[test]
+    fn what_network_configuration_does_not_take_is_named() {
+        let mut file = crate::syntax::parse(
+            crate::FileId(0),
+            "service app {\n  network_configuration {\n    subnets = []\n    ipv6 = true\n  }\n}\n",
+        )
+        .expect("parses");
+        let mut diags = Vec::new();
+        super::rewrite(&mut file, &mut diags);
+        let messages: Vec<_> = diags.iter().map(|d| (d.code, d.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            [(
+                "E0211",
+                "`ipv6` does not belong in a `network_configuration` block"
+            )]
         );
     }
 }

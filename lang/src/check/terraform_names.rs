@@ -120,13 +120,6 @@ const NAMES: &[(&str, &str, Berth)] = &[
         Berth::Name("execution_role"),
     ),
     ("task_definition", "task_role_arn", Berth::Name("task_role")),
-    (
-        "service",
-        "network_configuration",
-        Berth::Note(
-            "its `subnets`, `security_groups` and `assign_public_ip` are the service's `subnets`, `security_groups` and `public_ip`",
-        ),
-    ),
     ("service", "assign_public_ip", Berth::Name("public_ip")),
     (
         "service",
