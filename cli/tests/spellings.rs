@@ -88,6 +88,7 @@ cases!(
     terraform_listener_actions,
     terraform_container_definitions,
     terraform_network_configuration,
+    terraform_rule_lists,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

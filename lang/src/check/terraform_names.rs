@@ -36,51 +36,9 @@ const NAMES: &[(&str, &str, Berth)] = &[
         Berth::Note("a route table's subnets are its `subnets` list"),
     ),
     (
-        "ingress",
-        "cidr_blocks",
-        Berth::Note("a rule has one source: one `ingress` block per `cidr`"),
-    ),
-    (
-        "egress",
-        "cidr_blocks",
-        Berth::Note("a rule has one source: one `egress` block per `cidr`"),
-    ),
-    (
-        "security_group_rule",
-        "cidr_blocks",
-        Berth::Note("a rule has one source: one `security_group_rule` per `cidr`"),
-    ),
-    (
-        "ingress",
-        "security_groups",
-        Berth::Note("a rule has one source: `from = security_group.NAME`"),
-    ),
-    (
-        "egress",
-        "security_groups",
-        Berth::Note("a rule has one source: `from = security_group.NAME`"),
-    ),
-    (
-        "ingress",
-        "self",
-        Berth::Note("`self = true` is `from` naming the group itself"),
-    ),
-    (
-        "egress",
-        "self",
-        Berth::Note("`self = true` is `from` naming the group itself"),
-    ),
-    ("ingress", "prefix_list_ids", Berth::Name("prefix_list")),
-    ("egress", "prefix_list_ids", Berth::Name("prefix_list")),
-    (
         "security_group_rule",
         "source_security_group_id",
         Berth::Name("from"),
-    ),
-    (
-        "security_group_rule",
-        "prefix_list_ids",
-        Berth::Name("prefix_list"),
     ),
     ("load_balancer", "load_balancer_type", Berth::Name("type")),
     (

@@ -1,6 +1,4 @@
-//! Terraform's nested blocks where berth has flat settings, rewritten into
-//! berth's own before any check, so a ported `aws_lb_listener`,
-//! `aws_lb_listener_rule` or `aws_ecs_service` keeps them as written:
+//! Terraform's listener actions and rule conditions:
 //!
 //! - `default_action { type = "forward"  target_group_arn = X }` in a
 //!   `listener` is `default = X`; `action { ... }` in a listener's `rule`
@@ -15,44 +13,28 @@
 //!   `http_header { http_header_name  values }` is a `header` block and
 //!   `query_string { key  value }` a `query` block; AWS provider 2's
 //!   `condition { field = "path-pattern"  values }` is read too.
-//!
-//! A service's `network_configuration { subnets  security_groups
-//! assign_public_ip }` is the service's own `subnets`, `security_groups`
-//! and `public_ip`.
-//!
-//! What is made keeps the spans it was written at, so every later error
-//! points at the user's text. `berth fmt` works on the file as written and
-//! keeps this spelling.
 
+use super::{CODE, block, item_name, literal, renamed, stray};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, StrPart};
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item};
 
-const CODE: &str = "E0211";
-
-/// Rewrites the actions and conditions of every listener, listener rule
-/// and `listener_rule` of `file`, and each service's
-/// `network_configuration`; what cannot be rewritten is an E0211 in
-/// `diags` and is left out.
-pub fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
-    for block in &mut file.blocks {
-        match block.kind.name.as_str() {
-            "listener" => {
-                rewrite_body(block, Owner::Listener, diags);
-                for item in &mut block.body {
-                    if let Item::Block(rule) = item
-                        && rule.kind.name == "rule"
-                    {
-                        rewrite_body(rule, Owner::Rule, diags);
-                    }
-                }
-            }
-            "listener_rule" => rewrite_body(block, Owner::Rule, diags),
-            "service" => network_configuration(block, diags),
-            _ => {}
+/// A listener's default action and its rules'.
+pub(super) fn listener(block: &mut Block, diags: &mut Vec<Diagnostic>) {
+    rewrite_body(block, Owner::Listener, diags);
+    for item in &mut block.body {
+        if let Item::Block(rule) = item
+            && rule.kind.name == "rule"
+        {
+            rewrite_body(rule, Owner::Rule, diags);
         }
     }
+}
+
+/// A `listener_rule`'s action and conditions.
+pub(super) fn rule(block: &mut Block, diags: &mut Vec<Diagnostic>) {
+    rewrite_body(block, Owner::Rule, diags);
 }
 
 /// Whose action it is: a listener's default, or a rule's.
@@ -106,111 +88,6 @@ fn rewrite_body(block: &mut Block, owner: Owner, diags: &mut Vec<Diagnostic>) {
             other => block.body.push(other),
         }
     }
-}
-
-/// A service's `network_configuration { subnets  security_groups
-/// assign_public_ip }`: berth's `subnets`, `security_groups` and
-/// `public_ip` of the service.
-fn network_configuration(service: &mut Block, diags: &mut Vec<Diagnostic>) {
-    const RENAMES: [(&str, &str); 3] = [
-        ("subnets", "subnets"),
-        ("security_groups", "security_groups"),
-        ("assign_public_ip", "public_ip"),
-    ];
-    if !service
-        .body
-        .iter()
-        .any(|item| matches!(item, Item::Block(b) if b.kind.name == "network_configuration"))
-    {
-        return;
-    }
-    for item in std::mem::take(&mut service.body) {
-        match item {
-            Item::Block(b) if b.kind.name == "network_configuration" => {
-                for inner in b.body {
-                    match inner {
-                        Item::Attribute(a) => match RENAMES.iter().find(|(tf, _)| a.name.name == *tf) {
-                            Some((_, berth)) => service.body.push(Item::Attribute(renamed(a, berth))),
-                            None => diags.push(stray(
-                                &Item::Attribute(a),
-                                "a `network_configuration` block",
-                                "`subnets`, `security_groups` and `assign_public_ip`",
-                            )),
-                        },
-                        other => diags.push(stray(
-                            &other,
-                            "a `network_configuration` block",
-                            "`subnets`, `security_groups` and `assign_public_ip`",
-                        )),
-                    }
-                }
-            }
-            other => service.body.push(other),
-        }
-    }
-}
-
-/// The text of a string literal without interpolation.
-fn literal(e: &Expr) -> Option<&str> {
-    match &e.kind {
-        ExprKind::String(parts) => match parts.as_slice() {
-            [StrPart::Lit(s)] => Some(s),
-            [] => Some(""),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-fn renamed(a: Attribute, name: &str) -> Attribute {
-    Attribute {
-        name: Ident {
-            name: name.into(),
-            span: a.name.span,
-        },
-        ..a
-    }
-}
-
-/// `at` as berth's block `kind`, its attributes named `from` in `renames`
-/// named `to`.
-fn block(kind: &str, at: Block, renames: &[(&str, &str)]) -> Item {
-    let body = at
-        .body
-        .into_iter()
-        .map(|item| match item {
-            Item::Attribute(a) => match renames.iter().find(|(from, _)| a.name.name == *from) {
-                Some((_, to)) => Item::Attribute(renamed(a, to)),
-                None => Item::Attribute(a),
-            },
-            other => other,
-        })
-        .collect();
-    Item::Block(Block {
-        kind: Ident {
-            name: kind.into(),
-            span: at.kind.span,
-        },
-        subkind: None,
-        label: None,
-        body,
-        span: at.span,
-    })
-}
-
-fn item_name(item: &Item) -> (&str, Span) {
-    match item {
-        Item::Attribute(a) => (&a.name.name, a.name.span),
-        Item::Block(b) => (&b.kind.name, b.kind.span),
-    }
-}
-
-/// E0211 for `item`, which `what` does not take.
-fn stray(item: &Item, what: &str, takes: &str) -> Diagnostic {
-    let (name, span) = item_name(item);
-    Diagnostic::error(CODE, format!("`{name}` does not belong in {what}"), span)
-        .label("not part of it")
-        .help(format!("{what} takes {takes}"))
 }
 
 const ACTION_TYPES: [&str; 3] = ["forward", "redirect", "fixed-response"];
@@ -519,264 +396,4 @@ fn list_condition(
         span: at.to(value.span),
         value,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-
-    use crate::stack::DesiredValue;
-    use crate::test_support::Shape;
-
-    const BASE: &str = r#"
-vpc main { cidr = "10.0.0.0/16" }
-subnet a {
-  vpc  = vpc.main
-  cidr = "10.0.1.0/24"
-  zone = "us-east-1a"
-}
-subnet b {
-  vpc  = vpc.main
-  cidr = "10.0.2.0/24"
-  zone = "us-east-1b"
-}
-load_balancer web { subnets = [subnet.a, subnet.b]  internal = true }
-target_group blue {
-  vpc         = vpc.main
-  port        = 80
-  target_type = "ip"
-}
-target_group green {
-  vpc         = vpc.main
-  port        = 80
-  target_type = "ip"
-}
-"#;
-
-    /// Every resource of `text` (after [`BASE`]), by address.
-    fn resources(text: &str) -> BTreeMap<String, Shape> {
-        crate::test_support::resources(&format!("{BASE}{text}"))
-    }
-
-    #[test]
-    fn terraform_actions_and_conditions_are_berths_settings() {
-        let terraform = resources(
-            r#"
-listener http {
-  load_balancer = load_balancer.web
-  port          = 80
-  default_action {
-    type             = "forward"
-    target_group_arn = target_group.blue.arn
-  }
-  rule old {
-    priority = 1
-    action {
-      type = "redirect"
-      redirect {
-        path        = "/new"
-        status_code = "HTTP_302"
-      }
-    }
-    condition {
-      field  = "host-header"
-      values = ["old.example.com"]
-    }
-  }
-}
-listener_rule api {
-  listener = listener.http
-  priority = 10
-  action {
-    type  = "forward"
-    order = 1
-    forward {
-      target_group {
-        arn    = target_group.blue.arn
-        weight = 90
-      }
-      target_group {
-        arn    = target_group.green.arn
-        weight = 10
-      }
-      stickiness {
-        enabled  = true
-        duration = 600
-      }
-    }
-  }
-  condition {
-    path_pattern { values = ["/api/*", "/v2/*"] }
-  }
-  condition {
-    http_header {
-      http_header_name = "X-Canary"
-      values           = ["on"]
-    }
-  }
-  condition {
-    query_string {
-      key   = "a"
-      value = "b"
-    }
-  }
-}
-listener_rule down {
-  listener = listener.http
-  priority = 20
-  action {
-    type = "fixed-response"
-    fixed_response {
-      content_type = "text/plain"
-      message_body = "down"
-      status_code  = "503"
-    }
-  }
-  condition {
-    http_request_method { values = ["GET"] }
-  }
-  condition {
-    source_ip { values = ["10.0.0.0/8"] }
-  }
-}
-"#,
-        );
-        let berth = resources(
-            r#"
-listener http {
-  load_balancer = load_balancer.web
-  port          = 80
-  default       = target_group.blue.arn
-  rule old {
-    priority = 1
-    redirect {
-      path        = "/new"
-      status_code = "HTTP_302"
-    }
-    hosts = ["old.example.com"]
-  }
-}
-listener_rule api {
-  listener = listener.http
-  priority = 10
-  weighted_forward {
-    target_group = target_group.blue.arn
-    weight       = 90
-  }
-  weighted_forward {
-    target_group = target_group.green.arn
-    weight       = 10
-  }
-  forward_stickiness = 600
-  paths              = ["/api/*", "/v2/*"]
-  header {
-    name   = "X-Canary"
-    values = ["on"]
-  }
-  query {
-    key   = "a"
-    value = "b"
-  }
-}
-listener_rule down {
-  listener = listener.http
-  priority = 20
-  fixed_response {
-    content_type = "text/plain"
-    body         = "down"
-    status_code  = 503
-  }
-  methods    = ["GET"]
-  source_ips = ["10.0.0.0/8"]
-}
-"#,
-        );
-        assert_eq!(terraform, berth);
-    }
-
-    #[test]
-    fn stickiness_turned_off_is_none_and_a_variable_decides_at_plan() {
-        let rule = |enabled: &str| {
-            format!(
-                r#"
-variable sticky {{ default = false }}
-listener http {{
-  load_balancer = load_balancer.web
-  port          = 80
-  default_action {{
-    type = "forward"
-    forward {{
-      target_group {{ arn = target_group.blue.arn }}
-      stickiness {{
-        enabled  = {enabled}
-        duration = 60
-      }}
-    }}
-  }}
-}}
-"#
-            )
-        };
-        let stickiness = |text: &str| {
-            resources(text)["listener.http"]
-                .attrs
-                .get("forward_stickiness")
-                .cloned()
-        };
-        assert_eq!(stickiness(&rule("false")), None);
-        assert_eq!(
-            stickiness(&rule("var.sticky")),
-            Some(DesiredValue::Known(berth_provider::Value::Null))
-        );
-        assert_eq!(
-            stickiness(&rule("!var.sticky")),
-            Some(DesiredValue::Known(berth_provider::Value::Int(60)))
-        );
-    }
-
-    const SERVICE: &str = r#"
-cluster main {}
-security_group app { vpc = vpc.main }
-task_definition app {
-  cpu    = 256
-  memory = 512
-  container app { image = "nginx" }
-}
-"#;
-
-    #[test]
-    fn a_services_network_configuration_is_its_own_settings() {
-        let service = |network: &str| {
-            resources(&format!(
-                "{SERVICE}service app {{\n  cluster = cluster.main\n  task_definition = task_definition.app\n{network}\n}}\n"
-            ))
-            .remove("service.app")
-        };
-        let terraform = service(
-            "  network_configuration {\n    subnets = [subnet.a, subnet.b]\n    security_groups = [security_group.app]\n    assign_public_ip = true\n  }",
-        );
-        let berth = service(
-            "  subnets = [subnet.a, subnet.b]\n  security_groups = [security_group.app]\n  public_ip = true",
-        );
-        assert_eq!(terraform, berth);
-    }
-
-    #[test]
-    fn what_network_configuration_does_not_take_is_named() {
-        let mut file = crate::syntax::parse(
-            crate::FileId(0),
-            "service app {\n  network_configuration {\n    subnets = []\n    ipv6 = true\n  }\n}\n",
-        )
-        .expect("parses");
-        let mut diags = Vec::new();
-        super::rewrite(&mut file, &mut diags);
-        let messages: Vec<_> = diags.iter().map(|d| (d.code, d.message.as_str())).collect();
-        assert_eq!(
-            messages,
-            [(
-                "E0211",
-                "`ipv6` does not belong in a `network_configuration` block"
-            )]
-        );
-    }
 }

@@ -1,0 +1,472 @@
+//! Other tools' spellings of berth's settings as nested blocks, rewritten
+//! into berth's own in the syntax tree before any check, so a ported
+//! Terraform resource keeps them as written:
+//!
+//! - listeners' and listener rules' actions and conditions
+//!   (`default_action`, `action`, `condition`: [`listener`]);
+//! - a service's `network_configuration` ([`service`]);
+//! - security group rules with lists of sources (`cidr_blocks`,
+//!   `security_groups`, `self`, ...: [`rules`]).
+//!
+//! What is made keeps the spans it was written at, so every later error
+//! points at the user's text. `berth fmt` works on the file as written and
+//! keeps this spelling.
+
+mod listener;
+mod rules;
+mod service;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, StrPart};
+
+const CODE: &str = "E0211";
+
+/// Rewrites what other tools nest in every block of `file` that takes it;
+/// what cannot be rewritten is an E0211 in `diags` and is left out.
+pub fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
+    for block in &mut file.blocks {
+        match block.kind.name.as_str() {
+            "listener" => listener::listener(block, diags),
+            "listener_rule" => listener::rule(block, diags),
+            "service" => service::network_configuration(block, diags),
+            "security_group" => rules::group(block, diags),
+            "security_group_rule" => rules::standalone(block, diags),
+            _ => {}
+        }
+    }
+}
+
+/// The text of a string literal without interpolation.
+pub(super) fn literal(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::String(parts) => match parts.as_slice() {
+            [StrPart::Lit(s)] => Some(s),
+            [] => Some(""),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+pub(super) fn renamed(a: Attribute, name: &str) -> Attribute {
+    Attribute {
+        name: Ident {
+            name: name.into(),
+            span: a.name.span,
+        },
+        ..a
+    }
+}
+
+/// `at` as berth's block `kind`, its attributes named `from` in `renames`
+/// named `to`.
+pub(super) fn block(kind: &str, at: Block, renames: &[(&str, &str)]) -> Item {
+    let body = at
+        .body
+        .into_iter()
+        .map(|item| match item {
+            Item::Attribute(a) => match renames.iter().find(|(from, _)| a.name.name == *from) {
+                Some((_, to)) => Item::Attribute(renamed(a, to)),
+                None => Item::Attribute(a),
+            },
+            other => other,
+        })
+        .collect();
+    Item::Block(Block {
+        kind: Ident {
+            name: kind.into(),
+            span: at.kind.span,
+        },
+        subkind: None,
+        label: None,
+        body,
+        span: at.span,
+    })
+}
+
+pub(super) fn item_name(item: &Item) -> (&str, Span) {
+    match item {
+        Item::Attribute(a) => (&a.name.name, a.name.span),
+        Item::Block(b) => (&b.kind.name, b.kind.span),
+    }
+}
+
+/// E0211 for `item`, which `what` does not take.
+pub(super) fn stray(item: &Item, what: &str, takes: &str) -> Diagnostic {
+    let (name, span) = item_name(item);
+    Diagnostic::error(CODE, format!("`{name}` does not belong in {what}"), span)
+        .label("not part of it")
+        .help(format!("{what} takes {takes}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::stack::DesiredValue;
+    use crate::test_support::Shape;
+
+    const BASE: &str = r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+subnet b {
+  vpc  = vpc.main
+  cidr = "10.0.2.0/24"
+  zone = "us-east-1b"
+}
+load_balancer web { subnets = [subnet.a, subnet.b]  internal = true }
+target_group blue {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+}
+target_group green {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+}
+"#;
+
+    /// Every resource of `text` (after [`BASE`]), by address.
+    fn resources(text: &str) -> BTreeMap<String, Shape> {
+        crate::test_support::resources(&format!("{BASE}{text}"))
+    }
+
+    #[test]
+    fn terraform_actions_and_conditions_are_berths_settings() {
+        let terraform = resources(
+            r#"
+listener http {
+  load_balancer = load_balancer.web
+  port          = 80
+  default_action {
+    type             = "forward"
+    target_group_arn = target_group.blue.arn
+  }
+  rule old {
+    priority = 1
+    action {
+      type = "redirect"
+      redirect {
+        path        = "/new"
+        status_code = "HTTP_302"
+      }
+    }
+    condition {
+      field  = "host-header"
+      values = ["old.example.com"]
+    }
+  }
+}
+listener_rule api {
+  listener = listener.http
+  priority = 10
+  action {
+    type  = "forward"
+    order = 1
+    forward {
+      target_group {
+        arn    = target_group.blue.arn
+        weight = 90
+      }
+      target_group {
+        arn    = target_group.green.arn
+        weight = 10
+      }
+      stickiness {
+        enabled  = true
+        duration = 600
+      }
+    }
+  }
+  condition {
+    path_pattern { values = ["/api/*", "/v2/*"] }
+  }
+  condition {
+    http_header {
+      http_header_name = "X-Canary"
+      values           = ["on"]
+    }
+  }
+  condition {
+    query_string {
+      key   = "a"
+      value = "b"
+    }
+  }
+}
+listener_rule down {
+  listener = listener.http
+  priority = 20
+  action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      message_body = "down"
+      status_code  = "503"
+    }
+  }
+  condition {
+    http_request_method { values = ["GET"] }
+  }
+  condition {
+    source_ip { values = ["10.0.0.0/8"] }
+  }
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+listener http {
+  load_balancer = load_balancer.web
+  port          = 80
+  default       = target_group.blue.arn
+  rule old {
+    priority = 1
+    redirect {
+      path        = "/new"
+      status_code = "HTTP_302"
+    }
+    hosts = ["old.example.com"]
+  }
+}
+listener_rule api {
+  listener = listener.http
+  priority = 10
+  weighted_forward {
+    target_group = target_group.blue.arn
+    weight       = 90
+  }
+  weighted_forward {
+    target_group = target_group.green.arn
+    weight       = 10
+  }
+  forward_stickiness = 600
+  paths              = ["/api/*", "/v2/*"]
+  header {
+    name   = "X-Canary"
+    values = ["on"]
+  }
+  query {
+    key   = "a"
+    value = "b"
+  }
+}
+listener_rule down {
+  listener = listener.http
+  priority = 20
+  fixed_response {
+    content_type = "text/plain"
+    body         = "down"
+    status_code  = 503
+  }
+  methods    = ["GET"]
+  source_ips = ["10.0.0.0/8"]
+}
+"#,
+        );
+        assert_eq!(terraform, berth);
+    }
+
+    #[test]
+    fn stickiness_turned_off_is_none_and_a_variable_decides_at_plan() {
+        let rule = |enabled: &str| {
+            format!(
+                r#"
+variable sticky {{ default = false }}
+listener http {{
+  load_balancer = load_balancer.web
+  port          = 80
+  default_action {{
+    type = "forward"
+    forward {{
+      target_group {{ arn = target_group.blue.arn }}
+      stickiness {{
+        enabled  = {enabled}
+        duration = 60
+      }}
+    }}
+  }}
+}}
+"#
+            )
+        };
+        let stickiness = |text: &str| {
+            resources(text)["listener.http"]
+                .attrs
+                .get("forward_stickiness")
+                .cloned()
+        };
+        assert_eq!(stickiness(&rule("false")), None);
+        assert_eq!(
+            stickiness(&rule("var.sticky")),
+            Some(DesiredValue::Known(berth_provider::Value::Null))
+        );
+        assert_eq!(
+            stickiness(&rule("!var.sticky")),
+            Some(DesiredValue::Known(berth_provider::Value::Int(60)))
+        );
+    }
+
+    const SERVICE: &str = r#"
+cluster main {}
+security_group app { vpc = vpc.main }
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app { image = "nginx" }
+}
+"#;
+
+    #[test]
+    fn a_services_network_configuration_is_its_own_settings() {
+        let service = |network: &str| {
+            resources(&format!(
+                "{SERVICE}service app {{\n  cluster = cluster.main\n  task_definition = task_definition.app\n{network}\n}}\n"
+            ))
+            .remove("service.app")
+        };
+        let terraform = service(
+            "  network_configuration {\n    subnets = [subnet.a, subnet.b]\n    security_groups = [security_group.app]\n    assign_public_ip = true\n  }",
+        );
+        let berth = service(
+            "  subnets = [subnet.a, subnet.b]\n  security_groups = [security_group.app]\n  public_ip = true",
+        );
+        assert_eq!(terraform, berth);
+    }
+
+    #[test]
+    fn what_network_configuration_does_not_take_is_named() {
+        let mut file = crate::syntax::parse(
+            crate::FileId(0),
+            "service app {\n  network_configuration {\n    subnets = []\n    ipv6 = true\n  }\n}\n",
+        )
+        .expect("parses");
+        let mut diags = Vec::new();
+        super::rewrite(&mut file, &mut diags);
+        let messages: Vec<_> = diags.iter().map(|d| (d.code, d.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            [(
+                "E0211",
+                "`ipv6` does not belong in a `network_configuration` block"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_rule_with_lists_of_sources_is_one_rule_per_source() {
+        let group = |rules: &str| {
+            resources(&format!(
+                "variable admin {{ default = [\"10.1.0.0/16\", \"10.2.0.0/16\"] }}\n\
+                 security_group lb {{ vpc = vpc.main }}\n\
+                 security_group web {{\n  vpc = vpc.main\n{rules}\n}}\n"
+            ))
+            .remove("security_group.web")
+        };
+        let terraform = group(
+            r#"
+  ingress {
+    from_port        = 443
+    to_port          = 443
+    protocol         = "tcp"
+    cidr_blocks      = ["10.0.0.0/8", "192.168.0.0/16"]
+    ipv6_cidr_blocks = []
+    description      = "https"
+  }
+  ingress {
+    from_port = 0
+    to_port   = 0
+    protocol  = "-1"
+    self      = true
+  }
+  ingress {
+    from_port       = 80
+    to_port         = 80
+    protocol        = "tcp"
+    security_groups = [security_group.lb.id]
+    prefix_list_ids = ["pl-12345678"]
+  }
+  egress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = var.admin
+  }"#,
+        );
+        let berth = group(
+            r#"
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    description = "https"
+    cidr        = "10.0.0.0/8"
+  }
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    description = "https"
+    cidr        = "192.168.0.0/16"
+  }
+  ingress {
+    from_port = 0
+    to_port   = 0
+    protocol  = "-1"
+    from      = security_group.web
+  }
+  ingress {
+    from_port = 80
+    to_port   = 80
+    protocol  = "tcp"
+    from      = security_group.lb.id
+  }
+  ingress {
+    from_port   = 80
+    to_port     = 80
+    protocol    = "tcp"
+    prefix_list = "pl-12345678"
+  }
+  egress {
+    from_port = 22
+    to_port   = 22
+    protocol  = "tcp"
+    cidr      = "10.1.0.0/16"
+  }
+  egress {
+    from_port = 22
+    to_port   = 22
+    protocol  = "tcp"
+    cidr      = "10.2.0.0/16"
+  }"#,
+        );
+        assert_eq!(terraform, berth);
+    }
+
+    #[test]
+    fn a_rule_that_must_stay_one_takes_one_source() {
+        let one = resources(
+            "security_group web { vpc = vpc.main }\n\
+             security_group_rule a {\n  type = \"ingress\"\n  security_group = security_group.web\n  port = 80\n  self = true\n}\n",
+        );
+        assert_eq!(
+            one["security_group_rule.a"].attrs.get("from"),
+            one["security_group_rule.a"].attrs.get("security_group")
+        );
+        let mut file = crate::syntax::parse(
+            crate::FileId(0),
+            "security_group_rule a {\n  type = \"ingress\"\n  port = 80\n  cidr_blocks = [\"10.0.0.0/8\", \"10.1.0.0/16\"]\n}\n",
+        )
+        .expect("parses");
+        let mut diags = Vec::new();
+        super::rewrite(&mut file, &mut diags);
+        let messages: Vec<_> = diags.iter().map(|d| (d.code, d.message.as_str())).collect();
+        assert_eq!(messages, [("E0211", "a `security_group_rule` has one source")]);
+    }
+}

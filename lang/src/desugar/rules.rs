@@ -1,0 +1,281 @@
+//! Terraform's security group rules with lists of sources. A berth rule
+//! has one source (`cidr`, `from` or `prefix_list`), as each of AWS's
+//! security group rules does; Terraform's `ingress` and `egress` blocks
+//! list several (`cidr_blocks`, `ipv6_cidr_blocks`, `prefix_list_ids`,
+//! `security_groups`, and `self = true` for the group itself). Such a
+//! block is one berth rule per source: one block per element of a literal
+//! list, and a `dynamic` block over any other list (a variable's CIDRs),
+//! expanded when the stack is evaluated. Where one block must stay one
+//! rule (a `dynamic` block's `content`, a `security_group_rule`), the
+//! lists must hold one source in all.
+
+use super::CODE;
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item, Label, Step, Traversal};
+
+/// Terraform's list of sources, and the berth attribute each element is.
+const SOURCES: [(&str, &str); 4] = [
+    ("cidr_blocks", "cidr"),
+    ("ipv6_cidr_blocks", "cidr"),
+    ("prefix_list_ids", "prefix_list"),
+    ("security_groups", "from"),
+];
+
+/// Terraform's "this group" source.
+const SELF: &str = "self";
+
+/// What the `dynamic` blocks made here call each source.
+const ITERATOR: &str = "source";
+
+/// One source of a Terraform rule.
+enum Source {
+    /// `attr = expr`.
+    One(&'static str, Expr),
+    /// `attr` = each element of the list `expr`, known once evaluated.
+    Each(&'static str, Expr),
+}
+
+fn is_rule(b: &Block) -> bool {
+    b.kind.name == "ingress" || b.kind.name == "egress"
+}
+
+/// Whether `b` writes its sources as Terraform does.
+fn lists_sources(b: &Block) -> bool {
+    b.body.iter().any(|item| {
+        matches!(item, Item::Attribute(a)
+            if a.name.name == SELF || SOURCES.iter().any(|(tf, _)| a.name.name == *tf))
+    })
+}
+
+/// A security group's `ingress` and `egress` blocks, one per source, and
+/// the rule of each `dynamic` rule block's `content`.
+pub(super) fn group(block: &mut Block, diags: &mut Vec<Diagnostic>) {
+    let me = self_reference(block);
+    for item in std::mem::take(&mut block.body) {
+        match item {
+            Item::Block(b) if is_rule(&b) && lists_sources(&b) => {
+                block.body.extend(expand(b, me.as_ref(), diags));
+            }
+            Item::Block(mut d) if d.kind.name == crate::check::dynamic::DYNAMIC => {
+                for inner in &mut d.body {
+                    if let Item::Block(content) = inner
+                        && content.kind.name == crate::check::dynamic::CONTENT
+                        && lists_sources(content)
+                    {
+                        one_rule(content, me.as_ref(), "a `dynamic` block's `content`", diags);
+                    }
+                }
+                block.body.push(Item::Block(d));
+            }
+            other => block.body.push(other),
+        }
+    }
+}
+
+/// A `security_group_rule` whose lists hold one source.
+pub(super) fn standalone(block: &mut Block, diags: &mut Vec<Diagnostic>) {
+    if !lists_sources(block) {
+        return;
+    }
+    // `self = true`: the source is the group the rule is on.
+    let me = block.body.iter().find_map(|item| match item {
+        Item::Attribute(a) if a.name.name == "security_group" => Some(a.value.clone()),
+        _ => None,
+    });
+    one_rule(block, me.as_ref(), "a `security_group_rule`", diags);
+}
+
+/// `security_group.NAME` (with `[each.key]` or `[count.index]` for a
+/// repeated group): the group `block` itself.
+fn self_reference(block: &Block) -> Option<Expr> {
+    let Some(Label::Ident(name)) = &block.label else {
+        return None;
+    };
+    let span = name.span;
+    let ident = |name: &str| Ident {
+        name: name.into(),
+        span,
+    };
+    let path = |root: &str, attr: &str| Expr {
+        kind: ExprKind::Traversal(Traversal {
+            root: ident(root),
+            steps: vec![Step::Attr(ident(attr))],
+        }),
+        span,
+    };
+    let meta = |name: &str| {
+        block
+            .body
+            .iter()
+            .any(|item| matches!(item, Item::Attribute(a) if a.name.name == name))
+    };
+    let mut steps = vec![Step::Attr(name.clone())];
+    if meta("for_each") {
+        steps.push(Step::Index(Box::new(path("each", "key"))));
+    } else if meta("count") {
+        steps.push(Step::Index(Box::new(path("count", "index"))));
+    }
+    Some(Expr {
+        kind: ExprKind::Traversal(Traversal {
+            root: ident("security_group"),
+            steps,
+        }),
+        span,
+    })
+}
+
+/// The settings of `b` that are not sources, and its sources.
+fn split(b: Block, me: Option<&Expr>, diags: &mut Vec<Diagnostic>) -> (Block, Vec<Source>) {
+    let mut sources = Vec::new();
+    let mut common = Vec::new();
+    for item in b.body {
+        let Item::Attribute(a) = item else {
+            common.push(item);
+            continue;
+        };
+        if let Some(&(_, attr)) = SOURCES.iter().find(|(tf, _)| a.name.name == *tf) {
+            match a.value.kind {
+                ExprKind::List(items) => sources.extend(items.into_iter().map(|e| Source::One(attr, e))),
+                _ => sources.push(Source::Each(attr, a.value)),
+            }
+            continue;
+        }
+        if a.name.name != SELF {
+            common.push(Item::Attribute(a));
+            continue;
+        }
+        match (&a.value.kind, me) {
+            (ExprKind::Bool(false), _) => {}
+            (ExprKind::Bool(true), Some(me)) => sources.push(Source::One(
+                "from",
+                Expr {
+                    span: a.value.span,
+                    ..me.clone()
+                },
+            )),
+            (ExprKind::Bool(true), None) => diags.push(
+                Diagnostic::error(CODE, "`self` needs the group's name", a.name.span)
+                    .label("no group to name")
+                    .help("write `from = security_group.NAME`"),
+            ),
+            _ => diags.push(
+                Diagnostic::error(CODE, "`self` is written `true` or `false`", a.value.span)
+                    .label("not a literal")
+                    .help("write `self = true`, or `from = security_group.NAME`"),
+            ),
+        }
+    }
+    let rest = Block { body: common, ..b };
+    (rest, sources)
+}
+
+fn attribute(name: &str, value: Expr, at: Span) -> Item {
+    Item::Attribute(Attribute {
+        name: Ident {
+            name: name.into(),
+            span: at,
+        },
+        span: at.to(value.span),
+        value,
+    })
+}
+
+/// The rule block `b` as one rule block per source.
+fn expand(b: Block, me: Option<&Expr>, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
+    let (rule, sources) = split(b, me, diags);
+    let with = |extra: Item| {
+        let mut body = rule.body.clone();
+        body.push(extra);
+        body
+    };
+    sources
+        .into_iter()
+        .map(|source| match source {
+            Source::One(attr, e) => Item::Block(Block {
+                body: with(attribute(attr, e.clone(), e.span)),
+                ..rule.clone()
+            }),
+            Source::Each(attr, list) => {
+                let at = list.span;
+                let element = Expr {
+                    kind: ExprKind::Traversal(Traversal {
+                        root: Ident {
+                            name: ITERATOR.into(),
+                            span: at,
+                        },
+                        steps: vec![Step::Attr(Ident {
+                            name: "value".into(),
+                            span: at,
+                        })],
+                    }),
+                    span: at,
+                };
+                let iterator = Expr {
+                    kind: ExprKind::Traversal(Traversal {
+                        root: Ident {
+                            name: ITERATOR.into(),
+                            span: at,
+                        },
+                        steps: Vec::new(),
+                    }),
+                    span: at,
+                };
+                let content = Block {
+                    kind: Ident {
+                        name: crate::check::dynamic::CONTENT.into(),
+                        span: rule.kind.span,
+                    },
+                    body: with(attribute(attr, element, at)),
+                    ..rule.clone()
+                };
+                Item::Block(Block {
+                    kind: Ident {
+                        name: crate::check::dynamic::DYNAMIC.into(),
+                        span: rule.kind.span,
+                    },
+                    subkind: None,
+                    label: Some(Label::Ident(rule.kind.clone())),
+                    body: vec![
+                        attribute("for_each", list, at),
+                        attribute("iterator", iterator, at),
+                        Item::Block(content),
+                    ],
+                    span: rule.span,
+                })
+            }
+        })
+        .collect()
+}
+
+/// `b` written with its one source as berth's attribute (E0211 when its
+/// lists hold more, or are known only once evaluated).
+fn one_rule(b: &mut Block, me: Option<&Expr>, what: &str, diags: &mut Vec<Diagnostic>) {
+    let whole = b.clone();
+    let (rule, mut sources) = split(whole, me, diags);
+    match (sources.pop(), sources.is_empty()) {
+        (Some(Source::One(attr, e)), true) => {
+            let mut body = rule.body;
+            body.push(attribute(attr, e.clone(), e.span));
+            b.body = body;
+        }
+        (None, _) => b.body = rule.body,
+        _ => {
+            let at = b
+                .body
+                .iter()
+                .find_map(|item| match item {
+                    Item::Attribute(a) if SOURCES.iter().any(|(tf, _)| a.name.name == *tf) => Some(a.span),
+                    _ => None,
+                })
+                .unwrap_or(b.kind.span);
+            diags.push(
+                Diagnostic::error(CODE, format!("{what} has one source"), at)
+                    .label("more than one, or a list known only once evaluated")
+                    .help(format!(
+                        "{what} is one rule: write one per source, or list them in the group's own `ingress`/`egress` blocks"
+                    )),
+            );
+        }
+    }
+}
