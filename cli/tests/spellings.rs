@@ -89,6 +89,7 @@ cases!(
     terraform_container_definitions,
     terraform_network_configuration,
     terraform_rule_lists,
+    terraform_setting_blocks,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

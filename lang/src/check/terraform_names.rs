@@ -54,13 +54,6 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("load_balancer", "container_name", Berth::Name("container")),
     ("load_balancer", "container_port", Berth::Name("port")),
     ("listener", "certificate_arn", Berth::Name("certificate")),
-    (
-        "cluster",
-        "setting",
-        Berth::Note(
-            "`setting { name = \"containerInsights\"  value = \"enabled\" }` is `container_insights = true`",
-        ),
-    ),
     ("log_group", "retention_in_days", Berth::Name("retention_days")),
     ("log_group", "kms_key_id", Berth::Name("kms_key")),
     ("log_group", "log_group_class", Berth::Name("class")),
@@ -103,11 +96,6 @@ const NAMES: &[(&str, &str, Berth)] = &[
         "ecr_repository",
         "image_tag_mutability",
         Berth::Name("tag_mutability"),
-    ),
-    (
-        "ecr_repository",
-        "image_scanning_configuration",
-        Berth::Note("`image_scanning_configuration { scan_on_push = true }` is `scan_on_push = true`"),
     ),
     ("ssm_parameter", "key_id", Berth::Name("kms_key")),
     ("secret", "kms_key_id", Berth::Name("kms_key")),

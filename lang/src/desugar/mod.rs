@@ -4,7 +4,9 @@
 //!
 //! - listeners' and listener rules' actions and conditions
 //!   (`default_action`, `action`, `condition`: [`listener`]);
-//! - a service's `network_configuration` ([`service`]);
+//! - blocks grouping settings berth writes on the resource itself (a
+//!   service's `network_configuration`, a load balancer's `access_logs`,
+//!   a target group's `stickiness`, ...: [`flatten`]);
 //! - security group rules with lists of sources (`cidr_blocks`,
 //!   `security_groups`, `self`, ...: [`rules`]).
 //!
@@ -12,9 +14,9 @@
 //! points at the user's text. `berth fmt` works on the file as written and
 //! keeps this spelling.
 
+mod flatten;
 mod listener;
 mod rules;
-mod service;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
@@ -29,10 +31,9 @@ pub fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
         match block.kind.name.as_str() {
             "listener" => listener::listener(block, diags),
             "listener_rule" => listener::rule(block, diags),
-            "service" => service::network_configuration(block, diags),
             "security_group" => rules::group(block, diags),
             "security_group_rule" => rules::standalone(block, diags),
-            _ => {}
+            _ => flatten::resource(block, diags),
         }
     }
 }
@@ -356,6 +357,132 @@ task_definition app {
                 "E0211",
                 "`ipv6` does not belong in a `network_configuration` block"
             )]
+        );
+    }
+
+    #[test]
+    fn terraform_settings_blocks_are_the_resources_own_settings() {
+        let terraform = resources(
+            r#"
+variable sticky { default = true }
+load_balancer logged {
+  subnets  = [subnet.a, subnet.b]
+  internal = true
+  access_logs {
+    bucket  = "logs"
+    prefix  = "web"
+    enabled = true
+  }
+  connection_logs {
+    bucket  = "logs"
+    enabled = false
+  }
+}
+target_group day {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+  stickiness {
+    type    = "lb_cookie"
+    enabled = true
+  }
+  health_check {
+    enabled = true
+    path    = "/health"
+  }
+}
+target_group hour {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+  stickiness {
+    type            = "lb_cookie"
+    cookie_duration = 3600
+    enabled         = var.sticky
+  }
+}
+target_group none {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+  stickiness {
+    type    = "lb_cookie"
+    enabled = false
+  }
+}
+cluster main {
+  setting {
+    name  = "containerInsights"
+    value = "enhanced"
+  }
+}
+ecr_repository app {
+  image_scanning_configuration { scan_on_push = true }
+  encryption_configuration {
+    encryption_type = "KMS"
+    kms_key         = "arn:aws:kms:us-east-1:123456789012:key/k"
+  }
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+variable sticky { default = true }
+load_balancer logged {
+  subnets            = [subnet.a, subnet.b]
+  internal           = true
+  access_logs_bucket = "logs"
+  access_logs_prefix = "web"
+  access_logs        = true
+  connection_logs_bucket = "logs"
+  connection_logs        = false
+}
+target_group day {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+  stickiness  = 86400
+  health_check { path = "/health" }
+}
+target_group hour {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+  stickiness  = 3600
+}
+target_group none {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+}
+cluster main { container_insights = "enhanced" }
+ecr_repository app {
+  scan_on_push = true
+  encryption   = "KMS"
+  kms_key      = "arn:aws:kms:us-east-1:123456789012:key/k"
+}
+"#,
+        );
+        assert_eq!(terraform, berth);
+    }
+
+    #[test]
+    fn stickiness_and_settings_berth_cannot_write_are_named() {
+        let mut file = crate::syntax::parse(
+            crate::FileId(0),
+            "target_group t {\n  stickiness {\n    type = \"app_cookie\"\n  }\n}\n\
+             cluster c {\n  setting {\n    name = \"other\"\n    value = \"x\"\n  }\n}\n",
+        )
+        .expect("parses");
+        let mut diags = Vec::new();
+        super::rewrite(&mut file, &mut diags);
+        let messages: Vec<_> = diags.iter().map(|d| (d.code, d.message.as_str())).collect();
+        assert_eq!(
+            messages,
+            [
+                ("E0211", "berth writes load balancer cookie stickiness only"),
+                ("E0211", "a cluster's one setting is `containerInsights`"),
+            ]
         );
     }
 

@@ -1,0 +1,219 @@
+//! Terraform's blocks that group settings berth writes on the resource
+//! itself: a service's `network_configuration`, a load balancer's
+//! `access_logs` and `connection_logs`, a repository's
+//! `image_scanning_configuration` and `encryption_configuration`, a
+//! target group's `stickiness`, a cluster's `containerInsights` `setting`;
+//! and a health check's `enabled = true` (berth's target groups always
+//! check health).
+
+use super::{CODE, literal, renamed, stray};
+use crate::diagnostic::Diagnostic;
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item};
+
+/// A block of Terraform's whose settings are berth's attributes of the
+/// resource: (kind, block, [(Terraform's setting, berth's attribute)]).
+type Flat = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const FLAT: &[Flat] = &[
+    (
+        "service",
+        "network_configuration",
+        &[
+            ("subnets", "subnets"),
+            ("security_groups", "security_groups"),
+            ("assign_public_ip", "public_ip"),
+        ],
+    ),
+    (
+        "load_balancer",
+        "access_logs",
+        &[
+            ("bucket", "access_logs_bucket"),
+            ("prefix", "access_logs_prefix"),
+            ("enabled", "access_logs"),
+        ],
+    ),
+    (
+        "load_balancer",
+        "connection_logs",
+        &[
+            ("bucket", "connection_logs_bucket"),
+            ("prefix", "connection_logs_prefix"),
+            ("enabled", "connection_logs"),
+        ],
+    ),
+    (
+        "ecr_repository",
+        "image_scanning_configuration",
+        &[("scan_on_push", "scan_on_push")],
+    ),
+    (
+        "ecr_repository",
+        "encryption_configuration",
+        &[("encryption_type", "encryption"), ("kms_key", "kms_key")],
+    ),
+];
+
+/// Every such block of the resource `block`.
+pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
+    let kind = block.kind.name.as_str();
+    let flat: Vec<&Flat> = FLAT.iter().filter(|(k, _, _)| *k == kind).collect();
+    let special = matches!(kind, "target_group" | "cluster");
+    if flat.is_empty() && !special {
+        return;
+    }
+    let kind = kind.to_owned();
+    for item in std::mem::take(&mut block.body) {
+        match item {
+            Item::Block(b) => match flat.iter().find(|(_, name, _)| b.kind.name == *name) {
+                Some((_, _, renames)) => block.body.extend(settings(b, renames, diags)),
+                None => block.body.extend(special_block(&kind, b, diags)),
+            },
+            other => block.body.push(other),
+        }
+    }
+}
+
+/// The settings of `b`, named as berth names them.
+fn settings(b: Block, renames: &[(&str, &str)], diags: &mut Vec<Diagnostic>) -> Vec<Item> {
+    let what = format!("a `{}` block", b.kind.name);
+    let takes = renames
+        .iter()
+        .map(|(tf, _)| format!("`{tf}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut out = Vec::new();
+    for item in b.body {
+        match item {
+            Item::Attribute(a) => match renames.iter().find(|(tf, _)| a.name.name == *tf) {
+                Some((_, berth)) => out.push(Item::Attribute(renamed(a, berth))),
+                None => diags.push(stray(&Item::Attribute(a), &what, &takes)),
+            },
+            other => diags.push(stray(&other, &what, &takes)),
+        }
+    }
+    out
+}
+
+/// A block of a target group or cluster that Terraform writes its own
+/// way, else `b` as it is.
+fn special_block(kind: &str, mut b: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
+    match (kind, b.kind.name.as_str()) {
+        ("target_group", "stickiness") => stickiness(b, diags).into_iter().collect(),
+        ("cluster", "setting") => setting(b, diags).into_iter().collect(),
+        ("target_group", "health_check") => {
+            b.body.retain(|item| {
+                !matches!(item, Item::Attribute(a)
+                    if a.name.name == "enabled" && a.value.kind == ExprKind::Bool(true))
+            });
+            vec![Item::Block(b)]
+        }
+        _ => vec![Item::Block(b)],
+    }
+}
+
+/// A target group's `stickiness { type = "lb_cookie"  cookie_duration
+/// enabled }`: berth's `stickiness`, the duration (Terraform's default a
+/// day), when enabled.
+fn stickiness(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> {
+    let (mut enabled, mut duration, mut kind) = (None, None, None);
+    for item in b.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "enabled" => enabled = Some(a.value),
+            Item::Attribute(a) if a.name.name == "cookie_duration" => duration = Some(a.value),
+            Item::Attribute(a) if a.name.name == "type" => kind = Some(a.value),
+            other => diags.push(stray(
+                &other,
+                "a target group's `stickiness` block",
+                "`type = \"lb_cookie\"`, `cookie_duration` and `enabled`",
+            )),
+        }
+    }
+    if let Some(k) = &kind
+        && literal(k) != Some("lb_cookie")
+    {
+        diags.push(
+            Diagnostic::error(CODE, "berth writes load balancer cookie stickiness only", k.span)
+                .label("not `\"lb_cookie\"`")
+                .help("application cookies and a Network Load Balancer's source IP stickiness are not written yet"),
+        );
+        return None;
+    }
+    let duration = duration.unwrap_or(Expr {
+        kind: ExprKind::Int(86_400),
+        span: b.kind.span,
+    });
+    let value = match enabled {
+        Some(Expr {
+            kind: ExprKind::Bool(false),
+            ..
+        }) => return None,
+        None
+        | Some(Expr {
+            kind: ExprKind::Bool(true),
+            ..
+        }) => duration,
+        // Known once evaluated: the duration, or no stickiness.
+        Some(cond) => Expr {
+            span: cond.span.to(duration.span),
+            kind: ExprKind::Conditional(
+                Box::new(cond),
+                Box::new(duration.clone()),
+                Box::new(Expr {
+                    kind: ExprKind::Null,
+                    span: duration.span,
+                }),
+            ),
+        },
+    };
+    Some(Item::Attribute(Attribute {
+        name: Ident {
+            name: "stickiness".into(),
+            span: b.kind.span,
+        },
+        value,
+        span: b.span,
+    }))
+}
+
+/// A cluster's `setting { name = "containerInsights"  value }`: berth's
+/// `container_insights` (`"enabled"`, `"disabled"` or `"enhanced"`).
+fn setting(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> {
+    let (mut name, mut value) = (None, None);
+    for item in b.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "name" => name = Some(a.value),
+            Item::Attribute(a) if a.name.name == "value" => value = Some(a),
+            other => diags.push(stray(&other, "a cluster's `setting` block", "`name` and `value`")),
+        }
+    }
+    match (name.as_ref().and_then(literal), value) {
+        (Some("containerInsights"), Some(value)) => {
+            Some(Item::Attribute(renamed(value, "container_insights")))
+        }
+        (Some("containerInsights"), None) => {
+            diags.push(
+                Diagnostic::error(CODE, "a `setting` needs its `value`", b.kind.span)
+                    .label("no `value`")
+                    .help("add `value = \"enabled\"`"),
+            );
+            None
+        }
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    CODE,
+                    "a cluster's one setting is `containerInsights`",
+                    name.map_or(b.kind.span, |n| n.span),
+                )
+                .label("not `\"containerInsights\"`")
+                .help("write `name = \"containerInsights\"`, or `container_insights` on the cluster"),
+            );
+            None
+        }
+    }
+}
