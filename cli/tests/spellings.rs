@@ -90,6 +90,7 @@ cases!(
     terraform_network_configuration,
     terraform_rule_lists,
     terraform_setting_blocks,
+    terraform_attachments,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

@@ -62,6 +62,8 @@ pub fn analyze_in_cloud(
     // Other tools' spellings that could not be rewritten: not syntax
     // errors, but the stack is not evaluated with them.
     let mut unwritten = Vec::new();
+    // Every file parsed: a resource not found in them is not in the stack.
+    let mut complete = true;
     for (id, file) in sources.iter() {
         let mut parsed = syntax::parse_recovering(id, &file.text);
         // A file with syntax errors contributes only those: checking its
@@ -70,9 +72,11 @@ pub fn analyze_in_cloud(
             desugar::rewrite(&mut parsed.tree, &mut unwritten);
             files.push((id, parsed.tree));
         } else {
+            complete = false;
             diagnostics.extend(parsed.errors);
         }
     }
+    desugar::fold(&mut files, &sources, complete, &mut unwritten);
     let mut zones_read = false;
     let lookups_read = files
         .iter()

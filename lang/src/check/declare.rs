@@ -132,6 +132,10 @@ fn unknown_kind(block: &Block) -> Diagnostic {
         block.kind.span,
     )
     .label("not a resource kind");
+    let known = |kind: &str| kind.parse::<Kind>().is_ok() || crate::desugar::is_attachment(kind);
+    if let Some(help) = super::terraform_names::kind_help(&block.kind.name, known) {
+        return d.help(help);
+    }
     match did_you_mean(&block.kind.name, names) {
         Some(help) => d.help(help),
         None => d.help(format!(

@@ -59,11 +59,6 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("log_group", "log_group_class", Berth::Name("class")),
     ("role", "assume_role_policy", Berth::Name("assume_policy")),
     ("role", "managed_policy_arns", Berth::Name("policies")),
-    (
-        "role",
-        "inline_policy",
-        Berth::Note("an inline policy is a `policy NAME { document = ... }` block"),
-    ),
     ("managed_policy", "policy", Berth::Name("document")),
     (
         "task_definition",
@@ -112,6 +107,83 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("vpc_endpoint", "vpc_endpoint_type", Berth::Name("type")),
     ("vpc_endpoint", "private_dns_enabled", Berth::Name("private_dns")),
 ];
+
+/// Terraform's resource types (without `aws_`) whose berth kind is named
+/// otherwise, or that berth writes another way.
+const KINDS: &[(&str, Berth)] = &[
+    ("lb", Berth::Name("load_balancer")),
+    ("alb", Berth::Name("load_balancer")),
+    ("lb_target_group", Berth::Name("target_group")),
+    ("alb_target_group", Berth::Name("target_group")),
+    ("lb_listener", Berth::Name("listener")),
+    ("alb_listener", Berth::Name("listener")),
+    ("lb_listener_rule", Berth::Name("listener_rule")),
+    ("alb_listener_rule", Berth::Name("listener_rule")),
+    ("ecs_cluster", Berth::Name("cluster")),
+    ("ecs_service", Berth::Name("service")),
+    ("ecs_task_definition", Berth::Name("task_definition")),
+    ("cloudwatch_log_group", Berth::Name("log_group")),
+    ("cloudwatch_metric_alarm", Berth::Name("metric_alarm")),
+    ("iam_role", Berth::Name("role")),
+    ("iam_policy", Berth::Name("managed_policy")),
+    ("eip", Berth::Name("elastic_ip")),
+    (
+        "service_discovery_private_dns_namespace",
+        Berth::Name("dns_namespace"),
+    ),
+    ("service_discovery_service", Berth::Name("discovery_service")),
+    ("route53_zone", Berth::Name("hosted_zone")),
+    ("route53_record", Berth::Name("dns_record")),
+    ("secretsmanager_secret", Berth::Name("secret")),
+    ("acm_certificate", Berth::Name("certificate")),
+    (
+        "vpc_security_group_ingress_rule",
+        Berth::Name("security_group_rule"),
+    ),
+    (
+        "vpc_security_group_egress_rule",
+        Berth::Name("security_group_rule"),
+    ),
+    (
+        "lb_target_group_attachment",
+        Berth::Note(
+            "an ECS service registers its tasks in the target group its `load_balancer { }` block names; leave it out",
+        ),
+    ),
+    (
+        "secretsmanager_secret_version",
+        Berth::Note("a secret's value is the `secret`'s `value`"),
+    ),
+    (
+        "appautoscaling_target",
+        Berth::Note("the service's `autoscaling { min_capacity  max_capacity }` block"),
+    ),
+    (
+        "appautoscaling_policy",
+        Berth::Note(
+            "a `target_tracking NAME { }` or `step_scaling NAME { }` block in the service's `autoscaling { }`",
+        ),
+    ),
+    (
+        "appautoscaling_scheduled_action",
+        Berth::Note("a `scheduled NAME { }` block in the service's `autoscaling { }`"),
+    ),
+];
+
+/// The help line for the unknown kind `name`, if it is a Terraform
+/// resource type: berth's kind, or how berth writes it. `known`: whether
+/// berth takes a kind so named.
+pub fn kind_help(name: &str, known: impl Fn(&str) -> bool) -> Option<String> {
+    let bare = name.strip_prefix("aws_").unwrap_or(name);
+    match KINDS.iter().find(|(tf, _)| *tf == bare).map(|(_, b)| *b) {
+        Some(Berth::Name(kind)) => Some(format!("`{name}` is Terraform's name; did you mean `{kind}`?")),
+        Some(Berth::Note(note)) => Some(format!("Terraform's `{name}`: {note}")),
+        None if bare != name && known(bare) => {
+            Some(format!("`{name}` is Terraform's name; did you mean `{bare}`?"))
+        }
+        None => None,
+    }
+}
 
 /// What berth writes for `name`, another tool's name of something
 /// `schema` holds; a name only when `schema` has it.
@@ -189,6 +261,36 @@ mod tests {
                 assert_ne!(n, other, "`{block}.{other}` needs no entry");
             }
         }
+    }
+
+    #[test]
+    fn terraform_resource_types_name_berths_kinds() {
+        for (tf, berth) in KINDS {
+            if let Berth::Name(kind) = berth {
+                assert!(
+                    kind.parse::<Kind>().is_ok(),
+                    "`{kind}` (for `aws_{tf}`) is no kind"
+                );
+            }
+        }
+        let known = |k: &str| k.parse::<Kind>().is_ok() || crate::desugar::is_attachment(k);
+        assert_eq!(
+            kind_help("aws_lb", known).as_deref(),
+            Some("`aws_lb` is Terraform's name; did you mean `load_balancer`?")
+        );
+        assert_eq!(
+            kind_help("aws_route_table_association", known).as_deref(),
+            Some(
+                "`aws_route_table_association` is Terraform's name; did you mean `route_table_association`?"
+            )
+        );
+        assert_eq!(
+            kind_help("aws_vpc", known).as_deref(),
+            Some("`aws_vpc` is Terraform's name; did you mean `vpc`?")
+        );
+        assert!(kind_help("appautoscaling_target", known).is_some_and(|h| h.contains("autoscaling")));
+        assert_eq!(kind_help("aws_nothing", known), None);
+        assert_eq!(kind_help("vpcc", known), None);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! itself: a service's `network_configuration`, a load balancer's
 //! `access_logs` and `connection_logs`, a repository's
 //! `image_scanning_configuration` and `encryption_configuration`, a
-//! target group's `stickiness`, a cluster's `containerInsights` `setting`;
+//! target group's `stickiness`, a cluster's `containerInsights` `setting`,
+//! a role's `inline_policy`;
 //! and a health check's `enabled = true` (berth's target groups always
 //! check health).
 
@@ -62,7 +63,7 @@ const FLAT: &[Flat] = &[
 pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
     let kind = block.kind.name.as_str();
     let flat: Vec<&Flat> = FLAT.iter().filter(|(k, _, _)| *k == kind).collect();
-    let special = matches!(kind, "target_group" | "cluster");
+    let special = matches!(kind, "target_group" | "cluster" | "role");
     if flat.is_empty() && !special {
         return;
     }
@@ -99,12 +100,16 @@ fn settings(b: Block, renames: &[(&str, &str)], diags: &mut Vec<Diagnostic>) -> 
     out
 }
 
-/// A block of a target group or cluster that Terraform writes its own
-/// way, else `b` as it is.
+/// A block of a target group, cluster or role that Terraform writes its
+/// own way, else `b` as it is.
 fn special_block(kind: &str, mut b: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
     match (kind, b.kind.name.as_str()) {
         ("target_group", "stickiness") => stickiness(b, diags).into_iter().collect(),
         ("cluster", "setting") => setting(b, diags).into_iter().collect(),
+        ("role", "inline_policy") => super::attach::policy(b, diags)
+            .map(Item::Block)
+            .into_iter()
+            .collect(),
         ("target_group", "health_check") => {
             b.body.retain(|item| {
                 !matches!(item, Item::Attribute(a)

@@ -8,15 +8,22 @@
 //!   service's `network_configuration`, a load balancer's `access_logs`,
 //!   a target group's `stickiness`, ...: [`flatten`]);
 //! - security group rules with lists of sources (`cidr_blocks`,
-//!   `security_groups`, `self`, ...: [`rules`]).
+//!   `security_groups`, `self`, ...: [`rules`]);
+//! - resources that only attach one thing to another
+//!   (`route_table_association`, `route`, `iam_role_policy_attachment`,
+//!   ...), folded into the resource they name ([`attach`], across the
+//!   stack's files: [`fold`]).
 //!
 //! What is made keeps the spans it was written at, so every later error
 //! points at the user's text. `berth fmt` works on the file as written and
 //! keeps this spelling.
 
+mod attach;
 mod flatten;
 mod listener;
 mod rules;
+
+pub use attach::{fold, is_attachment};
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
@@ -416,6 +423,13 @@ cluster main {
     value = "enhanced"
   }
 }
+role app {
+  assume = "ecs-tasks.amazonaws.com"
+  inline_policy {
+    name   = "logs-access"
+    policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"logs:*\",\"Resource\":\"*\"}]}"
+  }
+}
 ecr_repository app {
   image_scanning_configuration { scan_on_push = true }
   encryption_configuration {
@@ -456,6 +470,12 @@ target_group none {
   target_type = "ip"
 }
 cluster main { container_insights = "enhanced" }
+role app {
+  assume = "ecs-tasks.amazonaws.com"
+  policy logs-access {
+    document = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"logs:*\",\"Resource\":\"*\"}]}"
+  }
+}
 ecr_repository app {
   scan_on_push = true
   encryption   = "KMS"

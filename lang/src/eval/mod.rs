@@ -6,6 +6,7 @@ mod container_definitions;
 pub use container_definitions::ATTR as CONTAINER_DEFINITIONS;
 mod files;
 pub mod functions;
+mod list_shape;
 mod lookups;
 pub(crate) mod operators;
 mod template;
@@ -871,6 +872,9 @@ impl Evaluator<'_, '_> {
                     values.push(self.expr(arg, each)?);
                 }
                 if let Some(i) = values.iter().position(|v| !matches!(v, DesiredValue::Known(_))) {
+                    if let Some(v) = list_shape::call(&call.name.name, &values) {
+                        return Some(v);
+                    }
                     // Outputs are read after apply: the call waits for them.
                     if self.in_output {
                         return Some(DesiredValue::Call(

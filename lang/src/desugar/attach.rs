@@ -1,0 +1,1214 @@
+//! Terraform's resources that only attach one thing to another
+//! (`aws_route_table_association`, `aws_route`,
+//! `aws_iam_role_policy_attachment`, `aws_iam_role_policy`,
+//! `aws_ecs_cluster_capacity_providers`): berth writes each as a setting
+//! of the resource it attaches to, so such a block is folded into that
+//! resource, wherever in the stack's files it is declared. A repeated
+//! attachment (`count`, `for_each`) folds into a list built by a `for`
+//! expression or a `dynamic` block, or, when it repeats as its parent
+//! does and names `[count.index]` (`[each.key]`) of it, into each
+//! instance of the parent.
+
+use std::collections::BTreeMap;
+
+use super::{CODE, literal, renamed, stray};
+use crate::FileId;
+use crate::diagnostic::Diagnostic;
+use crate::source::{Sources, Span};
+use crate::syntax::ast::{
+    Attribute, Block, Call, Expr, ExprKind, File, ForExpr, ForResult, Ident, Item, Label, Step, StrPart,
+    Traversal,
+};
+
+/// What an attachment becomes on the resource it names.
+enum Into {
+    /// An element of the parent's list attribute `list`: the value of the
+    /// attachment's first setting named in `value`.
+    Element {
+        list: &'static str,
+        value: &'static [&'static str],
+    },
+    /// A nested block of the parent, its settings renamed.
+    Block {
+        block: &'static str,
+        renames: &'static [(&'static str, &'static str)],
+    },
+    /// An inline `policy NAME { document }` of a role, named by `name`
+    /// (else the attachment's own name).
+    Policy,
+    /// Settings and blocks of the parent itself, named as berth does.
+    Settings {
+        renames: &'static [(&'static str, &'static str)],
+        blocks: &'static [&'static str],
+    },
+}
+
+/// A kind of attachment: its names (Terraform's without `aws_`, and
+/// berth's shorter one), the kind it attaches to, the settings naming
+/// that resource, and what it becomes there.
+struct Attachment {
+    kinds: &'static [&'static str],
+    parent: &'static str,
+    by: &'static [&'static str],
+    into: Into,
+}
+
+const ROUTE_TABLE: &[&str] = &["route_table_id", "route_table"];
+
+const ATTACHMENTS: &[Attachment] = &[
+    Attachment {
+        kinds: &["route_table_association"],
+        parent: "route_table",
+        by: ROUTE_TABLE,
+        into: Into::Element {
+            list: "subnets",
+            value: &["subnet_id", "subnet"],
+        },
+    },
+    Attachment {
+        kinds: &["route"],
+        parent: "route_table",
+        by: ROUTE_TABLE,
+        into: Into::Block {
+            block: "route",
+            renames: &[
+                ("destination_cidr_block", "cidr"),
+                ("cidr", "cidr"),
+                ("gateway_id", "gateway"),
+                ("gateway", "gateway"),
+                ("nat_gateway_id", "nat_gateway"),
+                ("nat_gateway", "nat_gateway"),
+                ("transit_gateway_id", "transit_gateway"),
+                ("transit_gateway", "transit_gateway"),
+                ("vpc_peering_connection_id", "peering_connection"),
+                ("peering_connection", "peering_connection"),
+            ],
+        },
+    },
+    Attachment {
+        kinds: &["iam_role_policy_attachment", "role_policy_attachment"],
+        parent: "role",
+        by: &["role"],
+        into: Into::Element {
+            list: "policies",
+            value: &["policy_arn", "policy"],
+        },
+    },
+    Attachment {
+        kinds: &["iam_role_policy", "role_policy"],
+        parent: "role",
+        by: &["role"],
+        into: Into::Policy,
+    },
+    Attachment {
+        kinds: &["ecs_cluster_capacity_providers", "cluster_capacity_providers"],
+        parent: "cluster",
+        by: &["cluster_name", "cluster"],
+        into: Into::Settings {
+            renames: &[("capacity_providers", "capacity_providers")],
+            blocks: &["default_capacity_provider_strategy"],
+        },
+    },
+];
+
+/// How a resource repeats: an attachment's repeats its folding.
+const META: [&str; 2] = ["count", "for_each"];
+
+/// The names a `for` expression made here binds.
+const COUNT_INDEX: &str = "count_index";
+const EACH_VALUE: &str = "each_value";
+
+/// Whether `kind` names an attachment folded into its parent.
+pub fn is_attachment(kind: &str) -> bool {
+    ATTACHMENTS.iter().any(|a| a.kinds.contains(&kind))
+}
+
+/// How an attachment repeats.
+#[derive(Clone)]
+enum Repeat {
+    Count(Expr),
+    ForEach(Expr),
+}
+
+impl Repeat {
+    fn meta(&self) -> &'static str {
+        match self {
+            Repeat::Count(_) => "count",
+            Repeat::ForEach(_) => "for_each",
+        }
+    }
+
+    fn expr(&self) -> &Expr {
+        match self {
+            Repeat::Count(e) | Repeat::ForEach(e) => e,
+        }
+    }
+}
+
+/// A resource an attachment names: `KIND.NAME`, with the instance's key
+/// when it is repeated.
+struct Parent {
+    name: String,
+    index: Option<Expr>,
+}
+
+/// An attachment taken out of its file.
+struct Taken {
+    spec: &'static Attachment,
+    block: Block,
+    repeat: Option<Repeat>,
+    parent: Parent,
+    /// The setting that named the parent.
+    by: Attribute,
+}
+
+/// What is added to one parent.
+#[derive(Default)]
+struct Additions {
+    elements: Vec<Expr>,
+    items: Vec<Item>,
+}
+
+/// Folds every attachment of `files` into the resource it names; what
+/// cannot be folded is an E0211 in `diags` and is left out. `complete`:
+/// every file of the stack parsed, so a parent not found is not there.
+pub fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: &mut Vec<Diagnostic>) {
+    let parents = declared(files);
+    let mut taken = Vec::new();
+    for (_, file) in files.iter_mut() {
+        for block in std::mem::take(&mut file.blocks) {
+            match ATTACHMENTS
+                .iter()
+                .find(|a| a.kinds.contains(&block.kind.name.as_str()))
+            {
+                Some(spec) => {
+                    if let Some(t) = take(spec, block, &parents, complete, diags) {
+                        taken.push(t);
+                    }
+                }
+                None => file.blocks.push(block),
+            }
+        }
+    }
+    let mut additions: BTreeMap<(String, String), Additions> = BTreeMap::new();
+    for t in taken {
+        let key = (t.spec.parent.to_owned(), t.parent.name.clone());
+        let Some(repeat) = placement(&t, &parents, sources, diags) else {
+            continue;
+        };
+        let add = additions.entry(key).or_default();
+        contribute(t, repeat, add, diags);
+    }
+    for (_, file) in files.iter_mut() {
+        for block in &mut file.blocks {
+            if let Some(Label::Ident(name)) = &block.label
+                && let Some(add) = additions.remove(&(block.kind.name.clone(), name.name.clone()))
+            {
+                apply(block, add, diags);
+            }
+        }
+    }
+}
+
+/// Every resource of `files` that may be a parent, by kind and name: its
+/// `count` or `for_each`.
+fn declared(files: &[(FileId, File)]) -> BTreeMap<(String, String), Option<Repeat>> {
+    let mut out = BTreeMap::new();
+    for (_, file) in files {
+        for block in &file.blocks {
+            if !ATTACHMENTS.iter().any(|a| a.parent == block.kind.name) {
+                continue;
+            }
+            if let Some(Label::Ident(name)) = &block.label {
+                out.insert((block.kind.name.clone(), name.name.clone()), repeat(&block.body));
+            }
+        }
+    }
+    out
+}
+
+fn repeat(body: &[Item]) -> Option<Repeat> {
+    body.iter().find_map(|item| match item {
+        Item::Attribute(a) if a.name.name == "count" => Some(Repeat::Count(a.value.clone())),
+        Item::Attribute(a) if a.name.name == "for_each" => Some(Repeat::ForEach(a.value.clone())),
+        _ => None,
+    })
+}
+
+/// The attachment `block`, its meta-settings and the setting naming its
+/// parent taken out of its body; E0211 when it names no parent of the
+/// stack.
+fn take(
+    spec: &'static Attachment,
+    mut block: Block,
+    parents: &BTreeMap<(String, String), Option<Repeat>>,
+    complete: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Taken> {
+    let repeated = repeat(&block.body);
+    let mut by = None;
+    block.body.retain(|item| match item {
+        Item::Attribute(a) if META.contains(&a.name.name.as_str()) => false,
+        Item::Attribute(a) if by.is_none() && spec.by.contains(&a.name.name.as_str()) => {
+            by = Some(a.clone());
+            false
+        }
+        _ => true,
+    });
+    let kind = &block.kind.name;
+    let Some(by) = by else {
+        diags.push(
+            Diagnostic::error(
+                CODE,
+                format!("a `{kind}` names its `{}`", spec.parent),
+                block.kind.span,
+            )
+            .label(format!("no `{}`", spec.by[0]))
+            .help(format!(
+                "berth writes it on the `{0}` it belongs to: add `{1} = {0}.NAME`",
+                spec.parent, spec.by[0]
+            )),
+        );
+        return None;
+    };
+    let parent = parent_of(spec.parent, &by.value)
+        .filter(|p| !complete || parents.contains_key(&(spec.parent.to_owned(), p.name.clone())));
+    let Some(parent) = parent else {
+        if complete {
+            diags.push(
+                Diagnostic::error(
+                    CODE,
+                    format!("a `{kind}` is folded into a `{}` of this stack", spec.parent),
+                    by.value.span,
+                )
+                .label(format!("not one of the stack's `{}` blocks", spec.parent))
+                .help(format!(
+                    "berth writes a `{kind}` as a setting of the `{0}` it names (`{0}.NAME`); \
+                     one of another stack or tool is changed there",
+                    spec.parent
+                )),
+            );
+        }
+        return None;
+    };
+    Some(Taken {
+        spec,
+        block,
+        repeat: repeated,
+        parent,
+        by,
+    })
+}
+
+/// `KIND.NAME`, `KIND.NAME.ATTR`, `KIND.NAME[KEY].ATTR`,
+/// `element(KIND.NAME[*].ATTR, KEY)` or `"${...}"` of one of them.
+fn parent_of(kind: &str, e: &Expr) -> Option<Parent> {
+    match &e.kind {
+        ExprKind::Traversal(t) if t.root.name == kind => {
+            let mut steps = t.steps.iter();
+            let Some(Step::Attr(name)) = steps.next() else {
+                return None;
+            };
+            let mut index = None;
+            for step in steps {
+                match step {
+                    Step::Index(i) if index.is_none() => index = Some((**i).clone()),
+                    Step::Attr(a) if matches!(a.name.as_str(), "id" | "name" | "arn") => {}
+                    _ => return None,
+                }
+            }
+            Some(Parent {
+                name: name.name.clone(),
+                index,
+            })
+        }
+        ExprKind::Call(Call { name, args }) if name.name == "element" && args.len() == 2 => {
+            let ExprKind::Traversal(t) = &args[0].kind else {
+                return None;
+            };
+            match t.steps.as_slice() {
+                [Step::Attr(n), Step::Splat(_)] | [Step::Attr(n), Step::Splat(_), Step::Attr(_)]
+                    if t.root.name == kind =>
+                {
+                    Some(Parent {
+                        name: n.name.clone(),
+                        index: Some(args[1].clone()),
+                    })
+                }
+                _ => None,
+            }
+        }
+        ExprKind::String(parts) => match parts.as_slice() {
+            [StrPart::Interp(inner)] => parent_of(kind, inner),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Where the attachment `t` goes: into the parent once, or once per its
+/// repetition (the `Repeat` returned); E0211 when one instance of a
+/// repeated parent cannot be told.
+fn placement(
+    t: &Taken,
+    parents: &BTreeMap<(String, String), Option<Repeat>>,
+    sources: &Sources,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Option<Repeat>> {
+    let kind = &t.block.kind.name;
+    let parent_repeat = parents
+        .get(&(t.spec.parent.to_owned(), t.parent.name.clone()))
+        .and_then(Option::as_ref);
+    let Some(index) = &t.parent.index else {
+        if parent_repeat.is_some() {
+            diags.push(
+                Diagnostic::error(
+                    CODE,
+                    format!("which `{}` is this `{kind}` on?", t.spec.parent),
+                    t.by.value.span,
+                )
+                .label(format!("`{}.{}` is repeated", t.spec.parent, t.parent.name))
+                .help("name one instance, `[count.index]` or `[each.key]` as the parent repeats"),
+            );
+            return None;
+        }
+        return Some(t.repeat.clone());
+    };
+    // One instance of a repeated parent: the attachment repeats as the
+    // parent does, and each of its instances goes to the parent's with
+    // the same key.
+    let same = match (parent_repeat, &t.repeat) {
+        (Some(Repeat::Count(p)), Some(Repeat::Count(a))) => {
+            sources.text(p.span) == sources.text(a.span) && is_path(index, "count", "index")
+        }
+        (Some(Repeat::ForEach(p)), Some(Repeat::ForEach(a))) => {
+            sources.text(p.span) == sources.text(a.span) && is_path(index, "each", "key")
+        }
+        _ => false,
+    };
+    if !same {
+        let meta = parent_repeat.map_or("count", Repeat::meta);
+        diags.push(
+            Diagnostic::error(
+                CODE,
+                format!("a `{kind}` on one instance of `{}.{}` repeats as it does", t.spec.parent, t.parent.name),
+                index.span,
+            )
+            .label("not the instance of this one")
+            .help(format!(
+                "give the `{kind}` the parent's `{meta}` and name its instance with `[{}]`, or write the setting on the `{}`",
+                if meta == "count" { "count.index" } else { "each.key" },
+                t.spec.parent
+            )),
+        );
+        return None;
+    }
+    Some(None)
+}
+
+fn is_path(e: &Expr, root: &str, attr: &str) -> bool {
+    matches!(&e.kind, ExprKind::Traversal(Traversal { root: r, steps })
+        if r.name == root && matches!(steps.as_slice(), [Step::Attr(a)] if a.name == attr))
+}
+
+/// What the attachment `t` adds to its parent, once or for each of
+/// `repeat`.
+fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut Vec<Diagnostic>) {
+    let kind = t.block.kind.name.clone();
+    let what = format!("a `{kind}`");
+    match &t.spec.into {
+        Into::Element { value, .. } => {
+            let mut found = None;
+            for item in t.block.body {
+                match item {
+                    Item::Attribute(a) if found.is_none() && value.contains(&a.name.name.as_str()) => {
+                        found = Some(a.value);
+                    }
+                    other => diags.push(stray(
+                        &other,
+                        &what,
+                        &format!("`{}` and `{}`", t.spec.by[0], value[0]),
+                    )),
+                }
+            }
+            let Some(element) = found else {
+                diags.push(
+                    Diagnostic::error(CODE, format!("{what} names what it attaches"), t.block.kind.span)
+                        .label(format!("no `{}`", value[0]))
+                        .help(format!("add `{} = ...`", value[0])),
+                );
+                return;
+            };
+            match repeat {
+                None => add.elements.push(element),
+                Some(r) => {
+                    if let Some(list) = each_element(element, &r, diags) {
+                        add.elements.push(list);
+                    }
+                }
+            }
+        }
+        Into::Block { block, renames } => {
+            let takes = renames
+                .iter()
+                .map(|(tf, _)| format!("`{tf}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut body = Vec::new();
+            for item in t.block.body {
+                match item {
+                    Item::Attribute(a) => match renames.iter().find(|(tf, _)| a.name.name == *tf) {
+                        Some((_, berth)) => body.push(Item::Attribute(renamed(a, berth))),
+                        None => diags.push(stray(&Item::Attribute(a), &what, &takes)),
+                    },
+                    other => diags.push(stray(&other, &what, &takes)),
+                }
+            }
+            let made = Block {
+                kind: Ident {
+                    name: (*block).into(),
+                    span: t.block.kind.span,
+                },
+                subkind: None,
+                label: None,
+                body,
+                span: t.block.span,
+            };
+            match repeat {
+                None => add.items.push(Item::Block(made)),
+                Some(r) => {
+                    if let Some(d) = dynamic(made, &r, diags) {
+                        add.items.push(Item::Block(d));
+                    }
+                }
+            }
+        }
+        Into::Policy => {
+            if let Some(r) = repeat {
+                diags.push(
+                    Diagnostic::error(
+                        CODE,
+                        format!("a repeated `{kind}` cannot name its policies"),
+                        r.expr().span,
+                    )
+                    .label(format!("`{}` here", r.meta()))
+                    .help("write one `policy NAME { document = ... }` block on the role for each"),
+                );
+                return;
+            }
+            if let Some(policy) = policy(t.block, diags) {
+                add.items.push(Item::Block(policy));
+            }
+        }
+        Into::Settings { renames, blocks } => {
+            if let Some(r) = repeat {
+                diags.push(
+                    Diagnostic::error(CODE, format!("a `{kind}` is not repeated"), r.expr().span)
+                        .label(format!("`{}` here", r.meta()))
+                        .help(format!("write its settings on the `{}`", t.spec.parent)),
+                );
+                return;
+            }
+            let takes = renames
+                .iter()
+                .map(|(tf, _)| *tf)
+                .chain(blocks.iter().copied())
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            for item in t.block.body {
+                match item {
+                    Item::Attribute(a) => match renames.iter().find(|(tf, _)| a.name.name == *tf) {
+                        Some((_, berth)) => add.items.push(Item::Attribute(renamed(a, berth))),
+                        None => diags.push(stray(&Item::Attribute(a), &what, &takes)),
+                    },
+                    Item::Block(b) if blocks.contains(&b.kind.name.as_str()) => {
+                        add.items.push(Item::Block(b))
+                    }
+                    other => diags.push(stray(&other, &what, &takes)),
+                }
+            }
+        }
+    }
+}
+
+/// A role's `policy NAME { document }` from Terraform's
+/// `aws_iam_role_policy { name  policy }` (named by its own label when
+/// `name` is left out) or an `aws_iam_role`'s `inline_policy { name
+/// policy }`.
+pub(super) fn policy(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Block> {
+    let mut name = None;
+    let mut body = Vec::new();
+    for item in block.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "name" => name = Some(a.value),
+            Item::Attribute(a) if a.name.name == "policy" || a.name.name == "document" => {
+                body.push(Item::Attribute(renamed(a, "document")));
+            }
+            other => diags.push(stray(&other, "a role's inline policy", "`name` and `policy`")),
+        }
+    }
+    let label = match name {
+        Some(n) => match literal(&n) {
+            Some(text) if is_name(text) => Ident {
+                name: text.to_owned(),
+                span: n.span,
+            },
+            _ => {
+                diags.push(
+                    Diagnostic::error(CODE, "an inline policy's name is written as it is", n.span)
+                        .label("not a name of letters, digits, `_` and `-`")
+                        .help("berth names a role's inline policies by their block's label"),
+                );
+                return None;
+            }
+        },
+        None => match block.label {
+            Some(Label::Ident(i)) => i,
+            _ => {
+                diags.push(
+                    Diagnostic::error(CODE, "an inline policy needs its `name`", block.kind.span)
+                        .label("no `name`")
+                        .help("add `name = \"...\"`: berth names a role's inline policies"),
+                );
+                return None;
+            }
+        },
+    };
+    Some(Block {
+        kind: Ident {
+            name: "policy".into(),
+            span: block.kind.span,
+        },
+        subkind: None,
+        label: Some(Label::Ident(label)),
+        body,
+        span: block.span,
+    })
+}
+
+/// Whether `text` is a bare name berth's labels take.
+fn is_name(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// `[for ... : element]` over the repetition `r` (its instances' list),
+/// `count.index` and `each.value` read from the element; `each.key` only
+/// where it is the value (a `toset` or a list).
+fn each_element(element: Expr, r: &Repeat, diags: &mut Vec<Diagnostic>) -> Option<Expr> {
+    let span = element.span;
+    let (name, collection) = match r {
+        Repeat::Count(n) => (COUNT_INDEX, call("range", n.clone())),
+        Repeat::ForEach(c) => (EACH_VALUE, c.clone()),
+    };
+    let value = substitute(element, r, &[name]);
+    if uses(&value, "each", "key") {
+        diags.push(each_key(r.expr().span));
+        return None;
+    }
+    Some(Expr {
+        kind: ExprKind::For(Box::new(ForExpr {
+            key: None,
+            value: Ident {
+                name: name.into(),
+                span,
+            },
+            collection,
+            result: ForResult::List(value),
+            cond: None,
+        })),
+        span,
+    })
+}
+
+/// A `dynamic` block making `made` for each instance of `r`.
+fn dynamic(made: Block, r: &Repeat, diags: &mut Vec<Diagnostic>) -> Option<Block> {
+    let span = made.kind.span;
+    let iterator = made.kind.name.clone();
+    let mut content = made.clone();
+    content.kind.name = crate::check::dynamic::CONTENT.into();
+    content.body = content
+        .body
+        .into_iter()
+        .map(|item| match item {
+            Item::Attribute(a) => Item::Attribute(Attribute {
+                value: substitute(a.value, r, &[&iterator, "value"]),
+                ..a
+            }),
+            other => other,
+        })
+        .collect();
+    if content
+        .body
+        .iter()
+        .any(|i| matches!(i, Item::Attribute(a) if uses(&a.value, "each", "key")))
+    {
+        diags.push(each_key(r.expr().span));
+        return None;
+    }
+    let for_each = match r {
+        Repeat::Count(n) => call("range", n.clone()),
+        Repeat::ForEach(c) => c.clone(),
+    };
+    Some(Block {
+        kind: Ident {
+            name: crate::check::dynamic::DYNAMIC.into(),
+            span,
+        },
+        subkind: None,
+        label: Some(Label::Ident(Ident { name: iterator, span })),
+        body: vec![
+            Item::Attribute(Attribute {
+                name: Ident {
+                    name: "for_each".into(),
+                    span,
+                },
+                span: for_each.span,
+                value: for_each,
+            }),
+            Item::Block(content),
+        ],
+        span: made.span,
+    })
+}
+
+fn each_key(at: Span) -> Diagnostic {
+    Diagnostic::error(CODE, "`each.key` of a map is not folded into the parent", at)
+        .label("a `for_each` that may be a map")
+        .help("write `each.value` (the element of a set), or the settings on the parent")
+}
+
+/// Whether a `for_each` is a set or list, whose keys are its elements.
+fn is_set(r: &Repeat) -> bool {
+    match r {
+        Repeat::ForEach(e) => {
+            matches!(&e.kind, ExprKind::List(_))
+                || matches!(&e.kind, ExprKind::Call(c) if c.name.name == "toset")
+        }
+        Repeat::Count(_) => false,
+    }
+}
+
+fn call(name: &str, arg: Expr) -> Expr {
+    let span = arg.span;
+    Expr {
+        kind: ExprKind::Call(Call {
+            name: Ident {
+                name: name.into(),
+                span,
+            },
+            args: vec![arg],
+        }),
+        span,
+    }
+}
+
+/// `e` with what names an instance of `r` (`count.index`, `each.value`,
+/// and `each.key` where it is the value) read from the path `to`.
+fn substitute(e: Expr, r: &Repeat, to: &[&str]) -> Expr {
+    let key_is_value = is_set(r);
+    map_traversals(e, &|t: Traversal| {
+        let instance = match (t.root.name.as_str(), t.steps.first(), r) {
+            ("count", Some(Step::Attr(a)), Repeat::Count(_)) => a.name == "index",
+            ("each", Some(Step::Attr(a)), Repeat::ForEach(_)) => {
+                a.name == "value" || (a.name == "key" && key_is_value)
+            }
+            _ => false,
+        };
+        if !instance {
+            return t;
+        }
+        let span = t.root.span;
+        let ident = |name: &str| Ident {
+            name: name.into(),
+            span,
+        };
+        let steps = to[1..]
+            .iter()
+            .map(|n| Step::Attr(ident(n)))
+            .chain(t.steps.into_iter().skip(1))
+            .collect();
+        Traversal {
+            root: ident(to[0]),
+            steps,
+        }
+    })
+}
+
+/// Whether `e` reads `ROOT.ATTR`.
+fn uses(e: &Expr, root: &str, attr: &str) -> bool {
+    let found = std::cell::Cell::new(false);
+    map_traversals(e.clone(), &|t: Traversal| {
+        if t.root.name == root && matches!(t.steps.first(), Some(Step::Attr(a)) if a.name == attr) {
+            found.set(true);
+        }
+        t
+    });
+    found.get()
+}
+
+/// `e` with `f` applied to each of its traversals.
+fn map_traversals(e: Expr, f: &dyn Fn(Traversal) -> Traversal) -> Expr {
+    let go = |e: Expr| map_traversals(e, f);
+    let boxed = |e: Box<Expr>| Box::new(map_traversals(*e, f));
+    let steps = |steps: Vec<Step>| -> Vec<Step> {
+        steps
+            .into_iter()
+            .map(|s| match s {
+                Step::Index(i) => Step::Index(Box::new(map_traversals(*i, f))),
+                other => other,
+            })
+            .collect()
+    };
+    let kind = match e.kind {
+        ExprKind::Traversal(t) => {
+            let t = f(t);
+            ExprKind::Traversal(Traversal {
+                steps: steps(t.steps),
+                ..t
+            })
+        }
+        ExprKind::String(parts) => ExprKind::String(
+            parts
+                .into_iter()
+                .map(|p| match p {
+                    StrPart::Interp(i) => StrPart::Interp(go(i)),
+                    lit => lit,
+                })
+                .collect(),
+        ),
+        ExprKind::List(items) => ExprKind::List(items.into_iter().map(go).collect()),
+        ExprKind::Map(entries) => ExprKind::Map(
+            entries
+                .into_iter()
+                .map(|mut m| {
+                    m.value = go(m.value);
+                    m
+                })
+                .collect(),
+        ),
+        ExprKind::Call(c) => ExprKind::Call(Call {
+            name: c.name,
+            args: c.args.into_iter().map(go).collect(),
+        }),
+        ExprKind::Paren(inner) => ExprKind::Paren(boxed(inner)),
+        ExprKind::Unary(op, inner) => ExprKind::Unary(op, boxed(inner)),
+        ExprKind::Binary(op, l, r) => ExprKind::Binary(op, boxed(l), boxed(r)),
+        ExprKind::Conditional(c, a, b) => ExprKind::Conditional(boxed(c), boxed(a), boxed(b)),
+        ExprKind::For(fe) => {
+            let ForExpr {
+                key,
+                value,
+                collection,
+                result,
+                cond,
+            } = *fe;
+            ExprKind::For(Box::new(ForExpr {
+                key,
+                value,
+                collection: go(collection),
+                result: match result {
+                    ForResult::List(v) => ForResult::List(go(v)),
+                    ForResult::Map { key, value, group } => ForResult::Map {
+                        key: go(key),
+                        value: go(value),
+                        group,
+                    },
+                },
+                cond: cond.map(go),
+            }))
+        }
+        ExprKind::Postfix(inner, s) => ExprKind::Postfix(boxed(inner), steps(s)),
+        other => other,
+    };
+    Expr { kind, span: e.span }
+}
+
+/// The parent `block` with what its attachments add.
+fn apply(block: &mut Block, add: Additions, diags: &mut Vec<Diagnostic>) {
+    let list = ATTACHMENTS.iter().find_map(|a| match a.into {
+        Into::Element { list, .. } if a.parent == block.kind.name => Some(list),
+        _ => None,
+    });
+    if let (Some(list), false) = (list, add.elements.is_empty()) {
+        let existing = block.body.iter_mut().find_map(|item| match item {
+            Item::Attribute(a) if a.name.name == list => Some(a),
+            _ => None,
+        });
+        // Literal elements join a written list; lists made by `for` are
+        // concatenated with it.
+        let (single, made): (Vec<Expr>, Vec<Expr>) = add
+            .elements
+            .into_iter()
+            .partition(|e| !matches!(e.kind, ExprKind::For(_)));
+        match existing {
+            Some(a) => {
+                let span = a.value.span;
+                let mut parts = vec![std::mem::replace(
+                    &mut a.value,
+                    Expr {
+                        kind: ExprKind::Null,
+                        span,
+                    },
+                )];
+                if let ExprKind::List(items) = &mut parts[0].kind {
+                    items.extend(single);
+                } else if !single.is_empty() {
+                    parts.push(Expr {
+                        kind: ExprKind::List(single),
+                        span,
+                    });
+                }
+                parts.extend(made);
+                a.value = concat(parts, span);
+            }
+            None => {
+                let span = block.kind.span;
+                let mut parts = Vec::new();
+                if !single.is_empty() {
+                    parts.push(Expr {
+                        kind: ExprKind::List(single),
+                        span,
+                    });
+                }
+                parts.extend(made);
+                block.body.push(Item::Attribute(Attribute {
+                    name: Ident {
+                        name: list.into(),
+                        span,
+                    },
+                    value: concat(parts, span),
+                    span,
+                }));
+            }
+        }
+    }
+    for item in add.items {
+        if let Item::Attribute(a) = &item
+            && block
+                .body
+                .iter()
+                .any(|i| matches!(i, Item::Attribute(b) if b.name.name == a.name.name))
+        {
+            diags.push(
+                Diagnostic::error(CODE, format!("`{}` is set twice", a.name.name), a.name.span)
+                    .label(format!("also set on `{}`", block.kind.name))
+                    .help("keep one of them"),
+            );
+            continue;
+        }
+        block.body.push(item);
+    }
+}
+
+/// `parts` joined: the one list, or `concat(...)` of them.
+fn concat(mut parts: Vec<Expr>, span: Span) -> Expr {
+    if parts.len() == 1 {
+        return parts.remove(0);
+    }
+    Expr {
+        kind: ExprKind::Call(Call {
+            name: Ident {
+                name: "concat".into(),
+                span,
+            },
+            args: parts,
+        }),
+        span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::test_support::Shape;
+
+    const BASE: &str = r#"
+variable zones { default = ["us-east-1a", "us-east-1b"] }
+variable policies { default = ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }
+vpc main { cidr = "10.0.0.0/16" }
+internet_gateway gw { vpc = vpc.main }
+subnet public {
+  count = 2
+  vpc   = vpc.main
+  cidr  = cidrsubnet("10.0.0.0/16", 8, count.index)
+  zone  = var.zones[count.index]
+}
+subnet private {
+  count = 2
+  vpc   = vpc.main
+  cidr  = cidrsubnet("10.0.0.0/16", 8, count.index + 10)
+  zone  = var.zones[count.index]
+}
+role app { assume = "ecs-tasks.amazonaws.com" }
+cluster main {}
+"#;
+
+    fn resources(text: &str) -> BTreeMap<String, Shape> {
+        crate::test_support::resources(&format!("{BASE}{text}"))
+    }
+
+    /// The E0211 messages of the stack `text` (after [`BASE`]).
+    fn errors(text: &str) -> Vec<String> {
+        let mut sources = crate::Sources::new();
+        let mut diags = Vec::new();
+        crate::load::add_bytes(
+            &mut sources,
+            &mut diags,
+            std::path::Path::new("main.berth"),
+            format!("{BASE}{text}").as_bytes(),
+        );
+        let analysis = crate::analyze(sources, diags, &crate::Options::default());
+        analysis
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == super::CODE)
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    #[test]
+    fn attachments_are_settings_of_what_they_name() {
+        let terraform = resources(
+            r#"
+route_table public { vpc = vpc.main }
+route public_internet {
+  route_table_id         = route_table.public.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = internet_gateway.gw.id
+}
+route_table_association a {
+  subnet_id      = subnet.public[0].id
+  route_table_id = route_table.public.id
+}
+route_table_association b {
+  subnet_id      = subnet.public[1].id
+  route_table_id = "${route_table.public.id}"
+}
+iam_role_policy_attachment read {
+  role       = role.app.name
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+iam_role_policy logs {
+  name = "logs-access"
+  role = role.app.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "logs:*", Resource = "*" }]
+  })
+}
+ecs_cluster_capacity_providers main {
+  cluster_name       = cluster.main.name
+  capacity_providers = ["FARGATE", "FARGATE_SPOT"]
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE"
+    weight            = 1
+  }
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+route_table public {
+  vpc     = vpc.main
+  subnets = [subnet.public[0], subnet.public[1]]
+  route {
+    cidr    = "0.0.0.0/0"
+    gateway = internet_gateway.gw
+  }
+}
+"#,
+        );
+        assert_eq!(terraform["route_table.public"], berth["route_table.public"]);
+        let role = resources(
+            r#"
+role with {
+  assume   = "ecs-tasks.amazonaws.com"
+  policies = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+  policy logs-access {
+    document = jsonencode({
+      Version   = "2012-10-17"
+      Statement = [{ Effect = "Allow", Action = "logs:*", Resource = "*" }]
+    })
+  }
+}
+cluster with {
+  capacity_providers = ["FARGATE", "FARGATE_SPOT"]
+  default_capacity_provider_strategy {
+    capacity_provider = "FARGATE"
+    weight            = 1
+  }
+}
+"#,
+        );
+        let without_names = |s: &Shape| {
+            s.attrs
+                .iter()
+                .filter(|(k, _)| k.as_str() != "name")
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect::<BTreeMap<_, _>>()
+        };
+        assert_eq!(
+            without_names(&terraform["role.app"]),
+            without_names(&role["role.with"])
+        );
+        assert_eq!(terraform["role.app"].blocks, role["role.with"].blocks);
+        assert_eq!(
+            without_names(&terraform["cluster.main"]),
+            without_names(&role["cluster.with"])
+        );
+        assert_eq!(terraform["cluster.main"].blocks, role["cluster.with"].blocks);
+        assert!(!terraform.keys().any(|k| k.starts_with("route_table_association")));
+    }
+
+    #[test]
+    fn repeated_attachments_fold_once_per_instance() {
+        let terraform = resources(
+            r#"
+route_table public {
+  vpc     = vpc.main
+  subnets = []
+}
+route_table_association public {
+  count          = 2
+  subnet_id      = subnet.public[count.index].id
+  route_table_id = route_table.public.id
+}
+route_table private {
+  count = 2
+  vpc   = vpc.main
+}
+route_table_association private {
+  count          = 2
+  subnet_id      = element(subnet.private[*].id, count.index)
+  route_table_id = element(route_table.private[*].id, count.index)
+}
+route private_peer {
+  count                     = 2
+  route_table_id            = route_table.private[count.index].id
+  destination_cidr_block    = "10.9.0.0/16"
+  vpc_peering_connection_id = "pcx-0123456789abcdef0"
+}
+route spread {
+  for_each       = toset(["10.7.0.0/16", "10.8.0.0/16"])
+  route_table_id = route_table.public.id
+  destination_cidr_block = each.key
+  transit_gateway_id     = "tgw-0123456789abcdef0"
+}
+role_policy_attachment each {
+  for_each   = toset(var.policies)
+  role       = role.app.name
+  policy_arn = each.value
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+route_table public {
+  vpc     = vpc.main
+  subnets = [subnet.public[0], subnet.public[1]]
+  route {
+    cidr            = "10.7.0.0/16"
+    transit_gateway = "tgw-0123456789abcdef0"
+  }
+  route {
+    cidr            = "10.8.0.0/16"
+    transit_gateway = "tgw-0123456789abcdef0"
+  }
+}
+route_table private {
+  count   = 2
+  vpc     = vpc.main
+  subnets = [subnet.private[count.index]]
+  route {
+    cidr               = "10.9.0.0/16"
+    peering_connection = "pcx-0123456789abcdef0"
+  }
+}
+role with {
+  assume   = "ecs-tasks.amazonaws.com"
+  policies = var.policies
+}
+"#,
+        );
+        for address in [
+            "route_table.public",
+            "route_table.private[\"0\"]",
+            "route_table.private[\"1\"]",
+        ] {
+            assert_eq!(terraform[address], berth[address], "{address}");
+        }
+        assert_eq!(
+            terraform["role.app"].attrs.get("policies"),
+            berth["role.with"].attrs.get("policies")
+        );
+    }
+
+    #[test]
+    fn an_attachment_folds_into_a_parent_of_another_file() {
+        let mut sources = crate::Sources::new();
+        let mut diags = Vec::new();
+        for (path, text) in [
+            ("network.berth", format!("{BASE}route_table public {{ vpc = vpc.main }}\n")),
+            (
+                "associations.berth",
+                "route_table_association a {\n  subnet_id = subnet.public[0].id\n  route_table_id = route_table.public.id\n}\n".into(),
+            ),
+        ] {
+            crate::load::add_bytes(&mut sources, &mut diags, std::path::Path::new(path), text.as_bytes());
+        }
+        let analysis = crate::analyze(sources, diags, &crate::Options::default());
+        assert!(analysis.diagnostics.is_empty(), "{:?}", analysis.diagnostics);
+        let stack = analysis.stack.expect("a stack");
+        let table = stack
+            .resources
+            .iter()
+            .find(|r| r.address.to_string() == "route_table.public")
+            .expect("the route table");
+        assert!(matches!(
+            table.body.attrs.get("subnets").map(|v| &v.node),
+            Some(crate::stack::DesiredValue::List(items)) if items.len() == 1
+        ));
+    }
+
+    #[test]
+    fn what_cannot_be_folded_is_named() {
+        assert_eq!(
+            errors(
+                "route_table_association a {\n  subnet_id = subnet.public[0].id\n  route_table_id = \"rtb-0123\"\n}\n"
+            ),
+            ["a `route_table_association` is folded into a `route_table` of this stack"]
+        );
+        assert_eq!(
+            errors(
+                "route_table private {\n  count = 2\n  vpc = vpc.main\n}\n\
+                 route_table_association a {\n  subnet_id = subnet.public[0].id\n  route_table_id = route_table.private.id\n}\n"
+            ),
+            ["which `route_table` is this `route_table_association` on?"]
+        );
+        assert_eq!(
+            errors(
+                "route_table private {\n  count = 2\n  vpc = vpc.main\n}\n\
+                 route_table_association a {\n  count = 3\n  subnet_id = subnet.public[0].id\n  route_table_id = route_table.private[count.index].id\n}\n"
+            ),
+            ["a `route_table_association` on one instance of `route_table.private` repeats as it does"]
+        );
+        assert_eq!(
+            errors(
+                "variable arns { default = { read = \"arn:aws:iam::aws:policy/ReadOnlyAccess\" } }\n\
+                 iam_role_policy_attachment x {\n  for_each = var.arns\n  role = role.app.name\n  policy_arn = \"${each.key}\"\n}\n"
+            ),
+            ["`each.key` of a map is not folded into the parent"]
+        );
+        assert_eq!(
+            errors(
+                "iam_role_policy_attachment x {\n  policy_arn = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n}\n"
+            ),
+            ["a `iam_role_policy_attachment` names its `role`"]
+        );
+    }
+}
