@@ -91,6 +91,8 @@ cases!(
     terraform_rule_lists,
     terraform_setting_blocks,
     terraform_attachments,
+    terraform_vpc_rules,
+    terraform_autoscaling,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

@@ -132,7 +132,7 @@ fn unknown_kind(block: &Block) -> Diagnostic {
         block.kind.span,
     )
     .label("not a resource kind");
-    let known = |kind: &str| kind.parse::<Kind>().is_ok() || crate::desugar::is_attachment(kind);
+    let known = |kind: &str| kind.parse::<Kind>().is_ok() || crate::desugar::takes_kind(kind);
     if let Some(help) = super::terraform_names::kind_help(&block.kind.name, known) {
         return d.help(help);
     }

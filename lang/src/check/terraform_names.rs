@@ -137,14 +137,6 @@ const KINDS: &[(&str, Berth)] = &[
     ("secretsmanager_secret", Berth::Name("secret")),
     ("acm_certificate", Berth::Name("certificate")),
     (
-        "vpc_security_group_ingress_rule",
-        Berth::Name("security_group_rule"),
-    ),
-    (
-        "vpc_security_group_egress_rule",
-        Berth::Name("security_group_rule"),
-    ),
-    (
         "lb_target_group_attachment",
         Berth::Note(
             "an ECS service registers its tasks in the target group its `load_balancer { }` block names; leave it out",
@@ -153,20 +145,6 @@ const KINDS: &[(&str, Berth)] = &[
     (
         "secretsmanager_secret_version",
         Berth::Note("a secret's value is the `secret`'s `value`"),
-    ),
-    (
-        "appautoscaling_target",
-        Berth::Note("the service's `autoscaling { min_capacity  max_capacity }` block"),
-    ),
-    (
-        "appautoscaling_policy",
-        Berth::Note(
-            "a `target_tracking NAME { }` or `step_scaling NAME { }` block in the service's `autoscaling { }`",
-        ),
-    ),
-    (
-        "appautoscaling_scheduled_action",
-        Berth::Note("a `scheduled NAME { }` block in the service's `autoscaling { }`"),
     ),
 ];
 
@@ -273,7 +251,7 @@ mod tests {
                 );
             }
         }
-        let known = |k: &str| k.parse::<Kind>().is_ok() || crate::desugar::is_attachment(k);
+        let known = |k: &str| k.parse::<Kind>().is_ok() || crate::desugar::takes_kind(k);
         assert_eq!(
             kind_help("aws_lb", known).as_deref(),
             Some("`aws_lb` is Terraform's name; did you mean `load_balancer`?")
@@ -288,7 +266,13 @@ mod tests {
             kind_help("aws_vpc", known).as_deref(),
             Some("`aws_vpc` is Terraform's name; did you mean `vpc`?")
         );
-        assert!(kind_help("appautoscaling_target", known).is_some_and(|h| h.contains("autoscaling")));
+        assert_eq!(
+            kind_help("aws_appautoscaling_target", known).as_deref(),
+            Some("`aws_appautoscaling_target` is Terraform's name; did you mean `appautoscaling_target`?")
+        );
+        assert!(
+            kind_help("aws_lb_target_group_attachment", known).is_some_and(|h| h.contains("leave it out"))
+        );
         assert_eq!(kind_help("aws_nothing", known), None);
         assert_eq!(kind_help("vpcc", known), None);
     }

@@ -119,7 +119,7 @@ const COUNT_INDEX: &str = "count_index";
 const EACH_VALUE: &str = "each_value";
 
 /// Whether `kind` names an attachment folded into its parent.
-pub fn is_attachment(kind: &str) -> bool {
+pub(super) fn is_attachment(kind: &str) -> bool {
     ATTACHMENTS.iter().any(|a| a.kinds.contains(&kind))
 }
 
@@ -172,7 +172,12 @@ struct Additions {
 /// Folds every attachment of `files` into the resource it names; what
 /// cannot be folded is an E0211 in `diags` and is left out. `complete`:
 /// every file of the stack parsed, so a parent not found is not there.
-pub fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: &mut Vec<Diagnostic>) {
+pub(super) fn fold(
+    files: &mut [(FileId, File)],
+    sources: &Sources,
+    complete: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
     let parents = declared(files);
     let mut taken = Vec::new();
     for (_, file) in files.iter_mut() {
@@ -588,7 +593,7 @@ pub(super) fn policy(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Block>
 }
 
 /// Whether `text` is a bare name berth's labels take.
-fn is_name(text: &str) -> bool {
+pub(super) fn is_name(text: &str) -> bool {
     text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && text
             .bytes()

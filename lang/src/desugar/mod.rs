@@ -8,25 +8,28 @@
 //!   service's `network_configuration`, a load balancer's `access_logs`,
 //!   a target group's `stickiness`, ...: [`flatten`]);
 //! - security group rules with lists of sources (`cidr_blocks`,
-//!   `security_groups`, `self`, ...: [`rules`]);
+//!   `security_groups`, `self`, ...: [`rules`]), and Terraform's
+//!   `vpc_security_group_ingress_rule` / `egress_rule` (a
+//!   `security_group_rule`);
 //! - resources that only attach one thing to another
 //!   (`route_table_association`, `route`, `iam_role_policy_attachment`,
-//!   ...), folded into the resource they name ([`attach`], across the
-//!   stack's files: [`fold`]).
+//!   ...: [`attach`]; `appautoscaling_target` and its policies:
+//!   [`autoscaling`]), folded into the resource they name across the
+//!   stack's files ([`fold`]).
 //!
 //! What is made keeps the spans it was written at, so every later error
 //! points at the user's text. `berth fmt` works on the file as written and
 //! keeps this spelling.
 
 mod attach;
+mod autoscaling;
 mod flatten;
 mod listener;
 mod rules;
 
-pub use attach::{fold, is_attachment};
-
+use crate::FileId;
 use crate::diagnostic::Diagnostic;
-use crate::source::Span;
+use crate::source::{Sources, Span};
 use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, StrPart};
 
 const CODE: &str = "E0211";
@@ -40,9 +43,32 @@ pub fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
             "listener_rule" => listener::rule(block, diags),
             "security_group" => rules::group(block, diags),
             "security_group_rule" => rules::standalone(block, diags),
+            kind if let Some((_, direction)) = rules::VPC_RULES.iter().find(|(k, _)| *k == kind) => {
+                rules::vpc_rule(block, direction);
+                rules::standalone(block, diags);
+            }
             _ => flatten::resource(block, diags),
         }
     }
+}
+
+/// Folds Terraform's resources that attach to another into the resource
+/// they name, in whichever of `files` it is: scaling targets, policies and
+/// actions into their service ([`autoscaling`]), then the others
+/// ([`attach`]). What cannot be folded is an E0211 in `diags` and is left
+/// out. `complete`: every file of the stack parsed, so a resource not found
+/// is not in the stack.
+pub fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: &mut Vec<Diagnostic>) {
+    autoscaling::fold(files, complete, diags);
+    attach::fold(files, sources, complete, diags);
+}
+
+/// Whether berth takes a block of `kind` that is not one of its kinds: a
+/// Terraform resource rewritten into one, or folded into another.
+pub fn takes_kind(kind: &str) -> bool {
+    attach::is_attachment(kind)
+        || autoscaling::is_autoscaling(kind)
+        || rules::VPC_RULES.iter().any(|(k, _)| *k == kind)
 }
 
 /// The text of a string literal without interpolation.
@@ -504,6 +530,51 @@ ecr_repository app {
                 ("E0211", "a cluster's one setting is `containerInsights`"),
             ]
         );
+    }
+
+    #[test]
+    fn terraforms_one_rule_resources_are_security_group_rules() {
+        let rules = |text: &str| {
+            let mut all = resources(&format!("security_group lb {{ vpc = vpc.main }}\n{text}"));
+            all.retain(|k, _| k.starts_with("security_group_rule."));
+            all
+        };
+        let terraform = rules(
+            r#"
+vpc_security_group_ingress_rule https {
+  security_group_id = security_group.lb.id
+  cidr_ipv6         = "::/0"
+  from_port         = 443
+  ip_protocol       = "tcp"
+  to_port           = 443
+}
+vpc_security_group_egress_rule out {
+  security_group_id            = security_group.lb.id
+  referenced_security_group_id = security_group.lb.id
+  ip_protocol                  = "-1"
+}
+"#,
+        );
+        let berth = rules(
+            r#"
+security_group_rule https {
+  type           = "ingress"
+  security_group = security_group.lb.id
+  cidr           = "::/0"
+  from_port      = 443
+  to_port        = 443
+  protocol       = "tcp"
+}
+security_group_rule out {
+  type           = "egress"
+  security_group = security_group.lb.id
+  from           = security_group.lb.id
+  protocol       = "-1"
+}
+"#,
+        );
+        assert_eq!(terraform, berth);
+        assert_eq!(terraform.len(), 2);
     }
 
     #[test]

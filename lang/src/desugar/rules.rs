@@ -86,6 +86,40 @@ pub(super) fn standalone(block: &mut Block, diags: &mut Vec<Diagnostic>) {
     one_rule(block, me.as_ref(), "a `security_group_rule`", diags);
 }
 
+/// Terraform's one-rule resources (AWS provider 5's recommended form):
+/// a `security_group_rule` of their direction.
+pub(super) const VPC_RULES: [(&str, &str); 2] = [
+    ("vpc_security_group_ingress_rule", "ingress"),
+    ("vpc_security_group_egress_rule", "egress"),
+];
+
+/// `vpc_security_group_ingress_rule` / `egress_rule`: a
+/// `security_group_rule` with its `type`, settings named as berth does.
+pub(super) fn vpc_rule(block: &mut Block, direction: &str) {
+    const RENAMES: [(&str, &str); 6] = [
+        ("security_group_id", "security_group"),
+        ("cidr_ipv4", "cidr"),
+        ("cidr_ipv6", "cidr"),
+        ("referenced_security_group_id", "from"),
+        ("prefix_list_id", "prefix_list"),
+        ("ip_protocol", "protocol"),
+    ];
+    let at = block.kind.span;
+    block.kind.name = "security_group_rule".into();
+    for item in &mut block.body {
+        if let Item::Attribute(a) = item
+            && let Some((_, berth)) = RENAMES.iter().find(|(tf, _)| a.name.name == *tf)
+        {
+            *item = Item::Attribute(super::renamed(a.clone(), berth));
+        }
+    }
+    let value = Expr {
+        kind: ExprKind::String(vec![crate::syntax::ast::StrPart::Lit(direction.into())]),
+        span: at,
+    };
+    block.body.push(attribute("type", value, at));
+}
+
 /// `security_group.NAME` (with `[each.key]` or `[count.index]` for a
 /// repeated group): the group `block` itself.
 fn self_reference(block: &Block) -> Option<Expr> {

@@ -1,0 +1,720 @@
+//! Terraform's Application Auto Scaling resources of an ECS service
+//! (`aws_appautoscaling_target`, `aws_appautoscaling_policy`,
+//! `aws_appautoscaling_scheduled_action`), folded into the service's
+//! `autoscaling { }` block: the target's capacity bounds, each policy a
+//! `target_tracking` or `step_scaling` block and each scheduled action a
+//! `scheduled` block, named by its `name`.
+
+use std::collections::BTreeMap;
+
+use super::{CODE, literal, renamed, stray};
+use crate::FileId;
+use crate::diagnostic::Diagnostic;
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, Label, Step, StrPart};
+
+const TARGET: &str = "appautoscaling_target";
+const POLICY: &str = "appautoscaling_policy";
+const SCHEDULED: &str = "appautoscaling_scheduled_action";
+
+/// Settings every one of them repeats that berth knows from the service:
+/// (name, the only value berth takes).
+const DIMENSION: [(&str, &str); 2] = [
+    ("scalable_dimension", "ecs:service:DesiredCount"),
+    ("service_namespace", "ecs"),
+];
+
+/// Whether `kind` is one of them.
+pub(super) fn is_autoscaling(kind: &str) -> bool {
+    [TARGET, POLICY, SCHEDULED].contains(&kind)
+}
+
+/// What scales: a service of the stack, or a target by name.
+enum Scales {
+    Service(String),
+    Target(String),
+}
+
+/// Folds every scaling target, policy and scheduled action of `files`
+/// into its service's `autoscaling` block; E0211 for what cannot be.
+/// `complete`: every file of the stack parsed.
+pub(super) fn fold(files: &mut [(FileId, File)], complete: bool, diags: &mut Vec<Diagnostic>) {
+    let mut taken = Vec::new();
+    for (_, file) in files.iter_mut() {
+        let (ours, rest) = std::mem::take(&mut file.blocks)
+            .into_iter()
+            .partition(|b| is_autoscaling(&b.kind.name));
+        file.blocks = rest;
+        taken.extend(ours);
+    }
+    if taken.is_empty() {
+        return;
+    }
+    let services: Vec<String> = files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .filter(|b| b.kind.name == "service")
+        .filter_map(|b| match &b.label {
+            Some(Label::Ident(i)) => Some(i.name.clone()),
+            _ => None,
+        })
+        .collect();
+    // Targets first: policies name them.
+    taken.sort_by_key(|b| b.kind.name != TARGET);
+    let mut targets: BTreeMap<String, String> = BTreeMap::new();
+    let mut blocks: BTreeMap<String, Block> = BTreeMap::new();
+    for block in taken {
+        let Some(scales) = scales(&block, diags) else {
+            continue;
+        };
+        let service = match scales {
+            Scales::Service(s) => s,
+            Scales::Target(t) => match targets.get(&t) {
+                Some(s) => s.clone(),
+                None => {
+                    diags.push(no_target(
+                        &block,
+                        &format!("`{TARGET}.{t}` is not one of the stack's"),
+                    ));
+                    continue;
+                }
+            },
+        };
+        if complete && !services.contains(&service) {
+            diags.push(
+                Diagnostic::error(
+                    CODE,
+                    format!("`service.{service}` is not one of the stack's services"),
+                    block.kind.span,
+                )
+                .label("scales no service of this stack")
+                .help("berth writes scaling on the `service` it scales, in an `autoscaling { }` block"),
+            );
+            continue;
+        }
+        if block.kind.name == TARGET {
+            if let Some(Label::Ident(name)) = &block.label {
+                targets.insert(name.name.clone(), service.clone());
+            }
+            if blocks.contains_key(&service) {
+                diags.push(
+                    Diagnostic::error(
+                        CODE,
+                        format!("`service.{service}` has one scaling target"),
+                        block.kind.span,
+                    )
+                    .label("a second one")
+                    .help("keep one `appautoscaling_target` for the service"),
+                );
+                continue;
+            }
+            blocks.insert(service, target(block, diags));
+            continue;
+        }
+        let Some(autoscaling) = blocks.get_mut(&service) else {
+            diags.push(no_target(
+                &block,
+                &format!("`service.{service}` has no `{TARGET}`"),
+            ));
+            continue;
+        };
+        let made = if block.kind.name == POLICY {
+            policy(block, diags)
+        } else {
+            scheduled(block, diags)
+        };
+        autoscaling.body.extend(made.map(Item::Block));
+    }
+    for (_, file) in files.iter_mut() {
+        for service in file.blocks.iter_mut().filter(|b| b.kind.name == "service") {
+            let Some(Label::Ident(name)) = &service.label else {
+                continue;
+            };
+            let Some(made) = blocks.remove(&name.name) else {
+                continue;
+            };
+            if service
+                .body
+                .iter()
+                .any(|i| matches!(i, Item::Block(b) if b.kind.name == "autoscaling"))
+            {
+                diags.push(
+                    Diagnostic::error(
+                        CODE,
+                        format!("`service.{}` scales twice", name.name),
+                        made.kind.span,
+                    )
+                    .label("an `appautoscaling_target` of a service with an `autoscaling` block")
+                    .help("keep one of them"),
+                );
+                continue;
+            }
+            service.body.push(Item::Block(made));
+        }
+    }
+}
+
+fn no_target(block: &Block, why: &str) -> Diagnostic {
+    Diagnostic::error(CODE, format!("a `{}` needs its service's `{TARGET}`", block.kind.name), block.kind.span)
+        .label(why.to_owned())
+        .help(format!(
+            "name the target: `resource_id = {TARGET}.NAME.resource_id`, where `resource_id = \"service/${{cluster.NAME.name}}/${{service.NAME.name}}\"`"
+        ))
+}
+
+/// What `block`'s `resource_id` names: `"service/${...}/${service.NAME.name}"`
+/// or `appautoscaling_target.NAME.resource_id`.
+fn scales(block: &Block, diags: &mut Vec<Diagnostic>) -> Option<Scales> {
+    let resource_id = block.body.iter().find_map(|item| match item {
+        Item::Attribute(a) if a.name.name == "resource_id" => Some(&a.value),
+        _ => None,
+    });
+    let found = resource_id.and_then(|e| match &e.kind {
+        ExprKind::Traversal(t) if t.root.name == TARGET => match t.steps.first() {
+            Some(Step::Attr(name)) => Some(Scales::Target(name.name.clone())),
+            _ => None,
+        },
+        ExprKind::String(parts) => parts.iter().find_map(|p| match p {
+            StrPart::Interp(Expr {
+                kind: ExprKind::Traversal(t),
+                ..
+            }) if t.root.name == "service" => match t.steps.first() {
+                Some(Step::Attr(name)) => Some(Scales::Service(name.name.clone())),
+                _ => None,
+            },
+            _ => None,
+        }),
+        _ => None,
+    });
+    if found.is_none() {
+        diags.push(
+            Diagnostic::error(CODE, format!("a `{}` names the service it scales", block.kind.name), resource_id.map_or(block.kind.span, |e| e.span))
+                .label("no service of the stack here")
+                .help("write `resource_id = \"service/${cluster.NAME.name}/${service.NAME.name}\"`, or a target's `resource_id`"),
+        );
+    }
+    found
+}
+
+/// The settings of `block` other than what names the service; E0211 for
+/// a dimension other than an ECS service's task count.
+fn own_settings(block: Block, diags: &mut Vec<Diagnostic>) -> (Ident, Option<Label>, Vec<Item>) {
+    let mut body = Vec::new();
+    for item in block.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "resource_id" => {}
+            Item::Attribute(a) if DIMENSION.iter().any(|(n, _)| a.name.name == *n) => {
+                let (_, only) = DIMENSION
+                    .iter()
+                    .find(|(n, _)| a.name.name == *n)
+                    .copied()
+                    .unwrap_or(("", ""));
+                if literal(&a.value).is_some_and(|v| v != only) {
+                    diags.push(
+                        Diagnostic::error(CODE, "berth scales an ECS service's task count", a.value.span)
+                            .label(format!("not `\"{only}\"`"))
+                            .help("other scalable targets are not written"),
+                    );
+                }
+            }
+            other => body.push(other),
+        }
+    }
+    (block.kind, block.label, body)
+}
+
+/// A scaling target's `autoscaling { min_capacity  max_capacity }`.
+fn target(block: Block, diags: &mut Vec<Diagnostic>) -> Block {
+    let span = block.span;
+    let (kind, _, items) = own_settings(block, diags);
+    let mut body = Vec::new();
+    for item in items {
+        match item {
+            Item::Attribute(a) if a.name.name == "min_capacity" || a.name.name == "max_capacity" => {
+                body.push(Item::Attribute(a));
+            }
+            // ECS scales with its service-linked role, whatever role is named.
+            Item::Attribute(a) if a.name.name == "role_arn" => {}
+            other => diags.push(stray(
+                &other,
+                "an `appautoscaling_target`",
+                "`min_capacity`, `max_capacity` and `resource_id`",
+            )),
+        }
+    }
+    Block {
+        kind: Ident {
+            name: "autoscaling".into(),
+            span: kind.span,
+        },
+        subkind: None,
+        label: None,
+        body,
+        span,
+    }
+}
+
+/// The label of a policy or scheduled action: its `name`, else its own.
+fn label(name: Option<Expr>, own: Option<Label>, diags: &mut Vec<Diagnostic>) -> Option<Label> {
+    match name {
+        Some(n) => match literal(&n) {
+            Some(text) if super::attach::is_name(text) => Some(Label::Ident(Ident {
+                name: text.to_owned(),
+                span: n.span,
+            })),
+            _ => {
+                diags.push(
+                    Diagnostic::error(CODE, "a scaling policy's name is written as it is", n.span)
+                        .label("not a name of letters, digits, `_` and `-`")
+                        .help("berth names scaling policies and actions by their block's label"),
+                );
+                None
+            }
+        },
+        None => own,
+    }
+}
+
+/// Terraform's predefined metric types, as berth's `metric` names them.
+const METRICS: [(&str, &str); 3] = [
+    ("ECSServiceAverageCPUUtilization", "cpu"),
+    ("ECSServiceAverageMemoryUtilization", "memory"),
+    ("ALBRequestCountPerTarget", "requests"),
+];
+
+/// A policy's `target_tracking NAME { }` or `step_scaling NAME { }`.
+fn policy(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Block> {
+    let span = block.span;
+    let (kind, own, items) = own_settings(block, diags);
+    let (mut name, mut policy_type, mut config) = (None, None, None);
+    for item in items {
+        match item {
+            Item::Attribute(a) if a.name.name == "name" => name = Some(a.value),
+            Item::Attribute(a) if a.name.name == "policy_type" => policy_type = Some(a.value),
+            Item::Block(b)
+                if b.kind.name == "target_tracking_scaling_policy_configuration"
+                    || b.kind.name == "step_scaling_policy_configuration" =>
+            {
+                config = Some(b);
+            }
+            other => diags.push(stray(
+                &other,
+                "an `appautoscaling_policy`",
+                "`name`, `policy_type`, `resource_id` and a `target_tracking_scaling_policy_configuration` or `step_scaling_policy_configuration` block",
+            )),
+        }
+    }
+    let label = label(name, own, diags)?;
+    // Terraform's default type is step scaling.
+    let tracking = match policy_type.as_ref().map(|t| (literal(t), t.span)) {
+        None | Some((Some("StepScaling"), _)) => false,
+        Some((Some("TargetTrackingScaling"), _)) => true,
+        Some((_, at)) => {
+            diags.push(
+                Diagnostic::error(
+                    CODE,
+                    "a policy is `\"TargetTrackingScaling\"` or `\"StepScaling\"`",
+                    at,
+                )
+                .label("not one of them, or not written as text")
+                .help("predictive scaling is not written"),
+            );
+            return None;
+        }
+    };
+    let Some(config) = config else {
+        diags.push(
+            Diagnostic::error(CODE, "a scaling policy needs its configuration", kind.span)
+                .label("no configuration block")
+                .help("add `target_tracking_scaling_policy_configuration { }` or `step_scaling_policy_configuration { }`"),
+        );
+        return None;
+    };
+    let expected = if tracking {
+        "target_tracking_scaling_policy_configuration"
+    } else {
+        "step_scaling_policy_configuration"
+    };
+    if config.kind.name != expected {
+        diags.push(
+            Diagnostic::error(
+                CODE,
+                format!("this policy's configuration is `{expected}`"),
+                config.kind.span,
+            )
+            .label("not the configuration of its `policy_type`")
+            .help("`policy_type` left out is `\"StepScaling\"`"),
+        );
+        return None;
+    }
+    let (name, body) = if tracking {
+        ("target_tracking", tracking_settings(config, diags))
+    } else {
+        ("step_scaling", step_settings(config, diags))
+    };
+    Some(Block {
+        kind: Ident {
+            name: name.into(),
+            span: kind.span,
+        },
+        subkind: None,
+        label: Some(label),
+        body,
+        span,
+    })
+}
+
+/// `target_tracking_scaling_policy_configuration { }` as berth's
+/// `target_tracking` settings.
+fn tracking_settings(config: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
+    const RENAMES: [(&str, &str); 4] = [
+        ("target_value", "target"),
+        ("scale_in_cooldown", "scale_in_cooldown"),
+        ("scale_out_cooldown", "scale_out_cooldown"),
+        ("disable_scale_in", "disable_scale_in"),
+    ];
+    let what = "a `target_tracking_scaling_policy_configuration`";
+    let takes = "`target_value`, the cooldowns, `disable_scale_in` and `predefined_metric_specification`";
+    let mut body = Vec::new();
+    for item in config.body {
+        match item {
+            Item::Attribute(a) => match RENAMES.iter().find(|(tf, _)| a.name.name == *tf) {
+                Some((_, berth)) => body.push(Item::Attribute(renamed(a, berth))),
+                None => diags.push(stray(&Item::Attribute(a), what, takes)),
+            },
+            Item::Block(b) if b.kind.name == "predefined_metric_specification" => {
+                body.extend(metric(b, diags));
+            }
+            other => diags.push(stray(&other, what, takes)),
+        }
+    }
+    body
+}
+
+/// `predefined_metric_specification { predefined_metric_type
+/// resource_label }`: berth's `metric` and `target_group`.
+fn metric(spec: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
+    let mut out = Vec::new();
+    for item in spec.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "predefined_metric_type" => {
+                match literal(&a.value).and_then(|m| METRICS.iter().find(|(aws, _)| *aws == m)) {
+                    Some((_, berth)) => out.push(Item::Attribute(Attribute {
+                        value: Expr {
+                            kind: ExprKind::String(vec![StrPart::Lit((*berth).into())]),
+                            span: a.value.span,
+                        },
+                        ..renamed(a, "metric")
+                    })),
+                    None => diags.push(
+                        Diagnostic::error(CODE, "berth tracks a service's CPU, memory or requests per target", a.value.span)
+                            .label("not one of ECS's predefined metrics")
+                            .help("write `\"ECSServiceAverageCPUUtilization\"`, `\"ECSServiceAverageMemoryUtilization\"` or `\"ALBRequestCountPerTarget\"`"),
+                    ),
+                }
+            }
+            // `"${aws_lb.x.arn_suffix}/${aws_lb_target_group.y.arn_suffix}"`:
+            // berth builds the label from the target group.
+            Item::Attribute(a) if a.name.name == "resource_label" => {
+                match target_group_in(&a.value) {
+                    Some(group) => out.push(Item::Attribute(Attribute {
+                        value: group,
+                        ..renamed(a, "target_group")
+                    })),
+                    None => diags.push(
+                        Diagnostic::error(CODE, "a `resource_label` names the target group", a.value.span)
+                            .label("no target group of the stack here")
+                            .help("write `resource_label = \"${load_balancer.NAME.arn_suffix}/${target_group.NAME.arn_suffix}\"`"),
+                    ),
+                }
+            }
+            other => diags.push(stray(
+                &other,
+                "a `predefined_metric_specification`",
+                "`predefined_metric_type` and `resource_label`",
+            )),
+        }
+    }
+    out
+}
+
+/// `target_group.NAME` of the first such reference in `e`.
+fn target_group_in(e: &Expr) -> Option<Expr> {
+    let ExprKind::String(parts) = &e.kind else {
+        return None;
+    };
+    parts.iter().find_map(|p| match p {
+        StrPart::Interp(Expr {
+            kind: ExprKind::Traversal(t),
+            span,
+        }) if t.root.name == "target_group" => {
+            let name = t.steps.first()?.clone();
+            Some(Expr {
+                kind: ExprKind::Traversal(crate::syntax::ast::Traversal {
+                    root: t.root.clone(),
+                    steps: vec![name],
+                }),
+                span: *span,
+            })
+        }
+        _ => None,
+    })
+}
+
+/// `step_scaling_policy_configuration { }` as berth's `step_scaling`
+/// settings and `step` blocks.
+fn step_settings(config: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
+    const RENAMES: [(&str, &str); 3] = [
+        ("adjustment_type", "adjustment_type"),
+        ("cooldown", "cooldown"),
+        ("metric_aggregation_type", "metric_aggregation"),
+    ];
+    const STEP: [(&str, &str); 3] = [
+        ("metric_interval_lower_bound", "lower"),
+        ("metric_interval_upper_bound", "upper"),
+        ("scaling_adjustment", "adjustment"),
+    ];
+    let what = "a `step_scaling_policy_configuration`";
+    let takes = "`adjustment_type`, `cooldown`, `metric_aggregation_type` and `step_adjustment` blocks";
+    let mut body = Vec::new();
+    for item in config.body {
+        match item {
+            Item::Attribute(a) => match RENAMES.iter().find(|(tf, _)| a.name.name == *tf) {
+                Some((_, berth)) => body.push(Item::Attribute(renamed(a, berth))),
+                None => diags.push(stray(&Item::Attribute(a), what, takes)),
+            },
+            Item::Block(b) if b.kind.name == "step_adjustment" => {
+                body.push(super::block("step", b, &STEP));
+            }
+            other => diags.push(stray(&other, what, takes)),
+        }
+    }
+    body
+}
+
+/// A scheduled action's `scheduled NAME { schedule  timezone
+/// min_capacity  max_capacity }`.
+fn scheduled(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Block> {
+    let span = block.span;
+    let (kind, own, items) = own_settings(block, diags);
+    let what = "an `appautoscaling_scheduled_action`";
+    let takes = "`name`, `schedule`, `timezone`, `resource_id` and `scalable_target_action`";
+    let mut name = None;
+    let mut body = Vec::new();
+    for item in items {
+        match item {
+            Item::Attribute(a) if a.name.name == "name" => name = Some(a.value),
+            Item::Attribute(a) if a.name.name == "schedule" || a.name.name == "timezone" => {
+                body.push(Item::Attribute(a));
+            }
+            Item::Block(b) if b.kind.name == "scalable_target_action" => {
+                for inner in b.body {
+                    match inner {
+                        Item::Attribute(a)
+                            if a.name.name == "min_capacity" || a.name.name == "max_capacity" =>
+                        {
+                            body.push(Item::Attribute(a));
+                        }
+                        other => diags.push(stray(
+                            &other,
+                            "a `scalable_target_action`",
+                            "`min_capacity` and `max_capacity`",
+                        )),
+                    }
+                }
+            }
+            other => diags.push(stray(&other, what, takes)),
+        }
+    }
+    Some(Block {
+        kind: Ident {
+            name: "scheduled".into(),
+            span: kind.span,
+        },
+        subkind: None,
+        label: Some(label(name, own, diags)?),
+        body,
+        span,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    const BASE: &str = r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+subnet b {
+  vpc  = vpc.main
+  cidr = "10.0.2.0/24"
+  zone = "us-east-1b"
+}
+cluster main {}
+load_balancer web {
+  subnets  = [subnet.a, subnet.b]
+  internal = true
+}
+target_group web {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+}
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app {
+    image = "nginx"
+    port  = 80
+  }
+}
+service app {
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = [subnet.a]
+  load_balancer {
+    target_group = target_group.web
+    container    = "app"
+    port         = 80
+  }
+"#;
+
+    fn service(inside: &str, outside: &str) -> crate::test_support::Shape {
+        crate::test_support::resources(&format!("{BASE}{inside}\n}}\n{outside}"))
+            .remove("service.app")
+            .expect("the service")
+    }
+
+    fn errors(outside: &str) -> Vec<String> {
+        let mut sources = crate::Sources::new();
+        let mut diags = Vec::new();
+        crate::load::add_bytes(
+            &mut sources,
+            &mut diags,
+            std::path::Path::new("main.berth"),
+            format!("{BASE}}}\n{outside}").as_bytes(),
+        );
+        crate::analyze(sources, diags, &crate::Options::default())
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == super::CODE)
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    const TARGET: &str = r#"
+appautoscaling_target app {
+  max_capacity       = 4
+  min_capacity       = 1
+  resource_id        = "service/${cluster.main.name}/${service.app.name}"
+  scalable_dimension = "ecs:service:DesiredCount"
+  service_namespace  = "ecs"
+  role_arn           = "arn:aws:iam::123456789012:role/ecsAutoscaleRole"
+}
+"#;
+
+    #[test]
+    fn terraforms_scaling_resources_are_the_services_autoscaling() {
+        let terraform = service(
+            "",
+            &format!(
+                r#"{TARGET}
+appautoscaling_policy requests {{
+  name        = "requests"
+  policy_type = "TargetTrackingScaling"
+  resource_id = appautoscaling_target.app.resource_id
+  target_tracking_scaling_policy_configuration {{
+    predefined_metric_specification {{
+      predefined_metric_type = "ALBRequestCountPerTarget"
+      resource_label         = "${{load_balancer.web.arn_suffix}}/${{target_group.web.arn_suffix}}"
+    }}
+    target_value     = 100
+    disable_scale_in = true
+  }}
+}}
+appautoscaling_policy down {{
+  resource_id = appautoscaling_target.app.resource_id
+  step_scaling_policy_configuration {{
+    adjustment_type         = "ChangeInCapacity"
+    metric_aggregation_type = "Maximum"
+    step_adjustment {{
+      metric_interval_upper_bound = 0
+      scaling_adjustment          = -1
+    }}
+    step_adjustment {{
+      metric_interval_lower_bound = 0
+      scaling_adjustment          = 1
+    }}
+  }}
+}}
+appautoscaling_scheduled_action night {{
+  name        = "night-low"
+  resource_id = "service/${{cluster.main.name}}/${{service.app.name}}"
+  schedule    = "cron(0 22 * * ? *)"
+  scalable_target_action {{
+    min_capacity = 1
+    max_capacity = 2
+  }}
+}}
+"#
+            ),
+        );
+        let berth = service(
+            r#"
+  autoscaling {
+    min_capacity = 1
+    max_capacity = 4
+    target_tracking requests {
+      metric           = "requests"
+      target_group     = target_group.web
+      target           = 100
+      disable_scale_in = true
+    }
+    step_scaling down {
+      adjustment_type    = "ChangeInCapacity"
+      metric_aggregation = "Maximum"
+      step {
+        upper      = 0
+        adjustment = -1
+      }
+      step {
+        lower      = 0
+        adjustment = 1
+      }
+    }
+    scheduled night-low {
+      schedule     = "cron(0 22 * * ? *)"
+      min_capacity = 1
+      max_capacity = 2
+    }
+  }"#,
+            "",
+        );
+        assert_eq!(terraform, berth);
+    }
+
+    #[test]
+    fn what_cannot_be_scaled_is_named() {
+        assert_eq!(
+            errors("appautoscaling_policy p {\n  resource_id = appautoscaling_target.none.resource_id\n}\n"),
+            ["a `appautoscaling_policy` needs its service's `appautoscaling_target`"]
+        );
+        assert_eq!(
+            errors(
+                "appautoscaling_target t {\n  min_capacity = 1\n  max_capacity = 2\n  resource_id = \"table/orders\"\n}\n"
+            ),
+            ["a `appautoscaling_target` names the service it scales"]
+        );
+        assert_eq!(
+            errors(&TARGET.replace("ecs:service:DesiredCount", "dynamodb:table:ReadCapacityUnits")),
+            ["berth scales an ECS service's task count"]
+        );
+        assert_eq!(
+            errors(&format!(
+                "{TARGET}appautoscaling_policy p {{\n  resource_id = appautoscaling_target.app.resource_id\n  policy_type = \"TargetTrackingScaling\"\n  step_scaling_policy_configuration {{}}\n}}\n"
+            )),
+            ["this policy's configuration is `target_tracking_scaling_policy_configuration`"]
+        );
+    }
+}
