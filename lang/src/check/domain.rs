@@ -30,7 +30,11 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
                 super::rules::check(r, diags);
             }
             Kind::ListenerRule => super::rules::standalone(r, diags),
-            Kind::SecurityGroupRule => super::sg_rules::standalone(r, diags),
+            Kind::SecurityGroupRule => {
+                super::sg_rules::standalone(r, diags);
+                let group = cx.target(r.body.value("security_group"), Kind::SecurityGroup);
+                super::sg_rules::duplicates_default(group, r, diags);
+            }
             Kind::LogGroup => cx.log_group(r, diags),
             Kind::Role => {
                 cx.role(r, diags);

@@ -34,6 +34,46 @@ pub fn standalone(r: &crate::stack::DesiredResource, diags: &mut Vec<Diagnostic>
     check(direction, &super::rules::as_block(r), diags);
 }
 
+/// E0639 for an egress `security_group_rule` letting all traffic out to
+/// anywhere on a stack's `group` that keeps AWS's default rule: that rule
+/// is this one, and AWS refuses it (InvalidPermission.Duplicate). A
+/// Terraform group drops the default; a ported one says
+/// `default_egress = false`.
+pub fn duplicates_default(
+    group: Option<&crate::stack::DesiredResource>,
+    r: &crate::stack::DesiredResource,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(group) = group else { return };
+    let b = &r.body;
+    let egress = b
+        .known("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("egress"));
+    let all = match b.known("protocol") {
+        Some(Value::String(p)) => p == "-1" || p.eq_ignore_ascii_case("all"),
+        Some(Value::Int(n)) => *n == -1,
+        _ => false,
+    };
+    let anywhere = b.known("cidr").and_then(Value::as_str) == Some("0.0.0.0/0");
+    let keeps_default = group.body.blocks("egress").is_empty()
+        && group.body.known("default_egress").and_then(Value::as_bool) != Some(false);
+    if egress && all && anywhere && keeps_default {
+        let name = &group.address;
+        diags.push(
+            Diagnostic::error(
+                "E0639",
+                format!("this is AWS's default egress rule, which {name} keeps"),
+                b.span("cidr").unwrap_or(r.span),
+            )
+            .label("all traffic to anywhere, already on the group")
+            .help(format!(
+                "set `default_egress = false` on {name} (as a Terraform group drops AWS's default rule), or leave this rule out"
+            )),
+        );
+    }
+}
+
 /// Checks one `ingress` or `egress` block.
 pub fn check(direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
     let b = &rule.body;

@@ -750,9 +750,17 @@ fn create_rule(sim: &mut Sim, mut attrs: Attrs, tags: Tags) -> Result<String, Pr
     let (group, rec) = sim.need(Kind::SecurityGroup, &group, call)?;
     let vpc = str_of(&rec.attrs, "vpc").unwrap_or_default().to_owned();
     let key = check_rule(sim, call, Some(&group), &vpc, &attrs)?;
+    // AWS's default egress rule, while the group keeps it, is one too.
+    let default_rule = (direction == "egress" && rec.default_egress).then(|| {
+        Attrs::from([
+            ("protocol".to_owned(), Value::from("-1")),
+            ("cidr".to_owned(), Value::from("0.0.0.0/0")),
+        ])
+    });
     let held = blocks_of(&rec.attrs, direction)
         .into_iter()
         .chain(standalone_rules(sim, &group, direction))
+        .chain(default_rule.as_ref())
         .filter_map(|r| check_rule(sim, call, Some(&group), &vpc, r).ok())
         .any(|k| k == key);
     if held {

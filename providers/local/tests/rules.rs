@@ -1329,3 +1329,41 @@ async fn service_connect_follows_ecss_rules() {
     let err = cloud.delete("s", ns).await.expect_err("in use");
     assert_eq!(err.code, "ResourceInUse", "{err}");
 }
+
+#[tokio::test]
+async fn a_rule_of_its_own_is_not_the_default_egress_rule_a_group_keeps() {
+    let (_dir, cloud, r) = blog().await;
+    let web = id(&r["security_group.web"]);
+    let all_out = |group: Value| {
+        desired(
+            Kind::SecurityGroupRule,
+            "all_out",
+            &[
+                ("security_group", group),
+                ("type", s("egress")),
+                ("protocol", s("-1")),
+                ("cidr", s("0.0.0.0/0")),
+            ],
+        )
+    };
+    expect(
+        cloud.create("s", &all_out(web)).await,
+        "AuthorizeSecurityGroupEgress",
+        "InvalidPermission.Duplicate",
+    );
+    let closed = cloud
+        .create(
+            "s",
+            &desired(
+                Kind::SecurityGroup,
+                "closed",
+                &[
+                    ("vpc", id(&r["vpc.main"])),
+                    ("default_egress", Value::Bool(false)),
+                ],
+            ),
+        )
+        .await
+        .unwrap();
+    cloud.create("s", &all_out(id(&closed))).await.unwrap();
+}

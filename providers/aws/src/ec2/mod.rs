@@ -39,8 +39,9 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
     );
     let rules = rules?;
     let mut groups = groups?;
-    security_group::leave_out(&mut groups, &security_group_rule::blocks_by_group(&rules));
     let mut out = security_group_rule::read(&rules, &scope);
+    security_group::fill_descriptions(&mut out, &groups);
+    security_group::leave_out(&mut groups, &security_group_rule::blocks_by_group(&rules));
     out.extend(groups);
     for part in [vpcs, subnets, gateways, tables, addresses, nats, endpoints] {
         out.extend(part?);

@@ -378,6 +378,45 @@ pub(super) async fn update(
     Ok(())
 }
 
+/// Gives each rule of its own (`rules`, as read) whose source is a group
+/// the description its group's permission holds: moto's
+/// DescribeSecurityGroupRules leaves it out for group sources, where
+/// AWS's answers it (and the group's read holds it on both).
+pub(super) fn fill_descriptions(rules: &mut [Resource], groups: &[Resource]) {
+    const RULE_ONLY: [&str; 4] = ["security_group", "type", "tags", "id"];
+    for rule in rules {
+        let has = |k: &str| !matches!(rule.attrs.get(k), None | Some(Value::Null));
+        if has("description") || !has("from") {
+            continue;
+        }
+        let (Some(group_id), Some(direction)) =
+            (str_of(&rule.attrs, "security_group"), str_of(&rule.attrs, "type"))
+        else {
+            continue;
+        };
+        let block: Attrs = rule
+            .attrs
+            .iter()
+            .filter(|(k, _)| !RULE_ONLY.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let described = groups
+            .iter()
+            .filter(|g| str_of(&g.attrs, "id") == Some(group_id))
+            .filter_map(|g| match g.attrs.get(direction) {
+                Some(Value::List(rules)) => Some(rules),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(Value::as_map)
+            .find(|r| same_permission(r, &block))
+            .and_then(|r| r.get("description").cloned());
+        if let Some(description) = described {
+            rule.attrs.insert("description".to_owned(), description);
+        }
+    }
+}
+
 /// Leaves out of each group's rules the rules of their own on it
 /// (`standalone`, by group id and direction, as the group reads them).
 pub(super) fn leave_out(groups: &mut [Resource], standalone: &BTreeMap<(String, &'static str), Vec<Attrs>>) {
@@ -398,6 +437,14 @@ pub(super) fn leave_out(groups: &mut [Resource], standalone: &BTreeMap<(String, 
                         rules.remove(i);
                     }
                 }
+            }
+            // What is left is the group's own: with no egress rule of its
+            // own, AWS's default was revoked.
+            if direction == "egress" {
+                let own_egress = matches!(group.attrs.get("egress"), Some(Value::List(r)) if !r.is_empty());
+                group
+                    .attrs
+                    .insert("default_egress".to_owned(), Value::Bool(own_egress));
             }
         }
     }
@@ -468,6 +515,60 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A group `sg-1` of the stack whose `egress` holds `egress`.
+    fn group(egress: Vec<Attrs>) -> Resource {
+        Resource {
+            address: berth_provider::Address::new(Kind::SecurityGroup, "app"),
+            attrs: attrs([
+                ("id", Value::from("sg-1")),
+                ("default_egress", Value::Bool(!egress.is_empty())),
+                ("ingress", Value::List(Vec::new())),
+                (
+                    "egress",
+                    Value::List(egress.into_iter().map(Value::Map).collect()),
+                ),
+            ]),
+            created: None,
+        }
+    }
+
+    #[test]
+    fn a_group_whose_egress_is_all_rules_of_their_own_revoked_the_default() {
+        let own = rule_attrs("tcp", Some(80), Some(80), Source::Group("sg-2"), None);
+        let mut groups = [group(vec![own.clone()])];
+        let standalone = BTreeMap::from([(("sg-1".to_owned(), "egress"), vec![own])]);
+        leave_out(&mut groups, &standalone);
+        assert_eq!(groups[0].attrs["egress"], Value::List(Vec::new()));
+        assert_eq!(groups[0].attrs["default_egress"], Value::Bool(false));
+        let mut kept = [group(vec![
+            default_egress(),
+            rule_attrs("tcp", Some(80), Some(80), Source::Group("sg-2"), None),
+        ])];
+        let standalone = BTreeMap::from([(
+            ("sg-1".to_owned(), "egress"),
+            vec![rule_attrs("tcp", Some(80), Some(80), Source::Group("sg-2"), None)],
+        )]);
+        leave_out(&mut kept, &standalone);
+        assert_eq!(kept[0].attrs["default_egress"], Value::Bool(true));
+    }
+
+    #[test]
+    fn a_rule_of_its_own_takes_its_description_from_the_groups_permission() {
+        let described = rule_attrs("tcp", Some(80), Some(80), Source::Group("sg-2"), Some("from lb"));
+        let groups = [group(vec![described])];
+        let mut bare = rule_attrs("tcp", Some(80), Some(80), Source::Group("sg-2"), None);
+        bare.insert("security_group".into(), Value::from("sg-1"));
+        bare.insert("type".into(), Value::from("egress"));
+        bare.insert("id".into(), Value::from("sgr-1"));
+        let mut rules = [Resource {
+            address: berth_provider::Address::new(Kind::SecurityGroupRule, "from_lb"),
+            attrs: bare,
+            created: None,
+        }];
+        fill_descriptions(&mut rules, &groups);
+        assert_eq!(rules[0].attrs["description"], Value::from("from lb"));
+    }
 
     #[test]
     fn rules_round_trip_through_permissions() {
