@@ -78,7 +78,10 @@ pub struct ResourceDecl<'a> {
 }
 
 /// Meta-attributes any resource may carry besides its schema's.
-pub const META_ATTRS: &[&str] = &["for_each", COUNT, "prevent_destroy", IGNORE_CHANGES];
+pub const META_ATTRS: &[&str] = &["for_each", COUNT, "prevent_destroy", IGNORE_CHANGES, DEPENDS_ON];
+/// Terraform's `depends_on = [KIND.NAME, ...]`: an order no reference
+/// says (a service after the role policy its tasks need).
+pub const DEPENDS_ON: &str = "depends_on";
 /// Terraform's `count`, a `for_each` over `0..N`.
 pub const COUNT: &str = "count";
 /// Terraform's `lifecycle { prevent_destroy ignore_changes }` block, which

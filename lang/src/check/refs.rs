@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use berth_provider::Kind;
 use petgraph::graphmap::DiGraphMap;
 
-use super::declare::{COUNT, LIFECYCLE, Module, ResourceDecl};
+use super::declare::{COUNT, DEPENDS_ON, LIFECYCLE, Module, ResourceDecl};
 use super::ignore_changes::IGNORE_CHANGES;
 use crate::diagnostic::Diagnostic;
 use crate::eval::functions;
@@ -100,6 +100,16 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                         }
                     }
                 }
+                Item::Attribute(a) if a.name.name == DEPENDS_ON => {
+                    if let Some(items) = dependencies(&a.value, r.diags) {
+                        let scope = Scope::Resource {
+                            decl,
+                            each: decl.for_each.is_some(),
+                            names_itself: false,
+                        };
+                        items.iter().for_each(|e| r.walk(e, scope));
+                    }
+                }
                 Item::Attribute(a) if a.name.name == "for_each" || a.name.name == COUNT => {
                     r.walk(
                         &a.value,
@@ -160,6 +170,31 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
             (node, graph.neighbors(node).collect())
         })
         .collect()
+}
+
+/// The resources a `depends_on` lists (E0333 unless it is a list of
+/// `KIND.NAME` or `KIND.NAME[KEY]`).
+fn dependencies<'e>(value: &'e Expr, diags: &mut Vec<Diagnostic>) -> Option<&'e [Expr]> {
+    let bad = |span| {
+        Diagnostic::error("E0333", "`depends_on` lists resources", span)
+            .label("not `KIND.NAME`")
+            .help("write `depends_on = [role.task, service.app]`: the resources themselves, not their attributes")
+    };
+    let ExprKind::List(items) = &value.kind else {
+        diags.push(bad(value.span));
+        return None;
+    };
+    let mut fine = true;
+    for item in items {
+        let whole = matches!(&item.kind, ExprKind::Traversal(t)
+            if t.root.name.parse::<Kind>().is_ok()
+                && matches!(t.steps.as_slice(), [Step::Attr(_)] | [Step::Attr(_), Step::Index(_)]));
+        if !whole {
+            diags.push(bad(item.span));
+            fine = false;
+        }
+    }
+    fine.then_some(items.as_slice())
 }
 
 /// Walks expressions, collecting references and diagnostics.
@@ -807,6 +842,51 @@ mod tests {
     }
 
     const VPC: &str = "vpc main { cidr = \"10.0.0.0/16\" }\n";
+
+    #[test]
+    fn depends_on_orders_without_a_value() {
+        let a = run(
+            "log_group first {}\nlog_group second {\n  depends_on = [log_group.first]\n}\n\
+             route_table public { vpc = vpc.main }\n\
+             route_table_association a {\n  subnet_id = subnet.a.id\n  route_table_id = route_table.public.id\n}\n\
+             subnet a {\n  vpc = vpc.main\n  cidr = \"10.0.1.0/24\"\n  zone = \"us-east-1a\"\n}\n\
+             log_group third {\n  depends_on = [route_table_association.a]\n}\n\
+             vpc main { cidr = \"10.0.0.0/16\" }\n",
+        );
+        assert_eq!(codes(&a), Vec::<&str>::new());
+        let stack = a.stack.expect("valid");
+        let of = |name: &str| {
+            stack
+                .resources
+                .iter()
+                .find(|r| r.address.name == name)
+                .expect("declared")
+        };
+        let second = of("second");
+        assert!(second.depends_on.iter().any(|d| d.name == "first"));
+        assert!(!second.body.attrs.contains_key("depends_on"));
+        assert!(
+            of("third")
+                .depends_on
+                .iter()
+                .any(|d| d.kind == Kind::RouteTable && d.name == "public"),
+            "an attachment's dependents wait for what it was folded into"
+        );
+    }
+
+    #[test]
+    fn depends_on_lists_resources_themselves() {
+        for value in [
+            "[log_group.first.arn]",
+            "log_group.first",
+            "[\"log_group.first\"]",
+        ] {
+            let a = run(&format!(
+                "log_group first {{}}\nlog_group second {{\n  depends_on = {value}\n}}\n"
+            ));
+            assert_eq!(codes(&a), ["E0333"], "{value}");
+        }
+    }
 
     #[test]
     fn a_group_rule_may_name_its_own_group() {

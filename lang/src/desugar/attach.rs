@@ -169,7 +169,8 @@ struct Additions {
     items: Vec<Item>,
 }
 
-/// Folds every attachment of `files` into the resource it names; what
+/// Folds every attachment of `files` into the resource it names, and
+/// returns each one's parent by kind and name; what
 /// cannot be folded is an E0211 in `diags` and is left out. `complete`:
 /// every file of the stack parsed, so a parent not found is not there.
 pub(super) fn fold(
@@ -177,7 +178,8 @@ pub(super) fn fold(
     sources: &Sources,
     complete: bool,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> super::Folded {
+    let mut folded = super::Folded::new();
     let parents = declared(files);
     let mut taken = Vec::new();
     for (_, file) in files.iter_mut() {
@@ -198,6 +200,9 @@ pub(super) fn fold(
     let mut additions: BTreeMap<(String, String), Additions> = BTreeMap::new();
     for t in taken {
         let key = (t.spec.parent.to_owned(), t.parent.name.clone());
+        if let Some(Label::Ident(name)) = &t.block.label {
+            folded.insert((t.block.kind.name.clone(), name.name.clone()), key.clone());
+        }
         let Some(repeat) = placement(&t, &parents, sources, diags) else {
             continue;
         };
@@ -213,6 +218,7 @@ pub(super) fn fold(
             }
         }
     }
+    folded
 }
 
 /// Every resource of `files` that may be a parent, by kind and name: its

@@ -37,7 +37,13 @@ enum Scales {
 /// Folds every scaling target, policy and scheduled action of `files`
 /// into its service's `autoscaling` block; E0211 for what cannot be.
 /// `complete`: every file of the stack parsed.
-pub(super) fn fold(files: &mut [(FileId, File)], complete: bool, diags: &mut Vec<Diagnostic>) {
+/// Returns each folded block's service, by kind and name.
+pub(super) fn fold(
+    files: &mut [(FileId, File)],
+    complete: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> super::Folded {
+    let mut folded = super::Folded::new();
     let mut taken = Vec::new();
     for (_, file) in files.iter_mut() {
         let (ours, rest) = std::mem::take(&mut file.blocks)
@@ -47,7 +53,7 @@ pub(super) fn fold(files: &mut [(FileId, File)], complete: bool, diags: &mut Vec
         taken.extend(ours);
     }
     if taken.is_empty() {
-        return;
+        return folded;
     }
     let services: Vec<String> = files
         .iter()
@@ -79,6 +85,12 @@ pub(super) fn fold(files: &mut [(FileId, File)], complete: bool, diags: &mut Vec
                 }
             },
         };
+        if let Some(Label::Ident(name)) = &block.label {
+            folded.insert(
+                (block.kind.name.clone(), name.name.clone()),
+                ("service".to_owned(), service.clone()),
+            );
+        }
         if complete && !services.contains(&service) {
             diags.push(
                 Diagnostic::error(
@@ -151,6 +163,7 @@ pub(super) fn fold(files: &mut [(FileId, File)], complete: bool, diags: &mut Vec
             service.body.push(Item::Block(made));
         }
     }
+    folded
 }
 
 fn no_target(block: &Block, why: &str) -> Diagnostic {

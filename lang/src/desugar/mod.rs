@@ -30,7 +30,7 @@ mod rules;
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
 use crate::source::{Sources, Span};
-use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, StrPart};
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, Step, StrPart, Traversal};
 
 const CODE: &str = "E0211";
 
@@ -59,8 +59,53 @@ pub fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
 /// out. `complete`: every file of the stack parsed, so a resource not found
 /// is not in the stack.
 pub fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: &mut Vec<Diagnostic>) {
-    autoscaling::fold(files, complete, diags);
-    attach::fold(files, sources, complete, diags);
+    let mut folded = autoscaling::fold(files, complete, diags);
+    folded.extend(attach::fold(files, sources, complete, diags));
+    if !folded.is_empty() {
+        for (_, file) in files.iter_mut() {
+            file.blocks
+                .iter_mut()
+                .for_each(|b| depends_on_parents(b, &folded));
+        }
+    }
+}
+
+/// Folded blocks' parents, by the folded block's (kind, name).
+type Folded = std::collections::BTreeMap<(String, String), (String, String)>;
+
+/// `block`'s `depends_on` entries naming a folded block name its parent:
+/// what it stood for is a setting of that resource now.
+fn depends_on_parents(block: &mut Block, folded: &Folded) {
+    for item in &mut block.body {
+        let Item::Attribute(a) = item else { continue };
+        if a.name.name != crate::check::declare::DEPENDS_ON {
+            continue;
+        }
+        let ExprKind::List(items) = &mut a.value.kind else {
+            continue;
+        };
+        for e in items {
+            let ExprKind::Traversal(t) = &mut e.kind else {
+                continue;
+            };
+            let Some(Step::Attr(name)) = t.steps.first() else {
+                continue;
+            };
+            if let Some((kind, parent)) = folded.get(&(t.root.name.clone(), name.name.clone())) {
+                let span = t.root.span;
+                *t = Traversal {
+                    root: Ident {
+                        name: kind.clone(),
+                        span,
+                    },
+                    steps: vec![Step::Attr(Ident {
+                        name: parent.clone(),
+                        span,
+                    })],
+                };
+            }
+        }
+    }
 }
 
 /// Whether berth takes a block of `kind` that is not one of its kinds: a
