@@ -87,7 +87,11 @@ pub const COUNT: &str = "count";
 /// Terraform's `lifecycle { prevent_destroy ignore_changes }` block, which
 /// any resource may hold instead of writing those two as attributes.
 pub const LIFECYCLE: &str = "lifecycle";
-const LIFECYCLE_ATTRS: &[&str] = &["prevent_destroy", IGNORE_CHANGES];
+const LIFECYCLE_ATTRS: &[&str] = &["prevent_destroy", IGNORE_CHANGES, CREATE_BEFORE_DESTROY];
+/// Terraform's `lifecycle { create_before_destroy = true }`: what berth
+/// does wherever the new resource can exist beside the old, so it is
+/// taken as written; it cannot be turned off.
+const CREATE_BEFORE_DESTROY: &str = "create_before_destroy";
 const VARIABLE_ATTRS: &[&str] = &["default", "description", "type", "sensitive"];
 const STACK_ATTRS: &[&str] = &["region", "tags"];
 const OUTPUT_ATTRS: &[&str] = &["value", "description", "sensitive"];
@@ -337,6 +341,15 @@ fn lifecycle_block<'a>(block: &'a Block, diags: &mut Vec<Diagnostic>) -> Option<
         );
     }
     check_attrs(first, LIFECYCLE_ATTRS, diags);
+    if let Some(value) = find_attr(first, CREATE_BEFORE_DESTROY)
+        && value.kind != crate::syntax::ast::ExprKind::Bool(true)
+    {
+        diags.push(
+            Diagnostic::error("E0334", "berth replaces create-before-destroy wherever it can", value.span)
+                .label("not `true`")
+                .help("a replacement is made before the old resource goes whenever AWS lets both exist (a new revision, a suffixed name); where a fixed name or CIDR clashes it goes first: remove this setting"),
+        );
+    }
     for name in LIFECYCLE_ATTRS {
         if let (Some(outside), Some(inside)) = (find_attr_item(block, name), find_attr_item(first, name)) {
             diags.push(

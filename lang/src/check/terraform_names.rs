@@ -13,6 +13,10 @@ pub enum Berth {
     Note(&'static str),
 }
 
+/// What `name_prefix` (Terraform's way to replace create-before-destroy)
+/// is in berth.
+const NAME_PREFIX: &str = "leave it out: berth names the resource from the stack and the block (with a random suffix where a replacement needs a new name), or set `name`";
+
 /// (block or kind, Terraform's name, berth's). Names that only lose
 /// Terraform's `_id`/`_arn` (`vpc_id`) or turn `_ids`/`_arns` into a plural
 /// (`subnet_ids`) are found by that rule and not listed.
@@ -41,6 +45,10 @@ const NAMES: &[(&str, &str, Berth)] = &[
         Berth::Name("from"),
     ),
     ("load_balancer", "load_balancer_type", Berth::Name("type")),
+    ("load_balancer", "name_prefix", Berth::Note(NAME_PREFIX)),
+    ("target_group", "name_prefix", Berth::Note(NAME_PREFIX)),
+    ("security_group", "name_prefix", Berth::Note(NAME_PREFIX)),
+    ("role", "name_prefix", Berth::Note(NAME_PREFIX)),
     (
         "load_balancer",
         "enable_cross_zone_load_balancing",
