@@ -566,6 +566,11 @@ mod tests {
             fmt("x y { a = subnet.private[ * ].id }\n"),
             "x y { a = subnet.private[*].id }\n"
         );
+        // Terraform 0.11's attribute splat is the same splat.
+        assert_eq!(
+            fmt("x y { a = element(subnet.private.*.id, count.index) }\n"),
+            "x y { a = element(subnet.private[*].id, count.index) }\n"
+        );
     }
 
     #[test]

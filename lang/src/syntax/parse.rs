@@ -877,8 +877,16 @@ impl<'t> Parser<'t> {
             match self.c.peek() {
                 // `...` groups a map `for` expression's values.
                 Some(b'.') if !self.c.rest().starts_with("...") => {
+                    let from = self.c.pos;
                     self.c.bump(1);
                     self.c.skip_trivia();
+                    // Terraform 0.11's splat, `subnet.public.*.id`: `[*]`.
+                    if self.c.peek() == Some(b'*') {
+                        self.c.bump(1);
+                        steps.push(Step::Splat(self.c.span_from(from)));
+                        self.c.skip_trivia();
+                        continue;
+                    }
                     let name = self.c.ident();
                     self.probe_member(&root, &steps, name.as_ref());
                     let Some(name) = name else {
