@@ -37,7 +37,12 @@ pub fn data_kind(block: &Block, diags: &mut Vec<Diagnostic>) -> Option<DataKind>
             let d = Diagnostic::error("E0590", format!("`{}` cannot be looked up", word.name), word.span)
                 .label("not a lookup kind");
             let names = DataKind::ALL.iter().map(|k| k.keyword());
+            let zones = word.name.trim_start_matches("aws_") == "availability_zones";
             diags.push(match did_you_mean(&word.name, names) {
+                // Terraform's `data "aws_availability_zones"`.
+                _ if zones => d.help(
+                    "the region's zones are the `availability_zones()` function: `availability_zones()[count.index]` for Terraform's `.names[count.index]`",
+                ),
                 Some(h) => d.help(h),
                 None => d.help(format!("lookup kinds are: {}", kinds())),
             });
