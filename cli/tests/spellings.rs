@@ -93,6 +93,7 @@ cases!(
     terraform_attachments,
     terraform_vpc_rules,
     terraform_autoscaling,
+    terraform_policy_documents,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

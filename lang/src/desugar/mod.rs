@@ -25,6 +25,7 @@ mod attach;
 mod autoscaling;
 mod flatten;
 mod listener;
+mod policy_document;
 mod rules;
 
 use crate::FileId;
@@ -55,10 +56,12 @@ pub fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
 /// Folds Terraform's resources that attach to another into the resource
 /// they name, in whichever of `files` it is: scaling targets, policies and
 /// actions into their service ([`autoscaling`]), then the others
-/// ([`attach`]). What cannot be folded is an E0211 in `diags` and is left
+/// ([`attach`]); and Terraform's policy documents into the expressions
+/// that read them ([`policy_document`]). What cannot be folded is an E0211 in `diags` and is left
 /// out. `complete`: every file of the stack parsed, so a resource not found
 /// is not in the stack.
 pub fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: &mut Vec<Diagnostic>) {
+    policy_document::fold(files, diags);
     let mut folded = autoscaling::fold(files, complete, diags);
     folded.extend(attach::fold(files, sources, complete, diags));
     if !folded.is_empty() {
@@ -105,6 +108,71 @@ fn depends_on_parents(block: &mut Block, folded: &Folded) {
                 };
             }
         }
+    }
+}
+
+/// Calls `f` on each expression written in `block`: its attributes' and
+/// its nested blocks', and a string label.
+pub(super) fn each_expr(block: &mut Block, f: &mut dyn FnMut(&mut Expr)) {
+    if let Some(crate::syntax::ast::Label::String(e)) = &mut block.label {
+        f(e);
+    }
+    for item in &mut block.body {
+        match item {
+            Item::Attribute(a) => f(&mut a.value),
+            Item::Block(b) => each_expr(b, f),
+        }
+    }
+}
+
+/// Calls `f` on each expression directly inside `e`.
+pub(super) fn each_child(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
+    use crate::syntax::ast::ForResult;
+    let steps = |steps: &mut Vec<Step>, f: &mut dyn FnMut(&mut Expr)| {
+        for step in steps {
+            if let Step::Index(i) = step {
+                f(i);
+            }
+        }
+    };
+    match &mut e.kind {
+        ExprKind::Traversal(t) => steps(&mut t.steps, f),
+        ExprKind::String(parts) => parts.iter_mut().for_each(|p| {
+            if let StrPart::Interp(i) = p {
+                f(i);
+            }
+        }),
+        ExprKind::List(items) => items.iter_mut().for_each(f),
+        ExprKind::Map(entries) => entries.iter_mut().for_each(|m| f(&mut m.value)),
+        ExprKind::Call(c) => c.args.iter_mut().for_each(f),
+        ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => f(inner),
+        ExprKind::Binary(_, l, r) => {
+            f(l);
+            f(r);
+        }
+        ExprKind::Conditional(c, a, b) => {
+            f(c);
+            f(a);
+            f(b);
+        }
+        ExprKind::For(fe) => {
+            f(&mut fe.collection);
+            match &mut fe.result {
+                ForResult::List(v) => f(v),
+                ForResult::Map { key, value, .. } => {
+                    f(key);
+                    f(value);
+                }
+            }
+            if let Some(c) = &mut fe.cond {
+                f(c);
+            }
+        }
+        ExprKind::Postfix(inner, s) => {
+            f(inner);
+            steps(s, f);
+        }
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Decimal(_) => {}
     }
 }
 

@@ -755,7 +755,10 @@ impl Evaluator<'_, '_> {
                 }
                 Item::Attribute(a) => {
                     let outer = std::mem::take(&mut self.tainted);
-                    let value = self.expr(&a.value, each);
+                    let value = match self.document_json(&a.name.name, &a.value) {
+                        Some(document) => self.expr(document, each),
+                        None => self.expr(&a.value, each),
+                    };
                     if std::mem::replace(&mut self.tainted, outer) {
                         body.sensitive.insert(a.name.name.clone());
                     }
@@ -784,6 +787,21 @@ impl Evaluator<'_, '_> {
             }
         }
         body
+    }
+
+    /// Of a policy document written `jsonencode({ ... })` (Terraform's way,
+    /// references to the stack's ARNs inside), the map itself: a document
+    /// is the same as a map or as its JSON, and the map may hold values
+    /// known only after apply, where `jsonencode` needs them known.
+    fn document_json<'e>(&self, attr: &str, value: &'e Expr) -> Option<&'e Expr> {
+        let ExprKind::Call(call) = &value.kind else {
+            return None;
+        };
+        let [arg] = call.args.as_slice() else {
+            return None;
+        };
+        let kind = self.current.as_ref()?.kind;
+        (call.name.name == "jsonencode" && is_document(&kind.schema().as_block(), attr)).then_some(arg)
     }
 
     /// The containers of a task definition's `container_definitions`:
@@ -1802,6 +1820,15 @@ impl Evaluator<'_, '_> {
             })
             .collect()
     }
+}
+
+/// Whether `attr`, in `block` or any block nested in it, is a policy
+/// document.
+fn is_document(block: &berth_provider::schema::Block, attr: &str) -> bool {
+    block
+        .attr(attr)
+        .is_some_and(|a| a.ty == berth_provider::schema::Type::Document)
+        || block.blocks.iter().any(|b| is_document(b, attr))
 }
 
 /// E0321: a sensitive value where berth must print it.

@@ -1,0 +1,376 @@
+//! Terraform's `data "aws_iam_policy_document"`: not a lookup but a
+//! policy document built from blocks. Written `data iam_policy_document
+//! NAME { statement { ... } }`, every reference to its `json` (or
+//! `minified_json`) is the document itself, `jsonencode({ Version,
+//! Statement = [...] })`, so it may hold references to the stack's
+//! resources as any policy document does.
+
+use std::collections::BTreeMap;
+
+use super::{CODE, literal, stray};
+use crate::FileId;
+use crate::diagnostic::Diagnostic;
+use crate::source::Span;
+use crate::syntax::ast::{
+    Block, Call, Expr, ExprKind, File, Ident, Item, Label, MapEntry, MapKey, Step, StrPart,
+};
+
+/// The data kind.
+pub(super) const KIND: &str = "iam_policy_document";
+
+/// A statement's settings that are lists or strings of IAM's own, as
+/// (Terraform's name, IAM's key).
+const STATEMENT: [(&str, &str); 6] = [
+    ("sid", "Sid"),
+    ("effect", "Effect"),
+    ("actions", "Action"),
+    ("not_actions", "NotAction"),
+    ("resources", "Resource"),
+    ("not_resources", "NotResource"),
+];
+
+/// Takes every `data iam_policy_document` block out of `files` and writes
+/// each reference to its JSON as the document.
+pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
+    let mut documents = BTreeMap::new();
+    for (_, file) in files.iter_mut() {
+        let (ours, rest): (Vec<Block>, Vec<Block>) =
+            std::mem::take(&mut file.blocks).into_iter().partition(|b| {
+                b.kind.name == crate::syntax::DATA && b.subkind.as_ref().is_some_and(|k| k.name == KIND)
+            });
+        file.blocks = rest;
+        for block in ours {
+            let Some(Label::Ident(name)) = &block.label else {
+                continue;
+            };
+            let name = name.name.clone();
+            if let Some(document) = document(block, diags) {
+                documents.insert(name, document);
+            }
+        }
+    }
+    if documents.is_empty() {
+        return;
+    }
+    for (_, file) in files.iter_mut() {
+        for block in &mut file.blocks {
+            super::each_expr(block, &mut |e| inline(e, &documents, diags));
+        }
+    }
+}
+
+/// `e`, and every expression in it, with references to a document's JSON
+/// written as the document.
+fn inline(e: &mut Expr, documents: &BTreeMap<String, Expr>, diags: &mut Vec<Diagnostic>) {
+    if let ExprKind::Traversal(t) = &e.kind
+        && t.root.name == crate::syntax::DATA
+        && let [Step::Attr(kind), Step::Attr(name), rest @ ..] = t.steps.as_slice()
+        && kind.name == KIND
+        && let Some(document) = documents.get(&name.name)
+    {
+        match rest {
+            [Step::Attr(attr)] if attr.name == "json" || attr.name == "minified_json" => {
+                *e = Expr {
+                    kind: ExprKind::Call(Call {
+                        name: Ident {
+                            name: "jsonencode".into(),
+                            span: e.span,
+                        },
+                        args: vec![document.clone()],
+                    }),
+                    span: e.span,
+                };
+            }
+            _ => diags.push(
+                Diagnostic::error(CODE, "a policy document is read as its `json`", e.span)
+                    .label("not `.json`")
+                    .help(format!("write `data.{KIND}.{}.json`", name.name)),
+            ),
+        }
+        return;
+    }
+    super::each_child(e, &mut |child| inline(child, documents, diags));
+}
+
+fn text(s: &str, span: Span) -> Expr {
+    Expr {
+        kind: ExprKind::String(vec![StrPart::Lit(s.into())]),
+        span,
+    }
+}
+
+fn entry(key: &str, value: Expr) -> MapEntry {
+    MapEntry {
+        key: MapKey {
+            name: key.into(),
+            quoted: true,
+            span: value.span,
+        },
+        value,
+    }
+}
+
+fn map(entries: Vec<MapEntry>, span: Span) -> Expr {
+    Expr {
+        kind: ExprKind::Map(entries),
+        span,
+    }
+}
+
+/// The document `block` writes, as the map IAM's JSON is.
+fn document(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Expr> {
+    let span = block.span;
+    let mut version = text("2012-10-17", block.kind.span);
+    let mut id = None;
+    let mut statements = Vec::new();
+    let before = diags.len();
+    for item in block.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "version" => version = a.value,
+            Item::Attribute(a) if a.name.name == "policy_id" => id = Some(a.value),
+            Item::Block(b) if b.kind.name == "statement" => statements.extend(statement(b, diags)),
+            other => diags.push(stray(
+                &other,
+                "a policy document",
+                "`version`, `policy_id` and `statement` blocks (documents merged from others are not written)",
+            )),
+        }
+    }
+    if diags.len() > before {
+        return None;
+    }
+    let mut entries = vec![entry("Version", version)];
+    entries.extend(id.map(|i| entry("Id", i)));
+    entries.push(entry(
+        "Statement",
+        Expr {
+            kind: ExprKind::List(statements),
+            span,
+        },
+    ));
+    Some(map(entries, span))
+}
+
+/// One `statement { }` as IAM's statement.
+fn statement(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Expr> {
+    let span = block.span;
+    let mut entries = Vec::new();
+    let mut effect = false;
+    let mut principals: [Vec<(String, Expr)>; 2] = [Vec::new(), Vec::new()];
+    let mut conditions: Vec<(String, String, Expr)> = Vec::new();
+    for item in block.body {
+        match item {
+            Item::Attribute(a) => match STATEMENT.iter().find(|(tf, _)| a.name.name == *tf) {
+                Some((tf, iam)) => {
+                    effect |= *tf == "effect";
+                    entries.push(entry(iam, a.value));
+                }
+                None => diags.push(stray(
+                    &Item::Attribute(a),
+                    "a policy statement",
+                    "`sid`, `effect`, `actions`, `resources` (and their `not_`), `principals` and `condition`",
+                )),
+            },
+            Item::Block(b) if b.kind.name == "principals" || b.kind.name == "not_principals" => {
+                let which = usize::from(b.kind.name == "not_principals");
+                let (mut kind, mut ids) = (None, None);
+                for inner in b.body {
+                    match inner {
+                        Item::Attribute(a) if a.name.name == "type" => kind = literal(&a.value).map(str::to_owned),
+                        Item::Attribute(a) if a.name.name == "identifiers" => ids = Some(a.value),
+                        other => diags.push(stray(&other, "`principals`", "`type` and `identifiers`")),
+                    }
+                }
+                match (kind, ids) {
+                    (Some(kind), Some(ids)) => principals[which].push((kind, ids)),
+                    _ => diags.push(
+                        Diagnostic::error(CODE, "a principal has a `type` written as text and its `identifiers`", b.kind.span)
+                            .label("incomplete")
+                            .help("write `principals { type = \"Service\"  identifiers = [\"ecs-tasks.amazonaws.com\"] }`"),
+                    ),
+                }
+            }
+            Item::Block(b) if b.kind.name == "condition" => {
+                let (mut test, mut variable, mut values) = (None, None, None);
+                for inner in b.body {
+                    match inner {
+                        Item::Attribute(a) if a.name.name == "test" => test = literal(&a.value).map(str::to_owned),
+                        Item::Attribute(a) if a.name.name == "variable" => {
+                            variable = literal(&a.value).map(str::to_owned);
+                        }
+                        Item::Attribute(a) if a.name.name == "values" => values = Some(a.value),
+                        other => diags.push(stray(&other, "a `condition`", "`test`, `variable` and `values`")),
+                    }
+                }
+                match (test, variable, values) {
+                    (Some(t), Some(v), Some(values)) => conditions.push((t, v, values)),
+                    _ => diags.push(
+                        Diagnostic::error(CODE, "a condition has `test` and `variable` written as text, and `values`", b.kind.span)
+                            .label("incomplete")
+                            .help("write `condition { test = \"StringEquals\"  variable = \"aws:SourceAccount\"  values = [\"123456789012\"] }`"),
+                    ),
+                }
+            }
+            other => diags.push(stray(
+                &other,
+                "a policy statement",
+                "`sid`, `effect`, `actions`, `resources` (and their `not_`), `principals` and `condition`",
+            )),
+        }
+    }
+    // Terraform's default.
+    if !effect {
+        entries.push(entry("Effect", text("Allow", span)));
+    }
+    for (key, list) in ["Principal", "NotPrincipal"].into_iter().zip(principals) {
+        if !list.is_empty() {
+            entries.push(entry(key, principal(list, span)));
+        }
+    }
+    if !conditions.is_empty() {
+        let mut by_test: Vec<(String, Vec<MapEntry>)> = Vec::new();
+        for (test, variable, values) in conditions {
+            match by_test.iter_mut().find(|(t, _)| *t == test) {
+                Some((_, vars)) => vars.push(entry(&variable, values)),
+                None => by_test.push((test, vec![entry(&variable, values)])),
+            }
+        }
+        let tests = by_test
+            .into_iter()
+            .map(|(test, vars)| entry(&test, map(vars, span)))
+            .collect();
+        entries.push(entry("Condition", map(tests, span)));
+    }
+    Some(map(entries, span))
+}
+
+/// `Principal`: `"*"` for Terraform's `type = "*"`, else the identifiers
+/// of each type, those of one type written in several blocks joined.
+fn principal(list: Vec<(String, Expr)>, span: Span) -> Expr {
+    if list.iter().any(|(kind, _)| kind == "*") {
+        return text("*", span);
+    }
+    let mut by_type: Vec<(String, Vec<Expr>)> = Vec::new();
+    for (kind, ids) in list {
+        match by_type.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, all)) => all.push(ids),
+            None => by_type.push((kind, vec![ids])),
+        }
+    }
+    let entries = by_type
+        .into_iter()
+        .map(|(kind, mut lists)| {
+            let value = if lists.len() == 1 {
+                lists.remove(0)
+            } else {
+                Expr {
+                    kind: ExprKind::Call(Call {
+                        name: Ident {
+                            name: "concat".into(),
+                            span,
+                        },
+                        args: lists,
+                    }),
+                    span,
+                }
+            };
+            entry(&kind, value)
+        })
+        .collect();
+    map(entries, span)
+}
+
+#[cfg(test)]
+mod tests {
+    use berth_provider::Value;
+
+    use crate::stack::DesiredValue;
+
+    fn document(data: &str) -> DesiredValue {
+        let stack = crate::test_support::resources(&format!(
+            "{data}\necr_repository r {{ policy = data.iam_policy_document.d.json }}\n"
+        ));
+        stack["ecr_repository.r"].attrs["policy"].clone()
+    }
+
+    fn errors(text: &str) -> Vec<String> {
+        let mut sources = crate::Sources::new();
+        sources.add("main.berth", text);
+        crate::analyze(sources, Vec::new(), &crate::Options::default())
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == super::CODE)
+            .map(|d| d.message.clone())
+            .collect()
+    }
+
+    #[test]
+    fn statements_are_iams_json() {
+        let written = document(
+            r#"data iam_policy_document d {
+  statement {
+    actions = ["s3:GetObject"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::111111111111:root"]
+    }
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::222222222222:root"]
+    }
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["true"]
+    }
+  }
+}"#,
+        );
+        let expected = crate::test_support::resources(
+            r#"ecr_repository r {
+  policy = {
+    Version = "2012-10-17"
+    Statement = [{
+      Action    = ["s3:GetObject"]
+      Resource  = ["*"]
+      Effect    = "Allow"
+      Principal = { AWS = ["arn:aws:iam::111111111111:root", "arn:aws:iam::222222222222:root"] }
+      Condition = { Bool = { "aws:SecureTransport" = ["true"] } }
+    }]
+  }
+}
+"#,
+        )["ecr_repository.r"]
+            .attrs["policy"]
+            .clone();
+        assert_eq!(written, expected);
+    }
+
+    #[test]
+    fn anyone_is_a_star() {
+        let DesiredValue::Known(Value::Map(doc)) = document(
+            "data iam_policy_document d {\n  statement {\n    actions = [\"s3:GetObject\"]\n    resources = [\"*\"]\n    principals {\n      type = \"*\"\n      identifiers = [\"*\"]\n    }\n  }\n}\n",
+        ) else {
+            panic!("a known document");
+        };
+        let text = format!("{doc:?}");
+        assert!(text.contains("\"Principal\": String(\"*\")"), "{text}");
+    }
+
+    #[test]
+    fn what_is_not_a_document_is_named() {
+        assert_eq!(
+            errors(
+                "data iam_policy_document d {\n  source_policy_documents = []\n  statement { actions = [\"s3:*\"] }\n}\n"
+            ),
+            ["`source_policy_documents` does not belong in a policy document"]
+        );
+        assert_eq!(
+            errors(
+                "data iam_policy_document d {\n  statement {\n    actions = [\"s3:*\"]\n    resources = [\"*\"]\n  }\n}\nmanaged_policy p { document = data.iam_policy_document.d.id }\n"
+            ),
+            ["a policy document is read as its `json`"]
+        );
+    }
+}
