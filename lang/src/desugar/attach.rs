@@ -285,6 +285,16 @@ fn take(
     let parent = parent_of(spec.parent, &by.value)
         .filter(|p| !complete || parents.contains_key(&(spec.parent.to_owned(), p.name.clone())));
     let Some(parent) = parent else {
+        if is_main_route_table(&by.value) {
+            diags.push(
+                Diagnostic::error(CODE, "berth does not write a VPC's main route table", by.value.span)
+                    .label("the table AWS made with the VPC")
+                    .help(format!(
+                        "declare `route_table NAME {{ vpc = ... }}` with this `{kind}` on it and the subnets it serves in `subnets`; the main table stays as AWS made it"
+                    )),
+            );
+            return None;
+        }
         if complete {
             diags.push(
                 Diagnostic::error(
@@ -309,6 +319,12 @@ fn take(
         parent,
         by,
     })
+}
+
+/// Terraform's `aws_vpc.NAME.main_route_table_id`.
+fn is_main_route_table(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Traversal(t)
+        if t.root.name == "vpc" && matches!(t.steps.last(), Some(Step::Attr(a)) if a.name == "main_route_table_id"))
 }
 
 /// `KIND.NAME`, `KIND.NAME.ATTR`, `KIND.NAME[KEY].ATTR`,
@@ -1184,6 +1200,16 @@ role with {
             table.body.attrs.get("subnets").map(|v| &v.node),
             Some(crate::stack::DesiredValue::List(items)) if items.len() == 1
         ));
+    }
+
+    #[test]
+    fn a_route_on_the_vpcs_main_table_is_named() {
+        assert_eq!(
+            errors(
+                "route r {\n  route_table_id = vpc.main.main_route_table_id\n  destination_cidr_block = \"0.0.0.0/0\"\n  gateway_id = internet_gateway.gw.id\n}\n"
+            ),
+            ["berth does not write a VPC's main route table"]
+        );
     }
 
     #[test]
