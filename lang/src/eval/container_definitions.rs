@@ -79,6 +79,9 @@ pub fn containers(
         {
             return Err(error(format!("two containers are named `{name}`"), label));
         }
+        for field in TASK_LEVEL {
+            fields.remove(field);
+        }
         let body = body(schema, fields, &path, place).map_err(|e| e.named(&name))?;
         out.push(DesiredBlock {
             label: Some(Spanned::new(name, label)),
@@ -148,6 +151,11 @@ fn fold(n: Node) -> DesiredValue {
         Node::Leaf(v) => v,
     }
 }
+
+/// Task definition fields that stacks copy into each container, where
+/// ECS has no such field and Terraform's provider drops them unread
+/// (`"networkMode": "awsvpc"` in the Fargate examples).
+const TASK_LEVEL: [&str; 2] = ["networkMode", "requiresCompatibilities"];
 
 /// `null`, `[]` and `{}`: what Terraform's modules write for a field left
 /// empty (`"environment": []`, `"mountPoints": []`), which AWS stores as none.
