@@ -111,8 +111,10 @@ const ATTACHMENTS: &[Attachment] = &[
     },
 ];
 
-/// How a resource repeats: an attachment's repeats its folding.
-const META: [&str; 2] = ["count", "for_each"];
+/// Meta-settings of an attachment: how it repeats (which repeats its
+/// folding), and `depends_on`, whose order its parent's own references
+/// keep once it is a setting of that parent.
+const META: [&str; 3] = ["count", "for_each", crate::check::declare::DEPENDS_ON];
 
 /// The names a `for` expression made here binds.
 const COUNT_INDEX: &str = "count_index";

@@ -44,6 +44,7 @@ pub(super) fn fold(
     diags: &mut Vec<Diagnostic>,
 ) -> super::Folded {
     let mut folded = super::Folded::new();
+    let mut policies = Policies::new();
     let mut taken = Vec::new();
     for (_, file) in files.iter_mut() {
         let (ours, rest) = std::mem::take(&mut file.blocks)
@@ -129,8 +130,18 @@ pub(super) fn fold(
             ));
             continue;
         };
+        let own = match &block.label {
+            Some(Label::Ident(i)) => Some(i.name.clone()),
+            _ => None,
+        };
         let made = if block.kind.name == POLICY {
-            policy(block, diags)
+            let made = policy(block, diags);
+            if let (Some(own), Some(Label::Ident(label))) =
+                (own, made.as_ref().and_then(|m| m.label.as_ref()))
+            {
+                policies.insert(own, (service.clone(), label.name.clone()));
+            }
+            made
         } else {
             scheduled(block, diags)
         };
@@ -163,7 +174,81 @@ pub(super) fn fold(
             service.body.push(Item::Block(made));
         }
     }
+    for (_, file) in files.iter_mut() {
+        for alarm in file.blocks.iter_mut().filter(|b| b.kind.name == "metric_alarm") {
+            alarm_actions(alarm, &policies);
+        }
+    }
     folded
+}
+
+/// A scaling policy's service and label, by the policy block's name.
+type Policies = BTreeMap<String, (String, String)>;
+
+/// An alarm's `alarm_actions` naming a folded policy
+/// (`appautoscaling_policy.NAME.arn`, Terraform's way) as berth's
+/// `scaling_policy { service  policy }` block.
+fn alarm_actions(alarm: &mut Block, policies: &Policies) {
+    let mut made = Vec::new();
+    for item in &mut alarm.body {
+        let Item::Attribute(a) = item else { continue };
+        if a.name.name != "alarm_actions" {
+            continue;
+        }
+        let ExprKind::List(actions) = &mut a.value.kind else {
+            continue;
+        };
+        actions.retain(|action| {
+            let ExprKind::Traversal(t) = &action.kind else {
+                return true;
+            };
+            let (true, Some(Step::Attr(name))) = (t.root.name == POLICY, t.steps.first()) else {
+                return true;
+            };
+            let Some((service, label)) = policies.get(&name.name) else {
+                return true;
+            };
+            made.push(Item::Block(scaling_policy(service, label, action.span)));
+            false
+        });
+    }
+    // A list left empty said only which policies to trigger.
+    if !made.is_empty() {
+        alarm.body.retain(|item| {
+            !matches!(item, Item::Attribute(a) if a.name.name == "alarm_actions"
+                && matches!(&a.value.kind, ExprKind::List(l) if l.is_empty()))
+        });
+    }
+    alarm.body.extend(made);
+}
+
+/// `scaling_policy { service = service.SERVICE  policy = "LABEL" }` at `span`.
+fn scaling_policy(service: &str, label: &str, span: crate::source::Span) -> Block {
+    let ident = |name: &str| Ident {
+        name: name.into(),
+        span,
+    };
+    let attr = |name: &str, kind: ExprKind| {
+        Item::Attribute(Attribute {
+            name: ident(name),
+            value: Expr { kind, span },
+            span,
+        })
+    };
+    let reference = ExprKind::Traversal(crate::syntax::ast::Traversal {
+        root: ident("service"),
+        steps: vec![Step::Attr(ident(service))],
+    });
+    Block {
+        kind: ident("scaling_policy"),
+        subkind: None,
+        label: None,
+        body: vec![
+            attr("service", reference),
+            attr("policy", ExprKind::String(vec![StrPart::Lit(label.into())])),
+        ],
+        span,
+    }
 }
 
 fn no_target(block: &Block, why: &str) -> Diagnostic {
@@ -214,7 +299,9 @@ fn own_settings(block: Block, diags: &mut Vec<Diagnostic>) -> (Ident, Option<Lab
     let mut body = Vec::new();
     for item in block.body {
         match item {
-            Item::Attribute(a) if a.name.name == "resource_id" => {}
+            // What names the service, and an order the service keeps.
+            Item::Attribute(a)
+                if a.name.name == "resource_id" || a.name.name == crate::check::declare::DEPENDS_ON => {}
             Item::Attribute(a) if DIMENSION.iter().any(|(n, _)| a.name.name == *n) => {
                 let (_, only) = DIMENSION
                     .iter()
@@ -705,6 +792,24 @@ appautoscaling_scheduled_action night {{
             "",
         );
         assert_eq!(terraform, berth);
+    }
+
+    #[test]
+    fn an_alarm_triggers_a_folded_policy_by_its_label() {
+        let alarm = |actions: &str| {
+            crate::test_support::resources(&format!(
+                "{BASE}}}\n{TARGET}\
+                 appautoscaling_policy up {{\n  name = \"scale-up\"\n  resource_id = appautoscaling_target.app.resource_id\n  depends_on = [appautoscaling_target.app]\n\
+                 step_scaling_policy_configuration {{\n    step_adjustment {{\n      metric_interval_lower_bound = 0\n      scaling_adjustment = 1\n    }}\n  }}\n}}\n\
+                 metric_alarm high {{\n  metric_name = \"CPUUtilization\"\n  namespace = \"AWS/ECS\"\n  statistic = \"Average\"\n  period = 60\n  evaluation_periods = 2\n  threshold = 85\n  comparison_operator = \"GreaterThanOrEqualToThreshold\"\n{actions}\n}}\n"
+            ))
+            .remove("metric_alarm.high")
+            .expect("the alarm")
+        };
+        assert_eq!(
+            alarm("  alarm_actions = [appautoscaling_policy.up.arn]"),
+            alarm("  scaling_policy {\n    service = service.app\n    policy = \"scale-up\"\n  }")
+        );
     }
 
     #[test]
