@@ -257,7 +257,8 @@ mod tests {
         use crate::{diagnostics, stack, uri};
 
         let text = "variable env { default = \"dev\" }\n\
-                    vpc main {\n  cidr = \"10.0.0.0/16\"\n  dns_hostname = true\n  enable_dns_support = true\n}\n\
+                    vpc main {\n  cidr = \"10.0.0.0/16\"\n  dns_hostname = true\n}\n\
+                    aws_cloudwatch_log_group logs {}\n\
                     subnett a {\n  vpc = vpc.main\n}\n\
                     subnet b {\n  vpc  = vpc.mian\n  cidr = \"10.0.1.0/24\"\n  zone = \"us-east-1a\"\n  tags = { env = var.evn }\n}\n";
         // Values are checked once names resolve: the CIDR in a file alone.
@@ -300,8 +301,8 @@ mod tests {
             [
                 "\"10.1.0.0/16\"",
                 "dns_hostnames",
-                "dns_support",
                 "env",
+                "log_group",
                 "main",
                 "subnet"
             ]

@@ -34,6 +34,6 @@ mod secrets;
 mod sg_rules;
 mod ssm;
 pub mod tags;
-mod terraform_names;
+pub(crate) mod terraform_names;
 pub mod types;
 pub mod var_type;

@@ -15,7 +15,9 @@
 //!   (`route_table_association`, `route`, `iam_role_policy_attachment`,
 //!   ...: [`attach`]; `appautoscaling_target` and its policies:
 //!   [`autoscaling`]), folded into the resource they name across the
-//!   stack's files ([`fold`]).
+//!   stack's files ([`fold`]);
+//! - Terraform's names of berth's settings (`vpc_id`, `cidr_block`, ...)
+//!   and Terraform's `id` of a kind without one ([`names`]).
 //!
 //! What is made keeps the spans it was written at, so every later error
 //! points at the user's text. `berth fmt` works on the file as written and
@@ -25,6 +27,7 @@ mod attach;
 mod autoscaling;
 mod flatten;
 mod listener;
+mod names;
 mod policy_document;
 mod rules;
 
@@ -50,6 +53,7 @@ pub fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
             }
             _ => flatten::resource(block, diags),
         }
+        names::resource(block);
     }
 }
 

@@ -1,0 +1,222 @@
+//! Terraform's names of berth's settings, taken as written: an attribute
+//! or nested block the schema does not hold whose Terraform name stands
+//! for one it does (`vpc_id` for `vpc`, `cidr_block` for `cidr`,
+//! `deployment_circuit_breaker` for `circuit_breaker`: the table and the
+//! `_id`/`_arn` rule of [`crate::check::terraform_names`]) is that one;
+//! and `KIND.NAME.id` of a kind whose identity is its ARN or name (a load
+//! balancer's, a role's) reads what Terraform's `id` is.
+
+use berth_provider::Kind;
+use berth_provider::schema::Block as BlockSchema;
+
+use crate::check::terraform_names::{Berth, berth_name};
+use crate::syntax::ast::{Block, Expr, ExprKind, Item, Step};
+
+/// What Terraform's `id` of a kind without one is: (kind, berth's
+/// attribute).
+const IDS: &[(Kind, &str)] = &[
+    (Kind::LoadBalancer, "arn"),
+    (Kind::TargetGroup, "arn"),
+    (Kind::Listener, "arn"),
+    (Kind::ListenerRule, "arn"),
+    (Kind::Cluster, "arn"),
+    (Kind::Service, "arn"),
+    (Kind::ManagedPolicy, "arn"),
+    (Kind::Secret, "arn"),
+    (Kind::Certificate, "arn"),
+    (Kind::Role, "name"),
+    (Kind::LogGroup, "name"),
+    (Kind::EcrRepository, "name"),
+    (Kind::SsmParameter, "name"),
+    (Kind::MetricAlarm, "name"),
+];
+
+/// Renames Terraform's names in the resource `block` of `kind`, and in
+/// every expression of it.
+pub(super) fn resource(block: &mut Block) {
+    if let Ok(kind) = block.kind.name.parse::<Kind>() {
+        settings(block, &kind.schema().as_block());
+    }
+    super::each_expr(block, &mut ids);
+}
+
+/// Renames the settings of `block`, whose schema is `schema`, that are
+/// Terraform's names of others it holds, unless those are written too.
+fn settings(block: &mut Block, schema: &BlockSchema) {
+    let written: Vec<String> = block
+        .body
+        .iter()
+        .map(|item| super::item_name(item).0.to_owned())
+        .collect();
+    for item in &mut block.body {
+        match item {
+            Item::Attribute(a) if schema.attr(&a.name.name).is_none() => {
+                if let Some(Berth::Name(n)) = berth_name(schema, &a.name.name)
+                    && schema.attr(n).is_some()
+                    && !written.iter().any(|w| w == n)
+                {
+                    a.name.name = n.into();
+                }
+            }
+            Item::Block(b) => {
+                if schema.block(&b.kind.name).is_none()
+                    && let Some(Berth::Name(n)) = berth_name(schema, &b.kind.name)
+                    && schema.block(n).is_some()
+                    && !written.iter().any(|w| w == n)
+                {
+                    b.kind.name = n.into();
+                }
+                let inner = if b.kind.name == crate::check::dynamic::DYNAMIC {
+                    dynamic_schema(b, schema)
+                } else {
+                    schema.block(&b.kind.name).copied()
+                };
+                if let Some(inner) = inner {
+                    if b.kind.name == crate::check::dynamic::DYNAMIC {
+                        for content in b.body.iter_mut().filter_map(|i| match i {
+                            Item::Block(c) if c.kind.name == crate::check::dynamic::CONTENT => Some(c),
+                            _ => None,
+                        }) {
+                            settings(content, &inner);
+                        }
+                    } else {
+                        settings(b, &inner);
+                    }
+                }
+            }
+            Item::Attribute(_) => {}
+        }
+    }
+}
+
+/// The schema of the blocks a `dynamic` block makes.
+fn dynamic_schema(d: &Block, schema: &BlockSchema) -> Option<BlockSchema> {
+    let name = match &d.label {
+        Some(crate::syntax::ast::Label::Ident(i)) => i.name.as_str(),
+        Some(crate::syntax::ast::Label::String(e)) => super::literal(e)?,
+        None => return None,
+    };
+    schema.block(name).copied()
+}
+
+/// `e`, and every expression in it, with `KIND.NAME.id` of a kind without
+/// an `id` reading Terraform's `id`.
+fn ids(e: &mut Expr) {
+    if let ExprKind::Traversal(t) = &mut e.kind
+        && let Ok(kind) = t.root.name.parse::<Kind>()
+        && let Some((_, attr)) = IDS.iter().find(|(k, _)| *k == kind)
+        && kind.schema().as_block().attr("id").is_none()
+    {
+        // `KIND.NAME.id`, `KIND.NAME[KEY].id`, `KIND.NAME[*].id`.
+        let at = match t.steps.get(1) {
+            Some(Step::Index(_) | Step::Splat(_)) => 2,
+            _ => 1,
+        };
+        if let Some(Step::Attr(a)) = t.steps.get_mut(at)
+            && a.name == "id"
+        {
+            a.name = (*attr).into();
+        }
+    }
+    super::each_child(e, &mut ids);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use crate::test_support::Shape;
+
+    const BASE: &str = r#"
+cluster main {}
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app {
+    image = "nginx"
+    port  = 80
+  }
+}
+"#;
+
+    fn resources(text: &str) -> BTreeMap<String, Shape> {
+        crate::test_support::resources(&format!("{BASE}{text}"))
+    }
+
+    #[test]
+    fn terraforms_names_are_berths() {
+        let terraform = resources(
+            r#"
+vpc main { cidr_block = "10.0.0.0/16" }
+subnet a {
+  vpc_id            = vpc.main.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+target_group web {
+  vpc_id      = vpc.main.id
+  port        = 80
+  target_type = "ip"
+}
+log_group app { retention_in_days = 7 }
+service app {
+  cluster         = cluster.main.id
+  task_definition = task_definition.app.arn
+  subnets         = [subnet.a.id]
+  load_balancer {
+    target_group_arn = target_group.web.id
+    container_name   = "app"
+    container_port   = 80
+  }
+  deployment_circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main.id
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+target_group web {
+  vpc         = vpc.main.id
+  port        = 80
+  target_type = "ip"
+}
+log_group app { retention_days = 7 }
+service app {
+  cluster         = cluster.main.arn
+  task_definition = task_definition.app.arn
+  subnets         = [subnet.a.id]
+  load_balancer {
+    target_group = target_group.web.arn
+    container    = "app"
+    port         = 80
+  }
+  circuit_breaker {
+    enable   = true
+    rollback = true
+  }
+}
+"#,
+        );
+        assert_eq!(terraform, berth);
+    }
+
+    #[test]
+    fn a_name_written_beside_berths_stays_an_error() {
+        let mut sources = crate::Sources::new();
+        sources.add(
+            "main.berth",
+            "vpc main {\n  cidr = \"10.0.0.0/16\"\n  cidr_block = \"10.1.0.0/16\"\n}\n",
+        );
+        let analysis = crate::analyze(sources, Vec::new(), &crate::Options::default());
+        let codes: Vec<_> = analysis.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["E0201"]);
+    }
+}
