@@ -517,3 +517,48 @@ fn a_service_moved_to_a_new_address_keeping_its_name_is_deleted_before_it_is_mad
         destroys_everything(&p, "catalyst-ecs", &cloud);
     }
 }
+
+/// bradford-hamilton/terraform-ecs-fargate: a Terraform stack kept in
+/// Terraform's spelling (attribute names, attachment resources, policy
+/// documents, `count` and 0.11 splats).
+const TERRAFORM_FARGATE: &[Edit] = &[
+    edit("a new image", "react-app:latest\"", "react-app:v2\""),
+    edit(
+        "a higher scaling ceiling",
+        "max_capacity       = 6",
+        "max_capacity       = 8",
+    ),
+    edit(
+        "a health check path",
+        "variable health_check_path { default = \"/\" }",
+        "variable health_check_path { default = \"/health\" }",
+    ),
+    edit(
+        "the alarm's threshold lowered",
+        "threshold           = 85",
+        "threshold           = 75",
+    ),
+];
+
+#[test]
+fn terraform_fargate_on_the_local_cloud() {
+    day(
+        "terraform_fargate",
+        "cb-fargate",
+        TERRAFORM_FARGATE,
+        &Cloud::Local,
+    );
+}
+
+#[test]
+fn terraform_fargate_on_moto() {
+    let Some(moto) = berth_test_support::Moto::start() else {
+        return;
+    };
+    day(
+        "terraform_fargate",
+        "cb-fargate",
+        TERRAFORM_FARGATE,
+        &Cloud::Aws(moto),
+    );
+}
