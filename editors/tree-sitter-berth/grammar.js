@@ -154,8 +154,9 @@ module.exports = grammar({
 
     index: ($) => seq('[', field('key', $._expression), ']'),
 
-    // [*]: every instance of a repeated resource, every element of a list.
-    splat: (_) => seq('[', '*', ']'),
+    // [*]: every instance of a repeated resource, every element of a list;
+    // Terraform 0.11 wrote it .* (subnet.public.*.id).
+    splat: (_) => choice(seq('[', '*', ']'), seq('.', '*')),
 
     function_call: ($) =>
       seq(
