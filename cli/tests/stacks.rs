@@ -535,8 +535,8 @@ const TERRAFORM_FARGATE: &[Edit] = &[
     ),
     edit(
         "the alarm's threshold lowered",
-        "threshold           = 85",
-        "threshold           = 75",
+        "threshold           = \"85\"",
+        "threshold           = \"75\"",
     ),
 ];
 

@@ -138,9 +138,10 @@ fn check_and_evaluate(
     }
     let (stack, read) = eval::evaluate(&module, &deps, options, sources, lookup, diagnostics);
     *zones_read = read;
-    let stack = stack?;
+    let mut stack = stack?;
     let mut found = Vec::new();
-    for r in &stack.resources {
+    for r in &mut stack.resources {
+        types::convert_resource(r);
         types::check_resource(r, &mut found);
     }
     domain::check(&stack, &mut found);

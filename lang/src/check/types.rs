@@ -8,6 +8,49 @@ use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 use crate::stack::{DesiredBody, DesiredResource, DesiredValue};
 
+/// Terraform's conversions, made before the checks: a string of a number
+/// where the schema takes a number (`interval = "30"`), and `"true"` or
+/// `"false"` where it takes a bool, are that number or bool.
+pub fn convert_resource(resource: &mut DesiredResource) {
+    let schema = resource.kind().schema().as_block();
+    convert_body(&mut resource.body, &schema);
+}
+
+fn convert_body(body: &mut DesiredBody, schema: &BlockSchema) {
+    for (name, value) in &mut body.attrs {
+        if let (Some(attr), DesiredValue::Known(v)) = (schema.attr(name), &mut value.node) {
+            convert(v, attr.ty);
+        }
+    }
+    for (name, blocks) in &mut body.blocks {
+        if let Some(nested) = schema.block(name) {
+            blocks.iter_mut().for_each(|b| convert_body(&mut b.body, nested));
+        }
+    }
+}
+
+fn convert(v: &mut Value, ty: Type) {
+    let converted = match (ty, &*v) {
+        (Type::Int, Value::String(s)) => s.parse::<i64>().ok().map(Value::Int),
+        (Type::Number, Value::String(s)) => s.parse::<Decimal>().ok().map(Value::number),
+        (Type::Bool, Value::String(s)) => match s.as_str() {
+            "true" => Some(Value::Bool(true)),
+            "false" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        (Type::List(inner) | Type::Set(inner), Value::List(_)) => {
+            if let Value::List(items) = v {
+                items.iter_mut().for_each(|i| convert(i, *inner));
+            }
+            None
+        }
+        _ => None,
+    };
+    if let Some(c) = converted {
+        *v = c;
+    }
+}
+
 pub fn check_resource(resource: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     check_body(&resource.body, &resource.kind().schema().as_block(), diags);
 }
@@ -155,20 +198,11 @@ fn check_known(value: &Value, ty: Type, span: Span) -> Result<(), Diagnostic> {
         {
             Ok(())
         }
-        (Type::Bool, Value::String(s)) if s == "true" || s == "false" => {
-            Err(mismatch(ty, &format!("the string {value}"), span).help(format!("remove the quotes: `{s}`")))
-        }
         (Type::Int, Value::Decimal(_)) => {
             Err(
                 Diagnostic::error("E0401", format!("expected a whole number, found {value}"), span)
                     .label("has a fraction"),
             )
-        }
-        (Type::Int, Value::String(s)) if s.parse::<i64>().is_ok() => {
-            Err(mismatch(ty, &format!("the string {value}"), span).help(format!("remove the quotes: `{s}`")))
-        }
-        (Type::Number, Value::String(s)) if s.parse::<Decimal>().is_ok() => {
-            Err(mismatch(ty, &format!("the string {value}"), span).help(format!("remove the quotes: `{s}`")))
         }
         (_, v) => Err(mismatch(ty, &format!("a {}", v.type_name()), span)),
     }
