@@ -59,3 +59,16 @@ pub fn resources(text: &str) -> BTreeMap<String, Shape> {
         .map(|r| (r.address.to_string(), shape(&r.body)))
         .collect()
 }
+
+/// The messages of the diagnostics with `code` that the stack `text` (one
+/// file) is reported with.
+pub fn messages(text: &str, code: &str) -> Vec<String> {
+    let mut sources = Sources::new();
+    sources.add("main.berth", text);
+    analyze(sources, Vec::new(), &Options::default())
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == code)
+        .map(|d| d.message.clone())
+        .collect()
+}

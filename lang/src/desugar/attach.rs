@@ -478,21 +478,14 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
             }
         }
         Into::Block { block, renames } => {
-            let takes = renames
-                .iter()
-                .map(|(tf, _)| format!("`{tf}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let mut body = Vec::new();
-            for item in t.block.body {
-                match item {
-                    Item::Attribute(a) => match renames.iter().find(|(tf, _)| a.name.name == *tf) {
-                        Some((_, berth)) => body.push(Item::Attribute(renamed(a, berth))),
-                        None => diags.push(stray(&Item::Attribute(a), &what, &takes)),
-                    },
-                    other => diags.push(stray(&other, &what, &takes)),
-                }
-            }
+            let takes = super::listed(renames.iter().map(|(tf, _)| *tf));
+            let body = super::renamed_settings(
+                t.block.body,
+                renames,
+                (&what, &takes),
+                &mut super::no_blocks,
+                diags,
+            );
             let made = Block {
                 kind: Ident {
                     name: (*block).into(),
@@ -538,25 +531,21 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
                 );
                 return;
             }
-            let takes = renames
-                .iter()
-                .map(|(tf, _)| *tf)
-                .chain(blocks.iter().copied())
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            for item in t.block.body {
-                match item {
-                    Item::Attribute(a) => match renames.iter().find(|(tf, _)| a.name.name == *tf) {
-                        Some((_, berth)) => add.items.push(Item::Attribute(renamed(a, berth))),
-                        None => diags.push(stray(&Item::Attribute(a), &what, &takes)),
-                    },
-                    Item::Block(b) if blocks.contains(&b.kind.name.as_str()) => {
-                        add.items.push(Item::Block(b))
-                    }
-                    other => diags.push(stray(&other, &what, &takes)),
+            let takes = super::listed(renames.iter().map(|(tf, _)| *tf).chain(blocks.iter().copied()));
+            let mut nested = |b: Block, _: &mut Vec<Diagnostic>| {
+                if blocks.contains(&b.kind.name.as_str()) {
+                    Ok(vec![Item::Block(b)])
+                } else {
+                    Err(b)
                 }
-            }
+            };
+            add.items.extend(super::renamed_settings(
+                t.block.body,
+                renames,
+                (&what, &takes),
+                &mut nested,
+                diags,
+            ));
         }
     }
 }
@@ -983,21 +972,7 @@ cluster main {}
 
     /// The E0211 messages of the stack `text` (after [`BASE`]).
     fn errors(text: &str) -> Vec<String> {
-        let mut sources = crate::Sources::new();
-        let mut diags = Vec::new();
-        crate::load::add_bytes(
-            &mut sources,
-            &mut diags,
-            std::path::Path::new("main.berth"),
-            format!("{BASE}{text}").as_bytes(),
-        );
-        let analysis = crate::analyze(sources, diags, &crate::Options::default());
-        analysis
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == super::CODE)
-            .map(|d| d.message.clone())
-            .collect()
+        crate::test_support::messages(&format!("{BASE}{text}"), super::CODE)
     }
 
     #[test]

@@ -474,20 +474,14 @@ fn tracking_settings(config: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
     ];
     let what = "a `target_tracking_scaling_policy_configuration`";
     let takes = "`target_value`, the cooldowns, `disable_scale_in` and `predefined_metric_specification`";
-    let mut body = Vec::new();
-    for item in config.body {
-        match item {
-            Item::Attribute(a) => match RENAMES.iter().find(|(tf, _)| a.name.name == *tf) {
-                Some((_, berth)) => body.push(Item::Attribute(renamed(a, berth))),
-                None => diags.push(stray(&Item::Attribute(a), what, takes)),
-            },
-            Item::Block(b) if b.kind.name == "predefined_metric_specification" => {
-                body.extend(metric(b, diags));
-            }
-            other => diags.push(stray(&other, what, takes)),
+    let mut nested = |b: Block, diags: &mut Vec<Diagnostic>| {
+        if b.kind.name == "predefined_metric_specification" {
+            Ok(metric(b, diags))
+        } else {
+            Err(b)
         }
-    }
-    body
+    };
+    super::renamed_settings(config.body, &RENAMES, (what, takes), &mut nested, diags)
 }
 
 /// `predefined_metric_specification { predefined_metric_type
@@ -575,20 +569,14 @@ fn step_settings(config: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
     ];
     let what = "a `step_scaling_policy_configuration`";
     let takes = "`adjustment_type`, `cooldown`, `metric_aggregation_type` and `step_adjustment` blocks";
-    let mut body = Vec::new();
-    for item in config.body {
-        match item {
-            Item::Attribute(a) => match RENAMES.iter().find(|(tf, _)| a.name.name == *tf) {
-                Some((_, berth)) => body.push(Item::Attribute(renamed(a, berth))),
-                None => diags.push(stray(&Item::Attribute(a), what, takes)),
-            },
-            Item::Block(b) if b.kind.name == "step_adjustment" => {
-                body.push(super::block("step", b, &STEP));
-            }
-            other => diags.push(stray(&other, what, takes)),
+    let mut nested = |b: Block, _: &mut Vec<Diagnostic>| {
+        if b.kind.name == "step_adjustment" {
+            Ok(vec![super::block("step", b, &STEP)])
+        } else {
+            Err(b)
         }
-    }
-    body
+    };
+    super::renamed_settings(config.body, &RENAMES, (what, takes), &mut nested, diags)
 }
 
 /// A scheduled action's `scheduled NAME { schedule  timezone
@@ -687,20 +675,7 @@ service app {
     }
 
     fn errors(outside: &str) -> Vec<String> {
-        let mut sources = crate::Sources::new();
-        let mut diags = Vec::new();
-        crate::load::add_bytes(
-            &mut sources,
-            &mut diags,
-            std::path::Path::new("main.berth"),
-            format!("{BASE}}}\n{outside}").as_bytes(),
-        );
-        crate::analyze(sources, diags, &crate::Options::default())
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == super::CODE)
-            .map(|d| d.message.clone())
-            .collect()
+        crate::test_support::messages(&format!("{BASE}}}\n{outside}"), super::CODE)
     }
 
     const TARGET: &str = r#"

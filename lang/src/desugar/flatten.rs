@@ -82,22 +82,8 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
 /// The settings of `b`, named as berth names them.
 fn settings(b: Block, renames: &[(&str, &str)], diags: &mut Vec<Diagnostic>) -> Vec<Item> {
     let what = format!("a `{}` block", b.kind.name);
-    let takes = renames
-        .iter()
-        .map(|(tf, _)| format!("`{tf}`"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let mut out = Vec::new();
-    for item in b.body {
-        match item {
-            Item::Attribute(a) => match renames.iter().find(|(tf, _)| a.name.name == *tf) {
-                Some((_, berth)) => out.push(Item::Attribute(renamed(a, berth))),
-                None => diags.push(stray(&Item::Attribute(a), &what, &takes)),
-            },
-            other => diags.push(stray(&other, &what, &takes)),
-        }
-    }
-    out
+    let takes = super::listed(renames.iter().map(|(tf, _)| *tf));
+    super::renamed_settings(b.body, renames, (&what, &takes), &mut super::no_blocks, diags)
 }
 
 /// A block of a target group, cluster or role that Terraform writes its

@@ -243,6 +243,50 @@ pub(super) fn item_name(item: &Item) -> (&str, Span) {
     }
 }
 
+/// How [`renamed_settings`] takes a nested block: its items, or the block
+/// back when it is not one of those taken.
+pub(super) type Nested<'a> = &'a mut dyn FnMut(Block, &mut Vec<Diagnostic>) -> Result<Vec<Item>, Block>;
+
+/// The attributes of `items` named as berth names them (`renames`:
+/// Terraform's name, berth's), and what `nested` makes of its blocks; an
+/// E0211 for anything else, saying what `what` takes.
+pub(super) fn renamed_settings(
+    items: Vec<Item>,
+    renames: &[(&str, &str)],
+    (what, takes): (&str, &str),
+    nested: Nested<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Item> {
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            Item::Attribute(a) => match renames.iter().find(|(tf, _)| a.name.name == *tf) {
+                Some((_, berth)) => out.push(Item::Attribute(renamed(a, berth))),
+                None => diags.push(stray(&Item::Attribute(a), what, takes)),
+            },
+            Item::Block(b) => match nested(b, diags) {
+                Ok(made) => out.extend(made),
+                Err(b) => diags.push(stray(&Item::Block(b), what, takes)),
+            },
+        }
+    }
+    out
+}
+
+/// Takes no nested block.
+pub(super) fn no_blocks(b: Block, _: &mut Vec<Diagnostic>) -> Result<Vec<Item>, Block> {
+    Err(b)
+}
+
+/// `names` as a help lists them: `` `a`, `b`, `c` ``.
+pub(super) fn listed<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    names
+        .into_iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// E0211 for `item`, which `what` does not take.
 pub(super) fn stray(item: &Item, what: &str, takes: &str) -> Diagnostic {
     let (name, span) = item_name(item);

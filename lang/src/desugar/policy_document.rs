@@ -294,14 +294,7 @@ mod tests {
     }
 
     fn errors(text: &str) -> Vec<String> {
-        let mut sources = crate::Sources::new();
-        sources.add("main.berth", text);
-        crate::analyze(sources, Vec::new(), &crate::Options::default())
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == super::CODE)
-            .map(|d| d.message.clone())
-            .collect()
+        crate::test_support::messages(text, super::CODE)
     }
 
     #[test]
