@@ -562,3 +562,31 @@ fn terraform_fargate_on_moto() {
         &Cloud::Aws(moto),
     );
 }
+
+/// The AWS provider's documentation examples, Terraform's types kept.
+const TERRAFORM_TYPES: &[Edit] = &[
+    edit("a new image", "nginx/nginx:latest\"", "nginx/nginx:1.27\""),
+    edit(
+        "a shorter deregistration delay",
+        "deregistration_delay = 30",
+        "deregistration_delay = 10",
+    ),
+    edit(
+        "longer log retention",
+        "retention_in_days = 14",
+        "retention_in_days = 30",
+    ),
+];
+
+#[test]
+fn terraform_types_on_the_local_cloud() {
+    day("terraform_types", "shop", TERRAFORM_TYPES, &Cloud::Local);
+}
+
+#[test]
+fn terraform_types_on_moto() {
+    let Some(moto) = berth_test_support::Moto::start() else {
+        return;
+    };
+    day("terraform_types", "shop", TERRAFORM_TYPES, &Cloud::Aws(moto));
+}

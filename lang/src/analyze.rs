@@ -65,18 +65,17 @@ pub fn analyze_in_cloud(
     // Every file parsed: a resource not found in them is not in the stack.
     let mut complete = true;
     for (id, file) in sources.iter() {
-        let mut parsed = syntax::parse_recovering(id, &file.text);
+        let parsed = syntax::parse_recovering(id, &file.text);
         // A file with syntax errors contributes only those: checking its
         // recovered tree would report what the broken items left out.
         if parsed.errors.is_empty() {
-            desugar::rewrite(&mut parsed.tree, &mut unwritten);
             files.push((id, parsed.tree));
         } else {
             complete = false;
             diagnostics.extend(parsed.errors);
         }
     }
-    desugar::fold(&mut files, &sources, complete, &mut unwritten);
+    desugar::rewrite_all(&mut files, &sources, complete, &mut unwritten);
     let mut zones_read = false;
     let lookups_read = files
         .iter()

@@ -161,6 +161,15 @@ const KINDS: &[(&str, Berth)] = &[
     ),
 ];
 
+/// berth's kind for Terraform's resource type `name` written without
+/// `aws_` (`lb` is `load_balancer`), where the two differ.
+pub fn berth_kind(name: &str) -> Option<&'static str> {
+    KINDS.iter().find_map(|(tf, b)| match b {
+        Berth::Name(kind) if *tf == name => Some(*kind),
+        _ => None,
+    })
+}
+
 /// The help line for the unknown kind `name`, if it is a Terraform
 /// resource type: berth's kind, or how berth writes it. `known`: whether
 /// berth takes a kind so named.

@@ -15,9 +15,12 @@
 //!   (`route_table_association`, `route`, `iam_role_policy_attachment`,
 //!   ...: [`attach`]; `appautoscaling_target` and its policies:
 //!   [`autoscaling`]), folded into the resource they name across the
-//!   stack's files ([`fold`]);
-//! - Terraform's names of berth's settings (`vpc_id`, `cidr_block`, ...)
-//!   and Terraform's `id` of a kind without one ([`names`]).
+//!   stack's files;
+//! - Terraform's resource types berth names otherwise (`lb`), Terraform's
+//!   names of berth's settings (`vpc_id`, `cidr_block`, ...) and
+//!   Terraform's `id` of a kind without one ([`names`]).
+//!
+//! [`rewrite_all`] runs them all over a stack's files.
 //!
 //! What is made keeps the spans it was written at, so every later error
 //! points at the user's text. `berth fmt` works on the file as written and
@@ -38,9 +41,28 @@ use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, St
 
 const CODE: &str = "E0211";
 
+/// Rewrites other tools' spellings in every block of `files` into
+/// berth's: Terraform's resource types first (so every later rewrite
+/// sees berth's kinds), then each file's nested spellings and names, then
+/// what folds across files. What cannot be rewritten is an E0211 in
+/// `diags` and is left out. `complete`: every file of the stack parsed,
+/// so a resource not found is not in the stack.
+pub fn rewrite_all(
+    files: &mut [(FileId, File)],
+    sources: &Sources,
+    complete: bool,
+    diags: &mut Vec<Diagnostic>,
+) {
+    names::kinds(files);
+    for (_, file) in files.iter_mut() {
+        rewrite(file, diags);
+    }
+    fold(files, sources, complete, diags);
+}
+
 /// Rewrites what other tools nest in every block of `file` that takes it;
 /// what cannot be rewritten is an E0211 in `diags` and is left out.
-pub fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
+fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
     for block in &mut file.blocks {
         match block.kind.name.as_str() {
             "listener" => listener::listener(block, diags),
@@ -61,10 +83,8 @@ pub fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
 /// they name, in whichever of `files` it is: scaling targets, policies and
 /// actions into their service ([`autoscaling`]), then the others
 /// ([`attach`]); and Terraform's policy documents into the expressions
-/// that read them ([`policy_document`]). What cannot be folded is an E0211 in `diags` and is left
-/// out. `complete`: every file of the stack parsed, so a resource not found
-/// is not in the stack.
-pub fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: &mut Vec<Diagnostic>) {
+/// that read them ([`policy_document`]).
+fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: &mut Vec<Diagnostic>) {
     policy_document::fold(files, diags);
     let mut folded = autoscaling::fold(files, complete, diags);
     folded.extend(attach::fold(files, sources, complete, diags));

@@ -4,13 +4,17 @@
 //! `deployment_circuit_breaker` for `circuit_breaker`: the table and the
 //! `_id`/`_arn` rule of [`crate::check::terraform_names`]) is that one;
 //! and `KIND.NAME.id` of a kind whose identity is its ARN or name (a load
-//! balancer's, a role's) reads what Terraform's `id` is.
+//! balancer's, a role's) reads what Terraform's `id` is. Across files,
+//! Terraform's resource types berth names otherwise (`lb`) are its kinds.
+
+use std::collections::BTreeSet;
 
 use berth_provider::Kind;
 use berth_provider::schema::Block as BlockSchema;
 
-use crate::check::terraform_names::{Berth, berth_name};
-use crate::syntax::ast::{Block, Expr, ExprKind, Item, Step};
+use crate::FileId;
+use crate::check::terraform_names::{Berth, berth_kind, berth_name};
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Step};
 
 /// What Terraform's `id` of a kind without one is: (kind, berth's
 /// attribute).
@@ -30,6 +34,45 @@ const IDS: &[(Kind, &str)] = &[
     (Kind::SsmParameter, "name"),
     (Kind::MetricAlarm, "name"),
 ];
+
+/// Terraform's resource types written without `aws_` that berth names
+/// otherwise (`lb`, `ecs_service`, `cloudwatch_log_group`): the blocks
+/// declared so are berth's kind, and so is every reference to one of
+/// them (`lb.this.arn`), in any of `files`.
+pub(super) fn kinds(files: &mut [(FileId, File)]) {
+    let mut declared: BTreeSet<(String, String)> = BTreeSet::new();
+    for (_, file) in files.iter_mut() {
+        for block in &mut file.blocks {
+            if let (Some(kind), Some(Label::Ident(name))) = (berth_kind(&block.kind.name), &block.label)
+                && block.kind.name.parse::<Kind>().is_err()
+            {
+                declared.insert((block.kind.name.clone(), name.name.clone()));
+                block.kind.name = kind.into();
+            }
+        }
+    }
+    if declared.is_empty() {
+        return;
+    }
+    for (_, file) in files.iter_mut() {
+        for block in &mut file.blocks {
+            super::each_expr(block, &mut |e| references(e, &declared));
+        }
+    }
+}
+
+/// `e`, and every expression in it, with references to a block
+/// `declared` under Terraform's type naming it by berth's kind.
+fn references(e: &mut Expr, declared: &BTreeSet<(String, String)>) {
+    if let ExprKind::Traversal(t) = &mut e.kind
+        && let Some(Step::Attr(name)) = t.steps.first()
+        && declared.contains(&(t.root.name.clone(), name.name.clone()))
+        && let Some(kind) = berth_kind(&t.root.name)
+    {
+        t.root.name = kind.into();
+    }
+    super::each_child(e, &mut |child| references(child, declared));
+}
 
 /// Renames Terraform's names in the resource `block` of `kind`, and in
 /// every expression of it.
@@ -206,6 +249,58 @@ service app {
 "#,
         );
         assert_eq!(terraform, berth);
+    }
+
+    #[test]
+    fn terraforms_types_are_berths_kinds_and_so_are_references_to_them() {
+        let stack = crate::test_support::resources(
+            r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+subnet b {
+  vpc  = vpc.main
+  cidr = "10.0.2.0/24"
+  zone = "us-east-1b"
+}
+lb this {
+  internal = true
+  subnets  = [subnet.a.id, subnet.b.id]
+}
+lb_target_group app {
+  vpc_id      = vpc.main.id
+  port        = 80
+  target_type = "ip"
+}
+lb_listener http {
+  load_balancer_arn = lb.this.arn
+  port              = 80
+  default_action {
+    type             = "forward"
+    target_group_arn = lb_target_group.app.arn
+  }
+}
+"#,
+        );
+        let addresses: Vec<&str> = stack.keys().map(String::as_str).collect();
+        assert_eq!(
+            addresses,
+            [
+                "listener.http",
+                "load_balancer.this",
+                "subnet.a",
+                "subnet.b",
+                "target_group.app",
+                "vpc.main"
+            ]
+        );
+        assert!(matches!(
+            stack["listener.http"].attrs.get("load_balancer"),
+            Some(crate::stack::DesiredValue::Ref(r)) if r.address.to_string() == "load_balancer.this"
+        ));
     }
 
     #[test]
