@@ -156,6 +156,25 @@ const KINDS: &[(&str, Berth)] = &[
         ),
     ),
     (
+        "acm_certificate_validation",
+        Berth::Note(
+            "a `certificate` with `validation_zone` writes its validation records and waits for them itself; leave it out, with the `route53_record`s made from `domain_validation_options`",
+        ),
+    ),
+    (
+        "lb_listener_certificate",
+        Berth::Note("a listener's extra certificates are its `certificates` list"),
+    ),
+    (
+        "ecr_lifecycle_policy",
+        Berth::Note("the repository's `lifecycle_rule { }` blocks"),
+    ),
+    ("ecr_repository_policy", Berth::Note("the repository's `policy`")),
+    (
+        "cloudwatch_log_stream",
+        Berth::Note("ECS makes each task's log stream in the container's log group; leave it out"),
+    ),
+    (
         "secretsmanager_secret_version",
         Berth::Note("a secret's value is the `secret`'s `value`"),
     ),
@@ -294,6 +313,9 @@ mod tests {
         );
         assert!(
             kind_help("aws_lb_target_group_attachment", known).is_some_and(|h| h.contains("leave it out"))
+        );
+        assert!(
+            kind_help("acm_certificate_validation", known).is_some_and(|h| h.contains("validation_zone"))
         );
         assert_eq!(kind_help("aws_nothing", known), None);
         assert_eq!(kind_help("vpcc", known), None);
