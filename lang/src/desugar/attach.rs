@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{CODE, literal, renamed, stray};
+use super::{CODE, renamed, stray};
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
 use crate::source::{Sources, Span};
@@ -167,7 +167,8 @@ struct Taken {
 /// What is added to one parent.
 #[derive(Default)]
 struct Additions {
-    elements: Vec<Expr>,
+    /// Elements of the parent's list attributes, by attribute.
+    elements: BTreeMap<&'static str, Vec<Expr>>,
     items: Vec<Item>,
 }
 
@@ -446,7 +447,7 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
     let kind = t.block.kind.name.clone();
     let what = format!("a `{kind}`");
     match &t.spec.into {
-        Into::Element { value, .. } => {
+        Into::Element { list, value } => {
             let mut found = None;
             for item in t.block.body {
                 match item {
@@ -469,10 +470,10 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
                 return;
             };
             match repeat {
-                None => add.elements.push(element),
+                None => add.elements.entry(list).or_default().push(element),
                 Some(r) => {
-                    if let Some(list) = each_element(element, &r, diags) {
-                        add.elements.push(list);
+                    if let Some(each) = each_element(element, &r, diags) {
+                        add.elements.entry(list).or_default().push(each);
                     }
                 }
             }
@@ -566,32 +567,20 @@ pub(super) fn policy(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Block>
             other => diags.push(stray(&other, "a role's inline policy", "`name` and `policy`")),
         }
     }
-    let label = match name {
-        Some(n) => match literal(&n) {
-            Some(text) if is_name(text) => Ident {
-                name: text.to_owned(),
-                span: n.span,
-            },
-            _ => {
-                diags.push(
-                    Diagnostic::error(CODE, "an inline policy's name is written as it is", n.span)
-                        .label("not a name of letters, digits, `_` and `-`")
-                        .help("berth names a role's inline policies by their block's label"),
-                );
-                return None;
-            }
-        },
-        None => match block.label {
-            Some(Label::Ident(i)) => i,
-            _ => {
-                diags.push(
-                    Diagnostic::error(CODE, "an inline policy needs its `name`", block.kind.span)
-                        .label("no `name`")
-                        .help("add `name = \"...\"`: berth names a role's inline policies"),
-                );
-                return None;
-            }
-        },
+    let named = name.is_some();
+    let what = ("an inline policy", "a role's inline policies");
+    let label = match super::name_label(name, block.label, what, diags) {
+        Some(Label::Ident(i)) => i,
+        // A `name` that is not a bare name: said already.
+        _ if named => return None,
+        _ => {
+            diags.push(
+                Diagnostic::error(CODE, "an inline policy needs its `name`", block.kind.span)
+                    .label("no `name`")
+                    .help("add `name = \"...\"`: berth names a role's inline policies"),
+            );
+            return None;
+        }
     };
     Some(Block {
         kind: Ident {
@@ -603,14 +592,6 @@ pub(super) fn policy(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Block>
         body,
         span: block.span,
     })
-}
-
-/// Whether `text` is a bare name berth's labels take.
-pub(super) fn is_name(text: &str) -> bool {
-    text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// `[for ... : element]` over the repetition `r` (its instances' list),
@@ -726,9 +707,9 @@ fn call(name: &str, arg: Expr) -> Expr {
 
 /// `e` with what names an instance of `r` (`count.index`, `each.value`,
 /// and `each.key` where it is the value) read from the path `to`.
-fn substitute(e: Expr, r: &Repeat, to: &[&str]) -> Expr {
+fn substitute(mut e: Expr, r: &Repeat, to: &[&str]) -> Expr {
     let key_is_value = is_set(r);
-    map_traversals(e, &|t: Traversal| {
+    each_traversal(&mut e, &mut |t| {
         let instance = match (t.root.name.as_str(), t.steps.first(), r) {
             ("count", Some(Step::Attr(a)), Repeat::Count(_)) => a.name == "index",
             ("each", Some(Step::Attr(a)), Repeat::ForEach(_)) => {
@@ -737,172 +718,41 @@ fn substitute(e: Expr, r: &Repeat, to: &[&str]) -> Expr {
             _ => false,
         };
         if !instance {
-            return t;
+            return;
         }
         let span = t.root.span;
         let ident = |name: &str| Ident {
             name: name.into(),
             span,
         };
-        let steps = to[1..]
-            .iter()
-            .map(|n| Step::Attr(ident(n)))
-            .chain(t.steps.into_iter().skip(1))
-            .collect();
-        Traversal {
-            root: ident(to[0]),
-            steps,
-        }
-    })
+        let rest = t.steps.split_off(1);
+        t.root = ident(to[0]);
+        t.steps = to[1..].iter().map(|n| Step::Attr(ident(n))).chain(rest).collect();
+    });
+    e
 }
 
 /// Whether `e` reads `ROOT.ATTR`.
 fn uses(e: &Expr, root: &str, attr: &str) -> bool {
-    let found = std::cell::Cell::new(false);
-    map_traversals(e.clone(), &|t: Traversal| {
-        if t.root.name == root && matches!(t.steps.first(), Some(Step::Attr(a)) if a.name == attr) {
-            found.set(true);
-        }
-        t
+    let mut found = false;
+    each_traversal(&mut e.clone(), &mut |t| {
+        found |= t.root.name == root && matches!(t.steps.first(), Some(Step::Attr(a)) if a.name == attr);
     });
-    found.get()
+    found
 }
 
-/// `e` with `f` applied to each of its traversals.
-fn map_traversals(e: Expr, f: &dyn Fn(Traversal) -> Traversal) -> Expr {
-    let go = |e: Expr| map_traversals(e, f);
-    let boxed = |e: Box<Expr>| Box::new(map_traversals(*e, f));
-    let steps = |steps: Vec<Step>| -> Vec<Step> {
-        steps
-            .into_iter()
-            .map(|s| match s {
-                Step::Index(i) => Step::Index(Box::new(map_traversals(*i, f))),
-                other => other,
-            })
-            .collect()
-    };
-    let kind = match e.kind {
-        ExprKind::Traversal(t) => {
-            let t = f(t);
-            ExprKind::Traversal(Traversal {
-                steps: steps(t.steps),
-                ..t
-            })
-        }
-        ExprKind::String(parts) => ExprKind::String(
-            parts
-                .into_iter()
-                .map(|p| match p {
-                    StrPart::Interp(i) => StrPart::Interp(go(i)),
-                    lit => lit,
-                })
-                .collect(),
-        ),
-        ExprKind::List(items) => ExprKind::List(items.into_iter().map(go).collect()),
-        ExprKind::Map(entries) => ExprKind::Map(
-            entries
-                .into_iter()
-                .map(|mut m| {
-                    m.value = go(m.value);
-                    m
-                })
-                .collect(),
-        ),
-        ExprKind::Call(c) => ExprKind::Call(Call {
-            name: c.name,
-            args: c.args.into_iter().map(go).collect(),
-        }),
-        ExprKind::Paren(inner) => ExprKind::Paren(boxed(inner)),
-        ExprKind::Unary(op, inner) => ExprKind::Unary(op, boxed(inner)),
-        ExprKind::Binary(op, l, r) => ExprKind::Binary(op, boxed(l), boxed(r)),
-        ExprKind::Conditional(c, a, b) => ExprKind::Conditional(boxed(c), boxed(a), boxed(b)),
-        ExprKind::For(fe) => {
-            let ForExpr {
-                key,
-                value,
-                collection,
-                result,
-                cond,
-            } = *fe;
-            ExprKind::For(Box::new(ForExpr {
-                key,
-                value,
-                collection: go(collection),
-                result: match result {
-                    ForResult::List(v) => ForResult::List(go(v)),
-                    ForResult::Map { key, value, group } => ForResult::Map {
-                        key: go(key),
-                        value: go(value),
-                        group,
-                    },
-                },
-                cond: cond.map(go),
-            }))
-        }
-        ExprKind::Postfix(inner, s) => ExprKind::Postfix(boxed(inner), steps(s)),
-        other => other,
-    };
-    Expr { kind, span: e.span }
+/// Calls `f` on each traversal in `e`, before the expressions inside it.
+fn each_traversal(e: &mut Expr, f: &mut dyn FnMut(&mut Traversal)) {
+    if let ExprKind::Traversal(t) = &mut e.kind {
+        f(t);
+    }
+    super::each_child(e, &mut |child| each_traversal(child, f));
 }
 
 /// The parent `block` with what its attachments add.
 fn apply(block: &mut Block, add: Additions, diags: &mut Vec<Diagnostic>) {
-    let list = ATTACHMENTS.iter().find_map(|a| match a.into {
-        Into::Element { list, .. } if a.parent == block.kind.name => Some(list),
-        _ => None,
-    });
-    if let (Some(list), false) = (list, add.elements.is_empty()) {
-        let existing = block.body.iter_mut().find_map(|item| match item {
-            Item::Attribute(a) if a.name.name == list => Some(a),
-            _ => None,
-        });
-        // Literal elements join a written list; lists made by `for` are
-        // concatenated with it.
-        let (single, made): (Vec<Expr>, Vec<Expr>) = add
-            .elements
-            .into_iter()
-            .partition(|e| !matches!(e.kind, ExprKind::For(_)));
-        match existing {
-            Some(a) => {
-                let span = a.value.span;
-                let mut parts = vec![std::mem::replace(
-                    &mut a.value,
-                    Expr {
-                        kind: ExprKind::Null,
-                        span,
-                    },
-                )];
-                if let ExprKind::List(items) = &mut parts[0].kind {
-                    items.extend(single);
-                } else if !single.is_empty() {
-                    parts.push(Expr {
-                        kind: ExprKind::List(single),
-                        span,
-                    });
-                }
-                parts.extend(made);
-                a.value = concat(parts, span);
-            }
-            None => {
-                let span = block.kind.span;
-                let mut parts = Vec::new();
-                if !single.is_empty() {
-                    parts.push(Expr {
-                        kind: ExprKind::List(single),
-                        span,
-                    });
-                }
-                parts.extend(made);
-                block.body.push(Item::Attribute(Attribute {
-                    name: Ident {
-                        name: list.into(),
-                        span,
-                    },
-                    value: concat(parts, span),
-                    span,
-                }));
-            }
-        }
+    for (list, elements) in add.elements {
+        add_elements(block, list, elements);
     }
     for item in add.items {
         if let Item::Attribute(a) = &item
@@ -920,6 +770,61 @@ fn apply(block: &mut Block, add: Additions, diags: &mut Vec<Diagnostic>) {
         }
         block.body.push(item);
     }
+}
+
+/// `elements` added to the parent `block`'s list attribute `list`: literal
+/// elements join a written list, lists made by `for` are concatenated
+/// with it.
+fn add_elements(block: &mut Block, list: &str, elements: Vec<Expr>) {
+    let (single, made): (Vec<Expr>, Vec<Expr>) = elements
+        .into_iter()
+        .partition(|e| !matches!(e.kind, ExprKind::For(_)));
+    let written = block
+        .body
+        .iter()
+        .position(|item| matches!(item, Item::Attribute(a) if a.name.name == list))
+        .and_then(|i| match block.body.remove(i) {
+            Item::Attribute(a) => Some(a),
+            Item::Block(_) => None,
+        });
+    let (name, span) = match &written {
+        Some(a) => (a.name.clone(), a.value.span),
+        None => (
+            Ident {
+                name: list.into(),
+                span: block.kind.span,
+            },
+            block.kind.span,
+        ),
+    };
+    let mut parts = Vec::new();
+    match written.map(|a| a.value) {
+        Some(Expr {
+            kind: ExprKind::List(mut items),
+            span,
+        }) => {
+            items.extend(single);
+            parts.push(Expr {
+                kind: ExprKind::List(items),
+                span,
+            });
+        }
+        other => {
+            parts.extend(other);
+            if !single.is_empty() {
+                parts.push(Expr {
+                    kind: ExprKind::List(single),
+                    span,
+                });
+            }
+        }
+    }
+    parts.extend(made);
+    block.body.push(Item::Attribute(Attribute {
+        span: name.span.to(span),
+        name,
+        value: concat(parts, span),
+    }));
 }
 
 /// `parts` joined: the one list, or `concat(...)` of them.

@@ -302,13 +302,8 @@ fn own_settings(block: Block, diags: &mut Vec<Diagnostic>) -> (Ident, Option<Lab
             // What names the service, and an order the service keeps.
             Item::Attribute(a)
                 if a.name.name == "resource_id" || a.name.name == crate::check::declare::DEPENDS_ON => {}
-            Item::Attribute(a) if DIMENSION.iter().any(|(n, _)| a.name.name == *n) => {
-                let (_, only) = DIMENSION
-                    .iter()
-                    .find(|(n, _)| a.name.name == *n)
-                    .copied()
-                    .unwrap_or(("", ""));
-                if literal(&a.value).is_some_and(|v| v != only) {
+            Item::Attribute(a) if let Some((_, only)) = DIMENSION.iter().find(|(n, _)| a.name.name == *n) => {
+                if literal(&a.value).is_some_and(|v| v != *only) {
                     diags.push(
                         Diagnostic::error(CODE, "berth scales an ECS service's task count", a.value.span)
                             .label(format!("not `\"{only}\"`"))
@@ -355,23 +350,12 @@ fn target(block: Block, diags: &mut Vec<Diagnostic>) -> Block {
 
 /// The label of a policy or scheduled action: its `name`, else its own.
 fn label(name: Option<Expr>, own: Option<Label>, diags: &mut Vec<Diagnostic>) -> Option<Label> {
-    match name {
-        Some(n) => match literal(&n) {
-            Some(text) if super::attach::is_name(text) => Some(Label::Ident(Ident {
-                name: text.to_owned(),
-                span: n.span,
-            })),
-            _ => {
-                diags.push(
-                    Diagnostic::error(CODE, "a scaling policy's name is written as it is", n.span)
-                        .label("not a name of letters, digits, `_` and `-`")
-                        .help("berth names scaling policies and actions by their block's label"),
-                );
-                None
-            }
-        },
-        None => own,
-    }
+    super::name_label(
+        name,
+        own,
+        ("a scaling policy", "scaling policies and actions"),
+        diags,
+    )
 }
 
 /// Terraform's predefined metric types, as berth's `metric` names them.

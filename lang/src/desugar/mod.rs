@@ -37,7 +37,9 @@ mod rules;
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
 use crate::source::{Sources, Span};
-use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, Step, StrPart, Traversal};
+use crate::syntax::ast::{
+    Attribute, Block, Expr, ExprKind, File, Ident, Item, Label, Step, StrPart, Traversal,
+};
 
 const CODE: &str = "E0211";
 
@@ -305,6 +307,32 @@ pub(super) fn listed<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
         .map(|n| format!("`{n}`"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The label of a block made from another tool's: its `name`, which must
+/// read as a bare name (E0211 otherwise; `what`: what it names, and those
+/// blocks in the plural), else `own`, the block's own label.
+pub(super) fn name_label(
+    name: Option<Expr>,
+    own: Option<Label>,
+    (what, plural): (&str, &str),
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Label> {
+    let Some(n) = name else { return own };
+    match literal(&n) {
+        Some(text) if crate::syntax::is_name(text) => Some(Label::Ident(Ident {
+            name: text.to_owned(),
+            span: n.span,
+        })),
+        _ => {
+            diags.push(
+                Diagnostic::error(CODE, format!("{what}'s name is written as it is"), n.span)
+                    .label("not a name of letters, digits, `_` and `-`")
+                    .help(format!("berth names {plural} by their block's label")),
+            );
+            None
+        }
+    }
 }
 
 /// E0211 for `item`, which `what` does not take.

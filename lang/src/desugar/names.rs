@@ -17,7 +17,7 @@ use crate::check::terraform_names::{Berth, berth_kind, berth_name};
 use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Step};
 
 /// What Terraform's `id` of a kind without one is: (kind, berth's
-/// attribute).
+/// attribute). A kind here has no `id` of its own (a test holds it so).
 const IDS: &[(Kind, &str)] = &[
     (Kind::LoadBalancer, "arn"),
     (Kind::TargetGroup, "arn"),
@@ -148,7 +148,6 @@ fn ids(e: &mut Expr) {
     if let ExprKind::Traversal(t) = &mut e.kind
         && let Ok(kind) = t.root.name.parse::<Kind>()
         && let Some((_, attr)) = IDS.iter().find(|(k, _)| *k == kind)
-        && kind.schema().as_block().attr("id").is_none()
     {
         // `KIND.NAME.id`, `KIND.NAME[KEY].id`, `KIND.NAME[*].id`.
         let at = match t.steps.get(1) {
@@ -301,6 +300,15 @@ lb_listener http {
             stack["listener.http"].attrs.get("load_balancer"),
             Some(crate::stack::DesiredValue::Ref(r)) if r.address.to_string() == "load_balancer.this"
         ));
+    }
+
+    #[test]
+    fn kinds_whose_id_is_read_as_another_attribute_have_none_of_their_own() {
+        for (kind, attr) in super::IDS {
+            let schema = kind.schema().as_block();
+            assert!(schema.attr("id").is_none(), "{kind} has an `id`");
+            assert!(schema.attr(attr).is_some(), "{kind} has no `{attr}`");
+        }
     }
 
     #[test]
