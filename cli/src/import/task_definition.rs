@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use berth_lang::syntax::quote;
+use berth_lang::syntax::{is_name, quote};
 use berth_provider::Kind;
 use serde_json::{Map, Value};
 
@@ -264,11 +264,11 @@ fn close_read_only(blocks: &mut String, item: &Value) {
 /// A block label naming `name` exactly in AWS (a container, a volume): the
 /// bare name when it is an identifier, else quoted.
 fn label(name: &str) -> String {
-    let bare = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if bare { name.to_owned() } else { quote(name) }
+    if is_name(name) {
+        name.to_owned()
+    } else {
+        quote(name)
+    }
 }
 
 /// A number written as JSON number or string (`"cpu": "256"`).
