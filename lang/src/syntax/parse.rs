@@ -586,6 +586,7 @@ impl<'t> Parser<'t> {
         let start = self.c.pos;
         let kind = match self.c.peek() {
             Some(b'"') => return self.string(),
+            Some(b'<') if self.c.rest().starts_with("<<") => return self.heredoc(),
             Some(b'(') => {
                 self.open("(")?;
                 let inner = self.expr()?;
@@ -910,7 +911,7 @@ impl<'t> Parser<'t> {
 
 /// A byte that can start an expression.
 fn starts_value(b: u8) -> bool {
-    matches!(b, b'"' | b'-' | b'[' | b'{' | b'_' | b'(' | b'!') || b.is_ascii_alphanumeric()
+    matches!(b, b'"' | b'<' | b'-' | b'[' | b'{' | b'_' | b'(' | b'!') || b.is_ascii_alphanumeric()
 }
 
 /// How many ASCII digits `bytes` starts with.
@@ -995,6 +996,39 @@ route_table public {
         assert_eq!(parts[0], StrPart::Lit("q\"\\\n${lit} ".into()));
         assert!(matches!(&parts[1], StrPart::Interp(e) if matches!(e.kind, ExprKind::Traversal(_))));
         assert_eq!(parts[2], StrPart::Lit("!".into()));
+    }
+
+    #[test]
+    fn a_heredoc_is_its_lines_with_their_line_breaks() {
+        let f = parse_ok("x y {\n  a = <<EOT\n{ \"k\": \"\\n\" }\n  $${lit} ${var.env}\n  EOT\n  b = 1\n}\n");
+        let ExprKind::String(parts) = &attr(&f, 0).value.kind else {
+            panic!()
+        };
+        // No backslash escapes: `\\n` stays two characters.
+        assert_eq!(parts[0], StrPart::Lit("{ \"k\": \"\\n\" }\n  ${lit} ".into()));
+        assert!(matches!(&parts[1], StrPart::Interp(e) if matches!(e.kind, ExprKind::Traversal(_))));
+        assert_eq!(parts[2], StrPart::Lit("\n".into()));
+        assert_eq!(attr(&f, 1).value.kind, ExprKind::Int(1));
+    }
+
+    #[test]
+    fn an_indented_heredoc_loses_the_indentation_its_lines_share() {
+        let f = parse_ok("x y {\n  a = <<-EOT\n    one\n\n      two\n    EOT\n}\n");
+        assert_eq!(
+            attr(&f, 0).value.kind,
+            ExprKind::String(vec![StrPart::Lit("one\n\n  two\n".into())])
+        );
+    }
+
+    #[test]
+    fn a_heredoc_ends_only_at_a_line_holding_only_its_marker() {
+        let f = parse_ok("x y {\n  a = <<EOT\nEOTX\n EOT is here\nEOT\n}\n");
+        assert_eq!(
+            attr(&f, 0).value.kind,
+            ExprKind::String(vec![StrPart::Lit("EOTX\n EOT is here\n".into())])
+        );
+        let e = parse(FileId(0), "x y {\n  a = <<EOT\n{}\n}\n").unwrap_err();
+        assert_eq!(e.message, "unterminated heredoc");
     }
 
     #[test]

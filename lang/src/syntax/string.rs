@@ -112,6 +112,146 @@ impl Parser<'_> {
         })
     }
 
+    /// A heredoc, Terraform's multi-line string, at its `<<`: `<<EOT`, the
+    /// lines up to one holding only `EOT` (spaces before it allowed), with
+    /// `${...}` interpolations and `$${` for a literal `${` as in quoted
+    /// strings, but no backslash escapes; `<<-EOT` also takes off the
+    /// indentation the non-blank lines share. Every line ends with its
+    /// line break, the last one's included, as in HCL.
+    pub(super) fn heredoc(&mut self) -> Parsed<Expr> {
+        let start = self.c.pos;
+        self.c.bump(2);
+        let indented = self.c.eat(b'-');
+        let marker_len = self
+            .c
+            .rest()
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'))
+            .count();
+        let marker = &self.c.rest()[..marker_len];
+        if marker.is_empty() || !marker.as_bytes()[0].is_ascii_alphabetic() {
+            return Err(self.heredoc_error(
+                "heredoc without a marker",
+                "expected a name that ends the text (`<<EOT`)",
+            ));
+        }
+        self.c.bump(marker_len);
+        let after = self.c.rest();
+        let trailing = after.len() - after.trim_start_matches([' ', '\t']).len();
+        self.c.bump(trailing);
+        let line_break = match self.c.rest().as_bytes() {
+            [b'\r', b'\n', ..] => 2,
+            [b'\n', ..] => 1,
+            _ => {
+                return Err(self.heredoc_error(
+                    "text after a heredoc's marker",
+                    "the text starts on the next line",
+                ));
+            }
+        };
+        self.c.bump(line_break);
+        let body_start = self.c.pos;
+        let Some((body_end, end)) = heredoc_end(self.c.rest(), marker) else {
+            let span = self
+                .c
+                .span_between(start, start + 2 + usize::from(indented) + marker_len);
+            // The rest of the file is the heredoc's text: no errors of a
+            // reading that takes it for attributes.
+            self.c.pos = self.c.text.len();
+            self.c.last_end = self.c.pos;
+            self.eof_reported = true;
+            return Err(Diagnostic::error("E0001", "unterminated heredoc", span)
+                .label(format!("no line holds only `{marker}` after this"))
+                .help(format!("end the text with a line holding only `{marker}`")));
+        };
+        let (body_end, end) = (body_start + body_end, body_start + end);
+        let strip = if indented {
+            shared_indent(&self.c.text[body_start..body_end])
+        } else {
+            0
+        };
+        let level = self.open.len();
+        let parts = self.heredoc_body(body_end, strip);
+        // After an error inside, recovery goes on after the heredoc, not in
+        // its text.
+        if parts.is_err() {
+            self.open.truncate(level);
+        }
+        self.c.pos = end;
+        self.c.last_end = end;
+        Ok(Expr {
+            kind: ExprKind::String(parts?),
+            span: self.c.span_from(start),
+        })
+    }
+
+    /// The parts of a heredoc's text, from the cursor to `end`, each line
+    /// without its first `strip` bytes of spaces or tabs.
+    fn heredoc_body(&mut self, end: usize, strip: usize) -> Parsed<Vec<StrPart>> {
+        let mut parts = Vec::new();
+        let mut text = String::new();
+        let mut line_start = true;
+        while self.c.pos < end {
+            if line_start {
+                let indent = self.c.rest()[..end - self.c.pos]
+                    .bytes()
+                    .take(strip)
+                    .take_while(|b| matches!(b, b' ' | b'\t'))
+                    .count();
+                self.c.bump(indent);
+                line_start = false;
+            }
+            let rest = &self.c.rest()[..end - self.c.pos];
+            let run = rest.find(['$', '\n']).unwrap_or(rest.len());
+            self.probe_text(self.c.pos, self.c.pos + run);
+            text.push_str(&rest[..run]);
+            self.c.bump(run);
+            let rest = &self.c.rest()[..end - self.c.pos];
+            if rest.starts_with("${") {
+                if !text.is_empty() {
+                    parts.push(StrPart::Lit(std::mem::take(&mut text)));
+                }
+                self.open("${")?;
+                self.probe.attr = None;
+                let expr = self.expr()?;
+                self.c.skip_trivia();
+                self.close(b'}', &[Expected::CloseBrace])?;
+                parts.push(StrPart::Interp(expr));
+                if self.c.pos > end {
+                    return Err(Diagnostic::error(
+                        "E0001",
+                        "interpolation runs past the heredoc's end",
+                        self.c.span_between(end, self.c.pos),
+                    )
+                    .label("the heredoc ends before this")
+                    .help("close the `${` on the heredoc's lines"));
+                }
+            } else if rest.starts_with("$${") {
+                text.push_str("${");
+                self.c.bump(3);
+            } else if rest.starts_with('$') {
+                text.push('$');
+                self.c.bump(1);
+            } else if rest.starts_with('\n') {
+                text.push('\n');
+                self.c.bump(1);
+                line_start = true;
+            }
+        }
+        if !text.is_empty() {
+            parts.push(StrPart::Lit(text));
+        }
+        Ok(parts)
+    }
+
+    /// A syntax error at the cursor, in a heredoc's first line.
+    fn heredoc_error(&self, message: &str, label: &str) -> Diagnostic {
+        let at = self.c.pos;
+        Diagnostic::error("E0001", message, found_span(self.c.file, self.c.text, at))
+            .label(label)
+            .help("write a heredoc as `<<EOT`, its lines, then a line holding only `EOT`")
+    }
+
     /// The character a `\` escape at the cursor stands for.
     fn escape(&self) -> Parsed<char> {
         let after = &self.c.rest()[1..];
@@ -182,4 +322,33 @@ pub fn quote(text: &str) -> String {
 /// space in an image name is a bug waiting to happen).
 fn hides_in_strings(c: char) -> bool {
     invisible_name(c).is_some() && !c.is_whitespace()
+}
+
+/// Where a heredoc's text ends in `body` (the text after its first line):
+/// the start of the first line holding only `marker` (after spaces or
+/// tabs), and the end of that marker.
+fn heredoc_end(body: &str, marker: &str) -> Option<(usize, usize)> {
+    let mut line = 0;
+    loop {
+        let text = &body[line..];
+        let indent = text.len() - text.trim_start_matches([' ', '\t']).len();
+        let after = &text[indent..];
+        if let Some(tail) = after.strip_prefix(marker) {
+            let tail = tail.trim_start_matches([' ', '\t']);
+            if tail.is_empty() || tail.starts_with(['\n', '\r']) {
+                return Some((line, line + indent + marker.len()));
+            }
+        }
+        line += text.find('\n')? + 1;
+    }
+}
+
+/// The indentation (spaces and tabs, in bytes) every non-blank line of
+/// `text` starts with: what `<<-` takes off.
+fn shared_indent(text: &str) -> usize {
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0)
 }
