@@ -194,3 +194,81 @@ fn rules_trading_priorities_apply_on_both_clouds() {
         cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// Terraform's `aws_lb_listener_rule` without `priority`, as Terraform
+/// writes it: the listener's rule block holds 10, a rule of its own 5;
+/// the two without one take 11 and 12 (in the order their creates land:
+/// on moto both read 10 as the highest, one is refused PriorityInUse and
+/// reads again). They keep them: a changed path is one in-place update,
+/// and the plans after it are clean.
+#[test]
+fn rules_without_a_priority_take_the_next_free_ones_on_both_clouds() {
+    let rule = |name: &str, path: &str, priority: &str| {
+        format!(
+            "lb_listener_rule {name} {{\n  listener_arn = listener.http.arn\n{priority}  action {{\n    type             = \"forward\"\n    target_group_arn = target_group.api.arn\n  }}\n  condition {{\n    path_pattern {{ values = [\"{path}\"] }}\n  }}\n}}\n"
+        )
+    };
+    let listener = "listener http {\n  load_balancer = load_balancer.web\n  port          = 80\n  default       = target_group.app\n  rule api {\n    priority = 10\n    path     = \"/api/*\"\n    forward  = target_group.api\n  }\n}\n";
+    let head = &V1[..V1.find("listener http").expect("the listener")];
+    let text = format!(
+        "{head}{listener}{}{}{}",
+        rule("a", "/a/*", ""),
+        rule("b", "/b/*", ""),
+        rule("c", "/c/*", "  priority     = 5\n")
+    );
+    for cloud in Cloud::both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = dir.path();
+        cloud.apply_clean(dir, &text, "create");
+        let before = priorities(&cloud, dir);
+        assert_eq!(before["/api/*"], 10);
+        assert_eq!(before["/c/*"], 5);
+        let mut free = [before["/a/*"], before["/b/*"]];
+        free.sort_unstable();
+        assert_eq!(free, [11, 12], "{before:?}");
+
+        std::fs::write(dir.join("main.berth"), text.replace("/a/*", "/a2/*")).expect("write");
+        cloud.plans_one_update(dir, "listener_rule.a");
+        cloud.converges(dir, "the new path");
+        let after = priorities(&cloud, dir);
+        assert_eq!(after["/a2/*"], before["/a/*"], "{after:?}");
+        assert_eq!(after["/b/*"], before["/b/*"]);
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}
+
+/// Each rule's priority by its path: DescribeRules on moto, the account
+/// file on the local cloud.
+fn priorities(cloud: &Cloud, dir: &std::path::Path) -> std::collections::BTreeMap<String, i64> {
+    match cloud {
+        Cloud::Aws(moto) => moto
+            .python(READ)
+            .lines()
+            .filter_map(|line| {
+                let (priority, rest) = line.split_once(' ')?;
+                let path = rest.strip_prefix("path-pattern=")?.split(' ').next()?;
+                Some((path.to_owned(), priority.parse().ok()?))
+            })
+            .collect(),
+        Cloud::Local => {
+            let account = common::read_cloud(&dir.join(".berth/local-cloud.json"));
+            let resources = account["resources"].as_object().expect("resources");
+            let mut out = std::collections::BTreeMap::new();
+            for r in resources.values() {
+                let attrs = &r["attrs"];
+                let rules = match r["kind"].as_str() {
+                    Some("listener_rule") => vec![attrs.clone()],
+                    Some("listener") => attrs["rule"].as_array().cloned().unwrap_or_default(),
+                    _ => continue,
+                };
+                for rule in rules {
+                    let path = rule["path"].as_str().or_else(|| rule["paths"][0].as_str());
+                    if let (Some(path), Some(p)) = (path, rule["priority"].as_i64()) {
+                        out.insert(path.to_owned(), p);
+                    }
+                }
+            }
+            out
+        }
+    }
+}

@@ -384,3 +384,68 @@ async fn a_log_groups_kms_key_changes_in_place() {
         .expect("disassociated");
     assert_eq!((associate.num_calls(), disassociate.num_calls()), (1, 1));
 }
+
+/// A `listener_rule` without a priority (Terraform's optional one) takes
+/// one past the listener's highest; when another rule took that one
+/// meanwhile (PriorityInUse), it reads the rules again and takes the next.
+#[tokio::test]
+async fn a_rule_without_a_priority_takes_the_next_free_one() {
+    use aws_sdk_elasticloadbalancingv2::error::ErrorMetadata as ElbErrorMetadata;
+    use aws_sdk_elasticloadbalancingv2::operation::create_rule::{CreateRuleError, CreateRuleOutput};
+    use aws_sdk_elasticloadbalancingv2::operation::describe_rules::DescribeRulesOutput;
+    use aws_sdk_elasticloadbalancingv2::types::Rule;
+    const LISTENER: &str = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2";
+    let rules = |priorities: &[&str]| {
+        let mut out = DescribeRulesOutput::builder()
+            .rules(Rule::builder().priority("default").is_default(true).build());
+        for p in priorities {
+            out = out.rules(Rule::builder().priority(*p).is_default(false).build());
+        }
+        out.build()
+    };
+    let describe = mock!(aws_sdk_elasticloadbalancingv2::Client::describe_rules)
+        .sequence()
+        .output(move || rules(&["10", "3"]))
+        .output(move || rules(&["10", "3", "11"]))
+        .build();
+    let taken = mock!(aws_sdk_elasticloadbalancingv2::Client::create_rule)
+        .match_requests(|r| r.priority() == Some(11))
+        .then_error(|| {
+            CreateRuleError::generic(
+                ElbErrorMetadata::builder()
+                    .code("PriorityInUse")
+                    .message("stubbed")
+                    .build(),
+            )
+        });
+    let free = mock!(aws_sdk_elasticloadbalancingv2::Client::create_rule)
+        .match_requests(|r| r.priority() == Some(12) && r.listener_arn() == Some(LISTENER))
+        .then_output(|| {
+            CreateRuleOutput::builder()
+                .rules(Rule::builder().rule_arn("arn:rule/12").priority("12").build())
+                .build()
+        });
+    let elb = mock_client!(
+        aws_sdk_elasticloadbalancingv2,
+        RuleMode::MatchAny,
+        [&describe, &taken, &free]
+    );
+    let p = provider(|c| c.elb = elb);
+    let rule = Resource {
+        address: Address::new(Kind::ListenerRule, "a"),
+        attrs: [
+            ("listener".to_owned(), Value::from(LISTENER)),
+            ("path".to_owned(), Value::from("/a/*")),
+            ("forward".to_owned(), Value::from("arn:tg")),
+        ]
+        .into(),
+        created: None,
+    };
+    let made = p.create("s", &rule).await.expect("the second free priority");
+    assert_eq!(made.attrs["priority"], Value::Int(12));
+    assert_eq!(made.attrs["arn"], Value::from("arn:rule/12"));
+    assert_eq!(
+        (describe.num_calls(), taken.num_calls(), free.num_calls()),
+        (2, 1, 1)
+    );
+}

@@ -415,14 +415,14 @@ fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
         .map(|(_, k)| k.clone())
 }
 
-/// Left out, what AWS chose and cannot change in place (a role's path)
-/// stays as it is: the update sends nothing for it.
+/// Left out, what AWS chose (a role's path, a rule's priority) stays as it
+/// is: the update sends nothing for it, as the plan shows no change.
 fn keep_chosen(kind: Kind, old: &Attrs, new: &mut Attrs) {
     let kept = kind
         .schema()
         .attrs
         .iter()
-        .filter(|a| a.presence == Presence::ChosenByAws && a.update == Update::Replace);
+        .filter(|a| a.presence == Presence::ChosenByAws);
     for attr in kept {
         if new.get(attr.name).is_none_or(|v| *v == Value::Null)
             && let Some(was) = old.get(attr.name)

@@ -90,6 +90,10 @@ pub(crate) fn create(
         Kind::ListenerRule => {
             let call = "CreateRule";
             sim.call(call);
+            if attrs.get("priority").is_none_or(|v| *v == Value::Null) {
+                let next = next_free_priority(sim, call, &attrs)?;
+                attrs.insert("priority".to_owned(), Value::Int(next));
+            }
             check_standalone_rule(sim, call, None, &attrs)?;
             let listener = str_of(&attrs, "listener").unwrap_or_default();
             let prefix = format!("{}/", listener.replacen(":listener/", ":listener-rule/", 1));
@@ -1095,6 +1099,15 @@ fn check_standalone_rule(
         &protocol,
         &targets,
     )
+}
+
+/// One past the highest priority on the listener `attrs` names (1 on a
+/// listener without rules): what a rule left without one takes, as
+/// Terraform's provider reads it from DescribeRules.
+fn next_free_priority(sim: &Sim, call: &str, attrs: &Attrs) -> Result<i64, ProviderError> {
+    let listener = str_of(attrs, "listener").unwrap_or_default();
+    let (listener, _) = sim.need(Kind::Listener, listener, call)?;
+    Ok(rule_priorities(sim, &listener, None).last().map_or(1, |p| p + 1))
 }
 
 /// The priorities the rules of their own on `listener` hold, but `own`.

@@ -36,26 +36,73 @@ fn listener_of(rule_arn: &str) -> Option<String> {
     Some(path.replacen(":listener-rule/", ":listener/", 1))
 }
 
+/// CreateRule; without a `priority`, the next free one after the
+/// listener's highest, as Terraform takes, tried again on a fresh read if
+/// another rule took it meanwhile.
 pub(super) async fn create(p: &AwsProvider, a: &Attrs, tags: Vec<Tag>) -> Result<Attrs, ProviderError> {
+    let listener = str_of(a, "listener").unwrap_or_default();
+    let given = i32_of(a, "priority");
+    let mut taken = 0;
+    loop {
+        let priority = match given {
+            Some(n) => n,
+            None => next_free_priority(p, listener).await?,
+        };
+        match create_at(p, a, listener, priority, &tags).await {
+            Err(e) if given.is_none() && e.code == "PriorityInUse" && taken < MAX_TAKEN => taken += 1,
+            created => {
+                return created.map(|arn| {
+                    attrs([
+                        ("arn", Value::String(arn)),
+                        ("priority", Value::Int(priority.into())),
+                    ])
+                });
+            }
+        }
+    }
+}
+
+/// How many times a rule without a priority tries again after another
+/// rule took the one it read as free.
+const MAX_TAKEN: usize = 5;
+
+/// One past the highest priority on `listener` (1 on a listener with none).
+async fn next_free_priority(p: &AwsProvider, listener: &str) -> Result<i32, ProviderError> {
+    let rules = describe_rules(p, listener).await?;
+    let highest = rules
+        .iter()
+        .filter_map(|r| r.priority()?.parse::<i32>().ok())
+        .max()
+        .unwrap_or(0);
+    Ok(highest + 1)
+}
+
+/// CreateRule at `priority`: the new rule's ARN.
+async fn create_at(
+    p: &AwsProvider,
+    a: &Attrs,
+    listener: &str,
+    priority: i32,
+    tags: &[Tag],
+) -> Result<String, ProviderError> {
     let elb = &p.clients.elb;
     let out = p
         .call_once(SERVICE, "CreateRule", || {
             elb.create_rule()
-                .listener_arn(str_of(a, "listener").unwrap_or_default())
-                .priority(i32_of(a, "priority").unwrap_or(0))
+                .listener_arn(listener)
+                .priority(priority)
                 .set_conditions(Some(conditions(a)))
                 .actions(super::actions::action(a, "forward"))
-                .set_tags(Some(tags.clone()))
+                .set_tags(Some(tags.to_vec()))
                 .send()
         })
         .await?;
-    let arn = out
+    Ok(out
         .rules
         .unwrap_or_default()
         .into_iter()
         .find_map(|r| r.rule_arn)
-        .unwrap_or_default();
-    Ok(attrs([("arn", Value::String(arn))]))
+        .unwrap_or_default())
 }
 
 /// SetRulePriorities for a new priority, ModifyRule for new conditions or

@@ -854,7 +854,19 @@ const LISTENER_RULE: KindSchema = KindSchema {
             "The listener: `listener.NAME`, or another stack's listener ARN.",
         )
         .replaces(),
-        LISTENER_RULE_ATTRS[0],
+        // Terraform's is optional: left out, the provider takes the next
+        // free priority after the listener's highest when it creates the
+        // rule, and keeps it.
+        Attr::chosen_by_aws(
+            "priority",
+            Type::Int,
+            "Priority",
+            "1 to 50000; unique in the listener. Left out, the next free priority after the \
+             listener's highest when the rule is made (Terraform's choice), then kept; rules left \
+             without one on the same listener made in one apply take theirs in the order they are \
+             made, so give priorities where the order of overlapping conditions matters.",
+        )
+        .range(1, 50_000),
         LISTENER_RULE_ATTRS[1],
         LISTENER_RULE_ATTRS[2],
         LISTENER_RULE_ATTRS[3],
