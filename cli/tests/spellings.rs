@@ -94,6 +94,7 @@ cases!(
     terraform_vpc_rules,
     terraform_autoscaling,
     terraform_policy_documents,
+    terraform_heredocs,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

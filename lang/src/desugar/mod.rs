@@ -33,6 +33,7 @@ mod listener;
 mod names;
 mod policy_document;
 mod rules;
+mod template_file;
 
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
@@ -84,10 +85,11 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
 /// Folds Terraform's resources that attach to another into the resource
 /// they name, in whichever of `files` it is: scaling targets, policies and
 /// actions into their service ([`autoscaling`]), then the others
-/// ([`attach`]); and Terraform's policy documents into the expressions
-/// that read them ([`policy_document`]).
+/// ([`attach`]); and Terraform's policy documents and templates into the
+/// expressions that read them ([`policy_document`], [`template_file`]).
 fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: &mut Vec<Diagnostic>) {
     policy_document::fold(files, diags);
+    template_file::fold(files, diags);
     let mut folded = autoscaling::fold(files, complete, diags);
     folded.extend(attach::fold(files, sources, complete, diags));
     if !folded.is_empty() {
@@ -147,6 +149,55 @@ pub(super) fn each_expr(block: &mut Block, f: &mut dyn FnMut(&mut Expr)) {
         match item {
             Item::Attribute(a) => f(&mut a.value),
             Item::Block(b) => each_expr(b, f),
+        }
+    }
+}
+
+/// Takes every `data KIND NAME { }` block of a kind that is not a lookup
+/// (Terraform's policy documents and templates) out of `files`, with its
+/// name; one without a bare name is left where it is, for the lookup
+/// checks to report.
+pub(super) fn take_data(files: &mut [(FileId, File)], kind: &str) -> Vec<(String, Block)> {
+    let mut out = Vec::new();
+    for (_, file) in files.iter_mut() {
+        let (ours, rest): (Vec<Block>, Vec<Block>) =
+            std::mem::take(&mut file.blocks).into_iter().partition(|b| {
+                b.kind.name == crate::syntax::DATA
+                    && b.subkind.as_ref().is_some_and(|k| k.name == kind)
+                    && matches!(b.label, Some(Label::Ident(_)))
+            });
+        file.blocks = rest;
+        out.extend(ours.into_iter().filter_map(|b| match &b.label {
+            Some(Label::Ident(name)) => Some((name.name.clone(), b)),
+            _ => None,
+        }));
+    }
+    out
+}
+
+/// Replaces, in every expression of `files`, each reference
+/// `data.KIND.NAME...` whose name `with` knows: `with(name, steps after
+/// the name, the reference's span)` gives the expression it stands for.
+pub(super) fn inline_data(
+    files: &mut [(FileId, File)],
+    kind: &str,
+    with: &mut dyn FnMut(&str, &[Step], Span) -> Option<Expr>,
+) {
+    fn visit(e: &mut Expr, kind: &str, with: &mut dyn FnMut(&str, &[Step], Span) -> Option<Expr>) {
+        if let ExprKind::Traversal(t) = &e.kind
+            && t.root.name == crate::syntax::DATA
+            && let [Step::Attr(k), Step::Attr(name), rest @ ..] = t.steps.as_slice()
+            && k.name == kind
+            && let Some(inlined) = with(&name.name, rest, e.span)
+        {
+            *e = inlined;
+            return;
+        }
+        each_child(e, &mut |child| visit(child, kind, with));
+    }
+    for (_, file) in files.iter_mut() {
+        for block in &mut file.blocks {
+            each_expr(block, &mut |e| visit(e, kind, with));
         }
     }
 }

@@ -11,9 +11,7 @@ use super::{CODE, literal, stray};
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
-use crate::syntax::ast::{
-    Block, Call, Expr, ExprKind, File, Ident, Item, Label, MapEntry, MapKey, Step, StrPart,
-};
+use crate::syntax::ast::{Block, Call, Expr, ExprKind, File, Ident, Item, MapEntry, MapKey, Step, StrPart};
 
 /// The data kind.
 pub(super) const KIND: &str = "iam_policy_document";
@@ -32,64 +30,40 @@ const STATEMENT: [(&str, &str); 6] = [
 /// Takes every `data iam_policy_document` block out of `files` and writes
 /// each reference to its JSON as the document.
 pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
-    let mut documents = BTreeMap::new();
-    for (_, file) in files.iter_mut() {
-        let (ours, rest): (Vec<Block>, Vec<Block>) =
-            std::mem::take(&mut file.blocks).into_iter().partition(|b| {
-                b.kind.name == crate::syntax::DATA && b.subkind.as_ref().is_some_and(|k| k.name == KIND)
-            });
-        file.blocks = rest;
-        for block in ours {
-            let Some(Label::Ident(name)) = &block.label else {
-                continue;
-            };
-            let name = name.name.clone();
-            if let Some(document) = document(block, diags) {
-                documents.insert(name, document);
-            }
-        }
-    }
+    let documents: BTreeMap<String, Expr> = super::take_data(files, KIND)
+        .into_iter()
+        .filter_map(|(name, block)| Some((name, document(block, diags)?)))
+        .collect();
     if documents.is_empty() {
         return;
     }
-    for (_, file) in files.iter_mut() {
-        for block in &mut file.blocks {
-            super::each_expr(block, &mut |e| inline(e, &documents, diags));
-        }
-    }
-}
-
-/// `e`, and every expression in it, with references to a document's JSON
-/// written as the document.
-fn inline(e: &mut Expr, documents: &BTreeMap<String, Expr>, diags: &mut Vec<Diagnostic>) {
-    if let ExprKind::Traversal(t) = &e.kind
-        && t.root.name == crate::syntax::DATA
-        && let [Step::Attr(kind), Step::Attr(name), rest @ ..] = t.steps.as_slice()
-        && kind.name == KIND
-        && let Some(document) = documents.get(&name.name)
-    {
+    super::inline_data(files, KIND, &mut |name, rest, span| {
+        let document = documents.get(name)?;
         match rest {
-            [Step::Attr(attr)] if attr.name == "json" || attr.name == "minified_json" => {
-                *e = Expr {
-                    kind: ExprKind::Call(Call {
-                        name: Ident {
-                            name: "jsonencode".into(),
-                            span: e.span,
-                        },
-                        args: vec![document.clone()],
-                    }),
-                    span: e.span,
-                };
+            [Step::Attr(attr)] if attr.name == "json" || attr.name == "minified_json" => Some(Expr {
+                kind: ExprKind::Call(Call {
+                    name: Ident {
+                        name: "jsonencode".into(),
+                        span,
+                    },
+                    args: vec![document.clone()],
+                }),
+                span,
+            }),
+            _ => {
+                diags.push(
+                    Diagnostic::error(CODE, "a policy document is read as its `json`", span)
+                        .label("not `.json`")
+                        .help(format!("write `data.{KIND}.{name}.json`")),
+                );
+                // Reported: no second error for a lookup it is not.
+                Some(Expr {
+                    kind: ExprKind::Null,
+                    span,
+                })
             }
-            _ => diags.push(
-                Diagnostic::error(CODE, "a policy document is read as its `json`", e.span)
-                    .label("not `.json`")
-                    .help(format!("write `data.{KIND}.{}.json`", name.name)),
-            ),
         }
-        return;
-    }
-    super::each_child(e, &mut |child| inline(child, documents, diags));
+    });
 }
 
 fn text(s: &str, span: Span) -> Expr {

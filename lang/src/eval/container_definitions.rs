@@ -50,6 +50,12 @@ pub fn containers(
                 Err(e) => return Err(error(format!("`{ATTR}` is not JSON: {e}"), span)),
             }
         }
+        // JSON text with values known after apply in it (a heredoc's or a
+        // template's interpolations).
+        DesiredValue::Concat(parts) => match super::json_text::decode(parts) {
+            Ok(v) => v,
+            Err(e) => return Err(error(format!("`{ATTR}` is not JSON: {e}"), span)),
+        },
         other => other,
     };
     let Node::List(items) = node(value) else {

@@ -7,7 +7,12 @@
 use std::path::Path;
 
 /// The functions that read files, which the evaluator answers.
-pub const FUNCTIONS: &[&str] = &["file", "fileexists", "templatefile"];
+pub const FUNCTIONS: &[&str] = &["file", "fileexists"];
+
+/// The functions that render a template (`templatefile` reads it from a
+/// file), which the evaluator answers: their variables may be known only
+/// after apply.
+pub const TEMPLATES: &[&str] = &["templatefile", "templatestring"];
 
 /// `path.module` and `path.root`: the stack's directory, as Terraform
 /// gives a root module's.

@@ -6,6 +6,7 @@ mod container_definitions;
 pub use container_definitions::ATTR as CONTAINER_DEFINITIONS;
 mod files;
 pub mod functions;
+mod json_text;
 mod list_shape;
 mod lookups;
 pub(crate) mod operators;
@@ -889,6 +890,9 @@ impl Evaluator<'_, '_> {
                 for arg in &call.args {
                     values.push(self.expr(arg, each)?);
                 }
+                if files::TEMPLATES.contains(&call.name.name.as_str()) {
+                    return self.template(&call.name.name, &values, expr.span);
+                }
                 if let Some(i) = values.iter().position(|v| !matches!(v, DesiredValue::Known(_))) {
                     if let Some(v) = list_shape::call(&call.name.name, &values) {
                         return Some(v);
@@ -1038,53 +1042,81 @@ impl Evaluator<'_, '_> {
         }
     }
 
-    /// `file`, `fileexists` and `templatefile`, relative to the directory
-    /// of the file that calls them.
-    fn file_function(&mut self, name: &str, args: &[Value], span: Span) -> Option<DesiredValue> {
-        let fail = |msg: String| Diagnostic::error("E0316", format!("`{name}` failed"), span).label(msg);
-        let dir = self
-            .sources
+    /// The directory of the file `span` is in: where `file`, `fileexists`
+    /// and `templatefile` paths start.
+    fn dir_of(&self, span: Span) -> std::path::PathBuf {
+        self.sources
             .try_get(span.file)
             .and_then(|f| f.path.parent())
             .unwrap_or(std::path::Path::new(""))
-            .to_owned();
-        let (path, vars) = match (name, args) {
-            ("templatefile", [Value::String(path), Value::Map(vars)]) => (path, Some(vars)),
-            ("templatefile", _) => {
-                return self.error(fail(
-                    "`templatefile(path, { NAME = value, ... })` takes a path and a map".to_owned(),
-                ));
-            }
-            (_, [Value::String(path)]) => (path, None),
-            _ => return self.error(fail(format!("`{name}(path)` takes one path"))),
+            .to_owned()
+    }
+
+    /// `file` and `fileexists`, relative to the directory of the file that
+    /// calls them.
+    fn file_function(&mut self, name: &str, args: &[Value], span: Span) -> Option<DesiredValue> {
+        let fail = |msg: String| Diagnostic::error("E0316", format!("`{name}` failed"), span).label(msg);
+        let [Value::String(path)] = args else {
+            return self.error(fail(format!("`{name}(path)` takes one path")));
         };
+        let dir = self.dir_of(span);
         if name == "fileexists" {
             return Some(DesiredValue::Known(Value::Bool(files::exists(&dir, path))));
         }
-        let text = match files::read(&dir, path) {
-            Ok(text) => text,
-            Err(e) => return self.error(fail(e)),
+        match files::read(&dir, path) {
+            Ok(text) => Some(DesiredValue::Known(Value::String(text))),
+            Err(e) => self.error(fail(e)),
+        }
+    }
+
+    /// `templatefile(path, vars)` and Terraform 1.9's `templatestring(text,
+    /// vars)`: the template rendered, `vars` the only names it reads. A
+    /// variable known only after apply leaves the text around it as a
+    /// string built from references, as an interpolation does.
+    fn template(&mut self, name: &str, args: &[DesiredValue], span: Span) -> Option<DesiredValue> {
+        let fail = |msg: String| Diagnostic::error("E0316", format!("`{name}` failed"), span).label(msg);
+        let usage = || match name {
+            "templatefile" => "`templatefile(path, { NAME = value, ... })` takes a path and a map",
+            _ => "`templatestring(text, { NAME = value, ... })` takes a string and a map",
         };
-        match vars {
-            None => Some(DesiredValue::Known(Value::String(text))),
-            Some(vars) => match self.render(&text, vars) {
-                Ok(value) => Some(value),
-                Err(e) => self.error(fail(e)),
-            },
+        let vars: BTreeMap<String, DesiredValue> = match args.get(1) {
+            Some(DesiredValue::Known(Value::Map(m))) => m
+                .iter()
+                .map(|(k, v)| (k.clone(), DesiredValue::Known(v.clone())))
+                .collect(),
+            Some(DesiredValue::Map(m)) => m.clone(),
+            _ => return self.error(fail(usage().to_owned())),
+        };
+        let source = match args {
+            [DesiredValue::Known(Value::String(s)), _] => s,
+            // Of a value only a plan reads (an SSM parameter's, before
+            // one), the result is unknown too.
+            [DesiredValue::Known(Value::Unknown), _] => return Some(DesiredValue::Known(Value::Unknown)),
+            _ => return self.error(fail(usage().to_owned())),
+        };
+        let text = if name == "templatefile" {
+            match files::read(&self.dir_of(span), source) {
+                Ok(text) => text,
+                Err(e) => return self.error(fail(e)),
+            }
+        } else {
+            source.clone()
+        };
+        match self.render(&text, vars) {
+            Ok(value) => Some(value),
+            Err(e) => self.error(fail(e)),
         }
     }
 
     /// A template's text with its `${...}` evaluated, `vars` the only
     /// names it may read.
-    fn render(&mut self, text: &str, vars: &BTreeMap<String, Value>) -> Result<DesiredValue, String> {
+    fn render(&mut self, text: &str, vars: BTreeMap<String, DesiredValue>) -> Result<DesiredValue, String> {
         let literal = template::to_string_literal(text)?;
         let expr = parse_expr(&literal).map_err(|d| format!("the template does not parse: {}", d.label))?;
         let before = self.diags.len();
         let outer = std::mem::replace(
             &mut self.bound,
-            vars.iter()
-                .map(|(k, v)| (k.clone(), Binding::Value(DesiredValue::Known(v.clone()))))
-                .collect(),
+            vars.into_iter().map(|(k, v)| (k, Binding::Value(v))).collect(),
         );
         let was = std::mem::replace(&mut self.in_template, true);
         let value = self.expr(&expr, None);

@@ -115,9 +115,10 @@ impl Parser<'_> {
     /// A heredoc, Terraform's multi-line string, at its `<<`: `<<EOT`, the
     /// lines up to one holding only `EOT` (spaces before it allowed), with
     /// `${...}` interpolations and `$${` for a literal `${` as in quoted
-    /// strings, but no backslash escapes; `<<-EOT` also takes off the
-    /// indentation the non-blank lines share. Every line ends with its
-    /// line break, the last one's included, as in HCL.
+    /// strings, `%%{` for a literal `%{` as in Terraform (whose `%{ }`
+    /// directives are an error here), but no backslash escapes; `<<-EOT`
+    /// also takes off the indentation the non-blank lines share. Every
+    /// line ends with its line break, the last one's included, as in HCL.
     pub(super) fn heredoc(&mut self) -> Parsed<Expr> {
         let start = self.c.pos;
         self.c.bump(2);
@@ -202,7 +203,7 @@ impl Parser<'_> {
                 line_start = false;
             }
             let rest = &self.c.rest()[..end - self.c.pos];
-            let run = rest.find(['$', '\n']).unwrap_or(rest.len());
+            let run = rest.find(['$', '%', '\n']).unwrap_or(rest.len());
             self.probe_text(self.c.pos, self.c.pos + run);
             text.push_str(&rest[..run]);
             self.c.bump(run);
@@ -229,8 +230,19 @@ impl Parser<'_> {
             } else if rest.starts_with("$${") {
                 text.push_str("${");
                 self.c.bump(3);
-            } else if rest.starts_with('$') {
-                text.push('$');
+            } else if rest.starts_with("%%{") {
+                text.push_str("%{");
+                self.c.bump(3);
+            } else if rest.starts_with("%{") {
+                return Err(Diagnostic::error(
+                    "E0001",
+                    "template directive in a heredoc",
+                    self.c.span_between(self.c.pos, self.c.pos + 2),
+                )
+                .label("berth's strings have no `%{ }` directives")
+                .help("render the text with `templatefile(...)`, or write `%%{` for a literal `%{`"));
+            } else if let Some(c @ ('$' | '%')) = rest.chars().next() {
+                text.push(c);
                 self.c.bump(1);
             } else if rest.starts_with('\n') {
                 text.push('\n');

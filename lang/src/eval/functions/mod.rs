@@ -2,8 +2,9 @@
 //! so that stacks ported from Terraform keep their expressions.
 //! `availability_zones` reads the cloud and is answered by the evaluator
 //! (`zones.rs`), as `file`, `fileexists` and `templatefile` read files
-//! (`files.rs`); every other function is a pure function of its arguments,
-//! grouped by what it works on:
+//! (`files.rs`) and `templatestring` renders a template; every other
+//! function is a pure function of its arguments, grouped by what it works
+//! on:
 //!
 //! - `collections`: lists and maps (`concat`, `merge`, `lookup`, ...);
 //! - `conversion`: `tostring`, `tonumber`, `tobool`, `tolist`, `toset`;
@@ -67,6 +68,7 @@ pub const NAMES: &[&str] = &[
     "substr",
     "sum",
     "templatefile",
+    "templatestring",
     "title",
     "tobool",
     "tolist",
@@ -149,7 +151,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, String> {
         "values" => collections::values(args),
         "zipmap" => collections::zipmap(args),
         // Their arguments are tried one by one where they are written.
-        "can" | "try" | "sensitive" | "file" | "fileexists" | "templatefile" => {
+        "can" | "try" | "sensitive" | "file" | "fileexists" | "templatefile" | "templatestring" => {
             Err(format!("`{name}` is evaluated where it is written"))
         }
         _ => Err(format!("unknown function `{name}`")),

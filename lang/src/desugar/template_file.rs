@@ -1,0 +1,96 @@
+//! Terraform's `data "template_file"` (the template provider's, which
+//! older stacks render container definitions and policies with): not a
+//! lookup but a template rendered at plan time. Written `data
+//! template_file NAME { template = ...  vars = { ... } }`, every reference
+//! to its `rendered` is `templatestring(TEMPLATE, VARS)`, Terraform's own
+//! replacement for it, so `file(...)` templates, `${...}` and `%{ }`
+//! directives render as `templatefile` renders them.
+
+use std::collections::BTreeMap;
+
+use super::{CODE, stray};
+use crate::FileId;
+use crate::diagnostic::Diagnostic;
+use crate::syntax::ast::{Block, Call, Expr, ExprKind, File, Ident, Item, Step};
+
+/// The data kind.
+pub(super) const KIND: &str = "template_file";
+
+/// Takes every `data template_file` block out of `files` and writes each
+/// reference to its `rendered` as the template rendered.
+pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
+    let templates: BTreeMap<String, (Expr, Expr)> = super::take_data(files, KIND)
+        .into_iter()
+        .filter_map(|(name, block)| Some((name, template(block, diags)?)))
+        .collect();
+    if templates.is_empty() {
+        return;
+    }
+    super::inline_data(files, KIND, &mut |name, rest, span| {
+        let (template, vars) = templates.get(name)?;
+        match rest {
+            [Step::Attr(attr)] if attr.name == "rendered" => Some(Expr {
+                kind: ExprKind::Call(Call {
+                    name: Ident {
+                        name: "templatestring".into(),
+                        span,
+                    },
+                    args: vec![template.clone(), vars.clone()],
+                }),
+                span,
+            }),
+            _ => {
+                diags.push(
+                    Diagnostic::error(CODE, "a template is read as its `rendered`", span)
+                        .label("not `.rendered`")
+                        .help(format!("write `data.{KIND}.{name}.rendered`")),
+                );
+                // Reported: no second error for a lookup it is not.
+                Some(Expr {
+                    kind: ExprKind::Null,
+                    span,
+                })
+            }
+        }
+    });
+}
+
+/// The template `block` renders and its variables (an empty map when it
+/// has none).
+fn template(block: Block, diags: &mut Vec<Diagnostic>) -> Option<(Expr, Expr)> {
+    let span = block.span;
+    let mut template = None;
+    let mut vars = None;
+    let before = diags.len();
+    for item in block.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "template" => template = Some(a.value),
+            Item::Attribute(a) if a.name.name == "vars" => vars = Some(a.value),
+            other => diags.push(stray(
+                &other,
+                "a template_file",
+                "`template` and `vars` (a repeated template is not written: call `templatefile` where it is read)",
+            )),
+        }
+    }
+    let Some(template) = template else {
+        diags.push(
+            Diagnostic::error(
+                CODE,
+                "a template_file without its `template`",
+                block.subkind.map_or(span, |k| k.span),
+            )
+            .label("no `template = ...`")
+            .help("give the template's text: `template = file(\"${path.module}/NAME.tpl\")`"),
+        );
+        return None;
+    };
+    if diags.len() > before {
+        return None;
+    }
+    let vars = vars.unwrap_or(Expr {
+        kind: ExprKind::Map(Vec::new()),
+        span,
+    });
+    Some((template, vars))
+}
