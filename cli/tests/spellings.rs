@@ -95,6 +95,7 @@ cases!(
     terraform_autoscaling,
     terraform_policy_documents,
     terraform_heredocs,
+    terraform_module_settings,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

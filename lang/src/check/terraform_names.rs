@@ -48,6 +48,12 @@ const NAMES: &[(&str, &str, Berth)] = &[
         Berth::Name("from"),
     ),
     ("load_balancer", "load_balancer_type", Berth::Name("type")),
+    (
+        "target_group",
+        "load_balancing_algorithm_type",
+        Berth::Name("algorithm"),
+    ),
+    ("ecr_repository", "repository_url", Berth::Name("url")),
     ("load_balancer", "name_prefix", Berth::Note(NAME_PREFIX)),
     ("target_group", "name_prefix", Berth::Note(NAME_PREFIX)),
     ("security_group", "name_prefix", Berth::Note(NAME_PREFIX)),

@@ -1,6 +1,7 @@
 //! Terraform's blocks that group settings berth writes on the resource
 //! itself: a service's `network_configuration`, a load balancer's
-//! `access_logs` and `connection_logs`, a repository's
+//! `access_logs` and `connection_logs`, a task definition's
+//! `runtime_platform` and `ephemeral_storage`, a repository's
 //! `image_scanning_configuration` and `encryption_configuration`, a
 //! target group's `stickiness`, a cluster's `containerInsights` `setting`,
 //! a role's `inline_policy`;
@@ -46,6 +47,19 @@ const FLAT: &[Flat] = &[
             ("prefix", "connection_logs_prefix"),
             ("enabled", "connection_logs"),
         ],
+    ),
+    (
+        "task_definition",
+        "runtime_platform",
+        &[
+            ("operating_system_family", "os_family"),
+            ("cpu_architecture", "cpu_architecture"),
+        ],
+    ),
+    (
+        "task_definition",
+        "ephemeral_storage",
+        &[("size_in_gib", "ephemeral_storage")],
     ),
     (
         "ecr_repository",

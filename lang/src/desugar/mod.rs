@@ -16,6 +16,8 @@
 //!   ...: [`attach`]; `appautoscaling_target` and its policies:
 //!   [`autoscaling`]), folded into the resource they name across the
 //!   stack's files;
+//! - settings that restate what berth does anyway (`instance_tenancy =
+//!   "default"`, `deployment_controller { type = "ECS" }`: [`defaults`]);
 //! - Terraform's resource types berth names otherwise (`lb`), Terraform's
 //!   names of berth's settings (`vpc_id`, `cidr_block`, ...) and
 //!   Terraform's `id` of a kind without one ([`names`]).
@@ -28,6 +30,7 @@
 
 mod attach;
 mod autoscaling;
+mod defaults;
 mod flatten;
 mod listener;
 mod names;
@@ -78,6 +81,7 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
             }
             _ => flatten::resource(block, diags),
         }
+        defaults::resource(block, diags);
         names::resource(block);
     }
 }
@@ -175,15 +179,15 @@ pub(super) fn take_data(files: &mut [(FileId, File)], kind: &str) -> Vec<(String
     out
 }
 
+/// What a reference `data.KIND.NAME...` stands for: from the name, the
+/// steps after it and the reference's span; `None` leaves it as written.
+pub(super) type Inline<'a> = dyn FnMut(&str, &[Step], Span) -> Option<Expr> + 'a;
+
 /// Replaces, in every expression of `files`, each reference
 /// `data.KIND.NAME...` whose name `with` knows: `with(name, steps after
 /// the name, the reference's span)` gives the expression it stands for.
-pub(super) fn inline_data(
-    files: &mut [(FileId, File)],
-    kind: &str,
-    with: &mut dyn FnMut(&str, &[Step], Span) -> Option<Expr>,
-) {
-    fn visit(e: &mut Expr, kind: &str, with: &mut dyn FnMut(&str, &[Step], Span) -> Option<Expr>) {
+pub(super) fn inline_data(files: &mut [(FileId, File)], kind: &str, with: &mut Inline<'_>) {
+    fn visit(e: &mut Expr, kind: &str, with: &mut Inline<'_>) {
         if let ExprKind::Traversal(t) = &e.kind
             && t.root.name == crate::syntax::DATA
             && let [Step::Attr(k), Step::Attr(name), rest @ ..] = t.steps.as_slice()

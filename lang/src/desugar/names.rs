@@ -143,24 +143,41 @@ fn dynamic_schema(d: &Block, schema: &BlockSchema) -> Option<BlockSchema> {
 }
 
 /// `e`, and every expression in it, with `KIND.NAME.id` of a kind without
-/// an `id` reading Terraform's `id`.
+/// an `id` reading Terraform's `id`, and `KIND.NAME.ATTR` under
+/// Terraform's name of one of berth's attributes (`vpc.main.cidr_block`)
+/// reading that one.
 fn ids(e: &mut Expr) {
     if let ExprKind::Traversal(t) = &mut e.kind
         && let Ok(kind) = t.root.name.parse::<Kind>()
-        && let Some((_, attr)) = IDS.iter().find(|(k, _)| *k == kind)
     {
-        // `KIND.NAME.id`, `KIND.NAME[KEY].id`, `KIND.NAME[*].id`.
+        // `KIND.NAME.ATTR`, `KIND.NAME[KEY].ATTR`, `KIND.NAME[*].ATTR`.
         let at = match t.steps.get(1) {
             Some(Step::Index(_) | Step::Splat(_)) => 2,
             _ => 1,
         };
-        if let Some(Step::Attr(a)) = t.steps.get_mut(at)
-            && a.name == "id"
-        {
-            a.name = (*attr).into();
+        if let Some(Step::Attr(a)) = t.steps.get_mut(at) {
+            let schema = kind.schema().as_block();
+            if let Some(renamed) = read_as(kind, &schema, &a.name) {
+                a.name = renamed.into();
+            }
         }
     }
     super::each_child(e, &mut ids);
+}
+
+/// The attribute of `kind` (whose schema is `schema`) a reference to its
+/// `attr` reads, when `attr` is Terraform's name and not berth's.
+fn read_as(kind: Kind, schema: &BlockSchema, attr: &str) -> Option<&'static str> {
+    if schema.attr(attr).is_some() {
+        return None;
+    }
+    if attr == "id" {
+        return IDS.iter().find(|(k, _)| *k == kind).map(|(_, a)| *a);
+    }
+    match berth_name(schema, attr)? {
+        Berth::Name(n) if schema.attr(n).is_some() => Some(n),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -300,6 +317,41 @@ lb_listener http {
             stack["listener.http"].attrs.get("load_balancer"),
             Some(crate::stack::DesiredValue::Ref(r)) if r.address.to_string() == "load_balancer.this"
         ));
+    }
+
+    #[test]
+    fn references_under_terraforms_attribute_names_read_berths() {
+        let terraform = resources(
+            r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = cidrsubnet(vpc.main.cidr_block, 8, 1)
+  zone = "us-east-1a"
+}
+subnet b {
+  vpc  = vpc.main
+  cidr = cidrsubnet(vpc.main.cidr_block, 8, 2)
+  zone = subnet.a.availability_zone
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = cidrsubnet(vpc.main.cidr, 8, 1)
+  zone = "us-east-1a"
+}
+subnet b {
+  vpc  = vpc.main
+  cidr = cidrsubnet(vpc.main.cidr, 8, 2)
+  zone = subnet.a.zone
+}
+"#,
+        );
+        assert_eq!(terraform, berth);
     }
 
     #[test]
