@@ -534,3 +534,17 @@ fn same_on_both_clouds(dumps: &[&str]) {
         }
     }
 }
+
+/// Regression: ECS takes a container named `1agent` (letters, digits,
+/// `_` and `-`, in any order), but `berth import` wrote its block with the
+/// quoted label berth then refused (E0208), so the import failed as
+/// something "AWS would refuse". A name that is not a bare one is written
+/// quoted and taken; the dump (a Spring app with a secret and ulimits
+/// beside a Datadog agent) imports, applies on both clouds, re-plans clean
+/// and registers the same containers.
+#[test]
+fn a_container_named_with_a_leading_digit_imports_and_registers() {
+    let (printed, _dir) = imported("describe-leading-digit.json");
+    assert!(printed.contains("container \"1agent\" {"), "{printed}");
+    same_on_both_clouds(&["describe-leading-digit.json"]);
+}

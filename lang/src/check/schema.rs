@@ -13,6 +13,7 @@ use crate::eval::CONTAINER_DEFINITIONS;
 use crate::source::Span;
 use crate::suggest::{closest, did_you_mean};
 use crate::syntax::ast::{Block, ExprKind, Item, Label};
+use crate::syntax::is_name;
 
 pub fn check_resource(decl: &ResourceDecl<'_>, diags: &mut Vec<Diagnostic>) {
     let schema = decl.kind.schema().as_block();
@@ -275,6 +276,9 @@ fn unknown_block(name: &str, span: Span, schema: &BlockSchema) -> Diagnostic {
 fn check_label(block: &Block, schema: &BlockSchema, diags: &mut Vec<Diagnostic>) {
     match (&block.label, schema.labelled) {
         (Some(Label::Ident(_)), true) | (None, false) => {}
+        // A name that is not a bare one (ECS takes a container `1app`) is
+        // written quoted.
+        (Some(l @ Label::String(_)), true) if l.text().is_some_and(|t| !t.is_empty() && !is_name(t)) => {}
         (None, true) => diags.push(
             Diagnostic::error(
                 "E0208",
@@ -284,14 +288,17 @@ fn check_label(block: &Block, schema: &BlockSchema, diags: &mut Vec<Diagnostic>)
             .label("name missing")
             .help(format!("write `{} NAME {{ ... }}`", schema.name)),
         ),
-        (Some(Label::String(e)), true) => diags.push(
+        (Some(l @ Label::String(e)), true) => diags.push(
             Diagnostic::error(
                 "E0208",
                 format!("`{}` blocks are named with a bare name", schema.name),
                 e.span,
             )
             .label("a string here")
-            .help("remove the quotes"),
+            .help(match l.text() {
+                Some(_) => "remove the quotes",
+                None => "write the name as text, without `${ }`",
+            }),
         ),
         (Some(l), false) => diags.push(
             Diagnostic::error(

@@ -27,7 +27,7 @@ use crate::check::var_type::VarType;
 use crate::diagnostic::Diagnostic;
 use crate::source::{Sources, Span, Spanned};
 use crate::stack::{Deferred, DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Output, RefTarget};
-use crate::syntax::ast::{Block, Expr, ExprKind, ForExpr, ForResult, Item, Label, Step, StrPart, Traversal};
+use crate::syntax::ast::{Block, Expr, ExprKind, ForExpr, ForResult, Item, Step, StrPart, Traversal};
 use crate::syntax::parse_expr;
 
 /// Region used when the stack block names none.
@@ -774,10 +774,10 @@ impl Evaluator<'_, '_> {
                     }
                 }
                 Item::Block(b) => {
-                    let label = match &b.label {
-                        Some(Label::Ident(i)) => Some(Spanned::new(i.name.clone(), i.span)),
-                        _ => None,
-                    };
+                    let label = b
+                        .label
+                        .as_ref()
+                        .and_then(|l| Some(Spanned::new(l.text()?.to_owned(), l.span())));
                     let nested = DesiredBlock {
                         label,
                         body: self.body(b, each, false),

@@ -35,6 +35,21 @@ impl Label {
             Label::String(e) => e.span,
         }
     }
+
+    /// The name it gives, when it is text written out: a bare name, or a
+    /// quoted one without interpolation.
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Label::Ident(i) => Some(&i.name),
+            Label::String(e) => match &e.kind {
+                ExprKind::String(parts) => match parts.as_slice() {
+                    [StrPart::Lit(s)] => Some(s),
+                    _ => None,
+                },
+                _ => None,
+            },
+        }
+    }
 }
 
 /// One entry of a block body.
