@@ -96,6 +96,7 @@ cases!(
     terraform_policy_documents,
     terraform_heredocs,
     terraform_module_settings,
+    terraform_registry_and_discovery,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

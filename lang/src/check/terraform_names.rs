@@ -172,11 +172,6 @@ const KINDS: &[(&str, Berth)] = &[
         Berth::Note("a listener's extra certificates are its `certificates` list"),
     ),
     (
-        "ecr_lifecycle_policy",
-        Berth::Note("the repository's `lifecycle_rule { }` blocks"),
-    ),
-    ("ecr_repository_policy", Berth::Note("the repository's `policy`")),
-    (
         "cloudwatch_log_stream",
         Berth::Note("ECS makes each task's log stream in the container's log group; leave it out"),
     ),

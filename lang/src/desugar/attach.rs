@@ -1,7 +1,8 @@
 //! Terraform's resources that only attach one thing to another
 //! (`aws_route_table_association`, `aws_route`,
 //! `aws_iam_role_policy_attachment`, `aws_iam_role_policy`,
-//! `aws_ecs_cluster_capacity_providers`): berth writes each as a setting
+//! `aws_ecs_cluster_capacity_providers`, `aws_ecr_repository_policy`,
+//! `aws_ecr_lifecycle_policy`): berth writes each as a setting
 //! of the resource it attaches to, so such a block is folded into that
 //! resource, wherever in the stack's files it is declared. A repeated
 //! attachment (`count`, `for_each`) folds into a list built by a `for`
@@ -36,6 +37,12 @@ enum Into {
     /// An inline `policy NAME { document }` of a role, named by `name`
     /// (else the attachment's own name).
     Policy,
+    /// What the attachment's setting `from` says, read into the parent's
+    /// own settings or blocks by `read`.
+    Read {
+        from: &'static str,
+        read: fn(Expr, &mut Vec<Diagnostic>) -> Vec<Item>,
+    },
     /// Settings and blocks of the parent itself, named as berth does.
     Settings {
         renames: &'static [(&'static str, &'static str)],
@@ -107,6 +114,24 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Settings {
             renames: &[("capacity_providers", "capacity_providers")],
             blocks: &["default_capacity_provider_strategy"],
+        },
+    },
+    Attachment {
+        kinds: &["ecr_repository_policy", "repository_policy"],
+        parent: "ecr_repository",
+        by: &["repository"],
+        into: Into::Settings {
+            renames: &[("policy", "policy")],
+            blocks: &[],
+        },
+    },
+    Attachment {
+        kinds: &["ecr_lifecycle_policy", "lifecycle_policy"],
+        parent: "ecr_repository",
+        by: &["repository"],
+        into: Into::Read {
+            from: "policy",
+            read: super::ecr_lifecycle::rules,
         },
     },
 ];
@@ -523,13 +548,30 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
                 add.items.push(Item::Block(policy));
             }
         }
+        Into::Read { from, read } => {
+            if let Some(r) = repeat {
+                diags.push(not_repeated(&kind, t.spec.parent, &r));
+                return;
+            }
+            let mut found = None;
+            for item in t.block.body {
+                match item {
+                    Item::Attribute(a) if found.is_none() && a.name.name == *from => found = Some(a.value),
+                    other => diags.push(stray(&other, &what, &format!("`{}` and `{from}`", t.spec.by[0]))),
+                }
+            }
+            match found {
+                Some(value) => add.items.extend(read(value, diags)),
+                None => diags.push(
+                    Diagnostic::error(CODE, format!("{what} needs its `{from}`"), t.block.kind.span)
+                        .label(format!("no `{from}`"))
+                        .help(format!("add `{from} = ...`")),
+                ),
+            }
+        }
         Into::Settings { renames, blocks } => {
             if let Some(r) = repeat {
-                diags.push(
-                    Diagnostic::error(CODE, format!("a `{kind}` is not repeated"), r.expr().span)
-                        .label(format!("`{}` here", r.meta()))
-                        .help(format!("write its settings on the `{}`", t.spec.parent)),
-                );
+                diags.push(not_repeated(&kind, t.spec.parent, &r));
                 return;
             }
             let takes = super::listed(renames.iter().map(|(tf, _)| *tf).chain(blocks.iter().copied()));
@@ -549,6 +591,14 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
             ));
         }
     }
+}
+
+/// E0211 for an attachment of `kind` repeated by `r`, where its parent
+/// takes one.
+fn not_repeated(kind: &str, parent: &str, r: &Repeat) -> Diagnostic {
+    Diagnostic::error(CODE, format!("a `{kind}` is not repeated"), r.expr().span)
+        .label(format!("`{}` here", r.meta()))
+        .help(format!("write its settings on the `{parent}`"))
 }
 
 /// A role's `policy NAME { document }` from Terraform's

@@ -51,6 +51,12 @@ const RESTATED: &[Restated] = &[
         "berth does not revoke a group's rules before deleting it (Terraform's flag for rules a service such as EMR adds)",
     ),
     (
+        "log_group",
+        "skip_destroy",
+        "false",
+        "berth deletes what it destroys; `prevent_destroy = true` refuses a plan that would",
+    ),
+    (
         "role",
         "force_detach_policies",
         "true",

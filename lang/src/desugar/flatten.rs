@@ -2,7 +2,8 @@
 //! itself: a service's `network_configuration`, a load balancer's
 //! `access_logs` and `connection_logs`, a task definition's
 //! `runtime_platform` and `ephemeral_storage`, a repository's
-//! `image_scanning_configuration` and `encryption_configuration`, a
+//! `image_scanning_configuration` and `encryption_configuration`, a Cloud
+//! Map service's `dns_config` and `health_check_custom_config`, a
 //! target group's `stickiness`, a cluster's `containerInsights` `setting`,
 //! a role's `inline_policy`;
 //! and a health check's `enabled = true` (berth's target groups always
@@ -13,7 +14,8 @@ use crate::diagnostic::Diagnostic;
 use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item};
 
 /// A block of Terraform's whose settings are berth's attributes of the
-/// resource: (kind, block, [(Terraform's setting, berth's attribute)]).
+/// resource: (kind, block, [(Terraform's setting, berth's attribute)]); a
+/// block inside such a block is named by its path (`dns_config.dns_records`).
 type Flat = (
     &'static str,
     &'static str,
@@ -62,6 +64,24 @@ const FLAT: &[Flat] = &[
         &[("size_in_gib", "ephemeral_storage")],
     ),
     (
+        "discovery_service",
+        "dns_config",
+        &[
+            ("namespace_id", "namespace"),
+            ("routing_policy", "routing_policy"),
+        ],
+    ),
+    (
+        "discovery_service",
+        "dns_config.dns_records",
+        &[("ttl", "dns_ttl"), ("type", "dns_type")],
+    ),
+    (
+        "discovery_service",
+        "health_check_custom_config",
+        &[("failure_threshold", "health_check_failure_threshold")],
+    ),
+    (
         "ecr_repository",
         "image_scanning_configuration",
         &[("scan_on_push", "scan_on_push")],
@@ -76,7 +96,10 @@ const FLAT: &[Flat] = &[
 /// Every such block of the resource `block`.
 pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
     let kind = block.kind.name.as_str();
-    let flat: Vec<&Flat> = FLAT.iter().filter(|(k, _, _)| *k == kind).collect();
+    let flat: Vec<&Flat> = FLAT
+        .iter()
+        .filter(|(k, path, _)| *k == kind && !path.contains('.'))
+        .collect();
     let special = matches!(kind, "target_group" | "cluster" | "role");
     if flat.is_empty() && !special {
         return;
@@ -85,7 +108,7 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
     for item in std::mem::take(&mut block.body) {
         match item {
             Item::Block(b) => match flat.iter().find(|(_, name, _)| b.kind.name == *name) {
-                Some((_, _, renames)) => block.body.extend(settings(b, renames, diags)),
+                Some((_, path, renames)) => block.body.extend(settings(&kind, path, b, renames, diags)),
                 None => block.body.extend(special_block(&kind, b, diags)),
             },
             other => block.body.push(other),
@@ -93,11 +116,35 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The settings of `b`, named as berth names them.
-fn settings(b: Block, renames: &[(&str, &str)], diags: &mut Vec<Diagnostic>) -> Vec<Item> {
+/// The settings of `b`, at `path` in a resource of `kind`, and of the
+/// blocks in it, named as berth names them.
+fn settings(
+    kind: &str,
+    path: &str,
+    b: Block,
+    renames: &[(&str, &str)],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Item> {
+    let inner = |name: &str| format!("{path}.{name}");
+    let nested: Vec<&Flat> = FLAT
+        .iter()
+        .filter(|(k, p, _)| *k == kind && p.strip_prefix(path).is_some_and(|rest| rest.starts_with('.')))
+        .collect();
     let what = format!("a `{}` block", b.kind.name);
-    let takes = super::listed(renames.iter().map(|(tf, _)| *tf));
-    super::renamed_settings(b.body, renames, (&what, &takes), &mut super::no_blocks, diags)
+    let takes = super::listed(
+        renames
+            .iter()
+            .map(|(tf, _)| *tf)
+            .chain(nested.iter().filter_map(|(_, p, _)| p.rsplit('.').next())),
+    );
+    let mut blocks = |b: Block, diags: &mut Vec<Diagnostic>| match nested
+        .iter()
+        .find(|(_, p, _)| *p == inner(&b.kind.name))
+    {
+        Some((_, p, renames)) => Ok(settings(kind, p, b, renames, diags)),
+        None => Err(b),
+    };
+    super::renamed_settings(b.body, renames, (&what, &takes), &mut blocks, diags)
 }
 
 /// A block of a target group, cluster or role that Terraform writes its

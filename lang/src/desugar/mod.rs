@@ -31,6 +31,7 @@
 mod attach;
 mod autoscaling;
 mod defaults;
+mod ecr_lifecycle;
 mod flatten;
 mod listener;
 mod names;
