@@ -356,6 +356,102 @@ fn every_data_kind_reads_what_another_tool_made_on_both_clouds() {
     }
 }
 
+/// The reader above as Terraform writes it: `data "aws_route53_zone"`
+/// and `"aws_acm_certificate"` types, EC2's `filter { name  values }`
+/// blocks (`tag:KEY`, `vpc-id`, `availability-zone`, `group-name`),
+/// Terraform's arguments (`vpc_id`, `private_zone`, `most_recent`) and
+/// attributes (`cidr_block`, `availability_zone`, `zone_id`).
+const TERRAFORM_READER: &str = r#"
+stack "reader" { region = "us-east-1" }
+
+data vpc legacy {
+  filter {
+    name   = "tag:Team"
+    values = ["legacy"]
+  }
+}
+data subnet a {
+  vpc_id = data.vpc.legacy.id
+  filter {
+    name   = "tag:Tier"
+    values = ["a"]
+  }
+}
+data subnets all {
+  filter {
+    name   = "vpc-id"
+    values = [data.vpc.legacy.id]
+  }
+}
+data subnets in_b {
+  filter {
+    name   = "vpc-id"
+    values = [data.vpc.legacy.id]
+  }
+  filter {
+    name   = "availability-zone"
+    values = ["us-east-1b"]
+  }
+}
+data security_group web {
+  vpc_id = data.vpc.legacy.id
+  filter {
+    name   = "group-name"
+    values = ["legacy-web"]
+  }
+}
+data acm_certificate site {
+  domain      = "shop.example.com"
+  most_recent = true
+}
+data route53_zone shop {
+  name         = "shop.example.com"
+  private_zone = false
+}
+
+output vpc { value = data.vpc.legacy.id }
+output cidr { value = data.vpc.legacy.cidr_block }
+output subnet { value = data.subnet.a.id }
+output zone { value = data.subnet.a.availability_zone }
+output subnets { value = data.subnets.all.ids }
+output in_b { value = data.subnets.in_b.ids }
+output group { value = data.security_group.web.id }
+output certificate { value = data.acm_certificate.site.arn }
+output zone_id { value = data.route53_zone.shop.zone_id }
+"#;
+
+#[test]
+fn terraforms_data_sources_read_what_another_tool_made_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        for name in ["legacy", "reader"] {
+            std::fs::create_dir(tmp.path().join(name)).expect("dir");
+        }
+        let pair = Pair::new(&tmp.path().join("legacy"), &tmp.path().join("reader"));
+        std::fs::write(pair.second.join("main.berth"), TERRAFORM_READER).expect("write");
+        let ids = make_legacy(&pair, &cloud);
+
+        pair.converges(&cloud, &pair.second, "the reader");
+        let out = pair.berth(&cloud, &pair.second, &["output", "--format", "json"]);
+        out.expect_code(0);
+        let parsed: Value = serde_json::from_str(&out.stdout).expect("json");
+        let value = |name: &str| parsed["outputs"][name]["value"].clone();
+        let mut subnets = vec![ids["a"].clone(), ids["b"].clone()];
+        subnets.sort_by(|x, y| x.as_str().cmp(&y.as_str()));
+        assert_eq!(value("vpc"), ids["vpc"]);
+        assert_eq!(value("cidr"), "10.9.0.0/16");
+        assert_eq!(value("subnet"), ids["a"]);
+        assert_eq!(value("zone"), "us-east-1a");
+        assert_eq!(value("subnets"), Value::Array(subnets));
+        assert_eq!(value("in_b"), json!([ids["b"]]));
+        assert_eq!(value("group"), ids["sg"]);
+        assert_eq!(value("certificate"), ids["certificate"]);
+        assert_eq!(value("zone_id"), ids["zone"]);
+        pair.berth(&cloud, &pair.second, &["destroy", "--auto-approve"])
+            .expect_code(0);
+    }
+}
+
 /// `data ssm_parameter` (Terraform's `data "aws_ssm_parameter"`): one
 /// stack publishes its VPC's id and a password in SSM, another reads them
 /// by name. The id is plain in plans; the password (a `SecureString`) and

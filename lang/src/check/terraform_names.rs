@@ -54,6 +54,7 @@ const NAMES: &[(&str, &str, Berth)] = &[
         Berth::Name("algorithm"),
     ),
     ("ecr_repository", "repository_url", Berth::Name("url")),
+    ("alias", "evaluate_target_health", Berth::Name("evaluate_health")),
     ("load_balancer", "name_prefix", Berth::Note(NAME_PREFIX)),
     ("target_group", "name_prefix", Berth::Note(NAME_PREFIX)),
     ("security_group", "name_prefix", Berth::Note(NAME_PREFIX)),

@@ -132,7 +132,7 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
 /// E0211 unless `value` of `setting` is `default` (a quoted bool, or text
 /// in any case, as Terraform's provider takes them); its help says what
 /// berth does `instead` and to leave `out` what holds it.
-fn check(
+pub(super) fn check(
     value: &Expr,
     (setting, default): (&str, &str),
     instead: &str,

@@ -18,6 +18,8 @@
 //!   stack's files;
 //! - settings that restate what berth does anyway (`instance_tenancy =
 //!   "default"`, `deployment_controller { type = "ECS" }`: [`defaults`]);
+//! - Terraform's data sources berth names otherwise (`route53_zone`),
+//!   their arguments, attributes and EC2 `filter` blocks ([`lookups`]);
 //! - Terraform's resource types berth names otherwise (`lb`), Terraform's
 //!   names of berth's settings (`vpc_id`, `cidr_block`, ...) and
 //!   Terraform's `id` of a kind without one ([`names`]).
@@ -34,6 +36,7 @@ mod defaults;
 mod ecr_lifecycle;
 mod flatten;
 mod listener;
+mod lookups;
 mod names;
 mod policy_document;
 mod rules;
@@ -61,6 +64,7 @@ pub fn rewrite_all(
     diags: &mut Vec<Diagnostic>,
 ) {
     names::kinds(files);
+    lookups::rewrite(files, diags);
     for (_, file) in files.iter_mut() {
         rewrite(file, diags);
     }

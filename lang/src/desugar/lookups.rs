@@ -1,0 +1,286 @@
+//! Terraform's data sources as berth's lookups: the types berth names
+//! otherwise (`data "aws_route53_zone"`, written `data route53_zone`, is
+//! `data hosted_zone`), their arguments and attributes under Terraform's
+//! names (`private_zone`, `zone_id`), EC2's `filter { name  values }`
+//! blocks (`vpc-id`, `tag:KEY`, ...), and arguments that restate what
+//! berth's lookups do (`most_recent = true`); every reference to such a
+//! lookup (`data.route53_zone.main.zone_id`) reads berth's
+//! (`data.hosted_zone.main.id`).
+
+use std::collections::BTreeMap;
+
+use berth_provider::lookup::DataKind;
+
+use super::{CODE, literal, stray};
+use crate::FileId;
+use crate::diagnostic::Diagnostic;
+use crate::syntax::DATA;
+use crate::syntax::ast::{
+    Attribute, Block, Expr, ExprKind, File, Ident, Item, Label, MapEntry, MapKey, Step,
+};
+
+/// Terraform's data source types (without `aws_`) that berth names
+/// otherwise.
+const KINDS: &[(&str, DataKind)] = &[
+    ("route53_zone", DataKind::HostedZone),
+    ("acm_certificate", DataKind::Certificate),
+    ("ec2_managed_prefix_list", DataKind::PrefixList),
+    ("ecs_cluster", DataKind::Cluster),
+    ("iam_role", DataKind::Role),
+    ("lb", DataKind::LoadBalancer),
+    ("alb", DataKind::LoadBalancer),
+    ("lb_target_group", DataKind::TargetGroup),
+    ("alb_target_group", DataKind::TargetGroup),
+    ("lb_listener", DataKind::Listener),
+    ("alb_listener", DataKind::Listener),
+];
+
+/// Terraform's names of a lookup's arguments and attributes: (lookup,
+/// Terraform's, berth's).
+const NAMES: &[(DataKind, &str, &str)] = &[
+    (DataKind::HostedZone, "zone_id", "id"),
+    (DataKind::HostedZone, "private_zone", "private"),
+    (DataKind::Vpc, "cidr_block", "cidr"),
+    (DataKind::Subnet, "cidr_block", "cidr"),
+    (DataKind::Subnet, "availability_zone", "zone"),
+    (DataKind::Subnet, "vpc_id", "vpc"),
+    (DataKind::SecurityGroup, "vpc_id", "vpc"),
+    (DataKind::Cluster, "cluster_name", "name"),
+    (DataKind::Listener, "load_balancer_arn", "load_balancer"),
+];
+
+/// Arguments that restate what berth's lookup does: (lookup, argument,
+/// the value that is berth's behaviour, what berth does instead).
+const RESTATED: &[(DataKind, &str, &str, &str)] = &[
+    (
+        DataKind::Certificate,
+        "most_recent",
+        "true",
+        "berth's lookup takes the newest issued certificate",
+    ),
+    (
+        DataKind::SsmParameter,
+        "with_decryption",
+        "true",
+        "berth reads a SecureString's value decrypted (and keeps it sensitive)",
+    ),
+];
+
+/// EC2's filter names berth's lookups take as their own filters: (the
+/// lookups, EC2's name, berth's filter).
+const EC2_FILTERS: &[(&[DataKind], &str, &str)] = &[
+    (&[DataKind::Vpc], "vpc-id", "id"),
+    (
+        &[DataKind::Subnet, DataKind::Subnets, DataKind::SecurityGroup],
+        "vpc-id",
+        "vpc",
+    ),
+    (
+        &[DataKind::Subnet, DataKind::Subnets],
+        "availability-zone",
+        "zone",
+    ),
+    (&[DataKind::Subnet, DataKind::Subnets], "subnet-id", "id"),
+    (&[DataKind::SecurityGroup], "group-id", "id"),
+    (&[DataKind::SecurityGroup], "group-name", "name"),
+];
+
+/// Rewrites every `data` block of `files` written with Terraform's names,
+/// and every reference to one, into berth's lookups.
+pub(super) fn rewrite(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
+    let mut renamed: BTreeMap<(String, String), DataKind> = BTreeMap::new();
+    for (_, file) in files.iter_mut() {
+        for block in file.blocks.iter_mut().filter(|b| b.kind.name == DATA) {
+            let Some(word) = &mut block.subkind else { continue };
+            if let Some((_, kind)) = KINDS.iter().find(|(tf, _)| *tf == word.name) {
+                if let Some(Label::Ident(name)) = &block.label {
+                    renamed.insert((word.name.clone(), name.name.clone()), *kind);
+                }
+                word.name = kind.keyword().into();
+            }
+            if let Ok(kind) = word.name.parse::<DataKind>() {
+                arguments(kind, block, diags);
+            }
+        }
+    }
+    for (_, file) in files.iter_mut() {
+        for block in &mut file.blocks {
+            super::each_expr(block, &mut |e| references(e, &renamed));
+        }
+    }
+}
+
+/// The arguments of the lookup `block` of `kind`, named and filtered as
+/// berth's.
+fn arguments(kind: DataKind, block: &mut Block, diags: &mut Vec<Diagnostic>) {
+    let mut tags: Vec<MapEntry> = Vec::new();
+    for item in std::mem::take(&mut block.body) {
+        match item {
+            Item::Attribute(mut a) => {
+                if let Some((_, _, default, instead)) = RESTATED
+                    .iter()
+                    .find(|(k, name, ..)| *k == kind && *name == a.name.name)
+                {
+                    super::defaults::check(
+                        &a.value,
+                        (&a.name.name, default),
+                        instead,
+                        &format!("`{}`", a.name.name),
+                        diags,
+                    );
+                    continue;
+                }
+                if kind.filter(&a.name.name).is_none()
+                    && let Some(berth) = berth_name(kind, &a.name.name)
+                {
+                    a.name.name = berth.into();
+                }
+                block.body.push(Item::Attribute(a));
+            }
+            Item::Block(b) if b.kind.name == "filter" && kind.filter("tags").is_some() => {
+                if let Some(made) = ec2_filter(kind, b, &mut tags, diags) {
+                    block.body.push(Item::Attribute(made));
+                }
+            }
+            other => block.body.push(other),
+        }
+    }
+    if !tags.is_empty() {
+        add_tags(block, tags);
+    }
+}
+
+/// One of EC2's `filter { name  values }` blocks as berth's filter; a
+/// `tag:KEY` filter is an entry of the lookup's `tags`, added to `tags`.
+fn ec2_filter(
+    kind: DataKind,
+    b: Block,
+    tags: &mut Vec<MapEntry>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Attribute> {
+    let span = b.kind.span;
+    let (mut name, mut values) = (None, None);
+    for item in b.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "name" => name = Some(a.value),
+            Item::Attribute(a) if a.name.name == "values" => values = Some(a.value),
+            other => diags.push(stray(&other, "a `filter` block", "`name` and `values`")),
+        }
+    }
+    let ours = || EC2_FILTERS.iter().filter(|(kinds, ..)| kinds.contains(&kind));
+    let takes = format!("`tag:KEY`, {}", super::listed(ours().map(|(_, ec2, _)| *ec2)));
+    let Some(filter) = name.as_ref().and_then(literal).map(str::to_owned) else {
+        diags.push(
+            Diagnostic::error(
+                CODE,
+                "a `filter` names what it filters on",
+                name.map_or(span, |n| n.span),
+            )
+            .label("not a name written out")
+            .help(format!("berth's lookups take {takes}")),
+        );
+        return None;
+    };
+    let value = match values.map(|v| (v.span, v.kind)) {
+        Some((_, ExprKind::List(mut items))) if items.len() == 1 => items.pop()?,
+        other => {
+            diags.push(
+                Diagnostic::error(
+                    CODE,
+                    "a `filter` has one value here",
+                    other.map_or(span, |(s, _)| s),
+                )
+                .label("not a list of one value")
+                .help("berth's filters match one value each (tags take EC2's `*` and `?` wildcards)"),
+            );
+            return None;
+        }
+    };
+    if let Some(key) = filter.strip_prefix("tag:") {
+        tags.push(MapEntry {
+            key: MapKey {
+                name: key.to_owned(),
+                quoted: true,
+                span,
+            },
+            value,
+        });
+        return None;
+    }
+    match ours().find(|(_, ec2, _)| *ec2 == filter) {
+        Some((_, _, berth)) => Some(Attribute {
+            name: Ident {
+                name: (*berth).into(),
+                span,
+            },
+            value,
+            span,
+        }),
+        None => {
+            diags.push(
+                Diagnostic::error(CODE, format!("EC2's filter `{filter}` is not written"), span)
+                    .label("in this `filter` block")
+                    .help(format!("berth's lookups take {takes}")),
+            );
+            None
+        }
+    }
+}
+
+/// `entries` added to the lookup's `tags` map (made when it has none).
+fn add_tags(block: &mut Block, entries: Vec<MapEntry>) {
+    let existing = block.body.iter_mut().find_map(|item| match item {
+        Item::Attribute(a) if a.name.name == "tags" => match &mut a.value.kind {
+            ExprKind::Map(m) => Some(m),
+            _ => None,
+        },
+        _ => None,
+    });
+    match existing {
+        Some(map) => map.extend(entries),
+        None => {
+            let span = entries[0].key.span;
+            block.body.push(Item::Attribute(Attribute {
+                name: Ident {
+                    name: "tags".into(),
+                    span,
+                },
+                value: Expr {
+                    kind: ExprKind::Map(entries),
+                    span,
+                },
+                span,
+            }));
+        }
+    }
+}
+
+/// berth's name of the lookup's argument or attribute `name`, when
+/// `name` is Terraform's.
+fn berth_name(kind: DataKind, name: &str) -> Option<&'static str> {
+    NAMES
+        .iter()
+        .find(|(k, tf, _)| *k == kind && *tf == name)
+        .map(|(_, _, berth)| *berth)
+}
+
+/// `e`, and every expression in it, with references to a lookup written
+/// under Terraform's type or attribute names reading berth's.
+fn references(e: &mut Expr, renamed: &BTreeMap<(String, String), DataKind>) {
+    if let ExprKind::Traversal(t) = &mut e.kind
+        && t.root.name == DATA
+        && let [Step::Attr(kind), Step::Attr(name), rest @ ..] = t.steps.as_mut_slice()
+    {
+        if let Some(berth) = renamed.get(&(kind.name.clone(), name.name.clone())) {
+            kind.name = berth.keyword().into();
+        }
+        if let Ok(kind) = kind.name.parse::<DataKind>()
+            && let Some(Step::Attr(attr)) = rest.first_mut()
+            && kind.attr(&attr.name).is_none()
+            && let Some(berth) = berth_name(kind, &attr.name)
+        {
+            attr.name = berth.into();
+        }
+    }
+    super::each_child(e, &mut |child| references(child, renamed));
+}
