@@ -1,11 +1,18 @@
-//! Functions of lists and maps. Maps are kept sorted by key, so functions
-//! that walk a map (`keys`, `values`) answer in key order, as Terraform's.
+//! Functions of lists, maps and sets. Maps are kept sorted by key, so
+//! functions that walk a map (`keys`, `values`) answer in key order, as
+//! Terraform's. Sets are lists without repeats (what `toset` makes): the
+//! set functions answer them in `toset`'s order.
 
 use std::collections::BTreeMap;
 
 use berth_provider::Value;
 
+use super::conversion::{set_of, unify};
 use super::{scalar_text, whole};
+
+/// The most combinations `setproduct` makes: the list is built in memory,
+/// and a product past this is a mistake rather than a plan.
+const PRODUCT_MAX: usize = 65_536;
 
 /// `index(list, value)`: the position of the first element equal to
 /// `value`.
@@ -285,6 +292,267 @@ pub(super) fn reverse(args: &[Value]) -> Result<Value, String> {
     Ok(Value::List(items.iter().rev().cloned().collect()))
 }
 
+/// `sort(list)`: the strings in lexical order (of their UTF-8 bytes, as
+/// Go's); numbers and booleans sort as their text, as Terraform converts
+/// them (`sort([10, 9])` = `["10", "9"]`).
+pub(super) fn sort(args: &[Value]) -> Result<Value, String> {
+    let [Value::List(items)] = args else {
+        return Err("`sort(list)` takes one list of strings".into());
+    };
+    let mut texts = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::Null => Err(format!(
+                "`sort`: element {i} is null; a null string cannot be sorted"
+            )),
+            _ => scalar_text(item).ok_or_else(|| {
+                format!(
+                    "`sort` takes a list of strings; element {i} is a {}",
+                    item.type_name()
+                )
+            }),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    texts.sort_unstable();
+    Ok(Value::List(texts.into_iter().map(Value::String).collect()))
+}
+
+/// The lists a set function takes, each with its elements converted to
+/// the one type of all of them (`setunion(["a"], [1])` = `["1", "a"]`, as
+/// Terraform converts its sets to one element type first).
+fn sets(args: &[Value], name: &str, usage: &str) -> Result<Vec<Vec<Value>>, String> {
+    let mut all = Vec::new();
+    let mut lengths = Vec::with_capacity(args.len());
+    for a in args {
+        let Value::List(items) = a else {
+            return Err(format!("{usage}, not a {}", a.type_name()));
+        };
+        lengths.push(items.len());
+        all.extend(items.iter().cloned());
+    }
+    let mut all = unify(&all, name)?.into_iter();
+    Ok(lengths
+        .into_iter()
+        .map(|n| all.by_ref().take(n).collect())
+        .collect())
+}
+
+/// `setunion(sets...)`: the elements of any of the sets.
+pub(super) fn setunion(args: &[Value]) -> Result<Value, String> {
+    let usage = "`setunion(sets...)` takes one or more lists or sets";
+    if args.is_empty() {
+        return Err(usage.into());
+    }
+    let all: Vec<Value> = sets(args, "setunion", usage)?.concat();
+    Ok(Value::List(set_of(&all)))
+}
+
+/// `setintersection(sets...)`: the elements of every one of the sets.
+pub(super) fn setintersection(args: &[Value]) -> Result<Value, String> {
+    let usage = "`setintersection(sets...)` takes one or more lists or sets";
+    let sets = sets(args, "setintersection", usage)?;
+    let Some((first, rest)) = sets.split_first() else {
+        return Err(usage.into());
+    };
+    let common: Vec<Value> = first
+        .iter()
+        .filter(|e| rest.iter().all(|s| s.contains(e)))
+        .cloned()
+        .collect();
+    Ok(Value::List(set_of(&common)))
+}
+
+/// `setsubtract(a, b)`: the elements of `a` that are not in `b`.
+pub(super) fn setsubtract(args: &[Value]) -> Result<Value, String> {
+    let usage = "`setsubtract(a, b)` takes two lists or sets";
+    if args.len() != 2 {
+        return Err(usage.into());
+    }
+    let Ok([a, b]) = <[Vec<Value>; 2]>::try_from(sets(args, "setsubtract", usage)?) else {
+        return Err(usage.into());
+    };
+    let left: Vec<Value> = a.into_iter().filter(|e| !b.contains(e)).collect();
+    Ok(Value::List(set_of(&left)))
+}
+
+/// `setproduct(sets...)`: every combination of one element of each
+/// argument, as a list, the last argument varying fastest
+/// (`setproduct(["a", "b"], [1, 2])` = `[["a", 1], ["a", 2], ["b", 1],
+/// ["b", 2]]`); empty when any argument is.
+pub(super) fn setproduct(args: &[Value]) -> Result<Value, String> {
+    let usage = "`setproduct(sets...)` takes two or more lists or sets";
+    if args.len() < 2 {
+        return Err(usage.into());
+    }
+    let mut sets = Vec::with_capacity(args.len());
+    for a in args {
+        let Value::List(items) = a else {
+            return Err(format!("{usage}, not a {}", a.type_name()));
+        };
+        // Each argument's elements are of one type; the arguments may
+        // differ.
+        sets.push(unify(items, "setproduct")?);
+    }
+    if sets.iter().any(Vec::is_empty) {
+        return Ok(Value::List(Vec::new()));
+    }
+    let mut combinations: Vec<Vec<Value>> = vec![Vec::new()];
+    for set in &sets {
+        if combinations.len().saturating_mul(set.len()) > PRODUCT_MAX {
+            return Err(format!(
+                "`setproduct` would make more than {PRODUCT_MAX} combinations"
+            ));
+        }
+        combinations = combinations
+            .iter()
+            .flat_map(|c| {
+                set.iter().map(move |e| {
+                    let mut c = c.clone();
+                    c.push(e.clone());
+                    c
+                })
+            })
+            .collect();
+    }
+    Ok(Value::List(combinations.into_iter().map(Value::List).collect()))
+}
+
+/// `coalescelist(lists...)`: the first list that is not empty.
+pub(super) fn coalescelist(args: &[Value]) -> Result<Value, String> {
+    let usage = "`coalescelist(lists...)` takes one or more lists";
+    if args.is_empty() {
+        return Err(usage.into());
+    }
+    if let Some(a) = args.iter().find(|a| !matches!(a, Value::List(_))) {
+        return Err(format!("{usage}, not a {}", a.type_name()));
+    }
+    args.iter()
+        .find(|a| matches!(a, Value::List(items) if !items.is_empty()))
+        .cloned()
+        .ok_or_else(|| "`coalescelist` found only empty lists".into())
+}
+
+/// The booleans of a list for `alltrue` and `anytrue`, `None` for a null;
+/// `"true"` and `"false"` convert, as in Terraform.
+fn booleans(args: &[Value], name: &str) -> Result<Vec<Option<bool>>, String> {
+    let [Value::List(items)] = args else {
+        return Err(format!("`{name}(list)` takes one list of booleans"));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::Null => Ok(None),
+            Value::Bool(b) => Ok(Some(*b)),
+            Value::String(t) if t == "true" => Ok(Some(true)),
+            Value::String(t) if t == "false" => Ok(Some(false)),
+            other => Err(format!(
+                "`{name}` takes a list of booleans; element {i} is {}",
+                match other {
+                    Value::String(t) => format!("\"{t}\""),
+                    _ => format!("a {}", other.type_name()),
+                }
+            )),
+        })
+        .collect()
+}
+
+/// `alltrue(list)`: whether every element is `true` (a null is not);
+/// `true` for an empty list.
+pub(super) fn alltrue(args: &[Value]) -> Result<Value, String> {
+    let bools = booleans(args, "alltrue")?;
+    Ok(Value::Bool(bools.iter().all(|b| *b == Some(true))))
+}
+
+/// `anytrue(list)`: whether any element is `true` (nulls are skipped);
+/// `false` for an empty list.
+pub(super) fn anytrue(args: &[Value]) -> Result<Value, String> {
+    let bools = booleans(args, "anytrue")?;
+    Ok(Value::Bool(bools.contains(&Some(true))))
+}
+
+/// `chunklist(list, size)`: the list cut into lists of `size` elements,
+/// the last one shorter if need be; a size of 0 makes one chunk of all.
+pub(super) fn chunklist(args: &[Value]) -> Result<Value, String> {
+    let usage = "`chunklist(list, size)` takes a list and a whole number";
+    let [Value::List(items), size @ (Value::Int(_) | Value::Decimal(_))] = args else {
+        return Err(usage.into());
+    };
+    // An empty list is answered before the size is read, as Terraform's.
+    if items.is_empty() {
+        return Ok(Value::List(Vec::new()));
+    }
+    let size = whole(size).ok_or(usage)?;
+    if size < 0 {
+        return Err(format!("`chunklist` size must not be negative, not {size}"));
+    }
+    if size == 0 {
+        return Ok(Value::List(vec![Value::List(items.clone())]));
+    }
+    // Past `usize` is past any list's length: one chunk.
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    Ok(Value::List(
+        items.chunks(size).map(|c| Value::List(c.to_vec())).collect(),
+    ))
+}
+
+/// `transpose(map)`: of a map of lists of strings, the map of each string
+/// to the sorted keys whose lists hold it (`transpose({ a = ["x"], b = ["x",
+/// "y"] })` = `{ x = ["a", "b"], y = ["b"] }`).
+pub(super) fn transpose(args: &[Value]) -> Result<Value, String> {
+    let usage = "`transpose(map)` takes one map of lists of strings";
+    let [Value::Map(m)] = args else {
+        return Err(usage.into());
+    };
+    let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    // The map is walked in key order: each list comes out sorted.
+    for (key, list) in m {
+        let Value::List(items) = list else {
+            return Err(format!("{usage}; \"{key}\" is a {}", list.type_name()));
+        };
+        for item in items {
+            let text = match item {
+                Value::Null => None,
+                _ => scalar_text(item),
+            }
+            .ok_or_else(|| format!("{usage}; \"{key}\" holds a {}", item.type_name()))?;
+            out.entry(text).or_default().push(Value::String(key.clone()));
+        }
+    }
+    Ok(Value::Map(
+        out.into_iter().map(|(k, v)| (k, Value::List(v))).collect(),
+    ))
+}
+
+/// `matchkeys(values, keys, searchset)`: the elements of `values` whose
+/// element at the same position in `keys` is in `searchset`, in order.
+pub(super) fn matchkeys(args: &[Value]) -> Result<Value, String> {
+    let [Value::List(values), Value::List(keys), Value::List(search)] = args else {
+        return Err("`matchkeys(values, keys, searchset)` takes three lists".into());
+    };
+    if values.len() != keys.len() {
+        return Err(format!(
+            "`matchkeys` has {} values but {} keys: they pair up one by one",
+            values.len(),
+            keys.len()
+        ));
+    }
+    // Keys and the search set compare as one type (`1` matches `"1"`).
+    let both: Vec<Value> = keys.iter().chain(search).cloned().collect();
+    let both = unify(&both, "matchkeys")
+        .map_err(|_| "`matchkeys` keys and searchset must be of one type".to_owned())?;
+    let (keys, search) = both.split_at(keys.len());
+    Ok(Value::List(
+        values
+            .iter()
+            .zip(keys)
+            .filter(|(_, k)| search.contains(k))
+            .map(|(v, _)| v.clone())
+            .collect(),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::call;
@@ -432,5 +700,206 @@ mod tests {
             Ok(strs(&["a", "b", "1"]))
         );
         assert!(call("compact", &[list(&[strs(&["a"])])]).is_err());
+    }
+
+    #[test]
+    fn sort_is_lexical_over_text() {
+        assert_eq!(
+            call("sort", &[strs(&["e", "d", "a", "x", "B"])]),
+            Ok(strs(&["B", "a", "d", "e", "x"]))
+        );
+        assert_eq!(
+            call("sort", &[list(&[Value::Int(10), Value::Int(9), num("1.5")])]),
+            Ok(strs(&["1.5", "10", "9"]))
+        );
+        assert_eq!(call("sort", &[strs(&[])]), Ok(strs(&[])));
+        assert!(call("sort", &[list(&[s("a"), Value::Null])]).is_err());
+        assert!(call("sort", &[list(&[strs(&["a"])])]).is_err());
+        assert!(call("sort", &[s("a")]).is_err());
+    }
+
+    #[test]
+    fn set_operations_answer_sets() {
+        assert_eq!(
+            call("setunion", &[strs(&["a", "b"]), strs(&["b", "c"]), strs(&["d"])]),
+            Ok(strs(&["a", "b", "c", "d"]))
+        );
+        assert_eq!(
+            call("setunion", &[strs(&["a"]), list(&[Value::Int(1)])]),
+            Ok(strs(&["1", "a"]))
+        );
+        assert_eq!(call("setunion", &[strs(&["b", "a", "b"])]), Ok(strs(&["a", "b"])));
+        assert!(call("setunion", &[]).is_err());
+        assert!(call("setunion", &[strs(&["a"]), s("b")]).is_err());
+        assert_eq!(
+            call(
+                "setintersection",
+                &[strs(&["a", "b"]), strs(&["b", "c"]), strs(&["b", "d"])]
+            ),
+            Ok(strs(&["b"]))
+        );
+        assert_eq!(
+            call("setintersection", &[strs(&["1", "2"]), list(&[Value::Int(2)])]),
+            Ok(strs(&["2"]))
+        );
+        assert_eq!(call("setintersection", &[strs(&["a"]), strs(&[])]), Ok(strs(&[])));
+        assert!(call("setintersection", &[]).is_err());
+        assert_eq!(
+            call("setsubtract", &[strs(&["a", "b", "c"]), strs(&["a", "c"])]),
+            Ok(strs(&["b"]))
+        );
+        assert_eq!(call("setsubtract", &[strs(&[]), strs(&["a"])]), Ok(strs(&[])));
+        assert!(call("setsubtract", &[strs(&["a"])]).is_err());
+        assert!(call("setsubtract", &[strs(&["a"]), strs(&["a"]), strs(&["a"])]).is_err());
+        assert!(
+            call(
+                "setsubtract",
+                &[strs(&["a"]), list(&[Value::Bool(true), strs(&["a"])])]
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn setproduct_combines_in_order() {
+        assert_eq!(
+            call(
+                "setproduct",
+                &[strs(&["development", "staging"]), strs(&["app1", "app2"])]
+            ),
+            Ok(list(&[
+                strs(&["development", "app1"]),
+                strs(&["development", "app2"]),
+                strs(&["staging", "app1"]),
+                strs(&["staging", "app2"]),
+            ]))
+        );
+        assert_eq!(
+            call(
+                "setproduct",
+                &[strs(&["a"]), list(&[Value::Int(1), Value::Int(2)]), strs(&["x"])]
+            ),
+            Ok(list(&[
+                list(&[s("a"), Value::Int(1), s("x")]),
+                list(&[s("a"), Value::Int(2), s("x")]),
+            ]))
+        );
+        assert_eq!(call("setproduct", &[strs(&["a", "b"]), strs(&[])]), Ok(list(&[])));
+        let big = list(&vec![Value::Int(1); 1000]);
+        assert_eq!(
+            call("setproduct", &[big.clone(), big.clone(), big.clone(), strs(&[])]),
+            Ok(list(&[]))
+        );
+        assert!(call("setproduct", &[big.clone(), big.clone(), big]).is_err());
+        assert!(call("setproduct", &[strs(&["a"])]).is_err());
+        assert!(call("setproduct", &[strs(&["a"]), s("b")]).is_err());
+        assert!(call("setproduct", &[list(&[s("a"), strs(&["b"])]), strs(&["c"])]).is_err());
+    }
+
+    #[test]
+    fn coalescelist_alltrue_anytrue() {
+        assert_eq!(
+            call("coalescelist", &[strs(&["a", "b"]), strs(&["c", "d"])]),
+            Ok(strs(&["a", "b"]))
+        );
+        assert_eq!(
+            call("coalescelist", &[strs(&[]), strs(&["c", "d"])]),
+            Ok(strs(&["c", "d"]))
+        );
+        assert!(call("coalescelist", &[strs(&[]), strs(&[])]).is_err());
+        assert!(call("coalescelist", &[strs(&["a"]), s("b")]).is_err());
+        assert!(call("coalescelist", &[]).is_err());
+        let bools = |items: &[Value]| list(items);
+        let (t, f) = (Value::Bool(true), Value::Bool(false));
+        assert_eq!(call("alltrue", &[bools(&[s("true"), t.clone()])]), Ok(t.clone()));
+        assert_eq!(call("alltrue", &[bools(&[t.clone(), f.clone()])]), Ok(f.clone()));
+        assert_eq!(
+            call("alltrue", &[bools(&[t.clone(), Value::Null])]),
+            Ok(f.clone())
+        );
+        assert_eq!(call("alltrue", &[bools(&[])]), Ok(t.clone()));
+        assert_eq!(call("anytrue", &[bools(&[f.clone(), s("true")])]), Ok(t.clone()));
+        assert_eq!(
+            call("anytrue", &[bools(&[Value::Null, f.clone()])]),
+            Ok(f.clone())
+        );
+        assert_eq!(call("anytrue", &[bools(&[])]), Ok(f));
+        assert!(call("alltrue", &[bools(&[t.clone(), s("yes")])]).is_err());
+        assert!(call("anytrue", &[bools(&[t, Value::Int(1)])]).is_err());
+        assert!(call("anytrue", &[s("true")]).is_err());
+    }
+
+    #[test]
+    fn chunklist_cuts_into_lists() {
+        let l = strs(&["a", "b", "c", "d", "e"]);
+        let chunks = |size: Value| call("chunklist", &[l.clone(), size]);
+        let whole = Ok(Value::List(vec![l.clone()]));
+        assert_eq!(
+            chunks(Value::Int(2)),
+            Ok(list(&[strs(&["a", "b"]), strs(&["c", "d"]), strs(&["e"])]))
+        );
+        assert_eq!(chunks(Value::Int(5)), whole);
+        assert_eq!(chunks(Value::Int(i64::MAX)), whole);
+        assert_eq!(chunks(Value::Int(0)), whole);
+        assert!(chunks(Value::Int(-1)).is_err());
+        assert!(chunks(num("1.5")).is_err());
+        assert!(chunks(s("2")).is_err());
+        assert_eq!(call("chunklist", &[strs(&[]), Value::Int(-1)]), Ok(list(&[])));
+    }
+
+    #[test]
+    fn transpose_swaps_keys_and_values() {
+        assert_eq!(
+            call(
+                "transpose",
+                &[map(&[
+                    ("b", strs(&["2", "3"])),
+                    ("a", strs(&["1", "2"])),
+                    ("c", strs(&[])),
+                ])]
+            ),
+            Ok(map(&[
+                ("1", strs(&["a"])),
+                ("2", strs(&["a", "b"])),
+                ("3", strs(&["b"])),
+            ]))
+        );
+        assert_eq!(call("transpose", &[map(&[])]), Ok(map(&[])));
+        assert!(call("transpose", &[map(&[("a", s("1"))])]).is_err());
+        assert!(call("transpose", &[map(&[("a", list(&[Value::Null]))])]).is_err());
+        assert!(call("transpose", &[strs(&["a"])]).is_err());
+    }
+
+    #[test]
+    fn matchkeys_picks_by_key() {
+        assert_eq!(
+            call(
+                "matchkeys",
+                &[
+                    strs(&["i-123", "i-abc", "i-def"]),
+                    strs(&["us-west", "us-east", "us-east"]),
+                    strs(&["us-east"]),
+                ]
+            ),
+            Ok(strs(&["i-abc", "i-def"]))
+        );
+        assert_eq!(
+            call(
+                "matchkeys",
+                &[
+                    strs(&["a", "b"]),
+                    list(&[Value::Int(1), Value::Int(2)]),
+                    strs(&["2"])
+                ]
+            ),
+            Ok(strs(&["b"]))
+        );
+        assert_eq!(
+            call("matchkeys", &[strs(&["a"]), strs(&["k"]), strs(&[])]),
+            Ok(strs(&[]))
+        );
+        assert!(call("matchkeys", &[strs(&["a", "b"]), strs(&["k"]), strs(&["k"])]).is_err());
+        assert!(call("matchkeys", &[strs(&["a"]), strs(&["k"]), list(&[strs(&["k"])])]).is_err());
+        assert!(call("matchkeys", &[strs(&["a"]), strs(&["k"])]).is_err());
     }
 }

@@ -1,4 +1,5 @@
-//! Type conversions: `tostring`, `tonumber`, `tobool`, `tolist`, `toset`.
+//! Type conversions: `tostring`, `tonumber`, `tobool`, `tolist`, `toset`,
+//! `tomap`.
 //! Each takes null to null, as Terraform's do, so that an optional value
 //! can be converted without a test first.
 
@@ -109,11 +110,34 @@ pub(super) fn toset(args: &[Value]) -> Result<Value, String> {
         [v] => return Err(format!("`toset` cannot convert a {} to a set", v.type_name())),
         _ => return Err("`toset(list)` takes one list".into()),
     };
-    let mut set = first_occurrences(&items);
+    Ok(Value::List(set_of(&items)))
+}
+
+/// The distinct elements in Terraform's order of a set's: strings sorted
+/// as text, numbers by value, `false` first; other elements keep the order
+/// of their first occurrences.
+pub(super) fn set_of(items: &[Value]) -> Vec<Value> {
+    let mut set = first_occurrences(items);
     // Stable: nulls and values of types with no order keep their places
     // relative to each other.
     set.sort_by(set_order);
-    Ok(Value::List(set))
+    set
+}
+
+/// `tomap(map)`: the map with values of one type, converted as `tolist`
+/// converts a list's elements (`tomap({ a = 1, b = "x" })` =
+/// `{ a = "1", b = "x" }`).
+pub(super) fn tomap(args: &[Value]) -> Result<Value, String> {
+    match args {
+        [Value::Null] => Ok(Value::Null),
+        [Value::Map(m)] => {
+            let values: Vec<Value> = m.values().cloned().collect();
+            let values = unify(&values, "tomap")?;
+            Ok(Value::Map(m.keys().cloned().zip(values).collect()))
+        }
+        [v] => Err(format!("`tomap` cannot convert a {} to a map", v.type_name())),
+        _ => Err("`tomap(map)` takes one map".into()),
+    }
 }
 
 /// Terraform's order of set elements of one primitive type; other pairs
@@ -132,7 +156,7 @@ fn set_order(a: &Value, b: &Value) -> Ordering {
 /// The elements converted to one type, as Terraform unifies a list's
 /// elements: nulls fit any type; strings with numbers or booleans make
 /// strings; other mixes are errors.
-fn unify(items: &[Value], name: &str) -> Result<Vec<Value>, String> {
+pub(super) fn unify(items: &[Value], name: &str) -> Result<Vec<Value>, String> {
     let mut kinds: Vec<&str> = items
         .iter()
         .filter(|i| **i != Value::Null)
@@ -230,5 +254,20 @@ mod tests {
         );
         let maps = list(&[map(&[("b", Value::Int(1))]), map(&[("a", Value::Int(1))])]);
         assert_eq!(call("toset", std::slice::from_ref(&maps)), Ok(maps));
+    }
+
+    #[test]
+    fn tomap_unifies_values() {
+        assert_eq!(
+            call("tomap", &[map(&[("a", Value::Int(1)), ("b", s("x"))])]),
+            Ok(map(&[("a", s("1")), ("b", s("x"))]))
+        );
+        let m = map(&[("a", strs(&["x"])), ("b", Value::Null)]);
+        assert_eq!(call("tomap", std::slice::from_ref(&m)), Ok(m));
+        assert_eq!(call("tomap", &[map(&[])]), Ok(map(&[])));
+        assert_eq!(call("tomap", &[Value::Null]), Ok(Value::Null));
+        assert!(call("tomap", &[map(&[("a", Value::Int(1)), ("b", Value::Bool(true))])]).is_err());
+        assert!(call("tomap", &[strs(&["a"])]).is_err());
+        assert!(call("tomap", &[]).is_err());
     }
 }

@@ -1,10 +1,14 @@
-//! Encodings: `jsonencode`, `jsondecode`, `base64encode`, `base64decode`.
+//! Encodings: `jsonencode`, `jsondecode`, `base64encode`, `base64decode`,
+//! and the hashes `md5`, `sha1`, `sha256`, `base64sha256`.
 
 use std::fmt::Write as _;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use berth_provider::{Decimal, Value};
+use md5::Md5;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
 
 use super::strings;
 
@@ -139,6 +143,41 @@ pub(super) fn base64decode(args: &[Value]) -> Result<Value, String> {
         .map_err(|_| "`base64decode`: the decoded bytes are not UTF-8 text".into())
 }
 
+/// A digest in lower-case hexadecimal, as Terraform writes hashes.
+fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        // Writing to a `String` cannot fail.
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// `md5(string)`: the MD5 hash of the string's UTF-8 bytes, in hex.
+pub(super) fn md5(args: &[Value]) -> Result<Value, String> {
+    let [s] = strings(args, "md5(text)")?;
+    Ok(Value::String(hex(&Md5::digest(s))))
+}
+
+/// `sha1(string)`: the SHA-1 hash of the string's UTF-8 bytes, in hex.
+pub(super) fn sha1(args: &[Value]) -> Result<Value, String> {
+    let [s] = strings(args, "sha1(text)")?;
+    Ok(Value::String(hex(&Sha1::digest(s))))
+}
+
+/// `sha256(string)`: the SHA-256 hash of the string's UTF-8 bytes, in hex.
+pub(super) fn sha256(args: &[Value]) -> Result<Value, String> {
+    let [s] = strings(args, "sha256(text)")?;
+    Ok(Value::String(hex(&Sha256::digest(s))))
+}
+
+/// `base64sha256(string)`: the SHA-256 hash of the string's UTF-8 bytes,
+/// its 32 bytes in standard base64 (not the base64 of the hex digest).
+pub(super) fn base64sha256(args: &[Value]) -> Result<Value, String> {
+    let [s] = strings(args, "base64sha256(text)")?;
+    Ok(Value::String(STANDARD.encode(Sha256::digest(s))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::call;
@@ -236,5 +275,35 @@ mod tests {
         // 0xff 0xfe is not UTF-8.
         assert!(call("base64decode", &[s("//4=")]).is_err());
         assert!(call("base64encode", &[Value::Int(1)]).is_err());
+    }
+
+    #[test]
+    fn hashes_in_hex_and_base64() {
+        assert_eq!(
+            call("md5", &[s("hello world")]),
+            Ok(s("5eb63bbbe01eeed093cb22bb8f5acdc3"))
+        );
+        assert_eq!(
+            call("sha1", &[s("hello world")]),
+            Ok(s("2aae6c35c94fcfb415dbe95f408b9ce91ee846ed"))
+        );
+        assert_eq!(
+            call("sha256", &[s("hello world")]),
+            Ok(s(
+                "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"
+            ))
+        );
+        assert_eq!(
+            call("base64sha256", &[s("hello world")]),
+            Ok(s("uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek="))
+        );
+        assert_eq!(
+            call("sha256", &[s("")]),
+            Ok(s(
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+            ))
+        );
+        assert!(call("md5", &[Value::Int(1)]).is_err());
+        assert!(call("sha256", &[]).is_err());
     }
 }

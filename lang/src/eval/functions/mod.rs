@@ -6,12 +6,14 @@
 //! function is a pure function of its arguments, grouped by what it works
 //! on:
 //!
-//! - `collections`: lists and maps (`concat`, `merge`, `lookup`, ...);
-//! - `conversion`: `tostring`, `tonumber`, `tobool`, `tolist`, `toset`;
-//! - `encoding`: JSON and base64;
-//! - `network`: `cidrsubnet`;
-//! - `numbers`: `min`, `max`, `range`, ...;
-//! - `text`: strings (`format`, `split`, `replace`, ...).
+//! - `collections`: lists, maps and sets (`concat`, `merge`, `lookup`,
+//!   `setunion`, ...);
+//! - `conversion`: `tostring`, `tonumber`, `tobool`, `tolist`, `toset`,
+//!   `tomap`;
+//! - `encoding`: JSON, base64 and hashes (`md5`, `sha256`, ...);
+//! - `network`: `cidrsubnet`, `cidrsubnets`, `cidrhost`, `cidrnetmask`;
+//! - `numbers`: `min`, `max`, `range`, `parseint`, ...;
+//! - `text`: strings (`format`, `split`, `replace`, `regex`, ...).
 
 mod collections;
 mod conversion;
@@ -26,13 +28,22 @@ use berth_provider::{Decimal, Value};
 /// error (E0307) and editor completions.
 pub const NAMES: &[&str] = &[
     "abs",
+    "alltrue",
+    "anytrue",
     "availability_zones",
     "base64decode",
     "base64encode",
+    "base64sha256",
     "can",
     "ceil",
+    "chomp",
+    "chunklist",
+    "cidrhost",
+    "cidrnetmask",
     "cidrsubnet",
+    "cidrsubnets",
     "coalesce",
+    "coalescelist",
     "compact",
     "concat",
     "contains",
@@ -45,6 +56,7 @@ pub const NAMES: &[&str] = &[
     "floor",
     "format",
     "formatlist",
+    "indent",
     "index",
     "join",
     "jsondecode",
@@ -53,18 +65,33 @@ pub const NAMES: &[&str] = &[
     "length",
     "lookup",
     "lower",
+    "matchkeys",
     "max",
+    "md5",
     "merge",
     "min",
     "one",
+    "parseint",
+    "pow",
     "range",
+    "regex",
+    "regexall",
     "replace",
     "reverse",
     "sensitive",
+    "setintersection",
+    "setproduct",
+    "setsubtract",
+    "setunion",
+    "sha1",
+    "sha256",
+    "signum",
     "slice",
+    "sort",
     "split",
     "startswith",
     "strcontains",
+    "strrev",
     "substr",
     "sum",
     "templatefile",
@@ -72,14 +99,18 @@ pub const NAMES: &[&str] = &[
     "title",
     "tobool",
     "tolist",
+    "tomap",
     "tonumber",
     "toset",
     "tostring",
+    "transpose",
+    "trim",
     "trimprefix",
     "trimspace",
     "trimsuffix",
     "try",
     "upper",
+    "urlencode",
     "values",
     "zipmap",
 ];
@@ -90,7 +121,18 @@ pub const NAMES: &[&str] = &[
 /// anywhere in its arguments answers unknown, as Terraform's do: its result
 /// depends on what the unknown turns out to be.
 const PASS_UNKNOWNS: &[&str] = &[
-    "concat", "element", "keys", "length", "lookup", "merge", "one", "reverse", "slice", "values",
+    "chunklist",
+    "coalescelist",
+    "concat",
+    "element",
+    "keys",
+    "length",
+    "lookup",
+    "merge",
+    "one",
+    "reverse",
+    "slice",
+    "values",
 ];
 
 /// Calls a function; the error explains the misuse. Arguments are known
@@ -102,11 +144,20 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, String> {
     }
     match name {
         "abs" => numbers::abs(args),
+        "alltrue" => collections::alltrue(args),
+        "anytrue" => collections::anytrue(args),
         "base64decode" => encoding::base64decode(args),
         "base64encode" => encoding::base64encode(args),
+        "base64sha256" => encoding::base64sha256(args),
         "ceil" => numbers::ceil(args),
+        "chomp" => text::chomp(args),
+        "chunklist" => collections::chunklist(args),
+        "cidrhost" => network::cidrhost(args),
+        "cidrnetmask" => network::cidrnetmask(args),
         "cidrsubnet" => network::cidrsubnet(args),
+        "cidrsubnets" => network::cidrsubnets(args),
         "coalesce" => collections::coalesce(args),
+        "coalescelist" => collections::coalescelist(args),
         "compact" => collections::compact(args),
         "concat" => collections::concat(args),
         "contains" => collections::contains(args),
@@ -117,6 +168,7 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, String> {
         "floor" => numbers::floor(args),
         "format" => text::format(args),
         "formatlist" => text::formatlist(args),
+        "indent" => text::indent(args),
         "index" => collections::index(args),
         "join" => text::join(args),
         "jsondecode" => encoding::jsondecode(args),
@@ -125,29 +177,48 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, String> {
         "length" => collections::length(args),
         "lookup" => collections::lookup(args),
         "lower" => text::lower(args),
+        "matchkeys" => collections::matchkeys(args),
         "max" => numbers::max(args),
+        "md5" => encoding::md5(args),
         "merge" => collections::merge(args),
         "min" => numbers::min(args),
         "one" => collections::one(args),
+        "parseint" => numbers::parseint(args),
+        "pow" => numbers::pow(args),
         "range" => numbers::range(args),
+        "regex" => text::regex(args),
+        "regexall" => text::regexall(args),
         "replace" => text::replace(args),
         "reverse" => collections::reverse(args),
+        "setintersection" => collections::setintersection(args),
+        "setproduct" => collections::setproduct(args),
+        "setsubtract" => collections::setsubtract(args),
+        "setunion" => collections::setunion(args),
+        "sha1" => encoding::sha1(args),
+        "sha256" => encoding::sha256(args),
+        "signum" => numbers::signum(args),
         "slice" => collections::slice(args),
+        "sort" => collections::sort(args),
         "split" => text::split(args),
         "startswith" => text::startswith(args),
         "strcontains" => text::strcontains(args),
+        "strrev" => text::strrev(args),
         "substr" => text::substr(args),
         "sum" => numbers::sum(args),
         "title" => text::title(args),
         "tobool" => conversion::tobool(args),
         "tolist" => conversion::tolist(args),
+        "tomap" => conversion::tomap(args),
         "tonumber" => conversion::tonumber(args),
         "toset" => conversion::toset(args),
         "tostring" => conversion::tostring(args),
+        "transpose" => collections::transpose(args),
+        "trim" => text::trim(args),
         "trimprefix" => text::trimprefix(args),
         "trimspace" => text::trimspace(args),
         "trimsuffix" => text::trimsuffix(args),
         "upper" => text::upper(args),
+        "urlencode" => text::urlencode(args),
         "values" => collections::values(args),
         "zipmap" => collections::zipmap(args),
         // Their arguments are tried one by one where they are written.
@@ -276,7 +347,16 @@ mod tests {
             Ok(list(&[Value::Unknown, s("b"), s("c")]))
         );
         assert_eq!(call("length", std::slice::from_ref(&partly)), Ok(Value::Int(2)));
-        assert_eq!(call("element", &[partly, Value::Int(1)]), Ok(s("b")));
+        assert_eq!(call("element", &[partly.clone(), Value::Int(1)]), Ok(s("b")));
+        assert_eq!(
+            call("coalescelist", &[strs(&[]), partly.clone()]),
+            Ok(partly.clone())
+        );
+        assert_eq!(
+            call("chunklist", &[partly.clone(), Value::Int(1)]),
+            Ok(list(&[list(&[Value::Unknown]), strs(&["b"])]))
+        );
+        assert_eq!(call("sort", &[partly]), Ok(Value::Unknown));
     }
 
     #[test]

@@ -3,9 +3,19 @@
 //! clusters: the two differ only for combining sequences such as emoji
 //! with modifiers.
 
+use std::fmt::Write as _;
+
 use berth_provider::Value;
+use regex::{Captures, Regex, RegexBuilder};
 
 use super::{scalar_text, strings, whole};
+
+/// The most spaces `indent` adds in all: the text is built in memory.
+const INDENT_MAX: usize = 1 << 24;
+
+/// The most memory a compiled `regex` pattern may take: far above any
+/// pattern written by hand, and a bound on the time compiling takes.
+const REGEX_SIZE_MAX: usize = 1 << 20;
 
 /// `lower(s)`.
 pub(super) fn lower(args: &[Value]) -> Result<Value, String> {
@@ -226,10 +236,248 @@ pub(super) fn strcontains(args: &[Value]) -> Result<Value, String> {
     Ok(Value::Bool(s.contains(part)))
 }
 
+/// `chomp(string)`: the string without the newlines (`\n`, `\r\n` and
+/// `\r`) at its end.
+pub(super) fn chomp(args: &[Value]) -> Result<Value, String> {
+    let [s] = strings(args, "chomp(text)")?;
+    Ok(Value::String(s.trim_end_matches(['\r', '\n']).into()))
+}
+
+/// `trim(string, cutset)`: the string without any of the characters of
+/// `cutset` at either end (`trim("?!hello?!", "!?")` = `"hello"`).
+pub(super) fn trim(args: &[Value]) -> Result<Value, String> {
+    let [s, cutset] = strings(args, "trim(text, cutset)")?;
+    Ok(Value::String(s.trim_matches(|c| cutset.contains(c)).into()))
+}
+
+/// `strrev(string)`: the characters in reverse order. A character keeps
+/// the combining marks, variation selectors and emoji modifiers after it,
+/// and emoji joined by zero-width joiners, `\r\n` and flags stay whole:
+/// the common cases of the grapheme clusters Terraform reverses.
+pub(super) fn strrev(args: &[Value]) -> Result<Value, String> {
+    let [s] = strings(args, "strrev(text)")?;
+    let mut clusters: Vec<&str> = Vec::new();
+    let mut start = 0;
+    let mut previous: Option<char> = None;
+    // Regional indicators in the cluster being built: they pair into flags.
+    let mut indicators = 0;
+    for (at, c) in s.char_indices() {
+        let joins = match previous {
+            None => false,
+            Some(p) => {
+                extends_cluster(c)
+                    || p == '\u{200D}'
+                    || (p == '\r' && c == '\n')
+                    || (regional_indicator(p) && regional_indicator(c) && indicators % 2 == 1)
+            }
+        };
+        if !joins {
+            if at > start {
+                clusters.push(&s[start..at]);
+            }
+            start = at;
+            indicators = 0;
+        }
+        if regional_indicator(c) {
+            indicators += 1;
+        }
+        previous = Some(c);
+    }
+    if start < s.len() {
+        clusters.push(&s[start..]);
+    }
+    Ok(Value::String(clusters.into_iter().rev().collect()))
+}
+
+/// Characters that continue the character before them: combining marks,
+/// variation selectors, zero-width joiners, emoji modifiers and tags.
+fn extends_cluster(c: char) -> bool {
+    matches!(c,
+        '\u{300}'..='\u{36F}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{200C}'..='\u{200D}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE00}'..='\u{FE0F}'
+        | '\u{FE20}'..='\u{FE2F}'
+        | '\u{1F3FB}'..='\u{1F3FF}'
+        | '\u{E0020}'..='\u{E007F}'
+        | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// The letters of flags: two make one.
+fn regional_indicator(c: char) -> bool {
+    matches!(c, '\u{1F1E6}'..='\u{1F1FF}')
+}
+
+/// `indent(spaces, string)`: the string with `spaces` spaces added at the
+/// start of every line but the first.
+pub(super) fn indent(args: &[Value]) -> Result<Value, String> {
+    let usage = "`indent(spaces, text)` takes a whole number and a string";
+    let [spaces, Value::String(s)] = args else {
+        return Err(usage.into());
+    };
+    let spaces = whole(spaces).ok_or(usage)?;
+    if spaces < 0 {
+        return Err(format!("`indent` cannot indent by {spaces} spaces"));
+    }
+    let lines = s.matches('\n').count();
+    if lines == 0 {
+        return Ok(Value::String(s.clone()));
+    }
+    let spaces = usize::try_from(spaces)
+        .ok()
+        .filter(|n| n.saturating_mul(lines) <= INDENT_MAX)
+        .ok_or_else(|| format!("`indent` would add more than {INDENT_MAX} spaces"))?;
+    Ok(Value::String(
+        s.replace('\n', &format!("\n{}", " ".repeat(spaces))),
+    ))
+}
+
+/// A pattern compiled, with what its matches answer.
+struct Pattern {
+    re: Regex,
+    groups: Groups,
+}
+
+/// What a match answers, by the pattern's capture groups.
+enum Groups {
+    /// No groups: the matched text.
+    None,
+    /// Unnamed groups: the list of their texts.
+    Unnamed,
+    /// Named groups: the map of their names to their texts.
+    Named,
+}
+
+impl Pattern {
+    /// The pattern in Go's syntax (RE2's, which Terraform uses and the
+    /// regex crate follows); unnamed and named groups may not mix.
+    fn compile(pattern: &str, name: &str) -> Result<Pattern, String> {
+        let re = RegexBuilder::new(&ascii_perl_classes(pattern))
+            .size_limit(REGEX_SIZE_MAX)
+            .build()
+            .map_err(|e| format!("`{name}`: invalid regular expression: {e}"))?;
+        let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
+        let named = names.iter().filter(|n| n.is_some()).count();
+        let groups = match (named, names.len() - named) {
+            (0, 0) => Groups::None,
+            (0, _) => Groups::Unnamed,
+            (_, 0) => Groups::Named,
+            _ => {
+                return Err(format!(
+                    "`{name}`: a pattern cannot mix named and unnamed capture groups"
+                ));
+            }
+        };
+        Ok(Pattern { re, groups })
+    }
+
+    /// What a match answers: a group that took no part is null.
+    fn answer(&self, caps: &Captures<'_>) -> Value {
+        let text = |i: usize| {
+            caps.get(i)
+                .map_or(Value::Null, |m| Value::String(m.as_str().into()))
+        };
+        match self.groups {
+            Groups::None => text(0),
+            Groups::Unnamed => Value::List((1..caps.len()).map(text).collect()),
+            Groups::Named => Value::Map(
+                self.re
+                    .capture_names()
+                    .enumerate()
+                    .filter_map(|(i, n)| Some((n?.to_owned(), text(i))))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Go's `\d`, `\s`, `\w` and `\b` (and their negations) are ASCII-only
+/// where the regex crate's are Unicode: the pattern with them spelled out
+/// as ASCII, so that `\d` does not match `٣` as it does not in Terraform.
+/// Inside a class, the replacement nests as a class (`[\d_]` is
+/// `[[0-9]_]`).
+fn ascii_perl_classes(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let Some(e) = chars.next() else {
+            out.push(c);
+            break;
+        };
+        match e {
+            'd' => out.push_str("[0-9]"),
+            'D' => out.push_str("[^0-9]"),
+            'w' => out.push_str("[0-9A-Za-z_]"),
+            'W' => out.push_str("[^0-9A-Za-z_]"),
+            's' => out.push_str(r"[\t\n\f\r\x20]"),
+            'S' => out.push_str(r"[^\t\n\f\r\x20]"),
+            'b' => out.push_str(r"(?-u:\b)"),
+            'B' => out.push_str(r"(?-u:\B)"),
+            e => {
+                out.push('\\');
+                out.push(e);
+            }
+        }
+    }
+    out
+}
+
+/// `regex(pattern, string)`: the first match of `pattern` in the string:
+/// the matched text, the list of its capture groups' texts, or the map of
+/// its named groups' texts (a group that took no part is null). No match
+/// is an error.
+pub(super) fn regex(args: &[Value]) -> Result<Value, String> {
+    let [pattern, s] = strings(args, "regex(pattern, text)")?;
+    let pattern = Pattern::compile(pattern, "regex")?;
+    let caps = pattern.re.captures(s).ok_or(
+        "`regex`: the pattern matches no part of the text (`regexall` answers an empty list instead)",
+    )?;
+    Ok(pattern.answer(&caps))
+}
+
+/// `regexall(pattern, string)`: every match, not overlapping, each
+/// answered as `regex` answers one; an empty list for none.
+pub(super) fn regexall(args: &[Value]) -> Result<Value, String> {
+    let [pattern, s] = strings(args, "regexall(pattern, text)")?;
+    let pattern = Pattern::compile(pattern, "regexall")?;
+    Ok(Value::List(
+        pattern
+            .re
+            .captures_iter(s)
+            .map(|caps| pattern.answer(&caps))
+            .collect(),
+    ))
+}
+
+/// `urlencode(string)`: the string percent-encoded for a URL's query, as
+/// Go's `url.QueryEscape`, which Terraform uses: letters, digits and
+/// `-_.~` stay, a space is `+`, every other UTF-8 byte is `%XX`.
+pub(super) fn urlencode(args: &[Value]) -> Result<Value, String> {
+    let [s] = strings(args, "urlencode(text)")?;
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(char::from(b)),
+            b' ' => out.push('+'),
+            // Writing to a `String` cannot fail.
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    Ok(Value::String(out))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::call;
-    use super::super::tests::{s, strs};
+    use super::super::tests::{map, s, strs};
     use berth_provider::Value;
 
     #[test]
@@ -328,5 +576,112 @@ mod tests {
         assert_eq!(call("endswith", &[s("hello"), s("he")]), Ok(Value::Bool(false)));
         assert_eq!(call("strcontains", &[s("hello"), s("ll")]), Ok(Value::Bool(true)));
         assert!(call("strcontains", &[s("hello"), Value::Int(1)]).is_err());
+    }
+
+    #[test]
+    fn chomp_trim_strrev() {
+        assert_eq!(call("chomp", &[s("hello\n\r\n\r")]), Ok(s("hello")));
+        assert_eq!(call("chomp", &[s("a\nb\n")]), Ok(s("a\nb")));
+        assert_eq!(call("chomp", &[s("hello ")]), Ok(s("hello ")));
+        assert_eq!(call("trim", &[s("?!hello?!"), s("!?")]), Ok(s("hello")));
+        assert_eq!(call("trim", &[s("foobar"), s("far")]), Ok(s("oob")));
+        assert_eq!(call("trim", &[s("  hi  "), s("")]), Ok(s("  hi  ")));
+        assert!(call("trim", &[s("a")]).is_err());
+        assert_eq!(call("strrev", &[s("hello")]), Ok(s("olleh")));
+        assert_eq!(call("strrev", &[s("")]), Ok(s("")));
+        // Combining marks, joined emoji, flags and CRLF stay whole.
+        assert_eq!(call("strrev", &[s("ae\u{301}b")]), Ok(s("be\u{301}a")));
+        assert_eq!(
+            call("strrev", &[s("x\u{1F469}\u{200D}\u{1F4BB}y")]),
+            Ok(s("y\u{1F469}\u{200D}\u{1F4BB}x"))
+        );
+        assert_eq!(
+            call("strrev", &[s("\u{1F1EB}\u{1F1F7}\u{1F1E9}\u{1F1EA}\u{1F1EE}")]),
+            Ok(s("\u{1F1EE}\u{1F1E9}\u{1F1EA}\u{1F1EB}\u{1F1F7}"))
+        );
+        assert_eq!(call("strrev", &[s("a\r\nb")]), Ok(s("b\r\na")));
+        assert_eq!(call("strrev", &[s("\u{301}a")]), Ok(s("a\u{301}")));
+    }
+
+    #[test]
+    fn indent_pads_all_lines_but_the_first() {
+        assert_eq!(
+            call("indent", &[Value::Int(2), s("[\n  foo,\n  bar,\n]\n")]),
+            Ok(s("[\n    foo,\n    bar,\n  ]\n  "))
+        );
+        assert_eq!(call("indent", &[Value::Int(4), s("one line")]), Ok(s("one line")));
+        assert_eq!(
+            call("indent", &[Value::Int(i64::MAX), s("one line")]),
+            Ok(s("one line"))
+        );
+        assert!(call("indent", &[Value::Int(i64::MAX), s("a\nb")]).is_err());
+        assert!(call("indent", &[Value::Int(-1), s("a\nb")]).is_err());
+        assert!(call("indent", &[s("2"), s("a\nb")]).is_err());
+    }
+
+    #[test]
+    fn regex_answers_by_capture_groups() {
+        let re = |p: &str, t: &str| call("regex", &[s(p), s(t)]);
+        assert_eq!(re("[a-z]+", "53453453.345345aaabbbccc23454"), Ok(s("aaabbbccc")));
+        assert_eq!(
+            re(r"(\d\d\d\d)-(\d\d)-(\d\d)", "2019-02-01"),
+            Ok(strs(&["2019", "02", "01"]))
+        );
+        assert_eq!(
+            re(
+                "^(?:(?P<scheme>[^:/?#]+):)?(?://(?P<authority>[^/?#]*))?",
+                "https://terraform.io/docs/"
+            ),
+            Ok(map(&[("authority", s("terraform.io")), ("scheme", s("https"))]))
+        );
+        assert_eq!(re("(a)|(b)", "b"), Ok(Value::List(vec![Value::Null, s("b")])));
+        assert_eq!(re("(?<x>a)?b", "b"), Ok(map(&[("x", Value::Null)])));
+        let err = re("[a-z]+", "123").expect_err("no match");
+        assert!(err.contains("matches no part"), "{err}");
+        assert!(re("(?P<x>a)(b)", "ab").expect_err("mixed").contains("mix"));
+        assert!(
+            re("(", "a")
+                .expect_err("invalid")
+                .contains("invalid regular expression")
+        );
+        assert!(call("regex", &[s("a")]).is_err());
+    }
+
+    #[test]
+    fn regex_classes_are_ascii_as_in_go() {
+        let re = |p: &str, t: &str| call("regex", &[s(p), s(t)]);
+        assert_eq!(re(r"\d+", "x٣12"), Ok(s("12")));
+        assert_eq!(re(r"\w+", "é_b1"), Ok(s("_b1")));
+        assert_eq!(re(r"[\w.]+", "é_b.1"), Ok(s("_b.1")));
+        assert_eq!(re(r"[^\d]+", "12ab3"), Ok(s("ab")));
+        assert_eq!(re(r"\S+", "\u{a0}ab c"), Ok(s("\u{a0}ab")));
+        assert_eq!(re(r"\bb", "éb b"), Ok(s("b")));
+        assert_eq!(re(r"\\d", r"a\d"), Ok(s(r"\d")));
+        assert_eq!(re(r"\pL+", "1été"), Ok(s("été")));
+    }
+
+    #[test]
+    fn regexall_answers_every_match() {
+        let all = |p: &str, t: &str| call("regexall", &[s(p), s(t)]);
+        assert_eq!(all("[a-z]+", "1234abcd5678efgh9"), Ok(strs(&["abcd", "efgh"])));
+        assert_eq!(all("[a-z]+", "123456789"), Ok(strs(&[])));
+        assert_eq!(
+            all(r"(\w)=(\d)", "a=1 b=2"),
+            Ok(Value::List(vec![strs(&["a", "1"]), strs(&["b", "2"])]))
+        );
+        // Go's empty matches: none right after a match.
+        assert_eq!(all("a*", "baaac"), Ok(strs(&["", "aaa", ""])));
+        assert!(all("(", "a").is_err());
+    }
+
+    #[test]
+    fn urlencode_is_gos_query_escape() {
+        assert_eq!(call("urlencode", &[s("Hello World!")]), Ok(s("Hello+World%21")));
+        assert_eq!(call("urlencode", &[s("☃")]), Ok(s("%E2%98%83")));
+        assert_eq!(
+            call("urlencode", &[s("a-b_c.d~e/f?g=h&i+j")]),
+            Ok(s("a-b_c.d~e%2Ff%3Fg%3Dh%26i%2Bj"))
+        );
+        assert!(call("urlencode", &[Value::Int(1)]).is_err());
     }
 }
