@@ -13,6 +13,7 @@ Neovim compile line is run for real.
 Prints one line per check and exits 1 on any failure.
 """
 
+import glob
 import os
 import re
 import shutil
@@ -23,6 +24,9 @@ import tomllib
 
 EDITORS = os.path.dirname(os.path.abspath(__file__))
 GRAMMAR = os.path.join(EDITORS, "tree-sitter-berth")
+# The parser's C sources (parser.c, and scanner.c for heredocs): what a
+# snippet that compiles the parser must name, and a grammar path must hold.
+C_SOURCES = sorted(os.path.relpath(p, GRAMMAR) for p in glob.glob(os.path.join(GRAMMAR, "src", "*.c")))
 failures = []
 
 
@@ -74,6 +78,8 @@ def neovim(blocks, luac):
     for code in shell:
         cc = [line for line in code.splitlines() if line.startswith("cc ")]
         check(len(cc) == 1, "neovim: the snippet compiles the parser with cc")
+        named = sorted(a for a in (cc[0].split() if cc else []) if a.endswith(".c"))
+        check(named == C_SOURCES, f"neovim: the cc line compiles {', '.join(C_SOURCES)} ({', '.join(named)})")
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "berth.so")
             args = cc[0].split() if cc else ["false"]
@@ -94,10 +100,16 @@ def neovim(blocks, luac):
     ]:
         check(needle in joined, f"neovim: {what}")
     for m in re.finditer(r"url = '([^']+)'", joined):
-        check(os.path.isfile(os.path.join(repo_path(m.group(1)), "src", "parser.c")),
-              f"neovim: nvim-treesitter url {m.group(1)} holds src/parser.c")
-    for m in re.finditer(r"files = \{ '([^']+)' \}", joined):
-        check(os.path.isfile(os.path.join(GRAMMAR, m.group(1))), f"neovim: nvim-treesitter file {m.group(1)} exists")
+        for src in C_SOURCES:
+            check(os.path.isfile(os.path.join(repo_path(m.group(1)), src)),
+                  f"neovim: nvim-treesitter url {m.group(1)} holds {src}")
+    files = re.findall(r"files = \{([^}]*)\}", joined)
+    check(len(files) == 1, "neovim: nvim-treesitter's install_info names its files")
+    for listed in files:
+        names = sorted(re.findall(r"'([^']+)'", listed))
+        check(names == C_SOURCES, f"neovim: nvim-treesitter files are {', '.join(C_SOURCES)} ({', '.join(names)})")
+        for name in names:
+            check(os.path.isfile(os.path.join(GRAMMAR, name)), f"neovim: nvim-treesitter file {name} exists")
     if luac:
         for i, code in enumerate(lua):
             with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
@@ -126,8 +138,8 @@ def helix(blocks):
               f"helix: language server {name} runs `berth lsp`")
     grammar = next((g for g in conf.get("grammar", []) if g.get("name") == "berth"), {})
     path = grammar.get("source", {}).get("path", "")
-    check(os.path.isfile(os.path.join(repo_path(path), "src", "parser.c")),
-          f"helix: grammar source {path!r} holds src/parser.c")
+    for src in C_SOURCES:
+        check(os.path.isfile(os.path.join(repo_path(path), src)), f"helix: grammar source {path!r} holds {src}")
     for lang_, code in blocks:
         if lang_ == "sh":
             for p in files_in_shell(code):
@@ -148,7 +160,8 @@ def zed(blocks):
     check(grammar.get("repository", "").startswith("file://") and "rev" in grammar,
           "zed: grammar repository (file://) and rev given")
     path = grammar.get("path", "")
-    check(os.path.isfile(os.path.join(repo_path(path), "src", "parser.c")), f"zed: grammar path {path!r} holds src/parser.c")
+    for src in C_SOURCES:
+        check(os.path.isfile(os.path.join(repo_path(path), src)), f"zed: grammar path {path!r} holds {src}")
     check(conf.get("name") == "berth" and conf.get("path_suffixes") == ["berth"], "zed: language berth for *.berth")
     check(conf.get("line_comments") == ["# "], "zed: line comments `# `")
     for lang_, code in blocks:
@@ -162,6 +175,7 @@ def main():
     if luac and not shutil.which(luac):
         check(False, f"{luac} not found")
         luac = None
+    check("src/parser.c" in C_SOURCES, f"the grammar's C sources include src/parser.c ({', '.join(C_SOURCES)})")
     with open(os.path.join(EDITORS, "README.md"), encoding="utf-8") as f:
         found = sections(f.read())
     for title, test in (("Neovim", lambda b: neovim(b, luac)), ("Helix", helix), ("Zed", zed)):

@@ -5,8 +5,11 @@
  *
  * A file is a sequence of blocks `KIND [LABEL] { body }`; a body holds
  * attributes `name = expr` and nested blocks, separated by newlines, plain
- * whitespace or optional commas. No external scanner is needed: body items
- * never begin with a token that could continue the previous expression.
+ * whitespace or optional commas (body items never begin with a token that
+ * could continue the previous expression, so newlines need no scanner).
+ * The external scanner, src/scanner.c, lexes heredocs (`<<EOT` ... `EOT`):
+ * ending one on a line holding only its own marker needs the marker
+ * remembered, which no regular token can do.
  */
 
 /// <reference types="tree-sitter-cli/dsl" />
@@ -36,6 +39,17 @@ module.exports = grammar({
   name: 'berth',
 
   extras: ($) => [/\s/, $.comment],
+
+  // Heredocs, lexed by src/scanner.c (the order here is its TokenType's).
+  externals: ($) => [
+    $.heredoc_start,
+    $.heredoc_content,
+    $._heredoc_escape,
+    $.heredoc_end,
+    // Never used by a rule: valid only in error recovery, when the scanner
+    // leaves the lexing to the grammar.
+    $._error_sentinel,
+  ],
 
   word: ($) => $.identifier,
 
@@ -67,6 +81,7 @@ module.exports = grammar({
     _expression: ($) =>
       choice(
         $.string,
+        $.heredoc,
         $.number,
         $.boolean,
         $.null,
@@ -234,6 +249,24 @@ module.exports = grammar({
           ),
         ),
         token.immediate('"'),
+      ),
+
+    // Terraform's heredoc: `<<EOT` or `<<-EOT` (which takes off the
+    // indentation its lines share) at the end of a line, the lines up to
+    // one holding only `EOT`, with `${ }` and `$${` as in strings but no
+    // backslash escapes (`#` and `"` are text). heredoc_start holds the
+    // opening line's marker and line break, heredoc_end the closing line.
+    heredoc: ($) =>
+      seq(
+        $.heredoc_start,
+        repeat(
+          choice(
+            $.heredoc_content,
+            alias($._heredoc_escape, $.escape_sequence),
+            $.interpolation,
+          ),
+        ),
+        $.heredoc_end,
       ),
 
     // Higher lexical precedence than comment, so `#` inside a string is text.

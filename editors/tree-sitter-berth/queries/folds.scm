@@ -1,6 +1,7 @@
-; Fold block bodies, multi-line maps and lists.
+; Fold block bodies, multi-line maps and lists, heredocs.
 [
   (body)
   (map)
   (list)
+  (heredoc)
 ] @fold

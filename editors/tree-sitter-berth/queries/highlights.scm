@@ -30,8 +30,11 @@
 (map_entry
   key: (quoted_key) @property)
 
-; Strings and interpolation
+; Strings (quoted and heredoc: `<<EOT` ... `EOT`, markers included) and
+; interpolation
 (string) @string
+
+(heredoc) @string
 
 (escape_sequence) @string.escape
 

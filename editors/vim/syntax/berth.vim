@@ -1,9 +1,9 @@
 " Vim syntax file
 " Language:   berth (.berth infrastructure-as-code files)
 " Token classes match the VS Code (TextMate) and tree-sitter grammars in
-" editors/: comment, block kind, block label, attribute / map key, string,
-" escape, interpolation, number, boolean / null, reference, function call,
-" operator and punctuation.
+" editors/: comment, block kind, block label, attribute / map key, string
+" (quoted or heredoc), escape, interpolation, number, boolean / null,
+" reference, function call, operator and punctuation.
 
 if exists('b:current_syntax')
   finish
@@ -62,6 +62,13 @@ syn match berthQuotedKey /"\%([^"\\]\|\\.\)*"\ze\s*=/ contains=berthEscape
 " a negative number, so a binary minus is spaced).
 syn match berthOperator /=>\|\.\.\.\|=\|&&\|||\|==\|!=\|<=\|>=\|[<>*\/%!?:+]/
 syn match berthOperator /-\ze\s/
+
+" Heredocs (after the operators, so `<<` is not read as two `<`): `<<EOT` or
+" `<<-EOT` ending its line, then the lines up to one holding only `EOT`
+" (spaces or tabs around it). `${ }` and `$${` as in quoted strings; no
+" backslash escapes, and `#` and `"` are text.
+syn region berthHeredoc matchgroup=berthHeredocDelim start=/<<-\=\z(\a[[:alnum:]_-]*\)[ \t]*$/ end=/^[ \t]*\z1[ \t]*$/ contains=berthInterpEscape,berthInterpolation,@Spell
+
 syn match berthBrace /[{}]/
 syn match berthBracket /[][]/
 syn match berthParen /[()]/
@@ -84,6 +91,8 @@ hi def link berthQuotedKey    berthAttribute
 hi def link berthForEach      Repeat
 hi def link berthString       String
 hi def link berthQuote        berthString
+hi def link berthHeredoc      berthString
+hi def link berthHeredocDelim berthString
 hi def link berthEscape       SpecialChar
 hi def link berthInterpEscape SpecialChar
 hi def link berthEscapeError  Error

@@ -138,6 +138,26 @@ let s:syntax_checks = [
       \ ['lower      = -0\zs\.75', 'berthNumber'],
       \ ['lower      = -0\.7\zs5', 'berthNumber'],
       \ ['upper      = \zs0$', 'berthNumber'],
+      \ ['^\zsrole task {', 'berthBlockKind'],
+      \ ['assume_policy = \zs<<-EOF', 'berthHeredocDelim'],
+      \ ['assume_policy = <<-\zsEOF', 'berthHeredocDelim'],
+      \ ['"Action": "\zssts:AssumeRole', 'berthHeredoc'],
+      \ ['^    \zs{"Version"', 'berthHeredoc'],
+      \ ['"\zs#deploys"', 'berthHeredoc'],
+      \ ['^  \zsEOF$', 'berthHeredocDelim'],
+      \ ['^  \zspath          = "/service/"', 'berthAttribute'],
+      \ ['^  \zspolicy logs', 'berthBlockKind'],
+      \ ['document = \zs<<EOT', 'berthHeredocDelim'],
+      \ ['^\zs{"Version"', 'berthHeredoc'],
+      \ ['"Resource": "\zs${log_group', 'berthInterpDelim'],
+      \ ['"Resource": "${\zslog_group', 'berthReference'],
+      \ ['log_group\.login\.\zsarn}:\*', 'berthMember'],
+      \ ['log_group\.login\.arn\zs}:\*', 'berthInterpDelim'],
+      \ ['log_group\.login\.arn}\zs:\*', 'berthHeredoc'],
+      \ ['home/\zs\$\${aws', 'berthInterpEscape'],
+      \ ['home/\$\${\zsaws:username', 'berthHeredoc'],
+      \ ['^    \zsEOT$', 'berthHeredocDelim'],
+      \ ['^    EOT\n  \zs}', 'berthBrace'],
       \ ]
 
 try
@@ -192,10 +212,18 @@ try
     endif
   endfor
 
-  " Indentation: strip all leading whitespace, reindent, compare with the
-  " fixture (which is indented the canonical way).
+  " Indentation: strip the leading whitespace of every line but a heredoc's
+  " text (its indentation is part of the string, and `=` must leave it as it
+  " is), reindent, compare with the fixture (indented the canonical way).
   let want = getline(1, '$')
-  silent %s/^\s\+//e
+  let text = filter(range(1, line('$')),
+        \ 'index(map(synstack(v:val, 1), "synIDattr(v:val, ''name'')"), "berthHeredoc") >= 0')
+  call s:Record(len(text) >= 6, 'indent: the fixture has heredoc text lines', 'found lines ' . string(text))
+  for lnum in range(1, line('$'))
+    if index(text, lnum) < 0
+      call setline(lnum, substitute(getline(lnum), '^\s\+', '', ''))
+    endif
+  endfor
   silent normal! gg=G
   let got = getline(1, '$')
   let bad = []

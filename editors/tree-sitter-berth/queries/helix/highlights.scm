@@ -31,8 +31,11 @@
 (map_entry
   key: (quoted_key) @variable.other.member)
 
-; Strings and interpolation
+; Strings (quoted and heredoc: `<<EOT` ... `EOT`, markers included) and
+; interpolation
 (string) @string
+
+(heredoc) @string
 
 (escape_sequence) @constant.character.escape
 
