@@ -97,6 +97,7 @@ cases!(
     terraform_heredocs,
     terraform_module_settings,
     terraform_registry_and_discovery,
+    terraform_fargate_service,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

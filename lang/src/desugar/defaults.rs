@@ -1,9 +1,10 @@
 //! Terraform settings that restate what berth does anyway (a VPC's
 //! `instance_tenancy = "default"`, a load balancer's `ip_address_type =
 //! "ipv4"`, a service's `scheduling_strategy = "REPLICA"` and
-//! `deployment_controller { type = "ECS" }`, ...): taken as written and
-//! left out. Any other value asks for something berth does not write, an
-//! E0211 that says so, never a setting silently dropped.
+//! `deployment_controller { type = "ECS" }`, ...), and Terraform's
+//! `timeouts { }` blocks: taken as written and left out. Any other value
+//! asks for something berth does not write, an E0211 that says so, never a
+//! setting silently dropped.
 
 use super::{CODE, literal};
 use crate::diagnostic::Diagnostic;
@@ -51,6 +52,18 @@ const RESTATED: &[Restated] = &[
         "berth does not revoke a group's rules before deleting it (Terraform's flag for rules a service such as EMR adds)",
     ),
     (
+        "task_definition",
+        "skip_destroy",
+        "false",
+        "berth deregisters a task definition's revisions when it destroys it",
+    ),
+    (
+        "task_definition",
+        "track_latest",
+        "false",
+        "berth reads the revision its configuration made, not the family's latest",
+    ),
+    (
         "log_group",
         "skip_destroy",
         "false",
@@ -75,9 +88,17 @@ const RESTATED_BLOCKS: &[(&str, &str, &str, &str, &str)] = &[(
     "CodeDeploy and external deployment controllers are not written: berth's services roll with ECS's deployments",
 )];
 
+/// Terraform's block of how long it waits for each operation of a
+/// resource: berth's waits are its own (`berth apply --wait` and its
+/// deadline), so the block is taken and left out.
+const TIMEOUTS: &str = "timeouts";
+
 /// Takes out of the resource `block` the settings that restate berth's
 /// behaviour; reports those that ask for another.
 pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
+    block
+        .body
+        .retain(|item| !matches!(item, Item::Block(b) if b.kind.name == TIMEOUTS && b.label.is_none()));
     let kind = block.kind.name.clone();
     let ours = |name: &str| RESTATED.iter().any(|(k, s, _, _)| *k == kind && *s == name);
     let our_block = |name: &str| RESTATED_BLOCKS.iter().any(|(k, b, ..)| *k == kind && *b == name);

@@ -147,8 +147,8 @@ fn settings(
     super::renamed_settings(b.body, renames, (&what, &takes), &mut blocks, diags)
 }
 
-/// A block of a target group, cluster or role that Terraform writes its
-/// own way, else `b` as it is.
+/// A block of a target group, cluster, role or task definition that
+/// Terraform writes its own way, else `b` as it is.
 fn special_block(kind: &str, mut b: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
     match (kind, b.kind.name.as_str()) {
         ("target_group", "stickiness") => stickiness(b, diags).into_iter().collect(),
@@ -157,6 +157,7 @@ fn special_block(kind: &str, mut b: Block, diags: &mut Vec<Diagnostic>) -> Vec<I
             .map(Item::Block)
             .into_iter()
             .collect(),
+        ("task_definition", "volume") if b.label.is_none() => volume(b, diags).into_iter().collect(),
         ("target_group", "health_check") => {
             b.body.retain(|item| {
                 !matches!(item, Item::Attribute(a)
@@ -166,6 +167,68 @@ fn special_block(kind: &str, mut b: Block, diags: &mut Vec<Diagnostic>) -> Vec<I
         }
         _ => vec![Item::Block(b)],
     }
+}
+
+/// A task definition's `volume { name  efs_volume_configuration { ...
+/// authorization_config { } } }`: berth's `volume NAME { efs { } }`, or a
+/// bind mount without a configuration block.
+fn volume(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> {
+    const EFS: &[(&str, &str)] = &[
+        ("file_system_id", "file_system_id"),
+        ("root_directory", "root_directory"),
+        ("transit_encryption", "transit_encryption"),
+        ("transit_encryption_port", "transit_encryption_port"),
+    ];
+    const AUTHORIZATION: &[(&str, &str)] = &[("access_point_id", "access_point"), ("iam", "iam")];
+    let mut name = None;
+    let mut body = Vec::new();
+    for item in b.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "name" => name = Some(a.value),
+            Item::Block(efs) if efs.kind.name == "efs_volume_configuration" => {
+                let mut authorization = |inner: Block, diags: &mut Vec<Diagnostic>| {
+                    if inner.kind.name != "authorization_config" {
+                        return Err(inner);
+                    }
+                    let takes = super::listed(AUTHORIZATION.iter().map(|(tf, _)| *tf));
+                    Ok(super::renamed_settings(
+                        inner.body,
+                        AUTHORIZATION,
+                        ("an `authorization_config` block", &takes),
+                        &mut super::no_blocks,
+                        diags,
+                    ))
+                };
+                let takes = super::listed(EFS.iter().map(|(tf, _)| *tf).chain(["authorization_config"]));
+                let settings = super::renamed_settings(
+                    efs.body,
+                    EFS,
+                    ("an `efs_volume_configuration` block", &takes),
+                    &mut authorization,
+                    diags,
+                );
+                body.push(Item::Block(Block {
+                    kind: Ident {
+                        name: "efs".into(),
+                        span: efs.kind.span,
+                    },
+                    body: settings,
+                    ..efs
+                }));
+            }
+            other => diags.push(stray(
+                &other,
+                "a task definition's `volume`",
+                "`name` and an `efs_volume_configuration` block (Fargate's other volumes are bind mounts, which take neither Docker's nor FSx's configuration)",
+            )),
+        }
+    }
+    let label = super::name_label(name, None, ("a volume", "volumes"), diags)?;
+    Some(Item::Block(Block {
+        label: Some(label),
+        body,
+        ..b
+    }))
 }
 
 /// A target group's `stickiness { type = "lb_cookie"  cookie_duration
