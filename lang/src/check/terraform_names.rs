@@ -132,6 +132,24 @@ const NAMES: &[(&str, &str, Berth)] = &[
 /// Terraform's resource types (without `aws_`) whose berth kind is named
 /// otherwise, or that berth writes another way.
 const KINDS: &[(&str, Berth)] = &[
+    (
+        "terraform",
+        Berth::Note(
+            "berth keeps no state file and needs no provider versions (its tags are its state): leave the block out",
+        ),
+    ),
+    (
+        "provider",
+        Berth::Note(
+            "the `stack` block holds the region and the tags every resource carries (`default_tags`): `stack \"NAME\" { region = \"us-east-1\"  tags = { ... } }`",
+        ),
+    ),
+    (
+        "module",
+        Berth::Note(
+            "modules are not written: put the module's resources in the stack's files, `for_each` where it was repeated",
+        ),
+    ),
     ("lb", Berth::Name("load_balancer")),
     ("alb", Berth::Name("load_balancer")),
     ("lb_target_group", Berth::Name("target_group")),
