@@ -211,6 +211,26 @@ pub(super) fn inline_data(files: &mut [(FileId, File)], kind: &str, with: &mut I
     }
 }
 
+/// E0211 for a reference to `data.KIND.NAME` reading another attribute
+/// than `attr`, the one such a block is read as; the reference becomes
+/// `null`, so no lookup error follows for a kind that is not one.
+pub(super) fn misread(
+    (kind, name, attr): (&str, &str, &str),
+    what: &str,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Expr> {
+    diags.push(
+        Diagnostic::error(CODE, format!("{what} is read as its `{attr}`"), span)
+            .label(format!("not `.{attr}`"))
+            .help(format!("write `data.{kind}.{name}.{attr}`")),
+    );
+    Some(Expr {
+        kind: ExprKind::Null,
+        span,
+    })
+}
+
 /// Calls `f` on each expression directly inside `e`.
 pub(super) fn each_child(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
     use crate::syntax::ast::ForResult;

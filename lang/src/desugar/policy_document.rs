@@ -50,18 +50,7 @@ pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
                 }),
                 span,
             }),
-            _ => {
-                diags.push(
-                    Diagnostic::error(CODE, "a policy document is read as its `json`", span)
-                        .label("not `.json`")
-                        .help(format!("write `data.{KIND}.{name}.json`")),
-                );
-                // Reported: no second error for a lookup it is not.
-                Some(Expr {
-                    kind: ExprKind::Null,
-                    span,
-                })
-            }
+            _ => super::misread((KIND, name, "json"), "a policy document", span, diags),
         }
     });
 }

@@ -39,18 +39,7 @@ pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
                 }),
                 span,
             }),
-            _ => {
-                diags.push(
-                    Diagnostic::error(CODE, "a template is read as its `rendered`", span)
-                        .label("not `.rendered`")
-                        .help(format!("write `data.{KIND}.{name}.rendered`")),
-                );
-                // Reported: no second error for a lookup it is not.
-                Some(Expr {
-                    kind: ExprKind::Null,
-                    span,
-                })
-            }
+            _ => super::misread((KIND, name, "rendered"), "a template", span, diags),
         }
     });
 }

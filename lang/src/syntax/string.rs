@@ -69,17 +69,7 @@ impl Parser<'_> {
                     text.push(self.escape()?);
                     self.c.bump(2);
                 }
-                Some(_) if rest.starts_with("${") => {
-                    if !text.is_empty() {
-                        parts.push(StrPart::Lit(std::mem::take(&mut text)));
-                    }
-                    self.open("${")?;
-                    self.probe.attr = None;
-                    let expr = self.expr()?;
-                    self.c.skip_trivia();
-                    self.close(b'}', &[Expected::CloseBrace])?;
-                    parts.push(StrPart::Interp(expr));
-                }
+                Some(_) if rest.starts_with("${") => self.interpolation(&mut text, &mut parts)?,
                 Some(_) if rest.starts_with("$${") => {
                     text.push_str("${");
                     self.c.bump(3);
@@ -209,15 +199,7 @@ impl Parser<'_> {
             self.c.bump(run);
             let rest = &self.c.rest()[..end - self.c.pos];
             if rest.starts_with("${") {
-                if !text.is_empty() {
-                    parts.push(StrPart::Lit(std::mem::take(&mut text)));
-                }
-                self.open("${")?;
-                self.probe.attr = None;
-                let expr = self.expr()?;
-                self.c.skip_trivia();
-                self.close(b'}', &[Expected::CloseBrace])?;
-                parts.push(StrPart::Interp(expr));
+                self.interpolation(&mut text, &mut parts)?;
                 if self.c.pos > end {
                     return Err(Diagnostic::error(
                         "E0001",
@@ -262,6 +244,21 @@ impl Parser<'_> {
         Diagnostic::error("E0001", message, found_span(self.c.file, self.c.text, at))
             .label(label)
             .help("write a heredoc as `<<EOT`, its lines, then a line holding only `EOT`")
+    }
+
+    /// A `${ expr }` at the cursor, after the `text` before it, both added
+    /// to `parts`.
+    fn interpolation(&mut self, text: &mut String, parts: &mut Vec<StrPart>) -> Parsed<()> {
+        if !text.is_empty() {
+            parts.push(StrPart::Lit(std::mem::take(text)));
+        }
+        self.open("${")?;
+        self.probe.attr = None;
+        let expr = self.expr()?;
+        self.c.skip_trivia();
+        self.close(b'}', &[Expected::CloseBrace])?;
+        parts.push(StrPart::Interp(expr));
+        Ok(())
     }
 
     /// The character a `\` escape at the cursor stands for.
