@@ -98,6 +98,7 @@ cases!(
     terraform_module_settings,
     terraform_registry_and_discovery,
     terraform_fargate_service,
+    terraform_module_variables,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

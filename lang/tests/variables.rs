@@ -774,3 +774,63 @@ output key { value = upper(sensitive("k")) }
     assert!(group.body.sensitive.contains("description"));
     assert!(stack.outputs[0].sensitive);
 }
+
+/// Terraform's `variables.tf` as written: quoted names, `optional(T,
+/// DEFAULT)` (the default for a missing or null attribute), `nullable`,
+/// and `validation` blocks checked against the value given.
+#[test]
+fn terraforms_variable_declarations_are_taken_and_validated() {
+    let text = r#"
+variable "retention" {
+  type     = number
+  default  = 30
+  nullable = false
+  validation {
+    condition     = contains([1, 7, 30, 90], var.retention)
+    error_message = "Retention is 1, 7, 30 or 90 days."
+  }
+}
+variable "service" {
+  type = object({
+    name = string
+    cpu  = optional(number, 256)
+    tags = optional(map(string), {})
+  })
+  default = { name = "api", cpu = null }
+}
+log_group logs {
+  retention_days = var.retention
+  name           = "${var.service.name}-${var.service.cpu}"
+  tags           = var.service.tags
+}
+output "cpu" { value = var.service.cpu }
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let logs = Address::new(Kind::LogGroup, "logs");
+    assert_eq!(known(&a, &logs, "name"), Value::String("api-256".into()));
+    assert_eq!(known(&a, &logs, "retention_days"), Value::Int(30));
+
+    let refused = analyse(text, &[("retention", "14")]);
+    let messages: Vec<_> = refused
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str(), d.help.as_deref()))
+        .collect();
+    assert_eq!(
+        messages,
+        [(
+            "E0335",
+            "variable `retention` fails its validation",
+            Some("Retention is 1, 7, 30 or 90 days.")
+        )]
+    );
+    let null = analyse(text, &[("retention", "null")]);
+    assert!(
+        null.diagnostics
+            .iter()
+            .any(|d| d.code == "E0335" && d.message == "variable `retention` is null"),
+        "{:#?}",
+        null.diagnostics
+    );
+}

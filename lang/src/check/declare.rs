@@ -92,7 +92,13 @@ const LIFECYCLE_ATTRS: &[&str] = &["prevent_destroy", IGNORE_CHANGES, CREATE_BEF
 /// does wherever the new resource can exist beside the old, so it is
 /// taken as written; it cannot be turned off.
 const CREATE_BEFORE_DESTROY: &str = "create_before_destroy";
-const VARIABLE_ATTRS: &[&str] = &["default", "description", "type", "sensitive"];
+const VARIABLE_ATTRS: &[&str] = &["default", "description", "type", "sensitive", NULLABLE];
+/// Terraform's `nullable = false`: the variable refuses `null`.
+pub const NULLABLE: &str = "nullable";
+/// Terraform's `validation { condition  error_message }` blocks of a
+/// variable.
+pub const VALIDATION: &str = "validation";
+const VALIDATION_ATTRS: &[&str] = &["condition", "error_message"];
 const STACK_ATTRS: &[&str] = &["region", "tags"];
 const OUTPUT_ATTRS: &[&str] = &["value", "description", "sensitive"];
 /// Block kinds that are not resources.
@@ -156,9 +162,19 @@ fn unknown_kind(block: &Block) -> Diagnostic {
     }
 }
 
+/// Blocks whose name may be quoted, as Terraform writes them (`variable
+/// "region"`): a ported `variables.tf` or `outputs.tf` is taken as it is.
+const QUOTED_NAMES: &[&str] = &["variable", "output"];
+
 fn ident_label<'a>(block: &'a Block, what: &str, diags: &mut Vec<Diagnostic>) -> Option<&'a str> {
     match &block.label {
         Some(Label::Ident(i)) => Some(&i.name),
+        Some(l @ Label::String(_))
+            if QUOTED_NAMES.contains(&block.kind.name.as_str())
+                && l.text().is_some_and(crate::syntax::is_name) =>
+        {
+            l.text()
+        }
         Some(Label::String(e)) => {
             diags.push(
                 Diagnostic::error("E0103", format!("a {what} is named with a bare name"), e.span)
@@ -181,9 +197,12 @@ fn ident_label<'a>(block: &'a Block, what: &str, diags: &mut Vec<Diagnostic>) ->
     }
 }
 
-fn check_attrs(block: &Block, allowed: &[&str], diags: &mut Vec<Diagnostic>) {
+/// E0201 for an attribute not in `allowed`, E0205 for a nested block not
+/// in `blocks`.
+fn check_attrs(block: &Block, allowed: &[&str], blocks: &[&str], diags: &mut Vec<Diagnostic>) {
     for item in &block.body {
         match item {
+            Item::Block(b) if blocks.contains(&b.kind.name.as_str()) => {}
             Item::Attribute(a) if !allowed.contains(&a.name.name.as_str()) => {
                 let d = Diagnostic::error(
                     "E0201",
@@ -217,7 +236,27 @@ fn find_attr<'a>(block: &'a Block, name: &str) -> Option<&'a Expr> {
 }
 
 fn declare_variable<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<Diagnostic>) {
-    check_attrs(block, VARIABLE_ATTRS, diags);
+    check_attrs(block, VARIABLE_ATTRS, &[VALIDATION], diags);
+    for item in &block.body {
+        if let Item::Block(v) = item
+            && v.kind.name == VALIDATION
+        {
+            check_attrs(v, VALIDATION_ATTRS, &[], diags);
+            for attr in VALIDATION_ATTRS {
+                if find_attr(v, attr).is_none() {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0204",
+                            format!("missing required attribute `{attr}`"),
+                            v.kind.span,
+                        )
+                        .label(format!("`validation` needs `{attr}`"))
+                        .help("write `validation { condition = ...  error_message = \"...\" }`"),
+                    );
+                }
+            }
+        }
+    }
     let Some(name) = ident_label(block, "variable", diags) else {
         return;
     };
@@ -237,7 +276,7 @@ fn declare_variable<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut V
 }
 
 fn declare_stack<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<Diagnostic>) {
-    check_attrs(block, STACK_ATTRS, diags);
+    check_attrs(block, STACK_ATTRS, &[], diags);
     if let Some(prev) = &module.stack {
         diags.push(duplicate(block, prev.block, "`stack` block"));
         return;
@@ -253,7 +292,7 @@ fn declare_stack<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<
 }
 
 fn declare_output<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<Diagnostic>) {
-    check_attrs(block, OUTPUT_ATTRS, diags);
+    check_attrs(block, OUTPUT_ATTRS, &[], diags);
     let Some(name) = ident_label(block, "output", diags) else {
         return;
     };
@@ -340,7 +379,7 @@ fn lifecycle_block<'a>(block: &'a Block, diags: &mut Vec<Diagnostic>) -> Option<
                 .help("write both settings in one `lifecycle { }`"),
         );
     }
-    check_attrs(first, LIFECYCLE_ATTRS, diags);
+    check_attrs(first, LIFECYCLE_ATTRS, &[], diags);
     if let Some(value) = find_attr(first, CREATE_BEFORE_DESTROY)
         && value.kind != crate::syntax::ast::ExprKind::Bool(true)
     {

@@ -34,6 +34,9 @@ pub struct Field {
     pub ty: VarType,
     /// `optional(T)`: a value without the attribute gets `null`.
     pub optional: bool,
+    /// `optional(T, DEFAULT)`: what a value without the attribute, or with
+    /// it `null`, gets instead (Terraform 1.3's).
+    pub default: Option<Value>,
 }
 
 const PRIMITIVES: &str =
@@ -149,10 +152,11 @@ impl VarType {
             (VarType::Object(fields), Value::Map(mut entries)) => {
                 let mut out = BTreeMap::new();
                 for (name, field) in fields {
-                    let value = match entries.remove(name) {
-                        Some(v) => field.ty.convert(v)?,
-                        None if field.optional => Value::Null,
-                        None => return None,
+                    let value = match (entries.remove(name), &field.default) {
+                        (None | Some(Value::Null), Some(default)) => field.ty.convert(default.clone())?,
+                        (Some(v), _) => field.ty.convert(v)?,
+                        (None, None) if field.optional => Value::Null,
+                        (None, None) => return None,
                     };
                     out.insert(name.clone(), value);
                 }
@@ -188,9 +192,10 @@ impl fmt::Display for VarType {
                 f.write_str("object({")?;
                 for (i, (name, field)) in fields.iter().enumerate() {
                     let sep = if i > 0 { "," } else { "" };
-                    match field.optional {
-                        true => write!(f, "{sep} {name} = optional({})", field.ty)?,
-                        false => write!(f, "{sep} {name} = {}", field.ty)?,
+                    match (field.optional, &field.default) {
+                        (true, Some(d)) => write!(f, "{sep} {name} = optional({}, {d})", field.ty)?,
+                        (true, None) => write!(f, "{sep} {name} = optional({})", field.ty)?,
+                        (false, _) => write!(f, "{sep} {name} = {}", field.ty)?,
                     }
                 }
                 f.write_str(" })")
@@ -206,16 +211,54 @@ impl Field {
                 [ty] => Ok(Field {
                     ty: VarType::parse(ty)?,
                     optional: true,
+                    default: None,
                 }),
-                _ => Err(unknown(expr, "takes one type")
-                    .help("berth has no default for an optional attribute: a missing one is `null`")),
+                [ty, default] => {
+                    let ty = VarType::parse(ty)?;
+                    let value = constant(default).and_then(|v| ty.convert(v)).ok_or_else(|| {
+                        unknown(default, "not a value of the type written out")
+                            .help("an optional attribute's default is a constant of its type: `optional(number, 256)`")
+                    })?;
+                    Ok(Field {
+                        ty,
+                        optional: true,
+                        default: Some(value),
+                    })
+                }
+                _ => Err(unknown(expr, "takes a type and, optionally, a default")
+                    .help("write `optional(number)` or `optional(number, 256)`")),
             },
             _ => Ok(Field {
                 ty: VarType::parse(expr)?,
                 optional: false,
+                default: None,
             }),
         }
     }
+}
+
+/// The value an expression of constants writes (`256`, `"x"`, `[1, 2]`,
+/// `{ a = true }`); `None` for anything else.
+fn constant(expr: &Expr) -> Option<Value> {
+    Some(match &expr.kind {
+        ExprKind::Null => Value::Null,
+        ExprKind::Bool(b) => Value::Bool(*b),
+        ExprKind::Int(i) => Value::Int(*i),
+        ExprKind::Decimal(d) => Value::number(*d),
+        ExprKind::String(parts) => match parts.as_slice() {
+            [] => Value::String(String::new()),
+            [StrPart::Lit(s)] => Value::String(s.clone()),
+            _ => return None,
+        },
+        ExprKind::List(items) => Value::List(items.iter().map(constant).collect::<Option<_>>()?),
+        ExprKind::Map(entries) => Value::Map(
+            entries
+                .iter()
+                .map(|e| Some((e.key.name.clone(), constant(&e.value)?)))
+                .collect::<Option<_>>()?,
+        ),
+        _ => return None,
+    })
 }
 
 fn unknown(expr: &Expr, label: &str) -> Diagnostic {

@@ -1,7 +1,8 @@
 //! Functions that read only a list's shape, so they take lists holding
 //! values AWS knows only after apply: Terraform's
 //! `element(aws_subnet.private[*].id, count.index)`,
-//! `concat([subnet.a.id], var.extra)`, `length(subnet.private[*].id)`.
+//! `concat([subnet.a.id], var.extra)`, `length(subnet.private[*].id)`,
+//! `one(lb.this[*].arn)`.
 //! The result holds the same values, known or not.
 
 use berth_provider::Value;
@@ -29,6 +30,14 @@ pub(super) fn call(name: &str, args: &[DesiredValue]) -> Option<DesiredValue> {
             let n = i64::try_from(items(list)?.len()).ok()?;
             Some(DesiredValue::Known(Value::Int(n)))
         }
+        // `one(lb.this[*].arn)` of a resource made when a flag says so:
+        // its one element, or null for none (more is the function's own
+        // error, left to it).
+        ("one", [list]) => match <[DesiredValue; 1]>::try_from(items(list)?) {
+            Ok([one]) => Some(one),
+            Err(rest) if rest.is_empty() => Some(DesiredValue::Known(Value::Null)),
+            Err(_) => None,
+        },
         _ => None,
     }
 }
@@ -76,6 +85,15 @@ mod tests {
             call("length", std::slice::from_ref(&list)),
             Some(DesiredValue::Known(Value::Int(2)))
         );
+        assert_eq!(
+            call("one", &[DesiredValue::List(vec![unknown("a")])]),
+            Some(unknown("a"))
+        );
+        assert_eq!(
+            call("one", &[DesiredValue::List(vec![])]),
+            Some(DesiredValue::Known(Value::Null))
+        );
+        assert_eq!(call("one", std::slice::from_ref(&list)), None);
         assert_eq!(
             call(
                 "element",

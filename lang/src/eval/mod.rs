@@ -407,6 +407,75 @@ impl Evaluator<'_, '_> {
                 self.vars.insert(name.clone(), v);
             }
         }
+        for (name, var) in &self.module.variables {
+            if self.vars.contains_key(name) {
+                self.validate_variable(name, var.block);
+            }
+        }
+    }
+
+    /// Terraform's `nullable = false` and `validation { condition
+    /// error_message }` blocks of the variable `name`, its value known:
+    /// E0335 with the block's message for a condition that is false.
+    fn validate_variable(&mut self, name: &str, block: &Block) {
+        let nullable = block.body.iter().find_map(|i| match i {
+            Item::Attribute(a) if a.name.name == crate::check::declare::NULLABLE => Some(&a.value),
+            _ => None,
+        });
+        let refuses_null =
+            nullable.is_some() && !self.flag(nullable, crate::check::declare::NULLABLE, "E0320");
+        if refuses_null && self.vars.get(name) == Some(&Value::Null) {
+            self.diags.push(
+                Diagnostic::error("E0335", format!("variable `{name}` is null"), header(block))
+                    .label("declared `nullable = false`")
+                    .help(format!("give `{name}` a value")),
+            );
+        }
+        for v in block.body.iter().filter_map(|i| match i {
+            Item::Block(b) if b.kind.name == crate::check::declare::VALIDATION => Some(b),
+            _ => None,
+        }) {
+            let attr = |n: &str| {
+                v.body.iter().find_map(|i| match i {
+                    Item::Attribute(a) if a.name.name == n => Some(&a.value),
+                    _ => None,
+                })
+            };
+            let Some(condition) = attr("condition") else {
+                continue;
+            };
+            let message = match attr("error_message").map(|e| self.expr(e, None)) {
+                Some(Some(DesiredValue::Known(Value::String(m)))) => m,
+                _ => "the condition is false".to_owned(),
+            };
+            match self.expr(condition, None) {
+                Some(DesiredValue::Known(Value::Bool(true))) | None => {}
+                Some(DesiredValue::Known(Value::Bool(false))) => {
+                    let shown = if self.sensitive.contains(name) {
+                        "(sensitive)".to_owned()
+                    } else {
+                        self.vars.get(name).map(ToString::to_string).unwrap_or_default()
+                    };
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0335",
+                            format!("variable `{name}` fails its validation"),
+                            condition.span,
+                        )
+                        .label(format!("false for {shown}"))
+                        .help(message),
+                    );
+                }
+                Some(_) => self.diags.push(
+                    Diagnostic::error(
+                        "E0335",
+                        "a validation's `condition` is `true` or `false`",
+                        condition.span,
+                    )
+                    .label("not a boolean"),
+                ),
+            }
+        }
     }
 
     /// A `--var` value: text for string variables, a berth expression
