@@ -145,6 +145,12 @@ const KINDS: &[(&str, Berth)] = &[
         ),
     ),
     (
+        "import",
+        Berth::Note(
+            "`berth import ADDRESS ID` adopts a live resource as the block at ADDRESS (`berth import load_balancer.web arn:...`), which the next plan reads",
+        ),
+    ),
+    (
         "module",
         Berth::Note(
             "modules are not written: put the module's resources in the stack's files, `for_each` where it was repeated",
