@@ -11,7 +11,9 @@ use super::{CODE, literal, stray};
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
-use crate::syntax::ast::{Block, Call, Expr, ExprKind, File, Ident, Item, MapEntry, MapKey, Step, StrPart};
+use crate::syntax::ast::{
+    Block, Call, Expr, ExprKind, File, ForExpr, ForResult, Ident, Item, MapEntry, MapKey, Step, StrPart,
+};
 
 /// The data kind.
 pub(super) const KIND: &str = "iam_policy_document";
@@ -85,33 +87,143 @@ fn document(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Expr> {
     let span = block.span;
     let mut version = text("2012-10-17", block.kind.span);
     let mut id = None;
-    let mut statements = Vec::new();
+    // Runs of written statements, and lists a `dynamic` block makes, in
+    // order: joined by `concat` when there is a `dynamic` one.
+    let mut lists: Vec<Expr> = Vec::new();
+    let mut written: Vec<Expr> = Vec::new();
     let before = diags.len();
     for item in block.body {
         match item {
             Item::Attribute(a) if a.name.name == "version" => version = a.value,
             Item::Attribute(a) if a.name.name == "policy_id" => id = Some(a.value),
-            Item::Block(b) if b.kind.name == "statement" => statements.extend(statement(b, diags)),
+            Item::Block(b) if b.kind.name == "statement" => written.extend(statement(b, diags)),
+            Item::Block(b) if is_dynamic_statement(&b) => {
+                if !written.is_empty() {
+                    lists.push(list(std::mem::take(&mut written), span));
+                }
+                lists.extend(dynamic_statements(b, diags));
+            }
             other => diags.push(stray(
                 &other,
                 "a policy document",
-                "`version`, `policy_id` and `statement` blocks (documents merged from others are not written)",
+                "`version`, `policy_id`, `statement` blocks and `dynamic \"statement\"` blocks (documents merged from others are not written)",
             )),
         }
     }
     if diags.len() > before {
         return None;
     }
+    let statements = match lists.is_empty() {
+        true => list(written, span),
+        false => {
+            if !written.is_empty() {
+                lists.push(list(written, span));
+            }
+            Expr {
+                kind: ExprKind::Call(Call {
+                    name: Ident {
+                        name: "concat".into(),
+                        span,
+                    },
+                    args: lists,
+                }),
+                span,
+            }
+        }
+    };
     let mut entries = vec![entry("Version", version)];
     entries.extend(id.map(|i| entry("Id", i)));
-    entries.push(entry(
-        "Statement",
-        Expr {
-            kind: ExprKind::List(statements),
-            span,
-        },
-    ));
+    entries.push(entry("Statement", statements));
     Some(map(entries, span))
+}
+
+fn list(items: Vec<Expr>, span: Span) -> Expr {
+    Expr {
+        kind: ExprKind::List(items),
+        span,
+    }
+}
+
+/// Whether `b` is `dynamic "statement" { }`.
+fn is_dynamic_statement(b: &Block) -> bool {
+    b.kind.name == crate::check::dynamic::DYNAMIC
+        && b.label.as_ref().and_then(|l| l.text()) == Some("statement")
+}
+
+/// `dynamic "statement" { for_each  iterator  content { ... } }`: `[for
+/// KEY, VALUE in FOR_EACH : STATEMENT]`, the iterator's `.key` and
+/// `.value` read as the `for`'s names.
+fn dynamic_statements(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Expr> {
+    let span = b.span;
+    let (mut for_each, mut iterator, mut content) = (None, None, None);
+    for item in b.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "for_each" => for_each = Some(a.value),
+            Item::Attribute(a) if a.name.name == "iterator" => iterator = Some(a.value),
+            Item::Block(c) if c.kind.name == crate::check::dynamic::CONTENT => content = Some(c),
+            other => diags.push(stray(
+                &other,
+                "a `dynamic \"statement\"` block",
+                "`for_each`, `iterator` and a `content` block",
+            )),
+        }
+    }
+    let iterator = match iterator {
+        None => "statement".to_owned(),
+        Some(e) => match &e.kind {
+            ExprKind::Traversal(t) if t.steps.is_empty() => t.root.name.clone(),
+            _ => {
+                diags.push(
+                    Diagnostic::error(CODE, "a `dynamic` block's `iterator` is a name", e.span)
+                        .label("not a bare name")
+                        .help("write `iterator = stmt`"),
+                );
+                return None;
+            }
+        },
+    };
+    let (Some(for_each), Some(content)) = (for_each, content) else {
+        diags.push(
+            Diagnostic::error(CODE, "a `dynamic \"statement\"` needs `for_each` and `content`", span)
+                .label("incomplete")
+                .help("write `dynamic \"statement\" { for_each = var.statements  content { actions = statement.value.actions ... } }`"),
+        );
+        return None;
+    };
+    let (key, value) = (format!("{iterator}_key"), format!("{iterator}_value"));
+    let mut made = statement(content, diags)?;
+    rebind(&mut made, &iterator, (&key, &value));
+    let name = |n: &str| Ident {
+        name: n.to_owned(),
+        span,
+    };
+    Some(Expr {
+        kind: ExprKind::For(Box::new(ForExpr {
+            key: Some(name(&key)),
+            value: name(&value),
+            collection: for_each,
+            result: ForResult::List(made),
+            cond: None,
+        })),
+        span,
+    })
+}
+
+/// `e` with `ITERATOR.key` read as `key` and `ITERATOR.value` as `value`.
+fn rebind(e: &mut Expr, iterator: &str, (key, value): (&str, &str)) {
+    if let ExprKind::Traversal(t) = &mut e.kind
+        && t.root.name == iterator
+        && let Some(Step::Attr(first)) = t.steps.first()
+        && let Some(name) = match first.name.as_str() {
+            "key" => Some(key),
+            "value" => Some(value),
+            _ => None,
+        }
+    {
+        t.root.name = name.to_owned();
+        t.steps.remove(0);
+    }
+    super::each_child(e, &mut |child| rebind(child, iterator, (key, value)));
 }
 
 /// One `statement { }` as IAM's statement.
