@@ -64,6 +64,13 @@ fn token() -> impl Strategy<Value = String> {
         Just("\"${var.env}\"".to_owned()),
         Just("\"a\\\"b\"".to_owned()),
         Just("\"$${x}\"".to_owned()),
+        Just("<<EOT\n".to_owned()),
+        Just("<<-EOT\n".to_owned()),
+        Just("EOT\n".to_owned()),
+        Just("  EOT\n".to_owned()),
+        Just("%{".to_owned()),
+        Just("%%{".to_owned()),
+        Just("${".to_owned()),
         Just("\"".to_owned()),
         Just("-1".to_owned()),
         Just("99999999999999999999".to_owned()),
@@ -97,11 +104,12 @@ proptest! {
     }
 
     #[test]
-    fn mutated_examples_never_panic(cut in 0usize..4000, insert in token(), which in 0usize..3) {
+    fn mutated_examples_never_panic(cut in 0usize..4000, insert in token(), which in 0usize..4) {
         let texts = [
             include_str!("../../examples/blog/main.berth"),
             include_str!("../../examples/microservices/main.berth"),
             include_str!("../../examples/microservices/network.berth"),
+            include_str!("../../cli/tests/spellings/terraform_heredocs.berth"),
         ];
         let text = texts[which];
         let mut at = cut.min(text.len());
