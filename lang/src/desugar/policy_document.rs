@@ -32,13 +32,17 @@ const STATEMENT: [(&str, &str); 6] = [
 /// Takes every `data iam_policy_document` block out of `files` and writes
 /// each reference to its JSON as the document.
 pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
-    let documents: BTreeMap<String, Expr> = super::take_data(files, KIND)
+    let read: BTreeMap<String, Document> = super::take_data(files, KIND)
         .into_iter()
         .filter_map(|(name, block)| Some((name, document(block, diags)?)))
         .collect();
-    if documents.is_empty() {
+    if read.is_empty() {
         return;
     }
+    let documents: BTreeMap<String, Expr> = read
+        .iter()
+        .filter_map(|(name, doc)| Some((name.clone(), doc.expr(&read, &mut Vec::new(), diags)?)))
+        .collect();
     super::inline_data(files, KIND, &mut |name, rest, span| {
         let document = documents.get(name)?;
         match rest {
@@ -82,13 +86,126 @@ fn map(entries: Vec<MapEntry>, span: Span) -> Expr {
     }
 }
 
-/// The document `block` writes, as the map IAM's JSON is.
-fn document(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Expr> {
+/// A policy document as its block writes it, before the documents it
+/// names are read.
+struct Document {
+    version: Expr,
+    id: Option<Expr>,
+    /// Runs of written statements and the lists `dynamic` blocks make, in
+    /// order.
+    lists: Vec<Expr>,
+    /// The documents of `source_policy_documents`, by name, whose
+    /// statements come first.
+    sources: Vec<(String, Span)>,
+    span: Span,
+}
+
+impl Document {
+    /// The map IAM's JSON is: the sources' statements (but those whose
+    /// `sid` one of this document's statements has, as Terraform overrides
+    /// them), then its own. `seen`: the documents being read, for a cycle.
+    fn expr(
+        &self,
+        all: &BTreeMap<String, Document>,
+        seen: &mut Vec<String>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Expr> {
+        let own_sids: Vec<&str> = self.lists.iter().flat_map(sids).collect();
+        let mut lists = Vec::new();
+        for (name, span) in &self.sources {
+            if seen.contains(name) {
+                diags.push(
+                    Diagnostic::error(CODE, "policy documents name each other as their sources", *span)
+                        .label(format!("`{name}` is being read"))
+                        .help("break the cycle of `source_policy_documents`"),
+                );
+                return None;
+            }
+            let Some(source) = all.get(name) else {
+                diags.push(
+                    Diagnostic::error(CODE, format!("no `data {KIND}` named `{name}`"), *span)
+                        .label("not a policy document of the stack")
+                        .help(format!("declare `data {KIND} {name} {{ ... }}`")),
+                );
+                return None;
+            };
+            seen.push(name.clone());
+            let read = source.statement_lists(all, seen, diags);
+            seen.pop();
+            lists.extend(read?.into_iter().map(|l| without_sids(l, &own_sids)));
+        }
+        lists.extend(self.lists.iter().cloned());
+        let statements = match <[Expr; 1]>::try_from(lists) {
+            Ok([one]) => one,
+            Err(lists) if lists.is_empty() => list(Vec::new(), self.span),
+            Err(lists) => Expr {
+                kind: ExprKind::Call(Call {
+                    name: Ident {
+                        name: "concat".into(),
+                        span: self.span,
+                    },
+                    args: lists,
+                }),
+                span: self.span,
+            },
+        };
+        let mut entries = vec![entry("Version", self.version.clone())];
+        entries.extend(self.id.clone().map(|i| entry("Id", i)));
+        entries.push(entry("Statement", statements));
+        Some(map(entries, self.span))
+    }
+
+    /// Its statements, its sources' included, as lists.
+    fn statement_lists(
+        &self,
+        all: &BTreeMap<String, Document>,
+        seen: &mut Vec<String>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Vec<Expr>> {
+        let doc = self.expr(all, seen, diags)?;
+        let ExprKind::Map(entries) = doc.kind else {
+            return None;
+        };
+        let statements = entries.into_iter().find(|e| e.key.name == "Statement")?.value;
+        Some(match statements.kind {
+            ExprKind::Call(Call { args, .. }) => args,
+            _ => vec![statements],
+        })
+    }
+}
+
+/// The `Sid`s written as text in a list of statements.
+fn sids(list: &Expr) -> Vec<&str> {
+    match &list.kind {
+        ExprKind::List(items) => items.iter().filter_map(sid).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn sid(statement: &Expr) -> Option<&str> {
+    match &statement.kind {
+        ExprKind::Map(entries) => entries
+            .iter()
+            .find(|e| e.key.name == "Sid")
+            .and_then(|e| literal(&e.value)),
+        _ => None,
+    }
+}
+
+/// `list` without the statements whose `Sid` is one of `sids`.
+fn without_sids(mut list: Expr, sids: &[&str]) -> Expr {
+    if let ExprKind::List(items) = &mut list.kind {
+        items.retain(|s| sid(s).is_none_or(|id| !sids.contains(&id)));
+    }
+    list
+}
+
+/// The document `block` writes.
+fn document(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Document> {
     let span = block.span;
     let mut version = text("2012-10-17", block.kind.span);
     let mut id = None;
-    // Runs of written statements, and lists a `dynamic` block makes, in
-    // order: joined by `concat` when there is a `dynamic` one.
+    let mut sources = Vec::new();
     let mut lists: Vec<Expr> = Vec::new();
     let mut written: Vec<Expr> = Vec::new();
     let before = diags.len();
@@ -96,6 +213,7 @@ fn document(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Expr> {
         match item {
             Item::Attribute(a) if a.name.name == "version" => version = a.value,
             Item::Attribute(a) if a.name.name == "policy_id" => id = Some(a.value),
+            Item::Attribute(a) if a.name.name == "source_policy_documents" => sources = source_names(a.value, diags),
             Item::Block(b) if b.kind.name == "statement" => written.extend(statement(b, diags)),
             Item::Block(b) if is_dynamic_statement(&b) => {
                 if !written.is_empty() {
@@ -106,35 +224,61 @@ fn document(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Expr> {
             other => diags.push(stray(
                 &other,
                 "a policy document",
-                "`version`, `policy_id`, `statement` blocks and `dynamic \"statement\"` blocks (documents merged from others are not written)",
+                "`version`, `policy_id`, `source_policy_documents`, `statement` blocks and `dynamic \"statement\"` blocks (`override_policy_documents` is not written)",
             )),
         }
     }
     if diags.len() > before {
         return None;
     }
-    let statements = match lists.is_empty() {
-        true => list(written, span),
-        false => {
-            if !written.is_empty() {
-                lists.push(list(written, span));
-            }
-            Expr {
-                kind: ExprKind::Call(Call {
-                    name: Ident {
-                        name: "concat".into(),
-                        span,
-                    },
-                    args: lists,
-                }),
-                span,
-            }
-        }
+    if !written.is_empty() || lists.is_empty() {
+        lists.push(list(written, span));
+    }
+    Some(Document {
+        version,
+        id,
+        lists,
+        sources,
+        span,
+    })
+}
+
+/// The names of the documents `source_policy_documents = [...]` lists:
+/// each `data.iam_policy_document.NAME.json` (E0211 for anything else,
+/// whose statements are not known before apply).
+fn source_names(list: Expr, diags: &mut Vec<Diagnostic>) -> Vec<(String, Span)> {
+    let ExprKind::List(items) = list.kind else {
+        diags.push(
+            Diagnostic::error(
+                CODE,
+                "`source_policy_documents` is a list of documents written out",
+                list.span,
+            )
+            .label("not a list")
+            .help(format!("write `[data.{KIND}.NAME.json, ...]`")),
+        );
+        return Vec::new();
     };
-    let mut entries = vec![entry("Version", version)];
-    entries.extend(id.map(|i| entry("Id", i)));
-    entries.push(entry("Statement", statements));
-    Some(map(entries, span))
+    let mut out = Vec::new();
+    for item in items {
+        match &item.kind {
+            ExprKind::Traversal(t)
+                if t.root.name == crate::syntax::DATA
+                    && matches!(t.steps.as_slice(), [Step::Attr(k), Step::Attr(_), Step::Attr(j)]
+                        if k.name == KIND && (j.name == "json" || j.name == "minified_json")) =>
+            {
+                if let Some(Step::Attr(name)) = t.steps.get(1) {
+                    out.push((name.name.clone(), item.span));
+                }
+            }
+            _ => diags.push(
+                Diagnostic::error(CODE, "a source policy document is one of the stack's", item.span)
+                    .label(format!("not `data.{KIND}.NAME.json`"))
+                    .help("write the statements in a `data iam_policy_document` block, and name its `.json` here"),
+            ),
+        }
+    }
+    out
 }
 
 fn list(items: Vec<Expr>, span: Span) -> Expr {
@@ -439,6 +583,78 @@ mod tests {
                 "data iam_policy_document d {\n  statement {\n    actions = [\"s3:*\"]\n    resources = [\"*\"]\n  }\n}\nmanaged_policy p { document = data.iam_policy_document.d.id }\n"
             ),
             ["a policy document is read as its `json`"]
+        );
+    }
+
+    /// Terraform's `source_policy_documents`: the source's statements
+    /// first, those whose `sid` the document's own statements have left
+    /// out; the result the same as the document written whole.
+    #[test]
+    fn a_source_documents_statements_come_first_unless_overridden_by_sid() {
+        let merged = crate::test_support::resources(
+            r#"
+data iam_policy_document base {
+  statement {
+    sid       = "Read"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "Write"
+    actions   = ["s3:PutObject"]
+    resources = ["*"]
+  }
+}
+data iam_policy_document app {
+  source_policy_documents = [data.iam_policy_document.base.json]
+  statement {
+    sid       = "Write"
+    actions   = ["s3:PutObject"]
+    resources = ["arn:aws:s3:::app/*"]
+  }
+}
+managed_policy app { document = data.iam_policy_document.app.json }
+"#,
+        );
+        let whole = crate::test_support::resources(
+            r#"
+data iam_policy_document app {
+  statement {
+    sid       = "Read"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "Write"
+    actions   = ["s3:PutObject"]
+    resources = ["arn:aws:s3:::app/*"]
+  }
+}
+managed_policy app { document = data.iam_policy_document.app.json }
+"#,
+        );
+        assert_eq!(merged, whole);
+    }
+
+    #[test]
+    fn documents_that_are_each_others_source_are_refused() {
+        let messages = crate::test_support::messages(
+            r#"
+data iam_policy_document a {
+  source_policy_documents = [data.iam_policy_document.b.json]
+}
+data iam_policy_document b {
+  source_policy_documents = [data.iam_policy_document.a.json]
+}
+managed_policy a { document = data.iam_policy_document.a.json }
+"#,
+            "E0211",
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m == "policy documents name each other as their sources"),
+            "{messages:?}"
         );
     }
 }
