@@ -574,9 +574,9 @@ mod tests {
     fn what_is_not_a_document_is_named() {
         assert_eq!(
             errors(
-                "data iam_policy_document d {\n  source_policy_documents = []\n  statement { actions = [\"s3:*\"] }\n}\n"
+                "data iam_policy_document d {\n  override_policy_documents = []\n  statement { actions = [\"s3:*\"] }\n}\n"
             ),
-            ["`source_policy_documents` does not belong in a policy document"]
+            ["`override_policy_documents` does not belong in a policy document"]
         );
         assert_eq!(
             errors(
