@@ -38,11 +38,16 @@ pub fn data_kind(block: &Block, diags: &mut Vec<Diagnostic>) -> Option<DataKind>
                 .label("not a lookup kind");
             let names = DataKind::ALL.iter().map(|k| k.keyword());
             let zones = word.name.trim_start_matches("aws_") == "availability_zones";
+            let terraform = crate::desugar::terraform_data_kind(&word.name);
             diags.push(match did_you_mean(&word.name, names) {
                 // Terraform's `data "aws_availability_zones"`.
                 _ if zones => d.help(
                     "the region's zones are the `availability_zones()` function: `availability_zones()[count.index]` for Terraform's `.names[count.index]`",
                 ),
+                _ if let Some(kind) = terraform => d.help(format!(
+                    "`{}` is Terraform's name; did you mean `{kind}`?",
+                    word.name
+                )),
                 Some(h) => d.help(h),
                 None => d.help(format!("lookup kinds are: {}", kinds())),
             });
@@ -144,6 +149,9 @@ pub fn resolve(
         .label("not a lookup kind");
         diags.push(
             match did_you_mean(&kind_word.name, DataKind::ALL.iter().map(|k| k.keyword())) {
+                _ if let Some(kind) = crate::desugar::terraform_data_kind(&kind_word.name) => d.help(
+                    format!("`{}` is Terraform's name; did you mean `{kind}`?", kind_word.name),
+                ),
                 Some(h) => d.help(h),
                 None => d.help(format!("lookup kinds are: {}", kinds())),
             },

@@ -35,6 +35,17 @@ const KINDS: &[(&str, DataKind)] = &[
     ("alb_listener", DataKind::Listener),
 ];
 
+/// The lookup Terraform's data source type `name` is, written with or
+/// without `aws_` (`aws_route53_zone`, `route53_zone`, `aws_vpc`).
+pub(crate) fn terraform_data_kind(name: &str) -> Option<DataKind> {
+    let bare = name.strip_prefix("aws_").unwrap_or(name);
+    KINDS
+        .iter()
+        .find(|(tf, _)| *tf == bare)
+        .map(|(_, kind)| *kind)
+        .or_else(|| bare.parse().ok())
+}
+
 /// Terraform's names of a lookup's arguments and attributes: (lookup,
 /// Terraform's, berth's).
 const NAMES: &[(DataKind, &str, &str)] = &[

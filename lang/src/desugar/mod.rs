@@ -49,6 +49,8 @@ use crate::syntax::ast::{
     Attribute, Block, Expr, ExprKind, File, Ident, Item, Label, Step, StrPart, Traversal,
 };
 
+pub(crate) use lookups::terraform_data_kind;
+
 const CODE: &str = "E0211";
 
 /// Rewrites other tools' spellings in every block of `files` into
