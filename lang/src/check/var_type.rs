@@ -215,7 +215,7 @@ impl Field {
                 }),
                 [ty, default] => {
                     let ty = VarType::parse(ty)?;
-                    let value = constant(default).and_then(|v| ty.convert(v)).ok_or_else(|| {
+                    let value = crate::eval::constant(default).and_then(|v| ty.convert(v)).ok_or_else(|| {
                         unknown(default, "not a value of the type written out")
                             .help("an optional attribute's default is a constant of its type: `optional(number, 256)`")
                     })?;
@@ -235,30 +235,6 @@ impl Field {
             }),
         }
     }
-}
-
-/// The value an expression of constants writes (`256`, `"x"`, `[1, 2]`,
-/// `{ a = true }`); `None` for anything else.
-fn constant(expr: &Expr) -> Option<Value> {
-    Some(match &expr.kind {
-        ExprKind::Null => Value::Null,
-        ExprKind::Bool(b) => Value::Bool(*b),
-        ExprKind::Int(i) => Value::Int(*i),
-        ExprKind::Decimal(d) => Value::number(*d),
-        ExprKind::String(parts) => match parts.as_slice() {
-            [] => Value::String(String::new()),
-            [StrPart::Lit(s)] => Value::String(s.clone()),
-            _ => return None,
-        },
-        ExprKind::List(items) => Value::List(items.iter().map(constant).collect::<Option<_>>()?),
-        ExprKind::Map(entries) => Value::Map(
-            entries
-                .iter()
-                .map(|e| Some((e.key.name.clone(), constant(&e.value)?)))
-                .collect::<Option<_>>()?,
-        ),
-        _ => return None,
-    })
 }
 
 fn unknown(expr: &Expr, label: &str) -> Diagnostic {

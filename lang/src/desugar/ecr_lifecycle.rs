@@ -146,28 +146,9 @@ fn expr(value: &Json, span: Span) -> Option<Expr> {
 fn json_of(e: &Expr) -> Option<Json> {
     match &e.kind {
         ExprKind::Call(Call { name, args }) if name.name == "jsonencode" => match args.as_slice() {
-            [arg] => value_of(arg),
+            [arg] => crate::eval::constant(arg).map(|v| v.to_json()),
             _ => None,
         },
         _ => serde_json::from_str(literal(e)?).ok(),
     }
-}
-
-/// The JSON value of an expression made of values written out.
-fn value_of(e: &Expr) -> Option<Json> {
-    Some(match &e.kind {
-        ExprKind::Null => Json::Null,
-        ExprKind::Bool(b) => Json::Bool(*b),
-        ExprKind::Int(i) => Json::from(*i),
-        ExprKind::String(_) => Json::String(literal(e)?.to_owned()),
-        ExprKind::List(items) => Json::Array(items.iter().map(value_of).collect::<Option<_>>()?),
-        ExprKind::Map(entries) => Json::Object(
-            entries
-                .iter()
-                .map(|m| Some((m.key.name.clone(), value_of(&m.value)?)))
-                .collect::<Option<_>>()?,
-        ),
-        ExprKind::Paren(inner) => value_of(inner)?,
-        _ => return None,
-    })
 }

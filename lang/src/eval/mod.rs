@@ -2019,6 +2019,33 @@ enum Made {
     Entry(String, DesiredValue),
 }
 
+/// The value an expression of constants writes (`256`, `"x"`, `[1, 2]`,
+/// `{ a = true }`, in parentheses or not), read before evaluation (an
+/// `optional` attribute's default, a lifecycle policy's JSON); `None` for
+/// anything else.
+pub(crate) fn constant(e: &Expr) -> Option<Value> {
+    Some(match &e.kind {
+        ExprKind::Null => Value::Null,
+        ExprKind::Bool(b) => Value::Bool(*b),
+        ExprKind::Int(i) => Value::Int(*i),
+        ExprKind::Decimal(d) => Value::number(*d),
+        ExprKind::String(parts) => match parts.as_slice() {
+            [] => Value::String(String::new()),
+            [StrPart::Lit(s)] => Value::String(s.clone()),
+            _ => return None,
+        },
+        ExprKind::List(items) => Value::List(items.iter().map(constant).collect::<Option<_>>()?),
+        ExprKind::Map(entries) => Value::Map(
+            entries
+                .iter()
+                .map(|en| Some((en.key.name.clone(), constant(&en.value)?)))
+                .collect::<Option<_>>()?,
+        ),
+        ExprKind::Paren(inner) => constant(inner)?,
+        _ => return None,
+    })
+}
+
 /// Whether `e` is a constant written out: no variable, reference or call.
 fn is_literal(e: &Expr) -> bool {
     match &e.kind {
