@@ -96,19 +96,15 @@ const TIMEOUTS: &str = "timeouts";
 /// Takes out of the resource `block` the settings that restate berth's
 /// behaviour; reports those that ask for another.
 pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
-    block
-        .body
-        .retain(|item| !matches!(item, Item::Block(b) if b.kind.name == TIMEOUTS && b.label.is_none()));
     let kind = block.kind.name.clone();
-    let ours = |name: &str| RESTATED.iter().any(|(k, s, _, _)| *k == kind && *s == name);
-    let our_block = |name: &str| RESTATED_BLOCKS.iter().any(|(k, b, ..)| *k == kind && *b == name);
-    if !block.body.iter().any(|item| match item {
-        Item::Attribute(a) => ours(&a.name.name),
-        Item::Block(b) => our_block(&b.kind.name),
-    }) {
-        return;
-    }
-    block.body.retain(|item| match item {
+    block.body.retain(|item| stays(&kind, item, diags));
+}
+
+/// Whether `item` of a resource of `kind` stays: not a `timeouts` block
+/// nor a restating setting (which is checked).
+fn stays(kind: &str, item: &Item, diags: &mut Vec<Diagnostic>) -> bool {
+    match item {
+        Item::Block(b) if b.kind.name == TIMEOUTS && b.label.is_none() => false,
         Item::Attribute(a) => match RESTATED
             .iter()
             .find(|(k, s, _, _)| *k == kind && *s == a.name.name)
@@ -147,7 +143,7 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
             }
             None => true,
         },
-    });
+    }
 }
 
 /// E0211 unless `value` of `setting` is `default` (a quoted bool, or text
