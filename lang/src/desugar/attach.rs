@@ -473,20 +473,7 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
     let what = format!("a `{kind}`");
     match &t.spec.into {
         Into::Element { list, value } => {
-            let mut found = None;
-            for item in t.block.body {
-                match item {
-                    Item::Attribute(a) if found.is_none() && value.contains(&a.name.name.as_str()) => {
-                        found = Some(a.value);
-                    }
-                    other => diags.push(stray(
-                        &other,
-                        &what,
-                        &format!("`{}` and `{}`", t.spec.by[0], value[0]),
-                    )),
-                }
-            }
-            let Some(element) = found else {
+            let Some(element) = one_setting(t.block.body, value, (&what, t.spec.by[0]), diags) else {
                 diags.push(
                     Diagnostic::error(CODE, format!("{what} names what it attaches"), t.block.kind.span)
                         .label(format!("no `{}`", value[0]))
@@ -553,14 +540,7 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
                 diags.push(not_repeated(&kind, t.spec.parent, &r));
                 return;
             }
-            let mut found = None;
-            for item in t.block.body {
-                match item {
-                    Item::Attribute(a) if found.is_none() && a.name.name == *from => found = Some(a.value),
-                    other => diags.push(stray(&other, &what, &format!("`{}` and `{from}`", t.spec.by[0]))),
-                }
-            }
-            match found {
+            match one_setting(t.block.body, &[from], (&what, t.spec.by[0]), diags) {
                 Some(value) => add.items.extend(read(value, diags)),
                 None => diags.push(
                     Diagnostic::error(CODE, format!("{what} needs its `{from}`"), t.block.kind.span)
@@ -591,6 +571,27 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
             ));
         }
     }
+}
+
+/// The value of the first of `body`'s settings named one of `names`; the
+/// others are E0211 (`what` takes the setting `by` naming its parent and
+/// `names[0]`).
+fn one_setting(
+    body: Vec<Item>,
+    names: &[&str],
+    (what, by): (&str, &str),
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Expr> {
+    let mut found = None;
+    for item in body {
+        match item {
+            Item::Attribute(a) if found.is_none() && names.contains(&a.name.name.as_str()) => {
+                found = Some(a.value)
+            }
+            other => diags.push(stray(&other, what, &format!("`{by}` and `{}`", names[0]))),
+        }
+    }
+    found
 }
 
 /// E0211 for an attachment of `kind` repeated by `r`, where its parent
