@@ -100,8 +100,10 @@ const EC2_FILTERS: &[(&[DataKind], &str, &str)] = &[
 /// and every reference to one, into berth's lookups.
 pub(super) fn rewrite(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
     let mut renamed: BTreeMap<(String, String), DataKind> = BTreeMap::new();
+    let mut any = false;
     for (_, file) in files.iter_mut() {
         for block in file.blocks.iter_mut().filter(|b| b.kind.name == DATA) {
+            any = true;
             let Some(word) = &mut block.subkind else { continue };
             if let Some((_, kind)) = KINDS.iter().find(|(tf, _)| *tf == word.name) {
                 if let Some(Label::Ident(name)) = &block.label {
@@ -113,6 +115,11 @@ pub(super) fn rewrite(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>)
                 arguments(kind, block, diags);
             }
         }
+    }
+    // Without a lookup there is no reference to rewrite: no second walk
+    // of every expression.
+    if !any {
+        return;
     }
     for (_, file) in files.iter_mut() {
         for block in &mut file.blocks {
