@@ -417,7 +417,25 @@ fn points_at(from: &Resource, to: &Resource) -> bool {
         &from.attrs,
         to.address.kind,
         &identities(to),
-    )
+    ) || holds_arn(from, to)
+}
+
+/// Whether a setting of `from` is `to`'s ARN, whatever its type: an ARN
+/// names one resource, so a string that is one points at it (a log
+/// group's or a secret's `kms_key`, which AWS takes as any of a key's
+/// names and so is no reference type).
+fn holds_arn(from: &Resource, to: &Resource) -> bool {
+    let Some(arn) = to
+        .attrs
+        .get("arn")
+        .and_then(Value::as_str)
+        .filter(|a| a.starts_with("arn:"))
+    else {
+        return false;
+    };
+    from.attrs
+        .iter()
+        .any(|(k, v)| k != "arn" && v.as_str() == Some(arn))
 }
 
 /// Whether `attrs`, a body of `block`'s shape, points at the resource of
