@@ -99,6 +99,7 @@ cases!(
     terraform_registry_and_discovery,
     terraform_fargate_service,
     terraform_module_variables,
+    terraform_kms_key,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

@@ -75,7 +75,9 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::MetricAlarm => super::alarms::check(stack, r, diags),
             Kind::Secret => super::secrets::check(r, diags),
             Kind::Certificate => super::certificates::check(stack, r, diags),
+            Kind::KmsKey => super::kms::check(stack, r, diags),
         }
+        super::kms::user(stack, r, diags);
         super::tags::check(r, diags);
     }
     cx.overlapping_subnets(diags);

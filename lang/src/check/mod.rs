@@ -18,6 +18,7 @@ pub mod for_expr;
 mod health_checks;
 mod iam;
 mod ignore_changes;
+mod kms;
 mod load_balancer_types;
 pub mod locals;
 pub mod lookups;

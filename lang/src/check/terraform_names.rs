@@ -127,6 +127,28 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("vpc_endpoint", "service_name", Berth::Name("service")),
     ("vpc_endpoint", "vpc_endpoint_type", Berth::Name("type")),
     ("vpc_endpoint", "private_dns_enabled", Berth::Name("private_dns")),
+    (
+        "kms_key",
+        "deletion_window_in_days",
+        Berth::Name("deletion_window_days"),
+    ),
+    ("kms_key", "enable_key_rotation", Berth::Name("rotation")),
+    ("kms_key", "key_usage", Berth::Name("usage")),
+    ("kms_key", "customer_master_key_spec", Berth::Name("spec")),
+    ("kms_key", "key_spec", Berth::Name("spec")),
+    ("kms_key", "is_enabled", Berth::Name("enabled")),
+    // CloudFormation's `KeyPolicy` and `PendingWindowInDays`, in snake case.
+    ("kms_key", "key_policy", Berth::Name("policy")),
+    (
+        "kms_key",
+        "pending_window_in_days",
+        Berth::Name("deletion_window_days"),
+    ),
+    (
+        "kms_key",
+        "rotation_period_in_days",
+        Berth::Note("not written yet: a rotating key turns every 365 days, KMS's default"),
+    ),
 ];
 
 /// Terraform's resource types (without `aws_`) whose berth kind is named

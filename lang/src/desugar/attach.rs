@@ -2,7 +2,7 @@
 //! (`aws_route_table_association`, `aws_route`,
 //! `aws_iam_role_policy_attachment`, `aws_iam_role_policy`,
 //! `aws_ecs_cluster_capacity_providers`, `aws_ecr_repository_policy`,
-//! `aws_ecr_lifecycle_policy`): berth writes each as a setting
+//! `aws_ecr_lifecycle_policy`, `aws_kms_alias`): berth writes each as a setting
 //! of the resource it attaches to, so such a block is folded into that
 //! resource, wherever in the stack's files it is declared. A repeated
 //! attachment (`count`, `for_each`) folds into a list built by a `for`
@@ -132,6 +132,15 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Read {
             from: "policy",
             read: super::ecr_lifecycle::rules,
+        },
+    },
+    Attachment {
+        kinds: &["kms_alias"],
+        parent: "kms_key",
+        by: &["target_key_id", "target_key"],
+        into: Into::Element {
+            list: "aliases",
+            value: &["name"],
         },
     },
 ];
@@ -368,7 +377,7 @@ fn parent_of(kind: &str, e: &Expr) -> Option<Parent> {
             for step in steps {
                 match step {
                     Step::Index(i) if index.is_none() => index = Some((**i).clone()),
-                    Step::Attr(a) if matches!(a.name.as_str(), "id" | "name" | "arn") => {}
+                    Step::Attr(a) if matches!(a.name.as_str(), "id" | "name" | "arn" | "key_id") => {}
                     _ => return None,
                 }
             }
@@ -1023,6 +1032,39 @@ cluster with {
         );
         assert_eq!(terraform["cluster.main"].blocks, role["cluster.with"].blocks);
         assert!(!terraform.keys().any(|k| k.starts_with("route_table_association")));
+    }
+
+    #[test]
+    fn kms_aliases_are_names_of_the_key_they_target() {
+        let terraform = resources(
+            r#"
+kms_key logs {
+  description             = "logs"
+  deletion_window_in_days = 7
+  enable_key_rotation     = true
+}
+kms_alias logs {
+  name          = "alias/app-logs"
+  target_key_id = kms_key.logs.key_id
+}
+kms_alias logs_by_id {
+  name          = "alias/app-logs-2"
+  target_key_id = kms_key.logs.id
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+kms_key logs {
+  description          = "logs"
+  deletion_window_days = 7
+  rotation             = true
+  aliases              = ["alias/app-logs", "alias/app-logs-2"]
+}
+"#,
+        );
+        assert_eq!(terraform["kms_key.logs"], berth["kms_key.logs"]);
+        assert!(!terraform.contains_key("kms_alias.logs"));
     }
 
     #[test]

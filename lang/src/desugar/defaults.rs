@@ -75,6 +75,12 @@ const RESTATED: &[Restated] = &[
         "true",
         "berth always detaches a role's policies before deleting it",
     ),
+    (
+        "kms_key",
+        "bypass_policy_lockout_safety_check",
+        "false",
+        "berth keeps KMS's check that a key policy still lets its caller manage the key",
+    ),
 ];
 
 /// Terraform's blocks that restate berth's behaviour: (kind, block, its

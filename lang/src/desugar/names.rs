@@ -33,6 +33,7 @@ const IDS: &[(Kind, &str)] = &[
     (Kind::EcrRepository, "name"),
     (Kind::SsmParameter, "name"),
     (Kind::MetricAlarm, "name"),
+    (Kind::KmsKey, "key_id"),
 ];
 
 /// Terraform's resource types written without `aws_` that berth names

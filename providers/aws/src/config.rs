@@ -34,6 +34,7 @@ pub struct Clients {
     pub ecr: aws_sdk_ecr::Client,
     pub discovery: aws_sdk_servicediscovery::Client,
     pub acm: aws_sdk_acm::Client,
+    pub kms: aws_sdk_kms::Client,
     pub route53: aws_sdk_route53::Client,
     /// The Resource Groups Tagging API: a stack's resources by tag.
     pub tagging: aws_sdk_resourcegroupstagging::Client,
@@ -56,6 +57,7 @@ impl Clients {
             ecr: aws_sdk_ecr::Client::new(config),
             discovery: aws_sdk_servicediscovery::Client::new(config),
             acm: aws_sdk_acm::Client::new(config),
+            kms: aws_sdk_kms::Client::new(config),
             route53: aws_sdk_route53::Client::new(config),
             tagging: aws_sdk_resourcegroupstagging::Client::new(config),
         }

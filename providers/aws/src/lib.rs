@@ -40,6 +40,10 @@
 //! - ACM: the tagging API and `ListCertificates` (for certificates
 //!   requested in the last half hour the tagging API does not list yet),
 //!   then `DescribeCertificate` per certificate.
+//! - KMS: the tagging API and `ListAliases` (for keys given an alias in
+//!   the last half hour the tagging API does not list yet, their tags by
+//!   `ListResourceTags`), then `DescribeKey`, `GetKeyPolicy` and
+//!   `GetKeyRotationStatus` per key; keys pending deletion are gone.
 //!
 //! Children that carry no tags are read with their parent: routes and
 //! subnet associations of route tables, security group rules, listener
@@ -80,6 +84,7 @@ mod elb;
 mod errors;
 mod iam;
 mod identity;
+mod kms;
 mod lock;
 mod logs;
 mod lookup;
@@ -161,6 +166,7 @@ impl Provider for AwsProvider {
             alarms,
             secrets,
             certificates,
+            keys,
         ) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
@@ -175,6 +181,7 @@ impl Provider for AwsProvider {
             cloudwatch::read_all(self, stack),
             secrets::read_all(self, stack),
             acm::read_all(self, stack),
+            kms::read_all(self, stack),
         );
         let mut out = Vec::new();
         for part in [
@@ -191,6 +198,7 @@ impl Provider for AwsProvider {
             alarms,
             secrets,
             certificates,
+            keys,
         ] {
             out.extend(part?);
         }
@@ -206,7 +214,8 @@ impl Provider for AwsProvider {
     /// DescribeTaskDefinition, DescribeServices (`CLUSTER/SERVICE`),
     /// DescribeRepositories, Cloud Map's listings filtered on the id,
     /// GetHostedZone, ListResourceRecordSets from the record's name,
-    /// GetPolicy (by ARN, or ListPolicies for a name).
+    /// GetPolicy (by ARN, or ListPolicies for a name), DescribeKey (by key
+    /// id, ARN or alias name).
     async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError> {
         let kind = address.kind;
         let one = scope::One::new(address, id);
@@ -238,6 +247,7 @@ impl Provider for AwsProvider {
             Kind::MetricAlarm => cloudwatch::read_one(self, &scope).await?.into_iter().collect(),
             Kind::Secret => secrets::read_one(self, &scope).await?.into_iter().collect(),
             Kind::Certificate => acm::read_one(self, &scope).await?.into_iter().collect(),
+            Kind::KmsKey => kms::read_one(self, &scope).await?.into_iter().collect(),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -249,7 +259,7 @@ impl Provider for AwsProvider {
     /// listener's rules too), ECS TagResource, Logs TagResource, IAM
     /// TagRole, ECR TagResource, Cloud Map TagResource, Route 53
     /// ChangeTagsForResource (a record: its marker written beside it), IAM
-    /// TagPolicy.
+    /// TagPolicy, KMS TagResource.
     async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         match live.address.kind {
             Kind::Vpc
@@ -275,6 +285,7 @@ impl Provider for AwsProvider {
             Kind::MetricAlarm => cloudwatch::adopt(self, stack, live).await,
             Kind::Secret => secrets::adopt(self, stack, live).await,
             Kind::Certificate => acm::adopt(self, stack, live).await,
+            Kind::KmsKey => kms::adopt(self, stack, live).await,
         }
     }
 
@@ -302,6 +313,7 @@ impl Provider for AwsProvider {
             Kind::MetricAlarm => cloudwatch::create(self, stack, desired).await,
             Kind::Secret => secrets::create(self, stack, desired).await,
             Kind::Certificate => acm::create(self, stack, desired).await,
+            Kind::KmsKey => kms::create(self, stack, desired).await,
         }
     }
 
@@ -336,6 +348,7 @@ impl Provider for AwsProvider {
             Kind::MetricAlarm => cloudwatch::update(self, live, desired).await,
             Kind::Secret => secrets::update(self, live, desired).await,
             Kind::Certificate => acm::update(self, live, desired).await,
+            Kind::KmsKey => kms::update(self, stack, live, desired).await,
         }
     }
 
@@ -371,6 +384,7 @@ impl Provider for AwsProvider {
             Kind::MetricAlarm => cloudwatch::delete(self, live).await,
             Kind::Secret => secrets::delete(self, live).await,
             Kind::Certificate => acm::delete(self, live).await,
+            Kind::KmsKey => kms::delete(self, live).await,
         }
     }
 

@@ -1,6 +1,8 @@
 //! The blog stack through the real SDK against moto: create every kind,
 //! check it with raw SDK calls, read it back unchanged, delete it all.
 
+#[path = "lifecycle/kms.rs"]
+mod kms;
 mod support;
 
 use aws_sdk_ec2::types::Filter;
@@ -62,6 +64,15 @@ async fn blog_stack_creates_reads_back_and_deletes() {
             Kind::LogGroup => assert_eq!(attrs["retention"], "Some(14)"),
             Kind::EcrRepository => assert!(attrs["mutability"].contains("Immutable"), "{attrs:?}"),
             Kind::Secret => assert_eq!(attrs["value"], r#"{"user":"blog","password":"hunter2"}"#),
+            Kind::KmsKey => {
+                assert_eq!(attrs["description"], "the blog's logs");
+                assert_eq!(attrs["rotation"], "true");
+                assert_eq!(attrs["enabled"], "true");
+                assert_eq!(attrs["state"], "Enabled");
+                assert_eq!(attrs["aliases"], format!("alias/{stack}-logs"));
+                assert_eq!(tags.get("berth:deletion_window").map(String::as_str), Some("7"));
+                assert_eq!(tags.get("team").map(String::as_str), Some("web"));
+            }
             // Issued before its create returned: the HTTPS listener took it.
             Kind::Certificate => assert_eq!(attrs["status"], "ISSUED"),
             Kind::MetricAlarm => {
@@ -182,6 +193,29 @@ async fn blog_stack_creates_reads_back_and_deletes() {
         .await
         .expect("ListTaskDefinitions");
     assert!(tds.task_definition_arns().is_empty(), "{tds:?}");
+    // The key is scheduled for deletion (its window), its alias gone.
+    let key = text(&created["kms_key.logs"], "key_id");
+    let out = env
+        .raw
+        .kms
+        .describe_key()
+        .key_id(&key)
+        .send()
+        .await
+        .expect("DescribeKey");
+    assert_eq!(
+        out.key_metadata().and_then(|m| m.key_state()),
+        Some(&aws_sdk_kms::types::KeyState::PendingDeletion)
+    );
+    let aliases = env
+        .raw
+        .kms
+        .list_aliases()
+        .key_id(&key)
+        .send()
+        .await
+        .expect("ListAliases");
+    assert!(aliases.aliases().is_empty(), "{aliases:?}");
 
     // Deleting what is already gone succeeds (a re-run after a crash).
     destroy(p, stack, &in_order(&created)[..5]).await;

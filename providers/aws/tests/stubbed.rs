@@ -18,6 +18,9 @@ use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use berth_aws::{AwsProvider, Clients, RetryPolicy};
 use berth_provider::{Address, ErrorClass, Kind, Provider, Resource, Value};
 
+#[path = "stubbed/kms.rs"]
+mod kms;
+
 /// A provider whose clients `stub` replaces; the others are never called.
 fn provider(stub: impl FnOnce(&mut Clients)) -> AwsProvider {
     provider_in("us-east-1", stub)

@@ -81,6 +81,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::MetricAlarm => "DescribeAlarms",
         Kind::Secret => "DescribeSecret",
         Kind::Certificate => "DescribeCertificate",
+        Kind::KmsKey => "DescribeKey",
     }
 }
 

@@ -37,6 +37,7 @@ pub enum Kind {
     MetricAlarm,
     Secret,
     Certificate,
+    KmsKey,
 }
 
 /// The name given is not a resource kind.
@@ -46,7 +47,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 28] = [
+    pub const ALL: [Kind; 29] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -75,6 +76,7 @@ impl Kind {
         Kind::MetricAlarm,
         Kind::Secret,
         Kind::Certificate,
+        Kind::KmsKey,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -108,6 +110,7 @@ impl Kind {
             Kind::MetricAlarm => "metric_alarm",
             Kind::Secret => "secret",
             Kind::Certificate => "certificate",
+            Kind::KmsKey => "kms_key",
         }
     }
 

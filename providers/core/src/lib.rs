@@ -16,6 +16,7 @@ pub mod elb;
 mod error;
 pub mod fargate;
 mod kind;
+pub mod kms;
 pub mod lock;
 pub mod lookup;
 pub mod naming;

@@ -172,6 +172,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "InvalidParameterException",
             tag: "TagResource",
         },
+        Kind::KmsKey => &Api {
+            create: "CreateKey",
+            update: "UpdateKeyDescription",
+            delete: "ScheduleKeyDeletion",
+            describe: "DescribeKey",
+            not_found: "NotFoundException",
+            invalid: "ValidationException",
+            tag: "TagResource",
+        },
         Kind::Certificate => &Api {
             create: "RequestCertificate",
             update: "ChangeResourceRecordSets",

@@ -20,15 +20,15 @@ use berth_provider::{
 use fastrand::Rng;
 
 use crate::api::{self, fail};
-use crate::attrs::{normalise, str_of};
+use crate::attrs::{normalise, str_of, strs_of};
 use crate::error::LocalError;
 use crate::faults::{self, Fault, FaultOp};
 use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
-    acm, cloudwatch, discovery, ec2, ecr, ecs, elb, endpoint, iam, logs, lookup, managed_policy, names, nat,
-    route53, secrets, ssm,
+    acm, cloudwatch, discovery, ec2, ecr, ecs, elb, endpoint, iam, kms, logs, lookup, managed_policy, names,
+    nat, route53, secrets, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
 
@@ -357,7 +357,8 @@ fn read(sim: &Sim, key: &str, address: &Address) -> Resource {
 /// its ARN, the name of the kinds AWS lets one name by it (not security
 /// groups: their names are unique per VPC only), a service's
 /// `CLUSTER/SERVICE`, a task definition's `FAMILY:REVISION` or `FAMILY`
-/// (its latest active revision), a Cloud Map service's id.
+/// (its latest active revision), a Cloud Map service's id, a KMS key's id
+/// or one of its aliases (as DescribeKey takes them).
 fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
     // Route 53 ids as `berth import` takes them: `/hostedzone/Z...`, and a
     // record's `ZONE_NAME_TYPE` in any case, with or without the root's dot.
@@ -396,6 +397,8 @@ fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
             || (by_name && is("name"))
             || (kind == Kind::Service && service())
             || (kind == Kind::DiscoveryService && is("id"))
+            || (kind == Kind::KmsKey
+                && (is("key_id") || strs_of(&r.attrs, "aliases").iter().any(|a| a == id)))
     };
     if let Some(key) = sim
         .find(kind, id)
@@ -578,6 +581,7 @@ impl Provider for LocalCloud {
                 Kind::MetricAlarm => cloudwatch::create(sim, stack, address, attrs, tags)?,
                 Kind::Secret => secrets::create(sim, stack, address, attrs, tags)?,
                 Kind::Certificate => acm::create(sim, attrs, tags)?,
+                Kind::KmsKey => kms::create(sim, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -628,6 +632,7 @@ impl Provider for LocalCloud {
                 Kind::MetricAlarm => cloudwatch::update(sim, &old, &new)?,
                 Kind::Secret => secrets::update(sim, &old, &mut new)?,
                 Kind::Certificate => acm::update(sim, &key, &old, &mut new)?,
+                Kind::KmsKey => kms::update(sim, &key, &old, &new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -739,6 +744,7 @@ impl Provider for LocalCloud {
                 Kind::MetricAlarm => cloudwatch::delete(sim, &key),
                 Kind::Secret => secrets::delete(sim, &key),
                 Kind::Certificate => acm::delete(sim, &key),
+                Kind::KmsKey => kms::delete(sim, &key),
                 Kind::VpcEndpoint => {
                     sim.call(call);
                     sim.remove(&key);

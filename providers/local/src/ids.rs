@@ -16,6 +16,21 @@ pub(crate) fn digits(rng: &mut Rng, n: usize) -> String {
         .collect()
 }
 
+/// A version 4 UUID in lowercase hex, e.g.
+/// `1234abcd-12ab-4cd5-96ef-1234567890ab`: a KMS key's id.
+pub(crate) fn uuid(rng: &mut Rng) -> String {
+    // The version digit is 4; the variant digit is one of 8, 9, a, b.
+    let variant = char::from_digit(rng.u32(8..12), 16).unwrap_or('8');
+    format!(
+        "{}-{}-4{}-{variant}{}-{}",
+        hex(rng, 8),
+        hex(rng, 4),
+        hex(rng, 3),
+        hex(rng, 3),
+        hex(rng, 12)
+    )
+}
+
 /// An EC2 id: `PREFIX-` and 17 hex digits, e.g. `vpc-0a1b2c3d4e5f60718`.
 pub(crate) fn ec2_id(rng: &mut Rng, prefix: &str) -> String {
     format!("{prefix}-{}", hex(rng, 17))
@@ -93,15 +108,27 @@ fn seeded(text: &str) -> Rng {
 mod tests {
     use super::*;
 
+    fn is_lower_hex(s: &str) -> bool {
+        s.chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    }
+
     #[test]
     fn ids_have_aws_shapes() {
         let mut rng = Rng::with_seed(7);
         let id = ec2_id(&mut rng, "vpc");
         assert_eq!(id.len(), 4 + 17);
+        assert!(is_lower_hex(&id[4..]));
+        let uuid = uuid(&mut rng);
+        let groups: Vec<&str> = uuid.split('-').collect();
+        assert_eq!(
+            groups.iter().map(|g| g.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
+        assert!(groups.iter().all(|g| is_lower_hex(g)), "{uuid}");
         assert!(
-            id[4..]
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+            groups[2].starts_with('4') && groups[3].starts_with(['8', '9', 'a', 'b']),
+            "{uuid}"
         );
         let d = digits(&mut rng, 9);
         assert_eq!(d.len(), 9);

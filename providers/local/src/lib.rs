@@ -66,8 +66,10 @@
 //!   are: edit a value here and the next plan shows drift.
 //! - `created`: when the resource was made (RFC 3339), shown when two
 //!   resources carry one address.
-//! - `status`: task definitions only, `ACTIVE` or `INACTIVE` (deregistered;
-//!   kept, as AWS keeps them, but never returned by `read_all`).
+//! - `status`: task definitions, `ACTIVE` or `INACTIVE` (deregistered;
+//!   kept, as AWS keeps them, but never returned by `read_all`); secrets
+//!   and KMS keys, `INACTIVE` while scheduled for deletion (likewise kept
+//!   and unread, until a create at their address restores them).
 //! - `default_egress`: security groups only, `true` while AWS's default
 //!   allow-all egress rule is in place. A group declared without `egress`
 //!   blocks has that rule, yet reads back with `egress = []`, as declared:
@@ -98,6 +100,7 @@ mod error;
 mod faults;
 mod iam;
 mod ids;
+mod kms;
 mod logs;
 mod lookup;
 mod managed_policy;

@@ -124,7 +124,8 @@ pub(crate) struct Record {
     /// included, as plain JSON values.
     #[serde(with = "plain")]
     pub attrs: Attrs,
-    /// Task definitions: `ACTIVE` or `INACTIVE` (deregistered).
+    /// Task definitions: `ACTIVE` or `INACTIVE` (deregistered); secrets
+    /// and KMS keys: `INACTIVE` while scheduled for deletion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Security groups: AWS's default allow-all egress rule is present.
@@ -137,7 +138,8 @@ pub(crate) struct Record {
 
 /// Status of a registered task definition.
 pub(crate) const ACTIVE: &str = "ACTIVE";
-/// Status of a deregistered task definition.
+/// Status of a deregistered task definition, or of a secret or KMS key
+/// scheduled for deletion: kept, never read.
 pub(crate) const INACTIVE: &str = "INACTIVE";
 
 impl Record {
@@ -151,6 +153,15 @@ impl Record {
 
     pub fn is_inactive(&self) -> bool {
         self.status.as_deref() == Some(INACTIVE)
+    }
+
+    /// Whether berth made this resource for the stack and address that
+    /// `tags` (a create's) name: a deleted one it may restore, a live one
+    /// being replaced.
+    pub fn same_address(&self, tags: &BTreeMap<String, String>) -> bool {
+        [STACK_TAG, ADDRESS_TAG]
+            .iter()
+            .all(|k| self.tags.get(*k).is_some_and(|v| tags.get(*k) == Some(v)))
     }
 
     /// The user's tags: all tags but the berth ones.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use berth_provider::attrs::{int_of, str_of};
 use berth_provider::secret::{VALUE_MAX, valid_window};
-use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, STACK_TAG, Value, naming};
+use berth_provider::{Address, Attrs, Kind, ProviderError, Value, naming};
 
 use crate::api::fail;
 use crate::ids;
@@ -34,7 +34,7 @@ pub(crate) fn create(
     let existing = sim
         .all(Kind::Secret)
         .find(|(_, r)| str_of(&r.attrs, "name") == Some(name.as_str()))
-        .map(|(k, r)| (k.clone(), r.is_inactive(), ours(&r.tags, &tags)));
+        .map(|(k, r)| (k.clone(), r.is_inactive(), r.same_address(&tags)));
     let arn = match existing {
         Some((_, false, _)) => {
             return Err(fail(
@@ -62,13 +62,6 @@ pub(crate) fn create(
         }
     };
     Ok(sim.insert_named(Kind::Secret, arn, name, tags, attrs, false))
-}
-
-/// Whether the berth tags of a deleted secret are the ones a create gives.
-fn ours(deleted: &BTreeMap<String, String>, new: &BTreeMap<String, String>) -> bool {
-    [STACK_TAG, ADDRESS_TAG]
-        .iter()
-        .all(|k| deleted.get(*k).is_some() && deleted.get(*k) == new.get(*k))
 }
 
 /// UpdateSecret (description, key) and PutSecretValue (value); left out,

@@ -243,6 +243,7 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::MetricAlarm => format!("Alarm {identity} does not exist."),
         Kind::Secret => "Secrets Manager can't find the specified secret.".to_owned(),
         Kind::Certificate => format!("Could not find certificate {identity}."),
+        Kind::KmsKey => format!("Key '{identity}' does not exist"),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

@@ -268,6 +268,7 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "metric_alarm.login_cpu",
         "service.login",
         "task_definition.login",
+        "kms_key.logs",
         "secret.db",
         "ssm_parameter.db_password",
         "discovery_service.login",

@@ -588,6 +588,22 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    let key = create(
+        p,
+        stack,
+        desired(
+            Kind::KmsKey,
+            "logs",
+            &[
+                ("description", s("the blog's logs")),
+                ("rotation", Value::Bool(true)),
+                ("deletion_window_days", Value::Int(7)),
+                ("aliases", list(vec![s(&format!("alias/{stack}-logs"))])),
+                ("tags", tags(&[("team", "web")])),
+            ],
+        ),
+    )
+    .await;
     let td = create(p, stack, task_definition("login", &role, &log, "dev")).await;
     let service = create(
         p,
@@ -682,6 +698,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         https,
         secret,
         db,
+        key,
         td,
         service,
         alarm,
@@ -797,6 +814,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "listener.https",
         "ssm_parameter.db_password",
         "secret.db",
+        "kms_key.logs",
         "task_definition.login",
         "service.login",
         "metric_alarm.login_cpu",

@@ -324,6 +324,55 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 .expect("ListTagsForCertificate");
             collect(out.tags().iter().map(|t| (Some(t.key()), t.value())))
         }
+        Kind::KmsKey => {
+            let key = text(r, "key_id");
+            let out = raw
+                .kms
+                .describe_key()
+                .key_id(&key)
+                .send()
+                .await
+                .expect("DescribeKey");
+            let meta = out.key_metadata().expect("the key's metadata");
+            attrs.insert("description", meta.description().unwrap_or_default().to_owned());
+            attrs.insert("enabled", meta.enabled().to_string());
+            attrs.insert(
+                "state",
+                meta.key_state()
+                    .map(|s| s.as_str().to_owned())
+                    .unwrap_or_default(),
+            );
+            let out = raw
+                .kms
+                .get_key_rotation_status()
+                .key_id(&key)
+                .send()
+                .await
+                .expect("GetKeyRotationStatus");
+            attrs.insert("rotation", out.key_rotation_enabled().to_string());
+            // The aliases KMS says name the key, account wide.
+            let out = raw.kms.list_aliases().send().await.expect("ListAliases");
+            let mut names: Vec<&str> = out
+                .aliases()
+                .iter()
+                .filter(|a| a.target_key_id() == Some(key.as_str()))
+                .filter_map(|a| a.alias_name())
+                .collect();
+            names.sort_unstable();
+            attrs.insert("aliases", names.join(","));
+            let out = raw
+                .kms
+                .list_resource_tags()
+                .key_id(&key)
+                .send()
+                .await
+                .expect("ListResourceTags");
+            collect(
+                out.tags()
+                    .iter()
+                    .map(|t| (Some(t.tag_key()), Some(t.tag_value()))),
+            )
+        }
         Kind::Secret => {
             let out = raw
                 .secrets

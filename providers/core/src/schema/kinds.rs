@@ -3420,6 +3420,97 @@ const CERTIFICATE: KindSchema = KindSchema {
     blocks: &[],
 };
 
+const KMS_KEY: KindSchema = KindSchema {
+    kind: Kind::KmsKey,
+    spelling: Spelling::Plain,
+    identity: "arn",
+    // A key has no name: the successor is made first, takes over the
+    // aliases (UpdateAlias) and what names the key, then the old one is
+    // scheduled for deletion.
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "KMS CreateKey",
+    doc: "A customer managed KMS key (Terraform's `aws_kms_key` with its `aws_kms_alias`es, CloudFormation's `AWS::KMS::Key` and `AWS::KMS::Alias`): what a log group, secret, SSM parameter, repository or ECS Exec session is encrypted with (`kms_key = kms_key.NAME`, its ARN). Destroyed, it is scheduled for deletion after `deletion_window_days`; applied again at the same address within that window, berth restores it (CancelKeyDeletion) rather than make a new key, so what it encrypted stays readable.",
+    attrs: &[
+        Attr::optional(
+            "description",
+            Type::String,
+            "Description",
+            "What the key is for.",
+        )
+        .unset_when(Literal::Str("")),
+        Attr::default(
+            "usage",
+            Type::String,
+            Literal::Str("ENCRYPT_DECRYPT"),
+            "KeyUsage",
+            "`ENCRYPT_DECRYPT`, `SIGN_VERIFY`, `GENERATE_VERIFY_MAC` or `KEY_AGREEMENT`, as `spec` allows (Terraform's `key_usage`).",
+        )
+        .folded(Case::Upper)
+        .replaces(),
+        Attr::default(
+            "spec",
+            Type::String,
+            Literal::Str("SYMMETRIC_DEFAULT"),
+            "KeySpec",
+            "`SYMMETRIC_DEFAULT` (AES-256, for encryption), `RSA_2048`, `RSA_3072`, `RSA_4096`, `ECC_NIST_P256`, `ECC_NIST_P384`, `ECC_NIST_P521`, `ECC_SECG_P256K1` or `HMAC_224` to `HMAC_512` (Terraform's `customer_master_key_spec`, CloudFormation's `KeySpec`).",
+        )
+        .folded(Case::Upper)
+        .replaces(),
+        Attr::default(
+            "multi_region",
+            Type::Bool,
+            Literal::Bool(false),
+            "MultiRegion",
+            "A multi-Region primary key, which replicas in other Regions may share.",
+        )
+        .replaces(),
+        Attr::default(
+            "enabled",
+            Type::Bool,
+            Literal::Bool(true),
+            "EnableKey / DisableKey",
+            "Whether the key may be used (Terraform's `is_enabled`).",
+        ),
+        Attr::default(
+            "rotation",
+            Type::Bool,
+            Literal::Bool(false),
+            "EnableKeyRotation",
+            "Rotate the key material every year (Terraform's `enable_key_rotation`); symmetric encryption keys only.",
+        ),
+        Attr::default(
+            "deletion_window_days",
+            Type::Int,
+            Literal::Int(30),
+            "ScheduleKeyDeletion.PendingWindowInDays",
+            "Days KMS waits, the key restorable, before deleting it once destroyed: 7 to 30 (Terraform's `deletion_window_in_days`). Kept in the tag `berth:deletion_window`.",
+        )
+        .range(7, 30),
+        Attr::chosen_by_aws(
+            "policy",
+            Type::Document,
+            "Policy",
+            "The key policy: who may use and manage the key. Left out, KMS's default policy (the account's root may do everything, so IAM policies grant use); a log group's key must let `logs.REGION.amazonaws.com` use it. Removed later, the key keeps the policy it has.",
+        ),
+        Attr::default(
+            "aliases",
+            Type::Set(&Type::String),
+            Literal::EmptyList,
+            "CreateAlias",
+            "Names for the key, each `alias/...` (Terraform's `aws_kms_alias` blocks naming the key are folded here): letters, digits and `/_-`, at most 256 characters, not under `alias/aws/`. An alias another key holds is refused, unless that key is berth's at this address (a replacement, or a key being restored).",
+        ),
+        TAGS,
+        ARN,
+        Attr::computed(
+            "key_id",
+            Type::String,
+            "KeyId",
+            "The key's id (a UUID; Terraform's `key_id` and `id`).",
+        ),
+    ],
+    blocks: &[],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -3450,4 +3541,5 @@ pub(super) const ALL: &[KindSchema] = &[
     METRIC_ALARM,
     SECRET,
     CERTIFICATE,
+    KMS_KEY,
 ];

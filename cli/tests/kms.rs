@@ -1,0 +1,137 @@
+//! KMS keys end to end on both clouds: a log group encrypted with a key
+//! of the stack, the key's alias, a destroy then an apply that restores
+//! the same key (what it encrypted stays readable), and a replacement that
+//! moves the alias (and what the key encrypts) to the new key.
+
+mod common;
+
+use common::Cloud;
+use serde_json::Value;
+
+const STACK: &str = r#"
+stack "vault" { region = "us-east-1" }
+
+kms_key logs {
+  description          = "the app's logs"
+  deletion_window_days = 7
+  rotation             = true
+  aliases              = ["alias/vault-logs"]
+}
+
+log_group app {
+  retention_days = 14
+  kms_key        = kms_key.logs
+}
+
+secret app {
+  value                = "s3cr3t"
+  kms_key              = kms_key.logs
+  recovery_window_days = 0
+}
+
+output key { value = kms_key.logs.key_id }
+output arn { value = kms_key.logs.arn }
+"#;
+
+/// The stack's outputs `key` and `arn`.
+fn key_of(cloud: &Cloud, dir: &std::path::Path) -> (String, String) {
+    let out = cloud.berth(dir, &["output", "--format", "json"]);
+    out.expect_code(0);
+    let parsed: Value = serde_json::from_str(&out.stdout).expect("json");
+    let value = |name: &str| {
+        parsed["outputs"][name]["value"]
+            .as_str()
+            .unwrap_or_else(|| panic!("output {name} in {parsed}"))
+            .to_owned()
+    };
+    (value("key"), value("arn"))
+}
+
+/// What KMS holds for the alias on moto: the key it names and that key's
+/// state.
+fn alias_on_moto(cloud: &Cloud) -> Option<(String, String)> {
+    let Cloud::Aws(moto) = cloud else {
+        return None;
+    };
+    let out = moto.python(
+        "import boto3\n\
+         kms=boto3.client('kms')\n\
+         a=[a for a in kms.list_aliases()['Aliases'] if a['AliasName']=='alias/vault-logs'][0]\n\
+         k=kms.describe_key(KeyId=a['TargetKeyId'])['KeyMetadata']\n\
+         print(a['TargetKeyId'], k['KeyState'])\n",
+    );
+    let mut parts = out.split_whitespace().map(str::to_owned);
+    Some((parts.next()?, parts.next()?))
+}
+
+#[test]
+fn a_destroyed_key_is_restored_and_a_replaced_one_hands_over_its_alias() {
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        cloud.apply_clean(dir, STACK, "the first apply");
+        let (first, arn) = key_of(&cloud, dir);
+        assert!(
+            arn.starts_with("arn:aws:kms:us-east-1:") && arn.ends_with(&first),
+            "{arn}"
+        );
+        if let Some((target, state)) = alias_on_moto(&cloud) {
+            assert_eq!((target.as_str(), state.as_str()), (first.as_str(), "Enabled"));
+        }
+
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+        let plan = cloud.berth(dir, &["plan"]);
+        plan.expect_code(0);
+        assert!(
+            plan.stdout.contains("# kms_key.logs will be created"),
+            "{}",
+            plan.stdout
+        );
+        cloud.converges(dir, "the apply after destroy");
+        let (restored, _) = key_of(&cloud, dir);
+        assert_eq!(restored, first, "the key scheduled for deletion is restored");
+
+        // A multi-Region key is another key: the successor takes the
+        // alias, and the secret moves to it before the old key goes. (The
+        // log group stays on the old key: moto has no AssociateKmsKey.)
+        let replaced = STACK
+            .replace(
+                "deletion_window_days = 7",
+                "deletion_window_days = 7\n  multi_region         = true",
+            )
+            .replace(
+                "  kms_key        = kms_key.logs\n",
+                "  kms_key        = \"PLACEHOLDER\"\n",
+            );
+        let replaced = replaced.replace("PLACEHOLDER", &arn);
+        std::fs::write(dir.join("main.berth"), &replaced).expect("write");
+        let plan = cloud.berth(dir, &["plan"]);
+        plan.expect_code(0);
+        assert!(
+            plan.stdout.contains("# kms_key.logs must be replaced"),
+            "{}",
+            plan.stdout
+        );
+        let apply = cloud.berth(dir, &["apply", "--auto-approve"]);
+        apply.expect_code(0);
+        let at = |line: &str| {
+            apply
+                .stderr
+                .find(line)
+                .unwrap_or_else(|| panic!("no {line:?} in:\n{}", apply.stderr))
+        };
+        assert!(
+            at("secret.app: Modifications complete") < at("kms_key.logs: Destroying..."),
+            "the old key goes once nothing names it:\n{}",
+            apply.stderr
+        );
+        let plan = cloud.berth(dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "{}", plan.all());
+        let (successor, _) = key_of(&cloud, dir);
+        assert_ne!(successor, first);
+        if let Some((target, state)) = alias_on_moto(&cloud) {
+            assert_eq!((target.as_str(), state.as_str()), (successor.as_str(), "Enabled"));
+        }
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}
