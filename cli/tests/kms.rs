@@ -135,3 +135,92 @@ fn a_destroyed_key_is_restored_and_a_replaced_one_hands_over_its_alias() {
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+const PLATFORM: &str = r#"
+stack "platform" { region = "us-east-1" }
+
+kms_key shared {
+  description = "the platform's secrets"
+  aliases     = ["alias/platform-shared"]
+}
+
+output key { value = kms_key.shared.key_id }
+"#;
+
+const APP: &str = r#"
+stack "app" { region = "us-east-1" }
+
+data kms_key shared { id = "alias/platform-shared" }
+
+# Terraform's names (key_id, key_manager), and an AWS managed key by its alias.
+data kms_key managed { key_id = "alias/aws/secretsmanager" }
+
+secret db {
+  value                = "s3cr3t"
+  kms_key              = data.kms_key.shared
+  recovery_window_days = 0
+}
+
+secret api {
+  value                = "t0k3n"
+  kms_key              = data.kms_key.managed.arn
+  recovery_window_days = 0
+}
+
+output shared { value = data.kms_key.shared.id }
+output spec { value = data.kms_key.shared.spec }
+output manager { value = data.kms_key.managed.key_manager }
+"#;
+
+#[test]
+fn keys_another_stack_or_aws_manages_are_looked_up_by_alias_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let (platform, app) = (tmp.path().join("platform"), tmp.path().join("app"));
+        for (dir, text) in [(&platform, PLATFORM), (&app, APP)] {
+            std::fs::create_dir(dir).expect("dir");
+            std::fs::write(dir.join("main.berth"), text).expect("write");
+        }
+        // On the local cloud both stacks live in the platform's account.
+        let state = platform.join(".berth/local-cloud.json");
+        let state = state.to_str().expect("a UTF-8 path").to_owned();
+        let run = |dir: &std::path::Path, args: &[&str]| {
+            let mut all = vec!["--local-state", state.as_str()];
+            all.extend_from_slice(args);
+            cloud.berth(dir, &all)
+        };
+        run(&platform, &["apply", "--auto-approve"]).expect_code(0);
+        let out = run(&platform, &["output", "--format", "json"]);
+        out.expect_code(0);
+        let key =
+            serde_json::from_str::<Value>(&out.stdout).expect("json")["outputs"]["key"]["value"].clone();
+
+        run(&app, &["apply", "--auto-approve"]).expect_code(0);
+        let plan = run(&app, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "{}", plan.all());
+        let out = run(&app, &["output", "--format", "json"]);
+        out.expect_code(0);
+        let outputs = serde_json::from_str::<Value>(&out.stdout).expect("json")["outputs"].clone();
+        assert_eq!(outputs["shared"]["value"], key);
+        assert_eq!(outputs["spec"]["value"], "SYMMETRIC_DEFAULT");
+        // moto makes the AWS managed key its alias names, but answers
+        // KeyManager CUSTOMER for it, where AWS answers AWS.
+        let manager = if matches!(cloud, Cloud::Aws(_)) {
+            "CUSTOMER"
+        } else {
+            "AWS"
+        };
+        assert_eq!(outputs["manager"]["value"], manager);
+
+        run(&app, &["destroy", "--auto-approve"]).expect_code(0);
+        run(&platform, &["destroy", "--auto-approve"]).expect_code(0);
+        // Gone (pending deletion), the key is no match.
+        let plan = run(&app, &["plan"]);
+        assert_eq!(plan.code, Some(1), "{}", plan.all());
+        assert!(
+            plan.all().contains("no match") || plan.all().contains("E0596"),
+            "{}",
+            plan.all()
+        );
+    }
+}

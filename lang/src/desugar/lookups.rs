@@ -58,6 +58,12 @@ const NAMES: &[(DataKind, &str, &str)] = &[
     (DataKind::SecurityGroup, "vpc_id", "vpc"),
     (DataKind::Cluster, "cluster_name", "name"),
     (DataKind::Listener, "load_balancer_arn", "load_balancer"),
+    (DataKind::KmsKey, "key_id", "id"),
+    (DataKind::KmsKey, "key_usage", "usage"),
+    (DataKind::KmsKey, "customer_master_key_spec", "spec"),
+    (DataKind::KmsKey, "key_spec", "spec"),
+    (DataKind::KmsKey, "key_manager", "manager"),
+    (DataKind::KmsKey, "key_state", "state"),
 ];
 
 /// Arguments that restate what berth's lookup does: (lookup, argument,

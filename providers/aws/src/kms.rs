@@ -26,14 +26,17 @@
 //! API (which lags on AWS) does not list yet, their tags by
 //! ListResourceTags; then DescribeKey (keys pending deletion are gone),
 //! GetKeyPolicy and GetKeyRotationStatus per key.
+//!
+//! Lookup (`data kms_key`): DescribeKey of the id, ARN or alias given.
 
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::time::Duration;
 
-use aws_sdk_kms::types::{AliasListEntry, KeyMetadata, KeySpec, KeyState, KeyUsageType, Tag};
+use aws_sdk_kms::types::{AliasListEntry, KeyManagerType, KeyMetadata, KeySpec, KeyState, KeyUsageType, Tag};
 use berth_provider::adopt::adoption_tags;
 use berth_provider::kms::{ENCRYPT, SYMMETRIC, alias_movable, rotates};
+use berth_provider::lookup::Matches;
 use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, Resource, Value, policy};
 use futures::future::try_join_all;
 
@@ -597,6 +600,24 @@ pub(crate) async fn read_one(p: &AwsProvider, scope: &Scope<'_>) -> Result<Optio
         .map(str::to_owned)
         .collect();
     read(p, scope, meta, &tags, names).await
+}
+
+/// `data kms_key`: DescribeKey of a key id, ARN or alias name, whoever
+/// made the key (an AWS managed key's alias makes AWS make it); a key
+/// pending deletion or none is no match.
+pub(crate) async fn lookup(p: &AwsProvider, id: &str) -> Result<Matches, ProviderError> {
+    let Some(meta) = describe(p, id).await?.filter(live_state) else {
+        return Ok(Vec::new());
+    };
+    Ok(vec![attrs([
+        ("arn", opt_str(meta.arn())),
+        ("id", Value::from(meta.key_id())),
+        ("description", opt_str(meta.description())),
+        ("usage", opt_str(meta.key_usage().map(KeyUsageType::as_str))),
+        ("spec", opt_str(meta.key_spec().map(KeySpec::as_str))),
+        ("manager", opt_str(meta.key_manager().map(KeyManagerType::as_str))),
+        ("state", opt_str(meta.key_state().map(KeyState::as_str))),
+    ])])
 }
 
 /// The key `key` as it is now, whatever its tags: what a restore starts

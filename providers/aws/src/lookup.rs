@@ -10,7 +10,8 @@
 //! IAM's GetRole and ELBv2's DescribeLoadBalancers/DescribeTargetGroups
 //! by name; ELBv2's DescribeListeners of a load balancer, matched on the
 //! port after; STS's GetCallerIdentity
-//! (asked once per provider) for the caller and partition.
+//! (asked once per provider) for the caller and partition; KMS's
+//! DescribeKey of a key id, ARN or alias (`kms.rs`).
 
 use aws_sdk_ec2::types::{Filter, Tag};
 use berth_provider::lookup::{self, DataKind, Filters, Matches, Query};
@@ -29,6 +30,7 @@ pub(crate) async fn find(p: &AwsProvider, query: &Query) -> Result<Matches, Prov
         DataKind::PrefixList => prefix_lists(p, f).await,
         DataKind::SsmParameter => parameter(p, f).await,
         DataKind::Cluster => cluster(p, f).await,
+        DataKind::KmsKey => crate::kms::lookup(p, f.id.as_deref().unwrap_or_default()).await,
         DataKind::Role => role(p, f).await,
         DataKind::LoadBalancer => load_balancer(p, f).await,
         DataKind::TargetGroup => target_group(p, f).await,

@@ -44,6 +44,9 @@ pub enum DataKind {
     Region,
     /// The ARN partition of the account (`aws`, `aws-cn`, `aws-us-gov`).
     Partition,
+    /// A KMS key, by its id, ARN or an alias: a team's key, or an AWS
+    /// managed one (`alias/aws/secretsmanager`).
+    KmsKey,
 }
 
 /// A filter a `data` block may take.
@@ -136,6 +139,7 @@ impl DataKind {
         DataKind::CallerIdentity,
         DataKind::Region,
         DataKind::Partition,
+        DataKind::KmsKey,
     ];
 
     /// The word after `data`.
@@ -157,6 +161,7 @@ impl DataKind {
             DataKind::CallerIdentity => "caller_identity",
             DataKind::Region => "region",
             DataKind::Partition => "partition",
+            DataKind::KmsKey => "kms_key",
         }
     }
 
@@ -189,6 +194,10 @@ impl DataKind {
             }
             DataKind::Region => "the stack's region; takes no filter",
             DataKind::Partition => "the account's ARN partition and DNS suffix; takes no filter",
+            DataKind::KmsKey => {
+                "one KMS key, by its id, ARN or alias (a team's, or an AWS managed key's such as \
+                 `alias/aws/secretsmanager`; Terraform's `aws_kms_key` lookup)"
+            }
         }
     }
 
@@ -211,6 +220,7 @@ impl DataKind {
             DataKind::LoadBalancer => Some(Kind::LoadBalancer),
             DataKind::TargetGroup => Some(Kind::TargetGroup),
             DataKind::Listener => Some(Kind::Listener),
+            DataKind::KmsKey => Some(Kind::KmsKey),
             DataKind::PrefixList
             | DataKind::SsmParameter
             | DataKind::CallerIdentity
@@ -269,6 +279,11 @@ impl DataKind {
             }],
             DataKind::Cluster | DataKind::Role | DataKind::LoadBalancer | DataKind::TargetGroup => &[NAME],
             DataKind::Listener => &[LOAD_BALANCER, PORT],
+            DataKind::KmsKey => &[Filter {
+                name: "id",
+                ty: Type::String,
+                doc: "the key's id, its ARN, or an alias name (`alias/...`; Terraform's `key_id`)",
+            }],
             DataKind::CallerIdentity | DataKind::Region | DataKind::Partition => &[],
         }
     }
@@ -526,6 +541,43 @@ impl DataKind {
                     name: "id",
                     ty: Type::String,
                     doc: "the same again",
+                },
+            ],
+            DataKind::KmsKey => &[
+                DataAttr {
+                    name: "arn",
+                    ty: Type::Ref(Kind::KmsKey),
+                    doc: "the key's ARN, what a log group's, secret's or parameter's `kms_key` takes",
+                },
+                DataAttr {
+                    name: "id",
+                    ty: Type::String,
+                    doc: "its key id (Terraform's `id` and `key_id`)",
+                },
+                DataAttr {
+                    name: "description",
+                    ty: Type::String,
+                    doc: "its description",
+                },
+                DataAttr {
+                    name: "usage",
+                    ty: Type::String,
+                    doc: "`ENCRYPT_DECRYPT`, `SIGN_VERIFY`, ... (Terraform's `key_usage`)",
+                },
+                DataAttr {
+                    name: "spec",
+                    ty: Type::String,
+                    doc: "`SYMMETRIC_DEFAULT`, `RSA_2048`, ... (Terraform's `customer_master_key_spec`)",
+                },
+                DataAttr {
+                    name: "manager",
+                    ty: Type::String,
+                    doc: "`CUSTOMER`, or `AWS` for an AWS managed key (Terraform's `key_manager`)",
+                },
+                DataAttr {
+                    name: "state",
+                    ty: Type::String,
+                    doc: "`Enabled`, `Disabled`, ... (Terraform's `key_state`; a key pending deletion is no match)",
                 },
             ],
             DataKind::Partition => &[

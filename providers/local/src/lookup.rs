@@ -6,11 +6,13 @@
 //! (`certificates`, `hosted_zones`, `prefix_lists`), as an account's would
 //! be there already, beside the certificates and zones stacks made; AWS's
 //! own prefix lists are built in. Clusters, roles, load balancers and
-//! target groups by name, listeners by load balancer and port.
+//! target groups by name, listeners by load balancer and port; KMS keys
+//! by id, ARN or alias, an AWS managed key by its `alias/aws/` alias.
 
+use berth_provider::attrs::{bool_of, strs_of};
 use berth_provider::certificate::ISSUED;
 use berth_provider::lookup::{self, DataKind, Filters, Matches, Query, wildcard_matches as wildcard};
-use berth_provider::{ADDRESS_TAG, Attrs, Kind, STACK_TAG, Value};
+use berth_provider::{ADDRESS_TAG, Attrs, Kind, STACK_TAG, Value, kms};
 
 use crate::attrs::str_of;
 use crate::ids::aws_prefix_list_id;
@@ -34,6 +36,7 @@ pub fn call(kind: DataKind) -> &'static str {
         DataKind::Listener => "DescribeListeners",
         DataKind::CallerIdentity | DataKind::Partition => "GetCallerIdentity",
         DataKind::Region => "DescribeRegions",
+        DataKind::KmsKey => "DescribeKey",
     }
 }
 
@@ -68,7 +71,83 @@ pub fn find(sim: &mut Sim, query: &Query) -> Matches {
         )],
         DataKind::Region => vec![lookup::region_attrs(sim.region)],
         DataKind::Partition => vec![lookup::partition_attrs("aws")],
+        DataKind::KmsKey => kms_keys(sim, filters),
     }
+}
+
+/// The key of the id, ARN or alias asked for, whoever made it (a key
+/// pending deletion is none, as DescribeKey's state says); an alias under
+/// `alias/aws/` names the AWS managed key of that service, which AWS makes
+/// the first time it is named.
+fn kms_keys(sim: &Sim, filters: &Filters) -> Matches {
+    let want = filters.id.as_deref().unwrap_or_default();
+    let found: Matches = sim
+        .all(Kind::KmsKey)
+        .filter(|(_, rec)| !rec.is_inactive())
+        .filter(|(_, rec)| {
+            let a = &rec.attrs;
+            str_of(a, "key_id") == Some(want)
+                || str_of(a, "arn") == Some(want)
+                || strs_of(a, "aliases").iter().any(|n| n == want)
+        })
+        .map(|(_, rec)| {
+            let a = &rec.attrs;
+            let state = if bool_of(a, "enabled") {
+                "Enabled"
+            } else {
+                "Disabled"
+            };
+            let mut found = pick(a, &["arn", "description", "usage", "spec"]);
+            found.insert("id".to_owned(), a.get("key_id").cloned().unwrap_or(Value::Null));
+            found.insert("manager".to_owned(), Value::from("CUSTOMER"));
+            found.insert("state".to_owned(), Value::from(state));
+            found
+        })
+        .collect();
+    match want.strip_prefix("alias/aws/") {
+        Some(service) if found.is_empty() && !service.is_empty() => vec![managed_key(sim, service)],
+        _ => found,
+    }
+}
+
+/// The AWS managed key of `service` (`alias/aws/SERVICE`): its id is the
+/// same in every plan, derived from the service's name (FNV-1a).
+fn managed_key(sim: &Sim, service: &str) -> Attrs {
+    let hash = |seed: u64| {
+        service
+            .bytes()
+            .fold(seed, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    };
+    let hex = format!(
+        "{:016x}{:016x}",
+        hash(0xcbf2_9ce4_8422_2325),
+        hash(0x8422_2325_cbf2_9ce4)
+    );
+    let id = format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    );
+    Attrs::from([
+        (
+            "arn".to_owned(),
+            Value::from(sim.arn("kms", &format!("key/{id}"))),
+        ),
+        ("id".to_owned(), Value::from(id)),
+        (
+            "description".to_owned(),
+            Value::from(format!(
+                "Default key that protects my {service} data when no other key is defined"
+            )),
+        ),
+        ("usage".to_owned(), Value::from(kms::ENCRYPT)),
+        ("spec".to_owned(), Value::from(kms::SYMMETRIC)),
+        ("manager".to_owned(), Value::from("AWS")),
+        ("state".to_owned(), Value::from("Enabled")),
+    ])
 }
 
 /// The unique id of the simulated account's one user.
