@@ -100,6 +100,7 @@ cases!(
     terraform_fargate_service,
     terraform_module_variables,
     terraform_kms_key,
+    terraform_flow_log,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

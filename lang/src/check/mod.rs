@@ -14,6 +14,7 @@ pub mod domain;
 pub mod dynamic;
 mod ecr;
 mod execute_command;
+mod flow_logs;
 pub mod for_expr;
 mod health_checks;
 mod iam;

@@ -139,6 +139,28 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("kms_key", "is_enabled", Berth::Name("enabled")),
     // CloudFormation's `KeyPolicy` and `PendingWindowInDays`, in snake case.
     ("kms_key", "key_policy", Berth::Name("policy")),
+    ("flow_log", "log_destination", Berth::Name("destination")),
+    (
+        "flow_log",
+        "log_destination_type",
+        Berth::Name("destination_type"),
+    ),
+    ("flow_log", "log_group_name", Berth::Name("log_group")),
+    (
+        "flow_log",
+        "eni_id",
+        Berth::Note("not written yet: a flow log of a VPC (`vpc`) or a subnet (`subnet`)"),
+    ),
+    (
+        "flow_log",
+        "transit_gateway_id",
+        Berth::Note("not written yet: a flow log of a VPC (`vpc`) or a subnet (`subnet`)"),
+    ),
+    (
+        "flow_log",
+        "destination_options",
+        Berth::Note("not written yet: an S3 flow log is written as plain text, by day"),
+    ),
     (
         "kms_key",
         "pending_window_in_days",

@@ -11,7 +11,7 @@
 //! stack's resources by those tags, one batched listing per resource type,
 //! the service families in parallel:
 //!
-//! - EC2: `Describe{Vpcs,Subnets,InternetGateways,RouteTables,SecurityGroups}`
+//! - EC2: `Describe{Vpcs,Subnets,InternetGateways,RouteTables,SecurityGroups,FlowLogs}`
 //!   filtered on `tag:berth:stack`, paginated; VPC DNS flags by
 //!   `DescribeVpcAttribute`.
 //! - ELBv2: `DescribeLoadBalancers` / `DescribeTargetGroups` then
@@ -229,7 +229,8 @@ impl Provider for AwsProvider {
             | Kind::SecurityGroupRule
             | Kind::ElasticIp
             | Kind::NatGateway
-            | Kind::VpcEndpoint => ec2::read_one(self, kind, &scope).await?,
+            | Kind::VpcEndpoint
+            | Kind::FlowLog => ec2::read_one(self, kind, &scope).await?,
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::read_one(self, kind, &scope).await?,
             Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                 elb::read_one(self, kind, &scope).await?
@@ -270,7 +271,8 @@ impl Provider for AwsProvider {
             | Kind::SecurityGroupRule
             | Kind::ElasticIp
             | Kind::NatGateway
-            | Kind::VpcEndpoint => ec2::adopt(self, stack, live).await,
+            | Kind::VpcEndpoint
+            | Kind::FlowLog => ec2::adopt(self, stack, live).await,
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::adopt(self, stack, live).await,
             Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                 elb::adopt(self, stack, live).await
@@ -306,6 +308,7 @@ impl Provider for AwsProvider {
             Kind::ManagedPolicy => managed_policy::create(self, stack, desired).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::create(self, stack, desired).await,
             Kind::VpcEndpoint => ec2::endpoint::create(self, stack, desired).await,
+            Kind::FlowLog => ec2::flow_log::create(self, stack, desired).await,
             Kind::EcrRepository => ecr::create(self, stack, desired).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::create(self, stack, desired).await,
             Kind::HostedZone | Kind::DnsRecord => route53::create(self, stack, desired).await,
@@ -341,6 +344,7 @@ impl Provider for AwsProvider {
             Kind::ManagedPolicy => managed_policy::update(self, live, desired).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::update(self, live, desired).await,
             Kind::VpcEndpoint => ec2::endpoint::update(self, live, desired).await,
+            Kind::FlowLog => ec2::flow_log::update(self, live, desired).await,
             Kind::EcrRepository => ecr::update(self, live, desired).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::update(self, live, desired).await,
             Kind::HostedZone | Kind::DnsRecord => route53::update(self, live, desired).await,
@@ -377,6 +381,7 @@ impl Provider for AwsProvider {
             Kind::ManagedPolicy => managed_policy::delete(self, live).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::delete(self, live).await,
             Kind::VpcEndpoint => ec2::endpoint::delete(self, live).await,
+            Kind::FlowLog => ec2::flow_log::delete(self, live).await,
             Kind::EcrRepository => ecr::delete(self, live).await,
             Kind::DnsNamespace | Kind::DiscoveryService => discovery::delete(self, live).await,
             Kind::HostedZone | Kind::DnsRecord => route53::delete(self, live).await,

@@ -1,6 +1,8 @@
 //! The blog stack through the real SDK against moto: create every kind,
 //! check it with raw SDK calls, read it back unchanged, delete it all.
 
+#[path = "lifecycle/flow_log.rs"]
+mod flow_log;
 #[path = "lifecycle/kms.rs"]
 mod kms;
 mod support;
@@ -71,6 +73,16 @@ async fn blog_stack_creates_reads_back_and_deletes() {
                 assert_eq!(attrs["state"], "Enabled");
                 assert_eq!(attrs["aliases"], format!("alias/{stack}-logs"));
                 assert_eq!(tags.get("berth:deletion_window").map(String::as_str), Some("7"));
+                assert_eq!(tags.get("team").map(String::as_str), Some("web"));
+            }
+            // The blog VPC's rejected traffic, every minute, to the login
+            // log group through the flow-logs role.
+            Kind::FlowLog => {
+                assert_eq!(attrs["resource"], text(&created["vpc.main"], "id"));
+                assert_eq!(attrs["traffic"], "REJECT");
+                assert_eq!(attrs["log_group"], text(&created["log_group.login"], "name"));
+                assert_eq!(attrs["role"], text(&created["role.flow_logs"], "arn"));
+                assert_eq!(attrs["interval"], "60");
                 assert_eq!(tags.get("team").map(String::as_str), Some("web"));
             }
             // Issued before its create returned: the HTTPS listener took it.
@@ -153,8 +165,15 @@ async fn blog_stack_creates_reads_back_and_deletes() {
             .expect("DescribeAddresses")
             .addresses()
             .len(),
+        ec2.describe_flow_logs()
+            .filter(f())
+            .send()
+            .await
+            .expect("DescribeFlowLogs")
+            .flow_logs()
+            .len(),
     ];
-    assert_eq!(left, [0; 6], "EC2 resources left (Elastic IPs released)");
+    assert_eq!(left, [0; 7], "EC2 resources left (Elastic IPs released)");
     // NAT gateways linger as `deleted`; none is anything else.
     let nats = ec2
         .describe_nat_gateways()

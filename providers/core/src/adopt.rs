@@ -82,6 +82,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::Secret => "DescribeSecret",
         Kind::Certificate => "DescribeCertificate",
         Kind::KmsKey => "DescribeKey",
+        Kind::FlowLog => "DescribeFlowLogs",
     }
 }
 

@@ -38,6 +38,7 @@ pub enum Kind {
     Secret,
     Certificate,
     KmsKey,
+    FlowLog,
 }
 
 /// The name given is not a resource kind.
@@ -47,7 +48,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 29] = [
+    pub const ALL: [Kind; 30] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -77,6 +78,7 @@ impl Kind {
         Kind::Secret,
         Kind::Certificate,
         Kind::KmsKey,
+        Kind::FlowLog,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -111,6 +113,7 @@ impl Kind {
             Kind::Secret => "secret",
             Kind::Certificate => "certificate",
             Kind::KmsKey => "kms_key",
+            Kind::FlowLog => "flow_log",
         }
     }
 

@@ -280,6 +280,16 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "InvalidParameter",
             tag: "CreateTags",
         },
+        // Only tags change in place: CreateTags is the update.
+        Kind::FlowLog => &Api {
+            create: "CreateFlowLogs",
+            update: "CreateTags",
+            delete: "DeleteFlowLogs",
+            describe: "DescribeFlowLogs",
+            not_found: "InvalidFlowLogId.NotFound",
+            invalid: EC2_INVALID,
+            tag: "CreateTags",
+        },
     }
 }
 

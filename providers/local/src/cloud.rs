@@ -27,8 +27,8 @@ use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
-    acm, cloudwatch, discovery, ec2, ecr, ecs, elb, endpoint, iam, kms, logs, lookup, managed_policy, names,
-    nat, route53, secrets, ssm,
+    acm, cloudwatch, discovery, ec2, ecr, ecs, elb, endpoint, flow_logs, iam, kms, logs, lookup,
+    managed_policy, names, nat, route53, secrets, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
 
@@ -465,7 +465,8 @@ fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<()
                 | Kind::SecurityGroup
                 | Kind::ElasticIp
                 | Kind::NatGateway
-                | Kind::VpcEndpoint => "OperationNotPermitted",
+                | Kind::VpcEndpoint
+                | Kind::FlowLog => "OperationNotPermitted",
                 _ => api::of(kind).invalid,
             };
             return Err(fail(
@@ -582,6 +583,7 @@ impl Provider for LocalCloud {
                 Kind::Secret => secrets::create(sim, stack, address, attrs, tags)?,
                 Kind::Certificate => acm::create(sim, attrs, tags)?,
                 Kind::KmsKey => kms::create(sim, attrs, tags)?,
+                Kind::FlowLog => flow_logs::create(sim, stack, address, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -620,7 +622,7 @@ impl Provider for LocalCloud {
                 Kind::Role => iam::update(sim, &old, &new)?,
                 Kind::ManagedPolicy => managed_policy::update(sim, &key, &old, &new)?,
                 // Only tags change in place.
-                Kind::ElasticIp | Kind::NatGateway => {}
+                Kind::ElasticIp | Kind::NatGateway | Kind::FlowLog => {}
                 Kind::VpcEndpoint => endpoint::update(sim, &old, &mut new)?,
                 Kind::EcrRepository => ecr::update(sim, &old, &new)?,
                 // Only tags change in place.
@@ -750,6 +752,7 @@ impl Provider for LocalCloud {
                     sim.remove(&key);
                     Ok(())
                 }
+                Kind::FlowLog => flow_logs::delete(sim, &key),
             }
         })
         .await

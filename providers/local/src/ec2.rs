@@ -323,6 +323,9 @@ fn check_subnet(sim: &mut Sim, attrs: &Attrs) -> Result<(), ProviderError> {
     Ok(())
 }
 
+/// AWS refuses to delete a VPC that still holds subnets, gateways, route
+/// tables, groups or endpoints; its flow logs do not stop it: they go
+/// with it.
 fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     let call = "DeleteVpc";
     sim.call(call);
@@ -341,6 +344,7 @@ fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
             format!("The vpc '{key}' has dependencies and cannot be deleted."),
         ));
     }
+    crate::flow_logs::go_with(sim, key);
     sim.remove(key);
     Ok(())
 }
@@ -348,7 +352,8 @@ fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
 /// AWS refuses to delete a subnet that still holds network interfaces (a
 /// load balancer's, a service's tasks'). Route table associations do not
 /// stop it: AWS removes them along with the subnet, so the route table
-/// then reads back without the subnet (drift the next plan shows).
+/// then reads back without the subnet (drift the next plan shows). Its
+/// flow logs go with it too.
 fn delete_subnet(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     let call = "DeleteSubnet";
     sim.call(call);
@@ -373,6 +378,7 @@ fn delete_subnet(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
             subnets.retain(|s| s.as_str() != Some(key));
         }
     }
+    crate::flow_logs::go_with(sim, key);
     sim.remove(key);
     Ok(())
 }

@@ -98,6 +98,7 @@ mod elb;
 mod endpoint;
 mod error;
 mod faults;
+mod flow_logs;
 mod iam;
 mod ids;
 mod kms;

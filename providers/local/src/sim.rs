@@ -244,6 +244,9 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::Secret => "Secrets Manager can't find the specified secret.".to_owned(),
         Kind::Certificate => format!("Could not find certificate {identity}."),
         Kind::KmsKey => format!("Key '{identity}' does not exist"),
+        Kind::FlowLog => {
+            format!("These flow log ids in the input list are not found: [TotalCount: 1] {identity}")
+        }
     };
     api::fail(call, api::of(kind).not_found, message)
 }

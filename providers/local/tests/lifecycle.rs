@@ -42,6 +42,7 @@ async fn ids_arns_and_names_have_aws_formats() {
         ("internet_gateway.main", "igw-"),
         ("route_table.public", "rtb-"),
         ("security_group.web", "sg-"),
+        ("flow_log.vpc", "fl-"),
     ] {
         let id = get(addr, "id");
         let hex = id.strip_prefix(prefix).unwrap_or_else(|| panic!("{addr}: {id}"));
@@ -141,7 +142,10 @@ async fn state_survives_reopen_and_tags_are_set_at_create() {
     };
     let cloud = open(&dir);
     assert_eq!(cloud.read_all("blog-dev").await.unwrap(), before);
-    let role = before.iter().find(|r| r.address.kind == Kind::Role).unwrap();
+    let role = before
+        .iter()
+        .find(|r| r.address.to_string() == "role.task_exec")
+        .unwrap();
     assert_eq!(
         role.attrs["tags"],
         Value::Map([("team".to_owned(), s("web"))].into())
@@ -205,7 +209,11 @@ async fn regions_are_isolated_but_iam_and_route53_are_global() {
         .map(|r| r.address.kind.to_string())
         .collect();
     kinds.sort();
-    assert_eq!(kinds, ["dns_record", "hosted_zone", "managed_policy", "role"]);
+    // Two roles: the tasks' and the flow log's.
+    assert_eq!(
+        kinds,
+        ["dns_record", "hosted_zone", "managed_policy", "role", "role"]
+    );
 }
 
 #[tokio::test]
@@ -268,6 +276,8 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "metric_alarm.login_cpu",
         "service.login",
         "task_definition.login",
+        "flow_log.vpc",
+        "role.flow_logs",
         "kms_key.logs",
         "secret.db",
         "ssm_parameter.db_password",

@@ -1367,3 +1367,279 @@ async fn a_rule_of_its_own_is_not_the_default_egress_rule_a_group_keeps() {
         .unwrap();
     cloud.create("s", &all_out(id(&closed))).await.unwrap();
 }
+
+/// AWS's record format, given to a flow log created without one.
+const DEFAULT_FLOW_FORMAT: &str = "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} ${log-status}";
+
+/// A flow log `name` of the blog's VPC with `pairs` over the blog's own
+/// (REJECT traffic to its log group, by name, with its role).
+fn flow_log(r: &BTreeMap<String, Resource>, name: &str, pairs: &[(&str, Value)]) -> Resource {
+    let mut all = vec![
+        ("vpc", id(&r["vpc.main"])),
+        ("traffic_type", s("REJECT")),
+        ("log_group", id(&r["log_group.login"])),
+        ("iam_role", id(&r["role.flow_logs"])),
+    ];
+    for (key, value) in pairs {
+        all.retain(|(k, _)| k != key);
+        all.push((key, value.clone()));
+    }
+    // Null stands for "left out", as the planner hands it.
+    all.retain(|(_, v)| *v != Value::Null);
+    desired(Kind::FlowLog, name, &all)
+}
+
+#[tokio::test]
+async fn flow_logs_are_refused_as_create_flow_logs_refuses_them() {
+    let (_dir, cloud, r) = blog().await;
+    let call = "CreateFlowLogs";
+    let bucket = || s("arn:aws:s3:::blog-flow-logs");
+    let s3 = |pairs: &[(&str, Value)]| {
+        let mut all = vec![
+            ("destination_type", s("s3")),
+            ("log_group", Value::Null),
+            ("iam_role", Value::Null),
+            ("destination", bucket()),
+        ];
+        all.extend(pairs.iter().cloned());
+        flow_log(&r, "f", &all)
+    };
+    let refused = [
+        (
+            flow_log(&r, "f", &[("traffic_type", s("DROPPED"))]),
+            "InvalidParameterValue",
+        ),
+        (
+            flow_log(&r, "f", &[("destination_type", s("kinesis-data-firehose"))]),
+            "InvalidParameterValue",
+        ),
+        (
+            flow_log(&r, "f", &[("max_aggregation_interval", Value::Int(300))]),
+            "InvalidParameter",
+        ),
+        // CloudWatch Logs needs the role, and a log group.
+        (
+            flow_log(&r, "f", &[("iam_role", Value::Null)]),
+            "InvalidParameter",
+        ),
+        (
+            flow_log(&r, "f", &[("log_group", Value::Null)]),
+            "InvalidParameter",
+        ),
+        (
+            flow_log(&r, "f", &[("log_group", Value::Null), ("destination", bucket())]),
+            "InvalidParameter",
+        ),
+        // A name and an ARN of two log groups.
+        (
+            flow_log(
+                &r,
+                "f",
+                &[(
+                    "destination",
+                    s("arn:aws:logs:us-east-1:123456789012:log-group:/other"),
+                )],
+            ),
+            "InvalidParameter",
+        ),
+        // S3 takes a bucket's ARN, and neither a role nor a log group.
+        (s3(&[("iam_role", id(&r["role.flow_logs"]))]), "InvalidParameter"),
+        (
+            s3(&[("log_group", id(&r["log_group.login"]))]),
+            "InvalidParameter",
+        ),
+        (s3(&[("destination", Value::Null)]), "InvalidParameter"),
+        (s3(&[("destination", s("blog-flow-logs"))]), "InvalidParameter"),
+        (
+            s3(&[("destination", r["log_group.login"].attrs["arn"].clone())]),
+            "InvalidParameter",
+        ),
+        // One VPC or one subnet, that exists.
+        (
+            flow_log(&r, "f", &[("subnet", id(&r["subnet.public_a"]))]),
+            "InvalidParameter",
+        ),
+        (flow_log(&r, "f", &[("vpc", Value::Null)]), "MissingParameter"),
+        (
+            flow_log(&r, "f", &[("vpc", s("vpc-0123456789abcdef0"))]),
+            "InvalidVpcID.NotFound",
+        ),
+        (
+            flow_log(
+                &r,
+                "f",
+                &[("vpc", Value::Null), ("subnet", s("subnet-0123456789abcdef0"))],
+            ),
+            "InvalidSubnetID.NotFound",
+        ),
+        // The blog's flow log again (its log group by ARN, its traffic type
+        // in another case) under another address.
+        (
+            flow_log(
+                &r,
+                "f",
+                &[
+                    ("traffic_type", s("reject")),
+                    ("log_group", Value::Null),
+                    ("destination", r["log_group.login"].attrs["arn"].clone()),
+                ],
+            ),
+            "FlowLogAlreadyExists",
+        ),
+    ];
+    for (desired, code) in refused {
+        let err = expect(cloud.create("s", &desired).await, call, code);
+        assert!(!err.message.is_empty(), "{err}");
+    }
+    // Nothing was made.
+    let flow_logs = read(&cloud, "s").await;
+    assert_eq!(flow_logs.keys().filter(|a| a.starts_with("flow_log.")).count(), 1);
+    // A retried create (the same stack, address and request, read back
+    // with AWS's choices) returns the same flow log: its ClientToken is the
+    // same.
+    let blog_log = &r["flow_log.vpc"];
+    let again = cloud.create("s", blog_log).await.unwrap();
+    assert_eq!(again.attrs["id"], blog_log.attrs["id"]);
+    cloud.delete("s", blog_log).await.unwrap();
+    expect(
+        cloud.delete("s", blog_log).await,
+        "DeleteFlowLogs",
+        "InvalidFlowLogId.NotFound",
+    );
+}
+
+#[tokio::test]
+async fn flow_logs_read_back_what_aws_answers() {
+    let (_dir, cloud, r) = blog().await;
+    // The blog's, to its log group by name: AWS answers the ARN too, and
+    // its default format.
+    let blog_log = &r["flow_log.vpc"];
+    assert_eq!(
+        blog_log.attrs["destination"],
+        s("arn:aws:logs:us-east-1:123456789012:log-group:/ecs/s/login")
+    );
+    assert_eq!(blog_log.attrs["log_format"], s(DEFAULT_FLOW_FORMAT));
+    // To the log group by ARN: AWS answers its name.
+    let by_arn = create(
+        &cloud,
+        "s",
+        flow_log(
+            &r,
+            "by_arn",
+            &[
+                ("traffic_type", s("ACCEPT")),
+                ("log_group", Value::Null),
+                ("destination", r["log_group.login"].attrs["arn"].clone()),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(by_arn.attrs["log_group"], s("/ecs/s/login"));
+    assert_eq!(by_arn.attrs["log_format"], s(DEFAULT_FLOW_FORMAT));
+    // A subnet's to a bucket's folder, in a format of its own: no log
+    // group, no role.
+    let format = "${version} ${vpc-id} ${subnet-id} ${srcaddr} ${dstaddr} ${action}";
+    let to_s3 = create(
+        &cloud,
+        "s",
+        flow_log(
+            &r,
+            "to_s3",
+            &[
+                ("vpc", Value::Null),
+                ("subnet", id(&r["subnet.private_a"])),
+                ("traffic_type", s("ALL")),
+                ("destination_type", s("s3")),
+                ("log_group", Value::Null),
+                ("iam_role", Value::Null),
+                ("destination", s("arn:aws:s3:::blog-flow-logs/vpc")),
+                ("log_format", s(format)),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(to_s3.attrs["log_group"], Value::Null);
+    assert_eq!(to_s3.attrs["destination"], s("arn:aws:s3:::blog-flow-logs/vpc"));
+    assert_eq!(to_s3.attrs["log_format"], s(format));
+    // Each reads back as it was made, without drift.
+    let read = read(&cloud, "s").await;
+    for made in [blog_log, &by_arn, &to_s3] {
+        assert_eq!(&read[&made.address.to_string()], made);
+    }
+}
+
+#[tokio::test]
+async fn flow_logs_change_their_tags_in_place_and_are_replaced_beside_the_old() {
+    let (_dir, cloud, r) = blog().await;
+    let live = &r["flow_log.vpc"];
+    let retagged = with(live.clone(), "tags", tags(&[("team", "ops")]));
+    let updated = cloud.update("s", live, &retagged).await.unwrap();
+    assert_eq!(updated.attrs["id"], live.attrs["id"]);
+    assert_eq!(updated.attrs["tags"], tags(&[("team", "ops")]));
+    assert_eq!(cloud.calls().get("CreateTags"), Some(&1));
+    // Anything else replaces it.
+    expect(
+        cloud
+            .update("s", &updated, &with(updated.clone(), "traffic_type", s("ALL")))
+            .await,
+        "CreateTags",
+        "OperationNotPermitted",
+    );
+    // Created before the old one goes: another traffic type is another
+    // flow log, even of the same VPC to the same log group.
+    let successor = create(&cloud, "s", flow_log(&r, "vpc", &[("traffic_type", s("ALL"))])).await;
+    assert_ne!(successor.attrs["id"], live.attrs["id"]);
+    cloud.delete("s", &updated).await.unwrap();
+    let read = read(&cloud, "s").await;
+    assert_eq!(read["flow_log.vpc"], successor);
+}
+
+#[tokio::test]
+async fn flow_logs_go_with_their_vpc_or_subnet() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let vpc = create(
+        &cloud,
+        "s",
+        desired(Kind::Vpc, "v", &[("cidr", s("10.0.0.0/16"))]),
+    )
+    .await;
+    let subnet = create(
+        &cloud,
+        "s",
+        desired(
+            Kind::Subnet,
+            "a",
+            &[
+                ("vpc", id(&vpc)),
+                ("cidr", s("10.0.0.0/24")),
+                ("zone", s("us-east-1a")),
+            ],
+        ),
+    )
+    .await;
+    let to_s3 = |name: &str, of: (&str, Value)| {
+        desired(
+            Kind::FlowLog,
+            name,
+            &[
+                of,
+                ("destination_type", s("s3")),
+                ("destination", s("arn:aws:s3:::flow-logs")),
+            ],
+        )
+    };
+    let of_vpc = create(&cloud, "s", to_s3("v", ("vpc", id(&vpc)))).await;
+    create(&cloud, "s", to_s3("a", ("subnet", id(&subnet)))).await;
+    // Neither stops the deletion of what it logs: AWS deletes it too.
+    cloud.delete("s", &subnet).await.unwrap();
+    let left: Vec<String> = read(&cloud, "s").await.into_keys().collect();
+    assert_eq!(left, ["flow_log.v", "vpc.v"]);
+    cloud.delete("s", &vpc).await.unwrap();
+    assert!(cloud.read_all("s").await.unwrap().is_empty());
+    expect(
+        cloud.delete("s", &of_vpc).await,
+        "DeleteFlowLogs",
+        "InvalidFlowLogId.NotFound",
+    );
+}

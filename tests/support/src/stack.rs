@@ -604,6 +604,33 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    let flow_role = create(
+        p,
+        stack,
+        desired(
+            Kind::Role,
+            "flow_logs",
+            &[("assume", s("vpc-flow-logs.amazonaws.com"))],
+        ),
+    )
+    .await;
+    let flow_log = create(
+        p,
+        stack,
+        desired(
+            Kind::FlowLog,
+            "vpc",
+            &[
+                ("vpc", id(&vpc)),
+                ("traffic_type", s("REJECT")),
+                ("log_group", id(&log)),
+                ("iam_role", id(&flow_role)),
+                ("max_aggregation_interval", Value::Int(60)),
+                ("tags", tags(&[("team", "web")])),
+            ],
+        ),
+    )
+    .await;
     let td = create(p, stack, task_definition("login", &role, &log, "dev")).await;
     let service = create(
         p,
@@ -699,6 +726,8 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         secret,
         db,
         key,
+        flow_role,
+        flow_log,
         td,
         service,
         alarm,
@@ -815,6 +844,8 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "ssm_parameter.db_password",
         "secret.db",
         "kms_key.logs",
+        "role.flow_logs",
+        "flow_log.vpc",
         "task_definition.login",
         "service.login",
         "metric_alarm.login_cpu",

@@ -1,7 +1,8 @@
 //! EC2: VPCs, subnets, internet gateways, route tables, security groups,
-//! Elastic IPs, NAT gateways and VPC endpoints.
+//! Elastic IPs, NAT gateways, VPC endpoints and VPC flow logs.
 
 pub(crate) mod endpoint;
+pub(crate) mod flow_log;
 mod internet_gateway;
 pub(crate) mod nat;
 mod route_table;
@@ -26,7 +27,7 @@ pub(crate) const SERVICE: &str = "ec2";
 /// Reads every EC2 resource of `stack`, one listing per type, in parallel.
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
     let scope = Scope::Stack(stack);
-    let (vpcs, subnets, gateways, tables, groups, rules, addresses, nats, endpoints) = tokio::join!(
+    let (vpcs, subnets, gateways, tables, groups, rules, addresses, nats, endpoints, flow_logs) = tokio::join!(
         vpc::read(p, &scope),
         subnet::read(p, &scope),
         internet_gateway::read(p, &scope),
@@ -36,6 +37,7 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
         nat::read_addresses(p, &scope),
         nat::read_gateways(p, &scope),
         endpoint::read(p, &scope),
+        flow_log::read(p, &scope),
     );
     let rules = rules?;
     let mut groups = groups?;
@@ -43,7 +45,9 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
     security_group::fill_descriptions(&mut out, &groups);
     security_group::leave_out(&mut groups, &security_group_rule::blocks_by_group(&rules));
     out.extend(groups);
-    for part in [vpcs, subnets, gateways, tables, addresses, nats, endpoints] {
+    for part in [
+        vpcs, subnets, gateways, tables, addresses, nats, endpoints, flow_logs,
+    ] {
         out.extend(part?);
     }
     Ok(out)
@@ -51,7 +55,7 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
 
 /// The EC2 resource `scope` looks for by its id (`vpc-...`, `subnet-...`,
 /// `igw-...`, `rtb-...`, `sg-...`, `eipalloc-...`, `nat-...`,
-/// `vpce-...`), read as the stack's resources are.
+/// `vpce-...`, `fl-...`), read as the stack's resources are.
 pub(crate) async fn read_one(
     p: &AwsProvider,
     kind: Kind,
@@ -65,6 +69,7 @@ pub(crate) async fn read_one(
         Kind::ElasticIp => nat::read_addresses(p, scope).await,
         Kind::NatGateway => nat::read_gateways(p, scope).await,
         Kind::VpcEndpoint => endpoint::read(p, scope).await,
+        Kind::FlowLog => flow_log::read(p, scope).await,
         Kind::SecurityGroupRule => Ok(security_group_rule::read(
             &security_group_rule::list(p, None).await?,
             scope,

@@ -89,6 +89,35 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
             attrs.insert("state", format!("{:?}", n.state()));
             collect(n.tags().iter().map(|t| (t.key(), t.value())))
         }
+        Kind::FlowLog => {
+            let out = raw
+                .ec2
+                .describe_flow_logs()
+                .flow_log_ids(text(r, "id"))
+                .send()
+                .await
+                .expect("DescribeFlowLogs");
+            let f = &out.flow_logs()[0];
+            attrs.insert("resource", f.resource_id().unwrap_or_default().to_owned());
+            attrs.insert(
+                "traffic",
+                f.traffic_type()
+                    .map(|t| t.as_str().to_owned())
+                    .unwrap_or_default(),
+            );
+            attrs.insert("log_group", f.log_group_name().unwrap_or_default().to_owned());
+            attrs.insert(
+                "role",
+                f.deliver_logs_permission_arn().unwrap_or_default().to_owned(),
+            );
+            attrs.insert(
+                "interval",
+                f.max_aggregation_interval()
+                    .map(|i| i.to_string())
+                    .unwrap_or_default(),
+            );
+            collect(f.tags().iter().map(|t| (t.key(), t.value())))
+        }
         Kind::InternetGateway => {
             let out = raw
                 .ec2

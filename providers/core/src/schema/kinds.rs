@@ -3511,6 +3511,92 @@ const KMS_KEY: KindSchema = KindSchema {
     blocks: &[],
 };
 
+const FLOW_LOG: KindSchema = KindSchema {
+    kind: Kind::FlowLog,
+    spelling: Spelling::Plain,
+    identity: "id",
+    // EC2 refuses a second flow log of one resource to one destination:
+    // the old one goes first, unless the successor logs another resource
+    // or to another destination (`KindSchema::replace_order`), then it is
+    // made first so that no traffic goes unlogged.
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "EC2 CreateFlowLogs",
+    doc: "A VPC flow log (Terraform's `aws_flow_log`, CloudFormation's `AWS::EC2::FlowLog`): the IP traffic of a VPC or a subnet, to a CloudWatch Logs log group (with a role that lets VPC Flow Logs write there) or an S3 bucket. Only its tags change in place.",
+    attrs: &[
+        Attr::optional(
+            "vpc",
+            Type::Ref(Kind::Vpc),
+            "ResourceIds (ResourceType VPC)",
+            "The VPC whose traffic is logged (or `subnet`).",
+        )
+        .replaces(),
+        Attr::optional(
+            "subnet",
+            Type::Ref(Kind::Subnet),
+            "ResourceIds (ResourceType Subnet)",
+            "The subnet whose traffic is logged (or `vpc`).",
+        )
+        .replaces(),
+        Attr::default(
+            "traffic_type",
+            Type::String,
+            Literal::Str("ALL"),
+            "TrafficType",
+            "`ALL`, `ACCEPT` or `REJECT`.",
+        )
+        .folded(Case::Upper)
+        .replaces(),
+        Attr::default(
+            "destination_type",
+            Type::String,
+            Literal::Str("cloud-watch-logs"),
+            "LogDestinationType",
+            "`cloud-watch-logs` or `s3` (Terraform's `log_destination_type`).",
+        )
+        .folded(Case::Lower)
+        .replaces(),
+        Attr::chosen_by_aws(
+            "log_group",
+            Type::Ref(Kind::LogGroup),
+            "LogGroupName",
+            "The log group written to (Terraform's `log_group_name`), or give its ARN as `destination`.",
+        )
+        .replaces(),
+        Attr::chosen_by_aws(
+            "destination",
+            Type::String,
+            "LogDestination",
+            "The ARN written to: a log group's (`log_group.NAME.arn`) or an S3 bucket's, with an optional folder (`arn:aws:s3:::BUCKET/PREFIX`) (Terraform's `log_destination`).",
+        )
+        .replaces(),
+        Attr::optional(
+            "iam_role",
+            Type::Ref(Kind::Role),
+            "DeliverLogsPermissionArn",
+            "The role VPC Flow Logs assumes (`vpc-flow-logs.amazonaws.com`) to write to a log group; none for S3 (Terraform's `iam_role_arn`).",
+        )
+        .replaces(),
+        Attr::default(
+            "max_aggregation_interval",
+            Type::Int,
+            Literal::Int(600),
+            "MaxAggregationInterval",
+            "Seconds over which a flow is aggregated into one record: 60 or 600.",
+        )
+        .replaces(),
+        Attr::chosen_by_aws(
+            "log_format",
+            Type::String,
+            "LogFormat",
+            "The fields of a record, `${version} ${account-id} ...`; AWS's default format when left out.",
+        )
+        .replaces(),
+        TAGS,
+        ID,
+    ],
+    blocks: &[],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -3542,4 +3628,5 @@ pub(super) const ALL: &[KindSchema] = &[
     SECRET,
     CERTIFICATE,
     KMS_KEY,
+    FLOW_LOG,
 ];

@@ -161,4 +161,42 @@ mod tests {
         unknown.insert("cidr".to_owned(), crate::Value::Unknown);
         assert_eq!(order(&unknown, &live), ReplaceOrder::DestroyBeforeCreate);
     }
+
+    #[test]
+    fn a_flow_log_like_its_predecessor_in_ec2s_eyes_goes_after_it() {
+        let flow = |pairs: &[(&str, &str)], interval: i64| -> crate::Attrs {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), crate::Value::from(*v)))
+                .chain([("max_aggregation_interval".to_owned(), crate::Value::Int(interval))])
+                .collect()
+        };
+        // What AWS answers: both the group's name and its ARN.
+        let live = flow(
+            &[
+                ("vpc", "vpc-1"),
+                ("traffic_type", "ALL"),
+                ("log_group", "flow"),
+                ("destination", "arn:aws:logs:us-east-1:1:log-group:flow"),
+            ],
+            600,
+        );
+        let order = |desired: &crate::Attrs| of(Kind::FlowLog).replace_order(desired, &live);
+        let same = [("vpc", "vpc-1"), ("traffic_type", "ALL"), ("log_group", "flow")];
+        assert_eq!(order(&flow(&same, 60)), ReplaceOrder::DestroyBeforeCreate);
+        let rejects = [
+            ("vpc", "vpc-1"),
+            ("traffic_type", "REJECT"),
+            ("log_group", "flow"),
+        ];
+        assert_eq!(order(&flow(&rejects, 600)), ReplaceOrder::DestroyBeforeCreate);
+        let subnet = [
+            ("subnet", "subnet-1"),
+            ("traffic_type", "ALL"),
+            ("log_group", "flow"),
+        ];
+        assert_eq!(order(&flow(&subnet, 600)), ReplaceOrder::CreateBeforeDestroy);
+        let elsewhere = [("vpc", "vpc-1"), ("traffic_type", "ALL"), ("log_group", "audit")];
+        assert_eq!(order(&flow(&elsewhere, 600)), ReplaceOrder::CreateBeforeDestroy);
+    }
 }

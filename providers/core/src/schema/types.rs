@@ -418,6 +418,15 @@ impl KindSchema {
             crate::Kind::DiscoveryService => moved("name") || moved("namespace"),
             // A security group's name is unique within its VPC only.
             crate::Kind::SecurityGroup => moved("vpc"),
+            // EC2 refuses a second flow log of one resource to one
+            // destination (FlowLogAlreadyExists; moto whatever the traffic
+            // type); a destination left out of the configuration is
+            // whatever AWS answered for the other one.
+            crate::Kind::FlowLog => {
+                let given = |attr: &str| desired.get(attr).is_some_and(|v| *v != crate::Value::Null);
+                ["vpc", "subnet", "destination_type"].iter().any(|a| moved(a))
+                    || ["log_group", "destination"].iter().any(|a| given(a) && moved(a))
+            }
             _ => false,
         };
         if clash_free {
