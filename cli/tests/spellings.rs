@@ -101,6 +101,7 @@ cases!(
     terraform_module_variables,
     terraform_kms_key,
     terraform_flow_log,
+    terraform_sns_topic,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

@@ -77,6 +77,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::Certificate => super::certificates::check(stack, r, diags),
             Kind::KmsKey => super::kms::check(stack, r, diags),
             Kind::FlowLog => super::flow_logs::check(stack, r, diags),
+            Kind::SnsTopic => super::sns::check(r, diags),
         }
         super::kms::user(stack, r, diags);
         super::tags::check(r, diags);

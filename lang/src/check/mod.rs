@@ -34,6 +34,7 @@ mod scaling;
 pub mod schema;
 mod secrets;
 mod sg_rules;
+mod sns;
 mod ssm;
 pub mod tags;
 pub(crate) mod terraform_names;

@@ -258,6 +258,17 @@ fn given_name_rule(kind: Kind) -> Option<NameRule> {
             scope: None,
             case_insensitive: false,
         },
+        Kind::SnsTopic => NameRule {
+            attr: "name",
+            service: "SNS",
+            max: 256,
+            // `.` only in a FIFO topic's `.fifo` (`check::sns`).
+            allowed: |c| c.is_ascii_alphanumeric() || "-_.".contains(c),
+            charset: "letters, digits, `-` and `_` (and `.fifo` at the end of a FIFO topic's)",
+            reserved: none,
+            scope: None,
+            case_insensitive: false,
+        },
         Kind::MetricAlarm => NameRule {
             attr: "name",
             service: "CloudWatch",

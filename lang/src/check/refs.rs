@@ -777,13 +777,21 @@ fn report_cycles(graph: &DiGraphMap<Node<'_>, Edge>, diags: &mut Vec<Diagnostic>
         };
         let refers = |a: &Node<'_>, b: &Node<'_>| format!("{}.{} refers to {}.{}", a.0, a.1, b.0, b.1);
         let groups_only = path.iter().all(|(k, _)| *k == Kind::SecurityGroup);
+        let help = match path.as_slice() {
+            // Terraform's aws_sns_topic_policy names its topic's ARN; folded
+            // into the topic, that is the topic reading itself.
+            [(Kind::SnsTopic, _)] => {
+                "a topic's policy cannot read the topic's own `arn`: write it out, `\"arn:${data.partition.current.partition}:sns:${data.region.current.name}:${data.caller_identity.current.account_id}:NAME\"` with the topic's `name`"
+            }
+            [_] => "a resource cannot read its own attributes; write the value out",
+            _ if groups_only => {
+                "groups may allow each other through their rules' `from`, not refer to each other otherwise; remove one of these references"
+            }
+            _ => "resources cannot depend on each other in a circle; remove one of these references",
+        };
         let mut d = Diagnostic::error("E0308", format!("reference cycle: {text}"), span)
             .label(refers(from, to))
-            .help(if groups_only {
-                "groups may allow each other through their rules' `from`, not refer to each other otherwise; remove one of these references"
-            } else {
-                "resources cannot depend on each other in a circle; remove one of these references"
-            });
+            .help(help);
         for (a, b) in edges {
             if let Some(e) = graph.edge_weight(*a, *b) {
                 d = d.also(e.span, refers(a, b));

@@ -139,6 +139,9 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("kms_key", "is_enabled", Berth::Name("enabled")),
     // CloudFormation's `KeyPolicy` and `PendingWindowInDays`, in snake case.
     ("kms_key", "key_policy", Berth::Name("policy")),
+    ("sns_topic", "fifo_topic", Berth::Name("fifo")),
+    ("sns_topic", "kms_master_key_id", Berth::Name("kms_key")),
+    ("sns_topic", "name_prefix", Berth::Note(NAME_PREFIX)),
     ("flow_log", "log_destination", Berth::Name("destination")),
     (
         "flow_log",

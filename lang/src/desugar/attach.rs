@@ -2,7 +2,8 @@
 //! (`aws_route_table_association`, `aws_route`,
 //! `aws_iam_role_policy_attachment`, `aws_iam_role_policy`,
 //! `aws_ecs_cluster_capacity_providers`, `aws_ecr_repository_policy`,
-//! `aws_ecr_lifecycle_policy`, `aws_kms_alias`): berth writes each as a setting
+//! `aws_ecr_lifecycle_policy`, `aws_kms_alias`, `aws_sns_topic_subscription`,
+//! `aws_sns_topic_policy`): berth writes each as a setting
 //! of the resource it attaches to, so such a block is folded into that
 //! resource, wherever in the stack's files it is declared. A repeated
 //! attachment (`count`, `for_each`) folds into a list built by a `for`
@@ -132,6 +133,31 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Read {
             from: "policy",
             read: super::ecr_lifecycle::rules,
+        },
+    },
+    Attachment {
+        kinds: &["sns_topic_subscription", "topic_subscription"],
+        parent: "sns_topic",
+        by: &["topic_arn", "topic"],
+        into: Into::Block {
+            block: "subscription",
+            renames: &[
+                ("protocol", "protocol"),
+                ("endpoint", "endpoint"),
+                ("raw_message_delivery", "raw_message_delivery"),
+                ("filter_policy", "filter_policy"),
+                ("subscription_role_arn", "subscription_role"),
+                ("subscription_role", "subscription_role"),
+            ],
+        },
+    },
+    Attachment {
+        kinds: &["sns_topic_policy", "topic_policy"],
+        parent: "sns_topic",
+        by: &["arn"],
+        into: Into::Settings {
+            renames: &[("policy", "policy")],
+            blocks: &[],
         },
     },
     Attachment {
@@ -1065,6 +1091,37 @@ kms_key logs {
         );
         assert_eq!(terraform["kms_key.logs"], berth["kms_key.logs"]);
         assert!(!terraform.contains_key("kms_alias.logs"));
+    }
+
+    #[test]
+    fn sns_subscriptions_and_policies_are_blocks_and_settings_of_their_topic() {
+        let terraform = resources(
+            r#"
+sns_topic alerts { name = "alerts" }
+sns_topic_subscription ops {
+  topic_arn = sns_topic.alerts.arn
+  protocol  = "email"
+  endpoint  = "ops@example.com"
+}
+sns_topic_policy alerts {
+  arn    = sns_topic.alerts.arn
+  policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+sns_topic alerts {
+  name   = "alerts"
+  policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+  subscription {
+    protocol = "email"
+    endpoint = "ops@example.com"
+  }
+}
+"#,
+        );
+        assert_eq!(terraform["sns_topic.alerts"], berth["sns_topic.alerts"]);
     }
 
     #[test]

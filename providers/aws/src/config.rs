@@ -36,6 +36,7 @@ pub struct Clients {
     pub acm: aws_sdk_acm::Client,
     pub kms: aws_sdk_kms::Client,
     pub route53: aws_sdk_route53::Client,
+    pub sns: aws_sdk_sns::Client,
     /// The Resource Groups Tagging API: a stack's resources by tag.
     pub tagging: aws_sdk_resourcegroupstagging::Client,
 }
@@ -59,6 +60,7 @@ impl Clients {
             acm: aws_sdk_acm::Client::new(config),
             kms: aws_sdk_kms::Client::new(config),
             route53: aws_sdk_route53::Client::new(config),
+            sns: aws_sdk_sns::Client::new(config),
             tagging: aws_sdk_resourcegroupstagging::Client::new(config),
         }
     }

@@ -70,6 +70,11 @@ const TRANSIENT: &[&str] = &[
     "OperationAbortedException",
     "ResourceInUse",
     "ClusterContainsServicesException",
+    // SNS: a tag change while another is under way, and tags on a topic
+    // made under the name of one just deleted (a replacement), which SNS
+    // asks to send again after a while.
+    "ConcurrentAccess",
+    "StaleTag",
 ];
 
 /// Codes of server faults: the request reached AWS, which failed while
@@ -270,6 +275,7 @@ mod tests {
         assert_eq!(classify("Whatever", "", 429), ErrorClass::Throttling);
         assert_eq!(classify("InvalidVpcID.NotFound", "", 400), ErrorClass::Transient);
         assert_eq!(classify("DependencyViolation", "", 400), ErrorClass::Transient);
+        assert_eq!(classify("StaleTag", "", 400), ErrorClass::Transient);
         assert_eq!(classify("Unknown", "", 503), ErrorClass::Transient);
         assert_eq!(classify("ValidationError", "", 400), ErrorClass::Permanent);
         assert_eq!(

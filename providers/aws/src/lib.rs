@@ -1,6 +1,6 @@
 //! berth's AWS provider: [`AwsProvider`] implements
 //! [`berth_provider::Provider`] over the official AWS SDK for Rust (EC2,
-//! Elastic Load Balancing v2, ECS, CloudWatch Logs, IAM).
+//! Elastic Load Balancing v2, ECS, CloudWatch Logs, IAM, KMS, SNS, ...).
 //!
 //! # The cloud is the state
 //!
@@ -44,6 +44,10 @@
 //!   the last half hour the tagging API does not list yet, their tags by
 //!   `ListResourceTags`), then `DescribeKey`, `GetKeyPolicy` and
 //!   `GetKeyRotationStatus` per key; keys pending deletion are gone.
+//! - SNS: the tagging API and `ListTopics` (for topics under berth's name
+//!   prefix for the stack that the tagging API does not list yet, their
+//!   tags by `ListTagsForResource`), then `GetTopicAttributes`,
+//!   `ListSubscriptionsByTopic` and `GetSubscriptionAttributes` per topic.
 //!
 //! Children that carry no tags are read with their parent: routes and
 //! subnet associations of route tables, security group rules, listener
@@ -95,6 +99,7 @@ mod retry;
 mod route53;
 mod scope;
 mod secrets;
+mod sns;
 mod ssm;
 mod tagging;
 mod token;
@@ -167,6 +172,7 @@ impl Provider for AwsProvider {
             secrets,
             certificates,
             keys,
+            topics,
         ) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
@@ -182,6 +188,7 @@ impl Provider for AwsProvider {
             secrets::read_all(self, stack),
             acm::read_all(self, stack),
             kms::read_all(self, stack),
+            sns::read_all(self, stack),
         );
         let mut out = Vec::new();
         for part in [
@@ -199,6 +206,7 @@ impl Provider for AwsProvider {
             secrets,
             certificates,
             keys,
+            topics,
         ] {
             out.extend(part?);
         }
@@ -215,7 +223,7 @@ impl Provider for AwsProvider {
     /// DescribeRepositories, Cloud Map's listings filtered on the id,
     /// GetHostedZone, ListResourceRecordSets from the record's name,
     /// GetPolicy (by ARN, or ListPolicies for a name), DescribeKey (by key
-    /// id, ARN or alias name).
+    /// id, ARN or alias name), GetTopicAttributes (by topic ARN or name).
     async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError> {
         let kind = address.kind;
         let one = scope::One::new(address, id);
@@ -249,6 +257,7 @@ impl Provider for AwsProvider {
             Kind::Secret => secrets::read_one(self, &scope).await?.into_iter().collect(),
             Kind::Certificate => acm::read_one(self, &scope).await?.into_iter().collect(),
             Kind::KmsKey => kms::read_one(self, &scope).await?.into_iter().collect(),
+            Kind::SnsTopic => sns::read_one(self, &scope).await?.into_iter().collect(),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -260,7 +269,7 @@ impl Provider for AwsProvider {
     /// listener's rules too), ECS TagResource, Logs TagResource, IAM
     /// TagRole, ECR TagResource, Cloud Map TagResource, Route 53
     /// ChangeTagsForResource (a record: its marker written beside it), IAM
-    /// TagPolicy, KMS TagResource.
+    /// TagPolicy, KMS TagResource, SNS TagResource.
     async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         match live.address.kind {
             Kind::Vpc
@@ -288,6 +297,7 @@ impl Provider for AwsProvider {
             Kind::Secret => secrets::adopt(self, stack, live).await,
             Kind::Certificate => acm::adopt(self, stack, live).await,
             Kind::KmsKey => kms::adopt(self, stack, live).await,
+            Kind::SnsTopic => sns::adopt(self, stack, live).await,
         }
     }
 
@@ -317,6 +327,7 @@ impl Provider for AwsProvider {
             Kind::Secret => secrets::create(self, stack, desired).await,
             Kind::Certificate => acm::create(self, stack, desired).await,
             Kind::KmsKey => kms::create(self, stack, desired).await,
+            Kind::SnsTopic => sns::create(self, stack, desired).await,
         }
     }
 
@@ -353,6 +364,7 @@ impl Provider for AwsProvider {
             Kind::Secret => secrets::update(self, live, desired).await,
             Kind::Certificate => acm::update(self, live, desired).await,
             Kind::KmsKey => kms::update(self, stack, live, desired).await,
+            Kind::SnsTopic => sns::update(self, live, desired).await,
         }
     }
 
@@ -390,6 +402,7 @@ impl Provider for AwsProvider {
             Kind::Secret => secrets::delete(self, live).await,
             Kind::Certificate => acm::delete(self, live).await,
             Kind::KmsKey => kms::delete(self, live).await,
+            Kind::SnsTopic => sns::delete(self, live).await,
         }
     }
 

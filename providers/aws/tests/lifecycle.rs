@@ -5,6 +5,8 @@
 mod flow_log;
 #[path = "lifecycle/kms.rs"]
 mod kms;
+#[path = "lifecycle/sns.rs"]
+mod sns;
 mod support;
 
 use aws_sdk_ec2::types::Filter;
@@ -90,6 +92,14 @@ async fn blog_stack_creates_reads_back_and_deletes() {
             Kind::MetricAlarm => {
                 assert_eq!(attrs["threshold"], "Some(85.5)", "sent as the nearest double");
                 assert_eq!(attrs["operator"], "GreaterThanOrEqualToThreshold");
+            }
+            // One HTTPS subscription, confirmed at once by moto, with raw
+            // delivery.
+            Kind::SnsTopic => {
+                assert_eq!(attrs["display_name"], "Blog alerts");
+                assert_eq!(attrs["endpoints"], "https://hooks.example.com/sns");
+                assert_eq!(attrs["raw_message_delivery"], "true");
+                assert_eq!(tags.get("team").map(String::as_str), Some("web"));
             }
             Kind::SsmParameter => {
                 assert_eq!(attrs["type"], "SecureString");
@@ -235,6 +245,17 @@ async fn blog_stack_creates_reads_back_and_deletes() {
         .await
         .expect("ListAliases");
     assert!(aliases.aliases().is_empty(), "{aliases:?}");
+    // The topic is gone, its subscription with it.
+    let topics = env.raw.sns.list_topics().send().await.expect("ListTopics");
+    assert!(topics.topics().is_empty(), "{topics:?}");
+    let subs = env
+        .raw
+        .sns
+        .list_subscriptions()
+        .send()
+        .await
+        .expect("ListSubscriptions");
+    assert!(subs.subscriptions().is_empty(), "{subs:?}");
 
     // Deleting what is already gone succeeds (a re-run after a crash).
     destroy(p, stack, &in_order(&created)[..5]).await;

@@ -83,6 +83,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::Certificate => "DescribeCertificate",
         Kind::KmsKey => "DescribeKey",
         Kind::FlowLog => "DescribeFlowLogs",
+        Kind::SnsTopic => "GetTopicAttributes",
     }
 }
 

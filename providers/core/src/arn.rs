@@ -10,6 +10,15 @@ pub fn elb_suffix(arn: &str) -> Option<&str> {
     Some(resource.strip_prefix("loadbalancer/").unwrap_or(resource))
 }
 
+/// Whether `text` is an ARN of `service` (`arn:PARTITION:SERVICE:...`).
+pub fn is_of(text: &str, service: &str) -> bool {
+    let mut parts = text.splitn(4, ':');
+    parts.next() == Some("arn")
+        && parts.next().is_some_and(|p| !p.is_empty())
+        && parts.next() == Some(service)
+        && parts.next().is_some_and(|rest| !rest.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

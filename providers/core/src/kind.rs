@@ -39,6 +39,7 @@ pub enum Kind {
     Certificate,
     KmsKey,
     FlowLog,
+    SnsTopic,
 }
 
 /// The name given is not a resource kind.
@@ -48,7 +49,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 30] = [
+    pub const ALL: [Kind; 31] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -79,6 +80,7 @@ impl Kind {
         Kind::Certificate,
         Kind::KmsKey,
         Kind::FlowLog,
+        Kind::SnsTopic,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -114,6 +116,7 @@ impl Kind {
             Kind::Certificate => "certificate",
             Kind::KmsKey => "kms_key",
             Kind::FlowLog => "flow_log",
+            Kind::SnsTopic => "sns_topic",
         }
     }
 

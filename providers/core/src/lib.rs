@@ -26,6 +26,7 @@ pub mod retry;
 pub mod scaling;
 pub mod schema;
 pub mod secret;
+pub mod sns;
 mod stats;
 mod tags;
 mod value;

@@ -184,6 +184,26 @@ pub fn metric_alarm_prefix(stack: &str) -> String {
     sanitise(&format!("{stack}-"), alarm_char, 255)
 }
 
+/// The suffix a FIFO topic's name ends with.
+pub const FIFO_SUFFIX: &str = ".fifo";
+
+/// SNS topic names: `{stack}-{name}` (plus `-{key}`), letters, digits,
+/// `-` and `_`, at most 256 with `.fifo` for a FIFO topic.
+pub fn sns_topic(stack: &str, address: &Address, fifo: bool) -> String {
+    let suffix = if fifo { FIFO_SUFFIX } else { "" };
+    let name = sanitise(&base(stack, address), topic_char, 256 - suffix.len());
+    format!("{name}{suffix}")
+}
+
+/// The prefix every topic name berth derives for `stack` starts with.
+pub fn sns_topic_prefix(stack: &str) -> String {
+    sanitise(&format!("{stack}-"), topic_char, 256)
+}
+
+fn topic_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-_".contains(c)
+}
+
 /// Load balancer and target group names: at most 32 letters, digits and
 /// hyphens, not starting or ending with a hyphen: a prefix of
 /// `{stack}-{name}` cut to 25 characters, `-` and 6 hex digits of `random`.
@@ -232,6 +252,8 @@ pub fn uncut(stack: &str, address: &Address) -> Option<(String, usize)> {
         Kind::SsmParameter => Some((ssm_parameter_base(stack, address), SSM_PARAMETER_MAX)),
         Kind::MetricAlarm => Some((base(stack, address), 255)),
         Kind::Secret => Some((secret_base(stack, address), 512)),
+        // The longest a FIFO topic's name may be without its `.fifo`.
+        Kind::SnsTopic => Some((base(stack, address), 256 - FIFO_SUFFIX.len())),
         _ => None,
     }
 }
@@ -252,6 +274,8 @@ mod tests {
             "/ecs/blog/login"
         );
         assert_eq!(log_group_prefix("blog"), "/ecs/blog/");
+        let topic = Address::new(Kind::SnsTopic, "alerts");
+        assert!(sns_topic("blog.dev", &topic, true).starts_with(&sns_topic_prefix("blog.dev")));
         let param = Address::with_key(Kind::SsmParameter, "db_url", "eu west");
         assert_eq!(ssm_parameter("blog", &param), "/blog/db_url-eu-west");
         let long = Address::new(Kind::Role, "x".repeat(100));

@@ -290,6 +290,17 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: EC2_INVALID,
             tag: "CreateTags",
         },
+        // SetTopicAttributes changes one setting a call; subscriptions
+        // change by Subscribe, SetSubscriptionAttributes and Unsubscribe.
+        Kind::SnsTopic => &Api {
+            create: "CreateTopic",
+            update: "SetTopicAttributes",
+            delete: "DeleteTopic",
+            describe: "GetTopicAttributes",
+            not_found: "NotFound",
+            invalid: "InvalidParameter",
+            tag: "TagResource",
+        },
     }
 }
 

@@ -28,7 +28,7 @@ use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
     acm, cloudwatch, discovery, ec2, ecr, ecs, elb, endpoint, flow_logs, iam, kms, logs, lookup,
-    managed_policy, names, nat, route53, secrets, ssm,
+    managed_policy, names, nat, route53, secrets, sns, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
 
@@ -584,6 +584,7 @@ impl Provider for LocalCloud {
                 Kind::Certificate => acm::create(sim, attrs, tags)?,
                 Kind::KmsKey => kms::create(sim, attrs, tags)?,
                 Kind::FlowLog => flow_logs::create(sim, stack, address, attrs, tags)?,
+                Kind::SnsTopic => sns::create(sim, stack, address, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -635,6 +636,7 @@ impl Provider for LocalCloud {
                 Kind::Secret => secrets::update(sim, &old, &mut new)?,
                 Kind::Certificate => acm::update(sim, &key, &old, &mut new)?,
                 Kind::KmsKey => kms::update(sim, &key, &old, &new)?,
+                Kind::SnsTopic => sns::update(sim, &old, &mut new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -753,6 +755,7 @@ impl Provider for LocalCloud {
                     Ok(())
                 }
                 Kind::FlowLog => flow_logs::delete(sim, &key),
+                Kind::SnsTopic => sns::delete(sim, &key),
             }
         })
         .await

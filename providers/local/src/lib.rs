@@ -112,6 +112,7 @@ mod route53;
 mod scaling;
 mod secrets;
 mod sim;
+mod sns;
 mod ssm;
 mod store;
 

@@ -114,6 +114,11 @@ async fn ids_arns_and_names_have_aws_formats() {
         get("role.task_exec", "arn"),
         "arn:aws:iam::123456789012:role/blog-dev-task_exec"
     );
+    assert_eq!(get("sns_topic.alerts", "name"), "blog-dev-alerts");
+    assert_eq!(
+        get("sns_topic.alerts", "arn"),
+        "arn:aws:sns:us-east-1:123456789012:blog-dev-alerts"
+    );
 }
 
 #[tokio::test]
@@ -276,6 +281,7 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "metric_alarm.login_cpu",
         "service.login",
         "task_definition.login",
+        "sns_topic.alerts",
         "flow_log.vpc",
         "role.flow_logs",
         "kms_key.logs",

@@ -1643,3 +1643,441 @@ async fn flow_logs_go_with_their_vpc_or_subnet() {
         "InvalidFlowLogId.NotFound",
     );
 }
+
+/// A subscription block.
+fn subscription(protocol: &str, endpoint: &str, pairs: &[(&str, Value)]) -> Value {
+    let mut all = vec![("protocol", s(protocol)), ("endpoint", s(endpoint))];
+    all.extend(pairs.iter().cloned());
+    block(&all)
+}
+
+fn topic(name: &str, pairs: &[(&str, Value)]) -> Resource {
+    desired(Kind::SnsTopic, name, pairs)
+}
+
+const QUEUE: &str = "arn:aws:sqs:us-east-1:123456789012:alerts";
+
+/// How many times `call` was made since `before`.
+fn made_since(cloud: &LocalCloud, before: &BTreeMap<String, u64>, call: &str) -> u64 {
+    let count = |calls: &BTreeMap<String, u64>| calls.get(call).copied().unwrap_or(0);
+    count(&cloud.calls()) - count(before)
+}
+
+#[tokio::test]
+async fn sns_topics_are_refused_as_sns_refuses_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let fifo = ("fifo", Value::Bool(true));
+    let subscribed = |sub: Value| topic("t", &[("subscription", list(vec![sub]))]);
+    let firehose = "arn:aws:firehose:us-east-1:123456789012:deliverystream/alerts";
+    let refused = [
+        // Names: SNS's characters, at most 256, `.fifo` a FIFO topic's own.
+        (
+            topic("t", &[("name", s("team alerts"))]),
+            "CreateTopic",
+            "Topic Name",
+        ),
+        (
+            topic("t", &[("name", s(&"a".repeat(257)))]),
+            "CreateTopic",
+            "Topic Name",
+        ),
+        (
+            topic("t", &[("name", s("orders")), fifo.clone()]),
+            "CreateTopic",
+            "Topic Name",
+        ),
+        (
+            topic("t", &[("name", s("orders.fifo"))]),
+            "CreateTopic",
+            "Topic Name",
+        ),
+        (
+            topic("t", &[("content_based_deduplication", Value::Bool(true))]),
+            "CreateTopic",
+            "ContentBasedDeduplication",
+        ),
+        (
+            topic("t", &[("policy", s("not a policy"))]),
+            "CreateTopic",
+            "Policy Error",
+        ),
+        // A FIFO topic delivers to SQS only.
+        (
+            topic(
+                "t",
+                &[
+                    fifo.clone(),
+                    (
+                        "subscription",
+                        list(vec![subscription("https", "https://example.com", &[])]),
+                    ),
+                ],
+            ),
+            "Subscribe",
+            "FIFO topics",
+        ),
+        (
+            subscribed(subscription("smtp", "ops@example.com", &[])),
+            "Subscribe",
+            "does not support this protocol",
+        ),
+        (
+            subscribed(subscription("email", "ops", &[])),
+            "Subscribe",
+            "email address",
+        ),
+        (
+            subscribed(subscription("https", "http://example.com/hook", &[])),
+            "Subscribe",
+            "https:// URL",
+        ),
+        (
+            subscribed(subscription(
+                "sqs",
+                "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+                &[],
+            )),
+            "Subscribe",
+            "SQS queue's ARN",
+        ),
+        (
+            subscribed(subscription("lambda", QUEUE, &[])),
+            "Subscribe",
+            "Lambda function's ARN",
+        ),
+        (
+            subscribed(subscription("sms", "call me", &[])),
+            "Subscribe",
+            "E.164",
+        ),
+        // A FIFO queue takes a FIFO topic's messages only.
+        (
+            subscribed(subscription("sqs", &format!("{QUEUE}.fifo"), &[])),
+            "Subscribe",
+            "FIFO SQS Queues",
+        ),
+        (
+            subscribed(subscription(
+                "email",
+                "ops@example.com",
+                &[("raw_message_delivery", Value::Bool(true))],
+            )),
+            "Subscribe",
+            "RawMessageDelivery",
+        ),
+        (
+            subscribed(subscription("firehose", firehose, &[])),
+            "Subscribe",
+            "SubscriptionRoleArn",
+        ),
+        (
+            subscribed(subscription(
+                "firehose",
+                firehose,
+                &[("subscription_role", s("sns-firehose"))],
+            )),
+            "Subscribe",
+            "SubscriptionRoleArn",
+        ),
+        (
+            subscribed(subscription("sqs", QUEUE, &[("filter_policy", s("{severity"))])),
+            "Subscribe",
+            "FilterPolicy",
+        ),
+    ];
+    for (desired, call, reason) in refused {
+        let err = expect(cloud.create("s", &desired).await, call, "InvalidParameter");
+        assert!(err.message.starts_with("Invalid parameter: "), "{err}");
+        assert!(err.message.contains(reason), "{reason}: {err}");
+    }
+    // Nothing is left of a refused create, subscriptions refused after
+    // CreateTopic included.
+    assert!(cloud.read_all("s").await.unwrap().is_empty());
+
+    // What SNS takes: a FIFO topic with content-based deduplication and
+    // an SQS subscription, Firehose with its role, raw delivery to HTTPS.
+    create(
+        &cloud,
+        "s",
+        topic(
+            "orders",
+            &[
+                fifo,
+                ("content_based_deduplication", Value::Bool(true)),
+                (
+                    "subscription",
+                    list(vec![subscription("sqs", &format!("{QUEUE}.fifo"), &[])]),
+                ),
+            ],
+        ),
+    )
+    .await;
+    let made = create(
+        &cloud,
+        "s",
+        topic(
+            "alerts",
+            &[(
+                "subscription",
+                list(vec![
+                    subscription(
+                        "firehose",
+                        firehose,
+                        &[(
+                            "subscription_role",
+                            s("arn:aws:iam::123456789012:role/sns-firehose"),
+                        )],
+                    ),
+                    subscription(
+                        "https",
+                        "https://example.com/hook",
+                        &[
+                            ("raw_message_delivery", Value::Bool(true)),
+                            ("filter_policy", s(r#"{"severity":["critical"]}"#)),
+                        ],
+                    ),
+                ]),
+            )],
+        ),
+    )
+    .await;
+    assert_eq!(made.attrs["name"], s("s-alerts"));
+    assert_eq!(cloud.read_all("s").await.unwrap().len(), 2);
+    let orders = cloud
+        .read_all("s")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|r| r.address.name == "orders");
+    assert_eq!(orders.unwrap().attrs["name"], s("s-orders.fifo"));
+}
+
+#[tokio::test]
+async fn a_repeated_create_topic_gives_the_topic_back_unless_it_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let pairs = [
+        ("name", s("shared")),
+        ("display_name", s("Alerts")),
+        ("tags", tags(&[("team", "web")])),
+    ];
+    let first = create(&cloud, "s", topic("alerts", &pairs)).await;
+    // A create whose answer was lost, made again: the same topic.
+    let again = cloud.create("s", &topic("alerts", &pairs)).await.unwrap();
+    assert_eq!(again, first);
+    assert_eq!(cloud.calls()["CreateTopic"], 2);
+    // Made again with a subscription it lacks: it subscribes.
+    let mut with_sub = pairs.to_vec();
+    with_sub.push(("subscription", list(vec![subscription("sqs", QUEUE, &[])])));
+    let with_sub = topic("alerts", &with_sub);
+    let subscribed = cloud.create("s", &with_sub).await.unwrap();
+    assert_eq!(subscribed.attrs["arn"], first.attrs["arn"]);
+    assert_eq!(subscribed.attrs["subscription"], with_sub.attrs["subscription"]);
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![subscribed.clone()]);
+
+    let err = expect(
+        cloud
+            .create(
+                "s",
+                &topic("alerts", &[("name", s("shared")), ("display_name", s("Other"))]),
+            )
+            .await,
+        "CreateTopic",
+        "InvalidParameter",
+    );
+    assert!(
+        err.message
+            .contains("Topic already exists with different attributes"),
+        "{err}"
+    );
+    // The same request from another stack: the topic's berth tags differ.
+    let err = expect(
+        cloud.create("other", &topic("alerts", &pairs)).await,
+        "CreateTopic",
+        "InvalidParameter",
+    );
+    assert!(
+        err.message.contains("Topic already exists with different tags"),
+        "{err}"
+    );
+    // The same endpoint with other attributes is another subscription to
+    // SNS, refused.
+    let mut changed = pairs.to_vec();
+    changed.push((
+        "subscription",
+        list(vec![subscription(
+            "sqs",
+            QUEUE,
+            &[("raw_message_delivery", Value::Bool(true))],
+        )]),
+    ));
+    let err = expect(
+        cloud.create("s", &topic("alerts", &changed)).await,
+        "Subscribe",
+        "InvalidParameter",
+    );
+    assert!(
+        err.message
+            .contains("Subscription already exists with different attributes"),
+        "{err}"
+    );
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![subscribed]);
+    assert!(cloud.read_all("other").await.unwrap().is_empty());
+}
+
+/// SNS's default topic policy for the topic `arn` of the test account.
+fn default_topic_policy(arn: &Value) -> Value {
+    let doc = serde_json::json!({
+        "Version": "2008-10-17",
+        "Id": "__default_policy_ID",
+        "Statement": [{
+            "Sid": "__default_statement_ID",
+            "Effect": "Allow",
+            "Principal": { "AWS": "*" },
+            "Action": [
+                "SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission",
+                "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe",
+                "SNS:ListSubscriptionsByTopic", "SNS:Publish",
+            ],
+            "Resource": arn.as_str().unwrap(),
+            "Condition": { "StringEquals": { "AWS:SourceOwner": "123456789012" } },
+        }],
+    });
+    berth_provider::policy::canonical(&Value::from_json(&doc))
+}
+
+#[tokio::test]
+async fn a_topic_without_a_policy_holds_snss_default_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let made = create(&cloud, "s", topic("alerts", &[])).await;
+    let default = default_topic_policy(&made.attrs["arn"]);
+    assert_eq!(made.attrs["policy"], default);
+    let read = cloud.read_all("s").await.unwrap();
+    assert_eq!(read[0].attrs["policy"], default);
+
+    // Left out again, the default stays: only the display name is set.
+    let before = cloud.calls();
+    let desired = topic("alerts", &[("display_name", s("Alerts"))]);
+    let updated = cloud.update("s", &made, &desired).await.unwrap();
+    assert_eq!(updated.attrs["policy"], default);
+    assert_eq!(made_since(&cloud, &before, "SetTopicAttributes"), 1);
+
+    // A policy of its own, then left out: the topic keeps that one.
+    let own = berth_provider::policy::canonical(&Value::from_json(&serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "Service": "cloudwatch.amazonaws.com" },
+            "Action": "sns:Publish",
+            "Resource": made.attrs["arn"].as_str().unwrap(),
+        }],
+    })));
+    let before = cloud.calls();
+    let with_own = with(desired.clone(), "policy", own.clone());
+    let updated = cloud.update("s", &updated, &with_own).await.unwrap();
+    assert_eq!(updated.attrs["policy"], own);
+    assert_eq!(made_since(&cloud, &before, "SetTopicAttributes"), 1);
+    let before = cloud.calls();
+    let updated = cloud.update("s", &updated, &desired).await.unwrap();
+    assert_eq!(updated.attrs["policy"], own);
+    assert_eq!(made_since(&cloud, &before, "SetTopicAttributes"), 0);
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![updated.clone()]);
+
+    // Content-based deduplication stays a FIFO topic's in an update too,
+    // and the refused update leaves the topic as it was.
+    let err = expect(
+        cloud
+            .update(
+                "s",
+                &updated,
+                &with(desired, "content_based_deduplication", Value::Bool(true)),
+            )
+            .await,
+        "SetTopicAttributes",
+        "InvalidParameter",
+    );
+    assert!(err.message.contains("FIFO"), "{err}");
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![updated]);
+}
+
+#[tokio::test]
+async fn subscriptions_change_in_place_with_their_calls_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let hook = "https://example.com/hook";
+    let made = create(
+        &cloud,
+        "s",
+        topic(
+            "alerts",
+            &[(
+                "subscription",
+                list(vec![
+                    subscription("https", hook, &[("raw_message_delivery", Value::Bool(true))]),
+                    subscription("sqs", QUEUE, &[]),
+                ]),
+            )],
+        ),
+    )
+    .await;
+    let calls = cloud.calls();
+    assert_eq!((calls["CreateTopic"], calls["Subscribe"]), (1, 2));
+
+    // The hook changes two attributes, the queue goes, an address comes.
+    let subs = list(vec![
+        subscription(
+            "https",
+            hook,
+            &[
+                ("raw_message_delivery", Value::Bool(false)),
+                ("filter_policy", s(r#"{"severity":["critical"]}"#)),
+            ],
+        ),
+        subscription("email", "ops@example.com", &[]),
+    ]);
+    let desired = topic("alerts", &[("subscription", subs)]);
+    let before = cloud.calls();
+    let updated = cloud.update("s", &made, &desired).await.unwrap();
+    assert_eq!(updated.attrs["arn"], made.attrs["arn"]);
+    assert_eq!(updated.attrs["subscription"], desired.attrs["subscription"]);
+    for (call, n) in [
+        ("SetSubscriptionAttributes", 2),
+        ("Unsubscribe", 1),
+        ("Subscribe", 1),
+        ("SetTopicAttributes", 0),
+        ("CreateTopic", 0),
+        ("DeleteTopic", 0),
+    ] {
+        assert_eq!(made_since(&cloud, &before, call), n, "{call}");
+    }
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![updated.clone()]);
+
+    // Raw delivery is not email's: refused, the topic as it was.
+    let raw_email = topic(
+        "alerts",
+        &[(
+            "subscription",
+            list(vec![subscription(
+                "email",
+                "ops@example.com",
+                &[("raw_message_delivery", Value::Bool(true))],
+            )]),
+        )],
+    );
+    expect(
+        cloud.update("s", &updated, &raw_email).await,
+        "SetSubscriptionAttributes",
+        "InvalidParameter",
+    );
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![updated.clone()]);
+
+    // DeleteTopic takes the subscriptions with it.
+    let before = cloud.calls();
+    cloud.delete("s", &updated).await.unwrap();
+    assert_eq!(made_since(&cloud, &before, "DeleteTopic"), 1);
+    assert_eq!(made_since(&cloud, &before, "Unsubscribe"), 0);
+    assert!(cloud.read_all("s").await.unwrap().is_empty());
+    expect(cloud.delete("s", &updated).await, "DeleteTopic", "NotFound");
+}

@@ -631,6 +631,27 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    let topic = create(
+        p,
+        stack,
+        desired(
+            Kind::SnsTopic,
+            "alerts",
+            &[
+                ("display_name", s("Blog alerts")),
+                ("tags", tags(&[("team", "web")])),
+                (
+                    "subscription",
+                    list(vec![block(&[
+                        ("protocol", s("https")),
+                        ("endpoint", s("https://hooks.example.com/sns")),
+                        ("raw_message_delivery", Value::Bool(true)),
+                    ])]),
+                ),
+            ],
+        ),
+    )
+    .await;
     let td = create(p, stack, task_definition("login", &role, &log, "dev")).await;
     let service = create(
         p,
@@ -728,6 +749,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         key,
         flow_role,
         flow_log,
+        topic,
         td,
         service,
         alarm,
@@ -846,6 +868,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "kms_key.logs",
         "role.flow_logs",
         "flow_log.vpc",
+        "sns_topic.alerts",
         "task_definition.login",
         "service.login",
         "metric_alarm.login_cpu",

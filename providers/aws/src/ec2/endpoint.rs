@@ -13,7 +13,7 @@ use std::time::Duration;
 use aws_sdk_ec2::types::{ResourceType, State, VpcEndpointType};
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value, policy};
 
-use super::{SERVICE, finish, identity, need, pairs, stack_filter, tag_spec, update_tags};
+use super::{SERVICE, finish, identity, need, pairs, settled, stack_filter, tag_spec, update_tags};
 use crate::attrs::{attrs, complete, create_tags, resource, str_list, str_of, strs_of, user_tags};
 use crate::errors::gone;
 use crate::poll::Poll;
@@ -89,14 +89,7 @@ pub(crate) async fn create(
     // Read back what AWS chose (default security group, private DNS,
     // the full-access policy).
     let live = describe(p, &id).await?.map(|e| decode(&e));
-    let mut computed = attrs([("id", Value::String(id))]);
-    if let Some(live) = live {
-        for key in CHOSEN {
-            if a.get(key).is_none_or(|v| *v == Value::Null) {
-                computed.insert(key.to_owned(), live.get(key).cloned().unwrap_or(Value::Null));
-            }
-        }
-    }
+    let computed = settled(id, &a, live, &CHOSEN);
     Ok(finish(desired, a, computed))
 }
 

@@ -9,7 +9,9 @@ use aws_sdk_ec2::types::{
 };
 use berth_provider::{ADDRESS_TAG, Attrs, Kind, ProviderError, Resource, Value};
 
-use super::{SERVICE, finish, identity, need, pairs, scope_filter, stack_filter, tag_spec, update_tags};
+use super::{
+    SERVICE, finish, identity, need, pairs, scope_filter, settled, stack_filter, tag_spec, update_tags,
+};
 use crate::attrs::{attrs, complete, create_tags, i32_of, keep, opt_str, resource, str_of, user_tags};
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
@@ -104,14 +106,7 @@ pub(crate) async fn create(
     // the next read, which the plan takes as AWS's choice either way.
     let filter = Filter::builder().name("flow-log-id").values(&id).build();
     let live = describe(p, filter).await?.first().and_then(decode);
-    let mut computed = attrs([("id", Value::String(id))]);
-    if let Some(live) = live {
-        for key in CHOSEN {
-            if a.get(key).is_none_or(|v| *v == Value::Null) {
-                computed.insert(key.to_owned(), live.get(key).cloned().unwrap_or(Value::Null));
-            }
-        }
-    }
+    let computed = settled(id, &a, live, &CHOSEN);
     Ok(finish(desired, a, computed))
 }
 

@@ -19,7 +19,7 @@ use berth_provider::naming;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
 
 use crate::AwsProvider;
-use crate::attrs::{complete, create_tags, resource, str_of, tag_diff};
+use crate::attrs::{attrs, complete, create_tags, resource, str_of, tag_diff};
 use crate::scope::Scope;
 
 pub(crate) const SERVICE: &str = "ec2";
@@ -188,6 +188,21 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
 fn finish(base: &Resource, mut attrs: Attrs, computed: Attrs) -> Resource {
     attrs.extend(computed);
     resource(base.address.clone(), attrs)
+}
+
+/// The id of what a create made, with the values of `chosen` that `a`
+/// (the configuration) leaves out taken from `live`, the resource read
+/// back: what AWS settled for them.
+fn settled(id: String, a: &Attrs, live: Option<Attrs>, chosen: &[&str]) -> Attrs {
+    let mut computed = attrs([("id", Value::String(id))]);
+    if let Some(live) = live {
+        for key in chosen {
+            if a.get(*key).is_none_or(|v| *v == Value::Null) {
+                computed.insert((*key).to_owned(), live.get(*key).cloned().unwrap_or(Value::Null));
+            }
+        }
+    }
+    computed
 }
 
 /// The EC2 id of a live resource.

@@ -402,6 +402,54 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                     .map(|t| (Some(t.tag_key()), Some(t.tag_value()))),
             )
         }
+        Kind::SnsTopic => {
+            let sns = &raw.sns;
+            let arn = text(r, "arn");
+            let out = sns
+                .get_topic_attributes()
+                .topic_arn(&arn)
+                .send()
+                .await
+                .expect("GetTopicAttributes");
+            let held = out.attributes().cloned().unwrap_or_default();
+            attrs.insert(
+                "display_name",
+                held.get("DisplayName").cloned().unwrap_or_default(),
+            );
+            // The subscriptions' endpoints, and each one's raw delivery, in
+            // endpoint order.
+            let out = sns
+                .list_subscriptions_by_topic()
+                .topic_arn(&arn)
+                .send()
+                .await
+                .expect("ListSubscriptionsByTopic");
+            let mut subs: Vec<(String, String)> = Vec::new();
+            for sub in out.subscriptions() {
+                let out = sns
+                    .get_subscription_attributes()
+                    .subscription_arn(sub.subscription_arn().unwrap_or_default())
+                    .send()
+                    .await
+                    .expect("GetSubscriptionAttributes");
+                let raw_delivery = out
+                    .attributes()
+                    .and_then(|a| a.get("RawMessageDelivery").cloned())
+                    .unwrap_or_default();
+                subs.push((sub.endpoint().unwrap_or_default().to_owned(), raw_delivery));
+            }
+            subs.sort();
+            let (endpoints, raw_delivery): (Vec<String>, Vec<String>) = subs.into_iter().unzip();
+            attrs.insert("endpoints", endpoints.join(","));
+            attrs.insert("raw_message_delivery", raw_delivery.join(","));
+            let out = sns
+                .list_tags_for_resource()
+                .resource_arn(&arn)
+                .send()
+                .await
+                .expect("ListTagsForResource");
+            collect(out.tags().iter().map(|t| (Some(t.key()), Some(t.value()))))
+        }
         Kind::Secret => {
             let out = raw
                 .secrets

@@ -3597,6 +3597,98 @@ const FLOW_LOG: KindSchema = KindSchema {
     blocks: &[],
 };
 
+const SNS_TOPIC: KindSchema = KindSchema {
+    kind: Kind::SnsTopic,
+    spelling: Spelling::Plain,
+    identity: "arn",
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "SNS CreateTopic",
+    doc: "An SNS topic and its subscriptions (Terraform's `aws_sns_topic` with its `aws_sns_topic_subscription`s and `aws_sns_topic_policy`, CloudFormation's `AWS::SNS::Topic`): where alarms send what they see (`alarm_actions = [sns_topic.NAME.arn]`), and who hears it.",
+    attrs: &[
+        Attr::optional(
+            "display_name",
+            Type::String,
+            "DisplayName",
+            "The name shown as an email's sender or an SMS's prefix.",
+        )
+        .unset_when(Literal::Str("")),
+        Attr::default(
+            "fifo",
+            Type::Bool,
+            Literal::Bool(false),
+            "FifoTopic",
+            "A FIFO topic (Terraform's `fifo_topic`): ordered, deduplicated, to SQS queues only; its name ends in `.fifo`.",
+        )
+        .replaces(),
+        Attr::default(
+            "content_based_deduplication",
+            Type::Bool,
+            Literal::Bool(false),
+            "ContentBasedDeduplication",
+            "A FIFO topic's deduplication by a hash of the message.",
+        ),
+        Attr::optional(
+            "kms_key",
+            Type::String,
+            "KmsMasterKeyId",
+            "The KMS key (`kms_key.NAME`, an id, ARN or `alias/...`) that encrypts messages at rest (Terraform's `kms_master_key_id`); none when left out.",
+        )
+        .unset_when(Literal::Str("")),
+        Attr::chosen_by_aws(
+            "policy",
+            Type::Document,
+            "Policy",
+            "Who may publish and subscribe: an IAM policy document (Terraform's `aws_sns_topic_policy`), e.g. letting `cloudwatch.amazonaws.com` or `events.amazonaws.com` publish. Left out, SNS's default (the account's owner). Removed later, the topic keeps the one it has.",
+        ),
+        TAGS,
+        ARN,
+        Attr::named(
+            "name",
+            "Name",
+            "The topic's name (kept exactly; a change replaces). Left out, berth names it `{stack}-{name}`, with `.fifo` for a FIFO topic.",
+        ),
+    ],
+    blocks: &[block(
+        "subscription",
+        &[
+            Attr::required(
+                "protocol",
+                Type::String,
+                "Subscribe.Protocol",
+                "`email`, `email-json`, `http`, `https`, `sqs`, `lambda`, `sms`, `firehose` or `application`.",
+            )
+            .folded(Case::Lower),
+            Attr::required(
+                "endpoint",
+                Type::String,
+                "Subscribe.Endpoint",
+                "Who hears it: an address, a URL, a queue's or function's ARN, a phone number. An email or HTTP subscription waits for its owner's confirmation; until then SNS holds it as pending and cannot delete it (it lapses after three days).",
+            ),
+            Attr::default(
+                "raw_message_delivery",
+                Type::Bool,
+                Literal::Bool(false),
+                "RawMessageDelivery",
+                "Deliver the message alone, without SNS's JSON envelope (SQS, HTTP, Firehose).",
+            ),
+            Attr::optional(
+                "filter_policy",
+                Type::String,
+                "FilterPolicy",
+                "The messages it receives: a filter policy as JSON (`jsonencode({ severity = [\"critical\"] })`); all when left out.",
+            ),
+            Attr::optional(
+                "subscription_role",
+                Type::Ref(Kind::Role),
+                "SubscriptionRoleArn",
+                "The role SNS assumes to write to a Firehose stream (Terraform's `subscription_role_arn`).",
+            ),
+        ],
+        "Subscribe",
+        "One subscription of the topic (Terraform's `aws_sns_topic_subscription` blocks naming the topic are folded here).",
+    )],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -3629,4 +3721,5 @@ pub(super) const ALL: &[KindSchema] = &[
     CERTIFICATE,
     KMS_KEY,
     FLOW_LOG,
+    SNS_TOPIC,
 ];
