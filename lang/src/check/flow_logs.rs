@@ -3,7 +3,7 @@
 //! Logs may assume, or an S3 bucket's ARN without one), and EC2's values
 //! for the traffic type and aggregation interval.
 
-use berth_provider::Kind;
+use berth_provider::{Kind, Value};
 
 use super::domain::{string, unknown_value};
 use crate::diagnostic::Diagnostic;
@@ -63,7 +63,7 @@ fn destination(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) 
     let given = |a: &str| {
         r.body
             .value(a)
-            .is_some_and(|v| *v != DesiredValue::Known(berth_provider::Value::Null))
+            .is_some_and(|v| *v != DesiredValue::Known(Value::Null))
     };
     if s3 {
         if given("log_group") || given("iam_role") {

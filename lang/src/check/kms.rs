@@ -20,7 +20,7 @@ pub(super) fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnost
 /// The spec is KMS's, allows the usage, and rotates if asked to.
 fn spec(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     let written = string(&r.body, "spec");
-    let spec = written.map_or(kms::SYMMETRIC.to_owned(), |(s, _)| s.to_ascii_uppercase());
+    let spec = spec_of(r);
     let Some(usages) = kms::usages(&spec) else {
         if let Some((_, span)) = written {
             diags.push(
@@ -113,7 +113,7 @@ pub(super) fn user(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnosti
     let Some(key) = stack.resource(&to.address) else {
         return;
     };
-    let spec = string(&key.body, "spec").map_or(kms::SYMMETRIC.to_owned(), |(s, _)| s.to_ascii_uppercase());
+    let spec = spec_of(key);
     if spec != kms::SYMMETRIC {
         diags.push(
             Diagnostic::error(
@@ -125,6 +125,11 @@ pub(super) fn user(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnosti
             .help("name a `SYMMETRIC_DEFAULT` key (`spec` left out)"),
         );
     }
+}
+
+/// The key spec of `key` as KMS spells it, KMS's default when left out.
+fn spec_of(key: &DesiredResource) -> String {
+    string(&key.body, "spec").map_or(kms::SYMMETRIC.to_owned(), |(s, _)| s.to_ascii_uppercase())
 }
 
 /// The aliases written for `r`, where known.
