@@ -26,6 +26,19 @@ fn expect_class(
     err
 }
 
+/// A VPC `vpc.v` of `stack` and its subnet `subnet.a` in us-east-1a, of
+/// the CIDRs `cidrs`.
+async fn vpc_and_subnet(cloud: &LocalCloud, stack: &str, cidrs: (&str, &str)) -> (Resource, Resource) {
+    let vpc = create(cloud, stack, desired(Kind::Vpc, "v", &[("cidr", s(cidrs.0))])).await;
+    let subnet = desired(
+        Kind::Subnet,
+        "a",
+        &[("vpc", id(&vpc)), ("cidr", s(cidrs.1)), ("zone", s("us-east-1a"))],
+    );
+    let subnet = create(cloud, stack, subnet).await;
+    (vpc, subnet)
+}
+
 async fn blog() -> (tempfile::TempDir, LocalCloud, BTreeMap<String, Resource>) {
     let dir = tempfile::tempdir().unwrap();
     let cloud = open(&dir);
@@ -1057,26 +1070,7 @@ async fn nat_gateways_follow_ec2s_rules() {
         "InvalidIPAddress.InUse",
     );
     // A VPC without an internet gateway takes no NAT gateway.
-    let vpc = create(
-        &cloud,
-        "other",
-        desired(Kind::Vpc, "v", &[("cidr", s("10.1.0.0/16"))]),
-    )
-    .await;
-    let subnet = create(
-        &cloud,
-        "other",
-        desired(
-            Kind::Subnet,
-            "s",
-            &[
-                ("vpc", id(&vpc)),
-                ("cidr", s("10.1.1.0/24")),
-                ("zone", s("us-east-1a")),
-            ],
-        ),
-    )
-    .await;
+    let (_, subnet) = vpc_and_subnet(&cloud, "other", ("10.1.0.0/16", "10.1.1.0/24")).await;
     let free = create(&cloud, "other", desired(Kind::ElasticIp, "e", &[])).await;
     let lonely = desired(
         Kind::NatGateway,
@@ -1598,26 +1592,7 @@ async fn flow_logs_change_their_tags_in_place_and_are_replaced_beside_the_old() 
 async fn flow_logs_go_with_their_vpc_or_subnet() {
     let dir = tempfile::tempdir().unwrap();
     let cloud = open(&dir);
-    let vpc = create(
-        &cloud,
-        "s",
-        desired(Kind::Vpc, "v", &[("cidr", s("10.0.0.0/16"))]),
-    )
-    .await;
-    let subnet = create(
-        &cloud,
-        "s",
-        desired(
-            Kind::Subnet,
-            "a",
-            &[
-                ("vpc", id(&vpc)),
-                ("cidr", s("10.0.0.0/24")),
-                ("zone", s("us-east-1a")),
-            ],
-        ),
-    )
-    .await;
+    let (vpc, subnet) = vpc_and_subnet(&cloud, "s", ("10.0.0.0/16", "10.0.0.0/24")).await;
     let to_s3 = |name: &str, of: (&str, Value)| {
         desired(
             Kind::FlowLog,

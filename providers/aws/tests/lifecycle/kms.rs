@@ -56,6 +56,26 @@ async fn target(env: &Env, alias: &str) -> Option<String> {
         .and_then(|a| a.target_key_id().map(str::to_owned))
 }
 
+/// A key made outside berth with `description` and the alias `alias`:
+/// its id.
+async fn made_by_hand(env: &Env, description: &str, alias: &str) -> String {
+    let kms = &env.raw.kms;
+    let out = kms
+        .create_key()
+        .description(description)
+        .send()
+        .await
+        .expect("CreateKey");
+    let id = out.key_metadata().expect("metadata").key_id().to_owned();
+    kms.create_alias()
+        .alias_name(alias)
+        .target_key_id(&id)
+        .send()
+        .await
+        .expect("CreateAlias");
+    id
+}
+
 fn key(pairs: &[(&str, Value)]) -> Resource {
     desired(Kind::KmsKey, "logs", pairs)
 }
@@ -181,19 +201,7 @@ async fn an_alias_another_key_holds_is_refused_before_a_key_is_made() {
     let p = &env.provider;
     let stack = "kms-taken";
     let kms = &env.raw.kms;
-    let theirs = kms
-        .create_key()
-        .description("someone else's")
-        .send()
-        .await
-        .expect("CreateKey");
-    let theirs = theirs.key_metadata().expect("metadata").key_id().to_owned();
-    kms.create_alias()
-        .alias_name("alias/taken")
-        .target_key_id(&theirs)
-        .send()
-        .await
-        .expect("CreateAlias");
+    let theirs = made_by_hand(&env, "someone else's", "alias/taken").await;
 
     let err = p
         .create(stack, &key(&[("aliases", list(vec![s("alias/taken")]))]))
@@ -315,19 +323,7 @@ async fn a_key_is_imported_by_its_alias_and_adopted() {
     let p = &env.provider;
     let stack = "kms-import";
     let kms = &env.raw.kms;
-    let out = kms
-        .create_key()
-        .description("made by hand")
-        .send()
-        .await
-        .expect("CreateKey");
-    let id = out.key_metadata().expect("metadata").key_id().to_owned();
-    kms.create_alias()
-        .alias_name("alias/legacy")
-        .target_key_id(&id)
-        .send()
-        .await
-        .expect("CreateAlias");
+    let id = made_by_hand(&env, "made by hand", "alias/legacy").await;
 
     let address = Address::new(Kind::KmsKey, "legacy");
     let found = p
