@@ -491,11 +491,11 @@ pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Resu
 pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
     let kms = &p.clients.kms;
     let key = key_of(&live.attrs);
-    let aliases = match list_aliases(p, Some(key)).await {
+    let aliases = match alias_names(p, key).await {
         Err(e) if e.code == NOT_FOUND => return Ok(()),
         other => other?,
     };
-    for alias in aliases.iter().filter_map(AliasListEntry::alias_name) {
+    for alias in &aliases {
         p.call_unless(SERVICE, "DeleteAlias", &[NOT_FOUND], || {
             kms.delete_alias().alias_name(alias).send()
         })
@@ -592,13 +592,8 @@ pub(crate) async fn read_one(p: &AwsProvider, scope: &Scope<'_>) -> Result<Optio
         return Ok(None);
     };
     let key = meta.key_id().to_owned();
-    let (tags, aliases) = tokio::try_join!(tags_of(p, &key), list_aliases(p, Some(&key)))?;
+    let (tags, names) = tokio::try_join!(tags_of(p, &key), alias_names(p, &key))?;
     let Some(tags) = tags else { return Ok(None) };
-    let names = aliases
-        .iter()
-        .filter_map(AliasListEntry::alias_name)
-        .map(str::to_owned)
-        .collect();
     read(p, scope, meta, &tags, names).await
 }
 
@@ -626,13 +621,12 @@ async fn current(p: &AwsProvider, key: &str) -> Result<Option<Attrs>, ProviderEr
     let Some(meta) = describe(p, key).await? else {
         return Ok(None);
     };
-    let (tags, aliases) = tokio::try_join!(tags_of(p, key), list_aliases(p, Some(key)))?;
-    let names = aliases
-        .iter()
-        .filter_map(AliasListEntry::alias_name)
-        .map(str::to_owned)
-        .collect();
-    let (doc, rotation) = tokio::try_join!(policy_of(p, key), rotation_of(p, &meta))?;
+    let (tags, names, doc, rotation) = tokio::try_join!(
+        tags_of(p, key),
+        alias_names(p, key),
+        policy_of(p, key),
+        rotation_of(p, &meta)
+    )?;
     Ok(Some(decode(
         &meta,
         &tags.unwrap_or_default(),
@@ -733,6 +727,16 @@ async fn list_aliases(p: &AwsProvider, key: Option<&str>) -> Result<Vec<AliasLis
         )
     })
     .await
+}
+
+/// The names of the aliases of `key`.
+async fn alias_names(p: &AwsProvider, key: &str) -> Result<Vec<String>, ProviderError> {
+    let aliases = list_aliases(p, Some(key)).await?;
+    Ok(aliases
+        .iter()
+        .filter_map(AliasListEntry::alias_name)
+        .map(str::to_owned)
+        .collect())
 }
 
 /// Alias names by the key they name, each key's sorted.
