@@ -35,6 +35,7 @@ use std::time::Duration;
 
 use aws_sdk_kms::types::{AliasListEntry, KeyManagerType, KeyMetadata, KeySpec, KeyState, KeyUsageType, Tag};
 use berth_provider::adopt::adoption_tags;
+use berth_provider::attrs::keep_chosen;
 use berth_provider::kms::{ENCRYPT, SYMMETRIC, alias_movable, rotates};
 use berth_provider::lookup::Matches;
 use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, Resource, Value, policy};
@@ -223,12 +224,7 @@ async fn change(
     new: &mut Attrs,
 ) -> Result<(), ProviderError> {
     let kms = &p.clients.kms;
-    if new.get("policy").is_none_or(|v| *v == Value::Null) {
-        new.insert(
-            "policy".to_owned(),
-            old.get("policy").cloned().unwrap_or(Value::Null),
-        );
-    }
+    keep_chosen(Kind::KmsKey, old, new);
     let new = &*new;
     let changed = |k: &str| old.get(k) != new.get(k);
     if changed("description") {

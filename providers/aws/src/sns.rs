@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_sns::types::{Subscription, Tag, Topic};
 use berth_provider::adopt::adoption_tags;
+use berth_provider::attrs::keep_chosen;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value, naming, policy};
 use futures::future::try_join_all;
 
@@ -177,13 +178,8 @@ pub(crate) async fn update(
     let old = &live.attrs;
     let arn = str_of(old, "arn").unwrap_or_default().to_owned();
     let name = str_of(old, "name").unwrap_or_default().to_owned();
-    if new.get("policy").is_none_or(|v| *v == Value::Null) {
-        // Left out, the topic keeps the policy it has.
-        new.insert(
-            "policy".to_owned(),
-            old.get("policy").cloned().unwrap_or(Value::Null),
-        );
-    }
+    // Left out, the topic keeps the policy it has.
+    keep_chosen(Kind::SnsTopic, old, &mut new);
     let changed = |k: &str| old.get(k) != new.get(k);
     for (attr, aws) in TOPIC_ATTRS {
         if changed(attr) {

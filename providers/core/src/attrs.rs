@@ -4,7 +4,27 @@
 
 use std::collections::BTreeMap;
 
-use crate::{Attrs, Value};
+use crate::schema::Presence;
+use crate::{Attrs, Kind, Value};
+
+/// `new` with what AWS chose for the attributes of `kind` it leaves out
+/// (`Presence::ChosenByAws`: a role's path, a rule's priority, a key's
+/// policy) taken from `old`: an update sends nothing for them, as the plan
+/// shows no change, and they stay as they are.
+pub fn keep_chosen(kind: Kind, old: &Attrs, new: &mut Attrs) {
+    let kept = kind
+        .schema()
+        .attrs
+        .iter()
+        .filter(|a| a.presence == Presence::ChosenByAws);
+    for attr in kept {
+        if new.get(attr.name).is_none_or(|v| *v == Value::Null)
+            && let Some(was) = old.get(attr.name)
+        {
+            new.insert(attr.name.to_owned(), was.clone());
+        }
+    }
+}
 
 /// The string attribute `key`, if set.
 pub fn str_of<'a>(attrs: &'a Attrs, key: &str) -> Option<&'a str> {

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use berth_provider::adopt::{
     Found, Owner, adoption_tags, label_rules, read_call, revision_in, rule_labels, service_in,
 };
+use berth_provider::attrs::keep_chosen;
 use berth_provider::dns;
 use berth_provider::schema::cluster_name;
 use berth_provider::schema::{Presence, Update};
@@ -416,23 +417,6 @@ fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
         .filter(|(n, _)| revision.is_none_or(|want| *n == want))
         .max()
         .map(|(_, k)| k.clone())
-}
-
-/// Left out, what AWS chose (a role's path, a rule's priority) stays as it
-/// is: the update sends nothing for it, as the plan shows no change.
-fn keep_chosen(kind: Kind, old: &Attrs, new: &mut Attrs) {
-    let kept = kind
-        .schema()
-        .attrs
-        .iter()
-        .filter(|a| a.presence == Presence::ChosenByAws);
-    for attr in kept {
-        if new.get(attr.name).is_none_or(|v| *v == Value::Null)
-            && let Some(was) = old.get(attr.name)
-        {
-            new.insert(attr.name.to_owned(), was.clone());
-        }
-    }
 }
 
 /// Refuses a change AWS cannot make in place.

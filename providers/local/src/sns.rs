@@ -10,7 +10,8 @@
 //! SNS has and an endpoint of its shape; raw delivery is for SQS, HTTP(S)
 //! and Firehose, and Firehose needs the role SNS writes with. A topic
 //! created without a policy holds SNS's default one, kept while the
-//! configuration leaves it out (`cloud.rs`'s `keep_chosen`).
+//! configuration leaves it out (`berth_provider::attrs::keep_chosen`,
+//! which `cloud.rs` calls).
 //!
 //! Subscriptions are kept in the topic's attributes, one per protocol and
 //! endpoint (Subscribe is idempotent: the same endpoint twice is one
