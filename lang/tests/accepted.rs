@@ -449,3 +449,27 @@ metric_alarm cpu {
 "#;
     assert_valid("alarms", stack);
 }
+
+/// Terraform's aws_sns_topic_policy names its topic's ARN; folded into the
+/// topic, that is the topic reading itself, in a setting AWS changes in
+/// place: berth creates the topic, then sets its policy.
+#[test]
+fn a_policy_reads_its_own_resource() {
+    let stack = r#"
+sns_topic alerts { name = "alerts" }
+sns_topic_policy alerts {
+  arn = sns_topic.alerts.arn
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "cloudwatch.amazonaws.com" }
+      Action    = "SNS:Publish"
+      Resource  = sns_topic.alerts.arn
+    }]
+  })
+}
+sns_topic events { display_name = "Events of ${sns_topic.events.name}" }
+"#;
+    assert_valid("policy naming its topic", stack);
+}

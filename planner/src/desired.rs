@@ -58,8 +58,9 @@ pub fn resolve_attrs(value: &DesiredValue, address: &Address, lookup: &dyn Fn(&R
 }
 
 /// Whether `value` refers to `address`: a security group whose rule allows
-/// the group itself. Such a resource is created without those rules, then
-/// updated with them once it has an id.
+/// the group itself, a topic whose policy names its own ARN. Such a
+/// resource is created without those rules or settings, then updated with
+/// them once it has an id.
 pub fn refers_to(value: &DesiredValue, address: &Address) -> bool {
     match value {
         DesiredValue::Known(_) => false,
@@ -71,12 +72,17 @@ pub fn refers_to(value: &DesiredValue, address: &Address) -> bool {
     }
 }
 
-/// `attrs` without the nested blocks that hold a value not known yet: what
-/// can be created before a resource knows its own id.
-pub fn without_unknown_blocks(mut attrs: Attrs) -> Attrs {
+/// `attrs` without the nested blocks and the settings that hold a value
+/// not known yet (settings left out, as if not written): what can be
+/// created before a resource knows its own id.
+pub fn without_unknown(mut attrs: Attrs) -> Attrs {
     for value in attrs.values_mut() {
-        if let Value::List(items) = value {
-            items.retain(|i| !(matches!(i, Value::Map(_)) && i.has_unknown()));
+        match value {
+            Value::List(items) if items.iter().any(|i| matches!(i, Value::Map(_))) => {
+                items.retain(|i| !i.has_unknown());
+            }
+            v if v.has_unknown() => *v = Value::Null,
+            _ => {}
         }
     }
     attrs
@@ -115,9 +121,29 @@ mod tests {
                 Value::from("sg-web")
             }
         };
-        let attrs = without_unknown_blocks(resolve_attrs(&body, &own, &lookup));
+        let attrs = without_unknown(resolve_attrs(&body, &own, &lookup));
         let ingress = attrs["ingress"].as_list().unwrap_or_default();
         assert_eq!(ingress.len(), 1, "{ingress:?}");
         assert!(!Value::Map(attrs).has_unknown());
+    }
+
+    #[test]
+    fn a_setting_naming_the_resource_itself_is_left_out_of_its_create() {
+        let own = Address::new(Kind::SnsTopic, "alerts");
+        let arn = DesiredValue::Ref(RefTarget {
+            address: own.clone(),
+            attr: "arn".to_owned(),
+        });
+        let body = DesiredValue::Map(
+            [
+                ("policy".to_owned(), DesiredValue::Concat(vec![arn])),
+                ("display_name".to_owned(), DesiredValue::Known(Value::from("Alerts"))),
+            ]
+            .into(),
+        );
+        assert!(refers_to(&body, &own));
+        let attrs = without_unknown(resolve_attrs(&body, &own, &|_| Value::Unknown));
+        assert_eq!(attrs["policy"], Value::Null);
+        assert_eq!(attrs["display_name"], Value::from("Alerts"));
     }
 }

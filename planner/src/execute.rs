@@ -22,7 +22,7 @@ use petgraph::Direction;
 
 use berth_lang::RefTarget;
 
-use crate::desired::{refers_to, resolve_attrs, without_unknown_blocks};
+use crate::desired::{refers_to, resolve_attrs, without_unknown};
 use crate::diff::{Planned, Step, differs};
 use crate::order::{CycleError, Op, OpKind, late_refs, schedule};
 use crate::owned;
@@ -376,7 +376,8 @@ impl Runner<'_> {
                     }
                 };
                 self.remember(created.clone());
-                // A group allowing itself: the rules that need its id now
+                // A group allowing itself, a topic's policy naming its ARN:
+                // the rules and settings that need what the create settled
                 // (with groups that allow it back, a later update adds all).
                 if self.refers_to_itself(step) && late_refs(step).is_empty() {
                     let desired = self.resolved(step, Some(&created.attrs))?;
@@ -444,7 +445,7 @@ impl Runner<'_> {
 
     /// The step's desired resource with every reference answered; `own`
     /// answers references to the resource itself. Before it exists (`None`),
-    /// the nested blocks that need its own id are left out.
+    /// the nested blocks and settings that need its own id are left out.
     fn resolved(&self, step: &Step, own: Option<&Attrs>) -> Result<Resource, ProviderError> {
         let desired = step
             .desired
@@ -468,7 +469,7 @@ impl Runner<'_> {
             step.live.as_ref(),
         );
         if own.is_none() && (refers_to(desired, &step.address) || !late_refs(step).is_empty()) {
-            attrs = without_unknown_blocks(attrs);
+            attrs = without_unknown(attrs);
         }
         if attrs.values().any(Value::has_unknown) {
             return Err(internal(step, "a referenced value is still unknown"));

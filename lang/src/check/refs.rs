@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use berth_provider::Kind;
+use berth_provider::schema::{Presence, Update};
 use petgraph::graphmap::DiGraphMap;
 
 use super::declare::{COUNT, DEPENDS_ON, LIFECYCLE, Module, ResourceDecl};
@@ -34,14 +35,26 @@ enum Scope<'a> {
     /// A lookup's filters: variables and other lookups, known at plan time.
     Data,
     /// A resource body; `each` only when the resource has `for_each`.
-    /// `names_itself`: a reference to the resource itself is no cycle here
-    /// (a security group rule's `from`: AWS creates the group, then lets it
-    /// allow itself).
+    /// `itself`: where a reference to the resource itself is no cycle.
     Resource {
         decl: &'a ResourceDecl<'a>,
         each: bool,
-        names_itself: bool,
+        itself: Itself,
     },
+}
+
+/// Whether a place in a resource's body may refer to the resource itself.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Itself {
+    /// No: that is a cycle.
+    No,
+    /// A security group rule's `from`: AWS creates the group, then lets it
+    /// allow itself; a reference to another group here may close a cycle
+    /// too (berth adds such rules once both groups exist).
+    RuleSource,
+    /// A setting AWS changes in place: berth creates the resource without
+    /// it, then sets it to what reads the resource's id, ARN or name.
+    InPlaceSetting,
 }
 
 /// One resource referring to another.
@@ -90,7 +103,7 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                     let scope = Scope::Resource {
                         decl,
                         each: decl.for_each.is_some(),
-                        names_itself: false,
+                        itself: Itself::No,
                     };
                     for item in &b.body {
                         if let Item::Attribute(a) = item
@@ -105,7 +118,7 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                         let scope = Scope::Resource {
                             decl,
                             each: decl.for_each.is_some(),
-                            names_itself: false,
+                            itself: Itself::No,
                         };
                         items.iter().for_each(|e| r.walk(e, scope));
                     }
@@ -116,7 +129,7 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                         Scope::Resource {
                             decl,
                             each: false,
-                            names_itself: false,
+                            itself: Itself::No,
                         },
                     );
                 }
@@ -124,7 +137,11 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                     let scope = Scope::Resource {
                         decl,
                         each: decl.for_each.is_some(),
-                        names_itself: false,
+                        itself: if may_read_itself(decl.kind, &a.name.name) {
+                            Itself::InPlaceSetting
+                        } else {
+                            Itself::No
+                        },
                     };
                     r.walk(&a.value, scope);
                 }
@@ -132,7 +149,7 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                     let scope = Scope::Resource {
                         decl,
                         each: decl.for_each.is_some(),
-                        names_itself: false,
+                        itself: Itself::No,
                     };
                     r.walk_body(b, scope);
                 }
@@ -256,7 +273,7 @@ impl<'a> Resolver<'a, '_> {
                             Scope::Resource {
                                 decl,
                                 each,
-                                names_itself: true,
+                                itself: Itself::RuleSource,
                             }
                         }
                         _ => scope,
@@ -466,7 +483,7 @@ impl<'a> Resolver<'a, '_> {
                         let scope = Scope::Resource {
                             decl,
                             each: false,
-                            names_itself: false,
+                            itself: Itself::No,
                         };
                         self.walk_local(&local.value, scope);
                     }
@@ -657,29 +674,35 @@ impl<'a> Resolver<'a, '_> {
             }
             rest = &rest[1..];
         }
-        if let Some(Step::Attr(attr)) = rest.first() {
-            self.check_attr(kind, attr);
-            rest = &rest[1..];
-        }
+        let read = match rest.first() {
+            Some(Step::Attr(attr)) => {
+                self.check_attr(kind, attr);
+                rest = &rest[1..];
+                Some(attr.name.as_str())
+            }
+            _ => None,
+        };
         if !rest.is_empty() {
             extra_steps(span, self.diags);
         }
         match scope {
             Scope::Resource {
-                decl, names_itself, ..
+                decl, itself: place, ..
             } => {
-                let itself = (decl.kind, decl.name.as_str()) == (kind, name.name.as_str());
-                if !(itself && names_itself) {
+                let itself = (decl.kind, decl.name.as_str()) == (kind, name.name.as_str())
+                    && settled_by_create(kind, read);
+                if !(itself && place != Itself::No) {
+                    let rule = place == Itself::RuleSource;
                     let (from, to) = ((decl.kind, decl.name.as_str()), (kind, name.name.as_str()));
                     match self.graph.edge_weight_mut(from, to) {
-                        Some(edge) => edge.rule &= names_itself,
+                        Some(edge) => edge.rule &= rule,
                         None => {
                             self.graph.add_edge(
                                 from,
                                 to,
                                 Edge {
                                     span,
-                                    rule: names_itself,
+                                    rule,
                                 },
                             );
                         }
@@ -708,6 +731,31 @@ fn is_group_rule_source(decl: &ResourceDecl<'_>, block: &Block, attr: &str) -> b
     decl.kind == Kind::SecurityGroup
         && matches!(block.kind.name.as_str(), "ingress" | "egress")
         && attr == "from"
+}
+
+/// A setting of the resource itself that AWS changes in place and that may
+/// be left out (a topic's or a bucket's `policy`): it may read what the
+/// resource's create settles (its id, ARN, name), as Terraform's separate
+/// policy resources do. berth creates the resource without the setting,
+/// then sets it.
+fn may_read_itself(kind: Kind, attr: &str) -> bool {
+    kind.schema().attr(attr).is_some_and(|a| {
+        a.update == Update::InPlace
+            && matches!(
+                a.presence,
+                Presence::Optional | Presence::ChosenByAws | Presence::Default(_)
+            )
+    })
+}
+
+/// Whether reading `attr` (none: the resource's identity) of a resource
+/// reads what its create settles, known once it exists.
+fn settled_by_create(kind: Kind, attr: Option<&str>) -> bool {
+    attr.is_none_or(|a| {
+        kind.schema()
+            .attr(a)
+            .is_some_and(|a| matches!(a.presence, Presence::Computed | Presence::Named))
+    })
 }
 
 fn first_attr(t: &Traversal) -> Option<&Ident> {
@@ -778,12 +826,9 @@ fn report_cycles(graph: &DiGraphMap<Node<'_>, Edge>, diags: &mut Vec<Diagnostic>
         let refers = |a: &Node<'_>, b: &Node<'_>| format!("{}.{} refers to {}.{}", a.0, a.1, b.0, b.1);
         let groups_only = path.iter().all(|(k, _)| *k == Kind::SecurityGroup);
         let help = match path.as_slice() {
-            // Terraform's aws_sns_topic_policy names its topic's ARN; folded
-            // into the topic, that is the topic reading itself.
-            [(Kind::SnsTopic, _)] => {
-                "a topic's policy cannot read the topic's own `arn`: write it out, `\"arn:${data.partition.current.partition}:sns:${data.region.current.name}:${data.caller_identity.current.account_id}:NAME\"` with the topic's `name`"
+            [_] => {
+                "a resource may read its own id, ARN or name only in a setting AWS changes in place (a `policy`); write this value out"
             }
-            [_] => "a resource cannot read its own attributes; write the value out",
             _ if groups_only => {
                 "groups may allow each other through their rules' `from`, not refer to each other otherwise; remove one of these references"
             }
@@ -838,6 +883,7 @@ fn shortest_cycle<'a>(
 mod tests {
     use crate::{Analysis, Options, Sources, analyze};
     use berth_provider::Kind;
+    use berth_provider::schema::{Presence, Update};
 
     fn run(text: &str) -> Analysis {
         let mut sources = Sources::new();

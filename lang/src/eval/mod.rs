@@ -1843,8 +1843,9 @@ impl Evaluator<'_, '_> {
     }
 
     /// `KIND.NAME` inside NAME's own block, which the resolver allows only
-    /// as a security group rule's `from`: the instance's own identity, known
-    /// once it exists.
+    /// as a security group rule's `from` (the group's id) and in a setting
+    /// AWS changes in place (what the create settles: id, ARN, name), known
+    /// once the instance exists.
     fn own_reference(
         &mut self,
         own: Address,
@@ -1854,9 +1855,13 @@ impl Evaluator<'_, '_> {
     ) -> Option<DesiredValue> {
         let identity = own.kind.schema().identity;
         if key != own.key.as_deref() {
+            let what = match own.kind {
+                Kind::SecurityGroup => "a security group can allow itself",
+                _ => "a resource can read itself",
+            };
             let d = Diagnostic::error(
                 "E0319",
-                "a security group can allow itself, not another instance of its block",
+                format!("{what}, not another instance of its block"),
                 span,
             );
             return self.error(match &own.key {
@@ -1866,7 +1871,7 @@ impl Evaluator<'_, '_> {
                 None => d.label("this group has no instances"),
             });
         }
-        if attr.is_some_and(|a| a != identity) {
+        if own.kind == Kind::SecurityGroup && attr.is_some_and(|a| a != identity) {
             return self.error(
                 Diagnostic::error(
                     "E0319",
@@ -1879,7 +1884,7 @@ impl Evaluator<'_, '_> {
         }
         Some(DesiredValue::Ref(RefTarget {
             address: own,
-            attr: identity.to_owned(),
+            attr: attr.unwrap_or(identity).to_owned(),
         }))
     }
 
