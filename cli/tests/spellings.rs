@@ -102,6 +102,7 @@ cases!(
     terraform_kms_key,
     terraform_flow_log,
     terraform_sns_topic,
+    terraform_s3_bucket,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

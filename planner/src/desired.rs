@@ -137,7 +137,10 @@ mod tests {
         let body = DesiredValue::Map(
             [
                 ("policy".to_owned(), DesiredValue::Concat(vec![arn])),
-                ("display_name".to_owned(), DesiredValue::Known(Value::from("Alerts"))),
+                (
+                    "display_name".to_owned(),
+                    DesiredValue::Known(Value::from("Alerts")),
+                ),
             ]
             .into(),
         );

@@ -22,7 +22,11 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::Subnet => cx.subnet(r, diags),
             Kind::RouteTable => cx.route_table(r, diags),
             Kind::SecurityGroup => cx.security_group(r, diags),
-            Kind::LoadBalancer => cx.load_balancer(r, diags),
+            Kind::LoadBalancer => {
+                cx.load_balancer(r, diags);
+                let bucket = |attr: &str| cx.target(r.body.value(attr), Kind::S3Bucket);
+                super::s3::log_buckets(r, bucket, diags);
+            }
             Kind::TargetGroup => cx.target_group(r, diags),
             Kind::Listener => {
                 cx.listener(r, diags);
@@ -78,6 +82,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::KmsKey => super::kms::check(stack, r, diags),
             Kind::FlowLog => super::flow_logs::check(stack, r, diags),
             Kind::SnsTopic => super::sns::check(r, diags),
+            Kind::S3Bucket => super::s3::check(r, diags),
         }
         super::kms::user(stack, r, diags);
         super::tags::check(r, diags);

@@ -30,6 +30,7 @@ mod network;
 pub mod refs;
 pub mod regions;
 mod rules;
+mod s3;
 mod scaling;
 pub mod schema;
 mod secrets;

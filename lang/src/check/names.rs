@@ -269,6 +269,17 @@ fn given_name_rule(kind: Kind) -> Option<NameRule> {
             scope: None,
             case_insensitive: false,
         },
+        Kind::S3Bucket => NameRule {
+            attr: "name",
+            service: "S3",
+            max: 63,
+            allowed: |c| c.is_ascii_lowercase() || c.is_ascii_digit() || ".-".contains(c),
+            charset: "lower-case letters, digits, `.` and `-`",
+            reserved: berth_provider::s3::name_fault,
+            // Unique across AWS: twice in one stack is twice in one account.
+            scope: None,
+            case_insensitive: false,
+        },
         Kind::MetricAlarm => NameRule {
             attr: "name",
             service: "CloudWatch",

@@ -883,7 +883,6 @@ fn shortest_cycle<'a>(
 mod tests {
     use crate::{Analysis, Options, Sources, analyze};
     use berth_provider::Kind;
-    use berth_provider::schema::{Presence, Update};
 
     fn run(text: &str) -> Analysis {
         let mut sources = Sources::new();

@@ -142,6 +142,34 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("sns_topic", "fifo_topic", Berth::Name("fifo")),
     ("sns_topic", "kms_master_key_id", Berth::Name("kms_key")),
     ("sns_topic", "name_prefix", Berth::Note(NAME_PREFIX)),
+    ("s3_bucket", "bucket", Berth::Name("name")),
+    ("s3_bucket", "bucket_prefix", Berth::Note(NAME_PREFIX)),
+    ("s3_bucket", "bucket_domain_name", Berth::Name("domain_name")),
+    (
+        "s3_bucket",
+        "bucket_regional_domain_name",
+        Berth::Name("regional_domain_name"),
+    ),
+    (
+        "s3_bucket",
+        "logging",
+        Berth::Note("not written yet: server access logging of a bucket"),
+    ),
+    (
+        "s3_bucket",
+        "website",
+        Berth::Note("not written yet: static website hosting"),
+    ),
+    (
+        "s3_bucket",
+        "cors_rule",
+        Berth::Note("not written yet: CORS rules"),
+    ),
+    (
+        "s3_bucket",
+        "replication_configuration",
+        Berth::Note("not written yet: replication"),
+    ),
     ("flow_log", "log_destination", Berth::Name("destination")),
     (
         "flow_log",

@@ -3,7 +3,9 @@
 //! `aws_iam_role_policy_attachment`, `aws_iam_role_policy`,
 //! `aws_ecs_cluster_capacity_providers`, `aws_ecr_repository_policy`,
 //! `aws_ecr_lifecycle_policy`, `aws_kms_alias`, `aws_sns_topic_subscription`,
-//! `aws_sns_topic_policy`): berth writes each as a setting
+//! `aws_sns_topic_policy`, `aws_s3_bucket_policy` and the bucket's
+//! versioning, encryption, public access block, ownership controls and
+//! lifecycle configuration): berth writes each as a setting
 //! of the resource it attaches to, so such a block is folded into that
 //! resource, wherever in the stack's files it is declared. A repeated
 //! attachment (`count`, `for_each`) folds into a list built by a `for`
@@ -62,6 +64,7 @@ struct Attachment {
 }
 
 const ROUTE_TABLE: &[&str] = &["route_table_id", "route_table"];
+const BUCKET: &[&str] = &["bucket"];
 
 const ATTACHMENTS: &[Attachment] = &[
     Attachment {
@@ -158,6 +161,69 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Settings {
             renames: &[("policy", "policy")],
             blocks: &[],
+        },
+    },
+    Attachment {
+        kinds: &["s3_bucket_policy", "bucket_policy"],
+        parent: "s3_bucket",
+        by: BUCKET,
+        into: Into::Settings {
+            renames: &[("policy", "policy")],
+            blocks: &[],
+        },
+    },
+    Attachment {
+        kinds: &["s3_bucket_versioning"],
+        parent: "s3_bucket",
+        by: BUCKET,
+        into: Into::Settings {
+            renames: &[("versioning", "versioning")],
+            blocks: &[],
+        },
+    },
+    Attachment {
+        kinds: &["s3_bucket_server_side_encryption_configuration"],
+        parent: "s3_bucket",
+        by: BUCKET,
+        into: Into::Settings {
+            renames: &[
+                ("encryption", "encryption"),
+                ("kms_key", "kms_key"),
+                ("bucket_key", "bucket_key"),
+            ],
+            blocks: &[],
+        },
+    },
+    Attachment {
+        kinds: &["s3_bucket_public_access_block"],
+        parent: "s3_bucket",
+        by: BUCKET,
+        into: Into::Settings {
+            renames: &[
+                ("block_public_acls", "block_public_acls"),
+                ("block_public_policy", "block_public_policy"),
+                ("ignore_public_acls", "ignore_public_acls"),
+                ("restrict_public_buckets", "restrict_public_buckets"),
+            ],
+            blocks: &[],
+        },
+    },
+    Attachment {
+        kinds: &["s3_bucket_ownership_controls"],
+        parent: "s3_bucket",
+        by: BUCKET,
+        into: Into::Settings {
+            renames: &[("object_ownership", "object_ownership")],
+            blocks: &[],
+        },
+    },
+    Attachment {
+        kinds: &["s3_bucket_lifecycle_configuration"],
+        parent: "s3_bucket",
+        by: BUCKET,
+        into: Into::Settings {
+            renames: &[],
+            blocks: &["lifecycle_rule"],
         },
     },
     Attachment {
@@ -1122,6 +1188,141 @@ sns_topic alerts {
 "#,
         );
         assert_eq!(terraform["sns_topic.alerts"], berth["sns_topic.alerts"]);
+    }
+
+    #[test]
+    fn a_buckets_terraform_resources_are_its_settings_and_rules() {
+        let terraform = resources(
+            r#"
+s3_bucket logs {
+  bucket        = "app-logs-0123"
+  force_destroy = true
+  acl           = "private"
+}
+s3_bucket_versioning logs {
+  bucket = s3_bucket.logs.id
+  versioning_configuration { status = "Enabled" }
+}
+s3_bucket_server_side_encryption_configuration logs {
+  bucket = s3_bucket.logs.bucket
+  rule {
+    apply_server_side_encryption_by_default { sse_algorithm = "AES256" }
+    bucket_key_enabled = true
+  }
+}
+s3_bucket_public_access_block logs {
+  bucket                  = s3_bucket.logs.id
+  block_public_acls       = true
+  block_public_policy     = false
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+s3_bucket_ownership_controls logs {
+  bucket = s3_bucket.logs.id
+  rule { object_ownership = "BucketOwnerPreferred" }
+}
+s3_bucket_lifecycle_configuration logs {
+  bucket = s3_bucket.logs.id
+  rule {
+    id     = "expire"
+    status = "Enabled"
+    filter { prefix = "AWSLogs/" }
+    expiration { days = 90 }
+    transition {
+      days          = 30
+      storage_class = "STANDARD_IA"
+    }
+  }
+  rule {
+    id     = "abort uploads"
+    status = "Disabled"
+    filter {}
+    abort_incomplete_multipart_upload { days_after_initiation = 7 }
+  }
+}
+s3_bucket_policy logs {
+  bucket = s3_bucket.logs.id
+  policy = jsonencode({ Statement = [{ Effect = "Deny", Principal = "*", Action = "s3:*", Resource = "${s3_bucket.logs.arn}/*", Condition = { Bool = { "aws:SecureTransport" = "false" } } }] })
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+s3_bucket logs {
+  name                = "app-logs-0123"
+  force_destroy       = true
+  versioning          = "Enabled"
+  encryption          = "AES256"
+  bucket_key          = true
+  block_public_acls   = true
+  block_public_policy = false
+  ignore_public_acls  = true
+  restrict_public_buckets = true
+  object_ownership    = "BucketOwnerPreferred"
+  policy              = jsonencode({ Statement = [{ Effect = "Deny", Principal = "*", Action = "s3:*", Resource = "${s3_bucket.logs.arn}/*", Condition = { Bool = { "aws:SecureTransport" = "false" } } }] })
+  lifecycle_rule expire {
+    enabled         = true
+    prefix          = "AWSLogs/"
+    expiration_days = 90
+    transition {
+      days          = 30
+      storage_class = "STANDARD_IA"
+    }
+  }
+  lifecycle_rule "abort uploads" {
+    enabled                      = false
+    abort_incomplete_upload_days = 7
+  }
+}
+"#,
+        );
+        assert_eq!(terraform["s3_bucket.logs"], berth["s3_bucket.logs"]);
+    }
+
+    #[test]
+    fn a_version_3_bucket_writes_its_settings_inline() {
+        let terraform = resources(
+            r#"
+s3_bucket logs {
+  bucket = "app-logs-0123"
+  versioning { enabled = true }
+  server_side_encryption_configuration {
+    rule {
+      apply_server_side_encryption_by_default {
+        sse_algorithm     = "aws:kms"
+        kms_master_key_id = "alias/aws/s3"
+      }
+    }
+  }
+  lifecycle_rule {
+    id                                     = "expire"
+    enabled                                = true
+    prefix                                 = "logs/"
+    abort_incomplete_multipart_upload_days = 3
+    expiration { days = 30 }
+    noncurrent_version_expiration { days = 7 }
+  }
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+s3_bucket logs {
+  name       = "app-logs-0123"
+  versioning = "Enabled"
+  encryption = "aws:kms"
+  kms_key    = "alias/aws/s3"
+  lifecycle_rule expire {
+    enabled                      = true
+    prefix                       = "logs/"
+    abort_incomplete_upload_days = 3
+    expiration_days              = 30
+    noncurrent_expiration_days   = 7
+  }
+}
+"#,
+        );
+        assert_eq!(terraform["s3_bucket.logs"], berth["s3_bucket.logs"]);
     }
 
     #[test]

@@ -76,6 +76,18 @@ const RESTATED: &[Restated] = &[
         "berth always detaches a role's policies before deleting it",
     ),
     (
+        "s3_bucket",
+        "acl",
+        "private",
+        "ACLs are off (`object_ownership = \"BucketOwnerEnforced\"`, S3's default): grant access in the bucket's `policy`",
+    ),
+    (
+        "s3_bucket",
+        "object_lock_enabled",
+        "false",
+        "object lock is not written yet",
+    ),
+    (
         "kms_key",
         "bypass_policy_lockout_safety_check",
         "false",

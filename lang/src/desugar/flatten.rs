@@ -91,7 +91,42 @@ const FLAT: &[Flat] = &[
         "encryption_configuration",
         &[("encryption_type", "encryption"), ("kms_key", "kms_key")],
     ),
+    (
+        "s3_bucket_versioning",
+        "versioning_configuration",
+        &[("status", "versioning")],
+    ),
+    (
+        "s3_bucket_server_side_encryption_configuration",
+        "rule",
+        &[("bucket_key_enabled", "bucket_key")],
+    ),
+    (
+        "s3_bucket_server_side_encryption_configuration",
+        "rule.apply_server_side_encryption_by_default",
+        SSE_DEFAULT,
+    ),
+    // Version 3 of Terraform's AWS provider wrote it on the bucket.
+    ("s3_bucket", "server_side_encryption_configuration", &[]),
+    (
+        "s3_bucket",
+        "server_side_encryption_configuration.rule",
+        &[("bucket_key_enabled", "bucket_key")],
+    ),
+    (
+        "s3_bucket",
+        "server_side_encryption_configuration.rule.apply_server_side_encryption_by_default",
+        SSE_DEFAULT,
+    ),
+    (
+        "s3_bucket_ownership_controls",
+        "rule",
+        &[("object_ownership", "object_ownership")],
+    ),
 ];
+
+/// An S3 encryption rule's `apply_server_side_encryption_by_default`.
+const SSE_DEFAULT: &[(&str, &str)] = &[("sse_algorithm", "encryption"), ("kms_master_key_id", "kms_key")];
 
 /// Every such block of the resource `block`.
 pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
@@ -100,7 +135,10 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
         .iter()
         .filter(|(k, path, _)| *k == kind && !path.contains('.'))
         .collect();
-    let special = matches!(kind, "target_group" | "cluster" | "role");
+    let special = matches!(
+        kind,
+        "target_group" | "cluster" | "role" | "s3_bucket" | "s3_bucket_lifecycle_configuration"
+    );
     if flat.is_empty() && !special {
         return;
     }
@@ -158,6 +196,14 @@ fn special_block(kind: &str, mut b: Block, diags: &mut Vec<Diagnostic>) -> Vec<I
             .into_iter()
             .collect(),
         ("task_definition", "volume") if b.label.is_none() => volume(b, diags).into_iter().collect(),
+        // berth's own `lifecycle_rule` carries a label.
+        ("s3_bucket", "lifecycle_rule") if b.label.is_none() => {
+            super::s3::lifecycle_rule(b, diags).into_iter().collect()
+        }
+        ("s3_bucket_lifecycle_configuration", "rule") => {
+            super::s3::lifecycle_rule(b, diags).into_iter().collect()
+        }
+        ("s3_bucket", "versioning") => super::s3::versioning(b, diags).into_iter().collect(),
         ("target_group", "health_check") => {
             b.body.retain(|item| {
                 !matches!(item, Item::Attribute(a)

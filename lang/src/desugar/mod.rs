@@ -40,6 +40,7 @@ mod lookups;
 mod names;
 mod policy_document;
 mod rules;
+mod s3;
 mod template_file;
 
 use crate::FileId;

@@ -37,6 +37,8 @@ pub struct Clients {
     pub kms: aws_sdk_kms::Client,
     pub route53: aws_sdk_route53::Client,
     pub sns: aws_sdk_sns::Client,
+    /// S3, path-style when an endpoint is configured ([`s3_client`]).
+    pub s3: aws_sdk_s3::Client,
     /// The Resource Groups Tagging API: a stack's resources by tag.
     pub tagging: aws_sdk_resourcegroupstagging::Client,
 }
@@ -61,9 +63,22 @@ impl Clients {
             kms: aws_sdk_kms::Client::new(config),
             route53: aws_sdk_route53::Client::new(config),
             sns: aws_sdk_sns::Client::new(config),
+            s3: s3_client(config),
             tagging: aws_sdk_resourcegroupstagging::Client::new(config),
         }
     }
+}
+
+/// The S3 client of `config`. With an endpoint configured (moto on
+/// 127.0.0.1, or another S3-compatible server), bucket names go in the
+/// path: the virtual-hosted name `BUCKET.127.0.0.1` resolves nowhere. On
+/// AWS, the SDK's default (virtual-hosted) stands.
+fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
+    let own_endpoint = std::env::var_os("AWS_ENDPOINT_URL_S3").is_some_and(|v| !v.is_empty());
+    let s3 = aws_sdk_s3::config::Builder::from(config)
+        .force_path_style(config.endpoint_url().is_some() || own_endpoint)
+        .build();
+    aws_sdk_s3::Client::from_conf(s3)
 }
 
 /// How long connecting to an endpoint may take.

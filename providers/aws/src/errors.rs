@@ -75,6 +75,9 @@ const TRANSIENT: &[&str] = &[
     // asks to send again after a while.
     "ConcurrentAccess",
     "StaleTag",
+    // S3: a conflicting operation on the bucket under way (a bucket of
+    // that name deleted a moment ago).
+    "OperationAborted",
 ];
 
 /// Codes of server faults: the request reached AWS, which failed while

@@ -1,13 +1,16 @@
 //! berth's AWS provider: [`AwsProvider`] implements
 //! [`berth_provider::Provider`] over the official AWS SDK for Rust (EC2,
-//! Elastic Load Balancing v2, ECS, CloudWatch Logs, IAM, KMS, SNS, ...).
+//! Elastic Load Balancing v2, ECS, CloudWatch Logs, IAM, KMS, SNS, S3, ...).
 //!
 //! # The cloud is the state
 //!
 //! Every create call carries the `berth:stack` and `berth:address` tags (and
 //! the stack's `tags`) in the request itself (`TagSpecifications` for EC2,
 //! `Tags`/`tags` elsewhere), never in a later tagging call, so a crash at
-//! any instant leaves no untagged resource. [`Provider::read_all`] finds a
+//! any instant leaves no untagged resource. The exception is S3, whose
+//! buckets are tagged by PutBucketTagging right after CreateBucket: a
+//! crash between the two leaves an untagged bucket (`s3.rs`).
+//! [`Provider::read_all`] finds a
 //! stack's resources by those tags, one batched listing per resource type,
 //! the service families in parallel:
 //!
@@ -48,6 +51,13 @@
 //!   prefix for the stack that the tagging API does not list yet, their
 //!   tags by `ListTagsForResource`), then `GetTopicAttributes`,
 //!   `ListSubscriptionsByTopic` and `GetSubscriptionAttributes` per topic.
+//! - S3: the tagging API and `ListBuckets` (names under berth's prefix for
+//!   the stack in the provider's region, for buckets the tagging API does
+//!   not list yet, their tags by `GetBucketTagging`; `GetBucketLocation`
+//!   for a tagged bucket the listing does not hold), then
+//!   `GetBucketVersioning`, `GetBucketEncryption`, `GetPublicAccessBlock`,
+//!   `GetBucketOwnershipControls`, `GetBucketPolicy` and
+//!   `GetBucketLifecycleConfiguration` per bucket, at once.
 //!
 //! Children that carry no tags are read with their parent: routes and
 //! subnet associations of route tables, security group rules, listener
@@ -97,6 +107,7 @@ mod pace;
 mod poll;
 mod retry;
 mod route53;
+mod s3;
 mod scope;
 mod secrets;
 mod sns;
@@ -173,6 +184,7 @@ impl Provider for AwsProvider {
             certificates,
             keys,
             topics,
+            buckets,
         ) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
@@ -189,6 +201,7 @@ impl Provider for AwsProvider {
             acm::read_all(self, stack),
             kms::read_all(self, stack),
             sns::read_all(self, stack),
+            s3::read_all(self, stack),
         );
         let mut out = Vec::new();
         for part in [
@@ -207,6 +220,7 @@ impl Provider for AwsProvider {
             certificates,
             keys,
             topics,
+            buckets,
         ] {
             out.extend(part?);
         }
@@ -223,7 +237,8 @@ impl Provider for AwsProvider {
     /// DescribeRepositories, Cloud Map's listings filtered on the id,
     /// GetHostedZone, ListResourceRecordSets from the record's name,
     /// GetPolicy (by ARN, or ListPolicies for a name), DescribeKey (by key
-    /// id, ARN or alias name), GetTopicAttributes (by topic ARN or name).
+    /// id, ARN or alias name), GetTopicAttributes (by topic ARN or name),
+    /// GetBucketLocation and the bucket's reads (by bucket name or ARN).
     async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError> {
         let kind = address.kind;
         let one = scope::One::new(address, id);
@@ -258,6 +273,7 @@ impl Provider for AwsProvider {
             Kind::Certificate => acm::read_one(self, &scope).await?.into_iter().collect(),
             Kind::KmsKey => kms::read_one(self, &scope).await?.into_iter().collect(),
             Kind::SnsTopic => sns::read_one(self, &scope).await?.into_iter().collect(),
+            Kind::S3Bucket => s3::read_one(self, &scope).await?.into_iter().collect(),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -269,7 +285,8 @@ impl Provider for AwsProvider {
     /// listener's rules too), ECS TagResource, Logs TagResource, IAM
     /// TagRole, ECR TagResource, Cloud Map TagResource, Route 53
     /// ChangeTagsForResource (a record: its marker written beside it), IAM
-    /// TagPolicy, KMS TagResource, SNS TagResource.
+    /// TagPolicy, KMS TagResource, SNS TagResource, S3 PutBucketTagging (the
+    /// bucket's tags and berth's).
     async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         match live.address.kind {
             Kind::Vpc
@@ -298,6 +315,7 @@ impl Provider for AwsProvider {
             Kind::Certificate => acm::adopt(self, stack, live).await,
             Kind::KmsKey => kms::adopt(self, stack, live).await,
             Kind::SnsTopic => sns::adopt(self, stack, live).await,
+            Kind::S3Bucket => s3::adopt(self, stack, live).await,
         }
     }
 
@@ -328,6 +346,7 @@ impl Provider for AwsProvider {
             Kind::Certificate => acm::create(self, stack, desired).await,
             Kind::KmsKey => kms::create(self, stack, desired).await,
             Kind::SnsTopic => sns::create(self, stack, desired).await,
+            Kind::S3Bucket => s3::create(self, stack, desired).await,
         }
     }
 
@@ -365,6 +384,7 @@ impl Provider for AwsProvider {
             Kind::Certificate => acm::update(self, live, desired).await,
             Kind::KmsKey => kms::update(self, stack, live, desired).await,
             Kind::SnsTopic => sns::update(self, live, desired).await,
+            Kind::S3Bucket => s3::update(self, stack, live, desired).await,
         }
     }
 
@@ -403,6 +423,7 @@ impl Provider for AwsProvider {
             Kind::Certificate => acm::delete(self, live).await,
             Kind::KmsKey => kms::delete(self, live).await,
             Kind::SnsTopic => sns::delete(self, live).await,
+            Kind::S3Bucket => s3::delete(self, live).await,
         }
     }
 

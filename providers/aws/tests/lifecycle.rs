@@ -5,6 +5,8 @@
 mod flow_log;
 #[path = "lifecycle/kms.rs"]
 mod kms;
+#[path = "lifecycle/s3.rs"]
+mod s3;
 #[path = "lifecycle/sns.rs"]
 mod sns;
 mod support;
@@ -99,6 +101,19 @@ async fn blog_stack_creates_reads_back_and_deletes() {
                 assert_eq!(attrs["display_name"], "Blog alerts");
                 assert_eq!(attrs["endpoints"], "https://hooks.example.com/sns");
                 assert_eq!(attrs["raw_message_delivery"], "true");
+                assert_eq!(tags.get("team").map(String::as_str), Some("web"));
+            }
+            // Versioned, objects owned by the bucket owner preferred, one
+            // lifecycle rule with a transition; force_destroy in a tag.
+            Kind::S3Bucket => {
+                assert_eq!(attrs["versioning"], "Enabled");
+                assert_eq!(attrs["ownership"], "BucketOwnerPreferred");
+                assert_eq!(attrs["encryption"], "AES256");
+                assert_eq!(
+                    attrs["lifecycle"],
+                    "expire Enabled AWSLogs/ exp=Some(90) noncurrent=Some(30) transitions=30:STANDARD_IA"
+                );
+                assert_eq!(tags.get("berth:force_destroy").map(String::as_str), Some("true"));
                 assert_eq!(tags.get("team").map(String::as_str), Some("web"));
             }
             Kind::SsmParameter => {
@@ -256,6 +271,10 @@ async fn blog_stack_creates_reads_back_and_deletes() {
         .await
         .expect("ListSubscriptions");
     assert!(subs.subscriptions().is_empty(), "{subs:?}");
+
+    // The bucket is gone.
+    let buckets = env.raw.s3.list_buckets().send().await.expect("ListBuckets");
+    assert!(buckets.buckets().is_empty(), "{buckets:?}");
 
     // Deleting what is already gone succeeds (a re-run after a crash).
     destroy(p, stack, &in_order(&created)[..5]).await;

@@ -20,6 +20,8 @@ use berth_provider::{Address, ErrorClass, Kind, Provider, Resource, Value};
 
 #[path = "stubbed/kms.rs"]
 mod kms;
+#[path = "stubbed/s3.rs"]
+mod s3;
 
 /// A provider whose clients `stub` replaces; the others are never called.
 fn provider(stub: impl FnOnce(&mut Clients)) -> AwsProvider {

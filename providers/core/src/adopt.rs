@@ -84,6 +84,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::KmsKey => "DescribeKey",
         Kind::FlowLog => "DescribeFlowLogs",
         Kind::SnsTopic => "GetTopicAttributes",
+        Kind::S3Bucket => "GetBucketTagging",
     }
 }
 

@@ -40,6 +40,7 @@ pub enum Kind {
     KmsKey,
     FlowLog,
     SnsTopic,
+    S3Bucket,
 }
 
 /// The name given is not a resource kind.
@@ -49,7 +50,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 31] = [
+    pub const ALL: [Kind; 32] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -81,6 +82,7 @@ impl Kind {
         Kind::KmsKey,
         Kind::FlowLog,
         Kind::SnsTopic,
+        Kind::S3Bucket,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -117,6 +119,7 @@ impl Kind {
             Kind::KmsKey => "kms_key",
             Kind::FlowLog => "flow_log",
             Kind::SnsTopic => "sns_topic",
+            Kind::S3Bucket => "s3_bucket",
         }
     }
 

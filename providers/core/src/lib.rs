@@ -23,6 +23,7 @@ pub mod naming;
 pub mod policy;
 mod provider;
 pub mod retry;
+pub mod s3;
 pub mod scaling;
 pub mod schema;
 pub mod secret;

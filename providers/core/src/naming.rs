@@ -226,6 +226,40 @@ pub fn elb(stack: &str, address: &Address, random: u32) -> String {
     format!("{prefix}-{}", suffix(random))
 }
 
+/// An S3 bucket's name: `{stack}-{name}[-{key}]` in lower case, only
+/// letters, digits and single hyphens, cut to 56 characters, and 6 hex
+/// digits of `random` (bucket names are unique across AWS, so a derived
+/// name must not collide with another account's; at most 63).
+pub fn s3_bucket(stack: &str, address: &Address, random: u32) -> String {
+    let mut prefix = bucket_chars(&base(stack, address));
+    prefix.truncate(56);
+    let prefix = prefix.trim_end_matches('-');
+    let prefix = if prefix.is_empty() { "berth" } else { prefix };
+    format!("{prefix}-{}", suffix(random))
+}
+
+/// What every bucket name berth derives in `stack` starts with (a stack
+/// whose name is too long for it has none: `None`).
+pub fn s3_bucket_prefix(stack: &str) -> Option<String> {
+    let prefix = bucket_chars(stack);
+    let prefix = prefix.trim_end_matches('-');
+    (!prefix.is_empty() && prefix.len() < 56).then(|| format!("{prefix}-"))
+}
+
+/// `text` in lower case, every run of other characters than letters and
+/// digits one hyphen, none leading.
+fn bucket_chars(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.to_ascii_lowercase().chars() {
+        let c = if c.is_ascii_alphanumeric() { c } else { '-' };
+        if c == '-' && (out.is_empty() || out.ends_with('-')) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Security group names: unique within a VPC, so `{stack}-{name}[-{key}]`
 /// plus 6 hex digits of `random` lets a replacement coexist; at most 255.
 pub fn security_group(stack: &str, address: &Address, random: u32) -> String {
@@ -295,6 +329,17 @@ mod tests {
             elb("--", &Address::new(Kind::TargetGroup, "_"), u32::MAX),
             "berth-ffffff"
         );
+    }
+
+    #[test]
+    fn bucket_names_fit_s3_rules() {
+        let addr = Address::with_key(Kind::S3Bucket, "Access_Logs", "eu.west");
+        let name = s3_bucket("Blog--Prod", &addr, 0xabcdef);
+        assert_eq!(name, "blog-prod-access-logs-eu-west-abcdef");
+        assert!(name.starts_with(&s3_bucket_prefix("Blog--Prod").unwrap_or_default()));
+        let long = s3_bucket("s", &Address::new(Kind::S3Bucket, "x".repeat(100)), 1);
+        assert_eq!(long.len(), 63, "{long}");
+        assert_eq!(s3_bucket_prefix(&"s".repeat(60)), None);
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub enum DocumentKind {
     /// resources (at most one of `Principal`/`NotPrincipal` and of
     /// `Resource`/`NotResource` each).
     Endpoint,
+    /// A resource's own policy (an S3 bucket's): every statement names a
+    /// principal and a resource.
+    Resource,
     /// A customer-managed policy: an identity policy that CreatePolicy and
     /// CreatePolicyVersion take only in the current language version
     /// (`"Version": "2012-10-17"`), where inline and trust policies may
@@ -474,6 +477,10 @@ fn check_statement(st: &Value, at: &[PathStep], kind: DocumentKind, out: &mut Ve
         DocumentKind::Repository => {
             one_of(st, "Principal", "NotPrincipal", at, true, out);
             one_of(st, "Resource", "NotResource", at, false, out);
+        }
+        DocumentKind::Resource => {
+            one_of(st, "Principal", "NotPrincipal", at, true, out);
+            one_of(st, "Resource", "NotResource", at, true, out);
         }
         DocumentKind::Trust => {
             one_of(st, "Principal", "NotPrincipal", at, true, out);

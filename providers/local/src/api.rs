@@ -301,6 +301,18 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "InvalidParameter",
             tag: "TagResource",
         },
+        // S3 has no one update call: each part of a bucket is set by its
+        // own Put call (`s3.rs`); the tagging call, which also carries
+        // berth's `force_destroy` tag, names an update as a whole.
+        Kind::S3Bucket => &Api {
+            create: "CreateBucket",
+            update: "PutBucketTagging",
+            delete: "DeleteBucket",
+            describe: "ListBuckets",
+            not_found: "NoSuchBucket",
+            invalid: "InvalidArgument",
+            tag: "PutBucketTagging",
+        },
     }
 }
 

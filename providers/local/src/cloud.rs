@@ -29,7 +29,7 @@ use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
     acm, cloudwatch, discovery, ec2, ecr, ecs, elb, endpoint, flow_logs, iam, kms, logs, lookup,
-    managed_policy, names, nat, route53, secrets, sns, ssm,
+    managed_policy, names, nat, route53, s3, secrets, sns, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
 
@@ -569,6 +569,7 @@ impl Provider for LocalCloud {
                 Kind::KmsKey => kms::create(sim, attrs, tags)?,
                 Kind::FlowLog => flow_logs::create(sim, stack, address, attrs, tags)?,
                 Kind::SnsTopic => sns::create(sim, stack, address, attrs, tags)?,
+                Kind::S3Bucket => s3::create(sim, stack, address, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -621,6 +622,7 @@ impl Provider for LocalCloud {
                 Kind::Certificate => acm::update(sim, &key, &old, &mut new)?,
                 Kind::KmsKey => kms::update(sim, &key, &old, &new)?,
                 Kind::SnsTopic => sns::update(sim, &old, &mut new)?,
+                Kind::S3Bucket => s3::update(sim, &key, &old, &mut new, &tags)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -740,6 +742,7 @@ impl Provider for LocalCloud {
                 }
                 Kind::FlowLog => flow_logs::delete(sim, &key),
                 Kind::SnsTopic => sns::delete(sim, &key),
+                Kind::S3Bucket => s3::delete(sim, &key),
             }
         })
         .await

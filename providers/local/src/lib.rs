@@ -109,6 +109,7 @@ mod model;
 mod names;
 mod nat;
 mod route53;
+mod s3;
 mod scaling;
 mod secrets;
 mod sim;

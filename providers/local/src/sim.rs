@@ -248,6 +248,7 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
             format!("These flow log ids in the input list are not found: [TotalCount: 1] {identity}")
         }
         Kind::SnsTopic => "Topic does not exist".to_owned(),
+        Kind::S3Bucket => "The specified bucket does not exist".to_owned(),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

@@ -119,6 +119,22 @@ async fn ids_arns_and_names_have_aws_formats() {
         get("sns_topic.alerts", "arn"),
         "arn:aws:sns:us-east-1:123456789012:blog-dev-alerts"
     );
+    // A bucket's name is unique across AWS: 6 random hex digits follow.
+    let bucket = get("s3_bucket.logs", "name");
+    let suffix = bucket
+        .strip_prefix("blog-dev-logs-")
+        .unwrap_or_else(|| panic!("{bucket}"));
+    assert!(is_hex(suffix, 6), "{bucket}");
+    assert_eq!(get("s3_bucket.logs", "id"), bucket);
+    assert_eq!(get("s3_bucket.logs", "arn"), format!("arn:aws:s3:::{bucket}"));
+    assert_eq!(
+        get("s3_bucket.logs", "domain_name"),
+        format!("{bucket}.s3.amazonaws.com")
+    );
+    assert_eq!(
+        get("s3_bucket.logs", "regional_domain_name"),
+        format!("{bucket}.s3.us-east-1.amazonaws.com")
+    );
 }
 
 #[tokio::test]
@@ -281,6 +297,7 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "metric_alarm.login_cpu",
         "service.login",
         "task_definition.login",
+        "s3_bucket.logs",
         "sns_topic.alerts",
         "flow_log.vpc",
         "role.flow_logs",

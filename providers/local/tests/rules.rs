@@ -2056,3 +2056,671 @@ async fn subscriptions_change_in_place_with_their_calls_counted() {
     assert!(cloud.read_all("s").await.unwrap().is_empty());
     expect(cloud.delete("s", &updated).await, "DeleteTopic", "NotFound");
 }
+
+fn bucket(name: &str, pairs: &[(&str, Value)]) -> Resource {
+    desired(Kind::S3Bucket, name, pairs)
+}
+
+/// A lifecycle rule block `id` with `pairs`.
+fn lifecycle_rule(id: &str, pairs: &[(&str, Value)]) -> Value {
+    let mut all = vec![("name", s(id))];
+    all.extend(pairs.iter().cloned());
+    block(&all)
+}
+
+fn transition(days: i64, class: &str) -> Value {
+    block(&[("days", Value::Int(days)), ("storage_class", s(class))])
+}
+
+/// A policy document of one statement.
+fn bucket_policy(statement: serde_json::Value) -> Value {
+    Value::from_json(&serde_json::json!({ "Version": "2012-10-17", "Statement": [statement] }))
+}
+
+/// A statement letting everyone read the objects of the bucket `arn`.
+fn public_read(arn: &str) -> serde_json::Value {
+    serde_json::json!({
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": format!("{arn}/*"),
+    })
+}
+
+#[tokio::test]
+async fn s3_buckets_are_refused_as_s3_refuses_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let rules = |items: Vec<Value>| ("lifecycle_rule", list(items));
+    let kms = |key: &str| vec![("encryption", s("aws:kms")), ("kms_key", s(key))];
+    let missing_key = "arn:aws:kms:us-east-1:123456789012:key/0b7e4a2c-1111-2222-3333-444455556666";
+    // The bucket's settings, and the call and code that refuse them.
+    type Refusal<'a> = (Vec<(&'a str, Value)>, &'a str, &'a str);
+    let refused: Vec<Refusal> = vec![
+        // S3's naming rules.
+        (vec![("name", s("Logs"))], "CreateBucket", "InvalidBucketName"),
+        (vec![("name", s("ab"))], "CreateBucket", "InvalidBucketName"),
+        (
+            vec![("name", s(&"a".repeat(64)))],
+            "CreateBucket",
+            "InvalidBucketName",
+        ),
+        (vec![("name", s("logs_2"))], "CreateBucket", "InvalidBucketName"),
+        (vec![("name", s("logs-"))], "CreateBucket", "InvalidBucketName"),
+        (vec![("name", s("my..logs"))], "CreateBucket", "InvalidBucketName"),
+        (vec![("name", s("10.0.0.1"))], "CreateBucket", "InvalidBucketName"),
+        (vec![("name", s("xn--logs"))], "CreateBucket", "InvalidBucketName"),
+        (
+            vec![("name", s("sthree-logs"))],
+            "CreateBucket",
+            "InvalidBucketName",
+        ),
+        (
+            vec![("name", s("amzn-s3-demo-logs"))],
+            "CreateBucket",
+            "InvalidBucketName",
+        ),
+        (
+            vec![("name", s("logs-s3alias"))],
+            "CreateBucket",
+            "InvalidBucketName",
+        ),
+        (
+            vec![("name", s("logs--ol-s3"))],
+            "CreateBucket",
+            "InvalidBucketName",
+        ),
+        (
+            vec![("name", s("logs.mrap"))],
+            "CreateBucket",
+            "InvalidBucketName",
+        ),
+        (
+            vec![("name", s("logs--x-s3"))],
+            "CreateBucket",
+            "InvalidBucketName",
+        ),
+        // Each part answers as the call that sets it.
+        (
+            vec![("versioning", s("On"))],
+            "PutBucketVersioning",
+            "MalformedXML",
+        ),
+        (
+            vec![("encryption", s("aws:kms:rsa"))],
+            "PutBucketEncryption",
+            "InvalidArgument",
+        ),
+        (
+            vec![("kms_key", s("alias/aws/s3"))],
+            "PutBucketEncryption",
+            "InvalidArgument",
+        ),
+        (kms(missing_key), "PutBucketEncryption", "KMS.NotFoundException"),
+        (
+            kms("alias/missing"),
+            "PutBucketEncryption",
+            "KMS.NotFoundException",
+        ),
+        (
+            kms("0b7e4a2c-1111-2222-3333-444455556666"),
+            "PutBucketEncryption",
+            "KMS.NotFoundException",
+        ),
+        (
+            vec![("object_ownership", s("BucketOwner"))],
+            "PutBucketOwnershipControls",
+            "InvalidArgument",
+        ),
+        (
+            vec![("policy", s("not a policy"))],
+            "PutBucketPolicy",
+            "MalformedPolicy",
+        ),
+        (
+            vec![(
+                "policy",
+                Value::from_json(&serde_json::json!({ "Version": "2012-10-17" })),
+            )],
+            "PutBucketPolicy",
+            "MalformedPolicy",
+        ),
+        // A statement names a principal.
+        (
+            vec![(
+                "policy",
+                bucket_policy(serde_json::json!({
+                    "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::other/*",
+                })),
+            )],
+            "PutBucketPolicy",
+            "MalformedPolicy",
+        ),
+        // A bucket's policy names the bucket only.
+        (
+            vec![(
+                "policy",
+                bucket_policy(serde_json::json!({
+                    "Effect": "Allow",
+                    "Principal": { "Service": "logging.s3.amazonaws.com" },
+                    "Action": "s3:PutObject",
+                    "Resource": "arn:aws:s3:::other/*",
+                })),
+            )],
+            "PutBucketPolicy",
+            "MalformedPolicy",
+        ),
+        // Public access is blocked unless lifted.
+        (
+            vec![
+                ("name", s("open")),
+                ("policy", bucket_policy(public_read("arn:aws:s3:::open"))),
+            ],
+            "PutBucketPolicy",
+            "AccessDenied",
+        ),
+        // Lifecycle rules: two of one id are refused with the request.
+        (
+            vec![rules(vec![
+                lifecycle_rule("expire", &[("expiration_days", Value::Int(30))]),
+                lifecycle_rule("expire", &[("expiration_days", Value::Int(60))]),
+            ])],
+            "CreateBucket",
+            "InvalidArgument",
+        ),
+        (
+            vec![rules(vec![lifecycle_rule(
+                &"r".repeat(256),
+                &[("expiration_days", Value::Int(30))],
+            )])],
+            "PutBucketLifecycleConfiguration",
+            "InvalidArgument",
+        ),
+        (
+            vec![rules(vec![lifecycle_rule("idle", &[("prefix", s("tmp/"))])])],
+            "PutBucketLifecycleConfiguration",
+            "InvalidRequest",
+        ),
+        (
+            vec![rules(vec![lifecycle_rule(
+                "now",
+                &[("expiration_days", Value::Int(0))],
+            )])],
+            "PutBucketLifecycleConfiguration",
+            "InvalidArgument",
+        ),
+        (
+            vec![rules(vec![lifecycle_rule(
+                "old",
+                &[("noncurrent_expiration_days", Value::Int(-1))],
+            )])],
+            "PutBucketLifecycleConfiguration",
+            "InvalidArgument",
+        ),
+        (
+            vec![rules(vec![lifecycle_rule(
+                "uploads",
+                &[("abort_incomplete_upload_days", Value::Int(0))],
+            )])],
+            "PutBucketLifecycleConfiguration",
+            "InvalidArgument",
+        ),
+        (
+            vec![rules(vec![lifecycle_rule(
+                "cold",
+                &[("transition", list(vec![transition(90, "COLD")]))],
+            )])],
+            "PutBucketLifecycleConfiguration",
+            "InvalidStorageClass",
+        ),
+        (
+            vec![rules(vec![lifecycle_rule(
+                "ia",
+                &[("transition", list(vec![transition(7, "STANDARD_IA")]))],
+            )])],
+            "PutBucketLifecycleConfiguration",
+            "InvalidArgument",
+        ),
+        (
+            vec![rules(vec![lifecycle_rule(
+                "ia",
+                &[("transition", list(vec![transition(29, "ONEZONE_IA")]))],
+            )])],
+            "PutBucketLifecycleConfiguration",
+            "InvalidArgument",
+        ),
+        (
+            vec![rules(vec![lifecycle_rule(
+                "short",
+                &[
+                    ("expiration_days", Value::Int(30)),
+                    ("transition", list(vec![transition(30, "GLACIER")])),
+                ],
+            )])],
+            "PutBucketLifecycleConfiguration",
+            "InvalidArgument",
+        ),
+    ];
+    for (pairs, call, code) in refused {
+        let desired = bucket("logs", &pairs);
+        let err = expect(cloud.create("s", &desired).await, call, code);
+        assert!(!err.message.is_empty(), "{pairs:?}");
+    }
+    // Nothing is left of a refused create, parts refused after
+    // CreateBucket included: the name is free again.
+    assert!(cloud.read_all("s").await.unwrap().is_empty());
+    create(&cloud, "s", bucket("open", &[("name", s("open"))])).await;
+
+    // What S3 takes: a name of dots and digits, immediate transitions to
+    // the classes without a minimum age, the infrequent-access ones from
+    // day 30, expiration after every transition, a key S3 or another
+    // account manages.
+    let made = create(
+        &cloud,
+        "s",
+        bucket(
+            "logs",
+            &[
+                ("name", s("logs.example.com-2")),
+                ("encryption", s("aws:kms")),
+                ("kms_key", s("alias/aws/s3")),
+                ("bucket_key", Value::Bool(true)),
+                ("versioning", s("Suspended")),
+                ("object_ownership", s("ObjectWriter")),
+                rules(vec![
+                    lifecycle_rule(
+                        "tier",
+                        &[
+                            ("expiration_days", Value::Int(365)),
+                            (
+                                "transition",
+                                list(vec![
+                                    transition(30, "STANDARD_IA"),
+                                    transition(0, "GLACIER_IR"),
+                                    transition(180, "DEEP_ARCHIVE"),
+                                ]),
+                            ),
+                        ],
+                    ),
+                    lifecycle_rule("uploads", &[("abort_incomplete_upload_days", Value::Int(7))]),
+                ]),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(made.attrs["arn"], s("arn:aws:s3:::logs.example.com-2"));
+    create(
+        &cloud,
+        "s",
+        bucket(
+            "shared",
+            &kms("arn:aws:kms:us-east-1:210987654321:key/0b7e4a2c-1111-2222-3333-444455556666"),
+        ),
+    )
+    .await;
+    assert_eq!(cloud.read_all("s").await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_bucket_name_is_the_accounts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let named = bucket("logs", &[("name", s("shared-logs"))]);
+    let made = create(&cloud, "s", named.clone()).await;
+    assert_eq!(made.attrs["id"], s("shared-logs"));
+    for stack in ["s", "other"] {
+        let err = expect(
+            cloud.create(stack, &named).await,
+            "CreateBucket",
+            "BucketAlreadyOwnedByYou",
+        );
+        assert!(err.message.contains("shared-logs"), "{err}");
+    }
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![made.clone()]);
+    assert!(cloud.read_all("other").await.unwrap().is_empty());
+
+    // Derived names are the stack's and address's with a random part: two
+    // stacks' buckets at one address are two buckets.
+    let a = create(&cloud, "blog", bucket("logs", &[])).await;
+    let b = create(&cloud, "blog-2", bucket("logs", &[])).await;
+    assert_ne!(a.attrs["name"], b.attrs["name"]);
+
+    // `berth import` names a bucket by its name or ARN.
+    let address = berth_provider::Address::new(Kind::S3Bucket, "logs");
+    for id in ["shared-logs", "arn:aws:s3:::shared-logs"] {
+        let found = cloud.read_one(&address, id).await.unwrap();
+        assert_eq!(found.map(|f| f.resource), Some(made.clone()), "{id}");
+    }
+    assert!(cloud.read_one(&address, "nobodys").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn versioning_can_be_suspended_never_disabled() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let made = create(&cloud, "s", bucket("logs", &[("versioning", s("Enabled"))])).await;
+    assert_eq!(cloud.calls()["PutBucketVersioning"], 1);
+
+    let before = cloud.calls();
+    let suspended = cloud
+        .update("s", &made, &with(made.clone(), "versioning", s("Suspended")))
+        .await
+        .unwrap();
+    assert_eq!(suspended.attrs["versioning"], s("Suspended"));
+    assert_eq!(made_since(&cloud, &before, "PutBucketVersioning"), 1);
+    assert_eq!(made_since(&cloud, &before, "CreateBucket"), 0);
+
+    for from in [&made, &suspended] {
+        let err = expect(
+            cloud
+                .update("s", &suspended, &with(from.clone(), "versioning", s("Disabled")))
+                .await,
+            "PutBucketVersioning",
+            "IllegalVersioningConfigurationException",
+        );
+        assert!(err.message.contains("Suspended"), "{err}");
+    }
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![suspended.clone()]);
+
+    let enabled = cloud
+        .update(
+            "s",
+            &suspended,
+            &with(suspended.clone(), "versioning", s("Enabled")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(enabled.attrs["versioning"], s("Enabled"));
+
+    // A bucket never versioned stays Disabled with no call.
+    let plain = create(&cloud, "s", bucket("plain", &[])).await;
+    assert_eq!(plain.attrs["versioning"], s("Disabled"));
+    // Create, suspend, the two refused, enable.
+    assert_eq!(cloud.calls()["PutBucketVersioning"], 5);
+}
+
+#[tokio::test]
+async fn a_public_policy_needs_the_access_block_lifted() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let made = create(&cloud, "s", bucket("site", &[])).await;
+    // A new bucket has S3's defaults: none of the parts' calls is made.
+    for call in [
+        "PutPublicAccessBlock",
+        "PutBucketOwnershipControls",
+        "PutBucketEncryption",
+        "PutBucketVersioning",
+        "PutBucketPolicy",
+        "PutBucketLifecycleConfiguration",
+    ] {
+        assert_eq!(cloud.calls().get(call), None, "{call}");
+    }
+    assert_eq!(cloud.calls()["PutBucketTagging"], 1);
+    let arn = made.attrs["arn"].as_str().unwrap().to_owned();
+    let public = with(made.clone(), "policy", bucket_policy(public_read(&arn)));
+
+    let err = expect(
+        cloud.update("s", &made, &public).await,
+        "PutBucketPolicy",
+        "AccessDenied",
+    );
+    assert!(err.message.contains("block_public_policy"), "{err}");
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![made.clone()]);
+
+    // Lifted in the same update: the block goes first, then the policy.
+    let before = cloud.calls();
+    let lifted = with(public, "block_public_policy", Value::Bool(false));
+    let open_site = cloud.update("s", &made, &lifted).await.unwrap();
+    assert_eq!(open_site.attrs["policy"], lifted.attrs["policy"]);
+    assert_eq!(open_site.attrs["block_public_policy"], Value::Bool(false));
+    assert_eq!(made_since(&cloud, &before, "PutPublicAccessBlock"), 1);
+    assert_eq!(made_since(&cloud, &before, "PutBucketPolicy"), 1);
+
+    // A condition narrows a grant: not public, even with the block on.
+    let narrowed = {
+        let mut st = public_read(&arn);
+        st["Condition"] = serde_json::json!({ "IpAddress": { "aws:SourceIp": "203.0.113.0/24" } });
+        st
+    };
+    let blocked = with(made.clone(), "policy", bucket_policy(narrowed));
+    let narrowed = cloud.update("s", &open_site, &blocked).await.unwrap();
+    assert_eq!(narrowed.attrs["block_public_policy"], Value::Bool(true));
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![narrowed]);
+}
+
+#[tokio::test]
+async fn a_bucket_policy_names_the_buckets_own_arn() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let made = create(&cloud, "s", bucket("logs", &[])).await;
+    let arn = made.attrs["arn"].as_str().unwrap().to_owned();
+    // The policy reads the bucket's ARN: berth creates the bucket, then
+    // sets it.
+    let own = bucket_policy(serde_json::json!({
+        "Sid": "ElbWrites",
+        "Effect": "Allow",
+        "Principal": { "Service": "logging.s3.amazonaws.com" },
+        "Action": "s3:PutObject",
+        "Resource": [arn.clone(), format!("{arn}/AWSLogs/*")],
+    }));
+    let before = cloud.calls();
+    let updated = cloud
+        .update("s", &made, &with(made.clone(), "policy", own))
+        .await
+        .unwrap();
+    assert_eq!(made_since(&cloud, &before, "PutBucketPolicy"), 1);
+    assert_eq!(updated.attrs["arn"], made.attrs["arn"]);
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![updated.clone()]);
+
+    // Another bucket's ARN is refused, the policy as it was.
+    let other = bucket_policy(serde_json::json!({
+        "Effect": "Allow",
+        "Principal": { "Service": "logging.s3.amazonaws.com" },
+        "Action": "s3:PutObject",
+        "Resource": "arn:aws:s3:::someone-elses/*",
+    }));
+    let err = expect(
+        cloud
+            .update("s", &updated, &with(made.clone(), "policy", other))
+            .await,
+        "PutBucketPolicy",
+        "MalformedPolicy",
+    );
+    assert!(err.message.contains("invalid resource"), "{err}");
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![updated.clone()]);
+
+    // Left out, the policy is deleted.
+    let before = cloud.calls();
+    let cleared = cloud.update("s", &updated, &made).await.unwrap();
+    assert_eq!(cleared.attrs["policy"], Value::Null);
+    assert_eq!(made_since(&cloud, &before, "DeleteBucketPolicy"), 1);
+}
+
+#[tokio::test]
+async fn lifecycle_rules_change_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let logs = lifecycle_rule(
+        "logs",
+        &[
+            ("prefix", s("AWSLogs/")),
+            ("expiration_days", Value::Int(90)),
+            ("transition", list(vec![transition(30, "STANDARD_IA")])),
+        ],
+    );
+    let made = create(
+        &cloud,
+        "s",
+        bucket("logs", &[("lifecycle_rule", list(vec![logs]))]),
+    )
+    .await;
+    assert_eq!(cloud.calls()["PutBucketLifecycleConfiguration"], 1);
+
+    // One rule changes, one comes: one call writes them together.
+    let rules = list(vec![
+        lifecycle_rule(
+            "logs",
+            &[
+                ("prefix", s("AWSLogs/")),
+                ("expiration_days", Value::Int(400)),
+                (
+                    "transition",
+                    list(vec![transition(30, "STANDARD_IA"), transition(90, "GLACIER")]),
+                ),
+            ],
+        ),
+        lifecycle_rule(
+            "versions",
+            &[
+                ("enabled", Value::Bool(false)),
+                ("noncurrent_expiration_days", Value::Int(30)),
+            ],
+        ),
+    ]);
+    let desired = bucket("logs", &[("lifecycle_rule", rules)]);
+    let before = cloud.calls();
+    let updated = cloud.update("s", &made, &desired).await.unwrap();
+    assert_eq!(updated.attrs["arn"], made.attrs["arn"]);
+    assert_eq!(updated.attrs["lifecycle_rule"], desired.attrs["lifecycle_rule"]);
+    assert_eq!(made_since(&cloud, &before, "PutBucketLifecycleConfiguration"), 1);
+    assert_eq!(made_since(&cloud, &before, "CreateBucket"), 0);
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![updated.clone()]);
+
+    // An expiration before a transition is refused, the rules as they were.
+    let early = bucket(
+        "logs",
+        &[(
+            "lifecycle_rule",
+            list(vec![lifecycle_rule(
+                "logs",
+                &[
+                    ("expiration_days", Value::Int(60)),
+                    ("transition", list(vec![transition(90, "GLACIER")])),
+                ],
+            )]),
+        )],
+    );
+    let err = expect(
+        cloud.update("s", &updated, &early).await,
+        "PutBucketLifecycleConfiguration",
+        "InvalidArgument",
+    );
+    assert!(err.message.contains("Expiration"), "{err}");
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![updated.clone()]);
+
+    // No rules left: the configuration is deleted.
+    let before = cloud.calls();
+    let cleared = cloud.update("s", &updated, &bucket("logs", &[])).await.unwrap();
+    assert_eq!(cleared.attrs["lifecycle_rule"], list(vec![]));
+    assert_eq!(made_since(&cloud, &before, "DeleteBucketLifecycle"), 1);
+}
+
+#[tokio::test]
+async fn a_bucket_encrypts_with_a_key_kms_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let key = create(
+        &cloud,
+        "s",
+        desired(Kind::KmsKey, "data", &[("aliases", list(vec![s("alias/data")]))]),
+    )
+    .await;
+    let arn = key.attrs["arn"].as_str().unwrap().to_owned();
+    let key_id = key.attrs["key_id"].as_str().unwrap().to_owned();
+    let alias_arn = "arn:aws:kms:us-east-1:123456789012:alias/data".to_owned();
+    for (i, name) in [arn.clone(), key_id, "alias/data".to_owned(), alias_arn]
+        .iter()
+        .enumerate()
+    {
+        let made = create(
+            &cloud,
+            "s",
+            bucket(
+                &format!("b{i}"),
+                &[("encryption", s("aws:kms:dsse")), ("kms_key", s(name))],
+            ),
+        )
+        .await;
+        assert_eq!(made.attrs["kms_key"], s(name));
+    }
+    // Back to S3's keys: PutBucketEncryption, the key left out.
+    let made = create(
+        &cloud,
+        "s",
+        bucket("b", &[("encryption", s("aws:kms")), ("kms_key", s(&arn))]),
+    )
+    .await;
+    let before = cloud.calls();
+    let plain = cloud.update("s", &made, &bucket("b", &[])).await.unwrap();
+    assert_eq!(plain.attrs["kms_key"], Value::Null);
+    assert_eq!(made_since(&cloud, &before, "PutBucketEncryption"), 1);
+
+    // A key pending deletion encrypts nothing new.
+    cloud.delete("s", &key).await.unwrap();
+    expect(
+        cloud
+            .update(
+                "s",
+                &plain,
+                &bucket("b", &[("encryption", s("aws:kms")), ("kms_key", s(&arn))]),
+            )
+            .await,
+        "PutBucketEncryption",
+        "KMS.KMSInvalidStateException",
+    );
+    expect(
+        cloud
+            .create(
+                "s",
+                &bucket("c", &[("encryption", s("aws:kms")), ("kms_key", s("alias/data"))]),
+            )
+            .await,
+        "PutBucketEncryption",
+        "KMS.NotFoundException",
+    );
+}
+
+#[tokio::test]
+async fn force_destroy_rides_along_as_a_tag_and_an_empty_bucket_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let made = create(&cloud, "s", bucket("logs", &[])).await;
+    let before = cloud.calls();
+    let forced = cloud
+        .update(
+            "s",
+            &made,
+            &with(made.clone(), "force_destroy", Value::Bool(true)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(forced.attrs["force_destroy"], Value::Bool(true));
+    assert_eq!(made_since(&cloud, &before, "PutBucketTagging"), 1);
+    // With the user's tags changing too, one call sets them all.
+    let before = cloud.calls();
+    let tagged = with(
+        with(forced.clone(), "force_destroy", Value::Bool(false)),
+        "tags",
+        tags(&[("team", "web")]),
+    );
+    let tagged = cloud.update("s", &forced, &tagged).await.unwrap();
+    assert_eq!(made_since(&cloud, &before, "PutBucketTagging"), 1);
+
+    // The local cloud keeps no objects: a bucket is always empty.
+    let before = cloud.calls();
+    cloud.delete("s", &tagged).await.unwrap();
+    assert_eq!(made_since(&cloud, &before, "DeleteBucket"), 1);
+    assert_eq!(made_since(&cloud, &before, "ListObjectVersions"), 0);
+    assert!(cloud.read_all("s").await.unwrap().is_empty());
+    expect(cloud.delete("s", &tagged).await, "DeleteBucket", "NoSuchBucket");
+
+    let forced = create(
+        &cloud,
+        "s",
+        bucket("logs", &[("force_destroy", Value::Bool(true))]),
+    )
+    .await;
+    let before = cloud.calls();
+    cloud.delete("s", &forced).await.unwrap();
+    assert_eq!(made_since(&cloud, &before, "ListObjectVersions"), 1);
+}

@@ -652,6 +652,37 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    let bucket = create(
+        p,
+        stack,
+        desired(
+            Kind::S3Bucket,
+            "logs",
+            &[
+                ("force_destroy", Value::Bool(true)),
+                ("versioning", s("Enabled")),
+                ("object_ownership", s("BucketOwnerPreferred")),
+                ("tags", tags(&[("team", "web")])),
+                (
+                    "lifecycle_rule",
+                    list(vec![block(&[
+                        ("name", s("expire")),
+                        ("prefix", s("AWSLogs/")),
+                        ("expiration_days", Value::Int(90)),
+                        ("noncurrent_expiration_days", Value::Int(30)),
+                        (
+                            "transition",
+                            list(vec![block(&[
+                                ("days", Value::Int(30)),
+                                ("storage_class", s("STANDARD_IA")),
+                            ])]),
+                        ),
+                    ])]),
+                ),
+            ],
+        ),
+    )
+    .await;
     let td = create(p, stack, task_definition("login", &role, &log, "dev")).await;
     let service = create(
         p,
@@ -750,6 +781,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         flow_role,
         flow_log,
         topic,
+        bucket,
         td,
         service,
         alarm,
@@ -869,6 +901,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "role.flow_logs",
         "flow_log.vpc",
         "sns_topic.alerts",
+        "s3_bucket.logs",
         "task_definition.login",
         "service.login",
         "metric_alarm.login_cpu",

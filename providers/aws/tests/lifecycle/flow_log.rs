@@ -13,11 +13,15 @@ use berth_aws::AwsProvider;
 use berth_provider::{ADDRESS_TAG, Address, Kind, Provider, Resource, STACK_TAG, Value};
 use berth_test_support::proxy::{FaultProxy, Faults};
 
-/// Makes the S3 bucket `name` with boto3 (berth has no S3 client).
-fn bucket(env: &Env, name: &str) {
-    env.moto.python(&format!(
-        "import boto3\nboto3.client('s3').create_bucket(Bucket='{name}')"
-    ));
+/// Makes the S3 bucket `name` with the raw client.
+async fn bucket(env: &Env, name: &str) {
+    env.raw
+        .s3
+        .create_bucket()
+        .bucket(name)
+        .send()
+        .await
+        .expect("CreateBucket");
 }
 
 /// The flow logs EC2 holds, by id, with their tags.
@@ -91,7 +95,7 @@ async fn flow_logs_to_s3_and_to_a_log_group_by_arn_read_back_and_change_tags_in_
         ),
     )
     .await;
-    bucket(&env, "berth-flows");
+    bucket(&env, "berth-flows").await;
 
     let to_s3 = desired(
         Kind::FlowLog,
@@ -222,7 +226,7 @@ async fn a_second_flow_log_to_one_destination_is_refused_by_moto() {
     let p = &env.provider;
     let stack = "flows-twice";
     let (vpc, _) = network(p, stack).await;
-    bucket(&env, "berth-flows-twice");
+    bucket(&env, "berth-flows-twice").await;
     let flow = |traffic: &str| {
         desired(
             Kind::FlowLog,
@@ -255,7 +259,7 @@ async fn a_lost_answer_makes_one_flow_log() {
     let Some(env) = env().await else { return };
     let stack = "flows-lost";
     let (vpc, subnet) = network(&env.provider, stack).await;
-    bucket(&env, "berth-flows-lost");
+    bucket(&env, "berth-flows-lost").await;
     let faults = Faults {
         lose_first: true,
         only: vec!["CreateFlowLogs".to_owned(), "DeleteFlowLogs".to_owned()],
@@ -298,7 +302,7 @@ async fn a_flow_log_made_elsewhere_is_imported_by_id_and_adopted() {
     let p = &env.provider;
     let stack = "flows-import";
     let (vpc, subnet) = network(p, stack).await;
-    bucket(&env, "berth-flows-import");
+    bucket(&env, "berth-flows-import").await;
     let out = env
         .raw
         .ec2

@@ -551,6 +551,81 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 .map(|t| (t.key().to_owned(), t.value().to_owned()))
                 .collect()
         }
+        Kind::S3Bucket => {
+            let s3 = &raw.s3;
+            let name = text(r, "name");
+            let out = s3
+                .get_bucket_versioning()
+                .bucket(&name)
+                .send()
+                .await
+                .expect("GetBucketVersioning");
+            attrs.insert(
+                "versioning",
+                out.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            );
+            let out = s3
+                .get_bucket_ownership_controls()
+                .bucket(&name)
+                .send()
+                .await
+                .expect("GetBucketOwnershipControls");
+            let ownership = out
+                .ownership_controls()
+                .and_then(|c| c.rules().first())
+                .map(|r| r.object_ownership().as_str().to_owned());
+            attrs.insert("ownership", ownership.unwrap_or_default());
+            let out = s3
+                .get_bucket_encryption()
+                .bucket(&name)
+                .send()
+                .await
+                .expect("GetBucketEncryption");
+            let algorithm = out
+                .server_side_encryption_configuration()
+                .and_then(|c| c.rules().first())
+                .and_then(|r| r.apply_server_side_encryption_by_default())
+                .map(|d| d.sse_algorithm().as_str().to_owned());
+            attrs.insert("encryption", algorithm.unwrap_or_default());
+            let out = s3
+                .get_bucket_lifecycle_configuration()
+                .bucket(&name)
+                .send()
+                .await
+                .expect("GetBucketLifecycleConfiguration");
+            let rules: Vec<String> = out
+                .rules()
+                .iter()
+                .map(|r| {
+                    let transitions: Vec<String> = r
+                        .transitions()
+                        .iter()
+                        .map(|t| {
+                            let class = t.storage_class().map_or("", |c| c.as_str());
+                            format!("{}:{class}", t.days().unwrap_or_default())
+                        })
+                        .collect();
+                    format!(
+                        "{} {} {} exp={:?} noncurrent={:?} transitions={}",
+                        r.id().unwrap_or_default(),
+                        r.status().as_str(),
+                        r.filter().and_then(|f| f.prefix()).unwrap_or_default(),
+                        r.expiration().and_then(|e| e.days()),
+                        r.noncurrent_version_expiration()
+                            .and_then(|e| e.noncurrent_days()),
+                        transitions.join(",")
+                    )
+                })
+                .collect();
+            attrs.insert("lifecycle", rules.join("; "));
+            let out = s3
+                .get_bucket_tagging()
+                .bucket(&name)
+                .send()
+                .await
+                .expect("GetBucketTagging");
+            collect(out.tag_set().iter().map(|t| (Some(t.key()), Some(t.value()))))
+        }
         Kind::Role => {
             let out = raw
                 .iam

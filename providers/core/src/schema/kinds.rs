@@ -3689,6 +3689,174 @@ const SNS_TOPIC: KindSchema = KindSchema {
     )],
 };
 
+const S3_BUCKET: KindSchema = KindSchema {
+    kind: Kind::S3Bucket,
+    spelling: Spelling::Plain,
+    identity: "id",
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "S3 CreateBucket",
+    doc: "An S3 bucket (Terraform's `aws_s3_bucket` with its `aws_s3_bucket_versioning`, `aws_s3_bucket_server_side_encryption_configuration`, `aws_s3_bucket_public_access_block`, `aws_s3_bucket_ownership_controls`, `aws_s3_bucket_policy` and `aws_s3_bucket_lifecycle_configuration`, CloudFormation's `AWS::S3::Bucket` and `AWS::S3::BucketPolicy`): where a load balancer writes its access logs (`access_logs_bucket = s3_bucket.NAME`), a task reads its files from. A bare reference is its name (Terraform's `id`). Destroyed, it must be empty unless `force_destroy`.",
+    attrs: &[
+        Attr::default(
+            "force_destroy",
+            Type::Bool,
+            Literal::Bool(false),
+            "DeleteObjects",
+            "`true`: a destroy deletes every object (every version) first, as Terraform's `force_destroy`; otherwise S3 refuses to delete a bucket that holds objects (BucketNotEmpty). Kept in the tag `berth:force_destroy`.",
+        ),
+        Attr::default(
+            "versioning",
+            Type::String,
+            Literal::Str("Disabled"),
+            "PutBucketVersioning.Status",
+            "`Enabled`, `Suspended` or `Disabled` (Terraform's `versioning_configuration { status }`). S3 cannot turn versioning off once it was on: `Suspended` then.",
+        ),
+        Attr::default(
+            "encryption",
+            Type::String,
+            Literal::Str("AES256"),
+            "PutBucketEncryption.SSEAlgorithm",
+            "How objects are encrypted at rest: `AES256` (S3's keys, S3's default), `aws:kms` or `aws:kms:dsse` (Terraform's `sse_algorithm`).",
+        ),
+        Attr::optional(
+            "kms_key",
+            Type::String,
+            "PutBucketEncryption.KMSMasterKeyID",
+            "The KMS key (`kms_key.NAME`, an id, ARN or `alias/...`) of `aws:kms` encryption (Terraform's `kms_master_key_id`); S3's AWS managed key `aws/s3` when left out.",
+        )
+        .unset_when(Literal::Str("")),
+        Attr::default(
+            "bucket_key",
+            Type::Bool,
+            Literal::Bool(false),
+            "PutBucketEncryption.BucketKeyEnabled",
+            "An S3 Bucket Key for `aws:kms` encryption, fewer calls to KMS (Terraform's `bucket_key_enabled`).",
+        ),
+        Attr::default(
+            "block_public_acls",
+            Type::Bool,
+            Literal::Bool(true),
+            "PutPublicAccessBlock.BlockPublicAcls",
+            "Refuse public ACLs (Terraform's `aws_s3_bucket_public_access_block`); S3's default for a new bucket.",
+        ),
+        Attr::default(
+            "block_public_policy",
+            Type::Bool,
+            Literal::Bool(true),
+            "PutPublicAccessBlock.BlockPublicPolicy",
+            "Refuse a bucket policy that grants public access.",
+        ),
+        Attr::default(
+            "ignore_public_acls",
+            Type::Bool,
+            Literal::Bool(true),
+            "PutPublicAccessBlock.IgnorePublicAcls",
+            "Ignore public ACLs on the bucket and its objects.",
+        ),
+        Attr::default(
+            "restrict_public_buckets",
+            Type::Bool,
+            Literal::Bool(true),
+            "PutPublicAccessBlock.RestrictPublicBuckets",
+            "Only AWS services and the account may use a bucket whose policy is public.",
+        ),
+        Attr::default(
+            "object_ownership",
+            Type::String,
+            Literal::Str("BucketOwnerEnforced"),
+            "PutBucketOwnershipControls.ObjectOwnership",
+            "`BucketOwnerEnforced` (ACLs off, S3's default), `BucketOwnerPreferred` or `ObjectWriter` (Terraform's `aws_s3_bucket_ownership_controls`).",
+        ),
+        Attr::optional(
+            "policy",
+            Type::Document,
+            "PutBucketPolicy",
+            "Who may do what with the bucket: an IAM policy document (Terraform's `aws_s3_bucket_policy`), which may name the bucket's own `arn`. None when left out.",
+        ),
+        TAGS,
+        Attr::computed("id", Type::String, "Bucket", "The bucket's name (Terraform's `id`)."),
+        Attr::computed("arn", Type::String, "Arn", "The bucket's ARN, `arn:aws:s3:::NAME`."),
+        Attr::computed(
+            "domain_name",
+            Type::String,
+            "DomainName",
+            "`NAME.s3.amazonaws.com` (Terraform's `bucket_domain_name`).",
+        ),
+        Attr::computed(
+            "regional_domain_name",
+            Type::String,
+            "RegionalDomainName",
+            "`NAME.s3.REGION.amazonaws.com` (Terraform's `bucket_regional_domain_name`).",
+        ),
+        Attr::named(
+            "name",
+            "Bucket",
+            "The bucket's name, unique across AWS (Terraform's `bucket`; kept exactly; a change replaces). Left out, berth names it `{stack}-{name}` in lower case with 6 random hex digits.",
+        ),
+    ],
+    blocks: &[Block {
+        labelled: true,
+        blocks: &[block(
+            "transition",
+            &[
+                Attr::required(
+                    "days",
+                    Type::Int,
+                    "Transition.Days",
+                    "Days after an object's creation.",
+                ),
+                Attr::required(
+                    "storage_class",
+                    Type::String,
+                    "Transition.StorageClass",
+                    "`STANDARD_IA`, `ONEZONE_IA`, `INTELLIGENT_TIERING`, `GLACIER_IR`, `GLACIER` or `DEEP_ARCHIVE`.",
+                ),
+            ],
+            "Transition",
+            "Moves objects to another storage class.",
+        )],
+        ..block(
+            "lifecycle_rule",
+            &[
+                Attr::default(
+                    "enabled",
+                    Type::Bool,
+                    Literal::Bool(true),
+                    "Rule.Status",
+                    "Whether the rule runs (Terraform's `status = \"Enabled\"`).",
+                ),
+                Attr::optional(
+                    "prefix",
+                    Type::String,
+                    "Rule.Filter.Prefix",
+                    "The objects it applies to, by key prefix (Terraform's `filter { prefix }`); every object when left out.",
+                )
+                .unset_when(Literal::Str("")),
+                Attr::optional(
+                    "expiration_days",
+                    Type::Int,
+                    "Rule.Expiration.Days",
+                    "Delete objects this many days after their creation (Terraform's `expiration { days }`).",
+                ),
+                Attr::optional(
+                    "noncurrent_expiration_days",
+                    Type::Int,
+                    "Rule.NoncurrentVersionExpiration.NoncurrentDays",
+                    "Delete an object's older versions this many days after they stop being current (Terraform's `noncurrent_version_expiration { noncurrent_days }`).",
+                ),
+                Attr::optional(
+                    "abort_incomplete_upload_days",
+                    Type::Int,
+                    "Rule.AbortIncompleteMultipartUpload.DaysAfterInitiation",
+                    "Abort multipart uploads not finished this many days after they began (Terraform's `abort_incomplete_multipart_upload { days_after_initiation }`).",
+                ),
+            ],
+            "PutBucketLifecycleConfiguration",
+            "A lifecycle rule, labelled by its id (Terraform's `rule { id }` of an `aws_s3_bucket_lifecycle_configuration`); the rules are written together, in place.",
+        )
+    }],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -3722,4 +3890,5 @@ pub(super) const ALL: &[KindSchema] = &[
     KMS_KEY,
     FLOW_LOG,
     SNS_TOPIC,
+    S3_BUCKET,
 ];

@@ -443,7 +443,10 @@ impl KindSchema {
             .iter()
             .any(|a| a.presence == Presence::Named && same_name(a));
         match self.kind {
-            crate::Kind::LoadBalancer | crate::Kind::TargetGroup | crate::Kind::SecurityGroup
+            crate::Kind::LoadBalancer
+            | crate::Kind::TargetGroup
+            | crate::Kind::SecurityGroup
+            | crate::Kind::S3Bucket
                 if fixed_name =>
             {
                 ReplaceOrder::DestroyBeforeCreate
