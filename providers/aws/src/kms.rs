@@ -834,25 +834,16 @@ where
     F: Fn() -> Fut,
     Fut: Future<Output = Result<T, ProviderError>>,
 {
-    let mut poll = Poll::new(
+    let poll = Poll::new(
         call,
         "the policy's principals unknown".to_owned(),
         PROPAGATION,
         Duration::from_secs(2),
     );
-    loop {
-        match f().await {
-            Err(e)
-                if e.code == "MalformedPolicyDocumentException"
-                    && e.message.contains("invalid principals") =>
-            {
-                if poll.pause(&e.message).await.is_err() {
-                    return Err(e);
-                }
-            }
-            other => return other,
-        }
-    }
+    let unseen = |e: &ProviderError| {
+        e.code == "MalformedPolicyDocumentException" && e.message.contains("invalid principals")
+    };
+    poll.resend_while(unseen, f).await
 }
 
 #[cfg(test)]

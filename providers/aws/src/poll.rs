@@ -50,6 +50,30 @@ impl<'a> Poll<'a> {
         self.pause = (self.pause * 3 / 2).min(MAX_PAUSE);
         Ok(())
     }
+
+    /// Sends `f` again while AWS answers it with an error `refused` picks
+    /// out (one that means the call did nothing: something it names is not
+    /// visible yet); past the deadline, that refusal is the error.
+    pub(crate) async fn resend_while<T, F, Fut>(
+        mut self,
+        refused: impl Fn(&ProviderError) -> bool,
+        f: F,
+    ) -> Result<T, ProviderError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ProviderError>>,
+    {
+        loop {
+            match f().await {
+                Err(e) if refused(&e) => {
+                    if self.pause(&e.message).await.is_err() {
+                        return Err(e);
+                    }
+                }
+                other => return other,
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -70,6 +94,29 @@ mod tests {
         }
         // 8 + 12 + 15 seconds.
         assert_eq!(start.elapsed(), Duration::from_secs(35));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_refused_call_is_sent_again_and_its_last_refusal_ends_the_wait() {
+        let refusal = || ProviderError::new("Put", "NoSuchBucket", "not yet", ErrorClass::Permanent);
+        let sent = std::sync::atomic::AtomicU32::new(0);
+        let poll = |timeout| Poll::new("Put", "x unknown".to_owned(), timeout, Duration::from_secs(1));
+        let third = poll(Duration::from_secs(60))
+            .resend_while(
+                |e| e.code == "NoSuchBucket",
+                || async {
+                    match sent.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                        0 | 1 => Err(refusal()),
+                        n => Ok(n),
+                    }
+                },
+            )
+            .await;
+        assert_eq!(third.ok(), Some(2));
+        let never = poll(Duration::from_secs(3))
+            .resend_while(|e| e.code == "NoSuchBucket", || async { Err::<(), _>(refusal()) })
+            .await;
+        assert_eq!(never.map_err(|e| e.code), Err("NoSuchBucket".to_owned()));
     }
 
     #[tokio::test(start_paused = true)]

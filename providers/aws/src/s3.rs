@@ -203,22 +203,13 @@ where
     F: Fn() -> Fut,
     Fut: Future<Output = Result<T, ProviderError>>,
 {
-    let mut poll = Poll::new(
+    let poll = Poll::new(
         call,
         "the new bucket unknown".to_owned(),
         PROPAGATION,
         Duration::from_secs(1),
     );
-    loop {
-        match f().await {
-            Err(e) if e.code == NO_SUCH_BUCKET => {
-                if poll.pause(&e.message).await.is_err() {
-                    return Err(e);
-                }
-            }
-            other => return other,
-        }
-    }
+    poll.resend_while(|e| e.code == NO_SUCH_BUCKET, f).await
 }
 
 /// The attributes a bucket's name settles: `id`, `arn` (in `partition`),
