@@ -10,7 +10,7 @@ use berth_provider::s3::{
     ENCRYPTIONS, OWNERSHIPS, STORAGE_CLASSES, VERSIONING, grants_public_access, min_transition_days,
 };
 
-use super::domain::{string, unknown_value};
+use super::domain::{int, string, unknown_value};
 use crate::diagnostic::Diagnostic;
 use crate::stack::{DesiredBlock, DesiredResource};
 
@@ -74,9 +74,9 @@ fn policy(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A rule with an action, positive days, and transitions S3 takes: known
-/// classes, the infrequent-access ones after 30 days, and expiration after
-/// every transition.
+/// A rule with an action, and transitions S3 takes: known classes, the
+/// infrequent-access ones after 30 days, and expiration after every
+/// transition (the days' bounds are the schema's).
 fn lifecycle_rule(rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
     let transitions = rule.body.blocks("transition");
     if transitions.is_empty() && ACTIONS.iter().all(|a| rule.body.span(a).is_none()) {
@@ -86,13 +86,8 @@ fn lifecycle_rule(rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
                 .help("S3 refuses it (InvalidRequest): give it `expiration_days`, `noncurrent_expiration_days`, `abort_incomplete_upload_days` or a `transition`"),
         );
     }
-    for attr in ACTIONS {
-        at_least(&rule.body, attr, 1, diags);
-    }
     let mut last_move = None;
     for t in transitions {
-        // A move may be immediate (0 days), to the classes without a minimum.
-        at_least(&t.body, "days", 0, diags);
         diags.extend(unknown_value(
             &t.body,
             "storage_class",
@@ -121,25 +116,6 @@ fn lifecycle_rule(rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
             Diagnostic::error(CODE, format!("objects expire after {expires} days, before their last move"), span)
                 .label(format!("a transition moves them after {last} days"))
                 .help("S3 refuses it (InvalidArgument): expire them later than every transition, or drop the transition"),
-        );
-    }
-}
-
-fn int(body: &crate::stack::DesiredBody, name: &str) -> Option<(i64, crate::source::Span)> {
-    match (body.known(name)?, body.span(name)?) {
-        (Value::Int(n), span) => Some((*n, span)),
-        _ => None,
-    }
-}
-
-fn at_least(body: &crate::stack::DesiredBody, name: &str, min: i64, diags: &mut Vec<Diagnostic>) {
-    if let Some((days, span)) = int(body, name)
-        && days < min
-    {
-        diags.push(
-            Diagnostic::error(CODE, format!("`{name}` of {days}"), span)
-                .label(format!("S3 takes {min} days or more here"))
-                .help(format!("write a number of days of {min} or more")),
         );
     }
 }

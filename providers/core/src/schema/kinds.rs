@@ -3689,6 +3689,9 @@ const SNS_TOPIC: KindSchema = KindSchema {
     )],
 };
 
+/// The most days an S3 lifecycle rule counts (its fields are 32-bit).
+const DAYS_MAX: i64 = i32::MAX as i64;
+
 const S3_BUCKET: KindSchema = KindSchema {
     kind: Kind::S3Bucket,
     spelling: Spelling::Plain,
@@ -3804,7 +3807,8 @@ const S3_BUCKET: KindSchema = KindSchema {
                     Type::Int,
                     "Transition.Days",
                     "Days after an object's creation.",
-                ),
+                )
+                .range(0, DAYS_MAX),
                 Attr::required(
                     "storage_class",
                     Type::String,
@@ -3837,19 +3841,22 @@ const S3_BUCKET: KindSchema = KindSchema {
                     Type::Int,
                     "Rule.Expiration.Days",
                     "Delete objects this many days after their creation (Terraform's `expiration { days }`).",
-                ),
+                )
+                .range(1, DAYS_MAX),
                 Attr::optional(
                     "noncurrent_expiration_days",
                     Type::Int,
                     "Rule.NoncurrentVersionExpiration.NoncurrentDays",
                     "Delete an object's older versions this many days after they stop being current (Terraform's `noncurrent_version_expiration { noncurrent_days }`).",
-                ),
+                )
+                .range(1, DAYS_MAX),
                 Attr::optional(
                     "abort_incomplete_upload_days",
                     Type::Int,
                     "Rule.AbortIncompleteMultipartUpload.DaysAfterInitiation",
                     "Abort multipart uploads not finished this many days after they began (Terraform's `abort_incomplete_multipart_upload { days_after_initiation }`).",
-                ),
+                )
+                .range(1, DAYS_MAX),
             ],
             "PutBucketLifecycleConfiguration",
             "A lifecycle rule, labelled by its id (Terraform's `rule { id }` of an `aws_s3_bucket_lifecycle_configuration`); the rules are written together, in place.",
