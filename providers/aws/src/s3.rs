@@ -179,7 +179,7 @@ pub(crate) async fn create(
     if !blocks_of(&a, "lifecycle_rule").is_empty() {
         appearing(call, || put_lifecycle(p, &name, &a)).await?;
     }
-    let computed = computed(&name, region, p.partition().await);
+    let computed = berth_provider::s3::settled(&name, region, p.partition().await);
     Ok(resource(desired.address.clone(), with_computed(a, computed)))
 }
 
@@ -210,23 +210,6 @@ where
         Duration::from_secs(1),
     );
     poll.resend_while(|e| e.code == NO_SUCH_BUCKET, f).await
-}
-
-/// The attributes a bucket's name settles: `id`, `arn` (in `partition`),
-/// its domain names (in `region`) and `name`.
-fn computed(name: &str, region: &str, partition: &str) -> [(&'static str, String); 5] {
-    let domain = if partition == "aws-cn" {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    };
-    [
-        ("name", name.to_owned()),
-        ("id", name.to_owned()),
-        ("arn", format!("arn:{partition}:s3:::{name}")),
-        ("domain_name", format!("{name}.s3.{domain}")),
-        ("regional_domain_name", format!("{name}.s3.{region}.{domain}")),
-    ]
 }
 
 fn with_computed(mut a: Attrs, computed: [(&'static str, String); 5]) -> Attrs {
@@ -853,7 +836,7 @@ async fn read(
         policy: policy.and_then(|o| o.policy),
         rules: lifecycle.and_then(|o| o.rules).unwrap_or_default(),
     };
-    let computed = computed(name, p.region(), partition);
+    let computed = berth_provider::s3::settled(name, p.region(), partition);
     Ok(Some(resource(address, with_computed(decode(&held), computed))))
 }
 
@@ -1073,14 +1056,5 @@ mod tests {
         assert_eq!(rule.filter().and_then(LifecycleRuleFilter::prefix), Some(""));
         assert_eq!(*rule.status(), ExpirationStatus::Disabled);
         assert_eq!(lifecycle_block(&rule), Value::Map(block));
-    }
-
-    #[test]
-    fn derived_attributes_follow_the_partition() {
-        let [_, id, arn, domain, regional] = computed("logs", "cn-north-1", "aws-cn");
-        assert_eq!(id.1, "logs");
-        assert_eq!(arn.1, "arn:aws-cn:s3:::logs");
-        assert_eq!(domain.1, "logs.s3.amazonaws.com.cn");
-        assert_eq!(regional.1, "logs.s3.cn-north-1.amazonaws.com.cn");
     }
 }

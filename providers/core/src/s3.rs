@@ -24,6 +24,23 @@ pub const STORAGE_CLASSES: [&str; 6] = [
     "DEEP_ARCHIVE",
 ];
 
+/// The attributes a bucket's name settles: `name`, `id`, `arn` (in
+/// `partition`), and its domain names (the regional one in `region`).
+pub fn settled(name: &str, region: &str, partition: &str) -> [(&'static str, String); 5] {
+    let domain = if partition == "aws-cn" {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    [
+        ("name", name.to_owned()),
+        ("id", name.to_owned()),
+        ("arn", format!("arn:{partition}:s3:::{name}")),
+        ("domain_name", format!("{name}.s3.{domain}")),
+        ("regional_domain_name", format!("{name}.s3.{region}.{domain}")),
+    ]
+}
+
 /// Why S3 refuses `name` as a bucket's name (InvalidBucketName), if it
 /// does.
 pub fn name_fault(name: &str) -> Option<&'static str> {
@@ -88,6 +105,20 @@ pub fn grants_public_access(policy: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn derived_attributes_follow_the_partition() {
+        let [_, id, arn, domain, regional] = settled("logs", "cn-north-1", "aws-cn");
+        assert_eq!(id.1, "logs");
+        assert_eq!(arn.1, "arn:aws-cn:s3:::logs");
+        assert_eq!(domain.1, "logs.s3.amazonaws.com.cn");
+        assert_eq!(regional.1, "logs.s3.cn-north-1.amazonaws.com.cn");
+        let [_, _, arn, domain, _] = settled("logs", "us-east-1", "aws");
+        assert_eq!(
+            (arn.1.as_str(), domain.1.as_str()),
+            ("arn:aws:s3:::logs", "logs.s3.amazonaws.com")
+        );
+    }
 
     #[test]
     fn bucket_names_follow_s3() {

@@ -106,15 +106,7 @@ pub(crate) fn create(
     sim.call(TAGGING);
     let fresh = canonical_of(&complete(Kind::S3Bucket, &Attrs::new()));
     settle(sim, &name, &fresh, &attrs)?;
-    let region = sim.region;
-    for (attr, value) in [
-        ("id", name.clone()),
-        ("domain_name", format!("{name}.s3.amazonaws.com")),
-        (
-            "regional_domain_name",
-            format!("{name}.s3.{region}.amazonaws.com"),
-        ),
-    ] {
+    for (attr, value) in berth_provider::s3::settled(&name, sim.region, "aws") {
         attrs.insert(attr.to_owned(), Value::String(value));
     }
     Ok(sim.insert_named(Kind::S3Bucket, arn, name, tags, attrs, false))
