@@ -1,7 +1,7 @@
 //! S3 buckets end to end on both clouds: a bucket whose policy names its
 //! own ARN applied in one go, versioning that S3 can only suspend refused
 //! with the call and what to write, and a bucket renamed (a new name is a
-//! new bucket, made before the old one goes).
+//! new bucket, made before the old one goes, its policy naming itself).
 
 mod common;
 
@@ -71,6 +71,12 @@ fn a_renamed_bucket_is_made_before_the_old_one_goes_on_both_clouds() {
         plan.expect_code(0);
         let line = "# s3_bucket.logs must be replaced (create before destroy)";
         assert!(plan.stdout.contains(line), "no `{line}` in:\n{}", plan.stdout);
+        // The successor's policy names the successor, not the old bucket.
+        assert!(
+            plan.stdout.contains("(known after apply)") && plan.stdout.contains("- Resource"),
+            "the policy's own ARN is the new bucket's:\n{}",
+            plan.stdout
+        );
         cloud.converges(dir, "the renamed bucket");
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
     }

@@ -104,13 +104,17 @@ fn plan_marked(
     let mut entries: Vec<(ResourceChange, Step)> = Vec::new();
     for address in dependency_order(&desired) {
         let (pending, depends_on) = &desired[&address];
-        // A group allowing itself: its own id is the live one, if it exists.
+        // A group allowing itself, a policy naming its own resource: its
+        // own id is the live one, if it exists and is kept (a successor's
+        // is known after apply: `successor`).
         let own_live = refers_to(pending, &address)
             .then(|| live_by_address.get(&address).and_then(|c| c.first()).cloned())
             .flatten();
+        let successor = std::cell::Cell::new(false);
         let lookup = |r: &RefTarget| match actions.get(&r.address) {
             _ if r.address == address => own_live
                 .as_ref()
+                .filter(|_| !successor.get())
                 .and_then(|l| l.attrs.get(&r.attr))
                 .cloned()
                 .unwrap_or(Value::Unknown),
@@ -130,6 +134,11 @@ fn plan_marked(
                 .unwrap_or(Value::Unknown),
         };
         let resolved = resolve_attrs(pending, &address, &lookup);
+        // As a successor would read itself, should the resource be replaced.
+        let as_successor = own_live.is_some().then(|| {
+            successor.set(true);
+            resolve_attrs(pending, &address, &lookup)
+        });
         subnet_vpcs.plan(&address, &resolved);
         let marks = marks_at(&address);
         let copies = live_by_address.remove(&address).unwrap_or_default();
@@ -143,12 +152,15 @@ fn plan_marked(
             Some(kept) => std::borrow::Cow::Owned(kept),
             None => std::borrow::Cow::Borrowed(pending),
         };
-        let resolved = match ignored {
-            Some(ignored) => owned::keep_live(resolved, ignored, current.as_ref()),
-            None => resolved,
+        let settle = |resolved: Attrs| {
+            let resolved = match ignored {
+                Some(ignored) => owned::keep_live(resolved, ignored, current.as_ref()),
+                None => resolved,
+            };
+            // What a deploy owns is desired as it is live.
+            owned::apply(&address, resolved, current.as_ref())
         };
-        // What a deploy owns is desired as it is live.
-        let resolved = owned::apply(&address, resolved, current.as_ref());
+        let mut resolved = settle(resolved);
         for (extra, duplicate) in extras {
             let (mut change, step) = deletion(extra, marks);
             change.duplicate = Some(duplicate);
@@ -174,6 +186,19 @@ fn plan_marked(
                 } else {
                     Action::Update
                 };
+                if let (Action::Replace(_), Some(fresh)) = (action, as_successor) {
+                    // The successor reads its own id and ARN, not these.
+                    resolved = settle(fresh);
+                    let forcing: BTreeSet<String> = changes
+                        .iter()
+                        .filter(|c| c.forces_replacement)
+                        .map(|c| c.name.clone())
+                        .collect();
+                    changes = differences(&address, &resolved, &live.attrs, marks);
+                    for c in changes.iter_mut() {
+                        c.forces_replacement |= forcing.contains(&c.name);
+                    }
+                }
                 (action, changes)
             }
         };
