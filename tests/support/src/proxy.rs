@@ -232,6 +232,8 @@ struct Request {
     json: bool,
     /// EC2's query dialect, whose errors have their own shape.
     ec2: bool,
+    /// S3's REST dialect, whose errors are an `<Error>` document.
+    s3: bool,
 }
 
 impl Request {
@@ -371,6 +373,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
     let mut head = Vec::new();
     let mut length = 0usize;
     let mut target = None;
+    let mut s3 = false;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 {
@@ -382,6 +385,10 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
         }
         if lower.starts_with("x-amz-target:") {
             target = line.split_once(':').map(|(_, v)| v.trim().to_owned());
+        }
+        // `Credential=KEY/DATE/REGION/SERVICE/aws4_request`
+        if lower.starts_with("authorization:") {
+            s3 = line.split('/').nth(3) == Some("s3");
         }
         // The upstream connection is used for one request only.
         if lower.starts_with("connection:") {
@@ -411,6 +418,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
         operation,
         json: target.is_some(),
         ec2,
+        s3,
     }))
 }
 
@@ -455,8 +463,12 @@ fn response(status: &str, content_type: &str, body: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// The error each protocol answers a throttled caller with.
+/// The error each protocol answers a throttled caller with (S3: 503
+/// SlowDown).
 fn throttling(request: &Request) -> Vec<u8> {
+    if request.s3 {
+        return s3_error("503 Slow Down", "SlowDown", "Please reduce your request rate.");
+    }
     error(
         request,
         "400 Bad Request",
@@ -478,10 +490,13 @@ fn server_error(request: &Request) -> Vec<u8> {
     )
 }
 
-/// An error in the request's protocol: JSON (`__type`), EC2's query XML, or
-/// the other query services' XML.
+/// An error in the request's protocol: JSON (`__type`), EC2's query XML,
+/// S3's `<Error>` document (with the query services' code), or the other
+/// query services' XML.
 fn error(request: &Request, status: &str, json: &str, ec2: &str, query: &str, message: &str) -> Vec<u8> {
-    if request.json {
+    if request.s3 {
+        s3_error(status, query, message)
+    } else if request.json {
         let body = format!(r#"{{"__type":"{json}","message":"{message}"}}"#);
         response(status, "application/x-amz-json-1.1", &body)
     } else if request.ec2 {
@@ -495,6 +510,14 @@ fn error(request: &Request, status: &str, json: &str, ec2: &str, query: &str, me
         );
         response(status, "text/xml", &body)
     }
+}
+
+/// An error as S3 answers one: an `<Error>` document at the root.
+fn s3_error(status: &str, code: &str, message: &str) -> Vec<u8> {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message><RequestId>fault-proxy</RequestId></Error>"
+    );
+    response(status, "application/xml", &body)
 }
 
 #[cfg(test)]
@@ -511,6 +534,25 @@ mod tests {
             body.len()
         )
         .into_bytes()
+    }
+
+    #[test]
+    fn s3_is_throttled_and_fails_as_s3_answers() {
+        let request = |s3| Request {
+            head: Vec::new(),
+            body: Vec::new(),
+            operation: String::new(),
+            json: false,
+            ec2: false,
+            s3,
+        };
+        let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("text");
+        let slow = text(throttling(&request(true)));
+        assert!(slow.starts_with("HTTP/1.1 503 Slow Down"), "{slow}");
+        assert!(slow.contains("<Error><Code>SlowDown</Code>"), "{slow}");
+        let down = text(server_error(&request(true)));
+        assert!(down.contains("<Error><Code>ServiceUnavailable</Code>"), "{down}");
+        assert!(text(throttling(&request(false))).contains("<ErrorResponse>"));
     }
 
     /// An upstream that answers every request with how many it has
@@ -574,6 +616,7 @@ mod tests {
             operation: String::new(),
             json: true,
             ec2: false,
+            s3: false,
         }
         .replay_key()
     }
