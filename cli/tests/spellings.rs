@@ -103,6 +103,7 @@ cases!(
     terraform_flow_log,
     terraform_sns_topic,
     terraform_s3_bucket,
+    terraform_sqs_queue,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

@@ -83,6 +83,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::FlowLog => super::flow_logs::check(stack, r, diags),
             Kind::SnsTopic => super::sns::check(r, diags),
             Kind::S3Bucket => super::s3::check(r, diags),
+            Kind::SqsQueue => super::sqs::check(stack, r, diags),
         }
         super::kms::user(stack, r, diags);
         super::tags::check(r, diags);

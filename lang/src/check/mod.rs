@@ -36,6 +36,7 @@ pub mod schema;
 mod secrets;
 mod sg_rules;
 mod sns;
+mod sqs;
 mod ssm;
 pub mod tags;
 pub(crate) mod terraform_names;

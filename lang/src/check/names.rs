@@ -269,6 +269,17 @@ fn given_name_rule(kind: Kind) -> Option<NameRule> {
             scope: None,
             case_insensitive: false,
         },
+        Kind::SqsQueue => NameRule {
+            attr: "name",
+            service: "SQS",
+            max: berth_provider::naming::SQS_QUEUE_MAX,
+            // `.` only in a FIFO queue's `.fifo` (`check::sqs`).
+            allowed: |c| c.is_ascii_alphanumeric() || "-_.".contains(c),
+            charset: "letters, digits, `-` and `_` (and `.fifo` at the end of a FIFO queue's)",
+            reserved: none,
+            scope: None,
+            case_insensitive: false,
+        },
         Kind::S3Bucket => NameRule {
             attr: "name",
             service: "S3",

@@ -142,6 +142,42 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("sns_topic", "fifo_topic", Berth::Name("fifo")),
     ("sns_topic", "kms_master_key_id", Berth::Name("kms_key")),
     ("sns_topic", "name_prefix", Berth::Note(NAME_PREFIX)),
+    ("sqs_queue", "fifo_queue", Berth::Name("fifo")),
+    (
+        "sqs_queue",
+        "visibility_timeout_seconds",
+        Berth::Name("visibility_timeout"),
+    ),
+    (
+        "sqs_queue",
+        "message_retention_seconds",
+        Berth::Name("message_retention"),
+    ),
+    ("sqs_queue", "delay_seconds", Berth::Name("delay")),
+    (
+        "sqs_queue",
+        "receive_wait_time_seconds",
+        Berth::Name("receive_wait_time"),
+    ),
+    ("sqs_queue", "kms_master_key_id", Berth::Name("kms_key")),
+    (
+        "sqs_queue",
+        "kms_data_key_reuse_period_seconds",
+        Berth::Name("kms_data_key_reuse"),
+    ),
+    (
+        "sqs_queue",
+        "sqs_managed_sse_enabled",
+        Berth::Name("sqs_managed_sse"),
+    ),
+    ("sqs_queue", "name_prefix", Berth::Note(NAME_PREFIX)),
+    (
+        "sqs_queue",
+        "redrive_allow_policy",
+        Berth::Note(
+            "not written yet: SQS lets every queue of the account use a queue as its dead-letter queue (`allowAll`); leave it out",
+        ),
+    ),
     ("s3_bucket", "bucket", Berth::Name("name")),
     ("s3_bucket", "bucket_prefix", Berth::Note(NAME_PREFIX)),
     ("s3_bucket", "bucket_domain_name", Berth::Name("domain_name")),

@@ -5,7 +5,8 @@
 //! `aws_ecr_lifecycle_policy`, `aws_kms_alias`, `aws_sns_topic_subscription`,
 //! `aws_sns_topic_policy`, `aws_s3_bucket_policy` and the bucket's
 //! versioning, encryption, public access block, ownership controls and
-//! lifecycle configuration): berth writes each as a setting
+//! lifecycle configuration, `aws_sqs_queue_policy` and
+//! `aws_sqs_queue_redrive_policy`): berth writes each as a setting
 //! of the resource it attaches to, so such a block is folded into that
 //! resource, wherever in the stack's files it is declared. A repeated
 //! attachment (`count`, `for_each`) folds into a list built by a `for`
@@ -65,6 +66,8 @@ struct Attachment {
 
 const ROUTE_TABLE: &[&str] = &["route_table_id", "route_table"];
 const BUCKET: &[&str] = &["bucket"];
+/// Terraform's name of the queue an SQS attachment names (its URL).
+const QUEUE: &[&str] = &["queue_url", "queue"];
 
 const ATTACHMENTS: &[Attachment] = &[
     Attachment {
@@ -224,6 +227,24 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Settings {
             renames: &[],
             blocks: &["lifecycle_rule"],
+        },
+    },
+    Attachment {
+        kinds: &["sqs_queue_policy", "queue_policy"],
+        parent: "sqs_queue",
+        by: QUEUE,
+        into: Into::Settings {
+            renames: &[("policy", "policy")],
+            blocks: &[],
+        },
+    },
+    Attachment {
+        kinds: &["sqs_queue_redrive_policy"],
+        parent: "sqs_queue",
+        by: QUEUE,
+        into: Into::Read {
+            from: "redrive_policy",
+            read: super::sqs::redrive_policy,
         },
     },
     Attachment {
@@ -469,7 +490,7 @@ fn parent_of(kind: &str, e: &Expr) -> Option<Parent> {
             for step in steps {
                 match step {
                     Step::Index(i) if index.is_none() => index = Some((**i).clone()),
-                    Step::Attr(a) if matches!(a.name.as_str(), "id" | "name" | "arn" | "key_id") => {}
+                    Step::Attr(a) if matches!(a.name.as_str(), "id" | "name" | "arn" | "key_id" | "url") => {}
                     _ => return None,
                 }
             }
@@ -1188,6 +1209,69 @@ sns_topic alerts {
 "#,
         );
         assert_eq!(terraform["sns_topic.alerts"], berth["sns_topic.alerts"]);
+    }
+
+    #[test]
+    fn a_queues_policy_and_redrive_policy_in_each_of_terraforms_shapes_are_its_settings() {
+        let terraform = resources(
+            r#"
+sqs_queue dlq {
+  name = "jobs-dlq"
+}
+sqs_queue jobs {
+  name           = "jobs"
+  redrive_policy = jsonencode({ deadLetterTargetArn = sqs_queue.dlq.arn, maxReceiveCount = 4 })
+}
+sqs_queue_policy jobs {
+  queue_url = sqs_queue.jobs.id
+  policy    = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+sqs_queue legacy {
+  name           = "legacy"
+  redrive_policy = "{\"deadLetterTargetArn\":\"${sqs_queue.dlq.arn}\",\"maxReceiveCount\":4}"
+}
+sqs_queue later {
+  name = "later"
+}
+sqs_queue_redrive_policy later {
+  queue_url = sqs_queue.later.url
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = sqs_queue.dlq.arn
+    maxReceiveCount     = 4
+  })
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+sqs_queue dlq {
+  name = "jobs-dlq"
+}
+sqs_queue jobs {
+  name              = "jobs"
+  dead_letter_queue = sqs_queue.dlq.arn
+  max_receive_count = 4
+  policy            = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+sqs_queue legacy {
+  name              = "legacy"
+  dead_letter_queue = sqs_queue.dlq.arn
+  max_receive_count = 4
+}
+sqs_queue later {
+  name              = "later"
+  dead_letter_queue = sqs_queue.dlq.arn
+  max_receive_count = 4
+}
+"#,
+        );
+        for queue in ["sqs_queue.jobs", "sqs_queue.legacy", "sqs_queue.later"] {
+            assert_eq!(terraform[queue], berth[queue], "{queue}");
+        }
+        assert_eq!(
+            errors("sqs_queue q {\n  redrive_policy = local.redrive\n}\nlocals {\n  redrive = \"\"\n}\n"),
+            ["a redrive policy is read as it is written"]
+        );
     }
 
     #[test]

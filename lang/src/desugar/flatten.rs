@@ -5,7 +5,7 @@
 //! `image_scanning_configuration` and `encryption_configuration`, a Cloud
 //! Map service's `dns_config` and `health_check_custom_config`, a
 //! target group's `stickiness`, a cluster's `containerInsights` `setting`,
-//! a role's `inline_policy`;
+//! a role's `inline_policy`, a queue's `redrive_policy`;
 //! and a health check's `enabled = true` (berth's target groups always
 //! check health).
 
@@ -137,7 +137,7 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
         .collect();
     let special = matches!(
         kind,
-        "target_group" | "cluster" | "role" | "s3_bucket" | "s3_bucket_lifecycle_configuration"
+        "target_group" | "cluster" | "role" | "s3_bucket" | "s3_bucket_lifecycle_configuration" | "sqs_queue"
     );
     if flat.is_empty() && !special {
         return;
@@ -149,6 +149,9 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
                 Some((_, path, renames)) => block.body.extend(settings(&kind, path, b, renames, diags)),
                 None => block.body.extend(special_block(&kind, b, diags)),
             },
+            Item::Attribute(a) if kind == "sqs_queue" && a.name.name == "redrive_policy" => {
+                block.body.extend(super::sqs::redrive_policy(a.value, diags));
+            }
             other => block.body.push(other),
         }
     }

@@ -41,6 +41,7 @@ mod names;
 mod policy_document;
 mod rules;
 mod s3;
+mod sqs;
 mod template_file;
 
 use crate::FileId;

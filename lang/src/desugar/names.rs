@@ -34,6 +34,7 @@ const IDS: &[(Kind, &str)] = &[
     (Kind::SsmParameter, "name"),
     (Kind::MetricAlarm, "name"),
     (Kind::KmsKey, "key_id"),
+    (Kind::SqsQueue, "url"),
 ];
 
 /// Terraform's resource types written without `aws_` that berth names

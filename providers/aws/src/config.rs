@@ -37,6 +37,7 @@ pub struct Clients {
     pub kms: aws_sdk_kms::Client,
     pub route53: aws_sdk_route53::Client,
     pub sns: aws_sdk_sns::Client,
+    pub sqs: aws_sdk_sqs::Client,
     /// S3, path-style when an endpoint is configured ([`s3_client`]).
     pub s3: aws_sdk_s3::Client,
     /// The Resource Groups Tagging API: a stack's resources by tag.
@@ -63,6 +64,7 @@ impl Clients {
             kms: aws_sdk_kms::Client::new(config),
             route53: aws_sdk_route53::Client::new(config),
             sns: aws_sdk_sns::Client::new(config),
+            sqs: aws_sdk_sqs::Client::new(config),
             s3: s3_client(config),
             tagging: aws_sdk_resourcegroupstagging::Client::new(config),
         }

@@ -1,6 +1,7 @@
 //! berth's AWS provider: [`AwsProvider`] implements
 //! [`berth_provider::Provider`] over the official AWS SDK for Rust (EC2,
-//! Elastic Load Balancing v2, ECS, CloudWatch Logs, IAM, KMS, SNS, S3, ...).
+//! Elastic Load Balancing v2, ECS, CloudWatch Logs, IAM, KMS, SNS, S3, SQS,
+//! ...).
 //!
 //! # The cloud is the state
 //!
@@ -58,6 +59,10 @@
 //!   `GetBucketVersioning`, `GetBucketEncryption`, `GetPublicAccessBlock`,
 //!   `GetBucketOwnershipControls`, `GetBucketPolicy` and
 //!   `GetBucketLifecycleConfiguration` per bucket, at once.
+//! - SQS: the tagging API and `ListQueues` (for queues under berth's name
+//!   prefix for the stack that the tagging API does not list yet, their
+//!   tags by `ListQueueTags`; `GetQueueUrl` for a tagged queue the listing
+//!   does not hold), then `GetQueueAttributes` per queue.
 //!
 //! Children that carry no tags are read with their parent: routes and
 //! subnet associations of route tables, security group rules, listener
@@ -111,6 +116,7 @@ mod s3;
 mod scope;
 mod secrets;
 mod sns;
+mod sqs;
 mod ssm;
 mod tagging;
 mod token;
@@ -185,6 +191,7 @@ impl Provider for AwsProvider {
             keys,
             topics,
             buckets,
+            queues,
         ) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
@@ -202,6 +209,7 @@ impl Provider for AwsProvider {
             kms::read_all(self, stack),
             sns::read_all(self, stack),
             s3::read_all(self, stack),
+            sqs::read_all(self, stack),
         );
         let mut out = Vec::new();
         for part in [
@@ -221,6 +229,7 @@ impl Provider for AwsProvider {
             keys,
             topics,
             buckets,
+            queues,
         ] {
             out.extend(part?);
         }
@@ -238,7 +247,9 @@ impl Provider for AwsProvider {
     /// GetHostedZone, ListResourceRecordSets from the record's name,
     /// GetPolicy (by ARN, or ListPolicies for a name), DescribeKey (by key
     /// id, ARN or alias name), GetTopicAttributes (by topic ARN or name),
-    /// GetBucketLocation and the bucket's reads (by bucket name or ARN).
+    /// GetBucketLocation and the bucket's reads (by bucket name or ARN),
+    /// GetQueueUrl (by queue name or ARN), ListQueueTags and
+    /// GetQueueAttributes.
     async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError> {
         let kind = address.kind;
         let one = scope::One::new(address, id);
@@ -274,6 +285,7 @@ impl Provider for AwsProvider {
             Kind::KmsKey => kms::read_one(self, &scope).await?.into_iter().collect(),
             Kind::SnsTopic => sns::read_one(self, &scope).await?.into_iter().collect(),
             Kind::S3Bucket => s3::read_one(self, &scope).await?.into_iter().collect(),
+            Kind::SqsQueue => sqs::read_one(self, &scope).await?.into_iter().collect(),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -286,7 +298,7 @@ impl Provider for AwsProvider {
     /// TagRole, ECR TagResource, Cloud Map TagResource, Route 53
     /// ChangeTagsForResource (a record: its marker written beside it), IAM
     /// TagPolicy, KMS TagResource, SNS TagResource, S3 PutBucketTagging (the
-    /// bucket's tags and berth's).
+    /// bucket's tags and berth's), SQS TagQueue.
     async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         match live.address.kind {
             Kind::Vpc
@@ -316,6 +328,7 @@ impl Provider for AwsProvider {
             Kind::KmsKey => kms::adopt(self, stack, live).await,
             Kind::SnsTopic => sns::adopt(self, stack, live).await,
             Kind::S3Bucket => s3::adopt(self, stack, live).await,
+            Kind::SqsQueue => sqs::adopt(self, stack, live).await,
         }
     }
 
@@ -347,6 +360,7 @@ impl Provider for AwsProvider {
             Kind::KmsKey => kms::create(self, stack, desired).await,
             Kind::SnsTopic => sns::create(self, stack, desired).await,
             Kind::S3Bucket => s3::create(self, stack, desired).await,
+            Kind::SqsQueue => sqs::create(self, stack, desired).await,
         }
     }
 
@@ -385,6 +399,7 @@ impl Provider for AwsProvider {
             Kind::KmsKey => kms::update(self, stack, live, desired).await,
             Kind::SnsTopic => sns::update(self, live, desired).await,
             Kind::S3Bucket => s3::update(self, stack, live, desired).await,
+            Kind::SqsQueue => sqs::update(self, live, desired).await,
         }
     }
 
@@ -424,6 +439,7 @@ impl Provider for AwsProvider {
             Kind::KmsKey => kms::delete(self, live).await,
             Kind::SnsTopic => sns::delete(self, live).await,
             Kind::S3Bucket => s3::delete(self, live).await,
+            Kind::SqsQueue => sqs::delete(self, live).await,
         }
     }
 

@@ -406,8 +406,16 @@ async fn reads_find_what_the_tagging_api_does_not_list_yet() {
             _ => true,
         };
         if expected {
+            let mut got = live.get(key).map(|l| l.attrs.clone());
+            // moto's queue URLs name the host the request reached: here
+            // the proxy's.
+            if let Some(got) = got.as_mut().filter(|_| r.address.kind == Kind::SqsQueue) {
+                let url = got.get("url").and_then(Value::as_str).unwrap_or_default();
+                assert!(url.ends_with(&format!("/{}", text(r, "name"))), "{key}: {url}");
+                got.insert("url".to_owned(), r.attrs["url"].clone());
+            }
             assert_eq!(
-                live.get(key).map(|l| &l.attrs),
+                got.as_ref(),
                 Some(&r.attrs),
                 "{key} is read without the tagging API"
             );

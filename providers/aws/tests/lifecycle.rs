@@ -9,6 +9,8 @@ mod kms;
 mod s3;
 #[path = "lifecycle/sns.rs"]
 mod sns;
+#[path = "lifecycle/sqs.rs"]
+mod sqs;
 mod support;
 
 use aws_sdk_ec2::types::Filter;
@@ -115,6 +117,34 @@ async fn blog_stack_creates_reads_back_and_deletes() {
                 );
                 assert_eq!(tags.get("berth:force_destroy").map(String::as_str), Some("true"));
                 assert_eq!(tags.get("team").map(String::as_str), Some("web"));
+            }
+            // Both FIFO; the jobs queue with content-based deduplication,
+            // a long visibility timeout and long polling, redriven to the
+            // dead letters queue after 5 receives; 14 days' retention for
+            // the dead letters.
+            Kind::SqsQueue => {
+                assert_eq!(attrs["fifo"], "true");
+                assert_eq!(attrs["arn"], text(r, "arn"));
+                assert!(
+                    text(r, "url").ends_with(&format!("/{}", text(r, "name"))),
+                    "{r:?}"
+                );
+                if r.address.name == "jobs" {
+                    assert_eq!(attrs["content_based_deduplication"], "true");
+                    assert_eq!(attrs["visibility_timeout"], "120");
+                    assert_eq!(attrs["receive_wait_time"], "20");
+                    let redrive: serde_json::Value =
+                        serde_json::from_str(&attrs["redrive_policy"]).expect("RedrivePolicy JSON");
+                    assert_eq!(
+                        redrive["deadLetterTargetArn"],
+                        text(&created["sqs_queue.dead_letters"], "arn").as_str()
+                    );
+                    assert_eq!(redrive["maxReceiveCount"], 5);
+                    assert_eq!(tags.get("team").map(String::as_str), Some("web"));
+                } else {
+                    assert_eq!(attrs["message_retention"], "1209600");
+                    assert!(!attrs.contains_key("redrive_policy"), "{attrs:?}");
+                }
             }
             Kind::SsmParameter => {
                 assert_eq!(attrs["type"], "SecureString");
@@ -275,6 +305,10 @@ async fn blog_stack_creates_reads_back_and_deletes() {
     // The bucket is gone.
     let buckets = env.raw.s3.list_buckets().send().await.expect("ListBuckets");
     assert!(buckets.buckets().is_empty(), "{buckets:?}");
+
+    // The queues are gone.
+    let queues = env.raw.sqs.list_queues().send().await.expect("ListQueues");
+    assert!(queues.queue_urls().is_empty(), "{queues:?}");
 
     // Deleting what is already gone succeeds (a re-run after a crash).
     destroy(p, stack, &in_order(&created)[..5]).await;

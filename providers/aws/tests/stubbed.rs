@@ -22,6 +22,8 @@ use berth_provider::{Address, ErrorClass, Kind, Provider, Resource, Value};
 mod kms;
 #[path = "stubbed/s3.rs"]
 mod s3;
+#[path = "stubbed/sqs.rs"]
+mod sqs;
 
 /// A provider whose clients `stub` replaces; the others are never called.
 fn provider(stub: impl FnOnce(&mut Clients)) -> AwsProvider {

@@ -85,6 +85,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::FlowLog => "DescribeFlowLogs",
         Kind::SnsTopic => "GetTopicAttributes",
         Kind::S3Bucket => "GetBucketTagging",
+        Kind::SqsQueue => "GetQueueAttributes",
     }
 }
 

@@ -41,6 +41,7 @@ pub enum Kind {
     FlowLog,
     SnsTopic,
     S3Bucket,
+    SqsQueue,
 }
 
 /// The name given is not a resource kind.
@@ -50,7 +51,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 32] = [
+    pub const ALL: [Kind; 33] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -83,6 +84,7 @@ impl Kind {
         Kind::FlowLog,
         Kind::SnsTopic,
         Kind::S3Bucket,
+        Kind::SqsQueue,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -120,6 +122,7 @@ impl Kind {
             Kind::FlowLog => "flow_log",
             Kind::SnsTopic => "sns_topic",
             Kind::S3Bucket => "s3_bucket",
+            Kind::SqsQueue => "sqs_queue",
         }
     }
 

@@ -28,6 +28,7 @@ pub mod scaling;
 pub mod schema;
 pub mod secret;
 pub mod sns;
+pub mod sqs;
 mod stats;
 mod tags;
 mod value;

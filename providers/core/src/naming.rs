@@ -204,6 +204,22 @@ fn topic_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "-_".contains(c)
 }
 
+/// SQS queue names: `{stack}-{name}` (plus `-{key}`), letters, digits,
+/// `-` and `_`, at most 80 with `.fifo` for a FIFO queue.
+pub fn sqs_queue(stack: &str, address: &Address, fifo: bool) -> String {
+    let suffix = if fifo { FIFO_SUFFIX } else { "" };
+    let name = sanitise(&base(stack, address), topic_char, SQS_QUEUE_MAX - suffix.len());
+    format!("{name}{suffix}")
+}
+
+/// The prefix every queue name berth derives for `stack` starts with.
+pub fn sqs_queue_prefix(stack: &str) -> String {
+    sanitise(&format!("{stack}-"), topic_char, SQS_QUEUE_MAX)
+}
+
+/// The longest an SQS queue's name may be, `.fifo` included.
+pub const SQS_QUEUE_MAX: usize = 80;
+
 /// Load balancer and target group names: at most 32 letters, digits and
 /// hyphens, not starting or ending with a hyphen: a prefix of
 /// `{stack}-{name}` cut to 25 characters, `-` and 6 hex digits of `random`.
@@ -288,6 +304,7 @@ pub fn uncut(stack: &str, address: &Address) -> Option<(String, usize)> {
         Kind::Secret => Some((secret_base(stack, address), 512)),
         // The longest a FIFO topic's name may be without its `.fifo`.
         Kind::SnsTopic => Some((base(stack, address), 256 - FIFO_SUFFIX.len())),
+        Kind::SqsQueue => Some((base(stack, address), SQS_QUEUE_MAX - FIFO_SUFFIX.len())),
         _ => None,
     }
 }
@@ -310,6 +327,11 @@ mod tests {
         assert_eq!(log_group_prefix("blog"), "/ecs/blog/");
         let topic = Address::new(Kind::SnsTopic, "alerts");
         assert!(sns_topic("blog.dev", &topic, true).starts_with(&sns_topic_prefix("blog.dev")));
+        let queue = Address::with_key(Kind::SqsQueue, "jobs", "eu west");
+        assert_eq!(sqs_queue("blog.dev", &queue, true), "blog-dev-jobs-eu-west.fifo");
+        assert!(sqs_queue("blog.dev", &queue, false).starts_with(&sqs_queue_prefix("blog.dev")));
+        let long = sqs_queue("s", &Address::new(Kind::SqsQueue, "x".repeat(100)), true);
+        assert_eq!(long.len(), SQS_QUEUE_MAX);
         let param = Address::with_key(Kind::SsmParameter, "db_url", "eu west");
         assert_eq!(ssm_parameter("blog", &param), "/blog/db_url-eu-west");
         let long = Address::new(Kind::Role, "x".repeat(100));

@@ -313,6 +313,17 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "InvalidArgument",
             tag: "PutBucketTagging",
         },
+        // SetQueueAttributes changes every setting in one call; tags
+        // change by TagQueue and UntagQueue.
+        Kind::SqsQueue => &Api {
+            create: "CreateQueue",
+            update: "SetQueueAttributes",
+            delete: "DeleteQueue",
+            describe: "ListQueues",
+            not_found: "AWS.SimpleQueueService.NonExistentQueue",
+            invalid: "InvalidParameterValue",
+            tag: "TagQueue",
+        },
     }
 }
 

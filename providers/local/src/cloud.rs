@@ -29,7 +29,7 @@ use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
     acm, cloudwatch, discovery, ec2, ecr, ecs, elb, endpoint, flow_logs, iam, kms, logs, lookup,
-    managed_policy, names, nat, route53, s3, secrets, sns, ssm,
+    managed_policy, names, nat, route53, s3, secrets, sns, sqs, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
 
@@ -385,6 +385,7 @@ fn lookup(sim: &Sim, kind: Kind, id: &str) -> Option<String> {
             | Kind::SsmParameter
             | Kind::LoadBalancer
             | Kind::TargetGroup
+            | Kind::SqsQueue
     );
     let named = |r: &crate::model::Record| {
         let is = |f: &str| str_of(&r.attrs, f) == Some(id);
@@ -570,6 +571,7 @@ impl Provider for LocalCloud {
                 Kind::FlowLog => flow_logs::create(sim, stack, address, attrs, tags)?,
                 Kind::SnsTopic => sns::create(sim, stack, address, attrs, tags)?,
                 Kind::S3Bucket => s3::create(sim, stack, address, attrs, tags)?,
+                Kind::SqsQueue => sqs::create(sim, stack, address, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -623,6 +625,7 @@ impl Provider for LocalCloud {
                 Kind::KmsKey => kms::update(sim, &key, &old, &new)?,
                 Kind::SnsTopic => sns::update(sim, &old, &mut new)?,
                 Kind::S3Bucket => s3::update(sim, &key, &old, &mut new, &tags)?,
+                Kind::SqsQueue => sqs::update(sim, &old, &mut new, &desired.attrs)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -743,6 +746,7 @@ impl Provider for LocalCloud {
                 Kind::FlowLog => flow_logs::delete(sim, &key),
                 Kind::SnsTopic => sns::delete(sim, &key),
                 Kind::S3Bucket => s3::delete(sim, &key),
+                Kind::SqsQueue => sqs::delete(sim, &key),
             }
         })
         .await

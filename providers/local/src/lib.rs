@@ -114,6 +114,7 @@ mod scaling;
 mod secrets;
 mod sim;
 mod sns;
+mod sqs;
 mod ssm;
 mod store;
 

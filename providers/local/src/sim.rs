@@ -249,6 +249,7 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         }
         Kind::SnsTopic => "Topic does not exist".to_owned(),
         Kind::S3Bucket => "The specified bucket does not exist".to_owned(),
+        Kind::SqsQueue => "The specified queue does not exist.".to_owned(),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

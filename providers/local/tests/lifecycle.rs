@@ -119,6 +119,25 @@ async fn ids_arns_and_names_have_aws_formats() {
         get("sns_topic.alerts", "arn"),
         "arn:aws:sns:us-east-1:123456789012:blog-dev-alerts"
     );
+    // A queue's URL is its identity; a FIFO queue's name ends in `.fifo`.
+    for (addr, name) in [
+        ("sqs_queue.dead_letters", "blog-dev-dead_letters.fifo"),
+        ("sqs_queue.jobs", "blog-dev-jobs.fifo"),
+    ] {
+        assert_eq!(get(addr, "name"), name);
+        assert_eq!(
+            get(addr, "url"),
+            format!("https://sqs.us-east-1.amazonaws.com/123456789012/{name}")
+        );
+        assert_eq!(
+            get(addr, "arn"),
+            format!("arn:aws:sqs:us-east-1:123456789012:{name}")
+        );
+    }
+    assert_eq!(
+        get("sqs_queue.jobs", "dead_letter_queue"),
+        get("sqs_queue.dead_letters", "arn")
+    );
     // A bucket's name is unique across AWS: 6 random hex digits follow.
     let bucket = get("s3_bucket.logs", "name");
     let suffix = bucket
@@ -297,6 +316,8 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "metric_alarm.login_cpu",
         "service.login",
         "task_definition.login",
+        "sqs_queue.jobs",
+        "sqs_queue.dead_letters",
         "s3_bucket.logs",
         "sns_topic.alerts",
         "flow_log.vpc",

@@ -2724,3 +2724,473 @@ async fn force_destroy_rides_along_as_a_tag_and_an_empty_bucket_goes() {
     cloud.delete("s", &forced).await.unwrap();
     assert_eq!(made_since(&cloud, &before, "ListObjectVersions"), 1);
 }
+
+fn queue(name: &str, pairs: &[(&str, Value)]) -> Resource {
+    desired(Kind::SqsQueue, name, pairs)
+}
+
+/// A queue policy letting the topic `topic` send to the queue `arn`.
+fn queue_policy(arn: &str, topic: &str) -> Value {
+    Value::from_json(&serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "Service": "sns.amazonaws.com" },
+            "Action": "sqs:SendMessage",
+            "Resource": arn,
+            "Condition": { "ArnEquals": { "aws:SourceArn": topic } },
+        }],
+    }))
+}
+
+#[tokio::test]
+async fn sqs_queues_are_refused_as_sqs_refuses_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let fifo = ("fifo", Value::Bool(true));
+    let standard_dlq = create(&cloud, "s", queue("dlq", &[])).await;
+    let fifo_dlq = create(&cloud, "s", queue("fifo_dlq", std::slice::from_ref(&fifo))).await;
+    let redrive = |dlq: &Resource, count: i64| {
+        [
+            ("dead_letter_queue", dlq.attrs["arn"].clone()),
+            ("max_receive_count", Value::Int(count)),
+        ]
+    };
+    let missing = "arn:aws:sqs:us-east-1:123456789012:gone";
+    let refused = [
+        // Names: letters, digits, `-` and `_`, at most 80, `.fifo` a FIFO
+        // queue's own.
+        (
+            queue("q", &[("name", s("team jobs"))]),
+            "CreateQueue",
+            "InvalidParameterValue",
+            "`team jobs`",
+        ),
+        (
+            queue("q", &[("name", s(&"a".repeat(81)))]),
+            "CreateQueue",
+            "InvalidParameterValue",
+            "1 to 80",
+        ),
+        (
+            queue("q", &[("name", s("jobs")), fifo.clone()]),
+            "CreateQueue",
+            "InvalidParameterValue",
+            "`.fifo`",
+        ),
+        (
+            queue("q", &[("name", s("jobs.fifo"))]),
+            "CreateQueue",
+            "InvalidParameterValue",
+            "`.fifo`",
+        ),
+        // A FIFO queue's settings, on a standard queue.
+        (
+            queue("q", &[("content_based_deduplication", Value::Bool(true))]),
+            "CreateQueue",
+            "InvalidAttributeName",
+            "ContentBasedDeduplication",
+        ),
+        (
+            queue("q", &[("deduplication_scope", s("queue"))]),
+            "CreateQueue",
+            "InvalidAttributeName",
+            "DeduplicationScope",
+        ),
+        (
+            queue("q", &[fifo.clone(), ("deduplication_scope", s("group"))]),
+            "CreateQueue",
+            "InvalidAttributeValue",
+            "DeduplicationScope",
+        ),
+        // High throughput needs deduplication per message group, which a
+        // scope left out (per queue) is not.
+        (
+            queue(
+                "q",
+                &[fifo.clone(), ("fifo_throughput_limit", s("perMessageGroupId"))],
+            ),
+            "CreateQueue",
+            "InvalidAttributeValue",
+            "messageGroup",
+        ),
+        // One kind of encryption at a time.
+        (
+            queue(
+                "q",
+                &[
+                    ("kms_key", s("alias/aws/sqs")),
+                    ("sqs_managed_sse", Value::Bool(true)),
+                ],
+            ),
+            "CreateQueue",
+            "InvalidAttributeName",
+            "SqsManagedSseEnabled",
+        ),
+        // A redrive policy: both halves, a queue's ARN, a count of 1 to
+        // 1,000, a dead-letter queue that exists and is of the same type.
+        (
+            queue("q", &[("dead_letter_queue", standard_dlq.attrs["arn"].clone())]),
+            "CreateQueue",
+            "InvalidParameterValue",
+            "max_receive_count",
+        ),
+        (
+            queue("q", &[("max_receive_count", Value::Int(3))]),
+            "CreateQueue",
+            "InvalidParameterValue",
+            "dead_letter_queue",
+        ),
+        (
+            queue(
+                "q",
+                &[
+                    ("dead_letter_queue", standard_dlq.attrs["url"].clone()),
+                    ("max_receive_count", Value::Int(3)),
+                ],
+            ),
+            "CreateQueue",
+            "InvalidParameterValue",
+            "not an SQS queue's ARN",
+        ),
+        (
+            queue("q", &redrive(&standard_dlq, 0)),
+            "CreateQueue",
+            "InvalidParameterValue",
+            "maxReceiveCount: 0",
+        ),
+        (
+            queue("q", &redrive(&standard_dlq, 1_001)),
+            "CreateQueue",
+            "InvalidParameterValue",
+            "maxReceiveCount: 1001",
+        ),
+        (
+            queue(
+                "q",
+                &[
+                    ("dead_letter_queue", s(missing)),
+                    ("max_receive_count", Value::Int(3)),
+                ],
+            ),
+            "CreateQueue",
+            "AWS.SimpleQueueService.NonExistentQueue",
+            missing,
+        ),
+        (
+            queue("q", &redrive(&fifo_dlq, 3)),
+            "CreateQueue",
+            "InvalidParameterCombination",
+            "same type",
+        ),
+        (
+            queue("q", &[&[fifo.clone()][..], &redrive(&standard_dlq, 3)].concat()),
+            "CreateQueue",
+            "InvalidParameterCombination",
+            "same type",
+        ),
+        // A policy in IAM's grammar for a resource's policy.
+        (
+            queue("q", &[("policy", s("{not json"))]),
+            "CreateQueue",
+            "InvalidAttributeValue",
+            "Policy",
+        ),
+        (
+            queue(
+                "q",
+                &[(
+                    "policy",
+                    Value::from_json(&serde_json::json!({
+                        "Version": "2012-10-17",
+                        "Statement": [{ "Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*" }],
+                    })),
+                )],
+            ),
+            "CreateQueue",
+            "InvalidAttributeValue",
+            "Principal",
+        ),
+    ];
+    for (desired, call, code, reason) in refused {
+        let err = expect(cloud.create("s", &desired).await, call, code);
+        assert!(err.message.contains(reason), "{reason}: {err}");
+    }
+    // The numbers' ranges.
+    for (attr, n, aws) in [
+        ("visibility_timeout", 43_201, "VisibilityTimeout"),
+        ("visibility_timeout", -1, "VisibilityTimeout"),
+        ("message_retention", 59, "MessageRetentionPeriod"),
+        ("message_retention", 1_209_601, "MessageRetentionPeriod"),
+        ("max_message_size", 1_023, "MaximumMessageSize"),
+        ("max_message_size", 1_048_577, "MaximumMessageSize"),
+        ("delay", 901, "DelaySeconds"),
+        ("receive_wait_time", 21, "ReceiveMessageWaitTimeSeconds"),
+        ("kms_data_key_reuse", 59, "KmsDataKeyReusePeriodSeconds"),
+        ("kms_data_key_reuse", 86_401, "KmsDataKeyReusePeriodSeconds"),
+    ] {
+        let err = expect(
+            cloud.create("s", &queue("q", &[(attr, Value::Int(n))])).await,
+            "CreateQueue",
+            "InvalidAttributeValue",
+        );
+        assert!(err.message.contains(aws), "{attr}: {err}");
+    }
+    // Nothing is left of a refused create.
+    let held = cloud.read_all("s").await.unwrap();
+    assert_eq!(held, vec![standard_dlq.clone(), fifo_dlq.clone()]);
+
+    // What SQS chooses for the settings left out: its own encryption, and
+    // a FIFO queue's deduplication and throughput per queue.
+    assert_eq!(standard_dlq.attrs["sqs_managed_sse"], Value::Bool(true));
+    assert_eq!(standard_dlq.attrs["deduplication_scope"], Value::Null);
+    assert_eq!(standard_dlq.attrs["fifo_throughput_limit"], Value::Null);
+    assert_eq!(fifo_dlq.attrs["deduplication_scope"], s("queue"));
+    assert_eq!(fifo_dlq.attrs["fifo_throughput_limit"], s("perQueue"));
+    assert_eq!(fifo_dlq.attrs["name"], s("s-fifo_dlq.fifo"));
+
+    // What SQS takes: a high-throughput FIFO queue with a FIFO dead-letter
+    // queue, a standard queue with a KMS key (any key: SQS asks KMS only
+    // when a message is sent), an SNS topic's policy naming the queue.
+    let fast = create(
+        &cloud,
+        "s",
+        queue(
+            "fast",
+            &[
+                &[
+                    fifo,
+                    ("deduplication_scope", s("messageGroup")),
+                    ("fifo_throughput_limit", s("perMessageGroupId")),
+                ][..],
+                &redrive(&fifo_dlq, 1_000),
+            ]
+            .concat(),
+        ),
+    )
+    .await;
+    assert_eq!(fast.attrs["name"], s("s-fast.fifo"));
+    let arn = "arn:aws:sqs:us-east-1:123456789012:jobs";
+    let topic = "arn:aws:sns:us-east-1:123456789012:alerts";
+    let sealed = create(
+        &cloud,
+        "s",
+        queue(
+            "sealed",
+            &[
+                ("name", s("jobs")),
+                ("kms_key", s("alias/nobody-has-this")),
+                ("policy", queue_policy(arn, topic)),
+                ("delay", Value::Int(900)),
+                ("receive_wait_time", Value::Int(20)),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(sealed.attrs["arn"], s(arn));
+    assert_eq!(
+        sealed.attrs["url"],
+        s("https://sqs.us-east-1.amazonaws.com/123456789012/jobs")
+    );
+    assert_eq!(sealed.attrs["sqs_managed_sse"], Value::Bool(false));
+    assert_eq!(cloud.read_all("s").await.unwrap().len(), 4);
+}
+
+#[tokio::test]
+async fn a_repeated_create_queue_gives_the_queue_back_unless_it_differs() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let pairs = [
+        ("name", s("shared")),
+        ("visibility_timeout", Value::Int(60)),
+        ("tags", tags(&[("team", "web")])),
+    ];
+    let first = create(&cloud, "s", queue("jobs", &pairs)).await;
+    // A create whose answer was lost, made again: the same queue.
+    let again = cloud.create("s", &queue("jobs", &pairs)).await.unwrap();
+    assert_eq!(again, first);
+    assert_eq!(cloud.calls()["CreateQueue"], 2);
+
+    let err = expect(
+        cloud
+            .create(
+                "s",
+                &queue(
+                    "jobs",
+                    &[("name", s("shared")), ("visibility_timeout", Value::Int(30))],
+                ),
+            )
+            .await,
+        "CreateQueue",
+        "QueueAlreadyExists",
+    );
+    assert!(err.message.contains("VisibilityTimeout"), "{err}");
+    // The same request from another stack: the queue's berth tags differ.
+    let err = expect(
+        cloud.create("other", &queue("jobs", &pairs)).await,
+        "CreateQueue",
+        "QueueAlreadyExists",
+    );
+    assert!(err.message.contains("different tags"), "{err}");
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![first.clone()]);
+    assert!(cloud.read_all("other").await.unwrap().is_empty());
+
+    // A name is the account's in its region only.
+    let west = LocalCloud::open(&dir.path().join("west.json"), "us-west-2").unwrap();
+    let there = create(&west, "s", queue("jobs", &pairs)).await;
+    assert_eq!(
+        there.attrs["url"],
+        s("https://sqs.us-west-2.amazonaws.com/123456789012/shared")
+    );
+
+    // `berth import` names a queue by its URL, ARN or name.
+    let address = berth_provider::Address::new(Kind::SqsQueue, "jobs");
+    for id in [
+        "https://sqs.us-east-1.amazonaws.com/123456789012/shared",
+        "arn:aws:sqs:us-east-1:123456789012:shared",
+        "shared",
+    ] {
+        let found = cloud.read_one(&address, id).await.unwrap();
+        assert_eq!(found.map(|f| f.resource), Some(first.clone()), "{id}");
+    }
+    assert!(cloud.read_one(&address, "nobodys").await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn queue_settings_change_in_one_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let made = create(&cloud, "s", queue("jobs", &[])).await;
+
+    // Two settings, one call; the tags alone, no SetQueueAttributes.
+    let before = cloud.calls();
+    let desired = queue(
+        "jobs",
+        &[("visibility_timeout", Value::Int(120)), ("delay", Value::Int(5))],
+    );
+    let updated = cloud.update("s", &made, &desired).await.unwrap();
+    assert_eq!(updated.attrs["visibility_timeout"], Value::Int(120));
+    assert_eq!(updated.attrs["delay"], Value::Int(5));
+    assert_eq!(made_since(&cloud, &before, "SetQueueAttributes"), 1);
+    let before = cloud.calls();
+    let tagged = with(desired.clone(), "tags", tags(&[("team", "web")]));
+    let updated = cloud.update("s", &updated, &tagged).await.unwrap();
+    assert_eq!(made_since(&cloud, &before, "SetQueueAttributes"), 0);
+    assert_eq!(made_since(&cloud, &before, "TagQueue"), 1);
+    assert_eq!(updated.attrs["url"], made.attrs["url"]);
+
+    // Out of range, refused; the queue as it was.
+    expect(
+        cloud
+            .update(
+                "s",
+                &updated,
+                &with(tagged.clone(), "receive_wait_time", Value::Int(30)),
+            )
+            .await,
+        "SetQueueAttributes",
+        "InvalidAttributeValue",
+    );
+    // A redrive policy is checked as it is set.
+    let missing = [
+        ("dead_letter_queue", s("arn:aws:sqs:us-east-1:123456789012:gone")),
+        ("max_receive_count", Value::Int(3)),
+    ];
+    let redriven = |r: &Resource| missing.iter().fold(r.clone(), |r, (k, v)| with(r, k, v.clone()));
+    expect(
+        cloud.update("s", &updated, &redriven(&tagged)).await,
+        "SetQueueAttributes",
+        "AWS.SimpleQueueService.NonExistentQueue",
+    );
+    // A FIFO queue is another queue.
+    expect(
+        cloud
+            .update("s", &updated, &with(tagged.clone(), "fifo", Value::Bool(true)))
+            .await,
+        "SetQueueAttributes",
+        "InvalidParameterValue",
+    );
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![updated]);
+}
+
+#[tokio::test]
+async fn a_kms_key_switches_sqss_own_encryption_off_and_back_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let made = create(&cloud, "s", queue("jobs", &[])).await;
+    assert_eq!(made.attrs["sqs_managed_sse"], Value::Bool(true));
+
+    // A key given, SQS's own encryption left out: SQS switches it off.
+    let sealed = queue("jobs", &[("kms_key", s("alias/aws/sqs"))]);
+    let updated = cloud.update("s", &made, &sealed).await.unwrap();
+    assert_eq!(updated.attrs["kms_key"], s("alias/aws/sqs"));
+    assert_eq!(updated.attrs["sqs_managed_sse"], Value::Bool(false));
+    // Left out again, it stays off while the key stays.
+    let desired = with(sealed, "kms_data_key_reuse", Value::Int(600));
+    let updated = cloud.update("s", &updated, &desired).await.unwrap();
+    assert_eq!(updated.attrs["sqs_managed_sse"], Value::Bool(false));
+    // Both at once is refused, the queue as it was.
+    expect(
+        cloud
+            .update(
+                "s",
+                &updated,
+                &with(desired, "sqs_managed_sse", Value::Bool(true)),
+            )
+            .await,
+        "SetQueueAttributes",
+        "InvalidAttributeName",
+    );
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![updated.clone()]);
+
+    // The key taken away (`""` is none): SQS's own encryption again.
+    let plain = cloud
+        .update("s", &updated, &queue("jobs", &[("kms_key", s(""))]))
+        .await
+        .unwrap();
+    assert_eq!(plain.attrs["kms_key"], Value::Null);
+    assert_eq!(plain.attrs["sqs_managed_sse"], Value::Bool(true));
+    // Switched off by the configuration, it stays off when left out.
+    let off = queue("jobs", &[("sqs_managed_sse", Value::Bool(false))]);
+    let off = cloud.update("s", &plain, &off).await.unwrap();
+    assert_eq!(off.attrs["sqs_managed_sse"], Value::Bool(false));
+    let kept = cloud.update("s", &off, &queue("jobs", &[])).await.unwrap();
+    assert_eq!(kept.attrs["sqs_managed_sse"], Value::Bool(false));
+    assert_eq!(cloud.read_all("s").await.unwrap(), vec![kept]);
+}
+
+#[tokio::test]
+async fn a_dead_letter_queue_may_go_before_its_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let dlq = create(&cloud, "s", queue("dead_letters", &[])).await;
+    let pairs = [
+        ("dead_letter_queue", dlq.attrs["arn"].clone()),
+        ("max_receive_count", Value::Int(5)),
+    ];
+    let jobs = create(&cloud, "s", queue("jobs", &pairs)).await;
+    assert_eq!(jobs.attrs["dead_letter_queue"], dlq.attrs["arn"]);
+
+    // SQS lets a dead-letter queue go while a redrive policy names it.
+    cloud.delete("s", &dlq).await.unwrap();
+    // A change that leaves the redrive policy as it is does not ask
+    // about its queue again.
+    let mut changed = pairs.to_vec();
+    changed.push(("visibility_timeout", Value::Int(90)));
+    let jobs = cloud.update("s", &jobs, &queue("jobs", &changed)).await.unwrap();
+    assert_eq!(jobs.attrs["visibility_timeout"], Value::Int(90));
+
+    let before = cloud.calls();
+    cloud.delete("s", &jobs).await.unwrap();
+    assert_eq!(made_since(&cloud, &before, "DeleteQueue"), 1);
+    assert!(cloud.read_all("s").await.unwrap().is_empty());
+    let err = expect(
+        cloud.delete("s", &jobs).await,
+        "DeleteQueue",
+        "AWS.SimpleQueueService.NonExistentQueue",
+    );
+    assert!(err.message.contains("does not exist"), "{err}");
+    // The name is free again at once: SQS's 60 seconds after a delete are
+    // not simulated (`sqs.rs`).
+    create(&cloud, "s", queue("jobs", &[])).await;
+}

@@ -683,6 +683,37 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    let dead_letters = create(
+        p,
+        stack,
+        desired(
+            Kind::SqsQueue,
+            "dead_letters",
+            &[
+                ("fifo", Value::Bool(true)),
+                ("message_retention", Value::Int(1_209_600)),
+            ],
+        ),
+    )
+    .await;
+    let jobs = create(
+        p,
+        stack,
+        desired(
+            Kind::SqsQueue,
+            "jobs",
+            &[
+                ("fifo", Value::Bool(true)),
+                ("content_based_deduplication", Value::Bool(true)),
+                ("visibility_timeout", Value::Int(120)),
+                ("receive_wait_time", Value::Int(20)),
+                ("dead_letter_queue", dead_letters.attrs["arn"].clone()),
+                ("max_receive_count", Value::Int(5)),
+                ("tags", tags(&[("team", "web")])),
+            ],
+        ),
+    )
+    .await;
     let td = create(p, stack, task_definition("login", &role, &log, "dev")).await;
     let service = create(
         p,
@@ -782,6 +813,8 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         flow_log,
         topic,
         bucket,
+        dead_letters,
+        jobs,
         td,
         service,
         alarm,
@@ -902,6 +935,8 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "flow_log.vpc",
         "sns_topic.alerts",
         "s3_bucket.logs",
+        "sqs_queue.dead_letters",
+        "sqs_queue.jobs",
         "task_definition.login",
         "service.login",
         "metric_alarm.login_cpu",

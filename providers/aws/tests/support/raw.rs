@@ -450,6 +450,37 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 .expect("ListTagsForResource");
             collect(out.tags().iter().map(|t| (Some(t.key()), Some(t.value()))))
         }
+        Kind::SqsQueue => {
+            let sqs = &raw.sqs;
+            let url = text(r, "url");
+            let out = sqs
+                .get_queue_attributes()
+                .queue_url(&url)
+                .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
+                .send()
+                .await
+                .expect("GetQueueAttributes");
+            for (name, value) in out.attributes().cloned().unwrap_or_default() {
+                let key = match name.as_str() {
+                    "FifoQueue" => "fifo",
+                    "ContentBasedDeduplication" => "content_based_deduplication",
+                    "VisibilityTimeout" => "visibility_timeout",
+                    "MessageRetentionPeriod" => "message_retention",
+                    "ReceiveMessageWaitTimeSeconds" => "receive_wait_time",
+                    "RedrivePolicy" => "redrive_policy",
+                    "QueueArn" => "arn",
+                    _ => continue,
+                };
+                attrs.insert(key, value);
+            }
+            let out = sqs
+                .list_queue_tags()
+                .queue_url(&url)
+                .send()
+                .await
+                .expect("ListQueueTags");
+            out.tags().cloned().unwrap_or_default().into_iter().collect()
+        }
         Kind::Secret => {
             let out = raw
                 .secrets

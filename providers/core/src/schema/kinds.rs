@@ -3864,6 +3864,133 @@ const S3_BUCKET: KindSchema = KindSchema {
     }],
 };
 
+const SQS_QUEUE: KindSchema = KindSchema {
+    kind: Kind::SqsQueue,
+    spelling: Spelling::Plain,
+    identity: "url",
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "SQS CreateQueue",
+    doc: "An SQS queue (Terraform's `aws_sqs_queue` with its `aws_sqs_queue_policy` and `aws_sqs_queue_redrive_policy`, CloudFormation's `AWS::SQS::Queue` and `AWS::SQS::QueuePolicy`): the work a worker service takes, or where a topic delivers (`endpoint = sqs_queue.NAME.arn`). A bare reference is its URL (Terraform's `id`), what a task reads in its environment.",
+    attrs: &[
+        Attr::default(
+            "fifo",
+            Type::Bool,
+            Literal::Bool(false),
+            "FifoQueue",
+            "A FIFO queue (Terraform's `fifo_queue`): ordered and deduplicated; its name ends in `.fifo`.",
+        )
+        .replaces(),
+        Attr::default(
+            "content_based_deduplication",
+            Type::Bool,
+            Literal::Bool(false),
+            "ContentBasedDeduplication",
+            "A FIFO queue's deduplication by a hash of the message.",
+        ),
+        Attr::chosen_by_aws(
+            "deduplication_scope",
+            Type::String,
+            "DeduplicationScope",
+            "A FIFO queue's deduplication per `queue` (SQS's default) or per `messageGroup` (high throughput).",
+        ),
+        Attr::chosen_by_aws(
+            "fifo_throughput_limit",
+            Type::String,
+            "FifoThroughputLimit",
+            "A FIFO queue's throughput quota per `perQueue` (SQS's default) or per `perMessageGroupId` (high throughput, with `deduplication_scope = \"messageGroup\"`).",
+        ),
+        Attr::default(
+            "visibility_timeout",
+            Type::Int,
+            Literal::Int(30),
+            "VisibilityTimeout",
+            "Seconds a received message stays hidden from other consumers (Terraform's `visibility_timeout_seconds`), 0 to 43,200.",
+        )
+        .range(0, 43_200),
+        Attr::default(
+            "message_retention",
+            Type::Int,
+            Literal::Int(345_600),
+            "MessageRetentionPeriod",
+            "Seconds SQS keeps a message (Terraform's `message_retention_seconds`), 60 to 1,209,600 (14 days); 4 days when left out.",
+        )
+        .range(60, 1_209_600),
+        Attr::default(
+            "max_message_size",
+            Type::Int,
+            Literal::Int(1_048_576),
+            "MaximumMessageSize",
+            "The largest message in bytes, 1,024 to 1,048,576 (1 MiB, SQS's default).",
+        )
+        .range(1_024, 1_048_576),
+        Attr::default(
+            "delay",
+            Type::Int,
+            Literal::Int(0),
+            "DelaySeconds",
+            "Seconds every message waits before it can be received (Terraform's `delay_seconds`), 0 to 900.",
+        )
+        .range(0, 900),
+        Attr::default(
+            "receive_wait_time",
+            Type::Int,
+            Literal::Int(0),
+            "ReceiveMessageWaitTimeSeconds",
+            "Seconds a receive waits for a message (long polling; Terraform's `receive_wait_time_seconds`), 0 to 20.",
+        )
+        .range(0, 20),
+        Attr::chosen_by_aws(
+            "sqs_managed_sse",
+            Type::Bool,
+            "SqsManagedSseEnabled",
+            "Encryption at rest with SQS's own keys (Terraform's `sqs_managed_sse_enabled`). Left out, SQS's choice: on, unless `kms_key` is given.",
+        ),
+        Attr::optional(
+            "kms_key",
+            Type::String,
+            "KmsMasterKeyId",
+            "The KMS key (`kms_key.NAME`, an id, ARN or `alias/...`) that encrypts messages at rest (Terraform's `kms_master_key_id`), instead of SQS's own keys.",
+        )
+        .unset_when(Literal::Str("")),
+        Attr::default(
+            "kms_data_key_reuse",
+            Type::Int,
+            Literal::Int(300),
+            "KmsDataKeyReusePeriodSeconds",
+            "Seconds SQS reuses a data key of `kms_key` before asking KMS again (Terraform's `kms_data_key_reuse_period_seconds`), 60 to 86,400.",
+        )
+        .range(60, 86_400),
+        Attr::optional(
+            "dead_letter_queue",
+            Type::String,
+            "RedrivePolicy.deadLetterTargetArn",
+            "The ARN of the queue that takes messages received `max_receive_count` times (`sqs_queue.NAME.arn`; Terraform's `redrive_policy`'s `deadLetterTargetArn`); of the same type, FIFO or standard. None when left out.",
+        ),
+        Attr::optional(
+            "max_receive_count",
+            Type::Int,
+            "RedrivePolicy.maxReceiveCount",
+            "How many times a message is received before it moves to `dead_letter_queue`, 1 to 1,000.",
+        )
+        .range(1, 1_000),
+        Attr::optional(
+            "policy",
+            Type::Document,
+            "Policy",
+            "Who may send and receive: an IAM policy document (Terraform's `aws_sqs_queue_policy`), e.g. letting an SNS topic send (`sns.amazonaws.com` with `aws:SourceArn`); it may name the queue's own `arn`. None when left out: the account's owner only.",
+        ),
+        TAGS,
+        Attr::computed("url", Type::String, "QueueUrl", "The queue's URL (Terraform's `id` and `url`), what consumers and the SDKs address it by."),
+        Attr::computed("arn", Type::String, "QueueArn", "The queue's ARN, `arn:aws:sqs:REGION:ACCOUNT:NAME`."),
+        Attr::named(
+            "name",
+            "QueueName",
+            "The queue's name (kept exactly; a change replaces). Left out, berth names it `{stack}-{name}`, with `.fifo` for a FIFO queue.",
+        ),
+    ],
+    blocks: &[],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -3898,4 +4025,5 @@ pub(super) const ALL: &[KindSchema] = &[
     FLOW_LOG,
     SNS_TOPIC,
     S3_BUCKET,
+    SQS_QUEUE,
 ];

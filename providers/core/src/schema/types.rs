@@ -447,6 +447,7 @@ impl KindSchema {
             | crate::Kind::TargetGroup
             | crate::Kind::SecurityGroup
             | crate::Kind::S3Bucket
+            | crate::Kind::SqsQueue
                 if fixed_name =>
             {
                 ReplaceOrder::DestroyBeforeCreate
