@@ -60,9 +60,10 @@ pub fn ops_of(step: usize, action: Action) -> Vec<Op> {
 }
 
 /// Resources `step` refers to without depending on them: groups its
-/// rules allow that refer back to it (the groups allow each other). Their
-/// ids may not exist when it is created, so those rules come in a
-/// follow-up update.
+/// rules allow that refer back to it (the groups allow each other), a
+/// topic its policy names that delivers to it. Their ids may not exist
+/// when it is created, so those rules and settings come in a follow-up
+/// update.
 pub fn late_refs(step: &Step) -> BTreeSet<Address> {
     let Some(desired) = &step.desired else {
         return BTreeSet::new();
@@ -187,13 +188,20 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
         for pair in ops.windows(2) {
             graph.add_edge(pair[0], pair[1], ());
         }
-        // Creates and updates wait for what they reference.
+        // Creates and updates wait for what they reference; not for the
+        // update of a live resource that refers back to them late (a live
+        // queue whose policy will name this new topic): what they read of
+        // it exists, and that update waits for them.
         for op in ops
             .iter()
             .filter(|o| !matches!(o.kind, OpKind::Delete | OpKind::Move))
         {
             for dep in &step.depends_on {
-                if let Some(before) = by_address.get(dep).and_then(|d| ready_op(*d)) {
+                let Some(&d) = by_address.get(dep) else { continue };
+                if !is_new(steps[d].action) && late_refs(&steps[d]).contains(&step.address) {
+                    continue;
+                }
+                if let Some(before) = ready_op(d) {
                     graph.add_edge(before, *op, ());
                 }
             }

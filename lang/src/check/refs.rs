@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use berth_provider::Kind;
-use berth_provider::schema::{Presence, Update};
+use berth_provider::schema::{Presence, Type, Update};
 use petgraph::graphmap::DiGraphMap;
 
 use super::declare::{COUNT, DEPENDS_ON, LIFECYCLE, Module, ResourceDecl};
@@ -55,6 +55,11 @@ enum Itself {
     /// A setting AWS changes in place: berth creates the resource without
     /// it, then sets it to what reads the resource's id, ARN or name.
     InPlaceSetting,
+    /// A policy document AWS changes in place (what Terraform writes as a
+    /// separate policy resource): as [`Itself::InPlaceSetting`], and a
+    /// reference to what another resource's create settles may close a
+    /// cycle too (a queue's policy naming the topic that delivers to it).
+    InPlacePolicy,
 }
 
 /// One resource referring to another.
@@ -62,16 +67,20 @@ enum Itself {
 struct Edge {
     /// The first reference written.
     span: Span,
-    /// Every reference along this edge is a security group rule's `from`:
-    /// the edge may close a cycle, since berth creates the groups first and
-    /// adds such rules once both exist.
-    rule: bool,
+    /// Every reference along this edge may wait until after the create: a
+    /// security group rule's `from`, or a policy document AWS changes in
+    /// place reading what the other resource's create settles (its id,
+    /// ARN, name). Such an edge may close a cycle: berth creates the resource
+    /// without those rules or settings, then adds them once the other
+    /// exists.
+    deferrable: bool,
 }
 
 /// Checks every reference; returns each resource's direct dependencies.
-/// A security group rule naming a group that (through any references)
-/// refers back to its own group is no dependency: berth creates both
-/// groups, then adds the rule.
+/// A deferrable reference ([`Edge::deferrable`]: a security group rule
+/// naming a group, a queue's policy naming a topic) to a resource that
+/// (through any references) refers back is no dependency: berth creates
+/// both, then adds the rule or setting.
 pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTreeMap<Node<'a>, Vec<Node<'a>>> {
     let before = diags.len();
     let mut r = Resolver {
@@ -138,7 +147,16 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
                         decl,
                         each: decl.for_each.is_some(),
                         itself: if may_read_itself(decl.kind, &a.name.name) {
-                            Itself::InPlaceSetting
+                            if decl
+                                .kind
+                                .schema()
+                                .attr(&a.name.name)
+                                .is_some_and(|s| s.ty == Type::Document)
+                            {
+                                Itself::InPlacePolicy
+                            } else {
+                                Itself::InPlaceSetting
+                            }
                         } else {
                             Itself::No
                         },
@@ -166,7 +184,7 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
         }
     }
     let Resolver { mut graph, diags, .. } = r;
-    defer_closing_rules(&mut graph);
+    defer_closing_edges(&mut graph);
     report_cycles(&graph, diags);
     // A local read in several places is walked in each: one report each.
     let mut seen = Vec::new();
@@ -692,19 +710,16 @@ impl<'a> Resolver<'a, '_> {
                 let itself = (decl.kind, decl.name.as_str()) == (kind, name.name.as_str())
                     && settled_by_create(kind, read);
                 if !(itself && place != Itself::No) {
-                    let rule = place == Itself::RuleSource;
+                    let deferrable = match place {
+                        Itself::No | Itself::InPlaceSetting => false,
+                        Itself::RuleSource => true,
+                        Itself::InPlacePolicy => settled_by_create(kind, read),
+                    };
                     let (from, to) = ((decl.kind, decl.name.as_str()), (kind, name.name.as_str()));
                     match self.graph.edge_weight_mut(from, to) {
-                        Some(edge) => edge.rule &= rule,
+                        Some(edge) => edge.deferrable &= deferrable,
                         None => {
-                            self.graph.add_edge(
-                                from,
-                                to,
-                                Edge {
-                                    span,
-                                    rule,
-                                },
-                            );
+                            self.graph.add_edge(from, to, Edge { span, deferrable });
                         }
                     }
                 }
@@ -779,12 +794,12 @@ fn extra_steps(span: Span, diags: &mut Vec<Diagnostic>) {
     );
 }
 
-/// Leaves out of `graph` the rule-only edges that would close a cycle
+/// Leaves out of `graph` the deferrable edges that would close a cycle
 /// (taken in a stable order), so only other references can form one.
-fn defer_closing_rules(graph: &mut DiGraphMap<Node<'_>, Edge>) {
+fn defer_closing_edges(graph: &mut DiGraphMap<Node<'_>, Edge>) {
     let mut rules: Vec<_> = graph
         .all_edges()
-        .filter(|(_, _, e)| e.rule)
+        .filter(|(_, _, e)| e.deferrable)
         .map(|(a, b, e)| (a, b, *e))
         .collect();
     rules.sort_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)));
@@ -995,6 +1010,29 @@ mod tests {
             group("api", "worker")
         ));
         assert_eq!(codes(&a), ["E0308"]);
+    }
+
+    #[test]
+    fn a_queues_policy_naming_the_topic_that_delivers_to_it_closes_no_cycle() {
+        let stack = |policy_reads: &str| {
+            format!(
+                "sns_topic orders {{\n  subscription {{\n    protocol = \"sqs\"\n    endpoint = sqs_queue.orders.arn\n  }}\n}}\nsqs_queue orders {{\n  policy = jsonencode({{ Statement = [{{ Effect = \"Allow\", Action = \"sqs:SendMessage\", Principal = {{ Service = \"sns.amazonaws.com\" }}, Resource = \"*\", Condition = {{ ArnEquals = {{ \"aws:SourceArn\" = {policy_reads} }} }} }}] }})\n}}\n"
+            )
+        };
+        let a = run(&stack("sns_topic.orders.arn"));
+        assert_eq!(codes(&a), Vec::<&str>::new());
+        let stack_ok = a.stack.expect("valid");
+        let queue = stack_ok
+            .resources
+            .iter()
+            .find(|r| r.address.kind == Kind::SqsQueue)
+            .expect("the queue");
+        // The policy waits for the topic (a later update), the topic for
+        // the queue; and the policy is kept, not lost for being read later.
+        assert!(queue.depends_on.is_empty(), "{:?}", queue.depends_on);
+        assert!(queue.body.value("policy").is_some());
+        // What the topic's create does not settle is no deferred reference.
+        assert_eq!(codes(&run(&stack("sns_topic.orders.display_name"))), ["E0308"]);
     }
 
     #[test]

@@ -1778,14 +1778,21 @@ impl Evaluator<'_, '_> {
                     return self.own_reference(own, key.as_deref(), attr, span);
                 }
                 let Some(instances) = self.done.get(&(kind, name.as_str())) else {
-                    // Only a rule's `from` may name a resource evaluated
-                    // later (two groups allowing each other): the group's
-                    // identity, known once it exists.
-                    let identity = kind.schema().identity;
-                    return (kind == Kind::SecurityGroup && attr.is_none_or(|a| a == identity)).then(|| {
+                    // Only a deferrable reference (`check::refs`: a rule's
+                    // `from`, a setting AWS changes in place) may name a
+                    // resource evaluated later (two groups allowing each
+                    // other, a queue's policy naming the topic that
+                    // delivers to it): what its create settles, known once
+                    // it exists.
+                    let attr = attr.unwrap_or(kind.schema().identity);
+                    let settled = kind
+                        .schema()
+                        .attr(attr)
+                        .is_some_and(|a| matches!(a.presence, Presence::Computed | Presence::Named));
+                    return settled.then(|| {
                         DesiredValue::Ref(RefTarget {
                             address: Address { kind, name, key },
-                            attr: identity.to_owned(),
+                            attr: attr.to_owned(),
                         })
                     });
                 };
