@@ -234,6 +234,9 @@ struct Request {
     ec2: bool,
     /// S3's REST dialect, whose errors are an `<Error>` document.
     s3: bool,
+    /// A REST service answering JSON (EFS), whose errors are JSON as the
+    /// JSON protocols' are.
+    rest_json: bool,
 }
 
 impl Request {
@@ -373,7 +376,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
     let mut head = Vec::new();
     let mut length = 0usize;
     let mut target = None;
-    let mut s3 = false;
+    let mut service = String::new();
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 {
@@ -388,7 +391,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
         }
         // `Credential=KEY/DATE/REGION/SERVICE/aws4_request`
         if lower.starts_with("authorization:") {
-            s3 = line.split('/').nth(3) == Some("s3");
+            service = line.split('/').nth(3).unwrap_or_default().to_owned();
         }
         // The upstream connection is used for one request only.
         if lower.starts_with("connection:") {
@@ -418,7 +421,8 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
         operation,
         json: target.is_some(),
         ec2,
-        s3,
+        s3: service == "s3",
+        rest_json: REST_JSON.contains(&service.as_str()),
     }))
 }
 
@@ -490,13 +494,17 @@ fn server_error(request: &Request) -> Vec<u8> {
     )
 }
 
+/// The services berth calls through REST with JSON bodies (signed for
+/// these names).
+const REST_JSON: [&str; 1] = ["elasticfilesystem"];
+
 /// An error in the request's protocol: JSON (`__type`), EC2's query XML,
 /// S3's `<Error>` document (with the query services' code), or the other
 /// query services' XML.
 fn error(request: &Request, status: &str, json: &str, ec2: &str, query: &str, message: &str) -> Vec<u8> {
     if request.s3 {
         s3_error(status, query, message)
-    } else if request.json {
+    } else if request.json || request.rest_json {
         let body = format!(r#"{{"__type":"{json}","message":"{message}"}}"#);
         response(status, "application/x-amz-json-1.1", &body)
     } else if request.ec2 {
@@ -537,22 +545,25 @@ mod tests {
     }
 
     #[test]
-    fn s3_is_throttled_and_fails_as_s3_answers() {
-        let request = |s3| Request {
+    fn s3_and_efs_are_throttled_and_fail_as_they_answer() {
+        let request = |s3, rest_json| Request {
             head: Vec::new(),
             body: Vec::new(),
             operation: String::new(),
             json: false,
             ec2: false,
             s3,
+            rest_json,
         };
         let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("text");
-        let slow = text(throttling(&request(true)));
+        let slow = text(throttling(&request(true, false)));
         assert!(slow.starts_with("HTTP/1.1 503 Slow Down"), "{slow}");
         assert!(slow.contains("<Error><Code>SlowDown</Code>"), "{slow}");
-        let down = text(server_error(&request(true)));
+        let down = text(server_error(&request(true, false)));
         assert!(down.contains("<Error><Code>ServiceUnavailable</Code>"), "{down}");
-        assert!(text(throttling(&request(false))).contains("<ErrorResponse>"));
+        assert!(text(throttling(&request(false, false))).contains("<ErrorResponse>"));
+        let efs = text(throttling(&request(false, true)));
+        assert!(efs.contains(r#""__type":"ThrottlingException""#), "{efs}");
     }
 
     /// An upstream that answers every request with how many it has
@@ -617,6 +628,7 @@ mod tests {
             json: true,
             ec2: false,
             s3: false,
+            rest_json: false,
         }
         .replay_key()
     }
