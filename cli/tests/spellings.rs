@@ -104,6 +104,7 @@ cases!(
     terraform_sns_topic,
     terraform_s3_bucket,
     terraform_sqs_queue,
+    terraform_efs_file_system,
 );
 
 /// CloudFormation's inline `PolicyDocument` without `Version`

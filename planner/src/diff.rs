@@ -392,6 +392,11 @@ pub(crate) fn differs(address: &Address, desired: &Attrs, live: &Attrs) -> bool 
 fn differences(address: &Address, desired: &Attrs, live: &Attrs, marks: &Marks) -> Vec<AttrChange> {
     let schema = address.kind.schema();
     let live = canonical(live, &schema.as_block());
+    // What AWS chose for a block's attribute left out (a mount target's
+    // address) is no change, as for the resource's own attributes below.
+    let mut desired = desired.clone();
+    berth_provider::attrs::keep_chosen(address.kind, &live, &mut desired);
+    let desired = canonical(&desired, &schema.as_block());
     let null = Value::Null;
     let mut out = Vec::new();
     for attr in schema.attrs.iter().filter(|a| a.presence != Presence::Computed) {

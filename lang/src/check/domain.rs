@@ -84,6 +84,8 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::SnsTopic => super::sns::check(r, diags),
             Kind::S3Bucket => super::s3::check(r, diags),
             Kind::SqsQueue => super::sqs::check(stack, r, diags),
+            Kind::EfsFileSystem => super::efs::file_system(stack, r, diags),
+            Kind::EfsAccessPoint => super::efs::access_point(r, diags),
         }
         super::kms::user(stack, r, diags);
         super::tags::check(r, diags);
@@ -124,6 +126,14 @@ const RETENTION_DAYS: &[i64] = &[
 
 pub(super) fn int(body: &DesiredBody, name: &str) -> Option<(i64, Span)> {
     Some((body.known(name)?.as_int()?, body.span(name)?))
+}
+
+/// A setting's value as the providers' shared rules read it: known, or
+/// [`Value::Unknown`] when given but known only after apply (a
+/// dead-letter queue's ARN is still given).
+pub(super) fn given<'b>(body: &'b DesiredBody) -> impl Fn(&str) -> Option<&'b Value> {
+    static UNKNOWN: Value = Value::Unknown;
+    move |attr| body.known(attr).or_else(|| body.value(attr).map(|_| &UNKNOWN))
 }
 
 pub(super) fn string<'b>(body: &'b DesiredBody, name: &str) -> Option<(&'b str, Span)> {

@@ -13,6 +13,7 @@ mod dns;
 pub mod domain;
 pub mod dynamic;
 mod ecr;
+mod efs;
 mod execute_command;
 mod flow_logs;
 pub mod for_expr;

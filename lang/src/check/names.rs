@@ -269,6 +269,16 @@ fn given_name_rule(kind: Kind) -> Option<NameRule> {
             scope: None,
             case_insensitive: false,
         },
+        Kind::EfsFileSystem => NameRule {
+            attr: "creation_token",
+            service: "EFS",
+            max: 64,
+            allowed: |c| !c.is_control(),
+            charset: "any character but control characters",
+            reserved: none,
+            scope: None,
+            case_insensitive: false,
+        },
         Kind::SqsQueue => NameRule {
             attr: "name",
             service: "SQS",

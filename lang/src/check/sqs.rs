@@ -8,7 +8,7 @@
 use berth_provider::sqs::{DEDUPLICATION_SCOPES, THROUGHPUT_LIMITS, faults, name_fault};
 use berth_provider::{Kind, Value};
 
-use super::domain::{CaseSensitive, int, spelled, string};
+use super::domain::{CaseSensitive, given, int, spelled, string};
 use crate::diagnostic::Diagnostic;
 use crate::stack::{DesiredResource, DesiredValue, Stack};
 
@@ -52,15 +52,7 @@ pub(super) fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnost
         };
         spelled(&r.body, attr, what, &spelling, diags);
     }
-    // A setting given but known only after apply (the dead-letter queue's
-    // ARN) is still given.
-    static UNKNOWN: Value = Value::Unknown;
-    let get = |attr: &str| {
-        r.body
-            .known(attr)
-            .or_else(|| r.body.value(attr).map(|_| &UNKNOWN))
-    };
-    for fault in faults(get) {
+    for fault in faults(given(&r.body)) {
         // Unknown values were told above, with the values SQS takes.
         if fault.code == "InvalidAttributeValue" && !fault.message.contains("perMessageGroupId") {
             continue;

@@ -142,6 +142,21 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("sns_topic", "fifo_topic", Berth::Name("fifo")),
     ("sns_topic", "kms_master_key_id", Berth::Name("kms_key")),
     ("sns_topic", "name_prefix", Berth::Note(NAME_PREFIX)),
+    (
+        "efs_file_system",
+        "availability_zone_name",
+        Berth::Name("availability_zone"),
+    ),
+    (
+        "efs_file_system",
+        "provisioned_throughput_in_mibps",
+        Berth::Name("provisioned_throughput"),
+    ),
+    (
+        "efs_file_system",
+        "protection",
+        Berth::Note("not written yet: berth's file systems are not replication targets"),
+    ),
     ("sqs_queue", "fifo_queue", Berth::Name("fifo")),
     (
         "sqs_queue",
@@ -292,6 +307,16 @@ const KINDS: &[(&str, Berth)] = &[
     ("route53_record", Berth::Name("dns_record")),
     ("secretsmanager_secret", Berth::Name("secret")),
     ("acm_certificate", Berth::Name("certificate")),
+    (
+        "efs_backup_policy",
+        Berth::Note(
+            "not written yet: EFS's automatic backups are off for file systems made through its API (AWS Backup plans can still take them)",
+        ),
+    ),
+    (
+        "efs_replication_configuration",
+        Berth::Note("not written yet: the file system can stay in Terraform and be named by its id"),
+    ),
     (
         "lb_target_group_attachment",
         Berth::Note(

@@ -6,7 +6,8 @@
 //! `aws_sns_topic_policy`, `aws_s3_bucket_policy` and the bucket's
 //! versioning, encryption, public access block, ownership controls and
 //! lifecycle configuration, `aws_sqs_queue_policy` and
-//! `aws_sqs_queue_redrive_policy`): berth writes each as a setting
+//! `aws_sqs_queue_redrive_policy`, `aws_efs_mount_target` and
+//! `aws_efs_file_system_policy`): berth writes each as a setting
 //! of the resource it attaches to, so such a block is folded into that
 //! resource, wherever in the stack's files it is declared. A repeated
 //! attachment (`count`, `for_each`) folds into a list built by a `for`
@@ -68,6 +69,8 @@ const ROUTE_TABLE: &[&str] = &["route_table_id", "route_table"];
 const BUCKET: &[&str] = &["bucket"];
 /// Terraform's name of the queue an SQS attachment names (its URL).
 const QUEUE: &[&str] = &["queue_url", "queue"];
+/// Terraform's name of the file system an EFS attachment names.
+const FILE_SYSTEM: &[&str] = &["file_system_id", "file_system"];
 
 const ATTACHMENTS: &[Attachment] = &[
     Attachment {
@@ -245,6 +248,29 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Read {
             from: "redrive_policy",
             read: super::sqs::redrive_policy,
+        },
+    },
+    Attachment {
+        kinds: &["efs_mount_target", "mount_target"],
+        parent: "efs_file_system",
+        by: FILE_SYSTEM,
+        into: Into::Block {
+            block: "mount_target",
+            renames: &[
+                ("subnet_id", "subnet"),
+                ("subnet", "subnet"),
+                ("security_groups", "security_groups"),
+                ("ip_address", "ip_address"),
+            ],
+        },
+    },
+    Attachment {
+        kinds: &["efs_file_system_policy"],
+        parent: "efs_file_system",
+        by: FILE_SYSTEM,
+        into: Into::Settings {
+            renames: &[("policy", "policy")],
+            blocks: &[],
         },
     },
     Attachment {
@@ -1209,6 +1235,80 @@ sns_topic alerts {
 "#,
         );
         assert_eq!(terraform["sns_topic.alerts"], berth["sns_topic.alerts"]);
+    }
+
+    #[test]
+    fn a_file_systems_mount_targets_and_policy_are_its_blocks_and_settings() {
+        let terraform = resources(
+            r#"
+efs_file_system files {
+  creation_token = "files"
+  encrypted      = true
+  lifecycle_policy {
+    transition_to_ia = "AFTER_30_DAYS"
+  }
+  lifecycle_policy {
+    transition_to_primary_storage_class = "AFTER_1_ACCESS"
+  }
+}
+efs_mount_target files {
+  count           = 2
+  file_system_id  = efs_file_system.files.id
+  subnet_id       = subnet.private[count.index].id
+  security_groups = []
+}
+efs_file_system_policy files {
+  file_system_id                     = efs_file_system.files.id
+  bypass_policy_lockout_safety_check = false
+  policy                             = jsonencode({ Version = "2012-10-17", Statement = [] })
+}
+efs_access_point uploads {
+  file_system_id = efs_file_system.files.id
+  posix_user {
+    uid = 1000
+    gid = 1000
+  }
+  root_directory {
+    path = "/uploads"
+    creation_info {
+      owner_uid   = 1000
+      owner_gid   = 1000
+      permissions = "0755"
+    }
+  }
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+efs_file_system files {
+  creation_token                      = "files"
+  encrypted                           = true
+  transition_to_ia                    = "AFTER_30_DAYS"
+  transition_to_primary_storage_class = "AFTER_1_ACCESS"
+  policy                              = jsonencode({ Version = "2012-10-17", Statement = [] })
+  dynamic "mount_target" {
+    for_each = [0, 1]
+    content {
+      subnet          = subnet.private[mount_target.value].id
+      security_groups = []
+    }
+  }
+}
+efs_access_point uploads {
+  file_system    = efs_file_system.files
+  posix_uid      = 1000
+  posix_gid      = 1000
+  root_directory = "/uploads"
+  owner_uid      = 1000
+  owner_gid      = 1000
+  permissions    = "0755"
+}
+"#,
+        );
+        for address in ["efs_file_system.files", "efs_access_point.uploads"] {
+            assert_eq!(terraform[address], berth[address], "{address}");
+        }
     }
 
     #[test]

@@ -16,6 +16,12 @@ type Restated = (&'static str, &'static str, &'static str, &'static str);
 
 const RESTATED: &[Restated] = &[
     (
+        "efs_file_system_policy",
+        "bypass_policy_lockout_safety_check",
+        "false",
+        "berth never bypasses EFS's check that the policy does not lock out whoever sets it",
+    ),
+    (
         "vpc",
         "instance_tenancy",
         "default",

@@ -5,6 +5,8 @@
 //! `image_scanning_configuration` and `encryption_configuration`, a Cloud
 //! Map service's `dns_config` and `health_check_custom_config`, a
 //! target group's `stickiness`, a cluster's `containerInsights` `setting`,
+//! a file system's `lifecycle_policy`, an access point's `posix_user` and
+//! `root_directory`,
 //! a role's `inline_policy`, a queue's `redrive_policy`;
 //! and a health check's `enabled = true` (berth's target groups always
 //! check health).
@@ -117,6 +119,41 @@ const FLAT: &[Flat] = &[
         "s3_bucket",
         "server_side_encryption_configuration.rule.apply_server_side_encryption_by_default",
         SSE_DEFAULT,
+    ),
+    (
+        "efs_file_system",
+        "lifecycle_policy",
+        &[
+            ("transition_to_ia", "transition_to_ia"),
+            ("transition_to_archive", "transition_to_archive"),
+            (
+                "transition_to_primary_storage_class",
+                "transition_to_primary_storage_class",
+            ),
+        ],
+    ),
+    (
+        "efs_access_point",
+        "posix_user",
+        &[
+            ("uid", "posix_uid"),
+            ("gid", "posix_gid"),
+            ("secondary_gids", "posix_secondary_gids"),
+        ],
+    ),
+    (
+        "efs_access_point",
+        "root_directory",
+        &[("path", "root_directory")],
+    ),
+    (
+        "efs_access_point",
+        "root_directory.creation_info",
+        &[
+            ("owner_uid", "owner_uid"),
+            ("owner_gid", "owner_gid"),
+            ("permissions", "permissions"),
+        ],
     ),
     (
         "s3_bucket_ownership_controls",

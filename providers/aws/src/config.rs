@@ -38,6 +38,7 @@ pub struct Clients {
     pub route53: aws_sdk_route53::Client,
     pub sns: aws_sdk_sns::Client,
     pub sqs: aws_sdk_sqs::Client,
+    pub efs: aws_sdk_efs::Client,
     /// S3, path-style when an endpoint is configured ([`s3_client`]).
     pub s3: aws_sdk_s3::Client,
     /// The Resource Groups Tagging API: a stack's resources by tag.
@@ -65,6 +66,7 @@ impl Clients {
             route53: aws_sdk_route53::Client::new(config),
             sns: aws_sdk_sns::Client::new(config),
             sqs: aws_sdk_sqs::Client::new(config),
+            efs: aws_sdk_efs::Client::new(config),
             s3: s3_client(config),
             tagging: aws_sdk_resourcegroupstagging::Client::new(config),
         }

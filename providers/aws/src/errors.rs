@@ -78,7 +78,18 @@ const TRANSIENT: &[&str] = &[
     // S3: a conflicting operation on the bucket under way (a bucket of
     // that name deleted a moment ago).
     "OperationAborted",
+    // EFS: a file system or mount target still being made or changed, and
+    // a dependency EFS waited on too long.
+    "IncorrectFileSystemLifeCycleState",
+    "IncorrectMountTargetState",
+    "DependencyTimeout",
 ];
+
+/// Codes answered with HTTP 429 that are no throttling: EFS's
+/// `TooManyRequests` refuses a throughput mode change, or a decrease of
+/// provisioned throughput, within 24 hours of the last one, which no retry
+/// within minutes gets past.
+const REFUSED_FOR_A_DAY: &[&str] = &["TooManyRequests"];
 
 /// Codes of server faults: the request reached AWS, which failed while
 /// handling it, perhaps after it took effect.
@@ -105,7 +116,9 @@ pub(crate) fn unanswered(err: &ProviderError) -> bool {
 
 /// Classifies an error by AWS's code and the HTTP status.
 pub(crate) fn classify(code: &str, message: &str, status: u16) -> ErrorClass {
-    if THROTTLING.contains(&code) || status == 429 {
+    if REFUSED_FOR_A_DAY.contains(&code) {
+        ErrorClass::Permanent
+    } else if THROTTLING.contains(&code) || status == 429 {
         ErrorClass::Throttling
     } else if TRANSIENT.contains(&code)
         || status >= 500
@@ -279,6 +292,11 @@ mod tests {
         assert_eq!(classify("InvalidVpcID.NotFound", "", 400), ErrorClass::Transient);
         assert_eq!(classify("DependencyViolation", "", 400), ErrorClass::Transient);
         assert_eq!(classify("StaleTag", "", 400), ErrorClass::Transient);
+        assert_eq!(
+            classify("IncorrectFileSystemLifeCycleState", "", 409),
+            ErrorClass::Transient
+        );
+        assert_eq!(classify("TooManyRequests", "", 429), ErrorClass::Permanent);
         assert_eq!(classify("Unknown", "", 503), ErrorClass::Transient);
         assert_eq!(classify("ValidationError", "", 400), ErrorClass::Permanent);
         assert_eq!(

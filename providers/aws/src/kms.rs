@@ -653,7 +653,7 @@ async fn read(
 
 /// DescribeKey of a key id, key ARN or alias name; none when KMS knows no
 /// such key or alias.
-async fn describe(p: &AwsProvider, id: &str) -> Result<Option<KeyMetadata>, ProviderError> {
+pub(crate) async fn describe(p: &AwsProvider, id: &str) -> Result<Option<KeyMetadata>, ProviderError> {
     let kms = &p.clients.kms;
     let out = p
         .call(SERVICE, "DescribeKey", || kms.describe_key().key_id(id).send())

@@ -1,7 +1,7 @@
 //! berth's AWS provider: [`AwsProvider`] implements
 //! [`berth_provider::Provider`] over the official AWS SDK for Rust (EC2,
 //! Elastic Load Balancing v2, ECS, CloudWatch Logs, IAM, KMS, SNS, S3, SQS,
-//! ...).
+//! EFS, ...).
 //!
 //! # The cloud is the state
 //!
@@ -63,6 +63,11 @@
 //!   prefix for the stack that the tagging API does not list yet, their
 //!   tags by `ListQueueTags`; `GetQueueUrl` for a tagged queue the listing
 //!   does not hold), then `GetQueueAttributes` per queue.
+//! - EFS: `DescribeFileSystems` and `DescribeAccessPoints` (account wide,
+//!   paginated; each description carries its tags), then
+//!   `DescribeLifecycleConfiguration`, `DescribeFileSystemPolicy` and
+//!   `DescribeMountTargets` per file system, with
+//!   `DescribeMountTargetSecurityGroups` per available mount target.
 //!
 //! Children that carry no tags are read with their parent: routes and
 //! subnet associations of route tables, security group rules, listener
@@ -99,6 +104,7 @@ mod discovery;
 mod ec2;
 mod ecr;
 mod ecs;
+mod efs;
 mod elb;
 mod errors;
 mod iam;
@@ -192,6 +198,7 @@ impl Provider for AwsProvider {
             topics,
             buckets,
             queues,
+            files,
         ) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
@@ -210,6 +217,7 @@ impl Provider for AwsProvider {
             sns::read_all(self, stack),
             s3::read_all(self, stack),
             sqs::read_all(self, stack),
+            efs::read_all(self, stack),
         );
         let mut out = Vec::new();
         for part in [
@@ -230,6 +238,7 @@ impl Provider for AwsProvider {
             topics,
             buckets,
             queues,
+            files,
         ] {
             out.extend(part?);
         }
@@ -249,7 +258,8 @@ impl Provider for AwsProvider {
     /// id, ARN or alias name), GetTopicAttributes (by topic ARN or name),
     /// GetBucketLocation and the bucket's reads (by bucket name or ARN),
     /// GetQueueUrl (by queue name or ARN), ListQueueTags and
-    /// GetQueueAttributes.
+    /// GetQueueAttributes, DescribeFileSystems and DescribeAccessPoints
+    /// (by id or ARN).
     async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError> {
         let kind = address.kind;
         let one = scope::One::new(address, id);
@@ -286,6 +296,14 @@ impl Provider for AwsProvider {
             Kind::SnsTopic => sns::read_one(self, &scope).await?.into_iter().collect(),
             Kind::S3Bucket => s3::read_one(self, &scope).await?.into_iter().collect(),
             Kind::SqsQueue => sqs::read_one(self, &scope).await?.into_iter().collect(),
+            Kind::EfsFileSystem => efs::file_system::read_one(self, &scope)
+                .await?
+                .into_iter()
+                .collect(),
+            Kind::EfsAccessPoint => efs::access_point::read_one(self, &scope)
+                .await?
+                .into_iter()
+                .collect(),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -298,7 +316,7 @@ impl Provider for AwsProvider {
     /// TagRole, ECR TagResource, Cloud Map TagResource, Route 53
     /// ChangeTagsForResource (a record: its marker written beside it), IAM
     /// TagPolicy, KMS TagResource, SNS TagResource, S3 PutBucketTagging (the
-    /// bucket's tags and berth's), SQS TagQueue.
+    /// bucket's tags and berth's), SQS TagQueue, EFS TagResource.
     async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         match live.address.kind {
             Kind::Vpc
@@ -329,6 +347,7 @@ impl Provider for AwsProvider {
             Kind::SnsTopic => sns::adopt(self, stack, live).await,
             Kind::S3Bucket => s3::adopt(self, stack, live).await,
             Kind::SqsQueue => sqs::adopt(self, stack, live).await,
+            Kind::EfsFileSystem | Kind::EfsAccessPoint => efs::adopt(self, stack, live).await,
         }
     }
 
@@ -361,6 +380,8 @@ impl Provider for AwsProvider {
             Kind::SnsTopic => sns::create(self, stack, desired).await,
             Kind::S3Bucket => s3::create(self, stack, desired).await,
             Kind::SqsQueue => sqs::create(self, stack, desired).await,
+            Kind::EfsFileSystem => efs::file_system::create(self, stack, desired).await,
+            Kind::EfsAccessPoint => efs::access_point::create(self, stack, desired).await,
         }
     }
 
@@ -400,6 +421,8 @@ impl Provider for AwsProvider {
             Kind::SnsTopic => sns::update(self, live, desired).await,
             Kind::S3Bucket => s3::update(self, stack, live, desired).await,
             Kind::SqsQueue => sqs::update(self, live, desired).await,
+            Kind::EfsFileSystem => efs::file_system::update(self, live, desired).await,
+            Kind::EfsAccessPoint => efs::access_point::update(self, live, desired).await,
         }
     }
 
@@ -440,6 +463,8 @@ impl Provider for AwsProvider {
             Kind::SnsTopic => sns::delete(self, live).await,
             Kind::S3Bucket => s3::delete(self, live).await,
             Kind::SqsQueue => sqs::delete(self, live).await,
+            Kind::EfsFileSystem => efs::file_system::delete(self, live).await,
+            Kind::EfsAccessPoint => efs::access_point::delete(self, live).await,
         }
     }
 

@@ -1,6 +1,8 @@
 //! The blog stack through the real SDK against moto: create every kind,
 //! check it with raw SDK calls, read it back unchanged, delete it all.
 
+#[path = "lifecycle/efs.rs"]
+mod efs;
 #[path = "lifecycle/flow_log.rs"]
 mod flow_log;
 #[path = "lifecycle/kms.rs"]
@@ -145,6 +147,38 @@ async fn blog_stack_creates_reads_back_and_deletes() {
                     assert_eq!(attrs["message_retention"], "1209600");
                     assert!(!attrs.contains_key("redrive_policy"), "{attrs:?}");
                 }
+            }
+            // Encrypted with EFS's own key (recorded as such), 30 days to
+            // Infrequent Access, a mount target in each public subnet
+            // behind the app group.
+            Kind::EfsFileSystem => {
+                assert_eq!(attrs["encrypted"], "Some(true)");
+                assert_eq!(attrs["state"], "available");
+                assert_eq!(attrs["throughput_mode"], "bursting");
+                assert_eq!(attrs["lifecycle"], "ia=AFTER_30_DAYS");
+                let app = text(&created["security_group.app"], "id");
+                let mut targets = [
+                    format!("{}:{app}", text(&created["subnet.public_a"], "id")),
+                    format!("{}:{app}", text(&created["subnet.public_b"], "id")),
+                ];
+                targets.sort();
+                assert_eq!(attrs["mount_targets"], targets.join(" "));
+                assert_eq!(tags.get("berth:kms_key").map(String::as_str), Some(""));
+                assert_eq!(tags.get("team").map(String::as_str), Some("web"));
+                assert_eq!(
+                    text(r, "dns_name"),
+                    format!("{}.efs.us-east-1.amazonaws.com", text(r, "id"))
+                );
+            }
+            // uid and gid 1000 under /uploads, made 0755 for them.
+            Kind::EfsAccessPoint => {
+                assert_eq!(
+                    attrs["file_system"],
+                    text(&created["efs_file_system.files"], "id")
+                );
+                assert_eq!(attrs["posix_user"], "Some(1000):Some(1000)");
+                assert_eq!(attrs["root"], "/uploads");
+                assert_eq!(attrs["creation_info"], "1000:1000:0755");
             }
             Kind::SsmParameter => {
                 assert_eq!(attrs["type"], "SecureString");
@@ -309,6 +343,40 @@ async fn blog_stack_creates_reads_back_and_deletes() {
     // The queues are gone.
     let queues = env.raw.sqs.list_queues().send().await.expect("ListQueues");
     assert!(queues.queue_urls().is_empty(), "{queues:?}");
+
+    // The file system and its access point are gone, the mount targets'
+    // network interfaces with them.
+    let efs = &env.raw.efs;
+    let file_systems = efs
+        .describe_file_systems()
+        .send()
+        .await
+        .expect("DescribeFileSystems");
+    assert!(file_systems.file_systems().is_empty(), "{file_systems:?}");
+    let access_points = efs
+        .describe_access_points()
+        .send()
+        .await
+        .expect("DescribeAccessPoints");
+    assert!(access_points.access_points().is_empty(), "{access_points:?}");
+    let addresses: Vec<&str> = created["efs_file_system.files"].attrs["mount_target"]
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|t| t.as_map()?.get("ip_address")?.as_str())
+        .collect();
+    assert_eq!(addresses.len(), 2, "{created:?}");
+    let interfaces = ec2
+        .describe_network_interfaces()
+        .send()
+        .await
+        .expect("DescribeNetworkInterfaces");
+    let left: Vec<_> = interfaces
+        .network_interfaces()
+        .iter()
+        .filter(|i| i.private_ip_address().is_some_and(|ip| addresses.contains(&ip)))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 
     // Deleting what is already gone succeeds (a re-run after a crash).
     destroy(p, stack, &in_order(&created)[..5]).await;

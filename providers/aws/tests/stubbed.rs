@@ -18,6 +18,8 @@ use aws_smithy_mocks::{RuleMode, mock, mock_client};
 use berth_aws::{AwsProvider, Clients, RetryPolicy};
 use berth_provider::{Address, ErrorClass, Kind, Provider, Resource, Value};
 
+#[path = "stubbed/efs.rs"]
+mod efs;
 #[path = "stubbed/kms.rs"]
 mod kms;
 #[path = "stubbed/s3.rs"]

@@ -86,6 +86,8 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::SnsTopic => "GetTopicAttributes",
         Kind::S3Bucket => "GetBucketTagging",
         Kind::SqsQueue => "GetQueueAttributes",
+        Kind::EfsFileSystem => "DescribeFileSystems",
+        Kind::EfsAccessPoint => "DescribeAccessPoints",
     }
 }
 

@@ -12,8 +12,8 @@ use crate::{Attrs, Kind, Value};
 /// policy) taken from `old`: an update sends nothing for them, as the plan
 /// shows no change, and they stay as they are.
 pub fn keep_chosen(kind: Kind, old: &Attrs, new: &mut Attrs) {
-    let kept = kind
-        .schema()
+    let schema = kind.schema();
+    let kept = schema
         .attrs
         .iter()
         .filter(|a| a.presence == Presence::ChosenByAws);
@@ -22,6 +22,48 @@ pub fn keep_chosen(kind: Kind, old: &Attrs, new: &mut Attrs) {
             && let Some(was) = old.get(attr.name)
         {
             new.insert(attr.name.to_owned(), was.clone());
+        }
+    }
+    for block in schema.blocks {
+        keep_chosen_in(block, old, new);
+    }
+}
+
+/// In each instance of `block` in `new`, what AWS chose for an attribute
+/// left out (an EFS mount target's address and groups) taken from the
+/// instance of `old` that agrees with it on every other attribute: the
+/// same instance, as AWS holds it.
+fn keep_chosen_in(block: &crate::schema::Block, old: &Attrs, new: &mut Attrs) {
+    let chosen = |name: &str| {
+        block
+            .attr(name)
+            .is_some_and(|a| a.presence == Presence::ChosenByAws)
+    };
+    if !block.attrs.iter().any(|a| chosen(a.name)) {
+        return;
+    }
+    let (Some(Value::List(was)), Some(Value::List(items))) = (old.get(block.name), new.get_mut(block.name))
+    else {
+        return;
+    };
+    for item in items.iter_mut() {
+        let Value::Map(item) = item else { continue };
+        let same =
+            was.iter().filter_map(Value::as_map).find(|w| {
+                block.attrs.iter().filter(|a| !chosen(a.name)).all(|a| {
+                    w.get(a.name).unwrap_or(&Value::Null) == item.get(a.name).unwrap_or(&Value::Null)
+                })
+            });
+        let Some(same) = same else { continue };
+        for attr in block.attrs.iter().filter(|a| chosen(a.name)) {
+            // An empty list is left out too: AWS gives a mount target
+            // written `security_groups = []` the VPC's default group.
+            let left_out = item
+                .get(attr.name)
+                .is_none_or(|v| *v == Value::Null || v.as_list().is_some_and(<[Value]>::is_empty));
+            if left_out && let Some(v) = same.get(attr.name) {
+                item.insert(attr.name.to_owned(), v.clone());
+            }
         }
     }
 }
@@ -112,5 +154,56 @@ mod tests {
         assert_eq!(map_of(&attrs, "tags")["team"], "web");
         assert_eq!(blocks_of(&attrs, "rule").len(), 1);
         assert!(blocks_of(&attrs, "name").is_empty());
+    }
+
+    #[test]
+    fn what_aws_chose_inside_a_block_left_out_is_kept_by_the_same_instance() {
+        let target = |subnet: &str, groups: Vec<Value>, ip: Value| {
+            Value::Map(
+                [
+                    ("subnet".to_owned(), Value::from(subnet)),
+                    ("security_groups".to_owned(), Value::List(groups)),
+                    ("ip_address".to_owned(), ip),
+                ]
+                .into(),
+            )
+        };
+        let live: Attrs = [(
+            "mount_target".to_owned(),
+            Value::List(vec![
+                target(
+                    "subnet-a",
+                    vec![Value::from("sg-default")],
+                    Value::from("10.0.1.5"),
+                ),
+                target("subnet-b", vec![Value::from("sg-nfs")], Value::from("10.0.2.9")),
+            ]),
+        )]
+        .into();
+        let mut desired: Attrs = [(
+            "mount_target".to_owned(),
+            Value::List(vec![
+                target("subnet-a", vec![], Value::Null),
+                target("subnet-b", vec![Value::from("sg-strict")], Value::Null),
+                target("subnet-c", vec![], Value::Null),
+            ]),
+        )]
+        .into();
+        keep_chosen(Kind::EfsFileSystem, &live, &mut desired);
+        let targets = blocks_of(&desired, "mount_target");
+        assert_eq!(
+            targets[0]["security_groups"],
+            Value::List(vec![Value::from("sg-default")])
+        );
+        assert_eq!(targets[0]["ip_address"], Value::from("10.0.1.5"));
+        // Groups written are kept as written; the address comes from the
+        // mount target of the same subnet.
+        assert_eq!(
+            targets[1]["security_groups"],
+            Value::List(vec![Value::from("sg-strict")])
+        );
+        assert_eq!(targets[1]["ip_address"], Value::from("10.0.2.9"));
+        // A new mount target has nothing chosen yet.
+        assert_eq!(targets[2]["ip_address"], Value::Null);
     }
 }

@@ -42,6 +42,8 @@ pub enum Kind {
     SnsTopic,
     S3Bucket,
     SqsQueue,
+    EfsFileSystem,
+    EfsAccessPoint,
 }
 
 /// The name given is not a resource kind.
@@ -51,7 +53,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 33] = [
+    pub const ALL: [Kind; 35] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -85,6 +87,8 @@ impl Kind {
         Kind::SnsTopic,
         Kind::S3Bucket,
         Kind::SqsQueue,
+        Kind::EfsFileSystem,
+        Kind::EfsAccessPoint,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -123,6 +127,8 @@ impl Kind {
             Kind::SnsTopic => "sns_topic",
             Kind::S3Bucket => "s3_bucket",
             Kind::SqsQueue => "sqs_queue",
+            Kind::EfsFileSystem => "efs_file_system",
+            Kind::EfsAccessPoint => "efs_access_point",
         }
     }
 

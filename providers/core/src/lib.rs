@@ -12,6 +12,7 @@ pub mod arn;
 pub mod attrs;
 pub mod certificate;
 pub mod dns;
+pub mod efs;
 pub mod elb;
 mod error;
 pub mod fargate;

@@ -276,6 +276,14 @@ fn bucket_chars(text: &str) -> String {
     out
 }
 
+/// An EFS file system's creation token (its idempotency key, at most 64
+/// characters): `{stack}-{name}[-{key}]` cut to 57 characters, `-` and 6
+/// hex digits of `random`, so that a replacement is a new file system.
+pub fn efs_creation_token(stack: &str, address: &Address, random: u32) -> String {
+    let base = sanitise(&base(stack, address), |c| c.is_ascii_graphic(), 57);
+    format!("{base}-{}", suffix(random))
+}
+
 /// Security group names: unique within a VPC, so `{stack}-{name}[-{key}]`
 /// plus 6 hex digits of `random` lets a replacement coexist; at most 255.
 pub fn security_group(stack: &str, address: &Address, random: u32) -> String {
@@ -327,6 +335,8 @@ mod tests {
         assert_eq!(log_group_prefix("blog"), "/ecs/blog/");
         let topic = Address::new(Kind::SnsTopic, "alerts");
         assert!(sns_topic("blog.dev", &topic, true).starts_with(&sns_topic_prefix("blog.dev")));
+        let fs = efs_creation_token("blog", &Address::new(Kind::EfsFileSystem, "x".repeat(100)), 1);
+        assert_eq!((fs.len(), &fs[..10], &fs[58..]), (64, "blog-xxxxx", "000001"));
         let queue = Address::with_key(Kind::SqsQueue, "jobs", "eu west");
         assert_eq!(sqs_queue("blog.dev", &queue, true), "blog-dev-jobs-eu-west.fifo");
         assert!(sqs_queue("blog.dev", &queue, false).starts_with(&sqs_queue_prefix("blog.dev")));

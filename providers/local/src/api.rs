@@ -324,6 +324,28 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "InvalidParameterValue",
             tag: "TagQueue",
         },
+        // UpdateFileSystem changes the throughput; the lifecycle policies,
+        // the policy and the mount targets have calls of their own
+        // (`efs.rs`).
+        Kind::EfsFileSystem => &Api {
+            create: "CreateFileSystem",
+            update: "UpdateFileSystem",
+            delete: "DeleteFileSystem",
+            describe: "DescribeFileSystems",
+            not_found: "FileSystemNotFound",
+            invalid: "BadRequest",
+            tag: "TagResource",
+        },
+        // Only tags change in place: TagResource is the update.
+        Kind::EfsAccessPoint => &Api {
+            create: "CreateAccessPoint",
+            update: "TagResource",
+            delete: "DeleteAccessPoint",
+            describe: "DescribeAccessPoints",
+            not_found: "AccessPointNotFound",
+            invalid: "BadRequest",
+            tag: "TagResource",
+        },
     }
 }
 

@@ -36,6 +36,15 @@ impl Cidr {
     pub fn overlaps(self, other: Cidr) -> bool {
         self.contains(other) || other.contains(self)
     }
+
+    /// The addresses of a subnet of this block that a network interface
+    /// may take: AWS keeps the first four (network, router, DNS, future
+    /// use) and the last (broadcast) of every subnet. Empty for blocks
+    /// too small to have any (AWS's subnets are /16 to /28).
+    pub fn usable(self) -> std::ops::RangeInclusive<u32> {
+        let last = self.base | !self.mask();
+        self.base.saturating_add(4)..=last.saturating_sub(1)
+    }
 }
 
 #[cfg(test)]
@@ -54,5 +63,11 @@ mod tests {
         for bad in ["10.0.0.1/16", "10.0.0.0", "10.0.0.0/33", "x/8", "10.0.0/8"] {
             assert_eq!(Cidr::parse(bad), None, "{bad}");
         }
+        let ip = |text: &str| text.parse::<Ipv4Addr>().unwrap();
+        let small = Cidr::parse("10.0.1.16/28").unwrap();
+        assert_eq!(
+            small.usable(),
+            u32::from(ip("10.0.1.20"))..=u32::from(ip("10.0.1.30"))
+        );
     }
 }

@@ -28,7 +28,7 @@ use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
-    acm, cloudwatch, discovery, ec2, ecr, ecs, elb, endpoint, flow_logs, iam, kms, logs, lookup,
+    acm, cloudwatch, discovery, ec2, ecr, ecs, efs, elb, endpoint, flow_logs, iam, kms, logs, lookup,
     managed_policy, names, nat, route53, s3, secrets, sns, sqs, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
@@ -572,6 +572,8 @@ impl Provider for LocalCloud {
                 Kind::SnsTopic => sns::create(sim, stack, address, attrs, tags)?,
                 Kind::S3Bucket => s3::create(sim, stack, address, attrs, tags)?,
                 Kind::SqsQueue => sqs::create(sim, stack, address, attrs, tags)?,
+                Kind::EfsFileSystem => efs::create_file_system(sim, stack, address, attrs, tags)?,
+                Kind::EfsAccessPoint => efs::create_access_point(sim, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -610,7 +612,7 @@ impl Provider for LocalCloud {
                 Kind::Role => iam::update(sim, &old, &new)?,
                 Kind::ManagedPolicy => managed_policy::update(sim, &key, &old, &new)?,
                 // Only tags change in place.
-                Kind::ElasticIp | Kind::NatGateway | Kind::FlowLog => {}
+                Kind::ElasticIp | Kind::NatGateway | Kind::FlowLog | Kind::EfsAccessPoint => {}
                 Kind::VpcEndpoint => endpoint::update(sim, &old, &mut new)?,
                 Kind::EcrRepository => ecr::update(sim, &old, &new)?,
                 // Only tags change in place.
@@ -626,6 +628,7 @@ impl Provider for LocalCloud {
                 Kind::SnsTopic => sns::update(sim, &old, &mut new)?,
                 Kind::S3Bucket => s3::update(sim, &key, &old, &mut new, &tags)?,
                 Kind::SqsQueue => sqs::update(sim, &old, &mut new, &desired.attrs)?,
+                Kind::EfsFileSystem => efs::update_file_system(sim, &key, &old, &mut new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -747,6 +750,8 @@ impl Provider for LocalCloud {
                 Kind::SnsTopic => sns::delete(sim, &key),
                 Kind::S3Bucket => s3::delete(sim, &key),
                 Kind::SqsQueue => sqs::delete(sim, &key),
+                Kind::EfsFileSystem => efs::delete_file_system(sim, &key),
+                Kind::EfsAccessPoint => efs::delete_access_point(sim, &key),
             }
         })
         .await

@@ -350,7 +350,7 @@ fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
 }
 
 /// AWS refuses to delete a subnet that still holds network interfaces (a
-/// load balancer's, a service's tasks'). Route table associations do not
+/// load balancer's, a service's tasks', an EFS mount target's). Route table associations do not
 /// stop it: AWS removes them along with the subnet, so the route table
 /// then reads back without the subnet (drift the next plan shows). Its
 /// flow logs go with it too.
@@ -361,7 +361,8 @@ fn delete_subnet(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
         sim.all(kind)
             .any(|(_, r)| strs_of(&r.attrs, "subnets").iter().any(|s| s == key))
     }) || crate::nat::in_subnet(sim, key)
-        || crate::endpoint::uses(sim, "subnets", key);
+        || crate::endpoint::uses(sim, "subnets", key)
+        || crate::efs::mount_targets_use(sim, key);
     if in_use {
         return Err(dependency(
             call,
@@ -783,8 +784,9 @@ fn create_rule(sim: &mut Sim, mut attrs: Attrs, tags: Tags) -> Result<String, Pr
 }
 
 /// DeleteSecurityGroup: refused while another group's rule (or a rule of
-/// its own on another group) refers to it or a load balancer or service
-/// uses it; the group's own rules of their own go with it.
+/// its own on another group) refers to it or a load balancer, service,
+/// endpoint or EFS mount target uses it; the group's own rules of their
+/// own go with it.
 pub(crate) fn delete_security_group(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     let call = "DeleteSecurityGroup";
     sim.call(call);
@@ -803,7 +805,8 @@ pub(crate) fn delete_security_group(sim: &mut Sim, key: &str) -> Result<(), Prov
         .any(|kind| {
             sim.all(kind)
                 .any(|(_, r)| strs_of(&r.attrs, "security_groups").iter().any(|g| g == key))
-        });
+        })
+        || crate::efs::mount_targets_use(sim, key);
     if referenced || used {
         return Err(dependency(call, format!("resource {key} has a dependent object")));
     }

@@ -97,6 +97,13 @@ pub(crate) fn aws_prefix_list_id(name: &str) -> String {
     format!("pl-{}", hex(&mut seeded(name), 8))
 }
 
+/// The id of the default security group AWS makes with every VPC (the
+/// local cloud holds no record of it): `sg-` and 17 hex digits, the same
+/// in every run for the same VPC.
+pub(crate) fn default_security_group_id(vpc: &str) -> String {
+    ec2_id(&mut seeded(&format!("default-group/{vpc}")), "sg")
+}
+
 /// A generator seeded by `text` (FNV-1a): stable made-up ids.
 fn seeded(text: &str) -> Rng {
     Rng::with_seed(text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
@@ -148,5 +155,9 @@ mod tests {
         assert_eq!(s3, aws_prefix_list_id("com.amazonaws.us-east-1.s3"));
         assert_ne!(s3, aws_prefix_list_id("com.amazonaws.us-east-1.dynamodb"));
         assert_eq!(s3.len(), 3 + 8);
+        let group = default_security_group_id("vpc-1");
+        assert_eq!(group, default_security_group_id("vpc-1"));
+        assert_ne!(group, default_security_group_id("vpc-2"));
+        assert!(group.starts_with("sg-") && is_lower_hex(&group[3..]) && group.len() == 3 + 17);
     }
 }

@@ -94,6 +94,7 @@ mod discovery;
 mod ec2;
 mod ecr;
 mod ecs;
+mod efs;
 mod elb;
 mod endpoint;
 mod error;

@@ -250,6 +250,8 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::SnsTopic => "Topic does not exist".to_owned(),
         Kind::S3Bucket => "The specified bucket does not exist".to_owned(),
         Kind::SqsQueue => "The specified queue does not exist.".to_owned(),
+        Kind::EfsFileSystem => format!("File system '{identity}' does not exist."),
+        Kind::EfsAccessPoint => format!("Access point '{identity}' does not exist."),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

@@ -138,6 +138,52 @@ async fn ids_arns_and_names_have_aws_formats() {
         get("sqs_queue.jobs", "dead_letter_queue"),
         get("sqs_queue.dead_letters", "arn")
     );
+    // A file system's id is EC2's shape, its DNS name the region's; its
+    // mount targets hold the addresses EFS chose in their subnets.
+    let fs = get("efs_file_system.files", "id");
+    assert!(is_hex(fs.strip_prefix("fs-").unwrap_or_default(), 17), "{fs}");
+    assert_eq!(
+        get("efs_file_system.files", "arn"),
+        format!("arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/{fs}")
+    );
+    assert_eq!(
+        get("efs_file_system.files", "dns_name"),
+        format!("{fs}.efs.us-east-1.amazonaws.com")
+    );
+    let token = get("efs_file_system.files", "creation_token");
+    let suffix = token
+        .strip_prefix("blog-dev-files-")
+        .unwrap_or_else(|| panic!("{token}"));
+    assert!(is_hex(suffix, 6), "{token}");
+    let mounts = r["efs_file_system.files"].attrs["mount_target"]
+        .as_list()
+        .unwrap();
+    let app = r["security_group.app"].attrs["id"].clone();
+    let mut subnets = Vec::new();
+    for m in mounts.iter().filter_map(Value::as_map) {
+        let subnet = m["subnet"].as_str().unwrap();
+        let prefix = match subnet {
+            s if s == get("subnet.public_a", "id") => "10.0.1.",
+            s if s == get("subnet.public_b", "id") => "10.0.2.",
+            other => panic!("mount target in {other}"),
+        };
+        let ip = m["ip_address"].as_str().unwrap();
+        let host: u32 = ip.strip_prefix(prefix).and_then(|h| h.parse().ok()).unwrap_or(0);
+        assert!((4..=254).contains(&host), "{ip} in {subnet}");
+        assert_eq!(m["security_groups"], Value::List(vec![app.clone()]));
+        subnets.push(subnet);
+    }
+    assert_eq!(subnets.len(), 2);
+    let point = get("efs_access_point.uploads", "id");
+    assert!(
+        is_hex(point.strip_prefix("fsap-").unwrap_or_default(), 17),
+        "{point}"
+    );
+    assert_eq!(
+        get("efs_access_point.uploads", "arn"),
+        format!("arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/{point}")
+    );
+    assert_eq!(get("efs_access_point.uploads", "file_system"), fs);
     // A bucket's name is unique across AWS: 6 random hex digits follow.
     let bucket = get("s3_bucket.logs", "name");
     let suffix = bucket
@@ -316,6 +362,8 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "metric_alarm.login_cpu",
         "service.login",
         "task_definition.login",
+        "efs_access_point.uploads",
+        "efs_file_system.files",
         "sqs_queue.jobs",
         "sqs_queue.dead_letters",
         "s3_bucket.logs",

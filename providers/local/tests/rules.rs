@@ -353,6 +353,13 @@ async fn security_groups_in_use_cannot_be_deleted() {
         "DependencyViolation",
     );
     cloud.delete("s", &r["vpc_endpoint.logs"]).await.unwrap();
+    // ...and by the file system's mount targets.
+    expect(
+        cloud.delete("s", &r["security_group.app"]).await,
+        "DeleteSecurityGroup",
+        "DependencyViolation",
+    );
+    cloud.delete("s", &r["efs_file_system.files"]).await.unwrap();
     cloud.delete("s", &r["security_group.app"]).await.unwrap();
     cloud.delete("s", &r["load_balancer.web"]).await.unwrap();
     cloud.delete("s", &r["security_group.web"]).await.unwrap();
@@ -3193,4 +3200,673 @@ async fn a_dead_letter_queue_may_go_before_its_source() {
     // The name is free again at once: SQS's 60 seconds after a delete are
     // not simulated (`sqs.rs`).
     create(&cloud, "s", queue("jobs", &[])).await;
+}
+
+fn file_system(name: &str, pairs: &[(&str, Value)]) -> Resource {
+    desired(Kind::EfsFileSystem, name, pairs)
+}
+
+/// A `mount_target` block in `subnet` with `pairs`.
+fn mount(subnet: &Resource, pairs: &[(&str, Value)]) -> Value {
+    let mut all = vec![("subnet", id(subnet))];
+    all.extend(pairs.iter().cloned());
+    block(&all)
+}
+
+fn mounts(items: Vec<Value>) -> (&'static str, Value) {
+    ("mount_target", list(items))
+}
+
+/// The mount targets of a file system, by subnet.
+fn mount_targets(fs: &Resource) -> BTreeMap<String, BTreeMap<String, Value>> {
+    fs.attrs["mount_target"]
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(Value::as_map)
+        .map(|m| (m["subnet"].as_str().unwrap_or_default().to_owned(), m.clone()))
+        .collect()
+}
+
+/// The first address of `prefix.4` to `prefix.254` no mount target of the
+/// stack's file systems holds.
+async fn free_address(cloud: &LocalCloud, prefix: &str) -> String {
+    let held: Vec<Value> = cloud
+        .read_all("s")
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.address.kind == Kind::EfsFileSystem)
+        .flat_map(|r| mount_targets(r).into_values())
+        .map(|m| m["ip_address"].clone())
+        .collect();
+    (4..=254)
+        .map(|n| format!("{prefix}.{n}"))
+        .find(|ip| !held.contains(&s(ip)))
+        .unwrap()
+}
+
+fn efs_policy(arn: &Value) -> Value {
+    Value::from_json(&serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Principal": { "AWS": "*" },
+            "Action": ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+            "Resource": arn.as_str(),
+            "Condition": { "Bool": { "elasticfilesystem:AccessedViaMountTarget": "true" } },
+        }],
+    }))
+}
+
+#[tokio::test]
+async fn efs_file_systems_are_refused_as_efs_refuses_them() {
+    let (_dir, cloud, r) = blog().await;
+    let files = &r["efs_file_system.files"];
+    let (a, b, private_a) = (
+        &r["subnet.public_a"],
+        &r["subnet.public_b"],
+        &r["subnet.private_a"],
+    );
+    let other_vpc = create(
+        &cloud,
+        "s",
+        desired(Kind::Vpc, "other", &[("cidr", s("10.1.0.0/16"))]),
+    )
+    .await;
+    let other_subnet = desired(
+        Kind::Subnet,
+        "other_b",
+        &[
+            ("vpc", id(&other_vpc)),
+            ("cidr", s("10.1.2.0/24")),
+            ("zone", s("us-east-1b")),
+        ],
+    );
+    let other_subnet = create(&cloud, "s", other_subnet).await;
+    let other_group = desired(Kind::SecurityGroup, "other", &[("vpc", id(&other_vpc))]);
+    let other_group = create(&cloud, "s", other_group).await;
+    let held = cloud.read_all("s").await.unwrap();
+    let in_use = mount_targets(files)[id(a).as_str().unwrap()]["ip_address"].clone();
+    let groups = |ids: Vec<Value>| ("security_groups", list(ids));
+    let at = |ip: &str| ("ip_address", s(ip));
+    let token = files.attrs["creation_token"].clone();
+    let files_id = files.attrs["id"].as_str().unwrap().to_owned();
+    let (create_fs, lifecycle, put_policy, create_mount) = (
+        "CreateFileSystem",
+        "PutLifecycleConfiguration",
+        "PutFileSystemPolicy",
+        "CreateMountTarget",
+    );
+    let refused = [
+        // The settings EFS refuses, at the call that sets them.
+        (
+            file_system("f", &[("throughput_mode", s("provisioned"))]),
+            create_fs,
+            "BadRequest",
+            "ThroughputMode",
+        ),
+        (
+            file_system("f", &[("provisioned_throughput", Value::Int(10))]),
+            create_fs,
+            "BadRequest",
+            "ProvisionedThroughputInMibps",
+        ),
+        (
+            file_system(
+                "f",
+                &[
+                    ("performance_mode", s("maxIO")),
+                    ("throughput_mode", s("elastic")),
+                ],
+            ),
+            create_fs,
+            "BadRequest",
+            "PerformanceMode",
+        ),
+        (
+            file_system("f", &[("kms_key", s("alias/efs"))]),
+            create_fs,
+            "BadRequest",
+            "KmsKeyId",
+        ),
+        (
+            file_system("f", &[("transition_to_ia", s("AFTER_2_DAYS"))]),
+            lifecycle,
+            "BadRequest",
+            "TransitionToIA",
+        ),
+        (
+            file_system("f", &[("transition_to_archive", s("AFTER_90_DAYS"))]),
+            lifecycle,
+            "BadRequest",
+            "TransitionToArchive",
+        ),
+        // One Zone storage in a zone of the region.
+        (
+            file_system("f", &[("availability_zone", s("us-west-2a"))]),
+            create_fs,
+            "BadRequest",
+            "us-west-2a",
+        ),
+        // A creation token is the account's once in a region.
+        (
+            file_system("f", &[("creation_token", token)]),
+            create_fs,
+            "FileSystemAlreadyExists",
+            files_id.as_str(),
+        ),
+        (
+            file_system("f", &[("creation_token", s(&"t".repeat(65)))]),
+            create_fs,
+            "BadRequest",
+            "CreationToken",
+        ),
+        // A policy in IAM's grammar.
+        (
+            file_system("f", &[("policy", s("{not json"))]),
+            put_policy,
+            "InvalidPolicyException",
+            "JSON",
+        ),
+        (
+            file_system(
+                "f",
+                &[(
+                    "policy",
+                    Value::from_json(&serde_json::json!({
+                        "Version": "2012-10-17",
+                        "Statement": [{ "Effect": "Allow", "Action": "elasticfilesystem:ClientMount" }],
+                    })),
+                )],
+            ),
+            put_policy,
+            "InvalidPolicyException",
+            "Principal",
+        ),
+        // Mount targets: a subnet that exists, one per zone, one VPC.
+        (
+            file_system(
+                "f",
+                &[mounts(vec![block(&[("subnet", s("subnet-00000000000000000"))])])],
+            ),
+            create_mount,
+            "SubnetNotFound",
+            "subnet-00000000000000000",
+        ),
+        (
+            file_system("f", &[mounts(vec![mount(a, &[]), mount(private_a, &[])])]),
+            create_mount,
+            "MountTargetConflict",
+            "this AZ",
+        ),
+        (
+            file_system("f", &[mounts(vec![mount(a, &[]), mount(a, &[])])]),
+            create_mount,
+            "MountTargetConflict",
+            "this AZ",
+        ),
+        (
+            file_system("f", &[mounts(vec![mount(a, &[]), mount(&other_subnet, &[])])]),
+            create_mount,
+            "MountTargetConflict",
+            other_vpc.attrs["id"].as_str().unwrap(),
+        ),
+        // One Zone: its one mount target in its zone.
+        (
+            file_system(
+                "f",
+                &[
+                    ("availability_zone", s("us-east-1a")),
+                    mounts(vec![mount(b, &[])]),
+                ],
+            ),
+            create_mount,
+            "AvailabilityZonesMismatch",
+            "us-east-1a",
+        ),
+        (
+            file_system(
+                "f",
+                &[
+                    ("availability_zone", s("us-east-1a")),
+                    mounts(vec![mount(a, &[]), mount(private_a, &[])]),
+                ],
+            ),
+            create_mount,
+            "MountTargetConflict",
+            "this AZ",
+        ),
+        // Up to 5 groups of the subnet's VPC.
+        (
+            file_system(
+                "f",
+                &[mounts(vec![mount(
+                    a,
+                    &[groups((1..=6).map(|n| s(&format!("sg-{n:017x}"))).collect())],
+                )])],
+            ),
+            create_mount,
+            "SecurityGroupLimitExceeded",
+            "at most 5",
+        ),
+        (
+            file_system(
+                "f",
+                &[mounts(vec![mount(a, &[groups(vec![s("sg-00000000000000000")])])])],
+            ),
+            create_mount,
+            "SecurityGroupNotFound",
+            "does not exist",
+        ),
+        (
+            file_system("f", &[mounts(vec![mount(a, &[groups(vec![id(&other_group)])])])]),
+            create_mount,
+            "SecurityGroupNotFound",
+            "not in the subnet's VPC",
+        ),
+        // An address the subnet gives an interface, no other's.
+        (
+            file_system("f", &[mounts(vec![mount(a, &[at("10.0.2.10")])])]),
+            create_mount,
+            "BadRequest",
+            "IpAddress",
+        ),
+        (
+            file_system("f", &[mounts(vec![mount(a, &[at("10.0.1.3")])])]),
+            create_mount,
+            "BadRequest",
+            "IpAddress",
+        ),
+        (
+            file_system("f", &[mounts(vec![mount(a, &[at("10.0.1.255")])])]),
+            create_mount,
+            "BadRequest",
+            "IpAddress",
+        ),
+        (
+            file_system("f", &[mounts(vec![mount(a, &[at("10.0.1")])])]),
+            create_mount,
+            "BadRequest",
+            "IpAddress",
+        ),
+        (
+            file_system("f", &[mounts(vec![mount(a, &[("ip_address", in_use.clone())])])]),
+            create_mount,
+            "IpAddressInUse",
+            in_use.as_str().unwrap(),
+        ),
+    ];
+    for (desired, call, code, reason) in refused {
+        let err = expect(cloud.create("s", &desired).await, call, code);
+        assert!(err.message.contains(reason), "{reason}: {err}");
+    }
+    // Nothing is left of a refused create.
+    assert_eq!(cloud.read_all("s").await.unwrap(), held);
+
+    // Left out, EFS chooses: the VPC's default group, a free address of
+    // the subnet, a token derived from the stack and address.
+    let plain = file_system("plain", &[mounts(vec![mount(a, &[]), mount(b, &[])])]);
+    let plain = cloud.create("s", &plain).await.unwrap();
+    let chosen = mount_targets(&plain);
+    let group = chosen[id(a).as_str().unwrap()]["security_groups"].clone();
+    assert_eq!(chosen[id(b).as_str().unwrap()]["security_groups"], group);
+    let default = group.as_list().unwrap()[0].as_str().unwrap().to_owned();
+    assert!(default.starts_with("sg-") && default.len() == 3 + 17, "{default}");
+    assert!(held.iter().all(|r| r.attrs.get("id") != Some(&s(&default))));
+    for (subnet, prefix) in [(a, "10.0.1."), (b, "10.0.2.")] {
+        let ip = chosen[id(subnet).as_str().unwrap()]["ip_address"].clone();
+        let host: u32 = ip
+            .as_str()
+            .unwrap()
+            .strip_prefix(prefix)
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((4..=254).contains(&host), "{ip:?}");
+        assert_ne!(ip, in_use);
+    }
+    let token = plain.attrs["creation_token"].as_str().unwrap().to_owned();
+    let suffix = token.strip_prefix("s-plain-").unwrap();
+    assert!(
+        suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{token}"
+    );
+    // The default group may be named; One Zone storage has its mount
+    // target in its zone; an address given is taken.
+    let ip = free_address(&cloud, "10.0.1").await;
+    let one_zone = file_system(
+        "one_zone",
+        &[
+            ("availability_zone", s("us-east-1a")),
+            mounts(vec![mount(
+                a,
+                &[groups(vec![s(&default), id(&r["security_group.app"])]), at(&ip)],
+            )]),
+        ],
+    );
+    let one_zone = create(&cloud, "s", one_zone).await;
+    assert_eq!(
+        mount_targets(&one_zone)[id(a).as_str().unwrap()]["ip_address"],
+        s(&ip)
+    );
+    // `berth import` names a file system by its id or ARN.
+    let address = berth_provider::Address::new(Kind::EfsFileSystem, "plain");
+    for found in [&plain.attrs["id"], &plain.attrs["arn"]] {
+        let found = cloud.read_one(&address, found.as_str().unwrap()).await.unwrap();
+        assert_eq!(found.map(|f| f.resource), Some(plain.clone()));
+    }
+}
+
+#[tokio::test]
+async fn a_file_system_changes_in_place_with_its_calls_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let (vpc, a) = vpc_and_subnet(&cloud, "s", ("10.0.0.0/16", "10.0.1.0/24")).await;
+    let subnet = |name: &str, cidr: &str, zone: &str| {
+        desired(
+            Kind::Subnet,
+            name,
+            &[("vpc", id(&vpc)), ("cidr", s(cidr)), ("zone", s(zone))],
+        )
+    };
+    let a2 = create(&cloud, "s", subnet("a2", "10.0.3.0/24", "us-east-1a")).await;
+    let b = create(&cloud, "s", subnet("b", "10.0.2.0/24", "us-east-1b")).await;
+    let group = create(
+        &cloud,
+        "s",
+        desired(Kind::SecurityGroup, "g", &[("vpc", id(&vpc))]),
+    )
+    .await;
+    let on_a = mount(&a, &[("security_groups", list(vec![id(&group)]))]);
+    let made = file_system("files", &[mounts(vec![on_a.clone()])]);
+    let made = cloud.create("s", &made).await.unwrap();
+    let ip_a = mount_targets(&made)[id(&a).as_str().unwrap()]["ip_address"].clone();
+
+    // Another subnet: one mount target made; the address left out stays.
+    let before = cloud.calls();
+    let desired = file_system("files", &[mounts(vec![on_a.clone(), mount(&b, &[])])]);
+    let both = cloud.update("s", &made, &desired).await.unwrap();
+    let now = mount_targets(&both);
+    assert_eq!(now[id(&a).as_str().unwrap()]["ip_address"], ip_a);
+    let default = now[id(&b).as_str().unwrap()]["security_groups"].clone();
+    assert_eq!(made_since(&cloud, &before, "CreateMountTarget"), 1);
+    assert_eq!(made_since(&cloud, &before, "DeleteMountTarget"), 0);
+    assert_eq!(made_since(&cloud, &before, "UpdateFileSystem"), 0);
+
+    // Other groups: modified in place, the address kept.
+    let before = cloud.calls();
+    let regrouped = mount(&a, &[("security_groups", default.clone())]);
+    let desired = file_system("files", &[mounts(vec![regrouped, mount(&b, &[])])]);
+    let updated = cloud.update("s", &both, &desired).await.unwrap();
+    let now = mount_targets(&updated);
+    assert_eq!(now[id(&a).as_str().unwrap()]["security_groups"], default);
+    assert_eq!(now[id(&a).as_str().unwrap()]["ip_address"], ip_a);
+    assert_eq!(made_since(&cloud, &before, "ModifyMountTargetSecurityGroups"), 1);
+    assert_eq!(made_since(&cloud, &before, "CreateMountTarget"), 0);
+
+    // Another subnet of the zone: the old one goes first, then the new.
+    let before = cloud.calls();
+    let desired = file_system("files", &[mounts(vec![mount(&a2, &[]), mount(&b, &[])])]);
+    let moved = cloud.update("s", &updated, &desired).await.unwrap();
+    let now = mount_targets(&moved);
+    assert_eq!(now.keys().len(), 2);
+    assert!(
+        now[id(&a2).as_str().unwrap()]["ip_address"]
+            .as_str()
+            .unwrap()
+            .starts_with("10.0.3.")
+    );
+    assert_eq!(made_since(&cloud, &before, "DeleteMountTarget"), 1);
+    assert_eq!(made_since(&cloud, &before, "CreateMountTarget"), 1);
+
+    // Another address is another mount target.
+    let ip = free_address(&cloud, "10.0.3").await;
+    let before = cloud.calls();
+    let at = mount(&a2, &[("ip_address", s(&ip))]);
+    let desired = file_system("files", &[mounts(vec![at, mount(&b, &[])])]);
+    let readdressed = cloud.update("s", &moved, &desired).await.unwrap();
+    assert_eq!(
+        mount_targets(&readdressed)[id(&a2).as_str().unwrap()]["ip_address"],
+        s(&ip)
+    );
+    assert_eq!(made_since(&cloud, &before, "DeleteMountTarget"), 1);
+    assert_eq!(made_since(&cloud, &before, "CreateMountTarget"), 1);
+
+    // Refused, the file system as it was: a mount target in another VPC,
+    // a provisioned throughput without its MiB/s, a replace-only change.
+    let (_, far) = vpc_and_subnet(&cloud, "t", ("10.1.0.0/16", "10.1.1.0/24")).await;
+    let desired = file_system("files", &[mounts(vec![mount(&b, &[]), mount(&far, &[])])]);
+    expect(
+        cloud.update("s", &readdressed, &desired).await,
+        "CreateMountTarget",
+        "MountTargetConflict",
+    );
+    let only_b = file_system("files", &[mounts(vec![mount(&b, &[])])]);
+    let provisioned = with(only_b.clone(), "throughput_mode", s("provisioned"));
+    expect(
+        cloud.update("s", &readdressed, &provisioned).await,
+        "UpdateFileSystem",
+        "BadRequest",
+    );
+    expect(
+        cloud
+            .update(
+                "s",
+                &readdressed,
+                &with(only_b.clone(), "encrypted", Value::Bool(true)),
+            )
+            .await,
+        "UpdateFileSystem",
+        "BadRequest",
+    );
+    let fs_only = |all: Vec<Resource>| -> Vec<Resource> {
+        all.into_iter()
+            .filter(|r| r.address.kind == Kind::EfsFileSystem)
+            .collect()
+    };
+    assert_eq!(
+        fs_only(cloud.read_all("s").await.unwrap()),
+        vec![readdressed.clone()]
+    );
+
+    // A mount target removed; throughput, lifecycle and policy, each by
+    // its call; tags alone, TagResource only.
+    let before = cloud.calls();
+    let changed = [
+        ("throughput_mode", s("provisioned")),
+        ("provisioned_throughput", Value::Int(64)),
+        ("transition_to_ia", s("AFTER_7_DAYS")),
+        ("transition_to_primary_storage_class", s("AFTER_1_ACCESS")),
+        ("policy", efs_policy(&made.attrs["arn"])),
+    ];
+    let desired = changed
+        .iter()
+        .fold(only_b.clone(), |r, (k, v)| with(r, k, v.clone()));
+    let settled = cloud.update("s", &readdressed, &desired).await.unwrap();
+    assert_eq!(settled.attrs["provisioned_throughput"], Value::Int(64));
+    assert_eq!(mount_targets(&settled).len(), 1);
+    for (call, n) in [
+        ("DeleteMountTarget", 1),
+        ("UpdateFileSystem", 1),
+        ("PutLifecycleConfiguration", 1),
+        ("PutFileSystemPolicy", 1),
+        ("CreateMountTarget", 0),
+        ("TagResource", 0),
+    ] {
+        assert_eq!(made_since(&cloud, &before, call), n, "{call}");
+    }
+    let before = cloud.calls();
+    let tagged = with(desired.clone(), "tags", tags(&[("team", "web")]));
+    let tagged = cloud.update("s", &settled, &tagged).await.unwrap();
+    assert_eq!(made_since(&cloud, &before, "TagResource"), 1);
+    for call in [
+        "UpdateFileSystem",
+        "PutLifecycleConfiguration",
+        "PutFileSystemPolicy",
+    ] {
+        assert_eq!(made_since(&cloud, &before, call), 0, "{call}");
+    }
+    // Lifecycle policies go as a whole, the policy is deleted.
+    let before = cloud.calls();
+    let plain = with(
+        with(only_b, "throughput_mode", s("elastic")),
+        "tags",
+        tags(&[("team", "web")]),
+    );
+    let plain = cloud.update("s", &tagged, &plain).await.unwrap();
+    assert_eq!(plain.attrs["transition_to_ia"], Value::Null);
+    assert_eq!(plain.attrs["policy"], Value::Null);
+    assert_eq!(plain.attrs["creation_token"], made.attrs["creation_token"]);
+    for call in [
+        "UpdateFileSystem",
+        "PutLifecycleConfiguration",
+        "DeleteFileSystemPolicy",
+    ] {
+        assert_eq!(made_since(&cloud, &before, call), 1, "{call}");
+    }
+    assert_eq!(fs_only(cloud.read_all("s").await.unwrap()), vec![plain]);
+}
+
+#[tokio::test]
+async fn subnets_and_groups_a_mount_target_uses_cannot_be_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let (vpc, a) = vpc_and_subnet(&cloud, "s", ("10.0.0.0/16", "10.0.1.0/24")).await;
+    let group = create(
+        &cloud,
+        "s",
+        desired(Kind::SecurityGroup, "g", &[("vpc", id(&vpc))]),
+    )
+    .await;
+    let on_a = mount(&a, &[("security_groups", list(vec![id(&group)]))]);
+    let fs = cloud
+        .create("s", &file_system("files", &[mounts(vec![on_a])]))
+        .await
+        .unwrap();
+    let point = desired(Kind::EfsAccessPoint, "p", &[("file_system", id(&fs))]);
+    let point = create(&cloud, "s", point).await;
+    expect(cloud.delete("s", &a).await, "DeleteSubnet", "DependencyViolation");
+    expect(
+        cloud.delete("s", &group).await,
+        "DeleteSecurityGroup",
+        "DependencyViolation",
+    );
+    // berth's delete removes the mount targets first, as EFS requires;
+    // the access points go with the file system.
+    let before = cloud.calls();
+    cloud.delete("s", &fs).await.unwrap();
+    assert_eq!(made_since(&cloud, &before, "DeleteMountTarget"), 1);
+    assert_eq!(made_since(&cloud, &before, "DeleteFileSystem"), 1);
+    expect(
+        cloud.delete("s", &point).await,
+        "DeleteAccessPoint",
+        "AccessPointNotFound",
+    );
+    expect(
+        cloud.delete("s", &fs).await,
+        "DeleteFileSystem",
+        "FileSystemNotFound",
+    );
+    cloud.delete("s", &group).await.unwrap();
+    cloud.delete("s", &a).await.unwrap();
+    cloud.delete("s", &vpc).await.unwrap();
+    assert!(cloud.read_all("s").await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn access_points_are_refused_as_efs_refuses_them() {
+    let (dir, cloud, r) = blog().await;
+    let files = &r["efs_file_system.files"];
+    let point = |pairs: &[(&str, Value)]| {
+        let mut all = vec![("file_system", id(files))];
+        all.extend(pairs.iter().cloned());
+        desired(Kind::EfsAccessPoint, "p", &all)
+    };
+    let call = "CreateAccessPoint";
+    for (pairs, reason) in [
+        (vec![("posix_uid", Value::Int(1000))], "PosixUser.Uid"),
+        (
+            vec![("posix_secondary_gids", list(vec![Value::Int(5)]))],
+            "PosixUser.SecondaryGids",
+        ),
+        (
+            vec![("owner_uid", Value::Int(1)), ("owner_gid", Value::Int(1))],
+            "CreationInfo",
+        ),
+        (vec![("root_directory", s("data"))], "RootDirectory.Path"),
+    ] {
+        let err = expect(cloud.create("s", &point(&pairs)).await, call, "BadRequest");
+        assert!(err.message.contains(reason), "{reason}: {err}");
+    }
+    let missing = with(point(&[]), "file_system", s("fs-00000000000000000"));
+    let err = expect(cloud.create("s", &missing).await, call, "FileSystemNotFound");
+    assert!(err.message.contains("fs-00000000000000000"), "{err}");
+
+    // Only tags change in place; anything else is another access point.
+    let uploads = &r["efs_access_point.uploads"];
+    let before = cloud.calls();
+    let tagged = with(uploads.clone(), "tags", tags(&[("team", "web")]));
+    let tagged = cloud.update("s", uploads, &tagged).await.unwrap();
+    assert_eq!(made_since(&cloud, &before, "TagResource"), 1);
+    expect(
+        cloud
+            .update("s", &tagged, &with(tagged.clone(), "root_directory", s("/other")))
+            .await,
+        "TagResource",
+        "BadRequest",
+    );
+    // `berth import` names one by its id or ARN.
+    let address = berth_provider::Address::new(Kind::EfsAccessPoint, "uploads");
+    for found in [&tagged.attrs["id"], &tagged.attrs["arn"]] {
+        let found = cloud.read_one(&address, found.as_str().unwrap()).await.unwrap();
+        assert_eq!(found.map(|f| f.resource), Some(tagged.clone()));
+    }
+
+    // At most 10,000 a file system: the file is filled by hand to its
+    // last one (making them one by one would write the file each time).
+    let path = dir.path().join(".berth/local-cloud.json");
+    let mut file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let fs_id = files.attrs["id"].as_str().unwrap();
+    for n in 1..10_000 {
+        let arn = format!("arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-{n:017x}");
+        file["resources"][&arn] = serde_json::json!({
+            "kind": "efs_access_point",
+            "region": "us-east-1",
+            "attrs": { "file_system": fs_id, "id": format!("fsap-{n:017x}"), "arn": arn },
+        });
+    }
+    std::fs::write(&path, serde_json::to_string(&file).unwrap()).unwrap();
+    let err = expect(
+        cloud.create("s", &point(&[])).await,
+        call,
+        "AccessPointLimitExceeded",
+    );
+    assert!(err.message.contains("10000"), "{err}");
+    // Another file system has room.
+    let other = cloud.create("s", &file_system("other", &[])).await.unwrap();
+    create(&cloud, "s", with(point(&[]), "file_system", id(&other))).await;
+}
+
+#[tokio::test]
+async fn a_subnet_with_no_free_address_takes_no_mount_target() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    // A /28: AWS keeps 5 of its 16 addresses.
+    let (_, a) = vpc_and_subnet(&cloud, "s", ("10.0.0.0/16", "10.0.1.16/28")).await;
+    let mut held = Vec::new();
+    for n in 0..11 {
+        let fs = file_system(&format!("f{n}"), &[mounts(vec![mount(&a, &[])])]);
+        let fs = cloud.create("s", &fs).await.unwrap();
+        held.extend(mount_targets(&fs).into_values().map(|m| m["ip_address"].clone()));
+    }
+    held.sort_by_key(|ip| ip.as_str().and_then(|t| t.parse::<std::net::Ipv4Addr>().ok()));
+    let all: Vec<Value> = (20..=30).map(|n| s(&format!("10.0.1.{n}"))).collect();
+    assert_eq!(held, all);
+    let full = file_system("full", &[mounts(vec![mount(&a, &[])])]);
+    expect(
+        cloud.create("s", &full).await,
+        "CreateMountTarget",
+        "NoFreeAddressesInSubnet",
+    );
 }

@@ -85,7 +85,11 @@ pub async fn create(p: &dyn Provider, stack: &str, desired: Resource) -> Resourc
         .unwrap_or_else(|e| panic!("create {}: {e}", desired.address));
     assert_eq!(created.address, desired.address);
     let schema = desired.address.kind.schema();
-    for (k, v) in &canonical_attrs(desired.address.kind, &desired.attrs) {
+    // What AWS chose inside blocks (a mount target's address) is the
+    // provider's too.
+    let mut wanted = canonical_attrs(desired.address.kind, &desired.attrs);
+    berth_provider::attrs::keep_chosen(desired.address.kind, &created.attrs, &mut wanted);
+    for (k, v) in &canonical_attrs(desired.address.kind, &wanted) {
         // A name (or another value AWS chooses) left out is the provider's.
         let chosen = schema
             .attr(k)
@@ -714,6 +718,45 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    let files = create(
+        p,
+        stack,
+        desired(
+            Kind::EfsFileSystem,
+            "files",
+            &[
+                ("encrypted", Value::Bool(true)),
+                ("transition_to_ia", s("AFTER_30_DAYS")),
+                ("tags", tags(&[("team", "web")])),
+                (
+                    "mount_target",
+                    list(vec![
+                        block(&[("subnet", id(&a)), ("security_groups", list(vec![id(&app)]))]),
+                        block(&[("subnet", id(&b)), ("security_groups", list(vec![id(&app)]))]),
+                    ]),
+                ),
+            ],
+        ),
+    )
+    .await;
+    let uploads = create(
+        p,
+        stack,
+        desired(
+            Kind::EfsAccessPoint,
+            "uploads",
+            &[
+                ("file_system", id(&files)),
+                ("posix_uid", Value::Int(1000)),
+                ("posix_gid", Value::Int(1000)),
+                ("root_directory", s("/uploads")),
+                ("owner_uid", Value::Int(1000)),
+                ("owner_gid", Value::Int(1000)),
+                ("permissions", s("0755")),
+            ],
+        ),
+    )
+    .await;
     let td = create(p, stack, task_definition("login", &role, &log, "dev")).await;
     let service = create(
         p,
@@ -815,6 +858,8 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         bucket,
         dead_letters,
         jobs,
+        files,
+        uploads,
         td,
         service,
         alarm,
@@ -937,6 +982,8 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "s3_bucket.logs",
         "sqs_queue.dead_letters",
         "sqs_queue.jobs",
+        "efs_file_system.files",
+        "efs_access_point.uploads",
         "task_definition.login",
         "service.login",
         "metric_alarm.login_cpu",

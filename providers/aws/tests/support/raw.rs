@@ -657,6 +657,93 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 .expect("GetBucketTagging");
             collect(out.tag_set().iter().map(|t| (Some(t.key()), Some(t.value()))))
         }
+        Kind::EfsFileSystem => {
+            let efs = &raw.efs;
+            let id = text(r, "id");
+            let out = efs
+                .describe_file_systems()
+                .file_system_id(&id)
+                .send()
+                .await
+                .expect("DescribeFileSystems");
+            let fs = &out.file_systems()[0];
+            attrs.insert("encrypted", format!("{:?}", fs.encrypted()));
+            attrs.insert("state", fs.life_cycle_state().as_str().to_owned());
+            attrs.insert(
+                "throughput_mode",
+                fs.throughput_mode().map_or("", |m| m.as_str()).to_owned(),
+            );
+            let out = efs
+                .describe_lifecycle_configuration()
+                .file_system_id(&id)
+                .send()
+                .await
+                .expect("DescribeLifecycleConfiguration");
+            let transitions: Vec<String> = out
+                .lifecycle_policies()
+                .iter()
+                .flat_map(|l| {
+                    [
+                        l.transition_to_ia().map(|t| format!("ia={}", t.as_str())),
+                        l.transition_to_archive()
+                            .map(|t| format!("archive={}", t.as_str())),
+                        l.transition_to_primary_storage_class()
+                            .map(|t| format!("primary={}", t.as_str())),
+                    ]
+                })
+                .flatten()
+                .collect();
+            attrs.insert("lifecycle", transitions.join("; "));
+            // Each mount target as `subnet:groups`, in subnet order.
+            let out = efs
+                .describe_mount_targets()
+                .file_system_id(&id)
+                .send()
+                .await
+                .expect("DescribeMountTargets");
+            let mut targets = Vec::new();
+            for t in out.mount_targets() {
+                let groups = efs
+                    .describe_mount_target_security_groups()
+                    .mount_target_id(t.mount_target_id())
+                    .send()
+                    .await
+                    .expect("DescribeMountTargetSecurityGroups");
+                targets.push(format!(
+                    "{}:{}",
+                    t.subnet_id(),
+                    groups.security_groups().join(",")
+                ));
+            }
+            targets.sort();
+            attrs.insert("mount_targets", targets.join(" "));
+            collect(fs.tags().iter().map(|t| (Some(t.key()), Some(t.value()))))
+        }
+        Kind::EfsAccessPoint => {
+            let out = raw
+                .efs
+                .describe_access_points()
+                .access_point_id(text(r, "id"))
+                .send()
+                .await
+                .expect("DescribeAccessPoints");
+            let ap = &out.access_points()[0];
+            attrs.insert("file_system", ap.file_system_id().unwrap_or_default().to_owned());
+            let user = ap.posix_user();
+            attrs.insert(
+                "posix_user",
+                format!("{:?}:{:?}", user.map(|u| u.uid()), user.map(|u| u.gid())),
+            );
+            let root = ap.root_directory();
+            attrs.insert("root", root.and_then(|r| r.path()).unwrap_or_default().to_owned());
+            let info = root.and_then(|r| r.creation_info());
+            attrs.insert(
+                "creation_info",
+                info.map(|i| format!("{}:{}:{}", i.owner_uid(), i.owner_gid(), i.permissions()))
+                    .unwrap_or_default(),
+            );
+            collect(ap.tags().iter().map(|t| (Some(t.key()), Some(t.value()))))
+        }
         Kind::Role => {
             let out = raw
                 .iam

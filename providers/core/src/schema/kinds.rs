@@ -3991,6 +3991,200 @@ const SQS_QUEUE: KindSchema = KindSchema {
     blocks: &[],
 };
 
+const EFS_FILE_SYSTEM: KindSchema = KindSchema {
+    kind: Kind::EfsFileSystem,
+    spelling: Spelling::Plain,
+    identity: "id",
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "EFS CreateFileSystem",
+    doc: "An EFS file system with its mount targets (Terraform's `aws_efs_file_system` with its `aws_efs_mount_target`s and `aws_efs_file_system_policy`, CloudFormation's `AWS::EFS::FileSystem` and `AWS::EFS::MountTarget`): storage Fargate tasks share (`volume NAME { efs { file_system_id = efs_file_system.NAME } }`). A bare reference is its id. Made, it is ready once every mount target is available. Replaced, it is a new, empty file system.",
+    attrs: &[
+        Attr::default(
+            "encrypted",
+            Type::Bool,
+            Literal::Bool(false),
+            "Encrypted",
+            "Encrypted at rest, with `kms_key` or else EFS's AWS managed key (`aws/elasticfilesystem`).",
+        )
+        .replaces(),
+        Attr::optional(
+            "kms_key",
+            Type::String,
+            "KmsKeyId",
+            "The KMS key (`kms_key.NAME`, an id, ARN or `alias/...`) of an encrypted file system (Terraform's `kms_key_id`); EFS's AWS managed key `aws/elasticfilesystem` when left out. EFS answers any key by its ARN: berth keeps the key as written in the tag `berth:kms_key`.",
+        )
+        .replaces(),
+        Attr::default(
+            "performance_mode",
+            Type::String,
+            Literal::Str("generalPurpose"),
+            "PerformanceMode",
+            "`generalPurpose` or `maxIO` (Regional file systems with `bursting` or `provisioned` throughput only).",
+        )
+        .replaces(),
+        Attr::default(
+            "throughput_mode",
+            Type::String,
+            Literal::Str("bursting"),
+            "ThroughputMode",
+            "`bursting`, `provisioned` (with `provisioned_throughput`) or `elastic`; changed in place (UpdateFileSystem).",
+        ),
+        Attr::optional(
+            "provisioned_throughput",
+            Type::Number,
+            "ProvisionedThroughputInMibps",
+            "MiB/s of a `provisioned` file system (Terraform's `provisioned_throughput_in_mibps`), 1 to 3,414; changed in place.",
+        ),
+        Attr::optional(
+            "availability_zone",
+            Type::String,
+            "AvailabilityZoneName",
+            "One Zone storage in this zone (Terraform's `availability_zone_name`): its one mount target must be in a subnet of that zone. Regional when left out.",
+        )
+        .replaces(),
+        Attr::optional(
+            "transition_to_ia",
+            Type::String,
+            "LifecyclePolicies.TransitionToIA",
+            "Files not read for this long move to Infrequent Access: `AFTER_1_DAY`, `AFTER_7_DAYS`, `AFTER_14_DAYS`, `AFTER_30_DAYS`, `AFTER_60_DAYS`, `AFTER_90_DAYS`, `AFTER_180_DAYS`, `AFTER_270_DAYS` or `AFTER_365_DAYS` (Terraform's `lifecycle_policy` blocks).",
+        ),
+        Attr::optional(
+            "transition_to_archive",
+            Type::String,
+            "LifecyclePolicies.TransitionToArchive",
+            "Files not read for this long move to Archive (the same values as `transition_to_ia`, a longer time than it; `elastic` throughput only).",
+        ),
+        Attr::optional(
+            "transition_to_primary_storage_class",
+            Type::String,
+            "LifecyclePolicies.TransitionToPrimaryStorageClass",
+            "`AFTER_1_ACCESS`: a file moved to Infrequent Access comes back to Standard when read.",
+        ),
+        Attr::optional(
+            "policy",
+            Type::Document,
+            "PutFileSystemPolicy",
+            "Who may mount and write: an IAM policy document (Terraform's `aws_efs_file_system_policy`), which may name the file system's own `arn`. None when left out: any client that can reach a mount target.",
+        ),
+        TAGS,
+        Attr::computed("id", Type::String, "FileSystemId", "The file system's id, `fs-...`."),
+        Attr::computed("arn", Type::String, "FileSystemArn", "The file system's ARN."),
+        Attr::computed(
+            "dns_name",
+            Type::String,
+            "(built)",
+            "`ID.efs.REGION.amazonaws.com`, the name tasks mount it by.",
+        ),
+        Attr::named(
+            "creation_token",
+            "CreationToken",
+            "The file system's creation token, EFS's key for a create sent again (kept exactly; a change replaces). Left out, berth derives `{stack}-{name}-` and 6 random hex digits.",
+        ),
+    ],
+    blocks: &[block(
+        "mount_target",
+        &[
+            Attr::required(
+                "subnet",
+                Type::Ref(Kind::Subnet),
+                "CreateMountTarget.SubnetId",
+                "The subnet, at most one per zone, all in one VPC. Another subnet is another mount target: the old one is deleted, the new one made (the file system stays).",
+            ),
+            Attr::chosen_by_aws(
+                "security_groups",
+                Type::Set(&Type::Ref(Kind::SecurityGroup)),
+                "SecurityGroups",
+                "Up to 5 groups of the subnet's VPC that must let tasks in on NFS (TCP 2049); left out, the VPC's default group. Changed in place.",
+            ),
+            Attr::chosen_by_aws(
+                "ip_address",
+                Type::String,
+                "IpAddress",
+                "An address of the subnet; EFS picks one when left out. Another address is another mount target.",
+            ),
+        ],
+        "CreateMountTarget",
+        "Where tasks in one zone reach the file system (Terraform's `aws_efs_mount_target` blocks naming it are folded here); added, changed and removed with the file system in place.",
+    )],
+};
+
+const EFS_ACCESS_POINT: KindSchema = KindSchema {
+    kind: Kind::EfsAccessPoint,
+    spelling: Spelling::Plain,
+    identity: "id",
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "EFS CreateAccessPoint",
+    doc: "An EFS access point (Terraform's `aws_efs_access_point`, CloudFormation's `AWS::EFS::AccessPoint`): a way into a file system as one POSIX user, under one directory, for tasks that name it (`access_point = efs_access_point.NAME` in a task's `efs` block, with `transit_encryption = \"ENABLED\"`). A bare reference is its id. Every setting but `tags` replaces it.",
+    attrs: &[
+        Attr::required(
+            "file_system",
+            Type::Ref(Kind::EfsFileSystem),
+            "FileSystemId",
+            "The file system (Terraform's `file_system_id`).",
+        )
+        .replaces(),
+        Attr::optional(
+            "posix_uid",
+            Type::Int,
+            "PosixUser.Uid",
+            "The user every request through it runs as (Terraform's `posix_user { uid }`), with `posix_gid`.",
+        )
+        .replaces()
+        .range(0, 4_294_967_295),
+        Attr::optional(
+            "posix_gid",
+            Type::Int,
+            "PosixUser.Gid",
+            "The user's group (Terraform's `posix_user { gid }`).",
+        )
+        .replaces()
+        .range(0, 4_294_967_295),
+        Attr::default(
+            "posix_secondary_gids",
+            Type::Set(&Type::Int),
+            Literal::EmptyList,
+            "PosixUser.SecondaryGids",
+            "The user's other groups (Terraform's `posix_user { secondary_gids }`).",
+        )
+        .replaces(),
+        Attr::default(
+            "root_directory",
+            Type::String,
+            Literal::Str("/"),
+            "RootDirectory.Path",
+            "The directory clients see as the root (Terraform's `root_directory { path }`); made on first use with `owner_uid`, `owner_gid` and `permissions` when it does not exist.",
+        )
+        .replaces(),
+        Attr::optional(
+            "owner_uid",
+            Type::Int,
+            "RootDirectory.CreationInfo.OwnerUid",
+            "The owner EFS gives the root directory when it makes it (Terraform's `creation_info { owner_uid }`).",
+        )
+        .replaces()
+        .range(0, 4_294_967_295),
+        Attr::optional(
+            "owner_gid",
+            Type::Int,
+            "RootDirectory.CreationInfo.OwnerGid",
+            "The group EFS gives the root directory when it makes it.",
+        )
+        .replaces()
+        .range(0, 4_294_967_295),
+        Attr::optional(
+            "permissions",
+            Type::String,
+            "RootDirectory.CreationInfo.Permissions",
+            "The mode EFS gives the root directory when it makes it, in octal (`\"0755\"`).",
+        )
+        .replaces(),
+        TAGS,
+        Attr::computed("id", Type::String, "AccessPointId", "The access point's id, `fsap-...`."),
+        Attr::computed("arn", Type::String, "AccessPointArn", "The access point's ARN."),
+    ],
+    blocks: &[],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -4026,4 +4220,6 @@ pub(super) const ALL: &[KindSchema] = &[
     SNS_TOPIC,
     S3_BUCKET,
     SQS_QUEUE,
+    EFS_FILE_SYSTEM,
+    EFS_ACCESS_POINT,
 ];

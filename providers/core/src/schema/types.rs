@@ -448,6 +448,7 @@ impl KindSchema {
             | crate::Kind::SecurityGroup
             | crate::Kind::S3Bucket
             | crate::Kind::SqsQueue
+            | crate::Kind::EfsFileSystem
                 if fixed_name =>
             {
                 ReplaceOrder::DestroyBeforeCreate
