@@ -15,7 +15,7 @@ use std::time::Duration;
 use aws_sdk_efs::types::{AccessPointDescription, CreationInfo, LifeCycleState, PosixUser, RootDirectory};
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
-use super::{SERVICE, id_in, id_of, pairs, present, sdk_tags, update_tags, user_tags};
+use super::{SERVICE, id_in, id_of, pairs, present, sdk_tags, until_available, update_tags, user_tags};
 use crate::attrs::{canonical, complete, create_tags, int_of, keep, opt_str, resource, str_of};
 use crate::errors::{build_error, missing};
 use crate::poll::Poll;
@@ -147,33 +147,26 @@ fn root_directory(call: &str, a: &Attrs) -> Result<RootDirectory, ProviderError>
 /// available, and answers its description.
 async fn available(p: &AwsProvider, id: &str) -> Result<AccessPointDescription, ProviderError> {
     let call = "DescribeAccessPoints";
-    let mut poll = Poll::new(
+    let what = format!("the access point {id}");
+    let poll = Poll::new(
         call,
-        format!("the access point {id} not available"),
+        format!("{what} not available"),
         WAIT,
         Duration::from_secs(1),
     );
-    loop {
-        let state = match describe(p, id).await? {
-            Some(ap)
-                if ap
-                    .life_cycle_state()
-                    .is_none_or(|s| *s == LifeCycleState::Available) =>
-            {
-                return Ok(ap);
-            }
-            Some(ap) => ap.life_cycle_state().cloned().unwrap_or(LifeCycleState::Error),
-            None => LifeCycleState::Deleted,
-        };
-        if state != LifeCycleState::Creating {
-            return Err(ProviderError::permanent(
-                call,
-                "AccessPointNotAvailable",
-                format!("the access point {id} is {state} instead of available"),
-            ));
-        }
-        poll.pause(state.as_str()).await?;
-    }
+    until_available(
+        poll,
+        (call, "AccessPointNotAvailable", &what),
+        &[LifeCycleState::Creating],
+        || describe(p, id),
+        // A description without a state is one EFS has made.
+        |ap: &AccessPointDescription| {
+            ap.life_cycle_state()
+                .cloned()
+                .unwrap_or(LifeCycleState::Available)
+        },
+    )
+    .await
 }
 
 /// DescribeAccessPoints of one id; none when EFS knows no such access

@@ -41,7 +41,9 @@ use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value, namin
 use futures::future::try_join_all;
 
 use super::mount_target::{self, MountTarget};
-use super::{FS_NOT_FOUND, SERVICE, id_in, id_of, pairs, present, sdk_tags, update_tags, user_tags};
+use super::{
+    FS_NOT_FOUND, SERVICE, id_in, id_of, pairs, present, sdk_tags, until_available, update_tags, user_tags,
+};
 use crate::attrs::{
     blocks_of, bool_of, canonical, complete, create_tags, f64_of, keep, opt_str, owned, resource, str_of,
 };
@@ -242,27 +244,21 @@ fn dns_name(id: &str, arn: Option<&str>, region: &str) -> String {
 /// its description.
 async fn available(p: &AwsProvider, id: &str) -> Result<FileSystemDescription, ProviderError> {
     let call = "DescribeFileSystems";
-    let mut poll = Poll::new(
+    let what = format!("the file system {id}");
+    let poll = Poll::new(
         call,
-        format!("the file system {id} not available"),
+        format!("{what} not available"),
         WAIT,
         Duration::from_secs(2),
     );
-    loop {
-        let state = match describe(p, id).await? {
-            Some(fs) if *fs.life_cycle_state() == LifeCycleState::Available => return Ok(fs),
-            Some(fs) => fs.life_cycle_state().clone(),
-            None => LifeCycleState::Deleted,
-        };
-        if !matches!(state, LifeCycleState::Creating | LifeCycleState::Updating) {
-            return Err(ProviderError::permanent(
-                call,
-                "FileSystemNotAvailable",
-                format!("the file system {id} is {state} instead of available"),
-            ));
-        }
-        poll.pause(state.as_str()).await?;
-    }
+    until_available(
+        poll,
+        (call, "FileSystemNotAvailable", &what),
+        &[LifeCycleState::Creating, LifeCycleState::Updating],
+        || describe(p, id),
+        |fs: &FileSystemDescription| fs.life_cycle_state().clone(),
+    )
+    .await
 }
 
 /// Waits until DescribeFileSystems no longer knows the file system `id`

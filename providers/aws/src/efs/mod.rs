@@ -26,6 +26,7 @@ use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 
 use crate::AwsProvider;
 use crate::attrs::{checked_tags, str_of, tag_diff};
+use crate::poll::Poll;
 use crate::scope::Scope;
 use crate::tagging::Tags;
 
@@ -36,6 +37,36 @@ const SERVICE: &str = "elasticfilesystem";
 
 /// What EFS answers for a file system that does not exist.
 const FS_NOT_FOUND: &str = "FileSystemNotFound";
+
+/// Waits with `poll` until `describe` answers something whose `state` is
+/// available, and answers it. Any state but those of `on_the_way`
+/// (something gone, failed) is the error `code` of `call`, naming `what`.
+pub(super) async fn until_available<T, Fut>(
+    mut poll: Poll<'_>,
+    (call, code, what): (&str, &str, &str),
+    on_the_way: &[LifeCycleState],
+    describe: impl Fn() -> Fut,
+    state: impl Fn(&T) -> LifeCycleState,
+) -> Result<T, ProviderError>
+where
+    Fut: Future<Output = Result<Option<T>, ProviderError>>,
+{
+    loop {
+        let now = match describe().await? {
+            Some(item) if state(&item) == LifeCycleState::Available => return Ok(item),
+            Some(item) => state(&item),
+            None => LifeCycleState::Deleted,
+        };
+        if !on_the_way.contains(&now) {
+            return Err(ProviderError::permanent(
+                call,
+                code,
+                format!("{what} is {now} instead of available"),
+            ));
+        }
+        poll.pause(now.as_str()).await?;
+    }
+}
 
 /// The stack's file systems and access points (see the module's comment).
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
