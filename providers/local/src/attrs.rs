@@ -158,6 +158,18 @@ fn has_type(value: &Value, ty: &Type) -> bool {
     }
 }
 
+/// `attrs` of `kind` in the canonical form, so that spellings AWS holds
+/// alike (a policy as JSON text or as a map, groups in any order) compare
+/// equal.
+pub(crate) fn canonical_of(kind: Kind, attrs: &Attrs) -> Attrs {
+    berth_provider::schema::canonical(attrs, &kind.schema().as_block())
+}
+
+/// The value of `attr` in `attrs`, null when left out.
+pub(crate) fn value<'a>(attrs: &'a Attrs, attr: &str) -> &'a Value {
+    attrs.get(attr).unwrap_or(&Value::Null)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,10 +55,10 @@ use std::net::Ipv4Addr;
 use berth_provider::attrs::{blocks_of, str_of, strs_of};
 use berth_provider::efs::{Fault, MOUNT_TARGET_GROUPS_MAX, access_point_faults, file_system_faults};
 use berth_provider::policy::{self, DocumentKind};
-use berth_provider::schema::canonical;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value, naming};
 
 use crate::api::fail;
+use crate::attrs::{canonical_of, value};
 use crate::cidr::Cidr;
 use crate::ec2;
 use crate::ids;
@@ -91,18 +91,6 @@ const TRANSITIONS: [&str; 3] = [
 
 /// The settings UpdateFileSystem changes.
 const THROUGHPUT: [&str; 2] = ["throughput_mode", "provisioned_throughput"];
-
-/// `attrs` of `kind` in the canonical form, so that spellings EFS holds
-/// alike (a policy as JSON text or as a map, groups in any order)
-/// compare equal.
-fn canonical_of(kind: Kind, attrs: &Attrs) -> Attrs {
-    canonical(attrs, &kind.schema().as_block())
-}
-
-/// The value of `attr` in `attrs`, null when left out.
-fn value<'a>(attrs: &'a Attrs, attr: &str) -> &'a Value {
-    attrs.get(attr).unwrap_or(&Value::Null)
-}
 
 /// CreateFileSystem, its token the configuration's or `{stack}-{name}-`
 /// and 6 random hex digits, then PutLifecycleConfiguration,

@@ -25,10 +25,11 @@ use berth_provider::s3::{
     ENCRYPTIONS, OWNERSHIPS, STORAGE_CLASSES, VERSIONING as VERSIONING_STATES, grants_public_access,
     min_transition_days, name_fault,
 };
-use berth_provider::schema::{canonical, complete};
+use berth_provider::schema::complete;
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value, naming};
 
 use crate::api::fail;
+use crate::attrs::{canonical_of, value};
 use crate::model::Record;
 use crate::sim::Sim;
 
@@ -55,12 +56,6 @@ const ENCRYPTION_PARTS: [&str; 3] = ["encryption", "kms_key", "bucket_key"];
 /// The longest lifecycle rule id S3 takes, in characters.
 const RULE_ID_MAX: usize = 255;
 
-/// `attrs` in the canonical form, so that spellings S3 holds alike (a
-/// policy as JSON text or as a map, `""` for no KMS key) compare equal.
-fn canonical_of(attrs: &Attrs) -> Attrs {
-    canonical(attrs, &Kind::S3Bucket.schema().as_block())
-}
-
 /// A bucket's ARN: S3's has neither region nor account (in the `aws`
 /// partition, as every ARN the local cloud makes).
 fn bucket_arn(name: &str) -> String {
@@ -85,7 +80,7 @@ pub(crate) fn create(
     tags: BTreeMap<String, String>,
 ) -> Result<String, ProviderError> {
     sim.call(CREATE);
-    let mut attrs = canonical_of(&attrs);
+    let mut attrs = canonical_of(Kind::S3Bucket, &attrs);
     let name = match naming::given(&attrs, "name") {
         Some(name) => name.to_owned(),
         None => derived_name(sim, stack, address),
@@ -104,7 +99,7 @@ pub(crate) fn create(
     // berth's own tags are always there: one PutBucketTagging sets them
     // with the user's and `force_destroy`.
     sim.call(TAGGING);
-    let fresh = canonical_of(&complete(Kind::S3Bucket, &Attrs::new()));
+    let fresh = canonical_of(Kind::S3Bucket, &complete(Kind::S3Bucket, &Attrs::new()));
     settle(sim, &name, &fresh, &attrs)?;
     for (attr, value) in berth_provider::s3::settled(&name, sim.region, "aws") {
         attrs.insert(attr.to_owned(), Value::String(value));
@@ -134,8 +129,8 @@ pub(crate) fn update(
     new: &mut Attrs,
     tags: &BTreeMap<String, String>,
 ) -> Result<(), ProviderError> {
-    let old = canonical_of(old);
-    *new = canonical_of(new);
+    let old = canonical_of(Kind::S3Bucket, old);
+    *new = canonical_of(Kind::S3Bucket, new);
     let name = str_of(&old, "name").unwrap_or_default().to_owned();
     settle(sim, &name, &old, new)?;
     let retagged = sim.rec(key).is_some_and(|r| {
@@ -160,11 +155,6 @@ pub(crate) fn delete(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     sim.call("DeleteBucket");
     sim.remove(key);
     Ok(())
-}
-
-/// The value of `attr` in `attrs`, null when left out.
-fn value<'a>(attrs: &'a Attrs, attr: &str) -> &'a Value {
-    attrs.get(attr).unwrap_or(&Value::Null)
 }
 
 /// The calls that bring the bucket `name` from `old` to `new`, each with

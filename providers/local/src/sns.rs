@@ -22,11 +22,11 @@ use std::collections::BTreeMap;
 
 use berth_provider::attrs::{blocks_of, bool_of, str_of};
 use berth_provider::naming::{self, FIFO_SUFFIX};
-use berth_provider::schema::canonical;
 use berth_provider::sns::{PROTOCOLS, RAW_PROTOCOLS, endpoint_fault};
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value, arn, policy};
 
 use crate::api::invalid;
+use crate::attrs::canonical_of;
 use crate::sim::Sim;
 
 const CREATE: &str = "CreateTopic";
@@ -53,13 +53,6 @@ fn bad(call: &str, message: impl Into<String>) -> ProviderError {
     invalid(Kind::SnsTopic, call, message)
 }
 
-/// `attrs` in the canonical form, so that spellings SNS holds alike (a
-/// policy as JSON text or as a map, `""` for no display name, a protocol
-/// in capitals) compare equal.
-fn canonical_of(attrs: &Attrs) -> Attrs {
-    canonical(attrs, &Kind::SnsTopic.schema().as_block())
-}
-
 /// CreateTopic, named `{stack}-{name}` (with `.fifo` for a FIFO topic)
 /// unless the configuration names it, then Subscribe for each
 /// subscription; returns its key (ARN). A topic of that name already
@@ -73,7 +66,7 @@ pub(crate) fn create(
     tags: BTreeMap<String, String>,
 ) -> Result<String, ProviderError> {
     sim.call(CREATE);
-    let mut attrs = canonical_of(&attrs);
+    let mut attrs = canonical_of(Kind::SnsTopic, &attrs);
     let fifo = bool_of(&attrs, "fifo");
     let name =
         naming::given(&attrs, "name").map_or_else(|| naming::sns_topic(stack, address, fifo), str::to_owned);
@@ -116,7 +109,7 @@ fn same_topic(
     had: &BTreeMap<String, String>,
     tags: &BTreeMap<String, String>,
 ) -> Result<(), ProviderError> {
-    let held = canonical_of(held);
+    let held = canonical_of(Kind::SnsTopic, held);
     let differs = SETTINGS
         .iter()
         .filter(|s| **s != "policy" || asked.get("policy").is_some_and(|p| *p != Value::Null))
@@ -142,8 +135,8 @@ fn same_topic(
 /// Unsubscribe for one no longer there (tags: `cloud.rs`). A policy left
 /// out is the topic's already (`keep_chosen`).
 pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &mut Attrs) -> Result<(), ProviderError> {
-    let old = canonical_of(old);
-    *new = canonical_of(new);
+    let old = canonical_of(Kind::SnsTopic, old);
+    *new = canonical_of(Kind::SnsTopic, new);
     for setting in SETTINGS {
         if old.get(setting) != new.get(setting) {
             sim.call(SET);

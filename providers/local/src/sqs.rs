@@ -33,11 +33,12 @@ use std::collections::BTreeMap;
 
 use berth_provider::attrs::{bool_of, int_of, str_of};
 use berth_provider::policy::{self, DocumentKind};
-use berth_provider::schema::{Attr, Presence, canonical};
+use berth_provider::schema::{Attr, Presence};
 use berth_provider::sqs::{faults, name_fault};
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value, naming};
 
 use crate::api::fail;
+use crate::attrs::{canonical_of, value};
 use crate::sim::Sim;
 
 const CREATE: &str = "CreateQueue";
@@ -45,12 +46,6 @@ const SET: &str = "SetQueueAttributes";
 
 /// SQS's answer to a request naming a queue that is not there.
 const NON_EXISTENT: &str = "AWS.SimpleQueueService.NonExistentQueue";
-
-/// `attrs` in the canonical form, so that spellings SQS holds alike (a
-/// policy as JSON text or as a map, `""` for no KMS key) compare equal.
-fn canonical_of(attrs: &Attrs) -> Attrs {
-    canonical(attrs, &Kind::SqsQueue.schema().as_block())
-}
 
 /// The queue's settings: the attributes CreateQueue and
 /// SetQueueAttributes take (all but its name, tags and what SQS
@@ -61,11 +56,6 @@ fn settings() -> impl Iterator<Item = &'static Attr> {
         .attrs
         .iter()
         .filter(|a| !matches!(a.presence, Presence::Computed | Presence::Named) && a.name != "tags")
-}
-
-/// The value of `attr` in `attrs`, null when left out.
-fn value<'a>(attrs: &'a Attrs, attr: &str) -> &'a Value {
-    attrs.get(attr).unwrap_or(&Value::Null)
 }
 
 /// CreateQueue, named `{stack}-{name}` (with `.fifo` for a FIFO queue)
@@ -79,7 +69,7 @@ pub(crate) fn create(
     tags: BTreeMap<String, String>,
 ) -> Result<String, ProviderError> {
     sim.call(CREATE);
-    let asked = canonical_of(&attrs);
+    let asked = canonical_of(Kind::SqsQueue, &attrs);
     let fifo = bool_of(&asked, "fifo");
     let name =
         naming::given(&asked, "name").map_or_else(|| naming::sqs_queue(stack, address, fifo), str::to_owned);
@@ -137,7 +127,7 @@ fn same_queue(
     had: &BTreeMap<String, String>,
     tags: &BTreeMap<String, String>,
 ) -> Result<(), ProviderError> {
-    let held = canonical_of(held);
+    let held = canonical_of(Kind::SqsQueue, held);
     let differs = settings().find(|a| {
         let want = value(asked, a.name);
         *want != Value::Null && want != value(&held, a.name)
@@ -172,8 +162,8 @@ pub(crate) fn update(
     new: &mut Attrs,
     desired: &Attrs,
 ) -> Result<(), ProviderError> {
-    let old = canonical_of(old);
-    *new = canonical_of(new);
+    let old = canonical_of(Kind::SqsQueue, old);
+    *new = canonical_of(Kind::SqsQueue, new);
     let sse_given = desired.get("sqs_managed_sse").is_some_and(|v| *v != Value::Null);
     if !sse_given && value(&old, "kms_key") != value(new, "kms_key") {
         let kms = *value(new, "kms_key") != Value::Null;
