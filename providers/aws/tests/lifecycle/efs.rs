@@ -100,27 +100,7 @@ async fn raw_tags(env: &Env, fs: &str) -> BTreeMap<String, String> {
 
 /// The file system's transitions as EFS holds them (`ia=AFTER_30_DAYS`).
 async fn transitions(env: &Env, fs: &str) -> Vec<String> {
-    let out = env
-        .raw
-        .efs
-        .describe_lifecycle_configuration()
-        .file_system_id(fs)
-        .send()
-        .await
-        .expect("DescribeLifecycleConfiguration");
-    out.lifecycle_policies()
-        .iter()
-        .flat_map(|l| {
-            [
-                l.transition_to_ia().map(|t| format!("ia={}", t.as_str())),
-                l.transition_to_archive()
-                    .map(|t| format!("archive={}", t.as_str())),
-                l.transition_to_primary_storage_class()
-                    .map(|t| format!("primary={}", t.as_str())),
-            ]
-        })
-        .flatten()
-        .collect()
+    raw::efs_transitions(&env.raw.efs, fs).await
 }
 
 /// The file system's mount targets as EFS holds them, by subnet: the
@@ -482,13 +462,7 @@ async fn lost_create_answers_make_one_file_system() {
         ..Faults::default()
     };
     let proxy = FaultProxy::start(&env.moto.endpoint, faults).expect("proxy starts");
-    let lossy = AwsProvider::from_sdk_config(&sdk_config(&proxy.endpoint).await)
-        .expect("provider")
-        .with_retry_policy(berth_aws::RetryPolicy {
-            deadline: std::time::Duration::from_secs(20),
-            base_delay: std::time::Duration::from_millis(50),
-            max_delay: std::time::Duration::from_secs(2),
-        });
+    let lossy = provider_of(&sdk_config(&proxy.endpoint).await);
     let made = create(
         &lossy,
         stack,

@@ -12,7 +12,7 @@ use crate::support::*;
 use aws_config::Region;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{BucketVersioningStatus, Tag, Tagging, VersioningConfiguration};
-use berth_aws::{AwsProvider, RetryPolicy};
+use berth_aws::AwsProvider;
 use berth_provider::{ADDRESS_TAG, Address, Kind, Provider, Resource, STACK_TAG, Value};
 use berth_test_support::proxy::{FaultProxy, Faults};
 use futures::StreamExt;
@@ -93,13 +93,7 @@ async fn config_in(endpoint: &str, region: &'static str) -> aws_config::SdkConfi
 
 /// The provider for `endpoint` in `region`, with the tests' short retries.
 async fn provider_in(endpoint: &str, region: &'static str) -> AwsProvider {
-    AwsProvider::from_sdk_config(&config_in(endpoint, region).await)
-        .expect("provider")
-        .with_retry_policy(RetryPolicy {
-            deadline: std::time::Duration::from_secs(20),
-            base_delay: std::time::Duration::from_millis(50),
-            max_delay: std::time::Duration::from_secs(2),
-        })
+    provider_of(&config_in(endpoint, region).await)
 }
 
 #[tokio::test]

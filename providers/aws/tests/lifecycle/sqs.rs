@@ -425,13 +425,7 @@ async fn a_create_whose_answer_is_lost_makes_one_queue() {
         ..Faults::default()
     };
     let proxy = FaultProxy::start(&env.moto.endpoint, faults).expect("proxy starts");
-    let lossy = AwsProvider::from_sdk_config(&sdk_config(&proxy.endpoint).await)
-        .expect("provider")
-        .with_retry_policy(berth_aws::RetryPolicy {
-            deadline: std::time::Duration::from_secs(20),
-            base_delay: std::time::Duration::from_millis(50),
-            max_delay: std::time::Duration::from_secs(2),
-        });
+    let lossy = provider_of(&sdk_config(&proxy.endpoint).await);
     let made = create(&lossy, stack, queue("jobs", &[("delay", Value::Int(3))])).await;
     let stats = lossy.stats();
     assert_eq!(stats["sqs:CreateQueue"].calls, 2, "sent again: {stats:?}");

@@ -37,15 +37,20 @@ pub struct Env {
 pub async fn env() -> Option<Env> {
     let moto = Moto::start()?;
     let config = sdk_config(&moto.endpoint).await;
-    let provider = AwsProvider::from_sdk_config(&config)
+    let provider = provider_of(&config);
+    let raw = Clients::from_sdk_config(&config);
+    Some(Env { moto, provider, raw })
+}
+
+/// A provider for `config` with the tests' short retries (a 20 s deadline).
+pub fn provider_of(config: &SdkConfig) -> AwsProvider {
+    AwsProvider::from_sdk_config(config)
         .expect("provider")
         .with_retry_policy(RetryPolicy {
             deadline: Duration::from_secs(20),
             base_delay: Duration::from_millis(50),
             max_delay: Duration::from_secs(2),
-        });
-    let raw = Clients::from_sdk_config(&config);
-    Some(Env { moto, provider, raw })
+        })
 }
 
 /// The string attribute `attr` of `r`, or empty.

@@ -673,26 +673,7 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 "throughput_mode",
                 fs.throughput_mode().map_or("", |m| m.as_str()).to_owned(),
             );
-            let out = efs
-                .describe_lifecycle_configuration()
-                .file_system_id(&id)
-                .send()
-                .await
-                .expect("DescribeLifecycleConfiguration");
-            let transitions: Vec<String> = out
-                .lifecycle_policies()
-                .iter()
-                .flat_map(|l| {
-                    [
-                        l.transition_to_ia().map(|t| format!("ia={}", t.as_str())),
-                        l.transition_to_archive()
-                            .map(|t| format!("archive={}", t.as_str())),
-                        l.transition_to_primary_storage_class()
-                            .map(|t| format!("primary={}", t.as_str())),
-                    ]
-                })
-                .flatten()
-                .collect();
+            let transitions = efs_transitions(efs, &id).await;
             attrs.insert("lifecycle", transitions.join("; "));
             // Each mount target as `subnet:groups`, in subnet order.
             let out = efs
@@ -770,4 +751,27 @@ pub fn shown(r: &Resource, name: &str) -> String {
         Some(v) => v.to_string(),
         None => String::new(),
     }
+}
+
+/// A file system's transitions as EFS holds them (`ia=AFTER_30_DAYS`).
+pub async fn efs_transitions(efs: &aws_sdk_efs::Client, fs: &str) -> Vec<String> {
+    let out = efs
+        .describe_lifecycle_configuration()
+        .file_system_id(fs)
+        .send()
+        .await
+        .expect("DescribeLifecycleConfiguration");
+    out.lifecycle_policies()
+        .iter()
+        .flat_map(|l| {
+            [
+                l.transition_to_ia().map(|t| format!("ia={}", t.as_str())),
+                l.transition_to_archive()
+                    .map(|t| format!("archive={}", t.as_str())),
+                l.transition_to_primary_storage_class()
+                    .map(|t| format!("primary={}", t.as_str())),
+            ]
+        })
+        .flatten()
+        .collect()
 }
