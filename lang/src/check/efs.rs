@@ -42,11 +42,8 @@ pub(super) fn file_system(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Di
         };
         spelled(&r.body, attr, what, &spelling, diags);
     }
-    let faults = file_system_faults(given(&r.body))
-        .into_iter()
-        // Unknown values were told above, with the values EFS takes.
-        .filter(|f| !f.message.contains("is not one of"));
-    report(&r.body, faults, diags);
+    // Unknown values are told above, with the values EFS takes.
+    report(&r.body, file_system_faults(given(&r.body)), diags);
     mount_targets(stack, r, diags);
 }
 

@@ -52,11 +52,8 @@ pub(super) fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnost
         };
         spelled(&r.body, attr, what, &spelling, diags);
     }
+    // Unknown values are told above, with the values SQS takes.
     for fault in faults(given(&r.body)) {
-        // Unknown values were told above, with the values SQS takes.
-        if fault.code == "InvalidAttributeValue" && !fault.message.contains("perMessageGroupId") {
-            continue;
-        }
         let Some(span) = r.body.span(fault.attr) else {
             continue;
         };

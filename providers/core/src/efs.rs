@@ -57,12 +57,11 @@ fn days(transition: &str) -> Option<u32> {
         .ok()
 }
 
-/// The settings of one file system EFS refuses, `get` reading a setting's
-/// value (`None` when left out, [`Value::Unknown`] when not known yet).
-pub fn file_system_faults<'v>(get: impl Fn(&str) -> Option<&'v Value>) -> Vec<Fault> {
+/// The settings of one file system whose value EFS does not know (validate
+/// tells them with the values EFS takes, in their case).
+pub fn unknown_values<'v>(get: impl Fn(&str) -> Option<&'v Value>) -> Vec<Fault> {
     let mut out = Vec::new();
     let text = |attr: &str| get(attr).and_then(Value::as_str);
-    let given = |attr: &str| get(attr).is_some_and(|v| *v != Value::Null);
     for (attr, allowed) in [
         ("performance_mode", &PERFORMANCE_MODES[..]),
         ("throughput_mode", &THROUGHPUT_MODES[..]),
@@ -76,6 +75,16 @@ pub fn file_system_faults<'v>(get: impl Fn(&str) -> Option<&'v Value>) -> Vec<Fa
             out.push(fault(attr, format!("`{v}` is not one of {}", allowed.join(", "))));
         }
     }
+    out
+}
+
+/// The settings of one file system EFS refuses ([`unknown_values`]
+/// apart), `get` reading a setting's value (`None` when left out,
+/// [`Value::Unknown`] when not known yet).
+pub fn file_system_faults<'v>(get: impl Fn(&str) -> Option<&'v Value>) -> Vec<Fault> {
+    let mut out = Vec::new();
+    let text = |attr: &str| get(attr).and_then(Value::as_str);
+    let given = |attr: &str| get(attr).is_some_and(|v| *v != Value::Null);
     let throughput = text("throughput_mode").unwrap_or("bursting");
     match (throughput == "provisioned", given("provisioned_throughput")) {
         (true, false) => out.push(fault(
@@ -197,8 +206,9 @@ mod tests {
 
     fn fs(settings: &[(&str, Value)]) -> Vec<&'static str> {
         let map = attrs_of(settings);
-        file_system_faults(|a| map.get(a))
+        unknown_values(|a| map.get(a))
             .into_iter()
+            .chain(file_system_faults(|a| map.get(a)))
             .map(|f| f.attr)
             .collect()
     }

@@ -51,8 +51,31 @@ pub fn name_fault(name: &str, fifo: bool) -> Option<String> {
     None
 }
 
-/// The settings of one queue SQS refuses, `get` reading a setting's value
-/// (`None` when left out, [`Value::Unknown`] when given but not known yet).
+/// The settings of one queue whose value SQS does not know (validate
+/// tells them with the values SQS takes, in their case).
+pub fn unknown_values<'v>(get: impl Fn(&str) -> Option<&'v Value>) -> Vec<Fault> {
+    let mut out = Vec::new();
+    let text = |attr: &str| get(attr).and_then(Value::as_str);
+    for (attr, allowed) in [
+        ("deduplication_scope", &DEDUPLICATION_SCOPES),
+        ("fifo_throughput_limit", &THROUGHPUT_LIMITS),
+    ] {
+        if let Some(v) = text(attr)
+            && !allowed.contains(&v)
+        {
+            out.push(Fault {
+                attr,
+                code: "InvalidAttributeValue",
+                message: format!("`{v}` is not one of {}", allowed.join(", ")),
+            });
+        }
+    }
+    out
+}
+
+/// The settings of one queue SQS refuses ([`unknown_values`] apart),
+/// `get` reading a setting's value (`None` when left out,
+/// [`Value::Unknown`] when given but not known yet).
 pub fn faults<'v>(get: impl Fn(&str) -> Option<&'v Value>) -> Vec<Fault> {
     let mut out = Vec::new();
     let fifo = matches!(get("fifo"), Some(Value::Bool(true)));
@@ -66,20 +89,6 @@ pub fn faults<'v>(get: impl Fn(&str) -> Option<&'v Value>) -> Vec<Fault> {
                     message: "a FIFO queue's setting, on a standard queue".into(),
                 });
             }
-        }
-    }
-    for (attr, allowed) in [
-        ("deduplication_scope", &DEDUPLICATION_SCOPES),
-        ("fifo_throughput_limit", &THROUGHPUT_LIMITS),
-    ] {
-        if let Some(v) = text(attr)
-            && !allowed.contains(&v)
-        {
-            out.push(Fault {
-                attr,
-                code: "InvalidAttributeValue",
-                message: format!("`{v}` is not one of {}", allowed.join(", ")),
-            });
         }
     }
     if fifo
@@ -137,8 +146,9 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.clone()))
             .collect();
-        faults(|a| map.get(a))
+        unknown_values(|a| map.get(a))
             .into_iter()
+            .chain(faults(|a| map.get(a)))
             .map(|f| (f.attr, f.code))
             .collect()
     }

@@ -53,7 +53,9 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use berth_provider::attrs::{blocks_of, str_of, strs_of};
-use berth_provider::efs::{Fault, MOUNT_TARGET_GROUPS_MAX, access_point_faults, file_system_faults};
+use berth_provider::efs::{
+    Fault, MOUNT_TARGET_GROUPS_MAX, access_point_faults, file_system_faults, unknown_values,
+};
 use berth_provider::policy::{self, DocumentKind};
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value, naming};
 
@@ -239,7 +241,8 @@ pub(crate) fn mount_targets_use(sim: &Sim, key: &str) -> bool {
 /// The first setting `call` refuses among the faults of `attrs` whose
 /// attribute `ours` picks.
 fn check_settings(attrs: &Attrs, call: &str, ours: impl Fn(&str) -> bool) -> Result<(), ProviderError> {
-    let faults = file_system_faults(|a| attrs.get(a));
+    let get = |a: &str| attrs.get(a);
+    let faults = unknown_values(get).into_iter().chain(file_system_faults(get));
     match faults.into_iter().find(|f| ours(f.attr)) {
         Some(fault) => Err(refused(Kind::EfsFileSystem, call, &fault)),
         None => Ok(()),

@@ -34,7 +34,7 @@ use std::collections::BTreeMap;
 use berth_provider::attrs::{bool_of, int_of, str_of};
 use berth_provider::policy::{self, DocumentKind};
 use berth_provider::schema::{Attr, Presence};
-use berth_provider::sqs::{faults, name_fault};
+use berth_provider::sqs::{faults, name_fault, unknown_values};
 use berth_provider::{Address, Attrs, Kind, ProviderError, Value, naming};
 
 use crate::api::fail;
@@ -191,7 +191,8 @@ pub(crate) fn delete(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
 /// the redrive policy (an existing dead-letter queue is not asked about
 /// again by a call that leaves the redrive policy as it is).
 fn check(sim: &Sim, call: &str, attrs: &Attrs, changed: impl Fn(&str) -> bool) -> Result<(), ProviderError> {
-    if let Some(fault) = faults(|a| attrs.get(a)).into_iter().next() {
+    let get = |a: &str| attrs.get(a);
+    if let Some(fault) = unknown_values(get).into_iter().chain(faults(get)).next() {
         return Err(fail(
             call,
             fault.code,
