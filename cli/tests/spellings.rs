@@ -104,6 +104,7 @@ cases!(
     terraform_sns_topic,
     terraform_s3_bucket,
     terraform_sqs_queue,
+    terraform_event_rule,
     terraform_efs_file_system,
 );
 

@@ -84,6 +84,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::SnsTopic => super::sns::check(r, diags),
             Kind::S3Bucket => super::s3::check(r, diags),
             Kind::SqsQueue => super::sqs::check(stack, r, diags),
+            Kind::EventRule => super::events::check(r, diags),
             Kind::EfsFileSystem => super::efs::file_system(stack, r, diags),
             Kind::EfsAccessPoint => super::efs::access_point(r, diags),
         }

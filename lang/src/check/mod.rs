@@ -14,6 +14,7 @@ pub mod domain;
 pub mod dynamic;
 mod ecr;
 mod efs;
+mod events;
 mod execute_command;
 mod flow_logs;
 pub mod for_expr;

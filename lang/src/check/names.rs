@@ -279,6 +279,16 @@ fn given_name_rule(kind: Kind) -> Option<NameRule> {
             scope: None,
             case_insensitive: false,
         },
+        Kind::EventRule => NameRule {
+            attr: "name",
+            service: "EventBridge",
+            max: naming::EVENT_RULE_MAX,
+            allowed: naming::event_rule_char,
+            charset: "letters, digits, `.`, `-` and `_`",
+            reserved: none,
+            scope: None,
+            case_insensitive: false,
+        },
         Kind::SqsQueue => NameRule {
             attr: "name",
             service: "SQS",

@@ -193,6 +193,27 @@ const NAMES: &[(&str, &str, Berth)] = &[
             "not written yet: SQS lets every queue of the account use a queue as its dead-letter queue (`allowAll`); leave it out",
         ),
     ),
+    ("event_rule", "schedule_expression", Berth::Name("schedule")),
+    ("event_rule", "name_prefix", Berth::Note(NAME_PREFIX)),
+    (
+        "event_rule",
+        "event_bus_name",
+        Berth::Note(
+            "berth writes rules on the account's default event bus: leave it out (a custom bus's rules can stay in Terraform)",
+        ),
+    ),
+    (
+        "event_rule",
+        "role_arn",
+        Berth::Note(
+            "a rule's own role sends events to another bus, which berth does not write; a target's `role` is its own",
+        ),
+    ),
+    (
+        "target",
+        "input_transformer",
+        Berth::Note("not written yet: send `input` (fixed JSON) or `input_path`"),
+    ),
     ("s3_bucket", "bucket", Berth::Name("name")),
     ("s3_bucket", "bucket_prefix", Berth::Note(NAME_PREFIX)),
     ("s3_bucket", "bucket_domain_name", Berth::Name("domain_name")),
@@ -307,6 +328,19 @@ const KINDS: &[(&str, Berth)] = &[
     ("route53_record", Berth::Name("dns_record")),
     ("secretsmanager_secret", Berth::Name("secret")),
     ("acm_certificate", Berth::Name("certificate")),
+    ("cloudwatch_event_rule", Berth::Name("event_rule")),
+    (
+        "scheduler_schedule",
+        Berth::Note(
+            "an EventBridge Scheduler schedule is written as an `event_rule` with a `schedule` and a `target` (`cron(...)`, `rate(...)`; `at(...)` one-off schedules are not written)",
+        ),
+    ),
+    (
+        "cloudwatch_event_bus",
+        Berth::Note(
+            "berth writes rules on the account's default event bus; a custom bus can stay in Terraform",
+        ),
+    ),
     (
         "efs_backup_policy",
         Berth::Note(

@@ -135,10 +135,17 @@ fn check_value(value: &DesiredValue, ty: Type, span: Span) -> Result<(), Diagnos
         // plain string does (`"${managed_policy.read.arn}"`).
         (
             DesiredValue::Concat(_),
-            Type::String | Type::Cidr | Type::AnyCidr | Type::Command | Type::Document | Type::Ref(_),
+            Type::String
+            | Type::Cidr
+            | Type::AnyCidr
+            | Type::Command
+            | Type::Document
+            | Type::Json
+            | Type::Ref(_),
         ) => Ok(()),
-        // A document's grammar is checked by `check::iam`.
-        (DesiredValue::Map(_), Type::Document) => Ok(()),
+        // A document's grammar is checked by `check::iam`; JSON text is
+        // checked where it is read (an event pattern by `check::events`).
+        (DesiredValue::Map(_), Type::Document | Type::Json) | (DesiredValue::List(_), Type::Json) => Ok(()),
         (DesiredValue::Concat(_), _) => Err(mismatch(ty, "a string", span)),
         (DesiredValue::List(items), Type::List(inner) | Type::Set(inner)) => {
             items.iter().try_for_each(|i| check_value(i, *inner, span))
@@ -159,7 +166,7 @@ fn compatible(found: Type, expected: Type) -> bool {
         || matches!(
             (found, expected),
             (Type::String | Type::Cidr, Type::AnyCidr)
-                | (Type::String, Type::Cidr)
+                | (Type::String, Type::Cidr | Type::Json)
                 | (Type::Int, Type::String | Type::Number)
                 | (Type::Number, Type::String)
         )
@@ -189,6 +196,7 @@ fn check_known(value: &Value, ty: Type, span: Span) -> Result<(), Diagnostic> {
         }
         (Type::Map(inner), Value::Map(m)) => m.values().try_for_each(|i| check_known(i, *inner, span)),
         (Type::Document, Value::Map(_) | Value::String(_)) => Ok(()),
+        (Type::Json, Value::Map(_) | Value::List(_) | Value::String(_)) => Ok(()),
         (Type::Switch(_), Value::Bool(_)) => Ok(()),
         (Type::Switch(modes), Value::String(s))
             if ["enabled", "disabled"]

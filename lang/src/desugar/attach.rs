@@ -34,10 +34,12 @@ enum Into {
         list: &'static str,
         value: &'static [&'static str],
     },
-    /// A nested block of the parent, its settings renamed.
+    /// A nested block of the parent, its settings renamed; `own_name`: the
+    /// setting that takes the attachment's own name when it is left out.
     Block {
         block: &'static str,
         renames: &'static [(&'static str, &'static str)],
+        own_name: Option<&'static str>,
     },
     /// An inline `policy NAME { document }` of a role, named by `name`
     /// (else the attachment's own name).
@@ -87,6 +89,7 @@ const ATTACHMENTS: &[Attachment] = &[
         parent: "route_table",
         by: ROUTE_TABLE,
         into: Into::Block {
+            own_name: None,
             block: "route",
             renames: &[
                 ("destination_cidr_block", "cidr"),
@@ -149,6 +152,7 @@ const ATTACHMENTS: &[Attachment] = &[
         parent: "sns_topic",
         by: &["topic_arn", "topic"],
         into: Into::Block {
+            own_name: None,
             block: "subscription",
             renames: &[
                 ("protocol", "protocol"),
@@ -255,6 +259,7 @@ const ATTACHMENTS: &[Attachment] = &[
         parent: "efs_file_system",
         by: FILE_SYSTEM,
         into: Into::Block {
+            own_name: None,
             block: "mount_target",
             renames: &[
                 ("subnet_id", "subnet"),
@@ -271,6 +276,41 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Settings {
             renames: &[("policy", "policy")],
             blocks: &[],
+        },
+    },
+    Attachment {
+        kinds: &["cloudwatch_event_target", "event_target"],
+        parent: "event_rule",
+        by: &["rule"],
+        into: Into::Block {
+            block: "target",
+            own_name: Some("id"),
+            // `ecs_target`, `dead_letter_config`, `retry_policy` and
+            // `sqs_target` are flattened already (`flatten`).
+            renames: &[
+                ("target_id", "id"),
+                ("id", "id"),
+                ("arn", "arn"),
+                ("role_arn", "role"),
+                ("role", "role"),
+                ("input", "input"),
+                ("input_path", "input_path"),
+                ("task_definition", "task_definition"),
+                ("task_count", "task_count"),
+                ("launch_type", "launch_type"),
+                ("platform_version", "platform_version"),
+                ("subnets", "subnets"),
+                ("security_groups", "security_groups"),
+                ("public_ip", "public_ip"),
+                ("propagate_tags", "propagate_tags"),
+                ("enable_ecs_managed_tags", "enable_ecs_managed_tags"),
+                ("enable_execute_command", "enable_execute_command"),
+                ("group", "group"),
+                ("dead_letter_queue", "dead_letter_queue"),
+                ("maximum_event_age", "maximum_event_age"),
+                ("maximum_retry_attempts", "maximum_retry_attempts"),
+                ("message_group_id", "message_group_id"),
+            ],
         },
     },
     Attachment {
@@ -638,15 +678,49 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
                 }
             }
         }
-        Into::Block { block, renames } => {
+        Into::Block {
+            block,
+            renames,
+            own_name,
+        } => {
             let takes = super::listed(renames.iter().map(|(tf, _)| *tf));
-            let body = super::renamed_settings(
+            let mut body = super::renamed_settings(
                 t.block.body,
                 renames,
                 (&what, &takes),
                 &mut super::no_blocks,
                 diags,
             );
+            if let Some(setting) = own_name
+                && !body
+                    .iter()
+                    .any(|i| matches!(i, Item::Attribute(a) if a.name.name == *setting))
+            {
+                match (&repeat, &t.block.label) {
+                    (None, Some(Label::Ident(own))) => body.push(Item::Attribute(Attribute {
+                        name: Ident {
+                            name: (*setting).into(),
+                            span: own.span,
+                        },
+                        value: Expr {
+                            kind: ExprKind::String(vec![StrPart::Lit(own.name.clone())]),
+                            span: own.span,
+                        },
+                        span: own.span,
+                    })),
+                    // Repeated, its instances would share the name.
+                    _ => {
+                        diags.push(
+                            Diagnostic::error(CODE, format!("{what} needs its own `{setting}`"), t.block.kind.span)
+                                .label(format!("no `{setting}`"))
+                                .help(format!(
+                                    "give each instance one (`{setting} = \"run-${{count.index}}\"`); berth names a lone `{kind}` by its label"
+                                )),
+                        );
+                        return;
+                    }
+                }
+            }
             let made = Block {
                 kind: Ident {
                     name: (*block).into(),
@@ -1309,6 +1383,91 @@ efs_access_point uploads {
         for address in ["efs_file_system.files", "efs_access_point.uploads"] {
             assert_eq!(terraform[address], berth[address], "{address}");
         }
+    }
+
+    #[test]
+    fn event_targets_are_target_blocks_of_their_rule_named_by_their_own_name() {
+        let terraform = resources(
+            r#"
+cluster jobs {}
+role events { assume = "events.amazonaws.com" }
+task_definition report {
+  cpu    = 256
+  memory = 512
+  container app { image = "nginx" }
+}
+cloudwatch_event_rule nightly {
+  schedule_expression = "rate(1 day)"
+  is_enabled          = false
+}
+cloudwatch_event_target report {
+  rule     = cloudwatch_event_rule.nightly.name
+  arn      = cluster.jobs.arn
+  role_arn = role.events.arn
+  ecs_target {
+    task_definition_arn = task_definition.report.arn
+    launch_type         = "FARGATE"
+    network_configuration {
+      subnets          = [subnet.public[0].id]
+      assign_public_ip = true
+    }
+  }
+  retry_policy {
+    maximum_retry_attempts = 2
+  }
+  dead_letter_config {
+    arn = "arn:aws:sqs:us-east-1:123456789012:dlq"
+  }
+}
+cloudwatch_event_target notify {
+  rule      = cloudwatch_event_rule.nightly.id
+  target_id = "ops"
+  arn       = "arn:aws:sns:us-east-1:123456789012:ops"
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+cluster jobs {}
+role events { assume = "events.amazonaws.com" }
+task_definition report {
+  cpu    = 256
+  memory = 512
+  container app { image = "nginx" }
+}
+event_rule nightly {
+  schedule = "rate(1 day)"
+  state    = "DISABLED"
+  target {
+    id                     = "report"
+    arn                    = cluster.jobs.arn
+    role                   = role.events.arn
+    task_definition        = task_definition.report.arn
+    launch_type            = "FARGATE"
+    subnets                = [subnet.public[0].id]
+    public_ip              = true
+    maximum_retry_attempts = 2
+    dead_letter_queue      = "arn:aws:sqs:us-east-1:123456789012:dlq"
+  }
+  target {
+    id  = "ops"
+    arn = "arn:aws:sns:us-east-1:123456789012:ops"
+  }
+}
+"#,
+        );
+        assert_eq!(terraform["event_rule.nightly"], berth["event_rule.nightly"]);
+        let repeated = errors(
+            r#"
+cloudwatch_event_rule nightly { schedule_expression = "rate(1 day)" }
+cloudwatch_event_target notify {
+  count = 2
+  rule  = cloudwatch_event_rule.nightly.name
+  arn   = "arn:aws:sns:us-east-1:123456789012:ops"
+}
+"#,
+        );
+        assert_eq!(repeated, ["a `cloudwatch_event_target` needs its own `id`"]);
     }
 
     #[test]

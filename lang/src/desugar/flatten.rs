@@ -7,13 +7,15 @@
 //! target group's `stickiness`, a cluster's `containerInsights` `setting`,
 //! a file system's `lifecycle_policy`, an access point's `posix_user` and
 //! `root_directory`,
-//! a role's `inline_policy`, a queue's `redrive_policy`;
+//! a role's `inline_policy`, a queue's `redrive_policy`, an event target's
+//! `ecs_target` (with its `network_configuration`), `dead_letter_config`,
+//! `retry_policy` and `sqs_target`, a rule's `is_enabled`;
 //! and a health check's `enabled = true` (berth's target groups always
 //! check health).
 
 use super::{CODE, literal, renamed, stray};
 use crate::diagnostic::Diagnostic;
-use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item};
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item, StrPart};
 
 /// A block of Terraform's whose settings are berth's attributes of the
 /// resource: (kind, block, [(Terraform's setting, berth's attribute)]); a
@@ -160,6 +162,47 @@ const FLAT: &[Flat] = &[
         "rule",
         &[("object_ownership", "object_ownership")],
     ),
+    (
+        "cloudwatch_event_target",
+        "ecs_target",
+        &[
+            ("task_definition_arn", "task_definition"),
+            ("task_count", "task_count"),
+            ("launch_type", "launch_type"),
+            ("platform_version", "platform_version"),
+            ("propagate_tags", "propagate_tags"),
+            ("enable_ecs_managed_tags", "enable_ecs_managed_tags"),
+            ("enable_execute_command", "enable_execute_command"),
+            ("group", "group"),
+        ],
+    ),
+    (
+        "cloudwatch_event_target",
+        "ecs_target.network_configuration",
+        &[
+            ("subnets", "subnets"),
+            ("security_groups", "security_groups"),
+            ("assign_public_ip", "public_ip"),
+        ],
+    ),
+    (
+        "cloudwatch_event_target",
+        "dead_letter_config",
+        &[("arn", "dead_letter_queue")],
+    ),
+    (
+        "cloudwatch_event_target",
+        "retry_policy",
+        &[
+            ("maximum_event_age_in_seconds", "maximum_event_age"),
+            ("maximum_retry_attempts", "maximum_retry_attempts"),
+        ],
+    ),
+    (
+        "cloudwatch_event_target",
+        "sqs_target",
+        &[("message_group_id", "message_group_id")],
+    ),
 ];
 
 /// An S3 encryption rule's `apply_server_side_encryption_by_default`.
@@ -174,7 +217,13 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
         .collect();
     let special = matches!(
         kind,
-        "target_group" | "cluster" | "role" | "s3_bucket" | "s3_bucket_lifecycle_configuration" | "sqs_queue"
+        "target_group"
+            | "cluster"
+            | "role"
+            | "s3_bucket"
+            | "s3_bucket_lifecycle_configuration"
+            | "sqs_queue"
+            | "event_rule"
     );
     if flat.is_empty() && !special {
         return;
@@ -188,6 +237,9 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
             },
             Item::Attribute(a) if kind == "sqs_queue" && a.name.name == "redrive_policy" => {
                 block.body.extend(super::sqs::redrive_policy(a.value, diags));
+            }
+            Item::Attribute(a) if kind == "event_rule" && a.name.name == "is_enabled" => {
+                block.body.extend(is_enabled(a, diags));
             }
             other => block.body.push(other),
         }
@@ -315,6 +367,30 @@ fn volume(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> {
         body,
         ..b
     }))
+}
+
+/// A rule's `is_enabled = BOOL` (version 4 of Terraform's AWS provider):
+/// berth's `state`.
+fn is_enabled(a: Attribute, diags: &mut Vec<Diagnostic>) -> Option<Item> {
+    let ExprKind::Bool(on) = a.value.kind else {
+        diags.push(
+            Diagnostic::error(CODE, "`is_enabled` is read as written", a.value.span)
+                .label("not `true` or `false`")
+                .help("write `state = \"ENABLED\"` or `state = \"DISABLED\"`"),
+        );
+        return None;
+    };
+    let state = if on { "ENABLED" } else { "DISABLED" };
+    Some(Item::Attribute(renamed(
+        Attribute {
+            value: Expr {
+                kind: ExprKind::String(vec![StrPart::Lit(state.into())]),
+                span: a.value.span,
+            },
+            ..a
+        },
+        "state",
+    )))
 }
 
 /// A target group's `stickiness { type = "lb_cookie"  cookie_duration

@@ -35,6 +35,7 @@ const IDS: &[(Kind, &str)] = &[
     (Kind::MetricAlarm, "name"),
     (Kind::KmsKey, "key_id"),
     (Kind::SqsQueue, "url"),
+    (Kind::EventRule, "name"),
 ];
 
 /// Terraform's resource types written without `aws_` that berth names

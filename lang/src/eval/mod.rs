@@ -859,10 +859,11 @@ impl Evaluator<'_, '_> {
         body
     }
 
-    /// Of a policy document written `jsonencode({ ... })` (Terraform's way,
-    /// references to the stack's ARNs inside), the map itself: a document
-    /// is the same as a map or as its JSON, and the map may hold values
-    /// known only after apply, where `jsonencode` needs them known.
+    /// Of a policy document or JSON text (an event pattern) written
+    /// `jsonencode({ ... })` (Terraform's way, references to the stack's
+    /// ARNs inside), the map itself: either is the same as a map or as its
+    /// JSON, and the map may hold values known only after apply, where
+    /// `jsonencode` needs them known.
     fn document_json<'e>(&self, attr: &str, value: &'e Expr) -> Option<&'e Expr> {
         let ExprKind::Call(call) = &value.kind else {
             return None;
@@ -1936,11 +1937,12 @@ impl Evaluator<'_, '_> {
 }
 
 /// Whether `attr`, in `block` or any block nested in it, is a policy
-/// document.
+/// document or JSON text: a value the same as a map or as its JSON.
 fn is_document(block: &berth_provider::schema::Block, attr: &str) -> bool {
+    use berth_provider::schema::Type;
     block
         .attr(attr)
-        .is_some_and(|a| a.ty == berth_provider::schema::Type::Document)
+        .is_some_and(|a| matches!(a.ty, Type::Document | Type::Json))
         || block.blocks.iter().any(|b| is_document(b, attr))
 }
 

@@ -39,6 +39,8 @@ pub struct Clients {
     pub sns: aws_sdk_sns::Client,
     pub sqs: aws_sdk_sqs::Client,
     pub efs: aws_sdk_efs::Client,
+    /// EventBridge: rules on the default event bus and their targets.
+    pub events: aws_sdk_eventbridge::Client,
     /// S3, path-style when an endpoint is configured ([`s3_client`]).
     pub s3: aws_sdk_s3::Client,
     /// The Resource Groups Tagging API: a stack's resources by tag.
@@ -67,6 +69,7 @@ impl Clients {
             sns: aws_sdk_sns::Client::new(config),
             sqs: aws_sdk_sqs::Client::new(config),
             efs: aws_sdk_efs::Client::new(config),
+            events: aws_sdk_eventbridge::Client::new(config),
             s3: s3_client(config),
             tagging: aws_sdk_resourcegroupstagging::Client::new(config),
         }

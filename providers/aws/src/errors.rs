@@ -83,6 +83,9 @@ const TRANSIENT: &[&str] = &[
     "IncorrectFileSystemLifeCycleState",
     "IncorrectMountTargetState",
     "DependencyTimeout",
+    // EventBridge: a server fault, also as the code of a target a
+    // PutTargets or RemoveTargets answer failed.
+    "InternalException",
 ];
 
 /// Codes answered with HTTP 429 that are no throttling: EFS's
@@ -103,6 +106,7 @@ const SERVER_FAULTS: &[&str] = &[
     "ServerException",
     "RequestTimeout",
     "RequestTimeoutException",
+    "InternalException",
 ];
 
 /// Whether `err` leaves open whether the call took effect: it was sent (or
@@ -297,6 +301,19 @@ mod tests {
             ErrorClass::Transient
         );
         assert_eq!(classify("TooManyRequests", "", 429), ErrorClass::Permanent);
+        // EventBridge: another change of the rule under way, a server
+        // fault; a quota reached or a setting refused are no such thing.
+        assert_eq!(
+            classify("ConcurrentModificationException", "", 400),
+            ErrorClass::Transient
+        );
+        assert_eq!(classify("InternalException", "", 400), ErrorClass::Transient);
+        assert_eq!(classify("LimitExceededException", "", 400), ErrorClass::Permanent);
+        assert_eq!(classify("ValidationException", "", 400), ErrorClass::Permanent);
+        assert_eq!(
+            classify("ResourceNotFoundException", "", 400),
+            ErrorClass::Permanent
+        );
         assert_eq!(classify("Unknown", "", 503), ErrorClass::Transient);
         assert_eq!(classify("ValidationError", "", 400), ErrorClass::Permanent);
         assert_eq!(

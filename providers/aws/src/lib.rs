@@ -1,7 +1,7 @@
 //! berth's AWS provider: [`AwsProvider`] implements
 //! [`berth_provider::Provider`] over the official AWS SDK for Rust (EC2,
 //! Elastic Load Balancing v2, ECS, CloudWatch Logs, IAM, KMS, SNS, S3, SQS,
-//! EFS, ...).
+//! EFS, EventBridge, ...).
 //!
 //! # The cloud is the state
 //!
@@ -68,10 +68,14 @@
 //!   `DescribeLifecycleConfiguration`, `DescribeFileSystemPolicy` and
 //!   `DescribeMountTargets` per file system, with
 //!   `DescribeMountTargetSecurityGroups` per available mount target.
+//! - EventBridge: `ListRules` on the default bus and the tagging API (a
+//!   listed rule it does not list has its tags read by
+//!   `ListTagsForResource`; rules AWS services manage left out), then
+//!   `ListTargetsByRule` per rule.
 //!
 //! Children that carry no tags are read with their parent: routes and
 //! subnet associations of route tables, security group rules, listener
-//! rules.
+//! rules, an EventBridge rule's targets.
 //!
 //! # Attribute shapes
 //!
@@ -107,6 +111,7 @@ mod ecs;
 mod efs;
 mod elb;
 mod errors;
+mod events;
 mod iam;
 mod identity;
 mod kms;
@@ -199,6 +204,7 @@ impl Provider for AwsProvider {
             buckets,
             queues,
             files,
+            rules,
         ) = tokio::join!(
             ec2::read_all(self, stack),
             elb::read_all(self, stack, external),
@@ -218,6 +224,7 @@ impl Provider for AwsProvider {
             s3::read_all(self, stack),
             sqs::read_all(self, stack),
             efs::read_all(self, stack),
+            events::read_all(self, stack),
         );
         let mut out = Vec::new();
         for part in [
@@ -239,6 +246,7 @@ impl Provider for AwsProvider {
             buckets,
             queues,
             files,
+            rules,
         ] {
             out.extend(part?);
         }
@@ -259,7 +267,8 @@ impl Provider for AwsProvider {
     /// GetBucketLocation and the bucket's reads (by bucket name or ARN),
     /// GetQueueUrl (by queue name or ARN), ListQueueTags and
     /// GetQueueAttributes, DescribeFileSystems and DescribeAccessPoints
-    /// (by id or ARN).
+    /// (by id or ARN), DescribeRule (by rule name or ARN),
+    /// ListTagsForResource and ListTargetsByRule.
     async fn read_one(&self, address: &Address, id: &str) -> Result<Option<Found>, ProviderError> {
         let kind = address.kind;
         let one = scope::One::new(address, id);
@@ -304,6 +313,7 @@ impl Provider for AwsProvider {
                 .await?
                 .into_iter()
                 .collect(),
+            Kind::EventRule => events::read_one(self, &scope).await?.into_iter().collect(),
         };
         Ok(found.into_iter().next().map(|resource| Found {
             resource,
@@ -316,7 +326,8 @@ impl Provider for AwsProvider {
     /// TagRole, ECR TagResource, Cloud Map TagResource, Route 53
     /// ChangeTagsForResource (a record: its marker written beside it), IAM
     /// TagPolicy, KMS TagResource, SNS TagResource, S3 PutBucketTagging (the
-    /// bucket's tags and berth's), SQS TagQueue, EFS TagResource.
+    /// bucket's tags and berth's), SQS TagQueue, EFS TagResource,
+    /// EventBridge TagResource.
     async fn adopt(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         match live.address.kind {
             Kind::Vpc
@@ -348,6 +359,7 @@ impl Provider for AwsProvider {
             Kind::S3Bucket => s3::adopt(self, stack, live).await,
             Kind::SqsQueue => sqs::adopt(self, stack, live).await,
             Kind::EfsFileSystem | Kind::EfsAccessPoint => efs::adopt(self, stack, live).await,
+            Kind::EventRule => events::adopt(self, stack, live).await,
         }
     }
 
@@ -382,6 +394,7 @@ impl Provider for AwsProvider {
             Kind::SqsQueue => sqs::create(self, stack, desired).await,
             Kind::EfsFileSystem => efs::file_system::create(self, stack, desired).await,
             Kind::EfsAccessPoint => efs::access_point::create(self, stack, desired).await,
+            Kind::EventRule => events::create(self, stack, desired).await,
         }
     }
 
@@ -423,6 +436,7 @@ impl Provider for AwsProvider {
             Kind::SqsQueue => sqs::update(self, live, desired).await,
             Kind::EfsFileSystem => efs::file_system::update(self, live, desired).await,
             Kind::EfsAccessPoint => efs::access_point::update(self, live, desired).await,
+            Kind::EventRule => events::update(self, live, desired).await,
         }
     }
 
@@ -465,6 +479,7 @@ impl Provider for AwsProvider {
             Kind::SqsQueue => sqs::delete(self, live).await,
             Kind::EfsFileSystem => efs::file_system::delete(self, live).await,
             Kind::EfsAccessPoint => efs::access_point::delete(self, live).await,
+            Kind::EventRule => events::delete(self, live).await,
         }
     }
 

@@ -146,7 +146,42 @@ async fn updates_in_place() {
     .await;
     assert_eq!(cluster.attrs["container_insights"], Value::Bool(false));
 
+    // The stopped tasks' rule enabled, its queue target retried more.
+    let stopped = r["event_rule.task_stopped"].clone();
+    let mut target = stopped.attrs["target"].as_list().unwrap_or_default()[0]
+        .as_map()
+        .cloned()
+        .unwrap_or_default();
+    target.insert("maximum_retry_attempts".into(), Value::Int(10));
+    let enabled = with(stopped.clone(), "state", s("ENABLED"));
+    let stopped = update(
+        &env,
+        stack,
+        &stopped,
+        with(enabled, "target", list(vec![Value::Map(target)])),
+    )
+    .await;
+    let name = text(&stopped, "name");
+    let events = &env.raw.events;
+    let raw = events
+        .describe_rule()
+        .name(&name)
+        .send()
+        .await
+        .expect("DescribeRule");
+    assert_eq!(raw.state().map(|s| s.as_str()), Some("ENABLED"));
+    let raw = events
+        .list_targets_by_rule()
+        .rule(&name)
+        .send()
+        .await
+        .expect("ListTargetsByRule");
+    let retry = raw.targets()[0].retry_policy();
+    assert_eq!(retry.and_then(|r| r.maximum_retry_attempts()), Some(10));
+    assert_eq!(retry.and_then(|r| r.maximum_event_age_in_seconds()), Some(3600));
+
     // The whole stack still reads back as the last results.
+    r.insert("event_rule.task_stopped".into(), stopped);
     r.insert("cluster.blog".into(), cluster);
     r.insert("service.login".into(), svc);
     r.insert("security_group.web".into(), web);

@@ -3,6 +3,8 @@
 
 #[path = "lifecycle/efs.rs"]
 mod efs;
+#[path = "lifecycle/events.rs"]
+mod events;
 #[path = "lifecycle/flow_log.rs"]
 mod flow_log;
 #[path = "lifecycle/kms.rs"]
@@ -180,6 +182,38 @@ async fn blog_stack_creates_reads_back_and_deletes() {
                 assert_eq!(attrs["root"], "/uploads");
                 assert_eq!(attrs["creation_info"], "1000:1000:0755");
             }
+            // The nightly report: the login task definition on Fargate at
+            // 3 every morning, and a notice to the alerts topic; the
+            // stopped tasks' details to the dead letters queue, disabled.
+            Kind::EventRule => {
+                assert_eq!(attrs["arn"], text(r, "arn"));
+                if r.address.name == "nightly" {
+                    assert_eq!(attrs["schedule"], "cron(0 3 * * ? *)");
+                    assert_eq!(attrs["state"], "ENABLED");
+                    assert_eq!(attrs["description"], "the nightly report");
+                    assert_eq!(
+                        attrs["targets"],
+                        format!(
+                            "notify={} report={}",
+                            text(&created["sns_topic.alerts"], "arn"),
+                            text(&created["cluster.blog"], "arn")
+                        )
+                    );
+                    assert_eq!(
+                        attrs["task_definitions"],
+                        text(&created["task_definition.login"], "arn")
+                    );
+                    assert_eq!(tags.get("team").map(String::as_str), Some("web"));
+                } else {
+                    assert_eq!(attrs["state"], "DISABLED");
+                    assert_eq!(attrs["schedule"], "");
+                    assert!(attrs["pattern"].contains("ECS Task State Change"), "{attrs:?}");
+                    assert_eq!(
+                        attrs["targets"],
+                        format!("keep={}", text(&created["sqs_queue.dead_letters"], "arn"))
+                    );
+                }
+            }
             Kind::SsmParameter => {
                 assert_eq!(attrs["type"], "SecureString");
                 assert_eq!(attrs["value"], "correct horse battery staple");
@@ -343,6 +377,10 @@ async fn blog_stack_creates_reads_back_and_deletes() {
     // The queues are gone.
     let queues = env.raw.sqs.list_queues().send().await.expect("ListQueues");
     assert!(queues.queue_urls().is_empty(), "{queues:?}");
+
+    // The rules are gone, their targets with them.
+    let rules = env.raw.events.list_rules().send().await.expect("ListRules");
+    assert!(rules.rules().is_empty(), "{rules:?}");
 
     // The file system and its access point are gone, the mount targets'
     // network interfaces with them.

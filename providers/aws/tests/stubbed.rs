@@ -20,6 +20,8 @@ use berth_provider::{Address, ErrorClass, Kind, Provider, Resource, Value};
 
 #[path = "stubbed/efs.rs"]
 mod efs;
+#[path = "stubbed/events.rs"]
+mod events;
 #[path = "stubbed/kms.rs"]
 mod kms;
 #[path = "stubbed/s3.rs"]

@@ -88,6 +88,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::SqsQueue => "GetQueueAttributes",
         Kind::EfsFileSystem => "DescribeFileSystems",
         Kind::EfsAccessPoint => "DescribeAccessPoints",
+        Kind::EventRule => "DescribeRule",
     }
 }
 

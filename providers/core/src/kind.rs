@@ -44,6 +44,7 @@ pub enum Kind {
     SqsQueue,
     EfsFileSystem,
     EfsAccessPoint,
+    EventRule,
 }
 
 /// The name given is not a resource kind.
@@ -53,7 +54,7 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 35] = [
+    pub const ALL: [Kind; 36] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
@@ -89,6 +90,7 @@ impl Kind {
         Kind::SqsQueue,
         Kind::EfsFileSystem,
         Kind::EfsAccessPoint,
+        Kind::EventRule,
     ];
 
     /// The keyword that declares this kind in a `.berth` file.
@@ -129,6 +131,7 @@ impl Kind {
             Kind::SqsQueue => "sqs_queue",
             Kind::EfsFileSystem => "efs_file_system",
             Kind::EfsAccessPoint => "efs_access_point",
+            Kind::EventRule => "event_rule",
         }
     }
 

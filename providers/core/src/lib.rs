@@ -15,6 +15,7 @@ pub mod dns;
 pub mod efs;
 pub mod elb;
 mod error;
+pub mod events;
 pub mod fargate;
 mod kind;
 pub mod kms;

@@ -220,6 +220,25 @@ pub fn sqs_queue_prefix(stack: &str) -> String {
 /// The longest an SQS queue's name may be, `.fifo` included.
 pub const SQS_QUEUE_MAX: usize = 80;
 
+/// EventBridge rule names: `{stack}-{name}` (plus `-{key}`), letters,
+/// digits, `.`, `-` and `_`, at most 64.
+pub fn event_rule(stack: &str, address: &Address) -> String {
+    sanitise(&base(stack, address), event_rule_char, EVENT_RULE_MAX)
+}
+
+/// The prefix every rule name berth derives for `stack` starts with.
+pub fn event_rule_prefix(stack: &str) -> String {
+    sanitise(&format!("{stack}-"), event_rule_char, EVENT_RULE_MAX)
+}
+
+/// Whether EventBridge takes `c` in a rule's name or a target's id.
+pub fn event_rule_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "._-".contains(c)
+}
+
+/// The longest an EventBridge rule's name or a target's id may be.
+pub const EVENT_RULE_MAX: usize = 64;
+
 /// Load balancer and target group names: at most 32 letters, digits and
 /// hyphens, not starting or ending with a hyphen: a prefix of
 /// `{stack}-{name}` cut to 25 characters, `-` and 6 hex digits of `random`.
@@ -313,6 +332,7 @@ pub fn uncut(stack: &str, address: &Address) -> Option<(String, usize)> {
         // The longest a FIFO topic's name may be without its `.fifo`.
         Kind::SnsTopic => Some((base(stack, address), 256 - FIFO_SUFFIX.len())),
         Kind::SqsQueue => Some((base(stack, address), SQS_QUEUE_MAX - FIFO_SUFFIX.len())),
+        Kind::EventRule => Some((base(stack, address), EVENT_RULE_MAX)),
         _ => None,
     }
 }
@@ -339,6 +359,13 @@ mod tests {
         assert_eq!((fs.len(), &fs[..10], &fs[58..]), (64, "blog-xxxxx", "000001"));
         let queue = Address::with_key(Kind::SqsQueue, "jobs", "eu west");
         assert_eq!(sqs_queue("blog.dev", &queue, true), "blog-dev-jobs-eu-west.fifo");
+        let rule = Address::with_key(Kind::EventRule, "nightly", "a b");
+        assert_eq!(event_rule("blog.dev", &rule), "blog.dev-nightly-a-b");
+        assert!(event_rule("blog.dev", &rule).starts_with(&event_rule_prefix("blog.dev")));
+        assert_eq!(
+            event_rule("s", &Address::new(Kind::EventRule, "x".repeat(100))).len(),
+            64
+        );
         assert!(sqs_queue("blog.dev", &queue, false).starts_with(&sqs_queue_prefix("blog.dev")));
         let long = sqs_queue("s", &Address::new(Kind::SqsQueue, "x".repeat(100)), true);
         assert_eq!(long.len(), SQS_QUEUE_MAX);

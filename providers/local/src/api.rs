@@ -346,6 +346,17 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: "BadRequest",
             tag: "TagResource",
         },
+        // PutRule is an upsert of all the rule's settings at once; its
+        // targets change by PutTargets and RemoveTargets (`events.rs`).
+        Kind::EventRule => &Api {
+            create: "PutRule",
+            update: "PutRule",
+            delete: "DeleteRule",
+            describe: "ListRules",
+            not_found: "ResourceNotFoundException",
+            invalid: "ValidationException",
+            tag: "TagResource",
+        },
     }
 }
 

@@ -28,7 +28,7 @@ use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
-    acm, cloudwatch, discovery, ec2, ecr, ecs, efs, elb, endpoint, flow_logs, iam, kms, logs, lookup,
+    acm, cloudwatch, discovery, ec2, ecr, ecs, efs, elb, endpoint, events, flow_logs, iam, kms, logs, lookup,
     managed_policy, names, nat, route53, s3, secrets, sns, sqs, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
@@ -574,6 +574,7 @@ impl Provider for LocalCloud {
                 Kind::SqsQueue => sqs::create(sim, stack, address, attrs, tags)?,
                 Kind::EfsFileSystem => efs::create_file_system(sim, stack, address, attrs, tags)?,
                 Kind::EfsAccessPoint => efs::create_access_point(sim, attrs, tags)?,
+                Kind::EventRule => events::create(sim, stack, address, attrs, tags)?,
             };
             Ok(read(sim, &key, address))
         })
@@ -629,6 +630,7 @@ impl Provider for LocalCloud {
                 Kind::S3Bucket => s3::update(sim, &key, &old, &mut new, &tags)?,
                 Kind::SqsQueue => sqs::update(sim, &old, &mut new, &desired.attrs)?,
                 Kind::EfsFileSystem => efs::update_file_system(sim, &key, &old, &mut new)?,
+                Kind::EventRule => events::update(sim, &old, &mut new)?,
             }
             let tags_changed = sim.rec(&key).is_some_and(|r| {
                 let user: BTreeMap<String, String> = r
@@ -715,7 +717,17 @@ impl Provider for LocalCloud {
         let kind = address.kind;
         let call = api::of(kind).delete;
         self.retried(FaultOp::Delete, stack, Some((kind, address)), call, |sim| {
-            let key = locate(sim, stack, live, call)?;
+            let key = match locate(sim, stack, live, call) {
+                Ok(key) => key,
+                // DeleteRule succeeds however often it is called: a rule
+                // not there (or another stack's, which this stack does
+                // not see) is left as it is.
+                Err(_) if kind == Kind::EventRule => {
+                    sim.call(call);
+                    return Ok(());
+                }
+                Err(e) => return Err(e),
+            };
             match kind {
                 Kind::Vpc
                 | Kind::Subnet
@@ -752,6 +764,7 @@ impl Provider for LocalCloud {
                 Kind::SqsQueue => sqs::delete(sim, &key),
                 Kind::EfsFileSystem => efs::delete_file_system(sim, &key),
                 Kind::EfsAccessPoint => efs::delete_access_point(sim, &key),
+                Kind::EventRule => events::delete(sim, &key),
             }
         })
         .await

@@ -98,6 +98,7 @@ mod efs;
 mod elb;
 mod endpoint;
 mod error;
+mod events;
 mod faults;
 mod flow_logs;
 mod iam;

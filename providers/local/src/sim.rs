@@ -252,6 +252,7 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::SqsQueue => "The specified queue does not exist.".to_owned(),
         Kind::EfsFileSystem => format!("File system '{identity}' does not exist."),
         Kind::EfsAccessPoint => format!("Access point '{identity}' does not exist."),
+        Kind::EventRule => format!("Rule {identity} does not exist on EventBus default."),
     };
     api::fail(call, api::of(kind).not_found, message)
 }

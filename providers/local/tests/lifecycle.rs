@@ -184,6 +184,17 @@ async fn ids_arns_and_names_have_aws_formats() {
         format!("arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/{point}")
     );
     assert_eq!(get("efs_access_point.uploads", "file_system"), fs);
+    // A rule's name is its identity, in its ARN after `rule/`.
+    for (addr, name) in [
+        ("event_rule.nightly", "blog-dev-nightly"),
+        ("event_rule.task_stopped", "blog-dev-task_stopped"),
+    ] {
+        assert_eq!(get(addr, "name"), name);
+        assert_eq!(
+            get(addr, "arn"),
+            format!("arn:aws:events:us-east-1:123456789012:rule/{name}")
+        );
+    }
     // A bucket's name is unique across AWS: 6 random hex digits follow.
     let bucket = get("s3_bucket.logs", "name");
     let suffix = bucket
@@ -359,6 +370,8 @@ async fn destroy_in_reverse_order_empties_the_stack() {
     let cloud = open(&dir);
     let r = apply_blog(&cloud, "s").await;
     let order = [
+        "event_rule.task_stopped",
+        "event_rule.nightly",
         "metric_alarm.login_cpu",
         "service.login",
         "task_definition.login",
@@ -430,4 +443,81 @@ async fn named_resources_keep_their_names() {
     let cloud = open(&dir);
     berth_test_support::named::named_resources_keep_their_names(&cloud, "named-dev").await;
     assert!(cloud.read_all("named-dev").await.unwrap().is_empty());
+}
+
+/// How many `call`s the cloud made since its counts were `before`.
+fn made_since(cloud: &LocalCloud, before: &std::collections::BTreeMap<String, u64>, call: &str) -> u64 {
+    let count = |calls: &std::collections::BTreeMap<String, u64>| calls.get(call).copied().unwrap_or(0);
+    count(&cloud.calls()) - count(before)
+}
+
+/// An event rule's settings change by PutRule, its targets by id: those
+/// gone by one RemoveTargets, the new and changed ones by one PutTargets;
+/// what is read back is what the update returned.
+#[tokio::test]
+async fn event_rules_change_in_place_targets_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let r = apply_blog(&cloud, "s").await;
+    let live = &r["event_rule.nightly"];
+    let targets = live.attrs["target"].as_list().unwrap().to_vec();
+    let id_of = |t: &Value| t.as_map().unwrap()["id"].as_str().unwrap().to_owned();
+    let report = targets.iter().find(|t| id_of(t) == "report").unwrap().clone();
+
+    // The schedule and the report's task count change; the notify target
+    // goes and a queue takes its place.
+    let mut report = report.as_map().unwrap().clone();
+    report.insert("task_count".into(), Value::Int(2));
+    let queue = block(&[
+        ("id", s("queue")),
+        ("arn", r["sqs_queue.jobs"].attrs["arn"].clone()),
+        ("message_group_id", s("reports")),
+        ("maximum_retry_attempts", Value::Int(0)),
+    ]);
+    let desired = with(
+        with(live.clone(), "schedule", s("cron(30 4 * * ? *)")),
+        "target",
+        list(vec![Value::Map(report), queue]),
+    );
+    let before = cloud.calls();
+    let updated = cloud.update("s", live, &desired).await.unwrap();
+    let made = |call: &str| made_since(&cloud, &before, call);
+    assert_eq!(
+        (made("PutRule"), made("RemoveTargets"), made("PutTargets")),
+        (1, 1, 1)
+    );
+    assert_eq!(updated.attrs["schedule"], s("cron(30 4 * * ? *)"));
+    assert_eq!(updated.attrs["arn"], live.attrs["arn"]);
+    let mut ids: Vec<String> = updated.attrs["target"]
+        .as_list()
+        .unwrap()
+        .iter()
+        .map(id_of)
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["queue", "report"]);
+    let read = cloud.read_all("s").await.unwrap();
+    assert!(read.contains(&updated));
+
+    // The targets alone: no PutRule; the tags alone: TagResource only.
+    let before = cloud.calls();
+    let fewer = with(updated.clone(), "target", list(targets[..1].to_vec()));
+    let updated = cloud.update("s", &updated, &fewer).await.unwrap();
+    let made = |call: &str| made_since(&cloud, &before, call);
+    assert_eq!(made("PutRule"), 0);
+    assert_eq!(updated.attrs["target"], list(targets[..1].to_vec()));
+    let before = cloud.calls();
+    let tagged = with(updated.clone(), "tags", tags(&[("team", "data")]));
+    let updated = cloud.update("s", &updated, &tagged).await.unwrap();
+    let made = |call: &str| made_since(&cloud, &before, call);
+    assert_eq!(
+        (
+            made("PutRule"),
+            made("PutTargets"),
+            made("RemoveTargets"),
+            made("TagResource")
+        ),
+        (0, 0, 0, 1)
+    );
+    assert!(cloud.read_all("s").await.unwrap().contains(&updated));
 }

@@ -3870,3 +3870,497 @@ async fn a_subnet_with_no_free_address_takes_no_mount_target() {
         "NoFreeAddressesInSubnet",
     );
 }
+
+fn rule(name: &str, pairs: &[(&str, Value)]) -> Resource {
+    desired(Kind::EventRule, name, pairs)
+}
+
+fn target(id: &str, arn: &str, pairs: &[(&str, Value)]) -> Value {
+    let mut body = map(&[("id", s(id)), ("arn", s(arn))]);
+    body.extend(pairs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+    Value::Map(body)
+}
+
+fn targets(items: Vec<Value>) -> (&'static str, Value) {
+    ("target", list(items))
+}
+
+const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:alerts";
+const CLUSTER: &str = "arn:aws:ecs:us-east-1:123456789012:cluster/blog";
+const TASK: &str = "arn:aws:ecs:us-east-1:123456789012:task-definition/report:1";
+const EVENTS_ROLE: &str = "arn:aws:iam::123456789012:role/events";
+
+/// `("schedule", "rate(1 day)")`.
+fn daily() -> (&'static str, Value) {
+    ("schedule", s("rate(1 day)"))
+}
+
+/// An ECS target running the report task with `pairs`.
+fn ecs_target(id: &str, pairs: &[(&str, Value)]) -> Value {
+    target(
+        id,
+        CLUSTER,
+        &[&[("task_definition", s(TASK))][..], pairs].concat(),
+    )
+}
+
+/// The user's rules of stack `s`: nothing is left of a refused create.
+async fn rules_of(cloud: &LocalCloud) -> Vec<Resource> {
+    let all = cloud.read_all("s").await.unwrap();
+    all.into_iter()
+        .filter(|r| r.address.kind == Kind::EventRule)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_schedule_is_a_rate_or_a_six_field_cron() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    for expr in [
+        "rate(5 minute)",
+        "rate(1 hours)",
+        "cron(0 12 * * *)",
+        "cron(0 12 * * * *)",
+        "every day",
+    ] {
+        let err = expect(
+            cloud.create("s", &rule("r", &[("schedule", s(expr))])).await,
+            "PutRule",
+            "ValidationException",
+        );
+        assert!(err.message.contains("ScheduleExpression"), "{err}");
+        assert!(err.message.contains(&format!("`{expr}`")), "{expr}: {err}");
+    }
+    // A schedule or a pattern; a state EventBridge knows; a description
+    // of at most 512 characters; a name of letters, digits, `.`, `-`, `_`.
+    for (pairs, reason) in [
+        (vec![], "`schedule` or an `event_pattern`"),
+        (vec![daily(), ("state", s("paused"))], "State"),
+        (vec![daily(), ("description", s(&"d".repeat(513)))], "Description"),
+        (
+            vec![daily(), ("name", s("nightly report"))],
+            "'nightly report' at 'name'",
+        ),
+        (vec![daily(), ("name", s(&"n".repeat(65)))], "at 'name'"),
+    ] {
+        let err = expect(
+            cloud.create("s", &rule("r", &pairs)).await,
+            "PutRule",
+            "ValidationException",
+        );
+        assert!(err.message.contains(reason), "{reason}: {err}");
+    }
+    assert!(rules_of(&cloud).await.is_empty());
+
+    let made = create(&cloud, "s", rule("r", &[daily(), ("state", s("disabled"))])).await;
+    assert_eq!(made.attrs["name"], s("s-r"));
+    assert_eq!(made.attrs["state"], s("DISABLED"));
+    assert_eq!(cloud.calls()["PutRule"], 11);
+    assert!(
+        !cloud.calls().contains_key("PutTargets"),
+        "a rule without targets"
+    );
+    // A schedule changed by PutRule is held to the same rules.
+    let err = expect(
+        cloud
+            .update("s", &made, &rule("r", &[("schedule", s("rate(0 days)"))]))
+            .await,
+        "PutRule",
+        "ValidationException",
+    );
+    assert!(err.message.contains("`rate(0 days)`"), "{err}");
+    let weekly = cloud
+        .update("s", &made, &rule("r", &[("schedule", s("cron(0 8 ? * MON *)"))]))
+        .await
+        .unwrap();
+    assert_eq!(weekly.attrs["state"], s("ENABLED"));
+    assert_eq!(rules_of(&cloud).await, vec![weekly]);
+}
+
+#[tokio::test]
+async fn an_event_pattern_is_a_json_object() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    for pattern in ["[1]", "{not json", "{}", "\"aws.ecs\""] {
+        let err = expect(
+            cloud
+                .create("s", &rule("r", &[("event_pattern", s(pattern))]))
+                .await,
+            "PutRule",
+            "InvalidEventPatternException",
+        );
+        assert!(err.message.starts_with("Event pattern is not valid"), "{err}");
+    }
+    assert!(rules_of(&cloud).await.is_empty());
+    // JSON text or a map alike, held compact with its keys sorted.
+    let text = r#"{ "source": ["aws.ecs"], "detail-type": ["ECS Task State Change"] }"#;
+    let held = s(r#"{"detail-type":["ECS Task State Change"],"source":["aws.ecs"]}"#);
+    let made = create(&cloud, "s", rule("text", &[("event_pattern", s(text))])).await;
+    assert_eq!(made.attrs["event_pattern"], held);
+    let pattern = Value::from_json(&serde_json::from_str(text).unwrap());
+    let made = create(&cloud, "s", rule("map", &[("event_pattern", pattern)])).await;
+    assert_eq!(made.attrs["event_pattern"], held);
+    // Both a schedule and a pattern: EventBridge takes the two.
+    create(&cloud, "s", rule("both", &[daily(), ("event_pattern", s(text))])).await;
+}
+
+#[tokio::test]
+async fn an_ecs_target_needs_a_cluster_a_role_and_fargate_its_subnets() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let role = ("role", s(EVENTS_ROLE));
+    let fargate = ("launch_type", s("FARGATE"));
+    let subnets = ("subnets", list(vec![s("subnet-0123456789abcdef0")]));
+    let refused = [
+        (ecs_target("run", &[fargate.clone(), subnets.clone()]), "RoleArn"),
+        (ecs_target("run", &[role.clone(), fargate.clone()]), "Subnets"),
+        (
+            target("run", TOPIC, &[("task_definition", s(TASK)), role.clone()]),
+            "cluster",
+        ),
+        (
+            ecs_target("run", &[role.clone(), ("launch_type", s("LAMBDA"))]),
+            "LaunchType",
+        ),
+        (
+            ecs_target("run", &[role.clone(), ("propagate_tags", s("SERVICE"))]),
+            "PropagateTags",
+        ),
+        (
+            ecs_target("run", &[role.clone(), ("task_count", Value::Int(11))]),
+            "'11' at 'targets.1.member.ecsParameters.taskCount'",
+        ),
+        // An ECS target's settings on another target.
+        (
+            target("run", TOPIC, &[("task_count", Value::Int(2))]),
+            "TaskCount",
+        ),
+        (
+            target("run", TOPIC, &[("public_ip", Value::Bool(true))]),
+            "AssignPublicIp",
+        ),
+    ];
+    for (t, reason) in refused {
+        let err = expect(
+            cloud.create("s", &rule("r", &[daily(), targets(vec![t])])).await,
+            "PutTargets",
+            "ValidationException",
+        );
+        assert!(err.message.contains(reason), "{reason}: {err}");
+        assert!(
+            err.message.contains("`run`") || reason.contains("targets.1"),
+            "{err}"
+        );
+    }
+    // PutRule was made each time, yet no rule is left without its targets.
+    assert_eq!(cloud.calls()["PutRule"], 8);
+    assert!(rules_of(&cloud).await.is_empty());
+
+    // The task definition need not exist: PutTargets does not look.
+    let t = ecs_target("run", &[role, fargate, subnets, ("task_count", Value::Int(10))]);
+    let made = create(&cloud, "s", rule("r", &[daily(), targets(vec![t])])).await;
+    let held = &made.attrs["target"].as_list().unwrap()[0];
+    assert_eq!(held.as_map().unwrap()["task_definition"], s(TASK));
+    // A role taken away is refused by PutTargets, the rule as it was.
+    let bare = ecs_target("run", &[("launch_type", s("EC2"))]);
+    expect(
+        cloud
+            .update("s", &made, &rule("r", &[daily(), targets(vec![bare])]))
+            .await,
+        "PutTargets",
+        "ValidationException",
+    );
+    assert_eq!(rules_of(&cloud).await, vec![made]);
+}
+
+#[tokio::test]
+async fn a_rule_takes_at_most_five_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let some = |ids: &[&str]| ids.iter().map(|id| target(id, TOPIC, &[])).collect::<Vec<_>>();
+    let err = expect(
+        cloud
+            .create(
+                "s",
+                &rule("r", &[daily(), targets(some(&["a", "b", "c", "d", "e", "f"]))]),
+            )
+            .await,
+        "PutTargets",
+        "LimitExceededException",
+    );
+    assert!(err.message.contains("maximum number allowed"), "{err}");
+    assert!(rules_of(&cloud).await.is_empty());
+
+    let five = create(
+        &cloud,
+        "s",
+        rule("r", &[daily(), targets(some(&["a", "b", "c", "d", "e"]))]),
+    )
+    .await;
+    expect(
+        cloud
+            .update(
+                "s",
+                &five,
+                &rule("r", &[daily(), targets(some(&["a", "b", "c", "d", "e", "f"]))]),
+            )
+            .await,
+        "PutTargets",
+        "LimitExceededException",
+    );
+    assert_eq!(rules_of(&cloud).await, vec![five.clone()]);
+    // One gone and one new: still five, the old removed first.
+    let before = cloud.calls();
+    let swapped = cloud
+        .update(
+            "s",
+            &five,
+            &rule("r", &[daily(), targets(some(&["a", "b", "c", "d", "f"]))]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(made_since(&cloud, &before, "RemoveTargets"), 1);
+    assert_eq!(made_since(&cloud, &before, "PutTargets"), 1);
+    assert_eq!(made_since(&cloud, &before, "PutRule"), 0);
+    assert_eq!(rules_of(&cloud).await, vec![swapped]);
+}
+
+#[tokio::test]
+async fn a_target_id_is_the_rules_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let queue = "arn:aws:sqs:us-east-1:123456789012:jobs";
+    let twice = vec![target("notify", TOPIC, &[]), target("notify", queue, &[])];
+    let err = expect(
+        cloud.create("s", &rule("r", &[daily(), targets(twice)])).await,
+        "PutTargets",
+        "ValidationException",
+    );
+    assert!(err.message.contains("`notify`"), "{err}");
+    // Ids are letters, digits, `.`, `-` and `_`, 1 to 64 of them.
+    for id in ["to topic", &"i".repeat(65)] {
+        let err = expect(
+            cloud
+                .create("s", &rule("r", &[daily(), targets(vec![target(id, TOPIC, &[])])]))
+                .await,
+            "PutTargets",
+            "ValidationException",
+        );
+        assert!(err.message.contains("target's id"), "{err}");
+    }
+    assert!(rules_of(&cloud).await.is_empty());
+    // One id on two rules is two targets.
+    for name in ["a", "b"] {
+        create(
+            &cloud,
+            "s",
+            rule(name, &[daily(), targets(vec![target("notify", TOPIC, &[])])]),
+        )
+        .await;
+    }
+    // A target given twice over one the rule has is refused too.
+    let one = rules_of(&cloud).await.remove(0);
+    let same = vec![target("notify", TOPIC, &[]), target("notify", TOPIC, &[])];
+    expect(
+        cloud
+            .update("s", &one, &rule("a", &[daily(), targets(same)]))
+            .await,
+        "PutTargets",
+        "ValidationException",
+    );
+    // A target that changes keeps its id: PutTargets, nothing removed.
+    let before = cloud.calls();
+    let moved = rule("a", &[daily(), targets(vec![target("notify", queue, &[])])]);
+    cloud.update("s", &one, &moved).await.unwrap();
+    assert_eq!(made_since(&cloud, &before, "PutTargets"), 1);
+    assert_eq!(made_since(&cloud, &before, "RemoveTargets"), 0);
+}
+
+#[tokio::test]
+async fn a_rule_name_is_the_accounts_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let pairs = [("name", s("shared")), daily(), ("tags", tags(&[("team", "web")]))];
+    let first = create(&cloud, "s", rule("nightly", &pairs)).await;
+    assert_eq!(
+        first.attrs["arn"],
+        s("arn:aws:events:us-east-1:123456789012:rule/shared")
+    );
+    // PutRule would change the rule there: berth refuses the name, from
+    // this stack, another address or another stack alike.
+    for (stack, address) in [("s", "nightly"), ("s", "other"), ("other", "nightly")] {
+        let err = expect(
+            cloud.create(stack, &rule(address, &pairs)).await,
+            "PutRule",
+            "ResourceAlreadyExistsException",
+        );
+        assert!(err.message.contains("Rule shared already exists"), "{err}");
+    }
+    // A name berth derives is taken alike.
+    let derived = create(&cloud, "s", rule("r", &[daily()])).await;
+    expect(
+        cloud
+            .create("other", &rule("x", &[("name", s("s-r")), daily()]))
+            .await,
+        "PutRule",
+        "ResourceAlreadyExistsException",
+    );
+    assert_eq!(rules_of(&cloud).await, vec![first.clone(), derived]);
+    assert!(cloud.read_all("other").await.unwrap().is_empty());
+
+    // A name is the account's in its region only.
+    let west = LocalCloud::open(&dir.path().join("west.json"), "us-west-2").unwrap();
+    let there = create(&west, "s", rule("nightly", &pairs)).await;
+    assert_eq!(
+        there.attrs["arn"],
+        s("arn:aws:events:us-west-2:123456789012:rule/shared")
+    );
+
+    // `berth import` names a rule by its name or ARN.
+    let address = berth_provider::Address::new(Kind::EventRule, "nightly");
+    for id in ["shared", "arn:aws:events:us-east-1:123456789012:rule/shared"] {
+        let found = cloud.read_one(&address, id).await.unwrap();
+        assert_eq!(found.map(|f| f.resource), Some(first.clone()), "{id}");
+    }
+    assert!(cloud.read_one(&address, "nobodys").await.unwrap().is_none());
+
+    // Gone, the name is free again.
+    cloud.delete("s", &first).await.unwrap();
+    create(&cloud, "other", rule("nightly", &pairs)).await;
+}
+
+#[tokio::test]
+async fn a_fifo_queue_target_needs_its_message_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let fifo = "arn:aws:sqs:us-east-1:123456789012:jobs.fifo";
+    let err = expect(
+        cloud
+            .create(
+                "s",
+                &rule("r", &[daily(), targets(vec![target("jobs", fifo, &[])])]),
+            )
+            .await,
+        "PutTargets",
+        "ValidationException",
+    );
+    assert!(err.message.contains("MessageGroupId"), "{err}");
+    assert!(err.message.contains("`jobs`"), "{err}");
+    assert!(rules_of(&cloud).await.is_empty());
+    let grouped = target("jobs", fifo, &[("message_group_id", s("nightly"))]);
+    let made = create(&cloud, "s", rule("r", &[daily(), targets(vec![grouped])])).await;
+    // Taken away again, refused; the rule as it was.
+    expect(
+        cloud
+            .update(
+                "s",
+                &made,
+                &rule("r", &[daily(), targets(vec![target("jobs", fifo, &[])])]),
+            )
+            .await,
+        "PutTargets",
+        "ValidationException",
+    );
+    assert_eq!(rules_of(&cloud).await, vec![made]);
+    // A standard queue needs none.
+    let standard = target("jobs", "arn:aws:sqs:us-east-1:123456789012:jobs", &[]);
+    create(&cloud, "s", rule("std", &[daily(), targets(vec![standard])])).await;
+}
+
+#[tokio::test]
+async fn a_targets_input_retries_and_dead_letter_queue_are_checked_by_put_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let refused = [
+        (vec![("input", s("{not json"))], "`input` is not JSON"),
+        (
+            vec![("input", s(r#"{"a":1}"#)), ("input_path", s("$.detail"))],
+            "InputPath",
+        ),
+        (
+            vec![("maximum_event_age", Value::Int(59))],
+            "'59' at 'targets.1.member.retryPolicy.maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value greater than or equal to 60",
+        ),
+        (
+            vec![("maximum_retry_attempts", Value::Int(186))],
+            "retryPolicy.maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 185",
+        ),
+        (vec![("dead_letter_queue", s(TOPIC))], "DeadLetterConfig.Arn"),
+        (vec![("dead_letter_queue", s("jobs"))], "not an SQS queue's ARN"),
+    ];
+    for (pairs, reason) in refused {
+        let t = target("notify", TOPIC, &pairs);
+        let err = expect(
+            cloud.create("s", &rule("r", &[daily(), targets(vec![t])])).await,
+            "PutTargets",
+            "ValidationException",
+        );
+        assert!(err.message.contains(reason), "{reason}: {err}");
+    }
+    let err = expect(
+        cloud
+            .create(
+                "s",
+                &rule("r", &[daily(), targets(vec![target("notify", "alerts", &[])])]),
+            )
+            .await,
+        "PutTargets",
+        "ValidationException",
+    );
+    assert!(err.message.contains("ARN"), "{err}");
+    assert!(rules_of(&cloud).await.is_empty());
+
+    // A dead-letter queue is not looked for (PutTargets does not), and a
+    // retry policy left out is EventBridge's own, reported as none.
+    let t = target(
+        "notify",
+        TOPIC,
+        &[
+            ("input", s(r#"{ "b": 1, "a": [2] }"#)),
+            (
+                "dead_letter_queue",
+                s("arn:aws:sqs:us-east-1:123456789012:nobody-has-this"),
+            ),
+            ("maximum_retry_attempts", Value::Int(0)),
+        ],
+    );
+    let made = create(&cloud, "s", rule("r", &[daily(), targets(vec![t])])).await;
+    let held = made.attrs["target"].as_list().unwrap()[0]
+        .as_map()
+        .unwrap()
+        .clone();
+    assert_eq!(held["input"], s(r#"{"a":[2],"b":1}"#));
+    assert_eq!(held["maximum_retry_attempts"], Value::Int(0));
+    assert_eq!(held["maximum_event_age"], Value::Null);
+}
+
+#[tokio::test]
+async fn a_rule_goes_with_its_targets_and_may_be_deleted_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let with_targets = create(
+        &cloud,
+        "s",
+        rule("r", &[daily(), targets(vec![target("notify", TOPIC, &[])])]),
+    )
+    .await;
+    let bare = create(&cloud, "s", rule("bare", &[daily()])).await;
+    let before = cloud.calls();
+    cloud.delete("s", &with_targets).await.unwrap();
+    assert_eq!(made_since(&cloud, &before, "RemoveTargets"), 1);
+    assert_eq!(made_since(&cloud, &before, "DeleteRule"), 1);
+    let before = cloud.calls();
+    cloud.delete("s", &bare).await.unwrap();
+    assert_eq!(made_since(&cloud, &before, "RemoveTargets"), 0);
+    assert!(rules_of(&cloud).await.is_empty());
+    // DeleteRule of a rule not there succeeds, as often as it is called.
+    let before = cloud.calls();
+    cloud.delete("s", &with_targets).await.unwrap();
+    cloud.delete("s", &bare).await.unwrap();
+    assert_eq!(made_since(&cloud, &before, "DeleteRule"), 2);
+    assert_eq!(made_since(&cloud, &before, "RemoveTargets"), 0);
+    // Another stack's rule is not this stack's to delete: it stays.
+    let theirs = create(&cloud, "other", rule("r", &[daily()])).await;
+    cloud.delete("s", &theirs).await.unwrap();
+    assert_eq!(cloud.read_all("other").await.unwrap(), vec![theirs]);
+}

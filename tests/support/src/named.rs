@@ -137,6 +137,18 @@ pub async fn named_resources_keep_their_names(p: &dyn Provider, stack: &str) {
     )
     .await;
 
+    // EventBridge rules are not in moto's tagging API: one named outside
+    // the stack's prefix is found by its tags alone.
+    add(
+        named(
+            desired(Kind::EventRule, "n_rule", &[("schedule", s("rate(1 day)"))]),
+            "name",
+            &format!("{short}-nightly"),
+        ),
+        "name",
+    )
+    .await;
+
     let live = read(p, stack).await;
     for (address, (attr, name)) in &asked {
         let got = live

@@ -36,6 +36,13 @@ fn body_of(body: &Attrs, block: &Block, rng: &mut Rng) -> Attrs {
             (Value::Bool(on), _) if matches!(attr.ty, Type::Switch(_)) && rng.bool() => {
                 Value::String(mixed_case(if on { "enabled" } else { "disabled" }, rng))
             }
+            // JSON text indented, keys in the order JSON text had them.
+            (Value::String(s), _) if attr.ty == Type::Json && rng.bool() => {
+                serde_json::from_str::<serde_json::Value>(&s)
+                    .ok()
+                    .and_then(|j| serde_json::to_string_pretty(&j).ok())
+                    .map_or(Value::String(s), Value::String)
+            }
             (Value::List(mut items), _) if matches!(attr.ty, Type::Set(_)) => {
                 rng.shuffle(&mut items);
                 Value::List(items)
@@ -185,6 +192,16 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
                 && rng.bool()
             {
                 body.insert("discovery_name".to_owned(), port);
+            }
+        }
+        // A target that runs no task with an ECS target's defaults written.
+        Spelling::EventTarget => {
+            if body.get("task_definition").is_none_or(|t| *t == Value::Null) {
+                for (attr, unset) in &berth_provider::events::ECS_ONLY {
+                    if *unset != Value::Null && rng.bool() {
+                        body.insert((*attr).to_owned(), unset.clone());
+                    }
+                }
             }
         }
         // Any threshold AWS takes: it stores 1.

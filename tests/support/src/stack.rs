@@ -816,6 +816,66 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    let nightly = create(
+        p,
+        stack,
+        desired(
+            Kind::EventRule,
+            "nightly",
+            &[
+                ("schedule", s("cron(0 3 * * ? *)")),
+                ("description", s("the nightly report")),
+                ("tags", tags(&[("team", "web")])),
+                (
+                    "target",
+                    list(vec![
+                        block(&[
+                            ("id", s("report")),
+                            ("arn", cluster.attrs["arn"].clone()),
+                            ("role", id(&role)),
+                            ("task_definition", id(&td)),
+                            ("launch_type", s("FARGATE")),
+                            ("subnets", list(vec![id(&a), id(&b)])),
+                            ("security_groups", list(vec![id(&app)])),
+                            (
+                                "input",
+                                s(r#"{ "containerOverrides": [{ "name": "app", "command": ["report"] }] }"#),
+                            ),
+                        ]),
+                        block(&[("id", s("notify")), ("arn", topic.attrs["arn"].clone())]),
+                    ]),
+                ),
+            ],
+        ),
+    )
+    .await;
+    let stopped = create(
+        p,
+        stack,
+        desired(
+            Kind::EventRule,
+            "task_stopped",
+            &[
+                (
+                    "event_pattern",
+                    s(r#"{"source":["aws.ecs"],"detail-type":["ECS Task State Change"],"detail":{"lastStatus":["STOPPED"]}}"#),
+                ),
+                ("state", s("DISABLED")),
+                (
+                    "target",
+                    list(vec![block(&[
+                        ("id", s("keep")),
+                        ("arn", dead_letters.attrs["arn"].clone()),
+                        ("input_path", s("$.detail")),
+                        ("message_group_id", s("tasks")),
+                        ("maximum_retry_attempts", Value::Int(3)),
+                        ("maximum_event_age", Value::Int(3600)),
+                    ])]),
+                ),
+            ],
+        ),
+    )
+    .await;
     [
         vpc,
         a,
@@ -863,6 +923,8 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         td,
         service,
         alarm,
+        nightly,
+        stopped,
     ]
     .into_iter()
     .map(|r| (r.address.to_string(), r))
@@ -987,6 +1049,8 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "task_definition.login",
         "service.login",
         "metric_alarm.login_cpu",
+        "event_rule.nightly",
+        "event_rule.task_stopped",
     ]
     .iter()
     .filter_map(|a| created.get(*a).cloned())
@@ -1169,6 +1233,28 @@ pub fn variety(blog: &BTreeMap<String, Resource>, rng: &mut fastrand::Rng) -> Ve
             Kind::LogGroup,
             "v_logs",
             &[("retention_days", Value::Int(30))],
+            rng,
+        ),
+        respelled(
+            Kind::EventRule,
+            "v_rule",
+            &[
+                (
+                    "event_pattern",
+                    s(
+                        r#"{"source":["aws.ecs"],"detail":{"lastStatus":["STOPPED"],"group":["service:web"]}}"#,
+                    ),
+                ),
+                ("state", s("DISABLED")),
+                (
+                    "target",
+                    list(vec![block(&[
+                        ("id", s("notify")),
+                        ("arn", blog["sns_topic.alerts"].attrs["arn"].clone()),
+                        ("input", s(r#"{"text":"a task stopped","level":2}"#)),
+                    ])]),
+                ),
+            ],
             rng,
         ),
     ];

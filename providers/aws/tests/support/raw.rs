@@ -725,6 +725,49 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
             );
             collect(ap.tags().iter().map(|t| (Some(t.key()), Some(t.value()))))
         }
+        Kind::EventRule => {
+            let events = &raw.events;
+            let name = text(r, "name");
+            let out = events
+                .describe_rule()
+                .name(&name)
+                .send()
+                .await
+                .expect("DescribeRule");
+            attrs.insert("arn", out.arn().unwrap_or_default().to_owned());
+            attrs.insert(
+                "schedule",
+                out.schedule_expression().unwrap_or_default().to_owned(),
+            );
+            attrs.insert("pattern", out.event_pattern().unwrap_or_default().to_owned());
+            attrs.insert(
+                "state",
+                out.state().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            );
+            attrs.insert("description", out.description().unwrap_or_default().to_owned());
+            // The targets, in id order: `ID=ARN`, and the ECS ones'
+            // task definitions.
+            let mut targets = event_targets(events, &name).await;
+            targets.sort_by(|a, b| a.id().cmp(b.id()));
+            let listed: Vec<String> = targets
+                .iter()
+                .map(|t| format!("{}={}", t.id(), t.arn()))
+                .collect();
+            attrs.insert("targets", listed.join(" "));
+            let tasks: Vec<String> = targets
+                .iter()
+                .filter_map(|t| t.ecs_parameters())
+                .map(|e| e.task_definition_arn().to_owned())
+                .collect();
+            attrs.insert("task_definitions", tasks.join(" "));
+            let out = events
+                .list_tags_for_resource()
+                .resource_arn(text(r, "arn"))
+                .send()
+                .await
+                .expect("ListTagsForResource");
+            collect(out.tags().iter().map(|t| (Some(t.key()), Some(t.value()))))
+        }
         Kind::Role => {
             let out = raw
                 .iam
@@ -774,4 +817,18 @@ pub async fn efs_transitions(efs: &aws_sdk_efs::Client, fs: &str) -> Vec<String>
         })
         .flatten()
         .collect()
+}
+
+/// The targets EventBridge holds for the rule `rule` (ListTargetsByRule).
+pub async fn event_targets(
+    events: &aws_sdk_eventbridge::Client,
+    rule: &str,
+) -> Vec<aws_sdk_eventbridge::types::Target> {
+    let out = events
+        .list_targets_by_rule()
+        .rule(rule)
+        .send()
+        .await
+        .expect("ListTargetsByRule");
+    out.targets().to_vec()
 }

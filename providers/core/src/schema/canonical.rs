@@ -141,6 +141,7 @@ fn typed(v: &Value, ty: Type) -> Value {
             Value::Map(m.iter().map(|(k, v)| (k.clone(), typed(v, *inner))).collect())
         }
         (Type::Document, Value::Map(_) | Value::String(_)) => crate::policy::canonical(v),
+        (Type::Json, _) => json_text(v),
         // AWS's own words for on and off are the bools.
         (Type::Switch(_), Value::String(s)) => match s.to_ascii_lowercase().as_str() {
             "enabled" => Value::Bool(true),
@@ -149,6 +150,21 @@ fn typed(v: &Value, ty: Type) -> Value {
         },
         _ => v.clone(),
     }
+}
+
+/// JSON text in one spelling: compact, keys sorted; a map or list as its
+/// JSON. Anything else (not JSON, or not known yet) as it is.
+fn json_text(v: &Value) -> Value {
+    // Through a `Value`, whose maps are sorted (serde_json keeps the order
+    // it read).
+    let parsed = match v {
+        Value::String(s) => serde_json::from_str::<serde_json::Value>(s)
+            .ok()
+            .map(|j| Value::from_json(&j)),
+        Value::Map(_) | Value::List(_) if !v.has_unknown() => Some(v.clone()),
+        _ => None,
+    };
+    parsed.map_or_else(|| v.clone(), |j| Value::String(j.to_json().to_string()))
 }
 
 #[cfg(test)]

@@ -4185,6 +4185,197 @@ const EFS_ACCESS_POINT: KindSchema = KindSchema {
     blocks: &[],
 };
 
+const EVENT_RULE: KindSchema = KindSchema {
+    kind: Kind::EventRule,
+    spelling: Spelling::Plain,
+    identity: "name",
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "EventBridge PutRule",
+    doc: "An EventBridge rule on the default event bus with its targets (Terraform's `aws_cloudwatch_event_rule` with its `aws_cloudwatch_event_target`s, CloudFormation's `AWS::Events::Rule`): a scheduled task (`schedule` and a `target` naming a cluster and a `task_definition`), or events of a pattern sent to a topic or queue. A bare reference is its name (Terraform's `id`).",
+    attrs: &[
+        Attr::optional(
+            "schedule",
+            Type::String,
+            "ScheduleExpression",
+            "When it runs (Terraform's `schedule_expression`): `rate(5 minutes)`, `rate(1 hour)`, `rate(1 day)` (singular for 1), or `cron(MIN HOUR DAY-OF-MONTH MONTH DAY-OF-WEEK YEAR)` in UTC, one of the two days `?`. This or `event_pattern`.",
+        ),
+        Attr::optional(
+            "event_pattern",
+            Type::Json,
+            "EventPattern",
+            "The events it matches: a pattern as JSON (`jsonencode({ source = [\"aws.ecs\"] })`). This or `schedule`.",
+        ),
+        Attr::optional(
+            "description",
+            Type::String,
+            "Description",
+            "What it is for, at most 512 characters.",
+        ),
+        Attr::default(
+            "state",
+            Type::String,
+            Literal::Str("ENABLED"),
+            "State",
+            "`ENABLED`, `DISABLED` (it matches nothing and runs nothing; Terraform's `is_enabled = false`) or `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`.",
+        )
+        .folded(Case::Upper),
+        TAGS,
+        Attr::computed(
+            "arn",
+            Type::String,
+            "Arn",
+            "The rule's ARN, `arn:aws:events:REGION:ACCOUNT:rule/NAME`.",
+        ),
+        Attr::named(
+            "name",
+            "Name",
+            "The rule's name, letters, digits, `.`, `-` and `_`, at most 64 (kept exactly; a change replaces). Left out, berth names it `{stack}-{name}`.",
+        ),
+    ],
+    blocks: &[Block {
+        max: Some(5),
+        spelling: Spelling::EventTarget,
+        ..block(
+            "target",
+            &[
+                Attr::required(
+                    "id",
+                    Type::String,
+                    "Id",
+                    "The target's id within the rule, letters, digits, `.`, `-` and `_`, at most 64 (Terraform's `target_id`; the `aws_cloudwatch_event_target`'s own name when it has none).",
+                ),
+                Attr::required(
+                    "arn",
+                    Type::String,
+                    "Arn",
+                    "What it starts or sends to: a cluster's ARN (`cluster.NAME.arn`) to run `task_definition` there, a topic's, a queue's or a log group's ARN.",
+                ),
+                Attr::optional(
+                    "role",
+                    Type::Ref(Kind::Role),
+                    "RoleArn",
+                    "The role EventBridge assumes to reach the target (Terraform's `role_arn`): one that trusts `events.amazonaws.com` and may `ecs:RunTask` the task definition and `iam:PassRole` its roles. An ECS target needs one.",
+                ),
+                Attr::optional(
+                    "input",
+                    Type::Json,
+                    "Input",
+                    "JSON sent instead of the event, e.g. an ECS task's overrides (`jsonencode({ containerOverrides = [{ name = \"app\", command = [\"cron\"] }] })`).",
+                ),
+                Attr::optional(
+                    "input_path",
+                    Type::String,
+                    "InputPath",
+                    "The part of the event sent (a JSON path such as `$.detail`); not with `input`.",
+                ),
+                Attr::optional(
+                    "task_definition",
+                    Type::Ref(Kind::TaskDefinition),
+                    "EcsParameters.TaskDefinitionArn",
+                    "The task definition an ECS target runs (Terraform's `ecs_target { task_definition_arn }`): a target with it is an ECS target. A new revision is sent when the task definition changes.",
+                ),
+                Attr::default(
+                    "task_count",
+                    Type::Int,
+                    Literal::Int(1),
+                    "EcsParameters.TaskCount",
+                    "How many tasks each run starts, 1 to 10.",
+                )
+                .range(1, 10),
+                Attr::optional(
+                    "launch_type",
+                    Type::String,
+                    "EcsParameters.LaunchType",
+                    "`FARGATE`, `EC2` or `EXTERNAL`; the cluster's default capacity provider strategy when left out.",
+                )
+                .folded(Case::Upper),
+                Attr::optional(
+                    "platform_version",
+                    Type::String,
+                    "EcsParameters.PlatformVersion",
+                    "The Fargate platform version (`LATEST`, `1.4.0`).",
+                ),
+                Attr::default(
+                    "subnets",
+                    Type::Set(&Type::Ref(Kind::Subnet)),
+                    Literal::EmptyList,
+                    "EcsParameters.NetworkConfiguration.awsvpcConfiguration.Subnets",
+                    "The subnets the tasks run in (Terraform's `network_configuration { subnets }`), up to 16; a Fargate task needs them.",
+                ),
+                Attr::default(
+                    "security_groups",
+                    Type::Set(&Type::Ref(Kind::SecurityGroup)),
+                    Literal::EmptyList,
+                    "EcsParameters.NetworkConfiguration.awsvpcConfiguration.SecurityGroups",
+                    "The tasks' security groups, up to 5; the VPC's default group when left out.",
+                ),
+                Attr::default(
+                    "public_ip",
+                    Type::Bool,
+                    Literal::Bool(false),
+                    "EcsParameters.NetworkConfiguration.awsvpcConfiguration.AssignPublicIp",
+                    "Give the tasks a public IP (Terraform's `assign_public_ip`; needed in public subnets without NAT).",
+                ),
+                Attr::optional(
+                    "propagate_tags",
+                    Type::String,
+                    "EcsParameters.PropagateTags",
+                    "`TASK_DEFINITION`: the tasks get the task definition's tags.",
+                )
+                .folded(Case::Upper),
+                Attr::default(
+                    "enable_ecs_managed_tags",
+                    Type::Bool,
+                    Literal::Bool(false),
+                    "EcsParameters.EnableECSManagedTags",
+                    "Tag the tasks with the cluster's name and the rule's.",
+                ),
+                Attr::default(
+                    "enable_execute_command",
+                    Type::Bool,
+                    Literal::Bool(false),
+                    "EcsParameters.EnableExecuteCommand",
+                    "Allow ECS Exec into the tasks.",
+                ),
+                Attr::optional(
+                    "group",
+                    Type::String,
+                    "EcsParameters.Group",
+                    "The tasks' group name.",
+                ),
+                Attr::optional(
+                    "dead_letter_queue",
+                    Type::String,
+                    "DeadLetterConfig.Arn",
+                    "The ARN of the SQS queue that takes the events not delivered (`sqs_queue.NAME.arn`; Terraform's `dead_letter_config { arn }`).",
+                ),
+                Attr::chosen_by_aws(
+                    "maximum_event_age",
+                    Type::Int,
+                    "RetryPolicy.MaximumEventAgeInSeconds",
+                    "Seconds an event is retried (Terraform's `retry_policy { maximum_event_age_in_seconds }`), 60 to 86,400; a day when left out.",
+                )
+                .range(60, 86_400),
+                Attr::chosen_by_aws(
+                    "maximum_retry_attempts",
+                    Type::Int,
+                    "RetryPolicy.MaximumRetryAttempts",
+                    "How many times an event is retried, 0 to 185 (EventBridge's default).",
+                )
+                .range(0, 185),
+                Attr::optional(
+                    "message_group_id",
+                    Type::String,
+                    "SqsParameters.MessageGroupId",
+                    "The message group of a FIFO queue target (Terraform's `sqs_target { message_group_id }`).",
+                ),
+            ],
+            "PutTargets",
+            "Where the rule sends what it matches, known by its `id` (Terraform's `aws_cloudwatch_event_target` blocks naming the rule are folded here): added, changed (PutTargets) and removed (RemoveTargets) with the rule in place; at most 5.",
+        )
+    }],
+};
+
 /// One schema per kind.
 pub(super) const ALL: &[KindSchema] = &[
     VPC,
@@ -4222,4 +4413,5 @@ pub(super) const ALL: &[KindSchema] = &[
     SQS_QUEUE,
     EFS_FILE_SYSTEM,
     EFS_ACCESS_POINT,
+    EVENT_RULE,
 ];

@@ -70,6 +70,23 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::LoadBalancer => other_type_settings(body),
         Spelling::Certificate => alternative_names(body),
         Spelling::TaskDefinition => fargate_only(body),
+        Spelling::EventTarget => ecs_settings_of_ecs_targets(body),
+    }
+}
+
+/// A target that runs no task has none of an ECS target's settings where
+/// they hold what they do when left out (another value stays, for
+/// validate and PutTargets to refuse).
+fn ecs_settings_of_ecs_targets(target: &mut Attrs) {
+    if target.get("task_definition").is_some_and(|t| *t != Value::Null) {
+        return;
+    }
+    for (attr, unset) in &crate::events::ECS_ONLY {
+        if let Some(v) = target.get_mut(*attr)
+            && v == unset
+        {
+            *v = Value::Null;
+        }
     }
 }
 
@@ -801,5 +818,28 @@ mod tests {
         other_type_settings(&mut alb);
         assert_eq!(alb["idle_timeout"], Value::Int(60));
         assert_eq!(alb["cross_zone"], Value::Null);
+    }
+
+    #[test]
+    fn a_target_running_no_task_has_no_ecs_defaults() {
+        let mut topic = map(&[
+            ("arn", Value::from("arn:aws:sns:us-east-1:1:alerts")),
+            ("task_count", Value::Int(1)),
+            ("public_ip", Value::Bool(false)),
+            ("enable_execute_command", Value::Bool(true)),
+        ]);
+        ecs_settings_of_ecs_targets(&mut topic);
+        assert_eq!(topic["task_count"], Value::Null);
+        assert_eq!(topic["public_ip"], Value::Null);
+        assert_eq!(topic["enable_execute_command"], Value::Bool(true));
+        let mut task = map(&[
+            (
+                "task_definition",
+                Value::from("arn:aws:ecs:us-east-1:1:task-definition/t:1"),
+            ),
+            ("task_count", Value::Int(1)),
+        ]);
+        ecs_settings_of_ecs_targets(&mut task);
+        assert_eq!(task["task_count"], Value::Int(1));
     }
 }

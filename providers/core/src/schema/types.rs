@@ -28,6 +28,10 @@ pub enum Type {
     /// An IAM policy document: a map shaped like its JSON (`Version`,
     /// `Statement`, ...) or a string of JSON; see [`crate::policy`].
     Document,
+    /// JSON text AWS stores as given and compares by its value (an event
+    /// pattern, a target's input): a string of JSON, or a map or list
+    /// written as its JSON; held compact, keys sorted.
+    Json,
     /// A setting AWS spells `enabled`/`disabled` that has more modes than
     /// on and off: `true`, `false` (or those two words, any case), or one of
     /// these modes (Container Insights' `enhanced`).
@@ -49,6 +53,7 @@ impl std::fmt::Display for Type {
             Type::Ref(k) => write!(f, "reference to a {k}"),
             Type::Command => f.write_str("string or list of strings"),
             Type::Document => f.write_str("policy document"),
+            Type::Json => f.write_str("JSON text"),
             Type::Switch(modes) => {
                 f.write_str("bool")?;
                 modes.iter().try_for_each(|m| write!(f, " or `\"{m}\"`"))
@@ -335,6 +340,9 @@ pub enum Spelling {
     /// A task definition: `requires_compatibilities = ["FARGATE"]` is none
     /// (berth registers for Fargate only).
     TaskDefinition,
+    /// An EventBridge target: a target without `task_definition` has no
+    /// ECS settings (their defaults are not its values).
+    EventTarget,
 }
 
 impl Block {
