@@ -381,6 +381,12 @@ mod tests {
                 "arn",
                 "arn:aws:iam::123456789012:role/s-task-exec",
             ),
+            (
+                Kind::SnsTopic,
+                "alerts",
+                "arn",
+                "arn:aws:sns:us-east-1:123456789012:s-alerts",
+            ),
         ]
         .into_iter()
         .map(|(kind, name, key, id)| {
