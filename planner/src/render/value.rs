@@ -190,13 +190,18 @@ fn entry(key: &str, v: &Value, depth: usize, out: &mut Vec<PLine>) {
 }
 
 /// Entries of a map or block body: one-line ones first, then the rest, each
-/// group in key order, so that the layout does not depend on map order.
+/// group in key order, so that the layout does not depend on map order (nor
+/// on a value's length: a long ARN printed on one line keeps its place
+/// when it changes to `(known after apply)`).
 fn entries<'a>(
     items: impl Iterator<Item = (&'a str, &'a Value)> + Clone,
     depth: usize,
     out: &mut Vec<PLine>,
 ) {
-    let multi = |v: &Value| is_long(v) || is_blocks(v);
+    let multi = |v: &Value| match v {
+        Value::String(s) => s.contains('\n'),
+        _ => is_long(v) || is_blocks(v),
+    };
     for (k, x) in items.clone().filter(|(_, x)| !multi(x)) {
         entry(k, x, depth, out);
     }
