@@ -39,6 +39,7 @@
 //! (`arn:aws:events:REGION:ACCOUNT:rule/NAME`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::future::Future;
 
 use aws_sdk_eventbridge::types::{
     AssignPublicIp, AwsVpcConfiguration, DeadLetterConfig, EcsParameters, LaunchType, NetworkConfiguration,
@@ -636,51 +637,56 @@ async fn read(
 /// ListRules on the default bus, every page.
 async fn list_rules(p: &AwsProvider) -> Result<Vec<Rule>, ProviderError> {
     let events = &p.clients.events;
-    // EventBridge's SDK has no paginators: NextToken by hand.
-    p.list(SERVICE, "ListRules", || async move {
-        let mut items = Vec::new();
-        let mut next: Option<String> = None;
-        let mut pages = 0u64;
-        loop {
+    p.list(SERVICE, "ListRules", || {
+        every_page(|token| async move {
             let page = events
                 .list_rules()
                 .limit(PAGE)
-                .set_next_token(next)
+                .set_next_token(token)
                 .send()
                 .await?;
-            pages += 1;
-            items.extend(page.rules.unwrap_or_default());
-            match page.next_token.filter(|t| !t.is_empty()) {
-                Some(token) => next = Some(token),
-                None => return Ok((items, pages)),
-            }
-        }
+            Ok((page.rules.unwrap_or_default(), page.next_token))
+        })
     })
     .await
+}
+
+/// Every page of a listing EventBridge pages by NextToken (its SDK has no
+/// paginators): `page` sends the request of one token and answers its
+/// items and the next token. The items, and how many pages they took.
+async fn every_page<T, E, F, Fut>(mut page: F) -> Result<(Vec<T>, u64), E>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, Option<String>), E>>,
+{
+    let mut items = Vec::new();
+    let mut next = None;
+    let mut pages = 0u64;
+    loop {
+        let (found, token) = page(next).await?;
+        pages += 1;
+        items.extend(found);
+        match token.filter(|t| !t.is_empty()) {
+            Some(token) => next = Some(token),
+            None => return Ok((items, pages)),
+        }
+    }
 }
 
 /// ListTargetsByRule, every page; none when the rule is gone.
 async fn list_targets(p: &AwsProvider, rule: &str) -> Result<Option<Vec<Target>>, ProviderError> {
     let events = &p.clients.events;
-    p.list(SERVICE, "ListTargetsByRule", || async move {
-        let mut items = Vec::new();
-        let mut next: Option<String> = None;
-        let mut pages = 0u64;
-        loop {
+    p.list(SERVICE, "ListTargetsByRule", || {
+        every_page(|token| async move {
             let page = events
                 .list_targets_by_rule()
                 .rule(rule)
                 .limit(PAGE)
-                .set_next_token(next)
+                .set_next_token(token)
                 .send()
                 .await?;
-            pages += 1;
-            items.extend(page.targets.unwrap_or_default());
-            match page.next_token.filter(|t| !t.is_empty()) {
-                Some(token) => next = Some(token),
-                None => return Ok((items, pages)),
-            }
-        }
+            Ok((page.targets.unwrap_or_default(), page.next_token))
+        })
     })
     .await
     .map(Some)
