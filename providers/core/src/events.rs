@@ -43,24 +43,7 @@ const SECURITY_GROUPS_MAX: usize = 5;
 /// The longest description a rule takes.
 pub const DESCRIPTION_MAX: usize = 512;
 
-/// One setting EventBridge refuses: the attribute, EventBridge's error
-/// code, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fault {
-    pub attr: &'static str,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl Fault {
-    fn new(attr: &'static str, code: &'static str, message: impl Into<String>) -> Fault {
-        Fault {
-            attr,
-            code,
-            message: message.into(),
-        }
-    }
-}
+pub use crate::fault::Fault;
 
 /// What is wrong with `name` as a rule's name or a target's id: 1 to 64
 /// letters, digits, `.`, `-` and `_`.

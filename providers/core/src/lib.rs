@@ -17,6 +17,7 @@ pub mod elb;
 mod error;
 pub mod events;
 pub mod fargate;
+pub mod fault;
 mod kind;
 pub mod kms;
 pub mod lock;

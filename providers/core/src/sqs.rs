@@ -21,13 +21,7 @@ pub const FIFO_ONLY: [&str; 3] = [
     "fifo_throughput_limit",
 ];
 
-/// One setting SQS refuses: the attribute, SQS's error code, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fault {
-    pub attr: &'static str,
-    pub code: &'static str,
-    pub message: String,
-}
+pub use crate::fault::Fault;
 
 /// What is wrong with `name` as the name of a queue, FIFO or not.
 pub fn name_fault(name: &str, fifo: bool) -> Option<String> {
