@@ -138,7 +138,7 @@ fn revoking_deletes(steps: &[Step]) -> BTreeSet<usize> {
         .enumerate()
         .filter(|(_, s)| {
             matches!(s.action, Action::Delete | Action::Replace(_))
-                && s.address.kind == Kind::SecurityGroup
+                && s.address.kind.stands_for() == Kind::SecurityGroup
                 && s.live.is_some()
         })
         .map(|(i, _)| i)
@@ -233,7 +233,7 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
             // A group that revokes its rules first is off this group then
             // (groups name groups only in rules).
             let revokes = all_ops[j].iter().any(|o| o.kind == OpKind::Revoke)
-                && step.address.kind == Kind::SecurityGroup;
+                && step.address.kind.stands_for() == Kind::SecurityGroup;
             for op in all_ops[j].iter().copied() {
                 let moves_off = op.kind != OpKind::Delete;
                 if revokes && !moves_off {

@@ -21,7 +21,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::Vpc => cx.vpc(r, diags),
             Kind::Subnet => cx.subnet(r, diags),
             Kind::RouteTable => cx.route_table(r, diags),
-            Kind::SecurityGroup => cx.security_group(r, diags),
+            Kind::SecurityGroup | Kind::DefaultSecurityGroup => cx.security_group(r, diags),
             Kind::LoadBalancer => {
                 cx.load_balancer(r, diags);
                 let bucket = |attr: &str| cx.target(r.body.value(attr), Kind::S3Bucket);
@@ -92,6 +92,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
         super::tags::check(r, diags);
     }
     cx.overlapping_subnets(diags);
+    cx.default_groups(diags);
     cx.listener_ports(diags);
     cx.standalone_rule_priorities(diags);
     super::network::shared_elastic_ips(stack, diags);
@@ -420,6 +421,41 @@ impl<'s> Context<'s> {
                     .label("subnet of another VPC")
                     .help("a route table can only be associated with subnets of its own VPC"),
                 );
+            }
+        }
+    }
+
+    /// E0647 for a second `default_security_group` of one VPC: AWS makes
+    /// one default group per VPC, and two blocks would each strip the
+    /// other's rules on every apply.
+    fn default_groups(&self, diags: &mut Vec<Diagnostic>) {
+        let mut first: BTreeMap<Address, &DesiredResource> = BTreeMap::new();
+        for r in self
+            .stack
+            .resources
+            .iter()
+            .filter(|r| r.kind() == Kind::DefaultSecurityGroup)
+        {
+            let Some(DesiredValue::Ref(vpc)) = r.body.value("vpc") else {
+                continue;
+            };
+            let Some(span) = r.body.span("vpc") else { continue };
+            match first.get(&vpc.address) {
+                Some(other) => diags.push(
+                    Diagnostic::error(
+                        "E0647",
+                        format!("{} has one default security group", vpc.address),
+                        span,
+                    )
+                    .label("its second")
+                    .help(format!(
+                        "{} takes it over already: write the rules of both in that block",
+                        other.address
+                    )),
+                ),
+                None => {
+                    first.insert(vpc.address.clone(), r);
+                }
             }
         }
     }

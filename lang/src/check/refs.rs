@@ -743,7 +743,7 @@ impl<'a> Resolver<'a, '_> {
 /// Whether attribute `attr` of `block` is the `from` of a security group's
 /// own `ingress` or `egress` rule.
 fn is_group_rule_source(decl: &ResourceDecl<'_>, block: &Block, attr: &str) -> bool {
-    decl.kind == Kind::SecurityGroup
+    decl.kind.stands_for() == Kind::SecurityGroup
         && matches!(block.kind.name.as_str(), "ingress" | "egress")
         && attr == "from"
 }
@@ -839,7 +839,7 @@ fn report_cycles(graph: &DiGraphMap<Node<'_>, Edge>, diags: &mut Vec<Diagnostic>
             continue;
         };
         let refers = |a: &Node<'_>, b: &Node<'_>| format!("{}.{} refers to {}.{}", a.0, a.1, b.0, b.1);
-        let groups_only = path.iter().all(|(k, _)| *k == Kind::SecurityGroup);
+        let groups_only = path.iter().all(|(k, _)| k.stands_for() == Kind::SecurityGroup);
         let help = match path.as_slice() {
             [_] => {
                 "a resource may read its own id, ARN or name only in a setting AWS changes in place (a `policy`); write this value out"

@@ -116,10 +116,10 @@ fn check_value(value: &DesiredValue, ty: Type, span: Span) -> Result<(), Diagnos
         (DesiredValue::Known(Value::Null), _) => Ok(()),
         (DesiredValue::Known(v), _) => check_known(v, ty, span),
         (DesiredValue::Ref(r), Type::Ref(kind)) => {
-            let identity = kind.schema().identity;
-            if r.address.kind == kind && r.attr == identity {
+            let named = r.address.kind.stands_for();
+            if named == kind && r.attr == r.address.kind.schema().identity {
                 Ok(())
-            } else if r.address.kind == kind {
+            } else if named == kind {
                 Err(mismatch(ty, &format!("`{r}`"), span)
                     .help(format!("refer to the {kind} itself: `{}`", r.address)))
             } else {

@@ -82,7 +82,7 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
         match block.kind.name.as_str() {
             "listener" => listener::listener(block, diags),
             "listener_rule" => listener::rule(block, diags),
-            "security_group" => rules::group(block, diags),
+            "security_group" | "default_security_group" => rules::group(block, diags),
             "security_group_rule" => rules::standalone(block, diags),
             kind if let Some((_, direction)) = rules::VPC_RULES.iter().find(|(k, _)| *k == kind) => {
                 rules::vpc_rule(block, direction);

@@ -120,8 +120,9 @@ pub(super) fn vpc_rule(block: &mut Block, direction: &str) {
     block.body.push(attribute("type", value, at));
 }
 
-/// `security_group.NAME` (with `[each.key]` or `[count.index]` for a
-/// repeated group): the group `block` itself.
+/// `security_group.NAME` (or `default_security_group.NAME`, with
+/// `[each.key]` or `[count.index]` for a repeated group): the group
+/// `block` itself.
 fn self_reference(block: &Block) -> Option<Expr> {
     let Some(Label::Ident(name)) = &block.label else {
         return None;
@@ -152,7 +153,7 @@ fn self_reference(block: &Block) -> Option<Expr> {
     }
     Some(Expr {
         kind: ExprKind::Traversal(Traversal {
-            root: ident("security_group"),
+            root: ident(&block.kind.name),
             steps,
         }),
         span,

@@ -1864,7 +1864,7 @@ impl Evaluator<'_, '_> {
         let identity = own.kind.schema().identity;
         if key != own.key.as_deref() {
             let what = match own.kind {
-                Kind::SecurityGroup => "a security group can allow itself",
+                Kind::SecurityGroup | Kind::DefaultSecurityGroup => "a security group can allow itself",
                 _ => "a resource can read itself",
             };
             let d = Diagnostic::error(
@@ -1879,7 +1879,7 @@ impl Evaluator<'_, '_> {
                 None => d.label("this group has no instances"),
             });
         }
-        if own.kind == Kind::SecurityGroup && attr.is_some_and(|a| a != identity) {
+        if own.kind.stands_for() == Kind::SecurityGroup && attr.is_some_and(|a| a != identity) {
             return self.error(
                 Diagnostic::error(
                     "E0319",

@@ -279,6 +279,7 @@ impl Provider for AwsProvider {
             | Kind::InternetGateway
             | Kind::RouteTable
             | Kind::SecurityGroup
+            | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule
             | Kind::ElasticIp
             | Kind::NatGateway
@@ -335,6 +336,7 @@ impl Provider for AwsProvider {
             | Kind::InternetGateway
             | Kind::RouteTable
             | Kind::SecurityGroup
+            | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule
             | Kind::ElasticIp
             | Kind::NatGateway
@@ -370,6 +372,7 @@ impl Provider for AwsProvider {
             | Kind::InternetGateway
             | Kind::RouteTable
             | Kind::SecurityGroup
+            | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule => ec2::create(self, stack, desired).await,
             Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                 elb::create(self, stack, desired).await
@@ -410,6 +413,7 @@ impl Provider for AwsProvider {
             | Kind::InternetGateway
             | Kind::RouteTable
             | Kind::SecurityGroup
+            | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule => ec2::update(self, stack, live, desired).await,
             Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                 elb::update(self, stack, live, desired).await
@@ -455,6 +459,7 @@ impl Provider for AwsProvider {
             | Kind::InternetGateway
             | Kind::RouteTable
             | Kind::SecurityGroup
+            | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule => ec2::delete(self, live).await,
             Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                 elb::delete(self, live).await

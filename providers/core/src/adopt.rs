@@ -57,7 +57,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::Subnet => "DescribeSubnets",
         Kind::InternetGateway => "DescribeInternetGateways",
         Kind::RouteTable => "DescribeRouteTables",
-        Kind::SecurityGroup => "DescribeSecurityGroups",
+        Kind::SecurityGroup | Kind::DefaultSecurityGroup => "DescribeSecurityGroups",
         Kind::SecurityGroupRule => "DescribeSecurityGroupRules",
         Kind::LoadBalancer => "DescribeLoadBalancers",
         Kind::TargetGroup => "DescribeTargetGroups",

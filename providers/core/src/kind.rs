@@ -15,6 +15,7 @@ pub enum Kind {
     RouteTable,
     SecurityGroup,
     SecurityGroupRule,
+    DefaultSecurityGroup,
     LoadBalancer,
     TargetGroup,
     Listener,
@@ -54,13 +55,14 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 36] = [
+    pub const ALL: [Kind; 37] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
         Kind::RouteTable,
         Kind::SecurityGroup,
         Kind::SecurityGroupRule,
+        Kind::DefaultSecurityGroup,
         Kind::LoadBalancer,
         Kind::TargetGroup,
         Kind::Listener,
@@ -102,6 +104,7 @@ impl Kind {
             Kind::RouteTable => "route_table",
             Kind::SecurityGroup => "security_group",
             Kind::SecurityGroupRule => "security_group_rule",
+            Kind::DefaultSecurityGroup => "default_security_group",
             Kind::LoadBalancer => "load_balancer",
             Kind::TargetGroup => "target_group",
             Kind::Listener => "listener",
@@ -132,6 +135,15 @@ impl Kind {
             Kind::EfsFileSystem => "efs_file_system",
             Kind::EfsAccessPoint => "efs_access_point",
             Kind::EventRule => "event_rule",
+        }
+    }
+
+    /// The kind a reference to this one stands for where a setting takes
+    /// a reference: a VPC's default security group is a security group.
+    pub const fn stands_for(self) -> Kind {
+        match self {
+            Kind::DefaultSecurityGroup => Kind::SecurityGroup,
+            kind => kind,
         }
     }
 

@@ -64,6 +64,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: EC2_INVALID,
             tag: "CreateTags",
         },
+        Kind::DefaultSecurityGroup => &Api {
+            create: "CreateTags",
+            update: "AuthorizeSecurityGroupIngress",
+            delete: "DeleteTags",
+            describe: "DescribeSecurityGroups",
+            not_found: "InvalidGroup.NotFound",
+            invalid: EC2_INVALID,
+            tag: "CreateTags",
+        },
         Kind::SecurityGroupRule => &Api {
             create: "AuthorizeSecurityGroupIngress",
             update: "CreateTags",

@@ -28,8 +28,8 @@ use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
-    acm, cloudwatch, discovery, ec2, ecr, ecs, efs, elb, endpoint, events, flow_logs, iam, kms, logs, lookup,
-    managed_policy, names, nat, route53, s3, secrets, sns, sqs, ssm,
+    acm, cloudwatch, default_group, discovery, ec2, ecr, ecs, efs, elb, endpoint, events, flow_logs, iam,
+    kms, logs, lookup, managed_policy, names, nat, route53, s3, secrets, sns, sqs, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
 
@@ -448,6 +448,7 @@ fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<()
                 | Kind::InternetGateway
                 | Kind::RouteTable
                 | Kind::SecurityGroup
+                | Kind::DefaultSecurityGroup
                 | Kind::ElasticIp
                 | Kind::NatGateway
                 | Kind::VpcEndpoint
@@ -547,6 +548,7 @@ impl Provider for LocalCloud {
                 | Kind::RouteTable
                 | Kind::SecurityGroup
                 | Kind::SecurityGroupRule => ec2::create(sim, kind, attrs, tags)?,
+                Kind::DefaultSecurityGroup => default_group::create(sim, attrs, tags)?,
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::create(sim, kind, stack, address, attrs, tags)?
                 }
@@ -603,6 +605,7 @@ impl Provider for LocalCloud {
                 | Kind::RouteTable
                 | Kind::SecurityGroup
                 | Kind::SecurityGroupRule => ec2::update(sim, kind, &key, &old, &new)?,
+                Kind::DefaultSecurityGroup => default_group::update(sim, &key, &old, &new)?,
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::update(sim, kind, &key, &old, &new)?
                 }
@@ -735,6 +738,7 @@ impl Provider for LocalCloud {
                 | Kind::RouteTable
                 | Kind::SecurityGroup
                 | Kind::SecurityGroupRule => ec2::delete(sim, kind, &key),
+                Kind::DefaultSecurityGroup => default_group::delete(sim, &key),
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::delete(sim, kind, &key)
                 }

@@ -324,8 +324,8 @@ fn check_subnet(sim: &mut Sim, attrs: &Attrs) -> Result<(), ProviderError> {
 }
 
 /// AWS refuses to delete a VPC that still holds subnets, gateways, route
-/// tables, groups or endpoints; its flow logs do not stop it: they go
-/// with it.
+/// tables, groups or endpoints; its flow logs and its default security
+/// group do not stop it: they go with it.
 fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     let call = "DeleteVpc";
     sim.call(call);
@@ -345,6 +345,7 @@ fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
         ));
     }
     crate::flow_logs::go_with(sim, key);
+    crate::default_group::go_with(sim, key);
     sim.remove(key);
     Ok(())
 }
@@ -584,7 +585,7 @@ pub(crate) fn delete_route_table(sim: &mut Sim, key: &str) -> Result<(), Provide
     Ok(())
 }
 
-fn check_security_group(
+pub(crate) fn check_security_group(
     sim: &Sim,
     call: &str,
     own: Option<&str>,
@@ -790,7 +791,10 @@ fn create_rule(sim: &mut Sim, mut attrs: Attrs, tags: Tags) -> Result<String, Pr
 pub(crate) fn delete_security_group(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     let call = "DeleteSecurityGroup";
     sim.call(call);
-    let referenced = sim.all(Kind::SecurityGroup).any(|(k, r)| {
+    let groups = sim
+        .all(Kind::SecurityGroup)
+        .chain(sim.all(Kind::DefaultSecurityGroup));
+    let referenced = groups.into_iter().any(|(k, r)| {
         k != key
             && ["ingress", "egress"].iter().any(|d| {
                 blocks_of(&r.attrs, d)

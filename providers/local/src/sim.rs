@@ -84,17 +84,22 @@ impl Sim<'_> {
 
     /// The key of the visible resource of `kind` whose identity value (id,
     /// ARN or, for log groups, name) is `identity`; ECS takes a cluster's
-    /// name as well as its ARN.
+    /// name as well as its ARN. A kind that stands for `kind` is one (a
+    /// VPC's default group is a security group).
     pub fn find(&self, kind: Kind, identity: &str) -> Option<String> {
+        let is_kind = |r: &Record| r.kind == kind || r.kind.stands_for() == kind;
         if let Some(rec) = self.st.resources.get(identity)
-            && rec.kind == kind
+            && is_kind(rec)
             && self.visible(rec)
         {
             return Some(identity.to_owned());
         }
         let field = kind.schema().identity;
         let by_name = kind == Kind::Cluster;
-        self.all(kind)
+        self.st
+            .resources
+            .iter()
+            .filter(|(_, r)| is_kind(r) && self.visible(r))
             .find(|(_, r)| {
                 let is = |f: &str| r.attrs.get(f).and_then(|v| v.as_str()) == Some(identity);
                 is(field) || (by_name && is("name"))
@@ -219,7 +224,9 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::Subnet => format!("The subnet ID '{identity}' does not exist"),
         Kind::InternetGateway => format!("The internetGateway ID '{identity}' does not exist"),
         Kind::RouteTable => format!("The routeTable ID '{identity}' does not exist"),
-        Kind::SecurityGroup => format!("The security group '{identity}' does not exist"),
+        Kind::SecurityGroup | Kind::DefaultSecurityGroup => {
+            format!("The security group '{identity}' does not exist")
+        }
         Kind::SecurityGroupRule => format!("The security group rule ID '{identity}' does not exist"),
         Kind::LoadBalancer => format!("Load balancer '{identity}' not found"),
         Kind::TargetGroup => format!("Target groups '{identity}' not found"),

@@ -405,6 +405,7 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "load_balancer.web",
         "vpc_endpoint.logs",
         "vpc_endpoint.s3",
+        "default_security_group.main",
         "security_group.app",
         "security_group.web",
         "route_table.private",

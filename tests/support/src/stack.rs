@@ -272,6 +272,25 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    // The VPC's default group taken over (terraform-aws-modules/vpc's
+    // aws_default_security_group): AWS's rules stripped, one declared.
+    let default_group = create(
+        p,
+        stack,
+        desired(
+            Kind::DefaultSecurityGroup,
+            "main",
+            &[
+                ("vpc", id(&vpc)),
+                (
+                    "ingress",
+                    list(vec![block(&[("port", Value::Int(5432)), ("from", id(&web))])]),
+                ),
+                ("tags", tags(&[("Name", "blog-default")])),
+            ],
+        ),
+    )
+    .await;
     // Private subnets reach S3 and CloudWatch Logs without the NAT gateway.
     let s3 = create(
         p,
@@ -889,6 +908,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         web,
         app,
         metrics,
+        default_group,
         s3,
         logs_endpoint,
         lb,
@@ -1017,6 +1037,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "security_group.web",
         "security_group.app",
         "security_group_rule.metrics",
+        "default_security_group.main",
         "vpc_endpoint.s3",
         "vpc_endpoint.logs",
         "load_balancer.web",

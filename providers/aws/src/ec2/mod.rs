@@ -1,6 +1,8 @@
-//! EC2: VPCs, subnets, internet gateways, route tables, security groups,
+//! EC2: VPCs, subnets, internet gateways, route tables, security groups
+//! (and VPCs' default groups, taken over),
 //! Elastic IPs, NAT gateways, VPC endpoints and VPC flow logs.
 
+mod default_group;
 pub(crate) mod endpoint;
 pub(crate) mod flow_log;
 mod internet_gateway;
@@ -130,6 +132,7 @@ pub(crate) async fn create(
         Kind::SecurityGroupRule => {
             security_group_rule::create(p, &attrs, spec(ResourceType::SecurityGroupRule)).await?
         }
+        Kind::DefaultSecurityGroup => default_group::take_over(p, stack, &desired.address, &attrs).await?,
         _ => {
             let name = naming::given(&attrs, "name").map_or_else(
                 || naming::security_group(stack, &desired.address, fastrand::u32(..)),
@@ -158,6 +161,7 @@ pub(crate) async fn update(
         Kind::RouteTable => route_table::update(p, &id, &new).await?,
         // Any other change replaces it.
         Kind::SecurityGroupRule => {}
+        Kind::DefaultSecurityGroup => default_group::update(p, &id, &new).await?,
         _ => security_group::update(p, &id, old, &new).await?,
     }
     update_tags(p, &id, old, &new).await?;
@@ -179,6 +183,7 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
         Kind::InternetGateway => internet_gateway::delete(p, &id).await,
         Kind::RouteTable => route_table::delete(p, &id).await,
         Kind::SecurityGroupRule => security_group_rule::delete(p, live).await,
+        Kind::DefaultSecurityGroup => default_group::let_go(p, &id).await,
         _ => security_group::delete(p, &id).await,
     }
 }

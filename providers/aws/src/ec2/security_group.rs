@@ -151,7 +151,11 @@ pub(super) fn permission(call: &str, own: &str, rule: &Attrs) -> Result<IpPermis
     Ok(perm.build())
 }
 
-fn permissions(call: &str, own: &str, rules: &[Attrs]) -> Result<Vec<IpPermission>, ProviderError> {
+pub(super) fn permissions(
+    call: &str,
+    own: &str,
+    rules: &[Attrs],
+) -> Result<Vec<IpPermission>, ProviderError> {
     rules.iter().map(|r| permission(call, own, r)).collect()
 }
 
@@ -260,7 +264,7 @@ async fn owner(p: &AwsProvider, id: &str) -> Result<Option<String>, ProviderErro
     Ok(describe(p, id).await?.and_then(|g| g.owner_id))
 }
 
-async fn describe(p: &AwsProvider, id: &str) -> Result<Option<SecurityGroup>, ProviderError> {
+pub(super) async fn describe(p: &AwsProvider, id: &str) -> Result<Option<SecurityGroup>, ProviderError> {
     let ec2 = &p.clients.ec2;
     let out = p
         .call_unless(SERVICE, "DescribeSecurityGroups", GONE, || {
@@ -347,6 +351,19 @@ pub(super) async fn update(
         ));
     };
     let new = complete(Kind::SecurityGroup, new);
+    sync_rules(p, &group, &new, keeps_default(&new)).await
+}
+
+/// Makes `group`'s rules `new`'s `ingress` and `egress` blocks (with AWS's
+/// default egress rule when there are none and `keep_default`): revokes
+/// what it holds that is not declared, then authorizes what it lacks.
+pub(super) async fn sync_rules(
+    p: &AwsProvider,
+    group: &SecurityGroup,
+    new: &Attrs,
+    keep_default: bool,
+) -> Result<(), ProviderError> {
+    let id = group.group_id().unwrap_or_default();
     // Rules of their own on the group are not its to revoke.
     let standalone =
         super::security_group_rule::blocks_by_group(&super::security_group_rule::list(p, Some(id)).await?);
@@ -361,8 +378,8 @@ pub(super) async fn update(
                 live.remove(i);
             }
         }
-        let mut want = rules(&new, direction);
-        if direction == "egress" && want.is_empty() && keeps_default(&new) {
+        let mut want = rules(new, direction);
+        if direction == "egress" && want.is_empty() && keep_default {
             want.push(default_egress());
         }
         let call = if direction == "ingress" {
@@ -440,7 +457,7 @@ pub(super) fn leave_out(groups: &mut [Resource], standalone: &BTreeMap<(String, 
             }
             // What is left is the group's own: with no egress rule of its
             // own, AWS's default was revoked.
-            if direction == "egress" {
+            if direction == "egress" && group.address.kind == Kind::SecurityGroup {
                 let own_egress = matches!(group.attrs.get("egress"), Some(Value::List(r)) if !r.is_empty());
                 group
                     .attrs
@@ -487,7 +504,11 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
     Ok(groups
         .iter()
         .filter_map(|g| {
-            let address = scope.address(Kind::SecurityGroup, pairs(g.tags()))?;
+            let kind = match g.group_name() {
+                Some(super::default_group::NAME) => Kind::DefaultSecurityGroup,
+                _ => Kind::SecurityGroup,
+            };
+            let address = scope.address(kind, pairs(g.tags()))?;
             let id = g.group_id()?.to_owned();
             let arn = match g.security_group_arn() {
                 Some(arn) => Value::from(arn),
@@ -495,6 +516,17 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
             };
             let blocks = |rules: Vec<Attrs>| Value::List(rules.into_iter().map(Value::Map).collect());
             let egress = read_rules(g.ip_permissions_egress());
+            if address.kind == Kind::DefaultSecurityGroup {
+                let a = attrs([
+                    ("vpc", Value::from(g.vpc_id().unwrap_or_default())),
+                    ("ingress", blocks(read_rules(g.ip_permissions()))),
+                    ("egress", blocks(egress)),
+                    ("tags", user_tags(pairs(g.tags()))),
+                    ("id", Value::String(id)),
+                    ("arn", arn),
+                ]);
+                return Some(resource(address, a));
+            }
             let a = attrs([
                 ("vpc", Value::from(g.vpc_id().unwrap_or_default())),
                 ("description", Value::from(g.description().unwrap_or_default())),

@@ -152,7 +152,7 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
             attrs.insert("associations", t.associations().len().to_string());
             collect(t.tags().iter().map(|t| (t.key(), t.value())))
         }
-        Kind::SecurityGroup => {
+        Kind::SecurityGroup | Kind::DefaultSecurityGroup => {
             let out = raw
                 .ec2
                 .describe_security_groups()
@@ -162,6 +162,8 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 .expect("DescribeSecurityGroups");
             let g = &out.security_groups()[0];
             attrs.insert("ingress", g.ip_permissions().len().to_string());
+            attrs.insert("egress", g.ip_permissions_egress().len().to_string());
+            attrs.insert("name", g.group_name().unwrap_or_default().to_owned());
             collect(g.tags().iter().map(|t| (t.key(), t.value())))
         }
         Kind::SecurityGroupRule => {

@@ -334,6 +334,55 @@ const SECURITY_GROUP: KindSchema = KindSchema {
     ],
 };
 
+/// Terraform's `aws_default_security_group`: the group AWS makes with
+/// each VPC, which cannot be created or deleted, taken over instead.
+const DEFAULT_SECURITY_GROUP: KindSchema = KindSchema {
+    kind: Kind::DefaultSecurityGroup,
+    spelling: Spelling::Plain,
+    identity: "id",
+    // Another VPC is another group: this one is let go first.
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "EC2 DescribeSecurityGroups (group-name default) + CreateTags",
+    doc: "The security group AWS makes with a VPC (its `default` group), taken over rather than created \
+          (Terraform's `aws_default_security_group`): berth tags it and makes its rules exactly the \
+          `ingress` and `egress` blocks, so a block without rules strips AWS's default rules (all traffic \
+          from the group itself in, everything out), the CIS benchmark's control. Destroyed, berth lets it \
+          go: its berth tags are removed and its rules left as they are (as Terraform leaves them); the \
+          group goes with its VPC. Other settings may name it where they take a security group.",
+    attrs: &[
+        Attr::required(
+            "vpc",
+            Type::Ref(Kind::Vpc),
+            "VpcId",
+            "The VPC whose default group this is (Terraform's `vpc_id`). One per VPC.",
+        )
+        .replaces(),
+        TAGS,
+        ID,
+        ARN,
+    ],
+    blocks: &[
+        Block {
+            spelling: Spelling::SecurityGroupRule,
+            ..block(
+                "ingress",
+                RULE_ATTRS,
+                "AuthorizeSecurityGroupIngress",
+                "An inbound rule, as a security group's; `from` may name this group (Terraform's `self = true`).",
+            )
+        },
+        Block {
+            spelling: Spelling::SecurityGroupRule,
+            ..block(
+                "egress",
+                RULE_ATTRS,
+                "AuthorizeSecurityGroupEgress",
+                "An outbound rule, as a security group's. Without any, the group lets nothing out.",
+            )
+        },
+    ],
+};
+
 const LOAD_BALANCER: KindSchema = KindSchema {
     kind: Kind::LoadBalancer,
     spelling: Spelling::LoadBalancer,
@@ -4384,6 +4433,7 @@ pub(super) const ALL: &[KindSchema] = &[
     ROUTE_TABLE,
     SECURITY_GROUP,
     SECURITY_GROUP_RULE,
+    DEFAULT_SECURITY_GROUP,
     LOAD_BALANCER,
     TARGET_GROUP,
     LISTENER,

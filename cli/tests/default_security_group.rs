@@ -1,0 +1,180 @@
+//! A VPC's default security group taken over end to end on both clouds,
+//! as terraform-aws-modules/vpc writes it (`manage_default_security_group`,
+//! on by default): its rules stripped, then restated with groups allowing
+//! each other, then let go by a destroy that also deletes those groups.
+
+mod common;
+
+use common::{Cloud, read_cloud};
+use serde_json::Value;
+
+/// What the module leaves in a flattened root: the VPC, and its default
+/// group with no rules and the module's `Name` tag.
+const STRIPPED: &str = r#"
+stack "dsg" { region = "us-east-1" }
+
+vpc this {
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_hostnames = true
+}
+
+default_security_group this {
+  vpc_id = vpc.this.id
+  tags   = { Name = "dsg-default" }
+}
+"#;
+
+/// AWS's default rules restated (Terraform's `self = true`, all traffic
+/// out), and a group that the default group allows in and that allows it
+/// back.
+const RESTATED: &str = r#"
+stack "dsg" { region = "us-east-1" }
+
+vpc this {
+  cidr_block           = "10.0.0.0/16"
+  enable_dns_hostnames = true
+}
+
+default_security_group this {
+  vpc_id = vpc.this.id
+
+  ingress {
+    protocol  = -1
+    self      = true
+    from_port = 0
+    to_port   = 0
+  }
+
+  ingress {
+    protocol        = "tcp"
+    from_port       = 5432
+    to_port         = 5432
+    security_groups = [security_group.app.id]
+  }
+
+  egress {
+    protocol    = "-1"
+    from_port   = 0
+    to_port     = 0
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  tags = { Name = "dsg-default" }
+}
+
+security_group app {
+  name   = "dsg-app"
+  vpc_id = vpc.this.id
+
+  ingress {
+    protocol        = "tcp"
+    from_port       = 8080
+    to_port         = 8080
+    security_groups = [default_security_group.this.id]
+  }
+}
+"#;
+
+/// The default group of the stack's VPC as the cloud holds it: its number
+/// of ingress and egress permissions (one per source), and its tags.
+fn held(cloud: &Cloud, dir: &std::path::Path) -> (usize, usize, Value) {
+    match cloud {
+        Cloud::Aws(moto) => {
+            let out = moto.python(
+                "import boto3, json\n\
+                 ec2 = boto3.client('ec2', region_name='us-east-1')\n\
+                 vpc = [v['VpcId'] for v in ec2.describe_vpcs()['Vpcs'] if not v.get('IsDefault')][0]\n\
+                 g = ec2.describe_security_groups(Filters=[{'Name': 'vpc-id', 'Values': [vpc]}, {'Name': 'group-name', 'Values': ['default']}])['SecurityGroups'][0]\n\
+                 count = lambda perms: sum(len(p.get('IpRanges', [])) + len(p.get('UserIdGroupPairs', [])) for p in perms)\n\
+                 print(json.dumps([count(g['IpPermissions']), count(g['IpPermissionsEgress']), {t['Key']: t['Value'] for t in g.get('Tags', [])}]))\n",
+            );
+            let v: Value = serde_json::from_str(out.trim()).expect("the script's JSON");
+            let n = |i: usize| v[i].as_u64().expect("a count") as usize;
+            (n(0), n(1), v[2].clone())
+        }
+        Cloud::Local => {
+            let state = read_cloud(&dir.join(".berth/local-cloud.json"));
+            let resources = state["resources"].as_object().expect("resources");
+            let (_, g) = resources
+                .iter()
+                .find(|(_, r)| r["kind"] == "default_security_group")
+                .expect("the default group's record");
+            let n = |d: &str| g["attrs"][d].as_array().map_or(0, Vec::len);
+            (n("ingress"), n("egress"), g["tags"].clone())
+        }
+    }
+}
+
+#[test]
+fn a_vpc_modules_default_group_is_stripped_restated_and_let_go_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        std::fs::write(dir.join("main.berth"), STRIPPED).expect("write");
+        let plan = cloud.berth(dir, &["plan"]);
+        plan.expect_code(0);
+        assert!(
+            plan.stdout.contains("+ default_security_group \"this\" {"),
+            "{}",
+            plan.stdout
+        );
+        cloud.converges(dir, "the take-over");
+        let (ingress, egress, tags) = held(&cloud, dir);
+        assert_eq!((ingress, egress), (0, 0), "AWS's default rules are revoked");
+        assert_eq!(tags["Name"], "dsg-default");
+        assert_eq!(tags["berth:address"], "default_security_group.this");
+
+        std::fs::write(dir.join("main.berth"), RESTATED).expect("write");
+        let plan = cloud.berth(dir, &["plan"]);
+        plan.expect_code(0);
+        for line in [
+            "# default_security_group.this will be updated in place",
+            "Plan: 1 to add, 1 to change, 0 to destroy.",
+        ] {
+            assert!(plan.stdout.contains(line), "no `{line}` in:\n{}", plan.stdout);
+        }
+        cloud.converges(dir, "the rules restated");
+        assert_eq!(held(&cloud, dir).0, 2, "itself and the app's group");
+
+        // The group that the default one allows goes with the stack: its
+        // rule goes first, and the default group is let go, not deleted.
+        let destroy = cloud.berth(dir, &["destroy", "--auto-approve"]);
+        destroy.expect_code(0);
+        let all = destroy.all();
+        assert!(all.contains("0 changed, 3 destroyed."), "{all}");
+        let plan = cloud.berth(dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(2), "{}", plan.all());
+    }
+}
+
+#[test]
+fn a_default_group_left_out_of_the_configuration_is_let_go_with_its_rules() {
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        cloud.apply_clean(dir, RESTATED, "the take-over");
+        let without = RESTATED
+            .split("default_security_group this")
+            .next()
+            .expect("the VPC")
+            .to_owned()
+            + "security_group app {\n  name   = \"dsg-app\"\n  vpc_id = vpc.this.id\n}\n";
+        std::fs::write(dir.join("main.berth"), &without).expect("write");
+        let plan = cloud.berth(dir, &["plan"]);
+        plan.expect_code(0);
+        assert!(
+            plan.stdout
+                .contains("# default_security_group.this will be destroyed"),
+            "{}",
+            plan.stdout
+        );
+        cloud.converges(dir, "the default group let go");
+        // The rule from itself and the egress rule stay; the one naming
+        // the app's group went, so that group can be deleted.
+        let (ingress, egress, tags) = held(&cloud, dir);
+        assert_eq!((ingress, egress), (1, 1));
+        assert!(tags.get("berth:stack").is_none(), "{tags}");
+        assert_eq!(tags["Name"], "dsg-default");
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

@@ -1,0 +1,161 @@
+//! A VPC's default security group (`default_security_group`): AWS makes
+//! it with the VPC and deletes it with the VPC, so berth takes it over
+//! instead of creating it, as Terraform's `aws_default_security_group`
+//! does. Taking over finds it (DescribeSecurityGroups, `vpc-id` and
+//! `group-name = default`), tags it with exactly berth's and the
+//! configuration's tags, and makes its rules the declared ones (none
+//! declared: none, AWS's default rules revoked). Letting go removes
+//! berth's tags and leaves its rules as they are, but for those naming
+//! other groups (which would keep them from being deleted). It reads with the
+//! stack's other groups (one DescribeSecurityGroups on the stack's tag).
+
+use aws_sdk_ec2::types::{Filter, SecurityGroup, Tag};
+use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, STACK_TAG, Value};
+
+use super::{SERVICE, arn, ec2_tags, pairs, security_group};
+use crate::AwsProvider;
+use crate::attrs::{attrs, create_tags, owned, str_of};
+
+/// The name AWS gives every VPC's default group.
+pub(super) const NAME: &str = "default";
+
+/// What a take-over refuses when another stack or address holds the group
+/// already: both would rewrite its rules on every apply.
+const TAKEN: &str = "DefaultGroupTaken";
+
+/// Takes over the default group of `a`'s VPC for `address`: returns its
+/// id and ARN.
+pub(super) async fn take_over(
+    p: &AwsProvider,
+    stack: &str,
+    address: &Address,
+    a: &Attrs,
+) -> Result<Attrs, ProviderError> {
+    let vpc = str_of(a, "vpc").unwrap_or_default();
+    let group = find(p, vpc).await?;
+    let id = group.group_id().unwrap_or_default().to_owned();
+    let held: Vec<(&str, &str)> = pairs(group.tags()).collect();
+    let tag = |key: &str| held.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    if let Some(other) = tag(STACK_TAG)
+        && owned(stack, Kind::DefaultSecurityGroup, held.iter().copied()).as_ref() != Some(address)
+    {
+        let other_address = tag(ADDRESS_TAG).unwrap_or_default();
+        return Err(ProviderError::permanent(
+            "CreateTags",
+            TAKEN,
+            format!(
+                "the default security group {id} of {vpc} is taken over by stack {other}'s {other_address} already: a VPC's default group has one owner"
+            ),
+        ));
+    }
+    set_tags(p, &group, &create_tags(stack, address, a)).await?;
+    security_group::sync_rules(p, &group, a, false).await?;
+    let arn = match group.security_group_arn() {
+        Some(arn) => Value::from(arn),
+        None => arn(p, p.partition().await, group.owner_id(), "security-group", &id),
+    };
+    Ok(attrs([("id", Value::String(id)), ("arn", arn)]))
+}
+
+/// Makes the rules of the group `id` the declared ones of `new`.
+pub(super) async fn update(p: &AwsProvider, id: &str, new: &Attrs) -> Result<(), ProviderError> {
+    let Some(group) = security_group::describe(p, id).await? else {
+        return Err(ProviderError::permanent(
+            "DescribeSecurityGroups",
+            "InvalidGroup.NotFound",
+            format!("The security group '{id}' does not exist"),
+        ));
+    };
+    security_group::sync_rules(p, &group, new, false).await
+}
+
+/// Lets the group `id` go: revokes its rules naming other groups (they
+/// would keep those groups from being deleted), then DeleteTags of
+/// berth's tags. A group gone with its VPC is let go already.
+pub(super) async fn let_go(p: &AwsProvider, id: &str) -> Result<(), ProviderError> {
+    if let Some(group) = security_group::describe(p, id).await? {
+        for (direction, perms, call) in [
+            ("ingress", group.ip_permissions(), "RevokeSecurityGroupIngress"),
+            (
+                "egress",
+                group.ip_permissions_egress(),
+                "RevokeSecurityGroupEgress",
+            ),
+        ] {
+            let naming: Vec<Attrs> = security_group::read_rules(perms)
+                .into_iter()
+                .filter(|r| str_of(r, "from").is_some_and(|g| g != id))
+                .collect();
+            let perms = security_group::permissions(call, id, &naming)?;
+            security_group::revoke(p, id, direction, perms).await?;
+        }
+    }
+    let ec2 = &p.clients.ec2;
+    let tags: Vec<Tag> = [STACK_TAG, ADDRESS_TAG]
+        .iter()
+        .map(|k| Tag::builder().key(*k).build())
+        .collect();
+    p.call_unless(SERVICE, "DeleteTags", &["InvalidGroup.NotFound"], || {
+        ec2.delete_tags()
+            .resources(id)
+            .set_tags(Some(tags.clone()))
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+/// DescribeSecurityGroups: the default group of `vpc`.
+async fn find(p: &AwsProvider, vpc: &str) -> Result<SecurityGroup, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let filter = |name: &str, value: &str| Filter::builder().name(name).values(value).build();
+    let out = p
+        .call(SERVICE, "DescribeSecurityGroups", || {
+            ec2.describe_security_groups()
+                .filters(filter("vpc-id", vpc))
+                .filters(filter("group-name", NAME))
+                .send()
+        })
+        .await?;
+    out.security_groups
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            ProviderError::permanent(
+                "DescribeSecurityGroups",
+                "InvalidVpcID.NotFound",
+                format!("The vpc ID '{vpc}' does not exist: it has no default security group"),
+            )
+        })
+}
+
+/// CreateTags of `tags`, then DeleteTags of the user's tags the group
+/// holds that `tags` lacks: a group let go by another keeps its tags.
+async fn set_tags(
+    p: &AwsProvider,
+    group: &SecurityGroup,
+    tags: &std::collections::BTreeMap<String, String>,
+) -> Result<(), ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let id = group.group_id().unwrap_or_default();
+    let set = ec2_tags(tags);
+    p.call(SERVICE, "CreateTags", || {
+        ec2.create_tags().resources(id).set_tags(Some(set.clone())).send()
+    })
+    .await?;
+    let stale: Vec<Tag> = pairs(group.tags())
+        .filter(|(k, _)| !k.starts_with("aws:") && !tags.contains_key(*k))
+        .map(|(k, _)| Tag::builder().key(k).build())
+        .collect();
+    if !stale.is_empty() {
+        p.call(SERVICE, "DeleteTags", || {
+            ec2.delete_tags()
+                .resources(id)
+                .set_tags(Some(stale.clone()))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! A VPC's default security group, taken over (`default_security_group`).
+//!
+//! AWS makes one with every VPC and deletes it with the VPC; nobody else
+//! can. The simulation records it only once a stack takes it over, at the
+//! id [`ids::default_security_group_id`] gives the VPC, with AWS's default
+//! rules (all traffic from the group itself in, everything out) until then.
+//! Taking over tags it and makes its rules the declared ones; letting go
+//! removes berth's tags and leaves its rules and the user's tags as they
+//! are, but for the rules naming other groups.
+
+use berth_provider::{ADDRESS_TAG, Attrs, Kind, ProviderError, STACK_TAG, Value};
+
+use crate::api::fail;
+use crate::attrs::{blocks_of, str_of};
+use crate::ec2::check_security_group;
+use crate::ids;
+use crate::sim::Sim;
+
+type Tags = std::collections::BTreeMap<String, String>;
+
+/// What a take-over refuses when another stack or address holds the group
+/// already: both would rewrite its rules on every apply.
+pub(crate) const TAKEN: &str = "DefaultGroupTaken";
+
+/// Takes over the default group of `attrs`' VPC: returns its key (id).
+pub(crate) fn create(sim: &mut Sim, mut attrs: Attrs, tags: Tags) -> Result<String, ProviderError> {
+    let call = "DescribeSecurityGroups";
+    sim.call(call);
+    let vpc = str_of(&attrs, "vpc").unwrap_or_default().to_owned();
+    let (vpc, _) = sim.need(Kind::Vpc, &vpc, call)?;
+    let key = ids::default_security_group_id(&vpc);
+    if let Some(rec) = sim.rec(&key) {
+        let (holder, address) = (rec.tags.get(STACK_TAG), rec.tags.get(ADDRESS_TAG));
+        if holder.is_some() && (holder != tags.get(STACK_TAG) || address != tags.get(ADDRESS_TAG)) {
+            return Err(taken(
+                "CreateTags",
+                &key,
+                &vpc,
+                holder.map_or("", String::as_str),
+                address.map_or("", String::as_str),
+            ));
+        }
+    }
+    check_security_group(sim, "AuthorizeSecurityGroupIngress", Some(&key), &attrs)?;
+    let before = sim
+        .rec(&key)
+        .map_or_else(|| aws_defaults(&key), |r| r.attrs.clone());
+    sim.call("CreateTags");
+    count_rule_calls(sim, &before, &attrs);
+    attrs.insert("vpc".to_owned(), Value::String(vpc));
+    attrs.insert("id".to_owned(), Value::String(key.clone()));
+    let arn = sim.arn("ec2", &format!("security-group/{key}"));
+    attrs.insert("arn".to_owned(), Value::String(arn));
+    sim.insert(&key, Kind::DefaultSecurityGroup, tags, attrs, false);
+    Ok(key)
+}
+
+/// Makes the group's rules `new`'s (checked as a group's).
+pub(crate) fn update(sim: &mut Sim, key: &str, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
+    check_security_group(sim, "AuthorizeSecurityGroupIngress", Some(key), new)?;
+    count_rule_calls(sim, old, new);
+    Ok(())
+}
+
+/// Lets the group go: revokes its rules naming other groups (they would
+/// keep those groups from being deleted), then DeleteTags of berth's
+/// tags.
+pub(crate) fn delete(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
+    sim.call("DescribeSecurityGroups");
+    for (direction, revoke) in [
+        ("ingress", "RevokeSecurityGroupIngress"),
+        ("egress", "RevokeSecurityGroupEgress"),
+    ] {
+        let Some(Value::List(rules)) = sim.attrs_mut(key).and_then(|a| a.get_mut(direction)) else {
+            continue;
+        };
+        let before = rules.len();
+        rules.retain(|r| {
+            r.as_map()
+                .and_then(|r| str_of(r, "from"))
+                .is_none_or(|g| g == key)
+        });
+        if rules.len() != before {
+            sim.call(revoke);
+        }
+    }
+    sim.call("DeleteTags");
+    if let Some(rec) = sim.rec_mut(key) {
+        rec.tags.retain(|k, _| k != STACK_TAG && k != ADDRESS_TAG);
+    }
+    Ok(())
+}
+
+/// Removes the default group of the VPC `vpc` (deleted with it).
+pub(crate) fn go_with(sim: &mut Sim, vpc: &str) {
+    let key = ids::default_security_group_id(vpc);
+    if sim.rec(&key).is_some() {
+        sim.remove(&key);
+    }
+}
+
+/// The error of a take-over of a group another holds.
+pub(crate) fn taken(call: &str, id: &str, vpc: &str, stack: &str, address: &str) -> ProviderError {
+    fail(
+        call,
+        TAKEN,
+        format!(
+            "the default security group {id} of {vpc} is taken over by stack {stack}'s {address} already: a VPC's default group has one owner"
+        ),
+    )
+}
+
+/// AWS's rules of a new VPC's default group `key`.
+fn aws_defaults(key: &str) -> Attrs {
+    let rule = |k: &str, v: &str| {
+        Value::Map(Attrs::from([
+            ("protocol".to_owned(), Value::from("-1")),
+            (k.to_owned(), Value::from(v)),
+        ]))
+    };
+    Attrs::from([
+        ("ingress".to_owned(), Value::List(vec![rule("from", key)])),
+        ("egress".to_owned(), Value::List(vec![rule("cidr", "0.0.0.0/0")])),
+    ])
+}
+
+/// Counts the Revoke and Authorize calls going from `old`'s rules to
+/// `new`'s, one of each a direction at most, as the AWS adapter sends them.
+fn count_rule_calls(sim: &mut Sim, old: &Attrs, new: &Attrs) {
+    for (direction, revoke, authorize) in [
+        (
+            "ingress",
+            "RevokeSecurityGroupIngress",
+            "AuthorizeSecurityGroupIngress",
+        ),
+        (
+            "egress",
+            "RevokeSecurityGroupEgress",
+            "AuthorizeSecurityGroupEgress",
+        ),
+    ] {
+        let (was, is) = (blocks_of(old, direction), blocks_of(new, direction));
+        if was.iter().any(|r| !is.contains(r)) {
+            sim.call(revoke);
+        }
+        if is.iter().any(|r| !was.contains(r)) {
+            sim.call(authorize);
+        }
+    }
+}
