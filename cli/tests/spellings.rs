@@ -64,6 +64,7 @@ macro_rules! cases {
 
 cases!(
     terraform_default_egress,
+    terraform_default_security_group,
     rule_ports_and_protocols,
     port_mapping_blocks,
     container_cpu_zero,

@@ -473,3 +473,25 @@ sns_topic events { display_name = "Events of ${sns_topic.events.name}" }
 "#;
     assert_valid("policy naming its topic", stack);
 }
+
+/// Regression: `self = true` in a `dynamic "ingress"` block's `content`
+/// was read as the group referring to itself in a cycle (E0308), where
+/// the same rule written as an `ingress` block was the group's own id.
+#[test]
+fn a_dynamic_rules_self_is_the_group_itself() {
+    let content = r#"
+  dynamic "ingress" {
+    for_each = [{ protocol = "-1", from_port = 0, to_port = 0 }]
+    content {
+      self      = true
+      protocol  = ingress.value.protocol
+      from_port = ingress.value.from_port
+      to_port   = ingress.value.to_port
+    }
+  }"#;
+    assert_valid("a security group's dynamic self rule", &group_with(content));
+    let default_group = format!(
+        "vpc main {{ cidr = \"10.0.0.0/16\" }}\ndefault_security_group main {{\n  count  = 1\n  vpc_id = vpc.main.id\n{content}\n}}\n"
+    );
+    assert_valid("a default group's dynamic self rule", &default_group);
+}

@@ -263,6 +263,13 @@ enum Binds {
 
 impl<'a> Resolver<'a, '_> {
     fn walk_body(&mut self, block: &'a Block, scope: Scope<'a>) {
+        self.walk_named(block, &block.kind.name, scope);
+    }
+
+    /// Walks `block` as a block named `name`: a `dynamic` block's
+    /// `content` is the block its label names (a rule's `self = true`
+    /// there is the group's own id, as in the rule block).
+    fn walk_named(&mut self, block: &'a Block, name: &str, scope: Scope<'a>) {
         if block.kind.name == super::dynamic::DYNAMIC
             && let Some(d) = super::dynamic::parts(block, &mut Vec::new())
         {
@@ -271,7 +278,7 @@ impl<'a> Resolver<'a, '_> {
                 name: d.iterator,
                 what: Binds::Iterator,
             });
-            self.walk_body(d.content, scope);
+            self.walk_named(d.content, d.name, scope);
             self.bound.pop();
             return;
         }
@@ -286,7 +293,7 @@ impl<'a> Resolver<'a, '_> {
                 Item::Attribute(a) => {
                     let scope = match scope {
                         Scope::Resource { decl, each, .. }
-                            if is_group_rule_source(decl, block, &a.name.name) =>
+                            if is_group_rule_source(decl, name, &a.name.name) =>
                         {
                             Scope::Resource {
                                 decl,
@@ -740,12 +747,10 @@ impl<'a> Resolver<'a, '_> {
     }
 }
 
-/// Whether attribute `attr` of `block` is the `from` of a security group's
-/// own `ingress` or `egress` rule.
-fn is_group_rule_source(decl: &ResourceDecl<'_>, block: &Block, attr: &str) -> bool {
-    decl.kind.stands_for() == Kind::SecurityGroup
-        && matches!(block.kind.name.as_str(), "ingress" | "egress")
-        && attr == "from"
+/// Whether attribute `attr` of the block named `block` is the `from` of a
+/// security group's own `ingress` or `egress` rule.
+fn is_group_rule_source(decl: &ResourceDecl<'_>, block: &str, attr: &str) -> bool {
+    decl.kind.stands_for() == Kind::SecurityGroup && matches!(block, "ingress" | "egress") && attr == "from"
 }
 
 /// A setting of the resource itself that AWS changes in place and that may
