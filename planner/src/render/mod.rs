@@ -87,6 +87,7 @@ fn symbol(action: Action) -> &'static str {
 /// `has moved from subnet.a`, `will be updated in place (moved from
 /// subnet.a)`.
 fn heading(rc: &crate::plan::ResourceChange) -> String {
+    let phrase = |action| phrase(rc.address.kind, action);
     match (&rc.moved_from, rc.action) {
         (None, action) => phrase(action).to_owned(),
         (Some(from), Action::NoOp) => format!("has moved from {from}"),
@@ -94,8 +95,10 @@ fn heading(rc: &crate::plan::ResourceChange) -> String {
     }
 }
 
-fn phrase(action: Action) -> &'static str {
+fn phrase(kind: berth_provider::Kind, action: Action) -> &'static str {
     match action {
+        Action::Create if kind.taken_over() => "will be taken over (AWS made it with its VPC)",
+        Action::Delete if kind.taken_over() => "will be let go (AWS deletes it with its VPC)",
         Action::NoOp => "is unchanged",
         Action::Create => "will be created",
         Action::Update => "will be updated in place",

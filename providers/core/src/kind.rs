@@ -147,6 +147,13 @@ impl Kind {
         }
     }
 
+    /// Whether AWS makes resources of this kind itself (a VPC's default
+    /// group, with the VPC): berth's create takes one over and its delete
+    /// lets it go.
+    pub const fn taken_over(self) -> bool {
+        matches!(self, Kind::DefaultSecurityGroup)
+    }
+
     /// The schema of this kind.
     pub fn schema(self) -> &'static KindSchema {
         schema::of(self)
