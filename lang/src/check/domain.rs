@@ -20,7 +20,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
         match r.kind() {
             Kind::Vpc => cx.vpc(r, diags),
             Kind::Subnet => cx.subnet(r, diags),
-            Kind::RouteTable => cx.route_table(r, diags),
+            Kind::RouteTable | Kind::DefaultRouteTable => cx.route_table(r, diags),
             Kind::SecurityGroup | Kind::DefaultSecurityGroup => cx.security_group(r, diags),
             Kind::LoadBalancer => {
                 cx.load_balancer(r, diags);
@@ -92,7 +92,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
         super::tags::check(r, diags);
     }
     cx.overlapping_subnets(diags);
-    cx.default_groups(diags);
+    cx.taken_over(diags);
     cx.listener_ports(diags);
     cx.standalone_rule_priorities(diags);
     super::network::shared_elastic_ips(stack, diags);
@@ -425,36 +425,32 @@ impl<'s> Context<'s> {
         }
     }
 
-    /// E0647 for a second `default_security_group` of one VPC: AWS makes
-    /// one default group per VPC, and two blocks would each strip the
-    /// other's rules on every apply.
-    fn default_groups(&self, diags: &mut Vec<Diagnostic>) {
-        let mut first: BTreeMap<Address, &DesiredResource> = BTreeMap::new();
-        for r in self
-            .stack
-            .resources
-            .iter()
-            .filter(|r| r.kind() == Kind::DefaultSecurityGroup)
-        {
+    /// E0647 for a second `default_security_group` or
+    /// `default_route_table` of one VPC: AWS makes one of each per VPC,
+    /// and two blocks would each undo the other's rules or routes on every
+    /// apply.
+    fn taken_over(&self, diags: &mut Vec<Diagnostic>) {
+        let mut first: BTreeMap<(Kind, &Address), &DesiredResource> = BTreeMap::new();
+        for r in self.stack.resources.iter().filter(|r| r.kind().taken_over()) {
             let Some(DesiredValue::Ref(vpc)) = r.body.value("vpc") else {
                 continue;
             };
             let Some(span) = r.body.span("vpc") else { continue };
-            match first.get(&vpc.address) {
+            let (what, parts) = match r.kind() {
+                Kind::DefaultRouteTable => ("main route table", "routes"),
+                _ => ("default security group", "rules"),
+            };
+            match first.get(&(r.kind(), &vpc.address)) {
                 Some(other) => diags.push(
-                    Diagnostic::error(
-                        "E0647",
-                        format!("{} has one default security group", vpc.address),
-                        span,
-                    )
-                    .label("its second")
-                    .help(format!(
-                        "{} takes it over already: write the rules of both in that block",
-                        other.address
-                    )),
+                    Diagnostic::error("E0647", format!("{} has one {what}", vpc.address), span)
+                        .label("its second")
+                        .help(format!(
+                            "{} takes it over already: write the {parts} of both in that block",
+                            other.address
+                        )),
                 ),
                 None => {
-                    first.insert(vpc.address.clone(), r);
+                    first.insert((r.kind(), &vpc.address), r);
                 }
             }
         }

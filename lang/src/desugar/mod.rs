@@ -43,6 +43,7 @@ mod rules;
 mod s3;
 mod sqs;
 mod template_file;
+mod vpc_parts;
 
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
@@ -84,6 +85,7 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
             "listener_rule" => listener::rule(block, diags),
             "security_group" | "default_security_group" => rules::group(block, diags),
             "security_group_rule" => rules::standalone(block, diags),
+            "default_route_table" => vpc_parts::resource(block, diags),
             kind if let Some((_, direction)) = rules::VPC_RULES.iter().find(|(k, _)| *k == kind) => {
                 rules::vpc_rule(block, direction);
                 rules::standalone(block, diags);

@@ -278,6 +278,7 @@ impl Provider for AwsProvider {
             | Kind::Subnet
             | Kind::InternetGateway
             | Kind::RouteTable
+            | Kind::DefaultRouteTable
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule
@@ -335,6 +336,7 @@ impl Provider for AwsProvider {
             | Kind::Subnet
             | Kind::InternetGateway
             | Kind::RouteTable
+            | Kind::DefaultRouteTable
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule
@@ -371,6 +373,7 @@ impl Provider for AwsProvider {
             | Kind::Subnet
             | Kind::InternetGateway
             | Kind::RouteTable
+            | Kind::DefaultRouteTable
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule => ec2::create(self, stack, desired).await,
@@ -412,6 +415,7 @@ impl Provider for AwsProvider {
             | Kind::Subnet
             | Kind::InternetGateway
             | Kind::RouteTable
+            | Kind::DefaultRouteTable
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule => ec2::update(self, stack, live, desired).await,
@@ -458,6 +462,7 @@ impl Provider for AwsProvider {
             | Kind::Subnet
             | Kind::InternetGateway
             | Kind::RouteTable
+            | Kind::DefaultRouteTable
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule => ec2::delete(self, live).await,

@@ -56,7 +56,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::Vpc => "DescribeVpcs",
         Kind::Subnet => "DescribeSubnets",
         Kind::InternetGateway => "DescribeInternetGateways",
-        Kind::RouteTable => "DescribeRouteTables",
+        Kind::RouteTable | Kind::DefaultRouteTable => "DescribeRouteTables",
         Kind::SecurityGroup | Kind::DefaultSecurityGroup => "DescribeSecurityGroups",
         Kind::SecurityGroupRule => "DescribeSecurityGroupRules",
         Kind::LoadBalancer => "DescribeLoadBalancers",

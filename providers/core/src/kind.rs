@@ -13,6 +13,7 @@ pub enum Kind {
     Subnet,
     InternetGateway,
     RouteTable,
+    DefaultRouteTable,
     SecurityGroup,
     SecurityGroupRule,
     DefaultSecurityGroup,
@@ -55,11 +56,12 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 37] = [
+    pub const ALL: [Kind; 38] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
         Kind::RouteTable,
+        Kind::DefaultRouteTable,
         Kind::SecurityGroup,
         Kind::SecurityGroupRule,
         Kind::DefaultSecurityGroup,
@@ -102,6 +104,7 @@ impl Kind {
             Kind::Subnet => "subnet",
             Kind::InternetGateway => "internet_gateway",
             Kind::RouteTable => "route_table",
+            Kind::DefaultRouteTable => "default_route_table",
             Kind::SecurityGroup => "security_group",
             Kind::SecurityGroupRule => "security_group_rule",
             Kind::DefaultSecurityGroup => "default_security_group",
@@ -139,19 +142,21 @@ impl Kind {
     }
 
     /// The kind a reference to this one stands for where a setting takes
-    /// a reference: a VPC's default security group is a security group.
+    /// a reference: a VPC's default security group is a security group,
+    /// its main route table a route table.
     pub const fn stands_for(self) -> Kind {
         match self {
             Kind::DefaultSecurityGroup => Kind::SecurityGroup,
+            Kind::DefaultRouteTable => Kind::RouteTable,
             kind => kind,
         }
     }
 
     /// Whether AWS makes resources of this kind itself (a VPC's default
-    /// group, with the VPC): berth's create takes one over and its delete
-    /// lets it go.
+    /// group and main route table, with the VPC): berth's create takes one
+    /// over and its delete lets it go.
     pub const fn taken_over(self) -> bool {
-        matches!(self, Kind::DefaultSecurityGroup)
+        matches!(self, Kind::DefaultSecurityGroup | Kind::DefaultRouteTable)
     }
 
     /// The schema of this kind.

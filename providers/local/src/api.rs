@@ -64,6 +64,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: EC2_INVALID,
             tag: "CreateTags",
         },
+        Kind::DefaultRouteTable => &Api {
+            create: "CreateTags",
+            update: "CreateRoute",
+            delete: "DeleteTags",
+            describe: "DescribeRouteTables",
+            not_found: "InvalidRouteTableID.NotFound",
+            invalid: EC2_INVALID,
+            tag: "CreateTags",
+        },
         Kind::DefaultSecurityGroup => &Api {
             create: "CreateTags",
             update: "AuthorizeSecurityGroupIngress",

@@ -29,7 +29,7 @@ use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
     acm, cloudwatch, default_group, discovery, ec2, ecr, ecs, efs, elb, endpoint, events, flow_logs, iam,
-    kms, logs, lookup, managed_policy, names, nat, route53, s3, secrets, sns, sqs, ssm,
+    kms, logs, lookup, main_table, managed_policy, names, nat, route53, s3, secrets, sns, sqs, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
 
@@ -449,6 +449,7 @@ fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<()
                 | Kind::RouteTable
                 | Kind::SecurityGroup
                 | Kind::DefaultSecurityGroup
+                | Kind::DefaultRouteTable
                 | Kind::ElasticIp
                 | Kind::NatGateway
                 | Kind::VpcEndpoint
@@ -549,6 +550,7 @@ impl Provider for LocalCloud {
                 | Kind::SecurityGroup
                 | Kind::SecurityGroupRule => ec2::create(sim, kind, attrs, tags)?,
                 Kind::DefaultSecurityGroup => default_group::create(sim, attrs, tags)?,
+                Kind::DefaultRouteTable => main_table::create(sim, attrs, tags)?,
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::create(sim, kind, stack, address, attrs, tags)?
                 }
@@ -606,6 +608,7 @@ impl Provider for LocalCloud {
                 | Kind::SecurityGroup
                 | Kind::SecurityGroupRule => ec2::update(sim, kind, &key, &old, &new)?,
                 Kind::DefaultSecurityGroup => default_group::update(sim, &key, &old, &new)?,
+                Kind::DefaultRouteTable => main_table::update(sim, &key, &old, &new)?,
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::update(sim, kind, &key, &old, &new)?
                 }
@@ -739,6 +742,7 @@ impl Provider for LocalCloud {
                 | Kind::SecurityGroup
                 | Kind::SecurityGroupRule => ec2::delete(sim, kind, &key),
                 Kind::DefaultSecurityGroup => default_group::delete(sim, &key),
+                Kind::DefaultRouteTable => main_table::delete(sim, &key),
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::delete(sim, kind, &key)
                 }

@@ -19,7 +19,7 @@ use crate::sim::Sim;
 type Tags = std::collections::BTreeMap<String, String>;
 
 /// What a take-over refuses when another stack or address holds the group
-/// already: both would rewrite its rules on every apply.
+/// (or main route table) already: both would rewrite it on every apply.
 pub(crate) const TAKEN: &str = "DefaultGroupTaken";
 
 /// Takes over the default group of `attrs`' VPC: returns its key (id).
@@ -29,18 +29,7 @@ pub(crate) fn create(sim: &mut Sim, mut attrs: Attrs, tags: Tags) -> Result<Stri
     let vpc = str_of(&attrs, "vpc").unwrap_or_default().to_owned();
     let (vpc, _) = sim.need(Kind::Vpc, &vpc, call)?;
     let key = ids::default_security_group_id(&vpc);
-    if let Some(rec) = sim.rec(&key) {
-        let (holder, address) = (rec.tags.get(STACK_TAG), rec.tags.get(ADDRESS_TAG));
-        if holder.is_some() && (holder != tags.get(STACK_TAG) || address != tags.get(ADDRESS_TAG)) {
-            return Err(taken(
-                "CreateTags",
-                &key,
-                &vpc,
-                holder.map_or("", String::as_str),
-                address.map_or("", String::as_str),
-            ));
-        }
-    }
+    refuse_taken(sim, &key, &vpc, &tags, "default security group")?;
     check_security_group(sim, "AuthorizeSecurityGroupIngress", Some(&key), &attrs)?;
     let before = sim
         .rec(&key)
@@ -84,10 +73,7 @@ pub(crate) fn delete(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
             sim.call(revoke);
         }
     }
-    sim.call("DeleteTags");
-    if let Some(rec) = sim.rec_mut(key) {
-        rec.tags.retain(|k, _| k != STACK_TAG && k != ADDRESS_TAG);
-    }
+    untag(sim, key);
     Ok(())
 }
 
@@ -99,15 +85,41 @@ pub(crate) fn go_with(sim: &mut Sim, vpc: &str) {
     }
 }
 
-/// The error of a take-over of a group another holds.
-pub(crate) fn taken(call: &str, id: &str, vpc: &str, stack: &str, address: &str) -> ProviderError {
-    fail(
-        call,
+/// Refuses (DefaultGroupTaken) to take over the record `key`, the VPC
+/// `vpc`'s `what`, for `tags`' stack and address when another holds it.
+pub(crate) fn refuse_taken(
+    sim: &Sim,
+    key: &str,
+    vpc: &str,
+    tags: &Tags,
+    what: &str,
+) -> Result<(), ProviderError> {
+    let Some(rec) = sim.rec(key) else {
+        return Ok(());
+    };
+    let (holder, address) = (rec.tags.get(STACK_TAG), rec.tags.get(ADDRESS_TAG));
+    if holder.is_none() || (holder == tags.get(STACK_TAG) && address == tags.get(ADDRESS_TAG)) {
+        return Ok(());
+    }
+    let (holder, address) = (
+        holder.map_or("", String::as_str),
+        address.map_or("", String::as_str),
+    );
+    Err(fail(
+        "CreateTags",
         TAKEN,
         format!(
-            "the default security group {id} of {vpc} is taken over by stack {stack}'s {address} already: a VPC's default group has one owner"
+            "the {what} {key} of {vpc} is taken over by stack {holder}'s {address} already: it has one owner"
         ),
-    )
+    ))
+}
+
+/// Lets the record `key` go: DeleteTags of berth's tags.
+pub(crate) fn untag(sim: &mut Sim, key: &str) {
+    sim.call("DeleteTags");
+    if let Some(rec) = sim.rec_mut(key) {
+        rec.tags.retain(|k, _| k != STACK_TAG && k != ADDRESS_TAG);
+    }
 }
 
 /// AWS's rules of a new VPC's default group `key`.

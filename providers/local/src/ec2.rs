@@ -324,8 +324,8 @@ fn check_subnet(sim: &mut Sim, attrs: &Attrs) -> Result<(), ProviderError> {
 }
 
 /// AWS refuses to delete a VPC that still holds subnets, gateways, route
-/// tables, groups or endpoints; its flow logs and its default security
-/// group do not stop it: they go with it.
+/// tables, groups or endpoints; its flow logs, its default security group
+/// and its main route table do not stop it: they go with it.
 fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     let call = "DeleteVpc";
     sim.call(call);
@@ -346,6 +346,7 @@ fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     }
     crate::flow_logs::go_with(sim, key);
     crate::default_group::go_with(sim, key);
+    crate::main_table::go_with(sim, key);
     sim.remove(key);
     Ok(())
 }
@@ -473,7 +474,12 @@ pub(crate) fn delete_gateway(sim: &mut Sim, key: &str) -> Result<(), ProviderErr
     Ok(())
 }
 
-fn check_route_table(sim: &Sim, call: &str, own: Option<&str>, attrs: &Attrs) -> Result<(), ProviderError> {
+pub(crate) fn check_route_table(
+    sim: &Sim,
+    call: &str,
+    own: Option<&str>,
+    attrs: &Attrs,
+) -> Result<(), ProviderError> {
     let vpc = str_of(attrs, "vpc").unwrap_or_default();
     let (vpc, _) = sim.need(Kind::Vpc, vpc, call)?;
     let mut seen = BTreeSet::new();

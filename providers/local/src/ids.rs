@@ -98,10 +98,16 @@ pub(crate) fn aws_prefix_list_id(name: &str) -> String {
 }
 
 /// The id of the default security group AWS makes with every VPC (the
-/// local cloud holds no record of it): `sg-` and 17 hex digits, the same
-/// in every run for the same VPC.
+/// local cloud records it once a stack takes it over): `sg-` and 17 hex
+/// digits, the same in every run for the same VPC.
 pub(crate) fn default_security_group_id(vpc: &str) -> String {
     ec2_id(&mut seeded(&format!("default-group/{vpc}")), "sg")
+}
+
+/// The id of the main route table AWS makes with every VPC (recorded,
+/// likewise, once taken over): `rtb-` and 17 hex digits.
+pub(crate) fn main_route_table_id(vpc: &str) -> String {
+    ec2_id(&mut seeded(&format!("main-route-table/{vpc}")), "rtb")
 }
 
 /// A generator seeded by `text` (FNV-1a): stable made-up ids.

@@ -107,6 +107,7 @@ mod ids;
 mod kms;
 mod logs;
 mod lookup;
+mod main_table;
 mod managed_policy;
 mod model;
 mod names;

@@ -215,6 +215,29 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    // The VPC's main route table taken over (terraform-aws-modules/vpc's
+    // aws_default_route_table): subnets without a table of their own go
+    // out through the NAT gateway.
+    let main_rt = create(
+        p,
+        stack,
+        desired(
+            Kind::DefaultRouteTable,
+            "main",
+            &[
+                ("vpc", id(&vpc)),
+                (
+                    "route",
+                    list(vec![block(&[
+                        ("cidr", s("0.0.0.0/0")),
+                        ("nat_gateway", id(&nat)),
+                    ])]),
+                ),
+                ("tags", tags(&[("Name", "blog-main")])),
+            ],
+        ),
+    )
+    .await;
     let web = create(
         p,
         stack,
@@ -905,6 +928,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         nat,
         private,
         private_rt,
+        main_rt,
         web,
         app,
         metrics,
@@ -1034,6 +1058,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "nat_gateway.a",
         "subnet.private_a",
         "route_table.private",
+        "default_route_table.main",
         "security_group.web",
         "security_group.app",
         "security_group_rule.metrics",

@@ -9,23 +9,19 @@
 //! other groups (which would keep them from being deleted). It reads with the
 //! stack's other groups (one DescribeSecurityGroups on the stack's tag).
 
-use aws_sdk_ec2::types::{Filter, SecurityGroup, Tag};
-use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, STACK_TAG, Value};
+use aws_sdk_ec2::types::{Filter, SecurityGroup};
+use berth_provider::{Address, Attrs, ProviderError, Value};
 
-use super::{SERVICE, arn, ec2_tags, pairs, security_group};
+use super::{SERVICE, arn, security_group, take_over};
 use crate::AwsProvider;
-use crate::attrs::{attrs, create_tags, owned, str_of};
+use crate::attrs::{attrs, create_tags, str_of};
 
 /// The name AWS gives every VPC's default group.
 pub(super) const NAME: &str = "default";
 
-/// What a take-over refuses when another stack or address holds the group
-/// already: both would rewrite its rules on every apply.
-const TAKEN: &str = "DefaultGroupTaken";
-
 /// Takes over the default group of `a`'s VPC for `address`: returns its
 /// id and ARN.
-pub(super) async fn take_over(
+pub(super) async fn take(
     p: &AwsProvider,
     stack: &str,
     address: &Address,
@@ -34,21 +30,8 @@ pub(super) async fn take_over(
     let vpc = str_of(a, "vpc").unwrap_or_default();
     let group = find(p, vpc).await?;
     let id = group.group_id().unwrap_or_default().to_owned();
-    let held: Vec<(&str, &str)> = pairs(group.tags()).collect();
-    let tag = |key: &str| held.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-    if let Some(other) = tag(STACK_TAG)
-        && owned(stack, Kind::DefaultSecurityGroup, held.iter().copied()).as_ref() != Some(address)
-    {
-        let other_address = tag(ADDRESS_TAG).unwrap_or_default();
-        return Err(ProviderError::permanent(
-            "CreateTags",
-            TAKEN,
-            format!(
-                "the default security group {id} of {vpc} is taken over by stack {other}'s {other_address} already: a VPC's default group has one owner"
-            ),
-        ));
-    }
-    set_tags(p, &group, &create_tags(stack, address, a)).await?;
+    take_over::refuse_taken(stack, address, group.tags(), &id, vpc, "default security group")?;
+    take_over::set_tags(p, &id, group.tags(), &create_tags(stack, address, a)).await?;
     security_group::sync_rules(p, &group, a, false).await?;
     let arn = match group.security_group_arn() {
         Some(arn) => Value::from(arn),
@@ -90,19 +73,7 @@ pub(super) async fn let_go(p: &AwsProvider, id: &str) -> Result<(), ProviderErro
             security_group::revoke(p, id, direction, perms).await?;
         }
     }
-    let ec2 = &p.clients.ec2;
-    let tags: Vec<Tag> = [STACK_TAG, ADDRESS_TAG]
-        .iter()
-        .map(|k| Tag::builder().key(*k).build())
-        .collect();
-    p.call_unless(SERVICE, "DeleteTags", &["InvalidGroup.NotFound"], || {
-        ec2.delete_tags()
-            .resources(id)
-            .set_tags(Some(tags.clone()))
-            .send()
-    })
-    .await?;
-    Ok(())
+    take_over::untag(p, id, &["InvalidGroup.NotFound"]).await
 }
 
 /// DescribeSecurityGroups: the default group of `vpc`.
@@ -128,34 +99,4 @@ async fn find(p: &AwsProvider, vpc: &str) -> Result<SecurityGroup, ProviderError
                 format!("The vpc ID '{vpc}' does not exist: it has no default security group"),
             )
         })
-}
-
-/// CreateTags of `tags`, then DeleteTags of the user's tags the group
-/// holds that `tags` lacks: a group let go by another keeps its tags.
-async fn set_tags(
-    p: &AwsProvider,
-    group: &SecurityGroup,
-    tags: &std::collections::BTreeMap<String, String>,
-) -> Result<(), ProviderError> {
-    let ec2 = &p.clients.ec2;
-    let id = group.group_id().unwrap_or_default();
-    let set = ec2_tags(tags);
-    p.call(SERVICE, "CreateTags", || {
-        ec2.create_tags().resources(id).set_tags(Some(set.clone())).send()
-    })
-    .await?;
-    let stale: Vec<Tag> = pairs(group.tags())
-        .filter(|(k, _)| !k.starts_with("aws:") && !tags.contains_key(*k))
-        .map(|(k, _)| Tag::builder().key(k).build())
-        .collect();
-    if !stale.is_empty() {
-        p.call(SERVICE, "DeleteTags", || {
-            ec2.delete_tags()
-                .resources(id)
-                .set_tags(Some(stale.clone()))
-                .send()
-        })
-        .await?;
-    }
-    Ok(())
 }

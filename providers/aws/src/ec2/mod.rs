@@ -1,16 +1,18 @@
 //! EC2: VPCs, subnets, internet gateways, route tables, security groups
-//! (and VPCs' default groups, taken over),
+//! (and VPCs' default groups and main route tables, taken over),
 //! Elastic IPs, NAT gateways, VPC endpoints and VPC flow logs.
 
 mod default_group;
 pub(crate) mod endpoint;
 pub(crate) mod flow_log;
 mod internet_gateway;
+mod main_table;
 pub(crate) mod nat;
 mod route_table;
 mod security_group;
 mod security_group_rule;
 mod subnet;
+mod take_over;
 mod vpc;
 
 use std::collections::BTreeMap;
@@ -67,7 +69,7 @@ pub(crate) async fn read_one(
         Kind::Vpc => vpc::read(p, scope).await,
         Kind::Subnet => subnet::read(p, scope).await,
         Kind::InternetGateway => internet_gateway::read(p, scope).await,
-        Kind::RouteTable => route_table::read(p, scope).await,
+        Kind::RouteTable | Kind::DefaultRouteTable => route_table::read(p, scope).await,
         Kind::ElasticIp => nat::read_addresses(p, scope).await,
         Kind::NatGateway => nat::read_gateways(p, scope).await,
         Kind::VpcEndpoint => endpoint::read(p, scope).await,
@@ -132,7 +134,8 @@ pub(crate) async fn create(
         Kind::SecurityGroupRule => {
             security_group_rule::create(p, &attrs, spec(ResourceType::SecurityGroupRule)).await?
         }
-        Kind::DefaultSecurityGroup => default_group::take_over(p, stack, &desired.address, &attrs).await?,
+        Kind::DefaultSecurityGroup => default_group::take(p, stack, &desired.address, &attrs).await?,
+        Kind::DefaultRouteTable => main_table::take(p, stack, &desired.address, &attrs).await?,
         _ => {
             let name = naming::given(&attrs, "name").map_or_else(
                 || naming::security_group(stack, &desired.address, fastrand::u32(..)),
@@ -162,6 +165,7 @@ pub(crate) async fn update(
         // Any other change replaces it.
         Kind::SecurityGroupRule => {}
         Kind::DefaultSecurityGroup => default_group::update(p, &id, &new).await?,
+        Kind::DefaultRouteTable => main_table::update(p, &id, &new).await?,
         _ => security_group::update(p, &id, old, &new).await?,
     }
     update_tags(p, &id, old, &new).await?;
@@ -184,6 +188,7 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
         Kind::RouteTable => route_table::delete(p, &id).await,
         Kind::SecurityGroupRule => security_group_rule::delete(p, live).await,
         Kind::DefaultSecurityGroup => default_group::let_go(p, &id).await,
+        Kind::DefaultRouteTable => main_table::let_go(p, &id).await,
         _ => security_group::delete(p, &id).await,
     }
 }

@@ -123,6 +123,11 @@ fn live_routes(t: &RouteTable) -> BTreeMap<String, Target> {
         .collect()
 }
 
+/// Whether a described table is its VPC's main route table.
+pub(super) fn is_main(t: &RouteTable) -> bool {
+    t.associations().iter().any(|a| a.main().unwrap_or(false))
+}
+
 /// Subnet associations of a described table: subnet id to association id.
 fn live_associations(t: &RouteTable) -> BTreeMap<String, String> {
     t.associations()
@@ -214,15 +219,42 @@ async fn describe(p: &AwsProvider, id: &str) -> Result<Option<RouteTable>, Provi
 /// Brings routes and associations to `new`, diffing against what AWS holds
 /// now (not the plan's snapshot), so a retried update converges.
 pub(super) async fn update(p: &AwsProvider, id: &str, new: &Attrs) -> Result<(), ProviderError> {
-    let Some(table) = describe(p, id).await? else {
-        return Err(ProviderError::permanent(
+    let table = need_table(p, id).await?;
+    sync_routes(p, &table, new).await?;
+    let associations = live_associations(&table);
+    let wanted: BTreeSet<String> = strs_of(new, "subnets").into_iter().collect();
+    for (subnet, association) in &associations {
+        if !wanted.contains(subnet) {
+            disassociate(p, association).await?;
+        }
+    }
+    for subnet in wanted.iter().filter(|s| !associations.contains_key(*s)) {
+        associate(p, id, subnet).await?;
+    }
+    Ok(())
+}
+
+/// The table `id`, described now; an error when it is gone.
+pub(super) async fn need_table(p: &AwsProvider, id: &str) -> Result<RouteTable, ProviderError> {
+    describe(p, id).await?.ok_or_else(|| {
+        ProviderError::permanent(
             "DescribeRouteTables",
             "InvalidRouteTableID.NotFound",
             format!("The routeTable ID '{id}' does not exist"),
-        ));
-    };
+        )
+    })
+}
+
+/// Makes `table`'s routes `new`'s `route` blocks: CreateRoute,
+/// ReplaceRoute (another target) and DeleteRoute by destination.
+pub(super) async fn sync_routes(
+    p: &AwsProvider,
+    table: &RouteTable,
+    new: &Attrs,
+) -> Result<(), ProviderError> {
+    let id = table.route_table_id().unwrap_or_default();
     let ec2 = &p.clients.ec2;
-    let (before, after) = (live_routes(&table), routes_of(new));
+    let (before, after) = (live_routes(table), routes_of(new));
     for (cidr, target) in &after {
         match before.get(cidr) {
             None => create_route(p, id, cidr, target).await?,
@@ -249,16 +281,6 @@ pub(super) async fn update(p: &AwsProvider, id: &str, new: &Attrs) -> Result<(),
                 .send()
         })
         .await?;
-    }
-    let associations = live_associations(&table);
-    let wanted: BTreeSet<String> = strs_of(new, "subnets").into_iter().collect();
-    for (subnet, association) in &associations {
-        if !wanted.contains(subnet) {
-            disassociate(p, association).await?;
-        }
-    }
-    for subnet in wanted.iter().filter(|s| !associations.contains_key(*s)) {
-        associate(p, id, subnet).await?;
     }
     Ok(())
 }
@@ -292,12 +314,25 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
     Ok(tables
         .iter()
         .filter_map(|t| {
-            let address = scope.address(Kind::RouteTable, pairs(t.tags()))?;
+            let kind = match is_main(t) {
+                true => Kind::DefaultRouteTable,
+                false => Kind::RouteTable,
+            };
+            let address = scope.address(kind, pairs(t.tags()))?;
             let id = t.route_table_id()?.to_owned();
             let routes = live_routes(t)
                 .into_iter()
                 .map(|(cidr, target)| target.block(cidr))
                 .collect();
+            if address.kind == Kind::DefaultRouteTable {
+                let a = attrs([
+                    ("vpc", Value::from(t.vpc_id().unwrap_or_default())),
+                    ("route", Value::List(routes)),
+                    ("tags", user_tags(pairs(t.tags()))),
+                    ("id", Value::String(id)),
+                ]);
+                return Some(resource(address, a));
+            }
             let a = attrs([
                 ("vpc", Value::from(t.vpc_id().unwrap_or_default())),
                 ("subnets", str_list(live_associations(t).into_keys())),

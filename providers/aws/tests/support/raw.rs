@@ -135,7 +135,7 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
             attrs.insert("vpc", vpc.to_owned());
             collect(g.tags().iter().map(|t| (t.key(), t.value())))
         }
-        Kind::RouteTable => {
+        Kind::RouteTable | Kind::DefaultRouteTable => {
             let out = raw
                 .ec2
                 .describe_route_tables()
@@ -150,6 +150,7 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
                 .expect("DescribeRouteTables");
             let t = &out.route_tables()[0];
             attrs.insert("associations", t.associations().len().to_string());
+            attrs.insert("routes", t.routes().len().to_string());
             collect(t.tags().iter().map(|t| (t.key(), t.value())))
         }
         Kind::SecurityGroup | Kind::DefaultSecurityGroup => {

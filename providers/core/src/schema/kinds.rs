@@ -146,6 +146,40 @@ pub const ROUTE_TARGETS: [&str; 4] = ["gateway", "nat_gateway", "transit_gateway
 /// attributes: a rule sets exactly one.
 pub const RULE_SOURCES: [&str; 3] = ["cidr", "from", "prefix_list"];
 
+/// A route of a route table (or of a VPC's main route table).
+const ROUTE: Block = block(
+    "route",
+    &[
+        Attr::required("cidr", Type::Cidr, "DestinationCidrBlock", "Destination range."),
+        Attr::optional(
+            "gateway",
+            Type::Ref(Kind::InternetGateway),
+            "GatewayId",
+            "The internet gateway traffic goes to, or the id of a virtual private gateway (`vgw-...`, a VPN's) made elsewhere.",
+        ),
+        Attr::optional(
+            "nat_gateway",
+            Type::Ref(Kind::NatGateway),
+            "NatGatewayId",
+            "The NAT gateway traffic goes to: a private subnet's way out.",
+        ),
+        Attr::optional(
+            "transit_gateway",
+            Type::String,
+            "TransitGatewayId",
+            "The id of a transit gateway (`tgw-...`) made elsewhere (Terraform's `transit_gateway_id`).",
+        ),
+        Attr::optional(
+            "peering_connection",
+            Type::String,
+            "VpcPeeringConnectionId",
+            "The id of a VPC peering connection (`pcx-...`) made elsewhere (Terraform's `vpc_peering_connection_id`).",
+        ),
+    ],
+    "EC2 CreateRoute",
+    "A route to one target: exactly one of `gateway`, `nat_gateway`, `transit_gateway` and `peering_connection`.",
+);
+
 const ROUTE_TABLE: KindSchema = KindSchema {
     kind: Kind::RouteTable,
     spelling: Spelling::Plain,
@@ -165,38 +199,36 @@ const ROUTE_TABLE: KindSchema = KindSchema {
         TAGS,
         ID,
     ],
-    blocks: &[block(
-        "route",
-        &[
-            Attr::required("cidr", Type::Cidr, "DestinationCidrBlock", "Destination range."),
-            Attr::optional(
-                "gateway",
-                Type::Ref(Kind::InternetGateway),
-                "GatewayId",
-                "The internet gateway traffic goes to, or the id of a virtual private gateway (`vgw-...`, a VPN's) made elsewhere.",
-            ),
-            Attr::optional(
-                "nat_gateway",
-                Type::Ref(Kind::NatGateway),
-                "NatGatewayId",
-                "The NAT gateway traffic goes to: a private subnet's way out.",
-            ),
-            Attr::optional(
-                "transit_gateway",
-                Type::String,
-                "TransitGatewayId",
-                "The id of a transit gateway (`tgw-...`) made elsewhere (Terraform's `transit_gateway_id`).",
-            ),
-            Attr::optional(
-                "peering_connection",
-                Type::String,
-                "VpcPeeringConnectionId",
-                "The id of a VPC peering connection (`pcx-...`) made elsewhere (Terraform's `vpc_peering_connection_id`).",
-            ),
-        ],
-        "EC2 CreateRoute",
-        "A route to one target: exactly one of `gateway`, `nat_gateway`, `transit_gateway` and `peering_connection`.",
-    )],
+    blocks: &[ROUTE],
+};
+
+/// Terraform's `aws_default_route_table`: the main route table AWS makes
+/// with each VPC, taken over rather than created.
+const DEFAULT_ROUTE_TABLE: KindSchema = KindSchema {
+    kind: Kind::DefaultRouteTable,
+    spelling: Spelling::Plain,
+    identity: "id",
+    // Another VPC is another table: this one is let go first.
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "EC2 DescribeRouteTables (association.main) + CreateTags",
+    doc: "The main route table AWS makes with a VPC, which every subnet without a table of its own uses, \
+          taken over rather than created (Terraform's `aws_default_route_table`): berth tags it and \
+          makes its routes exactly the `route` blocks (none: only the VPC's `local` route). Destroyed, \
+          berth lets it go: its berth tags are removed and its routes left as they are (as Terraform \
+          leaves them); the table goes with its VPC. Settings that take a route table may name it (a \
+          gateway endpoint's `route_tables`).",
+    attrs: &[
+        Attr::required(
+            "vpc",
+            Type::Ref(Kind::Vpc),
+            "VpcId",
+            "The VPC whose main route table this is (Terraform's `default_route_table_id = aws_vpc.NAME.default_route_table_id`). One per VPC.",
+        )
+        .replaces(),
+        TAGS,
+        ID,
+    ],
+    blocks: &[ROUTE],
 };
 
 const RULE_ATTRS: &[Attr] = &[
@@ -4431,6 +4463,7 @@ pub(super) const ALL: &[KindSchema] = &[
     SUBNET,
     INTERNET_GATEWAY,
     ROUTE_TABLE,
+    DEFAULT_ROUTE_TABLE,
     SECURITY_GROUP,
     SECURITY_GROUP_RULE,
     DEFAULT_SECURITY_GROUP,

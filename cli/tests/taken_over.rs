@@ -1,7 +1,10 @@
-//! A VPC's default security group taken over end to end on both clouds,
-//! as terraform-aws-modules/vpc writes it (`manage_default_security_group`,
-//! on by default): its rules stripped, then restated with groups allowing
-//! each other, then let go by a destroy that also deletes those groups.
+//! The parts AWS makes with a VPC, taken over end to end on both clouds as
+//! terraform-aws-modules/vpc writes them (`manage_default_security_group`
+//! and `manage_default_route_table`, on by default). The default security
+//! group: its rules stripped, then restated with groups allowing each
+//! other, then let go by a destroy that also deletes those groups. The
+//! main route table: a route out through the internet gateway for the
+//! subnets without a table of their own, then none, then let go.
 
 mod common;
 
@@ -114,7 +117,7 @@ fn a_vpc_modules_default_group_is_stripped_restated_and_let_go_on_both_clouds() 
         let plan = cloud.berth(dir, &["plan"]);
         plan.expect_code(0);
         if matches!(cloud, Cloud::Local) {
-            insta::assert_snapshot!("take_over_text", scrub(&plan.stdout, None));
+            insta::assert_snapshot!("default_group_take_over_text", scrub(&plan.stdout, None));
         }
         assert!(
             plan.stdout
@@ -180,5 +183,119 @@ fn a_default_group_left_out_of_the_configuration_is_let_go_with_its_rules() {
         assert!(tags.get("berth:stack").is_none(), "{tags}");
         assert_eq!(tags["Name"], "dsg-default");
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}
+
+/// A public subnet without a table of its own: the VPC's main route table
+/// routes it, as a Terraform root taking the table over writes it.
+const MAIN_TABLE: &str = r#"
+stack "main-table" { region = "us-east-1" }
+
+vpc this { cidr_block = "10.1.0.0/16" }
+
+internet_gateway this { vpc_id = vpc.this.id }
+
+subnet public {
+  vpc_id            = vpc.this.id
+  cidr_block        = "10.1.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+default_route_table this {
+  default_route_table_id = vpc.this.default_route_table_id
+
+  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = internet_gateway.this.id
+  }
+
+  timeouts {
+    create = "5m"
+    update = "5m"
+  }
+
+  tags = { Name = "main-table-default" }
+}
+"#;
+
+/// The main route table of the stack's VPC as the cloud holds it: its
+/// routes other than the VPC's `local` one, and its tags.
+fn main_table(cloud: &Cloud, dir: &std::path::Path) -> (Vec<String>, Value) {
+    match cloud {
+        Cloud::Aws(moto) => {
+            let out = moto.python(
+                "import boto3, json\n\
+                 ec2 = boto3.client('ec2', region_name='us-east-1')\n\
+                 vpc = [v['VpcId'] for v in ec2.describe_vpcs()['Vpcs'] if not v.get('IsDefault')][0]\n\
+                 t = ec2.describe_route_tables(Filters=[{'Name': 'vpc-id', 'Values': [vpc]}, {'Name': 'association.main', 'Values': ['true']}])['RouteTables'][0]\n\
+                 routes = [r['DestinationCidrBlock'] + ' ' + r['GatewayId'] for r in t['Routes'] if r.get('GatewayId', 'local') != 'local']\n\
+                 print(json.dumps([routes, {x['Key']: x['Value'] for x in t.get('Tags', [])}]))\n",
+            );
+            let v: Value = serde_json::from_str(out.trim()).expect("the script's JSON");
+            let routes = v[0]
+                .as_array()
+                .expect("routes")
+                .iter()
+                .map(|r| {
+                    r.as_str()
+                        .expect("a route")
+                        .split(' ')
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned()
+                })
+                .collect();
+            (routes, v[1].clone())
+        }
+        Cloud::Local => {
+            let state = read_cloud(&dir.join(".berth/local-cloud.json"));
+            let resources = state["resources"].as_object().expect("resources");
+            let (_, t) = resources
+                .iter()
+                .find(|(_, r)| r["kind"] == "default_route_table")
+                .expect("the main table's record");
+            let routes = t["attrs"]["route"]
+                .as_array()
+                .map(|r| {
+                    r.iter()
+                        .map(|r| r["cidr"].as_str().unwrap_or_default().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            (routes, t["tags"].clone())
+        }
+    }
+}
+
+#[test]
+fn a_vpc_modules_main_route_table_is_taken_over_changed_and_let_go_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        std::fs::write(dir.join("main.berth"), MAIN_TABLE).expect("write");
+        let plan = cloud.berth(dir, &["plan"]);
+        plan.expect_code(0);
+        if matches!(cloud, Cloud::Local) {
+            insta::assert_snapshot!("main_table_take_over_text", scrub(&plan.stdout, None));
+        }
+        cloud.converges(dir, "the take-over");
+        let (routes, tags) = main_table(&cloud, dir);
+        assert_eq!(routes, ["0.0.0.0/0"]);
+        assert_eq!(tags["Name"], "main-table-default");
+        assert_eq!(tags["berth:address"], "default_route_table.this");
+
+        // No route but the VPC's own: the subnet reaches nothing outside.
+        let start = MAIN_TABLE.find("  route {").expect("the route");
+        let end = start + MAIN_TABLE[start..].find("  }\n").expect("its end") + 4;
+        let without = format!("{}{}", &MAIN_TABLE[..start], &MAIN_TABLE[end..]);
+        std::fs::write(dir.join("main.berth"), &without).expect("write");
+        cloud.plans_one_update(dir, "default_route_table.this");
+        cloud.converges(dir, "the route removed");
+        assert!(main_table(&cloud, dir).0.is_empty());
+
+        let destroy = cloud.berth(dir, &["destroy", "--auto-approve"]);
+        destroy.expect_code(0);
+        let all = destroy.all();
+        assert!(all.contains("0 changed, 4 destroyed."), "{all}");
     }
 }

@@ -1,0 +1,93 @@
+//! What taking over a part AWS makes with a VPC (its default security
+//! group, its main route table) shares: refusing one another stack or
+//! address holds, setting exactly the configuration's tags, and letting
+//! go by removing berth's tags.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ec2::types::Tag;
+use berth_provider::{ADDRESS_TAG, Address, ProviderError, STACK_TAG};
+
+use super::{SERVICE, ec2_tags, pairs};
+use crate::AwsProvider;
+use crate::attrs::owned;
+
+/// What a take-over refuses when another stack or address holds the part
+/// already: both would rewrite it on every apply.
+const TAKEN: &str = "DefaultGroupTaken";
+
+/// Refuses to take over `id`, `vpc`'s `what`, holding `held` tags, for
+/// `stack`'s `address` when another stack or address holds it.
+pub(super) fn refuse_taken(
+    stack: &str,
+    address: &Address,
+    held: &[Tag],
+    id: &str,
+    vpc: &str,
+    what: &str,
+) -> Result<(), ProviderError> {
+    let held: Vec<(&str, &str)> = pairs(held).collect();
+    let tag = |key: &str| held.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let Some(holder) = tag(STACK_TAG) else {
+        return Ok(());
+    };
+    if owned(stack, address.kind, held.iter().copied()).as_ref() == Some(address) {
+        return Ok(());
+    }
+    let other = tag(ADDRESS_TAG).unwrap_or_default();
+    Err(ProviderError::permanent(
+        "CreateTags",
+        TAKEN,
+        format!(
+            "the {what} {id} of {vpc} is taken over by stack {holder}'s {other} already: it has one owner"
+        ),
+    ))
+}
+
+/// CreateTags of `tags`, then DeleteTags of the user's tags `held` that
+/// `tags` lacks: a part let go by another stack keeps its tags.
+pub(super) async fn set_tags(
+    p: &AwsProvider,
+    id: &str,
+    held: &[Tag],
+    tags: &BTreeMap<String, String>,
+) -> Result<(), ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let set = ec2_tags(tags);
+    p.call(SERVICE, "CreateTags", || {
+        ec2.create_tags().resources(id).set_tags(Some(set.clone())).send()
+    })
+    .await?;
+    let stale: Vec<Tag> = pairs(held)
+        .filter(|(k, _)| !k.starts_with("aws:") && !tags.contains_key(*k))
+        .map(|(k, _)| Tag::builder().key(k).build())
+        .collect();
+    if !stale.is_empty() {
+        p.call(SERVICE, "DeleteTags", || {
+            ec2.delete_tags()
+                .resources(id)
+                .set_tags(Some(stale.clone()))
+                .send()
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// DeleteTags of berth's tags on `id` (`gone`: the codes of a part gone
+/// with its VPC, let go already).
+pub(super) async fn untag(p: &AwsProvider, id: &str, gone: &[&str]) -> Result<(), ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let tags: Vec<Tag> = [STACK_TAG, ADDRESS_TAG]
+        .iter()
+        .map(|k| Tag::builder().key(*k).build())
+        .collect();
+    p.call_unless(SERVICE, "DeleteTags", gone, || {
+        ec2.delete_tags()
+            .resources(id)
+            .set_tags(Some(tags.clone()))
+            .send()
+    })
+    .await?;
+    Ok(())
+}
