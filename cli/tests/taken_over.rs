@@ -4,7 +4,9 @@
 //! group: its rules stripped, then restated with groups allowing each
 //! other, then let go by a destroy that also deletes those groups. The
 //! main route table: a route out through the internet gateway for the
-//! subnets without a table of their own, then none, then let go.
+//! subnets without a table of their own, then none, then let go. The
+//! default network ACL: AWS's allow-all entries restated (the module's
+//! `default_network_acl_ingress`), then SSH denied first, then let go.
 
 mod common;
 
@@ -297,5 +299,125 @@ fn a_vpc_modules_main_route_table_is_taken_over_changed_and_let_go_on_both_cloud
         destroy.expect_code(0);
         let all = destroy.all();
         assert!(all.contains("0 changed, 4 destroyed."), "{all}");
+    }
+}
+
+/// terraform-aws-modules/vpc's default network ACL as a flattened root
+/// writes it: AWS's entries restated, IPv4 and IPv6, with the module's tag
+/// and its `subnet_ids` left to whatever holds them.
+const ACL: &str = r#"
+stack "acl" { region = "us-east-1" }
+
+vpc this { cidr_block = "10.2.0.0/16" }
+
+default_network_acl this {
+  default_network_acl_id = vpc.this.default_network_acl_id
+
+  # The module moves no subnet, and ignores which the ACL holds.
+  subnet_ids = null
+
+  ingress {
+    rule_no    = 100
+    action     = "allow"
+    from_port  = 0
+    to_port    = 0
+    protocol   = -1
+    cidr_block = "0.0.0.0/0"
+    icmp_code  = null
+    icmp_type  = null
+  }
+
+  ingress {
+    rule_no         = 101
+    action          = "allow"
+    from_port       = 0
+    to_port         = 0
+    protocol        = "-1"
+    ipv6_cidr_block = "::/0"
+  }
+
+  egress {
+    rule_no    = 100
+    action     = "allow"
+    from_port  = 0
+    to_port    = 0
+    protocol   = "-1"
+    cidr_block = "0.0.0.0/0"
+  }
+
+  tags = { Name = "acl-default" }
+
+  lifecycle {
+    ignore_changes = [subnet_ids]
+  }
+}
+"#;
+
+/// The default network ACL of the stack's VPC as the cloud holds it: its
+/// ingress entries as `NUMBER ACTION`, lowest first, but AWS's last.
+fn acl_ingress(cloud: &Cloud, dir: &std::path::Path) -> Vec<String> {
+    match cloud {
+        Cloud::Aws(moto) => {
+            let out = moto.python(
+                "import boto3, json\n\
+                 ec2 = boto3.client('ec2', region_name='us-east-1')\n\
+                 vpc = [v['VpcId'] for v in ec2.describe_vpcs()['Vpcs'] if not v.get('IsDefault')][0]\n\
+                 acl = ec2.describe_network_acls(Filters=[{'Name': 'vpc-id', 'Values': [vpc]}, {'Name': 'default', 'Values': ['true']}])['NetworkAcls'][0]\n\
+                 entries = sorted((e['RuleNumber'], e['RuleAction']) for e in acl['Entries'] if not e['Egress'] and e['RuleNumber'] != 32767)\n\
+                 print(json.dumps(['%d %s' % e for e in entries]))\n",
+            );
+            serde_json::from_str(out.trim()).expect("the script's JSON")
+        }
+        Cloud::Local => {
+            let state = read_cloud(&dir.join(".berth/local-cloud.json"));
+            let resources = state["resources"].as_object().expect("resources");
+            let (_, acl) = resources
+                .iter()
+                .find(|(_, r)| r["kind"] == "default_network_acl")
+                .expect("the ACL's record");
+            let mut entries: Vec<(i64, String)> = acl["attrs"]["ingress"]
+                .as_array()
+                .expect("entries")
+                .iter()
+                .map(|e| {
+                    (
+                        e["rule_no"].as_i64().unwrap_or_default(),
+                        e["action"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect();
+            entries.sort();
+            entries.into_iter().map(|(n, a)| format!("{n} {a}")).collect()
+        }
+    }
+}
+
+#[test]
+fn a_vpc_modules_default_network_acl_is_taken_over_changed_and_let_go_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        cloud.apply_clean(dir, ACL, "the take-over");
+        assert_eq!(acl_ingress(&cloud, dir), ["100 allow", "101 allow"]);
+
+        // SSH from anywhere denied before everything else is allowed.
+        let ssh = ACL.replacen(
+            "  ingress {",
+            "  ingress {\n    rule_no    = 50\n    action     = \"deny\"\n    protocol   = \"tcp\"\n    from_port  = 22\n    to_port    = 22\n    cidr_block = \"0.0.0.0/0\"\n  }\n\n  ingress {",
+            1,
+        );
+        std::fs::write(dir.join("main.berth"), &ssh).expect("write");
+        let plan = cloud.berth(dir, &["plan"]);
+        plan.expect_code(0);
+        if matches!(cloud, Cloud::Local) {
+            insta::assert_snapshot!("acl_deny_ssh_text", scrub(&plan.stdout, None));
+        }
+        cloud.converges(dir, "SSH denied");
+        assert_eq!(acl_ingress(&cloud, dir), ["50 deny", "100 allow", "101 allow"]);
+
+        let destroy = cloud.berth(dir, &["destroy", "--auto-approve"]);
+        destroy.expect_code(0);
+        let all = destroy.all();
+        assert!(all.contains("0 changed, 2 destroyed."), "{all}");
     }
 }

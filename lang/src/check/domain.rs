@@ -21,6 +21,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::Vpc => cx.vpc(r, diags),
             Kind::Subnet => cx.subnet(r, diags),
             Kind::RouteTable | Kind::DefaultRouteTable => cx.route_table(r, diags),
+            Kind::DefaultNetworkAcl => super::network_acl::check(r, diags),
             Kind::SecurityGroup | Kind::DefaultSecurityGroup => cx.security_group(r, diags),
             Kind::LoadBalancer => {
                 cx.load_balancer(r, diags);
@@ -438,6 +439,7 @@ impl<'s> Context<'s> {
             let Some(span) = r.body.span("vpc") else { continue };
             let (what, parts) = match r.kind() {
                 Kind::DefaultRouteTable => ("main route table", "routes"),
+                Kind::DefaultNetworkAcl => ("default network ACL", "entries"),
                 _ => ("default security group", "rules"),
             };
             match first.get(&(r.kind(), &vpc.address)) {

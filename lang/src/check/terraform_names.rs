@@ -31,6 +31,11 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("subnet", "availability_zone", Berth::Name("zone")),
     ("subnet", "map_public_ip_on_launch", Berth::Name("public")),
     ("route", "cidr_block", Berth::Name("cidr")),
+    // A network ACL entry's range, IPv4 or IPv6.
+    ("ingress", "cidr_block", Berth::Name("cidr")),
+    ("egress", "cidr_block", Berth::Name("cidr")),
+    ("ingress", "ipv6_cidr_block", Berth::Name("cidr")),
+    ("egress", "ipv6_cidr_block", Berth::Name("cidr")),
     ("route", "destination_cidr_block", Berth::Name("cidr")),
     (
         "route",

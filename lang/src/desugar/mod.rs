@@ -85,7 +85,7 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
             "listener_rule" => listener::rule(block, diags),
             "security_group" | "default_security_group" => rules::group(block, diags),
             "security_group_rule" => rules::standalone(block, diags),
-            "default_route_table" => vpc_parts::resource(block, diags),
+            "default_route_table" | "default_network_acl" => vpc_parts::resource(block, diags),
             kind if let Some((_, direction)) = rules::VPC_RULES.iter().find(|(k, _)| *k == kind) => {
                 rules::vpc_rule(block, direction);
                 rules::standalone(block, diags);

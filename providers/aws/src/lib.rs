@@ -279,6 +279,7 @@ impl Provider for AwsProvider {
             | Kind::InternetGateway
             | Kind::RouteTable
             | Kind::DefaultRouteTable
+            | Kind::DefaultNetworkAcl
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule
@@ -337,6 +338,7 @@ impl Provider for AwsProvider {
             | Kind::InternetGateway
             | Kind::RouteTable
             | Kind::DefaultRouteTable
+            | Kind::DefaultNetworkAcl
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule
@@ -374,6 +376,7 @@ impl Provider for AwsProvider {
             | Kind::InternetGateway
             | Kind::RouteTable
             | Kind::DefaultRouteTable
+            | Kind::DefaultNetworkAcl
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule => ec2::create(self, stack, desired).await,
@@ -416,6 +419,7 @@ impl Provider for AwsProvider {
             | Kind::InternetGateway
             | Kind::RouteTable
             | Kind::DefaultRouteTable
+            | Kind::DefaultNetworkAcl
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule => ec2::update(self, stack, live, desired).await,
@@ -463,6 +467,7 @@ impl Provider for AwsProvider {
             | Kind::InternetGateway
             | Kind::RouteTable
             | Kind::DefaultRouteTable
+            | Kind::DefaultNetworkAcl
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule => ec2::delete(self, live).await,

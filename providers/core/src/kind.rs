@@ -14,6 +14,7 @@ pub enum Kind {
     InternetGateway,
     RouteTable,
     DefaultRouteTable,
+    DefaultNetworkAcl,
     SecurityGroup,
     SecurityGroupRule,
     DefaultSecurityGroup,
@@ -56,12 +57,13 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 38] = [
+    pub const ALL: [Kind; 39] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
         Kind::RouteTable,
         Kind::DefaultRouteTable,
+        Kind::DefaultNetworkAcl,
         Kind::SecurityGroup,
         Kind::SecurityGroupRule,
         Kind::DefaultSecurityGroup,
@@ -105,6 +107,7 @@ impl Kind {
             Kind::InternetGateway => "internet_gateway",
             Kind::RouteTable => "route_table",
             Kind::DefaultRouteTable => "default_route_table",
+            Kind::DefaultNetworkAcl => "default_network_acl",
             Kind::SecurityGroup => "security_group",
             Kind::SecurityGroupRule => "security_group_rule",
             Kind::DefaultSecurityGroup => "default_security_group",
@@ -153,10 +156,13 @@ impl Kind {
     }
 
     /// Whether AWS makes resources of this kind itself (a VPC's default
-    /// group and main route table, with the VPC): berth's create takes one
-    /// over and its delete lets it go.
+    /// group, main route table and default network ACL, with the VPC):
+    /// berth's create takes one over and its delete lets it go.
     pub const fn taken_over(self) -> bool {
-        matches!(self, Kind::DefaultSecurityGroup | Kind::DefaultRouteTable)
+        matches!(
+            self,
+            Kind::DefaultSecurityGroup | Kind::DefaultRouteTable | Kind::DefaultNetworkAcl
+        )
     }
 
     /// The schema of this kind.

@@ -64,6 +64,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: EC2_INVALID,
             tag: "CreateTags",
         },
+        Kind::DefaultNetworkAcl => &Api {
+            create: "CreateTags",
+            update: "CreateNetworkAclEntry",
+            delete: "DeleteTags",
+            describe: "DescribeNetworkAcls",
+            not_found: "InvalidNetworkAclID.NotFound",
+            invalid: EC2_INVALID,
+            tag: "CreateTags",
+        },
         Kind::DefaultRouteTable => &Api {
             create: "CreateTags",
             update: "CreateRoute",

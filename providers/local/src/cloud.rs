@@ -28,8 +28,9 @@ use crate::model::State;
 use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
-    acm, cloudwatch, default_group, discovery, ec2, ecr, ecs, efs, elb, endpoint, events, flow_logs, iam,
-    kms, logs, lookup, main_table, managed_policy, names, nat, route53, s3, secrets, sns, sqs, ssm,
+    acm, cloudwatch, default_acl, default_group, discovery, ec2, ecr, ecs, efs, elb, endpoint, events,
+    flow_logs, iam, kms, logs, lookup, main_table, managed_policy, names, nat, route53, s3, secrets, sns,
+    sqs, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
 
@@ -450,6 +451,7 @@ fn check_in_place(kind: Kind, call: &str, old: &Attrs, new: &Attrs) -> Result<()
                 | Kind::SecurityGroup
                 | Kind::DefaultSecurityGroup
                 | Kind::DefaultRouteTable
+                | Kind::DefaultNetworkAcl
                 | Kind::ElasticIp
                 | Kind::NatGateway
                 | Kind::VpcEndpoint
@@ -551,6 +553,7 @@ impl Provider for LocalCloud {
                 | Kind::SecurityGroupRule => ec2::create(sim, kind, attrs, tags)?,
                 Kind::DefaultSecurityGroup => default_group::create(sim, attrs, tags)?,
                 Kind::DefaultRouteTable => main_table::create(sim, attrs, tags)?,
+                Kind::DefaultNetworkAcl => default_acl::create(sim, attrs, tags)?,
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::create(sim, kind, stack, address, attrs, tags)?
                 }
@@ -609,6 +612,7 @@ impl Provider for LocalCloud {
                 | Kind::SecurityGroupRule => ec2::update(sim, kind, &key, &old, &new)?,
                 Kind::DefaultSecurityGroup => default_group::update(sim, &key, &old, &new)?,
                 Kind::DefaultRouteTable => main_table::update(sim, &key, &old, &new)?,
+                Kind::DefaultNetworkAcl => default_acl::update(sim, &old, &new)?,
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::update(sim, kind, &key, &old, &new)?
                 }
@@ -743,6 +747,7 @@ impl Provider for LocalCloud {
                 | Kind::SecurityGroupRule => ec2::delete(sim, kind, &key),
                 Kind::DefaultSecurityGroup => default_group::delete(sim, &key),
                 Kind::DefaultRouteTable => main_table::delete(sim, &key),
+                Kind::DefaultNetworkAcl => default_acl::delete(sim, &key),
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::delete(sim, kind, &key)
                 }

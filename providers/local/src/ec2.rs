@@ -324,8 +324,9 @@ fn check_subnet(sim: &mut Sim, attrs: &Attrs) -> Result<(), ProviderError> {
 }
 
 /// AWS refuses to delete a VPC that still holds subnets, gateways, route
-/// tables, groups or endpoints; its flow logs, its default security group
-/// and its main route table do not stop it: they go with it.
+/// tables, groups or endpoints; its flow logs, its default security group,
+/// main route table and default network ACL do not stop it: they go with
+/// it.
 fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     let call = "DeleteVpc";
     sim.call(call);
@@ -347,6 +348,7 @@ fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     crate::flow_logs::go_with(sim, key);
     crate::default_group::go_with(sim, key);
     crate::main_table::go_with(sim, key);
+    crate::default_acl::go_with(sim, key);
     sim.remove(key);
     Ok(())
 }

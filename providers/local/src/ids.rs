@@ -110,6 +110,12 @@ pub(crate) fn main_route_table_id(vpc: &str) -> String {
     ec2_id(&mut seeded(&format!("main-route-table/{vpc}")), "rtb")
 }
 
+/// The id of the default network ACL AWS makes with every VPC (recorded,
+/// likewise, once taken over): `acl-` and 17 hex digits.
+pub(crate) fn default_network_acl_id(vpc: &str) -> String {
+    ec2_id(&mut seeded(&format!("default-acl/{vpc}")), "acl")
+}
+
 /// A generator seeded by `text` (FNV-1a): stable made-up ids.
 fn seeded(text: &str) -> Rng {
     Rng::with_seed(text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {

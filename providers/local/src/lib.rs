@@ -90,6 +90,7 @@ mod cidr;
 mod cloud;
 mod cloudwatch;
 mod connect;
+mod default_acl;
 mod default_group;
 mod discovery;
 mod ec2;

@@ -105,6 +105,7 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
     match spelling {
         Spelling::Plain => {}
         Spelling::SecurityGroupRule => rule(body, rng),
+        Spelling::NetworkAclEntry => acl_entry(body, rng),
         Spelling::SecurityGroup => group(body, rng),
         Spelling::Container => container(body, rng),
         Spelling::Role => role(body, rng),
@@ -283,6 +284,29 @@ fn rule(r: &mut Attrs, rng: &mut Rng) {
     r.insert("port".to_owned(), Value::Null);
     r.insert("from_port".to_owned(), Value::Int(from));
     r.insert("to_port".to_owned(), Value::Int(to));
+}
+
+/// A network ACL entry as EC2 answers it (the protocol's number) or as
+/// Terraform writes it (`from_port = 0`, `to_port = 0` on all traffic).
+fn acl_entry(e: &mut Attrs, rng: &mut Rng) {
+    let protocol = e
+        .get("protocol")
+        .and_then(Value::as_str)
+        .unwrap_or("-1")
+        .to_owned();
+    let number = match protocol.as_str() {
+        "tcp" => Some("6"),
+        "udp" => Some("17"),
+        "icmp" => Some("1"),
+        _ => None,
+    };
+    if let Some(number) = number.filter(|_| rng.bool()) {
+        e.insert("protocol".to_owned(), Value::from(number));
+    }
+    if protocol == "-1" && rng.bool() {
+        e.insert("from_port".to_owned(), Value::Int(0));
+        e.insert("to_port".to_owned(), Value::Int(0));
+    }
 }
 
 fn group(g: &mut Attrs, rng: &mut Rng) {

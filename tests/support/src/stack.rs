@@ -238,6 +238,42 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    // The VPC's default network ACL taken over
+    // (terraform-aws-modules/vpc's aws_default_network_acl): AWS's
+    // allow-all entries restated, SSH from anywhere denied before them.
+    let entry = |rule: i64, action: &str, protocol: &str, ports: Option<i64>| {
+        let mut pairs = vec![
+            ("rule_no", Value::Int(rule)),
+            ("action", s(action)),
+            ("protocol", s(protocol)),
+            ("cidr", s("0.0.0.0/0")),
+        ];
+        if let Some(port) = ports {
+            pairs.extend([("from_port", Value::Int(port)), ("to_port", Value::Int(port))]);
+        }
+        block(&pairs)
+    };
+    let acl = create(
+        p,
+        stack,
+        desired(
+            Kind::DefaultNetworkAcl,
+            "main",
+            &[
+                ("vpc", id(&vpc)),
+                (
+                    "ingress",
+                    list(vec![
+                        entry(50, "deny", "tcp", Some(22)),
+                        entry(100, "allow", "-1", None),
+                    ]),
+                ),
+                ("egress", list(vec![entry(100, "allow", "-1", None)])),
+                ("tags", tags(&[("Name", "blog-default")])),
+            ],
+        ),
+    )
+    .await;
     let web = create(
         p,
         stack,
@@ -929,6 +965,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         private,
         private_rt,
         main_rt,
+        acl,
         web,
         app,
         metrics,
@@ -1059,6 +1096,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "subnet.private_a",
         "route_table.private",
         "default_route_table.main",
+        "default_network_acl.main",
         "security_group.web",
         "security_group.app",
         "security_group_rule.metrics",

@@ -1,7 +1,9 @@
 //! EC2: VPCs, subnets, internet gateways, route tables, security groups
-//! (and VPCs' default groups and main route tables, taken over),
+//! (and VPCs' default groups, main route tables and default network ACLs,
+//! taken over),
 //! Elastic IPs, NAT gateways, VPC endpoints and VPC flow logs.
 
+mod default_acl;
 mod default_group;
 pub(crate) mod endpoint;
 pub(crate) mod flow_log;
@@ -31,7 +33,7 @@ pub(crate) const SERVICE: &str = "ec2";
 /// Reads every EC2 resource of `stack`, one listing per type, in parallel.
 pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resource>, ProviderError> {
     let scope = Scope::Stack(stack);
-    let (vpcs, subnets, gateways, tables, groups, rules, addresses, nats, endpoints, flow_logs) = tokio::join!(
+    let (vpcs, subnets, gateways, tables, groups, rules, addresses, nats, endpoints, flow_logs, acls) = tokio::join!(
         vpc::read(p, &scope),
         subnet::read(p, &scope),
         internet_gateway::read(p, &scope),
@@ -42,6 +44,7 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
         nat::read_gateways(p, &scope),
         endpoint::read(p, &scope),
         flow_log::read(p, &scope),
+        default_acl::read(p, &scope),
     );
     let rules = rules?;
     let mut groups = groups?;
@@ -50,7 +53,7 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
     security_group::leave_out(&mut groups, &security_group_rule::blocks_by_group(&rules));
     out.extend(groups);
     for part in [
-        vpcs, subnets, gateways, tables, addresses, nats, endpoints, flow_logs,
+        vpcs, subnets, gateways, tables, addresses, nats, endpoints, flow_logs, acls,
     ] {
         out.extend(part?);
     }
@@ -74,6 +77,7 @@ pub(crate) async fn read_one(
         Kind::NatGateway => nat::read_gateways(p, scope).await,
         Kind::VpcEndpoint => endpoint::read(p, scope).await,
         Kind::FlowLog => flow_log::read(p, scope).await,
+        Kind::DefaultNetworkAcl => default_acl::read(p, scope).await,
         Kind::SecurityGroupRule => Ok(security_group_rule::read(
             &security_group_rule::list(p, None).await?,
             scope,
@@ -136,6 +140,7 @@ pub(crate) async fn create(
         }
         Kind::DefaultSecurityGroup => default_group::take(p, stack, &desired.address, &attrs).await?,
         Kind::DefaultRouteTable => main_table::take(p, stack, &desired.address, &attrs).await?,
+        Kind::DefaultNetworkAcl => default_acl::take(p, stack, &desired.address, &attrs).await?,
         _ => {
             let name = naming::given(&attrs, "name").map_or_else(
                 || naming::security_group(stack, &desired.address, fastrand::u32(..)),
@@ -166,6 +171,7 @@ pub(crate) async fn update(
         Kind::SecurityGroupRule => {}
         Kind::DefaultSecurityGroup => default_group::update(p, &id, &new).await?,
         Kind::DefaultRouteTable => main_table::update(p, &id, &new).await?,
+        Kind::DefaultNetworkAcl => default_acl::update(p, &id, &new).await?,
         _ => security_group::update(p, &id, old, &new).await?,
     }
     update_tags(p, &id, old, &new).await?;
@@ -189,6 +195,7 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
         Kind::SecurityGroupRule => security_group_rule::delete(p, live).await,
         Kind::DefaultSecurityGroup => default_group::let_go(p, &id).await,
         Kind::DefaultRouteTable => main_table::let_go(p, &id).await,
+        Kind::DefaultNetworkAcl => default_acl::let_go(p, &id).await,
         _ => security_group::delete(p, &id).await,
     }
 }

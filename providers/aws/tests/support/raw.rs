@@ -153,6 +153,19 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
             attrs.insert("routes", t.routes().len().to_string());
             collect(t.tags().iter().map(|t| (t.key(), t.value())))
         }
+        Kind::DefaultNetworkAcl => {
+            let out = raw
+                .ec2
+                .describe_network_acls()
+                .network_acl_ids(text(r, "id"))
+                .send()
+                .await
+                .expect("DescribeNetworkAcls");
+            let acl = &out.network_acls()[0];
+            attrs.insert("entries", acl.entries().len().to_string());
+            attrs.insert("default", format!("{}", acl.is_default().unwrap_or(false)));
+            collect(acl.tags().iter().map(|t| (t.key(), t.value())))
+        }
         Kind::SecurityGroup | Kind::DefaultSecurityGroup => {
             let out = raw
                 .ec2

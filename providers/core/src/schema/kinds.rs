@@ -231,6 +231,109 @@ const DEFAULT_ROUTE_TABLE: KindSchema = KindSchema {
     blocks: &[ROUTE],
 };
 
+/// A network ACL entry's settings (Terraform's `ingress` / `egress`
+/// blocks of `aws_network_acl` and `aws_default_network_acl`).
+const NETWORK_ACL_ENTRY_ATTRS: &[Attr] = &[
+    Attr::required(
+        "rule_no",
+        Type::Int,
+        "RuleNumber",
+        "The entry's number: entries are evaluated from the lowest, the first that matches decides (1 to 32766; Terraform's `rule_no`).",
+    )
+    .range(1, 32_766),
+    Attr::required(
+        "action",
+        Type::String,
+        "RuleAction",
+        "`allow` or `deny` (Terraform's `action`).",
+    )
+    .folded(Case::Lower),
+    Attr::required(
+        "protocol",
+        Type::String,
+        "Protocol",
+        "`tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `-1` (all traffic; Terraform's `all` too).",
+    )
+    .folded(Case::Lower),
+    Attr::required(
+        "cidr",
+        Type::AnyCidr,
+        "CidrBlock / Ipv6CidrBlock",
+        "The range the entry matches, IPv4 or IPv6 (Terraform's `cidr_block` or `ipv6_cidr_block`).",
+    ),
+    Attr::optional(
+        "from_port",
+        Type::Int,
+        "PortRange.From",
+        "First port, TCP and UDP only.",
+    )
+    .range(0, 65_535),
+    Attr::optional("to_port", Type::Int, "PortRange.To", "Last port, TCP and UDP only.").range(0, 65_535),
+    Attr::optional(
+        "icmp_type",
+        Type::Int,
+        "IcmpTypeCode.Type",
+        "The ICMP type, ICMP only (-1 for all).",
+    )
+    .range(-1, 255),
+    Attr::optional(
+        "icmp_code",
+        Type::Int,
+        "IcmpTypeCode.Code",
+        "The ICMP code, ICMP only (-1 for all).",
+    )
+    .range(-1, 255),
+];
+
+/// Terraform's `aws_default_network_acl`: the network ACL AWS makes with
+/// each VPC, taken over rather than created.
+const DEFAULT_NETWORK_ACL: KindSchema = KindSchema {
+    kind: Kind::DefaultNetworkAcl,
+    spelling: Spelling::Plain,
+    identity: "id",
+    // Another VPC is another ACL: this one is let go first.
+    replace: ReplaceOrder::DestroyBeforeCreate,
+    aws: "EC2 DescribeNetworkAcls (default) + CreateTags",
+    doc: "The network ACL AWS makes with a VPC, which every subnet without an ACL of its own uses, taken \
+          over rather than created (Terraform's `aws_default_network_acl`): berth tags it and makes its \
+          entries exactly the `ingress` and `egress` blocks (none: all traffic denied by the ACL's last \
+          entry, which cannot be changed). AWS's own entries allow all traffic in and out (rule 100); \
+          terraform-aws-modules/vpc restates them. Destroyed, berth lets it go: its berth tags are \
+          removed and its entries left as they are; the ACL goes with its VPC.",
+    attrs: &[
+        Attr::required(
+            "vpc",
+            Type::Ref(Kind::Vpc),
+            "VpcId",
+            "The VPC whose default network ACL this is (Terraform's `default_network_acl_id = aws_vpc.NAME.default_network_acl_id`). One per VPC.",
+        )
+        .replaces(),
+        TAGS,
+        ID,
+        ARN,
+    ],
+    blocks: &[
+        Block {
+            spelling: Spelling::NetworkAclEntry,
+            ..block(
+                "ingress",
+                NETWORK_ACL_ENTRY_ATTRS,
+                "CreateNetworkAclEntry (Egress false)",
+                "An inbound entry: `rule_no`, `action`, `protocol`, `cidr`, and ports for TCP and UDP.",
+            )
+        },
+        Block {
+            spelling: Spelling::NetworkAclEntry,
+            ..block(
+                "egress",
+                NETWORK_ACL_ENTRY_ATTRS,
+                "CreateNetworkAclEntry (Egress true)",
+                "An outbound entry, as an inbound one.",
+            )
+        },
+    ],
+};
+
 const RULE_ATTRS: &[Attr] = &[
     Attr::optional(
         "port",
@@ -4464,6 +4567,7 @@ pub(super) const ALL: &[KindSchema] = &[
     INTERNET_GATEWAY,
     ROUTE_TABLE,
     DEFAULT_ROUTE_TABLE,
+    DEFAULT_NETWORK_ACL,
     SECURITY_GROUP,
     SECURITY_GROUP_RULE,
     DEFAULT_SECURITY_GROUP,

@@ -71,6 +71,58 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::Certificate => alternative_names(body),
         Spelling::TaskDefinition => fargate_only(body),
         Spelling::EventTarget => ecs_settings_of_ecs_targets(body),
+        Spelling::NetworkAclEntry => network_acl_entry(body),
+    }
+}
+
+/// A network ACL entry as EC2 holds it: the protocol by name (`all` is
+/// `-1`), an IPv6 range in one text, a port range only for TCP and UDP
+/// and an ICMP type and code only for ICMP (EC2 ignores them otherwise).
+fn network_acl_entry(entry: &mut Attrs) {
+    let Some(protocol) = entry.get("protocol").and_then(Value::as_str) else {
+        return;
+    };
+    let protocol = protocol_name(protocol);
+    entry.insert("protocol".to_owned(), Value::from(protocol.as_str()));
+    canonical_ipv6(entry, "cidr");
+    let (ports, icmp) = match protocol.as_str() {
+        "tcp" | "udp" => (true, false),
+        "icmp" | "icmpv6" => (false, true),
+        _ => (false, false),
+    };
+    for (key, keep) in [
+        ("from_port", ports),
+        ("to_port", ports),
+        ("icmp_type", icmp),
+        ("icmp_code", icmp),
+    ] {
+        if !keep {
+            set(entry, key, Value::Null);
+        }
+    }
+}
+
+/// A protocol as berth writes it: a name where EC2 has one for the number
+/// (`6` is `tcp`), `-1` for all traffic (Terraform's `all`).
+fn protocol_name(p: &str) -> String {
+    if p.eq_ignore_ascii_case("all") {
+        return "-1".to_owned();
+    }
+    PROTOCOL_NAMES
+        .iter()
+        .find(|(number, _)| *number == p)
+        .map_or(p, |(_, name)| name)
+        .to_ascii_lowercase()
+}
+
+/// `key`'s IPv6 range in one text (`2001:DB8:0::/32` is `2001:db8::/32`).
+fn canonical_ipv6(body: &mut Attrs, key: &str) {
+    let ipv6 = body
+        .get(key)
+        .and_then(Value::as_str)
+        .and_then(|c| c.parse::<ipnet::Ipv6Net>().ok());
+    if let Some(net) = ipv6 {
+        body.insert(key.to_owned(), Value::String(net.to_string()));
     }
 }
 
@@ -324,25 +376,12 @@ fn role(r: &mut Attrs) {
 const PROTOCOL_NAMES: &[(&str, &str)] = &[("6", "tcp"), ("17", "udp"), ("1", "icmp"), ("58", "icmpv6")];
 
 fn security_group_rule(rule: &mut Attrs) {
-    let protocol = match rule.get("protocol").and_then(Value::as_str) {
-        // Terraform's `aws_security_group_rule` spelling of all traffic.
-        Some(p) if p.eq_ignore_ascii_case("all") => "-1".to_owned(),
-        Some(p) => PROTOCOL_NAMES
-            .iter()
-            .find(|(number, _)| *number == p)
-            .map_or(p, |(_, name)| name)
-            .to_owned(),
-        None => return,
+    // Terraform's `aws_security_group_rule` spells all traffic `all`.
+    let Some(protocol) = rule.get("protocol").and_then(Value::as_str).map(protocol_name) else {
+        return;
     };
     rule.insert("protocol".to_owned(), Value::from(protocol.as_str()));
-    // IPv6 in one text (`2001:DB8:0::/32` is `2001:db8::/32`).
-    let ipv6 = rule
-        .get("cidr")
-        .and_then(Value::as_str)
-        .and_then(|c| c.parse::<ipnet::Ipv6Net>().ok());
-    if let Some(net) = ipv6 {
-        rule.insert("cidr".to_owned(), Value::String(net.to_string()));
-    }
+    canonical_ipv6(rule, "cidr");
     let int = |key: &str| rule.get(key).and_then(Value::as_int);
     let (from, to) = match int("port") {
         Some(p) => (Some(p), Some(p)),

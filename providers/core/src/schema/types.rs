@@ -343,6 +343,9 @@ pub enum Spelling {
     /// An EventBridge target: a target without `task_definition` has no
     /// ECS settings (their defaults are not its values).
     EventTarget,
+    /// A network ACL entry: protocol numbers are names (`6` is `tcp`),
+    /// ports only for TCP and UDP, ICMP type and code only for ICMP.
+    NetworkAclEntry,
 }
 
 impl Block {
