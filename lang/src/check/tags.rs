@@ -46,7 +46,14 @@ pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     }
     let restricted = !matches!(
         r.kind(),
-        Kind::Vpc | Kind::Subnet | Kind::InternetGateway | Kind::RouteTable | Kind::SecurityGroup
+        Kind::Vpc
+            | Kind::Subnet
+            | Kind::InternetGateway
+            | Kind::RouteTable
+            | Kind::DefaultRouteTable
+            | Kind::SecurityGroup
+            | Kind::DefaultSecurityGroup
+            | Kind::DefaultNetworkAcl
     );
     for (key, value) in tags {
         if let Some(d) = key_problem(key, restricted, span) {

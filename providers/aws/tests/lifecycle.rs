@@ -483,6 +483,12 @@ async fn port_mappings_keep_their_order() {
 }
 
 #[tokio::test]
+async fn a_vpcs_default_parts_have_one_owner() {
+    let Some(env) = env().await else { return };
+    berth_test_support::taken_over::parts_have_one_owner(&env.provider, "parts", "other-parts").await;
+}
+
+#[tokio::test]
 async fn named_resources_keep_their_names() {
     let Some(env) = env().await else { return };
     let p = &env.provider;

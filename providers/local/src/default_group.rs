@@ -20,7 +20,7 @@ type Tags = std::collections::BTreeMap<String, String>;
 
 /// What a take-over refuses when another stack or address holds the group
 /// (or main route table) already: both would rewrite it on every apply.
-pub(crate) const TAKEN: &str = "DefaultGroupTaken";
+pub(crate) const TAKEN: &str = "AlreadyTakenOver";
 
 /// Takes over the default group of `attrs`' VPC: returns its key (id).
 pub(crate) fn create(sim: &mut Sim, mut attrs: Attrs, tags: Tags) -> Result<String, ProviderError> {
@@ -85,7 +85,7 @@ pub(crate) fn go_with(sim: &mut Sim, vpc: &str) {
     }
 }
 
-/// Refuses (DefaultGroupTaken) to take over the record `key`, the VPC
+/// Refuses (AlreadyTakenOver) to take over the record `key`, the VPC
 /// `vpc`'s `what`, for `tags`' stack and address when another holds it.
 pub(crate) fn refuse_taken(
     sim: &Sim,

@@ -441,6 +441,13 @@ async fn respelled_stacks_read_back_unchanged() {
 }
 
 #[tokio::test]
+async fn a_vpcs_default_parts_have_one_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    berth_test_support::taken_over::parts_have_one_owner(&cloud, "parts", "other-parts").await;
+}
+
+#[tokio::test]
 async fn named_resources_keep_their_names() {
     let dir = tempfile::tempdir().unwrap();
     let cloud = open(&dir);

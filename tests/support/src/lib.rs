@@ -11,6 +11,7 @@ pub mod named;
 pub mod proxy;
 pub mod respell;
 pub mod stack;
+pub mod taken_over;
 
 use std::io::{BufRead, BufReader};
 use std::net::Shutdown;

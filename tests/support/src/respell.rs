@@ -259,11 +259,13 @@ fn int(body: &Attrs, key: &str) -> Option<i64> {
     body.get(key).and_then(Value::as_int)
 }
 
-fn rule(r: &mut Attrs, rng: &mut Rng) {
-    let protocol = r
+/// A rule's or entry's protocol by its number, as EC2 answers it, now and
+/// then; returns the protocol as written (lower case).
+fn protocol_by_number(body: &mut Attrs, default: &str, rng: &mut Rng) -> String {
+    let protocol = body
         .get("protocol")
         .and_then(Value::as_str)
-        .unwrap_or("tcp")
+        .unwrap_or(default)
         .to_ascii_lowercase();
     let number = match protocol.as_str() {
         "tcp" => Some("6"),
@@ -272,8 +274,13 @@ fn rule(r: &mut Attrs, rng: &mut Rng) {
         _ => None,
     };
     if let Some(number) = number.filter(|_| rng.bool()) {
-        r.insert("protocol".to_owned(), Value::from(number));
+        body.insert("protocol".to_owned(), Value::from(number));
     }
+    protocol
+}
+
+fn rule(r: &mut Attrs, rng: &mut Rng) {
+    let protocol = protocol_by_number(r, "tcp", rng);
     let ports = (int(r, "port"), int(r, "from_port"), int(r, "to_port"));
     let (from, to) = match (protocol.as_str(), ports) {
         ("tcp" | "udp", (Some(p), _, _)) if rng.bool() => (p, p),
@@ -289,20 +296,7 @@ fn rule(r: &mut Attrs, rng: &mut Rng) {
 /// A network ACL entry as EC2 answers it (the protocol's number) or as
 /// Terraform writes it (`from_port = 0`, `to_port = 0` on all traffic).
 fn acl_entry(e: &mut Attrs, rng: &mut Rng) {
-    let protocol = e
-        .get("protocol")
-        .and_then(Value::as_str)
-        .unwrap_or("-1")
-        .to_owned();
-    let number = match protocol.as_str() {
-        "tcp" => Some("6"),
-        "udp" => Some("17"),
-        "icmp" => Some("1"),
-        _ => None,
-    };
-    if let Some(number) = number.filter(|_| rng.bool()) {
-        e.insert("protocol".to_owned(), Value::from(number));
-    }
+    let protocol = protocol_by_number(e, "-1", rng);
     if protocol == "-1" && rng.bool() {
         e.insert("from_port".to_owned(), Value::Int(0));
         e.insert("to_port".to_owned(), Value::Int(0));

@@ -15,7 +15,7 @@ use aws_sdk_ec2::types::{Filter, IcmpTypeCode, NetworkAcl, NetworkAclEntry, Port
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value, schema};
 
 use super::{SERVICE, arn, pairs, scope_filter, take_over};
-use crate::attrs::{attrs, blocks_of, create_tags, int_of, resource, str_of, user_tags};
+use crate::attrs::{attrs, blocks_of, int_of, resource, str_of, user_tags};
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
 
@@ -39,8 +39,13 @@ pub(super) async fn take(
     let vpc = str_of(a, "vpc").unwrap_or_default();
     let acl = find(p, vpc).await?;
     let id = acl.network_acl_id().unwrap_or_default().to_owned();
-    take_over::refuse_taken(stack, address, acl.tags(), &id, vpc, "default network ACL")?;
-    take_over::set_tags(p, &id, acl.tags(), &create_tags(stack, address, a)).await?;
+    take_over::claim(
+        p,
+        (stack, address, a),
+        (&id, vpc, "default network ACL"),
+        acl.tags(),
+    )
+    .await?;
     sync_entries(p, &acl, a).await?;
     let arn = arn(p, p.partition().await, acl.owner_id(), "network-acl", &id);
     Ok(attrs([("id", Value::String(id)), ("arn", arn)]))
@@ -166,9 +171,10 @@ async fn send(
         true => (None, Some(cidr.to_owned())),
         false => (Some(cidr.to_owned()), None),
     };
-    if call == "CreateNetworkAclEntry" {
-        p.call_repeatable(SERVICE, call, &["NetworkAclEntryAlreadyExists"], || {
-            ec2.create_network_acl_entry()
+    // The two calls take the same fields through builders of two types.
+    macro_rules! entry {
+        ($request:expr) => {
+            $request
                 .network_acl_id(id)
                 .egress(egress)
                 .rule_number(number)
@@ -179,23 +185,16 @@ async fn send(
                 .set_port_range(ports.clone())
                 .set_icmp_type_code(icmp.clone())
                 .send()
+        };
+    }
+    if call == "CreateNetworkAclEntry" {
+        p.call_repeatable(SERVICE, call, &["NetworkAclEntryAlreadyExists"], || {
+            entry!(ec2.create_network_acl_entry())
         })
         .await?;
     } else {
-        p.call(SERVICE, call, || {
-            ec2.replace_network_acl_entry()
-                .network_acl_id(id)
-                .egress(egress)
-                .rule_number(number)
-                .protocol(protocol)
-                .rule_action(action.clone())
-                .set_cidr_block(v4.clone())
-                .set_ipv6_cidr_block(v6.clone())
-                .set_port_range(ports.clone())
-                .set_icmp_type_code(icmp.clone())
-                .send()
-        })
-        .await?;
+        p.call(SERVICE, call, || entry!(ec2.replace_network_acl_entry()))
+            .await?;
     }
     Ok(())
 }

@@ -14,10 +14,10 @@ use berth_provider::{Address, Attrs, ProviderError, Value};
 
 use super::{SERVICE, arn, security_group, take_over};
 use crate::AwsProvider;
-use crate::attrs::{attrs, create_tags, str_of};
+use crate::attrs::{attrs, str_of};
 
 /// The name AWS gives every VPC's default group.
-pub(super) const NAME: &str = "default";
+const NAME: &str = "default";
 
 /// Takes over the default group of `a`'s VPC for `address`: returns its
 /// id and ARN.
@@ -30,8 +30,13 @@ pub(super) async fn take(
     let vpc = str_of(a, "vpc").unwrap_or_default();
     let group = find(p, vpc).await?;
     let id = group.group_id().unwrap_or_default().to_owned();
-    take_over::refuse_taken(stack, address, group.tags(), &id, vpc, "default security group")?;
-    take_over::set_tags(p, &id, group.tags(), &create_tags(stack, address, a)).await?;
+    take_over::claim(
+        p,
+        (stack, address, a),
+        (&id, vpc, "default security group"),
+        group.tags(),
+    )
+    .await?;
     security_group::sync_rules(p, &group, a, false).await?;
     let arn = match group.security_group_arn() {
         Some(arn) => Value::from(arn),

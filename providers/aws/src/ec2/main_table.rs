@@ -13,7 +13,7 @@ use berth_provider::{Address, Attrs, ProviderError, Value};
 
 use super::{SERVICE, route_table, take_over};
 use crate::AwsProvider;
-use crate::attrs::{attrs, create_tags, str_of};
+use crate::attrs::{attrs, str_of};
 
 /// Takes over the main route table of `a`'s VPC for `address`: returns
 /// its id.
@@ -26,8 +26,13 @@ pub(super) async fn take(
     let vpc = str_of(a, "vpc").unwrap_or_default();
     let table = find(p, vpc).await?;
     let id = table.route_table_id().unwrap_or_default().to_owned();
-    take_over::refuse_taken(stack, address, table.tags(), &id, vpc, "main route table")?;
-    take_over::set_tags(p, &id, table.tags(), &create_tags(stack, address, a)).await?;
+    take_over::claim(
+        p,
+        (stack, address, a),
+        (&id, vpc, "main route table"),
+        table.tags(),
+    )
+    .await?;
     route_table::sync_routes(p, &table, a).await?;
     Ok(attrs([("id", Value::String(id))]))
 }

@@ -314,11 +314,11 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
     Ok(tables
         .iter()
         .filter_map(|t| {
-            let kind = match is_main(t) {
-                true => Kind::DefaultRouteTable,
-                false => Kind::RouteTable,
-            };
-            let address = scope.address(kind, pairs(t.tags()))?;
+            // By its tags: a table of the stack made main by hand stays a
+            // route table.
+            let address = scope
+                .address(Kind::RouteTable, pairs(t.tags()))
+                .or_else(|| scope.address(Kind::DefaultRouteTable, pairs(t.tags())))?;
             let id = t.route_table_id()?.to_owned();
             let routes = live_routes(t)
                 .into_iter()

@@ -504,11 +504,9 @@ pub(super) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
     Ok(groups
         .iter()
         .filter_map(|g| {
-            let kind = match g.group_name() {
-                Some(super::default_group::NAME) => Kind::DefaultSecurityGroup,
-                _ => Kind::SecurityGroup,
-            };
-            let address = scope.address(kind, pairs(g.tags()))?;
+            let address = scope
+                .address(Kind::SecurityGroup, pairs(g.tags()))
+                .or_else(|| scope.address(Kind::DefaultSecurityGroup, pairs(g.tags())))?;
             let id = g.group_id()?.to_owned();
             let arn = match g.security_group_arn() {
                 Some(arn) => Value::from(arn),

@@ -1,24 +1,24 @@
 //! What taking over a part AWS makes with a VPC (its default security
-//! group, its main route table) shares: refusing one another stack or
+//! group, main route table, default network ACL) shares: refusing one another stack or
 //! address holds, setting exactly the configuration's tags, and letting
 //! go by removing berth's tags.
 
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::Tag;
-use berth_provider::{ADDRESS_TAG, Address, ProviderError, STACK_TAG};
+use berth_provider::{ADDRESS_TAG, Address, Attrs, ProviderError, STACK_TAG};
 
 use super::{SERVICE, ec2_tags, pairs};
 use crate::AwsProvider;
-use crate::attrs::owned;
+use crate::attrs::{create_tags, owned};
 
 /// What a take-over refuses when another stack or address holds the part
 /// already: both would rewrite it on every apply.
-const TAKEN: &str = "DefaultGroupTaken";
+const TAKEN: &str = "AlreadyTakenOver";
 
 /// Refuses to take over `id`, `vpc`'s `what`, holding `held` tags, for
 /// `stack`'s `address` when another stack or address holds it.
-pub(super) fn refuse_taken(
+fn refuse_taken(
     stack: &str,
     address: &Address,
     held: &[Tag],
@@ -44,9 +44,22 @@ pub(super) fn refuse_taken(
     ))
 }
 
+/// Claims the part `id` of `vpc` (its `what`), holding `held` tags, for
+/// `stack`'s `address` with the configuration `a`: refused when another
+/// holds it, else tagged with exactly berth's tags and `a`'s.
+pub(super) async fn claim(
+    p: &AwsProvider,
+    (stack, address, a): (&str, &Address, &Attrs),
+    (id, vpc, what): (&str, &str, &str),
+    held: &[Tag],
+) -> Result<(), ProviderError> {
+    refuse_taken(stack, address, held, id, vpc, what)?;
+    set_tags(p, id, held, &create_tags(stack, address, a)).await
+}
+
 /// CreateTags of `tags`, then DeleteTags of the user's tags `held` that
 /// `tags` lacks: a part let go by another stack keeps its tags.
-pub(super) async fn set_tags(
+async fn set_tags(
     p: &AwsProvider,
     id: &str,
     held: &[Tag],
