@@ -177,6 +177,14 @@ fn a_default_group_left_out_of_the_configuration_is_let_go_with_its_rules() {
             "{}",
             plan.stdout
         );
+        // Its rules show unmarked: they stay (the app group's own rule,
+        // removed from it, is the one `- ingress`).
+        assert!(
+            plan.stdout.contains("# berth's tags go; its rules stay"),
+            "{}",
+            plan.stdout
+        );
+        assert_eq!(plan.stdout.matches("- ingress {").count(), 1, "{}", plan.stdout);
         cloud.converges(dir, "the default group let go");
         // The rule from itself and the egress rule stay; the one naming
         // the app's group went, so that group can be deleted.

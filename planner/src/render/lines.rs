@@ -11,7 +11,7 @@ use berth_provider::Value;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
 use super::value::{PLine, Shape, inline, is_blocks, is_long, mask, pretty};
-use crate::plan::{AttrChange, ResourceChange};
+use crate::plan::{Action, AttrChange, ResourceChange};
 
 /// The note after a line whose change forces replacement.
 pub(crate) const FORCES_REPLACEMENT: &str = "# forces replacement";
@@ -80,7 +80,14 @@ impl Line {
 /// The body lines of one resource's change, attribute by attribute in plan
 /// order.
 pub(crate) fn body(rc: &ResourceChange) -> Vec<Line> {
-    rc.changes.iter().flat_map(attribute).collect()
+    let mut lines: Vec<Line> = rc.changes.iter().flat_map(attribute).collect();
+    // A part AWS made with its VPC, let go: what it holds stays.
+    if rc.action == Action::Delete && rc.address.kind.taken_over() {
+        for line in &mut lines {
+            line.mark = Mark::Context;
+        }
+    }
+    lines
 }
 
 /// The lines of one attribute's change.

@@ -95,6 +95,21 @@ fn heading(rc: &crate::plan::ResourceChange) -> String {
     }
 }
 
+/// What letting go of a part AWS made with its VPC keeps: the plan shows
+/// its settings unmarked, as they stay.
+fn let_go_note(rc: &crate::plan::ResourceChange) -> Option<&'static str> {
+    if rc.action != Action::Delete || !rc.address.kind.taken_over() {
+        return None;
+    }
+    Some(match rc.address.kind {
+        berth_provider::Kind::DefaultSecurityGroup => {
+            "berth's tags go; its rules stay, except those naming other groups (revoked, so those groups can be deleted)"
+        }
+        berth_provider::Kind::DefaultRouteTable => "berth's tags go; its routes stay",
+        _ => "berth's tags go; its entries stay",
+    })
+}
+
 fn phrase(kind: berth_provider::Kind, action: Action) -> &'static str {
     match action {
         Action::Create if kind.taken_over() => "will be taken over (AWS made it with its VPC)",

@@ -69,6 +69,9 @@ pub(crate) fn resource(rc: &ResourceChange, paint: Paint) -> Vec<(Mark, String)>
             format!("  # {}", super::duplicate_note(&rc.address, d)),
         ));
     }
+    if let Some(note) = super::let_go_note(rc) {
+        out.push((Mark::Context, format!("  # {note}")));
+    }
     let header = format!(
         "{} {}",
         paint.symbol(&format!("{:>3}", symbol(rc.action))),
