@@ -65,6 +65,7 @@ macro_rules! cases {
 cases!(
     terraform_default_egress,
     terraform_default_security_group,
+    terraform_vpc_part_ids,
     rule_ports_and_protocols,
     port_mapping_blocks,
     container_cpu_zero,

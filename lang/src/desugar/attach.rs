@@ -74,6 +74,24 @@ const QUEUE: &[&str] = &["queue_url", "queue"];
 /// Terraform's name of the file system an EFS attachment names.
 const FILE_SYSTEM: &[&str] = &["file_system_id", "file_system"];
 
+/// Terraform's `aws_route` as a `route` block of its table.
+const ROUTE: Into = Into::Block {
+    own_name: None,
+    block: "route",
+    renames: &[
+        ("destination_cidr_block", "cidr"),
+        ("cidr", "cidr"),
+        ("gateway_id", "gateway"),
+        ("gateway", "gateway"),
+        ("nat_gateway_id", "nat_gateway"),
+        ("nat_gateway", "nat_gateway"),
+        ("transit_gateway_id", "transit_gateway"),
+        ("transit_gateway", "transit_gateway"),
+        ("vpc_peering_connection_id", "peering_connection"),
+        ("peering_connection", "peering_connection"),
+    ],
+};
+
 const ATTACHMENTS: &[Attachment] = &[
     Attachment {
         kinds: &["route_table_association"],
@@ -88,22 +106,15 @@ const ATTACHMENTS: &[Attachment] = &[
         kinds: &["route"],
         parent: "route_table",
         by: ROUTE_TABLE,
-        into: Into::Block {
-            own_name: None,
-            block: "route",
-            renames: &[
-                ("destination_cidr_block", "cidr"),
-                ("cidr", "cidr"),
-                ("gateway_id", "gateway"),
-                ("gateway", "gateway"),
-                ("nat_gateway_id", "nat_gateway"),
-                ("nat_gateway", "nat_gateway"),
-                ("transit_gateway_id", "transit_gateway"),
-                ("transit_gateway", "transit_gateway"),
-                ("vpc_peering_connection_id", "peering_connection"),
-                ("peering_connection", "peering_connection"),
-            ],
-        },
+        into: ROUTE,
+    },
+    // A route on the VPC's main table (`aws_vpc.NAME.main_route_table_id`,
+    // read as the block taking it over).
+    Attachment {
+        kinds: &["route"],
+        parent: "default_route_table",
+        by: ROUTE_TABLE,
+        into: ROUTE,
     },
     Attachment {
         kinds: &["iam_role_policy_attachment", "role_policy_attachment"],
@@ -400,10 +411,7 @@ pub(super) fn fold(
     let mut taken = Vec::new();
     for (_, file) in files.iter_mut() {
         for block in std::mem::take(&mut file.blocks) {
-            match ATTACHMENTS
-                .iter()
-                .find(|a| a.kinds.contains(&block.kind.name.as_str()))
-            {
+            match spec_of(&block) {
                 Some(spec) => {
                     if let Some(t) = take(spec, block, &parents, complete, diags) {
                         taken.push(t);
@@ -435,6 +443,24 @@ pub(super) fn fold(
         }
     }
     folded
+}
+
+/// The attachment `block` is: of its kind, the one whose parent its
+/// setting naming the parent names (a route's table or main table), else
+/// the first.
+fn spec_of(block: &Block) -> Option<&'static Attachment> {
+    let mut specs = ATTACHMENTS
+        .iter()
+        .filter(|a| a.kinds.contains(&block.kind.name.as_str()))
+        .peekable();
+    let first = *specs.peek()?;
+    let names = |spec: &Attachment| {
+        block.body.iter().any(|item| {
+            matches!(item, Item::Attribute(a)
+                if spec.by.contains(&a.name.name.as_str()) && parent_of(spec.parent, &a.value).is_some())
+        })
+    };
+    Some(specs.find(|s| names(s)).unwrap_or(first))
 }
 
 /// Every resource of `files` that may be a parent, by kind and name: its
@@ -501,14 +527,9 @@ fn take(
     let parent = parent_of(spec.parent, &by.value)
         .filter(|p| !complete || parents.contains_key(&(spec.parent.to_owned(), p.name.clone())));
     let Some(parent) = parent else {
-        if is_main_route_table(&by.value) {
-            diags.push(
-                Diagnostic::error(CODE, "berth does not write a VPC's main route table", by.value.span)
-                    .label("the table AWS made with the VPC")
-                    .help(format!(
-                        "declare `route_table NAME {{ vpc = ... }}` with this `{kind}` on it and the subnets it serves in `subnets`; the main table stays as AWS made it"
-                    )),
-            );
+        // Left out by an earlier rewrite that said why (a VPC's part no
+        // block takes over).
+        if matches!(by.value.kind, ExprKind::Null) {
             return None;
         }
         if complete {
@@ -535,12 +556,6 @@ fn take(
         parent,
         by,
     })
-}
-
-/// Terraform's `aws_vpc.NAME.main_route_table_id`.
-fn is_main_route_table(e: &Expr) -> bool {
-    matches!(&e.kind, ExprKind::Traversal(t)
-        if t.root.name == "vpc" && matches!(t.steps.last(), Some(Step::Attr(a)) if a.name == "main_route_table_id"))
 }
 
 /// `KIND.NAME`, `KIND.NAME.ATTR`, `KIND.NAME[KEY].ATTR`,
@@ -1779,12 +1794,20 @@ role with {
     }
 
     #[test]
-    fn a_route_on_the_vpcs_main_table_is_named() {
+    fn a_route_on_the_vpcs_main_table_is_one_of_the_block_taking_it_over() {
+        let route = "route r {\n  route_table_id = vpc.main.main_route_table_id\n  destination_cidr_block = \"0.0.0.0/0\"\n  gateway_id = internet_gateway.gw.id\n}\n";
         assert_eq!(
-            errors(
-                "route r {\n  route_table_id = vpc.main.main_route_table_id\n  destination_cidr_block = \"0.0.0.0/0\"\n  gateway_id = internet_gateway.gw.id\n}\n"
-            ),
-            ["berth does not write a VPC's main route table"]
+            errors(route),
+            ["`vpc.main.main_route_table_id` is read from a `default_route_table` block"]
+        );
+        let taken = format!("default_route_table main {{ vpc = vpc.main }}\n{route}");
+        assert_eq!(errors(&taken), Vec::<String>::new());
+        let folded = resources(&taken);
+        assert_eq!(
+            folded["default_route_table.main"],
+            resources(
+                "default_route_table main {\n  vpc = vpc.main\n  route {\n    cidr = \"0.0.0.0/0\"\n    gateway = internet_gateway.gw.id\n  }\n}\n"
+            )["default_route_table.main"]
         );
     }
 

@@ -105,6 +105,7 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
 fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: &mut Vec<Diagnostic>) {
     policy_document::fold(files, diags);
     template_file::fold(files, diags);
+    vpc_parts::fold(files, complete, diags);
     let mut folded = autoscaling::fold(files, complete, diags);
     folded.extend(attach::fold(files, sources, complete, diags));
     if !folded.is_empty() {
