@@ -1,9 +1,11 @@
 //! A VPC's default security group, taken over (`default_security_group`).
 //!
 //! AWS makes one with every VPC and deletes it with the VPC; nobody else
-//! can. The simulation records it only once a stack takes it over, at the
-//! id [`ids::default_security_group_id`] gives the VPC, with AWS's default
-//! rules (all traffic from the group itself in, everything out) until then.
+//! can. The simulation records it with the VPC (untagged, at the id
+//! [`ids::default_security_group_id`] gives the VPC, with AWS's default
+//! rules: all traffic from the group itself in, everything out), so
+//! lookups and settings find it as AWS's; a VPC of an older file gets its
+//! record when a stack takes the group over.
 //! Taking over tags it and makes its rules the declared ones; letting go
 //! removes berth's tags and leaves its rules and the user's tags as they
 //! are, but for the rules naming other groups.
@@ -76,6 +78,30 @@ pub(crate) fn delete(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     untag(sim, key);
     Ok(())
 }
+
+/// Records the default group AWS makes with the new VPC `vpc`.
+pub(crate) fn made_with(sim: &mut Sim, vpc: &str) {
+    let key = ids::default_security_group_id(vpc);
+    let mut attrs = aws_defaults(&key);
+    attrs.insert("vpc".to_owned(), Value::from(vpc));
+    attrs.insert("id".to_owned(), Value::String(key.clone()));
+    let arn = sim.arn("ec2", &format!("security-group/{key}"));
+    attrs.insert("arn".to_owned(), Value::String(arn));
+    sim.insert(&key, Kind::DefaultSecurityGroup, Tags::new(), attrs, false);
+}
+
+/// The default groups of the account's VPCs, each with its name
+/// (`default`), as DescribeSecurityGroups lists them.
+pub(crate) fn listed<'s>(sim: &'s Sim) -> impl Iterator<Item = crate::model::Record> + 's {
+    sim.all(Kind::DefaultSecurityGroup).map(|(_, rec)| {
+        let mut rec = rec.clone();
+        rec.attrs.insert("name".to_owned(), Value::from(NAME));
+        rec
+    })
+}
+
+/// The name AWS gives every VPC's default group.
+const NAME: &str = "default";
 
 /// Removes the default group of the VPC `vpc` (deleted with it).
 pub(crate) fn go_with(sim: &mut Sim, vpc: &str) {

@@ -59,6 +59,9 @@ pub(crate) fn create(
             if !bool_of(&attrs, "dns_support") {
                 sim.call("ModifyVpcAttribute");
             }
+            sim.insert(&id, kind, tags, attrs, false);
+            crate::default_group::made_with(sim, &id);
+            return Ok(id);
         }
         Kind::Subnet if bool_of(&attrs, "public") => sim.call("ModifySubnetAttribute"),
         Kind::InternetGateway => {

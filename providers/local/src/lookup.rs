@@ -49,7 +49,16 @@ pub fn find(sim: &mut Sim, query: &Query) -> Matches {
         DataKind::Subnet | DataKind::Subnets => {
             ec2(sim, Kind::Subnet, filters, &["id", "cidr", "zone", "vpc"])
         }
-        DataKind::SecurityGroup => ec2(sim, Kind::SecurityGroup, filters, &["id", "name", "vpc"]),
+        DataKind::SecurityGroup => {
+            let fields = ["id", "name", "vpc"];
+            let mut found = ec2(sim, Kind::SecurityGroup, filters, &fields);
+            found.extend(
+                crate::default_group::listed(sim)
+                    .filter(|rec| ec2_matches(rec, filters))
+                    .map(|rec| pick(&rec.read_attrs(), &fields)),
+            );
+            found
+        }
         DataKind::Certificate => certificates(sim, filters),
         DataKind::HostedZone => hosted_zones(sim, filters),
         DataKind::PrefixList => prefix_lists(sim, filters),
