@@ -186,7 +186,7 @@ async fn listener(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError
 
 /// EC2 filters for what EC2 can filter on; the address is matched after.
 fn ec2_filters(f: &Filters, id_filter: &str, extra: &[(&str, &Option<String>)]) -> Vec<Filter> {
-    let one = |name: &str, value: &str| Filter::builder().name(name).values(value).build();
+    let one = crate::ec2::filter;
     let mut out = Vec::new();
     out.extend(f.id.as_deref().map(|id| one(id_filter, id)));
     for (name, value) in extra {

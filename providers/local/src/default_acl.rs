@@ -56,14 +56,6 @@ pub(crate) fn delete(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     Ok(())
 }
 
-/// Removes the default network ACL of the VPC `vpc` (deleted with it).
-pub(crate) fn go_with(sim: &mut Sim, vpc: &str) {
-    let key = ids::default_network_acl_id(vpc);
-    if sim.rec(&key).is_some() {
-        sim.remove(&key);
-    }
-}
-
 /// AWS's entries of a new VPC's default ACL: all traffic in and out.
 fn aws_defaults() -> Attrs {
     let all = Value::List(vec![Value::Map(Attrs::from([

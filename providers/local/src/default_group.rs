@@ -103,14 +103,6 @@ pub(crate) fn listed<'s>(sim: &'s Sim) -> impl Iterator<Item = crate::model::Rec
 /// The name AWS gives every VPC's default group.
 const NAME: &str = "default";
 
-/// Removes the default group of the VPC `vpc` (deleted with it).
-pub(crate) fn go_with(sim: &mut Sim, vpc: &str) {
-    let key = ids::default_security_group_id(vpc);
-    if sim.rec(&key).is_some() {
-        sim.remove(&key);
-    }
-}
-
 /// Refuses (AlreadyTakenOver) to take over the record `key`, the VPC
 /// `vpc`'s `what`, for `tags`' stack and address when another holds it.
 pub(crate) fn refuse_taken(

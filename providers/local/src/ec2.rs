@@ -349,9 +349,17 @@ fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
         ));
     }
     crate::flow_logs::go_with(sim, key);
-    crate::default_group::go_with(sim, key);
-    crate::main_table::go_with(sim, key);
-    crate::default_acl::go_with(sim, key);
+    // The parts AWS made with it (default group, main table, default ACL).
+    let parts: Vec<String> = sim
+        .st
+        .resources
+        .iter()
+        .filter(|(_, r)| r.kind.taken_over() && str_of(&r.attrs, "vpc") == Some(key))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for part in parts {
+        sim.remove(&part);
+    }
     sim.remove(key);
     Ok(())
 }

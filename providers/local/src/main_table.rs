@@ -47,14 +47,6 @@ pub(crate) fn delete(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     Ok(())
 }
 
-/// Removes the main route table of the VPC `vpc` (deleted with it).
-pub(crate) fn go_with(sim: &mut Sim, vpc: &str) {
-    let key = ids::main_route_table_id(vpc);
-    if sim.rec(&key).is_some() {
-        sim.remove(&key);
-    }
-}
-
 /// Counts CreateRoute, ReplaceRoute and DeleteRoute going from `old`'s
 /// routes to `new`'s, by destination, as the AWS adapter sends them.
 fn count_route_calls(sim: &mut Sim, old: &Attrs, new: &Attrs) {

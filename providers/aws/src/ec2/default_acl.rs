@@ -11,10 +11,10 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_ec2::types::{Filter, IcmpTypeCode, NetworkAcl, NetworkAclEntry, PortRange, RuleAction};
+use aws_sdk_ec2::types::{IcmpTypeCode, NetworkAcl, NetworkAclEntry, PortRange, RuleAction};
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value, schema};
 
-use super::{SERVICE, arn, pairs, scope_filter, take_over};
+use super::{SERVICE, arn, filter, pairs, scope_filter, take_over};
 use crate::attrs::{attrs, blocks_of, int_of, resource, str_of, user_tags};
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
@@ -24,9 +24,6 @@ use crate::{AwsProvider, paginate};
 const LAST: i32 = 32_767;
 
 const GONE: &[&str] = &["InvalidNetworkAclID.NotFound"];
-
-/// Protocol names berth writes, and the numbers EC2 takes.
-const NUMBERS: [(&str, &str); 4] = [("tcp", "6"), ("udp", "17"), ("icmp", "1"), ("icmpv6", "58")];
 
 /// Takes over the default network ACL of `a`'s VPC for `address`: returns
 /// its id and ARN.
@@ -152,10 +149,11 @@ async fn send(
         .and_then(|n| i32::try_from(n).ok())
         .unwrap_or_default();
     let protocol = str_of(entry, "protocol").unwrap_or("-1");
-    let protocol = NUMBERS
+    // EC2 takes an entry's protocol by number.
+    let protocol = schema::PROTOCOL_NAMES
         .iter()
-        .find(|(name, _)| *name == protocol)
-        .map_or(protocol, |(_, number)| number);
+        .find(|(_, name)| *name == protocol)
+        .map_or(protocol, |(number, _)| number);
     let action = RuleAction::from(str_of(entry, "action").unwrap_or("allow"));
     let cidr = str_of(entry, "cidr").unwrap_or_default();
     let port = |k: &str| int_of(entry, k).and_then(|n| i32::try_from(n).ok());
@@ -270,7 +268,6 @@ async fn describe(p: &AwsProvider, id: &str) -> Result<Option<NetworkAcl>, Provi
 /// DescribeNetworkAcls: the default network ACL of `vpc`.
 async fn find(p: &AwsProvider, vpc: &str) -> Result<NetworkAcl, ProviderError> {
     let ec2 = &p.clients.ec2;
-    let filter = |name: &str, value: &str| Filter::builder().name(name).values(value).build();
     let out = p
         .call(SERVICE, "DescribeNetworkAcls", || {
             ec2.describe_network_acls()

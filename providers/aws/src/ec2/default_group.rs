@@ -9,10 +9,10 @@
 //! other groups (which would keep them from being deleted). It reads with the
 //! stack's other groups (one DescribeSecurityGroups on the stack's tag).
 
-use aws_sdk_ec2::types::{Filter, SecurityGroup};
+use aws_sdk_ec2::types::SecurityGroup;
 use berth_provider::{Address, Attrs, ProviderError, Value};
 
-use super::{SERVICE, arn, security_group, take_over};
+use super::{SERVICE, arn, filter, security_group, take_over};
 use crate::AwsProvider;
 use crate::attrs::{attrs, str_of};
 
@@ -47,13 +47,7 @@ pub(super) async fn take(
 
 /// Makes the rules of the group `id` the declared ones of `new`.
 pub(super) async fn update(p: &AwsProvider, id: &str, new: &Attrs) -> Result<(), ProviderError> {
-    let Some(group) = security_group::describe(p, id).await? else {
-        return Err(ProviderError::permanent(
-            "DescribeSecurityGroups",
-            "InvalidGroup.NotFound",
-            format!("The security group '{id}' does not exist"),
-        ));
-    };
+    let group = security_group::need_group(p, id).await?;
     security_group::sync_rules(p, &group, new, false).await
 }
 
@@ -84,7 +78,6 @@ pub(super) async fn let_go(p: &AwsProvider, id: &str) -> Result<(), ProviderErro
 /// DescribeSecurityGroups: the default group of `vpc`.
 async fn find(p: &AwsProvider, vpc: &str) -> Result<SecurityGroup, ProviderError> {
     let ec2 = &p.clients.ec2;
-    let filter = |name: &str, value: &str| Filter::builder().name(name).values(value).build();
     let out = p
         .call(SERVICE, "DescribeSecurityGroups", || {
             ec2.describe_security_groups()

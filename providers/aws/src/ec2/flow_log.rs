@@ -10,7 +10,8 @@ use aws_sdk_ec2::types::{
 use berth_provider::{ADDRESS_TAG, Attrs, Kind, ProviderError, Resource, Value};
 
 use super::{
-    SERVICE, finish, identity, need, pairs, scope_filter, settled, stack_filter, tag_spec, update_tags,
+    SERVICE, filter, finish, identity, need, pairs, scope_filter, settled, stack_filter, tag_spec,
+    update_tags,
 };
 use crate::attrs::{attrs, complete, create_tags, i32_of, keep, opt_str, resource, str_of, user_tags};
 use crate::scope::Scope;
@@ -104,8 +105,10 @@ pub(crate) async fn create(
     // Read back what AWS settled (the log group's name or ARN, the
     // default record format); one EC2 does not list yet leaves them to
     // the next read, which the plan takes as AWS's choice either way.
-    let filter = Filter::builder().name("flow-log-id").values(&id).build();
-    let live = describe(p, filter).await?.first().and_then(decode);
+    let live = describe(p, filter("flow-log-id", &id))
+        .await?
+        .first()
+        .and_then(decode);
     let computed = settled(id, &a, live, &CHOSEN);
     Ok(finish(desired, a, computed))
 }
@@ -124,13 +127,8 @@ async fn made_unanswered(
         .call(SERVICE, DESCRIBE, || {
             ec2.describe_flow_logs()
                 .filter(stack_filter(stack))
-                .filter(
-                    Filter::builder()
-                        .name(format!("tag:{ADDRESS_TAG}"))
-                        .values(&address)
-                        .build(),
-                )
-                .filter(Filter::builder().name("resource-id").values(watched).build())
+                .filter(filter(&format!("tag:{ADDRESS_TAG}"), &address))
+                .filter(filter("resource-id", watched))
                 .send()
         })
         .await?;

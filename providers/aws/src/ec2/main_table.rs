@@ -8,10 +8,10 @@
 //! routes. It reads with the stack's route tables (one DescribeRouteTables
 //! on the stack's tag).
 
-use aws_sdk_ec2::types::{Filter, RouteTable};
+use aws_sdk_ec2::types::RouteTable;
 use berth_provider::{Address, Attrs, ProviderError, Value};
 
-use super::{SERVICE, route_table, take_over};
+use super::{SERVICE, filter, route_table, take_over};
 use crate::AwsProvider;
 use crate::attrs::{attrs, str_of};
 
@@ -51,7 +51,6 @@ pub(super) async fn let_go(p: &AwsProvider, id: &str) -> Result<(), ProviderErro
 /// DescribeRouteTables: the main route table of `vpc`.
 async fn find(p: &AwsProvider, vpc: &str) -> Result<RouteTable, ProviderError> {
     let ec2 = &p.clients.ec2;
-    let filter = |name: &str, value: &str| Filter::builder().name(name).values(value).build();
     let out = p
         .call(SERVICE, "DescribeRouteTables", || {
             ec2.describe_route_tables()

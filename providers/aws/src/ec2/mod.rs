@@ -89,16 +89,7 @@ pub(crate) async fn read_one(
 /// CreateTags: berth's tags on a resource it adopts.
 pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Result<(), ProviderError> {
     let id = identity(live)?;
-    let tags = ec2_tags(&adoption_tags(stack, &live.address));
-    let ec2 = &p.clients.ec2;
-    p.call(SERVICE, "CreateTags", || {
-        ec2.create_tags()
-            .resources(&id)
-            .set_tags(Some(tags.clone()))
-            .send()
-    })
-    .await?;
-    Ok(())
+    put_tags(p, &id, &adoption_tags(stack, &live.address)).await
 }
 
 /// DescribeAvailabilityZones: the region's zones (not Local or Wavelength
@@ -251,16 +242,18 @@ fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
 fn scope_filter(scope: &Scope<'_>, id_filter: &str) -> Filter {
     match scope {
         Scope::Stack(stack) => stack_filter(stack),
-        Scope::One(one) => Filter::builder().name(id_filter).values(&one.id).build(),
+        Scope::One(one) => filter(id_filter, &one.id),
     }
 }
 
 /// The filter selecting a stack's resources.
 fn stack_filter(stack: &str) -> Filter {
-    Filter::builder()
-        .name(format!("tag:{STACK_TAG}"))
-        .values(stack)
-        .build()
+    filter(&format!("tag:{STACK_TAG}"), stack)
+}
+
+/// The EC2 filter `name` = `value`.
+pub(crate) fn filter(name: &str, value: &str) -> Filter {
+    Filter::builder().name(name).values(value).build()
 }
 
 /// Key/value pairs of EC2 tags.
@@ -287,26 +280,45 @@ fn need(call: &str, id: Option<String>) -> Result<String, ProviderError> {
 /// CreateTags / DeleteTags for a change of the user's tags.
 async fn update_tags(p: &AwsProvider, id: &str, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
     let (set, removed) = tag_diff(old, new);
-    let ec2 = &p.clients.ec2;
     if !set.is_empty() {
-        let tags = ec2_tags(&set);
-        p.call(SERVICE, "CreateTags", || {
-            ec2.create_tags()
-                .resources(id)
-                .set_tags(Some(tags.clone()))
-                .send()
-        })
-        .await?;
+        put_tags(p, id, &set).await?;
     }
-    if !removed.is_empty() {
-        let tags: Vec<Tag> = removed.iter().map(|k| Tag::builder().key(k).build()).collect();
-        p.call(SERVICE, "DeleteTags", || {
-            ec2.delete_tags()
-                .resources(id)
-                .set_tags(Some(tags.clone()))
-                .send()
-        })
-        .await?;
+    remove_tags(p, id, removed.iter().map(String::as_str), &[]).await
+}
+
+/// CreateTags of `tags` on `id`.
+async fn put_tags(p: &AwsProvider, id: &str, tags: &BTreeMap<String, String>) -> Result<(), ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let tags = ec2_tags(tags);
+    p.call(SERVICE, "CreateTags", || {
+        ec2.create_tags()
+            .resources(id)
+            .set_tags(Some(tags.clone()))
+            .send()
+    })
+    .await?;
+    Ok(())
+}
+
+/// DeleteTags of the `keys` of `id` (none: no call); an answer with a
+/// code of `gone` (it went with its VPC) has nothing left to remove.
+async fn remove_tags<'k>(
+    p: &AwsProvider,
+    id: &str,
+    keys: impl IntoIterator<Item = &'k str>,
+    gone: &[&str],
+) -> Result<(), ProviderError> {
+    let tags: Vec<Tag> = keys.into_iter().map(|k| Tag::builder().key(k).build()).collect();
+    if tags.is_empty() {
+        return Ok(());
     }
+    let ec2 = &p.clients.ec2;
+    p.call_unless(SERVICE, "DeleteTags", gone, || {
+        ec2.delete_tags()
+            .resources(id)
+            .set_tags(Some(tags.clone()))
+            .send()
+    })
+    .await?;
     Ok(())
 }

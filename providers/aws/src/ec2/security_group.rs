@@ -264,6 +264,17 @@ async fn owner(p: &AwsProvider, id: &str) -> Result<Option<String>, ProviderErro
     Ok(describe(p, id).await?.and_then(|g| g.owner_id))
 }
 
+/// The group `id`, described now; an error when it is gone.
+pub(super) async fn need_group(p: &AwsProvider, id: &str) -> Result<SecurityGroup, ProviderError> {
+    describe(p, id).await?.ok_or_else(|| {
+        ProviderError::permanent(
+            "DescribeSecurityGroups",
+            "InvalidGroup.NotFound",
+            format!("The security group '{id}' does not exist"),
+        )
+    })
+}
+
 pub(super) async fn describe(p: &AwsProvider, id: &str) -> Result<Option<SecurityGroup>, ProviderError> {
     let ec2 = &p.clients.ec2;
     let out = p
@@ -343,13 +354,7 @@ pub(super) async fn update(
     _old: &Attrs,
     new: &Attrs,
 ) -> Result<(), ProviderError> {
-    let Some(group) = describe(p, id).await? else {
-        return Err(ProviderError::permanent(
-            "DescribeSecurityGroups",
-            "InvalidGroup.NotFound",
-            format!("The security group '{id}' does not exist"),
-        ));
-    };
+    let group = need_group(p, id).await?;
     let new = complete(Kind::SecurityGroup, new);
     sync_rules(p, &group, &new, keeps_default(&new)).await
 }

@@ -12,8 +12,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::{
-    Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, SecurityGroupRule, TagSpecification,
-    UserIdGroupPair,
+    IpPermission, IpRange, Ipv6Range, PrefixListId, SecurityGroupRule, TagSpecification, UserIdGroupPair,
 };
 use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, Resource, Value};
 
@@ -91,7 +90,7 @@ pub(super) async fn list(
     p.list(SERVICE, "DescribeSecurityGroupRules", || {
         let req = ec2.describe_security_group_rules();
         let req = match group {
-            Some(id) => req.filters(Filter::builder().name("group-id").values(id).build()),
+            Some(id) => req.filters(super::filter("group-id", id)),
             None => req,
         };
         paginate!(req, security_group_rules)

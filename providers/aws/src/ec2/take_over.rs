@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use aws_sdk_ec2::types::Tag;
 use berth_provider::{ADDRESS_TAG, Address, Attrs, ProviderError, STACK_TAG};
 
-use super::{SERVICE, ec2_tags, pairs};
+use super::{pairs, put_tags, remove_tags};
 use crate::AwsProvider;
 use crate::attrs::{create_tags, owned};
 
@@ -65,42 +65,15 @@ async fn set_tags(
     held: &[Tag],
     tags: &BTreeMap<String, String>,
 ) -> Result<(), ProviderError> {
-    let ec2 = &p.clients.ec2;
-    let set = ec2_tags(tags);
-    p.call(SERVICE, "CreateTags", || {
-        ec2.create_tags().resources(id).set_tags(Some(set.clone())).send()
-    })
-    .await?;
-    let stale: Vec<Tag> = pairs(held)
-        .filter(|(k, _)| !k.starts_with("aws:") && !tags.contains_key(*k))
-        .map(|(k, _)| Tag::builder().key(k).build())
-        .collect();
-    if !stale.is_empty() {
-        p.call(SERVICE, "DeleteTags", || {
-            ec2.delete_tags()
-                .resources(id)
-                .set_tags(Some(stale.clone()))
-                .send()
-        })
-        .await?;
-    }
-    Ok(())
+    put_tags(p, id, tags).await?;
+    let stale = pairs(held)
+        .map(|(k, _)| k)
+        .filter(|k| !k.starts_with("aws:") && !tags.contains_key(*k));
+    remove_tags(p, id, stale, &[]).await
 }
 
 /// DeleteTags of berth's tags on `id` (`gone`: the codes of a part gone
 /// with its VPC, let go already).
 pub(super) async fn untag(p: &AwsProvider, id: &str, gone: &[&str]) -> Result<(), ProviderError> {
-    let ec2 = &p.clients.ec2;
-    let tags: Vec<Tag> = [STACK_TAG, ADDRESS_TAG]
-        .iter()
-        .map(|k| Tag::builder().key(*k).build())
-        .collect();
-    p.call_unless(SERVICE, "DeleteTags", gone, || {
-        ec2.delete_tags()
-            .resources(id)
-            .set_tags(Some(tags.clone()))
-            .send()
-    })
-    .await?;
-    Ok(())
+    remove_tags(p, id, [STACK_TAG, ADDRESS_TAG], gone).await
 }

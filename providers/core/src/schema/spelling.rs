@@ -372,8 +372,9 @@ fn role(r: &mut Attrs) {
     }
 }
 
-/// IANA protocol numbers AWS reads back by name.
-const PROTOCOL_NAMES: &[(&str, &str)] = &[("6", "tcp"), ("17", "udp"), ("1", "icmp"), ("58", "icmpv6")];
+/// IANA protocol numbers AWS reads back by name (berth writes the
+/// names; network ACL entries are sent by number).
+pub const PROTOCOL_NAMES: &[(&str, &str)] = &[("6", "tcp"), ("17", "udp"), ("1", "icmp"), ("58", "icmpv6")];
 
 fn security_group_rule(rule: &mut Attrs) {
     // Terraform's `aws_security_group_rule` spells all traffic `all`.
