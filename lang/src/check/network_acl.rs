@@ -43,11 +43,9 @@ pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
             let ported = matches!(protocol.as_deref(), Some("tcp" | "udp" | "6" | "17"));
             let (from, to) = (int(b, "from_port"), int(b, "to_port"));
             match (from, to) {
-                (Some((f, _)), Some((t, span))) if ported && f > t => diags.push(
-                    Diagnostic::error("E0648", format!("port range {f}-{t} is backwards"), span)
-                        .label("`to_port` is below `from_port`")
-                        .help("swap them"),
-                ),
+                (Some(from), Some(to)) if ported => {
+                    diags.extend(super::sg_rules::backwards("E0648", from, to).map(|d| d.help("swap them")));
+                }
                 (None, _) | (_, None) if ported => {
                     if let Some(span) = b.span("protocol") {
                         diags.push(

@@ -7,6 +7,7 @@ use berth_provider::schema::RULE_SOURCES;
 
 use super::domain::int;
 use crate::diagnostic::Diagnostic;
+use crate::source::Span;
 use crate::stack::{DesiredBlock, DesiredValue};
 
 /// What a rule's `protocol` names, once AWS has lower-cased it.
@@ -165,16 +166,7 @@ pub fn check(direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) 
                     return;
                 }
             }
-            if from.0 > to.0 {
-                diags.push(
-                    Diagnostic::error(
-                        "E0512",
-                        format!("port range {}-{} is backwards", from.0, to.0),
-                        to.1,
-                    )
-                    .label("`to_port` is below `from_port`"),
-                );
-            }
+            diags.extend(backwards("E0512", from, to));
         }
         Protocol::Icmp => {
             for ((n, span), what) in [(from, "type"), (to, "code")] {
@@ -238,4 +230,13 @@ fn protocol(text: &str, span: Option<crate::source::Span>, diags: &mut Vec<Diagn
             ),
     );
     None
+}
+
+/// `code` for a port range `from`-`to` (values and spans) whose end is
+/// below its start, at the end.
+pub(super) fn backwards(code: &'static str, from: (i64, Span), to: (i64, Span)) -> Option<Diagnostic> {
+    (from.0 > to.0).then(|| {
+        Diagnostic::error(code, format!("port range {}-{} is backwards", from.0, to.0), to.1)
+            .label("`to_port` is below `from_port`")
+    })
 }
