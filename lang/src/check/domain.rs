@@ -426,10 +426,10 @@ impl<'s> Context<'s> {
         }
     }
 
-    /// E0647 for a second `default_security_group` or
-    /// `default_route_table` of one VPC: AWS makes one of each per VPC,
-    /// and two blocks would each undo the other's rules or routes on every
-    /// apply.
+    /// E0647 for a second `default_security_group`, `default_route_table`
+    /// or `default_network_acl` of one VPC: AWS makes one of each per VPC,
+    /// and two blocks would each undo the other's rules, routes or entries
+    /// on every apply.
     fn taken_over(&self, diags: &mut Vec<Diagnostic>) {
         let mut first: BTreeMap<(Kind, &Address), &DesiredResource> = BTreeMap::new();
         for r in self.stack.resources.iter().filter(|r| r.kind().taken_over()) {
