@@ -14,7 +14,7 @@ use berth_provider::schema::Block as BlockSchema;
 
 use crate::FileId;
 use crate::check::terraform_names::{Berth, berth_kind, berth_name};
-use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Step};
+use crate::syntax::ast::{Block, Call, Expr, ExprKind, File, Ident, Item, Label, Step};
 
 /// What Terraform's `id` of a kind without one is: (kind, berth's
 /// attribute). A kind here has no `id` of its own (a test holds it so).
@@ -94,6 +94,7 @@ fn settings(block: &mut Block, schema: &BlockSchema) {
         .iter()
         .map(|item| super::item_name(item).0.to_owned())
         .collect();
+    alternatives(block, schema, &written);
     for item in &mut block.body {
         match item {
             Item::Attribute(a) if schema.attr(&a.name.name).is_none() => {
@@ -132,6 +133,58 @@ fn settings(block: &mut Block, schema: &BlockSchema) {
             }
             Item::Attribute(_) => {}
         }
+    }
+}
+
+/// Terraform's names of one of berth's attributes written together in
+/// `block` (an ACL entry's `cidr_block` and `ipv6_cidr_block`, as
+/// terraform-aws-modules/vpc writes both, one of them
+/// `lookup(rule, "ipv6_cidr_block", null)`) become one setting under the
+/// first name: the first of their values that is not null (`coalesce`; EC2
+/// takes one range an entry). Unless berth's name is `written` too.
+fn alternatives(block: &mut Block, schema: &BlockSchema, written: &[String]) {
+    let berth = |item: &Item| match item {
+        Item::Attribute(a) if schema.attr(&a.name.name).is_none() => match berth_name(schema, &a.name.name) {
+            Some(Berth::Name(n)) if schema.attr(n).is_some() && !written.iter().any(|w| w == n) => Some(n),
+            _ => None,
+        },
+        _ => None,
+    };
+    let names: Vec<Option<&str>> = block.body.iter().map(berth).collect();
+    let mut merged: Vec<(usize, Vec<Expr>)> = Vec::new();
+    let mut gone = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let Some(name) = name else { continue };
+        let Some(first) = names[..i].iter().position(|n| n.as_ref() == Some(name)) else {
+            continue;
+        };
+        if let Item::Attribute(a) = &block.body[i] {
+            match merged.iter_mut().find(|(f, _)| *f == first) {
+                Some((_, values)) => values.push(a.value.clone()),
+                None => merged.push((first, vec![a.value.clone()])),
+            }
+        }
+        gone.push(i);
+    }
+    for (first, rest) in merged {
+        if let Item::Attribute(a) = &mut block.body[first] {
+            let span = a.value.span;
+            let mut args = vec![a.value.clone()];
+            args.extend(rest);
+            a.value = Expr {
+                kind: ExprKind::Call(Call {
+                    name: Ident {
+                        name: "coalesce".into(),
+                        span,
+                    },
+                    args,
+                }),
+                span,
+            };
+        }
+    }
+    for i in gone.into_iter().rev() {
+        block.body.remove(i);
     }
 }
 
@@ -351,6 +404,58 @@ subnet b {
   vpc  = vpc.main
   cidr = cidrsubnet(vpc.main.cidr, 8, 2)
   zone = subnet.a.zone
+}
+"#,
+        );
+        assert_eq!(terraform, berth);
+    }
+
+    /// terraform-aws-modules/vpc writes both ranges of an ACL entry, the
+    /// one it does not use `lookup(rule, "ipv6_cidr_block", null)`: it was
+    /// `cidr` set twice (E0203).
+    #[test]
+    fn an_acl_entrys_two_ranges_written_as_terraform_writes_them_are_one() {
+        let terraform = resources(
+            r#"
+vpc main { cidr = "10.0.0.0/16" }
+locals {
+  rules = [
+    { rule_no = 100, cidr_block = "10.0.0.0/8" },
+    { rule_no = 101, ipv6_cidr_block = "::/0" },
+  ]
+}
+default_network_acl this {
+  vpc = vpc.main
+  dynamic "ingress" {
+    for_each = local.rules
+    content {
+      rule_no         = ingress.value.rule_no
+      action          = "allow"
+      protocol        = "-1"
+      cidr_block      = lookup(ingress.value, "cidr_block", null)
+      ipv6_cidr_block = lookup(ingress.value, "ipv6_cidr_block", null)
+    }
+  }
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+vpc main { cidr = "10.0.0.0/16" }
+default_network_acl this {
+  vpc = vpc.main
+  ingress {
+    rule_no  = 100
+    action   = "allow"
+    protocol = "-1"
+    cidr     = "10.0.0.0/8"
+  }
+  ingress {
+    rule_no  = 101
+    action   = "allow"
+    protocol = "-1"
+    cidr     = "::/0"
+  }
 }
 "#,
         );
