@@ -66,6 +66,7 @@ cases!(
     terraform_default_egress,
     terraform_default_security_group,
     terraform_vpc_part_ids,
+    terraform_vpc_module_defaults,
     rule_ports_and_protocols,
     port_mapping_blocks,
     container_cpu_zero,

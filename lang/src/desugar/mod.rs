@@ -33,6 +33,7 @@
 mod attach;
 mod autoscaling;
 mod defaults;
+mod dynamic_rules;
 mod ecr_lifecycle;
 mod flatten;
 mod listener;

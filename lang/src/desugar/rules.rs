@@ -15,7 +15,7 @@ use crate::source::Span;
 use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item, Label, Step, Traversal};
 
 /// Terraform's list of sources, and the berth attribute each element is.
-const SOURCES: [(&str, &str); 4] = [
+pub(super) const SOURCES: [(&str, &str); 4] = [
     ("cidr_blocks", "cidr"),
     ("ipv6_cidr_blocks", "cidr"),
     ("prefix_list_ids", "prefix_list"),
@@ -23,7 +23,7 @@ const SOURCES: [(&str, &str); 4] = [
 ];
 
 /// Terraform's "this group" source.
-const SELF: &str = "self";
+pub(super) const SELF: &str = "self";
 
 /// What the `dynamic` blocks made here call each source.
 const ITERATOR: &str = "source";
@@ -58,13 +58,21 @@ pub(super) fn group(block: &mut Block, diags: &mut Vec<Diagnostic>) {
                 block.body.extend(expand(b, me.as_ref(), diags));
             }
             Item::Block(mut d) if d.kind.name == crate::check::dynamic::DYNAMIC => {
+                let mut pairs = false;
                 for inner in &mut d.body {
                     if let Item::Block(content) = inner
                         && content.kind.name == crate::check::dynamic::CONTENT
                         && lists_sources(content)
                     {
-                        one_rule(content, me.as_ref(), "a `dynamic` block's `content`", diags);
+                        if super::dynamic_rules::needs_pairs(content) {
+                            pairs = true;
+                        } else {
+                            one_rule(content, me.as_ref(), "a `dynamic` block's `content`", diags);
+                        }
                     }
+                }
+                if pairs {
+                    super::dynamic_rules::pairs(&mut d, me.as_ref(), diags);
                 }
                 block.body.push(Item::Block(d));
             }
