@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -172,6 +173,190 @@ vpc_endpoint s3 {
             dir,
             &splice(STACK, "  policy", "\n", ""),
             "an endpoint without a policy",
+        );
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}
+
+/// Private subnets behind a network ACL of their own, as
+/// terraform-aws-modules/vpc writes one (`private_dedicated_network_acl`):
+/// its inbound entries as counted `network_acl_rule` blocks reading a list
+/// with `lookup(..., null)`, one subnet by `subnet_ids` and one by a
+/// `network_acl_association`.
+const ACL: &str = r#"
+stack "acl" { region = "us-east-1" }
+
+vpc this { cidr_block = "10.0.0.0/16" }
+
+subnet a {
+  vpc_id            = vpc.this.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+  tags              = { Name = "a" }
+}
+
+subnet b {
+  vpc_id            = vpc.this.id
+  cidr_block        = "10.0.2.0/24"
+  availability_zone = "us-east-1b"
+  tags              = { Name = "b" }
+}
+
+locals {
+  private_inbound_acl_rules = [
+    { rule_number = 100, rule_action = "allow", from_port = 443, to_port = 443, protocol = "tcp", cidr_block = "10.0.0.0/16" },
+    { rule_number = 110, rule_action = "allow", from_port = 1024, to_port = 65535, protocol = "6", cidr_block = "0.0.0.0/0" },
+  ]
+}
+
+network_acl private {
+  vpc_id     = vpc.this.id
+  subnet_ids = [subnet.a.id]
+
+  egress {
+    protocol   = "-1"
+    rule_no    = 100
+    action     = "allow"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 0
+    to_port    = 0
+  }
+
+  tags = { Name = "private" }
+}
+
+network_acl_rule private_inbound {
+  count = length(local.private_inbound_acl_rules)
+
+  network_acl_id = network_acl.private.id
+
+  egress          = false
+  rule_number     = local.private_inbound_acl_rules[count.index]["rule_number"]
+  rule_action     = local.private_inbound_acl_rules[count.index]["rule_action"]
+  from_port       = lookup(local.private_inbound_acl_rules[count.index], "from_port", null)
+  to_port         = lookup(local.private_inbound_acl_rules[count.index], "to_port", null)
+  icmp_code       = lookup(local.private_inbound_acl_rules[count.index], "icmp_code", null)
+  icmp_type       = lookup(local.private_inbound_acl_rules[count.index], "icmp_type", null)
+  protocol        = local.private_inbound_acl_rules[count.index]["protocol"]
+  cidr_block      = lookup(local.private_inbound_acl_rules[count.index], "cidr_block", null)
+  ipv6_cidr_block = lookup(local.private_inbound_acl_rules[count.index], "ipv6_cidr_block", null)
+}
+
+network_acl_association b {
+  network_acl_id = network_acl.private.id
+  subnet_id      = subnet.b.id
+}
+"#;
+
+/// Which ACL each subnet of the stack's VPC uses, by the subnet's `Name`:
+/// the ACL's `Name`, or `default`; and the custom ACLs' entries (AWS's
+/// last ones left out).
+fn acls_of(cloud: &Cloud, dir: &Path) -> (BTreeMap<String, String>, usize) {
+    match cloud {
+        Cloud::Aws(moto) => {
+            let out = moto.python(
+                "import boto3, json\n\
+                 ec2 = boto3.client('ec2', region_name='us-east-1')\n\
+                 vpc = [v['VpcId'] for v in ec2.describe_vpcs()['Vpcs'] if not v.get('IsDefault')][0]\n\
+                 name = lambda tags: {t['Key']: t['Value'] for t in tags or []}.get('Name')\n\
+                 subnets = {s['SubnetId']: name(s.get('Tags')) for s in ec2.describe_subnets(Filters=[{'Name': 'vpc-id', 'Values': [vpc]}])['Subnets']}\n\
+                 acls = ec2.describe_network_acls(Filters=[{'Name': 'vpc-id', 'Values': [vpc]}])['NetworkAcls']\n\
+                 uses = {subnets[a['SubnetId']]: ('default' if acl['IsDefault'] else name(acl.get('Tags'))) for acl in acls for a in acl['Associations']}\n\
+                 entries = sum(1 for acl in acls if not acl['IsDefault'] for e in acl['Entries'] if e['RuleNumber'] != 32767)\n\
+                 print(json.dumps([uses, entries]))\n",
+            );
+            let v: serde_json::Value = serde_json::from_str(out.trim()).expect("the script's JSON");
+            let uses = v[0]
+                .as_object()
+                .expect("uses")
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().expect("a name").to_owned()))
+                .collect();
+            (uses, v[1].as_u64().expect("a count") as usize)
+        }
+        Cloud::Local => {
+            let state = common::read_cloud(&dir.join(".berth/local-cloud.json"));
+            let resources = state["resources"].as_object().expect("resources");
+            let name = |r: &serde_json::Value| r["tags"]["Name"].as_str().unwrap_or_default().to_owned();
+            let acls: Vec<&serde_json::Value> = resources
+                .values()
+                .filter(|r| r["kind"] == "network_acl")
+                .collect();
+            let uses = resources
+                .iter()
+                .filter(|(_, r)| r["kind"] == "subnet")
+                .map(|(id, subnet)| {
+                    let acl = acls
+                        .iter()
+                        .find(|acl| {
+                            acl["attrs"]["subnets"]
+                                .as_array()
+                                .is_some_and(|s| s.contains(&id.as_str().into()))
+                        })
+                        .map_or_else(|| "default".to_owned(), |acl| name(acl));
+                    (name(subnet), acl)
+                })
+                .collect();
+            let entries = acls
+                .iter()
+                .map(|acl| {
+                    ["ingress", "egress"]
+                        .map(|d| acl["attrs"][d].as_array().map_or(0, Vec::len))
+                        .iter()
+                        .sum::<usize>()
+                })
+                .sum();
+            (uses, entries)
+        }
+    }
+}
+
+fn uses(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(s, a)| ((*s).to_owned(), (*a).to_owned()))
+        .collect()
+}
+
+#[test]
+fn a_network_acl_takes_its_subnets_and_gives_them_back_to_the_default_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        std::fs::write(dir.join("main.berth"), ACL).expect("write");
+        let plan = cloud.berth(dir, &["plan"]);
+        plan.expect_code(0);
+        if matches!(cloud, Cloud::Local) {
+            insta::assert_snapshot!("network_acl_create_text", common::scrub(&plan.stdout, None));
+        }
+        cloud.converges(dir, "the ACL's create");
+        let (held, entries) = acls_of(&cloud, dir);
+        assert_eq!(held, uses(&[("a", "private"), ("b", "private")]));
+        assert_eq!(entries, 3, "two inbound entries and one outbound");
+
+        // Its association taken out: subnet b goes back to the default ACL.
+        let without = ACL.split("network_acl_association b").next().expect("the rest");
+        std::fs::write(dir.join("main.berth"), without).expect("write");
+        cloud.plans_one_update(dir, "network_acl.private");
+        cloud.converges(dir, "the association taken out");
+        assert_eq!(
+            acls_of(&cloud, dir).0,
+            uses(&[("a", "private"), ("b", "default")])
+        );
+
+        // The ACL destroyed: its subnet goes back too, and stays.
+        let subnets_only = without.split("locals {").next().expect("the network");
+        std::fs::write(dir.join("main.berth"), subnets_only).expect("write");
+        let plan = cloud.berth(dir, &["plan"]);
+        assert!(
+            plan.stdout.contains("Plan: 0 to add, 0 to change, 1 to destroy."),
+            "{}",
+            plan.all()
+        );
+        cloud.converges(dir, "the ACL destroyed");
+        assert_eq!(
+            acls_of(&cloud, dir),
+            (uses(&[("a", "default"), ("b", "default")]), 0)
         );
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
     }

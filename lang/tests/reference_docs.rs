@@ -7,7 +7,7 @@ use std::path::Path;
 
 use berth_provider::Kind;
 use berth_provider::lookup::DataKind;
-use berth_provider::schema::{Attr, Block, Case, Literal, Presence, Update};
+use berth_provider::schema::{Attr, Block, Case, Literal, Order, Presence, Update};
 
 const BEGIN: &str = "<!-- BEGIN GENERATED REFERENCE: do not edit by hand -->";
 const END: &str = "<!-- END GENERATED REFERENCE -->";
@@ -82,7 +82,11 @@ fn block(out: &mut String, b: &Block, path: &str, replaces: bool) {
     } else {
         ""
     };
-    let order = if b.ordered { "; order matters" } else { "" };
+    let order = match b.order {
+        Order::Content => String::new(),
+        Order::Written => "; order matters".to_owned(),
+        Order::By(attr) => format!("; shown by `{attr}`"),
+    };
     let implicit = if b.implicit {
         "; AWS always has one: written equal to the defaults, it is the same as none"
     } else {

@@ -21,7 +21,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             Kind::Vpc => cx.vpc(r, diags),
             Kind::Subnet => cx.subnet(r, diags),
             Kind::RouteTable | Kind::DefaultRouteTable => cx.route_table(r, diags),
-            Kind::DefaultNetworkAcl => super::network_acl::check(r, diags),
+            Kind::DefaultNetworkAcl | Kind::NetworkAcl => super::network_acl::check(r, diags),
             Kind::SecurityGroup | Kind::DefaultSecurityGroup => cx.security_group(r, diags),
             Kind::LoadBalancer => {
                 cx.load_balancer(r, diags);
@@ -94,6 +94,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     }
     cx.overlapping_subnets(diags);
     cx.taken_over(diags);
+    cx.network_acl_subnets(diags);
     cx.listener_ports(diags);
     cx.standalone_rule_priorities(diags);
     super::network::shared_elastic_ips(stack, diags);
@@ -422,6 +423,55 @@ impl<'s> Context<'s> {
                     .label("subnet of another VPC")
                     .help("a route table can only be associated with subnets of its own VPC"),
                 );
+            }
+        }
+    }
+
+    /// E0649 for a subnet a `network_acl` of another VPC lists, or two
+    /// of them do: a subnet uses one ACL of its VPC (each apply would move
+    /// it to the other).
+    fn network_acl_subnets(&self, diags: &mut Vec<Diagnostic>) {
+        let mut first: BTreeMap<&Address, &Address> = BTreeMap::new();
+        for acl in self
+            .stack
+            .resources
+            .iter()
+            .filter(|r| r.kind() == Kind::NetworkAcl)
+        {
+            let Some(span) = acl.body.span("subnets") else {
+                continue;
+            };
+            let vpc = self.target(acl.body.value("vpc"), Kind::Vpc).map(|v| &v.address);
+            for subnet in self.targets(acl.body.value("subnets"), Kind::Subnet) {
+                let subnet_vpc = self
+                    .target(subnet.body.value("vpc"), Kind::Vpc)
+                    .map(|v| &v.address);
+                if let (Some(a), Some(b)) = (vpc, subnet_vpc)
+                    && a != b
+                {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0649",
+                            format!("{} is in {b}, but {} is in {a}", subnet.address, acl.address),
+                            span,
+                        )
+                        .label("subnet of another VPC")
+                        .help("a network ACL can only be used by subnets of its own VPC"),
+                    );
+                }
+                if let Some(other) = first.insert(&subnet.address, &acl.address)
+                    && other != &acl.address
+                {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0649",
+                            format!("{} is listed by {other} and {}", subnet.address, acl.address),
+                            span,
+                        )
+                        .label("its second network ACL")
+                        .help("a subnet uses one network ACL: list it in one `network_acl`'s `subnets`"),
+                    );
+                }
             }
         }
     }

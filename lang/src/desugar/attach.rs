@@ -40,6 +40,9 @@ enum Into {
         block: &'static str,
         renames: &'static [(&'static str, &'static str)],
         own_name: Option<&'static str>,
+        /// The setting that, written `true`, makes it this other block
+        /// (a `network_acl_rule`'s `egress`).
+        or: Option<(&'static str, &'static str)>,
     },
     /// An inline `policy NAME { document }` of a role, named by `name`
     /// (else the attachment's own name).
@@ -77,6 +80,7 @@ const FILE_SYSTEM: &[&str] = &["file_system_id", "file_system"];
 /// Terraform's `aws_route` as a `route` block of its table.
 const ROUTE: Into = Into::Block {
     own_name: None,
+    or: None,
     block: "route",
     renames: &[
         ("destination_cidr_block", "cidr"),
@@ -92,7 +96,55 @@ const ROUTE: Into = Into::Block {
     ],
 };
 
+/// Terraform's name of the ACL an ACL attachment names.
+const NETWORK_ACL: &[&str] = &["network_acl_id", "network_acl"];
+
+/// Terraform's `aws_network_acl_rule` as an `ingress` block of its ACL, or
+/// an `egress` one with `egress = true`.
+const ACL_ENTRY: Into = Into::Block {
+    own_name: None,
+    or: Some(("egress", "egress")),
+    block: "ingress",
+    renames: &[
+        ("rule_number", "rule_no"),
+        ("rule_no", "rule_no"),
+        ("rule_action", "action"),
+        ("action", "action"),
+        ("protocol", "protocol"),
+        ("cidr_block", "cidr"),
+        ("ipv6_cidr_block", "cidr"),
+        ("cidr", "cidr"),
+        ("from_port", "from_port"),
+        ("to_port", "to_port"),
+        ("icmp_type", "icmp_type"),
+        ("icmp_code", "icmp_code"),
+    ],
+};
+
 const ATTACHMENTS: &[Attachment] = &[
+    Attachment {
+        kinds: &["network_acl_association"],
+        parent: "network_acl",
+        by: NETWORK_ACL,
+        into: Into::Element {
+            list: "subnets",
+            value: &["subnet_id", "subnet"],
+        },
+    },
+    Attachment {
+        kinds: &["network_acl_rule"],
+        parent: "network_acl",
+        by: NETWORK_ACL,
+        into: ACL_ENTRY,
+    },
+    // A rule on the VPC's default ACL (`aws_default_network_acl.NAME.id`,
+    // or `aws_vpc.NAME.default_network_acl_id` read as that block).
+    Attachment {
+        kinds: &["network_acl_rule"],
+        parent: "default_network_acl",
+        by: NETWORK_ACL,
+        into: ACL_ENTRY,
+    },
     Attachment {
         kinds: &["route_table_association"],
         parent: "route_table",
@@ -164,6 +216,7 @@ const ATTACHMENTS: &[Attachment] = &[
         by: &["topic_arn", "topic"],
         into: Into::Block {
             own_name: None,
+            or: None,
             block: "subscription",
             renames: &[
                 ("protocol", "protocol"),
@@ -271,6 +324,7 @@ const ATTACHMENTS: &[Attachment] = &[
         by: FILE_SYSTEM,
         into: Into::Block {
             own_name: None,
+            or: None,
             block: "mount_target",
             renames: &[
                 ("subnet_id", "subnet"),
@@ -296,6 +350,7 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Block {
             block: "target",
             own_name: Some("id"),
+            or: None,
             // `ecs_target`, `dead_letter_config`, `retry_policy` and
             // `sqs_target` are flattened already (`flatten`).
             renames: &[
@@ -664,6 +719,37 @@ fn placement(
     Some(None)
 }
 
+/// Takes the setting `name` out of `items`: whether it is written `true`
+/// (left out: false); None, with an E0211, when it is not a literal.
+fn side(items: &mut Vec<Item>, name: &str, diags: &mut Vec<Diagnostic>) -> Option<bool> {
+    let Some(at) = items
+        .iter()
+        .position(|i| matches!(i, Item::Attribute(a) if a.name.name == name))
+    else {
+        return Some(false);
+    };
+    let Item::Attribute(a) = items.remove(at) else {
+        return None;
+    };
+    match a.value.kind {
+        ExprKind::Bool(b) => Some(b),
+        _ => {
+            diags.push(
+                Diagnostic::error(
+                    CODE,
+                    format!("`{name}` is written `true` or `false`"),
+                    a.value.span,
+                )
+                .label("not a literal")
+                .help(format!(
+                    "it decides which of the parent's blocks this is: write `{name} = true` or leave it out"
+                )),
+            );
+            None
+        }
+    }
+}
+
 fn is_path(e: &Expr, root: &str, attr: &str) -> bool {
     matches!(&e.kind, ExprKind::Traversal(Traversal { root: r, steps })
         if r.name == root && matches!(steps.as_slice(), [Step::Attr(a)] if a.name == attr))
@@ -697,15 +783,28 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
             block,
             renames,
             own_name,
+            or,
         } => {
+            let mut items = t.block.body;
+            let block = match or {
+                Some((setting, other)) => match side(&mut items, setting, diags) {
+                    Some(true) => other,
+                    Some(false) => block,
+                    None => return,
+                },
+                None => block,
+            };
+            // Terraform's names of one setting written together (a rule's
+            // `cidr_block` and `ipv6_cidr_block`) are one.
+            super::names::one_setting(&mut items, |name| {
+                renames
+                    .iter()
+                    .find(|(tf, berth)| *tf == name && tf != berth)
+                    .map(|(_, berth)| *berth)
+            });
             let takes = super::listed(renames.iter().map(|(tf, _)| *tf));
-            let mut body = super::renamed_settings(
-                t.block.body,
-                renames,
-                (&what, &takes),
-                &mut super::no_blocks,
-                diags,
-            );
+            let mut body =
+                super::renamed_settings(items, renames, (&what, &takes), &mut super::no_blocks, diags);
             if let Some(setting) = own_name
                 && !body
                     .iter()

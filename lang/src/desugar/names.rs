@@ -139,18 +139,32 @@ fn settings(block: &mut Block, schema: &BlockSchema) {
 /// Terraform's names of one of berth's attributes written together in
 /// `block` (an ACL entry's `cidr_block` and `ipv6_cidr_block`, as
 /// terraform-aws-modules/vpc writes both, one of them
-/// `lookup(rule, "ipv6_cidr_block", null)`) become one setting under the
-/// first name: the first of their values that is not null (`coalesce`; EC2
-/// takes one range an entry). Unless berth's name is `written` too.
+/// `lookup(rule, "ipv6_cidr_block", null)`) become one setting. Unless
+/// berth's name is `written` too.
 fn alternatives(block: &mut Block, schema: &BlockSchema, written: &[String]) {
-    let berth = |item: &Item| match item {
-        Item::Attribute(a) if schema.attr(&a.name.name).is_none() => match berth_name(schema, &a.name.name) {
+    one_setting(&mut block.body, |name| {
+        if schema.attr(name).is_some() {
+            return None;
+        }
+        match berth_name(schema, name) {
             Some(Berth::Name(n)) if schema.attr(n).is_some() && !written.iter().any(|w| w == n) => Some(n),
             _ => None,
-        },
-        _ => None,
-    };
-    let names: Vec<Option<&str>> = block.body.iter().map(berth).collect();
+        }
+    });
+}
+
+/// Attributes of `body` that stand for one setting (`berth` of their
+/// names: the same one) become one under the first name: the first of
+/// their values that is not null (`coalesce`; EC2 takes one range an
+/// entry, the other is null).
+pub(super) fn one_setting<'b>(body: &mut Vec<Item>, berth: impl Fn(&str) -> Option<&'b str>) {
+    let names: Vec<Option<&str>> = body
+        .iter()
+        .map(|item| match item {
+            Item::Attribute(a) => berth(&a.name.name),
+            Item::Block(_) => None,
+        })
+        .collect();
     let mut merged: Vec<(usize, Vec<Expr>)> = Vec::new();
     let mut gone = Vec::new();
     for (i, name) in names.iter().enumerate() {
@@ -158,7 +172,7 @@ fn alternatives(block: &mut Block, schema: &BlockSchema, written: &[String]) {
         let Some(first) = names[..i].iter().position(|n| n.as_ref() == Some(name)) else {
             continue;
         };
-        if let Item::Attribute(a) = &block.body[i] {
+        if let Item::Attribute(a) = &body[i] {
             match merged.iter_mut().find(|(f, _)| *f == first) {
                 Some((_, values)) => values.push(a.value.clone()),
                 None => merged.push((first, vec![a.value.clone()])),
@@ -167,7 +181,7 @@ fn alternatives(block: &mut Block, schema: &BlockSchema, written: &[String]) {
         gone.push(i);
     }
     for (first, rest) in merged {
-        if let Item::Attribute(a) = &mut block.body[first] {
+        if let Item::Attribute(a) = &mut body[first] {
             let span = a.value.span;
             let mut args = vec![a.value.clone()];
             args.extend(rest);
@@ -184,7 +198,7 @@ fn alternatives(block: &mut Block, schema: &BlockSchema, written: &[String]) {
         }
     }
     for i in gone.into_iter().rev() {
-        block.body.remove(i);
+        body.remove(i);
     }
 }
 

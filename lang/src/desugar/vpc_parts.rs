@@ -71,7 +71,9 @@ fn subnets(block: &mut Block, diags: &mut Vec<Diagnostic>) {
                         a.value.span,
                     )
                     .label("not `null`")
-                    .help("every subnet berth makes uses its VPC's default ACL; leave `subnet_ids` out"),
+                    .help(
+                        "a subnet no `network_acl` lists uses its VPC's default ACL; leave `subnet_ids` out",
+                    ),
                 );
             }
             false

@@ -280,6 +280,7 @@ impl Provider for AwsProvider {
             | Kind::RouteTable
             | Kind::DefaultRouteTable
             | Kind::DefaultNetworkAcl
+            | Kind::NetworkAcl
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule
@@ -339,6 +340,7 @@ impl Provider for AwsProvider {
             | Kind::RouteTable
             | Kind::DefaultRouteTable
             | Kind::DefaultNetworkAcl
+            | Kind::NetworkAcl
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule
@@ -377,6 +379,7 @@ impl Provider for AwsProvider {
             | Kind::RouteTable
             | Kind::DefaultRouteTable
             | Kind::DefaultNetworkAcl
+            | Kind::NetworkAcl
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule => ec2::create(self, stack, desired).await,
@@ -420,6 +423,7 @@ impl Provider for AwsProvider {
             | Kind::RouteTable
             | Kind::DefaultRouteTable
             | Kind::DefaultNetworkAcl
+            | Kind::NetworkAcl
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule => ec2::update(self, stack, live, desired).await,
@@ -468,6 +472,7 @@ impl Provider for AwsProvider {
             | Kind::RouteTable
             | Kind::DefaultRouteTable
             | Kind::DefaultNetworkAcl
+            | Kind::NetworkAcl
             | Kind::SecurityGroup
             | Kind::DefaultSecurityGroup
             | Kind::SecurityGroupRule => ec2::delete(self, live).await,

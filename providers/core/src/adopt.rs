@@ -57,7 +57,7 @@ pub fn read_call(kind: Kind) -> &'static str {
         Kind::Subnet => "DescribeSubnets",
         Kind::InternetGateway => "DescribeInternetGateways",
         Kind::RouteTable | Kind::DefaultRouteTable => "DescribeRouteTables",
-        Kind::DefaultNetworkAcl => "DescribeNetworkAcls",
+        Kind::DefaultNetworkAcl | Kind::NetworkAcl => "DescribeNetworkAcls",
         Kind::SecurityGroup | Kind::DefaultSecurityGroup => "DescribeSecurityGroups",
         Kind::SecurityGroupRule => "DescribeSecurityGroupRules",
         Kind::LoadBalancer => "DescribeLoadBalancers",

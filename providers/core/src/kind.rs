@@ -15,6 +15,7 @@ pub enum Kind {
     RouteTable,
     DefaultRouteTable,
     DefaultNetworkAcl,
+    NetworkAcl,
     SecurityGroup,
     SecurityGroupRule,
     DefaultSecurityGroup,
@@ -57,13 +58,14 @@ pub struct UnknownKind(pub String);
 
 impl Kind {
     /// Every kind, in the order the reference documents them.
-    pub const ALL: [Kind; 39] = [
+    pub const ALL: [Kind; 40] = [
         Kind::Vpc,
         Kind::Subnet,
         Kind::InternetGateway,
         Kind::RouteTable,
         Kind::DefaultRouteTable,
         Kind::DefaultNetworkAcl,
+        Kind::NetworkAcl,
         Kind::SecurityGroup,
         Kind::SecurityGroupRule,
         Kind::DefaultSecurityGroup,
@@ -108,6 +110,7 @@ impl Kind {
             Kind::RouteTable => "route_table",
             Kind::DefaultRouteTable => "default_route_table",
             Kind::DefaultNetworkAcl => "default_network_acl",
+            Kind::NetworkAcl => "network_acl",
             Kind::SecurityGroup => "security_group",
             Kind::SecurityGroupRule => "security_group_rule",
             Kind::DefaultSecurityGroup => "default_security_group",

@@ -64,6 +64,15 @@ pub(crate) fn of(kind: Kind) -> &'static Api {
             invalid: EC2_INVALID,
             tag: "CreateTags",
         },
+        Kind::NetworkAcl => &Api {
+            create: "CreateNetworkAcl",
+            update: "ReplaceNetworkAclAssociation",
+            delete: "DeleteNetworkAcl",
+            describe: "DescribeNetworkAcls",
+            not_found: "InvalidNetworkAclID.NotFound",
+            invalid: EC2_INVALID,
+            tag: "CreateTags",
+        },
         Kind::DefaultNetworkAcl => &Api {
             create: "CreateTags",
             update: "CreateNetworkAclEntry",

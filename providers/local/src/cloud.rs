@@ -29,8 +29,8 @@ use crate::sim::{self, Sim, Undo};
 use crate::store::{self, Store};
 use crate::{
     acm, cloudwatch, default_acl, default_group, discovery, ec2, ecr, ecs, efs, elb, endpoint, events,
-    flow_logs, iam, kms, logs, lookup, main_table, managed_policy, names, nat, route53, s3, secrets, sns,
-    sqs, ssm,
+    flow_logs, iam, kms, logs, lookup, main_table, managed_policy, names, nat, network_acl, route53, s3,
+    secrets, sns, sqs, ssm,
 };
 use berth_provider::lookup::{Matches, Query};
 
@@ -554,6 +554,7 @@ impl Provider for LocalCloud {
                 Kind::DefaultSecurityGroup => default_group::create(sim, attrs, tags)?,
                 Kind::DefaultRouteTable => main_table::create(sim, attrs, tags)?,
                 Kind::DefaultNetworkAcl => default_acl::create(sim, attrs, tags)?,
+                Kind::NetworkAcl => network_acl::create(sim, attrs, tags)?,
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::create(sim, kind, stack, address, attrs, tags)?
                 }
@@ -613,6 +614,7 @@ impl Provider for LocalCloud {
                 Kind::DefaultSecurityGroup => default_group::update(sim, &key, &old, &new)?,
                 Kind::DefaultRouteTable => main_table::update(sim, &key, &old, &new)?,
                 Kind::DefaultNetworkAcl => default_acl::update(sim, &old, &new)?,
+                Kind::NetworkAcl => network_acl::update(sim, &key, &old, &new)?,
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::update(sim, kind, &key, &old, &new)?
                 }
@@ -748,6 +750,7 @@ impl Provider for LocalCloud {
                 Kind::DefaultSecurityGroup => default_group::delete(sim, &key),
                 Kind::DefaultRouteTable => main_table::delete(sim, &key),
                 Kind::DefaultNetworkAcl => default_acl::delete(sim, &key),
+                Kind::NetworkAcl => network_acl::delete(sim, &key),
                 Kind::LoadBalancer | Kind::TargetGroup | Kind::Listener | Kind::ListenerRule => {
                     elb::delete(sim, kind, &key)
                 }

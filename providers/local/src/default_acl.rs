@@ -70,7 +70,7 @@ fn aws_defaults() -> Attrs {
 /// Refuses entries as CreateNetworkAclEntry does: a number given twice in
 /// a direction, an action other than `allow` or `deny`, an unknown
 /// protocol, a malformed range, TCP or UDP without its port range.
-fn check_entries(attrs: &Attrs) -> Result<(), ProviderError> {
+pub(crate) fn check_entries(attrs: &Attrs) -> Result<(), ProviderError> {
     let call = "CreateNetworkAclEntry";
     let bad = |code: &str, message: String| fail(call, code, message);
     for direction in ["ingress", "egress"] {
@@ -129,7 +129,7 @@ fn check_entries(attrs: &Attrs) -> Result<(), ProviderError> {
 /// Counts CreateNetworkAclEntry, ReplaceNetworkAclEntry and
 /// DeleteNetworkAclEntry going from `old`'s entries to `new`'s, by
 /// direction and number, as the AWS adapter sends them.
-fn count_entry_calls(sim: &mut Sim, old: &Attrs, new: &Attrs) {
+pub(crate) fn count_entry_calls(sim: &mut Sim, old: &Attrs, new: &Attrs) {
     for direction in ["ingress", "egress"] {
         let number = |e: &Attrs| int_of(e, "rule_no");
         let (was, is) = (blocks_of(old, direction), blocks_of(new, direction));

@@ -327,7 +327,7 @@ fn check_subnet(sim: &mut Sim, attrs: &Attrs) -> Result<(), ProviderError> {
 }
 
 /// AWS refuses to delete a VPC that still holds subnets, gateways, route
-/// tables, groups or endpoints; its flow logs, its default security group,
+/// tables, groups, endpoints or network ACLs of its own; its flow logs, its default security group,
 /// main route table and default network ACL do not stop it: they go with
 /// it.
 fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
@@ -339,6 +339,7 @@ fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
         Kind::RouteTable,
         Kind::SecurityGroup,
         Kind::VpcEndpoint,
+        Kind::NetworkAcl,
     ]
     .into_iter()
     .any(|kind| sim.all(kind).any(|(_, r)| str_of(&r.attrs, "vpc") == Some(key)));
@@ -365,9 +366,10 @@ fn delete_vpc(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
 }
 
 /// AWS refuses to delete a subnet that still holds network interfaces (a
-/// load balancer's, a service's tasks', an EFS mount target's). Route table associations do not
-/// stop it: AWS removes them along with the subnet, so the route table
-/// then reads back without the subnet (drift the next plan shows). Its
+/// load balancer's, a service's tasks', an EFS mount target's). Route
+/// table and network ACL associations do not stop it: AWS removes them
+/// along with the subnet, so the table or ACL then reads back without the
+/// subnet (drift the next plan shows). Its
 /// flow logs go with it too.
 fn delete_subnet(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     let call = "DeleteSubnet";
@@ -394,6 +396,7 @@ fn delete_subnet(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
             subnets.retain(|s| s.as_str() != Some(key));
         }
     }
+    crate::network_acl::subnet_gone(sim, key);
     crate::flow_logs::go_with(sim, key);
     sim.remove(key);
     Ok(())

@@ -113,6 +113,7 @@ mod managed_policy;
 mod model;
 mod names;
 mod nat;
+mod network_acl;
 mod route53;
 mod s3;
 mod scaling;

@@ -223,7 +223,9 @@ pub(crate) fn not_found(kind: Kind, identity: &str, call: &str) -> ProviderError
         Kind::Vpc => format!("The vpc ID '{identity}' does not exist"),
         Kind::Subnet => format!("The subnet ID '{identity}' does not exist"),
         Kind::InternetGateway => format!("The internetGateway ID '{identity}' does not exist"),
-        Kind::DefaultNetworkAcl => format!("The networkAcl ID '{identity}' does not exist"),
+        Kind::DefaultNetworkAcl | Kind::NetworkAcl => {
+            format!("The networkAcl ID '{identity}' does not exist")
+        }
         Kind::RouteTable | Kind::DefaultRouteTable => {
             format!("The routeTable ID '{identity}' does not exist")
         }

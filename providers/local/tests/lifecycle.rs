@@ -408,6 +408,7 @@ async fn destroy_in_reverse_order_empties_the_stack() {
         "default_security_group.main",
         "security_group.app",
         "security_group.web",
+        "network_acl.private",
         "default_network_acl.main",
         "default_route_table.main",
         "route_table.private",

@@ -12,7 +12,7 @@
 //! form as the original, and a stack created from respelled bodies reads
 //! back with no difference, on every cloud.
 
-use berth_provider::schema::{Block, Case, Spelling, Type};
+use berth_provider::schema::{Block, Case, Order, Spelling, Type};
 use berth_provider::{Attrs, Kind, Value};
 use fastrand::Rng;
 
@@ -67,7 +67,7 @@ fn body_of(body: &Attrs, block: &Block, rng: &mut Rng) -> Attrs {
         if nested.implicit && items.is_empty() && rng.bool() {
             items.push(Value::Map(defaults(nested, rng)));
         }
-        if !nested.ordered && !nested.labelled {
+        if nested.order != Order::Written && !nested.labelled {
             rng.shuffle(&mut items);
         }
         out.insert(nested.name.to_owned(), Value::List(items));

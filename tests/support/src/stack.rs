@@ -274,6 +274,50 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         ),
     )
     .await;
+    // The private subnet behind a network ACL of its own
+    // (terraform-aws-modules/vpc's private_dedicated_network_acl): moved
+    // there from the default ACL, HTTP from the VPC and return traffic in.
+    let in_vpc = |rule: i64, protocol: &str, ports: Option<(i64, i64)>| {
+        let mut pairs = vec![
+            ("rule_no", Value::Int(rule)),
+            ("action", s("allow")),
+            ("protocol", s(protocol)),
+            ("cidr", s("10.0.0.0/16")),
+        ];
+        if let Some((from, to)) = ports {
+            pairs.extend([("from_port", Value::Int(from)), ("to_port", Value::Int(to))]);
+        }
+        block(&pairs)
+    };
+    let private_acl = create(
+        p,
+        stack,
+        desired(
+            Kind::NetworkAcl,
+            "private",
+            &[
+                ("vpc", id(&vpc)),
+                ("subnets", list(vec![id(&private)])),
+                (
+                    "ingress",
+                    list(vec![
+                        in_vpc(100, "tcp", Some((80, 80))),
+                        block(&[
+                            ("rule_no", Value::Int(110)),
+                            ("action", s("allow")),
+                            ("protocol", s("tcp")),
+                            ("cidr", s("0.0.0.0/0")),
+                            ("from_port", Value::Int(1024)),
+                            ("to_port", Value::Int(65_535)),
+                        ]),
+                    ]),
+                ),
+                ("egress", list(vec![entry(100, "allow", "-1", None)])),
+                ("tags", tags(&[("Name", "blog-private")])),
+            ],
+        ),
+    )
+    .await;
     let web = create(
         p,
         stack,
@@ -966,6 +1010,7 @@ pub async fn apply_blog(p: &dyn Provider, stack: &str) -> BTreeMap<String, Resou
         private_rt,
         main_rt,
         acl,
+        private_acl,
         web,
         app,
         metrics,
@@ -1097,6 +1142,7 @@ pub fn in_order(created: &BTreeMap<String, Resource>) -> Vec<Resource> {
         "route_table.private",
         "default_route_table.main",
         "default_network_acl.main",
+        "network_acl.private",
         "security_group.web",
         "security_group.app",
         "security_group_rule.metrics",

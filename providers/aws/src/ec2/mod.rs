@@ -1,7 +1,7 @@
 //! EC2: VPCs, subnets, internet gateways, route tables, security groups
 //! (and VPCs' default groups, main route tables and default network ACLs,
-//! taken over),
-//! Elastic IPs, NAT gateways, VPC endpoints and VPC flow logs.
+//! taken over), network ACLs, Elastic IPs, NAT gateways, VPC endpoints and
+//! VPC flow logs.
 
 mod default_acl;
 mod default_group;
@@ -10,6 +10,7 @@ pub(crate) mod flow_log;
 mod internet_gateway;
 mod main_table;
 pub(crate) mod nat;
+mod network_acl;
 mod route_table;
 mod security_group;
 mod security_group_rule;
@@ -44,7 +45,7 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
         nat::read_gateways(p, &scope),
         endpoint::read(p, &scope),
         flow_log::read(p, &scope),
-        default_acl::read(p, &scope),
+        network_acl::read(p, &scope),
     );
     let rules = rules?;
     let mut groups = groups?;
@@ -77,7 +78,7 @@ pub(crate) async fn read_one(
         Kind::NatGateway => nat::read_gateways(p, scope).await,
         Kind::VpcEndpoint => endpoint::read(p, scope).await,
         Kind::FlowLog => flow_log::read(p, scope).await,
-        Kind::DefaultNetworkAcl => default_acl::read(p, scope).await,
+        Kind::DefaultNetworkAcl | Kind::NetworkAcl => network_acl::read(p, scope).await,
         Kind::SecurityGroupRule => Ok(security_group_rule::read(
             &security_group_rule::list(p, None).await?,
             scope,
@@ -132,6 +133,15 @@ pub(crate) async fn create(
         Kind::DefaultSecurityGroup => default_group::take(p, stack, &desired.address, &attrs).await?,
         Kind::DefaultRouteTable => main_table::take(p, stack, &desired.address, &attrs).await?,
         Kind::DefaultNetworkAcl => default_acl::take(p, stack, &desired.address, &attrs).await?,
+        Kind::NetworkAcl => {
+            network_acl::create(
+                p,
+                (stack, &desired.address),
+                &attrs,
+                spec(ResourceType::NetworkAcl),
+            )
+            .await?
+        }
         _ => {
             let name = naming::given(&attrs, "name").map_or_else(
                 || naming::security_group(stack, &desired.address, fastrand::u32(..)),
@@ -163,6 +173,7 @@ pub(crate) async fn update(
         Kind::DefaultSecurityGroup => default_group::update(p, &id, &new).await?,
         Kind::DefaultRouteTable => main_table::update(p, &id, &new).await?,
         Kind::DefaultNetworkAcl => default_acl::update(p, &id, &new).await?,
+        Kind::NetworkAcl => network_acl::update(p, &id, &new).await?,
         _ => security_group::update(p, &id, old, &new).await?,
     }
     update_tags(p, &id, old, &new).await?;
@@ -187,6 +198,7 @@ pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), Provi
         Kind::DefaultSecurityGroup => default_group::let_go(p, &id).await,
         Kind::DefaultRouteTable => main_table::let_go(p, &id).await,
         Kind::DefaultNetworkAcl => default_acl::let_go(p, &id).await,
+        Kind::NetworkAcl => network_acl::delete(p, &id).await,
         _ => security_group::delete(p, &id).await,
     }
 }

@@ -153,7 +153,7 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
             attrs.insert("routes", t.routes().len().to_string());
             collect(t.tags().iter().map(|t| (t.key(), t.value())))
         }
-        Kind::DefaultNetworkAcl => {
+        Kind::DefaultNetworkAcl | Kind::NetworkAcl => {
             let out = raw
                 .ec2
                 .describe_network_acls()
@@ -164,6 +164,7 @@ pub async fn inspect(raw: &Clients, r: &Resource) -> (Tags, BTreeMap<&'static st
             let acl = &out.network_acls()[0];
             attrs.insert("entries", acl.entries().len().to_string());
             attrs.insert("default", format!("{}", acl.is_default().unwrap_or(false)));
+            attrs.insert("associations", acl.associations().len().to_string());
             collect(acl.tags().iter().map(|t| (t.key(), t.value())))
         }
         Kind::SecurityGroup | Kind::DefaultSecurityGroup => {

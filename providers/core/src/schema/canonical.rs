@@ -15,7 +15,7 @@
 //!   as none;
 //! - [`Spelling`]: the rewrites of [`super::spelling`].
 
-use super::{Attr, Block, Case, Type, spelling};
+use super::{Attr, Block, Case, Order, Type, spelling};
 use crate::{Attrs, Kind, Value};
 
 /// The name of an ECS cluster given by name or ARN
@@ -76,8 +76,10 @@ fn instances(items: &[Value], nested: &Block) -> Vec<Value> {
     if nested.implicit && out.len() == 1 && filled(&out[0], nested) == defaults(nested) {
         out.clear();
     }
-    if !nested.ordered {
-        out.sort_by_cached_key(block_key);
+    match nested.order {
+        Order::Content => out.sort_by_cached_key(block_key),
+        Order::Written => {}
+        Order::By(attr) => out.sort_by_key(|v| v.as_map().and_then(|m| m.get(attr)).and_then(Value::as_int)),
     }
     out
 }

@@ -1,6 +1,6 @@
 //! The schema tables, one constant per kind.
 
-use super::types::{Attr, Block, Case, KindSchema, Literal, ReplaceOrder, Spelling, Type, Update};
+use super::types::{Attr, Block, Case, KindSchema, Literal, Order, ReplaceOrder, Spelling, Type, Update};
 use crate::Kind;
 
 const TAGS: Attr = Attr::default(
@@ -29,7 +29,7 @@ const fn block(name: &'static str, attrs: &'static [Attr], aws: &'static str, do
         blocks: &[],
         aws,
         doc,
-        ordered: false,
+        order: Order::Content,
         implicit: false,
         spelling: Spelling::Plain,
     }
@@ -312,26 +312,64 @@ const DEFAULT_NETWORK_ACL: KindSchema = KindSchema {
         ID,
         ARN,
     ],
-    blocks: &[
-        Block {
-            spelling: Spelling::NetworkAclEntry,
-            ..block(
-                "ingress",
-                NETWORK_ACL_ENTRY_ATTRS,
-                "CreateNetworkAclEntry (Egress false)",
-                "An inbound entry: `rule_no`, `action`, `protocol`, `cidr`, and ports for TCP and UDP.",
-            )
-        },
-        Block {
-            spelling: Spelling::NetworkAclEntry,
-            ..block(
-                "egress",
-                NETWORK_ACL_ENTRY_ATTRS,
-                "CreateNetworkAclEntry (Egress true)",
-                "An outbound entry, as an inbound one.",
-            )
-        },
+    blocks: &NETWORK_ACL_ENTRIES,
+};
+
+/// A network ACL's `ingress` and `egress` entries.
+const NETWORK_ACL_ENTRIES: [Block; 2] = [
+    Block {
+        spelling: Spelling::NetworkAclEntry,
+        order: Order::By("rule_no"),
+        ..block(
+            "ingress",
+            NETWORK_ACL_ENTRY_ATTRS,
+            "CreateNetworkAclEntry (Egress false)",
+            "An inbound entry: `rule_no`, `action`, `protocol`, `cidr`, and ports for TCP and UDP.",
+        )
+    },
+    Block {
+        spelling: Spelling::NetworkAclEntry,
+        order: Order::By("rule_no"),
+        ..block(
+            "egress",
+            NETWORK_ACL_ENTRY_ATTRS,
+            "CreateNetworkAclEntry (Egress true)",
+            "An outbound entry, as an inbound one.",
+        )
+    },
+];
+
+/// Terraform's `aws_network_acl` (with `aws_network_acl_rule` and
+/// `aws_network_acl_association` folded in), CloudFormation's
+/// `AWS::EC2::NetworkAcl`.
+const NETWORK_ACL: KindSchema = KindSchema {
+    kind: Kind::NetworkAcl,
+    spelling: Spelling::Plain,
+    identity: "id",
+    // Its subnets move to the new ACL when it is made, then this one goes.
+    replace: ReplaceOrder::CreateBeforeDestroy,
+    aws: "EC2 CreateNetworkAcl",
+    doc: "A network ACL of its own, its entries and the subnets that use it (Terraform's \
+          `aws_network_acl`, CloudFormation's `AWS::EC2::NetworkAcl`): stateless rules evaluated by \
+          number before traffic reaches a subnet's security groups. Its entries are exactly the \
+          `ingress` and `egress` blocks (none: all traffic denied by the last entry, which cannot be \
+          changed). Its `subnets` are moved to it from the ACL they use (ReplaceNetworkAclAssociation); \
+          a subnet taken out of the list, or every subnet when the ACL is destroyed, goes back to its \
+          VPC's default network ACL, as Terraform does.",
+    attrs: &[
+        Attr::required("vpc", Type::Ref(Kind::Vpc), "VpcId", "The VPC it belongs to.").replaces(),
+        Attr::default(
+            "subnets",
+            Type::Set(&Type::Ref(Kind::Subnet)),
+            Literal::EmptyList,
+            "ReplaceNetworkAclAssociation.SubnetId",
+            "Subnets that use this ACL (Terraform's `subnet_ids`, or `network_acl_association` blocks); a subnet uses one ACL.",
+        ),
+        TAGS,
+        ID,
+        ARN,
     ],
+    blocks: &NETWORK_ACL_ENTRIES,
 };
 
 const RULE_ATTRS: &[Attr] = &[
@@ -1470,7 +1508,7 @@ const ROLE: KindSchema = KindSchema {
 const ROLE_POLICY: Block = Block {
     name: "policy",
     labelled: true,
-    ordered: false,
+    order: Order::Content,
     implicit: false,
     spelling: Spelling::Plain,
     min: 0,
@@ -1605,7 +1643,7 @@ const FIRELENS: Block = Block {
 const CONTAINER: Block = Block {
     name: "container",
     labelled: true,
-    ordered: false,
+    order: Order::Content,
     implicit: false,
     spelling: Spelling::Container,
     min: 1,
@@ -1864,7 +1902,7 @@ const CONTAINER: Block = Block {
             "Mounts every volume of another container of the task.",
         ),
         Block {
-            ordered: true,
+            order: Order::Written,
             ..block(
                 "port_mapping",
                 &[
@@ -2518,7 +2556,7 @@ const STEP_SCALING: Block = Block {
     labelled: true,
     blocks: &[Block {
         min: 1,
-        ordered: true,
+        order: Order::Written,
         ..block(
             "step",
             &[
@@ -4568,6 +4606,7 @@ pub(super) const ALL: &[KindSchema] = &[
     ROUTE_TABLE,
     DEFAULT_ROUTE_TABLE,
     DEFAULT_NETWORK_ACL,
+    NETWORK_ACL,
     SECURITY_GROUP,
     SECURITY_GROUP_RULE,
     DEFAULT_SECURITY_GROUP,

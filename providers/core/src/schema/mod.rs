@@ -13,7 +13,9 @@ pub use canonical::{canonical, cluster_name, namespace_id};
 pub use complete::complete;
 pub use kinds::{ROUTE_TARGETS, RULE_SOURCES};
 pub use spelling::PROTOCOL_NAMES;
-pub use types::{Attr, Block, Case, KindSchema, Literal, Presence, ReplaceOrder, Spelling, Type, Update};
+pub use types::{
+    Attr, Block, Case, KindSchema, Literal, Order, Presence, ReplaceOrder, Spelling, Type, Update,
+};
 
 use crate::Kind;
 

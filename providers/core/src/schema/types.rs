@@ -278,14 +278,25 @@ pub struct Block {
     pub blocks: &'static [Block],
     pub aws: &'static str,
     pub doc: &'static str,
-    /// Whether the order of instances matters to AWS (port mappings): kept
-    /// as written instead of sorted.
-    pub ordered: bool,
+    /// The order its instances are held and shown in.
+    pub order: Order,
     /// AWS always holds one (a target group's health check): an instance
     /// equal to the defaults is the same as none.
     pub implicit: bool,
     /// Spellings of the block's body that mean the same to AWS.
     pub spelling: Spelling,
+}
+
+/// The order of a nested block's instances.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    /// Sorted by their content (labelled ones by name): AWS keeps no order.
+    Content,
+    /// As written: the order matters to AWS (port mappings).
+    Written,
+    /// By the number in this attribute, as AWS evaluates them (network ACL
+    /// entries by `rule_no`).
+    By(&'static str),
 }
 
 /// Bodies that AWS accepts in several spellings and stores in one. Each
@@ -481,7 +492,7 @@ impl KindSchema {
             blocks: self.blocks,
             aws: self.aws,
             doc: self.doc,
-            ordered: false,
+            order: Order::Content,
             implicit: false,
             spelling: self.spelling,
         }
