@@ -3,6 +3,7 @@
 //! `aws_iam_role_policy_attachment`, `aws_iam_role_policy`,
 //! `aws_ecs_cluster_capacity_providers`, `aws_ecr_repository_policy`,
 //! `aws_ecr_lifecycle_policy`, `aws_kms_alias`, `aws_sns_topic_subscription`,
+//! `aws_network_acl_rule`, `aws_network_acl_association`,
 //! `aws_sns_topic_policy`, `aws_s3_bucket_policy` and the bucket's
 //! versioning, encryption, public access block, ownership controls and
 //! lifecycle configuration, `aws_sqs_queue_policy` and
@@ -13,7 +14,8 @@
 //! attachment (`count`, `for_each`) folds into a list built by a `for`
 //! expression or a `dynamic` block, or, when it repeats as its parent
 //! does and names `[count.index]` (`[each.key]`) of it, into each
-//! instance of the parent.
+//! instance of the parent; one naming another instance (`[0]`) goes to
+//! the instance it names.
 
 use std::collections::BTreeMap;
 
@@ -477,12 +479,12 @@ pub(super) fn fold(
         }
     }
     let mut additions: BTreeMap<(String, String), Additions> = BTreeMap::new();
-    for t in taken {
+    for mut t in taken {
         let key = (t.spec.parent.to_owned(), t.parent.name.clone());
         if let Some(Label::Ident(name)) = &t.block.label {
             folded.insert((t.block.kind.name.clone(), name.name.clone()), key.clone());
         }
-        let Some(repeat) = placement(&t, &parents, sources, diags) else {
+        let Some(repeat) = placement(&mut t, &parents, sources, diags) else {
             continue;
         };
         let add = additions.entry(key).or_default();
@@ -663,7 +665,7 @@ fn parent_of(kind: &str, e: &Expr) -> Option<Parent> {
 /// repetition (the `Repeat` returned); E0211 when one instance of a
 /// repeated parent cannot be told.
 fn placement(
-    t: &Taken,
+    t: &mut Taken,
     parents: &BTreeMap<(String, String), Option<Repeat>>,
     sources: &Sources,
     diags: &mut Vec<Diagnostic>,
@@ -700,20 +702,17 @@ fn placement(
         _ => false,
     };
     if !same {
-        let meta = parent_repeat.map_or("count", Repeat::meta);
-        diags.push(
-            Diagnostic::error(
-                CODE,
-                format!("a `{kind}` on one instance of `{}.{}` repeats as it does", t.spec.parent, t.parent.name),
-                index.span,
-            )
-            .label("not the instance of this one")
-            .help(format!(
-                "give the `{kind}` the parent's `{meta}` and name its instance with `[{}]`, or write the setting on the `{}`",
-                if meta == "count" { "count.index" } else { "each.key" },
-                t.spec.parent
-            )),
-        );
+        // Another key, or another repetition: into the instances whose key
+        // is the one named (terraform-aws-modules/vpc's
+        // `route_table_id = aws_route_table.public[0].id`).
+        if let Some(parent) = parent_repeat {
+            let (parent, index) = (parent.clone(), index.clone());
+            return keyed(t, &parent, index).map(Some).or_else(|| {
+                diags.push(repeats_as_it_does(t, Some(&parent)));
+                None
+            });
+        }
+        diags.push(repeats_as_it_does(t, parent_repeat));
         return None;
     }
     Some(None)
@@ -747,6 +746,101 @@ fn side(items: &mut Vec<Item>, name: &str, diags: &mut Vec<Diagnostic>) -> Optio
             );
             None
         }
+    }
+}
+
+/// E0211: the attachment `t` names one instance of a parent (repeated as
+/// `parent`) that cannot be told.
+fn repeats_as_it_does(t: &Taken, parent: Option<&Repeat>) -> Diagnostic {
+    let kind = &t.block.kind.name;
+    let at = t.parent.index.as_ref().map_or(t.by.value.span, |i| i.span);
+    let meta = parent.map_or("count", Repeat::meta);
+    Diagnostic::error(
+        CODE,
+        format!("a `{kind}` on one instance of `{}.{}` repeats as it does", t.spec.parent, t.parent.name),
+        at,
+    )
+    .label("not the instance of this one")
+    .help(format!(
+        "give the `{kind}` the parent's `{meta}` and name its instance with `[{}]`, or write the setting on the `{}`",
+        if meta == "count" { "count.index" } else { "each.key" },
+        t.spec.parent
+    ))
+}
+
+/// The attachment `t`, naming the instance `index` of a parent repeated as
+/// `parent`, as a repetition in every instance of the parent that keeps
+/// only the instances whose key (`count.index`, `each.key`) is `index`:
+/// `PARENT_KEY == index ? [0] : []` for one attachment, `[for i in
+/// range(N) : i if PARENT_KEY == index]` for a counted one (its
+/// `count.index` read as `each.value` of that list), `PARENT_KEY == index
+/// ? FOR_EACH : []` for one with `for_each` whose key is not in `index`.
+/// None when it is (which instance cannot be told).
+fn keyed(t: &mut Taken, parent: &Repeat, index: Expr) -> Option<Repeat> {
+    let span = index.span;
+    let path = |root: &str, attr: &str| Expr {
+        kind: ExprKind::Traversal(Traversal {
+            root: Ident {
+                name: root.into(),
+                span,
+            },
+            steps: vec![Step::Attr(Ident {
+                name: attr.into(),
+                span,
+            })],
+        }),
+        span,
+    };
+    let parent_key = match parent {
+        Repeat::Count(_) => path("count", "index"),
+        Repeat::ForEach(_) => path("each", "key"),
+    };
+    let expr = |kind: ExprKind| Expr { kind, span };
+    let is = |index: Expr| {
+        expr(ExprKind::Binary(
+            crate::syntax::ast::BinaryOp::Eq,
+            Box::new(parent_key.clone()),
+            Box::new(index),
+        ))
+    };
+    let only = |when: Expr, then: Expr| {
+        expr(ExprKind::Conditional(
+            Box::new(when),
+            Box::new(then),
+            Box::new(expr(ExprKind::List(Vec::new()))),
+        ))
+    };
+    match t.repeat.clone() {
+        None if !uses(&index, "count", "index") && !uses(&index, "each", "key") => Some(Repeat::ForEach(
+            only(is(index), expr(ExprKind::List(vec![expr(ExprKind::Int(0))]))),
+        )),
+        Some(Repeat::Count(n)) => {
+            let r = Repeat::Count(n.clone());
+            super::each_expr(&mut t.block, &mut |e| {
+                *e = substitute(e.clone(), &r, &["each", "value"])
+            });
+            let index = substitute(index, &r, &[COUNT_INDEX]);
+            Some(Repeat::ForEach(expr(ExprKind::For(Box::new(ForExpr {
+                key: None,
+                value: Ident {
+                    name: COUNT_INDEX.into(),
+                    span,
+                },
+                collection: call("range", n),
+                result: ForResult::List(expr(ExprKind::Traversal(Traversal {
+                    root: Ident {
+                        name: COUNT_INDEX.into(),
+                        span,
+                    },
+                    steps: Vec::new(),
+                }))),
+                cond: Some(is(index)),
+            })))))
+        }
+        Some(Repeat::ForEach(c)) if !uses(&index, "each", "key") && !uses(&index, "each", "value") => {
+            Some(Repeat::ForEach(only(is(index), c)))
+        }
+        _ => None,
     }
 }
 
@@ -1865,6 +1959,99 @@ role with {
         );
     }
 
+    /// terraform-aws-modules/vpc names one instance of a parent it
+    /// repeats with `count = CONDITION ? 1 : 0` (`aws_route_table.public[0].id`),
+    /// and repeats its NAT routes by another count than their tables': it
+    /// was "repeats as it does" (E0211).
+    #[test]
+    fn an_attachment_on_one_instance_of_its_parent_folds_into_that_instance() {
+        let terraform = resources(
+            r#"
+route_table public {
+  count = 1
+  vpc   = vpc.main
+}
+route public_gateway {
+  count                  = 1
+  route_table_id         = route_table.public[0].id
+  destination_cidr_block = "0.0.0.0/0"
+  transit_gateway_id     = "tgw-0123456789abcdef0"
+}
+route_table private {
+  count = 2
+  vpc   = vpc.main
+}
+route private_nat {
+  count                  = 1 + 1
+  route_table_id         = element(route_table.private[*].id, count.index)
+  destination_cidr_block = "10.${count.index}.0.0/16"
+  transit_gateway_id     = "tgw-0123456789abcdef0"
+}
+network_acl public {
+  count = 1
+  vpc   = vpc.main
+}
+network_acl_association a {
+  network_acl_id = network_acl.public[0].id
+  subnet_id      = subnet.public[0].id
+}
+network_acl_rule in {
+  count          = 2
+  network_acl_id = network_acl.public[0].id
+  rule_number    = 100 + count.index
+  rule_action    = "allow"
+  protocol       = "-1"
+  cidr_block     = "10.${count.index}.0.0/16"
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+route_table public {
+  count = 1
+  vpc   = vpc.main
+  route {
+    cidr            = "0.0.0.0/0"
+    transit_gateway = "tgw-0123456789abcdef0"
+  }
+}
+route_table private {
+  count = 2
+  vpc   = vpc.main
+  route {
+    cidr            = "10.${count.index}.0.0/16"
+    transit_gateway = "tgw-0123456789abcdef0"
+  }
+}
+network_acl public {
+  count   = 1
+  vpc     = vpc.main
+  subnets = [subnet.public[0]]
+  ingress {
+    rule_no  = 100
+    action   = "allow"
+    protocol = "-1"
+    cidr     = "10.0.0.0/16"
+  }
+  ingress {
+    rule_no  = 101
+    action   = "allow"
+    protocol = "-1"
+    cidr     = "10.1.0.0/16"
+  }
+}
+"#,
+        );
+        for address in [
+            "route_table.public[\"0\"]",
+            "route_table.private[\"0\"]",
+            "route_table.private[\"1\"]",
+            "network_acl.public[\"0\"]",
+        ] {
+            assert_eq!(terraform[address], berth[address], "{address}");
+        }
+    }
+
     #[test]
     fn an_attachment_folds_into_a_parent_of_another_file() {
         let mut sources = crate::Sources::new();
@@ -1911,6 +2098,19 @@ role with {
     }
 
     #[test]
+    fn acl_rules_are_entries_of_the_acl_they_name_outbound_ones_egress() {
+        let rules = "network_acl_rule ssh {\n  network_acl_id = vpc.main.default_network_acl_id\n  rule_number = 50\n  rule_action = \"deny\"\n  protocol = \"tcp\"\n  from_port = 22\n  to_port = 22\n  cidr_block = \"0.0.0.0/0\"\n}\n\
+                     network_acl_rule out {\n  network_acl_id = default_network_acl.main.id\n  egress = true\n  rule_number = 100\n  rule_action = \"allow\"\n  protocol = \"-1\"\n  ipv6_cidr_block = \"::/0\"\n  cidr_block = null\n}\n";
+        let taken = format!("default_network_acl main {{ vpc = vpc.main }}\n{rules}");
+        assert_eq!(
+            resources(&taken)["default_network_acl.main"],
+            resources(
+                "default_network_acl main {\n  vpc = vpc.main\n  ingress {\n    rule_no = 50\n    action = \"deny\"\n    protocol = \"tcp\"\n    from_port = 22\n    to_port = 22\n    cidr = \"0.0.0.0/0\"\n  }\n  egress {\n    rule_no = 100\n    action = \"allow\"\n    protocol = \"-1\"\n    cidr = \"::/0\"\n  }\n}\n"
+            )["default_network_acl.main"]
+        );
+    }
+
+    #[test]
     fn what_cannot_be_folded_is_named() {
         assert_eq!(
             errors(
@@ -1928,7 +2128,7 @@ role with {
         assert_eq!(
             errors(
                 "route_table private {\n  count = 2\n  vpc = vpc.main\n}\n\
-                 route_table_association a {\n  count = 3\n  subnet_id = subnet.public[0].id\n  route_table_id = route_table.private[count.index].id\n}\n"
+                 route_table_association a {\n  for_each = toset([\"0\"])\n  subnet_id = subnet.public[0].id\n  route_table_id = route_table.private[each.key].id\n}\n"
             ),
             ["a `route_table_association` on one instance of `route_table.private` repeats as it does"]
         );
