@@ -24,6 +24,8 @@ mod efs;
 mod events;
 #[path = "stubbed/kms.rs"]
 mod kms;
+#[path = "stubbed/network_acl.rs"]
+mod network_acl;
 #[path = "stubbed/s3.rs"]
 mod s3;
 #[path = "stubbed/sqs.rs"]

@@ -69,7 +69,8 @@ fn aws_defaults() -> Attrs {
 
 /// Refuses entries as CreateNetworkAclEntry does: a number given twice in
 /// a direction, an action other than `allow` or `deny`, an unknown
-/// protocol, a malformed range, TCP or UDP without its port range.
+/// protocol, a malformed range, TCP or UDP without its port range, ICMP
+/// without its type.
 pub(crate) fn check_entries(attrs: &Attrs) -> Result<(), ProviderError> {
     let call = "CreateNetworkAclEntry";
     let bad = |code: &str, message: String| fail(call, code, message);
@@ -112,6 +113,13 @@ pub(crate) fn check_entries(attrs: &Attrs) -> Result<(), ProviderError> {
                 return Err(bad(
                     "InvalidParameterValue",
                     format!("Value ({cidr}) for parameter cidrBlock is invalid."),
+                ));
+            }
+            let icmp = (int_of(entry, "icmp_type"), int_of(entry, "icmp_code"));
+            if matches!(protocol, "icmp" | "icmpv6" | "1" | "58") && icmp.0.is_none() {
+                return Err(bad(
+                    "MissingParameter",
+                    "The request must contain the parameter icmpTypeCode.type".to_owned(),
                 ));
             }
             let ports = (int_of(entry, "from_port"), int_of(entry, "to_port"));

@@ -294,12 +294,20 @@ fn rule(r: &mut Attrs, rng: &mut Rng) {
 }
 
 /// A network ACL entry as EC2 answers it (the protocol's number) or as
-/// Terraform writes it (`from_port = 0`, `to_port = 0` on all traffic).
+/// Terraform writes it (`from_port = 0`, `to_port = 0` on all traffic; an
+/// ICMP type and code left out are the 0 it sends).
 fn acl_entry(e: &mut Attrs, rng: &mut Rng) {
     let protocol = protocol_by_number(e, "-1", rng);
     if protocol == "-1" && rng.bool() {
         e.insert("from_port".to_owned(), Value::Int(0));
         e.insert("to_port".to_owned(), Value::Int(0));
+    }
+    if matches!(protocol.as_str(), "icmp" | "icmpv6") {
+        for key in ["icmp_type", "icmp_code"] {
+            if e.get(key).is_some_and(|v| *v == Value::Int(0)) && rng.bool() {
+                e.insert(key.to_owned(), Value::Null);
+            }
+        }
     }
 }
 

@@ -77,7 +77,8 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
 
 /// A network ACL entry as EC2 holds it: the protocol by name (`all` is
 /// `-1`), an IPv6 range in one text, a port range only for TCP and UDP
-/// and an ICMP type and code only for ICMP (EC2 ignores them otherwise).
+/// and an ICMP type and code only for ICMP (EC2 ignores them otherwise;
+/// for ICMP it requires both, and Terraform sends 0 for one left out).
 fn network_acl_entry(entry: &mut Attrs) {
     let Some(protocol) = entry.get("protocol").and_then(Value::as_str) else {
         return;
@@ -98,6 +99,8 @@ fn network_acl_entry(entry: &mut Attrs) {
     ] {
         if !keep {
             set(entry, key, Value::Null);
+        } else if icmp && entry.get(key).is_none_or(|v| *v == Value::Null) {
+            entry.insert(key.to_owned(), Value::Int(0));
         }
     }
 }
