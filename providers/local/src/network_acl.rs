@@ -42,15 +42,20 @@ pub(crate) fn create(sim: &mut Sim, mut attrs: Attrs, tags: Tags) -> Result<Stri
 
 /// Makes the ACL's entries and subnets `new`'s.
 pub(crate) fn update(sim: &mut Sim, key: &str, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
+    // The AWS adapter diffs against the ACL described now.
+    sim.call("DescribeNetworkAcls");
     let vpc = str_of(old, "vpc").unwrap_or_default().to_owned();
     check_entries(new)?;
     check_subnets(sim, Some(key), &vpc, new)?;
     count_entry_calls(sim, old, new);
     let (before, after) = (strs_of(old, "subnets"), strs_of(new, "subnets"));
     let (was, is): (BTreeSet<&String>, BTreeSet<&String>) = (before.iter().collect(), after.iter().collect());
-    // Those leaving go back to the default ACL.
-    for _ in was.difference(&is) {
+    // Those leaving go back to the default ACL, found once.
+    let leaving = was.difference(&is).count();
+    if leaving > 0 {
         sim.call("DescribeNetworkAcls");
+    }
+    for _ in 0..leaving {
         sim.call(MOVE);
     }
     let joining: Vec<String> = is.difference(&was).map(|s| (*s).clone()).collect();
@@ -64,6 +69,8 @@ pub(crate) fn delete(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
         .rec(key)
         .map(|r| strs_of(&r.attrs, "subnets"))
         .unwrap_or_default();
+    // Itself, then the default ACL its subnets go back to.
+    sim.call("DescribeNetworkAcls");
     if !subnets.is_empty() {
         sim.call("DescribeNetworkAcls");
     }
