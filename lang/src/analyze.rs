@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::{declare, domain, lookups, refs, schema, types};
+use crate::check::{declare, domain, lookups, refs, restated, schema, types};
 use crate::desugar;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{self, LookupFn};
@@ -139,6 +139,7 @@ fn check_and_evaluate(
     *zones_read = read;
     let mut stack = stack?;
     let mut found = Vec::new();
+    restated::check(&mut stack, &mut found);
     for r in &mut stack.resources {
         types::convert_resource(r);
         types::check_resource(r, &mut found);

@@ -32,6 +32,7 @@ mod network;
 mod network_acl;
 pub mod refs;
 pub mod regions;
+pub mod restated;
 mod rules;
 mod s3;
 mod scaling;

@@ -72,6 +72,8 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
                         .label("written with `=`")
                         .help(format!("write `{name} {{ ... }}` without `=`")),
                     ),
+                    // Terraform's, checked once evaluated.
+                    None if super::restated::is_restated(schema.name, name) => {}
                     None => {
                         meant.extend(stands_for(name, schema));
                         diags.push(unknown_attr(name, a.name.span, schema, meta));

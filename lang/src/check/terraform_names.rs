@@ -17,9 +17,6 @@ pub enum Berth {
 /// is in berth.
 const NAME_PREFIX: &str = "leave it out: berth names the resource from the stack and the block (with a random suffix where a replacement needs a new name), or set `name`";
 
-/// What an Elastic IP's `vpc = true` or `domain = "vpc"` is in berth.
-const IN_A_VPC: &str = "berth's addresses are always a VPC's: leave it out";
-
 /// (block or kind, Terraform's name, berth's). Names that only lose
 /// Terraform's `_id`/`_arn` (`vpc_id`) or turn `_ids`/`_arns` into a plural
 /// (`subnet_ids`) are found by that rule and not listed.
@@ -127,8 +124,6 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("metric_alarm", "alarm_name", Berth::Name("name")),
     ("metric_alarm", "alarm_description", Berth::Name("description")),
     ("nat_gateway", "allocation_id", Berth::Name("elastic_ip")),
-    ("elastic_ip", "vpc", Berth::Note(IN_A_VPC)),
-    ("elastic_ip", "domain", Berth::Note(IN_A_VPC)),
     ("vpc_endpoint", "service_name", Berth::Name("service")),
     ("vpc_endpoint", "vpc_endpoint_type", Berth::Name("type")),
     ("vpc_endpoint", "private_dns_enabled", Berth::Name("private_dns")),

@@ -1,105 +1,24 @@
-//! Terraform settings that restate what berth does anyway (a VPC's
-//! `instance_tenancy = "default"`, a load balancer's `ip_address_type =
-//! "ipv4"`, a service's `scheduling_strategy = "REPLICA"` and
-//! `deployment_controller { type = "ECS" }`, ...), and Terraform's
-//! `timeouts { }` blocks: taken as written and left out. Any other value
-//! asks for something berth does not write, an E0211 that says so, never a
-//! setting silently dropped.
+//! Terraform blocks that restate what berth does anyway (a service's
+//! `deployment_controller { type = "ECS" }`), and Terraform's `timeouts {
+//! }` blocks: taken as written and left out. Any other value asks for
+//! something berth does not write, an E0211 that says so, never a setting
+//! silently dropped. Restating settings (`instance_tenancy = "default"`)
+//! are checked once evaluated, by [`crate::check::restated`].
 
 use super::{CODE, literal};
 use crate::diagnostic::Diagnostic;
 use crate::syntax::ast::{Block, Expr, ExprKind, Item};
 
-/// (kind, Terraform's setting, the value berth's behaviour is, what berth
-/// does instead of any other value).
-type Restated = (&'static str, &'static str, &'static str, &'static str);
-
-const RESTATED: &[Restated] = &[
-    (
-        "efs_file_system_policy",
-        "bypass_policy_lockout_safety_check",
-        "false",
-        "berth never bypasses EFS's check that the policy does not lock out whoever sets it",
-    ),
-    (
-        "vpc",
-        "instance_tenancy",
-        "default",
-        "dedicated tenancy is not written: berth's VPCs run on shared hardware",
-    ),
-    (
-        "load_balancer",
-        "ip_address_type",
-        "ipv4",
-        "dual-stack load balancers are not written (docs/porting.md, \"Not written yet\")",
-    ),
-    (
-        "service",
-        "scheduling_strategy",
-        "REPLICA",
-        "daemon services are EC2's: berth's services keep `desired_count` tasks",
-    ),
-    (
-        "service",
-        "force_new_deployment",
-        "false",
-        "berth deploys when the service or its task definition changes; `berth deploy` rolls a new image",
-    ),
-    (
-        "service",
-        "wait_for_steady_state",
-        "false",
-        "`berth apply --wait` waits for the services it changed to be steady",
-    ),
-    (
-        "security_group",
-        "revoke_rules_on_delete",
-        "false",
-        "berth does not revoke a group's rules before deleting it (Terraform's flag for rules a service such as EMR adds)",
-    ),
-    (
-        "task_definition",
-        "skip_destroy",
-        "false",
-        "berth deregisters a task definition's revisions when it destroys it",
-    ),
-    (
-        "task_definition",
-        "track_latest",
-        "false",
-        "berth reads the revision its configuration made, not the family's latest",
-    ),
-    (
-        "log_group",
-        "skip_destroy",
-        "false",
-        "berth deletes what it destroys; `prevent_destroy = true` refuses a plan that would",
-    ),
-    (
-        "role",
-        "force_detach_policies",
-        "true",
-        "berth always detaches a role's policies before deleting it",
-    ),
-    (
-        "s3_bucket",
-        "acl",
-        "private",
-        "ACLs are off (`object_ownership = \"BucketOwnerEnforced\"`, S3's default): grant access in the bucket's `policy`",
-    ),
-    (
-        "s3_bucket",
-        "object_lock_enabled",
-        "false",
-        "object lock is not written yet",
-    ),
-    (
-        "kms_key",
-        "bypass_policy_lockout_safety_check",
-        "false",
-        "berth keeps KMS's check that a key policy still lets its caller manage the key",
-    ),
-];
+/// Settings of Terraform's attachments that restate berth's behaviour
+/// (kind, setting, the value berth's behaviour is, what berth does
+/// instead): checked here, as the attachment is folded into its parent
+/// before evaluation.
+const RESTATED_ATTACHMENT_SETTINGS: &[(&str, &str, &str, &str)] = &[(
+    "efs_file_system_policy",
+    "bypass_policy_lockout_safety_check",
+    "false",
+    "berth never bypasses EFS's check that the policy does not lock out whoever sets it",
+)];
 
 /// Terraform's blocks that restate berth's behaviour: (kind, block, its
 /// one setting, the value that is berth's behaviour, what berth does
@@ -125,22 +44,19 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
 }
 
 /// Whether `item` of a resource of `kind` stays: not a `timeouts` block
-/// nor a restating setting (which is checked).
+/// nor a restating block or attachment setting (which are checked).
+/// Restating settings of resources are checked once evaluated
+/// ([`crate::check::restated`]).
 fn stays(kind: &str, item: &Item, diags: &mut Vec<Diagnostic>) -> bool {
     match item {
         Item::Block(b) if b.kind.name == TIMEOUTS && b.label.is_none() => false,
-        Item::Attribute(a) => match RESTATED
+        Item::Attribute(a) => match RESTATED_ATTACHMENT_SETTINGS
             .iter()
-            .find(|(k, s, _, _)| *k == kind && *s == a.name.name)
+            .find(|(k, s, ..)| *k == kind && *s == a.name.name)
         {
             Some((_, setting, default, instead)) => {
-                check(
-                    &a.value,
-                    (setting, default),
-                    instead,
-                    &format!("`{setting}`"),
-                    diags,
-                );
+                let out = format!("`{setting}`");
+                check(&a.value, (setting, default), instead, &out, diags);
                 false
             }
             None => true,

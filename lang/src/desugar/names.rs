@@ -212,10 +212,20 @@ fn dynamic_schema(d: &Block, schema: &BlockSchema) -> Option<BlockSchema> {
     schema.block(name).copied()
 }
 
+/// Terraform's attributes of what berth does not write (IPv6 networks):
+/// none, so they read as `null` (terraform-aws-modules/vpc's subnets read
+/// `aws_vpc.this[0].ipv6_cidr_block` where IPv6 is off).
+const NONE: &[(Kind, &str)] = &[
+    (Kind::Vpc, "ipv6_cidr_block"),
+    (Kind::Vpc, "ipv6_association_id"),
+    (Kind::Subnet, "ipv6_cidr_block"),
+    (Kind::Subnet, "ipv6_cidr_block_association_id"),
+];
+
 /// `e`, and every expression in it, with `KIND.NAME.id` of a kind without
-/// an `id` reading Terraform's `id`, and `KIND.NAME.ATTR` under
-/// Terraform's name of one of berth's attributes (`vpc.main.cidr_block`)
-/// reading that one.
+/// an `id` reading Terraform's `id`, `KIND.NAME.ATTR` under Terraform's
+/// name of one of berth's attributes (`vpc.main.cidr_block`) reading that
+/// one, and one of [`NONE`] read as `null`.
 fn ids(e: &mut Expr) {
     if let ExprKind::Traversal(t) = &mut e.kind
         && let Ok(kind) = t.root.name.parse::<Kind>()
@@ -225,6 +235,14 @@ fn ids(e: &mut Expr) {
             Some(Step::Index(_) | Step::Splat(_)) => 2,
             _ => 1,
         };
+        let one = !matches!(t.steps.get(1), Some(Step::Splat(_)));
+        if one
+            && t.steps.len() == at + 1
+            && matches!(t.steps.get(at), Some(Step::Attr(a)) if NONE.contains(&(kind, a.name.as_str())))
+        {
+            e.kind = ExprKind::Null;
+            return;
+        }
         if let Some(Step::Attr(a)) = t.steps.get_mut(at) {
             let schema = kind.schema().as_block();
             if let Some(renamed) = read_as(kind, &schema, &a.name) {

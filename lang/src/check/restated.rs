@@ -1,0 +1,350 @@
+//! Terraform settings berth does not write, taken where their value asks
+//! for what berth does anyway: a VPC's `instance_tenancy = "default"`, a
+//! load balancer's `ip_address_type = "ipv4"`, and the settings of
+//! features berth has not written at their off value (a VPC's
+//! `assign_generated_ipv6_cidr_block = false`, a subnet's `ipv6_cidr_block
+//! = null`), as terraform-aws-modules/vpc writes every one of them. They
+//! are checked once evaluated, so a variable or a conditional holding that
+//! value is taken as the literal is; any other value is an E0211 that
+//! says what berth does instead, never a setting silently dropped. Null
+//! is always taken: it is the setting left out.
+
+use berth_provider::Value;
+
+use crate::diagnostic::Diagnostic;
+use crate::stack::{DesiredBody, DesiredValue, Stack};
+
+/// The value that restates berth's behaviour.
+#[derive(Clone, Copy)]
+enum Is {
+    /// This text (in any case), or this bool written as text.
+    Text(&'static str),
+    /// An empty list.
+    Empty,
+    /// Null only: the feature berth does not write, left out.
+    Null,
+}
+
+/// (block: a resource's kind or a nested block's name, Terraform's
+/// setting, the value berth's behaviour is, what berth does instead).
+type Restated = (&'static str, &'static str, Is, &'static str);
+
+const IPV6: &str = "IPv6 networks are not written (docs/porting.md, \"Not written yet\")";
+const HOSTNAMES: &str = "resource-name hostnames are not written: instances get AWS's IP names";
+const OUTPOSTS: &str = "Outposts subnets are not written";
+const ROUTE_TARGETS: &str = "a route goes to an internet, NAT or transit gateway or a peering connection; other targets and IPv6 destinations are not written";
+const IN_A_VPC: &str = "berth's addresses are always a VPC's";
+const PROPAGATION: &str = "route propagation from virtual private gateways is not written";
+
+const RESTATED: &[Restated] = &[
+    (
+        "vpc",
+        "instance_tenancy",
+        Is::Text("default"),
+        "dedicated tenancy is not written: berth's VPCs run on shared hardware",
+    ),
+    ("vpc", "assign_generated_ipv6_cidr_block", Is::Text("false"), IPV6),
+    ("vpc", "ipv6_cidr_block", Is::Null, IPV6),
+    ("vpc", "ipv6_ipam_pool_id", Is::Null, IPV6),
+    ("vpc", "ipv6_netmask_length", Is::Null, IPV6),
+    ("vpc", "ipv6_cidr_block_network_border_group", Is::Null, IPV6),
+    (
+        "vpc",
+        "ipv4_ipam_pool_id",
+        Is::Null,
+        "IPAM pools are not written: give the VPC its `cidr`",
+    ),
+    (
+        "vpc",
+        "ipv4_netmask_length",
+        Is::Null,
+        "IPAM pools are not written: give the VPC its `cidr`",
+    ),
+    (
+        "vpc",
+        "enable_network_address_usage_metrics",
+        Is::Text("false"),
+        "network address usage metrics are not written",
+    ),
+    (
+        "vpc",
+        "enable_classiclink",
+        Is::Text("false"),
+        "EC2-Classic is retired",
+    ),
+    (
+        "vpc",
+        "enable_classiclink_dns_support",
+        Is::Text("false"),
+        "EC2-Classic is retired",
+    ),
+    (
+        "subnet",
+        "assign_ipv6_address_on_creation",
+        Is::Text("false"),
+        IPV6,
+    ),
+    ("subnet", "ipv6_cidr_block", Is::Null, IPV6),
+    ("subnet", "ipv6_native", Is::Text("false"), IPV6),
+    ("subnet", "enable_dns64", Is::Text("false"), IPV6),
+    (
+        "subnet",
+        "enable_resource_name_dns_aaaa_record_on_launch",
+        Is::Text("false"),
+        HOSTNAMES,
+    ),
+    (
+        "subnet",
+        "enable_resource_name_dns_a_record_on_launch",
+        Is::Text("false"),
+        HOSTNAMES,
+    ),
+    (
+        "subnet",
+        "private_dns_hostname_type_on_launch",
+        Is::Text("ip-name"),
+        HOSTNAMES,
+    ),
+    (
+        "subnet",
+        "availability_zone_id",
+        Is::Null,
+        "berth places a subnet by its `zone` name",
+    ),
+    ("subnet", "customer_owned_ipv4_pool", Is::Null, OUTPOSTS),
+    (
+        "subnet",
+        "map_customer_owned_ip_on_launch",
+        Is::Text("false"),
+        OUTPOSTS,
+    ),
+    ("subnet", "outpost_arn", Is::Null, OUTPOSTS),
+    ("elastic_ip", "vpc", Is::Text("true"), IN_A_VPC),
+    ("elastic_ip", "domain", Is::Text("vpc"), IN_A_VPC),
+    ("route_table", "propagating_vgws", Is::Empty, PROPAGATION),
+    ("default_route_table", "propagating_vgws", Is::Empty, PROPAGATION),
+    ("route", "ipv6_cidr_block", Is::Null, ROUTE_TARGETS),
+    ("route", "destination_prefix_list_id", Is::Null, ROUTE_TARGETS),
+    ("route", "egress_only_gateway_id", Is::Null, ROUTE_TARGETS),
+    ("route", "instance_id", Is::Null, ROUTE_TARGETS),
+    ("route", "network_interface_id", Is::Null, ROUTE_TARGETS),
+    ("route", "vpc_endpoint_id", Is::Null, ROUTE_TARGETS),
+    ("route", "carrier_gateway_id", Is::Null, ROUTE_TARGETS),
+    ("route", "core_network_arn", Is::Null, ROUTE_TARGETS),
+    ("route", "local_gateway_id", Is::Null, ROUTE_TARGETS),
+    (
+        "load_balancer",
+        "ip_address_type",
+        Is::Text("ipv4"),
+        "dual-stack load balancers are not written (docs/porting.md, \"Not written yet\")",
+    ),
+    (
+        "service",
+        "scheduling_strategy",
+        Is::Text("REPLICA"),
+        "daemon services are EC2's: berth's services keep `desired_count` tasks",
+    ),
+    (
+        "service",
+        "force_new_deployment",
+        Is::Text("false"),
+        "berth deploys when the service or its task definition changes; `berth deploy` rolls a new image",
+    ),
+    (
+        "service",
+        "wait_for_steady_state",
+        Is::Text("false"),
+        "`berth apply --wait` waits for the services it changed to be steady",
+    ),
+    (
+        "security_group",
+        "revoke_rules_on_delete",
+        Is::Text("false"),
+        "berth does not revoke a group's rules before deleting it (Terraform's flag for rules a service such as EMR adds)",
+    ),
+    (
+        "task_definition",
+        "skip_destroy",
+        Is::Text("false"),
+        "berth deregisters a task definition's revisions when it destroys it",
+    ),
+    (
+        "task_definition",
+        "track_latest",
+        Is::Text("false"),
+        "berth reads the revision its configuration made, not the family's latest",
+    ),
+    (
+        "log_group",
+        "skip_destroy",
+        Is::Text("false"),
+        "berth deletes what it destroys; `prevent_destroy = true` refuses a plan that would",
+    ),
+    (
+        "role",
+        "force_detach_policies",
+        Is::Text("true"),
+        "berth always detaches a role's policies before deleting it",
+    ),
+    (
+        "s3_bucket",
+        "acl",
+        Is::Text("private"),
+        "ACLs are off (`object_ownership = \"BucketOwnerEnforced\"`, S3's default): grant access in the bucket's `policy`",
+    ),
+    (
+        "s3_bucket",
+        "object_lock_enabled",
+        Is::Text("false"),
+        "object lock is not written yet",
+    ),
+    (
+        "kms_key",
+        "bypass_policy_lockout_safety_check",
+        Is::Text("false"),
+        "berth keeps KMS's check that a key policy still lets its caller manage the key",
+    ),
+];
+
+/// Whether `setting` of the block (or resource kind) `block` is one of
+/// Terraform's that restate berth's behaviour: taken by the schema check,
+/// checked once evaluated.
+pub fn is_restated(block: &str, setting: &str) -> bool {
+    RESTATED.iter().any(|(b, s, ..)| *b == block && *s == setting)
+}
+
+/// Checks and takes out every restated setting of the evaluated `stack`:
+/// E0211 for a value other than berth's behaviour.
+pub fn check(stack: &mut Stack, diags: &mut Vec<Diagnostic>) {
+    for r in &mut stack.resources {
+        let kind = r.kind().keyword();
+        body(kind, &mut r.body, diags);
+    }
+}
+
+fn body(block: &str, body: &mut DesiredBody, diags: &mut Vec<Diagnostic>) {
+    for (_, setting, is, instead) in RESTATED.iter().filter(|(b, ..)| *b == block) {
+        let Some(value) = body.attrs.remove(*setting) else {
+            continue;
+        };
+        if !holds(&value.node, *is) {
+            diags.push(refused(setting, *is, instead, value.span));
+        }
+    }
+    for (name, blocks) in &mut body.blocks {
+        for nested in blocks {
+            self::body(name, &mut nested.body, diags);
+        }
+    }
+}
+
+/// Whether `value` is null or the value `is` names.
+fn holds(value: &DesiredValue, is: Is) -> bool {
+    match (value, is) {
+        (DesiredValue::Known(Value::Null), _) => true,
+        (DesiredValue::Known(Value::String(s)), Is::Text(t)) => s.eq_ignore_ascii_case(t),
+        (DesiredValue::Known(Value::Bool(b)), Is::Text(t)) => b.to_string() == t,
+        (DesiredValue::Known(Value::List(items)), Is::Empty) => items.is_empty(),
+        (DesiredValue::List(items), Is::Empty) => items.is_empty(),
+        _ => false,
+    }
+}
+
+fn refused(setting: &str, is: Is, instead: &str, span: crate::source::Span) -> Diagnostic {
+    let (message, label) = match is {
+        Is::Text(t) => (
+            format!("`{setting}` other than `{t}` is not written"),
+            format!("berth's behaviour is `{t}`"),
+        ),
+        Is::Empty => (
+            format!("`{setting}` other than `[]` is not written"),
+            "berth's behaviour is `[]`".to_owned(),
+        ),
+        Is::Null => (
+            format!("`{setting}` is not written"),
+            "only `null` (left out) is taken".to_owned(),
+        ),
+    };
+    Diagnostic::error("E0211", message, span)
+        .label(label)
+        .help(format!("{instead}; leave `{setting}` out"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RESTATED;
+    use crate::test_support::resources;
+
+    /// terraform-aws-modules/vpc's VPC, subnet, address and main table as
+    /// written, features it leaves off at their off values through its
+    /// variables: they were unknown attributes (E0201), and a variable
+    /// holding `"default"` was not the literal (E0211).
+    #[test]
+    fn settings_at_berths_behaviour_through_variables_are_left_out() {
+        let module = resources(
+            r#"
+variable "instance_tenancy" { default = "default" }
+variable "enable_ipv6" { default = false }
+variable "routes" { default = [] }
+vpc this {
+  cidr_block                       = "10.0.0.0/16"
+  instance_tenancy                 = var.instance_tenancy
+  assign_generated_ipv6_cidr_block = var.enable_ipv6
+  ipv4_ipam_pool_id                = null
+  enable_network_address_usage_metrics = null
+}
+subnet a {
+  vpc_id                          = vpc.this.id
+  cidr_block                      = "10.0.1.0/24"
+  availability_zone               = "us-east-1a"
+  availability_zone_id            = null
+  assign_ipv6_address_on_creation = var.enable_ipv6
+  ipv6_cidr_block                 = var.enable_ipv6 ? cidrsubnet(vpc.this.ipv6_cidr_block, 8, 1) : null
+  private_dns_hostname_type_on_launch = "IP-NAME"
+}
+eip nat { vpc = true }
+default_route_table this {
+  default_route_table_id = vpc.this.default_route_table_id
+  propagating_vgws       = []
+  route {
+    cidr_block             = "10.9.0.0/16"
+    transit_gateway_id     = "tgw-0123456789abcdef0"
+    egress_only_gateway_id = null
+    vpc_endpoint_id        = null
+  }
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+vpc this { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.this
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+elastic_ip nat {}
+default_route_table this {
+  vpc = vpc.this
+  route {
+    cidr            = "10.9.0.0/16"
+    transit_gateway = "tgw-0123456789abcdef0"
+  }
+}
+"#,
+        );
+        assert_eq!(module, berth);
+    }
+
+    #[test]
+    fn no_restated_setting_is_one_berth_writes() {
+        for (block, setting, ..) in RESTATED {
+            if let Ok(kind) = block.parse::<berth_provider::Kind>() {
+                assert!(
+                    kind.schema().attr(setting).is_none(),
+                    "{block}.{setting} is berth's"
+                );
+            }
+        }
+    }
+}
