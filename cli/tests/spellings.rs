@@ -68,6 +68,7 @@ cases!(
     terraform_vpc_part_ids,
     terraform_vpc_module_defaults,
     terraform_network_acl,
+    terraform_vpc_module_features_off,
     rule_ports_and_protocols,
     port_mapping_blocks,
     container_cpu_zero,

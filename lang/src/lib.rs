@@ -12,6 +12,7 @@ mod desugar;
 pub mod diagnostic;
 pub mod eval;
 pub mod fmt;
+mod inert;
 pub mod load;
 pub mod source;
 pub mod stack;

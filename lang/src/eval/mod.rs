@@ -138,6 +138,49 @@ struct Each<'v> {
     value: &'v Value,
 }
 
+/// The values of `exprs` (blocks' `count` and `for_each`) from the
+/// variables and locals of `module` alone: `None` for one that reads
+/// anything else (a resource, a lookup, the cloud's zones) or fails.
+/// Nothing is reported: the stack's evaluation reports it.
+pub(crate) fn from_variables(
+    module: &Module<'_>,
+    options: &crate::Options,
+    sources: &Sources,
+    exprs: &[&Expr],
+) -> Vec<Option<Value>> {
+    let mut scratch = Vec::new();
+    let mut ev = Evaluator {
+        module,
+        sources,
+        in_template: false,
+        vars: BTreeMap::new(),
+        sensitive: BTreeSet::new(),
+        tainted: false,
+        in_output: false,
+        done: BTreeMap::new(),
+        current: None,
+        region: None,
+        // What reads the zones is not known from variables alone.
+        zones: None,
+        zones_read: false,
+        lookup: None,
+        data: BTreeMap::new(),
+        data_busy: BTreeSet::new(),
+        locals: BTreeMap::new(),
+        bound: Vec::new(),
+        diags: &mut scratch,
+    };
+    ev.variables(&options.vars, &options.var_origins);
+    exprs
+        .iter()
+        .map(|e| {
+            let before = ev.diags.len();
+            let value = ev.expr(e, None).and_then(DesiredValue::into_known);
+            value.filter(|_| ev.diags.len() == before && !ev.zones_read)
+        })
+        .collect()
+}
+
 /// Evaluates a checked module into a [`Stack`](crate::stack::Stack):
 /// variables from `options` (`--var`, with where each was set), the zones
 /// the cloud gives the stack's region (`None`: the zones AWS documents),

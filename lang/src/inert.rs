@@ -1,0 +1,217 @@
+//! Blocks that make nothing: a resource or lookup whose `count` is 0, or
+//! whose `for_each` is empty, known from the stack's variables and locals
+//! alone (`count = var.enable_vpn_gateway ? 1 : 0`). A flattened Terraform
+//! module holds many, for the features its variables leave off, some of
+//! kinds berth does not write (`aws_vpn_gateway`) or in spellings it does
+//! not take (an IPv6 route): Terraform evaluates none of their settings,
+//! and neither does berth. They are taken out before anything is checked,
+//! and what reads them reads no instances: `KIND.NAME[*].ATTR` and
+//! `KIND.NAME` are `[]`, `KIND.NAME[0].ATTR` fails as in Terraform (`try`
+//! catches it), and `depends_on` leaves them out.
+
+use std::collections::BTreeSet;
+
+use berth_provider::Value;
+
+use crate::analyze::Options;
+use crate::check::declare::{self, DEPENDS_ON, LOCALS};
+use crate::desugar::{each_child, each_expr};
+use crate::source::{FileId, Sources};
+use crate::syntax::DATA;
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Step};
+
+/// A block's kind as references name it (`vpn_gateway`, `data.KIND`), and
+/// its name.
+type Key = (String, String);
+
+/// Takes the blocks that make nothing out of `files`, and rewrites what
+/// reads them.
+pub(crate) fn take_out(files: &mut [(FileId, File)], sources: &Sources, options: &Options) {
+    let inert = find(files, sources, options);
+    if inert.is_empty() {
+        return;
+    }
+    for (_, file) in files.iter_mut() {
+        file.blocks.retain(|b| key(b).is_none_or(|k| !inert.contains(&k)));
+        for block in &mut file.blocks {
+            drop_dependencies(block, &inert);
+            each_expr(block, &mut |e| read_nothing(e, &inert));
+        }
+    }
+}
+
+/// The blocks of `files` whose `count` or `for_each` makes no instance.
+fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> BTreeSet<Key> {
+    let blocks = || files.iter().flat_map(|(_, f)| &f.blocks);
+    let repeated: Vec<(Key, &Expr)> = blocks().filter_map(|b| Some((key(b)?, repetition(b)?))).collect();
+    if repeated.is_empty() {
+        return BTreeSet::new();
+    }
+    let known = blocks().filter(|b| matches!(b.kind.name.as_str(), "variable" | "stack" | LOCALS));
+    let module = declare::collect(known, &mut Vec::new());
+    let exprs: Vec<&Expr> = repeated.iter().map(|(_, e)| *e).collect();
+    let values = crate::eval::from_variables(&module, options, sources, &exprs);
+    repeated
+        .into_iter()
+        .zip(values)
+        .filter(|(_, v)| v.as_ref().is_some_and(none))
+        .map(|((k, _), _)| k)
+        .collect()
+}
+
+/// A resource's or lookup's key; none for other blocks.
+fn key(b: &Block) -> Option<Key> {
+    let Some(Label::Ident(name)) = &b.label else {
+        return None;
+    };
+    let kind = b.kind.name.as_str();
+    if kind == DATA {
+        return Some((format!("data.{}", b.subkind.as_ref()?.name), name.name.clone()));
+    }
+    let other = matches!(kind, "variable" | "stack" | "output" | "module" | LOCALS);
+    (!other).then(|| (kind.to_owned(), name.name.clone()))
+}
+
+/// A block's own `count` or `for_each`.
+fn repetition(b: &Block) -> Option<&Expr> {
+    b.body.iter().find_map(|item| match item {
+        Item::Attribute(a) if a.name.name == "count" || a.name.name == "for_each" => Some(&a.value),
+        _ => None,
+    })
+}
+
+/// Whether a `count` or `for_each` value makes no instance.
+fn none(v: &Value) -> bool {
+    match v {
+        Value::Int(n) => *n == 0,
+        Value::List(items) => items.is_empty(),
+        Value::Map(entries) => entries.is_empty(),
+        _ => false,
+    }
+}
+
+/// The block a reference names, and the steps after its name.
+fn named(e: &Expr) -> Option<(Key, &[Step])> {
+    let ExprKind::Traversal(t) = &e.kind else {
+        return None;
+    };
+    let name = |step: Option<&Step>| match step {
+        Some(Step::Attr(a)) => Some(a.name.clone()),
+        _ => None,
+    };
+    if t.root.name == DATA {
+        let kind = name(t.steps.first())?;
+        let block = name(t.steps.get(1))?;
+        return Some(((format!("data.{kind}"), block), &t.steps[2..]));
+    }
+    Some(((t.root.name.clone(), name(t.steps.first())?), &t.steps[1..]))
+}
+
+/// `e` with every reference to an `inert` block reading no instances.
+fn read_nothing(e: &mut Expr, inert: &BTreeSet<Key>) {
+    if let Some((k, rest)) = named(e)
+        && inert.contains(&k)
+    {
+        let empty = Expr {
+            kind: ExprKind::List(Vec::new()),
+            span: e.span,
+        };
+        e.kind = match rest.first() {
+            None | Some(Step::Splat(_)) => empty.kind,
+            Some(_) => ExprKind::Postfix(Box::new(empty), rest.to_vec()),
+        };
+        return;
+    }
+    each_child(e, &mut |child| read_nothing(child, inert));
+}
+
+/// `depends_on` of `block` without the `inert` blocks.
+fn drop_dependencies(block: &mut Block, inert: &BTreeSet<Key>) {
+    for item in &mut block.body {
+        if let Item::Attribute(a) = item
+            && a.name.name == DEPENDS_ON
+            && let ExprKind::List(items) = &mut a.value.kind
+        {
+            items.retain(|e| named(e).is_none_or(|(k, _)| !inert.contains(&k)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{messages, resources};
+
+    /// terraform-aws-modules/vpc's features left off by its variables: a
+    /// kind berth does not write, an IPv6 route, a counted policy document
+    /// and the role reading it; what reads them reads no instances. They
+    /// were unknown kinds (E0101) and settings berth does not take.
+    #[test]
+    fn blocks_counted_to_nothing_by_variables_make_nothing_and_read_as_none() {
+        let module = resources(
+            r#"
+variable "enable_vpn_gateway" { default = false }
+variable "secondary_cidr_blocks" { default = [] }
+variable "flow_log" { default = false }
+locals {
+  create_vpn = var.enable_vpn_gateway && true
+  vpc_id     = try(vpc_ipv4_cidr_block_association.this[0].vpc_id, vpc.this.id, "")
+}
+vpc this { cidr_block = "10.0.0.0/16" }
+vpc_ipv4_cidr_block_association this {
+  count      = length(var.secondary_cidr_blocks)
+  vpc_id     = vpc.this.id
+  cidr_block = element(var.secondary_cidr_blocks, count.index)
+}
+vpn_gateway this {
+  count  = local.create_vpn ? 1 : 0
+  vpc_id = local.vpc_id
+}
+route_table public { vpc_id = local.vpc_id }
+route public_ipv6 {
+  count                       = local.create_vpn ? 1 : 0
+  route_table_id              = route_table.public.id
+  destination_ipv6_cidr_block = "::/0"
+  egress_only_gateway_id      = "eigw-0123456789abcdef0"
+}
+data iam_policy_document assume {
+  count = var.flow_log ? 1 : 0
+  statement {
+    actions = ["sts:AssumeRole"]
+  }
+}
+role flow_log {
+  count              = var.flow_log ? 1 : 0
+  name_prefix        = "vpc-flow-log-"
+  assume_role_policy = data.iam_policy_document.assume[0].json
+}
+internet_gateway this {
+  vpc_id     = local.vpc_id
+  depends_on = [vpn_gateway.this]
+}
+output "vpn_gateway_ids" { value = vpn_gateway.this[*].id }
+output "vpn_count" { value = length(vpn_gateway.this) }
+"#,
+        );
+        let berth = resources(
+            r#"
+vpc this { cidr = "10.0.0.0/16" }
+route_table public { vpc = vpc.this }
+internet_gateway this { vpc = vpc.this }
+"#,
+        );
+        assert_eq!(module, berth);
+    }
+
+    /// What the variables turn on, or what is known only once resources
+    /// are, is checked as written.
+    #[test]
+    fn blocks_counted_by_anything_else_are_checked() {
+        let on = "variable \"on\" { default = true }\nvpn_gateway this {\n  count = var.on ? 1 : 0\n}\n";
+        assert_eq!(messages(on, "E0101"), ["unknown block kind `vpn_gateway`"]);
+        let unknown = "vpc this { cidr = \"10.0.0.0/16\" }\n\
+                       vpn_gateway this {\n  count = vpc.this.id == \"\" ? 1 : 0\n}\n";
+        assert_eq!(messages(unknown, "E0101"), ["unknown block kind `vpn_gateway`"]);
+        let empty = "vpn_gateway this {\n  for_each = toset([])\n}\n";
+        assert_eq!(messages(empty, "E0101"), Vec::<String>::new());
+    }
+}
