@@ -361,3 +361,50 @@ fn a_network_acl_takes_its_subnets_and_gives_them_back_to_the_default_on_both_cl
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// Two route tables of a stack, a subnet associated with the first.
+fn tables(holder: &str) -> String {
+    format!(
+        r#"
+stack "rtb" {{ region = "us-east-1" }}
+
+vpc this {{ cidr = "10.0.0.0/16" }}
+
+subnet a {{
+  vpc  = vpc.this
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}}
+
+route_table one {{
+  vpc     = vpc.this
+  subnets = {one}
+}}
+
+route_table two {{
+  vpc     = vpc.this
+  subnets = {two}
+}}
+"#,
+        one = if holder == "one" { "[subnet.a]" } else { "[]" },
+        two = if holder == "two" { "[subnet.a]" } else { "[]" },
+    )
+}
+
+/// A subnet moved from one table of the stack to another in one apply
+/// (terraform-aws-modules/vpc's private tables when `single_nat_gateway`
+/// changes): whichever table's update runs first, the subnet ends in the
+/// new one. It was AssociateRouteTable before the old association was
+/// removed: Resource.AlreadyAssociated on the local cloud (as on AWS),
+/// the apply half done.
+#[test]
+fn a_subnet_moves_between_the_stacks_route_tables_in_one_apply_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        cloud.apply_clean(dir, &tables("one"), "the subnet in table one");
+        cloud.apply_clean(dir, &tables("two"), "the subnet moved to table two");
+        cloud.apply_clean(dir, &tables("one"), "the subnet moved back");
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

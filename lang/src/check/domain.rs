@@ -95,6 +95,8 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     cx.overlapping_subnets(diags);
     cx.taken_over(diags);
     cx.network_acl_subnets(diags);
+    cx.subnets_listed_once(Kind::NetworkAcl, ("E0649", "network ACL"), diags);
+    cx.subnets_listed_once(Kind::RouteTable, ("E0650", "route table"), diags);
     cx.listener_ports(diags);
     cx.standalone_rule_priorities(diags);
     super::network::shared_elastic_ips(stack, diags);
@@ -427,11 +429,9 @@ impl<'s> Context<'s> {
         }
     }
 
-    /// E0649 for a subnet a `network_acl` of another VPC lists, or two
-    /// of them do: a subnet uses one ACL of its VPC (each apply would move
-    /// it to the other).
+    /// E0649 for a subnet a `network_acl` of another VPC lists: a subnet
+    /// uses an ACL of its VPC.
     fn network_acl_subnets(&self, diags: &mut Vec<Diagnostic>) {
-        let mut first: BTreeMap<&Address, &Address> = BTreeMap::new();
         for acl in self
             .stack
             .resources
@@ -459,17 +459,38 @@ impl<'s> Context<'s> {
                         .help("a network ACL can only be used by subnets of its own VPC"),
                     );
                 }
-                if let Some(other) = first.insert(&subnet.address, &acl.address)
-                    && other != &acl.address
+            }
+        }
+    }
+
+    /// `code` for a subnet the `subnets` of two resources of `kind` list
+    /// (`what`: what a subnet uses one of): each apply would move it to
+    /// the other.
+    fn subnets_listed_once(
+        &self,
+        kind: Kind,
+        (code, what): (&'static str, &str),
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let mut first: BTreeMap<&Address, &Address> = BTreeMap::new();
+        for holder in self.stack.resources.iter().filter(|r| r.kind() == kind) {
+            let Some(span) = holder.body.span("subnets") else {
+                continue;
+            };
+            for subnet in self.targets(holder.body.value("subnets"), Kind::Subnet) {
+                if let Some(other) = first.insert(&subnet.address, &holder.address)
+                    && other != &holder.address
                 {
                     diags.push(
                         Diagnostic::error(
-                            "E0649",
-                            format!("{} is listed by {other} and {}", subnet.address, acl.address),
+                            code,
+                            format!("{} is listed by {other} and {}", subnet.address, holder.address),
                             span,
                         )
-                        .label("its second network ACL")
-                        .help("a subnet uses one network ACL: list it in one `network_acl`'s `subnets`"),
+                        .label(format!("its second {what}"))
+                        .help(format!(
+                            "a subnet uses one {what}: list it in one `{kind}`'s `subnets`"
+                        )),
                     );
                 }
             }

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use berth_provider::schema::{ROUTE_TARGETS, RULE_SOURCES};
-use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Value};
+use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, STACK_TAG, Value};
 use ipnet::Ipv6Net;
 
 use crate::api::{fail, invalid};
@@ -37,7 +37,12 @@ pub(crate) fn create(
         Kind::InternetGateway => sim.call("CreateInternetGateway"),
         Kind::RouteTable => {
             sim.call("CreateRouteTable");
-            check_route_table(sim, "CreateRouteTable", None, &attrs)?;
+            check_route_table(
+                sim,
+                "CreateRouteTable",
+                (None, tags.get(STACK_TAG).map(String::as_str)),
+                &attrs,
+            )?;
         }
         _ => {
             sim.call("CreateSecurityGroup");
@@ -71,12 +76,13 @@ pub(crate) fn create(
             return attach_gateway(sim, &id, &vpc).map(|()| id);
         }
         Kind::RouteTable => {
-            for _ in strs_of(&attrs, "subnets") {
-                sim.call("AssociateRouteTable");
-            }
             for _ in blocks_of(&attrs, "route") {
                 sim.call("CreateRoute");
             }
+            let subnets = strs_of(&attrs, "subnets");
+            sim.insert(&id, kind, tags, attrs, false);
+            take_subnets(sim, &id, &subnets);
+            return Ok(id);
         }
         Kind::SecurityGroup => {
             let egress = !blocks_of(&attrs, "egress").is_empty();
@@ -137,15 +143,15 @@ pub(crate) fn update(
         // Any other change replaces it.
         Kind::SecurityGroupRule => {}
         Kind::RouteTable => {
-            check_route_table(sim, "AssociateRouteTable", Some(key), new)?;
+            let stack = sim.rec(key).and_then(|r| r.tags.get(STACK_TAG).cloned());
+            check_route_table(sim, "AssociateRouteTable", (Some(key), stack.as_deref()), new)?;
             let (old_subnets, new_subnets) = (strs_of(old, "subnets"), strs_of(new, "subnets"));
             let (before, after) = (set(&old_subnets), set(&new_subnets));
-            for _ in after.difference(&before) {
-                sim.call("AssociateRouteTable");
-            }
             for _ in before.difference(&after) {
                 sim.call("DisassociateRouteTable");
             }
+            let joining: Vec<String> = after.difference(&before).map(|s| (*s).to_owned()).collect();
+            take_subnets(sim, key, &joining);
             // Destination to the whole route: a changed target, whichever
             // attribute holds it, is a ReplaceRoute.
             let routes = |a: &Attrs| -> BTreeMap<String, Attrs> {
@@ -490,10 +496,15 @@ pub(crate) fn delete_gateway(sim: &mut Sim, key: &str) -> Result<(), ProviderErr
     Ok(())
 }
 
+/// Refuses a route table as EC2 does. A subnet another table holds is
+/// refused (Resource.AlreadyAssociated) unless that table is `stack`'s:
+/// the AWS adapter moves it from a table of its own stack
+/// ([`take_subnets`]), as an apply moving a subnet between two tables
+/// changes both.
 pub(crate) fn check_route_table(
     sim: &Sim,
     call: &str,
-    own: Option<&str>,
+    (own, stack): (Option<&str>, Option<&str>),
     attrs: &Attrs,
 ) -> Result<(), ProviderError> {
     let vpc = str_of(attrs, "vpc").unwrap_or_default();
@@ -508,9 +519,11 @@ pub(crate) fn check_route_table(
                 format!("Route table and subnet {subnet} belong to different networks"),
             ));
         }
-        let other = sim
-            .all(Kind::RouteTable)
-            .find(|(k, r)| Some(k.as_str()) != own && strs_of(&r.attrs, "subnets").contains(&subnet));
+        let other = sim.all(Kind::RouteTable).find(|(k, r)| {
+            Some(k.as_str()) != own
+                && strs_of(&r.attrs, "subnets").contains(&subnet)
+                && (stack.is_none() || r.tags.get(STACK_TAG).map(String::as_str) != stack)
+        });
         if !seen.insert(subnet.clone()) || other.is_some() {
             return Err(fail(
                 call,
@@ -569,6 +582,33 @@ pub(crate) fn check_route_table(
         }
     }
     Ok(())
+}
+
+/// Associates `subnets` with the table `key` as the AWS adapter does: one
+/// DescribeRouteTables of the tables holding them, then
+/// AssociateRouteTable of each no table holds, and
+/// ReplaceRouteTableAssociation of each another table (of the same stack:
+/// [`check_route_table`]) holds, which leaves that table's list.
+fn take_subnets(sim: &mut Sim, key: &str, subnets: &[String]) {
+    if !subnets.is_empty() {
+        sim.call("DescribeRouteTables");
+    }
+    for subnet in subnets {
+        let holders: Vec<String> = sim
+            .all(Kind::RouteTable)
+            .filter(|(k, r)| k.as_str() != key && strs_of(&r.attrs, "subnets").contains(subnet))
+            .map(|(k, _)| k.clone())
+            .collect();
+        if holders.is_empty() {
+            sim.call("AssociateRouteTable");
+        }
+        for holder in holders {
+            sim.call("ReplaceRouteTableAssociation");
+            if let Some(Value::List(list)) = sim.attrs_mut(&holder).and_then(|a| a.get_mut("subnets")) {
+                list.retain(|s| s.as_str() != Some(subnet.as_str()));
+            }
+        }
+    }
 }
 
 /// A route target or rule source given by id (a transit gateway, a peering
@@ -886,5 +926,31 @@ mod tests {
         assert_eq!(err.code, "DependencyViolation");
         delete(&mut h.sim(), Kind::Subnet, "subnet-1").unwrap();
         delete(&mut h.sim(), Kind::Vpc, "vpc-1").unwrap();
+    }
+
+    /// An apply moving a subnet between two tables of its stack moves it,
+    /// whichever table's update runs first; a table of another stack
+    /// keeps it (Resource.AlreadyAssociated, as AWS answers).
+    #[test]
+    fn a_subnet_moves_from_a_table_of_its_own_stack_only() {
+        let mut h = Harness::new();
+        h.put("vpc-1", Kind::Vpc, &[("cidr", Value::from("10.0.0.0/16"))]);
+        h.put("subnet-1", Kind::Subnet, &[("vpc", Value::from("vpc-1"))]);
+        let table = || {
+            Attrs::from([
+                ("vpc".to_owned(), Value::from("vpc-1")),
+                ("subnets".to_owned(), Value::List(vec![Value::from("subnet-1")])),
+            ])
+        };
+        let tags = |stack: &str| Tags::from([(STACK_TAG.to_owned(), stack.to_owned())]);
+        let one = create(&mut h.sim(), Kind::RouteTable, table(), tags("a")).unwrap();
+        let err = create(&mut h.sim(), Kind::RouteTable, table(), tags("b")).unwrap_err();
+        assert_eq!(err.code, "Resource.AlreadyAssociated");
+        let two = create(&mut h.sim(), Kind::RouteTable, table(), tags("a")).unwrap();
+        let subnets = |h: &mut Harness, key: &str| strs_of(&h.sim().rec(key).unwrap().attrs, "subnets");
+        assert_eq!(subnets(&mut h, &one), Vec::<String>::new());
+        assert_eq!(subnets(&mut h, &two), ["subnet-1"]);
+        assert_eq!(h.calls.get("ReplaceRouteTableAssociation"), Some(&1));
+        assert_eq!(h.calls.get("AssociateRouteTable"), Some(&1));
     }
 }

@@ -24,7 +24,7 @@ pub(crate) fn create(sim: &mut Sim, mut attrs: Attrs, tags: Tags) -> Result<Stri
     let (vpc, _) = sim.need(Kind::Vpc, &vpc, call)?;
     let key = ids::main_route_table_id(&vpc);
     refuse_taken(sim, &key, &vpc, &tags, "main route table")?;
-    check_route_table(sim, "CreateRoute", Some(&key), &attrs)?;
+    check_route_table(sim, "CreateRoute", (Some(&key), None), &attrs)?;
     let before = sim.rec(&key).map(|r| r.attrs.clone()).unwrap_or_default();
     sim.call("CreateTags");
     count_route_calls(sim, &before, &attrs);
@@ -36,7 +36,7 @@ pub(crate) fn create(sim: &mut Sim, mut attrs: Attrs, tags: Tags) -> Result<Stri
 
 /// Makes the table's routes `new`'s (checked as a route table's).
 pub(crate) fn update(sim: &mut Sim, key: &str, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
-    check_route_table(sim, "CreateRoute", Some(key), new)?;
+    check_route_table(sim, "CreateRoute", (Some(key), None), new)?;
     count_route_calls(sim, old, new);
     Ok(())
 }

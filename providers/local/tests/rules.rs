@@ -200,6 +200,8 @@ async fn subnets_in_use_cannot_be_deleted_but_route_associations_go_with_them() 
     assert_eq!(sorted(&rt_now.attrs["subnets"]), sorted(&rt.attrs["subnets"]));
 }
 
+/// A subnet another stack's table holds is refused; one of the stack's own
+/// tables holds moves (an apply moving it changes both tables).
 #[tokio::test]
 async fn a_subnet_belongs_to_one_route_table() {
     let (_dir, cloud, r) = blog().await;
@@ -212,10 +214,20 @@ async fn a_subnet_belongs_to_one_route_table() {
         ],
     );
     expect(
-        cloud.create("s", &other).await,
+        cloud.create("another", &other).await,
         "CreateRouteTable",
         "Resource.AlreadyAssociated",
     );
+    cloud
+        .create("s", &other)
+        .await
+        .expect("moved from the stack's own table");
+    let public = cloud.read_all("s").await.expect("read");
+    let public = public
+        .iter()
+        .find(|t| t.address.to_string() == "route_table.public")
+        .expect("the public table");
+    assert_eq!(public.attrs["subnets"], list(vec![id(&r["subnet.public_b"])]));
 }
 
 #[tokio::test]

@@ -126,7 +126,7 @@ pub(crate) async fn create(
         Kind::InternetGateway => {
             internet_gateway::create(p, &attrs, spec(ResourceType::InternetGateway)).await?
         }
-        Kind::RouteTable => route_table::create(p, &attrs, spec(ResourceType::RouteTable)).await?,
+        Kind::RouteTable => route_table::create(p, stack, &attrs, spec(ResourceType::RouteTable)).await?,
         Kind::SecurityGroupRule => {
             security_group_rule::create(p, &attrs, spec(ResourceType::SecurityGroupRule)).await?
         }
@@ -155,7 +155,7 @@ pub(crate) async fn create(
 
 pub(crate) async fn update(
     p: &AwsProvider,
-    _stack: &str,
+    stack: &str,
     live: &Resource,
     desired: &Resource,
 ) -> Result<Resource, ProviderError> {
@@ -167,7 +167,7 @@ pub(crate) async fn update(
         Kind::Vpc => vpc::update(p, &id, old, &new).await?,
         Kind::Subnet => subnet::update(p, &id, old, &new).await?,
         Kind::InternetGateway => internet_gateway::update(p, &id, old, &new).await?,
-        Kind::RouteTable => route_table::update(p, &id, &new).await?,
+        Kind::RouteTable => route_table::update(p, stack, &id, &new).await?,
         // Any other change replaces it.
         Kind::SecurityGroupRule => {}
         Kind::DefaultSecurityGroup => default_group::update(p, &id, &new).await?,
@@ -266,6 +266,14 @@ fn stack_filter(stack: &str) -> Filter {
 /// The EC2 filter `name` = `value`.
 pub(crate) fn filter(name: &str, value: &str) -> Filter {
     Filter::builder().name(name).values(value).build()
+}
+
+/// The EC2 filter `name` = any of `values`.
+fn filter_any(name: &str, values: &[String]) -> Filter {
+    Filter::builder()
+        .name(name)
+        .set_values(Some(values.to_vec()))
+        .build()
 }
 
 /// Key/value pairs of EC2 tags.

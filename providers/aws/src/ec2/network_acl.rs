@@ -14,11 +14,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ec2::types::{
-    Filter, IcmpTypeCode, NetworkAcl, NetworkAclEntry, PortRange, RuleAction, TagSpecification,
+    IcmpTypeCode, NetworkAcl, NetworkAclEntry, PortRange, RuleAction, TagSpecification,
 };
 use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value, schema};
 
-use super::{SERVICE, arn, default_acl, need, pairs, scope_filter};
+use super::{SERVICE, arn, default_acl, filter_any, need, pairs, scope_filter};
 use crate::attrs::{attrs, blocks_of, int_of, resource, str_list, str_of, strs_of, user_tags};
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
@@ -179,16 +179,10 @@ async fn move_here(p: &AwsProvider, id: &str, subnets: &[String]) -> Result<(), 
         return Ok(());
     }
     let ec2 = &p.clients.ec2;
-    let values = subnets.to_vec();
     let holders = p
         .call(SERVICE, "DescribeNetworkAcls", || {
             ec2.describe_network_acls()
-                .filters(
-                    Filter::builder()
-                        .name("association.subnet-id")
-                        .set_values(Some(values.clone()))
-                        .build(),
-                )
+                .filters(filter_any("association.subnet-id", subnets))
                 .send()
         })
         .await?;

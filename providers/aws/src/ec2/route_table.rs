@@ -12,9 +12,9 @@ use aws_sdk_ec2::operation::create_route::builders::CreateRouteFluentBuilder;
 use aws_sdk_ec2::operation::replace_route::builders::ReplaceRouteFluentBuilder;
 use aws_sdk_ec2::types::{Route, RouteOrigin, RouteTable, TagSpecification};
 use berth_provider::schema::ROUTE_TARGETS;
-use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
+use berth_provider::{Attrs, Kind, ProviderError, Resource, STACK_TAG, Value};
 
-use super::{SERVICE, need, pairs, scope_filter};
+use super::{SERVICE, filter_any, need, pairs, scope_filter};
 use crate::attrs::{attrs, blocks_of, resource, str_list, str_of, strs_of, user_tags};
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
@@ -144,6 +144,7 @@ fn live_associations(t: &RouteTable) -> BTreeMap<String, String> {
 
 pub(super) async fn create(
     p: &AwsProvider,
+    stack: &str,
     a: &Attrs,
     spec: TagSpecification,
 ) -> Result<Attrs, ProviderError> {
@@ -160,9 +161,7 @@ pub(super) async fn create(
     for (cidr, target) in routes_of(a) {
         create_route(p, &id, &cidr, &target).await?;
     }
-    for subnet in strs_of(a, "subnets") {
-        associate(p, &id, &subnet).await?;
-    }
+    attach_subnets(p, stack, &id, &strs_of(a, "subnets")).await?;
     Ok(attrs([("id", Value::String(id))]))
 }
 
@@ -177,8 +176,73 @@ async fn create_route(p: &AwsProvider, id: &str, cidr: &str, target: &Target) ->
     Ok(())
 }
 
+/// An association another update replaced or removed meanwhile.
+const GONE_ASSOCIATION: &[&str] = &["InvalidAssociationID.NotFound"];
+
+/// Associates `subnets` with the table `id`, after one DescribeRouteTables
+/// of the tables holding them: one no table holds is associated
+/// (AssociateRouteTable), one another table of `stack` holds is moved here
+/// (ReplaceRouteTableAssociation: an apply moving a subnet between two of
+/// its tables changes both, in either order), one this table holds is
+/// done (a retried update), and one a table of another stack or tool
+/// holds is refused, as AWS refuses it.
+async fn attach_subnets(
+    p: &AwsProvider,
+    stack: &str,
+    id: &str,
+    subnets: &[String],
+) -> Result<(), ProviderError> {
+    if subnets.is_empty() {
+        return Ok(());
+    }
+    let ec2 = &p.clients.ec2;
+    let out = p
+        .call(SERVICE, "DescribeRouteTables", || {
+            ec2.describe_route_tables()
+                .filters(filter_any("association.subnet-id", subnets))
+                .send()
+        })
+        .await?;
+    for subnet in subnets {
+        let holder = out.route_tables().iter().find_map(|t| {
+            let association = live_associations(t).remove(subnet)?;
+            Some((t, association))
+        });
+        match holder {
+            None => associate(p, id, subnet).await?,
+            Some((t, _)) if t.route_table_id() == Some(id) => {}
+            Some((t, association)) if pairs(t.tags()).any(|(k, v)| k == STACK_TAG && v == stack) => {
+                let moved = p
+                    .call_unless(SERVICE, "ReplaceRouteTableAssociation", GONE_ASSOCIATION, || {
+                        ec2.replace_route_table_association()
+                            .association_id(&association)
+                            .route_table_id(id)
+                            .send()
+                    })
+                    .await?;
+                // Its table's own update let it go meanwhile.
+                if moved.is_none() {
+                    associate(p, id, subnet).await?;
+                }
+            }
+            Some((t, _)) => {
+                return Err(ProviderError::permanent(
+                    "AssociateRouteTable",
+                    "Resource.AlreadyAssociated",
+                    format!(
+                        "the subnet {subnet} is associated with route table {}, which stack {stack} does not own",
+                        t.route_table_id().unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn associate(p: &AwsProvider, id: &str, subnet: &str) -> Result<(), ProviderError> {
     let ec2 = &p.clients.ec2;
+    // Answered AlreadyAssociated after a lost answer: this call's.
     p.call_repeatable(
         SERVICE,
         "AssociateRouteTable",
@@ -196,12 +260,9 @@ async fn associate(p: &AwsProvider, id: &str, subnet: &str) -> Result<(), Provid
 
 async fn disassociate(p: &AwsProvider, association: &str) -> Result<(), ProviderError> {
     let ec2 = &p.clients.ec2;
-    p.call_unless(
-        SERVICE,
-        "DisassociateRouteTable",
-        &["InvalidAssociationID.NotFound"],
-        || ec2.disassociate_route_table().association_id(association).send(),
-    )
+    p.call_unless(SERVICE, "DisassociateRouteTable", GONE_ASSOCIATION, || {
+        ec2.disassociate_route_table().association_id(association).send()
+    })
     .await?;
     Ok(())
 }
@@ -218,7 +279,7 @@ async fn describe(p: &AwsProvider, id: &str) -> Result<Option<RouteTable>, Provi
 
 /// Brings routes and associations to `new`, diffing against what AWS holds
 /// now (not the plan's snapshot), so a retried update converges.
-pub(super) async fn update(p: &AwsProvider, id: &str, new: &Attrs) -> Result<(), ProviderError> {
+pub(super) async fn update(p: &AwsProvider, stack: &str, id: &str, new: &Attrs) -> Result<(), ProviderError> {
     let table = need_table(p, id).await?;
     sync_routes(p, &table, new).await?;
     let associations = live_associations(&table);
@@ -228,9 +289,11 @@ pub(super) async fn update(p: &AwsProvider, id: &str, new: &Attrs) -> Result<(),
             disassociate(p, association).await?;
         }
     }
-    for subnet in wanted.iter().filter(|s| !associations.contains_key(*s)) {
-        associate(p, id, subnet).await?;
-    }
+    let joining: Vec<String> = wanted
+        .into_iter()
+        .filter(|s| !associations.contains_key(s))
+        .collect();
+    attach_subnets(p, stack, id, &joining).await?;
     Ok(())
 }
 
