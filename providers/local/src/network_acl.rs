@@ -7,9 +7,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use berth_provider::{Attrs, Kind, ProviderError, Value};
+use berth_provider::{Attrs, Kind, ProviderError, STACK_TAG, Value};
 
-use crate::api::invalid;
+use crate::api::{fail, invalid};
 use crate::attrs::{str_of, strs_of};
 use crate::default_acl::{check_entries, count_entry_calls};
 use crate::ids;
@@ -27,7 +27,7 @@ pub(crate) fn create(sim: &mut Sim, mut attrs: Attrs, tags: Tags) -> Result<Stri
     let vpc = str_of(&attrs, "vpc").unwrap_or_default().to_owned();
     let (vpc, _) = sim.need(Kind::Vpc, &vpc, call)?;
     check_entries(&attrs)?;
-    check_subnets(sim, None, &vpc, &attrs)?;
+    check_subnets(sim, (None, tags.get(STACK_TAG).map(String::as_str)), &vpc, &attrs)?;
     count_entry_calls(sim, &Attrs::new(), &attrs);
     let id = sim.fresh(|rng| ids::ec2_id(rng, "acl"));
     attrs.insert("vpc".to_owned(), Value::String(vpc));
@@ -46,7 +46,8 @@ pub(crate) fn update(sim: &mut Sim, key: &str, old: &Attrs, new: &Attrs) -> Resu
     sim.call("DescribeNetworkAcls");
     let vpc = str_of(old, "vpc").unwrap_or_default().to_owned();
     check_entries(new)?;
-    check_subnets(sim, Some(key), &vpc, new)?;
+    let stack = sim.rec(key).and_then(|r| r.tags.get(STACK_TAG).cloned());
+    check_subnets(sim, (Some(key), stack.as_deref()), &vpc, new)?;
     count_entry_calls(sim, old, new);
     let (before, after) = (strs_of(old, "subnets"), strs_of(new, "subnets"));
     let (was, is): (BTreeSet<&String>, BTreeSet<&String>) = (before.iter().collect(), after.iter().collect());
@@ -114,8 +115,15 @@ fn release(sim: &mut Sim, keep: Option<&str>, subnet: &str) {
 }
 
 /// Refuses subnets as ReplaceNetworkAclAssociation does: one that does
-/// not exist, or is in another VPC than the ACL `own` (none: being made).
-fn check_subnets(sim: &Sim, own: Option<&str>, vpc: &str, attrs: &Attrs) -> Result<(), ProviderError> {
+/// not exist, or is in another VPC than the ACL `own` (none: being made);
+/// and, as the AWS adapter does, one an ACL of another stack than `stack`
+/// uses (its owner would move it back).
+fn check_subnets(
+    sim: &Sim,
+    (own, stack): (Option<&str>, Option<&str>),
+    vpc: &str,
+    attrs: &Attrs,
+) -> Result<(), ProviderError> {
     for subnet in strs_of(attrs, "subnets") {
         let (subnet, rec) = sim.need(Kind::Subnet, &subnet, MOVE)?;
         if str_of(&rec.attrs, "vpc") != Some(vpc) {
@@ -125,6 +133,21 @@ fn check_subnets(sim: &Sim, own: Option<&str>, vpc: &str, attrs: &Attrs) -> Resu
                 format!(
                     "Network ACL {} and subnet {subnet} belong to different networks",
                     own.unwrap_or("(new)")
+                ),
+            ));
+        }
+        let foreign = sim.all(Kind::NetworkAcl).find(|(k, r)| {
+            Some(k.as_str()) != own
+                && strs_of(&r.attrs, "subnets").contains(&subnet)
+                && r.tags.get(STACK_TAG).map(String::as_str) != stack
+        });
+        if let Some((holder, _)) = foreign {
+            return Err(fail(
+                MOVE,
+                "Resource.AlreadyAssociated",
+                format!(
+                    "the subnet {subnet} uses network ACL {holder}, which stack {} does not own",
+                    stack.unwrap_or_default()
                 ),
             ));
         }

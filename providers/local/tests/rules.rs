@@ -4394,3 +4394,33 @@ async fn a_rule_goes_with_its_targets_and_may_be_deleted_again() {
     cloud.delete("s", &theirs).await.unwrap();
     assert_eq!(cloud.read_all("other").await.unwrap(), vec![theirs]);
 }
+
+/// A subnet another stack's network ACL uses is refused; one the stack's
+/// own ACL uses moves (an apply moving it changes both ACLs).
+#[tokio::test]
+async fn a_subnet_moves_only_between_the_stacks_own_network_acls() {
+    let (_dir, cloud, r) = blog().await;
+    let other = desired(
+        Kind::NetworkAcl,
+        "other",
+        &[
+            ("vpc", id(&r["vpc.main"])),
+            ("subnets", list(vec![id(&r["subnet.private_a"])])),
+        ],
+    );
+    expect(
+        cloud.create("another", &other).await,
+        "ReplaceNetworkAclAssociation",
+        "Resource.AlreadyAssociated",
+    );
+    cloud
+        .create("s", &other)
+        .await
+        .expect("moved from the stack's own ACL");
+    let live = cloud.read_all("s").await.expect("read");
+    let private = live
+        .iter()
+        .find(|a| a.address.to_string() == "network_acl.private")
+        .expect("the private ACL");
+    assert_eq!(private.attrs["subnets"], list(vec![]));
+}

@@ -6,10 +6,12 @@
 //! the VPC's delete takes them with it. Before any take-over, a lookup
 //! finds the VPC's default group by its name, as Terraform's
 //! `data "aws_security_group" { name = "default" }` does, and a group's
-//! rule may name it.
+//! rule may name it. A subnet, likewise, uses one route table and one
+//! network ACL, which another of the stack's may take and another stack's
+//! may not.
 
 use berth_provider::lookup::{DataKind, Filters, Query};
-use berth_provider::{Kind, Provider, Value};
+use berth_provider::{Kind, Provider, Resource, Value};
 
 use crate::stack::{block, create, desired, id, list, read, s, tags};
 
@@ -89,7 +91,64 @@ pub async fn parts_have_one_owner(p: &dyn Provider, stack: &str, other: &str) {
         assert_eq!(read(p, other).await[&format!("{kind}.main")], taken, "{kind}");
         p.delete(other, &taken).await.expect("let go");
     }
+    subnets_have_one_table_and_acl(p, (stack, other), &vpc).await;
     p.delete(stack, &cache).await.expect("the cache's group");
     p.delete(stack, &vpc).await.expect("the VPC goes with its parts");
     assert!(read(p, stack).await.is_empty());
+}
+
+/// A subnet uses one route table and one network ACL: a table or ACL of
+/// the stack takes it from another of the stack's (an apply moving it
+/// changes both, in either order); one of `other` stack's is refused
+/// (Resource.AlreadyAssociated), as AWS refuses another table's subnet.
+async fn subnets_have_one_table_and_acl(p: &dyn Provider, (stack, other): (&str, &str), vpc: &Resource) {
+    let subnet = create(
+        p,
+        stack,
+        desired(
+            Kind::Subnet,
+            "a",
+            &[
+                ("vpc", id(vpc)),
+                ("cidr", s("10.3.1.0/24")),
+                ("zone", s("us-east-1a")),
+            ],
+        ),
+    )
+    .await;
+    for kind in [Kind::RouteTable, Kind::NetworkAcl] {
+        let holding = |name: &str| {
+            desired(
+                kind,
+                name,
+                &[("vpc", id(vpc)), ("subnets", list(vec![id(&subnet)]))],
+            )
+        };
+        let first = create(p, stack, holding("first")).await;
+        let err = p
+            .create(other, &holding("theirs"))
+            .await
+            .expect_err("another stack's takes no subnet of this one");
+        assert_eq!(err.code, "Resource.AlreadyAssociated", "{kind}: {err}");
+        let second = create(p, stack, holding("second")).await;
+        let live = read(p, stack).await;
+        assert_eq!(
+            live[&format!("{kind}.first")].attrs["subnets"],
+            list(vec![]),
+            "{kind}"
+        );
+        assert_eq!(
+            live[&format!("{kind}.second")].attrs["subnets"],
+            list(vec![id(&subnet)]),
+            "{kind}"
+        );
+        for r in [&second, &first] {
+            p.delete(stack, r).await.expect("deleted");
+        }
+        // What a refused create left behind (on AWS, the made table) goes.
+        for r in read(p, other).await.values() {
+            p.delete(other, r).await.expect("the refused one's remains");
+        }
+    }
+    p.delete(stack, &subnet).await.expect("the subnet");
 }

@@ -173,7 +173,7 @@ pub(crate) async fn update(
         Kind::DefaultSecurityGroup => default_group::update(p, &id, &new).await?,
         Kind::DefaultRouteTable => main_table::update(p, &id, &new).await?,
         Kind::DefaultNetworkAcl => default_acl::update(p, &id, &new).await?,
-        Kind::NetworkAcl => network_acl::update(p, &id, &new).await?,
+        Kind::NetworkAcl => network_acl::update(p, stack, &id, &new).await?,
         _ => security_group::update(p, &id, old, &new).await?,
     }
     update_tags(p, &id, old, &new).await?;

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_ec2::types::{
     IcmpTypeCode, NetworkAcl, NetworkAclEntry, PortRange, RuleAction, TagSpecification,
 };
-use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, Value, schema};
+use berth_provider::{Address, Attrs, Kind, ProviderError, Resource, STACK_TAG, Value, schema};
 
 use super::{SERVICE, arn, default_acl, filter_any, need, pairs, scope_filter};
 use crate::attrs::{attrs, blocks_of, int_of, resource, str_list, str_of, strs_of, user_tags};
@@ -58,14 +58,14 @@ pub(super) async fn create(
         .ok_or_else(|| crate::errors::missing("CreateNetworkAcl"))?;
     let id = need("CreateNetworkAcl", acl.network_acl_id.clone())?;
     sync_entries(p, &acl, a).await?;
-    move_here(p, &id, &strs_of(a, "subnets")).await?;
+    move_here(p, stack, &id, &strs_of(a, "subnets")).await?;
     let arn = arn(p, p.partition().await, acl.owner_id(), "network-acl", &id);
     Ok(attrs([("id", Value::String(id)), ("arn", arn)]))
 }
 
 /// Brings entries and subnets to `new`, diffing against what AWS holds
 /// now, so a retried update converges.
-pub(super) async fn update(p: &AwsProvider, id: &str, new: &Attrs) -> Result<(), ProviderError> {
+pub(super) async fn update(p: &AwsProvider, stack: &str, id: &str, new: &Attrs) -> Result<(), ProviderError> {
     let acl = need_acl(p, id).await?;
     sync_entries(p, &acl, new).await?;
     let live = live_associations(&acl);
@@ -78,7 +78,7 @@ pub(super) async fn update(p: &AwsProvider, id: &str, new: &Attrs) -> Result<(),
         }
     }
     let joining: Vec<String> = wanted.into_iter().filter(|s| !live.contains_key(s)).collect();
-    move_here(p, id, &joining).await
+    move_here(p, stack, id, &joining).await
 }
 
 /// Moves the ACL's subnets back to the default ACL, then DeleteNetworkAcl.
@@ -173,8 +173,11 @@ async fn default_of(p: &AwsProvider, acl: &NetworkAcl) -> Result<String, Provide
     Ok(default.network_acl_id().unwrap_or_default().to_owned())
 }
 
-/// Moves `subnets` to the ACL `id` from the ACLs they use.
-async fn move_here(p: &AwsProvider, id: &str, subnets: &[String]) -> Result<(), ProviderError> {
+/// Moves `subnets` to the ACL `id` from the ACLs they use: their VPC's
+/// default ACL, or another of `stack`'s (an apply moving a subnet between
+/// two of its ACLs changes both, in either order). One an ACL of another
+/// stack or tool holds is refused: that ACL's owner would move it back.
+async fn move_here(p: &AwsProvider, stack: &str, id: &str, subnets: &[String]) -> Result<(), ProviderError> {
     if subnets.is_empty() {
         return Ok(());
     }
@@ -186,29 +189,38 @@ async fn move_here(p: &AwsProvider, id: &str, subnets: &[String]) -> Result<(), 
                 .send()
         })
         .await?;
-    let associations: BTreeMap<String, String> = holders
-        .network_acls()
-        .iter()
-        .filter(|acl| acl.network_acl_id() != Some(id))
-        .flat_map(live_associations)
-        .collect();
     for subnet in subnets {
-        let Some(association) = associations.get(subnet) else {
-            // Already this ACL's (a retried apply), or no subnet.
-            if !holders
-                .network_acls()
-                .iter()
-                .any(|acl| acl.network_acl_id() == Some(id) && live_associations(acl).contains_key(subnet))
+        let holder = holders.network_acls().iter().find_map(|acl| {
+            let association = live_associations(acl).remove(subnet)?;
+            Some((acl, association))
+        });
+        match holder {
+            // Already this ACL's: a retried apply.
+            Some((acl, _)) if acl.network_acl_id() == Some(id) => {}
+            Some((acl, association))
+                if acl.is_default().unwrap_or(false)
+                    || pairs(acl.tags()).any(|(k, v)| k == STACK_TAG && v == stack) =>
             {
+                replace(p, &association, id).await?;
+            }
+            Some((acl, _)) => {
+                return Err(ProviderError::permanent(
+                    "ReplaceNetworkAclAssociation",
+                    "Resource.AlreadyAssociated",
+                    format!(
+                        "the subnet {subnet} uses network ACL {}, which stack {stack} does not own",
+                        acl.network_acl_id().unwrap_or_default()
+                    ),
+                ));
+            }
+            None => {
                 return Err(ProviderError::permanent(
                     "DescribeNetworkAcls",
                     "InvalidSubnetID.NotFound",
                     format!("The subnet ID '{subnet}' does not exist"),
                 ));
             }
-            continue;
-        };
-        replace(p, association, id).await?;
+        }
     }
     Ok(())
 }
