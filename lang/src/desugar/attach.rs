@@ -616,7 +616,8 @@ fn take(
 }
 
 /// `KIND.NAME`, `KIND.NAME.ATTR`, `KIND.NAME[KEY].ATTR`,
-/// `element(KIND.NAME[*].ATTR, KEY)` or `"${...}"` of one of them.
+/// `element(KIND.NAME[*].ATTR, KEY)` (or of a `coalescelist` of such
+/// lists) or `"${...}"` of one of them.
 fn parent_of(kind: &str, e: &Expr) -> Option<Parent> {
     match &e.kind {
         ExprKind::Traversal(t) if t.root.name == kind => {
@@ -637,26 +638,38 @@ fn parent_of(kind: &str, e: &Expr) -> Option<Parent> {
                 index,
             })
         }
-        ExprKind::Call(Call { name, args }) if name.name == "element" && args.len() == 2 => {
-            let ExprKind::Traversal(t) = &args[0].kind else {
-                return None;
-            };
-            match t.steps.as_slice() {
-                [Step::Attr(n), Step::Splat(_)] | [Step::Attr(n), Step::Splat(_), Step::Attr(_)]
-                    if t.root.name == kind =>
-                {
-                    Some(Parent {
-                        name: n.name.clone(),
-                        index: Some(args[1].clone()),
-                    })
-                }
-                _ => None,
-            }
-        }
+        ExprKind::Call(Call { name, args }) if name.name == "element" && args.len() == 2 => Some(Parent {
+            name: listed_parent(kind, &args[0])?,
+            index: Some(args[1].clone()),
+        }),
         ExprKind::String(parts) => match parts.as_slice() {
             [StrPart::Interp(inner)] => parent_of(kind, inner),
             _ => None,
         },
+        _ => None,
+    }
+}
+
+/// The parent whose instances `e` lists: `KIND.NAME[*]` or
+/// `KIND.NAME[*].ATTR`, or of `coalescelist(...)` the first list not
+/// written empty (terraform-aws-modules/vpc's
+/// `coalescelist(aws_route_table.database[*].id,
+/// aws_route_table.private[*].id)`: a table counted to nothing reads as
+/// `[]`, `inert.rs`).
+fn listed_parent(kind: &str, e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Traversal(t) if t.root.name == kind => match t.steps.as_slice() {
+            [Step::Attr(n), Step::Splat(_)] | [Step::Attr(n), Step::Splat(_), Step::Attr(_)] => {
+                Some(n.name.clone())
+            }
+            _ => None,
+        },
+        ExprKind::Call(Call { name, args }) if name.name == "coalescelist" => {
+            let first = args
+                .iter()
+                .find(|a| !matches!(&a.kind, ExprKind::List(items) if items.is_empty()))?;
+            listed_parent(kind, first)
+        }
         _ => None,
     }
 }
@@ -2050,6 +2063,47 @@ network_acl public {
         ] {
             assert_eq!(terraform[address], berth[address], "{address}");
         }
+    }
+
+    /// terraform-aws-modules/vpc associates its database subnets with
+    /// `coalescelist(aws_route_table.database[*].id,
+    /// aws_route_table.private[*].id)`: the database table when the
+    /// variables make one, else the private one. It was "not one of the
+    /// stack's `route_table` blocks" (E0211).
+    #[test]
+    fn an_attachment_names_the_first_of_a_coalescelist_that_makes_instances() {
+        let module = |database: u8| {
+            resources(&format!(
+                r#"
+variable "database_table" {{ default = {database} }}
+route_table database {{
+  count = var.database_table
+  vpc   = vpc.main
+}}
+route_table private {{
+  count = 1
+  vpc   = vpc.main
+}}
+route_table_association database {{
+  count          = 1
+  subnet_id      = subnet.public[0].id
+  route_table_id = element(coalescelist(route_table.database[*].id, route_table.private[*].id), count.index)
+}}
+"#
+            ))
+        };
+        let subnets = |r: &BTreeMap<String, crate::test_support::Shape>, address: &str| {
+            r[address].attrs.get("subnets").cloned()
+        };
+        let made = module(1);
+        assert!(subnets(&made, "route_table.database[\"0\"]").is_some());
+        assert_eq!(subnets(&made, "route_table.private[\"0\"]"), None);
+        let none = module(0);
+        assert!(!none.contains_key("route_table.database[\"0\"]"));
+        assert_eq!(
+            subnets(&none, "route_table.private[\"0\"]"),
+            subnets(&made, "route_table.database[\"0\"]")
+        );
     }
 
     #[test]

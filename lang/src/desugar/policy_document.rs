@@ -45,6 +45,11 @@ pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
         .collect();
     super::inline_data(files, KIND, &mut |name, rest, span| {
         let document = documents.get(name)?;
+        let counted = read.get(name).is_some_and(|d| d.counted);
+        let rest = match rest {
+            [Step::Index(_), after @ ..] if counted => after,
+            _ => rest,
+        };
         match rest {
             [Step::Attr(attr)] if attr.name == "json" || attr.name == "minified_json" => Some(Expr {
                 kind: ExprKind::Call(Call {
@@ -97,6 +102,9 @@ struct Document {
     /// The documents of `source_policy_documents`, by name, whose
     /// statements come first.
     sources: Vec<(String, Span)>,
+    /// Written with a `count` (its instances alike): read as
+    /// `data.iam_policy_document.NAME[0].json` too.
+    counted: bool,
     span: Span,
 }
 
@@ -209,8 +217,15 @@ fn document(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Document> {
     let mut lists: Vec<Expr> = Vec::new();
     let mut written: Vec<Expr> = Vec::new();
     let before = diags.len();
+    // A module's document counted as the role reading it is (`count =
+    // var.enable_flow_log ? 1 : 0`; counted to nothing, it is taken out
+    // first): every instance is the one document, unless it reads
+    // `count.index`.
+    let mut counted = false;
+    let reads_index = reads_count_index(&block);
     for item in block.body {
         match item {
+            Item::Attribute(a) if a.name.name == "count" && !reads_index => counted = true,
             Item::Attribute(a) if a.name.name == "version" => version = a.value,
             Item::Attribute(a) if a.name.name == "policy_id" => id = Some(a.value),
             Item::Attribute(a) if a.name.name == "source_policy_documents" => sources = source_names(a.value, diags),
@@ -239,8 +254,28 @@ fn document(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Document> {
         id,
         lists,
         sources,
+        counted,
         span,
     })
+}
+
+/// Whether `block` reads `count.index` anywhere.
+fn reads_count_index(block: &Block) -> bool {
+    let mut found = false;
+    let mut copy = block.clone();
+    super::each_expr(&mut copy, &mut |e| found |= reads_count(e));
+    found
+}
+
+fn reads_count(e: &mut Expr) -> bool {
+    if let ExprKind::Traversal(t) = &e.kind
+        && t.root.name == "count"
+    {
+        return true;
+    }
+    let mut found = false;
+    super::each_child(e, &mut |child| found |= reads_count(child));
+    found
 }
 
 /// The names of the documents `source_policy_documents = [...]` lists:
@@ -583,6 +618,38 @@ mod tests {
                 "data iam_policy_document d {\n  statement {\n    actions = [\"s3:*\"]\n    resources = [\"*\"]\n  }\n}\nmanaged_policy p { document = data.iam_policy_document.d.id }\n"
             ),
             ["a policy document is read as its `json`"]
+        );
+    }
+
+    /// terraform-aws-modules/vpc counts its flow log's documents as the
+    /// role reading them (`count = var.enable_flow_log ? 1 : 0`) and reads
+    /// `[0].json`: "`count` does not belong in a policy document" (E0211).
+    /// A document reading `count.index` stays refused.
+    #[test]
+    fn a_counted_document_is_read_through_its_instance() {
+        let statement = "statement {\n    actions = [\"s3:*\"]\n    resources = [\"*\"]\n  }";
+        let policy = |data: &str, read: &str| {
+            crate::test_support::resources(&format!(
+                "{data}\nmanaged_policy p {{ document = data.iam_policy_document.d{read}.json }}\n"
+            ))["managed_policy.p"]
+                .attrs["document"]
+                .clone()
+        };
+        assert_eq!(
+            policy(
+                &format!(
+                    "variable \"on\" {{ default = true }}\n\
+                     data iam_policy_document d {{\n  count = var.on ? 1 : 0\n  {statement}\n}}"
+                ),
+                "[0]"
+            ),
+            policy(&format!("data iam_policy_document d {{\n  {statement}\n}}"), "")
+        );
+        assert_eq!(
+            errors(&format!(
+                "data iam_policy_document d {{\n  count = 2\n  policy_id = \"p-${{count.index}}\"\n  {statement}\n}}\n"
+            )),
+            ["`count` does not belong in a policy document"]
         );
     }
 
