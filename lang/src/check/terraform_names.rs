@@ -62,6 +62,8 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("target_group", "name_prefix", Berth::Note(NAME_PREFIX)),
     ("security_group", "name_prefix", Berth::Note(NAME_PREFIX)),
     ("role", "name_prefix", Berth::Note(NAME_PREFIX)),
+    ("managed_policy", "name_prefix", Berth::Note(NAME_PREFIX)),
+    ("log_group", "name_prefix", Berth::Note(NAME_PREFIX)),
     (
         "load_balancer",
         "enable_cross_zone_load_balancing",
