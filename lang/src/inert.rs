@@ -7,16 +7,20 @@
 //! and neither does berth. They are taken out before anything is checked,
 //! and what reads them reads no instances: `KIND.NAME[*].ATTR` and
 //! `KIND.NAME` are `[]`, `KIND.NAME[0].ATTR` fails as in Terraform (`try`
-//! catches it), and `depends_on` leaves them out.
+//! catches it), and `depends_on` leaves them out. Likewise a `dynamic`
+//! block whose `for_each` the variables make empty (`for_each =
+//! var.service_registries != null ? [var.service_registries] : []`) makes
+//! no block, of whatever name: it is taken out.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use berth_provider::Value;
 
 use crate::analyze::Options;
 use crate::check::declare::{self, DEPENDS_ON, LOCALS};
+use crate::check::dynamic::DYNAMIC;
 use crate::desugar::{each_child, each_expr};
-use crate::source::{FileId, Sources};
+use crate::source::{FileId, Sources, Span};
 use crate::syntax::DATA;
 use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Step};
 
@@ -27,36 +31,79 @@ type Key = (String, String);
 /// Takes the blocks that make nothing out of `files`, and rewrites what
 /// reads them.
 pub(crate) fn take_out(files: &mut [(FileId, File)], sources: &Sources, options: &Options) {
-    let inert = find(files, sources, options);
-    if inert.is_empty() {
+    let (inert, empty) = find(files, sources, options);
+    if inert.is_empty() && empty.is_empty() {
         return;
     }
     for (_, file) in files.iter_mut() {
         file.blocks.retain(|b| key(b).is_none_or(|k| !inert.contains(&k)));
         for block in &mut file.blocks {
+            drop_dynamic(block, &empty);
             drop_dependencies(block, &inert);
             each_expr(block, &mut |e| read_nothing(e, &inert));
         }
     }
 }
 
-/// The blocks of `files` whose `count` or `for_each` makes no instance.
-fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> BTreeSet<Key> {
+/// The blocks of `files` whose `count` or `for_each` makes no instance,
+/// and the `dynamic` blocks (by span) whose `for_each` makes no block.
+fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> (BTreeSet<Key>, HashSet<Span>) {
     let blocks = || files.iter().flat_map(|(_, f)| &f.blocks);
     let repeated: Vec<(Key, &Expr)> = blocks().filter_map(|b| Some((key(b)?, repetition(b)?))).collect();
-    if repeated.is_empty() {
-        return BTreeSet::new();
+    let mut dynamic = Vec::new();
+    for b in blocks().filter(|b| key(b).is_some()) {
+        dynamic_blocks(b, &mut dynamic);
+    }
+    if repeated.is_empty() && dynamic.is_empty() {
+        return (BTreeSet::new(), HashSet::new());
     }
     let known = blocks().filter(|b| matches!(b.kind.name.as_str(), "variable" | "stack" | LOCALS));
     let module = declare::collect(known, &mut Vec::new());
-    let exprs: Vec<&Expr> = repeated.iter().map(|(_, e)| *e).collect();
-    let values = crate::eval::from_variables(&module, options, sources, &exprs);
-    repeated
+    let exprs: Vec<&Expr> = repeated
+        .iter()
+        .map(|(_, e)| *e)
+        .chain(dynamic.iter().map(|(_, e)| *e))
+        .collect();
+    let mut values = crate::eval::from_variables(&module, options, sources, &exprs).into_iter();
+    let inert = repeated
+        .into_iter()
+        .zip(values.by_ref())
+        .filter(|(_, v)| v.as_ref().is_some_and(none))
+        .map(|((k, _), _)| k)
+        .collect();
+    let empty = dynamic
         .into_iter()
         .zip(values)
         .filter(|(_, v)| v.as_ref().is_some_and(none))
-        .map(|((k, _), _)| k)
-        .collect()
+        .map(|((span, _), _)| span)
+        .collect();
+    (inert, empty)
+}
+
+/// Every `dynamic` block in `b` (in nested blocks and contents too), by
+/// span, with its `for_each`.
+fn dynamic_blocks<'a>(b: &'a Block, out: &mut Vec<(Span, &'a Expr)>) {
+    for item in &b.body {
+        let Item::Block(nested) = item else { continue };
+        if nested.kind.name == DYNAMIC
+            && let Some(for_each) = repetition(nested)
+        {
+            out.push((nested.span, for_each));
+        }
+        dynamic_blocks(nested, out);
+    }
+}
+
+/// `block` without the `dynamic` blocks (at any depth) that make nothing.
+fn drop_dynamic(block: &mut Block, empty: &HashSet<Span>) {
+    block
+        .body
+        .retain(|item| !matches!(item, Item::Block(b) if b.kind.name == DYNAMIC && empty.contains(&b.span)));
+    for item in &mut block.body {
+        if let Item::Block(nested) = item {
+            drop_dynamic(nested, empty);
+        }
+    }
 }
 
 /// A resource's or lookup's key; none for other blocks.
@@ -200,6 +247,37 @@ internet_gateway this { vpc = vpc.this }
 "#,
         );
         assert_eq!(module, berth);
+    }
+
+    /// terraform-aws-modules' optional blocks: a `dynamic` block the
+    /// variables leave empty makes nothing, whatever block it names (an
+    /// unknown one was E0205); one they fill is checked.
+    #[test]
+    fn dynamic_blocks_emptied_by_variables_make_nothing() {
+        let module = resources(
+            r#"
+variable "ordered_placement_strategy" { default = [] }
+variable "service_registries" { default = null }
+vpc this {
+  cidr_block = "10.0.0.0/16"
+  dynamic "ordered_placement_strategy" {
+    for_each = var.ordered_placement_strategy
+    content {
+      type = ordered_placement_strategy.value.type
+    }
+  }
+  dynamic "service_registries" {
+    for_each = var.service_registries != null ? [var.service_registries] : []
+    content {
+      registry_arn = service_registries.value.arn
+    }
+  }
+}
+"#,
+        );
+        assert_eq!(module, resources("vpc this { cidr = \"10.0.0.0/16\" }"));
+        let filled = "variable \"s\" { default = [1] }\nvpc this {\n  cidr = \"10.0.0.0/16\"\n  dynamic \"strategy\" {\n    for_each = var.s\n    content {}\n  }\n}\n";
+        assert_eq!(messages(filled, "E0205"), ["unknown block `strategy` in `vpc`"]);
     }
 
     /// What the variables turn on, or what is known only once resources
