@@ -8,21 +8,23 @@
 //! and what reads them reads no instances: `KIND.NAME[*].ATTR` and
 //! `KIND.NAME` are `[]`, `KIND.NAME[0].ATTR` fails as in Terraform (`try`
 //! catches it), and `depends_on` leaves them out. Likewise a `dynamic`
-//! block whose `for_each` the variables make empty (`for_each =
-//! var.service_registries != null ? [var.service_registries] : []`) makes
-//! no block, of whatever name: it is taken out.
+//! block whose `for_each` the variables decide is written out: one block
+//! per element (`for_each = var.service_registries != null ?
+//! [var.service_registries] : []`: none), so that every later rewrite and
+//! check sees what it makes, as if written so.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
-use berth_provider::Value;
+use berth_provider::schema::Block as BlockSchema;
+use berth_provider::{Kind, Value};
 
 use crate::analyze::Options;
 use crate::check::declare::{self, DEPENDS_ON, LOCALS};
-use crate::check::dynamic::DYNAMIC;
+use crate::check::dynamic::{CONTENT, DYNAMIC};
 use crate::desugar::{each_child, each_expr};
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::DATA;
-use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Step};
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, MapEntry, MapKey, Step, StrPart};
 
 /// A block's kind as references name it (`vpn_gateway`, `data.KIND`), and
 /// its name.
@@ -31,23 +33,38 @@ type Key = (String, String);
 /// Takes the blocks that make nothing out of `files`, and rewrites what
 /// reads them.
 pub(crate) fn take_out(files: &mut [(FileId, File)], sources: &Sources, options: &Options) {
-    let (inert, empty) = find(files, sources, options);
-    if inert.is_empty() && empty.is_empty() {
-        return;
-    }
-    for (_, file) in files.iter_mut() {
-        file.blocks.retain(|b| key(b).is_none_or(|k| !inert.contains(&k)));
-        for block in &mut file.blocks {
-            drop_dynamic(block, &empty);
-            drop_dependencies(block, &inert);
-            each_expr(block, &mut |e| read_nothing(e, &inert));
+    // A `dynamic` block written out may hold another whose `for_each`
+    // reads its element: known on the next round.
+    for round in 0..NESTING {
+        let (inert, known) = find(files, sources, options);
+        if inert.is_empty() && known.is_empty() {
+            return;
+        }
+        for (_, file) in files.iter_mut() {
+            file.blocks.retain(|b| key(b).is_none_or(|k| !inert.contains(&k)));
+            for block in &mut file.blocks {
+                let schema = schema_of(block);
+                write_out(block, schema, &known);
+                if round == 0 {
+                    drop_dependencies(block, &inert);
+                    each_expr(block, &mut |e| read_nothing(e, &inert));
+                }
+            }
         }
     }
 }
 
+/// How deep `dynamic` blocks inside written-out ones are written out.
+const NESTING: usize = 4;
+
 /// The blocks of `files` whose `count` or `for_each` makes no instance,
-/// and the `dynamic` blocks (by span) whose `for_each` makes no block.
-fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> (BTreeSet<Key>, HashSet<Span>) {
+/// and the `for_each` of the `dynamic` blocks (by span) the variables
+/// and locals alone decide.
+fn find(
+    files: &[(FileId, File)],
+    sources: &Sources,
+    options: &Options,
+) -> (BTreeSet<Key>, HashMap<Span, Value>) {
     let blocks = || files.iter().flat_map(|(_, f)| &f.blocks);
     let repeated: Vec<(Key, &Expr)> = blocks().filter_map(|b| Some((key(b)?, repetition(b)?))).collect();
     let mut dynamic = Vec::new();
@@ -55,7 +72,7 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> (BTre
         dynamic_blocks(b, &mut dynamic);
     }
     if repeated.is_empty() && dynamic.is_empty() {
-        return (BTreeSet::new(), HashSet::new());
+        return (BTreeSet::new(), HashMap::new());
     }
     let known = blocks().filter(|b| matches!(b.kind.name.as_str(), "variable" | "stack" | LOCALS));
     let module = declare::collect(known, &mut Vec::new());
@@ -71,13 +88,12 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> (BTre
         .filter(|(_, v)| v.as_ref().is_some_and(none))
         .map(|((k, _), _)| k)
         .collect();
-    let empty = dynamic
+    let known = dynamic
         .into_iter()
         .zip(values)
-        .filter(|(_, v)| v.as_ref().is_some_and(none))
-        .map(|((span, _), _)| span)
+        .filter_map(|((span, _), v)| Some((span, v?)))
         .collect();
-    (inert, empty)
+    (inert, known)
 }
 
 /// Every `dynamic` block in `b` (in nested blocks and contents too), by
@@ -94,16 +110,166 @@ fn dynamic_blocks<'a>(b: &'a Block, out: &mut Vec<(Span, &'a Expr)>) {
     }
 }
 
-/// `block` without the `dynamic` blocks (at any depth) that make nothing.
-fn drop_dynamic(block: &mut Block, empty: &HashSet<Span>) {
-    block
-        .body
-        .retain(|item| !matches!(item, Item::Block(b) if b.kind.name == DYNAMIC && empty.contains(&b.span)));
-    for item in &mut block.body {
-        if let Item::Block(nested) = item {
-            drop_dynamic(nested, empty);
+/// `block` (whose schema is `schema`, when berth knows it) with each
+/// `dynamic` block (at any depth) whose `for_each` is `known` and empty
+/// taken out, and each whose `for_each` is `known` and that makes a block
+/// the schema does not hold written out: one block of its name per
+/// element, its iterator's `.key` and `.value` read as the element's. The
+/// rewrites of other tools' blocks then see them as if written so (a
+/// module's `dynamic "runtime_platform"` over a variable is a
+/// `runtime_platform` block berth takes); blocks of berth's own stay
+/// `dynamic`, for the checks and the evaluator to make.
+fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &HashMap<Span, Value>) {
+    let mut body = Vec::with_capacity(block.body.len());
+    for item in std::mem::take(&mut block.body) {
+        let Item::Block(b) = item else {
+            body.push(item);
+            continue;
+        };
+        let Some(value) = known.get(&b.span).filter(|_| b.kind.name == DYNAMIC) else {
+            body.push(Item::Block(b));
+            continue;
+        };
+        let named = crate::check::dynamic::parts(&b, &mut Vec::new()).map(|d| d.name.to_owned());
+        let berths = named
+            .as_deref()
+            .is_some_and(|n| schema.is_some_and(|s| s.block(n).is_some()));
+        if none(value) {
+            continue;
+        }
+        if berths {
+            body.push(Item::Block(b));
+        } else {
+            body.extend(elements(&b, value).into_iter().map(Item::Block));
         }
     }
+    block.body = body;
+    for item in &mut block.body {
+        if let Item::Block(nested) = item {
+            let inner = match nested.kind.name.as_str() {
+                DYNAMIC => crate::check::dynamic::parts(nested, &mut Vec::new())
+                    .and_then(|d| schema?.block(d.name).copied()),
+                // A `dynamic` block's content is the block it makes.
+                CONTENT if block.kind.name == DYNAMIC => schema,
+                name => schema.and_then(|s| s.block(name).copied()),
+            };
+            write_out(nested, inner, known);
+        }
+    }
+}
+
+/// The schema of a resource block, under berth's kind or Terraform's.
+fn schema_of(block: &Block) -> Option<BlockSchema> {
+    let name = block.kind.name.as_str();
+    let kind = crate::check::terraform_names::berth_kind(name).unwrap_or(name);
+    kind.parse::<Kind>().ok().map(|k| k.schema().as_block())
+}
+
+/// The blocks the `dynamic` block `d` makes for `for_each`.
+fn elements(d: &Block, for_each: &Value) -> Vec<Block> {
+    let Some(parts) = crate::check::dynamic::parts(d, &mut Vec::new()) else {
+        return vec![d.clone()];
+    };
+    let pairs: Vec<(Value, &Value)> = match for_each {
+        Value::List(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (Value::Int(i64::try_from(i).unwrap_or(i64::MAX)), v))
+            .collect(),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| (Value::String(k.clone()), v))
+            .collect(),
+        // Not a collection: left for the checks to name.
+        _ => return vec![d.clone()],
+    };
+    let (name, iterator) = (parts.name.to_owned(), parts.iterator.to_owned());
+    pairs
+        .into_iter()
+        .map(|(key, value)| {
+            let mut made = parts.content.clone();
+            made.kind.name = name.clone();
+            made.kind.span = d.kind.span;
+            each_expr(&mut made, &mut |e| bind(e, &iterator, (&key, value)));
+            made
+        })
+        .collect()
+}
+
+/// `e` with `ITERATOR.key` and `ITERATOR.value` (and what follows them)
+/// read from the element.
+fn bind(e: &mut Expr, iterator: &str, (key, value): (&Value, &Value)) {
+    if let ExprKind::Traversal(t) = &e.kind
+        && t.root.name == iterator
+        && let Some(Step::Attr(which)) = t.steps.first()
+        && matches!(which.name.as_str(), "key" | "value")
+    {
+        let v = if which.name == "key" { key } else { value };
+        // Steps into the element are taken here where they can be (so
+        // `setting.value.name` is the text a rewrite expects), else read
+        // from the element's literal.
+        let (v, rest) = step_into(v, &t.steps[1..]);
+        let literal = literal(v, e.span);
+        e.kind = if rest.is_empty() {
+            literal.kind
+        } else {
+            ExprKind::Postfix(Box::new(literal), rest.to_vec())
+        };
+        return;
+    }
+    each_child(e, &mut |child| bind(child, iterator, (key, value)));
+}
+
+/// The part of `v` the leading `.key`, `["key"]` and `[N]` steps of
+/// `steps` name, and the steps left.
+fn step_into<'v, 's>(mut v: &'v Value, mut steps: &'s [Step]) -> (&'v Value, &'s [Step]) {
+    while let Some((step, rest)) = steps.split_first() {
+        let next = match (step, v) {
+            (Step::Attr(a), Value::Map(m)) => m.get(&a.name),
+            (Step::Index(i), Value::Map(m)) => match &i.kind {
+                ExprKind::String(parts) => match parts.as_slice() {
+                    [StrPart::Lit(k)] => m.get(k),
+                    _ => None,
+                },
+                _ => None,
+            },
+            (Step::Index(i), Value::List(items)) => match i.kind {
+                ExprKind::Int(n) => usize::try_from(n).ok().and_then(|n| items.get(n)),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(next) = next else { break };
+        v = next;
+        steps = rest;
+    }
+    (v, steps)
+}
+
+/// `v` written as an expression at `span`.
+fn literal(v: &Value, span: Span) -> Expr {
+    let kind = match v {
+        Value::Null | Value::Unknown => ExprKind::Null,
+        Value::Bool(b) => ExprKind::Bool(*b),
+        Value::Int(i) => ExprKind::Int(*i),
+        Value::Decimal(d) => ExprKind::Decimal(*d),
+        Value::String(s) => ExprKind::String(vec![StrPart::Lit(s.clone())]),
+        Value::List(items) => ExprKind::List(items.iter().map(|i| literal(i, span)).collect()),
+        Value::Map(entries) => ExprKind::Map(
+            entries
+                .iter()
+                .map(|(k, v)| MapEntry {
+                    key: MapKey {
+                        name: k.clone(),
+                        quoted: true,
+                        span,
+                    },
+                    value: literal(v, span),
+                })
+                .collect(),
+        ),
+    };
+    Expr { kind, span }
 }
 
 /// A resource's or lookup's key; none for other blocks.
@@ -278,6 +444,31 @@ vpc this {
         assert_eq!(module, resources("vpc this { cidr = \"10.0.0.0/16\" }"));
         let filled = "variable \"s\" { default = [1] }\nvpc this {\n  cidr = \"10.0.0.0/16\"\n  dynamic \"strategy\" {\n    for_each = var.s\n    content {}\n  }\n}\n";
         assert_eq!(messages(filled, "E0205"), ["unknown block `strategy` in `vpc`"]);
+    }
+
+    /// A module's `dynamic "setting"` over its variable is written out, so
+    /// Terraform's `setting { name value }` rewrite reads it: it was an
+    /// unknown block made by `dynamic` (E0205).
+    #[test]
+    fn dynamic_blocks_over_variables_are_written_out_for_the_rewrites() {
+        let module = resources(
+            r#"
+variable "setting" { default = [{ name = "containerInsights", value = "enabled" }] }
+ecs_cluster this {
+  dynamic "setting" {
+    for_each = var.setting
+    content {
+      name  = setting.value.name
+      value = setting.value["value"]
+    }
+  }
+}
+"#,
+        );
+        assert_eq!(
+            module,
+            resources("cluster this { container_insights = \"enabled\" }")
+        );
     }
 
     /// What the variables turn on, or what is known only once resources

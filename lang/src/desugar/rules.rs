@@ -54,6 +54,14 @@ pub(super) fn group(block: &mut Block, diags: &mut Vec<Diagnostic>) {
     let me = self_reference(block);
     for item in std::mem::take(&mut block.body) {
         match item {
+            // `self` known once evaluated (a module's dynamic block
+            // written out over its variable): one rule per source, as a
+            // `dynamic` block's content is.
+            Item::Block(b) if is_rule(&b) && reads_self(&b) => {
+                let mut d = once(b);
+                super::dynamic_rules::pairs(&mut d, me.as_ref(), diags);
+                block.body.push(Item::Block(d));
+            }
             Item::Block(b) if is_rule(&b) && lists_sources(&b) => {
                 block.body.extend(expand(b, me.as_ref(), diags));
             }
@@ -78,6 +86,42 @@ pub(super) fn group(block: &mut Block, diags: &mut Vec<Diagnostic>) {
             }
             other => block.body.push(other),
         }
+    }
+}
+
+/// Whether the rule `b` writes `self` other than `true` or `false`.
+fn reads_self(b: &Block) -> bool {
+    b.body.iter().any(|item| {
+        matches!(item, Item::Attribute(a) if a.name.name == SELF && !matches!(a.value.kind, ExprKind::Bool(_)))
+    })
+}
+
+/// The rule `b` as a `dynamic` block making it once.
+fn once(b: Block) -> Block {
+    let at = b.kind.span;
+    let content = Block {
+        kind: Ident {
+            name: crate::check::dynamic::CONTENT.into(),
+            span: at,
+        },
+        ..b.clone()
+    };
+    let one = Expr {
+        kind: ExprKind::List(vec![Expr {
+            kind: ExprKind::Int(0),
+            span: at,
+        }]),
+        span: at,
+    };
+    Block {
+        kind: Ident {
+            name: crate::check::dynamic::DYNAMIC.into(),
+            span: at,
+        },
+        subkind: None,
+        label: Some(Label::Ident(b.kind.clone())),
+        body: vec![attribute("for_each", one, at), Item::Block(content)],
+        span: b.span,
     }
 }
 
