@@ -149,27 +149,8 @@ pub(crate) fn from_variables(
     exprs: &[&Expr],
 ) -> Vec<Option<Value>> {
     let mut scratch = Vec::new();
-    let mut ev = Evaluator {
-        module,
-        sources,
-        in_template: false,
-        vars: BTreeMap::new(),
-        sensitive: BTreeSet::new(),
-        tainted: false,
-        in_output: false,
-        done: BTreeMap::new(),
-        current: None,
-        region: None,
-        // What reads the zones is not known from variables alone.
-        zones: None,
-        zones_read: false,
-        lookup: None,
-        data: BTreeMap::new(),
-        data_busy: BTreeSet::new(),
-        locals: BTreeMap::new(),
-        bound: Vec::new(),
-        diags: &mut scratch,
-    };
+    // What reads the zones or a lookup is not known from variables alone.
+    let mut ev = Evaluator::new(module, sources, (None, None), &mut scratch);
     ev.variables(&options.vars, &options.var_origins);
     exprs
         .iter()
@@ -199,26 +180,7 @@ pub fn evaluate(
     let (overrides, origins, default_name) =
         (&options.vars, &options.var_origins, options.default_name.as_str());
     let errors_before = diags.len();
-    let mut ev = Evaluator {
-        module,
-        sources,
-        in_template: false,
-        vars: BTreeMap::new(),
-        sensitive: BTreeSet::new(),
-        tainted: false,
-        in_output: false,
-        done: BTreeMap::new(),
-        current: None,
-        region: None,
-        zones: options.zones.as_deref(),
-        zones_read: false,
-        lookup,
-        data: BTreeMap::new(),
-        data_busy: BTreeSet::new(),
-        locals: BTreeMap::new(),
-        bound: Vec::new(),
-        diags,
-    };
+    let mut ev = Evaluator::new(module, sources, (options.zones.as_deref(), lookup), diags);
     ev.variables(overrides, origins);
     if ev.diags.len() > errors_before {
         return (None, ev.zones_read);
@@ -370,6 +332,39 @@ fn order<'a>(deps: &BTreeMap<(Kind, &'a str), Vec<(Kind, &'a str)>>) -> Vec<(Kin
         visit(*n, deps, &mut seen, &mut out);
     }
     out
+}
+
+impl<'m, 'a> Evaluator<'m, 'a> {
+    /// An evaluator of `module` with nothing evaluated yet, the cloud's
+    /// `zones` and `lookup` (each `None`: the documented zones,
+    /// placeholders), reporting into `diags`.
+    fn new(
+        module: &'m Module<'a>,
+        sources: &'m Sources,
+        (zones, lookup): (Option<&'m [String]>, Option<&'m LookupFn<'m>>),
+        diags: &'m mut Vec<Diagnostic>,
+    ) -> Self {
+        Evaluator {
+            module,
+            sources,
+            in_template: false,
+            vars: BTreeMap::new(),
+            sensitive: BTreeSet::new(),
+            tainted: false,
+            in_output: false,
+            done: BTreeMap::new(),
+            current: None,
+            region: None,
+            zones,
+            zones_read: false,
+            lookup,
+            data: BTreeMap::new(),
+            data_busy: BTreeSet::new(),
+            locals: BTreeMap::new(),
+            bound: Vec::new(),
+            diags,
+        }
+    }
 }
 
 impl Evaluator<'_, '_> {
