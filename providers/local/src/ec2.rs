@@ -392,17 +392,8 @@ fn delete_subnet(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
             format!("The subnet '{key}' has dependencies and cannot be deleted."),
         ));
     }
-    let tables: Vec<String> = sim
-        .all(Kind::RouteTable)
-        .filter(|(_, r)| strs_of(&r.attrs, "subnets").iter().any(|s| s == key))
-        .map(|(k, _)| k.clone())
-        .collect();
-    for table in tables {
-        if let Some(Value::List(subnets)) = sim.attrs_mut(&table).and_then(|a| a.get_mut("subnets")) {
-            subnets.retain(|s| s.as_str() != Some(key));
-        }
-    }
-    crate::network_acl::subnet_gone(sim, key);
+    release_subnet(sim, Kind::RouteTable, None, key);
+    release_subnet(sim, Kind::NetworkAcl, None, key);
     crate::flow_logs::go_with(sim, key);
     sim.remove(key);
     Ok(())
@@ -519,11 +510,7 @@ pub(crate) fn check_route_table(
                 format!("Route table and subnet {subnet} belong to different networks"),
             ));
         }
-        let other = sim.all(Kind::RouteTable).find(|(k, r)| {
-            Some(k.as_str()) != own
-                && strs_of(&r.attrs, "subnets").contains(&subnet)
-                && (stack.is_none() || r.tags.get(STACK_TAG).map(String::as_str) != stack)
-        });
+        let other = foreign_holder(sim, Kind::RouteTable, (own, stack), &subnet);
         if !seen.insert(subnet.clone()) || other.is_some() {
             return Err(fail(
                 call,
@@ -594,21 +581,46 @@ fn take_subnets(sim: &mut Sim, key: &str, subnets: &[String]) {
         sim.call("DescribeRouteTables");
     }
     for subnet in subnets {
-        let holders: Vec<String> = sim
-            .all(Kind::RouteTable)
-            .filter(|(k, r)| k.as_str() != key && strs_of(&r.attrs, "subnets").contains(subnet))
-            .map(|(k, _)| k.clone())
-            .collect();
-        if holders.is_empty() {
-            sim.call("AssociateRouteTable");
-        }
-        for holder in holders {
-            sim.call("ReplaceRouteTableAssociation");
-            if let Some(Value::List(list)) = sim.attrs_mut(&holder).and_then(|a| a.get_mut("subnets")) {
-                list.retain(|s| s.as_str() != Some(subnet.as_str()));
-            }
+        match release_subnet(sim, Kind::RouteTable, Some(key), subnet) {
+            0 => sim.call("AssociateRouteTable"),
+            held => (0..held).for_each(|_| sim.call("ReplaceRouteTableAssociation")),
         }
     }
+}
+
+/// The resource of `kind` other than `own` whose `subnets` list `subnet`
+/// and that is not `stack`'s (any, when `stack` is none): one the subnet
+/// may not be taken from (Resource.AlreadyAssociated).
+pub(crate) fn foreign_holder<'s>(
+    sim: &'s Sim,
+    kind: Kind,
+    (own, stack): (Option<&str>, Option<&str>),
+    subnet: &str,
+) -> Option<&'s String> {
+    sim.all(kind)
+        .find(|(k, r)| {
+            Some(k.as_str()) != own
+                && strs_of(&r.attrs, "subnets").iter().any(|s| s == subnet)
+                && (stack.is_none() || r.tags.get(STACK_TAG).map(String::as_str) != stack)
+        })
+        .map(|(k, _)| k)
+}
+
+/// Takes `subnet` out of the `subnets` of every resource of `kind` but
+/// `keep` (a route table or network ACL it moved to, none when the subnet
+/// is deleted): how many held it.
+pub(crate) fn release_subnet(sim: &mut Sim, kind: Kind, keep: Option<&str>, subnet: &str) -> usize {
+    let holders: Vec<String> = sim
+        .all(kind)
+        .filter(|(k, r)| Some(k.as_str()) != keep && strs_of(&r.attrs, "subnets").iter().any(|s| s == subnet))
+        .map(|(k, _)| k.clone())
+        .collect();
+    for holder in &holders {
+        if let Some(Value::List(list)) = sim.attrs_mut(holder).and_then(|a| a.get_mut("subnets")) {
+            list.retain(|s| s.as_str() != Some(subnet));
+        }
+    }
+    holders.len()
 }
 
 /// A route target or rule source given by id (a transit gateway, a peering

@@ -12,6 +12,7 @@ use berth_provider::{Attrs, Kind, ProviderError, STACK_TAG, Value};
 use crate::api::{fail, invalid};
 use crate::attrs::{str_of, strs_of};
 use crate::default_acl::{check_entries, count_entry_calls};
+use crate::ec2::{foreign_holder, release_subnet};
 use crate::ids;
 use crate::sim::Sim;
 
@@ -83,11 +84,6 @@ pub(crate) fn delete(sim: &mut Sim, key: &str) -> Result<(), ProviderError> {
     Ok(())
 }
 
-/// A subnet deleted is no ACL's any more.
-pub(crate) fn subnet_gone(sim: &mut Sim, subnet: &str) {
-    release(sim, None, subnet);
-}
-
 /// Counts moving `subnets` to the ACL `key`, and takes each from the ACL
 /// of the stack's that held it.
 fn take_subnets(sim: &mut Sim, key: &str, subnets: &[String]) {
@@ -96,21 +92,7 @@ fn take_subnets(sim: &mut Sim, key: &str, subnets: &[String]) {
     }
     for subnet in subnets {
         sim.call(MOVE);
-        release(sim, Some(key), subnet);
-    }
-}
-
-/// Takes `subnet` out of every ACL's list but `keep`'s.
-fn release(sim: &mut Sim, keep: Option<&str>, subnet: &str) {
-    let holders: Vec<String> = sim
-        .all(Kind::NetworkAcl)
-        .filter(|(k, r)| Some(k.as_str()) != keep && strs_of(&r.attrs, "subnets").iter().any(|s| s == subnet))
-        .map(|(k, _)| k.clone())
-        .collect();
-    for acl in holders {
-        if let Some(Value::List(subnets)) = sim.attrs_mut(&acl).and_then(|a| a.get_mut("subnets")) {
-            subnets.retain(|s| s.as_str() != Some(subnet));
-        }
+        release_subnet(sim, Kind::NetworkAcl, Some(key), subnet);
     }
 }
 
@@ -136,12 +118,7 @@ fn check_subnets(
                 ),
             ));
         }
-        let foreign = sim.all(Kind::NetworkAcl).find(|(k, r)| {
-            Some(k.as_str()) != own
-                && strs_of(&r.attrs, "subnets").contains(&subnet)
-                && r.tags.get(STACK_TAG).map(String::as_str) != stack
-        });
-        if let Some((holder, _)) = foreign {
+        if let Some(holder) = foreign_holder(sim, Kind::NetworkAcl, (own, stack), &subnet) {
             return Err(fail(
                 MOVE,
                 "Resource.AlreadyAssociated",
