@@ -40,16 +40,21 @@ pub(crate) fn take_out(files: &mut [(FileId, File)], sources: &Sources, options:
         if inert.is_empty() && known.is_empty() {
             return;
         }
+        let mut wrote = false;
         for (_, file) in files.iter_mut() {
             file.blocks.retain(|b| key(b).is_none_or(|k| !inert.contains(&k)));
             for block in &mut file.blocks {
                 let schema = schema_of(block);
-                write_out(block, schema, &known);
+                wrote |= write_out(block, schema, &known);
                 if round == 0 {
                     drop_dependencies(block, &inert);
                     each_expr(block, &mut |e| read_nothing(e, &inert));
                 }
             }
+        }
+        // Nothing written out: no `dynamic` block is newly decided.
+        if !wrote {
+            return;
         }
     }
 }
@@ -118,8 +123,10 @@ fn dynamic_blocks<'a>(b: &'a Block, out: &mut Vec<(Span, &'a Expr)>) {
 /// rewrites of other tools' blocks then see them as if written so (a
 /// module's `dynamic "runtime_platform"` over a variable is a
 /// `runtime_platform` block berth takes); blocks of berth's own stay
-/// `dynamic`, for the checks and the evaluator to make.
-fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &HashMap<Span, Value>) {
+/// `dynamic`, for the checks and the evaluator to make. Says whether it
+/// took out or wrote out any.
+fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &HashMap<Span, Value>) -> bool {
+    let mut wrote = false;
     let mut body = Vec::with_capacity(block.body.len());
     for item in std::mem::take(&mut block.body) {
         let Item::Block(b) = item else {
@@ -135,12 +142,15 @@ fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &HashMap<Spa
             .as_deref()
             .is_some_and(|n| schema.is_some_and(|s| s.block(n).is_some()));
         if none(value) {
+            wrote = true;
             continue;
         }
-        if berths {
-            body.push(Item::Block(b));
-        } else {
-            body.extend(elements(&b, value).into_iter().map(Item::Block));
+        match elements(&b, value).filter(|_| !berths) {
+            Some(made) => {
+                wrote = true;
+                body.extend(made.into_iter().map(Item::Block));
+            }
+            None => body.push(Item::Block(b)),
         }
     }
     block.body = body;
@@ -153,9 +163,10 @@ fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &HashMap<Spa
                 CONTENT if block.kind.name == DYNAMIC => schema,
                 name => schema.and_then(|s| s.block(name).copied()),
             };
-            write_out(nested, inner, known);
+            wrote |= write_out(nested, inner, known);
         }
     }
+    wrote
 }
 
 /// The schema of a resource block, under berth's kind or Terraform's.
@@ -165,11 +176,10 @@ fn schema_of(block: &Block) -> Option<BlockSchema> {
     kind.parse::<Kind>().ok().map(|k| k.schema().as_block())
 }
 
-/// The blocks the `dynamic` block `d` makes for `for_each`.
-fn elements(d: &Block, for_each: &Value) -> Vec<Block> {
-    let Some(parts) = crate::check::dynamic::parts(d, &mut Vec::new()) else {
-        return vec![d.clone()];
-    };
+/// The blocks the `dynamic` block `d` makes for `for_each`; none when it
+/// is not one the checks can take (left for them to name).
+fn elements(d: &Block, for_each: &Value) -> Option<Vec<Block>> {
+    let parts = crate::check::dynamic::parts(d, &mut Vec::new())?;
     let pairs: Vec<(Value, &Value)> = match for_each {
         Value::List(items) => items
             .iter()
@@ -180,11 +190,10 @@ fn elements(d: &Block, for_each: &Value) -> Vec<Block> {
             .iter()
             .map(|(k, v)| (Value::String(k.clone()), v))
             .collect(),
-        // Not a collection: left for the checks to name.
-        _ => return vec![d.clone()],
+        _ => return None,
     };
     let (name, iterator) = (parts.name.to_owned(), parts.iterator.to_owned());
-    pairs
+    let made = pairs
         .into_iter()
         .map(|(key, value)| {
             let mut made = parts.content.clone();
@@ -193,7 +202,8 @@ fn elements(d: &Block, for_each: &Value) -> Vec<Block> {
             each_expr(&mut made, &mut |e| bind(e, &iterator, (&key, value)));
             made
         })
-        .collect()
+        .collect();
+    Some(made)
 }
 
 /// `e` with `ITERATOR.key` and `ITERATOR.value` (and what follows them)
