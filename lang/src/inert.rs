@@ -7,7 +7,8 @@
 //! and neither does berth. They are taken out before anything is checked,
 //! and what reads them reads no instances: `KIND.NAME[*].ATTR` and
 //! `KIND.NAME` are `[]`, `KIND.NAME[0].ATTR` fails as in Terraform (`try`
-//! catches it), and `depends_on` leaves them out. Likewise a `dynamic`
+//! catches it), and `depends_on` leaves them out. A lookup counted to one
+//! is the lookup itself (berth's lookups have no instances). Likewise a `dynamic`
 //! block whose `for_each` the variables decide is written out: one block
 //! per element (`for_each = var.service_registries != null ?
 //! [var.service_registries] : []`: none), so that every later rewrite and
@@ -36,20 +37,24 @@ pub(crate) fn take_out(files: &mut [(FileId, File)], sources: &Sources, options:
     // A `dynamic` block written out may hold another whose `for_each`
     // reads its element: known on the next round.
     for round in 0..NESTING {
-        let (inert, known) = find(files, sources, options);
-        if inert.is_empty() && known.is_empty() {
+        let Found { inert, single, known } = find(files, sources, options);
+        if inert.is_empty() && single.is_empty() && known.is_empty() {
             return;
         }
         let mut wrote = false;
         for (_, file) in files.iter_mut() {
             file.blocks.retain(|b| key(b).is_none_or(|k| !inert.contains(&k)));
             for block in &mut file.blocks {
+                if key(block).is_some_and(|k| single.contains(&k)) {
+                    uncount(block);
+                }
                 let schema = schema_of(block);
                 wrote |= write_out(block, schema, &known);
                 if round == 0 {
                     drop_dependencies(block, &inert);
                     each_expr(block, &mut |e| read_nothing(e, &inert));
                 }
+                each_expr(block, &mut |e| read_one(e, &single));
             }
         }
         // Nothing written out: no `dynamic` block is newly decided.
@@ -62,14 +67,19 @@ pub(crate) fn take_out(files: &mut [(FileId, File)], sources: &Sources, options:
 /// How deep `dynamic` blocks inside written-out ones are written out.
 const NESTING: usize = 4;
 
-/// The blocks of `files` whose `count` or `for_each` makes no instance,
-/// and the `for_each` of the `dynamic` blocks (by span) the variables
-/// and locals alone decide.
-fn find(
-    files: &[(FileId, File)],
-    sources: &Sources,
-    options: &Options,
-) -> (BTreeSet<Key>, HashMap<Span, Value>) {
+/// What the variables and locals alone decide.
+#[derive(Default)]
+struct Found {
+    /// The blocks whose `count` or `for_each` makes no instance.
+    inert: BTreeSet<Key>,
+    /// The lookups counted to one.
+    single: BTreeSet<Key>,
+    /// The `for_each` of `dynamic` blocks, by span.
+    known: HashMap<Span, Value>,
+}
+
+/// What the variables and locals alone decide of `files`' blocks.
+fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found {
     let blocks = || files.iter().flat_map(|(_, f)| &f.blocks);
     let repeated: Vec<(Key, &Expr)> = blocks().filter_map(|b| Some((key(b)?, repetition(b)?))).collect();
     let mut dynamic = Vec::new();
@@ -77,7 +87,7 @@ fn find(
         dynamic_blocks(b, &mut dynamic);
     }
     if repeated.is_empty() && dynamic.is_empty() {
-        return (BTreeSet::new(), HashMap::new());
+        return Found::default();
     }
     let known = blocks().filter(|b| matches!(b.kind.name.as_str(), "variable" | "stack" | LOCALS));
     let module = declare::collect(known, &mut Vec::new());
@@ -87,18 +97,24 @@ fn find(
         .chain(dynamic.iter().map(|(_, e)| *e))
         .collect();
     let mut values = crate::eval::from_variables(&module, options, sources, &exprs).into_iter();
-    let inert = repeated
-        .into_iter()
-        .zip(values.by_ref())
-        .filter(|(_, v)| v.as_ref().is_some_and(none))
-        .map(|((k, _), _)| k)
-        .collect();
-    let known = dynamic
+    let mut found = Found::default();
+    for ((k, _), v) in repeated.into_iter().zip(values.by_ref()) {
+        match v {
+            Some(v) if none(&v) => {
+                found.inert.insert(k);
+            }
+            Some(Value::Int(1)) if k.0.starts_with("data.") => {
+                found.single.insert(k);
+            }
+            _ => {}
+        }
+    }
+    found.known = dynamic
         .into_iter()
         .zip(values)
         .filter_map(|((span, _), v)| Some((span, v?)))
         .collect();
-    (inert, known)
+    found
 }
 
 /// Every `dynamic` block in `b` (in nested blocks and contents too), by
@@ -348,6 +364,69 @@ fn read_nothing(e: &mut Expr, inert: &BTreeSet<Key>) {
     each_child(e, &mut |child| read_nothing(child, inert));
 }
 
+/// A lookup counted to one without its `count`: berth's lookups have no
+/// instances (`data "aws_caller_identity" "current" { count = var.create ?
+/// 1 : 0 }`), and `count.index` in it is 0.
+fn uncount(block: &mut Block) {
+    block
+        .body
+        .retain(|item| !matches!(item, Item::Attribute(a) if a.name.name == "count"));
+    each_expr(block, &mut zero_index);
+}
+
+/// `e` with `count.index` read as 0.
+fn zero_index(e: &mut Expr) {
+    if let ExprKind::Traversal(t) = &e.kind
+        && t.root.name == "count"
+        && matches!(t.steps.as_slice(), [Step::Attr(a)] if a.name == "index")
+    {
+        e.kind = ExprKind::Int(0);
+        return;
+    }
+    each_child(e, &mut zero_index);
+}
+
+/// `e` with every reference to a `single` lookup read from the lookup
+/// itself: `data.K.N[0].ATTR` is `data.K.N.ATTR`, `data.K.N[*].ATTR` and
+/// `data.K.N` a list of the one.
+fn read_one(e: &mut Expr, single: &BTreeSet<Key>) {
+    let Some(after) = named(e)
+        .filter(|(k, _)| single.contains(k))
+        .map(|(_, rest)| rest.to_vec())
+    else {
+        each_child(e, &mut |child| read_one(child, single));
+        return;
+    };
+    let span = e.span;
+    let ExprKind::Traversal(t) = &mut e.kind else {
+        return;
+    };
+    t.steps.truncate(t.steps.len() - after.len());
+    let listed = match after.split_first() {
+        Some((Step::Index(i), more)) if matches!(i.kind, ExprKind::Int(0)) => {
+            t.steps.extend_from_slice(more);
+            false
+        }
+        Some((Step::Splat(_), more)) => {
+            t.steps.extend_from_slice(more);
+            true
+        }
+        None => true,
+        // Another index fails as Terraform's would: left as written.
+        Some(_) => {
+            t.steps.extend(after);
+            false
+        }
+    };
+    if listed {
+        let one = Expr {
+            kind: e.kind.clone(),
+            span,
+        };
+        e.kind = ExprKind::List(vec![one]);
+    }
+}
+
 /// `depends_on` of `block` without the `inert` blocks.
 fn drop_dependencies(block: &mut Block, inert: &BTreeSet<Key>) {
     for item in &mut block.body {
@@ -479,6 +558,42 @@ ecs_cluster this {
             module,
             resources("cluster this { container_insights = \"enabled\" }")
         );
+    }
+
+    /// terraform-aws-modules/ecs counts its account, region and subnet
+    /// lookups with the module's `create`: counted to one, a lookup is the
+    /// one berth makes (it was E0591, `count` not a filter, and E0593 on
+    /// each `[0]`).
+    #[test]
+    fn lookups_counted_to_one_by_variables_are_plain_lookups() {
+        let module = resources(
+            r#"
+variable "create" { default = true }
+variable "subnet_ids" { default = ["subnet-0123456789abcdef0"] }
+data caller_identity current { count = var.create ? 1 : 0 }
+data subnet this {
+  count = var.create ? 1 : 0
+  id    = element(var.subnet_ids, count.index)
+}
+security_group this {
+  name   = "app-${data.caller_identity.current[0].account_id}"
+  vpc_id = data.subnet.this[0].vpc_id
+  tags   = { Zones = join(",", data.subnet.this[*].availability_zone) }
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+data caller_identity current {}
+data subnet this { id = "subnet-0123456789abcdef0" }
+security_group this {
+  name = "app-${data.caller_identity.current.account_id}"
+  vpc  = data.subnet.this.vpc_id
+  tags = { Zones = join(",", [data.subnet.this.availability_zone]) }
+}
+"#,
+        );
+        assert_eq!(module, berth);
     }
 
     /// What the variables turn on, or what is known only once resources
