@@ -64,6 +64,8 @@ pub fn check_filters(kind: DataKind, block: &Block, diags: &mut Vec<Diagnostic>)
     for item in &block.body {
         match item {
             Item::Attribute(a) if kind.filter(&a.name.name).is_some() => written.push(a.name.name.as_str()),
+            // AWS provider 6's, checked once evaluated.
+            Item::Attribute(a) if a.name.name == REGION => {}
             Item::Attribute(a) => {
                 let d = Diagnostic::error(
                     "E0591",
@@ -112,6 +114,9 @@ pub fn check_filters(kind: DataKind, block: &Block, diags: &mut Vec<Diagnostic>)
         );
     }
 }
+
+/// AWS provider 6's per-lookup region: taken when it is the stack's.
+pub const REGION: &str = "region";
 
 /// What `data.KIND.NAME[.ATTR]` is, once checked: the lookup and the
 /// attribute read (its identity when none is written).

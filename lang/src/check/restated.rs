@@ -19,14 +19,19 @@ use crate::stack::{DesiredBody, DesiredValue, Stack};
 enum Is {
     /// This text (in any case), or this bool written as text.
     Text(&'static str),
-    /// An empty list.
-    Empty,
+    /// An empty list or map, written so (`[]` or `{}`).
+    Empty(&'static str),
+    /// Either bool: berth's behaviour serves both.
+    EitherBool,
     /// Null only: the feature berth does not write, left out.
     Null,
+    /// The stack's region (AWS provider 6's per-resource `region`).
+    StackRegion,
 }
 
-/// (block: a resource's kind or a nested block's name, Terraform's
-/// setting, the value berth's behaviour is, what berth does instead).
+/// (block: a resource's kind, [`ANY_KIND`], or a nested block's name,
+/// Terraform's setting, the value berth's behaviour is, what berth does
+/// instead).
 type Restated = (&'static str, &'static str, Is, &'static str);
 
 const IPV6: &str = "IPv6 networks are not written (docs/porting.md, \"Not written yet\")";
@@ -36,7 +41,14 @@ const ROUTE_TARGETS: &str = "a route goes to an internet, NAT or transit gateway
 const IN_A_VPC: &str = "berth's addresses are always a VPC's";
 const PROPAGATION: &str = "route propagation from virtual private gateways is not written";
 
+/// Stands for every resource kind (not nested blocks).
+const ANY_KIND: &str = "*";
+
+/// What a stack does where AWS provider 6 takes a `region` per resource.
+pub const ONE_REGION: &str = "a stack lives in one region, its `stack` block's: deploy another region's resources from a stack of their own";
+
 const RESTATED: &[Restated] = &[
+    (ANY_KIND, "region", Is::StackRegion, ONE_REGION),
     (
         "vpc",
         "instance_tenancy",
@@ -121,8 +133,13 @@ const RESTATED: &[Restated] = &[
     ("subnet", "outpost_arn", Is::Null, OUTPOSTS),
     ("elastic_ip", "vpc", Is::Text("true"), IN_A_VPC),
     ("elastic_ip", "domain", Is::Text("vpc"), IN_A_VPC),
-    ("route_table", "propagating_vgws", Is::Empty, PROPAGATION),
-    ("default_route_table", "propagating_vgws", Is::Empty, PROPAGATION),
+    ("route_table", "propagating_vgws", Is::Empty("[]"), PROPAGATION),
+    (
+        "default_route_table",
+        "propagating_vgws",
+        Is::Empty("[]"),
+        PROPAGATION,
+    ),
     ("route", "ipv6_cidr_block", Is::Null, ROUTE_TARGETS),
     ("route", "destination_prefix_list_id", Is::Null, ROUTE_TARGETS),
     ("route", "egress_only_gateway_id", Is::Null, ROUTE_TARGETS),
@@ -155,6 +172,36 @@ const RESTATED: &[Restated] = &[
         "wait_for_steady_state",
         Is::Text("false"),
         "`berth apply --wait` waits for the services it changed to be steady",
+    ),
+    (
+        "service",
+        "force_delete",
+        Is::EitherBool,
+        "berth scales a service to 0 tasks, then deletes it",
+    ),
+    (
+        "service",
+        "iam_role",
+        Is::Null,
+        "ECS uses its service-linked role for a Fargate (`awsvpc`) service's load balancer",
+    ),
+    (
+        "service",
+        "sigint_rollback",
+        Is::Text("false"),
+        "an interrupted `berth apply --wait` leaves the deployment to ECS: `circuit_breaker { rollback = true }` rolls back one that fails",
+    ),
+    (
+        "service",
+        "triggers",
+        Is::Empty("{}"),
+        "berth deploys when the service or its task definition changes; `berth deploy` rolls a new image",
+    ),
+    (
+        "task_definition",
+        "ipc_mode",
+        Is::Null,
+        "Fargate tasks share no IPC namespace",
     ),
     (
         "security_group",
@@ -206,11 +253,13 @@ const RESTATED: &[Restated] = &[
     ),
 ];
 
-/// Whether `setting` of the block (or resource kind) `block` is one of
-/// Terraform's that restate berth's behaviour: taken by the schema check,
-/// checked once evaluated.
-pub fn is_restated(block: &str, setting: &str) -> bool {
-    RESTATED.iter().any(|(b, s, ..)| *b == block && *s == setting)
+/// Whether `setting` of the block `block` (a resource's when `resource`)
+/// is one of Terraform's that restate berth's behaviour: taken by the
+/// schema check, checked once evaluated.
+pub fn is_restated(block: &str, setting: &str, resource: bool) -> bool {
+    RESTATED
+        .iter()
+        .any(|(b, s, ..)| (*b == block || (resource && *b == ANY_KIND)) && *s == setting)
 }
 
 /// Checks and takes out every restated setting of the evaluated `stack`:
@@ -218,34 +267,41 @@ pub fn is_restated(block: &str, setting: &str) -> bool {
 pub fn check(stack: &mut Stack, diags: &mut Vec<Diagnostic>) {
     for r in &mut stack.resources {
         let kind = r.kind().keyword();
-        body(kind, &mut r.body, diags);
+        body(kind, true, &stack.region, &mut r.body, diags);
     }
 }
 
-fn body(block: &str, body: &mut DesiredBody, diags: &mut Vec<Diagnostic>) {
-    for (_, setting, is, instead) in RESTATED.iter().filter(|(b, ..)| *b == block) {
+fn body(block: &str, resource: bool, region: &str, body: &mut DesiredBody, diags: &mut Vec<Diagnostic>) {
+    let restated = RESTATED
+        .iter()
+        .filter(|(b, ..)| *b == block || (resource && *b == ANY_KIND));
+    for (_, setting, is, instead) in restated {
         let Some(value) = body.attrs.remove(*setting) else {
             continue;
         };
-        if !holds(&value.node, *is) {
+        if !holds(&value.node, *is, region) {
             diags.push(refused(setting, *is, instead, value.span));
         }
     }
     for (name, blocks) in &mut body.blocks {
         for nested in blocks {
-            self::body(name, &mut nested.body, diags);
+            self::body(name, false, region, &mut nested.body, diags);
         }
     }
 }
 
 /// Whether `value` is null or the value `is` names.
-fn holds(value: &DesiredValue, is: Is) -> bool {
+fn holds(value: &DesiredValue, is: Is, region: &str) -> bool {
     match (value, is) {
         (DesiredValue::Known(Value::Null), _) => true,
+        (DesiredValue::Known(Value::String(s)), Is::StackRegion) => s == region,
         (DesiredValue::Known(Value::String(s)), Is::Text(t)) => s.eq_ignore_ascii_case(t),
         (DesiredValue::Known(Value::Bool(b)), Is::Text(t)) => b.to_string() == t,
-        (DesiredValue::Known(Value::List(items)), Is::Empty) => items.is_empty(),
-        (DesiredValue::List(items), Is::Empty) => items.is_empty(),
+        (DesiredValue::Known(Value::List(items)), Is::Empty(_)) => items.is_empty(),
+        (DesiredValue::List(items), Is::Empty(_)) => items.is_empty(),
+        (DesiredValue::Known(Value::Map(entries)), Is::Empty(_)) => entries.is_empty(),
+        (DesiredValue::Map(entries), Is::Empty(_)) => entries.is_empty(),
+        (DesiredValue::Known(Value::Bool(_)), Is::EitherBool) => true,
         _ => false,
     }
 }
@@ -256,13 +312,21 @@ fn refused(setting: &str, is: Is, instead: &str, span: crate::source::Span) -> D
             format!("`{setting}` other than `{t}` is not written"),
             format!("berth's behaviour is `{t}`"),
         ),
-        Is::Empty => (
-            format!("`{setting}` other than `[]` is not written"),
-            "berth's behaviour is `[]`".to_owned(),
+        Is::Empty(empty) => (
+            format!("`{setting}` other than `{empty}` is not written"),
+            format!("berth's behaviour is `{empty}`"),
         ),
         Is::Null => (
             format!("`{setting}` is not written"),
             "only `null` (left out) is taken".to_owned(),
+        ),
+        Is::EitherBool => (
+            format!("`{setting}` takes `true` or `false`"),
+            "not a bool".to_owned(),
+        ),
+        Is::StackRegion => (
+            format!("`{setting}` other than the stack's region is not written"),
+            "not the stack's region".to_owned(),
         ),
     };
     Diagnostic::error("E0211", message, span)
@@ -336,10 +400,106 @@ default_route_table this {
         assert_eq!(module, berth);
     }
 
+    /// terraform-aws-modules/ecs's service and task definition (AWS
+    /// provider 6) as written, their optional settings at the module's
+    /// defaults: `region` on every resource and lookup, and the service's
+    /// and task's settings berth's behaviour restates were unknown
+    /// attributes (E0201) and filters (E0591).
+    #[test]
+    fn provider_six_region_and_ecs_module_settings_at_their_defaults_are_left_out() {
+        let module = resources(
+            r#"
+stack "demo" { region = "eu-west-1" }
+variable "region" {
+  type    = string
+  default = null
+}
+variable "triggers" {
+  type    = map(string)
+  default = null
+}
+variable "ipc_mode" {
+  type    = string
+  default = null
+}
+data region current { region = var.region }
+data subnet this {
+  region = "eu-west-1"
+  id     = "subnet-0123456789abcdef0"
+}
+ecs_cluster main { region = var.region }
+ecs_task_definition app {
+  region                 = var.region
+  family                 = "app"
+  cpu                    = 256
+  memory                 = 512
+  ipc_mode               = var.ipc_mode
+  enable_fault_injection = false
+  container app {
+    image = "nginx"
+    port  = 80
+  }
+}
+ecs_service app {
+  region          = data.region.current.name
+  cluster         = ecs_cluster.main.arn
+  task_definition = ecs_task_definition.app.arn
+  subnets         = [data.subnet.this.id]
+  force_delete    = true
+  iam_role        = null
+  sigint_rollback = false
+  triggers        = var.triggers
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+stack "demo" { region = "eu-west-1" }
+data subnet this { id = "subnet-0123456789abcdef0" }
+cluster main {}
+task_definition app {
+  family         = "app"
+  cpu            = 256
+  memory         = 512
+  fault_injection = false
+  container app {
+    image = "nginx"
+    port  = 80
+  }
+}
+service app {
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = [data.subnet.this.id]
+}
+"#,
+        );
+        assert_eq!(module, berth);
+        let elsewhere =
+            "stack \"demo\" { region = \"eu-west-1\" }\ncluster main { region = \"us-east-1\" }\n";
+        assert_eq!(
+            crate::test_support::messages(elsewhere, "E0211"),
+            ["`region` other than the stack's region is not written"]
+        );
+        let lookup =
+            "stack \"demo\" { region = \"eu-west-1\" }\ndata region current { region = \"us-east-1\" }\n";
+        assert_eq!(
+            crate::test_support::messages(lookup, "E0591"),
+            ["a lookup reads the stack's region"]
+        );
+    }
+
     #[test]
     fn no_restated_setting_is_one_berth_writes() {
         for (block, setting, ..) in RESTATED {
-            if let Ok(kind) = block.parse::<berth_provider::Kind>() {
+            if *block == super::ANY_KIND {
+                for kind in berth_provider::Kind::ALL {
+                    assert!(
+                        kind.schema().attr(setting).is_none(),
+                        "{kind}.{setting} is berth's"
+                    );
+                }
+            } else if let Ok(kind) = block.parse::<berth_provider::Kind>() {
                 assert!(
                     kind.schema().attr(setting).is_none(),
                     "{block}.{setting} is berth's"

@@ -73,7 +73,7 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
                         .help(format!("write `{name} {{ ... }}` without `=`")),
                     ),
                     // Terraform's, checked once evaluated.
-                    None if super::restated::is_restated(schema.name, name) => {}
+                    None if super::restated::is_restated(schema.name, name, meta == META_ATTRS) => {}
                     None => {
                         meant.extend(stands_for(name, schema));
                         diags.push(unknown_attr(name, a.name.span, schema, meta));

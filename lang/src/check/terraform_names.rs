@@ -89,6 +89,11 @@ const NAMES: &[(&str, &str, Berth)] = &[
         Berth::Name("execution_role"),
     ),
     ("task_definition", "task_role_arn", Berth::Name("task_role")),
+    (
+        "task_definition",
+        "enable_fault_injection",
+        Berth::Name("fault_injection"),
+    ),
     ("service", "assign_public_ip", Berth::Name("public_ip")),
     (
         "service",

@@ -48,6 +48,12 @@ impl Evaluator<'_, '_> {
         let value = self.filters(kind, decl.block).and_then(|filters| {
             let query = Query { kind, filters };
             match self.lookup {
+                // The stack's region is known without a cloud.
+                None if kind == DataKind::Region
+                    && let Some(region) = &self.region =>
+                {
+                    Some(berth_provider::lookup::region_attrs(region))
+                }
                 None => Some(placeholder(kind, name)),
                 Some(lookup) => self.answer(&query, lookup, name, span),
             }
@@ -83,6 +89,10 @@ impl Evaluator<'_, '_> {
         let mut ok = true;
         for item in &block.body {
             let Item::Attribute(a) = item else { continue };
+            if a.name.name == crate::check::lookups::REGION {
+                ok &= self.in_stack_region(&a.value);
+                continue;
+            }
             let Some(filter) = kind.filter(&a.name.name) else {
                 continue;
             };
@@ -93,6 +103,24 @@ impl Evaluator<'_, '_> {
             ok &= self.set(&mut filters, filter.name, filter.ty, value, &a.value);
         }
         ok.then_some(filters)
+    }
+
+    /// Whether a lookup's `region` is null or the stack's (E0591 if not):
+    /// a stack reads and writes one region.
+    fn in_stack_region(&mut self, expr: &Expr) -> bool {
+        let value = match self.expr(expr, None) {
+            Some(DesiredValue::Known(v)) => v,
+            _ => return false,
+        };
+        if value == Value::Null || value.as_str().is_some_and(|r| Some(r) == self.region.as_deref()) {
+            return true;
+        }
+        self.diags.push(
+            Diagnostic::error("E0591", "a lookup reads the stack's region", expr.span)
+                .label("not the stack's region")
+                .help(crate::check::restated::ONE_REGION),
+        );
+        false
     }
 
     fn set(&mut self, filters: &mut Filters, name: &str, ty: Type, value: Value, expr: &Expr) -> bool {
