@@ -14,7 +14,12 @@ use berth_provider::{Address, Attrs, Value};
 pub fn complete(body: &DesiredBody, schema: &Block) -> DesiredValue {
     let mut out = BTreeMap::new();
     for attr in schema.attrs.iter().filter(|a| a.presence != Presence::Computed) {
-        let value = match (body.value(attr.name), attr.presence) {
+        // Written `null` is left out, as in Terraform (a module's optional
+        // setting through a variable).
+        let written = body
+            .value(attr.name)
+            .filter(|v| !matches!(v, DesiredValue::Known(Value::Null)));
+        let value = match (written, attr.presence) {
             (Some(v), _) => v.clone(),
             (None, Presence::Default(lit)) => DesiredValue::Known(lit.into()),
             (None, _) => DesiredValue::Known(Value::Null),

@@ -548,6 +548,32 @@ fn an_in_place_update_keeps_outputs_of_names_berth_chose() {
     assert!(updated.plan.outputs.is_empty(), "{:?}", updated.plan.outputs);
 }
 
+/// A module's optional setting reaching a nested block as `null` (the ECS
+/// module's `cloud_watch_encryption_enabled`) was desired null where the
+/// cloud reads the default back: every plan updated the cluster.
+#[test]
+fn a_null_setting_with_a_default_in_a_nested_block_plans_no_change() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.berth"),
+        r#"variable "encryption" { default = null }
+log_group exec { name = "/ecs/exec" }
+cluster main {
+  execute_command {
+    logging              = "OVERRIDE"
+    log_group            = log_group.exec.name
+    log_group_encryption = var.encryption
+  }
+}
+"#,
+    )
+    .expect("write");
+    let cloud = cloud_in(dir.path());
+    let stack = evaluate(dir.path(), &[]);
+    apply_ok(&cloud, &stack);
+    assert_no_changes(&cloud, &stack);
+}
+
 #[test]
 fn two_stacks_in_one_cloud_stay_isolated() {
     let dir = copy_example("blog");
