@@ -69,6 +69,7 @@ cases!(
     terraform_vpc_module_defaults,
     terraform_network_acl,
     terraform_vpc_module_features_off,
+    terraform_ecs_module_cluster,
     rule_ports_and_protocols,
     port_mapping_blocks,
     container_cpu_zero,

@@ -371,19 +371,11 @@ fn uncount(block: &mut Block) {
     block
         .body
         .retain(|item| !matches!(item, Item::Attribute(a) if a.name.name == "count"));
-    each_expr(block, &mut zero_index);
-}
-
-/// `e` with `count.index` read as 0.
-fn zero_index(e: &mut Expr) {
-    if let ExprKind::Traversal(t) = &e.kind
-        && t.root.name == "count"
-        && matches!(t.steps.as_slice(), [Step::Attr(a)] if a.name == "index")
-    {
-        e.kind = ExprKind::Int(0);
-        return;
-    }
-    each_child(e, &mut zero_index);
+    let zero = Expr {
+        kind: ExprKind::Int(0),
+        span: block.span,
+    };
+    each_expr(block, &mut |e| crate::desugar::count_index_as(e, &zero));
 }
 
 /// `e` with every reference to a `single` lookup read from the lookup

@@ -19,7 +19,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{CODE, renamed, stray};
+use super::{CODE, is_path, renamed, stray};
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
 use crate::source::{Sources, Span};
@@ -397,6 +397,9 @@ const ATTACHMENTS: &[Attachment] = &[
 /// keep once it is a setting of that parent.
 const META: [&str; 3] = ["count", "for_each", crate::check::declare::DEPENDS_ON];
 
+/// AWS provider 6's per-resource region.
+const REGION: &str = "region";
+
 /// The names a `for` expression made here binds.
 const COUNT_INDEX: &str = "count_index";
 const EACH_VALUE: &str = "each_value";
@@ -443,6 +446,8 @@ struct Taken {
     parent: Parent,
     /// The setting that named the parent.
     by: Attribute,
+    /// AWS provider 6's `region`: an attachment is in its parent's.
+    region: Option<Attribute>,
 }
 
 /// What is added to one parent.
@@ -451,6 +456,8 @@ struct Additions {
     /// Elements of the parent's list attributes, by attribute.
     elements: BTreeMap<&'static str, Vec<Expr>>,
     items: Vec<Item>,
+    /// An attachment's `region`, for a parent that does not say its own.
+    region: Option<Attribute>,
 }
 
 /// Folds every attachment of `files` into the resource it names, and
@@ -488,6 +495,9 @@ pub(super) fn fold(
             continue;
         };
         let add = additions.entry(key).or_default();
+        if add.region.is_none() {
+            add.region = t.region.take();
+        }
         contribute(t, repeat, add, diags);
     }
     for (_, file) in files.iter_mut() {
@@ -557,8 +567,13 @@ fn take(
 ) -> Option<Taken> {
     let repeated = repeat(&block.body);
     let mut by = None;
+    let mut region = None;
     block.body.retain(|item| match item {
         Item::Attribute(a) if META.contains(&a.name.name.as_str()) => false,
+        Item::Attribute(a) if a.name.name == REGION => {
+            region = Some(a.clone());
+            false
+        }
         Item::Attribute(a) if by.is_none() && spec.by.contains(&a.name.name.as_str()) => {
             by = Some(a.clone());
             false
@@ -612,6 +627,7 @@ fn take(
         repeat: repeated,
         parent,
         by,
+        region,
     })
 }
 
@@ -705,9 +721,14 @@ fn placement(
     // One instance of a repeated parent: the attachment repeats as the
     // parent does, and each of its instances goes to the parent's with
     // the same key.
+    // A setting of the parent (not a block of it) is made once: counted
+    // as the parent is, an attachment naming `[0]` is on the one instance
+    // (terraform-aws-modules/ecs's `ecs_cluster_capacity_providers` with
+    // `count = var.create ? 1 : 0` on `aws_ecs_cluster.this[0]`).
+    let first = !matches!(t.spec.into, Into::Block { .. }) && matches!(index.kind, ExprKind::Int(0));
     let same = match (parent_repeat, &t.repeat) {
         (Some(Repeat::Count(p)), Some(Repeat::Count(a))) => {
-            sources.text(p.span) == sources.text(a.span) && is_path(index, "count", "index")
+            sources.text(p.span) == sources.text(a.span) && (first || is_path(index, "count", "index"))
         }
         (Some(Repeat::ForEach(p)), Some(Repeat::ForEach(a))) => {
             sources.text(p.span) == sources.text(a.span) && is_path(index, "each", "key")
@@ -855,11 +876,6 @@ fn keyed(t: &mut Taken, parent: &Repeat, index: Expr) -> Option<Repeat> {
         }
         _ => None,
     }
-}
-
-fn is_path(e: &Expr, root: &str, attr: &str) -> bool {
-    matches!(&e.kind, ExprKind::Traversal(Traversal { root: r, steps })
-        if r.name == root && matches!(steps.as_slice(), [Step::Attr(a)] if a.name == attr))
 }
 
 /// What the attachment `t` adds to its parent, once or for each of
@@ -1247,6 +1263,16 @@ fn each_traversal(e: &mut Expr, f: &mut dyn FnMut(&mut Traversal)) {
 fn apply(block: &mut Block, add: Additions, diags: &mut Vec<Diagnostic>) {
     for (list, elements) in add.elements {
         add_elements(block, list, elements);
+    }
+    // Checked once evaluated, as the parent's own would be
+    // (`check/restated.rs`); the parent's own says it for both.
+    if let Some(region) = add.region
+        && !block
+            .body
+            .iter()
+            .any(|i| matches!(i, Item::Attribute(a) if a.name.name == REGION))
+    {
+        block.body.push(Item::Attribute(region));
     }
     for item in add.items {
         if let Item::Attribute(a) = &item

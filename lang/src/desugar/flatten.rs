@@ -5,6 +5,8 @@
 //! `image_scanning_configuration` and `encryption_configuration`, a Cloud
 //! Map service's `dns_config` and `health_check_custom_config`, a
 //! target group's `stickiness`, a cluster's `containerInsights` `setting`,
+//! `configuration` (its `execute_command { }` block) and
+//! `service_connect_defaults`,
 //! a file system's `lifecycle_policy`, an access point's `posix_user` and
 //! `root_directory`,
 //! a role's `inline_policy`, a queue's `redrive_policy`, an event target's
@@ -53,6 +55,11 @@ const FLAT: &[Flat] = &[
             ("prefix", "connection_logs_prefix"),
             ("enabled", "connection_logs"),
         ],
+    ),
+    (
+        "cluster",
+        "service_connect_defaults",
+        &[("namespace", "service_connect_namespace")],
     ),
     (
         "task_definition",
@@ -283,6 +290,7 @@ fn special_block(kind: &str, mut b: Block, diags: &mut Vec<Diagnostic>) -> Vec<I
     match (kind, b.kind.name.as_str()) {
         ("target_group", "stickiness") => stickiness(b, diags).into_iter().collect(),
         ("cluster", "setting") => setting(b, diags).into_iter().collect(),
+        ("cluster", "configuration") => configuration(b, diags),
         ("role", "inline_policy") => super::attach::policy(b, diags)
             .map(Item::Block)
             .into_iter()
@@ -305,6 +313,57 @@ fn special_block(kind: &str, mut b: Block, diags: &mut Vec<Diagnostic>) -> Vec<I
         }
         _ => vec![Item::Block(b)],
     }
+}
+
+/// A cluster's `configuration { execute_command_configuration { kms_key_id
+/// logging  log_configuration { ... } } }`: berth's `execute_command { }`
+/// block, flat.
+fn configuration(b: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
+    const EXECUTE_COMMAND: &[(&str, &str)] = &[("kms_key_id", "kms_key"), ("logging", "logging")];
+    const LOG: &[(&str, &str)] = &[
+        ("cloud_watch_log_group_name", "log_group"),
+        ("cloud_watch_encryption_enabled", "log_group_encryption"),
+        ("s3_bucket_name", "s3_bucket"),
+        ("s3_key_prefix", "s3_key_prefix"),
+        ("s3_bucket_encryption_enabled", "s3_encryption"),
+    ];
+    let names = |renames: &[(&'static str, &str)]| super::listed(renames.iter().map(|(tf, _)| *tf));
+    let mut log = |l: Block, diags: &mut Vec<Diagnostic>| {
+        if l.kind.name != "log_configuration" {
+            return Err(l);
+        }
+        let what = ("a `log_configuration` block", names(LOG));
+        Ok(super::renamed_settings(
+            l.body,
+            LOG,
+            (what.0, &what.1),
+            &mut super::no_blocks,
+            diags,
+        ))
+    };
+    let mut execute_command = |e: Block, diags: &mut Vec<Diagnostic>| {
+        if e.kind.name != "execute_command_configuration" {
+            return Err(e);
+        }
+        let takes = format!("{}, `log_configuration`", names(EXECUTE_COMMAND));
+        let what = ("an `execute_command_configuration` block", takes.as_str());
+        let body = super::renamed_settings(e.body, EXECUTE_COMMAND, what, &mut log, diags);
+        Ok(vec![Item::Block(Block {
+            kind: Ident {
+                name: "execute_command".to_owned(),
+                span: e.kind.span,
+            },
+            subkind: None,
+            label: None,
+            body,
+            span: e.span,
+        })])
+    };
+    let what = (
+        "a cluster's `configuration` block",
+        "`execute_command_configuration`",
+    );
+    super::renamed_settings(b.body, &[], what, &mut execute_command, diags)
 }
 
 /// A task definition's `volume { name  efs_volume_configuration { ...

@@ -44,6 +44,7 @@ mod rules;
 mod s3;
 mod sqs;
 mod template_file;
+mod time_sleep;
 mod vpc_parts;
 
 use crate::FileId;
@@ -106,6 +107,7 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
 fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: &mut Vec<Diagnostic>) {
     policy_document::fold(files, diags);
     template_file::fold(files, diags);
+    time_sleep::fold(files, diags);
     vpc_parts::fold(files, complete, diags);
     let mut folded = autoscaling::fold(files, complete, diags);
     folded.extend(attach::fold(files, sources, complete, diags));
@@ -237,6 +239,21 @@ pub(super) fn misread(
         kind: ExprKind::Null,
         span,
     })
+}
+
+/// Whether `e` is the path `ROOT.ATTR` (`count.index`).
+pub(crate) fn is_path(e: &Expr, root: &str, attr: &str) -> bool {
+    matches!(&e.kind, ExprKind::Traversal(t)
+        if t.root.name == root && matches!(t.steps.as_slice(), [Step::Attr(a)] if a.name == attr))
+}
+
+/// `e` with each `count.index` in it read as `index`.
+pub(crate) fn count_index_as(e: &mut Expr, index: &Expr) {
+    if is_path(e, crate::check::declare::COUNT, "index") {
+        *e = index.clone();
+        return;
+    }
+    each_child(e, &mut |child| count_index_as(child, index));
 }
 
 /// Calls `f` on each expression directly inside `e`.

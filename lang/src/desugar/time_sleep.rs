@@ -1,0 +1,268 @@
+//! hashicorp/time's `time_sleep`: a pause Terraform takes after creating
+//! what it depends on (AWS answers before the resource is usable: an ECS
+//! capacity provider still `CREATING`), and a way to pass values through
+//! the pause (`triggers`). berth orders by references and waits where AWS
+//! needs it in the adapters, so a `time_sleep` makes nothing: it is taken
+//! out, `time_sleep.NAME.triggers["KEY"]` (or `.triggers.KEY`, through
+//! `[N]` when it is counted) reads the trigger's expression, and
+//! `depends_on = [time_sleep.NAME]` depends on what it depended on.
+
+use std::collections::BTreeMap;
+
+use super::{CODE, count_index_as, each_child, each_expr, stray};
+use crate::FileId;
+use crate::check::declare::{COUNT, DEPENDS_ON};
+use crate::diagnostic::Diagnostic;
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Step, StrPart};
+
+/// The block kind.
+const KIND: &str = "time_sleep";
+
+/// What a `time_sleep` passes on.
+struct Sleep {
+    /// Its `triggers`, by key.
+    triggers: BTreeMap<String, Expr>,
+    /// Its own `depends_on`.
+    depends_on: Vec<Expr>,
+    /// Whether it has a `count`: references name an instance.
+    counted: bool,
+}
+
+/// Takes every `time_sleep` out of `files` and writes what reads it as
+/// what it passes on.
+pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
+    let mut sleeps = BTreeMap::new();
+    for (_, file) in files.iter_mut() {
+        let (ours, rest): (Vec<Block>, Vec<Block>) = std::mem::take(&mut file.blocks)
+            .into_iter()
+            .partition(|b| b.kind.name == KIND && matches!(b.label, Some(Label::Ident(_))));
+        file.blocks = rest;
+        for block in ours {
+            if let Some(Label::Ident(name)) = &block.label {
+                let name = name.name.clone();
+                if let Some(sleep) = sleep(block, diags) {
+                    sleeps.insert(name, sleep);
+                }
+            }
+        }
+    }
+    if sleeps.is_empty() {
+        return;
+    }
+    for (_, file) in files.iter_mut() {
+        for block in &mut file.blocks {
+            depend_through(block, &sleeps);
+            each_expr(block, &mut |e| read_through(e, &sleeps, diags));
+        }
+    }
+}
+
+/// What `block` passes on; None, with an E0211, for what berth cannot.
+fn sleep(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Sleep> {
+    let mut sleep = Sleep {
+        triggers: BTreeMap::new(),
+        depends_on: Vec::new(),
+        counted: false,
+    };
+    let before = diags.len();
+    for item in block.body {
+        match item {
+            // How long Terraform waits: berth waits on AWS's answers.
+            Item::Attribute(a) if matches!(a.name.name.as_str(), "create_duration" | "destroy_duration") => {}
+            Item::Attribute(a) if a.name.name == COUNT => sleep.counted = true,
+            Item::Attribute(a) if a.name.name == DEPENDS_ON => match a.value.kind {
+                ExprKind::List(items) => sleep.depends_on = items,
+                _ => diags.push(stray(&Item::Attribute(a), "a time_sleep", TAKES)),
+            },
+            Item::Attribute(a) if a.name.name == "triggers" => match a.value.kind {
+                ExprKind::Map(entries) => {
+                    sleep.triggers = entries.into_iter().map(|e| (e.key.name, e.value)).collect();
+                }
+                _ => diags.push(
+                    Diagnostic::error(
+                        CODE,
+                        "a time_sleep's `triggers` is written as a map",
+                        a.value.span,
+                    )
+                    .label("not `{ KEY = VALUE, ... }`")
+                    .help("write each trigger: `triggers = { name = aws_ecs_cluster.this.name }`"),
+                ),
+            },
+            other => diags.push(stray(&other, "a time_sleep", TAKES)),
+        }
+    }
+    (diags.len() == before).then_some(sleep)
+}
+
+/// What a `time_sleep` takes.
+const TAKES: &str = "`create_duration`, `destroy_duration`, `triggers`, `depends_on` and `count` (berth waits where AWS needs it; a `for_each` sleep is not written)";
+
+/// `block`'s `depends_on` with each `time_sleep` replaced by what it
+/// depends on.
+fn depend_through(block: &mut Block, sleeps: &BTreeMap<String, Sleep>) {
+    for item in &mut block.body {
+        let Item::Attribute(a) = item else { continue };
+        let ExprKind::List(items) = &mut a.value.kind else {
+            continue;
+        };
+        if a.name.name != DEPENDS_ON {
+            continue;
+        }
+        *items = std::mem::take(items)
+            .into_iter()
+            .flat_map(|e| match named(&e).and_then(|(name, _)| sleeps.get(name)) {
+                Some(sleep) => sleep.depends_on.clone(),
+                None => vec![e],
+            })
+            .collect();
+    }
+}
+
+/// The `time_sleep` a reference names, and the steps after its name.
+fn named(e: &Expr) -> Option<(&str, &[Step])> {
+    let ExprKind::Traversal(t) = &e.kind else {
+        return None;
+    };
+    match t.steps.as_slice() {
+        [Step::Attr(name), rest @ ..] if t.root.name == KIND => Some((&name.name, rest)),
+        _ => None,
+    }
+}
+
+/// `e` with each read of a `time_sleep`'s trigger written as the trigger.
+fn read_through(e: &mut Expr, sleeps: &BTreeMap<String, Sleep>, diags: &mut Vec<Diagnostic>) {
+    let Some((name, rest)) = named(e) else {
+        each_child(e, &mut |child| read_through(child, sleeps, diags));
+        return;
+    };
+    let Some(sleep) = sleeps.get(name) else { return };
+    let (index, rest) = match rest.split_first() {
+        Some((Step::Index(i), rest)) if sleep.counted => (Some(i.as_ref().clone()), rest),
+        _ => (None, rest),
+    };
+    let trigger = match rest {
+        [Step::Attr(t), key, more @ ..] if t.name == "triggers" => key_of(key)
+            .and_then(|k| sleep.triggers.get(k))
+            .map(|value| (value, more)),
+        _ => None,
+    };
+    let Some((value, more)) = trigger.filter(|_| index.is_some() == sleep.counted) else {
+        diags.push(
+            Diagnostic::error(CODE, "a time_sleep is read through its `triggers`", e.span)
+                .label("not one of its triggers")
+                .help(format!(
+                    "berth makes nothing for a time_sleep: read `{KIND}.{name}{}.triggers[\"KEY\"]` for one it lists, or the value itself",
+                    if sleep.counted { "[0]" } else { "" }
+                )),
+        );
+        e.kind = ExprKind::Null;
+        return;
+    };
+    let mut value = value.clone();
+    if let Some(index) = &index {
+        count_index_as(&mut value, index);
+    }
+    let span = e.span;
+    *e = if more.is_empty() {
+        Expr {
+            kind: ExprKind::Paren(Box::new(value)),
+            span,
+        }
+    } else {
+        Expr {
+            kind: ExprKind::Postfix(Box::new(value), more.to_vec()),
+            span,
+        }
+    };
+}
+
+/// The key a `["KEY"]` or `.KEY` step names.
+fn key_of(step: &Step) -> Option<&str> {
+    match step {
+        Step::Attr(a) => Some(&a.name),
+        Step::Index(i) => match &i.kind {
+            ExprKind::String(parts) => match parts.as_slice() {
+                [StrPart::Lit(k)] => Some(k),
+                _ => None,
+            },
+            _ => None,
+        },
+        Step::Splat(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{messages, resources, stack};
+
+    /// terraform-aws-modules/ecs's cluster passes its capacity providers'
+    /// names through a counted `time_sleep`: it was an unknown kind
+    /// (E0101), and the capacity providers naming `[0]` of the counted
+    /// cluster were "not repeated" (E0211).
+    #[test]
+    fn a_time_sleep_passes_its_triggers_and_dependencies_on() {
+        let text = r#"
+variable "create" { default = true }
+log_group app { name = "/ecs/demo" }
+ecs_cluster this {
+  count = var.create ? 1 : 0
+  name  = "demo"
+}
+time_sleep this {
+  count           = var.create ? 1 : 0
+  create_duration = "20s"
+  triggers = {
+    names   = join(",", ["FARGATE", "FARGATE_SPOT"])
+    cluster = ecs_cluster.this[count.index].name
+  }
+  depends_on = [log_group.app]
+}
+ecs_cluster_capacity_providers this {
+  count              = var.create ? 1 : 0
+  cluster_name       = ecs_cluster.this[0].name
+  capacity_providers = compact(split(",", time_sleep.this[0].triggers["names"]))
+}
+ssm_parameter cluster {
+  name       = "/demo/cluster"
+  type       = "String"
+  value      = time_sleep.this[0].triggers.cluster
+  depends_on = [time_sleep.this]
+}
+"#;
+        let module = resources(text);
+        let berth = resources(
+            r#"
+log_group app { name = "/ecs/demo" }
+cluster this {
+  count              = 1
+  name               = "demo"
+  capacity_providers = ["FARGATE", "FARGATE_SPOT"]
+}
+ssm_parameter cluster {
+  name  = "/demo/cluster"
+  type  = "String"
+  value = cluster.this[0].name
+}
+"#,
+        );
+        assert_eq!(module, berth);
+        let depends_on: Vec<String> = stack(text)
+            .resources
+            .iter()
+            .find(|r| r.address.to_string() == "ssm_parameter.cluster")
+            .map(|r| r.depends_on.iter().map(ToString::to_string).collect())
+            .unwrap_or_default();
+        // What it reads, and what the sleep depended on.
+        assert_eq!(depends_on, ["cluster.this[\"0\"]", "log_group.app"]);
+    }
+
+    #[test]
+    fn a_time_sleep_read_otherwise_than_by_a_trigger_is_refused() {
+        let text = "time_sleep wait { create_duration = \"30s\" }\n\
+                    ssm_parameter id {\n  name  = \"/demo/id\"\n  type  = \"String\"\n  value = time_sleep.wait.id\n}\n";
+        assert_eq!(
+            messages(text, "E0211"),
+            ["a time_sleep is read through its `triggers`"]
+        );
+    }
+}
