@@ -12,7 +12,9 @@
 //! block whose `for_each` the variables decide is written out: one block
 //! per element (`for_each = var.service_registries != null ?
 //! [var.service_registries] : []`: none), so that every later rewrite and
-//! check sees what it makes, as if written so.
+//! check sees what it makes, as if written so; one whose list the
+//! variables decide but not its elements (`[local.network_configuration]`
+//! naming a security group) is written out with each element's expression.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -75,7 +77,18 @@ struct Found {
     /// The lookups counted to one.
     single: BTreeSet<Key>,
     /// The `for_each` of `dynamic` blocks, by span.
-    known: HashMap<Span, Value>,
+    known: HashMap<Span, Each>,
+}
+
+/// A `dynamic` block's `for_each` as far as the variables and locals
+/// decide it.
+enum Each {
+    /// Its value.
+    Value(Value),
+    /// A list whose length they decide, of elements known only with the
+    /// stack (`var.awsvpc ? [local.network_configuration] : []`, the local
+    /// naming a security group's id): each element's expression.
+    Listed(Vec<Expr>),
 }
 
 /// What the variables and locals alone decide of `files`' blocks.
@@ -91,10 +104,12 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
     }
     let known = blocks().filter(|b| matches!(b.kind.name.as_str(), "variable" | "stack" | LOCALS));
     let module = declare::collect(known, &mut Vec::new());
+    let conditions: Vec<&Expr> = dynamic.iter().filter_map(|(_, e)| condition(e)).collect();
     let exprs: Vec<&Expr> = repeated
         .iter()
         .map(|(_, e)| *e)
         .chain(dynamic.iter().map(|(_, e)| *e))
+        .chain(conditions.iter().copied())
         .collect();
     let mut values = crate::eval::from_variables(&module, options, sources, &exprs).into_iter();
     let mut found = Found::default();
@@ -109,12 +124,40 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
             _ => {}
         }
     }
-    found.known = dynamic
-        .into_iter()
-        .zip(values)
-        .filter_map(|((span, _), v)| Some((span, v?)))
-        .collect();
+    let each: Vec<Option<Value>> = values.by_ref().take(dynamic.len()).collect();
+    let mut decided = values;
+    for ((span, for_each), value) in dynamic.into_iter().zip(each) {
+        // Every condition is evaluated, in order, whatever its for_each.
+        let chosen = condition(for_each).and_then(|_| decided.next().flatten());
+        let each = match value {
+            Some(v) => Some(Each::Value(v)),
+            None => listed(for_each, chosen.as_ref()).map(Each::Listed),
+        };
+        if let Some(each) = each {
+            found.known.insert(span, each);
+        }
+    }
     found
+}
+
+/// The condition of a `for_each` written `COND ? [...] : [...]`.
+fn condition(for_each: &Expr) -> Option<&Expr> {
+    match &for_each.kind {
+        ExprKind::Conditional(c, ..) => Some(c),
+        ExprKind::Paren(inner) => condition(inner),
+        _ => None,
+    }
+}
+
+/// The elements of a `for_each` written as a list (or a conditional over
+/// lists whose condition is `chosen`).
+fn listed(for_each: &Expr, chosen: Option<&Value>) -> Option<Vec<Expr>> {
+    match (&for_each.kind, chosen) {
+        (ExprKind::List(items), _) => Some(items.clone()),
+        (ExprKind::Paren(inner), _) => listed(inner, chosen),
+        (ExprKind::Conditional(_, yes, no), Some(Value::Bool(b))) => listed(if *b { yes } else { no }, None),
+        _ => None,
+    }
 }
 
 /// Every `dynamic` block in `b` (in nested blocks and contents too), by
@@ -141,7 +184,7 @@ fn dynamic_blocks<'a>(b: &'a Block, out: &mut Vec<(Span, &'a Expr)>) {
 /// `runtime_platform` block berth takes); blocks of berth's own stay
 /// `dynamic`, for the checks and the evaluator to make. Says whether it
 /// took out or wrote out any.
-fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &HashMap<Span, Value>) -> bool {
+fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &HashMap<Span, Each>) -> bool {
     let mut wrote = false;
     let mut body = Vec::with_capacity(block.body.len());
     for item in std::mem::take(&mut block.body) {
@@ -157,7 +200,11 @@ fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &HashMap<Spa
         let berths = named
             .as_deref()
             .is_some_and(|n| schema.is_some_and(|s| s.block(n).is_some()));
-        if none(value) {
+        let empty = match value {
+            Each::Value(v) => none(v),
+            Each::Listed(items) => items.is_empty(),
+        };
+        if empty {
             wrote = true;
             continue;
         }
@@ -192,21 +239,35 @@ fn schema_of(block: &Block) -> Option<BlockSchema> {
     kind.parse::<Kind>().ok().map(|k| k.schema().as_block())
 }
 
+/// One element a `dynamic` block makes a block for: its value, or the
+/// expression of one known only with the stack.
+#[derive(Clone, Copy)]
+enum Element<'a> {
+    Value(&'a Value),
+    Expr(&'a Expr),
+}
+
 /// The blocks the `dynamic` block `d` makes for `for_each`; none when it
 /// is not one the checks can take (left for them to name).
-fn elements(d: &Block, for_each: &Value) -> Option<Vec<Block>> {
+fn elements(d: &Block, for_each: &Each) -> Option<Vec<Block>> {
     let parts = crate::check::dynamic::parts(d, &mut Vec::new())?;
-    let pairs: Vec<(Value, &Value)> = match for_each {
-        Value::List(items) => items
+    let index = |i: usize| Value::Int(i64::try_from(i).unwrap_or(i64::MAX));
+    let pairs: Vec<(Value, Element<'_>)> = match for_each {
+        Each::Value(Value::List(items)) => items
             .iter()
             .enumerate()
-            .map(|(i, v)| (Value::Int(i64::try_from(i).unwrap_or(i64::MAX)), v))
+            .map(|(i, v)| (index(i), Element::Value(v)))
             .collect(),
-        Value::Map(entries) => entries
+        Each::Value(Value::Map(entries)) => entries
             .iter()
-            .map(|(k, v)| (Value::String(k.clone()), v))
+            .map(|(k, v)| (Value::String(k.clone()), Element::Value(v)))
             .collect(),
-        _ => return None,
+        Each::Listed(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (index(i), Element::Expr(e)))
+            .collect(),
+        Each::Value(_) => return None,
     };
     let (name, iterator) = (parts.name.to_owned(), parts.iterator.to_owned());
     let made = pairs
@@ -224,26 +285,65 @@ fn elements(d: &Block, for_each: &Value) -> Option<Vec<Block>> {
 
 /// `e` with `ITERATOR.key` and `ITERATOR.value` (and what follows them)
 /// read from the element.
-fn bind(e: &mut Expr, iterator: &str, (key, value): (&Value, &Value)) {
+fn bind(e: &mut Expr, iterator: &str, (key, value): (&Value, Element<'_>)) {
     if let ExprKind::Traversal(t) = &e.kind
         && t.root.name == iterator
         && let Some(Step::Attr(which)) = t.steps.first()
         && matches!(which.name.as_str(), "key" | "value")
     {
-        let v = if which.name == "key" { key } else { value };
-        // Steps into the element are taken here where they can be (so
-        // `setting.value.name` is the text a rewrite expects), else read
-        // from the element's literal.
-        let (v, rest) = step_into(v, &t.steps[1..]);
-        let literal = literal(v, e.span);
-        e.kind = if rest.is_empty() {
-            literal.kind
+        let element = if which.name == "key" {
+            Element::Value(key)
         } else {
-            ExprKind::Postfix(Box::new(literal), rest.to_vec())
+            value
+        };
+        *e = match element {
+            // Steps into the element are taken here where they can be (so
+            // `setting.value.name` is the text a rewrite expects), else
+            // read from the element's literal.
+            Element::Value(v) => {
+                let (v, rest) = step_into(v, &t.steps[1..]);
+                postfix(literal(v, e.span), rest)
+            }
+            Element::Expr(x) => {
+                let (x, rest) = step_into_expr(x, &t.steps[1..]);
+                postfix(x.clone(), rest)
+            }
         };
         return;
     }
     each_child(e, &mut |child| bind(child, iterator, (key, value)));
+}
+
+/// `e` followed by `steps`: a reference goes on (`local.network.subnets`).
+fn postfix(e: Expr, steps: &[Step]) -> Expr {
+    let span = e.span;
+    match e.kind {
+        _ if steps.is_empty() => e,
+        ExprKind::Traversal(mut t) => {
+            t.steps.extend_from_slice(steps);
+            Expr {
+                kind: ExprKind::Traversal(t),
+                span,
+            }
+        }
+        kind => Expr {
+            kind: ExprKind::Postfix(Box::new(Expr { kind, span }), steps.to_vec()),
+            span,
+        },
+    }
+}
+
+/// The part of the expression `e` the leading `.key` steps of `steps`
+/// name in its map literals, and the steps left.
+fn step_into_expr<'e, 's>(mut e: &'e Expr, mut steps: &'s [Step]) -> (&'e Expr, &'s [Step]) {
+    while let (Some((Step::Attr(a), rest)), ExprKind::Map(entries)) = (steps.split_first(), &e.kind) {
+        let Some(entry) = entries.iter().find(|m| m.key.name == a.name) else {
+            break;
+        };
+        e = &entry.value;
+        steps = rest;
+    }
+    (e, steps)
 }
 
 /// The part of `v` the leading `.key`, `["key"]` and `[N]` steps of
@@ -582,6 +682,66 @@ security_group this {
   name = "app-${data.caller_identity.current.account_id}"
   vpc  = data.subnet.this.vpc_id
   tags = { Zones = join(",", [data.subnet.this.availability_zone]) }
+}
+"#,
+        );
+        assert_eq!(module, berth);
+    }
+
+    /// terraform-aws-modules/ecs's service: `dynamic
+    /// "network_configuration"` over `[local.network_configuration]`, the
+    /// local naming the module's security group. The variables decide the
+    /// list's length, not its element: it is written out with the
+    /// element's expression (E0205 and E0204 before).
+    #[test]
+    fn dynamic_blocks_of_elements_known_with_the_stack_are_written_out() {
+        let module = resources(
+            r#"
+variable "network_mode" { default = "awsvpc" }
+variable "subnet_ids" { default = ["subnet-0123456789abcdef0"] }
+locals {
+  network_configuration = {
+    assign_public_ip = false
+    security_groups  = [security_group.this.id]
+    subnets          = var.subnet_ids
+  }
+}
+security_group this { vpc = "vpc-0123456789abcdef0" }
+cluster main {}
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app { image = "nginx" }
+}
+ecs_service app {
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  dynamic "network_configuration" {
+    for_each = var.network_mode == "awsvpc" ? [local.network_configuration] : []
+    content {
+      assign_public_ip = network_configuration.value.assign_public_ip
+      security_groups  = network_configuration.value.security_groups
+      subnets          = network_configuration.value.subnets
+    }
+  }
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+security_group this { vpc = "vpc-0123456789abcdef0" }
+cluster main {}
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app { image = "nginx" }
+}
+service app {
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  public_ip       = false
+  security_groups = [security_group.this]
+  subnets         = ["subnet-0123456789abcdef0"]
 }
 "#,
         );

@@ -1587,15 +1587,7 @@ impl Evaluator<'_, '_> {
         each: Option<Each<'_>>,
     ) -> Option<DesiredValue> {
         match binding {
-            Binding::Value(value) => match (value, t.steps.as_slice()) {
-                (v, []) => Some(v),
-                (DesiredValue::Known(v), steps) => self.step_into(v, steps, each).map(DesiredValue::Known),
-                _ => self.error(
-                    Diagnostic::error("E0325", "cannot read into a value known only after apply", span)
-                        .label("this element holds references to resources")
-                        .help("iterate the resource itself: `[for s in subnet.public : s.id]`"),
-                ),
-            },
+            Binding::Value(value) => self.pick(value, &t.steps, span, each),
             Binding::Instance(address) => {
                 let attr = match t.steps.first() {
                     Some(Step::Attr(a)) => Some(a.name.as_str()),
@@ -1730,15 +1722,10 @@ impl Evaluator<'_, '_> {
             crate::check::locals::LOCAL => {
                 let (value, tainted) = self.local(step_name(0)?)?;
                 self.tainted |= tainted;
-                match (value, &t.steps[1..]) {
-                    (v, []) => Some(v),
-                    (DesiredValue::Known(v), rest) => self.step_into(v, rest, each).map(DesiredValue::Known),
-                    (_, _) => self.error(
-                        Diagnostic::error("E0325", "cannot read into a value known only after apply", span)
-                            .label("this local holds references to resources")
-                            .help("read the attribute from the resource itself"),
-                    ),
-                }
+                // Known keys pick into one holding references
+                // (`local.network.subnets` of `{ subnets = [...],
+                // security_groups = [security_group.app.id] }`).
+                self.pick(value, &t.steps[1..], span, each)
             }
             "var" => {
                 let name = step_name(0)?;
