@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use berth_lang::Stack;
 use berth_provider::schema::{Presence, Update, canonical};
-use berth_provider::{Address, Attrs, Kind, Resource, Value};
+use berth_provider::{Address, Attrs, Kind, Resource, Value, naming};
 use sha2::{Digest, Sha256};
 
 use berth_lang::{DesiredValue, RefTarget};
@@ -396,6 +396,7 @@ fn differences(address: &Address, desired: &Attrs, live: &Attrs, marks: &Marks) 
     // address) is no change, as for the resource's own attributes below.
     let mut desired = desired.clone();
     berth_provider::attrs::keep_chosen(address.kind, &live, &mut desired);
+    let live = prefixed(address.kind, live, &desired);
     let desired = canonical(&desired, &schema.as_block());
     let null = Value::Null;
     let mut out = Vec::new();
@@ -440,6 +441,24 @@ fn differences(address: &Address, desired: &Attrs, live: &Attrs, marks: &Marks) 
         }
     }
     out
+}
+
+/// `live` with the `name_prefix` its name starts with, where the
+/// configuration names it by one: AWS keeps only the name. A name that
+/// does not start with the prefix wanted reads as none, so the change
+/// shows (and replaces).
+fn prefixed(kind: Kind, mut live: Attrs, desired: &Attrs) -> Attrs {
+    if kind.schema().attr(naming::NAME_PREFIX).is_none() {
+        return live;
+    }
+    let prefix = desired.get(naming::NAME_PREFIX).and_then(Value::as_str);
+    let name = live.get("name").and_then(Value::as_str);
+    let kept = match (prefix, name) {
+        (Some(p), Some(n)) if n.starts_with(p) => Value::from(p),
+        _ => Value::Null,
+    };
+    live.insert(naming::NAME_PREFIX.to_owned(), kept);
+    live
 }
 
 /// Declared resources, each after the resources it references.

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use berth_provider::schema::Type;
 use berth_provider::{
-    Address, Attrs, ErrorClass, External, Provider, ProviderError, Resource, RetryPolicy, Value,
+    Address, Attrs, ErrorClass, External, Provider, ProviderError, Resource, RetryPolicy, Value, naming,
 };
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use petgraph::Direction;
@@ -129,6 +129,7 @@ pub async fn execute(
         state: Mutex::new(initial_state(&planned.steps)),
         created: Mutex::new(BTreeMap::new()),
         recoveries: Mutex::new(0),
+        salt: format!("{:016x}", fastrand::u64(..)),
     };
     let mut report = Report::default();
     // Scheduled on completion events: each operation counts the
@@ -225,6 +226,9 @@ struct Runner<'a> {
     /// create a second copy.
     created: Mutex<BTreeMap<Op, Resource>>,
     recoveries: Mutex<u32>,
+    /// Draws the names of resources named by a `name_prefix`: one per
+    /// apply, so a retried create asks for the same name.
+    salt: String,
 }
 
 impl Runner<'_> {
@@ -369,7 +373,12 @@ impl Runner<'_> {
                 let created = match earlier {
                     Some(created) => created,
                     None => {
-                        let desired = self.resolved(step, None)?;
+                        let mut desired = self.resolved(step, None)?;
+                        if let Some(name) =
+                            naming::from_prefix(&desired.attrs, self.stack, &step.address, &self.salt)
+                        {
+                            desired.attrs.insert("name".to_owned(), Value::String(name));
+                        }
                         let created = self.provider.create(self.stack, &desired).await?;
                         self.lock_created().insert(op, created.clone());
                         created
@@ -380,7 +389,12 @@ impl Runner<'_> {
                 // the rules and settings that need what the create settled
                 // (with groups that allow it back, a later update adds all).
                 if self.refers_to_itself(step) && late_refs(step).is_empty() {
-                    let desired = self.resolved(step, Some(&created.attrs))?;
+                    let mut desired = self.resolved(step, Some(&created.attrs))?;
+                    if naming::from_prefix(&desired.attrs, self.stack, &step.address, &self.salt).is_some()
+                        && let Some(name) = created.attrs.get("name")
+                    {
+                        desired.attrs.insert("name".to_owned(), name.clone());
+                    }
                     let updated = self.provider.update(self.stack, &created, &desired).await?;
                     self.remember(updated);
                 }

@@ -574,6 +574,40 @@ cluster main {
     assert_no_changes(&cloud, &stack);
 }
 
+/// Terraform's `name_prefix`: the name is drawn with the prefix, the
+/// re-plan reads the prefix from it, and another prefix replaces.
+#[test]
+fn a_name_prefix_starts_the_drawn_name_and_another_replaces() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.berth"),
+        "role task {\n  name_prefix = \"task-\"\n  assume      = \"ecs-tasks.amazonaws.com\"\n}\n",
+    )
+    .expect("write");
+    let cloud = cloud_in(dir.path());
+    let stack = evaluate(dir.path(), &[]);
+    apply_ok(&cloud, &stack);
+    assert_no_changes(&cloud, &stack);
+    let live = runtime().block_on(cloud.read_all(&stack.name)).expect("read_all");
+    let name = live
+        .iter()
+        .find(|r| r.address.to_string() == "role.task")
+        .and_then(|r| r.attrs.get("name")?.as_str().map(str::to_owned))
+        .expect("the role is named");
+    let digits = name.strip_prefix("task-").expect("named by its prefix");
+    assert!(
+        digits.len() == 6 && digits.chars().all(|c| c.is_ascii_hexdigit()),
+        "{name}"
+    );
+    edit(dir.path(), "main.berth", "\"task-\"", "\"app-\"");
+    let replaced = make_plan(&cloud, &evaluate(dir.path(), &[]));
+    assert!(
+        matches!(actions(&replaced).get("role.task"), Some(Action::Replace(_))),
+        "{:?}",
+        actions(&replaced)
+    );
+}
+
 #[test]
 fn two_stacks_in_one_cloud_stay_isolated() {
     let dir = copy_example("blog");

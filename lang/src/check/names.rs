@@ -34,6 +34,11 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     for r in &stack.resources {
         name(stack, r, diags);
         if let Some(rule) = given_name_rule(r.kind())
+            && let Some((prefix, span)) = string(&r.body, naming::NAME_PREFIX)
+        {
+            name_prefix(&r.body, prefix, span, &rule, diags);
+        }
+        if let Some(rule) = given_name_rule(r.kind())
             && let Some((text, span)) = string(&r.body, rule.attr)
         {
             given(text, span, &rule, diags);
@@ -89,9 +94,11 @@ fn name(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
         return;
     }
     let named = given_name_rule(r.kind()).is_some_and(|rule| {
-        r.body
-            .known(rule.attr)
-            .is_some_and(|v| *v != berth_provider::Value::Null)
+        [rule.attr, naming::NAME_PREFIX].iter().any(|attr| {
+            r.body
+                .known(attr)
+                .is_some_and(|v| *v != berth_provider::Value::Null)
+        })
     });
     if named {
         return;
@@ -365,6 +372,51 @@ fn ssm_reserved(name: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Terraform's `name_prefix`: not beside a `name`, and with the digits
+/// berth adds, a name its service takes.
+fn name_prefix(
+    body: &DesiredBody,
+    prefix: &str,
+    span: crate::source::Span,
+    rule: &NameRule,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if string(body, rule.attr).is_some() {
+        diags.push(
+            Diagnostic::error("E0530", "a `name` and a `name_prefix`", span)
+                .label("the name is given too")
+                .help("keep one: `name` is the name, `name_prefix` starts a drawn one"),
+        );
+        return;
+    }
+    let room = rule.max.saturating_sub(naming::PREFIX_SUFFIX_LEN);
+    let len = prefix.chars().count();
+    if len > room {
+        diags.push(
+            Diagnostic::error(
+                "E0530",
+                format!("a name_prefix of {len} characters for {}", rule.service),
+                span,
+            )
+            .label(format!("at most {room}"))
+            .help(format!(
+                "{} names are at most {} characters, and berth adds {} hex digits",
+                rule.service,
+                rule.max,
+                naming::PREFIX_SUFFIX_LEN
+            )),
+        );
+        return;
+    }
+    // The digits are letters and digits every service takes.
+    given(
+        &format!("{prefix}{}", "0".repeat(naming::PREFIX_SUFFIX_LEN)),
+        span,
+        rule,
+        diags,
+    );
 }
 
 /// A name the configuration gives, held to its service's rules.

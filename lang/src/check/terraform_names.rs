@@ -58,12 +58,6 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("ecr_repository", "repository_url", Berth::Name("url")),
     ("alias", "evaluate_target_health", Berth::Name("evaluate_health")),
     ("service", "service_registries", Berth::Name("service_registry")),
-    ("load_balancer", "name_prefix", Berth::Note(NAME_PREFIX)),
-    ("target_group", "name_prefix", Berth::Note(NAME_PREFIX)),
-    ("security_group", "name_prefix", Berth::Note(NAME_PREFIX)),
-    ("role", "name_prefix", Berth::Note(NAME_PREFIX)),
-    ("managed_policy", "name_prefix", Berth::Note(NAME_PREFIX)),
-    ("log_group", "name_prefix", Berth::Note(NAME_PREFIX)),
     (
         "load_balancer",
         "enable_cross_zone_load_balancing",

@@ -140,6 +140,7 @@ use berth_provider::adopt::Found;
 use berth_provider::lookup::{Matches, Query};
 use berth_provider::{
     Address, CallStats, External, Kind, LockInfo, OpStats, Provider, ProviderError, Resource, WaitEvents,
+    naming,
 };
 
 pub use berth_provider::RetryPolicy;
@@ -372,7 +373,7 @@ impl Provider for AwsProvider {
     }
 
     async fn create(&self, stack: &str, desired: &Resource) -> Result<Resource, ProviderError> {
-        match desired.address.kind {
+        let made = match desired.address.kind {
             Kind::Vpc
             | Kind::Subnet
             | Kind::InternetGateway
@@ -407,7 +408,8 @@ impl Provider for AwsProvider {
             Kind::EfsFileSystem => efs::file_system::create(self, stack, desired).await,
             Kind::EfsAccessPoint => efs::access_point::create(self, stack, desired).await,
             Kind::EventRule => events::create(self, stack, desired).await,
-        }
+        };
+        made.map(naming::as_kept)
     }
 
     async fn update(
@@ -416,7 +418,7 @@ impl Provider for AwsProvider {
         live: &Resource,
         desired: &Resource,
     ) -> Result<Resource, ProviderError> {
-        match live.address.kind {
+        let made = match live.address.kind {
             Kind::Vpc
             | Kind::Subnet
             | Kind::InternetGateway
@@ -453,7 +455,8 @@ impl Provider for AwsProvider {
             Kind::EfsFileSystem => efs::file_system::update(self, live, desired).await,
             Kind::EfsAccessPoint => efs::access_point::update(self, live, desired).await,
             Kind::EventRule => events::update(self, live, desired).await,
-        }
+        };
+        made.map(naming::as_kept)
     }
 
     async fn availability_zones(&self) -> Result<Vec<String>, ProviderError> {

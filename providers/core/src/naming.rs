@@ -24,15 +24,46 @@ pub fn given<'a>(attrs: &'a Attrs, attr: &str) -> Option<&'a str> {
 /// another stack, address or request `parts` (a replacement's new subnet or
 /// Elastic IP), so a retried create never makes a second resource.
 pub fn client_token(stack: &str, address: &Address, parts: &[&str]) -> String {
-    // FNV-1a: stable across builds and runs, unlike std's hasher.
+    format!("berth-{:016x}", fnv(stack, address, parts))
+}
+
+/// FNV-1a of the stack, address and `parts`: stable across builds and
+/// runs, unlike std's hasher.
+fn fnv(stack: &str, address: &Address, parts: &[&str]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     let text = format!("{stack}\u{0}{address}\u{0}{}", parts.join("\u{0}"));
     for byte in text.bytes() {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("berth-{hash:016x}")
+    hash
 }
+
+/// The attribute holding Terraform's `name_prefix`.
+pub const NAME_PREFIX: &str = "name_prefix";
+
+/// The name a create gives a resource whose configuration has a
+/// `name_prefix` and no `name`: the prefix and 6 hex digits drawn from
+/// `salt` (one per apply, so a retried create asks for the same name).
+/// None when the configuration says its name or has no prefix.
+pub fn from_prefix(attrs: &Attrs, stack: &str, address: &Address, salt: &str) -> Option<String> {
+    if given(attrs, "name").is_some() {
+        return None;
+    }
+    let prefix = given(attrs, NAME_PREFIX)?;
+    let drawn = u32::try_from(fnv(stack, address, &[salt]) & 0xff_ffff).unwrap_or_default();
+    Some(format!("{prefix}{}", suffix(drawn)))
+}
+
+/// `made` as AWS keeps it: without the `name_prefix` its name was drawn
+/// from, which a read cannot know (the planner reads it from the name).
+pub fn as_kept(mut made: crate::Resource) -> crate::Resource {
+    made.attrs.remove(NAME_PREFIX);
+    made
+}
+
+/// How many characters [`from_prefix`] adds to the prefix.
+pub const PREFIX_SUFFIX_LEN: usize = 6;
 
 /// `{stack}-{name}` or `{stack}-{name}-{key}`, unsanitised.
 fn base(stack: &str, address: &Address) -> String {

@@ -24,6 +24,8 @@ pub(crate) fn normalise(
     let schema = kind.schema();
     let bad = |msg: String| api::invalid(kind, call, msg);
     let mut attrs = normalise_body(&schema.as_block(), given, kind.keyword(), &bad)?;
+    // AWS keeps the name drawn from it, not the prefix.
+    attrs.remove(berth_provider::naming::NAME_PREFIX);
     let tags = match attrs.remove("tags") {
         Some(Value::Map(map)) => map
             .into_iter()

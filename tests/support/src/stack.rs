@@ -89,7 +89,10 @@ pub async fn create(p: &dyn Provider, stack: &str, desired: Resource) -> Resourc
     // provider's too.
     let mut wanted = canonical_attrs(desired.address.kind, &desired.attrs);
     berth_provider::attrs::keep_chosen(desired.address.kind, &created.attrs, &mut wanted);
-    for (k, v) in &canonical_attrs(desired.address.kind, &wanted) {
+    for (k, v) in canonical_attrs(desired.address.kind, &wanted)
+        .iter()
+        .filter(|(k, _)| kept(k))
+    {
         // A name (or another value AWS chooses) left out is the provider's.
         let chosen = schema
             .attr(k)
@@ -99,7 +102,7 @@ pub async fn create(p: &dyn Provider, stack: &str, desired: Resource) -> Resourc
         }
         assert_eq!(created.attrs.get(k), Some(v), "{}.{k}", desired.address);
     }
-    for attr in schema.attrs {
+    for attr in schema.attrs.iter().filter(|a| kept(a.name)) {
         let v = created.attrs.get(attr.name);
         assert!(v.is_some(), "{}.{} missing", desired.address, attr.name);
         if attr.is_settled_by_cloud() {
@@ -112,6 +115,12 @@ pub async fn create(p: &dyn Provider, stack: &str, desired: Resource) -> Resourc
         }
     }
     created
+}
+
+/// Whether AWS keeps the attribute `k` as written: not the `name_prefix`
+/// a name was drawn from (the planner reads it back from the name).
+fn kept(k: &str) -> bool {
+    k != berth_provider::naming::NAME_PREFIX
 }
 
 /// The blog stack of the design document, every kind once, created in
@@ -1501,7 +1510,7 @@ pub async fn respelled_stack_reads_back_unchanged(p: &dyn Provider, stack: &str,
             .get(address)
             .unwrap_or_else(|| panic!("seed {seed}: {address} not read back"));
         let schema = want.address.kind.schema();
-        for (k, v) in &want.attrs {
+        for (k, v) in want.attrs.iter().filter(|(k, _)| kept(k)) {
             let chosen = schema
                 .attr(k)
                 .is_some_and(|a| matches!(a.presence, Presence::Named | Presence::ChosenByAws));

@@ -17,6 +17,14 @@ const NAME: Attr = Attr::named(
     "Name",
     "The name in AWS, kept exactly as written (AWS cannot rename: a change replaces). Left out, berth derives one from the stack and the address.",
 );
+/// Terraform's `name_prefix`, on the kinds whose modules write it.
+const NAME_PREFIX: Attr = Attr::optional(
+    "name_prefix",
+    Type::String,
+    "Name",
+    "Terraform's: with `name` left out, the name is this prefix and 6 random hex digits, drawn when the resource is created (a change replaces).",
+)
+.replaces();
 
 const fn block(name: &'static str, attrs: &'static [Attr], aws: &'static str, doc: &'static str) -> Block {
     Block {
@@ -484,6 +492,7 @@ const SECURITY_GROUP: KindSchema = KindSchema {
         ID,
         ARN,
         NAME,
+        NAME_PREFIX,
     ],
     blocks: &[
         Block {
@@ -712,6 +721,7 @@ const LOAD_BALANCER: KindSchema = KindSchema {
         TAGS,
         ARN,
         NAME,
+        NAME_PREFIX,
         Attr::computed(
             "dns_name",
             Type::String,
@@ -827,6 +837,7 @@ const TARGET_GROUP: KindSchema = KindSchema {
         TAGS,
         ARN,
         NAME,
+        NAME_PREFIX,
     ],
     blocks: &[Block {
         max: Some(1),
@@ -1435,6 +1446,7 @@ const LOG_GROUP: KindSchema = KindSchema {
         TAGS,
         ARN,
         NAME,
+        NAME_PREFIX,
     ],
     blocks: &[],
 };
@@ -1501,6 +1513,7 @@ const ROLE: KindSchema = KindSchema {
         TAGS,
         ARN,
         NAME,
+        NAME_PREFIX,
     ],
     blocks: &[ROLE_POLICY],
 };
@@ -1567,6 +1580,7 @@ const MANAGED_POLICY: KindSchema = KindSchema {
         TAGS,
         ARN,
         NAME,
+        NAME_PREFIX,
     ],
     blocks: &[],
 };
