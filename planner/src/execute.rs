@@ -390,7 +390,7 @@ impl Runner<'_> {
                 // (with groups that allow it back, a later update adds all).
                 if self.refers_to_itself(step) && late_refs(step).is_empty() {
                     let mut desired = self.resolved(step, Some(&created.attrs))?;
-                    if naming::from_prefix(&desired.attrs, self.stack, &step.address, &self.salt).is_some()
+                    if naming::draws_name(&desired.attrs)
                         && let Some(name) = created.attrs.get("name")
                     {
                         desired.attrs.insert("name".to_owned(), name.clone());

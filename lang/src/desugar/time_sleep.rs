@@ -120,11 +120,11 @@ fn depend_through(block: &mut Block, sleeps: &BTreeMap<String, Sleep>) {
 
 /// The `time_sleep` a reference names, and the steps after its name.
 fn named(e: &Expr) -> Option<(&str, &[Step])> {
-    let ExprKind::Traversal(t) = &e.kind else {
-        return None;
-    };
-    match t.steps.as_slice() {
-        [Step::Attr(name), rest @ ..] if t.root.name == KIND => Some((&name.name, rest)),
+    match &e.kind {
+        ExprKind::Traversal(t) => t
+            .named()
+            .filter(|n| !n.data && n.kind == KIND)
+            .map(|n| (n.name, n.rest)),
         _ => None,
     }
 }

@@ -234,6 +234,41 @@ pub struct Traversal {
     pub steps: Vec<Step>,
 }
 
+/// The block a traversal names: `KIND.NAME` or `data.KIND.NAME`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Named<'a> {
+    /// Whether it is a lookup (`data.KIND.NAME`).
+    pub data: bool,
+    pub kind: &'a str,
+    pub name: &'a str,
+    /// The steps after the name.
+    pub rest: &'a [Step],
+}
+
+impl Traversal {
+    /// The block this traversal names, if its first steps are names.
+    pub fn named(&self) -> Option<Named<'_>> {
+        let attr = |i: usize| match self.steps.get(i) {
+            Some(Step::Attr(a)) => Some(a.name.as_str()),
+            _ => None,
+        };
+        if self.root.name == super::DATA {
+            return Some(Named {
+                data: true,
+                kind: attr(0)?,
+                name: attr(1)?,
+                rest: &self.steps[2..],
+            });
+        }
+        Some(Named {
+            data: false,
+            kind: &self.root.name,
+            name: attr(0)?,
+            rest: &self.steps[1..],
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Step {
     Attr(Ident),

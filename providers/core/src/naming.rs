@@ -47,12 +47,18 @@ pub const NAME_PREFIX: &str = "name_prefix";
 /// `salt` (one per apply, so a retried create asks for the same name).
 /// None when the configuration says its name or has no prefix.
 pub fn from_prefix(attrs: &Attrs, stack: &str, address: &Address, salt: &str) -> Option<String> {
-    if given(attrs, "name").is_some() {
+    if !draws_name(attrs) {
         return None;
     }
     let prefix = given(attrs, NAME_PREFIX)?;
     let drawn = u32::try_from(fnv(stack, address, &[salt]) & 0xff_ffff).unwrap_or_default();
     Some(format!("{prefix}{}", suffix(drawn)))
+}
+
+/// Whether a create draws the resource's name from its `name_prefix`:
+/// the configuration has one and no `name`.
+pub fn draws_name(attrs: &Attrs) -> bool {
+    given(attrs, "name").is_none() && given(attrs, NAME_PREFIX).is_some()
 }
 
 /// `made` as AWS keeps it: without the `name_prefix` its name was drawn
