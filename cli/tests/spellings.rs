@@ -70,6 +70,7 @@ cases!(
     terraform_network_acl,
     terraform_vpc_module_features_off,
     terraform_ecs_module_cluster,
+    terraform_ecs_module_autoscaling,
     terraform_name_prefix,
     rule_ports_and_protocols,
     port_mapping_blocks,

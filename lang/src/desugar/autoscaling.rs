@@ -174,9 +174,25 @@ pub(super) fn fold(
             service.body.push(Item::Block(made));
         }
     }
+    // A policy of a counted service is its first instance's, as Terraform
+    // reads `aws_appautoscaling_target.NAME[0]`.
+    let counted: Vec<String> = files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .filter(|b| b.kind.name == "service")
+        .filter(|b| {
+            b.body
+                .iter()
+                .any(|i| matches!(i, Item::Attribute(a) if a.name.name == "count"))
+        })
+        .filter_map(|b| match &b.label {
+            Some(Label::Ident(i)) => Some(i.name.clone()),
+            _ => None,
+        })
+        .collect();
     for (_, file) in files.iter_mut() {
         for alarm in file.blocks.iter_mut().filter(|b| b.kind.name == "metric_alarm") {
-            alarm_actions(alarm, &policies);
+            alarm_actions(alarm, &policies, &counted);
         }
     }
     folded
@@ -188,7 +204,7 @@ type Policies = BTreeMap<String, (String, String)>;
 /// An alarm's `alarm_actions` naming a folded policy
 /// (`appautoscaling_policy.NAME.arn`, Terraform's way) as berth's
 /// `scaling_policy { service  policy }` block.
-fn alarm_actions(alarm: &mut Block, policies: &Policies) {
+fn alarm_actions(alarm: &mut Block, policies: &Policies, counted: &[String]) {
     let mut made = Vec::new();
     for item in &mut alarm.body {
         let Item::Attribute(a) = item else { continue };
@@ -208,7 +224,12 @@ fn alarm_actions(alarm: &mut Block, policies: &Policies) {
             let Some((service, label)) = policies.get(&name.name) else {
                 return true;
             };
-            made.push(Item::Block(scaling_policy(service, label, action.span)));
+            made.push(Item::Block(scaling_policy(
+                service,
+                counted.contains(service),
+                label,
+                action.span,
+            )));
             false
         });
     }
@@ -222,8 +243,9 @@ fn alarm_actions(alarm: &mut Block, policies: &Policies) {
     alarm.body.extend(made);
 }
 
-/// `scaling_policy { service = service.SERVICE  policy = "LABEL" }` at `span`.
-fn scaling_policy(service: &str, label: &str, span: crate::source::Span) -> Block {
+/// `scaling_policy { service = service.SERVICE  policy = "LABEL" }` at
+/// `span` (`service.SERVICE[0]` when `counted`).
+fn scaling_policy(service: &str, counted: bool, label: &str, span: crate::source::Span) -> Block {
     let ident = |name: &str| Ident {
         name: name.into(),
         span,
@@ -237,7 +259,14 @@ fn scaling_policy(service: &str, label: &str, span: crate::source::Span) -> Bloc
     };
     let reference = ExprKind::Traversal(crate::syntax::ast::Traversal {
         root: ident("service"),
-        steps: vec![Step::Attr(ident(service))],
+        steps: std::iter::once(Step::Attr(ident(service)))
+            .chain(counted.then(|| {
+                Step::Index(Box::new(Expr {
+                    kind: ExprKind::Int(0),
+                    span,
+                }))
+            }))
+            .collect(),
     });
     Block {
         kind: ident("scaling_policy"),
@@ -272,14 +301,8 @@ fn scales(block: &Block, diags: &mut Vec<Diagnostic>) -> Option<Scales> {
             _ => None,
         },
         ExprKind::String(parts) => parts.iter().find_map(|p| match p {
-            StrPart::Interp(Expr {
-                kind: ExprKind::Traversal(t),
-                ..
-            }) if t.root.name == "service" => match t.steps.first() {
-                Some(Step::Attr(name)) => Some(Scales::Service(name.name.clone())),
-                _ => None,
-            },
-            _ => None,
+            StrPart::Interp(e) => service_in(e).map(Scales::Service),
+            StrPart::Lit(_) => None,
         }),
         _ => None,
     });
@@ -293,6 +316,24 @@ fn scales(block: &Block, diags: &mut Vec<Diagnostic>) -> Option<Scales> {
     found
 }
 
+/// The service `e` names: `service.NAME...`, or the first of a `try` or
+/// `coalesce` that names one (terraform-aws-modules/ecs's
+/// `try(aws_ecs_service.this[0].name,
+/// aws_ecs_service.ignore_task_definition[0].name)`, where the one
+/// counted to nothing reads `[]`: `inert.rs`).
+fn service_in(e: &Expr) -> Option<String> {
+    match &e.kind {
+        ExprKind::Traversal(t) if t.root.name == "service" => match t.steps.first() {
+            Some(Step::Attr(name)) => Some(name.name.clone()),
+            _ => None,
+        },
+        ExprKind::Call(call) if matches!(call.name.name.as_str(), "try" | "coalesce") => {
+            call.args.iter().find_map(service_in)
+        }
+        _ => None,
+    }
+}
+
 /// The settings of `block` other than what names the service; E0211 for
 /// a dimension other than an ECS service's task count.
 fn own_settings(block: Block, diags: &mut Vec<Diagnostic>) -> (Ident, Option<Label>, Vec<Item>) {
@@ -302,6 +343,10 @@ fn own_settings(block: Block, diags: &mut Vec<Diagnostic>) -> (Ident, Option<Lab
             // What names the service, and an order the service keeps.
             Item::Attribute(a)
                 if a.name.name == "resource_id" || a.name.name == crate::check::declare::DEPENDS_ON => {}
+            // What a module passes when its variables say nothing (`region =
+            // var.region`, `tags = var.tags`): the service's region, no tags.
+            Item::Attribute(a)
+                if matches!(a.name.name.as_str(), "region" | "tags") && says_nothing(&a.value) => {}
             Item::Attribute(a) if let Some((_, only)) = DIMENSION.iter().find(|(n, _)| a.name.name == *n) => {
                 if literal(&a.value).is_some_and(|v| v != *only) {
                     diags.push(
@@ -315,6 +360,15 @@ fn own_settings(block: Block, diags: &mut Vec<Diagnostic>) -> (Ident, Option<Lab
         }
     }
     (block.kind, block.label, body)
+}
+
+/// Whether `e` is written `null` or `{}`.
+fn says_nothing(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Null => true,
+        ExprKind::Map(entries) => entries.is_empty(),
+        _ => false,
+    }
 }
 
 /// A scaling target's `autoscaling { min_capacity  max_capacity }`.
@@ -490,6 +544,8 @@ fn metric(spec: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
                     ),
                 }
             }
+            // A module's element without one.
+            Item::Attribute(a) if a.name.name == "resource_label" && says_nothing(&a.value) => {}
             // `"${aws_lb.x.arn_suffix}/${aws_lb_target_group.y.arn_suffix}"`:
             // berth builds the label from the target group.
             Item::Attribute(a) if a.name.name == "resource_label" => {

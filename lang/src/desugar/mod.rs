@@ -120,6 +120,12 @@ fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: 
     }
 }
 
+/// Whether blocks of `kind` are folded into another by their text (read
+/// as written, before evaluation): Terraform's scaling resources.
+pub(crate) fn folded_by_text(kind: &str) -> bool {
+    autoscaling::is_autoscaling(kind)
+}
+
 /// Folded blocks' parents, by the folded block's (kind, name).
 type Folded = std::collections::BTreeMap<(String, String), (String, String)>;
 

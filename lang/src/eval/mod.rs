@@ -140,7 +140,8 @@ struct Each<'v> {
 
 /// The values of `exprs` (blocks' `count` and `for_each`) from the
 /// variables and locals of `module` alone: `None` for one that reads
-/// anything else (a resource, a lookup, the cloud's zones) or fails.
+/// anything else (a resource, a lookup, the cloud's zones), reads a
+/// sensitive variable, or fails.
 /// Nothing is reported: the stack's evaluation reports it.
 pub(crate) fn from_variables(
     module: &Module<'_>,
@@ -156,8 +157,11 @@ pub(crate) fn from_variables(
         .iter()
         .map(|e| {
             let before = ev.diags.len();
+            ev.tainted = false;
             let value = ev.expr(e, None).and_then(DesiredValue::into_known);
-            value.filter(|_| ev.diags.len() == before && !ev.zones_read)
+            // A sensitive value stays where the evaluation marks it.
+            let sensitive = std::mem::take(&mut ev.tainted);
+            value.filter(|_| ev.diags.len() == before && !ev.zones_read && !sensitive)
         })
         .collect()
 }

@@ -15,6 +15,11 @@
 //! check sees what it makes, as if written so; one whose list the
 //! variables decide but not its elements (`[local.network_configuration]`
 //! naming a security group) is written out with each element's expression.
+//! Blocks berth folds by their text into another (Terraform's scaling
+//! resources) are written out as far as the variables decide them:
+//! `folded.rs`.
+
+mod folded;
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -31,19 +36,32 @@ use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, MapEntry, Map
 
 /// A block's kind as references name it (`vpn_gateway`, `data.KIND`), and
 /// its name.
-type Key = (String, String);
+pub(super) type Key = (String, String);
 
 /// Takes the blocks that make nothing out of `files`, and rewrites what
 /// reads them.
 pub(crate) fn take_out(files: &mut [(FileId, File)], sources: &Sources, options: &Options) {
     // A `dynamic` block written out may hold another whose `for_each`
     // reads its element: known on the next round.
+    write_out_all(files, sources, options);
+    folded::settle(files, sources, options);
+}
+
+/// What [`take_out`] writes out, round by round.
+fn write_out_all(files: &mut [(FileId, File)], sources: &Sources, options: &Options) {
     for round in 0..NESTING {
-        let Found { inert, single, known } = find(files, sources, options);
-        if inert.is_empty() && single.is_empty() && known.is_empty() {
+        let Found {
+            inert,
+            single,
+            expanded,
+            known,
+        } = find(files, sources, options);
+        if inert.is_empty() && single.is_empty() && expanded.is_empty() && known.is_empty() {
             return;
         }
-        let mut wrote = false;
+        // A block written for an element may hold a `dynamic` block over it.
+        let mut wrote = !expanded.is_empty();
+        folded::expand(files, &expanded);
         for (_, file) in files.iter_mut() {
             file.blocks.retain(|b| key(b).is_none_or(|k| !inert.contains(&k)));
             for block in &mut file.blocks {
@@ -74,10 +92,38 @@ const NESTING: usize = 4;
 struct Found {
     /// The blocks whose `count` or `for_each` makes no instance.
     inert: BTreeSet<Key>,
-    /// The lookups counted to one.
+    /// The lookups, and the blocks folded by their text, counted to one.
     single: BTreeSet<Key>,
-    /// The `for_each` of `dynamic` blocks, by span.
-    known: HashMap<Span, Each>,
+    /// The `for_each` of blocks folded by their text.
+    expanded: folded::Expanded,
+    /// The `for_each` of `dynamic` blocks.
+    known: Known,
+}
+
+/// The `for_each` of `dynamic` blocks, by span and then by the
+/// expression: blocks written out for each element of another share their
+/// spans, each with the element's values in its expressions.
+#[derive(Default)]
+struct Known(HashMap<Span, Vec<(Expr, Each)>>);
+
+impl Known {
+    fn insert(&mut self, span: Span, for_each: &Expr, each: Each) {
+        self.0.entry(span).or_default().push((for_each.clone(), each));
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// What the `dynamic` block `b` makes, if decided.
+    fn of(&self, b: &Block) -> Option<&Each> {
+        let for_each = repetition(b)?;
+        self.0
+            .get(&b.span)?
+            .iter()
+            .find(|(e, _)| e == for_each)
+            .map(|(_, each)| each)
+    }
 }
 
 /// A `dynamic` block's `for_each` as far as the variables and locals
@@ -118,8 +164,11 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
             Some(v) if none(&v) => {
                 found.inert.insert(k);
             }
-            Some(Value::Int(1)) if k.0.starts_with("data.") => {
+            Some(Value::Int(1)) if k.0.starts_with("data.") || folded::is_folded(&k.0) => {
                 found.single.insert(k);
+            }
+            Some(v @ (Value::Map(_) | Value::List(_))) if folded::is_folded(&k.0) => {
+                found.expanded.insert(k, v);
             }
             _ => {}
         }
@@ -134,7 +183,7 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
             None => listed(for_each, chosen.as_ref()).map(Each::Listed),
         };
         if let Some(each) = each {
-            found.known.insert(span, each);
+            found.known.insert(span, for_each, each);
         }
     }
     found
@@ -184,7 +233,7 @@ fn dynamic_blocks<'a>(b: &'a Block, out: &mut Vec<(Span, &'a Expr)>) {
 /// `runtime_platform` block berth takes); blocks of berth's own stay
 /// `dynamic`, for the checks and the evaluator to make. Says whether it
 /// took out or wrote out any.
-fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &HashMap<Span, Each>) -> bool {
+fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &Known) -> bool {
     let mut wrote = false;
     let mut body = Vec::with_capacity(block.body.len());
     for item in std::mem::take(&mut block.body) {
@@ -192,7 +241,7 @@ fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &HashMap<Spa
             body.push(item);
             continue;
         };
-        let Some(value) = known.get(&b.span).filter(|_| b.kind.name == DYNAMIC) else {
+        let Some(value) = known.of(&b).filter(|_| b.kind.name == DYNAMIC) else {
             body.push(Item::Block(b));
             continue;
         };
@@ -242,7 +291,7 @@ fn schema_of(block: &Block) -> Option<BlockSchema> {
 /// One element a `dynamic` block makes a block for: its value, or the
 /// expression of one known only with the stack.
 #[derive(Clone, Copy)]
-enum Element<'a> {
+pub(super) enum Element<'a> {
     Value(&'a Value),
     Expr(&'a Expr),
 }
@@ -285,7 +334,7 @@ fn elements(d: &Block, for_each: &Each) -> Option<Vec<Block>> {
 
 /// `e` with `ITERATOR.key` and `ITERATOR.value` (and what follows them)
 /// read from the element.
-fn bind(e: &mut Expr, iterator: &str, (key, value): (&Value, Element<'_>)) {
+pub(super) fn bind(e: &mut Expr, iterator: &str, (key, value): (&Value, Element<'_>)) {
     if let ExprKind::Traversal(t) = &e.kind
         && t.root.name == iterator
         && let Some(Step::Attr(which)) = t.steps.first()
@@ -373,7 +422,7 @@ fn step_into<'v, 's>(mut v: &'v Value, mut steps: &'s [Step]) -> (&'v Value, &'s
 }
 
 /// `v` written as an expression at `span`.
-fn literal(v: &Value, span: Span) -> Expr {
+pub(super) fn literal(v: &Value, span: Span) -> Expr {
     let kind = match v {
         Value::Null | Value::Unknown => ExprKind::Null,
         Value::Bool(b) => ExprKind::Bool(*b),
@@ -399,7 +448,7 @@ fn literal(v: &Value, span: Span) -> Expr {
 }
 
 /// A resource's or lookup's key; none for other blocks.
-fn key(b: &Block) -> Option<Key> {
+pub(super) fn key(b: &Block) -> Option<Key> {
     let Some(Label::Ident(name)) = &b.label else {
         return None;
     };
@@ -430,20 +479,16 @@ fn none(v: &Value) -> bool {
 }
 
 /// The block a reference names, and the steps after its name.
-fn named(e: &Expr) -> Option<(Key, &[Step])> {
+pub(super) fn named(e: &Expr) -> Option<(Key, &[Step])> {
     let ExprKind::Traversal(t) = &e.kind else {
         return None;
     };
-    let name = |step: Option<&Step>| match step {
-        Some(Step::Attr(a)) => Some(a.name.clone()),
-        _ => None,
+    let named = t.named()?;
+    let kind = match named.data {
+        true => format!("{DATA}.{}", named.kind),
+        false => named.kind.to_owned(),
     };
-    if t.root.name == DATA {
-        let kind = name(t.steps.first())?;
-        let block = name(t.steps.get(1))?;
-        return Some(((format!("data.{kind}"), block), &t.steps[2..]));
-    }
-    Some(((t.root.name.clone(), name(t.steps.first())?), &t.steps[1..]))
+    Some(((kind, named.name.to_owned()), named.rest))
 }
 
 /// `e` with every reference to an `inert` block reading no instances.

@@ -1,0 +1,389 @@
+//! Terraform's resources berth folds by their text into another block
+//! (scaling targets, policies and scheduled actions into their service's
+//! `autoscaling` block, `desugar/autoscaling.rs`): the fold reads one
+//! block per resource and settings written as values. A module writes
+//! them counted (`count = local.enable_autoscaling ? 1 : 0`), repeated
+//! over a variable (`for_each = { for k, v in var.autoscaling_policies :
+//! k => v if local.enable_autoscaling }`) and with settings read from
+//! variables (`predefined_metric_type = each.value.metric`). What the
+//! variables decide of them is written out here, as if written so: one
+//! counted to one is the block itself, one repeated is one block per
+//! element (`NAME_KEY`, its `each.key` and `each.value` the element's),
+//! and each setting the variables decide is its value.
+
+use std::collections::BTreeMap;
+
+use berth_provider::Value;
+
+use super::{Element, Key, bind, key, literal, named};
+use crate::analyze::Options;
+use crate::check::declare::{self, DEPENDS_ON, LOCALS};
+use crate::desugar::{each_child, each_expr};
+use crate::source::{FileId, Sources};
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Ident, Item, Label, Step, StrPart, Traversal};
+
+/// Whether a block of `kind` is folded by its text.
+pub(super) fn is_folded(kind: &str) -> bool {
+    crate::desugar::folded_by_text(kind)
+}
+
+/// The `for_each` the variables decide of folded blocks, by key.
+pub(super) type Expanded = BTreeMap<Key, Value>;
+
+/// Each block of `files` in `expanded` written out, one per element,
+/// and what reads an instance (`KIND.NAME["KEY"]`, `depends_on` on
+/// `KIND.NAME`) reading the block written for it.
+pub(super) fn expand(files: &mut [(FileId, File)], expanded: &Expanded) {
+    for (_, file) in files.iter_mut() {
+        file.blocks = std::mem::take(&mut file.blocks)
+            .into_iter()
+            .flat_map(|b| match key(&b).and_then(|k| expanded.get(&k)) {
+                Some(for_each) => instances(b, for_each),
+                None => vec![b],
+            })
+            .collect();
+        for block in &mut file.blocks {
+            instance_dependencies(block, expanded);
+            each_expr(block, &mut |e| read_instance(e, expanded));
+        }
+    }
+}
+
+/// The (key, value) pairs a `for_each` makes instances of: a map's
+/// entries, or a set of strings' (each its own key); none for a value
+/// Terraform does not repeat over.
+fn pairs(for_each: &Value) -> Option<Vec<(String, Value)>> {
+    match for_each {
+        Value::Map(entries) => Some(entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+        Value::List(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Some((s.clone(), v.clone())),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    }
+}
+
+/// The name of the block written for `key` of the block `name`: `NAME_KEY`,
+/// each character a name cannot hold an `_`.
+fn instance_name(name: &str, key: &str) -> String {
+    let key: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{name}_{key}")
+}
+
+/// `block` written out for each element of `for_each`, without it; the
+/// block itself when `for_each` is not one Terraform repeats over (the
+/// checks name it).
+fn instances(block: Block, for_each: &Value) -> Vec<Block> {
+    let (Some(Label::Ident(name)), Some(pairs)) = (&block.label, pairs(for_each)) else {
+        return vec![block];
+    };
+    let name = name.clone();
+    pairs
+        .into_iter()
+        .map(|(k, v)| {
+            let mut made = block.clone();
+            made.body
+                .retain(|item| !matches!(item, Item::Attribute(a) if a.name.name == "for_each"));
+            made.label = Some(Label::Ident(Ident {
+                name: instance_name(&name.name, &k),
+                span: name.span,
+            }));
+            let k = Value::String(k);
+            each_expr(&mut made, &mut |e| bind(e, "each", (&k, Element::Value(&v))));
+            made
+        })
+        .collect()
+}
+
+/// `KIND.NAME["KEY"]...` of an expanded block read as `KIND.NAME_KEY...`.
+fn read_instance(e: &mut Expr, expanded: &Expanded) {
+    if let Some(((kind, name), rest)) = named(e)
+        && expanded.contains_key(&(kind.clone(), name.clone()))
+        && let Some((Step::Index(index), rest)) = rest.split_first()
+        && let Some(k) = literal_text(index)
+    {
+        let steps = std::iter::once(Step::Attr(Ident {
+            name: instance_name(&name, k),
+            span: index.span,
+        }))
+        .chain(rest.iter().cloned())
+        .collect();
+        e.kind = ExprKind::Traversal(Traversal {
+            root: Ident {
+                name: kind,
+                span: e.span,
+            },
+            steps,
+        });
+        return;
+    }
+    each_child(e, &mut |child| read_instance(child, expanded));
+}
+
+/// The text of a string literal.
+fn literal_text(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::String(parts) => match parts.as_slice() {
+            [StrPart::Lit(s)] => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `depends_on` entries naming an expanded block name each block written
+/// for it.
+fn instance_dependencies(block: &mut Block, expanded: &Expanded) {
+    for item in &mut block.body {
+        let Item::Attribute(a) = item else { continue };
+        if a.name.name != DEPENDS_ON {
+            continue;
+        }
+        let ExprKind::List(items) = &mut a.value.kind else {
+            continue;
+        };
+        *items = std::mem::take(items)
+            .into_iter()
+            .flat_map(|e| {
+                let written = named(&e)
+                    .filter(|(_, rest)| rest.is_empty())
+                    .and_then(|(k, _)| Some((expanded.get(&k)?, k)))
+                    .and_then(|(for_each, (kind, name))| {
+                        let keys = pairs(for_each)?;
+                        Some(
+                            keys.into_iter()
+                                .map(|(k, _)| reference(&kind, &instance_name(&name, &k), &e))
+                                .collect::<Vec<_>>(),
+                        )
+                    });
+                written.unwrap_or_else(|| vec![e])
+            })
+            .collect();
+    }
+}
+
+/// `KIND.NAME` at `at`'s span.
+fn reference(kind: &str, name: &str, at: &Expr) -> Expr {
+    let ident = |name: &str| Ident {
+        name: name.to_owned(),
+        span: at.span,
+    };
+    Expr {
+        kind: ExprKind::Traversal(Traversal {
+            root: ident(kind),
+            steps: vec![Step::Attr(ident(name))],
+        }),
+        span: at.span,
+    }
+}
+
+/// Every setting of a folded block that the variables and locals decide
+/// (and that reads nothing sensitive) written as its value.
+pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &Options) {
+    let folded = |b: &Block| key(b).is_some_and(|(kind, _)| is_folded(&kind));
+    let values = {
+        let mut exprs = Vec::new();
+        for b in files.iter().flat_map(|(_, f)| &f.blocks).filter(|b| folded(b)) {
+            settings(b, &mut exprs);
+        }
+        if exprs.is_empty() {
+            return;
+        }
+        let known = files
+            .iter()
+            .flat_map(|(_, f)| &f.blocks)
+            .filter(|b| matches!(b.kind.name.as_str(), "variable" | "stack" | LOCALS));
+        let module = declare::collect(known, &mut Vec::new());
+        crate::eval::from_variables(&module, options, sources, &exprs)
+    };
+    let mut values = values.into_iter();
+    for b in files
+        .iter_mut()
+        .flat_map(|(_, f)| &mut f.blocks)
+        .filter(|b| folded(b))
+    {
+        settle_block(b, &mut values);
+    }
+}
+
+/// Whether the fold may read `a` as its value: not what repeats the block,
+/// orders it or names what it scales (read as a reference).
+fn settles(a: &crate::syntax::ast::Attribute) -> bool {
+    !matches!(
+        a.name.name.as_str(),
+        "count" | "for_each" | "resource_id" | DEPENDS_ON
+    ) && !matches!(
+        a.value.kind,
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Decimal(_)
+    ) && literal_text(&a.value).is_none()
+}
+
+/// The settings of `b` (and of its blocks) [`settle`] evaluates, in order.
+fn settings<'a>(b: &'a Block, out: &mut Vec<&'a Expr>) {
+    for item in &b.body {
+        match item {
+            Item::Attribute(a) if settles(a) => out.push(&a.value),
+            Item::Attribute(_) => {}
+            Item::Block(nested) => settings(nested, out),
+        }
+    }
+}
+
+/// `b`'s settings, in [`settings`]' order, written as `values` where known.
+fn settle_block(b: &mut Block, values: &mut impl Iterator<Item = Option<Value>>) {
+    for item in &mut b.body {
+        match item {
+            Item::Attribute(a) if settles(a) => {
+                if let Some(v) = values.next().flatten().filter(|v| !v.has_unknown()) {
+                    a.value = literal(&v, a.value.span);
+                }
+            }
+            Item::Attribute(_) => {}
+            Item::Block(nested) => settle_block(nested, values),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::resources;
+
+    const BASE: &str = r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+cluster main {}
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app { image = "nginx" }
+}
+"#;
+
+    /// terraform-aws-modules/ecs's scaling, as its service module writes
+    /// it: counted target, policies over a variable's map, settings read
+    /// through nested `dynamic` blocks, an alarm naming one instance.
+    /// They were E0211: a target counted, a policy repeated, a name not
+    /// written as text.
+    #[test]
+    fn scaling_a_module_counts_and_repeats_is_written_out_as_the_variables_decide() {
+        let module = resources(&format!(
+            r#"{BASE}
+variable "enable" {{ default = true }}
+variable "policies" {{
+  default = {{
+    up   = {{ name = null, step = 1 }}
+    down = {{ name = "scale-down", step = -1 }}
+  }}
+}}
+variable "region" {{ default = null }}
+service this {{
+  count           = var.enable ? 1 : 0
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = [subnet.a]
+}}
+service twin {{
+  count           = var.enable ? 0 : 1
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = [subnet.a]
+}}
+appautoscaling_target this {{
+  count        = var.enable ? 1 : 0
+  region       = var.region
+  min_capacity = min(2, 1)
+  max_capacity = 4
+  resource_id  = "service/main/${{try(service.this[0].name, service.twin[0].name)}}"
+  tags         = {{}}
+}}
+appautoscaling_policy this {{
+  for_each    = {{ for k, v in var.policies : k => v if var.enable }}
+  name        = coalesce(each.value.name, each.key)
+  resource_id = appautoscaling_target.this[0].resource_id
+  dynamic "step_scaling_policy_configuration" {{
+    for_each = [each.value]
+    content {{
+      adjustment_type = "ChangeInCapacity"
+      dynamic "step_adjustment" {{
+        for_each = [step_scaling_policy_configuration.value.step]
+        content {{
+          metric_interval_lower_bound = 0
+          scaling_adjustment          = step_adjustment.value
+        }}
+      }}
+    }}
+  }}
+  depends_on = [appautoscaling_target.this]
+}}
+metric_alarm high {{
+  metric_name         = "CPUUtilization"
+  namespace           = "AWS/ECS"
+  statistic           = "Average"
+  period              = 60
+  evaluation_periods  = 2
+  threshold           = 85
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  alarm_actions       = [appautoscaling_policy.this["down"].arn]
+}}
+"#
+        ));
+        let berth = resources(&format!(
+            r#"{BASE}
+service this {{
+  count           = 1
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = [subnet.a]
+  autoscaling {{
+    min_capacity = 1
+    max_capacity = 4
+    step_scaling scale-down {{
+      adjustment_type = "ChangeInCapacity"
+      step {{
+        lower      = 0
+        adjustment = -1
+      }}
+    }}
+    step_scaling up {{
+      adjustment_type = "ChangeInCapacity"
+      step {{
+        lower      = 0
+        adjustment = 1
+      }}
+    }}
+  }}
+}}
+metric_alarm high {{
+  metric_name         = "CPUUtilization"
+  namespace           = "AWS/ECS"
+  statistic           = "Average"
+  period              = 60
+  evaluation_periods  = 2
+  threshold           = 85
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  scaling_policy {{
+    service = service.this[0]
+    policy  = "scale-down"
+  }}
+}}
+"#
+        ));
+        assert_eq!(module, berth);
+    }
+}
