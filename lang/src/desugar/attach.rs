@@ -671,7 +671,7 @@ fn parent_of(kind: &str, e: &Expr) -> Option<Parent> {
 /// written empty (terraform-aws-modules/vpc's
 /// `coalescelist(aws_route_table.database[*].id,
 /// aws_route_table.private[*].id)`: a table counted to nothing reads as
-/// `[]`, `inert.rs`).
+/// `[]`, `inert/`).
 fn listed_parent(kind: &str, e: &Expr) -> Option<String> {
     match &e.kind {
         ExprKind::Traversal(t) if t.root.name == kind => match t.steps.as_slice() {

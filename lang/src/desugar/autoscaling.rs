@@ -320,7 +320,7 @@ fn scales(block: &Block, diags: &mut Vec<Diagnostic>) -> Option<Scales> {
 /// `coalesce` that names one (terraform-aws-modules/ecs's
 /// `try(aws_ecs_service.this[0].name,
 /// aws_ecs_service.ignore_task_definition[0].name)`, where the one
-/// counted to nothing reads `[]`: `inert.rs`).
+/// counted to nothing reads `[]`: `inert/`).
 fn service_in(e: &Expr) -> Option<String> {
     match &e.kind {
         ExprKind::Traversal(t) if t.root.name == "service" => match t.steps.first() {
