@@ -275,6 +275,17 @@ task_definition app {
 }
 "#;
 
+    /// An alarm on the service's CPU, without its actions.
+    const ALARM: &str = r#"metric_alarm high {
+  metric_name         = "CPUUtilization"
+  namespace           = "AWS/ECS"
+  statistic           = "Average"
+  period              = 60
+  evaluation_periods  = 2
+  threshold           = 85
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+"#;
+
     /// terraform-aws-modules/ecs's scaling, as its service module writes
     /// it: counted target, policies over a variable's map, settings read
     /// through nested `dynamic` blocks, an alarm naming one instance.
@@ -331,15 +342,7 @@ appautoscaling_policy this {{
   }}
   depends_on = [appautoscaling_target.this]
 }}
-metric_alarm high {{
-  metric_name         = "CPUUtilization"
-  namespace           = "AWS/ECS"
-  statistic           = "Average"
-  period              = 60
-  evaluation_periods  = 2
-  threshold           = 85
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  alarm_actions       = [appautoscaling_policy.this["down"].arn]
+{ALARM}  alarm_actions       = [appautoscaling_policy.this["down"].arn]
 }}
 "#
         ));
@@ -369,15 +372,7 @@ service this {{
     }}
   }}
 }}
-metric_alarm high {{
-  metric_name         = "CPUUtilization"
-  namespace           = "AWS/ECS"
-  statistic           = "Average"
-  period              = 60
-  evaluation_periods  = 2
-  threshold           = 85
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  scaling_policy {{
+{ALARM}  scaling_policy {{
     service = service.this[0]
     policy  = "scale-down"
   }}
