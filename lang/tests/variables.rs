@@ -487,6 +487,65 @@ security_group web {
     assert_eq!(egress.known("description"), Some(&Value::String("https".into())));
 }
 
+/// A `dynamic` block over a list written out of references: its length
+/// is known before apply, its elements after (E0313 before).
+#[test]
+fn a_dynamic_block_over_references_makes_one_block_per_element() {
+    let text = r#"
+vpc main { cidr = "10.0.0.0/16" }
+security_group lb { vpc = vpc.main }
+security_group admin { vpc = vpc.main }
+security_group app {
+  vpc = vpc.main
+  dynamic "ingress" {
+    for_each = [security_group.lb.id, security_group.admin.id]
+    content {
+      port        = 8080
+      from        = ingress.value
+      description = "source ${ingress.key}"
+    }
+  }
+  dynamic "egress" {
+    for_each = { lb = security_group.lb.id }
+    content {
+      port        = 443
+      from        = egress.value
+      description = egress.key
+    }
+  }
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let stack = a.stack.as_ref().expect("valid");
+    let group = stack
+        .resource(&Address::new(Kind::SecurityGroup, "app"))
+        .expect("declared");
+    let ingress = &group.body.blocks["ingress"];
+    let sources: Vec<String> = ingress
+        .iter()
+        .map(|b| {
+            format!(
+                "{:?} {:?}",
+                b.body.known("description"),
+                b.body.attrs["from"].node.refs()
+            )
+        })
+        .collect();
+    assert_eq!(sources.len(), 2);
+    assert!(
+        sources[0].contains("source 0") && sources[0].contains("lb"),
+        "{sources:?}"
+    );
+    assert!(
+        sources[1].contains("source 1") && sources[1].contains("admin"),
+        "{sources:?}"
+    );
+    let egress = &group.body.blocks["egress"][0].body;
+    assert_eq!(egress.known("description"), Some(&Value::String("lb".into())));
+    assert!(format!("{:?}", egress.attrs["from"].node.refs()).contains("lb"));
+}
+
 #[test]
 fn terraforms_for_expressions_make_lists_and_maps() {
     let text = r#"

@@ -1330,15 +1330,29 @@ impl Evaluator<'_, '_> {
         d: &crate::check::dynamic::Dynamic<'_>,
         each: Option<Each<'_>>,
     ) -> Vec<DesiredBlock> {
-        let pairs: Vec<(Value, Value)> = match self.expr(d.for_each, each) {
-            Some(DesiredValue::Known(Value::List(items))) => {
-                items.into_iter().map(|v| (v.clone(), v)).collect()
-            }
-            Some(DesiredValue::Known(Value::Map(m))) => {
-                m.into_iter().map(|(k, v)| (Value::String(k), v)).collect()
-            }
+        let pairs: Vec<(Value, DesiredValue)> = match self.expr(d.for_each, each) {
+            Some(DesiredValue::Known(Value::List(items))) => items
+                .into_iter()
+                .map(|v| (v.clone(), DesiredValue::Known(v)))
+                .collect(),
+            Some(DesiredValue::Known(Value::Map(m))) => m
+                .into_iter()
+                .map(|(k, v)| (Value::String(k), DesiredValue::Known(v)))
+                .collect(),
             Some(DesiredValue::Known(Value::Null)) => Vec::new(),
-            Some(DesiredValue::Known(Value::Unknown)) => vec![(Value::Unknown, Value::Unknown)],
+            Some(DesiredValue::Known(Value::Unknown)) => {
+                vec![(Value::Unknown, DesiredValue::Known(Value::Unknown))]
+            }
+            // Elements known after apply (`[security_group.lb.id,
+            // security_group.admin.id]`) in a list or map whose length is
+            // known: one block each, as Terraform makes; a list's keys
+            // are its indexes.
+            Some(DesiredValue::List(items)) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Int(i64::try_from(i).unwrap_or(i64::MAX)), v))
+                .collect(),
+            Some(DesiredValue::Map(m)) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
             None => return Vec::new(),
             Some(_) => {
                 self.diags.push(
@@ -1355,14 +1369,11 @@ impl Evaluator<'_, '_> {
         let mut out = Vec::new();
         for (key, value) in pairs {
             // The element reads as `ITERATOR.key` and `ITERATOR.value`.
-            let element = Value::Map(BTreeMap::from([
-                ("key".to_owned(), key),
+            let element = DesiredValue::map(BTreeMap::from([
+                ("key".to_owned(), DesiredValue::Known(key)),
                 ("value".to_owned(), value),
             ]));
-            self.bound.push((
-                d.iterator.to_owned(),
-                Binding::Value(DesiredValue::Known(element)),
-            ));
+            self.bound.push((d.iterator.to_owned(), Binding::Value(element)));
             let body = self.body(d.content, each, false);
             self.bound.pop();
             out.push(DesiredBlock {
