@@ -71,6 +71,7 @@ cases!(
     terraform_vpc_module_features_off,
     terraform_ecs_module_cluster,
     terraform_ecs_module_autoscaling,
+    cloudformation_srv_registry_port,
     terraform_name_prefix,
     rule_ports_and_protocols,
     port_mapping_blocks,

@@ -130,21 +130,12 @@ pub fn service(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// E0572: a `service_registry` ECS refuses: a port without its container,
-/// or (for a `discovery_service` of the stack with `SRV` records) no
-/// container and port.
+/// E0572: a `service_registry` ECS refuses: for a `discovery_service` of
+/// the stack with `SRV` records, no port (a container's, or alone the
+/// port the records give).
 pub fn registries(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     for block in r.body.blocks("service_registry") {
-        let container = block.body.value("container").is_some();
         let port = block.body.value("port").is_some();
-        if port && !container {
-            let span = block.body.span("port").unwrap_or(block.span);
-            diags.push(
-                Diagnostic::error("E0572", "a service registry `port` without a `container`", span)
-                    .label("ECS needs to know whose port")
-                    .help("add `container = \"NAME\"` naming the task definition's container"),
-            );
-        }
         let target = match block.body.value("registry") {
             Some(DesiredValue::Ref(t)) if t.address.kind == Kind::DiscoveryService => {
                 stack.resource(&t.address)
@@ -154,15 +145,11 @@ pub fn registries(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic
         let srv = target.is_some_and(
             |t| matches!(t.body.known("dns_type"), Some(Value::String(s)) if s.eq_ignore_ascii_case("SRV")),
         );
-        if srv && !(container && port) {
+        if srv && !port {
             let span = block.body.span("registry").unwrap_or(block.span);
-            let mut d = Diagnostic::error(
-                "E0572",
-                "an SRV service registry without `container` and `port`",
-                span,
-            )
-            .label("SRV records give a port: ECS needs the container and its port")
-            .help("add `container = \"NAME\"` and `port = PORT`");
+            let mut d = Diagnostic::error("E0572", "an SRV service registry without a `port`", span)
+                .label("SRV records give a port: ECS needs it")
+                .help("add `port = PORT`, with `container = \"NAME\"` when it is that container's port");
             if let Some(t) = target
                 && let Some(at) = t.body.span("dns_type")
             {

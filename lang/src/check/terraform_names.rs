@@ -70,6 +70,8 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ),
     ("load_balancer", "container_name", Berth::Name("container")),
     ("load_balancer", "container_port", Berth::Name("port")),
+    ("service_registry", "container_name", Berth::Name("container")),
+    ("service_registry", "container_port", Berth::Name("port")),
     ("listener", "certificate_arn", Berth::Name("certificate")),
     ("log_group", "retention_in_days", Berth::Name("retention_days")),
     ("log_group", "kms_key_id", Berth::Name("kms_key")),

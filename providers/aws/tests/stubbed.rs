@@ -132,9 +132,6 @@ async fn server_errors_on_a_create_are_indeterminate_and_permanent_ones_final() 
     assert!(p.stats().values().all(|s| s.retries == 0));
 }
 
-/// A service whose grace period is removed from the stack gets 0 (AWS's
-/// "none"): UpdateService keeps a value it is not sent, which left the old
-/// grace period in place and the plan never converged.
 /// A live service `web` in cluster `c`, with `extra` attributes.
 fn service(extra: &[(&str, Value)]) -> Resource {
     let mut attrs: berth_provider::Attrs = [
@@ -155,6 +152,9 @@ fn service(extra: &[(&str, Value)]) -> Resource {
     }
 }
 
+/// A service whose grace period is removed from the stack gets 0 (AWS's
+/// "none"): UpdateService keeps a value it is not sent, which left the old
+/// grace period in place and the plan never converged.
 #[tokio::test]
 async fn removing_the_health_check_grace_period_resets_it() {
     let rule = mock!(aws_sdk_ecs::Client::update_service)
@@ -180,6 +180,51 @@ async fn removing_the_health_check_grace_period_resets_it() {
         .await
         .expect("UpdateService is sent a grace period of 0");
     assert_eq!(rule.num_calls(), 1);
+}
+
+/// A registry's `port` without a `container` is ECS's `port` (the SRV
+/// records' own, as CloudFormation's `ServiceRegistries: [{ RegistryArn,
+/// Port }]` writes it), with one the container's `containerPort`; moto
+/// keeps either without checking which.
+#[tokio::test]
+async fn a_registry_port_alone_is_the_records_port() {
+    let alone = mock!(aws_sdk_ecs::Client::update_service)
+        .match_requests(|r| {
+            r.service_registries().first().is_some_and(|g| {
+                g.port() == Some(8080) && g.container_port().is_none() && g.container_name().is_none()
+            })
+        })
+        .then_output(|| UpdateServiceOutput::builder().build());
+    let of_container = mock!(aws_sdk_ecs::Client::update_service)
+        .match_requests(|r| {
+            r.service_registries().first().is_some_and(|g| {
+                g.port().is_none() && g.container_port() == Some(8080) && g.container_name() == Some("app")
+            })
+        })
+        .then_output(|| UpdateServiceOutput::builder().build());
+    let ecs = mock_client!(aws_sdk_ecs, RuleMode::MatchAny, [&alone, &of_container]);
+    let p = provider(|c| c.ecs = ecs);
+    let registry = |container: Option<&str>| {
+        let mut r: berth_provider::Attrs = [
+            (
+                "registry".to_owned(),
+                Value::from("arn:aws:servicediscovery:us-east-1:123456789012:service/srv-1"),
+            ),
+            ("port".to_owned(), Value::Int(8080)),
+        ]
+        .into();
+        if let Some(c) = container {
+            r.insert("container".to_owned(), Value::from(c));
+        }
+        service(&[("service_registry", Value::List(vec![Value::Map(r)]))])
+    };
+    p.update("s", &service(&[]), &registry(None))
+        .await
+        .expect("port alone");
+    p.update("s", &service(&[]), &registry(Some("app")))
+        .await
+        .expect("the container's port");
+    assert_eq!((alone.num_calls(), of_container.num_calls()), (1, 1));
 }
 
 /// `availability_zone_rebalancing`, which moto drops: UpdateService sends

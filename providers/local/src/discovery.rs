@@ -242,8 +242,9 @@ fn registries(attrs: &Attrs) -> BTreeSet<&str> {
 
 /// ECS's rules for a service's `service_registry` blocks, given the
 /// containers of its task definition and each container's ports: the
-/// registry must exist; an `SRV` record needs a container and a port of it;
-/// a container named must be in the task definition, with that port.
+/// registry must exist; an `SRV` record needs a port (a container's, or
+/// alone); a container named must be in the task definition, with that
+/// port.
 pub(crate) fn check_registries(
     sim: &Sim,
     call: &str,
@@ -263,14 +264,11 @@ pub(crate) fn check_registries(
         let srv = str_of(&rec.attrs, "dns_type") == Some("SRV");
         let container = str_of(r, "container");
         let port = int_of(r, "port");
-        if srv && (container.is_none() || port.is_none()) {
+        // Without a container, the port is ECS's `port`: what `awsvpc`
+        // tasks' SRV records give.
+        if srv && port.is_none() {
             return Err(bad(
-                "When specifying 'SRV' for the DNS record type of a service registry, containerName and containerPort must be specified.".to_owned(),
-            ));
-        }
-        if port.is_some() && container.is_none() {
-            return Err(bad(
-                "containerPort is only valid together with containerName.".to_owned()
+                "When specifying 'SRV' for the DNS record type of a service registry, you must specify either a containerName and containerPort combination or a port value.".to_owned(),
             ));
         }
         if let Some(container) = container {

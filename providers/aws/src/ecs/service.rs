@@ -105,10 +105,17 @@ fn registries(a: &Attrs) -> Vec<ServiceRegistry> {
     blocks_of(a, "service_registry")
         .into_iter()
         .map(|r| {
+            let container = str_of(r, "container");
+            // A port without a container is the one the SRV records give.
+            let (container_port, port) = match container {
+                Some(_) => (i32_of(r, "port"), None),
+                None => (None, i32_of(r, "port")),
+            };
             ServiceRegistry::builder()
                 .set_registry_arn(str_of(r, "registry").map(str::to_owned))
-                .set_container_name(str_of(r, "container").map(str::to_owned))
-                .set_container_port(i32_of(r, "port"))
+                .set_container_name(container.map(str::to_owned))
+                .set_container_port(container_port)
+                .set_port(port)
                 .build()
         })
         .collect()
@@ -387,7 +394,7 @@ fn decode(address: Address, s: &Service) -> Resource {
             Value::Map(attrs([
                 ("registry", opt_str_owned(r.registry_arn())),
                 ("container", opt_str_owned(r.container_name())),
-                ("port", opt_int(r.container_port())),
+                ("port", opt_int(r.container_port().or(r.port()))),
             ]))
         })
         .collect();

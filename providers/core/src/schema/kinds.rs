@@ -2701,13 +2701,13 @@ const SERVICE_REGISTRY: Block = Block {
                 "container",
                 Type::String,
                 "containerName",
-                "The container whose port an `SRV` record gives; left out for `A` records.",
+                "The container whose port an `SRV` record gives (Terraform's `container_name`); left out for `A` records.",
             ),
             Attr::optional(
                 "port",
                 Type::Int,
                 "containerPort",
-                "That container's port, for `SRV` records.",
+                "The port `SRV` records give: that container's (Terraform's `container_port`), or without `container` the port itself (ECS's and Terraform's `port`, which `awsvpc` tasks may give alone).",
             )
             .range(1, 65_535),
         ],
