@@ -94,6 +94,31 @@ fn without_a_cloud_lookups_are_placeholders_of_their_type() {
     assert_eq!(extra.len(), 1);
 }
 
+/// The stack's partition is known from its region, as its region is:
+/// CloudFormation's `arn:${AWS::Partition}:iam::aws:policy/...` written
+/// with `data partition` was checked as the placeholder text (E0517).
+#[test]
+fn without_a_cloud_the_partition_is_the_regions() {
+    let policy = |region: &str| {
+        let text = format!(
+            "stack \"s\" {{ region = \"{region}\" }}\n\
+             data partition current {{}}\n\
+             role exec {{\n  assume   = \"ecs-tasks.amazonaws.com\"\n  \
+             policies = [\"arn:${{data.partition.current.partition}}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy\"]\n}}\n"
+        );
+        let a = analyse(&text, None);
+        let stack = a.stack.unwrap_or_else(|| panic!("{:#?}", a.diagnostics));
+        let role = stack.resource(&Address::new(Kind::Role, "exec")).expect("exec");
+        match role.body.known("policies") {
+            Some(Value::List(p)) => p[0].as_str().unwrap_or_default().to_owned(),
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(policy("us-east-1").starts_with("arn:aws:iam::aws:policy/"));
+    assert!(policy("cn-north-1").starts_with("arn:aws-cn:iam::aws:policy/"));
+    assert!(policy("us-gov-west-1").starts_with("arn:aws-us-gov:iam::aws:policy/"));
+}
+
 #[test]
 fn with_a_cloud_lookups_are_what_it_answers() {
     let asked = RefCell::new(Vec::new());

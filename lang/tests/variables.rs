@@ -487,6 +487,33 @@ security_group web {
     assert_eq!(egress.known("description"), Some(&Value::String("https".into())));
 }
 
+/// `count` written as text, as a variable left untyped often holds it
+/// (`variable "az_count" { default = "2" }`): Terraform converts it.
+#[test]
+fn a_count_written_as_text_is_its_number() {
+    let text = r#"
+variable az_count { default = "2" }
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  count = var.az_count
+  vpc   = vpc.main
+  cidr  = cidrsubnet("10.0.0.0/16", 8, count.index)
+  zone  = "us-east-1a"
+}
+subnet off {
+  count = "0"
+  vpc   = vpc.main
+  cidr  = "10.0.9.0/24"
+  zone  = "us-east-1a"
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let stack = a.stack.as_ref().expect("valid");
+    let names: Vec<String> = stack.resources.iter().map(|r| r.address.to_string()).collect();
+    assert_eq!(names, ["vpc.main", "subnet.a[\"0\"]", "subnet.a[\"1\"]"]);
+}
+
 /// A `dynamic` block over a list written out of references: its length
 /// is known before apply, its elements after (E0313 before).
 #[test]

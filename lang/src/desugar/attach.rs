@@ -59,6 +59,9 @@ enum Into {
     Settings {
         renames: &'static [(&'static str, &'static str)],
         blocks: &'static [&'static str],
+        /// Settings left out are `false`: the attachment's default, not
+        /// the parent's (an `s3_bucket_public_access_block`'s flags).
+        left_out_false: bool,
     },
 }
 
@@ -192,6 +195,7 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Settings {
             renames: &[("capacity_providers", "capacity_providers")],
             blocks: &["default_capacity_provider_strategy"],
+            left_out_false: false,
         },
     },
     Attachment {
@@ -201,6 +205,7 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Settings {
             renames: &[("policy", "policy")],
             blocks: &[],
+            left_out_false: false,
         },
     },
     Attachment {
@@ -237,6 +242,7 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Settings {
             renames: &[("policy", "policy")],
             blocks: &[],
+            left_out_false: false,
         },
     },
     Attachment {
@@ -246,6 +252,7 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Settings {
             renames: &[("policy", "policy")],
             blocks: &[],
+            left_out_false: false,
         },
     },
     Attachment {
@@ -255,6 +262,7 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Settings {
             renames: &[("versioning", "versioning")],
             blocks: &[],
+            left_out_false: false,
         },
     },
     Attachment {
@@ -268,6 +276,7 @@ const ATTACHMENTS: &[Attachment] = &[
                 ("bucket_key", "bucket_key"),
             ],
             blocks: &[],
+            left_out_false: false,
         },
     },
     Attachment {
@@ -282,6 +291,7 @@ const ATTACHMENTS: &[Attachment] = &[
                 ("restrict_public_buckets", "restrict_public_buckets"),
             ],
             blocks: &[],
+            left_out_false: true,
         },
     },
     Attachment {
@@ -291,6 +301,7 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Settings {
             renames: &[("object_ownership", "object_ownership")],
             blocks: &[],
+            left_out_false: false,
         },
     },
     Attachment {
@@ -300,6 +311,7 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Settings {
             renames: &[],
             blocks: &["lifecycle_rule"],
+            left_out_false: false,
         },
     },
     Attachment {
@@ -309,6 +321,7 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Settings {
             renames: &[("policy", "policy")],
             blocks: &[],
+            left_out_false: false,
         },
     },
     Attachment {
@@ -343,6 +356,7 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Settings {
             renames: &[("policy", "policy")],
             blocks: &[],
+            left_out_false: false,
         },
     },
     Attachment {
@@ -658,10 +672,7 @@ fn parent_of(kind: &str, e: &Expr) -> Option<Parent> {
             name: listed_parent(kind, &args[0])?,
             index: Some(args[1].clone()),
         }),
-        ExprKind::String(parts) => match parts.as_slice() {
-            [StrPart::Interp(inner)] => parent_of(kind, inner),
-            _ => None,
-        },
+        ExprKind::String(_) if !std::ptr::eq(e.unwrapped(), e) => parent_of(kind, e.unwrapped()),
         _ => None,
     }
 }
@@ -1008,11 +1019,16 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
                 ),
             }
         }
-        Into::Settings { renames, blocks } => {
+        Into::Settings {
+            renames,
+            blocks,
+            left_out_false,
+        } => {
             if let Some(r) = repeat {
                 diags.push(not_repeated(&kind, t.spec.parent, &r));
                 return;
             }
+            let span = t.block.kind.span;
             let takes = super::listed(renames.iter().map(|(tf, _)| *tf).chain(blocks.iter().copied()));
             let mut nested = |b: Block, _: &mut Vec<Diagnostic>| {
                 if blocks.contains(&b.kind.name.as_str()) {
@@ -1021,13 +1037,32 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
                     Err(b)
                 }
             };
-            add.items.extend(super::renamed_settings(
-                t.block.body,
-                renames,
-                (&what, &takes),
-                &mut nested,
-                diags,
-            ));
+            let made = super::renamed_settings(t.block.body, renames, (&what, &takes), &mut nested, diags);
+            if *left_out_false {
+                let written = |name: &str| {
+                    made.iter()
+                        .any(|i| matches!(i, Item::Attribute(a) if a.name.name == name))
+                };
+                let left_out: Vec<Item> = renames
+                    .iter()
+                    .filter(|(_, berth)| !written(berth))
+                    .map(|(_, berth)| {
+                        Item::Attribute(Attribute {
+                            name: Ident {
+                                name: (*berth).to_owned(),
+                                span,
+                            },
+                            value: Expr {
+                                kind: ExprKind::Bool(false),
+                                span,
+                            },
+                            span,
+                        })
+                    })
+                    .collect();
+                add.items.extend(left_out);
+            }
+            add.items.extend(made);
         }
     }
 }
@@ -1867,6 +1902,35 @@ s3_bucket logs {
 "#,
         );
         assert_eq!(terraform["s3_bucket.logs"], berth["s3_bucket.logs"]);
+    }
+
+    /// Terraform's public access block leaves a flag it is not given
+    /// `false`; folded into the bucket, it took berth's default (`true`),
+    /// so a bucket Terraform left open to a public policy was closed.
+    #[test]
+    fn a_public_access_blocks_flags_left_out_are_false() {
+        let terraform = resources(
+            r#"
+s3_bucket site { bucket = "site-0123" }
+s3_bucket_public_access_block site {
+  bucket              = s3_bucket.site.id
+  block_public_acls   = false
+  block_public_policy = false
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+s3_bucket site {
+  name                    = "site-0123"
+  block_public_acls       = false
+  block_public_policy     = false
+  ignore_public_acls      = false
+  restrict_public_buckets = false
+}
+"#,
+        );
+        assert_eq!(terraform["s3_bucket.site"], berth["s3_bucket.site"]);
     }
 
     #[test]

@@ -215,7 +215,7 @@ fn alarm_actions(alarm: &mut Block, policies: &Policies, counted: &[String]) {
             continue;
         };
         actions.retain(|action| {
-            let ExprKind::Traversal(t) = &action.kind else {
+            let ExprKind::Traversal(t) = &action.unwrapped().kind else {
                 return true;
             };
             let (true, Some(Step::Attr(name))) = (t.root.name == POLICY, t.steps.first()) else {
@@ -821,9 +821,12 @@ appautoscaling_scheduled_action night {{
             .remove("metric_alarm.high")
             .expect("the alarm")
         };
+        let berth = alarm("  scaling_policy {\n    service = service.app\n    policy = \"scale-up\"\n  }");
+        assert_eq!(alarm("  alarm_actions = [appautoscaling_policy.up.arn]"), berth);
+        // Terraform 0.11's interpolation of the same.
         assert_eq!(
-            alarm("  alarm_actions = [appautoscaling_policy.up.arn]"),
-            alarm("  scaling_policy {\n    service = service.app\n    policy = \"scale-up\"\n  }")
+            alarm("  alarm_actions = [\"${appautoscaling_policy.up.arn}\"]"),
+            berth
         );
     }
 

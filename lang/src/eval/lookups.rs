@@ -54,6 +54,13 @@ impl Evaluator<'_, '_> {
                 {
                     Some(berth_provider::lookup::region_attrs(region))
                 }
+                // So is its partition (CloudFormation's `AWS::Partition`).
+                None if kind == DataKind::Partition
+                    && let Some(region) = &self.region =>
+                {
+                    use berth_provider::lookup::{partition_attrs, partition_of};
+                    Some(partition_attrs(partition_of(region)))
+                }
                 None => Some(placeholder(kind, name)),
                 Some(lookup) => self.answer(&query, lookup, name, span),
             }

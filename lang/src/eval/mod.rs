@@ -138,6 +138,15 @@ struct Each<'v> {
     value: &'v Value,
 }
 
+/// A `count` written as text (`count = var.az_count`, the variable
+/// `"2"`) as its number, as Terraform converts it; any other value as it is.
+pub(crate) fn counted_as_number(v: Value, counted: bool) -> Value {
+    match v {
+        Value::String(s) if counted => s.trim().parse().map_or(Value::String(s), Value::Int),
+        other => other,
+    }
+}
+
 /// The values of `exprs` (blocks' `count` and `for_each`) from the
 /// variables and locals of `module` alone: `None` for one that reads
 /// anything else (a resource, a lookup, the cloud's zones), reads a
@@ -763,7 +772,7 @@ impl Evaluator<'_, '_> {
             );
             return Vec::new();
         };
-        let pairs: Vec<(Value, Value)> = match collection {
+        let pairs: Vec<(Value, Value)> = match counted_as_number(collection, decl.counted) {
             // Read by the plan (an SSM parameter's value): the body is
             // checked once, under a key that says so.
             Value::Unknown => vec![(Value::Unknown, Value::Unknown)],

@@ -32,7 +32,9 @@ use crate::check::dynamic::{CONTENT, DYNAMIC};
 use crate::desugar::{each_child, each_expr};
 use crate::source::{FileId, Sources, Span};
 use crate::syntax::DATA;
-use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, MapEntry, MapKey, Step, StrPart};
+use crate::syntax::ast::{
+    Attribute, Block, Expr, ExprKind, File, Item, Label, MapEntry, MapKey, Step, StrPart,
+};
 
 /// A block's kind as references name it (`vpn_gateway`, `data.KIND`), and
 /// its name.
@@ -140,7 +142,13 @@ enum Each {
 /// What the variables and locals alone decide of `files`' blocks.
 fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found {
     let blocks = || files.iter().flat_map(|(_, f)| &f.blocks);
-    let repeated: Vec<(Key, &Expr)> = blocks().filter_map(|b| Some((key(b)?, repetition(b)?))).collect();
+    // Each repeated block, its `count` or `for_each`, and whether it is a `count`.
+    let repeated: Vec<(Key, &Expr, bool)> = blocks()
+        .filter_map(|b| {
+            let a = repeating(b)?;
+            Some((key(b)?, &a.value, a.name.name == "count"))
+        })
+        .collect();
     let mut dynamic = Vec::new();
     for b in blocks().filter(|b| key(b).is_some()) {
         dynamic_blocks(b, &mut dynamic);
@@ -153,14 +161,14 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
     let conditions: Vec<&Expr> = dynamic.iter().filter_map(|(_, e)| condition(e)).collect();
     let exprs: Vec<&Expr> = repeated
         .iter()
-        .map(|(_, e)| *e)
+        .map(|(_, e, _)| *e)
         .chain(dynamic.iter().map(|(_, e)| *e))
         .chain(conditions.iter().copied())
         .collect();
     let mut values = crate::eval::from_variables(&module, options, sources, &exprs).into_iter();
     let mut found = Found::default();
-    for ((k, _), v) in repeated.into_iter().zip(values.by_ref()) {
-        match v {
+    for ((k, _, counted), v) in repeated.into_iter().zip(values.by_ref()) {
+        match v.map(|v| crate::eval::counted_as_number(v, counted)) {
             Some(v) if none(&v) => {
                 found.inert.insert(k);
             }
@@ -462,8 +470,13 @@ pub(super) fn key(b: &Block) -> Option<Key> {
 
 /// A block's own `count` or `for_each`.
 fn repetition(b: &Block) -> Option<&Expr> {
+    repeating(b).map(|a| &a.value)
+}
+
+/// A block's own `count` or `for_each` attribute.
+fn repeating(b: &Block) -> Option<&Attribute> {
     b.body.iter().find_map(|item| match item {
-        Item::Attribute(a) if a.name.name == "count" || a.name.name == "for_each" => Some(&a.value),
+        Item::Attribute(a) if a.name.name == "count" || a.name.name == "for_each" => Some(a),
         _ => None,
     })
 }

@@ -88,6 +88,20 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// What a string of one interpolation holds (Terraform 0.11's
+    /// `"${aws_x.y.arn}"` is `aws_x.y.arn`), else the expression itself.
+    pub fn unwrapped(&self) -> &Expr {
+        match &self.kind {
+            ExprKind::String(parts) => match parts.as_slice() {
+                [StrPart::Interp(inner)] => inner.unwrapped(),
+                _ => self,
+            },
+            _ => self,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
     Null,

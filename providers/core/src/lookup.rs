@@ -722,6 +722,22 @@ pub fn dns_suffix(partition: &str) -> &'static str {
     }
 }
 
+/// The ARN partition of `region` (`cn-north-1` is in `aws-cn`), as every
+/// account there has it.
+pub fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else {
+        "aws"
+    }
+}
+
 /// The attributes of a `data region` in `region`.
 pub fn region_attrs(region: &str) -> Attrs {
     ["name", "region", "id"]
