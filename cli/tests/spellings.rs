@@ -72,6 +72,7 @@ cases!(
     terraform_ecs_module_cluster,
     terraform_ecs_module_autoscaling,
     cloudformation_srv_registry_port,
+    terraform_tutorial_spellings,
     terraform_name_prefix,
     rule_ports_and_protocols,
     port_mapping_blocks,

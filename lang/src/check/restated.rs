@@ -246,6 +246,12 @@ const RESTATED: &[Restated] = &[
         "object lock is not written yet",
     ),
     (
+        "health_check",
+        "enabled",
+        Is::Text("true"),
+        "a target group's health checks are always on (AWS turns them off only for Lambda targets)",
+    ),
+    (
         "kms_key",
         "bypass_policy_lockout_safety_check",
         Is::Text("false"),

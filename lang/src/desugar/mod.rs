@@ -32,6 +32,7 @@
 
 mod attach;
 mod autoscaling;
+mod availability_zones;
 mod defaults;
 mod dynamic_rules;
 mod ecr_lifecycle;
@@ -71,6 +72,8 @@ pub fn rewrite_all(
     diags: &mut Vec<Diagnostic>,
 ) {
     names::kinds(files);
+    // Before the lookups: it is not one.
+    availability_zones::fold(files, diags);
     lookups::rewrite(files, diags);
     for (_, file) in files.iter_mut() {
         rewrite(file, diags);

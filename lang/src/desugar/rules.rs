@@ -132,7 +132,10 @@ pub(super) fn standalone(block: &mut Block, diags: &mut Vec<Diagnostic>) {
     }
     // `self = true`: the source is the group the rule is on.
     let me = block.body.iter().find_map(|item| match item {
-        Item::Attribute(a) if a.name.name == "security_group" => Some(a.value.clone()),
+        // Terraform's name, read before `names.rs` renames it.
+        Item::Attribute(a) if a.name.name == "security_group" || a.name.name == "security_group_id" => {
+            Some(a.value.clone())
+        }
         _ => None,
     });
     one_rule(block, me.as_ref(), "a `security_group_rule`", diags);

@@ -251,9 +251,17 @@ fn placeholder(kind: DataKind, name: &str) -> Attrs {
     kind.attrs()
         .iter()
         .map(|a| {
-            let text = || {
-                let shape = if a.name == kind.identity().name { shape } else { "" };
-                Value::String(format!("{shape}data.{kind}.{name}.{}", a.name))
+            let text = || match (kind, a.name) {
+                // Checked where they go: an ARN's account is 12 digits, a
+                // certificate's domain is labels of letters, digits and `-`.
+                (DataKind::CallerIdentity, "account_id" | "id") => Value::from("123456789012"),
+                (DataKind::HostedZone, "name") => {
+                    Value::String(format!("{}.data-hosted-zone.example", name.replace('_', "-")))
+                }
+                _ => {
+                    let shape = if a.name == kind.identity().name { shape } else { "" };
+                    Value::String(format!("{shape}data.{kind}.{name}.{}", a.name))
+                }
             };
             let value = match a.ty {
                 // No check runs on a made-up value of anything.

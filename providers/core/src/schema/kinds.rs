@@ -2348,10 +2348,10 @@ const SERVICE: KindSchema = KindSchema {
         ),
         Attr::default(
             "public_ip",
-            Type::Bool,
+            Type::Switch(&[]),
             Literal::Bool(false),
             "networkConfiguration.awsvpcConfiguration.assignPublicIp",
-            "Give tasks a public IP (needed in public subnets without NAT).",
+            "Give tasks a public IP (needed in public subnets without NAT): `true`, `false`, or ECS's `ENABLED`/`DISABLED` (CloudFormation's `AssignPublicIp`).",
         ),
         Attr::default(
             "min_healthy_percent",
