@@ -210,7 +210,8 @@ fn plan_marked(
                 _ => Attrs::new(),
             };
             // A name berth chose or a value AWS chose, left out of the
-            // configuration, stays what it is live: not null.
+            // configuration, stays what it is live, or is chosen by the
+            // create: not null.
             let schema = address.kind.schema();
             let kept = |k: &str| {
                 schema
@@ -218,10 +219,15 @@ fn plan_marked(
                     .is_some_and(|a| matches!(a.presence, Presence::Named | Presence::ChosenByAws))
             };
             for (k, v) in resolved {
-                if v == Value::Null && kept(&k) && after.contains_key(&k) {
-                    continue;
+                match v {
+                    Value::Null if kept(&k) && after.contains_key(&k) => {}
+                    Value::Null if kept(&k) => {
+                        after.insert(k, Value::Unknown);
+                    }
+                    v => {
+                        after.insert(k, v);
+                    }
                 }
-                after.insert(k, v);
             }
             planned.insert(address.clone(), after);
         }

@@ -548,6 +548,23 @@ fn an_in_place_update_keeps_outputs_of_names_berth_chose() {
     assert!(updated.plan.outputs.is_empty(), "{:?}", updated.plan.outputs);
 }
 
+/// Regression: an output reading a name berth chooses at create (a
+/// CloudFormation `Outputs: Value: !Ref ECSCluster`) planned as `null`,
+/// then printed the name after apply; it is known after apply.
+#[test]
+fn a_created_resources_chosen_name_is_an_output_known_after_apply() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("main.berth"),
+        "cluster main {}\noutput name { value = cluster.main.name }\n",
+    )
+    .expect("write");
+    let cloud = cloud_in(dir.path());
+    let plan = make_plan(&cloud, &evaluate(dir.path(), &[]));
+    assert_eq!(plan.plan.outputs.len(), 1);
+    assert_eq!(plan.plan.outputs[0].after, Value::Unknown);
+}
+
 /// A module's optional setting reaching a nested block as `null` (the ECS
 /// module's `cloud_watch_encryption_enabled`) was desired null where the
 /// cloud reads the default back: every plan updated the cluster.
