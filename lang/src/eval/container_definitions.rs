@@ -68,7 +68,7 @@ pub fn containers(
         let Node::Map(mut fields) = item else {
             return Err(error("each container is a map of ECS's fields", place.at(&path)));
         };
-        let name = match fields.remove("name").map(fold) {
+        let name = match take(&mut fields, "name").map(fold) {
             Some(DesiredValue::Known(Value::String(n))) => n,
             _ => {
                 return Err(error(
@@ -86,7 +86,7 @@ pub fn containers(
             return Err(error(format!("two containers are named `{name}`"), label));
         }
         for field in TASK_LEVEL {
-            fields.remove(field);
+            take(&mut fields, field);
         }
         let body = body(schema, fields, &path, place).map_err(|e| e.named(&name))?;
         out.push(DesiredBlock {
@@ -173,15 +173,28 @@ fn is_empty(n: &Node) -> bool {
     }
 }
 
+/// The field `name` of `fields`, taken out, in any case: Terraform's
+/// provider reads container definitions case-insensitively (Go's JSON
+/// decoding), and CloudFormation writes ECS's fields capitalised
+/// (`Name`, `PortMappings`).
+fn take(fields: &mut BTreeMap<String, Node>, name: &str) -> Option<Node> {
+    let key = fields.keys().find(|k| k.eq_ignore_ascii_case(name))?.clone();
+    fields.remove(&key)
+}
+
 /// Whether `attr` is written as ECS's field at `path` in a block whose AWS
-/// name is `block_aws` (a health check's `healthCheck.command`).
+/// name is `block_aws` (a health check's `healthCheck.command`), in any
+/// case (see [`take`]).
 fn is_field(attr: &Attr, block_aws: &str, path: &str) -> bool {
-    attr.aws == path
-        || attr
-            .aws
-            .strip_prefix(block_aws)
-            .and_then(|rest| rest.strip_prefix('.'))
-            == Some(path)
+    let aws = attr.aws;
+    if aws.eq_ignore_ascii_case(path) {
+        return true;
+    }
+    let prefix = block_aws.len() + 1;
+    aws.len() > prefix
+        && aws.get(..block_aws.len()).is_some_and(|p| p.eq_ignore_ascii_case(block_aws))
+        && aws.as_bytes()[block_aws.len()] == b'.'
+        && aws.get(prefix..).is_some_and(|rest| rest.eq_ignore_ascii_case(path))
 }
 
 /// The block `schema` that the JSON map `fields`, at `json` in the
@@ -209,7 +222,7 @@ fn body(
             out.attrs.insert(attr.name.to_owned(), Spanned::new(v, span));
             continue;
         }
-        if let Some(nested) = schema.blocks.iter().find(|b| b.aws == path) {
+        if let Some(nested) = schema.blocks.iter().find(|b| b.aws.eq_ignore_ascii_case(&path)) {
             let items = match value {
                 Node::List(items) => items
                     .into_iter()
@@ -245,7 +258,12 @@ fn body(
         match value {
             // A group of fields, such as `repositoryCredentials` or a
             // Linux parameters' `capabilities`: each by its dotted path.
-            Node::Map(m) if schema.attrs.iter().any(|a| a.aws.contains(&format!("{path}."))) => {
+            Node::Map(m)
+                if schema
+                    .attrs
+                    .iter()
+                    .any(|a| a.aws.to_ascii_lowercase().contains(&format!("{}.", path.to_ascii_lowercase()))) =>
+            {
                 pending.extend(m.into_iter().map(|(k, v)| (format!("{path}.{k}"), v)));
             }
             _ => {
@@ -273,11 +291,11 @@ fn attr_value(attr: &Attr, value: Node) -> Option<DesiredValue> {
             let mut map = BTreeMap::new();
             for pair in pairs {
                 let Node::Map(mut pair) = pair else { return None };
-                let name = match pair.remove("name").map(fold) {
+                let name = match take(&mut pair, "name").map(fold) {
                     Some(DesiredValue::Known(Value::String(n))) => n,
                     _ => return None,
                 };
-                let value = pair.remove("value").or_else(|| pair.remove("valueFrom"))?;
+                let value = take(&mut pair, "value").or_else(|| take(&mut pair, "valueFrom"))?;
                 // ECS takes a name twice and keeps one; which, it does not say.
                 if !pair.is_empty() || map.insert(name, fold(value)).is_some() {
                     return None;
@@ -365,6 +383,47 @@ log_group app { retention_days = 7 }
   }"#,
         ));
         assert_eq!(terraform, berth);
+    }
+
+    /// CloudFormation's `ContainerDefinitions` capitalise ECS's fields,
+    /// and Terraform's provider reads any case: they were E0332 (no `name`,
+    /// then each field "not a field berth writes"). The log options' own
+    /// keys stay as written.
+    #[test]
+    fn fields_in_any_case_are_ecss() {
+        let cloudformation = resources(&task(
+            r#"
+  container_definitions = jsonencode([{
+    Name         = "app"
+    Image        = "nginx"
+    Essential    = true
+    PortMappings = [{ ContainerPort = 80, Protocol = "tcp" }]
+    Environment  = [{ Name = "MODE", Value = "prod" }]
+    LogConfiguration = {
+      LogDriver = "awslogs"
+      Options   = { "awslogs-group" = log_group.app.name }
+    }
+    healthcheck = { command = ["CMD", "true"] }
+  }])"#,
+        ));
+        let berth = resources(&task(
+            r#"
+  container app {
+    image     = "nginx"
+    essential = true
+    env       = { MODE = "prod" }
+    port_mapping {
+      container_port = 80
+      protocol       = "tcp"
+    }
+    log {
+      driver  = "awslogs"
+      options = { "awslogs-group" = log_group.app.name }
+    }
+    health_check { command = ["CMD", "true"] }
+  }"#,
+        ));
+        assert_eq!(cloudformation, berth);
     }
 
     #[test]
