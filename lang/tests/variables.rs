@@ -487,6 +487,32 @@ security_group web {
     assert_eq!(egress.known("description"), Some(&Value::String("https".into())));
 }
 
+/// `stack.name` reads the stack's name (CloudFormation's
+/// `AWS::StackName`); it was E0306.
+#[test]
+fn stack_name_reads_the_stacks_name() {
+    let text = r#"
+variable env { default = "dev" }
+stack "web-${var.env}" { region = "us-east-1" }
+log_group app { name = "/ecs/${stack.name}" }
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    assert_eq!(
+        known(&a, &Address::new(Kind::LogGroup, "app"), "name"),
+        Value::String("/ecs/web-dev".into())
+    );
+    let wrong = analyse(
+        "stack \"s\" { region = \"us-east-1\" }\nlog_group app { name = stack.region }\n",
+        &[],
+    );
+    assert!(
+        wrong.diagnostics.iter().any(|d| d.code == "E0302"),
+        "{:#?}",
+        wrong.diagnostics
+    );
+}
+
 /// `count` written as text, as a variable left untyped often holds it
 /// (`variable "az_count" { default = "2" }`): Terraform converts it.
 #[test]

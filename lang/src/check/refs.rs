@@ -21,6 +21,8 @@ type Node<'a> = (Kind, &'a str);
 
 /// Terraform's `path.module` / `path.root`: the stack's directory.
 pub const PATH: &str = "path";
+/// `stack.name`: the stack's name (CloudFormation's `AWS::StackName`).
+pub const STACK: &str = "stack";
 
 /// Where an expression sits, which decides the names it may use.
 #[derive(Clone, Copy)]
@@ -528,6 +530,18 @@ impl<'a> Resolver<'a, '_> {
                     );
                 }
             }
+            STACK => {
+                let ok = matches!(first_attr(t).map(|i| i.name.as_str()), Some("name")) && t.steps.len() == 1;
+                if matches!(scope, Scope::Constant) {
+                    self.diags.push(constant_only(span));
+                } else if !ok {
+                    self.diags.push(
+                        Diagnostic::error("E0302", "`stack` has only `stack.name`", span)
+                            .label("not `stack.name`")
+                            .help("the stack's name, as its `stack` block gives it (CloudFormation's `AWS::StackName`); its region is `data.region.NAME.name`"),
+                    );
+                }
+            }
             COUNT => {
                 let counted = matches!(scope, Scope::Resource { decl, each: true, .. } if decl.counted);
                 if !counted {
@@ -600,6 +614,7 @@ impl<'a> Resolver<'a, '_> {
                         "var",
                         "each",
                         PATH,
+                        STACK,
                         COUNT,
                         super::locals::LOCAL,
                         crate::syntax::DATA,

@@ -192,9 +192,13 @@ fn is_field(attr: &Attr, block_aws: &str, path: &str) -> bool {
     }
     let prefix = block_aws.len() + 1;
     aws.len() > prefix
-        && aws.get(..block_aws.len()).is_some_and(|p| p.eq_ignore_ascii_case(block_aws))
+        && aws
+            .get(..block_aws.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(block_aws))
         && aws.as_bytes()[block_aws.len()] == b'.'
-        && aws.get(prefix..).is_some_and(|rest| rest.eq_ignore_ascii_case(path))
+        && aws
+            .get(prefix..)
+            .is_some_and(|rest| rest.eq_ignore_ascii_case(path))
 }
 
 /// The block `schema` that the JSON map `fields`, at `json` in the
@@ -259,10 +263,11 @@ fn body(
             // A group of fields, such as `repositoryCredentials` or a
             // Linux parameters' `capabilities`: each by its dotted path.
             Node::Map(m)
-                if schema
-                    .attrs
-                    .iter()
-                    .any(|a| a.aws.to_ascii_lowercase().contains(&format!("{}.", path.to_ascii_lowercase()))) =>
+                if schema.attrs.iter().any(|a| {
+                    a.aws
+                        .to_ascii_lowercase()
+                        .contains(&format!("{}.", path.to_ascii_lowercase()))
+                }) =>
             {
                 pending.extend(m.into_iter().map(|(k, v)| (format!("{path}.{k}"), v)));
             }

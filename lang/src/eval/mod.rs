@@ -60,6 +60,8 @@ struct Evaluator<'m, 'a> {
     current: Option<Address>,
     /// The stack's region, once its header is evaluated.
     region: Option<String>,
+    /// The stack's name, once its block is read (`stack.name`).
+    stack_name: Option<String>,
     /// The cloud's zones for the region, when the caller asked it.
     zones: Option<&'m [String]>,
     /// Whether `availability_zones()` was called.
@@ -201,6 +203,7 @@ pub fn evaluate(
     let (name, region) = ev.stack_header(default_name);
     let stack_tags = ev.stack_tags();
     ev.region = Some(region.clone());
+    ev.stack_name = Some(name.clone());
     // Every lookup runs, read or not: a block that matches nothing fails
     // the plan wherever it is used.
     for (kind, name) in module.data.keys() {
@@ -368,6 +371,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             done: BTreeMap::new(),
             current: None,
             region: None,
+            stack_name: None,
             zones,
             zones_read: false,
             lookup,
@@ -1743,6 +1747,10 @@ impl Evaluator<'_, '_> {
         }
         match root {
             crate::check::refs::PATH => Some(DesiredValue::Known(Value::from(files::MODULE_DIR))),
+            crate::check::refs::STACK => self
+                .stack_name
+                .clone()
+                .map(|n| DesiredValue::Known(Value::String(n))),
             crate::check::locals::LOCAL => {
                 let (value, tainted) = self.local(step_name(0)?)?;
                 self.tainted |= tainted;
