@@ -487,6 +487,43 @@ security_group web {
     assert_eq!(egress.known("description"), Some(&Value::String("https".into())));
 }
 
+/// Terraform's splat on a single resource is a list of it, and 0.11's
+/// legacy splat indexed after reads the list: E0304 and E0305 before.
+#[test]
+fn splats_of_single_resources_and_indexed_splats_are_terraforms() {
+    let text = r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet public {
+  count = 2
+  vpc   = vpc.main
+  cidr  = cidrsubnet("10.0.0.0/16", 8, count.index)
+  zone  = element(["us-east-1a", "us-east-1b"], count.index)
+}
+security_group app { vpc = vpc.main }
+load_balancer web {
+  internal        = true
+  subnets         = [subnet.public.*.id[1], subnet.public.*.id[0]]
+  security_groups = security_group.app.*.id
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let stack = a.stack.as_ref().expect("valid");
+    let lb = stack
+        .resource(&Address::new(Kind::LoadBalancer, "web"))
+        .expect("declared");
+    let refs = |attr: &str| format!("{:?}", lb.body.attrs[attr].node.refs());
+    let subnets = refs("subnets");
+    assert!(
+        subnets.find("\"1\"") < subnets.find("\"0\""),
+        "the second subnet first: {subnets}"
+    );
+    assert!(refs("security_groups").contains("app"));
+    assert!(
+        matches!(lb.body.attrs["security_groups"].node, berth_lang::DesiredValue::List(ref l) if l.len() == 1)
+    );
+}
+
 /// `stack.name` reads the stack's name (CloudFormation's
 /// `AWS::StackName`); it was E0306.
 #[test]

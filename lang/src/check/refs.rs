@@ -678,26 +678,9 @@ impl<'a> Resolver<'a, '_> {
         };
         let mut rest = &t.steps[1..];
         // `KIND.NAME[*].ATTR` is `KIND.NAME.ATTR` of a repeated resource: the
-        // list of every instance's.
-        if let Some(Step::Splat(span)) = rest.first() {
-            if target.for_each.is_none() {
-                self.diags.push(
-                    Diagnostic::error(
-                        "E0304",
-                        format!(
-                            "`{kind}.{}` is not repeated with `for_each` or `count`",
-                            name.name
-                        ),
-                        *span,
-                    )
-                    .label("cannot splat a single resource")
-                    .also(
-                        target.block.kind.span,
-                        "declared here without `for_each` or `count`",
-                    )
-                    .help("remove the `[*]`"),
-                );
-            }
+        // list of every instance's; of a single one, the list of it (as
+        // Terraform makes it).
+        if let Some(Step::Splat(_)) = rest.first() {
             rest = &rest[1..];
         } else if let Some(Step::Index(index)) = rest.first() {
             if target.for_each.is_none() {

@@ -99,7 +99,27 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
         }
         defaults::resource(block, diags);
         names::resource(block);
+        each_expr(block, &mut index_after_splat);
     }
+}
+
+/// Terraform 0.11's legacy splat indexed after it,
+/// `aws_subnet.public.*.id[count.index]`: the index reads the list the
+/// splat makes, `(subnet.public[*].id)[count.index]`.
+fn index_after_splat(e: &mut Expr) {
+    if let ExprKind::Traversal(t) = &mut e.kind
+        && let Some(at) = t.steps.iter().position(|s| matches!(s, Step::Splat(_)))
+        && matches!(t.steps.get(at + 1), Some(Step::Attr(_)))
+        && matches!(t.steps.get(at + 2), Some(Step::Index(_)))
+    {
+        let rest = t.steps.split_off(at + 2);
+        let list = Expr {
+            kind: std::mem::replace(&mut e.kind, ExprKind::Null),
+            span: e.span,
+        };
+        e.kind = ExprKind::Postfix(Box::new(list), rest);
+    }
+    each_child(e, &mut index_after_splat);
 }
 
 /// Folds Terraform's resources that attach to another into the resource

@@ -1807,8 +1807,10 @@ impl Evaluator<'_, '_> {
                 let name = step_name(0)?.to_owned();
                 let mut rest = &t.steps[1..];
                 let mut key = None;
-                // `[*]` of a repeated resource: what the bare reference is.
-                if let Some(Step::Splat(_)) = rest.first() {
+                // `[*]` of a repeated resource: what the bare reference is;
+                // of a single one, a list of it.
+                let splat = matches!(rest.first(), Some(Step::Splat(_)));
+                if splat {
                     rest = &rest[1..];
                 }
                 if let Some(Step::Index(e)) = rest.first() {
@@ -1900,7 +1902,11 @@ impl Evaluator<'_, '_> {
                     None => {
                         let (_, body) = instances.first()?;
                         self.tainted |= reads_sensitive(kind, body, attr);
-                        Some(instance_value(Address::new(kind, &name), body, attr))
+                        let value = instance_value(Address::new(kind, &name), body, attr);
+                        Some(match splat {
+                            true => DesiredValue::list(vec![value]),
+                            false => value,
+                        })
                     }
                 }
             }
