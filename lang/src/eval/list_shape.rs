@@ -2,7 +2,10 @@
 //! values AWS knows only after apply: Terraform's
 //! `element(aws_subnet.private[*].id, count.index)`,
 //! `concat([subnet.a.id], var.extra)`, `length(subnet.private[*].id)`,
-//! `one(lb.this[*].arn)`.
+//! `one(lb.this[*].arn)`, `flatten([subnet.a[*].id])`,
+//! `compact([security_group.lb.id, var.extra])`; and those that put such
+//! values in text: `join(":", [ecr_repository.app.url, "latest"])`,
+//! `format("%s:latest", ecr_repository.app.url)`.
 //! The result holds the same values, known or not.
 
 use berth_provider::Value;
@@ -38,8 +41,108 @@ pub(super) fn call(name: &str, args: &[DesiredValue]) -> Option<DesiredValue> {
             Err(rest) if rest.is_empty() => Some(DesiredValue::Known(Value::Null)),
             Err(_) => None,
         },
+        ("flatten", [list]) => Some(DesiredValue::list(flattened(list)?)),
+        ("tolist", [list]) => Some(DesiredValue::list(items(list)?)),
+        ("reverse", [list]) => Some(DesiredValue::list(items(list)?.into_iter().rev().collect())),
+        (
+            "slice",
+            [
+                list,
+                DesiredValue::Known(Value::Int(start)),
+                DesiredValue::Known(Value::Int(end)),
+            ],
+        ) => {
+            let items = items(list)?;
+            let (start, end) = (usize::try_from(*start).ok()?, usize::try_from(*end).ok()?);
+            (start <= end && end <= items.len()).then(|| DesiredValue::list(items[start..end].to_vec()))
+        }
+        // Values known after apply are never empty: only known empties go.
+        ("compact", [list]) => Some(DesiredValue::list(
+            items(list)?
+                .into_iter()
+                .filter(|v| !matches!(v, DesiredValue::Known(Value::Null)) && !is_empty_text(v))
+                .collect(),
+        )),
+        ("coalescelist", lists) if !lists.is_empty() => {
+            let mut all = Vec::new();
+            for list in lists {
+                all.push(items(list)?);
+            }
+            all.into_iter().find(|l| !l.is_empty()).map(DesiredValue::list)
+        }
+        ("join", [DesiredValue::Known(Value::String(sep)), list]) => {
+            let mut parts = Vec::new();
+            for (i, item) in items(list)?.into_iter().enumerate() {
+                if i > 0 {
+                    parts.push(DesiredValue::Known(Value::String(sep.clone())));
+                }
+                parts.push(text(item)?);
+            }
+            Some(DesiredValue::Concat(parts))
+        }
+        ("format", [DesiredValue::Known(Value::String(spec)), args @ ..]) => formatted(spec, args),
         _ => None,
     }
+}
+
+/// `v` as a part of text: a value known after apply as it is, a known
+/// string, number or bool as its text.
+fn text(v: DesiredValue) -> Option<DesiredValue> {
+    match v {
+        DesiredValue::Known(Value::String(_)) | DesiredValue::Ref(_) | DesiredValue::Concat(_) => Some(v),
+        DesiredValue::Known(Value::Int(i)) => Some(DesiredValue::Known(Value::String(i.to_string()))),
+        DesiredValue::Known(Value::Bool(b)) => Some(DesiredValue::Known(Value::String(b.to_string()))),
+        _ => None,
+    }
+}
+
+fn is_empty_text(v: &DesiredValue) -> bool {
+    matches!(v, DesiredValue::Known(Value::String(s)) if s.is_empty())
+}
+
+/// `format(spec, args)` with only `%s` verbs (and `%%`): the text with
+/// each argument in its place.
+fn formatted(spec: &str, args: &[DesiredValue]) -> Option<DesiredValue> {
+    let mut parts = Vec::new();
+    let mut literal = String::new();
+    let mut args = args.iter().cloned();
+    let mut chars = spec.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            literal.push(c);
+            continue;
+        }
+        match chars.next()? {
+            '%' => literal.push('%'),
+            's' => {
+                if !literal.is_empty() {
+                    parts.push(DesiredValue::Known(Value::String(std::mem::take(&mut literal))));
+                }
+                parts.push(text(args.next()?)?);
+            }
+            // Other verbs format known values: left to the function.
+            _ => return None,
+        }
+    }
+    if args.next().is_some() {
+        return None;
+    }
+    if !literal.is_empty() {
+        parts.push(DesiredValue::Known(Value::String(literal)));
+    }
+    Some(DesiredValue::Concat(parts))
+}
+
+/// The elements of `v` and of the lists in it, at any depth, in order.
+fn flattened(v: &DesiredValue) -> Option<Vec<DesiredValue>> {
+    let mut out = Vec::new();
+    for item in items(v)? {
+        match items(&item) {
+            Some(_) => out.extend(flattened(&item)?),
+            None => out.push(item),
+        }
+    }
+    Some(out)
 }
 
 /// The elements of a list whose shape is known.
@@ -101,7 +204,63 @@ mod tests {
             ),
             None
         );
-        assert_eq!(call("join", &[DesiredValue::Known(Value::from(",")), list]), None);
+        assert_eq!(
+            call("join", &[DesiredValue::Known(Value::from(",")), list.clone()]),
+            Some(DesiredValue::Concat(vec![
+                unknown("a"),
+                DesiredValue::Known(Value::from(",")),
+                unknown("b")
+            ]))
+        );
+        assert_eq!(
+            call(
+                "format",
+                &[
+                    DesiredValue::Known(Value::from("%s:latest (100%%)")),
+                    unknown("a")
+                ]
+            ),
+            Some(DesiredValue::Concat(vec![
+                unknown("a"),
+                DesiredValue::Known(Value::from(":latest (100%)"))
+            ]))
+        );
+        // Other verbs format known values: the function's own work.
+        assert_eq!(
+            call("format", &[DesiredValue::Known(Value::from("%d")), unknown("a")]),
+            None
+        );
+        let nested = DesiredValue::List(vec![
+            list.clone(),
+            DesiredValue::Known(Value::List(vec![Value::from("")])),
+        ]);
+        assert_eq!(
+            call("flatten", std::slice::from_ref(&nested)),
+            Some(DesiredValue::List(vec![
+                unknown("a"),
+                unknown("b"),
+                DesiredValue::Known(Value::from(""))
+            ]))
+        );
+        assert_eq!(
+            call("compact", &[call("flatten", &[nested]).expect("flat")]),
+            Some(DesiredValue::List(vec![unknown("a"), unknown("b")]))
+        );
+        assert_eq!(
+            call(
+                "slice",
+                &[
+                    list.clone(),
+                    DesiredValue::Known(Value::Int(1)),
+                    DesiredValue::Known(Value::Int(2))
+                ]
+            ),
+            Some(DesiredValue::List(vec![unknown("b")]))
+        );
+        assert_eq!(
+            call("reverse", std::slice::from_ref(&list)),
+            Some(DesiredValue::List(vec![unknown("b"), unknown("a")]))
+        );
         assert_eq!(call("concat", &[unknown("a")]), None);
     }
 }
