@@ -555,7 +555,7 @@ pub(super) fn matchkeys(args: &[Value]) -> Result<Value, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::call;
+    use super::super::call_exact as call;
     use super::super::tests::{list, map, num, s, strs};
     use berth_provider::Value;
 

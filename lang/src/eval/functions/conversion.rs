@@ -180,7 +180,7 @@ pub(super) fn unify(items: &[Value], name: &str) -> Result<Vec<Value>, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::call;
+    use super::super::call_exact as call;
     use super::super::tests::{list, map, num, s, strs};
     use berth_provider::Value;
 

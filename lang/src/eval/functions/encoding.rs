@@ -180,7 +180,7 @@ pub(super) fn base64sha256(args: &[Value]) -> Result<Value, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::call;
+    use super::super::call_exact as call;
     use super::super::tests::{list, map, num, s, strs};
     use berth_provider::Value;
 

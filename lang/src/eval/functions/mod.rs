@@ -139,6 +139,50 @@ const PASS_UNKNOWNS: &[&str] = &[
 /// (the callers answer unknown for an unknown argument), but may hold
 /// unknowns inside: see `PASS_UNKNOWNS`.
 pub fn call(name: &str, args: &[Value]) -> Result<Value, String> {
+    let as_written = call_exact(name, args);
+    if as_written.is_ok() {
+        return as_written;
+    }
+    // Terraform converts a number or bool given where a function takes a
+    // string (`replace(cidr, "x", count.index)`), and a string of a number
+    // where it takes a number (`cidrsubnet(prefix, "8", 1)`).
+    for converted in [as_text(args), as_numbers(args)].into_iter().flatten() {
+        if let Ok(v) = call_exact(name, &converted) {
+            return Ok(v);
+        }
+    }
+    as_written
+}
+
+/// `args` with each number and bool as its text; `None` when none is.
+fn as_text(args: &[Value]) -> Option<Vec<Value>> {
+    let scalar = |v: &Value| matches!(v, Value::Int(_) | Value::Decimal(_) | Value::Bool(_));
+    args.iter().any(scalar).then(|| {
+        args.iter()
+            .map(|v| match scalar(v) {
+                true => Value::String(v.to_string()),
+                false => v.clone(),
+            })
+            .collect()
+    })
+}
+
+/// `args` with each string of a whole number as that number; `None` when
+/// none is.
+fn as_numbers(args: &[Value]) -> Option<Vec<Value>> {
+    let number = |v: &Value| match v {
+        Value::String(s) => s.trim().parse::<i64>().ok(),
+        _ => None,
+    };
+    args.iter().any(|v| number(v).is_some()).then(|| {
+        args.iter()
+            .map(|v| number(v).map_or_else(|| v.clone(), Value::Int))
+            .collect()
+    })
+}
+
+/// `name(args)` with the arguments as they are.
+fn call_exact(name: &str, args: &[Value]) -> Result<Value, String> {
     if !PASS_UNKNOWNS.contains(&name) && args.iter().any(Value::has_unknown) {
         return Ok(Value::Unknown);
     }
@@ -357,6 +401,25 @@ mod tests {
             Ok(list(&[list(&[Value::Unknown]), strs(&["b"])]))
         );
         assert_eq!(call("sort", &[partly]), Ok(Value::Unknown));
+    }
+
+    /// Terraform converts a number or bool where a function takes a
+    /// string, and a string of a number where it takes a number; each
+    /// function's own typing (its module's tests) stays strict.
+    #[test]
+    fn arguments_are_converted_as_terraform_converts_them() {
+        assert_eq!(
+            call("replace", &[s("10.0.x.0/24"), s("x"), Value::Int(1)]),
+            Ok(s("10.0.1.0/24"))
+        );
+        assert_eq!(
+            call("cidrsubnet", &[s("10.0.0.0/16"), s("8"), Value::Int(2)]),
+            Ok(s("10.0.2.0/24"))
+        );
+        assert_eq!(call("element", &[strs(&["a", "b"]), s("1")]), Ok(s("b")));
+        assert_eq!(call("upper", &[Value::Bool(true)]), Ok(s("TRUE")));
+        // What converts to nothing the function takes keeps its own error.
+        assert!(call("cidrsubnet", &[s("10.0.0.0/16"), s("eight"), Value::Int(2)]).is_err());
     }
 
     #[test]

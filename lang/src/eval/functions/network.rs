@@ -270,7 +270,7 @@ pub(super) fn cidrnetmask(args: &[Value]) -> Result<Value, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::call;
+    use super::super::call_exact as call;
     use super::super::tests::{s, strs};
     use berth_provider::Value;
 

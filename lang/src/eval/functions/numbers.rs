@@ -228,7 +228,7 @@ fn digit_value(c: char, base: u32) -> Option<u32> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::call;
+    use super::super::call_exact as call;
     use super::super::tests::{list, num, s};
     use berth_provider::Value;
 

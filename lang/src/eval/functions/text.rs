@@ -476,7 +476,7 @@ pub(super) fn urlencode(args: &[Value]) -> Result<Value, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::call;
+    use super::super::call_exact as call;
     use super::super::tests::{map, s, strs};
     use berth_provider::Value;
 
