@@ -524,6 +524,71 @@ load_balancer web {
     );
 }
 
+/// Regression: a service's `dynamic "load_balancer"` made every
+/// `lb.NAME` in the service (`depends_on = [lb.main]`, berth's
+/// `load_balancer.main`) read as the iterator outside its content (E0302).
+#[test]
+fn a_dynamic_block_named_for_a_kind_leaves_references_to_that_kind_alone() {
+    let text = r#"
+variable enabled { default = true }
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+subnet b {
+  vpc  = vpc.main
+  cidr = "10.0.2.0/24"
+  zone = "us-east-1b"
+}
+lb main {
+  internal = true
+  subnets  = [subnet.a.id, subnet.b.id]
+}
+target_group app {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+}
+cluster main {}
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app {
+    image = "nginx"
+    port  = 80
+  }
+}
+service app {
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = [subnet.a]
+  depends_on      = [lb.main]
+  dynamic "load_balancer" {
+    for_each = var.enabled ? [80] : []
+    content {
+      target_group = target_group.app
+      container    = "app"
+      port         = load_balancer.value
+    }
+  }
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let stack = a.stack.as_ref().expect("valid");
+    let service = stack
+        .resource(&Address::new(Kind::Service, "app"))
+        .expect("declared");
+    assert_eq!(service.body.blocks["load_balancer"].len(), 1);
+    assert!(
+        service.depends_on.iter().any(|d| d.kind == Kind::LoadBalancer),
+        "{:?}",
+        service.depends_on
+    );
+}
+
 /// `stack.name` reads the stack's name (CloudFormation's
 /// `AWS::StackName`); it was E0306.
 #[test]

@@ -594,8 +594,11 @@ impl<'a> Resolver<'a, '_> {
                     super::lookups::resolve(self.module, t, span, self.diags);
                 }
             },
-            // A `dynamic` block's element read outside its `content`.
-            _ if matches!(scope, Scope::Resource { decl, .. } if super::dynamic::iterators(decl.block).contains(&root)) =>
+            // A `dynamic` block's element read outside its `content` (not a
+            // resource of the kind it is named for: `dynamic
+            // "load_balancer"` beside `depends_on = [lb.main]`).
+            _ if root.parse::<Kind>().is_err()
+                && matches!(scope, Scope::Resource { decl, .. } if super::dynamic::iterators(decl.block).contains(&root)) =>
             {
                 self.diags.push(
                     Diagnostic::error(
