@@ -777,10 +777,11 @@ fn an_output_may_call_a_function_over_computed_ids() {
     assert_eq!(json["outputs"]["vpc_upper"]["value"], upper.as_str());
     p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
 
-    // In a resource, the same call is still refused: it runs at plan time.
+    // In a resource, a call that reads the value (not only where it goes,
+    // as `join` does) is still refused: it runs at plan time.
     p.write(
         "outputs_ids.berth",
-        "log_group ids { name = join(\",\", [subnet.public_a.id]) }\n",
+        "log_group ids { name = upper(subnet.public_a.id) }\n",
     );
     let run = p.berth(&["validate"]);
     run.expect_code(1);

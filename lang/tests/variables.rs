@@ -272,6 +272,49 @@ fn terraforms_lifecycle_block_holds_prevent_destroy_and_ignore_changes() {
     );
 }
 
+/// Terraform's names in `ignore_changes`: a block berth writes as
+/// attributes (a service's `network_configuration`), an attribute under
+/// Terraform's name, a task definition's `container_definitions`. They
+/// were E0326.
+#[test]
+fn ignore_changes_takes_terraforms_names() {
+    let text = r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+cluster main {}
+task_definition app {
+  cpu            = 256
+  memory         = 512
+  container app { image = "nginx" }
+  ignore_changes = [container_definitions]
+}
+service app {
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = [subnet.a]
+  lifecycle {
+    ignore_changes = [network_configuration, task_definition_arn]
+  }
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let stack = a.stack.as_ref().expect("valid");
+    let ignored = |kind, name| {
+        let r = stack.resource(&Address::new(kind, name)).expect("declared");
+        r.ignore_changes.iter().cloned().collect::<Vec<_>>()
+    };
+    assert_eq!(ignored(Kind::TaskDefinition, "app"), ["container"]);
+    assert_eq!(
+        ignored(Kind::Service, "app"),
+        ["public_ip", "security_groups", "subnets", "task_definition"]
+    );
+}
+
 #[test]
 fn terraforms_count_declares_numbered_instances_that_read_count_index() {
     let text = r#"

@@ -38,9 +38,14 @@ pub fn parse(kind: Kind, expr: &Expr, diags: &mut Vec<Diagnostic>) -> BTreeSet<S
     };
     let mut out = BTreeSet::new();
     for item in items {
-        match name(item) {
+        let named = name(item);
+        let terraforms = named.as_deref().map(|n| terraforms(kind, n)).unwrap_or_default();
+        match named {
             Some(n) if settable.contains(n.as_str()) => {
                 out.insert(n);
+            }
+            Some(_) if !terraforms.is_empty() && terraforms.iter().all(|n| settable.contains(n)) => {
+                out.extend(terraforms.into_iter().map(str::to_owned));
             }
             found => {
                 let d = Diagnostic::error(
@@ -64,6 +69,24 @@ pub fn parse(kind: Kind, expr: &Expr, diags: &mut Vec<Diagnostic>) -> BTreeSet<S
         }
     }
     out
+}
+
+/// What Terraform's name `name` of something of `kind` is in berth: its
+/// attribute (`vpc_id`), the attributes a block of its is written as (a
+/// service's `network_configuration`), or a task definition's
+/// `container_definitions`, its `container` blocks.
+fn terraforms(kind: Kind, name: &str) -> Vec<&'static str> {
+    if kind == Kind::TaskDefinition && name == "container_definitions" {
+        return vec!["container"];
+    }
+    let flat = crate::desugar::flattened(kind.keyword(), name);
+    if !flat.is_empty() {
+        return flat;
+    }
+    match super::terraform_names::berth_name(&kind.schema().as_block(), name) {
+        Some(super::terraform_names::Berth::Name(n)) => vec![n],
+        _ => Vec::new(),
+    }
 }
 
 /// A bare name (`desired_count`) or a string (`"desired_count"`).

@@ -625,6 +625,10 @@ impl<'a> Resolver<'a, '_> {
                     let d = Diagnostic::error("E0306", format!("unknown name `{root}`"), t.root.span)
                         .label("not a variable, `each` or resource kind");
                     self.diags.push(match did_you_mean(root, names) {
+                        // Terraform's `terraform.workspace`, in names.
+                        _ if root == "terraform" => d.help(
+                            "berth has no workspaces: each environment is a stack of its own (`stack.name` reads its name), or a variable (`var.environment`)",
+                        ),
                         Some(h) => d.help(h),
                         None => d.help("references are written `KIND.NAME`, `KIND.NAME.ATTRIBUTE` or `var.NAME`; strings need quotes"),
                     });

@@ -374,10 +374,6 @@ const KINDS: &[(&str, Berth)] = &[
         "cloudwatch_log_stream",
         Berth::Note("ECS makes each task's log stream in the container's log group; leave it out"),
     ),
-    (
-        "secretsmanager_secret_version",
-        Berth::Note("a secret's value is the `secret`'s `value`"),
-    ),
 ];
 
 /// berth's kind for Terraform's resource type `name` written without

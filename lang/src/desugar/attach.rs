@@ -256,6 +256,26 @@ const ATTACHMENTS: &[Attachment] = &[
         },
     },
     Attachment {
+        kinds: &["s3_bucket_acl", "bucket_acl"],
+        parent: "s3_bucket",
+        by: BUCKET,
+        into: Into::Settings {
+            renames: &[("acl", "acl")],
+            blocks: &[],
+            left_out_false: false,
+        },
+    },
+    Attachment {
+        kinds: &["secretsmanager_secret_version", "secret_version"],
+        parent: "secret",
+        by: &["secret_id", "secret"],
+        into: Into::Settings {
+            renames: &[("secret_string", "value")],
+            blocks: &[],
+            left_out_false: false,
+        },
+    },
+    Attachment {
         kinds: &["s3_bucket_versioning"],
         parent: "s3_bucket",
         by: BUCKET,
@@ -1902,6 +1922,37 @@ s3_bucket logs {
 "#,
         );
         assert_eq!(terraform["s3_bucket.logs"], berth["s3_bucket.logs"]);
+    }
+
+    /// Terraform writes a secret's value only as a version of its own,
+    /// and provider 4's bucket ACL as a resource of its own: they were
+    /// E0101.
+    #[test]
+    fn a_secrets_version_and_a_buckets_acl_are_their_settings() {
+        let terraform = resources(
+            r#"
+secretsmanager_secret key { name = "app/key" }
+secretsmanager_secret_version key {
+  secret_id     = secretsmanager_secret.key.id
+  secret_string = "s3cret"
+}
+s3_bucket logs { bucket = "logs-0123" }
+s3_bucket_acl logs {
+  bucket = s3_bucket.logs.id
+  acl    = "private"
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+secret key {
+  name  = "app/key"
+  value = "s3cret"
+}
+s3_bucket logs { name = "logs-0123" }
+"#,
+        );
+        assert_eq!(terraform, berth);
     }
 
     /// Terraform's public access block leaves a flag it is not given

@@ -216,6 +216,16 @@ const FLAT: &[Flat] = &[
 const SSE_DEFAULT: &[(&str, &str)] = &[("sse_algorithm", "encryption"), ("kms_master_key_id", "kms_key")];
 
 /// Every such block of the resource `block`.
+/// The attributes of a resource of `kind` that Terraform's block `block`
+/// is written as (a service's `network_configuration`: `subnets`,
+/// `security_groups`, `public_ip`); none for a block berth keeps.
+pub(crate) fn flattened(kind: &str, block: &str) -> Vec<&'static str> {
+    FLAT.iter()
+        .filter(|(k, b, _)| *k == kind && *b == block)
+        .flat_map(|(_, _, settings)| settings.iter().map(|(_, berth)| *berth))
+        .collect()
+}
+
 pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
     let kind = block.kind.name.as_str();
     let flat: Vec<&Flat> = FLAT

@@ -37,6 +37,7 @@ mod defaults;
 mod dynamic_rules;
 mod ecr_lifecycle;
 mod flatten;
+pub(crate) use flatten::flattened;
 mod listener;
 mod lookups;
 mod names;
@@ -147,6 +148,17 @@ fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: 
 /// as written, before evaluation): Terraform's scaling resources.
 pub(crate) fn folded_by_text(kind: &str) -> bool {
     autoscaling::is_autoscaling(kind)
+}
+
+/// The setting of a block of `kind` that its fold into its parent reads
+/// as written: an inline role policy's `name` (the label of the role's
+/// block), a lifecycle policy's `policy` (read into rules).
+pub(crate) fn read_by_text(kind: &str) -> Option<&'static str> {
+    match kind {
+        "iam_role_policy" | "role_policy" => Some("name"),
+        "ecr_lifecycle_policy" | "lifecycle_policy" => Some("policy"),
+        _ => None,
+    }
 }
 
 /// Folded blocks' parents, by the folded block's (kind, name).

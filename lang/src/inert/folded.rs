@@ -9,7 +9,9 @@
 //! variables decide of them is written out here, as if written so: one
 //! counted to one is the block itself, one repeated is one block per
 //! element (`NAME_KEY`, its `each.key` and `each.value` the element's),
-//! and each setting the variables decide is its value.
+//! and each setting the variables decide is its value. So is the one
+//! setting other folds read as written: an inline role policy's `name`
+//! (the label of the role's block), an ECR lifecycle policy's `policy`.
 
 use std::collections::BTreeMap;
 
@@ -192,11 +194,14 @@ fn reference(kind: &str, name: &str, at: &Expr) -> Expr {
 /// Every setting of a folded block that the variables and locals decide
 /// (and that reads nothing sensitive) written as its value.
 pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &Options) {
-    let folded = |b: &Block| key(b).is_some_and(|(kind, _)| is_folded(&kind));
     let values = {
         let mut exprs = Vec::new();
-        for b in files.iter().flat_map(|(_, f)| &f.blocks).filter(|b| folded(b)) {
-            settings(b, &mut exprs);
+        for b in files.iter().flat_map(|(_, f)| &f.blocks) {
+            match settled(b) {
+                Some(Settled::All) => settings(b, &mut exprs),
+                Some(Settled::One(setting)) => exprs.extend(setting_of(b, setting).map(|a| &a.value)),
+                None => {}
+            }
         }
         if exprs.is_empty() {
             return;
@@ -209,12 +214,55 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
         crate::eval::from_variables(&module, options, sources, &exprs)
     };
     let mut values = values.into_iter();
-    for b in files
-        .iter_mut()
-        .flat_map(|(_, f)| &mut f.blocks)
-        .filter(|b| folded(b))
-    {
-        settle_block(b, &mut values);
+    for b in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
+        match settled(b) {
+            Some(Settled::All) => settle_block(b, &mut values),
+            Some(Settled::One(setting)) => {
+                if let Some(a) = setting_of_mut(b, setting) {
+                    settle_attribute(a, &mut values);
+                }
+            }
+            None => {}
+        }
+    }
+}
+
+/// What of a block [`settle`] writes as its value.
+enum Settled {
+    /// Every setting: a block folded by its text.
+    All,
+    /// The one setting its fold reads as written (an inline policy's
+    /// `name`, a lifecycle policy's `policy`).
+    One(&'static str),
+}
+
+fn settled(b: &Block) -> Option<Settled> {
+    let (kind, _) = key(b)?;
+    if is_folded(&kind) {
+        return Some(Settled::All);
+    }
+    crate::desugar::read_by_text(&kind).map(Settled::One)
+}
+
+/// `b`'s own `setting`, when [`settles`] takes it.
+fn setting_of<'b>(b: &'b Block, setting: &str) -> Option<&'b crate::syntax::ast::Attribute> {
+    b.body.iter().find_map(|item| match item {
+        Item::Attribute(a) if a.name.name == setting && settles(a) => Some(a),
+        _ => None,
+    })
+}
+
+fn setting_of_mut<'b>(b: &'b mut Block, setting: &str) -> Option<&'b mut crate::syntax::ast::Attribute> {
+    b.body.iter_mut().find_map(|item| match item {
+        Item::Attribute(a) if a.name.name == setting && settles(a) => Some(a),
+        _ => None,
+    })
+}
+
+/// `a` written as the next of `values`, where known.
+fn settle_attribute(a: &mut crate::syntax::ast::Attribute, values: &mut impl Iterator<Item = Option<Value>>) {
+    if let Some(v) = values.next().flatten().filter(|v| !v.has_unknown()) {
+        a.value = literal(&v, a.value.span);
     }
 }
 
@@ -245,11 +293,7 @@ fn settings<'a>(b: &'a Block, out: &mut Vec<&'a Expr>) {
 fn settle_block(b: &mut Block, values: &mut impl Iterator<Item = Option<Value>>) {
     for item in &mut b.body {
         match item {
-            Item::Attribute(a) if settles(a) => {
-                if let Some(v) = values.next().flatten().filter(|v| !v.has_unknown()) {
-                    a.value = literal(&v, a.value.span);
-                }
-            }
+            Item::Attribute(a) if settles(a) => settle_attribute(a, values),
             Item::Attribute(_) => {}
             Item::Block(nested) => settle_block(nested, values),
         }
@@ -274,6 +318,53 @@ task_definition app {
   container app { image = "nginx" }
 }
 "#;
+
+    /// An inline policy named from variables, as ported stacks name them
+    /// (`"${var.app}-${var.environment}"`): E0211 before, as the fold
+    /// reads the name as written.
+    #[test]
+    fn an_inline_policys_name_from_variables_is_its_value() {
+        let document = r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })"#;
+        let terraform = resources(&format!(
+            r#"
+variable "app" {{ default = "myapp" }}
+role app {{ assume = "ecs-tasks.amazonaws.com" }}
+iam_role_policy app {{
+  name   = "${{var.app}}-read"
+  role   = role.app.id
+  policy = {document}
+}}
+"#
+        ));
+        let berth = resources(&format!(
+            r#"
+role app {{
+  assume = "ecs-tasks.amazonaws.com"
+  policy myapp-read {{ document = {document} }}
+}}
+"#
+        ));
+        assert_eq!(terraform["role.app"], berth["role.app"]);
+    }
+
+    /// A lifecycle policy built in a local (`jsonencode(local.policy)`):
+    /// E0211 before, as the fold reads the JSON as written.
+    #[test]
+    fn a_lifecycle_policy_from_a_local_is_its_value() {
+        let policy = r#"{ rules = [{ rulePriority = 1, description = "keep 10", selection = { tagStatus = "any", countType = "imageCountMoreThan", countNumber = 10 }, action = { type = "expire" } }] }"#;
+        let repository = |written: &str| {
+            resources(&format!(
+                "locals {{\n  policy = {policy}\n}}\necr_repository app {{ name = \"app\" }}\n\
+                 ecr_lifecycle_policy app {{\n  repository = ecr_repository.app.name\n  policy = {written}\n}}\n"
+            ))
+            .remove("ecr_repository.app")
+            .expect("the repository")
+        };
+        assert_eq!(
+            repository("jsonencode(local.policy)").attrs,
+            repository(&format!("jsonencode({policy})")).attrs
+        );
+    }
 
     /// An alarm on the service's CPU, without its actions.
     const ALARM: &str = r#"metric_alarm high {
