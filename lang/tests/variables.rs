@@ -632,6 +632,62 @@ service app {
     );
 }
 
+/// A `security_group_rule` of several CIDRs is one rule per CIDR, as
+/// Terraform's resource makes them (E0211 "has one source" before); one
+/// CIDR stays one rule, at the address it had.
+#[test]
+fn a_security_group_rule_of_several_cidrs_is_one_per_cidr() {
+    let text = r#"
+locals { office = ["203.0.113.0/24", "198.51.100.0/24"] }
+vpc main { cidr = "10.0.0.0/16" }
+security_group app { vpc = vpc.main }
+security_group_rule office {
+  type              = "ingress"
+  from_port         = 22
+  to_port           = 22
+  protocol          = "tcp"
+  cidr_blocks       = local.office
+  security_group_id = security_group.app.id
+}
+security_group_rule both {
+  type              = "ingress"
+  from_port         = 443
+  to_port           = 443
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+  ipv6_cidr_blocks  = ["::/0"]
+  security_group_id = security_group.app.id
+}
+security_group_rule one {
+  type              = "ingress"
+  from_port         = 80
+  to_port           = 80
+  protocol          = "tcp"
+  cidr_blocks       = ["10.0.0.0/8"]
+  security_group_id = security_group.app.id
+}
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let stack = a.stack.as_ref().expect("valid");
+    let rules: Vec<String> = stack
+        .resources
+        .iter()
+        .filter(|r| r.kind() == Kind::SecurityGroupRule)
+        .map(|r| format!("{} {:?}", r.address, r.body.known("cidr")))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            "security_group_rule.both[\"0.0.0.0/0\"] Some(String(\"0.0.0.0/0\"))",
+            "security_group_rule.both[\"::/0\"] Some(String(\"::/0\"))",
+            "security_group_rule.office[\"198.51.100.0/24\"] Some(String(\"198.51.100.0/24\"))",
+            "security_group_rule.office[\"203.0.113.0/24\"] Some(String(\"203.0.113.0/24\"))",
+            "security_group_rule.one Some(String(\"10.0.0.0/8\"))",
+        ]
+    );
+}
+
 /// `stack.name` reads the stack's name (CloudFormation's
 /// `AWS::StackName`); it was E0306.
 #[test]

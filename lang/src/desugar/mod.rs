@@ -1034,7 +1034,7 @@ security_group_rule out {
         );
         let mut file = crate::syntax::parse(
             crate::FileId(0),
-            "security_group_rule a {\n  type = \"ingress\"\n  port = 80\n  cidr_blocks = [\"10.0.0.0/8\", \"10.1.0.0/16\"]\n}\n",
+            "security_group_rule a {\n  type = \"ingress\"\n  port = 80\n  cidr_blocks = [\"10.0.0.0/8\"]\n  prefix_list_ids = [\"pl-1\"]\n}\n",
         )
         .expect("parses");
         let mut diags = Vec::new();

@@ -127,7 +127,7 @@ fn once(b: Block) -> Block {
 
 /// A `security_group_rule` whose lists hold one source.
 pub(super) fn standalone(block: &mut Block, diags: &mut Vec<Diagnostic>) {
-    if !lists_sources(block) {
+    if !lists_sources(block) || repeat_over_cidrs(block) {
         return;
     }
     // `self = true`: the source is the group the rule is on.
@@ -139,6 +139,71 @@ pub(super) fn standalone(block: &mut Block, diags: &mut Vec<Diagnostic>) {
         _ => None,
     });
     one_rule(block, me.as_ref(), "a `security_group_rule`", diags);
+}
+
+/// Terraform's CIDR lists of a `security_group_rule`.
+const CIDR_LISTS: [&str; 2] = ["cidr_blocks", "ipv6_cidr_blocks"];
+
+/// A `security_group_rule` whose sources are CIDR lists other than one
+/// literal CIDR (`cidr_blocks = local.cidrs`, two CIDRs, IPv4 and IPv6
+/// both) as the rules Terraform's resource makes: one instance per CIDR,
+/// `for_each = toset(concat(LISTS))` and `cidr = each.value`. A rule that
+/// already repeats or lists other sources is left as it is (one rule, or
+/// E0211). Says whether it rewrote the block.
+fn repeat_over_cidrs(block: &mut Block) -> bool {
+    let says_nothing =
+        |e: &Expr| matches!(&e.kind, ExprKind::Null) || matches!(&e.kind, ExprKind::List(l) if l.is_empty());
+    let mut lists = Vec::new();
+    for item in &block.body {
+        let Item::Attribute(a) = item else { continue };
+        match a.name.name.as_str() {
+            name if CIDR_LISTS.contains(&name) && !says_nothing(&a.value) => lists.push(a.value.clone()),
+            name if CIDR_LISTS.contains(&name) => {}
+            "count" | "for_each" | "prefix_list_ids" | "security_groups" | "source_security_group_id" => {
+                return false;
+            }
+            SELF if !matches!(a.value.kind, ExprKind::Bool(false)) => return false,
+            _ => {}
+        }
+    }
+    let one_literal = matches!(lists.as_slice(), [e] if matches!(&e.kind, ExprKind::List(l) if l.len() == 1));
+    if lists.is_empty() || one_literal {
+        return false;
+    }
+    let at = block.kind.span;
+    let call = |name: &str, args: Vec<Expr>| Expr {
+        kind: ExprKind::Call(crate::syntax::ast::Call {
+            name: Ident {
+                name: name.into(),
+                span: at,
+            },
+            args,
+        }),
+        span: at,
+    };
+    let each_value = Expr {
+        kind: ExprKind::Traversal(Traversal {
+            root: Ident {
+                name: "each".into(),
+                span: at,
+            },
+            steps: vec![Step::Attr(Ident {
+                name: "value".into(),
+                span: at,
+            })],
+        }),
+        span: at,
+    };
+    block.body.retain(|item| {
+        !matches!(item, Item::Attribute(a) if CIDR_LISTS.contains(&a.name.name.as_str()) || a.name.name == SELF)
+    });
+    block.body.push(attribute(
+        "for_each",
+        call("toset", vec![call("concat", lists)]),
+        at,
+    ));
+    block.body.push(attribute("cidr", each_value, at));
+    true
 }
 
 /// Terraform's one-rule resources (AWS provider 5's recommended form):
