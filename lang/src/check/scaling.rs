@@ -3,19 +3,12 @@
 //! once the service exists.
 
 use berth_provider::Value;
-use berth_provider::scaling::{METRICS, valid_schedule};
+use berth_provider::scaling::{berths_metric, valid_schedule};
 
 use crate::diagnostic::Diagnostic;
 use crate::stack::{DesiredBlock, DesiredResource};
 
 const CODE: &str = "E0564";
-
-/// AWS's names of the metrics, as Terraform and CloudFormation spell them.
-const AWS_METRICS: &[(&str, &str)] = &[
-    ("ECSServiceAverageCPUUtilization", "cpu"),
-    ("ECSServiceAverageMemoryUtilization", "memory"),
-    ("ALBRequestCountPerTarget", "requests"),
-];
 
 pub fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     for block in r.body.blocks("autoscaling") {
@@ -73,16 +66,8 @@ fn tracking(policy: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
         return;
     };
     let span = policy.body.span("metric").unwrap_or(policy.span);
-    let metric = written.to_ascii_lowercase();
-    if !METRICS.contains(&metric.as_str()) {
-        let short = AWS_METRICS
-            .iter()
-            .find(|(aws, _)| aws.eq_ignore_ascii_case(written))
-            .map(|(_, short)| *short);
-        let help = match short {
-            Some(short) => format!("berth writes this metric `metric = \"{short}\"`"),
-            None => "write \"cpu\", \"memory\" or \"requests\"".to_owned(),
-        };
+    // AWS's names (CloudFormation's `PredefinedMetricType`) are taken too.
+    let Some(metric) = berths_metric(written) else {
         diags.push(
             Diagnostic::error(
                 CODE,
@@ -90,11 +75,11 @@ fn tracking(policy: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
                 span,
             )
             .label("unknown metric")
-            .help(help),
+            .help("write \"cpu\", \"memory\" or \"requests\" (or AWS's names of them)"),
         );
         return;
-    }
-    match (metric.as_str(), policy.body.span("target_group")) {
+    };
+    match (metric, policy.body.span("target_group")) {
         ("requests", None) => diags.push(
             Diagnostic::error(CODE, "tracking `requests` needs a `target_group`", span)
                 .label("requests of which target group?")

@@ -412,13 +412,6 @@ fn label(name: Option<Expr>, own: Option<Label>, diags: &mut Vec<Diagnostic>) ->
     )
 }
 
-/// Terraform's predefined metric types, as berth's `metric` names them.
-const METRICS: [(&str, &str); 3] = [
-    ("ECSServiceAverageCPUUtilization", "cpu"),
-    ("ECSServiceAverageMemoryUtilization", "memory"),
-    ("ALBRequestCountPerTarget", "requests"),
-];
-
 /// A policy's `target_tracking NAME { }` or `step_scaling NAME { }`.
 fn policy(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Block> {
     let span = block.span;
@@ -529,7 +522,7 @@ fn metric(spec: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
     for item in spec.body {
         match item {
             Item::Attribute(a) if a.name.name == "predefined_metric_type" => {
-                match literal(&a.value).and_then(|m| METRICS.iter().find(|(aws, _)| *aws == m)) {
+                match literal(&a.value).and_then(|m| berth_provider::scaling::AWS_METRICS.iter().find(|(aws, _)| *aws == m)) {
                     Some((_, berth)) => out.push(Item::Attribute(Attribute {
                         value: Expr {
                             kind: ExprKind::String(vec![StrPart::Lit((*berth).into())]),

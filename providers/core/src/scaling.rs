@@ -5,6 +5,28 @@
 /// written: CPU, memory, and ALB requests per target.
 pub const METRICS: &[&str] = &["cpu", "memory", "requests"];
 
+/// AWS's names of [`METRICS`], as Terraform and CloudFormation spell them.
+pub const AWS_METRICS: &[(&str, &str)] = &[
+    ("ECSServiceAverageCPUUtilization", "cpu"),
+    ("ECSServiceAverageMemoryUtilization", "memory"),
+    ("ALBRequestCountPerTarget", "requests"),
+];
+
+/// berth's name of the metric written `written` (berth's or AWS's, any
+/// case); `None` for none of them.
+pub fn berths_metric(written: &str) -> Option<&'static str> {
+    METRICS
+        .iter()
+        .find(|m| m.eq_ignore_ascii_case(written))
+        .copied()
+        .or_else(|| {
+            AWS_METRICS
+                .iter()
+                .find(|(aws, _)| aws.eq_ignore_ascii_case(written))
+                .map(|(_, m)| *m)
+        })
+}
+
 /// Whether `schedule` has one of AWS's three forms: `at(...)`, `rate(...)`
 /// or `cron(...)`, with something inside.
 pub fn valid_schedule(schedule: &str) -> bool {

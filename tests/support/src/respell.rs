@@ -205,6 +205,19 @@ fn spelling(spelling: Spelling, body: &mut Attrs, rng: &mut Rng) {
                 }
             }
         }
+        // The metric under AWS's name, in any case.
+        Spelling::TargetTracking => {
+            let aws = body
+                .get("metric")
+                .and_then(Value::as_str)
+                .and_then(|m| berth_provider::scaling::AWS_METRICS.iter().find(|(_, b)| *b == m))
+                .map(|(aws, _)| *aws);
+            if let Some(aws) = aws
+                && rng.bool()
+            {
+                body.insert("metric".to_owned(), Value::String(mixed_case(aws, rng)));
+            }
+        }
         // Any threshold AWS takes: it stores 1.
         Spelling::DiscoveryService => {
             if body

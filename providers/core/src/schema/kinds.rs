@@ -2515,6 +2515,7 @@ const AUTOSCALING: Block = Block {
 
 const TARGET_TRACKING: Block = Block {
     labelled: true,
+    spelling: Spelling::TargetTracking,
     ..block(
         "target_tracking",
         &[
@@ -2522,7 +2523,7 @@ const TARGET_TRACKING: Block = Block {
                 "metric",
                 Type::String,
                 "TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType",
-                "`cpu` (ECSServiceAverageCPUUtilization), `memory` (ECSServiceAverageMemoryUtilization) or `requests` (ALBRequestCountPerTarget).",
+                "`cpu` (ECSServiceAverageCPUUtilization), `memory` (ECSServiceAverageMemoryUtilization) or `requests` (ALBRequestCountPerTarget); AWS's names, as CloudFormation writes them, are taken too and plan as berth's.",
             )
             .folded(Case::Lower),
             Attr::required(

@@ -72,6 +72,18 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::TaskDefinition => fargate_only(body),
         Spelling::EventTarget => ecs_settings_of_ecs_targets(body),
         Spelling::NetworkAclEntry => network_acl_entry(body),
+        Spelling::TargetTracking => metric_by_berths_name(body),
+    }
+}
+
+/// A target-tracking policy's metric under berth's name, whichever name
+/// it was written with.
+fn metric_by_berths_name(policy: &mut Attrs) {
+    let Some(written) = policy.get("metric").and_then(Value::as_str) else {
+        return;
+    };
+    if let Some(short) = crate::scaling::berths_metric(written) {
+        policy.insert("metric".to_owned(), Value::from(short));
     }
 }
 

@@ -357,6 +357,10 @@ pub enum Spelling {
     /// A network ACL entry: protocol numbers are names (`6` is `tcp`),
     /// ports only for TCP and UDP, ICMP type and code only for ICMP.
     NetworkAclEntry,
+    /// A service's target-tracking policy: its metric under AWS's name
+    /// (`ECSServiceAverageCPUUtilization`, CloudFormation's and Terraform's
+    /// `PredefinedMetricType`) is berth's (`cpu`).
+    TargetTracking,
 }
 
 impl Block {
