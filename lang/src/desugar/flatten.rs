@@ -284,10 +284,28 @@ fn settings(
             .map(|(tf, _)| *tf)
             .chain(nested.iter().filter_map(|(_, p, _)| p.rsplit('.').next())),
     );
+    let mut seen = std::collections::BTreeSet::new();
     let mut blocks = |b: Block, diags: &mut Vec<Diagnostic>| match nested
         .iter()
         .find(|(_, p, _)| *p == inner(&b.kind.name))
     {
+        // Its settings are attributes of the resource: one value each (a
+        // Cloud Map service's second `dns_records`, Copilot's A and SRV).
+        Some(_) if !seen.insert(b.kind.name.clone()) => {
+            diags.push(
+                Diagnostic::error(
+                    super::CODE,
+                    format!("a second `{}` block", b.kind.name),
+                    b.kind.span,
+                )
+                .label("berth writes one")
+                .help(format!(
+                    "its settings are the {kind}'s own attributes, one value each: keep one `{}` block",
+                    b.kind.name
+                )),
+            );
+            Ok(Vec::new())
+        }
         Some((_, p, renames)) => Ok(settings(kind, p, b, renames, diags)),
         None => Err(b),
     };
