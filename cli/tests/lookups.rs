@@ -574,9 +574,11 @@ output caller { value = data.caller_identity.current.arn }
 
 /// A platform team's stack holds the cluster, the execution role, the load
 /// balancer and its target group; a service team's stack runs its service
-/// on them, found by name as Terraform's `data "aws_ecs_cluster"`,
-/// `aws_iam_role`, `aws_lb` and `aws_lb_target_group` find them. Both
-/// apply and re-plan clean, and destroy leaving nothing, on both clouds.
+/// on them, found by name as Terraform's `data "aws_iam_role"` and
+/// `aws_lb_target_group` find them, and the cluster and load balancer
+/// (named by berth) by the platform stack's tags, as CloudFormation's
+/// `Fn::ImportValue` finds a platform stack's exports. Both apply and
+/// re-plan clean, and destroy leaving nothing, on both clouds.
 #[test]
 fn a_service_runs_on_a_platform_stacks_cluster_role_and_target_group_on_both_clouds() {
     const PLATFORM: &str = r#"stack "platform" { region = "us-east-1" }
@@ -600,7 +602,6 @@ security_group alb {
   ingress { port = 80  cidr = "0.0.0.0/0" }
 }
 load_balancer shared {
-  name            = "platform-shared"
   subnets         = subnet.public
   security_groups = [security_group.alb]
 }
@@ -615,7 +616,7 @@ listener http {
   port          = 80
   default       = target_group.orders
 }
-cluster shared { name = "platform-shared" }
+cluster shared {}
 role exec {
   name     = "platformTaskExecution"
   assume   = "ecs-tasks.amazonaws.com"
@@ -631,9 +632,15 @@ data subnets public {
   stack   = "platform"
   address = "subnet.public"
 }
-data cluster shared { name = "platform-shared" }
+data cluster shared {
+  stack   = "platform"
+  address = "cluster.shared"
+}
 data role exec { name = "platformTaskExecution" }
-data load_balancer shared { name = "platform-shared" }
+data load_balancer shared {
+  stack   = "platform"
+  address = "load_balancer.shared"
+}
 data target_group orders { name = "platform-orders" }
 security_group orders {
   vpc         = data.vpc.platform

@@ -69,22 +69,55 @@ async fn parameter(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderErro
         .collect())
 }
 
-/// ECS's DescribeClusters of the name: an ACTIVE cluster (a deleted one
-/// stays INACTIVE for a while, and MISSING is ECS's "no such cluster").
+/// ECS's DescribeClusters of the name, or of another stack's clusters
+/// the tagging API lists: an ACTIVE cluster (a deleted one stays INACTIVE
+/// for a while, and MISSING is ECS's "no such cluster").
 async fn cluster(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
     let ecs = &p.clients.ecs;
-    let name = f.name.as_deref().unwrap_or_default();
+    let clusters = match f.stack.as_deref() {
+        Some(stack) => of_stack(p, stack, "ecs:cluster", f).await?,
+        None => vec![f.name.clone().unwrap_or_default()],
+    };
+    if clusters.is_empty() {
+        return Ok(Vec::new());
+    }
     let out = p
         .call("ecs", "DescribeClusters", || {
-            ecs.describe_clusters().clusters(name).send()
+            ecs.describe_clusters()
+                .set_clusters(Some(clusters.clone()))
+                .send()
         })
         .await?;
     Ok(out
         .clusters()
         .iter()
         .filter(|c| c.status() == Some("ACTIVE"))
+        .filter(|c| f.name.as_deref().is_none_or(|n| c.cluster_name() == Some(n)))
         .map(|c| attrs([("arn", text(c.cluster_arn())), ("name", text(c.cluster_name()))]))
         .collect())
+}
+
+/// The ARNs of another stack's resources of `resource_type` at the
+/// address `f` says (all of the stack's without one), by their tags.
+async fn of_stack(
+    p: &AwsProvider,
+    stack: &str,
+    resource_type: &str,
+    f: &Filters,
+) -> Result<Vec<String>, ProviderError> {
+    let tagged = crate::tagging::tagged(p, stack, resource_type).await?;
+    let mut arns: Vec<String> = tagged
+        .into_iter()
+        .filter(|(_, tags)| {
+            let address = crate::tagging::pairs(tags)
+                .find(|(k, _)| *k == berth_provider::ADDRESS_TAG)
+                .map(|(_, v)| v);
+            f.address_matches(address)
+        })
+        .map(|(arn, _)| arn)
+        .collect();
+    arns.sort();
+    Ok(arns)
 }
 
 /// IAM's GetRole of the name (NoSuchEntity is no match).
@@ -108,22 +141,41 @@ async fn role(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
         .collect())
 }
 
-/// ELBv2's DescribeLoadBalancers of the name (LoadBalancerNotFound is no
+/// ELBv2's DescribeLoadBalancers of the name, or of another stack's the
+/// tagging API lists (LoadBalancerNotFound is no
 /// match).
 async fn load_balancer(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
     let elb = &p.clients.elb;
-    let name = f.name.as_deref().unwrap_or_default();
+    let arns = match f.stack.as_deref() {
+        Some(stack) => Some(of_stack(p, stack, "elasticloadbalancing:loadbalancer", f).await?),
+        None => None,
+    };
+    if arns.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(Vec::new());
+    }
     let out = p
         .call_unless(
             "elbv2",
             "DescribeLoadBalancers",
             &["LoadBalancerNotFound"],
-            || elb.describe_load_balancers().names(name).send(),
+            || {
+                let call = elb.describe_load_balancers();
+                match (&arns, f.name.as_deref()) {
+                    (Some(arns), _) => call.set_load_balancer_arns(Some(arns.clone())),
+                    (None, name) => call.names(name.unwrap_or_default()),
+                }
+                .send()
+            },
         )
         .await?;
     Ok(out
         .iter()
         .flat_map(|o| o.load_balancers())
+        .filter(|lb| {
+            f.name
+                .as_deref()
+                .is_none_or(|n| lb.load_balancer_name() == Some(n))
+        })
         .map(|lb| {
             attrs([
                 ("arn", text(lb.load_balancer_arn())),
@@ -135,19 +187,36 @@ async fn load_balancer(p: &AwsProvider, f: &Filters) -> Result<Matches, Provider
         .collect())
 }
 
-/// ELBv2's DescribeTargetGroups of the name (TargetGroupNotFound is no
+/// ELBv2's DescribeTargetGroups of the name, or of another stack's the
+/// tagging API lists (TargetGroupNotFound is no
 /// match).
 async fn target_group(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
     let elb = &p.clients.elb;
-    let name = f.name.as_deref().unwrap_or_default();
+    let arns = match f.stack.as_deref() {
+        Some(stack) => Some(of_stack(p, stack, "elasticloadbalancing:targetgroup", f).await?),
+        None => None,
+    };
+    if arns.as_ref().is_some_and(Vec::is_empty) {
+        return Ok(Vec::new());
+    }
     let out = p
         .call_unless("elbv2", "DescribeTargetGroups", &["TargetGroupNotFound"], || {
-            elb.describe_target_groups().names(name).send()
+            let call = elb.describe_target_groups();
+            match (&arns, f.name.as_deref()) {
+                (Some(arns), _) => call.set_target_group_arns(Some(arns.clone())),
+                (None, name) => call.names(name.unwrap_or_default()),
+            }
+            .send()
         })
         .await?;
     Ok(out
         .iter()
         .flat_map(|o| o.target_groups())
+        .filter(|tg| {
+            f.name
+                .as_deref()
+                .is_none_or(|n| tg.target_group_name() == Some(n))
+        })
         .map(|tg| {
             attrs([
                 ("arn", text(tg.target_group_arn())),

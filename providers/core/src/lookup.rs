@@ -277,7 +277,11 @@ impl DataKind {
                 ty: Type::String,
                 doc: "the parameter's name (`/network/vpc_id`), as GetParameter takes it",
             }],
-            DataKind::Cluster | DataKind::Role | DataKind::LoadBalancer | DataKind::TargetGroup => &[NAME],
+            // Another berth stack's, by its tags (CloudFormation's
+            // `Fn::ImportValue` of a platform stack's cluster or load
+            // balancer, whose name berth drew).
+            DataKind::Cluster | DataKind::LoadBalancer | DataKind::TargetGroup => &[NAME, STACK, ADDRESS],
+            DataKind::Role => &[NAME],
             DataKind::Listener => &[LOAD_BALANCER, PORT],
             DataKind::KmsKey => &[Filter {
                 name: "id",

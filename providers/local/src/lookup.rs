@@ -164,15 +164,18 @@ const LOCAL_USER_ID: &str = "AIDALOCALBERTHUSER0001";
 
 /// The resources of `kind` in the region named as the filter says,
 /// whoever made them (names are unique per account and region; IAM's
-/// without case).
+/// without case), or tagged as the stack and address filters say.
 fn named(sim: &Sim, kind: Kind, filters: &Filters, attrs: &[&str]) -> Matches {
-    let want = filters.name.as_deref().unwrap_or_default();
     sim.all(kind)
         .filter(|(_, rec)| {
-            str_of(&rec.attrs, "name").is_some_and(|n| match kind {
-                Kind::Role => n.eq_ignore_ascii_case(want),
-                _ => n == want,
-            })
+            let tag = |name: &str| rec.tags.get(name).map(String::as_str);
+            filters.name.as_deref().is_none_or(|want| {
+                str_of(&rec.attrs, "name").is_some_and(|n| match kind {
+                    Kind::Role => n.eq_ignore_ascii_case(want),
+                    _ => n == want,
+                })
+            }) && filters.stack.as_deref().is_none_or(|s| tag(STACK_TAG) == Some(s))
+                && filters.address_matches(tag(ADDRESS_TAG))
         })
         .map(|(_, rec)| pick(&rec.attrs, attrs))
         .collect()
