@@ -712,6 +712,12 @@ log_group app { name = "/ecs/${stack.name}" }
         "{:#?}",
         wrong.diagnostics
     );
+    let itself = analyse("stack \"s-${stack.name}\" { region = \"us-east-1\" }\n", &[]);
+    assert!(
+        itself.diagnostics.iter().any(|d| d.code == "E0310"),
+        "{:#?}",
+        itself.diagnostics
+    );
 }
 
 /// `count` written as text, as a variable left untyped often holds it

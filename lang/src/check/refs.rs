@@ -518,29 +518,27 @@ impl<'a> Resolver<'a, '_> {
                 }
             }
             PATH => {
-                let ok = matches!(first_attr(t).map(|i| i.name.as_str()), Some("module" | "root"))
-                    && t.steps.len() == 1;
-                if matches!(scope, Scope::Constant) {
-                    self.diags.push(constant_only(span));
-                } else if !ok {
-                    self.diags.push(
-                        Diagnostic::error("E0302", "`path` has only `path.module` and `path.root`", span)
-                            .label("not `path.module` or `path.root`")
-                            .help("both are the stack's directory, which `file()` paths start from"),
-                    );
-                }
+                let wrong = || {
+                    Diagnostic::error("E0302", "`path` has only `path.module` and `path.root`", span)
+                        .label("not `path.module` or `path.root`")
+                        .help("both are the stack's directory, which `file()` paths start from")
+                };
+                self.builtin(t, span, scope, &["module", "root"], wrong);
             }
             STACK => {
-                let ok = matches!(first_attr(t).map(|i| i.name.as_str()), Some("name")) && t.steps.len() == 1;
-                if matches!(scope, Scope::Constant) {
-                    self.diags.push(constant_only(span));
-                } else if !ok {
+                if matches!(scope, Scope::Stack) {
                     self.diags.push(
-                        Diagnostic::error("E0302", "`stack` has only `stack.name`", span)
-                            .label("not `stack.name`")
-                            .help("the stack's name, as its `stack` block gives it (CloudFormation's `AWS::StackName`); its region is `data.region.NAME.name`"),
+                        Diagnostic::error("E0310", "the stack block cannot read its own name", span)
+                            .label("`stack.name` is what this block gives"),
                     );
+                    return;
                 }
+                let wrong = || {
+                    Diagnostic::error("E0302", "`stack` has only `stack.name`", span)
+                        .label("not `stack.name`")
+                        .help("the stack's name, as its `stack` block gives it (CloudFormation's `AWS::StackName`); its region is `data.region.NAME.name`")
+                };
+                self.builtin(t, span, scope, &["name"], wrong);
             }
             COUNT => {
                 let counted = matches!(scope, Scope::Resource { decl, each: true, .. } if decl.counted);
@@ -658,6 +656,24 @@ impl<'a> Resolver<'a, '_> {
                 )),
             },
         );
+    }
+
+    /// A built-in name of one step (`path.module`, `stack.name`): one of
+    /// `steps`, else `wrong()`; not in a variable's default.
+    fn builtin(
+        &mut self,
+        t: &Traversal,
+        span: Span,
+        scope: Scope<'_>,
+        steps: &[&str],
+        wrong: impl FnOnce() -> Diagnostic,
+    ) {
+        let ok = first_attr(t).is_some_and(|i| steps.contains(&i.name.as_str())) && t.steps.len() == 1;
+        if matches!(scope, Scope::Constant) {
+            self.diags.push(constant_only(span));
+        } else if !ok {
+            self.diags.push(wrong());
+        }
     }
 
     fn resource_ref(&mut self, kind: Kind, t: &'a Traversal, span: Span, scope: Scope<'a>) {
