@@ -67,10 +67,22 @@ pub(super) fn fold(
         .collect();
     // Targets first: policies name them.
     taken.sort_by_key(|b| b.kind.name != TARGET);
+    // A module's `resource_id = local.resource_id`, the local holding
+    // `"service/${...}/${aws_ecs_service.this.name}"`.
+    let locals: BTreeMap<String, Expr> = files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .filter(|b| b.kind.name == crate::check::declare::LOCALS)
+        .flat_map(|b| &b.body)
+        .filter_map(|item| match item {
+            Item::Attribute(a) => Some((a.name.name.clone(), a.value.clone())),
+            Item::Block(_) => None,
+        })
+        .collect();
     let mut targets: BTreeMap<String, String> = BTreeMap::new();
     let mut blocks: BTreeMap<String, Block> = BTreeMap::new();
     for block in taken {
-        let Some(scales) = scales(&block, diags) else {
+        let Some(scales) = scales(&block, &locals, diags) else {
             continue;
         };
         let service = match scales {
@@ -289,23 +301,33 @@ fn no_target(block: &Block, why: &str) -> Diagnostic {
 }
 
 /// What `block`'s `resource_id` names: `"service/${...}/${service.NAME.name}"`
-/// or `appautoscaling_target.NAME.resource_id`.
-fn scales(block: &Block, diags: &mut Vec<Diagnostic>) -> Option<Scales> {
+/// or `appautoscaling_target.NAME.resource_id`, written there or in the
+/// local it reads (`locals`, by name).
+fn scales(block: &Block, locals: &BTreeMap<String, Expr>, diags: &mut Vec<Diagnostic>) -> Option<Scales> {
     let resource_id = block.body.iter().find_map(|item| match item {
         Item::Attribute(a) if a.name.name == "resource_id" => Some(&a.value),
         _ => None,
     });
-    let found = resource_id.and_then(|e| match &e.kind {
-        ExprKind::Traversal(t) if t.root.name == TARGET => match t.steps.first() {
-            Some(Step::Attr(name)) => Some(Scales::Target(name.name.clone())),
+    let local = |e: &Expr| match &e.kind {
+        ExprKind::Traversal(t) if t.root.name == crate::check::locals::LOCAL => match t.steps.as_slice() {
+            [Step::Attr(name)] => locals.get(&name.name),
             _ => None,
         },
-        ExprKind::String(parts) => parts.iter().find_map(|p| match p {
-            StrPart::Interp(e) => service_in(e).map(Scales::Service),
-            StrPart::Lit(_) => None,
-        }),
         _ => None,
-    });
+    };
+    let found = resource_id
+        .map(|e| local(e).unwrap_or(e))
+        .and_then(|e| match &e.kind {
+            ExprKind::Traversal(t) if t.root.name == TARGET => match t.steps.first() {
+                Some(Step::Attr(name)) => Some(Scales::Target(name.name.clone())),
+                _ => None,
+            },
+            ExprKind::String(parts) => parts.iter().find_map(|p| match p {
+                StrPart::Interp(e) => service_in(e).map(Scales::Service),
+                StrPart::Lit(_) => None,
+            }),
+            _ => None,
+        });
     if found.is_none() {
         diags.push(
             Diagnostic::error(CODE, format!("a `{}` names the service it scales", block.kind.name), resource_id.map_or(block.kind.span, |e| e.span))
@@ -797,6 +819,27 @@ appautoscaling_scheduled_action night {{
       max_capacity = 2
     }
   }"#,
+            "",
+        );
+        assert_eq!(terraform, berth);
+    }
+
+    /// A module's target naming its service through a local: E0211 before.
+    #[test]
+    fn a_targets_resource_id_may_be_a_local() {
+        let terraform = service(
+            "",
+            r#"
+locals { resource_id = "service/${cluster.main.name}/${service.app.name}" }
+appautoscaling_target app {
+  max_capacity = 4
+  min_capacity = 1
+  resource_id  = local.resource_id
+}
+"#,
+        );
+        let berth = service(
+            "\n  autoscaling {\n    min_capacity = 1\n    max_capacity = 4\n  }",
             "",
         );
         assert_eq!(terraform, berth);
