@@ -89,9 +89,10 @@ pub(super) fn call(name: &str, args: &[DesiredValue]) -> Option<DesiredValue> {
 /// string, number or bool as its text.
 fn text(v: DesiredValue) -> Option<DesiredValue> {
     match v {
-        DesiredValue::Known(Value::String(_)) | DesiredValue::Ref(_) | DesiredValue::Concat(_) => Some(v),
-        DesiredValue::Known(Value::Int(i)) => Some(DesiredValue::Known(Value::String(i.to_string()))),
-        DesiredValue::Known(Value::Bool(b)) => Some(DesiredValue::Known(Value::String(b.to_string()))),
+        DesiredValue::Ref(_) | DesiredValue::Concat(_) => Some(v),
+        DesiredValue::Known(v) => {
+            super::functions::scalar_text(&v).map(|t| DesiredValue::Known(Value::String(t)))
+        }
         _ => None,
     }
 }

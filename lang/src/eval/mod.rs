@@ -810,7 +810,7 @@ impl Evaluator<'_, '_> {
         for (i, (key, value)) in pairs.into_iter().enumerate() {
             let text = match key {
                 Value::Unknown => Some(format!("(known at plan {i})")),
-                ref known => key_text(known),
+                ref known => functions::scalar_text(known),
             };
             let Some(text) = text else {
                 self.diags.push(
@@ -1293,7 +1293,7 @@ impl Evaluator<'_, '_> {
                         unknown = true;
                         continue;
                     }
-                    DesiredValue::Known(v) => match key_text(&v) {
+                    DesiredValue::Known(v) => match functions::scalar_text(&v) {
                         Some(text) => DesiredValue::Known(Value::String(text)),
                         None => {
                             return self.error(
@@ -1540,7 +1540,7 @@ impl Evaluator<'_, '_> {
             ForResult::Map { key, value, .. } => {
                 let k = match self.expr(key, each)? {
                     DesiredValue::Known(Value::Unknown) => return Some(Made::Unknown),
-                    DesiredValue::Known(v) => key_text(&v),
+                    DesiredValue::Known(v) => functions::scalar_text(&v),
                     _ => None,
                 };
                 let Some(k) = k else {
@@ -1815,7 +1815,7 @@ impl Evaluator<'_, '_> {
                 }
                 if let Some(Step::Index(e)) = rest.first() {
                     key = match self.expr(e, each)? {
-                        DesiredValue::Known(v) => key_text(&v),
+                        DesiredValue::Known(v) => functions::scalar_text(&v),
                         _ => None,
                     };
                     if key.is_none() {
@@ -2131,13 +2131,5 @@ fn is_literal(e: &Expr) -> bool {
         ExprKind::List(items) => items.iter().all(is_literal),
         ExprKind::Map(entries) => entries.iter().all(|en| is_literal(&en.value)),
         _ => false,
-    }
-}
-
-fn key_text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Int(_) | Value::Decimal(_) | Value::Bool(_) => Some(v.to_string()),
-        _ => None,
     }
 }

@@ -22,7 +22,7 @@ use crate::analyze::Options;
 use crate::check::declare::{self, DEPENDS_ON, LOCALS};
 use crate::desugar::{each_child, each_expr};
 use crate::source::{FileId, Sources};
-use crate::syntax::ast::{Block, Expr, ExprKind, File, Ident, Item, Label, Step, StrPart, Traversal};
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Ident, Item, Label, Step, Traversal};
 
 /// Whether a block of `kind` is folded by its text.
 pub(super) fn is_folded(kind: &str) -> bool {
@@ -114,7 +114,7 @@ fn read_instance(e: &mut Expr, expanded: &Expanded) {
     if let Some(((kind, name), rest)) = named(e)
         && expanded.contains_key(&(kind.clone(), name.clone()))
         && let Some((Step::Index(index), rest)) = rest.split_first()
-        && let Some(k) = literal_text(index)
+        && let Some(k) = crate::desugar::literal(index)
     {
         let steps = std::iter::once(Step::Attr(Ident {
             name: instance_name(&name, k),
@@ -132,17 +132,6 @@ fn read_instance(e: &mut Expr, expanded: &Expanded) {
         return;
     }
     each_child(e, &mut |child| read_instance(child, expanded));
-}
-
-/// The text of a string literal.
-fn literal_text(e: &Expr) -> Option<&str> {
-    match &e.kind {
-        ExprKind::String(parts) => match parts.as_slice() {
-            [StrPart::Lit(s)] => Some(s),
-            _ => None,
-        },
-        _ => None,
-    }
 }
 
 /// `depends_on` entries naming an expanded block name each block written
@@ -199,7 +188,12 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
         for b in files.iter().flat_map(|(_, f)| &f.blocks) {
             match settled(b) {
                 Some(Settled::All) => settings(b, &mut exprs),
-                Some(Settled::One(setting)) => exprs.extend(setting_of(b, setting).map(|a| &a.value)),
+                Some(Settled::One(setting)) => {
+                    exprs.extend(setting_at(b, setting).and_then(|i| match &b.body[i] {
+                        Item::Attribute(a) => Some(&a.value),
+                        Item::Block(_) => None,
+                    }))
+                }
                 None => {}
             }
         }
@@ -218,7 +212,9 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
         match settled(b) {
             Some(Settled::All) => settle_block(b, &mut values),
             Some(Settled::One(setting)) => {
-                if let Some(a) = setting_of_mut(b, setting) {
+                if let Some(i) = setting_at(b, setting)
+                    && let Item::Attribute(a) = &mut b.body[i]
+                {
                     settle_attribute(a, &mut values);
                 }
             }
@@ -244,19 +240,11 @@ fn settled(b: &Block) -> Option<Settled> {
     crate::desugar::read_by_text(&kind).map(Settled::One)
 }
 
-/// `b`'s own `setting`, when [`settles`] takes it.
-fn setting_of<'b>(b: &'b Block, setting: &str) -> Option<&'b crate::syntax::ast::Attribute> {
-    b.body.iter().find_map(|item| match item {
-        Item::Attribute(a) if a.name.name == setting && settles(a) => Some(a),
-        _ => None,
-    })
-}
-
-fn setting_of_mut<'b>(b: &'b mut Block, setting: &str) -> Option<&'b mut crate::syntax::ast::Attribute> {
-    b.body.iter_mut().find_map(|item| match item {
-        Item::Attribute(a) if a.name.name == setting && settles(a) => Some(a),
-        _ => None,
-    })
+/// Where in `b`'s body its own `setting` is, when [`settles`] takes it.
+fn setting_at(b: &Block, setting: &str) -> Option<usize> {
+    b.body
+        .iter()
+        .position(|item| matches!(item, Item::Attribute(a) if a.name.name == setting && settles(a)))
 }
 
 /// `a` written as the next of `values`, where known.
@@ -275,7 +263,7 @@ fn settles(a: &crate::syntax::ast::Attribute) -> bool {
     ) && !matches!(
         a.value.kind,
         ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Decimal(_)
-    ) && literal_text(&a.value).is_none()
+    ) && crate::desugar::literal(&a.value).is_none()
 }
 
 /// The settings of `b` (and of its blocks) [`settle`] evaluates, in order.

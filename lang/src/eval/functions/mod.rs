@@ -159,10 +159,7 @@ fn as_text(args: &[Value]) -> Option<Vec<Value>> {
     let scalar = |v: &Value| matches!(v, Value::Int(_) | Value::Decimal(_) | Value::Bool(_));
     args.iter().any(scalar).then(|| {
         args.iter()
-            .map(|v| match scalar(v) {
-                true => Value::String(v.to_string()),
-                false => v.clone(),
-            })
+            .map(|v| scalar_text(v).map_or_else(|| v.clone(), Value::String))
             .collect()
     })
 }
@@ -275,7 +272,7 @@ fn call_exact(name: &str, args: &[Value]) -> Result<Value, String> {
 
 /// A string, number or boolean as text (`3`, `1.5`, `true`); `None` for
 /// null, lists and maps, which have no one spelling.
-fn scalar_text(v: &Value) -> Option<String> {
+pub(super) fn scalar_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
         Value::Int(_) | Value::Decimal(_) | Value::Bool(_) => Some(v.to_string()),
