@@ -150,13 +150,17 @@ pub(crate) fn folded_by_text(kind: &str) -> bool {
     autoscaling::is_autoscaling(kind)
 }
 
-/// The setting of a block of `kind` that its fold into its parent reads
-/// as written: an inline role policy's `name` (the label of the role's
-/// block), a lifecycle policy's `policy` (read into rules).
-pub(crate) fn read_by_text(kind: &str) -> Option<&'static str> {
+/// The setting of a block of `kind` read as written, before evaluation,
+/// by a path through its nested blocks: an inline role policy's `name`
+/// (the label of the role's block) and a lifecycle policy's `policy`
+/// (read into rules), which their folds read; a service's
+/// `deployment_controller { type }`, checked against berth's behaviour
+/// ([`defaults`]).
+pub(crate) fn read_by_text(kind: &str) -> Option<&'static [&'static str]> {
     match kind {
-        "iam_role_policy" | "role_policy" => Some("name"),
-        "ecr_lifecycle_policy" | "lifecycle_policy" => Some("policy"),
+        "iam_role_policy" | "role_policy" => Some(&["name"]),
+        "ecr_lifecycle_policy" | "lifecycle_policy" => Some(&["policy"]),
+        "ecs_service" | "service" => Some(&["deployment_controller", "type"]),
         _ => None,
     }
 }

@@ -11,7 +11,9 @@
 //! element (`NAME_KEY`, its `each.key` and `each.value` the element's),
 //! and each setting the variables decide is its value. So is the one
 //! setting other folds read as written: an inline role policy's `name`
-//! (the label of the role's block), an ECR lifecycle policy's `policy`.
+//! (the label of the role's block), an ECR lifecycle policy's `policy`, and
+//! a service's `deployment_controller { type }`, checked before evaluation
+//! against what berth does.
 
 use std::collections::BTreeMap;
 
@@ -22,7 +24,7 @@ use crate::analyze::Options;
 use crate::check::declare::{self, DEPENDS_ON, LOCALS};
 use crate::desugar::{each_child, each_expr};
 use crate::source::{FileId, Sources};
-use crate::syntax::ast::{Block, Expr, ExprKind, File, Ident, Item, Label, Step, Traversal};
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, Label, Step, Traversal};
 
 /// Whether a block of `kind` is folded by its text.
 pub(super) fn is_folded(kind: &str) -> bool {
@@ -188,12 +190,7 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
         for b in files.iter().flat_map(|(_, f)| &f.blocks) {
             match settled(b) {
                 Some(Settled::All) => settings(b, &mut exprs),
-                Some(Settled::One(setting)) => {
-                    exprs.extend(setting_at(b, setting).and_then(|i| match &b.body[i] {
-                        Item::Attribute(a) => Some(&a.value),
-                        Item::Block(_) => None,
-                    }))
-                }
+                Some(Settled::One(path)) => exprs.extend(setting_at(b, path).map(|(a, _)| &a.value)),
                 None => {}
             }
         }
@@ -211,9 +208,9 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
     for b in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
         match settled(b) {
             Some(Settled::All) => settle_block(b, &mut values),
-            Some(Settled::One(setting)) => {
-                if let Some(i) = setting_at(b, setting)
-                    && let Item::Attribute(a) = &mut b.body[i]
+            Some(Settled::One(path)) => {
+                if let Some((_, at)) = setting_at(b, path)
+                    && let Some(Item::Attribute(a)) = item_at(b, &at)
                 {
                     settle_attribute(a, &mut values);
                 }
@@ -227,9 +224,10 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
 enum Settled {
     /// Every setting: a block folded by its text.
     All,
-    /// The one setting its fold reads as written (an inline policy's
-    /// `name`, a lifecycle policy's `policy`).
-    One(&'static str),
+    /// The one setting read as written, by its path through nested
+    /// blocks (an inline policy's `name`, a lifecycle policy's `policy`,
+    /// a service's `deployment_controller { type }`).
+    One(&'static [&'static str]),
 }
 
 fn settled(b: &Block) -> Option<Settled> {
@@ -240,15 +238,44 @@ fn settled(b: &Block) -> Option<Settled> {
     crate::desugar::read_by_text(&kind).map(Settled::One)
 }
 
-/// Where in `b`'s body its own `setting` is, when [`settles`] takes it.
-fn setting_at(b: &Block, setting: &str) -> Option<usize> {
-    b.body
-        .iter()
-        .position(|item| matches!(item, Item::Attribute(a) if a.name.name == setting && settles(a)))
+/// The setting at `path` in `b` (through its nested blocks), when
+/// [`settles`] takes it, and where it is: the index of each item on the
+/// way.
+fn setting_at<'b>(b: &'b Block, path: &[&str]) -> Option<(&'b Attribute, Vec<usize>)> {
+    let (setting, blocks) = path.split_last()?;
+    let mut at = Vec::with_capacity(path.len());
+    let mut b = b;
+    for name in blocks {
+        let (i, n) = b.body.iter().enumerate().find_map(|(i, item)| match item {
+            Item::Block(n) if n.kind.name == *name && n.label.is_none() => Some((i, n)),
+            _ => None,
+        })?;
+        at.push(i);
+        b = n;
+    }
+    let (i, a) = b.body.iter().enumerate().find_map(|(i, item)| match item {
+        Item::Attribute(a) if a.name.name == *setting && settles(a) => Some((i, a)),
+        _ => None,
+    })?;
+    at.push(i);
+    Some((a, at))
+}
+
+/// The item of `b` that [`setting_at`] found at `at`.
+fn item_at<'b>(b: &'b mut Block, at: &[usize]) -> Option<&'b mut Item> {
+    let (last, blocks) = at.split_last()?;
+    let mut b = b;
+    for &i in blocks {
+        let Some(Item::Block(n)) = b.body.get_mut(i) else {
+            return None;
+        };
+        b = n;
+    }
+    b.body.get_mut(*last)
 }
 
 /// `a` written as the next of `values`, where known.
-fn settle_attribute(a: &mut crate::syntax::ast::Attribute, values: &mut impl Iterator<Item = Option<Value>>) {
+fn settle_attribute(a: &mut Attribute, values: &mut impl Iterator<Item = Option<Value>>) {
     if let Some(v) = values.next().flatten().filter(|v| !v.has_unknown()) {
         a.value = literal(&v, a.value.span);
     }
@@ -256,7 +283,7 @@ fn settle_attribute(a: &mut crate::syntax::ast::Attribute, values: &mut impl Ite
 
 /// Whether the fold may read `a` as its value: not what repeats the block,
 /// orders it or names what it scales (read as a reference).
-fn settles(a: &crate::syntax::ast::Attribute) -> bool {
+fn settles(a: &Attribute) -> bool {
     !matches!(
         a.name.name.as_str(),
         "count" | "for_each" | "resource_id" | DEPENDS_ON
@@ -290,7 +317,7 @@ fn settle_block(b: &mut Block, values: &mut impl Iterator<Item = Option<Value>>)
 
 #[cfg(test)]
 mod tests {
-    use crate::test_support::resources;
+    use crate::test_support::{messages, resources};
 
     const BASE: &str = r#"
 vpc main { cidr = "10.0.0.0/16" }
@@ -370,6 +397,25 @@ role app {{
     /// through nested `dynamic` blocks, an alarm naming one instance.
     /// They were E0211: a target counted, a policy repeated, a name not
     /// written as text.
+    /// A module's `deployment_controller { type = var.deployment_controller_type }`
+    /// defaulting to ECS: E0211 before, as the check reads it as written;
+    /// another controller from the variables is still refused.
+    #[test]
+    fn a_deployment_controller_from_a_variable_is_checked_as_its_value() {
+        let service = |controller: &str| {
+            format!(
+                "variable \"controller\" {{ default = \"{controller}\" }}\n{BASE}\n\
+                 service app {{\n  cluster = cluster.main\n  task_definition = task_definition.app\n  \
+                 subnets = [subnet.a]\n  deployment_controller {{ type = var.controller }}\n}}\n"
+            )
+        };
+        assert!(messages(&service("ECS"), "E0211").is_empty());
+        assert_eq!(
+            messages(&service("CODE_DEPLOY"), "E0211"),
+            ["`type` other than `ECS` is not written"]
+        );
+    }
+
     #[test]
     fn scaling_a_module_counts_and_repeats_is_written_out_as_the_variables_decide() {
         let module = resources(&format!(
