@@ -73,6 +73,7 @@ cases!(
     terraform_ecs_module_autoscaling,
     cloudformation_srv_registry_port,
     terraform_tutorial_spellings,
+    terraform_service_task_family,
     terraform_name_prefix,
     rule_ports_and_protocols,
     port_mapping_blocks,

@@ -20,6 +20,8 @@
 //!   "default"`, `deployment_controller { type = "ECS" }`: [`defaults`]);
 //! - Terraform's data sources berth names otherwise (`route53_zone`),
 //!   their arguments, attributes and EC2 `filter` blocks ([`lookups`]);
+//! - a service naming the stack's task definition by family
+//!   ([`task_family`]);
 //! - Terraform's resource types berth names otherwise (`lb`), Terraform's
 //!   names of berth's settings (`vpc_id`, `cidr_block`, ...) and
 //!   Terraform's `id` of a kind without one ([`names`]).
@@ -45,6 +47,7 @@ mod policy_document;
 mod rules;
 mod s3;
 mod sqs;
+mod task_family;
 mod template_file;
 mod time_sleep;
 mod vpc_parts;
@@ -95,6 +98,10 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
             kind if let Some((_, direction)) = rules::VPC_RULES.iter().find(|(k, _)| *k == kind) => {
                 rules::vpc_rule(block, direction);
                 rules::standalone(block, diags);
+            }
+            "service" => {
+                flatten::resource(block, diags);
+                task_family::service(block);
             }
             _ => flatten::resource(block, diags),
         }

@@ -27,6 +27,34 @@ pub fn keep_chosen(kind: Kind, old: &Attrs, new: &mut Attrs) {
     for block in schema.blocks {
         keep_chosen_in(block, old, new);
     }
+    if kind == Kind::Service {
+        keep_revision(old, new);
+    }
+}
+
+/// A service naming its task definition by family (ECS runs the family's
+/// latest revision) or by `family:revision` reads back the ARN of the
+/// revision it runs: that one is kept while it is of the family (and
+/// revision) named, so the plan shows no change. A newer revision of the
+/// family does not move the service; naming another family does.
+fn keep_revision(old: &Attrs, new: &mut Attrs) {
+    const TASK_DEFINITION: &str = "task_definition";
+    let (Some(named), Some(arn)) = (
+        new.get(TASK_DEFINITION).and_then(Value::as_str),
+        old.get(TASK_DEFINITION).and_then(Value::as_str),
+    ) else {
+        return;
+    };
+    if named.starts_with("arn:") {
+        return;
+    }
+    let Some((_, running)) = arn.rsplit_once(":task-definition/") else {
+        return;
+    };
+    let family = running.rsplit_once(':').map_or(running, |(family, _)| family);
+    if named == running || named == family {
+        new.insert(TASK_DEFINITION.to_owned(), Value::from(arn));
+    }
 }
 
 /// In each instance of `block` in `new`, what AWS chose for an attribute
@@ -127,6 +155,30 @@ pub fn blocks_of<'a>(attrs: &'a Attrs, key: &str) -> Vec<&'a Attrs> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A service named its task definition by family or `family:revision`
+    /// outside the stack; AWS answers the revision's ARN.
+    #[test]
+    fn a_task_definition_named_by_family_keeps_the_revision_running() {
+        let arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/web-app:7";
+        let live: Attrs = [("task_definition".to_owned(), Value::from(arn))].into();
+        let kept = |named: &str| {
+            let mut desired: Attrs = [("task_definition".to_owned(), Value::from(named))].into();
+            keep_chosen(Kind::Service, &live, &mut desired);
+            str_of(&desired, "task_definition").map(str::to_owned)
+        };
+        for same in ["web-app", "web-app:7", arn] {
+            assert_eq!(kept(same).as_deref(), Some(arn), "{same}");
+        }
+        for other in [
+            "web",
+            "web-app:6",
+            "app:7",
+            "arn:aws:ecs:us-east-1:123456789012:task-definition/web-app:8",
+        ] {
+            assert_eq!(kept(other).as_deref(), Some(other), "{other}");
+        }
+    }
 
     #[test]
     fn reads_typed_values_and_treats_the_rest_as_absent() {

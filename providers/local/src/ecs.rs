@@ -105,6 +105,7 @@ pub(crate) fn create(
             let call = "CreateService";
             sim.call(call);
             let cluster_name = check_service(sim, call, None, &name, &attrs)?;
+            store_task_definition_arn(sim, &mut attrs);
             // ECS turns rebalancing on for a new service not told otherwise.
             if !matches!(attrs.get(REBALANCING), Some(Value::Bool(_))) {
                 attrs.insert(REBALANCING.to_owned(), Value::Bool(true));
@@ -181,6 +182,7 @@ pub(crate) fn update(
             }
             let name = str_of(old, "name").unwrap_or_default().to_owned();
             check_service(sim, call, Some(key), &name, new)?;
+            store_task_definition_arn(sim, new);
             scaling::apply(sim, Some(old), new)?;
         }
         _ => {}
@@ -775,6 +777,19 @@ fn check_strategy(call: &str, kind: Kind, strategy: &[&Attrs], cluster: &Attrs) 
 /// The key of a service's cluster, given by name or ARN.
 fn cluster_of(sim: &Sim, service: &Attrs) -> Option<String> {
     sim.find(Kind::Cluster, str_of(service, "cluster")?)
+}
+
+/// ECS keeps the revision a service runs by its ARN, however it was named
+/// (`family`, `family:revision`): what DescribeServices answers.
+fn store_task_definition_arn(sim: &Sim, attrs: &mut Attrs) {
+    let arn = str_of(attrs, "task_definition")
+        .and_then(|td| sim.find(Kind::TaskDefinition, td))
+        .and_then(|k| sim.rec(&k))
+        .and_then(|r| str_of(&r.attrs, "arn"))
+        .map(str::to_owned);
+    if let Some(arn) = arn {
+        attrs.insert("task_definition".to_owned(), Value::String(arn));
+    }
 }
 
 /// Checks a service's configuration; returns its cluster's name.

@@ -94,6 +94,9 @@ impl Sim<'_> {
         {
             return Some(identity.to_owned());
         }
+        if kind == Kind::TaskDefinition && !identity.starts_with("arn:") {
+            return self.task_definition_by_family(identity);
+        }
         let field = kind.schema().identity;
         let by_name = kind == Kind::Cluster;
         self.st
@@ -105,6 +108,31 @@ impl Sim<'_> {
                 is(field) || (by_name && is("name"))
             })
             .map(|(k, _)| k.clone())
+    }
+
+    /// The task definition ECS names `family:revision`, or `family` alone:
+    /// the family's latest ACTIVE revision.
+    fn task_definition_by_family(&self, named: &str) -> Option<String> {
+        let (family, revision) = match named.rsplit_once(':') {
+            Some((family, revision)) => (family, Some(revision.parse::<i64>().ok()?)),
+            None => (named, None),
+        };
+        let revision_of = |r: &Record| r.attrs.get("revision").and_then(Value::as_int);
+        let of_family = self.st.resources.iter().filter(|(_, r)| {
+            r.kind == Kind::TaskDefinition
+                && self.visible(r)
+                && r.attrs.get("family").and_then(|v| v.as_str()) == Some(family)
+        });
+        match revision {
+            Some(revision) => of_family
+                .filter(|(_, r)| revision_of(r) == Some(revision))
+                .map(|(k, _)| k.clone())
+                .next(),
+            None => of_family
+                .filter(|(_, r)| !r.is_inactive())
+                .max_by_key(|(_, r)| revision_of(r))
+                .map(|(k, _)| k.clone()),
+        }
     }
 
     /// The attributes of the visible resource of `kind` with identity
@@ -305,5 +333,35 @@ pub(crate) mod testing {
             let attrs = attrs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect();
             self.sim().insert(key, kind, BTreeMap::new(), attrs, false);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::Harness;
+    use super::*;
+
+    /// ECS takes a task definition as `family:revision` or `family` (its
+    /// latest ACTIVE revision), as Terraform stacks name it.
+    #[test]
+    fn a_task_definition_is_found_by_family_and_revision() {
+        let mut h = Harness::new();
+        for revision in 1..=3 {
+            let attrs = [
+                ("family", Value::from("app")),
+                ("revision", Value::Int(revision)),
+                ("arn", Value::from(format!("arn:td/app:{revision}"))),
+            ];
+            h.put(&format!("app:{revision}"), Kind::TaskDefinition, &attrs);
+        }
+        if let Some(r) = h.st.resources.get_mut("app:3") {
+            r.status = Some(crate::model::INACTIVE.to_owned());
+        }
+        let sim = h.sim();
+        let find = |named: &str| sim.find(Kind::TaskDefinition, named);
+        assert_eq!(find("app").as_deref(), Some("app:2"));
+        assert_eq!(find("app:3").as_deref(), Some("app:3"));
+        assert_eq!(find("arn:td/app:1").as_deref(), Some("app:1"));
+        assert_eq!((find("app:4"), find("other"), find("app:x")), (None, None, None));
     }
 }
