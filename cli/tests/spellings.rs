@@ -74,6 +74,7 @@ cases!(
     cloudformation_srv_registry_port,
     terraform_tutorial_spellings,
     terraform_service_task_family,
+    terraform_alias_to_own_load_balancer,
     terraform_name_prefix,
     rule_ports_and_protocols,
     port_mapping_blocks,

@@ -21,7 +21,8 @@
 //! - Terraform's data sources berth names otherwise (`route53_zone`),
 //!   their arguments, attributes and EC2 `filter` blocks ([`lookups`]);
 //! - a service naming the stack's task definition by family
-//!   ([`task_family`]);
+//!   ([`task_family`]), an alias record naming the stack's load balancer
+//!   by its DNS name and zone ([`dns_alias`]);
 //! - Terraform's resource types berth names otherwise (`lb`), Terraform's
 //!   names of berth's settings (`vpc_id`, `cidr_block`, ...) and
 //!   Terraform's `id` of a kind without one ([`names`]).
@@ -36,6 +37,7 @@ mod attach;
 mod autoscaling;
 mod availability_zones;
 mod defaults;
+mod dns_alias;
 mod dynamic_rules;
 mod ecr_lifecycle;
 mod flatten;
@@ -102,6 +104,10 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
             "service" => {
                 flatten::resource(block, diags);
                 task_family::service(block);
+            }
+            "dns_record" => {
+                flatten::resource(block, diags);
+                dns_alias::record(block);
             }
             _ => flatten::resource(block, diags),
         }
@@ -291,6 +297,32 @@ pub(super) fn misread(
         kind: ExprKind::Null,
         span,
     })
+}
+
+/// Whether references `a` and `b` name the same block (and instance:
+/// the same literal key, or both `count.index` or `each.key`), whatever
+/// they read of it and wherever they are written.
+pub(super) fn same_block(a: &Traversal, b: &Traversal) -> bool {
+    let key = |t: &Traversal| match t.named()?.rest.first() {
+        Some(Step::Index(i)) => Some(literal(i).map(str::to_owned).or_else(|| path_text(i))),
+        _ => None,
+    };
+    let named = |t: &Traversal| t.named().map(|n| (n.data, n.kind.to_owned(), n.name.to_owned()));
+    named(a).is_some() && named(a) == named(b) && key(a) == key(b)
+}
+
+/// `ROOT.ATTR...` written out, for a path of names only (`count.index`).
+fn path_text(e: &Expr) -> Option<String> {
+    let ExprKind::Traversal(t) = &e.kind else {
+        return None;
+    };
+    let mut text = t.root.name.clone();
+    for step in &t.steps {
+        let Step::Attr(a) = step else { return None };
+        text.push('.');
+        text.push_str(&a.name);
+    }
+    Some(text)
 }
 
 /// Whether `e` is the path `ROOT.ATTR` (`count.index`).

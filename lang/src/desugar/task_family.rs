@@ -34,13 +34,16 @@ fn by_family(e: &Expr) -> Option<Expr> {
                 StrPart::Lit(colon),
                 StrPart::Interp(revision),
             ] if colon == ":" => {
-                let same = |e: &Expr| match &e.kind {
-                    ExprKind::Traversal(t) => t.named().map(|n| n.name.to_owned()),
+                let (family, revision) = (
+                    attribute_of(family, "family")?,
+                    attribute_of(revision, "revision")?,
+                );
+                match (&family.kind, &revision.kind) {
+                    (ExprKind::Traversal(f), ExprKind::Traversal(r)) if super::same_block(f, r) => {
+                        Some(family)
+                    }
                     _ => None,
-                };
-                let family_of = attribute_of(family, "family")?;
-                attribute_of(revision, "revision")?;
-                (same(family) == same(revision)).then_some(family_of)
+                }
             }
             _ => None,
         },

@@ -251,7 +251,7 @@ impl Provider for AwsProvider {
         ] {
             out.extend(part?);
         }
-        route53::targets(&mut out);
+        berth_provider::dns::alias_targets(&mut out);
         out.sort_by(|a, b| a.address.cmp(&b.address));
         Ok(out)
     }

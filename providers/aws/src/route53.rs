@@ -748,35 +748,6 @@ pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Resu
     change(p, zone, vec![(ChangeAction::Upsert, mark)]).await
 }
 
-/// An alias whose DNS name is a load balancer of the stack's reads as
-/// `target = load_balancer.NAME`, as it is written.
-pub(crate) fn targets(resources: &mut [Resource]) {
-    let lbs: Vec<(String, Value)> = resources
-        .iter()
-        .filter(|r| r.address.kind == Kind::LoadBalancer)
-        .filter_map(|r| {
-            Some((
-                dns::bare(str_of(&r.attrs, "dns_name")?),
-                r.attrs.get("arn")?.clone(),
-            ))
-        })
-        .collect();
-    for r in resources.iter_mut().filter(|r| r.address.kind == Kind::DnsRecord) {
-        let Some(Value::List(aliases)) = r.attrs.get_mut("alias") else {
-            continue;
-        };
-        for alias in aliases {
-            let Value::Map(block) = alias else { continue };
-            let name = str_of(block, "name").map(dns::bare);
-            if let Some((_, arn)) = lbs.iter().find(|(dns_name, _)| Some(dns_name) == name.as_ref()) {
-                block.insert("target".to_owned(), arn.clone());
-                block.insert("name".to_owned(), Value::Null);
-                block.insert("zone_id".to_owned(), Value::Null);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,11 @@
 //! Route 53's rules for names and record sets that validate, the local
 //! cloud and the AWS adapter share: which record types there are, when a
 //! name is in a zone, a record's id, and the owner marker berth keeps next
-//! to each record it makes (records take no tags).
+//! to each record it makes (records take no tags), and how an alias to
+//! the stack's load balancer reads.
+
+use crate::attrs::str_of;
+use crate::{Kind, Resource, Value};
 
 /// The record types Route 53 takes in a record set.
 pub const RECORD_TYPES: &[&str] = &[
@@ -18,6 +22,31 @@ pub const ALIAS_TYPES: &[&str] = &[
 /// `name` in berth's canonical form: lower case, without the root's dot.
 pub fn bare(name: &str) -> String {
     name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// An alias whose DNS name is a load balancer of the stack's reads as
+/// `target = load_balancer.NAME`, as it is written: what a stack's read
+/// answers on either cloud.
+pub fn alias_targets(resources: &mut [Resource]) {
+    let lbs: Vec<(String, Value)> = resources
+        .iter()
+        .filter(|r| r.address.kind == Kind::LoadBalancer)
+        .filter_map(|r| Some((bare(str_of(&r.attrs, "dns_name")?), r.attrs.get("arn")?.clone())))
+        .collect();
+    for r in resources.iter_mut().filter(|r| r.address.kind == Kind::DnsRecord) {
+        let Some(Value::List(aliases)) = r.attrs.get_mut("alias") else {
+            continue;
+        };
+        for alias in aliases {
+            let Value::Map(block) = alias else { continue };
+            let name = str_of(block, "name").map(bare);
+            if let Some((_, arn)) = lbs.iter().find(|(dns_name, _)| Some(dns_name) == name.as_ref()) {
+                block.insert("target".to_owned(), arn.clone());
+                block.insert("name".to_owned(), Value::Null);
+                block.insert("zone_id".to_owned(), Value::Null);
+            }
+        }
+    }
 }
 
 /// Whether `name` is `zone` itself or a name under it (both canonical).

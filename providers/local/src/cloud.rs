@@ -485,7 +485,9 @@ impl Provider for LocalCloud {
                 .filter_map(|(k, r)| r.address().filter(|a| a.kind == r.kind).map(|a| (a, k)))
                 .collect();
             found.sort();
-            Ok(found.into_iter().map(|(a, k)| read(sim, k, &a)).collect())
+            let mut out: Vec<Resource> = found.into_iter().map(|(a, k)| read(sim, k, &a)).collect();
+            berth_provider::dns::alias_targets(&mut out);
+            Ok(out)
         })
         .await
     }
