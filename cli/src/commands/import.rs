@@ -37,7 +37,7 @@ pub fn task_definition(file: &Path, given: &Given) -> anyhow::Result<ExitCode> {
     let text = &imported.text;
     let formatted = format_source(text)
         .map_err(|_| anyhow::anyhow!("berth wrote a task definition it cannot read back (a bug):\n{text}"))?;
-    if let Some(problems) = problems(&formatted, imported.region.as_deref()) {
+    if let Some(problems) = problems(file, &formatted, imported.region.as_deref()) {
         eprintln!(
             "error: {}: AWS would refuse this task definition:\n{problems}",
             file.display()
@@ -48,10 +48,11 @@ pub fn task_definition(file: &Path, given: &Given) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// What `validate` says of `block` in a stack of `region` (the default
-/// region when unknown): the rules AWS holds a task definition to live in
-/// one place, `berth_lang`'s checks, for imports as for stacks.
-fn problems(block: &str, region: Option<&str>) -> Option<String> {
+/// What `validate` says of `block`, imported from `file`, in a stack of
+/// `region` (the default region when unknown): the rules AWS holds a task
+/// definition to live in one place, `berth_lang`'s checks, for imports as
+/// for stacks. The diagnostics quote the block, named for the file.
+fn problems(file: &Path, block: &str, region: Option<&str>) -> Option<String> {
     let stack = format!(
         "stack \"import\" {{ region = \"{}\" }}\n",
         region.unwrap_or("us-east-1")
@@ -67,7 +68,7 @@ fn problems(block: &str, region: Option<&str>) -> Option<String> {
     load::add_bytes(
         &mut sources,
         &mut diagnostics,
-        Path::new("imported.berth"),
+        Path::new(&format!("{}, imported", file.display())),
         block.as_bytes(),
     );
     let options = Options {

@@ -391,7 +391,8 @@ impl Converter {
         let (cpu, memory) = (Self::take(td, "cpu"), Self::take(td, "memory"));
         let (Some(cpu), Some(memory)) = (cpu.as_ref(), memory.as_ref()) else {
             return Err(ImportError::NotFargate(
-                "no task-level `cpu` and `memory`: Fargate needs both".into(),
+                "no task-level `cpu` and `memory`: Fargate needs both (give them with --cpu and --memory)"
+                    .into(),
             ));
         };
         let cpu = task_size(cpu, "vcpu").ok_or_else(|| {
@@ -857,15 +858,15 @@ impl Converter {
             None => BTreeMap::new(),
         };
         self.rest(logs, &at);
+        // `logs = GROUP` writes to the stack's region: a region the JSON
+        // names stays written, so that `validate` holds it to the stack's
+        // (a dump of another region's task definition, pasted as is).
         let shorthand = driver == "awslogs"
             && secret_options.is_empty()
             && options.get("awslogs-stream-prefix").map(String::as_str) == Some(container)
-            && options.keys().all(|k| {
-                matches!(
-                    k.as_str(),
-                    "awslogs-group" | "awslogs-region" | "awslogs-stream-prefix"
-                )
-            });
+            && options
+                .keys()
+                .all(|k| matches!(k.as_str(), "awslogs-group" | "awslogs-stream-prefix"));
         if let (true, Some(group)) = (shorthand, options.get("awslogs-group")) {
             line("logs", quote(group));
             return;
@@ -1093,6 +1094,32 @@ mod tests {
         assert!(
             matches!(convert(ec2, &Given::default()), Err(ImportError::NotFargate(m)) if m.contains("FARGATE"))
         );
+    }
+
+    /// ecspresso's test task definition logs to ap-northeast-1: `logs =
+    /// GROUP` dropped the region, so pasted into a stack of another region
+    /// it validated and logged there without a word.
+    #[test]
+    fn a_log_region_the_json_names_stays_written() {
+        let td = |options: &str| {
+            format!(
+                r#"{{"family":"x","cpu":"256","memory":"512","containerDefinitions":[{{"name":"bash","image":"i",
+                "logConfiguration":{{"logDriver":"awslogs","options":{{{options}}}}}}}]}}"#
+            )
+        };
+        let text = |options: &str| {
+            convert(&td(options), &Given::default())
+                .map(|i| i.text)
+                .unwrap_or_default()
+        };
+        let named =
+            text(r#""awslogs-group":"g","awslogs-region":"ap-northeast-1","awslogs-stream-prefix":"bash""#);
+        assert!(
+            named.contains(r#""awslogs-region" = "ap-northeast-1""#),
+            "{named}"
+        );
+        let left_out = text(r#""awslogs-group":"g","awslogs-stream-prefix":"bash""#);
+        assert!(left_out.contains(r#"logs = "g""#), "{left_out}");
     }
 
     /// RegisterTaskDefinition takes task sizes in vCPU and GB
