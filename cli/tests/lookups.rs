@@ -145,8 +145,13 @@ fn destroy_does_not_need_the_lookups() {
     }
     common::write_cloud(&pair.cloud_file, &state);
     pair.berth(&cloud, &pair.second, &["plan"]).expect_code(1);
-    pair.berth(&cloud, &pair.second, &["destroy", "--auto-approve"])
-        .expect_code(0);
+    let destroy = pair.berth(&cloud, &pair.second, &["destroy", "--auto-approve"]);
+    destroy.expect_code(0);
+    assert!(
+        destroy.stderr.contains("lookups could not all be read"),
+        "{}",
+        destroy.all()
+    );
     assert_eq!(owned(&pair, &cloud, "app-dev"), 0);
 }
 

@@ -291,5 +291,14 @@ output zone { value = data.hosted_zone.team.id }
         cloud
             .berth(tmp.path(), &["destroy", "--auto-approve"])
             .expect_code(0);
+        // The record is found only under the looked-up zone: destroy, which
+        // read lookups as placeholders, left it on AWS (and said so nowhere).
+        let after = cloud.berth(tmp.path(), &["plan", "--no-color"]);
+        after.expect_code(0);
+        assert!(
+            after.stdout.contains("dns_record.api will be created"),
+            "the record outlived destroy:\n{}",
+            after.all()
+        );
     }
 }

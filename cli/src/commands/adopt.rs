@@ -35,7 +35,9 @@ pub fn run(global: &Global, what: &Adopt<'_>) -> anyhow::Result<ExitCode> {
         .parse()
         .with_context(|| format!("{:?} is not an address such as vpc.main", what.address))?;
     let runtime = stack::runtime()?;
-    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, what.dir, what.vars, &runtime, true)? else {
+    let Some((stack, cloud)) =
+        stack::evaluate_in_cloud(global, what.dir, what.vars, &runtime, stack::Lookups::Read)?
+    else {
         return Ok(ExitCode::from(1));
     };
     let Some(declared) = stack.resource(&address) else {

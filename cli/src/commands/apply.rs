@@ -52,7 +52,11 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         var_files: Vec::new(),
     };
     let runtime = stack::runtime()?;
-    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, &dir, &vars, &runtime, !how.destroy)? else {
+    let lookups = match how.destroy {
+        true => stack::Lookups::WhereFound,
+        false => stack::Lookups::Read,
+    };
+    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, &dir, &vars, &runtime, lookups)? else {
         return Ok(ExitCode::from(1));
     };
     // Read before planning: children of external parents are found only

@@ -40,7 +40,8 @@ const WAIT_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Result<ExitCode> {
     let runtime = stack::runtime()?;
-    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, dir, vars, &runtime, true)? else {
+    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, dir, vars, &runtime, stack::Lookups::Read)?
+    else {
         return Ok(ExitCode::from(1));
     };
     let external = external::parents(&stack);

@@ -11,7 +11,8 @@ use crate::stdout;
 
 pub fn run(global: &Global, dir: &Path, vars: &Vars, format: OutputFormat) -> anyhow::Result<ExitCode> {
     let runtime = stack::runtime()?;
-    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, dir, vars, &runtime, true)? else {
+    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, dir, vars, &runtime, stack::Lookups::Read)?
+    else {
         return Ok(ExitCode::from(1));
     };
     let values = outputs::values(

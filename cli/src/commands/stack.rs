@@ -56,20 +56,33 @@ impl Reads {
     }
 }
 
+/// How a command reads the stack's lookups (`data` blocks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookups {
+    /// The cloud answers them; one that fails is an error (`plan`,
+    /// `apply`, `output`).
+    Read,
+    /// The cloud answers them where it can (`destroy`: the stack's records
+    /// in a zone it looked up are found only under that zone); when one
+    /// fails (what it found was deleted), all are placeholders, so that it
+    /// stops nothing.
+    WhereFound,
+    /// Placeholders (`unlock`: it needs only the stack's name).
+    Placeholders,
+}
+
 /// The evaluated stack and the cloud it lives in, or `None` after printing
 /// its diagnostics. A stack that calls `availability_zones()` or looks
 /// resources up is evaluated again with what the cloud answers
 /// (DescribeAvailabilityZones, the lookups' Describe calls), so a plan is
-/// a function of the configuration and what the cloud says. Without
-/// `lookups` (`berth destroy`, `berth unlock`: they need only the stack's
-/// own resources) lookups stay placeholders, so one that finds nothing
-/// anymore stops nothing.
+/// a function of the configuration and what the cloud says; `lookups`
+/// says how its lookups are read.
 pub fn evaluate_in_cloud(
     global: &crate::args::Global,
     dir: &Path,
     vars: &Vars,
     runtime: &tokio::runtime::Runtime,
-    lookups: bool,
+    lookups: Lookups,
 ) -> anyhow::Result<Option<(berth_lang::Stack, crate::cloud::Cloud)>> {
     let analysis = analyse(dir, vars)?;
     let read = Reads::of(&analysis);
@@ -79,11 +92,26 @@ pub fn evaluate_in_cloud(
     };
     let cloud = crate::cloud::Cloud::open(global, dir, &stack.region, runtime)?;
     let reads = Reads {
-        lookups: lookups && read.lookups,
+        lookups: lookups != Lookups::Placeholders && read.lookups,
         ..read
     };
     if !reads.zones && !reads.lookups {
         return Ok(Some((stack, cloud)));
+    }
+    if lookups == Lookups::WhereFound {
+        let found = analyse_in_cloud(dir, vars, runtime, &cloud, reads)?;
+        if let Some(stack) = found.stack {
+            return Ok(Some((stack, cloud)));
+        }
+        eprintln!(
+            "warning: the stack's lookups could not all be read; they are placeholders, so resources \
+             of the stack under a parent it looks up (records in a zone found by `data`) are not found"
+        );
+        let placeholders = Reads {
+            lookups: false,
+            ..reads
+        };
+        return Ok(in_cloud(dir, vars, runtime, &cloud, placeholders)?.map(|stack| (stack, cloud)));
     }
     Ok(in_cloud(dir, vars, runtime, &cloud, reads)?.map(|stack| (stack, cloud)))
 }
@@ -98,6 +126,22 @@ pub fn in_cloud(
     cloud: &crate::cloud::Cloud,
     reads: Reads,
 ) -> anyhow::Result<Option<berth_lang::Stack>> {
+    let analysis = analyse_in_cloud(dir, vars, runtime, cloud, reads)?;
+    let Some(stack) = analysis.stack else {
+        crate::report::diagnostics(&analysis.sources, &analysis.diagnostics);
+        return Ok(None);
+    };
+    Ok(Some(stack))
+}
+
+/// The analysis of [`in_cloud`], its diagnostics not printed.
+fn analyse_in_cloud(
+    dir: &Path,
+    vars: &Vars,
+    runtime: &tokio::runtime::Runtime,
+    cloud: &crate::cloud::Cloud,
+    reads: Reads,
+) -> anyhow::Result<Analysis> {
     let zones = match reads.zones {
         true => Some(
             runtime
@@ -112,17 +156,12 @@ pub fn in_cloud(
             .block_on(provider.lookup(query))
             .map_err(|e| e.to_string())
     };
-    let analysis = analyse_with(
+    analyse_with(
         dir,
         vars,
         zones,
         reads.lookups.then_some(&lookup as &LookupFn<'_>),
-    )?;
-    let Some(stack) = analysis.stack else {
-        crate::report::diagnostics(&analysis.sources, &analysis.diagnostics);
-        return Ok(None);
-    };
-    Ok(Some(stack))
+    )
 }
 
 /// A stack without a `stack` block is named after its directory.

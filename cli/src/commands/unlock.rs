@@ -16,7 +16,9 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, force: bool) -> anyhow::Res
     let runtime = stack::runtime()?;
     // The local cloud's lock is its open file: opening it fails, naming the
     // holder, while another process holds it.
-    let Some((stack, cloud)) = stack::evaluate_in_cloud(global, dir, vars, &runtime, false)? else {
+    let Some((stack, cloud)) =
+        stack::evaluate_in_cloud(global, dir, vars, &runtime, stack::Lookups::Placeholders)?
+    else {
         return Ok(ExitCode::from(1));
     };
     let provider = cloud.provider();
