@@ -195,6 +195,7 @@ output group { value = data.security_group.web.id }
 output wild_group { value = data.security_group.wild }
 output certificate { value = data.certificate.site }
 output zone_id { value = data.hosted_zone.shop.id }
+output zone_name { value = data.hosted_zone.shop.name }
 "#;
 
 /// What another berth stack makes on the local cloud for the reader.
@@ -321,6 +322,9 @@ fn every_data_kind_reads_what_another_tool_made_on_both_clouds() {
         assert_eq!(value("wild_group"), ids["sg"], "found by `leg*` and `legacy-w?b`");
         assert_eq!(value("certificate"), ids["certificate"], "the newest issued one");
         assert_eq!(value("zone_id"), ids["zone"]);
+        // As Terraform's provider gives it: a certificate or a record
+        // named after the zone had `shop.example.com.` (E0638).
+        assert_eq!(value("zone_name"), "shop.example.com");
 
         // The region's default VPC, as Terraform's `default = true` finds
         // it: moto's account has one; the simulated account has none.
@@ -452,6 +456,9 @@ fn terraforms_data_sources_read_what_another_tool_made_on_both_clouds() {
         assert_eq!(value("group"), ids["sg"]);
         assert_eq!(value("certificate"), ids["certificate"]);
         assert_eq!(value("zone_id"), ids["zone"]);
+        // As Terraform's provider gives it: a certificate or a record
+        // named after the zone had `shop.example.com.` (E0638).
+        assert_eq!(value("zone_name"), "shop.example.com");
         pair.berth(&cloud, &pair.second, &["destroy", "--auto-approve"])
             .expect_code(0);
     }

@@ -15,7 +15,7 @@
 
 use aws_sdk_ec2::types::{Filter, Tag};
 use berth_provider::lookup::{self, DataKind, Filters, Matches, Query};
-use berth_provider::{ADDRESS_TAG, Attrs, ProviderError, STACK_TAG, Value};
+use berth_provider::{ADDRESS_TAG, Attrs, ProviderError, STACK_TAG, Value, dns};
 
 use crate::{AwsProvider, paginate};
 
@@ -466,7 +466,7 @@ async fn hosted_zones(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderE
         .map(|z| {
             attrs([
                 ("id", Value::String(short(z.id()))),
-                ("name", Value::String(dotted(z.name()))),
+                ("name", Value::String(dns::bare(z.name()))),
             ])
         })
         .collect())

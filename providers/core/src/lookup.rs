@@ -376,7 +376,7 @@ impl DataKind {
                 DataAttr {
                     name: "name",
                     ty: Type::String,
-                    doc: "its domain name, with the final dot",
+                    doc: "its domain name, without the final dot (`example.com`, as Terraform's provider gives it)",
                 },
             ],
             DataKind::PrefixList => &[

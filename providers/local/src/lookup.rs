@@ -295,7 +295,7 @@ fn hosted_zones(sim: &Sim, filters: &Filters) -> Matches {
         .map(|(id, name, _)| {
             Attrs::from([
                 ("id".to_owned(), Value::String(id.to_owned())),
-                ("name".to_owned(), Value::String(dotted(name))),
+                ("name".to_owned(), Value::String(berth_provider::dns::bare(name))),
             ])
         })
         .collect()
