@@ -250,6 +250,44 @@ dns_record www {
     );
 }
 
+/// Terraform's `default_tags { tags = { Project = local.project_name } }`:
+/// E0310 before, though the local reads only constants and variables.
+#[test]
+fn the_stack_blocks_tags_may_read_locals_of_variables_and_constants() {
+    let text = r#"
+variable env { default = "dev" }
+locals {
+  project_name = "hello-fargate"
+  common       = { Project = local.project_name, Env = var.env }
+}
+stack "shop" { tags = merge(local.common, { Owner = "web" }) }
+vpc main { cidr = "10.0.0.0/16" }
+"#;
+    let a = analyse(text, &[]);
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    let tags: BTreeMap<String, Value> = [("Env", "dev"), ("Owner", "web"), ("Project", "hello-fargate")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), Value::from(v)))
+        .collect();
+    assert_eq!(
+        known(&a, &Address::new(Kind::Vpc, "main"), "tags"),
+        Value::Map(tags)
+    );
+    let resource = analyse(
+        "locals { vpc = vpc.main.id }
+stack \"shop\" { tags = { Vpc = local.vpc } }
+vpc main { cidr = \"10.0.0.0/16\" }
+",
+        &[],
+    );
+    let codes: Vec<_> = resource
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str()))
+        .collect();
+    assert_eq!(codes, [("E0310", "the stack block cannot refer to resources")]);
+}
+
 #[test]
 fn terraforms_lifecycle_block_holds_prevent_destroy_and_ignore_changes() {
     let a = analyse(

@@ -498,14 +498,14 @@ impl<'a> Resolver<'a, '_> {
                 };
                 match scope {
                     Scope::Constant => self.diags.push(constant_only(span)),
-                    Scope::Stack => self.diags.push(
-                        Diagnostic::error("E0310", "the stack block cannot refer to locals", span)
-                            .label("a local")
-                            .help("use variables in the stack's name, region and tags"),
-                    ),
                     // The reader depends on what the local reads; a local has no
                     // `each` of its own.
                     _ if self.module.local_cycles.contains(&name.name) => {}
+                    // A local of constants and variables is as good as they
+                    // are (`tags = { Project = local.project }`, Terraform's
+                    // `default_tags`); what else it reads is refused where
+                    // it is read.
+                    Scope::Stack => self.walk_local(&local.value, scope),
                     Scope::Resource { decl, .. } => {
                         let scope = Scope::Resource {
                             decl,
