@@ -56,6 +56,8 @@ const NAMES: &[(&str, &str, Berth)] = &[
         Berth::Name("algorithm"),
     ),
     ("ecr_repository", "repository_url", Berth::Name("url")),
+    // Terraform's zone has both; `zone_id` is the one modules read.
+    ("hosted_zone", "zone_id", Berth::Name("id")),
     ("alias", "evaluate_target_health", Berth::Name("evaluate_health")),
     ("service", "service_registries", Berth::Name("service_registry")),
     (

@@ -422,6 +422,14 @@ subnet b {
   cidr = cidrsubnet(vpc.main.cidr_block, 8, 2)
   zone = subnet.a.availability_zone
 }
+hosted_zone site { name = "example.com" }
+dns_record www {
+  zone    = hosted_zone.site.zone_id
+  name    = "www.example.com"
+  type    = "CNAME"
+  records = ["example.org"]
+  ttl     = 300
+}
 "#,
         );
         let berth = resources(
@@ -436,6 +444,14 @@ subnet b {
   vpc  = vpc.main
   cidr = cidrsubnet(vpc.main.cidr, 8, 2)
   zone = subnet.a.zone
+}
+hosted_zone site { name = "example.com" }
+dns_record www {
+  zone    = hosted_zone.site.id
+  name    = "www.example.com"
+  type    = "CNAME"
+  records = ["example.org"]
+  ttl     = 300
 }
 "#,
         );
