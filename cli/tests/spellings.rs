@@ -75,6 +75,7 @@ cases!(
     terraform_tutorial_spellings,
     terraform_service_task_family,
     terraform_alias_to_own_load_balancer,
+    terraform_cloudposse_references,
     terraform_name_prefix,
     rule_ports_and_protocols,
     port_mapping_blocks,

@@ -75,6 +75,7 @@ pub fn analyze_in_cloud(
             diagnostics.extend(parsed.errors);
         }
     }
+    desugar::references(&mut files);
     crate::inert::take_out(&mut files, &sources, options);
     desugar::rewrite_all(&mut files, &sources, complete, &mut unwritten);
     let mut zones_read = false;

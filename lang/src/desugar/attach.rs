@@ -467,8 +467,8 @@ impl Repeat {
 
 /// A resource an attachment names: `KIND.NAME`, with the instance's key
 /// when it is repeated.
-struct Parent {
-    name: String,
+pub(super) struct Parent {
+    pub(super) name: String,
     index: Option<Expr>,
 }
 
@@ -667,8 +667,8 @@ fn take(
 
 /// `KIND.NAME`, `KIND.NAME.ATTR`, `KIND.NAME[KEY].ATTR`,
 /// `element(KIND.NAME[*].ATTR, KEY)` (or of a `coalescelist` of such
-/// lists) or `"${...}"` of one of them.
-fn parent_of(kind: &str, e: &Expr) -> Option<Parent> {
+/// lists), `one(KIND.NAME[*].ATTR)` or `"${...}"` of one of them.
+pub(super) fn parent_of(kind: &str, e: &Expr) -> Option<Parent> {
     match &e.kind {
         ExprKind::Traversal(t) if t.root.name == kind => {
             let mut steps = t.steps.iter();
@@ -692,6 +692,19 @@ fn parent_of(kind: &str, e: &Expr) -> Option<Parent> {
             name: listed_parent(kind, &args[0])?,
             index: Some(args[1].clone()),
         }),
+        // cloudposse's `one(aws_iam_role.x[*].id)` of a parent counted to
+        // one or none: its one instance (a list of it once the variables
+        // count it to one, `inert/`).
+        ExprKind::Call(Call { name, args }) if name.name == "one" && args.len() == 1 => match &args[0].kind {
+            ExprKind::List(items) if items.len() == 1 => parent_of(kind, &items[0]),
+            _ => Some(Parent {
+                name: listed_parent(kind, &args[0])?,
+                index: Some(Expr {
+                    kind: ExprKind::Int(0),
+                    span: args[0].span,
+                }),
+            }),
+        },
         ExprKind::String(_) if !std::ptr::eq(e.unwrapped(), e) => parent_of(kind, e.unwrapped()),
         _ => None,
     }

@@ -27,7 +27,8 @@
 //!   names of berth's settings (`vpc_id`, `cidr_block`, ...) and
 //!   Terraform's `id` of a kind without one ([`names`]).
 //!
-//! [`rewrite_all`] runs them all over a stack's files.
+//! [`rewrite_all`] runs them all over a stack's files; [`references`]
+//! reads Terraform's spellings of references first.
 //!
 //! What is made keeps the spans it was written at, so every later error
 //! points at the user's text. `berth fmt` works on the file as written and
@@ -113,8 +114,48 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
         }
         defaults::resource(block, diags);
         names::resource(block);
-        each_expr(block, &mut index_after_splat);
     }
+}
+
+/// Terraform's spellings of a reference, read as berth's before anything
+/// reads references (blocks counted to one or nothing rewrite what reads
+/// them): Terraform 0.11's legacy splat indexed after it, and an
+/// attribute read by key.
+pub fn references(files: &mut [(FileId, File)]) {
+    let kinds: std::collections::BTreeSet<String> = files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .filter(|b| b.label.is_some())
+        .map(|b| b.kind.name.clone())
+        .collect();
+    for block in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
+        each_expr(block, &mut index_after_splat);
+        each_expr(block, &mut |e| attribute_by_key(e, &kinds));
+    }
+}
+
+/// HCL reads `object["attr"]` as `object.attr`, and cloudposse's modules
+/// read resources' attributes so, after a splat or an instance:
+/// `one(aws_iam_role.exec[*]["arn"])`, `aws_lb.this[0]["arn"]`. Berth's
+/// `KIND.NAME["KEY"]` picks an instance, so only the key after that is
+/// an attribute. `kinds`: the kinds of the stack's blocks.
+fn attribute_by_key(e: &mut Expr, kinds: &std::collections::BTreeSet<String>) {
+    if let ExprKind::Traversal(t) = &mut e.kind
+        && (t.root.name == crate::syntax::DATA || kinds.contains(&t.root.name))
+    {
+        let instance = if t.root.name == crate::syntax::DATA { 2 } else { 1 };
+        if matches!(t.steps.get(instance), Some(Step::Splat(_) | Step::Index(_)))
+            && let Some(step) = t.steps.get_mut(instance + 1)
+            && let Step::Index(key) = step
+            && let Some(name) = literal(key).filter(|k| crate::syntax::is_name(k))
+        {
+            *step = Step::Attr(Ident {
+                name: name.to_owned(),
+                span: key.span,
+            });
+        }
+    }
+    each_child(e, &mut |child| attribute_by_key(child, kinds));
 }
 
 /// Terraform 0.11's legacy splat indexed after it,
@@ -146,6 +187,7 @@ fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: 
     template_file::fold(files, diags);
     time_sleep::fold(files, diags);
     vpc_parts::fold(files, complete, diags);
+    rules::default_egress_dropped(files);
     let mut folded = autoscaling::fold(files, complete, diags);
     folded.extend(attach::fold(files, sources, complete, diags));
     if !folded.is_empty() {

@@ -434,3 +434,67 @@ fn one_rule(b: &mut Block, me: Option<&Expr>, what: &str, diags: &mut Vec<Diagno
         }
     }
 }
+
+/// Terraform drops AWS's default egress rule from every group it makes,
+/// so modules add it back as a rule of its own (cloudposse's
+/// `allow_all_egress`, trussworks'): a `security_group_rule` letting all
+/// traffic out to anywhere from a group of the stack. Such a group written
+/// without `egress` blocks or `default_egress` is read as Terraform's,
+/// `default_egress = false`, so the rule is its one egress rule, not a
+/// duplicate of AWS's (E0639, InvalidPermission.Duplicate). Read by text:
+/// a rule whose settings are not literals is left to that check.
+pub(super) fn default_egress_dropped(files: &mut [(crate::FileId, crate::syntax::ast::File)]) {
+    let groups: Vec<String> = files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .filter(|b| b.kind.name == "security_group_rule")
+        .filter_map(allows_all_out)
+        .collect();
+    for block in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
+        let named = matches!(&block.label, Some(Label::Ident(n)) if groups.contains(&n.name));
+        let says_egress = block.body.iter().any(|item| match item {
+            Item::Attribute(a) => a.name.name == "default_egress",
+            Item::Block(b) => {
+                b.kind.name == "egress"
+                    || (b.kind.name == crate::check::dynamic::DYNAMIC
+                        && matches!(&b.label, Some(Label::String(e)) if super::literal(e) == Some("egress")))
+            }
+        });
+        if block.kind.name == "security_group" && named && !says_egress {
+            let at = block.kind.span;
+            let no = Expr {
+                kind: ExprKind::Bool(false),
+                span: at,
+            };
+            block.body.push(attribute("default_egress", no, at));
+        }
+    }
+}
+
+/// The group of the stack `rule` (a `security_group_rule`) lets all
+/// traffic out of to anywhere, when its settings say so as written.
+fn allows_all_out(rule: &Block) -> Option<String> {
+    let setting = |name: &str| {
+        rule.body.iter().find_map(|item| match item {
+            Item::Attribute(a) if a.name.name == name => Some(&a.value),
+            _ => None,
+        })
+    };
+    let text = |name: &str| {
+        setting(name).and_then(|e| match &e.kind {
+            ExprKind::Int(n) => Some(n.to_string()),
+            ExprKind::Unary(_, inner) => match inner.kind {
+                ExprKind::Int(n) => Some(format!("-{n}")),
+                _ => None,
+            },
+            _ => super::literal(e).map(str::to_ascii_lowercase),
+        })
+    };
+    let all = matches!(text("protocol").as_deref(), Some("-1" | "all"));
+    let out = text("type").as_deref() == Some("egress");
+    let anywhere = text("cidr").as_deref() == Some("0.0.0.0/0");
+    (all && out && anywhere)
+        .then(|| super::attach::parent_of("security_group", setting("security_group")?))
+        .flatten()
+        .map(|p| p.name)
+}

@@ -132,13 +132,13 @@ impl<'t> Cursor<'t> {
     }
 }
 
-/// A byte that may continue a name.
 /// Whether `text` is a name as written bare (a block's label, an
 /// attribute): a letter or `_`, then letters, digits, `_` and `-`.
 pub fn is_name(text: &str) -> bool {
     text.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') && text.bytes().all(is_ident_byte)
 }
 
+/// A byte that may continue a name.
 pub(super) fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
 }
