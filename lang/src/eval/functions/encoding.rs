@@ -26,7 +26,7 @@ pub(super) fn jsonencode(args: &[Value]) -> Result<Value, String> {
 /// Written by hand rather than through `serde_json`, which would turn
 /// fractions into `f64`s and escape strings differently from Terraform.
 /// Recursion is bounded by the parser's nesting limit and `jsondecode`'s.
-fn write_json(v: &Value, out: &mut String) {
+pub(super) fn write_json(v: &Value, out: &mut String) {
     match v {
         // Unknowns never get here (`call` answers unknown first); were one
         // to, null is what JSON has for "no value".

@@ -18,6 +18,7 @@
 mod collections;
 mod conversion;
 mod encoding;
+mod format;
 mod network;
 mod numbers;
 mod text;
@@ -72,6 +73,7 @@ pub const NAMES: &[&str] = &[
     "min",
     "one",
     "parseint",
+    "plantimestamp",
     "pow",
     "range",
     "regex",
@@ -96,6 +98,7 @@ pub const NAMES: &[&str] = &[
     "sum",
     "templatefile",
     "templatestring",
+    "timestamp",
     "title",
     "tobool",
     "tolist",
@@ -266,6 +269,12 @@ fn call_exact(name: &str, args: &[Value]) -> Result<Value, String> {
         "can" | "try" | "sensitive" | "file" | "fileexists" | "templatefile" | "templatestring" => {
             Err(format!("`{name}` is evaluated where it is written"))
         }
+        // Known, so that a branch the variables leave off may hold them
+        // (cloudposse's `redeploy_on_apply ? { t = timestamp() } : {}`).
+        "timestamp" | "plantimestamp" => Err(format!(
+            "`{name}` is not written: a plan is a function of the configuration and the cloud, \
+             and a time would change every resource that reads it on every run (`berth deploy` ships a new revision)"
+        )),
         _ => Err(format!("unknown function `{name}`")),
     }
 }
@@ -355,6 +364,28 @@ mod tests {
 
     pub(super) fn num(text: &str) -> Value {
         Value::number(text.parse().expect("a test number"))
+    }
+
+    /// cloudposse's `redeploy_on_apply ? { redeployment = timestamp() } :
+    /// {}`, off by default: E0307 ("unknown function") before, though the
+    /// branch is not taken.
+    #[test]
+    fn a_time_is_refused_only_where_it_is_evaluated() {
+        let stack = |on: bool| {
+            format!(
+                "variable \"redeploy\" {{ default = {on} }}\n\
+                 locals {{\n  trigger = var.redeploy ? {{ redeployment = timestamp() }} : {{}}\n}}\n\
+                 log_group app {{ tags = local.trigger }}\n"
+            )
+        };
+        let problems = |on: bool| {
+            ["E0307", "E0316"]
+                .iter()
+                .flat_map(|code| crate::test_support::messages(&stack(on), code))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(problems(false), Vec::<String>::new());
+        assert_eq!(problems(true), ["`timestamp` failed"]);
     }
 
     #[test]
