@@ -427,6 +427,7 @@ output in_b { value = data.subnets.in_b.ids }
 output group { value = data.security_group.web.id }
 output certificate { value = data.acm_certificate.site.arn }
 output zone_id { value = data.route53_zone.shop.zone_id }
+output zone_name { value = data.route53_zone.shop.name }
 "#;
 
 #[test]

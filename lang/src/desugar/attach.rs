@@ -770,6 +770,13 @@ fn placement(
     // (terraform-aws-modules/ecs's `ecs_cluster_capacity_providers` with
     // `count = var.create ? 1 : 0` on `aws_ecs_cluster.this[0]`).
     let first = !matches!(t.spec.into, Into::Block { .. }) && matches!(index.kind, ExprKind::Int(0));
+    // A parent the variables count to one (its `count` written out as `1`,
+    // `inert/`): its instance `[0]` is all of it (cloudposse's role policy
+    // on `one(aws_iam_role.exec[*].id)`).
+    let counted_one = matches!(parent_repeat, Some(Repeat::Count(p)) if matches!(p.kind, ExprKind::Int(1)));
+    if counted_one && t.repeat.is_none() && matches!(index.kind, ExprKind::Int(0)) {
+        return Some(None);
+    }
     let same = match (parent_repeat, &t.repeat) {
         (Some(Repeat::Count(p)), Some(Repeat::Count(a))) => {
             sources.text(p.span) == sources.text(a.span) && (first || is_path(index, "count", "index"))
@@ -1022,6 +1029,19 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
             }
         }
         Into::Policy => {
+            // Not repeated itself: it names one instance of a repeated role.
+            if repeat.is_some() && t.repeat.is_none() {
+                diags.push(
+                    Diagnostic::error(
+                        CODE,
+                        format!("a `{kind}` on one instance of a repeated `role` cannot name its policy"),
+                        t.by.value.span,
+                    )
+                    .label(format!("`role.{}` is repeated", t.parent.name))
+                    .help("repeat it as the role is (the role's `count`, and `[count.index]` here), or write a `policy NAME { document = ... }` block on the role"),
+                );
+                return;
+            }
             if let Some(r) = repeat {
                 diags.push(
                     Diagnostic::error(

@@ -200,17 +200,25 @@ fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: 
 }
 
 /// Whether blocks of `kind` are folded into another by their text (read
-/// as written, before evaluation): Terraform's scaling resources.
+/// as written, before evaluation): Terraform's scaling resources, an
+/// inline role policy (its `name` is the label of the role's block) and
+/// an ECR lifecycle policy (its `policy` is read into rules). Counted to
+/// one by the variables, such a block is the block itself; repeated over
+/// what they decide, one block per element (`inert/folded.rs`).
 pub(crate) fn folded_by_text(kind: &str) -> bool {
     autoscaling::is_autoscaling(kind)
+        || matches!(
+            kind,
+            "iam_role_policy" | "role_policy" | "ecr_lifecycle_policy" | "lifecycle_policy"
+        )
 }
 
-/// The setting of a block of `kind` read as written, before evaluation,
-/// by a path through its nested blocks: an inline role policy's `name`
-/// (the label of the role's block) and a lifecycle policy's `policy`
-/// (read into rules), which their folds read; a service's
-/// `deployment_controller { type }`, checked against berth's behaviour
-/// ([`defaults`]).
+/// The one setting of a block of `kind` read as written, before
+/// evaluation, by a path through its nested blocks: an inline role
+/// policy's `name` (the label of the role's block) and a lifecycle
+/// policy's `policy` (read into rules), which their folds read; a
+/// service's `deployment_controller { type }`, checked against berth's
+/// behaviour ([`defaults`]). A scaling resource's fold reads every one.
 pub(crate) fn read_by_text(kind: &str) -> Option<&'static [&'static str]> {
     match kind {
         "iam_role_policy" | "role_policy" => Some(&["name"]),

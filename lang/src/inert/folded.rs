@@ -9,11 +9,11 @@
 //! variables decide of them is written out here, as if written so: one
 //! counted to one is the block itself, one repeated is one block per
 //! element (`NAME_KEY`, its `each.key` and `each.value` the element's),
-//! and each setting the variables decide is its value. So is the one
-//! setting other folds read as written: an inline role policy's `name`
-//! (the label of the role's block), an ECR lifecycle policy's `policy`, and
-//! a service's `deployment_controller { type }`, checked before evaluation
-//! against what berth does.
+//! and each setting the variables decide is its value. Inline role
+//! policies and ECR lifecycle policies are folded by their text too (a
+//! policy's `name`, the label of the role's block; a lifecycle policy's
+//! JSON, read into rules). A service's `deployment_controller { type }`,
+//! checked before evaluation against what berth does, is settled too.
 
 use std::collections::BTreeMap;
 
@@ -182,8 +182,9 @@ fn reference(kind: &str, name: &str, at: &Expr) -> Expr {
     }
 }
 
-/// Every setting of a folded block that the variables and locals decide
-/// (and that reads nothing sensitive) written as its value.
+/// Every setting of a scaling resource, and the one setting of others
+/// read by their text, that the variables and locals decide (and that
+/// reads nothing sensitive) written as its value.
 pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &Options) {
     let values = {
         let mut exprs = Vec::new();
@@ -222,7 +223,7 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
 
 /// What of a block [`settle`] writes as its value.
 enum Settled {
-    /// Every setting: a block folded by its text.
+    /// Every setting: a scaling resource, folded by its text.
     All,
     /// The one setting read as written, by its path through nested
     /// blocks (an inline policy's `name`, a lifecycle policy's `policy`,
@@ -232,10 +233,10 @@ enum Settled {
 
 fn settled(b: &Block) -> Option<Settled> {
     let (kind, _) = key(b)?;
-    if is_folded(&kind) {
-        return Some(Settled::All);
+    match crate::desugar::read_by_text(&kind) {
+        Some(path) => Some(Settled::One(path)),
+        None => is_folded(&kind).then_some(Settled::All),
     }
-    crate::desugar::read_by_text(&kind).map(Settled::One)
 }
 
 /// The setting at `path` in `b` (through its nested blocks), when

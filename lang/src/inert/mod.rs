@@ -21,7 +21,7 @@
 
 mod folded;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use berth_provider::schema::Block as BlockSchema;
 use berth_provider::{Kind, Value};
@@ -57,8 +57,14 @@ fn write_out_all(files: &mut [(FileId, File)], sources: &Sources, options: &Opti
             single,
             expanded,
             known,
+            counts,
         } = find(files, sources, options);
-        if inert.is_empty() && single.is_empty() && expanded.is_empty() && known.is_empty() {
+        if inert.is_empty()
+            && single.is_empty()
+            && expanded.is_empty()
+            && known.is_empty()
+            && counts.is_empty()
+        {
             return;
         }
         // A block written for an element may hold a `dynamic` block over it.
@@ -69,6 +75,9 @@ fn write_out_all(files: &mut [(FileId, File)], sources: &Sources, options: &Opti
             for block in &mut file.blocks {
                 if key(block).is_some_and(|k| single.contains(&k)) {
                     uncount(block);
+                }
+                if let Some(n) = key(block).and_then(|k| counts.get(&k)) {
+                    count_as(block, *n);
                 }
                 let schema = schema_of(block);
                 wrote |= write_out(block, schema, &known);
@@ -100,6 +109,8 @@ struct Found {
     expanded: folded::Expanded,
     /// The `for_each` of `dynamic` blocks.
     known: Known,
+    /// The `count` of other blocks, where the variables decide it.
+    counts: BTreeMap<Key, i64>,
 }
 
 /// The `for_each` of `dynamic` blocks, by span and then by the
@@ -177,6 +188,9 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
             }
             Some(v @ (Value::Map(_) | Value::List(_))) if folded::is_folded(&k.0) => {
                 found.expanded.insert(k, v);
+            }
+            Some(Value::Int(n)) if counted => {
+                found.counts.insert(k, n);
             }
             _ => {}
         }
@@ -525,6 +539,19 @@ fn read_nothing(e: &mut Expr, inert: &BTreeSet<Key>) {
 /// A lookup counted to one without its `count`: berth's lookups have no
 /// instances (`data "aws_caller_identity" "current" { count = var.create ?
 /// 1 : 0 }`), and `count.index` in it is 0.
+/// `block`'s `count` written as the number `n` the variables make it, its
+/// span kept: an attachment naming `[0]` of a resource counted to one is
+/// on that resource (`desugar/attach.rs`).
+fn count_as(block: &mut Block, n: i64) {
+    for item in &mut block.body {
+        if let Item::Attribute(a) = item
+            && a.name.name == "count"
+        {
+            a.value.kind = ExprKind::Int(n);
+        }
+    }
+}
+
 fn uncount(block: &mut Block) {
     block
         .body
