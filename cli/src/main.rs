@@ -6,6 +6,7 @@ mod cloud;
 mod color;
 mod commands;
 mod import;
+mod interrupt;
 mod place;
 mod progress;
 mod report;

@@ -441,3 +441,59 @@ fn a_dead_runs_lock_is_released_by_unlock() {
     assert!(stdout(&out).contains("is not locked"), "{}", stdout(&out));
     aws.assert_converged(BLOG);
 }
+
+/// Ctrl-C during an apply (SIGINT), or a cancelled CI job (SIGTERM): the
+/// run stopped at once, said nothing and left the stack's lock, so the
+/// next apply was refused until `berth unlock`. Now no operation starts
+/// after it, those in flight finish, the run says what it did and releases
+/// the lock; the next apply finishes.
+#[test]
+fn ctrl_c_stops_an_apply_in_order_and_releases_the_lock() {
+    for signal in ["-INT", "-TERM"] {
+        stops_in_order(signal);
+    }
+}
+
+fn stops_in_order(signal: &str) {
+    use std::io::{BufRead, BufReader, Read};
+    let faults = Faults {
+        latency: Duration::from_millis(100),
+        ..Faults::default()
+    };
+    let Some(aws) = Faulty::start("blog", faults) else {
+        return;
+    };
+    let mut run = aws
+        .command(&aws.proxy.endpoint, &["apply", "--auto-approve"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("berth runs");
+    let mut err = BufReader::new(run.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    // Once the first resource is made, operations are under way.
+    while !seen.contains("Creation complete") {
+        let mut line = String::new();
+        if err.read_line(&mut line).expect("read stderr") == 0 {
+            break;
+        }
+        seen.push_str(&line);
+    }
+    let sent = Command::new("kill")
+        .args([signal, &run.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    err.read_to_string(&mut seen).expect("read stderr");
+    let status = run.wait().expect("berth ends");
+    assert_eq!(status.code(), Some(130), "{seen}");
+    assert!(
+        seen.contains("Interrupted: no operation starts any more"),
+        "{seen}"
+    );
+    assert!(seen.contains("Apply interrupted. Done: "), "{seen}");
+    assert_eq!(aws.lock().trim(), "", "the lock is released:\n{seen}");
+    let out = aws.direct(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    aws.assert_converged(BLOG);
+}

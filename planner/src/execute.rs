@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use berth_provider::schema::Type;
@@ -67,6 +68,10 @@ pub struct Options {
     /// Backoff between the attempts of an operation whose call got no
     /// answer (see the module documentation).
     pub recovery: RetryPolicy,
+    /// Set (by the user's Ctrl-C), no operation starts any more; those
+    /// running finish, so what a call did is known and the next plan reads
+    /// it.
+    pub interrupt: Option<&'static AtomicBool>,
 }
 
 impl Default for Options {
@@ -77,6 +82,7 @@ impl Default for Options {
                 base_delay: Duration::from_secs(1),
                 ..RetryPolicy::default()
             },
+            interrupt: None,
         }
     }
 }
@@ -87,6 +93,8 @@ pub struct Report {
     pub outcomes: Vec<(Op, Address, Outcome)>,
     /// Operations attempted again after a call that got no answer.
     pub recoveries: u32,
+    /// Operations not started because the run was interrupted.
+    pub not_started: usize,
 }
 
 impl Report {
@@ -107,7 +115,7 @@ impl Report {
     }
 
     pub fn succeeded(&self) -> bool {
-        self.failed().next().is_none() && self.skipped().next().is_none()
+        self.failed().next().is_none() && self.skipped().next().is_none() && self.not_started == 0
     }
 }
 
@@ -146,8 +154,9 @@ pub async fn execute(
         .collect();
     waiting.retain(|_, n| *n > 0);
     let mut running = FuturesUnordered::new();
+    let interrupted = || options.interrupt.is_some_and(|i| i.load(Ordering::SeqCst));
     loop {
-        while running.len() < options.parallelism.max(1) {
+        while running.len() < options.parallelism.max(1) && !interrupted() {
             let Some(op) = ready.pop_first() else { break };
             running.push(runner.run(op));
         }
@@ -173,6 +182,7 @@ pub async fn execute(
         }
     }
     drop(running);
+    report.not_started = ready.len() + waiting.len();
     report.recoveries = *runner.recoveries.lock().unwrap_or_else(|e| e.into_inner());
     Ok(report)
 }

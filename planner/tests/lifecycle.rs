@@ -72,6 +72,7 @@ fn fast() -> execute::Options {
     execute::Options {
         parallelism: 4,
         recovery: fast_policy(),
+        interrupt: None,
     }
 }
 

@@ -1,7 +1,7 @@
 //! `berth apply [DIR|PLANFILE]` and `berth destroy [DIR]`.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -76,6 +76,8 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     };
     // Taken before reading the cloud, held until the end of the run.
     let lock = cloud.lock(&runtime, &stack.name, command, global.lock_timeout, &dir)?;
+    // From here a Ctrl-C stops the run in order, and the lock is released.
+    crate::interrupt::watch(&runtime);
     let planned = if how.destroy {
         // Nothing is declared any more; the declarations only say which
         // live values are sensitive and which resources are protected.
@@ -105,8 +107,13 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         eprintln!("Apply cancelled.");
         return Ok(ExitCode::from(1));
     }
+    if crate::interrupt::interrupted() {
+        eprintln!("Interrupted before any change: nothing was applied.");
+        return Ok(ExitCode::from(INTERRUPTED));
+    }
     let options = execute::Options {
         parallelism: how.parallelism,
+        interrupt: Some(crate::interrupt::flag()),
         ..Default::default()
     };
     let report = runtime.block_on(execute::execute(
@@ -168,9 +175,8 @@ fn confirm(stack: &Stack, destroy: bool) -> anyhow::Result<bool> {
         stack.name
     );
     std::io::stderr().flush()?;
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    Ok(answer.trim() == "yes")
+    let answer = crate::interrupt::read_line()?;
+    Ok(answer.is_some_and(|a| a.trim() == "yes"))
 }
 
 /// Prints what was done, what failed (with the API error) and what was
@@ -201,12 +207,20 @@ fn summarise(report: &Report, plan: &Plan, destroy: bool, secrets: &[String]) ->
         );
         return ExitCode::SUCCESS;
     }
+    let how = if report.not_started > 0 {
+        "interrupted"
+    } else {
+        "failed"
+    };
     eprintln!(
-        "\n{verb} failed. Done: {} added, {} changed, {} destroyed{moved}.",
+        "\n{verb} {how}. Done: {} added, {} changed, {} destroyed{moved}.",
         n(OpKind::Create),
         n(OpKind::Update),
         n(OpKind::Delete)
     );
+    if report.not_started > 0 {
+        eprintln!("  not started: {} operations", report.not_started);
+    }
     for (_, address, outcome) in report.failed() {
         if let Outcome::Failed(e) = outcome {
             eprintln!("  error: {address}: {}", redact_text(&e.to_string(), secrets));
@@ -224,5 +238,8 @@ fn summarise(report: &Report, plan: &Plan, destroy: bool, secrets: &[String]) ->
         }
     }
     eprintln!("Run `berth plan` to see what remains; `berth apply` finishes the job.");
-    ExitCode::from(1)
+    ExitCode::from(if report.not_started > 0 { INTERRUPTED } else { 1 })
 }
+
+/// The exit status of a run the user interrupted (a shell's for SIGINT).
+const INTERRUPTED: u8 = 130;
