@@ -323,6 +323,9 @@ fn a_stalled_endpoint_fails_plan_naming_it() {
         err.contains(&format!("(endpoint {})", aws.proxy.endpoint)),
         "{err}"
     );
+    // The first call, which names the account, fails the run: it went on
+    // to wait out the reads too (three attempts each), 90 s in all.
+    assert!(err.contains("GetCallerIdentity failed"), "{err}");
 }
 
 /// Two applies of one stack at once: the second fails at once naming the

@@ -54,7 +54,7 @@ pub fn run(global: &Global, what: &Adopt<'_>) -> anyhow::Result<ExitCode> {
         );
     };
     let kind = address.kind;
-    let account = runtime.block_on(cloud.provider().account());
+    let account = stack::account(&runtime, &cloud)?;
     let verb = if what.dry_run {
         "Checking an import into"
     } else {

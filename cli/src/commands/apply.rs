@@ -63,7 +63,7 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     // under them, also by a destroy.
     let external = external::parents(&stack);
     let verb = if how.destroy { "Destroying" } else { "Applying" };
-    let account = runtime.block_on(cloud.provider().account());
+    let account = stack::account(&runtime, &cloud)?;
     place::announce(
         verb,
         &stack.name,

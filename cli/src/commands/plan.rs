@@ -105,7 +105,7 @@ fn plan_and_show(
             None => return Ok(ExitCode::from(1)),
         },
     };
-    let account = runtime.block_on(cloud.provider().account());
+    let account = stack::account(&runtime, &cloud)?;
     let place = place::describe(global, dir, &stack.region, account.as_deref());
     place::announce("Planning", &stack.name, &place);
     known.place = Some(place.clone());

@@ -164,6 +164,18 @@ fn analyse_in_cloud(
     )
 }
 
+/// The account `cloud` works in, for the line saying where a run goes;
+/// an error naming the call when the cloud cannot be asked (an endpoint
+/// that never answers, no credentials): every later call would fail so.
+pub fn account(
+    runtime: &tokio::runtime::Runtime,
+    cloud: &crate::cloud::Cloud,
+) -> anyhow::Result<Option<String>> {
+    runtime
+        .block_on(cloud.provider().account())
+        .context("cannot ask the cloud which account it is")
+}
+
 /// A stack without a `stack` block is named after its directory.
 pub fn default_name(dir: &Path) -> String {
     let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_owned());

@@ -523,8 +523,8 @@ impl Provider for AwsProvider {
     }
 
     /// STS GetCallerIdentity, asked once per provider.
-    async fn account(&self) -> Option<String> {
-        self.caller().await.ok().map(|c| c.account.clone())
+    async fn account(&self) -> Result<Option<String>, ProviderError> {
+        self.caller().await.map(|c| Some(c.account.clone()))
     }
 
     fn stats(&self) -> BTreeMap<String, OpStats> {

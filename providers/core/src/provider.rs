@@ -113,11 +113,13 @@ pub trait Provider: Send + Sync {
     /// Releases the stack's lock if `holder` (by its id) still holds it.
     async fn release_lock(&self, stack: &str, holder: &LockInfo) -> Result<(), ProviderError>;
 
-    /// The account the provider works in, when it can tell: named in the
-    /// line saying where a run goes. Never fails a run: `None` when it
-    /// cannot be asked.
-    async fn account(&self) -> Option<String> {
-        None
+    /// The account the provider works in, named in the line saying where a
+    /// run goes; `None` where there is none (the local cloud). An error
+    /// when it cannot be asked: the endpoint or the credentials that fail
+    /// this first call fail every later one, so a run stops at once,
+    /// naming it, rather than waiting out each read in turn.
+    async fn account(&self) -> Result<Option<String>, ProviderError> {
+        Ok(None)
     }
 
     /// Calls made through this provider so far, per `service:Operation`,
