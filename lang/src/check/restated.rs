@@ -180,6 +180,12 @@ const RESTATED: &[Restated] = &[
         "berth scales a service to 0 tasks, then deletes it",
     ),
     (
+        "discovery_service",
+        "force_destroy",
+        Is::EitherBool,
+        "berth deletes a Cloud Map service once ECS has deregistered its tasks' instances (retried while it does)",
+    ),
+    (
         "service",
         "iam_role",
         Is::Null,

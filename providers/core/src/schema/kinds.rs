@@ -4548,10 +4548,10 @@ const EVENT_RULE: KindSchema = KindSchema {
                 ),
                 Attr::default(
                     "public_ip",
-                    Type::Bool,
+                    Type::Switch(&[]),
                     Literal::Bool(false),
                     "EcsParameters.NetworkConfiguration.awsvpcConfiguration.AssignPublicIp",
-                    "Give the tasks a public IP (Terraform's `assign_public_ip`; needed in public subnets without NAT).",
+                    "Give the tasks a public IP (Terraform's `assign_public_ip`; needed in public subnets without NAT): `true`, `false`, or ECS's `ENABLED`/`DISABLED` (CloudFormation's `AssignPublicIp`).",
                 ),
                 Attr::optional(
                     "propagate_tags",
