@@ -400,6 +400,15 @@ fn a_dead_runs_lock_is_released_by_unlock() {
         "{}",
         stderr(&out)
     );
+    // A dead holder never lets go: `--lock-timeout` waited its ten minutes
+    // out before the same advice; it gives up at once now.
+    let out = aws.direct(&["apply", "--auto-approve", "--lock-timeout", "10m"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no longer runs on this host"),
+        "{}",
+        stderr(&out)
+    );
 
     // A holder on another host that still beats: unlock refuses, --force
     // releases.

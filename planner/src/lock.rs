@@ -109,7 +109,8 @@ pub fn is_dead(holder: &LockInfo) -> bool {
 }
 
 /// Takes `stack`'s lock for `me`, asking again every few seconds while
-/// another run holds it, for at most `timeout` (zero: fail at once).
+/// another run holds it, for at most `timeout` (zero: fail at once); a
+/// holder known to be dead ([`is_dead`]) fails it at once.
 pub async fn acquire(
     provider: &dyn Provider,
     stack: &str,
@@ -128,7 +129,9 @@ pub async fn acquire(
             })?;
         let Some(holder) = held else { return Ok(()) };
         let waited = start.elapsed();
-        if waited >= timeout {
+        // A dead holder never releases it: waiting out the timeout (a CI
+        // job's `10m`) would only delay the advice to `berth unlock`.
+        if waited >= timeout || is_dead(&holder) {
             return Err(LockError::Held { what, holder, waited });
         }
         tokio::time::sleep(POLL.min(timeout - waited)).await;
