@@ -181,6 +181,20 @@ fn locked(e: LockError, dir: &Path) -> anyhow::Error {
     }
 }
 
+/// The `berth unlock` that releases the stack's lock in the cloud (the
+/// AWS one: the local cloud's goes with its process), pasted as is. The
+/// stack's name may come from this run's variables, which are not
+/// repeated (a secret among them would print): said instead.
+fn unlock_command(dir: &Path) -> String {
+    let vars = std::env::args().any(|a| a.starts_with("--var"));
+    let with = if vars {
+        " (with this run's --var and --var-file settings, which may name the stack)"
+    } else {
+        ""
+    };
+    format!("berth --cloud aws unlock {}{with}", dir.display())
+}
+
 /// Who holds the lock and what to do about it. `dir` is the stack's
 /// directory, for the `berth unlock` hint (none for the local cloud, whose
 /// lock goes with the process holding it).
@@ -200,20 +214,20 @@ fn held_message(e: &LockError, dir: Option<&Path>) -> String {
             holder.pid, holder.who
         ),
         Some(dir) if lock::ended_here(holder) => format!(
-            "That run has ended (pid {} no longer runs on this host) without releasing the lock. Release it with: berth unlock {}",
+            "That run has ended (pid {} no longer runs on this host) without releasing the lock. Release it with: {}",
             holder.pid,
-            dir.display()
+            unlock_command(dir)
         ),
         Some(dir) if lock::is_stale(holder) => format!(
-            "That run seems to have died: no heartbeat for over {}s. If so, release the lock with: berth unlock {}",
+            "That run seems to have died: no heartbeat for over {}s. If so, release the lock with: {}",
             lock::STALE_AFTER.as_secs(),
-            dir.display()
+            unlock_command(dir)
         ),
         Some(dir) => format!(
             "That run is changing the stack now: wait for it, or retry with --lock-timeout 10m to wait here. \
-             If it is gone, `berth unlock {}` releases the lock once it has been silent for {}s (--force: at once; \
+             If it is gone, `{}` releases the lock once it has been silent for {}s (--force: at once; \
              at once too for a process of this host that has ended).",
-            dir.display(),
+            unlock_command(dir),
             lock::STALE_AFTER.as_secs()
         ),
     };

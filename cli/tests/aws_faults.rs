@@ -444,7 +444,8 @@ fn a_dead_runs_lock_is_released_by_unlock() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("locked by ci@runner (pid 1, `berth apply`"), "{err}");
     assert!(
-        err.contains("seems to have died") && err.contains("berth unlock "),
+        err.contains("seems to have died")
+            && err.contains("release the lock with: berth --cloud aws unlock "),
         "{err}"
     );
     let out = aws.direct(&["unlock"]);
