@@ -76,6 +76,7 @@ cases!(
     terraform_service_task_family,
     terraform_alias_to_own_load_balancer,
     terraform_cloudposse_references,
+    cloudformation_long_logical_ids,
     terraform_name_prefix,
     rule_ports_and_protocols,
     port_mapping_blocks,

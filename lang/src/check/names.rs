@@ -103,33 +103,22 @@ fn name(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     if named {
         return;
     }
-    let Some((name, limit)) = naming::uncut(&stack.name, &r.address) else {
-        return;
-    };
-    let len = name.chars().count();
-    if len > limit {
-        diags.push(
-            Diagnostic::error(
-                "E0530",
-                format!("{}'s name in AWS, `{name}`, has {len} characters", r.address),
-                r.span,
-            )
-            .label(format!("AWS allows {limit}"))
-            .help("berth names it from the stack's name, the resource's name and its key: shorten one"),
-        );
-    } else if r.kind() == Kind::SsmParameter
-        && let Some(problem) = ssm_reserved(&name)
-    {
-        // A stack named `aws-...` or `ssm-...`: its derived paths start so.
-        diags.push(
-            Diagnostic::error(
-                "E0530",
-                format!("{}'s name in AWS would be `{name}`", r.address),
-                r.span,
-            )
-            .label(problem)
-            .help("berth names it `/{stack}/{name}`: give it a `name`"),
-        );
+    // A derived name longer than AWS allows is cut, with a hash of the
+    // whole (`naming`); an SSM path of a stack named `aws-...` or `ssm-...`
+    // starts where SSM reserves.
+    if r.kind() == Kind::SsmParameter {
+        let name = naming::ssm_parameter(&stack.name, &r.address);
+        if let Some(problem) = ssm_reserved(&name) {
+            diags.push(
+                Diagnostic::error(
+                    "E0530",
+                    format!("{}'s name in AWS would be `{name}`", r.address),
+                    r.span,
+                )
+                .label(problem)
+                .help("berth names it `/{stack}/{name}`: give it a `name`"),
+            );
+        }
     }
 }
 

@@ -30,8 +30,12 @@ pub fn client_token(stack: &str, address: &Address, parts: &[&str]) -> String {
 /// FNV-1a of the stack, address and `parts`: stable across builds and
 /// runs, unlike std's hasher.
 fn fnv(stack: &str, address: &Address, parts: &[&str]) -> u64 {
+    fnv_text(&format!("{stack}\u{0}{address}\u{0}{}", parts.join("\u{0}")))
+}
+
+/// FNV-1a of `text`.
+fn fnv_text(text: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let text = format!("{stack}\u{0}{address}\u{0}{}", parts.join("\u{0}"));
     for byte in text.bytes() {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
@@ -87,6 +91,21 @@ fn sanitise(text: &str, allowed: impl Fn(char) -> bool, max: usize) -> String {
         .collect()
 }
 
+/// A name berth derives (deterministic, found again by it): sanitised,
+/// and when longer than `max`, cut to leave room for `-` and 8 hex digits
+/// of a hash of the whole, so that it fits and two names that differ only
+/// past the cut stay apart (CloudFormation cuts the names it derives from
+/// long logical ids so, with a random suffix).
+fn fitted(text: &str, allowed: impl Fn(char) -> bool, max: usize) -> String {
+    let clean: String = text.chars().map(|c| if allowed(c) { c } else { '-' }).collect();
+    if clean.chars().count() <= max {
+        return clean;
+    }
+    let hash = fnv_text(text) & 0xffff_ffff;
+    let kept: String = clean.chars().take(max.saturating_sub(9)).collect();
+    format!("{kept}-{hash:08x}")
+}
+
 /// Six hex digits from the low 24 bits of `random`.
 fn suffix(random: u32) -> String {
     format!("{:06x}", random & 0xff_ffff)
@@ -103,24 +122,24 @@ fn ecr_char(c: char) -> bool {
 /// ECR repository names: `{stack}-{name}` in lower case, `-`, `_`, `.` and
 /// `/` kept, at most 256.
 pub fn ecr(stack: &str, address: &Address) -> String {
-    sanitise(&base(stack, address).to_ascii_lowercase(), ecr_char, 256)
+    fitted(&base(stack, address).to_ascii_lowercase(), ecr_char, 256)
 }
 
 /// ECS cluster, service and task-definition family names: letters, digits,
 /// `-` and `_`, at most 255.
 pub fn ecs(stack: &str, address: &Address) -> String {
-    sanitise(&base(stack, address), ecs_char, 255)
+    fitted(&base(stack, address), ecs_char, 255)
 }
 
 /// IAM role names: letters, digits and `+=,.@_-`, at most 64.
 pub fn role(stack: &str, address: &Address) -> String {
-    sanitise(&base(stack, address), iam_char, 64)
+    fitted(&base(stack, address), iam_char, 64)
 }
 
 /// Customer-managed IAM policy names: the characters of role names, at
 /// most 128.
 pub fn managed_policy(stack: &str, address: &Address) -> String {
-    sanitise(&base(stack, address), iam_char, 128)
+    fitted(&base(stack, address), iam_char, 128)
 }
 
 fn iam_char(c: char) -> bool {
@@ -134,7 +153,7 @@ fn log_char(c: char) -> bool {
 /// Log group names: `/ecs/{stack}/{name}` (plus `-{key}`); letters, digits
 /// and `._-/#`, at most 512.
 pub fn log_group(stack: &str, address: &Address) -> String {
-    sanitise(&log_group_base(stack, address), log_char, 512)
+    fitted(&log_group_base(stack, address), log_char, 512)
 }
 
 fn log_group_base(stack: &str, address: &Address) -> String {
@@ -163,7 +182,7 @@ pub const SSM_PARAMETER_MAX: usize = 950;
 /// SSM parameter names: `/{stack}/{name}` (plus `-{key}`); letters,
 /// digits and `_.-/`, at most [`SSM_PARAMETER_MAX`].
 pub fn ssm_parameter(stack: &str, address: &Address) -> String {
-    sanitise(&ssm_parameter_base(stack, address), ssm_char, SSM_PARAMETER_MAX)
+    fitted(&ssm_parameter_base(stack, address), ssm_char, SSM_PARAMETER_MAX)
 }
 
 fn ssm_parameter_base(stack: &str, address: &Address) -> String {
@@ -185,7 +204,7 @@ fn secret_char(c: char) -> bool {
 /// Secrets Manager secret names: `{stack}/{name}` (plus `-{key}`);
 /// letters, digits and `/_+=.@-`, at most 512.
 pub fn secret(stack: &str, address: &Address) -> String {
-    sanitise(&secret_base(stack, address), secret_char, 512)
+    fitted(&secret_base(stack, address), secret_char, 512)
 }
 
 fn secret_base(stack: &str, address: &Address) -> String {
@@ -213,7 +232,7 @@ pub fn iam_path_problem(path: &str) -> Option<&'static str> {
 /// CloudWatch alarm names: `{stack}-{name}` (plus `-{key}`); letters,
 /// digits and `-_./#:`, at most 255.
 pub fn metric_alarm(stack: &str, address: &Address) -> String {
-    sanitise(&base(stack, address), alarm_char, 255)
+    fitted(&base(stack, address), alarm_char, 255)
 }
 
 /// The prefix every alarm name berth derives for `stack` starts with.
@@ -228,7 +247,7 @@ pub const FIFO_SUFFIX: &str = ".fifo";
 /// `-` and `_`, at most 256 with `.fifo` for a FIFO topic.
 pub fn sns_topic(stack: &str, address: &Address, fifo: bool) -> String {
     let suffix = if fifo { FIFO_SUFFIX } else { "" };
-    let name = sanitise(&base(stack, address), topic_char, 256 - suffix.len());
+    let name = fitted(&base(stack, address), topic_char, 256 - suffix.len());
     format!("{name}{suffix}")
 }
 
@@ -245,7 +264,7 @@ fn topic_char(c: char) -> bool {
 /// `-` and `_`, at most 80 with `.fifo` for a FIFO queue.
 pub fn sqs_queue(stack: &str, address: &Address, fifo: bool) -> String {
     let suffix = if fifo { FIFO_SUFFIX } else { "" };
-    let name = sanitise(&base(stack, address), topic_char, SQS_QUEUE_MAX - suffix.len());
+    let name = fitted(&base(stack, address), topic_char, SQS_QUEUE_MAX - suffix.len());
     format!("{name}{suffix}")
 }
 
@@ -260,7 +279,7 @@ pub const SQS_QUEUE_MAX: usize = 80;
 /// EventBridge rule names: `{stack}-{name}` (plus `-{key}`), letters,
 /// digits, `.`, `-` and `_`, at most 64.
 pub fn event_rule(stack: &str, address: &Address) -> String {
-    sanitise(&base(stack, address), event_rule_char, EVENT_RULE_MAX)
+    fitted(&base(stack, address), event_rule_char, EVENT_RULE_MAX)
 }
 
 /// The prefix every rule name berth derives for `stack` starts with.
@@ -351,29 +370,6 @@ pub fn security_group(stack: &str, address: &Address, random: u32) -> String {
     format!("{base}-{}", suffix(random))
 }
 
-/// For kinds whose AWS name is deterministic, the name berth derives before
-/// it is cut to AWS's limit, and that limit: a longer name would be cut, and
-/// two resources whose names differ only past the limit would clash. `None`
-/// for kinds named with a random suffix (which always fit) or not named.
-pub fn uncut(stack: &str, address: &Address) -> Option<(String, usize)> {
-    use crate::Kind;
-    match address.kind {
-        Kind::Cluster | Kind::Service | Kind::TaskDefinition => Some((base(stack, address), 255)),
-        Kind::Role => Some((base(stack, address), 64)),
-        Kind::ManagedPolicy => Some((base(stack, address), 128)),
-        Kind::LogGroup => Some((log_group_base(stack, address), 512)),
-        Kind::EcrRepository => Some((base(stack, address).to_ascii_lowercase(), 256)),
-        Kind::SsmParameter => Some((ssm_parameter_base(stack, address), SSM_PARAMETER_MAX)),
-        Kind::MetricAlarm => Some((base(stack, address), 255)),
-        Kind::Secret => Some((secret_base(stack, address), 512)),
-        // The longest a FIFO topic's name may be without its `.fifo`.
-        Kind::SnsTopic => Some((base(stack, address), 256 - FIFO_SUFFIX.len())),
-        Kind::SqsQueue => Some((base(stack, address), SQS_QUEUE_MAX - FIFO_SUFFIX.len())),
-        Kind::EventRule => Some((base(stack, address), EVENT_RULE_MAX)),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,13 +434,39 @@ mod tests {
         assert_eq!(s3_bucket_prefix(&"s".repeat(60)), None);
     }
 
+    /// CDK's logical ids are long: a role `myServiceWithTlsTaskDefExecutionRole`
+    /// in stack `tls-network-load-balanced-fargate-service` was 78
+    /// characters, refused (E0530) where AWS allows 64.
     #[test]
-    fn uncut_names_come_with_aws_limits() {
-        let role = Address::with_key(Kind::Role, "exec", "k");
-        assert_eq!(uncut("s", &role), Some(("s-exec-k".to_owned(), 64)));
-        let logs = Address::new(Kind::LogGroup, "app");
-        assert_eq!(uncut("s", &logs), Some(("/ecs/s/app".to_owned(), 512)));
-        assert_eq!(uncut("s", &Address::new(Kind::LoadBalancer, "x")), None);
+    fn long_derived_names_are_cut_with_a_hash_of_the_whole() {
+        let stack = "tls-network-load-balanced-fargate-service";
+        let role_of = |name: &str| role(stack, &Address::new(Kind::Role, name));
+        let exec = role_of("myServiceWithTlsTaskDefExecutionRole");
+        let task = role_of("myServiceWithTlsTaskDefTaskRole0123456789");
+        assert_eq!((exec.len(), task.len()), (64, 64));
+        assert!(
+            exec.starts_with("tls-network-load-balanced-fargate-service-myServiceWith"),
+            "{exec}"
+        );
+        assert_ne!(exec, task, "names that differ past the cut stay apart");
+        assert_eq!(
+            exec,
+            role_of("myServiceWithTlsTaskDefExecutionRole"),
+            "the same every run"
+        );
+        assert_eq!(role("s", &Address::with_key(Kind::Role, "exec", "k")), "s-exec-k");
+        let queue = sqs_queue(
+            stack,
+            &Address::new(Kind::SqsQueue, "PublicQueueServiceEcsProcessingDeadLetterQueue"),
+            true,
+        );
+        assert_eq!(queue.len(), SQS_QUEUE_MAX);
+        assert!(
+            queue.ends_with(".fifo") && queue.starts_with(&sqs_queue_prefix(stack)),
+            "{queue}"
+        );
+        let logs = log_group(&"s".repeat(300), &Address::new(Kind::LogGroup, "x".repeat(300)));
+        assert!(logs.len() == 512 && logs.starts_with("/ecs/sss"), "{logs}");
     }
 
     #[test]
