@@ -131,9 +131,33 @@ pub struct StackLock {
     runtime: Handle,
 }
 
+impl StackLock {
+    /// Whether the lock is still this run's (a heartbeat besides): `berth
+    /// unlock --force` may have taken it while the run waited at its
+    /// prompt, and another run may be changing the stack since.
+    pub fn still_held(&self) -> anyhow::Result<bool> {
+        self.runtime
+            .block_on(self.provider.refresh_lock(&self.stack, &self.me))
+            .with_context(|| format!("cannot check the lock of stack {:?}", self.stack))
+    }
+}
+
 impl Drop for StackLock {
     fn drop(&mut self) {
         self.beat.abort();
+        // Taken by force during the run: say so at the end, however short
+        // the run (the heartbeat that warns comes every 30 s).
+        let holder = self.runtime.block_on(self.provider.read_lock(&self.stack));
+        if let Ok(held) = &holder
+            && held.as_ref().is_none_or(|h| h.id != self.me.id)
+        {
+            eprintln!(
+                "warning: the lock of stack {:?} was released by someone else during this run \
+                 (`berth unlock --force`); another run may have changed the stack too: `berth plan` shows where it stands",
+                self.stack
+            );
+            return;
+        }
         let released = self
             .runtime
             .block_on(self.provider.release_lock(&self.stack, &self.me));

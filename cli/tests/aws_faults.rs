@@ -510,3 +510,39 @@ fn stops_in_order(signal: &str) {
     assert!(out.status.success(), "{}", stderr(&out));
     aws.assert_converged(BLOG);
 }
+
+/// `berth unlock --force` during a run: the run never learnt it unless it
+/// lasted to a heartbeat (30 s), and kept writing beside whoever took the
+/// lock. Now it checks the lock before its first change, and says at its
+/// end that the lock was taken.
+#[test]
+fn a_run_whose_lock_is_taken_by_force_says_so() {
+    let faults = Faults {
+        latency: Duration::from_millis(100),
+        ..Faults::default()
+    };
+    let Some(aws) = Faulty::start("blog", faults) else {
+        return;
+    };
+    let run = aws
+        .command(&aws.proxy.endpoint, &["apply", "--auto-approve"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("berth runs");
+    aws.wait_for_lock();
+    let out = aws.direct(&["unlock", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run.wait_with_output().expect("berth ends");
+    let err = stderr(&out);
+    let before = err.contains("was released by someone else (`berth unlock --force`) while this run waited");
+    let during = err.contains("was released by someone else during this run");
+    assert!(before || during, "{err}");
+    if before {
+        assert_eq!(out.status.code(), Some(1), "{err}");
+    }
+    assert_eq!(aws.lock().trim(), "", "nothing holds it now");
+    let out = aws.direct(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    aws.assert_converged(BLOG);
+}

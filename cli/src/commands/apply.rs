@@ -111,6 +111,13 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         eprintln!("Interrupted before any change: nothing was applied.");
         return Ok(ExitCode::from(INTERRUPTED));
     }
+    if !lock.still_held()? {
+        anyhow::bail!(
+            "the lock of stack {:?} was released by someone else (`berth unlock --force`) while this run waited: \
+             nothing was applied; another run may be changing the stack, so plan again",
+            stack.name
+        );
+    }
     let options = execute::Options {
         parallelism: how.parallelism,
         interrupt: Some(crate::interrupt::flag()),
