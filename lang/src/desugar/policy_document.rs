@@ -32,19 +32,28 @@ const STATEMENT: [(&str, &str); 6] = [
 /// Takes every `data iam_policy_document` block out of `files` and writes
 /// each reference to its JSON as the document.
 pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
-    let read: BTreeMap<String, Document> = super::take_data(files, KIND)
+    let taken = super::take_data(files, KIND);
+    if taken.is_empty() {
+        return;
+    }
+    let declared: Vec<String> = taken.iter().map(|(name, _)| name.clone()).collect();
+    let read: BTreeMap<String, Document> = taken
         .into_iter()
         .filter_map(|(name, block)| Some((name, document(block, diags)?)))
         .collect();
-    if read.is_empty() {
-        return;
-    }
     let documents: BTreeMap<String, Expr> = read
         .iter()
         .filter_map(|(name, doc)| Some((name.clone(), doc.expr(&read, &mut Vec::new(), diags)?)))
         .collect();
     super::inline_data(files, KIND, &mut |name, rest, span| {
-        let document = documents.get(name)?;
+        let Some(document) = documents.get(name) else {
+            // A document with an error of its own: what reads it says
+            // nothing more (it was "cannot be looked up").
+            return declared.iter().any(|d| d == name).then_some(Expr {
+                kind: ExprKind::Null,
+                span,
+            });
+        };
         let counted = read.get(name).is_some_and(|d| d.counted);
         let rest = match rest {
             [Step::Index(_), after @ ..] if counted => after,
@@ -229,6 +238,14 @@ fn document(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Document> {
             Item::Attribute(a) if a.name.name == "version" => version = a.value,
             Item::Attribute(a) if a.name.name == "policy_id" => id = Some(a.value),
             Item::Attribute(a) if a.name.name == "source_policy_documents" => sources = source_names(a.value, diags),
+            // AWS provider 3's one source, before `source_policy_documents`.
+            Item::Attribute(a) if a.name.name == "source_json" => {
+                let one = Expr {
+                    span: a.value.span,
+                    kind: ExprKind::List(vec![a.value]),
+                };
+                sources = source_names(one, diags);
+            }
             Item::Block(b) if b.kind.name == "statement" => written.extend(statement(b, diags)),
             Item::Block(b) if is_dynamic_statement(&b) => {
                 if !written.is_empty() {
@@ -239,7 +256,7 @@ fn document(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Document> {
             other => diags.push(stray(
                 &other,
                 "a policy document",
-                "`version`, `policy_id`, `source_policy_documents`, `statement` blocks and `dynamic \"statement\"` blocks (`override_policy_documents` is not written)",
+                "`version`, `policy_id`, `source_policy_documents` (or `source_json`), `statement` blocks and `dynamic \"statement\"` blocks (`override_policy_documents` is not written)",
             )),
         }
     }
@@ -618,6 +635,34 @@ mod tests {
                 "data iam_policy_document d {\n  statement {\n    actions = [\"s3:*\"]\n    resources = [\"*\"]\n  }\n}\nmanaged_policy p { document = data.iam_policy_document.d.id }\n"
             ),
             ["a policy document is read as its `json`"]
+        );
+        // What reads a document with an error of its own says nothing
+        // more: it was E0593, "`iam_policy_document` cannot be looked up".
+        let broken = "data iam_policy_document d {\n  override_json = \"{}\"\n  statement { actions = [\"s3:*\"] }\n}\nmanaged_policy p { document = data.iam_policy_document.d.json }\n";
+        assert_eq!(
+            errors(broken),
+            ["`override_json` does not belong in a policy document"]
+        );
+        assert_eq!(
+            crate::test_support::messages(broken, "E0593"),
+            Vec::<String>::new()
+        );
+    }
+
+    /// AWS provider 3's `source_json` (tmknom's book) is its one
+    /// `source_policy_documents`.
+    #[test]
+    fn source_json_is_one_source_document() {
+        let stack = |sources: &str| {
+            crate::test_support::resources(&format!(
+                "data iam_policy_document base {{\n  statement {{\n    actions = [\"logs:PutLogEvents\"]\n    resources = [\"*\"]\n  }}\n}}\n\
+                 data iam_policy_document app {{\n  {sources}\n  statement {{\n    actions = [\"s3:GetObject\"]\n    resources = [\"*\"]\n  }}\n}}\n\
+                 managed_policy app {{ document = data.iam_policy_document.app.json }}\n"
+            ))
+        };
+        assert_eq!(
+            stack("source_json = data.iam_policy_document.base.json"),
+            stack("source_policy_documents = [data.iam_policy_document.base.json]")
         );
     }
 
