@@ -190,12 +190,35 @@ fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: 
     rules::default_egress_dropped(files);
     let mut folded = autoscaling::fold(files, complete, diags);
     folded.extend(attach::fold(files, sources, complete, diags));
+    moves_of_folded(files);
     if !folded.is_empty() {
         for (_, file) in files.iter_mut() {
             file.blocks
                 .iter_mut()
                 .for_each(|b| depends_on_parents(b, &folded));
         }
+    }
+}
+
+/// Takes out Terraform's `moved` blocks between two addresses of kinds
+/// folded into their parents (`route_table_association.public` to
+/// `.public_a`): what they stood for is a setting of the parent, which
+/// keeps its address, so there is nothing to move.
+fn moves_of_folded(files: &mut [(FileId, File)]) {
+    let folded = |b: &Block, setting: &str| {
+        b.body.iter().any(|item| match item {
+            Item::Attribute(a) if a.name.name == setting => match &a.value.kind {
+                ExprKind::Traversal(t) => {
+                    attach::is_attachment(&t.root.name) || autoscaling::is_autoscaling(&t.root.name)
+                }
+                _ => false,
+            },
+            _ => false,
+        })
+    };
+    for (_, file) in files.iter_mut() {
+        file.blocks
+            .retain(|b| b.kind.name != crate::check::moved::MOVED || !(folded(b, "from") && folded(b, "to")));
     }
 }
 
@@ -1134,5 +1157,27 @@ security_group_rule out {
         super::rewrite(&mut file, &mut diags);
         let messages: Vec<_> = diags.iter().map(|d| (d.code, d.message.as_str())).collect();
         assert_eq!(messages, [("E0211", "a `security_group_rule` has one source")]);
+    }
+
+    /// welligtoncos's `moved` between two route table associations: E0331
+    /// at both ends ("not a resource address"), though what they stood
+    /// for is a setting of the table, which does not move.
+    #[test]
+    fn a_move_between_attachments_is_nothing_to_move() {
+        let stack = "vpc main { cidr = \"10.0.0.0/16\" }\n\
+            subnet a {\n  vpc = vpc.main\n  cidr = \"10.0.1.0/24\"\n  zone = \"us-east-1a\"\n}\n\
+            route_table public { vpc = vpc.main }\n\
+            route_table_association public_a {\n  subnet_id = subnet.a.id\n  route_table_id = route_table.public.id\n}\n";
+        let moved = format!(
+            "{stack}moved {{\n  from = route_table_association.public\n  to   = route_table_association.public_a\n}}\n"
+        );
+        assert_eq!(
+            crate::test_support::messages(&moved, "E0331"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            crate::test_support::resources(&moved),
+            crate::test_support::resources(stack)
+        );
     }
 }
