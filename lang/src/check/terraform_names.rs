@@ -376,6 +376,31 @@ const KINDS: &[(&str, Berth)] = &[
         "cloudwatch_log_stream",
         Berth::Note("ECS makes each task's log stream in the container's log group; leave it out"),
     ),
+    // hashicorp/random's resources, for name suffixes and passwords.
+    (
+        "random_string",
+        Berth::Note(
+            "hashicorp/random is not written: for a unique name leave `name` out (berth derives one, with a random suffix where a replacement needs a new name) or use `name_prefix`; a password is a `secret` written outside the configuration",
+        ),
+    ),
+    (
+        "random_id",
+        Berth::Note(
+            "hashicorp/random is not written: for a unique name leave `name` out (berth derives one, with a random suffix where a replacement needs a new name) or use `name_prefix`",
+        ),
+    ),
+    (
+        "random_password",
+        Berth::Note(
+            "hashicorp/random is not written: a password is a `secret` (or an SSM `SecureString`) set outside the configuration, read by its ARN",
+        ),
+    ),
+    (
+        "random_pet",
+        Berth::Note(
+            "hashicorp/random is not written: for a unique name leave `name` out (berth derives one) or use `name_prefix`",
+        ),
+    ),
 ];
 
 /// berth's kind for Terraform's resource type `name` written without
@@ -515,6 +540,8 @@ mod tests {
         assert!(
             kind_help("acm_certificate_validation", known).is_some_and(|h| h.contains("validation_zone"))
         );
+        // Its help only listed berth's kinds.
+        assert!(kind_help("random_string", known).is_some_and(|h| h.contains("leave `name` out")));
         assert_eq!(kind_help("aws_nothing", known), None);
         assert_eq!(kind_help("vpcc", known), None);
     }
