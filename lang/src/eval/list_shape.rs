@@ -81,6 +81,31 @@ pub(super) fn call(name: &str, args: &[DesiredValue]) -> Option<DesiredValue> {
             Some(DesiredValue::Concat(parts))
         }
         ("format", [DesiredValue::Known(Value::String(spec)), args @ ..]) => formatted(spec, args),
+        // Maps whose keys are known, values known after apply among them
+        // (cloudposse's `merge({ for ... }, var.policy_arns_map)` feeding a
+        // `for_each`, which needs only the keys); a later map's key wins,
+        // a null is no map, as Terraform's.
+        ("merge", maps) => {
+            let mut out = std::collections::BTreeMap::new();
+            for map in maps {
+                out.extend(entries(map)?);
+            }
+            Some(DesiredValue::map(out))
+        }
+        _ => None,
+    }
+}
+
+/// The entries of the map `v` (none of `null`).
+fn entries(v: &DesiredValue) -> Option<std::collections::BTreeMap<String, DesiredValue>> {
+    match v {
+        DesiredValue::Map(m) => Some(m.clone()),
+        DesiredValue::Known(Value::Map(m)) => Some(
+            m.iter()
+                .map(|(k, v)| (k.clone(), DesiredValue::Known(v.clone())))
+                .collect(),
+        ),
+        DesiredValue::Known(Value::Null) => Some(std::collections::BTreeMap::new()),
         _ => None,
     }
 }
@@ -167,6 +192,31 @@ mod tests {
             address: format!("subnet.{name}").parse().expect("an address"),
             attr: "id".into(),
         })
+    }
+
+    /// cloudposse's `merge({ for ... }, { test = aws_iam_policy.x.arn })`
+    /// feeding a `for_each`: E0315 before, as a value is known after apply.
+    #[test]
+    fn maps_of_unknown_values_merge_by_their_known_keys() {
+        let known = DesiredValue::Known(Value::Map(
+            [
+                ("a".to_owned(), Value::from("x")),
+                ("b".to_owned(), Value::from("y")),
+            ]
+            .into(),
+        ));
+        let pending = DesiredValue::Map([("b".to_owned(), unknown("b"))].into());
+        assert_eq!(
+            call("merge", &[known, pending, DesiredValue::Known(Value::Null)]),
+            Some(DesiredValue::Map(
+                [
+                    ("a".to_owned(), DesiredValue::Known(Value::from("x"))),
+                    ("b".to_owned(), unknown("b"))
+                ]
+                .into()
+            ))
+        );
+        assert_eq!(call("merge", &[unknown("a")]), None);
     }
 
     #[test]
