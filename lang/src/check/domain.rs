@@ -99,6 +99,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     cx.subnets_listed_once(Kind::RouteTable, ("E0650", "route table"), diags);
     cx.listener_ports(diags);
     cx.standalone_rule_priorities(diags);
+    super::sg_rules::twins(stack, diags);
     super::network::shared_elastic_ips(stack, diags);
     super::names::check(stack, diags);
     super::managed_policy::names(stack, diags);

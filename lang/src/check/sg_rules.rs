@@ -75,6 +75,67 @@ pub fn duplicates_default(
     }
 }
 
+/// E0651 for two `security_group_rule`s that are one rule to EC2: the
+/// same group, direction, protocol, ports and source (their descriptions
+/// aside). EC2 refuses the second (InvalidPermission.Duplicate) and every
+/// later apply tries it again (trussworks's health-check rule when the
+/// health-check port is the container's).
+pub fn twins(stack: &crate::stack::Stack, diags: &mut Vec<Diagnostic>) {
+    let mut seen: std::collections::BTreeMap<String, &crate::stack::DesiredResource> =
+        std::collections::BTreeMap::new();
+    let rules = stack
+        .resources
+        .iter()
+        .filter(|r| r.kind() == berth_provider::Kind::SecurityGroupRule);
+    for r in rules {
+        let Some(key) = rule_key(&r.body) else { continue };
+        match seen.get(&key) {
+            Some(first) => diags.push(
+                Diagnostic::error(
+                    "E0651",
+                    format!("{} is the same rule as {}", r.address, first.address),
+                    r.span,
+                )
+                .label("same group, direction, protocol, ports and source")
+                .help("EC2 keeps one rule for both (InvalidPermission.Duplicate): leave one out, or merge their descriptions"),
+            ),
+            None => {
+                seen.insert(key, r);
+            }
+        }
+    }
+}
+
+/// What makes a rule one to EC2, once every part is known: the group,
+/// direction, protocol (lower case; `-1` for all), ports and source.
+fn rule_key(b: &crate::stack::DesiredBody) -> Option<String> {
+    let text = |name: &str| -> Option<String> {
+        match b.value(name) {
+            None | Some(DesiredValue::Known(Value::Null)) => Some(String::new()),
+            Some(DesiredValue::Known(Value::String(s))) => Some(s.to_ascii_lowercase()),
+            Some(DesiredValue::Known(v)) => Some(v.to_string()),
+            Some(DesiredValue::Ref(r)) => Some(r.to_string()),
+            Some(_) => None,
+        }
+    };
+    let protocol = match text("protocol")?.as_str() {
+        "all" => "-1".to_owned(),
+        "" => "tcp".to_owned(),
+        p => p.to_owned(),
+    };
+    // `port` is both ends; all traffic has no ports.
+    let (from, to) = match (protocol.as_str(), text("port")?) {
+        ("-1", _) => (String::new(), String::new()),
+        (_, port) if !port.is_empty() => (port.clone(), port),
+        _ => (text("from_port")?, text("to_port")?),
+    };
+    let mut key = vec![text("security_group")?, text("type")?, protocol, from, to];
+    for source in RULE_SOURCES {
+        key.push(text(source)?);
+    }
+    Some(key.join("\u{0}"))
+}
+
 /// Checks one `ingress` or `egress` block.
 pub fn check(direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
     let b = &rule.body;
