@@ -132,12 +132,14 @@ pub struct StackLock {
 }
 
 impl StackLock {
-    /// Whether the lock is still this run's (a heartbeat besides): `berth
-    /// unlock --force` may have taken it while the run waited at its
-    /// prompt, and another run may be changing the stack since.
+    /// Whether the lock is still this run's: `berth unlock --force` may
+    /// have taken it while the run waited at its prompt, and another run
+    /// may be changing the stack since. Read only: a refresh writes the
+    /// lock back, and one racing the release would take it again.
     pub fn still_held(&self) -> anyhow::Result<bool> {
         self.runtime
-            .block_on(self.provider.refresh_lock(&self.stack, &self.me))
+            .block_on(self.provider.read_lock(&self.stack))
+            .map(|held| held.is_some_and(|h| h.id == self.me.id))
             .with_context(|| format!("cannot check the lock of stack {:?}", self.stack))
     }
 }
