@@ -4,7 +4,7 @@
 //! which it reads back as such. Left as a name and a zone, the alias AWS
 //! answers (the stack's load balancer) differs from them on every plan.
 
-use crate::syntax::ast::{Block, Expr, ExprKind, Item, Step, Traversal};
+use crate::syntax::ast::{Block, Expr, ExprKind, Item};
 
 const LOAD_BALANCER: &str = "load_balancer";
 
@@ -25,7 +25,9 @@ pub(super) fn record(block: &mut Block) {
 fn to_target(alias: &mut Block) {
     let read = |setting: &str, attr: &str| {
         alias.body.iter().find_map(|item| match item {
-            Item::Attribute(a) if a.name.name == setting => attribute_of(&a.value, attr),
+            Item::Attribute(a) if a.name.name == setting => {
+                super::block_read(&a.value, LOAD_BALANCER, attr).map(|lb| (lb, a.value.span))
+            }
             _ => None,
         })
     };
@@ -50,21 +52,4 @@ fn to_target(alias: &mut Block) {
             };
         }
     }
-}
-
-/// The load balancer `e` reads `attr` of (`load_balancer.NAME.ATTR`, or
-/// `load_balancer.NAME[KEY].ATTR`), and `e`'s span.
-fn attribute_of(e: &Expr, attr: &str) -> Option<(Traversal, crate::source::Span)> {
-    let ExprKind::Traversal(t) = &e.kind else {
-        return None;
-    };
-    let (Step::Attr(last), path) = t.steps.split_last()? else {
-        return None;
-    };
-    let named = matches!(path, [Step::Attr(_)] | [Step::Attr(_), Step::Index(_)]);
-    (t.root.name == LOAD_BALANCER && named && last.name == attr).then(|| {
-        let mut lb = t.clone();
-        lb.steps.pop();
-        (lb, e.span)
-    })
 }

@@ -384,6 +384,22 @@ pub(super) fn same_block(a: &Traversal, b: &Traversal) -> bool {
     named(a).is_some() && named(a) == named(b) && key(a) == key(b)
 }
 
+/// The block of `kind` whose `attr` `e` reads (`KIND.NAME.ATTR`, or
+/// `KIND.NAME[KEY].ATTR`), as the reference to it.
+pub(super) fn block_read(e: &Expr, kind: &str, attr: &str) -> Option<Traversal> {
+    let ExprKind::Traversal(t) = &e.kind else {
+        return None;
+    };
+    let (Step::Attr(last), path) = t.steps.split_last()? else {
+        return None;
+    };
+    let named = matches!(path, [Step::Attr(_)] | [Step::Attr(_), Step::Index(_)]);
+    (t.root.name == kind && named && last.name == attr).then(|| Traversal {
+        root: t.root.clone(),
+        steps: path.to_vec(),
+    })
+}
+
 /// `ROOT.ATTR...` written out, for a path of names only (`count.index`).
 fn path_text(e: &Expr) -> Option<String> {
     let ExprKind::Traversal(t) = &e.kind else {

@@ -6,7 +6,8 @@
 //! definition itself: the service moves to each new revision, and reads
 //! back as its ARN, not as a name that would differ on every plan.
 
-use crate::syntax::ast::{Block, Expr, ExprKind, Ident, Item, Step, StrPart};
+use crate::source::Span;
+use crate::syntax::ast::{Block, Expr, ExprKind, Ident, Item, Step, StrPart, Traversal};
 
 const TASK_DEFINITION: &str = "task_definition";
 
@@ -25,56 +26,35 @@ pub(super) fn service(block: &mut Block) {
 
 /// The task definition `e` names by family, as a reference to its ARN.
 fn by_family(e: &Expr) -> Option<Expr> {
-    match &e.kind {
-        ExprKind::Paren(inner) => by_family(inner),
-        ExprKind::Traversal(_) => attribute_of(e, "family"),
+    let family = |e: &Expr| super::block_read(e, TASK_DEFINITION, "family");
+    let named = match &e.kind {
+        ExprKind::Paren(inner) => return by_family(inner),
+        ExprKind::Traversal(_) => family(e)?,
         ExprKind::String(parts) => match parts.as_slice() {
             [
-                StrPart::Interp(family),
+                StrPart::Interp(named),
                 StrPart::Lit(colon),
                 StrPart::Interp(revision),
             ] if colon == ":" => {
-                let (family, revision) = (
-                    attribute_of(family, "family")?,
-                    attribute_of(revision, "revision")?,
-                );
-                match (&family.kind, &revision.kind) {
-                    (ExprKind::Traversal(f), ExprKind::Traversal(r)) if super::same_block(f, r) => {
-                        Some(family)
-                    }
-                    _ => None,
-                }
+                let named = family(named)?;
+                let revision = super::block_read(revision, TASK_DEFINITION, "revision")?;
+                super::same_block(&named, &revision).then_some(named)?
             }
-            _ => None,
+            _ => return None,
         },
-        _ => None,
-    }
+        _ => return None,
+    };
+    Some(arn_of(named, e.span))
 }
 
-/// `task_definition.NAME.ATTR` (or `task_definition.NAME[KEY].ATTR`) of
-/// `e` read as the same task definition's `arn`, spans kept.
-fn attribute_of(e: &Expr, attr: &str) -> Option<Expr> {
-    let ExprKind::Traversal(t) = &e.kind else {
-        return None;
-    };
-    if t.root.name != TASK_DEFINITION {
-        return None;
-    }
-    let (last, path) = t.steps.split_last()?;
-    let named = matches!(path, [Step::Attr(_)] | [Step::Attr(_), Step::Index(_)]);
-    match last {
-        Step::Attr(a) if named && a.name == attr => {
-            let mut arn = t.clone();
-            arn.steps.pop();
-            arn.steps.push(Step::Attr(Ident {
-                name: "arn".into(),
-                span: a.span,
-            }));
-            Some(Expr {
-                kind: ExprKind::Traversal(arn),
-                span: e.span,
-            })
-        }
-        _ => None,
+/// `task_definition.NAME.arn`, written at `span`.
+fn arn_of(mut td: Traversal, span: Span) -> Expr {
+    td.steps.push(Step::Attr(Ident {
+        name: "arn".into(),
+        span,
+    }));
+    Expr {
+        kind: ExprKind::Traversal(td),
+        span,
     }
 }

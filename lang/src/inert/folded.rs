@@ -393,11 +393,6 @@ role app {{
   comparison_operator = "GreaterThanOrEqualToThreshold"
 "#;
 
-    /// terraform-aws-modules/ecs's scaling, as its service module writes
-    /// it: counted target, policies over a variable's map, settings read
-    /// through nested `dynamic` blocks, an alarm naming one instance.
-    /// They were E0211: a target counted, a policy repeated, a name not
-    /// written as text.
     /// A module's `deployment_controller { type = var.deployment_controller_type }`
     /// defaulting to ECS: E0211 before, as the check reads it as written;
     /// another controller from the variables is still refused.
@@ -417,6 +412,11 @@ role app {{
         );
     }
 
+    /// terraform-aws-modules/ecs's scaling, as its service module writes
+    /// it: counted target, policies over a variable's map, settings read
+    /// through nested `dynamic` blocks, an alarm naming one instance.
+    /// They were E0211: a target counted, a policy repeated, a name not
+    /// written as text.
     #[test]
     fn scaling_a_module_counts_and_repeats_is_written_out_as_the_variables_decide() {
         let module = resources(&format!(

@@ -536,9 +536,6 @@ fn read_nothing(e: &mut Expr, inert: &BTreeSet<Key>) {
     each_child(e, &mut |child| read_nothing(child, inert));
 }
 
-/// A lookup counted to one without its `count`: berth's lookups have no
-/// instances (`data "aws_caller_identity" "current" { count = var.create ?
-/// 1 : 0 }`), and `count.index` in it is 0.
 /// `block`'s `count` written as the number `n` the variables make it, its
 /// span kept: an attachment naming `[0]` of a resource counted to one is
 /// on that resource (`desugar/attach.rs`).
@@ -552,6 +549,9 @@ fn count_as(block: &mut Block, n: i64) {
     }
 }
 
+/// A lookup counted to one without its `count`: berth's lookups have no
+/// instances (`data "aws_caller_identity" "current" { count = var.create ?
+/// 1 : 0 }`), and `count.index` in it is 0.
 fn uncount(block: &mut Block) {
     block
         .body
