@@ -147,27 +147,22 @@ impl StackLock {
 impl Drop for StackLock {
     fn drop(&mut self) {
         self.beat.abort();
-        // Taken by force during the run: say so at the end, however short
-        // the run (the heartbeat that warns comes every 30 s).
-        let holder = self.runtime.block_on(self.provider.read_lock(&self.stack));
-        if let Ok(held) = &holder
-            && held.as_ref().is_none_or(|h| h.id != self.me.id)
-        {
-            eprintln!(
-                "warning: the lock of stack {:?} was released by someone else during this run \
-                 (`berth unlock --force`); another run may have changed the stack too: `berth plan` shows where it stands",
-                self.stack
-            );
-            return;
-        }
         let released = self
             .runtime
             .block_on(self.provider.release_lock(&self.stack, &self.me));
-        if let Err(e) = released {
-            eprintln!(
+        match released {
+            Ok(true) => {}
+            // Taken by force during the run: said at the end, however short
+            // the run (the heartbeat that warns comes every 30 s).
+            Ok(false) => eprintln!(
+                "warning: the lock of stack {:?} was released by someone else during this run \
+                 (`berth unlock --force`); another run may have changed the stack too: `berth plan` shows where it stands",
+                self.stack
+            ),
+            Err(e) => eprintln!(
                 "warning: cannot release the lock of stack {:?}: {e}; `berth unlock` releases it",
                 self.stack
-            );
+            ),
         }
     }
 }

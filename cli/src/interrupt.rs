@@ -11,6 +11,9 @@ use std::time::Duration;
 /// Set by the first Ctrl-C.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// The exit status of a run the user interrupted (a shell's for SIGINT).
+pub const EXIT_STATUS: u8 = 130;
+
 /// Handles Ctrl-C (and SIGTERM, which CI systems send a cancelled job)
 /// on `runtime` from now on, as the module says.
 pub fn watch(runtime: &tokio::runtime::Runtime) {
@@ -21,7 +24,7 @@ pub fn watch(runtime: &tokio::runtime::Runtime) {
                 eprintln!(
                     "\nInterrupted again: stopping now. The stack's lock stays held; `berth unlock` releases it."
                 );
-                std::process::exit(130);
+                std::process::exit(i32::from(EXIT_STATUS));
             }
             eprintln!(
                 "\nInterrupted: no operation starts any more; those in flight finish, then the lock is \

@@ -109,7 +109,7 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     }
     if crate::interrupt::interrupted() {
         eprintln!("Interrupted before any change: nothing was applied.");
-        return Ok(ExitCode::from(INTERRUPTED));
+        return Ok(ExitCode::from(crate::interrupt::EXIT_STATUS));
     }
     if !lock.still_held()? {
         anyhow::bail!(
@@ -245,8 +245,9 @@ fn summarise(report: &Report, plan: &Plan, destroy: bool, secrets: &[String]) ->
         }
     }
     eprintln!("Run `berth plan` to see what remains; `berth apply` finishes the job.");
-    ExitCode::from(if report.not_started > 0 { INTERRUPTED } else { 1 })
+    ExitCode::from(if report.not_started > 0 {
+        crate::interrupt::EXIT_STATUS
+    } else {
+        1
+    })
 }
-
-/// The exit status of a run the user interrupted (a shell's for SIGINT).
-const INTERRUPTED: u8 = 130;

@@ -518,7 +518,7 @@ impl Provider for AwsProvider {
         lock::refresh_lock(self, stack, me).await
     }
 
-    async fn release_lock(&self, stack: &str, holder: &LockInfo) -> Result<(), ProviderError> {
+    async fn release_lock(&self, stack: &str, holder: &LockInfo) -> Result<bool, ProviderError> {
         lock::release_lock(self, stack, holder).await
     }
 

@@ -103,14 +103,14 @@ pub(crate) async fn release_lock(
     p: &AwsProvider,
     stack: &str,
     holder: &LockInfo,
-) -> Result<(), ProviderError> {
+) -> Result<bool, ProviderError> {
     if read_lock(p, stack).await?.is_none_or(|now| now.id != holder.id) {
-        return Ok(());
+        return Ok(false);
     }
     let ssm = &p.clients.ssm;
     p.call_unless(SERVICE, "DeleteParameter", &["ParameterNotFound"], || {
         ssm.delete_parameter().name(name(stack)).send()
     })
     .await?;
-    Ok(())
+    Ok(true)
 }

@@ -110,8 +110,9 @@ pub trait Provider: Send + Sync {
     /// no longer `me`'s (it was released by force).
     async fn refresh_lock(&self, stack: &str, me: &LockInfo) -> Result<bool, ProviderError>;
 
-    /// Releases the stack's lock if `holder` (by its id) still holds it.
-    async fn release_lock(&self, stack: &str, holder: &LockInfo) -> Result<(), ProviderError>;
+    /// Releases the stack's lock if `holder` (by its id) still holds it;
+    /// `Ok(false)` when it no longer did (released, or taken, by force).
+    async fn release_lock(&self, stack: &str, holder: &LockInfo) -> Result<bool, ProviderError>;
 
     /// The account the provider works in, named in the line saying where a
     /// run goes; `None` where there is none (the local cloud). An error

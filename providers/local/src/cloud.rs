@@ -692,12 +692,13 @@ impl Provider for LocalCloud {
         Ok(true)
     }
 
-    async fn release_lock(&self, _stack: &str, holder: &LockInfo) -> Result<(), ProviderError> {
+    async fn release_lock(&self, _stack: &str, holder: &LockInfo) -> Result<bool, ProviderError> {
         let mut guard = self.lock();
-        if guard.store.holder().is_some_and(|h| h.id == holder.id) {
-            guard.store.set_holder(None).map_err(lock_error)?;
+        if guard.store.holder().is_none_or(|h| h.id != holder.id) {
+            return Ok(false);
         }
-        Ok(())
+        guard.store.set_holder(None).map_err(lock_error)?;
+        Ok(true)
     }
 
     /// Per simulated call (no service prefix): the calls that reached the
