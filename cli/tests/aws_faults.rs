@@ -292,6 +292,56 @@ fn kills_mid_apply_converge() {
     }
 }
 
+/// Killed (kill -9) while the listener's move to replaced target groups
+/// hangs, their new copies made: the next plan keeps the new copies, as
+/// configured, and finishes the replacement (the listener moves, the old
+/// copies go); it used to delete the new ones and replace the old ones a
+/// second time.
+#[test]
+fn a_replacement_killed_after_its_creates_is_finished_not_redone() {
+    let Some(aws) = Faulty::start("blog", Faults::default()) else {
+        return;
+    };
+    let out = aws.direct(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "apply failed:\n{}", stderr(&out));
+    let main = aws.project.path("main.berth");
+    let text = std::fs::read_to_string(&main).expect("main.berth");
+    std::fs::write(&main, text.replace("port        = 3000", "port        = 3001")).expect("write");
+    aws.proxy.set_faults(Faults {
+        stall: true,
+        only: vec!["ModifyListener".to_owned(), "ModifyRule".to_owned()],
+        ..Faults::default()
+    });
+    let mut child = aws.spawn(&["apply", "--auto-approve"]);
+    let both_copied = || {
+        let counts = aws.live_addresses();
+        counts.get("target_group.blog") == Some(&2) && counts.get("target_group.login") == Some(&2)
+    };
+    let copied = poll(180, both_copied);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(copied, "the new target groups were never made");
+    let out = aws.direct(&["unlock"]);
+    assert!(out.status.success(), "unlock:\n{}", stderr(&out));
+
+    let out = aws.direct(&["plan", "--format", "json"]);
+    assert!(out.status.success(), "plan failed:\n{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).expect("plan JSON");
+    let changes = plan["resource_changes"].as_array().expect("changes");
+    let of = |action: &str| -> Vec<&serde_json::Value> {
+        changes.iter().filter(|c| c["action"] == action).collect()
+    };
+    assert!(of("create").is_empty() && of("replace").is_empty(), "{plan}");
+    let deleted = of("delete");
+    assert_eq!(deleted.len(), 2, "{plan}");
+    for d in deleted {
+        assert_eq!(d["duplicate"]["reason"]["kind"], "finishes_replacement", "{d}");
+    }
+    let out = aws.direct(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "apply failed:\n{}", stderr(&out));
+    aws.assert_converged(BLOG);
+}
+
 /// A proxy that never answers: `plan` fails within a bounded time naming
 /// the call and the endpoint.
 #[test]

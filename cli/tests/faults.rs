@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{addresses, assert_no_duplicates, example, poll, read_cloud};
+use common::{addresses, assert_no_duplicates, example, json_plan, poll, read_cloud};
 use serde_json::json;
 
 #[test]
@@ -307,4 +307,51 @@ fn a_failed_replacement_says_the_old_resource_is_kept() {
         "{}",
         run.all()
     );
+}
+
+/// The listener's move to replaced target groups fails after their new
+/// copies were made (as a kill there leaves them): the next plan keeps the
+/// new copies, already as configured, moves the listener to them and
+/// deletes the old ones; it used to delete the new copies and replace the
+/// old ones again, making a third copy of each.
+#[test]
+fn a_replacement_stopped_after_its_creates_is_finished_not_redone() {
+    let p = example("blog");
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    let text = p
+        .read("main.berth")
+        .replace("port        = 3000", "port        = 3001");
+    p.write("main.berth", &text);
+    p.add_faults(&[json!({
+        "op": "update", "address": "listener.http",
+        "code": "AccessDenied", "class": "permanent"
+    })]);
+    p.berth(&["apply", "--auto-approve"]).expect_code(1);
+    let owned = addresses(&p.cloud(), "blog-dev");
+    assert_eq!(owned["target_group.blog"], 2, "{owned:?}");
+    assert_eq!(owned["target_group.login"], 2, "{owned:?}");
+
+    p.clear_faults();
+    let plan = json_plan(&p.berth(&["plan", "--format", "json"]));
+    let changes = plan["resource_changes"].as_array().expect("changes");
+    let of = |action: &str| -> Vec<&serde_json::Value> {
+        changes.iter().filter(|c| c["action"] == action).collect()
+    };
+    assert!(of("create").is_empty() && of("replace").is_empty(), "{plan}");
+    let deleted = of("delete");
+    assert_eq!(deleted.len(), 2, "{plan}");
+    for d in deleted {
+        assert_eq!(d["duplicate"]["reason"]["kind"], "finishes_replacement", "{d}");
+        assert_eq!(d["duplicate"]["reason"]["used_by"], "listener.http", "{d}");
+    }
+    let run = p.berth(&["plan"]);
+    assert!(
+        run.stdout
+            .contains("as configured; finishes the replacement of the copy listener.http uses"),
+        "{}",
+        run.stdout
+    );
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+    assert_no_duplicates(&p.cloud(), "blog-dev");
 }

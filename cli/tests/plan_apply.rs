@@ -44,7 +44,7 @@ fn plan_change(p: &Project, snap: &str) -> Value {
     let run = p.berth(&["plan", "--format", "json"]);
     run.expect_code(0);
     let plan = json_plan(&run);
-    assert_eq!(plan["format_version"], "1.3");
+    assert_eq!(plan["format_version"], "1.4");
     plan
 }
 

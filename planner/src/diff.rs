@@ -143,7 +143,11 @@ fn plan_marked(
         let marks = marks_at(&address);
         let copies = live_by_address.remove(&address).unwrap_or_default();
         let (current, extras) = duplicates::choose(copies, &users, |c| {
-            differences(&address, &resolved, &c.attrs, marks).len()
+            let changes = differences(&address, &resolved, &c.attrs, marks);
+            duplicates::Fit {
+                replaced: changes.iter().any(|c| c.forces_replacement),
+                differences: changes.len(),
+            }
         });
         // What `ignore_changes` names is desired as it is live, in the
         // step too, so that apply writes it back unchanged.

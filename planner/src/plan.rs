@@ -93,6 +93,14 @@ pub struct Duplicate {
 pub enum KeepReason {
     /// Another resource of the stack uses it.
     UsedBy { address: Address },
+    /// It is already as configured, where the copy another resource uses
+    /// would be replaced: what a replacement interrupted after its create
+    /// left. The plan finishes it: users move to this copy, the other
+    /// goes.
+    FinishesReplacement {
+        /// What uses the other copy, and moves to this one.
+        used_by: Address,
+    },
     /// It is the oldest.
     Oldest,
     /// No copy is in use and the cloud tells no creation times: the one

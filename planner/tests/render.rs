@@ -380,7 +380,7 @@ fn a_duplicate_deletion_names_both_copies_and_the_reason() {
         "  # vpc.main will be destroyed\n  # duplicate: two live resources carry vpc.main; deletes vpc-0bbb (creation time unknown), keeps vpc-0aaa (creation time unknown, used by subnet.public_a)\n"
     ), "{out}");
     let json = parse(&p);
-    assert_eq!(json["format_version"], "1.3");
+    assert_eq!(json["format_version"], "1.4");
     let dup = &json["resource_changes"][1]["duplicate"];
     assert_eq!(dup["id"], "vpc-0bbb");
     assert_eq!(dup["kept_id"], "vpc-0aaa");
@@ -630,7 +630,7 @@ fn json_lists_every_resource_with_its_action() {
     insta::assert_snapshot!("json_mixed", out);
     assert!(out.ends_with("}\n"));
     let doc = parse(&mixed());
-    assert_eq!(doc["format_version"], "1.3");
+    assert_eq!(doc["format_version"], "1.4");
     assert_eq!(doc["stack"], "blog-dev");
     assert_eq!(doc["region"], "us-east-1");
     assert_eq!(

@@ -11,7 +11,7 @@ use crate::plan::{Action, AttrChange, Duplicate, Plan, ResourceChange};
 
 /// The version of the JSON format. Additive changes keep `1.x`; anything
 /// that could break a reader bumps the major.
-pub const FORMAT_VERSION: &str = "1.3";
+pub const FORMAT_VERSION: &str = "1.4";
 
 #[derive(Serialize)]
 struct Document<'a> {

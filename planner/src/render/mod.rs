@@ -133,6 +133,9 @@ fn duplicate_note(address: &berth_provider::Address, d: &crate::plan::Duplicate)
     };
     let why = match &d.reason {
         KeepReason::UsedBy { address } => format!("used by {address}"),
+        KeepReason::FinishesReplacement { used_by, .. } => {
+            format!("as configured; finishes the replacement of the copy {used_by} uses")
+        }
         KeepReason::Oldest => "the oldest".to_owned(),
         KeepReason::ClosestToConfiguration => "closest to the configuration".to_owned(),
     };

@@ -38,7 +38,7 @@ pub struct Faults {
     /// Forward, then close the connection instead of answering: the call
     /// took effect and its caller never learns it.
     pub lost: f64,
-    /// Hold every connection and never answer.
+    /// Hold every (targeted) connection and never answer.
     pub stall: bool,
     /// Only requests whose operation (`CreateVpc`, `DescribeServices`)
     /// starts with one of these get faults; all of them when empty.
@@ -304,7 +304,8 @@ fn serve(client: TcpStream, upstream: &str, shared: &Shared) {
 /// Answers one request; `false` when the connection must be closed.
 fn handle(client: &mut TcpStream, request: &Request, upstream: &str, shared: &Shared) -> bool {
     let faults = shared.faults();
-    if faults.stall {
+    let targeted = faults.only.is_empty() || faults.only.iter().any(|p| request.operation.starts_with(p));
+    if faults.stall && targeted {
         // Hold the connection open, answering nothing, until the proxy stops.
         while !shared.stopped.load(Ordering::SeqCst) {
             thread::sleep(Duration::from_millis(100));
@@ -312,7 +313,6 @@ fn handle(client: &mut TcpStream, request: &Request, upstream: &str, shared: &Sh
         return false;
     }
     thread::sleep(faults.latency);
-    let targeted = faults.only.is_empty() || faults.only.iter().any(|p| request.operation.starts_with(p));
     let roll = if targeted { fastrand::f64() } else { 1.0 };
     let mut bound = faults.reset;
     if roll < bound {
