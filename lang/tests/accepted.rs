@@ -495,3 +495,26 @@ fn a_dynamic_rules_self_is_the_group_itself() {
     );
     assert_valid("a default group's dynamic self rule", &default_group);
 }
+
+/// ECS sends a container's awslogs to the region its options name, a
+/// central log region included (AWS's FireLens examples log to two).
+#[test]
+fn awslogs_may_name_another_region() {
+    assert_valid(
+        "awslogs to eu-west-1 from a us-east-1 stack",
+        r#"stack "central" { region = "us-east-1" }
+task_definition app {
+  cpu            = 256
+  memory         = 512
+  execution_role = "arn:aws:iam::123456789012:role/exec"
+  container app {
+    image = "nginx"
+    log {
+      driver  = "awslogs"
+      options = { "awslogs-group" = "central", "awslogs-region" = "eu-west-1", "awslogs-stream-prefix" = "app" }
+    }
+  }
+}
+"#,
+    );
+}

@@ -1,7 +1,7 @@
 //! Log configuration and FireLens (E0550).
 
 use crate::diagnostic::Diagnostic;
-use crate::stack::{DesiredBlock, Stack};
+use crate::stack::DesiredBlock;
 
 use super::super::domain::string;
 use super::map_entry;
@@ -14,7 +14,7 @@ const FIRELENS_TYPES: &[&str] = &["fluentbit", "fluentd"];
 
 /// A container's `log` block: one way of saying it, a driver Fargate runs,
 /// the options the driver needs.
-pub(super) fn logs(stack: &Stack, c: &DesiredBlock, has_router: bool, diags: &mut Vec<Diagnostic>) {
+pub(super) fn logs(c: &DesiredBlock, has_router: bool, diags: &mut Vec<Diagnostic>) {
     let Some(log) = c.body.blocks("log").first() else {
         return;
     };
@@ -50,23 +50,6 @@ pub(super) fn logs(stack: &Stack, c: &DesiredBlock, has_router: bool, diags: &mu
                     Diagnostic::error("E0550", "the awslogs driver needs an `awslogs-group` option", options_span)
                         .label("no `awslogs-group`")
                         .help("add `\"awslogs-group\" = \"/ecs/NAME\"`, or write `logs = log_group.NAME` instead of the block"),
-                );
-            }
-            let region = map_entry(&log.body, "options", "awslogs-region");
-            if let Some(region) = region
-                && region != stack.region
-            {
-                diags.push(
-                    Diagnostic::error(
-                        "E0550",
-                        format!("`awslogs-region` is {region}, not the stack's region {}", stack.region),
-                        options_span,
-                    )
-                    .label("another region")
-                    .help(format!(
-                        "berth sends logs to the stack's region: write \"{}\" or leave `awslogs-region` out",
-                        stack.region
-                    )),
                 );
             }
         }

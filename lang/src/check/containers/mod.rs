@@ -55,7 +55,7 @@ pub(super) fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnost
         .filter_map(|v| v.label.as_ref().map(|l| l.node.as_str()))
         .collect();
     for c in containers {
-        logs::logs(stack, c, !routers.is_empty(), diags);
+        logs::logs(c, !routers.is_empty(), diags);
         storage::mounts(c, &volumes, &names, diags);
         ports::health_check(c, diags);
         settings::linux(c, diags);
