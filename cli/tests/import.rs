@@ -286,6 +286,30 @@ fn a_terraform_container_definitions_file_imports_with_the_task_fields_given() {
         run.stderr
     );
 
+    // Its containers log with awslogs: the role that takes, which a
+    // container list never holds, is the flag's to give.
+    let run = berth_in(
+        dir.path(),
+        &[
+            "import",
+            "task-definition",
+            json,
+            "--cpu",
+            "512",
+            "--memory",
+            "1024",
+        ],
+        &[],
+        None,
+    );
+    run.expect_code(1);
+    assert!(
+        run.stderr
+            .contains("help: give the task definition's execution role with `--execution-role ARN`"),
+        "{}",
+        run.stderr
+    );
+
     let (family, cpu, memory) = ("shop-api", "0.5 vCPU", "1 GB");
     let role = |name: &str| format!("arn:aws:iam::123456789012:role/{name}");
     let (execution, task) = (role("shop-api-execution"), role("shop-api-task"));

@@ -39,20 +39,34 @@ pub fn task_definition(file: &Path, given: &Given) -> anyhow::Result<ExitCode> {
         .map_err(|_| anyhow::anyhow!("berth wrote a task definition it cannot read back (a bug):\n{text}"))?;
     if let Some(problems) = problems(file, &formatted, imported.region.as_deref()) {
         eprintln!(
-            "error: {}: AWS would refuse this task definition:\n{problems}",
-            file.display()
+            "error: {}: AWS would refuse this task definition:\n{}",
+            file.display(),
+            problems.rendered
         );
+        // The block's `execution_role` comes from the JSON or the flag: a
+        // container list (Terraform's file) never holds one.
+        if problems.codes.contains(&"E0526") {
+            eprintln!("help: give the task definition's execution role with `--execution-role ARN`");
+        }
         return Ok(ExitCode::from(1));
     }
     stdout::print(&formatted)?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// What `validate` refuses in an imported block.
+struct Problems {
+    /// The diagnostics as `validate` prints them.
+    rendered: String,
+    /// Their codes.
+    codes: Vec<&'static str>,
+}
+
 /// What `validate` says of `block`, imported from `file`, in a stack of
 /// `region` (the default region when unknown): the rules AWS holds a task
 /// definition to live in one place, `berth_lang`'s checks, for imports as
 /// for stacks. The diagnostics quote the block, named for the file.
-fn problems(file: &Path, block: &str, region: Option<&str>) -> Option<String> {
+fn problems(file: &Path, block: &str, region: Option<&str>) -> Option<Problems> {
     let stack = format!(
         "stack \"import\" {{ region = \"{}\" }}\n",
         region.unwrap_or("us-east-1")
@@ -76,5 +90,8 @@ fn problems(file: &Path, block: &str, region: Option<&str>) -> Option<String> {
         ..Options::default()
     };
     let analysis = analyze(sources, diagnostics, &options);
-    (analysis.stack.is_none()).then(|| diagnostic::render(&analysis.sources, &analysis.diagnostics))
+    (analysis.stack.is_none()).then(|| Problems {
+        rendered: diagnostic::render(&analysis.sources, &analysis.diagnostics),
+        codes: analysis.diagnostics.iter().map(|d| d.code).collect(),
+    })
 }

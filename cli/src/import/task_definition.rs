@@ -447,8 +447,13 @@ impl Converter {
                 Some(mut tags) => {
                     // `aws:` tags (CloudFormation's stack name and logical
                     // id on what Copilot, CDK or a template registered) are
-                    // AWS's own, read-only: no one may write them.
-                    tags.retain(|k, _| !k.to_ascii_lowercase().starts_with("aws:"));
+                    // AWS's own, read-only: no one may write them. `berth:`
+                    // tags are what berth wrote on a revision it registered:
+                    // the stack the block goes to writes its own.
+                    tags.retain(|k, _| {
+                        let k = k.to_ascii_lowercase();
+                        !k.starts_with("aws:") && !k.starts_with("berth:")
+                    });
                     if !tags.is_empty() {
                         let _ = writeln!(out, "  tags = {}", map_text(&tags));
                     }
@@ -1204,6 +1209,18 @@ mod tests {
         let text = convert(td, &Given::default()).map(|i| i.text).unwrap_or_default();
         assert!(text.contains("  tags = { \"team\" = \"web\" }\n"), "{text}");
         assert!(!text.to_lowercase().contains("cloudformation"), "{text}");
+    }
+
+    /// A revision berth registered, described with its tags, carries
+    /// `berth:stack` and `berth:address`: import wrote them and refused
+    /// its own block (E0525, a tag reserved for berth).
+    #[test]
+    fn tags_berth_wrote_are_left_to_the_new_stack() {
+        let td = r#"{"taskDefinition":{"family":"x","cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i"}]},
+            "tags":[{"key":"berth:stack","value":"shop"},{"key":"berth:address","value":"task_definition.x"},{"key":"TaskType","value":"web"}]}"#;
+        let text = convert(td, &Given::default()).map(|i| i.text).unwrap_or_default();
+        assert!(text.contains("  tags = { \"TaskType\" = \"web\" }\n"), "{text}");
+        assert!(!text.contains("berth:"), "{text}");
     }
 
     /// An environment (or secrets) list naming a variable twice became a
