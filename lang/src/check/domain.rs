@@ -52,7 +52,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             }
             Kind::TaskDefinition => {
                 cx.task_definition(r, diags);
-                super::containers::check(stack, r, diags);
+                super::containers::check(r, diags);
             }
             Kind::Service => {
                 cx.service(r, diags);

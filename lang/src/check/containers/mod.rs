@@ -16,7 +16,7 @@ mod storage;
 
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
-use crate::stack::{DesiredBlock, DesiredBody, DesiredResource, Stack};
+use crate::stack::{DesiredBlock, DesiredBody, DesiredResource};
 
 /// The string at `key` of the known map attribute `attr` of `body` (a
 /// driver's option).
@@ -38,7 +38,7 @@ fn unknown(code: &'static str, what: &str, name: &str, span: Span, known: &[&str
 }
 
 /// Every container rule of `r`, a task definition of `stack`.
-pub(super) fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+pub(super) fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     let containers = r.body.blocks("container");
     let routers: Vec<&DesiredBlock> = containers
         .iter()
