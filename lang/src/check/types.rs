@@ -65,6 +65,11 @@ fn check_body(body: &DesiredBody, schema: &BlockSchema, diags: &mut Vec<Diagnost
             && attr.presence == Presence::Required
         {
             diags.push(null_required(attr, value.span));
+        } else if let (DesiredValue::Known(Value::String(s)), Type::Ref(kind), Presence::Required) =
+            (&value.node, attr.ty, attr.presence)
+            && s.trim().is_empty()
+        {
+            diags.push(empty_required(attr, kind, value.span));
         } else if let (DesiredValue::Known(v), Some(range)) = (&value.node, attr.range) {
             check_range(v, range, attr, value.span, diags);
         }
@@ -91,6 +96,18 @@ fn check_range(v: &Value, (lo, hi): (i64, i64), attr: &Attr, span: Span, diags: 
                 .help(format!("AWS's `{}` takes {lo} to {hi}", attr.aws)),
         );
     }
+}
+
+/// An empty id where one is required (a variable left empty, an
+/// `--var x=` whose shell substitution failed): AWS refuses it at apply.
+fn empty_required(attr: &Attr, kind: Kind, span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "E0401",
+        format!("`{}` is required and cannot be an empty string", attr.name),
+        span,
+    )
+    .label(format!("no {kind} named"))
+    .help(format!("refer to a {kind} of the stack, or give the id or ARN of one"))
 }
 
 fn null_required(attr: &Attr, span: Span) -> Diagnostic {
