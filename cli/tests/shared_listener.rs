@@ -157,3 +157,84 @@ fn a_rule_of_its_own_on_another_stacks_listener_is_left_alone_by_the_listeners_p
         platform(&["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// The api's stack given the platform's ARNs (another tool's outputs), as
+/// Terraform's `data "aws_lb" { arn }` and `data "aws_lb_listener" { arn }`
+/// read them: the rule goes on that listener, the load balancer's DNS
+/// name is read, and an ARN nothing has is a lookup with no match.
+#[test]
+fn load_balancers_and_listeners_are_found_by_their_arns() {
+    const OUTPUTS: &str = "output lb { value = load_balancer.web.arn }\n\
+                           output listener { value = listener.http.arn }\n\
+                           output dns { value = load_balancer.web.dns_name }\n";
+    const API_BY_ARN: &str = r#"
+stack "api" { region = "us-east-1" }
+variable lb_arn {}
+variable listener_arn {}
+
+data vpc platform {
+  stack   = "platform"
+  address = "vpc.main"
+}
+data lb web { arn = var.lb_arn }
+data lb_listener http { arn = var.listener_arn }
+
+target_group api {
+  vpc         = data.vpc.platform
+  port        = 8080
+  target_type = "ip"
+}
+
+listener_rule api {
+  listener = data.lb_listener.http.arn
+  priority = 10
+  paths    = ["/api/*"]
+  forward  = target_group.api
+}
+
+output dns { value = data.lb.web.dns_name }
+output port { value = data.lb_listener.http.port }
+"#;
+    for cloud in Cloud::both() {
+        let s = TwoStacks::new(&format!("{PLATFORM}{OUTPUTS}"), API_BY_ARN);
+        s.on_platform(&cloud, &["apply", "--auto-approve"]).expect_code(0);
+        let out = s.on_platform(&cloud, &["output", "--format", "json"]);
+        out.expect_code(0);
+        let outputs: serde_json::Value = serde_json::from_str(&out.stdout).expect("outputs JSON");
+        let value = |name: &str| {
+            outputs["outputs"][name]["value"]
+                .as_str()
+                .unwrap_or_else(|| panic!("no output {name}: {outputs}"))
+                .to_owned()
+        };
+        let lb = format!("lb_arn={}", value("lb"));
+        let listener = format!("listener_arn={}", value("listener"));
+        let vars = ["--var", lb.as_str(), "--var", listener.as_str()];
+        let api = |args: &[&str]| s.on_service(&cloud, &[args, &vars[..]].concat());
+        api(&["apply", "--auto-approve"]).expect_code(0);
+        no_change(&api(&["plan", "--detailed-exitcode"]), "the api stack by ARNs");
+        let out = api(&["output", "--format", "json"]);
+        out.expect_code(0);
+        let api_outputs: serde_json::Value = serde_json::from_str(&out.stdout).expect("outputs JSON");
+        assert_eq!(
+            api_outputs["outputs"]["dns"]["value"],
+            value("dns"),
+            "{api_outputs}"
+        );
+        assert_eq!(api_outputs["outputs"]["port"]["value"], 80, "{api_outputs}");
+        no_change(
+            &s.on_platform(&cloud, &["plan", "--detailed-exitcode"]),
+            "the platform, whose listener holds the api's rule",
+        );
+
+        let gone = value("listener").replace(":listener/app/", ":listener/app/x");
+        let wrong = format!("listener_arn={gone}");
+        let run = s.on_service(&cloud, &["plan", "--var", lb.as_str(), "--var", wrong.as_str()]);
+        run.expect_code(1);
+        assert!(run.stderr.contains("E0596"), "{}", run.stderr);
+
+        api(&["destroy", "--auto-approve"]).expect_code(0);
+        s.on_platform(&cloud, &["destroy", "--auto-approve"])
+            .expect_code(0);
+    }
+}

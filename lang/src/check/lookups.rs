@@ -93,14 +93,14 @@ pub fn check_filters(kind: DataKind, block: &Block, diags: &mut Vec<Diagnostic>)
         _ if kind.is_context() => true,
         DataKind::Certificate => written.contains(&"domain"),
         DataKind::HostedZone => written.iter().any(|w| matches!(*w, "id" | "name")),
-        DataKind::Listener => written.contains(&"load_balancer"),
+        DataKind::Listener => written.iter().any(|w| matches!(*w, "arn" | "load_balancer")),
         _ => !written.is_empty(),
     };
     if !enough {
         let need = match kind {
             DataKind::Certificate => "`domain`".to_owned(),
             DataKind::HostedZone => "`id` or `name`".to_owned(),
-            DataKind::Listener => "`load_balancer` (and `port`)".to_owned(),
+            DataKind::Listener => "`arn`, or `load_balancer` (and `port`)".to_owned(),
             _ => format!("one of {}", names().collect::<Vec<_>>().join(", ")),
         };
         let span = block

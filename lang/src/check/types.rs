@@ -107,7 +107,9 @@ fn empty_required(attr: &Attr, kind: Kind, span: Span) -> Diagnostic {
         span,
     )
     .label(format!("no {kind} named"))
-    .help(format!("refer to a {kind} of the stack, or give the id or ARN of one"))
+    .help(format!(
+        "refer to a {kind} of the stack, or give the id or ARN of one"
+    ))
 }
 
 fn null_required(attr: &Attr, span: Span) -> Diagnostic {

@@ -155,6 +155,7 @@ impl Evaluator<'_, '_> {
             (Type::String | Type::Ref(_), Value::String(text)) => {
                 let slot = match name {
                     "id" => &mut filters.id,
+                    "arn" => &mut filters.arn,
                     "vpc" => &mut filters.vpc,
                     "name" => &mut filters.name,
                     "domain" => &mut filters.domain,

@@ -8,8 +8,8 @@
 //! DescribeManagedPrefixLists by id and name; SSM's GetParameter by name,
 //! decrypted (ParameterNotFound is no match); ECS's DescribeClusters,
 //! IAM's GetRole and ELBv2's DescribeLoadBalancers/DescribeTargetGroups
-//! by name; ELBv2's DescribeListeners of a load balancer, matched on the
-//! port after; STS's GetCallerIdentity
+//! by name or ARN; ELBv2's DescribeListeners of an ARN or of a load
+//! balancer, matched on the port after; STS's GetCallerIdentity
 //! (asked once per provider) for the caller and partition; KMS's
 //! DescribeKey of a key id, ARN or alias (`kms.rs`).
 
@@ -146,9 +146,10 @@ async fn role(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
 /// match).
 async fn load_balancer(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
     let elb = &p.clients.elb;
-    let arns = match f.stack.as_deref() {
-        Some(stack) => Some(of_stack(p, stack, "elasticloadbalancing:loadbalancer", f).await?),
-        None => None,
+    let arns = match (f.arn.as_deref(), f.stack.as_deref()) {
+        (Some(arn), _) => Some(vec![arn.to_owned()]),
+        (None, Some(stack)) => Some(of_stack(p, stack, "elasticloadbalancing:loadbalancer", f).await?),
+        (None, None) => None,
     };
     if arns.as_ref().is_some_and(Vec::is_empty) {
         return Ok(Vec::new());
@@ -192,9 +193,10 @@ async fn load_balancer(p: &AwsProvider, f: &Filters) -> Result<Matches, Provider
 /// match).
 async fn target_group(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
     let elb = &p.clients.elb;
-    let arns = match f.stack.as_deref() {
-        Some(stack) => Some(of_stack(p, stack, "elasticloadbalancing:targetgroup", f).await?),
-        None => None,
+    let arns = match (f.arn.as_deref(), f.stack.as_deref()) {
+        (Some(arn), _) => Some(vec![arn.to_owned()]),
+        (None, Some(stack)) => Some(of_stack(p, stack, "elasticloadbalancing:targetgroup", f).await?),
+        (None, None) => None,
     };
     if arns.as_ref().is_some_and(Vec::is_empty) {
         return Ok(Vec::new());
@@ -228,20 +230,32 @@ async fn target_group(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderE
         .collect())
 }
 
-/// ELBv2's DescribeListeners of the load balancer (LoadBalancerNotFound is
-/// no match), those on the port.
+/// ELBv2's DescribeListeners of the ARN, or of the load balancer
+/// (ListenerNotFound and LoadBalancerNotFound are no match), those on the
+/// port and of the load balancer asked for.
 async fn listener(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
     let elb = &p.clients.elb;
     let lb = f.load_balancer.as_deref().unwrap_or_default();
     let listeners = p
         .list("elbv2", "DescribeListeners", || {
-            paginate!(elb.describe_listeners().load_balancer_arn(lb), listeners)
+            let call = elb.describe_listeners();
+            let call = match f.arn.as_deref() {
+                Some(arn) => call.listener_arns(arn),
+                None => call.load_balancer_arn(lb),
+            };
+            paginate!(call, listeners)
         })
         .await
-        .or_else(|e| crate::errors::gone(e, "LoadBalancerNotFound"))?;
+        .or_else(|e| crate::errors::gone(e, "LoadBalancerNotFound"))
+        .or_else(|e| crate::errors::gone(e, "ListenerNotFound"))?;
     Ok(listeners
         .iter()
         .filter(|l| f.port.is_none_or(|port| l.port().map(i64::from) == Some(port)))
+        .filter(|l| {
+            f.load_balancer
+                .as_deref()
+                .is_none_or(|lb| l.load_balancer_arn() == Some(lb))
+        })
         .map(|l| {
             attrs([
                 ("arn", text(l.listener_arn())),

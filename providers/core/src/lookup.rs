@@ -96,6 +96,11 @@ const NAME: Filter = Filter {
     doc: "its name",
 };
 
+const ARN: Filter = Filter {
+    name: "arn",
+    ty: Type::String,
+    doc: "its ARN (Terraform's `arn`: another tool's output)",
+};
 const LOAD_BALANCER: Filter = Filter {
     name: "load_balancer",
     ty: Type::Ref(Kind::LoadBalancer),
@@ -280,9 +285,10 @@ impl DataKind {
             // Another berth stack's, by its tags (CloudFormation's
             // `Fn::ImportValue` of a platform stack's cluster or load
             // balancer, whose name berth drew).
-            DataKind::Cluster | DataKind::LoadBalancer | DataKind::TargetGroup => &[NAME, STACK, ADDRESS],
+            DataKind::Cluster => &[NAME, STACK, ADDRESS],
+            DataKind::LoadBalancer | DataKind::TargetGroup => &[ARN, NAME, STACK, ADDRESS],
             DataKind::Role => &[NAME],
-            DataKind::Listener => &[LOAD_BALANCER, PORT],
+            DataKind::Listener => &[ARN, LOAD_BALANCER, PORT],
             DataKind::KmsKey => &[Filter {
                 name: "id",
                 ty: Type::String,
@@ -649,6 +655,8 @@ impl std::str::FromStr for DataKind {
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Filters {
     pub id: Option<String>,
+    /// The ARN it must have (load balancers, target groups, listeners).
+    pub arn: Option<String>,
     /// Tags the resource must carry, each with this value.
     pub tags: BTreeMap<String, String>,
     /// The VPC id it must be in.
@@ -694,6 +702,7 @@ impl fmt::Display for Filters {
         let mut parts = Vec::new();
         let quoted = |name: &str, v: &Option<String>| v.as_ref().map(|v| format!("{name} = {v:?}"));
         parts.extend(quoted("id", &self.id));
+        parts.extend(quoted("arn", &self.arn));
         if !self.tags.is_empty() {
             let tags: Vec<String> = self.tags.iter().map(|(k, v)| format!("{k} = {v:?}")).collect();
             parts.push(format!("tags = {{ {} }}", tags.join(", ")));

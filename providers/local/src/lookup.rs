@@ -169,27 +169,36 @@ fn named(sim: &Sim, kind: Kind, filters: &Filters, attrs: &[&str]) -> Matches {
     sim.all(kind)
         .filter(|(_, rec)| {
             let tag = |name: &str| rec.tags.get(name).map(String::as_str);
-            filters.name.as_deref().is_none_or(|want| {
-                str_of(&rec.attrs, "name").is_some_and(|n| match kind {
-                    Kind::Role => n.eq_ignore_ascii_case(want),
-                    _ => n == want,
+            filters
+                .arn
+                .as_deref()
+                .is_none_or(|want| str_of(&rec.attrs, "arn") == Some(want))
+                && filters.name.as_deref().is_none_or(|want| {
+                    str_of(&rec.attrs, "name").is_some_and(|n| match kind {
+                        Kind::Role => n.eq_ignore_ascii_case(want),
+                        _ => n == want,
+                    })
                 })
-            }) && filters.stack.as_deref().is_none_or(|s| tag(STACK_TAG) == Some(s))
+                && filters.stack.as_deref().is_none_or(|s| tag(STACK_TAG) == Some(s))
                 && filters.address_matches(tag(ADDRESS_TAG))
         })
         .map(|(_, rec)| pick(&rec.attrs, attrs))
         .collect()
 }
 
-/// The listeners of the load balancer on the port asked for, whoever
-/// made them.
+/// The listener of the ARN, or of the load balancer on the port, asked
+/// for, whoever made them.
 fn listeners(sim: &Sim, filters: &Filters) -> Matches {
     sim.all(Kind::Listener)
         .filter(|(_, rec)| {
             filters
-                .load_balancer
+                .arn
                 .as_deref()
-                .is_none_or(|lb| str_of(&rec.attrs, "load_balancer") == Some(lb))
+                .is_none_or(|arn| str_of(&rec.attrs, "arn") == Some(arn))
+                && filters
+                    .load_balancer
+                    .as_deref()
+                    .is_none_or(|lb| str_of(&rec.attrs, "load_balancer") == Some(lb))
                 && filters
                     .port
                     .is_none_or(|port| rec.attrs.get("port") == Some(&Value::Int(port)))
