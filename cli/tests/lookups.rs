@@ -734,3 +734,97 @@ fn owned_by(cloud: &Cloud, shared: &Path, dir: &Path, stack: &str) -> usize {
     assert!(run.stdout.contains(stack), "{}", run.all());
     kept
 }
+
+/// Terraform's `aws_iam_policy`, `aws_ecr_repository`,
+/// `aws_secretsmanager_secret`, `aws_ecs_task_definition` and
+/// `aws_elb_service_account` lookups, as container stacks write them: a
+/// shared stack's repository, secret, task definition and policy, and
+/// AWS's managed policies by ARN and by name, read by another stack that
+/// applies and re-plans clean on both clouds.
+#[test]
+fn policies_repositories_secrets_and_task_definitions_are_looked_up_on_both_clouds() {
+    const SHARED: &str = r#"stack "shared" { region = "us-east-1" }
+ecr_repository app { name = "shared-app" }
+secret db {
+  name  = "shared/db"
+  value = "CANARY-s3cr3t"
+}
+managed_policy read {
+  name   = "shared-read"
+  policy = { Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] }
+}
+task_definition worker {
+  family = "shared-worker"
+  cpu    = 256
+  memory = 512
+  container worker { image = "busybox" }
+}
+"#;
+    const APP: &str = r#"stack "app" { region = "us-east-1" }
+data iam_policy exec { arn = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" }
+data iam_policy ssm { name = "AmazonSSMManagedInstanceCore" }
+data iam_policy read { name = "shared-read" }
+data ecr_repository app { name = "shared-app" }
+data secretsmanager_secret db { name = "shared/db" }
+data ecs_task_definition worker { task_definition = "shared-worker" }
+data elb_service_account main {}
+
+iam_role exec {
+  assume_role_policy  = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ecs-tasks.amazonaws.com" } }] })
+  managed_policy_arns = [data.iam_policy.exec.arn, data.iam_policy.ssm.arn, data.iam_policy.read.arn]
+}
+
+task_definition app {
+  cpu            = 256
+  memory         = 512
+  execution_role = iam_role.exec
+  container app {
+    image   = "${data.ecr_repository.app.repository_url}:1"
+    secrets = { DB_PASSWORD = data.secretsmanager_secret.db.arn }
+  }
+}
+
+output elb { value = data.elb_service_account.main.arn }
+output worker { value = "${data.ecs_task_definition.worker.family}:${data.ecs_task_definition.worker.revision}" }
+output exec_path { value = data.iam_policy.exec.path }
+"#;
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let (shared, app) = (tmp.path().join("shared"), tmp.path().join("app"));
+        std::fs::create_dir(&shared).expect("dir");
+        std::fs::create_dir(&app).expect("dir");
+        std::fs::write(shared.join("main.berth"), SHARED).expect("write");
+        std::fs::write(app.join("main.berth"), APP).expect("write");
+        let cloud_file = tmp.path().join("cloud.json");
+        let berth = |dir: &Path, args: &[&str]| cloud.berth_sharing(&cloud_file, dir, args);
+
+        let missing = berth(&app, &["plan"]);
+        assert_eq!(missing.code, Some(1), "{}", missing.all());
+        for what in ["ecr_repository", "secret", "task_definition", "managed_policy"] {
+            assert!(
+                missing.stderr.contains(&format!("matches no {what}")),
+                "{what}:\n{}",
+                missing.all()
+            );
+        }
+
+        berth(&shared, &["apply", "--auto-approve"]).expect_code(0);
+        let apply = berth(&app, &["apply", "--auto-approve"]);
+        apply.expect_code(0);
+        assert!(!apply.all().contains("CANARY"), "{}", apply.all());
+        let plan = berth(&app, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "{}", plan.all());
+        let out = berth(&app, &["output", "--format", "json"]);
+        out.expect_code(0);
+        let outputs: Value = serde_json::from_str(&out.stdout).expect("outputs JSON");
+        assert_eq!(
+            outputs["outputs"]["elb"]["value"],
+            "arn:aws:iam::127311923021:root"
+        );
+        assert_eq!(outputs["outputs"]["worker"]["value"], "shared-worker:1");
+        assert_eq!(outputs["outputs"]["exec_path"]["value"], "/service-role/");
+
+        berth(&app, &["destroy", "--auto-approve"]).expect_code(0);
+        berth(&shared, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

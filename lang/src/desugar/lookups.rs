@@ -33,6 +33,9 @@ const KINDS: &[(&str, DataKind)] = &[
     ("alb_target_group", DataKind::TargetGroup),
     ("lb_listener", DataKind::Listener),
     ("alb_listener", DataKind::Listener),
+    ("iam_policy", DataKind::ManagedPolicy),
+    ("secretsmanager_secret", DataKind::Secret),
+    ("ecs_task_definition", DataKind::TaskDefinition),
 ];
 
 /// The lookup Terraform's data source type `name` is, written with or
@@ -58,6 +61,8 @@ const NAMES: &[(DataKind, &str, &str)] = &[
     (DataKind::SecurityGroup, "vpc_id", "vpc"),
     (DataKind::Cluster, "cluster_name", "name"),
     (DataKind::Listener, "load_balancer_arn", "load_balancer"),
+    (DataKind::EcrRepository, "repository_url", "url"),
+    (DataKind::TaskDefinition, "task_definition", "family"),
     (DataKind::KmsKey, "key_id", "id"),
     (DataKind::KmsKey, "key_usage", "usage"),
     (DataKind::KmsKey, "customer_master_key_spec", "spec"),

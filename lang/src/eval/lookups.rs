@@ -61,6 +61,13 @@ impl Evaluator<'_, '_> {
                     use berth_provider::lookup::{partition_attrs, partition_of};
                     Some(partition_attrs(partition_of(region)))
                 }
+                // And the account ELB logs from, by region.
+                None if kind == DataKind::ElbServiceAccount
+                    && let Some(region) = &self.region =>
+                {
+                    berth_provider::lookup::elb_service_account_attrs(region)
+                        .or_else(|| Some(placeholder(kind, name)))
+                }
                 None => Some(placeholder(kind, name)),
                 Some(lookup) => self.answer(&query, lookup, name, span),
             }
@@ -158,6 +165,7 @@ impl Evaluator<'_, '_> {
                     "arn" => &mut filters.arn,
                     "vpc" => &mut filters.vpc,
                     "name" => &mut filters.name,
+                    "family" => &mut filters.family,
                     "domain" => &mut filters.domain,
                     "stack" => &mut filters.stack,
                     "zone" => &mut filters.zone,
@@ -247,6 +255,9 @@ fn placeholder(kind: DataKind, name: &str) -> Attrs {
     let shape = match kind {
         DataKind::PrefixList => "pl-",
         DataKind::Role => "arn:aws:iam::123456789012:role/",
+        DataKind::ManagedPolicy => "arn:aws:iam::123456789012:policy/",
+        DataKind::Secret => "arn:aws:secretsmanager:us-east-1:123456789012:secret:",
+        DataKind::TaskDefinition => "arn:aws:ecs:us-east-1:123456789012:task-definition/",
         _ => "",
     };
     kind.attrs()

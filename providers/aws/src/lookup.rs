@@ -9,7 +9,9 @@
 //! decrypted (ParameterNotFound is no match); ECS's DescribeClusters,
 //! IAM's GetRole and ELBv2's DescribeLoadBalancers/DescribeTargetGroups
 //! by name or ARN; ELBv2's DescribeListeners of an ARN or of a load
-//! balancer, matched on the port after; STS's GetCallerIdentity
+//! balancer, matched on the port after; IAM's GetPolicy by ARN or
+//! ListPolicies by name; ECR's DescribeRepositories, Secrets Manager's
+//! DescribeSecret and ECS's DescribeTaskDefinition; STS's GetCallerIdentity
 //! (asked once per provider) for the caller and partition; KMS's
 //! DescribeKey of a key id, ARN or alias (`kms.rs`).
 
@@ -32,6 +34,13 @@ pub(crate) async fn find(p: &AwsProvider, query: &Query) -> Result<Matches, Prov
         DataKind::Cluster => cluster(p, f).await,
         DataKind::KmsKey => crate::kms::lookup(p, f.id.as_deref().unwrap_or_default()).await,
         DataKind::Role => role(p, f).await,
+        DataKind::ManagedPolicy => managed_policy(p, f).await,
+        DataKind::EcrRepository => ecr_repository(p, f).await,
+        DataKind::Secret => secret(p, f).await,
+        DataKind::TaskDefinition => task_definition(p, f).await,
+        DataKind::ElbServiceAccount => Ok(lookup::elb_service_account_attrs(p.region())
+            .into_iter()
+            .collect()),
         DataKind::LoadBalancer => load_balancer(p, f).await,
         DataKind::TargetGroup => target_group(p, f).await,
         DataKind::Listener => listener(p, f).await,
@@ -135,6 +144,112 @@ async fn role(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
             attrs([
                 ("arn", Value::from(r.arn())),
                 ("name", Value::from(r.role_name())),
+            ])
+        })
+        .into_iter()
+        .collect())
+}
+
+/// IAM's GetPolicy of the ARN (NoSuchEntity is no match), or ListPolicies
+/// (AWS's and the account's) for the name.
+async fn managed_policy(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let iam = &p.clients.iam;
+    let found = |arn: Option<&str>, name: Option<&str>, path: Option<&str>| {
+        attrs([("arn", text(arn)), ("name", text(name)), ("path", text(path))])
+    };
+    if let Some(arn) = f.arn.as_deref() {
+        let out = p
+            .call_unless("iam", "GetPolicy", &["NoSuchEntity"], || {
+                iam.get_policy().policy_arn(arn).send()
+            })
+            .await?;
+        return Ok(out
+            .and_then(|o| o.policy)
+            .filter(|pol| f.name.as_deref().is_none_or(|n| pol.policy_name() == Some(n)))
+            .map(|pol| found(pol.arn(), pol.policy_name(), pol.path()))
+            .into_iter()
+            .collect());
+    }
+    let name = f.name.as_deref().unwrap_or_default();
+    let policies = p
+        .list("iam", "ListPolicies", || {
+            paginate!(iam.list_policies().max_items(1000), policies)
+        })
+        .await?;
+    Ok(policies
+        .iter()
+        .filter(|pol| pol.policy_name() == Some(name))
+        .map(|pol| found(pol.arn(), pol.policy_name(), pol.path()))
+        .collect())
+}
+
+/// ECR's DescribeRepositories of the name (RepositoryNotFoundException is
+/// no match).
+async fn ecr_repository(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let ecr = &p.clients.ecr;
+    let name = f.name.as_deref().unwrap_or_default();
+    let out = p
+        .call_unless(
+            "ecr",
+            "DescribeRepositories",
+            &["RepositoryNotFoundException"],
+            || ecr.describe_repositories().repository_names(name).send(),
+        )
+        .await?;
+    Ok(out
+        .iter()
+        .flat_map(|o| o.repositories())
+        .map(|r| {
+            attrs([
+                ("arn", text(r.repository_arn())),
+                ("name", text(r.repository_name())),
+                ("url", text(r.repository_uri())),
+                ("registry_id", text(r.registry_id())),
+            ])
+        })
+        .collect())
+}
+
+/// Secrets Manager's DescribeSecret of the ARN or name
+/// (ResourceNotFoundException, or a secret scheduled for deletion, is no
+/// match). The value is not read.
+async fn secret(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let sm = &p.clients.secrets;
+    let id = f.arn.as_deref().or(f.name.as_deref()).unwrap_or_default();
+    let out = p
+        .call_unless(
+            "secretsmanager",
+            "DescribeSecret",
+            &["ResourceNotFoundException"],
+            || sm.describe_secret().secret_id(id).send(),
+        )
+        .await?;
+    Ok(out
+        .filter(|s| s.deleted_date().is_none())
+        .filter(|s| f.name.as_deref().is_none_or(|n| s.name() == Some(n)))
+        .map(|s| attrs([("arn", text(s.arn())), ("name", text(s.name()))]))
+        .into_iter()
+        .collect())
+}
+
+/// ECS's DescribeTaskDefinition of the family, `family:revision` or ARN (a
+/// ClientException, ECS's answer for one it does not have, is no match).
+async fn task_definition(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
+    let ecs = &p.clients.ecs;
+    let named = f.family.as_deref().unwrap_or_default();
+    let out = p
+        .call_unless("ecs", "DescribeTaskDefinition", &["ClientException"], || {
+            ecs.describe_task_definition().task_definition(named).send()
+        })
+        .await?;
+    Ok(out
+        .and_then(|o| o.task_definition)
+        .map(|td| {
+            attrs([
+                ("arn", text(td.task_definition_arn())),
+                ("family", text(td.family())),
+                ("revision", Value::Int(td.revision().into())),
+                ("status", text(td.status().map(|s| s.as_str()))),
             ])
         })
         .into_iter()

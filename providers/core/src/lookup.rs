@@ -47,6 +47,20 @@ pub enum DataKind {
     /// A KMS key, by its id, ARN or an alias: a team's key, or an AWS
     /// managed one (`alias/aws/secretsmanager`).
     KmsKey,
+    /// An IAM managed policy, by ARN or name: AWS's own
+    /// (`AmazonECSTaskExecutionRolePolicy`) or a team's.
+    ManagedPolicy,
+    /// An ECR repository, by name: where a service's images are.
+    EcrRepository,
+    /// A Secrets Manager secret, by ARN or name: what a container's
+    /// `secrets` read.
+    Secret,
+    /// An ECS task definition, by family (its latest ACTIVE revision),
+    /// `family:revision` or ARN.
+    TaskDefinition,
+    /// The account Elastic Load Balancing writes access logs from in the
+    /// stack's region, for a bucket policy.
+    ElbServiceAccount,
 }
 
 /// A filter a `data` block may take.
@@ -145,6 +159,11 @@ impl DataKind {
         DataKind::Region,
         DataKind::Partition,
         DataKind::KmsKey,
+        DataKind::ManagedPolicy,
+        DataKind::EcrRepository,
+        DataKind::Secret,
+        DataKind::TaskDefinition,
+        DataKind::ElbServiceAccount,
     ];
 
     /// The word after `data`.
@@ -167,6 +186,11 @@ impl DataKind {
             DataKind::Region => "region",
             DataKind::Partition => "partition",
             DataKind::KmsKey => "kms_key",
+            DataKind::ManagedPolicy => "managed_policy",
+            DataKind::EcrRepository => "ecr_repository",
+            DataKind::Secret => "secret",
+            DataKind::TaskDefinition => "task_definition",
+            DataKind::ElbServiceAccount => "elb_service_account",
         }
     }
 
@@ -203,6 +227,24 @@ impl DataKind {
                 "one KMS key, by its id, ARN or alias (a team's, or an AWS managed key's such as \
                  `alias/aws/secretsmanager`; Terraform's `aws_kms_key` lookup)"
             }
+            DataKind::ManagedPolicy => {
+                "one IAM managed policy, by ARN or name: AWS's (`AmazonECSTaskExecutionRolePolicy`) \
+                 or the account's (Terraform's `aws_iam_policy` lookup)"
+            }
+            DataKind::EcrRepository => "one ECR repository, by name",
+            DataKind::Secret => {
+                "one Secrets Manager secret, by ARN or name (Terraform's `aws_secretsmanager_secret` \
+                 lookup); its value is not read"
+            }
+            DataKind::TaskDefinition => {
+                "one ECS task definition, by family (its latest ACTIVE revision), `family:revision` \
+                 or ARN (Terraform's `aws_ecs_task_definition` lookup)"
+            }
+            DataKind::ElbServiceAccount => {
+                "the account Elastic Load Balancing writes access logs from in the stack's region, \
+                 for a bucket policy's principal; takes no filter. Regions opened since August 2022 \
+                 have none (their policies name `logdelivery.elasticloadbalancing.amazonaws.com`)"
+            }
         }
     }
 
@@ -226,11 +268,16 @@ impl DataKind {
             DataKind::TargetGroup => Some(Kind::TargetGroup),
             DataKind::Listener => Some(Kind::Listener),
             DataKind::KmsKey => Some(Kind::KmsKey),
+            DataKind::ManagedPolicy => Some(Kind::ManagedPolicy),
+            DataKind::EcrRepository => Some(Kind::EcrRepository),
+            DataKind::Secret => Some(Kind::Secret),
+            DataKind::TaskDefinition => Some(Kind::TaskDefinition),
             DataKind::PrefixList
             | DataKind::SsmParameter
             | DataKind::CallerIdentity
             | DataKind::Region
-            | DataKind::Partition => None,
+            | DataKind::Partition
+            | DataKind::ElbServiceAccount => None,
         }
     }
 
@@ -240,7 +287,7 @@ impl DataKind {
     pub fn is_context(self) -> bool {
         matches!(
             self,
-            DataKind::CallerIdentity | DataKind::Region | DataKind::Partition
+            DataKind::CallerIdentity | DataKind::Region | DataKind::Partition | DataKind::ElbServiceAccount
         )
     }
 
@@ -294,7 +341,18 @@ impl DataKind {
                 ty: Type::String,
                 doc: "the key's id, its ARN, or an alias name (`alias/...`; Terraform's `key_id`)",
             }],
-            DataKind::CallerIdentity | DataKind::Region | DataKind::Partition => &[],
+            DataKind::ManagedPolicy | DataKind::Secret => &[ARN, NAME],
+            DataKind::EcrRepository => &[NAME],
+            DataKind::TaskDefinition => &[Filter {
+                name: "family",
+                ty: Type::String,
+                doc: "the family (its latest ACTIVE revision), `family:revision`, or the ARN \
+                      (Terraform's `task_definition`)",
+            }],
+            DataKind::CallerIdentity
+            | DataKind::Region
+            | DataKind::Partition
+            | DataKind::ElbServiceAccount => &[],
         }
     }
 
@@ -590,6 +648,91 @@ impl DataKind {
                     doc: "`Enabled`, `Disabled`, ... (Terraform's `key_state`; a key pending deletion is no match)",
                 },
             ],
+            DataKind::ManagedPolicy => &[
+                DataAttr {
+                    name: "arn",
+                    ty: Type::Ref(Kind::ManagedPolicy),
+                    doc: "the policy's ARN, what a role's `policies` takes",
+                },
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "its name",
+                },
+                DataAttr {
+                    name: "path",
+                    ty: Type::String,
+                    doc: "its path (`/service-role/`)",
+                },
+            ],
+            DataKind::EcrRepository => &[
+                DataAttr {
+                    name: "arn",
+                    ty: Type::Ref(Kind::EcrRepository),
+                    doc: "the repository's ARN",
+                },
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "its name",
+                },
+                DataAttr {
+                    name: "url",
+                    ty: Type::String,
+                    doc: "its URL, what an image names before `:TAG` (Terraform's `repository_url`)",
+                },
+                DataAttr {
+                    name: "registry_id",
+                    ty: Type::String,
+                    doc: "the account id of its registry",
+                },
+            ],
+            DataKind::Secret => &[
+                DataAttr {
+                    name: "arn",
+                    ty: Type::Ref(Kind::Secret),
+                    doc: "the secret's ARN, what a container's `secrets` take",
+                },
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "its name",
+                },
+            ],
+            DataKind::TaskDefinition => &[
+                DataAttr {
+                    name: "arn",
+                    ty: Type::Ref(Kind::TaskDefinition),
+                    doc: "the revision's ARN, what a service's `task_definition` takes",
+                },
+                DataAttr {
+                    name: "family",
+                    ty: Type::String,
+                    doc: "its family",
+                },
+                DataAttr {
+                    name: "revision",
+                    ty: Type::Int,
+                    doc: "its revision number",
+                },
+                DataAttr {
+                    name: "status",
+                    ty: Type::String,
+                    doc: "`ACTIVE` or `INACTIVE`",
+                },
+            ],
+            DataKind::ElbServiceAccount => &[
+                DataAttr {
+                    name: "arn",
+                    ty: Type::String,
+                    doc: "the account's root ARN, a bucket policy's `AWS` principal",
+                },
+                DataAttr {
+                    name: "id",
+                    ty: Type::String,
+                    doc: "the account id",
+                },
+            ],
             DataKind::Partition => &[
                 DataAttr {
                     name: "partition",
@@ -677,6 +820,8 @@ pub struct Filters {
     pub load_balancer: Option<String>,
     /// The port a listener must listen on.
     pub port: Option<i64>,
+    /// A task definition's family, `family:revision` or ARN.
+    pub family: Option<String>,
 }
 
 impl Filters {
@@ -717,6 +862,7 @@ impl fmt::Display for Filters {
         parts.extend(quoted("address", &self.address));
         parts.extend(quoted("load_balancer", &self.load_balancer));
         parts.extend(self.port.map(|p| format!("port = {p}")));
+        parts.extend(quoted("family", &self.family));
         f.write_str(&parts.join(", "))
     }
 }
@@ -766,6 +912,48 @@ pub fn partition_attrs(partition: &str) -> Attrs {
         ("id".to_owned(), Value::from(partition)),
         ("dns_suffix".to_owned(), Value::from(dns_suffix(partition))),
     ])
+}
+
+/// The accounts Elastic Load Balancing writes access logs from, by region
+/// (AWS's table for regions opened before August 2022).
+const ELB_ACCOUNTS: &[(&str, &str)] = &[
+    ("af-south-1", "098369216593"),
+    ("ap-east-1", "754344448648"),
+    ("ap-northeast-1", "582318560864"),
+    ("ap-northeast-2", "600734575887"),
+    ("ap-northeast-3", "383597477331"),
+    ("ap-south-1", "718504428378"),
+    ("ap-southeast-1", "114774131450"),
+    ("ap-southeast-2", "783225319266"),
+    ("ap-southeast-3", "589379963580"),
+    ("ca-central-1", "985666609251"),
+    ("cn-north-1", "638102146993"),
+    ("cn-northwest-1", "037604701340"),
+    ("eu-central-1", "054676820928"),
+    ("eu-north-1", "897822967062"),
+    ("eu-south-1", "635631232127"),
+    ("eu-west-1", "156460612806"),
+    ("eu-west-2", "652711504416"),
+    ("eu-west-3", "009996457667"),
+    ("me-south-1", "076674570225"),
+    ("sa-east-1", "507241528517"),
+    ("us-east-1", "127311923021"),
+    ("us-east-2", "033677994240"),
+    ("us-gov-east-1", "190560391635"),
+    ("us-gov-west-1", "048591011584"),
+    ("us-west-1", "027434742980"),
+    ("us-west-2", "797873946194"),
+];
+
+/// The attributes of a `data elb_service_account` in `region`; none in a
+/// region without one.
+pub fn elb_service_account_attrs(region: &str) -> Option<Attrs> {
+    let (_, account) = ELB_ACCOUNTS.iter().find(|(r, _)| *r == region)?;
+    let arn = format!("arn:{}:iam::{account}:root", partition_of(region));
+    Some(Attrs::from([
+        ("arn".to_owned(), Value::from(arn)),
+        ("id".to_owned(), Value::from(*account)),
+    ]))
 }
 
 /// The attributes of a `data caller_identity`.

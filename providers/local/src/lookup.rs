@@ -37,6 +37,11 @@ pub fn call(kind: DataKind) -> &'static str {
         DataKind::CallerIdentity | DataKind::Partition => "GetCallerIdentity",
         DataKind::Region => "DescribeRegions",
         DataKind::KmsKey => "DescribeKey",
+        DataKind::ManagedPolicy => "GetPolicy",
+        DataKind::EcrRepository => "DescribeRepositories",
+        DataKind::Secret => "DescribeSecret",
+        DataKind::TaskDefinition => "DescribeTaskDefinition",
+        DataKind::ElbServiceAccount => "DescribeRegions",
     }
 }
 
@@ -81,7 +86,116 @@ pub fn find(sim: &mut Sim, query: &Query) -> Matches {
         DataKind::Region => vec![lookup::region_attrs(sim.region)],
         DataKind::Partition => vec![lookup::partition_attrs("aws")],
         DataKind::KmsKey => kms_keys(sim, filters),
+        DataKind::ManagedPolicy => managed_policies(sim, filters),
+        DataKind::EcrRepository => named(
+            sim,
+            Kind::EcrRepository,
+            filters,
+            &["arn", "name", "url", "registry_id"],
+        ),
+        DataKind::Secret => sim
+            .all(Kind::Secret)
+            .filter(|(_, rec)| !rec.is_inactive())
+            .filter(|(_, rec)| {
+                let is = |field: &str, want: &Option<String>| {
+                    want.as_deref()
+                        .is_none_or(|w| str_of(&rec.attrs, field) == Some(w))
+                };
+                is("arn", &filters.arn) && is("name", &filters.name)
+            })
+            .map(|(_, rec)| pick(&rec.attrs, &["arn", "name"]))
+            .collect(),
+        DataKind::TaskDefinition => {
+            let named = filters.family.as_deref().unwrap_or_default();
+            sim.find(Kind::TaskDefinition, named)
+                .and_then(|key| sim.rec(&key))
+                .map(|rec| {
+                    let mut found = pick(&rec.attrs, &["arn", "family", "revision"]);
+                    let status = if rec.is_inactive() { "INACTIVE" } else { "ACTIVE" };
+                    found.insert("status".to_owned(), Value::from(status));
+                    found
+                })
+                .into_iter()
+                .collect()
+        }
+        DataKind::ElbServiceAccount => lookup::elb_service_account_attrs(sim.region)
+            .into_iter()
+            .collect(),
     }
+}
+
+/// AWS managed policies container stacks attach, by name, with their
+/// paths: what a lookup by name finds of AWS's (the local cloud keeps no
+/// copy of AWS's catalog; one named by ARN is taken as it is).
+const AWS_MANAGED_POLICIES: &[(&str, &str)] = &[
+    ("AmazonECSTaskExecutionRolePolicy", "/service-role/"),
+    ("AmazonEC2ContainerServiceRole", "/service-role/"),
+    ("AmazonEC2ContainerServiceforEC2Role", "/service-role/"),
+    ("AmazonEC2ContainerServiceAutoscaleRole", "/service-role/"),
+    ("AmazonEC2ContainerRegistryReadOnly", "/"),
+    ("AmazonEC2ContainerRegistryPowerUser", "/"),
+    ("AmazonECS_FullAccess", "/"),
+    ("AmazonSSMManagedInstanceCore", "/"),
+    ("AmazonSSMReadOnlyAccess", "/"),
+    ("AmazonS3ReadOnlyAccess", "/"),
+    ("AmazonS3FullAccess", "/"),
+    ("AmazonSQSFullAccess", "/"),
+    ("AmazonSNSFullAccess", "/"),
+    ("AmazonDynamoDBFullAccess", "/"),
+    ("AmazonElasticFileSystemClientReadWriteAccess", "/"),
+    ("SecretsManagerReadWrite", "/"),
+    ("CloudWatchAgentServerPolicy", "/"),
+    ("CloudWatchLogsFullAccess", "/"),
+    ("CloudWatchFullAccess", "/"),
+    ("AWSXRayDaemonWriteAccess", "/"),
+    ("AWSXrayWriteOnlyAccess", "/"),
+    ("AWSAppMeshEnvoyAccess", "/"),
+    ("AdministratorAccess", "/"),
+    ("ReadOnlyAccess", "/"),
+];
+
+/// The managed policy of the ARN or name asked for: the account's, or
+/// AWS's (`arn:aws:iam::aws:policy/...`).
+fn managed_policies(sim: &Sim, filters: &Filters) -> Matches {
+    let wanted = |arn: &str, name: &str| {
+        filters.arn.as_deref().is_none_or(|w| w == arn) && filters.name.as_deref().is_none_or(|w| w == name)
+    };
+    let own = sim
+        .all(Kind::ManagedPolicy)
+        .filter(|(_, rec)| {
+            wanted(
+                str_of(&rec.attrs, "arn").unwrap_or_default(),
+                str_of(&rec.attrs, "name").unwrap_or_default(),
+            )
+        })
+        .map(|(_, rec)| pick(&rec.attrs, &["arn", "name", "path"]));
+    let aws_policy = |path: &str, name: &str| {
+        Attrs::from([
+            (
+                "arn".to_owned(),
+                Value::from(format!("arn:aws:iam::aws:policy{path}{name}")),
+            ),
+            ("name".to_owned(), Value::from(name)),
+            ("path".to_owned(), Value::from(path)),
+        ])
+    };
+    let by_arn = filters
+        .arn
+        .as_deref()
+        .and_then(|arn| arn.strip_prefix("arn:aws:iam::aws:policy"))
+        .and_then(|rest| rest.rsplit_once('/'))
+        .map(|(path, name)| aws_policy(&format!("{path}/"), name));
+    let by_name = AWS_MANAGED_POLICIES
+        .iter()
+        .map(|(name, path)| aws_policy(path, name))
+        .filter(|found| {
+            filters.arn.is_none()
+                && wanted(
+                    str_of(found, "arn").unwrap_or_default(),
+                    str_of(found, "name").unwrap_or_default(),
+                )
+        });
+    own.chain(by_arn).chain(by_name).collect()
 }
 
 /// The key of the id, ARN or alias asked for, whoever made it (a key
