@@ -12,7 +12,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
 use berth_test_support::Moto;
-use berth_test_support::proxy::{FaultProxy, Faults};
+use berth_test_support::proxy::{FaultProxy, Faults, Rewrite};
 use common::{Project, aws_env, copy_of, example, poll};
 
 /// The blog example on a moto server of its own, with a proxy in front.
@@ -340,6 +340,39 @@ fn a_replacement_killed_after_its_creates_is_finished_not_redone() {
     let out = aws.direct(&["apply", "--auto-approve"]);
     assert!(out.status.success(), "apply failed:\n{}", stderr(&out));
     aws.assert_converged(BLOG);
+}
+
+/// DescribeServices naming a service's revision `family:revision`, as it
+/// was sent (moto answers so for some services; terraform-aws-modules/ecs
+/// sends that text): the read described that revision again and took it
+/// for a second copy of the stack's task definition, and the plan deleted
+/// the revision the service runs. It is the same resource: no change.
+#[test]
+fn a_revision_named_by_family_and_number_is_not_a_second_copy() {
+    let by_name = |op: &str, body: &str| -> Option<String> {
+        if op != "DescribeServices" {
+            return None;
+        }
+        let mut answer: serde_json::Value = serde_json::from_str(body).ok()?;
+        for service in answer["services"].as_array_mut()? {
+            let arn = service["taskDefinition"].as_str()?.to_owned();
+            let (_, named) = arn.rsplit_once(":task-definition/")?;
+            service["taskDefinition"] = serde_json::Value::from(named);
+        }
+        Some(answer.to_string())
+    };
+    let faults = Faults {
+        rewrite: Some(Rewrite(std::sync::Arc::new(by_name))),
+        ..Faults::default()
+    };
+    let Some(aws) = Faulty::start("blog", faults) else {
+        return;
+    };
+    let out = aws.direct(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "apply failed:\n{}", stderr(&out));
+    let out = aws.berth(&["plan", "--detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
+    assert!(!stdout(&out).contains("duplicate"), "{}", stdout(&out));
 }
 
 /// A proxy that never answers: `plan` fails within a bounded time naming

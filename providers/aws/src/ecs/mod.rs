@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_ecs::types::Tag;
 use berth_provider::adopt::adoption_tags;
 use berth_provider::schema::cluster_name;
-use berth_provider::{Attrs, External, Kind, ProviderError, Resource};
+use berth_provider::{Attrs, External, Kind, ProviderError, Resource, Value};
 
 use crate::AwsProvider;
 use crate::attrs::{complete, create_tags, parents, resource, str_of, tag_diff};
@@ -55,19 +55,55 @@ pub(crate) async fn read_all(
         service::read_tagged(p, &scope, tagged.keys().map(String::as_str), &own, &parents).await?;
     scaling::read_into(p, &mut services).await?;
     let mut tds = tds?;
-    let known: BTreeSet<&str> = tds.iter().filter_map(|t| str_of(&t.attrs, "arn")).collect();
+    name_revisions_by_arn(&tds, &mut services);
+    let known: BTreeSet<String> = tds
+        .iter()
+        .filter_map(|t| str_of(&t.attrs, "arn"))
+        .map(str::to_owned)
+        .collect();
     let missing: BTreeSet<String> = services
         .iter()
         .filter_map(|s| str_of(&s.attrs, "task_definition"))
-        .filter(|td| !known.contains(td))
+        .filter(|td| !known.contains(*td))
         .map(str::to_owned)
         .collect();
     let missing: Vec<String> = missing.into_iter().collect();
-    tds.extend(task_definition::read_arns(p, stack, &missing).await?);
+    // A service may name a revision by `family:revision` (moto answers as
+    // it was sent): the one read is then one already read (or named
+    // otherwise by another service), not a second copy of it.
+    let mut seen = known;
+    let extra = task_definition::read_arns(p, stack, &missing).await?;
+    tds.extend(
+        extra
+            .into_iter()
+            .filter(|t| str_of(&t.attrs, "arn").is_none_or(|arn| seen.insert(arn.to_owned()))),
+    );
     let mut out = clusters;
     out.extend(tds);
     out.extend(services);
     Ok(out)
+}
+
+/// ECS answers a service's revision by its ARN; moto answers it as it was
+/// sent (`family:revision`, as terraform-aws-modules/ecs sends it): a
+/// revision of the stack's is named by its ARN, as AWS names it.
+fn name_revisions_by_arn(tds: &[Resource], services: &mut [Resource]) {
+    let arns: BTreeMap<String, &str> = tds
+        .iter()
+        .filter_map(|t| {
+            let family = str_of(&t.attrs, "family")?;
+            let revision = t.attrs.get("revision")?.as_int()?;
+            Some((format!("{family}:{revision}"), str_of(&t.attrs, "arn")?))
+        })
+        .collect();
+    for service in services {
+        let arn = str_of(&service.attrs, "task_definition").and_then(|named| arns.get(named));
+        if let Some(arn) = arn {
+            service
+                .attrs
+                .insert("task_definition".to_owned(), Value::from(*arn));
+        }
+    }
 }
 
 pub(crate) async fn create(
