@@ -57,6 +57,15 @@ impl Faulty {
             .expect("berth runs")
     }
 
+    /// `berth ARGS DIR` through the proxy, started, its output kept.
+    fn spawn_output(&self, args: &[&str]) -> Child {
+        self.command(&self.proxy.endpoint, args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("berth runs")
+    }
+
     fn spawn(&self, args: &[&str]) -> Child {
         self.command(&self.proxy.endpoint, args)
             .stdout(Stdio::null())
@@ -373,6 +382,43 @@ fn a_revision_named_by_family_and_number_is_not_a_second_copy() {
     let out = aws.berth(&["plan", "--detailed-exitcode"]);
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
     assert!(!stdout(&out).contains("duplicate"), "{}", stdout(&out));
+}
+
+/// Another stack's repository and Cloud Map namespace deleted (its
+/// destroy) between this plan's listing and its read of their tags: they
+/// are not this stack's, and the plan goes on; it failed on ECR's
+/// RepositoryNotFoundException.
+#[test]
+fn another_stacks_resources_deleted_mid_read_are_not_an_error() {
+    let faults = Faults {
+        // Tag reads held back: the listings answer first, the deletes
+        // land before the tag reads reach moto.
+        latency: Duration::from_secs(6),
+        only: vec!["ListTagsForResource".to_owned()],
+        ..Faults::default()
+    };
+    let Some(aws) = Faulty::start("blog", faults) else {
+        return;
+    };
+    let out = aws.direct(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "apply failed:\n{}", stderr(&out));
+    aws.moto.python(
+        "import boto3\n\
+         tags = [{'Key': 'berth:stack', 'Value': 'other'}, {'Key': 'berth:address', 'Value': 'ecr_repository.app'}]\n\
+         boto3.client('ecr').create_repository(repositoryName='other-app', tags=tags)\n\
+         sd = boto3.client('servicediscovery')\n\
+         sd.create_http_namespace(Name='other', Tags=[{'Key': 'berth:stack', 'Value': 'other'}, {'Key': 'berth:address', 'Value': 'dns_namespace.main'}])\n",
+    );
+    let plan = aws.spawn_output(&["plan", "--detailed-exitcode"]);
+    std::thread::sleep(Duration::from_millis(3000));
+    aws.moto.python(
+        "import boto3\n\
+         boto3.client('ecr').delete_repository(repositoryName='other-app', force=True)\n\
+         sd = boto3.client('servicediscovery')\n\
+         for n in sd.list_namespaces()['Namespaces']:\n    sd.delete_namespace(Id=n['Id'])\n",
+    );
+    let out = plan.wait_with_output().expect("plan ends");
+    assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
 }
 
 /// A proxy that never answers: `plan` fails within a bounded time naming

@@ -375,14 +375,19 @@ pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Resu
 }
 
 /// The tags of a Cloud Map resource.
+/// The tags of a listed namespace or service; none when its owner deleted
+/// it since the listing (another stack's destroy): not this stack's.
 async fn tags(p: &AwsProvider, arn: &str) -> Result<Vec<Tag>, ProviderError> {
     let sd = &p.clients.discovery;
     let out = p
-        .call(SERVICE, "ListTagsForResource", || {
-            sd.list_tags_for_resource().resource_arn(arn).send()
-        })
+        .call_unless(
+            SERVICE,
+            "ListTagsForResource",
+            &["ResourceNotFoundException"],
+            || sd.list_tags_for_resource().resource_arn(arn).send(),
+        )
         .await?;
-    Ok(out.tags().to_vec())
+    Ok(out.map(|o| o.tags().to_vec()).unwrap_or_default())
 }
 
 async fn read_namespace(
@@ -442,9 +447,11 @@ async fn read_service(
     };
     // The summary leaves out the namespace.
     let got = p
-        .call(SERVICE, "GetService", || sd.get_service().id(id).send())
+        .call_unless(SERVICE, "GetService", &["ServiceNotFound"], || {
+            sd.get_service().id(id).send()
+        })
         .await?;
-    let Some(full) = got.service() else {
+    let Some(full) = got.as_ref().and_then(|g| g.service()) else {
         return Ok(None);
     };
     let dns = full.dns_config();

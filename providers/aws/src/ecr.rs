@@ -359,11 +359,19 @@ async fn read(
     let (Some(arn), Some(name)) = (repo.repository_arn(), repo.repository_name()) else {
         return Ok(None);
     };
-    let out = p
-        .call(SERVICE, "ListTagsForResource", || {
-            ecr.list_tags_for_resource().resource_arn(arn).send()
-        })
-        .await?;
+    // Listed, then deleted by its owner (another stack's destroy) before
+    // its tags are read: not this stack's.
+    let Some(out) = p
+        .call_unless(
+            SERVICE,
+            "ListTagsForResource",
+            &["RepositoryNotFoundException"],
+            || ecr.list_tags_for_resource().resource_arn(arn).send(),
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
     let pairs = || {
         out.tags()
             .iter()

@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 /// forwarded unharmed.
 #[derive(Clone, Debug, Default)]
 pub struct Faults {
-    /// Added before each request is forwarded or answered.
+    /// Added before each (targeted) request is forwarded or answered.
     pub latency: Duration,
     /// Close the connection on receiving the request, before forwarding.
     pub reset: f64,
@@ -312,7 +312,9 @@ fn handle(client: &mut TcpStream, request: &Request, upstream: &str, shared: &Sh
         }
         return false;
     }
-    thread::sleep(faults.latency);
+    if targeted {
+        thread::sleep(faults.latency);
+    }
     let roll = if targeted { fastrand::f64() } else { 1.0 };
     let mut bound = faults.reset;
     if roll < bound {
