@@ -421,6 +421,46 @@ fn another_stacks_resources_deleted_mid_read_are_not_an_error() {
     assert_eq!(out.status.code(), Some(0), "{}{}", stdout(&out), stderr(&out));
 }
 
+/// PutBucketTagging refused after CreateBucket (a role allowed
+/// `s3:CreateBucket` but not `s3:PutBucketTagging`): the bucket, untagged,
+/// was found by no plan, the next apply made a second one and destroy
+/// left the first. It is deleted again; the next apply makes one, and
+/// destroy leaves none.
+#[test]
+fn a_bucket_whose_tagging_is_refused_is_not_left_behind() {
+    let project = example("blog");
+    project.write("bucket.berth", "s3_bucket data {}\n");
+    let faults = Faults {
+        denied: 1.0,
+        only: vec!["PutBucketTagging".to_owned()],
+        ..Faults::default()
+    };
+    let Some(aws) = Faulty::with(project, faults) else {
+        return;
+    };
+    let buckets = || {
+        aws.moto
+            .python("import boto3\nprint(len(boto3.client('s3').list_buckets()['Buckets']))\n")
+    };
+    let out = aws.berth(&["apply", "--auto-approve"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("PutBucketTagging failed: AccessDenied"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(aws.proxy.stats().denied > 0, "{:?}", aws.proxy.stats());
+    assert_eq!(buckets().trim(), "0");
+
+    aws.proxy.set_faults(Faults::default());
+    let out = aws.berth(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "apply failed:\n{}", stderr(&out));
+    assert_eq!(buckets().trim(), "1");
+    let out = aws.berth(&["destroy", "--auto-approve"]);
+    assert!(out.status.success(), "destroy failed:\n{}", stderr(&out));
+    assert_eq!(buckets().trim(), "0");
+}
+
 /// A proxy that never answers: `plan` fails within a bounded time naming
 /// the call and the endpoint.
 #[test]

@@ -602,6 +602,69 @@ fn two_stacks_in_one_cloud_do_not_touch_each_other() {
     assert_eq!(addresses(&cloud, "blog-prod").len(), 0);
 }
 
+/// Two teams' stacks giving one name to a cluster, an alarm and a bucket
+/// (or drawing one: stack "a" with `cluster b-c` and stack "a-b" with
+/// `cluster c` both name theirs `a-b-c`). CreateCluster answers with the
+/// ACTIVE cluster of its name, PutMetricAlarm overwrites, CreateBucket in
+/// us-east-1 answers with the account's bucket: the second stack took the
+/// first's over, and its destroy deleted them. Its creates are refused,
+/// naming the holder; the first stack stays as it was.
+#[test]
+fn a_name_another_stack_holds_is_refused_not_taken_over() {
+    const FIRST: &str = r#"stack "a" { region = "us-east-1" }
+cluster b-c {}
+cluster named { name = "team-shared" }
+metric_alarm cpu {
+  name                = "team-cpu"
+  namespace           = "AWS/ECS"
+  metric_name         = "CPUUtilization"
+  statistic           = "Average"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 80
+  comparison_operator = "GreaterThanThreshold"
+}
+s3_bucket logs { name = "team-shared-logs-4711" }
+"#;
+    let second = FIRST
+        .replace("stack \"a\"", "stack \"a-b\"")
+        .replace("cluster b-c {}", "cluster c {}")
+        .replace("threshold           = 80", "threshold           = 90");
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let (first, other) = (tmp.path().join("first"), tmp.path().join("second"));
+        for (dir, text) in [(&first, FIRST), (&other, second.as_str())] {
+            std::fs::create_dir(dir).expect("dir");
+            std::fs::write(dir.join("main.berth"), text).expect("write");
+        }
+        let cloud_file = tmp.path().join("cloud.json");
+        let berth = |dir: &std::path::Path, args: &[&str]| cloud.berth_sharing(&cloud_file, dir, args);
+        berth(&first, &["apply", "--auto-approve"]).expect_code(0);
+        let run = berth(&other, &["apply", "--auto-approve"]);
+        run.expect_code(1);
+        for address in ["cluster.c", "cluster.named", "metric_alarm.cpu", "s3_bucket.logs"] {
+            assert!(
+                run.stderr.contains(&format!("  error: {address}: ")),
+                "{address}:\n{}",
+                run.stderr
+            );
+        }
+        if let Cloud::Aws(_) = cloud {
+            assert!(
+                run.stderr.contains(
+                    "the metric_alarm team-cpu exists already as metric_alarm.cpu of stack a, not as this stack's metric_alarm.cpu"
+                ),
+                "{}",
+                run.stderr
+            );
+        }
+        berth(&first, &["plan", "--detailed-exitcode"]).expect_code(0);
+        berth(&other, &["destroy", "--auto-approve"]).expect_code(0);
+        berth(&first, &["plan", "--detailed-exitcode"]).expect_code(0);
+        berth(&first, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}
+
 // ------------------------------------------------- nested blocks in the text
 
 /// The lines of `address`'s section in a text plan, from its `# address`

@@ -146,6 +146,38 @@ pub(crate) fn owned<'a>(
     address.filter(|a| in_stack && a.kind == kind)
 }
 
+/// Refuses `call`, a create that would take over the resource that holds
+/// `name` (tagged `tags`) unless it is `address` of `stack` (a create sent
+/// again after a lost answer): CreateCluster answers with the ACTIVE
+/// cluster of its name, PutMetricAlarm overwrites the alarm, CreateBucket
+/// in us-east-1 answers with the account's bucket. Another stack's (or
+/// tool's) would be taken over, then deleted by this stack's destroy.
+pub(crate) fn refuse_held(
+    call: &'static str,
+    kind: Kind,
+    stack: &str,
+    address: &Address,
+    name: &str,
+    tags: &[(&str, &str)],
+) -> Result<(), berth_provider::ProviderError> {
+    if owned(stack, kind, tags.iter().copied()).as_ref() == Some(address) {
+        return Ok(());
+    }
+    let tag = |key: &str| tags.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
+    let holder = match (tag(STACK_TAG), tag(ADDRESS_TAG)) {
+        (Some(s), Some(a)) => format!(" as {a} of stack {s}"),
+        _ => String::new(),
+    };
+    Err(berth_provider::ProviderError::permanent(
+        call,
+        "AlreadyExists",
+        format!(
+            "the {kind} {name} exists already{holder}, not as this stack's {address}: \
+             `berth import {address} {name}` adopts it, or give this one another `name`"
+        ),
+    ))
+}
+
 /// Tag keys to add or change, and keys to remove, to go from `old` to `new`
 /// user tags.
 /// Carries the live resource's attributes `keys` (computed ones, which an

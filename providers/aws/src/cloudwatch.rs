@@ -45,7 +45,20 @@ pub(crate) async fn create(
         .map_or_else(|| naming::metric_alarm(stack, &desired.address), str::to_owned);
     let tags = cw_tags(create_tags(stack, &desired.address, &a));
     // PutMetricAlarm overwrites an alarm of the same name: sent again after
-    // a lost answer, it puts the same alarm.
+    // a lost answer, it puts the same alarm; another's it would take over.
+    let held = describe(p, Names::These(std::slice::from_ref(&name))).await?;
+    if let Some(arn) = held.first().and_then(|alarm| alarm.alarm_arn()) {
+        let tags = tags_of(p, arn).await?;
+        let pairs: Vec<_> = tagging::pairs(&tags).collect();
+        crate::attrs::refuse_held(
+            "PutMetricAlarm",
+            Kind::MetricAlarm,
+            stack,
+            &desired.address,
+            &name,
+            &pairs,
+        )?;
+    }
     put(p, &name, &a, Some(tags)).await?;
     let arn = arn_of(p, &name).await?;
     Ok(resource(desired.address.clone(), named(a, name, arn)))

@@ -154,6 +154,14 @@ pub(crate) async fn create(
             .build()
     });
     let s3 = &p.clients.s3;
+    // CreateBucket in us-east-1 answers with the account's bucket of that
+    // name: another stack's would be taken over. (A name berth draws has a
+    // random suffix.)
+    if naming::given(&a, "name").is_some() && list_buckets(p, Some(name.clone())).await?.contains(&name) {
+        let tags = tags_of(p, &name).await?;
+        let pairs: Vec<_> = tagging::pairs(&tags).collect();
+        crate::attrs::refuse_held(call, Kind::S3Bucket, stack, &desired.address, &name, &pairs)?;
+    }
     // A bucket's name is its identity: sent again after a lost answer,
     // CreateBucket is answered BucketAlreadyOwnedByYou (in us-east-1,
     // success), the bucket the first sending made.
@@ -166,7 +174,15 @@ pub(crate) async fn create(
     .await
     .map_err(|e| already_owned(e, &name, &desired.address))?;
     let tags = bucket_tags(stack, &desired.address, &a);
-    appearing(call, || put_tagging(p, &name, &tags)).await?;
+    if let Err(refused) = appearing(call, || put_tagging(p, &name, &tags)).await {
+        // Untagged, no plan finds it: gone again, empty, rather than left.
+        let _ = p
+            .call(SERVICE, "DeleteBucket", || {
+                s3.delete_bucket().bucket(&name).send()
+            })
+            .await;
+        return Err(refused);
+    }
     appearing(call, || put_access_block(p, &name, &a)).await?;
     appearing(call, || put_ownership(p, &name, &a)).await?;
     appearing(call, || put_encryption(p, &name, &a)).await?;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use berth_provider::alarm::{MISSING_DATA, OPERATORS, STATISTICS, evaluation_limit, valid_period};
 use berth_provider::attrs::{blocks_of, int_of, str_of};
-use berth_provider::{Address, Attrs, Kind, ProviderError, naming};
+use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, STACK_TAG, naming};
 
 use crate::api::{fail, invalid};
 use crate::sim::Sim;
@@ -16,7 +16,8 @@ const CALL: &str = "PutMetricAlarm";
 
 /// Puts an alarm named `{stack}-{name}` unless the configuration names it;
 /// returns its key (ARN). PutMetricAlarm overwrites an alarm of the same
-/// name, as AWS's does.
+/// name, as AWS's does: only this address's (a create sent again after a
+/// lost answer); another's is refused.
 pub(crate) fn create(
     sim: &mut Sim,
     stack: &str,
@@ -29,6 +30,24 @@ pub(crate) fn create(
         naming::given(&attrs, "name").map_or_else(|| naming::metric_alarm(stack, address), str::to_owned);
     check(sim, &attrs)?;
     let arn = sim.arn("cloudwatch", &format!("alarm:{name}"));
+    // PutMetricAlarm would overwrite the alarm of that name: berth's AWS
+    // adapter refuses another's (DescribeAlarms first), as here.
+    if let Some(held) = sim.rec(&arn)
+        && !held.same_address(&tags)
+    {
+        let holder = match (held.tags.get(STACK_TAG), held.tags.get(ADDRESS_TAG)) {
+            (Some(s), Some(a)) => format!(" as {a} of stack {s}"),
+            _ => String::new(),
+        };
+        return Err(fail(
+            CALL,
+            "AlreadyExists",
+            format!(
+                "the metric_alarm {name} exists already{holder}, not as this stack's {address}: \
+                 `berth import {address} {name}` adopts it, or give this one another `name`"
+            ),
+        ));
+    }
     Ok(sim.insert_named(Kind::MetricAlarm, arn, name, tags, attrs, false))
 }
 

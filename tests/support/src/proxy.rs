@@ -35,6 +35,9 @@ pub struct Faults {
     pub throttle: f64,
     /// Answer 503 with a server fault, not forwarded.
     pub server_error: f64,
+    /// Answer 403 AccessDenied (a role without the permission), not
+    /// forwarded.
+    pub denied: f64,
     /// Forward, then close the connection instead of answering: the call
     /// took effect and its caller never learns it.
     pub lost: f64,
@@ -91,6 +94,7 @@ pub struct ProxyStats {
     pub reset: u64,
     pub throttled: u64,
     pub server_errors: u64,
+    pub denied: u64,
     pub lost: u64,
     /// The most requests being handled at one time.
     pub max_in_flight: u64,
@@ -331,6 +335,19 @@ fn handle(client: &mut TcpStream, request: &Request, upstream: &str, shared: &Sh
         shared.stats().server_errors += 1;
         return answer(client, &server_error(request)).is_ok();
     }
+    bound += faults.denied;
+    if roll < bound {
+        shared.stats().denied += 1;
+        let denied = error(
+            request,
+            "403 Forbidden",
+            "AccessDeniedException",
+            "UnauthorizedOperation",
+            "AccessDenied",
+            "not allowed",
+        );
+        return answer(client, &denied).is_ok();
+    }
     let replay = shared.replay();
     if replay == Replay::Answer {
         let found = shared.recorded().get(&request.replay_key()).cloned();
@@ -416,6 +433,14 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
             .unwrap_or_default()
             .to_owned(),
     };
+    // S3 names no operation; the ones tests fault on are named from the
+    // request line.
+    let operation = match (operation.is_empty() && service == "s3", request_line(&head)) {
+        (true, (method, query)) if method == "PUT" && query.split('&').any(|q| q == "tagging") => {
+            "PutBucketTagging".to_owned()
+        }
+        _ => operation,
+    };
     let ec2 = text.contains("Version=2016-11-15");
     Ok(Some(Request {
         head,
@@ -426,6 +451,20 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
         s3: service == "s3",
         rest_json: REST_JSON.contains(&service.as_str()),
     }))
+}
+
+/// The method and query of a request's head.
+fn request_line(head: &[u8]) -> (String, String) {
+    let line = head.split(|b| *b == b'\r').next().unwrap_or_default();
+    let line = String::from_utf8_lossy(line);
+    let mut words = line.split(' ');
+    let method = words.next().unwrap_or_default().to_owned();
+    let query = words
+        .next()
+        .and_then(|path| path.split_once('?'))
+        .map(|(_, q)| q.to_owned())
+        .unwrap_or_default();
+    (method, query)
 }
 
 fn forward(request: &Request, upstream: &str) -> io::Result<Vec<u8>> {

@@ -148,6 +148,7 @@ pub(super) async fn create(
         None => None,
     };
     let exec = (!blocks_of(a, EXECUTE_COMMAND).is_empty()).then(|| execute_command(a));
+    refuse_held_name(p, stack, address, &name).await?;
     let out = p
         .call(SERVICE, "CreateCluster", || {
             ecs.create_cluster()
@@ -166,6 +167,34 @@ pub(super) async fn create(
         ("arn", Value::String(arn)),
         ("name", Value::String(name)),
     ]))
+}
+
+/// CreateCluster answers with the ACTIVE cluster of its name, which it
+/// would hand to this stack: refused unless it is this stack's `address`.
+async fn refuse_held_name(
+    p: &AwsProvider,
+    stack: &str,
+    address: &Address,
+    name: &str,
+) -> Result<(), ProviderError> {
+    let ecs = &p.clients.ecs;
+    let out = p
+        .call(SERVICE, "DescribeClusters", || {
+            ecs.describe_clusters()
+                .clusters(name)
+                .include(ClusterField::Tags)
+                .send()
+        })
+        .await?;
+    let Some(held) = out.clusters().iter().find(|c| c.status() == Some("ACTIVE")) else {
+        return Ok(());
+    };
+    let tags: Vec<_> = held
+        .tags()
+        .iter()
+        .filter_map(|t| Some((t.key()?, t.value()?)))
+        .collect();
+    crate::attrs::refuse_held("CreateCluster", Kind::Cluster, stack, address, name, &tags)
 }
 
 pub(super) async fn update(
