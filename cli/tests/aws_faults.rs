@@ -461,6 +461,47 @@ fn a_bucket_whose_tagging_is_refused_is_not_left_behind() {
     assert_eq!(buckets().trim(), "0");
 }
 
+/// Route 53's ChangeTagsForResource refused after CreateHostedZone: the
+/// untagged zone was found by no plan, the next apply made a second one
+/// (with another CallerReference) and destroy left the first, perhaps the
+/// one a registrar points to. It is deleted again.
+#[test]
+fn a_zone_whose_tagging_is_refused_is_not_left_behind() {
+    let project = example("blog");
+    project.write(
+        "zone.berth",
+        "hosted_zone main { name = \"tagging-refused.example.com\" }\n",
+    );
+    let faults = Faults {
+        denied: 1.0,
+        only: vec!["ChangeTagsForResource".to_owned()],
+        ..Faults::default()
+    };
+    let Some(aws) = Faulty::with(project, faults) else {
+        return;
+    };
+    let zones = || {
+        aws.moto
+            .python("import boto3\nprint(len(boto3.client('route53').list_hosted_zones()['HostedZones']))\n")
+    };
+    let out = aws.berth(&["apply", "--auto-approve"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ChangeTagsForResource failed: AccessDenied"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(zones().trim(), "0");
+
+    aws.proxy.set_faults(Faults::default());
+    let out = aws.berth(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "apply failed:\n{}", stderr(&out));
+    assert_eq!(zones().trim(), "1");
+    let out = aws.berth(&["destroy", "--auto-approve"]);
+    assert!(out.status.success(), "destroy failed:\n{}", stderr(&out));
+    assert_eq!(zones().trim(), "0");
+}
+
 /// A proxy that never answers: `plan` fails within a bounded time naming
 /// the call and the endpoint.
 #[test]

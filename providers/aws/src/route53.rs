@@ -103,7 +103,16 @@ async fn create_zone(p: &AwsProvider, stack: &str, desired: &Resource) -> Result
     associate(p, &id, &vpcs[..vpcs.len().min(1)], &vpcs).await?;
     let mut tags = create_tags(stack, &desired.address, &a);
     FORCE.create(&a, &mut tags);
-    retag(p, &id, tags, Vec::new()).await?;
+    if let Err(refused) = retag(p, &id, tags, Vec::new()).await {
+        // Untagged, no plan finds it (the next create would make another):
+        // gone again, empty, rather than left.
+        let _ = p
+            .call_unless(SERVICE, "DeleteHostedZone", &["NoSuchHostedZone"], || {
+                r53.delete_hosted_zone().id(&id).send()
+            })
+            .await;
+        return Err(refused);
+    }
     let servers = made
         .as_ref()
         .and_then(|o| o.delegation_set())

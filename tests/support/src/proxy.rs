@@ -433,13 +433,9 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
             .unwrap_or_default()
             .to_owned(),
     };
-    // S3 names no operation; the ones tests fault on are named from the
-    // request line.
-    let operation = match (operation.is_empty() && service == "s3", request_line(&head)) {
-        (true, (method, query)) if method == "PUT" && query.split('&').any(|q| q == "tagging") => {
-            "PutBucketTagging".to_owned()
-        }
-        _ => operation,
+    let operation = match operation.is_empty() {
+        true => rest_operation(&service, &head).unwrap_or_default().to_owned(),
+        false => operation,
     };
     let ec2 = text.contains("Version=2016-11-15");
     Ok(Some(Request {
@@ -453,18 +449,21 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> io::Result<Option<Request>
     }))
 }
 
-/// The method and query of a request's head.
-fn request_line(head: &[u8]) -> (String, String) {
+/// The operations of REST services (which name none) that tests fault
+/// on, from the request line: S3's PutBucketTagging, Route 53's
+/// ChangeTagsForResource.
+fn rest_operation(service: &str, head: &[u8]) -> Option<&'static str> {
     let line = head.split(|b| *b == b'\r').next().unwrap_or_default();
     let line = String::from_utf8_lossy(line);
     let mut words = line.split(' ');
-    let method = words.next().unwrap_or_default().to_owned();
-    let query = words
-        .next()
-        .and_then(|path| path.split_once('?'))
-        .map(|(_, q)| q.to_owned())
-        .unwrap_or_default();
-    (method, query)
+    let method = words.next().unwrap_or_default();
+    let target = words.next()?;
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    match (service, method) {
+        ("s3", "PUT") if query.split('&').any(|q| q == "tagging") => Some("PutBucketTagging"),
+        ("route53", "POST") if path.contains("/tags/hostedzone/") => Some("ChangeTagsForResource"),
+        _ => None,
+    }
 }
 
 fn forward(request: &Request, upstream: &str) -> io::Result<Vec<u8>> {
