@@ -518,3 +518,29 @@ task_definition app {
 "#,
     );
 }
+
+/// Terraform converts `"true"` and `"false"` where it takes a bool, also
+/// where berth takes ECS's `ENABLED`/`DISABLED` too (cloudposse's and the
+/// ECS blueprints' `assign_public_ip = "false"` from a string variable).
+#[test]
+fn quoted_bools_where_a_switch_goes() {
+    assert_valid(
+        "assign_public_ip = \"false\"",
+        r#"
+cluster main {}
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app { image = "nginx" }
+}
+ecs_service app {
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  network_configuration {
+    subnets          = ["subnet-0123456789abcdef0"]
+    assign_public_ip = "false"
+  }
+}
+"#,
+    );
+}

@@ -33,7 +33,7 @@ fn convert(v: &mut Value, ty: Type) {
     let converted = match (ty, &*v) {
         (Type::Int, Value::String(s)) => s.parse::<i64>().ok().map(Value::Int),
         (Type::Number, Value::String(s)) => s.parse::<Decimal>().ok().map(Value::number),
-        (Type::Bool, Value::String(s)) => match s.as_str() {
+        (Type::Bool | Type::Switch(_), Value::String(s)) => match s.as_str() {
             "true" => Some(Value::Bool(true)),
             "false" => Some(Value::Bool(false)),
             _ => None,

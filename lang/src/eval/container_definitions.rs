@@ -173,6 +173,15 @@ fn is_empty(n: &Node) -> bool {
     }
 }
 
+/// Fields Fargate refuses switched on, written switched off (as
+/// terraform-aws-modules/ecs's container definition writes `"privileged":
+/// false` for every container): what ECS has without them.
+fn is_off(path: &str, n: &Node) -> bool {
+    const OFF_ON_FARGATE: [&str; 2] = ["privileged", "disableNetworking"];
+    OFF_ON_FARGATE.iter().any(|f| f.eq_ignore_ascii_case(path))
+        && matches!(n, Node::Leaf(DesiredValue::Known(Value::Bool(false))))
+}
+
 /// The field `name` of `fields`, taken out, in any case: Terraform's
 /// provider reads container definitions case-insensitively (Go's JSON
 /// decoding), and CloudFormation writes ECS's fields capitalised
@@ -213,7 +222,7 @@ fn body(
     let mut pending: Vec<(String, Node)> = fields.into_iter().collect();
     while let Some((path, value)) = pending.pop() {
         let span = place.at(&format!("{json}.{path}"));
-        if is_empty(&value) {
+        if is_empty(&value) || is_off(&path, &value) {
             continue;
         }
         if let Some(attr) = schema.attrs.iter().find(|a| is_field(a, schema.aws, &path)) {
@@ -441,6 +450,20 @@ log_group app { retention_days = 7 }
         ));
         assert_eq!(text, encoded);
         assert_eq!(text["task_definition.app"].blocks["container"].len(), 1);
+    }
+
+    /// terraform-aws-modules/ecs's container definition writes
+    /// `"privileged": false` for every container: E0332 in every service of
+    /// the ECS blueprints. Switched off, it is what Fargate runs anyway.
+    #[test]
+    fn fields_fargate_refuses_are_taken_switched_off() {
+        let off = resources(&task(
+            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx", privileged = false, disableNetworking = false }])"#,
+        ));
+        let plain = resources(&task(
+            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx" }])"#,
+        ));
+        assert_eq!(off, plain);
     }
 
     #[test]
