@@ -74,6 +74,7 @@ cases!(
     cloudformation_srv_registry_port,
     terraform_tutorial_spellings,
     terraform_service_task_family,
+    terraform_alb_module_settings,
     terraform_alias_to_own_load_balancer,
     terraform_cloudposse_references,
     cloudformation_long_logical_ids,

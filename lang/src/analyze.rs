@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::{declare, domain, lookups, refs, restated, schema, types};
+use crate::check::{declare, domain, load_balancer_types, lookups, refs, restated, schema, types};
 use crate::desugar;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{self, LookupFn};
@@ -142,6 +142,7 @@ fn check_and_evaluate(
     let mut stack = stack?;
     let mut found = Vec::new();
     restated::check(&mut stack, &mut found);
+    load_balancer_types::take_off_values(&mut stack);
     for r in &mut stack.resources {
         types::convert_resource(r);
         types::check_resource(r, &mut found);

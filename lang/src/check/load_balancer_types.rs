@@ -5,12 +5,50 @@
 
 use berth_provider::elb::{self, NETWORK};
 
+use berth_provider::{Kind, Value};
+
 use super::domain::{string, unknown_value};
 use crate::diagnostic::Diagnostic;
-use crate::stack::{DesiredBody, DesiredResource};
+use crate::stack::{DesiredBody, DesiredResource, DesiredValue, Stack};
 
 /// The code of every rule here.
 const CODE: &str = "E0637";
+
+/// Takes out what Terraform modules write of the other type's settings at
+/// the value that type has anyway (terraform-aws-modules/alb writes every
+/// one): null, `false` for a Network group's switches on an HTTP group,
+/// and `cross_zone = true` on an Application Load Balancer, which always
+/// spreads traffic over every zone. Any other value stays, for the check
+/// below (E0637).
+pub(crate) fn take_off_values(stack: &mut Stack) {
+    for r in &mut stack.resources {
+        let kind = r.kind();
+        let group_protocol = (kind == Kind::TargetGroup)
+            .then(|| string(&r.body, "protocol").map_or("HTTP", |(p, _)| p).to_owned());
+        let application = kind == Kind::LoadBalancer && !is_network(r);
+        let off = |name: &str, v: &DesiredValue| match v {
+            DesiredValue::Known(Value::Null) => true,
+            DesiredValue::Known(Value::Bool(on)) => {
+                let other_group = group_protocol
+                    .as_deref()
+                    .is_some_and(|p| !elb::target_group_has(p, name));
+                (other_group && !on) || (application && name == "cross_zone" && *on)
+            }
+            _ => false,
+        };
+        if kind == Kind::TargetGroup || kind == Kind::LoadBalancer {
+            r.body.attrs.retain(|name, v| {
+                let typed = elb::APPLICATION_ONLY
+                    .iter()
+                    .chain(elb::NETWORK_ONLY)
+                    .chain(elb::HTTP_GROUP_ONLY)
+                    .chain(elb::NETWORK_GROUP_ONLY)
+                    .any(|n| n == name);
+                !(typed && off(name, &v.node))
+            });
+        }
+    }
+}
 
 /// Whether the load balancer `lb` is a Network Load Balancer.
 pub(super) fn is_network(lb: &DesiredResource) -> bool {

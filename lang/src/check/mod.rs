@@ -22,7 +22,7 @@ mod health_checks;
 mod iam;
 pub mod ignore_changes;
 mod kms;
-mod load_balancer_types;
+pub(crate) mod load_balancer_types;
 pub mod locals;
 pub mod lookups;
 mod managed_policy;

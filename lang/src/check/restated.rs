@@ -156,6 +156,42 @@ const RESTATED: &[Restated] = &[
         "dual-stack load balancers are not written (docs/porting.md, \"Not written yet\")",
     ),
     (
+        "load_balancer",
+        "enable_tls_version_and_cipher_suite_headers",
+        Is::Text("false"),
+        "the TLS version and cipher suite headers are not written",
+    ),
+    (
+        "load_balancer",
+        "enable_xff_client_port",
+        Is::Text("false"),
+        "the client port in X-Forwarded-For is not written",
+    ),
+    (
+        "load_balancer",
+        "elb_name",
+        Is::Null,
+        "a service's load balancer is a target group's: Classic Load Balancers are not written",
+    ),
+    (
+        "target_group",
+        "lambda_multi_value_headers_enabled",
+        Is::Text("false"),
+        "Lambda targets are not written",
+    ),
+    (
+        "target_group",
+        "ip_address_type",
+        Is::Text("ipv4"),
+        "dual-stack target groups are not written (docs/porting.md, \"Not written yet\")",
+    ),
+    (
+        "target_group",
+        "load_balancing_cross_zone_enabled",
+        Is::Text("use_load_balancer_configuration"),
+        "a target group follows its load balancer's cross-zone setting (`cross_zone` of a Network group)",
+    ),
+    (
         "service",
         "scheduling_strategy",
         Is::Text("REPLICA"),
@@ -164,7 +200,7 @@ const RESTATED: &[Restated] = &[
     (
         "service",
         "force_new_deployment",
-        Is::Text("false"),
+        Is::EitherBool,
         "berth deploys when the service or its task definition changes; `berth deploy` rolls a new image",
     ),
     (

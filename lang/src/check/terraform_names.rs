@@ -70,6 +70,17 @@ const NAMES: &[(&str, &str, Berth)] = &[
         "enable_deletion_protection",
         Berth::Name("deletion_protection"),
     ),
+    ("load_balancer", "enable_http2", Berth::Name("http2")),
+    (
+        "load_balancer",
+        "enable_waf_fail_open",
+        Berth::Name("waf_fail_open"),
+    ),
+    (
+        "load_balancer",
+        "xff_header_processing_mode",
+        Berth::Name("xff_header_processing"),
+    ),
     ("load_balancer", "container_name", Berth::Name("container")),
     ("load_balancer", "container_port", Berth::Name("port")),
     ("service_registry", "container_name", Berth::Name("container")),

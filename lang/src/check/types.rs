@@ -18,14 +18,37 @@ pub fn convert_resource(resource: &mut DesiredResource) {
 
 fn convert_body(body: &mut DesiredBody, schema: &BlockSchema) {
     for (name, value) in &mut body.attrs {
-        if let (Some(attr), DesiredValue::Known(v)) = (schema.attr(name), &mut value.node) {
-            convert(v, attr.ty);
+        let Some(attr) = schema.attr(name) else { continue };
+        match &mut value.node {
+            DesiredValue::Known(v) => convert(v, attr.ty),
+            DesiredValue::Ref(r) => identify(r, attr.ty),
+            DesiredValue::List(items) => items.iter_mut().for_each(|i| {
+                if let (DesiredValue::Ref(r), Type::List(inner) | Type::Set(inner)) = (i, attr.ty) {
+                    identify(r, *inner);
+                }
+            }),
+            _ => {}
         }
     }
     for (name, blocks) in &mut body.blocks {
         if let Some(nested) = schema.block(name) {
             blocks.iter_mut().for_each(|b| convert_body(&mut b.body, nested));
         }
+    }
+}
+
+/// A resource named by another of its identifiers where the schema takes
+/// the resource (`namespace = aws_service_discovery_private_dns_namespace.
+/// this.arn`, as terraform-aws-modules/ecs writes it): the resource, sent
+/// as the identifier its API takes.
+fn identify(r: &mut crate::stack::RefTarget, ty: Type) {
+    let Type::Ref(kind) = ty else { return };
+    let schema = r.address.kind.schema();
+    if r.address.kind.stands_for() == kind
+        && matches!(r.attr.as_str(), "arn" | "id" | "name")
+        && schema.attr(&r.attr).is_some()
+    {
+        r.attr = schema.identity.to_owned();
     }
 }
 
