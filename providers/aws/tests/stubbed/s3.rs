@@ -6,6 +6,7 @@
 use aws_sdk_s3::error::ErrorMetadata;
 use aws_sdk_s3::operation::create_bucket::CreateBucketOutput;
 use aws_sdk_s3::operation::delete_bucket_policy::DeleteBucketPolicyOutput;
+use aws_sdk_s3::operation::list_buckets::ListBucketsOutput;
 use aws_sdk_s3::operation::put_bucket_encryption::PutBucketEncryptionOutput;
 use aws_sdk_s3::operation::put_bucket_ownership_controls::PutBucketOwnershipControlsOutput;
 use aws_sdk_s3::operation::put_bucket_policy::PutBucketPolicyOutput;
@@ -110,6 +111,11 @@ async fn the_public_access_block_is_relaxed_before_a_policy_and_tightened_after(
 /// (NoSuchBucket): the configuration calls are sent again until it does.
 #[tokio::test]
 async fn calls_after_create_bucket_wait_for_the_new_bucket() {
+    // A given name: the account's buckets of that name are listed first
+    // (none here), so that another stack's is not taken over.
+    let listed = mock!(aws_sdk_s3::Client::list_buckets)
+        .match_requests(|r| r.prefix() == Some(NAME))
+        .then_output(|| ListBucketsOutput::builder().build());
     let create = mock!(aws_sdk_s3::Client::create_bucket)
         .match_requests(|r| r.bucket() == Some(NAME) && r.create_bucket_configuration().is_none())
         .then_output(|| CreateBucketOutput::builder().build());
@@ -130,7 +136,7 @@ async fn calls_after_create_bucket_wait_for_the_new_bucket() {
         .then_output(|| PutBucketOwnershipControlsOutput::builder().build());
     let encryption = mock!(aws_sdk_s3::Client::put_bucket_encryption)
         .then_output(|| PutBucketEncryptionOutput::builder().build());
-    let p = provider(&[&create, &tagging, &block, &ownership, &encryption]);
+    let p = provider(&[&listed, &create, &tagging, &block, &ownership, &encryption]);
     let want = bucket(&[("name", Value::from(NAME))]);
     let made = p.create("s", &want).await.expect("created");
     assert_eq!(made.attrs, want.attrs);
