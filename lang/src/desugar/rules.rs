@@ -52,7 +52,12 @@ fn lists_sources(b: &Block) -> bool {
 /// the rule of each `dynamic` rule block's `content`.
 pub(super) fn group(block: &mut Block, diags: &mut Vec<Diagnostic>) {
     let me = self_reference(block);
-    for item in std::mem::take(&mut block.body) {
+    for mut item in std::mem::take(&mut block.body) {
+        if let Item::Block(b) = &mut item
+            && is_rule(b)
+        {
+            drop_null_sources(b);
+        }
         match item {
             // `self` known once evaluated (a module's dynamic block
             // written out over its variable): one rule per source, as a
@@ -125,8 +130,22 @@ fn once(b: Block) -> Block {
     }
 }
 
+/// Takes out sources written `null` (the setting left out, as
+/// terraform-aws-modules writes every source of every rule, the unused
+/// ones null).
+fn drop_null_sources(b: &mut Block) {
+    b.body.retain(|item| {
+        !matches!(item, Item::Attribute(a)
+            if matches!(a.value.kind, ExprKind::Null)
+                && (a.name.name == SELF
+                    || a.name.name == "source_security_group_id"
+                    || SOURCES.iter().any(|(tf, _)| a.name.name == *tf)))
+    });
+}
+
 /// A `security_group_rule` whose lists hold one source.
 pub(super) fn standalone(block: &mut Block, diags: &mut Vec<Diagnostic>) {
+    drop_null_sources(block);
     if !lists_sources(block) || repeat_over_cidrs(block) {
         return;
     }
@@ -178,6 +197,7 @@ fn repeat_over_cidrs(block: &mut Block) -> bool {
                 span: at,
             },
             args,
+            expand: false,
         }),
         span: at,
     };
