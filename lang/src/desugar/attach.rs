@@ -688,23 +688,27 @@ pub(super) fn parent_of(kind: &str, e: &Expr) -> Option<Parent> {
                 index,
             })
         }
-        ExprKind::Call(Call { name, args }) if name.name == "element" && args.len() == 2 => Some(Parent {
-            name: listed_parent(kind, &args[0])?,
-            index: Some(args[1].clone()),
-        }),
+        ExprKind::Call(Call { name, args, .. }) if name.name == "element" && args.len() == 2 => {
+            Some(Parent {
+                name: listed_parent(kind, &args[0])?,
+                index: Some(args[1].clone()),
+            })
+        }
         // cloudposse's `one(aws_iam_role.x[*].id)` of a parent counted to
         // one or none: its one instance (a list of it once the variables
         // count it to one, `inert/`).
-        ExprKind::Call(Call { name, args }) if name.name == "one" && args.len() == 1 => match &args[0].kind {
-            ExprKind::List(items) if items.len() == 1 => parent_of(kind, &items[0]),
-            _ => Some(Parent {
-                name: listed_parent(kind, &args[0])?,
-                index: Some(Expr {
-                    kind: ExprKind::Int(0),
-                    span: args[0].span,
+        ExprKind::Call(Call { name, args, .. }) if name.name == "one" && args.len() == 1 => {
+            match &args[0].kind {
+                ExprKind::List(items) if items.len() == 1 => parent_of(kind, &items[0]),
+                _ => Some(Parent {
+                    name: listed_parent(kind, &args[0])?,
+                    index: Some(Expr {
+                        kind: ExprKind::Int(0),
+                        span: args[0].span,
+                    }),
                 }),
-            }),
-        },
+            }
+        }
         ExprKind::String(_) if !std::ptr::eq(e.unwrapped(), e) => parent_of(kind, e.unwrapped()),
         _ => None,
     }
@@ -724,7 +728,7 @@ fn listed_parent(kind: &str, e: &Expr) -> Option<String> {
             }
             _ => None,
         },
-        ExprKind::Call(Call { name, args }) if name.name == "coalescelist" => {
+        ExprKind::Call(Call { name, args, .. }) if name.name == "coalescelist" => {
             let first = args
                 .iter()
                 .find(|a| !matches!(&a.kind, ExprKind::List(items) if items.is_empty()))?;
@@ -1298,6 +1302,7 @@ fn call(name: &str, arg: Expr) -> Expr {
                 span,
             },
             args: vec![arg],
+            expand: false,
         }),
         span,
     }
@@ -1447,6 +1452,7 @@ fn concat(mut parts: Vec<Expr>, span: Span) -> Expr {
                 span,
             },
             args: parts,
+            expand: false,
         }),
         span,
     }

@@ -41,6 +41,7 @@ pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
                             span,
                         },
                         args: Vec::new(),
+                        expand: false,
                     }),
                     span,
                 };

@@ -202,6 +202,7 @@ impl Build {
         self.expr(ExprKind::Call(Call {
             name: self.ident(name),
             args,
+            expand: false,
         }))
     }
 

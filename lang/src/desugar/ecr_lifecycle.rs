@@ -145,7 +145,7 @@ fn expr(value: &Json, span: Span) -> Option<Expr> {
 /// text.
 fn json_of(e: &Expr) -> Option<Json> {
     match &e.kind {
-        ExprKind::Call(Call { name, args }) if name.name == "jsonencode" => match args.as_slice() {
+        ExprKind::Call(Call { name, args, .. }) if name.name == "jsonencode" => match args.as_slice() {
             [arg] => crate::eval::constant(arg).map(|v| v.to_json()),
             _ => None,
         },

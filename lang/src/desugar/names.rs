@@ -113,6 +113,9 @@ fn settings(block: &mut Block, schema: &BlockSchema) {
                 {
                     b.kind.name = n.into();
                 }
+                if b.kind.name == crate::check::dynamic::DYNAMIC {
+                    dynamic_label(b, schema);
+                }
                 let inner = if b.kind.name == crate::check::dynamic::DYNAMIC {
                     dynamic_schema(b, schema)
                 } else {
@@ -192,6 +195,7 @@ pub(super) fn one_setting<'b>(body: &mut Vec<Item>, berth: impl Fn(&str) -> Opti
                         span,
                     },
                     args,
+                    expand: false,
                 }),
                 span,
             };
@@ -203,6 +207,48 @@ pub(super) fn one_setting<'b>(body: &mut Vec<Item>, berth: impl Fn(&str) -> Opti
 }
 
 /// The schema of the blocks a `dynamic` block makes.
+/// A `dynamic` block of a block under Terraform's name
+/// (`dynamic "service_registries"`): of berth's block, its content still
+/// calling the element by the name written (`iterator`).
+fn dynamic_label(d: &mut Block, schema: &BlockSchema) {
+    let Some(label) = &d.label else { return };
+    let (name, span) = match label {
+        crate::syntax::ast::Label::Ident(i) => (i.name.clone(), i.span),
+        crate::syntax::ast::Label::String(e) => match super::literal(e) {
+            Some(n) => (n.to_owned(), e.span),
+            None => return,
+        },
+    };
+    let Some(Berth::Name(berth)) = berth_name(schema, &name) else {
+        return;
+    };
+    if schema.block(&name).is_some() || schema.block(berth).is_none() {
+        return;
+    }
+    let names_iterator = d
+        .body
+        .iter()
+        .any(|i| matches!(i, Item::Attribute(a) if a.name.name == "iterator"));
+    if !names_iterator {
+        let ident = |n: &str| crate::syntax::ast::Ident { name: n.into(), span };
+        d.body.push(Item::Attribute(crate::syntax::ast::Attribute {
+            name: ident("iterator"),
+            value: Expr {
+                kind: ExprKind::Traversal(crate::syntax::ast::Traversal {
+                    root: ident(&name),
+                    steps: Vec::new(),
+                }),
+                span,
+            },
+            span,
+        }));
+    }
+    d.label = Some(crate::syntax::ast::Label::Ident(crate::syntax::ast::Ident {
+        name: berth.into(),
+        span,
+    }));
+}
+
 fn dynamic_schema(d: &Block, schema: &BlockSchema) -> Option<BlockSchema> {
     let name = match &d.label {
         Some(crate::syntax::ast::Label::Ident(i)) => i.name.as_str(),

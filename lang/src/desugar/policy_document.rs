@@ -67,6 +67,7 @@ pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
                         span,
                     },
                     args: vec![document.clone()],
+                    expand: false,
                 }),
                 span,
             }),
@@ -162,6 +163,7 @@ impl Document {
                         span: self.span,
                     },
                     args: lists,
+                    expand: false,
                 }),
                 span: self.span,
             },
@@ -541,6 +543,7 @@ fn principal(list: Vec<(String, Expr)>, span: Span) -> Expr {
                             span,
                         },
                         args: lists,
+                        expand: false,
                     }),
                     span,
                 }

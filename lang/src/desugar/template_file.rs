@@ -36,6 +36,7 @@ pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
                         span,
                     },
                     args: vec![template.clone(), vars.clone()],
+                    expand: false,
                 }),
                 span,
             }),

@@ -1015,6 +1015,21 @@ impl Evaluator<'_, '_> {
                 for arg in &call.args {
                     values.push(self.expr(arg, each)?);
                 }
+                if call.expand {
+                    let last = call.args.last().map_or(expr.span, |a| a.span);
+                    match values.pop() {
+                        Some(DesiredValue::Known(Value::List(items))) => {
+                            values.extend(items.into_iter().map(DesiredValue::Known));
+                        }
+                        Some(DesiredValue::List(items)) => values.extend(items),
+                        _ => {
+                            return self.error(
+                                Diagnostic::error("E0316", format!("`{}` failed", call.name.name), last)
+                                    .label("`...` expands a list into arguments: this is not a list"),
+                            );
+                        }
+                    }
+                }
                 if files::TEMPLATES.contains(&call.name.name.as_str()) {
                     return self.template(&call.name.name, &values, expr.span);
                 }

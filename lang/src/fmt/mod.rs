@@ -418,6 +418,9 @@ impl<'a> Printer<'a> {
                     }
                     self.expr(a, level);
                 }
+                if c.expand {
+                    self.out.push_str("...");
+                }
                 self.out.push(')');
             }
             ExprKind::List(items) if self.is_multiline(e.span) && !items.is_empty() => {
@@ -519,6 +522,16 @@ mod tests {
         let expected = fmt(lf);
         assert_eq!(fmt(&lf.replace('\n', "\r\n")), expected);
         assert_eq!(fmt(&lf.replace('\n', "\r")), expected);
+    }
+
+    /// HCL's argument expansion, `merge(local.maps...)`, was a syntax
+    /// error (E0001); formatted, it keeps its `...`.
+    #[test]
+    fn an_expanded_argument_keeps_its_dots() {
+        assert_eq!(
+            fmt("x y {\n  a = merge( [ {a = 1}, {b = 2} ] ... )\n  b = concat(var.a, var.lists...)\n}\n"),
+            "x y {\n  a = merge([{ a = 1 }, { b = 2 }]...)\n  b = concat(var.a, var.lists...)\n}\n"
+        );
     }
 
     #[test]

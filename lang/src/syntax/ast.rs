@@ -296,4 +296,7 @@ pub enum Step {
 pub struct Call {
     pub name: Ident,
     pub args: Vec<Expr>,
+    /// `f(a, list...)`: the last argument's elements are arguments (HCL's
+    /// expansion, as in `merge(local.maps...)`).
+    pub expand: bool,
 }

@@ -782,6 +782,40 @@ impl<'t> Parser<'t> {
         Ok(items)
     }
 
+    /// A call's arguments after its `(`, to its `)`; whether the last is
+    /// expanded (`f(a, list...)`).
+    fn arguments(&mut self) -> Parsed<(Vec<Expr>, bool)> {
+        let attr = self.probe.attr;
+        let mut items = Vec::new();
+        loop {
+            self.probe.attr = attr;
+            self.probe_here(Spot::Value);
+            if self.c.peek() == Some(b')') {
+                break;
+            }
+            if !self.c.peek().is_some_and(starts_value) {
+                return Err(self.expected(&[Expected::Value, Expected::CloseParen]));
+            }
+            items.push(self.expr()?);
+            self.c.skip_trivia();
+            if self.c.rest().starts_with("...") {
+                for _ in 0..3 {
+                    self.c.eat(b'.');
+                }
+                self.c.skip_trivia();
+                self.close(b')', &[Expected::CloseParen])?;
+                return Ok((items, true));
+            }
+            self.probe_here(Spot::Other);
+            if !self.c.eat(b',') {
+                break;
+            }
+            self.c.skip_trivia();
+        }
+        self.close(b')', &[Expected::Comma, Expected::CloseParen])?;
+        Ok((items, false))
+    }
+
     /// `{ key = value ... }` (or `key: value`), at its `{`.
     fn map(&mut self) -> Parsed<Vec<MapEntry>> {
         self.open("{")?;
@@ -866,9 +900,13 @@ impl<'t> Parser<'t> {
         if self.c.peek() == Some(b'(') {
             self.open("(")?;
             self.probe.attr = None;
-            let args = self.sequence(b')', Expected::CloseParen)?;
+            let (args, expand) = self.arguments()?;
             return Ok(Expr {
-                kind: ExprKind::Call(Call { name: root, args }),
+                kind: ExprKind::Call(Call {
+                    name: root,
+                    args,
+                    expand,
+                }),
                 span: self.c.span_from(start),
             });
         }

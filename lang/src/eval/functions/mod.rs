@@ -462,4 +462,23 @@ mod tests {
             Err("`f(a)` takes one string".into())
         );
     }
+
+    /// `f(list...)`: the list's elements are the arguments, as HCL expands
+    /// them (terraform-aws-modules' `merge([for ... : {...}]...)`).
+    #[test]
+    fn an_expanded_list_is_the_arguments() {
+        use crate::test_support::resources;
+        let tags = |value: &str| {
+            let text = format!("log_group app {{\n  tags = {value}\n}}\n");
+            resources(&text).remove("log_group.app").map(|r| r.attrs)
+        };
+        assert_eq!(
+            tags(r#"merge([{ a = "1" }, { b = "2" }]...)"#),
+            tags(r#"{ a = "1", b = "2" }"#)
+        );
+        assert_eq!(
+            tags(r#"merge({ c = "3" }, [for k in ["a", "b"] : { for x in [k] : x => x }]...)"#),
+            tags(r#"{ a = "a", b = "b", c = "3" }"#)
+        );
+    }
 }
