@@ -75,6 +75,8 @@ cases!(
     terraform_tutorial_spellings,
     terraform_service_task_family,
     terraform_alb_module_settings,
+    terraform_rule_null_sources,
+    terraform_ecs_module_service_blocks,
     terraform_alias_to_own_load_balancer,
     terraform_cloudposse_references,
     cloudformation_long_logical_ids,

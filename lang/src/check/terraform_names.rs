@@ -61,6 +61,11 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("alias", "evaluate_target_health", Berth::Name("evaluate_health")),
     ("service", "service_registries", Berth::Name("service_registry")),
     (
+        "service",
+        "service_connect_configuration",
+        Berth::Name("service_connect"),
+    ),
+    (
         "load_balancer",
         "enable_cross_zone_load_balancing",
         Berth::Name("cross_zone"),

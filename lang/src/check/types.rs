@@ -79,6 +79,13 @@ pub fn check_resource(resource: &DesiredResource, diags: &mut Vec<Diagnostic>) {
 }
 
 fn check_body(body: &DesiredBody, schema: &BlockSchema, diags: &mut Vec<Diagnostic>) {
+    // A block turned off once evaluated (`enabled = try(v.enabled, true)`
+    // holding false, as terraform-aws-modules/ecs writes Service Connect)
+    // needs nothing else, as one written `enabled = false` does.
+    let off = matches!(
+        body.attrs.get("enabled").map(|v| &v.node),
+        Some(DesiredValue::Known(Value::Bool(false)))
+    );
     for (name, value) in &body.attrs {
         let Some(attr) = schema.attr(name) else { continue };
         if let Err(d) = check_value(&value.node, attr.ty, value.span) {
@@ -86,6 +93,7 @@ fn check_body(body: &DesiredBody, schema: &BlockSchema, diags: &mut Vec<Diagnost
             diags.push(if d.help.is_none() { d.help(doc) } else { d });
         } else if matches!(value.node, DesiredValue::Known(Value::Null))
             && attr.presence == Presence::Required
+            && !off
         {
             diags.push(null_required(attr, value.span));
         } else if let (DesiredValue::Known(Value::String(s)), Type::Ref(kind), Presence::Required) =

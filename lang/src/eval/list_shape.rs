@@ -29,6 +29,10 @@ pub(super) fn call(name: &str, args: &[DesiredValue]) -> Option<DesiredValue> {
             let at = usize::try_from(i % len).ok()?;
             items.into_iter().nth(at)
         }
+        // A map's keys are known whatever its values: so is its length.
+        ("length", [DesiredValue::Map(m)]) => {
+            Some(DesiredValue::Known(Value::Int(i64::try_from(m.len()).ok()?)))
+        }
         ("length", [list]) => {
             let n = i64::try_from(items(list)?.len()).ok()?;
             Some(DesiredValue::Known(Value::Int(n)))
