@@ -333,15 +333,7 @@ fn a_replacement_stopped_after_its_creates_is_finished_not_redone() {
 
     p.clear_faults();
     let plan = json_plan(&p.berth(&["plan", "--format", "json"]));
-    let changes = plan["resource_changes"].as_array().expect("changes");
-    let of = |action: &str| -> Vec<&serde_json::Value> {
-        changes.iter().filter(|c| c["action"] == action).collect()
-    };
-    assert!(of("create").is_empty() && of("replace").is_empty(), "{plan}");
-    let deleted = of("delete");
-    assert_eq!(deleted.len(), 2, "{plan}");
-    for d in deleted {
-        assert_eq!(d["duplicate"]["reason"]["kind"], "finishes_replacement", "{d}");
+    for d in common::assert_finishes_replacement(&plan, 2) {
         assert_eq!(d["duplicate"]["reason"]["used_by"], "listener.http", "{d}");
     }
     let run = p.berth(&["plan"]);

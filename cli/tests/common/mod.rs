@@ -281,6 +281,22 @@ pub fn json_plan(run: &Run) -> Value {
     serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("plan is not JSON ({e}):\n{}", run.stdout))
 }
 
+/// Asserts that a JSON plan finishes a replacement stopped after its
+/// creates: nothing made or replaced, `deleted` old copies deleted as
+/// duplicates, each kept copy `finishes_replacement`; the deletions.
+#[track_caller]
+pub fn assert_finishes_replacement(plan: &Value, deleted: usize) -> Vec<&Value> {
+    let changes = plan["resource_changes"].as_array().expect("resource_changes");
+    let of = |action: &str| -> Vec<&Value> { changes.iter().filter(|c| c["action"] == action).collect() };
+    assert!(of("create").is_empty() && of("replace").is_empty(), "{plan}");
+    let deletions = of("delete");
+    assert_eq!(deletions.len(), deleted, "{plan}");
+    for d in &deletions {
+        assert_eq!(d["duplicate"]["reason"]["kind"], "finishes_replacement", "{d}");
+    }
+    deletions
+}
+
 /// The changing resources of a JSON plan: address -> (action, replace_order).
 pub fn json_actions(plan: &Value) -> BTreeMap<String, (String, Option<String>)> {
     plan["resource_changes"]
