@@ -77,6 +77,7 @@ cases!(
     terraform_alb_module_settings,
     terraform_rule_null_sources,
     terraform_ecs_module_service_blocks,
+    terraform_rules_map_of_ids,
     terraform_alias_to_own_load_balancer,
     terraform_cloudposse_references,
     cloudformation_long_logical_ids,

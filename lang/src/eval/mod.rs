@@ -137,7 +137,9 @@ struct Given<'t> {
 #[derive(Clone, Copy)]
 struct Each<'v> {
     key: &'v Value,
-    value: &'v Value,
+    /// The element: known, or a map holding values known after apply (a
+    /// `for_each` map's values may hold ids; its keys are known).
+    value: &'v DesiredValue,
 }
 
 /// A `count` written as text (`count = var.az_count`, the variable
@@ -768,14 +770,25 @@ impl Evaluator<'_, '_> {
             ));
             return Vec::new();
         }
-        let Some(DesiredValue::Known(collection)) = collection else {
-            self.diags.push(
-                Diagnostic::error("E0313", "`for_each` must be known before apply", for_each.span)
-                    .label("depends on a value only AWS knows")
-                    .help("use a list or map of constants or variables"),
-            );
-            return Vec::new();
+        let collection = match collection {
+            Some(DesiredValue::Known(collection)) => collection,
+            // A map whose keys are known, whatever its values (Terraform
+            // needs only the keys): one instance per key, `each.value`
+            // holding what only AWS knows yet.
+            Some(DesiredValue::Map(m)) if !decl.counted => {
+                let pairs = m.into_iter().map(|(k, v)| (Value::String(k), v)).collect();
+                return self.instances(decl, for_each.span, pairs);
+            }
+            _ => {
+                self.diags.push(
+                    Diagnostic::error("E0313", "`for_each` must be known before apply", for_each.span)
+                        .label("depends on a value only AWS knows")
+                        .help("use a list or map of constants or variables (a map's values may hold ids)"),
+                );
+                return Vec::new();
+            }
         };
+        let known = |(k, v): (Value, Value)| (k, DesiredValue::Known(v));
         let pairs: Vec<(Value, Value)> = match counted_as_number(collection, decl.counted) {
             // Read by the plan (an SSM parameter's value): the body is
             // checked once, under a key that says so.
@@ -805,6 +818,17 @@ impl Evaluator<'_, '_> {
                 return Vec::new();
             }
         };
+        self.instances(decl, for_each.span, pairs.into_iter().map(known).collect())
+    }
+
+    /// One instance of `decl` per (key, element) of its `for_each` (at
+    /// `span`), each body evaluated with them as `each`.
+    fn instances(
+        &mut self,
+        decl: &ResourceDecl<'_>,
+        span: Span,
+        pairs: Vec<(Value, DesiredValue)>,
+    ) -> Instances {
         let mut seen = BTreeSet::new();
         let mut out = Vec::new();
         for (i, (key, value)) in pairs.into_iter().enumerate() {
@@ -820,7 +844,7 @@ impl Evaluator<'_, '_> {
                             "`for_each` keys must be strings or numbers, found a {}",
                             key.type_name()
                         ),
-                        for_each.span,
+                        span,
                     )
                     .label("in this collection"),
                 );
@@ -828,7 +852,7 @@ impl Evaluator<'_, '_> {
             };
             if !seen.insert(text.clone()) {
                 self.diags.push(
-                    Diagnostic::error("E0313", format!("`for_each` lists `{text}` twice"), for_each.span)
+                    Diagnostic::error("E0313", format!("`for_each` lists `{text}` twice"), span)
                         .label("duplicate element")
                         .help("each element names one instance; they must be unique"),
                 );
@@ -1793,14 +1817,12 @@ impl Evaluator<'_, '_> {
                 ))
             }
             // `count.index` is the instance's number, held as `each.value`.
-            crate::check::declare::COUNT => Some(DesiredValue::Known(each?.value.clone())),
+            crate::check::declare::COUNT => Some(each?.value.clone()),
             "each" => {
                 let this = each?;
                 match step_name(0)? {
                     "key" => Some(DesiredValue::Known(this.key.clone())),
-                    _ => self
-                        .step_into(this.value.clone(), &t.steps[1..], each)
-                        .map(DesiredValue::Known),
+                    _ => self.pick(this.value.clone(), &t.steps[1..], span, each),
                 }
             }
             root => {
