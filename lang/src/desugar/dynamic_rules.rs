@@ -219,6 +219,7 @@ impl Build {
                         name: key.into(),
                         quoted: false,
                         span: self.at,
+                        computed: None,
                     },
                     value,
                 })

@@ -231,6 +231,7 @@ fn ec2_filter(
                 name: key.to_owned(),
                 quoted: true,
                 span,
+                computed: None,
             },
             value,
         });

@@ -89,6 +89,7 @@ fn entry(key: &str, value: Expr) -> MapEntry {
             name: key.into(),
             quoted: true,
             span: value.span,
+            computed: None,
         },
         value,
     }

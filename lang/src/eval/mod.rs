@@ -1004,12 +1004,16 @@ impl Evaluator<'_, '_> {
             ExprKind::Map(entries) => {
                 let mut map = BTreeMap::new();
                 for entry in entries {
+                    let key = match &entry.key.computed {
+                        Some(computed) => self.computed_key(computed, each)?,
+                        None => entry.key.name.clone(),
+                    };
                     let v = self.expr(&entry.value, each)?;
-                    if map.insert(entry.key.name.clone(), v).is_some() {
+                    if map.insert(key.clone(), v).is_some() {
                         return self.error(
                             Diagnostic::error(
                                 "E0314",
-                                format!("map key `{}` appears twice", entry.key.name),
+                                format!("map key `{key}` appears twice"),
                                 entry.key.span,
                             )
                             .label("duplicate key"),
@@ -1669,6 +1673,27 @@ impl Evaluator<'_, '_> {
         }
     }
 
+    /// The text of a computed map key (`(var.key) = ...`, `"${var.env}-x" =
+    /// ...`): a string or number known before apply, as Terraform's.
+    fn computed_key(&mut self, key: &Expr, each: Option<Each<'_>>) -> Option<String> {
+        match self.expr(key, each)? {
+            DesiredValue::Known(v) if functions::scalar_text(&v).is_some() => functions::scalar_text(&v),
+            DesiredValue::Known(v) => self.error(
+                Diagnostic::error(
+                    "E0314",
+                    format!("a map key is a string, not a {}", v.type_name()),
+                    key.span,
+                )
+                .label("not a string"),
+            ),
+            _ => self.error(
+                Diagnostic::error("E0314", "a map key must be known before apply", key.span)
+                    .label("depends on a value only AWS knows")
+                    .help("compute keys from constants, variables or declared attributes"),
+            ),
+        }
+    }
+
     /// A local's value, evaluated once (none for one in a cycle, E0308).
     fn local(&mut self, name: &str) -> Option<(DesiredValue, bool)> {
         if let Some(done) = self.locals.get(name) {
@@ -2152,7 +2177,10 @@ pub(crate) fn constant(e: &Expr) -> Option<Value> {
         ExprKind::Map(entries) => Value::Map(
             entries
                 .iter()
-                .map(|en| Some((en.key.name.clone(), constant(&en.value)?)))
+                .map(|en| match en.key.computed {
+                    Some(_) => None,
+                    None => Some((en.key.name.clone(), constant(&en.value)?)),
+                })
                 .collect::<Option<_>>()?,
         ),
         ExprKind::Paren(inner) => constant(inner)?,
@@ -2166,7 +2194,9 @@ fn is_literal(e: &Expr) -> bool {
         ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Decimal(_) => true,
         ExprKind::String(parts) => parts.iter().all(|p| matches!(p, StrPart::Lit(_))),
         ExprKind::List(items) => items.iter().all(is_literal),
-        ExprKind::Map(entries) => entries.iter().all(|en| is_literal(&en.value)),
+        ExprKind::Map(entries) => entries
+            .iter()
+            .all(|en| en.key.computed.is_none() && is_literal(&en.value)),
         _ => false,
     }
 }

@@ -535,6 +535,14 @@ mod tests {
     }
 
     #[test]
+    fn computed_map_keys_are_kept_as_written() {
+        assert_eq!(
+            fmt("x y {\n  a = { (var.k) = 1, \"${var.env}-x\" = 2 }\n}\n"),
+            "x y {\n  a = { (var.k) = 1, \"${var.env}-x\" = 2 }\n}\n"
+        );
+    }
+
+    #[test]
     fn canonical_layout() {
         let messy = "vpc   main{cidr=\"10.0.0.0/16\"\n      dns_hostnames=true}\ninternet_gateway main { vpc = vpc.main }";
         assert_eq!(

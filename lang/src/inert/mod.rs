@@ -460,6 +460,7 @@ pub(super) fn literal(v: &Value, span: Span) -> Expr {
                         name: k.clone(),
                         quoted: true,
                         span,
+                        computed: None,
                     },
                     value: literal(v, span),
                 })

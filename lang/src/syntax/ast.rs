@@ -234,12 +234,17 @@ pub struct MapEntry {
     pub value: Expr,
 }
 
-/// A map key: a bare name or a quoted string (no interpolation).
+/// A map key: a bare name, a quoted string, or computed (HCL's
+/// `(expression) = value`, or a string with `${...}`), evaluated with the
+/// map.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapKey {
+    /// The key's text; for a computed key, as written.
     pub name: String,
     pub quoted: bool,
     pub span: Span,
+    /// The expression a computed key is.
+    pub computed: Option<Box<Expr>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

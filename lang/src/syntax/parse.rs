@@ -850,22 +850,43 @@ impl<'t> Parser<'t> {
                 name: ident.name,
                 quoted: false,
                 span: ident.span,
+                computed: None,
+            });
+        }
+        if self.c.peek() == Some(b'(') {
+            let key = self.expr()?;
+            return Ok(MapKey {
+                name: self
+                    .c
+                    .text
+                    .get(key.span.start..key.span.end)
+                    .unwrap_or_default()
+                    .to_owned(),
+                quoted: false,
+                span: key.span,
+                computed: Some(Box::new(key)),
             });
         }
         if self.c.peek() != Some(b'"') {
             return Err(self.expected(&[Expected::MapEntry, Expected::CloseBrace]));
         }
         let key = self.string()?;
-        let name = match key.kind {
+        let name = match &key.kind {
             ExprKind::String(parts) => match parts.as_slice() {
                 [] => String::new(),
                 [StrPart::Lit(s)] => s.clone(),
                 _ => {
-                    return Err(
-                        Diagnostic::error("E0005", "map keys cannot be interpolated", key.span)
-                            .label("this key holds `${...}`")
-                            .help("write the key as plain text"),
-                    );
+                    return Ok(MapKey {
+                        name: self
+                            .c
+                            .text
+                            .get(key.span.start..key.span.end)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        quoted: true,
+                        span: key.span,
+                        computed: Some(Box::new(key)),
+                    });
                 }
             },
             _ => String::new(),
@@ -874,6 +895,7 @@ impl<'t> Parser<'t> {
             name,
             quoted: true,
             span: key.span,
+            computed: None,
         })
     }
 
@@ -1196,11 +1218,9 @@ route_table public {
     }
 
     #[test]
-    fn out_of_range_numbers_and_interpolated_keys_have_their_own_codes() {
+    fn out_of_range_numbers_have_their_own_code() {
         let e = parse(FileId(0), "x y { a = 99999999999999999999 }").unwrap_err();
         assert_eq!(e.code, "E0004");
-        let e = parse(FileId(0), "x y { a = { \"${k}\" = 1 } }").unwrap_err();
-        assert_eq!(e.code, "E0005");
     }
 
     #[test]

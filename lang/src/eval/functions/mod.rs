@@ -481,4 +481,24 @@ mod tests {
             tags(r#"{ a = "a", b = "b", c = "3" }"#)
         );
     }
+
+    /// HCL's computed map keys, `(expression) = value` and a string with
+    /// `${...}`, were syntax errors (E0001, E0005).
+    #[test]
+    fn map_keys_may_be_computed() {
+        use crate::test_support::resources;
+        let tags = |value: &str| {
+            let text =
+                format!("variable env {{ default = \"dev\" }}\nlog_group app {{\n  tags = {value}\n}}\n");
+            resources(&text).remove("log_group.app").map(|r| r.attrs)
+        };
+        assert_eq!(
+            tags(r#"merge([for k in ["a", "b"] : { (k) = upper(k) }]...)"#),
+            tags(r#"{ a = "A", b = "B" }"#)
+        );
+        assert_eq!(
+            tags(r#"{ "${var.env}-team" = "web", (var.env) = "yes" }"#),
+            tags(r#"{ dev-team = "web", dev = "yes" }"#)
+        );
+    }
 }
