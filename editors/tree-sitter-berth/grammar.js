@@ -173,14 +173,26 @@ module.exports = grammar({
     // Terraform 0.11 wrote it .* (subnet.public.*.id).
     splat: (_) => choice(seq('[', '*', ']'), seq('.', '*')),
 
+    // A name followed by `(` is a call, never a name then a map's computed
+    // key (`{ a = b (k) = c }` is not HCL).
     function_call: ($) =>
-      seq(
-        field('function', $.identifier),
-        field('arguments', $.arguments),
+      prec(
+        1,
+        seq(field('function', $.identifier), field('arguments', $.arguments)),
       ),
 
+    // f(a, list...): the last argument's elements are the arguments.
     arguments: ($) =>
-      seq('(', optional(seq(commaSep1($._expression), optional(','))), ')'),
+      seq(
+        '(',
+        optional(
+          seq(
+            commaSep1($._expression),
+            optional(choice(',', field('expand', '...'))),
+          ),
+        ),
+        ')',
+      ),
 
     list: ($) =>
       seq('[', optional(seq(commaSep1($._expression), optional(','))), ']'),
@@ -224,7 +236,10 @@ module.exports = grammar({
 
     map_entry: ($) =>
       seq(
-        field('key', choice($.identifier, $.quoted_key)),
+        field(
+          'key',
+          choice($.identifier, $.quoted_key, $.parenthesized_expression),
+        ),
         choice('=', ':'),
         field('value', $._expression),
       ),
