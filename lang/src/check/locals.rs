@@ -90,7 +90,12 @@ fn read_locals(expr: &Expr, out: &mut BTreeSet<String>) {
             }
         }
         ExprKind::List(items) => items.iter().for_each(|e| read_locals(e, out)),
-        ExprKind::Map(entries) => entries.iter().for_each(|e| read_locals(&e.value, out)),
+        ExprKind::Map(entries) => entries.iter().for_each(|e| {
+            if let Some(key) = &e.key.computed {
+                read_locals(key, out);
+            }
+            read_locals(&e.value, out)
+        }),
         ExprKind::Call(c) => c.args.iter().for_each(|e| read_locals(e, out)),
         ExprKind::Paren(e) | ExprKind::Unary(_, e) => read_locals(e, out),
         ExprKind::Binary(_, l, r) => {

@@ -417,7 +417,12 @@ impl<'a> Resolver<'a, '_> {
                     self.walk(e, scope);
                 }
             }
-            ExprKind::Map(entries) => entries.iter().for_each(|e| self.walk(&e.value, scope)),
+            ExprKind::Map(entries) => entries.iter().for_each(|e| {
+                if let Some(key) = &e.key.computed {
+                    self.walk(key, scope);
+                }
+                self.walk(&e.value, scope)
+            }),
             ExprKind::Call(call) => {
                 if !functions::NAMES.contains(&call.name.name.as_str()) {
                     let d = Diagnostic::error(

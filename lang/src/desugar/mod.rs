@@ -447,7 +447,12 @@ pub(super) fn each_child(e: &mut Expr, f: &mut dyn FnMut(&mut Expr)) {
             }
         }),
         ExprKind::List(items) => items.iter_mut().for_each(f),
-        ExprKind::Map(entries) => entries.iter_mut().for_each(|m| f(&mut m.value)),
+        ExprKind::Map(entries) => entries.iter_mut().for_each(|m| {
+            if let Some(key) = &mut m.key.computed {
+                f(key);
+            }
+            f(&mut m.value)
+        }),
         ExprKind::Call(c) => c.args.iter_mut().for_each(f),
         ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => f(inner),
         ExprKind::Binary(_, l, r) => {

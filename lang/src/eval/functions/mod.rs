@@ -500,5 +500,10 @@ mod tests {
             tags(r#"{ "${var.env}-team" = "web", (var.env) = "yes" }"#),
             tags(r#"{ dev-team = "web", dev = "yes" }"#)
         );
+        // A key's references are resolved as a value's: an unknown one was
+        // a map silently left empty.
+        let unknown =
+            crate::test_support::messages("log_group app {\n  tags = { (var.nope) = \"x\" }\n}\n", "E0301");
+        assert_eq!(unknown, ["unknown variable `nope`"]);
     }
 }
