@@ -855,17 +855,7 @@ impl<'t> Parser<'t> {
         }
         if self.c.peek() == Some(b'(') {
             let key = self.expr()?;
-            return Ok(MapKey {
-                name: self
-                    .c
-                    .text
-                    .get(key.span.start..key.span.end)
-                    .unwrap_or_default()
-                    .to_owned(),
-                quoted: false,
-                span: key.span,
-                computed: Some(Box::new(key)),
-            });
+            return Ok(self.computed_key(key, false));
         }
         if self.c.peek() != Some(b'"') {
             return Err(self.expected(&[Expected::MapEntry, Expected::CloseBrace]));
@@ -875,19 +865,7 @@ impl<'t> Parser<'t> {
             ExprKind::String(parts) => match parts.as_slice() {
                 [] => String::new(),
                 [StrPart::Lit(s)] => s.clone(),
-                _ => {
-                    return Ok(MapKey {
-                        name: self
-                            .c
-                            .text
-                            .get(key.span.start..key.span.end)
-                            .unwrap_or_default()
-                            .to_owned(),
-                        quoted: true,
-                        span: key.span,
-                        computed: Some(Box::new(key)),
-                    });
-                }
+                _ => return Ok(self.computed_key(key, true)),
             },
             _ => String::new(),
         };
@@ -897,6 +875,22 @@ impl<'t> Parser<'t> {
             span: key.span,
             computed: None,
         })
+    }
+
+    /// The map key `key` computes (a parenthesized expression, or a
+    /// `quoted` string with `${...}`), named by its text.
+    fn computed_key(&self, key: Expr, quoted: bool) -> MapKey {
+        MapKey {
+            name: self
+                .c
+                .text
+                .get(key.span.start..key.span.end)
+                .unwrap_or_default()
+                .to_owned(),
+            quoted,
+            span: key.span,
+            computed: Some(Box::new(key)),
+        }
     }
 
     /// A keyword literal, a function call or a reference, at its name.
