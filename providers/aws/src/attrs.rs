@@ -163,19 +163,8 @@ pub(crate) fn refuse_held(
     if owned(stack, kind, tags.iter().copied()).as_ref() == Some(address) {
         return Ok(());
     }
-    let tag = |key: &str| tags.iter().find(|(k, _)| *k == key).map(|(_, v)| *v);
-    let holder = match (tag(STACK_TAG), tag(ADDRESS_TAG)) {
-        (Some(s), Some(a)) => format!(" as {a} of stack {s}"),
-        _ => String::new(),
-    };
-    Err(berth_provider::ProviderError::permanent(
-        call,
-        "AlreadyExists",
-        format!(
-            "the {kind} {name} exists already{holder}, not as this stack's {address}: \
-             `berth import {address} {name}` adopts it, or give this one another `name`"
-        ),
-    ))
+    let held = tags.iter().copied().collect();
+    Err(berth_provider::adopt::name_held(call, kind, name, address, &held))
 }
 
 /// Tag keys to add or change, and keys to remove, to go from `old` to `new`

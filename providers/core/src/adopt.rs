@@ -169,6 +169,31 @@ pub fn unreported(kind: Kind) -> &'static [&'static str] {
     }
 }
 
+/// The refusal of `call`, a create of `kind` named `name` for `address`,
+/// where a resource carrying `held` tags holds that name already (the
+/// create would take it over): names the holder when it is berth's, and
+/// `berth import`. Both clouds refuse alike.
+pub fn name_held(
+    call: &str,
+    kind: Kind,
+    name: &str,
+    address: &Address,
+    held: &BTreeMap<&str, &str>,
+) -> crate::ProviderError {
+    let holder = match (held.get(STACK_TAG), held.get(ADDRESS_TAG)) {
+        (Some(s), Some(a)) => format!(" as {a} of stack {s}"),
+        _ => String::new(),
+    };
+    crate::ProviderError::permanent(
+        call,
+        "AlreadyExists",
+        format!(
+            "the {kind} {name} exists already{holder}, not as this stack's {address}: \
+             `berth import {address} {name}` adopts it, or give this one another `name`"
+        ),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use berth_provider::alarm::{MISSING_DATA, OPERATORS, STATISTICS, evaluation_limit, valid_period};
 use berth_provider::attrs::{blocks_of, int_of, str_of};
-use berth_provider::{ADDRESS_TAG, Address, Attrs, Kind, ProviderError, STACK_TAG, naming};
+use berth_provider::{Address, Attrs, Kind, ProviderError, naming};
 
 use crate::api::{fail, invalid};
 use crate::sim::Sim;
@@ -35,17 +35,13 @@ pub(crate) fn create(
     if let Some(held) = sim.rec(&arn)
         && !held.same_address(&tags)
     {
-        let holder = match (held.tags.get(STACK_TAG), held.tags.get(ADDRESS_TAG)) {
-            (Some(s), Some(a)) => format!(" as {a} of stack {s}"),
-            _ => String::new(),
-        };
-        return Err(fail(
+        let held = held.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        return Err(berth_provider::adopt::name_held(
             CALL,
-            "AlreadyExists",
-            format!(
-                "the metric_alarm {name} exists already{holder}, not as this stack's {address}: \
-                 `berth import {address} {name}` adopts it, or give this one another `name`"
-            ),
+            Kind::MetricAlarm,
+            &name,
+            address,
+            &held,
         ));
     }
     Ok(sim.insert_named(Kind::MetricAlarm, arn, name, tags, attrs, false))
