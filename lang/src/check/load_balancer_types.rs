@@ -37,15 +37,9 @@ pub(crate) fn take_off_values(stack: &mut Stack) {
             _ => false,
         };
         if kind == Kind::TargetGroup || kind == Kind::LoadBalancer {
-            r.body.attrs.retain(|name, v| {
-                let typed = elb::APPLICATION_ONLY
-                    .iter()
-                    .chain(elb::NETWORK_ONLY)
-                    .chain(elb::HTTP_GROUP_ONLY)
-                    .chain(elb::NETWORK_GROUP_ONLY)
-                    .any(|n| n == name);
-                !(typed && off(name, &v.node))
-            });
+            r.body
+                .attrs
+                .retain(|name, v| !(is_one_type_setting(name) && off(name, &v.node)));
         }
     }
 }
@@ -263,12 +257,22 @@ fn either(names: &[&str]) -> String {
     }
 }
 
-/// The attributes `body` writes.
-fn written(body: &DesiredBody) -> impl Iterator<Item = &'static str> + '_ {
-    let all = elb::APPLICATION_ONLY
+/// The settings only one type of load balancer or target group has.
+fn one_type_settings() -> impl Iterator<Item = &'static str> {
+    elb::APPLICATION_ONLY
         .iter()
         .chain(elb::NETWORK_ONLY)
         .chain(elb::HTTP_GROUP_ONLY)
-        .chain(elb::NETWORK_GROUP_ONLY);
-    all.copied().filter(|name| body.value(name).is_some())
+        .chain(elb::NETWORK_GROUP_ONLY)
+        .copied()
+}
+
+/// Whether `name` is a setting only one type has.
+fn is_one_type_setting(name: &str) -> bool {
+    one_type_settings().any(|n| n == name)
+}
+
+/// The one-type settings `body` writes.
+fn written(body: &DesiredBody) -> impl Iterator<Item = &'static str> + '_ {
+    one_type_settings().filter(|name| body.value(name).is_some())
 }
