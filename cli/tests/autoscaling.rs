@@ -1,6 +1,7 @@
 //! Service autoscaling (issue 14 §2): the blog's login service scaled by
-//! Application Auto Scaling with target tracking on CPU and on the ALB's
-//! requests per target, a step policy and a scheduled action. On both
+//! Application Auto Scaling with target tracking on CPU, on the ALB's
+//! requests per target and on a custom metric (the target group's response
+//! time), a step policy and a scheduled action. On both
 //! clouds it applies, re-plans clean, changes in place, and the scaler owns
 //! `desired_count`: a count the scaler set is never reverted. On moto
 //! boto3 checks the scalable target, policies and actions from outside.
@@ -21,6 +22,16 @@ const SCALED: &str = r#"  load_balancer { target_group = target_group.login  con
       metric       = "requests"
       target       = 500
       target_group = target_group.login
+    }
+    target_tracking latency {
+      target = 0.25
+      custom_metric {
+        metric_name = "TargetResponseTime"
+        namespace   = "AWS/ApplicationELB"
+        statistic   = "Average"
+        unit        = "Seconds"
+        dimensions  = { TargetGroup = target_group.login.arn, LoadBalancer = load_balancer.web.arn }
+      }
     }
     step_scaling burst {
       cooldown = 60
@@ -61,7 +72,8 @@ const DESCRIBE: &str = "import boto3,json\n\
     'policies':sorted((x['PolicyName'],x['PolicyType']) for x in p),\
     'targets_values':sorted(x['TargetTrackingScalingPolicyConfiguration']['TargetValue'] for x in p if x['PolicyType']=='TargetTrackingScaling'),\
     'steps':[[s.get('MetricIntervalLowerBound'),s.get('MetricIntervalUpperBound')] for x in p if x['PolicyType']=='StepScaling' for s in x['StepScalingPolicyConfiguration']['StepAdjustments']],\
-    'labels':sorted(x['TargetTrackingScalingPolicyConfiguration']['PredefinedMetricSpecification'].get('ResourceLabel','').split('/')[3:4] for x in p if x['PolicyType']=='TargetTrackingScaling'),\
+    'labels':sorted(x['TargetTrackingScalingPolicyConfiguration']['PredefinedMetricSpecification'].get('ResourceLabel','').split('/')[3:4] for x in p if 'PredefinedMetricSpecification' in x.get('TargetTrackingScalingPolicyConfiguration',{})),\
+    'custom':[dict(c, Dimensions=sorted((d['Name'],d['Value'].split('/')[0]) for d in c['Dimensions'])) for x in p for c in [x.get('TargetTrackingScalingPolicyConfiguration',{}).get('CustomizedMetricSpecification')] if c],\
     'actions':[(x['ScheduledActionName'],x['Schedule'],x.get('Timezone')) for x in a]},sort_keys=True))\n";
 
 #[test]
@@ -82,11 +94,29 @@ fn a_scaled_service_applies_replans_clean_and_keeps_the_scalers_count_on_both_cl
                 serde_json::json!([
                     ["burst", "StepScaling"],
                     ["cpu", "TargetTrackingScaling"],
+                    ["latency", "TargetTrackingScaling"],
                     ["requests", "TargetTrackingScaling"]
                 ])
             );
             assert_eq!(seen["labels"], serde_json::json!([[], ["targetgroup"]]), "{seen}");
-            assert_eq!(seen["targets_values"], serde_json::json!([60.0, 500.0]), "{seen}");
+            // The ELB ARNs among the dimensions are sent as their suffixes,
+            // CloudWatch's names of them.
+            assert_eq!(
+                seen["custom"],
+                serde_json::json!([{
+                    "MetricName": "TargetResponseTime",
+                    "Namespace": "AWS/ApplicationELB",
+                    "Statistic": "Average",
+                    "Unit": "Seconds",
+                    "Dimensions": [["LoadBalancer", "app"], ["TargetGroup", "targetgroup"]]
+                }]),
+                "{seen}"
+            );
+            assert_eq!(
+                seen["targets_values"],
+                serde_json::json!([0.25, 60.0, 500.0]),
+                "{seen}"
+            );
             assert_eq!(
                 seen["steps"],
                 serde_json::json!([[0.0, 12.5], [12.5, null]]),
@@ -108,6 +138,11 @@ fn a_scaled_service_applies_replans_clean_and_keeps_the_scalers_count_on_both_cl
         // change in place; a policy goes.
         p.edit("main.berth", "max_capacity = 6", "max_capacity = 8");
         p.edit("main.berth", "target = 60", "target = 72.5");
+        p.edit(
+            "main.berth",
+            "statistic   = \"Average\"",
+            "statistic   = \"Maximum\"",
+        );
         let text = p.read("main.berth");
         let start = text.find("    step_scaling burst {").expect("step block");
         let end = text[start..].find("\n    }\n").expect("its end") + start + 7;
@@ -121,8 +156,13 @@ fn a_scaled_service_applies_replans_clean_and_keeps_the_scalers_count_on_both_cl
                 serde_json::json!([["blog-dev-login", 2, 8]]),
                 "{seen}"
             );
-            assert_eq!(seen["policies"].as_array().map(Vec::len), Some(2), "{seen}");
-            assert_eq!(seen["targets_values"], serde_json::json!([72.5, 500.0]), "{seen}");
+            assert_eq!(seen["policies"].as_array().map(Vec::len), Some(3), "{seen}");
+            assert_eq!(
+                seen["targets_values"],
+                serde_json::json!([0.25, 72.5, 500.0]),
+                "{seen}"
+            );
+            assert_eq!(seen["custom"][0]["Statistic"], "Maximum", "{seen}");
         }
         cloud.berth(&p.dir, &["destroy", "--auto-approve"]).expect_code(0);
         if let Cloud::Aws(moto) = &cloud {

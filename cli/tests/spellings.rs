@@ -111,6 +111,7 @@ cases!(
     terraform_attachments,
     terraform_vpc_rules,
     terraform_autoscaling,
+    terraform_custom_metric_autoscaling,
     terraform_policy_documents,
     terraform_heredocs,
     terraform_module_settings,

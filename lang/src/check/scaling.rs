@@ -62,6 +62,45 @@ fn tracking(policy: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
                 .help("AWS's `TargetValue` takes a number above 0"),
         );
     }
+    let custom = policy.body.blocks("custom_metric").first();
+    match (policy.body.span("metric"), custom) {
+        (Some(span), Some(_)) => {
+            diags.push(
+                Diagnostic::error(
+                    CODE,
+                    "a policy tracks `metric` or a `custom_metric`, not both",
+                    span,
+                )
+                .label("and a `custom_metric` block")
+                .help("remove `metric`, or the `custom_metric` block"),
+            );
+            return;
+        }
+        (None, None) => {
+            diags.push(
+                Diagnostic::error(CODE, "a target-tracking policy without a metric", policy.span)
+                    .label("no `metric` or `custom_metric`")
+                    .help("add `metric = \"cpu\"` (or `memory`, `requests`), or a `custom_metric { metric_name  namespace  statistic }` block"),
+            );
+            return;
+        }
+        (None, Some(custom)) => {
+            custom_metric(custom, diags);
+            if let Some(tg) = policy.body.span("target_group") {
+                diags.push(
+                    Diagnostic::error(
+                        CODE,
+                        "a `target_group` only goes with `metric = \"requests\"`",
+                        tg,
+                    )
+                    .label("a custom metric has no resource label")
+                    .help("name the target group among the custom metric's `dimensions`"),
+                );
+            }
+            return;
+        }
+        (Some(_), None) => {}
+    }
     let Some(Value::String(written)) = policy.body.known("metric") else {
         return;
     };
@@ -95,6 +134,22 @@ fn tracking(policy: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
             .label("AWS refuses a resource label here")
             .help("remove `target_group`"),
         ),
+    }
+}
+
+/// A custom metric's statistic, one of the five AWS takes (no
+/// percentiles, unlike an alarm's).
+fn custom_metric(metric: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
+    const STATISTICS: [&str; 5] = ["Average", "Minimum", "Maximum", "SampleCount", "Sum"];
+    if let (Some(Value::String(v)), Some(span)) =
+        (metric.body.known("statistic"), metric.body.span("statistic"))
+        && !STATISTICS.contains(&v.as_str())
+    {
+        diags.push(
+            Diagnostic::error(CODE, format!("statistic `{v}` is not one AWS takes"), span)
+                .label("invalid value")
+                .help(format!("write one of: {}", STATISTICS.join(", "))),
+        );
     }
 }
 

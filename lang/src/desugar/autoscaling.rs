@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use super::{CODE, literal, renamed, stray};
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
-use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, Label, Step, StrPart};
+use crate::syntax::ast::{
+    Attribute, Block, Expr, ExprKind, File, Ident, Item, Label, MapEntry, MapKey, Step, StrPart,
+};
 
 const TARGET: &str = "appautoscaling_target";
 const POLICY: &str = "appautoscaling_policy";
@@ -526,13 +528,11 @@ fn tracking_settings(config: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
         ("disable_scale_in", "disable_scale_in"),
     ];
     let what = "a `target_tracking_scaling_policy_configuration`";
-    let takes = "`target_value`, the cooldowns, `disable_scale_in` and `predefined_metric_specification`";
-    let mut nested = |b: Block, diags: &mut Vec<Diagnostic>| {
-        if b.kind.name == "predefined_metric_specification" {
-            Ok(metric(b, diags))
-        } else {
-            Err(b)
-        }
+    let takes = "`target_value`, the cooldowns, `disable_scale_in`, `predefined_metric_specification` and `customized_metric_specification`";
+    let mut nested = |b: Block, diags: &mut Vec<Diagnostic>| match b.kind.name.as_str() {
+        "predefined_metric_specification" => Ok(metric(b, diags)),
+        "customized_metric_specification" => Ok(vec![Item::Block(custom_metric(b, diags))]),
+        _ => Err(b),
     };
     super::renamed_settings(config.body, &RENAMES, (what, takes), &mut nested, diags)
 }
@@ -584,6 +584,97 @@ fn metric(spec: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
         }
     }
     out
+}
+
+/// `customized_metric_specification { metric_name  namespace  statistic
+/// unit  dimensions { name  value } }`: berth's `custom_metric` block, its
+/// dimension blocks one map.
+fn custom_metric(spec: Block, diags: &mut Vec<Diagnostic>) -> Block {
+    const RENAMES: [(&str, &str); 4] = [
+        ("metric_name", "metric_name"),
+        ("namespace", "namespace"),
+        ("statistic", "statistic"),
+        ("unit", "unit"),
+    ];
+    let what = "a `customized_metric_specification`";
+    let takes = "`metric_name`, `namespace`, `statistic`, `unit` and `dimensions` blocks (metric math's `metrics` blocks are not written)";
+    let mut dimensions = Vec::new();
+    let mut nested = |b: Block, diags: &mut Vec<Diagnostic>| {
+        if b.kind.name != "dimensions" {
+            return Err(b);
+        }
+        if let Some(entry) = dimension(b, diags) {
+            dimensions.push(entry);
+        }
+        Ok(Vec::new())
+    };
+    let mut body = super::renamed_settings(spec.body, &RENAMES, (what, takes), &mut nested, diags);
+    if !dimensions.is_empty() {
+        body.push(Item::Attribute(Attribute {
+            name: Ident {
+                name: "dimensions".into(),
+                span: spec.kind.span,
+            },
+            value: Expr {
+                kind: ExprKind::Map(dimensions),
+                span: spec.kind.span,
+            },
+            span: spec.kind.span,
+        }));
+    }
+    Block {
+        kind: Ident {
+            name: "custom_metric".into(),
+            span: spec.kind.span,
+        },
+        subkind: None,
+        label: None,
+        body,
+        span: spec.span,
+    }
+}
+
+/// One `dimensions { name = "QueueName"  value = ... }` block as a map
+/// entry; its name must be text.
+fn dimension(block: Block, diags: &mut Vec<Diagnostic>) -> Option<MapEntry> {
+    let mut name = None;
+    let mut value = None;
+    for item in block.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "name" => name = Some(a),
+            Item::Attribute(a) if a.name.name == "value" => value = Some(a.value),
+            other => diags.push(stray(
+                &other,
+                "a metric's `dimensions` block",
+                "`name` and `value`",
+            )),
+        }
+    }
+    let (Some(name), Some(value)) = (name, value) else {
+        diags.push(
+            Diagnostic::error(CODE, "a dimension has a `name` and a `value`", block.kind.span)
+                .label("one of them is missing")
+                .help("write `dimensions { name = \"QueueName\"  value = ... }`"),
+        );
+        return None;
+    };
+    let Some(key) = literal(&name.value) else {
+        diags.push(
+            Diagnostic::error(CODE, "a dimension's `name` is text", name.value.span)
+                .label("not a string literal")
+                .help("write the dimension's name, e.g. `name = \"QueueName\"`"),
+        );
+        return None;
+    };
+    Some(MapEntry {
+        key: MapKey {
+            name: key.to_owned(),
+            quoted: true,
+            span: name.value.span,
+            computed: None,
+        },
+        value,
+    })
 }
 
 /// `target_group.NAME` of the first such reference in `e`.

@@ -57,6 +57,9 @@ pub(crate) fn apply(sim: &mut Sim, old: Option<&Attrs>, service: &mut Attrs) -> 
 fn check_tracking(sim: &mut Sim, policy: &Attrs) -> Result<(), ProviderError> {
     let call = "PutScalingPolicy";
     sim.call(call);
+    if let Some(custom) = blocks_of(policy, "custom_metric").first() {
+        return check_custom_metric(policy, custom);
+    }
     let metric = str_of(policy, "metric").unwrap_or_default();
     if !METRICS.contains(&metric) {
         return Err(fail(
@@ -92,6 +95,25 @@ fn check_tracking(sim: &mut Sim, policy: &Attrs) -> Result<(), ProviderError> {
         )),
         (_, None) => Ok(()),
     }
+}
+
+/// A customized metric, as AWS refuses one: not alongside a predefined
+/// metric or a resource label, and with one of its five statistics.
+fn check_custom_metric(policy: &Attrs, custom: &Attrs) -> Result<(), ProviderError> {
+    let call = "PutScalingPolicy";
+    if str_of(policy, "metric").is_some() || str_of(policy, "target_group").is_some() {
+        return Err(fail(
+            call,
+            INVALID,
+            "Exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification must be given"
+                .to_owned(),
+        ));
+    }
+    let statistic = str_of(custom, "statistic").unwrap_or_default();
+    if !["Average", "Minimum", "Maximum", "SampleCount", "Sum"].contains(&statistic) {
+        return Err(fail(call, INVALID, format!("Invalid statistic {statistic}")));
+    }
+    Ok(())
 }
 
 fn check_step(policy: &Attrs) -> Result<(), ProviderError> {

@@ -9,15 +9,16 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_applicationautoscaling::types::{
-    AdjustmentType, MetricAggregationType, MetricType, PolicyType, PredefinedMetricSpecification,
-    ScalableDimension, ScalableTargetAction, ScalingPolicy, ScheduledAction, ServiceNamespace,
-    StepAdjustment, StepScalingPolicyConfiguration, TargetTrackingScalingPolicyConfiguration,
+    AdjustmentType, CustomizedMetricSpecification, MetricAggregationType, MetricDimension, MetricStatistic,
+    MetricType, PolicyType, PredefinedMetricSpecification, ScalableDimension, ScalableTargetAction,
+    ScalingPolicy, ScheduledAction, ServiceNamespace, StepAdjustment, StepScalingPolicyConfiguration,
+    TargetTrackingScalingPolicyConfiguration,
 };
 use berth_provider::arn::elb_suffix;
 use berth_provider::{Attrs, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
-use crate::attrs::{attrs, blocks_of, bool_of, i32_of, opt_int, str_of};
+use crate::attrs::{attrs, blocks_of, bool_of, i32_of, map_of, opt_int, opt_str, str_map, str_of};
 use crate::errors::build_error;
 use crate::{AwsProvider, paginate};
 
@@ -214,6 +215,27 @@ async fn tracking(
     call: &str,
     policy: &Attrs,
 ) -> Result<TargetTrackingScalingPolicyConfiguration, ProviderError> {
+    let builder = TargetTrackingScalingPolicyConfiguration::builder();
+    let builder = match blocks_of(policy, "custom_metric").first() {
+        Some(custom) => builder.customized_metric_specification(custom_metric(call, custom)?),
+        None => builder.predefined_metric_specification(predefined_metric(p, call, policy).await?),
+    };
+    builder
+        .target_value(crate::attrs::f64_of(policy, "target").unwrap_or_default())
+        .set_scale_in_cooldown(i32_of(policy, "scale_in_cooldown"))
+        .set_scale_out_cooldown(i32_of(policy, "scale_out_cooldown"))
+        .disable_scale_in(bool_of(policy, "disable_scale_in"))
+        .build()
+        .map_err(|e| build_error(call, e))
+}
+
+/// The predefined metric of `policy`, with the label of its target group
+/// for `requests`.
+async fn predefined_metric(
+    p: &AwsProvider,
+    call: &str,
+    policy: &Attrs,
+) -> Result<PredefinedMetricSpecification, ProviderError> {
     let metric = str_of(policy, "metric").unwrap_or_default();
     let metric = METRICS
         .iter()
@@ -224,19 +246,52 @@ async fn tracking(
         Some(tg) if metric == MetricType::AlbRequestCountPerTarget => Some(resource_label(p, tg).await?),
         _ => None,
     };
-    let spec = PredefinedMetricSpecification::builder()
+    PredefinedMetricSpecification::builder()
         .predefined_metric_type(metric)
         .set_resource_label(label)
         .build()
-        .map_err(|e| build_error(call, e))?;
-    TargetTrackingScalingPolicyConfiguration::builder()
-        .target_value(crate::attrs::f64_of(policy, "target").unwrap_or_default())
-        .predefined_metric_specification(spec)
-        .set_scale_in_cooldown(i32_of(policy, "scale_in_cooldown"))
-        .set_scale_out_cooldown(i32_of(policy, "scale_out_cooldown"))
-        .disable_scale_in(bool_of(policy, "disable_scale_in"))
-        .build()
         .map_err(|e| build_error(call, e))
+}
+
+/// A `custom_metric` block as Application Auto Scaling takes it.
+fn custom_metric(call: &str, metric: &Attrs) -> Result<CustomizedMetricSpecification, ProviderError> {
+    let dimensions = map_of(metric, "dimensions")
+        .into_iter()
+        .map(|(name, value)| {
+            MetricDimension::builder()
+                .name(name)
+                .value(value)
+                .build()
+                .map_err(|e| build_error(call, e))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CustomizedMetricSpecification::builder()
+        .set_metric_name(str_of(metric, "metric_name").map(str::to_owned))
+        .set_namespace(str_of(metric, "namespace").map(str::to_owned))
+        .set_statistic(str_of(metric, "statistic").map(MetricStatistic::from))
+        .set_unit(str_of(metric, "unit").map(str::to_owned))
+        .set_dimensions(Some(dimensions))
+        .build())
+}
+
+/// A custom metric AWS answered, as the `custom_metric` block it was
+/// sent from.
+fn read_custom_metric(spec: &CustomizedMetricSpecification) -> Value {
+    let dimensions = spec
+        .dimensions()
+        .iter()
+        .map(|d| (d.name().to_owned(), d.value().to_owned()))
+        .collect();
+    Value::Map(attrs([
+        ("metric_name", opt_str(spec.metric_name())),
+        ("namespace", opt_str(spec.namespace())),
+        (
+            "statistic",
+            opt_str(spec.statistic().map(MetricStatistic::as_str)),
+        ),
+        ("unit", opt_str(spec.unit())),
+        ("dimensions", str_map(&dimensions)),
+    ]))
 }
 
 /// A double AWS answered, as the language writes it (`70`, `70.5`).
@@ -443,12 +498,20 @@ pub(super) async fn read_into(p: &AwsProvider, services: &mut [Resource]) -> Res
 fn read_tracking(policy: &ScalingPolicy, service_arn: &str) -> Value {
     let config = policy.target_tracking_scaling_policy_configuration();
     let spec = config.and_then(|c| c.predefined_metric_specification());
-    let metric = spec
-        .and_then(|s| METRICS.iter().find(|(_, t)| t == s.predefined_metric_type()))
-        .map_or_else(
-            || Value::from(spec.map_or("", |s| s.predefined_metric_type().as_str())),
-            |(name, _)| Value::from(*name),
-        );
+    let metric = spec.map_or(Value::Null, |s| {
+        METRICS
+            .iter()
+            .find(|(_, t)| t == s.predefined_metric_type())
+            .map_or_else(
+                || Value::from(s.predefined_metric_type().as_str()),
+                |(name, _)| Value::from(*name),
+            )
+    });
+    let custom: Vec<Value> = config
+        .and_then(|c| c.customized_metric_specification())
+        .map(read_custom_metric)
+        .into_iter()
+        .collect();
     // The label names the target group by its ARN's suffix; the ARN (in
     // the service's partition, region and account) is what the
     // configuration holds.
@@ -467,6 +530,7 @@ fn read_tracking(policy: &ScalingPolicy, service_arn: &str) -> Value {
     Value::Map(attrs([
         ("name", Value::from(policy.policy_name())),
         ("metric", metric),
+        ("custom_metric", Value::List(custom)),
         ("target", number(config.map(|c| c.target_value()))),
         ("target_group", target_group),
         (

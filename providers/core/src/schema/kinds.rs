@@ -2516,14 +2516,15 @@ const AUTOSCALING: Block = Block {
 const TARGET_TRACKING: Block = Block {
     labelled: true,
     spelling: Spelling::TargetTracking,
+    blocks: &[CUSTOM_METRIC],
     ..block(
         "target_tracking",
         &[
-            Attr::required(
+            Attr::optional(
                 "metric",
                 Type::String,
                 "TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification.PredefinedMetricType",
-                "`cpu` (ECSServiceAverageCPUUtilization), `memory` (ECSServiceAverageMemoryUtilization) or `requests` (ALBRequestCountPerTarget); AWS's names, as CloudFormation writes them, are taken too and plan as berth's.",
+                "`cpu` (ECSServiceAverageCPUUtilization), `memory` (ECSServiceAverageMemoryUtilization) or `requests` (ALBRequestCountPerTarget); AWS's names, as CloudFormation writes them, are taken too and plan as berth's. A policy names `metric` or has a `custom_metric` block.",
             )
             .folded(Case::Lower),
             Attr::required(
@@ -2564,6 +2565,52 @@ const TARGET_TRACKING: Block = Block {
         ],
         "PutScalingPolicy (TargetTrackingScaling)",
         "A target-tracking policy, named by its label.",
+    )
+};
+
+/// A CloudWatch metric a target-tracking policy keeps at its target
+/// (Terraform's `customized_metric_specification`, CloudFormation's
+/// `CustomizedMetricSpecification`): a queue's backlog per task, as
+/// Copilot's workers and CDK's queue processing services scale on.
+const CUSTOM_METRIC: Block = Block {
+    max: Some(1),
+    ..block(
+        "custom_metric",
+        &[
+            Attr::required(
+                "metric_name",
+                Type::String,
+                "MetricName",
+                "The metric, e.g. `BacklogPerTask`.",
+            ),
+            Attr::required(
+                "namespace",
+                Type::String,
+                "Namespace",
+                "The metric's namespace, e.g. `AWS/SQS` or the one a function publishes to.",
+            ),
+            Attr::required(
+                "statistic",
+                Type::String,
+                "Statistic",
+                "`Average`, `Minimum`, `Maximum`, `SampleCount` or `Sum`.",
+            ),
+            Attr::optional(
+                "unit",
+                Type::String,
+                "Unit",
+                "The metric's unit (`Count`, `Percent`, ...); left out, any.",
+            ),
+            Attr::default(
+                "dimensions",
+                Type::Map(&Type::String),
+                Literal::EmptyMap,
+                "Dimensions",
+                "The metric's dimensions, e.g. `{ QueueName = sqs_queue.jobs.name }`; a load balancer or target group named by its ARN is sent as its suffix, as a `metric_alarm`'s.",
+            ),
+        ],
+        "TargetTrackingScalingPolicyConfiguration.CustomizedMetricSpecification",
+        "The metric the policy tracks instead of one of ECS's predefined `metric`s. Metric math (Terraform's `metrics` blocks) is not written.",
     )
 };
 

@@ -30,7 +30,8 @@
 //!   bare TXT or SPF value is the quoted string Route 53 stores.
 //! - Cloud Map services: a `health_check_failure_threshold` of 1 to 10 is
 //!   1 (the field is deprecated: AWS stores 1 whatever it is sent).
-//! - metric alarms: a load balancer's or target group's ARN as a dimension
+//! - metric alarms (and target tracking's custom metrics): a load
+//!   balancer's or target group's ARN as a dimension
 //!   (`LoadBalancer = load_balancer.web.arn`) is its suffix,
 //!   `app/NAME/ID` or `targetgroup/NAME/ID` (Terraform's `arn_suffix`),
 //!   what CloudWatch's ELB metrics are named by;
@@ -72,13 +73,21 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::TaskDefinition => fargate_only(body),
         Spelling::EventTarget => ecs_settings_of_ecs_targets(body),
         Spelling::NetworkAclEntry => network_acl_entry(body),
-        Spelling::TargetTracking => metric_by_berths_name(body),
+        Spelling::TargetTracking => tracked_metric(body),
     }
 }
 
 /// A target-tracking policy's metric under berth's name, whichever name
-/// it was written with.
-fn metric_by_berths_name(policy: &mut Attrs) {
+/// it was written with; ELB ARNs among a custom metric's dimensions are
+/// their suffixes, as an alarm's.
+fn tracked_metric(policy: &mut Attrs) {
+    if let Some(Value::List(custom)) = policy.get_mut("custom_metric") {
+        for metric in custom {
+            if let Value::Map(metric) = metric {
+                elb_dimensions(metric);
+            }
+        }
+    }
     let Some(written) = policy.get("metric").and_then(Value::as_str) else {
         return;
     };
