@@ -112,6 +112,7 @@ cases!(
     terraform_vpc_rules,
     terraform_autoscaling,
     terraform_custom_metric_autoscaling,
+    terraform_attribute_rules,
     terraform_policy_documents,
     terraform_heredocs,
     terraform_module_settings,

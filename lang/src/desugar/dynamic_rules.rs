@@ -175,30 +175,30 @@ fn rebase(e: &mut Expr, iterator: &str) {
 }
 
 /// Builds expressions, all at one span (the `content` they replace).
-struct Build {
-    at: Span,
+pub(super) struct Build {
+    pub(super) at: Span,
 }
 
 impl Build {
-    fn expr(&self, kind: ExprKind) -> Expr {
+    pub(super) fn expr(&self, kind: ExprKind) -> Expr {
         Expr { kind, span: self.at }
     }
 
-    fn ident(&self, name: &str) -> Ident {
+    pub(super) fn ident(&self, name: &str) -> Ident {
         Ident {
             name: name.into(),
             span: self.at,
         }
     }
 
-    fn path(&self, root: &str, steps: &[&str]) -> Expr {
+    pub(super) fn path(&self, root: &str, steps: &[&str]) -> Expr {
         self.expr(ExprKind::Traversal(Traversal {
             root: self.ident(root),
             steps: steps.iter().map(|s| Step::Attr(self.ident(s))).collect(),
         }))
     }
 
-    fn call(&self, name: &str, args: Vec<Expr>) -> Expr {
+    pub(super) fn call(&self, name: &str, args: Vec<Expr>) -> Expr {
         self.expr(ExprKind::Call(Call {
             name: self.ident(name),
             args,
@@ -206,7 +206,7 @@ impl Build {
         }))
     }
 
-    fn list(&self, items: Vec<Expr>) -> Expr {
+    pub(super) fn list(&self, items: Vec<Expr>) -> Expr {
         self.expr(ExprKind::List(items))
     }
 
@@ -249,7 +249,7 @@ impl Build {
         })))
     }
 
-    fn attribute(&self, name: &str, value: Expr) -> Item {
+    pub(super) fn attribute(&self, name: &str, value: Expr) -> Item {
         Item::Attribute(Attribute {
             name: self.ident(name),
             value,

@@ -35,6 +35,7 @@
 //! keeps this spelling.
 
 mod attach;
+mod attribute_blocks;
 mod autoscaling;
 mod availability_zones;
 mod defaults;
@@ -92,6 +93,7 @@ pub fn rewrite_all(
 /// what cannot be rewritten is an E0211 in `diags` and is left out.
 fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
     for block in &mut file.blocks {
+        attribute_blocks::resource(block, diags);
         match block.kind.name.as_str() {
             "listener" => listener::listener(block, diags),
             "listener_rule" => listener::rule(block, diags),
