@@ -124,6 +124,7 @@ pub(super) fn grammar(
         DocumentKind::Trust => ("IAM", "trust policy", "answer MalformedPolicyDocument"),
         DocumentKind::Endpoint => ("EC2", "endpoint policy", "refuse CreateVpcEndpoint"),
         DocumentKind::Repository => ("ECR", "repository policy", "refuse SetRepositoryPolicy"),
+        DocumentKind::FileSystem => ("EFS", "file system policy", "refuse PutFileSystemPolicy"),
         DocumentKind::Resource => ("S3", "bucket policy", "answer MalformedPolicy"),
     };
     for p in policy::problems(doc, kind) {

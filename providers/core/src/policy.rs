@@ -32,6 +32,10 @@ pub enum DocumentKind {
     /// An ECR repository's policy: statements name principals (who may
     /// pull or push); a `Resource` may be left out (the repository).
     Repository,
+    /// An EFS file system's policy: statements name principals; a
+    /// `Resource` may be left out (the file system), as Copilot's
+    /// environments write it.
+    FileSystem,
     /// A VPC endpoint's policy: statements may name principals and
     /// resources (at most one of `Principal`/`NotPrincipal` and of
     /// `Resource`/`NotResource` each).
@@ -474,7 +478,7 @@ fn check_statement(st: &Value, at: &[PathStep], kind: DocumentKind, out: &mut Ve
             one_of(st, "Principal", "NotPrincipal", at, false, out);
             one_of(st, "Resource", "NotResource", at, false, out);
         }
-        DocumentKind::Repository => {
+        DocumentKind::Repository | DocumentKind::FileSystem => {
             one_of(st, "Principal", "NotPrincipal", at, true, out);
             one_of(st, "Resource", "NotResource", at, false, out);
         }

@@ -270,9 +270,9 @@ fn check_zone(sim: &Sim, attrs: &Attrs) -> Result<(), ProviderError> {
     }
 }
 
-/// A file system policy in IAM's grammar for a resource's policy.
+/// A file system policy in IAM's grammar for a file system's policy.
 fn check_policy(doc: &Value) -> Result<(), ProviderError> {
-    let Some(p) = policy::problems(doc, DocumentKind::Resource).into_iter().next() else {
+    let Some(p) = policy::problems(doc, DocumentKind::FileSystem).into_iter().next() else {
         return Ok(());
     };
     let at = p.location();
