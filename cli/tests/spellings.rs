@@ -126,6 +126,7 @@ cases!(
     terraform_sqs_queue,
     terraform_event_rule,
     terraform_efs_file_system,
+    copilot_file_system_policy,
 );
 
 /// ICMP entries of a network ACL converge where the cloud keeps their type
@@ -394,6 +395,60 @@ fn a_revoked_default_egress_rule_is_drift_and_comes_back() {
         if let Cloud::Aws(moto) = &cloud {
             let held: serde_json::Value = serde_json::from_str(moto.python(RULES).trim()).expect("json");
             assert_eq!(held["security_group.open"], 1, "{held}");
+        }
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}
+
+/// Values read from AWS's answers, on both clouds: `arn_suffix` is the
+/// ARN's part CloudWatch names a load balancer or target group by (in an
+/// output, and sent as written in an alarm's dimensions), and a text
+/// function over a topic's ARN is computed at apply into a container's
+/// environment. E0305 and E0315 at validate before.
+#[test]
+fn values_known_at_apply_are_computed_at_apply_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let case = "terraform_values_known_at_apply";
+        let dir = stack(case);
+        let dir = dir.path();
+        cloud.berth(dir, &["apply", "--auto-approve"]).expect_code(0);
+        let plan = cloud.berth(dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "{case}:\n{}", plan.all());
+        let out = cloud.berth(dir, &["output", "--format", "json"]);
+        let outputs: serde_json::Value = serde_json::from_str(&out.stdout).expect("outputs");
+        let text = |name: &str| {
+            outputs["outputs"][name]["value"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert!(text("lb_suffix").starts_with("app/spellings-web-"), "{outputs}");
+        assert!(
+            text("tg_suffix").starts_with("targetgroup/spellings-web-"),
+            "{outputs}"
+        );
+        if let Cloud::Aws(moto) = &cloud {
+            let seen = moto.python(
+                "import boto3,json\n\
+                 ecs=boto3.client('ecs')\n\
+                 c=ecs.describe_task_definition(taskDefinition='spellings-app')['taskDefinition']['containerDefinitions'][0]\n\
+                 a=boto3.client('cloudwatch').describe_alarms(AlarmNames=['spellings-5xx'])['MetricAlarms'][0]\n\
+                 print(json.dumps({'env':{e['name']:e['value'] for e in c['environment']},\
+                 'dims':{d['Name']:d['Value'] for d in a['Dimensions']}}))\n",
+            );
+            let seen: serde_json::Value = serde_json::from_str(seen.trim()).expect("json");
+            let topics: serde_json::Value =
+                serde_json::from_str(seen["env"]["TOPICS"].as_str().unwrap_or_default())
+                    .expect("TOPICS is JSON");
+            assert!(
+                topics["events"]
+                    .as_str()
+                    .is_some_and(|arn| arn.starts_with("arn:aws:sns:")),
+                "{seen}"
+            );
+            assert_eq!(seen["env"]["TOPIC_NAME"], "SPELLINGS-EVENTS", "{seen}");
+            assert_eq!(seen["dims"]["LoadBalancer"], text("lb_suffix").as_str(), "{seen}");
+            assert_eq!(seen["dims"]["TargetGroup"], text("tg_suffix").as_str(), "{seen}");
         }
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
     }

@@ -167,6 +167,19 @@ pub enum Deferred {
     Binary(BinaryOp),
     /// `cond ? a : b`: three arguments.
     Choose,
+    /// The part of a load balancer's or target group's ARN (its one
+    /// argument) CloudWatch names it by: Terraform's `arn_suffix`.
+    ArnSuffix,
+}
+
+/// What `attr` of a resource of `kind` is computed from when it is not an
+/// attribute of the kind: (the attribute read, what computes it from
+/// that).
+pub(crate) fn derived(kind: Kind, attr: &str) -> Option<(&'static str, Deferred)> {
+    match (kind.stands_for(), attr) {
+        (Kind::LoadBalancer | Kind::TargetGroup, "arn_suffix") => Some(("arn", Deferred::ArnSuffix)),
+        _ => None,
+    }
 }
 
 impl Deferred {
@@ -180,6 +193,9 @@ impl Deferred {
             (Deferred::Unary(op), [a]) => crate::eval::operators::unary(*op, a),
             (Deferred::Binary(op), [a, b]) => crate::eval::operators::binary(*op, a, b),
             (Deferred::Choose, [Value::Bool(cond), a, b]) => Ok(if *cond { a.clone() } else { b.clone() }),
+            (Deferred::ArnSuffix, [Value::String(arn)]) => {
+                Ok(berth_provider::arn::elb_suffix(arn).map_or(Value::Null, Value::from))
+            }
             _ => Ok(Value::Null),
         };
         result.unwrap_or(Value::Null)

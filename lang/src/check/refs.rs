@@ -643,7 +643,7 @@ impl<'a> Resolver<'a, '_> {
     /// E0305 for an attribute `kind` has not.
     fn check_attr(&mut self, kind: Kind, attr: &Ident) {
         let schema = kind.schema();
-        if schema.attr(&attr.name).is_some() {
+        if schema.attr(&attr.name).is_some() || crate::stack::derived(kind, &attr.name).is_some() {
             return;
         }
         let d = Diagnostic::error(

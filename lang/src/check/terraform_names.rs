@@ -50,6 +50,9 @@ const NAMES: &[(&str, &str, Berth)] = &[
         Berth::Name("from"),
     ),
     ("load_balancer", "load_balancer_type", Berth::Name("type")),
+    // CloudFormation's `!GetAtt EIP.AllocationId`, Terraform's
+    // `aws_eip.X.allocation_id`: what a NAT gateway names it by.
+    ("elastic_ip", "allocation_id", Berth::Name("id")),
     (
         "target_group",
         "load_balancing_algorithm_type",

@@ -1065,8 +1065,9 @@ impl Evaluator<'_, '_> {
                     if let Some(v) = list_shape::call(&call.name.name, &values) {
                         return Some(v);
                     }
-                    // Outputs are read after apply: the call waits for them.
-                    if self.in_output {
+                    // Outputs are read after apply: the call waits for them,
+                    // as a text function's in a resource does.
+                    if self.in_output || functions::AT_APPLY.contains(&call.name.name.as_str()) {
                         return Some(DesiredValue::Call(
                             Deferred::Function(call.name.name.clone()),
                             values,
@@ -2114,6 +2115,10 @@ fn reads_sensitive(kind: Kind, body: &DesiredBody, attr: Option<&str>) -> bool {
 fn instance_value(address: Address, body: &DesiredBody, attr: Option<&str>) -> DesiredValue {
     let schema = address.kind.schema();
     let attr_name = attr.unwrap_or(schema.identity);
+    if let Some((from, deferred)) = crate::stack::derived(address.kind, attr_name) {
+        let from = instance_value(address, body, Some(from));
+        return DesiredValue::Call(deferred, vec![from]);
+    }
     let Some(attr) = schema.attr(attr_name) else {
         return DesiredValue::Known(Value::Null);
     };

@@ -25,6 +25,24 @@ mod text;
 
 use berth_provider::{Decimal, Value};
 
+/// Functions that turn a value into text (or text into text), computed
+/// at apply in a resource's setting when an argument is known only then:
+/// a container's `env = { TOPICS = jsonencode({ events = sns_topic.events.arn }) }`.
+/// Others need their arguments at plan time (outputs wait for any).
+pub const AT_APPLY: &[&str] = &[
+    "base64encode",
+    "jsonencode",
+    "lower",
+    "replace",
+    "substr",
+    "tostring",
+    "trimprefix",
+    "trimspace",
+    "trimsuffix",
+    "upper",
+    "urlencode",
+];
+
 /// Every function the language knows, sorted: it drives the unknown-function
 /// error (E0307) and editor completions.
 pub const NAMES: &[&str] = &[
@@ -386,6 +404,13 @@ mod tests {
         };
         assert_eq!(problems(false), Vec::<String>::new());
         assert_eq!(problems(true), ["`timestamp` failed"]);
+    }
+
+    #[test]
+    fn functions_computed_at_apply_are_known_functions() {
+        for name in AT_APPLY {
+            assert!(NAMES.contains(name), "{name}");
+        }
     }
 
     #[test]
