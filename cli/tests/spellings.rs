@@ -127,6 +127,7 @@ cases!(
     terraform_event_rule,
     terraform_efs_file_system,
     copilot_file_system_policy,
+    terraform_resource_headers,
 );
 
 /// ICMP entries of a network ACL converge where the cloud keeps their type

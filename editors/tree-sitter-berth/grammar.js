@@ -58,7 +58,9 @@ module.exports = grammar({
 
     // KIND [LABEL] { ... } -- top-level resources, `variable`, `stack`, and
     // nested blocks (container, rule, route, ingress, health_check, ...).
-    // A lookup, `data vpc main { ... }`, has two kind words before its label.
+    // A lookup, `data vpc main { ... }`, has two kind words before its label;
+    // Terraform's headers, `resource "aws_vpc" "main" { ... }` and
+    // `data "aws_vpc" "main" { ... }`, quote them.
     block: ($) =>
       seq(
         field('kind', $.identifier),
@@ -66,6 +68,7 @@ module.exports = grammar({
           choice(
             field('label', choice($.identifier, $.string)),
             seq(field('kind', $.identifier), field('label', $.identifier)),
+            seq(field('kind', $.string), field('label', $.string)),
           ),
         ),
         field('body', $.body),

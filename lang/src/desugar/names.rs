@@ -43,6 +43,11 @@ const IDS: &[(Kind, &str)] = &[
 /// declared so are berth's kind, and so is every reference to one of
 /// them (`lb.this.arn`), in any of `files`.
 pub(super) fn kinds(files: &mut [(FileId, File)]) {
+    for (_, file) in files.iter_mut() {
+        for block in &mut file.blocks {
+            super::each_expr(block, &mut without_aws_prefix);
+        }
+    }
     let mut declared: BTreeSet<(String, String)> = BTreeSet::new();
     for (_, file) in files.iter_mut() {
         for block in &mut file.blocks {
@@ -62,6 +67,38 @@ pub(super) fn kinds(files: &mut [(FileId, File)]) {
             super::each_expr(block, &mut |e| references(e, &declared));
         }
     }
+}
+
+/// `e`, and every expression in it, with Terraform's resource types
+/// written as berth writes them: `aws_vpc.main.id` is `vpc.main.id` and
+/// `data.aws_vpc.main.id` is `data.vpc.main.id`, as the blocks of
+/// Terraform's headers (`resource "aws_vpc" "main"`) are `vpc main`.
+fn without_aws_prefix(e: &mut Expr) {
+    if let ExprKind::Traversal(t) = &mut e.kind {
+        // Every `data.aws_...` is one of Terraform's AWS lookups; a root
+        // is a resource type when berth knows it under either name.
+        let (word, known) = if t.root.name == crate::syntax::DATA {
+            match t.steps.first_mut() {
+                Some(Step::Attr(kind)) => (Some(&mut kind.name), true),
+                _ => (None, false),
+            }
+        } else {
+            let known = t
+                .root
+                .name
+                .strip_prefix("aws_")
+                .is_some_and(|kind| kind.parse::<Kind>().is_ok() || berth_kind(kind).is_some());
+            (Some(&mut t.root.name), known)
+        };
+        if let Some(word) = word
+            && known
+            && let Some(kind) = word.strip_prefix("aws_")
+            && !kind.is_empty()
+        {
+            *word = kind.to_owned();
+        }
+    }
+    super::each_child(e, &mut without_aws_prefix);
 }
 
 /// `e`, and every expression in it, with references to a block

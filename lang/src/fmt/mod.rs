@@ -527,6 +527,16 @@ mod tests {
     /// HCL's argument expansion, `merge(local.maps...)`, was a syntax
     /// error (E0001); formatted, it keeps its `...`.
     #[test]
+    fn terraform_headers_are_written_as_berth_writes_them() {
+        assert_eq!(
+            fmt(
+                "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\ndata \"aws_vpc\" \"shared\" {}\nresource time_sleep wait {}\n"
+            ),
+            "vpc main {\n  cidr_block = \"10.0.0.0/16\"\n}\ndata vpc shared {}\ntime_sleep wait {}\n"
+        );
+    }
+
+    #[test]
     fn an_expanded_argument_keeps_its_dots() {
         assert_eq!(
             fmt("x y {\n  a = merge( [ {a = 1}, {b = 2} ] ... )\n  b = concat(var.a, var.lists...)\n}\n"),

@@ -36,6 +36,39 @@ use crate::source::{FileId, Span};
 /// The kind of a top-level block that takes a second word: a lookup.
 pub const DATA: &str = "data";
 
+/// Terraform's header word of a resource, `resource "aws_vpc" "main" {`.
+const RESOURCE: &str = "resource";
+
+/// The type a Terraform header's first label names, as berth writes it
+/// (`aws_vpc` is `vpc`; other providers' types as written).
+fn type_name(label: &Label) -> Option<Ident> {
+    let ident = match label {
+        Label::Ident(i) => i.clone(),
+        Label::String(e) => literal_name(e)?,
+    };
+    Some(match ident.name.strip_prefix("aws_") {
+        Some(name) if !name.is_empty() => Ident {
+            name: name.to_owned(),
+            span: ident.span,
+        },
+        _ => ident,
+    })
+}
+
+/// A quoted label of plain text, as the name it is (`"main"`).
+fn literal_name(e: &Expr) -> Option<Ident> {
+    match &e.kind {
+        ExprKind::String(parts) => match parts.as_slice() {
+            [StrPart::Lit(text)] if !text.is_empty() => Some(Ident {
+                name: text.clone(),
+                span: e.span,
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Deepest nesting of brackets and braces accepted. The parser recurses per
 /// level, so unbounded nesting would overflow the stack on hostile input.
 pub const MAX_NESTING: usize = 64;
@@ -278,26 +311,36 @@ impl<'t> Parser<'t> {
         };
         self.c.skip_trivia();
         // `data vpc main {`: the word after `data` names what the block
-        // looks up; the label follows it.
+        // looks up; the label follows it. Terraform's headers, `resource
+        // "aws_vpc" "main" {` and `data "aws_vpc" "main" {`, are the same
+        // blocks as `vpc main {` and `data vpc main {`.
+        let mut kind = kind;
         let mut subkind = None;
         if place == Place::TopLevel
-            && kind.name == DATA
-            && let Some(Label::Ident(first)) = &label
+            && (kind.name == DATA || kind.name == RESOURCE)
+            && let Some(first) = label.as_ref().and_then(type_name)
             && self
                 .c
                 .peek()
                 .is_some_and(|b| b == b'"' || b.is_ascii_alphabetic() || b == b'_')
         {
-            subkind = Some(first.clone());
             self.probe_here(Spot::Label);
             label = match self.c.peek() {
-                Some(b'"') => Some(Label::String(self.string()?)),
+                Some(b'"') => {
+                    let second = self.string()?;
+                    Some(literal_name(&second).map_or(Label::String(second), Label::Ident))
+                }
                 _ => self.c.ident().map(|label| {
                     self.probe_name(&label, Spot::Label);
                     Label::Ident(label)
                 }),
             };
             self.c.skip_trivia();
+            if kind.name == DATA {
+                subkind = Some(first);
+            } else {
+                kind = first;
+            }
         }
         self.probe_here(Spot::Other);
         if self.c.peek() != Some(b'{') {
