@@ -544,3 +544,40 @@ ecs_service app {
 "#,
     );
 }
+
+/// A setting that is null is left out, as Terraform reads it:
+/// umotif-public/terraform-aws-ecs-fargate's `launch_type` beside a
+/// strategy (E0560 before), and a setting berth does not write set to
+/// nothing (`instance = null`, E0201 before).
+#[test]
+fn a_null_setting_is_a_setting_left_out() {
+    assert_valid(
+        "a null launch type beside a strategy",
+        r#"
+variable strategy { default = [{ capacity_provider = "FARGATE_SPOT", weight = 100 }] }
+cluster main { capacity_providers = ["FARGATE", "FARGATE_SPOT"] }
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app { image = "nginx" }
+}
+service app {
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = ["subnet-0123456789abcdef0"]
+  launch_type     = length(var.strategy) == 0 ? "FARGATE" : null
+  dynamic "capacity_provider_strategy" {
+    for_each = var.strategy
+    content {
+      capacity_provider = capacity_provider_strategy.value.capacity_provider
+      weight            = capacity_provider_strategy.value.weight
+    }
+  }
+}
+elastic_ip nat {
+  domain   = "vpc"
+  instance = null
+}
+"#,
+    );
+}

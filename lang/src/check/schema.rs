@@ -74,6 +74,9 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
                     ),
                     // Terraform's, checked once evaluated.
                     None if super::restated::is_restated(schema.name, name, meta == META_ATTRS) => {}
+                    // Left out, as Terraform reads null: a setting berth
+                    // does not write, set by nothing (`instance = null`).
+                    None if matches!(a.value.kind, crate::syntax::ast::ExprKind::Null) => {}
                     None => {
                         meant.extend(stands_for(name, schema));
                         diags.push(unknown_attr(name, a.name.span, schema, meta));

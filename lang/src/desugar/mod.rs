@@ -831,10 +831,7 @@ listener http {{
                 .cloned()
         };
         assert_eq!(stickiness(&rule("false")), None);
-        assert_eq!(
-            stickiness(&rule("var.sticky")),
-            Some(DesiredValue::Known(berth_provider::Value::Null))
-        );
+        assert_eq!(stickiness(&rule("var.sticky")), None);
         assert_eq!(
             stickiness(&rule("!var.sticky")),
             Some(DesiredValue::Known(berth_provider::Value::Int(60)))

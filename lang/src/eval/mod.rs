@@ -911,7 +911,9 @@ impl Evaluator<'_, '_> {
                     if std::mem::replace(&mut self.tainted, outer) {
                         body.sensitive.insert(a.name.name.clone());
                     }
-                    if let Some(v) = value {
+                    // A setting that evaluates to null is left out, as in
+                    // Terraform (`launch_type = var.spot ? null : "FARGATE"`).
+                    if let Some(v) = value.filter(|v| *v != DesiredValue::Known(Value::Null)) {
                         body.attrs
                             .insert(a.name.name.clone(), Spanned::new(v, a.value.span));
                         let mut parts = BTreeMap::new();
