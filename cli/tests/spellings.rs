@@ -128,6 +128,7 @@ cases!(
     terraform_efs_file_system,
     copilot_file_system_policy,
     terraform_resource_headers,
+    terraform_http_namespace,
 );
 
 /// ICMP entries of a network ACL converge where the cloud keeps their type

@@ -97,7 +97,11 @@ fn a_variable_left_null_leaves_the_setting_out() {
     let logs = Address::new(Kind::LogGroup, "logs");
     let stack = a.stack.as_ref().expect("valid");
     let r = stack.resource(&logs).expect("declared");
-    assert!(r.body.value("retention_days").is_none(), "{:?}", r.body.value("retention_days"));
+    assert!(
+        r.body.value("retention_days").is_none(),
+        "{:?}",
+        r.body.value("retention_days")
+    );
 }
 
 #[test]

@@ -347,6 +347,7 @@ const KINDS: &[(&str, Berth)] = &[
         "service_discovery_private_dns_namespace",
         Berth::Name("dns_namespace"),
     ),
+    ("service_discovery_http_namespace", Berth::Name("dns_namespace")),
     ("service_discovery_service", Berth::Name("discovery_service")),
     ("route53_zone", Berth::Name("hosted_zone")),
     ("route53_record", Berth::Name("dns_record")),

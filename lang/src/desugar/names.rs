@@ -55,6 +55,9 @@ pub(super) fn kinds(files: &mut [(FileId, File)]) {
                 && block.kind.name.parse::<Kind>().is_err()
             {
                 declared.insert((block.kind.name.clone(), name.name.clone()));
+                if block.kind.name == HTTP_NAMESPACE {
+                    http_namespace(block);
+                }
                 block.kind.name = kind.into();
             }
         }
@@ -67,6 +70,30 @@ pub(super) fn kinds(files: &mut [(FileId, File)]) {
             super::each_expr(block, &mut |e| references(e, &declared));
         }
     }
+}
+
+/// Terraform's type of an HTTP namespace: a `dns_namespace` of type
+/// `HTTP`.
+const HTTP_NAMESPACE: &str = "service_discovery_http_namespace";
+
+/// The namespace `block`, written as Terraform's HTTP namespace, with
+/// `type = "HTTP"` (unless written).
+fn http_namespace(block: &mut Block) {
+    if block.body.iter().any(|i| super::item_name(i).0 == "type") {
+        return;
+    }
+    let at = block.kind.span;
+    block.body.push(Item::Attribute(crate::syntax::ast::Attribute {
+        name: Ident {
+            name: "type".into(),
+            span: at,
+        },
+        value: Expr {
+            kind: ExprKind::String(vec![crate::syntax::ast::StrPart::Lit("HTTP".into())]),
+            span: at,
+        },
+        span: at,
+    }));
 }
 
 /// `e`, and every expression in it, with Terraform's resource types
