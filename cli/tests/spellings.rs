@@ -129,6 +129,7 @@ cases!(
     copilot_file_system_policy,
     terraform_resource_headers,
     terraform_http_namespace,
+    terraform_all_egress_rule_ipv6,
 );
 
 /// ICMP entries of a network ACL converge where the cloud keeps their type

@@ -491,6 +491,32 @@ pub(super) fn default_egress_dropped(files: &mut [(crate::FileId, crate::syntax:
     }
 }
 
+/// The CIDRs of a rule [`repeat_over_cidrs`] repeated, when written as
+/// literals: its `for_each = toset(concat([...], ...))`.
+fn repeated_cidrs(for_each: &Expr) -> Option<Vec<&str>> {
+    let [concat] = call_args(for_each, "toset")? else {
+        return None;
+    };
+    let mut cidrs = Vec::new();
+    for list in call_args(concat, "concat")? {
+        let ExprKind::List(items) = &list.kind else {
+            return None;
+        };
+        for item in items {
+            cidrs.push(super::literal(item)?);
+        }
+    }
+    Some(cidrs)
+}
+
+/// The arguments of `e` when it calls `name`.
+fn call_args<'a>(e: &'a Expr, name: &str) -> Option<&'a [Expr]> {
+    match &e.kind {
+        ExprKind::Call(c) if c.name.name == name => Some(&c.args),
+        _ => None,
+    }
+}
+
 /// The group of the stack `rule` (a `security_group_rule`) lets all
 /// traffic out of to anywhere, when its settings say so as written.
 fn allows_all_out(rule: &Block) -> Option<String> {
@@ -512,7 +538,12 @@ fn allows_all_out(rule: &Block) -> Option<String> {
     };
     let all = matches!(text("protocol").as_deref(), Some("-1" | "all"));
     let out = text("type").as_deref() == Some("egress");
-    let anywhere = text("cidr").as_deref() == Some("0.0.0.0/0");
+    // One CIDR, or the rule repeated over anywhere in IPv4 and IPv6
+    // (`cidr_blocks = ["0.0.0.0/0"]  ipv6_cidr_blocks = ["::/0"]`).
+    let anywhere = text("cidr").as_deref() == Some("0.0.0.0/0")
+        || setting("for_each").and_then(repeated_cidrs).is_some_and(|cidrs| {
+            cidrs.contains(&"0.0.0.0/0") && cidrs.iter().all(|c| ["0.0.0.0/0", "::/0"].contains(c))
+        });
     (all && out && anywhere)
         .then(|| super::attach::parent_of("security_group", setting("security_group")?))
         .flatten()
