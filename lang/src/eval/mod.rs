@@ -454,7 +454,7 @@ impl Evaluator<'_, '_> {
                         )
                         .label("no default")
                         .help(format!(
-                            "give it a `default`, or set it with `--var {name}=VALUE`"
+                            "give it a `default`, or set it with `--var {name}=VALUE` or in a `--var-file` (a Terraform `.tfvars` file is one)"
                         )),
                     );
                     None
