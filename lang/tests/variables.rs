@@ -1197,3 +1197,24 @@ output "cpu" { value = var.service.cpu }
         null.diagnostics
     );
 }
+
+/// Terraform's legacy bare collection types (umotif-public's ecs-fargate
+/// module declares its lists so): `list` is `list(any)`, `map` is
+/// `map(any)`. E0323 before.
+#[test]
+fn bare_collection_types_are_of_any_elements() {
+    let text = r#"
+variable zones { type = list }
+variable tags  { type = map }
+log_group logs { tags = var.tags }
+"#;
+    let a = analyse(
+        text,
+        &[("zones", r#"["a", "b"]"#), ("tags", r#"{ team = "web" }"#)],
+    );
+    assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+    assert_eq!(
+        known(&a, &Address::new(Kind::LogGroup, "logs"), "tags"),
+        Value::Map([("team".to_owned(), Value::from("web"))].into())
+    );
+}

@@ -51,6 +51,14 @@ impl VarType {
                 "number" => Ok(VarType::Number),
                 "bool" => Ok(VarType::Bool),
                 "any" => Ok(VarType::Any),
+                // Terraform's legacy bare collection types, still taken
+                // there: `list(any)`, `map(any)`, `set(any)`.
+                "list" => Ok(VarType::list(VarType::Any)),
+                "map" => Ok(VarType::Map(Box::new(VarType::Any))),
+                "set" => Ok(VarType::List {
+                    element: Box::new(VarType::Any),
+                    set: true,
+                }),
                 _ => Err(unknown(expr, "not a type")),
             },
             // Terraform 0.11's quoted types.
