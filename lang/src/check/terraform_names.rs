@@ -68,6 +68,9 @@ const NAMES: &[(&str, &str, Berth)] = &[
         "service_connect_configuration",
         Berth::Name("service_connect"),
     ),
+    // The Service Connect proxy's logs, as Terraform writes them.
+    ("service_connect", "log_configuration", Berth::Name("log")),
+    ("log", "log_driver", Berth::Name("driver")),
     (
         "load_balancer",
         "enable_cross_zone_load_balancing",

@@ -353,7 +353,12 @@ fn ids(e: &mut Expr) {
             e.kind = ExprKind::Null;
             return;
         }
-        if let Some(Step::Attr(a)) = t.steps.get_mut(at) {
+        if let Some(renamed) = nested_read(kind, &t.steps[at..]) {
+            t.steps.truncate(at + 1);
+            if let Some(Step::Attr(a)) = t.steps.get_mut(at) {
+                a.name = renamed.into();
+            }
+        } else if let Some(Step::Attr(a)) = t.steps.get_mut(at) {
             let schema = kind.schema().as_block();
             if let Some(renamed) = read_as(kind, &schema, &a.name) {
                 a.name = renamed.into();
@@ -361,6 +366,27 @@ fn ids(e: &mut Expr) {
         }
     }
     super::each_child(e, &mut ids);
+}
+
+/// Settings Terraform keeps in a nested block that berth writes on the
+/// resource: (kind, Terraform's block, its setting, berth's attribute).
+const NESTED_READS: &[(Kind, &str, &str, &str)] = &[(
+    Kind::Cluster,
+    "service_connect_defaults",
+    "namespace",
+    "service_connect_namespace",
+)];
+
+/// Berth's attribute a read of Terraform's nested block, `steps`
+/// (`service_connect_defaults[0].namespace`), stands for.
+fn nested_read(kind: Kind, steps: &[Step]) -> Option<&'static str> {
+    let [Step::Attr(block), Step::Index(_), Step::Attr(setting)] = steps else {
+        return None;
+    };
+    NESTED_READS
+        .iter()
+        .find(|(k, b, s, _)| *k == kind && block.name == *b && setting.name == *s)
+        .map(|(_, _, _, berth)| *berth)
 }
 
 /// The attribute of `kind` (whose schema is `schema`) a reference to its
@@ -398,6 +424,52 @@ task_definition app {
 
     fn resources(text: &str) -> BTreeMap<String, Shape> {
         crate::test_support::resources(&format!("{BASE}{text}"))
+    }
+
+    /// TracecatHQ/tracecat's services: the Service Connect proxy's
+    /// `log_configuration`, and the namespace read from the cluster's
+    /// `service_connect_defaults` block (E0205 and E0305 before).
+    #[test]
+    fn service_connect_as_terraform_writes_it_is_berths() {
+        let service = |namespace: &str, log: &str| {
+            resources(&format!(
+                r#"
+dns_namespace ns {{
+  name = "app.local"
+  type = "HTTP"
+}}
+cluster other {{ service_connect_namespace = dns_namespace.ns.arn }}
+service app {{
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = ["subnet-0123456789abcdef0"]
+  service_connect {{
+    enabled   = true
+    namespace = {namespace}
+    {log}
+  }}
+}}
+"#
+            ))
+            .remove("service.app")
+            .expect("service.app is evaluated")
+        };
+        assert_eq!(
+            service(
+                "cluster.other.service_connect_defaults[0].namespace",
+                r#"log_configuration {
+      log_driver = "awslogs"
+      options    = { "awslogs-group" = "/ecs/proxy" }
+    }"#
+            ),
+            service(
+                "cluster.other.service_connect_namespace",
+                r#"log {
+      driver  = "awslogs"
+      options = { "awslogs-group" = "/ecs/proxy" }
+    }"#
+            ),
+        );
     }
 
     #[test]
