@@ -840,11 +840,17 @@ fn an_output_may_call_a_function_over_computed_ids() {
     assert_eq!(json["outputs"]["vpc_upper"]["value"], upper.as_str());
     p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
 
-    // In a resource, a call that reads the value (not only where it goes,
-    // as `join` does) is still refused: it runs at plan time.
+    // In a resource, a text function waits for the value (`upper`), but a
+    // call whose result's shape depends on it (`split`) is still refused:
+    // it runs at plan time.
     p.write(
         "outputs_ids.berth",
         "log_group ids { name = upper(subnet.public_a.id) }\n",
+    );
+    p.berth(&["validate"]).expect_code(0);
+    p.write(
+        "outputs_ids.berth",
+        "log_group ids { tags = { first = split(\"-\", subnet.public_a.id)[0] } }\n",
     );
     let run = p.berth(&["validate"]);
     run.expect_code(1);
