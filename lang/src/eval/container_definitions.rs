@@ -85,9 +85,7 @@ pub fn containers(
         {
             return Err(error(format!("two containers are named `{name}`"), label));
         }
-        for field in TASK_LEVEL {
-            take(&mut fields, field);
-        }
+        fields.retain(|key, _| !is_task_level(key));
         let body = body(schema, fields, &path, place).map_err(|e| e.named(&name))?;
         out.push(DesiredBlock {
             label: Some(Spanned::new(name, label)),
@@ -160,8 +158,22 @@ fn fold(n: Node) -> DesiredValue {
 
 /// Task definition fields that stacks copy into each container, where
 /// ECS has no such field and Terraform's provider drops them unread
-/// (`"networkMode": "awsvpc"` in the Fargate examples).
-const TASK_LEVEL: [&str; 2] = ["networkMode", "requiresCompatibilities"];
+/// (`"networkMode": "awsvpc"` in the Fargate examples; `network_mode`,
+/// `placementConstraints` and `enableFaultInjection` in
+/// ankurk91/terraform-aws-ecs-infra-demo's), in any case, with or without
+/// underscores.
+const TASK_LEVEL: [&str; 4] = [
+    "networkMode",
+    "requiresCompatibilities",
+    "placementConstraints",
+    "enableFaultInjection",
+];
+
+/// Whether the container field `key` is one of [`TASK_LEVEL`].
+fn is_task_level(key: &str) -> bool {
+    let key: String = key.chars().filter(|c| *c != '_').collect();
+    TASK_LEVEL.iter().any(|f| f.eq_ignore_ascii_case(&key))
+}
 
 /// `null`, `[]` and `{}`: what Terraform's modules write for a field left
 /// empty (`"environment": []`, `"mountPoints": []`), which AWS stores as none.
@@ -464,6 +476,20 @@ log_group app { retention_days = 7 }
             r#"  container_definitions = jsonencode([{ name = "app", image = "nginx" }])"#,
         ));
         assert_eq!(off, plain);
+    }
+
+    /// ankurk91/terraform-aws-ecs-infra-demo copies task settings into
+    /// its container, which Terraform's provider drops unread: E0332,
+    /// one field a run, before.
+    #[test]
+    fn task_settings_copied_into_a_container_are_dropped() {
+        let copied = resources(&task(
+            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx", network_mode = "awsvpc", networkMode = "awsvpc", placementConstraints = false, enableFaultInjection = false }])"#,
+        ));
+        let plain = resources(&task(
+            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx" }])"#,
+        ));
+        assert_eq!(copied, plain);
     }
 
     #[test]
