@@ -475,6 +475,49 @@ fn a_zone_whose_tagging_is_refused_is_not_left_behind() {
     );
 }
 
+/// Killed (kill -9) after CreateHostedZone, while its tagging hangs: the
+/// untagged zone was found by no plan, the next apply made a second one
+/// (each run's CallerReference is its own) and destroy left the first.
+/// The next apply finds it by the reference's part that names the stack's
+/// zone and takes it.
+#[test]
+fn a_zone_whose_create_was_killed_before_tagging_is_taken_not_made_again() {
+    let project = example("blog");
+    project.write(
+        "zone.berth",
+        "hosted_zone main { name = \"killed.example.com\" }\n",
+    );
+    let faults = Faults {
+        stall: true,
+        only: vec!["ChangeTagsForResource".to_owned()],
+        ..Faults::default()
+    };
+    let Some(aws) = Faulty::with(project, faults) else {
+        return;
+    };
+    let zones = || {
+        aws.moto
+            .python("import boto3\nprint(len(boto3.client('route53').list_hosted_zones()['HostedZones']))\n")
+            .trim()
+            .to_owned()
+    };
+    let mut child = aws.spawn(&["apply", "--auto-approve"]);
+    let made = poll(180, || zones() == "1");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(made, "the zone was never made");
+    aws.proxy.set_faults(Faults::default());
+    let out = aws.direct(&["unlock"]);
+    assert!(out.status.success(), "unlock:\n{}", stderr(&out));
+    let out = aws.berth(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "apply failed:\n{}", stderr(&out));
+    assert_eq!(zones(), "1", "a second zone was made");
+    aws.assert_converged(BLOG + 1);
+    let out = aws.berth(&["destroy", "--auto-approve"]);
+    assert!(out.status.success(), "destroy failed:\n{}", stderr(&out));
+    assert_eq!(zones(), "0", "destroy left the zone");
+}
+
 /// A proxy that never answers: `plan` fails within a bounded time naming
 /// the call and the endpoint.
 #[test]

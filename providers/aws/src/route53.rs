@@ -28,10 +28,10 @@ use aws_sdk_route53::types::{
     ResourceRecordSet, RrType, Tag, TagResourceType, Vpc, VpcRegion,
 };
 use berth_provider::adopt::adoption_tags;
-use berth_provider::dns;
 use berth_provider::{
     ADDRESS_TAG, Address, Attrs, External, Kind, ProviderError, Resource, STACK_TAG, Value,
 };
+use berth_provider::{dns, naming};
 use futures::future::try_join_all;
 
 use crate::attrs::{
@@ -84,21 +84,44 @@ async fn create_zone(p: &AwsProvider, stack: &str, desired: &Resource) -> Result
         .set_comment(str_of(&a, "comment").map(str::to_owned))
         .private_zone(!vpcs.is_empty())
         .build();
-    let reference = p.tokens.for_create(stack, &desired.address, &[&name]);
-    let made = p
-        .call_repeatable(SERVICE, call, &["HostedZoneAlreadyExists"], || {
-            r53.create_hosted_zone()
-                .name(&name)
-                .caller_reference(&reference)
-                .hosted_zone_config(config.clone())
-                .set_vpc(vpcs.first().map(|v| vpc_of(p, v)))
-                .send()
-        })
-        .await?;
-    let id = match made.as_ref().and_then(|o| o.hosted_zone()) {
-        Some(zone) => dns::zone_id(zone.id()).to_owned(),
+    // The reference names the stack's zone (the same in every run) and
+    // this run's request: a zone an earlier run made and was killed
+    // before tagging is found by its first part and taken, not made again.
+    let zone = naming::client_token(stack, &desired.address, &[&name]);
+    let reference = format!(
+        "{zone}:{}",
+        p.tokens.for_create(stack, &desired.address, &[&name])
+    );
+    let orphan = match by_reference(p, &name, |r| {
+        r.strip_prefix(&zone).is_some_and(|rest| rest.starts_with(':'))
+    })
+    .await?
+    {
+        // Tagged, it is no orphan: the zone this one replaces.
+        Some(id) if untagged(p, &id).await? => Some(id),
+        _ => None,
+    };
+    let made = match orphan {
+        Some(_) => None,
+        None => {
+            p.call_repeatable(SERVICE, call, &["HostedZoneAlreadyExists"], || {
+                r53.create_hosted_zone()
+                    .name(&name)
+                    .caller_reference(&reference)
+                    .hosted_zone_config(config.clone())
+                    .set_vpc(vpcs.first().map(|v| vpc_of(p, v)))
+                    .send()
+            })
+            .await?
+        }
+    };
+    let id = match (made.as_ref().and_then(|o| o.hosted_zone()), orphan) {
+        (Some(zone), _) => dns::zone_id(zone.id()).to_owned(),
+        (None, Some(id)) => id,
         // An earlier attempt made it and its answer was lost.
-        None => by_reference(p, &name, &reference).await?,
+        (None, None) => by_reference(p, &name, |r| r == reference)
+            .await?
+            .ok_or_else(|| missing("ListHostedZonesByName"))?,
     };
     associate(p, &id, &vpcs[..vpcs.len().min(1)], &vpcs).await?;
     let mut tags = create_tags(stack, &desired.address, &a);
@@ -130,20 +153,42 @@ async fn create_zone(p: &AwsProvider, stack: &str, desired: &Resource) -> Result
     Ok(resource(desired.address.clone(), a))
 }
 
-/// The id of the zone named `name` made with CallerReference `reference`.
-async fn by_reference(p: &AwsProvider, name: &str, reference: &str) -> Result<String, ProviderError> {
+/// Whether the zone `id` carries no berth tags (its create's run ended
+/// before tagging it).
+async fn untagged(p: &AwsProvider, id: &str) -> Result<bool, ProviderError> {
     let r53 = &p.clients.route53;
-    let call = "ListHostedZonesByName";
     let out = p
-        .call(SERVICE, call, || {
+        .call(SERVICE, "ListTagsForResource", || {
+            r53.list_tags_for_resource()
+                .resource_type(TagResourceType::Hostedzone)
+                .resource_id(id)
+                .send()
+        })
+        .await?;
+    Ok(!out.resource_tag_set().is_some_and(|s| {
+        s.tags()
+            .iter()
+            .any(|t| t.key().is_some_and(|k| k.starts_with("berth:")))
+    }))
+}
+
+/// The id of a zone named `name` whose CallerReference `made_by` takes.
+async fn by_reference(
+    p: &AwsProvider,
+    name: &str,
+    made_by: impl Fn(&str) -> bool,
+) -> Result<Option<String>, ProviderError> {
+    let r53 = &p.clients.route53;
+    let out = p
+        .call(SERVICE, "ListHostedZonesByName", || {
             r53.list_hosted_zones_by_name().dns_name(name).send()
         })
         .await?;
-    out.hosted_zones()
+    Ok(out
+        .hosted_zones()
         .iter()
-        .find(|z| z.caller_reference() == reference)
-        .map(|z| dns::zone_id(z.id()).to_owned())
-        .ok_or_else(|| missing(call))
+        .find(|z| dns::bare(z.name()) == dns::bare(name) && made_by(z.caller_reference()))
+        .map(|z| dns::zone_id(z.id()).to_owned()))
 }
 
 /// The name servers of a public zone (none for a private one).
