@@ -475,47 +475,67 @@ fn a_zone_whose_tagging_is_refused_is_not_left_behind() {
     );
 }
 
-/// Killed (kill -9) after CreateHostedZone, while its tagging hangs: the
-/// untagged zone was found by no plan, the next apply made a second one
-/// (each run's CallerReference is its own) and destroy left the first.
-/// The next apply finds it by the reference's part that names the stack's
-/// zone and takes it.
-#[test]
-fn a_zone_whose_create_was_killed_before_tagging_is_taken_not_made_again() {
+/// The blog with `file` holding `text`, killed (kill -9) while `op` (the
+/// tagging call after a create) hangs: what `count` (Python printing how
+/// many moto holds) counts is made once, untagged. The next apply takes
+/// it rather than make another, and destroy leaves none.
+fn killed_before_tagging_is_taken(file: &str, text: &str, op: &str, count: &str) {
     let project = example("blog");
-    project.write(
-        "zone.berth",
-        "hosted_zone main { name = \"killed.example.com\" }\n",
-    );
+    project.write(file, text);
     let faults = Faults {
         stall: true,
-        only: vec!["ChangeTagsForResource".to_owned()],
+        only: vec![op.to_owned()],
         ..Faults::default()
     };
     let Some(aws) = Faulty::with(project, faults) else {
         return;
     };
-    let zones = || {
+    let held = || {
         aws.moto
-            .python("import boto3\nprint(len(boto3.client('route53').list_hosted_zones()['HostedZones']))\n")
+            .python(&format!("import boto3\nprint({count})\n"))
             .trim()
             .to_owned()
     };
     let mut child = aws.spawn(&["apply", "--auto-approve"]);
-    let made = poll(180, || zones() == "1");
+    let made = poll(180, || held() == "1");
     let _ = child.kill();
     let _ = child.wait();
-    assert!(made, "the zone was never made");
+    assert!(made, "nothing was made");
     aws.proxy.set_faults(Faults::default());
     let out = aws.direct(&["unlock"]);
     assert!(out.status.success(), "unlock:\n{}", stderr(&out));
     let out = aws.berth(&["apply", "--auto-approve"]);
     assert!(out.status.success(), "apply failed:\n{}", stderr(&out));
-    assert_eq!(zones(), "1", "a second zone was made");
+    assert_eq!(held(), "1", "a second one was made");
     aws.assert_converged(BLOG + 1);
     let out = aws.berth(&["destroy", "--auto-approve"]);
     assert!(out.status.success(), "destroy failed:\n{}", stderr(&out));
-    assert_eq!(zones(), "0", "destroy left the zone");
+    assert_eq!(held(), "0", "destroy left it");
+}
+
+/// A zone: each run's CallerReference is its own, so the next apply made
+/// a second zone and destroy left the first. The reference's first part
+/// names the stack's zone, and finds it.
+#[test]
+fn a_zone_whose_create_was_killed_before_tagging_is_taken_not_made_again() {
+    killed_before_tagging_is_taken(
+        "zone.berth",
+        "hosted_zone main { name = \"killed.example.com\" }\n",
+        "ChangeTagsForResource",
+        "len(boto3.client('route53').list_hosted_zones()['HostedZones'])",
+    );
+}
+
+/// A bucket berth names: the next apply drew another name and destroy
+/// left the first bucket. An untagged bucket of its derived name is it.
+#[test]
+fn a_bucket_whose_create_was_killed_before_tagging_is_taken_not_made_again() {
+    killed_before_tagging_is_taken(
+        "bucket.berth",
+        "s3_bucket data {}\n",
+        "PutBucketTagging",
+        "len(boto3.client('s3').list_buckets()['Buckets'])",
+    );
 }
 
 /// A proxy that never answers: `plan` fails within a bounded time naming

@@ -15,7 +15,10 @@
 //! consistent. Unlike other kinds' creates, CreateBucket carries no tags
 //! (its `CreateBucketConfiguration.Tags` needs `s3:TagResource` besides
 //! `s3:CreateBucket`, and moto drops them): a crash between CreateBucket
-//! and PutBucketTagging leaves an untagged bucket, which no read finds.
+//! and PutBucketTagging leaves an untagged bucket, which no read finds;
+//! the next create of a bucket berth names takes it (its derived name,
+//! any suffix, and no berth tags) rather than draw another name. One
+//! given its `name` is refused as held (AlreadyExists).
 //!
 //! Update: one call per part that changed (PutBucketTagging with the whole
 //! set; Delete{BucketPolicy,BucketLifecycle} when none is left). S3 cannot
@@ -142,10 +145,13 @@ pub(crate) async fn create(
 ) -> Result<Resource, ProviderError> {
     let mut a = complete(Kind::S3Bucket, &desired.attrs);
     canonical(Kind::S3Bucket, &mut a);
-    let name = naming::given(&a, "name").map_or_else(
-        || naming::s3_bucket(stack, &desired.address, fastrand::u32(..)),
-        str::to_owned,
-    );
+    let name = match naming::given(&a, "name") {
+        Some(given) => given.to_owned(),
+        None => match orphan(p, stack, &desired.address).await? {
+            Some(orphan) => orphan,
+            None => naming::s3_bucket(stack, &desired.address, fastrand::u32(..)),
+        },
+    };
     let call = "CreateBucket";
     let region = p.region();
     let location = (region != US_EAST_1).then(|| {
@@ -197,6 +203,33 @@ pub(crate) async fn create(
     }
     let computed = berth_provider::s3::settled(&name, region, p.partition().await);
     Ok(resource(desired.address.clone(), with_computed(a, computed)))
+}
+
+/// A bucket berth named for `address` (its derived name, any suffix) that
+/// carries no berth tags: an earlier create's, whose run ended between
+/// CreateBucket and PutBucketTagging. Taken, it is not left behind.
+async fn orphan(p: &AwsProvider, stack: &str, address: &Address) -> Result<Option<String>, ProviderError> {
+    let drawn = naming::s3_bucket(stack, address, 0);
+    let Some(prefix) = drawn.get(..drawn.len().saturating_sub(naming::SUFFIX_LEN)) else {
+        return Ok(None);
+    };
+    let mut candidates: Vec<String> = list_buckets(p, Some(prefix.to_owned()))
+        .await?
+        .into_iter()
+        .filter(|n| {
+            n.strip_prefix(prefix).is_some_and(|rest| {
+                rest.len() == naming::SUFFIX_LEN && rest.bytes().all(|b| b.is_ascii_hexdigit())
+            })
+        })
+        .collect();
+    candidates.sort();
+    for name in candidates {
+        let tags = tags_of(p, &name).await?;
+        if !tags.iter().any(|(k, _)| k.starts_with("berth:")) {
+            return Ok(Some(name));
+        }
+    }
+    Ok(None)
 }
 
 /// A first CreateBucket refused as a bucket the account has already: one

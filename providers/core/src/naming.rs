@@ -106,9 +106,12 @@ fn fitted(text: &str, allowed: impl Fn(char) -> bool, max: usize) -> String {
     format!("{kept}-{hash:08x}")
 }
 
+/// How many hex digits a drawn suffix holds.
+pub const SUFFIX_LEN: usize = 6;
+
 /// Six hex digits from the low 24 bits of `random`.
 fn suffix(random: u32) -> String {
-    format!("{:06x}", random & 0xff_ffff)
+    format!("{:0SUFFIX_LEN$x}", random & 0xff_ffff)
 }
 
 fn ecs_char(c: char) -> bool {
