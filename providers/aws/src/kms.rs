@@ -335,9 +335,20 @@ async fn create_alias(
         Err(e) if e.code == "AlreadyExistsException" => {}
         other => return other,
     }
+    // Sent once the alias is free: answered AlreadyExists, an earlier
+    // sending took effect and its answer was lost when `key` holds it.
+    let send_to_free = || async {
+        match send().await {
+            Err(e) if e.code == "AlreadyExistsException" => match holder_of(p, alias).await? {
+                Some((holder, _)) if holder.key_id() == key => Ok(()),
+                _ => Err(e),
+            },
+            other => other,
+        }
+    };
     let Some((holder, tags)) = holder_of(p, alias).await? else {
         // Deleted in between: it is free now.
-        return send().await;
+        return send_to_free().await;
     };
     if holder.key_id() == key {
         return Ok(());
@@ -359,7 +370,7 @@ async fn create_alias(
         kms.delete_alias().alias_name(alias).send()
     })
     .await?;
-    send().await
+    send_to_free().await
 }
 
 /// The key holding `alias`, with its tags; none when no key does.

@@ -143,3 +143,55 @@ async fn a_policy_naming_a_role_kms_does_not_see_yet_is_sent_again() {
     );
     assert_eq!(put.num_calls(), 3);
 }
+
+/// An alias found free after CreateAlias was refused (its holder deleted
+/// in between, or given up by the key a replacement replaces) is created
+/// again; when that answer is lost and the SDK sends it again, KMS answers
+/// AlreadyExistsException for the alias the lost sending made: the key
+/// holds it, done. The apply failed there, and the next one finished it.
+#[tokio::test]
+async fn an_alias_whose_create_answer_was_lost_is_found_on_the_key() {
+    use aws_sdk_kms::operation::create_alias::CreateAliasError;
+    use aws_sdk_kms::operation::describe_key::DescribeKeyError;
+    use aws_sdk_kms::operation::list_resource_tags::ListResourceTagsOutput;
+    let exists = || {
+        CreateAliasError::generic(
+            ErrorMetadata::builder()
+                .code("AlreadyExistsException")
+                .message("stubbed")
+                .build(),
+        )
+    };
+    let create = mock!(aws_sdk_kms::Client::create_alias)
+        .match_requests(|r| r.alias_name() == Some("alias/logs") && r.target_key_id() == Some(KEY))
+        .sequence()
+        .error(exists)
+        .times(2)
+        .build();
+    let describe = mock!(aws_sdk_kms::Client::describe_key)
+        .match_requests(|r| r.key_id() == Some("alias/logs"))
+        .sequence()
+        .error(|| {
+            DescribeKeyError::generic(
+                ErrorMetadata::builder()
+                    .code("NotFoundException")
+                    .message("stubbed")
+                    .build(),
+            )
+        })
+        .output(|| described(KeyState::Enabled))
+        .build();
+    let tags = mock!(aws_sdk_kms::Client::list_resource_tags)
+        .then_output(|| ListResourceTagsOutput::builder().build());
+    let kms = mock_client!(aws_sdk_kms, RuleMode::MatchAny, [&create, &describe, &tags]);
+    let aliases = |names: &[&str]| Value::List(names.iter().map(|n| Value::from(*n)).collect());
+    provider(kms)
+        .update(
+            "s",
+            &key(&[("aliases", aliases(&[]))]),
+            &key(&[("aliases", aliases(&["alias/logs"]))]),
+        )
+        .await
+        .expect("the alias is on the key: done");
+    assert_eq!(create.num_calls(), 2);
+}
