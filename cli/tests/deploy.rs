@@ -178,3 +178,39 @@ fn deploy_wait_prints_the_service_events_and_reports_a_rollback() {
         "{status}"
     );
 }
+
+/// RegisterTaskDefinition's answer lost (the revision is registered):
+/// deploy failed at once, where apply looks for what a create without an
+/// answer made, and the next plan deleted the revision as a duplicate. It
+/// finds the revision and goes on: one new revision, the service on it,
+/// the old one gone, the plan clean.
+#[test]
+fn a_deploy_whose_registration_answer_was_lost_finds_the_revision() {
+    let Some(moto) = berth_test_support::Moto::start() else {
+        return;
+    };
+    let proxy = FaultProxy::start(&moto.endpoint, Faults::default()).expect("proxy starts");
+    let p = example("blog");
+    let env = aws_env(&proxy.endpoint);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    p.berth_with(&["apply", "--auto-approve"], &env, None)
+        .expect_code(0);
+    proxy.set_faults(Faults {
+        lose_first: true,
+        only: vec!["RegisterTaskDefinition".to_owned()],
+        ..Faults::default()
+    });
+    let image = "example.com/login:build-43";
+    p.berth_with(&["deploy", "--service", "login", "--image", image], &env, None)
+        .expect_code(0);
+    assert!(proxy.stats().lost > 0, "{:?}", proxy.stats());
+    let revisions = moto.python(
+        "import boto3\n\
+         ecs=boto3.client('ecs')\n\
+         arns=ecs.list_task_definitions(familyPrefix='blog-dev-login',status='ACTIVE')['taskDefinitionArns']\n\
+         print(len(arns))\n",
+    );
+    assert_eq!(revisions.trim(), "1", "one active revision of the login task");
+    p.berth_with(&["plan", "--detailed-exitcode"], &env, None)
+        .expect_code(0);
+}

@@ -76,7 +76,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
         created: None,
     };
     let registered = runtime
-        .block_on(provider.create(&stack.name, &new_td))
+        .block_on(register(provider, &stack.name, &external, td, &new_td))
         .with_context(|| format!("cannot register a new revision of {}", td.address))?;
     let moved = Resource {
         address: service.address.clone(),
@@ -112,6 +112,34 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
         .with_context(|| format!("cannot deregister the {which} revision of {}", td.address))?;
     waited?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Registers `new_td`, the revision after `td`. A registration that got no
+/// answer may have taken effect: the stack's revisions are read, and one
+/// at `td`'s address other than `td` running the same images is it (as
+/// `apply` finds what a create without an answer made); none, it is sent
+/// once more.
+async fn register(
+    provider: &dyn berth_provider::Provider,
+    stack: &str,
+    external: &[berth_provider::External],
+    td: &Resource,
+    new_td: &Resource,
+) -> Result<Resource, berth_provider::ProviderError> {
+    match provider.create(stack, new_td).await {
+        Err(e) if e.is_indeterminate() => {}
+        done => return done,
+    }
+    let images = owned::images(&new_td.attrs);
+    let made = provider.read_stack(stack, external).await?.into_iter().find(|r| {
+        r.address == td.address
+            && str_of(&r.attrs, "arn") != str_of(&td.attrs, "arn")
+            && owned::images(&r.attrs) == images
+    });
+    match made {
+        Some(made) => Ok(made),
+        None => provider.create(stack, new_td).await,
+    }
 }
 
 fn str_of<'a>(attrs: &'a Attrs, name: &str) -> &'a str {
