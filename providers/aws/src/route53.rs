@@ -156,6 +156,14 @@ async fn create_zone(p: &AwsProvider, stack: &str, desired: &Resource) -> Result
 /// Whether the zone `id` carries no berth tags (its create's run ended
 /// before tagging it).
 async fn untagged(p: &AwsProvider, id: &str) -> Result<bool, ProviderError> {
+    let tags = zone_tags(p, id).await?;
+    Ok(!tags
+        .iter()
+        .any(|t| t.key().is_some_and(|k| k.starts_with("berth:"))))
+}
+
+/// The tags of the zone `id` (ListTagsForResource).
+async fn zone_tags(p: &AwsProvider, id: &str) -> Result<Vec<Tag>, ProviderError> {
     let r53 = &p.clients.route53;
     let out = p
         .call(SERVICE, "ListTagsForResource", || {
@@ -165,11 +173,10 @@ async fn untagged(p: &AwsProvider, id: &str) -> Result<bool, ProviderError> {
                 .send()
         })
         .await?;
-    Ok(!out.resource_tag_set().is_some_and(|s| {
-        s.tags()
-            .iter()
-            .any(|t| t.key().is_some_and(|k| k.starts_with("berth:")))
-    }))
+    Ok(out
+        .resource_tag_set()
+        .map(|s| s.tags().to_vec())
+        .unwrap_or_default())
 }
 
 /// The id of a zone named `name` whose CallerReference `made_by` takes.
@@ -738,18 +745,7 @@ async fn read_one_zone(
     let Some(got) = got else {
         return Ok(None);
     };
-    let out = p
-        .call(SERVICE, "ListTagsForResource", || {
-            r53.list_tags_for_resource()
-                .resource_type(TagResourceType::Hostedzone)
-                .resource_id(id)
-                .send()
-        })
-        .await?;
-    let tags = out
-        .resource_tag_set()
-        .map(|s| s.tags().to_vec())
-        .unwrap_or_default();
+    let tags = zone_tags(p, id).await?;
     let pairs = tags.iter().filter_map(|t| Some((t.key()?, t.value()?)));
     let Some(address) = scope.address(Kind::HostedZone, pairs) else {
         return Ok(None);
