@@ -3,6 +3,7 @@
 //! once the service exists.
 
 use berth_provider::Value;
+use berth_provider::alarm::STATISTICS;
 use berth_provider::scaling::{berths_metric, valid_schedule};
 
 use crate::diagnostic::Diagnostic;
@@ -137,10 +138,9 @@ fn tracking(policy: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A custom metric's statistic, one of the five AWS takes (no
-/// percentiles, unlike an alarm's).
+/// A custom metric's statistic, one of CloudWatch's plain five (no
+/// percentiles: target tracking has no `extended_statistic`).
 fn custom_metric(metric: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
-    const STATISTICS: [&str; 5] = ["Average", "Minimum", "Maximum", "SampleCount", "Sum"];
     if let (Some(Value::String(v)), Some(span)) =
         (metric.body.known("statistic"), metric.body.span("statistic"))
         && !STATISTICS.contains(&v.as_str())

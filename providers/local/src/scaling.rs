@@ -4,6 +4,7 @@
 //! RegisterScalableTarget does), and policies and scheduled actions are
 //! refused with AWS's `ValidationException` where AWS refuses them.
 
+use berth_provider::alarm::STATISTICS;
 use berth_provider::scaling::{METRICS, valid_schedule};
 use berth_provider::{Attrs, Kind, ProviderError, Value};
 
@@ -110,7 +111,7 @@ fn check_custom_metric(policy: &Attrs, custom: &Attrs) -> Result<(), ProviderErr
         ));
     }
     let statistic = str_of(custom, "statistic").unwrap_or_default();
-    if !["Average", "Minimum", "Maximum", "SampleCount", "Sum"].contains(&statistic) {
+    if !STATISTICS.contains(&statistic) {
         return Err(fail(call, INVALID, format!("Invalid statistic {statistic}")));
     }
     Ok(())
