@@ -12,7 +12,7 @@
 use super::CODE;
 use super::dynamic_rules::Build;
 use crate::diagnostic::Diagnostic;
-use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item, Label, MapEntry, StrPart};
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Item, Label, MapEntry, StrPart};
 
 /// A security group rule's settings in Terraform's object, and what one
 /// left out is.
@@ -94,17 +94,11 @@ fn rules(a: Attribute, group: bool, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
         return Vec::new();
     };
     if objects.is_empty() && group && name.name == "egress" {
-        return vec![Item::Attribute(Attribute {
-            name: Ident {
-                name: "default_egress".into(),
-                span: name.span,
-            },
-            value: Expr {
-                kind: ExprKind::Bool(false),
-                span: a.value.span,
-            },
-            span: a.span,
-        })];
+        let no = Expr {
+            kind: ExprKind::Bool(false),
+            span: a.value.span,
+        };
+        return vec![super::attribute("default_egress", no, name.span)];
     }
     objects
         .into_iter()
@@ -177,13 +171,5 @@ fn setting(entry: MapEntry, diags: &mut Vec<Diagnostic>) -> Option<Item> {
         );
         return None;
     }
-    let span = entry.key.span.to(entry.value.span);
-    Some(Item::Attribute(Attribute {
-        name: Ident {
-            name: entry.key.name,
-            span: entry.key.span,
-        },
-        value: entry.value,
-        span,
-    }))
+    Some(super::attribute(&entry.key.name, entry.value, entry.key.span))
 }

@@ -610,17 +610,11 @@ fn custom_metric(spec: Block, diags: &mut Vec<Diagnostic>) -> Block {
     };
     let mut body = super::renamed_settings(spec.body, &RENAMES, (what, takes), &mut nested, diags);
     if !dimensions.is_empty() {
-        body.push(Item::Attribute(Attribute {
-            name: Ident {
-                name: "dimensions".into(),
-                span: spec.kind.span,
-            },
-            value: Expr {
-                kind: ExprKind::Map(dimensions),
-                span: spec.kind.span,
-            },
+        let map = Expr {
+            kind: ExprKind::Map(dimensions),
             span: spec.kind.span,
-        }));
+        };
+        body.push(super::attribute("dimensions", map, spec.kind.span));
     }
     Block {
         kind: Ident {

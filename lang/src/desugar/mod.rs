@@ -543,6 +543,18 @@ pub(super) fn block(kind: &str, at: Block, renames: &[(&str, &str)]) -> Item {
     })
 }
 
+/// The setting `name = value` made by a rewrite, named at `at`.
+pub(super) fn attribute(name: &str, value: Expr, at: Span) -> Item {
+    Item::Attribute(Attribute {
+        name: Ident {
+            name: name.into(),
+            span: at,
+        },
+        span: at.to(value.span),
+        value,
+    })
+}
+
 pub(super) fn item_name(item: &Item) -> (&str, Span) {
     match item {
         Item::Attribute(a) => (&a.name.name, a.name.span),

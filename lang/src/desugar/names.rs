@@ -83,17 +83,11 @@ fn http_namespace(block: &mut Block) {
         return;
     }
     let at = block.kind.span;
-    block.body.push(Item::Attribute(crate::syntax::ast::Attribute {
-        name: Ident {
-            name: "type".into(),
-            span: at,
-        },
-        value: Expr {
-            kind: ExprKind::String(vec![crate::syntax::ast::StrPart::Lit("HTTP".into())]),
-            span: at,
-        },
+    let http = Expr {
+        kind: ExprKind::String(vec![crate::syntax::ast::StrPart::Lit("HTTP".into())]),
         span: at,
-    }));
+    };
+    block.body.push(super::attribute("type", http, at));
 }
 
 /// `e`, and every expression in it, with Terraform's resource types

@@ -9,10 +9,9 @@
 //! rule (a `dynamic` block's `content`, a `security_group_rule`), the
 //! lists must hold one source in all.
 
-use super::CODE;
+use super::{CODE, attribute};
 use crate::diagnostic::Diagnostic;
-use crate::source::Span;
-use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item, Label, Step, Traversal};
+use crate::syntax::ast::{Block, Expr, ExprKind, Ident, Item, Label, Step, Traversal};
 
 /// Terraform's list of sources, and the berth attribute each element is.
 pub(super) const SOURCES: [(&str, &str); 4] = [
@@ -343,17 +342,6 @@ fn split(b: Block, me: Option<&Expr>, diags: &mut Vec<Diagnostic>) -> (Block, Ve
     }
     let rest = Block { body: common, ..b };
     (rest, sources)
-}
-
-fn attribute(name: &str, value: Expr, at: Span) -> Item {
-    Item::Attribute(Attribute {
-        name: Ident {
-            name: name.into(),
-            span: at,
-        },
-        span: at.to(value.span),
-        value,
-    })
 }
 
 /// The rule block `b` as one rule block per source.
