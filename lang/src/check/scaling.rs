@@ -4,7 +4,7 @@
 
 use berth_provider::Value;
 use berth_provider::alarm::STATISTICS;
-use berth_provider::scaling::{berths_metric, valid_schedule};
+use berth_provider::scaling::{ADJUSTMENT_TYPES, METRIC_AGGREGATIONS, berths_metric, valid_schedule};
 
 use crate::diagnostic::Diagnostic;
 use crate::stack::{DesiredBlock, DesiredResource};
@@ -155,11 +155,8 @@ fn custom_metric(metric: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
 
 fn step(policy: &DesiredBlock, diags: &mut Vec<Diagnostic>) {
     let allowed: [(&str, &[&str]); 2] = [
-        (
-            "adjustment_type",
-            &["ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity"],
-        ),
-        ("metric_aggregation", &["Average", "Minimum", "Maximum"]),
+        ("adjustment_type", &ADJUSTMENT_TYPES),
+        ("metric_aggregation", &METRIC_AGGREGATIONS),
     ];
     for (name, values) in allowed {
         if let (Some(Value::String(v)), Some(span)) = (policy.body.known(name), policy.body.span(name))

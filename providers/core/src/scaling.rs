@@ -27,6 +27,12 @@ pub fn berths_metric(written: &str) -> Option<&'static str> {
         })
 }
 
+/// A step policy's adjustment types.
+pub const ADJUSTMENT_TYPES: [&str; 3] = ["ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity"];
+
+/// How a step policy aggregates its alarm's metric.
+pub const METRIC_AGGREGATIONS: [&str; 3] = ["Average", "Minimum", "Maximum"];
+
 /// Whether `schedule` has one of AWS's three forms: `at(...)`, `rate(...)`
 /// or `cron(...)`, with something inside.
 pub fn valid_schedule(schedule: &str) -> bool {

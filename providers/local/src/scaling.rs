@@ -5,7 +5,7 @@
 //! refused with AWS's `ValidationException` where AWS refuses them.
 
 use berth_provider::alarm::STATISTICS;
-use berth_provider::scaling::{METRICS, valid_schedule};
+use berth_provider::scaling::{ADJUSTMENT_TYPES, METRIC_AGGREGATIONS, METRICS, valid_schedule};
 use berth_provider::{Attrs, Kind, ProviderError, Value};
 
 use crate::api::fail;
@@ -120,11 +120,11 @@ fn check_custom_metric(policy: &Attrs, custom: &Attrs) -> Result<(), ProviderErr
 fn check_step(policy: &Attrs) -> Result<(), ProviderError> {
     let call = "PutScalingPolicy";
     let kind = str_of(policy, "adjustment_type").unwrap_or_default();
-    if !["ChangeInCapacity", "ExactCapacity", "PercentChangeInCapacity"].contains(&kind) {
+    if !ADJUSTMENT_TYPES.contains(&kind) {
         return Err(fail(call, INVALID, format!("Invalid adjustment type {kind}")));
     }
     let aggregation = str_of(policy, "metric_aggregation").unwrap_or_default();
-    if !["Average", "Minimum", "Maximum"].contains(&aggregation) {
+    if !METRIC_AGGREGATIONS.contains(&aggregation) {
         return Err(fail(
             call,
             INVALID,
