@@ -267,6 +267,50 @@ fn a_var_file_sets_variables_and_the_command_line_wins() {
     assert_eq!(subnets, ["us-east-1a", "us-east-1c"]);
 }
 
+/// Terraform reads `terraform.tfvars` and `*.auto.tfvars(.json)` of the
+/// root without being told, and only warns of a value there no variable
+/// takes: a stack ported with its files plans as it did.
+#[test]
+fn terraform_tfvars_files_of_the_directory_are_read_by_themselves() {
+    let p = example("blog");
+    p.write(
+        "terraform.tfvars",
+        "env    = \"qa\"\nregion = \"eu-west-1\" # not a variable here\n",
+    );
+    let run = p.berth(&["plan"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("on stack \"blog-qa\""), "{}", run.stdout);
+
+    // An `.auto.tfvars` comes later, JSON too; a named file and the command line later still.
+    p.write("b.auto.tfvars.json", r#"{"env": "stage"}"#);
+    assert!(p.berth(&["plan"]).stdout.contains("on stack \"blog-stage\""));
+    p.write("prod.tfvars", "env = \"prod\"\n");
+    let run = p.berth(&["plan", "--var-file", "prod.tfvars"]);
+    assert!(run.stdout.contains("on stack \"blog-prod\""), "{}", run.stdout);
+    let run = p.berth(&["plan", "--var-file", "prod.tfvars", "--var", "env=dev"]);
+    assert!(run.stdout.contains("on stack \"blog-dev\""), "{}", run.stdout);
+
+    // A saved plan applies with the values of the files it was planned with.
+    p.berth(&["plan", "--out", "stage.plan"]).expect_code(0);
+    let run = p.berth(&["apply", "stage.plan"]);
+    run.expect_code(0);
+    assert!(
+        run.stderr.contains("Applying stack \"blog-stage\""),
+        "{}",
+        run.stderr
+    );
+
+    // A file named on the command line is held to every name it sets.
+    p.write("named.tfvars", "region = \"eu-west-1\"\n");
+    let run = p.berth(&["validate", "--var-file", "named.tfvars"]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("named.tfvars:1 sets `region`"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// A Terraform `variables.tf` and `.tfvars` ported as they are: typed
 /// variables convert the file's text (`"14"` is a number).
 #[test]

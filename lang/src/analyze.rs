@@ -1,7 +1,7 @@
 //! The whole front end in one call: parse every file, check declarations,
 //! schema and references, evaluate, then type and domain checks.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::check::{declare, domain, load_balancer_types, lookups, refs, restated, schema, types};
 use crate::desugar;
@@ -37,6 +37,10 @@ pub struct Options {
     /// Where variables not set on the command line were set (`qa.vars:3`
     /// for a `--var-file`), so their errors name that place, not `--var`.
     pub var_origins: BTreeMap<String, String>,
+    /// Variables set only by a file read without being named
+    /// (`terraform.tfvars`): one the stack does not declare is no error
+    /// there, as Terraform only warns of it.
+    pub optional_vars: BTreeSet<String>,
     /// Name of a stack without a `stack` block (the directory's name).
     pub default_name: String,
     /// The zones the cloud gives the stack's region, for

@@ -39,16 +39,21 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     } else {
         None
     };
-    let given = stack::variables(vars)?;
-    let (dir, vars_map) = match &saved {
-        Some(s) => (
-            s.dir.clone(),
-            s.settings(&given).context("refusing to apply the saved plan")?,
-        ),
-        None => (target.to_owned(), given),
+    let dir = saved.as_ref().map_or(target, |s| &s.dir).to_owned();
+    let given = stack::variables(&dir, vars)?;
+    let vars_map = match &saved {
+        Some(s) => s
+            .settings(&given.values)
+            .context("refusing to apply the saved plan")?,
+        None => given.values.clone(),
+    };
+    // What the directory's own variables files set is read from them again,
+    // so that a value there the stack does not declare stays no error.
+    let from_auto_file = |(name, value): &(String, String)| {
+        given.optional.contains(name) && given.values.get(name) == Some(value)
     };
     let vars = Vars {
-        vars: vars_map.into_iter().collect(),
+        vars: vars_map.into_iter().filter(|v| !from_auto_file(v)).collect(),
         var_files: Vec::new(),
     };
     let runtime = stack::runtime()?;

@@ -132,7 +132,12 @@ fn plan_and_show(
         // Absolute, so the plan applies from any working directory.
         let dir = std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
         let sensitive = stack.secrets.keys().cloned().collect();
-        let saved = SavedPlan::new(dir, stack::variables(vars)?, &sensitive, planned.plan.clone());
+        let saved = SavedPlan::new(
+            dir.clone(),
+            stack::variables(&dir, vars)?.values,
+            &sensitive,
+            planned.plan.clone(),
+        );
         let text = serde_json::to_string_pretty(&saved)?;
         write_private(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!(

@@ -1,7 +1,7 @@
 //! Loading and analysing the stack in a directory, shared by the commands
 //! that evaluate it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::Context;
@@ -28,10 +28,11 @@ fn analyse_with(
     lookup: Option<&LookupFn<'_>>,
 ) -> anyhow::Result<Analysis> {
     let (sources, diagnostics) = load::load_dir(dir)?;
-    let (vars, var_origins) = variables_with_origins(vars)?;
+    let settings = variables_with_origins(dir, vars)?;
     let options = Options {
-        vars,
-        var_origins,
+        vars: settings.values,
+        var_origins: settings.origins,
+        optional_vars: settings.optional,
         default_name: default_name(dir),
         zones,
     };
@@ -183,30 +184,81 @@ pub fn default_name(dir: &Path) -> String {
         .map_or_else(|| "default".to_owned(), |n| n.to_string_lossy().into_owned())
 }
 
-/// `--var-file` settings, then `--var` ones (the command line wins); also
-/// what `plan --out` saves.
-pub fn variables(vars: &Vars) -> anyhow::Result<BTreeMap<String, String>> {
-    Ok(variables_with_origins(vars)?.0)
+/// The variables of the stack in `dir`: the variables files Terraform
+/// reads by themselves there ([`auto_var_files`]), then `--var-file`
+/// settings, then `--var` ones (the command line wins); also what
+/// `plan --out` saves.
+pub fn variables(dir: &Path, vars: &Vars) -> anyhow::Result<Settings> {
+    variables_with_origins(dir, vars)
 }
 
-/// The variables, and where each one the command line does not set was
-/// set (`qa.vars:3`), for diagnostics.
-fn variables_with_origins(
-    vars: &Vars,
-) -> anyhow::Result<(BTreeMap<String, String>, BTreeMap<String, String>)> {
-    let mut out = BTreeMap::new();
-    let mut origins = BTreeMap::new();
-    for file in &vars.var_files {
+/// The variables of `dir` and `vars`, where each one the command line does
+/// not set was set (`qa.vars:3`), for diagnostics, and those set only by a
+/// file read without being named.
+pub struct Settings {
+    /// Each variable's text, as `--var` would give it.
+    pub values: BTreeMap<String, String>,
+    origins: BTreeMap<String, String>,
+    /// Set by no file but those read without being named.
+    pub optional: BTreeSet<String>,
+}
+
+fn variables_with_origins(dir: &Path, vars: &Vars) -> anyhow::Result<Settings> {
+    let mut settings = Settings {
+        values: BTreeMap::new(),
+        origins: BTreeMap::new(),
+        optional: BTreeSet::new(),
+    };
+    let auto = auto_var_files(dir)?;
+    let files = auto
+        .iter()
+        .map(|f| (f, true))
+        .chain(vars.var_files.iter().map(|f| (f, false)));
+    for (file, optional) in files {
         for (name, value, origin) in var_file(file)? {
-            origins.insert(name.clone(), origin);
-            out.insert(name, value);
+            match optional {
+                true => settings.optional.insert(name.clone()),
+                false => settings.optional.remove(&name),
+            };
+            settings.origins.insert(name.clone(), origin);
+            settings.values.insert(name, value);
         }
     }
     for (name, value) in &vars.vars {
-        origins.remove(name);
-        out.insert(name.clone(), value.clone());
+        settings.origins.remove(name);
+        settings.optional.remove(name);
+        settings.values.insert(name.clone(), value.clone());
     }
-    Ok((out, origins))
+    Ok(settings)
+}
+
+/// The variables files of `dir` read without being named, in Terraform's
+/// order (a later one wins): `terraform.tfvars`, `terraform.tfvars.json`,
+/// then every `*.auto.tfvars` and `*.auto.tfvars.json` by name. A stack
+/// ported from Terraform keeps its values where they were.
+fn auto_var_files(dir: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut auto = Vec::new();
+    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))? {
+        let path = entry
+            .with_context(|| format!("cannot read {}", dir.display()))?
+            .path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if path.is_file() && (name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json")) {
+            auto.push(path);
+        }
+    }
+    auto.sort();
+    let fixed = ["terraform.tfvars", "terraform.tfvars.json"]
+        .into_iter()
+        .map(|name| dir.join(name))
+        .filter(|path| path.is_file());
+    Ok(fixed.chain(auto).collect())
 }
 
 /// One `--var-file`, read by the language's own parser: `NAME = value`
@@ -216,6 +268,9 @@ fn variables_with_origins(
 /// naming the file and line.
 fn var_file(path: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if path.extension().is_some_and(|e| e == "json") {
+        return json_var_file(path, &bytes);
+    }
     let mut sources = Sources::new();
     let mut diagnostics = Vec::new();
     let id = load::add_bytes(&mut sources, &mut diagnostics, path, &bytes);
@@ -238,6 +293,25 @@ fn var_file(path: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
         anyhow::bail!("{} is not a valid variables file", path.display());
     }
     Ok(values)
+}
+
+/// A JSON variables file (Terraform's `.tfvars.json`): one object, each
+/// member a variable; a string is its text, any other value its JSON,
+/// which reads as the same value in berth's syntax.
+fn json_var_file(path: &Path, bytes: &[u8]) -> anyhow::Result<Vec<(String, String, String)>> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(bytes)
+        .with_context(|| format!("{} is not a JSON object of variables", path.display()))?;
+    let origin = path.display().to_string();
+    Ok(object
+        .into_iter()
+        .map(|(name, value)| {
+            let text = match value {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (name, text, origin.clone())
+        })
+        .collect())
 }
 
 /// The `--var` text of a var-file value.
@@ -292,7 +366,7 @@ pub fn evaluate_or_invalid(
         return Ok(Ok((stack, reads)));
     }
     crate::report::diagnostics(&analysis.sources, &analysis.diagnostics);
-    let given = variables(vars)?;
+    let given = variables(dir, vars)?.values;
     Ok(Err(Invalid {
         name: declared_name(&analysis.files, &given).unwrap_or_else(|| default_name(dir)),
         count: analysis.diagnostics.len(),

@@ -165,7 +165,7 @@ pub(crate) fn from_variables(
     let mut scratch = Vec::new();
     // What reads the zones or a lookup is not known from variables alone.
     let mut ev = Evaluator::new(module, sources, (None, None), &mut scratch);
-    ev.variables(&options.vars, &options.var_origins);
+    ev.variables(options);
     exprs
         .iter()
         .map(|e| {
@@ -194,11 +194,10 @@ pub fn evaluate(
     lookup: Option<&LookupFn<'_>>,
     diags: &mut Vec<Diagnostic>,
 ) -> (Option<crate::stack::Stack>, bool) {
-    let (overrides, origins, default_name) =
-        (&options.vars, &options.var_origins, options.default_name.as_str());
+    let default_name = options.default_name.as_str();
     let errors_before = diags.len();
     let mut ev = Evaluator::new(module, sources, (options.zones.as_deref(), lookup), diags);
-    ev.variables(overrides, origins);
+    ev.variables(options);
     if ev.diags.len() > errors_before {
         return (None, ev.zones_read);
     }
@@ -393,11 +392,12 @@ impl Evaluator<'_, '_> {
         None
     }
 
-    fn variables(&mut self, overrides: &BTreeMap<String, String>, origins: &BTreeMap<String, String>) {
+    fn variables(&mut self, options: &crate::Options) {
+        let (overrides, origins) = (&options.vars, &options.var_origins);
         let origin = |name: &str| origins.get(name).map_or("--var", String::as_str);
         for name in overrides
             .keys()
-            .filter(|n| !self.module.variables.contains_key(*n))
+            .filter(|n| !self.module.variables.contains_key(*n) && !options.optional_vars.contains(*n))
         {
             let d = Diagnostic::global(
                 "E0311",
