@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_certificate_validation,
     terraform_default_egress,
     terraform_default_security_group,
     terraform_vpc_part_ids,

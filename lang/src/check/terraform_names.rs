@@ -388,7 +388,7 @@ const KINDS: &[(&str, Berth)] = &[
     (
         "acm_certificate_validation",
         Berth::Note(
-            "a `certificate` with `validation_zone` writes its validation records and waits for them itself; leave it out, with the `route53_record`s made from `domain_validation_options`",
+            "a `certificate` with `validation_zone` writes its validation records and waits for them itself: berth takes a validation whose `certificate_arn` is a certificate of the stack, with the `route53_record`s made from its `domain_validation_options`",
         ),
     ),
     (

@@ -38,6 +38,7 @@ mod attach;
 mod attribute_blocks;
 mod autoscaling;
 mod availability_zones;
+mod certificate_validation;
 mod defaults;
 mod dns_alias;
 mod dynamic_rules;
@@ -188,6 +189,7 @@ fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: 
     policy_document::fold(files, diags);
     template_file::fold(files, diags);
     time_sleep::fold(files, diags);
+    certificate_validation::fold(files, sources, diags);
     vpc_parts::fold(files, complete, diags);
     rules::default_egress_dropped(files);
     let mut folded = autoscaling::fold(files, complete, diags);

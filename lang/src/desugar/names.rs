@@ -43,9 +43,14 @@ const IDS: &[(Kind, &str)] = &[
 /// declared so are berth's kind, and so is every reference to one of
 /// them (`lb.this.arn`), in any of `files`.
 pub(super) fn kinds(files: &mut [(FileId, File)]) {
+    let written: BTreeSet<String> = files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .map(|b| b.kind.name.clone())
+        .collect();
     for (_, file) in files.iter_mut() {
         for block in &mut file.blocks {
-            super::each_expr(block, &mut without_aws_prefix);
+            super::each_expr(block, &mut |e| without_aws_prefix(e, &written));
         }
     }
     let mut declared: BTreeSet<(String, String)> = BTreeSet::new();
@@ -93,8 +98,10 @@ fn http_namespace(block: &mut Block) {
 /// `e`, and every expression in it, with Terraform's resource types
 /// written as berth writes them: `aws_vpc.main.id` is `vpc.main.id` and
 /// `data.aws_vpc.main.id` is `data.vpc.main.id`, as the blocks of
-/// Terraform's headers (`resource "aws_vpc" "main"`) are `vpc main`.
-fn without_aws_prefix(e: &mut Expr) {
+/// Terraform's headers (`resource "aws_vpc" "main"`) are `vpc main`;
+/// `written`: the kinds of the stack's blocks, so that a reference to one
+/// berth folds away (`aws_acm_certificate_validation`) names it too.
+fn without_aws_prefix(e: &mut Expr, written: &BTreeSet<String>) {
     if let ExprKind::Traversal(t) = &mut e.kind {
         // Every `data.aws_...` is one of Terraform's AWS lookups; a root
         // is a resource type when berth knows it under either name.
@@ -104,11 +111,9 @@ fn without_aws_prefix(e: &mut Expr) {
                 _ => (None, false),
             }
         } else {
-            let known = t
-                .root
-                .name
-                .strip_prefix("aws_")
-                .is_some_and(|kind| kind.parse::<Kind>().is_ok() || berth_kind(kind).is_some());
+            let known = t.root.name.strip_prefix("aws_").is_some_and(|kind| {
+                kind.parse::<Kind>().is_ok() || berth_kind(kind).is_some() || written.contains(kind)
+            });
             (Some(&mut t.root.name), known)
         };
         if let Some(word) = word
@@ -119,7 +124,7 @@ fn without_aws_prefix(e: &mut Expr) {
             *word = kind.to_owned();
         }
     }
-    super::each_child(e, &mut without_aws_prefix);
+    super::each_child(e, &mut |child| without_aws_prefix(child, written));
 }
 
 /// `e`, and every expression in it, with references to a block
