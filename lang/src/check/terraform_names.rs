@@ -392,10 +392,6 @@ const KINDS: &[(&str, Berth)] = &[
         ),
     ),
     (
-        "lb_listener_certificate",
-        Berth::Note("a listener's extra certificates are its `certificates` list"),
-    ),
-    (
         "cloudwatch_log_stream",
         Berth::Note("ECS makes each task's log stream in the container's log group; leave it out"),
     ),

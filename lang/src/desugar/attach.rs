@@ -8,9 +8,10 @@
 //! versioning, encryption, public access block, ownership controls and
 //! lifecycle configuration, `aws_sqs_queue_policy` and
 //! `aws_sqs_queue_redrive_policy`, `aws_efs_mount_target` and
-//! `aws_efs_file_system_policy`): berth writes each as a setting
-//! of the resource it attaches to, so such a block is folded into that
-//! resource, wherever in the stack's files it is declared. A repeated
+//! `aws_efs_file_system_policy`, `aws_lb_listener_certificate`): berth
+//! writes each as a setting of the resource it attaches to, so such a
+//! block is folded into that resource, wherever in the stack's files it
+//! is declared. A repeated
 //! attachment (`count`, `for_each`) folds into a list built by a `for`
 //! expression or a `dynamic` block, or, when it repeats as its parent
 //! does and names `[count.index]` (`[each.key]`) of it, into each
@@ -422,6 +423,15 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Element {
             list: "aliases",
             value: &["name"],
+        },
+    },
+    Attachment {
+        kinds: &["lb_listener_certificate", "listener_certificate"],
+        parent: "listener",
+        by: &["listener_arn", "listener"],
+        into: Into::Element {
+            list: "certificates",
+            value: &["certificate_arn", "certificate"],
         },
     },
 ];
