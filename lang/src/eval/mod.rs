@@ -10,7 +10,6 @@ mod json_text;
 mod list_shape;
 mod lookups;
 pub(crate) mod operators;
-mod template;
 mod zones;
 
 pub use lookups::LookupFn;
@@ -28,7 +27,7 @@ use crate::diagnostic::Diagnostic;
 use crate::source::{Sources, Span, Spanned};
 use crate::stack::{Deferred, DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Output, RefTarget};
 use crate::syntax::ast::{Block, Expr, ExprKind, ForExpr, ForResult, Item, Step, StrPart, Traversal};
-use crate::syntax::parse_expr;
+use crate::syntax::{parse_expr, template};
 
 /// Region used when the stack block names none.
 pub const DEFAULT_REGION: &str = "us-east-1";

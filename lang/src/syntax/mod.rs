@@ -7,6 +7,7 @@ mod error;
 mod parse;
 mod recover;
 mod string;
+pub(crate) mod template;
 
 pub use around::{Around, Place, Reference, at_offset};
 pub use cursor::{invisible_name, is_name};

@@ -161,6 +161,20 @@ impl Parser<'_> {
         } else {
             0
         };
+        let body = &self.c.text[body_start..body_end];
+        if has_directive(body) {
+            // Terraform renders directives in a heredoc as in a template
+            // file (modules build optional JSON fields so).
+            let text = unindented(body, strip);
+            self.c.pos = end;
+            self.c.last_end = end;
+            let span = self.c.span_from(start);
+            return super::template::heredoc(&text, span).map_err(|reason| {
+                Diagnostic::error("E0001", "a heredoc's template does not parse", span)
+                    .label(reason)
+                    .help("pair each `%{ if }` with `%{ endif }` and each `%{ for }` with `%{ endfor }`; write `%%{` for a literal `%{`")
+            });
+        }
         let level = self.open.len();
         let parts = self.heredoc_body(body_end, strip);
         // After an error inside, recovery goes on after the heredoc, not in
@@ -215,14 +229,6 @@ impl Parser<'_> {
             } else if rest.starts_with("%%{") {
                 text.push_str("%{");
                 self.c.bump(3);
-            } else if rest.starts_with("%{") {
-                return Err(Diagnostic::error(
-                    "E0001",
-                    "template directive in a heredoc",
-                    self.c.span_between(self.c.pos, self.c.pos + 2),
-                )
-                .label("berth's strings have no `%{ }` directives")
-                .help("render the text with `templatefile(...)`, or write `%%{` for a literal `%{`"));
             } else if let Some(c @ ('$' | '%')) = rest.chars().next() {
                 text.push(c);
                 self.c.bump(1);
@@ -350,6 +356,37 @@ fn heredoc_end(body: &str, marker: &str) -> Option<(usize, usize)> {
         }
         line += text.find('\n')? + 1;
     }
+}
+
+/// Whether `text` holds a `%{` directive (not the escape `%%{`).
+fn has_directive(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(at) = rest.find(['%', '$']) {
+        rest = &rest[at..];
+        if rest.starts_with("%%{") || rest.starts_with("$${") {
+            rest = &rest[3..];
+        } else if rest.starts_with("%{") {
+            return true;
+        } else {
+            rest = &rest[1..];
+        }
+    }
+    false
+}
+
+/// `text` with at most `strip` bytes of spaces and tabs taken off the
+/// start of each line, as `heredoc_body` reads it.
+fn unindented(text: &str, strip: usize) -> String {
+    text.split_inclusive('\n')
+        .map(|line| {
+            let indent = line
+                .bytes()
+                .take(strip)
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
+            &line[indent..]
+        })
+        .collect()
 }
 
 /// The indentation (spaces and tabs, in bytes) every non-blank line of

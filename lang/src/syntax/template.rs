@@ -1,9 +1,12 @@
-//! Terraform's template syntax, for `templatefile`: text with `${...}`
-//! interpolations, `%{ if }` / `%{ else }` / `%{ endif }` and
-//! `%{ for x in xs }` / `%{ endfor }` directives, `~` strip markers and
-//! the `$${` / `%%{` escapes. A template becomes the source of one berth
-//! string literal, an `if` a conditional and a `for` a `for` expression
-//! joined, so the evaluator runs it as any expression.
+//! Terraform's template syntax, for `templatefile` and heredocs with
+//! directives: text with `${...}` interpolations, `%{ if }` / `%{ else }` /
+//! `%{ endif }` and `%{ for x in xs }` / `%{ endfor }` directives, `~`
+//! strip markers and the `$${` / `%%{` escapes. A template becomes the
+//! source of one berth string literal, an `if` a conditional and a `for` a
+//! `for` expression joined, so the evaluator runs it as any expression.
+
+use crate::source::Span;
+use crate::syntax::ast::{Expr, ExprKind, ForResult, MapEntry, Step, StrPart};
 
 /// A template's text or one of its `${ }` / `%{ }` tags.
 enum Piece {
@@ -33,6 +36,80 @@ pub fn to_string_literal(template: &str) -> Result<String, String> {
     match end {
         None => Ok(literal(&nodes)),
         Some(word) => Err(format!("`%{{ {word} }}` without its opening directive")),
+    }
+}
+
+/// A heredoc's text holding directives as the expression it stands for,
+/// every part of it at `span` (the heredoc's), as its text was rewritten.
+pub(crate) fn heredoc(template: &str, span: Span) -> Result<Expr, String> {
+    let literal = to_string_literal(template)?;
+    let mut expr = super::parse_expr(&literal).map_err(|d| d.label)?;
+    relocate(&mut expr, span);
+    Ok(expr)
+}
+
+/// `e` with every span in it at `span`.
+fn relocate(e: &mut Expr, span: Span) {
+    e.span = span;
+    let steps = |steps: &mut Vec<Step>| {
+        for step in steps {
+            match step {
+                Step::Attr(a) => a.span = span,
+                Step::Index(i) => relocate(i, span),
+                Step::Splat(s) => *s = span,
+            }
+        }
+    };
+    match &mut e.kind {
+        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Decimal(_) => {}
+        ExprKind::String(parts) => parts.iter_mut().for_each(|p| {
+            if let StrPart::Interp(i) = p {
+                relocate(i, span);
+            }
+        }),
+        ExprKind::List(items) => items.iter_mut().for_each(|i| relocate(i, span)),
+        ExprKind::Map(entries) => entries.iter_mut().for_each(|MapEntry { key, value }| {
+            key.span = span;
+            if let Some(k) = &mut key.computed {
+                relocate(k, span);
+            }
+            relocate(value, span);
+        }),
+        ExprKind::Traversal(t) => {
+            t.root.span = span;
+            steps(&mut t.steps);
+        }
+        ExprKind::Call(c) => {
+            c.name.span = span;
+            c.args.iter_mut().for_each(|a| relocate(a, span));
+        }
+        ExprKind::Paren(inner) | ExprKind::Unary(_, inner) => relocate(inner, span),
+        ExprKind::Binary(_, l, r) => {
+            relocate(l, span);
+            relocate(r, span);
+        }
+        ExprKind::Conditional(c, a, b) => [c, a, b].into_iter().for_each(|x| relocate(x, span)),
+        ExprKind::For(f) => {
+            if let Some(k) = &mut f.key {
+                k.span = span;
+            }
+            f.value.span = span;
+            relocate(&mut f.collection, span);
+            match &mut f.result {
+                ForResult::List(v) => relocate(v, span),
+                ForResult::Map { key, value, .. } => {
+                    relocate(key, span);
+                    relocate(value, span);
+                }
+            }
+            if let Some(c) = &mut f.cond {
+                relocate(c, span);
+            }
+        }
+        ExprKind::Postfix(inner, s) => {
+            relocate(inner, span);
+            steps(s);
+        }
     }
 }
 
