@@ -56,6 +56,7 @@ mod task_family;
 mod template_file;
 mod time_sleep;
 mod vpc_parts;
+mod whole_resources;
 
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
@@ -122,8 +123,8 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
 
 /// Terraform's spellings of a reference, read as berth's before anything
 /// reads references (blocks counted to one or nothing rewrite what reads
-/// them): Terraform 0.11's legacy splat indexed after it, and an
-/// attribute read by key.
+/// them): Terraform 0.11's legacy splat indexed after it, an attribute
+/// read by key, and reads of whole resources ([`whole_resources`]).
 pub fn references(files: &mut [(FileId, File)]) {
     let kinds: std::collections::BTreeSet<String> = files
         .iter()
@@ -135,6 +136,7 @@ pub fn references(files: &mut [(FileId, File)]) {
         each_expr(block, &mut index_after_splat);
         each_expr(block, &mut |e| attribute_by_key(e, &kinds));
     }
+    whole_resources::rewrite(files);
 }
 
 /// HCL reads `object["attr"]` as `object.attr`, and cloudposse's modules
