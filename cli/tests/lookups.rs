@@ -736,7 +736,8 @@ fn owned_by(cloud: &Cloud, shared: &Path, dir: &Path, stack: &str) -> usize {
 }
 
 /// Terraform's `aws_iam_policy`, `aws_ecr_repository`,
-/// `aws_secretsmanager_secret`, `aws_ecs_task_definition` and
+/// `aws_secretsmanager_secret` (and `_version`, read for the secret's
+/// ARN), `aws_ecs_task_definition` and
 /// `aws_elb_service_account` lookups, as container stacks write them: a
 /// shared stack's repository, secret, task definition and policy, and
 /// AWS's managed policies by ARN and by name, read by another stack that
@@ -766,6 +767,11 @@ data iam_policy ssm { name = "AmazonSSMManagedInstanceCore" }
 data iam_policy read { name = "shared-read" }
 data ecr_repository app { name = "shared-app" }
 data secretsmanager_secret db { name = "shared/db" }
+data secretsmanager_secret_version db { secret_id = data.secretsmanager_secret.db.id }
+data "aws_secretsmanager_secret_version" "token" {
+  secret_id     = "shared/db"
+  version_stage = "AWSCURRENT"
+}
 data ecs_task_definition worker { task_definition = "shared-worker" }
 data elb_service_account main {}
 
@@ -780,9 +786,16 @@ task_definition app {
   execution_role = iam_role.exec
   container app {
     image   = "${data.ecr_repository.app.repository_url}:1"
-    secrets = { DB_PASSWORD = data.secretsmanager_secret.db.arn }
+    secrets = {
+      DB_PASSWORD = data.secretsmanager_secret.db.arn
+      DB_VERSION  = data.secretsmanager_secret_version.db.arn
+      TOKEN       = data.aws_secretsmanager_secret_version.token.arn
+    }
   }
 }
+
+output secret_id { value = data.secretsmanager_secret.db.id }
+output token { value = data.secretsmanager_secret_version.token.arn }
 
 output elb { value = data.elb_service_account.main.arn }
 output worker { value = "${data.ecs_task_definition.worker.family}:${data.ecs_task_definition.worker.revision}" }
@@ -823,6 +836,11 @@ output exec_path { value = data.iam_policy.exec.path }
         );
         assert_eq!(outputs["outputs"]["worker"]["value"], "shared-worker:1");
         assert_eq!(outputs["outputs"]["exec_path"]["value"], "/service-role/");
+        // A version lookup by the secret's name reads the secret's ARN, as
+        // Terraform's `id` of the secret is.
+        let token = outputs["outputs"]["token"]["value"].as_str().expect("token");
+        assert!(token.starts_with("arn:aws:secretsmanager:us-east-1:"), "{token}");
+        assert_eq!(outputs["outputs"]["secret_id"]["value"], token);
 
         berth(&app, &["destroy", "--auto-approve"]).expect_code(0);
         berth(&shared, &["destroy", "--auto-approve"]).expect_code(0);

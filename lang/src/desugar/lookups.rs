@@ -35,6 +35,9 @@ const KINDS: &[(&str, DataKind)] = &[
     ("alb_listener", DataKind::Listener),
     ("iam_policy", DataKind::ManagedPolicy),
     ("secretsmanager_secret", DataKind::Secret),
+    // A version is read for its secret's ARN (a container's `secrets`);
+    // berth never reads a secret's value.
+    ("secretsmanager_secret_version", DataKind::Secret),
     ("ecs_task_definition", DataKind::TaskDefinition),
 ];
 
@@ -64,6 +67,9 @@ const NAMES: &[(DataKind, &str, &str)] = &[
     (DataKind::EcrRepository, "repository_url", "url"),
     (DataKind::TaskDefinition, "task_definition", "family"),
     (DataKind::KmsKey, "key_id", "id"),
+    (DataKind::Secret, "secret_id", "id"),
+    // Terraform's `id` of a secret (read, not a filter) is its ARN.
+    (DataKind::Secret, "id", "arn"),
     (DataKind::KmsKey, "key_usage", "usage"),
     (DataKind::KmsKey, "customer_master_key_spec", "spec"),
     (DataKind::KmsKey, "key_spec", "spec"),
@@ -79,6 +85,12 @@ const RESTATED: &[(DataKind, &str, &str, &str)] = &[
         "most_recent",
         "true",
         "berth's lookup takes the newest issued certificate",
+    ),
+    (
+        DataKind::Secret,
+        "version_stage",
+        "AWSCURRENT",
+        "a secret is read for its ARN, which names its current version",
     ),
     (
         DataKind::SsmParameter,
@@ -110,6 +122,7 @@ const EC2_FILTERS: &[(&[DataKind], &str, &str)] = &[
 /// Rewrites every `data` block of `files` written with Terraform's names,
 /// and every reference to one, into berth's lookups.
 pub(super) fn rewrite(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
+    secret_versions(files);
     let mut renamed: BTreeMap<(String, String), DataKind> = BTreeMap::new();
     let mut any = false;
     for (_, file) in files.iter_mut() {
@@ -137,6 +150,86 @@ pub(super) fn rewrite(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>)
             super::each_expr(block, &mut |e| references(e, &renamed));
         }
     }
+}
+
+/// Terraform's type of a secret's version lookup.
+const SECRET_VERSION: &str = "secretsmanager_secret_version";
+
+/// Takes out each `data secretsmanager_secret_version` whose `secret_id`
+/// reads a secret (a lookup's or the stack's, `.id` or `.arn`: both its
+/// ARN); what reads the version reads that secret, whose ARN is the
+/// version's. They are often named as their secret (`key`, `key`), which
+/// two lookups of one kind cannot be.
+fn secret_versions(files: &mut [(FileId, File)]) {
+    let mut secrets: BTreeMap<String, Expr> = BTreeMap::new();
+    for (_, file) in files.iter_mut() {
+        file.blocks.retain(|block| {
+            let secret = (block.kind.name == DATA
+                && block.subkind.as_ref().is_some_and(|k| k.name == SECRET_VERSION))
+            .then(|| secret_read(block))
+            .flatten();
+            match (secret, &block.label) {
+                (Some(secret), Some(Label::Ident(name))) => {
+                    secrets.insert(name.name.clone(), secret);
+                    false
+                }
+                _ => true,
+            }
+        });
+    }
+    if secrets.is_empty() {
+        return;
+    }
+    for (_, file) in files.iter_mut() {
+        for block in &mut file.blocks {
+            super::each_expr(block, &mut |e| through_version(e, &secrets));
+        }
+    }
+}
+
+/// The secret a version lookup's only setting, `secret_id`, reads, as a
+/// reference to that secret (without the attribute).
+fn secret_read(block: &Block) -> Option<Expr> {
+    let [Item::Attribute(a)] = block.body.as_slice() else {
+        return None;
+    };
+    let ExprKind::Traversal(t) = &a.value.unwrapped().kind else {
+        return None;
+    };
+    let named = t.named()?;
+    let secret = named.kind.strip_prefix("aws_").unwrap_or(named.kind);
+    let reads_arn = matches!(named.rest, [Step::Attr(attr)] if attr.name == "id" || attr.name == "arn");
+    if a.name.name != "secret_id" || !reads_arn || !matches!(secret, "secretsmanager_secret" | "secret") {
+        return None;
+    }
+    let mut t = t.clone();
+    t.steps.pop();
+    Some(Expr {
+        kind: ExprKind::Traversal(t),
+        span: a.value.span,
+    })
+}
+
+/// `e` with each read of a folded version's `arn` or `id` read from its
+/// secret (its ARN).
+fn through_version(e: &mut Expr, secrets: &BTreeMap<String, Expr>) {
+    if let ExprKind::Traversal(t) = &e.kind
+        && let Some(named) = t.named().filter(|n| n.data && n.kind == SECRET_VERSION)
+        && let Some(secret) = secrets.get(named.name)
+        && let [Step::Attr(attr)] = named.rest
+        && (attr.name == "arn" || attr.name == "id")
+    {
+        let ExprKind::Traversal(mut read) = secret.kind.clone() else {
+            return;
+        };
+        read.steps.push(Step::Attr(Ident {
+            name: "arn".to_owned(),
+            span: attr.span,
+        }));
+        e.kind = ExprKind::Traversal(read);
+        return;
+    }
+    super::each_child(e, &mut |child| through_version(child, secrets));
 }
 
 /// The arguments of the lookup `block` of `kind`, named and filtered as

@@ -215,7 +215,11 @@ async fn ecr_repository(p: &AwsProvider, f: &Filters) -> Result<Matches, Provide
 /// match). The value is not read.
 async fn secret(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
     let sm = &p.clients.secrets;
-    let id = f.arn.as_deref().or(f.name.as_deref()).unwrap_or_default();
+    let id =
+        f.id.as_deref()
+            .or(f.arn.as_deref())
+            .or(f.name.as_deref())
+            .unwrap_or_default();
     let out = p
         .call_unless(
             "secretsmanager",
@@ -227,6 +231,7 @@ async fn secret(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> 
     Ok(out
         .filter(|s| s.deleted_date().is_none())
         .filter(|s| f.name.as_deref().is_none_or(|n| s.name() == Some(n)))
+        .filter(|s| f.arn.as_deref().is_none_or(|a| s.arn() == Some(a)))
         .map(|s| attrs([("arn", text(s.arn())), ("name", text(s.name()))]))
         .into_iter()
         .collect())

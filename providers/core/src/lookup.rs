@@ -341,7 +341,17 @@ impl DataKind {
                 ty: Type::String,
                 doc: "the key's id, its ARN, or an alias name (`alias/...`; Terraform's `key_id`)",
             }],
-            DataKind::ManagedPolicy | DataKind::Secret => &[ARN, NAME],
+            DataKind::ManagedPolicy => &[ARN, NAME],
+            DataKind::Secret => &[
+                ARN,
+                NAME,
+                Filter {
+                    name: "id",
+                    ty: Type::String,
+                    doc: "its ARN or its name, as Secrets Manager's `SecretId` takes either (Terraform's \
+                          `secret_id`)",
+                },
+            ],
             DataKind::EcrRepository => &[NAME],
             DataKind::TaskDefinition => &[Filter {
                 name: "family",

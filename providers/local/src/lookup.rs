@@ -101,7 +101,11 @@ pub fn find(sim: &mut Sim, query: &Query) -> Matches {
                     want.as_deref()
                         .is_none_or(|w| str_of(&rec.attrs, field) == Some(w))
                 };
-                is("arn", &filters.arn) && is("name", &filters.name)
+                // `SecretId`: either.
+                let by_id = filters.id.as_deref().is_none_or(|id| {
+                    str_of(&rec.attrs, "arn") == Some(id) || str_of(&rec.attrs, "name") == Some(id)
+                });
+                is("arn", &filters.arn) && is("name", &filters.name) && by_id
             })
             .map(|(_, rec)| pick(&rec.attrs, &["arn", "name"]))
             .collect(),
