@@ -104,6 +104,21 @@ pub(crate) fn default_security_group_id(vpc: &str) -> String {
     ec2_id(&mut seeded(&format!("default-group/{vpc}")), "sg")
 }
 
+/// The id of the default VPC AWS makes in `region` (see `default_vpc`).
+pub(crate) fn default_vpc_id(region: &str) -> String {
+    ec2_id(&mut seeded(&format!("default-vpc/{region}")), "vpc")
+}
+
+/// The id of the default VPC's subnet in `zone`.
+pub(crate) fn default_subnet_id(vpc: &str, zone: &str) -> String {
+    ec2_id(&mut seeded(&format!("default-subnet/{vpc}/{zone}")), "subnet")
+}
+
+/// The id of the default VPC's internet gateway.
+pub(crate) fn default_gateway_id(vpc: &str) -> String {
+    ec2_id(&mut seeded(&format!("default-gateway/{vpc}")), "igw")
+}
+
 /// The id of the main route table AWS makes with every VPC (recorded,
 /// likewise, once taken over): `rtb-` and 17 hex digits.
 pub(crate) fn main_route_table_id(vpc: &str) -> String {

@@ -92,6 +92,7 @@ mod cloudwatch;
 mod connect;
 mod default_acl;
 mod default_group;
+mod default_vpc;
 mod discovery;
 mod ec2;
 mod ecr;

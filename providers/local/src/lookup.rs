@@ -48,6 +48,12 @@ pub fn call(kind: DataKind) -> &'static str {
 /// Every match of `query`.
 pub fn find(sim: &mut Sim, query: &Query) -> Matches {
     sim.call(call(query.kind));
+    if matches!(
+        query.kind,
+        DataKind::Vpc | DataKind::Subnet | DataKind::Subnets | DataKind::SecurityGroup
+    ) {
+        crate::default_vpc::ensure(sim);
+    }
     let filters = &query.filters;
     match query.kind {
         DataKind::Vpc => ec2(sim, Kind::Vpc, filters, &["id", "cidr", "tags"]),
@@ -355,14 +361,21 @@ fn ec2_matches(rec: &Record, filters: &Filters) -> bool {
     let tag = |name: &str| rec.tags.get(name).map(String::as_str);
     filters.id.as_deref().is_none_or(|id| attr("id") == Some(id))
         && filters.vpc.as_deref().is_none_or(|vpc| attr("vpc") == Some(vpc))
-        && filters.zone.as_deref().is_none_or(|zone| attr("zone") == Some(zone))
-        // The simulated account has no default VPC: every VPC is made.
-        && filters.default != Some(true)
+        && filters
+            .zone
+            .as_deref()
+            .is_none_or(|zone| attr("zone") == Some(zone))
+        && filters
+            .default
+            .is_none_or(|d| bool_of(&rec.attrs, crate::default_vpc::DEFAULT) == d)
         && filters
             .name
             .as_deref()
             .is_none_or(|name| attr("name").is_some_and(|n| wildcard(name, n)))
-        && filters.tags.iter().all(|(k, v)| tag(k).is_some_and(|t| wildcard(v, t)))
+        && filters
+            .tags
+            .iter()
+            .all(|(k, v)| tag(k).is_some_and(|t| wildcard(v, t)))
         && filters.stack.as_deref().is_none_or(|s| tag(STACK_TAG) == Some(s))
         && filters.address_matches(tag(ADDRESS_TAG))
 }

@@ -472,7 +472,13 @@ const SECURITY_GROUP: KindSchema = KindSchema {
     aws: "EC2 CreateSecurityGroup",
     doc: "A security group and its rules. Without `egress` blocks, AWS's default allow-all egress rule is kept (CloudFormation's way) unless `default_egress = false` (Terraform's way).",
     attrs: &[
-        Attr::required("vpc", Type::Ref(Kind::Vpc), "VpcId", "The VPC it belongs to.").replaces(),
+        Attr::required(
+            "vpc",
+            Type::Ref(Kind::Vpc),
+            "VpcId",
+            "The VPC it belongs to. Where Terraform's `vpc_id` is left out (the region's default VPC), write `vpc = data.vpc.default` with `data vpc default { default = true }`.",
+        )
+        .replaces(),
         Attr::default(
             "description",
             Type::String,
