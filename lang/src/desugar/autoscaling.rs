@@ -81,10 +81,11 @@ pub(super) fn fold(
             Item::Block(_) => None,
         })
         .collect();
+    let named = named_services(files);
     let mut targets: BTreeMap<String, String> = BTreeMap::new();
     let mut blocks: BTreeMap<String, Block> = BTreeMap::new();
     for block in taken {
-        let Some(scales) = scales(&block, &locals, diags) else {
+        let Some(scales) = scales(&block, (&locals, &named), diags) else {
             continue;
         };
         let service = match scales {
@@ -302,10 +303,84 @@ fn no_target(block: &Block, why: &str) -> Diagnostic {
         ))
 }
 
-/// What `block`'s `resource_id` names: `"service/${...}/${service.NAME.name}"`
-/// or `appautoscaling_target.NAME.resource_id`, written there or in the
+/// A service of the stack by the names it is written with: its label,
+/// its literal `name`, and its cluster's literal `name` (when its `cluster`
+/// is a cluster of the stack named so).
+struct NamedService {
+    label: String,
+    name: String,
+    cluster: Option<String>,
+}
+
+/// The stack's services written with a literal `name`.
+fn named_services(files: &[(FileId, File)]) -> Vec<NamedService> {
+    let blocks = || files.iter().flat_map(|(_, f)| &f.blocks);
+    let literal_name = |b: &Block| {
+        b.body.iter().find_map(|item| match item {
+            Item::Attribute(a) if a.name.name == "name" => literal(&a.value).map(str::to_owned),
+            _ => None,
+        })
+    };
+    let label = |b: &Block| match &b.label {
+        Some(Label::Ident(i)) => Some(i.name.clone()),
+        _ => None,
+    };
+    let cluster_name = |service: &Block| {
+        let cluster = service.body.iter().find_map(|item| match item {
+            Item::Attribute(a) if a.name.name == "cluster" => match &a.value.unwrapped().kind {
+                ExprKind::Traversal(t) if t.root.name == "cluster" => match t.steps.first() {
+                    Some(Step::Attr(name)) => Some(name.name.clone()),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
+        })?;
+        blocks()
+            .find(|b| b.kind.name == "cluster" && label(b).as_deref() == Some(cluster.as_str()))
+            .and_then(literal_name)
+    };
+    blocks()
+        .filter(|b| b.kind.name == "service")
+        .filter_map(|b| {
+            Some(NamedService {
+                label: label(b)?,
+                name: literal_name(b)?,
+                cluster: cluster_name(b),
+            })
+        })
+        .collect()
+}
+
+/// The service a literal `"service/CLUSTER/SERVICE"` names (as course
+/// stacks write it): the one service of the stack of that literal name in
+/// a cluster of that name (or in a cluster not written so).
+fn literally(resource_id: &str, named: &[NamedService]) -> Option<String> {
+    let [cluster, service] = resource_id
+        .strip_prefix("service/")?
+        .split('/')
+        .collect::<Vec<_>>()[..]
+    else {
+        return None;
+    };
+    let mut found = named
+        .iter()
+        .filter(|s| s.name == service && s.cluster.as_deref().is_none_or(|c| c == cluster));
+    match (found.next(), found.next()) {
+        (Some(only), None) => Some(only.label.clone()),
+        _ => None,
+    }
+}
+
+/// What `block`'s `resource_id` names: `"service/${...}/${service.NAME.name}"`,
+/// `"service/CLUSTER/SERVICE"` of a service written with those names, or
+/// `appautoscaling_target.NAME.resource_id`, written there or in the
 /// local it reads (`locals`, by name).
-fn scales(block: &Block, locals: &BTreeMap<String, Expr>, diags: &mut Vec<Diagnostic>) -> Option<Scales> {
+fn scales(
+    block: &Block,
+    (locals, named): (&BTreeMap<String, Expr>, &[NamedService]),
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Scales> {
     let resource_id = block.body.iter().find_map(|item| match item {
         Item::Attribute(a) if a.name.name == "resource_id" => Some(&a.value),
         _ => None,
@@ -324,10 +399,13 @@ fn scales(block: &Block, locals: &BTreeMap<String, Expr>, diags: &mut Vec<Diagno
                 Some(Step::Attr(name)) => Some(Scales::Target(name.name.clone())),
                 _ => None,
             },
-            ExprKind::String(parts) => parts.iter().find_map(|p| match p {
-                StrPart::Interp(e) => service_in(e).map(Scales::Service),
-                StrPart::Lit(_) => None,
-            }),
+            ExprKind::String(parts) => match literal(e) {
+                Some(text) => literally(text, named).map(Scales::Service),
+                None => parts.iter().find_map(|p| match p {
+                    StrPart::Interp(e) => service_in(e).map(Scales::Service),
+                    StrPart::Lit(_) => None,
+                }),
+            },
             _ => None,
         });
     if found.is_none() {
@@ -949,6 +1027,28 @@ appautoscaling_target app {
             alarm("  alarm_actions = [\"${appautoscaling_policy.up.arn}\"]"),
             berth
         );
+    }
+
+    /// Course stacks name the service by the literal names they gave the
+    /// cluster and the service.
+    #[test]
+    fn a_literal_resource_id_names_the_service_written_with_those_names() {
+        let named = BASE.replace("cluster main {}", "cluster main { name = \"shop\" }");
+        let target = |id: &str| TARGET.replace("service/${cluster.main.name}/${service.app.name}", id);
+        let scaled = |id: &str| {
+            crate::test_support::resources(&format!("{named}  name = \"web\"\n}}\n{}", target(id)))
+                .remove("service.app")
+                .expect("the service")
+        };
+        assert_eq!(
+            scaled("service/shop/web"),
+            scaled("service/${cluster.main.name}/${service.app.name}")
+        );
+        let other = crate::test_support::messages(
+            &format!("{named}  name = \"web\"\n}}\n{}", target("service/other/web")),
+            super::CODE,
+        );
+        assert_eq!(other, ["a `appautoscaling_target` names the service it scales"]);
     }
 
     #[test]
