@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_counted_cidr_rules,
     terraform_default_vpc,
     terraform_whole_resources,
     terraform_certificate_validation,

@@ -10,6 +10,7 @@
 //! lists must hold one source in all.
 
 use super::{CODE, attribute};
+use crate::check::declare::COUNT;
 use crate::diagnostic::Diagnostic;
 use crate::syntax::ast::{Block, Expr, ExprKind, Ident, Item, Label, Step, Traversal};
 
@@ -162,6 +163,66 @@ pub(super) fn standalone(block: &mut Block, diags: &mut Vec<Diagnostic>) {
 /// Terraform's CIDR lists of a `security_group_rule`.
 const CIDR_LISTS: [&str; 2] = ["cidr_blocks", "ipv6_cidr_blocks"];
 
+/// A counted rule's instances, one per index and CIDR: keyed by the CIDR
+/// (by `INDEX/CIDR` when it counts more than one), each holding `[INDEX,
+/// CIDR]`. `COUNT` and `CIDRS` stand for the rule's count and CIDRs.
+const COUNTED: &str = r#"{ for pair in setproduct(range(COUNT), toset(CIDRS)) : (COUNT > 1 ? "${pair[0]}/${pair[1]}" : pair[1]) => pair }"#;
+
+/// A counted `security_group_rule` with CIDR lists (`count = var.enabled ?
+/// 1 : 0`, `cidr_blocks = var.cidrs`) as the rules Terraform's makes: one
+/// per index and CIDR, `for_each` over both ([`COUNTED`]), its
+/// `count.index` the index and its `cidr` the CIDR.
+fn repeat_counted(block: &mut Block, count: Expr, lists: Vec<Expr>) -> bool {
+    let at = block.kind.span;
+    let Ok(mut for_each) = crate::syntax::parse_expr(COUNTED) else {
+        return false;
+    };
+    crate::syntax::template::relocate(&mut for_each, at);
+    let cidrs = Expr {
+        kind: ExprKind::Call(crate::syntax::ast::Call {
+            name: Ident {
+                name: "concat".into(),
+                span: at,
+            },
+            args: lists,
+            expand: false,
+        }),
+        span: at,
+    };
+    put(&mut for_each, &[("COUNT", &count), ("CIDRS", &cidrs)]);
+    let part = |i: i64| {
+        let mut e = crate::syntax::parse_expr(&format!("each.value[{i}]")).ok()?;
+        crate::syntax::template::relocate(&mut e, at);
+        Some(e)
+    };
+    let (Some(index), Some(cidr)) = (part(0), part(1)) else {
+        return false;
+    };
+    block.body.retain(|item| {
+        !matches!(item, Item::Attribute(a) if CIDR_LISTS.contains(&a.name.name.as_str()) || a.name.name == SELF || a.name.name == COUNT)
+    });
+    for item in &mut block.body {
+        if let Item::Attribute(a) = item {
+            super::count_index_as(&mut a.value, &index);
+        }
+    }
+    block.body.push(attribute("for_each", for_each, at));
+    block.body.push(attribute("cidr", cidr, at));
+    true
+}
+
+/// `e` with each bare name of `names` written as its expression.
+fn put(e: &mut Expr, names: &[(&str, &Expr)]) {
+    if let ExprKind::Traversal(t) = &e.kind
+        && t.steps.is_empty()
+        && let Some((_, with)) = names.iter().find(|(n, _)| *n == t.root.name)
+    {
+        *e = (*with).clone();
+        return;
+    }
+    super::each_child(e, &mut |child| put(child, names));
+}
+
 /// A `security_group_rule` whose sources are CIDR lists other than one
 /// literal CIDR (`cidr_blocks = local.cidrs`, two CIDRs, IPv4 and IPv6
 /// both) as the rules Terraform's resource makes: one instance per CIDR,
@@ -172,12 +233,14 @@ fn repeat_over_cidrs(block: &mut Block) -> bool {
     let says_nothing =
         |e: &Expr| matches!(&e.kind, ExprKind::Null) || matches!(&e.kind, ExprKind::List(l) if l.is_empty());
     let mut lists = Vec::new();
+    let mut count = None;
     for item in &block.body {
         let Item::Attribute(a) = item else { continue };
         match a.name.name.as_str() {
             name if CIDR_LISTS.contains(&name) && !says_nothing(&a.value) => lists.push(a.value.clone()),
             name if CIDR_LISTS.contains(&name) => {}
-            "count" | "for_each" | "prefix_list_ids" | "security_groups" | "source_security_group_id" => {
+            COUNT => count = Some(a.value.clone()),
+            "for_each" | "prefix_list_ids" | "security_groups" | "source_security_group_id" => {
                 return false;
             }
             SELF if !matches!(a.value.kind, ExprKind::Bool(false)) => return false,
@@ -185,10 +248,13 @@ fn repeat_over_cidrs(block: &mut Block) -> bool {
         }
     }
     let one_literal = matches!(lists.as_slice(), [e] if matches!(&e.kind, ExprKind::List(l) if l.len() == 1));
-    if lists.is_empty() || one_literal {
+    if lists.is_empty() || (one_literal && count.is_none()) {
         return false;
     }
     let at = block.kind.span;
+    if let Some(count) = count {
+        return repeat_counted(block, count, lists);
+    }
     let call = |name: &str, args: Vec<Expr>| Expr {
         kind: ExprKind::Call(crate::syntax::ast::Call {
             name: Ident {

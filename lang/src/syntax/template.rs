@@ -49,7 +49,7 @@ pub(crate) fn heredoc(template: &str, span: Span) -> Result<Expr, String> {
 }
 
 /// `e` with every span in it at `span`.
-fn relocate(e: &mut Expr, span: Span) {
+pub(crate) fn relocate(e: &mut Expr, span: Span) {
     e.span = span;
     let steps = |steps: &mut Vec<Step>| {
         for step in steps {
