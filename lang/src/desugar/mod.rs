@@ -192,6 +192,7 @@ fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: 
     template_file::fold(files, diags);
     time_sleep::fold(files, diags);
     certificate_validation::fold(files, sources, diags);
+    task_family::latest_revision(files);
     vpc_parts::fold(files, complete, diags);
     rules::default_egress_dropped(files);
     let mut folded = autoscaling::fold(files, complete, diags);

@@ -6,8 +6,12 @@
 //! definition itself: the service moves to each new revision, and reads
 //! back as its ARN, not as a name that would differ on every plan.
 
+use std::collections::BTreeMap;
+
+use crate::FileId;
 use crate::source::Span;
-use crate::syntax::ast::{Block, Expr, ExprKind, Ident, Item, Step, StrPart, Traversal};
+use crate::syntax::DATA;
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Ident, Item, Label, Step, StrPart, Traversal};
 
 const TASK_DEFINITION: &str = "task_definition";
 
@@ -57,4 +61,90 @@ fn arn_of(mut td: Traversal, span: Span) -> Expr {
         kind: ExprKind::Traversal(td),
         span,
     }
+}
+
+/// Terraform's "latest active revision" idiom: a lookup of the stack's own
+/// family (`data "aws_ecs_task_definition"` with `task_definition =
+/// aws_ecs_task_definition.app.family`), and a service running
+/// `"${family}:${max(resource.revision, data.revision)}"`, so that a
+/// revision registered outside Terraform is not rolled back. berth
+/// registers the stack's revisions and moves the service to each (`berth
+/// deploy` changes its image), so the lookup is the task definition
+/// itself: it is taken out, a service's `task_definition` reading it names
+/// the task definition, and any other read of it reads the task
+/// definition's attribute.
+pub(super) fn latest_revision(files: &mut [(FileId, File)]) {
+    let mut own: BTreeMap<String, Traversal> = BTreeMap::new();
+    for (_, file) in files.iter_mut() {
+        file.blocks.retain(|block| match own_family(block) {
+            Some((name, td)) => {
+                own.insert(name, td);
+                false
+            }
+            None => true,
+        });
+    }
+    if own.is_empty() {
+        return;
+    }
+    for block in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
+        if block.kind.name == "service" {
+            for item in &mut block.body {
+                if let Item::Attribute(a) = item
+                    && a.name.name == TASK_DEFINITION
+                    && let Some(td) = lookup_read(&a.value, &own)
+                {
+                    a.value = arn_of(td, a.value.span);
+                }
+            }
+        }
+        super::each_expr(block, &mut |e| read_own(e, &own));
+    }
+}
+
+/// A task definition lookup whose family is a task definition's of the
+/// stack: its name, and that task definition.
+fn own_family(block: &Block) -> Option<(String, Traversal)> {
+    let is_lookup =
+        block.kind.name == DATA && block.subkind.as_ref().is_some_and(|k| k.name == TASK_DEFINITION);
+    let Some(Label::Ident(name)) = block.label.as_ref().filter(|_| is_lookup) else {
+        return None;
+    };
+    let family = block.body.iter().find_map(|item| match item {
+        Item::Attribute(a) if a.name.name == "family" => Some(&a.value),
+        _ => None,
+    })?;
+    let td = super::block_read(family.unwrapped(), TASK_DEFINITION, "family")?;
+    Some((name.name.clone(), td))
+}
+
+/// The stack's task definition of the lookup `e` reads anywhere in it.
+fn lookup_read(e: &Expr, own: &BTreeMap<String, Traversal>) -> Option<Traversal> {
+    if let ExprKind::Traversal(t) = &e.kind
+        && let Some(named) = t.named().filter(|n| n.data && n.kind == TASK_DEFINITION)
+    {
+        return own.get(named.name).cloned();
+    }
+    let mut found = None;
+    let mut e = e.clone();
+    super::each_child(&mut e, &mut |child| {
+        if found.is_none() {
+            found = lookup_read(child, own);
+        }
+    });
+    found
+}
+
+/// `e` with each read of a folded lookup read from its task definition.
+fn read_own(e: &mut Expr, own: &BTreeMap<String, Traversal>) {
+    if let ExprKind::Traversal(t) = &mut e.kind
+        && let Some(named) = t.named().filter(|n| n.data && n.kind == TASK_DEFINITION)
+        && let Some(td) = own.get(named.name)
+    {
+        let rest = named.rest.to_vec();
+        *t = td.clone();
+        t.steps.extend(rest);
+        return;
+    }
+    super::each_child(e, &mut |child| read_own(child, own));
 }
