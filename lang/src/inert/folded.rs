@@ -198,6 +198,9 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
         if exprs.is_empty() {
             return;
         }
+        let names = written_names(files);
+        let exprs: Vec<Expr> = exprs.into_iter().map(|e| with_written_names(e, &names)).collect();
+        let exprs: Vec<&Expr> = exprs.iter().collect();
         let known = files
             .iter()
             .flat_map(|(_, f)| &f.blocks)
@@ -219,6 +222,51 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
             None => {}
         }
     }
+}
+
+/// The `name` each labelled block is written with, by its kind (without
+/// Terraform's `aws_`) and label.
+fn written_names(files: &[(FileId, File)]) -> BTreeMap<(String, String), Expr> {
+    files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .filter_map(|b| {
+            let Some(Label::Ident(label)) = &b.label else {
+                return None;
+            };
+            let name = b.body.iter().find_map(|item| match item {
+                Item::Attribute(a) if a.name.name == "name" => Some(a.value.clone()),
+                _ => None,
+            })?;
+            Some(((bare(&b.kind.name).to_owned(), label.name.clone()), name))
+        })
+        .collect()
+}
+
+fn bare(kind: &str) -> &str {
+    kind.strip_prefix("aws_").unwrap_or(kind)
+}
+
+/// `e` with each read of a block's `name` (`aws_iam_role.exec[0].name`)
+/// written as the name the block is written with, so that a policy named
+/// after its role (`"${aws_iam_role.exec[0].name}-policy"`, trussworks'
+/// ecs-service) is known when the role's name is.
+fn with_written_names(e: &Expr, names: &BTreeMap<(String, String), Expr>) -> Expr {
+    fn visit(e: &mut Expr, names: &BTreeMap<(String, String), Expr>) {
+        if let ExprKind::Traversal(t) = &e.kind
+            && let Some(named) = t.named().filter(|n| !n.data)
+            && let [Step::Index(_), Step::Attr(attr)] | [Step::Attr(attr)] = named.rest
+            && attr.name == "name"
+            && let Some(name) = names.get(&(bare(named.kind).to_owned(), named.name.to_owned()))
+        {
+            *e = name.clone();
+            return;
+        }
+        each_child(e, &mut |child| visit(child, names));
+    }
+    let mut e = e.clone();
+    visit(&mut e, names);
+    e
 }
 
 /// What of a block [`settle`] writes as its value.
@@ -361,6 +409,43 @@ role app {{
 "#
         ));
         assert_eq!(terraform["role.app"], berth["role.app"]);
+    }
+
+    /// An inline policy named after its counted role's name, itself built
+    /// from variables (trussworks' `"${aws_iam_role.exec[0].name}-policy"`):
+    /// E0211 before, as the role's name is an attribute of a resource.
+    #[test]
+    fn an_inline_policy_named_after_its_roles_written_name_is_that_name() {
+        let document = r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "logs:PutLogEvents", Resource = "*" }] })"#;
+        let terraform = resources(&format!(
+            r#"
+variable "name" {{ default = "app" }}
+iam_role exec {{
+  count  = 1
+  name   = "exec-${{var.name}}"
+  assume = "ecs-tasks.amazonaws.com"
+}}
+iam_role_policy exec {{
+  count  = 1
+  name   = "${{iam_role.exec[0].name}}-policy"
+  role   = iam_role.exec[0].name
+  policy = {document}
+}}
+"#
+        ));
+        let berth = resources(&format!(
+            r#"
+role exec {{
+  count  = 1
+  name   = "exec-app"
+  assume = "ecs-tasks.amazonaws.com"
+  policy exec-app-policy {{ document = {document} }}
+}}
+"#
+        ));
+        let address = r#"role.exec["0"]"#;
+        assert!(berth.contains_key(address), "{:?}", berth.keys());
+        assert_eq!(terraform.get(address), berth.get(address));
     }
 
     /// A lifecycle policy built in a local (`jsonencode(local.policy)`):
