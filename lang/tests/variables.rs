@@ -1218,3 +1218,18 @@ log_group logs { tags = var.tags }
         Value::Map([("team".to_owned(), Value::from("web"))].into())
     );
 }
+
+/// HCL's object constructor keeps a key's last value (ported container
+/// definitions repeat `"name"` and `"image"`, and what runs is the later
+/// pair), where a `for` expression's duplicate key stays E0314.
+#[test]
+fn a_map_key_written_twice_holds_its_last_value() {
+    let analysis = analyse(
+        "log_group app {\n  name = \"app\"\n  tags = { Team = \"web\", team = \"x\", Team = \"shop\" }\n}\n",
+        &[],
+    );
+    let tags = known(&analysis, &Address::new(Kind::LogGroup, "app"), "tags");
+    let tags = tags.as_map().expect("a map");
+    assert_eq!(tags.get("Team").and_then(Value::as_str), Some("shop"));
+    assert_eq!(tags.len(), 2);
+}

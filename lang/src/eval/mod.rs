@@ -1010,16 +1010,10 @@ impl Evaluator<'_, '_> {
                         None => entry.key.name.clone(),
                     };
                     let v = self.expr(&entry.value, each)?;
-                    if map.insert(key.clone(), v).is_some() {
-                        return self.error(
-                            Diagnostic::error(
-                                "E0314",
-                                format!("map key `{key}` appears twice"),
-                                entry.key.span,
-                            )
-                            .label("duplicate key"),
-                        );
-                    }
+                    // A key written twice holds its last value, as HCL's
+                    // object constructor keeps it (ported container
+                    // definitions repeat `name` and `image`).
+                    map.insert(key, v);
                 }
                 DesiredValue::map(map)
             }
