@@ -57,6 +57,7 @@ pub(super) fn group(block: &mut Block, diags: &mut Vec<Diagnostic>) {
             && is_rule(b)
         {
             drop_null_sources(b);
+            destination_as_from(b);
         }
         match item {
             // `self` known once evaluated (a module's dynamic block
@@ -146,6 +147,7 @@ fn drop_null_sources(b: &mut Block) {
 /// A `security_group_rule` whose lists hold one source.
 pub(super) fn standalone(block: &mut Block, diags: &mut Vec<Diagnostic>) {
     drop_null_sources(block);
+    destination_as_from(block);
     if !lists_sources(block) || repeat_over_cidrs(block) {
         return;
     }
@@ -158,6 +160,28 @@ pub(super) fn standalone(block: &mut Block, diags: &mut Vec<Diagnostic>) {
         _ => None,
     });
     one_rule(block, me.as_ref(), "a `security_group_rule`", diags);
+}
+
+/// An egress rule's group written `to` (CloudFormation's
+/// `DestinationSecurityGroupId`): berth's `from` names the other group of
+/// a rule in either direction.
+fn destination_as_from(rule: &mut Block) {
+    let egress = rule.kind.name == "egress"
+        || rule.body.iter().any(|i| matches!(i, Item::Attribute(a) if a.name.name == "type" && super::literal(&a.value) == Some("egress")));
+    let has_from = rule
+        .body
+        .iter()
+        .any(|i| matches!(i, Item::Attribute(a) if a.name.name == "from"));
+    if !egress || has_from {
+        return;
+    }
+    for item in &mut rule.body {
+        if let Item::Attribute(a) = item
+            && a.name.name == "to"
+        {
+            a.name.name = "from".into();
+        }
+    }
 }
 
 /// Terraform's CIDR lists of a `security_group_rule`.

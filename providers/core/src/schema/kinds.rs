@@ -408,7 +408,7 @@ const RULE_ATTRS: &[Attr] = &[
         "from",
         Type::Ref(Kind::SecurityGroup),
         "UserIdGroupPairs.GroupId",
-        "Source or destination security group.",
+        "Source or destination security group (an egress rule may write it `to`, as CloudFormation's `DestinationSecurityGroupId`).",
     ),
     Attr::optional(
         "prefix_list",
