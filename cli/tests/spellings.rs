@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    cloudformation_namespace_by_name,
     cloudformation_egress_to_group,
     terraform_latest_task_revision,
     terraform_counted_cidr_rules,

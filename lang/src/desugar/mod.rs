@@ -48,6 +48,7 @@ pub(crate) use flatten::flattened;
 mod listener;
 mod lookups;
 mod names;
+mod namespace_names;
 mod policy_document;
 mod rules;
 mod s3;
@@ -193,6 +194,7 @@ fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: 
     time_sleep::fold(files, diags);
     certificate_validation::fold(files, sources, diags);
     task_family::latest_revision(files);
+    namespace_names::fold(files);
     vpc_parts::fold(files, complete, diags);
     rules::default_egress_dropped(files);
     let mut folded = autoscaling::fold(files, complete, diags);
