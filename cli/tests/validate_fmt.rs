@@ -311,6 +311,41 @@ fn terraform_tfvars_files_of_the_directory_are_read_by_themselves() {
     );
 }
 
+/// A Terraform root's `versions.tf` and `providers.tf` kept as they are:
+/// the `terraform` block says nothing to berth, and without a `stack`
+/// block the AWS provider's `region` and `default_tags` are the stack's,
+/// named after its directory.
+#[test]
+fn terraform_and_provider_blocks_stand_for_the_stack_block() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("ported");
+    std::fs::create_dir(&dir).expect("dir");
+    let write = |file: &str, text: &str| std::fs::write(dir.join(file), text).expect("write");
+    write(
+        "versions.berth",
+        "terraform {\n  required_version = \">= 1.5\"\n  required_providers {\n    aws = { source = \"hashicorp/aws\", version = \"~> 5.0\" }\n  }\n  backend \"s3\" {\n    bucket = \"state\"\n    key    = \"ported\"\n  }\n}\n",
+    );
+    write(
+        "providers.berth",
+        "variable \"region\" { default = \"eu-west-1\" }\nprovider \"aws\" {\n  region = var.region\n  default_tags {\n    tags = { Project = \"ported\" }\n  }\n}\n",
+    );
+    write(
+        "main.berth",
+        "resource \"aws_cloudwatch_log_group\" \"app\" { name = \"/ported/app\" }\n",
+    );
+    let run = common::berth_in(&dir, &["plan", "--format", "json"], &[], None);
+    run.expect_code(0);
+    let plan = common::json_plan(&run);
+    assert_eq!(plan["stack"], "ported", "{plan:#}");
+    assert_eq!(plan["region"], "eu-west-1", "{plan:#}");
+    let changes = common::json_change(&plan, "log_group.app")["changes"]
+        .as_array()
+        .expect("changes")
+        .clone();
+    let tags = changes.iter().find(|c| c["attribute"] == "tags").expect("tags");
+    assert_eq!(tags["after"]["Project"], "ported", "{changes:#?}");
+}
+
 /// A Terraform `variables.tf` and `.tfvars` ported as they are: typed
 /// variables convert the file's text (`"14"` is a number).
 #[test]

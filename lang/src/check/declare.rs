@@ -50,7 +50,9 @@ pub struct Variable<'a> {
 #[derive(Debug)]
 pub struct StackDecl<'a> {
     pub block: &'a Block,
-    pub name: &'a Expr,
+    /// Its quoted name; none for the one Terraform's `provider "aws"`
+    /// block stands for (`desugar::provider`): the directory's name.
+    pub name: Option<&'a Expr>,
 }
 
 /// `output NAME { value = EXPR }`: a value shown after apply and by
@@ -282,7 +284,13 @@ fn declare_stack<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<
         return;
     }
     match &block.label {
-        Some(Label::String(name)) => module.stack = Some(StackDecl { block, name }),
+        Some(Label::String(name)) => {
+            module.stack = Some(StackDecl {
+                block,
+                name: Some(name),
+            });
+        }
+        None if crate::desugar::from_provider(block) => module.stack = Some(StackDecl { block, name: None }),
         _ => diags.push(
             Diagnostic::error("E0104", "the stack needs a quoted name", block.kind.span)
                 .label("name missing")

@@ -101,7 +101,9 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
         }
     }
     if let Some(stack) = &module.stack {
-        r.walk(stack.name, Scope::Stack);
+        if let Some(name) = stack.name {
+            r.walk(name, Scope::Stack);
+        }
         r.walk_body(stack.block, Scope::Stack);
     }
     for decl in module.resources.values() {

@@ -307,18 +307,6 @@ const NAMES: &[(&str, &str, Berth)] = &[
 /// otherwise, or that berth writes another way.
 const KINDS: &[(&str, Berth)] = &[
     (
-        "terraform",
-        Berth::Note(
-            "berth keeps no state file and needs no provider versions (its tags are its state): leave the block out",
-        ),
-    ),
-    (
-        "provider",
-        Berth::Note(
-            "the `stack` block holds the region and the tags every resource carries (`default_tags`): `stack \"NAME\" { region = \"us-east-1\"  tags = { ... } }`",
-        ),
-    ),
-    (
         "import",
         Berth::Note(
             "`berth import ADDRESS ID` adopts a live resource as the block at ADDRESS (`berth import load_balancer.web arn:...`), which the next plan reads",

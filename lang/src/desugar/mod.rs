@@ -50,6 +50,8 @@ mod lookups;
 mod names;
 mod namespace_names;
 mod policy_document;
+mod provider;
+pub(crate) use provider::from_provider;
 mod rules;
 mod s3;
 mod sqs;
@@ -82,6 +84,7 @@ pub fn rewrite_all(
     complete: bool,
     diags: &mut Vec<Diagnostic>,
 ) {
+    provider::rewrite(files, diags);
     names::kinds(files);
     // Before the lookups: it is not one.
     availability_zones::fold(files, diags);

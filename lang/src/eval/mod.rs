@@ -684,14 +684,16 @@ impl Evaluator<'_, '_> {
             return (default_name.to_owned(), DEFAULT_REGION.to_owned());
         };
         self.tainted = false;
-        let name = match self.expr(stack.name, None) {
+        let name = match stack.name.and_then(|name| self.expr(name, None)) {
             Some(DesiredValue::Known(Value::String(s))) => s,
             _ => default_name.to_owned(),
         };
-        if std::mem::take(&mut self.tainted) {
+        if std::mem::take(&mut self.tainted)
+            && let Some(written) = stack.name
+        {
             self.diags.push(not_with_a_secret(
                 "the stack's name",
-                stack.name.span,
+                written.span,
                 "it tags every resource and heads every plan",
             ));
         }
