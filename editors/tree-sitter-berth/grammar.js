@@ -312,6 +312,8 @@ module.exports = grammar({
 
     identifier: (_) => /[A-Za-z_][A-Za-z0-9_-]*/,
 
-    comment: (_) => token(seq('#', /.*/)),
+    // HCL's three: `#` and `//` to the end of the line, `/* */` across lines.
+    comment: (_) =>
+      token(choice(seq('#', /.*/), seq('//', /.*/), seq('/*', /[^*]*\*+([^/*][^*]*\*+)*/, '/'))),
   },
 });

@@ -581,3 +581,11 @@ elastic_ip nat {
 "#,
     );
 }
+
+#[test]
+fn terraforms_slash_and_block_comments() {
+    assert_valid(
+        "// and /* */ comments",
+        "// a line comment\n/* a block\n   comment */\nvpc main { // after the brace\n  cidr = \"10.0.0.0/16\" /* inline */\n}\nlog_group app {\n  name           = \"/app\"\n  retention_days = 28 / 2 // a division, then a comment\n}\n",
+    );
+}

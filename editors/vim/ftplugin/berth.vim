@@ -8,7 +8,7 @@ let s:cpo_save = &cpo
 set cpo&vim
 
 setlocal commentstring=#\ %s
-setlocal comments=:#
+setlocal comments=:#,://,s1:/*,mb:*,ex:*/
 setlocal formatoptions-=t formatoptions+=croql
 setlocal shiftwidth=2 softtabstop=2 expandtab
 setlocal iskeyword+=-

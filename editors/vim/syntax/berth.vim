@@ -78,9 +78,12 @@ syn match berthComma /,/
 syn keyword berthRepeat for in
 syn keyword berthConditional if
 
-" Comments (# to end of line) win over everything outside strings.
+" Comments (# or // to end of line, /* */ across lines) win over
+" everything outside strings.
 syn keyword berthTodo TODO FIXME XXX NOTE contained
 syn match berthComment /#.*$/ contains=berthTodo,@Spell
+syn match berthComment +//.*$+ contains=berthTodo,@Spell
+syn region berthComment start=+/\*+ end=+\*/+ contains=berthTodo,@Spell
 
 hi def link berthComment      Comment
 hi def link berthTodo         Todo

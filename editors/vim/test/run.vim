@@ -167,7 +167,7 @@ try
   call s:Expect('filetype', &filetype, 'berth')
   call s:Expect('syntax', get(b:, 'current_syntax', ''), 'berth')
   call s:Expect('commentstring', &l:commentstring, '# %s')
-  call s:Expect('comments', &l:comments, ':#')
+  call s:Expect('comments', &l:comments, ':#,://,s1:/*,mb:*,ex:*/')
   call s:Expect('shiftwidth', &l:shiftwidth, 2)
   call s:Expect('expandtab', &l:expandtab, 1)
   call s:Expect('indentexpr', &l:indentexpr, 'GetBerthIndent(v:lnum)')

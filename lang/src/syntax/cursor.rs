@@ -19,6 +19,9 @@ pub(super) struct Cursor<'t> {
     /// Invisible or control characters skipped as whitespace, reported by
     /// the parser (offset and character).
     pub invisible: Vec<(usize, char)>,
+    /// Where a `/*` comment opened that no `*/` closes (it runs to the
+    /// end of the text), reported by the parser.
+    pub unclosed_comment: Option<usize>,
 }
 
 impl<'t> Cursor<'t> {
@@ -31,6 +34,7 @@ impl<'t> Cursor<'t> {
             last_end: 0,
             comments: Vec::new(),
             invisible: Vec::new(),
+            unclosed_comment: None,
         }
     }
 
@@ -61,7 +65,8 @@ impl<'t> Cursor<'t> {
         found
     }
 
-    /// Skips whitespace and `#` comments, recording each comment's span.
+    /// Skips whitespace and comments (`#`, `//`, `/* */`), recording each
+    /// comment's span.
     /// A comment ends at `\n` or `\r` (CRLF and lone-CR line endings). A
     /// byte-order mark at the start of the text is whitespace; invisible
     /// characters (NUL, zero-width and no-break spaces...) are skipped like
@@ -71,14 +76,10 @@ impl<'t> Cursor<'t> {
         while let Some(b) = self.peek() {
             match b {
                 b' ' | b'\n' | b'\t' | b'\r' => self.pos += 1,
-                b'#' => {
-                    let start = self.pos;
-                    self.pos = self.bytes[start..]
-                        .iter()
-                        .position(|&c| c == b'\n' || c == b'\r')
-                        .map_or(self.bytes.len(), |i| start + i);
-                    self.comments.push(self.span_between(start, self.pos));
-                }
+                b'#' => self.line_comment(),
+                // HCL's other comments, as Terraform files write them.
+                b'/' if self.bytes.get(self.pos + 1) == Some(&b'/') => self.line_comment(),
+                b'/' if self.bytes.get(self.pos + 1) == Some(&b'*') => self.block_comment(),
                 // Only the lead bytes of the characters `invisible_name`
                 // knows reach the slow path.
                 0x00..=0x1f | 0x7f | 0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => {
@@ -98,6 +99,30 @@ impl<'t> Cursor<'t> {
                 _ => return,
             }
         }
+    }
+
+    /// A `#` or `//` comment, to the end of its line.
+    fn line_comment(&mut self) {
+        let start = self.pos;
+        self.pos = self.bytes[start..]
+            .iter()
+            .position(|&c| c == b'\n' || c == b'\r')
+            .map_or(self.bytes.len(), |i| start + i);
+        self.comments.push(self.span_between(start, self.pos));
+    }
+
+    /// A `/* ... */` comment, across lines; one never closed runs to the
+    /// end of the text.
+    fn block_comment(&mut self) {
+        let start = self.pos;
+        match self.text[start + 2..].find("*/") {
+            Some(i) => self.pos = start + 2 + i + 2,
+            None => {
+                self.pos = self.bytes.len();
+                self.unclosed_comment = Some(start);
+            }
+        }
+        self.comments.push(self.span_between(start, self.pos));
     }
 
     /// Takes a name (`[A-Za-z_][A-Za-z0-9_-]*`) if one starts here.

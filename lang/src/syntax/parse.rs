@@ -249,6 +249,13 @@ impl<'t> Parser<'t> {
         let found = std::mem::take(&mut self.c.invisible);
         self.errors
             .extend(found.into_iter().map(|(at, c)| invisible_error(file, at, c)));
+        if let Some(at) = self.c.unclosed_comment.take() {
+            self.errors.push(
+                Diagnostic::error("E0001", "unterminated comment", self.c.span_between(at, at + 2))
+                    .label("no `*/` closes this comment")
+                    .help("end the comment with `*/`"),
+            );
+        }
     }
 
     /// Every error, the invisible characters skipped since the last one included.
