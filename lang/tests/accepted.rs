@@ -589,3 +589,21 @@ fn terraforms_slash_and_block_comments() {
         "// a line comment\n/* a block\n   comment */\nvpc main { // after the brace\n  cidr = \"10.0.0.0/16\" /* inline */\n}\nlog_group app {\n  name           = \"/app\"\n  retention_days = 28 / 2 // a division, then a comment\n}\n",
     );
 }
+
+/// Regression: `ignore_changes` naming an attribute that is also a kind
+/// (`task_definition`, `load_balancer`) panicked while Terraform's names
+/// were read (DevSecOpsSamples' `ignore_changes = [task_definition,
+/// load_balancer]`, the README's own example).
+#[test]
+fn ignore_changes_naming_an_attribute_that_is_a_kind() {
+    let service = |ignored: &str| {
+        format!(
+            "cluster c {{}}\ntask_definition t {{\n  cpu    = 256\n  memory = 512\n  container app {{ image = \"nginx\" }}\n}}\nservice s {{\n  cluster         = cluster.c\n  task_definition = task_definition.t\n  subnets         = [\"subnet-123\"]\n  {ignored}\n}}\n"
+        )
+    };
+    assert_valid("berth's", &service("ignore_changes = [task_definition, load_balancer, desired_count]"));
+    assert_valid(
+        "Terraform's",
+        &service("lifecycle {\n    ignore_changes = [task_definition, load_balancer]\n  }"),
+    );
+}

@@ -352,7 +352,9 @@ fn ids(e: &mut Expr) {
             e.kind = ExprKind::Null;
             return;
         }
-        if let Some(renamed) = nested_read(kind, &t.steps[at..]) {
+        // A bare `KIND` (`ignore_changes = [task_definition]` names an
+        // attribute, not a block) reads nothing.
+        if let Some(renamed) = t.steps.get(at..).and_then(|rest| nested_read(kind, rest)) {
             t.steps.truncate(at + 1);
             if let Some(Step::Attr(a)) = t.steps.get_mut(at) {
                 a.name = renamed.into();
