@@ -272,7 +272,7 @@ fn repeat_over_cidrs(block: &mut Block) -> bool {
         }
     }
     let one_literal = matches!(lists.as_slice(), [e] if matches!(&e.kind, ExprKind::List(l) if l.len() == 1));
-    if lists.is_empty() || (one_literal && count.is_none()) {
+    if lists.is_empty() || one_literal {
         return false;
     }
     let at = block.kind.span;
