@@ -365,6 +365,51 @@ fn availability_zone_rebalancing_is_kept_and_changes_in_place() {
 /// an update that puts it back, and one revoked on purpose
 /// (`default_egress = false`) holds no rule at all. Before, both read as
 /// "no egress", so the revocation was invisible.
+/// An awslogs block shipping to another region than the stack's is sent
+/// as written (ecspresso's test definition ships to ap-northeast-1): it
+/// was read as the `logs` shorthand, which sends the stack's region, and
+/// re-planned clean, so the change was silent.
+#[test]
+fn awslogs_to_another_region_keeps_its_region() {
+    const REGIONS: &str = "import boto3,json\n\
+        ecs=boto3.client('ecs')\n\
+        td=ecs.describe_task_definition(taskDefinition='spellings-logs')['taskDefinition']\n\
+        print(json.dumps({c['name']:c['logConfiguration']['options']['awslogs-region'] for c in td['containerDefinitions']},sort_keys=True))\n";
+    for cloud in Cloud::both() {
+        let dir = stack("awslogs_in_another_region");
+        let dir = dir.path();
+        cloud.converges(dir, "containers logging to two regions");
+        match &cloud {
+            Cloud::Aws(moto) => {
+                let held: serde_json::Value =
+                    serde_json::from_str(moto.python(REGIONS).trim()).expect("json");
+                assert_eq!(
+                    held,
+                    serde_json::json!({"local": "us-east-1", "tokyo": "ap-northeast-1"})
+                );
+            }
+            Cloud::Local => {
+                let file = common::read_cloud(&dir.join(".berth/local-cloud.json"));
+                let td = file["resources"]
+                    .as_object()
+                    .expect("resources")
+                    .values()
+                    .find(|r| r["tags"]["berth:address"] == "task_definition.app")
+                    .expect("the task definition");
+                let containers = td["attrs"]["container"].as_array().expect("containers");
+                let tokyo = containers.iter().find(|c| c["name"] == "tokyo").expect("tokyo");
+                assert_eq!(
+                    tokyo["log"][0]["options"]["awslogs-region"], "ap-northeast-1",
+                    "{tokyo:#}"
+                );
+                let local = containers.iter().find(|c| c["name"] == "local").expect("local");
+                assert_eq!(local["logs"], "spellings-local", "{local:#}");
+            }
+        }
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}
+
 #[test]
 fn a_revoked_default_egress_rule_is_drift_and_comes_back() {
     const RULES: &str = "import boto3,json\n\

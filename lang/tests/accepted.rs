@@ -601,7 +601,10 @@ fn ignore_changes_naming_an_attribute_that_is_a_kind() {
             "cluster c {{}}\ntask_definition t {{\n  cpu    = 256\n  memory = 512\n  container app {{ image = \"nginx\" }}\n}}\nservice s {{\n  cluster         = cluster.c\n  task_definition = task_definition.t\n  subnets         = [\"subnet-123\"]\n  {ignored}\n}}\n"
         )
     };
-    assert_valid("berth's", &service("ignore_changes = [task_definition, load_balancer, desired_count]"));
+    assert_valid(
+        "berth's",
+        &service("ignore_changes = [task_definition, load_balancer, desired_count]"),
+    );
     assert_valid(
         "Terraform's",
         &service("lifecycle {\n    ignore_changes = [task_definition, load_balancer]\n  }"),

@@ -759,7 +759,8 @@ impl Evaluator<'_, '_> {
         self.current = None;
         let Some(for_each) = decl.for_each else {
             self.current = Some(Address::new(decl.kind, &decl.name));
-            return vec![(None, task_sizes(decl.kind, self.body(decl.block, None, true)))];
+            let body = self.body(decl.block, None, true);
+            return vec![(None, self.task_definition_defaults(decl.kind, body))];
         };
         self.tainted = false;
         let collection = self.expr(for_each, None);
@@ -868,7 +869,7 @@ impl Evaluator<'_, '_> {
                 }),
                 true,
             );
-            out.push((Some(text), task_sizes(decl.kind, body)));
+            out.push((Some(text), self.task_definition_defaults(decl.kind, body)));
         }
         out
     }
@@ -1692,6 +1693,17 @@ impl Evaluator<'_, '_> {
         }
     }
 
+    /// A task definition's body with what ECS writes another way in
+    /// berth's form: its sizes ([`task_sizes`]) and its containers' logs
+    /// in the stack's region ([`stack_region_logs`]).
+    fn task_definition_defaults(&self, kind: Kind, body: DesiredBody) -> DesiredBody {
+        let mut body = task_sizes(kind, body);
+        if let (Kind::TaskDefinition, Some(region)) = (kind, &self.region) {
+            stack_region_logs(&mut body, region);
+        }
+        body
+    }
+
     /// A local's value, evaluated once (none for one in a cycle, E0308).
     fn local(&mut self, name: &str) -> Option<(DesiredValue, bool)> {
         if let Some(done) = self.locals.get(name) {
@@ -2069,7 +2081,37 @@ fn is_document(block: &berth_provider::schema::Block, attr: &str) -> bool {
         || block.blocks.iter().any(|b| is_document(b, attr))
 }
 
-/// E0321: a sensitive value where berth must print it.
+/// A container's awslogs `log` block without an `awslogs-region` that is
+/// the stack's: berth's adapters send the stack's region where none is
+/// written, and read it back so, so that such a block reads as the
+/// `logs` shorthand it says, where another region is kept and sent.
+fn stack_region_logs(body: &mut DesiredBody, region: &str) {
+    const REGION: &str = "awslogs-region";
+    let logs = body
+        .blocks
+        .get_mut("container")
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c.body.blocks.get_mut("log").into_iter().flatten());
+    for log in logs {
+        let awslogs =
+            matches!(log.body.value("driver"), Some(DesiredValue::Known(Value::String(d))) if d == "awslogs");
+        let Some(options) = log.body.attrs.get_mut("options").filter(|_| awslogs) else {
+            continue;
+        };
+        match &mut options.node {
+            DesiredValue::Known(Value::Map(m)) if m.get(REGION).and_then(Value::as_str) == Some(region) => {
+                m.remove(REGION);
+            }
+            DesiredValue::Map(m) if matches!(m.get(REGION), Some(DesiredValue::Known(Value::String(r))) if r == region) =>
+            {
+                m.remove(REGION);
+            }
+            _ => {}
+        }
+    }
+}
+
 /// A task definition's `cpu` and `memory` written as ECS takes them in
 /// strings (`"256"`, `"0.25 vCPU"`, `"0.5GB"`: CloudFormation's and
 /// Terraform's spelling) as the numbers of units and MiB they are; any

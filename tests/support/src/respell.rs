@@ -364,8 +364,9 @@ fn container(c: &mut Attrs, rng: &mut Rng) {
     c.insert("port_mapping".to_owned(), Value::List(mappings));
 }
 
-/// `logs = GROUP` as the `log` block it stands for, with or without the
-/// region berth writes.
+/// `logs = GROUP` as the `log` block it stands for (the stack's region is
+/// left out by evaluation, not by the canonical form: see
+/// `stack_region_logs` in the language).
 fn logs(c: &mut Attrs, rng: &mut Rng) {
     let (Some(group), Some(name)) = (c.get("logs").cloned(), c.get("name").cloned()) else {
         return;
@@ -373,14 +374,11 @@ fn logs(c: &mut Attrs, rng: &mut Rng) {
     if group == Value::Null || !rng.bool() {
         return;
     }
-    let mut options: Attrs = [
+    let options: Attrs = [
         ("awslogs-group".to_owned(), group),
         ("awslogs-stream-prefix".to_owned(), name),
     ]
     .into();
-    if rng.bool() {
-        options.insert("awslogs-region".to_owned(), Value::from(crate::stack::REGION));
-    }
     let log: Attrs = [
         ("driver".to_owned(), Value::from("awslogs")),
         ("options".to_owned(), Value::Map(options)),

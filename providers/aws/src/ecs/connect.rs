@@ -12,7 +12,7 @@ use aws_sdk_ecs::types::{
 };
 use berth_provider::{Attrs, ProviderError, Value};
 
-use super::task_definition::{decode_log, encode_log};
+use super::task_definition::{arn_region, decode_log, encode_log};
 use crate::AwsProvider;
 use crate::attrs::{attrs, blocks_of, i32_of, opt_int, str_of};
 use crate::errors::build_error;
@@ -86,7 +86,7 @@ pub(super) async fn encode(
         .collect::<Result<Vec<_>, _>>()?;
     let log = blocks_of(block, "log")
         .first()
-        .map(|l| encode_log(call, l))
+        .map(|l| encode_log(call, l, p.region()))
         .transpose()?;
     Ok(Some(
         ServiceConnectConfiguration::builder()
@@ -157,7 +157,12 @@ pub(super) fn decode(s: &Service) -> Value {
             ]))
         })
         .collect();
-    let log: Vec<Value> = c.log_configuration().map(decode_log).into_iter().collect();
+    let region = s.service_arn().and_then(arn_region);
+    let log: Vec<Value> = c
+        .log_configuration()
+        .map(|l| decode_log(l, region))
+        .into_iter()
+        .collect();
     Value::List(vec![Value::Map(attrs([
         ("enabled", Value::Bool(c.enabled())),
         ("namespace", c.namespace().map_or(Value::Null, Value::from)),

@@ -95,7 +95,7 @@ fn encode(region: &str, c: &Attrs) -> Result<ContainerDefinition, ProviderError>
                 .build()
                 .map_err(|e| build_error(CALL, e))?,
         ),
-        (None, Some(log)) => Some(encode_log(CALL, log)?),
+        (None, Some(log)) => Some(encode_log(CALL, log, region)?),
         (None, None) => None,
     };
     let firelens = match blocks_of(c, "firelens").first() {
@@ -199,15 +199,23 @@ fn non_empty(map: BTreeMap<String, String>) -> Option<HashMap<String, String>> {
 
 /// A `log` block as the logConfiguration AWS receives in `call` (a
 /// container's, or a service's Service Connect proxy's).
-pub(super) fn encode_log(call: &str, log: &Attrs) -> Result<LogConfiguration, ProviderError> {
+pub(super) fn encode_log(call: &str, log: &Attrs, region: &str) -> Result<LogConfiguration, ProviderError> {
     let secret_options = map_of(log, "secret_options")
         .into_iter()
         .map(|(k, v)| Secret::builder().name(k).value_from(v).build())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| build_error(call, e))?;
+    let driver = str_of(log, "driver").unwrap_or_default();
+    let mut options = map_of(log, "options");
+    // Left out, the stack's region (what `decode_log` leaves out again).
+    if driver == AWSLOGS {
+        options
+            .entry(AWSLOGS_REGION.to_owned())
+            .or_insert_with(|| region.to_owned());
+    }
     LogConfiguration::builder()
-        .log_driver(LogDriver::from(str_of(log, "driver").unwrap_or_default()))
-        .set_options(non_empty(map_of(log, "options")))
+        .log_driver(LogDriver::from(driver))
+        .set_options(non_empty(options))
         .set_secret_options((!secret_options.is_empty()).then_some(secret_options))
         .build()
         .map_err(|e| build_error(call, e))
@@ -223,17 +231,34 @@ fn sorted(map: Option<&HashMap<String, String>>) -> Value {
     str_map(&map)
 }
 
-/// A logConfiguration as a `log` block (the canonical form turns the
-/// awslogs shorthand's back into `logs`).
-pub(super) fn decode_log(l: &LogConfiguration) -> Value {
+/// The awslogs driver, and its option naming the region logs go to.
+const AWSLOGS: &str = "awslogs";
+const AWSLOGS_REGION: &str = "awslogs-region";
+
+/// The region of an ARN (`arn:aws:ecs:REGION:...`).
+pub(super) fn arn_region(arn: &str) -> Option<&str> {
+    arn.split(':').nth(3).filter(|r| !r.is_empty())
+}
+
+/// A logConfiguration as a `log` block, an awslogs region that is
+/// `region` (the stack's) left out as the configuration leaves it (the
+/// canonical form turns the awslogs shorthand's back into `logs`).
+pub(super) fn decode_log(l: &LogConfiguration, region: Option<&str>) -> Value {
     let secret_options: BTreeMap<String, String> = l
         .secret_options()
         .iter()
         .map(|s| (s.name().to_owned(), s.value_from().to_owned()))
         .collect();
+    let mut options = sorted(l.options());
+    if l.log_driver().as_str() == AWSLOGS
+        && let Value::Map(m) = &mut options
+        && region.is_some_and(|r| m.get(AWSLOGS_REGION).and_then(Value::as_str) == Some(r))
+    {
+        m.remove(AWSLOGS_REGION);
+    }
     Value::Map(attrs([
         ("driver", Value::from(l.log_driver().as_str())),
-        ("options", sorted(l.options())),
+        ("options", options),
         ("secret_options", str_map(&secret_options)),
     ]))
 }
@@ -246,7 +271,7 @@ fn list_or_null(items: Option<&[String]>) -> Value {
 }
 
 /// A containerDefinitions entry in berth's shape.
-fn decode(c: &ContainerDefinition) -> Value {
+fn decode(c: &ContainerDefinition, region: Option<&str>) -> Value {
     let port_mappings = c
         .port_mappings()
         .iter()
@@ -278,7 +303,11 @@ fn decode(c: &ContainerDefinition) -> Value {
         .iter()
         .map(|s| (s.name().to_owned(), s.value_from().to_owned()))
         .collect();
-    let log: Vec<Value> = c.log_configuration().map(decode_log).into_iter().collect();
+    let log: Vec<Value> = c
+        .log_configuration()
+        .map(|l| decode_log(l, region))
+        .into_iter()
+        .collect();
     let firelens: Vec<Value> = c
         .firelens_configuration()
         .map(|f| {
@@ -474,7 +503,7 @@ pub(super) async fn create(
     let td = out.task_definition.ok_or_else(|| crate::errors::missing(CALL))?;
     a.insert(
         "container".to_owned(),
-        Value::List(containers.iter().map(decode).collect()),
+        Value::List(containers.iter().map(|c| decode(c, Some(p.region()))).collect()),
     );
     a.insert("volume".to_owned(), volume::decode_volumes(&volumes));
     Ok(attrs([
@@ -511,6 +540,7 @@ pub(super) async fn delete(p: &AwsProvider, arn: &str) -> Result<(), ProviderErr
 }
 
 fn read(address: Address, td: &TaskDefinition, tags: &[Tag]) -> Resource {
+    let region = td.task_definition_arn().and_then(arn_region);
     let int = |s: Option<&str>| {
         s.and_then(|s| s.parse::<i64>().ok())
             .map_or(Value::Null, Value::Int)
@@ -557,7 +587,12 @@ fn read(address: Address, td: &TaskDefinition, tags: &[Tag]) -> Resource {
         ("volume", volume::decode_volumes(td.volumes())),
         (
             "container",
-            Value::List(td.container_definitions().iter().map(decode).collect()),
+            Value::List(
+                td.container_definitions()
+                    .iter()
+                    .map(|c| decode(c, region))
+                    .collect(),
+            ),
         ),
         ("tags", user_tags(pairs(tags))),
         ("arn", Value::from(td.task_definition_arn().unwrap_or_default())),
@@ -729,7 +764,7 @@ mod tests {
             Some((true, Some(300))),
             "on, with AWS's period when left out"
         );
-        let mut back = decode(&encoded);
+        let mut back = decode(&encoded, Some("us-east-1"));
         let mut expected = Value::Map(container.clone());
         if let (Value::Map(b), Value::Map(e)) = (&mut back, &mut expected) {
             canonical_container(b);

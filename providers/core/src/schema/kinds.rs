@@ -1620,7 +1620,7 @@ const fn log_attrs(options: &'static str, secret_options: &'static str) -> [Attr
 }
 
 const LOG_ATTRS: [Attr; 3] = log_attrs(
-    "The driver's options, e.g. `\"awslogs-group\" = \"/ecs/app\"`, `\"awslogs-stream-prefix\"`, `\"awslogs-create-group\" = \"true\"`, `\"awslogs-datetime-format\"`, `\"awslogs-multiline-pattern\"`, `\"mode\" = \"non-blocking\"`; for `awsfirelens`, the output plugin's (`Name = \"cloudwatch\"`, ...). An awslogs block with only the group, the stack's region and the container's name as stream prefix reads as `logs`.",
+    "The driver's options, e.g. `\"awslogs-group\" = \"/ecs/app\"`, `\"awslogs-stream-prefix\"`, `\"awslogs-create-group\" = \"true\"`, `\"awslogs-datetime-format\"`, `\"awslogs-multiline-pattern\"`, `\"mode\" = \"non-blocking\"`; for `awsfirelens`, the output plugin's (`Name = \"cloudwatch\"`, ...). An `awslogs-region` that is the stack's may be left out (berth sends the stack's region), and an awslogs block with only the group, the stack's region and the container's name as stream prefix reads as `logs`; another region is kept and sent as written.",
     "Options read from SSM parameters or Secrets Manager ARNs (a Splunk token, a FireLens output's key), by name. Never shown; needs the task's `execution_role`.",
 );
 

@@ -532,8 +532,9 @@ fn container(c: &mut Attrs) {
 }
 
 /// The group of a container's `log` block when it says no more than
-/// `logs = GROUP` does: driver `awslogs`, options the group, a region and
-/// the container's name as stream prefix, no secret options.
+/// `logs = GROUP` does: driver `awslogs`, options the group and the
+/// container's name as stream prefix (no region but the stack's, left
+/// out), no secret options.
 fn awslogs_group(c: &Attrs) -> Option<Value> {
     let [log] = c.get("log")?.as_list()? else {
         return None;
@@ -549,13 +550,13 @@ fn awslogs_group(c: &Attrs) -> Option<Value> {
     }
     let options = log.get("options")?.as_map()?;
     let name = c.get("name")?;
+    // A region is left out where it is the stack's (the configuration's
+    // by evaluation, what AWS answers by the adapter): one written is
+    // another region, which the shorthand would lose.
     let plain = options.get("awslogs-stream-prefix") == Some(name)
-        && options.keys().all(|k| {
-            matches!(
-                k.as_str(),
-                "awslogs-group" | "awslogs-region" | "awslogs-stream-prefix"
-            )
-        });
+        && options
+            .keys()
+            .all(|k| matches!(k.as_str(), "awslogs-group" | "awslogs-stream-prefix"));
     plain.then(|| options.get("awslogs-group").cloned()).flatten()
 }
 
@@ -630,21 +631,22 @@ mod tests {
             c
         };
         let shorthand = log(
-            &[
-                ("awslogs-group", "/ecs/app"),
-                ("awslogs-region", "us-east-1"),
-                ("awslogs-stream-prefix", "app"),
-            ],
+            &[("awslogs-group", "/ecs/app"), ("awslogs-stream-prefix", "app")],
             false,
         );
         assert_eq!(shorthand["logs"], Value::from("/ecs/app"));
         assert_eq!(shorthand["log"], Value::List(vec![]));
-        let no_region = log(
-            &[("awslogs-group", "/ecs/app"), ("awslogs-stream-prefix", "app")],
-            false,
-        );
-        assert_eq!(no_region, shorthand);
         for kept in [
+            // A region written is another than the stack's (evaluation and
+            // the adapters leave the stack's out): the shorthand would lose it.
+            log(
+                &[
+                    ("awslogs-group", "/ecs/app"),
+                    ("awslogs-region", "ap-northeast-1"),
+                    ("awslogs-stream-prefix", "app"),
+                ],
+                false,
+            ),
             log(
                 &[("awslogs-group", "/ecs/app"), ("awslogs-stream-prefix", "web")],
                 false,
