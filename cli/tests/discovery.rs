@@ -95,3 +95,47 @@ fn services_find_each_other_through_cloud_map_on_both_clouds() {
         }
     }
 }
+
+/// A namespace replaced destroy-before-create (its successor takes its
+/// name) replaces the services in it destroy-before-create too: they were
+/// create-before-destroy, so the plan showed fine and the apply stopped on
+/// a cycle (the Yelb Service Connect sample's namespace `Description`).
+#[test]
+fn a_namespace_replaced_first_destroyed_replaces_its_services_so_too() {
+    const STACK: &str = r#"stack "ns-replace" { region = "us-east-1" }
+variable description { default = "one" }
+vpc main {
+  cidr          = "10.0.0.0/16"
+  dns_hostnames = true
+}
+dns_namespace sd {
+  name        = "svc.internal"
+  vpc         = vpc.main
+  description = var.description
+}
+discovery_service db {
+  name      = "db"
+  namespace = dns_namespace.sd
+}
+"#;
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        std::fs::write(tmp.path().join("main.berth"), STACK).expect("write");
+        let dir = tmp.path();
+        cloud.converges(dir, "the namespace and its service");
+        let plan = cloud.berth(dir, &["plan", "--var", "description=two"]);
+        plan.expect_code(0);
+        for line in [
+            "# dns_namespace.sd must be replaced (destroy before create)",
+            "# discovery_service.db must be replaced (destroy before create)",
+        ] {
+            assert!(plan.stdout.contains(line), "no `{line}` in:\n{}", plan.stdout);
+        }
+        cloud
+            .berth(dir, &["apply", "--auto-approve", "--var", "description=two"])
+            .expect_code(0);
+        let again = cloud.berth(dir, &["plan", "--detailed-exitcode", "--var", "description=two"]);
+        assert_eq!(again.code, Some(0), "{}", again.all());
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

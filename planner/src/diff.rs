@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use berth_lang::Stack;
-use berth_provider::schema::{Presence, Update, canonical};
+use berth_provider::schema::{Presence, ReplaceOrder, Update, canonical};
 use berth_provider::{Address, Attrs, Kind, Resource, Value, naming};
 use sha2::{Digest, Sha256};
 
@@ -186,7 +186,13 @@ fn plan_marked(
                 let action = if changes.is_empty() {
                     Action::NoOp
                 } else if changes.iter().any(|c| c.forces_replacement) {
-                    Action::Replace(address.kind.schema().replace_order(&resolved, &live.attrs))
+                    Action::Replace(replace_order(
+                        &address,
+                        &resolved,
+                        &live.attrs,
+                        depends_on,
+                        &actions,
+                    ))
                 } else {
                     Action::Update
                 };
@@ -515,4 +521,25 @@ fn live_fingerprint(live: &[Resource]) -> String {
         .collect();
     texts.sort();
     hash(texts.join("\n").as_bytes())
+}
+
+/// How `address` is replaced: its kind's order, but destroyed before it
+/// is created when something it depends on is (a namespace whose name
+/// its successor takes): its successor needs the new one, which comes
+/// only once the old one, and so this resource, is gone.
+fn replace_order(
+    address: &Address,
+    resolved: &Attrs,
+    live: &Attrs,
+    depends_on: &[Address],
+    actions: &BTreeMap<Address, Action>,
+) -> ReplaceOrder {
+    const FIRST_DESTROYED: Action = Action::Replace(ReplaceOrder::DestroyBeforeCreate);
+    if depends_on
+        .iter()
+        .any(|d| actions.get(d) == Some(&FIRST_DESTROYED))
+    {
+        return ReplaceOrder::DestroyBeforeCreate;
+    }
+    address.kind.schema().replace_order(resolved, live)
 }

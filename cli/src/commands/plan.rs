@@ -200,12 +200,16 @@ pub fn make(
 }
 
 /// A plan AWS would refuse half-way through (see
-/// [`berth_planner::blocked_replacements`]) or that destroys what the
-/// configuration protects ([`berth_planner::protected_destroys`]) is an
-/// error, before any change.
+/// [`berth_planner::blocked_replacements`]), that destroys what the
+/// configuration protects ([`berth_planner::protected_destroys`]) or whose
+/// operations cannot be ordered (the apply would stop before any change)
+/// is an error, before any change: `plan` says so, not only `apply`.
 pub fn refused(stack: &berth_lang::Stack, planned: &Planned) -> anyhow::Result<()> {
     let mut reasons = berth_planner::blocked_replacements(stack, &planned.plan);
     reasons.extend(berth_planner::protected_destroys(stack, &planned.plan));
+    if let Err(cycle) = berth_planner::order::schedule(&planned.steps) {
+        reasons.push(cycle.to_string());
+    }
     if !reasons.is_empty() {
         anyhow::bail!(reasons.join("\n"));
     }
