@@ -1,7 +1,8 @@
 //! Terraform's blocks that group settings berth writes on the resource
 //! itself: a service's `network_configuration`, a load balancer's
 //! `access_logs` and `connection_logs`, a task definition's
-//! `runtime_platform` and `ephemeral_storage`, a repository's
+//! `runtime_platform`, `ephemeral_storage` and `proxy_configuration` (a
+//! `proxy` block), a repository's
 //! `image_scanning_configuration` and `encryption_configuration`, a Cloud
 //! Map service's `dns_config` and `health_check_custom_config`, a
 //! target group's `stickiness`, a cluster's `containerInsights` `setting`,
@@ -324,6 +325,10 @@ fn special_block(kind: &str, mut b: Block, diags: &mut Vec<Diagnostic>) -> Vec<I
             .into_iter()
             .collect(),
         ("task_definition", "volume") if b.label.is_none() => volume(b, diags).into_iter().collect(),
+        // Terraform's App Mesh proxy: berth's `proxy` names its container.
+        ("task_definition", "proxy_configuration") => {
+            vec![super::block("proxy", b, &[("container_name", "container")])]
+        }
         // berth's own `lifecycle_rule` carries a label.
         ("s3_bucket", "lifecycle_rule") if b.label.is_none() => {
             super::s3::lifecycle_rule(b, diags).into_iter().collect()
