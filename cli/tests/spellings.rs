@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_interpolation_only_lists,
     terraform_proxy_configuration,
     cloudformation_namespace_by_name,
     cloudformation_egress_to_group,

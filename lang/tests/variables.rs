@@ -1233,3 +1233,19 @@ fn a_map_key_written_twice_holds_its_last_value() {
     assert_eq!(tags.get("Team").and_then(Value::as_str), Some("shop"));
     assert_eq!(tags.len(), 2);
 }
+
+/// HCL's template of one interpolation is the value itself: Terraform
+/// 0.11 stacks write lists and maps so (`"${aws_subnet.public.*.id}"`,
+/// `"${var.tags}"`), where berth said it could not put a list in a string.
+#[test]
+fn a_string_of_one_interpolation_is_its_list_or_map() {
+    let analysis = analyse(
+        "variable tags { default = { Team = \"web\" } }\nlog_group app {\n  name = \"app\"\n  tags = \"${var.tags}\"\n}\n",
+        &[],
+    );
+    let tags = known(&analysis, &Address::new(Kind::LogGroup, "app"), "tags");
+    assert_eq!(
+        tags.as_map().and_then(|m| m.get("Team")).and_then(Value::as_str),
+        Some("web")
+    );
+}

@@ -1331,6 +1331,16 @@ impl Evaluator<'_, '_> {
             let value = match part {
                 StrPart::Lit(s) => DesiredValue::Known(Value::String(s.clone())),
                 StrPart::Interp(e) => match self.expr(e, each)? {
+                    // HCL's template of one interpolation is its value:
+                    // Terraform 0.11's `"${aws_subnet.public.*.id}"` is the
+                    // list.
+                    whole @ (DesiredValue::List(_)
+                    | DesiredValue::Map(_)
+                    | DesiredValue::Known(Value::List(_) | Value::Map(_)))
+                        if parts.len() == 1 =>
+                    {
+                        return Some(whole);
+                    }
                     DesiredValue::Known(Value::Unknown) => {
                         unknown = true;
                         continue;
@@ -1372,7 +1382,8 @@ impl Evaluator<'_, '_> {
         }
         Some(match out.len() {
             0 => DesiredValue::Known(Value::String(String::new())),
-            1 if matches!(out[0], DesiredValue::Known(_)) => out.remove(0),
+            // One part is its value: `"${subnet.a.id}"` is the reference.
+            1 => out.remove(0),
             _ => DesiredValue::Concat(out),
         })
     }
