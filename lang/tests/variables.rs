@@ -1249,3 +1249,17 @@ fn a_string_of_one_interpolation_is_its_list_or_map() {
         Some("web")
     );
 }
+
+/// Terraform 0.11's quoted `depends_on` entries (0.12 and later take them
+/// with a warning) order by the resources they name.
+#[test]
+fn a_quoted_depends_on_entry_is_the_reference() {
+    let analysis = analyse(
+        "resource \"aws_vpc\" \"main\" { cidr_block = \"10.0.0.0/16\" }\n\
+         resource \"aws_internet_gateway\" \"gw\" { vpc_id = aws_vpc.main.id }\n\
+         resource \"aws_eip\" \"gw\" {\n  domain     = \"vpc\"\n  depends_on = [\"aws_internet_gateway.gw\"]\n}\n",
+        &[],
+    );
+    let eip = Address::new(Kind::ElasticIp, "gw");
+    assert_eq!(dependencies(&analysis, &eip), ["internet_gateway.gw"]);
+}

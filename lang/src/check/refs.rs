@@ -980,7 +980,9 @@ mod tests {
         for value in [
             "[log_group.first.arn]",
             "log_group.first",
-            "[\"log_group.first\"]",
+            // Terraform 0.11's quoted reference is one (`desugar`); other
+            // text is not.
+            "[\"the first log group\"]",
         ] {
             let a = run(&format!(
                 "log_group first {{}}\nlog_group second {{\n  depends_on = {value}\n}}\n"

@@ -137,10 +137,34 @@ pub fn references(files: &mut [(FileId, File)]) {
         .map(|b| b.kind.name.clone())
         .collect();
     for block in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
+        unquoted_depends_on(block);
         each_expr(block, &mut index_after_splat);
         each_expr(block, &mut |e| attribute_by_key(e, &kinds));
     }
     whole_resources::rewrite(files);
+}
+
+/// Terraform 0.11's quoted `depends_on = ["aws_internet_gateway.gw"]`
+/// (Terraform 0.12 and later take it with a warning) as the references.
+fn unquoted_depends_on(block: &mut Block) {
+    for item in &mut block.body {
+        let Item::Attribute(a) = item else { continue };
+        let ExprKind::List(items) = &mut a.value.kind else {
+            continue;
+        };
+        if a.name.name != crate::check::declare::DEPENDS_ON {
+            continue;
+        }
+        for e in items {
+            if let Some(text) = literal(e)
+                && let Ok(mut reference) = crate::syntax::parse_expr(text)
+                && matches!(&reference.kind, ExprKind::Traversal(t) if t.named().is_some())
+            {
+                crate::syntax::template::relocate(&mut reference, e.span);
+                *e = reference;
+            }
+        }
+    }
 }
 
 /// HCL reads `object["attr"]` as `object.attr`, and cloudposse's modules
