@@ -610,3 +610,13 @@ fn ignore_changes_naming_an_attribute_that_is_a_kind() {
         &service("lifecycle {\n    ignore_changes = [task_definition, load_balancer]\n  }"),
     );
 }
+
+/// ECR documents no upper bound for a rule's priority; stacks Terraform
+/// applied give the last `any` rule 1000 (sjansen's ambassador).
+#[test]
+fn lifecycle_rule_priority_of_a_thousand() {
+    assert_valid(
+        "priority 1000",
+        "ecr_repository app {\n  lifecycle_rule {\n    priority     = 1000\n    tag_status   = \"any\"\n    count_type   = \"imageCountMoreThan\"\n    count        = 30\n  }\n}\n",
+    );
+}

@@ -3075,9 +3075,9 @@ const ECR_REPOSITORY: KindSchema = KindSchema {
                 "priority",
                 Type::Int,
                 "rulePriority",
-                "Rules apply from the lowest priority; unique in the repository.",
+                "Rules apply from the lowest priority; unique in the repository (from 1; ECR documents no upper bound, and stacks Terraform applied use 1000).",
             )
-            .range(1, 999),
+            .range(1, i32::MAX as i64),
             Attr::optional(
                 "description",
                 Type::String,
