@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_queue_policy_without_resource,
     terraform_interpolation_only_lists,
     terraform_proxy_configuration,
     cloudformation_namespace_by_name,

@@ -125,6 +125,7 @@ pub(super) fn grammar(
         DocumentKind::Endpoint => ("EC2", "endpoint policy", "refuse CreateVpcEndpoint"),
         DocumentKind::Repository => ("ECR", "repository policy", "refuse SetRepositoryPolicy"),
         DocumentKind::FileSystem => ("EFS", "file system policy", "refuse PutFileSystemPolicy"),
+        DocumentKind::Queue => ("SQS", "queue policy", "refuse SetQueueAttributes"),
         DocumentKind::Resource => ("S3", "bucket policy", "answer MalformedPolicy"),
     };
     for p in policy::problems(doc, kind) {

@@ -36,6 +36,10 @@ pub enum DocumentKind {
     /// `Resource` may be left out (the file system), as Copilot's
     /// environments write it.
     FileSystem,
+    /// An SQS queue's policy: statements name principals; a `Resource` may
+    /// be left out (the queue), as Terraform's documented example does
+    /// (hashicorp/terraform-provider-aws#42209) and SQS takes.
+    Queue,
     /// A VPC endpoint's policy: statements may name principals and
     /// resources (at most one of `Principal`/`NotPrincipal` and of
     /// `Resource`/`NotResource` each).
@@ -478,7 +482,7 @@ fn check_statement(st: &Value, at: &[PathStep], kind: DocumentKind, out: &mut Ve
             one_of(st, "Principal", "NotPrincipal", at, false, out);
             one_of(st, "Resource", "NotResource", at, false, out);
         }
-        DocumentKind::Repository | DocumentKind::FileSystem => {
+        DocumentKind::Repository | DocumentKind::FileSystem | DocumentKind::Queue => {
             one_of(st, "Principal", "NotPrincipal", at, true, out);
             one_of(st, "Resource", "NotResource", at, false, out);
         }

@@ -234,7 +234,7 @@ fn aws_name(attr: &str) -> &'static str {
 /// A queue policy in IAM's grammar for a resource's policy: each
 /// statement names a principal and a resource.
 fn check_policy(call: &str, doc: &Value) -> Result<(), ProviderError> {
-    let Some(p) = policy::problems(doc, DocumentKind::Resource).into_iter().next() else {
+    let Some(p) = policy::problems(doc, DocumentKind::Queue).into_iter().next() else {
         return Ok(());
     };
     let at = p.location();
