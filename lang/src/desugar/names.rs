@@ -28,6 +28,8 @@ const IDS: &[(Kind, &str)] = &[
     (Kind::ManagedPolicy, "arn"),
     (Kind::Secret, "arn"),
     (Kind::Certificate, "arn"),
+    // The provider's id of a task definition is its family.
+    (Kind::TaskDefinition, "family"),
     (Kind::Role, "name"),
     (Kind::LogGroup, "name"),
     (Kind::EcrRepository, "name"),

@@ -30,7 +30,11 @@ pub(super) fn service(block: &mut Block) {
 
 /// The task definition `e` names by family, as a reference to its ARN.
 fn by_family(e: &Expr) -> Option<Expr> {
-    let family = |e: &Expr| super::block_read(e, TASK_DEFINITION, "family");
+    // Terraform's `id` of a task definition is its family too.
+    let family = |e: &Expr| {
+        super::block_read(e, TASK_DEFINITION, "family")
+            .or_else(|| super::block_read(e, TASK_DEFINITION, "id"))
+    };
     let named = match &e.kind {
         ExprKind::Paren(inner) => return by_family(inner),
         ExprKind::Traversal(_) => family(e)?,
