@@ -79,6 +79,17 @@ fn terraforms(kind: Kind, name: &str) -> Vec<&'static str> {
     if kind == Kind::TaskDefinition && name == "container_definitions" {
         return vec!["container"];
     }
+    // Terraform's action and condition blocks (`desugar/listener.rs`): what
+    // of them the kind has (a pipeline moves a listener's default action).
+    let of_kind = |names: &[&'static str]| {
+        let settable = settable(kind);
+        names.iter().copied().filter(|n| settable.contains(n)).collect()
+    };
+    match (kind, name) {
+        (Kind::Listener, "default_action") | (Kind::ListenerRule, "action") => return of_kind(&ACTION),
+        (Kind::ListenerRule, "condition") => return of_kind(&CONDITION),
+        _ => {}
+    }
     let flat = crate::desugar::flattened(kind.keyword(), name);
     if !flat.is_empty() {
         return flat;
@@ -88,6 +99,18 @@ fn terraforms(kind: Kind, name: &str) -> Vec<&'static str> {
         _ => Vec::new(),
     }
 }
+
+/// What Terraform's `default_action` and `action` blocks are written as.
+const ACTION: [&str; 6] = [
+    "default",
+    "forward",
+    "weighted_forward",
+    "forward_stickiness",
+    "redirect",
+    "fixed_response",
+];
+/// What Terraform's `condition` blocks are written as.
+const CONDITION: [&str; 6] = ["paths", "hosts", "methods", "source_ips", "header", "query"];
 
 /// A bare name (`desired_count`) or a string (`"desired_count"`).
 fn name(expr: &Expr) -> Option<String> {
@@ -112,4 +135,43 @@ fn settable(kind: Kind) -> BTreeSet<&'static str> {
         .map(|a| a.name)
         .chain(schema.blocks.iter().map(|b| b.name))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ignored(kind: Kind, text: &str) -> (BTreeSet<String>, usize) {
+        let expr = crate::syntax::parse_expr(text).expect("an expression");
+        let mut diags = Vec::new();
+        let names = parse(kind, &expr, &mut diags);
+        (names, diags.len())
+    }
+
+    /// Terraform's `ignore_changes = [default_action]` (a pipeline moves
+    /// the listener's default action) names what the block is written as.
+    #[test]
+    fn terraforms_action_and_condition_blocks_name_what_they_are_written_as() {
+        let (listener, errors) = ignored(Kind::Listener, "[default_action]");
+        assert_eq!(errors, 0);
+        for name in [
+            "default",
+            "weighted_forward",
+            "forward_stickiness",
+            "redirect",
+            "fixed_response",
+        ] {
+            assert!(listener.contains(name), "{name} in {listener:?}");
+        }
+        let (rule, errors) = ignored(Kind::ListenerRule, "[action, condition]");
+        assert_eq!(errors, 0);
+        for name in ["forward", "redirect", "paths", "hosts", "header", "query"] {
+            assert!(rule.contains(name), "{name} in {rule:?}");
+        }
+        assert_eq!(
+            ignored(Kind::Listener, "[condition]").1,
+            1,
+            "a listener has no condition"
+        );
+    }
 }
