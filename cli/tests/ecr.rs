@@ -156,3 +156,37 @@ ecr_repository app {
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// An output reading an element of what a function makes of a value known
+/// after apply, `split("/", ...repository_url)[0]` (the registry, as
+/// sjansen's ambassador outputs it), is that element once applied, as
+/// `element(split(...), 0)` was.
+#[test]
+fn an_output_indexes_a_function_of_values_known_after_apply() {
+    const STACK: &str = r#"stack "registry-out" { region = "us-east-1" }
+resource "aws_ecr_repository" "a" { name = "registry-out-a" }
+output "registry" { value = split("/", aws_ecr_repository.a.repository_url)[0] }
+output "same" { value = element(split("/", aws_ecr_repository.a.repository_url), 0) }
+output "name" { value = { url = aws_ecr_repository.a.repository_url }["url"] }
+"#;
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        std::fs::write(tmp.path().join("main.berth"), STACK).expect("write");
+        let dir = tmp.path();
+        cloud.berth(dir, &["apply", "--auto-approve"]).expect_code(0);
+        let out = cloud.berth(dir, &["output", "--format", "json"]);
+        out.expect_code(0);
+        let outputs: serde_json::Value = serde_json::from_str(&out.stdout).expect("outputs JSON");
+        let registry = outputs["outputs"]["registry"]["value"]
+            .as_str()
+            .expect("registry");
+        assert!(
+            registry.ends_with(".amazonaws.com") && !registry.contains('/'),
+            "{registry}"
+        );
+        assert_eq!(outputs["outputs"]["same"]["value"], registry);
+        let url = outputs["outputs"]["name"]["value"].as_str().expect("url");
+        assert_eq!(url, format!("{registry}/registry-out-a"));
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

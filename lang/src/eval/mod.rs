@@ -1646,6 +1646,19 @@ impl Evaluator<'_, '_> {
                 (DesiredValue::Map(mut entries), Some(Value::String(k))) if entries.contains_key(&k) => {
                     entries.remove(&k)?
                 }
+                // In an output, read after apply: an element of what a
+                // function makes of values known then (`split("/",
+                // repository.x.url)[0]`), as `element` or `lookup` would.
+                (call @ DesiredValue::Call(..), Some(key)) if self.in_output => {
+                    let function = match key {
+                        Value::Int(_) => "element",
+                        _ => "lookup",
+                    };
+                    DesiredValue::Call(
+                        Deferred::Function(function.to_owned()),
+                        vec![call, DesiredValue::Known(key)],
+                    )
+                }
                 _ => {
                     return self.error(
                         Diagnostic::error("E0325", "cannot read into a value known only after apply", span)
