@@ -300,9 +300,13 @@ fn check_label(block: &Block, schema: &BlockSchema, diags: &mut Vec<Diagnostic>)
                 e.span,
             )
             .label("a string here")
-            .help(match l.text() {
-                Some(_) => "remove the quotes",
-                None => "write the name as text, without `${ }`",
+            .help(match (l.text(), schema.name) {
+                (Some(_), _) => "remove the quotes",
+                // CloudFormation's `Name: !Ref ServiceName`.
+                (None, "container") => {
+                    "write the name as text, without `${ }`; a container named from a variable is written in `container_definitions = jsonencode([{ name = var.NAME, ... }])`"
+                }
+                (None, _) => "write the name as text, without `${ }`",
             }),
         ),
         (Some(l), false) => diags.push(
