@@ -620,3 +620,13 @@ fn lifecycle_rule_priority_of_a_thousand() {
         "ecr_repository app {\n  lifecycle_rule {\n    priority     = 1000\n    tag_status   = \"any\"\n    count_type   = \"imageCountMoreThan\"\n    count        = 30\n  }\n}\n",
     );
 }
+
+/// An empty `provider "aws" {}` (or one of settings that change nothing
+/// berth does) beside the stack block says nothing more.
+#[test]
+fn an_empty_aws_provider_beside_the_stack_block() {
+    assert_valid(
+        "provider beside stack",
+        "stack \"s\" { region = \"eu-west-1\" }\nprovider \"aws\" {\n  max_retries = 5\n}\nterraform {}\nvpc main { cidr = \"10.0.0.0/16\" }\n",
+    );
+}

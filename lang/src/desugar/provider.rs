@@ -86,6 +86,10 @@ fn stack(block: Block, taken: bool, diags: &mut Vec<Diagnostic>) -> Option<Block
     if diags.len() > before {
         return None;
     }
+    // `provider "aws" {}` beside a `stack` block says nothing more.
+    if taken && body.is_empty() {
+        return None;
+    }
     if taken {
         diags.push(
             Diagnostic::error(
