@@ -759,7 +759,10 @@ data iam_policy ssm { name = "AmazonSSMManagedInstanceCore" }
 data iam_policy read { name = "shared-read" }
 data ecr_repository app { name = "shared-app" }
 data secretsmanager_secret db { name = "shared/db" }
-data secretsmanager_secret_version db { secret_id = data.secretsmanager_secret.db.id }
+data secretsmanager_secret_version db {
+  secret_id     = data.secretsmanager_secret.db.id
+  version_stage = "AWSCURRENT"
+}
 data "aws_secretsmanager_secret_version" "token" {
   secret_id     = "shared/db"
   version_stage = "AWSCURRENT"

@@ -187,19 +187,29 @@ fn secret_versions(files: &mut [(FileId, File)]) {
     }
 }
 
-/// The secret a version lookup's only setting, `secret_id`, reads, as a
-/// reference to that secret (without the attribute).
+/// The secret a version lookup's `secret_id` reads, as a reference to
+/// that secret (without the attribute).
 fn secret_read(block: &Block) -> Option<Expr> {
-    let [Item::Attribute(a)] = block.body.as_slice() else {
-        return None;
-    };
+    // Besides `secret_id`, only what names the current version (the one
+    // the secret's ARN stands for) or orders the read.
+    let mut id = None;
+    for item in &block.body {
+        match item {
+            Item::Attribute(a) if a.name.name == "secret_id" => id = Some(a),
+            Item::Attribute(a)
+                if a.name.name == "version_stage" && literal(&a.value) == Some("AWSCURRENT") => {}
+            Item::Attribute(a) if a.name.name == crate::check::declare::DEPENDS_ON => {}
+            _ => return None,
+        }
+    }
+    let a = id?;
     let ExprKind::Traversal(t) = &a.value.unwrapped().kind else {
         return None;
     };
     let named = t.named()?;
     let secret = named.kind.strip_prefix("aws_").unwrap_or(named.kind);
     let reads_arn = matches!(named.rest, [Step::Attr(attr)] if attr.name == "id" || attr.name == "arn");
-    if a.name.name != "secret_id" || !reads_arn || !matches!(secret, "secretsmanager_secret" | "secret") {
+    if !reads_arn || !matches!(secret, "secretsmanager_secret" | "secret") {
         return None;
     }
     let mut t = t.clone();
