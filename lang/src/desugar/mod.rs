@@ -272,17 +272,23 @@ pub(crate) fn folded_by_text(kind: &str) -> bool {
         )
 }
 
-/// The one setting of a block of `kind` read as written, before
-/// evaluation, by a path through its nested blocks: an inline role
-/// policy's `name` (the label of the role's block) and a lifecycle
+/// The setting of a block of `kind` read as written, before evaluation,
+/// by a path through its nested blocks (every block on it): an inline
+/// role policy's `name` (the label of the role's block) and a lifecycle
 /// policy's `policy` (read into rules), which their folds read; a
 /// service's `deployment_controller { type }`, checked against berth's
-/// behaviour ([`defaults`]). A scaling resource's fold reads every one.
+/// behaviour ([`defaults`]); a task definition's volumes' `name` (their
+/// blocks' labels) and Terraform's listener actions' `type` (which block
+/// they are). A scaling resource's fold reads every one.
 pub(crate) fn read_by_text(kind: &str) -> Option<&'static [&'static str]> {
     match kind {
         "iam_role_policy" | "role_policy" => Some(&["name"]),
         "ecr_lifecycle_policy" | "lifecycle_policy" => Some(&["policy"]),
         "ecs_service" | "service" => Some(&["deployment_controller", "type"]),
+        // A volume's name labels its block; an action's type picks its block.
+        "ecs_task_definition" | "task_definition" => Some(&["volume", "name"]),
+        "lb_listener" | "alb_listener" | "listener" => Some(&["default_action", "type"]),
+        "lb_listener_rule" | "alb_listener_rule" | "listener_rule" => Some(&["action", "type"]),
         _ => None,
     }
 }

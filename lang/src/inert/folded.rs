@@ -191,7 +191,12 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
         for b in files.iter().flat_map(|(_, f)| &f.blocks) {
             match settled(b) {
                 Some(Settled::All) => settings(b, &mut exprs),
-                Some(Settled::One(path)) => exprs.extend(setting_at(b, path).map(|(a, _)| &a.value)),
+                Some(Settled::One(path)) => exprs.extend(
+                    settings_at(b, path)
+                        .iter()
+                        .filter_map(|at| attribute_at(b, at))
+                        .map(|a| &a.value),
+                ),
                 None => {}
             }
         }
@@ -213,10 +218,10 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
         match settled(b) {
             Some(Settled::All) => settle_block(b, &mut values),
             Some(Settled::One(path)) => {
-                if let Some((_, at)) = setting_at(b, path)
-                    && let Some(Item::Attribute(a)) = item_at(b, &at)
-                {
-                    settle_attribute(a, &mut values);
+                for at in settings_at(b, path) {
+                    if let Some(Item::Attribute(a)) = item_at(b, &at) {
+                        settle_attribute(a, &mut values);
+                    }
                 }
             }
             None => {}
@@ -273,9 +278,9 @@ fn with_written_names(e: &Expr, names: &BTreeMap<(String, String), Expr>) -> Exp
 enum Settled {
     /// Every setting: a scaling resource, folded by its text.
     All,
-    /// The one setting read as written, by its path through nested
-    /// blocks (an inline policy's `name`, a lifecycle policy's `policy`,
-    /// a service's `deployment_controller { type }`).
+    /// The setting read as written, by its path through nested blocks
+    /// (an inline policy's `name`, a lifecycle policy's `policy`, a
+    /// service's `deployment_controller { type }`, each volume's `name`).
     One(&'static [&'static str]),
 }
 
@@ -287,30 +292,46 @@ fn settled(b: &Block) -> Option<Settled> {
     }
 }
 
-/// The setting at `path` in `b` (through its nested blocks), when
-/// [`settles`] takes it, and where it is: the index of each item on the
-/// way.
-fn setting_at<'b>(b: &'b Block, path: &[&str]) -> Option<(&'b Attribute, Vec<usize>)> {
-    let (setting, blocks) = path.split_last()?;
-    let mut at = Vec::with_capacity(path.len());
-    let mut b = b;
-    for name in blocks {
-        let (i, n) = b.body.iter().enumerate().find_map(|(i, item)| match item {
-            Item::Block(n) if n.kind.name == *name && n.label.is_none() => Some((i, n)),
-            _ => None,
-        })?;
-        at.push(i);
-        b = n;
+/// Every setting at `path` in `b` (through each of its nested blocks of
+/// those names: a task definition's every `volume`), when [`settles`]
+/// takes it, as where it is: the index of each item on the way.
+fn settings_at(b: &Block, path: &[&str]) -> Vec<Vec<usize>> {
+    let Some((first, rest)) = path.split_first() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in b.body.iter().enumerate() {
+        match item {
+            Item::Attribute(a) if rest.is_empty() && a.name.name == *first && settles(a) => out.push(vec![i]),
+            Item::Block(n) if !rest.is_empty() && n.kind.name == *first && n.label.is_none() => {
+                out.extend(settings_at(n, rest).into_iter().map(|mut at| {
+                    at.insert(0, i);
+                    at
+                }));
+            }
+            _ => {}
+        }
     }
-    let (i, a) = b.body.iter().enumerate().find_map(|(i, item)| match item {
-        Item::Attribute(a) if a.name.name == *setting && settles(a) => Some((i, a)),
-        _ => None,
-    })?;
-    at.push(i);
-    Some((a, at))
+    out
 }
 
-/// The item of `b` that [`setting_at`] found at `at`.
+/// The attribute of `b` at `at` (see [`settings_at`]).
+fn attribute_at<'b>(b: &'b Block, at: &[usize]) -> Option<&'b Attribute> {
+    let (last, blocks) = at.split_last()?;
+    let mut b = b;
+    for &i in blocks {
+        let Some(Item::Block(n)) = b.body.get(i) else {
+            return None;
+        };
+        b = n;
+    }
+    match b.body.get(*last) {
+        Some(Item::Attribute(a)) => Some(a),
+        _ => None,
+    }
+}
+
+/// The item of `b` at `at` (see [`settings_at`]).
 fn item_at<'b>(b: &'b mut Block, at: &[usize]) -> Option<&'b mut Item> {
     let (last, blocks) = at.split_last()?;
     let mut b = b;
