@@ -28,7 +28,7 @@ fn analyse_with(
     lookup: Option<&LookupFn<'_>>,
 ) -> anyhow::Result<Analysis> {
     let (sources, diagnostics) = load::load_dir(dir)?;
-    let settings = variables_with_origins(dir, vars)?;
+    let settings = variables(dir, vars)?;
     let options = Options {
         vars: settings.values,
         var_origins: settings.origins,
@@ -184,17 +184,9 @@ pub fn default_name(dir: &Path) -> String {
         .map_or_else(|| "default".to_owned(), |n| n.to_string_lossy().into_owned())
 }
 
-/// The variables of the stack in `dir`: the variables files Terraform
-/// reads by themselves there ([`auto_var_files`]), then `--var-file`
-/// settings, then `--var` ones (the command line wins); also what
-/// `plan --out` saves.
-pub fn variables(dir: &Path, vars: &Vars) -> anyhow::Result<Settings> {
-    variables_with_origins(dir, vars)
-}
-
-/// The variables of `dir` and `vars`, where each one the command line does
-/// not set was set (`qa.vars:3`), for diagnostics, and those set only by a
-/// file read without being named.
+/// The variables of the stack in `dir` and `vars`: their values, where
+/// each one the command line does not set was set (`qa.vars:3`), for
+/// diagnostics, and those set only by a file read without being named.
 pub struct Settings {
     /// Each variable's text, as `--var` would give it.
     pub values: BTreeMap<String, String>,
@@ -203,7 +195,11 @@ pub struct Settings {
     pub optional: BTreeSet<String>,
 }
 
-fn variables_with_origins(dir: &Path, vars: &Vars) -> anyhow::Result<Settings> {
+/// The variables of the stack in `dir`: the variables files Terraform
+/// reads by themselves there ([`auto_var_files`]), then `--var-file`
+/// settings, then `--var` ones (the command line wins); also what
+/// `plan --out` saves.
+pub fn variables(dir: &Path, vars: &Vars) -> anyhow::Result<Settings> {
     let mut settings = Settings {
         values: BTreeMap::new(),
         origins: BTreeMap::new(),
