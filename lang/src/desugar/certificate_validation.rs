@@ -16,7 +16,7 @@ use crate::FileId;
 use crate::check::declare::DEPENDS_ON;
 use crate::diagnostic::Diagnostic;
 use crate::source::{Sources, Span};
-use crate::syntax::ast::{Block, Expr, ExprKind, File, Ident, Item, Label, Step, Traversal};
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Step, Traversal};
 
 const CERTIFICATE: &str = "certificate";
 const RECORD: &str = "dns_record";
@@ -225,7 +225,7 @@ fn depend_on_certificates(block: &mut Block, validations: &BTreeMap<String, (Spa
                 && let ExprKind::Traversal(t) = &mut e.kind
                 && t.steps.len() == 1
             {
-                *t = certificate_path(&certificate, t.root.span, None);
+                *t = Traversal::path(&[CERTIFICATE, &certificate], t.root.span);
             }
         });
     }
@@ -250,7 +250,7 @@ fn read_certificates(e: &mut Expr, validations: &BTreeMap<String, (Span, String)
         if let Some(certificate) = certificate {
             // Past `.NAME.ATTR`: whatever is read of the ARN.
             let more = t.steps.get(2..).unwrap_or_default().to_vec();
-            *t = certificate_path(&certificate, t.root.span, Some("arn"));
+            *t = Traversal::path(&[CERTIFICATE, &certificate, "arn"], t.root.span);
             t.steps.extend(more);
             return;
         }
@@ -262,18 +262,4 @@ fn read_certificates(e: &mut Expr, validations: &BTreeMap<String, (Span, String)
         }
     }
     each_child(e, &mut |child| read_certificates(child, validations));
-}
-
-/// `certificate.NAME`, or `certificate.NAME.ATTR`, written at `span`.
-fn certificate_path(name: &str, span: Span, attr: Option<&str>) -> Traversal {
-    let ident = |name: &str| Ident {
-        name: name.to_owned(),
-        span,
-    };
-    let mut steps = vec![Step::Attr(ident(name))];
-    steps.extend(attr.map(|a| Step::Attr(ident(a))));
-    Traversal {
-        root: ident(CERTIFICATE),
-        steps,
-    }
 }

@@ -315,17 +315,7 @@ fn depends_on_parents(block: &mut Block, folded: &Folded) {
                 continue;
             };
             if let Some((kind, parent)) = folded.get(&(t.root.name.clone(), name.name.clone())) {
-                let span = t.root.span;
-                *t = Traversal {
-                    root: Ident {
-                        name: kind.clone(),
-                        span,
-                    },
-                    steps: vec![Step::Attr(Ident {
-                        name: parent.clone(),
-                        span,
-                    })],
-                };
+                *t = Traversal::path(&[kind, parent], t.root.span);
             }
         }
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use super::literal;
 use crate::FileId;
-use crate::syntax::ast::{Block, Expr, ExprKind, File, Ident, Item, Label, Step, Traversal};
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Traversal};
 
 const NAMESPACE: &str = "dns_namespace";
 
@@ -60,15 +60,8 @@ fn by_name(block: &mut Block, attr: &str, named: &BTreeMap<String, String>) {
             && let Some(label) = literal(&a.value).and_then(|n| named.get(n.trim_end_matches('.')))
         {
             let span = a.value.span;
-            let ident = |name: &str| Ident {
-                name: name.to_owned(),
-                span,
-            };
             a.value = Expr {
-                kind: ExprKind::Traversal(Traversal {
-                    root: ident(NAMESPACE),
-                    steps: vec![Step::Attr(ident(label))],
-                }),
+                kind: ExprKind::Traversal(Traversal::path(&[NAMESPACE, label], span)),
                 span,
             };
         }

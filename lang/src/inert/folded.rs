@@ -169,15 +169,8 @@ fn instance_dependencies(block: &mut Block, expanded: &Expanded) {
 
 /// `KIND.NAME` at `at`'s span.
 fn reference(kind: &str, name: &str, at: &Expr) -> Expr {
-    let ident = |name: &str| Ident {
-        name: name.to_owned(),
-        span: at.span,
-    };
     Expr {
-        kind: ExprKind::Traversal(Traversal {
-            root: ident(kind),
-            steps: vec![Step::Attr(ident(name))],
-        }),
+        kind: ExprKind::Traversal(Traversal::path(&[kind, name], at.span)),
         span: at.span,
     }
 }

@@ -265,6 +265,20 @@ pub struct Named<'a> {
 }
 
 impl Traversal {
+    /// `FIRST.SECOND...`, every name written at `span` (a reference a
+    /// rewrite makes: `certificate.shop.arn`).
+    pub fn path(names: &[&str], span: crate::source::Span) -> Traversal {
+        let ident = |name: &str| Ident {
+            name: name.to_owned(),
+            span,
+        };
+        let (root, rest) = names.split_first().map_or(("", &[][..]), |(r, rest)| (*r, rest));
+        Traversal {
+            root: ident(root),
+            steps: rest.iter().map(|n| Step::Attr(ident(n))).collect(),
+        }
+    }
+
     /// The block this traversal names, if its first steps are names.
     pub fn named(&self) -> Option<Named<'_>> {
         let attr = |i: usize| match self.steps.get(i) {
