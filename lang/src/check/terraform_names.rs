@@ -419,11 +419,17 @@ pub fn berth_kind(name: &str) -> Option<&'static str> {
     })
 }
 
+/// Terraform's type `name` without its `aws_` (`aws_lb` is `lb`; any
+/// other word as it is).
+pub(crate) fn without_aws(name: &str) -> &str {
+    name.strip_prefix("aws_").unwrap_or(name)
+}
+
 /// The help line for the unknown kind `name`, if it is a Terraform
 /// resource type: berth's kind, or how berth writes it. `known`: whether
 /// berth takes a kind so named.
 pub fn kind_help(name: &str, known: impl Fn(&str) -> bool) -> Option<String> {
-    let bare = name.strip_prefix("aws_").unwrap_or(name);
+    let bare = without_aws(name);
     match KINDS.iter().find(|(tf, _)| *tf == bare).map(|(_, b)| *b) {
         Some(Berth::Name(kind)) => Some(format!("`{name}` is Terraform's name; did you mean `{kind}`?")),
         Some(Berth::Note(note)) => Some(format!("Terraform's `{name}`: {note}")),

@@ -44,7 +44,7 @@ const KINDS: &[(&str, DataKind)] = &[
 /// The lookup Terraform's data source type `name` is, written with or
 /// without `aws_` (`aws_route53_zone`, `route53_zone`, `aws_vpc`).
 pub(crate) fn terraform_data_kind(name: &str) -> Option<DataKind> {
-    let bare = name.strip_prefix("aws_").unwrap_or(name);
+    let bare = crate::check::terraform_names::without_aws(name);
     KINDS
         .iter()
         .find(|(tf, _)| *tf == bare)
@@ -207,7 +207,7 @@ fn secret_read(block: &Block) -> Option<Expr> {
         return None;
     };
     let named = t.named()?;
-    let secret = named.kind.strip_prefix("aws_").unwrap_or(named.kind);
+    let secret = crate::check::terraform_names::without_aws(named.kind);
     let reads_arn = matches!(named.rest, [Step::Attr(attr)] if attr.name == "id" || attr.name == "arn");
     if !reads_arn || !matches!(secret, "secretsmanager_secret" | "secret") {
         return None;

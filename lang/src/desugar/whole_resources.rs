@@ -92,7 +92,7 @@ fn declared(files: &[(FileId, File)]) -> Declared {
 /// A block's kind or a reference's root without Terraform's `aws_`: this
 /// runs before references are written as berth's (`names::kinds`).
 fn kind(word: &str) -> String {
-    word.strip_prefix("aws_").unwrap_or(word).to_owned()
+    crate::check::terraform_names::without_aws(word).to_owned()
 }
 
 /// `e`, and every expression in it, with its reads of whole resources

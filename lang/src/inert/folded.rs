@@ -22,6 +22,7 @@ use berth_provider::Value;
 use super::{Element, Key, bind, key, literal, named};
 use crate::analyze::Options;
 use crate::check::declare::{self, DEPENDS_ON, LOCALS};
+use crate::check::terraform_names::without_aws;
 use crate::desugar::{each_child, each_expr};
 use crate::source::{FileId, Sources};
 use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, Label, Step, Traversal};
@@ -236,13 +237,9 @@ fn written_names(files: &[(FileId, File)]) -> BTreeMap<(String, String), Expr> {
                 Item::Attribute(a) if a.name.name == "name" => Some(a.value.clone()),
                 _ => None,
             })?;
-            Some(((bare(&b.kind.name).to_owned(), label.name.clone()), name))
+            Some(((without_aws(&b.kind.name).to_owned(), label.name.clone()), name))
         })
         .collect()
-}
-
-fn bare(kind: &str) -> &str {
-    kind.strip_prefix("aws_").unwrap_or(kind)
 }
 
 /// `e` with each read of a block's `name` (`aws_iam_role.exec[0].name`)
@@ -255,7 +252,7 @@ fn with_written_names(e: &Expr, names: &BTreeMap<(String, String), Expr>) -> Exp
             && let Some(named) = t.named().filter(|n| !n.data)
             && let [Step::Index(_), Step::Attr(attr)] | [Step::Attr(attr)] = named.rest
             && attr.name == "name"
-            && let Some(name) = names.get(&(bare(named.kind).to_owned(), named.name.to_owned()))
+            && let Some(name) = names.get(&(without_aws(named.kind).to_owned(), named.name.to_owned()))
         {
             *e = name.clone();
             return;
