@@ -185,12 +185,9 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
         for b in files.iter().flat_map(|(_, f)| &f.blocks) {
             match settled(b) {
                 Some(Settled::All) => settings(b, &mut exprs),
-                Some(Settled::One(path)) => exprs.extend(
-                    settings_at(b, path)
-                        .iter()
-                        .filter_map(|at| attribute_at(b, at))
-                        .map(|a| &a.value),
-                ),
+                Some(Settled::One(path)) => {
+                    exprs.extend(settings_at(b, path).into_iter().map(|(_, a)| &a.value))
+                }
                 None => {}
             }
         }
@@ -212,7 +209,8 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
         match settled(b) {
             Some(Settled::All) => settle_block(b, &mut values),
             Some(Settled::One(path)) => {
-                for at in settings_at(b, path) {
+                let places: Vec<Vec<usize>> = settings_at(b, path).into_iter().map(|(at, _)| at).collect();
+                for at in places {
                     if let Some(Item::Attribute(a)) = item_at(b, &at) {
                         settle_attribute(a, &mut values);
                     }
@@ -284,41 +282,27 @@ fn settled(b: &Block) -> Option<Settled> {
 
 /// Every setting at `path` in `b` (through each of its nested blocks of
 /// those names: a task definition's every `volume`), when [`settles`]
-/// takes it, as where it is: the index of each item on the way.
-fn settings_at(b: &Block, path: &[&str]) -> Vec<Vec<usize>> {
+/// takes it, with where it is: the index of each item on the way.
+fn settings_at<'b>(b: &'b Block, path: &[&str]) -> Vec<(Vec<usize>, &'b Attribute)> {
     let Some((first, rest)) = path.split_first() else {
         return Vec::new();
     };
     let mut out = Vec::new();
     for (i, item) in b.body.iter().enumerate() {
         match item {
-            Item::Attribute(a) if rest.is_empty() && a.name.name == *first && settles(a) => out.push(vec![i]),
+            Item::Attribute(a) if rest.is_empty() && a.name.name == *first && settles(a) => {
+                out.push((vec![i], a))
+            }
             Item::Block(n) if !rest.is_empty() && n.kind.name == *first && n.label.is_none() => {
-                out.extend(settings_at(n, rest).into_iter().map(|mut at| {
+                out.extend(settings_at(n, rest).into_iter().map(|(mut at, a)| {
                     at.insert(0, i);
-                    at
+                    (at, a)
                 }));
             }
             _ => {}
         }
     }
     out
-}
-
-/// The attribute of `b` at `at` (see [`settings_at`]).
-fn attribute_at<'b>(b: &'b Block, at: &[usize]) -> Option<&'b Attribute> {
-    let (last, blocks) = at.split_last()?;
-    let mut b = b;
-    for &i in blocks {
-        let Some(Item::Block(n)) = b.body.get(i) else {
-            return None;
-        };
-        b = n;
-    }
-    match b.body.get(*last) {
-        Some(Item::Attribute(a)) => Some(a),
-        _ => None,
-    }
 }
 
 /// The item of `b` at `at` (see [`settings_at`]).
