@@ -39,7 +39,10 @@ pub fn parse(kind: Kind, expr: &Expr, diags: &mut Vec<Diagnostic>) -> BTreeSet<S
     let mut out = BTreeSet::new();
     for item in items {
         let named = name(item);
-        let terraforms = named.as_deref().map(|n| terraforms(kind, n)).unwrap_or_default();
+        let terraforms = named
+            .as_deref()
+            .map(|n| terraforms(kind, n, &settable))
+            .unwrap_or_default();
         match named {
             Some(n) if settable.contains(n.as_str()) => {
                 out.insert(n);
@@ -71,20 +74,18 @@ pub fn parse(kind: Kind, expr: &Expr, diags: &mut Vec<Diagnostic>) -> BTreeSet<S
     out
 }
 
-/// What Terraform's name `name` of something of `kind` is in berth: its
+/// What Terraform's name `name` of something of `kind` (which can set
+/// `settable`) is in berth: its
 /// attribute (`vpc_id`), the attributes a block of its is written as (a
 /// service's `network_configuration`), or a task definition's
 /// `container_definitions`, its `container` blocks.
-fn terraforms(kind: Kind, name: &str) -> Vec<&'static str> {
+fn terraforms(kind: Kind, name: &str, settable: &BTreeSet<&'static str>) -> Vec<&'static str> {
     if kind == Kind::TaskDefinition && name == "container_definitions" {
         return vec!["container"];
     }
     // Terraform's action and condition blocks (`desugar/listener.rs`): what
     // of them the kind has (a pipeline moves a listener's default action).
-    let of_kind = |names: &[&'static str]| {
-        let settable = settable(kind);
-        names.iter().copied().filter(|n| settable.contains(n)).collect()
-    };
+    let of_kind = |names: &[&'static str]| names.iter().copied().filter(|n| settable.contains(n)).collect();
     match (kind, name) {
         (Kind::Listener, "default_action") | (Kind::ListenerRule, "action") => return of_kind(&ACTION),
         (Kind::ListenerRule, "condition") => return of_kind(&CONDITION),
