@@ -449,7 +449,7 @@ const COUNT_INDEX: &str = "count_index";
 const EACH_VALUE: &str = "each_value";
 
 /// Whether `kind` names an attachment folded into its parent.
-pub(super) fn is_attachment(kind: &str) -> bool {
+pub(crate) fn is_attachment(kind: &str) -> bool {
     ATTACHMENTS.iter().any(|a| a.kinds.contains(&kind))
 }
 
@@ -521,8 +521,10 @@ pub(super) fn fold(
         for block in std::mem::take(&mut file.blocks) {
             match spec_of(&block) {
                 Some(spec) => {
-                    if let Some(t) = take(spec, block, &parents, complete, diags) {
-                        taken.push(t);
+                    for block in unrolled(spec, block) {
+                        if let Some(t) = take(spec, block, &parents, complete, diags) {
+                            taken.push(t);
+                        }
                     }
                 }
                 None => file.blocks.push(block),
@@ -572,6 +574,99 @@ fn spec_of(block: &Block) -> Option<&'static Attachment> {
         })
     };
     Some(specs.find(|s| names(s)).unwrap_or(first))
+}
+
+/// The attachment `block` written once per element of its `for_each`
+/// when that is a map or set written out whose elements name its
+/// parents (`for_each = { exec = aws_iam_role.exec.name, task = ... }`
+/// with `role = each.value`): each attachment on its own parent, as if
+/// written so. Otherwise `block` itself.
+fn unrolled(spec: &Attachment, block: Block) -> Vec<Block> {
+    let by = block.body.iter().find_map(|item| match item {
+        Item::Attribute(a) if spec.by.contains(&a.name.name.as_str()) => Some(&a.value),
+        _ => None,
+    });
+    let reads_each = by.is_some_and(|by| {
+        parent_of(spec.parent, by).is_none() && (uses(by, "each", "value") || uses(by, "each", "key"))
+    });
+    let elements = match repeat(&block.body) {
+        Some(Repeat::ForEach(e)) if reads_each => elements(&e),
+        _ => None,
+    };
+    let Some(elements) = elements else {
+        return vec![block];
+    };
+    let made: Vec<Block> = elements
+        .into_iter()
+        .map(|(key, value)| {
+            let mut made = block.clone();
+            made.body
+                .retain(|item| !matches!(item, Item::Attribute(a) if a.name.name == "for_each"));
+            super::each_expr(&mut made, &mut |e| bind_each(e, &key, &value));
+            made
+        })
+        .collect();
+    let named = |b: &Block| {
+        b.body.iter().any(|item| {
+            matches!(item, Item::Attribute(a)
+                if spec.by.contains(&a.name.name.as_str()) && parent_of(spec.parent, &a.value).is_some())
+        })
+    };
+    match made.iter().all(named) {
+        true => made,
+        false => vec![block],
+    }
+}
+
+/// The (`each.key`, `each.value`) of each element of a `for_each` written
+/// out: a map's entries with keys written as names or strings, or a
+/// list's or `toset`'s elements (each its own key).
+fn elements(for_each: &Expr) -> Option<Vec<(Expr, Expr)>> {
+    match &for_each.kind {
+        ExprKind::Map(entries) => entries
+            .iter()
+            .map(|m| match m.key.computed {
+                None => Some((Expr::text(&m.key.name, m.key.span), m.value.clone())),
+                Some(_) => None,
+            })
+            .collect(),
+        ExprKind::List(items) => Some(items.iter().map(|i| (i.clone(), i.clone())).collect()),
+        ExprKind::Call(c) if c.name.name == "toset" && !c.expand => match c.args.as_slice() {
+            [list] => elements(list).filter(|_| matches!(list.kind, ExprKind::List(_))),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `e` with each `each.key...` and `each.value...` in it read from `key`
+/// and `value`.
+fn bind_each(e: &mut Expr, key: &Expr, value: &Expr) {
+    if let ExprKind::Traversal(t) = &e.kind
+        && t.root.name == "each"
+        && let Some((Step::Attr(which), rest)) = t.steps.split_first()
+        && let Some(bound) = match which.name.as_str() {
+            "key" => Some(key),
+            "value" => Some(value),
+            _ => None,
+        }
+    {
+        let mut bound = bound.clone();
+        if !rest.is_empty() {
+            match &mut bound.kind {
+                ExprKind::Traversal(b) => b.steps.extend(rest.iter().cloned()),
+                _ => {
+                    bound = Expr {
+                        span: e.span,
+                        kind: ExprKind::Postfix(Box::new(bound), rest.to_vec()),
+                    }
+                }
+            }
+        }
+        *e = bound;
+        return;
+    }
+    super::each_child(e, &mut |child| bind_each(child, key, value));
 }
 
 /// Every resource of `files` that may be a parent, by kind and name: its
@@ -1502,6 +1597,55 @@ cluster main {}
     /// The E0211 messages of the stack `text` (after [`BASE`]).
     fn errors(text: &str) -> Vec<String> {
         crate::test_support::messages(&format!("{BASE}{text}"), super::CODE)
+    }
+
+    /// An attachment repeated over a map or set written out whose
+    /// elements name its parents: E0211 before, as `each.value` named no
+    /// block of the stack.
+    #[test]
+    fn an_attachment_repeated_over_its_parents_folds_into_each() {
+        let terraform = resources(
+            r#"
+role task { assume = "ecs-tasks.amazonaws.com" }
+role_policy_attachment ssm {
+  for_each = { app = role.app.name, task = role.task.name }
+  role       = each.value
+  policy_arn = "arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess"
+}
+role_policy_attachment logs {
+  for_each   = toset([role.app.name, role.task.name])
+  role       = each.key
+  policy_arn = "arn:aws:iam::aws:policy/CloudWatchLogsFullAccess"
+}
+"#,
+        );
+        let berth = resources(
+            r#"
+role task {
+  assume   = "ecs-tasks.amazonaws.com"
+  policies = ["arn:aws:iam::aws:policy/AmazonSSMReadOnlyAccess", "arn:aws:iam::aws:policy/CloudWatchLogsFullAccess"]
+}
+"#,
+        );
+        assert_eq!(terraform["role.task"], berth["role.task"]);
+        assert_eq!(
+            terraform["role.app"].attrs["policies"],
+            berth["role.task"].attrs["policies"]
+        );
+        // One element naming no block of the stack: nothing is unrolled,
+        // and the attachment says what it should name.
+        assert_eq!(
+            errors(
+                r#"
+role_policy_attachment x {
+  for_each   = { app = role.app.name, other = "someone-elses" }
+  role       = each.value
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+"#
+            ),
+            ["a `role_policy_attachment` is folded into a `role` of this stack"]
+        );
     }
 
     #[test]

@@ -35,6 +35,7 @@
 //! keeps this spelling.
 
 mod attach;
+pub(crate) use attach::is_attachment;
 mod attribute_blocks;
 mod autoscaling;
 mod availability_zones;

@@ -90,7 +90,7 @@ pub(super) fn versioning(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> 
         }
     };
     Some(Item::Attribute(Attribute {
-        value: string(state, a.value.span),
+        value: Expr::text(state, a.value.span),
         ..renamed(a, "versioning")
     }))
 }
@@ -157,12 +157,5 @@ fn rule_label(id: Option<Expr>, at: crate::source::Span, diags: &mut Vec<Diagnos
             );
             None
         }
-    }
-}
-
-fn string(text: &str, span: crate::source::Span) -> Expr {
-    Expr {
-        kind: ExprKind::String(vec![crate::syntax::ast::StrPart::Lit(text.to_owned())]),
-        span,
     }
 }

@@ -1,11 +1,15 @@
 //! Terraform's values that are whole resources, read as the resources'
 //! attributes: `values(aws_lb_target_group.this)[0].arn` and
 //! `values(aws_x.y)[*].arn` (the instances of a `for_each` resource, as
-//! modules output them), `keys(aws_x.y)`, and a local that is a resource
-//! (`ecs_cluster = aws_ecs_cluster.main`, then `local.ecs_cluster.name`).
+//! modules output them), `keys(aws_x.y)`, a local that is a resource
+//! (`ecs_cluster = aws_ecs_cluster.main`, then `local.ecs_cluster.name`),
+//! and a block repeated over a `for_each` resource (`for_each =
+//! aws_ecr_repository.this`, then `repository = each.value.name`).
 //! berth's values hold one attribute of a resource, not a whole one, so
 //! each is written as the reads it stands for: `[for v in KIND.NAME :
-//! v.arn][0]`, `KIND.NAME.name`.
+//! v.arn][0]`, `KIND.NAME.name`; the chained block repeats over the
+//! resource's own `for_each` (the same keys) and reads
+//! `KIND.NAME[each.key].name`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,7 +18,7 @@ use crate::FileId;
 use crate::check::declare::LOCALS;
 use crate::source::Span;
 use crate::syntax::ast::{
-    Block, Expr, ExprKind, File, ForExpr, ForResult, Ident, Item, Label, Step, Traversal,
+    Attribute, Block, Expr, ExprKind, File, ForExpr, ForResult, Ident, Item, Label, Step, Traversal,
 };
 
 /// The root of a reference to a local.
@@ -23,11 +27,15 @@ const FOR_EACH: &str = "for_each";
 /// The names the `for` expressions written here bind.
 const INSTANCE: &str = "instance";
 const KEY: &str = "key";
+/// `each.value`, as Terraform's repeated blocks read their element.
+const EACH: &str = "each";
+const VALUE: &str = "value";
 
 /// What the stack declares that these reads name.
 struct Declared {
-    /// `(kind, name)` of each block repeated by `for_each`.
-    repeated: BTreeSet<(String, String)>,
+    /// Each block repeated by `for_each`, by `(kind, name)`: its
+    /// `for_each`.
+    repeated: BTreeMap<(String, String), Expr>,
     /// Each local that is a reference to a whole resource (or one
     /// instance), as that reference.
     locals: BTreeMap<String, Traversal>,
@@ -42,6 +50,7 @@ pub(super) fn rewrite(files: &mut [(FileId, File)]) {
     }
     for (_, file) in files.iter_mut() {
         for block in &mut file.blocks {
+            chained(block, &declared);
             each_expr(block, &mut |e| read(e, &declared));
         }
     }
@@ -58,13 +67,10 @@ fn declared(files: &[(FileId, File)]) -> Declared {
         .collect();
     let repeated = blocks
         .iter()
-        .filter(|b| {
-            b.body
-                .iter()
-                .any(|i| matches!(i, Item::Attribute(a) if a.name.name == FOR_EACH))
-        })
-        .filter_map(|b| match &b.label {
-            Some(Label::Ident(name)) => Some((kind(&b.kind.name), name.name.clone())),
+        .filter_map(|b| match (&b.label, for_each(b)) {
+            (Some(Label::Ident(name)), Some(for_each)) => {
+                Some(((kind(&b.kind.name), name.name.clone()), for_each.value.clone()))
+            }
             _ => None,
         })
         .collect();
@@ -87,6 +93,74 @@ fn declared(files: &[(FileId, File)]) -> Declared {
         })
         .collect();
     Declared { repeated, locals }
+}
+
+/// `block`'s `for_each`.
+fn for_each(block: &Block) -> Option<&Attribute> {
+    block.body.iter().find_map(|i| match i {
+        Item::Attribute(a) if a.name.name == FOR_EACH => Some(a),
+        _ => None,
+    })
+}
+
+/// `block`, repeated over a `for_each` resource `R` (Terraform's map of
+/// its instances by key), as repeated over `R`'s own `for_each` (written
+/// where `R`'s is, so a fold sees the two repeat alike), each
+/// `each.value` in it read as `R[each.key]`. A resource chained so to
+/// another chained one reads the first's keys in turn.
+fn chained(block: &mut Block, declared: &Declared) {
+    let mut seen = BTreeSet::new();
+    loop {
+        let Some(attr) = block.body.iter_mut().find_map(|i| match i {
+            Item::Attribute(a) if a.name.name == FOR_EACH => Some(a),
+            _ => None,
+        }) else {
+            return;
+        };
+        let ExprKind::Traversal(resource) = &attr.value.kind else {
+            return;
+        };
+        let [Step::Attr(name)] = resource.steps.as_slice() else {
+            return;
+        };
+        let key = (kind(&resource.root.name), name.name.clone());
+        let Some(keys) = declared.repeated.get(&key) else {
+            return;
+        };
+        if !seen.insert(key) {
+            return;
+        }
+        let resource = resource.clone();
+        attr.value = keys.clone();
+        each_expr(block, &mut |e| each_value_as(e, &resource));
+    }
+}
+
+/// `e` with each `each.value...` in it read as `resource[each.key]...`.
+fn each_value_as(e: &mut Expr, resource: &Traversal) {
+    if let ExprKind::Traversal(t) = &mut e.kind
+        && t.root.name == EACH
+        && let Some(Step::Attr(value)) = t.steps.first()
+        && value.name == VALUE
+    {
+        let at = t.root.span;
+        let key = Traversal::path(&[EACH, KEY], at);
+        let mut steps = resource.steps.clone();
+        steps.push(Step::Index(Box::new(Expr {
+            kind: ExprKind::Traversal(key),
+            span: at,
+        })));
+        steps.extend(t.steps.drain(1..));
+        *t = Traversal {
+            root: Ident {
+                name: resource.root.name.clone(),
+                span: at,
+            },
+            steps,
+        };
+        return;
+    }
+    each_child(e, &mut |child| each_value_as(child, resource));
 }
 
 /// A block's kind or a reference's root without Terraform's `aws_`: this
@@ -146,7 +220,7 @@ fn values_of(e: &Expr, declared: &Declared) -> Option<Expr> {
 fn repeated(e: &Expr, declared: &Declared) -> bool {
     matches!(&e.kind, ExprKind::Traversal(t)
         if matches!(t.steps.as_slice(), [Step::Attr(name)]
-            if declared.repeated.contains(&(kind(&t.root.name), name.name.clone()))))
+            if declared.repeated.contains_key(&(kind(&t.root.name), name.name.clone()))))
 }
 
 /// `values(R)`, `values(R)[N].ATTR...`, `values(R)[*].ATTR...` and

@@ -15,7 +15,7 @@
 //! JSON, read into rules). A service's `deployment_controller { type }`,
 //! checked before evaluation against what berth does, is settled too.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use berth_provider::Value;
 
@@ -34,6 +34,59 @@ pub(super) fn is_folded(kind: &str) -> bool {
 
 /// The `for_each` the variables decide of folded blocks, by key.
 pub(super) type Expanded = BTreeMap<Key, Value>;
+
+/// The attachments folded by their text (an inline role policy, an ECR
+/// lifecycle policy) that repeat as the block they name by `[each.key]`
+/// does, its `for_each` written alike (`for_each = aws_ecr_repository.this`
+/// reads so, `desugar/whole_resources.rs`): not written out, each is
+/// folded into every instance of that block as one setting of it.
+pub(super) fn repeated_alike<'a>(
+    blocks: impl Iterator<Item = &'a Block> + Clone,
+    sources: &Sources,
+) -> BTreeSet<Key> {
+    let for_each = |b: &'a Block| {
+        b.body.iter().find_map(|item| match item {
+            Item::Attribute(a) if a.name.name == "for_each" => Some(sources.text(a.value.span)),
+            _ => None,
+        })
+    };
+    let repeated: BTreeMap<Key, &str> = blocks
+        .clone()
+        .filter_map(|b| {
+            let (kind, name) = key(b)?;
+            Some(((without_aws(&kind).to_owned(), name), for_each(b)?))
+        })
+        .collect();
+    blocks
+        .filter(|b| crate::desugar::is_attachment(&b.kind.name))
+        .filter_map(|b| {
+            let own = for_each(b)?;
+            let mut b = b.clone();
+            let mut alike = false;
+            each_expr(&mut b, &mut |e| {
+                alike |= reads_each_key(e, &|(kind, name)| {
+                    repeated.get(&(without_aws(kind).to_owned(), name.to_owned())) == Some(&own)
+                })
+            });
+            alike.then(|| key(&b)).flatten()
+        })
+        .collect()
+}
+
+/// Whether `e`, or an expression in it, reads `KIND.NAME[each.key]` of a
+/// block `of` takes.
+fn reads_each_key(e: &mut Expr, of: &dyn Fn((&str, &str)) -> bool) -> bool {
+    if let Some(((kind, name), rest)) = named(e)
+        && let Some(Step::Index(index)) = rest.first()
+        && crate::desugar::is_path(index, "each", "key")
+        && of((&kind, &name))
+    {
+        return true;
+    }
+    let mut found = false;
+    each_child(e, &mut |child| found |= reads_each_key(child, of));
+    found
+}
 
 /// Each block of `files` in `expanded` written out, one per element,
 /// and what reads an instance (`KIND.NAME["KEY"]`, `depends_on` on

@@ -177,6 +177,7 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
         .chain(conditions.iter().copied())
         .collect();
     let mut values = crate::eval::from_variables(&module, options, sources, &exprs).into_iter();
+    let alike = folded::repeated_alike(blocks(), sources);
     let mut found = Found::default();
     for ((k, _, counted), v) in repeated.into_iter().zip(values.by_ref()) {
         match v.map(|v| crate::eval::counted_as_number(v, counted)) {
@@ -186,7 +187,7 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
             Some(Value::Int(1)) if k.0.starts_with("data.") || folded::is_folded(&k.0) => {
                 found.single.insert(k);
             }
-            Some(v @ (Value::Map(_) | Value::List(_))) if folded::is_folded(&k.0) => {
+            Some(v @ (Value::Map(_) | Value::List(_))) if folded::is_folded(&k.0) && !alike.contains(&k) => {
                 found.expanded.insert(k, v);
             }
             Some(Value::Int(n)) if counted => {

@@ -89,6 +89,15 @@ pub struct Expr {
 }
 
 impl Expr {
+    /// The string literal `text`, written at `span` (a value a rewrite
+    /// makes).
+    pub fn text(text: &str, span: Span) -> Expr {
+        Expr {
+            kind: ExprKind::String(vec![StrPart::Lit(text.to_owned())]),
+            span,
+        }
+    }
+
     /// What a string of one interpolation holds (Terraform 0.11's
     /// `"${aws_x.y.arn}"` is `aws_x.y.arn`), else the expression itself.
     pub fn unwrapped(&self) -> &Expr {
