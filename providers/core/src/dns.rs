@@ -42,8 +42,10 @@ pub fn alias_targets(resources: &mut [Resource]) {
             let name = str_of(block, "name").map(bare);
             if let Some((_, arn)) = lbs.iter().find(|(dns_name, _)| Some(dns_name) == name.as_ref()) {
                 block.insert("target".to_owned(), arn.clone());
-                block.insert("name".to_owned(), Value::Null);
-                block.insert("zone_id".to_owned(), Value::Null);
+                // Left out, as a block's settings written `null` are in
+                // the canonical form.
+                block.remove("name");
+                block.remove("zone_id");
             }
         }
     }

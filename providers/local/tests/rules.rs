@@ -518,7 +518,13 @@ async fn default_egress_is_recorded_but_reads_back_as_declared() {
         .update("s", web, &with(web.clone(), "egress", egress.clone()))
         .await
         .unwrap();
-    assert_eq!(updated.attrs["egress"], egress);
+    // Settings written null read back left out, as AWS reports them.
+    let held = list(vec![block(&[
+        ("port", Value::Int(443)),
+        ("cidr", s("0.0.0.0/0")),
+        ("protocol", s("tcp")),
+    ])]);
+    assert_eq!(updated.attrs["egress"], held);
     assert!(!default_egress(&dir, &id(web)));
     let back = cloud.update("s", &updated, web).await.unwrap();
     assert_eq!(back.attrs["egress"], list(vec![]));
@@ -4361,7 +4367,7 @@ async fn a_targets_input_retries_and_dead_letter_queue_are_checked_by_put_target
         .clone();
     assert_eq!(held["input"], s(r#"{"a":[2],"b":1}"#));
     assert_eq!(held["maximum_retry_attempts"], Value::Int(0));
-    assert_eq!(held["maximum_event_age"], Value::Null);
+    assert_eq!(held.get("maximum_event_age"), None);
 }
 
 #[tokio::test]

@@ -474,11 +474,12 @@ pub(super) fn leave_out(groups: &mut [Resource], standalone: &BTreeMap<(String, 
 
 /// Whether two rules are one permission: all but the description, which
 /// EC2 keeps once per permission (and moto's DescribeSecurityGroupRules
-/// leaves out for group sources).
+/// leaves out for group sources); a setting null is one left out, as in a
+/// group's canonical rules.
 fn same_permission(a: &Attrs, b: &Attrs) -> bool {
     let without = |r: &Attrs| -> Attrs {
         r.iter()
-            .filter(|(k, _)| k.as_str() != "description")
+            .filter(|(k, v)| k.as_str() != "description" && **v != Value::Null)
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     };

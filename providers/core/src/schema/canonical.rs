@@ -10,6 +10,7 @@
 //! - [`Case`]: strings AWS folds (`TCP`, `tcp`) in AWS's case;
 //! - [`Attr::unset`]: the value AWS reports for "not set" (a container's
 //!   `cpu = 0`) as null;
+//! - a nested block's settings written `null` as left out;
 //! - nested blocks sorted (labelled ones by name), unless
 //!   [`Block::ordered`]; an [`Block::implicit`] block equal to its defaults
 //!   as none;
@@ -69,7 +70,13 @@ fn instances(items: &[Value], nested: &Block) -> Vec<Value> {
     let mut out: Vec<Value> = items
         .iter()
         .map(|i| match i {
-            Value::Map(m) => Value::Map(canonical(m, nested)),
+            Value::Map(m) => {
+                // A setting written `null` is one left out: AWS reports
+                // no key for what it does not hold.
+                let mut m = canonical(m, nested);
+                m.retain(|_, v| *v != Value::Null);
+                Value::Map(m)
+            }
             other => other.clone(),
         })
         .collect();
