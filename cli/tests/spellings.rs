@@ -64,6 +64,7 @@ macro_rules! cases {
 
 cases!(
     alias_to_a_name_and_zone,
+    terraform_directives_in_quoted_strings,
     terraform_for_each_over_resources,
     terraform_blocks_named_by_variables,
     terraform_queue_policy_without_resource,

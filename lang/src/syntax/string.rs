@@ -7,6 +7,9 @@ use super::error::{Expected, char_name, describe_found, found_span};
 use super::parse::{Parsed, Parser};
 use crate::diagnostic::Diagnostic;
 
+/// How a template's directives are written.
+const DIRECTIVES_HELP: &str = "pair each `%{ if }` with `%{ endif }` and each `%{ for }` with `%{ endfor }`; write `%%{` for a literal `%{`";
+
 impl Parser<'_> {
     /// A string literal, at its opening quote. After an error inside it the
     /// cursor moves to its end, so recovery does not take its closing quote
@@ -96,9 +99,47 @@ impl Parser<'_> {
         if !text.is_empty() {
             parts.push(StrPart::Lit(text));
         }
+        let span = self.c.span_from(start);
+        if parts
+            .iter()
+            .any(|p| matches!(p, StrPart::Lit(t) if has_directive(t)))
+        {
+            return self.quoted_template(&parts, span);
+        }
+        // Terraform's escape of a literal `%{`, as in templates.
+        for part in &mut parts {
+            if let StrPart::Lit(t) = part
+                && t.contains("%%{")
+            {
+                *t = t.replace("%%{", "%{");
+            }
+        }
         Ok(Expr {
             kind: ExprKind::String(parts),
-            span: self.c.span_from(start),
+            span,
+        })
+    }
+
+    /// A quoted string holding `%{ }` directives, rendered as Terraform
+    /// renders it: as a template, from its parts
+    /// written back as template text (a literal `${` as `$${`, each
+    /// interpolation as its source).
+    fn quoted_template(&self, parts: &[StrPart], span: crate::source::Span) -> Parsed<Expr> {
+        let mut text = String::new();
+        for part in parts {
+            match part {
+                StrPart::Lit(t) => text.push_str(&t.replace("${", "$${")),
+                StrPart::Interp(e) => {
+                    text.push_str("${");
+                    text.push_str(self.c.text.get(e.span.range()).unwrap_or_default());
+                    text.push('}');
+                }
+            }
+        }
+        super::template::expr(&text, span).map_err(|reason| {
+            Diagnostic::error("E0001", "a string's template does not parse", span)
+                .label(reason)
+                .help(DIRECTIVES_HELP)
         })
     }
 
@@ -169,10 +210,10 @@ impl Parser<'_> {
             self.c.pos = end;
             self.c.last_end = end;
             let span = self.c.span_from(start);
-            return super::template::heredoc(&text, span).map_err(|reason| {
+            return super::template::expr(&text, span).map_err(|reason| {
                 Diagnostic::error("E0001", "a heredoc's template does not parse", span)
                     .label(reason)
-                    .help("pair each `%{ if }` with `%{ endif }` and each `%{ for }` with `%{ endfor }`; write `%%{` for a literal `%{`")
+                    .help(DIRECTIVES_HELP)
             });
         }
         let level = self.open.len();
@@ -309,10 +350,13 @@ impl Parser<'_> {
 
 /// `text` as the inside of a berth string literal that reads back as
 /// exactly `text`: quotes, backslashes, line breaks, tabs and `$` escaped
-/// (so no `${` starts an interpolation).
+/// (so no `${` starts an interpolation), and `%{` written `%%{` (so none
+/// starts a directive).
 pub fn escape_into(text: &str, out: &mut String) {
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            '%' if chars.peek() == Some(&'{') => out.push_str("%%"),
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),

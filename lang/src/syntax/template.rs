@@ -1,5 +1,5 @@
-//! Terraform's template syntax, for `templatefile` and heredocs with
-//! directives: text with `${...}` interpolations, `%{ if }` / `%{ else }` /
+//! Terraform's template syntax, for `templatefile` and strings (heredocs
+//! and quoted) with directives: text with `${...}` interpolations, `%{ if }` / `%{ else }` /
 //! `%{ endif }` and `%{ for x in xs }` / `%{ endfor }` directives, `~`
 //! strip markers and the `$${` / `%%{` escapes. A template becomes the
 //! source of one berth string literal, an `if` a conditional and a `for` a
@@ -39,9 +39,10 @@ pub fn to_string_literal(template: &str) -> Result<String, String> {
     }
 }
 
-/// A heredoc's text holding directives as the expression it stands for,
-/// every part of it at `span` (the heredoc's), as its text was rewritten.
-pub(crate) fn heredoc(template: &str, span: Span) -> Result<Expr, String> {
+/// A heredoc's or quoted string's text holding directives as the
+/// expression it stands for, every part of it at `span` (the string's),
+/// as its text was rewritten.
+pub(crate) fn expr(template: &str, span: Span) -> Result<Expr, String> {
     let literal = to_string_literal(template)?;
     let mut expr = super::parse_expr(&literal).map_err(|d| d.label)?;
     relocate(&mut expr, span);
@@ -279,7 +280,7 @@ mod tests {
     fn text_and_interpolations_become_one_string() {
         assert_eq!(
             to_string_literal("a \"${x}\" \\n\n$${y} %%{z}").as_deref(),
-            Ok("\"a \\\"${x}\\\" \\\\n\\n\\${y} %{z}\"")
+            Ok("\"a \\\"${x}\\\" \\\\n\\n\\${y} %%{z}\"")
         );
     }
 
