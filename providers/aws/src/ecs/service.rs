@@ -205,7 +205,9 @@ async fn settle(
     if SETTLED.iter().all(|k| answered.get(*k) == wanted.get(*k)) {
         return Ok(());
     }
-    let mut old = wanted.clone();
+    // All but the settled settings as desired, so only those are sent
+    // again (the canonical form writes nested blocks otherwise).
+    let mut old = desired.clone();
     for k in SETTLED {
         old.insert((*k).to_owned(), answered.get(*k).cloned().unwrap_or(Value::Null));
     }
