@@ -14,6 +14,7 @@ use tokio::runtime::{Handle, Runtime};
 use tokio::task::JoinHandle;
 
 use crate::args::{Cloud as CloudArg, Global};
+use crate::interrupt::{Interrupted, OnInterrupt};
 
 /// The cloud a command talks to.
 pub struct Cloud {
@@ -56,6 +57,9 @@ impl Cloud {
     /// Takes `stack`'s lock for `command` (waiting up to `timeout` while
     /// another run holds it) and keeps it alive until the returned guard is
     /// dropped. `dir` is named in the message telling how to release it.
+    /// From the start Ctrl-C is handled as `on_interrupt` says
+    /// ([`crate::interrupt`]); one pressed before the lock is held lets it
+    /// go again ([`Interrupted`]).
     pub fn lock(
         &self,
         runtime: &Runtime,
@@ -63,38 +67,58 @@ impl Cloud {
         command: &str,
         timeout: Duration,
         dir: &Path,
+        on_interrupt: OnInterrupt,
     ) -> anyhow::Result<StackLock> {
+        crate::interrupt::watch(runtime);
         let me = lock::holder(command);
-        runtime
-            .block_on(lock::acquire(self.provider(), stack, &me, timeout))
-            .map_err(|e| locked(e, dir))?;
+        let taken = runtime.block_on(async {
+            tokio::select! {
+                taken = lock::acquire(self.provider(), stack, &me, timeout) => Some(taken),
+                () = crate::interrupt::requested() => None,
+            }
+        });
+        let Some(taken) = taken else {
+            // The write may have reached the cloud with its answer lost:
+            // let go of what may be ours.
+            let _ = runtime.block_on(self.provider.release_lock(stack, &me));
+            return Err(Interrupted.into());
+        };
+        taken.map_err(|e| locked(e, dir))?;
+        if on_interrupt == OnInterrupt::Release {
+            crate::interrupt::release_on_interrupt(Arc::clone(&self.provider), stack, &me);
+        }
         let provider = Arc::clone(&self.provider);
         let (beat_stack, beat_me) = (stack.to_owned(), me.clone());
         let beat = runtime.spawn(async move {
             lock::keep_alive(provider.as_ref(), &beat_stack, &beat_me).await;
-            eprintln!(
+            say!(
                 "warning: the lock of stack {beat_stack:?} was released by someone else (`berth unlock --force`); \
                  another run may now change the stack too"
             );
         });
-        Ok(StackLock {
+        let held = StackLock {
             provider: Arc::clone(&self.provider),
             stack: stack.to_owned(),
             me,
             beat,
             runtime: runtime.handle().clone(),
-        })
+        };
+        if crate::interrupt::interrupted() {
+            drop(held);
+            return Err(Interrupted.into());
+        }
+        Ok(held)
     }
 
     /// Waits until every resource among `resources` is ready (an ECS
     /// service steady: as many tasks running as desired, one deployment),
     /// printing the service events ECS reports meanwhile.
     pub async fn wait_until_ready(&self, resources: &[Resource], timeout: Duration) -> anyhow::Result<()> {
-        let events = |address: &Address, message: &str| eprintln!("{address}: {message}");
+        let events = |address: &Address, message: &str| say!("{address}: {message}");
         for service in resources.iter().filter(|r| r.address.kind == Kind::Service) {
-            eprintln!("{}: waiting for a steady state...", service.address);
+            say!("{}: waiting for a steady state...", service.address);
             match self.provider().wait_until_ready(service, timeout, &events).await {
-                Ok(()) => eprintln!("{}: steady", service.address),
+                Ok(()) => say!("{}: steady", service.address),
                 Err(e) if e.code == ROLLED_BACK => {
                     return Err(RolledBack {
                         service: service.address.clone(),
@@ -147,6 +171,7 @@ impl StackLock {
 impl Drop for StackLock {
     fn drop(&mut self) {
         self.beat.abort();
+        crate::interrupt::lock_released();
         let released = self
             .runtime
             .block_on(self.provider.release_lock(&self.stack, &self.me));
@@ -154,12 +179,12 @@ impl Drop for StackLock {
             Ok(true) => {}
             // Taken by force during the run: said at the end, however short
             // the run (the heartbeat that warns comes every 30 s).
-            Ok(false) => eprintln!(
+            Ok(false) => say!(
                 "warning: the lock of stack {:?} was released by someone else during this run \
                  (`berth unlock --force`); another run may have changed the stack too: `berth plan` shows where it stands",
                 self.stack
             ),
-            Err(e) => eprintln!(
+            Err(e) => say!(
                 "warning: cannot release the lock of stack {:?}: {e}; `berth unlock` releases it",
                 self.stack
             ),

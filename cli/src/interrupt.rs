@@ -1,37 +1,106 @@
-//! Ctrl-C (or SIGTERM) while `apply` or `destroy` holds the stack's lock.
-//! The first asks the run to stop: no operation starts any more, those in
-//! flight finish (so what their calls did is known, and the next plan
+//! Ctrl-C (or SIGTERM, which CI systems send a cancelled job) while a
+//! run holds, or is taking, the stack's lock. `apply` and `destroy` stop
+//! in order ([`OnInterrupt::Finish`]): no operation starts any more, those
+//! in flight finish (so what their calls did is known, and the next plan
 //! reads it), what was done is summarised and the lock is released, as on
-//! an error. A second one stops the process at once; the lock then stays
-//! until `berth unlock` (or another run finds its holder gone).
+//! an error; a second one stops the process at once, and the lock then
+//! stays until `berth unlock` (or another run finds its holder gone).
+//! Runs that only read or wait under the lock (`plan --out`, `deploy`)
+//! release it and stop at once ([`OnInterrupt::Release`]). One interrupted
+//! while the lock is being taken lets it go once taken.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Once};
 use std::time::Duration;
+
+use berth_provider::{LockInfo, Provider};
 
 /// Set by the first Ctrl-C.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
+/// The lock a Ctrl-C releases before stopping the process at once.
+static RELEASE: Mutex<Option<Held>> = Mutex::new(None);
+
+/// A stack's lock this run holds.
+struct Held {
+    provider: Arc<dyn Provider>,
+    stack: String,
+    me: LockInfo,
+}
+
 /// The exit status of a run the user interrupted (a shell's for SIGINT).
 pub const EXIT_STATUS: u8 = 130;
 
-/// Handles Ctrl-C (and SIGTERM, which CI systems send a cancelled job)
-/// on `runtime` from now on, as the module says.
+/// What a Ctrl-C does to a run holding the stack's lock.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum OnInterrupt {
+    /// Stop in order: the run reads [`flag`] and finishes what it started.
+    Finish,
+    /// Release the lock and stop at once: nothing the run does needs
+    /// finishing.
+    Release,
+}
+
+/// A run stopped by Ctrl-C before it changed anything; its lock released.
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted: nothing was changed, and the stack's lock was released")]
+pub struct Interrupted;
+
+/// Handles Ctrl-C and SIGTERM on `runtime` from now on, as the module
+/// says; once per process.
 pub fn watch(runtime: &tokio::runtime::Runtime) {
-    runtime.spawn(async {
-        let mut stops = Stops::new();
-        while stops.next().await {
-            if INTERRUPTED.swap(true, Ordering::SeqCst) {
-                eprintln!(
-                    "\nInterrupted again: stopping now. The stack's lock stays held; `berth unlock` releases it."
+    static WATCHING: Once = Once::new();
+    WATCHING.call_once(|| {
+        runtime.spawn(async {
+            let mut stops = Stops::new();
+            while stops.next().await {
+                let held = RELEASE.lock().ok().and_then(|mut held| held.take());
+                if let Some(held) = held {
+                    say!("\nInterrupted: releasing the lock of stack {:?} and stopping.", held.stack);
+                    if let Err(e) = held.provider.release_lock(&held.stack, &held.me).await {
+                        say!("warning: cannot release the lock of stack {:?}: {e}; `berth unlock` releases it", held.stack);
+                    }
+                    std::process::exit(i32::from(EXIT_STATUS));
+                }
+                if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                    say!(
+                        "\nInterrupted again: stopping now. The stack's lock stays held; `berth unlock` releases it."
+                    );
+                    std::process::exit(i32::from(EXIT_STATUS));
+                }
+                say!(
+                    "\nInterrupted: no operation starts any more; those in flight finish, then the lock is \
+                     released. Press Ctrl-C again to stop at once."
                 );
-                std::process::exit(i32::from(EXIT_STATUS));
             }
-            eprintln!(
-                "\nInterrupted: no operation starts any more; those in flight finish, then the lock is \
-                 released. Press Ctrl-C again to stop at once."
-            );
-        }
+        });
     });
+}
+
+/// From now on a Ctrl-C releases `me`'s lock of `stack` and stops the
+/// process ([`OnInterrupt::Release`]).
+pub fn release_on_interrupt(provider: Arc<dyn Provider>, stack: &str, me: &LockInfo) {
+    if let Ok(mut held) = RELEASE.lock() {
+        *held = Some(Held {
+            provider,
+            stack: stack.to_owned(),
+            me: me.clone(),
+        });
+    }
+}
+
+/// The lock is released: a Ctrl-C no longer has one to release.
+pub fn lock_released() {
+    if let Ok(mut held) = RELEASE.lock() {
+        *held = None;
+    }
+}
+
+/// Resolves once the user presses Ctrl-C (checked every 50 ms).
+pub async fn requested() {
+    while !interrupted() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// The signals that ask a run to stop.

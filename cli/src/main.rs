@@ -1,6 +1,23 @@
 //! The `berth` command line: a thin layer that parses arguments and hands
 //! each command to its module.
 
+/// `eprintln!` that never panics: a run whose stderr was closed (`berth
+/// apply 2>&1 | head`, a log shipper that died) goes on to its end.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that never panics, as [`say!`].
+macro_rules! say_inline {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod args;
 mod cloud;
 mod color;
@@ -29,8 +46,12 @@ fn main() -> ExitCode {
     }
     match commands::run(cli) {
         Ok(code) => code,
+        Err(e) if e.is::<interrupt::Interrupted>() => {
+            say!("{e}");
+            ExitCode::from(interrupt::EXIT_STATUS)
+        }
         Err(e) => {
-            eprintln!("error: {}", error_text(&e));
+            say!("error: {}", error_text(&e));
             ExitCode::from(1)
         }
     }

@@ -40,5 +40,5 @@ fn env(name: &str) -> Option<String> {
 
 /// Prints the line on stderr, which keeps stdout for the plan itself.
 pub fn announce(what: &str, stack: &str, place: &str) {
-    eprintln!("{what} stack {stack:?} on {place}");
+    say!("{what} stack {stack:?} on {place}");
 }

@@ -36,7 +36,7 @@ impl Progress {
             Some((multi, _)) => {
                 let _ = multi.println(text);
             }
-            None => eprintln!("{text}"),
+            None => say!("{text}"),
         }
     }
 }
@@ -65,7 +65,7 @@ impl Hook for Progress {
                 bar.enable_steady_tick(Duration::from_millis(120));
                 bars.lock().unwrap_or_else(|p| p.into_inner()).push((*op, bar));
             }
-            None => eprintln!("{address}: {doing}"),
+            None => say!("{address}: {doing}"),
         }
     }
 

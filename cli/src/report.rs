@@ -13,5 +13,5 @@ pub fn diagnostics(sources: &Sources, diags: &[Diagnostic]) {
     let mut out = termcolor::StandardStream::stderr(choice);
     diagnostic::emit(sources, diags, &mut out);
     let n = diags.len();
-    eprintln!("error: {n} problem{} found", if n == 1 { "" } else { "s" });
+    say!("error: {n} problem{} found", if n == 1 { "" } else { "s" });
 }

@@ -757,6 +757,64 @@ fn stops_in_order(signal: &str) {
     aws.assert_converged(BLOG);
 }
 
+/// Ctrl-C (or a cancelled CI job's SIGTERM) during `plan --out`, which
+/// takes the lock: only `apply` and `destroy` handled it, so the process
+/// died holding the lock and every later run was refused until `berth
+/// unlock`. Now a run that only reads under the lock releases it and stops.
+#[test]
+fn ctrl_c_during_a_saved_plan_releases_the_lock() {
+    for signal in ["-INT", "-TERM"] {
+        // Slow enough that the plan's reads are under way at the signal.
+        let faults = Faults {
+            latency: Duration::from_millis(1500),
+            ..Faults::default()
+        };
+        let Some(aws) = Faulty::start("blog", faults) else {
+            return;
+        };
+        let saved = aws.project.dir.join("saved.plan");
+        let saved = saved.to_string_lossy();
+        let run = aws
+            .command(&aws.proxy.endpoint, &["plan", "--out", &saved])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("berth runs");
+        aws.wait_for_lock();
+        let sent = Command::new("kill")
+            .args([signal, &run.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success());
+        let out = run.wait_with_output().expect("berth ends");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(130), "{err}");
+        assert!(err.contains("Interrupted: releasing the lock"), "{err}");
+        assert_eq!(aws.lock().trim(), "", "the lock is released:\n{err}");
+    }
+}
+
+/// An apply whose stderr was closed (`berth apply 2>&1 | head`, a log
+/// shipper that died) panicked at its next progress line, mid-apply.
+/// Now it goes on to its end.
+#[test]
+fn an_apply_whose_stderr_is_closed_finishes() {
+    let Some(aws) = Faulty::start("blog", Faults::default()) else {
+        return;
+    };
+    let mut run = aws
+        .command(&aws.proxy.endpoint, &["apply", "--auto-approve"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("berth runs");
+    drop(run.stderr.take());
+    let status = run.wait().expect("berth ends");
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(aws.lock().trim(), "");
+    aws.assert_converged(BLOG);
+}
+
 /// `berth unlock --force` during a run: the run never learnt it unless it
 /// lasted to a heartbeat (30 s), and kept writing beside whoever took the
 /// lock. Now it checks the lock before its first change, and says at its

@@ -76,6 +76,7 @@ pub fn run(global: &Global, what: &Adopt<'_>) -> anyhow::Result<ExitCode> {
             "berth import",
             global.lock_timeout,
             what.dir,
+            crate::interrupt::OnInterrupt::Release,
         )?)
     };
     let external = external::parents(&stack);
@@ -106,7 +107,7 @@ pub fn run(global: &Global, what: &Adopt<'_>) -> anyhow::Result<ExitCode> {
         },
     );
     if let Some(forced) = replaced(&change) {
-        eprint!("{diff}");
+        say_inline!("{diff}");
         bail!(
             "{kind} {:?} does not match {address}: the next apply would replace it ({} cannot change in place). \
              Make the block say what the resource has, or adopt what it references first.",

@@ -16,6 +16,7 @@ use berth_provider::Resource;
 
 use super::{plan, stack};
 use crate::args::{Format, Global, Vars};
+use crate::interrupt::OnInterrupt;
 use crate::progress::Progress;
 use crate::{place, stdout};
 
@@ -80,9 +81,15 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         "berth apply"
     };
     // Taken before reading the cloud, held until the end of the run.
-    let lock = cloud.lock(&runtime, &stack.name, command, global.lock_timeout, &dir)?;
     // From here a Ctrl-C stops the run in order, and the lock is released.
-    crate::interrupt::watch(&runtime);
+    let lock = cloud.lock(
+        &runtime,
+        &stack.name,
+        command,
+        global.lock_timeout,
+        &dir,
+        OnInterrupt::Finish,
+    )?;
     let planned = if how.destroy {
         // Nothing is declared any more; the declarations only say which
         // live values are sensitive and which resources are protected.
@@ -109,11 +116,11 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         return Ok(ExitCode::SUCCESS);
     }
     if saved.is_none() && !how.auto_approve && !confirm(&stack, how.destroy)? {
-        eprintln!("Apply cancelled.");
+        say!("Apply cancelled.");
         return Ok(ExitCode::from(1));
     }
     if crate::interrupt::interrupted() {
-        eprintln!("Interrupted before any change: nothing was applied.");
+        say!("Interrupted before any change: nothing was applied.");
         return Ok(ExitCode::from(crate::interrupt::EXIT_STATUS));
     }
     if !lock.still_held()? {
@@ -182,7 +189,7 @@ fn confirm(stack: &Stack, destroy: bool) -> anyhow::Result<bool> {
     } else {
         "perform these actions on"
     };
-    eprint!(
+    say_inline!(
         "\nDo you want to {what} stack {:?}?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ",
         stack.name
     );
@@ -211,7 +218,7 @@ fn summarise(report: &Report, plan: &Plan, destroy: bool, secrets: &[String]) ->
         m => format!(", {m} moved"),
     };
     if report.succeeded() {
-        eprintln!(
+        say!(
             "\n{verb} complete! Resources: {} added, {} changed, {} destroyed{moved}.",
             n(OpKind::Create),
             n(OpKind::Update),
@@ -224,32 +231,32 @@ fn summarise(report: &Report, plan: &Plan, destroy: bool, secrets: &[String]) ->
     } else {
         "failed"
     };
-    eprintln!(
+    say!(
         "\n{verb} {how}. Done: {} added, {} changed, {} destroyed{moved}.",
         n(OpKind::Create),
         n(OpKind::Update),
         n(OpKind::Delete)
     );
     if report.not_started > 0 {
-        eprintln!("  not started: {} operations", report.not_started);
+        say!("  not started: {} operations", report.not_started);
     }
     for (_, address, outcome) in report.failed() {
         if let Outcome::Failed(e) = outcome {
-            eprintln!("  error: {address}: {}", redact_text(&e.to_string(), secrets));
+            say!("  error: {address}: {}", redact_text(&e.to_string(), secrets));
         }
     }
     for (_, address, outcome) in report.skipped() {
         match outcome {
             Outcome::Skipped { because } if because == address => {
-                eprintln!("  kept: the old {address}, until its replacement is made");
+                say!("  kept: the old {address}, until its replacement is made");
             }
             Outcome::Skipped { because } => {
-                eprintln!("  skipped: {address} (depends on {because}, which failed)")
+                say!("  skipped: {address} (depends on {because}, which failed)")
             }
             _ => {}
         }
     }
-    eprintln!("Run `berth plan` to see what remains; `berth apply` finishes the job.");
+    say!("Run `berth plan` to see what remains; `berth apply` finishes the job.");
     ExitCode::from(if report.not_started > 0 {
         crate::interrupt::EXIT_STATUS
     } else {

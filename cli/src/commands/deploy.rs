@@ -23,6 +23,7 @@ use berth_provider::{Attrs, DEPLOYED_TAG, Kind, Resource, Value};
 use super::{plan, stack};
 use crate::args::{Global, Vars};
 use crate::cloud::RolledBack;
+use crate::interrupt::OnInterrupt;
 
 /// What to deploy.
 pub struct Deploy {
@@ -45,7 +46,14 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
         return Ok(ExitCode::from(1));
     };
     let external = external::parents(&stack);
-    let _lock = cloud.lock(&runtime, &stack.name, "berth deploy", global.lock_timeout, dir)?;
+    let _lock = cloud.lock(
+        &runtime,
+        &stack.name,
+        "berth deploy",
+        global.lock_timeout,
+        dir,
+        OnInterrupt::Release,
+    )?;
     let live = plan::read_live(&runtime, &cloud, &stack, &external)?;
     let service = find_service(&live, &d.service, &stack.name)?;
     let arn = str_of(&service.attrs, "task_definition");

@@ -24,11 +24,11 @@ pub fn task_definition(file: &Path, given: &Given) -> anyhow::Result<ExitCode> {
             line,
             column,
         }) => {
-            eprintln!("error: {}:{line}:{column}: not JSON: {message}", file.display());
+            say!("error: {}:{line}:{column}: not JSON: {message}", file.display());
             return Ok(ExitCode::from(1));
         }
         Err(e) => {
-            eprintln!("error: {}: {e}", file.display());
+            say!("error: {}: {e}", file.display());
             return Ok(ExitCode::from(1));
         }
     };
@@ -38,7 +38,7 @@ pub fn task_definition(file: &Path, given: &Given) -> anyhow::Result<ExitCode> {
     let formatted = format_source(text)
         .map_err(|_| anyhow::anyhow!("berth wrote a task definition it cannot read back (a bug):\n{text}"))?;
     if let Some(problems) = problems(file, &formatted, imported.region.as_deref()) {
-        eprintln!(
+        say!(
             "error: {}: AWS would refuse this task definition:\n{}",
             file.display(),
             problems.rendered
@@ -46,7 +46,7 @@ pub fn task_definition(file: &Path, given: &Given) -> anyhow::Result<ExitCode> {
         // The block's `execution_role` comes from the JSON or the flag: a
         // container list (Terraform's file) never holds one.
         if problems.codes.contains(&"E0526") {
-            eprintln!("help: give the task definition's execution role with `--execution-role ARN`");
+            say!("help: give the task definition's execution role with `--execution-role ARN`");
         }
         return Ok(ExitCode::from(1));
     }

@@ -14,6 +14,7 @@ use tokio::runtime::Runtime;
 use super::stack;
 use crate::args::{Format, Global, Vars};
 use crate::cloud::Cloud;
+use crate::interrupt::OnInterrupt;
 use crate::{place, stdout};
 
 /// What to do with the plan.
@@ -52,7 +53,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, output: Output) -> anyhow::
     };
     // A pull request shows why the plan failed, in place of the plan.
     let text = redact_text(&crate::error_text(e), &known.secrets);
-    eprintln!("error: {text}");
+    say!("error: {text}");
     let name = known.name.unwrap_or_else(|| stack::default_name(dir));
     let opts = markdown_options(&output, known.place);
     stdout::print(&render::markdown_failure(
@@ -118,6 +119,7 @@ fn plan_and_show(
             "berth plan --out",
             global.lock_timeout,
             dir,
+            OnInterrupt::Release,
         )?),
         None => None,
     };
@@ -140,7 +142,7 @@ fn plan_and_show(
         );
         let text = serde_json::to_string_pretty(&saved)?;
         write_private(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!(
+        say!(
             "Saved the plan to {}. Apply exactly it with: berth apply {}",
             path.display(),
             path.display()
@@ -250,14 +252,17 @@ pub fn print_stats(cloud: &Cloud) {
     let calls: u64 = stats.values().map(|s| s.calls).sum();
     let retries: u64 = stats.values().map(|s| s.retries).sum();
     let throttles: u64 = stats.values().map(|s| s.throttles).sum();
-    eprintln!("API calls: {calls}");
-    eprintln!(
+    say!("API calls: {calls}");
+    say!(
         "  {:<40} {:>6} {:>8} {:>10}",
-        "service:Operation", "calls", "retries", "throttles"
+        "service:Operation",
+        "calls",
+        "retries",
+        "throttles"
     );
     for (call, s) in stats {
-        eprintln!("  {call:<40} {:>6} {:>8} {:>10}", s.calls, s.retries, s.throttles);
+        say!("  {call:<40} {:>6} {:>8} {:>10}", s.calls, s.retries, s.throttles);
     }
-    eprintln!("Throttles: {throttles}");
-    eprintln!("Retries: {retries}");
+    say!("Throttles: {throttles}");
+    say!("Retries: {retries}");
 }

@@ -104,7 +104,7 @@ pub fn evaluate_in_cloud(
         if let Some(stack) = found.stack {
             return Ok(Some((stack, cloud)));
         }
-        eprintln!(
+        say!(
             "warning: the stack's lookups could not all be read; they are placeholders, so resources \
              of the stack under a parent it looks up (records in a zone found by `data`) are not found"
         );

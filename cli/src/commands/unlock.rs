@@ -31,7 +31,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, force: bool) -> anyhow::Res
     };
     let described = lock::describe(&holder);
     if !force && !lock::is_dead(&holder) {
-        eprintln!(
+        say!(
             "error: stack {:?} is locked by {described}: that run looks alive.\n  \
              Wait for it; `berth unlock --force` releases the lock anyway (only if you know that run is gone).",
             stack.name
