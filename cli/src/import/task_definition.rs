@@ -578,6 +578,11 @@ impl Converter {
         {
             v.remove("host");
         }
+        // ECS's default, written out by DescribeTaskDefinition since EBS
+        // volumes configured at launch came.
+        if v.get("configuredAtLaunch") == Some(&Value::Bool(false)) {
+            v.remove("configuredAtLaunch");
+        }
         self.rest(v, &at);
         out.push_str("  }\n");
         out
@@ -1245,6 +1250,28 @@ mod tests {
             "environment":[{"name":"PEM","value":"line1\r\nline2"}]}]}"#;
         let text = convert(td, &Given::default()).map(|i| i.text).unwrap_or_default();
         assert!(text.contains(r#""PEM" = "line1\r\nline2""#), "{text}");
+    }
+
+    /// DescribeTaskDefinition's `configuredAtLaunch: false` on every
+    /// volume was "berth cannot express"; `true` (an EBS volume) still is.
+    #[test]
+    fn a_volume_not_configured_at_launch_is_a_bind_mount() {
+        let td = |at_launch: bool| {
+            format!(
+                r#"{{"family":"x","cpu":"256","memory":"512","volumes":[{{"name":"v","host":{{}},"configuredAtLaunch":{at_launch}}}],
+                "containerDefinitions":[{{"name":"a","image":"i","mountPoints":[{{"sourceVolume":"v","containerPath":"/v"}}]}}]}}"#
+            )
+        };
+        let text = convert(&td(false), &Given::default())
+            .map(|i| i.text)
+            .unwrap_or_default();
+        assert!(text.contains("volume v {"), "{text}");
+        assert_eq!(
+            convert(&td(true), &Given::default()),
+            Err(ImportError::Unsupported(vec![
+                "volumes[0].configuredAtLaunch".into()
+            ]))
+        );
     }
 
     #[test]

@@ -415,6 +415,14 @@ fn volume(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> {
     for item in b.body {
         match item {
             Item::Attribute(a) if a.name.name == "name" => name = Some(a.value),
+            // What Fargate's bind mounts leave out, as terraform-aws-modules/ecs
+            // writes it on every volume: no host path, not configured at launch.
+            Item::Attribute(a)
+                if matches!(
+                    (a.name.name.as_str(), &a.value.kind),
+                    ("host_path", ExprKind::Null)
+                        | ("configure_at_launch", ExprKind::Null | ExprKind::Bool(false))
+                ) => {}
             Item::Block(efs) if efs.kind.name == "efs_volume_configuration" => {
                 let mut authorization = |inner: Block, diags: &mut Vec<Diagnostic>| {
                     if inner.kind.name != "authorization_config" {

@@ -14,7 +14,7 @@ use berth_provider::schema::Block as BlockSchema;
 
 use crate::FileId;
 use crate::check::terraform_names::{Berth, berth_kind, berth_name};
-use crate::syntax::ast::{Block, Call, Expr, ExprKind, File, Ident, Item, Label, Step};
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Step};
 
 /// What Terraform's `id` of a kind without one is: (kind, berth's
 /// attribute). A kind here has no `id` of its own (a test holds it so).
@@ -154,12 +154,15 @@ pub(super) fn resource(block: &mut Block) {
 /// Renames the settings of `block`, whose schema is `schema`, that are
 /// Terraform's names of others it holds, unless those are written too.
 fn settings(block: &mut Block, schema: &BlockSchema) {
-    let written: Vec<String> = block
-        .body
-        .iter()
-        .map(|item| super::item_name(item).0.to_owned())
-        .collect();
-    alternatives(block, schema, &written);
+    let names = |block: &Block| -> Vec<String> {
+        block
+            .body
+            .iter()
+            .map(|item| super::item_name(item).0.to_owned())
+            .collect()
+    };
+    alternatives(block, schema, &names(block));
+    let written = names(block);
     for item in &mut block.body {
         match item {
             Item::Attribute(a) if schema.attr(&a.name.name).is_none() => {
@@ -207,24 +210,84 @@ fn settings(block: &mut Block, schema: &BlockSchema) {
 /// Terraform's names of one of berth's attributes written together in
 /// `block` (an ACL entry's `cidr_block` and `ipv6_cidr_block`, as
 /// terraform-aws-modules/vpc writes both, one of them
-/// `lookup(rule, "ipv6_cidr_block", null)`) become one setting. Unless
-/// berth's name is `written` too.
+/// `lookup(rule, "ipv6_cidr_block", null)`), or with berth's name that is
+/// also Terraform's (a service registry's `port` and `container_port`, as
+/// terraform-aws-modules/ecs writes both, `try(..., null)`), become one
+/// setting. `written`: the names `block` writes.
 fn alternatives(block: &mut Block, schema: &BlockSchema, written: &[String]) {
-    one_setting(&mut block.body, |name| {
-        if schema.attr(name).is_some() {
-            return None;
-        }
-        match berth_name(schema, name) {
-            Some(Berth::Name(n)) if schema.attr(n).is_some() && !written.iter().any(|w| w == n) => Some(n),
+    let berths = |name: &str| match berth_name(schema, name) {
+        Some(Berth::Name(n)) if schema.attr(name).is_none() && schema.attr(n).is_some() => Some(n),
+        _ => None,
+    };
+    let value = |name: &str| {
+        block.body.iter().find_map(|item| match item {
+            Item::Attribute(a) if a.name.name == name => Some(&a.value),
             _ => None,
-        }
+        })
+    };
+    // Berth's name beside Terraform's is one setting where either may be
+    // null; two values are two settings, an error.
+    let named: Vec<&str> = written
+        .iter()
+        .filter_map(|w| Some((w, berths(w)?)))
+        .filter(|(w, n)| {
+            !written.iter().any(|x| x == n) || [value(w), value(n)].into_iter().flatten().any(maybe_null)
+        })
+        .map(|(_, n)| n)
+        .collect();
+    let alias_of_named = |name: &str| berths(name).filter(|n| named.contains(n));
+    one_setting(&mut block.body, |name| match alias_of_named(name) {
+        Some(n) => Some(n),
+        None => named.iter().find(|n| **n == name).copied(),
     });
+}
+
+/// Whether `e` is written to be null when what it reads is not there:
+/// `null`, `try(..., null)`, `lookup(..., null)`.
+fn maybe_null(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Null => true,
+        ExprKind::Call(c) if matches!(c.name.name.as_str(), "try" | "lookup") => c
+            .args
+            .last()
+            .is_some_and(|last| matches!(last.kind, ExprKind::Null)),
+        _ => false,
+    }
+}
+
+/// `first != null ? first : (second != null ? second : ...)`: the first
+/// of the values that is not null, or null (where `coalesce` fails).
+fn first_not_null(first: Expr, rest: Vec<Expr>) -> Expr {
+    let mut rest = rest.into_iter();
+    let Some(second) = rest.next() else {
+        return first;
+    };
+    let span = first.span;
+    let is_set = Expr {
+        kind: ExprKind::Binary(
+            crate::syntax::ast::BinaryOp::NotEq,
+            Box::new(first.clone()),
+            Box::new(Expr {
+                kind: ExprKind::Null,
+                span,
+            }),
+        ),
+        span,
+    };
+    Expr {
+        kind: ExprKind::Conditional(
+            Box::new(is_set),
+            Box::new(first),
+            Box::new(first_not_null(second, rest.collect())),
+        ),
+        span,
+    }
 }
 
 /// Attributes of `body` that stand for one setting (`berth` of their
 /// names: the same one) become one under the first name: the first of
-/// their values that is not null (`coalesce`; EC2 takes one range an
-/// entry, the other is null).
+/// their values that is not null (EC2 takes one range an entry, the
+/// other is null).
 pub(super) fn one_setting<'b>(body: &mut Vec<Item>, berth: impl Fn(&str) -> Option<&'b str>) {
     let names: Vec<Option<&str>> = body
         .iter()
@@ -250,20 +313,7 @@ pub(super) fn one_setting<'b>(body: &mut Vec<Item>, berth: impl Fn(&str) -> Opti
     }
     for (first, rest) in merged {
         if let Item::Attribute(a) = &mut body[first] {
-            let span = a.value.span;
-            let mut args = vec![a.value.clone()];
-            args.extend(rest);
-            a.value = Expr {
-                kind: ExprKind::Call(Call {
-                    name: Ident {
-                        name: "coalesce".into(),
-                        span,
-                    },
-                    args,
-                    expand: false,
-                }),
-                span,
-            };
+            a.value = first_not_null(a.value.clone(), rest);
         }
     }
     for i in gone.into_iter().rev() {
