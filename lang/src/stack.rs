@@ -192,7 +192,10 @@ impl Deferred {
             (Deferred::Function(name), _) => crate::eval::functions::call(name, args),
             (Deferred::Unary(op), [a]) => crate::eval::operators::unary(*op, a),
             (Deferred::Binary(op), [a, b]) => crate::eval::operators::binary(*op, a, b),
-            (Deferred::Choose, [Value::Bool(cond), a, b]) => Ok(if *cond { a.clone() } else { b.clone() }),
+            (Deferred::Choose, [cond, a, b]) => match crate::eval::operators::condition(cond) {
+                Some(cond) => Ok(if cond { a.clone() } else { b.clone() }),
+                None => Ok(Value::Null),
+            },
             (Deferred::ArnSuffix, [Value::String(arn)]) => {
                 Ok(berth_provider::arn::elb_suffix(arn).map_or(Value::Null, Value::from))
             }

@@ -1115,11 +1115,11 @@ impl Evaluator<'_, '_> {
                 Err(args) => DesiredValue::Call(Deferred::Binary(*op), args),
             },
             ExprKind::Conditional(cond, then, otherwise) => match self.operands(&[cond], each)? {
-                Ok(values) => match &values[0] {
-                    Value::Bool(true) => self.expr(then, each)?,
-                    Value::Bool(false) => self.expr(otherwise, each)?,
-                    Value::Unknown => DesiredValue::Known(Value::Unknown),
-                    other => {
+                Ok(values) => match (&values[0], operators::condition(&values[0])) {
+                    (_, Some(true)) => self.expr(then, each)?,
+                    (_, Some(false)) => self.expr(otherwise, each)?,
+                    (Value::Unknown, _) => DesiredValue::Known(Value::Unknown),
+                    (other, None) => {
                         return self.error(
                             Diagnostic::error("E0328", "a condition is `true` or `false`", cond.span)
                                 .label(format!("a {}", other.type_name())),
@@ -1576,11 +1576,12 @@ impl Evaluator<'_, '_> {
     /// What a `for` expression makes of the element bound now.
     fn for_element(&mut self, f: &ForExpr, each: Option<Each<'_>>) -> Option<Made> {
         if let Some(cond) = &f.cond {
-            match self.operand(cond, each)? {
-                Value::Bool(true) => {}
-                Value::Bool(false) => return Some(Made::Skipped),
-                Value::Unknown => return Some(Made::Unknown),
-                other => {
+            let value = self.operand(cond, each)?;
+            match (&value, operators::condition(&value)) {
+                (_, Some(true)) => {}
+                (_, Some(false)) => return Some(Made::Skipped),
+                (Value::Unknown, _) => return Some(Made::Unknown),
+                (other, None) => {
                     return self.error(
                         Diagnostic::error("E0328", "a condition is `true` or `false`", cond.span)
                             .label(format!("a {}", other.type_name())),

@@ -7,11 +7,23 @@ use berth_provider::{Decimal, Value};
 
 use crate::syntax::ast::{BinaryOp, UnaryOp};
 
+/// A condition's value as a boolean: `true`, `false`, or the strings
+/// `"true"` and `"false"`, which HCL converts (CloudFormation's parameters
+/// and Terraform's string variables hold flags so); None for anything else.
+pub fn condition(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s == "true" => Some(true),
+        Value::String(s) if s == "false" => Some(false),
+        _ => None,
+    }
+}
+
 /// `op value`; the error says what the operator takes.
 pub fn unary(op: UnaryOp, value: &Value) -> Result<Value, String> {
     match (op, value) {
         (_, Value::Unknown) => Ok(Value::Unknown),
-        (UnaryOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
+        (UnaryOp::Not, v) if let Some(b) = condition(v) => Ok(Value::Bool(!b)),
         (UnaryOp::Not, other) => Err(format!("`!` takes a bool, not a {}", other.type_name())),
         (UnaryOp::Neg, v) => {
             let n = number(v).ok_or_else(|| format!("`-` takes a number, not a {}", v.type_name()))?;
@@ -29,10 +41,8 @@ pub fn binary(op: BinaryOp, lhs: &Value, rhs: &Value) -> Result<Value, String> {
     match op {
         BinaryOp::Eq => Ok(Value::Bool(lhs == rhs)),
         BinaryOp::NotEq => Ok(Value::Bool(lhs != rhs)),
-        BinaryOp::And | BinaryOp::Or => match (lhs, rhs) {
-            (Value::Bool(a), Value::Bool(b)) => {
-                Ok(Value::Bool(if op == BinaryOp::And { *a && *b } else { *a || *b }))
-            }
+        BinaryOp::And | BinaryOp::Or => match (condition(lhs), condition(rhs)) {
+            (Some(a), Some(b)) => Ok(Value::Bool(if op == BinaryOp::And { a && b } else { a || b })),
             _ => Err(format!(
                 "`{symbol}` takes two bools, not a {} and a {}",
                 lhs.type_name(),
@@ -127,5 +137,20 @@ mod tests {
         assert!(binary(BinaryOp::And, &t, &n(1)).is_err());
         assert_eq!(unary(UnaryOp::Neg, &n(3)), Ok(n(-3)));
         assert_eq!(binary(BinaryOp::Add, &Value::Unknown, &n(1)), Ok(Value::Unknown));
+    }
+
+    /// CloudFormation's flags are strings: HCL converts "true" and
+    /// "false" where a bool goes (E0328 before, in a condition).
+    #[test]
+    fn the_strings_true_and_false_are_bools() {
+        let s = |v: &str| Value::String(v.into());
+        assert_eq!(condition(&s("true")), Some(true));
+        assert_eq!(condition(&s("false")), Some(false));
+        assert_eq!(condition(&s("yes")), None);
+        assert_eq!(
+            binary(BinaryOp::And, &s("true"), &Value::Bool(true)),
+            Ok(Value::Bool(true))
+        );
+        assert_eq!(unary(UnaryOp::Not, &s("false")), Ok(Value::Bool(true)));
     }
 }
