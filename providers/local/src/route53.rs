@@ -240,14 +240,18 @@ fn shaped(sim: &Sim, action: &str, name: &str, kind: &str, attrs: &mut Attrs) ->
             str_of(&alias, "zone_id").unwrap_or_default().to_owned(),
         ),
     };
+    // A load balancer answers at its name with `dualstack.` before it too
+    // (what CDK and the console write).
+    let lb_name = target_name.strip_prefix("dualstack.").unwrap_or(&target_name);
     let to_lb = sim.all(Kind::LoadBalancer).any(|(_, r)| {
-        str_of(&r.attrs, "dns_name").map(dns::bare) == Some(target_name.clone())
+        str_of(&r.attrs, "dns_name").map(dns::bare).as_deref() == Some(lb_name)
             && str_of(&r.attrs, "zone_id") == Some(target_zone.as_str())
     });
     let to_zone = sim.rec(&target_zone).is_some_and(|z| {
         z.kind == Kind::HostedZone && dns::within(&target_name, str_of(&z.attrs, "name").unwrap_or_default())
     });
-    if !to_lb && !to_zone {
+    let zone_of_ours = sim.rec(&target_zone).is_some();
+    if !to_lb && !to_zone && !outside(&target_name, &target_zone, zone_of_ours) {
         return Err(bad_batch(format!(
             "Tried to create an alias that targets {target_name}., type {kind} in zone {target_zone}, but the alias target name does not lie within the target zone"
         )));
@@ -258,6 +262,21 @@ fn shaped(sim: &Sim, action: &str, name: &str, kind: &str, attrs: &mut Attrs) ->
     );
     attrs.insert("alias".to_owned(), Value::List(vec![Value::Map(alias)]));
     Ok(())
+}
+
+/// CloudFront's hosted zone, the same in every region.
+const CLOUDFRONT_ZONE: &str = "Z2FDTNDATAQYW2";
+
+/// Whether an alias target is an AWS endpoint the simulation cannot hold:
+/// a CloudFront distribution (`*.cloudfront.net` in CloudFront's zone),
+/// or an endpoint of another account or service under `amazonaws.com`
+/// (a load balancer, an S3 website, API Gateway) in a zone that is not
+/// one of the simulation's (`zone_of_ours`).
+fn outside(name: &str, zone: &str, zone_of_ours: bool) -> bool {
+    match zone == CLOUDFRONT_ZONE {
+        true => name.ends_with(".cloudfront.net"),
+        false => !zone.is_empty() && !zone_of_ours && name.ends_with(".amazonaws.com"),
+    }
 }
 
 /// The records of `zone` named `name` other than of type `kind`.

@@ -1230,6 +1230,67 @@ async fn route53_holds_records_to_its_rules() {
         "ChangeResourceRecordSets",
         "InvalidInput",
     );
+    // Alias targets: the stack's load balancer by name, `dualstack.` too,
+    // a CloudFront distribution, another account's endpoint; not a name
+    // outside the zone it is said to be in.
+    let text = |r: &Resource, k: &str| {
+        r.attrs
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let lb = &r["load_balancer.web"];
+    let dns_name = text(lb, "dns_name");
+    let alias = |name: &str, target: &str, zone: &str| {
+        record(
+            name,
+            "A",
+            &[(
+                "alias",
+                list(vec![block(&[("name", s(target)), ("zone_id", s(zone))])]),
+            )],
+        )
+    };
+    for (name, target, target_zone) in [
+        ("lb.blog.example.com", dns_name.clone(), text(lb, "zone_id")),
+        (
+            "dual.blog.example.com",
+            format!("dualstack.{dns_name}"),
+            text(lb, "zone_id"),
+        ),
+        (
+            "cdn.blog.example.com",
+            "d111111abcdef8.cloudfront.net".into(),
+            "Z2FDTNDATAQYW2".into(),
+        ),
+        (
+            "other.blog.example.com",
+            "other-123.us-west-2.elb.amazonaws.com".into(),
+            "Z1H1FL5HABSF5".into(),
+        ),
+    ] {
+        cloud
+            .create("s", &alias(name, &target, &target_zone))
+            .await
+            .unwrap_or_else(|e| panic!("{target}: {e}"));
+    }
+    let nowhere = alias("no.blog.example.com", "www.example.org", &text(zone, "id"));
+    let err = expect(
+        cloud.create("s", &nowhere).await,
+        "ChangeResourceRecordSets",
+        "InvalidChangeBatch",
+    );
+    assert!(
+        err.message.contains("does not lie within the target zone"),
+        "{err}"
+    );
+    let fake_cdn = alias("fake.blog.example.com", "cdn.example.org", "Z2FDTNDATAQYW2");
+    expect(
+        cloud.create("s", &fake_cdn).await,
+        "ChangeResourceRecordSets",
+        "InvalidChangeBatch",
+    );
     // An unknown zone.
     let lost = with(
         record("api.blog.example.com", "A", &plain),
