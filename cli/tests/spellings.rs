@@ -63,6 +63,8 @@ macro_rules! cases {
 }
 
 cases!(
+    cloudformation_string_flags,
+    cloudformation_alias_targets,
     alias_to_a_name_and_zone,
     terraform_directives_in_quoted_strings,
     terraform_for_each_over_resources,

@@ -447,6 +447,7 @@ const REGION: &str = "region";
 /// The names a `for` expression made here binds.
 const COUNT_INDEX: &str = "count_index";
 const EACH_VALUE: &str = "each_value";
+const EACH_KEY: &str = "each_key";
 
 /// Whether `kind` names an attachment folded into its parent.
 pub(crate) fn is_attachment(kind: &str) -> bool {
@@ -1053,14 +1054,11 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
                 );
                 return;
             };
-            match repeat {
-                None => add.elements.entry(list).or_default().push(element),
-                Some(r) => {
-                    if let Some(each) = each_element(element, &r, diags) {
-                        add.elements.entry(list).or_default().push(each);
-                    }
-                }
-            }
+            let element = match repeat {
+                None => element,
+                Some(r) => each_element(element, &r),
+            };
+            add.elements.entry(list).or_default().push(element);
         }
         Into::Block {
             block,
@@ -1128,14 +1126,11 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
                 body,
                 span: t.block.span,
             };
-            match repeat {
-                None => add.items.push(Item::Block(made)),
-                Some(r) => {
-                    if let Some(d) = dynamic(made, &r, diags) {
-                        add.items.push(Item::Block(d));
-                    }
-                }
-            }
+            let made = match repeat {
+                None => made,
+                Some(r) => dynamic(made, &r),
+            };
+            add.items.push(Item::Block(made));
         }
         Into::Policy => {
             // Not repeated itself: it names one instance of a repeated role.
@@ -1302,22 +1297,23 @@ pub(super) fn policy(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Block>
 }
 
 /// `[for ... : element]` over the repetition `r` (its instances' list),
-/// `count.index` and `each.value` read from the element; `each.key` only
-/// where it is the value (a `toset` or a list).
-fn each_element(element: Expr, r: &Repeat, diags: &mut Vec<Diagnostic>) -> Option<Expr> {
+/// `count.index`, `each.value` and `each.key` read from the element (the
+/// key of a map bound beside it).
+fn each_element(element: Expr, r: &Repeat) -> Expr {
     let span = element.span;
     let (name, collection) = match r {
         Repeat::Count(n) => (COUNT_INDEX, call("range", n.clone())),
         Repeat::ForEach(c) => (EACH_VALUE, c.clone()),
     };
     let value = substitute(element, r, &[name]);
-    if uses(&value, "each", "key") {
-        diags.push(each_key(r.expr().span));
-        return None;
-    }
-    Some(Expr {
+    let key = uses(&value, "each", "key").then(|| Ident {
+        name: EACH_KEY.into(),
+        span,
+    });
+    let value = substitute_key(value, &[EACH_KEY]);
+    Expr {
         kind: ExprKind::For(Box::new(ForExpr {
-            key: None,
+            key,
             value: Ident {
                 name: name.into(),
                 span,
@@ -1327,11 +1323,11 @@ fn each_element(element: Expr, r: &Repeat, diags: &mut Vec<Diagnostic>) -> Optio
             cond: None,
         })),
         span,
-    })
+    }
 }
 
 /// A `dynamic` block making `made` for each instance of `r`.
-fn dynamic(made: Block, r: &Repeat, diags: &mut Vec<Diagnostic>) -> Option<Block> {
+fn dynamic(made: Block, r: &Repeat) -> Block {
     let span = made.kind.span;
     let iterator = made.kind.name.clone();
     let mut content = made.clone();
@@ -1347,19 +1343,16 @@ fn dynamic(made: Block, r: &Repeat, diags: &mut Vec<Diagnostic>) -> Option<Block
             other => other,
         })
         .collect();
-    if content
-        .body
-        .iter()
-        .any(|i| matches!(i, Item::Attribute(a) if uses(&a.value, "each", "key")))
-    {
-        diags.push(each_key(r.expr().span));
-        return None;
+    for item in &mut content.body {
+        if let Item::Attribute(a) = item {
+            a.value = substitute_key(a.value.clone(), &[&iterator, "key"]);
+        }
     }
     let for_each = match r {
         Repeat::Count(n) => call("range", n.clone()),
         Repeat::ForEach(c) => c.clone(),
     };
-    Some(Block {
+    Block {
         kind: Ident {
             name: crate::check::dynamic::DYNAMIC.into(),
             span,
@@ -1378,13 +1371,20 @@ fn dynamic(made: Block, r: &Repeat, diags: &mut Vec<Diagnostic>) -> Option<Block
             Item::Block(content),
         ],
         span: made.span,
-    })
+    }
 }
 
-fn each_key(at: Span) -> Diagnostic {
-    Diagnostic::error(CODE, "`each.key` of a map is not folded into the parent", at)
-        .label("a `for_each` that may be a map")
-        .help("write `each.value` (the element of a set), or the settings on the parent")
+/// `e` with each `each.key` left in it (of a map: `substitute` read a
+/// set's) read from the path `to`.
+fn substitute_key(mut e: Expr, to: &[&str]) -> Expr {
+    each_traversal(&mut e, &mut |t| {
+        if t.root.name == "each" && matches!(t.steps.first(), Some(Step::Attr(a)) if a.name == "key") {
+            let rest = t.steps.split_off(1);
+            *t = Traversal::path(to, t.root.span);
+            t.steps.extend(rest);
+        }
+    });
+    e
 }
 
 /// Whether a `for_each` is a set or list, whose keys are its elements.
@@ -2498,6 +2498,23 @@ route_table_association database {{
         );
     }
 
+    /// `each.key` of a map read by a repeated attachment: E0211 before
+    /// (Terraform's `for_each = aws_subnet.public` reads its keys so).
+    #[test]
+    fn a_repeated_attachment_reads_the_keys_of_a_map() {
+        let terraform = resources(
+            "variable arns { default = { \"arn:aws:iam::aws:policy/ReadOnlyAccess\" = \"read\" } }\n\
+             iam_role_policy_attachment x {\n  for_each = var.arns\n  role = role.app.name\n  policy_arn = \"${each.key}\"\n}\n",
+        );
+        let berth = resources(
+            "role app2 {\n  assume = \"ecs-tasks.amazonaws.com\"\n  policies = [\"arn:aws:iam::aws:policy/ReadOnlyAccess\"]\n}\n",
+        );
+        assert_eq!(
+            terraform["role.app"].attrs["policies"],
+            berth["role.app2"].attrs["policies"]
+        );
+    }
+
     #[test]
     fn what_cannot_be_folded_is_named() {
         assert_eq!(
@@ -2519,13 +2536,6 @@ route_table_association database {{
                  route_table_association a {\n  for_each = toset([\"0\"])\n  subnet_id = subnet.public[0].id\n  route_table_id = route_table.private[each.key].id\n}\n"
             ),
             ["a `route_table_association` on one instance of `route_table.private` repeats as it does"]
-        );
-        assert_eq!(
-            errors(
-                "variable arns { default = { read = \"arn:aws:iam::aws:policy/ReadOnlyAccess\" } }\n\
-                 iam_role_policy_attachment x {\n  for_each = var.arns\n  role = role.app.name\n  policy_arn = \"${each.key}\"\n}\n"
-            ),
-            ["`each.key` of a map is not folded into the parent"]
         );
         assert_eq!(
             errors(
