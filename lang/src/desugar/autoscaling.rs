@@ -392,8 +392,9 @@ fn scales(
         },
         _ => None,
     };
+    // Terraform 0.11's `"${aws_appautoscaling_target.x.resource_id}"` too.
     let found = resource_id
-        .map(|e| local(e).unwrap_or(e))
+        .map(|e| local(e.unwrapped()).unwrap_or(e).unwrapped())
         .and_then(|e| match &e.kind {
             ExprKind::Traversal(t) if t.root.name == TARGET => match t.steps.first() {
                 Some(Step::Attr(name)) => Some(Scales::Target(name.name.clone())),
