@@ -9,30 +9,37 @@ use std::collections::BTreeMap;
 
 use super::literal;
 use crate::FileId;
-use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Traversal};
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Step, Traversal};
 
 const NAMESPACE: &str = "dns_namespace";
 
 /// Writes each Service Connect namespace of `files` named by the name of
-/// one of the stack's namespaces as a reference to it.
+/// one of the stack's namespaces (written, or read from it) as a
+/// reference to it.
 pub(super) fn fold(files: &mut [(FileId, File)]) {
-    let named: BTreeMap<String, String> = files
+    let namespaces: Vec<&Block> = files
         .iter()
         .flat_map(|(_, f)| &f.blocks)
         .filter(|b| b.kind.name == NAMESPACE)
-        .filter_map(|b| {
-            let Some(Label::Ident(label)) = &b.label else {
-                return None;
-            };
-            let name = b.body.iter().find_map(|item| match item {
-                Item::Attribute(a) if a.name.name == "name" => literal(&a.value),
-                _ => None,
-            })?;
-            Some((name.trim_end_matches('.').to_owned(), label.name.clone()))
-        })
         .collect();
-    if named.is_empty() {
+    if namespaces.is_empty() {
         return;
+    }
+    let mut named: BTreeMap<String, String> = BTreeMap::new();
+    for b in namespaces {
+        let Some(Label::Ident(label)) = &b.label else {
+            continue;
+        };
+        // Its name read by reference (Terraform's
+        // `aws_service_discovery_private_dns_namespace.x.name`).
+        named.insert(format!("{NAMESPACE}.{}.name", label.name), label.name.clone());
+        let name = b.body.iter().find_map(|item| match item {
+            Item::Attribute(a) if a.name.name == "name" => literal(&a.value),
+            _ => None,
+        });
+        if let Some(name) = name {
+            named.insert(name.trim_end_matches('.').to_owned(), label.name.clone());
+        }
     }
     for block in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
         match block.kind.name.as_str() {
@@ -57,7 +64,7 @@ fn by_name(block: &mut Block, attr: &str, named: &BTreeMap<String, String>) {
     for item in &mut block.body {
         if let Item::Attribute(a) = item
             && a.name.name == attr
-            && let Some(label) = literal(&a.value).and_then(|n| named.get(n.trim_end_matches('.')))
+            && let Some(label) = name_of(&a.value).and_then(|n| named.get(n.trim_end_matches('.')))
         {
             let span = a.value.span;
             a.value = Expr {
@@ -65,6 +72,23 @@ fn by_name(block: &mut Block, attr: &str, named: &BTreeMap<String, String>) {
                 span,
             };
         }
+    }
+}
+
+/// The name `e` writes: its text, or `dns_namespace.LABEL.name` for a
+/// read of a namespace's name.
+fn name_of(e: &Expr) -> Option<String> {
+    if let Some(text) = literal(e) {
+        return Some(text.to_owned());
+    }
+    match &e.unwrapped().kind {
+        ExprKind::Traversal(t) if t.root.name == NAMESPACE => match t.steps.as_slice() {
+            [Step::Attr(label), Step::Attr(name)] if name.name == "name" => {
+                Some(format!("{NAMESPACE}.{}.name", label.name))
+            }
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -107,10 +131,19 @@ service api {
     #[test]
     fn a_namespace_named_as_one_of_the_stacks_is_that_namespace() {
         let with = |namespace: &str| crate::test_support::resources(&STACK.replace("NAMESPACE", namespace));
-        let (by_name, by_reference) = (with(r#""internal.local""#), with("dns_namespace.internal"));
-        for address in ["cluster.main", "service.api"] {
-            assert_eq!(by_name.get(address), by_reference.get(address), "{address}");
-            assert!(by_name.contains_key(address));
+        let by_reference = with("dns_namespace.internal");
+        // Written, or read from the namespace (E0621 before: Terraform's
+        // `aws_service_discovery_private_dns_namespace.x.name`).
+        for name in [r#""internal.local""#, "dns_namespace.internal.name"] {
+            let by_name = with(name);
+            for address in ["cluster.main", "service.api"] {
+                assert_eq!(
+                    by_name.get(address),
+                    by_reference.get(address),
+                    "{name}: {address}"
+                );
+                assert!(by_name.contains_key(address));
+            }
         }
     }
 }
