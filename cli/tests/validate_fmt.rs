@@ -424,3 +424,18 @@ fn one_resource_is_counted_in_the_singular() {
     run.expect_code(0);
     assert!(run.stdout.ends_with("with 1 resource.\n"), "{}", run.stdout);
 }
+
+/// A directory of Terraform's `.tf` files said only "no .berth files":
+/// the error now says how to bring them in.
+#[test]
+fn a_directory_of_tf_files_is_told_to_rename_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("main.tf"), "resource \"aws_vpc\" \"main\" {}\n").expect("write");
+    let run = common::berth_in(dir.path(), &["validate"], &[], None);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("no .berth files in") && run.stderr.contains("1 Terraform `.tf` file there"),
+        "{}",
+        run.stderr
+    );
+}

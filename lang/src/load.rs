@@ -16,8 +16,19 @@ pub enum LoadError {
     Io { path: PathBuf, error: std::io::Error },
     #[error("cannot read {path}: it is {what}, not a file")]
     NotAFile { path: PathBuf, what: &'static str },
-    #[error("no .berth files in {0}")]
-    Empty(PathBuf),
+    #[error("no .berth files in {}{}", .0.display(), terraform_hint(*.1))]
+    Empty(PathBuf, usize),
+}
+
+/// What to do with a directory of Terraform's `.tf` files (`count` of them).
+fn terraform_hint(count: usize) -> String {
+    match count {
+        0 => String::new(),
+        n => format!(
+            " ({n} Terraform `.tf` file{} there: berth reads their HCL as written from files named `.berth`; rename them, e.g. `for f in *.tf; do mv \"$f\" \"${{f%.tf}}.berth\"; done`)",
+            if n == 1 { "" } else { "s" }
+        ),
+    }
 }
 
 /// Every entry of `dir` named `*.berth`, sorted, whatever it is (a file, a
@@ -48,7 +59,15 @@ pub fn berth_files(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
         check_file(path)?;
     }
     if files.is_empty() {
-        return Err(LoadError::Empty(dir.to_owned()));
+        let terraform = std::fs::read_dir(dir)
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.path().extension().is_some_and(|x| x == "tf"))
+                    .count()
+            })
+            .unwrap_or(0);
+        return Err(LoadError::Empty(dir.to_owned(), terraform));
     }
     Ok(files)
 }
