@@ -58,6 +58,7 @@ pub(super) fn fold(
     if taken.is_empty() {
         return folded;
     }
+    bounds_as_written(&mut taken, files);
     let services: Vec<String> = files
         .iter()
         .flat_map(|(_, f)| &f.blocks)
@@ -471,6 +472,46 @@ fn says_nothing(e: &Expr) -> bool {
         ExprKind::Null => true,
         ExprKind::Map(entries) => entries.is_empty(),
         _ => false,
+    }
+}
+
+/// Each read of a target's `min_capacity` or `max_capacity` (a scheduled
+/// action's `scalable_target_action { min_capacity =
+/// aws_appautoscaling_target.x.min_capacity }`) in `taken` and `files`,
+/// as what the target writes there: the target is folded away.
+fn bounds_as_written(taken: &mut [Block], files: &mut [(FileId, File)]) {
+    let mut bounds: BTreeMap<(String, String), Expr> = BTreeMap::new();
+    for b in taken.iter().filter(|b| b.kind.name == TARGET) {
+        let Some(Label::Ident(label)) = &b.label else {
+            continue;
+        };
+        for item in &b.body {
+            if let Item::Attribute(a) = item
+                && matches!(a.name.name.as_str(), "min_capacity" | "max_capacity")
+            {
+                bounds.insert((label.name.clone(), a.name.name.clone()), a.value.clone());
+            }
+        }
+    }
+    if bounds.is_empty() {
+        return;
+    }
+    fn read(e: &mut Expr, bounds: &BTreeMap<(String, String), Expr>) {
+        if let ExprKind::Traversal(t) = &e.kind
+            && t.root.name == TARGET
+            && let [Step::Attr(label), Step::Attr(attr)] = t.steps.as_slice()
+            && let Some(bound) = bounds.get(&(label.name.clone(), attr.name.clone()))
+        {
+            *e = bound.clone();
+            return;
+        }
+        super::each_child(e, &mut |child| read(child, bounds));
+    }
+    let blocks = taken
+        .iter_mut()
+        .chain(files.iter_mut().flat_map(|(_, f)| f.blocks.iter_mut()));
+    for block in blocks {
+        super::each_expr(block, &mut |e| read(e, &bounds));
     }
 }
 
