@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_inline_policy_named_by_variables,
     cloudformation_string_flags,
     cloudformation_alias_targets,
     alias_to_a_name_and_zone,

@@ -280,7 +280,8 @@ pub(crate) fn folded_by_text(kind: &str) -> bool {
 /// service's `deployment_controller { type }`, checked against berth's
 /// behaviour ([`defaults`]); a task definition's volumes' `name` (their
 /// blocks' labels) and Terraform's listener actions' `type` (which block
-/// they are). A scaling resource's fold reads every one.
+/// they are), and a role's Terraform `inline_policy` blocks' `name`. A
+/// scaling resource's fold reads every one.
 pub(crate) fn read_by_text(kind: &str) -> Option<&'static [&'static str]> {
     match kind {
         "iam_role_policy" | "role_policy" => Some(&["name"]),
@@ -290,6 +291,8 @@ pub(crate) fn read_by_text(kind: &str) -> Option<&'static [&'static str]> {
         "ecs_task_definition" | "task_definition" => Some(&["volume", "name"]),
         "lb_listener" | "alb_listener" | "listener" => Some(&["default_action", "type"]),
         "lb_listener_rule" | "alb_listener_rule" | "listener_rule" => Some(&["action", "type"]),
+        // An inline policy's name labels its block (Copilot's `!Join`).
+        "iam_role" | "role" => Some(&["inline_policy", "name"]),
         _ => None,
     }
 }
