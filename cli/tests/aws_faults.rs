@@ -66,6 +66,15 @@ impl Faulty {
             .expect("berth runs")
     }
 
+    /// `berth ARGS DIR` through the proxy, started, its stderr kept.
+    fn spawn_stderr(&self, args: &[&str]) -> Child {
+        self.command(&self.proxy.endpoint, args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("berth runs")
+    }
+
     fn spawn(&self, args: &[&str]) -> Child {
         self.command(&self.proxy.endpoint, args)
             .stdout(Stdio::null())
@@ -722,12 +731,7 @@ fn stops_in_order(signal: &str) {
     let Some(aws) = Faulty::start("blog", faults) else {
         return;
     };
-    let mut run = aws
-        .command(&aws.proxy.endpoint, &["apply", "--auto-approve"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("berth runs");
+    let mut run = aws.spawn_stderr(&["apply", "--auto-approve"]);
     let mut err = BufReader::new(run.stderr.take().expect("stderr"));
     let mut seen = String::new();
     // Once the first resource is made, operations are under way.
@@ -774,12 +778,7 @@ fn ctrl_c_during_a_saved_plan_releases_the_lock() {
         };
         let saved = aws.project.dir.join("saved.plan");
         let saved = saved.to_string_lossy();
-        let run = aws
-            .command(&aws.proxy.endpoint, &["plan", "--out", &saved])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("berth runs");
+        let run = aws.spawn_stderr(&["plan", "--out", &saved]);
         aws.wait_for_lock();
         let sent = Command::new("kill")
             .args([signal, &run.id().to_string()])
@@ -802,12 +801,7 @@ fn an_apply_whose_stderr_is_closed_finishes() {
     let Some(aws) = Faulty::start("blog", Faults::default()) else {
         return;
     };
-    let mut run = aws
-        .command(&aws.proxy.endpoint, &["apply", "--auto-approve"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("berth runs");
+    let mut run = aws.spawn_stderr(&["apply", "--auto-approve"]);
     drop(run.stderr.take());
     let status = run.wait().expect("berth ends");
     assert_eq!(status.code(), Some(0));
@@ -828,12 +822,7 @@ fn a_run_whose_lock_is_taken_by_force_says_so() {
     let Some(aws) = Faulty::start("blog", faults) else {
         return;
     };
-    let run = aws
-        .command(&aws.proxy.endpoint, &["apply", "--auto-approve"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("berth runs");
+    let run = aws.spawn_stderr(&["apply", "--auto-approve"]);
     aws.wait_for_lock();
     let out = aws.direct(&["unlock", "--force"]);
     assert!(out.status.success(), "{}", stderr(&out));
