@@ -387,6 +387,18 @@ pub(super) async fn sync_rules(
         if direction == "egress" && want.is_empty() && keep_default {
             want.push(default_egress());
         }
+        // A declared rule holds no null settings (canonical nested
+        // blocks), one read from EC2 holds every setting.
+        let set = |rules: Vec<Attrs>| -> Vec<Attrs> {
+            rules
+                .into_iter()
+                .map(|mut r| {
+                    r.retain(|_, v| *v != Value::Null);
+                    r
+                })
+                .collect()
+        };
+        let (live, want) = (set(live), set(want));
         let call = if direction == "ingress" {
             "RevokeSecurityGroupIngress"
         } else {

@@ -481,12 +481,14 @@ pub(super) async fn update(
             continue;
         };
         // Both sides are canonical: every key but the label and priority
-        // is the rule's conditions and action.
+        // is the rule's conditions and action; a null one is left out
+        // (a declared block holds none).
+        let set = |a: &'_ Attrs, k: &str| a.get(k).filter(|v| **v != Value::Null).cloned();
         let same = rule
             .keys()
             .chain(current.keys())
             .filter(|k| !matches!(k.as_str(), "name" | "priority"))
-            .all(|k| current.get(k) == rule.get(k));
+            .all(|k| set(current, k) == set(rule, k));
         if !same {
             p.call(SERVICE, "ModifyRule", || {
                 elb.modify_rule()

@@ -56,6 +56,16 @@ pub fn canonical(body: &Attrs, schema: &Block) -> Attrs {
     out
 }
 
+/// The canonical form of one instance of the nested block `schema`: as
+/// [`canonical`], and a setting written `null` left out (AWS reports no
+/// key for what it does not hold), so a block built from an answer and
+/// one from the configuration compare equal.
+pub fn canonical_block(body: &Attrs, schema: &Block) -> Attrs {
+    let mut out = canonical(body, schema);
+    out.retain(|_, v| *v != Value::Null);
+    out
+}
+
 /// One attribute's value in canonical form.
 fn attribute(v: &Value, attr: &Attr) -> Value {
     let v = folded(&typed(v, attr.ty), attr.case);
@@ -70,13 +80,7 @@ fn instances(items: &[Value], nested: &Block) -> Vec<Value> {
     let mut out: Vec<Value> = items
         .iter()
         .map(|i| match i {
-            Value::Map(m) => {
-                // A setting written `null` is one left out: AWS reports
-                // no key for what it does not hold.
-                let mut m = canonical(m, nested);
-                m.retain(|_, v| *v != Value::Null);
-                Value::Map(m)
-            }
+            Value::Map(m) => Value::Map(canonical_block(m, nested)),
             other => other.clone(),
         })
         .collect();
