@@ -532,3 +532,32 @@ output login { value = secret.db.value }
         cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// A private registry's credentials secret (the ARN of a Secrets Manager
+/// secret, as `secrets` name theirs) showed in plan, JSON and apply
+/// output while `secrets` were masked.
+#[test]
+fn repository_credentials_never_show() {
+    const REGISTRY: &str = "arn:aws:secretsmanager:us-east-1:123456789012:secret:registry-AbCdEf";
+    let p = example("blog");
+    let image = "    image   = \"123456789012.dkr.ecr.us-east-1.amazonaws.com/login:${var.env}\"";
+    p.edit(
+        "main.berth",
+        image,
+        &format!("{image}\n    repository_credentials = \"{REGISTRY}\""),
+    );
+    for format in ["text", "markdown", "json"] {
+        let run = p.berth(&["plan", "--format", format]);
+        run.expect_code(0);
+        assert!(!run.all().contains("registry-AbCdEf"), "{format}:\n{}", run.all());
+        assert!(
+            run.stdout.contains("repository_credentials"),
+            "{format}:\n{}",
+            run.stdout
+        );
+    }
+    let run = p.berth(&["apply", "--auto-approve"]);
+    run.expect_code(0);
+    assert!(!run.all().contains("registry-AbCdEf"), "{}", run.all());
+    p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+}

@@ -1784,7 +1784,8 @@ const CONTAINER: Block = Block {
             Type::String,
             "repositoryCredentials.credentialsParameter",
             "The Secrets Manager secret (ARN) holding the private registry's user name and password; needs the task's `execution_role`.",
-        ),
+        )
+        .sensitive(),
         Attr::default(
             "credential_specs",
             Type::List(&Type::String),
