@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-pub(crate) use berth_provider::attrs::{blocks_of, bool_of, f64_of, int_of, map_of, str_of, strs_of};
+pub(crate) use berth_provider::attrs::{
+    blocks_of, bool_of, f64_of, int_of, map_of, str_of, strs_of, without_nulls,
+};
 use berth_provider::schema;
 pub(crate) use berth_provider::schema::complete;
 use berth_provider::{ADDRESS_TAG, Address, Attrs, External, Kind, Resource, STACK_TAG, Value};

@@ -96,6 +96,17 @@ fn keep_chosen_in(block: &crate::schema::Block, old: &Attrs, new: &mut Attrs) {
     }
 }
 
+/// `attrs` without its settings that are null: one left out, as a
+/// canonical nested block holds it (AWS reports no key for what it does
+/// not hold), so a block built from an answer compares with a declared one.
+pub fn without_nulls(attrs: &Attrs) -> Attrs {
+    attrs
+        .iter()
+        .filter(|(_, v)| **v != Value::Null)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
 /// The string attribute `key`, if set.
 pub fn str_of<'a>(attrs: &'a Attrs, key: &str) -> Option<&'a str> {
     attrs.get(key).and_then(Value::as_str)

@@ -20,7 +20,7 @@ use berth_provider::schema::RULE_SOURCES;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value, schema};
 
 use super::{SERVICE, arn, need, pairs, scope_filter};
-use crate::attrs::{attrs, blocks_of, complete, int_of, opt_str, resource, str_of, user_tags};
+use crate::attrs::{attrs, blocks_of, complete, int_of, opt_str, resource, str_of, user_tags, without_nulls};
 use crate::errors::invalid;
 use crate::scope::Scope;
 use crate::{AwsProvider, paginate};
@@ -389,15 +389,7 @@ pub(super) async fn sync_rules(
         }
         // A declared rule holds no null settings (canonical nested
         // blocks), one read from EC2 holds every setting.
-        let set = |rules: Vec<Attrs>| -> Vec<Attrs> {
-            rules
-                .into_iter()
-                .map(|mut r| {
-                    r.retain(|_, v| *v != Value::Null);
-                    r
-                })
-                .collect()
-        };
+        let set = |rules: Vec<Attrs>| -> Vec<Attrs> { rules.iter().map(without_nulls).collect() };
         let (live, want) = (set(live), set(want));
         let call = if direction == "ingress" {
             "RevokeSecurityGroupIngress"
@@ -490,10 +482,9 @@ pub(super) fn leave_out(groups: &mut [Resource], standalone: &BTreeMap<(String, 
 /// group's canonical rules.
 fn same_permission(a: &Attrs, b: &Attrs) -> bool {
     let without = |r: &Attrs| -> Attrs {
-        r.iter()
-            .filter(|(k, v)| k.as_str() != "description" && **v != Value::Null)
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+        let mut r = without_nulls(r);
+        r.remove("description");
+        r
     };
     without(a) == without(b)
 }

@@ -25,7 +25,7 @@ use futures::future::try_join_all;
 
 use super::{SERVICE, elb_tags, pairs, tags_of};
 use crate::attrs::{
-    attrs, blocks_of, i32_of, int_of, opt_str, resource, str_list, str_of, strs_of, user_tags,
+    attrs, blocks_of, i32_of, int_of, opt_str, resource, str_list, str_of, strs_of, user_tags, without_nulls,
 };
 use crate::errors::gone;
 use crate::scope::Scope;
@@ -483,12 +483,12 @@ pub(super) async fn update(
         // Both sides are canonical: every key but the label and priority
         // is the rule's conditions and action; a null one is left out
         // (a declared block holds none).
-        let set = |a: &'_ Attrs, k: &str| a.get(k).filter(|v| **v != Value::Null).cloned();
-        let same = rule
+        let (current, declared) = (without_nulls(current), without_nulls(rule));
+        let same = declared
             .keys()
             .chain(current.keys())
             .filter(|k| !matches!(k.as_str(), "name" | "priority"))
-            .all(|k| set(current, k) == set(rule, k));
+            .all(|k| current.get(k) == declared.get(k));
         if !same {
             p.call(SERVICE, "ModifyRule", || {
                 elb.modify_rule()

@@ -57,13 +57,10 @@ pub fn canonical(body: &Attrs, schema: &Block) -> Attrs {
 }
 
 /// The canonical form of one instance of the nested block `schema`: as
-/// [`canonical`], and a setting written `null` left out (AWS reports no
-/// key for what it does not hold), so a block built from an answer and
-/// one from the configuration compare equal.
+/// [`canonical`], its settings written `null` left out
+/// ([`crate::attrs::without_nulls`]).
 pub fn canonical_block(body: &Attrs, schema: &Block) -> Attrs {
-    let mut out = canonical(body, schema);
-    out.retain(|_, v| *v != Value::Null);
-    out
+    crate::attrs::without_nulls(&canonical(body, schema))
 }
 
 /// One attribute's value in canonical form.
