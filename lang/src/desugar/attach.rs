@@ -568,13 +568,16 @@ fn spec_of(block: &Block) -> Option<&'static Attachment> {
         .filter(|a| a.kinds.contains(&block.kind.name.as_str()))
         .peekable();
     let first = *specs.peek()?;
-    let names = |spec: &Attachment| {
-        block.body.iter().any(|item| {
-            matches!(item, Item::Attribute(a)
-                if spec.by.contains(&a.name.name.as_str()) && parent_of(spec.parent, &a.value).is_some())
-        })
-    };
-    Some(specs.find(|s| names(s)).unwrap_or(first))
+    Some(specs.find(|s| names_parent(s, block)).unwrap_or(first))
+}
+
+/// Whether `block` names a parent of `spec`'s kind in one of its settings
+/// naming the parent.
+fn names_parent(spec: &Attachment, block: &Block) -> bool {
+    block.body.iter().any(|item| {
+        matches!(item, Item::Attribute(a)
+            if spec.by.contains(&a.name.name.as_str()) && parent_of(spec.parent, &a.value).is_some())
+    })
 }
 
 /// The attachment `block` written once per element of its `for_each`
@@ -607,13 +610,7 @@ fn unrolled(spec: &Attachment, block: Block) -> Vec<Block> {
             made
         })
         .collect();
-    let named = |b: &Block| {
-        b.body.iter().any(|item| {
-            matches!(item, Item::Attribute(a)
-                if spec.by.contains(&a.name.name.as_str()) && parent_of(spec.parent, &a.value).is_some())
-        })
-    };
-    match made.iter().all(named) {
+    match made.iter().all(|b| names_parent(spec, b)) {
         true => made,
         false => vec![block],
     }
