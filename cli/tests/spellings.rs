@@ -63,6 +63,8 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_vpc_rules_map,
+    terraform_rules_map_with_lookups,
     terraform_inline_policy_named_by_variables,
     cloudformation_string_flags,
     cloudformation_alias_targets,

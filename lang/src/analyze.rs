@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::check::{declare, domain, load_balancer_types, lookups, refs, restated, schema, types};
+use crate::check::{declare, domain, load_balancer_types, lookups, refs, restated, schema, sg_rules, types};
 use crate::desugar;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{self, LookupFn};
@@ -146,6 +146,7 @@ fn check_and_evaluate(
     let mut stack = stack?;
     let mut found = Vec::new();
     restated::check(&mut stack, &mut found);
+    sg_rules::default_egress_dropped(&mut stack);
     load_balancer_types::take_off_values(&mut stack);
     for r in &mut stack.resources {
         types::convert_resource(r);

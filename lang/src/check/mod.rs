@@ -38,7 +38,7 @@ mod s3;
 mod scaling;
 pub mod schema;
 mod secrets;
-mod sg_rules;
+pub(crate) mod sg_rules;
 mod sns;
 mod sqs;
 mod ssm;

@@ -35,18 +35,9 @@ pub fn standalone(r: &crate::stack::DesiredResource, diags: &mut Vec<Diagnostic>
     check(direction, &super::rules::as_block(r), diags);
 }
 
-/// E0639 for an egress `security_group_rule` letting all traffic out to
-/// anywhere on a stack's `group` that keeps AWS's default rule: that rule
-/// is this one, and AWS refuses it (InvalidPermission.Duplicate). A
-/// Terraform group drops the default; a ported one says
-/// `default_egress = false`.
-pub fn duplicates_default(
-    group: Option<&crate::stack::DesiredResource>,
-    r: &crate::stack::DesiredResource,
-    diags: &mut Vec<Diagnostic>,
-) {
-    let Some(group) = group else { return };
-    let b = &r.body;
+/// Whether the rule `b` (a `security_group_rule`) lets all traffic out to
+/// anywhere in IPv4: AWS's default egress rule.
+fn allows_all_out(b: &crate::stack::DesiredBody) -> bool {
     let egress = b
         .known("type")
         .and_then(Value::as_str)
@@ -56,16 +47,55 @@ pub fn duplicates_default(
         Some(Value::Int(n)) => *n == -1,
         _ => false,
     };
-    let anywhere = b.known("cidr").and_then(Value::as_str) == Some("0.0.0.0/0");
+    egress && all && b.known("cidr").and_then(Value::as_str) == Some("0.0.0.0/0")
+}
+
+/// Terraform drops AWS's default egress rule from every group it makes,
+/// so modules add it back as a rule of its own (cloudposse's
+/// `allow_all_egress`, terraform-aws-modules' `egress_all` among a map of
+/// rules): a group of the stack without `egress` blocks or
+/// `default_egress` that such a rule is on is read as Terraform's,
+/// `default_egress = false`, so the rule is its one egress rule, not a
+/// duplicate of AWS's (E0639 when the group says it keeps the default).
+pub fn default_egress_dropped(stack: &mut crate::stack::Stack) {
+    let groups: std::collections::BTreeSet<berth_provider::Address> = stack
+        .resources
+        .iter()
+        .filter(|r| r.kind() == berth_provider::Kind::SecurityGroupRule && allows_all_out(&r.body))
+        .filter_map(|r| match r.body.value("security_group") {
+            Some(DesiredValue::Ref(t)) if t.address.kind == berth_provider::Kind::SecurityGroup => {
+                Some(t.address.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    for group in stack.resources.iter_mut().filter(|r| groups.contains(&r.address)) {
+        if group.body.blocks("egress").is_empty() && group.body.value("default_egress").is_none() {
+            let no = crate::source::Spanned::new(DesiredValue::Known(Value::Bool(false)), group.span);
+            group.body.attrs.insert("default_egress".into(), no);
+        }
+    }
+}
+
+/// E0639 for an egress `security_group_rule` letting all traffic out to
+/// anywhere on a stack's `group` that says it keeps AWS's default rule
+/// (`default_egress = true` beside no `egress` blocks): that rule is this
+/// one, and AWS refuses it (InvalidPermission.Duplicate).
+pub fn duplicates_default(
+    group: Option<&crate::stack::DesiredResource>,
+    r: &crate::stack::DesiredResource,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(group) = group else { return };
     let keeps_default = group.body.blocks("egress").is_empty()
         && group.body.known("default_egress").and_then(Value::as_bool) != Some(false);
-    if egress && all && anywhere && keeps_default {
+    if allows_all_out(&r.body) && keeps_default {
         let name = &group.address;
         diags.push(
             Diagnostic::error(
                 "E0639",
                 format!("this is AWS's default egress rule, which {name} keeps"),
-                b.span("cidr").unwrap_or(r.span),
+                r.body.span("cidr").unwrap_or(r.span),
             )
             .label("all traffic to anywhere, already on the group")
             .help(format!(

@@ -1374,7 +1374,7 @@ fn dynamic(made: Block, r: &Repeat) -> Block {
 /// `e` with each `each.key` left in it (of a map: `substitute` read a
 /// set's) read from the path `to`.
 fn substitute_key(mut e: Expr, to: &[&str]) -> Expr {
-    each_traversal(&mut e, &mut |t| {
+    super::each_traversal(&mut e, &mut |t| {
         if t.root.name == "each" && matches!(t.steps.first(), Some(Step::Attr(a)) if a.name == "key") {
             let rest = t.steps.split_off(1);
             *t = Traversal::path(to, t.root.span);
@@ -1414,7 +1414,7 @@ fn call(name: &str, arg: Expr) -> Expr {
 /// and `each.key` where it is the value) read from the path `to`.
 fn substitute(mut e: Expr, r: &Repeat, to: &[&str]) -> Expr {
     let key_is_value = is_set(r);
-    each_traversal(&mut e, &mut |t| {
+    super::each_traversal(&mut e, &mut |t| {
         let instance = match (t.root.name.as_str(), t.steps.first(), r) {
             ("count", Some(Step::Attr(a)), Repeat::Count(_)) => a.name == "index",
             ("each", Some(Step::Attr(a)), Repeat::ForEach(_)) => {
@@ -1440,18 +1440,10 @@ fn substitute(mut e: Expr, r: &Repeat, to: &[&str]) -> Expr {
 /// Whether `e` reads `ROOT.ATTR`.
 fn uses(e: &Expr, root: &str, attr: &str) -> bool {
     let mut found = false;
-    each_traversal(&mut e.clone(), &mut |t| {
+    super::each_traversal(&mut e.clone(), &mut |t| {
         found |= t.root.name == root && matches!(t.steps.first(), Some(Step::Attr(a)) if a.name == attr);
     });
     found
-}
-
-/// Calls `f` on each traversal in `e`, before the expressions inside it.
-fn each_traversal(e: &mut Expr, f: &mut dyn FnMut(&mut Traversal)) {
-    if let ExprKind::Traversal(t) = &mut e.kind {
-        f(t);
-    }
-    super::each_child(e, &mut |child| each_traversal(child, f));
 }
 
 /// The parent `block` with what its attachments add.

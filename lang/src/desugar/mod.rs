@@ -87,6 +87,7 @@ pub fn rewrite_all(
 ) {
     provider::rewrite(files, diags);
     names::kinds(files);
+    rules::vpc_rule_names(files);
     // Before the lookups: it is not one.
     availability_zones::fold(files, diags);
     lookups::rewrite(files, diags);
@@ -224,7 +225,6 @@ fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: 
     task_family::latest_revision(files);
     namespace_names::fold(files);
     vpc_parts::fold(files, complete, diags);
-    rules::default_egress_dropped(files);
     let mut folded = autoscaling::fold(files, complete, diags);
     folded.extend(attach::fold(files, sources, complete, diags));
     moves_of_folded(files);
@@ -463,6 +463,14 @@ pub(crate) fn count_index_as(e: &mut Expr, index: &Expr) {
         return;
     }
     each_child(e, &mut |child| count_index_as(child, index));
+}
+
+/// Calls `f` on each traversal in `e`, before the expressions inside it.
+pub(super) fn each_traversal(e: &mut Expr, f: &mut dyn FnMut(&mut Traversal)) {
+    if let ExprKind::Traversal(t) = &mut e.kind {
+        f(t);
+    }
+    each_child(e, &mut |child| each_traversal(child, f));
 }
 
 /// Calls `f` on each expression directly inside `e`.

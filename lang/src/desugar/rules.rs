@@ -148,7 +148,7 @@ fn drop_null_sources(b: &mut Block) {
 pub(super) fn standalone(block: &mut Block, diags: &mut Vec<Diagnostic>) {
     drop_null_sources(block);
     destination_as_from(block);
-    if !lists_sources(block) || repeat_over_cidrs(block) {
+    if !lists_sources_or_one(block) || repeat_over_cidrs(block) || repeat_over_sources(block) {
         return;
     }
     // `self = true`: the source is the group the rule is on.
@@ -160,6 +160,190 @@ pub(super) fn standalone(block: &mut Block, diags: &mut Vec<Diagnostic>) {
         _ => None,
     });
     one_rule(block, me.as_ref(), "a `security_group_rule`", diags);
+}
+
+/// Whether `b` writes its sources as Terraform does, `source_security_group_id`
+/// among them.
+fn lists_sources_or_one(b: &Block) -> bool {
+    lists_sources(b)
+        || b.body
+            .iter()
+            .any(|item| matches!(item, Item::Attribute(a) if a.name.name == SOURCE_GROUP))
+}
+
+/// Terraform's one other group of a `security_group_rule`.
+const SOURCE_GROUP: &str = "source_security_group_id";
+
+/// A repeated rule's instances, one per rule of `FOR_EACH` and source:
+/// keyed by the rule's key (and `/` and the source's key when the rule has
+/// more than one), each holding the rule's key, its value and the source.
+/// `FOR_EACH` and `SOURCES` stand for the rule's `for_each` and its
+/// sources, which read the rule as `berth_key` and `berth_rule`.
+const PER_SOURCE: &str = r#"merge([for berth_key, berth_rule in FOR_EACH : {
+    for berth_source in SOURCES :
+    (length(SOURCES) > 1 ? "${berth_key}/${berth_source.key}" : berth_key) =>
+    { key = berth_key, value = berth_rule, source = berth_source }
+}]...)"#;
+
+/// Each Terraform source setting of a `security_group_rule` (`SOURCE`
+/// its value, `GROUP` the rule's group) as a list of `{ attr, key,
+/// value }`: the berth attribute, a key known before apply, the source.
+const SOURCE_LISTS: [(&str, &str); 6] = [
+    (
+        "cidr_blocks",
+        r#"SOURCE == null ? [] : [for c in SOURCE : { attr = "cidr", key = c, value = c }]"#,
+    ),
+    (
+        "ipv6_cidr_blocks",
+        r#"SOURCE == null ? [] : [for c in SOURCE : { attr = "cidr", key = c, value = c }]"#,
+    ),
+    (
+        "prefix_list_ids",
+        r#"SOURCE == null ? [] : [for i, p in SOURCE : { attr = "prefix_list", key = "prefix_list/${i}", value = p }]"#,
+    ),
+    (
+        "security_groups",
+        r#"SOURCE == null ? [] : [for i, g in SOURCE : { attr = "from", key = "from/${i}", value = g }]"#,
+    ),
+    (
+        SOURCE_GROUP,
+        r#"SOURCE == null ? [] : [{ attr = "from", key = "from", value = SOURCE }]"#,
+    ),
+    (
+        SELF,
+        r#"SOURCE == true ? [{ attr = "from", key = "self", value = GROUP }] : []"#,
+    ),
+];
+
+/// Whether the sources of `b` are one source as written: lists of at most
+/// one element, `self` a literal, one other group.
+fn one_source(b: &Block) -> bool {
+    let mut count = 0;
+    for item in &b.body {
+        let Item::Attribute(a) = item else { continue };
+        let name = a.name.name.as_str();
+        count += match &a.value.kind {
+            _ if !SOURCE_LISTS.iter().any(|(tf, _)| *tf == name) => 0,
+            ExprKind::List(items) => items.len(),
+            ExprKind::Bool(yes) if name == SELF => usize::from(*yes),
+            _ if name == SOURCE_GROUP => 1,
+            _ => 2,
+        };
+    }
+    count <= 1
+}
+
+/// A `security_group_rule` repeated over a map of rules whose sources are
+/// more than one, or known only once evaluated (terraform-aws-modules'
+/// `cidr_blocks = lookup(each.value, "cidr_blocks", null)` beside
+/// `source_security_group_id` and `self` alike), as the rules Terraform's
+/// resource makes: one instance per rule and source ([`PER_SOURCE`]),
+/// `each.value` and `each.key` read from the instance's rule, and the
+/// source as berth's `cidr`, `from` or `prefix_list`. Says whether it
+/// rewrote the block.
+fn repeat_over_sources(block: &mut Block) -> bool {
+    let Some(for_each) = block.body.iter().find_map(|item| match item {
+        Item::Attribute(a) if a.name.name == "for_each" => Some(a.value.clone()),
+        _ => None,
+    }) else {
+        return false;
+    };
+    if one_source(block) {
+        return false;
+    }
+    let at = block.kind.span;
+    let parsed = |text: &str| {
+        let mut e = crate::syntax::parse_expr(text).ok()?;
+        crate::syntax::template::relocate(&mut e, at);
+        Some(e)
+    };
+    let as_rule = |mut e: Expr| {
+        super::each_traversal(&mut e, &mut |t| read_from(t, &["berth_key"], &["berth_rule"]));
+        e
+    };
+    let group = block.body.iter().find_map(|item| match item {
+        Item::Attribute(a) if a.name.name == "security_group_id" || a.name.name == "security_group" => {
+            Some(as_rule(a.value.clone()))
+        }
+        _ => None,
+    });
+    let mut lists = Vec::new();
+    let mut attrs = std::collections::BTreeSet::new();
+    for item in &block.body {
+        let Item::Attribute(a) = item else { continue };
+        let Some((_, text)) = SOURCE_LISTS.iter().find(|(tf, _)| a.name.name == *tf) else {
+            continue;
+        };
+        let Some(mut list) = parsed(text) else {
+            return false;
+        };
+        let null = Expr {
+            kind: ExprKind::Null,
+            span: at,
+        };
+        put(
+            &mut list,
+            &[
+                ("SOURCE", &as_rule(a.value.clone())),
+                ("GROUP", group.as_ref().unwrap_or(&null)),
+            ],
+        );
+        lists.push(list);
+        attrs.insert(match a.name.name.as_str() {
+            "cidr_blocks" | "ipv6_cidr_blocks" => "cidr",
+            "prefix_list_ids" => "prefix_list",
+            _ => "from",
+        });
+    }
+    let sources = Expr {
+        kind: ExprKind::Call(crate::syntax::ast::Call {
+            name: Ident {
+                name: "concat".into(),
+                span: at,
+            },
+            args: lists,
+            expand: false,
+        }),
+        span: at,
+    };
+    let Some(mut per_source) = parsed(PER_SOURCE) else {
+        return false;
+    };
+    put(&mut per_source, &[("FOR_EACH", &for_each), ("SOURCES", &sources)]);
+    block.body.retain(|item| {
+        !matches!(item, Item::Attribute(a)
+            if a.name.name == "for_each" || SOURCE_LISTS.iter().any(|(tf, _)| a.name.name == *tf))
+    });
+    for item in &mut block.body {
+        if let Item::Attribute(a) = item {
+            super::each_traversal(&mut a.value, &mut |t| {
+                read_from(t, &["each", "value", "key"], &["each", "value", "value"])
+            });
+        }
+    }
+    block.body.push(attribute("for_each", per_source, at));
+    for attr in attrs {
+        let Some(chosen) = parsed(&format!(
+            r#"each.value.source.attr == "{attr}" ? each.value.source.value : null"#
+        )) else {
+            return false;
+        };
+        block.body.push(attribute(attr, chosen, at));
+    }
+    true
+}
+
+/// `t` reading `each.key` or `each.value` (and what follows) from the
+/// paths `key` and `value` instead.
+fn read_from(t: &mut Traversal, key: &[&str], value: &[&str]) {
+    let to = match t.steps.first() {
+        Some(Step::Attr(a)) if t.root.name == "each" && a.name == "key" => key,
+        Some(Step::Attr(a)) if t.root.name == "each" && a.name == "value" => value,
+        _ => return,
+    };
+    let rest = t.steps.split_off(1);
+    *t = Traversal::path(to, t.root.span);
+    t.steps.extend(rest);
 }
 
 /// An egress rule's group written `to` (CloudFormation's
@@ -322,8 +506,53 @@ pub(super) const VPC_RULES: [(&str, &str); 2] = [
     ("vpc_security_group_egress_rule", "egress"),
 ];
 
+/// Terraform's one-rule resources as `security_group_rule`s, in every file:
+/// references to them (`aws_vpc_security_group_ingress_rule.this.id`) read
+/// as berth's; an ingress and an egress rule of one name
+/// (terraform-aws-modules' `this`, in its alb and ecs modules) named
+/// `NAME_ingress` and `NAME_egress`, as berth has one kind for both.
+pub(super) fn vpc_rule_names(files: &mut [(crate::FileId, crate::syntax::ast::File)]) {
+    let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let declared = files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .filter_map(|b| match &b.label {
+            Some(Label::Ident(n)) if VPC_RULES.iter().any(|(k, _)| b.kind.name == *k) => Some(n.name.clone()),
+            _ => None,
+        });
+    for name in declared {
+        *seen.entry(name).or_default() += 1;
+    }
+    let new_name = |kind: &str, name: &str| -> Option<String> {
+        let (_, direction) = VPC_RULES.iter().find(|(k, _)| *k == kind)?;
+        Some(match seen.get(name) {
+            Some(n) if *n > 1 => format!("{name}_{direction}"),
+            _ => name.to_owned(),
+        })
+    };
+    for block in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
+        if let Some(Label::Ident(n)) = &mut block.label
+            && let Some(name) = new_name(&block.kind.name, &n.name)
+        {
+            n.name = name;
+        }
+        super::each_expr(block, &mut |e| {
+            super::each_traversal(e, &mut |t| {
+                if let Some(Step::Attr(n)) = t.steps.first_mut()
+                    && let Some(name) = new_name(&t.root.name, &n.name)
+                {
+                    n.name = name;
+                    t.root.name = "security_group_rule".into();
+                }
+            })
+        });
+    }
+}
+
 /// `vpc_security_group_ingress_rule` / `egress_rule`: a
-/// `security_group_rule` with its `type`, settings named as berth does.
+/// `security_group_rule` with its `type`, settings named as berth does
+/// (its `cidr_ipv4` and `cidr_ipv6` one `cidr`, the one not null, as
+/// terraform-aws-modules writes both from a map of rules).
 pub(super) fn vpc_rule(block: &mut Block, direction: &str) {
     const RENAMES: [(&str, &str); 6] = [
         ("security_group_id", "security_group"),
@@ -347,6 +576,7 @@ pub(super) fn vpc_rule(block: &mut Block, direction: &str) {
         span: at,
     };
     block.body.push(attribute("type", value, at));
+    super::names::one_setting(&mut block.body, |name| (name == "cidr").then_some("cidr"));
 }
 
 /// `security_group.NAME` (or `default_security_group.NAME`, with
@@ -531,99 +761,4 @@ fn one_rule(b: &mut Block, me: Option<&Expr>, what: &str, diags: &mut Vec<Diagno
             );
         }
     }
-}
-
-/// Terraform drops AWS's default egress rule from every group it makes,
-/// so modules add it back as a rule of its own (cloudposse's
-/// `allow_all_egress`, trussworks'): a `security_group_rule` letting all
-/// traffic out to anywhere from a group of the stack. Such a group written
-/// without `egress` blocks or `default_egress` is read as Terraform's,
-/// `default_egress = false`, so the rule is its one egress rule, not a
-/// duplicate of AWS's (E0639, InvalidPermission.Duplicate). Read by text:
-/// a rule whose settings are not literals is left to that check.
-pub(super) fn default_egress_dropped(files: &mut [(crate::FileId, crate::syntax::ast::File)]) {
-    let groups: Vec<String> = files
-        .iter()
-        .flat_map(|(_, f)| &f.blocks)
-        .filter(|b| b.kind.name == "security_group_rule")
-        .filter_map(allows_all_out)
-        .collect();
-    for block in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
-        let named = matches!(&block.label, Some(Label::Ident(n)) if groups.contains(&n.name));
-        let says_egress = block.body.iter().any(|item| match item {
-            Item::Attribute(a) => a.name.name == "default_egress",
-            Item::Block(b) => {
-                b.kind.name == "egress"
-                    || (b.kind.name == crate::check::dynamic::DYNAMIC
-                        && matches!(&b.label, Some(Label::String(e)) if super::literal(e) == Some("egress")))
-            }
-        });
-        if block.kind.name == "security_group" && named && !says_egress {
-            let at = block.kind.span;
-            let no = Expr {
-                kind: ExprKind::Bool(false),
-                span: at,
-            };
-            block.body.push(attribute("default_egress", no, at));
-        }
-    }
-}
-
-/// The CIDRs of a rule [`repeat_over_cidrs`] repeated, when written as
-/// literals: its `for_each = toset(concat([...], ...))`.
-fn repeated_cidrs(for_each: &Expr) -> Option<Vec<&str>> {
-    let [concat] = call_args(for_each, "toset")? else {
-        return None;
-    };
-    let mut cidrs = Vec::new();
-    for list in call_args(concat, "concat")? {
-        let ExprKind::List(items) = &list.kind else {
-            return None;
-        };
-        for item in items {
-            cidrs.push(super::literal(item)?);
-        }
-    }
-    Some(cidrs)
-}
-
-/// The arguments of `e` when it calls `name`.
-fn call_args<'a>(e: &'a Expr, name: &str) -> Option<&'a [Expr]> {
-    match &e.kind {
-        ExprKind::Call(c) if c.name.name == name => Some(&c.args),
-        _ => None,
-    }
-}
-
-/// The group of the stack `rule` (a `security_group_rule`) lets all
-/// traffic out of to anywhere, when its settings say so as written.
-fn allows_all_out(rule: &Block) -> Option<String> {
-    let setting = |name: &str| {
-        rule.body.iter().find_map(|item| match item {
-            Item::Attribute(a) if a.name.name == name => Some(&a.value),
-            _ => None,
-        })
-    };
-    let text = |name: &str| {
-        setting(name).and_then(|e| match &e.kind {
-            ExprKind::Int(n) => Some(n.to_string()),
-            ExprKind::Unary(_, inner) => match inner.kind {
-                ExprKind::Int(n) => Some(format!("-{n}")),
-                _ => None,
-            },
-            _ => super::literal(e).map(str::to_ascii_lowercase),
-        })
-    };
-    let all = matches!(text("protocol").as_deref(), Some("-1" | "all"));
-    let out = text("type").as_deref() == Some("egress");
-    // One CIDR, or the rule repeated over anywhere in IPv4 and IPv6
-    // (`cidr_blocks = ["0.0.0.0/0"]  ipv6_cidr_blocks = ["::/0"]`).
-    let anywhere = text("cidr").as_deref() == Some("0.0.0.0/0")
-        || setting("for_each").and_then(repeated_cidrs).is_some_and(|cidrs| {
-            cidrs.contains(&"0.0.0.0/0") && cidrs.iter().all(|c| ["0.0.0.0/0", "::/0"].contains(c))
-        });
-    (all && out && anywhere)
-        .then(|| super::attach::parent_of("security_group", setting("security_group")?))
-        .flatten()
-        .map(|p| p.name)
 }

@@ -3,7 +3,8 @@
 //! `element(aws_subnet.private[*].id, count.index)`,
 //! `concat([subnet.a.id], var.extra)`, `length(subnet.private[*].id)`,
 //! `one(lb.this[*].arn)`, `flatten([subnet.a[*].id])`,
-//! `compact([security_group.lb.id, var.extra])`; and those that put such
+//! `compact([security_group.lb.id, var.extra])`, `lookup(each.value,
+//! "cidr_blocks", null)` of a map holding an id; and those that put such
 //! values in text: `join(":", [ecr_repository.app.url, "latest"])`,
 //! `format("%s:latest", ecr_repository.app.url)`.
 //! The result holds the same values, known or not.
@@ -95,6 +96,13 @@ pub(super) fn call(name: &str, args: &[DesiredValue]) -> Option<DesiredValue> {
                 out.extend(entries(map)?);
             }
             Some(DesiredValue::map(out))
+        }
+        // A map's key whose value, or whose neighbours' values, are known
+        // after apply (terraform-aws-modules' rules: `lookup(each.value,
+        // "source_security_group_id", null)` of a map holding a group's id).
+        ("lookup", [map, DesiredValue::Known(Value::String(key)), default @ ..]) if default.len() <= 1 => {
+            let mut entries = entries(map)?;
+            entries.remove(key).or_else(|| default.first().cloned())
         }
         _ => None,
     }
@@ -196,6 +204,32 @@ mod tests {
             address: format!("subnet.{name}").parse().expect("an address"),
             attr: "id".into(),
         })
+    }
+
+    /// terraform-aws-modules' `lookup(each.value, "cidr_blocks", null)` of
+    /// a rule whose `source_security_group_id` is known after apply.
+    #[test]
+    fn lookup_reads_a_map_holding_unknown_values() {
+        let rule = DesiredValue::Map(
+            [
+                ("type".to_owned(), DesiredValue::Known(Value::from("ingress"))),
+                ("source_security_group_id".to_owned(), unknown("g")),
+            ]
+            .into(),
+        );
+        let key = |k: &str| DesiredValue::Known(Value::from(k));
+        let null = DesiredValue::Known(Value::Null);
+        assert_eq!(
+            call("lookup", &[rule.clone(), key("cidr_blocks"), null.clone()]),
+            Some(null.clone())
+        );
+        assert_eq!(
+            call("lookup", &[rule.clone(), key("source_security_group_id"), null]),
+            Some(unknown("g"))
+        );
+        assert_eq!(call("lookup", &[rule.clone(), key("type")]), Some(key("ingress")));
+        // No default: the function's own error, left to it.
+        assert_eq!(call("lookup", &[rule, key("self")]), None);
     }
 
     /// cloudposse's `merge({ for ... }, { test = aws_iam_policy.x.arn })`

@@ -1110,10 +1110,16 @@ impl Evaluator<'_, '_> {
                 Ok(values) => self.operated(operators::unary(*op, &values[0]), expr.span)?,
                 Err(args) => DesiredValue::Call(Deferred::Unary(*op), args),
             },
-            ExprKind::Binary(op, lhs, rhs) => match self.operands(&[lhs, rhs], each)? {
-                Ok(values) => self.operated(operators::binary(*op, &values[0], &values[1]), expr.span)?,
-                Err(args) => DesiredValue::Call(Deferred::Binary(*op), args),
-            },
+            ExprKind::Binary(op, lhs, rhs) => {
+                let values = vec![self.expr(lhs, each)?, self.expr(rhs, each)?];
+                if let Some(v) = operators::against_null(*op, &values[0], &values[1]) {
+                    return Some(DesiredValue::Known(v));
+                }
+                match self.known_operands(values, &[lhs.span, rhs.span])? {
+                    Ok(values) => self.operated(operators::binary(*op, &values[0], &values[1]), expr.span)?,
+                    Err(args) => DesiredValue::Call(Deferred::Binary(*op), args),
+                }
+            }
             ExprKind::Conditional(cond, then, otherwise) => match self.operands(&[cond], each)? {
                 Ok(values) => match (&values[0], operators::condition(&values[0])) {
                     (_, Some(true)) => self.expr(then, each)?,
@@ -1189,11 +1195,25 @@ impl Evaluator<'_, '_> {
     ) -> Option<Result<Vec<Value>, Vec<DesiredValue>>> {
         let mut values = Vec::new();
         for expr in exprs {
-            let value = self.expr(expr, each)?;
-            if !matches!(value, DesiredValue::Known(_)) && !self.in_output {
-                return self.error(unknown_operand(expr.span));
-            }
-            values.push(value);
+            values.push(self.expr(expr, each)?);
+        }
+        let spans: Vec<Span> = exprs.iter().map(|e| e.span).collect();
+        self.known_operands(values, &spans)
+    }
+
+    /// [`Self::operands`] of values evaluated, at `spans`.
+    fn known_operands(
+        &mut self,
+        values: Vec<DesiredValue>,
+        spans: &[Span],
+    ) -> Option<Result<Vec<Value>, Vec<DesiredValue>>> {
+        if let Some((_, span)) = values
+            .iter()
+            .zip(spans)
+            .find(|(v, _)| !matches!(v, DesiredValue::Known(_)))
+            && !self.in_output
+        {
+            return self.error(unknown_operand(*span));
         }
         Some(match values.iter().all(|v| matches!(v, DesiredValue::Known(_))) {
             true => Ok(values.into_iter().filter_map(DesiredValue::into_known).collect()),

@@ -5,6 +5,7 @@
 
 use berth_provider::{Decimal, Value};
 
+use crate::stack::DesiredValue;
 use crate::syntax::ast::{BinaryOp, UnaryOp};
 
 /// A condition's value as a boolean: `true`, `false`, or the strings
@@ -29,6 +30,27 @@ pub fn unary(op: UnaryOp, value: &Value) -> Result<Value, String> {
             let n = number(v).ok_or_else(|| format!("`-` takes a number, not a {}", v.type_name()))?;
             Ok(Value::number(-n))
         }
+    }
+}
+
+/// `lhs == null` or `lhs != null` where `lhs` is known only after apply
+/// but never null (an id, text or a list or map holding one): answered
+/// before apply, as Terraform's modules test an optional reference
+/// (`lookup(each.value, "source_security_group_id", null) != null`).
+/// None for any other operation.
+pub fn against_null(op: BinaryOp, lhs: &DesiredValue, rhs: &DesiredValue) -> Option<Value> {
+    let never_null = |v: &DesiredValue| {
+        matches!(
+            v,
+            DesiredValue::Ref(_) | DesiredValue::Concat(_) | DesiredValue::List(_) | DesiredValue::Map(_)
+        )
+    };
+    let null = |v: &DesiredValue| matches!(v, DesiredValue::Known(Value::Null));
+    let one_null = (null(lhs) && never_null(rhs)) || (never_null(lhs) && null(rhs));
+    match op {
+        BinaryOp::Eq if one_null => Some(Value::Bool(false)),
+        BinaryOp::NotEq if one_null => Some(Value::Bool(true)),
+        _ => None,
     }
 }
 
@@ -98,6 +120,20 @@ mod tests {
 
     fn n(i: i64) -> Value {
         Value::Int(i)
+    }
+
+    /// An id known after apply is never null: `!= null` is known now.
+    #[test]
+    fn a_reference_is_never_null() {
+        let id = DesiredValue::Ref(crate::stack::RefTarget {
+            address: "security_group.alb".parse().expect("an address"),
+            attr: "id".into(),
+        });
+        let null = DesiredValue::Known(Value::Null);
+        assert_eq!(against_null(BinaryOp::Eq, &id, &null), Some(Value::Bool(false)));
+        assert_eq!(against_null(BinaryOp::NotEq, &null, &id), Some(Value::Bool(true)));
+        assert_eq!(against_null(BinaryOp::Eq, &id, &DesiredValue::Known(n(1))), None);
+        assert_eq!(against_null(BinaryOp::Less, &id, &null), None);
     }
 
     #[test]

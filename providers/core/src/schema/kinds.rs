@@ -491,7 +491,7 @@ const SECURITY_GROUP: KindSchema = KindSchema {
             "default_egress",
             Type::Bool,
             "RevokeSecurityGroupEgress",
-            "Without `egress` blocks: `true` (or left out) keeps AWS's default rule letting all traffic out (as CloudFormation does), `false` revokes it so the group lets nothing out (as Terraform's `aws_security_group` without `egress` does). With `egress` blocks only they let traffic out, whatever this says.",
+            "Without `egress` blocks: `true` (or left out) keeps AWS's default rule letting all traffic out (as CloudFormation does), `false` revokes it so the group lets nothing out (as Terraform's `aws_security_group` without `egress` does). Left out, a group that an egress `security_group_rule` of its own lets all traffic out to `0.0.0.0/0` is `false`: that rule is its one (as Terraform's modules add it back). With `egress` blocks only they let traffic out, whatever this says.",
         )
         .unset_when(Literal::Bool(true)),
         TAGS,
