@@ -841,3 +841,106 @@ output exec_path { value = data.iam_policy.exec.path }
         berth(&shared, &["destroy", "--auto-approve"]).expect_code(0);
     }
 }
+
+/// Terraform's `aws_service_discovery_dns_namespace`,
+/// `aws_service_discovery_http_namespace` and `aws_sns_topic` lookups, as
+/// a service stack reads a platform's namespaces and alarm topic: it
+/// registers in the private namespace, notifies the topic, and re-plans
+/// clean on both clouds. It was "unknown lookup" (E0581).
+#[test]
+fn namespaces_and_topics_are_looked_up_on_both_clouds() {
+    const SHARED: &str = r#"stack "shared" { region = "us-east-1" }
+vpc main {
+  cidr          = "10.9.0.0/16"
+  dns_hostnames = true
+}
+dns_namespace internal {
+  name = "shared.internal"
+  vpc  = vpc.main
+}
+dns_namespace mesh {
+  name = "shared-mesh"
+  type = "HTTP"
+}
+sns_topic alarms { name = "shared-alarms" }
+"#;
+    const APP: &str = r#"stack "app" { region = "us-east-1" }
+data "aws_service_discovery_dns_namespace" "internal" {
+  name = "shared.internal"
+  type = "DNS_PRIVATE"
+}
+data "aws_service_discovery_http_namespace" "mesh" { name = "shared-mesh" }
+data "aws_sns_topic" "alarms" { name = "shared-alarms" }
+
+resource "aws_service_discovery_service" "api" {
+  name = "api"
+  dns_config {
+    namespace_id = data.aws_service_discovery_dns_namespace.internal.id
+    dns_records {
+      ttl  = 10
+      type = "A"
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "cpu" {
+  alarm_name          = "app-cpu"
+  namespace           = "AWS/ECS"
+  metric_name         = "CPUUtilization"
+  statistic           = "Average"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 80
+  comparison_operator = "GreaterThanThreshold"
+  alarm_actions       = [data.aws_sns_topic.alarms.arn]
+}
+
+output zone { value = data.aws_service_discovery_dns_namespace.internal.hosted_zone }
+output mesh { value = data.aws_service_discovery_http_namespace.mesh.arn }
+output mesh_type { value = data.aws_service_discovery_http_namespace.mesh.type }
+output topic { value = data.aws_sns_topic.alarms.arn }
+"#;
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let (shared, app) = (tmp.path().join("shared"), tmp.path().join("app"));
+        std::fs::create_dir(&shared).expect("dir");
+        std::fs::create_dir(&app).expect("dir");
+        std::fs::write(shared.join("main.berth"), SHARED).expect("write");
+        std::fs::write(app.join("main.berth"), APP).expect("write");
+        let cloud_file = tmp.path().join("cloud.json");
+        let berth = |dir: &Path, args: &[&str]| cloud.berth_sharing(&cloud_file, dir, args);
+
+        let missing = berth(&app, &["plan"]);
+        assert_eq!(missing.code, Some(1), "{}", missing.all());
+        for what in ["dns_namespace", "sns_topic"] {
+            assert!(
+                missing.stderr.contains(&format!("matches no {what}")),
+                "{what}:\n{}",
+                missing.all()
+            );
+        }
+
+        berth(&shared, &["apply", "--auto-approve"]).expect_code(0);
+        berth(&app, &["apply", "--auto-approve"]).expect_code(0);
+        let plan = berth(&app, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "{}", plan.all());
+        let out = berth(&app, &["output", "--format", "json"]);
+        out.expect_code(0);
+        let outputs: Value = serde_json::from_str(&out.stdout).expect("outputs JSON");
+        let value = |name: &str| {
+            outputs["outputs"][name]["value"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        // The zone's id as Route 53 takes it, without `/hostedzone/`.
+        let zone = value("zone");
+        assert!(!zone.is_empty() && !zone.contains('/'), "{outputs:#}");
+        assert!(value("mesh").contains(":servicediscovery:"), "{outputs:#}");
+        assert_eq!(value("mesh_type"), "HTTP");
+        assert!(value("topic").ends_with(":shared-alarms"), "{outputs:#}");
+
+        berth(&app, &["destroy", "--auto-approve"]).expect_code(0);
+        berth(&shared, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use berth_provider::lookup::DataKind;
 
+use super::names::HTTP_NAMESPACE;
 use super::{CODE, literal, stray};
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
@@ -39,6 +40,9 @@ const KINDS: &[(&str, DataKind)] = &[
     // berth never reads a secret's value.
     ("secretsmanager_secret_version", DataKind::Secret),
     ("ecs_task_definition", DataKind::TaskDefinition),
+    ("service_discovery_dns_namespace", DataKind::DnsNamespace),
+    // Its type is HTTP: written as a filter where the block is rewritten.
+    (HTTP_NAMESPACE, DataKind::DnsNamespace),
 ];
 
 /// The lookup Terraform's data source type `name` is, written with or
@@ -128,14 +132,25 @@ pub(super) fn rewrite(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>)
     for (_, file) in files.iter_mut() {
         for block in file.blocks.iter_mut().filter(|b| b.kind.name == DATA) {
             any = true;
-            let Some(word) = &mut block.subkind else { continue };
-            if let Some((_, kind)) = KINDS.iter().find(|(tf, _)| *tf == word.name) {
+            let Some(word) = block.subkind.as_ref().map(|w| w.name.clone()) else {
+                continue;
+            };
+            if let Some((_, kind)) = KINDS.iter().find(|(tf, _)| *tf == word) {
                 if let Some(Label::Ident(name)) = &block.label {
-                    renamed.insert((word.name.clone(), name.name.clone()), *kind);
+                    renamed.insert((word.clone(), name.name.clone()), *kind);
                 }
-                word.name = kind.keyword().into();
+                if word == HTTP_NAMESPACE {
+                    super::names::http_namespace(block);
+                }
+                if let Some(w) = &mut block.subkind {
+                    w.name = kind.keyword().into();
+                }
             }
-            if let Ok(kind) = word.name.parse::<DataKind>() {
+            if let Some(kind) = block
+                .subkind
+                .as_ref()
+                .and_then(|w| w.name.parse::<DataKind>().ok())
+            {
                 arguments(kind, block, diags);
             }
         }

@@ -79,13 +79,13 @@ pub(super) fn kinds(files: &mut [(FileId, File)]) {
     }
 }
 
-/// Terraform's type of an HTTP namespace: a `dns_namespace` of type
-/// `HTTP`.
-const HTTP_NAMESPACE: &str = "service_discovery_http_namespace";
+/// Terraform's type of an HTTP namespace (and of its lookup): a
+/// `dns_namespace` of type `HTTP`.
+pub(super) const HTTP_NAMESPACE: &str = "service_discovery_http_namespace";
 
 /// The namespace `block`, written as Terraform's HTTP namespace, with
 /// `type = "HTTP"` (unless written).
-fn http_namespace(block: &mut Block) {
+pub(super) fn http_namespace(block: &mut Block) {
     if block.body.iter().any(|i| super::item_name(i).0 == "type") {
         return;
     }

@@ -170,6 +170,7 @@ impl Evaluator<'_, '_> {
                     "stack" => &mut filters.stack,
                     "zone" => &mut filters.zone,
                     "load_balancer" => &mut filters.load_balancer,
+                    "type" => &mut filters.namespace_type,
                     _ => &mut filters.address,
                 };
                 *slot = Some(text);

@@ -353,6 +353,53 @@ pub(crate) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
     Ok(namespaces?.into_iter().chain(services?).flatten().collect())
 }
 
+/// A lookup's namespaces: ListNamespaces filtered by the type asked for
+/// (Cloud Map filters by type, not name), matched on the name.
+pub(crate) async fn lookup(
+    p: &AwsProvider,
+    f: &berth_provider::lookup::Filters,
+) -> Result<Vec<Attrs>, ProviderError> {
+    let sd = &p.clients.discovery;
+    let by_type = match f.namespace_type.as_deref() {
+        Some(kind) => Some(
+            NamespaceFilter::builder()
+                .name(NamespaceFilterName::Type)
+                .condition(FilterCondition::Eq)
+                .values(kind)
+                .build()
+                .map_err(|e| build_error("ListNamespaces", e))?,
+        ),
+        None => None,
+    };
+    let namespaces = p
+        .list(SERVICE, "ListNamespaces", || {
+            paginate!(
+                sd.list_namespaces().set_filters(by_type.clone().map(|t| vec![t])),
+                namespaces
+            )
+        })
+        .await?;
+    let text = |v: Option<&str>| v.map_or(Value::Null, Value::from);
+    Ok(namespaces
+        .iter()
+        .filter(|n| f.name.as_deref().is_none_or(|want| n.name() == Some(want)))
+        .map(|n| {
+            let zone = n
+                .properties()
+                .and_then(|pr| pr.dns_properties())
+                .and_then(|d| d.hosted_zone_id())
+                .map(berth_provider::dns::zone_id);
+            attrs([
+                ("id", text(n.id())),
+                ("arn", text(n.arn())),
+                ("name", text(n.name())),
+                ("type", text(n.r#type().map(|t| t.as_str()))),
+                ("hosted_zone", text(zone)),
+            ])
+        })
+        .collect())
+}
+
 /// TagResource: berth's tags on a namespace or service it adopts; a
 /// namespace's VPC (taken from its block: Cloud Map does not tell) in
 /// `berth:vpc` as berth's own namespaces carry it.
@@ -409,7 +456,8 @@ async fn read_namespace(
     let zone = n
         .properties()
         .and_then(|pr| pr.dns_properties())
-        .and_then(|d| d.hosted_zone_id());
+        .and_then(|d| d.hosted_zone_id())
+        .map(berth_provider::dns::zone_id);
     let a = attrs([
         ("name", n.name().map_or(Value::Null, Value::from)),
         (

@@ -13,7 +13,9 @@
 //! ListPolicies by name; ECR's DescribeRepositories, Secrets Manager's
 //! DescribeSecret and ECS's DescribeTaskDefinition; STS's GetCallerIdentity
 //! (asked once per provider) for the caller and partition; KMS's
-//! DescribeKey of a key id, ARN or alias (`kms.rs`).
+//! DescribeKey of a key id, ARN or alias (`kms.rs`); Cloud Map's
+//! ListNamespaces by type, matched on the name (`discovery.rs`); SNS's
+//! ListTopics, matched on the ARN's name (`sns.rs`).
 
 use aws_sdk_ec2::types::{Filter, Tag};
 use berth_provider::lookup::{self, DataKind, Filters, Matches, Query};
@@ -50,6 +52,8 @@ pub(crate) async fn find(p: &AwsProvider, query: &Query) -> Result<Matches, Prov
         }
         DataKind::Partition => Ok(vec![lookup::partition_attrs(&p.caller().await?.partition)]),
         DataKind::Region => Ok(vec![lookup::region_attrs(p.region())]),
+        DataKind::DnsNamespace => crate::discovery::lookup(p, f).await,
+        DataKind::SnsTopic => crate::sns::lookup(p, f).await,
     }
 }
 
@@ -554,7 +558,7 @@ async fn certificate(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderEr
 async fn hosted_zones(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
     let r53 = &p.clients.route53;
     let dotted = |n: &str| format!("{}.", n.trim_end_matches('.'));
-    let short = |id: &str| id.trim_start_matches("/hostedzone/").to_owned();
+    let short = |id: &str| dns::zone_id(id).to_owned();
     let mut zones = Vec::new();
     if let Some(id) = &f.id {
         let found = p

@@ -435,6 +435,27 @@ async fn read(
     )))
 }
 
+/// A lookup's topics: those ListTopics lists whose ARN ends in the name.
+pub(crate) async fn lookup(
+    p: &AwsProvider,
+    f: &berth_provider::lookup::Filters,
+) -> Result<Vec<Attrs>, ProviderError> {
+    Ok(list_topics(p)
+        .await?
+        .iter()
+        .filter_map(|t| {
+            let arn = t.topic_arn()?;
+            let name = arn.rsplit(':').next()?;
+            f.name.as_deref().is_none_or(|want| want == name).then(|| {
+                Attrs::from([
+                    ("arn".to_owned(), Value::from(arn)),
+                    ("name".to_owned(), Value::from(name)),
+                ])
+            })
+        })
+        .collect())
+}
+
 /// ListTopics: the ARNs of the account's topics in the region.
 async fn list_topics(p: &AwsProvider) -> Result<Vec<Topic>, ProviderError> {
     let sns = &p.clients.sns;

@@ -61,6 +61,11 @@ pub enum DataKind {
     /// The account Elastic Load Balancing writes access logs from in the
     /// stack's region, for a bucket policy.
     ElbServiceAccount,
+    /// A Cloud Map namespace, by name and type: a platform's namespace a
+    /// service registers in or Service Connect joins.
+    DnsNamespace,
+    /// An SNS topic, by name: where alarms notify.
+    SnsTopic,
 }
 
 /// A filter a `data` block may take.
@@ -164,6 +169,8 @@ impl DataKind {
         DataKind::Secret,
         DataKind::TaskDefinition,
         DataKind::ElbServiceAccount,
+        DataKind::DnsNamespace,
+        DataKind::SnsTopic,
     ];
 
     /// The word after `data`.
@@ -191,6 +198,8 @@ impl DataKind {
             DataKind::Secret => "secret",
             DataKind::TaskDefinition => "task_definition",
             DataKind::ElbServiceAccount => "elb_service_account",
+            DataKind::DnsNamespace => "dns_namespace",
+            DataKind::SnsTopic => "sns_topic",
         }
     }
 
@@ -245,6 +254,12 @@ impl DataKind {
                  for a bucket policy's principal; takes no filter. Regions opened since August 2022 \
                  have none (their policies name `logdelivery.elasticloadbalancing.amazonaws.com`)"
             }
+            DataKind::DnsNamespace => {
+                "one Cloud Map namespace, by name and type (Terraform's \
+                 `aws_service_discovery_dns_namespace` and `aws_service_discovery_http_namespace` \
+                 lookups)"
+            }
+            DataKind::SnsTopic => "one SNS topic, by name (Terraform's `aws_sns_topic` lookup)",
         }
     }
 
@@ -272,6 +287,8 @@ impl DataKind {
             DataKind::EcrRepository => Some(Kind::EcrRepository),
             DataKind::Secret => Some(Kind::Secret),
             DataKind::TaskDefinition => Some(Kind::TaskDefinition),
+            DataKind::DnsNamespace => Some(Kind::DnsNamespace),
+            DataKind::SnsTopic => Some(Kind::SnsTopic),
             DataKind::PrefixList
             | DataKind::SsmParameter
             | DataKind::CallerIdentity
@@ -359,6 +376,15 @@ impl DataKind {
                 doc: "the family (its latest ACTIVE revision), `family:revision`, or the ARN \
                       (Terraform's `task_definition`)",
             }],
+            DataKind::DnsNamespace => &[
+                NAME,
+                Filter {
+                    name: "type",
+                    ty: Type::String,
+                    doc: "`DNS_PRIVATE`, `DNS_PUBLIC` or `HTTP` (any, left out)",
+                },
+            ],
+            DataKind::SnsTopic => &[NAME],
             DataKind::CallerIdentity
             | DataKind::Region
             | DataKind::Partition
@@ -743,6 +769,46 @@ impl DataKind {
                     doc: "the account id",
                 },
             ],
+            DataKind::DnsNamespace => &[
+                DataAttr {
+                    name: "id",
+                    ty: Type::Ref(Kind::DnsNamespace),
+                    doc: "the namespace's id (`ns-...`), what a `discovery_service`'s or a service's \
+                          Service Connect `namespace` takes",
+                },
+                DataAttr {
+                    name: "arn",
+                    ty: Type::String,
+                    doc: "its ARN",
+                },
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "its name",
+                },
+                DataAttr {
+                    name: "type",
+                    ty: Type::String,
+                    doc: "`DNS_PRIVATE`, `DNS_PUBLIC` or `HTTP`",
+                },
+                DataAttr {
+                    name: "hosted_zone",
+                    ty: Type::String,
+                    doc: "the Route 53 hosted zone of a DNS namespace (none for an HTTP one)",
+                },
+            ],
+            DataKind::SnsTopic => &[
+                DataAttr {
+                    name: "arn",
+                    ty: Type::Ref(Kind::SnsTopic),
+                    doc: "the topic's ARN, what an alarm's actions take",
+                },
+                DataAttr {
+                    name: "name",
+                    ty: Type::String,
+                    doc: "its name",
+                },
+            ],
             DataKind::Partition => &[
                 DataAttr {
                     name: "partition",
@@ -832,6 +898,8 @@ pub struct Filters {
     pub port: Option<i64>,
     /// A task definition's family, `family:revision` or ARN.
     pub family: Option<String>,
+    /// A Cloud Map namespace's type (`DNS_PRIVATE`, `DNS_PUBLIC`, `HTTP`).
+    pub namespace_type: Option<String>,
 }
 
 impl Filters {
@@ -873,6 +941,7 @@ impl fmt::Display for Filters {
         parts.extend(quoted("load_balancer", &self.load_balancer));
         parts.extend(self.port.map(|p| format!("port = {p}")));
         parts.extend(quoted("family", &self.family));
+        parts.extend(quoted("type", &self.namespace_type));
         f.write_str(&parts.join(", "))
     }
 }

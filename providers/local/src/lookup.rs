@@ -7,7 +7,8 @@
 //! be there already, beside the certificates and zones stacks made; AWS's
 //! own prefix lists are built in. Clusters, roles, load balancers and
 //! target groups by name, listeners by load balancer and port; KMS keys
-//! by id, ARN or alias, an AWS managed key by its `alias/aws/` alias.
+//! by id, ARN or alias, an AWS managed key by its `alias/aws/` alias;
+//! Cloud Map namespaces by name and type, SNS topics by name.
 
 use berth_provider::attrs::{bool_of, strs_of};
 use berth_provider::certificate::ISSUED;
@@ -42,6 +43,8 @@ pub fn call(kind: DataKind) -> &'static str {
         DataKind::Secret => "DescribeSecret",
         DataKind::TaskDefinition => "DescribeTaskDefinition",
         DataKind::ElbServiceAccount => "DescribeRegions",
+        DataKind::DnsNamespace => "ListNamespaces",
+        DataKind::SnsTopic => "ListTopics",
     }
 }
 
@@ -131,7 +134,43 @@ pub fn find(sim: &mut Sim, query: &Query) -> Matches {
         DataKind::ElbServiceAccount => lookup::elb_service_account_attrs(sim.region)
             .into_iter()
             .collect(),
+        DataKind::DnsNamespace => namespaces(sim, filters),
+        DataKind::SnsTopic => topics(sim, filters),
     }
+}
+
+/// The Cloud Map namespaces of the name (and type) asked for, whoever made
+/// them: a private DNS namespace's type is stored left out.
+fn namespaces(sim: &Sim, filters: &Filters) -> Matches {
+    sim.all(Kind::DnsNamespace)
+        .filter_map(|(_, rec)| {
+            let mut found = pick(&rec.attrs, &["id", "arn", "name", "hosted_zone"]);
+            let kind = str_of(&rec.attrs, "type").unwrap_or("DNS_PRIVATE");
+            found.insert("type".to_owned(), Value::from(kind));
+            let wanted = filters
+                .name
+                .as_deref()
+                .is_none_or(|n| str_of(&rec.attrs, "name") == Some(n))
+                && filters.namespace_type.as_deref().is_none_or(|t| t == kind);
+            wanted.then_some(found)
+        })
+        .collect()
+}
+
+/// The SNS topics of the name asked for, the last part of their ARNs.
+fn topics(sim: &Sim, filters: &Filters) -> Matches {
+    sim.all(Kind::SnsTopic)
+        .filter_map(|(_, rec)| {
+            let arn = str_of(&rec.attrs, "arn")?;
+            let name = arn.rsplit(':').next()?;
+            filters.name.as_deref().is_none_or(|n| n == name).then(|| {
+                Attrs::from([
+                    ("arn".to_owned(), Value::from(arn)),
+                    ("name".to_owned(), Value::from(name)),
+                ])
+            })
+        })
+        .collect()
 }
 
 /// AWS managed policies container stacks attach, by name, with their
