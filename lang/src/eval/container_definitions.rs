@@ -41,41 +41,49 @@ pub fn containers(
     value: DesiredValue,
     schema: &BlockSchema,
     place: &Place<'_>,
-) -> Result<Vec<DesiredBlock>, Diagnostic> {
+) -> Result<Vec<DesiredBlock>, Vec<Diagnostic>> {
+    let one = |d: Diagnostic| vec![d];
     let span = place.whole;
     let value = match value {
         DesiredValue::Known(Value::String(text)) => {
             match super::functions::call("jsondecode", &[Value::String(text)]) {
                 Ok(v) => DesiredValue::Known(v),
-                Err(e) => return Err(error(format!("`{ATTR}` is not JSON: {e}"), span)),
+                Err(e) => return Err(one(error(format!("`{ATTR}` is not JSON: {e}"), span))),
             }
         }
         // JSON text with values known after apply in it (a heredoc's or a
         // template's interpolations).
         DesiredValue::Concat(parts) => match super::json_text::decode(parts) {
             Ok(v) => v,
-            Err(e) => return Err(error(format!("`{ATTR}` is not JSON: {e}"), span)),
+            Err(e) => return Err(one(error(format!("`{ATTR}` is not JSON: {e}"), span))),
         },
         other => other,
     };
     let Node::List(items) = node(value) else {
-        return Err(error(format!("`{ATTR}` is a list of containers"), span)
-            .help("write `container_definitions = jsonencode([{ name = \"app\"  image = \"...\" }])`"));
+        return Err(one(error(format!("`{ATTR}` is a list of containers"), span)
+            .help(
+                "write `container_definitions = jsonencode([{ name = \"app\"  image = \"...\" }])`",
+            )));
     };
     let mut out: Vec<DesiredBlock> = Vec::new();
+    // Every container's unknown fields, reported together.
+    let mut problems = Vec::new();
     for (i, item) in items.into_iter().enumerate() {
         let path = format!("[{i}]");
         let Node::Map(mut fields) = item else {
-            return Err(error("each container is a map of ECS's fields", place.at(&path)));
+            return Err(one(error(
+                "each container is a map of ECS's fields",
+                place.at(&path),
+            )));
         };
         let name = match take(&mut fields, "name").map(fold) {
             Some(DesiredValue::Known(Value::String(n))) => n,
             _ => {
-                return Err(error(
+                return Err(one(error(
                     "a container needs its `name`, known at plan time",
                     place.at(&path),
                 )
-                .help("add `name = \"app\"` to each container"));
+                .help("add `name = \"app\"` to each container")));
             }
         };
         let label = place.at(&format!("{path}.name"));
@@ -83,17 +91,22 @@ pub fn containers(
             .iter()
             .any(|c| c.label.as_ref().is_some_and(|l| l.node == name))
         {
-            return Err(error(format!("two containers are named `{name}`"), label));
+            return Err(one(error(format!("two containers are named `{name}`"), label)));
         }
         fields.retain(|key, _| !is_task_level(key));
-        let body = body(schema, fields, &path, place).map_err(|e| e.named(&name))?;
-        out.push(DesiredBlock {
-            label: Some(Spanned::new(name, label)),
-            body,
-            span: place.at(&path),
-        });
+        match body(schema, fields, &path, place) {
+            Ok(body) => out.push(DesiredBlock {
+                label: Some(Spanned::new(name, label)),
+                body,
+                span: place.at(&path),
+            }),
+            Err(errors) => problems.extend(errors.into_iter().map(|e| e.named(&name))),
+        }
     }
-    Ok(out)
+    match problems.is_empty() {
+        true => Ok(out),
+        false => Err(problems),
+    }
 }
 
 fn error(message: impl Into<String>, span: Span) -> Diagnostic {
@@ -222,15 +235,44 @@ fn is_field(attr: &Attr, block_aws: &str, path: &str) -> bool {
             .is_some_and(|rest| rest.eq_ignore_ascii_case(path))
 }
 
+/// Fields of a container that belong elsewhere: (field, where).
+const ELSEWHERE: [(&str, &str); 1] = [(
+    "enableExecuteCommand",
+    "ECS Exec is the service's: write `enable_execute_command = true` on the `service`",
+)];
+
+/// The help for the field `path` the block `schema` has no place for: where
+/// it belongs, or the field of the block it is a typo of.
+fn unknown_field_help(schema: &BlockSchema, path: &str) -> String {
+    if let Some((_, elsewhere)) = ELSEWHERE.iter().find(|(f, _)| f.eq_ignore_ascii_case(path)) {
+        return (*elsewhere).to_owned();
+    }
+    let prefix = format!("{}.", schema.aws);
+    let fields = schema
+        .attrs
+        .iter()
+        .map(|a| a.aws.strip_prefix(prefix.as_str()).unwrap_or(a.aws))
+        .chain(schema.blocks.iter().map(|b| b.aws));
+    let last = path.rsplit('.').next().unwrap_or(path);
+    match crate::suggest::closest(last, fields) {
+        Some(field) => format!("did you mean `{field}`?"),
+        None => "berth writes the fields Fargate takes; convert the JSON with \
+                 `berth import task-definition FILE.json` to see what it keeps"
+            .into(),
+    }
+}
+
 /// The block `schema` that the JSON map `fields`, at `json` in the
-/// definitions, describes.
+/// definitions, describes; else each field it has no place for (or the
+/// first other problem).
 fn body(
     schema: &BlockSchema,
     fields: BTreeMap<String, Node>,
     json: &str,
     place: &Place<'_>,
-) -> Result<DesiredBody, FieldError> {
+) -> Result<DesiredBody, Vec<FieldError>> {
     let mut out = DesiredBody::default();
+    let mut unknown = Vec::new();
     let mut pending: Vec<(String, Node)> = fields.into_iter().collect();
     while let Some((path, value)) = pending.pop() {
         let span = place.at(&format!("{json}.{path}"));
@@ -238,11 +280,14 @@ fn body(
             continue;
         }
         if let Some(attr) = schema.attrs.iter().find(|a| is_field(a, schema.aws, &path)) {
-            let v = attr_value(attr, value).ok_or_else(|| FieldError {
-                path: path.clone(),
-                problem: "is not a list of `name` and `value` (or `valueFrom`) pairs, each name once".into(),
-                help: None,
-                span,
+            let v = attr_value(attr, value).ok_or_else(|| {
+                vec![FieldError {
+                    path: path.clone(),
+                    problem: "is not a list of `name` and `value` (or `valueFrom`) pairs, each name once"
+                        .into(),
+                    help: None,
+                    span,
+                }]
             })?;
             out.attrs.insert(attr.name.to_owned(), Spanned::new(v, span));
             continue;
@@ -258,17 +303,23 @@ fn body(
             };
             for (at, item) in items {
                 let Node::Map(fields) = item else {
-                    return Err(FieldError {
+                    return Err(vec![FieldError {
                         path,
                         problem: "holds something other than maps".into(),
                         help: None,
                         span: place.at(&at),
-                    });
+                    }]);
                 };
-                let body = body(nested, fields, &at, place).map_err(|e| FieldError {
-                    path: format!("{path}.{}", e.path),
-                    ..e
-                })?;
+                let body = match body(nested, fields, &at, place) {
+                    Ok(body) => body,
+                    Err(errors) => {
+                        unknown.extend(errors.into_iter().map(|e| FieldError {
+                            path: format!("{path}.{}", e.path),
+                            ..e
+                        }));
+                        continue;
+                    }
+                };
                 out.blocks
                     .entry(nested.name.to_owned())
                     .or_default()
@@ -292,21 +343,22 @@ fn body(
             {
                 pending.extend(m.into_iter().map(|(k, v)| (format!("{path}.{k}"), v)));
             }
-            _ => {
-                return Err(FieldError {
-                    path,
-                    problem: "is not a field berth writes".into(),
-                    help: Some(
-                        "berth writes the fields Fargate takes; convert the JSON with \
-                         `berth import task-definition FILE.json` to see what it keeps"
-                            .into(),
-                    ),
-                    span,
-                });
-            }
+            _ => unknown.push(FieldError {
+                help: Some(unknown_field_help(schema, &path)),
+                path,
+                problem: "is not a field berth writes".into(),
+                span,
+            }),
         }
     }
-    Ok(out)
+    match unknown.is_empty() {
+        true => Ok(out),
+        false => {
+            // By path: one report, whatever order the fields came in.
+            unknown.sort_by(|a, b| a.path.cmp(&b.path));
+            Err(unknown)
+        }
+    }
 }
 
 /// A field's value as `attr` takes it: ECS's lists of `name` and `value`

@@ -990,7 +990,10 @@ impl Evaluator<'_, '_> {
                 made
             }
             Ok(made) => made,
-            Err(d) => self.error(d).unwrap_or_default(),
+            Err(diags) => {
+                self.diags.extend(diags);
+                Vec::new()
+            }
         }
     }
 
