@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_security_group_module,
     terraform_vpc_rules_map,
     terraform_rules_map_with_lookups,
     terraform_inline_policy_named_by_variables,

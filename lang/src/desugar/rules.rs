@@ -159,7 +159,56 @@ pub(super) fn standalone(block: &mut Block, diags: &mut Vec<Diagnostic>) {
         }
         _ => None,
     });
+    if let Some(me) = &me {
+        self_read_once(block, me);
+    }
     one_rule(block, me.as_ref(), "a `security_group_rule`", diags);
+}
+
+/// A rule whose one source is `self` known once evaluated
+/// (terraform-aws-modules/security-group's `self = lookup(var.rules[count.index],
+/// "self", true)`): `from` is the group `me` when it is `true`.
+fn self_read_once(block: &mut Block, me: &Expr) {
+    let others = block.body.iter().any(|item| {
+        matches!(item, Item::Attribute(a)
+            if a.name.name == SOURCE_GROUP || SOURCES.iter().any(|(tf, _)| a.name.name == *tf))
+    });
+    if others {
+        return;
+    }
+    for item in &mut block.body {
+        let Item::Attribute(a) = item else { continue };
+        if a.name.name != SELF || matches!(a.value.kind, ExprKind::Bool(_)) {
+            continue;
+        }
+        let at = a.value.span;
+        let yes = Expr {
+            kind: ExprKind::Binary(
+                crate::syntax::ast::BinaryOp::Eq,
+                Box::new(a.value.clone()),
+                Box::new(Expr {
+                    kind: ExprKind::Bool(true),
+                    span: at,
+                }),
+            ),
+            span: at,
+        };
+        let chosen = Expr {
+            kind: ExprKind::Conditional(
+                Box::new(yes),
+                Box::new(Expr {
+                    span: at,
+                    ..me.clone()
+                }),
+                Box::new(Expr {
+                    kind: ExprKind::Null,
+                    span: at,
+                }),
+            ),
+            span: at,
+        };
+        *item = attribute("from", chosen, at);
+    }
 }
 
 /// Whether `b` writes its sources as Terraform does, `source_security_group_id`
@@ -373,8 +422,12 @@ const CIDR_LISTS: [&str; 2] = ["cidr_blocks", "ipv6_cidr_blocks"];
 
 /// A counted rule's instances, one per index and CIDR: keyed by the CIDR
 /// (by `INDEX/CIDR` when it counts more than one), each holding `[INDEX,
-/// CIDR]`. `COUNT` and `CIDRS` stand for the rule's count and CIDRs.
-const COUNTED: &str = r#"{ for pair in setproduct(range(COUNT), toset(CIDRS)) : (COUNT > 1 ? "${pair[0]}/${pair[1]}" : pair[1]) => pair }"#;
+/// CIDR]`. `COUNT` and `CIDRS` stand for the rule's count and CIDRs, which
+/// read the index as `berth_index` (terraform-aws-modules/security-group's
+/// `split(",", lookup(var.ingress_with_cidr_blocks[count.index], ...))`).
+const COUNTED: &str = r#"merge([for berth_index in range(COUNT) : {
+    for cidr in toset(CIDRS) : (COUNT > 1 ? "${berth_index}/${cidr}" : cidr) => [berth_index, cidr]
+}]...)"#;
 
 /// A counted `security_group_rule` with CIDR lists (`count = var.enabled ?
 /// 1 : 0`, `cidr_blocks = var.cidrs`) as the rules Terraform's makes: one
@@ -386,7 +439,7 @@ fn repeat_counted(block: &mut Block, count: Expr, lists: Vec<Expr>) -> bool {
         return false;
     };
     crate::syntax::template::relocate(&mut for_each, at);
-    let cidrs = Expr {
+    let mut cidrs = Expr {
         kind: ExprKind::Call(crate::syntax::ast::Call {
             name: Ident {
                 name: "concat".into(),
@@ -397,6 +450,11 @@ fn repeat_counted(block: &mut Block, count: Expr, lists: Vec<Expr>) -> bool {
         }),
         span: at,
     };
+    let berth_index = Expr {
+        kind: ExprKind::Traversal(Traversal::path(&["berth_index"], at)),
+        span: at,
+    };
+    super::count_index_as(&mut cidrs, &berth_index);
     put(&mut for_each, &[("COUNT", &count), ("CIDRS", &cidrs)]);
     let part = |i: i64| {
         let mut e = crate::syntax::parse_expr(&format!("each.value[{i}]")).ok()?;
