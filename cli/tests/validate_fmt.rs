@@ -311,6 +311,23 @@ fn terraform_tfvars_files_of_the_directory_are_read_by_themselves() {
     );
 }
 
+/// Terraform's `TF_VAR_NAME` environment variables set variables (a CI
+/// job's image tag), before any file or the command line; one the stack
+/// does not declare is ignored, as the environment holds others.
+#[test]
+fn tf_var_environment_variables_set_variables_before_files() {
+    let p = example("blog");
+    let env = [("TF_VAR_env", "qa"), ("TF_VAR_not_declared", "x")];
+    let run = p.berth_with(&["plan"], &env, None);
+    run.expect_code(0);
+    assert!(run.stdout.contains("on stack \"blog-qa\""), "{}", run.all());
+    p.write("terraform.tfvars", "env = \"stage\"\n");
+    let run = p.berth_with(&["plan"], &env, None);
+    assert!(run.stdout.contains("on stack \"blog-stage\""), "{}", run.all());
+    let run = p.berth_with(&["plan", "--var", "env=prod"], &env, None);
+    assert!(run.stdout.contains("on stack \"blog-prod\""), "{}", run.all());
+}
+
 /// A Terraform root's `versions.tf` and `providers.tf` kept as they are:
 /// the `terraform` block says nothing to berth, and without a `stack`
 /// block the AWS provider's `region` and `default_tags` are the stack's,

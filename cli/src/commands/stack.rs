@@ -195,16 +195,30 @@ pub struct Settings {
     pub optional: BTreeSet<String>,
 }
 
-/// The variables of the stack in `dir`: the variables files Terraform
-/// reads by themselves there ([`auto_var_files`]), then `--var-file`
-/// settings, then `--var` ones (the command line wins); also what
-/// `plan --out` saves.
+/// Terraform's environment variables of variables: `TF_VAR_NAME`.
+const ENV_PREFIX: &str = "TF_VAR_";
+
+/// The variables of the stack in `dir`: `TF_VAR_NAME` environment
+/// variables, as Terraform reads them (CI jobs pass image tags so), then
+/// the variables files Terraform reads by themselves there
+/// ([`auto_var_files`]), then `--var-file` settings, then `--var` ones
+/// (the command line wins); also what `plan --out` saves.
 pub fn variables(dir: &Path, vars: &Vars) -> anyhow::Result<Settings> {
     let mut settings = Settings {
         values: BTreeMap::new(),
         origins: BTreeMap::new(),
         optional: BTreeSet::new(),
     };
+    // Like an auto file's, a variable the stack does not declare is
+    // ignored: the environment holds other stacks' too.
+    let env = std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)));
+    for (key, value) in env {
+        if let Some(name) = key.strip_prefix(ENV_PREFIX).filter(|n| !n.is_empty()) {
+            settings.optional.insert(name.to_owned());
+            settings.origins.insert(name.to_owned(), key.clone());
+            settings.values.insert(name.to_owned(), value);
+        }
+    }
     let auto = auto_var_files(dir)?;
     let files = auto
         .iter()

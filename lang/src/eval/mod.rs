@@ -453,7 +453,7 @@ impl Evaluator<'_, '_> {
                         )
                         .label("no default")
                         .help(format!(
-                            "give it a `default`, or set it with `--var {name}=VALUE` or in a `--var-file` (a Terraform `.tfvars` file is one)"
+                            "give it a `default`, or set it with `--var {name}=VALUE`, in a `--var-file` (a Terraform `.tfvars` file is one) or as `TF_VAR_{name}` in the environment"
                         )),
                     );
                     None
