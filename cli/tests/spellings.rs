@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    cloudformation_refarch_service,
     terraform_security_group_module,
     terraform_vpc_rules_map,
     terraform_rules_map_with_lookups,

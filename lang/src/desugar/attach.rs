@@ -1,5 +1,5 @@
 //! Terraform's resources that only attach one thing to another
-//! (`aws_route_table_association`, `aws_route`,
+//! (`aws_internet_gateway_attachment`, `aws_route_table_association`, `aws_route`,
 //! `aws_iam_role_policy_attachment`, `aws_iam_role_policy`,
 //! `aws_ecs_cluster_capacity_providers`, `aws_ecr_repository_policy`,
 //! `aws_ecr_lifecycle_policy`, `aws_kms_alias`, `aws_sns_topic_subscription`,
@@ -128,6 +128,18 @@ const ACL_ENTRY: Into = Into::Block {
 };
 
 const ATTACHMENTS: &[Attachment] = &[
+    // Terraform's (and CloudFormation's `VPCGatewayAttachment`, every CDK
+    // VPC's): the gateway's `vpc`.
+    Attachment {
+        kinds: &["internet_gateway_attachment"],
+        parent: "internet_gateway",
+        by: &["internet_gateway_id", "internet_gateway"],
+        into: Into::Settings {
+            renames: &[("vpc_id", "vpc"), ("vpc", "vpc")],
+            blocks: &[],
+            left_out_false: false,
+        },
+    },
     Attachment {
         kinds: &["network_acl_association"],
         parent: "network_acl",

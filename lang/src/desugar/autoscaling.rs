@@ -373,7 +373,8 @@ fn literally(resource_id: &str, named: &[NamedService]) -> Option<String> {
     }
 }
 
-/// What `block`'s `resource_id` names: `"service/${...}/${service.NAME.name}"`,
+/// What `block`'s `resource_id` names: `"service/${...}/${service.NAME.name}"`
+/// (or `join`ed, or `format`ted),
 /// `"service/CLUSTER/SERVICE"` of a service written with those names, or
 /// `appautoscaling_target.NAME.resource_id`, written there or in the
 /// local it reads (`locals`, by name).
@@ -408,6 +409,17 @@ fn scales(
                     StrPart::Lit(_) => None,
                 }),
             },
+            // CloudFormation's `!Join ['/', [service, !Ref Cluster,
+            // !GetAtt Service.Name]]` ported as `join`, or `format`.
+            ExprKind::Call(call) if matches!(call.name.name.as_str(), "join" | "format") => call
+                .args
+                .iter()
+                .flat_map(|a| match &a.kind {
+                    ExprKind::List(items) => items.iter().collect(),
+                    _ => vec![a],
+                })
+                .find_map(service_in)
+                .map(Scales::Service),
             _ => None,
         });
     if found.is_none() {

@@ -165,6 +165,9 @@ pub(crate) fn from_variables(
     // What reads the zones or a lookup is not known from variables alone.
     let mut ev = Evaluator::new(module, sources, (None, None), &mut scratch);
     ev.variables(options);
+    // `stack.name` in a name (CloudFormation's `${AWS::StackName}`).
+    let (name, _) = ev.stack_header(&options.default_name);
+    ev.stack_name = Some(name);
     exprs
         .iter()
         .map(|e| {

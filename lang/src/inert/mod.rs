@@ -478,10 +478,27 @@ pub(super) fn key(b: &Block) -> Option<Key> {
     };
     let kind = b.kind.name.as_str();
     if kind == DATA {
-        return Some((format!("data.{}", b.subkind.as_ref()?.name), name.name.clone()));
+        return Some((kind_key(&b.subkind.as_ref()?.name, true), name.name.clone()));
     }
     let other = matches!(kind, "variable" | "stack" | "output" | "module" | LOCALS);
-    (!other).then(|| (kind.to_owned(), name.name.clone()))
+    (!other).then(|| (kind_key(kind, false), name.name.clone()))
+}
+
+/// A kind as [`Key`]s name it, whichever of berth's and Terraform's names
+/// the block or the reference uses (`aws_lb_target_group.x`,
+/// `lb_target_group x` and `target_group.x` are one): these run before the
+/// references are rewritten to berth's names.
+fn kind_key(kind: &str, data: bool) -> String {
+    let bare = crate::check::terraform_names::without_aws(kind);
+    match data {
+        true => {
+            let lookup = crate::desugar::terraform_data_kind(bare).map_or(bare, |k| k.keyword());
+            format!("{DATA}.{lookup}")
+        }
+        false => crate::check::terraform_names::berth_kind(bare)
+            .unwrap_or(bare)
+            .to_owned(),
+    }
 }
 
 /// A block's own `count` or `for_each`.
@@ -513,11 +530,10 @@ pub(super) fn named(e: &Expr) -> Option<(Key, &[Step])> {
         return None;
     };
     let named = t.named()?;
-    let kind = match named.data {
-        true => format!("{DATA}.{}", named.kind),
-        false => named.kind.to_owned(),
-    };
-    Some(((kind, named.name.to_owned()), named.rest))
+    Some((
+        (kind_key(named.kind, named.data), named.name.to_owned()),
+        named.rest,
+    ))
 }
 
 /// `e` with every reference to an `inert` block reading no instances.
@@ -681,6 +697,43 @@ internet_gateway this { vpc = vpc.this }
 "#,
         );
         assert_eq!(module, berth);
+    }
+
+    /// The same read as Terraform writes it, with `aws_` and Terraform's
+    /// type names (`aws_lb_target_group.x.*.arn`, `depends_on =
+    /// [aws_cloudwatch_log_group.x]`), and a lookup counted to one read at
+    /// `[0]` (`data.aws_caller_identity.current[0]`): they were E0303,
+    /// E0306, E0333 and E0593.
+    #[test]
+    fn terraforms_names_of_blocks_counted_to_nothing_or_one_read_as_berths() {
+        let module = resources(
+            r#"
+variable "https_ports" { default = [] }
+variable "create" { default = true }
+resource "aws_security_group" "off" {
+  count  = length(var.https_ports)
+  vpc_id = "vpc-12345678"
+}
+resource "aws_lb_target_group" "https" {
+  count       = length(var.https_ports)
+  port        = element(var.https_ports, count.index)
+  protocol    = "HTTPS"
+  target_type = "ip"
+  vpc_id      = "vpc-12345678"
+}
+data "aws_caller_identity" "current" { count = var.create ? 1 : 0 }
+resource "aws_cloudwatch_log_group" "always" {
+  name       = "always-${data.aws_caller_identity.current[0].account_id}"
+  depends_on = [aws_security_group.off, aws_lb_target_group.https]
+}
+output "sg_ids" { value = aws_security_group.off[*].id }
+output "tg_count" { value = length(aws_lb_target_group.https) }
+output "tg_arns" { value = aws_lb_target_group.https.*.arn }
+output "sg" { value = try(aws_security_group.off[0].id, null) }
+"#,
+        );
+        assert_eq!(module.len(), 1, "{module:?}");
+        assert!(module.contains_key("log_group.always"), "{module:?}");
     }
 
     /// terraform-aws-modules' optional blocks: a `dynamic` block the
