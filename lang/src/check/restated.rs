@@ -314,8 +314,32 @@ pub fn is_restated(block: &str, setting: &str, resource: bool) -> bool {
 /// E0211 for a value other than berth's behaviour.
 pub fn check(stack: &mut Stack, diags: &mut Vec<Diagnostic>) {
     for r in &mut stack.resources {
+        if r.kind() == berth_provider::Kind::TargetGroup {
+            cross_zone_of_an_application_group(&mut r.body);
+        }
         let kind = r.kind().keyword();
         body(kind, true, &stack.region, &mut r.body, diags);
+    }
+}
+
+/// Takes out an HTTP or HTTPS target group's
+/// `load_balancing_cross_zone_enabled = true` (terraform-aws-modules/ecs's
+/// examples write it): an Application Load Balancer spreads traffic over
+/// every zone, so `true` is its configuration. A Network group's `true`
+/// is not (its load balancer's default is off), and stays refused.
+fn cross_zone_of_an_application_group(body: &mut DesiredBody) {
+    const SETTING: &str = "load_balancing_cross_zone_enabled";
+    let protocol = match body.value("protocol") {
+        Some(DesiredValue::Known(Value::String(p))) => p.as_str(),
+        _ => "HTTP",
+    };
+    let on = match body.value(SETTING) {
+        Some(DesiredValue::Known(Value::Bool(on))) => *on,
+        Some(DesiredValue::Known(Value::String(s))) => s.eq_ignore_ascii_case("true"),
+        _ => false,
+    };
+    if on && !berth_provider::elb::is_network_protocol(protocol) {
+        body.attrs.remove(SETTING);
     }
 }
 

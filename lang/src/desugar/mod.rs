@@ -120,11 +120,67 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
                 flatten::resource(block, diags);
                 dns_alias::record(block);
             }
+            "load_balancer" => {
+                flatten::resource(block, diags);
+                cross_zone_of_network_only(block);
+            }
             _ => flatten::resource(block, diags),
         }
         defaults::resource(block, diags);
         names::resource(block);
     }
+}
+
+/// Terraform's `enable_cross_zone_load_balancing` of a load balancer,
+/// which AWS's provider sends for a Network (or Gateway) Load Balancer
+/// only: for an Application one (umotif's and cn-terraform's modules
+/// write `false` for every type) it is null, taken off once evaluated
+/// (`check/load_balancer_types.rs`). berth's own `cross_zone` on an
+/// Application Load Balancer stays an error.
+fn cross_zone_of_network_only(block: &mut Block) {
+    const TERRAFORM: &str = "enable_cross_zone_load_balancing";
+    let lb_type = block.body.iter().find_map(|item| match item {
+        Item::Attribute(a) if a.name.name == "load_balancer_type" || a.name.name == "type" => {
+            Some(a.value.clone())
+        }
+        _ => None,
+    });
+    for item in &mut block.body {
+        let Item::Attribute(a) = item else { continue };
+        if a.name.name != TERRAFORM {
+            continue;
+        }
+        let at = a.value.span;
+        let Some(lb_type) = &lb_type else {
+            // An Application Load Balancer's.
+            a.value = Expr {
+                kind: ExprKind::Null,
+                span: at,
+            };
+            continue;
+        };
+        let Ok(mut chosen) =
+            crate::syntax::parse_expr(r#"contains(["network", "gateway"], lower(TYPE)) ? VALUE : null"#)
+        else {
+            continue;
+        };
+        crate::syntax::template::relocate(&mut chosen, at);
+        let value = a.value.clone();
+        put_names(&mut chosen, &[("TYPE", lb_type), ("VALUE", &value)]);
+        a.value = chosen;
+    }
+}
+
+/// `e` with each bare name of `names` written as its expression.
+pub(super) fn put_names(e: &mut Expr, names: &[(&str, &Expr)]) {
+    if let ExprKind::Traversal(t) = &e.kind
+        && t.steps.is_empty()
+        && let Some((_, with)) = names.iter().find(|(n, _)| *n == t.root.name)
+    {
+        *e = (*with).clone();
+        return;
+    }
+    each_child(e, &mut |child| put_names(child, names));
 }
 
 /// Terraform's spellings of a reference, read as berth's before anything

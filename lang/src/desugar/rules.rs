@@ -330,7 +330,7 @@ fn repeat_over_sources(block: &mut Block) -> bool {
             kind: ExprKind::Null,
             span: at,
         };
-        put(
+        super::put_names(
             &mut list,
             &[
                 ("SOURCE", &as_rule(a.value.clone())),
@@ -358,7 +358,7 @@ fn repeat_over_sources(block: &mut Block) -> bool {
     let Some(mut per_source) = parsed(PER_SOURCE) else {
         return false;
     };
-    put(&mut per_source, &[("FOR_EACH", &for_each), ("SOURCES", &sources)]);
+    super::put_names(&mut per_source, &[("FOR_EACH", &for_each), ("SOURCES", &sources)]);
     block.body.retain(|item| {
         !matches!(item, Item::Attribute(a)
             if a.name.name == "for_each" || SOURCE_LISTS.iter().any(|(tf, _)| a.name.name == *tf))
@@ -455,7 +455,7 @@ fn repeat_counted(block: &mut Block, count: Expr, lists: Vec<Expr>) -> bool {
         span: at,
     };
     super::count_index_as(&mut cidrs, &berth_index);
-    put(&mut for_each, &[("COUNT", &count), ("CIDRS", &cidrs)]);
+    super::put_names(&mut for_each, &[("COUNT", &count), ("CIDRS", &cidrs)]);
     let part = |i: i64| {
         let mut e = crate::syntax::parse_expr(&format!("each.value[{i}]")).ok()?;
         crate::syntax::template::relocate(&mut e, at);
@@ -475,18 +475,6 @@ fn repeat_counted(block: &mut Block, count: Expr, lists: Vec<Expr>) -> bool {
     block.body.push(attribute("for_each", for_each, at));
     block.body.push(attribute("cidr", cidr, at));
     true
-}
-
-/// `e` with each bare name of `names` written as its expression.
-fn put(e: &mut Expr, names: &[(&str, &Expr)]) {
-    if let ExprKind::Traversal(t) = &e.kind
-        && t.steps.is_empty()
-        && let Some((_, with)) = names.iter().find(|(n, _)| *n == t.root.name)
-    {
-        *e = (*with).clone();
-        return;
-    }
-    super::each_child(e, &mut |child| put(child, names));
 }
 
 /// A `security_group_rule` whose sources are CIDR lists other than one
