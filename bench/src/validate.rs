@@ -28,7 +28,7 @@ fn stages(text: &str) -> Vec<(&'static str, f64)> {
     module
         .resources
         .values()
-        .for_each(|d| schema::check_resource(d, &mut diags));
+        .for_each(|d| schema::check_resource(d, &mut diags, &mut Vec::new()));
     out.push(("declarations + schema", ms(t)));
     let t = Instant::now();
     let deps = refs::resolve(&module, &mut diags);

@@ -125,11 +125,17 @@ fn check_and_evaluate(
     let syntax_ok = diagnostics.is_empty();
     let mut structural = unwritten;
     let module = declare::collect(files.iter().flat_map(|(_, f)| &f.blocks), &mut structural);
+    let mut pending = Vec::new();
     for decl in module.resources.values() {
-        schema::check_resource(decl, diagnostics);
+        schema::check_resource(decl, diagnostics, &mut pending);
     }
+    // Not evaluated: every unknown attribute is one.
+    let unsettled = |diagnostics: &mut Vec<Diagnostic>, pending: Vec<schema::Pending>| {
+        diagnostics.extend(pending.into_iter().map(|p| p.diag));
+    };
     if !syntax_ok {
         diagnostics.extend(structural);
+        unsettled(diagnostics, pending);
         return None;
     }
     let deps = refs::resolve(&module, &mut structural);
@@ -139,12 +145,16 @@ fn check_and_evaluate(
     }
     diagnostics.extend(structural);
     if !sound {
+        unsettled(diagnostics, pending);
         return None;
     }
     let (stack, read) = eval::evaluate(&module, &deps, options, sources, lookup, diagnostics);
     *zones_read = read;
-    let mut stack = stack?;
-    let mut found = Vec::new();
+    let Some(mut stack) = stack else {
+        unsettled(diagnostics, pending);
+        return None;
+    };
+    let mut found = schema::still_unknown(&stack, pending);
     restated::check(&mut stack, &mut found);
     sg_rules::default_egress_dropped(&mut stack);
     load_balancer_types::take_off_values(&mut stack);

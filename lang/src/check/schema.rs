@@ -15,12 +15,47 @@ use crate::suggest::{closest, did_you_mean};
 use crate::syntax::ast::{Block, ExprKind, Item, Label};
 use crate::syntax::is_name;
 
-pub fn check_resource(decl: &ResourceDecl<'_>, diags: &mut Vec<Diagnostic>) {
-    let schema = decl.kind.schema().as_block();
-    check_body(decl.block, &schema, META_ATTRS, diags);
+/// An unknown attribute whose value the stack decides (`enable_zonal_shift =
+/// var.enable_zonal_shift`, `try(each.value.x, null)`): Terraform's
+/// modules pass every setting of a resource so, null where unused. Left
+/// out when it evaluates to null, as a written `null` is; E0201 (`diag`)
+/// otherwise, or when the stack is not evaluated.
+pub struct Pending {
+    /// The attribute's name.
+    pub name: String,
+    /// Where its value is written: the span evaluation keeps.
+    pub value: Span,
+    pub diag: Diagnostic,
 }
 
-fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Vec<Diagnostic>) {
+pub fn check_resource(decl: &ResourceDecl<'_>, diags: &mut Vec<Diagnostic>, pending: &mut Vec<Pending>) {
+    let schema = decl.kind.schema().as_block();
+    check_body(decl.block, &schema, META_ATTRS, diags, pending);
+}
+
+/// Whether `e` is written as a value known as it is (a literal, or a list
+/// or map of them): one that cannot turn out null.
+fn is_literal(e: &crate::syntax::ast::Expr) -> bool {
+    match &e.kind {
+        ExprKind::Bool(_)
+        | ExprKind::Int(_)
+        | ExprKind::Decimal(_)
+        | ExprKind::List(_)
+        | ExprKind::Map(_) => true,
+        ExprKind::String(parts) => parts
+            .iter()
+            .all(|p| matches!(p, crate::syntax::ast::StrPart::Lit(_))),
+        _ => false,
+    }
+}
+
+fn check_body(
+    block: &Block,
+    schema: &BlockSchema,
+    meta: &[&str],
+    diags: &mut Vec<Diagnostic>,
+    pending: &mut Vec<Pending>,
+) {
     let mut seen_attrs: BTreeMap<&str, Span> = BTreeMap::new();
     let mut blocks: BTreeMap<&str, Vec<&Block>> = BTreeMap::new();
     // Blocks some `dynamic` makes: how many is known only once evaluated.
@@ -77,6 +112,14 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
                     // Left out, as Terraform reads null: a setting berth
                     // does not write, set by nothing (`instance = null`).
                     None if matches!(a.value.kind, crate::syntax::ast::ExprKind::Null) => {}
+                    None if !is_literal(&a.value) => {
+                        meant.extend(stands_for(name, schema));
+                        pending.push(Pending {
+                            name: name.to_owned(),
+                            value: a.value.span,
+                            diag: unknown_attr(name, a.name.span, schema, meta),
+                        });
+                    }
                     None => {
                         meant.extend(stands_for(name, schema));
                         diags.push(unknown_attr(name, a.name.span, schema, meta));
@@ -103,7 +146,7 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
                         )),
                     ),
                     Some(nested) => {
-                        check_body(d.content, nested, &[], diags);
+                        check_body(d.content, nested, &[], diags, pending);
                         repeated.push(nested.name);
                     }
                     None => diags.push(unknown_block(d.name, b.kind.span, schema)),
@@ -114,7 +157,7 @@ fn check_body(block: &Block, schema: &BlockSchema, meta: &[&str], diags: &mut Ve
                 match schema.block(name) {
                     Some(nested) => {
                         check_label(b, nested, diags);
-                        check_body(b, nested, &[], diags);
+                        check_body(b, nested, &[], diags, pending);
                         blocks.entry(nested.name).or_default().push(b);
                     }
                     None if schema.attr(name).is_some() => diags.push(
@@ -225,6 +268,20 @@ fn stands_for(name: &str, schema: &BlockSchema) -> Option<&'static str> {
     }
 }
 
+/// The [`Pending`] attributes some resource of `stack` holds once
+/// evaluated, anywhere in its body: not null, so unknown after all.
+pub fn still_unknown(stack: &crate::stack::Stack, pending: Vec<Pending>) -> Vec<Diagnostic> {
+    fn holds(body: &crate::stack::DesiredBody, p: &Pending) -> bool {
+        body.attrs.get(&p.name).is_some_and(|a| a.span == p.value)
+            || body.blocks.values().flatten().any(|b| holds(&b.body, p))
+    }
+    pending
+        .into_iter()
+        .filter(|p| stack.resources.iter().any(|r| holds(&r.body, p)))
+        .map(|p| p.diag)
+        .collect()
+}
+
 fn unknown_attr(name: &str, span: Span, schema: &BlockSchema, meta: &[&str]) -> Diagnostic {
     let names = schema
         .attrs
@@ -318,5 +375,41 @@ fn check_label(block: &Block, schema: &BlockSchema, diags: &mut Vec<Diagnostic>)
             .label("unexpected name")
             .help(format!("write `{} {{ ... }}`", schema.name)),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{messages, resources};
+
+    /// terraform-aws-modules/alb (v10) passes every setting of the AWS
+    /// provider through variables and `each.value`, null where unused:
+    /// such a setting berth does not write is left out when null, as a
+    /// written `null` is (it was E0201), and unknown otherwise.
+    #[test]
+    fn unknown_settings_the_stack_makes_null_are_left_out() {
+        let module = resources(
+            r#"
+variable "enable_zonal_shift" { default = null }
+variable "groups" { default = { a = { port = 80 } } }
+vpc main {
+  cidr               = "10.0.0.0/16"
+  enable_zonal_shift = var.enable_zonal_shift
+}
+target_group web {
+  for_each                          = var.groups
+  vpc                               = vpc.main
+  port                              = each.value.port
+  target_type                       = "ip"
+  load_balancing_anomaly_mitigation = try(each.value.anomaly_mitigation, null)
+}
+"#,
+        );
+        assert_eq!(module.len(), 2, "{module:?}");
+        let set = messages(
+            "variable \"enable_zonal_shift\" { default = true }\nvpc main {\n  cidr = \"10.0.0.0/16\"\n  enable_zonal_shift = var.enable_zonal_shift\n}\n",
+            "E0201",
+        );
+        assert_eq!(set, ["unknown attribute `enable_zonal_shift` in `vpc`"]);
     }
 }
