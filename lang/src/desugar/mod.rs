@@ -1186,6 +1186,29 @@ security_group_rule out {
         assert_eq!(terraform.len(), 2);
     }
 
+    /// terraform-aws-modules/alb's group lets out to its VPC alone, by a
+    /// `vpc_security_group_egress_rule`: as Terraform's group, it drops
+    /// AWS's allow-all rule (kept, it widened the group silently); one
+    /// with `egress` blocks or `default_egress` says for itself.
+    #[test]
+    fn a_group_with_terraforms_egress_rules_lets_out_only_those() {
+        let groups = |text: &str| {
+            let mut all = resources(&format!(
+                "{text}\nvpc_security_group_egress_rule vpc_only {{\n  security_group_id = security_group.lb.id\n  ip_protocol = \"-1\"\n  cidr_ipv4 = \"10.0.0.0/16\"\n}}\n"
+            ));
+            all.retain(|k, _| k.starts_with("security_group."));
+            all
+        };
+        assert_eq!(
+            groups("resource \"aws_security_group\" \"lb\" { vpc_id = aws_vpc.main.id }"),
+            groups("security_group lb {\n  vpc = vpc.main\n  default_egress = false\n}")
+        );
+        assert_ne!(
+            groups("security_group lb {\n  vpc = vpc.main\n  default_egress = true\n}"),
+            groups("security_group lb {\n  vpc = vpc.main\n  default_egress = false\n}")
+        );
+    }
+
     #[test]
     fn a_rule_with_lists_of_sources_is_one_rule_per_source() {
         let group = |rules: &str| {

@@ -576,6 +576,7 @@ pub(super) fn vpc_rule_names(files: &mut [(crate::FileId, crate::syntax::ast::Fi
             _ => name.to_owned(),
         })
     };
+    terraform_groups_let_out_only_their_rules(files);
     for block in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
         if let Some(Label::Ident(n)) = &mut block.label
             && let Some(name) = new_name(&block.kind.name, &n.name)
@@ -592,6 +593,47 @@ pub(super) fn vpc_rule_names(files: &mut [(crate::FileId, crate::syntax::ast::Fi
                 }
             })
         });
+    }
+}
+
+/// A group of the stack that a Terraform `vpc_security_group_egress_rule`
+/// is on, without `egress` blocks or `default_egress`: Terraform's group,
+/// which lets out only its rules (AWS's allow-all rule is revoked; the
+/// alb module's group lets out to its VPC alone), so
+/// `default_egress = false`. Kept, AWS's rule would widen it silently.
+fn terraform_groups_let_out_only_their_rules(files: &mut [(crate::FileId, crate::syntax::ast::File)]) {
+    let groups: std::collections::BTreeSet<String> = files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .filter(|b| b.kind.name == "vpc_security_group_egress_rule")
+        .filter_map(|b| {
+            b.body.iter().find_map(|item| match item {
+                Item::Attribute(a) if a.name.name == "security_group_id" => {
+                    super::attach::parent_of("security_group", &a.value)
+                }
+                _ => None,
+            })
+        })
+        .map(|p| p.name)
+        .collect();
+    for block in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
+        let named = matches!(&block.label, Some(Label::Ident(n)) if groups.contains(&n.name));
+        let says_egress = block.body.iter().any(|item| match item {
+            Item::Attribute(a) => a.name.name == "default_egress" || a.name.name == "egress",
+            Item::Block(b) => {
+                b.kind.name == "egress"
+                    || (b.kind.name == crate::check::dynamic::DYNAMIC
+                        && matches!(&b.label, Some(Label::String(e)) if super::literal(e) == Some("egress")))
+            }
+        });
+        if block.kind.name == "security_group" && named && !says_egress {
+            let at = block.kind.span;
+            let no = Expr {
+                kind: ExprKind::Bool(false),
+                span: at,
+            };
+            block.body.push(attribute("default_egress", no, at));
+        }
     }
 }
 
