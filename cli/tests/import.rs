@@ -180,6 +180,48 @@ fn what_cannot_be_imported_is_refused_with_the_reason() {
         "{}",
         run.stderr
     );
+    assert!(!run.stderr.contains("template"), "{}", run.stderr);
+
+    // ecspresso's files: Go templates outside quotes, and Jsonnet.
+    let templated = write(
+        "ecs-task-def.json",
+        "{\n  \"family\": \"app\",\n  \"cpu\": {{ must_env `CPU` }}\n}\n",
+    );
+    let run = berth_in(dir.path(), &["import", "task-definition", &templated], &[], None);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("not JSON") && run.stderr.contains("ecspresso render task-definition"),
+        "{}",
+        run.stderr
+    );
+    // ecspresso's unset choices, `""`, are no setting.
+    let unset = write(
+        "unset.json",
+        r#"{"family":"app","cpu":"256","memory":"512","ipcMode":"","pidMode":"","containerDefinitions":[{"name":"a","image":"i","portMappings":[{"containerPort":80,"appProtocol":""}],"dockerLabels":{"protocol":""}}]}"#,
+    );
+    let run = berth_in(
+        dir.path(),
+        &[
+            "import",
+            "task-definition",
+            &unset,
+            "--execution-role",
+            "arn:aws:iam::123456789012:role/x",
+        ],
+        &[],
+        None,
+    );
+    run.expect_code(0);
+    assert!(!run.stdout.contains("app_protocol"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("\"protocol\" = \"\""),
+        "a label keeps its value:\n{}",
+        run.stdout
+    );
+    let jsonnet = write("ecs-task-def.jsonnet", "{\n  family: 'app',\n}\n");
+    let run = berth_in(dir.path(), &["import", "task-definition", &jsonnet], &[], None);
+    run.expect_code(1);
+    assert!(run.stderr.contains("Jsonnet"), "{}", run.stderr);
 
     let docker = write(
         "docker.json",

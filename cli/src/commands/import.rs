@@ -25,6 +25,9 @@ pub fn task_definition(file: &Path, given: &Given) -> anyhow::Result<ExitCode> {
             column,
         }) => {
             say!("error: {}:{line}:{column}: not JSON: {message}", file.display());
+            if let Some(help) = template_help(file, &json) {
+                say!("help: {help}");
+            }
             return Ok(ExitCode::from(1));
         }
         Err(e) => {
@@ -52,6 +55,19 @@ pub fn task_definition(file: &Path, given: &Given) -> anyhow::Result<ExitCode> {
     }
     stdout::print(&formatted)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a file that is not JSON may be instead: ecspresso's Jsonnet, or
+/// its JSON with Go templates, which berth does not render.
+fn template_help(file: &Path, text: &str) -> Option<&'static str> {
+    let jsonnet = file
+        .extension()
+        .is_some_and(|e| e == "jsonnet" || e == "libsonnet");
+    (jsonnet || text.contains("{{")).then_some(
+        "this looks like a template (ecspresso's Jsonnet or `{{ must_env `X` }}`), which berth does not \
+         render: import what it renders to (`ecspresso render task-definition > td.json`), then write the \
+         values that change as variables (`${var.image_tag}`, set with `--var` or `TF_VAR_image_tag`)",
+    )
 }
 
 /// What `validate` refuses in an imported block.

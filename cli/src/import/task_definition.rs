@@ -110,7 +110,7 @@ pub struct Given {
 /// The berth text of the task definition in `json`, with the fields
 /// `given`.
 pub fn convert(json: &str, given: &Given) -> Result<Imported, ImportError> {
-    let doc: Value = serde_json::from_str(json).map_err(|e| ImportError::Json {
+    let mut doc: Value = serde_json::from_str(json).map_err(|e| ImportError::Json {
         message: e
             .to_string()
             .split(" at line")
@@ -120,6 +120,7 @@ pub fn convert(json: &str, given: &Given) -> Result<Imported, ImportError> {
         line: e.line(),
         column: e.column(),
     })?;
+    drop_empty_enums(&mut doc);
     let mut doc = match doc {
         Value::Object(doc) => doc,
         Value::Array(items) if items.iter().any(|c| c.get("image").is_some()) => {
@@ -296,6 +297,25 @@ fn task_size(v: &Value, unit: &str) -> Option<i64> {
     let amount: f64 = amount.trim().parse().ok()?;
     let size = amount * 1024.0;
     (size.is_finite() && size > 0.0 && size.fract() == 0.0 && size < 1e15).then_some(size as i64)
+}
+
+/// `v` without ECS's fields of a set of words written `""`, at any depth
+/// but in maps of the user's own keys: the Go SDK (so ecspresso) never
+/// sends one (`"ipcMode": ""`).
+fn drop_empty_enums(v: &mut Value) {
+    const USERS: [&str; 2] = ["dockerLabels", "options"];
+    match v {
+        Value::Object(o) => {
+            o.retain(|k, v| {
+                !(berth_lang::eval::CONTAINER_ENUMS.contains(&k.as_str()) && v.as_str() == Some(""))
+            });
+            o.iter_mut()
+                .filter(|(k, _)| !USERS.contains(&k.as_str()))
+                .for_each(|(_, v)| drop_empty_enums(v));
+        }
+        Value::Array(a) => a.iter_mut().for_each(drop_empty_enums),
+        _ => {}
+    }
 }
 
 fn is_empty(v: &Value) -> bool {

@@ -198,6 +198,25 @@ fn is_empty(n: &Node) -> bool {
     }
 }
 
+/// ECS's fields that take one of a set of words: an empty string in one
+/// is no setting, as the Go SDK (so ecspresso) never sends it
+/// (`"appProtocol": ""`).
+pub const ENUMS: [&str; 6] = [
+    "ipcMode",
+    "pidMode",
+    "networkMode",
+    "appProtocol",
+    "protocol",
+    "versionConsistency",
+];
+
+/// Whether the field at `path` is one of [`ENUMS`] written `""`.
+fn is_empty_enum(path: &str, n: &Node) -> bool {
+    let field = path.rsplit('.').next().unwrap_or(path);
+    ENUMS.iter().any(|e| e.eq_ignore_ascii_case(field))
+        && matches!(n, Node::Leaf(DesiredValue::Known(Value::String(s))) if s.is_empty())
+}
+
 /// Fields Fargate refuses switched on, written switched off (as
 /// terraform-aws-modules/ecs's container definition writes `"privileged":
 /// false` for every container): what ECS has without them.
@@ -276,7 +295,7 @@ fn body(
     let mut pending: Vec<(String, Node)> = fields.into_iter().collect();
     while let Some((path, value)) = pending.pop() {
         let span = place.at(&format!("{json}.{path}"));
-        if is_empty(&value) || is_off(&path, &value) {
+        if is_empty(&value) || is_off(&path, &value) || is_empty_enum(&path, &value) {
             continue;
         }
         if let Some(attr) = schema.attrs.iter().find(|a| is_field(a, schema.aws, &path)) {
@@ -528,6 +547,19 @@ log_group app { retention_days = 7 }
             r#"  container_definitions = jsonencode([{ name = "app", image = "nginx" }])"#,
         ));
         assert_eq!(off, plain);
+    }
+
+    /// ecspresso's definitions write unset choices as `""`, which the Go
+    /// SDK never sends: `appProtocol = ""` was E0552.
+    #[test]
+    fn empty_choices_are_no_setting() {
+        let empty = resources(&task(
+            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx", portMappings = [{ containerPort = 80, appProtocol = "", protocol = "" }] }])"#,
+        ));
+        let plain = resources(&task(
+            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx", portMappings = [{ containerPort = 80 }] }])"#,
+        ));
+        assert_eq!(empty, plain);
     }
 
     /// ankurk91/terraform-aws-ecs-infra-demo copies task settings into

@@ -4,6 +4,7 @@
 
 mod container_definitions;
 pub use container_definitions::ATTR as CONTAINER_DEFINITIONS;
+pub use container_definitions::ENUMS as CONTAINER_ENUMS;
 mod files;
 pub mod functions;
 mod json_text;

@@ -4,10 +4,11 @@
 //! health checks (E0552), Linux parameters, kernel parameters and
 //! environment files (E0553), the task's platform, process namespace and
 //! proxy (E0554), credential specs (E0615-E0617), restart policies
-//! (E0627).
+//! (E0627), names and images (E0652).
 
 mod credentials;
 mod logs;
+mod names;
 mod platform;
 mod ports;
 mod restart;
@@ -55,6 +56,7 @@ pub(super) fn check(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
         .filter_map(|v| v.label.as_ref().map(|l| l.node.as_str()))
         .collect();
     for c in containers {
+        names::name_and_image(c, diags);
         logs::logs(c, !routers.is_empty(), diags);
         storage::mounts(c, &volumes, &names, diags);
         ports::health_check(c, diags);
