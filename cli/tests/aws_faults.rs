@@ -161,6 +161,31 @@ fn lost_answers_make_no_duplicates() {
     assert!(aws.live_addresses().is_empty(), "{:?}", aws.live_addresses());
 }
 
+/// A lock whose every PutParameter reached SSM unanswered: the run fails,
+/// and lets its own lock go, so the next run takes it at once (it was
+/// left behind, refused as held by a run that had ended).
+#[test]
+fn a_lock_taken_unanswered_is_let_go() {
+    let faults = Faults {
+        lost: 1.0,
+        only: vec!["PutParameter".to_owned()],
+        ..Faults::default()
+    };
+    let Some(aws) = Faulty::start("blog", faults) else {
+        return;
+    };
+    let out = aws.berth(&["apply", "--auto-approve"]);
+    assert!(!out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("PutParameter"), "{}", stderr(&out));
+    assert!(aws.proxy.stats().lost > 0, "{:?}", aws.proxy.stats());
+    aws.proxy.set_faults(Faults::default());
+    let out = aws.berth(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "the lock was left:\n{}", stderr(&out));
+    aws.assert_converged(BLOG);
+    let out = aws.berth(&["destroy", "--auto-approve"]);
+    assert!(out.status.success(), "destroy failed:\n{}", stderr(&out));
+}
+
 /// Every create and delete whose resend fails on moto where AWS answers
 /// it (moto ignores client tokens, and refuses some deletes a second
 /// time) loses its first answer, in the third-party stacks that have

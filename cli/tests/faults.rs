@@ -64,6 +64,31 @@ fn a_failed_create_stops_only_its_dependents_and_the_next_apply_finishes() {
 
 /// The provider retries throttling and `--stats` counts it, per call and
 /// in total; the executor never runs the create again.
+/// A destroy that fails half-way says to destroy again: its advice was
+/// `berth apply`, which makes again what the destroy already deleted.
+#[test]
+fn a_failed_destroy_says_to_destroy_again() {
+    let p = example("blog");
+    p.berth(&["apply", "--auto-approve"]).expect_code(0);
+    p.add_faults(&[json!({
+        "op": "delete", "address": "service.login",
+        "code": "ServerException", "class": "permanent"
+    })]);
+    let run = p.berth(&["destroy", "--auto-approve"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("Destroy failed."), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Run `berth destroy` again to finish the job."),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("berth apply"), "{}", run.stderr);
+    p.clear_faults();
+    p.berth(&["destroy", "--auto-approve"]).expect_code(0);
+    assert!(addresses(&p.cloud(), "blog-dev").is_empty());
+}
+
 #[test]
 fn throttling_is_retried_and_counted() {
     let p = example("blog");

@@ -256,7 +256,11 @@ fn summarise(report: &Report, plan: &Plan, destroy: bool, secrets: &[String]) ->
             _ => {}
         }
     }
-    say!("Run `berth plan` to see what remains; `berth apply` finishes the job.");
+    // An apply would make again what a destroy already deleted.
+    match destroy {
+        true => say!("Run `berth destroy` again to finish the job."),
+        false => say!("Run `berth plan` to see what remains; `berth apply` finishes the job."),
+    }
     ExitCode::from(if report.not_started > 0 {
         crate::interrupt::EXIT_STATUS
     } else {

@@ -47,7 +47,17 @@ pub(crate) async fn try_lock(
                 .tags(tag.clone())
                 .send()
         })
-        .await?;
+        .await;
+    let put = match put {
+        Ok(put) => put,
+        Err(e) => {
+            // A create SSM made whose answers were all lost would leave
+            // this run's lock behind it, refusing every later run: let it
+            // go where it can (best effort: the network may be gone).
+            let _ = release_lock(p, stack, me).await;
+            return Err(e);
+        }
+    };
     if put.is_some() {
         return Ok(None);
     }
