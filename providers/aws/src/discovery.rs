@@ -155,7 +155,8 @@ async fn create_namespace(
     let zone = ns
         .and_then(|n| n.properties())
         .and_then(|pr| pr.dns_properties())
-        .and_then(|d| d.hosted_zone_id());
+        .and_then(|d| d.hosted_zone_id())
+        .map(berth_provider::dns::zone_id);
     a.insert("id".to_owned(), Value::String(id.clone()));
     a.insert(
         "arn".to_owned(),
