@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_module_inputs_left_empty,
     terraform_cross_zone_settings,
     cloudformation_refarch_service,
     terraform_security_group_module,

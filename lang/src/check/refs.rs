@@ -433,10 +433,24 @@ impl<'a> Resolver<'a, '_> {
                         call.name.span,
                     )
                     .label("no such function");
+                    // Terraform 0.11's constructors, removed in 0.15.
+                    let removed = match call.name.name.as_str() {
+                        "map" => Some(
+                            "Terraform 0.11's `map(k, v, ...)` is `{ k = v, ... }` (or `tomap({ ... })`)",
+                        ),
+                        "list" => {
+                            Some("Terraform 0.11's `list(a, b, ...)` is `[a, b, ...]` (or `tolist([...])`)")
+                        }
+                        _ => None,
+                    };
                     self.diags.push(
-                        match did_you_mean(&call.name.name, functions::NAMES.iter().copied()) {
-                            Some(h) => d.help(h),
-                            None => d.help(format!("functions: {}", functions::NAMES.join(", "))),
+                        match (
+                            removed,
+                            did_you_mean(&call.name.name, functions::NAMES.iter().copied()),
+                        ) {
+                            (Some(h), _) => d.help(h),
+                            (None, Some(h)) => d.help(h),
+                            (None, None) => d.help(format!("functions: {}", functions::NAMES.join(", "))),
                         },
                     );
                 }

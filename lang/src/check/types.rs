@@ -10,13 +10,28 @@ use crate::stack::{DesiredBody, DesiredResource, DesiredValue};
 
 /// Terraform's conversions, made before the checks: a string of a number
 /// where the schema takes a number (`interval = "30"`), and `"true"` or
-/// `"false"` where it takes a bool, are that number or bool.
+/// `"false"` where it takes a bool, are that number or bool; an optional
+/// reference or KMS key written `""` is left out, as AWS's provider reads
+/// it (umotif's `kms_key_id = var.logs_kms_key`, `""` by default).
 pub fn convert_resource(resource: &mut DesiredResource) {
     let schema = resource.kind().schema().as_block();
     convert_body(&mut resource.body, &schema);
 }
 
+/// Whether `attr` holding `""` means none: an optional reference or key.
+fn empty_is_none(attr: &Attr, value: &DesiredValue) -> bool {
+    let names_one = matches!(attr.ty, Type::Ref(_)) || attr.name == "kms_key";
+    names_one
+        && attr.presence != Presence::Required
+        && matches!(value, DesiredValue::Known(Value::String(s)) if s.is_empty())
+}
+
 fn convert_body(body: &mut DesiredBody, schema: &BlockSchema) {
+    body.attrs.retain(|name, value| {
+        schema
+            .attr(name)
+            .is_none_or(|attr| !empty_is_none(attr, &value.node))
+    });
     for (name, value) in &mut body.attrs {
         let Some(attr) = schema.attr(name) else { continue };
         match &mut value.node {

@@ -36,6 +36,10 @@ const RESTATED_BLOCKS: &[(&str, &str, &str, &str, &str)] = &[(
 /// deadline), so the block is taken and left out.
 const TIMEOUTS: &str = "timeouts";
 
+/// Terraform's commands run on the machine or a host when a resource is
+/// made (`local-exec`, `remote-exec`): berth runs none (E0211).
+const PROVISIONER: &str = "provisioner";
+
 /// Takes out of the resource `block` the settings that restate berth's
 /// behaviour; reports those that ask for another.
 pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
@@ -50,6 +54,18 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
 fn stays(kind: &str, item: &Item, diags: &mut Vec<Diagnostic>) -> bool {
     match item {
         Item::Block(b) if b.kind.name == TIMEOUTS && b.label.is_none() => false,
+        // One error, not one per setting inside the block as well.
+        Item::Block(b) if b.kind.name == PROVISIONER => {
+            diags.push(
+                Diagnostic::error(CODE, "berth runs no provisioners", b.kind.span)
+                    .label("a Terraform provisioner")
+                    .help(
+                        "berth makes resources through AWS's APIs only: run the command in the pipeline \
+                         before or after `berth apply`, or leave the block out",
+                    ),
+            );
+            false
+        }
         Item::Attribute(a) => match RESTATED_ATTACHMENT_SETTINGS
             .iter()
             .find(|(k, s, ..)| *k == kind && *s == a.name.name)

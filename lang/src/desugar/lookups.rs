@@ -40,6 +40,8 @@ const KINDS: &[(&str, DataKind)] = &[
     // berth never reads a secret's value.
     ("secretsmanager_secret_version", DataKind::Secret),
     ("ecs_task_definition", DataKind::TaskDefinition),
+    // Removed in AWS provider 5, still in many examples: its `ids`.
+    ("subnet_ids", DataKind::Subnets),
     ("service_discovery_dns_namespace", DataKind::DnsNamespace),
     // Its type is HTTP: written as a filter where the block is rewritten.
     (HTTP_NAMESPACE, DataKind::DnsNamespace),
@@ -65,6 +67,7 @@ const NAMES: &[(DataKind, &str, &str)] = &[
     (DataKind::Subnet, "cidr_block", "cidr"),
     (DataKind::Subnet, "availability_zone", "zone"),
     (DataKind::Subnet, "vpc_id", "vpc"),
+    (DataKind::Subnets, "vpc_id", "vpc"),
     (DataKind::SecurityGroup, "vpc_id", "vpc"),
     (DataKind::Cluster, "cluster_name", "name"),
     (DataKind::Listener, "load_balancer_arn", "load_balancer"),

@@ -291,15 +291,16 @@ fn one_source(b: &Block) -> bool {
 /// source as berth's `cidr`, `from` or `prefix_list`. Says whether it
 /// rewrote the block.
 fn repeat_over_sources(block: &mut Block) -> bool {
+    if one_source(block) {
+        return false;
+    }
+    counted_as_for_each(block);
     let Some(for_each) = block.body.iter().find_map(|item| match item {
         Item::Attribute(a) if a.name.name == "for_each" => Some(a.value.clone()),
         _ => None,
     }) else {
         return false;
     };
-    if one_source(block) {
-        return false;
-    }
     let at = block.kind.span;
     let parsed = |text: &str| {
         let mut e = crate::syntax::parse_expr(text).ok()?;
@@ -380,6 +381,41 @@ fn repeat_over_sources(block: &mut Block) -> bool {
         block.body.push(attribute(attr, chosen, at));
     }
     true
+}
+
+/// A counted rule (cn-terraform's `count = length(var.ports)` beside
+/// `cidr_blocks = var.cidrs` and `prefix_list_ids = var.prefix_lists`)
+/// as one repeated over its indexes, keyed `"0"`, `"1"`, ...: its
+/// `count.index` is `each.value`.
+fn counted_as_for_each(block: &mut Block) {
+    let Some(i) = block
+        .body
+        .iter()
+        .position(|item| matches!(item, Item::Attribute(a) if a.name.name == COUNT))
+    else {
+        return;
+    };
+    let Item::Attribute(count) = block.body.remove(i) else {
+        return;
+    };
+    let at = count.value.span;
+    let Ok(mut for_each) =
+        crate::syntax::parse_expr(r#"{ for berth_index in range(COUNT) : "${berth_index}" => berth_index }"#)
+    else {
+        return;
+    };
+    crate::syntax::template::relocate(&mut for_each, at);
+    super::put_names(&mut for_each, &[("COUNT", &count.value)]);
+    let index = Expr {
+        kind: ExprKind::Traversal(Traversal::path(&["each", "value"], at)),
+        span: at,
+    };
+    for item in &mut block.body {
+        if let Item::Attribute(a) = item {
+            super::count_index_as(&mut a.value, &index);
+        }
+    }
+    block.body.push(attribute("for_each", for_each, at));
 }
 
 /// `t` reading `each.key` or `each.value` (and what follows) from the

@@ -77,20 +77,26 @@ pub(super) fn versioning(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> 
         }
     }
     let a = enabled?;
-    let state = match a.value.kind {
-        ExprKind::Bool(true) => "Enabled",
+    let at = a.value.span;
+    let value = match &a.value.kind {
+        ExprKind::Bool(true) => Expr::text("Enabled", at),
         ExprKind::Bool(false) => return None,
-        _ => {
-            diags.push(
-                Diagnostic::error(CODE, "versioning is turned on or off as written", a.value.span)
-                    .label("not `true` or `false`")
-                    .help("write `versioning = \"Enabled\"` (or `\"Suspended\"`) on the bucket"),
-            );
-            return None;
-        }
+        // Known once evaluated (tmknom's `enabled = var.versioning_enabled`):
+        // on, or left out as `false` is.
+        _ => Expr {
+            kind: ExprKind::Conditional(
+                Box::new(a.value.clone()),
+                Box::new(Expr::text("Enabled", at)),
+                Box::new(Expr {
+                    kind: ExprKind::Null,
+                    span: at,
+                }),
+            ),
+            span: at,
+        },
     };
     Some(Item::Attribute(Attribute {
-        value: Expr::text(state, a.value.span),
+        value,
         ..renamed(a, "versioning")
     }))
 }

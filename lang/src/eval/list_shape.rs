@@ -4,7 +4,8 @@
 //! `concat([subnet.a.id], var.extra)`, `length(subnet.private[*].id)`,
 //! `one(lb.this[*].arn)`, `flatten([subnet.a[*].id])`,
 //! `compact([security_group.lb.id, var.extra])`, `lookup(each.value,
-//! "cidr_blocks", null)` of a map holding an id; and those that put such
+//! "cidr_blocks", null)` of a map holding an id, `coalesce(null,
+//! vpc.main.id)`; and those that put such
 //! values in text: `join(":", [ecr_repository.app.url, "latest"])`,
 //! `format("%s:latest", ecr_repository.app.url)`.
 //! The result holds the same values, known or not.
@@ -48,6 +49,7 @@ pub(super) fn call(name: &str, args: &[DesiredValue]) -> Option<DesiredValue> {
         },
         ("flatten", [list]) => Some(DesiredValue::list(flattened(list)?)),
         ("tolist", [list]) => Some(DesiredValue::list(items(list)?)),
+        ("nonsensitive", [value]) => Some(value.clone()),
         ("reverse", [list]) => Some(DesiredValue::list(items(list)?.into_iter().rev().collect())),
         (
             "slice",
@@ -97,6 +99,17 @@ pub(super) fn call(name: &str, args: &[DesiredValue]) -> Option<DesiredValue> {
             }
             Some(DesiredValue::map(out))
         }
+        // The first value not null nor empty text: one known after apply
+        // is never either (terraform-aws-modules/alb's `vpc_id =
+        // coalesce(each.value.vpc_id, var.vpc_id)`, the second a VPC's id).
+        ("coalesce", values) => values
+            .iter()
+            .find(|v| match v {
+                DesiredValue::Known(Value::Null) => false,
+                DesiredValue::Known(Value::String(s)) => !s.is_empty(),
+                _ => true,
+            })
+            .cloned(),
         // A map's key whose value, or whose neighbours' values, are known
         // after apply (terraform-aws-modules' rules: `lookup(each.value,
         // "source_security_group_id", null)` of a map holding a group's id).
@@ -204,6 +217,26 @@ mod tests {
             address: format!("subnet.{name}").parse().expect("an address"),
             attr: "id".into(),
         })
+    }
+
+    /// terraform-aws-modules/alb's `coalesce(each.value.vpc_id, var.vpc_id)`
+    /// of a VPC's id: it was E0315.
+    #[test]
+    fn coalesce_passes_over_nulls_to_a_value_known_after_apply() {
+        let null = DesiredValue::Known(Value::Null);
+        let empty = DesiredValue::Known(Value::from(""));
+        assert_eq!(
+            call("coalesce", &[null.clone(), empty, unknown("v")]),
+            Some(unknown("v"))
+        );
+        assert_eq!(
+            call(
+                "coalesce",
+                &[DesiredValue::Known(Value::from("vpc-1")), unknown("v")]
+            ),
+            Some(DesiredValue::Known(Value::from("vpc-1")))
+        );
+        assert_eq!(call("coalesce", &[null]), None);
     }
 
     /// terraform-aws-modules' `lookup(each.value, "cidr_blocks", null)` of

@@ -107,7 +107,7 @@ const STACK: Filter = Filter {
 const ADDRESS: Filter = Filter {
     name: "address",
     ty: Type::String,
-    doc: "its address in that stack (`subnet.public`, its `berth:address` tag)",
+    doc: "its address in that stack (`subnet.public`, its `berth:address` tag; `*` and `?` are wildcards)",
 };
 const NAME: Filter = Filter {
     name: "name",
@@ -890,7 +890,8 @@ pub struct Filters {
     /// The `berth:stack` tag it must carry.
     pub stack: Option<String>,
     /// Its `berth:address` in that stack: `subnet.public` also matches
-    /// every `for_each` instance `subnet.public["KEY"]`.
+    /// every `for_each` instance `subnet.public["KEY"]`, and `*` and `?`
+    /// are EC2's wildcards (`subnet.Public*`).
     pub address: Option<String>,
     /// The load balancer's ARN a listener must be of.
     pub load_balancer: Option<String>,
@@ -914,6 +915,8 @@ impl Filters {
                     || found
                         .strip_prefix(want.as_str())
                         .is_some_and(|rest| rest.starts_with('['))
+                    // `subnet.public*`, as tag values take EC2's wildcards.
+                    || (want.contains(['*', '?']) && wildcard_matches(want, found))
             }
         }
     }
@@ -1072,6 +1075,13 @@ mod tests {
         assert!(!filters.address_matches(Some("subnet.private_b")));
         assert!(!filters.address_matches(None));
         assert!(Filters::default().address_matches(None));
+        // CloudFormation's subnets of one kind, `PublicSubnet1`, `PublicSubnet2`.
+        let wild = Filters {
+            address: Some("subnet.PublicSubnet*".to_owned()),
+            ..Filters::default()
+        };
+        assert!(wild.address_matches(Some("subnet.PublicSubnet1")));
+        assert!(!wild.address_matches(Some("subnet.PrivateSubnet1")));
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub const NAMES: &[&str] = &[
     "md5",
     "merge",
     "min",
+    "nonsensitive",
     "one",
     "parseint",
     "plantimestamp",
@@ -150,6 +151,7 @@ const PASS_UNKNOWNS: &[&str] = &[
     "length",
     "lookup",
     "merge",
+    "nonsensitive",
     "one",
     "reverse",
     "slice",
@@ -243,6 +245,12 @@ fn call_exact(name: &str, args: &[Value]) -> Result<Value, String> {
         "max" => numbers::max(args),
         "md5" => encoding::md5(args),
         "merge" => collections::merge(args),
+        // Terraform's way to show a value marked sensitive; berth keeps the
+        // mark (what a secret reaches stays masked), so only the value.
+        "nonsensitive" => match args {
+            [v] => Ok(v.clone()),
+            _ => Err("`nonsensitive(value)` takes one value".into()),
+        },
         "min" => numbers::min(args),
         "one" => collections::one(args),
         "parseint" => numbers::parseint(args),
