@@ -42,6 +42,23 @@ impl Pair {
         }
     }
 
+    /// Two stacks of one file each, `first` and `second` its text.
+    fn written(first: &str, second: &str) -> Pair {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let write = |name: &str, text: &str| {
+            let dir = tmp.path().join(name);
+            std::fs::create_dir(&dir).expect("dir");
+            std::fs::write(dir.join("main.berth"), text).expect("write");
+            dir
+        };
+        Pair {
+            first: write("first", first),
+            second: write("second", second),
+            cloud_file: tmp.path().join("cloud.json"),
+            _tmp: tmp,
+        }
+    }
+
     fn berth(&self, cloud: &Cloud, dir: &Path, args: &[&str]) -> Run {
         cloud.berth_sharing(&self.cloud_file, dir, args)
     }
@@ -797,14 +814,9 @@ output worker { value = "${data.ecs_task_definition.worker.family}:${data.ecs_ta
 output exec_path { value = data.iam_policy.exec.path }
 "#;
     for cloud in Cloud::both() {
-        let tmp = tempfile::tempdir().expect("temp dir");
-        let (shared, app) = (tmp.path().join("shared"), tmp.path().join("app"));
-        std::fs::create_dir(&shared).expect("dir");
-        std::fs::create_dir(&app).expect("dir");
-        std::fs::write(shared.join("main.berth"), SHARED).expect("write");
-        std::fs::write(app.join("main.berth"), APP).expect("write");
-        let cloud_file = tmp.path().join("cloud.json");
-        let berth = |dir: &Path, args: &[&str]| cloud.berth_sharing(&cloud_file, dir, args);
+        let pair = Pair::written(SHARED, APP);
+        let (shared, app) = (pair.first.clone(), pair.second.clone());
+        let berth = |dir: &Path, args: &[&str]| pair.berth(&cloud, dir, args);
 
         let missing = berth(&app, &["plan"]);
         assert_eq!(missing.code, Some(1), "{}", missing.all());
@@ -901,14 +913,9 @@ output mesh_type { value = data.aws_service_discovery_http_namespace.mesh.type }
 output topic { value = data.aws_sns_topic.alarms.arn }
 "#;
     for cloud in Cloud::both() {
-        let tmp = tempfile::tempdir().expect("temp dir");
-        let (shared, app) = (tmp.path().join("shared"), tmp.path().join("app"));
-        std::fs::create_dir(&shared).expect("dir");
-        std::fs::create_dir(&app).expect("dir");
-        std::fs::write(shared.join("main.berth"), SHARED).expect("write");
-        std::fs::write(app.join("main.berth"), APP).expect("write");
-        let cloud_file = tmp.path().join("cloud.json");
-        let berth = |dir: &Path, args: &[&str]| cloud.berth_sharing(&cloud_file, dir, args);
+        let pair = Pair::written(SHARED, APP);
+        let (shared, app) = (pair.first.clone(), pair.second.clone());
+        let berth = |dir: &Path, args: &[&str]| pair.berth(&cloud, dir, args);
 
         let missing = berth(&app, &["plan"]);
         assert_eq!(missing.code, Some(1), "{}", missing.all());

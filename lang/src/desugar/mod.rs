@@ -159,15 +159,38 @@ fn cross_zone_of_network_only(block: &mut Block) {
             };
             continue;
         };
-        let Ok(mut chosen) =
-            crate::syntax::parse_expr(r#"contains(["network", "gateway"], lower(TYPE)) ? VALUE : null"#)
-        else {
+        let Some(mut chosen) = parsed_at(
+            r#"contains(["network", "gateway"], lower(TYPE)) ? VALUE : null"#,
+            at,
+        ) else {
             continue;
         };
-        crate::syntax::template::relocate(&mut chosen, at);
         let value = a.value.clone();
         put_names(&mut chosen, &[("TYPE", lb_type), ("VALUE", &value)]);
         a.value = chosen;
+    }
+}
+
+/// The expression `text` (a rewrite's template, its placeholders filled
+/// by [`put_names`]), every span at `at`, the block it is written for.
+pub(super) fn parsed_at(text: &str, at: Span) -> Option<Expr> {
+    let mut e = crate::syntax::parse_expr(text).ok()?;
+    crate::syntax::template::relocate(&mut e, at);
+    Some(e)
+}
+
+/// `name(args...)`, written at `at`.
+pub(super) fn call_at(name: &str, args: Vec<Expr>, at: Span) -> Expr {
+    Expr {
+        kind: ExprKind::Call(crate::syntax::ast::Call {
+            name: Ident {
+                name: name.into(),
+                span: at,
+            },
+            args,
+            expand: false,
+        }),
+        span: at,
     }
 }
 

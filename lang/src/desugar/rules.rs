@@ -302,11 +302,7 @@ fn repeat_over_sources(block: &mut Block) -> bool {
         return false;
     };
     let at = block.kind.span;
-    let parsed = |text: &str| {
-        let mut e = crate::syntax::parse_expr(text).ok()?;
-        crate::syntax::template::relocate(&mut e, at);
-        Some(e)
-    };
+    let parsed = |text: &str| super::parsed_at(text, at);
     let as_rule = |mut e: Expr| {
         super::each_traversal(&mut e, &mut |t| read_from(t, &["berth_key"], &["berth_rule"]));
         e
@@ -345,17 +341,7 @@ fn repeat_over_sources(block: &mut Block) -> bool {
             _ => "from",
         });
     }
-    let sources = Expr {
-        kind: ExprKind::Call(crate::syntax::ast::Call {
-            name: Ident {
-                name: "concat".into(),
-                span: at,
-            },
-            args: lists,
-            expand: false,
-        }),
-        span: at,
-    };
+    let sources = super::call_at("concat", lists, at);
     let Some(mut per_source) = parsed(PER_SOURCE) else {
         return false;
     };
@@ -399,12 +385,12 @@ fn counted_as_for_each(block: &mut Block) {
         return;
     };
     let at = count.value.span;
-    let Ok(mut for_each) =
-        crate::syntax::parse_expr(r#"{ for berth_index in range(COUNT) : "${berth_index}" => berth_index }"#)
-    else {
+    let Some(mut for_each) = super::parsed_at(
+        r#"{ for berth_index in range(COUNT) : "${berth_index}" => berth_index }"#,
+        at,
+    ) else {
         return;
     };
-    crate::syntax::template::relocate(&mut for_each, at);
     super::put_names(&mut for_each, &[("COUNT", &count.value)]);
     let index = Expr {
         kind: ExprKind::Traversal(Traversal::path(&["each", "value"], at)),
@@ -471,32 +457,17 @@ const COUNTED: &str = r#"merge([for berth_index in range(COUNT) : {
 /// `count.index` the index and its `cidr` the CIDR.
 fn repeat_counted(block: &mut Block, count: Expr, lists: Vec<Expr>) -> bool {
     let at = block.kind.span;
-    let Ok(mut for_each) = crate::syntax::parse_expr(COUNTED) else {
+    let Some(mut for_each) = super::parsed_at(COUNTED, at) else {
         return false;
     };
-    crate::syntax::template::relocate(&mut for_each, at);
-    let mut cidrs = Expr {
-        kind: ExprKind::Call(crate::syntax::ast::Call {
-            name: Ident {
-                name: "concat".into(),
-                span: at,
-            },
-            args: lists,
-            expand: false,
-        }),
-        span: at,
-    };
+    let mut cidrs = super::call_at("concat", lists, at);
     let berth_index = Expr {
         kind: ExprKind::Traversal(Traversal::path(&["berth_index"], at)),
         span: at,
     };
     super::count_index_as(&mut cidrs, &berth_index);
     super::put_names(&mut for_each, &[("COUNT", &count), ("CIDRS", &cidrs)]);
-    let part = |i: i64| {
-        let mut e = crate::syntax::parse_expr(&format!("each.value[{i}]")).ok()?;
-        crate::syntax::template::relocate(&mut e, at);
-        Some(e)
-    };
+    let part = |i: i64| super::parsed_at(&format!("each.value[{i}]"), at);
     let (Some(index), Some(cidr)) = (part(0), part(1)) else {
         return false;
     };
@@ -545,17 +516,7 @@ fn repeat_over_cidrs(block: &mut Block) -> bool {
     if let Some(count) = count {
         return repeat_counted(block, count, lists);
     }
-    let call = |name: &str, args: Vec<Expr>| Expr {
-        kind: ExprKind::Call(crate::syntax::ast::Call {
-            name: Ident {
-                name: name.into(),
-                span: at,
-            },
-            args,
-            expand: false,
-        }),
-        span: at,
-    };
+    let call = |name: &str, args: Vec<Expr>| super::call_at(name, args, at);
     let each_value = Expr {
         kind: ExprKind::Traversal(Traversal {
             root: Ident {
