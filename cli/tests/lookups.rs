@@ -729,6 +729,20 @@ output cluster { value = data.cluster.shared.name }
     }
 }
 
+/// `plan` of a stack whose lookups find nothing yet: it fails, naming each
+/// lookup kind of `kinds`.
+#[track_caller]
+fn matches_none(plan: &Run, kinds: &[&str]) {
+    assert_eq!(plan.code, Some(1), "{}", plan.all());
+    for what in kinds {
+        assert!(
+            plan.stderr.contains(&format!("matches no {what}")),
+            "{what}:\n{}",
+            plan.all()
+        );
+    }
+}
+
 /// How many resources the plan of `dir` finds of its stack `stack` (none
 /// after a destroy: a plan creates everything again).
 fn owned_by(cloud: &Cloud, shared: &Path, dir: &Path, stack: &str) -> usize {
@@ -818,15 +832,10 @@ output exec_path { value = data.iam_policy.exec.path }
         let (shared, app) = (pair.first.clone(), pair.second.clone());
         let berth = |dir: &Path, args: &[&str]| pair.berth(&cloud, dir, args);
 
-        let missing = berth(&app, &["plan"]);
-        assert_eq!(missing.code, Some(1), "{}", missing.all());
-        for what in ["ecr_repository", "secret", "task_definition", "managed_policy"] {
-            assert!(
-                missing.stderr.contains(&format!("matches no {what}")),
-                "{what}:\n{}",
-                missing.all()
-            );
-        }
+        matches_none(
+            &berth(&app, &["plan"]),
+            &["ecr_repository", "secret", "task_definition", "managed_policy"],
+        );
 
         berth(&shared, &["apply", "--auto-approve"]).expect_code(0);
         let apply = berth(&app, &["apply", "--auto-approve"]);
@@ -917,15 +926,7 @@ output topic { value = data.aws_sns_topic.alarms.arn }
         let (shared, app) = (pair.first.clone(), pair.second.clone());
         let berth = |dir: &Path, args: &[&str]| pair.berth(&cloud, dir, args);
 
-        let missing = berth(&app, &["plan"]);
-        assert_eq!(missing.code, Some(1), "{}", missing.all());
-        for what in ["dns_namespace", "sns_topic"] {
-            assert!(
-                missing.stderr.contains(&format!("matches no {what}")),
-                "{what}:\n{}",
-                missing.all()
-            );
-        }
+        matches_none(&berth(&app, &["plan"]), &["dns_namespace", "sns_topic"]);
 
         berth(&shared, &["apply", "--auto-approve"]).expect_code(0);
         berth(&app, &["apply", "--auto-approve"]).expect_code(0);

@@ -1209,6 +1209,23 @@ security_group_rule out {
         assert_eq!(terraform.len(), 2);
     }
 
+    /// A rule whose one source is `self` known once evaluated is the group
+    /// itself when `true` (it was E0211, `self` not a literal).
+    #[test]
+    fn a_rule_of_self_known_once_evaluated_is_from_its_group() {
+        let rule = |source: &str| {
+            let mut all = resources(&format!(
+                "variable \"rule\" {{ default = {{ self = true }} }}\nsecurity_group app {{ vpc = vpc.main }}\nsecurity_group_rule s {{\n  security_group_id = security_group.app.id\n  type = \"ingress\"\n  protocol = \"tcp\"\n  from_port = 80\n  to_port = 80\n  {source}\n}}\n"
+            ));
+            all.retain(|k, _| k.starts_with("security_group_rule."));
+            all
+        };
+        assert_eq!(
+            rule("self = lookup(var.rule, \"self\", false)"),
+            rule("from = security_group.app.id")
+        );
+    }
+
     /// terraform-aws-modules/alb's group lets out to its VPC alone, by a
     /// `vpc_security_group_egress_rule`: as Terraform's group, it drops
     /// AWS's allow-all rule (kept, it widened the group silently); one

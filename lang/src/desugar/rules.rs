@@ -182,31 +182,14 @@ fn self_read_once(block: &mut Block, me: &Expr) {
             continue;
         }
         let at = a.value.span;
-        let yes = Expr {
-            kind: ExprKind::Binary(
-                crate::syntax::ast::BinaryOp::Eq,
-                Box::new(a.value.clone()),
-                Box::new(Expr {
-                    kind: ExprKind::Bool(true),
-                    span: at,
-                }),
-            ),
-            span: at,
+        let Some(mut chosen) = super::parsed_at("SELF == true ? GROUP : null", at) else {
+            continue;
         };
-        let chosen = Expr {
-            kind: ExprKind::Conditional(
-                Box::new(yes),
-                Box::new(Expr {
-                    span: at,
-                    ..me.clone()
-                }),
-                Box::new(Expr {
-                    kind: ExprKind::Null,
-                    span: at,
-                }),
-            ),
+        let group = Expr {
             span: at,
+            ..me.clone()
         };
+        super::put_names(&mut chosen, &[("SELF", &a.value), ("GROUP", &group)]);
         *item = attribute("from", chosen, at);
     }
 }
