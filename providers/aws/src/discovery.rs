@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use aws_sdk_servicediscovery::types::{
     DnsConfig, DnsConfigChange, DnsRecord, FilterCondition, HealthCheckCustomConfig, NamespaceFilter,
-    NamespaceFilterName, NamespaceSummary, OperationStatus, OperationTargetType, RecordType, RoutingPolicy,
-    ServiceChange, ServiceSummary, Tag,
+    NamespaceFilterName, NamespaceProperties, NamespaceSummary, OperationStatus, OperationTargetType,
+    RecordType, RoutingPolicy, ServiceChange, ServiceSummary, Tag,
 };
 use berth_provider::adopt::adoption_tags;
 use berth_provider::{Attrs, ErrorClass, Kind, ProviderError, Resource, Value};
@@ -152,11 +152,7 @@ async fn create_namespace(
         .call(SERVICE, "GetNamespace", || sd.get_namespace().id(&id).send())
         .await?;
     let ns = got.namespace();
-    let zone = ns
-        .and_then(|n| n.properties())
-        .and_then(|pr| pr.dns_properties())
-        .and_then(|d| d.hosted_zone_id())
-        .map(berth_provider::dns::zone_id);
+    let zone = zone_of(ns.and_then(|n| n.properties()));
     a.insert("id".to_owned(), Value::String(id.clone()));
     a.insert(
         "arn".to_owned(),
@@ -354,6 +350,15 @@ pub(crate) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
     Ok(namespaces?.into_iter().chain(services?).flatten().collect())
 }
 
+/// A DNS namespace's hosted zone, as Route 53 takes its id (moto answers
+/// with `/hostedzone/` before it); none for an HTTP namespace.
+fn zone_of(properties: Option<&NamespaceProperties>) -> Option<&str> {
+    properties
+        .and_then(|pr| pr.dns_properties())
+        .and_then(|d| d.hosted_zone_id())
+        .map(berth_provider::dns::zone_id)
+}
+
 /// A lookup's namespaces: ListNamespaces filtered by the type asked for
 /// (Cloud Map filters by type, not name), matched on the name.
 pub(crate) async fn lookup(
@@ -385,11 +390,7 @@ pub(crate) async fn lookup(
         .iter()
         .filter(|n| f.name.as_deref().is_none_or(|want| n.name() == Some(want)))
         .map(|n| {
-            let zone = n
-                .properties()
-                .and_then(|pr| pr.dns_properties())
-                .and_then(|d| d.hosted_zone_id())
-                .map(berth_provider::dns::zone_id);
+            let zone = zone_of(n.properties());
             attrs([
                 ("id", text(n.id())),
                 ("arn", text(n.arn())),
@@ -454,11 +455,7 @@ async fn read_namespace(
         return Ok(None);
     };
     let vpc = tags.iter().find(|t| t.key() == VPC_TAG).map(Tag::value);
-    let zone = n
-        .properties()
-        .and_then(|pr| pr.dns_properties())
-        .and_then(|d| d.hosted_zone_id())
-        .map(berth_provider::dns::zone_id);
+    let zone = zone_of(n.properties());
     let a = attrs([
         ("name", n.name().map_or(Value::Null, Value::from)),
         (

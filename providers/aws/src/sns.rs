@@ -443,16 +443,7 @@ pub(crate) async fn lookup(
     Ok(list_topics(p)
         .await?
         .iter()
-        .filter_map(|t| {
-            let arn = t.topic_arn()?;
-            let name = arn.rsplit(':').next()?;
-            f.name.as_deref().is_none_or(|want| want == name).then(|| {
-                Attrs::from([
-                    ("arn".to_owned(), Value::from(arn)),
-                    ("name".to_owned(), Value::from(name)),
-                ])
-            })
-        })
+        .filter_map(|t| berth_provider::lookup::topic_match(t.topic_arn()?, f))
         .collect())
 }
 

@@ -1038,6 +1038,18 @@ pub fn elb_service_account_attrs(region: &str) -> Option<Attrs> {
     ]))
 }
 
+/// The SNS topic of the ARN `arn` when its name (the ARN's last part) is
+/// the one `f` asks for: its `arn` and `name`.
+pub fn topic_match(arn: &str, f: &Filters) -> Option<Attrs> {
+    let name = arn.rsplit(':').next()?;
+    f.name.as_deref().is_none_or(|want| want == name).then(|| {
+        Attrs::from([
+            ("arn".to_owned(), Value::from(arn)),
+            ("name".to_owned(), Value::from(name)),
+        ])
+    })
+}
+
 /// The attributes of a `data caller_identity`.
 pub fn caller_attrs(account: &str, arn: &str, user_id: &str) -> Attrs {
     Attrs::from([

@@ -160,16 +160,7 @@ fn namespaces(sim: &Sim, filters: &Filters) -> Matches {
 /// The SNS topics of the name asked for, the last part of their ARNs.
 fn topics(sim: &Sim, filters: &Filters) -> Matches {
     sim.all(Kind::SnsTopic)
-        .filter_map(|(_, rec)| {
-            let arn = str_of(&rec.attrs, "arn")?;
-            let name = arn.rsplit(':').next()?;
-            filters.name.as_deref().is_none_or(|n| n == name).then(|| {
-                Attrs::from([
-                    ("arn".to_owned(), Value::from(arn)),
-                    ("name".to_owned(), Value::from(name)),
-                ])
-            })
-        })
+        .filter_map(|(_, rec)| lookup::topic_match(str_of(&rec.attrs, "arn")?, filters))
         .collect()
 }
 
