@@ -400,6 +400,13 @@ fn attr_value(attr: &Attr, value: Node) -> Option<DesiredValue> {
             }
             Some(DesiredValue::map(map))
         }
+        // ECS's own JSON spells berth's switch `versionConsistency` as
+        // `"enabled"` or `"disabled"`.
+        (Type::Bool, Node::Leaf(DesiredValue::Known(Value::String(s))))
+            if s == "enabled" || s == "disabled" =>
+        {
+            Some(DesiredValue::Known(Value::Bool(s == "enabled")))
+        }
         (_, value) => Some(fold(value)),
     }
 }
@@ -560,6 +567,20 @@ log_group app { retention_days = 7 }
             r#"  container_definitions = jsonencode([{ name = "app", image = "nginx", portMappings = [{ containerPort = 80 }] }])"#,
         ));
         assert_eq!(empty, plain);
+    }
+
+    /// aws-samples/retail-store-sample-app writes ECS's
+    /// `"versionConsistency": "disabled"`: it was E0401 (a bool expected).
+    #[test]
+    fn version_consistency_is_taken_as_ecs_spells_it() {
+        let json = |v: &str| {
+            resources(&task(&format!(
+                r#"  container_definitions = jsonencode([{{ name = "app", image = "nginx", versionConsistency = {v} }}])"#
+            )))
+        };
+        assert_eq!(json(r#""disabled""#), json("false"));
+        assert_eq!(json(r#""enabled""#), json("true"));
+        assert_ne!(json(r#""enabled""#), json(r#""disabled""#));
     }
 
     /// ankurk91/terraform-aws-ecs-infra-demo copies task settings into
