@@ -16,7 +16,7 @@ use crate::FileId;
 use crate::check::declare::DEPENDS_ON;
 use crate::diagnostic::Diagnostic;
 use crate::source::{Sources, Span};
-use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Step, Traversal};
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Ident, Item, Label, Step, Traversal};
 
 const CERTIFICATE: &str = "certificate";
 const RECORD: &str = "dns_record";
@@ -132,7 +132,7 @@ fn options_read(e: &mut Expr, certificates: &[String]) -> Option<String> {
         && !named.data
         && named.kind == CERTIFICATE
         && certificates.iter().any(|c| c == named.name)
-        && matches!(named.rest.first(), Some(Step::Attr(a)) if a.name == OPTIONS)
+        && matches!(past_index(named.rest).first(), Some(Step::Attr(a)) if a.name == OPTIONS)
     {
         return Some(named.name.to_owned());
     }
@@ -188,9 +188,19 @@ fn validation(block: &Block, certificates: &[String]) -> Option<(String, String)
         return None;
     };
     let named = t.named()?;
-    let reads_arn = matches!(named.rest, [] | [Step::Attr(_)]);
+    let reads_arn = matches!(past_index(named.rest), [] | [Step::Attr(_)]);
     (!named.data && named.kind == CERTIFICATE && reads_arn && certificates.iter().any(|c| c == named.name))
         .then(|| (name.name.clone(), named.name.to_owned()))
+}
+
+/// `steps` past the instance a counted certificate or validation is read
+/// at (`aws_acm_certificate.this[0].arn`, terraform-aws-modules/acm's
+/// `count = var.create_certificate ? 1 : 0`).
+fn past_index(steps: &[Step]) -> &[Step] {
+    match steps {
+        [Step::Index(_), rest @ ..] => rest,
+        _ => steps,
+    }
 }
 
 /// The one zone `records` were written in (by their text); an E0211 for
@@ -248,14 +258,30 @@ fn read_certificates(e: &mut Expr, validations: &BTreeMap<String, (Span, String)
     let certificate = validation_read(e, validations);
     if let ExprKind::Traversal(t) = &mut e.kind {
         if let Some(certificate) = certificate {
-            // Past `.NAME.ATTR`: whatever is read of the ARN.
-            let more = t.steps.get(2..).unwrap_or_default().to_vec();
-            *t = Traversal::path(&[CERTIFICATE, &certificate, "arn"], t.root.span);
+            // Past `.NAME[INDEX].ATTR`: whatever is read of the ARN, of the
+            // certificate's instance of the same index (both counted alike).
+            let index = match t.steps.get(1) {
+                Some(step @ Step::Index(_)) => Some(step.clone()),
+                _ => None,
+            };
+            let skip = 2 + usize::from(index.is_some());
+            let more = t.steps.get(skip..).unwrap_or_default().to_vec();
+            *t = Traversal::path(&[CERTIFICATE, &certificate], t.root.span);
+            t.steps.extend(index);
+            t.steps.push(Step::Attr(Ident {
+                name: "arn".to_owned(),
+                span: t.root.span,
+            }));
             t.steps.extend(more);
             return;
         }
+        let at = if matches!(t.steps.get(1), Some(Step::Index(_))) {
+            2
+        } else {
+            1
+        };
         if t.root.name == CERTIFICATE
-            && let Some(Step::Attr(a)) = t.steps.get_mut(1)
+            && let Some(Step::Attr(a)) = t.steps.get_mut(at)
             && a.name == OPTIONS
         {
             a.name = RECORDS.to_owned();
