@@ -6,6 +6,9 @@
 //! out, `time_sleep.NAME.triggers["KEY"]` (or `.triggers.KEY`, through
 //! `[N]` when it is counted) reads the trigger's expression, and
 //! `depends_on = [time_sleep.NAME]` depends on what it depended on.
+//! hashicorp/null's `null_resource` (telia-oss/terraform-aws-ecs-fargate's
+//! "service waits for the load balancer") is the same ordering device, its
+//! `triggers` read alike; a provisioner on it is E0211 (`defaults.rs`).
 
 use std::collections::BTreeMap;
 
@@ -15,11 +18,13 @@ use crate::check::declare::{COUNT, DEPENDS_ON};
 use crate::diagnostic::Diagnostic;
 use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Step, StrPart};
 
-/// The block kind.
-const KIND: &str = "time_sleep";
+/// The block kinds.
+const KINDS: [&str; 2] = ["time_sleep", "null_resource"];
 
 /// What a `time_sleep` passes on.
 struct Sleep {
+    /// Its kind, one of [`KINDS`].
+    kind: String,
     /// Its `triggers`, by key.
     triggers: BTreeMap<String, Expr>,
     /// Its own `depends_on`.
@@ -31,17 +36,17 @@ struct Sleep {
 /// Takes every `time_sleep` out of `files` and writes what reads it as
 /// what it passes on.
 pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
-    let mut sleeps = BTreeMap::new();
+    let mut sleeps = Sleeps::new();
     for (_, file) in files.iter_mut() {
         let (ours, rest): (Vec<Block>, Vec<Block>) = std::mem::take(&mut file.blocks)
             .into_iter()
-            .partition(|b| b.kind.name == KIND && matches!(b.label, Some(Label::Ident(_))));
+            .partition(|b| KINDS.contains(&b.kind.name.as_str()) && matches!(b.label, Some(Label::Ident(_))));
         file.blocks = rest;
         for block in ours {
             if let Some(Label::Ident(name)) = &block.label {
-                let name = name.name.clone();
+                let key = (block.kind.name.clone(), name.name.clone());
                 if let Some(sleep) = sleep(block, diags) {
-                    sleeps.insert(name, sleep);
+                    sleeps.insert(key, sleep);
                 }
             }
         }
@@ -59,7 +64,9 @@ pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
 
 /// What `block` passes on; None, with an E0211, for what berth cannot.
 fn sleep(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Sleep> {
+    let what = format!("a {}", block.kind.name);
     let mut sleep = Sleep {
+        kind: block.kind.name,
         triggers: BTreeMap::new(),
         depends_on: Vec::new(),
         counted: false,
@@ -68,11 +75,13 @@ fn sleep(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Sleep> {
     for item in block.body {
         match item {
             // How long Terraform waits: berth waits on AWS's answers.
-            Item::Attribute(a) if matches!(a.name.name.as_str(), "create_duration" | "destroy_duration") => {}
+            Item::Attribute(a)
+                if sleep.kind == KINDS[0]
+                    && matches!(a.name.name.as_str(), "create_duration" | "destroy_duration") => {}
             Item::Attribute(a) if a.name.name == COUNT => sleep.counted = true,
             Item::Attribute(a) if a.name.name == DEPENDS_ON => match a.value.kind {
                 ExprKind::List(items) => sleep.depends_on = items,
-                _ => diags.push(stray(&Item::Attribute(a), "a time_sleep", TAKES)),
+                _ => diags.push(stray(&Item::Attribute(a), &what, &takes(&sleep.kind))),
             },
             Item::Attribute(a) if a.name.name == "triggers" => match a.value.kind {
                 ExprKind::Map(entries) => {
@@ -81,25 +90,34 @@ fn sleep(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Sleep> {
                 _ => diags.push(
                     Diagnostic::error(
                         CODE,
-                        "a time_sleep's `triggers` is written as a map",
+                        format!("a {}'s `triggers` is written as a map", sleep.kind),
                         a.value.span,
                     )
                     .label("not `{ KEY = VALUE, ... }`")
                     .help("write each trigger: `triggers = { name = aws_ecs_cluster.this.name }`"),
                 ),
             },
-            other => diags.push(stray(&other, "a time_sleep", TAKES)),
+            other => diags.push(stray(&other, &what, &takes(&sleep.kind))),
         }
     }
     (diags.len() == before).then_some(sleep)
 }
 
-/// What a `time_sleep` takes.
-const TAKES: &str = "`create_duration`, `destroy_duration`, `triggers`, `depends_on` and `count` (berth waits where AWS needs it; a `for_each` sleep is not written)";
+/// What a block of `kind` takes.
+fn takes(kind: &str) -> String {
+    let durations = if kind == KINDS[0] {
+        "`create_duration`, `destroy_duration`, "
+    } else {
+        ""
+    };
+    format!(
+        "{durations}`triggers`, `depends_on` and `count` (berth waits where AWS needs it; a `for_each` {kind} is not written)"
+    )
+}
 
 /// `block`'s `depends_on` with each `time_sleep` replaced by what it
 /// depends on.
-fn depend_through(block: &mut Block, sleeps: &BTreeMap<String, Sleep>) {
+fn depend_through(block: &mut Block, sleeps: &Sleeps) {
     for item in &mut block.body {
         let Item::Attribute(a) = item else { continue };
         let ExprKind::List(items) = &mut a.value.kind else {
@@ -110,7 +128,7 @@ fn depend_through(block: &mut Block, sleeps: &BTreeMap<String, Sleep>) {
         }
         *items = std::mem::take(items)
             .into_iter()
-            .flat_map(|e| match named(&e).and_then(|(name, _)| sleeps.get(name)) {
+            .flat_map(|e| match named(&e).and_then(|(key, _)| sleeps.get(&key)) {
                 Some(sleep) => sleep.depends_on.clone(),
                 None => vec![e],
             })
@@ -118,24 +136,30 @@ fn depend_through(block: &mut Block, sleeps: &BTreeMap<String, Sleep>) {
     }
 }
 
-/// The `time_sleep` a reference names, and the steps after its name.
-fn named(e: &Expr) -> Option<(&str, &[Step])> {
+/// The `time_sleep`s and `null_resource`s, by kind and name.
+type Sleeps = BTreeMap<(String, String), Sleep>;
+
+/// The `time_sleep` or `null_resource` a reference names (kind and name),
+/// and the steps after its name.
+fn named(e: &Expr) -> Option<((String, String), &[Step])> {
     match &e.kind {
         ExprKind::Traversal(t) => t
             .named()
-            .filter(|n| !n.data && n.kind == KIND)
-            .map(|n| (n.name, n.rest)),
+            .filter(|n| !n.data && KINDS.contains(&n.kind))
+            .map(|n| ((n.kind.to_owned(), n.name.to_owned()), n.rest)),
         _ => None,
     }
 }
 
 /// `e` with each read of a `time_sleep`'s trigger written as the trigger.
-fn read_through(e: &mut Expr, sleeps: &BTreeMap<String, Sleep>, diags: &mut Vec<Diagnostic>) {
-    let Some((name, rest)) = named(e) else {
+fn read_through(e: &mut Expr, sleeps: &Sleeps, diags: &mut Vec<Diagnostic>) {
+    let Some(((kind, name), rest)) = named(e) else {
         each_child(e, &mut |child| read_through(child, sleeps, diags));
         return;
     };
-    let Some(sleep) = sleeps.get(name) else { return };
+    let Some(sleep) = sleeps.get(&(kind.clone(), name.clone())) else {
+        return;
+    };
     let (index, rest) = match rest.split_first() {
         Some((Step::Index(i), rest)) if sleep.counted => (Some(i.as_ref().clone()), rest),
         _ => (None, rest),
@@ -148,10 +172,10 @@ fn read_through(e: &mut Expr, sleeps: &BTreeMap<String, Sleep>, diags: &mut Vec<
     };
     let Some((value, more)) = trigger.filter(|_| index.is_some() == sleep.counted) else {
         diags.push(
-            Diagnostic::error(CODE, "a time_sleep is read through its `triggers`", e.span)
+            Diagnostic::error(CODE, format!("a {kind} is read through its `triggers`"), e.span)
                 .label("not one of its triggers")
                 .help(format!(
-                    "berth makes nothing for a time_sleep: read `{KIND}.{name}{}.triggers[\"KEY\"]` for one it lists, or the value itself",
+                    "berth makes nothing for a {kind}: read `{kind}.{name}{}.triggers[\"KEY\"]` for one it lists, or the value itself",
                     if sleep.counted { "[0]" } else { "" }
                 )),
         );
@@ -264,5 +288,34 @@ ssm_parameter cluster {
             messages(text, "E0211"),
             ["a time_sleep is read through its `triggers`"]
         );
+    }
+
+    /// telia-oss/terraform-aws-ecs-fargate orders its service after the
+    /// load balancer through a `null_resource`: it was an unknown kind
+    /// (E0101), and `depends_on` naming it E0333.
+    #[test]
+    fn a_null_resource_passes_its_triggers_and_dependencies_on() {
+        let text = r#"
+log_group app { name = "/ecs/demo" }
+resource "null_resource" "lb_exists" {
+  triggers   = { group = log_group.app.name }
+  depends_on = [log_group.app]
+}
+ssm_parameter group {
+  name       = "/demo/group"
+  type       = "String"
+  value      = null_resource.lb_exists.triggers["group"]
+  depends_on = [null_resource.lb_exists]
+}
+"#;
+        let berth = r#"
+log_group app { name = "/ecs/demo" }
+ssm_parameter group {
+  name  = "/demo/group"
+  type  = "String"
+  value = log_group.app.name
+}
+"#;
+        assert_eq!(resources(text), resources(berth));
     }
 }
