@@ -328,3 +328,27 @@ listener_rule api {
     let codes: Vec<&str> = a.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, ["E0592"], "{:#?}", a.diagnostics);
 }
+
+/// "The default VPC unless one is given": Terraform leaves a filter set to
+/// null out (`id = var.vpc_id != "" ? var.vpc_id : null`); it was E0591.
+#[test]
+fn a_filter_set_to_null_is_not_given() {
+    let text = |vpc_id: &str| {
+        format!(
+            "variable vpc_id {{ default = \"{vpc_id}\" }}\n\
+             data \"aws_vpc\" \"selected\" {{\n  id      = var.vpc_id != \"\" ? var.vpc_id : null\n  \
+             default = var.vpc_id == \"\" ? true : null\n}}\n\
+             output vpc {{ value = data.aws_vpc.selected.id }}\n"
+        )
+    };
+    for (vpc_id, id, default) in [("", None, Some(true)), ("vpc-1", Some("vpc-1"), None)] {
+        let asked = RefCell::new(Vec::new());
+        let lookup = cloud(&asked);
+        let a = analyse(&text(vpc_id), Some(&lookup));
+        assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+        let asked = asked.borrow();
+        let vpc = asked.iter().find(|q| q.kind == DataKind::Vpc).expect("vpc asked");
+        assert_eq!(vpc.filters.id.as_deref(), id);
+        assert_eq!(vpc.filters.default, default);
+    }
+}

@@ -114,7 +114,11 @@ impl Evaluator<'_, '_> {
                 ok = false;
                 continue;
             };
-            ok &= self.set(&mut filters, filter.name, filter.ty, value, &a.value);
+            // Null is not written, as in Terraform (`id = var.vpc_id != ""
+            // ? var.vpc_id : null` beside `default = ... ? true : null`).
+            if value != Value::Null {
+                ok &= self.set(&mut filters, filter.name, filter.ty, value, &a.value);
+            }
         }
         ok.then_some(filters)
     }
@@ -273,6 +277,15 @@ fn placeholder(kind: DataKind, name: &str) -> Attrs {
                 }
                 _ => {
                     let shape = if a.name == kind.identity().name { shape } else { "" };
+                    // An ARN is checked as one where it goes (a policy's
+                    // `Resource`: a KMS key's, a log group's).
+                    let shape = match a.name {
+                        "arn" if shape.is_empty() => {
+                            let service: String = kind.keyword().chars().filter(|c| *c != '_').collect();
+                            format!("arn:aws:{service}:us-east-1:123456789012:")
+                        }
+                        _ => shape.to_owned(),
+                    };
                     Value::String(format!("{shape}data.{kind}.{name}.{}", a.name))
                 }
             };
@@ -303,6 +316,11 @@ mod tests {
         assert_eq!(vpc["tags"], Value::Map(BTreeMap::new()));
         let subnets = placeholder(DataKind::Subnets, "private");
         assert!(matches!(&subnets["ids"], Value::List(ids) if ids.len() == 1));
+        let key = placeholder(DataKind::KmsKey, "secrets");
+        assert_eq!(
+            key["arn"],
+            Value::String("arn:aws:kmskey:us-east-1:123456789012:data.kms_key.secrets.arn".to_owned())
+        );
         let list = placeholder(DataKind::PrefixList, "s3");
         assert_eq!(list["id"], Value::String("pl-data.prefix_list.s3.id".to_owned()));
         assert_eq!(list["name"], Value::String("data.prefix_list.s3.name".to_owned()));
