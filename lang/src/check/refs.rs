@@ -378,11 +378,13 @@ impl<'a> Resolver<'a, '_> {
             }
             Binds::Instance(kind) => {
                 let mut rest = t.steps.as_slice();
+                let mut read = None;
                 if let Some(Step::Attr(attr)) = rest.first() {
                     self.check_attr(kind, attr);
                     rest = &rest[1..];
+                    read = Some(attr.name.as_str());
                 }
-                if !rest.is_empty() {
+                if !rest.is_empty() && !is_collection(kind, read) {
                     extra_steps(span, self.diags);
                 }
             }
@@ -749,7 +751,7 @@ impl<'a> Resolver<'a, '_> {
             }
             _ => None,
         };
-        if !rest.is_empty() {
+        if !rest.is_empty() && !is_collection(kind, read) {
             extra_steps(span, self.diags);
         }
         match scope {
@@ -833,11 +835,19 @@ fn constant_only(span: Span) -> Diagnostic {
         .help("defaults cannot refer to variables or resources")
 }
 
+/// Whether the attribute `attr` of `kind` is a list or map, which a
+/// reference may read into (`aws_vpc.this.tags["Tier"]`,
+/// `aws_lb.this.security_groups[0]`).
+fn is_collection(kind: Kind, attr: Option<&str>) -> bool {
+    attr.and_then(|a| kind.schema().attr(a))
+        .is_some_and(|a| matches!(a.ty, Type::List(_) | Type::Set(_) | Type::Map(_)))
+}
+
 fn extra_steps(span: Span, diags: &mut Vec<Diagnostic>) {
     diags.push(
         Diagnostic::error("E0305", "this reference goes one step too far", span)
             .label("nothing to read past here")
-            .help("references are `KIND.NAME`, `KIND.NAME.ATTRIBUTE` or `KIND.NAME[\"KEY\"].ATTRIBUTE`"),
+            .help("references are `KIND.NAME`, `KIND.NAME.ATTRIBUTE` or `KIND.NAME[\"KEY\"].ATTRIBUTE`, and an element of a list or map attribute (`.tags[\"Team\"]`)"),
     );
 }
 
@@ -957,6 +967,44 @@ mod tests {
     }
 
     const VPC: &str = "vpc main { cidr = \"10.0.0.0/16\" }\n";
+
+    /// Terraform reads into a resource's list and map attributes
+    /// (`aws_vpc.this.tags["Tier"]`, `aws_lb.this.security_groups[0]`, a
+    /// `for` over instances filtering on `s.tags.Tier`): E0305 before.
+    #[test]
+    fn a_list_or_map_attribute_is_read_into() {
+        let a = run(r#"
+vpc this {
+  cidr = "10.0.0.0/16"
+  tags = { Tier = "core" }
+}
+subnet all {
+  for_each = { a = "public", b = "private" }
+  vpc      = vpc.this
+  zone     = "us-east-1${each.key}"
+  cidr     = cidrsubnet("10.0.0.0/16", 8, each.key == "a" ? 1 : 2)
+  tags     = { Tier = each.value }
+}
+security_group lb { vpc = vpc.this }
+log_group tier { name = vpc.this.tags["Tier"] }
+log_group public { name = join(",", [for s in subnet.all : s.tags.Tier if s.tags["Tier"] == "public"]) }
+locals { groups = { for i, g in [security_group.lb.id] : i => [g] } }
+log_group first { name = local.groups[0][0] }
+"#);
+        assert_eq!(codes(&a), Vec::<&str>::new(), "{:#?}", a.diagnostics);
+        let stack = a.stack.expect("valid");
+        let name = |group: &str| {
+            let r = stack
+                .resource(&berth_provider::Address::new(Kind::LogGroup, group))
+                .expect("declared");
+            r.body.known("name").cloned()
+        };
+        assert_eq!(name("tier"), Some(berth_provider::Value::from("core")));
+        assert_eq!(name("public"), Some(berth_provider::Value::from("public")));
+        assert_eq!(name("first"), None, "the group's id, known after apply");
+        let a = run(&format!("{VPC}log_group x {{ name = vpc.main.cidr[0] }}\n"));
+        assert_eq!(codes(&a), ["E0305"], "a CIDR is no list");
+    }
 
     #[test]
     fn depends_on_orders_without_a_value() {

@@ -1658,6 +1658,12 @@ impl Evaluator<'_, '_> {
                 Step::Index(e) => self.expr(e, each)?.into_known(),
                 Step::Splat(_) => None,
             };
+            // A map's key written as a number (a `for` over a list's index),
+            // as Terraform converts it.
+            let key = match (&value, key) {
+                (DesiredValue::Map(_), Some(Value::Int(n))) => Some(Value::String(n.to_string())),
+                (_, key) => key,
+            };
             value = match (value, key) {
                 (DesiredValue::List(mut items), Some(Value::Int(n))) => {
                     match usize::try_from(n).ok().filter(|n| *n < items.len()) {
@@ -1719,7 +1725,8 @@ impl Evaluator<'_, '_> {
                 let (_, body) = instances.iter().find(|(k, _)| *k == address.key)?;
                 self.tainted |= reads_sensitive(address.kind, body, attr);
                 let body = body.clone();
-                Some(instance_value(address, &body, attr))
+                let value = instance_value(address, &body, attr);
+                self.pick(value, t.steps.get(1..).unwrap_or_default(), span, each)
             }
         }
     }
@@ -2002,7 +2009,8 @@ impl Evaluator<'_, '_> {
                         };
                         let address = Address::with_key(kind, &name, key);
                         self.tainted |= reads_sensitive(kind, body, attr);
-                        Some(instance_value(address, body, attr))
+                        let value = instance_value(address, body, attr);
+                        self.pick(value, rest.get(1..).unwrap_or_default(), span, each)
                     }
                     None if has_for_each => {
                         let mut tainted = false;
@@ -2027,10 +2035,10 @@ impl Evaluator<'_, '_> {
                         let (_, body) = instances.first()?;
                         self.tainted |= reads_sensitive(kind, body, attr);
                         let value = instance_value(Address::new(kind, &name), body, attr);
-                        Some(match splat {
-                            true => DesiredValue::list(vec![value]),
-                            false => value,
-                        })
+                        match splat {
+                            true => Some(DesiredValue::list(vec![value])),
+                            false => self.pick(value, rest.get(1..).unwrap_or_default(), span, each),
+                        }
                     }
                 }
             }
