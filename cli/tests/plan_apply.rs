@@ -1507,3 +1507,82 @@ log_group app {
         }
     }
 }
+
+/// terraform-aws-modules/alb's `ignore_changes =
+/// [tags["elasticbeanstalk:shared-elb-environment-count"]]` (E0326 before):
+/// one key of the tags another tool writes stays as it is live, through a
+/// plan and an apply of a change to the other tags. On both clouds.
+#[test]
+fn ignore_changes_of_one_tag_keeps_that_tag_on_both_clouds() {
+    const STACK: &str = r#"stack "ignoring_tag" { region = "us-east-1" }
+log_group app {
+  tags = { Team = "app" }
+  lifecycle { ignore_changes = [tags["owner"]] }
+}
+"#;
+    for cloud in common::Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        cloud.apply_clean(dir, STACK, "the first apply");
+        match &cloud {
+            common::Cloud::Aws(moto) => {
+                moto.python(
+                    "import boto3\n\
+                     c=boto3.client('logs')\n\
+                     g=[g for g in c.describe_log_groups()['logGroups'] if 'app' in g['logGroupName']][0]\n\
+                     c.tag_log_group(logGroupName=g['logGroupName'], tags={'owner': 'ops'})\n",
+                );
+            }
+            common::Cloud::Local => {
+                let path = dir.join(".berth/local-cloud.json");
+                let mut state = common::read_cloud(&path);
+                for r in state["resources"]
+                    .as_object_mut()
+                    .expect("resources")
+                    .values_mut()
+                {
+                    if r["tags"]["berth:address"] == "log_group.app" {
+                        r["tags"]["owner"] = json!("ops");
+                    }
+                }
+                common::write_cloud(&path, &state);
+            }
+        }
+        let plan = cloud.berth(dir, &["plan", "--detailed-exitcode"]);
+        assert_eq!(plan.code, Some(0), "the ignored tag plans clean:\n{}", plan.all());
+
+        std::fs::write(dir.join("main.berth"), STACK.replace("\"app\" }", "\"web\" }")).expect("write");
+        let out = cloud.berth(dir, &["plan"]);
+        assert!(
+            out.stdout.contains(r#"-> { Team = "web", owner = "ops" }"#),
+            "the ignored tag stays as it is live:\n{}",
+            out.all()
+        );
+        cloud.converges(dir, "the other tag's change");
+        let tags = match &cloud {
+            common::Cloud::Aws(moto) => moto.python(
+                "import boto3\n\
+                 c=boto3.client('logs')\n\
+                 g=[g for g in c.describe_log_groups()['logGroups'] if 'app' in g['logGroupName']][0]\n\
+                 t=c.list_tags_log_group(logGroupName=g['logGroupName'])['tags']\n\
+                 print(t.get('Team'), t.get('owner'))\n",
+            ),
+            common::Cloud::Local => {
+                let state = common::read_cloud(&dir.join(".berth/local-cloud.json"));
+                let r = state["resources"]
+                    .as_object()
+                    .expect("resources")
+                    .values()
+                    .find(|r| r["tags"]["berth:address"] == "log_group.app")
+                    .cloned()
+                    .unwrap_or_default();
+                format!(
+                    "{} {}",
+                    r["tags"]["Team"].as_str().unwrap_or("-"),
+                    r["tags"]["owner"].as_str().unwrap_or("-")
+                )
+            }
+        };
+        assert_eq!(tags.split_whitespace().collect::<Vec<_>>(), ["web", "ops"]);
+    }
+}

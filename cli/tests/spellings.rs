@@ -64,6 +64,7 @@ macro_rules! cases {
 
 cases!(
     terraform_counted_certificate_validation,
+    terraform_alb_module_dynamic_blocks,
     terraform_module_inputs_left_empty,
     terraform_cross_zone_settings,
     cloudformation_refarch_service,

@@ -97,6 +97,16 @@ pub fn analyze_in_cloud(
         &mut zones_read,
     );
     diagnostics.sort_by_key(|d| d.span.map(|s| (s.file, s.start)));
+    // A resource written out per instance (`inert`) reports a problem of
+    // its text once per instance: once is enough.
+    let mut seen = Vec::new();
+    diagnostics.retain(|d| {
+        let new = !seen.contains(d);
+        if new {
+            seen.push(d.clone());
+        }
+        new
+    });
     let stack = if diagnostics.is_empty() { stack } else { None };
     Analysis {
         sources,

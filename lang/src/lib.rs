@@ -24,4 +24,6 @@ mod test_support;
 pub use analyze::{Analysis, Options, analyze, analyze_in_cloud};
 pub use diagnostic::Diagnostic;
 pub use source::{FileId, Sources, Span};
-pub use stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Move, Output, RefTarget, Stack};
+pub use stack::{
+    DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Ignored, Move, Output, RefTarget, Stack,
+};

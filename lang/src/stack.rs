@@ -64,9 +64,28 @@ pub struct DesiredResource {
     pub depends_on: BTreeSet<Address>,
     /// `prevent_destroy = true`: no plan may delete or replace it.
     pub prevent_destroy: bool,
-    /// Attributes and blocks that keep their live value once the resource
-    /// exists (`ignore_changes`).
-    pub ignore_changes: BTreeSet<String>,
+    /// What keeps its live value once the resource exists
+    /// (`ignore_changes`).
+    pub ignore_changes: BTreeSet<Ignored>,
+}
+
+/// What `ignore_changes` names.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Ignored {
+    /// An attribute or block, whole (`desired_count`, `container`).
+    Whole(String),
+    /// One key of a map attribute (`tags["team"]`, a tag another tool
+    /// writes): the other keys stay the configuration's.
+    Key { attr: String, key: String },
+}
+
+impl Ignored {
+    /// The attribute or block it is of.
+    pub fn attr(&self) -> &str {
+        match self {
+            Ignored::Whole(attr) | Ignored::Key { attr, .. } => attr,
+        }
+    }
 }
 
 impl DesiredResource {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use berth_lang::{Analysis, Options, Sources, analyze, load};
+use berth_lang::{Analysis, Ignored, Options, Sources, analyze, load};
 use berth_provider::{Address, Kind, Value};
 
 /// Analyses one file `main.berth` holding `text`, with `--var` settings.
@@ -307,7 +307,7 @@ fn terraforms_lifecycle_block_holds_prevent_destroy_and_ignore_changes() {
         .expect("declared");
     assert!(logs.prevent_destroy);
     assert_eq!(
-        logs.ignore_changes.iter().map(String::as_str).collect::<Vec<_>>(),
+        logs.ignore_changes.iter().map(Ignored::attr).collect::<Vec<_>>(),
         ["retention_days", "tags"]
     );
     assert!(
@@ -350,7 +350,11 @@ service app {
     let stack = a.stack.as_ref().expect("valid");
     let ignored = |kind, name| {
         let r = stack.resource(&Address::new(kind, name)).expect("declared");
-        r.ignore_changes.iter().cloned().collect::<Vec<_>>()
+        r.ignore_changes
+            .iter()
+            .map(Ignored::attr)
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
     };
     assert_eq!(ignored(Kind::TaskDefinition, "app"), ["container"]);
     assert_eq!(

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use berth_lang::DesiredValue;
+use berth_lang::{DesiredValue, Ignored};
 use berth_provider::{Address, Attrs, DEPLOYED_TAG, Kind, Resource, Value};
 
 /// `CONTAINER=IMAGE` pairs of a [`DEPLOYED_TAG`] value.
@@ -52,16 +52,15 @@ pub fn apply(address: &Address, desired: Attrs, live: Option<&Resource>) -> Attr
     }
 }
 
-/// `pending` with each attribute or block `ignored` names set to its value
-/// in `live`; `None` when that changes nothing (nothing ignored, or no
-/// live resource yet: a create takes the configuration).
+/// `pending` with what `ignored` names set to its value in `live`;
+/// `None` when that changes nothing (nothing ignored, or no live resource
+/// yet: a create takes the configuration).
 pub fn ignoring(
     pending: &DesiredValue,
-    ignored: &BTreeSet<String>,
+    ignored: &BTreeSet<Ignored>,
     live: Option<&Resource>,
 ) -> Option<DesiredValue> {
     let live = live.filter(|_| !ignored.is_empty())?;
-    let kept = |name: &String| live.attrs.get(name).cloned().unwrap_or(Value::Null);
     match pending {
         // A body all known is one value.
         DesiredValue::Known(Value::Map(attrs)) => Some(DesiredValue::Known(Value::Map(keep_live(
@@ -71,22 +70,69 @@ pub fn ignoring(
         )))),
         DesiredValue::Map(attrs) => {
             let mut attrs = attrs.clone();
-            attrs.extend(ignored.iter().map(|n| (n.clone(), DesiredValue::Known(kept(n)))));
+            for ignored in ignored {
+                let attr = ignored.attr();
+                let written = attrs.remove(attr);
+                let kept = kept(ignored, written, &live.attrs);
+                attrs.insert(attr.to_owned(), kept);
+            }
             Some(DesiredValue::Map(attrs))
         }
         _ => None,
     }
 }
 
-/// `desired` with each attribute or block `ignored` names as it is in
-/// `live`, once there is one.
-pub fn keep_live(mut desired: Attrs, ignored: &BTreeSet<String>, live: Option<&Resource>) -> Attrs {
+/// `desired` with what `ignored` names as it is in `live`, once there is
+/// one.
+pub fn keep_live(mut desired: Attrs, ignored: &BTreeSet<Ignored>, live: Option<&Resource>) -> Attrs {
     if let Some(live) = live {
-        for name in ignored {
-            desired.insert(name.clone(), live.attrs.get(name).cloned().unwrap_or(Value::Null));
+        for ignored in ignored {
+            let attr = ignored.attr();
+            let written = desired.remove(attr).map(DesiredValue::Known);
+            // Known as written: known as kept.
+            let kept = kept(ignored, written, &live.attrs).into_known();
+            desired.insert(attr.to_owned(), kept.unwrap_or(Value::Null));
         }
     }
     desired
+}
+
+/// What the attribute `ignored` names is desired as, written `written`,
+/// with `live` the resource's attributes: the live value of a whole
+/// attribute; for one key of a map, the written map with that key as it is
+/// live (or without it, where it is not).
+fn kept(ignored: &Ignored, written: Option<DesiredValue>, live: &Attrs) -> DesiredValue {
+    let live_value = |attr: &str| live.get(attr).cloned().unwrap_or(Value::Null);
+    match ignored {
+        Ignored::Whole(attr) => DesiredValue::Known(live_value(attr)),
+        Ignored::Key { attr, key } => {
+            let live_key = live
+                .get(attr.as_str())
+                .and_then(Value::as_map)
+                .and_then(|m| m.get(key))
+                .cloned();
+            match written {
+                Some(DesiredValue::Map(mut m)) => {
+                    match live_key {
+                        Some(v) => m.insert(key.clone(), DesiredValue::Known(v)),
+                        None => m.remove(key),
+                    };
+                    DesiredValue::Map(m)
+                }
+                written => {
+                    let mut m = match written {
+                        Some(DesiredValue::Known(Value::Map(m))) => m,
+                        _ => Default::default(),
+                    };
+                    match live_key {
+                        Some(v) => m.insert(key.clone(), v),
+                        None => m.remove(key),
+                    };
+                    DesiredValue::Known(Value::Map(m))
+                }
+            }
+        }
+    }
 }
 
 /// A scaled service's `desired_count` is the scaler's: the live one.

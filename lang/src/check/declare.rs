@@ -76,7 +76,24 @@ pub struct ResourceDecl<'a> {
     pub prevent_destroy: Option<&'a Expr>,
     /// Attributes and blocks whose live value stands once the resource
     /// exists (`ignore_changes`).
-    pub ignore_changes: BTreeSet<String>,
+    pub ignore_changes: BTreeSet<crate::stack::Ignored>,
+    /// The blocks written out for its other instances, each with a
+    /// `for_each` of its one key (`inert/instances.rs`); `block` is the
+    /// first's.
+    pub instances: Vec<&'a Block>,
+}
+
+impl<'a> ResourceDecl<'a> {
+    /// Its block, and those written out for its other instances.
+    pub fn blocks(&self) -> impl Iterator<Item = &'a Block> + '_ {
+        std::iter::once(self.block).chain(self.instances.iter().copied())
+    }
+
+    /// [`Self::blocks`], each with its `for_each` (or Terraform's `count`).
+    pub fn repeated_blocks(&self) -> impl Iterator<Item = (&'a Block, Option<&'a Expr>)> + '_ {
+        let instances = self.instances.iter().map(|b| (*b, find_attr(b, "for_each")));
+        std::iter::once((self.block, self.for_each)).chain(instances)
+    }
 }
 
 /// Meta-attributes any resource may carry besides its schema's.
@@ -331,8 +348,13 @@ fn declare_resource<'a>(module: &mut Module<'a>, kind: Kind, block: &'a Block, d
         return;
     };
     let key = (kind, name.to_owned());
-    if let Some(prev) = module.resources.get(&key) {
-        diags.push(duplicate(block, prev.block, &format!("{kind}.{name}")));
+    if let Some(prev) = module.resources.get_mut(&key) {
+        // Written out from one block, one per instance.
+        if prev.block.span == block.span {
+            prev.instances.push(block);
+        } else {
+            diags.push(duplicate(block, prev.block, &format!("{kind}.{name}")));
+        }
         return;
     }
     let count = find_attr(block, COUNT);
@@ -366,6 +388,7 @@ fn declare_resource<'a>(module: &mut Module<'a>, kind: Kind, block: &'a Block, d
             counted,
             prevent_destroy,
             ignore_changes,
+            instances: Vec::new(),
         },
     );
 }

@@ -8,21 +8,24 @@
 use std::collections::BTreeSet;
 
 use berth_provider::Kind;
-use berth_provider::schema::Presence;
+use berth_provider::schema::{Presence, Type};
 
 use crate::diagnostic::Diagnostic;
+use crate::stack::Ignored;
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{Expr, ExprKind, StrPart};
+use crate::syntax::ast::{Expr, ExprKind, Step, StrPart};
 
 /// The meta-attribute's name.
 pub const IGNORE_CHANGES: &str = "ignore_changes";
 
-/// The attributes and blocks of `kind` that `expr` names (E0326 for a name
-/// that is none of them, or for anything but a list of names).
-pub fn parse(kind: Kind, expr: &Expr, diags: &mut Vec<Diagnostic>) -> BTreeSet<String> {
+/// The attributes and blocks of `kind` that `expr` names, or keys of its
+/// map attributes (E0326 for a name that is none of them, or for anything
+/// but a list of names).
+pub fn parse(kind: Kind, expr: &Expr, diags: &mut Vec<Diagnostic>) -> BTreeSet<Ignored> {
     let settable = settable(kind);
+    let whole = |n: &str| Ignored::Whole(n.to_owned());
     if name(expr).as_deref() == Some("all") {
-        return settable.into_iter().map(str::to_owned).collect();
+        return settable.into_iter().map(whole).collect();
     }
     let ExprKind::List(items) = &expr.kind else {
         diags.push(
@@ -38,6 +41,10 @@ pub fn parse(kind: Kind, expr: &Expr, diags: &mut Vec<Diagnostic>) -> BTreeSet<S
     };
     let mut out = BTreeSet::new();
     for item in items {
+        if let Some(key) = map_key(kind, item) {
+            out.insert(key);
+            continue;
+        }
         let named = name(item);
         let terraforms = named
             .as_deref()
@@ -45,10 +52,10 @@ pub fn parse(kind: Kind, expr: &Expr, diags: &mut Vec<Diagnostic>) -> BTreeSet<S
             .unwrap_or_default();
         match named {
             Some(n) if settable.contains(n.as_str()) => {
-                out.insert(n);
+                out.insert(Ignored::Whole(n));
             }
             Some(_) if !terraforms.is_empty() && terraforms.iter().all(|n| settable.contains(n)) => {
-                out.extend(terraforms.into_iter().map(str::to_owned));
+                out.extend(terraforms.into_iter().map(whole));
             }
             found => {
                 let d = Diagnostic::error(
@@ -113,6 +120,27 @@ const ACTION: [&str; 6] = [
 /// What Terraform's `condition` blocks are written as.
 const CONDITION: [&str; 6] = ["paths", "hosts", "methods", "source_ips", "header", "query"];
 
+/// Terraform's `tags["KEY"]`: one key of a map attribute of `kind`.
+fn map_key(kind: Kind, expr: &Expr) -> Option<Ignored> {
+    let ExprKind::Traversal(t) = &expr.kind else {
+        return None;
+    };
+    let [Step::Index(index)] = t.steps.as_slice() else {
+        return None;
+    };
+    let attr = kind.schema().attr(&t.root.name)?;
+    let ExprKind::String(parts) = &index.kind else {
+        return None;
+    };
+    match (attr.ty, parts.as_slice()) {
+        (Type::Map(_), [StrPart::Lit(key)]) if attr.presence != Presence::Computed => Some(Ignored::Key {
+            attr: attr.name.to_owned(),
+            key: key.clone(),
+        }),
+        _ => None,
+    }
+}
+
 /// A bare name (`desired_count`) or a string (`"desired_count"`).
 fn name(expr: &Expr) -> Option<String> {
     match &expr.kind {
@@ -142,11 +170,36 @@ fn settable(kind: Kind) -> BTreeSet<&'static str> {
 mod tests {
     use super::*;
 
-    fn ignored(kind: Kind, text: &str) -> (BTreeSet<String>, usize) {
+    fn ignored(kind: Kind, text: &str) -> (BTreeSet<Ignored>, usize) {
         let expr = crate::syntax::parse_expr(text).expect("an expression");
         let mut diags = Vec::new();
         let names = parse(kind, &expr, &mut diags);
         (names, diags.len())
+    }
+
+    fn whole(name: &str) -> Ignored {
+        Ignored::Whole(name.to_owned())
+    }
+
+    /// terraform-aws-modules/alb's `ignore_changes =
+    /// [tags["elasticbeanstalk:shared-elb-environment-count"]]` was E0326.
+    #[test]
+    fn a_key_of_a_map_attribute_is_ignored_alone() {
+        let (names, errors) = ignored(
+            Kind::LoadBalancer,
+            r#"[tags["elasticbeanstalk:shared-elb-environment-count"], idle_timeout]"#,
+        );
+        assert_eq!(errors, 0);
+        let key = Ignored::Key {
+            attr: "tags".into(),
+            key: "elasticbeanstalk:shared-elb-environment-count".into(),
+        };
+        assert_eq!(names, BTreeSet::from([key, whole("idle_timeout")]));
+        assert_eq!(
+            ignored(Kind::LoadBalancer, r#"[idle_timeout["x"]]"#).1,
+            1,
+            "not a map"
+        );
     }
 
     /// Terraform's `ignore_changes = [default_action]` (a pipeline moves
@@ -162,12 +215,12 @@ mod tests {
             "redirect",
             "fixed_response",
         ] {
-            assert!(listener.contains(name), "{name} in {listener:?}");
+            assert!(listener.contains(&whole(name)), "{name} in {listener:?}");
         }
         let (rule, errors) = ignored(Kind::ListenerRule, "[action, condition]");
         assert_eq!(errors, 0);
         for name in ["forward", "redirect", "paths", "hosts", "header", "query"] {
-            assert!(rule.contains(name), "{name} in {rule:?}");
+            assert!(rule.contains(&whole(name)), "{name} in {rule:?}");
         }
         assert_eq!(
             ignored(Kind::Listener, "[condition]").1,

@@ -240,7 +240,10 @@ pub fn resolve(
 /// holds whatever the lookup finds.
 pub fn check_uses(module: &Module<'_>, diags: &mut Vec<Diagnostic>) {
     for decl in module.resources.values() {
-        body(module, &decl.block.body, &decl.kind.schema().as_block(), diags);
+        let schema = decl.kind.schema().as_block();
+        for block in decl.blocks() {
+            body(module, &block.body, &schema, diags);
+        }
     }
 }
 

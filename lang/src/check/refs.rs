@@ -108,7 +108,7 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
     }
     for decl in module.resources.values() {
         r.graph.add_node((decl.kind, decl.name.as_str()));
-        for item in &decl.block.body {
+        for item in decl.blocks().flat_map(|b| &b.body) {
             match item {
                 // Names of the resource's own attributes, not references.
                 Item::Attribute(a) if a.name.name == IGNORE_CHANGES => {}
@@ -619,7 +619,7 @@ impl<'a> Resolver<'a, '_> {
             // resource of the kind it is named for: `dynamic
             // "load_balancer"` beside `depends_on = [lb.main]`).
             _ if root.parse::<Kind>().is_err()
-                && matches!(scope, Scope::Resource { decl, .. } if super::dynamic::iterators(decl.block).contains(&root)) =>
+                && matches!(scope, Scope::Resource { decl, .. } if decl.blocks().any(|b| super::dynamic::iterators(b).contains(&root))) =>
             {
                 self.diags.push(
                     Diagnostic::error(
@@ -1150,6 +1150,7 @@ log_group first { name = local.groups[0][0] }
         assert_eq!(codes(&run(&text("[each.key]"))), Vec::<&str>::new());
         // Instance "a" names itself; "b" names "a".
         assert_eq!(codes(&run(&text("[\"a\"]"))), ["E0319"]);
-        assert_eq!(codes(&run(&text(""))), ["E0319", "E0319"]);
+        // Both instances' report is one text at one place: said once.
+        assert_eq!(codes(&run(&text(""))), ["E0319"]);
     }
 }

@@ -30,7 +30,9 @@ pub struct Pending {
 
 pub fn check_resource(decl: &ResourceDecl<'_>, diags: &mut Vec<Diagnostic>, pending: &mut Vec<Pending>) {
     let schema = decl.kind.schema().as_block();
-    check_body(decl.block, &schema, META_ATTRS, diags, pending);
+    for block in decl.blocks() {
+        check_body(block, &schema, META_ATTRS, diags, pending);
+    }
 }
 
 /// Whether `e` is written as a value known as it is (a literal, or a list

@@ -101,6 +101,7 @@ pub fn rewrite_all(
 /// what cannot be rewritten is an E0211 in `diags` and is left out.
 fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
     for block in &mut file.blocks {
+        nested_nulls(block);
         attribute_blocks::resource(block, diags);
         match block.kind.name.as_str() {
             "listener" => listener::listener(block, diags),
@@ -128,6 +129,23 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
         }
         defaults::resource(block, diags);
         names::resource(block);
+    }
+}
+
+/// `block`'s nested blocks without the settings written `null`, which
+/// Terraform takes as not written: a module's `regex_values =
+/// path_pattern.value.regex_values` for an element that has none, once
+/// `inert` wrote the element out, is no setting the rewrites must know.
+fn nested_nulls(block: &mut Block) {
+    for item in &mut block.body {
+        if let Item::Block(nested) = item
+            && nested.kind.name != crate::check::dynamic::DYNAMIC
+        {
+            nested
+                .body
+                .retain(|i| !matches!(i, Item::Attribute(a) if a.value.kind == ExprKind::Null));
+            nested_nulls(nested);
+        }
     }
 }
 
@@ -402,6 +420,18 @@ fn depends_on_parents(block: &mut Block, folded: &Folded) {
             }
         }
     }
+}
+
+/// Whether `e` reads anything under `root` (`count`, `each`).
+pub(crate) fn reads(e: &mut Expr, root: &str) -> bool {
+    if let ExprKind::Traversal(t) = &e.kind
+        && t.root.name == root
+    {
+        return true;
+    }
+    let mut found = false;
+    each_child(e, &mut |child| found |= reads(child, root));
+    found
 }
 
 /// Calls `f` on each expression written in `block`: its attributes' and

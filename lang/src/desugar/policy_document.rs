@@ -283,18 +283,7 @@ fn document(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Document> {
 fn reads_count_index(block: &Block) -> bool {
     let mut found = false;
     let mut copy = block.clone();
-    super::each_expr(&mut copy, &mut |e| found |= reads_count(e));
-    found
-}
-
-fn reads_count(e: &mut Expr) -> bool {
-    if let ExprKind::Traversal(t) = &e.kind
-        && t.root.name == "count"
-    {
-        return true;
-    }
-    let mut found = false;
-    super::each_child(e, &mut |child| found |= reads_count(child));
+    super::each_expr(&mut copy, &mut |e| found |= super::reads(e, "count"));
     found
 }
 

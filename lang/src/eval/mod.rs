@@ -760,10 +760,24 @@ impl Evaluator<'_, '_> {
     }
 
     fn resource(&mut self, decl: &ResourceDecl<'_>) -> Instances {
+        let mut out = Vec::new();
+        for (block, for_each) in decl.repeated_blocks() {
+            out.extend(self.resource_block(decl, block, for_each));
+        }
+        out
+    }
+
+    /// The instances one of `decl`'s blocks makes.
+    fn resource_block(
+        &mut self,
+        decl: &ResourceDecl<'_>,
+        block: &Block,
+        for_each: Option<&Expr>,
+    ) -> Instances {
         self.current = None;
-        let Some(for_each) = decl.for_each else {
+        let Some(for_each) = for_each else {
             self.current = Some(Address::new(decl.kind, &decl.name));
-            let body = self.body(decl.block, None, true);
+            let body = self.body(block, None, true);
             return vec![(None, self.task_definition_defaults(decl.kind, body))];
         };
         self.tainted = false;
@@ -783,7 +797,7 @@ impl Evaluator<'_, '_> {
             // holding what only AWS knows yet.
             Some(DesiredValue::Map(m)) if !decl.counted => {
                 let pairs = m.into_iter().map(|(k, v)| (Value::String(k), v)).collect();
-                return self.instances(decl, for_each.span, pairs);
+                return self.instances(decl, block, for_each.span, pairs);
             }
             _ => {
                 self.diags.push(
@@ -824,14 +838,15 @@ impl Evaluator<'_, '_> {
                 return Vec::new();
             }
         };
-        self.instances(decl, for_each.span, pairs.into_iter().map(known).collect())
+        self.instances(decl, block, for_each.span, pairs.into_iter().map(known).collect())
     }
 
-    /// One instance of `decl` per (key, element) of its `for_each` (at
-    /// `span`), each body evaluated with them as `each`.
+    /// One instance of `decl` per (key, element) of the `for_each` of its
+    /// `block` (at `span`), each body evaluated with them as `each`.
     fn instances(
         &mut self,
         decl: &ResourceDecl<'_>,
+        block: &Block,
         span: Span,
         pairs: Vec<(Value, DesiredValue)>,
     ) -> Instances {
@@ -866,7 +881,7 @@ impl Evaluator<'_, '_> {
             }
             self.current = Some(Address::with_key(decl.kind, &decl.name, &text));
             let body = self.body(
-                decl.block,
+                block,
                 Some(Each {
                     key: &Value::String(text.clone()),
                     value: &value,
@@ -1922,7 +1937,11 @@ impl Evaluator<'_, '_> {
             root => {
                 // The resolver passed every other name: what is left is a
                 // `dynamic` block's element read outside its `content`.
-                let Ok(kind) = root.parse::<Kind>() else {
+                // Terraform's type names are read before the rewrites when
+                // `inert` decides what the variables make.
+                let bare = crate::check::terraform_names::without_aws(root);
+                let kind = crate::check::terraform_names::berth_kind(bare).unwrap_or(bare);
+                let Ok(kind) = kind.parse::<Kind>() else {
                     return self.error(
                         Diagnostic::error(
                             "E0302",

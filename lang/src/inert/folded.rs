@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use berth_provider::Value;
 
+use super::instances::pairs;
 use super::{Element, Key, bind, key, literal, named};
 use crate::analyze::Options;
 use crate::check::declare::{self, DEPENDS_ON, LOCALS};
@@ -104,23 +105,6 @@ pub(super) fn expand(files: &mut [(FileId, File)], expanded: &Expanded) {
             instance_dependencies(block, expanded);
             each_expr(block, &mut |e| read_instance(e, expanded));
         }
-    }
-}
-
-/// The (key, value) pairs a `for_each` makes instances of: a map's
-/// entries, or a set of strings' (each its own key); none for a value
-/// Terraform does not repeat over.
-fn pairs(for_each: &Value) -> Option<Vec<(String, Value)>> {
-    match for_each {
-        Value::Map(entries) => Some(entries.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-        Value::List(items) => items
-            .iter()
-            .map(|v| match v {
-                Value::String(s) => Some((s.clone(), v.clone())),
-                _ => None,
-            })
-            .collect(),
-        _ => None,
     }
 }
 

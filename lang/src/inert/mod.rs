@@ -20,6 +20,7 @@
 //! `folded.rs`.
 
 mod folded;
+mod instances;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -58,18 +59,21 @@ fn write_out_all(files: &mut [(FileId, File)], sources: &Sources, options: &Opti
             expanded,
             known,
             counts,
+            spread,
         } = find(files, sources, options);
         if inert.is_empty()
             && single.is_empty()
             && expanded.is_empty()
             && known.is_empty()
             && counts.is_empty()
+            && spread.is_empty()
         {
             return;
         }
         // A block written for an element may hold a `dynamic` block over it.
-        let mut wrote = !expanded.is_empty();
+        let mut wrote = !expanded.is_empty() || !spread.is_empty();
         folded::expand(files, &expanded);
+        instances::write_out(files, &spread);
         for (_, file) in files.iter_mut() {
             file.blocks.retain(|b| key(b).is_none_or(|k| !inert.contains(&k)));
             for block in &mut file.blocks {
@@ -111,6 +115,8 @@ struct Found {
     known: Known,
     /// The `count` of other blocks, where the variables decide it.
     counts: BTreeMap<Key, i64>,
+    /// The `for_each` of resources written out per instance.
+    spread: instances::Spread,
 }
 
 /// The `for_each` of `dynamic` blocks, by span and then by the
@@ -154,10 +160,10 @@ enum Each {
 fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found {
     let blocks = || files.iter().flat_map(|(_, f)| &f.blocks);
     // Each repeated block, its `count` or `for_each`, and whether it is a `count`.
-    let repeated: Vec<(Key, &Expr, bool)> = blocks()
+    let repeated: Vec<(Key, &Block, &Expr, bool)> = blocks()
         .filter_map(|b| {
             let a = repeating(b)?;
-            Some((key(b)?, &a.value, a.name.name == "count"))
+            Some((key(b)?, b, &a.value, a.name.name == "count"))
         })
         .collect();
     let mut dynamic = Vec::new();
@@ -172,14 +178,14 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
     let conditions: Vec<&Expr> = dynamic.iter().filter_map(|(_, e)| condition(e)).collect();
     let exprs: Vec<&Expr> = repeated
         .iter()
-        .map(|(_, e, _)| *e)
+        .map(|(_, _, e, _)| *e)
         .chain(dynamic.iter().map(|(_, e)| *e))
         .chain(conditions.iter().copied())
         .collect();
     let mut values = crate::eval::from_variables(&module, options, sources, &exprs).into_iter();
     let alike = folded::repeated_alike(blocks(), sources);
     let mut found = Found::default();
-    for ((k, _, counted), v) in repeated.into_iter().zip(values.by_ref()) {
+    for ((k, block, _, counted), v) in repeated.into_iter().zip(values.by_ref()) {
         match v.map(|v| crate::eval::counted_as_number(v, counted)) {
             Some(v) if none(&v) => {
                 found.inert.insert(k);
@@ -192,6 +198,14 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
             }
             Some(Value::Int(n)) if counted => {
                 found.counts.insert(k, n);
+            }
+            Some(v)
+                if !counted
+                    && !k.0.starts_with("data.")
+                    && !folded::is_folded(&k.0)
+                    && instances::wanted(block, &v) =>
+            {
+                found.spread.insert(k, v);
             }
             _ => {}
         }
@@ -233,16 +247,32 @@ fn listed(for_each: &Expr, chosen: Option<&Value>) -> Option<Vec<Expr>> {
 }
 
 /// Every `dynamic` block in `b` (in nested blocks and contents too), by
-/// span, with its `for_each`.
+/// span, with its `for_each`; but those reading the element of a `dynamic`
+/// block around them, known once that one is written out (`try` would
+/// make such a `for_each` empty before).
 fn dynamic_blocks<'a>(b: &'a Block, out: &mut Vec<(Span, &'a Expr)>) {
+    dynamic_blocks_within(b, &mut Vec::new(), out);
+}
+
+/// [`dynamic_blocks`] inside the `dynamic` blocks whose iterators are
+/// `around`.
+fn dynamic_blocks_within<'a>(b: &'a Block, around: &mut Vec<&'a str>, out: &mut Vec<(Span, &'a Expr)>) {
     for item in &b.body {
         let Item::Block(nested) = item else { continue };
-        if nested.kind.name == DYNAMIC
-            && let Some(for_each) = repetition(nested)
-        {
-            out.push((nested.span, for_each));
+        let parts = (nested.kind.name == DYNAMIC)
+            .then(|| crate::check::dynamic::parts(nested, &mut Vec::new()))
+            .flatten();
+        let Some(d) = parts else {
+            dynamic_blocks_within(nested, around, out);
+            continue;
+        };
+        let mut for_each = d.for_each.clone();
+        if !around.iter().any(|i| crate::desugar::reads(&mut for_each, i)) {
+            out.push((nested.span, d.for_each));
         }
-        dynamic_blocks(nested, out);
+        around.push(d.iterator);
+        dynamic_blocks_within(d.content, around, out);
+        around.pop();
     }
 }
 
