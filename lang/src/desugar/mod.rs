@@ -377,10 +377,15 @@ pub(crate) fn folded_by_text(kind: &str) -> bool {
 /// service's `deployment_controller { type }`, checked against berth's
 /// behaviour ([`defaults`]); a task definition's volumes' `name` (their
 /// blocks' labels) and Terraform's listener actions' `type` (which block
-/// they are), and a role's Terraform `inline_policy` blocks' `name`. A
-/// scaling resource's fold reads every one.
+/// they are), and a role's Terraform `inline_policy` blocks' `name`; a
+/// managed policy's `name`, which a module writes after the role the
+/// policy is attached to (tmknom/terraform-aws-ecs-fargate's `name =
+/// aws_iam_role.default.name`: once the attachment is folded into the
+/// role, a reference that would close a cycle). A scaling resource's fold
+/// reads every one.
 pub(crate) fn read_by_text(kind: &str) -> Option<&'static [&'static str]> {
     match kind {
+        "iam_policy" | "managed_policy" => Some(&["name"]),
         "iam_role_policy" | "role_policy" => Some(&["name"]),
         "ecr_lifecycle_policy" | "lifecycle_policy" => Some(&["policy"]),
         "ecs_service" | "service" => Some(&["deployment_controller", "type"]),
