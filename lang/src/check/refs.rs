@@ -646,6 +646,11 @@ impl<'a> Resolver<'a, '_> {
                     let d = Diagnostic::error("E0306", format!("unknown name `{root}`"), t.root.span)
                         .label("not a variable, `each` or resource kind");
                     self.diags.push(match did_you_mean(root, names) {
+                        // Terraform's attachments and scaling resources,
+                        // folded into the resource they name.
+                        _ if crate::desugar::takes_kind(root) => d.label("folded into the resource it attaches to").help(format!(
+                            "berth writes a `{root}` as settings of the resource it names, so it has no address to read: read that resource's attributes, or name it in `depends_on`"
+                        )),
                         // Terraform's `terraform.workspace`, in names.
                         _ if root == "terraform" => d.help(
                             "berth has no workspaces: each environment is a stack of its own (`stack.name` reads its name), or a variable (`var.environment`)",
