@@ -66,6 +66,22 @@ pub fn check_filters(kind: DataKind, block: &Block, diags: &mut Vec<Diagnostic>)
             Item::Attribute(a) if kind.filter(&a.name.name).is_some() => written.push(a.name.name.as_str()),
             // AWS provider 6's, checked once evaluated.
             Item::Attribute(a) if a.name.name == REGION => {}
+            // Terraform's meta-arguments (a `count` the variables make 0
+            // or 1 is taken before: `inert/`).
+            Item::Attribute(a) if matches!(a.name.name.as_str(), "for_each" | "count" | "depends_on") => {
+                diags.push(
+                    Diagnostic::error(
+                        "E0591",
+                        format!("a lookup takes no `{}`", a.name.name),
+                        a.name.span,
+                    )
+                    .label("not a filter")
+                    .help(match a.name.name.as_str() {
+                        "depends_on" => "lookups run when the plan is made, before anything is applied: a lookup cannot wait for the stack's resources; read the resource itself instead",
+                        _ => "a lookup has no instances, save a `count` the variables make 0 or 1: write one lookup per value, or a lookup whose filters match them all (`data subnets`'s `ids`)",
+                    }),
+                );
+            }
             Item::Attribute(a) => {
                 let d = Diagnostic::error(
                     "E0591",
