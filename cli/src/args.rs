@@ -95,6 +95,9 @@ pub enum Command {
         out: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// `--format json` (Terraform's `-json`).
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
         /// Exit 0 when there are no changes, 2 when there are, 1 on errors.
         #[arg(long)]
         detailed_exitcode: bool,
@@ -153,6 +156,9 @@ pub enum Command {
         vars: Vars,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+        /// `--format json` (Terraform's `output -json`).
+        #[arg(long, conflicts_with = "format")]
+        json: bool,
     },
     /// Ship a new image: register a new revision of a service's task
     /// definition with IMAGE, move the service to it. The next plan keeps

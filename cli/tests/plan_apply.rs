@@ -786,6 +786,13 @@ fn outputs_are_printed_after_apply_and_read_back_by_berth_output() {
     let json: Value = serde_json::from_str(&p.berth(&["output", "--format", "json"]).stdout).expect("json");
     assert_eq!(json["outputs"]["url"]["value"], format!("http://{dns}"));
     assert_eq!(json["outputs"]["url"]["known"], true);
+    // Terraform's `-json`, as `--json`: the same document, plan's too.
+    assert_eq!(
+        p.berth(&["output", "--json"]).stdout,
+        p.berth(&["output", "--format", "json"]).stdout
+    );
+    let plan: Value = serde_json::from_str(&p.berth(&["plan", "--json"]).stdout).expect("json");
+    assert_eq!(plan["summary"]["add"], 0, "{plan}");
     // A re-apply with nothing to do still shows them.
     assert!(p.berth(&["apply", "--auto-approve"]).stdout.ends_with(&line));
 }

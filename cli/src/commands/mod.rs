@@ -15,7 +15,7 @@ mod validate;
 
 use std::process::ExitCode;
 
-use crate::args::{Cli, Command, Import};
+use crate::args::{Cli, Command, Format, Import, OutputFormat};
 use crate::import::task_definition::Given;
 
 /// Runs a parsed command line; the exit code follows the CLI contract.
@@ -29,6 +29,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             vars,
             out,
             format,
+            json,
             detailed_exitcode,
             stats,
             max_chars,
@@ -39,7 +40,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &vars,
             plan::Output {
                 out,
-                format,
+                format: if json { Format::Json } else { format },
                 detailed_exitcode,
                 stats,
                 max_chars,
@@ -139,7 +140,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             adopt::run(&cli.global, &what)
         }
         Command::Unlock { dir, vars, force } => unlock::run(&cli.global, &dir, &vars, force),
-        Command::Output { dir, vars, format } => output::run(&cli.global, &dir, &vars, format),
+        Command::Output {
+            dir,
+            vars,
+            format,
+            json,
+        } => {
+            let format = if json { OutputFormat::Json } else { format };
+            output::run(&cli.global, &dir, &vars, format)
+        }
         Command::Completions { shell } => completions::run(shell),
     }
 }
