@@ -1,10 +1,11 @@
-//! Names the configuration gives, end to end on the local cloud: an applied
-//! stack that gains a `name` plans a replacement (AWS renames nothing),
-//! applies under exactly that name, and then plans clean.
+//! Names the configuration gives, end to end on the local cloud (a
+//! service's rename on both clouds): an applied stack that gains a `name`
+//! plans a replacement (AWS renames nothing), applies under exactly that
+//! name, and then plans clean.
 
 mod common;
 
-use common::{act, example, json_actions, json_plan};
+use common::{Cloud, act, example, json_actions, json_plan};
 
 /// The live resource at `address` of the blog stack, as stored.
 fn stored_name(cloud: &serde_json::Value, address: &str, attr: &str) -> Option<String> {
@@ -125,4 +126,52 @@ fn a_load_balancer_renamed_only_in_case_is_destroyed_before_it_is_created() {
         Some("Blog-Web")
     );
     p.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+}
+
+/// A service renamed (Terraform's zero-downtime rename, with
+/// `create_before_destroy`) runs beside the old one until that one goes:
+/// it was destroyed first, its tasks stopped before the new service
+/// existed. On both clouds.
+#[test]
+fn a_renamed_service_is_created_before_the_old_one_is_destroyed_on_both_clouds() {
+    const STACK: &str = r#"stack "rename" { region = "us-east-1" }
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+cluster main {}
+task_definition web {
+  cpu    = 256
+  memory = 512
+  container web { image = "nginx:1.27" }
+}
+service web {
+  name            = "web"
+  cluster         = cluster.main
+  task_definition = task_definition.web
+  subnets         = [subnet.a]
+  lifecycle { create_before_destroy = true }
+}
+"#;
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        cloud.apply_clean(dir, STACK, "the first apply");
+        std::fs::write(dir.join("main.berth"), STACK.replace("\"web\"\n", "\"web-v2\"\n")).expect("write");
+        let plan = json_plan(cloud.berth(dir, &["plan", "--format", "json"]).expect_code(0));
+        assert_eq!(
+            json_actions(&plan)["service.web"],
+            act("replace", Some("create_before_destroy"))
+        );
+        let run = cloud.berth(dir, &["apply", "--auto-approve"]);
+        run.expect_code(0);
+        let out = run.all();
+        let created = out.find("service.web: Creation complete");
+        let destroyed = out.find("service.web: Destruction complete");
+        assert!(created.is_some() && created < destroyed, "created first:\n{out}");
+        cloud.berth(dir, &["plan", "--detailed-exitcode"]).expect_code(0);
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
 }

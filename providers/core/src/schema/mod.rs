@@ -165,6 +165,39 @@ mod tests {
         assert_eq!(order(&unknown, &live), ReplaceOrder::DestroyBeforeCreate);
     }
 
+    /// A service renamed (Terraform's zero-downtime rename with
+    /// `create_before_destroy`) or moved to another cluster runs beside
+    /// the old one: it was destroyed first, its tasks stopped before the
+    /// new service existed.
+    #[test]
+    fn a_service_renamed_or_moved_is_made_before_the_old_one_goes() {
+        let service = |cluster: &str, name: Option<&str>| -> crate::Attrs {
+            std::iter::once(("cluster", cluster))
+                .chain(name.map(|n| ("name", n)))
+                .map(|(k, v)| (k.to_owned(), crate::Value::from(v)))
+                .collect()
+        };
+        let live = service("c-1", Some("web"));
+        let order = |desired: &crate::Attrs| of(Kind::Service).replace_order(desired, &live);
+        assert_eq!(
+            order(&service("c-1", Some("web"))),
+            ReplaceOrder::DestroyBeforeCreate
+        );
+        assert_eq!(
+            order(&service("c-1", Some("web-v2"))),
+            ReplaceOrder::CreateBeforeDestroy
+        );
+        assert_eq!(
+            order(&service("c-2", Some("web"))),
+            ReplaceOrder::CreateBeforeDestroy
+        );
+        assert_eq!(
+            order(&service("c-1", None)),
+            ReplaceOrder::DestroyBeforeCreate,
+            "berth's name"
+        );
+    }
+
     #[test]
     fn a_flow_log_like_its_predecessor_in_ec2s_eyes_goes_after_it() {
         let flow = |pairs: &[(&str, &str)], interval: i64| -> crate::Attrs {

@@ -436,12 +436,17 @@ impl KindSchema {
     /// goes, which AWS would refuse to delete while in use.
     pub fn replace_order(&self, desired: &crate::Attrs, live: &crate::Attrs) -> ReplaceOrder {
         let moved = |attr: &str| desired.get(attr) != live.get(attr);
+        let given = |attr: &str| desired.get(attr).is_some_and(|v| *v != crate::Value::Null);
         let clash_free = match self.kind {
             crate::Kind::Subnet => moved("vpc") || disjoint(desired.get("cidr"), live.get("cidr")),
             // A namespace's name is its hosted zone's; a Cloud Map service's
             // name is unique within its namespace.
             crate::Kind::DnsNamespace => moved("name") || moved("vpc"),
             crate::Kind::DiscoveryService => moved("name") || moved("namespace"),
+            // An ECS service's name is unique within its cluster: one
+            // renamed (Terraform's zero-downtime rename) or moved runs
+            // beside the old one until that one goes.
+            crate::Kind::Service => (given("name") && moved("name")) || moved("cluster"),
             // A security group's name is unique within its VPC only.
             crate::Kind::SecurityGroup => moved("vpc"),
             // EC2 refuses a second flow log of one resource to one
@@ -449,7 +454,6 @@ impl KindSchema {
             // type); a destination left out of the configuration is
             // whatever AWS answered for the other one.
             crate::Kind::FlowLog => {
-                let given = |attr: &str| desired.get(attr).is_some_and(|v| *v != crate::Value::Null);
                 ["vpc", "subnet", "destination_type"].iter().any(|a| moved(a))
                     || ["log_group", "destination"].iter().any(|a| given(a) && moved(a))
             }
