@@ -156,7 +156,10 @@ where
                 None if status >= 500 => format!("HTTP{status}"),
                 None => "Unknown".to_owned(),
             };
-            let message = meta.message().map(str::to_owned).unwrap_or_else(|| chain(meta));
+            let message = match meta.message() {
+                Some(m) => m.to_owned(),
+                None => not_aws(ctx.raw()).unwrap_or_else(|| chain(meta)),
+            };
             let class = classify(&code, &message, status);
             ProviderError::new(call, code, message, class)
         }
@@ -167,7 +170,8 @@ where
             } else {
                 ErrorClass::Transient
             };
-            ProviderError::new(call, format!("HTTP{status}"), chain(&err), class)
+            let message = not_aws(ctx.raw()).unwrap_or_else(|| chain(&err));
+            ProviderError::new(call, format!("HTTP{status}"), message, class)
         }
         // An endpoint that accepts connections but never answers: tried as
         // often as one that cannot be reached, not until the deadline.
@@ -184,6 +188,24 @@ where
         }
         _ => ProviderError::permanent(call, "RequestError", chain(&err)),
     }
+}
+
+/// What an answer that is no AWS error says: an HTML page (a proxy's or a
+/// gateway's) in place of AWS's JSON or XML, which the SDK reports only as
+/// a body it could not parse.
+fn not_aws(raw: &HttpResponse) -> Option<String> {
+    let content_type = raw.headers().get("content-type").unwrap_or_default();
+    let body = raw.body().bytes().unwrap_or_default();
+    let start = String::from_utf8_lossy(&body[..body.len().min(256)]).to_ascii_lowercase();
+    let html = content_type.contains("html")
+        || start.trim_start().starts_with("<!doctype html")
+        || start.contains("<html");
+    html.then(|| {
+        format!(
+            "the endpoint answered HTTP {} with an HTML page, not an AWS error: a proxy or gateway between berth and AWS?",
+            raw.status().as_u16()
+        )
+    })
 }
 
 /// An error and its causes in one line (`dispatch failure: io error: ...:
@@ -286,6 +308,28 @@ mod tests {
             err.message,
             "dispatch failure: io error: tcp connect error: Connection refused (os error 111)"
         );
+    }
+
+    /// A proxy's or gateway's HTML 5xx page: it read "malformed JSON error
+    /// body: ... unexpected token '<'" (ECS) or "unhandled error: Error"
+    /// (ELB), which told nothing.
+    #[test]
+    fn an_html_page_in_place_of_an_aws_error_says_so() {
+        use aws_smithy_runtime_api::http::StatusCode;
+        use aws_smithy_types::body::SdkBody;
+        let page = "<!DOCTYPE html><html><body>503 Service Unavailable</body></html>";
+        let mut raw = HttpResponse::new(StatusCode::try_from(503).expect("a status"), SdkBody::from(page));
+        raw.headers_mut().insert("content-type", "text/html");
+        let err = from_sdk::<DescribeVpcsError>(
+            "ListClusters",
+            SdkError::response_error("malformed JSON error body", raw),
+        );
+        assert_eq!(err.code, "HTTP503");
+        assert_eq!(
+            err.message,
+            "the endpoint answered HTTP 503 with an HTML page, not an AWS error: a proxy or gateway between berth and AWS?"
+        );
+        assert_eq!(err.class, ErrorClass::Transient);
     }
 
     #[test]

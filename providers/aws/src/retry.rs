@@ -62,16 +62,26 @@ where
             stats.add_throttle(service, op);
         }
         if gave_up {
-            return Err(err);
+            return Err(tried(err, attempt + 1, start.elapsed()));
         }
         let wait = policy.delay(attempt);
         if start.elapsed() + wait > policy.deadline {
-            return Err(err);
+            return Err(tried(err, attempt + 1, start.elapsed()));
         }
         stats.add_retry(service, op);
         tokio::time::sleep(wait).await;
         attempt += 1;
     }
+}
+
+/// `err`, the last of `attempts`, saying how often and how long it was
+/// tried when more than once (a throttled call given up after two minutes
+/// reads as one that failed at once otherwise).
+fn tried(mut err: ProviderError, attempts: u32, over: std::time::Duration) -> ProviderError {
+    if attempts > 1 {
+        err.message = format!("{} ({attempts} attempts over {}s)", err.message, over.as_secs());
+    }
+    err
 }
 
 #[cfg(test)]
@@ -176,7 +186,11 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.code, "DependencyViolation");
         assert!(start.elapsed() < Duration::from_secs(2));
-        assert!(stats.snapshot()["ec2:DeleteVpc"].retries >= 1);
+        let retries = stats.snapshot()["ec2:DeleteVpc"].retries;
+        assert!(retries >= 1);
+        // Given up: says how often it was tried.
+        let attempts = format!("busy ({} attempts over 0s)", retries + 1);
+        assert_eq!(err.message, attempts);
     }
 
     /// A create that went out and got a 5xx or no answer at all may have
