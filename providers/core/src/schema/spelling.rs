@@ -43,6 +43,7 @@
 //!   has no `health_check` block (what it gets when none is written);
 //! - ECS services: a `service_connect` block with `enabled = false` is
 //!   none (what UpdateService leaves when Service Connect is turned off),
+//!   and a `launch_type` beside a `capacity_provider_strategy` is none;
 //!   and in it a `discovery_name` equal to its `port_name` is none (ECS's
 //!   default for it);
 //! - certificates: the domain name among the alternative names is none
@@ -64,7 +65,10 @@ pub(super) fn apply(spelling: Spelling, body: &mut Attrs) {
         Spelling::Listener => one_forward(body, "default"),
         Spelling::DnsName => dns_name(body),
         Spelling::DiscoveryService => failure_threshold(body),
-        Spelling::Service => service_connect_off(body),
+        Spelling::Service => {
+            service_connect_off(body);
+            launch_type_beside_strategy(body);
+        }
         Spelling::ServiceConnectService => discovery_name(body),
         Spelling::MetricAlarm => elb_dimensions(body),
         Spelling::TargetGroup => network_health_check(body),
@@ -268,6 +272,19 @@ fn elb_dimensions(alarm: &mut Attrs) {
 fn service_connect_off(service: &mut Attrs) {
     if let Some(Value::List(blocks)) = service.get_mut("service_connect") {
         blocks.retain(|b| b.as_map().and_then(|m| m.get("enabled")) != Some(&Value::Bool(false)));
+    }
+}
+
+/// A service with a `capacity_provider_strategy` has no launch type (ECS
+/// takes one or the other, and answers none beside a strategy): berth's
+/// default `FARGATE` is none there.
+fn launch_type_beside_strategy(service: &mut Attrs) {
+    let strategy = service
+        .get("capacity_provider_strategy")
+        .and_then(Value::as_list)
+        .is_some_and(|s| !s.is_empty());
+    if strategy && service.contains_key("launch_type") {
+        service.insert("launch_type".to_owned(), Value::Null);
     }
 }
 
@@ -563,6 +580,28 @@ fn awslogs_group(c: &Attrs) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// forest6511/terraform-ecs-fargate-samples' service runs on a
+    /// strategy: its plan showed berth's default `launch_type = "FARGATE"`
+    /// beside it, which is never sent.
+    #[test]
+    fn a_strategy_leaves_no_launch_type() {
+        let service = |strategy: Vec<Value>| -> Attrs {
+            [
+                ("launch_type".to_owned(), Value::from("FARGATE")),
+                ("capacity_provider_strategy".to_owned(), Value::List(strategy)),
+            ]
+            .into()
+        };
+        let mut spot = service(vec![Value::Map(
+            [("capacity_provider".to_owned(), Value::from("FARGATE_SPOT"))].into(),
+        )]);
+        apply(Spelling::Service, &mut spot);
+        assert_eq!(spot["launch_type"], Value::Null);
+        let mut plain = service(Vec::new());
+        apply(Spelling::Service, &mut plain);
+        assert_eq!(plain["launch_type"], Value::from("FARGATE"));
+    }
 
     #[test]
     fn elb_arns_in_alarm_dimensions_are_their_suffixes() {
