@@ -351,12 +351,25 @@ fn every_data_kind_reads_what_another_tool_made_on_both_clouds() {
             default.join("main.berth"),
             "stack \"default\" { region = \"us-east-1\" }\n\
              data vpc default { default = true }\n\
-             output cidr { value = data.vpc.default.cidr }\n",
+             output cidr { value = data.vpc.default.cidr }\n\
+             data \"aws_subnets\" \"public\" {\n\
+               filter {\n    name   = \"default-for-az\"\n    values = [\"true\"]\n  }\n\
+               filter {\n    name   = \"map-public-ip-on-launch\"\n    values = [\"true\"]\n  }\n\
+             }\n\
+             data subnets private {\n  vpc = data.vpc.default.id\n  public = false\n}\n\
+             output public { value = length(data.aws_subnets.public.ids) }\n\
+             output private { value = length(data.subnets.private.ids) }\n",
         )
         .expect("write");
         let found = pair.berth(&cloud, &default, &["output", "--format", "json"]);
         found.expect_code(0);
         assert!(found.stdout.contains("172.31.0.0/16"), "{}", found.all());
+        // EC2's `default-for-az` and `map-public-ip-on-launch` filters
+        // (E0211 before): the default VPC's subnets, one a zone, all public.
+        let outputs: Value = serde_json::from_str(&found.stdout).expect("json");
+        let public = outputs["outputs"]["public"]["value"].as_i64().unwrap_or_default();
+        assert!(public >= 2, "{}", found.stdout);
+        assert_eq!(outputs["outputs"]["private"]["value"], 0, "{}", found.stdout);
 
         // Destroying the reader leaves what it looked up, untagged.
         pair.berth(&cloud, &pair.second, &["destroy", "--auto-approve"])

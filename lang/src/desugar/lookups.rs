@@ -67,6 +67,7 @@ const NAMES: &[(DataKind, &str, &str)] = &[
     (DataKind::Subnet, "cidr_block", "cidr"),
     (DataKind::Subnet, "availability_zone", "zone"),
     (DataKind::Subnet, "vpc_id", "vpc"),
+    (DataKind::Subnet, "default_for_az", "default"),
     (DataKind::Subnets, "vpc_id", "vpc"),
     (DataKind::SecurityGroup, "vpc_id", "vpc"),
     (DataKind::Cluster, "cluster_name", "name"),
@@ -122,6 +123,16 @@ const EC2_FILTERS: &[(&[DataKind], &str, &str)] = &[
         "zone",
     ),
     (&[DataKind::Subnet, DataKind::Subnets], "subnet-id", "id"),
+    (
+        &[DataKind::Subnet, DataKind::Subnets],
+        "default-for-az",
+        "default",
+    ),
+    (
+        &[DataKind::Subnet, DataKind::Subnets],
+        "map-public-ip-on-launch",
+        "public",
+    ),
     (&[DataKind::SecurityGroup], "group-id", "id"),
     (&[DataKind::SecurityGroup], "group-name", "name"),
 ];

@@ -141,6 +141,16 @@ impl Evaluator<'_, '_> {
         false
     }
 
+    /// The switch filter `name` set to `on`.
+    fn set_switch(filters: &mut Filters, name: &str, on: bool) {
+        let slot = match name {
+            "default" => &mut filters.default,
+            "public" => &mut filters.public,
+            _ => &mut filters.private,
+        };
+        *slot = Some(on);
+    }
+
     fn set(&mut self, filters: &mut Filters, name: &str, ty: Type, value: Value, expr: &Expr) -> bool {
         let wrong = |what: &str| {
             Diagnostic::error("E0591", format!("the `{name}` filter takes {what}"), expr.span)
@@ -159,10 +169,11 @@ impl Evaluator<'_, '_> {
                 filters.tags = tags;
             }
             (Type::Int, Value::Int(n)) => filters.port = Some(n),
-            (Type::Bool, Value::Bool(b)) => match name {
-                "default" => filters.default = Some(b),
-                _ => filters.private = Some(b),
-            },
+            (Type::Bool, Value::Bool(b)) => Self::set_switch(filters, name, b),
+            // EC2's `filter { values = ["true"] }`, as Terraform converts it.
+            (Type::Bool, Value::String(text)) if text == "true" || text == "false" => {
+                Self::set_switch(filters, name, text == "true");
+            }
             (Type::String | Type::Ref(_), Value::String(text)) => {
                 let slot = match name {
                     "id" => &mut filters.id,

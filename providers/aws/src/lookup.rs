@@ -459,10 +459,16 @@ async fn vpcs(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
 
 async fn subnets(p: &AwsProvider, f: &Filters) -> Result<Matches, ProviderError> {
     let ec2 = &p.clients.ec2;
+    let switch = |on: Option<bool>| on.map(|b| b.to_string());
     let filters = ec2_filters(
         f,
         "subnet-id",
-        &[("vpc-id", &f.vpc), ("availability-zone", &f.zone)],
+        &[
+            ("vpc-id", &f.vpc),
+            ("availability-zone", &f.zone),
+            ("default-for-az", &switch(f.default)),
+            ("map-public-ip-on-launch", &switch(f.public)),
+        ],
     );
     let subnets = p
         .list("ec2", "DescribeSubnets", || {

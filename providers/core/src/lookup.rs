@@ -142,6 +142,18 @@ const DEFAULT: Filter = Filter {
     doc: "only the region's default VPC (`true`) or only the others (`false`)",
 };
 
+const DEFAULT_SUBNET: Filter = Filter {
+    name: "default",
+    ty: Type::Bool,
+    doc: "only the default subnets of their zones, the default VPC's (`true`, EC2's `default-for-az`), or only the others (`false`)",
+};
+
+const PUBLIC: Filter = Filter {
+    name: "public",
+    ty: Type::Bool,
+    doc: "only subnets that give public IPs on launch (`true`, EC2's `map-public-ip-on-launch`), or only the others (`false`)",
+};
+
 const STRINGS: Type = Type::Map(&Type::String);
 const SUBNET_IDS: Type = Type::List(&Type::Ref(Kind::Subnet));
 
@@ -312,7 +324,9 @@ impl DataKind {
     pub fn filters(self) -> &'static [Filter] {
         match self {
             DataKind::Vpc => &[ID, TAGS, DEFAULT, STACK, ADDRESS],
-            DataKind::Subnet | DataKind::Subnets => &[ID, TAGS, VPC, ZONE, STACK, ADDRESS],
+            DataKind::Subnet | DataKind::Subnets => {
+                &[ID, TAGS, VPC, ZONE, DEFAULT_SUBNET, PUBLIC, STACK, ADDRESS]
+            }
             DataKind::SecurityGroup => &[ID, TAGS, VPC, NAME, STACK, ADDRESS],
             DataKind::Certificate => &[Filter {
                 name: "domain",
@@ -885,8 +899,11 @@ pub struct Filters {
     pub private: Option<bool>,
     /// The availability zone it must be in.
     pub zone: Option<String>,
-    /// Whether it must be (or must not be) the region's default VPC.
+    /// Whether it must be (or must not be) the region's default VPC, or a
+    /// default subnet of its zone (one of the default VPC's).
     pub default: Option<bool>,
+    /// Whether a subnet must (or must not) give public IPs on launch.
+    pub public: Option<bool>,
     /// The `berth:stack` tag it must carry.
     pub stack: Option<String>,
     /// Its `berth:address` in that stack: `subnet.public` also matches

@@ -398,6 +398,7 @@ fn ec2_matches(rec: &Record, filters: &Filters) -> bool {
         && filters
             .default
             .is_none_or(|d| bool_of(&rec.attrs, crate::default_vpc::DEFAULT) == d)
+        && filters.public.is_none_or(|p| bool_of(&rec.attrs, "public") == p)
         && filters
             .name
             .as_deref()
