@@ -46,6 +46,22 @@ impl<'t> Cursor<'t> {
         &self.text[self.pos..]
     }
 
+    /// The text `skip` bytes on, past whitespace and comments, without
+    /// moving or recording anything: what a lookahead sees next.
+    pub fn ahead(&self, skip: usize) -> &'t str {
+        let mut rest = self.text.get(self.pos + skip..).unwrap_or_default();
+        loop {
+            rest = rest.trim_start();
+            if rest.starts_with('#') || rest.starts_with("//") {
+                rest = rest.find(['\n', '\r']).map_or("", |i| &rest[i..]);
+            } else if let Some(inner) = rest.strip_prefix("/*") {
+                rest = inner.find("*/").map_or("", |i| &inner[i + 2..]);
+            } else {
+                return rest;
+            }
+        }
+    }
+
     pub fn at_end(&self) -> bool {
         self.pos >= self.bytes.len()
     }

@@ -670,9 +670,9 @@ impl<'t> Parser<'t> {
     }
 
     /// Whether the bracket next opens a `for` expression: `for` and a name
-    /// (`{ for = 1 }` is a map).
+    /// (`{ for = 1 }` is a map), comments between them as anywhere.
     fn for_ahead(&self) -> bool {
-        let inner = self.c.rest()[1..].trim_start();
+        let inner = self.c.ahead(1);
         inner.strip_prefix("for").is_some_and(|after| {
             after.starts_with(char::is_whitespace)
                 && after
@@ -1041,6 +1041,22 @@ mod tests {
             Item::Attribute(a) => a,
             Item::Block(b) => panic!("item {i} is block {}", b.kind.name),
         }
+    }
+
+    /// terraform-aws-modules/alb v9 comments its `for` expressions right
+    /// after the bracket: E0001 ("expected `=`") before.
+    #[test]
+    fn a_comment_between_the_bracket_and_for_is_a_comment() {
+        for text in [
+            "locals {\n  r = {\n    # why\n    for k, v in var.m : k => v\n  }\n}\n",
+            "locals {\n  r = [ // why\n    /* and how */ for v in var.l : v\n  ]\n}\n",
+        ] {
+            let f = parse_ok(text);
+            assert!(matches!(attr(&f, 0).value.kind, ExprKind::For(_)), "{text}");
+        }
+        // A map whose first key is `for` stays a map.
+        let f = parse_ok("locals {\n  m = {\n    # a map\n    for = 1\n  }\n}\n");
+        assert!(matches!(attr(&f, 0).value.kind, ExprKind::Map(_)));
     }
 
     #[test]
