@@ -1284,6 +1284,27 @@ security_group_rule out {
         );
     }
 
+    /// CDK's load balancer group ported with Terraform's headers lets out
+    /// to its targets by an `aws_security_group_rule` of `type = "egress"`:
+    /// Terraform revokes AWS's allow-all rule whichever spelling adds the
+    /// rule; berth kept it (a wider group than written).
+    #[test]
+    fn a_terraform_egress_security_group_rule_also_drops_the_default() {
+        let groups = |group: &str| {
+            let mut all = resources(&format!(
+                "{group}
+security_group svc {{ vpc = vpc.main }}
+                 resource \"aws_security_group_rule\" \"to_svc\" {{\n  type = \"egress\"\n                   security_group_id = aws_security_group.lb.id\n  protocol = \"tcp\"\n  from_port = 80\n                   to_port = 80\n  source_security_group_id = security_group.svc.id\n}}\n"
+            ));
+            all.retain(|k, _| k == "security_group.lb");
+            all
+        };
+        assert_eq!(
+            groups("resource \"aws_security_group\" \"lb\" { vpc_id = aws_vpc.main.id }"),
+            groups("security_group lb {\n  vpc = vpc.main\n  default_egress = false\n}")
+        );
+    }
+
     #[test]
     fn a_rule_with_lists_of_sources_is_one_rule_per_source() {
         let group = |rules: &str| {

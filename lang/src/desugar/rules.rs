@@ -577,15 +577,30 @@ pub(super) fn vpc_rule_names(files: &mut [(crate::FileId, crate::syntax::ast::Fi
 }
 
 /// A group of the stack that a Terraform `vpc_security_group_egress_rule`
-/// is on, without `egress` blocks or `default_egress`: Terraform's group,
-/// which lets out only its rules (AWS's allow-all rule is revoked; the
-/// alb module's group lets out to its VPC alone), so
+/// (or a Terraform-spelled `security_group_rule` of `type = "egress"`,
+/// naming its `security_group_id`) is on, without `egress` blocks or
+/// `default_egress`: Terraform's group, which lets out only its rules
+/// (AWS's allow-all rule is revoked; the alb module's group lets out to its
+/// VPC alone, CDK's load balancer group to its targets alone), so
 /// `default_egress = false`. Kept, AWS's rule would widen it silently.
 fn terraform_groups_let_out_only_their_rules(files: &mut [(crate::FileId, crate::syntax::ast::File)]) {
+    let terraform_egress = |b: &Block| match b.kind.name.as_str() {
+        "vpc_security_group_egress_rule" => true,
+        "security_group_rule" => {
+            let attr = |name: &str| {
+                b.body.iter().find_map(|item| match item {
+                    Item::Attribute(a) if a.name.name == name => Some(&a.value),
+                    _ => None,
+                })
+            };
+            attr("type").and_then(super::literal) == Some("egress") && attr("security_group_id").is_some()
+        }
+        _ => false,
+    };
     let groups: std::collections::BTreeSet<String> = files
         .iter()
         .flat_map(|(_, f)| &f.blocks)
-        .filter(|b| b.kind.name == "vpc_security_group_egress_rule")
+        .filter(|b| terraform_egress(b))
         .filter_map(|b| {
             b.body.iter().find_map(|item| match item {
                 Item::Attribute(a) if a.name.name == "security_group_id" => {
