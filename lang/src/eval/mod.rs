@@ -162,6 +162,38 @@ pub(crate) fn from_variables(
     sources: &Sources,
     exprs: &[&Expr],
 ) -> Vec<Option<Value>> {
+    with_variables(module, options, sources, exprs, DesiredValue::into_known)
+}
+
+/// The keys of `exprs` (resources' `for_each`) from the variables and
+/// locals of `module` alone, where their values may hold what only AWS
+/// knows (a listener's certificate made by the stack): a map's keys, or a
+/// set of strings; `None` as [`from_variables`] says.
+pub(crate) fn keys_from_variables(
+    module: &Module<'_>,
+    options: &crate::Options,
+    sources: &Sources,
+    exprs: &[&Expr],
+) -> Vec<Option<Vec<String>>> {
+    with_variables(module, options, sources, exprs, |v| match v {
+        DesiredValue::Map(m) => Some(m.into_keys().collect()),
+        DesiredValue::Known(Value::Map(m)) => Some(m.into_keys().collect()),
+        DesiredValue::Known(Value::List(items)) => {
+            items.into_iter().map(|i| i.as_str().map(str::to_owned)).collect()
+        }
+        _ => None,
+    })
+}
+
+/// What `read` makes of each of `exprs` evaluated from the variables and
+/// locals of `module` alone (see [`from_variables`]).
+fn with_variables<T>(
+    module: &Module<'_>,
+    options: &crate::Options,
+    sources: &Sources,
+    exprs: &[&Expr],
+    read: impl Fn(DesiredValue) -> Option<T>,
+) -> Vec<Option<T>> {
     let mut scratch = Vec::new();
     // What reads the zones or a lookup is not known from variables alone.
     let mut ev = Evaluator::new(module, sources, (None, None), &mut scratch);
@@ -174,7 +206,7 @@ pub(crate) fn from_variables(
         .map(|e| {
             let before = ev.diags.len();
             ev.tainted = false;
-            let value = ev.expr(e, None).and_then(DesiredValue::into_known);
+            let value = ev.expr(e, None).and_then(&read);
             // A sensitive value stays where the evaluation marks it.
             let sensitive = std::mem::take(&mut ev.tainted);
             value.filter(|_| ev.diags.len() == before && !ev.zones_read && !sensitive)

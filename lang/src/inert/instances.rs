@@ -11,6 +11,9 @@
 //! decided, and written out, as in a resource without `for_each`; and
 //! `check::declare` takes the blocks as the one resource's instances, so
 //! addresses (`listener.this["http"]`) and references stay Terraform's.
+//! Where the variables decide the keys but a value holds what only AWS
+//! knows (a listener's certificate made by the stack), each instance reads
+//! its element as `(FOR_EACH)["KEY"]`, decided as far as it can be.
 
 use std::collections::BTreeMap;
 
@@ -20,18 +23,30 @@ use berth_provider::schema::Block as BlockSchema;
 use super::{Element, Key, bind, key, literal, schema_of};
 use crate::check::dynamic::DYNAMIC;
 use crate::desugar::each_expr;
-use crate::source::FileId;
-use crate::syntax::ast::{Block, File, Item};
+use crate::source::{FileId, Span};
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, MapEntry, MapKey, Step, StrPart};
 
-/// The resources written out per instance, with their `for_each`.
-pub(super) type Spread = BTreeMap<Key, Value>;
+/// The resources written out per instance, with what their `for_each`
+/// makes.
+pub(super) type Spread = BTreeMap<Key, Repeat>;
 
-/// Whether `block`, repeated over `for_each`, is written out per instance:
-/// its `for_each` is a map or a set of strings the variables decide in
-/// full, and a `dynamic` block in it repeats over `each` to make a block
-/// berth takes only as written out.
-pub(super) fn wanted(block: &Block, for_each: &Value) -> bool {
-    !for_each.has_unknown() && pairs(for_each).is_some() && repeats_over_each(block, schema_of(block))
+/// What a spread resource's `for_each` is, as far as the variables decide.
+pub(super) enum Repeat {
+    /// Its value, keys and elements.
+    Known(Value),
+    /// Its keys, its elements holding what only AWS knows.
+    Keyed(Vec<String>),
+}
+
+/// Whether `block` is written out per instance: a `dynamic` block in it
+/// repeats over `each` to make a block berth takes only as written out.
+pub(super) fn wanted(block: &Block) -> bool {
+    repeats_over_each(block, schema_of(block))
+}
+
+/// Whether a `for_each` value (known in full) makes instances to write out.
+pub(super) fn known(for_each: &Value) -> bool {
+    !for_each.has_unknown() && pairs(for_each).is_some()
 }
 
 /// Whether a `dynamic` block in `block` (whose schema is `schema`, when
@@ -60,7 +75,8 @@ pub(super) fn write_out(files: &mut [(FileId, File)], spread: &Spread) {
         file.blocks = std::mem::take(&mut file.blocks)
             .into_iter()
             .flat_map(|b| match key(&b).and_then(|k| spread.get(&k)) {
-                Some(for_each) => instances(b, for_each),
+                Some(Repeat::Known(for_each)) => instances(b, for_each),
+                Some(Repeat::Keyed(keys)) => keyed_instances(b, keys),
                 None => vec![b],
             })
             .collect();
@@ -96,19 +112,72 @@ fn instances(block: Block, for_each: &Value) -> Vec<Block> {
             let mut made = block.clone();
             let key = Value::String(k.clone());
             each_expr(&mut made, &mut |e| bind(e, "each", (&key, Element::Value(&v))));
-            for item in &mut made.body {
-                if let Item::Attribute(a) = item
-                    && a.name.name == "for_each"
-                {
-                    a.value = literal(
-                        &Value::Map(BTreeMap::from([(k.clone(), v.clone())])),
-                        a.value.span,
-                    );
-                }
-            }
+            set_for_each(&mut made, |span| {
+                literal(&Value::Map(BTreeMap::from([(k.clone(), v.clone())])), span)
+            });
             made
         })
         .collect()
+}
+
+/// `block` once per key of its `for_each`, each element read as
+/// `(FOR_EACH)["KEY"]`.
+fn keyed_instances(block: Block, keys: &[String]) -> Vec<Block> {
+    let Some(for_each) = super::repetition(&block).cloned() else {
+        return vec![block];
+    };
+    keys.iter()
+        .map(|k| {
+            let span = for_each.span;
+            let element = Expr {
+                kind: ExprKind::Postfix(
+                    Box::new(Expr {
+                        kind: ExprKind::Paren(Box::new(for_each.clone())),
+                        span,
+                    }),
+                    vec![Step::Index(Box::new(text(k, span)))],
+                ),
+                span,
+            };
+            let mut made = block.clone();
+            let key = Value::String(k.clone());
+            each_expr(&mut made, &mut |e| {
+                bind(e, "each", (&key, Element::Expr(&element)))
+            });
+            set_for_each(&mut made, |span| Expr {
+                kind: ExprKind::Map(vec![MapEntry {
+                    key: MapKey {
+                        name: k.clone(),
+                        quoted: true,
+                        span,
+                        computed: None,
+                    },
+                    value: element.clone(),
+                }]),
+                span,
+            });
+            made
+        })
+        .collect()
+}
+
+/// `block`'s `for_each` replaced by what `make` makes at its span.
+fn set_for_each(block: &mut Block, make: impl Fn(Span) -> Expr) {
+    for item in &mut block.body {
+        if let Item::Attribute(a) = item
+            && a.name.name == "for_each"
+        {
+            a.value = make(a.value.span);
+        }
+    }
+}
+
+/// The string literal `s` at `span`.
+fn text(s: &str, span: Span) -> Expr {
+    Expr {
+        kind: ExprKind::String(vec![StrPart::Lit(s.to_owned())]),
+        span,
+    }
 }
 
 #[cfg(test)]
@@ -153,5 +222,48 @@ output "arns" { value = { for k, v in aws_lb_target_group.this : k => v.arn } }
         assert_eq!(a.attrs.get("stickiness"), Some(&int(600)));
         assert_eq!(b.attrs.get("stickiness"), None);
         assert_eq!(b.attrs.get("port"), Some(&int(81)));
+    }
+
+    /// complete-alb's listeners hold the certificate the same root makes:
+    /// the keys are known, an element only in part; each instance reads
+    /// its element from the map and its dynamic blocks are still decided
+    /// (E0536, no default action, before).
+    #[test]
+    fn elements_holding_what_only_aws_knows_are_read_per_key() {
+        let text = r#"
+resource "aws_vpc" "main" { cidr_block = "10.0.0.0/16" }
+locals {
+  groups = {
+    a = { port = 80, tags = { vpc = aws_vpc.main.id }, stickiness = null }
+    b = { port = 81, tags = {}, stickiness = { type = "lb_cookie", cookie_duration = 60 } }
+  }
+}
+resource "aws_lb_target_group" "this" {
+  for_each    = local.groups
+  vpc_id      = aws_vpc.main.id
+  port        = each.value.port
+  protocol    = "HTTP"
+  target_type = "ip"
+  tags        = each.value.tags
+  dynamic "stickiness" {
+    for_each = each.value.stickiness != null ? [each.value.stickiness] : []
+    content {
+      type            = stickiness.value.type
+      cookie_duration = stickiness.value.cookie_duration
+    }
+  }
+}
+"#;
+        let all = resources(text);
+        let int = |n| DesiredValue::Known(Value::Int(n));
+        assert_eq!(all[r#"target_group.this["a"]"#].attrs.get("stickiness"), None);
+        assert_eq!(
+            all[r#"target_group.this["b"]"#].attrs.get("stickiness"),
+            Some(&int(60))
+        );
+        assert!(matches!(
+            all[r#"target_group.this["a"]"#].attrs.get("tags"),
+            Some(DesiredValue::Map(_))
+        ));
     }
 }

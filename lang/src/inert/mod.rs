@@ -185,7 +185,10 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
     let mut values = crate::eval::from_variables(&module, options, sources, &exprs).into_iter();
     let alike = folded::repeated_alike(blocks(), sources);
     let mut found = Found::default();
-    for ((k, block, _, counted), v) in repeated.into_iter().zip(values.by_ref()) {
+    // Spread resources whose `for_each` holds what only AWS knows.
+    let mut keyed = Vec::new();
+    let spreads = |k: &Key, counted: bool| !counted && !k.0.starts_with("data.") && !folded::is_folded(&k.0);
+    for ((k, block, for_each, counted), v) in repeated.into_iter().zip(values.by_ref()) {
         match v.map(|v| crate::eval::counted_as_number(v, counted)) {
             Some(v) if none(&v) => {
                 found.inert.insert(k);
@@ -199,15 +202,22 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
             Some(Value::Int(n)) if counted => {
                 found.counts.insert(k, n);
             }
-            Some(v)
-                if !counted
-                    && !k.0.starts_with("data.")
-                    && !folded::is_folded(&k.0)
-                    && instances::wanted(block, &v) =>
-            {
-                found.spread.insert(k, v);
+            Some(v) if spreads(&k, counted) && instances::known(&v) && instances::wanted(block) => {
+                found.spread.insert(k, instances::Repeat::Known(v));
             }
+            None if spreads(&k, counted) && instances::wanted(block) => keyed.push((k, for_each)),
             _ => {}
+        }
+    }
+    let keys = crate::eval::keys_from_variables(
+        &module,
+        options,
+        sources,
+        &keyed.iter().map(|(_, e)| *e).collect::<Vec<_>>(),
+    );
+    for ((k, _), keys) in keyed.into_iter().zip(keys) {
+        if let Some(keys) = keys {
+            found.spread.insert(k, instances::Repeat::Keyed(keys));
         }
     }
     let each: Vec<Option<Value>> = values.by_ref().take(dynamic.len()).collect();
