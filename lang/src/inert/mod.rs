@@ -311,7 +311,8 @@ fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &Known) -> b
         let named = crate::check::dynamic::parts(&b, &mut Vec::new()).map(|d| d.name.to_owned());
         let berths = named
             .as_deref()
-            .is_some_and(|n| schema.is_some_and(|s| s.block(n).is_some()));
+            .is_some_and(|n| schema.is_some_and(|s| s.block(n).is_some()))
+            && !holds_foreign_dynamic(&b, schema);
         let empty = match value {
             Each::Value(v) => none(v),
             Each::Listed(items) => items.is_empty(),
@@ -342,6 +343,24 @@ fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &Known) -> b
         }
     }
     wrote
+}
+
+/// Whether the `dynamic` block `d` (in a block of schema `schema`) makes
+/// a block of berth's that holds a `dynamic` block of one it does not take
+/// (terraform-aws-modules/ecs's `dynamic "load_balancer"` holding `dynamic
+/// "advanced_configuration"`, blue/green's, over its element): written out,
+/// the inner one is decided, and makes nothing when the element has none.
+fn holds_foreign_dynamic(d: &Block, schema: Option<BlockSchema>) -> bool {
+    let Some(parts) = crate::check::dynamic::parts(d, &mut Vec::new()) else {
+        return false;
+    };
+    let Some(inner) = schema.and_then(|s| s.block(parts.name).copied()) else {
+        return false;
+    };
+    parts.content.body.iter().any(|item| {
+        matches!(item, Item::Block(b) if b.kind.name == DYNAMIC
+            && crate::check::dynamic::parts(b, &mut Vec::new()).is_some_and(|n| inner.block(n.name).is_none()))
+    })
 }
 
 /// The schema of a resource block, under berth's kind or Terraform's.
@@ -830,6 +849,77 @@ ecs_cluster this {
             module,
             resources("cluster this { container_insights = \"enabled\" }")
         );
+    }
+
+    /// terraform-aws-modules/ecs v6 writes blue/green's `dynamic
+    /// "advanced_configuration"` in every `dynamic "load_balancer"`: with
+    /// none, it makes nothing (E0205 before, an unknown block of
+    /// `load_balancer`).
+    #[test]
+    fn a_foreign_dynamic_block_inside_one_of_berths_is_decided_per_element() {
+        let base = r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+cluster main {}
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app {
+    image = "nginx"
+    port  = 80
+  }
+}
+target_group app {
+  vpc         = vpc.main
+  port        = 80
+  target_type = "ip"
+}
+"#;
+        let module = resources(&format!(
+            r#"{base}
+locals {{
+  lb = {{ service = {{ container_name = "app", container_port = 80, advanced_configuration = null }} }}
+}}
+service app {{
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = [subnet.a]
+  dynamic "load_balancer" {{
+    for_each = local.lb
+    content {{
+      container    = load_balancer.value.container_name
+      port         = load_balancer.value.container_port
+      target_group = target_group.app
+      dynamic "advanced_configuration" {{
+        for_each = load_balancer.value.advanced_configuration != null ? [load_balancer.value.advanced_configuration] : []
+        content {{
+          role_arn = advanced_configuration.value.role_arn
+        }}
+      }}
+    }}
+  }}
+}}
+"#
+        ));
+        let berth = resources(&format!(
+            r#"{base}
+service app {{
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = [subnet.a]
+  load_balancer {{
+    container    = "app"
+    port         = 80
+    target_group = target_group.app
+  }}
+}}
+"#
+        ));
+        assert_eq!(module, berth);
     }
 
     /// terraform-aws-modules/ecs counts its account, region and subnet
