@@ -503,6 +503,9 @@ fn stickiness(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> {
             Item::Attribute(a) if a.name.name == "enabled" => enabled = Some(a.value),
             Item::Attribute(a) if a.name.name == "cookie_duration" => duration = Some(a.value),
             Item::Attribute(a) if a.name.name == "type" => kind = Some(a.value),
+            // An application cookie's name, empty for a load balancer's
+            // cookie (USSBA's module writes its variable's `""`).
+            Item::Attribute(a) if a.name.name == "cookie_name" && literal(&a.value) == Some("") => {}
             other => diags.push(stray(
                 &other,
                 "a target group's `stickiness` block",

@@ -378,24 +378,33 @@ pub(crate) fn folded_by_text(kind: &str) -> bool {
 /// behaviour ([`defaults`]); a task definition's volumes' `name` (their
 /// blocks' labels) and Terraform's listener actions' `type` (which block
 /// they are), and a role's Terraform `inline_policy` blocks' `name`; a
-/// managed policy's `name`, which a module writes after the role the
+/// target group's `stickiness` settings; a managed policy's `name`, which a module writes after the role the
 /// policy is attached to (tmknom/terraform-aws-ecs-fargate's `name =
 /// aws_iam_role.default.name`: once the attachment is folded into the
 /// role, a reference that would close a cycle). A scaling resource's fold
 /// reads every one.
-pub(crate) fn read_by_text(kind: &str) -> Option<&'static [&'static str]> {
+pub(crate) fn read_by_text(kind: &str) -> &'static [&'static [&'static str]] {
     match kind {
-        "iam_policy" | "managed_policy" => Some(&["name"]),
-        "iam_role_policy" | "role_policy" => Some(&["name"]),
-        "ecr_lifecycle_policy" | "lifecycle_policy" => Some(&["policy"]),
-        "ecs_service" | "service" => Some(&["deployment_controller", "type"]),
+        "iam_policy" | "managed_policy" => &[&["name"]],
+        "iam_role_policy" | "role_policy" => &[&["name"]],
+        "ecr_lifecycle_policy" | "lifecycle_policy" => &[&["policy"]],
+        "ecs_service" | "service" => &[&["deployment_controller", "type"]],
         // A volume's name labels its block; an action's type picks its block.
-        "ecs_task_definition" | "task_definition" => Some(&["volume", "name"]),
-        "lb_listener" | "alb_listener" | "listener" => Some(&["default_action", "type"]),
-        "lb_listener_rule" | "alb_listener_rule" | "listener_rule" => Some(&["action", "type"]),
+        "ecs_task_definition" | "task_definition" => &[&["volume", "name"]],
+        "lb_listener" | "alb_listener" | "listener" => &[&["default_action", "type"]],
+        "lb_listener_rule" | "alb_listener_rule" | "listener_rule" => &[&["action", "type"]],
         // An inline policy's name labels its block (Copilot's `!Join`).
-        "iam_role" | "role" => Some(&["inline_policy", "name"]),
-        _ => None,
+        "iam_role" | "role" => &[&["inline_policy", "name"]],
+        // Stickiness is checked against what berth writes (`lb_cookie`,
+        // no cookie name) as written: a module passes its settings in
+        // variables (`type = var.alb_sticky_cookie_type`, alb v9's `try`).
+        "lb_target_group" | "alb_target_group" | "target_group" => &[
+            &["stickiness", "type"],
+            &["stickiness", "cookie_name"],
+            &["stickiness", "enabled"],
+            &["stickiness", "cookie_duration"],
+        ],
+        _ => &[],
     }
 }
 
@@ -1281,6 +1290,36 @@ security_group_rule out {
         assert_ne!(
             groups("security_group lb {\n  vpc = vpc.main\n  default_egress = true\n}"),
             groups("security_group lb {\n  vpc = vpc.main\n  default_egress = false\n}")
+        );
+    }
+
+    /// Modules pass stickiness in variables (USSBA's `type =
+    /// var.alb_sticky_cookie_type`, `cookie_name = var.x` holding `""`;
+    /// alb v9's `cookie_name = try(stickiness.value.cookie_name, null)`):
+    /// E0211 before, checked as written; now as the variables decide it.
+    #[test]
+    fn stickiness_settings_decided_by_variables_are_taken() {
+        let group = |stickiness: &str| {
+            resources(&format!(
+                "variable kind {{ default = \"lb_cookie\" }}\nvariable cookie {{ default = \"\" }}\n\
+                 variable sticky {{ default = {{ duration = 600 }} }}\n\
+                 resource \"aws_lb_target_group\" \"web\" {{\n  vpc_id = vpc.main.id\n  port = 80\n  \
+                 protocol = \"HTTP\"\n  target_type = \"ip\"\n  stickiness {{\n{stickiness}\n  }}\n}}\n"
+            ))
+            .remove("target_group.web")
+        };
+        let written = group("    type = \"lb_cookie\"\n    cookie_duration = 600");
+        assert_eq!(
+            group(
+                "    type = var.kind\n    cookie_name = var.cookie\n    cookie_duration = try(var.sticky.duration, null)\n    enabled = var.kind == \"lb_cookie\""
+            ),
+            written
+        );
+        assert_eq!(
+            group(
+                "    type = var.kind\n    cookie_name = try(var.sticky.name, null)\n    cookie_duration = 600"
+            ),
+            written
         );
     }
 

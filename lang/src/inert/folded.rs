@@ -222,8 +222,10 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
         for b in files.iter().flat_map(|(_, f)| &f.blocks) {
             match settled(b) {
                 Some(Settled::All) => settings(b, &mut exprs),
-                Some(Settled::One(path)) => {
-                    exprs.extend(settings_at(b, path).into_iter().map(|(_, a)| &a.value))
+                Some(Settled::Some(paths)) => {
+                    for path in paths {
+                        exprs.extend(settings_at(b, path).into_iter().map(|(_, a)| &a.value));
+                    }
                 }
                 None => {}
             }
@@ -245,11 +247,14 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
     for b in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
         match settled(b) {
             Some(Settled::All) => settle_block(b, &mut values),
-            Some(Settled::One(path)) => {
-                let places: Vec<Vec<usize>> = settings_at(b, path).into_iter().map(|(at, _)| at).collect();
-                for at in places {
-                    if let Some(Item::Attribute(a)) = item_at(b, &at) {
-                        settle_attribute(a, &mut values);
+            Some(Settled::Some(paths)) => {
+                for path in paths {
+                    let places: Vec<Vec<usize>> =
+                        settings_at(b, path).into_iter().map(|(at, _)| at).collect();
+                    for at in places {
+                        if let Some(Item::Attribute(a)) = item_at(b, &at) {
+                            settle_attribute(a, &mut values);
+                        }
                     }
                 }
             }
@@ -303,17 +308,17 @@ fn with_written_names(e: &Expr, names: &BTreeMap<(String, String), Expr>) -> Exp
 enum Settled {
     /// Every setting: a scaling resource, folded by its text.
     All,
-    /// The setting read as written, by its path through nested blocks
+    /// The settings read as written, by their paths through nested blocks
     /// (an inline policy's `name`, a lifecycle policy's `policy`, a
     /// service's `deployment_controller { type }`, each volume's `name`).
-    One(&'static [&'static str]),
+    Some(&'static [&'static [&'static str]]),
 }
 
 fn settled(b: &Block) -> Option<Settled> {
     let (kind, _) = key(b)?;
     match crate::desugar::read_by_text(&kind) {
-        Some(path) => Some(Settled::One(path)),
-        None => is_folded(&kind).then_some(Settled::All),
+        [] => is_folded(&kind).then_some(Settled::All),
+        paths => Some(Settled::Some(paths)),
     }
 }
 
