@@ -2135,6 +2135,11 @@ s3_bucket_acl logs {
   bucket = s3_bucket.logs.id
   acl    = "private"
 }
+ssm_parameter key {
+  name  = "/app/key"
+  type  = "String"
+  value = format("%s:%s::", secretsmanager_secret_version.key.arn, "KEY")
+}
 "#,
         );
         let berth = resources(
@@ -2144,8 +2149,15 @@ secret key {
   value = "s3cret"
 }
 s3_bucket logs { name = "logs-0123" }
+ssm_parameter key {
+  name  = "/app/key"
+  type  = "String"
+  value = format("%s:%s::", secret.key.arn, "KEY")
+}
 "#,
         );
+        // A version's `arn` is its secret's (oozou's container secrets):
+        // E0306 before.
         assert_eq!(terraform, berth);
     }
 

@@ -327,11 +327,55 @@ fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: 
     moves_of_folded(files);
     if !folded.is_empty() {
         for (_, file) in files.iter_mut() {
-            file.blocks
-                .iter_mut()
-                .for_each(|b| depends_on_parents(b, &folded));
+            for block in &mut file.blocks {
+                depends_on_parents(block, &folded);
+                each_expr(block, &mut |e| read_through_parents(e, &folded));
+            }
         }
     }
+}
+
+/// What Terraform reads of an attachment that is its parent's: (the
+/// attachment's kinds, its attribute, the parent's). A secret version's
+/// `arn` and `secret_id` are its secret's ARN (oozou's container secrets
+/// are `format("%s:%s::", aws_secretsmanager_secret_version.this.arn, KEY)`).
+const READ_THROUGH: &[(&[&str], &str, &str)] = &[
+    (&["secretsmanager_secret_version", "secret_version"], "arn", "arn"),
+    (
+        &["secretsmanager_secret_version", "secret_version"],
+        "secret_id",
+        "arn",
+    ),
+];
+
+/// `e` with each read [`READ_THROUGH`] takes of a folded attachment read
+/// from its parent (at the same instance, when indexed).
+fn read_through_parents(e: &mut Expr, folded: &Folded) {
+    if let ExprKind::Traversal(t) = &mut e.kind
+        && let Some(Step::Attr(name)) = t.steps.first()
+        && let Some((kind, parent)) = folded.get(&(t.root.name.clone(), name.name.clone()))
+    {
+        let index = usize::from(matches!(t.steps.get(1), Some(Step::Index(_))));
+        let read = match t.steps.get(1 + index) {
+            Some(Step::Attr(attr)) => READ_THROUGH
+                .iter()
+                .find(|(kinds, a, _)| kinds.contains(&t.root.name.as_str()) && *a == attr.name)
+                .map(|(_, _, to)| *to),
+            _ => None,
+        };
+        if let Some(to) = read {
+            let span = t.root.span;
+            let mut steps: Vec<Step> = t.steps.drain(1..).collect();
+            steps[index] = Step::Attr(Ident {
+                name: to.to_owned(),
+                span,
+            });
+            *t = Traversal::path(&[kind, parent], span);
+            t.steps.extend(steps);
+            return;
+        }
+    }
+    each_child(e, &mut |child| read_through_parents(child, folded));
 }
 
 /// Takes out Terraform's `moved` blocks between two addresses of kinds
