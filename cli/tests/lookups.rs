@@ -704,6 +704,7 @@ service orders {
 }
 output url { value = "http://${data.load_balancer.shared.dns_name}/" }
 output cluster { value = data.cluster.shared.name }
+output suffixes { value = "${data.load_balancer.shared.arn_suffix} ${data.target_group.orders.arn_suffix}" }
 "#;
     for cloud in Cloud::both() {
         let tmp = tempfile::tempdir().expect("temp dir");
@@ -733,6 +734,17 @@ output cluster { value = data.cluster.shared.name }
         );
         let url = outputs["outputs"]["url"]["value"].as_str().unwrap_or_default();
         assert!(url.starts_with("http://platform-shared-"), "{outputs:#}");
+        // Terraform's data sources' `arn_suffix` (E0593 before), what
+        // CloudWatch's ELB metrics name them by.
+        let suffixes = outputs["outputs"]["suffixes"]["value"]
+            .as_str()
+            .unwrap_or_default();
+        let (lb, group) = suffixes.split_once(' ').unwrap_or_default();
+        assert!(
+            lb.starts_with("app/platform-shared-") && lb.split('/').count() == 3,
+            "{suffixes}"
+        );
+        assert!(group.starts_with("targetgroup/platform-orders/"), "{suffixes}");
 
         // The service goes first, while its lookups still find the platform.
         berth(&service, &["destroy", "--auto-approve"]).expect_code(0);

@@ -72,6 +72,7 @@ impl Evaluator<'_, '_> {
                 Some(lookup) => self.answer(&query, lookup, name, span),
             }
         });
+        let value = value.map(|found| berth_provider::lookup::with_derived(kind, found));
         self.data_busy.remove(&key);
         self.data.insert(key, value.clone());
         value

@@ -563,6 +563,11 @@ impl DataKind {
                     doc: "the load balancer's ARN",
                 },
                 DataAttr {
+                    name: "arn_suffix",
+                    ty: Type::String,
+                    doc: "the end of its ARN (`app/NAME/ID`, `targetgroup/NAME/ID`: Terraform's `arn_suffix`), what CloudWatch's ELB metrics name it by, as alarms' dimensions and a scaling policy's `resource_label` write it",
+                },
+                DataAttr {
                     name: "name",
                     ty: Type::String,
                     doc: "its name",
@@ -583,6 +588,11 @@ impl DataKind {
                     name: "arn",
                     ty: Type::Ref(Kind::TargetGroup),
                     doc: "the target group's ARN, what a service's `load_balancer` block's `target_group` takes",
+                },
+                DataAttr {
+                    name: "arn_suffix",
+                    ty: Type::String,
+                    doc: "the end of its ARN (`app/NAME/ID`, `targetgroup/NAME/ID`: Terraform's `arn_suffix`), what CloudWatch's ELB metrics name it by, as alarms' dimensions and a scaling policy's `resource_label` write it",
                 },
                 DataAttr {
                     name: "name",
@@ -882,6 +892,21 @@ impl std::str::FromStr for DataKind {
     fn from_str(s: &str) -> Result<Self, ()> {
         DataKind::ALL.iter().copied().find(|k| k.keyword() == s).ok_or(())
     }
+}
+
+/// `found`, a match of a lookup of `kind`, with the attributes berth
+/// derives from the others: a load balancer's or target group's
+/// `arn_suffix`, from its ARN.
+pub fn with_derived(kind: DataKind, mut found: Attrs) -> Attrs {
+    if matches!(kind, DataKind::LoadBalancer | DataKind::TargetGroup) {
+        let suffix = found
+            .get("arn")
+            .and_then(Value::as_str)
+            .and_then(crate::arn::elb_suffix)
+            .map_or(Value::Null, Value::from);
+        found.insert("arn_suffix".to_owned(), suffix);
+    }
+    found
 }
 
 /// A `data` block's evaluated filters: what a provider looks for.
