@@ -1105,6 +1105,30 @@ appautoscaling_target app {
         assert_eq!(other, ["a `appautoscaling_target` names the service it scales"]);
     }
 
+    /// USSBA's and oozou's modules name the service by the variables its
+    /// name is made of (`"service/${var.cluster_name}/${var.family}"`,
+    /// `format(...)` beside `name = var.family`): E0211 before, twice.
+    #[test]
+    fn a_resource_id_of_variables_names_the_service_those_variables_name() {
+        let vars = "variable cluster_name { default = \"shop\" }\nvariable family { default = \"web\" }\n";
+        let named = BASE.replace("cluster main {}", "cluster main { name = var.cluster_name }");
+        let target = |id: &str| TARGET.replace("\"service/${cluster.main.name}/${service.app.name}\"", id);
+        let scaled = |id: &str| {
+            crate::test_support::resources(&format!("{vars}{named}  name = var.family\n}}\n{}", target(id)))
+                .remove("service.app")
+                .expect("the service")
+        };
+        let interpolated = scaled("\"service/${cluster.main.name}/${service.app.name}\"");
+        assert_eq!(
+            scaled("\"service/${var.cluster_name}/${var.family}\""),
+            interpolated
+        );
+        assert_eq!(
+            scaled("format(\"service/%s/%s\", var.cluster_name, var.family)"),
+            interpolated
+        );
+    }
+
     #[test]
     fn what_cannot_be_scaled_is_named() {
         assert_eq!(

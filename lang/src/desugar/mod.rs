@@ -432,7 +432,11 @@ pub(crate) fn read_by_text(kind: &str) -> &'static [&'static [&'static str]] {
         "iam_policy" | "managed_policy" => &[&["name"]],
         "iam_role_policy" | "role_policy" => &[&["name"]],
         "ecr_lifecycle_policy" | "lifecycle_policy" => &[&["policy"]],
-        "ecs_service" | "service" => &[&["deployment_controller", "type"]],
+        // A service's and a cluster's name, which a scalable target's
+        // `resource_id` names them by (USSBA's `"service/${var.cluster_name}/${var.family}"`
+        // beside `name = var.family`).
+        "ecs_service" | "service" => &[&["deployment_controller", "type"], &["name"]],
+        "ecs_cluster" | "cluster" => &[&["name"]],
         // A volume's name labels its block; an action's type picks its block.
         "ecs_task_definition" | "task_definition" => &[&["volume", "name"]],
         "lb_listener" | "alb_listener" | "listener" => &[&["default_action", "type"]],
@@ -633,7 +637,7 @@ pub(crate) fn count_index_as(e: &mut Expr, index: &Expr) {
 }
 
 /// Calls `f` on each traversal in `e`, before the expressions inside it.
-pub(super) fn each_traversal(e: &mut Expr, f: &mut dyn FnMut(&mut Traversal)) {
+pub(crate) fn each_traversal(e: &mut Expr, f: &mut dyn FnMut(&mut Traversal)) {
     if let ExprKind::Traversal(t) = &mut e.kind {
         f(t);
     }

@@ -367,16 +367,27 @@ fn settle_attribute(a: &mut Attribute, values: &mut impl Iterator<Item = Option<
     }
 }
 
-/// Whether the fold may read `a` as its value: not what repeats the block,
-/// orders it or names what it scales (read as a reference).
+/// Whether the fold may read `a` as its value: not what repeats the block
+/// or orders it, nor a `resource_id` naming what it scales by reference
+/// (one of variables alone is its text, matched to the service's name).
 fn settles(a: &Attribute) -> bool {
-    !matches!(
-        a.name.name.as_str(),
-        "count" | "for_each" | "resource_id" | DEPENDS_ON
-    ) && !matches!(
-        a.value.kind,
-        ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Decimal(_)
-    ) && crate::desugar::literal(&a.value).is_none()
+    let by_reference = a.name.name == "resource_id" && !reads_variables_only(&a.value);
+    !by_reference
+        && !matches!(a.name.name.as_str(), "count" | "for_each" | DEPENDS_ON)
+        && !matches!(
+            a.value.kind,
+            ExprKind::Null | ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Decimal(_)
+        )
+        && crate::desugar::literal(&a.value).is_none()
+}
+
+/// Whether `e` reads variables and locals only.
+fn reads_variables_only(e: &Expr) -> bool {
+    let mut only = true;
+    crate::desugar::each_traversal(&mut e.clone(), &mut |t| {
+        only &= matches!(t.root.name.as_str(), "var" | crate::check::locals::LOCAL);
+    });
+    only
 }
 
 /// The settings of `b` (and of its blocks) [`settle`] evaluates, in order.
