@@ -139,9 +139,17 @@ fn check_and_evaluate(
     for decl in module.resources.values() {
         schema::check_resource(decl, diagnostics, &mut pending);
     }
-    // Not evaluated: every unknown attribute is one.
+    // Not evaluated: every unknown attribute is one, but those the
+    // variables alone make null (a module's settings berth does not write,
+    // which would read as as many errors beside the one that stopped it).
     let unsettled = |diagnostics: &mut Vec<Diagnostic>, pending: Vec<schema::Pending>| {
-        diagnostics.extend(pending.into_iter().map(|p| p.diag));
+        let exprs: Vec<&ast::Expr> = pending.iter().map(|p| &p.expr).collect();
+        let values = eval::from_variables(&module, options, sources, &exprs);
+        let unknown = pending
+            .into_iter()
+            .zip(values)
+            .filter(|(_, v)| *v != Some(berth_provider::Value::Null));
+        diagnostics.extend(unknown.map(|(p, _)| p.diag));
     };
     if !syntax_ok {
         diagnostics.extend(structural);

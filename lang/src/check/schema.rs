@@ -18,13 +18,17 @@ use crate::syntax::is_name;
 /// An unknown attribute whose value the stack decides (`enable_zonal_shift =
 /// var.enable_zonal_shift`, `try(each.value.x, null)`): Terraform's
 /// modules pass every setting of a resource so, null where unused. Left
-/// out when it evaluates to null, as a written `null` is; E0201 (`diag`)
-/// otherwise, or when the stack is not evaluated.
+/// out when it evaluates to null, as a written `null` is (or, when the
+/// stack is not evaluated for another error, when the variables alone make
+/// it null); E0201 (`diag`) otherwise.
 pub struct Pending {
     /// The attribute's name.
     pub name: String,
     /// Where its value is written: the span evaluation keeps.
     pub value: Span,
+    /// Its value as written, for what the variables alone make of it when
+    /// the stack is not evaluated.
+    pub expr: crate::syntax::ast::Expr,
     pub diag: Diagnostic,
 }
 
@@ -119,6 +123,7 @@ fn check_body(
                         pending.push(Pending {
                             name: name.to_owned(),
                             value: a.value.span,
+                            expr: a.value.clone(),
                             diag: unknown_attr(name, a.name.span, schema, meta),
                         });
                     }
@@ -383,6 +388,27 @@ fn check_label(block: &Block, schema: &BlockSchema, diags: &mut Vec<Diagnostic>)
 #[cfg(test)]
 mod tests {
     use crate::test_support::{messages, resources};
+
+    /// One real error kept the stack from being evaluated, and every
+    /// setting the variables make null was reported beside it (24 E0201s
+    /// beside one E0327 in terraform-aws-modules/ecs): those are left out,
+    /// one the variables set is not.
+    #[test]
+    fn settings_the_variables_make_null_are_no_errors_beside_another() {
+        let text = |zonal: &str| {
+            format!(
+                "variable \"enable_zonal_shift\" {{ default = {zonal} }}\n\
+                 vpc main {{\n  cidr = \"10.0.0.0/16\"\n  enable_zonal_shift = var.enable_zonal_shift\n}}\n\
+                 log_group app {{ retention_days = local.missing }}\n"
+            )
+        };
+        assert!(!messages(&text("null"), "E0301").is_empty(), "the real error");
+        assert_eq!(messages(&text("null"), "E0201"), Vec::<String>::new());
+        assert_eq!(
+            messages(&text("true"), "E0201"),
+            ["unknown attribute `enable_zonal_shift` in `vpc`"]
+        );
+    }
 
     /// terraform-aws-modules/alb (v10) passes every setting of the AWS
     /// provider through variables and `each.value`, null where unused:
