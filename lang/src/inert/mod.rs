@@ -19,6 +19,7 @@
 //! resources) are written out as far as the variables decide them:
 //! `folded.rs`.
 
+mod chosen;
 mod folded;
 mod instances;
 
@@ -48,6 +49,7 @@ pub(crate) fn take_out(files: &mut [(FileId, File)], sources: &Sources, options:
     // reads its element: known on the next round.
     write_out_all(files, sources, options);
     folded::settle(files, sources, options);
+    chosen::write_in(files, sources, options);
 }
 
 /// What [`take_out`] writes out, round by round.
