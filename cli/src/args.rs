@@ -145,8 +145,12 @@ pub enum Command {
         /// Do not ask for confirmation.
         #[arg(long)]
         auto_approve: bool,
+        /// How many operations run at once.
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
         parallelism: u16,
+        /// Print the API calls made, by service and operation.
+        #[arg(long)]
+        stats: bool,
     },
     /// Print the stack's outputs, read from the cloud.
     Output {

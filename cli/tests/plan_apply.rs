@@ -795,6 +795,10 @@ fn outputs_are_printed_after_apply_and_read_back_by_berth_output() {
     assert_eq!(plan["summary"]["add"], 0, "{plan}");
     // A re-apply with nothing to do still shows them.
     assert!(p.berth(&["apply", "--auto-approve"]).stdout.ends_with(&line));
+    // Destroy counts its calls as apply does (`--stats` was apply's only).
+    let destroy = p.berth(&["destroy", "--auto-approve", "--stats"]);
+    destroy.expect_code(0);
+    assert!(destroy.stderr.contains("Retries: 0"), "{}", destroy.all());
 }
 
 /// A function over ids known only after apply is accepted in an output:

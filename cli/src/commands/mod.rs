@@ -69,11 +69,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             vars,
             auto_approve,
             parallelism,
+            stats,
         } => {
             let how = apply::How {
                 auto_approve,
                 parallelism: parallelism.into(),
-                stats: false,
+                stats,
                 destroy: true,
                 wait: false,
             };
