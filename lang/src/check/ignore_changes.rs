@@ -96,6 +96,10 @@ fn terraforms(kind: Kind, name: &str, settable: &BTreeSet<&'static str>) -> Vec<
     match (kind, name) {
         (Kind::Listener, "default_action") | (Kind::ListenerRule, "action") => return of_kind(&ACTION),
         (Kind::ListenerRule, "condition") => return of_kind(&CONDITION),
+        // Terraform's tags with its provider's `default_tags`: berth's
+        // `tags` hold the stack's tags too (USSBA's `ignore_changes =
+        // [tags_all]`).
+        (_, "tags_all") => return of_kind(&["tags"]),
         _ => {}
     }
     let flat = crate::desugar::flattened(kind.keyword(), name);
@@ -179,6 +183,15 @@ mod tests {
 
     fn whole(name: &str) -> Ignored {
         Ignored::Whole(name.to_owned())
+    }
+
+    /// USSBA's module ignores Terraform's `tags_all` (E0326 before): the
+    /// tags, stack's included.
+    #[test]
+    fn tags_all_is_the_tags() {
+        let (names, errors) = ignored(Kind::LogGroup, "[tags_all]");
+        assert_eq!(errors, 0);
+        assert_eq!(names, BTreeSet::from([whole("tags")]));
     }
 
     /// terraform-aws-modules/alb's `ignore_changes =
