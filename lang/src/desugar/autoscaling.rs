@@ -472,10 +472,31 @@ fn own_settings(block: Block, diags: &mut Vec<Diagnostic>) -> (Ident, Option<Lab
                     );
                 }
             }
+            // What a lifecycle says of the tags berth does not write on a
+            // scaling resource (USSBA's `ignore_changes = [tags_all]`), or
+            // of an order the service's block keeps.
+            Item::Block(b)
+                if b.kind.name == crate::check::declare::LIFECYCLE && lifecycle_says_nothing(&b) => {}
             other => body.push(other),
         }
     }
     (block.kind, block.label, body)
+}
+
+/// Whether a scaling resource's `lifecycle` block ignores only its tags
+/// and asks only for an order berth keeps anyway.
+fn lifecycle_says_nothing(b: &Block) -> bool {
+    b.body.iter().all(|item| match item {
+        Item::Attribute(a) if a.name.name == "create_before_destroy" => true,
+        Item::Attribute(a) if a.name.name == crate::check::ignore_changes::IGNORE_CHANGES => match &a.value.kind {
+            ExprKind::List(items) => items.iter().all(|i| {
+                matches!(&i.kind, ExprKind::Traversal(t) if t.steps.is_empty() && matches!(t.root.name.as_str(), "tags" | "tags_all"))
+                    || matches!(literal(i), Some("tags" | "tags_all"))
+            }),
+            _ => false,
+        },
+        _ => false,
+    })
 }
 
 /// Whether `e` is written `null` or `{}`.
@@ -1126,6 +1147,24 @@ appautoscaling_target app {
         assert_eq!(
             scaled("format(\"service/%s/%s\", var.cluster_name, var.family)"),
             interpolated
+        );
+    }
+
+    /// USSBA's target ignores its `tags_all` in a `lifecycle` block:
+    /// E0211 before ("`lifecycle` does not belong"); one that ignores the
+    /// bounds still is.
+    #[test]
+    fn a_targets_lifecycle_on_its_tags_says_nothing() {
+        let with = |lifecycle: &str| {
+            TARGET.replace(
+                "  max_capacity       = 4\n",
+                &format!("  max_capacity       = 4\n  lifecycle {{\n    {lifecycle}\n  }}\n"),
+            )
+        };
+        assert_eq!(errors(&with("ignore_changes = [tags_all]")), Vec::<String>::new());
+        assert_eq!(
+            errors(&with("ignore_changes = [min_capacity]")),
+            ["`lifecycle` does not belong in an `appautoscaling_target`"]
         );
     }
 
