@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use crate::analyze::Options;
 use crate::check::declare::{self, LOCALS};
+use crate::check::locals::LOCAL;
 use crate::source::{FileId, Sources};
 use crate::syntax::ast::{Expr, ExprKind, File, Item, Step};
 
@@ -98,16 +99,13 @@ fn is_attachment(kind: &str) -> bool {
 /// The name of the local `e` is, read whole.
 fn local_read(e: &Expr) -> Option<&str> {
     match &e.unwrapped().kind {
-        ExprKind::Traversal(t) if t.root.name == LOCALS_ROOT => match t.steps.as_slice() {
+        ExprKind::Traversal(t) if t.root.name == LOCAL => match t.steps.as_slice() {
             [Step::Attr(name)] => Some(&name.name),
             _ => None,
         },
         _ => None,
     }
 }
-
-/// The root of a local's reference.
-const LOCALS_ROOT: &str = crate::check::locals::LOCAL;
 
 /// Whether `e` reads a resource (not a variable, a local, a lookup or
 /// another name).
@@ -117,7 +115,7 @@ fn names_resource(e: &Expr) -> bool {
             let root = t.root.name.as_str();
             !matches!(
                 root,
-                "var" | "each" | "count" | "path" | "terraform" | LOCALS_ROOT | crate::syntax::DATA
+                "var" | "each" | "count" | "path" | "terraform" | LOCAL | crate::syntax::DATA
             ) && t.named().is_some()
         }
         _ => false,
