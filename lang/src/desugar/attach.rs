@@ -466,6 +466,13 @@ pub(crate) fn is_attachment(kind: &str) -> bool {
     ATTACHMENTS.iter().any(|a| a.kinds.contains(&kind))
 }
 
+/// Whether `setting` of an attachment of `kind` may name its parent.
+pub(crate) fn names_its_parent(kind: &str, setting: &str) -> bool {
+    ATTACHMENTS
+        .iter()
+        .any(|a| a.kinds.contains(&kind) && a.by.contains(&setting))
+}
+
 /// How an attachment repeats.
 #[derive(Clone)]
 enum Repeat {

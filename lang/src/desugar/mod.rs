@@ -35,7 +35,7 @@
 //! keeps this spelling.
 
 mod attach;
-pub(crate) use attach::is_attachment;
+pub(crate) use attach::{is_attachment, names_its_parent};
 mod attribute_blocks;
 mod autoscaling;
 mod availability_zones;

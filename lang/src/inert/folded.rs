@@ -62,14 +62,17 @@ pub(super) fn repeated_alike<'a>(
         .filter(|b| crate::desugar::is_attachment(&b.kind.name))
         .filter_map(|b| {
             let own = for_each(b)?;
-            let mut b = b.clone();
-            let mut alike = false;
-            each_expr(&mut b, &mut |e| {
-                alike |= reads_each_key(e, &|(kind, name)| {
-                    repeated.get(&(without_aws(kind).to_owned(), name.to_owned())) == Some(&own)
-                })
+            // Its parent, not another block it reads (oozou's policy for
+            // each container reads that container's secret).
+            let alike = b.body.iter().any(|item| match item {
+                Item::Attribute(a) if crate::desugar::names_its_parent(&b.kind.name, &a.name.name) => {
+                    reads_each_key(&mut a.value.clone(), &|(kind, name)| {
+                        repeated.get(&(without_aws(kind).to_owned(), name.to_owned())) == Some(&own)
+                    })
+                }
+                _ => false,
             });
-            alike.then(|| key(&b)).flatten()
+            alike.then(|| key(b)).flatten()
         })
         .collect()
 }
@@ -639,5 +642,41 @@ service this {{
 "#
         ));
         assert_eq!(module, berth);
+    }
+
+    /// oozou's module writes one inline policy per container on its one
+    /// execution role, each reading its container's secret by
+    /// `[each.key]`: as that secret repeats alike, the policy was taken
+    /// for one repeating as its role, and refused (E0211).
+    #[test]
+    fn policies_repeated_on_one_role_reading_other_repeated_blocks_are_written_out() {
+        let stack = resources(
+            r#"
+variable "container" {
+  default = {
+    main_container = { name = "api" }
+    side_container = { name = "nginx" }
+  }
+}
+resource "aws_iam_role" "exec" {
+  name               = "exec"
+  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ecs-tasks.amazonaws.com" } }] })
+}
+resource "aws_secretsmanager_secret" "this" {
+  for_each = var.container
+  name     = "${each.value.name}/ab12c"
+}
+resource "aws_iam_role_policy" "secrets" {
+  for_each = var.container
+  name     = "${each.value.name}-secrets"
+  role     = aws_iam_role.exec.id
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = ["secretsmanager:GetSecretValue"], Resource = aws_secretsmanager_secret.this[each.key].arn }]
+  })
+}
+"#,
+        );
+        let policies = stack["role.exec"].blocks.get("policy").map_or(0, Vec::len);
+        assert_eq!(policies, 2, "{:?}", stack["role.exec"]);
     }
 }
