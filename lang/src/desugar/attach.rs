@@ -2550,10 +2550,20 @@ route_table_association database {{
             ),
             ["which `route_table` is this `route_table_association` on?"]
         );
+        // Repeated over what the variables decide, each names one instance
+        // (`inert/folded.rs`); over what they do not, it must repeat as
+        // its parent does.
         assert_eq!(
             errors(
                 "route_table private {\n  count = 2\n  vpc = vpc.main\n}\n\
                  route_table_association a {\n  for_each = toset([\"0\"])\n  subnet_id = subnet.public[0].id\n  route_table_id = route_table.private[each.key].id\n}\n"
+            ),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            errors(
+                "route_table private {\n  count = 2\n  vpc = vpc.main\n}\n\
+                 route_table_association a {\n  for_each = toset([subnet.public[0].id])\n  subnet_id = each.key\n  route_table_id = route_table.private[each.key].id\n}\n"
             ),
             ["a `route_table_association` on one instance of `route_table.private` repeats as it does"]
         );

@@ -77,6 +77,32 @@ pub(super) fn repeated_alike<'a>(
         .collect()
 }
 
+/// Whether `b` is an attachment naming its parent's instance by what its
+/// own element says (terraform-aws-modules/alb's listener certificates,
+/// repeated over `"LISTENER/INDEX"` keys, each naming
+/// `aws_lb_listener.this[each.value.listener_key]`): written out per
+/// element, each names one instance, as if written so.
+pub(super) fn names_parent_by_element(b: &Block) -> bool {
+    crate::desugar::is_attachment(&b.kind.name)
+        && b.body.iter().any(|item| match item {
+            Item::Attribute(a) if crate::desugar::names_its_parent(&b.kind.name, &a.name.name) => {
+                indexed_by_each(&a.value)
+            }
+            _ => false,
+        })
+}
+
+/// Whether `e` is a reference whose index reads `each`.
+fn indexed_by_each(e: &Expr) -> bool {
+    match &e.unwrapped().kind {
+        ExprKind::Traversal(t) => t.steps.iter().any(|s| match s {
+            Step::Index(i) => crate::desugar::reads(&mut (**i).clone(), "each"),
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
 /// Whether `e`, or an expression in it, reads `KIND.NAME[each.key]` of a
 /// block `of` takes.
 fn reads_each_key(e: &mut Expr, of: &dyn Fn((&str, &str)) -> bool) -> bool {
@@ -678,5 +704,74 @@ resource "aws_iam_role_policy" "secrets" {
         );
         let policies = stack["role.exec"].blocks.get("policy").map_or(0, Vec::len);
         assert_eq!(policies, 2, "{:?}", stack["role.exec"]);
+    }
+
+    /// terraform-aws-modules/alb's extra certificates: one
+    /// `aws_lb_listener_certificate` per `"LISTENER/INDEX"`, naming
+    /// `aws_lb_listener.this[each.value.listener_key]` (E0211, "repeats as
+    /// it does", before): each is its listener's.
+    #[test]
+    fn attachments_naming_their_parents_instance_by_element_are_each_that_instances() {
+        let stack = resources(
+            r#"
+variable "listeners" {
+  default = {
+    https = { port = 443, extra = ["arn:aws:acm:us-east-1:123456789012:certificate/0e1b2c3d-aaaa-bbbb-cccc-444455556666"] }
+    admin = { port = 8443, extra = [] }
+  }
+}
+locals {
+  additional_certs = merge([for key, l in var.listeners : { for idx, arn in l.extra : "${key}/${idx}" => { listener_key = key, certificate_arn = arn } }]...)
+}
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+subnet b {
+  vpc  = vpc.main
+  cidr = "10.0.2.0/24"
+  zone = "us-east-1b"
+}
+load_balancer web {
+  internal = true
+  subnets  = [subnet.a, subnet.b]
+}
+resource "aws_lb_listener" "this" {
+  for_each          = var.listeners
+  load_balancer_arn = load_balancer.web.arn
+  port              = each.value.port
+  protocol          = "HTTPS"
+  certificate_arn   = "arn:aws:acm:us-east-1:123456789012:certificate/0e1b2c3d-aaaa-bbbb-cccc-111122223333"
+  default_action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      status_code  = "200"
+    }
+  }
+}
+resource "aws_lb_listener_certificate" "this" {
+  for_each        = local.additional_certs
+  listener_arn    = aws_lb_listener.this[each.value.listener_key].arn
+  certificate_arn = each.value.certificate_arn
+}
+"#,
+        );
+        let certificates = |key: &str| match stack[&format!("listener.this[\"{key}\"]")]
+            .attrs
+            .get("certificates")
+        {
+            Some(crate::stack::DesiredValue::Known(berth_provider::Value::List(l))) => l.len(),
+            _ => 0,
+        };
+        assert_eq!(
+            certificates("https"),
+            1,
+            "{:?}",
+            stack[r#"listener.this["https"]"#]
+        );
+        assert_eq!(certificates("admin"), 0);
     }
 }

@@ -198,7 +198,10 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
             Some(Value::Int(1)) if k.0.starts_with("data.") || folded::is_folded(&k.0) => {
                 found.single.insert(k);
             }
-            Some(v @ (Value::Map(_) | Value::List(_))) if folded::is_folded(&k.0) && !alike.contains(&k) => {
+            Some(v @ (Value::Map(_) | Value::List(_)))
+                if (folded::is_folded(&k.0) || (!counted && folded::names_parent_by_element(block)))
+                    && !alike.contains(&k) =>
+            {
                 found.expanded.insert(k, v);
             }
             Some(Value::Int(n)) if counted => {
