@@ -45,6 +45,11 @@ struct Evaluator<'m, 'a> {
     sources: &'m Sources,
     /// Rendering a `templatefile`: only its variables are names.
     in_template: bool,
+    /// Evaluating from the variables alone, before the rewrites
+    /// ([`from_variables`]): what reads a resource, under berth's or
+    /// another tool's type, is unknown rather than an error, so a map
+    /// holding one is known in its other parts.
+    resources_unknown: bool,
     vars: BTreeMap<String, Value>,
     /// Variables declared `sensitive = true`.
     sensitive: BTreeSet<String>,
@@ -162,7 +167,9 @@ pub(crate) fn from_variables(
     sources: &Sources,
     exprs: &[&Expr],
 ) -> Vec<Option<Value>> {
-    with_variables(module, options, sources, exprs, DesiredValue::into_known)
+    with_variables(module, options, sources, exprs, |v| {
+        v.into_known().filter(|v| !v.has_unknown())
+    })
 }
 
 /// The keys of `exprs` (resources' `for_each`) from the variables and
@@ -197,6 +204,7 @@ fn with_variables<T>(
     let mut scratch = Vec::new();
     // What reads the zones or a lookup is not known from variables alone.
     let mut ev = Evaluator::new(module, sources, (None, None), &mut scratch);
+    ev.resources_unknown = true;
     ev.variables(options);
     // `stack.name` in a name (CloudFormation's `${AWS::StackName}`).
     let (name, _) = ev.stack_header(&options.default_name);
@@ -400,6 +408,7 @@ impl<'m, 'a> Evaluator<'m, 'a> {
             module,
             sources,
             in_template: false,
+            resources_unknown: false,
             vars: BTreeMap::new(),
             sensitive: BTreeSet::new(),
             tainted: false,
@@ -1974,6 +1983,9 @@ impl Evaluator<'_, '_> {
                 let bare = crate::check::terraform_names::without_aws(root);
                 let kind = crate::check::terraform_names::berth_kind(bare).unwrap_or(bare);
                 let Ok(kind) = kind.parse::<Kind>() else {
+                    if self.resources_unknown {
+                        return Some(DesiredValue::Known(Value::Unknown));
+                    }
                     return self.error(
                         Diagnostic::error(
                             "E0302",
@@ -2031,6 +2043,9 @@ impl Evaluator<'_, '_> {
                         .schema()
                         .attr(attr)
                         .is_some_and(|a| matches!(a.presence, Presence::Computed | Presence::Named));
+                    if !settled && self.resources_unknown {
+                        return Some(DesiredValue::Known(Value::Unknown));
+                    }
                     return settled.then(|| {
                         DesiredValue::Ref(RefTarget {
                             address: Address { kind, name, key },

@@ -128,17 +128,7 @@ fn keyed_instances(block: Block, keys: &[String]) -> Vec<Block> {
     };
     keys.iter()
         .map(|k| {
-            let span = for_each.span;
-            let element = Expr {
-                kind: ExprKind::Postfix(
-                    Box::new(Expr {
-                        kind: ExprKind::Paren(Box::new(for_each.clone())),
-                        span,
-                    }),
-                    vec![Step::Index(Box::new(text(k, span)))],
-                ),
-                span,
-            };
+            let element = element(&for_each, k);
             let mut made = block.clone();
             let key = Value::String(k.clone());
             each_expr(&mut made, &mut |e| {
@@ -159,6 +149,21 @@ fn keyed_instances(block: Block, keys: &[String]) -> Vec<Block> {
             made
         })
         .collect()
+}
+
+/// The element of key `key` of `for_each`: `(FOR_EACH)["KEY"]`.
+pub(super) fn element(for_each: &Expr, key: &str) -> Expr {
+    let span = for_each.span;
+    Expr {
+        kind: ExprKind::Postfix(
+            Box::new(Expr {
+                kind: ExprKind::Paren(Box::new(for_each.clone())),
+                span,
+            }),
+            vec![Step::Index(Box::new(text(key, span)))],
+        ),
+        span,
+    }
 }
 
 /// `block`'s `for_each` replaced by what `make` makes at its span.
@@ -234,7 +239,7 @@ output "arns" { value = { for k, v in aws_lb_target_group.this : k => v.arn } }
 resource "aws_vpc" "main" { cidr_block = "10.0.0.0/16" }
 locals {
   groups = {
-    a = { port = 80, tags = { vpc = aws_vpc.main.id }, stickiness = null }
+    a = { port = 80, tags = { vpc = aws_vpc.main.id, cidr = aws_vpc.main.cidr_block }, stickiness = null }
     b = { port = 81, tags = {}, stickiness = { type = "lb_cookie", cookie_duration = 60 } }
   }
 }

@@ -156,6 +156,11 @@ enum Each {
     /// stack (`var.awsvpc ? [local.network_configuration] : []`, the local
     /// naming a security group's id): each element's expression.
     Listed(Vec<Expr>),
+    /// A map whose keys they decide, of elements known only in part
+    /// (terraform-aws-modules/ecs's load balancers naming the stack's
+    /// target group): each key, and its element read as
+    /// `(FOR_EACH)["KEY"]`.
+    Keyed(Vec<(String, Expr)>),
 }
 
 /// What the variables and locals alone decide of `files`' blocks.
@@ -210,7 +215,13 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
             Some(v) if spreads(&k, counted) && instances::known(&v) && instances::wanted(block) => {
                 found.spread.insert(k, instances::Repeat::Known(v));
             }
-            None if spreads(&k, counted) && instances::wanted(block) => keyed.push((k, for_each)),
+            // Not decided, or decided but for what only AWS knows.
+            v if spreads(&k, counted)
+                && v.as_ref().is_none_or(|v| v.has_unknown())
+                && instances::wanted(block) =>
+            {
+                keyed.push((k, for_each));
+            }
             _ => {}
         }
     }
@@ -227,6 +238,7 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
     }
     let each: Vec<Option<Value>> = values.by_ref().take(dynamic.len()).collect();
     let mut decided = values;
+    let mut undecided = Vec::new();
     for ((span, for_each), value) in dynamic.into_iter().zip(each) {
         // Every condition is evaluated, in order, whatever its for_each.
         let chosen = condition(for_each).and_then(|_| decided.next().flatten());
@@ -234,8 +246,23 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
             Some(v) => Some(Each::Value(v)),
             None => listed(for_each, chosen.as_ref()).map(Each::Listed),
         };
-        if let Some(each) = each {
-            found.known.insert(span, for_each, each);
+        match each {
+            Some(each) => found.known.insert(span, for_each, each),
+            None => undecided.push((span, for_each)),
+        }
+    }
+    let exprs: Vec<&Expr> = undecided.iter().map(|(_, e)| *e).collect();
+    let keys = crate::eval::keys_from_variables(&module, options, sources, &exprs);
+    for ((span, for_each), keys) in undecided.into_iter().zip(keys) {
+        if let Some(keys) = keys {
+            let pairs = keys
+                .into_iter()
+                .map(|k| {
+                    let element = instances::element(for_each, &k);
+                    (k, element)
+                })
+                .collect();
+            found.known.insert(span, for_each, Each::Keyed(pairs));
         }
     }
     found
@@ -321,6 +348,7 @@ fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &Known) -> b
         let empty = match value {
             Each::Value(v) => none(v),
             Each::Listed(items) => items.is_empty(),
+            Each::Keyed(pairs) => pairs.is_empty(),
         };
         if empty {
             wrote = true;
@@ -402,6 +430,10 @@ fn elements(d: &Block, for_each: &Each) -> Option<Vec<Block>> {
             .iter()
             .enumerate()
             .map(|(i, e)| (index(i), Element::Expr(e)))
+            .collect(),
+        Each::Keyed(pairs) => pairs
+            .iter()
+            .map(|(k, e)| (Value::String(k.clone()), Element::Expr(e)))
             .collect(),
         Each::Value(_) => return None,
     };
@@ -859,7 +891,8 @@ ecs_cluster this {
     /// terraform-aws-modules/ecs v6 writes blue/green's `dynamic
     /// "advanced_configuration"` in every `dynamic "load_balancer"`: with
     /// none, it makes nothing (E0205 before, an unknown block of
-    /// `load_balancer`).
+    /// `load_balancer`), also when the element names the stack's target
+    /// group, known only after apply.
     #[test]
     fn a_foreign_dynamic_block_inside_one_of_berths_is_decided_per_element() {
         let base = r#"
@@ -887,7 +920,7 @@ target_group app {
         let module = resources(&format!(
             r#"{base}
 locals {{
-  lb = {{ service = {{ container_name = "app", container_port = 80, advanced_configuration = null }} }}
+  lb = {{ service = {{ container_name = "app", container_port = 80, target_group_arn = target_group.app.arn, advanced_configuration = null }} }}
 }}
 service app {{
   cluster         = cluster.main
@@ -898,7 +931,7 @@ service app {{
     content {{
       container    = load_balancer.value.container_name
       port         = load_balancer.value.container_port
-      target_group = target_group.app
+      target_group = load_balancer.value.target_group_arn
       dynamic "advanced_configuration" {{
         for_each = load_balancer.value.advanced_configuration != null ? [load_balancer.value.advanced_configuration] : []
         content {{
