@@ -160,7 +160,8 @@ pub enum Command {
         vars: Vars,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
-        /// `--format json` (Terraform's `output -json`).
+        /// `--format json`, spelt as Terraform's flag (the document is
+        /// berth's: the outputs are under `outputs`).
         #[arg(long, conflicts_with = "format")]
         json: bool,
     },

@@ -63,7 +63,9 @@ fn repeats_over_each(block: &Block, schema: Option<BlockSchema>) -> bool {
         let Some(d) = crate::check::dynamic::parts(nested, &mut Vec::new()) else {
             return false;
         };
-        let inner = schema.and_then(|s| s.block(d.name).copied());
+        let inner = schema
+            .filter(|s| !super::named_by_setting(*s, d.name))
+            .and_then(|s| s.block(d.name).copied());
         let over_each = crate::desugar::reads(&mut d.for_each.clone(), "each");
         (over_each && inner.is_none()) || repeats_over_each(d.content, inner)
     })

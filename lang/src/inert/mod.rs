@@ -343,7 +343,7 @@ fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &Known) -> b
         let named = crate::check::dynamic::parts(&b, &mut Vec::new()).map(|d| d.name.to_owned());
         let berths = named
             .as_deref()
-            .is_some_and(|n| schema.is_some_and(|s| s.block(n).is_some()))
+            .is_some_and(|n| schema.is_some_and(|s| s.block(n).is_some() && !named_by_setting(s, n)))
             && !holds_foreign_dynamic(&b, schema);
         let empty = match value {
             Each::Value(v) => none(v),
@@ -376,6 +376,13 @@ fn write_out(block: &mut Block, schema: Option<BlockSchema>, known: &Known) -> b
         }
     }
     wrote
+}
+
+/// Whether berth's named `block` of `schema` is Terraform's unnamed block
+/// with a `name` setting, which `dynamic` makes (a task definition's
+/// `volume`, `desugar/flatten.rs`).
+pub(super) fn named_by_setting(schema: BlockSchema, block: &str) -> bool {
+    schema.name == "task_definition" && block == "volume"
 }
 
 /// Whether the `dynamic` block `d` (in a block of schema `schema`) makes
@@ -416,11 +423,14 @@ pub(super) enum Element<'a> {
 fn elements(d: &Block, for_each: &Each) -> Option<Vec<Block>> {
     let parts = crate::check::dynamic::parts(d, &mut Vec::new())?;
     let index = |i: usize| Value::Int(i64::try_from(i).unwrap_or(i64::MAX));
+    // A set's key is its element, as Terraform's (`toset(...)`); a list's
+    // its index.
+    let set = matches!(&parts.for_each.kind, ExprKind::Call(c) if c.name.name == "toset");
     let pairs: Vec<(Value, Element<'_>)> = match for_each {
         Each::Value(Value::List(items)) => items
             .iter()
             .enumerate()
-            .map(|(i, v)| (index(i), Element::Value(v)))
+            .map(|(i, v)| (if set { v.clone() } else { index(i) }, Element::Value(v)))
             .collect(),
         Each::Value(Value::Map(entries)) => entries
             .iter()
@@ -958,6 +968,28 @@ service app {{
 "#
         ));
         assert_eq!(module, berth);
+    }
+
+    /// Task definition modules write their volumes as `dynamic "volume"`
+    /// (Terraform's volumes are unnamed blocks with a `name`): E0210
+    /// before, as if berth's named blocks were made; a set's key is its
+    /// element.
+    #[test]
+    fn dynamic_volumes_are_written_out_as_terraforms_volumes() {
+        let task = |volumes: &str| {
+            resources(&format!(
+                "variable volumes {{ default = [{{ name = \"data\" }}] }}\n\
+                 resource \"aws_ecs_task_definition\" \"app\" {{\n  family = \"app\"\n  cpu = 256\n  memory = 512\n  \
+                 network_mode = \"awsvpc\"\n  requires_compatibilities = [\"FARGATE\"]\n  \
+                 container_definitions = jsonencode([{{ name = \"app\", image = \"nginx\", essential = true }}])\n{volumes}\n}}\n"
+            ))
+        };
+        let written = task("  volume {\n    name = \"data\"\n  }\n  volume {\n    name = \"x\"\n  }");
+        let dynamic = task(
+            "  dynamic \"volume\" {\n    for_each = var.volumes\n    content {\n      name = volume.value.name\n    }\n  }\n  \
+             dynamic \"volume\" {\n    for_each = toset([\"x\"])\n    content {\n      name = volume.key\n    }\n  }",
+        );
+        assert_eq!(dynamic, written);
     }
 
     /// terraform-aws-modules/ecs counts its account, region and subnet
