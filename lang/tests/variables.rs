@@ -945,7 +945,7 @@ fn a_for_expression_reports_what_it_cannot_iterate_or_bind() {
         // A condition is a bool.
         ("[for x in [1] : x if x]", "E0328"),
         // An instance has only its kind's attributes.
-        ("[for s in subnet.private : s.cidr_block]", "E0305"),
+        ("[for s in subnet.private : s.cidr_blocks]", "E0305"),
         // Ids are known only after apply: no collection to iterate.
         ("[for x in [vpc.main.id] : x.name]", "E0325"),
     ];

@@ -388,6 +388,24 @@ const NONE: &[(Kind, &str)] = &[
 /// name of one of berth's attributes (`vpc.main.cidr_block`) reading that
 /// one, and one of [`NONE`] read as `null`.
 fn ids(e: &mut Expr) {
+    // `[for s in aws_subnet.x : s.cidr_block]`: the element is an instance
+    // of that kind, read under berth's names too.
+    if let ExprKind::For(f) = &mut e.kind
+        && let Some(kind) = instances_of(&f.collection)
+    {
+        let element = f.value.name.clone();
+        let rename = |e: &mut Expr| element_reads(e, &element, kind);
+        match &mut f.result {
+            crate::syntax::ast::ForResult::List(v) => rename(v),
+            crate::syntax::ast::ForResult::Map { key, value, .. } => {
+                rename(key);
+                rename(value);
+            }
+        }
+        if let Some(cond) = &mut f.cond {
+            rename(cond);
+        }
+    }
     if let ExprKind::Traversal(t) = &mut e.kind
         && let Ok(kind) = t.root.name.parse::<Kind>()
     {
@@ -419,6 +437,31 @@ fn ids(e: &mut Expr) {
         }
     }
     super::each_child(e, &mut ids);
+}
+
+/// The kind whose instances `collection` is: a repeated resource read
+/// whole (`aws_subnet.private`, `values(aws_subnet.private)`).
+fn instances_of(collection: &Expr) -> Option<Kind> {
+    match &collection.kind {
+        ExprKind::Traversal(t) if t.steps.len() == 1 => t.root.name.parse().ok(),
+        ExprKind::Call(c) if c.name.name == "values" && c.args.len() == 1 => instances_of(&c.args[0]),
+        _ => None,
+    }
+}
+
+/// `e` with each `ELEMENT.ATTR` under Terraform's name of one of `kind`'s
+/// attributes reading berth's.
+fn element_reads(e: &mut Expr, element: &str, kind: Kind) {
+    if let ExprKind::Traversal(t) = &mut e.kind
+        && t.root.name == element
+        && let Some(Step::Attr(a)) = t.steps.first_mut()
+    {
+        if let Some(renamed) = read_as(kind, &kind.schema().as_block(), &a.name) {
+            a.name = renamed.into();
+        }
+        return;
+    }
+    super::each_child(e, &mut |child| element_reads(child, element, kind));
 }
 
 /// Settings Terraform keeps in a nested block that berth writes on the
@@ -764,5 +807,26 @@ default_network_acl this {
         let analysis = crate::analyze(sources, Vec::new(), &crate::Options::default());
         let codes: Vec<_> = analysis.diagnostics.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["E0201"]);
+    }
+
+    /// Spacelift's stack reads its subnets' CIDRs through a `for`'s
+    /// element (`[for s in aws_subnet.x : s.cidr_block]`): E0305 before,
+    /// as `aws_subnet.x[0].cidr_block` was not.
+    #[test]
+    fn a_for_elements_attributes_are_read_under_berths_names() {
+        let group = |cidrs: &str| {
+            crate::test_support::resources(&format!(
+                "vpc main {{ cidr = \"10.0.0.0/16\" }}\n\
+                 resource \"aws_subnet\" \"x\" {{\n  count = 2\n  vpc_id = vpc.main.id\n  \
+                 cidr_block = \"10.0.${{count.index + 1}}.0/24\"\n  availability_zone = \"us-east-1a\"\n}}\n\
+                 security_group efs {{\n  vpc = vpc.main\n  dynamic \"ingress\" {{\n    for_each = {cidrs}\n    \
+                 content {{\n      port = 2049\n      cidr = ingress.value\n    }}\n  }}\n}}\n"
+            ))
+            .remove("security_group.efs")
+        };
+        assert_eq!(
+            group("[for s in aws_subnet.x : s.cidr_block]"),
+            group("[for s in subnet.x : s.cidr]")
+        );
     }
 }
