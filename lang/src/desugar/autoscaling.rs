@@ -1148,6 +1148,20 @@ appautoscaling_target app {
             scaled("format(\"service/%s/%s\", var.cluster_name, var.family)"),
             interpolated
         );
+        // The cluster's name read from it, directly or through a local (a
+        // CloudFormation `!Sub` with `!Ref ECSCluster`).
+        assert_eq!(
+            scaled("\"service/${cluster.main.name}/${var.family}\""),
+            interpolated
+        );
+        let local = format!("{vars}locals {{\n  cluster = cluster.main.name\n}}\n");
+        let through_local = crate::test_support::resources(&format!(
+            "{local}{named}  name = var.family\n}}\n{}",
+            target("\"service/${local.cluster}/${var.family}\"")
+        ))
+        .remove("service.app")
+        .expect("the service");
+        assert_eq!(through_local, interpolated);
     }
 
     /// USSBA's target ignores its `tags_all` in a `lifecycle` block:

@@ -265,11 +265,21 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
         let names = written_names(files);
         let exprs: Vec<Expr> = exprs.into_iter().map(|e| with_written_names(e, &names)).collect();
         let exprs: Vec<&Expr> = exprs.iter().collect();
-        let known = files
+        // Locals read the names written too (`cluster = aws_ecs_cluster.x.name`
+        // in a local a `resource_id` reads).
+        let known: Vec<Block> = files
             .iter()
             .flat_map(|(_, f)| &f.blocks)
-            .filter(|b| matches!(b.kind.name.as_str(), "variable" | "stack" | LOCALS));
-        let module = declare::collect(known, &mut Vec::new());
+            .filter(|b| matches!(b.kind.name.as_str(), "variable" | "stack" | LOCALS))
+            .map(|b| {
+                let mut b = b.clone();
+                if b.kind.name == LOCALS {
+                    each_expr(&mut b, &mut |e| *e = with_written_names(e, &names));
+                }
+                b
+            })
+            .collect();
+        let module = declare::collect(&known, &mut Vec::new());
         crate::eval::from_variables(&module, options, sources, &exprs)
     };
     let mut values = values.into_iter();
@@ -400,7 +410,7 @@ fn settle_attribute(a: &mut Attribute, values: &mut impl Iterator<Item = Option<
 /// or orders it, nor a `resource_id` naming what it scales by reference
 /// (one of variables alone is its text, matched to the service's name).
 fn settles(a: &Attribute) -> bool {
-    let by_reference = a.name.name == "resource_id" && !reads_variables_only(&a.value);
+    let by_reference = a.name.name == "resource_id" && !reads_names_only(&a.value);
     !by_reference
         && !matches!(a.name.name.as_str(), "count" | "for_each" | DEPENDS_ON)
         && !matches!(
@@ -410,11 +420,15 @@ fn settles(a: &Attribute) -> bool {
         && crate::desugar::literal(&a.value).is_none()
 }
 
-/// Whether `e` reads variables and locals only.
-fn reads_variables_only(e: &Expr) -> bool {
+/// Whether `e` reads variables, locals and blocks' `name`s only (what
+/// [`with_written_names`] and the variables may decide).
+fn reads_names_only(e: &Expr) -> bool {
     let mut only = true;
     crate::desugar::each_traversal(&mut e.clone(), &mut |t| {
-        only &= matches!(t.root.name.as_str(), "var" | crate::check::locals::LOCAL);
+        let name = t.named().is_some_and(|n| {
+            !n.data && matches!(n.rest, [Step::Attr(a)] | [Step::Index(_), Step::Attr(a)] if a.name == "name")
+        });
+        only &= name || matches!(t.root.name.as_str(), "var" | crate::check::locals::LOCAL);
     });
     only
 }
