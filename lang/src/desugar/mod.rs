@@ -123,7 +123,7 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
             }
             "load_balancer" => {
                 flatten::resource(block, diags);
-                cross_zone_of_network_only(block);
+                settings_of_one_type(block);
             }
             _ => flatten::resource(block, diags),
         }
@@ -149,38 +149,64 @@ fn nested_nulls(block: &mut Block) {
     }
 }
 
-/// Terraform's `enable_cross_zone_load_balancing` of a load balancer,
-/// which AWS's provider sends for a Network (or Gateway) Load Balancer
-/// only: for an Application one (umotif's and cn-terraform's modules
-/// write `false` for every type) it is null, taken off once evaluated
-/// (`check/load_balancer_types.rs`). berth's own `cross_zone` on an
-/// Application Load Balancer stays an error.
-fn cross_zone_of_network_only(block: &mut Block) {
-    const TERRAFORM: &str = "enable_cross_zone_load_balancing";
-    let lb_type = block.body.iter().find_map(|item| match item {
-        Item::Attribute(a) if a.name.name == "load_balancer_type" || a.name.name == "type" => {
-            Some(a.value.clone())
-        }
-        _ => None,
-    });
+/// Terraform's settings of a load balancer that AWS's provider sends for
+/// one type only, the other's null (taken off once evaluated,
+/// `check/load_balancer_types.rs`): `enable_cross_zone_load_balancing`
+/// for a Network (or Gateway) Load Balancer only (umotif's and
+/// cn-terraform's modules write `false` for every type), and an
+/// Application Load Balancer's HTTP settings (terraform-aws-modules/alb
+/// passes `drop_invalid_header_fields`, `true` by default, for a Network
+/// one too). berth's own settings of the other type stay an error.
+fn settings_of_one_type(block: &mut Block) {
+    /// (Terraform's setting, whether it is a Network Load Balancer's).
+    const ONE_TYPE: &[(&str, bool)] = &[
+        ("enable_cross_zone_load_balancing", true),
+        ("drop_invalid_header_fields", false),
+        ("enable_http2", false),
+        ("idle_timeout", false),
+        ("client_keep_alive", false),
+        ("desync_mitigation_mode", false),
+        ("preserve_host_header", false),
+        ("xff_header_processing_mode", false),
+        ("enable_xff_client_port", false),
+        ("enable_waf_fail_open", false),
+        ("enable_tls_version_and_cipher_suite_headers", false),
+    ];
+    let written = |name: &str| {
+        block.body.iter().find_map(|item| match item {
+            Item::Attribute(a) if a.name.name == name => Some(a.value.clone()),
+            _ => None,
+        })
+    };
+    // An Application Load Balancer's settings are taken so only from a
+    // block Terraform's name of the type says is Terraform's.
+    let terraforms_type = written("load_balancer_type");
+    let lb_type = terraforms_type.clone().or_else(|| written("type"));
     for item in &mut block.body {
         let Item::Attribute(a) = item else { continue };
-        if a.name.name != TERRAFORM {
+        let Some((_, network)) = ONE_TYPE.iter().find(|(name, _)| a.name.name == *name) else {
+            continue;
+        };
+        if !network && terraforms_type.is_none() {
             continue;
         }
         let at = a.value.span;
         let Some(lb_type) = &lb_type else {
             // An Application Load Balancer's.
-            a.value = Expr {
-                kind: ExprKind::Null,
-                span: at,
-            };
+            if *network {
+                a.value = Expr {
+                    kind: ExprKind::Null,
+                    span: at,
+                };
+            }
             continue;
         };
-        let Some(mut chosen) = parsed_at(
-            r#"contains(["network", "gateway"], lower(TYPE)) ? VALUE : null"#,
-            at,
-        ) else {
+        let template = if *network {
+            r#"contains(["network", "gateway"], lower(TYPE)) ? VALUE : null"#
+        } else {
+            r#"contains(["network", "gateway"], lower(TYPE)) ? null : VALUE"#
+        };
+        let Some(mut chosen) = parsed_at(template, at) else {
             continue;
         };
         let value = a.value.clone();
@@ -1369,6 +1395,34 @@ security_group_rule out {
             ),
             written
         );
+    }
+
+    /// terraform-aws-modules/alb passes an Application Load Balancer's
+    /// HTTP settings for every type (`drop_invalid_header_fields`, `true`
+    /// by default): AWS's provider leaves them out of a Network one's
+    /// (E0637 before); berth's own still say they are the other type's.
+    #[test]
+    fn a_terraform_network_load_balancer_leaves_application_settings_out() {
+        let nlb = |settings: &str| {
+            resources(&format!(
+                "subnet c {{\n  vpc = vpc.main\n  cidr = \"10.0.3.0/24\"\n  zone = \"us-east-1a\"\n}}\n\
+                 resource \"aws_lb\" \"nlb\" {{\n  load_balancer_type = \"network\"\n  internal = true\n  \
+                 subnets = [subnet.c.id]\n{settings}\n}}\n"
+            ))
+            .remove("load_balancer.nlb")
+        };
+        assert_eq!(
+            nlb("  drop_invalid_header_fields = true\n  enable_http2 = true\n  idle_timeout = 60"),
+            nlb("")
+        );
+        let own = crate::test_support::messages(
+            &format!(
+                "{BASE}subnet c {{\n  vpc = vpc.main\n  cidr = \"10.0.3.0/24\"\n  zone = \"us-east-1a\"\n}}\n\
+             load_balancer nlb {{\n  type = \"network\"\n  internal = true\n  subnets = [subnet.c]\n  drop_invalid_header_fields = true\n}}\n"
+            ),
+            "E0637",
+        );
+        assert_eq!(own.len(), 1, "{own:?}");
     }
 
     /// CDK's load balancer group ported with Terraform's headers lets out
