@@ -326,7 +326,9 @@ pub fn check(stack: &mut Stack, diags: &mut Vec<Diagnostic>) {
 /// `load_balancing_cross_zone_enabled = true` (terraform-aws-modules/ecs's
 /// examples write it): an Application Load Balancer spreads traffic over
 /// every zone, so `true` is its configuration. A Network group's `true`
-/// is not (its load balancer's default is off), and stays refused.
+/// is not (its load balancer's default is off), and stays refused. An
+/// HTTP group's `false` (alb's complete example) is berth's `cross_zone =
+/// false`, which keeps each zone's traffic on its own targets.
 fn cross_zone_of_an_application_group(body: &mut DesiredBody) {
     const SETTING: &str = "load_balancing_cross_zone_enabled";
     let protocol = match body.value("protocol") {
@@ -334,12 +336,25 @@ fn cross_zone_of_an_application_group(body: &mut DesiredBody) {
         _ => "HTTP",
     };
     let on = match body.value(SETTING) {
-        Some(DesiredValue::Known(Value::Bool(on))) => *on,
-        Some(DesiredValue::Known(Value::String(s))) => s.eq_ignore_ascii_case("true"),
-        _ => false,
+        Some(DesiredValue::Known(Value::Bool(on))) => Some(*on),
+        Some(DesiredValue::Known(Value::String(s))) if s.eq_ignore_ascii_case("true") => Some(true),
+        Some(DesiredValue::Known(Value::String(s))) if s.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
     };
-    if on && !berth_provider::elb::is_network_protocol(protocol) {
-        body.attrs.remove(SETTING);
+    if berth_provider::elb::is_network_protocol(protocol) {
+        return;
+    }
+    match on {
+        Some(true) => {
+            body.attrs.remove(SETTING);
+        }
+        Some(false) if !body.attrs.contains_key("cross_zone") => {
+            if let Some(mut off) = body.attrs.remove(SETTING) {
+                off.node = DesiredValue::Known(Value::Bool(false));
+                body.attrs.insert("cross_zone".to_owned(), off);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -410,6 +425,28 @@ fn refused(setting: &str, is: Is, instead: &str, span: crate::source::Span) -> D
 mod tests {
     use super::RESTATED;
     use crate::test_support::resources;
+
+    /// alb's complete example turns cross-zone off on an HTTP group with
+    /// Terraform's `load_balancing_cross_zone_enabled = false` (E0211
+    /// before, while berth's `cross_zone = false` was taken).
+    #[test]
+    fn an_application_groups_cross_zone_off_is_berths_cross_zone() {
+        let group = |setting: &str| {
+            resources(&format!(
+                "vpc main {{ cidr = \"10.0.0.0/16\" }}\ntarget_group web {{\n  vpc = vpc.main\n  port = 80\n  target_type = \"ip\"\n  {setting}\n}}\n"
+            ))
+            .remove("target_group.web")
+        };
+        assert_eq!(
+            group("load_balancing_cross_zone_enabled = false"),
+            group("cross_zone = false")
+        );
+        assert_eq!(
+            group("load_balancing_cross_zone_enabled = \"false\""),
+            group("cross_zone = false")
+        );
+        assert_eq!(group("load_balancing_cross_zone_enabled = true"), group(""));
+    }
 
     /// terraform-aws-modules/vpc's VPC, subnet, address and main table as
     /// written, features it leaves off at their off values through its
