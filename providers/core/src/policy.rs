@@ -437,7 +437,14 @@ fn check_statement(st: &Value, at: &[PathStep], kind: DocumentKind, out: &mut Ve
             format!("`Effect` is \"Allow\" or \"Deny\", not {e}"),
         )),
     }
+    // IAM's rule; a resource's own policy (S3's, SQS's, ...) takes any
+    // text (S3's documented `"Sid": "elb-log-delivery"`).
+    let iam = matches!(
+        kind,
+        DocumentKind::Identity | DocumentKind::Trust | DocumentKind::Managed
+    );
     if let Some(Value::String(sid)) = st.get("Sid")
+        && iam
         && !sid.bytes().all(|b| b.is_ascii_alphanumeric())
     {
         out.push(problem(
@@ -679,6 +686,21 @@ mod tests {
         assert_eq!(trusted_service(&doc).as_deref(), Some("ecs-tasks.amazonaws.com"));
         let text = to_json_text(&doc).replace("sts:AssumeRole", "sts:TagSession");
         assert_eq!(trusted_service(&from_aws(&text)), None);
+    }
+
+    /// terraform-aws-modules/alb's log bucket policy names its statements
+    /// `"elb-log-delivery"`, as S3's documentation does: S3 takes it, IAM
+    /// would not (the local cloud refused it after validate and plan).
+    #[test]
+    fn a_sid_is_held_to_iams_rule_in_iam_only() {
+        let doc = |kind| {
+            let text = r#"{"Version":"2012-10-17","Statement":[{"Sid":"elb-log-delivery","Effect":"Allow",
+                "Principal":{"Service":"delivery.logs.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::logs/*"}]}"#;
+            problems(&json(text), kind).len()
+        };
+        assert_eq!(doc(DocumentKind::Resource), 0);
+        assert_eq!(doc(DocumentKind::Queue), 0);
+        assert_eq!(doc(DocumentKind::Identity), 2, "a principal and the Sid");
     }
 
     #[test]
