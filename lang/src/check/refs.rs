@@ -643,6 +643,33 @@ impl<'a> Resolver<'a, '_> {
                         super::locals::LOCAL,
                         crate::syntax::DATA,
                     ]);
+                    // Terraform's type of one of berth's kinds, of a name
+                    // no block declares (a typo): say so, as E0303 does.
+                    if let Some(kind) =
+                        crate::check::terraform_names::berth_kind(root).and_then(|k| k.parse::<Kind>().ok())
+                        && let Some(name) = first_attr(t)
+                    {
+                        let d = Diagnostic::error(
+                            "E0303",
+                            format!("no {kind} named `{}`", name.name),
+                            t.root.span.to(name.span),
+                        )
+                        .label(format!("`aws_{root}.{}` is not declared", name.name));
+                        let declared = self
+                            .module
+                            .resources
+                            .keys()
+                            .filter(|(k, _)| *k == kind)
+                            .map(|(_, n)| n.as_str());
+                        self.diags.push(match did_you_mean(&name.name, declared) {
+                            Some(h) => d.help(h),
+                            None => d.help(format!(
+                                "declare it: `resource \"aws_{root}\" \"{}\" {{ ... }}`",
+                                name.name
+                            )),
+                        });
+                        return;
+                    }
                     let d = Diagnostic::error("E0306", format!("unknown name `{root}`"), t.root.span)
                         .label("not a variable, `each` or resource kind");
                     self.diags.push(match did_you_mean(root, names) {
