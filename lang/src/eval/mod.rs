@@ -172,10 +172,10 @@ pub(crate) fn from_variables(
     })
 }
 
-/// The keys of `exprs` (resources' `for_each`) from the variables and
-/// locals of `module` alone, where their values may hold what only AWS
-/// knows (a listener's certificate made by the stack): a map's keys, or a
-/// set of strings; `None` as [`from_variables`] says.
+/// The keys of `exprs` (a resource's or a `dynamic` block's `for_each`)
+/// from the variables and locals of `module` alone, where their values may
+/// hold what only AWS knows (a listener's certificate made by the stack):
+/// a map's keys, or a set of strings; `None` as [`from_variables`] says.
 pub(crate) fn keys_from_variables(
     module: &Module<'_>,
     options: &crate::Options,
