@@ -649,25 +649,15 @@ impl<'a> Resolver<'a, '_> {
                         crate::check::terraform_names::berth_kind(root).and_then(|k| k.parse::<Kind>().ok())
                         && let Some(name) = first_attr(t)
                     {
-                        let d = Diagnostic::error(
-                            "E0303",
-                            format!("no {kind} named `{}`", name.name),
+                        self.undeclared(
+                            kind,
+                            &name.name,
                             t.root.span.to(name.span),
-                        )
-                        .label(format!("`aws_{root}.{}` is not declared", name.name));
-                        let declared = self
-                            .module
-                            .resources
-                            .keys()
-                            .filter(|(k, _)| *k == kind)
-                            .map(|(_, n)| n.as_str());
-                        self.diags.push(match did_you_mean(&name.name, declared) {
-                            Some(h) => d.help(h),
-                            None => d.help(format!(
-                                "declare it: `resource \"aws_{root}\" \"{}\" {{ ... }}`",
-                                name.name
-                            )),
-                        });
+                            (
+                                format!("aws_{root}.{}", name.name),
+                                format!("resource \"aws_{root}\" \"{}\" {{ ... }}", name.name),
+                            ),
+                        );
                         return;
                     }
                     let d = Diagnostic::error("E0306", format!("unknown name `{root}`"), t.root.span)
@@ -688,6 +678,23 @@ impl<'a> Resolver<'a, '_> {
                 }
             },
         }
+    }
+
+    /// E0303: no `kind` of `name` is declared where a reference, written
+    /// and declared as `(written, declaration)`, names one.
+    fn undeclared(&mut self, kind: Kind, name: &str, span: Span, (written, declaration): (String, String)) {
+        let d = Diagnostic::error("E0303", format!("no {kind} named `{name}`"), span)
+            .label(format!("`{written}` is not declared"));
+        let declared = self
+            .module
+            .resources
+            .keys()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, n)| n.as_str());
+        self.diags.push(match did_you_mean(name, declared) {
+            Some(h) => d.help(h),
+            None => d.help(format!("declare it: `{declaration}`")),
+        });
     }
 
     /// E0305 for an attribute `kind` has not.
@@ -740,18 +747,11 @@ impl<'a> Resolver<'a, '_> {
             return;
         };
         let Some(target) = self.module.resources.get(&(kind, name.name.clone())) else {
-            let d = Diagnostic::error("E0303", format!("no {kind} named `{}`", name.name), span)
-                .label(format!("`{kind}.{}` is not declared", name.name));
-            let names = self
-                .module
-                .resources
-                .keys()
-                .filter(|(k, _)| *k == kind)
-                .map(|(_, n)| n.as_str());
-            self.diags.push(match did_you_mean(&name.name, names) {
-                Some(h) => d.help(h),
-                None => d.help(format!("declare it: `{kind} {} {{ ... }}`", name.name)),
-            });
+            let written = (
+                format!("{kind}.{}", name.name),
+                format!("{kind} {} {{ ... }}", name.name),
+            );
+            self.undeclared(kind, &name.name, span, written);
             return;
         };
         let mut rest = &t.steps[1..];
