@@ -102,6 +102,7 @@ impl Cloud {
             me,
             beat,
             runtime: runtime.handle().clone(),
+            released: false,
         };
         if crate::interrupt::interrupted() {
             drop(held);
@@ -153,6 +154,9 @@ pub struct StackLock {
     me: LockInfo,
     beat: JoinHandle<()>,
     runtime: Handle,
+    /// Set once [`StackLock::release`] has let go, so that the drop does
+    /// not try again.
+    released: bool,
 }
 
 impl StackLock {
@@ -166,28 +170,55 @@ impl StackLock {
             .map(|held| held.is_some_and(|h| h.id == self.me.id))
             .with_context(|| format!("cannot check the lock of stack {:?}", self.stack))
     }
-}
 
-impl Drop for StackLock {
-    fn drop(&mut self) {
+    /// Releases the lock at the end of a run. A lock left in the cloud
+    /// (the release failed) refuses the next run, maybe another host's,
+    /// so the run fails with it, as Terraform's "Error releasing the
+    /// state lock" does, rather than let a pipeline go on.
+    pub fn release(mut self) -> anyhow::Result<()> {
+        self.released = true;
+        self.let_go().map_err(|e| {
+            anyhow::anyhow!(
+                "cannot release the lock of stack {:?}: {e}; the run's changes are done, but the next run \
+                 is refused until `berth unlock` releases it",
+                self.stack
+            )
+        })
+    }
+
+    /// Stops the heartbeat and deletes the lock; taken by force during
+    /// the run is said, not an error: the run is over either way.
+    fn let_go(&self) -> Result<(), berth_provider::ProviderError> {
         self.beat.abort();
         crate::interrupt::lock_released();
         let released = self
             .runtime
-            .block_on(self.provider.release_lock(&self.stack, &self.me));
-        match released {
-            Ok(true) => {}
-            // Taken by force during the run: said at the end, however short
-            // the run (the heartbeat that warns comes every 30 s).
-            Ok(false) => say!(
+            .block_on(self.provider.release_lock(&self.stack, &self.me))?;
+        if !released {
+            // Said at the end, however short the run (the heartbeat that
+            // warns comes every 30 s).
+            say!(
                 "warning: the lock of stack {:?} was released by someone else during this run \
                  (`berth unlock --force`); another run may have changed the stack too: `berth plan` shows where it stands",
                 self.stack
-            ),
-            Err(e) => say!(
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Drop for StackLock {
+    /// A run that ends early (an error) lets go here; the error it ends
+    /// with is the one to say, so a failed release only warns.
+    fn drop(&mut self) {
+        if self.released {
+            return;
+        }
+        if let Err(e) = self.let_go() {
+            say!(
                 "warning: cannot release the lock of stack {:?}: {e}; `berth unlock` releases it",
                 self.stack
-            ),
+            );
         }
     }
 }

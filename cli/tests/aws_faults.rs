@@ -186,6 +186,39 @@ fn a_lock_taken_unanswered_is_let_go() {
     assert!(out.status.success(), "destroy failed:\n{}", stderr(&out));
 }
 
+/// A lock that cannot be released (the role may not DeleteParameter)
+/// fails the run after its changes, naming `berth unlock`: exit 0 would
+/// let a pipeline go on to a next job that the lock refuses. Regression:
+/// the release's failure was a warning and the apply exited 0.
+#[test]
+fn a_lock_that_cannot_be_released_fails_the_run() {
+    let faults = Faults {
+        denied: 1.0,
+        only: vec!["DeleteParameter".to_owned()],
+        ..Faults::default()
+    };
+    let Some(aws) = Faulty::start("blog", faults) else {
+        return;
+    };
+    let out = aws.berth(&["apply", "--auto-approve"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("Apply complete!"), "the changes were made:\n{err}");
+    assert!(
+        err.contains("cannot release the lock of stack \"blog-dev\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("DeleteParameter") && err.contains("berth unlock"),
+        "{err}"
+    );
+    assert!(!aws.lock().trim().is_empty(), "the lock is left, as said");
+    // The run has ended, so a plain unlock lets its lock go.
+    let out = aws.direct(&["unlock"]);
+    assert!(out.status.success(), "unlock:\n{}", stderr(&out));
+    aws.assert_converged(BLOG);
+}
+
 /// Every create and delete whose resend fails on moto where AWS answers
 /// it (moto ignores client tokens, and refuses some deletes a second
 /// time) loses its first answer, in the third-party stacks that have

@@ -18,6 +18,7 @@ use berth_provider::{Address, Kind, Resource, Value};
 
 use super::{plan as planning, stack};
 use crate::args::{Global, Vars};
+use crate::cloud::StackLock;
 use crate::{place, stdout};
 
 /// What to adopt, and where.
@@ -67,7 +68,7 @@ pub fn run(global: &Global, what: &Adopt<'_>) -> anyhow::Result<ExitCode> {
     );
     // Like apply: no other run changes the stack between the checks and
     // the tagging. A dry run changes nothing and reads as a plan does.
-    let _lock = if what.dry_run {
+    let lock = if what.dry_run {
         None
     } else {
         Some(cloud.lock(
@@ -136,6 +137,7 @@ pub fn run(global: &Global, what: &Adopt<'_>) -> anyhow::Result<ExitCode> {
     } else {
         stdout::print(&format!("The next plan shows no change for {address}.\n"))?;
     }
+    lock.map(StackLock::release).transpose()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -113,6 +113,7 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
             let live: Vec<Resource> = planned.steps.iter().filter_map(|s| s.live.clone()).collect();
             print_outputs(&stack, &live)?;
         }
+        lock.release()?;
         return Ok(ExitCode::SUCCESS);
     }
     if saved.is_none() && !how.auto_approve && !confirm(&stack, how.destroy)? {
@@ -161,7 +162,7 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
     }
     // Released before the figures, so that every call of the run is
     // counted.
-    drop(lock);
+    lock.release()?;
     if how.stats {
         plan::print_stats(&cloud);
     }

@@ -46,7 +46,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
         return Ok(ExitCode::from(1));
     };
     let external = external::parents(&stack);
-    let _lock = cloud.lock(
+    let lock = cloud.lock(
         &runtime,
         &stack.name,
         "berth deploy",
@@ -74,6 +74,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
             "{} already runs {} in container {container}.",
             service.address, d.image
         );
+        lock.release()?;
         return Ok(ExitCode::SUCCESS);
     }
 
@@ -119,6 +120,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
         .block_on(provider.delete(&stack.name, unused))
         .with_context(|| format!("cannot deregister the {which} revision of {}", td.address))?;
     waited?;
+    lock.release()?;
     Ok(ExitCode::SUCCESS)
 }
 

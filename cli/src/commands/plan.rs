@@ -13,7 +13,7 @@ use tokio::runtime::Runtime;
 
 use super::stack;
 use crate::args::{Format, Global, Vars};
-use crate::cloud::Cloud;
+use crate::cloud::{Cloud, StackLock};
 use crate::interrupt::OnInterrupt;
 use crate::{place, stdout};
 
@@ -149,7 +149,7 @@ fn plan_and_show(
         );
     }
     // Released before the figures, so that every call is counted.
-    drop(lock);
+    lock.map(StackLock::release).transpose()?;
     if output.stats {
         print_stats(&cloud);
     }
