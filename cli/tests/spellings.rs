@@ -478,7 +478,8 @@ fn a_revoked_default_egress_rule_is_drift_and_comes_back() {
 /// ARN's part CloudWatch names a load balancer or target group by (in an
 /// output, and sent as written in an alarm's dimensions), and a text
 /// function over a topic's ARN is computed at apply into a container's
-/// environment. E0305 and E0315 at validate before.
+/// environment; a record's `fqdn` is its name without the root's dot.
+/// E0305 and E0315 at validate before.
 #[test]
 fn values_known_at_apply_are_computed_at_apply_on_both_clouds() {
     for cloud in Cloud::both() {
@@ -501,6 +502,7 @@ fn values_known_at_apply_are_computed_at_apply_on_both_clouds() {
             text("tg_suffix").starts_with("targetgroup/spellings-web-"),
             "{outputs}"
         );
+        assert_eq!(text("url"), "https://www.spellings.example.com", "{outputs}");
         if let Cloud::Aws(moto) = &cloud {
             let seen = moto.python(
                 "import boto3,json\n\

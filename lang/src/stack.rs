@@ -189,6 +189,9 @@ pub enum Deferred {
     /// The part of a load balancer's or target group's ARN (its one
     /// argument) CloudWatch names it by: Terraform's `arn_suffix`.
     ArnSuffix,
+    /// A DNS record's name (its one argument) without the root's dot:
+    /// Terraform's `fqdn`.
+    Fqdn,
 }
 
 /// What `attr` of a resource of `kind` is computed from when it is not an
@@ -197,6 +200,7 @@ pub enum Deferred {
 pub(crate) fn derived(kind: Kind, attr: &str) -> Option<(&'static str, Deferred)> {
     match (kind.stands_for(), attr) {
         (Kind::LoadBalancer | Kind::TargetGroup, "arn_suffix") => Some(("arn", Deferred::ArnSuffix)),
+        (Kind::DnsRecord, "fqdn") => Some(("name", Deferred::Fqdn)),
         _ => None,
     }
 }
@@ -206,7 +210,7 @@ impl Deferred {
     /// were right at plan time wherever known, so only a live value of
     /// another shape fails, and that leaves the value empty rather than
     /// stopping the command).
-    fn compute(&self, args: &[Value]) -> Value {
+    pub(crate) fn compute(&self, args: &[Value]) -> Value {
         let result = match (self, args) {
             (Deferred::Function(name), _) => crate::eval::functions::call(name, args),
             (Deferred::Unary(op), [a]) => crate::eval::operators::unary(*op, a),
@@ -218,6 +222,7 @@ impl Deferred {
             (Deferred::ArnSuffix, [Value::String(arn)]) => {
                 Ok(berth_provider::arn::elb_suffix(arn).map_or(Value::Null, Value::from))
             }
+            (Deferred::Fqdn, [Value::String(name)]) => Ok(Value::from(name.trim_end_matches('.'))),
             _ => Ok(Value::Null),
         };
         result.unwrap_or(Value::Null)

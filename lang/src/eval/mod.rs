@@ -2281,8 +2281,11 @@ fn instance_value(address: Address, body: &DesiredBody, attr: Option<&str>) -> D
     let schema = address.kind.schema();
     let attr_name = attr.unwrap_or(schema.identity);
     if let Some((from, deferred)) = crate::stack::derived(address.kind, attr_name) {
-        let from = instance_value(address, body, Some(from));
-        return DesiredValue::Call(deferred, vec![from]);
+        // Known now (a record's declared name): computed now.
+        return match instance_value(address, body, Some(from)) {
+            DesiredValue::Known(v) => DesiredValue::Known(deferred.compute(&[v])),
+            from => DesiredValue::Call(deferred, vec![from]),
+        };
     }
     let Some(attr) = schema.attr(attr_name) else {
         return DesiredValue::Known(Value::Null);
