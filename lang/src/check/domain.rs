@@ -261,7 +261,10 @@ fn role_arn(body: &DesiredBody, name: &str, diags: &mut Vec<Diagnostic>) {
         diags.push(
             Diagnostic::error("E0517", format!("`{text}` is not a role ARN"), span)
                 .label(problem)
-                .help("refer to a role of the stack (`role.NAME`) or write \"arn:aws:iam::123456789012:role/NAME\""),
+                .help(
+                    "refer to a role of the stack by itself or its ARN (`role.NAME`, `aws_iam_role.NAME.arn`; \
+                     its `name`, CloudFormation's `!Ref`, is not an ARN) or write \"arn:aws:iam::123456789012:role/NAME\"",
+                ),
         );
     }
 }

@@ -100,7 +100,11 @@ pub(super) fn port_mappings(containers: &[DesiredBlock], diags: &mut Vec<Diagnos
                         format!("`{name}` is not a port mapping name ECS takes"),
                         span,
                     )
-                    .label("not 1 to 64 lower-case letters, digits, `-` and `_`")
+                    .label(if name.starts_with('-') {
+                        "starts with `-`"
+                    } else {
+                        "not 1 to 64 lower-case letters, digits, `-` and `_`"
+                    })
                     .help("e.g. `name = \"web-http\"`"),
                 );
             } else if let Some((_, first)) = named.iter().find(|(n, _)| *n == name) {

@@ -1951,7 +1951,7 @@ const CONTAINER: Block = Block {
                         "name",
                         Type::String,
                         "name",
-                        "The mapping's name, which Service Connect refers to: lower-case letters, digits and `-`, at most 64.",
+                        "The mapping's name, which Service Connect refers to: lower-case letters, digits, `-` and `_`, at most 64, not starting with `-`.",
                     ),
                     Attr::optional(
                         "app_protocol",
