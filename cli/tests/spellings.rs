@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_null_nested_settings,
     terraform_policy_named_after_its_role,
     terraform_counted_certificate_validation,
     terraform_alb_module_dynamic_blocks,

@@ -22,6 +22,7 @@
 mod chosen;
 mod folded;
 mod instances;
+mod nulls;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -50,6 +51,7 @@ pub(crate) fn take_out(files: &mut [(FileId, File)], sources: &Sources, options:
     write_out_all(files, sources, options);
     folded::settle(files, sources, options);
     chosen::write_in(files, sources, options);
+    nulls::leave_out(files, sources, options);
 }
 
 /// What [`take_out`] writes out, round by round.

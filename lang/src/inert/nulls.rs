@@ -1,0 +1,98 @@
+//! Settings of nested blocks that the variables and locals alone make
+//! null: Terraform takes a null argument as not written, and modules pass
+//! every optional one so (`host_path = lookup(volume.value, "host_path",
+//! null)` in a written-out `dynamic "volume"`, `target_group_arn =
+//! try(var.action.target_group_arn, null)` in a fixed-response action).
+//! They are left out before the rewrites of other tools' nested blocks
+//! see them, which would refuse a setting their block does not take. A
+//! resource's own settings are left out later, once evaluated
+//! (`check/schema.rs`' `Pending`).
+
+use crate::analyze::Options;
+use crate::check::declare::{self, LIFECYCLE, LOCALS};
+use crate::check::dynamic::DYNAMIC;
+use crate::source::{FileId, Sources};
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Item};
+
+/// Leaves out each nested block's setting of `files`' resources and
+/// lookups that the variables and locals make null.
+pub(super) fn leave_out(files: &mut [(FileId, File)], sources: &Sources, options: &Options) {
+    let mut exprs = Vec::new();
+    for block in files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .filter(|b| super::key(b).is_some())
+    {
+        nested(block, &mut |e| exprs.push(e.clone()));
+    }
+    if exprs.is_empty() {
+        return;
+    }
+    let known = files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .filter(|b| matches!(b.kind.name.as_str(), "variable" | "stack" | LOCALS));
+    let module = declare::collect(known, &mut Vec::new());
+    let refs: Vec<&Expr> = exprs.iter().collect();
+    let values = crate::eval::from_variables(&module, options, sources, &refs);
+    let mut null = values.iter().map(|v| *v == Some(berth_provider::Value::Null));
+    for block in files
+        .iter_mut()
+        .flat_map(|(_, f)| &mut f.blocks)
+        .filter(|b| super::key(b).is_some())
+    {
+        nested_mut(block, &mut null);
+    }
+}
+
+/// The blocks inside `block` whose settings are weighed: not a `dynamic`
+/// one's (its iterator is known only when written out) nor `lifecycle`.
+fn weighed(block: &Block) -> impl Iterator<Item = &Block> {
+    block.body.iter().filter_map(|item| match item {
+        Item::Block(b) if b.kind.name != DYNAMIC && b.kind.name != LIFECYCLE => Some(b),
+        _ => None,
+    })
+}
+
+/// Calls `f` with each setting of the blocks nested in `block` that could
+/// turn out null, in the order [`nested_mut`] walks them.
+fn nested(block: &Block, f: &mut impl FnMut(&Expr)) {
+    for inner in weighed(block) {
+        for item in &inner.body {
+            if let Item::Attribute(a) = item
+                && may_be_null(&a.value)
+            {
+                f(&a.value);
+            }
+        }
+        nested(inner, f);
+    }
+}
+
+/// [`nested`]'s walk, leaving out each setting `null` says is null.
+fn nested_mut(block: &mut Block, null: &mut impl Iterator<Item = bool>) {
+    for item in &mut block.body {
+        let Item::Block(inner) = item else { continue };
+        if inner.kind.name == DYNAMIC || inner.kind.name == LIFECYCLE {
+            continue;
+        }
+        inner.body.retain(|item| match item {
+            Item::Attribute(a) if may_be_null(&a.value) => !null.next().unwrap_or(false),
+            _ => true,
+        });
+        nested_mut(inner, null);
+    }
+}
+
+/// Whether `e` is written so that it may evaluate to null: not a literal
+/// (a written `null` is left out by the rewrites themselves).
+fn may_be_null(e: &Expr) -> bool {
+    matches!(
+        e.unwrapped().kind,
+        ExprKind::Traversal(_)
+            | ExprKind::Call(_)
+            | ExprKind::Conditional(..)
+            | ExprKind::Paren(_)
+            | ExprKind::Postfix(..)
+    )
+}
