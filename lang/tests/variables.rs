@@ -1267,3 +1267,25 @@ fn a_quoted_depends_on_entry_is_the_reference() {
     let eip = Address::new(Kind::ElasticIp, "gw");
     assert_eq!(dependencies(&analysis, &eip), ["internet_gateway.gw"]);
 }
+
+/// Terraform 0.12 modules' `depends_on = [var.module_depends_on]` (every
+/// mineiros-io module's resource) and a local listing resources: the
+/// variable reads no resource, the local orders by the ones it lists.
+/// Regression: both were E0333.
+#[test]
+fn a_depends_on_variable_or_local_orders_by_what_it_reads() {
+    let analysis = analyse(
+        "variable \"module_depends_on\" {\n  type    = any\n  default = []\n}\n\
+         resource \"aws_vpc\" \"main\" { cidr_block = \"10.0.0.0/16\" }\n\
+         locals { network = [aws_vpc.main] }\n\
+         resource \"aws_ecs_cluster\" \"a\" {\n  name       = \"a\"\n  depends_on = [var.module_depends_on]\n}\n\
+         resource \"aws_ecs_cluster\" \"b\" {\n  name       = \"b\"\n  depends_on = [local.network, var.module_depends_on]\n}\n",
+        &[],
+    );
+    assert!(analysis.diagnostics.is_empty(), "{:#?}", analysis.diagnostics);
+    assert!(dependencies(&analysis, &Address::new(Kind::Cluster, "a")).is_empty());
+    assert_eq!(
+        dependencies(&analysis, &Address::new(Kind::Cluster, "b")),
+        ["vpc.main"]
+    );
+}

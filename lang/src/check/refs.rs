@@ -212,12 +212,14 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
 }
 
 /// The resources a `depends_on` lists (E0333 unless it is a list of
-/// `KIND.NAME` or `KIND.NAME[KEY]`).
+/// `KIND.NAME` or `KIND.NAME[KEY]`). A variable or a local (`var.NAME`,
+/// Terraform 0.12 modules' `depends_on = [var.module_depends_on]`) is a
+/// dependency on what its value reads: a variable reads no resource.
 fn dependencies<'e>(value: &'e Expr, diags: &mut Vec<Diagnostic>) -> Option<&'e [Expr]> {
     let bad = |span| {
         Diagnostic::error("E0333", "`depends_on` lists resources", span)
             .label("not `KIND.NAME`")
-            .help("write `depends_on = [role.task, service.app]`: the resources themselves, not their attributes")
+            .help("write `depends_on = [role.task, service.app]`: the resources themselves (or a variable or local holding them), not their attributes")
     };
     let ExprKind::List(items) = &value.kind else {
         diags.push(bad(value.span));
@@ -227,7 +229,8 @@ fn dependencies<'e>(value: &'e Expr, diags: &mut Vec<Diagnostic>) -> Option<&'e 
     for item in items {
         let whole = matches!(&item.kind, ExprKind::Traversal(t)
             if t.root.name.parse::<Kind>().is_ok()
-                && matches!(t.steps.as_slice(), [Step::Attr(_)] | [Step::Attr(_), Step::Index(_)]));
+                && matches!(t.steps.as_slice(), [Step::Attr(_)] | [Step::Attr(_), Step::Index(_)])
+            || matches!(t.root.name.as_str(), "var" | super::locals::LOCAL) && matches!(t.steps.as_slice(), [Step::Attr(_)]));
         if !whole {
             diags.push(bad(item.span));
             fine = false;
