@@ -23,7 +23,9 @@ enum Is {
     Empty(&'static str),
     /// Either bool: berth's behaviour serves both.
     EitherBool,
-    /// Null only: the feature berth does not write, left out.
+    /// Null (or an empty string, as AWS's provider reads an optional
+    /// name: infrablocks passes `elb_name = ""`): the feature berth does
+    /// not write, left out.
     Null,
     /// The stack's region (AWS provider 6's per-resource `region`).
     StackRegion,
@@ -381,6 +383,7 @@ fn body(block: &str, resource: bool, region: &str, body: &mut DesiredBody, diags
 fn holds(value: &DesiredValue, is: Is, region: &str) -> bool {
     match (value, is) {
         (DesiredValue::Known(Value::Null), _) => true,
+        (DesiredValue::Known(Value::String(s)), Is::Null) => s.is_empty(),
         (DesiredValue::Known(Value::String(s)), Is::StackRegion) => s == region,
         (DesiredValue::Known(Value::String(s)), Is::Text(t)) => s.eq_ignore_ascii_case(t),
         (DesiredValue::Known(Value::Bool(b)), Is::Text(t)) => b.to_string() == t,
@@ -405,7 +408,7 @@ fn refused(setting: &str, is: Is, instead: &str, span: crate::source::Span) -> D
         ),
         Is::Null => (
             format!("`{setting}` is not written"),
-            "only `null` (left out) is taken".to_owned(),
+            "only `null` or `\"\"` (left out) is taken".to_owned(),
         ),
         Is::EitherBool => (
             format!("`{setting}` takes `true` or `false`"),
@@ -451,7 +454,9 @@ mod tests {
     /// terraform-aws-modules/vpc's VPC, subnet, address and main table as
     /// written, features it leaves off at their off values through its
     /// variables: they were unknown attributes (E0201), and a variable
-    /// holding `"default"` was not the literal (E0211).
+    /// holding `"default"` was not the literal (E0211). An empty string is
+    /// a null, as AWS's provider reads an optional name (infrablocks'
+    /// `elb_name = ""` was E0211).
     #[test]
     fn settings_at_berths_behaviour_through_variables_are_left_out() {
         let module = resources(
@@ -484,6 +489,7 @@ default_route_table this {
     transit_gateway_id     = "tgw-0123456789abcdef0"
     egress_only_gateway_id = null
     vpc_endpoint_id        = null
+    carrier_gateway_id     = ""
   }
 }
 "#,
