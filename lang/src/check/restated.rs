@@ -171,6 +171,18 @@ const RESTATED: &[Restated] = &[
     ),
     (
         "load_balancer",
+        "enable_zonal_shift",
+        Is::Text("false"),
+        "zonal shift (Application Recovery Controller) is not written",
+    ),
+    (
+        "target_group",
+        "load_balancing_anomaly_mitigation",
+        Is::Text("off"),
+        "anomaly mitigation is not written (docs/porting.md, \"Not written yet\")",
+    ),
+    (
+        "load_balancer",
         "elb_name",
         Is::Null,
         "a service's load balancer is a target group's: Classic Load Balancers are not written",
@@ -428,6 +440,39 @@ fn refused(setting: &str, is: Is, instead: &str, span: crate::source::Span) -> D
 mod tests {
     use super::RESTATED;
     use crate::test_support::resources;
+
+    /// dceoy's alb module passes every setting from a variable, AWS's
+    /// defaults where unused: zonal shift off and anomaly mitigation "off"
+    /// restate berth's behaviour (they were E0201); on, they are refused.
+    #[test]
+    fn zonal_shift_and_anomaly_mitigation_off_are_left_out() {
+        let text = |zonal: &str, mitigation: &str| {
+            format!(
+                "variable \"zonal\" {{ default = {zonal} }}\n\
+                 variable \"mitigation\" {{ default = \"{mitigation}\" }}\n\
+                 vpc main {{ cidr = \"10.0.0.0/16\" }}\n\
+                 subnet a {{\n  vpc = vpc.main\n  cidr = \"10.0.1.0/24\"\n  zone = \"us-east-1a\"\n}}\n\
+                 subnet b {{\n  vpc = vpc.main\n  cidr = \"10.0.2.0/24\"\n  zone = \"us-east-1b\"\n}}\n\
+                 lb web {{\n  internal = true\n  subnets = [subnet.a.id, subnet.b.id]\n  enable_zonal_shift = var.zonal\n}}\n\
+                 target_group web {{\n  vpc = vpc.main\n  port = 80\n  target_type = \"ip\"\n  load_balancing_anomaly_mitigation = var.mitigation\n}}\n"
+            )
+        };
+        let module = resources(&text("false", "off"));
+        let plain = resources(
+            &text("false", "off")
+                .replace("  enable_zonal_shift = var.zonal\n", "")
+                .replace("  load_balancing_anomaly_mitigation = var.mitigation\n", ""),
+        );
+        assert_eq!(module, plain);
+        let refused = crate::test_support::messages(&text("true", "on"), "E0211");
+        assert_eq!(
+            refused,
+            [
+                "`enable_zonal_shift` other than `false` is not written",
+                "`load_balancing_anomaly_mitigation` other than `off` is not written"
+            ]
+        );
+    }
 
     /// alb's complete example turns cross-zone off on an HTTP group with
     /// Terraform's `load_balancing_cross_zone_enabled = false` (E0211
