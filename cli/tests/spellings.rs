@@ -479,7 +479,8 @@ fn a_revoked_default_egress_rule_is_drift_and_comes_back() {
 /// ARN's part CloudWatch names a load balancer or target group by (in an
 /// output, and sent as written in an alarm's dimensions), and a text
 /// function over a topic's ARN is computed at apply into a container's
-/// environment; a record's `fqdn` is its name without the root's dot.
+/// environment; a record's `fqdn` is its name without the root's dot, a
+/// task definition's `arn_without_revision` its ARN without the revision.
 /// E0305 and E0315 at validate before.
 #[test]
 fn values_known_at_apply_are_computed_at_apply_on_both_clouds() {
@@ -504,6 +505,11 @@ fn values_known_at_apply_are_computed_at_apply_on_both_clouds() {
             "{outputs}"
         );
         assert_eq!(text("url"), "https://www.spellings.example.com", "{outputs}");
+        assert!(
+            text("family_arn").starts_with("arn:aws:ecs:")
+                && text("family_arn").ends_with(":task-definition/spellings-app"),
+            "{outputs}"
+        );
         if let Cloud::Aws(moto) = &cloud {
             let seen = moto.python(
                 "import boto3,json\n\

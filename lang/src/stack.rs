@@ -192,6 +192,10 @@ pub enum Deferred {
     /// A DNS record's name (its one argument) without the root's dot:
     /// Terraform's `fqdn`.
     Fqdn,
+    /// A task definition's ARN (its one argument) without `:REVISION`:
+    /// Terraform's `arn_without_revision`, which IAM policies and event
+    /// targets name the family by.
+    WithoutRevision,
 }
 
 /// What `attr` of a resource of `kind` is computed from when it is not an
@@ -201,6 +205,7 @@ pub(crate) fn derived(kind: Kind, attr: &str) -> Option<(&'static str, Deferred)
     match (kind.stands_for(), attr) {
         (Kind::LoadBalancer | Kind::TargetGroup, "arn_suffix") => Some(("arn", Deferred::ArnSuffix)),
         (Kind::DnsRecord, "fqdn") => Some(("name", Deferred::Fqdn)),
+        (Kind::TaskDefinition, "arn_without_revision") => Some(("arn", Deferred::WithoutRevision)),
         _ => None,
     }
 }
@@ -223,6 +228,11 @@ impl Deferred {
                 Ok(berth_provider::arn::elb_suffix(arn).map_or(Value::Null, Value::from))
             }
             (Deferred::Fqdn, [Value::String(name)]) => Ok(Value::from(name.trim_end_matches('.'))),
+            (Deferred::WithoutRevision, [Value::String(arn)]) => Ok(Value::from(
+                arn.rsplit_once(':')
+                    .filter(|(_, revision)| revision.parse::<u32>().is_ok())
+                    .map_or(arn.as_str(), |(family, _)| family),
+            )),
             _ => Ok(Value::Null),
         };
         result.unwrap_or(Value::Null)
