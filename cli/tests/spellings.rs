@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_private_zone,
     terraform_null_nested_settings,
     terraform_policy_named_after_its_role,
     terraform_counted_certificate_validation,

@@ -54,6 +54,10 @@ pub fn parse(kind: Kind, expr: &Expr, diags: &mut Vec<Diagnostic>) -> BTreeSet<I
             Some(n) if settable.contains(n.as_str()) => {
                 out.insert(Ignored::Whole(n));
             }
+            // A private zone's `vpc`, which Terraform's docs ignore so that
+            // `aws_route53_zone_association`s do not fight the zone: they
+            // fold into its `vpcs` here, so there is nothing to ignore.
+            Some(n) if kind == Kind::HostedZone && n == "vpc" => {}
             Some(_) if !terraforms.is_empty() && terraforms.iter().all(|n| settable.contains(n)) => {
                 out.extend(terraforms.into_iter().map(whole));
             }

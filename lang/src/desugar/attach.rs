@@ -8,7 +8,8 @@
 //! versioning, encryption, public access block, ownership controls and
 //! lifecycle configuration, `aws_sqs_queue_policy` and
 //! `aws_sqs_queue_redrive_policy`, `aws_efs_mount_target` and
-//! `aws_efs_file_system_policy`, `aws_lb_listener_certificate`): berth
+//! `aws_efs_file_system_policy`, `aws_lb_listener_certificate`,
+//! `aws_route53_zone_association`): berth
 //! writes each as a setting of the resource it attaches to, so such a
 //! block is folded into that resource, wherever in the stack's files it
 //! is declared. A repeated
@@ -162,6 +163,18 @@ const ATTACHMENTS: &[Attachment] = &[
         parent: "default_network_acl",
         by: NETWORK_ACL,
         into: ACL_ENTRY,
+    },
+    // A private zone's other VPCs (Terraform's, beside the zone's own
+    // `vpc` block, which `lifecycle { ignore_changes = [vpc] }` leaves to
+    // it).
+    Attachment {
+        kinds: &["route53_zone_association"],
+        parent: "hosted_zone",
+        by: &["zone_id"],
+        into: Into::Element {
+            list: "vpcs",
+            value: &["vpc_id"],
+        },
     },
     Attachment {
         kinds: &["route_table_association"],

@@ -12,7 +12,8 @@
 //! `root_directory`,
 //! a role's `inline_policy`, a queue's `redrive_policy`, an event target's
 //! `ecs_target` (with its `network_configuration`), `dead_letter_config`,
-//! `retry_policy` and `sqs_target`, a rule's `is_enabled`;
+//! `retry_policy` and `sqs_target`, a rule's `is_enabled`, a hosted
+//! zone's `vpc` blocks (its `vpcs`);
 //! and a health check's `enabled = true` (berth's target groups always
 //! check health).
 
@@ -243,6 +244,10 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
             | "sqs_queue"
             | "event_rule"
     );
+    if kind == "hosted_zone" {
+        zone_vpcs(block, diags);
+        return;
+    }
     if flat.is_empty() && !special {
         return;
     }
@@ -345,6 +350,47 @@ fn special_block(kind: &str, mut b: Block, diags: &mut Vec<Diagnostic>) -> Vec<I
             vec![Item::Block(b)]
         }
         _ => vec![Item::Block(b)],
+    }
+}
+
+/// A hosted zone's `vpc { vpc_id  vpc_region }` blocks (Terraform's
+/// private zone, CloudFormation's `VPCs`): berth's `vpcs`, one element per
+/// block. `vpc_region` is left out: a zone's VPCs are in the stack's
+/// region, and one of another region is not found by its id.
+fn zone_vpcs(block: &mut Block, diags: &mut Vec<Diagnostic>) {
+    let mut vpcs: Vec<Expr> = Vec::new();
+    let mut first = None;
+    for item in std::mem::take(&mut block.body) {
+        match item {
+            Item::Block(b) if b.kind.name == "vpc" => {
+                first.get_or_insert(b.kind.span);
+                for inner in b.body {
+                    match inner {
+                        Item::Attribute(a) if a.name.name == "vpc_id" => vpcs.push(a.value),
+                        Item::Attribute(a) if a.name.name == "vpc_region" => {}
+                        other => diags.push(stray(
+                            &other,
+                            "a hosted zone's `vpc` block",
+                            "`vpc_id` and `vpc_region`",
+                        )),
+                    }
+                }
+            }
+            other => block.body.push(other),
+        }
+    }
+    if let Some(span) = first {
+        block.body.push(Item::Attribute(Attribute {
+            name: Ident {
+                name: "vpcs".into(),
+                span,
+            },
+            value: Expr {
+                kind: ExprKind::List(vpcs),
+                span,
+            },
+            span,
+        }));
     }
 }
 
