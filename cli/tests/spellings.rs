@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_optional_block_over_instances,
     terraform_private_zone,
     terraform_null_nested_settings,
     terraform_policy_named_after_its_role,

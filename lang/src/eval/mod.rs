@@ -1646,6 +1646,11 @@ impl Evaluator<'_, '_> {
                     .help("iterate a list, a map, or a resource repeated with `for_each` or `count`"),
                 );
             }
+            // Evaluated from the variables alone, which hold no resource:
+            // a resource's instances are unknown, so what the `for` makes
+            // is (`var.x != null ? [local.holding_such_a_for] : []` is
+            // still decided).
+            DesiredValue::Ref(_) if self.resources_unknown => return Some(None),
             _ => {
                 return self.error(
                     Diagnostic::error("E0330", "a `for` expression iterates a list or map known before apply", f.collection.span)
