@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::{CODE, stray};
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
-use crate::syntax::ast::{Block, Call, Expr, ExprKind, File, Ident, Item, Step};
+use crate::syntax::ast::{Block, Call, Expr, ExprKind, File, Ident, Item, MapEntry, MapKey, Step};
 
 /// The data kind.
 pub(super) const KIND: &str = "template_file";
@@ -45,6 +45,33 @@ pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
     });
 }
 
+/// A `vars { NAME = VALUE }` block as the map `{ NAME = VALUE }`.
+fn block_map(b: Block, diags: &mut Vec<Diagnostic>) -> Expr {
+    let mut entries = Vec::new();
+    for item in b.body {
+        match item {
+            Item::Attribute(a) => entries.push(MapEntry {
+                key: MapKey {
+                    name: a.name.name,
+                    quoted: false,
+                    span: a.name.span,
+                    computed: None,
+                },
+                value: a.value,
+            }),
+            other => diags.push(stray(
+                &other,
+                "a template_file's `vars`",
+                "`NAME = VALUE` settings",
+            )),
+        }
+    }
+    Expr {
+        kind: ExprKind::Map(entries),
+        span: b.span,
+    }
+}
+
 /// The template `block` renders and its variables (an empty map when it
 /// has none).
 fn template(block: Block, diags: &mut Vec<Diagnostic>) -> Option<(Expr, Expr)> {
@@ -56,6 +83,8 @@ fn template(block: Block, diags: &mut Vec<Diagnostic>) -> Option<(Expr, Expr)> {
         match item {
             Item::Attribute(a) if a.name.name == "template" => template = Some(a.value),
             Item::Attribute(a) if a.name.name == "vars" => vars = Some(a.value),
+            // Terraform 0.11's `vars { NAME = VALUE }`.
+            Item::Block(b) if b.kind.name == "vars" && b.label.is_none() => vars = Some(block_map(b, diags)),
             other => diags.push(stray(
                 &other,
                 "a template_file",
@@ -83,4 +112,29 @@ fn template(block: Block, diags: &mut Vec<Diagnostic>) -> Option<(Expr, Expr)> {
         span,
     });
     Some((template, vars))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::resources;
+
+    /// Terraform 0.11's `vars { NAME = VALUE }` block (traveloka's
+    /// module) is the `vars = { ... }` map; it was E0211, then E0593 where
+    /// `rendered` was read.
+    #[test]
+    fn a_vars_block_is_the_vars_map() {
+        let with = |vars: &str| {
+            resources(&format!(
+                "data template_file name {{\n  template = \"app-$${{env}}\"\n  {vars}\n}}\n\
+                 log_group app {{ name = data.template_file.name.rendered }}\n"
+            ))
+        };
+        let block = with("vars {\n    env = \"dev\"\n  }");
+        assert_eq!(block, with("vars = { env = \"dev\" }"));
+        let name = &block["log_group.app"].attrs["name"];
+        assert_eq!(
+            *name,
+            crate::stack::DesiredValue::Known(berth_provider::Value::from("app-dev"))
+        );
+    }
 }
