@@ -615,6 +615,31 @@ load_balancer web {
     );
 }
 
+/// HCL's legacy index (`aws_security_group.task.0.id`, infrablocks' 0.11
+/// modules) is `[0]`: a syntax error before.
+#[test]
+fn a_legacy_dot_index_is_an_index() {
+    let text = |index: &str| {
+        format!(
+            "vpc main {{ cidr = \"10.0.0.0/16\" }}\n\
+             subnet public {{\n  count = 2\n  vpc = vpc.main\n  cidr = cidrsubnet(\"10.0.0.0/16\", 8, count.index)\n  zone = element([\"us-east-1a\", \"us-east-1b\"], count.index)\n}}\n\
+             load_balancer web {{\n  internal = true\n  subnets = [subnet.public{index}.id, subnet.public[0].id]\n}}\n"
+        )
+    };
+    let subnets = |a: &Analysis| {
+        assert!(a.diagnostics.is_empty(), "{:#?}", a.diagnostics);
+        let lb = a
+            .stack
+            .as_ref()
+            .and_then(|s| s.resource(&Address::new(Kind::LoadBalancer, "web")));
+        format!("{:?}", lb.expect("declared").body.attrs["subnets"].node.refs())
+    };
+    assert_eq!(
+        subnets(&analyse(&text(".1"), &[])),
+        subnets(&analyse(&text("[1]"), &[]))
+    );
+}
+
 /// Regression: a service's `dynamic "load_balancer"` made every
 /// `lb.NAME` in the service (`depends_on = [lb.main]`, berth's
 /// `load_balancer.main`) read as the iterator outside its content (E0302).

@@ -992,6 +992,23 @@ impl<'t> Parser<'t> {
                         self.c.skip_trivia();
                         continue;
                     }
+                    // HCL's legacy index, `aws_security_group.task.0.id`
+                    // (Terraform 0.11 modules): `[0]`.
+                    let digits = self.c.rest().bytes().take_while(u8::is_ascii_digit).count();
+                    if digits > 0 {
+                        let at = self.c.pos;
+                        let index = self.c.rest()[..digits].parse::<i64>();
+                        self.c.bump(digits);
+                        let Ok(index) = index else {
+                            return Err(self.expected(&[Expected::Name]));
+                        };
+                        steps.push(Step::Index(Box::new(Expr {
+                            kind: ExprKind::Int(index),
+                            span: self.c.span_from(at),
+                        })));
+                        self.c.skip_trivia();
+                        continue;
+                    }
                     let name = self.c.ident();
                     self.probe_member(&root, &steps, name.as_ref());
                     let Some(name) = name else {
