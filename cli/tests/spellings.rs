@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_listener_module_actions,
     terraform_optional_block_over_instances,
     terraform_private_zone,
     terraform_null_nested_settings,

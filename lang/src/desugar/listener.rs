@@ -18,7 +18,7 @@ use super::{CODE, block, item_name, literal, renamed, stray};
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
-use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item};
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item, Label, StrPart, Traversal};
 
 /// A listener's default action and its rules'.
 pub(super) fn listener(block: &mut Block, diags: &mut Vec<Diagnostic>) {
@@ -188,6 +188,9 @@ fn weighted(b: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
             Item::Block(tg) if tg.kind.name == "target_group" => {
                 out.push(block("weighted_forward", tg, &[("arn", "target_group")]));
             }
+            // mineiros' listener module: `dynamic "target_group" { for_each
+            // = forward.value.target_group  content { arn  weight } }`.
+            Item::Block(d) if is_dynamic_of(&d, "target_group") => out.push(dynamic_weighted(d)),
             Item::Block(s) if s.kind.name == "stickiness" => out.extend(stickiness(s, diags)),
             other => diags.push(stray(
                 &other,
@@ -197,6 +200,62 @@ fn weighted(b: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
         }
     }
     out
+}
+
+/// Whether `b` is `dynamic "NAME" { }`.
+fn is_dynamic_of(b: &Block, name: &str) -> bool {
+    b.kind.name == crate::check::dynamic::DYNAMIC
+        && matches!(&b.label, Some(Label::String(e)) if literal(e) == Some(name))
+}
+
+/// `dynamic "target_group" { ... content { arn  weight } }` as `dynamic
+/// "weighted_forward"`, its content's `arn` berth's `target_group`; its
+/// content still reads the element as `target_group` (an `iterator` says
+/// so where none was written).
+fn dynamic_weighted(mut d: Block) -> Item {
+    let label_span = match &d.label {
+        Some(Label::String(e)) => e.span,
+        _ => d.kind.span,
+    };
+    let named = d
+        .body
+        .iter()
+        .any(|i| matches!(i, Item::Attribute(a) if a.name.name == "iterator"));
+    if !named {
+        d.body.push(Item::Attribute(Attribute {
+            name: Ident {
+                name: "iterator".into(),
+                span: label_span,
+            },
+            value: Expr {
+                kind: ExprKind::Traversal(Traversal {
+                    root: Ident {
+                        name: "target_group".into(),
+                        span: label_span,
+                    },
+                    steps: Vec::new(),
+                }),
+                span: label_span,
+            },
+            span: label_span,
+        }));
+    }
+    d.label = Some(Label::String(Expr {
+        kind: ExprKind::String(vec![StrPart::Lit("weighted_forward".into())]),
+        span: label_span,
+    }));
+    let contents = d.body.iter_mut().filter_map(|item| match item {
+        Item::Block(b) if b.kind.name == crate::check::dynamic::CONTENT => Some(b),
+        _ => None,
+    });
+    for setting in contents.flat_map(|c| &mut c.body) {
+        if let Item::Attribute(a) = setting
+            && a.name.name == "arn"
+        {
+            a.name.name = "target_group".into();
+        }
+    }
+    Item::Block(d)
 }
 
 /// `stickiness { enabled  duration }` as `forward_stickiness`: the

@@ -192,6 +192,21 @@ pub(crate) fn keys_from_variables(
     })
 }
 
+/// Whether each of `exprs` evaluates without failing from the variables
+/// and locals of `module` alone, whatever it holds that only AWS knows: a
+/// `try`'s first argument that does not fail is its value.
+pub(crate) fn succeeds_from_variables(
+    module: &Module<'_>,
+    options: &crate::Options,
+    sources: &Sources,
+    exprs: &[&Expr],
+) -> Vec<bool> {
+    with_variables(module, options, sources, exprs, |_| Some(()))
+        .into_iter()
+        .map(|v| v.is_some())
+        .collect()
+}
+
 /// What `read` makes of each of `exprs` evaluated from the variables and
 /// locals of `module` alone (see [`from_variables`]).
 fn with_variables<T>(

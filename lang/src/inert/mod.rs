@@ -253,6 +253,20 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
             None => undecided.push((span, for_each)),
         }
     }
+    // `try([local.action.forward], [])` (mineiros' listener): the list,
+    // whatever its elements hold, once its reading does not fail.
+    let tried: Vec<&Expr> = undecided.iter().filter_map(|(_, e)| tried_list(e)).collect();
+    let mut succeeds = crate::eval::succeeds_from_variables(&module, options, sources, &tried).into_iter();
+    undecided.retain(|(span, for_each)| {
+        let Some(ExprKind::List(items)) = tried_list(for_each).map(|l| &l.kind) else {
+            return true;
+        };
+        if !succeeds.next().unwrap_or(false) {
+            return true;
+        }
+        found.known.insert(*span, for_each, Each::Listed(items.clone()));
+        false
+    });
     let exprs: Vec<&Expr> = undecided.iter().map(|(_, e)| *e).collect();
     let keys = crate::eval::keys_from_variables(&module, options, sources, &exprs);
     for ((span, for_each), keys) in undecided.into_iter().zip(keys) {
@@ -275,6 +289,18 @@ fn condition(for_each: &Expr) -> Option<&Expr> {
     match &for_each.kind {
         ExprKind::Conditional(c, ..) => Some(c),
         ExprKind::Paren(inner) => condition(inner),
+        _ => None,
+    }
+}
+
+/// The list literal a `for_each` written `try([...], FALLBACK)` tries
+/// first.
+fn tried_list(for_each: &Expr) -> Option<&Expr> {
+    match &for_each.kind {
+        ExprKind::Call(c) if c.name.name == "try" && c.args.len() >= 2 => {
+            matches!(c.args[0].kind, ExprKind::List(_)).then_some(&c.args[0])
+        }
+        ExprKind::Paren(inner) => tried_list(inner),
         _ => None,
     }
 }
