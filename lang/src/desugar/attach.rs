@@ -9,7 +9,7 @@
 //! lifecycle configuration, `aws_sqs_queue_policy` and
 //! `aws_sqs_queue_redrive_policy`, `aws_efs_mount_target` and
 //! `aws_efs_file_system_policy`, `aws_lb_listener_certificate`,
-//! `aws_route53_zone_association`): berth
+//! `aws_route53_zone_association`, `aws_iam_role_policy_attachments_exclusive`): berth
 //! writes each as a setting of the resource it attaches to, so such a
 //! block is folded into that resource, wherever in the stack's files it
 //! is declared. A repeated
@@ -206,6 +206,18 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Element {
             list: "policies",
             value: &["policy_arn", "policy"],
+        },
+    },
+    // AWS provider 5.73's exact set of a role's managed policies: berth's
+    // `policies` are that set already (others are detached).
+    Attachment {
+        kinds: &["iam_role_policy_attachments_exclusive"],
+        parent: "role",
+        by: &["role_name"],
+        into: Into::Settings {
+            renames: &[("policy_arns", "policies")],
+            blocks: &[],
+            left_out_false: false,
         },
     },
     Attachment {
@@ -2586,5 +2598,23 @@ route_table_association database {{
             ),
             ["a `iam_role_policy_attachment` names its `role`"]
         );
+    }
+
+    /// dceoy's `aws_iam_role_policy_attachments_exclusive` (AWS provider
+    /// 5.73) is the role's `policies` (E0101 before).
+    #[test]
+    fn exclusive_policy_attachments_are_the_roles_policies() {
+        let role = |rest: &str| {
+            crate::test_support::resources(&format!(
+                "resource \"aws_iam_role\" \"execution\" {{\n  name = \"execution\"\n  assume_role_policy = jsonencode({{\n    Version = \"2012-10-17\"\n    Statement = [{{ Effect = \"Allow\", Action = [\"sts:AssumeRole\"], Principal = {{ Service = \"ecs-tasks.amazonaws.com\" }} }}]\n  }})\n{rest}}}\n"
+            ))
+        };
+        let exclusive = role(
+            "}\nresource \"aws_iam_role_policy_attachments_exclusive\" \"execution\" {\n  role_name   = aws_iam_role.execution.name\n  policy_arns = [\"arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy\"]\n",
+        );
+        let listed = role(
+            "  managed_policy_arns = [\"arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy\"]\n",
+        );
+        assert_eq!(exclusive, listed);
     }
 }
