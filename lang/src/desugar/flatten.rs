@@ -500,6 +500,11 @@ fn volume(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> {
                     ..efs
                 }));
             }
+            Item::Block(s3) if s3.kind.name == "s3files_volume_configuration" => diags.push(
+                Diagnostic::error(CODE, "S3 Files volumes are not written yet", s3.kind.span)
+                    .label("an S3 Files volume")
+                    .help("a Fargate volume is a bind mount or an `efs_volume_configuration` (docs/porting.md, \"Not written yet\")"),
+            ),
             other => diags.push(stray(
                 &other,
                 "a task definition's `volume`",
