@@ -819,6 +819,45 @@ fn stops_in_order(signal: &str) {
     aws.assert_converged(BLOG);
 }
 
+/// Two rules trading priorities, every SetRulePriorities' first answer
+/// lost: sent again, the move is done already, and moto refuses it
+/// (PriorityInUse, the rule's own priority). Regression: the apply
+/// failed; the next one finished it.
+#[test]
+fn rules_trading_priorities_with_lost_answers_apply() {
+    let Some(aws) = Faulty::start("microservices", Faults::default()) else {
+        return;
+    };
+    let out = aws.berth(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "apply failed:\n{}", stderr(&out));
+    for (from, to) in [
+        (
+            "priority = 10  path = \"/usermgmt",
+            "priority = 99  path = \"/usermgmt",
+        ),
+        (
+            "priority = 20  path = \"/notification",
+            "priority = 10  path = \"/notification",
+        ),
+        (
+            "priority = 99  path = \"/usermgmt",
+            "priority = 20  path = \"/usermgmt",
+        ),
+    ] {
+        aws.project.edit("main.berth", from, to);
+    }
+    aws.proxy.set_faults(Faults {
+        lose_first: true,
+        only: vec!["SetRulePriorities".to_owned()],
+        ..Faults::default()
+    });
+    let out = aws.berth(&["apply", "--auto-approve"]);
+    assert!(out.status.success(), "the swap failed:\n{}", stderr(&out));
+    assert!(aws.proxy.stats().lost > 0, "{:?}", aws.proxy.stats());
+    let out = aws.direct(&["plan", "--detailed-exitcode"]);
+    assert_eq!(out.status.code(), Some(0), "not converged:\n{}", stdout(&out));
+}
+
 /// Ctrl-C (or a cancelled CI job's SIGTERM) during `plan --out`, which
 /// takes the lock: only `apply` and `destroy` handled it, so the process
 /// died holding the lock and every later run was refused until `berth

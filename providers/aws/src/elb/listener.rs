@@ -555,7 +555,10 @@ pub(super) async fn set_rule_priorities(p: &AwsProvider, pairs: &[(&str, i32)]) 
                 .build()
         })
         .collect();
-    p.call(SERVICE, "SetRulePriorities", || {
+    // Sent again after an answer that was lost, the move may be done
+    // already: moto (unlike ELBv2, which refuses a priority another rule
+    // holds) refuses a priority the rule itself holds.
+    p.call_repeatable(SERVICE, "SetRulePriorities", &["PriorityInUse"], || {
         elb.set_rule_priorities()
             .set_rule_priorities(Some(pairs.clone()))
             .send()
