@@ -142,7 +142,7 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
         options,
         &Progress::new(secret_texts(stack.secrets.values())),
     ))?;
-    let code = summarise(
+    let mut code = summarise(
         &report,
         &planned.plan,
         how.destroy,
@@ -156,7 +156,24 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
                 .filter(|r| planned.plan.changes().any(|c| c.address == r.address))
                 .cloned()
                 .collect();
-            runtime.block_on(cloud.wait_until_ready(&changed, WAIT_TIMEOUT))?;
+            // The wait changes nothing: a Ctrl-C (or a cancelled CI job's
+            // SIGTERM) ends it at once, the lock released.
+            let waited = runtime.block_on(async {
+                tokio::select! {
+                    waited = cloud.wait_until_ready(&changed, WAIT_TIMEOUT) => Some(waited),
+                    () = crate::interrupt::requested() => None,
+                }
+            });
+            match waited {
+                Some(waited) => waited?,
+                None => {
+                    say!(
+                        "Interrupted while waiting for the services to be steady: the changes are applied, \
+                         and ECS goes on deploying them (`berth apply --wait` waits again)."
+                    );
+                    code = ExitCode::from(crate::interrupt::EXIT_STATUS);
+                }
+            }
         }
         print_outputs(&stack, &live)?;
     }
