@@ -6,7 +6,11 @@
 //! They are left out before the rewrites of other tools' nested blocks
 //! see them, which would refuse a setting their block does not take. A
 //! resource's own settings are left out later, once evaluated
-//! (`check/schema.rs`' `Pending`).
+//! (`check/schema.rs`' `Pending`). A setting they make `true` or `false`
+//! is written so (`enabled = try(var.x.enabled, true)`), as the checks
+//! of a block turned off (`enabled = false`) read it.
+
+use berth_provider::Value;
 
 use crate::analyze::Options;
 use crate::check::declare::{self, LIFECYCLE, LOCALS};
@@ -34,14 +38,13 @@ pub(super) fn leave_out(files: &mut [(FileId, File)], sources: &Sources, options
         .filter(|b| matches!(b.kind.name.as_str(), "variable" | "stack" | LOCALS));
     let module = declare::collect(known, &mut Vec::new());
     let refs: Vec<&Expr> = exprs.iter().collect();
-    let values = crate::eval::from_variables(&module, options, sources, &refs);
-    let mut null = values.iter().map(|v| *v == Some(berth_provider::Value::Null));
+    let mut values = crate::eval::from_variables(&module, options, sources, &refs).into_iter();
     for block in files
         .iter_mut()
         .flat_map(|(_, f)| &mut f.blocks)
         .filter(|b| super::key(b).is_some())
     {
-        nested_mut(block, &mut null);
+        nested_mut(block, &mut values);
     }
 }
 
@@ -69,18 +72,26 @@ fn nested(block: &Block, f: &mut impl FnMut(&Expr)) {
     }
 }
 
-/// [`nested`]'s walk, leaving out each setting `null` says is null.
-fn nested_mut(block: &mut Block, null: &mut impl Iterator<Item = bool>) {
+/// [`nested`]'s walk, leaving out each setting `values` says is null and
+/// writing those it says are a bool as that bool.
+fn nested_mut(block: &mut Block, values: &mut impl Iterator<Item = Option<Value>>) {
     for item in &mut block.body {
         let Item::Block(inner) = item else { continue };
         if inner.kind.name == DYNAMIC || inner.kind.name == LIFECYCLE {
             continue;
         }
-        inner.body.retain(|item| match item {
-            Item::Attribute(a) if may_be_null(&a.value) => !null.next().unwrap_or(false),
+        inner.body.retain_mut(|item| match item {
+            Item::Attribute(a) if may_be_null(&a.value) => match values.next().flatten() {
+                Some(Value::Null) => false,
+                Some(Value::Bool(b)) => {
+                    a.value.kind = ExprKind::Bool(b);
+                    true
+                }
+                _ => true,
+            },
             _ => true,
         });
-        nested_mut(inner, null);
+        nested_mut(inner, values);
     }
 }
 
