@@ -27,6 +27,9 @@ const CODE: &str = "E0332";
 pub struct Place<'a> {
     pub parts: &'a BTreeMap<String, Span>,
     pub whole: Span,
+    /// Each line of the text, where it was written as a heredoc (empty
+    /// otherwise): invalid JSON is pointed at its line.
+    pub lines: Vec<Span>,
 }
 
 impl Place<'_> {
@@ -46,9 +49,12 @@ pub fn containers(
     let span = place.whole;
     let value = match value {
         DesiredValue::Known(Value::String(text)) => {
-            match super::functions::call("jsondecode", &[Value::String(text)]) {
+            match super::functions::call("jsondecode", &[Value::String(text.clone())]) {
                 Ok(v) => DesiredValue::Known(v),
-                Err(e) => return Err(one(error(format!("`{ATTR}` is not JSON: {e}"), span))),
+                Err(e) => {
+                    let d = error(format!("`{ATTR}` is not JSON: {e}"), span);
+                    return Err(one(at_line(d, &text, place)));
+                }
             }
         }
         // JSON text with values known after apply in it (a heredoc's or a
@@ -106,6 +112,23 @@ pub fn containers(
     match problems.is_empty() {
         true => Ok(out),
         false => Err(problems),
+    }
+}
+
+/// `d`, pointed also at the written line where `text` stops being JSON
+/// (a heredoc's lines are the text's, when its interpolations span none).
+fn at_line(d: Diagnostic, text: &str, place: &Place<'_>) -> Diagnostic {
+    let Some(line) = serde_json::from_str::<serde_json::Value>(text)
+        .err()
+        .map(|e| e.line())
+    else {
+        return d;
+    };
+    match place.lines.get(line.wrapping_sub(1)) {
+        Some(span) if place.lines.len() == text.lines().count() => {
+            d.also(*span, format!("line {line} of the JSON"))
+        }
+        _ => d,
     }
 }
 

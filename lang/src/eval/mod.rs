@@ -1056,6 +1056,7 @@ impl Evaluator<'_, '_> {
         let place = container_definitions::Place {
             parts: &parts,
             whole: value.span,
+            lines: heredoc_lines(self.sources, json_expr.span),
         };
         match container_definitions::containers(json, container, &place) {
             // Where in the JSON a sensitive value went is not tracked:
@@ -1080,8 +1081,19 @@ impl Evaluator<'_, '_> {
             ExprKind::Decimal(d) => DesiredValue::Known(Value::number(*d)),
             ExprKind::String(parts) => self.string(parts, each)?,
             ExprKind::List(items) => {
-                let items: Option<Vec<_>> = items.iter().map(|e| self.expr(e, each)).collect();
-                DesiredValue::list(items?)
+                let mut values = Vec::new();
+                for item in items {
+                    match self.expr(item, each)? {
+                        // Terraform 0.11 flattened a list interpolated into
+                        // a list (`["${aws_subnet.app.*.id}"]`).
+                        DesiredValue::List(inner) if is_interpolation(item) => values.extend(inner),
+                        DesiredValue::Known(Value::List(inner)) if is_interpolation(item) => {
+                            values.extend(inner.into_iter().map(DesiredValue::Known));
+                        }
+                        value => values.push(value),
+                    }
+                }
+                DesiredValue::list(values)
             }
             ExprKind::Map(entries) => {
                 let mut map = BTreeMap::new();
@@ -2323,6 +2335,38 @@ fn instance_value(address: Address, body: &DesiredBody, attr: Option<&str>) -> D
         (None, Presence::Default(lit)) => DesiredValue::Known(lit.into()),
         _ => DesiredValue::Known(Value::Null),
     }
+}
+
+/// The spans of the lines of the heredoc written at `span`, between its
+/// `<<MARKER` line and its closing marker; none for other text.
+fn heredoc_lines(sources: &Sources, span: Span) -> Vec<Span> {
+    let Some(file) = sources.try_get(span.file) else {
+        return Vec::new();
+    };
+    if !file.text.get(span.start..).is_some_and(|t| t.starts_with("<<")) {
+        return Vec::new();
+    }
+    let (first, last) = (
+        file.line_index(span.start) + 1,
+        file.line_index(span.end.saturating_sub(1)),
+    );
+    (first..last)
+        .filter_map(|i| file.line_range(i))
+        .map(|r| Span::new(span.file, r.start, r.end.min(span.end)))
+        .map(|s| {
+            let text = &file.text[s.start..s.end];
+            Span::new(
+                s.file,
+                s.start,
+                s.start + text.trim_end_matches(['\n', '\r']).len(),
+            )
+        })
+        .collect()
+}
+
+/// Whether `e` is a string of one interpolation, `"${...}"`.
+fn is_interpolation(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::String(parts) if matches!(parts.as_slice(), [StrPart::Interp(_)]))
 }
 
 fn unknown_operand(span: Span) -> Diagnostic {
