@@ -132,6 +132,56 @@ async fn server_errors_on_a_create_are_indeterminate_and_permanent_ones_final() 
     assert!(p.stats().values().all(|s| s.retries == 0));
 }
 
+/// A DescribeServices that fails through its retries while a wait polls
+/// (a 503 here; a network cut, a stalled endpoint): the deployment goes on,
+/// and so does the wait, to the steady state. Regression: one failed read
+/// ended `apply --wait` with an error, minutes before its time was up.
+#[tokio::test]
+async fn a_wait_outlasts_a_failed_read() {
+    use aws_sdk_ecs::operation::describe_services::DescribeServicesOutput;
+    use aws_sdk_ecs::types::{Deployment, Service};
+    let steady = || {
+        DescribeServicesOutput::builder()
+            .services(
+                Service::builder()
+                    .status("ACTIVE")
+                    .desired_count(1)
+                    .running_count(1)
+                    .deployments(
+                        Deployment::builder()
+                            .status("PRIMARY")
+                            .task_definition("arn:td:1")
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build()
+    };
+    let rule = mock!(aws_sdk_ecs::Client::describe_services)
+        .sequence()
+        .http_status(503, None)
+        .output(steady)
+        .build();
+    let ecs = mock_client!(aws_sdk_ecs, RuleMode::Sequential, [&rule], |c| c
+        .retry_config(aws_sdk_ecs::config::retry::RetryConfig::disabled()));
+    let config = SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .build();
+    let mut clients = Clients::from_sdk_config(&config);
+    clients.ecs = ecs;
+    // No retries: the first read fails as a call given up does.
+    let p = AwsProvider::from_clients(clients, "us-east-1").with_retry_policy(RetryPolicy {
+        deadline: Duration::ZERO,
+        base_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(5),
+    });
+    p.wait_until_ready(&service(&[]), Duration::from_secs(60), &|_, _| {})
+        .await
+        .expect("steady after a failed read");
+    assert_eq!(rule.num_calls(), 2);
+}
+
 /// A live service `web` in cluster `c`, with `extra` attributes.
 fn service(extra: &[(&str, Value)]) -> Resource {
     let mut attrs: berth_provider::Attrs = [

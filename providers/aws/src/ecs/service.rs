@@ -18,7 +18,9 @@ use aws_sdk_ecs::types::{
 use berth_provider::adopt::service_in;
 use berth_provider::naming;
 use berth_provider::schema::cluster_name;
-use berth_provider::{Address, Attrs, Kind, ProviderError, ROLLED_BACK, Resource, Value, WaitEvents};
+use berth_provider::{
+    Address, Attrs, ErrorClass, Kind, ProviderError, ROLLED_BACK, Resource, Value, WaitEvents,
+};
 use futures::future::try_join_all;
 
 use super::{SERVICE, connect, pairs, scaling, strategy};
@@ -635,7 +637,18 @@ pub(crate) async fn wait_for_steady_state(
             .call(SERVICE, call, || {
                 ecs.describe_services().cluster(cluster).services(arn).send()
             })
-            .await?;
+            .await;
+        let out = match out {
+            Ok(out) => out,
+            // A read that failed through its retries (throttled, a 5xx,
+            // no answer): the deployment goes on all the same, and so does
+            // the wait, until its time is up.
+            Err(e) if e.class != ErrorClass::Permanent => {
+                poll.pause(&format!("the last {call} failed: {e}")).await?;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let Some(s) = out.services().first().filter(|s| s.status() == Some("ACTIVE")) else {
             return Err(ProviderError::permanent(
                 call,
