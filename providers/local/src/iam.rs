@@ -221,15 +221,10 @@ pub(crate) fn create(
     let call = "CreateRole";
     sim.call(call);
     let name = naming::given(&attrs, "name").map_or_else(|| naming::role(stack, address), str::to_owned);
-    // The ARN holds the path; berth's own `/berth/` roles keep the ARN this
-    // cloud always gave them (`role/NAME`).
+    // The ARN holds the path, berth's own `/berth/` too, as AWS's does
+    // (roles made before kept `role/NAME`: their ARN is their key).
     let path = path_of(call, &attrs)?;
-    let in_arn = if path == naming::IAM_PATH {
-        "/"
-    } else {
-        path.as_str()
-    };
-    let arn = format!("arn:aws:iam::{}:role{in_arn}{name}", sim.st.account);
+    let arn = format!("arn:aws:iam::{}:role{path}{name}", sim.st.account);
     let taken = sim
         .all(Kind::Role)
         .any(|(k, r)| *k == arn || str_of(&r.attrs, "name").is_some_and(|n| n.eq_ignore_ascii_case(&name)));

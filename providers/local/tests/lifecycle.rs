@@ -112,7 +112,7 @@ async fn ids_arns_and_names_have_aws_formats() {
     );
     assert_eq!(
         get("role.task_exec", "arn"),
-        "arn:aws:iam::123456789012:role/blog-dev-task_exec"
+        "arn:aws:iam::123456789012:role/berth/blog-dev-task_exec"
     );
     assert_eq!(get("sns_topic.alerts", "name"), "blog-dev-alerts");
     assert_eq!(
