@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::check::{declare, domain, load_balancer_types, lookups, refs, restated, schema, sg_rules, types};
+use crate::check::{
+    declare, domain, load_balancer_types, lookups, refs, restated, route_targets, schema, sg_rules, types,
+};
 use crate::desugar;
 use crate::diagnostic::Diagnostic;
 use crate::eval::{self, LookupFn};
@@ -176,6 +178,7 @@ fn check_and_evaluate(
     restated::check(&mut stack, &mut found);
     sg_rules::default_egress_dropped(&mut stack);
     load_balancer_types::take_off_values(&mut stack);
+    route_targets::nat_gateways_as_gateways(&mut stack);
     for r in &mut stack.resources {
         types::convert_resource(r);
         types::check_resource(r, &mut found);

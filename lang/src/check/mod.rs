@@ -33,6 +33,7 @@ mod network_acl;
 pub mod refs;
 pub mod regions;
 pub mod restated;
+pub mod route_targets;
 mod rules;
 mod s3;
 mod scaling;

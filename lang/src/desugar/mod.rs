@@ -52,7 +52,6 @@ mod names;
 mod namespace_names;
 mod policy_document;
 mod provider;
-mod routes;
 pub(crate) use provider::from_provider;
 mod rules;
 mod s3;
@@ -104,7 +103,6 @@ fn rewrite(file: &mut File, diags: &mut Vec<Diagnostic>) {
     for block in &mut file.blocks {
         nested_nulls(block);
         attribute_blocks::resource(block, diags);
-        routes::nat_gateway_targets(block);
         match block.kind.name.as_str() {
             "listener" => listener::listener(block, diags),
             "listener_rule" => listener::rule(block, diags),
