@@ -5,7 +5,7 @@
 //! `one(lb.this[*].arn)`, `flatten([subnet.a[*].id])`,
 //! `compact([security_group.lb.id, var.extra])`, `lookup(each.value,
 //! "cidr_blocks", null)` of a map holding an id, `coalesce(null,
-//! vpc.main.id)`; and those that put such
+//! vpc.main.id)`, `keys(m)` and `values(m)` of a map holding ARNs; and those that put such
 //! values in text: `join(":", [ecr_repository.app.url, "latest"])`,
 //! `format("%s:latest", ecr_repository.app.url)`.
 //! The result holds the same values, known or not.
@@ -35,6 +35,12 @@ pub(super) fn call(name: &str, args: &[DesiredValue]) -> Option<DesiredValue> {
         ("length", [DesiredValue::Map(m)]) => {
             Some(DesiredValue::Known(Value::Int(i64::try_from(m.len()).ok()?)))
         }
+        // In key order, as Terraform lists them (taytay's `element(keys(m),
+        // count.index)` beside `element(values(m), count.index)`).
+        ("keys", [DesiredValue::Map(m)]) => Some(DesiredValue::Known(Value::List(
+            m.keys().map(|k| Value::String(k.clone())).collect(),
+        ))),
+        ("values", [DesiredValue::Map(m)]) => Some(DesiredValue::list(m.values().cloned().collect())),
         ("length", [list]) => {
             let n = i64::try_from(items(list)?.len()).ok()?;
             Some(DesiredValue::Known(Value::Int(n)))
@@ -217,6 +223,26 @@ mod tests {
             address: format!("subnet.{name}").parse().expect("an address"),
             attr: "id".into(),
         })
+    }
+
+    /// taytay's `element(keys(m), i)` and `element(values(m), i)` of a map
+    /// of paths to target group ARNs (E0315 before): keys in order, values
+    /// as they are.
+    #[test]
+    fn keys_and_values_of_a_map_holding_unknowns() {
+        let map = DesiredValue::Map(
+            [("/b".to_owned(), unknown("b")), ("/a".to_owned(), unknown("a"))]
+                .into_iter()
+                .collect(),
+        );
+        assert_eq!(
+            call("keys", std::slice::from_ref(&map)),
+            Some(DesiredValue::Known(Value::List(vec!["/a".into(), "/b".into()])))
+        );
+        assert_eq!(
+            call("values", std::slice::from_ref(&map)),
+            Some(DesiredValue::List(vec![unknown("a"), unknown("b")]))
+        );
     }
 
     /// terraform-aws-modules/alb's `coalesce(each.value.vpc_id, var.vpc_id)`
