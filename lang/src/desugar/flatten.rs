@@ -229,6 +229,11 @@ pub(crate) fn flattened(kind: &str, block: &str) -> Vec<&'static str> {
 }
 
 pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
+    match block.kind.name.as_str() {
+        "hosted_zone" => return zone_vpcs(block, diags),
+        "discovery_service" => namespace_once(block, diags),
+        _ => {}
+    }
     let kind = block.kind.name.as_str();
     let flat: Vec<&Flat> = FLAT
         .iter()
@@ -244,10 +249,6 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
             | "sqs_queue"
             | "event_rule"
     );
-    if kind == "hosted_zone" {
-        zone_vpcs(block, diags);
-        return;
-    }
     if flat.is_empty() && !special {
         return;
     }
@@ -350,6 +351,41 @@ fn special_block(kind: &str, mut b: Block, diags: &mut Vec<Diagnostic>) -> Vec<I
             vec![Item::Block(b)]
         }
         _ => vec![Item::Block(b)],
+    }
+}
+
+/// A Cloud Map service's namespace written both on the service and in its
+/// `dns_config` (CloudFormation's `NamespaceId` and `DnsConfig.NamespaceId`,
+/// Terraform's `namespace_id` in both places): one, when they name the
+/// same; E0211 when they differ.
+fn namespace_once(block: &mut Block, diags: &mut Vec<Diagnostic>) {
+    let is_namespace = |i: &Item| matches!(i, Item::Attribute(a) if matches!(a.name.name.as_str(), "namespace_id" | "namespace"));
+    let in_config = block.body.iter().find_map(|i| match i {
+        Item::Block(b) if b.kind.name == "dns_config" => b.body.iter().find_map(|i| match i {
+            Item::Attribute(a) if a.name.name == "namespace_id" => Some(a.clone()),
+            _ => None,
+        }),
+        _ => None,
+    });
+    let Some(in_config) = in_config else { return };
+    let Some(at) = block.body.iter().position(is_namespace) else {
+        return;
+    };
+    let Item::Attribute(top) = block.body.remove(at) else {
+        return;
+    };
+    let text = |e: &Expr| super::path_text(e.unwrapped()).or_else(|| literal(e).map(str::to_owned));
+    if text(&top.value).is_none() || text(&top.value) != text(&in_config.value) {
+        diags.push(
+            Diagnostic::error(
+                CODE,
+                "the namespace is written twice, differently",
+                top.value.span,
+            )
+            .label("on the service")
+            .also(in_config.value.span, "in `dns_config`")
+            .help("a Cloud Map service is in one namespace: keep the `namespace_id` of `dns_config`"),
+        );
     }
 }
 

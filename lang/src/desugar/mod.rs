@@ -634,7 +634,7 @@ pub(super) fn block_read(e: &Expr, kind: &str, attr: &str) -> Option<Traversal> 
 }
 
 /// `ROOT.ATTR...` written out, for a path of names only (`count.index`).
-fn path_text(e: &Expr) -> Option<String> {
+pub(super) fn path_text(e: &Expr) -> Option<String> {
     let ExprKind::Traversal(t) = &e.kind else {
         return None;
     };
