@@ -57,6 +57,10 @@ enum Into {
         from: &'static str,
         read: fn(Expr, &mut Vec<Diagnostic>) -> Vec<Item>,
     },
+    /// What the parent does without it: taken, and nothing added (a
+    /// subnet associated with the VPC's main table, which every subnet no
+    /// table names uses); `value` is the setting it must hold.
+    Implied { value: &'static [&'static str] },
     /// Settings and blocks of the parent itself, named as berth does.
     Settings {
         renames: &'static [(&'static str, &'static str)],
@@ -190,6 +194,17 @@ const ATTACHMENTS: &[Attachment] = &[
         parent: "route_table",
         by: ROUTE_TABLE,
         into: ROUTE,
+    },
+    // A subnet associated with the VPC's main table (tutorials' routes on
+    // `aws_vpc.NAME.main_route_table_id`, each subnet associated with it):
+    // the table a subnet no other table names uses anyway.
+    Attachment {
+        kinds: &["route_table_association"],
+        parent: "default_route_table",
+        by: ROUTE_TABLE,
+        into: Into::Implied {
+            value: &["subnet_id", "subnet"],
+        },
     },
     // A route on the VPC's main table (`aws_vpc.NAME.main_route_table_id`,
     // read as the block taking it over).
@@ -1201,6 +1216,15 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
             }
             if let Some(policy) = policy(t.block, diags) {
                 add.items.push(Item::Block(policy));
+            }
+        }
+        Into::Implied { value } => {
+            if one_setting(t.block.body, value, (&what, t.spec.by[0]), diags).is_none() {
+                diags.push(
+                    Diagnostic::error(CODE, format!("{what} names what it attaches"), t.block.kind.span)
+                        .label(format!("no `{}`", value[0]))
+                        .help(format!("add `{} = ...`", value[0])),
+                );
             }
         }
         Into::Read { from, read } => {
