@@ -57,6 +57,14 @@ enum Into {
         from: &'static str,
         read: fn(Expr, &mut Vec<Diagnostic>) -> Vec<Item>,
     },
+    /// Every element of the list the attachment's setting `value` holds,
+    /// added to the parent's list attribute `list` (a role's exclusive
+    /// policy attachments: its `policies`, beside the ones attached one by
+    /// one, which Terraform's docs list in both).
+    Elements {
+        list: &'static str,
+        value: &'static [&'static str],
+    },
     /// What the parent does without it: taken, and nothing added (a
     /// subnet associated with the VPC's main table, which every subnet no
     /// table names uses); `value` is the setting it must hold.
@@ -229,10 +237,9 @@ const ATTACHMENTS: &[Attachment] = &[
         kinds: &["iam_role_policy_attachments_exclusive"],
         parent: "role",
         by: &["role_name"],
-        into: Into::Settings {
-            renames: &[("policy_arns", "policies")],
-            blocks: &[],
-            left_out_false: false,
+        into: Into::Elements {
+            list: "policies",
+            value: &["policy_arns"],
         },
     },
     Attachment {
@@ -1217,6 +1224,43 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
             if let Some(policy) = policy(t.block, diags) {
                 add.items.push(Item::Block(policy));
             }
+        }
+        Into::Elements { list, value } => {
+            if let Some(r) = repeat {
+                diags.push(not_repeated(&kind, t.spec.parent, &r));
+                return;
+            }
+            let Some(listed) = one_setting(t.block.body, value, (&what, t.spec.by[0]), diags) else {
+                diags.push(
+                    Diagnostic::error(CODE, format!("{what} names what it attaches"), t.block.kind.span)
+                        .label(format!("no `{}`", value[0]))
+                        .help(format!("add `{} = [...]`", value[0])),
+                );
+                return;
+            };
+            // A `for` over it is concatenated with the parent's list.
+            let span = listed.span;
+            let each = Ident {
+                name: "element".into(),
+                span,
+            };
+            let element = Expr {
+                kind: ExprKind::Traversal(Traversal {
+                    root: each.clone(),
+                    steps: Vec::new(),
+                }),
+                span,
+            };
+            add.elements.entry(list).or_default().push(Expr {
+                kind: ExprKind::For(Box::new(ForExpr {
+                    key: None,
+                    value: each,
+                    collection: listed,
+                    result: ForResult::List(element),
+                    cond: None,
+                })),
+                span,
+            });
         }
         Into::Implied { value } => {
             if one_setting(t.block.body, value, (&what, t.spec.by[0]), diags).is_none() {
@@ -2625,7 +2669,8 @@ route_table_association database {{
     }
 
     /// dceoy's `aws_iam_role_policy_attachments_exclusive` (AWS provider
-    /// 5.73) is the role's `policies` (E0101 before).
+    /// 5.73) is the role's `policies` (E0101 before), with those attached
+    /// one by one.
     #[test]
     fn exclusive_policy_attachments_are_the_roles_policies() {
         let role = |rest: &str| {
@@ -2640,5 +2685,26 @@ route_table_association database {{
             "  managed_policy_arns = [\"arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy\"]\n",
         );
         assert_eq!(exclusive, listed);
+        // Beside an attachment of its own, which the provider's docs list
+        // in both (E0211 "set twice" before).
+        let both = role(
+            "}\nresource \"aws_iam_role_policy_attachment\" \"read\" {\n  role       = aws_iam_role.execution.name\n  policy_arn = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n}\nresource \"aws_iam_role_policy_attachments_exclusive\" \"execution\" {\n  role_name   = aws_iam_role.execution.name\n  policy_arns = [\"arn:aws:iam::aws:policy/ReadOnlyAccess\", \"arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy\"]\n",
+        );
+        // A set: the policy listed twice is attached once.
+        let policies = |shape: &BTreeMap<String, Shape>| -> std::collections::BTreeSet<String> {
+            match &shape["role.execution"].attrs["policies"] {
+                crate::stack::DesiredValue::Known(berth_provider::Value::List(arns)) => arns
+                    .iter()
+                    .filter_map(|a| a.as_str().map(str::to_owned))
+                    .collect(),
+                other => panic!("{other:?}"),
+            }
+        };
+        let expected: std::collections::BTreeSet<String> = [
+            "arn:aws:iam::aws:policy/ReadOnlyAccess".to_owned(),
+            "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy".to_owned(),
+        ]
+        .into();
+        assert_eq!(policies(&both), expected);
     }
 }
