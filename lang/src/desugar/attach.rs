@@ -9,7 +9,8 @@
 //! lifecycle configuration, `aws_sqs_queue_policy` and
 //! `aws_sqs_queue_redrive_policy`, `aws_efs_mount_target` and
 //! `aws_efs_file_system_policy`, `aws_lb_listener_certificate`,
-//! `aws_route53_zone_association`, `aws_iam_role_policy_attachments_exclusive`): berth
+//! `aws_route53_zone_association`, `aws_iam_role_policy_attachments_exclusive`,
+//! `aws_iam_policy_attachment`): berth
 //! writes each as a setting of the resource it attaches to, so such a
 //! block is folded into that resource, wherever in the stack's files it
 //! is declared. A repeated
@@ -240,6 +241,18 @@ const ATTACHMENTS: &[Attachment] = &[
         into: Into::Elements {
             list: "policies",
             value: &["policy_arns"],
+        },
+    },
+    // Terraform's older exclusive attachment of one policy to roles (and
+    // users and groups, which berth does not write): once per role
+    // (`unrolled`).
+    Attachment {
+        kinds: &["iam_policy_attachment"],
+        parent: "role",
+        by: &["roles"],
+        into: Into::Element {
+            list: "policies",
+            value: &["policy_arn"],
         },
     },
     Attachment {
@@ -646,12 +659,55 @@ fn names_parent(spec: &Attachment, block: &Block) -> bool {
     })
 }
 
+/// An `iam_policy_attachment` written once per role of its `roles` list:
+/// its own `name` left out (it names nothing AWS keeps), and its `users`
+/// and `groups` when they list none.
+fn per_role(mut block: Block) -> Vec<Block> {
+    block.body.retain(|item| match item {
+        Item::Attribute(a) => match a.name.name.as_str() {
+            "name" => false,
+            "users" | "groups" => {
+                !matches!(&a.value.kind, ExprKind::List(l) if l.is_empty()) && a.value.kind != ExprKind::Null
+            }
+            _ => true,
+        },
+        Item::Block(_) => true,
+    });
+    let roles = block.body.iter().find_map(|item| match item {
+        Item::Attribute(a) if a.name.name == "roles" => match &a.value.kind {
+            ExprKind::List(items) => Some(items.clone()),
+            _ => None,
+        },
+        _ => None,
+    });
+    let Some(roles) = roles else {
+        return vec![block];
+    };
+    roles
+        .into_iter()
+        .map(|role| {
+            let mut one = block.clone();
+            for item in &mut one.body {
+                if let Item::Attribute(a) = item
+                    && a.name.name == "roles"
+                {
+                    a.value = role.clone();
+                }
+            }
+            one
+        })
+        .collect()
+}
+
 /// The attachment `block` written once per element of its `for_each`
 /// when that is a map or set written out whose elements name its
 /// parents (`for_each = { exec = aws_iam_role.exec.name, task = ... }`
 /// with `role = each.value`): each attachment on its own parent, as if
 /// written so. Otherwise `block` itself.
 fn unrolled(spec: &Attachment, block: Block) -> Vec<Block> {
+    if block.kind.name == "iam_policy_attachment" {
+        return per_role(block);
+    }
     let by = block.body.iter().find_map(|item| match item {
         Item::Attribute(a) if spec.by.contains(&a.name.name.as_str()) => Some(&a.value),
         _ => None,
@@ -2706,5 +2762,24 @@ route_table_association database {{
         ]
         .into();
         assert_eq!(policies(&both), expected);
+    }
+
+    /// taytay's `aws_iam_policy_attachment` of one policy to roles (E0101
+    /// before): each role's `policies`.
+    #[test]
+    fn a_policy_attachment_to_roles_is_each_roles_policy() {
+        let roles = |rest: &str| {
+            crate::test_support::resources(&format!(
+                "resource \"aws_iam_role\" \"a\" {{\n  assume_role_policy = jsonencode({{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {{ Service = \"ecs-tasks.amazonaws.com\" }} }}] }})\n{rest}}}\n\
+                 resource \"aws_iam_role\" \"b\" {{\n  assume_role_policy = jsonencode({{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = {{ Service = \"ecs-tasks.amazonaws.com\" }} }}] }})\n{rest}}}\n"
+            ))
+        };
+        let attached = crate::test_support::resources(
+            "resource \"aws_iam_role\" \"a\" {\n  assume_role_policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = { Service = \"ecs-tasks.amazonaws.com\" } }] })\n}\n\
+             resource \"aws_iam_role\" \"b\" {\n  assume_role_policy = jsonencode({ Version = \"2012-10-17\", Statement = [{ Effect = \"Allow\", Action = \"sts:AssumeRole\", Principal = { Service = \"ecs-tasks.amazonaws.com\" } }] })\n}\n\
+             resource \"aws_iam_policy_attachment\" \"read\" {\n  name       = \"read\"\n  roles      = [aws_iam_role.a.name, aws_iam_role.b.name]\n  users      = []\n  policy_arn = \"arn:aws:iam::aws:policy/ReadOnlyAccess\"\n}\n",
+        );
+        let listed = roles("  managed_policy_arns = [\"arn:aws:iam::aws:policy/ReadOnlyAccess\"]\n");
+        assert_eq!(attached, listed);
     }
 }
