@@ -407,6 +407,14 @@ fn ids(e: &mut Expr) {
         }
     }
     if let ExprKind::Traversal(t) = &mut e.kind
+        && t.root.name == crate::syntax::DATA
+        && let [Step::Attr(kind), Step::Attr(_), Step::Attr(attr)] = t.steps.as_mut_slice()
+        && attr.name == "id"
+        && let Some(id) = lookup_id(&kind.name)
+    {
+        attr.name = id.into();
+    }
+    if let ExprKind::Traversal(t) = &mut e.kind
         && let Ok(kind) = t.root.name.parse::<Kind>()
     {
         // `KIND.NAME.ATTR`, `KIND.NAME[KEY].ATTR`, `KIND.NAME[*].ATTR`.
@@ -437,6 +445,21 @@ fn ids(e: &mut Expr) {
         }
     }
     super::each_child(e, &mut ids);
+}
+
+/// What Terraform's `id` of a lookup of `kind` (without one of its own)
+/// is: the role's name (`data.aws_iam_role.x.id`), else the ARN
+/// (`data.aws_ecs_cluster.x.id`, a load balancer's, a task definition's).
+fn lookup_id(kind: &str) -> Option<&'static str> {
+    let data = kind.parse::<berth_provider::lookup::DataKind>().ok()?;
+    if data.attr("id").is_some() {
+        return None;
+    }
+    let id = match data {
+        berth_provider::lookup::DataKind::Role => "name",
+        _ => "arn",
+    };
+    data.attr(id).map(|a| a.name)
 }
 
 /// The kind whose instances `collection` is: a repeated resource read
@@ -812,6 +835,24 @@ default_network_acl this {
     /// Spacelift's stack reads its subnets' CIDRs through a `for`'s
     /// element (`[for s in aws_subnet.x : s.cidr_block]`): E0305 before,
     /// as `aws_subnet.x[0].cidr_block` was not.
+    /// Terraform lookups' `id` (CDK's imports written as Terraform: 3 of
+    /// 10 public uses of `data.aws_ecs_cluster` read `.id`): the ARN, and
+    /// a role's name. E0593 before.
+    #[test]
+    fn a_lookups_terraform_id_is_its_arn_or_a_roles_name() {
+        let service = |cluster: &str, role: &str| {
+            crate::test_support::resources(&format!(
+                "data \"aws_ecs_cluster\" \"main\" {{ cluster_name = \"shared\" }}\n\
+                 data \"aws_iam_role\" \"exec\" {{ name = \"exec\" }}\n\
+                 resource \"aws_cloudwatch_log_group\" \"a\" {{\n  name = \"a\"\n  tags = {{ cluster = {cluster}, role = {role} }}\n}}\n"
+            ))
+        };
+        assert_eq!(
+            service("data.aws_ecs_cluster.main.id", "data.aws_iam_role.exec.id"),
+            service("data.aws_ecs_cluster.main.arn", "data.aws_iam_role.exec.name"),
+        );
+    }
+
     #[test]
     fn a_for_elements_attributes_are_read_under_berths_names() {
         let group = |cidrs: &str| {

@@ -780,6 +780,11 @@ impl DataKind {
                     ty: Type::String,
                     doc: "`ACTIVE` or `INACTIVE`",
                 },
+                DataAttr {
+                    name: "arn_without_revision",
+                    ty: Type::String,
+                    doc: "its ARN without `:REVISION` (Terraform's), the family's, as IAM policies name it",
+                },
             ],
             DataKind::ElbServiceAccount => &[
                 DataAttr {
@@ -896,8 +901,16 @@ impl std::str::FromStr for DataKind {
 
 /// `found`, a match of a lookup of `kind`, with the attributes berth
 /// derives from the others: a load balancer's or target group's
-/// `arn_suffix`, from its ARN.
+/// `arn_suffix`, a task definition's `arn_without_revision`, from its ARN.
 pub fn with_derived(kind: DataKind, mut found: Attrs) -> Attrs {
+    if kind == DataKind::TaskDefinition {
+        let family = found
+            .get("arn")
+            .and_then(Value::as_str)
+            .and_then(|arn| arn.rsplit_once(':'))
+            .map_or(Value::Null, |(family, _)| Value::from(family));
+        found.insert("arn_without_revision".to_owned(), family);
+    }
     if matches!(kind, DataKind::LoadBalancer | DataKind::TargetGroup) {
         let suffix = found
             .get("arn")
