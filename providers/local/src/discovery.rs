@@ -114,10 +114,18 @@ fn create_private_namespace(
             format!("Namespace {name} already exists in {vpc}"),
         ));
     }
-    attrs.insert("vpc".to_owned(), Value::String(vpc));
-    Ok(store_namespace(sim, attrs, tags, |sim| {
-        Value::String(format!("Z{}", ids::hex(&mut *sim.rng, 20).to_ascii_uppercase()))
-    }))
+    attrs.insert("vpc".to_owned(), Value::String(vpc.clone()));
+    let zone = format!("Z{}", ids::hex(&mut *sim.rng, 20).to_ascii_uppercase());
+    // The private zone Cloud Map makes is Route 53's like any other (a
+    // lookup finds it, records go in it), and no stack's: untagged.
+    let zone_attrs = Attrs::from([
+        ("id".to_owned(), Value::String(zone.clone())),
+        ("name".to_owned(), Value::String(name.clone())),
+        ("vpcs".to_owned(), Value::List(vec![Value::String(vpc)])),
+        ("name_servers".to_owned(), Value::List(Vec::new())),
+    ]);
+    sim.insert(&zone, Kind::HostedZone, BTreeMap::new(), zone_attrs, true);
+    Ok(store_namespace(sim, attrs, tags, |_| Value::String(zone)))
 }
 
 /// Deletes a namespace; Cloud Map refuses while services are in it.
@@ -135,6 +143,25 @@ pub(crate) fn delete_namespace(sim: &mut Sim, key: &str) -> Result<(), ProviderE
             "ResourceInUse",
             format!("Namespace {key} has associated services"),
         ));
+    }
+    // Its zone goes with it; one still holding another's records stays
+    // (Route 53 refuses to delete a zone that is not empty).
+    let zone = sim
+        .rec(key)
+        .and_then(|r| str_of(&r.attrs, "hosted_zone"))
+        .map(str::to_owned);
+    if let Some(zone) = zone {
+        let holds_records = sim
+            .all(Kind::DnsRecord)
+            .any(|(_, r)| str_of(&r.attrs, "zone") == Some(zone.as_str()));
+        if holds_records {
+            return Err(fail(
+                call,
+                "ResourceInUse",
+                format!("Namespace {key}'s hosted zone {zone} holds records"),
+            ));
+        }
+        sim.remove(&zone);
     }
     sim.remove(key);
     Ok(())

@@ -4491,3 +4491,66 @@ async fn a_subnet_moves_only_between_the_stacks_own_network_acls() {
         .expect("the private ACL");
     assert_eq!(private.attrs["subnets"], list(vec![]));
 }
+
+/// A private DNS namespace comes with a private hosted zone of its name,
+/// as Cloud Map makes one on AWS: a lookup finds it, a record goes in it,
+/// and the namespace is refused while one does (Route 53 deletes no zone
+/// that holds records). Regression: the namespace named a zone the local
+/// cloud did not have (NoSuchHostedZone, no lookup match).
+#[tokio::test]
+async fn a_private_namespaces_zone_is_route53s() {
+    use berth_provider::lookup::{DataKind, Filters, Query};
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = open(&dir);
+    let vpc = create(
+        &cloud,
+        "s",
+        desired(Kind::Vpc, "v", &[("cidr", s("10.0.0.0/16"))]),
+    )
+    .await;
+    let ns = create(
+        &cloud,
+        "s",
+        desired(
+            Kind::DnsNamespace,
+            "ns",
+            &[("name", s("svc.local")), ("vpc", id(&vpc))],
+        ),
+    )
+    .await;
+    let zone = ns.attrs["hosted_zone"].clone();
+    let query = Query {
+        kind: DataKind::HostedZone,
+        filters: Filters {
+            name: Some("svc.local".to_owned()),
+            private: Some(true),
+            ..Filters::default()
+        },
+    };
+    let found = cloud.lookup(&query).await.unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["id"], zone);
+    let record = create(
+        &cloud,
+        "s",
+        desired(
+            Kind::DnsRecord,
+            "db",
+            &[
+                ("zone", zone.clone()),
+                ("name", s("db.svc.local")),
+                ("type", s("CNAME")),
+                ("ttl", Value::Int(60)),
+                ("records", list(vec![s("db.example.org")])),
+            ],
+        ),
+    )
+    .await;
+    expect(cloud.delete("s", &ns).await, "DeleteNamespace", "ResourceInUse");
+    cloud.delete("s", &record).await.unwrap();
+    cloud.delete("s", &ns).await.unwrap();
+    assert!(
+        cloud.lookup(&query).await.unwrap().is_empty(),
+        "the zone went with it"
+    );
+}
