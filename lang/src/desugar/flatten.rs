@@ -520,13 +520,22 @@ fn volume(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> {
                     ))
                 };
                 let takes = super::listed(EFS.iter().map(|(tf, _)| *tf).chain(["authorization_config"]));
-                let settings = super::renamed_settings(
+                let mut settings = super::renamed_settings(
                     efs.body,
                     EFS,
                     ("an `efs_volume_configuration` block", &takes),
                     &mut authorization,
                     diags,
                 );
+                // AWS's provider ignores `root_directory` beside an access
+                // point (its docs say so; bridgecrew's Grafana repeats the
+                // access point's path there), and ECS refuses it.
+                let access_point = settings
+                    .iter()
+                    .any(|i| matches!(i, Item::Attribute(a) if a.name.name == "access_point"));
+                if access_point {
+                    settings.retain(|i| !matches!(i, Item::Attribute(a) if a.name.name == "root_directory"));
+                }
                 body.push(Item::Block(Block {
                     kind: Ident {
                         name: "efs".into(),
