@@ -196,13 +196,15 @@ fn fold(n: Node) -> DesiredValue {
 /// ECS has no such field and Terraform's provider drops them unread
 /// (`"networkMode": "awsvpc"` in the Fargate examples; `network_mode`,
 /// `placementConstraints` and `enableFaultInjection` in
-/// ankurk91/terraform-aws-ecs-infra-demo's), in any case, with or without
-/// underscores.
-const TASK_LEVEL: [&str; 4] = [
+/// ankurk91/terraform-aws-ecs-infra-demo's, `runtime_platform` in
+/// Tracecat's: its tasks run on the task definition's platform), in any
+/// case, with or without underscores.
+const TASK_LEVEL: [&str; 5] = [
     "networkMode",
     "requiresCompatibilities",
     "placementConstraints",
     "enableFaultInjection",
+    "runtimePlatform",
 ];
 
 /// Whether the container field `key` is one of [`TASK_LEVEL`].
@@ -606,13 +608,13 @@ log_group app { retention_days = 7 }
         assert_ne!(json(r#""enabled""#), json(r#""disabled""#));
     }
 
-    /// ankurk91/terraform-aws-ecs-infra-demo copies task settings into
-    /// its container, which Terraform's provider drops unread: E0332,
-    /// one field a run, before.
+    /// ankurk91/terraform-aws-ecs-infra-demo (and Tracecat, its runtime
+    /// platform) copies task settings into its container, which
+    /// Terraform's provider drops unread: E0332, one field a run, before.
     #[test]
     fn task_settings_copied_into_a_container_are_dropped() {
         let copied = resources(&task(
-            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx", network_mode = "awsvpc", networkMode = "awsvpc", placementConstraints = false, enableFaultInjection = false }])"#,
+            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx", network_mode = "awsvpc", networkMode = "awsvpc", placementConstraints = false, enableFaultInjection = false, runtime_platform = { cpuArchitecture = "ARM64" } }])"#,
         ));
         let plain = resources(&task(
             r#"  container_definitions = jsonencode([{ name = "app", image = "nginx" }])"#,
