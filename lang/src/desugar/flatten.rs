@@ -263,7 +263,7 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
                 block.body.extend(super::sqs::redrive_policy(a.value, diags));
             }
             Item::Attribute(a) if kind == "event_rule" && a.name.name == "is_enabled" => {
-                block.body.extend(is_enabled(a, diags));
+                block.body.push(is_enabled(a));
             }
             other => block.body.push(other),
         }
@@ -565,28 +565,29 @@ fn volume(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> {
     }))
 }
 
-/// A rule's `is_enabled = BOOL` (version 4 of Terraform's AWS provider):
-/// berth's `state`.
-fn is_enabled(a: Attribute, diags: &mut Vec<Diagnostic>) -> Option<Item> {
-    let ExprKind::Bool(on) = a.value.kind else {
-        diags.push(
-            Diagnostic::error(CODE, "`is_enabled` is read as written", a.value.span)
-                .label("not `true` or `false`")
-                .help("write `state = \"ENABLED\"` or `state = \"DISABLED\"`"),
-        );
-        return None;
+/// A rule's `is_enabled` (version 4 of Terraform's AWS provider; a bool,
+/// `"true"` or `"false"`, or what a variable holds): berth's `state`.
+fn is_enabled(a: Attribute) -> Item {
+    let span = a.value.span;
+    let text = |state: &str| Expr {
+        kind: ExprKind::String(vec![StrPart::Lit(state.into())]),
+        span,
     };
-    let state = if on { "ENABLED" } else { "DISABLED" };
-    Some(Item::Attribute(renamed(
-        Attribute {
-            value: Expr {
-                kind: ExprKind::String(vec![StrPart::Lit(state.into())]),
-                span: a.value.span,
-            },
-            ..a
+    let value = match (&a.value.kind, literal(&a.value)) {
+        (ExprKind::Bool(true), _) | (_, Some("true")) => text("ENABLED"),
+        (ExprKind::Bool(false), _) | (_, Some("false")) => text("DISABLED"),
+        // A variable's (tmknom's scheduled task module): decided once
+        // evaluated, as a condition is (`"true"` too).
+        _ => Expr {
+            kind: ExprKind::Conditional(
+                Box::new(a.value.clone()),
+                Box::new(text("ENABLED")),
+                Box::new(text("DISABLED")),
+            ),
+            span,
         },
-        "state",
-    )))
+    };
+    Item::Attribute(renamed(Attribute { value, ..a }, "state"))
 }
 
 /// A target group's `stickiness { type = "lb_cookie"  cookie_duration
