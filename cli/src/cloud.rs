@@ -190,7 +190,7 @@ impl StackLock {
     /// the run is said, not an error: the run is over either way.
     fn let_go(&self) -> Result<(), berth_provider::ProviderError> {
         self.beat.abort();
-        crate::interrupt::lock_released();
+        crate::interrupt::finish_on_interrupt();
         let released = self
             .runtime
             .block_on(self.provider.release_lock(&self.stack, &self.me))?;

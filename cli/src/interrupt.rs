@@ -89,8 +89,10 @@ pub fn release_on_interrupt(provider: Arc<dyn Provider>, stack: &str, me: &LockI
     }
 }
 
-/// The lock is released: a Ctrl-C no longer has one to release.
-pub fn lock_released() {
+/// From now on a Ctrl-C no longer releases the lock and stops at once:
+/// the lock is released already, or the run has changed the stack and
+/// finishes in order ([`OnInterrupt::Finish`]).
+pub fn finish_on_interrupt() {
     if let Ok(mut held) = RELEASE.lock() {
         *held = None;
     }

@@ -214,3 +214,80 @@ fn a_deploy_whose_registration_answer_was_lost_finds_the_revision() {
     p.berth_with(&["plan", "--detailed-exitcode"], &env, None)
         .expect_code(0);
 }
+
+/// DescribeServices answers of a service that never gets steady.
+fn never_steady(operation: &str, body: &str) -> Option<String> {
+    if operation != "DescribeServices" {
+        return None;
+    }
+    let mut answer: serde_json::Value = serde_json::from_str(body).ok()?;
+    for service in answer["services"].as_array_mut()? {
+        service["runningCount"] = 0.into();
+    }
+    Some(answer.to_string())
+}
+
+/// Ctrl-C (or a cancelled CI job's SIGTERM) while `deploy --wait` waits:
+/// the service runs the new revision already, so the deploy finishes in
+/// order (the old revision deregistered, the lock released, exit 130) and
+/// the next plan keeps what runs. Regression: the process stopped at
+/// once, leaving both revisions, and the next apply deleted the deployed
+/// one and moved the service back to the old image.
+#[test]
+fn a_deploy_wait_interrupted_keeps_the_deployed_revision() {
+    use std::io::{BufRead, BufReader, Read};
+    let Some(moto) = berth_test_support::Moto::start() else {
+        return;
+    };
+    let faults = Faults {
+        rewrite: Some(Rewrite(Arc::new(never_steady))),
+        ..Faults::default()
+    };
+    let proxy = FaultProxy::start(&moto.endpoint, faults).expect("proxy starts");
+    let p = example("blog");
+    let env = aws_env(&proxy.endpoint);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    p.berth_with(&["apply", "--auto-approve"], &env, None)
+        .expect_code(0);
+    let args = [
+        "deploy",
+        "--service",
+        "login",
+        "--image",
+        "example.com/login:2",
+        "--wait",
+    ];
+    let mut run = common::command(&p.dir, &args, &env)
+        .spawn()
+        .expect("berth starts");
+    let mut err = BufReader::new(run.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    while !seen.contains("waiting for a steady state") {
+        let mut line = String::new();
+        if err.read_line(&mut line).expect("read stderr") == 0 {
+            break;
+        }
+        seen.push_str(&line);
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &run.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    err.read_to_string(&mut seen).expect("read stderr");
+    let status = run.wait().expect("berth ends");
+    assert_eq!(status.code(), Some(130), "{seen}");
+    assert!(seen.contains("the old one is deregistered"), "{seen}");
+    let active = moto.python(
+        "import boto3\n\
+         ecs = boto3.client('ecs')\n\
+         for arn in sorted(ecs.list_task_definitions(status='ACTIVE')['taskDefinitionArns']):\n\
+         \x20   print(arn.rsplit('/', 1)[1])\n",
+    );
+    assert!(
+        active.contains("blog-dev-login:2") && !active.contains("blog-dev-login:1"),
+        "{active}"
+    );
+    p.berth_with(&["plan", "--detailed-exitcode"], &env, None)
+        .expect_code(0);
+}

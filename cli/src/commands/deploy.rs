@@ -105,20 +105,39 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
         service.address,
         str_of(&registered.attrs, "arn")
     );
+    // The service runs the new revision from here: a Ctrl-C (or a
+    // cancelled job's SIGTERM) ends the wait, and the deploy finishes in
+    // order, the old revision deregistered, so that the next plan keeps the
+    // one the service runs.
+    crate::interrupt::finish_on_interrupt();
     let waited = if d.wait {
-        runtime.block_on(cloud.wait_until_ready(std::slice::from_ref(&moved), WAIT_TIMEOUT))
+        runtime.block_on(async {
+            tokio::select! {
+                waited = cloud.wait_until_ready(std::slice::from_ref(&moved), WAIT_TIMEOUT) => Some(waited),
+                () = crate::interrupt::requested() => None,
+            }
+        })
     } else {
-        Ok(())
+        Some(Ok(()))
     };
     // After a rollback the service runs the old revision again: the new one
     // goes, so that the stack holds one revision at the address.
     let (unused, which) = match &waited {
-        Err(e) if e.downcast_ref::<RolledBack>().is_some() => (&registered, "new"),
+        Some(Err(e)) if e.downcast_ref::<RolledBack>().is_some() => (&registered, "new"),
         _ => (td, "old"),
     };
     runtime
         .block_on(provider.delete(&stack.name, unused))
         .with_context(|| format!("cannot deregister the {which} revision of {}", td.address))?;
+    let Some(waited) = waited else {
+        say!(
+            "Interrupted while waiting for {} to be steady: it runs the new revision (ECS goes on deploying it), \
+             and the old one is deregistered.",
+            moved.address
+        );
+        lock.release()?;
+        return Ok(ExitCode::from(crate::interrupt::EXIT_STATUS));
+    };
     waited?;
     lock.release()?;
     Ok(ExitCode::SUCCESS)
