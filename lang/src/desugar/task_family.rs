@@ -39,6 +39,8 @@ fn by_family(e: &Expr) -> Option<Expr> {
         ExprKind::Paren(inner) => return by_family(inner),
         ExprKind::Traversal(_) => family(e)?,
         ExprKind::String(parts) => match parts.as_slice() {
+            // 0.11's interpolation-only `"${aws_ecs_task_definition.app.family}"`.
+            [StrPart::Interp(named)] => family(named)?,
             [
                 StrPart::Interp(named),
                 StrPart::Lit(colon),
@@ -151,4 +153,35 @@ fn read_own(e: &mut Expr, own: &BTreeMap<String, Traversal>) {
         return;
     }
     super::each_child(e, &mut |child| read_own(child, own));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::stack::DesiredValue;
+    use crate::test_support::resources;
+
+    /// Terraform 0.11's `"${aws_ecs_task_definition.app.family}"` names
+    /// the stack's task definition as the bare read does. Regression: it
+    /// was the family's text, so a new revision never reached the service
+    /// (it kept running the deregistered one, and the plan said nothing).
+    #[test]
+    fn an_interpolated_family_is_the_task_definition() {
+        let service = |task_definition: &str| {
+            resources(&format!(
+                "resource \"aws_ecs_task_definition\" \"app\" {{\n  family = \"app\"\n  requires_compatibilities = [\"FARGATE\"]\n  network_mode = \"awsvpc\"\n  cpu = 256\n  memory = 512\n  container_definitions = jsonencode([{{ name = \"app\", image = \"nginx\" }}])\n}}\n\
+                 resource \"aws_ecs_cluster\" \"main\" {{ name = \"main\" }}\n\
+                 resource \"aws_vpc\" \"v\" {{ cidr_block = \"10.0.0.0/16\" }}\n\
+                 resource \"aws_subnet\" \"a\" {{\n  vpc_id = aws_vpc.v.id\n  cidr_block = \"10.0.1.0/24\"\n  availability_zone = \"us-east-1a\"\n}}\n\
+                 resource \"aws_ecs_service\" \"app\" {{\n  name = \"app\"\n  cluster = aws_ecs_cluster.main.arn\n  task_definition = {task_definition}\n  launch_type = \"FARGATE\"\n  network_configuration {{ subnets = [aws_subnet.a.id] }}\n}}\n"
+            ))
+            .remove("service.app")
+            .expect("the service")
+        };
+        let interpolated = service("\"${aws_ecs_task_definition.app.family}\"");
+        assert!(
+            matches!(interpolated.attrs["task_definition"], DesiredValue::Ref(_)),
+            "{interpolated:?}"
+        );
+        assert_eq!(interpolated, service("aws_ecs_task_definition.app.family"));
+    }
 }
