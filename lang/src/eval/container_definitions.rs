@@ -197,14 +197,16 @@ fn fold(n: Node) -> DesiredValue {
 /// (`"networkMode": "awsvpc"` in the Fargate examples; `network_mode`,
 /// `placementConstraints` and `enableFaultInjection` in
 /// ankurk91/terraform-aws-ecs-infra-demo's, `runtime_platform` in
-/// Tracecat's: its tasks run on the task definition's platform), in any
-/// case, with or without underscores.
-const TASK_LEVEL: [&str; 5] = [
+/// Tracecat's and its `cpuArchitecture` in Boomi's: the tasks run on the
+/// task definition's platform), in any case, with or without underscores.
+const TASK_LEVEL: [&str; 7] = [
     "networkMode",
     "requiresCompatibilities",
     "placementConstraints",
     "enableFaultInjection",
     "runtimePlatform",
+    "cpuArchitecture",
+    "operatingSystemFamily",
 ];
 
 /// Whether the container field `key` is one of [`TASK_LEVEL`].
@@ -614,7 +616,7 @@ log_group app { retention_days = 7 }
     #[test]
     fn task_settings_copied_into_a_container_are_dropped() {
         let copied = resources(&task(
-            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx", network_mode = "awsvpc", networkMode = "awsvpc", placementConstraints = false, enableFaultInjection = false, runtime_platform = { cpuArchitecture = "ARM64" } }])"#,
+            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx", network_mode = "awsvpc", networkMode = "awsvpc", placementConstraints = false, enableFaultInjection = false, runtime_platform = { cpuArchitecture = "ARM64" }, cpuArchitecture = "ARM64" }])"#,
         ));
         let plain = resources(&task(
             r#"  container_definitions = jsonencode([{ name = "app", image = "nginx" }])"#,
