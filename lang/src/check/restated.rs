@@ -206,6 +206,12 @@ const RESTATED: &[Restated] = &[
         "a target group follows its load balancer's cross-zone setting (`cross_zone` of a Network group)",
     ),
     (
+        "event_rule",
+        "event_bus_name",
+        Is::Text("default"),
+        "berth writes rules on the account's default event bus (a custom bus's rules can stay in Terraform)",
+    ),
+    (
         "service",
         "scheduling_strategy",
         Is::Text("REPLICA"),

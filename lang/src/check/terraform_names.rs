@@ -224,13 +224,6 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ("event_rule", "name_prefix", Berth::Note(NAME_PREFIX)),
     (
         "event_rule",
-        "event_bus_name",
-        Berth::Note(
-            "berth writes rules on the account's default event bus: leave it out (a custom bus's rules can stay in Terraform)",
-        ),
-    ),
-    (
-        "event_rule",
         "role_arn",
         Berth::Note(
             "a rule's own role sends events to another bus, which berth does not write; a target's `role` is its own",
