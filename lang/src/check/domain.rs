@@ -357,6 +357,18 @@ impl<'s> Context<'s> {
                     self.stack.region, self.stack.region
                 )),
             );
+        } else if let Some((zone, zone_span)) = string(&r.body, "zone")
+            && zone == self.stack.region
+        {
+            // lacework's `availability_zone = data.aws_region.current.name`:
+            // AWS refuses it at CreateSubnet, half-way through an apply.
+            diags.push(
+                Diagnostic::error("E0523", format!("zone `{zone}` is the region, not one of its zones"), zone_span)
+                    .label("a region")
+                    .help(format!(
+                        "name a zone of it, e.g. \"{zone}a\", or `element(availability_zones(), 0)` (Terraform's `data.aws_availability_zones`)"
+                    )),
+            );
         }
     }
 
