@@ -219,14 +219,14 @@ fn secret_versions(files: &mut [(FileId, File)]) {
 /// The secret a version lookup's `secret_id` reads, as a reference to
 /// that secret (without the attribute).
 fn secret_read(block: &Block) -> Option<Expr> {
-    // Besides `secret_id`, only what names the current version (the one
-    // the secret's ARN stands for) or orders the read.
+    // Besides `secret_id`, only what names a version (the secret's ARN is
+    // every version's: Tracecat reads its own version back by
+    // `version_id`) or orders the read.
     let mut id = None;
     for item in &block.body {
         match item {
             Item::Attribute(a) if a.name.name == "secret_id" => id = Some(a),
-            Item::Attribute(a)
-                if a.name.name == "version_stage" && literal(&a.value) == Some("AWSCURRENT") => {}
+            Item::Attribute(a) if matches!(a.name.name.as_str(), "version_stage" | "version_id") => {}
             Item::Attribute(a) if a.name.name == crate::check::declare::DEPENDS_ON => {}
             _ => return None,
         }
@@ -445,4 +445,29 @@ fn references(e: &mut Expr, renamed: &BTreeMap<(String, String), DataKind>) {
         }
     }
     super::each_child(e, &mut |child| references(child, renamed));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::resources;
+
+    /// Tracecat reads its own secret back by the version it wrote
+    /// (`version_id = aws_secretsmanager_secret_version.X.version_id`) for
+    /// the ARN: the secret's, as without it. E0595, E0591 and E0306
+    /// before.
+    #[test]
+    fn a_version_lookup_of_the_stacks_secret_by_version_id_is_the_secret() {
+        let stack = |lookup: &str| {
+            resources(&format!(
+                "resource \"aws_secretsmanager_secret\" \"pwd\" {{ name = \"pwd\" }}\n\
+                 resource \"aws_secretsmanager_secret_version\" \"pwd\" {{\n  secret_id = aws_secretsmanager_secret.pwd.id\n  secret_string = \"x\"\n}}\n\
+                 data \"aws_secretsmanager_secret_version\" \"pwd\" {{\n  secret_id = aws_secretsmanager_secret.pwd.id\n{lookup}}}\n\
+                 resource \"aws_ssm_parameter\" \"arn\" {{\n  name = \"arn\"\n  type = \"String\"\n  value = data.aws_secretsmanager_secret_version.pwd.arn\n}}\n"
+            ))
+        };
+        assert_eq!(
+            stack("  version_id = aws_secretsmanager_secret_version.pwd.version_id\n"),
+            stack("")
+        );
+    }
 }
