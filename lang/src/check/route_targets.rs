@@ -19,10 +19,11 @@ pub fn nat_gateways_as_gateways(stack: &mut Stack) {
         let attrs = &mut route.body.attrs;
         let names_nat = matches!(attrs.get("gateway").map(|g| &g.node),
             Some(DesiredValue::Ref(r)) if r.address.kind == Kind::NatGateway);
-        if names_nat && !attrs.contains_key("nat_gateway") {
-            if let Some(gateway) = attrs.remove("gateway") {
-                attrs.insert("nat_gateway".to_owned(), gateway);
-            }
+        if names_nat
+            && !attrs.contains_key("nat_gateway")
+            && let Some(gateway) = attrs.remove("gateway")
+        {
+            attrs.insert("nat_gateway".to_owned(), gateway);
         }
     }
 }
