@@ -420,12 +420,20 @@ fn identities(r: &Resource) -> Vec<&str> {
 
 /// Whether the live resource `from` points at the live resource `to`.
 fn points_at(from: &Resource, to: &Resource) -> bool {
-    refers_to(
-        &from.address.kind.schema().as_block(),
-        &from.attrs,
-        to.address.kind,
-        &identities(to),
-    ) || holds_arn(from, to)
+    let schema = from.address.kind.schema().as_block();
+    refers_to(&schema, &from.attrs, to.address.kind, &identities(to))
+        || holds_arn(from, to)
+        || names_another(&schema, from, to)
+}
+
+/// Whether `from` points at what `to` made with itself and names by an
+/// attribute of its own (a record in a DNS namespace's hosted zone).
+fn names_another(schema: &Block, from: &Resource, to: &Resource) -> bool {
+    berth_provider::schema::NAMES_ANOTHER
+        .iter()
+        .filter(|(kind, ..)| *kind == to.address.kind)
+        .filter_map(|(_, attr, named)| Some((to.attrs.get(*attr)?.as_str()?, *named)))
+        .any(|(id, named)| refers_to(schema, &from.attrs, named, &[id]))
 }
 
 /// Whether a setting of `from` is `to`'s ARN, whatever its type: an ARN

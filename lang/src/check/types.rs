@@ -171,6 +171,14 @@ fn mismatch(expected: Type, found: &str, span: Span) -> Diagnostic {
     Diagnostic::error("E0401", format!("expected a {expected}, found {found}"), span).label("wrong type")
 }
 
+/// Whether the reference `r` reads the id of a `kind` (a DNS namespace's
+/// `hosted_zone`: [`berth_provider::schema::NAMES_ANOTHER`]).
+fn names(r: &crate::stack::RefTarget, kind: Kind) -> bool {
+    berth_provider::schema::NAMES_ANOTHER
+        .iter()
+        .any(|(of, attr, named)| *of == r.address.kind && r.attr == *attr && *named == kind)
+}
+
 /// The static type of a computed attribute another resource exposes.
 fn ref_type(kind: Kind, attr: &str) -> Option<Type> {
     kind.schema().attr(attr).map(|a| a.ty)
@@ -182,7 +190,7 @@ fn check_value(value: &DesiredValue, ty: Type, span: Span) -> Result<(), Diagnos
         (DesiredValue::Known(v), _) => check_known(v, ty, span),
         (DesiredValue::Ref(r), Type::Ref(kind)) => {
             let named = r.address.kind.stands_for();
-            if named == kind && r.attr == r.address.kind.schema().identity {
+            if named == kind && r.attr == r.address.kind.schema().identity || names(r, kind) {
                 Ok(())
             } else if named == kind {
                 Err(mismatch(ty, &format!("`{r}`"), span)

@@ -822,7 +822,7 @@ impl DataKind {
                 },
                 DataAttr {
                     name: "hosted_zone",
-                    ty: Type::String,
+                    ty: Type::Ref(Kind::HostedZone),
                     doc: "the Route 53 hosted zone of a DNS namespace (none for an HTTP one)",
                 },
             ],

@@ -3308,7 +3308,7 @@ const DNS_RECORD: KindSchema = KindSchema {
             "zone",
             Type::Ref(Kind::HostedZone),
             "HostedZoneId",
-            "The `hosted_zone`, or the id (`Z...`) of a zone berth does not own.",
+            "The `hosted_zone`, or the id (`Z...`) of a zone berth does not own, such as the private zone a `dns_namespace` comes with (`dns_namespace.NAME.hosted_zone`: the record is made after the namespace and deleted before it).",
         )
         .replaces(),
         Attr::required(

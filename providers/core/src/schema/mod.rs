@@ -19,6 +19,13 @@ pub use types::{
 
 use crate::Kind;
 
+/// Computed attributes that are the id of a resource of another kind, made
+/// with their own and no stack's: (kind, attribute, the kind it names). A
+/// DNS namespace's `hosted_zone`, the private zone Cloud Map makes, which
+/// records go in (`zone = dns_namespace.NAME.hosted_zone`): such a record
+/// points at the namespace, made after it and deleted before it.
+pub const NAMES_ANOTHER: &[(Kind, &str, Kind)] = &[(Kind::DnsNamespace, "hosted_zone", Kind::HostedZone)];
+
 /// The schema of `kind`.
 pub fn of(kind: Kind) -> &'static KindSchema {
     kinds::ALL
