@@ -781,7 +781,6 @@ fn ctrl_c_stops_an_apply_in_order_and_releases_the_lock() {
 }
 
 fn stops_in_order(signal: &str) {
-    use std::io::{BufRead, BufReader, Read};
     let faults = Faults {
         latency: Duration::from_millis(100),
         ..Faults::default()
@@ -789,25 +788,10 @@ fn stops_in_order(signal: &str) {
     let Some(aws) = Faulty::start("blog", faults) else {
         return;
     };
-    let mut run = aws.spawn_stderr(&["apply", "--auto-approve"]);
-    let mut err = BufReader::new(run.stderr.take().expect("stderr"));
-    let mut seen = String::new();
     // Once the first resource is made, operations are under way.
-    while !seen.contains("Creation complete") {
-        let mut line = String::new();
-        if err.read_line(&mut line).expect("read stderr") == 0 {
-            break;
-        }
-        seen.push_str(&line);
-    }
-    let sent = Command::new("kill")
-        .args([signal, &run.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(sent.success());
-    err.read_to_string(&mut seen).expect("read stderr");
-    let status = run.wait().expect("berth ends");
-    assert_eq!(status.code(), Some(130), "{seen}");
+    let run = aws.spawn_stderr(&["apply", "--auto-approve"]);
+    let (seen, code) = common::interrupt_when(run, "Creation complete", signal);
+    assert_eq!(code, Some(130), "{seen}");
     assert!(
         seen.contains("Interrupted: no operation starts any more"),
         "{seen}"
@@ -858,55 +842,23 @@ fn rules_trading_priorities_with_lost_answers_apply() {
     assert_eq!(out.status.code(), Some(0), "not converged:\n{}", stdout(&out));
 }
 
-/// DescribeServices answers of services that never get steady (no task
-/// runs, as with an image that crashes at start).
-fn never_steady(operation: &str, body: &str) -> Option<String> {
-    if operation != "DescribeServices" {
-        return None;
-    }
-    let mut answer: serde_json::Value = serde_json::from_str(body).ok()?;
-    for service in answer["services"].as_array_mut()? {
-        service["runningCount"] = 0.into();
-        for deployment in service["deployments"].as_array_mut().into_iter().flatten() {
-            deployment["runningCount"] = 0.into();
-        }
-    }
-    Some(answer.to_string())
-}
-
 /// Ctrl-C or a cancelled CI job's SIGTERM while `apply --wait` waits for
 /// services that never get steady: the wait changes nothing, so it ends
 /// at once, the lock released, exit 130. Regression: the wait went on
 /// for its ten minutes, and a second Ctrl-C left the lock held.
 #[test]
 fn a_signal_ends_the_wait_of_apply_wait() {
-    use std::io::{BufRead, BufReader, Read};
     for signal in ["-INT", "-TERM"] {
         let faults = Faults {
-            rewrite: Some(Rewrite(std::sync::Arc::new(never_steady))),
+            rewrite: Some(Rewrite(std::sync::Arc::new(common::never_steady))),
             ..Faults::default()
         };
         let Some(aws) = Faulty::start("blog", faults) else {
             return;
         };
-        let mut run = aws.spawn_stderr(&["apply", "--auto-approve", "--wait"]);
-        let mut err = BufReader::new(run.stderr.take().expect("stderr"));
-        let mut seen = String::new();
-        while !seen.contains("waiting for a steady state") {
-            let mut line = String::new();
-            if err.read_line(&mut line).expect("read stderr") == 0 {
-                break;
-            }
-            seen.push_str(&line);
-        }
-        let sent = Command::new("kill")
-            .args([signal, &run.id().to_string()])
-            .status()
-            .expect("kill runs");
-        assert!(sent.success());
-        err.read_to_string(&mut seen).expect("read stderr");
-        let status = run.wait().expect("berth ends");
-        assert_eq!(status.code(), Some(130), "{signal}: {seen}");
+        let run = aws.spawn_stderr(&["apply", "--auto-approve", "--wait"]);
+        let (seen, code) = common::interrupt_when(run, "waiting for a steady state", signal);
+        assert_eq!(code, Some(130), "{signal}: {seen}");
         assert!(seen.contains("Apply complete!"), "{seen}");
         assert!(
             seen.contains("Interrupted while waiting for the services to be steady: the changes are applied"),

@@ -215,18 +215,6 @@ fn a_deploy_whose_registration_answer_was_lost_finds_the_revision() {
         .expect_code(0);
 }
 
-/// DescribeServices answers of a service that never gets steady.
-fn never_steady(operation: &str, body: &str) -> Option<String> {
-    if operation != "DescribeServices" {
-        return None;
-    }
-    let mut answer: serde_json::Value = serde_json::from_str(body).ok()?;
-    for service in answer["services"].as_array_mut()? {
-        service["runningCount"] = 0.into();
-    }
-    Some(answer.to_string())
-}
-
 /// Ctrl-C (or a cancelled CI job's SIGTERM) while `deploy --wait` waits:
 /// the service runs the new revision already, so the deploy finishes in
 /// order (the old revision deregistered, the lock released, exit 130) and
@@ -235,12 +223,11 @@ fn never_steady(operation: &str, body: &str) -> Option<String> {
 /// one and moved the service back to the old image.
 #[test]
 fn a_deploy_wait_interrupted_keeps_the_deployed_revision() {
-    use std::io::{BufRead, BufReader, Read};
     let Some(moto) = berth_test_support::Moto::start() else {
         return;
     };
     let faults = Faults {
-        rewrite: Some(Rewrite(Arc::new(never_steady))),
+        rewrite: Some(Rewrite(Arc::new(common::never_steady))),
         ..Faults::default()
     };
     let proxy = FaultProxy::start(&moto.endpoint, faults).expect("proxy starts");
@@ -257,26 +244,11 @@ fn a_deploy_wait_interrupted_keeps_the_deployed_revision() {
         "example.com/login:2",
         "--wait",
     ];
-    let mut run = common::command(&p.dir, &args, &env)
+    let run = common::command(&p.dir, &args, &env)
         .spawn()
         .expect("berth starts");
-    let mut err = BufReader::new(run.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    while !seen.contains("waiting for a steady state") {
-        let mut line = String::new();
-        if err.read_line(&mut line).expect("read stderr") == 0 {
-            break;
-        }
-        seen.push_str(&line);
-    }
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &run.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(sent.success());
-    err.read_to_string(&mut seen).expect("read stderr");
-    let status = run.wait().expect("berth ends");
-    assert_eq!(status.code(), Some(130), "{seen}");
+    let (seen, code) = common::interrupt_when(run, "waiting for a steady state", "-INT");
+    assert_eq!(code, Some(130), "{seen}");
     assert!(seen.contains("the old one is deregistered"), "{seen}");
     let active = moto.python(
         "import boto3\n\

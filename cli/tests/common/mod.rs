@@ -601,3 +601,42 @@ impl TwoStacks {
 pub fn no_change(run: &Run, what: &str) {
     assert_eq!(run.code, Some(0), "{what} should plan no change:\n{}", run.all());
 }
+
+/// Sends `signal` (`-INT`, `-TERM`) to the running `child` once its stderr
+/// holds `once`, then waits for it: its whole stderr and exit code.
+pub fn interrupt_when(mut child: Child, once: &str, signal: &str) -> (String, Option<i32>) {
+    use std::io::{BufRead, BufReader, Read};
+    let mut err = BufReader::new(child.stderr.take().expect("stderr piped"));
+    let mut seen = String::new();
+    while !seen.contains(once) {
+        let mut line = String::new();
+        if err.read_line(&mut line).expect("read stderr") == 0 {
+            break;
+        }
+        seen.push_str(&line);
+    }
+    let sent = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+    err.read_to_string(&mut seen).expect("read stderr");
+    let status = child.wait().expect("berth ends");
+    (seen, status.code())
+}
+
+/// DescribeServices answers (through a proxy's rewrite) of services that
+/// never get steady: no task runs, as with an image that crashes at start.
+pub fn never_steady(operation: &str, body: &str) -> Option<String> {
+    if operation != "DescribeServices" {
+        return None;
+    }
+    let mut answer: Value = serde_json::from_str(body).ok()?;
+    for service in answer["services"].as_array_mut()? {
+        service["runningCount"] = 0.into();
+        for deployment in service["deployments"].as_array_mut().into_iter().flatten() {
+            deployment["runningCount"] = 0.into();
+        }
+    }
+    Some(answer.to_string())
+}
