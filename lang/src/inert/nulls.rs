@@ -48,19 +48,21 @@ pub(super) fn leave_out(files: &mut [(FileId, File)], sources: &Sources, options
     }
 }
 
-/// The blocks inside `block` whose settings are weighed: not a `dynamic`
-/// one's (its iterator is known only when written out) nor `lifecycle`.
-fn weighed(block: &Block) -> impl Iterator<Item = &Block> {
-    block.body.iter().filter_map(|item| match item {
-        Item::Block(b) if b.kind.name != DYNAMIC && b.kind.name != LIFECYCLE => Some(b),
-        _ => None,
-    })
+/// Whether the settings of the nested block `b` are weighed: not a
+/// `dynamic` one's (its iterator is known only when written out) nor
+/// `lifecycle`'s.
+fn weighed(b: &Block) -> bool {
+    b.kind.name != DYNAMIC && b.kind.name != LIFECYCLE
 }
 
 /// Calls `f` with each setting of the blocks nested in `block` that could
 /// turn out null, in the order [`nested_mut`] walks them.
 fn nested(block: &Block, f: &mut impl FnMut(&Expr)) {
-    for inner in weighed(block) {
+    let inners = block.body.iter().filter_map(|item| match item {
+        Item::Block(b) if weighed(b) => Some(b),
+        _ => None,
+    });
+    for inner in inners {
         for item in &inner.body {
             if let Item::Attribute(a) = item
                 && may_be_null(&a.value)
@@ -77,7 +79,7 @@ fn nested(block: &Block, f: &mut impl FnMut(&Expr)) {
 fn nested_mut(block: &mut Block, values: &mut impl Iterator<Item = Option<Value>>) {
     for item in &mut block.body {
         let Item::Block(inner) = item else { continue };
-        if inner.kind.name == DYNAMIC || inner.kind.name == LIFECYCLE {
+        if !weighed(inner) {
             continue;
         }
         inner.body.retain_mut(|item| match item {
