@@ -57,10 +57,13 @@ pub fn data_kind(block: &Block, diags: &mut Vec<Diagnostic>) -> Option<DataKind>
 }
 
 /// E0591 for a filter the kind does not take (or a nested block), E0592
-/// for a lookup without the filters it needs.
+/// for a lookup without the filters it needs (and without a misnamed one).
 pub fn check_filters(kind: DataKind, block: &Block, diags: &mut Vec<Diagnostic>) {
     let names = || kind.filters().iter().map(|f| f.name);
     let mut written = Vec::new();
+    // A filter misnamed is said once, with the kind's filters: not again
+    // as a lookup without filters.
+    let mut misnamed = false;
     for item in &block.body {
         match item {
             Item::Attribute(a) if kind.filter(&a.name.name).is_some() => written.push(a.name.name.as_str()),
@@ -83,6 +86,7 @@ pub fn check_filters(kind: DataKind, block: &Block, diags: &mut Vec<Diagnostic>)
                 );
             }
             Item::Attribute(a) => {
+                misnamed = true;
                 let d = Diagnostic::error(
                     "E0591",
                     format!("`data {kind}` has no filter `{}`", a.name.name),
@@ -112,7 +116,7 @@ pub fn check_filters(kind: DataKind, block: &Block, diags: &mut Vec<Diagnostic>)
         DataKind::Listener => written.iter().any(|w| matches!(*w, "arn" | "load_balancer")),
         _ => !written.is_empty(),
     };
-    if !enough {
+    if !enough && !misnamed {
         let need = match kind {
             DataKind::Certificate => "`domain`".to_owned(),
             DataKind::HostedZone => "`id` or `name`".to_owned(),
