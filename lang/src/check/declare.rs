@@ -27,6 +27,9 @@ pub struct Module<'a> {
     pub local_cycles: BTreeSet<String>,
     /// `moved { from  to }` blocks, in the order written.
     pub moves: Vec<super::moved::MovedDecl>,
+    /// Kinds of blocks refused as unknown (E0101, `random_pet`): what
+    /// reads them is said there, not again per reference.
+    pub refused: BTreeSet<String>,
 }
 
 /// `data KIND NAME { FILTERS }`: a live resource berth reads at plan time
@@ -144,7 +147,10 @@ pub fn collect<'a>(blocks: impl IntoIterator<Item = &'a Block>, diags: &mut Vec<
             crate::syntax::DATA => declare_data(&mut module, block, diags),
             other => match other.parse::<Kind>() {
                 Ok(kind) => declare_resource(&mut module, kind, block, diags),
-                Err(_) => diags.push(unknown_kind(block)),
+                Err(_) => {
+                    module.refused.insert(other.to_owned());
+                    diags.push(unknown_kind(block));
+                }
             },
         }
     }

@@ -663,6 +663,10 @@ impl<'a> Resolver<'a, '_> {
                         );
                         return;
                     }
+                    // A block of that kind was refused already (E0101).
+                    if self.module.refused.contains(root) {
+                        return;
+                    }
                     let d = Diagnostic::error("E0306", format!("unknown name `{root}`"), t.root.span)
                         .label("not a variable, `each` or resource kind");
                     self.diags.push(match did_you_mean(root, names) {
