@@ -60,19 +60,13 @@ fn create_http_namespace(
             format!("Namespace {name} already exists"),
         ));
     }
-    Ok(store_namespace(sim, attrs, tags, |_| Value::Null))
+    Ok(store_namespace(sim, attrs, tags, Value::Null))
 }
 
-/// Stores a new namespace under a fresh id with its ARN and the hosted
-/// zone `zone` makes (none for HTTP); returns its key (id).
-fn store_namespace(
-    sim: &mut Sim,
-    mut attrs: Attrs,
-    tags: BTreeMap<String, String>,
-    zone: impl FnOnce(&mut Sim) -> Value,
-) -> String {
+/// Stores a new namespace under a fresh id with its ARN and its hosted
+/// zone's id (null for HTTP); returns its key (id).
+fn store_namespace(sim: &mut Sim, mut attrs: Attrs, tags: BTreeMap<String, String>, zone: Value) -> String {
     let id = sim.fresh(|rng| format!("ns-{}", ids::hex(rng, 16)));
-    let zone = zone(sim);
     let arn = sim.arn("servicediscovery", &format!("namespace/{id}"));
     attrs.insert("id".to_owned(), Value::String(id.clone()));
     attrs.insert("arn".to_owned(), Value::String(arn));
@@ -125,7 +119,7 @@ fn create_private_namespace(
         ("name_servers".to_owned(), Value::List(Vec::new())),
     ]);
     sim.insert(&zone, Kind::HostedZone, BTreeMap::new(), zone_attrs, true);
-    Ok(store_namespace(sim, attrs, tags, |_| Value::String(zone)))
+    Ok(store_namespace(sim, attrs, tags, Value::String(zone)))
 }
 
 /// Deletes a namespace; Cloud Map refuses while services are in it.
