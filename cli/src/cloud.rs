@@ -114,7 +114,7 @@ impl Cloud {
     /// Waits until every resource among `resources` is ready (an ECS
     /// service steady: as many tasks running as desired, one deployment),
     /// printing the service events ECS reports meanwhile.
-    pub async fn wait_until_ready(&self, resources: &[Resource], timeout: Duration) -> anyhow::Result<()> {
+    async fn wait_until_ready(&self, resources: &[Resource], timeout: Duration) -> anyhow::Result<()> {
         let events = |address: &Address, message: &str| say!("{address}: {message}");
         for service in resources.iter().filter(|r| r.address.kind == Kind::Service) {
             say!("{}: waiting for a steady state...", service.address);
@@ -134,6 +134,23 @@ impl Cloud {
             }
         }
         Ok(())
+    }
+
+    /// [`Cloud::wait_until_ready`], ended by a Ctrl-C (or a cancelled
+    /// job's SIGTERM): `None` then. The wait changes nothing, so a signal
+    /// need not wait for it.
+    pub fn wait_unless_interrupted(
+        &self,
+        runtime: &Runtime,
+        resources: &[Resource],
+        timeout: Duration,
+    ) -> Option<anyhow::Result<()>> {
+        runtime.block_on(async {
+            tokio::select! {
+                waited = self.wait_until_ready(resources, timeout) => Some(waited),
+                () = crate::interrupt::requested() => None,
+            }
+        })
     }
 }
 

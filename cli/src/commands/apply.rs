@@ -156,15 +156,8 @@ pub fn run(global: &Global, target: &Path, vars: &Vars, how: How) -> anyhow::Res
                 .filter(|r| planned.plan.changes().any(|c| c.address == r.address))
                 .cloned()
                 .collect();
-            // The wait changes nothing: a Ctrl-C (or a cancelled CI job's
-            // SIGTERM) ends it at once, the lock released.
-            let waited = runtime.block_on(async {
-                tokio::select! {
-                    waited = cloud.wait_until_ready(&changed, WAIT_TIMEOUT) => Some(waited),
-                    () = crate::interrupt::requested() => None,
-                }
-            });
-            match waited {
+            // A Ctrl-C ends the wait at once, the lock released.
+            match cloud.wait_unless_interrupted(&runtime, &changed, WAIT_TIMEOUT) {
                 Some(waited) => waited?,
                 None => {
                     say!(

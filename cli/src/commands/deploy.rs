@@ -111,12 +111,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
     // one the service runs.
     crate::interrupt::finish_on_interrupt();
     let waited = if d.wait {
-        runtime.block_on(async {
-            tokio::select! {
-                waited = cloud.wait_until_ready(std::slice::from_ref(&moved), WAIT_TIMEOUT) => Some(waited),
-                () = crate::interrupt::requested() => None,
-            }
-        })
+        cloud.wait_unless_interrupted(&runtime, std::slice::from_ref(&moved), WAIT_TIMEOUT)
     } else {
         Some(Ok(()))
     };
