@@ -1165,12 +1165,7 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
     let what = format!("a `{kind}`");
     match &t.spec.into {
         Into::Element { list, value } => {
-            let Some(element) = one_setting(t.block.body, value, (&what, t.spec.by[0]), diags) else {
-                diags.push(
-                    Diagnostic::error(CODE, format!("{what} names what it attaches"), t.block.kind.span)
-                        .label(format!("no `{}`", value[0]))
-                        .help(format!("add `{} = ...`", value[0])),
-                );
+            let Some(element) = attached(t.block, value, (&what, t.spec.by[0]), "...", diags) else {
                 return;
             };
             let element = match repeat {
@@ -1286,12 +1281,7 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
                 diags.push(not_repeated(&kind, t.spec.parent, &r));
                 return;
             }
-            let Some(listed) = one_setting(t.block.body, value, (&what, t.spec.by[0]), diags) else {
-                diags.push(
-                    Diagnostic::error(CODE, format!("{what} names what it attaches"), t.block.kind.span)
-                        .label(format!("no `{}`", value[0]))
-                        .help(format!("add `{} = [...]`", value[0])),
-                );
+            let Some(listed) = attached(t.block, value, (&what, t.spec.by[0]), "[...]", diags) else {
                 return;
             };
             // A `for` over it is concatenated with the parent's list.
@@ -1319,13 +1309,7 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
             });
         }
         Into::Implied { value } => {
-            if one_setting(t.block.body, value, (&what, t.spec.by[0]), diags).is_none() {
-                diags.push(
-                    Diagnostic::error(CODE, format!("{what} names what it attaches"), t.block.kind.span)
-                        .label(format!("no `{}`", value[0]))
-                        .help(format!("add `{} = ...`", value[0])),
-                );
-            }
+            attached(t.block, value, (&what, t.spec.by[0]), "...", diags);
         }
         Into::Read { from, read } => {
             if let Some(r) = repeat {
@@ -1406,6 +1390,27 @@ fn one_setting(
             }
             other => diags.push(stray(&other, what, &format!("`{by}` and `{}`", names[0]))),
         }
+    }
+    found
+}
+
+/// [`one_setting`] of the attachment `block`; none is E0211 saying what
+/// to add (`value[0] = shape`).
+fn attached(
+    block: Block,
+    value: &[&str],
+    (what, by): (&str, &str),
+    shape: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Expr> {
+    let span = block.kind.span;
+    let found = one_setting(block.body, value, (what, by), diags);
+    if found.is_none() {
+        diags.push(
+            Diagnostic::error(CODE, format!("{what} names what it attaches"), span)
+                .label(format!("no `{}`", value[0]))
+                .help(format!("add `{} = {shape}`", value[0])),
+        );
     }
     found
 }
