@@ -167,12 +167,7 @@ fn deploy_wait_prints_the_service_events_and_reports_a_rollback() {
         run.stderr
     );
     // The failed revision is deregistered; the one the service runs again stays.
-    let status = moto.python(
-        "import boto3\n\
-         ecs = boto3.client('ecs')\n\
-         for arn in sorted(ecs.list_task_definitions(status='ACTIVE')['taskDefinitionArns']):\n\
-         \x20   print(arn.rsplit('/', 1)[1])\n",
-    );
+    let status = active_revisions(&moto);
     assert!(
         status.contains("blog-dev-login:1") && !status.contains("blog-dev-login:2"),
         "{status}"
@@ -250,16 +245,21 @@ fn a_deploy_wait_interrupted_keeps_the_deployed_revision() {
     let (seen, code) = common::interrupt_when(run, "waiting for a steady state", "-INT");
     assert_eq!(code, Some(130), "{seen}");
     assert!(seen.contains("the old one is deregistered"), "{seen}");
-    let active = moto.python(
-        "import boto3\n\
-         ecs = boto3.client('ecs')\n\
-         for arn in sorted(ecs.list_task_definitions(status='ACTIVE')['taskDefinitionArns']):\n\
-         \x20   print(arn.rsplit('/', 1)[1])\n",
-    );
+    let active = active_revisions(&moto);
     assert!(
         active.contains("blog-dev-login:2") && !active.contains("blog-dev-login:1"),
         "{active}"
     );
     p.berth_with(&["plan", "--detailed-exitcode"], &env, None)
         .expect_code(0);
+}
+
+/// The ACTIVE task definition revisions moto holds, `FAMILY:N` a line.
+fn active_revisions(moto: &berth_test_support::Moto) -> String {
+    moto.python(
+        "import boto3\n\
+         ecs = boto3.client('ecs')\n\
+         for arn in sorted(ecs.list_task_definitions(status='ACTIVE')['taskDefinitionArns']):\n\
+         \x20   print(arn.rsplit('/', 1)[1])\n",
+    )
 }
