@@ -254,6 +254,65 @@ fn a_deploy_wait_interrupted_keeps_the_deployed_revision() {
         .expect_code(0);
 }
 
+/// Killed (kill -9) while `deploy --wait` waits: both revisions are
+/// left. The next plan keeps the deployed one, which the service runs,
+/// and deletes the other. Regression: it measured the deployed revision
+/// against the configuration's image, kept the old one and moved the
+/// service back to it.
+#[test]
+fn a_deploy_killed_while_waiting_keeps_the_revision_the_service_runs() {
+    let Some(moto) = berth_test_support::Moto::start() else {
+        return;
+    };
+    let faults = Faults {
+        rewrite: Some(Rewrite(Arc::new(common::never_steady))),
+        ..Faults::default()
+    };
+    let proxy = FaultProxy::start(&moto.endpoint, faults).expect("proxy starts");
+    let p = example("blog");
+    let env = aws_env(&proxy.endpoint);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    p.berth_with(&["apply", "--auto-approve"], &env, None)
+        .expect_code(0);
+    let args = [
+        "deploy",
+        "--service",
+        "login",
+        "--image",
+        "example.com/login:2",
+        "--wait",
+    ];
+    let run = common::command(&p.dir, &args, &env)
+        .spawn()
+        .expect("berth starts");
+    let (seen, code) = common::interrupt_when(run, "waiting for a steady state", "-KILL");
+    assert_eq!(code, None, "{seen}");
+    let active = active_revisions(&moto);
+    assert!(
+        active.contains("blog-dev-login:1") && active.contains("blog-dev-login:2"),
+        "{active}"
+    );
+    p.berth_with(&["unlock"], &env, None).expect_code(0);
+    let plan = p.berth_with(&["plan"], &env, None);
+    plan.expect_code(0);
+    let kept = "keeps arn:aws:ecs:us-east-1:123456789012:task-definition/blog-dev-login:2";
+    assert!(plan.stdout.contains(kept), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("0 to add, 0 to change, 1 to destroy"),
+        "{}",
+        plan.stdout
+    );
+    p.berth_with(&["apply", "--auto-approve"], &env, None)
+        .expect_code(0);
+    let active = active_revisions(&moto);
+    assert!(
+        active.contains("blog-dev-login:2") && !active.contains("blog-dev-login:1"),
+        "{active}"
+    );
+    p.berth_with(&["plan", "--detailed-exitcode"], &env, None)
+        .expect_code(0);
+}
+
 /// The ACTIVE task definition revisions moto holds, `FAMILY:N` a line.
 fn active_revisions(moto: &berth_test_support::Moto) -> String {
     moto.python(

@@ -141,30 +141,34 @@ fn plan_marked(
         });
         subnet_vpcs.plan(&address, &resolved);
         let marks = marks_at(&address);
+        // What `ignore_changes` names is desired as it is live, in the
+        // step too, so that apply writes it back unchanged.
+        let ignored = stack.resource(&address).map(|r| &r.ignore_changes);
+        let settle = |resolved: Attrs, live: Option<&Resource>| {
+            let resolved = match ignored {
+                Some(ignored) => owned::keep_live(resolved, ignored, live),
+                None => resolved,
+            };
+            // What a deploy owns is desired as it is live.
+            owned::apply(&address, resolved, live)
+        };
         let copies = live_by_address.remove(&address).unwrap_or_default();
+        // Each copy is measured against what the plan would desire of it:
+        // a revision `berth deploy` moved to a new image fits as well as
+        // the configuration's own.
         let (current, extras) = duplicates::choose(copies, &users, |c| {
-            let changes = differences(&address, &resolved, &c.attrs, marks);
+            let desired = settle(resolved.clone(), Some(c));
+            let changes = differences(&address, &desired, &c.attrs, marks);
             duplicates::Fit {
                 replaced: changes.iter().any(|c| c.forces_replacement),
                 differences: changes.len(),
             }
         });
-        // What `ignore_changes` names is desired as it is live, in the
-        // step too, so that apply writes it back unchanged.
-        let ignored = stack.resource(&address).map(|r| &r.ignore_changes);
         let pending = match ignored.and_then(|i| owned::ignoring(pending, i, current.as_ref())) {
             Some(kept) => std::borrow::Cow::Owned(kept),
             None => std::borrow::Cow::Borrowed(pending),
         };
-        let settle = |resolved: Attrs| {
-            let resolved = match ignored {
-                Some(ignored) => owned::keep_live(resolved, ignored, current.as_ref()),
-                None => resolved,
-            };
-            // What a deploy owns is desired as it is live.
-            owned::apply(&address, resolved, current.as_ref())
-        };
-        let mut resolved = settle(resolved);
+        let mut resolved = settle(resolved, current.as_ref());
         for (extra, duplicate) in extras {
             let (mut change, step) = deletion(extra, marks);
             change.duplicate = Some(duplicate);
@@ -198,7 +202,7 @@ fn plan_marked(
                 };
                 if let (Action::Replace(_), Some(fresh)) = (action, as_successor) {
                     // The successor reads its own id and ARN, not these.
-                    resolved = settle(fresh);
+                    resolved = settle(fresh, current.as_ref());
                     let forcing: BTreeSet<String> = changes
                         .iter()
                         .filter(|c| c.forces_replacement)
