@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    setunion_of_group_ids,
     terraform_main_route_table_associations,
     terraform_listener_module_actions,
     terraform_optional_block_over_instances,

@@ -3,7 +3,8 @@
 //! `element(aws_subnet.private[*].id, count.index)`,
 //! `concat([subnet.a.id], var.extra)`, `length(subnet.private[*].id)`,
 //! `one(lb.this[*].arn)`, `flatten([subnet.a[*].id])`,
-//! `compact([security_group.lb.id, var.extra])`, `lookup(each.value,
+//! `compact([security_group.lb.id, var.extra])`, `setunion([security_group.lb.id],
+//! var.extra)`, `distinct(...)`, `lookup(each.value,
 //! "cidr_blocks", null)` of a map holding an id, `coalesce(null,
 //! vpc.main.id)`, `keys(m)` and `values(m)` of a map holding ARNs; and those that put such
 //! values in text: `join(":", [ecr_repository.app.url, "latest"])`,
@@ -24,6 +25,17 @@ pub(super) fn call(name: &str, args: &[DesiredValue]) -> Option<DesiredValue> {
                 out.extend(items(list)?);
             }
             Some(DesiredValue::list(out))
+        }
+        // The same resource's id twice is one; values that differ as
+        // written are kept apart (two resources' ids never match), in the
+        // order first met (`setunion([security_group.x.id], var.extra)`).
+        ("distinct", [list]) => Some(DesiredValue::list(distinct(items(list)?))),
+        ("setunion", lists) if !lists.is_empty() => {
+            let mut all = Vec::new();
+            for list in lists {
+                all.extend(items(list)?);
+            }
+            Some(DesiredValue::list(distinct(all)))
         }
         ("element", [list, DesiredValue::Known(Value::Int(i))]) if *i >= 0 => {
             let items = items(list)?;
@@ -125,6 +137,17 @@ pub(super) fn call(name: &str, args: &[DesiredValue]) -> Option<DesiredValue> {
         }
         _ => None,
     }
+}
+
+/// `items` without repeats, each where first met.
+fn distinct(items: Vec<DesiredValue>) -> Vec<DesiredValue> {
+    let mut out: Vec<DesiredValue> = Vec::with_capacity(items.len());
+    for item in items {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
 }
 
 /// The entries of the map `v` (none of `null`).
@@ -410,5 +433,29 @@ mod tests {
             Some(DesiredValue::List(vec![unknown("b"), unknown("a")]))
         );
         assert_eq!(call("concat", &[unknown("a")]), None);
+    }
+
+    #[test]
+    fn setunion_and_distinct_drop_only_what_is_written_twice() {
+        let sg = DesiredValue::List(vec![unknown("a"), unknown("b")]);
+        let extra = DesiredValue::Known(Value::List(vec![Value::from("sg-1"), Value::from("sg-1")]));
+        let again = DesiredValue::List(vec![unknown("a")]);
+        assert_eq!(
+            call("setunion", &[sg.clone(), extra.clone(), again]),
+            Some(DesiredValue::List(vec![
+                unknown("a"),
+                unknown("b"),
+                DesiredValue::Known(Value::from("sg-1"))
+            ]))
+        );
+        let both = call("concat", &[sg, extra]).expect("a list");
+        assert_eq!(
+            call("distinct", &[both]),
+            Some(DesiredValue::List(vec![
+                unknown("a"),
+                unknown("b"),
+                DesiredValue::Known(Value::from("sg-1"))
+            ]))
+        );
     }
 }
