@@ -30,6 +30,9 @@ pub struct Module<'a> {
     /// Kinds of blocks refused as unknown (E0101, `random_pet`): what
     /// reads them is said there, not again per reference.
     pub refused: BTreeSet<String>,
+    /// Kinds of `data` blocks refused (E0590, `data "aws_s3_object"`):
+    /// likewise said once.
+    pub refused_lookups: BTreeSet<String>,
 }
 
 /// `data KIND NAME { FILTERS }`: a live resource berth reads at plan time
@@ -452,6 +455,9 @@ fn find_attr_item<'a>(block: &'a Block, name: &str) -> Option<&'a crate::syntax:
 
 fn declare_data<'a>(module: &mut Module<'a>, block: &'a Block, diags: &mut Vec<Diagnostic>) {
     let Some(kind) = crate::check::lookups::data_kind(block, diags) else {
+        if let Some(word) = &block.subkind {
+            module.refused_lookups.insert(word.name.clone());
+        }
         return;
     };
     let Some(name) = ident_label(block, "lookup", diags) else {

@@ -166,6 +166,10 @@ pub fn resolve(
         return None;
     };
     let Ok(kind) = kind_word.name.parse::<DataKind>() else {
+        // Its block was refused already (E0590).
+        if module.refused_lookups.contains(&kind_word.name) {
+            return None;
+        }
         let d = Diagnostic::error(
             "E0593",
             format!("`{}` cannot be looked up", kind_word.name),
