@@ -155,6 +155,9 @@ data kms_key shared { id = "alias/platform-shared" }
 # Terraform's names (key_id, key_manager), and an AWS managed key by its alias.
 data kms_key managed { key_id = "alias/aws/secretsmanager" }
 
+# Terraform's lookup by alias, as task role policies read it.
+data "aws_kms_alias" "shared" { name = "alias/platform-shared" }
+
 secret db {
   value                = "s3cr3t"
   kms_key              = data.kms_key.shared
@@ -170,6 +173,8 @@ secret api {
 output shared { value = data.kms_key.shared.id }
 output spec { value = data.kms_key.shared.spec }
 output manager { value = data.kms_key.managed.key_manager }
+output by_alias { value = data.aws_kms_alias.shared.target_key_id }
+output alias_arn { value = data.aws_kms_alias.shared.target_key_arn == data.kms_key.shared.arn }
 "#;
 
 #[test]
@@ -203,6 +208,8 @@ fn keys_another_stack_or_aws_manages_are_looked_up_by_alias_on_both_clouds() {
         let outputs = serde_json::from_str::<Value>(&out.stdout).expect("json")["outputs"].clone();
         assert_eq!(outputs["shared"]["value"], key);
         assert_eq!(outputs["spec"]["value"], "SYMMETRIC_DEFAULT");
+        assert_eq!(outputs["by_alias"]["value"], key);
+        assert_eq!(outputs["alias_arn"]["value"], true);
         // moto makes the AWS managed key its alias names, but answers
         // KeyManager CUSTOMER for it, where AWS answers AWS.
         let manager = if matches!(cloud, Cloud::Aws(_)) {

@@ -141,6 +141,7 @@ const EC2_FILTERS: &[(&[DataKind], &str, &str)] = &[
 /// and every reference to one, into berth's lookups.
 pub(super) fn rewrite(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
     secret_versions(files);
+    kms_aliases(files, diags);
     let mut renamed: BTreeMap<(String, String), DataKind> = BTreeMap::new();
     let mut any = false;
     for (_, file) in files.iter_mut() {
@@ -214,6 +215,102 @@ fn secret_versions(files: &mut [(FileId, File)]) {
             super::each_expr(block, &mut |e| through_version(e, &secrets));
         }
     }
+}
+
+/// Terraform's lookup of a KMS key by one of its aliases.
+const KMS_ALIAS: &str = "kms_alias";
+
+/// Each `data kms_alias` as the `kms_key` lookup of its `name` (berth's
+/// takes `alias/...`), and each read of it under Terraform's names: the
+/// key's `target_key_arn` and `target_key_id`; the alias's `name` and `id`,
+/// the name written. The alias's own `arn` is refused where it is read:
+/// IAM policies grant on the key's. A key lookup of the same name beside
+/// it (Terraform's types keep names apart) leaves the alias's as
+/// `NAME_alias`.
+fn kms_aliases(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
+    let data = |b: &&mut Block, kind: &str| {
+        b.kind.name == DATA && b.subkind.as_ref().is_some_and(|k| k.name == kind)
+    };
+    let keys: Vec<String> = files
+        .iter_mut()
+        .flat_map(|(_, f)| f.blocks.iter_mut())
+        .filter(|b| data(b, DataKind::KmsKey.keyword()))
+        .filter_map(|b| match &b.label {
+            Some(Label::Ident(label)) => Some(label.name.clone()),
+            _ => None,
+        })
+        .collect();
+    // Each alias lookup's name: (what it is read as, the alias written).
+    let mut aliases: BTreeMap<String, (String, Expr)> = BTreeMap::new();
+    for (_, file) in files.iter_mut() {
+        for block in file.blocks.iter_mut().filter(|b| data(b, KMS_ALIAS)) {
+            let (Some(kind), Some(Label::Ident(label))) = (&mut block.subkind, &mut block.label) else {
+                continue;
+            };
+            kind.name = DataKind::KmsKey.keyword().into();
+            let written = label.name.clone();
+            if keys.contains(&written) {
+                label.name = format!("{written}_alias");
+            }
+            for item in &mut block.body {
+                if let Item::Attribute(a) = item
+                    && a.name.name == "name"
+                {
+                    a.name.name = "id".into();
+                    aliases.insert(written.clone(), (label.name.clone(), a.value.clone()));
+                }
+            }
+        }
+    }
+    if aliases.is_empty() {
+        return;
+    }
+    for (_, file) in files.iter_mut() {
+        for block in &mut file.blocks {
+            super::each_expr(block, &mut |e| through_alias(e, &aliases, diags));
+        }
+    }
+}
+
+/// `e` with each read of a folded alias lookup read from its key lookup,
+/// or as the alias name written.
+fn through_alias(e: &mut Expr, aliases: &BTreeMap<String, (String, Expr)>, diags: &mut Vec<Diagnostic>) {
+    if let ExprKind::Traversal(t) = &mut e.kind
+        && let Some(named) = t.named().filter(|n| n.data && n.kind == KMS_ALIAS)
+        && let Some((label, alias)) = aliases.get(named.name)
+    {
+        let attr = match named.rest {
+            [Step::Attr(attr), ..] => attr.clone(),
+            _ => return,
+        };
+        let read = match attr.name.as_str() {
+            "name" | "id" if named.rest.len() == 1 => {
+                e.kind = alias.kind.clone();
+                return;
+            }
+            "target_key_arn" => "arn",
+            "target_key_id" => "id",
+            "arn" => {
+                diags.push(
+                    Diagnostic::error(CODE, "the alias's own ARN is not read", attr.span)
+                        .label("berth looks the key up by its alias")
+                        .help(format!(
+                            "IAM policies grant on the key: read `data.aws_kms_alias.{}.target_key_arn`",
+                            named.name
+                        )),
+                );
+                "arn"
+            }
+            _ => return,
+        };
+        if let [Step::Attr(kind), Step::Attr(name), Step::Attr(attr), ..] = t.steps.as_mut_slice() {
+            kind.name = DataKind::KmsKey.keyword().into();
+            name.name.clone_from(label);
+            attr.name = read.into();
+        }
+        return;
+    }
+    super::each_child(e, &mut |child| through_alias(child, aliases, diags));
 }
 
 /// The secret a version lookup's `secret_id` reads, as a reference to
@@ -450,6 +547,35 @@ fn references(e: &mut Expr, renamed: &BTreeMap<(String, String), DataKind>) {
 #[cfg(test)]
 mod tests {
     use crate::test_support::resources;
+
+    /// lookcard's task role reads a key by its alias for a policy
+    /// (`data.aws_kms_alias.gen.target_key_arn`): E0590, then an E0593 per
+    /// read, before.
+    #[test]
+    fn an_alias_lookup_is_the_key_lookup_of_the_alias() {
+        let stack = |lookup: &str, arn: &str, id: &str, name: &str| {
+            resources(&format!(
+                "{lookup}\n\
+                 resource \"aws_ssm_parameter\" \"arn\" {{\n  name = \"arn\"\n  type = \"String\"\n  value = {arn}\n}}\n\
+                 resource \"aws_ssm_parameter\" \"id\" {{\n  name = \"id\"\n  type = \"String\"\n  value = {id}\n}}\n\
+                 resource \"aws_ssm_parameter\" \"name\" {{\n  name = \"name\"\n  type = \"String\"\n  value = {name}\n}}\n"
+            ))
+        };
+        assert_eq!(
+            stack(
+                "data \"aws_kms_alias\" \"gen\" { name = \"alias/aws/ssm\" }",
+                "data.aws_kms_alias.gen.target_key_arn",
+                "data.aws_kms_alias.gen.target_key_id",
+                "data.aws_kms_alias.gen.name",
+            ),
+            stack(
+                "data kms_key gen { id = \"alias/aws/ssm\" }",
+                "data.kms_key.gen.arn",
+                "data.kms_key.gen.id",
+                "\"alias/aws/ssm\"",
+            )
+        );
+    }
 
     /// Tracecat reads its own secret back by the version it wrote
     /// (`version_id = aws_secretsmanager_secret_version.X.version_id`) for
