@@ -850,10 +850,11 @@ fn target_group_in(e: &Expr) -> Option<Expr> {
 /// `step_scaling_policy_configuration { }` as berth's `step_scaling`
 /// settings and `step` blocks.
 fn step_settings(config: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
-    const RENAMES: [(&str, &str); 3] = [
+    const RENAMES: [(&str, &str); 4] = [
         ("adjustment_type", "adjustment_type"),
         ("cooldown", "cooldown"),
         ("metric_aggregation_type", "metric_aggregation"),
+        ("min_adjustment_magnitude", "min_adjustment_magnitude"),
     ];
     const STEP: [(&str, &str); 3] = [
         ("metric_interval_lower_bound", "lower"),
@@ -861,7 +862,7 @@ fn step_settings(config: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
         ("scaling_adjustment", "adjustment"),
     ];
     let what = "a `step_scaling_policy_configuration`";
-    let takes = "`adjustment_type`, `cooldown`, `metric_aggregation_type` and `step_adjustment` blocks";
+    let takes = "`adjustment_type`, `cooldown`, `metric_aggregation_type`, `min_adjustment_magnitude` and `step_adjustment` blocks";
     let mut nested = |b: Block, _: &mut Vec<Diagnostic>| {
         if b.kind.name == "step_adjustment" {
             Ok(vec![super::block("step", b, &STEP)])

@@ -348,6 +348,7 @@ fn stepping(call: &str, policy: &Attrs) -> Result<StepScalingPolicyConfiguration
         .metric_aggregation_type(MetricAggregationType::from(
             str_of(policy, "metric_aggregation").unwrap_or("Average"),
         ))
+        .set_min_adjustment_magnitude(i32_of(policy, "min_adjustment_magnitude"))
         .set_step_adjustments(Some(steps))
         .build())
 }
@@ -580,6 +581,10 @@ fn read_step(policy: &ScalingPolicy) -> Value {
                     .and_then(|c| c.metric_aggregation_type())
                     .map_or("Average", |t| t.as_str()),
             ),
+        ),
+        (
+            "min_adjustment_magnitude",
+            opt_int(config.and_then(|c| c.min_adjustment_magnitude())),
         ),
         ("step", Value::List(steps)),
     ]))

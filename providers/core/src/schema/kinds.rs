@@ -2676,6 +2676,13 @@ const STEP_SCALING: Block = Block {
                 "StepScalingPolicyConfiguration.MetricAggregationType",
                 "`Average`, `Minimum` or `Maximum`.",
             ),
+            Attr::optional(
+                "min_adjustment_magnitude",
+                Type::Int,
+                "StepScalingPolicyConfiguration.MinAdjustmentMagnitude",
+                "With `PercentChangeInCapacity`: the fewest tasks one adjustment adds or removes.",
+            )
+            .range(0, 2_147_483_647),
         ],
         "PutScalingPolicy (StepScaling)",
         "A step-scaling policy, named by its label; a CloudWatch alarm made outside berth triggers it by its ARN.",
