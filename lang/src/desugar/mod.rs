@@ -863,15 +863,21 @@ pub(super) fn name_label(
         _ => {
             // A name the variables decide was settled already when they
             // have values (`inert/folded.rs`): one left is not known yet.
-            let help = match literal(&n) {
-                Some(_) => format!("berth names {plural} by their block's label"),
-                None => format!(
-                    "berth names {plural} by their block's label: a name built from variables is taken once they have values (`--var`, `terraform.tfvars`) and read nothing else"
+            let (label, help) = match literal(&n) {
+                Some(_) => (
+                    "not a name of letters, digits, `_` and `-`",
+                    format!("berth names {plural} by their block's label"),
+                ),
+                None => (
+                    "not known from the variables alone",
+                    format!(
+                        "berth names {plural} by their block's label: a name built from variables is taken once they have values (`--var`, `terraform.tfvars`) and read nothing else"
+                    ),
                 ),
             };
             diags.push(
                 Diagnostic::error(CODE, format!("{what}'s name is written as it is"), n.span)
-                    .label("not a name of letters, digits, `_` and `-`")
+                    .label(label)
                     .help(help),
             );
             None

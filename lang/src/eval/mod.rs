@@ -1989,6 +1989,9 @@ impl Evaluator<'_, '_> {
                 self.step_into(value, &t.steps[1..], each)
                     .map(DesiredValue::Known)
             }
+            // From variables alone, a lookup is what only the cloud knows
+            // (`local.core.prefix` beside `vpc_id = data.aws_vpc.core.id`).
+            crate::syntax::DATA if self.resources_unknown => Some(DesiredValue::Known(Value::Unknown)),
             crate::syntax::DATA => {
                 // Reported by the resolver when it names nothing.
                 let found = crate::check::lookups::resolve(self.module, t, span, &mut Vec::new())?;

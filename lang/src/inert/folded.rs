@@ -539,6 +539,40 @@ role exec {{
         assert_eq!(terraform.get(address), berth.get(address));
     }
 
+    /// An inline policy named from a local map whose other entry is a
+    /// lookup's id (a `terraform_remote_state` ported as lookups,
+    /// hmahajangit/ECS): the lookup made the whole map unknown, E0211.
+    #[test]
+    fn a_name_from_a_local_map_beside_a_lookup_is_its_value() {
+        let document = r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })"#;
+        let terraform = resources(&format!(
+            r#"
+data vpc core {{ default = true }}
+locals {{
+  core = {{
+    prefix = "core"
+    vpc_id = data.vpc.core.id
+  }}
+}}
+role app {{ assume = "ecs-tasks.amazonaws.com" }}
+iam_role_policy app {{
+  name   = "${{local.core.prefix}}-read"
+  role   = role.app.id
+  policy = {document}
+}}
+"#
+        ));
+        let berth = resources(&format!(
+            r#"
+role app {{
+  assume = "ecs-tasks.amazonaws.com"
+  policy core-read {{ document = {document} }}
+}}
+"#
+        ));
+        assert_eq!(terraform["role.app"], berth["role.app"]);
+    }
+
     /// A lifecycle policy built in a local (`jsonencode(local.policy)`):
     /// E0211 before, as the fold reads the JSON as written.
     #[test]
