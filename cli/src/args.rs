@@ -22,8 +22,9 @@ pub struct Global {
     /// Where resources live: the embedded local cloud, or AWS.
     #[arg(long, global = true, env = "BERTH_CLOUD", value_enum, default_value_t = Cloud::Local)]
     pub cloud: Cloud,
-    /// The local cloud's file (default: DIR/.berth/local-cloud.json).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The local cloud's file (default: DIR/.berth/local-cloud.json). Stacks
+    /// that look each other up share one file.
+    #[arg(long, global = true, env = "BERTH_LOCAL_STATE", value_name = "PATH")]
     pub local_state: Option<PathBuf>,
     /// At most N AWS API calls per second over the whole run (AWS only;
     /// berth also keeps at most 64 calls in flight and slows down a service

@@ -141,6 +141,31 @@ fn the_split_example_reads_the_network_stack_on_both_clouds() {
     }
 }
 
+/// A Terragrunt-like layout run from each stack's directory: each has a
+/// local cloud of its own, so the app's lookup of the network finds
+/// nothing and says how to share one; `BERTH_LOCAL_STATE` shares it.
+#[test]
+fn stacks_in_their_own_directories_share_the_local_cloud_through_the_environment() {
+    let split = examples().join("split");
+    let pair = Pair::new(&split.join("network"), &split.join("app"));
+    let (network, app) = (&pair.first, &pair.second);
+    common::berth_in(network, &["apply", "--auto-approve"], &[], None).expect_code(0);
+    let plan = common::berth_in(app, &["plan"], &[], None);
+    plan.expect_code(1);
+    assert!(
+        plan.stderr.contains("each directory has its own cloud") && plan.stderr.contains("BERTH_LOCAL_STATE"),
+        "{}",
+        plan.stderr
+    );
+
+    let shared = pair.cloud_file.display().to_string();
+    let env = [("BERTH_LOCAL_STATE", shared.as_str())];
+    common::berth_in(network, &["apply", "--auto-approve"], &env, None).expect_code(0);
+    common::berth_in(app, &["apply", "--auto-approve"], &env, None).expect_code(0);
+    common::berth_in(app, &["plan", "--detailed-exitcode"], &env, None).expect_code(0);
+    assert!(owned(&pair, &Cloud::Local, "app-dev") > 0);
+}
+
 #[test]
 fn destroy_does_not_need_the_lookups() {
     let split = examples().join("split");

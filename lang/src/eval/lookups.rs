@@ -251,11 +251,18 @@ impl Evaluator<'_, '_> {
                     format!("{n} match"),
                 ),
             };
+            // Another stack's resources are in the same cloud only when
+            // the local cloud's file is shared.
+            let shared = if matches.is_empty() && query.filters.stack.is_some() {
+                "; on the local cloud, each directory has its own cloud unless every stack is run with one `--local-state FILE` (or `BERTH_LOCAL_STATE`)"
+            } else {
+                ""
+            };
             self.diags.push(
                 Diagnostic::error("E0596", message, span)
                     .label(label)
                     .help(format!(
-                        "filters: {}; a lookup must find exactly one",
+                        "filters: {}; a lookup must find exactly one{shared}",
                         query.filters
                     )),
             );
