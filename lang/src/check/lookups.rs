@@ -38,8 +38,12 @@ pub fn data_kind(block: &Block, diags: &mut Vec<Diagnostic>) -> Option<DataKind>
                 .label("not a lookup kind");
             let names = DataKind::ALL.iter().map(|k| k.keyword());
             let zones = word.name.trim_start_matches("aws_") == "availability_zones";
+            let remote_state = word.name == "terraform_remote_state";
             let terraform = crate::desugar::terraform_data_kind(&word.name);
             diags.push(match did_you_mean(&word.name, names) {
+                _ if remote_state => d.help(
+                    "berth's tags are its state: read another stack's resources with lookups by `stack` and `address` (`data vpc network { stack = \"network\"  address = \"vpc.main\" }`), and pass its plain outputs as variables (docs/porting.md)",
+                ),
                 // Terraform's `data "aws_availability_zones"`.
                 _ if zones => d.help(
                     "the region's zones are the `availability_zones()` function: `availability_zones()[count.index]` for Terraform's `.names[count.index]`",
