@@ -172,6 +172,10 @@ fn a_scaled_service_applies_replans_clean_and_keeps_the_scalers_count_on_both_cl
                 serde_json::json!([]),
                 "destroy deregisters: {seen}"
             );
+            // Deleted one by one, as AWS does with the target (moto keeps
+            // them otherwise, with their alarms).
+            assert_eq!(seen["policies"], serde_json::json!([]), "{seen}");
+            assert_eq!(seen["actions"], serde_json::json!([]), "{seen}");
         }
     }
 }

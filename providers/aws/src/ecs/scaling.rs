@@ -94,8 +94,8 @@ fn block(service: &Attrs) -> Option<&Attrs> {
 pub(super) async fn apply(p: &AwsProvider, id: &str, old: &Attrs, new: &Attrs) -> Result<(), ProviderError> {
     let (old, new) = (block(old), block(new));
     let Some(new) = new else {
-        if old.is_some() {
-            deregister(p, id).await?;
+        if let Some(old) = old {
+            deregister(p, id, old).await?;
         }
         return Ok(());
     };
@@ -152,9 +152,35 @@ async fn register(p: &AwsProvider, id: &str, block: &Attrs) -> Result<(), Provid
     Ok(())
 }
 
-/// Removes the scalable target of service `id`, with its policies and
-/// scheduled actions; one already gone is fine.
-pub(super) async fn deregister(p: &AwsProvider, id: &str) -> Result<(), ProviderError> {
+/// Removes the scalable target of the live service `service`, if its
+/// `autoscaling` block says it has one.
+pub(super) async fn remove(p: &AwsProvider, service: &Attrs) -> Result<(), ProviderError> {
+    match block(service) {
+        Some(held) => deregister(p, &id_of(service), held).await,
+        None => Ok(()),
+    }
+}
+
+/// Removes the scalable target of service `id`, after the policies and
+/// scheduled actions its `autoscaling` block `held` names; any already
+/// gone is fine. AWS deletes them with the target, but one by one first
+/// is what Terraform's separate resources do, and moto keeps them (with
+/// their alarms) otherwise.
+async fn deregister(p: &AwsProvider, id: &str, held: &Attrs) -> Result<(), ProviderError> {
+    for kind in ["target_tracking", "step_scaling"] {
+        try_join_all(
+            labelled(held, kind)
+                .into_keys()
+                .map(|name| delete_policy(p, id, name)),
+        )
+        .await?;
+    }
+    try_join_all(
+        labelled(held, "scheduled")
+            .into_keys()
+            .map(|name| delete_action(p, id, name)),
+    )
+    .await?;
     let aas = &p.clients.autoscaling;
     // Sent again after an unanswered one that took effect, moto answers
     // ValidationException ("No scalable target found") where AWS answers
@@ -355,10 +381,13 @@ fn stepping(call: &str, policy: &Attrs) -> Result<StepScalingPolicyConfiguration
 
 async fn delete_policy(p: &AwsProvider, id: &str, name: &str) -> Result<(), ProviderError> {
     let aas = &p.clients.autoscaling;
-    p.call_unless(
+    // Resent after a lost answer, moto answers ValidationException where
+    // AWS answers ObjectNotFoundException, as for the target.
+    p.call_unless_repeated(
         SERVICE,
         "DeleteScalingPolicy",
         &["ObjectNotFoundException"],
+        &["ValidationException"],
         || {
             aas.delete_scaling_policy()
                 .policy_name(name)

@@ -346,9 +346,7 @@ pub(super) async fn delete(p: &AwsProvider, arn: &str, live: &Attrs) -> Result<(
     let ecs = &p.clients.ecs;
     let cluster = str_of(live, "cluster").unwrap_or_default();
     // A scaler would start tasks again while the service drains.
-    if !blocks_of(live, "autoscaling").is_empty() {
-        scaling::deregister(p, &scaling::id_of(live)).await?;
-    }
+    scaling::remove(p, live).await?;
     if i32_of(live, "desired_count").unwrap_or(1) != 0 {
         let scaled = p
             .call_unless(SERVICE, "UpdateService", GONE, || {
