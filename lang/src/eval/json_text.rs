@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use berth_provider::Value;
 
-use crate::stack::DesiredValue;
+use crate::stack::{Deferred, DesiredValue};
 
 /// Opens a placeholder: a private-use character no JSON needs escaped, and
 /// that text written by hand does not hold.
@@ -34,7 +34,18 @@ pub fn decode(parts: Vec<DesiredValue>) -> Result<DesiredValue, String> {
             }
             value => {
                 let placeholder = format!("{OPEN}{}{CLOSE}", later.len());
-                later.push(value);
+                later.push(match value {
+                    // `"secrets": ${SECRETS}` of `SECRETS = jsonencode([...])`
+                    // holding an ARN: the JSON it will be is the value
+                    // encoded (it was kept as one string, and AWS got no
+                    // secrets).
+                    DesiredValue::Call(Deferred::Function(f), mut args)
+                        if f == "jsonencode" && args.len() == 1 && !scan.in_string =>
+                    {
+                        args.remove(0)
+                    }
+                    value => value,
+                });
                 if scan.in_string {
                     text.push_str(&placeholder);
                 } else {
@@ -179,6 +190,34 @@ mod tests {
             fields["say"],
             DesiredValue::Concat(vec![known("\"q\" "), reference("url")])
         );
+    }
+
+    /// zatarain/lorentz's `"secrets": ${SECRETS}`, `SECRETS` a
+    /// `jsonencode([...])` naming a secret the stack makes.
+    #[test]
+    fn an_encoded_value_known_after_apply_is_the_value_it_encodes() {
+        let secrets = DesiredValue::List(vec![DesiredValue::map(BTreeMap::from([
+            ("name".to_owned(), known("DB")),
+            ("valueFrom".to_owned(), reference("arn")),
+        ]))]);
+        let encoded = DesiredValue::Call(Deferred::Function("jsonencode".to_owned()), vec![secrets.clone()]);
+        let decoded = decode(vec![
+            known(r#"[{"name": "app", "secrets": "#),
+            encoded.clone(),
+            known(r#", "note": ""#),
+            encoded.clone(),
+            known(r#""}]"#),
+        ])
+        .expect("JSON");
+        let DesiredValue::List(items) = decoded else {
+            panic!("{decoded:?}")
+        };
+        let DesiredValue::Map(fields) = &items[0] else {
+            panic!("{items:?}")
+        };
+        assert_eq!(fields["secrets"], secrets);
+        // Inside quotes it is text, as written.
+        assert_eq!(fields["note"], encoded);
     }
 
     #[test]
