@@ -267,6 +267,41 @@ fn a_var_file_sets_variables_and_the_command_line_wins() {
     assert_eq!(subnets, ["us-east-1a", "us-east-1c"]);
 }
 
+/// A variable of no type and no default is Terraform's `any`: a var
+/// file's object is that object, whose elements the stack reads
+/// (acidlemon's `var.config.clusters`); a plain string stays a string.
+/// Regression: the object was taken as its text, E0325 at each read.
+#[test]
+fn an_untyped_variable_takes_a_var_files_object() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |file: &str, text: &str| std::fs::write(dir.path().join(file), text).expect("write");
+    write(
+        "main.berth",
+        r#"stack "untyped" { region = "us-east-1" }
+variable "config" {}
+variable "owner" {}
+resource "aws_ecs_cluster" "c" {
+  for_each = var.config.clusters
+  name     = "${each.value}-${var.owner}"
+}
+"#,
+    );
+    write(
+        "dev.tfvars",
+        "config = {\n  clusters = { a = \"dev-a\", b = \"dev-b\" }\n}\nowner = \"team\"\n",
+    );
+    let run = common::berth_in(dir.path(), &["plan", "--var-file", "dev.tfvars"], &[], None);
+    run.expect_code(0);
+    assert!(run.stdout.contains("\"dev-b-team\""), "{}", run.stdout);
+    write(
+        "dev.tfvars.json",
+        r#"{"config": {"clusters": {"a": "json-a"}}, "owner": "ops"}"#,
+    );
+    let run = common::berth_in(dir.path(), &["plan", "--var-file", "dev.tfvars.json"], &[], None);
+    run.expect_code(0);
+    assert!(run.stdout.contains("\"json-a-ops\""), "{}", run.stdout);
+}
+
 /// Terraform reads `terraform.tfvars` and `*.auto.tfvars(.json)` of the
 /// root without being told, and only warns of a value there no variable
 /// takes: a stack ported with its files plans as it did.

@@ -604,6 +604,12 @@ impl Evaluator<'_, '_> {
             origin,
             span,
         } = *given;
+        // Of no type and no default, a list or map written as one is that
+        // value (Terraform's `variable "config" {}` set from a var file's
+        // object); any other text is a string.
+        if default.is_none() && text.trim_start().starts_with(['{', '[']) {
+            return Some(self.untyped_override(text));
+        }
         if matches!(default, None | Some(Value::String(_))) {
             return Some(Value::String(text.to_owned()));
         }
