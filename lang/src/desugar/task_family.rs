@@ -9,6 +9,8 @@
 use std::collections::BTreeMap;
 
 use crate::FileId;
+use crate::check::declare::LOCALS;
+use crate::check::locals::LOCAL;
 use crate::source::Span;
 use crate::syntax::DATA;
 use crate::syntax::ast::{Block, Expr, ExprKind, File, Ident, Item, Label, Step, StrPart, Traversal};
@@ -93,12 +95,28 @@ pub(super) fn latest_revision(files: &mut [(FileId, File)]) {
     if own.is_empty() {
         return;
     }
+    // Locals reading a folded lookup (`task_def_rev = max(...)`), read by
+    // the service's `"${family}:${local.task_def_rev}"`.
+    let mut locals: BTreeMap<String, Traversal> = BTreeMap::new();
+    for block in files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .filter(|b| b.kind.name == LOCALS)
+    {
+        for item in &block.body {
+            if let Item::Attribute(a) = item
+                && let Some(td) = lookup_read(&a.value, &own, &BTreeMap::new())
+            {
+                locals.insert(a.name.name.clone(), td);
+            }
+        }
+    }
     for block in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
         if block.kind.name == "service" {
             for item in &mut block.body {
                 if let Item::Attribute(a) = item
                     && a.name.name == TASK_DEFINITION
-                    && let Some(td) = lookup_read(&a.value, &own)
+                    && let Some(td) = lookup_read(&a.value, &own, &locals)
                 {
                     a.value = arn_of(td, a.value.span);
                 }
@@ -124,18 +142,28 @@ fn own_family(block: &Block) -> Option<(String, Traversal)> {
     Some((name.name.clone(), td))
 }
 
-/// The stack's task definition of the lookup `e` reads anywhere in it.
-fn lookup_read(e: &Expr, own: &BTreeMap<String, Traversal>) -> Option<Traversal> {
-    if let ExprKind::Traversal(t) = &e.kind
-        && let Some(named) = t.named().filter(|n| n.data && n.kind == TASK_DEFINITION)
-    {
-        return own.get(named.name).cloned();
+/// The stack's task definition of the lookup `e` reads anywhere in it,
+/// itself or through one of `locals`.
+fn lookup_read(
+    e: &Expr,
+    own: &BTreeMap<String, Traversal>,
+    locals: &BTreeMap<String, Traversal>,
+) -> Option<Traversal> {
+    if let ExprKind::Traversal(t) = &e.kind {
+        if let Some(named) = t.named().filter(|n| n.data && n.kind == TASK_DEFINITION) {
+            return own.get(named.name).cloned();
+        }
+        if t.root.name == LOCAL
+            && let Some(Step::Attr(name)) = t.steps.first()
+        {
+            return locals.get(&name.name).cloned();
+        }
     }
     let mut found = None;
     let mut e = e.clone();
     super::each_child(&mut e, &mut |child| {
         if found.is_none() {
-            found = lookup_read(child, own);
+            found = lookup_read(child, own, locals);
         }
     });
     found
@@ -183,5 +211,33 @@ mod tests {
             "{interpolated:?}"
         );
         assert_eq!(interpolated, service("aws_ecs_task_definition.app.family"));
+    }
+
+    /// The latest-revision idiom with its `max(...)` in a local (zatarain/
+    /// lorentz): E0315 before, where written inline it was the task
+    /// definition.
+    #[test]
+    fn the_latest_revision_through_a_local_is_the_task_definition() {
+        let stack = |local: &str, task_definition: &str| {
+            resources(&format!(
+                "resource \"aws_ecs_task_definition\" \"app\" {{\n  family = \"app\"\n  requires_compatibilities = [\"FARGATE\"]\n  network_mode = \"awsvpc\"\n  cpu = 256\n  memory = 512\n  container_definitions = jsonencode([{{ name = \"app\", image = \"nginx\" }}])\n}}\n\
+                 data \"aws_ecs_task_definition\" \"app\" {{ task_definition = aws_ecs_task_definition.app.family }}\n\
+                 locals {{ {local} }}\n\
+                 resource \"aws_ecs_cluster\" \"main\" {{ name = \"main\" }}\n\
+                 resource \"aws_vpc\" \"v\" {{ cidr_block = \"10.0.0.0/16\" }}\n\
+                 resource \"aws_subnet\" \"a\" {{\n  vpc_id = aws_vpc.v.id\n  cidr_block = \"10.0.1.0/24\"\n  availability_zone = \"us-east-1a\"\n}}\n\
+                 resource \"aws_ecs_service\" \"app\" {{\n  name = \"app\"\n  cluster = aws_ecs_cluster.main.arn\n  task_definition = {task_definition}\n  launch_type = \"FARGATE\"\n  network_configuration {{ subnets = [aws_subnet.a.id] }}\n}}\n"
+            ))
+            .remove("service.app")
+            .expect("the service")
+        };
+        let max = "max(aws_ecs_task_definition.app.revision, data.aws_ecs_task_definition.app.revision)";
+        assert_eq!(
+            stack(
+                &format!("rev = {max}"),
+                "\"${aws_ecs_task_definition.app.family}:${local.rev}\""
+            ),
+            stack("unused = 1", "aws_ecs_task_definition.app.arn")
+        );
     }
 }
