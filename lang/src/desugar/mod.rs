@@ -566,23 +566,25 @@ pub(super) type Inline<'a> = dyn FnMut(&str, &[Step], Span) -> Option<Expr> + 'a
 /// `data.KIND.NAME...` whose name `with` knows: `with(name, steps after
 /// the name, the reference's span)` gives the expression it stands for.
 pub(super) fn inline_data(files: &mut [(FileId, File)], kind: &str, with: &mut Inline<'_>) {
-    fn visit(e: &mut Expr, kind: &str, with: &mut Inline<'_>) {
-        if let ExprKind::Traversal(t) = &e.kind
-            && t.root.name == crate::syntax::DATA
-            && let [Step::Attr(k), Step::Attr(name), rest @ ..] = t.steps.as_slice()
-            && k.name == kind
-            && let Some(inlined) = with(&name.name, rest, e.span)
-        {
-            *e = inlined;
-            return;
-        }
-        each_child(e, &mut |child| visit(child, kind, with));
-    }
     for (_, file) in files.iter_mut() {
         for block in &mut file.blocks {
-            each_expr(block, &mut |e| visit(e, kind, with));
+            each_expr(block, &mut |e| inline_data_in(e, kind, with));
         }
     }
+}
+
+/// [`inline_data`] within the expression `e`.
+pub(super) fn inline_data_in(e: &mut Expr, kind: &str, with: &mut Inline<'_>) {
+    if let ExprKind::Traversal(t) = &e.kind
+        && t.root.name == crate::syntax::DATA
+        && let [Step::Attr(k), Step::Attr(name), rest @ ..] = t.steps.as_slice()
+        && k.name == kind
+        && let Some(inlined) = with(&name.name, rest, e.span)
+    {
+        *e = inlined;
+        return;
+    }
+    each_child(e, &mut |child| inline_data_in(child, kind, with));
 }
 
 /// E0211 for a reference to `data.KIND.NAME` reading another attribute

@@ -19,30 +19,52 @@ pub(super) const KIND: &str = "template_file";
 /// Takes every `data template_file` block out of `files` and writes each
 /// reference to its `rendered` as the template rendered.
 pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
-    let templates: BTreeMap<String, (Expr, Expr)> = super::take_data(files, KIND)
+    let mut templates: BTreeMap<String, (Expr, Expr)> = super::take_data(files, KIND)
         .into_iter()
         .filter_map(|(name, block)| Some((name, template(block, diags)?)))
         .collect();
     if templates.is_empty() {
         return;
     }
+    // A template's vars may read another's `rendered` (zatarain/lorentz
+    // renders each container with one, the list with a third): each round
+    // inlines one more level; a chain is no longer than the templates.
+    for _ in 1..templates.len() {
+        let before = templates.clone();
+        for (template, vars) in templates.values_mut() {
+            for e in [template, vars] {
+                super::inline_data_in(e, KIND, &mut |name, rest, span| match rest {
+                    [Step::Attr(attr)] if attr.name == "rendered" => {
+                        before.get(name).map(|t| rendered(t, span))
+                    }
+                    _ => None,
+                });
+            }
+        }
+    }
     super::inline_data(files, KIND, &mut |name, rest, span| {
-        let (template, vars) = templates.get(name)?;
+        let template = templates.get(name)?;
         match rest {
-            [Step::Attr(attr)] if attr.name == "rendered" => Some(Expr {
-                kind: ExprKind::Call(Call {
-                    name: Ident {
-                        name: "templatestring".into(),
-                        span,
-                    },
-                    args: vec![template.clone(), vars.clone()],
-                    expand: false,
-                }),
-                span,
-            }),
+            [Step::Attr(attr)] if attr.name == "rendered" => Some(rendered(template, span)),
             _ => super::misread((KIND, name, "rendered"), "a template", span, diags),
         }
     });
+}
+
+/// `templatestring(TEMPLATE, VARS)` of a template and its variables,
+/// written at `span`.
+fn rendered((template, vars): &(Expr, Expr), span: crate::source::Span) -> Expr {
+    Expr {
+        kind: ExprKind::Call(Call {
+            name: Ident {
+                name: "templatestring".into(),
+                span,
+            },
+            args: vec![template.clone(), vars.clone()],
+            expand: false,
+        }),
+        span,
+    }
 }
 
 /// A `vars { NAME = VALUE }` block as the map `{ NAME = VALUE }`.
@@ -135,6 +157,23 @@ mod tests {
         assert_eq!(
             *name,
             crate::stack::DesiredValue::Known(berth_provider::Value::from("app-dev"))
+        );
+    }
+
+    /// A template whose vars read other templates' `rendered`, two levels
+    /// deep (zatarain/lorentz's containers, each its own template_file):
+    /// E0593 "`template_file` cannot be looked up" before.
+    #[test]
+    fn a_template_reading_another_templates_rendered_renders_it() {
+        let stack = resources(
+            "data template_file env { template = \"$${env}\"\n vars = { env = \"dev\" } }\n\
+             data template_file app {\n  template = \"$${env}-app\"\n  vars = { env = data.template_file.env.rendered }\n}\n\
+             data template_file name {\n  template = \"/ecs/$${app}\"\n  vars = { app = data.template_file.app.rendered }\n}\n\
+             log_group app { name = data.template_file.name.rendered }\n",
+        );
+        assert_eq!(
+            stack["log_group.app"].attrs["name"],
+            crate::stack::DesiredValue::Known(berth_provider::Value::from("/ecs/dev-app"))
         );
     }
 }
