@@ -394,8 +394,10 @@ impl Converter {
                 "network mode `{mode}`: Fargate tasks use `awsvpc`"
             )));
         }
-        if let Some(req) = Self::take(td, "requiresCompatibilities")
-            && !strings(&req).unwrap_or_default().iter().any(|c| c == "FARGATE")
+        let compatibilities = Self::take(td, "requiresCompatibilities");
+        let written = compatibilities.as_ref().and_then(strings).unwrap_or_default();
+        if let Some(req) = &compatibilities
+            && !written.iter().any(|c| c == "FARGATE")
         {
             return Err(ImportError::NotFargate(format!(
                 "`requiresCompatibilities` is {req}: it does not include FARGATE"
@@ -430,6 +432,10 @@ impl Converter {
             let _ = writeln!(out, "  family = {}", quote(family));
         }
         let _ = write!(out, "  cpu = {cpu}\n  memory = {memory}\n");
+        // EC2's beside Fargate's is kept: the revision is registered so.
+        if written.len() > 1 {
+            let _ = writeln!(out, "  requires_compatibilities = {}", list(&written));
+        }
         for (key, attr) in [
             ("executionRoleArn", "execution_role"),
             ("taskRoleArn", "task_role"),
@@ -1124,6 +1130,25 @@ mod tests {
         assert!(
             matches!(convert(ec2, &Given::default()), Err(ImportError::NotFargate(m)) if m.contains("FARGATE"))
         );
+    }
+
+    /// mirage-ecs registers for EC2 and Fargate: EC2 was dropped without
+    /// a word, and the stack registered for Fargate alone.
+    #[test]
+    fn ec2_beside_fargate_stays_written() {
+        let both = r#"{"family":"x","requiresCompatibilities":["EC2","FARGATE"],"cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i"}]}"#;
+        let Ok(Imported { text, .. }) = convert(both, &Given::default()) else {
+            panic!("converts")
+        };
+        assert!(
+            text.contains("requires_compatibilities = [\"EC2\", \"FARGATE\"]"),
+            "{text}"
+        );
+        let fargate = both.replace("\"EC2\",", "");
+        let Ok(Imported { text, .. }) = convert(&fargate, &Given::default()) else {
+            panic!("converts")
+        };
+        assert!(!text.contains("requires_compatibilities"), "{text}");
     }
 
     /// ecspresso's test task definition logs to ap-northeast-1: `logs =

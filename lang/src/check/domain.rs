@@ -913,19 +913,24 @@ impl<'s> Context<'s> {
     }
 
     fn task_definition(&self, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+        // Fargate's, and EC2's beside it (a revision either may run, as
+        // ecspresso's and many modules' are registered).
         if let (Some(Value::List(items)), Some(span)) = (
             r.body.known("requires_compatibilities"),
             r.body.span("requires_compatibilities"),
-        ) && let Some(other) = items
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|c| !c.eq_ignore_ascii_case("FARGATE"))
-        {
-            diags.push(
-                Diagnostic::error("E0521", format!("unknown compatibility `{other}`"), span)
-                    .label("berth registers task definitions for Fargate only")
-                    .help("write `[\"FARGATE\"]` or leave it out: ECS on EC2 and external instances are not written"),
-            );
+        ) {
+            let written: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+            let fargate = written.iter().any(|c| c.eq_ignore_ascii_case("FARGATE"));
+            let other = written
+                .iter()
+                .find(|c| !(c.eq_ignore_ascii_case("FARGATE") || fargate && c.eq_ignore_ascii_case("EC2")));
+            if let Some(other) = other {
+                diags.push(
+                    Diagnostic::error("E0521", format!("unknown compatibility `{other}`"), span)
+                        .label("berth registers task definitions for Fargate")
+                        .help("write `[\"FARGATE\"]` (or `[\"EC2\", \"FARGATE\"]`) or leave it out: ECS on EC2 alone and external instances are not written"),
+                );
+            }
         }
         if let (Some((cpu, cpu_span)), Some((memory, mem_span))) =
             (int(&r.body, "cpu"), int(&r.body, "memory"))

@@ -54,6 +54,17 @@ fn opt_strs(a: &Attrs, key: &str) -> Option<Vec<String>> {
 }
 
 /// One container block as the containerDefinitions entry AWS receives.
+/// What the revision is registered for: Fargate, with EC2 beside it when
+/// the configuration says so.
+fn compatibilities(a: &Attrs) -> Vec<Compatibility> {
+    match opt_strs(a, "requires_compatibilities") {
+        Some(written) if !written.is_empty() => {
+            written.iter().map(|c| Compatibility::from(c.as_str())).collect()
+        }
+        _ => vec![Compatibility::Fargate],
+    }
+}
+
 fn encode(region: &str, c: &Attrs) -> Result<ContainerDefinition, ProviderError> {
     let name = str_of(c, "name").unwrap_or_default();
     let mut mappings = Vec::new();
@@ -483,7 +494,7 @@ pub(super) async fn create(
         .call_once(SERVICE, CALL, || {
             ecs.register_task_definition()
                 .family(&family)
-                .requires_compatibilities(Compatibility::Fargate)
+                .set_requires_compatibilities(Some(compatibilities(a)))
                 .network_mode(NetworkMode::from(str_of(a, "network_mode").unwrap_or("awsvpc")))
                 .cpu(int_of(a, "cpu").unwrap_or(0).to_string())
                 .memory(int_of(a, "memory").unwrap_or(0).to_string())

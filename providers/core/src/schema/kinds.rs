@@ -2189,7 +2189,7 @@ const TASK_DEFINITION: KindSchema = KindSchema {
             "requires_compatibilities",
             Type::Set(&Type::String),
             "requiresCompatibilities",
-            "`[\"FARGATE\"]`, as Terraform and CloudFormation write it: berth registers every task definition for Fargate, so it is the same as left out.",
+            "`[\"FARGATE\"]`, as Terraform and CloudFormation write it: berth registers every task definition for Fargate, so it is the same as left out; `[\"EC2\", \"FARGATE\"]` registers it for EC2 too.",
         )
         .folded(Case::Upper),
         Attr::optional(
