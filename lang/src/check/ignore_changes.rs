@@ -58,6 +58,11 @@ pub fn parse(kind: Kind, expr: &Expr, diags: &mut Vec<Diagnostic>) -> BTreeSet<I
             // `aws_route53_zone_association`s do not fight the zone: they
             // fold into its `vpcs` here, so there is nothing to ignore.
             Some(n) if kind == Kind::HostedZone && n == "vpc" => {}
+            // A service's `deployment_controller`, checked against ECS's
+            // rolling deployments berth runs and not kept: it never
+            // changes, so there is nothing to ignore (tarmac's module
+            // ignores it beside `task_definition`).
+            Some(n) if kind == Kind::Service && n == "deployment_controller" => {}
             Some(_) if !terraforms.is_empty() && terraforms.iter().all(|n| settable.contains(n)) => {
                 out.extend(terraforms.into_iter().map(whole));
             }
@@ -200,6 +205,13 @@ mod tests {
 
     /// terraform-aws-modules/alb's `ignore_changes =
     /// [tags["elasticbeanstalk:shared-elb-environment-count"]]` was E0326.
+    #[test]
+    fn a_services_deployment_controller_is_nothing_to_ignore() {
+        let (names, errors) = ignored(Kind::Service, "[deployment_controller, task_definition]");
+        assert_eq!(errors, 0);
+        assert_eq!(names, BTreeSet::from([whole("task_definition")]));
+    }
+
     #[test]
     fn a_key_of_a_map_attribute_is_ignored_alone() {
         let (names, errors) = ignored(
