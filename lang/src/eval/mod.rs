@@ -1685,10 +1685,24 @@ impl Evaluator<'_, '_> {
             // still decided).
             DesiredValue::Ref(_) if self.resources_unknown => return Some(None),
             _ => {
+                let help = match self.in_output {
+                    // Outputs wait for values known after apply, not for
+                    // a `for` over one (its body is evaluated at plan time).
+                    true => {
+                        "an output may hold the value itself (`value = certificate.site.domain_validation_options`); a `for` over a value known only after apply is not written yet"
+                    }
+                    false => {
+                        "iterate variables, locals or a repeated resource (`[for s in subnet.public : s.id]`)"
+                    }
+                };
                 return self.error(
-                    Diagnostic::error("E0330", "a `for` expression iterates a list or map known before apply", f.collection.span)
-                        .label("only AWS knows this value before apply")
-                        .help("iterate variables, locals or a repeated resource (`[for s in subnet.public : s.id]`)"),
+                    Diagnostic::error(
+                        "E0330",
+                        "a `for` expression must iterate a list or map known before apply",
+                        f.collection.span,
+                    )
+                    .label("only AWS knows this value before apply")
+                    .help(help),
                 );
             }
         }))
