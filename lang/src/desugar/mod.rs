@@ -466,7 +466,10 @@ pub(crate) fn read_by_text(kind: &str) -> &'static [&'static [&'static str]] {
         // A volume's name labels its block; an action's type picks its block.
         "ecs_task_definition" | "task_definition" => &[&["volume", "name"]],
         "lb_listener" | "alb_listener" | "listener" => &[&["default_action", "type"]],
-        "lb_listener_rule" | "alb_listener_rule" | "listener_rule" => &[&["action", "type"]],
+        // provider 2's `condition { field = var.x  values }` picks its condition so.
+        "lb_listener_rule" | "alb_listener_rule" | "listener_rule" => {
+            &[&["action", "type"], &["condition", "field"]]
+        }
         // An inline policy's name labels its block (Copilot's `!Join`).
         "iam_role" | "role" => &[&["inline_policy", "name"]],
         // Stickiness is checked against what berth writes (`lb_cookie`,

@@ -622,6 +622,26 @@ role app {{
         );
     }
 
+    /// AWS provider 2's `condition { field = var.x  values = [...] }`, the
+    /// field a module's variable (2018-era modules): E0211 "no `values`
+    /// form" before, as the condition was read as written.
+    #[test]
+    fn a_listener_rule_conditions_field_from_a_variable_is_its_value() {
+        let rule = |field: &str| {
+            format!(
+                "variable \"field\" {{ default = \"path-pattern\" }}\n\
+                 resource \"aws_lb_listener_rule\" \"api\" {{\n  \
+                 listener_arn = \"arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1234567890abcdef/1234567890abcdef\"\n  \
+                 priority = 10\n  action {{\n    type = \"fixed-response\"\n    fixed_response {{\n      content_type = \"text/plain\"\n      status_code = \"200\"\n    }}\n  }}\n  \
+                 condition {{\n    field = {field}\n    values = [\"/api/*\"]\n  }}\n}}\n"
+            )
+        };
+        assert_eq!(
+            resources(&rule("var.field")),
+            resources(&rule("\"path-pattern\""))
+        );
+    }
+
     /// terraform-aws-modules/ecs's scaling, as its service module writes
     /// it: counted target, policies over a variable's map, settings read
     /// through nested `dynamic` blocks, an alarm naming one instance.
