@@ -1182,6 +1182,17 @@ impl<'s> Context<'s> {
                 .help("write \"SERVICE\", \"TASK_DEFINITION\" or \"NONE\""),
             );
         }
+        // ECS: "subnets must hold 1 to 16 subnets" (an empty list written,
+        // or a `data subnets` lookup that matched nothing).
+        if let (Some(Value::List(subnets)), Some(span)) = (r.body.known("subnets"), r.body.span("subnets"))
+            && !(1..=16).contains(&subnets.len())
+        {
+            diags.push(
+                Diagnostic::error("E0653", format!("a service in {} subnets", subnets.len()), span)
+                    .label("ECS takes 1 to 16")
+                    .help("give the service's tasks at least one subnet (a lookup of them must match some)"),
+            );
+        }
         if let Some((launch, span)) = string(&r.body, "launch_type")
             && !launch.eq_ignore_ascii_case("FARGATE")
         {
