@@ -237,6 +237,42 @@ fn rules_without_a_priority_take_the_next_free_ones_on_both_clouds() {
     }
 }
 
+/// Rules of their own numbered by their keys' sorted position (navjot's
+/// `100 + index(sort(keys(var.paths)), each.key)`): a key added before
+/// the others takes the priority a rule moves off in the same apply.
+/// Regression: the new rule was made first, and ELB refused it
+/// (PriorityInUse) half-way through the apply.
+#[test]
+fn a_rule_takes_the_priority_another_gives_up_in_one_apply_on_both_clouds() {
+    let stack = |paths: &str| {
+        let head = &V1[..V1.find("listener http").expect("the listener")];
+        format!(
+            "{head}listener http {{\n  load_balancer = load_balancer.web\n  port          = 80\n  default       = target_group.app\n}}\n\
+             variable \"paths\" {{\n  type    = map(string)\n  default = {{ {paths} }}\n}}\n\
+             resource \"aws_lb_listener_rule\" \"paths\" {{\n  for_each     = var.paths\n  listener_arn = listener.http.arn\n  \
+             priority     = 100 + index(sort(keys(var.paths)), each.key)\n  action {{\n    type             = \"forward\"\n    \
+             target_group_arn = target_group.api.arn\n  }}\n  condition {{\n    path_pattern {{ values = [each.value] }}\n  }}\n}}\n"
+        )
+    };
+    for cloud in Cloud::both() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let dir = dir.path();
+        cloud.apply_clean(dir, &stack(r#"api = "/api/*", web = "/web/*""#), "create");
+        cloud.apply_clean(
+            dir,
+            &stack(r#"admin = "/admin/*", api = "/api/*", web = "/web/*""#),
+            "a key sorted first",
+        );
+        let after = priorities(&cloud, dir);
+        assert_eq!(
+            (after["/admin/*"], after["/api/*"], after["/web/*"]),
+            (100, 101, 102),
+            "{after:?}"
+        );
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}
+
 /// Each rule's priority by its path: DescribeRules on moto, the account
 /// file on the local cloud.
 fn priorities(cloud: &Cloud, dir: &std::path::Path) -> std::collections::BTreeMap<String, i64> {

@@ -315,10 +315,76 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
             graph.add_edge(before, after, ());
         }
     }
+    // ELB holds a priority once in a listener: a rule given one another
+    // rule of the listener gives up in this plan (moved by an update, or
+    // deleted) is made or moved after it (navjot's rules numbered by their
+    // keys' sorted position, a key added before the others). A swap stays
+    // a cycle left out: the apply's PriorityInUse says it.
+    for (holder, taker) in priorities_given_up(steps, &by_address) {
+        let before = op_of(holder, OpKind::Update).or_else(|| op_of(holder, OpKind::Delete));
+        let after = op_of(taker, OpKind::Create).or_else(|| op_of(taker, OpKind::Update));
+        if let (Some(before), Some(after)) = (before, after)
+            && !petgraph::algo::has_path_connecting(&graph, after, before, None)
+        {
+            graph.add_edge(before, after, ());
+        }
+    }
     if let Err(cycle) = petgraph::algo::toposort(&graph, None) {
         return Err(CycleError(steps[cycle.node_id().step].address.clone()));
     }
     Ok(Schedule { graph })
+}
+
+/// Pairs of (a live listener rule giving up its priority, a rule taking
+/// it on the same listener), by step index.
+fn priorities_given_up(steps: &[Step], by_address: &BTreeMap<&Address, usize>) -> Vec<(usize, usize)> {
+    let rule = |s: &Step| s.address.kind == Kind::ListenerRule;
+    let desired = |s: &Step, attr: &str| match s.desired.as_ref()? {
+        DesiredValue::Map(attrs) => attrs.get(attr).cloned(),
+        DesiredValue::Known(Value::Map(attrs)) => attrs.get(attr).cloned().map(DesiredValue::Known),
+        _ => None,
+    };
+    let live = |s: &Step, attr: &str| s.live.as_ref()?.attrs.get(attr).cloned();
+    // The ARN of the listener a rule is to be on: written, or the live
+    // one of the stack's listener it names.
+    let listener_arn = |s: &Step| match desired(s, "listener")? {
+        DesiredValue::Known(Value::String(arn)) => Some(arn),
+        DesiredValue::Ref(r) => by_address
+            .get(&r.address)
+            .and_then(|&i| live(&steps[i], "arn"))
+            .and_then(|v| v.as_str().map(str::to_owned)),
+        _ => None,
+    };
+    let mut pairs = Vec::new();
+    for (t, taker) in steps.iter().enumerate() {
+        if !rule(taker) || !matches!(taker.action, Action::Create | Action::Update) {
+            continue;
+        }
+        let (Some(DesiredValue::Known(wanted)), Some(listener)) =
+            (desired(taker, "priority"), listener_arn(taker))
+        else {
+            continue;
+        };
+        for (h, holder) in steps.iter().enumerate() {
+            let gives_up = match holder.action {
+                Action::Delete => true,
+                Action::Update => desired(holder, "priority") != Some(DesiredValue::Known(wanted.clone())),
+                _ => false,
+            };
+            if h != t
+                && rule(holder)
+                && gives_up
+                && live(holder, "priority").as_ref() == Some(&wanted)
+                && live(holder, "listener")
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .as_ref()
+                    == Some(&listener)
+            {
+                pairs.push((h, t));
+            }
+        }
+    }
+    pairs
 }
 
 /// The `name` a declared resource asks for, when known before apply.
