@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraformer_generated,
     task_definition_for_ec2_and_fargate,
     secrets_encoded_into_container_json,
     setunion_of_group_ids,

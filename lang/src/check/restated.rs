@@ -325,10 +325,14 @@ const RESTATED: &[Restated] = &[
 /// is one of Terraform's that restate berth's behaviour: taken by the
 /// schema check, checked once evaluated.
 pub fn is_restated(block: &str, setting: &str, resource: bool) -> bool {
-    RESTATED
-        .iter()
-        .any(|(b, s, ..)| (*b == block || (resource && *b == ANY_KIND)) && *s == setting)
+    (resource && setting == TAGS_ALL)
+        || RESTATED
+            .iter()
+            .any(|(b, s, ..)| (*b == block || (resource && *b == ANY_KIND)) && *s == setting)
 }
+
+/// Terraform's computed view of a resource's tags (see [`tags_all`]).
+const TAGS_ALL: &str = "tags_all";
 
 /// Checks and takes out every restated setting of the evaluated `stack`:
 /// E0211 for a value other than berth's behaviour.
@@ -338,7 +342,47 @@ pub fn check(stack: &mut Stack, diags: &mut Vec<Diagnostic>) {
             cross_zone_of_an_application_group(&mut r.body);
         }
         let kind = r.kind().keyword();
+        tags_all(&mut r.body, diags);
         body(kind, true, &stack.region, &mut r.body, diags);
+    }
+}
+
+/// Takes out Terraform's `tags_all` (terraformer and `terraform plan
+/// -generate-config-out` write it on every resource): the provider's
+/// computed view of `tags` with its `default_tags`, which berth's `tags`
+/// hold once evaluated (the stack's tags merged in). One holding a tag
+/// they do not is E0211: berth would not write it.
+fn tags_all(body: &mut DesiredBody, diags: &mut Vec<Diagnostic>) {
+    let Some(all) = body.attrs.remove(TAGS_ALL) else {
+        return;
+    };
+    let tags = |key: &str| match body.value("tags") {
+        Some(DesiredValue::Known(Value::Map(m))) => m.get(key).cloned().map(DesiredValue::Known),
+        Some(DesiredValue::Map(m)) => m.get(key).cloned(),
+        _ => None,
+    };
+    let entries: Vec<(String, DesiredValue)> = match &all.node {
+        DesiredValue::Known(Value::Map(m)) => m
+            .iter()
+            .map(|(k, v)| (k.clone(), DesiredValue::Known(v.clone())))
+            .collect(),
+        DesiredValue::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        _ => Vec::new(),
+    };
+    let extra = entries.iter().find(|(k, v)| {
+        matches!(v, DesiredValue::Known(_))
+            && tags(k).is_none_or(|t| matches!(t, DesiredValue::Known(_)) && t != *v)
+    });
+    if let Some((key, _)) = extra {
+        diags.push(
+            Diagnostic::error(
+                "E0211",
+                format!("`tags_all` holds the tag `{key}` that `tags` does not"),
+                all.span,
+            )
+            .label("Terraform's computed view of `tags` and `default_tags`")
+            .help("write the tag in `tags`, or in the stack's (or provider's) `default_tags`"),
+        );
     }
 }
 

@@ -9,7 +9,8 @@
 //! `configuration` (its `execute_command { }` block) and
 //! `service_connect_defaults`,
 //! a file system's `lifecycle_policy`, an access point's `posix_user` and
-//! `root_directory`,
+//! `root_directory`, a load balancer's `subnet_mapping` blocks (its
+//! `subnets`),
 //! a role's `inline_policy`, a queue's `redrive_policy`, an event target's
 //! `ecs_target` (with its `network_configuration`), `dead_letter_config`,
 //! `retry_policy` and `sqs_target`, a rule's `is_enabled`, a hosted
@@ -19,7 +20,7 @@
 
 use super::{CODE, literal, renamed, stray};
 use crate::diagnostic::Diagnostic;
-use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item, StrPart};
+use crate::syntax::ast::{Attribute, Block, Call, Expr, ExprKind, Ident, Item, StrPart};
 
 /// A block of Terraform's whose settings are berth's attributes of the
 /// resource: (kind, block, [(Terraform's setting, berth's attribute)]); a
@@ -232,6 +233,7 @@ pub(super) fn resource(block: &mut Block, diags: &mut Vec<Diagnostic>) {
     match block.kind.name.as_str() {
         "hosted_zone" => return zone_vpcs(block, diags),
         "discovery_service" => namespace_once(block, diags),
+        "load_balancer" => subnet_mappings(block, diags),
         _ => {}
     }
     let kind = block.kind.name.as_str();
@@ -428,6 +430,65 @@ fn zone_vpcs(block: &mut Block, diags: &mut Vec<Diagnostic>) {
             span,
         }));
     }
+}
+
+/// A load balancer's `subnet_mapping { subnet_id }` blocks (gadget-app's
+/// terraformer output), which without Elastic IPs or fixed addresses say
+/// what `subnets` says: its `subnets`.
+fn subnet_mappings(block: &mut Block, diags: &mut Vec<Diagnostic>) {
+    let mut subnets: Vec<Expr> = Vec::new();
+    let mut first = None;
+    for item in std::mem::take(&mut block.body) {
+        match item {
+            Item::Block(b) if b.kind.name == "subnet_mapping" => {
+                first.get_or_insert(b.kind.span);
+                for inner in b.body {
+                    match inner {
+                        Item::Attribute(a) if a.name.name == "subnet_id" => subnets.push(a.value),
+                        other => diags.push(stray(
+                            &other,
+                            "a load balancer's `subnet_mapping` block",
+                            "`subnet_id` (Elastic IPs and fixed addresses are not written yet)",
+                        )),
+                    }
+                }
+            }
+            other => block.body.push(other),
+        }
+    }
+    let Some(span) = first else { return };
+    let call = |name: &str, args: Vec<Expr>| Expr {
+        kind: ExprKind::Call(Call {
+            name: Ident {
+                name: name.into(),
+                span,
+            },
+            args,
+            expand: false,
+        }),
+        span,
+    };
+    let mapped = Expr {
+        kind: ExprKind::List(subnets),
+        span,
+    };
+    // Terraformer writes both, the same subnets: one list of them.
+    if let Some(a) = block.body.iter_mut().find_map(|item| match item {
+        Item::Attribute(a) if a.name.name == "subnets" => Some(a),
+        _ => None,
+    }) {
+        let written = std::mem::replace(&mut a.value, mapped.clone());
+        a.value = call("distinct", vec![call("concat", vec![written, mapped])]);
+        return;
+    }
+    block.body.push(Item::Attribute(Attribute {
+        name: Ident {
+            name: "subnets".into(),
+            span,
+        },
+        value: mapped,
+        span,
+    }));
 }
 
 /// A cluster's `configuration { execute_command_configuration { kms_key_id
@@ -692,5 +753,32 @@ fn setting(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> {
             );
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::resources;
+
+    const NETWORK: &str = "vpc main { cidr = \"10.0.0.0/16\" }\n\
+        subnet a {\n  vpc = vpc.main\n  cidr = \"10.0.1.0/24\"\n  zone = \"us-east-1a\"\n}\n\
+        subnet b {\n  vpc = vpc.main\n  cidr = \"10.0.2.0/24\"\n  zone = \"us-east-1b\"\n}\n";
+
+    /// gadget-app's terraformer output: `subnet_mapping { subnet_id }`
+    /// blocks without Elastic IPs were E0205 (and E0204: no `subnets`).
+    #[test]
+    fn subnet_mappings_are_the_load_balancers_subnets() {
+        let lb = |subnets: &str| {
+            resources(&format!(
+                "{NETWORK}resource \"aws_lb\" \"web\" {{\n  name = \"web\"\n  internal = true\n{subnets}}}\n"
+            ))
+            .remove("load_balancer.web")
+            .expect("the load balancer")
+        };
+        let mapped =
+            "  subnet_mapping { subnet_id = subnet.a.id }\n  subnet_mapping { subnet_id = subnet.b.id }\n";
+        let listed = "  subnets = [subnet.a.id, subnet.b.id]\n";
+        assert_eq!(lb(mapped), lb(listed));
+        assert_eq!(lb(&format!("{listed}{mapped}")), lb(listed));
     }
 }
