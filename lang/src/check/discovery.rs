@@ -132,7 +132,9 @@ pub fn service(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
 
 /// E0572: a `service_registry` ECS refuses: for a `discovery_service` of
 /// the stack with `SRV` records, no port (a container's, or alone the
-/// port the records give).
+/// port the records give); with `A` or `AAAA` records (an `awsvpc` task's
+/// address), a port or container ("does not require a value for
+/// 'containerPort'", umotif's and telia-oss's modules' bug).
 pub fn registries(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     for block in r.body.blocks("service_registry") {
         let port = block.body.value("port").is_some();
@@ -142,9 +144,19 @@ pub fn registries(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic
             }
             _ => None,
         };
-        let srv = target.is_some_and(
-            |t| matches!(t.body.known("dns_type"), Some(Value::String(s)) if s.eq_ignore_ascii_case("SRV")),
-        );
+        let record = target.map(|t| match t.body.known("dns_type") {
+            Some(Value::String(s)) => s.to_ascii_uppercase(),
+            _ => "A".to_owned(),
+        });
+        let srv = record.as_deref() == Some("SRV");
+        let address_only = matches!(record.as_deref(), Some("A" | "AAAA"));
+        if address_only && let Some(span) = block.body.span("port").or_else(|| block.body.span("container")) {
+            diags.push(
+                Diagnostic::error("E0572", "a port on a service registry of address records", span)
+                    .label("A and AAAA records hold a task's address alone")
+                    .help("leave `port` and `container` out (ECS: \"does not require a value for 'containerPort'\"), or give the discovery service `dns_type = \"SRV\"`"),
+            );
+        }
         if srv && !port {
             let span = block.body.span("registry").unwrap_or(block.span);
             let mut d = Diagnostic::error("E0572", "an SRV service registry without a `port`", span)
