@@ -1089,6 +1089,7 @@ security_group web {
     banner  = templatefile("banner.tpl", { env = var.env, ports = [80, 443] })
     present = tostring(fileexists("banner.tpl"))
     absent  = tostring(fileexists("nope.tpl"))
+    encoded = filebase64("${path.module}/description.txt")
   }
 }
 "#,
@@ -1118,6 +1119,8 @@ security_group web {
     );
     assert_eq!(tags["present"], Value::String("true".into()));
     assert_eq!(tags["absent"], Value::String("false".into()));
+    // cds-snc's `filebase64(...)` of a file: its bytes in base64.
+    assert_eq!(tags["encoded"], Value::String("d2ViIHRpZXIK".into()));
 
     // A template reads only the variables it is given; a missing file and
     // an unpaired directive are errors at the call.

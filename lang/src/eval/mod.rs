@@ -1335,8 +1335,8 @@ impl Evaluator<'_, '_> {
             .to_owned()
     }
 
-    /// `file` and `fileexists`, relative to the directory of the file that
-    /// calls them.
+    /// `file`, `filebase64` and `fileexists`, relative to the directory of
+    /// the file that calls them.
     fn file_function(&mut self, name: &str, args: &[Value], span: Span) -> Option<DesiredValue> {
         let fail = |msg: String| Diagnostic::error("E0316", format!("`{name}` failed"), span).label(msg);
         let [Value::String(path)] = args else {
@@ -1346,7 +1346,11 @@ impl Evaluator<'_, '_> {
         if name == "fileexists" {
             return Some(DesiredValue::Known(Value::Bool(files::exists(&dir, path))));
         }
-        match files::read(&dir, path) {
+        let read = match name {
+            "filebase64" => files::read_base64(&dir, path),
+            _ => files::read(&dir, path),
+        };
+        match read {
             Ok(text) => Some(DesiredValue::Known(Value::String(text))),
             Err(e) => self.error(fail(e)),
         }

@@ -70,6 +70,7 @@ pub const NAMES: &[&str] = &[
     "element",
     "endswith",
     "file",
+    "filebase64",
     "fileexists",
     "flatten",
     "floor",
@@ -292,9 +293,8 @@ fn call_exact(name: &str, args: &[Value]) -> Result<Value, String> {
         "values" => collections::values(args),
         "zipmap" => collections::zipmap(args),
         // Their arguments are tried one by one where they are written.
-        "can" | "try" | "sensitive" | "file" | "fileexists" | "templatefile" | "templatestring" => {
-            Err(format!("`{name}` is evaluated where it is written"))
-        }
+        "can" | "try" | "sensitive" | "file" | "filebase64" | "fileexists" | "templatefile"
+        | "templatestring" => Err(format!("`{name}` is evaluated where it is written")),
         // Known, so that a branch the variables leave off may hold them
         // (cloudposse's `redeploy_on_apply ? { t = timestamp() } : {}`).
         "timestamp" | "plantimestamp" => Err(format!(
