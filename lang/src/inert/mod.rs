@@ -202,7 +202,11 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
             Some(v) if none(&v) => {
                 found.inert.insert(k);
             }
-            Some(Value::Int(1)) if k.0.starts_with("data.") || folded::is_folded(&k.0) => {
+            Some(Value::Int(1))
+                if k.0.starts_with("data.")
+                    || folded::is_folded(&k.0)
+                    || (counted && on_one_parent(&k.0, block)) =>
+            {
                 found.single.insert(k);
             }
             Some(v @ (Value::Map(_) | Value::List(_)))
@@ -635,6 +639,32 @@ fn kind_key(kind: &str, data: bool) -> String {
     }
 }
 
+/// Whether `block`, an attachment of `kind`, names a parent that is not
+/// repeated (no `[...]` on the way: `cluster_name =
+/// aws_ecs_cluster.this.name`): counted to one by the variables (navjot's
+/// `count = length(var.capacity_providers) > 0 ? 1 : 0`), it is the one
+/// attachment of that parent.
+fn on_one_parent(kind: &str, block: &Block) -> bool {
+    if !crate::desugar::is_attachment(kind) {
+        return false;
+    }
+    block.body.iter().any(|item| match item {
+        Item::Attribute(a) if crate::desugar::names_its_parent(kind, &a.name.name) => {
+            let mut plain = true;
+            let mut named = false;
+            crate::desugar::each_traversal(&mut a.value.clone(), &mut |t| {
+                named |= t.named().is_some_and(|n| !n.data);
+                plain &= !t
+                    .steps
+                    .iter()
+                    .any(|s| matches!(s, Step::Index(_) | Step::Splat(_)));
+            });
+            named && plain
+        }
+        _ => false,
+    })
+}
+
 /// A block's own `count` or `for_each`.
 fn repetition(b: &Block) -> Option<&Expr> {
     repeating(b).map(|a| &a.value)
@@ -771,6 +801,22 @@ fn drop_dependencies(block: &mut Block, inert: &BTreeSet<Key>) {
 #[cfg(test)]
 mod tests {
     use crate::test_support::{messages, resources};
+
+    /// navjot's capacity providers on a cluster that is not counted,
+    /// themselves counted on a list the variables give: E0211 "is not
+    /// repeated" when counted to one.
+    #[test]
+    fn an_attachment_counted_to_one_on_a_single_parent_is_the_attachment() {
+        let stack = |count: &str| {
+            resources(&format!(
+                "variable \"providers\" {{ default = [\"FARGATE\", \"FARGATE_SPOT\"] }}\n\
+                 resource \"aws_ecs_cluster\" \"this\" {{ name = \"demo\" }}\n\
+                 resource \"aws_ecs_cluster_capacity_providers\" \"this\" {{\n{count}  \
+                 cluster_name = aws_ecs_cluster.this.name\n  capacity_providers = var.providers\n}}\n"
+            ))
+        };
+        assert_eq!(stack("  count = length(var.providers) > 0 ? 1 : 0\n"), stack(""));
+    }
 
     /// terraform-aws-modules/vpc's features left off by its variables: a
     /// kind berth does not write, an IPv6 route, a counted policy document
