@@ -33,6 +33,28 @@ pub enum ImportError {
 /// What `import` reads, said when the document is something else.
 const WHOLE: &str = "import takes a whole task definition, as `aws ecs describe-task-definition` prints it or `aws ecs register-task-definition --cli-input-json` reads it";
 
+/// The fields of RegisterTaskDefinition's request.
+const TASK_FIELDS: &[&str] = &[
+    "family",
+    "taskRoleArn",
+    "executionRoleArn",
+    "networkMode",
+    "containerDefinitions",
+    "volumes",
+    "placementConstraints",
+    "requiresCompatibilities",
+    "cpu",
+    "memory",
+    "tags",
+    "pidMode",
+    "ipcMode",
+    "proxyConfiguration",
+    "inferenceAccelerators",
+    "ephemeralStorage",
+    "runtimePlatform",
+    "enableFaultInjection",
+];
+
 /// Fields DescribeTaskDefinition reports that are not part of the
 /// definition (ECS sets them).
 const READ_ONLY: &[&str] = &[
@@ -618,10 +640,12 @@ impl Converter {
     fn rest(&mut self, obj: &Map<String, Value>, at: &str) {
         for (k, v) in obj {
             if !is_empty(v) {
-                self.unsupported(if at.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{at}.{k}")
+                self.unsupported(match at {
+                    // A service's setting pasted in (`platformVersion`), or
+                    // a typo: RegisterTaskDefinition refuses it.
+                    "" if !TASK_FIELDS.contains(&k.as_str()) => format!("{k} (not a task definition field)"),
+                    "" => k.clone(),
+                    _ => format!("{at}.{k}"),
                 });
             }
         }
@@ -1129,6 +1153,16 @@ mod tests {
         let ec2 = r#"{"family":"x","requiresCompatibilities":["EC2"],"cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i"}]}"#;
         assert!(
             matches!(convert(ec2, &Given::default()), Err(ImportError::NotFargate(m)) if m.contains("FARGATE"))
+        );
+    }
+
+    /// A service's `platformVersion` pasted into a task definition was said
+    /// to be a field berth cannot express yet: it is no field of one.
+    #[test]
+    fn a_field_of_no_task_definition_is_said_to_be_none() {
+        let td = r#"{"family":"x","cpu":"256","memory":"512","platformVersion":"1.4.0","containerDefinitions":[{"name":"a","image":"i"}]}"#;
+        assert!(
+            matches!(convert(td, &Given::default()), Err(ImportError::Unsupported(f)) if f == ["platformVersion (not a task definition field)"])
         );
     }
 
