@@ -5,8 +5,9 @@
 //! reads it), what was done is summarised and the lock is released, as on
 //! an error; a second one stops the process at once, and the lock then
 //! stays until `berth unlock` (or another run finds its holder gone).
-//! Runs that only read or wait under the lock (`plan --out`, `deploy`)
-//! release it and stop at once ([`OnInterrupt::Release`]). One interrupted
+//! Runs that only read or wait under the lock (`plan --out`, `deploy`
+//! until it registers a revision) release it and stop at once
+//! ([`OnInterrupt::Release`]). One interrupted
 //! while the lock is being taken lets it go once taken.
 
 use std::sync::atomic::{AtomicBool, Ordering};

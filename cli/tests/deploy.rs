@@ -313,6 +313,86 @@ fn a_deploy_killed_while_waiting_keeps_the_revision_the_service_runs() {
         .expect_code(0);
 }
 
+/// A deploy killed (kill -9, a CI runner's last resort) half-way is
+/// finished by the next one: killed after registering, the revision it
+/// registered is taken, not registered again; killed after the service
+/// moved, the old revision left beside it goes. Regression: each left a
+/// second live revision, and every plan after proposed deleting it.
+#[test]
+fn a_deploy_killed_half_way_is_finished_by_the_next() {
+    let Some(moto) = berth_test_support::Moto::start() else {
+        return;
+    };
+    let proxy = FaultProxy::start(&moto.endpoint, Faults::default()).expect("proxy starts");
+    let p = example("blog");
+    let env = aws_env(&proxy.endpoint);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    p.berth_with(&["apply", "--auto-approve"], &env, None)
+        .expect_code(0);
+    let deploy = |image: &str| ["deploy", "--service", "login", "--image", image].map(str::to_owned);
+    let stalled_at = |op: &str, image: &str, until: &dyn Fn() -> bool| {
+        proxy.set_faults(Faults {
+            stall: true,
+            only: vec![op.to_owned()],
+            ..Faults::default()
+        });
+        let args = deploy(image);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut run = common::command(&p.dir, &args, &env)
+            .spawn()
+            .expect("berth starts");
+        let reached = common::poll(60, until);
+        let _ = run.kill();
+        let _ = run.wait();
+        proxy.set_faults(Faults::default());
+        assert!(reached, "the deploy never reached {op}");
+        p.berth_with(&["unlock"], &env, None).expect_code(0);
+    };
+
+    // Killed while UpdateService hangs: registered, not moved.
+    stalled_at("UpdateService", "example.com/login:2", &|| {
+        active_revisions(&moto).lines().count() == 2
+    });
+    let again = deploy("example.com/login:2");
+    let again: Vec<&str> = again.iter().map(String::as_str).collect();
+    let run = p.berth_with(&again, &env, None);
+    run.expect_code(0);
+    assert!(run.stdout.contains("blog-dev-login:2"), "{}", run.stdout);
+    let active = active_revisions(&moto);
+    assert!(
+        active.contains("blog-dev-login:2")
+            && !active.contains("blog-dev-login:1")
+            && !active.contains("blog-dev-login:3"),
+        "{active}"
+    );
+    p.berth_with(&["plan", "--detailed-exitcode"], &env, None)
+        .expect_code(0);
+
+    // Killed while DeregisterTaskDefinition hangs: moved, the old one left.
+    stalled_at("DeregisterTaskDefinition", "example.com/login:3", &|| {
+        moto.python(
+            "import boto3\n\
+             ecs = boto3.client('ecs')\n\
+             for c in ecs.list_clusters()['clusterArns']:\n\
+             \x20   arns = ecs.list_services(cluster=c)['serviceArns']\n\
+             \x20   print([s['taskDefinition'] for s in ecs.describe_services(cluster=c, services=arns)['services']])\n",
+        )
+        .contains("blog-dev-login:3")
+    });
+    let again = deploy("example.com/login:3");
+    let again: Vec<&str> = again.iter().map(String::as_str).collect();
+    let run = p.berth_with(&again, &env, None);
+    run.expect_code(0);
+    assert!(run.stdout.contains("already runs"), "{}", run.stdout);
+    let active = active_revisions(&moto);
+    assert!(
+        active.contains("blog-dev-login:3") && !active.contains("blog-dev-login:2"),
+        "{active}"
+    );
+    p.berth_with(&["plan", "--detailed-exitcode"], &env, None)
+        .expect_code(0);
+}
+
 /// The ACTIVE task definition revisions moto holds, `FAMILY:N` a line.
 fn active_revisions(moto: &berth_test_support::Moto) -> String {
     moto.python(

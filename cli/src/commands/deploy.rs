@@ -69,7 +69,19 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
     };
     let images = owned::images(&td.attrs);
     let container = pick_container(&images, d.container.as_deref(), &td.address.to_string())?;
+    let provider = cloud.provider();
+    // Other revisions at the address: what a deploy killed half-way left.
+    let strays: Vec<&Resource> = live
+        .iter()
+        .filter(|r| r.address == td.address && str_of(&r.attrs, "arn") != arn)
+        .collect();
     if images.get(&container) == Some(&d.image) {
+        // Killed after the service moved: the old revision is still there.
+        for stray in &strays {
+            runtime
+                .block_on(provider.delete(&stack.name, stray))
+                .with_context(|| format!("cannot deregister a second revision of {}", td.address))?;
+        }
         println!(
             "{} already runs {} in container {container}.",
             service.address, d.image
@@ -78,15 +90,35 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
         return Ok(ExitCode::SUCCESS);
     }
 
-    let provider = cloud.provider();
     let new_td = Resource {
         address: td.address.clone(),
         attrs: deployed(td, &container, &d.image, configured_image(&stack, td, &container)),
         created: None,
     };
-    let registered = runtime
-        .block_on(register(provider, &stack.name, &external, td, &new_td))
-        .with_context(|| format!("cannot register a new revision of {}", td.address))?;
+    // From here a Ctrl-C (or a cancelled job's SIGTERM) lets the deploy
+    // end in order: the registration in flight finishes, and either the
+    // new revision goes again (the service was not moved yet) or the move
+    // finishes and the old one goes, so the next plan finds one revision.
+    crate::interrupt::finish_on_interrupt();
+    // Killed after registering: that revision is taken, not made again.
+    let wanted = owned::images(&new_td.attrs);
+    let registered = match strays.iter().find(|r| owned::images(&r.attrs) == wanted) {
+        Some(made) => (*made).clone(),
+        None => runtime
+            .block_on(register(provider, &stack.name, &external, td, &new_td))
+            .with_context(|| format!("cannot register a new revision of {}", td.address))?,
+    };
+    if crate::interrupt::interrupted() {
+        runtime
+            .block_on(provider.delete(&stack.name, &registered))
+            .with_context(|| format!("cannot deregister the new revision of {}", td.address))?;
+        say!(
+            "Interrupted before {} moved: nothing is deployed, and the new revision is deregistered.",
+            service.address
+        );
+        lock.release()?;
+        return Ok(ExitCode::from(crate::interrupt::EXIT_STATUS));
+    }
     let moved = Resource {
         address: service.address.clone(),
         attrs: with(
@@ -105,15 +137,12 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
         service.address,
         str_of(&registered.attrs, "arn")
     );
-    // The service runs the new revision from here: a Ctrl-C (or a
-    // cancelled job's SIGTERM) ends the wait, and the deploy finishes in
-    // order, the old revision deregistered, so that the next plan keeps the
-    // one the service runs.
-    crate::interrupt::finish_on_interrupt();
-    let waited = if d.wait {
-        cloud.wait_unless_interrupted(&runtime, std::slice::from_ref(&moved), WAIT_TIMEOUT)
-    } else {
-        Some(Ok(()))
+    // The service runs the new revision from here: a Ctrl-C ends the wait
+    // (or skips it), and the old revision is deregistered all the same.
+    let waited = match (crate::interrupt::interrupted(), d.wait) {
+        (true, _) => None,
+        (false, true) => cloud.wait_unless_interrupted(&runtime, std::slice::from_ref(&moved), WAIT_TIMEOUT),
+        (false, false) => Some(Ok(())),
     };
     // After a rollback the service runs the old revision again: the new one
     // goes, so that the stack holds one revision at the address.
@@ -126,8 +155,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
         .with_context(|| format!("cannot deregister the {which} revision of {}", td.address))?;
     let Some(waited) = waited else {
         say!(
-            "Interrupted while waiting for {} to be steady: it runs the new revision (ECS goes on deploying it), \
-             and the old one is deregistered.",
+            "Interrupted: {} runs the new revision (ECS goes on deploying it), and the old one is deregistered.",
             moved.address
         );
         lock.release()?;
