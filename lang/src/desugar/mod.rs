@@ -47,6 +47,7 @@ mod ecr_lifecycle;
 mod flatten;
 pub(crate) use flatten::flattened;
 mod listener;
+mod local_file;
 mod lookups;
 mod names;
 mod namespace_names;
@@ -339,10 +340,12 @@ fn index_after_splat(e: &mut Expr) {
 /// they name, in whichever of `files` it is: scaling targets, policies and
 /// actions into their service ([`autoscaling`]), then the others
 /// ([`attach`]); and Terraform's policy documents and templates into the
-/// expressions that read them ([`policy_document`], [`template_file`]).
+/// expressions that read them ([`policy_document`], [`template_file`],
+/// [`local_file`]).
 fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: &mut Vec<Diagnostic>) {
     policy_document::fold(files, diags);
     template_file::fold(files, diags);
+    local_file::fold(files, diags);
     time_sleep::fold(files, diags);
     certificate_validation::fold(files, sources, diags);
     task_family::latest_revision(files);
