@@ -296,15 +296,19 @@ fn held_message(e: &LockError, dir: Option<&Path>) -> String {
     let LockError::Held { holder, waited, .. } = e else {
         return e.to_string();
     };
-    let waited = if waited.is_zero() {
-        String::new()
+    // A run that waited was given a --lock-timeout already (one that was
+    // not spent a moment asking).
+    let (retry, waited) = if waited.as_secs() == 0 {
+        ("retry with --lock-timeout 10m to wait here", String::new())
     } else {
-        format!(" (waited {}s)", waited.as_secs())
+        (
+            "retry with a longer --lock-timeout",
+            format!(" (waited {}s)", waited.as_secs()),
+        )
     };
     let advice = match dir {
         None => format!(
-            "It is released when that process ends; wait for it, or retry with --lock-timeout 10m to wait here. \
-             (pid {} on {})",
+            "It is released when that process ends; wait for it, or {retry}. (pid {} on {})",
             holder.pid, holder.who
         ),
         Some(dir) if lock::ended_here(holder) => format!(
@@ -318,7 +322,7 @@ fn held_message(e: &LockError, dir: Option<&Path>) -> String {
             unlock_command(dir)
         ),
         Some(dir) => format!(
-            "That run is changing the stack now: wait for it, or retry with --lock-timeout 10m to wait here. \
+            "That run is changing the stack now: wait for it, or {retry}. \
              If it is gone, `{}` releases the lock once it has been silent for {}s (--force: at once; \
              at once too for a process of this host that has ended).",
             unlock_command(dir),

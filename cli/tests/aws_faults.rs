@@ -668,7 +668,15 @@ fn a_second_apply_fails_naming_the_holder_or_waits_for_it() {
         err.contains(&format!("(pid {}, `berth apply`", first.id())),
         "{err}"
     );
-    assert!(err.contains("--lock-timeout"), "{err}");
+    assert!(err.contains("--lock-timeout 10m"), "{err}");
+    // One that waited was given a timeout already: not told to give one.
+    let out = aws.direct(&["apply", "--auto-approve", "--lock-timeout", "1s"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("(waited 1s)") && err.contains("a longer --lock-timeout") && !err.contains("10m"),
+        "{err}"
+    );
     let waiting = aws
         .command(
             &aws.moto.endpoint,
