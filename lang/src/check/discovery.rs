@@ -133,8 +133,8 @@ pub fn service(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
 /// E0572: a `service_registry` ECS refuses: for a `discovery_service` of
 /// the stack with `SRV` records, no port (a container's, or alone the
 /// port the records give); with `A` or `AAAA` records (an `awsvpc` task's
-/// address), a port or container ("does not require a value for
-/// 'containerPort'", umotif's and telia-oss's modules' bug).
+/// address), a port ("does not require a value for 'containerPort'",
+/// umotif's and telia-oss's modules' bug).
 pub fn registries(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     for block in r.body.blocks("service_registry") {
         let port = block.body.value("port").is_some();
@@ -150,11 +150,12 @@ pub fn registries(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic
         });
         let srv = record.as_deref() == Some("SRV");
         let address_only = matches!(record.as_deref(), Some("A" | "AAAA"));
-        if address_only && let Some(span) = block.body.span("port").or_else(|| block.body.span("container")) {
+        // A container named alone is taken (cvhome's registries name one).
+        if address_only && let Some(span) = block.body.span("port") {
             diags.push(
                 Diagnostic::error("E0572", "a port on a service registry of address records", span)
                     .label("A and AAAA records hold a task's address alone")
-                    .help("leave `port` and `container` out (ECS: \"does not require a value for 'containerPort'\"), or give the discovery service `dns_type = \"SRV\"`"),
+                    .help("leave `port` out (ECS: \"does not require a value for 'containerPort'\"), or give the discovery service `dns_type = \"SRV\"`"),
             );
         }
         if srv && !port {
