@@ -498,6 +498,15 @@ impl Runner<'_> {
         if attrs.values().any(Value::has_unknown) {
             return Err(internal(step, "a referenced value is still unknown"));
         }
+        // A value computed at apply of the wrong type (an encoded list where
+        // a map goes) fails here, naming it, not dropped by an SDK.
+        if let Some(problem) = step.address.kind.schema().as_block().mistyped(&attrs) {
+            return Err(ProviderError::permanent(
+                "berth",
+                "InvalidParameterValue",
+                format!("{}: {problem}", step.address),
+            ));
+        }
         Ok(Resource {
             address: step.address.clone(),
             attrs,

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 pub(crate) use berth_provider::attrs::{blocks_of, bool_of, int_of, str_of, strs_of};
-use berth_provider::schema::{Attr, Block, Presence, Type};
+use berth_provider::schema::{Attr, Block, Presence};
 use berth_provider::{Attrs, Kind, Value};
 
 use crate::api;
@@ -91,7 +91,7 @@ fn normalise_body(
         if value == Value::Null && attr.presence == Presence::Required {
             return Err(bad(format!("{path}: missing required attribute `{}`", attr.name)));
         }
-        if value != Value::Null && !has_type(&value, &attr.ty) {
+        if value != Value::Null && !attr.ty.admits(&value) {
             return Err(bad(format!(
                 "{path}.{}: expected {}, got {}",
                 attr.name,
@@ -147,24 +147,6 @@ fn normalise_body(
         out.insert(inner.name.to_owned(), Value::List(out_items));
     }
     Ok(out)
-}
-
-fn has_type(value: &Value, ty: &Type) -> bool {
-    match (ty, value) {
-        (Type::String | Type::Cidr | Type::AnyCidr | Type::Ref(_) | Type::Command, Value::String(_)) => true,
-        (Type::Command, Value::List(items)) => items.iter().all(|i| has_type(i, &Type::String)),
-        (Type::Int | Type::Number, Value::Int(_))
-        | (Type::Number, Value::Decimal(_))
-        | (Type::Bool | Type::Switch(_), Value::Bool(_)) => true,
-        (Type::Switch(modes), Value::String(s)) => modes.contains(&s.as_str()),
-        (Type::List(inner) | Type::Set(inner), Value::List(items)) => {
-            items.iter().all(|i| has_type(i, inner))
-        }
-        (Type::Map(inner), Value::Map(map)) => map.values().all(|v| has_type(v, inner)),
-        (Type::Document, Value::Map(_) | Value::String(_)) => true,
-        (Type::Json, Value::Map(_) | Value::List(_) | Value::String(_)) => true,
-        _ => false,
-    }
 }
 
 /// `attrs` of `kind` in the canonical form, so that spellings AWS holds

@@ -45,6 +45,29 @@ mod tests {
         }
     }
 
+    /// zatarain/lorentz's encoded secrets computed at apply: a string where
+    /// the container's map goes was dropped by the SDK, the container
+    /// registered without its secrets.
+    #[test]
+    fn a_value_of_the_wrong_type_is_found_in_a_nested_block() {
+        use crate::{Attrs, Value};
+        let container: Attrs = [
+            ("name".to_owned(), Value::from("api")),
+            ("image".to_owned(), Value::from("nginx")),
+            ("secrets".to_owned(), Value::from("[{\"name\":\"DB\"}]")),
+        ]
+        .into();
+        let mut td: Attrs = [("cpu".to_owned(), Value::Int(256))].into();
+        td.insert("container".to_owned(), Value::List(vec![Value::Map(container)]));
+        let block = of(Kind::TaskDefinition).as_block();
+        assert_eq!(
+            block.mistyped(&td).as_deref(),
+            Some("container.secrets: expected map of string, got string")
+        );
+        td.remove("container");
+        assert_eq!(block.mistyped(&td), None);
+    }
+
     #[test]
     fn route_targets_and_rule_sources_are_their_blocks_attributes() {
         let route = of(Kind::RouteTable).block("route").expect("route block");

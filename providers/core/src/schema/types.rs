@@ -38,6 +38,31 @@ pub enum Type {
     Switch(&'static [&'static str]),
 }
 
+impl Type {
+    /// Whether `value` (a value AWS would be sent, never null) is of this
+    /// type.
+    pub fn admits(&self, value: &crate::Value) -> bool {
+        use crate::Value;
+        match (self, value) {
+            (Type::String | Type::Cidr | Type::AnyCidr | Type::Ref(_) | Type::Command, Value::String(_)) => {
+                true
+            }
+            (Type::Command, Value::List(items)) => items.iter().all(|i| Type::String.admits(i)),
+            (Type::Int | Type::Number, Value::Int(_))
+            | (Type::Number, Value::Decimal(_))
+            | (Type::Bool | Type::Switch(_), Value::Bool(_)) => true,
+            (Type::Switch(modes), Value::String(s)) => modes.contains(&s.as_str()),
+            (Type::List(inner) | Type::Set(inner), Value::List(items)) => {
+                items.iter().all(|i| inner.admits(i))
+            }
+            (Type::Map(inner), Value::Map(map)) => map.values().all(|v| inner.admits(v)),
+            (Type::Document, Value::Map(_) | Value::String(_)) => true,
+            (Type::Json, Value::Map(_) | Value::List(_) | Value::String(_)) => true,
+            _ => false,
+        }
+    }
+}
+
 impl std::fmt::Display for Type {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -364,6 +389,33 @@ pub enum Spelling {
 }
 
 impl Block {
+    /// The first attribute of `attrs` (a resource's, every reference
+    /// answered) whose value is not of its type, as `PATH: expected TYPE,
+    /// got TYPE`; nested blocks are walked. What the language checks before
+    /// evaluation may still be computed wrong at apply (a function of values
+    /// known only then): sent, an SDK would drop it without a word.
+    pub fn mistyped(&self, attrs: &crate::Attrs) -> Option<String> {
+        for (name, value) in attrs {
+            if *value == crate::Value::Null {
+                continue;
+            }
+            if let Some(attr) = self.attr(name)
+                && !attr.is_computed()
+                && !attr.ty.admits(value)
+            {
+                return Some(format!("{name}: expected {}, got {}", attr.ty, value.type_name()));
+            }
+            if let (Some(nested), crate::Value::List(items)) = (self.block(name), value) {
+                for item in items {
+                    if let Some(found) = item.as_map().and_then(|m| nested.mistyped(m)) {
+                        return Some(format!("{name}.{found}"));
+                    }
+                }
+            }
+        }
+        None
+    }
+
     pub fn attr(&self, name: &str) -> Option<&'static Attr> {
         self.attrs.iter().find(|a| a.name == name)
     }
