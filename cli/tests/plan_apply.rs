@@ -1519,6 +1519,47 @@ log_group app {
     }
 }
 
+/// A service ignoring its task definition (Firecrown's module, and every
+/// one that lets CI roll revisions): a new image replaces the task
+/// definition, the service keeps the revision it runs, which is
+/// deregistered; a later change of the service is sent without it.
+/// Regression: UpdateService was sent that inactive revision again, and
+/// ECS (the local cloud) refused every later change of the service.
+#[test]
+fn a_service_ignoring_its_task_definition_changes_after_a_new_revision_on_both_clouds() {
+    const STACK: &str = r#"stack "ignored" { region = "us-east-1" }
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+cluster main {}
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app { image = "nginx:1.25" }
+}
+service app {
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = [subnet.a]
+  desired_count   = 1
+  lifecycle { ignore_changes = [task_definition] }
+}
+"#;
+    for cloud in common::Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        cloud.apply_clean(dir, STACK, "the first apply");
+        let image = STACK.replace("nginx:1.25", "nginx:1.27");
+        cloud.apply_clean(dir, &image, "a new image");
+        let count = image.replace("desired_count   = 1", "desired_count   = 2");
+        cloud.apply_clean(dir, &count, "a new count");
+        cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+    }
+}
+
 /// terraform-aws-modules/alb's `ignore_changes =
 /// [tags["elasticbeanstalk:shared-elb-environment-count"]]` (E0326 before):
 /// one key of the tags another tool writes stays as it is live, through a

@@ -181,7 +181,7 @@ pub(crate) fn update(
                 sim.call(call);
             }
             let name = str_of(old, "name").unwrap_or_default().to_owned();
-            check_service(sim, call, Some(key), &name, new)?;
+            check_service(sim, call, Some((key, old)), &name, new)?;
             store_task_definition_arn(sim, new);
             scaling::apply(sim, Some(old), new)?;
         }
@@ -792,11 +792,12 @@ fn store_task_definition_arn(sim: &Sim, attrs: &mut Attrs) {
     }
 }
 
-/// Checks a service's configuration; returns its cluster's name.
+/// Checks a service's configuration (`own`: its key and live attributes,
+/// for an update); returns its cluster's name.
 fn check_service(
     sim: &Sim,
     call: &str,
-    own: Option<&str>,
+    own: Option<(&str, &Attrs)>,
     name: &str,
     attrs: &Attrs,
 ) -> Result<String, ProviderError> {
@@ -812,7 +813,7 @@ fn check_service(
         return Err(bad(format!("Invalid value for propagateTags: {p}")));
     }
     let taken = sim.all(Kind::Service).any(|(k, r)| {
-        Some(k.as_str()) != own
+        Some(k.as_str()) != own.map(|(key, _)| key)
             && cluster_of(sim, &r.attrs).as_deref() == Some(cluster.as_str())
             && str_of(&r.attrs, "name") == Some(name)
     });
@@ -820,6 +821,9 @@ fn check_service(
         return Err(bad("Creation of service was not idempotent.".to_owned()));
     }
     let td = str_of(attrs, "task_definition").unwrap_or_default();
+    // UpdateService is sent the task definition only when it changes (a
+    // service ignoring it keeps a deregistered one, which ECS lets run).
+    let kept = own.is_some_and(|(_, live)| str_of(live, "task_definition") == Some(td));
     let Some((_, td_rec)) = sim
         .find(Kind::TaskDefinition, td)
         .and_then(|k| sim.rec(&k).map(|r| (k, r)))
@@ -830,7 +834,7 @@ fn check_service(
             format!("Unable to describe task definition {td}."),
         ));
     };
-    if td_rec.is_inactive() {
+    if td_rec.is_inactive() && !kept {
         return Err(bad(format!("TaskDefinition is inactive: {td}")));
     }
     if str_of(attrs, "launch_type") != Some("FARGATE") {
@@ -961,7 +965,7 @@ fn check_service(
             Some((name.to_owned(), str_of(m, "app_protocol").map(str::to_owned)))
         })
         .collect();
-    connect::check(sim, call, own, attrs, &named)?;
+    connect::check(sim, call, own.map(|(key, _)| key), attrs, &named)?;
     Ok(cluster_name)
 }
 

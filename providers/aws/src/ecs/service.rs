@@ -311,7 +311,13 @@ pub(super) async fn update(
         ecs.update_service()
             .cluster(cluster)
             .service(arn)
-            .task_definition(str_of(new, "task_definition").unwrap_or_default())
+            // Sent when it changes, as Terraform's provider: a service
+            // ignoring it runs a revision since deregistered, which ECS
+            // refuses to be sent again ("TaskDefinition is inactive").
+            .set_task_definition(
+                changed("task_definition")
+                    .then(|| str_of(new, "task_definition").unwrap_or_default().to_owned()),
+            )
             .set_desired_count(count)
             .platform_version(str_of(new, "platform_version").unwrap_or("LATEST"))
             .network_configuration(net.clone())
