@@ -292,6 +292,12 @@ role default { assume = "ecs-tasks.amazonaws.com" }
                 "import boto3\nprint([r['RoleName'] for r in boto3.client('iam').list_roles()['Roles'] if r['RoleName'].startswith('paths-')])",
             );
             assert_eq!(left.trim(), "[]", "destroy deletes them all");
+            // And the records of where to find them: a destroyed stack
+            // leaves nothing (the records were left before).
+            let records = moto.python(
+                "import boto3\nprint([p['Name'] for p in boto3.client('ssm').describe_parameters()['Parameters']])",
+            );
+            assert_eq!(records.trim(), "[]", "destroy deletes the records");
         }
     }
 }

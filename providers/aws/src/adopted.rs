@@ -6,7 +6,9 @@
 //! list those under `/berth/` (where berth makes its own) and read the
 //! recorded ones besides. The record only says where to look: a role or a
 //! policy is the stack's by its tags, as every resource is, and a recorded
-//! one that is gone, or no longer tagged, is simply not read.
+//! one that is gone, or no longer tagged, is simply not read. A deleted
+//! one leaves the record, and the record goes with the last one: a
+//! destroyed stack leaves no parameter behind.
 
 use aws_sdk_ssm::types::{ParameterType, Tag};
 use berth_provider::{ProviderError, STACK_TAG};
@@ -105,6 +107,42 @@ pub(crate) async fn record(
             put.description(&description).tags(tag.clone())
         };
         put.send()
+    })
+    .await?;
+    Ok(())
+}
+
+/// Takes `entry` out of `stack`'s record of `what`, after its role or
+/// policy was deleted; the record goes with its last entry.
+pub(crate) async fn forget(
+    p: &AwsProvider,
+    stack: &str,
+    what: Adopted,
+    entry: &str,
+) -> Result<(), ProviderError> {
+    let _one_at_a_time = p.records.lock().await;
+    let mut entries = recorded(p, stack, what).await?;
+    let before = entries.len();
+    entries.retain(|n| n != entry);
+    if entries.len() == before {
+        return Ok(());
+    }
+    let ssm = &p.clients.ssm;
+    if entries.is_empty() {
+        p.call_unless(SERVICE, "DeleteParameter", &["ParameterNotFound"], || {
+            ssm.delete_parameter().name(what.parameter(stack)).send()
+        })
+        .await?;
+        return Ok(());
+    }
+    let value = entries.join(",");
+    p.call(SERVICE, "PutParameter", || {
+        ssm.put_parameter()
+            .name(what.parameter(stack))
+            .value(&value)
+            .r#type(ParameterType::String)
+            .overwrite(true)
+            .send()
     })
     .await?;
     Ok(())

@@ -302,9 +302,19 @@ async fn detach(p: &AwsProvider, name: &str, policy: &str) -> Result<(), Provide
     Ok(())
 }
 
-pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
-    let iam = &p.clients.iam;
+pub(crate) async fn delete(p: &AwsProvider, stack: &str, live: &Resource) -> Result<(), ProviderError> {
     let name = str_of(&live.attrs, "name").unwrap_or_default();
+    remove(p, name).await?;
+    if str_of(&live.attrs, "path").is_some_and(|path| path != PATH) {
+        adopted::forget(p, stack, Adopted::Roles, name).await?;
+    }
+    Ok(())
+}
+
+/// Detaches and deletes the role `name`'s policies, then the role; one
+/// already gone is fine.
+async fn remove(p: &AwsProvider, name: &str) -> Result<(), ProviderError> {
+    let iam = &p.clients.iam;
     let policies = match attached(p, name).await {
         Ok(policies) => policies,
         Err(e) if e.code == "NoSuchEntity" => return Ok(()),

@@ -467,7 +467,7 @@ impl Provider for AwsProvider {
         lookup::find(self, query).await
     }
 
-    async fn delete(&self, _stack: &str, live: &Resource) -> Result<(), ProviderError> {
+    async fn delete(&self, stack: &str, live: &Resource) -> Result<(), ProviderError> {
         match live.address.kind {
             Kind::Vpc
             | Kind::Subnet
@@ -484,8 +484,8 @@ impl Provider for AwsProvider {
             }
             Kind::Cluster | Kind::TaskDefinition | Kind::Service => ecs::delete(self, live).await,
             Kind::LogGroup => logs::delete(self, live).await,
-            Kind::Role => iam::delete(self, live).await,
-            Kind::ManagedPolicy => managed_policy::delete(self, live).await,
+            Kind::Role => iam::delete(self, stack, live).await,
+            Kind::ManagedPolicy => managed_policy::delete(self, stack, live).await,
             Kind::ElasticIp | Kind::NatGateway => ec2::nat::delete(self, live).await,
             Kind::VpcEndpoint => ec2::endpoint::delete(self, live).await,
             Kind::FlowLog => ec2::flow_log::delete(self, live).await,

@@ -147,9 +147,19 @@ async fn delete_version(p: &AwsProvider, arn: &str, id: &str) -> Result<(), Prov
     Ok(())
 }
 
-pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
-    let iam = &p.clients.iam;
+pub(crate) async fn delete(p: &AwsProvider, stack: &str, live: &Resource) -> Result<(), ProviderError> {
     let arn = str_of(&live.attrs, "arn").unwrap_or_default();
+    remove(p, arn).await?;
+    if str_of(&live.attrs, "path").is_some_and(|path| path != PATH) {
+        adopted::forget(p, stack, Adopted::Policies, arn).await?;
+    }
+    Ok(())
+}
+
+/// Detaches the policy `arn` from its roles and deletes it with its
+/// versions; one already gone is fine.
+async fn remove(p: &AwsProvider, arn: &str) -> Result<(), ProviderError> {
+    let iam = &p.clients.iam;
     let roles = match p
         .list(SERVICE, "ListEntitiesForPolicy", || {
             paginate!(iam.list_entities_for_policy().policy_arn(arn), policy_roles)
