@@ -16,7 +16,7 @@ mod inert;
 pub mod load;
 pub mod source;
 pub mod stack;
-mod suggest;
+pub mod suggest;
 pub mod syntax;
 #[cfg(test)]
 mod test_support;

@@ -28,6 +28,8 @@ pub enum ImportError {
     Unrunnable(String),
     #[error("berth cannot express these fields yet: {}", .0.join(", "))]
     Unsupported(Vec<String>),
+    #[error("not fields of a task definition (RegisterTaskDefinition refuses them): {}", .0.join(", "))]
+    NotFields(Vec<String>),
 }
 
 /// What `import` reads, said when the document is something else.
@@ -190,6 +192,9 @@ pub fn convert(json: &str, given: &Given) -> Result<Imported, ImportError> {
     if !conv.unrunnable.is_empty() {
         return Err(ImportError::Unrunnable(conv.unrunnable.join("\n")));
     }
+    if !conv.not_fields.is_empty() {
+        return Err(ImportError::NotFields(conv.not_fields));
+    }
     if conv.unsupported.is_empty() {
         Ok(Imported { text, region })
     } else {
@@ -232,6 +237,9 @@ fn first_container_name(td: &Map<String, Value>) -> Option<String> {
 #[derive(Default)]
 struct Converter {
     unsupported: Vec<String>,
+    /// Top-level keys no task definition has (a typo, a service's
+    /// setting), each with what it may have meant.
+    not_fields: Vec<String>,
     /// Fields AWS stores but that never take effect, each with the reason.
     unrunnable: Vec<String>,
 }
@@ -639,14 +647,24 @@ impl Converter {
     /// Names every field left in `obj` that is not empty.
     fn rest(&mut self, obj: &Map<String, Value>, at: &str) {
         for (k, v) in obj {
-            if !is_empty(v) {
-                self.unsupported(match at {
-                    // A service's setting pasted in (`platformVersion`), or
-                    // a typo: RegisterTaskDefinition refuses it.
-                    "" if !TASK_FIELDS.contains(&k.as_str()) => format!("{k} (not a task definition field)"),
-                    "" => k.clone(),
-                    _ => format!("{at}.{k}"),
-                });
+            if is_empty(v) {
+                continue;
+            }
+            match at {
+                // A service's setting pasted in (`platformVersion`), or a
+                // typo: RegisterTaskDefinition refuses it.
+                "" if !TASK_FIELDS.contains(&k.as_str()) => {
+                    let hint = match k.as_str() {
+                        "platformVersion" => Some("a service's setting".to_owned()),
+                        _ => berth_lang::suggest::did_you_mean(k, TASK_FIELDS.iter().copied()),
+                    };
+                    self.not_fields.push(match hint {
+                        Some(hint) => format!("{k} ({hint})"),
+                        None => k.clone(),
+                    });
+                }
+                "" => self.unsupported(k.clone()),
+                _ => self.unsupported(format!("{at}.{k}")),
             }
         }
     }
@@ -1156,13 +1174,21 @@ mod tests {
         );
     }
 
-    /// A service's `platformVersion` pasted into a task definition was said
-    /// to be a field berth cannot express yet: it is no field of one.
+    /// A service's `platformVersion` pasted into a task definition (or a
+    /// typo) was said to be a field berth cannot express yet: it is no
+    /// field of one.
     #[test]
     fn a_field_of_no_task_definition_is_said_to_be_none() {
         let td = r#"{"family":"x","cpu":"256","memory":"512","platformVersion":"1.4.0","containerDefinitions":[{"name":"a","image":"i"}]}"#;
         assert!(
-            matches!(convert(td, &Given::default()), Err(ImportError::Unsupported(f)) if f == ["platformVersion (not a task definition field)"])
+            matches!(convert(td, &Given::default()), Err(ImportError::NotFields(f)) if f == ["platformVersion (a service's setting)"])
+        );
+        let typo = td
+            .replace("platformVersion\":\"1.4.0", "famly\":\"y")
+            .replace("\"family\":\"x\",", "");
+        assert!(
+            matches!(convert(&typo, &Given::default()), Err(ImportError::NotFields(f)) if f == ["famly (did you mean `family`?)"]),
+            "{typo}"
         );
     }
 
