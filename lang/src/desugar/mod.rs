@@ -1381,6 +1381,35 @@ security_group_rule out {
         );
     }
 
+    /// totallymoney's shared load balancer group, named by each service's
+    /// egress rule through a local map (`each.value.alb_security_group_id`)
+    /// or a local: it kept AWS's allow-all rule beside the rules, where
+    /// Terraform's lets out only those.
+    #[test]
+    fn a_group_named_through_locals_by_terraforms_egress_rules_lets_out_only_those() {
+        let groups = |rule: &str| {
+            let mut all = resources(&format!(
+                "resource \"aws_security_group\" \"lb\" {{ vpc_id = aws_vpc.main.id }}\n\
+                 resource \"aws_security_group\" \"app\" {{ vpc_id = aws_vpc.main.id }}\n\
+                 locals {{\n  lb = aws_security_group.lb.id\n  services = {{\n    web = {{ lb = aws_security_group.lb.id, port = 8080 }}\n  }}\n}}\n{rule}"
+            ));
+            all.retain(|k, _| k == "security_group.lb");
+            all
+        };
+        let rule = |for_each: &str, group: &str| {
+            format!(
+                "resource \"aws_vpc_security_group_egress_rule\" \"out\" {{\n{for_each}  security_group_id = {group}\n  \
+                 referenced_security_group_id = aws_security_group.app.id\n  ip_protocol = \"tcp\"\n  from_port = 8080\n  to_port = 8080\n}}\n"
+            )
+        };
+        let direct = groups(&rule("", "aws_security_group.lb.id"));
+        assert_eq!(groups(&rule("", "local.lb")), direct);
+        assert_eq!(
+            groups(&rule("  for_each = local.services\n", "each.value.lb")),
+            direct
+        );
+    }
+
     /// Modules pass stickiness in variables (USSBA's `type =
     /// var.alb_sticky_cookie_type`, `cookie_name = var.x` holding `""`;
     /// alb v9's `cookie_name = try(stickiness.value.cookie_name, null)`):

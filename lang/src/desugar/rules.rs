@@ -597,20 +597,32 @@ fn terraform_groups_let_out_only_their_rules(files: &mut [(crate::FileId, crate:
         }
         _ => false,
     };
-    let groups: std::collections::BTreeSet<String> = files
+    let locals: std::collections::BTreeMap<&str, &Expr> = files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .filter(|b| b.kind.name == crate::check::declare::LOCALS)
+        .flat_map(|b| &b.body)
+        .filter_map(|item| match item {
+            Item::Attribute(a) => Some((a.name.name.as_str(), &a.value)),
+            _ => None,
+        })
+        .collect();
+    let mut groups: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for b in files
         .iter()
         .flat_map(|(_, f)| &f.blocks)
         .filter(|b| terraform_egress(b))
-        .filter_map(|b| {
+    {
+        let attr = |name: &str| {
             b.body.iter().find_map(|item| match item {
-                Item::Attribute(a) if a.name.name == "security_group_id" => {
-                    super::attach::parent_of("security_group", &a.value)
-                }
+                Item::Attribute(a) if a.name.name == name => Some(&a.value),
                 _ => None,
             })
-        })
-        .map(|p| p.name)
-        .collect();
+        };
+        if let Some(group) = attr("security_group_id") {
+            groups_named(group, attr("for_each"), &locals, &mut groups);
+        }
+    }
     for block in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
         let named = matches!(&block.label, Some(Label::Ident(n)) if groups.contains(&n.name));
         let says_egress = block.body.iter().any(|item| match item {
@@ -629,6 +641,72 @@ fn terraform_groups_let_out_only_their_rules(files: &mut [(crate::FileId, crate:
             };
             block.body.push(attribute("default_egress", no, at));
         }
+    }
+}
+
+/// The stack's groups `e` names, read through the text: a group's id
+/// itself, a local holding it, one field of a local map, or `each.value`'s
+/// field of each element of the block's `for_each` (totallymoney's shared
+/// load balancer group passed to each service as `alb_security_group_id`).
+fn groups_named(
+    e: &Expr,
+    for_each: Option<&Expr>,
+    locals: &std::collections::BTreeMap<&str, &Expr>,
+    out: &mut std::collections::BTreeSet<String>,
+) {
+    if let Some(p) = super::attach::parent_of("security_group", e) {
+        out.insert(p.name);
+        return;
+    }
+    let ExprKind::Traversal(t) = &e.kind else { return };
+    let names: Vec<&str> = t
+        .steps
+        .iter()
+        .map_while(|s| match s {
+            Step::Attr(a) => Some(a.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    match (t.root.name.as_str(), names.as_slice()) {
+        (crate::check::locals::LOCAL, [name, rest @ ..]) if rest.len() <= 1 => {
+            if let Some(value) = locals.get(name) {
+                match rest.first() {
+                    None => groups_named(value, None, locals, out),
+                    Some(field) => field_of(value, field, locals, out),
+                }
+            }
+        }
+        ("each", ["value", field]) => {
+            let elements = match for_each.map(|e| &e.kind) {
+                Some(ExprKind::Traversal(f)) if f.root.name == crate::check::locals::LOCAL => {
+                    match f.steps.as_slice() {
+                        [Step::Attr(name)] => locals.get(name.name.as_str()).copied(),
+                        _ => None,
+                    }
+                }
+                _ => for_each,
+            };
+            if let Some(ExprKind::Map(entries)) = elements.map(|e| &e.kind) {
+                for entry in entries {
+                    field_of(&entry.value, field, locals, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// [`groups_named`] of the entry `field` of the map literal `map`.
+fn field_of(
+    map: &Expr,
+    field: &str,
+    locals: &std::collections::BTreeMap<&str, &Expr>,
+    out: &mut std::collections::BTreeSet<String>,
+) {
+    if let ExprKind::Map(entries) = &map.kind
+        && let Some(entry) = entries.iter().find(|e| e.key.name == field)
+    {
+        groups_named(&entry.value, None, locals, out);
     }
 }
 
