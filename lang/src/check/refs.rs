@@ -231,10 +231,32 @@ fn dependencies<'e>(value: &'e Expr, diags: &mut Vec<Diagnostic>) -> Option<&'e 
             if t.root.name.parse::<Kind>().is_ok()
                 && matches!(t.steps.as_slice(), [Step::Attr(_)] | [Step::Attr(_), Step::Index(_)])
             || matches!(t.root.name.as_str(), "var" | super::locals::LOCAL) && matches!(t.steps.as_slice(), [Step::Attr(_)]));
-        if !whole {
-            diags.push(bad(item.span));
-            fine = false;
+        // `KIND.NAME` of no kind the stack declares: a stale name of a
+        // resource folded away or never written (Firecrown's module names
+        // an attachment it does not declare).
+        let undeclared = match &item.kind {
+            ExprKind::Traversal(t) => match t.steps.as_slice() {
+                [Step::Attr(name)] | [Step::Attr(name), Step::Index(_)] if !whole => {
+                    Some(format!("{}.{}", t.root.name, name.name))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        match undeclared {
+            Some(named) => diags.push(
+                Diagnostic::error(
+                    "E0333",
+                    format!("`depends_on` names `{named}`, which is not declared"),
+                    item.span,
+                )
+                .label("no such resource in the stack")
+                .help("name a resource the stack declares, or leave it out"),
+            ),
+            None if !whole => diags.push(bad(item.span)),
+            None => {}
         }
+        fine &= whole;
     }
     fine.then_some(items.as_slice())
 }
@@ -1090,6 +1112,17 @@ log_group first { name = local.groups[0][0] }
             ));
             assert_eq!(codes(&a), ["E0333"], "{value}");
         }
+        // A name no block declares (Firecrown's stale attachment).
+        let a = run(
+            "log_group first {}\nlog_group second {\n  depends_on = [iam_role_policy_attachment.gone]\n}\n",
+        );
+        assert_eq!(
+            a.diagnostics
+                .iter()
+                .map(|d| d.message.as_str())
+                .collect::<Vec<_>>(),
+            ["`depends_on` names `iam_role_policy_attachment.gone`, which is not declared"]
+        );
     }
 
     #[test]
