@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    request_count_of_counted_groups,
     terraformer_generated,
     task_definition_for_ec2_and_fargate,
     secrets_encoded_into_container_json,

@@ -824,7 +824,8 @@ fn dimension(block: Block, diags: &mut Vec<Diagnostic>) -> Option<MapEntry> {
     })
 }
 
-/// `target_group.NAME` of the first such reference in `e`.
+/// `target_group.NAME` (or `target_group.NAME[KEY]`) of the first such
+/// reference in `e`.
 fn target_group_in(e: &Expr) -> Option<Expr> {
     let ExprKind::String(parts) = &e.kind else {
         return None;
@@ -834,11 +835,17 @@ fn target_group_in(e: &Expr) -> Option<Expr> {
             kind: ExprKind::Traversal(t),
             span,
         }) if t.root.name == "target_group" => {
-            let name = t.steps.first()?.clone();
+            // The instance of a counted group (`aws_lb_target_group.main[0]`,
+            // counted on `var.create_alb`) stays named.
+            let steps = match t.steps.as_slice() {
+                [name @ Step::Attr(_), index @ Step::Index(_), ..] => vec![name.clone(), index.clone()],
+                [name, ..] => vec![name.clone()],
+                [] => return None,
+            };
             Some(Expr {
                 kind: ExprKind::Traversal(crate::syntax::ast::Traversal {
                     root: t.root.clone(),
-                    steps: vec![name],
+                    steps,
                 }),
                 span: *span,
             })
