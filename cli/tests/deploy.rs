@@ -218,40 +218,73 @@ fn a_deploy_whose_registration_answer_was_lost_finds_the_revision() {
 /// one and moved the service back to the old image.
 #[test]
 fn a_deploy_wait_interrupted_keeps_the_deployed_revision() {
-    let Some(moto) = berth_test_support::Moto::start() else {
+    let Some(run) = Interrupted::waiting("-INT") else {
         return;
     };
-    let faults = Faults {
-        rewrite: Some(Rewrite(Arc::new(common::never_steady))),
-        ..Faults::default()
-    };
-    let proxy = FaultProxy::start(&moto.endpoint, faults).expect("proxy starts");
-    let p = example("blog");
-    let env = aws_env(&proxy.endpoint);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    p.berth_with(&["apply", "--auto-approve"], &env, None)
-        .expect_code(0);
-    let args = [
-        "deploy",
-        "--service",
-        "login",
-        "--image",
-        "example.com/login:2",
-        "--wait",
-    ];
-    let run = common::command(&p.dir, &args, &env)
-        .spawn()
-        .expect("berth starts");
-    let (seen, code) = common::interrupt_when(run, "waiting for a steady state", "-INT");
-    assert_eq!(code, Some(130), "{seen}");
-    assert!(seen.contains("the old one is deregistered"), "{seen}");
-    let active = active_revisions(&moto);
+    assert_eq!(run.code, Some(130), "{}", run.seen);
+    assert!(run.seen.contains("the old one is deregistered"), "{}", run.seen);
+    let active = active_revisions(&run.moto);
     assert!(
         active.contains("blog-dev-login:2") && !active.contains("blog-dev-login:1"),
         "{active}"
     );
-    p.berth_with(&["plan", "--detailed-exitcode"], &env, None)
-        .expect_code(0);
+    run.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+}
+
+/// The blog applied on moto behind a proxy whose services never get
+/// steady, and `berth deploy --wait` of login's second image sent a
+/// signal while it waits.
+struct Interrupted {
+    moto: berth_test_support::Moto,
+    _proxy: FaultProxy,
+    project: common::Project,
+    env: Vec<(&'static str, String)>,
+    /// Its whole stderr.
+    seen: String,
+    code: Option<i32>,
+}
+
+impl Interrupted {
+    fn waiting(signal: &str) -> Option<Interrupted> {
+        let moto = berth_test_support::Moto::start()?;
+        let faults = Faults {
+            rewrite: Some(Rewrite(Arc::new(common::never_steady))),
+            ..Faults::default()
+        };
+        let proxy = FaultProxy::start(&moto.endpoint, faults).expect("proxy starts");
+        let project = example("blog");
+        let env = aws_env(&proxy.endpoint);
+        let run = Interrupted {
+            moto,
+            _proxy: proxy,
+            project,
+            env,
+            seen: String::new(),
+            code: None,
+        };
+        run.berth(&["apply", "--auto-approve"]).expect_code(0);
+        let args = [
+            "deploy",
+            "--service",
+            "login",
+            "--image",
+            "example.com/login:2",
+            "--wait",
+        ];
+        let child = common::command(&run.project.dir, &args, &run.env_refs())
+            .spawn()
+            .expect("berth starts");
+        let (seen, code) = common::interrupt_when(child, "waiting for a steady state", signal);
+        Some(Interrupted { seen, code, ..run })
+    }
+
+    fn env_refs(&self) -> Vec<(&str, &str)> {
+        self.env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+    }
+
+    fn berth(&self, args: &[&str]) -> common::Run {
+        self.project.berth_with(args, &self.env_refs(), None)
+    }
 }
 
 /// Killed (kill -9) while `deploy --wait` waits: both revisions are
@@ -261,39 +294,17 @@ fn a_deploy_wait_interrupted_keeps_the_deployed_revision() {
 /// service back to it.
 #[test]
 fn a_deploy_killed_while_waiting_keeps_the_revision_the_service_runs() {
-    let Some(moto) = berth_test_support::Moto::start() else {
+    let Some(run) = Interrupted::waiting("-KILL") else {
         return;
     };
-    let faults = Faults {
-        rewrite: Some(Rewrite(Arc::new(common::never_steady))),
-        ..Faults::default()
-    };
-    let proxy = FaultProxy::start(&moto.endpoint, faults).expect("proxy starts");
-    let p = example("blog");
-    let env = aws_env(&proxy.endpoint);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    p.berth_with(&["apply", "--auto-approve"], &env, None)
-        .expect_code(0);
-    let args = [
-        "deploy",
-        "--service",
-        "login",
-        "--image",
-        "example.com/login:2",
-        "--wait",
-    ];
-    let run = common::command(&p.dir, &args, &env)
-        .spawn()
-        .expect("berth starts");
-    let (seen, code) = common::interrupt_when(run, "waiting for a steady state", "-KILL");
-    assert_eq!(code, None, "{seen}");
-    let active = active_revisions(&moto);
+    assert_eq!(run.code, None, "{}", run.seen);
+    let active = active_revisions(&run.moto);
     assert!(
         active.contains("blog-dev-login:1") && active.contains("blog-dev-login:2"),
         "{active}"
     );
-    p.berth_with(&["unlock"], &env, None).expect_code(0);
-    let plan = p.berth_with(&["plan"], &env, None);
+    run.berth(&["unlock"]).expect_code(0);
+    let plan = run.berth(&["plan"]);
     plan.expect_code(0);
     let kept = "keeps arn:aws:ecs:us-east-1:123456789012:task-definition/blog-dev-login:2";
     assert!(plan.stdout.contains(kept), "{}", plan.stdout);
@@ -302,15 +313,13 @@ fn a_deploy_killed_while_waiting_keeps_the_revision_the_service_runs() {
         "{}",
         plan.stdout
     );
-    p.berth_with(&["apply", "--auto-approve"], &env, None)
-        .expect_code(0);
-    let active = active_revisions(&moto);
+    run.berth(&["apply", "--auto-approve"]).expect_code(0);
+    let active = active_revisions(&run.moto);
     assert!(
         active.contains("blog-dev-login:2") && !active.contains("blog-dev-login:1"),
         "{active}"
     );
-    p.berth_with(&["plan", "--detailed-exitcode"], &env, None)
-        .expect_code(0);
+    run.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
 }
 
 /// A deploy killed (kill -9, a CI runner's last resort) half-way is

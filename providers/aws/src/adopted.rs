@@ -81,9 +81,21 @@ pub(crate) async fn record(
         return Ok(());
     }
     entries.push(entry.to_owned());
+    // The first entry makes the parameter.
+    put(p, stack, what, &entries, entries.len() > 1).await
+}
+
+/// PutParameter of `entries` as `stack`'s record of `what`: made (tagged
+/// with the stack) unless it `exists`.
+async fn put(
+    p: &AwsProvider,
+    stack: &str,
+    what: Adopted,
+    entries: &[String],
+    exists: bool,
+) -> Result<(), ProviderError> {
     let value = entries.join(",");
     let ssm = &p.clients.ssm;
-    let exists = entries.len() > 1;
     // Tags may only be given when the parameter is made.
     let tag = Tag::builder()
         .key(STACK_TAG)
@@ -91,9 +103,8 @@ pub(crate) async fn record(
         .build()
         .map_err(|e| crate::errors::build_error("PutParameter", e))?;
     let description = format!("berth: {} this stack adopted outside /berth/", what.word());
-    // The first write makes the parameter, and ParameterAlreadyExists
-    // after an unanswered one means that one made it (the stack's lock
-    // keeps other runs out).
+    // ParameterAlreadyExists after an unanswered first write means that
+    // one made it (the stack's lock keeps other runs out).
     p.call_repeatable(SERVICE, "PutParameter", &["ParameterAlreadyExists"], || {
         let put = ssm
             .put_parameter()
@@ -127,22 +138,12 @@ pub(crate) async fn forget(
     if entries.len() == before {
         return Ok(());
     }
-    let ssm = &p.clients.ssm;
-    if entries.is_empty() {
-        p.call_unless(SERVICE, "DeleteParameter", &["ParameterNotFound"], || {
-            ssm.delete_parameter().name(what.parameter(stack)).send()
-        })
-        .await?;
-        return Ok(());
+    if !entries.is_empty() {
+        return put(p, stack, what, &entries, true).await;
     }
-    let value = entries.join(",");
-    p.call(SERVICE, "PutParameter", || {
-        ssm.put_parameter()
-            .name(what.parameter(stack))
-            .value(&value)
-            .r#type(ParameterType::String)
-            .overwrite(true)
-            .send()
+    let ssm = &p.clients.ssm;
+    p.call_unless(SERVICE, "DeleteParameter", &["ParameterNotFound"], || {
+        ssm.delete_parameter().name(what.parameter(stack)).send()
     })
     .await?;
     Ok(())
