@@ -140,7 +140,7 @@ const EC2_FILTERS: &[(&[DataKind], &str, &str)] = &[
 /// Rewrites every `data` block of `files` written with Terraform's names,
 /// and every reference to one, into berth's lookups.
 pub(super) fn rewrite(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
-    secret_versions(files);
+    secret_versions(files, diags);
     kms_aliases(files, diags);
     let mut renamed: BTreeMap<(String, String), DataKind> = BTreeMap::new();
     let mut any = false;
@@ -190,7 +190,7 @@ const SECRET_VERSION: &str = "secretsmanager_secret_version";
 /// ARN); what reads the version reads that secret, whose ARN is the
 /// version's. They are often named as their secret (`key`, `key`), which
 /// two lookups of one kind cannot be.
-fn secret_versions(files: &mut [(FileId, File)]) {
+fn secret_versions(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
     let mut secrets: BTreeMap<String, Expr> = BTreeMap::new();
     for (_, file) in files.iter_mut() {
         file.blocks.retain(|block| {
@@ -212,7 +212,7 @@ fn secret_versions(files: &mut [(FileId, File)]) {
     }
     for (_, file) in files.iter_mut() {
         for block in &mut file.blocks {
-            super::each_expr(block, &mut |e| through_version(e, &secrets));
+            super::each_expr(block, &mut |e| through_version(e, &secrets, diags));
         }
     }
 }
@@ -347,8 +347,22 @@ fn secret_read(block: &Block) -> Option<Expr> {
 }
 
 /// `e` with each read of a folded version's `arn` or `id` read from its
-/// secret (its ARN).
-fn through_version(e: &mut Expr, secrets: &BTreeMap<String, Expr>) {
+/// secret (its ARN); a read of its value is E0211 (berth never reads one).
+fn through_version(e: &mut Expr, secrets: &BTreeMap<String, Expr>, diags: &mut Vec<Diagnostic>) {
+    if let ExprKind::Traversal(t) = &e.kind
+        && let Some(named) = t.named().filter(|n| n.data && n.kind == SECRET_VERSION)
+        && secrets.contains_key(named.name)
+        && let [Step::Attr(attr), ..] = named.rest
+        && matches!(attr.name.as_str(), "secret_string" | "secret_binary")
+    {
+        diags.push(
+            Diagnostic::error(CODE, "a secret's value is not read", attr.span)
+                .label("berth never reads a secret's value")
+                .help("give the container the secret's ARN (`secrets = { NAME = ...arn }`): ECS reads the value when the task starts"),
+        );
+        e.kind = ExprKind::Null;
+        return;
+    }
     if let ExprKind::Traversal(t) = &e.kind
         && let Some(named) = t.named().filter(|n| n.data && n.kind == SECRET_VERSION)
         && let Some(secret) = secrets.get(named.name)
@@ -365,7 +379,7 @@ fn through_version(e: &mut Expr, secrets: &BTreeMap<String, Expr>) {
         e.kind = ExprKind::Traversal(read);
         return;
     }
-    super::each_child(e, &mut |child| through_version(child, secrets));
+    super::each_child(e, &mut |child| through_version(child, secrets, diags));
 }
 
 /// The arguments of the lookup `block` of `kind`, named and filtered as
