@@ -181,22 +181,17 @@ fn deploy_wait_prints_the_service_events_and_reports_a_rollback() {
 /// the old one gone, the plan clean.
 #[test]
 fn a_deploy_whose_registration_answer_was_lost_finds_the_revision() {
-    let Some(moto) = berth_test_support::Moto::start() else {
+    let Some(blog) = Proxied::blog(Faults::default()) else {
         return;
     };
-    let proxy = FaultProxy::start(&moto.endpoint, Faults::default()).expect("proxy starts");
-    let p = example("blog");
-    let env = aws_env(&proxy.endpoint);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    p.berth_with(&["apply", "--auto-approve"], &env, None)
-        .expect_code(0);
+    let (moto, proxy) = (&blog.moto, &blog.proxy);
     proxy.set_faults(Faults {
         lose_first: true,
         only: vec!["RegisterTaskDefinition".to_owned()],
         ..Faults::default()
     });
     let image = "example.com/login:build-43";
-    p.berth_with(&["deploy", "--service", "login", "--image", image], &env, None)
+    blog.berth(&["deploy", "--service", "login", "--image", image])
         .expect_code(0);
     assert!(proxy.stats().lost > 0, "{:?}", proxy.stats());
     let revisions = moto.python(
@@ -206,8 +201,7 @@ fn a_deploy_whose_registration_answer_was_lost_finds_the_revision() {
          print(len(arns))\n",
     );
     assert_eq!(revisions.trim(), "1", "one active revision of the login task");
-    p.berth_with(&["plan", "--detailed-exitcode"], &env, None)
-        .expect_code(0);
+    blog.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
 }
 
 /// Ctrl-C (or a cancelled CI job's SIGTERM) while `deploy --wait` waits:
@@ -223,22 +217,57 @@ fn a_deploy_wait_interrupted_keeps_the_deployed_revision() {
     };
     assert_eq!(run.code, Some(130), "{}", run.seen);
     assert!(run.seen.contains("the old one is deregistered"), "{}", run.seen);
-    let active = active_revisions(&run.moto);
+    let active = active_revisions(&run.blog.moto);
     assert!(
         active.contains("blog-dev-login:2") && !active.contains("blog-dev-login:1"),
         "{active}"
     );
-    run.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+    run.blog.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
 }
 
-/// The blog applied on moto behind a proxy whose services never get
-/// steady, and `berth deploy --wait` of login's second image sent a
-/// signal while it waits.
-struct Interrupted {
+/// The blog applied on moto, berth's calls through a fault proxy.
+struct Proxied {
     moto: berth_test_support::Moto,
-    _proxy: FaultProxy,
+    proxy: FaultProxy,
     project: common::Project,
     env: Vec<(&'static str, String)>,
+}
+
+impl Proxied {
+    fn blog(faults: Faults) -> Option<Proxied> {
+        let moto = berth_test_support::Moto::start()?;
+        let proxy = FaultProxy::start(&moto.endpoint, faults).expect("proxy starts");
+        let env = aws_env(&proxy.endpoint);
+        let blog = Proxied {
+            moto,
+            proxy,
+            project: example("blog"),
+            env,
+        };
+        blog.berth(&["apply", "--auto-approve"]).expect_code(0);
+        Some(blog)
+    }
+
+    fn env(&self) -> Vec<(&str, &str)> {
+        self.env.iter().map(|(k, v)| (*k, v.as_str())).collect()
+    }
+
+    fn berth(&self, args: &[&str]) -> common::Run {
+        self.project.berth_with(args, &self.env(), None)
+    }
+
+    /// `berth ARGS`, started.
+    fn spawn(&self, args: &[&str]) -> std::process::Child {
+        common::command(&self.project.dir, args, &self.env())
+            .spawn()
+            .expect("berth starts")
+    }
+}
+
+/// The blog behind a proxy whose services never get steady, and `berth
+/// deploy --wait` of login's second image sent a signal while it waits.
+struct Interrupted {
+    blog: Proxied,
     /// Its whole stderr.
     seen: String,
     code: Option<i32>,
@@ -246,44 +275,20 @@ struct Interrupted {
 
 impl Interrupted {
     fn waiting(signal: &str) -> Option<Interrupted> {
-        let moto = berth_test_support::Moto::start()?;
-        let faults = Faults {
+        let blog = Proxied::blog(Faults {
             rewrite: Some(Rewrite(Arc::new(common::never_steady))),
             ..Faults::default()
-        };
-        let proxy = FaultProxy::start(&moto.endpoint, faults).expect("proxy starts");
-        let project = example("blog");
-        let env = aws_env(&proxy.endpoint);
-        let run = Interrupted {
-            moto,
-            _proxy: proxy,
-            project,
-            env,
-            seen: String::new(),
-            code: None,
-        };
-        run.berth(&["apply", "--auto-approve"]).expect_code(0);
-        let args = [
+        })?;
+        let child = blog.spawn(&[
             "deploy",
             "--service",
             "login",
             "--image",
             "example.com/login:2",
             "--wait",
-        ];
-        let child = common::command(&run.project.dir, &args, &run.env_refs())
-            .spawn()
-            .expect("berth starts");
+        ]);
         let (seen, code) = common::interrupt_when(child, "waiting for a steady state", signal);
-        Some(Interrupted { seen, code, ..run })
-    }
-
-    fn env_refs(&self) -> Vec<(&str, &str)> {
-        self.env.iter().map(|(k, v)| (*k, v.as_str())).collect()
-    }
-
-    fn berth(&self, args: &[&str]) -> common::Run {
-        self.project.berth_with(args, &self.env_refs(), None)
+        Some(Interrupted { blog, seen, code })
     }
 }
 
@@ -298,13 +303,13 @@ fn a_deploy_killed_while_waiting_keeps_the_revision_the_service_runs() {
         return;
     };
     assert_eq!(run.code, None, "{}", run.seen);
-    let active = active_revisions(&run.moto);
+    let active = active_revisions(&run.blog.moto);
     assert!(
         active.contains("blog-dev-login:1") && active.contains("blog-dev-login:2"),
         "{active}"
     );
-    run.berth(&["unlock"]).expect_code(0);
-    let plan = run.berth(&["plan"]);
+    run.blog.berth(&["unlock"]).expect_code(0);
+    let plan = run.blog.berth(&["plan"]);
     plan.expect_code(0);
     let kept = "keeps arn:aws:ecs:us-east-1:123456789012:task-definition/blog-dev-login:2";
     assert!(plan.stdout.contains(kept), "{}", plan.stdout);
@@ -313,13 +318,13 @@ fn a_deploy_killed_while_waiting_keeps_the_revision_the_service_runs() {
         "{}",
         plan.stdout
     );
-    run.berth(&["apply", "--auto-approve"]).expect_code(0);
-    let active = active_revisions(&run.moto);
+    run.blog.berth(&["apply", "--auto-approve"]).expect_code(0);
+    let active = active_revisions(&run.blog.moto);
     assert!(
         active.contains("blog-dev-login:2") && !active.contains("blog-dev-login:1"),
         "{active}"
     );
-    run.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+    run.blog.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
 }
 
 /// A deploy killed (kill -9, a CI runner's last resort) half-way is
@@ -329,53 +334,41 @@ fn a_deploy_killed_while_waiting_keeps_the_revision_the_service_runs() {
 /// second live revision, and every plan after proposed deleting it.
 #[test]
 fn a_deploy_killed_half_way_is_finished_by_the_next() {
-    let Some(moto) = berth_test_support::Moto::start() else {
+    let Some(blog) = Proxied::blog(Faults::default()) else {
         return;
     };
-    let proxy = FaultProxy::start(&moto.endpoint, Faults::default()).expect("proxy starts");
-    let p = example("blog");
-    let env = aws_env(&proxy.endpoint);
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    p.berth_with(&["apply", "--auto-approve"], &env, None)
-        .expect_code(0);
-    let deploy = |image: &str| ["deploy", "--service", "login", "--image", image].map(str::to_owned);
+    let moto = &blog.moto;
+    let deploy = |image: &str| blog.berth(&["deploy", "--service", "login", "--image", image]);
     let stalled_at = |op: &str, image: &str, until: &dyn Fn() -> bool| {
-        proxy.set_faults(Faults {
+        blog.proxy.set_faults(Faults {
             stall: true,
             only: vec![op.to_owned()],
             ..Faults::default()
         });
-        let args = deploy(image);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let mut run = common::command(&p.dir, &args, &env)
-            .spawn()
-            .expect("berth starts");
+        let mut run = blog.spawn(&["deploy", "--service", "login", "--image", image]);
         let reached = common::poll(60, until);
         let _ = run.kill();
         let _ = run.wait();
-        proxy.set_faults(Faults::default());
+        blog.proxy.set_faults(Faults::default());
         assert!(reached, "the deploy never reached {op}");
-        p.berth_with(&["unlock"], &env, None).expect_code(0);
+        blog.berth(&["unlock"]).expect_code(0);
     };
 
     // Killed while UpdateService hangs: registered, not moved.
     stalled_at("UpdateService", "example.com/login:2", &|| {
-        active_revisions(&moto).lines().count() == 2
+        active_revisions(moto).lines().count() == 2
     });
-    let again = deploy("example.com/login:2");
-    let again: Vec<&str> = again.iter().map(String::as_str).collect();
-    let run = p.berth_with(&again, &env, None);
+    let run = deploy("example.com/login:2");
     run.expect_code(0);
     assert!(run.stdout.contains("blog-dev-login:2"), "{}", run.stdout);
-    let active = active_revisions(&moto);
+    let active = active_revisions(moto);
     assert!(
         active.contains("blog-dev-login:2")
             && !active.contains("blog-dev-login:1")
             && !active.contains("blog-dev-login:3"),
         "{active}"
     );
-    p.berth_with(&["plan", "--detailed-exitcode"], &env, None)
-        .expect_code(0);
+    blog.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
 
     // Killed while DeregisterTaskDefinition hangs: moved, the old one left.
     stalled_at("DeregisterTaskDefinition", "example.com/login:3", &|| {
@@ -388,18 +381,15 @@ fn a_deploy_killed_half_way_is_finished_by_the_next() {
         )
         .contains("blog-dev-login:3")
     });
-    let again = deploy("example.com/login:3");
-    let again: Vec<&str> = again.iter().map(String::as_str).collect();
-    let run = p.berth_with(&again, &env, None);
+    let run = deploy("example.com/login:3");
     run.expect_code(0);
     assert!(run.stdout.contains("already runs"), "{}", run.stdout);
-    let active = active_revisions(&moto);
+    let active = active_revisions(moto);
     assert!(
         active.contains("blog-dev-login:3") && !active.contains("blog-dev-login:2"),
         "{active}"
     );
-    p.berth_with(&["plan", "--detailed-exitcode"], &env, None)
-        .expect_code(0);
+    blog.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
 }
 
 /// The ACTIVE task definition revisions moto holds, `FAMILY:N` a line.
