@@ -20,7 +20,7 @@
 
 use super::{CODE, literal, renamed, stray};
 use crate::diagnostic::Diagnostic;
-use crate::syntax::ast::{Attribute, Block, Call, Expr, ExprKind, Ident, Item, StrPart};
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item, StrPart};
 
 /// A block of Terraform's whose settings are berth's attributes of the
 /// resource: (kind, block, [(Terraform's setting, berth's attribute)]); a
@@ -457,17 +457,7 @@ fn subnet_mappings(block: &mut Block, diags: &mut Vec<Diagnostic>) {
         }
     }
     let Some(span) = first else { return };
-    let call = |name: &str, args: Vec<Expr>| Expr {
-        kind: ExprKind::Call(Call {
-            name: Ident {
-                name: name.into(),
-                span,
-            },
-            args,
-            expand: false,
-        }),
-        span,
-    };
+    let call = |name: &str, args: Vec<Expr>| super::call_at(name, args, span);
     let mapped = Expr {
         kind: ExprKind::List(subnets),
         span,

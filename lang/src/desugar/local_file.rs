@@ -10,7 +10,7 @@ use super::{CODE, stray};
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
 use crate::source::Span;
-use crate::syntax::ast::{Call, Expr, ExprKind, File, Ident, Item, Step};
+use crate::syntax::ast::{Expr, ExprKind, File, Item, Step};
 
 /// The data kind.
 const KIND: &str = "local_file";
@@ -45,17 +45,7 @@ pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
     }
     super::inline_data(files, KIND, &mut |name, rest, span| {
         let filename = names.get(name)?;
-        let call = |function: &str| Expr {
-            kind: ExprKind::Call(Call {
-                name: Ident {
-                    name: function.into(),
-                    span,
-                },
-                args: vec![filename.clone()],
-                expand: false,
-            }),
-            span,
-        };
+        let call = |function: &str| super::call_at(function, vec![filename.clone()], span);
         match rest {
             [Step::Attr(attr)] => match attr.name.as_str() {
                 "content" => Some(call("file")),

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::{CODE, stray};
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
-use crate::syntax::ast::{Block, Call, Expr, ExprKind, File, Ident, Item, MapEntry, MapKey, Step};
+use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, MapEntry, MapKey, Step};
 
 /// The data kind.
 pub(super) const KIND: &str = "template_file";
@@ -54,17 +54,7 @@ pub(super) fn fold(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>) {
 /// `templatestring(TEMPLATE, VARS)` of a template and its variables,
 /// written at `span`.
 fn rendered((template, vars): &(Expr, Expr), span: crate::source::Span) -> Expr {
-    Expr {
-        kind: ExprKind::Call(Call {
-            name: Ident {
-                name: "templatestring".into(),
-                span,
-            },
-            args: vec![template.clone(), vars.clone()],
-            expand: false,
-        }),
-        span,
-    }
+    super::call_at("templatestring", vec![template.clone(), vars.clone()], span)
 }
 
 /// A `vars { NAME = VALUE }` block as the map `{ NAME = VALUE }`.
