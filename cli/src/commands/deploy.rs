@@ -70,17 +70,18 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
     let images = owned::images(&td.attrs);
     let container = pick_container(&images, d.container.as_deref(), &td.address.to_string())?;
     let provider = cloud.provider();
-    // Other revisions at the address: what a deploy killed half-way left.
-    let strays: Vec<&Resource> = live
-        .iter()
-        .filter(|r| r.address == td.address && str_of(&r.attrs, "arn") != arn)
-        .collect();
+    let deregister = |revision: &Resource, which: &str| {
+        runtime
+            .block_on(provider.delete(&stack.name, revision))
+            .with_context(|| format!("cannot deregister the {which} revision of {}", td.address))
+    };
     if images.get(&container) == Some(&d.image) {
         // Killed after the service moved: the old revision is still there.
-        for stray in &strays {
-            runtime
-                .block_on(provider.delete(&stack.name, stray))
-                .with_context(|| format!("cannot deregister a second revision of {}", td.address))?;
+        let strays = live
+            .iter()
+            .filter(|r| r.address == td.address && str_of(&r.attrs, "arn") != arn);
+        for stray in strays {
+            deregister(stray, "second")?;
         }
         println!(
             "{} already runs {} in container {container}.",
@@ -101,17 +102,14 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
     // finishes and the old one goes, so the next plan finds one revision.
     crate::interrupt::finish_on_interrupt();
     // Killed after registering: that revision is taken, not made again.
-    let wanted = owned::images(&new_td.attrs);
-    let registered = match strays.iter().find(|r| owned::images(&r.attrs) == wanted) {
-        Some(made) => (*made).clone(),
+    let registered = match registered_before(&live, td, &new_td) {
+        Some(made) => made.clone(),
         None => runtime
             .block_on(register(provider, &stack.name, &external, td, &new_td))
             .with_context(|| format!("cannot register a new revision of {}", td.address))?,
     };
     if crate::interrupt::interrupted() {
-        runtime
-            .block_on(provider.delete(&stack.name, &registered))
-            .with_context(|| format!("cannot deregister the new revision of {}", td.address))?;
+        deregister(&registered, "new")?;
         say!(
             "Interrupted before {} moved: nothing is deployed, and the new revision is deregistered.",
             service.address
@@ -150,9 +148,7 @@ pub fn run(global: &Global, dir: &Path, vars: &Vars, d: Deploy) -> anyhow::Resul
         Some(Err(e)) if e.downcast_ref::<RolledBack>().is_some() => (&registered, "new"),
         _ => (td, "old"),
     };
-    runtime
-        .block_on(provider.delete(&stack.name, unused))
-        .with_context(|| format!("cannot deregister the {which} revision of {}", td.address))?;
+    deregister(unused, which)?;
     let Some(waited) = waited else {
         say!(
             "Interrupted: {} runs the new revision (ECS goes on deploying it), and the old one is deregistered.",
@@ -182,16 +178,23 @@ async fn register(
         Err(e) if e.is_indeterminate() => {}
         done => return done,
     }
+    let live = provider.read_stack(stack, external).await?;
+    match registered_before(&live, td, new_td) {
+        Some(made) => Ok(made.clone()),
+        None => provider.create(stack, new_td).await,
+    }
+}
+
+/// Among `live`, a revision at `td`'s address other than `td` that runs
+/// `new_td`'s images: one a registration without an answer (or a deploy
+/// killed after it) made.
+fn registered_before<'a>(live: &'a [Resource], td: &Resource, new_td: &Resource) -> Option<&'a Resource> {
     let images = owned::images(&new_td.attrs);
-    let made = provider.read_stack(stack, external).await?.into_iter().find(|r| {
+    live.iter().find(|r| {
         r.address == td.address
             && str_of(&r.attrs, "arn") != str_of(&td.attrs, "arn")
             && owned::images(&r.attrs) == images
-    });
-    match made {
-        Some(made) => Ok(made),
-        None => provider.create(stack, new_td).await,
-    }
+    })
 }
 
 fn str_of<'a>(attrs: &'a Attrs, name: &str) -> &'a str {
