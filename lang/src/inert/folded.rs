@@ -457,7 +457,7 @@ fn settle_block(b: &mut Block, values: &mut impl Iterator<Item = Option<Value>>)
 
 #[cfg(test)]
 mod tests {
-    use crate::test_support::{messages, resources};
+    use crate::test_support::{Shape, messages, resources};
 
     const BASE: &str = r#"
 vpc main { cidr = "10.0.0.0/16" }
@@ -474,32 +474,34 @@ task_definition app {
 }
 "#;
 
+    /// `role.app` of a stack of `preamble`, a role and a Terraform inline
+    /// policy on it named `name`, and of berth's spelling of that role
+    /// with the policy `label`: the two, to compare.
+    fn inline_policy_named(preamble: &str, name: &str, label: &str) -> (Shape, Shape) {
+        let document = r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })"#;
+        let mut terraform = resources(&format!(
+            "{preamble}\nrole app {{ assume = \"ecs-tasks.amazonaws.com\" }}\n\
+             iam_role_policy app {{\n  name   = {name}\n  role   = role.app.id\n  policy = {document}\n}}\n"
+        ));
+        let mut berth = resources(&format!(
+            "role app {{\n  assume = \"ecs-tasks.amazonaws.com\"\n  policy {label} {{ document = {document} }}\n}}\n"
+        ));
+        let take =
+            |all: &mut std::collections::BTreeMap<String, Shape>| all.remove("role.app").expect("role.app");
+        (take(&mut terraform), take(&mut berth))
+    }
+
     /// An inline policy named from variables, as ported stacks name them
     /// (`"${var.app}-${var.environment}"`): E0211 before, as the fold
     /// reads the name as written.
     #[test]
     fn an_inline_policys_name_from_variables_is_its_value() {
-        let document = r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })"#;
-        let terraform = resources(&format!(
-            r#"
-variable "app" {{ default = "myapp" }}
-role app {{ assume = "ecs-tasks.amazonaws.com" }}
-iam_role_policy app {{
-  name   = "${{var.app}}-read"
-  role   = role.app.id
-  policy = {document}
-}}
-"#
-        ));
-        let berth = resources(&format!(
-            r#"
-role app {{
-  assume = "ecs-tasks.amazonaws.com"
-  policy myapp-read {{ document = {document} }}
-}}
-"#
-        ));
-        assert_eq!(terraform["role.app"], berth["role.app"]);
+        let (terraform, berth) = inline_policy_named(
+            r#"variable "app" { default = "myapp" }"#,
+            r#""${var.app}-read""#,
+            "myapp-read",
+        );
+        assert_eq!(terraform, berth);
     }
 
     /// An inline policy named after its counted role's name, itself built
@@ -544,33 +546,12 @@ role exec {{
     /// hmahajangit/ECS): the lookup made the whole map unknown, E0211.
     #[test]
     fn a_name_from_a_local_map_beside_a_lookup_is_its_value() {
-        let document = r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "*" }] })"#;
-        let terraform = resources(&format!(
-            r#"
-data vpc core {{ default = true }}
-locals {{
-  core = {{
-    prefix = "core"
-    vpc_id = data.vpc.core.id
-  }}
-}}
-role app {{ assume = "ecs-tasks.amazonaws.com" }}
-iam_role_policy app {{
-  name   = "${{local.core.prefix}}-read"
-  role   = role.app.id
-  policy = {document}
-}}
-"#
-        ));
-        let berth = resources(&format!(
-            r#"
-role app {{
-  assume = "ecs-tasks.amazonaws.com"
-  policy core-read {{ document = {document} }}
-}}
-"#
-        ));
-        assert_eq!(terraform["role.app"], berth["role.app"]);
+        let (terraform, berth) = inline_policy_named(
+            "data vpc core { default = true }\nlocals {\n  core = {\n    prefix = \"core\"\n    vpc_id = data.vpc.core.id\n  }\n}",
+            r#""${local.core.prefix}-read""#,
+            "core-read",
+        );
+        assert_eq!(terraform, berth);
     }
 
     /// A lifecycle policy built in a local (`jsonencode(local.policy)`):
