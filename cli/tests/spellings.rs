@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_autoscaling_per_service_instance,
     request_count_of_counted_groups,
     terraformer_generated,
     task_definition_for_ec2_and_fargate,

@@ -32,9 +32,34 @@ pub(super) fn is_autoscaling(kind: &str) -> bool {
 
 /// What scales: a service of the stack, or a target by name.
 enum Scales {
-    Service(String),
+    Service(Scaled),
     Target(String),
 }
+
+/// The instances of a service a scaling resource is on: all of them, or
+/// the one it names (`aws_ecs_service.this["web"]`, as `inert/folded.rs`
+/// writes out a target repeated as its service with `[each.key]`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Instance {
+    All,
+    Key(String),
+    Index(i64),
+}
+
+impl Instance {
+    /// What tells the instance from the others (`each.key`, `count.index`)
+    /// and its value there; None for all of them.
+    fn key(&self) -> Option<(&'static str, ExprKind)> {
+        match self {
+            Instance::All => None,
+            Instance::Key(key) => Some(("each.key", ExprKind::String(vec![StrPart::Lit(key.clone())]))),
+            Instance::Index(n) => Some(("count.index", ExprKind::Int(*n))),
+        }
+    }
+}
+
+/// A service, by label, and the instances of it scaled.
+type Scaled = (String, Instance);
 
 /// Folds every scaling target, policy and scheduled action of `files`
 /// into its service's `autoscaling` block; E0211 for what cannot be.
@@ -83,8 +108,8 @@ pub(super) fn fold(
         })
         .collect();
     let named = named_services(files);
-    let mut targets: BTreeMap<String, String> = BTreeMap::new();
-    let mut blocks: BTreeMap<String, Block> = BTreeMap::new();
+    let mut targets: BTreeMap<String, Scaled> = BTreeMap::new();
+    let mut blocks: BTreeMap<Scaled, Block> = BTreeMap::new();
     for block in taken {
         let Some(scales) = scales(&block, (&locals, &named), diags) else {
             continue;
@@ -105,14 +130,14 @@ pub(super) fn fold(
         if let Some(Label::Ident(name)) = &block.label {
             folded.insert(
                 (block.kind.name.clone(), name.name.clone()),
-                ("service".to_owned(), service.clone()),
+                ("service".to_owned(), service.0.clone()),
             );
         }
-        if complete && !services.contains(&service) {
+        if complete && !services.contains(&service.0) {
             diags.push(
                 Diagnostic::error(
                     CODE,
-                    format!("`service.{service}` is not one of the stack's services"),
+                    format!("`service.{}` is not one of the stack's services", service.0),
                     block.kind.span,
                 )
                 .label("scales no service of this stack")
@@ -125,15 +150,7 @@ pub(super) fn fold(
                 targets.insert(name.name.clone(), service.clone());
             }
             if blocks.contains_key(&service) {
-                diags.push(
-                    Diagnostic::error(
-                        CODE,
-                        format!("`service.{service}` has one scaling target"),
-                        block.kind.span,
-                    )
-                    .label("a second one")
-                    .help("keep one `appautoscaling_target` for the service"),
-                );
+                diags.push(second_target(&service.0, block.kind.span));
                 continue;
             }
             blocks.insert(service, target(block, diags));
@@ -142,7 +159,7 @@ pub(super) fn fold(
         let Some(autoscaling) = blocks.get_mut(&service) else {
             diags.push(no_target(
                 &block,
-                &format!("`service.{service}` has no `{TARGET}`"),
+                &format!("`service.{}` has no `{TARGET}`", service.0),
             ));
             continue;
         };
@@ -168,7 +185,12 @@ pub(super) fn fold(
             let Some(Label::Ident(name)) = &service.label else {
                 continue;
             };
-            let Some(made) = blocks.remove(&name.name) else {
+            let name = name.name.clone();
+            let made: Vec<(Instance, Block)> = blocks
+                .extract_if(.., |(s, _), _| *s == name)
+                .map(|((_, instance), block)| (instance, block))
+                .collect();
+            let Some((_, first)) = made.first() else {
                 continue;
             };
             if service
@@ -177,17 +199,15 @@ pub(super) fn fold(
                 .any(|i| matches!(i, Item::Block(b) if b.kind.name == "autoscaling"))
             {
                 diags.push(
-                    Diagnostic::error(
-                        CODE,
-                        format!("`service.{}` scales twice", name.name),
-                        made.kind.span,
-                    )
-                    .label("an `appautoscaling_target` of a service with an `autoscaling` block")
-                    .help("keep one of them"),
+                    Diagnostic::error(CODE, format!("`service.{name}` scales twice"), first.kind.span)
+                        .label("an `appautoscaling_target` of a service with an `autoscaling` block")
+                        .help("keep one of them"),
                 );
                 continue;
             }
-            service.body.push(Item::Block(made));
+            service
+                .body
+                .extend(on_instances(&name, made, diags).into_iter().map(Item::Block));
         }
     }
     // A policy of a counted service is its first instance's, as Terraform
@@ -215,7 +235,61 @@ pub(super) fn fold(
 }
 
 /// A scaling policy's service and label, by the policy block's name.
-type Policies = BTreeMap<String, (String, String)>;
+type Policies = BTreeMap<String, (Scaled, String)>;
+
+/// E0211: a second target of `service`, at `span`.
+fn second_target(service: &str, span: crate::source::Span) -> Diagnostic {
+    Diagnostic::error(CODE, format!("`service.{service}` has one scaling target"), span)
+        .label("a second one")
+        .help("keep one `appautoscaling_target` for the service, or one for each of its instances (`[each.key]`)")
+}
+
+/// The `autoscaling` blocks of the service `name` made for its
+/// `instances`: the block itself when it scales every instance (or the
+/// one instance `[0]` a counted service has), else one `dynamic
+/// "autoscaling"` per instance, made only in that instance (`each.key ==
+/// "web"`, `count.index == 1`).
+fn on_instances(name: &str, instances: Vec<(Instance, Block)>, diags: &mut Vec<Diagnostic>) -> Vec<Block> {
+    if let [(Instance::All | Instance::Index(0), _)] = instances.as_slice() {
+        return instances.into_iter().map(|(_, block)| block).collect();
+    }
+    if let Some((_, all)) = instances.iter().find(|(i, _)| *i == Instance::All) {
+        diags.push(second_target(name, all.kind.span));
+        return Vec::new();
+    }
+    instances
+        .into_iter()
+        .map(|(instance, block)| match instance.key() {
+            Some((key, is)) => only_in(block, key, is),
+            None => block,
+        })
+        .collect()
+}
+
+/// `dynamic "autoscaling" { for_each = KEY == is ? [1] : []  content
+/// { made's settings } }`.
+fn only_in(made: Block, key: &str, is: ExprKind) -> Block {
+    let span = made.kind.span;
+    let is = Expr { kind: is, span };
+    let mut for_each =
+        super::parsed_at(&format!("{key} == INSTANCE ? [1] : []"), span).expect("a template that parses");
+    super::put_names(&mut for_each, &[("INSTANCE", &is)]);
+    let ident = |name: &str| Ident {
+        name: name.into(),
+        span,
+    };
+    let content = Block {
+        kind: ident(crate::check::dynamic::CONTENT),
+        ..made
+    };
+    Block {
+        kind: ident(crate::check::dynamic::DYNAMIC),
+        subkind: None,
+        label: Some(Label::Ident(ident("autoscaling"))),
+        span: content.span,
+        body: vec![super::attribute("for_each", for_each, span), Item::Block(content)],
+    }
+}
 
 /// An alarm's `alarm_actions` naming a folded policy
 /// (`appautoscaling_policy.NAME.arn`, Terraform's way) as berth's
@@ -230,23 +304,12 @@ fn alarm_actions(alarm: &mut Block, policies: &Policies, counted: &[String]) {
         let ExprKind::List(actions) = &mut a.value.kind else {
             continue;
         };
-        actions.retain(|action| {
-            let ExprKind::Traversal(t) = &action.unwrapped().kind else {
-                return true;
-            };
-            let (true, Some(Step::Attr(name))) = (t.root.name == POLICY, t.steps.first()) else {
-                return true;
-            };
-            let Some((service, label)) = policies.get(&name.name) else {
-                return true;
-            };
-            made.push(Item::Block(scaling_policy(
-                service,
-                counted.contains(service),
-                label,
-                action.span,
-            )));
-            false
+        actions.retain(|action| match triggered(action, policies, counted) {
+            Some((service, policy)) => {
+                made.push(Item::Block(scaling_policy(service, policy, action.span)));
+                false
+            }
+            None => true,
         });
     }
     // A list left empty said only which policies to trigger.
@@ -259,38 +322,96 @@ fn alarm_actions(alarm: &mut Block, policies: &Policies, counted: &[String]) {
     alarm.body.extend(made);
 }
 
-/// `scaling_policy { service = service.SERVICE  policy = "LABEL" }` at
-/// `span` (`service.SERVICE[0]` when `counted`).
-fn scaling_policy(service: &str, counted: bool, label: &str, span: crate::source::Span) -> Block {
-    let ident = |name: &str| Ident {
-        name: name.into(),
+/// What the alarm action `action` triggers, as a `scaling_policy`'s
+/// `service` and `policy`: those of `appautoscaling_policy.NAME.arn`, or
+/// picked by the same key from a map of them (a policy repeated over
+/// instances, read by `each.key`: `inert/folded.rs`).
+fn triggered(action: &Expr, policies: &Policies, counted: &[String]) -> Option<(Expr, Expr)> {
+    let span = action.span;
+    match &action.unwrapped().kind {
+        ExprKind::Traversal(t) if t.root.name == POLICY => {
+            let Some(Step::Attr(name)) = t.steps.first() else {
+                return None;
+            };
+            let (service, label) = policies.get(&name.name)?;
+            let label = Expr {
+                kind: ExprKind::String(vec![StrPart::Lit(label.clone())]),
+                span,
+            };
+            Some((service_reference(service, counted, span), label))
+        }
+        ExprKind::Postfix(map, steps) if matches!(steps.as_slice(), [Step::Index(_)]) => {
+            let ExprKind::Map(entries) = &map.kind else {
+                return None;
+            };
+            let (mut services, mut labels) = (Vec::new(), Vec::new());
+            for entry in entries {
+                let (service, label) = triggered(&entry.value, policies, counted)?;
+                services.push(MapEntry {
+                    key: entry.key.clone(),
+                    value: service,
+                });
+                labels.push(MapEntry {
+                    key: entry.key.clone(),
+                    value: label,
+                });
+            }
+            let pick = |entries| Expr {
+                kind: ExprKind::Postfix(
+                    Box::new(Expr {
+                        kind: ExprKind::Map(entries),
+                        span: map.span,
+                    }),
+                    steps.clone(),
+                ),
+                span,
+            };
+            Some((pick(services), pick(labels)))
+        }
+        _ => None,
+    }
+}
+
+/// `service.SERVICE` at `span`: `service.SERVICE[KEY]` of the instance
+/// scaled, `[0]` of a service `counted` that scales all its instances.
+fn service_reference(service: &Scaled, counted: &[String], span: crate::source::Span) -> Expr {
+    let steps = std::iter::once(Step::Attr(Ident {
+        name: service.0.clone(),
         span,
-    };
-    let attr = |name: &str, kind: ExprKind| {
-        Item::Attribute(Attribute {
-            name: ident(name),
-            value: Expr { kind, span },
-            span,
-        })
-    };
-    let reference = ExprKind::Traversal(crate::syntax::ast::Traversal {
-        root: ident("service"),
-        steps: std::iter::once(Step::Attr(ident(service)))
-            .chain(counted.then(|| {
-                Step::Index(Box::new(Expr {
-                    kind: ExprKind::Int(0),
-                    span,
-                }))
-            }))
-            .collect(),
-    });
+    }))
+    .chain(
+        service
+            .1
+            .key()
+            .map(|(_, key)| key)
+            .or_else(|| counted.contains(&service.0).then_some(ExprKind::Int(0)))
+            .map(|kind| Step::Index(Box::new(Expr { kind, span }))),
+    )
+    .collect();
+    Expr {
+        kind: ExprKind::Traversal(crate::syntax::ast::Traversal {
+            root: Ident {
+                name: "service".into(),
+                span,
+            },
+            steps,
+        }),
+        span,
+    }
+}
+
+/// `scaling_policy { service = SERVICE  policy = POLICY }` at `span`.
+fn scaling_policy(service: Expr, policy: Expr, span: crate::source::Span) -> Block {
     Block {
-        kind: ident("scaling_policy"),
+        kind: Ident {
+            name: "scaling_policy".into(),
+            span,
+        },
         subkind: None,
         label: None,
         body: vec![
-            attr("service", reference),
-            attr("policy", ExprKind::String(vec![StrPart::Lit(label.into())])),
+            super::attribute("service", service, span),
+            super::attribute("policy", policy, span),
         ],
         span,
     }
@@ -403,7 +524,7 @@ fn scales(
                 _ => None,
             },
             ExprKind::String(parts) => match literal(e) {
-                Some(text) => literally(text, named).map(Scales::Service),
+                Some(text) => literally(text, named).map(|s| Scales::Service((s, Instance::All))),
                 None => parts.iter().find_map(|p| match p {
                     StrPart::Interp(e) => service_in(e).map(Scales::Service),
                     StrPart::Lit(_) => None,
@@ -432,15 +553,26 @@ fn scales(
     found
 }
 
-/// The service `e` names: `service.NAME...`, or the first of a `try` or
+/// The service `e` names: `service.NAME...` (of the instance
+/// `service.NAME["KEY"]` or `[N]` names), or the first of a `try` or
 /// `coalesce` that names one (terraform-aws-modules/ecs's
 /// `try(aws_ecs_service.this[0].name,
 /// aws_ecs_service.ignore_task_definition[0].name)`, where the one
 /// counted to nothing reads `[]`: `inert/`).
-fn service_in(e: &Expr) -> Option<String> {
+fn service_in(e: &Expr) -> Option<Scaled> {
     match &e.kind {
-        ExprKind::Traversal(t) if t.root.name == "service" => match t.steps.first() {
-            Some(Step::Attr(name)) => Some(name.name.clone()),
+        ExprKind::Traversal(t) if t.root.name == "service" => match t.steps.as_slice() {
+            [Step::Attr(name), rest @ ..] => {
+                let instance = match rest.first() {
+                    Some(Step::Index(i)) => match (&i.kind, literal(i)) {
+                        (_, Some(key)) => Instance::Key(key.to_owned()),
+                        (ExprKind::Int(n), _) => Instance::Index(*n),
+                        _ => Instance::All,
+                    },
+                    _ => Instance::All,
+                };
+                Some((name.name.clone(), instance))
+            }
             _ => None,
         },
         ExprKind::Call(call) if matches!(call.name.name.as_str(), "try" | "coalesce") => {
@@ -1188,6 +1320,102 @@ appautoscaling_target app {
             errors(&with("ignore_changes = [min_capacity]")),
             ["`lifecycle` does not belong in an `appautoscaling_target`"]
         );
+    }
+
+    /// Scaling resources repeated over the instances of a repeated
+    /// service, each naming its own (`aws_ecs_service.this[each.key]`),
+    /// scale that instance alone, and an alarm repeated alike triggers its
+    /// instance's policy: E0211 "has one scaling target" before.
+    #[test]
+    fn a_target_per_instance_scales_that_instance() {
+        let stack = |inside: &str, outside: &str| {
+            crate::test_support::resources(&format!(
+                r#"
+vpc main {{ cidr = "10.0.0.0/16" }}
+subnet a {{
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}}
+cluster main {{}}
+task_definition app {{
+  cpu    = 256
+  memory = 512
+  container app {{ image = "nginx" }}
+}}
+locals {{
+  services = {{ web = 2, api = 4, worker = 0 }}
+  scaled   = {{ for name, max in local.services : name => max if max > 0 }}
+}}
+service app {{
+  for_each        = local.services
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  subnets         = [subnet.a]
+{inside}
+}}
+metric_alarm high {{
+  for_each            = local.scaled
+  metric_name         = "CPUUtilization"
+  namespace           = "AWS/ECS"
+  statistic           = "Average"
+  period              = 60
+  evaluation_periods  = 2
+  threshold           = 85
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+{outside}
+}}
+"#
+            ))
+        };
+        let terraform = stack(
+            "",
+            r#"  alarm_actions       = [appautoscaling_policy.up[each.key].arn]
+}
+appautoscaling_target app {
+  for_each     = local.scaled
+  resource_id  = "service/${cluster.main.name}/${service.app[each.key].name}"
+  min_capacity = 1
+  max_capacity = each.value
+}
+appautoscaling_policy up {
+  for_each    = local.scaled
+  name        = "up"
+  resource_id = appautoscaling_target.app[each.key].resource_id
+  step_scaling_policy_configuration {
+    step_adjustment {
+      metric_interval_lower_bound = 0
+      scaling_adjustment          = 1
+    }
+  }"#,
+        );
+        let berth = stack(
+            r#"  dynamic "autoscaling" {
+    for_each = each.value > 0 ? [1] : []
+    content {
+      min_capacity = 1
+      max_capacity = each.value
+      step_scaling up {
+        step {
+          lower      = 0
+          adjustment = 1
+        }
+      }
+    }
+  }"#,
+            r#"  scaling_policy {
+    service = service.app[each.key]
+    policy  = "up"
+  }"#,
+        );
+        assert_eq!(terraform, berth);
+        let scaled = |instance: &str| {
+            terraform[&format!("service.app[\"{instance}\"]")]
+                .blocks
+                .get("autoscaling")
+                .map_or(0, Vec::len)
+        };
+        assert_eq!([scaled("web"), scaled("api"), scaled("worker")], [1, 1, 0]);
     }
 
     #[test]

@@ -26,7 +26,9 @@ use crate::check::declare::{self, DEPENDS_ON, LOCALS};
 use crate::check::terraform_names::without_aws;
 use crate::desugar::{each_child, each_expr};
 use crate::source::{FileId, Sources};
-use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, File, Ident, Item, Label, Step, Traversal};
+use crate::syntax::ast::{
+    Attribute, Block, Expr, ExprKind, File, Ident, Item, Label, MapEntry, MapKey, Step, Traversal,
+};
 
 /// Whether a block of `kind` is folded by its text.
 pub(super) fn is_folded(kind: &str) -> bool {
@@ -178,27 +180,61 @@ fn instances(block: Block, for_each: &Value) -> Vec<Block> {
         .collect()
 }
 
-/// `KIND.NAME["KEY"]...` of an expanded block read as `KIND.NAME_KEY...`.
+/// `KIND.NAME["KEY"]...` of an expanded block read as `KIND.NAME_KEY...`;
+/// read by a key known only where it is read (an alarm repeated as the
+/// scaling policies it triggers, `aws_appautoscaling_policy.up[each.key]`),
+/// as `{ KEY = KIND.NAME_KEY... }[each.key]` over every block written.
 fn read_instance(e: &mut Expr, expanded: &Expanded) {
     if let Some(((kind, name), rest)) = named(e)
-        && expanded.contains_key(&(kind.clone(), name.clone()))
+        && let Some(for_each) = expanded.get(&(kind.clone(), name.clone()))
         && let Some((Step::Index(index), rest)) = rest.split_first()
-        && let Some(k) = crate::desugar::literal(index)
     {
-        let steps = std::iter::once(Step::Attr(Ident {
-            name: instance_name(&name, k),
-            span: index.span,
-        }))
-        .chain(rest.iter().cloned())
-        .collect();
-        e.kind = ExprKind::Traversal(Traversal {
-            root: Ident {
-                name: kind,
-                span: e.span,
-            },
-            steps,
-        });
-        return;
+        let instance = |k: &str, span| {
+            let steps = std::iter::once(Step::Attr(Ident {
+                name: instance_name(&name, k),
+                span,
+            }))
+            .chain(rest.iter().cloned())
+            .collect();
+            ExprKind::Traversal(Traversal {
+                root: Ident {
+                    name: kind.clone(),
+                    span,
+                },
+                steps,
+            })
+        };
+        if let Some(k) = crate::desugar::literal(index) {
+            e.kind = instance(k, index.span);
+            return;
+        }
+        if let Some(pairs) = pairs(for_each) {
+            let span = e.span;
+            let entries = pairs
+                .into_iter()
+                .map(|(k, _)| MapEntry {
+                    value: Expr {
+                        kind: instance(&k, span),
+                        span,
+                    },
+                    key: MapKey {
+                        name: k,
+                        quoted: true,
+                        span,
+                        computed: None,
+                    },
+                })
+                .collect();
+            let index = (**index).clone();
+            e.kind = ExprKind::Postfix(
+                Box::new(Expr {
+                    kind: ExprKind::Map(entries),
+                    span,
+                }),
+                vec![Step::Index(Box::new(index))],
+            );
+            return;
+        }
     }
     each_child(e, &mut |child| read_instance(child, expanded));
 }
