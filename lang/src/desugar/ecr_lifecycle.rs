@@ -7,7 +7,9 @@
 
 use berth_provider::Kind;
 use berth_provider::schema::Block as BlockSchema;
-use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
 
 use super::{CODE, literal};
 use crate::diagnostic::Diagnostic;
@@ -21,19 +23,23 @@ const BLOCK: &str = "lifecycle_rule";
 /// and the unit of `sinceImagePushed`'s count.
 const IMPLIED: [(&str, &str); 2] = [("action.type", "expire"), ("selection.countUnit", "days")];
 
+/// A rule's fields by dotted path (`selection.countType`), each the
+/// expression it is written as.
+type Fields = BTreeMap<String, Expr>;
+
 /// The `lifecycle_rule` blocks of the lifecycle policy `policy`; what
 /// cannot be read is an E0211 in `diags`.
 pub(super) fn rules(policy: Expr, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
     let span = policy.span;
-    let Some(json) = json_of(&policy) else {
+    let Some(rules) = rules_of(&policy) else {
         diags.push(
             Diagnostic::error(CODE, "a lifecycle policy is read as it is written", span)
-                .label("not `jsonencode({ ... })` of values written out, nor JSON text")
+                .label("not `jsonencode({ rules = [...] })`, nor JSON text")
                 .help("write `policy = jsonencode({ rules = [...] })`, or `lifecycle_rule { }` blocks on the repository"),
         );
         return Vec::new();
     };
-    let Some(rules) = json.get("rules").and_then(Json::as_array) else {
+    let Some(rules) = rules else {
         diags.push(
             Diagnostic::error(CODE, "a lifecycle policy holds its `rules`", span)
                 .label("no `rules` list")
@@ -45,7 +51,7 @@ pub(super) fn rules(policy: Expr, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
         return Vec::new();
     };
     rules
-        .iter()
+        .into_iter()
         .filter_map(|rule| match rule_block(rule, &schema, span) {
             Ok(block) => Some(Item::Block(block)),
             Err(d) => {
@@ -57,9 +63,7 @@ pub(super) fn rules(policy: Expr, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
 }
 
 /// One rule's block.
-fn rule_block(rule: &Json, schema: &BlockSchema, span: Span) -> Result<Block, Diagnostic> {
-    let mut fields = Map::new();
-    flatten("", rule, &mut fields);
+fn rule_block(mut fields: Fields, schema: &BlockSchema, span: Span) -> Result<Block, Diagnostic> {
     let mut body = Vec::new();
     for attr in schema.attrs {
         if let Some(value) = fields.remove(attr.aws) {
@@ -68,7 +72,7 @@ fn rule_block(rule: &Json, schema: &BlockSchema, span: Span) -> Result<Block, Di
                     name: attr.name.into(),
                     span,
                 },
-                value: expr(&value, span).ok_or_else(|| unread(attr.aws, span))?,
+                value,
                 span,
             }));
         }
@@ -76,14 +80,16 @@ fn rule_block(rule: &Json, schema: &BlockSchema, span: Span) -> Result<Block, Di
     for (path, implied) in IMPLIED {
         match fields.remove(path) {
             None => {}
-            Some(Json::String(s)) if s == implied => {}
+            Some(e) if literal(&e) == Some(implied) => {}
             Some(other) => {
+                let written =
+                    literal(&other).map_or_else(|| "another value".to_owned(), |s| format!("\"{s}\""));
                 return Err(Diagnostic::error(
                     CODE,
                     format!("a lifecycle rule's `{path}` is `{implied}`"),
                     span,
                 )
-                .label(format!("{other} in this policy"))
+                .label(format!("{written} in this policy"))
                 .help(format!("ECR's rules {} only", implied)));
             }
         }
@@ -109,23 +115,89 @@ fn unread(path: &str, span: Span) -> Diagnostic {
         .help("a `lifecycle_rule` takes `rulePriority`, `description`, `selection.tagStatus`, `tagPrefixList`, `countType` and `countNumber`")
 }
 
-/// `value`'s fields by dotted path (`selection.countType`); a list or a
-/// scalar is one field.
-fn flatten(prefix: &str, value: &Json, out: &mut Map<String, Json>) {
-    match value {
-        Json::Object(fields) => {
-            for (k, v) in fields {
-                let path = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                flatten(&path, v, out);
+/// The rules of the policy `e`: of `jsonencode({ rules = [...] })`, each
+/// field as written (`countNumber = each.value.days` reads the
+/// repository's element, repeated alike), or of JSON text. None when it is
+/// neither; `Some(None)` when it holds no `rules` list.
+fn rules_of(e: &Expr) -> Option<Option<Vec<Fields>>> {
+    match &e.kind {
+        ExprKind::Call(Call { name, args, .. }) if name.name == "jsonencode" => {
+            let [ExprKind::Map(entries)] = args.iter().map(|a| &a.unwrapped().kind).collect::<Vec<_>>()[..]
+            else {
+                return None;
+            };
+            let rules = entries
+                .iter()
+                .find(|e| e.key.computed.is_none() && e.key.name == "rules");
+            let Some(ExprKind::List(rules)) = rules.map(|r| &r.value.unwrapped().kind) else {
+                return Some(None);
+            };
+            Some(rules.iter().map(written_fields).collect())
+        }
+        _ => {
+            let json: Json = serde_json::from_str(literal(e)?).ok()?;
+            let Some(rules) = json.get("rules").and_then(Json::as_array) else {
+                return Some(None);
+            };
+            Some(rules.iter().map(|rule| json_fields(rule, e.span)).collect())
+        }
+    }
+}
+
+/// The fields of a rule written as an object (`{ selection = { ... } }`);
+/// None for a rule that is not one.
+fn written_fields(rule: &Expr) -> Option<Fields> {
+    fn walk(prefix: &str, e: &Expr, out: &mut Fields) -> Option<()> {
+        match &e.unwrapped().kind {
+            ExprKind::Map(entries) => {
+                for entry in entries {
+                    if entry.key.computed.is_some() {
+                        return None;
+                    }
+                    walk(&path(prefix, &entry.key.name), &entry.value, out)?;
+                }
+            }
+            _ => {
+                out.insert(prefix.to_owned(), e.clone());
             }
         }
-        other => {
-            out.insert(prefix.to_owned(), other.clone());
+        Some(())
+    }
+    if !matches!(rule.unwrapped().kind, ExprKind::Map(_)) {
+        return None;
+    }
+    let mut out = Fields::new();
+    walk("", rule, &mut out)?;
+    Some(out)
+}
+
+/// The fields of a rule of JSON text; None for one whose fields are not
+/// scalars or lists of them.
+fn json_fields(rule: &Json, span: Span) -> Option<Fields> {
+    fn walk(prefix: &str, value: &Json, span: Span, out: &mut Fields) -> Option<()> {
+        match value {
+            Json::Object(fields) => {
+                for (k, v) in fields {
+                    walk(&path(prefix, k), v, span, out)?;
+                }
+            }
+            other => {
+                out.insert(prefix.to_owned(), expr(other, span)?);
+            }
         }
+        Some(())
+    }
+    let mut out = Fields::new();
+    walk("", rule, span, &mut out)?;
+    Some(out)
+}
+
+/// `prefix.key`, or `key` at the top.
+fn path(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{prefix}.{key}")
     }
 }
 
@@ -139,16 +211,4 @@ fn expr(value: &Json, span: Span) -> Option<Expr> {
         Json::Null | Json::Object(_) => return None,
     };
     Some(Expr { kind, span })
-}
-
-/// The JSON `e` writes: `jsonencode(...)` of values written out, or JSON
-/// text.
-fn json_of(e: &Expr) -> Option<Json> {
-    match &e.kind {
-        ExprKind::Call(Call { name, args, .. }) if name.name == "jsonencode" => match args.as_slice() {
-            [arg] => crate::eval::constant(arg).map(|v| v.to_json()),
-            _ => None,
-        },
-        _ => serde_json::from_str(literal(e)?).ok(),
-    }
 }
