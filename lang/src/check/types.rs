@@ -11,20 +11,22 @@ use crate::stack::{DesiredBody, DesiredResource, DesiredValue};
 /// Terraform's conversions, made before the checks: a string of a number
 /// where the schema takes a number (`interval = "30"`), and `"true"` or
 /// `"false"` where it takes a bool, are that number or bool; an optional
-/// reference, KMS key or listener SSL policy written `""` is left out, as
-/// AWS's provider reads it (umotif's `kms_key_id = var.logs_kms_key`, `""`
-/// by default; terraformer's `ssl_policy = ""` on an HTTP listener).
+/// reference, KMS key, listener SSL policy or description written `""` is
+/// left out, as AWS's provider reads it (umotif's `kms_key_id =
+/// var.logs_kms_key`, `""` by default; terraformer's `ssl_policy = ""` on
+/// an HTTP listener; a module's `description = var.description`, `""` by
+/// default, which IAM and Cloud Map store as none).
 pub fn convert_resource(resource: &mut DesiredResource) {
     let schema = resource.kind().schema().as_block();
     convert_body(&mut resource.body, &schema);
 }
 
 /// Whether `attr` holding `""` means none: an optional reference, key or
-/// SSL policy.
+/// SSL policy, or a description with no default of berth's.
 fn empty_is_none(attr: &Attr, value: &DesiredValue) -> bool {
     let names_one = matches!(attr.ty, Type::Ref(_)) || matches!(attr.name, "kms_key" | "ssl_policy");
-    names_one
-        && attr.presence != Presence::Required
+    let described = attr.name == "description" && attr.presence == Presence::Optional;
+    (names_one && attr.presence != Presence::Required || described)
         && matches!(value, DesiredValue::Known(Value::String(s)) if s.is_empty())
 }
 
