@@ -1304,6 +1304,31 @@ appautoscaling_target app {
         assert_eq!(through_local, interpolated);
     }
 
+    /// A CloudFormation port's target names the imported cluster (a
+    /// cluster lookup, `Fn::ImportValue`) and the service's name parameter:
+    /// E0211 before.
+    #[test]
+    fn a_resource_id_of_a_looked_up_cluster_names_the_service_by_its_name() {
+        let shared = BASE.replace(
+            "cluster         = cluster.main",
+            "cluster         = data.aws_ecs_cluster.shared.arn",
+        );
+        let scaled = |id: &str| {
+            crate::test_support::resources(&format!(
+                "variable service_name {{ default = \"chat\" }}\n\
+                 data \"aws_ecs_cluster\" \"shared\" {{ cluster_name = \"shared\" }}\n\
+                 {shared}  name = var.service_name\n}}\n{}",
+                TARGET.replace("\"service/${cluster.main.name}/${service.app.name}\"", id)
+            ))
+            .remove("service.app")
+            .expect("the service")
+        };
+        assert_eq!(
+            scaled("\"service/${data.aws_ecs_cluster.shared.cluster_name}/${var.service_name}\""),
+            scaled("\"service/${data.aws_ecs_cluster.shared.cluster_name}/${service.app.name}\"")
+        );
+    }
+
     /// USSBA's target ignores its `tags_all` in a `lifecycle` block:
     /// E0211 before ("`lifecycle` does not belong"); one that ignores the
     /// bounds still is.

@@ -338,8 +338,15 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
     }
 }
 
+/// The lookup kind whose name is known from its arguments, and the
+/// names of the argument and of what reads it: a looked-up cluster's
+/// (`data.aws_ecs_cluster.this.cluster_name`, a CloudFormation port's
+/// imported cluster).
+const LOOKED_UP_NAME: (&str, [&str; 2]) = ("ecs_cluster", ["cluster_name", "name"]);
+
 /// The `name` each labelled block is written with, by its kind (without
-/// Terraform's `aws_`) and label.
+/// Terraform's `aws_`; `data.KIND` for a lookup: the name it looks up)
+/// and label.
 fn written_names(files: &[(FileId, File)]) -> BTreeMap<(String, String), Expr> {
     files
         .iter()
@@ -348,11 +355,18 @@ fn written_names(files: &[(FileId, File)]) -> BTreeMap<(String, String), Expr> {
             let Some(Label::Ident(label)) = &b.label else {
                 return None;
             };
+            let (kind, names): (String, &[&str]) = if b.kind.name == crate::syntax::DATA {
+                let kind = without_aws(&b.subkind.as_ref()?.name);
+                let (looked_up, names) = &LOOKED_UP_NAME;
+                (kind == *looked_up).then(|| (format!("data.{kind}"), &names[..]))?
+            } else {
+                (without_aws(&b.kind.name).to_owned(), &["name"])
+            };
             let name = b.body.iter().find_map(|item| match item {
-                Item::Attribute(a) if a.name.name == "name" => Some(a.value.clone()),
+                Item::Attribute(a) if names.contains(&a.name.name.as_str()) => Some(a.value.clone()),
                 _ => None,
             })?;
-            Some(((without_aws(&b.kind.name).to_owned(), label.name.clone()), name))
+            Some(((kind, label.name.clone()), name))
         })
         .collect()
 }
@@ -360,14 +374,14 @@ fn written_names(files: &[(FileId, File)]) -> BTreeMap<(String, String), Expr> {
 /// `e` with each read of a block's `name` (`aws_iam_role.exec[0].name`)
 /// written as the name the block is written with, so that a policy named
 /// after its role (`"${aws_iam_role.exec[0].name}-policy"`, trussworks'
-/// ecs-service) is known when the role's name is.
+/// ecs-service) is known when the role's name is; and a looked-up
+/// cluster's name (`data.aws_ecs_cluster.this.cluster_name`) as the name
+/// it looks up.
 fn with_written_names(e: &Expr, names: &BTreeMap<(String, String), Expr>) -> Expr {
     fn visit(e: &mut Expr, names: &BTreeMap<(String, String), Expr>) {
         if let ExprKind::Traversal(t) = &e.kind
-            && let Some(named) = t.named().filter(|n| !n.data)
-            && let [Step::Index(_), Step::Attr(attr)] | [Step::Attr(attr)] = named.rest
-            && attr.name == "name"
-            && let Some(name) = names.get(&(without_aws(named.kind).to_owned(), named.name.to_owned()))
+            && let Some(key) = name_read(t)
+            && let Some(name) = names.get(&key)
         {
             *e = name.clone();
             return;
@@ -456,15 +470,29 @@ fn settles(a: &Attribute) -> bool {
         && crate::desugar::literal(&a.value).is_none()
 }
 
+/// The block whose written name `t` reads (`aws_iam_role.exec[0].name`,
+/// `data.aws_ecs_cluster.this.cluster_name`), by its key in
+/// [`written_names`].
+fn name_read(t: &Traversal) -> Option<(String, String)> {
+    let named = t.named()?;
+    let ([Step::Index(_), Step::Attr(attr)] | [Step::Attr(attr)]) = named.rest else {
+        return None;
+    };
+    let kind = without_aws(named.kind);
+    let kind = match named.data {
+        false => (attr.name == "name").then(|| kind.to_owned()),
+        true => (kind == LOOKED_UP_NAME.0 && LOOKED_UP_NAME.1.contains(&attr.name.as_str()))
+            .then(|| format!("data.{kind}")),
+    }?;
+    Some((kind, named.name.to_owned()))
+}
+
 /// Whether `e` reads variables, locals and blocks' `name`s only (what
 /// [`with_written_names`] and the variables may decide).
 fn reads_names_only(e: &Expr) -> bool {
     let mut only = true;
     crate::desugar::each_traversal(&mut e.clone(), &mut |t| {
-        let name = t.named().is_some_and(|n| {
-            !n.data && matches!(n.rest, [Step::Attr(a)] | [Step::Index(_), Step::Attr(a)] if a.name == "name")
-        });
-        only &= name || matches!(t.root.name.as_str(), "var" | crate::check::locals::LOCAL);
+        only &= name_read(t).is_some() || matches!(t.root.name.as_str(), "var" | crate::check::locals::LOCAL);
     });
     only
 }
