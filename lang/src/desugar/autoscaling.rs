@@ -5,7 +5,7 @@
 //! `target_tracking` or `step_scaling` block and each scheduled action a
 //! `scheduled` block, named by its `name`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{CODE, literal, renamed, stray};
 use crate::FileId;
@@ -110,8 +110,15 @@ pub(super) fn fold(
     let named = named_services(files);
     let mut targets: BTreeMap<String, Scaled> = BTreeMap::new();
     let mut blocks: BTreeMap<Scaled, Block> = BTreeMap::new();
+    // What was not folded, said once: what names it says nothing more.
+    let mut refused: BTreeSet<(String, String)> = BTreeSet::new();
     for block in taken {
+        let own = match &block.label {
+            Some(Label::Ident(i)) => (block.kind.name.clone(), i.name.clone()),
+            _ => (block.kind.name.clone(), String::new()),
+        };
         let Some(scales) = scales(&block, (&locals, &named), diags) else {
+            refused.insert(own);
             continue;
         };
         let service = match scales {
@@ -119,10 +126,13 @@ pub(super) fn fold(
             Scales::Target(t) => match targets.get(&t) {
                 Some(s) => s.clone(),
                 None => {
-                    diags.push(no_target(
-                        &block,
-                        &format!("`{TARGET}.{t}` is not one of the stack's"),
-                    ));
+                    if !refused.contains(&(TARGET.to_owned(), t.clone())) {
+                        diags.push(no_target(
+                            &block,
+                            &format!("`{TARGET}.{t}` is not one of the stack's"),
+                        ));
+                    }
+                    refused.insert(own);
                     continue;
                 }
             },
@@ -143,6 +153,7 @@ pub(super) fn fold(
                 .label("scales no service of this stack")
                 .help("berth writes scaling on the `service` it scales, in an `autoscaling { }` block"),
             );
+            refused.insert(own);
             continue;
         }
         if block.kind.name == TARGET {
@@ -151,6 +162,7 @@ pub(super) fn fold(
             }
             if blocks.contains_key(&service) {
                 diags.push(second_target(&service.0, block.kind.span));
+                refused.insert(own);
                 continue;
             }
             blocks.insert(service, target(block, diags));
@@ -161,23 +173,26 @@ pub(super) fn fold(
                 &block,
                 &format!("`service.{}` has no `{TARGET}`", service.0),
             ));
+            refused.insert(own);
             continue;
         };
-        let own = match &block.label {
-            Some(Label::Ident(i)) => Some(i.name.clone()),
-            _ => None,
-        };
         let made = if block.kind.name == POLICY {
-            let made = policy(block, diags);
-            if let (Some(own), Some(Label::Ident(label))) =
-                (own, made.as_ref().and_then(|m| m.label.as_ref()))
-            {
-                policies.insert(own, (service.clone(), label.name.clone()));
-            }
-            made
+            policy(block, diags)
         } else {
             scheduled(block, diags)
         };
+        match &made {
+            Some(Block {
+                label: Some(Label::Ident(label)),
+                ..
+            }) if own.0 == POLICY => {
+                policies.insert(own.1, (service.clone(), label.name.clone()));
+            }
+            Some(_) => {}
+            None => {
+                refused.insert(own);
+            }
+        }
         autoscaling.body.extend(made.map(Item::Block));
     }
     for (_, file) in files.iter_mut() {
@@ -228,7 +243,10 @@ pub(super) fn fold(
         .collect();
     for (_, file) in files.iter_mut() {
         for alarm in file.blocks.iter_mut().filter(|b| b.kind.name == "metric_alarm") {
-            alarm_actions(alarm, &policies, &counted);
+            alarm_actions(alarm, (&policies, &refused), &counted);
+        }
+        for block in &mut file.blocks {
+            unordered_after_refused(block, &refused);
         }
     }
     folded
@@ -293,8 +311,13 @@ fn only_in(made: Block, key: &str, is: ExprKind) -> Block {
 
 /// An alarm's `alarm_actions` naming a folded policy
 /// (`appautoscaling_policy.NAME.arn`, Terraform's way) as berth's
-/// `scaling_policy { service  policy }` block.
-fn alarm_actions(alarm: &mut Block, policies: &Policies, counted: &[String]) {
+/// `scaling_policy { service  policy }` block; one naming a policy that
+/// was `refused` (its error said) is left out.
+fn alarm_actions(
+    alarm: &mut Block,
+    (policies, refused): (&Policies, &BTreeSet<(String, String)>),
+    counted: &[String],
+) {
     let mut made = Vec::new();
     for item in &mut alarm.body {
         let Item::Attribute(a) = item else { continue };
@@ -309,7 +332,7 @@ fn alarm_actions(alarm: &mut Block, policies: &Policies, counted: &[String]) {
                 made.push(Item::Block(scaling_policy(service, policy, action.span)));
                 false
             }
-            None => true,
+            None => !names_refused(action, refused),
         });
     }
     // A list left empty said only which policies to trigger.
@@ -320,6 +343,36 @@ fn alarm_actions(alarm: &mut Block, policies: &Policies, counted: &[String]) {
         });
     }
     alarm.body.extend(made);
+}
+
+/// `block`'s `depends_on` without the scaling resources `refused` (their
+/// error said).
+fn unordered_after_refused(block: &mut Block, refused: &BTreeSet<(String, String)>) {
+    for item in &mut block.body {
+        if let Item::Attribute(a) = item
+            && a.name.name == crate::check::declare::DEPENDS_ON
+            && let ExprKind::List(items) = &mut a.value.kind
+        {
+            items.retain(|e| match &e.kind {
+                ExprKind::Traversal(t) => match t.steps.as_slice() {
+                    [Step::Attr(name)] => !refused.contains(&(t.root.name.clone(), name.name.clone())),
+                    _ => true,
+                },
+                _ => true,
+            });
+        }
+    }
+}
+
+/// Whether `action` reads a scaling policy that was `refused`.
+fn names_refused(action: &Expr, refused: &BTreeSet<(String, String)>) -> bool {
+    let mut found = false;
+    super::each_traversal(&mut action.clone(), &mut |t| {
+        if let (true, Some(Step::Attr(name))) = (t.root.name == POLICY, t.steps.first()) {
+            found |= refused.contains(&(POLICY.to_owned(), name.name.clone()));
+        }
+    });
+    found
 }
 
 /// What the alarm action `action` triggers, as a `scaling_policy`'s
@@ -578,6 +631,13 @@ fn service_in(e: &Expr) -> Option<Scaled> {
         ExprKind::Call(call) if matches!(call.name.name.as_str(), "try" | "coalesce") => {
             call.args.iter().find_map(service_in)
         }
+        // CloudFormation's `!If [WithAlb, A.Name, B.Name]` over two
+        // services counted on that condition: the one that exists.
+        ExprKind::Conditional(_, then, or) => match (service_in(then), service_in(or)) {
+            (Some(one), None) | (None, Some(one)) => Some(one),
+            (Some(a), Some(b)) if a == b => Some(a),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -1327,6 +1387,39 @@ appautoscaling_target app {
             scaled("\"service/${data.aws_ecs_cluster.shared.cluster_name}/${var.service_name}\""),
             scaled("\"service/${data.aws_ecs_cluster.shared.cluster_name}/${service.app.name}\"")
         );
+    }
+
+    /// CloudFormation's `!If [WithAlb, ServiceWithAlb.Name, Service.Name]`
+    /// over two services counted on that condition names the one that
+    /// exists: E0211 before.
+    #[test]
+    fn a_conditional_resource_id_names_the_service_that_exists() {
+        let scaled = |with_alb: bool| {
+            let counted = |name: &str, count: &str| {
+                BASE.split_once("service app {")
+                    .map(|(_, service)| {
+                        format!("service {name} {{\n  count = {count}\n  name  = \"web\"{service}}}\n")
+                    })
+                    .expect("the service")
+            };
+            let text = format!(
+                "variable with_alb {{ default = {with_alb} }}\n{}{}{}{}",
+                BASE.split_once("service app {").expect("the base").0,
+                counted("alb", "var.with_alb ? 1 : 0"),
+                counted("plain", "var.with_alb ? 0 : 1"),
+                TARGET.replace(
+                    "${service.app.name}",
+                    "${var.with_alb ? service.alb[0].name : service.plain[0].name}"
+                )
+            );
+            crate::test_support::resources(&text)
+                .into_iter()
+                .filter(|(_, r)| r.blocks.get("autoscaling").is_some_and(|a| !a.is_empty()))
+                .map(|(address, _)| address)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(scaled(true), ["service.alb[\"0\"]"]);
+        assert_eq!(scaled(false), ["service.plain[\"0\"]"]);
     }
 
     /// USSBA's target ignores its `tags_all` in a `lifecycle` block:
