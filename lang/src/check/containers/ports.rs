@@ -18,7 +18,7 @@ pub(super) fn port_range(text: &str) -> Option<(i64, i64)> {
 }
 
 /// Port mappings: a port or a range, a host port that is the container
-/// port, an application protocol ECS knows, a name Service Connect takes,
+/// port, a transport protocol and an application protocol ECS knows, a name Service Connect takes,
 /// used once in the task.
 pub(super) fn port_mappings(containers: &[DesiredBlock], diags: &mut Vec<Diagnostic>) {
     let mut named: Vec<(&str, crate::source::Span)> = Vec::new();
@@ -70,6 +70,27 @@ pub(super) fn port_mappings(containers: &[DesiredBlock], diags: &mut Vec<Diagnos
                     span,
                 )
                 .label("awsvpc (Fargate) maps the container's own port")
+                .help(help),
+            );
+        }
+        if let Some((protocol, span)) = string(&mapping.body, "protocol")
+            && !matches!(protocol.to_ascii_lowercase().as_str(), "tcp" | "udp")
+        {
+            let help = if APP_PROTOCOLS.contains(&protocol.to_ascii_lowercase().as_str()) {
+                format!(
+                    "write `protocol = \"tcp\"`, and `app_protocol = \"{}\"` for the protocol Service Connect sees",
+                    protocol.to_ascii_lowercase()
+                )
+            } else {
+                "`protocol` is \"tcp\" or \"udp\"".to_owned()
+            };
+            diags.push(
+                Diagnostic::error(
+                    "E0552",
+                    format!("`{protocol}` is not a port mapping protocol"),
+                    span,
+                )
+                .label("ECS takes tcp or udp")
                 .help(help),
             );
         }
