@@ -339,3 +339,103 @@ fn alarms_trigger_a_step_policy_and_change_in_place_on_both_clouds() {
         }
     }
 }
+
+/// aws-samples' Startup Kit fargate-service template: two services of one
+/// name, one or the other by a condition, scaled by a target naming
+/// whichever exists and alarmed on its step policy.
+const SWAPPED: &str = r#"variable "with_alb" { default = "true" }
+locals { with_alb = var.with_alb == "true" }
+resource "aws_vpc" "v" { cidr_block = "10.0.0.0/16" }
+resource "aws_subnet" "a" {
+  vpc_id            = aws_vpc.v.id
+  cidr_block        = "10.0.0.0/24"
+  availability_zone = "us-east-1a"
+}
+resource "aws_ecs_cluster" "c" { name = "swapped" }
+resource "aws_ecs_task_definition" "t" {
+  family                   = "swapped"
+  cpu                      = 256
+  memory                   = 512
+  network_mode             = "awsvpc"
+  requires_compatibilities = ["FARGATE"]
+  container_definitions    = jsonencode([{ name = "app", image = "nginx" }])
+}
+resource "aws_ecs_service" "with_alb" {
+  count           = local.with_alb ? 1 : 0
+  name            = "web"
+  cluster         = aws_ecs_cluster.c.arn
+  task_definition = aws_ecs_task_definition.t.arn
+  desired_count   = 1
+  network_configuration { subnets = [aws_subnet.a.id] }
+}
+resource "aws_ecs_service" "without_alb" {
+  count           = local.with_alb ? 0 : 1
+  name            = "web"
+  cluster         = aws_ecs_cluster.c.arn
+  task_definition = aws_ecs_task_definition.t.arn
+  desired_count   = 1
+  network_configuration { subnets = [aws_subnet.a.id] }
+}
+resource "aws_appautoscaling_target" "t" {
+  service_namespace  = "ecs"
+  scalable_dimension = "ecs:service:DesiredCount"
+  resource_id        = "service/${aws_ecs_cluster.c.name}/${try(aws_ecs_service.with_alb[0].name, aws_ecs_service.without_alb[0].name)}"
+  min_capacity       = 1
+  max_capacity       = 2
+}
+resource "aws_appautoscaling_policy" "out" {
+  name               = "ScaleOutPolicy"
+  policy_type        = "StepScaling"
+  resource_id        = aws_appautoscaling_target.t.resource_id
+  scalable_dimension = aws_appautoscaling_target.t.scalable_dimension
+  service_namespace  = aws_appautoscaling_target.t.service_namespace
+  step_scaling_policy_configuration {
+    adjustment_type = "ChangeInCapacity"
+    step_adjustment {
+      scaling_adjustment          = 1
+      metric_interval_lower_bound = 0
+    }
+  }
+}
+resource "aws_cloudwatch_metric_alarm" "out" {
+  alarm_name          = "swapped-cpu-high"
+  namespace           = "AWS/ECS"
+  metric_name         = "CPUUtilization"
+  statistic           = "Average"
+  period              = 60
+  evaluation_periods  = 2
+  threshold           = 50
+  comparison_operator = "GreaterThanThreshold"
+  alarm_actions       = [aws_appautoscaling_policy.out.arn]
+}
+"#;
+
+/// Regression: swapping the one service for the other (with_alb=false)
+/// made the new service first, because the alarm on the old one's policy
+/// held its delete until the alarm was moved to the new one: the local
+/// cloud refused the name still in use, on every apply; moto took it and
+/// deleted it with the old one (the same ARN). An alarm names by text, so
+/// the old service now goes first.
+#[test]
+fn a_scaled_and_alarmed_service_swapped_for_one_of_its_name_goes_first_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        cloud.apply_clean(dir, SWAPPED, "the first apply");
+        let apply = cloud.berth(dir, &["apply", "--auto-approve", "--var", "with_alb=false"]);
+        apply.expect_code(0);
+        let out = apply.all();
+        let deleted = out
+            .find("service.with_alb[\"0\"]: Destruction complete")
+            .expect("the old one deleted");
+        let created = out
+            .find("service.without_alb[\"0\"]: Creating...")
+            .expect("the new one made");
+        assert!(deleted < created, "made before the old one was gone:\n{out}");
+        let plan = cloud.berth(dir, &["plan", "--detailed-exitcode", "--var", "with_alb=false"]);
+        assert_eq!(plan.code, Some(0), "not clean after the swap:\n{}", plan.all());
+        cloud
+            .berth(dir, &["destroy", "--auto-approve", "--var", "with_alb=false"])
+            .expect_code(0);
+    }
+}

@@ -230,6 +230,14 @@ pub fn schedule(steps: &[Step]) -> Result<Schedule, CycleError> {
             if i == j || !other.live.as_ref().is_some_and(|l| points_at(l, target)) {
                 continue;
             }
+            // An alarm names what it watches and triggers as text: AWS
+            // deletes a service and its scaling policies while an alarm
+            // still names them, and the alarm's update to a successor waits
+            // for that successor (a service swapped for another of its
+            // name, which is made only once the old one is gone).
+            if other.address.kind.stands_for() == Kind::MetricAlarm {
+                continue;
+            }
             // A group that revokes its rules first is off this group then
             // (groups name groups only in rules).
             let revokes = all_ops[j].iter().any(|o| o.kind == OpKind::Revoke)
