@@ -177,6 +177,7 @@ fn check_and_evaluate(
     let mut found = schema::still_unknown(&stack, pending);
     restated::check(&mut stack, &mut found);
     sg_rules::default_egress_dropped(&mut stack);
+    sg_rules::terraform_groups_let_out_only_their_rules(&mut stack, &module, sources);
     load_balancer_types::take_off_values(&mut stack);
     route_targets::nat_gateways_as_gateways(&mut stack);
     for r in &mut stack.resources {

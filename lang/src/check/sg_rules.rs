@@ -77,6 +77,63 @@ pub fn default_egress_dropped(stack: &mut crate::stack::Stack) {
     }
 }
 
+/// Terraform's group lets out only its rules (AWS's allow-all rule is
+/// revoked; the alb module's group lets out to its VPC alone, CDK's load
+/// balancer group to its targets alone): a group of the stack without
+/// `egress` blocks or `default_egress` that a Terraform egress rule is on
+/// (`vpc_security_group_egress_rule`, or a `security_group_rule` naming
+/// its `security_group_id`) is `default_egress = false`. Read once
+/// evaluated, however the rule names the group (a local, a module's
+/// inputs merged over its defaults by a `for`, as totallymoney's shared
+/// load balancer group reaches each service's rule). Kept, AWS's rule
+/// would widen the group silently.
+pub fn terraform_groups_let_out_only_their_rules(
+    stack: &mut crate::stack::Stack,
+    module: &crate::check::declare::Module<'_>,
+    sources: &crate::source::Sources,
+) {
+    let terraform_rule = |r: &crate::stack::DesiredResource| {
+        module
+            .resources
+            .get(&(r.kind(), r.address.name.clone()))
+            .is_some_and(|decl| names_group_as_terraform(decl.block, sources))
+    };
+    let groups: std::collections::BTreeSet<berth_provider::Address> = stack
+        .resources
+        .iter()
+        .filter(|r| r.kind() == berth_provider::Kind::SecurityGroupRule)
+        .filter(|r| {
+            r.body
+                .known("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.eq_ignore_ascii_case("egress"))
+        })
+        .filter(|r| terraform_rule(r))
+        .filter_map(|r| match r.body.value("security_group") {
+            Some(DesiredValue::Ref(t)) if t.address.kind == berth_provider::Kind::SecurityGroup => {
+                Some(t.address.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    for group in stack.resources.iter_mut().filter(|r| groups.contains(&r.address)) {
+        if group.body.blocks("egress").is_empty() && group.body.value("default_egress").is_none() {
+            let no = crate::source::Spanned::new(DesiredValue::Known(Value::Bool(false)), group.span);
+            group.body.attrs.insert("default_egress".into(), no);
+        }
+    }
+}
+
+/// Whether the rule `block` names its group as Terraform does, by
+/// `security_group_id` as written (`aws_security_group_rule`,
+/// `vpc_security_group_egress_rule`), whatever berth reads it as.
+fn names_group_as_terraform(block: &crate::syntax::ast::Block, sources: &crate::source::Sources) -> bool {
+    block.body.iter().any(|item| {
+        matches!(item, crate::syntax::ast::Item::Attribute(a)
+            if a.name.name == "security_group" && sources.text(a.name.span) == "security_group_id")
+    })
+}
+
 /// E0639 for an egress `security_group_rule` letting all traffic out to
 /// anywhere on a stack's `group` that says it keeps AWS's default rule
 /// (`default_egress = true` beside no `egress` blocks): that rule is this

@@ -1384,14 +1384,15 @@ security_group_rule out {
     /// totallymoney's shared load balancer group, named by each service's
     /// egress rule through a local map (`each.value.alb_security_group_id`)
     /// or a local: it kept AWS's allow-all rule beside the rules, where
-    /// Terraform's lets out only those.
+    /// Terraform's lets out only those (`check/sg_rules.rs`).
     #[test]
     fn a_group_named_through_locals_by_terraforms_egress_rules_lets_out_only_those() {
         let groups = |rule: &str| {
             let mut all = resources(&format!(
                 "resource \"aws_security_group\" \"lb\" {{ vpc_id = aws_vpc.main.id }}\n\
                  resource \"aws_security_group\" \"app\" {{ vpc_id = aws_vpc.main.id }}\n\
-                 locals {{\n  lb = aws_security_group.lb.id\n  services = {{\n    web = {{ lb = aws_security_group.lb.id, port = 8080 }}\n  }}\n}}\n{rule}"
+                 locals {{\n  lb = aws_security_group.lb.id\n  services = {{\n    web = {{ lb = aws_security_group.lb.id, port = 8080 }}\n  }}\n  \
+                 defaults = {{ port = 8080 }}\n  merged = {{ for k, v in local.services : k => merge(local.defaults, v) }}\n  alias = local.services\n}}\n{rule}"
             ));
             all.retain(|k, _| k == "security_group.lb");
             all
@@ -1408,6 +1409,15 @@ security_group_rule out {
             groups(&rule("  for_each = local.services\n", "each.value.lb")),
             direct
         );
+        // The module's inputs merged over its defaults (totallymoney, as
+        // inlined), or an alias of the map: the default kept before.
+        for map in ["local.merged", "local.alias"] {
+            assert_eq!(
+                groups(&rule(&format!("  for_each = {map}\n"), "each.value.lb")),
+                direct,
+                "{map}"
+            );
+        }
     }
 
     /// Modules pass stickiness in variables (USSBA's `type =
