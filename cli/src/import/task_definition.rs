@@ -26,7 +26,7 @@ pub enum ImportError {
     NotFargate(String),
     #[error("this task definition holds what never takes effect: {0}")]
     Unrunnable(String),
-    #[error("berth cannot express these fields yet: {}", .0.join(", "))]
+    #[error("berth does not write these fields: {}", .0.join(", "))]
     Unsupported(Vec<String>),
     #[error("not fields of a task definition (RegisterTaskDefinition refuses them): {}", .0.join(", "))]
     NotFields(Vec<String>),
@@ -671,6 +671,11 @@ impl Converter {
 
     fn container(&mut self, c: &mut Map<String, Value>, i: usize) -> Result<String, ImportError> {
         let at = format!("containerDefinitions[{i}]");
+        // The task's fields copied into a container (`networkMode`,
+        // DescribeTaskDefinition's `compatibilities`): ECS has no such
+        // container field, and `container_definitions` drops them as
+        // Terraform's provider does.
+        c.retain(|key, _| !berth_lang::eval::is_task_level(key));
         let name = Self::take(c, "name")
             .and_then(|n| n.as_str().map(str::to_owned))
             .ok_or_else(|| ImportError::Shape(format!("{at} has no `name`")))?;
@@ -1189,6 +1194,24 @@ mod tests {
         assert!(
             matches!(convert(&typo, &Given::default()), Err(ImportError::NotFields(f)) if f == ["famly (did you mean `family`?)"]),
             "{typo}"
+        );
+    }
+
+    /// The task's fields copied into a container (`networkMode` in
+    /// Frankie116's Jenkins template, DescribeTaskDefinition's
+    /// `compatibilities` in cebartling's Datadog worker) were fields berth
+    /// "cannot express yet"; `container_definitions` drops them, as
+    /// Terraform's provider does, and so does import.
+    #[test]
+    fn the_tasks_fields_in_a_container_are_dropped_as_container_definitions_drops_them() {
+        let copied = r#"{"family":"x","cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i","networkMode":"awsvpc","compatibilities":["EC2","FARGATE"]}]}"#;
+        let Ok(Imported { text, .. }) = convert(copied, &Given::default()) else {
+            panic!("converts: {:?}", convert(copied, &Given::default()).err())
+        };
+        assert!(!text.contains("awsvpc") && !text.contains("compatib"), "{text}");
+        let unknown = copied.replace("compatibilities", "compatibility");
+        assert!(
+            matches!(convert(&unknown, &Given::default()), Err(ImportError::Unsupported(f)) if f == ["containerDefinitions[0].compatibility"])
         );
     }
 

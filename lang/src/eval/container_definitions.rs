@@ -198,8 +198,10 @@ fn fold(n: Node) -> DesiredValue {
 /// `placementConstraints` and `enableFaultInjection` in
 /// ankurk91/terraform-aws-ecs-infra-demo's, `runtime_platform` in
 /// Tracecat's and its `cpuArchitecture` in Boomi's: the tasks run on the
-/// task definition's platform), in any case, with or without underscores.
-const TASK_LEVEL: [&str; 7] = [
+/// task definition's platform; and what DescribeTaskDefinition reports of
+/// the task, pasted with it: `compatibilities` in cebartling's Datadog
+/// worker), in any case, with or without underscores.
+const TASK_LEVEL: [&str; 15] = [
     "networkMode",
     "requiresCompatibilities",
     "placementConstraints",
@@ -207,10 +209,19 @@ const TASK_LEVEL: [&str; 7] = [
     "runtimePlatform",
     "cpuArchitecture",
     "operatingSystemFamily",
+    "compatibilities",
+    "requiresAttributes",
+    "status",
+    "revision",
+    "taskDefinitionArn",
+    "registeredAt",
+    "registeredBy",
+    "deregisteredAt",
 ];
 
-/// Whether the container field `key` is one of [`TASK_LEVEL`].
-fn is_task_level(key: &str) -> bool {
+/// Whether the container field `key` is one of [`TASK_LEVEL`]: the
+/// task's, dropped from a container as Terraform's provider drops it.
+pub fn is_task_level(key: &str) -> bool {
     let key: String = key.chars().filter(|c| *c != '_').collect();
     TASK_LEVEL.iter().any(|f| f.eq_ignore_ascii_case(&key))
 }
@@ -612,11 +623,13 @@ log_group app { retention_days = 7 }
 
     /// ankurk91/terraform-aws-ecs-infra-demo (and Tracecat, its runtime
     /// platform) copies task settings into its container, which
-    /// Terraform's provider drops unread: E0332, one field a run, before.
+    /// Terraform's provider drops unread: E0332, one field a run, before;
+    /// cebartling's Datadog worker, DescribeTaskDefinition's
+    /// `compatibilities`.
     #[test]
     fn task_settings_copied_into_a_container_are_dropped() {
         let copied = resources(&task(
-            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx", network_mode = "awsvpc", networkMode = "awsvpc", placementConstraints = false, enableFaultInjection = false, runtime_platform = { cpuArchitecture = "ARM64" }, cpuArchitecture = "ARM64" }])"#,
+            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx", network_mode = "awsvpc", networkMode = "awsvpc", placementConstraints = false, enableFaultInjection = false, runtime_platform = { cpuArchitecture = "ARM64" }, cpuArchitecture = "ARM64", compatibilities = ["EC2", "FARGATE"], status = "ACTIVE" }])"#,
         ));
         let plain = resources(&task(
             r#"  container_definitions = jsonencode([{ name = "app", image = "nginx" }])"#,

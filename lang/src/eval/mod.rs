@@ -5,6 +5,7 @@
 mod container_definitions;
 pub use container_definitions::ATTR as CONTAINER_DEFINITIONS;
 pub use container_definitions::ENUMS as CONTAINER_ENUMS;
+pub use container_definitions::is_task_level;
 mod files;
 pub mod functions;
 mod json_text;
