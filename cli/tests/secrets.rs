@@ -229,6 +229,55 @@ fn sensitive_variables_never_show_anywhere() {
     assert_clean("destroy", &run.all());
 }
 
+/// Regression: a sensitive variable's value in a container's `env` was
+/// masked while the configuration named it, and printed in clear by the
+/// plan and the apply that removed the entry (a CloudFormation condition
+/// dropping a sidecar, a variable emptied): the configuration no longer
+/// marked it, and the cloud held it. Each written resource now records
+/// what was masked of it, and later plans mask that, on both clouds.
+#[test]
+fn a_sensitive_value_removed_from_a_container_stays_masked_on_both_clouds() {
+    for cloud in Cloud::both() {
+        let p = blog_with_sensitive_variable();
+        let var = format!("db_password={PASSWORD}");
+        cloud
+            .berth(&p.dir, &["apply", "--auto-approve", "--var", &var])
+            .expect_code(0);
+        p.edit(
+            "main.berth",
+            ", DB_PASS = \"x-${var.db_password}\", DB_UP = upper(var.db_password) }",
+            " }",
+        );
+        for format in ["text", "json"] {
+            let run = cloud.berth(
+                &p.dir,
+                &["plan", "--var", "db_password=other", "--format", format],
+            );
+            run.expect_code(0);
+            assert_clean(format, &run.all());
+            assert!(
+                run.stdout.contains("DB_PASS"),
+                "{format}: the key shows:\n{}",
+                run.stdout
+            );
+        }
+        let run = cloud.berth(&p.dir, &["apply", "--auto-approve", "--var", "db_password=other"]);
+        run.expect_code(0);
+        assert_clean("apply", &run.all());
+        let run = cloud.berth(
+            &p.dir,
+            &["plan", "--detailed-exitcode", "--var", "db_password=other"],
+        );
+        assert_eq!(run.code, Some(0), "the record is no change:\n{}", run.all());
+        cloud
+            .berth(
+                &p.dir,
+                &["destroy", "--auto-approve", "--var", "db_password=other"],
+            )
+            .expect_code(0);
+    }
+}
+
 #[test]
 fn messages_never_quote_a_sensitive_value() {
     let p = example("blog");

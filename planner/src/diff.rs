@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use berth_lang::Stack;
 use berth_provider::schema::{Presence, ReplaceOrder, Update, canonical};
-use berth_provider::{Address, Attrs, Kind, Resource, Value, naming};
+use berth_provider::{Address, Attrs, Kind, Resource, SENSITIVE_TAG, Value, naming};
 use sha2::{Digest, Sha256};
 
 use berth_lang::{DesiredValue, RefTarget};
@@ -57,6 +57,56 @@ pub fn plan_destroy(stack: &Stack, live: Vec<Resource>) -> Planned {
     plan_marked(&nothing, live, &marks_of(stack))
 }
 
+/// What earlier applies marked sensitive of each live resource (its
+/// [`SENSITIVE_TAG`], taken out of its tags: berth's record, not a tag of
+/// the configuration's).
+fn remembered_marks(live: &mut [Resource]) -> BTreeMap<Address, Marks> {
+    let mut out: BTreeMap<Address, Marks> = BTreeMap::new();
+    for r in live {
+        let Some(Value::Map(tags)) = r.attrs.get_mut("tags") else {
+            continue;
+        };
+        if let Some(Value::String(text)) = tags.remove(SENSITIVE_TAG) {
+            let marks = Marks::from_tag(&text);
+            let all = out
+                .get(&r.address)
+                .map_or(marks.clone(), |m| m.with(Some(&marks)));
+            out.insert(r.address.clone(), all);
+        }
+    }
+    out
+}
+
+/// `desired` with what came from sensitive variables of it (`marks`)
+/// recorded in its tags ([`SENSITIVE_TAG`]), for later plans to mask what
+/// the cloud holds once the configuration no longer marks it.
+fn remembering(desired: DesiredValue, marks: &Marks, kind: Kind) -> DesiredValue {
+    let Some(tag) = marks.to_tag() else {
+        return desired;
+    };
+    let known = |m: BTreeMap<String, Value>| -> BTreeMap<String, DesiredValue> {
+        m.into_iter().map(|(k, v)| (k, DesiredValue::Known(v))).collect()
+    };
+    let mut attrs = match desired {
+        _ if kind.schema().attr("tags").is_none() => return desired,
+        DesiredValue::Map(m) => m,
+        DesiredValue::Known(Value::Map(m)) => known(m),
+        other => return other,
+    };
+    let mut tags = match attrs.remove("tags") {
+        Some(DesiredValue::Map(m)) => m,
+        Some(DesiredValue::Known(Value::Map(m))) => known(m),
+        None | Some(DesiredValue::Known(Value::Null)) => BTreeMap::new(),
+        Some(other) => {
+            attrs.insert("tags".to_owned(), other);
+            return DesiredValue::map(attrs);
+        }
+    };
+    tags.insert(SENSITIVE_TAG.to_owned(), DesiredValue::Known(Value::from(tag)));
+    attrs.insert("tags".to_owned(), DesiredValue::map(tags));
+    DesiredValue::map(attrs)
+}
+
 /// Which attributes of each declared resource came from sensitive variables.
 fn marks_of(stack: &Stack) -> BTreeMap<Address, Marks> {
     stack
@@ -73,6 +123,7 @@ fn plan_marked(
     marks_by_address: &BTreeMap<Address, Marks>,
 ) -> Planned {
     let moved = crate::moves::apply(stack, &mut live);
+    let remembered = remembered_marks(&mut live);
     let marks_at = |a: &Address| marks_by_address.get(a).unwrap_or(&NO_MARKS);
     let desired: BTreeMap<Address, (DesiredValue, Vec<Address>)> = stack
         .resources
@@ -140,7 +191,8 @@ fn plan_marked(
             resolve_attrs(pending, &address, &lookup)
         });
         subnet_vpcs.plan(&address, &resolved);
-        let marks = marks_at(&address);
+        let declared = marks_at(&address);
+        let marks = &declared.with(remembered.get(&address));
         // What `ignore_changes` names is desired as it is live, in the
         // step too, so that apply writes it back unchanged.
         let ignored = stack.resource(&address).map(|r| &r.ignore_changes);
@@ -258,9 +310,9 @@ fn plan_marked(
             moved_from: moved_from.clone(),
         };
         let step = Step {
+            desired: Some(remembering(pending.into_owned(), declared, address.kind)),
             address,
             action,
-            desired: Some(pending.into_owned()),
             live: current,
             depends_on: depends_on.clone(),
             moved_from,
@@ -269,8 +321,8 @@ fn plan_marked(
     }
     for (_, copies) in live_by_address {
         entries.extend(copies.into_iter().map(|c| {
-            let marks = marks_at(&c.address);
-            deletion(c, marks)
+            let marks = marks_at(&c.address).with(remembered.get(&c.address));
+            deletion(c, &marks)
         }));
     }
     entries.sort_by(|a, b| a.0.address.cmp(&b.0.address));

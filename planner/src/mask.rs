@@ -48,6 +48,47 @@ impl Marks {
         self.attrs.is_empty() && self.blocks.is_empty()
     }
 
+    /// The marks as the value of a resource's [`berth_provider::SENSITIVE_TAG`]: each
+    /// marked attribute's path (`container.env`), separated by spaces;
+    /// None when nothing is marked.
+    pub fn to_tag(&self) -> Option<String> {
+        fn paths(marks: &Marks, prefix: &str, out: &mut Vec<String>) {
+            out.extend(marks.attrs.iter().map(|a| format!("{prefix}{a}")));
+            for (name, inner) in &marks.blocks {
+                paths(inner, &format!("{prefix}{name}."), out);
+            }
+        }
+        let mut out = Vec::new();
+        paths(self, "", &mut out);
+        (!out.is_empty()).then(|| out.join(" "))
+    }
+
+    /// The marks a [`berth_provider::SENSITIVE_TAG`] value holds.
+    pub fn from_tag(text: &str) -> Marks {
+        let mut marks = Marks::default();
+        for path in text.split_whitespace() {
+            let mut at = &mut marks;
+            let mut steps = path.split('.').peekable();
+            while let Some(step) = steps.next() {
+                if steps.peek().is_none() {
+                    at.attrs.insert(step.to_owned());
+                } else {
+                    at = at.blocks.entry(step.to_owned()).or_default();
+                }
+            }
+        }
+        marks
+    }
+
+    /// These marks and `other`'s.
+    pub fn with(&self, other: Option<&Marks>) -> Marks {
+        let mut all = self.clone();
+        if let Some(other) = other {
+            all.merge(other.clone());
+        }
+        all
+    }
+
     fn merge(&mut self, other: Marks) {
         self.attrs.extend(other.attrs);
         for (name, inner) in other.blocks {
@@ -222,6 +263,25 @@ fn body(v: &Value, before: Option<&Value>, schema: &Block, marks: &Marks) -> Val
 mod tests {
     use super::*;
     use berth_provider::Kind;
+
+    #[test]
+    fn marks_are_recorded_as_paths_and_read_back() {
+        let marks = Marks {
+            attrs: ["name".to_owned()].into(),
+            blocks: [(
+                "container".to_owned(),
+                Marks {
+                    attrs: ["command".to_owned(), "env".to_owned()].into(),
+                    blocks: BTreeMap::new(),
+                },
+            )]
+            .into(),
+        };
+        let tag = marks.to_tag().expect("marked");
+        assert_eq!(tag, "name container.command container.env");
+        assert_eq!(Marks::from_tag(&tag), marks);
+        assert_eq!(Marks::default().to_tag(), None);
+    }
 
     fn container(secret: &str) -> Value {
         let secrets = Value::Map([("DB".to_owned(), Value::from(secret))].into());

@@ -44,5 +44,5 @@ pub use provider::{External, Provider, ROLLED_BACK, Resource, WaitEvents};
 pub use retry::RetryPolicy;
 pub use rust_decimal::Decimal;
 pub use stats::{CallStats, OpStats};
-pub use tags::{ADDRESS_TAG, DEPLOYED_TAG, STACK_TAG};
+pub use tags::{ADDRESS_TAG, DEPLOYED_TAG, SENSITIVE_TAG, STACK_TAG};
 pub use value::{Attrs, Value};

@@ -9,3 +9,9 @@ pub const ADDRESS_TAG: &str = "berth:address";
 /// the desired one (the deploy owns it); once the configuration names
 /// another, the configuration wins again.
 pub const DEPLOYED_TAG: &str = "berth:deployed";
+/// Tag on a resource holding what berth masked of it when it was written:
+/// the paths (`container.env`) whose values came from sensitive variables,
+/// separated by spaces. A later plan masks them in what the cloud holds
+/// even once the configuration no longer marks them (an entry removed, a
+/// variable emptied), as Terraform remembers sensitivity in its state.
+pub const SENSITIVE_TAG: &str = "berth:sensitive";
