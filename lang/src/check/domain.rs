@@ -276,6 +276,11 @@ impl<'s> Context<'s> {
     fn target(&self, value: Option<&DesiredValue>, kind: Kind) -> Option<&'s DesiredResource> {
         match value? {
             DesiredValue::Ref(r) if r.address.kind == kind => self.stack.resource(&r.address),
+            // Named by the name it is written with (`cluster =
+            // aws_ecs_cluster.this.name`, known before apply).
+            DesiredValue::Known(Value::String(name)) => self.stack.resources.iter().find(|r| {
+                r.kind() == kind && r.body.known("name").and_then(Value::as_str) == Some(name.as_str())
+            }),
             _ => None,
         }
     }
