@@ -454,6 +454,9 @@ fn holds(value: &DesiredValue, is: Is, region: &str) -> bool {
         (DesiredValue::Known(Value::Map(entries)), Is::Empty(_)) => entries.is_empty(),
         (DesiredValue::Map(entries), Is::Empty(_)) => entries.is_empty(),
         (DesiredValue::Known(Value::Bool(_)), Is::EitherBool) => true,
+        // Terraform converts a string variable's "true" or "false" to a
+        // bool (ONS's `force_new_deployment = var.force_deployment`).
+        (DesiredValue::Known(Value::String(s)), Is::EitherBool) => matches!(s.as_str(), "true" | "false"),
         _ => false,
     }
 }
@@ -608,6 +611,31 @@ default_route_table this {
 "#,
         );
         assert_eq!(module, berth);
+    }
+
+    /// ONS's service passes `force_new_deployment` a string variable
+    /// holding "false", which Terraform converts: E0211 "not a bool".
+    #[test]
+    fn a_bool_setting_given_true_or_false_as_text_is_taken() {
+        let messages = |value: &str| {
+            crate::test_support::messages(
+                &format!(
+                    "variable \"force\" {{\n  type    = string\n  default = {value}\n}}\n\
+                     vpc main {{ cidr = \"10.0.0.0/16\" }}\n\
+                     subnet a {{\n  vpc  = vpc.main\n  cidr = \"10.0.1.0/24\"\n  zone = \"us-east-1a\"\n}}\n\
+                     cluster main {{}}\n\
+                     task_definition app {{\n  cpu    = 256\n  memory = 512\n  container app {{ image = \"nginx\" }}\n}}\n\
+                     service app {{\n  cluster              = cluster.main\n  task_definition      = task_definition.app\n  subnets              = [subnet.a]\n  force_new_deployment = var.force\n}}\n"
+                ),
+                "E0211",
+            )
+        };
+        assert_eq!(messages("\"false\""), Vec::<String>::new());
+        assert_eq!(messages("\"true\""), Vec::<String>::new());
+        assert_eq!(
+            messages("\"yes\""),
+            ["`force_new_deployment` takes `true` or `false`"]
+        );
     }
 
     /// terraform-aws-modules/ecs's service and task definition (AWS
