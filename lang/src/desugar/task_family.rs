@@ -96,20 +96,31 @@ pub(super) fn latest_revision(files: &mut [(FileId, File)]) {
         return;
     }
     // Locals reading a folded lookup (`task_def_rev = max(...)`), read by
-    // the service's `"${family}:${local.task_def_rev}"`.
-    let mut locals: BTreeMap<String, Traversal> = BTreeMap::new();
-    for block in files
+    // the service's `"${family}:${local.task_def_rev}"`, or through other
+    // locals (watsonjm's `upper(var.revision) == "LATEST" ?
+    // local.latest_revision : local.specific_revision`): berth registers
+    // and runs the stack's revision whichever the stack would pick.
+    let written: Vec<(&str, &Expr)> = files
         .iter()
         .flat_map(|(_, f)| &f.blocks)
         .filter(|b| b.kind.name == LOCALS)
-    {
-        for item in &block.body {
-            if let Item::Attribute(a) = item
-                && let Some(td) = lookup_read(&a.value, &own, &BTreeMap::new())
-            {
-                locals.insert(a.name.name.clone(), td);
-            }
+        .flat_map(|b| &b.body)
+        .filter_map(|item| match item {
+            Item::Attribute(a) => Some((a.name.name.as_str(), &a.value)),
+            Item::Block(_) => None,
+        })
+        .collect();
+    let mut locals: BTreeMap<String, Traversal> = BTreeMap::new();
+    loop {
+        let found: Vec<(String, Traversal)> = written
+            .iter()
+            .filter(|(name, _)| !locals.contains_key(*name))
+            .filter_map(|(name, value)| Some(((*name).to_owned(), lookup_read(value, &own, &locals)?)))
+            .collect();
+        if found.is_empty() {
+            break;
         }
+        locals.extend(found);
     }
     for block in files.iter_mut().flat_map(|(_, f)| &mut f.blocks) {
         if block.kind.name == "service" {
@@ -239,5 +250,20 @@ mod tests {
             ),
             stack("unused = 1", "aws_ecs_task_definition.app.arn")
         );
+        // watsonjm's: the idiom in a local a conditional picks (E0315
+        // before), and through a second local.
+        let picked = format!(
+            "latest = \"${{aws_ecs_task_definition.app.family}}:${{{max}}}\"\n  \
+             specific = \"${{aws_ecs_task_definition.app.family}}:3\"\n  \
+             picked = upper(\"Latest\") == \"LATEST\" ? local.latest : local.specific\n  \
+             again = local.picked"
+        );
+        for read in ["local.picked", "local.again"] {
+            assert_eq!(
+                stack(&picked, read),
+                stack("unused = 1", "aws_ecs_task_definition.app.arn"),
+                "{read}"
+            );
+        }
     }
 }
