@@ -431,8 +431,21 @@ fn attr_value(attr: &Attr, value: Node) -> Option<DesiredValue> {
                     _ => return None,
                 };
                 let value = take(&mut pair, "value").or_else(|| take(&mut pair, "valueFrom"))?;
+                if !pair.is_empty() {
+                    return None;
+                }
+                // A value left null (CloudFormation's `!Ref AWS::NoValue`,
+                // a module's optional value): Terraform's provider and
+                // CloudFormation register the name alone, which the
+                // container gets set to the empty string.
+                let value = match value {
+                    Node::Leaf(DesiredValue::Known(Value::Null)) if attr.name == "env" => {
+                        DesiredValue::Known(Value::from(""))
+                    }
+                    value => fold(value),
+                };
                 // ECS takes a name twice and keeps one; which, it does not say.
-                if !pair.is_empty() || map.insert(name, fold(value)).is_some() {
+                if map.insert(name, value).is_some() {
                     return None;
                 }
             }
@@ -626,6 +639,18 @@ log_group app { retention_days = 7 }
     /// Terraform's provider drops unread: E0332, one field a run, before;
     /// cebartling's Datadog worker, DescribeTaskDefinition's
     /// `compatibilities`.
+    /// lakerunner's `Value: !If [Cond, x, !Ref AWS::NoValue]`, ported:
+    /// E0401 "expected a string, found a null" over the whole list.
+    #[test]
+    fn an_environment_value_left_null_is_the_name_alone() {
+        let env = |value: &str| {
+            resources(&task(&format!(
+                r#"  container_definitions = jsonencode([{{ name = "app", image = "nginx", environment = [{{ name = "A", value = "1" }}, {{ name = "B", value = {value} }}] }}])"#
+            )))
+        };
+        assert_eq!(env("null"), env("\"\""));
+    }
+
     #[test]
     fn task_settings_copied_into_a_container_are_dropped() {
         let copied = resources(&task(
