@@ -50,7 +50,14 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
     let rules = rules?;
     let mut groups = groups?;
     let mut out = security_group_rule::read(&rules, &scope);
-    security_group::fill_descriptions(&mut out, &groups);
+    let own: Vec<&Attrs> = groups.iter().map(|g| &g.attrs).collect();
+    security_group::fill_descriptions(&mut out, &own);
+    // Another stack's group, which the stack's rules may be on.
+    let foreign = security_group::foreign_groups(&out, &groups);
+    if !foreign.is_empty() {
+        let theirs = security_group::permissions_of(p, foreign).await?;
+        security_group::fill_descriptions(&mut out, &theirs.iter().collect::<Vec<_>>());
+    }
     security_group::leave_out(&mut groups, &security_group_rule::blocks_by_group(&rules));
     out.extend(groups);
     for part in [

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::{
-    IpPermission, IpRange, Ipv6Range, PrefixListId, SecurityGroup, TagSpecification, UserIdGroupPair,
+    Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, SecurityGroup, TagSpecification, UserIdGroupPair,
 };
 use berth_provider::schema::RULE_SOURCES;
 use berth_provider::{Attrs, Kind, ProviderError, Resource, Value, schema};
@@ -404,15 +404,21 @@ pub(super) async fn sync_rules(
     Ok(())
 }
 
+/// Whether `rule` (a rule of its own, as read) has a group source and no
+/// description: moto's DescribeSecurityGroupRules leaves it out for group
+/// sources, where AWS's answers it.
+fn undescribed(rule: &Resource) -> bool {
+    let has = |k: &str| !matches!(rule.attrs.get(k), None | Some(Value::Null));
+    !has("description") && has("from")
+}
+
 /// Gives each rule of its own (`rules`, as read) whose source is a group
-/// the description its group's permission holds: moto's
-/// DescribeSecurityGroupRules leaves it out for group sources, where
-/// AWS's answers it (and the group's read holds it on both).
-pub(super) fn fill_descriptions(rules: &mut [Resource], groups: &[Resource]) {
+/// the description its group's permission holds (`groups`, as read: the
+/// group's read holds it on both clouds).
+pub(super) fn fill_descriptions(rules: &mut [Resource], groups: &[&Attrs]) {
     const RULE_ONLY: [&str; 4] = ["security_group", "type", "tags", "id"];
     for rule in rules {
-        let has = |k: &str| !matches!(rule.attrs.get(k), None | Some(Value::Null));
-        if has("description") || !has("from") {
+        if !undescribed(rule) {
             continue;
         }
         let (Some(group_id), Some(direction)) =
@@ -428,8 +434,8 @@ pub(super) fn fill_descriptions(rules: &mut [Resource], groups: &[Resource]) {
             .collect();
         let described = groups
             .iter()
-            .filter(|g| str_of(&g.attrs, "id") == Some(group_id))
-            .filter_map(|g| match g.attrs.get(direction) {
+            .filter(|g| str_of(g, "id") == Some(group_id))
+            .filter_map(|g| match g.get(direction) {
                 Some(Value::List(rules)) => Some(rules),
                 _ => None,
             })
@@ -441,6 +447,49 @@ pub(super) fn fill_descriptions(rules: &mut [Resource], groups: &[Resource]) {
             rule.attrs.insert("description".to_owned(), description);
         }
     }
+}
+
+/// The groups, not among the stack's (`groups`), that rules of its own
+/// without a description are on (a rule on another stack's group): their
+/// permissions hold what [`fill_descriptions`] reads.
+pub(super) fn foreign_groups(rules: &[Resource], groups: &[Resource]) -> Vec<String> {
+    let own: Vec<&str> = groups.iter().filter_map(|g| str_of(&g.attrs, "id")).collect();
+    let mut ids: Vec<String> = rules
+        .iter()
+        .filter(|r| undescribed(r))
+        .filter_map(|r| str_of(&r.attrs, "security_group"))
+        .filter(|id| !own.contains(id))
+        .map(str::to_owned)
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// The groups `ids` as [`fill_descriptions`] reads them: each one's id and
+/// its permissions by direction.
+pub(super) async fn permissions_of(p: &AwsProvider, ids: Vec<String>) -> Result<Vec<Attrs>, ProviderError> {
+    let ec2 = &p.clients.ec2;
+    let filter = Filter::builder().name("group-id").set_values(Some(ids)).build();
+    let groups = p
+        .list(SERVICE, "DescribeSecurityGroups", || {
+            paginate!(
+                ec2.describe_security_groups().filters(filter.clone()),
+                security_groups
+            )
+        })
+        .await?;
+    let blocks = |rules: Vec<Attrs>| Value::List(rules.into_iter().map(Value::Map).collect());
+    Ok(groups
+        .iter()
+        .map(|g| {
+            attrs([
+                ("id", Value::from(g.group_id().unwrap_or_default())),
+                ("ingress", blocks(read_rules(g.ip_permissions()))),
+                ("egress", blocks(read_rules(g.ip_permissions_egress()))),
+            ])
+        })
+        .collect())
 }
 
 /// Leaves out of each group's rules the rules of their own on it
@@ -605,7 +654,7 @@ mod tests {
             attrs: bare,
             created: None,
         }];
-        fill_descriptions(&mut rules, &groups);
+        fill_descriptions(&mut rules, &[&groups[0].attrs]);
         assert_eq!(rules[0].attrs["description"], Value::from("from lb"));
     }
 
