@@ -225,6 +225,52 @@ fn a_deploy_wait_interrupted_keeps_the_deployed_revision() {
     run.blog.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
 }
 
+/// Regression: a deploy of an autoscaled service put its (unchanged)
+/// scaling policies again, a policy's `target_group` left null read back
+/// left out: a deploy role allowed only what docs/ci.md lists was refused
+/// application-autoscaling:PutScalingPolicy. The deploy calls ECS alone.
+#[test]
+fn a_deploy_of_a_scaled_service_leaves_its_scaling_alone() {
+    let project = example("blog");
+    project.edit(
+        "main.berth",
+        "  load_balancer { target_group = target_group.login  container = \"app\"  port = 3000 }\n",
+        "  load_balancer { target_group = target_group.login  container = \"app\"  port = 3000 }\n  \
+         autoscaling {\n    min_capacity = 1\n    max_capacity = 4\n    target_tracking cpu {\n      metric = \"cpu\"\n      target = 70\n    }\n  }\n",
+    );
+    let Some(blog) = Proxied::applied(project, Faults::default()) else {
+        return;
+    };
+    let scaling_calls = || {
+        blog.proxy
+            .upstream()
+            .into_iter()
+            .filter(|(operation, _)| operation.contains("Scal"))
+            .map(|(operation, u)| (operation, u.requests))
+            .collect::<std::collections::BTreeMap<_, _>>()
+    };
+    let before = scaling_calls();
+    assert!(before.contains_key("PutScalingPolicy"), "{before:?}");
+    blog.berth(&[
+        "deploy",
+        "--service",
+        "login",
+        "--image",
+        "example.com/login:build-43",
+    ])
+    .expect_code(0);
+    let after: std::collections::BTreeMap<_, _> = scaling_calls()
+        .into_iter()
+        .filter(|(operation, _)| !operation.starts_with("Describe"))
+        .collect();
+    let before: std::collections::BTreeMap<_, _> = before
+        .into_iter()
+        .filter(|(operation, _)| !operation.starts_with("Describe"))
+        .collect();
+    assert_eq!(after, before, "the deploy changed the service's scaling");
+    blog.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+}
+
 /// The blog applied on moto, berth's calls through a fault proxy.
 struct Proxied {
     moto: berth_test_support::Moto,
@@ -235,13 +281,18 @@ struct Proxied {
 
 impl Proxied {
     fn blog(faults: Faults) -> Option<Proxied> {
+        Proxied::applied(example("blog"), faults)
+    }
+
+    /// `project` applied on moto behind the proxy.
+    fn applied(project: common::Project, faults: Faults) -> Option<Proxied> {
         let moto = berth_test_support::Moto::start()?;
         let proxy = FaultProxy::start(&moto.endpoint, faults).expect("proxy starts");
         let env = aws_env(&proxy.endpoint);
         let blog = Proxied {
             moto,
             proxy,
-            project: example("blog"),
+            project,
             env,
         };
         blog.berth(&["apply", "--auto-approve"]).expect_code(0);

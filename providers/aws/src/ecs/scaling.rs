@@ -18,7 +18,9 @@ use berth_provider::arn::elb_suffix;
 use berth_provider::{Attrs, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
-use crate::attrs::{attrs, blocks_of, bool_of, i32_of, map_of, opt_int, opt_str, str_map, str_of};
+use crate::attrs::{
+    attrs, blocks_of, bool_of, i32_of, map_of, opt_int, opt_str, str_map, str_of, without_nulls,
+};
 use crate::errors::build_error;
 use crate::{AwsProvider, paginate};
 
@@ -109,7 +111,7 @@ pub(super) async fn apply(p: &AwsProvider, id: &str, old: &Attrs, new: &Attrs) -
     for kind in ["target_tracking", "step_scaling"] {
         let (before, after) = (labelled(old, kind), labelled(new, kind));
         for (name, policy) in &after {
-            if before.get(name) != Some(policy) {
+            if !same(before.get(name), policy) {
                 put_policy(p, id, kind, name, policy).await?;
             }
         }
@@ -119,7 +121,7 @@ pub(super) async fn apply(p: &AwsProvider, id: &str, old: &Attrs, new: &Attrs) -
     }
     let (before, after) = (labelled(old, "scheduled"), labelled(new, "scheduled"));
     for (name, action) in &after {
-        if before.get(name) != Some(action) {
+        if !same(before.get(name), action) {
             put_action(p, id, name, action).await?;
         }
     }
@@ -127,6 +129,15 @@ pub(super) async fn apply(p: &AwsProvider, id: &str, old: &Attrs, new: &Attrs) -
         delete_action(p, id, name).await?;
     }
     Ok(())
+}
+
+/// Whether a policy or action as it was (`before`) is the one wanted
+/// (`after`): a setting left out and one written null are the same (a
+/// `target_group` the configuration leaves null, which the read leaves
+/// out: every `berth deploy` put the service's policies again, which a
+/// deploy role need not be allowed to).
+fn same(before: Option<&&Attrs>, after: &Attrs) -> bool {
+    before.is_some_and(|b| without_nulls(b) == without_nulls(after))
 }
 
 /// The labelled blocks `kind` of an `autoscaling` block, by label.
