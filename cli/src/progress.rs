@@ -88,8 +88,12 @@ impl Hook for Progress {
             Outcome::Done => format!("{address}: {done} after {:.1}s", elapsed.as_secs_f64()),
             Outcome::Failed(e) => format!("{address}: failed: {e}"),
             // A replacement's delete waits for its own create.
-            Outcome::Skipped { because } if because == address => {
+            Outcome::Skipped { because } if because == address && op.kind == OpKind::Delete => {
                 format!("{address}: the old one is kept because its replacement failed")
+            }
+            // A group's rules naming groups made alongside wait for its create.
+            Outcome::Skipped { because } if because == address => {
+                format!("{address}: not finished because its create failed")
             }
             Outcome::Skipped { because } => format!("{address}: skipped because {because} failed"),
         });

@@ -297,7 +297,11 @@ impl Runner<'_> {
         if op.kind == OpKind::Create {
             self.lock_created().insert(op, found.clone());
         }
-        let desired = self.resolved(step, Some(&found.attrs))?;
+        // A group that groups made alongside allow back is made without
+        // the rules naming them, as the create made it: its update adds
+        // them once they exist.
+        let own = (op.kind != OpKind::Create || late_refs(step).is_empty()).then_some(&found.attrs);
+        let desired = self.resolved(step, own)?;
         let now = if differs(&step.address, &desired.attrs, &found.attrs) {
             self.provider.update(self.stack, &found, &desired).await?
         } else {

@@ -256,10 +256,13 @@ fn summarise(report: &Report, plan: &Plan, destroy: bool, secrets: &[String]) ->
             say!("  error: {address}: {}", redact_text(&e.to_string(), secrets));
         }
     }
-    for (_, address, outcome) in report.skipped() {
+    for (op, address, outcome) in report.skipped() {
         match outcome {
-            Outcome::Skipped { because } if because == address => {
+            Outcome::Skipped { because } if because == address && op.kind == OpKind::Delete => {
                 say!("  kept: the old {address}, until its replacement is made");
+            }
+            Outcome::Skipped { because } if because == address => {
+                say!("  not finished: {address}, whose create failed");
             }
             Outcome::Skipped { because } => {
                 say!("  skipped: {address} (depends on {because}, which failed)")
