@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    cloudformation_all_traffic_to_port_only,
     environment_value_left_null,
     terraform_empty_descriptions,
     terraform_repeated_ecr_lifecycle_reads_its_element,

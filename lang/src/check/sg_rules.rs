@@ -285,7 +285,9 @@ pub fn check(direction: &str, rule: &DesiredBlock, diags: &mut Vec<Diagnostic>) 
         );
         return;
     }
-    if has("from_port") != has("to_port")
+    // All traffic has no ports: AWS ignores what is written (a
+    // CloudFormation rule's lone `ToPort: -1`).
+    if (protocol != Protocol::All && has("from_port") != has("to_port"))
         || (protocol == Protocol::Ported && !has("port") && !has("from_port"))
     {
         diags.push(
