@@ -302,6 +302,49 @@ resource "aws_ecs_cluster" "c" {
     assert!(run.stdout.contains("\"json-a-ops\""), "{}", run.stdout);
 }
 
+/// Regression: `x = null` in a variables file reached a string or untyped
+/// variable as the text "null" (medusajs's optional inputs, set to null
+/// by its examples: a container got `ADMIN_CORS = "null"`, a policy an
+/// ARN "null"). It is null, as in Terraform; `--var x=null` stays text.
+#[test]
+fn a_var_files_null_is_null() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |file: &str, text: &str| std::fs::write(dir.path().join(file), text).expect("write");
+    write(
+        "main.berth",
+        r#"stack "nulls" { region = "us-east-1" }
+variable "cors" { type = string }
+variable "arn" {}
+log_group cors { name = var.cors == null ? "cors-null" : "cors-given" }
+log_group arn { name = var.arn == null ? "arn-null" : "arn-given" }
+"#,
+    );
+    write(
+        "dev.tfvars",
+        "cors = null
+arn  = null
+",
+    );
+    write("dev.tfvars.json", r#"{"cors": null, "arn": null}"#);
+    for file in ["dev.tfvars", "dev.tfvars.json"] {
+        let run = common::berth_in(dir.path(), &["plan", "--var-file", file], &[], None);
+        run.expect_code(0);
+        assert!(
+            run.stdout.contains("\"cors-null\"") && run.stdout.contains("\"arn-null\""),
+            "{file}:\n{}",
+            run.stdout
+        );
+    }
+    let run = common::berth_in(
+        dir.path(),
+        &["plan", "--var", "cors=null", "--var", "arn=x"],
+        &[],
+        None,
+    );
+    run.expect_code(0);
+    assert!(run.stdout.contains("\"cors-given\""), "{}", run.stdout);
+}
+
 /// Terraform reads `terraform.tfvars` and `*.auto.tfvars(.json)` of the
 /// root without being told, and only warns of a value there no variable
 /// takes: a stack ported with its files plans as it did.

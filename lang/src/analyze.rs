@@ -34,7 +34,8 @@ pub struct Analysis {
 /// Inputs of an analysis besides the sources.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// `--var NAME=VALUE` settings.
+    /// `--var NAME=VALUE` settings; [`NULL_VAR`] for a variables file's
+    /// `null`.
     pub vars: BTreeMap<String, String>,
     /// Where variables not set on the command line were set (`qa.vars:3`
     /// for a `--var-file`), so their errors name that place, not `--var`.
@@ -49,6 +50,11 @@ pub struct Options {
     /// `availability_zones()`; `None`: the zones AWS documents.
     pub zones: Option<Vec<String>>,
 }
+
+/// The setting of a variable a variables file sets to `null` (Terraform's
+/// `x = null` in a `.tfvars` file: null whatever its type), where a
+/// `--var x=null` is the text "null": no text a `--var` carries.
+pub const NULL_VAR: &str = "\u{0}null";
 
 /// Analyses a stack made of `sources`; `diagnostics` may already hold
 /// problems found while loading them. Lookups (`data` blocks) evaluate to

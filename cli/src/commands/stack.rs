@@ -274,7 +274,7 @@ fn auto_var_files(dir: &Path) -> anyhow::Result<Vec<std::path::PathBuf>> {
 /// One `--var-file`, read by the language's own parser: `NAME = value`
 /// attributes with the comments, strings and escapes of a `.berth` file.
 /// Each value (with its `FILE:LINE`) becomes the text `--var NAME=...` would carry: a string's
-/// decoded text, any other value as written. Its errors are diagnostics
+/// decoded text, `null` the language's [`berth_lang::analyze::NULL_VAR`], any other value as written. Its errors are diagnostics
 /// naming the file and line.
 fn var_file(path: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -317,6 +317,7 @@ fn json_var_file(path: &Path, bytes: &[u8]) -> anyhow::Result<Vec<(String, Strin
         .map(|(name, value)| {
             let text = match value {
                 serde_json::Value::String(s) => s,
+                serde_json::Value::Null => berth_lang::analyze::NULL_VAR.to_owned(),
                 other => other.to_string(),
             };
             (name, text, origin.clone())
@@ -328,8 +329,10 @@ fn json_var_file(path: &Path, bytes: &[u8]) -> anyhow::Result<Vec<(String, Strin
 // Diagnostics are built on the cold path only; their size does not matter.
 #[allow(clippy::result_large_err)]
 fn var_text(text: &str, value: &ast::Expr) -> Result<String, Diagnostic> {
-    let ast::ExprKind::String(parts) = &value.kind else {
-        return Ok(text[value.span.range()].to_owned());
+    let parts = match &value.kind {
+        ast::ExprKind::String(parts) => parts,
+        ast::ExprKind::Null => return Ok(berth_lang::analyze::NULL_VAR.to_owned()),
+        _ => return Ok(text[value.span.range()].to_owned()),
     };
     let mut out = String::new();
     for part in parts {

@@ -483,6 +483,7 @@ impl Evaluator<'_, '_> {
                 None => None,
             };
             let value = match (overrides.get(name), default) {
+                (Some(text), _) if text == crate::analyze::NULL_VAR => Some(Value::Null),
                 (Some(text), default) => {
                     // A value that fails to parse is quoted back, unless secret.
                     let shown = match self.sensitive.contains(name) {
