@@ -10,7 +10,8 @@ use crate::stack::{DesiredBody, DesiredResource, DesiredValue};
 
 /// Terraform's conversions, made before the checks: a string of a number
 /// where the schema takes a number (`interval = "30"`), and `"true"` or
-/// `"false"` where it takes a bool, are that number or bool; an optional
+/// `"false"` where it takes a bool, are that number or bool, and a bool
+/// where it takes a string (a tag's value) its text; an optional
 /// reference, KMS key, listener SSL policy or description written `""` is
 /// left out, as AWS's provider reads it (umotif's `kms_key_id =
 /// var.logs_kms_key`, `""` by default; terraformer's `ssl_policy = ""` on
@@ -46,6 +47,16 @@ fn convert_body(body: &mut DesiredBody, schema: &BlockSchema) {
                     identify(r, *inner);
                 }
             }),
+            // A map holding values known after apply beside others.
+            DesiredValue::Map(entries) => {
+                if let Type::Map(inner) = attr.ty {
+                    for entry in entries.values_mut() {
+                        if let DesiredValue::Known(v) = entry {
+                            convert(v, *inner);
+                        }
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -80,9 +91,17 @@ fn convert(v: &mut Value, ty: Type) {
             "false" => Some(Value::Bool(false)),
             _ => None,
         },
+        // Terraform's string of a bool (a tag `ReadOnly = var.read_only`).
+        (Type::String, Value::Bool(b)) => Some(Value::String(b.to_string())),
         (Type::List(inner) | Type::Set(inner), Value::List(_)) => {
             if let Value::List(items) = v {
                 items.iter_mut().for_each(|i| convert(i, *inner));
+            }
+            None
+        }
+        (Type::Map(inner), Value::Map(_)) => {
+            if let Value::Map(entries) = v {
+                entries.values_mut().for_each(|e| convert(e, *inner));
             }
             None
         }
