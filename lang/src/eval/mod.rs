@@ -846,7 +846,10 @@ impl Evaluator<'_, '_> {
         };
         self.tainted = false;
         let collection = self.expr(for_each, None);
-        if std::mem::take(&mut self.tainted) {
+        // A `count` keys its instances by index, which tells nothing of a
+        // secret: Terraform takes a sensitive one (medusajs's
+        // `count = local.create_admin_user ? 1 : 0`).
+        if std::mem::take(&mut self.tainted) && !decl.counted {
             self.diags.push(not_with_a_secret(
                 "`for_each`",
                 for_each.span,
