@@ -36,13 +36,38 @@ pub fn secret_texts<'v>(values: impl IntoIterator<Item = &'v Value>) -> Vec<Stri
     out
 }
 
-/// `text` with every occurrence of each of `secrets` replaced by
-/// `(sensitive)`.
+/// Secrets at least this long are found anywhere in a text; shorter ones
+/// only as a word of their own (a variable holding `123456` masked every
+/// ARN of account `123456789012`, one holding `a` every message's `a`).
+const FOUND_ANYWHERE: usize = 8;
+
+/// Where `secret` stands in `text` (byte offsets): everywhere for a long
+/// one, for a short one not inside a run of letters and digits.
+fn occurrences(text: &str, secret: &str) -> Vec<usize> {
+    let anywhere = secret.chars().count() >= FOUND_ANYWHERE;
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    text.match_indices(secret)
+        .map(|(at, _)| at)
+        .filter(|&at| {
+            anywhere
+                || (!word(text[..at].chars().next_back()) && !word(text[at + secret.len()..].chars().next()))
+        })
+        .collect()
+}
+
+/// Whether `text` holds `secret` (see [`FOUND_ANYWHERE`]).
+pub fn holds_secret(text: &str, secret: &str) -> bool {
+    !occurrences(text, secret).is_empty()
+}
+
+/// `text` with each occurrence of each of `secrets` replaced by
+/// `(sensitive)` (a short one's as a word of its own).
 pub fn redact_text(text: &str, secrets: &[String]) -> String {
     let mut out = text.to_owned();
     for s in secrets {
-        if out.contains(s.as_str()) {
-            out = out.replace(s.as_str(), "(sensitive)");
+        let found = occurrences(&out, s);
+        for at in found.into_iter().rev() {
+            out.replace_range(at..at + s.len(), "(sensitive)");
         }
     }
     out
@@ -195,5 +220,27 @@ impl<'a> Files<'a> for SourcesAdapter<'a> {
             given: line_index,
             max: file.line_starts().len() - 1,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{holds_secret, redact_text};
+
+    /// omnichat's sensitive template value `123456`, a prefix of the
+    /// account id: every ARN showed `(sensitive)`; a secret `a` garbled
+    /// every message quoting a text with an `a` in it.
+    #[test]
+    fn a_short_secret_is_found_as_a_word_a_long_one_anywhere() {
+        assert!(!holds_secret("arn:aws:iam::123456789012:role/x", "123456"));
+        assert!(holds_secret("postgres://app:123456@db:5432", "123456"));
+        assert!(holds_secret("123456", "123456"));
+        assert!(holds_secret("token-s3cr3tValue99-end", "s3cr3tValue99"));
+        assert!(holds_secret("xs3cr3tValue99x", "s3cr3tValue99"));
+        let secrets = ["a".to_owned()];
+        assert_eq!(
+            redact_text("`for_each` cannot use a sensitive variable", &secrets),
+            "`for_each` cannot use (sensitive) sensitive variable"
+        );
     }
 }
