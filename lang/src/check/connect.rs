@@ -136,6 +136,52 @@ fn namespace_written(body: &DesiredBody, attr: &str, diags: &mut Vec<Diagnostic>
     }
 }
 
+/// A Service Connect namespace written by the name of one of the stack's
+/// `dns_namespace`s, however the name is made (`"${stack.name}.local"`,
+/// `var.ns`, CloudFormation's `!Sub "${AWS::StackName}-cluster"`): a
+/// reference to that namespace, on which the resource then depends, as
+/// `desugar/namespace_names.rs` makes of a name written out (E0621
+/// before, the message quoting the namespace's own name).
+pub fn names_as_references(stack: &mut Stack) {
+    let named: BTreeMap<String, Address> = stack
+        .resources
+        .iter()
+        .filter(|r| r.kind() == Kind::DnsNamespace)
+        .filter_map(|r| {
+            let name = r.body.known("name")?.as_str()?;
+            Some((name.trim_end_matches('.').to_owned(), r.address.clone()))
+        })
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    let reference = |body: &mut DesiredBody, attr: &str| {
+        let value = body.attrs.get_mut(attr)?;
+        let DesiredValue::Known(Value::String(name)) = &value.node else {
+            return None;
+        };
+        let address = named.get(name.trim_end_matches('.'))?.clone();
+        value.node = DesiredValue::Ref(crate::stack::RefTarget {
+            address: address.clone(),
+            attr: "arn".to_owned(),
+        });
+        Some(address)
+    };
+    for r in &mut stack.resources {
+        let found = match r.kind() {
+            Kind::Cluster => reference(&mut r.body, "service_connect_namespace"),
+            Kind::Service => r
+                .body
+                .blocks
+                .get_mut("service_connect")
+                .and_then(|blocks| blocks.first_mut())
+                .and_then(|b| reference(&mut b.body, "namespace")),
+            _ => None,
+        };
+        r.depends_on.extend(found);
+    }
+}
+
 /// Checks a cluster's default Service Connect namespace.
 pub fn cluster(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     namespace_written(&r.body, "service_connect_namespace", diags);
@@ -378,6 +424,27 @@ pub fn namespaces(stack: &Stack, diags: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// mattyboy84's cluster names its Service Connect namespace
+    /// `!Sub "${AWS::StackName}-cluster"`, the stack's own namespace's name:
+    /// E0621 before, only a name written out was the namespace.
+    #[test]
+    fn a_namespace_named_by_a_made_name_is_the_stacks() {
+        let cluster = |namespace: &str| {
+            crate::test_support::resources(&format!(
+                "stack \"shop\" {{ region = \"us-east-1\" }}\n\
+                 variable \"ns\" {{ default = \"shop-cluster\" }}\n\
+                 resource \"aws_service_discovery_http_namespace\" \"d\" {{ name = \"${{stack.name}}-cluster\" }}\n\
+                 resource \"aws_ecs_cluster\" \"c\" {{\n  service_connect_defaults {{ namespace = {namespace} }}\n}}\n"
+            ))
+            .remove("cluster.c")
+            .expect("the cluster")
+        };
+        let reference = cluster("aws_service_discovery_http_namespace.d.arn");
+        assert_eq!(cluster("\"${stack.name}-cluster\""), reference);
+        assert_eq!(cluster("var.ns"), reference);
+        assert_eq!(cluster("\"shop-cluster\""), reference);
+    }
 
     #[test]
     fn namespaces_by_id_or_arn() {

@@ -5,7 +5,7 @@ mod actions;
 mod alarms;
 mod capacity;
 mod certificates;
-mod connect;
+pub(crate) mod connect;
 mod containers;
 pub mod declare;
 mod discovery;
