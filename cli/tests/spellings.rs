@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_vpc_endpoint_route_table_association,
     cloudformation_service_connect_namespace_by_made_name,
     terraform_tag_values_of_other_types,
     cloudformation_all_traffic_to_port_only,

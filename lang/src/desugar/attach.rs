@@ -204,6 +204,34 @@ const ATTACHMENTS: &[Attachment] = &[
         by: ROUTE_TABLE,
         into: ROUTE,
     },
+    // GeoMatch's S3 gateway endpoint, its route tables added one by one.
+    Attachment {
+        kinds: &["vpc_endpoint_route_table_association"],
+        parent: "vpc_endpoint",
+        by: &["vpc_endpoint_id"],
+        into: Into::Element {
+            list: "route_tables",
+            value: &["route_table_id"],
+        },
+    },
+    Attachment {
+        kinds: &["vpc_endpoint_subnet_association"],
+        parent: "vpc_endpoint",
+        by: &["vpc_endpoint_id"],
+        into: Into::Element {
+            list: "subnets",
+            value: &["subnet_id"],
+        },
+    },
+    Attachment {
+        kinds: &["vpc_endpoint_security_group_association"],
+        parent: "vpc_endpoint",
+        by: &["vpc_endpoint_id"],
+        into: Into::Element {
+            list: "security_groups",
+            value: &["security_group_id"],
+        },
+    },
     // A subnet associated with the VPC's main table (tutorials' routes on
     // `aws_vpc.NAME.main_route_table_id`, each subnet associated with it):
     // the table a subnet no other table names uses anyway.
