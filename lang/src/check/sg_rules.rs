@@ -58,10 +58,20 @@ fn allows_all_out(b: &crate::stack::DesiredBody) -> bool {
 /// `default_egress = false`, so the rule is its one egress rule, not a
 /// duplicate of AWS's (E0639 when the group says it keeps the default).
 pub fn default_egress_dropped(stack: &mut crate::stack::Stack) {
+    let_out_only_rules(stack, |r| allows_all_out(&r.body));
+}
+
+/// Each group of the stack without `egress` blocks or `default_egress`
+/// that a `security_group_rule` `pick` accepts is on: `default_egress =
+/// false`.
+fn let_out_only_rules(
+    stack: &mut crate::stack::Stack,
+    pick: impl Fn(&crate::stack::DesiredResource) -> bool,
+) {
     let groups: std::collections::BTreeSet<berth_provider::Address> = stack
         .resources
         .iter()
-        .filter(|r| r.kind() == berth_provider::Kind::SecurityGroupRule && allows_all_out(&r.body))
+        .filter(|r| r.kind() == berth_provider::Kind::SecurityGroupRule && pick(r))
         .filter_map(|r| match r.body.value("security_group") {
             Some(DesiredValue::Ref(t)) if t.address.kind == berth_provider::Kind::SecurityGroup => {
                 Some(t.address.clone())
@@ -98,30 +108,13 @@ pub fn terraform_groups_let_out_only_their_rules(
             .get(&(r.kind(), r.address.name.clone()))
             .is_some_and(|decl| names_group_as_terraform(decl.block, sources))
     };
-    let groups: std::collections::BTreeSet<berth_provider::Address> = stack
-        .resources
-        .iter()
-        .filter(|r| r.kind() == berth_provider::Kind::SecurityGroupRule)
-        .filter(|r| {
-            r.body
-                .known("type")
-                .and_then(Value::as_str)
-                .is_some_and(|t| t.eq_ignore_ascii_case("egress"))
-        })
-        .filter(|r| terraform_rule(r))
-        .filter_map(|r| match r.body.value("security_group") {
-            Some(DesiredValue::Ref(t)) if t.address.kind == berth_provider::Kind::SecurityGroup => {
-                Some(t.address.clone())
-            }
-            _ => None,
-        })
-        .collect();
-    for group in stack.resources.iter_mut().filter(|r| groups.contains(&r.address)) {
-        if group.body.blocks("egress").is_empty() && group.body.value("default_egress").is_none() {
-            let no = crate::source::Spanned::new(DesiredValue::Known(Value::Bool(false)), group.span);
-            group.body.attrs.insert("default_egress".into(), no);
-        }
-    }
+    let egress = |r: &crate::stack::DesiredResource| {
+        r.body
+            .known("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("egress"))
+    };
+    let_out_only_rules(stack, |r| egress(r) && terraform_rule(r));
 }
 
 /// Whether the rule `block` names its group as Terraform does, by
