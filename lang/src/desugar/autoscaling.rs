@@ -1373,20 +1373,34 @@ appautoscaling_target app {
             "cluster         = cluster.main",
             "cluster         = data.aws_ecs_cluster.shared.arn",
         );
-        let scaled = |id: &str| {
+        let scaled = |lookup: &str, id: &str| {
             crate::test_support::resources(&format!(
                 "variable service_name {{ default = \"chat\" }}\n\
-                 data \"aws_ecs_cluster\" \"shared\" {{ cluster_name = \"shared\" }}\n\
+                 data \"aws_ecs_cluster\" \"shared\" {{\n  {lookup}\n}}\n\
                  {shared}  name = var.service_name\n}}\n{}",
                 TARGET.replace("\"service/${cluster.main.name}/${service.app.name}\"", id)
             ))
             .remove("service.app")
             .expect("the service")
         };
-        assert_eq!(
-            scaled("\"service/${data.aws_ecs_cluster.shared.cluster_name}/${var.service_name}\""),
-            scaled("\"service/${data.aws_ecs_cluster.shared.cluster_name}/${service.app.name}\"")
-        );
+        // By its name, and by stack and address (porting.md's
+        // `Fn::ImportValue`), whose name the stack does not write.
+        for lookup in [
+            "cluster_name = \"shared\"",
+            "stack = \"env\"\n  address = \"cluster.main\"",
+        ] {
+            assert_eq!(
+                scaled(
+                    lookup,
+                    "\"service/${data.aws_ecs_cluster.shared.cluster_name}/${var.service_name}\""
+                ),
+                scaled(
+                    lookup,
+                    "\"service/${data.aws_ecs_cluster.shared.cluster_name}/${service.app.name}\""
+                ),
+                "{lookup}"
+            );
+        }
     }
 
     /// CloudFormation's `!If [WithAlb, ServiceWithAlb.Name, Service.Name]`

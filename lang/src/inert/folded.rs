@@ -283,23 +283,34 @@ fn reference(kind: &str, name: &str, at: &Expr) -> Expr {
 /// reads nothing sensitive) written as its value.
 pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &Options) {
     let values = {
-        let mut exprs = Vec::new();
+        let mut attrs = Vec::new();
         for b in files.iter().flat_map(|(_, f)| &f.blocks) {
             match settled(b) {
-                Some(Settled::All) => settings(b, &mut exprs),
+                Some(Settled::All) => settings(b, &mut attrs),
                 Some(Settled::Some(paths)) => {
                     for path in paths {
-                        exprs.extend(settings_at(b, path).into_iter().map(|(_, a)| &a.value));
+                        attrs.extend(settings_at(b, path).into_iter().map(|(_, a)| a));
                     }
                 }
                 None => {}
             }
         }
-        if exprs.is_empty() {
+        if attrs.is_empty() {
             return;
         }
         let names = written_names(files);
-        let exprs: Vec<Expr> = exprs.into_iter().map(|e| with_written_names(e, &names)).collect();
+        // A scaling resource's `resource_id` only names its service: a
+        // cluster looked up by stack and address (a CloudFormation port's
+        // imported cluster) may be any there, the service's own.
+        let mut ids = names.clone();
+        ids.extend(looked_up_clusters(files));
+        let exprs: Vec<Expr> = attrs
+            .into_iter()
+            .map(|a| match a.name.name.as_str() {
+                "resource_id" => with_written_names(&a.value, &ids),
+                _ => with_written_names(&a.value, &names),
+            })
+            .collect();
         let exprs: Vec<&Expr> = exprs.iter().collect();
         // Locals read the names written too (`cluster = aws_ecs_cluster.x.name`
         // in a local a `resource_id` reads).
@@ -367,6 +378,31 @@ fn written_names(files: &[(FileId, File)]) -> BTreeMap<(String, String), Expr> {
                 _ => None,
             })?;
             Some(((kind, label.name.clone()), name))
+        })
+        .collect()
+}
+
+/// The cluster lookups that name no cluster (by stack and address), each
+/// by its key in [`written_names`], as the name `*`: any.
+fn looked_up_clusters(files: &[(FileId, File)]) -> Vec<((String, String), Expr)> {
+    let (kind, _) = LOOKED_UP_NAME;
+    let named = written_names(files);
+    files
+        .iter()
+        .flat_map(|(_, f)| &f.blocks)
+        .filter(|b| b.kind.name == crate::syntax::DATA)
+        .filter(|b| b.subkind.as_ref().is_some_and(|k| without_aws(&k.name) == kind))
+        .filter_map(|b| match &b.label {
+            Some(Label::Ident(label)) => Some((format!("data.{kind}"), label.name.clone())),
+            _ => None,
+        })
+        .filter(|key| !named.contains_key(key))
+        .map(|key| {
+            let any = Expr {
+                kind: ExprKind::String(vec![crate::syntax::ast::StrPart::Lit("*".into())]),
+                span: crate::source::Span::default(),
+            };
+            (key, any)
         })
         .collect()
 }
@@ -498,10 +534,10 @@ fn reads_names_only(e: &Expr) -> bool {
 }
 
 /// The settings of `b` (and of its blocks) [`settle`] evaluates, in order.
-fn settings<'a>(b: &'a Block, out: &mut Vec<&'a Expr>) {
+fn settings<'a>(b: &'a Block, out: &mut Vec<&'a Attribute>) {
     for item in &b.body {
         match item {
-            Item::Attribute(a) if settles(a) => out.push(&a.value),
+            Item::Attribute(a) if settles(a) => out.push(a),
             Item::Attribute(_) => {}
             Item::Block(nested) => settings(nested, out),
         }
