@@ -962,13 +962,19 @@ impl<'s> Context<'s> {
                 Some(_) => {
                     // Checked: a sum too large for i64 holds numbers the
                     // range check already refuses.
-                    let sum: Option<i64> = r
-                        .body
-                        .blocks("container")
+                    // A container's memory is its hard limit, else its
+                    // reservation (what ECS sums against the task's).
+                    let reserved = |c: &crate::stack::DesiredBlock| {
+                        int(&c.body, "memory")
+                            .or_else(|| int(&c.body, "memory_reservation"))
+                            .map(|m| m.0)
+                    };
+                    let containers = r.body.blocks("container");
+                    let memory_sum: Option<i64> = containers
                         .iter()
-                        .filter_map(|c| int(&c.body, "memory").map(|m| m.0))
+                        .filter_map(reserved)
                         .try_fold(0i64, i64::checked_add);
-                    if let Some(sum) = sum
+                    if let Some(sum) = memory_sum
                         && sum > memory
                     {
                         diags.push(
@@ -979,6 +985,23 @@ impl<'s> Context<'s> {
                             )
                             .label("less than its containers' memory")
                             .help("raise the task's memory or lower the containers'"),
+                        );
+                    }
+                    let cpu_sum: Option<i64> = containers
+                        .iter()
+                        .filter_map(|c| int(&c.body, "cpu").map(|n| n.0))
+                        .try_fold(0i64, i64::checked_add);
+                    if let Some(sum) = cpu_sum
+                        && sum > cpu
+                    {
+                        diags.push(
+                            Diagnostic::error(
+                                "E0520",
+                                format!("containers reserve {sum} CPU units but the task has {cpu}"),
+                                cpu_span,
+                            )
+                            .label("less than its containers' cpu")
+                            .help("raise the task's cpu or lower the containers' (a sidecar's counts too)"),
                         );
                     }
                 }
