@@ -3653,6 +3653,9 @@ const SECRET: KindSchema = KindSchema {
             "Name",
             "The secret's name (kept exactly; a change replaces). Left out, berth names it `{stack}/{name}`.",
         ),
+        // A deleted secret's name stays taken for its recovery window:
+        // modules draw theirs (medusajs's five secrets).
+        NAME_PREFIX,
     ],
     blocks: &[],
 };
