@@ -311,6 +311,19 @@ const KINDS: &[(&str, Berth)] = &[
             "modules are not written: put the module's resources in the stack's files, `for_each` where it was repeated",
         ),
     ),
+    // CodeDeploy's blue/green deployments of ECS services.
+    (
+        "codedeploy_app",
+        Berth::Note(
+            "CodeDeploy is not written: berth deploys a service with ECS's rolling deployments (`berth deploy`, a `circuit_breaker` to roll back); a blue/green CodeDeploy setup can stay in Terraform beside the stack",
+        ),
+    ),
+    (
+        "codedeploy_deployment_group",
+        Berth::Note(
+            "CodeDeploy is not written: berth deploys a service with ECS's rolling deployments (`berth deploy`, a `circuit_breaker` to roll back); a blue/green CodeDeploy setup can stay in Terraform beside the stack",
+        ),
+    ),
     ("lb", Berth::Name("load_balancer")),
     ("alb", Berth::Name("load_balancer")),
     ("lb_target_group", Berth::Name("target_group")),
