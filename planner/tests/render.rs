@@ -931,3 +931,59 @@ fn output_changes_render_after_the_summary() {
     assert_eq!(outputs[1]["before"], Json::Null);
     assert_eq!(outputs[2]["sensitive"], true);
 }
+
+/// medusajs's second configuration: a container's env value changed while
+/// its `log` block went (its stream prefix now the container's, so the
+/// `logs` shorthand): the line diff of the whole container printed the new
+/// env entry inside the removed `log` block, after the env map closed.
+/// Each attribute of a changed block is diffed on its own.
+#[test]
+fn a_changed_blocks_attributes_are_diffed_each_on_its_own() {
+    let env = |cors: &str| {
+        map(&[
+            ("ADMIN_CORS", "http://localhost:7001,http://localhost:7000".into()),
+            ("AUTH_CORS", "http://localhost:7001,http://localhost:8000".into()),
+            ("STORE_CORS", cors.into()),
+        ])
+    };
+    let log = map(&[
+        ("driver", "awslogs".into()),
+        (
+            "options",
+            map(&[
+                ("awslogs-group", "g".into()),
+                ("awslogs-stream-prefix", "container".into()),
+            ]),
+        ),
+    ]);
+    let before = map(&[
+        ("name", "backend".into()),
+        ("image", "nginx".into()),
+        ("env", env("http://localhost:8000")),
+        ("log", list(vec![log])),
+    ]);
+    let after = map(&[
+        ("name", "backend".into()),
+        ("image", "nginx".into()),
+        ("env", env("https://store.example.com")),
+        ("logs", "g".into()),
+    ]);
+    let p = plan(vec![rc(
+        Kind::TaskDefinition,
+        "backend",
+        Action::Replace(CreateBeforeDestroy),
+        vec![forcing(changed(
+            "container",
+            list(vec![before]),
+            list(vec![after]),
+        ))],
+    )]);
+    let text = render::text(&p, &PLAIN);
+    let added = text.find("+ STORE_CORS").expect("the new value");
+    let env_closed = text[added..]
+        .find('}')
+        .map(|i| added + i)
+        .expect("the env map closes");
+    let log = text.find("- log {").expect("the log block removed");
+    assert!(added < env_closed && env_closed < log, "{text}");
+}

@@ -10,7 +10,9 @@ use std::ops::Range;
 use berth_provider::Value;
 use similar::{Algorithm, DiffTag, capture_diff_slices};
 
-use super::value::{PLine, Shape, inline, is_blocks, is_long, mask, pretty};
+use std::collections::BTreeMap;
+
+use super::value::{PLine, Shape, block_body, inline, is_blocks, is_long, laid_out, mask, pretty};
 use crate::plan::{Action, AttrChange, ResourceChange};
 
 /// The note after a line whose change forces replacement.
@@ -186,12 +188,52 @@ fn diffed_blocks(name: &str, old: &[Value], new: &[Value]) -> Vec<Line> {
                 if old[i] == *block {
                     push_all(&mut lines, &after, Mark::Context);
                 } else {
-                    lines.extend(diff_lines(&one(&old[i]), &after));
+                    lines.extend(diffed_block(name, &old[i], block));
                 }
             }
         }
     }
     flush_removed(old.len(), &mut lines);
+    lines
+}
+
+/// A block against its old version, attribute by attribute as a
+/// resource's are ([`attribute`]), its nested blocks block by block: no
+/// line pairs across two attributes (an `env` entry added was printed
+/// inside a `log` block removed beside it).
+fn diffed_block(kind: &str, old: &Value, new: &Value) -> Vec<Line> {
+    let one = |b: &Value| pretty(kind, &Value::List(vec![b.clone()]));
+    let (Value::Map(o), Value::Map(n)) = (old, new) else {
+        return diff_lines(&one(old), &one(new));
+    };
+    let after = one(new);
+    let (Some(open), Some(close)) = (after.first(), after.last()) else {
+        return Vec::new();
+    };
+    let (was, now): (BTreeMap<&str, &Value>, BTreeMap<&str, &Value>) = (
+        block_body(o).into_iter().collect(),
+        block_body(n).into_iter().collect(),
+    );
+    let mut every = was.clone();
+    every.extend(now.iter().map(|(k, v)| (*k, *v)));
+    let mut lines = vec![Line::from_pretty(open.clone(), Mark::Context)];
+    for (key, _) in laid_out(every.into_iter()) {
+        let body = match (was.get(key), now.get(key)) {
+            (None, None) => Vec::new(),
+            (None, Some(v)) => one_sided(key, v, Mark::Add),
+            (Some(v), None) => one_sided(key, v, Mark::Remove),
+            (Some(b), Some(a)) if b == a => one_sided(key, a, Mark::Context),
+            (Some(bv @ Value::List(b)), Some(av @ Value::List(a))) if is_blocks(bv) && is_blocks(av) => {
+                diffed_blocks(key, b, a)
+            }
+            (Some(b), Some(a)) => diff_lines(&pretty(key, b), &pretty(key, a)),
+        };
+        lines.extend(body.into_iter().map(|mut l| {
+            l.depth += 1;
+            l
+        }));
+    }
+    lines.push(Line::from_pretty(close.clone(), Mark::Context));
     lines
 }
 

@@ -193,21 +193,38 @@ fn entry(key: &str, v: &Value, depth: usize, out: &mut Vec<PLine>) {
 /// group in key order, so that the layout does not depend on map order (nor
 /// on a value's length: a long ARN printed on one line keeps its place
 /// when it changes to `(known after apply)`).
-fn entries<'a>(
-    items: impl Iterator<Item = (&'a str, &'a Value)> + Clone,
-    depth: usize,
-    out: &mut Vec<PLine>,
-) {
+fn entries<'a>(items: impl Iterator<Item = (&'a str, &'a Value)>, depth: usize, out: &mut Vec<PLine>) {
+    for (k, x) in laid_out(items) {
+        entry(k, x, depth, out);
+    }
+}
+
+/// `items` in the order [`entries`] prints them: one-line ones first,
+/// then the rest, each group in the order given.
+pub(crate) fn laid_out<'a>(items: impl Iterator<Item = (&'a str, &'a Value)>) -> Vec<(&'a str, &'a Value)> {
     let multi = |v: &Value| match v {
         Value::String(s) => s.contains('\n'),
         _ => is_long(v) || is_blocks(v),
     };
-    for (k, x) in items.clone().filter(|(_, x)| !multi(x)) {
-        entry(k, x, depth, out);
-    }
-    for (k, x) in items.filter(|(_, x)| multi(x)) {
-        entry(k, x, depth, out);
-    }
+    let (one_line, rest): (Vec<_>, Vec<_>) = items.partition(|(_, x)| !multi(x));
+    one_line.into_iter().chain(rest).collect()
+}
+
+/// The entries of a block's body that [`pretty`] prints: all but a
+/// label's `name` and unset ones (null, empty lists and maps: no nested
+/// blocks of a kind, no labels, noise inside a block), in key order.
+pub(crate) fn block_body(m: &std::collections::BTreeMap<String, Value>) -> Vec<(&str, &Value)> {
+    let label = m.get("name").and_then(Value::as_str);
+    let empty = |x: &Value| match x {
+        Value::Null => true,
+        Value::List(items) => items.is_empty(),
+        Value::Map(m) => m.is_empty(),
+        _ => false,
+    };
+    m.iter()
+        .filter(|(k, x)| (label.is_none() || k.as_str() != "name") && !empty(x))
+        .map(|(k, x)| (k.as_str(), x))
+        .collect()
 }
 
 /// One nested block: `kind "label" {`, its attributes, `}`. A string `name`
@@ -223,18 +240,7 @@ fn block(kind: &str, v: &Value, depth: usize, out: &mut Vec<PLine>) {
         None => format!("{} {{", map_key(kind)),
     };
     out.push(PLine::new(depth, None, header, Shape::Open));
-    // Unset optional attributes (null), and empty lists and maps (no
-    // nested blocks of a kind, no labels), are noise inside a block.
-    let empty = |x: &Value| match x {
-        Value::Null => true,
-        Value::List(items) => items.is_empty(),
-        Value::Map(m) => m.is_empty(),
-        _ => false,
-    };
-    let body = m
-        .iter()
-        .filter(|(k, x)| (label.is_none() || k.as_str() != "name") && !empty(x));
-    entries(body.map(|(k, x)| (k.as_str(), x)), depth + 1, out);
+    entries(block_body(m).into_iter(), depth + 1, out);
     out.push(PLine::new(depth, None, "}", Shape::Close));
 }
 
