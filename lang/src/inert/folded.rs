@@ -36,7 +36,28 @@ pub(super) fn is_folded(kind: &str) -> bool {
 }
 
 /// The `for_each` the variables decide of folded blocks, by key.
-pub(super) type Expanded = BTreeMap<Key, Value>;
+pub(super) type Expanded = BTreeMap<Key, Elements>;
+
+/// What a folded block is written out over: the elements of its `for_each`
+/// the variables decide, or only their keys, the elements holding values
+/// known after apply (totallymoney's services map carries each service's
+/// VPC and listener ids): each element is then read as the `for_each`
+/// indexed by its key (`local.services["web"].min`), its known fields
+/// evaluated as the block's settings are.
+pub(super) enum Elements {
+    Known(Value),
+    Keyed(Vec<String>, Expr),
+}
+
+impl Elements {
+    /// The keys, in order; None when Terraform repeats over no such value.
+    fn keys(&self) -> Option<Vec<String>> {
+        match self {
+            Elements::Known(v) => pairs(v).map(|p| p.into_iter().map(|(k, _)| k).collect()),
+            Elements::Keyed(keys, _) => Some(keys.clone()),
+        }
+    }
+}
 
 /// The attachments folded by their text (an inline role policy, an ECR
 /// lifecycle policy) that repeat as the block they name by `[each.key]`
@@ -158,14 +179,17 @@ fn instance_name(name: &str, key: &str) -> String {
 /// `block` written out for each element of `for_each`, without it; the
 /// block itself when `for_each` is not one Terraform repeats over (the
 /// checks name it).
-fn instances(block: Block, for_each: &Value) -> Vec<Block> {
-    let (Some(Label::Ident(name)), Some(pairs)) = (&block.label, pairs(for_each)) else {
+fn instances(block: Block, for_each: &Elements) -> Vec<Block> {
+    let (Some(Label::Ident(name)), Some(keys)) = (&block.label, for_each.keys()) else {
         return vec![block];
     };
     let name = name.clone();
-    pairs
-        .into_iter()
-        .map(|(k, v)| {
+    let known = match for_each {
+        Elements::Known(v) => pairs(v).unwrap_or_default().into_iter().collect(),
+        Elements::Keyed(..) => BTreeMap::new(),
+    };
+    keys.into_iter()
+        .map(|k| {
             let mut made = block.clone();
             made.body
                 .retain(|item| !matches!(item, Item::Attribute(a) if a.name.name == "for_each"));
@@ -173,8 +197,23 @@ fn instances(block: Block, for_each: &Value) -> Vec<Block> {
                 name: instance_name(&name.name, &k),
                 span: name.span,
             }));
-            let k = Value::String(k);
-            each_expr(&mut made, &mut |e| bind(e, "each", (&k, Element::Value(&v))));
+            let indexed = match for_each {
+                Elements::Keyed(_, e) => Some(Expr {
+                    kind: ExprKind::Postfix(
+                        Box::new(e.clone()),
+                        vec![Step::Index(Box::new(literal(&Value::String(k.clone()), e.span)))],
+                    ),
+                    span: e.span,
+                }),
+                Elements::Known(_) => None,
+            };
+            let element = match (&indexed, known.get(&k)) {
+                (Some(e), _) => Element::Expr(e),
+                (None, Some(v)) => Element::Value(v),
+                (None, None) => return made,
+            };
+            let key = Value::String(k);
+            each_expr(&mut made, &mut |e| bind(e, "each", (&key, element)));
             made
         })
         .collect()
@@ -208,11 +247,11 @@ fn read_instance(e: &mut Expr, expanded: &Expanded) {
             e.kind = instance(k, index.span);
             return;
         }
-        if let Some(pairs) = pairs(for_each) {
+        if let Some(keys) = for_each.keys() {
             let span = e.span;
-            let entries = pairs
+            let entries = keys
                 .into_iter()
-                .map(|(k, _)| MapEntry {
+                .map(|k| MapEntry {
                     value: Expr {
                         kind: instance(&k, span),
                         span,
@@ -257,10 +296,10 @@ fn instance_dependencies(block: &mut Block, expanded: &Expanded) {
                     .filter(|(_, rest)| rest.is_empty())
                     .and_then(|(k, _)| Some((expanded.get(&k)?, k)))
                     .and_then(|(for_each, (kind, name))| {
-                        let keys = pairs(for_each)?;
+                        let keys = for_each.keys()?;
                         Some(
                             keys.into_iter()
-                                .map(|(k, _)| reference(&kind, &instance_name(&name, &k), &e))
+                                .map(|k| reference(&kind, &instance_name(&name, &k), &e))
                                 .collect::<Vec<_>>(),
                         )
                     });

@@ -196,6 +196,7 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
     let mut found = Found::default();
     // Spread resources whose `for_each` holds what only AWS knows.
     let mut keyed = Vec::new();
+    let mut folded_keyed = Vec::new();
     let spreads = |k: &Key, counted: bool| !counted && !k.0.starts_with("data.") && !folded::is_folded(&k.0);
     for ((k, block, for_each, counted), v) in repeated.into_iter().zip(values.by_ref()) {
         match v.map(|v| crate::eval::counted_as_number(v, counted)) {
@@ -213,7 +214,7 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
                 if (folded::is_folded(&k.0) || (!counted && folded::names_parent_by_element(block)))
                     && !alike.contains(&k) =>
             {
-                found.expanded.insert(k, v);
+                found.expanded.insert(k, folded::Elements::Known(v));
             }
             Some(Value::Int(n)) if counted => {
                 found.counts.insert(k, n);
@@ -228,6 +229,11 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
             {
                 keyed.push((k, for_each));
             }
+            // A folded block over a map holding values known after apply:
+            // written out over its keys, if the variables decide them.
+            None if folded::is_folded(&k.0) && !counted && !alike.contains(&k) => {
+                folded_keyed.push((k, for_each));
+            }
             _ => {}
         }
     }
@@ -240,6 +246,19 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
     for ((k, _), keys) in keyed.into_iter().zip(keys) {
         if let Some(keys) = keys {
             found.spread.insert(k, instances::Repeat::Keyed(keys));
+        }
+    }
+    let keys = crate::eval::keys_from_variables(
+        &module,
+        options,
+        sources,
+        &folded_keyed.iter().map(|(_, e)| *e).collect::<Vec<_>>(),
+    );
+    for ((k, for_each), keys) in folded_keyed.into_iter().zip(keys) {
+        if let Some(keys) = keys {
+            found
+                .expanded
+                .insert(k, folded::Elements::Keyed(keys, for_each.clone()));
         }
     }
     let each: Vec<Option<Value>> = values.by_ref().take(dynamic.len()).collect();
