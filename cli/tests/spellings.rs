@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    terraform_lookup_list_index,
     terraform_secret_name_prefix,
     terraform_vpc_endpoint_route_table_association,
     cloudformation_service_connect_namespace_by_made_name,

@@ -248,11 +248,16 @@ pub fn resolve(
             return None;
         }
     };
-    if t.steps.len() > 3 {
+    // An element of a list or map the lookup holds (`data.aws_subnets.
+    // private.ids[0]`, Terraform's common spelling of `element(...)`).
+    let indexes_a_collection = matches!(attr.ty, Type::List(_) | Type::Set(_) | Type::Map(_))
+        && t.steps.len() == 4
+        && matches!(t.steps[3], Step::Index(_));
+    if t.steps.len() > 3 && !indexes_a_collection {
         diags.push(
             Diagnostic::error("E0593", "this lookup reference goes one step too far", span)
                 .label("nothing to read past here")
-                .help("lookups are read as `data.KIND.NAME` or `data.KIND.NAME.ATTRIBUTE`"),
+                .help("lookups are read as `data.KIND.NAME`, `data.KIND.NAME.ATTRIBUTE`, or `data.KIND.NAME.ATTRIBUTE[INDEX]` for a list's element"),
         );
         return None;
     }
@@ -305,13 +310,18 @@ fn value(module: &Module<'_>, expr: &Expr, expected: Type, diags: &mut Vec<Diagn
             let Some(attr) = found.kind.attr(found.attr) else {
                 return;
             };
-            if !found.kind.is_opaque(found.attr) && !fits(attr.ty, expected) {
+            // `ids[0]`: one element of the list.
+            let ty = match (attr.ty, t.steps.len() > 3) {
+                (Type::List(inner) | Type::Set(inner) | Type::Map(inner), true) => *inner,
+                (ty, _) => ty,
+            };
+            if !found.kind.is_opaque(found.attr) && !fits(ty, expected) {
                 diags.push(
                     Diagnostic::error(
                         "E0594",
                         format!(
                             "expected a {expected}, found `data.{}.{}.{}` (a {})",
-                            found.kind, found.name, found.attr, attr.ty
+                            found.kind, found.name, found.attr, ty
                         ),
                         expr.span,
                     )

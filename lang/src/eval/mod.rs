@@ -2026,9 +2026,19 @@ impl Evaluator<'_, '_> {
                 let found = crate::check::lookups::resolve(self.module, t, span, &mut Vec::new())?;
                 let attrs = self.lookup_value(found.kind, &found.name)?;
                 self.tainted |= found.kind.is_sensitive(found.attr, &attrs);
-                Some(DesiredValue::Known(
-                    attrs.get(found.attr).cloned().unwrap_or(Value::Null),
-                ))
+                let value = attrs.get(found.attr).cloned().unwrap_or(Value::Null);
+                // An element of what it holds (`ids[0]`); of a placeholder
+                // (no cloud to ask: `validate`), its one element, whatever
+                // the index.
+                let steps = t.steps.get(3..).unwrap_or_default();
+                if let (Some(Step::Index(_)), None, Value::List(items)) =
+                    (steps.first(), &self.lookup, &value)
+                {
+                    return Some(DesiredValue::Known(
+                        items.first().cloned().unwrap_or(Value::Unknown),
+                    ));
+                }
+                self.step_into(value, steps, each).map(DesiredValue::Known)
             }
             // `count.index` is the instance's number, held as `each.value`.
             crate::check::declare::COUNT => Some(each?.value.clone()),
