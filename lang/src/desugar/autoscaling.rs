@@ -652,9 +652,11 @@ fn own_settings(block: Block, diags: &mut Vec<Diagnostic>) -> (Ident, Option<Lab
             Item::Attribute(a)
                 if a.name.name == "resource_id" || a.name.name == crate::check::declare::DEPENDS_ON => {}
             // What a module passes when its variables say nothing (`region =
-            // var.region`, `tags = var.tags`): the service's region, no tags.
-            Item::Attribute(a)
-                if matches!(a.name.name.as_str(), "region" | "tags") && says_nothing(&a.value) => {}
+            // var.region`): the service's region. Tags are dropped: berth
+            // tags nothing in Application Auto Scaling, whose targets
+            // belong to their service (vimbiso's merged common tags).
+            Item::Attribute(a) if a.name.name == "region" && says_nothing(&a.value) => {}
+            Item::Attribute(a) if a.name.name == "tags" => {}
             Item::Attribute(a) if let Some((_, only)) = DIMENSION.iter().find(|(n, _)| a.name.name == *n) => {
                 if literal(&a.value).is_some_and(|v| v != *only) {
                     diags.push(
@@ -1448,6 +1450,13 @@ appautoscaling_target app {
             )
         };
         assert_eq!(errors(&with("ignore_changes = [tags_all]")), Vec::<String>::new());
+        // vimbiso's target tagged with the module's common tags: berth tags
+        // nothing in Application Auto Scaling (E0211 before).
+        let tagged = TARGET.replace(
+            "  max_capacity       = 4\n",
+            "  max_capacity       = 4\n  tags = { Team = \"pay\" }\n",
+        );
+        assert_eq!(errors(&tagged), Vec::<String>::new());
         assert_eq!(
             errors(&with("ignore_changes = [min_capacity]")),
             ["`lifecycle` does not belong in an `appautoscaling_target`"]
