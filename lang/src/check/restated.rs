@@ -218,6 +218,12 @@ const RESTATED: &[Restated] = &[
         "daemon services are EC2's: berth's services keep `desired_count` tasks",
     ),
     (
+        "ssm_parameter",
+        "overwrite",
+        Is::EitherBool,
+        "berth changes the parameters it manages in place (PutParameter with Overwrite); one made outside the stack is taken over with `berth import`",
+    ),
+    (
         "service",
         "force_new_deployment",
         Is::EitherBool,
@@ -611,6 +617,18 @@ default_route_table this {
 "#,
         );
         assert_eq!(module, berth);
+    }
+
+    /// hashintel's parameters all write `overwrite = true`, which berth
+    /// does for its own: E0201 before.
+    #[test]
+    fn an_ssm_parameters_overwrite_is_left_out() {
+        let parameter = |extra: &str| {
+            resources(&format!(
+                "resource \"aws_ssm_parameter\" \"p\" {{\n  name = \"/app/x\"\n  type = \"String\"\n  value = \"1\"\n{extra}}}\n"
+            ))
+        };
+        assert_eq!(parameter("  overwrite = true\n"), parameter(""));
     }
 
     /// ONS's service passes `force_new_deployment` a string variable
