@@ -430,10 +430,10 @@ fn attr_value(attr: &Attr, value: Node) -> Option<DesiredValue> {
                     Some(DesiredValue::Known(Value::String(n))) => n,
                     _ => return None,
                 };
+                // Other keys beside them (hashintel's `secret = false`, from
+                // the objects its environment is filtered from) are dropped,
+                // as Terraform's provider decodes the JSON.
                 let value = take(&mut pair, "value").or_else(|| take(&mut pair, "valueFrom"))?;
-                if !pair.is_empty() {
-                    return None;
-                }
                 // A value left null (CloudFormation's `!Ref AWS::NoValue`,
                 // a module's optional value): Terraform's provider and
                 // CloudFormation register the name alone, which the
@@ -649,6 +649,11 @@ log_group app { retention_days = 7 }
             )))
         };
         assert_eq!(env("null"), env("\"\""));
+        // An entry's keys beside `name` and `value` (E0332 before).
+        let extra = resources(&task(
+            r#"  container_definitions = jsonencode([{ name = "app", image = "nginx", environment = [{ name = "A", value = "1" }, { name = "B", secret = false, value = "" }] }])"#,
+        ));
+        assert_eq!(extra, env("\"\""));
     }
 
     #[test]
