@@ -168,7 +168,21 @@ pub(crate) fn from_variables(
     sources: &Sources,
     exprs: &[&Expr],
 ) -> Vec<Option<Value>> {
-    with_variables(module, options, sources, exprs, |v| {
+    with_variables(module, options, sources, exprs, false, |v| {
+        v.into_known().filter(|v| !v.has_unknown())
+    })
+}
+
+/// [`from_variables`] of `count`s, which may read a sensitive value:
+/// their instances are numbered, which tells nothing of it (medusajs's
+/// `random_password` counted on a sensitive variable being null).
+pub(crate) fn counts_from_variables(
+    module: &Module<'_>,
+    options: &crate::Options,
+    sources: &Sources,
+    exprs: &[&Expr],
+) -> Vec<Option<Value>> {
+    with_variables(module, options, sources, exprs, true, |v| {
         v.into_known().filter(|v| !v.has_unknown())
     })
 }
@@ -183,7 +197,7 @@ pub(crate) fn keys_from_variables(
     sources: &Sources,
     exprs: &[&Expr],
 ) -> Vec<Option<Vec<String>>> {
-    with_variables(module, options, sources, exprs, |v| match v {
+    with_variables(module, options, sources, exprs, false, |v| match v {
         DesiredValue::Map(m) => Some(m.into_keys().collect()),
         DesiredValue::Known(Value::Map(m)) => Some(m.into_keys().collect()),
         DesiredValue::Known(Value::List(items)) => {
@@ -202,19 +216,21 @@ pub(crate) fn succeeds_from_variables(
     sources: &Sources,
     exprs: &[&Expr],
 ) -> Vec<bool> {
-    with_variables(module, options, sources, exprs, |_| Some(()))
+    with_variables(module, options, sources, exprs, false, |_| Some(()))
         .into_iter()
         .map(|v| v.is_some())
         .collect()
 }
 
 /// What `read` makes of each of `exprs` evaluated from the variables and
-/// locals of `module` alone (see [`from_variables`]).
+/// locals of `module` alone (see [`from_variables`]); one reading a
+/// sensitive value only if `secrets`.
 fn with_variables<T>(
     module: &Module<'_>,
     options: &crate::Options,
     sources: &Sources,
     exprs: &[&Expr],
+    secrets: bool,
     read: impl Fn(DesiredValue) -> Option<T>,
 ) -> Vec<Option<T>> {
     let mut scratch = Vec::new();
@@ -233,7 +249,7 @@ fn with_variables<T>(
             let value = ev.expr(e, None).and_then(&read);
             // A sensitive value stays where the evaluation marks it.
             let sensitive = std::mem::take(&mut ev.tainted);
-            value.filter(|_| ev.diags.len() == before && !ev.zones_read && !sensitive)
+            value.filter(|_| ev.diags.len() == before && !ev.zones_read && (secrets || !sensitive))
         })
         .collect()
 }

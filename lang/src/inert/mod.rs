@@ -192,6 +192,8 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
         .chain(conditions.iter().copied())
         .collect();
     let mut values = crate::eval::from_variables(&module, options, sources, &exprs).into_iter();
+    let counted: Vec<&Expr> = repeated.iter().filter(|r| r.3).map(|r| r.2).collect();
+    let mut counts = crate::eval::counts_from_variables(&module, options, sources, &counted).into_iter();
     let alike = folded::repeated_alike(blocks(), sources);
     let mut found = Found::default();
     // Spread resources whose `for_each` holds what only AWS knows.
@@ -199,6 +201,11 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
     let mut folded_keyed = Vec::new();
     let spreads = |k: &Key, counted: bool| !counted && !k.0.starts_with("data.") && !folded::is_folded(&k.0);
     for ((k, block, for_each, counted), v) in repeated.into_iter().zip(values.by_ref()) {
+        // A count reading a sensitive value is decided all the same.
+        let v = match counted {
+            true => counts.next().flatten(),
+            false => v,
+        };
         match v.map(|v| crate::eval::counted_as_number(v, counted)) {
             Some(v) if none(&v) => {
                 found.inert.insert(k);
@@ -841,6 +848,23 @@ mod tests {
     /// kind berth does not write, an IPv6 route, a counted policy document
     /// and the role reading it; what reads them reads no instances. They
     /// were unknown kinds (E0101) and settings berth does not take.
+    #[test]
+    fn a_block_counted_to_nothing_by_a_sensitive_value_makes_nothing() {
+        // medusajs generates a secret only when none is given (E0101 on
+        // the random_password before: a sensitive count was not decided).
+        let text = |value: &str| {
+            format!(
+                "variable \"jwt_secret\" {{\n  default   = {value}\n  sensitive = true\n}}\n\
+                 resource \"random_password\" \"jwt\" {{\n  count  = var.jwt_secret == null ? 1 : 0\n  length = 32\n}}\n"
+            )
+        };
+        assert_eq!(messages(&text("\"given\""), "E0101"), Vec::<String>::new());
+        assert_eq!(
+            messages(&text("null"), "E0101"),
+            ["unknown block kind `random_password`"]
+        );
+    }
+
     #[test]
     fn blocks_counted_to_nothing_by_variables_make_nothing_and_read_as_none() {
         let module = resources(
