@@ -139,9 +139,9 @@ fn namespace_written(body: &DesiredBody, attr: &str, diags: &mut Vec<Diagnostic>
 /// A Service Connect namespace written by the name of one of the stack's
 /// `dns_namespace`s, however the name is made (`"${stack.name}.local"`,
 /// `var.ns`, CloudFormation's `!Sub "${AWS::StackName}-cluster"`): a
-/// reference to that namespace, on which the resource then depends, as
-/// `desugar/namespace_names.rs` makes of a name written out (E0621
-/// before, the message quoting the namespace's own name).
+/// reference to that namespace, on which the resource then depends
+/// (E0621 before, the message quoting the namespace's own name; before
+/// that, only a name written out, or read as `dns_namespace.X.name`, was).
 pub fn names_as_references(stack: &mut Stack) {
     let named: BTreeMap<String, Address> = stack
         .resources
@@ -424,6 +424,59 @@ pub fn namespaces(stack: &Stack, diags: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const NAMED: &str = r#"
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+dns_namespace internal {
+  vpc  = vpc.main
+  name = "internal.local"
+}
+cluster main { service_connect_namespace = NAMESPACE }
+task_definition api {
+  cpu    = 256
+  memory = 512
+  container app {
+    image = "nginx"
+    port_mapping {
+      container_port = 8080
+      name           = "api"
+    }
+  }
+}
+service api {
+  cluster         = cluster.main
+  task_definition = task_definition.api
+  subnets         = [subnet.a]
+  service_connect {
+    namespace = NAMESPACE
+    service { port_name = "api" }
+  }
+}
+"#;
+
+    #[test]
+    fn a_namespace_named_as_one_of_the_stacks_is_that_namespace() {
+        let with = |namespace: &str| crate::test_support::resources(&NAMED.replace("NAMESPACE", namespace));
+        let by_reference = with("dns_namespace.internal");
+        // Written, or read from the namespace (E0621 before: Terraform's
+        // `aws_service_discovery_private_dns_namespace.x.name`).
+        for name in [r#""internal.local""#, "dns_namespace.internal.name"] {
+            let by_name = with(name);
+            for address in ["cluster.main", "service.api"] {
+                assert_eq!(
+                    by_name.get(address),
+                    by_reference.get(address),
+                    "{name}: {address}"
+                );
+                assert!(by_name.contains_key(address));
+            }
+        }
+    }
 
     /// mattyboy84's cluster names its Service Connect namespace
     /// `!Sub "${AWS::StackName}-cluster"`, the stack's own namespace's name:

@@ -50,7 +50,6 @@ mod listener;
 mod local_file;
 mod lookups;
 mod names;
-mod namespace_names;
 mod policy_document;
 mod provider;
 pub(crate) use provider::from_provider;
@@ -349,7 +348,6 @@ fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: 
     time_sleep::fold(files, diags);
     certificate_validation::fold(files, sources, diags);
     task_family::latest_revision(files);
-    namespace_names::fold(files);
     vpc_parts::fold(files, complete, diags);
     let mut folded = autoscaling::fold(files, complete, diags);
     folded.extend(attach::fold(files, sources, complete, diags));
