@@ -217,12 +217,7 @@ fn a_deploy_wait_interrupted_keeps_the_deployed_revision() {
     };
     assert_eq!(run.code, Some(130), "{}", run.seen);
     assert!(run.seen.contains("the old one is deregistered"), "{}", run.seen);
-    let active = active_revisions(&run.blog.moto);
-    assert!(
-        active.contains("blog-dev-login:2") && !active.contains("blog-dev-login:1"),
-        "{active}"
-    );
-    run.blog.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+    run.blog.runs_the_second_revision_alone();
 }
 
 /// Regression: a deploy of an autoscaled service put its (unchanged)
@@ -299,6 +294,16 @@ impl Proxied {
         Some(blog)
     }
 
+    /// Only login's second revision is active, and the plan is clean.
+    fn runs_the_second_revision_alone(&self) {
+        let active = active_revisions(&self.moto);
+        assert!(
+            active.contains("blog-dev-login:2") && !active.contains("blog-dev-login:1"),
+            "{active}"
+        );
+        self.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+    }
+
     fn env(&self) -> Vec<(&str, &str)> {
         self.env.iter().map(|(k, v)| (*k, v.as_str())).collect()
     }
@@ -370,12 +375,7 @@ fn a_deploy_killed_while_waiting_keeps_the_revision_the_service_runs() {
         plan.stdout
     );
     run.blog.berth(&["apply", "--auto-approve"]).expect_code(0);
-    let active = active_revisions(&run.blog.moto);
-    assert!(
-        active.contains("blog-dev-login:2") && !active.contains("blog-dev-login:1"),
-        "{active}"
-    );
-    run.blog.berth(&["plan", "--detailed-exitcode"]).expect_code(0);
+    run.blog.runs_the_second_revision_alone();
 }
 
 /// A deploy killed (kill -9, a CI runner's last resort) half-way is
