@@ -342,7 +342,7 @@ pub(super) fn settle(files: &mut [(FileId, File)], sources: &Sources, options: &
         // cluster looked up by stack and address (a CloudFormation port's
         // imported cluster) may be any there, the service's own.
         let mut ids = names.clone();
-        ids.extend(looked_up_clusters(files));
+        ids.extend(looked_up_clusters(files, &names));
         let exprs: Vec<Expr> = attrs
             .into_iter()
             .map(|a| match a.name.name.as_str() {
@@ -421,11 +421,14 @@ fn written_names(files: &[(FileId, File)]) -> BTreeMap<(String, String), Expr> {
         .collect()
 }
 
-/// The cluster lookups that name no cluster (by stack and address), each
-/// by its key in [`written_names`], as the name `*`: any.
-fn looked_up_clusters(files: &[(FileId, File)]) -> Vec<((String, String), Expr)> {
+/// The cluster lookups that name no cluster (by stack and address: not in
+/// `named`, the [`written_names`]), each by its key there, as the name
+/// `*`: any.
+fn looked_up_clusters(
+    files: &[(FileId, File)],
+    named: &BTreeMap<(String, String), Expr>,
+) -> Vec<((String, String), Expr)> {
     let (kind, _) = LOOKED_UP_NAME;
-    let named = written_names(files);
     files
         .iter()
         .flat_map(|(_, f)| &f.blocks)
