@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    cluster_default_strategy_without_weight,
     terraform_lookup_list_index,
     terraform_secret_name_prefix,
     terraform_vpc_endpoint_route_table_association,

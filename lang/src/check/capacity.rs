@@ -4,17 +4,20 @@
 //! `InvalidParameterException` to each mistake, at apply time, after the
 //! rest of the stack was made.
 
-use berth_provider::Value;
+use berth_provider::{Kind, Value};
 
 use crate::diagnostic::Diagnostic;
-use crate::stack::{DesiredBlock, DesiredResource};
+use crate::source::Span;
+use crate::stack::{DesiredBlock, DesiredResource, DesiredValue, Stack};
 
 /// The capacity providers Fargate tasks can run on.
 const FARGATE_PROVIDERS: &[&str] = &["FARGATE", "FARGATE_SPOT"];
 
 /// A cluster's `capacity_providers` are Fargate's, and its default
-/// strategy is a strategy of them.
-pub fn cluster(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
+/// strategy is a strategy of them. A default without a weight is taken
+/// (PutClusterCapacityProviders does): only a task started by it fails,
+/// so it is an error when a scheduled task of the stack relies on it.
+pub fn cluster(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     if let (Some(Value::List(names)), Some(span)) = (
         r.body.known("capacity_providers"),
         r.body.span("capacity_providers"),
@@ -25,11 +28,36 @@ pub fn cluster(r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
-    strategy(
-        Some(r),
-        r.body.blocks("default_capacity_provider_strategy"),
-        diags,
-    );
+    let default = r.body.blocks("default_capacity_provider_strategy");
+    strategy(Some(r), default, diags);
+    if let Some(first) = default.first()
+        && !weighted(default)
+        && let Some(task) = started_by_default(stack, r)
+    {
+        diags.push(
+            unweighted(first.span)
+                .also(task, "a scheduled task started by the cluster's default strategy"),
+        );
+    }
+}
+
+/// Where an EventBridge target of the stack runs tasks on `cluster` with
+/// neither a launch type nor a strategy of its own: by the default one.
+fn started_by_default(stack: &Stack, cluster: &DesiredResource) -> Option<Span> {
+    let on_cluster = |v: Option<&DesiredValue>| {
+        matches!(v, Some(DesiredValue::Ref(t)) if t.address == cluster.address)
+    };
+    stack
+        .resources
+        .iter()
+        .filter(|r| r.kind() == Kind::EventRule)
+        .flat_map(|r| r.body.blocks("target"))
+        .find(|t| {
+            on_cluster(t.body.value("arn"))
+                && t.body.value("task_definition").is_some()
+                && t.body.value("launch_type").is_none()
+        })
+        .map(|t| t.span)
 }
 
 /// A service's `capacity_provider_strategy` blocks: Fargate's providers,
@@ -52,30 +80,33 @@ pub fn service(cluster: Option<&DesiredResource>, r: &DesiredResource, diags: &m
             .help("remove `launch_type`: the strategy decides where the tasks run"),
         );
     }
+    if !weighted(strategy_blocks) {
+        diags.push(unweighted(first.span));
+    }
     strategy(cluster, strategy_blocks, diags);
 }
 
-/// A strategy's blocks: Fargate's providers, each once, at most one with a
-/// `base`, one with a `weight`, listed by `cluster` when the stack declares
-/// it.
-fn strategy(cluster: Option<&DesiredResource>, strategy: &[DesiredBlock], diags: &mut Vec<Diagnostic>) {
-    let Some(first) = strategy.first() else {
-        return;
-    };
-    let weighted = strategy
+/// Whether some provider of a strategy has a weight above 0, as ECS needs
+/// to place a task by it.
+fn weighted(strategy: &[DesiredBlock]) -> bool {
+    strategy
         .iter()
-        .any(|b| !matches!(b.body.known("weight"), None | Some(Value::Int(0))));
-    if !weighted {
-        diags.push(
-            Diagnostic::error(
-                "E0561",
-                "no capacity provider of the strategy has a `weight`",
-                first.span,
-            )
-            .label("every weight is 0")
-            .help("ECS needs a weight above 0 on at least one provider, e.g. `weight = 1`"),
-        );
-    }
+        .any(|b| !matches!(b.body.known("weight"), None | Some(Value::Int(0))))
+}
+
+fn unweighted(span: Span) -> Diagnostic {
+    Diagnostic::error(
+        "E0561",
+        "no capacity provider of the strategy has a `weight`",
+        span,
+    )
+    .label("every weight is 0")
+    .help("ECS needs a weight above 0 on at least one provider, e.g. `weight = 1`")
+}
+
+/// A strategy's blocks: Fargate's providers, each once, at most one with a
+/// `base`, listed by `cluster` when the stack declares it.
+fn strategy(cluster: Option<&DesiredResource>, strategy: &[DesiredBlock], diags: &mut Vec<Diagnostic>) {
     let listed: Option<Vec<&str>> = cluster.and_then(|c| match c.body.known("capacity_providers") {
         Some(Value::List(names)) => Some(names.iter().filter_map(Value::as_str).collect()),
         None => Some(Vec::new()),
@@ -139,7 +170,7 @@ fn strategy(cluster: Option<&DesiredResource>, strategy: &[DesiredBlock], diags:
     }
 }
 
-fn unknown_provider(name: &str, span: crate::source::Span) -> Diagnostic {
+fn unknown_provider(name: &str, span: Span) -> Diagnostic {
     Diagnostic::error(
         "E0561",
         format!("capacity provider `{name}` is not a Fargate capacity provider"),

@@ -62,7 +62,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
                 super::connect::check(stack, r, diags);
             }
             Kind::Cluster => {
-                super::capacity::cluster(r, diags);
+                super::capacity::cluster(stack, r, diags);
                 super::connect::cluster(r, diags);
                 super::execute_command::check(r, diags);
             }

@@ -741,8 +741,9 @@ fn providers_of(strategy: &[&Attrs]) -> Vec<String> {
 }
 
 /// A capacity provider strategy (a service's, or a cluster's default) as
-/// ECS takes it: providers the cluster has, each once, a weight somewhere,
-/// at most one base.
+/// ECS takes it: providers the cluster has, each once, at most one base,
+/// and a weight somewhere in a service's (a default without one is taken:
+/// only a task it would place fails).
 fn check_strategy(call: &str, kind: Kind, strategy: &[&Attrs], cluster: &Attrs) -> Result<(), ProviderError> {
     let bad = |msg: &str| Err(invalid(kind, call, msg.to_owned()));
     if strategy.is_empty() {
@@ -758,7 +759,7 @@ fn check_strategy(call: &str, kind: Kind, strategy: &[&Attrs], cluster: &Attrs) 
     if names.iter().collect::<BTreeSet<_>>().len() != names.len() {
         return bad("The specified capacity provider strategy cannot contain duplicate capacity providers.");
     }
-    if strategy.iter().all(|b| int_of(b, "weight").unwrap_or(0) == 0) {
+    if kind == Kind::Service && strategy.iter().all(|b| int_of(b, "weight").unwrap_or(0) == 0) {
         return bad(
             "The specified capacity provider strategy must contain at least one capacity provider with a weight greater than zero.",
         );
