@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    dynamic_blocks_keyed_by_arns,
     cluster_default_strategy_without_weight,
     terraform_lookup_list_index,
     terraform_secret_name_prefix,

@@ -35,8 +35,7 @@ pub fn cluster(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) 
         && let Some(task) = started_by_default(stack, r)
     {
         diags.push(
-            unweighted(first.span)
-                .also(task, "a scheduled task started by the cluster's default strategy"),
+            unweighted(first.span).also(task, "a scheduled task started by the cluster's default strategy"),
         );
     }
 }
@@ -44,9 +43,8 @@ pub fn cluster(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) 
 /// Where an EventBridge target of the stack runs tasks on `cluster` with
 /// neither a launch type nor a strategy of its own: by the default one.
 fn started_by_default(stack: &Stack, cluster: &DesiredResource) -> Option<Span> {
-    let on_cluster = |v: Option<&DesiredValue>| {
-        matches!(v, Some(DesiredValue::Ref(t)) if t.address == cluster.address)
-    };
+    let on_cluster =
+        |v: Option<&DesiredValue>| matches!(v, Some(DesiredValue::Ref(t)) if t.address == cluster.address);
     stack
         .resources
         .iter()

@@ -1537,7 +1537,21 @@ impl Evaluator<'_, '_> {
         d: &crate::check::dynamic::Dynamic<'_>,
         each: Option<Each<'_>>,
     ) -> Vec<DesiredBlock> {
-        let pairs: Vec<(Value, DesiredValue)> = match self.expr(d.for_each, each) {
+        let for_each = match &d.for_each.kind {
+            ExprKind::For(f) => match self.for_made(f, each) {
+                Some(Some(made))
+                    if matches!(f.result, ForResult::Map { group: false, .. })
+                        && made.iter().any(|m| matches!(m, Made::Keyless(..))) =>
+                {
+                    return self.dynamic_blocks(d, keyless_pairs(made), each);
+                }
+                Some(Some(made)) => self.for_collected(f, made),
+                Some(None) => Some(DesiredValue::Known(Value::Unknown)),
+                None => None,
+            },
+            _ => self.expr(d.for_each, each),
+        };
+        let pairs: Vec<(Value, DesiredValue)> = match for_each {
             Some(DesiredValue::Known(Value::List(items))) => items
                 .into_iter()
                 .map(|v| (v.clone(), DesiredValue::Known(v)))
@@ -1573,6 +1587,16 @@ impl Evaluator<'_, '_> {
                 return Vec::new();
             }
         };
+        self.dynamic_blocks(d, pairs, each)
+    }
+
+    /// A dynamic block's blocks, one per (key, value) pair.
+    fn dynamic_blocks(
+        &mut self,
+        d: &crate::check::dynamic::Dynamic<'_>,
+        pairs: Vec<(Value, DesiredValue)>,
+        each: Option<Each<'_>>,
+    ) -> Vec<DesiredBlock> {
         let mut out = Vec::new();
         for (key, value) in pairs {
             // The element reads as `ITERATOR.key` and `ITERATOR.value`.
@@ -1596,13 +1620,19 @@ impl Evaluator<'_, '_> {
     /// its collection, known before apply (E0330), for which its condition
     /// holds.
     fn for_expr(&mut self, f: &ForExpr, each: Option<Each<'_>>) -> Option<DesiredValue> {
-        let elements = match self.for_elements(f, each)? {
-            Some(elements) => elements,
-            None => return Some(DesiredValue::Known(Value::Unknown)),
+        match self.for_made(f, each)? {
+            Some(made) => self.for_collected(f, made),
+            None => Some(DesiredValue::Known(Value::Unknown)),
+        }
+    }
+
+    /// What a `for` expression makes of each element, in order; `None`
+    /// when the whole result is known only once a plan reads it.
+    fn for_made(&mut self, f: &ForExpr, each: Option<Each<'_>>) -> Option<Option<Vec<Made>>> {
+        let Some(elements) = self.for_elements(f, each)? else {
+            return Some(None);
         };
-        let group = matches!(f.result, ForResult::Map { group: true, .. });
-        let mut list = Vec::new();
-        let mut map: BTreeMap<String, Vec<DesiredValue>> = BTreeMap::new();
+        let mut made = Vec::new();
         for (key, element) in elements {
             let mark = self.bound.len();
             if let Some(name) = &f.key {
@@ -1610,11 +1640,35 @@ impl Evaluator<'_, '_> {
                     .push((name.name.clone(), Binding::Value(DesiredValue::Known(key))));
             }
             self.bound.push((f.value.name.clone(), element));
-            let made = self.for_element(f, each);
+            let one = self.for_element(f, each);
             self.bound.truncate(mark);
-            match made? {
+            match one? {
                 Made::Skipped => {}
-                Made::Unknown => return Some(DesiredValue::Known(Value::Unknown)),
+                Made::Unknown => return Some(None),
+                other => made.push(other),
+            }
+        }
+        Some(Some(made))
+    }
+
+    /// A `for` expression's list or map from what it made of each element.
+    fn for_collected(&mut self, f: &ForExpr, made: Vec<Made>) -> Option<DesiredValue> {
+        let group = matches!(f.result, ForResult::Map { group: true, .. });
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Vec<DesiredValue>> = BTreeMap::new();
+        for one in made {
+            match one {
+                Made::Skipped | Made::Unknown => {}
+                Made::Keyless(_, span) => {
+                    return self.error(
+                        Diagnostic::error(
+                            "E0330",
+                            "a `for` expression's keys are strings known before apply",
+                            span,
+                        )
+                        .label("not a known string"),
+                    );
+                }
                 Made::Item(v) => list.push(v),
                 Made::Entry(k, _) if !group && map.contains_key(&k) => {
                     let ForResult::Map { key, .. } = &f.result else {
@@ -1757,17 +1811,11 @@ impl Evaluator<'_, '_> {
                     DesiredValue::Known(v) => functions::scalar_text(&v),
                     _ => None,
                 };
-                let Some(k) = k else {
-                    return self.error(
-                        Diagnostic::error(
-                            "E0330",
-                            "a `for` expression's keys are strings known before apply",
-                            key.span,
-                        )
-                        .label("not a known string"),
-                    );
-                };
-                Some(Made::Entry(k, self.expr(value, each)?))
+                let value = self.expr(value, each)?;
+                Some(match k {
+                    Some(k) => Made::Entry(k, value),
+                    None => Made::Keyless(value, key.span),
+                })
             }
         }
     }
@@ -2451,6 +2499,24 @@ enum Made {
     Item(DesiredValue),
     /// A map entry.
     Entry(String, DesiredValue),
+    /// A map entry whose key (at the span) is known only after apply: an
+    /// error in a map, taken by a dynamic block, whose blocks it does not
+    /// name.
+    Keyless(DesiredValue, Span),
+}
+
+/// A dynamic block's elements from a `for` some of whose keys are known
+/// only after apply (`{ for lb in var.lbs : lb.target_group_arn => lb }`),
+/// in the order written, as Terraform plans them: the blocks are unnamed,
+/// and a key not known yet reads as known after apply.
+fn keyless_pairs(made: Vec<Made>) -> Vec<(Value, DesiredValue)> {
+    made.into_iter()
+        .filter_map(|m| match m {
+            Made::Entry(k, v) => Some((Value::String(k), v)),
+            Made::Keyless(v, _) | Made::Item(v) => Some((Value::Unknown, v)),
+            Made::Skipped | Made::Unknown => None,
+        })
+        .collect()
 }
 
 /// The value an expression of constants writes (`256`, `"x"`, `[1, 2]`,
