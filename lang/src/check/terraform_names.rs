@@ -306,6 +306,12 @@ const KINDS: &[(&str, Berth)] = &[
         ),
     ),
     (
+        "removed",
+        Berth::Note(
+            "berth has no `removed` block: a block taken out of the stack is deleted by the next apply; to keep the resource in AWS, take its `berth:stack` and `berth:address` tags off first (what a stack owns is what carries them)",
+        ),
+    ),
+    (
         "module",
         Berth::Note(
             "modules are not written: put the module's resources in the stack's files, `for_each` where it was repeated",

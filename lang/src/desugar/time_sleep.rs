@@ -9,6 +9,9 @@
 //! hashicorp/null's `null_resource` (telia-oss/terraform-aws-ecs-fargate's
 //! "service waits for the load balancer") is the same ordering device, its
 //! `triggers` read alike; a provisioner on it is E0211 (`defaults.rs`).
+//! Terraform 1.4's built-in `terraform_data`, which replaces it, passes on
+//! its `input` (read as `.output` or `.input`); its `triggers_replace`
+//! forces nothing berth writes.
 
 use std::collections::BTreeMap;
 
@@ -19,7 +22,11 @@ use crate::diagnostic::Diagnostic;
 use crate::syntax::ast::{Block, Expr, ExprKind, File, Item, Label, Step, StrPart};
 
 /// The block kinds.
-const KINDS: [&str; 2] = ["time_sleep", "null_resource"];
+const KINDS: [&str; 3] = ["time_sleep", "null_resource", "terraform_data"];
+
+/// What a `terraform_data` passes on, and the names it is read by.
+const INPUT: &str = "input";
+const OUTPUT: &str = "output";
 
 /// What a `time_sleep` passes on.
 struct Sleep {
@@ -27,6 +34,8 @@ struct Sleep {
     kind: String,
     /// Its `triggers`, by key.
     triggers: BTreeMap<String, Expr>,
+    /// A `terraform_data`'s `input`.
+    input: Option<Expr>,
     /// Its own `depends_on`.
     depends_on: Vec<Expr>,
     /// Whether it has a `count`: references name an instance.
@@ -68,6 +77,7 @@ fn sleep(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Sleep> {
     let mut sleep = Sleep {
         kind: block.kind.name,
         triggers: BTreeMap::new(),
+        input: None,
         depends_on: Vec::new(),
         counted: false,
     };
@@ -79,11 +89,16 @@ fn sleep(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Sleep> {
                 if sleep.kind == KINDS[0]
                     && matches!(a.name.name.as_str(), "create_duration" | "destroy_duration") => {}
             Item::Attribute(a) if a.name.name == COUNT => sleep.counted = true,
+            Item::Attribute(a) if sleep.kind == KINDS[2] && a.name.name == INPUT => {
+                sleep.input = Some(a.value)
+            }
+            // What replaces it when changed: it makes nothing to replace.
+            Item::Attribute(a) if sleep.kind == KINDS[2] && a.name.name == "triggers_replace" => {}
             Item::Attribute(a) if a.name.name == DEPENDS_ON => match a.value.kind {
                 ExprKind::List(items) => sleep.depends_on = items,
                 _ => diags.push(stray(&Item::Attribute(a), &what, &takes(&sleep.kind))),
             },
-            Item::Attribute(a) if a.name.name == "triggers" => match a.value.kind {
+            Item::Attribute(a) if sleep.kind != KINDS[2] && a.name.name == "triggers" => match a.value.kind {
                 ExprKind::Map(entries) => {
                     sleep.triggers = entries.into_iter().map(|e| (e.key.name, e.value)).collect();
                 }
@@ -105,13 +120,13 @@ fn sleep(block: Block, diags: &mut Vec<Diagnostic>) -> Option<Sleep> {
 
 /// What a block of `kind` takes.
 fn takes(kind: &str) -> String {
-    let durations = if kind == KINDS[0] {
-        "`create_duration`, `destroy_duration`, "
-    } else {
-        ""
+    let own = match kind {
+        "time_sleep" => "`create_duration`, `destroy_duration`, `triggers`",
+        "terraform_data" => "`input`, `triggers_replace`",
+        _ => "`triggers`",
     };
     format!(
-        "{durations}`triggers`, `depends_on` and `count` (berth waits where AWS needs it; a `for_each` {kind} is not written)"
+        "{own}, `depends_on` and `count` (berth waits where AWS needs it; a `for_each` {kind} is not written)"
     )
 }
 
@@ -168,15 +183,32 @@ fn read_through(e: &mut Expr, sleeps: &Sleeps, diags: &mut Vec<Diagnostic>) {
         [Step::Attr(t), key, more @ ..] if t.name == "triggers" => key_of(key)
             .and_then(|k| sleep.triggers.get(k))
             .map(|value| (value, more)),
+        [Step::Attr(t), more @ ..] if [INPUT, OUTPUT].contains(&t.name.as_str()) => {
+            sleep.input.as_ref().map(|value| (value, more))
+        }
         _ => None,
     };
     let Some((value, more)) = trigger.filter(|_| index.is_some() == sleep.counted) else {
+        let (through, label, read) = match sleep.kind == KINDS[2] {
+            true => (
+                "`output`",
+                "not its output",
+                format!("`{kind}.{name}{}.output`", instance(sleep)),
+            ),
+            false => (
+                "`triggers`",
+                "not one of its triggers",
+                format!(
+                    "`{kind}.{name}{}.triggers[\"KEY\"]` for one it lists",
+                    instance(sleep)
+                ),
+            ),
+        };
         diags.push(
-            Diagnostic::error(CODE, format!("a {kind} is read through its `triggers`"), e.span)
-                .label("not one of its triggers")
+            Diagnostic::error(CODE, format!("a {kind} is read through its {through}"), e.span)
+                .label(label)
                 .help(format!(
-                    "berth makes nothing for a {kind}: read `{kind}.{name}{}.triggers[\"KEY\"]` for one it lists, or the value itself",
-                    if sleep.counted { "[0]" } else { "" }
+                    "berth makes nothing for a {kind}: read {read}, or the value itself"
                 )),
         );
         e.kind = ExprKind::Null;
@@ -198,6 +230,11 @@ fn read_through(e: &mut Expr, sleeps: &Sleeps, diags: &mut Vec<Diagnostic>) {
             span,
         }
     };
+}
+
+/// How a reference names one instance of `sleep`: `[0]` when counted.
+fn instance(sleep: &Sleep) -> &'static str {
+    if sleep.counted { "[0]" } else { "" }
 }
 
 /// The key a `["KEY"]` or `.KEY` step names.
@@ -278,6 +315,50 @@ ssm_parameter cluster {
             .unwrap_or_default();
         // What it reads, and what the sleep depended on.
         assert_eq!(depends_on, ["cluster.this[\"0\"]", "log_group.app"]);
+    }
+
+    /// Terraform 1.4's `terraform_data` (dod-iac's scheduled task module
+    /// era) was an unknown kind (E0101), and a `depends_on` naming it a
+    /// second error (E0333).
+    #[test]
+    fn a_terraform_data_passes_its_input_and_dependencies_on() {
+        let text = r#"
+log_group app { name = "/ecs/demo" }
+terraform_data image {
+  input            = "nginx:1.27"
+  triggers_replace = [log_group.app.name]
+  depends_on       = [log_group.app]
+}
+ssm_parameter image {
+  name       = "/demo/image"
+  type       = "String"
+  value      = terraform_data.image.output
+  depends_on = [terraform_data.image]
+}
+"#;
+        let berth = resources(
+            r#"
+log_group app { name = "/ecs/demo" }
+ssm_parameter image {
+  name  = "/demo/image"
+  type  = "String"
+  value = "nginx:1.27"
+}
+"#,
+        );
+        assert_eq!(resources(text), berth);
+        let depends_on: Vec<String> = stack(text)
+            .resources
+            .iter()
+            .find(|r| r.address.to_string() == "ssm_parameter.image")
+            .map(|r| r.depends_on.iter().map(ToString::to_string).collect())
+            .unwrap_or_default();
+        assert_eq!(depends_on, ["log_group.app"]);
+        let id = "terraform_data wait {}\nssm_parameter id {\n  name  = \"/demo/id\"\n  type  = \"String\"\n  value = terraform_data.wait.id\n}\n";
+        assert_eq!(
+            messages(id, "E0211"),
+            ["a terraform_data is read through its `output`"]
+        );
     }
 
     #[test]
