@@ -1,6 +1,6 @@
 //! ECS Service Connect (issue 14 §2): a service publishing a named port of
 //! its task definition in a Cloud Map namespace, with a client alias,
-//! timeouts and the proxy's logs. On both clouds the stack applies, the
+//! timeouts and the proxy's logs and access log. On both clouds the stack applies, the
 //! service waits for its namespace, a changed client alias is an update in
 //! place, and the stack destroys to nothing. The local cloud re-plans
 //! clean; moto drops the configuration (docs/aws.md, "moto versus AWS"), so
@@ -81,6 +81,18 @@ fn a_service_publishes_a_port_through_service_connect_on_both_clouds() {
         assert!(plan.stdout.contains("8080"), "{}", plan.stdout);
         cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
         after_apply(&cloud, &p.dir, "the new alias");
+
+        // The proxy's access log as JSON with query strings: in place.
+        p.edit(
+            "main.berth",
+            "access_log { format = \"TEXT\" }",
+            "access_log {\n      format                   = \"JSON\"\n      include_query_parameters = \"ENABLED\"\n    }",
+        );
+        cloud.plans_one_update(&p.dir, "service.api");
+        let plan = cloud.berth(&p.dir, &["plan"]);
+        assert!(plan.stdout.contains("\"JSON\""), "{}", plan.stdout);
+        cloud.berth(&p.dir, &["apply", "--auto-approve"]).expect_code(0);
+        after_apply(&cloud, &p.dir, "the access log");
 
         // Without the block the service leaves Service Connect in place.
         let text = p.read("main.berth");

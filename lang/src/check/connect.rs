@@ -12,7 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::source::Span;
 use crate::stack::{DesiredBlock, DesiredBody, DesiredResource, DesiredValue, Stack};
 
-use super::domain::{int, string};
+use super::domain::{int, string, unknown_value};
 
 /// A port mapping of a task definition: its `app_protocol`, if any.
 struct Port<'s> {
@@ -195,6 +195,20 @@ pub fn check(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnostic>) {
     namespace_written(&block.body, "namespace", diags);
     if let Some(log) = block.body.blocks("log").first() {
         proxy_log(stack, log, diags);
+    }
+    if let Some(access) = block.body.blocks("access_log").first() {
+        diags.extend(unknown_value(
+            &access.body,
+            "format",
+            "access log format",
+            &["TEXT", "JSON"],
+        ));
+        diags.extend(unknown_value(
+            &access.body,
+            "include_query_parameters",
+            "query parameters setting",
+            &["ENABLED", "DISABLED"],
+        ));
     }
     let task = ports(stack, r);
     let mut port_names: BTreeMap<&str, Span> = BTreeMap::new();

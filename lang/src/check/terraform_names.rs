@@ -70,6 +70,11 @@ const NAMES: &[(&str, &str, Berth)] = &[
     ),
     // The Service Connect proxy's logs, as Terraform writes them.
     ("service_connect", "log_configuration", Berth::Name("log")),
+    (
+        "service_connect",
+        "access_log_configuration",
+        Berth::Name("access_log"),
+    ),
     ("log", "log_driver", Berth::Name("driver")),
     (
         "load_balancer",

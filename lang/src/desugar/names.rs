@@ -546,7 +546,7 @@ task_definition app {
     }
 
     /// TracecatHQ/tracecat's services: the Service Connect proxy's
-    /// `log_configuration`, and the namespace read from the cluster's
+    /// `log_configuration` (and a CDK integ's `access_log_configuration`), and the namespace read from the cluster's
     /// `service_connect_defaults` block (E0205 and E0305 before).
     #[test]
     fn service_connect_as_terraform_writes_it_is_berths() {
@@ -579,6 +579,10 @@ service app {{
                 r#"log_configuration {
       log_driver = "awslogs"
       options    = { "awslogs-group" = "/ecs/proxy" }
+    }
+    access_log_configuration {
+      format                   = "JSON"
+      include_query_parameters = "ENABLED"
     }"#
             ),
             service(
@@ -586,6 +590,10 @@ service app {{
                 r#"log {
       driver  = "awslogs"
       options = { "awslogs-group" = "/ecs/proxy" }
+    }
+    access_log {
+      format                   = "JSON"
+      include_query_parameters = "ENABLED"
     }"#
             ),
         );

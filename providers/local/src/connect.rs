@@ -80,6 +80,14 @@ pub(crate) fn check(
             ));
         }
     }
+    for access in blocks_of(connect, "access_log") {
+        let format = str_of(access, "format").unwrap_or_default();
+        if !["TEXT", "JSON"].contains(&format) {
+            return Err(bad(format!(
+                "Invalid access log format {format}: use TEXT or JSON."
+            )));
+        }
+    }
     let mut seen = BTreeSet::new();
     for service in blocks_of(connect, "service") {
         let port = str_of(service, "port_name").unwrap_or_default();

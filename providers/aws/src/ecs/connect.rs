@@ -7,8 +7,9 @@
 //! GetNamespace.
 
 use aws_sdk_ecs::types::{
-    Deployment, Service, ServiceConnectClientAlias, ServiceConnectConfiguration, ServiceConnectService,
-    TimeoutConfiguration,
+    Deployment, Service, ServiceConnectAccessLogConfiguration, ServiceConnectAccessLoggingFormat,
+    ServiceConnectClientAlias, ServiceConnectConfiguration, ServiceConnectIncludeQueryParameters,
+    ServiceConnectService, TimeoutConfiguration,
 };
 use berth_provider::{Attrs, ProviderError, Value};
 
@@ -88,14 +89,30 @@ pub(super) async fn encode(
         .first()
         .map(|l| encode_log(call, l, p.region()))
         .transpose()?;
+    let access_log = blocks_of(block, "access_log")
+        .first()
+        .map(|l| access_log(call, l))
+        .transpose()?;
     Ok(Some(
         ServiceConnectConfiguration::builder()
             .enabled(block.get("enabled") != Some(&Value::Bool(false)))
             .set_namespace(namespace)
             .set_services((!services.is_empty()).then_some(services))
             .set_log_configuration(log)
+            .set_access_log_configuration(access_log)
             .build(),
     ))
+}
+
+/// The proxy's `access_log` block.
+fn access_log(call: &str, l: &Attrs) -> Result<ServiceConnectAccessLogConfiguration, ProviderError> {
+    ServiceConnectAccessLogConfiguration::builder()
+        .set_format(str_of(l, "format").map(ServiceConnectAccessLoggingFormat::from))
+        .set_include_query_parameters(
+            str_of(l, "include_query_parameters").map(ServiceConnectIncludeQueryParameters::from),
+        )
+        .build()
+        .map_err(|e| build_error(call, e))
 }
 
 /// The deployment whose configuration is the service's: the PRIMARY one,
@@ -163,11 +180,28 @@ pub(super) fn decode(s: &Service) -> Value {
         .map(|l| decode_log(l, region))
         .into_iter()
         .collect();
+    let access_log: Vec<Value> = c
+        .access_log_configuration()
+        .map(|l| {
+            Value::Map(attrs([
+                ("format", Value::from(l.format().as_str())),
+                (
+                    "include_query_parameters",
+                    Value::from(
+                        l.include_query_parameters()
+                            .map_or("DISABLED", ServiceConnectIncludeQueryParameters::as_str),
+                    ),
+                ),
+            ]))
+        })
+        .into_iter()
+        .collect();
     Value::List(vec![Value::Map(attrs([
         ("enabled", Value::Bool(c.enabled())),
         ("namespace", c.namespace().map_or(Value::Null, Value::from)),
         ("service", Value::List(services)),
         ("log", Value::List(log)),
+        ("access_log", Value::List(access_log)),
     ]))])
 }
 
@@ -203,6 +237,13 @@ mod tests {
             .namespace("arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-abc")
             .services(sc)
             .log_configuration(log)
+            .access_log_configuration(
+                ServiceConnectAccessLogConfiguration::builder()
+                    .format(ServiceConnectAccessLoggingFormat::Json)
+                    .include_query_parameters(ServiceConnectIncludeQueryParameters::Enabled)
+                    .build()
+                    .expect("access log"),
+            )
             .build();
         let old = Deployment::builder().status("ACTIVE").build();
         let new = Deployment::builder()
@@ -215,6 +256,10 @@ mod tests {
         assert!(text.contains("\"http\""), "{text}");
         assert!(text.contains("/sc"), "{text}");
         assert!(text.contains("60"), "{text}");
+        assert!(
+            text.contains("\"JSON\"") && text.contains("\"ENABLED\""),
+            "{text}"
+        );
         let Value::List(blocks) = &read else {
             panic!("a list: {read}")
         };

@@ -2783,7 +2783,11 @@ const SERVICE_REGISTRY: Block = Block {
 /// names, and each `service` block publishes one of the task's named ports.
 const SERVICE_CONNECT: Block = Block {
     max: Some(1),
-    blocks: &[SERVICE_CONNECT_SERVICE, SERVICE_CONNECT_LOG],
+    blocks: &[
+        SERVICE_CONNECT_SERVICE,
+        SERVICE_CONNECT_LOG,
+        SERVICE_CONNECT_ACCESS_LOG,
+    ],
     ..block(
         "service_connect",
         &[
@@ -2885,6 +2889,28 @@ const SERVICE_CONNECT_LOG_ATTRS: [Attr; 3] = log_attrs(
     "The driver's options, e.g. `\"awslogs-group\" = \"/ecs/proxy\"`, `\"awslogs-region\"`, `\"awslogs-stream-prefix\"`.",
     "Options read from SSM parameters or Secrets Manager ARNs, by name. Never shown; needs the task's `execution_role`.",
 );
+
+/// The Service Connect proxy's access log: a line per request, written
+/// where its `log` block sends the proxy's output.
+const SERVICE_CONNECT_ACCESS_LOG: Block = Block {
+    max: Some(1),
+    ..block(
+        "access_log",
+        &[
+            Attr::required("format", Type::String, "format", "`TEXT` or `JSON`.").folded(Case::Upper),
+            Attr::default(
+                "include_query_parameters",
+                Type::String,
+                Literal::Str("DISABLED"),
+                "includeQueryParameters",
+                "`ENABLED` to log each request's query string, `DISABLED` to leave it out.",
+            )
+            .folded(Case::Upper),
+        ],
+        "accessLogConfiguration",
+        "The proxy's access log (Terraform's `access_log_configuration`, CloudFormation's `AccessLogConfiguration`): one line per request, among the proxy's output.",
+    )
+};
 
 /// The Service Connect proxy's `logConfiguration`, spelled as a
 /// container's `log` block.
