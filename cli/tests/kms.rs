@@ -11,11 +11,31 @@ use serde_json::Value;
 const STACK: &str = r#"
 stack "vault" { region = "us-east-1" }
 
+data caller_identity me {}
+
 kms_key logs {
   description          = "the app's logs"
   deletion_window_days = 7
   rotation             = true
   aliases              = ["alias/vault-logs"]
+  # CloudWatch Logs encrypts with the key only if its policy says so.
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::${data.caller_identity.me.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Effect    = "Allow"
+        Principal = { Service = "logs.us-east-1.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+      },
+    ]
+  })
 }
 
 log_group app {

@@ -113,6 +113,9 @@ pub(super) fn user(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnosti
     let Some(key) = stack.resource(&to.address) else {
         return;
     };
+    if r.kind() == Kind::LogGroup {
+        logs_may_use(key, span, diags);
+    }
     let spec = spec_of(key);
     if spec != kms::SYMMETRIC {
         diags.push(
@@ -125,6 +128,29 @@ pub(super) fn user(stack: &Stack, r: &DesiredResource, diags: &mut Vec<Diagnosti
             .help("name a `SYMMETRIC_DEFAULT` key (`spec` left out)"),
         );
     }
+}
+
+/// CloudWatch Logs encrypts with a key only when its policy lets the
+/// service use it: KMS's default policy (no `policy` written) does not,
+/// and CreateLogGroup fails after the key was made.
+fn logs_may_use(key: &DesiredResource, span: crate::source::Span, diags: &mut Vec<Diagnostic>) {
+    let (label, at) = match key.body.value("policy") {
+        None => (
+            "KMS's default policy lets only the account's IAM principals use it",
+            key.span,
+        ),
+        Some(DesiredValue::Known(policy)) if !kms::lets_logs_use(policy) => (
+            "its policy allows no `logs.amazonaws.com` principal",
+            key.body.span("policy").unwrap_or(key.span),
+        ),
+        Some(_) => return,
+    };
+    diags.push(
+        Diagnostic::error(CODE, format!("CloudWatch Logs may not use {}", key.address), span)
+            .label("the log group's key")
+            .also(at, label)
+            .help("allow the service in the key's policy: a statement with `Principal = { Service = \"logs.REGION.amazonaws.com\" }` and `kms:Encrypt*`, `kms:Decrypt*`, `kms:ReEncrypt*`, `kms:GenerateDataKey*`, `kms:Describe*`"),
+    );
 }
 
 /// The key spec of `key` as KMS spells it, KMS's default when left out.

@@ -1,6 +1,8 @@
 //! KMS's rules that both validate and the local cloud apply to a
-//! `kms_key`: which usages a key spec allows, which keys rotate, and the
-//! names an alias may take.
+//! `kms_key`: which usages a key spec allows, which keys rotate, the
+//! names an alias may take, and whether CloudWatch Logs may use a key.
+
+use crate::Value;
 
 /// The shortest and longest pending window ScheduleKeyDeletion takes, in
 /// days.
@@ -79,6 +81,40 @@ pub fn alias_fault(name: &str) -> Option<&'static str> {
     None
 }
 
+/// Whether a key policy lets CloudWatch Logs use the key, as CreateLogGroup
+/// and AssociateKmsKey need: a statement allowing the service
+/// `logs.amazonaws.com` or `logs.REGION.amazonaws.com`, or anyone (`*`).
+/// KMS's default policy (the account's root alone) does not; parts known
+/// only after apply are taken on trust.
+pub fn lets_logs_use(policy: &Value) -> bool {
+    if policy.has_unknown() {
+        return true;
+    }
+    let doc = crate::policy::canonical(policy);
+    let statements = doc
+        .as_map()
+        .and_then(|d| d.get("Statement"))
+        .and_then(Value::as_list)
+        .unwrap_or_default();
+    statements.iter().filter_map(Value::as_map).any(|st| {
+        let allows = st.get("Effect").and_then(Value::as_str) == Some("Allow");
+        let logs = |v: &Value| {
+            v.as_str()
+                .is_some_and(|p| p == "*" || (p.starts_with("logs.") && p.contains(".amazonaws.com")))
+        };
+        let any = |v: &Value| match v {
+            Value::List(items) => items.iter().any(logs),
+            one => logs(one),
+        };
+        let principal = match st.get("Principal") {
+            Some(Value::Map(types)) => ["Service", "AWS"].iter().filter_map(|t| types.get(*t)).any(any),
+            Some(one) => any(one),
+            None => false,
+        };
+        allows && principal
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +136,36 @@ mod tests {
         assert!(alias_movable(("RSA_2048", SIGN), ("RSA_4096", SIGN)));
         assert!(!alias_movable(("RSA_2048", ENCRYPT), ("RSA_4096", SIGN)));
         assert!(!alias_movable(("HMAC_256", MAC), ("RSA_4096", MAC)));
+    }
+
+    #[test]
+    fn logs_use_keys_whose_policy_names_them() {
+        let policy = |principal: serde_json::Value| {
+            Value::from_json(&serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [
+                    { "Effect": "Allow", "Principal": { "AWS": "arn:aws:iam::123456789012:root" }, "Action": "kms:*", "Resource": "*" },
+                    { "Effect": "Allow", "Principal": principal, "Action": ["kms:Encrypt*", "kms:Decrypt*"], "Resource": "*" },
+                ],
+            }))
+        };
+        assert!(lets_logs_use(&policy(
+            serde_json::json!({ "Service": "logs.us-east-1.amazonaws.com" })
+        )));
+        assert!(lets_logs_use(&policy(
+            serde_json::json!({ "Service": ["ecs.amazonaws.com", "logs.amazonaws.com"] })
+        )));
+        assert!(lets_logs_use(&policy(serde_json::json!("*"))));
+        assert!(!lets_logs_use(&policy(
+            serde_json::json!({ "Service": "ecs.amazonaws.com" })
+        )));
+        assert!(!lets_logs_use(&policy(
+            serde_json::json!({ "AWS": "arn:aws:iam::123456789012:role/app" })
+        )));
+        let text = Value::String(
+            r#"{"Statement":{"Effect":"Allow","Principal":{"Service":"logs.eu-west-1.amazonaws.com"},"Action":"kms:*","Resource":"*"}}"#.to_owned(),
+        );
+        assert!(lets_logs_use(&text));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use berth_provider::{Address, Attrs, Kind, ProviderError};
+use berth_provider::{Address, Attrs, Kind, ProviderError, kms};
 
 use crate::api::{fail, invalid};
 use crate::attrs::{int_of, str_of};
@@ -63,6 +63,29 @@ fn check_kms_key(call: &str, attrs: &Attrs) -> Result<(), ProviderError> {
     }
 }
 
+/// CloudWatch Logs uses a key of the account only when its policy lets
+/// the service: KMS's default policy does not.
+fn check_key_use(sim: &Sim, call: &str, name: &str, attrs: &Attrs) -> Result<(), ProviderError> {
+    let Some(key) = str_of(attrs, "kms_key") else {
+        return Ok(());
+    };
+    let policy = sim
+        .find(Kind::KmsKey, key)
+        .and_then(|k| sim.rec(&k))
+        .and_then(|r| r.attrs.get("policy"));
+    match policy {
+        Some(policy) if !kms::lets_logs_use(policy) => Err(invalid(
+            Kind::LogGroup,
+            call,
+            format!(
+                "The specified KMS key does not exist or is not allowed to be used with Arn '{}'",
+                sim.arn("logs", &format!("log-group:{name}"))
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Creates a log group named `/ecs/{stack}/{name}`; returns its key (ARN).
 pub(crate) fn create(
     sim: &mut Sim,
@@ -82,6 +105,7 @@ pub(crate) fn create(
         ));
     }
     check_kms_key(call, &attrs)?;
+    check_key_use(sim, call, &name, &attrs)?;
     check_class(call, &attrs)?;
     check_retention("PutRetentionPolicy", &attrs)?;
     if int_of(&attrs, "retention_days").is_some() {
@@ -100,6 +124,7 @@ pub(crate) fn update(sim: &mut Sim, old: &Attrs, new: &Attrs) -> Result<(), Prov
             "DisassociateKmsKey"
         };
         check_kms_key(call, new)?;
+        check_key_use(sim, call, str_of(new, "name").unwrap_or_default(), new)?;
         sim.call(call);
     }
     if old.get("retention_days") != new.get("retention_days") {
