@@ -207,6 +207,22 @@ pub(crate) fn keys_from_variables(
     })
 }
 
+/// The length of each of `exprs` that the variables and locals of `module`
+/// decide to be a list, whatever its elements hold that only AWS knows
+/// (`[{ subnets = [subnet.a.id] }]` in a local).
+pub(crate) fn lengths_from_variables(
+    module: &Module<'_>,
+    options: &crate::Options,
+    sources: &Sources,
+    exprs: &[&Expr],
+) -> Vec<Option<usize>> {
+    with_variables(module, options, sources, exprs, false, |v| match v {
+        DesiredValue::List(items) => Some(items.len()),
+        DesiredValue::Known(Value::List(items)) => Some(items.len()),
+        _ => None,
+    })
+}
+
 /// Whether each of `exprs` evaluates without failing from the variables
 /// and locals of `module` alone, whatever it holds that only AWS knows: a
 /// `try`'s first argument that does not fail is its value.

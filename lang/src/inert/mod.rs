@@ -299,7 +299,8 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
     });
     let exprs: Vec<&Expr> = undecided.iter().map(|(_, e)| *e).collect();
     let keys = crate::eval::keys_from_variables(&module, options, sources, &exprs);
-    for ((span, for_each), keys) in undecided.into_iter().zip(keys) {
+    let lengths = crate::eval::lengths_from_variables(&module, options, sources, &exprs);
+    for (((span, for_each), keys), length) in undecided.into_iter().zip(keys).zip(lengths) {
         if let Some(keys) = keys {
             let pairs = keys
                 .into_iter()
@@ -309,9 +310,34 @@ fn find(files: &[(FileId, File)], sources: &Sources, options: &Options) -> Found
                 })
                 .collect();
             found.known.insert(span, for_each, Each::Keyed(pairs));
+        } else if let Some(length) = length {
+            // A list of known length, its elements read by index
+            // (gutozntt's `for_each = local.network_configuration`, a
+            // list naming the stack's subnets).
+            let items = (0..length).map(|i| indexed(for_each, i)).collect();
+            found.known.insert(span, for_each, Each::Listed(items));
         }
     }
     found
+}
+
+/// `(FOR_EACH)[I]`: the element at index `i` of a list.
+fn indexed(for_each: &Expr, i: usize) -> Expr {
+    let span = for_each.span;
+    let index = Expr {
+        kind: ExprKind::Int(i64::try_from(i).unwrap_or(i64::MAX)),
+        span,
+    };
+    Expr {
+        kind: ExprKind::Postfix(
+            Box::new(Expr {
+                kind: ExprKind::Paren(Box::new(for_each.clone())),
+                span,
+            }),
+            vec![Step::Index(Box::new(index))],
+        ),
+        span,
+    }
 }
 
 /// The condition of a `for_each` written `COND ? [...] : [...]`.
@@ -1202,6 +1228,56 @@ service app {
 }
 "#,
         );
+        assert_eq!(module, berth);
+    }
+
+    /// gutozntt/terraform-aws-ecs-service inlined: `for_each =
+    /// local.network_configuration`, the local itself a list whose element
+    /// names the stack's subnet. Its length is decided, its elements read
+    /// by index (E0204 and E0205 before).
+    #[test]
+    fn dynamic_blocks_over_a_local_list_of_elements_known_with_the_stack_are_written_out() {
+        let shared = r#"
+subnet a {
+  vpc  = "vpc-0123456789abcdef0"
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+cluster main {}
+task_definition app {
+  cpu    = 256
+  memory = 512
+  container app { image = "nginx" }
+}
+"#;
+        let module = resources(&format!(
+            r#"{shared}
+locals {{
+  network_configuration = [{{ subnets = [subnet.a.id], assign_public_ip = false }}]
+}}
+ecs_service app {{
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  dynamic "network_configuration" {{
+    for_each = local.network_configuration
+    content {{
+      subnets          = network_configuration.value.subnets
+      assign_public_ip = network_configuration.value.assign_public_ip
+    }}
+  }}
+}}
+"#
+        ));
+        let berth = resources(&format!(
+            r#"{shared}
+service app {{
+  cluster         = cluster.main
+  task_definition = task_definition.app
+  public_ip       = false
+  subnets         = [subnet.a]
+}}
+"#
+        ));
         assert_eq!(module, berth);
     }
 
