@@ -35,7 +35,9 @@ enum Scope<'a> {
     /// dependency (outputs are read after apply).
     Output,
     /// A lookup's filters: variables and other lookups, known at plan time.
-    Data,
+    /// `counted`: it has a `count`, already refused (E0591), so its
+    /// `count.index` is not a second error.
+    Data { counted: bool },
     /// A resource body; `each` only when the resource has `for_each`.
     /// `itself`: where a reference to the resource itself is no cycle.
     Resource {
@@ -179,7 +181,12 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
         }
     }
     for decl in module.data.values() {
-        r.walk_body(decl.block, Scope::Data);
+        let counted = decl
+            .block
+            .body
+            .iter()
+            .any(|i| matches!(i, Item::Attribute(a) if a.name.name == COUNT));
+        r.walk_body(decl.block, Scope::Data { counted });
     }
     for output in module.outputs.values() {
         r.walk(output.value, Scope::Output);
@@ -589,7 +596,11 @@ impl<'a> Resolver<'a, '_> {
                 self.builtin(t, span, scope, &["name"], wrong);
             }
             COUNT => {
-                let counted = matches!(scope, Scope::Resource { decl, each: true, .. } if decl.counted);
+                let counted = match scope {
+                    Scope::Resource { decl, each, .. } => each && decl.counted,
+                    Scope::Data { counted } => counted,
+                    _ => false,
+                };
                 if !counted {
                     self.diags.push(
                         Diagnostic::error(
@@ -837,7 +848,7 @@ impl<'a> Resolver<'a, '_> {
                 }
             }
             Scope::Output => {}
-            Scope::Data => self.diags.push(
+            Scope::Data { .. } => self.diags.push(
                 Diagnostic::error("E0595", "a lookup's filters cannot refer to the stack's resources", span)
                     .label("known only once the stack is applied")
                     .help("lookups run at plan time: filter with constants, variables or other lookups (`vpc = data.vpc.main`)"),
