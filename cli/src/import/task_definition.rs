@@ -150,6 +150,11 @@ pub fn convert(json: &str, given: &Given) -> Result<Imported, ImportError> {
         Value::Array(items) if items.iter().any(|c| c.get("image").is_some()) => {
             containers_only(items, given)?
         }
+        Value::Array(items) if items.iter().any(|c| c.get("Image").is_some()) => {
+            return Err(ImportError::Shape(format!(
+                "the keys are CloudFormation's (`Image`, `PortMappings`), not ECS's (`image`, `portMappings`): import takes a list of container definitions as ECS's JSON writes them (with --cpu and --memory), or a whole task definition, as `aws ecs describe-task-definition` prints it"
+            )));
+        }
         _ => {
             return Err(ImportError::Shape(format!(
                 "the document is not a JSON object: {WHOLE}"
@@ -489,17 +494,21 @@ impl Converter {
             self.rest(&platform, "runtimePlatform");
         }
         if let Some(tags) = Self::take(td, "tags") {
-            match pairs(&tags, "value").or_else(|| {
-                tags.as_array()?
-                    .iter()
-                    .map(|t| {
-                        Some((
-                            t.get("key")?.as_str()?.to_owned(),
-                            t.get("value")?.as_str()?.to_owned(),
-                        ))
-                    })
-                    .collect()
-            }) {
+            match pairs(&tags, "value")
+                .or_else(|| {
+                    tags.as_array()?
+                        .iter()
+                        .map(|t| {
+                            Some((
+                                t.get("key")?.as_str()?.to_owned(),
+                                t.get("value")?.as_str()?.to_owned(),
+                            ))
+                        })
+                        .collect()
+                })
+                // A map, as Terraform and envsubst templates write them.
+                .or_else(|| string_map(&tags))
+            {
                 Some(mut tags) => {
                     // `aws:` tags (CloudFormation's stack name and logical
                     // id on what Copilot, CDK or a template registered) are
@@ -1354,6 +1363,35 @@ mod tests {
         let text = convert(td, &Given::default()).map(|i| i.text).unwrap_or_default();
         assert!(text.contains("  tags = { \"TaskType\" = \"web\" }\n"), "{text}");
         assert!(!text.contains("berth:"), "{text}");
+    }
+
+    /// AmaliTech's envsubst template writes `tags` as a map: import said
+    /// berth does not write tags.
+    #[test]
+    fn tags_written_as_a_map_are_taken() {
+        let td = r#"{"family":"x","cpu":"256","memory":"512","containerDefinitions":[{"name":"a","image":"i"}],
+            "tags":{"team":"web","env":"dev"}}"#;
+        let text = convert(td, &Given::default()).map(|i| i.text).unwrap_or_default();
+        assert!(
+            text.contains("  tags = { \"env\" = \"dev\", \"team\" = \"web\" }\n"),
+            "{text}"
+        );
+    }
+
+    /// A CloudFormation `ContainerDefinitions` list was "not a JSON
+    /// object", though import takes a list of ECS's container definitions.
+    #[test]
+    fn a_cloudformation_cased_container_list_is_named_so() {
+        let given = Given {
+            cpu: Some("256".into()),
+            memory: Some("512".into()),
+            ..Given::default()
+        };
+        let list = r#"[{"Name":"xray","Image":"public.ecr.aws/xray/aws-xray-daemon"}]"#;
+        match convert(list, &given) {
+            Err(ImportError::Shape(m)) => assert!(m.contains("CloudFormation's (`Image`"), "{m}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     /// An environment (or secrets) list naming a variable twice became a
