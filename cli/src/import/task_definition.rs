@@ -151,9 +151,9 @@ pub fn convert(json: &str, given: &Given) -> Result<Imported, ImportError> {
             containers_only(items, given)?
         }
         Value::Array(items) if items.iter().any(|c| c.get("Image").is_some()) => {
-            return Err(ImportError::Shape(format!(
-                "the keys are CloudFormation's (`Image`, `PortMappings`), not ECS's (`image`, `portMappings`): import takes a list of container definitions as ECS's JSON writes them (with --cpu and --memory), or a whole task definition, as `aws ecs describe-task-definition` prints it"
-            )));
+            return Err(ImportError::Shape(
+                "the keys are CloudFormation's (`Image`, `PortMappings`), not ECS's (`image`, `portMappings`): import takes a list of container definitions as ECS's JSON writes them (with --cpu and --memory), or a whole task definition, as `aws ecs describe-task-definition` prints it".to_owned(),
+            ));
         }
         _ => {
             return Err(ImportError::Shape(format!(

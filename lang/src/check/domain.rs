@@ -40,7 +40,10 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
                 let group = cx.target(r.body.value("security_group"), Kind::SecurityGroup);
                 super::sg_rules::duplicates_default(group, r, diags);
             }
-            Kind::LogGroup => cx.log_group(r, diags),
+            Kind::LogGroup => {
+                cx.log_group(r, diags);
+                super::metric_filters::check(r, diags);
+            }
             Kind::Role => {
                 cx.role(r, diags);
                 super::iam::check(r, diags);

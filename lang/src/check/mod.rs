@@ -26,6 +26,7 @@ pub(crate) mod load_balancer_types;
 pub mod locals;
 pub mod lookups;
 mod managed_policy;
+mod metric_filters;
 pub mod moved;
 mod names;
 mod network;

@@ -10,7 +10,7 @@
 //! `aws_sqs_queue_redrive_policy`, `aws_efs_mount_target` and
 //! `aws_efs_file_system_policy`, `aws_lb_listener_certificate`,
 //! `aws_route53_zone_association`, `aws_iam_role_policy_attachments_exclusive`,
-//! `aws_iam_policy_attachment`): berth
+//! `aws_iam_policy_attachment`, `aws_cloudwatch_log_metric_filter`): berth
 //! writes each as a setting of the resource it attaches to, so such a
 //! block is folded into that resource, wherever in the stack's files it
 //! is declared. A repeated
@@ -45,6 +45,9 @@ enum Into {
         block: &'static str,
         renames: &'static [(&'static str, &'static str)],
         own_name: Option<&'static str>,
+        /// Nested blocks taken as written (a metric filter's
+        /// `metric_transformation`).
+        blocks: &'static [&'static str],
         /// The setting that, written `true`, makes it this other block
         /// (a `network_acl_rule`'s `egress`).
         or: Option<(&'static str, &'static str)>,
@@ -100,6 +103,7 @@ const FILE_SYSTEM: &[&str] = &["file_system_id", "file_system"];
 /// Terraform's `aws_route` as a `route` block of its table.
 const ROUTE: Into = Into::Block {
     own_name: None,
+    blocks: &[],
     or: None,
     block: "route",
     renames: &[
@@ -123,6 +127,7 @@ const NETWORK_ACL: &[&str] = &["network_acl_id", "network_acl"];
 /// an `egress` one with `egress = true`.
 const ACL_ENTRY: Into = Into::Block {
     own_name: None,
+    blocks: &[],
     or: Some(("egress", "egress")),
     block: "ingress",
     renames: &[
@@ -324,6 +329,7 @@ const ATTACHMENTS: &[Attachment] = &[
         by: &["topic_arn", "topic"],
         into: Into::Block {
             own_name: None,
+            blocks: &[],
             or: None,
             block: "subscription",
             renames: &[
@@ -460,6 +466,7 @@ const ATTACHMENTS: &[Attachment] = &[
         by: FILE_SYSTEM,
         into: Into::Block {
             own_name: None,
+            blocks: &[],
             or: None,
             block: "mount_target",
             renames: &[
@@ -481,12 +488,25 @@ const ATTACHMENTS: &[Attachment] = &[
         },
     },
     Attachment {
+        kinds: &["cloudwatch_log_metric_filter", "log_metric_filter"],
+        parent: "log_group",
+        by: &["log_group_name", "log_group"],
+        into: Into::Block {
+            block: "metric_filter",
+            own_name: Some("name"),
+            or: None,
+            blocks: &["metric_transformation"],
+            renames: &[("name", "name"), ("pattern", "pattern")],
+        },
+    },
+    Attachment {
         kinds: &["cloudwatch_event_target", "event_target"],
         parent: "event_rule",
         by: &["rule"],
         into: Into::Block {
             block: "target",
             own_name: Some("id"),
+            blocks: &[],
             or: None,
             // `ecs_target`, `dead_letter_config`, `retry_policy` and
             // `sqs_target` are flattened already (`flatten`).
@@ -1207,6 +1227,7 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
             renames,
             own_name,
             or,
+            blocks,
         } => {
             let mut items = t.block.body;
             let block = match or {
@@ -1225,9 +1246,12 @@ fn contribute(t: Taken, repeat: Option<Repeat>, add: &mut Additions, diags: &mut
                     .find(|(tf, berth)| *tf == name && tf != berth)
                     .map(|(_, berth)| *berth)
             });
-            let takes = super::listed(renames.iter().map(|(tf, _)| *tf));
-            let mut body =
-                super::renamed_settings(items, renames, (&what, &takes), &mut super::no_blocks, diags);
+            let takes = super::listed(renames.iter().map(|(tf, _)| *tf).chain(blocks.iter().copied()));
+            let mut kept = |b: Block, _: &mut Vec<Diagnostic>| match blocks.contains(&b.kind.name.as_str()) {
+                true => Ok(vec![Item::Block(b)]),
+                false => Err(b),
+            };
+            let mut body = super::renamed_settings(items, renames, (&what, &takes), &mut kept, diags);
             if let Some(setting) = own_name
                 && !body
                     .iter()
@@ -1525,27 +1549,33 @@ fn each_element(element: Expr, r: &Repeat) -> Expr {
 }
 
 /// A `dynamic` block making `made` for each instance of `r`.
+/// `body` (and the blocks nested in it: a metric filter's
+/// `metric_transformation`) reading `iterator`'s element where it read
+/// the attachment's own `count.index` or `each`.
+fn read_as_element(body: Vec<Item>, r: &Repeat, iterator: &str) -> Vec<Item> {
+    body.into_iter()
+        .map(|item| match item {
+            Item::Attribute(a) => {
+                let value = substitute(a.value, r, &[iterator, "value"]);
+                Item::Attribute(Attribute {
+                    value: substitute_key(value, &[iterator, "key"]),
+                    ..a
+                })
+            }
+            Item::Block(b) => Item::Block(Block {
+                body: read_as_element(b.body, r, iterator),
+                ..b
+            }),
+        })
+        .collect()
+}
+
 fn dynamic(made: Block, r: &Repeat) -> Block {
     let span = made.kind.span;
     let iterator = made.kind.name.clone();
     let mut content = made.clone();
     content.kind.name = crate::check::dynamic::CONTENT.into();
-    content.body = content
-        .body
-        .into_iter()
-        .map(|item| match item {
-            Item::Attribute(a) => Item::Attribute(Attribute {
-                value: substitute(a.value, r, &[&iterator, "value"]),
-                ..a
-            }),
-            other => other,
-        })
-        .collect();
-    for item in &mut content.body {
-        if let Item::Attribute(a) = item {
-            a.value = substitute_key(a.value.clone(), &[&iterator, "key"]);
-        }
-    }
+    content.body = read_as_element(content.body, r, &iterator);
     let for_each = match r {
         Repeat::Count(n) => call("range", n.clone()),
         Repeat::ForEach(c) => c.clone(),

@@ -1454,7 +1454,86 @@ const LOG_GROUP: KindSchema = KindSchema {
         NAME,
         NAME_PREFIX,
     ],
-    blocks: &[],
+    blocks: &[METRIC_FILTER],
+};
+
+/// A log group's metric filter: CloudWatch Logs turns the events that
+/// match its pattern into a metric (Terraform's
+/// `aws_cloudwatch_log_metric_filter`, CloudFormation's
+/// `AWS::Logs::MetricFilter`). Filters take no tags: they are the group's.
+const METRIC_FILTER: Block = Block {
+    max: Some(100),
+    blocks: &[METRIC_TRANSFORMATION],
+    ..block(
+        "metric_filter",
+        &[
+            Attr::required(
+                "name",
+                Type::String,
+                "filterName",
+                "The filter's name, once per log group: at most 512 characters, without `:` or `*`.",
+            ),
+            Attr::default(
+                "pattern",
+                Type::String,
+                Literal::Str(""),
+                "filterPattern",
+                "The events it counts, in CloudWatch Logs' filter syntax (`\"ERROR\"`, `{ $.status = 500 }`); empty, every event. At most 1024 characters.",
+            ),
+        ],
+        "PutMetricFilter",
+        "A metric made of the group's events (Terraform's `aws_cloudwatch_log_metric_filter`, folded into its log group): at most 100 per group, each sent by PutMetricFilter, removed by DeleteMetricFilter.",
+    )
+};
+
+const METRIC_TRANSFORMATION: Block = Block {
+    min: 1,
+    max: Some(1),
+    ..block(
+        "metric_transformation",
+        &[
+            Attr::required(
+                "name",
+                Type::String,
+                "metricName",
+                "The metric's name (at most 255 characters).",
+            ),
+            Attr::required(
+                "namespace",
+                Type::String,
+                "metricNamespace",
+                "The metric's namespace, e.g. `App/Errors` (at most 255 characters).",
+            ),
+            Attr::required(
+                "value",
+                Type::String,
+                "metricValue",
+                "What each matching event adds: `\"1\"`, or a field of a JSON event (`$.latency`).",
+            ),
+            Attr::optional(
+                "default_value",
+                Type::Number,
+                "defaultValue",
+                "What a period without matches records (`0`); none when left out. Not with `dimensions`.",
+            ),
+            Attr::optional(
+                "unit",
+                Type::String,
+                "unit",
+                "The metric's unit (`Count`, `Seconds`, `Milliseconds`, `Bytes`, ...); none when left out.",
+            )
+            .unset_when(Literal::Str("None")),
+            Attr::default(
+                "dimensions",
+                Type::Map(&Type::String),
+                Literal::EmptyMap,
+                "dimensions",
+                "Up to 3 dimensions, each a field of a JSON event (`{ Service = \"$.service\" }`).",
+            ),
+        ],
+        "metricTransformations",
+        "The metric the filter writes (CloudWatch Logs takes one).",
+    )
 };
 
 const ROLE: KindSchema = KindSchema {

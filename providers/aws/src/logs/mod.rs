@@ -4,13 +4,16 @@
 //! retention is removed; to read a stack's, the tagging API
 //! (`GetResources`) and DescribeLogGroups under berth's prefix
 //! ([`read_all`]); to adopt one, DescribeLogGroups + ListTagsForResource.
+//! A group's metric filters are in [`metric_filters`].
+
+mod metric_filters;
 
 use std::collections::{HashMap, HashSet};
 
 use aws_sdk_cloudwatchlogs::types::LogGroupClass;
 use berth_provider::adopt::adoption_tags;
 use berth_provider::naming;
-use berth_provider::{Kind, ProviderError, Resource, Value};
+use berth_provider::{Attrs, Kind, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
 use crate::attrs::{
@@ -19,6 +22,7 @@ use crate::attrs::{
 use crate::scope::Scope;
 use crate::tagging::{self, Tags};
 use crate::{AwsProvider, paginate};
+use metric_filters::FILTERS;
 
 const SERVICE: &str = "logs";
 
@@ -55,6 +59,7 @@ pub(crate) async fn create(
     if let Some(days) = i32_of(&a, "retention_days") {
         put_retention(p, &name, days).await?;
     }
+    metric_filters::settle(p, &name, &Attrs::new(), &a).await?;
     a.insert("arn".to_owned(), Value::String(arn));
     a.insert("name".to_owned(), Value::String(name));
     Ok(resource(desired.address.clone(), a))
@@ -129,6 +134,9 @@ pub(crate) async fn update(
             }
         }
     }
+    if old.get(FILTERS) != new.get(FILTERS) {
+        metric_filters::settle(p, &name, old, &new).await?;
+    }
     let (set, removed) = tag_diff(old, &new);
     if !set.is_empty() {
         let tags: HashMap<String, String> = set.into_iter().collect();
@@ -172,6 +180,9 @@ pub(crate) async fn adopt(p: &AwsProvider, stack: &str, live: &Resource) -> Resu
 pub(crate) async fn delete(p: &AwsProvider, live: &Resource) -> Result<(), ProviderError> {
     let logs = &p.clients.logs;
     let name = str_of(&live.attrs, "name").unwrap_or_default();
+    // AWS deletes them with the group; emulators (moto) keep them, and a
+    // group made again under the name would read them as its own.
+    metric_filters::settle(p, name, &live.attrs, &Attrs::new()).await?;
     p.call_unless(SERVICE, "DeleteLogGroup", &["ResourceNotFoundException"], || {
         logs.delete_log_group().log_group_name(name).send()
     })
@@ -211,17 +222,21 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
         .map(|name| describe(p, name));
     let elsewhere = try_join_all(elsewhere).await?;
     groups.extend(elsewhere.into_iter().flatten());
+    let filters = match groups.is_empty() {
+        true => HashMap::new(),
+        false => metric_filters::by_group(p, None).await?,
+    };
     let reads = groups.iter().filter_map(|g| {
         let name = g.log_group_name()?;
         let arn = bare(g.arn()?);
         let tags = tagged.get(name);
-        let scope = &scope;
+        let (scope, filters) = (&scope, &filters);
         Some(async move {
             let tags = match tags {
                 Some(tags) => tags.clone(),
                 None => tags_of(p, arn).await?,
             };
-            Ok::<_, ProviderError>(decode(scope, g, name, arn, &tags))
+            Ok::<_, ProviderError>(decode(scope, g, (name, arn), &tags, filters))
         })
     });
     let found: Vec<Option<Resource>> = try_join_all(reads).await?;
@@ -239,17 +254,21 @@ async fn tags_of(p: &AwsProvider, arn: &str) -> Result<Tags, ProviderError> {
     Ok(out.tags.unwrap_or_default().into_iter().collect())
 }
 
-/// The log group `g` (named `name`, ARN `arn`) with `tags`, if `scope`
-/// looks for it.
+/// The log group `g` (named `name`, ARN `arn`) with `tags` and its
+/// metric filters among `filters`, if `scope` looks for it.
 fn decode(
     scope: &Scope<'_>,
     g: &aws_sdk_cloudwatchlogs::types::LogGroup,
-    name: &str,
-    arn: &str,
+    (name, arn): (&str, &str),
     tags: &Tags,
+    filters: &HashMap<String, Vec<Value>>,
 ) -> Option<Resource> {
     let address = scope.address(Kind::LogGroup, tagging::pairs(tags))?;
     let a = attrs([
+        (
+            FILTERS,
+            Value::List(filters.get(name).cloned().unwrap_or_default()),
+        ),
         ("retention_days", opt_int(g.retention_in_days())),
         ("kms_key", opt_str(g.kms_key_id())),
         ("class", opt_str(g.log_group_class().map(LogGroupClass::as_str))),
@@ -283,12 +302,17 @@ pub(crate) async fn read(p: &AwsProvider, scope: &Scope<'_>) -> Result<Vec<Resou
             )
         })
         .await?;
+    let filters = match groups.is_empty() {
+        true => HashMap::new(),
+        false => metric_filters::by_group(p, wanted).await?,
+    };
     let reads = groups.iter().filter_map(|g| {
         let name = g.log_group_name().filter(|n| wanted.is_none_or(|w| w == *n))?;
         let arn = bare(g.arn()?);
+        let filters = &filters;
         Some(async move {
             let tags = tags_of(p, arn).await?;
-            Ok::<_, ProviderError>(decode(scope, g, name, arn, &tags))
+            Ok::<_, ProviderError>(decode(scope, g, (name, arn), &tags, filters))
         })
     });
     let found: Vec<Option<Resource>> = try_join_all(reads).await?;
