@@ -621,6 +621,16 @@ fn lifecycle_rule_priority_of_a_thousand() {
     );
 }
 
+/// Terraform 0.12's provider pin, `version = "~> 3.0"`, in nearly every
+/// stack of that era (shajalahamedcse's template): E0211 before.
+#[test]
+fn a_provider_pinned_to_a_version() {
+    assert_valid(
+        "provider version",
+        "provider \"aws\" {\n  region  = \"us-east-1\"\n  version = \"~> 3.0\"\n}\nvpc main { cidr = \"10.0.0.0/16\" }\n",
+    );
+}
+
 /// An empty `provider "aws" {}` (or one of settings that change nothing
 /// berth does) beside the stack block says nothing more.
 #[test]

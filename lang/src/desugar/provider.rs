@@ -125,6 +125,9 @@ const QUIET: &[&str] = &[
     "skip_requesting_account_id",
     "max_retries",
     "retry_mode",
+    // Terraform 0.12's pin of the provider's version (now in
+    // `required_providers`, which berth leaves aside too).
+    "version",
 ];
 
 /// What an `aws` provider block may hold.
