@@ -18,9 +18,7 @@ use berth_provider::arn::elb_suffix;
 use berth_provider::{Attrs, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
-use crate::attrs::{
-    attrs, blocks_of, bool_of, i32_of, map_of, opt_int, opt_str, str_map, str_of, without_nulls,
-};
+use crate::attrs::{attrs, blocks_of, bool_of, i32_of, map_of, opt_int, opt_str, str_map, str_of};
 use crate::errors::build_error;
 use crate::{AwsProvider, paginate};
 
@@ -137,7 +135,24 @@ pub(super) async fn apply(p: &AwsProvider, id: &str, old: &Attrs, new: &Attrs) -
 /// out: every `berth deploy` put the service's policies again, which a
 /// deploy role need not be allowed to).
 fn same(before: Option<&&Attrs>, after: &Attrs) -> bool {
-    before.is_some_and(|b| without_nulls(b) == without_nulls(after))
+    before.is_some_and(|b| nulls_out(&Value::Map((*b).clone())) == nulls_out(&Value::Map(after.clone())))
+}
+
+/// `v` without null settings, at any depth (a step's `upper` bound the
+/// configuration leaves null, which the read leaves out: an apply that
+/// changed only the service's image put its step policies again, and on
+/// moto the re-put policy's new ARN left its alarms naming the old one).
+fn nulls_out(v: &Value) -> Value {
+    match v {
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .filter(|(_, v)| **v != Value::Null)
+                .map(|(k, v)| (k.clone(), nulls_out(v)))
+                .collect(),
+        ),
+        Value::List(items) => Value::List(items.iter().map(nulls_out).collect()),
+        other => other.clone(),
+    }
 }
 
 /// The labelled blocks `kind` of an `autoscaling` block, by label.
@@ -639,4 +654,30 @@ fn read_action(action: &ScheduledAction) -> Value {
         ("max_capacity", opt_int(bounds.and_then(|b| b.max_capacity()))),
         ("timezone", action.timezone().map_or(Value::Null, Value::from)),
     ]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tinker-Ware's step policy: the configuration holds its step's
+    /// `upper` bound as null, the read leaves it out. Not the same, it was
+    /// put again on every update of the service.
+    #[test]
+    fn a_step_left_unbounded_is_the_same_as_read() {
+        let step = |upper: Option<Value>| {
+            let mut s = attrs([("adjustment", Value::Int(1)), ("lower", Value::Int(0))]);
+            if let Some(upper) = upper {
+                s.insert("upper".to_owned(), upper);
+            }
+            attrs([
+                ("adjustment_type", Value::from("ChangeInCapacity")),
+                ("cooldown", Value::Int(180)),
+                ("step", Value::List(vec![Value::Map(s)])),
+            ])
+        };
+        let read = step(None);
+        assert!(same(Some(&&read), &step(Some(Value::Null))));
+        assert!(!same(Some(&&read), &step(Some(Value::Int(10)))));
+    }
 }
