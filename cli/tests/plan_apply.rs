@@ -1560,6 +1560,64 @@ service app {
     }
 }
 
+/// A service naming a family registered outside the stack (`"outside"`,
+/// or `"outside:1"` pinned), as CDK's integ.custom-task-revision and CI
+/// pipelines write it: a change of another setting leaves the revision the
+/// service runs. Regression: UpdateService was sent the name again, which
+/// moved `outside` to the revision CI registered since (no plan showed it)
+/// and failed for `outside:1` once deregistered. On moto, where the
+/// adapter sends the calls.
+#[test]
+fn a_service_named_by_family_keeps_its_revision_through_another_change() {
+    const STACK: &str = r#"stack "family" { region = "us-east-1" }
+vpc main { cidr = "10.0.0.0/16" }
+subnet a {
+  vpc  = vpc.main
+  cidr = "10.0.1.0/24"
+  zone = "us-east-1a"
+}
+cluster main {}
+service latest {
+  cluster             = cluster.main
+  task_definition     = "outside"
+  subnets             = [subnet.a]
+  min_healthy_percent = 50
+}
+service pinned {
+  cluster             = cluster.main
+  task_definition     = "outside:1"
+  subnets             = [subnet.a]
+  min_healthy_percent = 50
+}
+"#;
+    const REGISTER: &str = "import boto3\n\
+        boto3.client('ecs').register_task_definition(family='outside', requiresCompatibilities=['FARGATE'], networkMode='awsvpc', cpu='256', memory='512', containerDefinitions=[{'name': 'app', 'image': 'nginx', 'essential': True}])\n";
+    let Some(moto) = berth_test_support::Moto::start() else {
+        return;
+    };
+    let cloud = common::Cloud::Aws(moto);
+    let common::Cloud::Aws(moto) = &cloud else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
+    moto.python(REGISTER);
+    cloud.apply_clean(dir, STACK, "the first apply");
+    // CI registers revision 2; revision 1 goes, the services still run it.
+    moto.python(REGISTER);
+    moto.python("import boto3\nboto3.client('ecs').deregister_task_definition(taskDefinition='outside:1')\n");
+    let changed = STACK.replace("min_healthy_percent = 50", "min_healthy_percent = 100");
+    cloud.apply_clean(dir, &changed, "another setting");
+    let running = moto.python(
+        "import boto3\n\
+         e = boto3.client('ecs')\n\
+         c = e.list_clusters()['clusterArns'][0]\n\
+         print(sorted(s['taskDefinition'].rsplit('/', 1)[1] for s in e.describe_services(cluster=c, services=e.list_services(cluster=c)['serviceArns'])['services']))\n",
+    );
+    assert_eq!(running.trim(), "['outside:1', 'outside:1']");
+    cloud.berth(dir, &["destroy", "--auto-approve"]).expect_code(0);
+}
+
 /// terraform-aws-modules/alb's `ignore_changes =
 /// [tags["elasticbeanstalk:shared-elb-environment-count"]]` (E0326 before):
 /// one key of the tags another tool writes stays as it is live, through a

@@ -16,6 +16,7 @@ use aws_sdk_ecs::types::{
     NetworkConfiguration, PropagateTags, Service, ServiceField, ServiceRegistry, Tag,
 };
 use berth_provider::adopt::service_in;
+use berth_provider::attrs::keep_chosen;
 use berth_provider::naming;
 use berth_provider::schema::cluster_name;
 use berth_provider::{
@@ -247,6 +248,13 @@ pub(super) async fn update(
     old: &Attrs,
     new: &Attrs,
 ) -> Result<(), ProviderError> {
+    // A family (or `family:revision`) naming the revision the service
+    // runs is no change, as the plan shows it: sent again, `app` moved the
+    // service to the family's latest revision, and a deregistered `app:1`
+    // failed an update of anything else.
+    let mut new = new.clone();
+    keep_chosen(Kind::Service, old, &mut new);
+    let new = &new;
     let changed = |k: &str| old.get(k) != new.get(k);
     if changed("autoscaling") {
         scaling::apply(p, &scaling::id_of(old), old, new).await?;
