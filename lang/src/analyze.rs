@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::check::{
-    connect, declare, domain, load_balancer_types, lookups, refs, restated, route_targets, schema, sg_rules,
-    types,
+    connect, declare, domain, families, load_balancer_types, lookups, refs, restated, route_targets, schema,
+    sg_rules, types,
 };
 use crate::desugar;
 use crate::diagnostic::Diagnostic;
@@ -186,6 +186,7 @@ fn check_and_evaluate(
     sg_rules::default_egress_dropped(&mut stack);
     sg_rules::terraform_groups_let_out_only_their_rules(&mut stack, &module, sources);
     connect::names_as_references(&mut stack);
+    families::as_references(&mut stack);
     load_balancer_types::take_off_values(&mut stack);
     route_targets::nat_gateways_as_gateways(&mut stack);
     for r in &mut stack.resources {

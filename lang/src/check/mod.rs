@@ -16,6 +16,7 @@ mod ecr;
 mod efs;
 mod events;
 mod execute_command;
+pub(crate) mod families;
 mod flow_logs;
 pub mod for_expr;
 mod health_checks;
