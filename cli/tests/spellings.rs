@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    container_json_in_a_local,
     log_metric_filters,
     dynamic_blocks_keyed_by_arns,
     cluster_default_strategy_without_weight,

@@ -1076,14 +1076,40 @@ impl Evaluator<'_, '_> {
         (call.name.name == "jsonencode" && is_document(&kind.schema().as_block(), attr)).then_some(arg)
     }
 
+    /// The argument of the `jsonencode` that `value` is, written there or
+    /// in the local it names (fief's `task_definition = jsonencode([...])`
+    /// in `locals`, its containers naming the stack's repository): read
+    /// as the JSON it would make, as written in place.
+    fn encoded(&self, value: &Expr) -> Option<Expr> {
+        let mut value = value;
+        // A chain of locals, each naming the next, ends within their count.
+        for _ in 0..=self.module.locals.len() {
+            match &value.kind {
+                ExprKind::Call(call) if call.name.name == "jsonencode" && call.args.len() == 1 => {
+                    return Some(call.args[0].clone());
+                }
+                ExprKind::Paren(inner) => value = inner,
+                ExprKind::Traversal(t) if t.root.name == crate::check::locals::LOCAL => {
+                    let [Step::Attr(name)] = t.steps.as_slice() else {
+                        return None;
+                    };
+                    if self.module.local_cycles.contains(&name.name) {
+                        return None;
+                    }
+                    value = &self.module.locals.get(&name.name)?.value;
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
     /// The containers of a task definition's `container_definitions`:
     /// `jsonencode`'s argument read as the JSON it would make (so its
     /// values may be known only after apply), else the JSON text.
     fn container_definitions(&mut self, value: &Expr, each: Option<Each<'_>>) -> Vec<DesiredBlock> {
-        let json_expr = match &value.kind {
-            ExprKind::Call(call) if call.name.name == "jsonencode" && call.args.len() == 1 => &call.args[0],
-            _ => value,
-        };
+        let encoded = self.encoded(value);
+        let json_expr = encoded.as_ref().unwrap_or(value);
         let outer = std::mem::take(&mut self.tainted);
         let json = self.expr(json_expr, each);
         let tainted = std::mem::replace(&mut self.tainted, outer);
