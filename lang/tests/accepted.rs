@@ -631,6 +631,17 @@ fn a_provider_pinned_to_a_version() {
     );
 }
 
+/// A module written for a caller's aliased provider (qatalyst's,
+/// `configuration_aliases = [aws.ecs_region]`) names it on every resource
+/// and lookup: two errors each before (E0201 and E0306), none naming why.
+#[test]
+fn resources_naming_an_aliased_provider() {
+    assert_valid(
+        "provider meta-argument",
+        "terraform {\n  required_providers {\n    aws = {\n      source                = \"hashicorp/aws\"\n      configuration_aliases = [aws.ecs_region]\n    }\n  }\n}\nprovider \"aws\" { region = \"us-east-1\" }\ndata \"aws_region\" \"current\" { provider = aws.ecs_region }\nresource \"aws_cloudwatch_log_group\" \"g\" {\n  provider = aws.ecs_region\n  name     = \"g-${data.aws_region.current.name}\"\n}\n",
+    );
+}
+
 /// An empty `provider "aws" {}` (or one of settings that change nothing
 /// berth does) beside the stack block says nothing more.
 #[test]

@@ -7,12 +7,14 @@
 //! after its directory). What would send the stack elsewhere than the
 //! environment's credentials say (a `profile`, an `assume_role`, keys, an
 //! `alias` for a second region) is E0211: berth deploys a stack with the
-//! SDK's credentials, to one region.
+//! SDK's credentials, to one region. A resource's `provider = aws.X`
+//! meta-argument is left aside: only such a block could make it mean
+//! another region.
 
 use super::{CODE, attribute, stray};
 use crate::FileId;
 use crate::diagnostic::Diagnostic;
-use crate::syntax::ast::{Block, File, Ident, Item, Label};
+use crate::syntax::ast::{Block, ExprKind, File, Ident, Item, Label};
 
 const PROVIDER: &str = "provider";
 const TERRAFORM: &str = "terraform";
@@ -46,11 +48,25 @@ pub(super) fn rewrite(files: &mut [(FileId, File)], diags: &mut Vec<Diagnostic>)
                 // Other providers' (`random`, `tls`): their resources say
                 // what berth makes of them.
                 PROVIDER => {}
-                _ => kept.push(block),
+                _ => kept.push(without_provider(block)),
             }
         }
         file.blocks = kept;
     }
+}
+
+/// `block` (a resource or lookup) without Terraform's `provider = aws.X`
+/// meta-argument: a module written for a caller's aliased provider
+/// (`configuration_aliases`) names it on every block, and the stack has
+/// one region; an aliased `provider "aws"` block, which would send the
+/// stack elsewhere, is refused where it is written.
+fn without_provider(mut block: Block) -> Block {
+    block.body.retain(|item| {
+        let Item::Attribute(a) = item else { return true };
+        let aws = matches!(&a.value.kind, ExprKind::Traversal(t) if t.root.name == "aws");
+        !(a.name.name == PROVIDER && aws)
+    });
+    block
 }
 
 /// Whether `block` is `provider "aws"`.
