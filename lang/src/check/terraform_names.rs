@@ -436,6 +436,28 @@ pub fn berth_kind(name: &str) -> Option<&'static str> {
     })
 }
 
+/// An address as another stack's Terraform text names its block
+/// (`aws_vpc.main[0]`, `aws_ecs_cluster.this`, `vpc.main[0]`) in berth's
+/// form, as its `berth:address` tag holds it (`vpc.main["0"]`); None when
+/// it is not one.
+pub(crate) fn berth_address(text: &str) -> Option<String> {
+    let (kind, rest) = text.split_once('.')?;
+    let bare = without_aws(kind);
+    let kind: berth_provider::Kind = berth_kind(bare).unwrap_or(bare).parse().ok()?;
+    let address = match rest.split_once('[') {
+        None => berth_provider::Address::new(kind, rest),
+        Some((name, key)) => {
+            let key = key.strip_suffix(']')?;
+            let key = key
+                .strip_prefix('"')
+                .and_then(|k| k.strip_suffix('"'))
+                .unwrap_or(key);
+            berth_provider::Address::with_key(kind, name, key)
+        }
+    };
+    Some(address.to_string())
+}
+
 /// Terraform's type `name` without its `aws_` (`aws_lb` is `lb`; any
 /// other word as it is).
 pub(crate) fn without_aws(name: &str) -> &str {
@@ -496,6 +518,25 @@ pub fn help(schema: &BlockSchema, name: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    /// Copilot's environment ported with its Conditions as counts: the
+    /// service stack looked its VPC up as `aws_vpc.VPC[0]` and found
+    /// nothing (E0596); the tag holds `vpc.VPC["0"]`.
+    #[test]
+    fn terraforms_addresses_are_berths() {
+        use super::berth_address;
+        assert_eq!(berth_address("aws_vpc.VPC[0]").as_deref(), Some("vpc.VPC[\"0\"]"));
+        assert_eq!(berth_address("vpc.VPC[0]").as_deref(), Some("vpc.VPC[\"0\"]"));
+        assert_eq!(
+            berth_address("aws_ecs_cluster.Cluster").as_deref(),
+            Some("cluster.Cluster")
+        );
+        assert_eq!(
+            berth_address("aws_subnet.public[\"a\"]").as_deref(),
+            Some("subnet.public[\"a\"]")
+        );
+        assert_eq!(berth_address("not an address"), None);
+    }
+
     use berth_provider::Kind;
     use berth_provider::schema::Block as BlockSchema;
 

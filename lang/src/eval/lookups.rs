@@ -189,6 +189,11 @@ impl Evaluator<'_, '_> {
                     "type" => &mut filters.namespace_type,
                     _ => &mut filters.address,
                 };
+                // Another stack's block as its Terraform text names it.
+                let text = match name {
+                    "address" => crate::check::terraform_names::berth_address(&text).unwrap_or(text),
+                    _ => text,
+                };
                 *slot = Some(text);
             }
             (Type::Map(_), _) => {
