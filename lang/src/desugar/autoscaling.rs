@@ -899,11 +899,20 @@ fn metric(spec: Block, diags: &mut Vec<Diagnostic>) -> Vec<Item> {
                         },
                         ..renamed(a, "metric")
                     })),
-                    None => diags.push(
-                        Diagnostic::error(CODE, "berth tracks a service's CPU, memory or requests per target", a.value.span)
-                            .label("not one of ECS's predefined metrics")
-                            .help("write `\"ECSServiceAverageCPUUtilization\"`, `\"ECSServiceAverageMemoryUtilization\"` or `\"ALBRequestCountPerTarget\"`"),
-                    ),
+                    None => {
+                        // Application Auto Scaling's 10-second metrics
+                        // (CDK's integ.high-resolution-ecs-metrics).
+                        let high_resolution = literal(&a.value).is_some_and(|m| m.ends_with("HighResolution"));
+                        let label = match high_resolution {
+                            true => "a high-resolution metric: not written yet",
+                            false => "not one of ECS's predefined metrics",
+                        };
+                        diags.push(
+                            Diagnostic::error(CODE, "berth tracks a service's CPU, memory or requests per target", a.value.span)
+                                .label(label)
+                                .help("write `\"ECSServiceAverageCPUUtilization\"`, `\"ECSServiceAverageMemoryUtilization\"` (1-minute metrics) or `\"ALBRequestCountPerTarget\"`"),
+                        );
+                    }
                 }
             }
             // A module's element without one.
