@@ -24,7 +24,7 @@ pub struct Global {
     pub cloud: Cloud,
     /// The local cloud's file (default: DIR/.berth/local-cloud.json). Stacks
     /// that look each other up share one file.
-    #[arg(long, global = true, env = "BERTH_LOCAL_STATE", value_name = "PATH")]
+    #[arg(long, global = true, env = "BERTH_LOCAL_STATE", value_name = "PATH", value_parser = any_path)]
     pub local_state: Option<PathBuf>,
     /// At most N AWS API calls per second over the whole run (AWS only;
     /// berth also keeps at most 64 calls in flight and slows down a service
@@ -302,4 +302,10 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
         return Err(format!("`{s}` has no variable name"));
     }
     Ok((name.trim().to_owned(), value.to_owned()))
+}
+
+/// A path as given, empty too: `BERTH_LOCAL_STATE=` (set, but to nothing)
+/// is the default file, not "a value is required for --local-state".
+fn any_path(text: &str) -> Result<PathBuf, std::convert::Infallible> {
+    Ok(PathBuf::from(text))
 }

@@ -337,5 +337,6 @@ pub fn local_state_path(global: &Global, dir: &Path) -> PathBuf {
     global
         .local_state
         .clone()
+        .filter(|path| !path.as_os_str().is_empty())
         .unwrap_or_else(|| dir.join(".berth").join(berth_local::DEFAULT_FILE_NAME))
 }

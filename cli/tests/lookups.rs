@@ -166,6 +166,18 @@ fn stacks_in_their_own_directories_share_the_local_cloud_through_the_environment
     assert!(owned(&pair, &Cloud::Local, "app-dev") > 0);
 }
 
+/// `BERTH_LOCAL_STATE=` (set to nothing, as a script's unset variable
+/// leaves it) is the directory's own cloud; every command failed with "a
+/// value is required for '--local-state'", a flag no one passed.
+#[test]
+fn an_empty_local_state_variable_is_the_directorys_own_cloud() {
+    let split = examples().join("split");
+    let pair = Pair::new(&split.join("network"), &split.join("app"));
+    let env = [("BERTH_LOCAL_STATE", "")];
+    common::berth_in(&pair.first, &["apply", "--auto-approve"], &env, None).expect_code(0);
+    assert!(pair.first.join(".berth").join("local-cloud.json").exists());
+}
+
 #[test]
 fn destroy_does_not_need_the_lookups() {
     let split = examples().join("split");
