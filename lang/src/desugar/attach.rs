@@ -2380,6 +2380,39 @@ ssm_parameter key {
         assert_eq!(terraform, berth);
     }
 
+    /// shajalahamedcse's secrets module outputs the counted versions'
+    /// ARNs as a splat, which its ECS module's policy reads: E0306 "no
+    /// address to read" (an indexed version was taken).
+    #[test]
+    fn counted_secret_versions_read_by_a_splat_are_their_secrets() {
+        let read = |arns: &str| {
+            resources(&format!(
+                r#"
+variable "secrets" {{ default = {{ A = "a", B = "b" }} }}
+resource "aws_secretsmanager_secret" "app" {{
+  count = length(var.secrets)
+  name  = "app-${{element(keys(var.secrets), count.index)}}"
+}}
+resource "aws_secretsmanager_secret_version" "app" {{
+  count         = length(var.secrets)
+  secret_id     = element(aws_secretsmanager_secret.app.*.id, count.index)
+  secret_string = element(values(var.secrets), count.index)
+}}
+ssm_parameter arns {{
+  name  = "/app/arns"
+  type  = "StringList"
+  value = join(",", {arns})
+}}
+"#
+            ))
+            .remove("ssm_parameter.arns")
+            .expect("the parameter")
+        };
+        let secrets = read("aws_secretsmanager_secret.app.*.arn");
+        assert_eq!(read("aws_secretsmanager_secret_version.app.*.arn"), secrets);
+        assert_eq!(read("aws_secretsmanager_secret_version.app[*].arn"), secrets);
+    }
+
     /// Terraform's public access block leaves a flag it is not given
     /// `false`; folded into the bucket, it took berth's default (`true`),
     /// so a bucket Terraform left open to a public policy was closed.

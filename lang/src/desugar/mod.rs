@@ -376,13 +376,16 @@ const READ_THROUGH: &[(&[&str], &str, &str)] = &[
 ];
 
 /// `e` with each read [`READ_THROUGH`] takes of a folded attachment read
-/// from its parent (at the same instance, when indexed).
+/// from its parent (at the same instance, when indexed; every instance
+/// through a splat).
 fn read_through_parents(e: &mut Expr, folded: &Folded) {
     if let ExprKind::Traversal(t) = &mut e.kind
         && let Some(Step::Attr(name)) = t.steps.first()
         && let Some((kind, parent)) = folded.get(&(t.root.name.clone(), name.name.clone()))
     {
-        let index = usize::from(matches!(t.steps.get(1), Some(Step::Index(_))));
+        // An instance (`[0]`), or every one (`.*`, `[*]`: the secrets
+        // module of shajalahamedcse's template outputs `.*.arn`).
+        let index = usize::from(matches!(t.steps.get(1), Some(Step::Index(_) | Step::Splat(_))));
         let read = match t.steps.get(1 + index) {
             Some(Step::Attr(attr)) => READ_THROUGH
                 .iter()
