@@ -6,7 +6,8 @@
 //! `compact([security_group.lb.id, var.extra])`, `setunion([security_group.lb.id],
 //! var.extra)`, `distinct(...)`, `lookup(each.value,
 //! "cidr_blocks", null)` of a map holding an id, `coalesce(null,
-//! vpc.main.id)`, `keys(m)` and `values(m)` of a map holding ARNs; and those that put such
+//! vpc.main.id)`, `keys(m)` and `values(m)` of a map holding ARNs,
+//! `zipmap(keys, ids)` of known keys; and those that put such
 //! values in text: `join(":", [ecr_repository.app.url, "latest"])`,
 //! `format("%s:latest", ecr_repository.app.url)`.
 //! The result holds the same values, known or not.
@@ -53,6 +54,19 @@ pub(super) fn call(name: &str, args: &[DesiredValue]) -> Option<DesiredValue> {
             m.keys().map(|k| Value::String(k.clone())).collect(),
         ))),
         ("values", [DesiredValue::Map(m)]) => Some(DesiredValue::list(m.values().cloned().collect())),
+        // Known keys, values known after apply (shajalahamedcse's
+        // `zipmap(keys(var.secrets), aws_secretsmanager_secret.x.*.arn)`).
+        ("zipmap", [DesiredValue::Known(Value::List(keys)), values]) => {
+            let values = items(values)?;
+            if keys.len() != values.len() {
+                return None;
+            }
+            let keys = keys
+                .iter()
+                .map(crate::eval::functions::scalar_text)
+                .collect::<Option<Vec<_>>>()?;
+            Some(DesiredValue::map(keys.into_iter().zip(values).collect()))
+        }
         ("length", [list]) => {
             let n = i64::try_from(items(list)?.len()).ok()?;
             Some(DesiredValue::Known(Value::Int(n)))
@@ -265,6 +279,27 @@ mod tests {
         assert_eq!(
             call("values", std::slice::from_ref(&map)),
             Some(DesiredValue::List(vec![unknown("a"), unknown("b")]))
+        );
+    }
+
+    /// shajalahamedcse's `zipmap(keys(var.secrets), secret.x.*.arn)`: known
+    /// keys, ARNs after apply (E0315 before); lengths that differ are the
+    /// function's own error, left to it.
+    #[test]
+    fn zipmap_of_known_keys_and_values_known_after_apply() {
+        let keys = DesiredValue::Known(Value::List(vec!["A".into(), "B".into()]));
+        let values = DesiredValue::List(vec![unknown("a"), unknown("b")]);
+        assert_eq!(
+            call("zipmap", &[keys.clone(), values]),
+            Some(DesiredValue::Map(
+                [("A".to_owned(), unknown("a")), ("B".to_owned(), unknown("b"))]
+                    .into_iter()
+                    .collect()
+            ))
+        );
+        assert_eq!(
+            call("zipmap", &[keys, DesiredValue::List(vec![unknown("a")])]),
+            None
         );
     }
 
