@@ -898,11 +898,27 @@ impl Evaluator<'_, '_> {
                 let pairs = m.into_iter().map(|(k, v)| (Value::String(k), v)).collect();
                 return self.instances(decl, block, for_each.span, pairs);
             }
-            _ => {
+            // Said where it failed (a condition that is not a bool).
+            None => return Vec::new(),
+            Some(_) => {
+                let (what, help) = match decl.counted {
+                    true => (
+                        "`count`",
+                        "use a number of constants or variables (`length(var.names)`)",
+                    ),
+                    false => (
+                        "`for_each`",
+                        "use a list or map of constants or variables (a map's values may hold ids)",
+                    ),
+                };
                 self.diags.push(
-                    Diagnostic::error("E0313", "`for_each` must be known before apply", for_each.span)
-                        .label("depends on a value only AWS knows")
-                        .help("use a list or map of constants or variables (a map's values may hold ids)"),
+                    Diagnostic::error(
+                        "E0313",
+                        format!("{what} must be known before apply"),
+                        for_each.span,
+                    )
+                    .label("depends on a value only AWS knows")
+                    .help(help),
                 );
                 return Vec::new();
             }
