@@ -29,6 +29,9 @@ enum Is {
     Null,
     /// The stack's region (AWS provider 6's per-resource `region`).
     StackRegion,
+    /// Any value: without what it qualifies (which berth does not write
+    /// either), it does nothing.
+    Inert,
 }
 
 /// (block: a resource's kind, [`ANY_KIND`], or a nested block's name,
@@ -135,6 +138,14 @@ const RESTATED: &[Restated] = &[
     ("subnet", "outpost_arn", Is::Null, OUTPOSTS),
     ("elastic_ip", "vpc", Is::Text("true"), IN_A_VPC),
     ("elastic_ip", "domain", Is::Text("vpc"), IN_A_VPC),
+    // raulbeja's NAT address: it is associated with an `instance` or a
+    // `network_interface` only, neither of which berth writes.
+    (
+        "elastic_ip",
+        "associate_with_private_ip",
+        Is::Inert,
+        "an address is associated with an instance or network interface only, which berth does not write",
+    ),
     ("route_table", "propagating_vgws", Is::Empty("[]"), PROPAGATION),
     (
         "default_route_table",
@@ -450,7 +461,7 @@ fn body(block: &str, resource: bool, region: &str, body: &mut DesiredBody, diags
 /// Whether `value` is null or the value `is` names.
 fn holds(value: &DesiredValue, is: Is, region: &str) -> bool {
     match (value, is) {
-        (DesiredValue::Known(Value::Null), _) => true,
+        (DesiredValue::Known(Value::Null), _) | (_, Is::Inert) => true,
         (DesiredValue::Known(Value::String(s)), Is::Null) => s.is_empty(),
         (DesiredValue::Known(Value::String(s)), Is::StackRegion) => s == region,
         (DesiredValue::Known(Value::String(s)), Is::Text(t)) => s.eq_ignore_ascii_case(t),
@@ -489,6 +500,7 @@ fn refused(setting: &str, is: Is, instead: &str, span: crate::source::Span) -> D
             format!("`{setting}` other than the stack's region is not written"),
             "not the stack's region".to_owned(),
         ),
+        Is::Inert => (format!("`{setting}` is not written"), "no effect here".to_owned()),
     };
     Diagnostic::error("E0211", message, span)
         .label(label)
@@ -531,6 +543,19 @@ mod tests {
                 "`load_balancing_anomaly_mitigation` other than `off` is not written"
             ]
         );
+    }
+
+    /// raulbeja's NAT address names the private address it would be
+    /// associated with, but no instance: E0201 before.
+    #[test]
+    fn an_addresss_private_ip_without_an_instance_is_left_out() {
+        let eip = |setting: &str| {
+            resources(&format!(
+                "resource \"aws_eip\" \"nat\" {{\n  vpc = true\n  {setting}\n}}\n"
+            ))
+            .remove("elastic_ip.nat")
+        };
+        assert_eq!(eip("associate_with_private_ip = \"10.0.0.5\""), eip(""));
     }
 
     /// alb's complete example turns cross-zone off on an HTTP group with
