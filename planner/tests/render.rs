@@ -987,3 +987,61 @@ fn a_changed_blocks_attributes_are_diffed_each_on_its_own() {
     let log = text.find("- log {").expect("the log block removed");
     assert!(added < env_closed && env_closed < log, "{text}");
 }
+
+/// A target group's health check at AWS's defaults reads as none; one with
+/// a new path was shown as a whole block added (and the way back as one
+/// removed), every default on a `+` line. It is the path changed.
+#[test]
+fn an_implicit_block_from_its_defaults_shows_what_changed() {
+    let block = Kind::TargetGroup
+        .schema()
+        .block("health_check")
+        .expect("a health check block");
+    let defaults = berth_provider::schema::defaults(block);
+    let mut healthz = defaults.clone();
+    if let Value::Map(m) = &mut healthz {
+        m.insert("path".to_owned(), Value::from("/healthz"));
+    }
+    for (before, after) in [
+        (None, Some(list(vec![healthz.clone()]))),
+        (Some(list(vec![healthz.clone()])), Some(list(Vec::new()))),
+    ] {
+        let change = rc(
+            Kind::TargetGroup,
+            "web",
+            Action::Update,
+            vec![attr("health_check", before.clone(), after.clone())],
+        );
+        let out = render::text(&plan(vec![change]), &PLAIN);
+        assert!(out.contains("      ~ health_check {\n"), "{out}");
+        let (minus, plus) = (lines_marked(&out, "-"), lines_marked(&out, "+"));
+        let paths = |lines: &[&str]| lines.iter().all(|l| l.contains("path"));
+        assert!(
+            minus.len() == 1 && plus.len() == 1 && paths(&minus) && paths(&plus),
+            "{out}"
+        );
+    }
+}
+
+/// A block of which one instance is held, every setting of it changed
+/// (Service Connect's `access_log` from JSON to TEXT): it was shown as a
+/// second block added beside one removed.
+#[test]
+fn a_lone_block_changed_in_every_setting_is_one_block_changed() {
+    let breaker = |on: bool| {
+        list(vec![map(&[
+            ("enable", Value::Bool(on)),
+            ("rollback", Value::Bool(on)),
+        ])])
+    };
+    let change = rc(
+        Kind::Service,
+        "web",
+        Action::Update,
+        vec![changed("circuit_breaker", breaker(true), breaker(false))],
+    );
+    let out = render::text(&plan(vec![change]), &PLAIN);
+    assert!(out.contains("      ~ circuit_breaker {\n"), "{out}");
+    assert_eq!(lines_marked(&out, "-").len(), 2, "{out}");
+    assert_eq!(lines_marked(&out, "+").len(), 2, "{out}");
+}

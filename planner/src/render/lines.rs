@@ -82,7 +82,12 @@ impl Line {
 /// The body lines of one resource's change, attribute by attribute in plan
 /// order.
 pub(crate) fn body(rc: &ResourceChange) -> Vec<Line> {
-    let mut lines: Vec<Line> = rc.changes.iter().flat_map(attribute).collect();
+    let mut lines: Vec<Line> = rc
+        .changes
+        .iter()
+        .map(|c| implicit_as_defaults(rc.address.kind, c))
+        .flat_map(|c| attribute(&c))
+        .collect();
     // A part AWS made with its VPC, let go: what it holds stays.
     if rc.action == Action::Delete && rc.address.kind.taken_over() {
         for line in &mut lines {
@@ -90,6 +95,29 @@ pub(crate) fn body(rc: &ResourceChange) -> Vec<Line> {
         }
     }
     lines
+}
+
+/// `change` with an implicit block's missing side (AWS always holds one:
+/// none written, or one equal to the defaults, reads as none) as the
+/// defaults it stands for, so that a health check's new path shows as
+/// that path changed, not as a whole block added or removed.
+fn implicit_as_defaults(kind: berth_provider::Kind, change: &AttrChange) -> AttrChange {
+    let Some(block) = kind.schema().block(&change.name).filter(|b| b.implicit) else {
+        return change.clone();
+    };
+    let none = |v: &Option<Value>| match v {
+        None => true,
+        Some(Value::List(items)) => items.is_empty(),
+        _ => false,
+    };
+    let defaults = || Some(Value::List(vec![berth_provider::schema::defaults(block)]));
+    let mut change = change.clone();
+    match (none(&change.before), none(&change.after)) {
+        (true, false) => change.before = defaults(),
+        (false, true) => change.after = defaults(),
+        _ => {}
+    }
+    change
 }
 
 /// The lines of one attribute's change.
@@ -277,6 +305,17 @@ fn pair_blocks(old: &[Value], new: &[Value]) -> Vec<Option<usize>> {
         let Some((_, i, j)) = best else { break };
         partner[j] = Some(i);
         taken[i] = true;
+    }
+    // One block left on each side is that block changed in every setting
+    // (a Service Connect `access_log` from JSON to TEXT).
+    let old_left: Vec<usize> = (0..old.len())
+        .filter(|&i| !taken[i] && label(&old[i]).is_none())
+        .collect();
+    let new_left: Vec<usize> = (0..new.len())
+        .filter(|&j| partner[j].is_none() && label(&new[j]).is_none())
+        .collect();
+    if let ([i], [j]) = (old_left.as_slice(), new_left.as_slice()) {
+        partner[*j] = Some(*i);
     }
     partner
 }

@@ -92,8 +92,10 @@ fn instances(items: &[Value], nested: &Block) -> Vec<Value> {
     out
 }
 
-/// An instance of `block` with every attribute at its default, canonical.
-fn defaults(block: &Block) -> Value {
+/// An instance of `block` with every attribute at its default, canonical:
+/// what AWS holds of an implicit block (a target group's health check)
+/// none is written for.
+pub fn defaults(block: &Block) -> Value {
     filled(&Value::Map(Attrs::new()), block)
 }
 

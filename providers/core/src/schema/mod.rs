@@ -9,7 +9,7 @@ mod kinds;
 mod spelling;
 mod types;
 
-pub use canonical::{canonical, canonical_block, cluster_name, namespace_id};
+pub use canonical::{canonical, canonical_block, cluster_name, defaults, namespace_id};
 pub use complete::complete;
 pub use kinds::{ROUTE_TARGETS, RULE_SOURCES};
 pub use spelling::PROTOCOL_NAMES;
