@@ -1028,33 +1028,47 @@ fn dimension(block: Block, diags: &mut Vec<Diagnostic>) -> Option<MapEntry> {
 }
 
 /// `target_group.NAME` (or `target_group.NAME[KEY]`) of the first such
-/// reference in `e`.
+/// reference in `e`'s interpolations.
 fn target_group_in(e: &Expr) -> Option<Expr> {
     let ExprKind::String(parts) = &e.kind else {
         return None;
     };
     parts.iter().find_map(|p| match p {
-        StrPart::Interp(Expr {
-            kind: ExprKind::Traversal(t),
-            span,
-        }) if t.root.name == "target_group" => {
-            // The instance of a counted group (`aws_lb_target_group.main[0]`,
-            // counted on `var.create_alb`) stays named.
-            let steps = match t.steps.as_slice() {
-                [name @ Step::Attr(_), index @ Step::Index(_), ..] => vec![name.clone(), index.clone()],
-                [name, ..] => vec![name.clone()],
-                [] => return None,
-            };
-            Some(Expr {
-                kind: ExprKind::Traversal(crate::syntax::ast::Traversal {
-                    root: t.root.clone(),
-                    steps,
-                }),
-                span: *span,
-            })
-        }
-        _ => None,
+        StrPart::Interp(inner) => group_read(inner),
+        StrPart::Lit(_) => None,
     })
+}
+
+/// The target group `e` reads: directly (`target_group.x.arn_suffix`), or
+/// through a function of its ARN (vimbiso-pay's `regex("targetgroup/.+",
+/// aws_lb_target_group.x.arn)[0]`, the same suffix).
+fn group_read(e: &Expr) -> Option<Expr> {
+    if let ExprKind::Traversal(t) = &e.kind
+        && t.root.name == "target_group"
+    {
+        // The instance of a counted group (`aws_lb_target_group.main[0]`,
+        // counted on `var.create_alb`) stays named.
+        let steps = match t.steps.as_slice() {
+            [name @ Step::Attr(_), index @ Step::Index(_), ..] => vec![name.clone(), index.clone()],
+            [name, ..] => vec![name.clone()],
+            [] => return None,
+        };
+        return Some(Expr {
+            kind: ExprKind::Traversal(crate::syntax::ast::Traversal {
+                root: t.root.clone(),
+                steps,
+            }),
+            span: e.span,
+        });
+    }
+    let mut found = None;
+    let mut walked = e.clone();
+    super::each_child(&mut walked, &mut |child| {
+        if found.is_none() {
+            found = group_read(child);
+        }
+    });
+    found
 }
 
 /// `step_scaling_policy_configuration { }` as berth's `step_scaling`
@@ -1271,6 +1285,27 @@ appautoscaling_scheduled_action night {{
             "",
         );
         assert_eq!(terraform, berth);
+    }
+
+    /// vimbiso-pay builds the request count label with `regex()` over the
+    /// two ARNs, the same suffixes `arn_suffix` reads: E0211 "a
+    /// `resource_label` names the target group" before.
+    #[test]
+    fn a_request_label_made_with_regex_names_its_target_group() {
+        let policy = |label: &str| {
+            service(
+                "",
+                &format!(
+                    "{TARGET}\nappautoscaling_policy requests {{\n  name = \"requests\"\n  policy_type = \"TargetTrackingScaling\"\n  resource_id = appautoscaling_target.app.resource_id\n  target_tracking_scaling_policy_configuration {{\n    predefined_metric_specification {{\n      predefined_metric_type = \"ALBRequestCountPerTarget\"\n      resource_label = {label}\n    }}\n    target_value = 100\n  }}\n}}\n"
+                ),
+            )
+        };
+        assert_eq!(
+            policy(
+                r#""${regex("app/[^/]+/[^/]+", load_balancer.web.arn)[0]}/${regex("targetgroup/.+", target_group.web.arn)[0]}""#
+            ),
+            policy(r#""${load_balancer.web.arn_suffix}/${target_group.web.arn_suffix}""#),
+        );
     }
 
     /// A module's target naming its service through a local: E0211 before.
