@@ -82,10 +82,15 @@ impl Line {
 /// The body lines of one resource's change, attribute by attribute in plan
 /// order.
 pub(crate) fn body(rc: &ResourceChange) -> Vec<Line> {
+    // A resource made or deleted has no other side to hold defaults.
+    let both_sides = matches!(rc.action, Action::Update | Action::Replace(_));
     let mut lines: Vec<Line> = rc
         .changes
         .iter()
-        .map(|c| implicit_as_defaults(rc.address.kind, c))
+        .map(|c| match both_sides {
+            true => implicit_as_defaults(rc.address.kind, c),
+            false => c.clone(),
+        })
         .flat_map(|c| attribute(&c))
         .collect();
     // A part AWS made with its VPC, let go: what it holds stays.
