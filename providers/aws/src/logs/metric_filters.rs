@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_cloudwatchlogs::types::{MetricFilter, MetricTransformation, StandardUnit};
-use berth_provider::{Attrs, ProviderError, Value};
+use berth_provider::schema::canonical_block;
+use berth_provider::{Attrs, Kind, ProviderError, Value};
 
 use super::SERVICE;
 use crate::attrs::{attrs, blocks_of, f64_of, opt_str, str_of};
@@ -81,9 +82,35 @@ fn named(a: &Attrs) -> BTreeMap<&str, &Attrs> {
         .collect()
 }
 
+/// A filter in the form the plan compares it in: the read holds `unit`,
+/// `default_value` and `dimensions` a written filter may leave out, so
+/// every filter looked changed and was put again.
+fn compared(f: &Attrs) -> Value {
+    let form = match Kind::LogGroup.schema().block(FILTERS) {
+        Some(schema) => canonical_block(f, schema),
+        None => f.clone(),
+    };
+    nulls_out(&Value::Map(form))
+}
+
+/// `v` without null settings, at any depth.
+fn nulls_out(v: &Value) -> Value {
+    match v {
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .filter(|(_, v)| **v != Value::Null)
+                .map(|(k, v)| (k.clone(), nulls_out(v)))
+                .collect(),
+        ),
+        Value::List(items) => Value::List(items.iter().map(nulls_out).collect()),
+        other => other.clone(),
+    }
+}
+
 /// Makes the filters of group `group` those of `new`, from those of `old`:
 /// PutMetricFilter for each added or changed, DeleteMetricFilter for each
-/// gone.
+/// gone. A changed filter is deleted before it is put again: AWS's
+/// PutMetricFilter replaces the filter of its name, moto's adds a second.
 pub(super) async fn settle(
     p: &AwsProvider,
     group: &str,
@@ -92,9 +119,12 @@ pub(super) async fn settle(
 ) -> Result<(), ProviderError> {
     let (had, wanted) = (named(old), named(new));
     for (name, f) in &wanted {
-        if had.get(name) != Some(f) {
-            put(p, group, name, f).await?;
+        match had.get(name) {
+            Some(was) if compared(was) == compared(f) => continue,
+            Some(_) => delete(p, group, name).await?,
+            None => {}
         }
+        put(p, group, name, f).await?;
     }
     for name in had.keys().filter(|n| !wanted.contains_key(*n)) {
         delete(p, group, name).await?;
