@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    grace_period_for_container_health_checks,
     container_json_in_a_local,
     log_metric_filters,
     dynamic_blocks_keyed_by_arns,

@@ -1233,24 +1233,6 @@ impl<'s> Context<'s> {
                     .help("remove `launch_type` or write \"FARGATE\""),
             );
         }
-        if let Some(span) = r.body.span("health_check_grace_period")
-            // 0 is AWS's "none", written by Terraform users everywhere.
-            && !matches!(
-                r.body.known("health_check_grace_period"),
-                Some(Value::Null | Value::Int(0))
-            )
-            && r.body.blocks("load_balancer").is_empty()
-        {
-            diags.push(
-                Diagnostic::error(
-                    "E0527",
-                    "a health check grace period needs a `load_balancer` block",
-                    span,
-                )
-                .label("the service has no load balancer")
-                .help("ECS refuses a grace period on a service without a load balancer; remove it"),
-            );
-        }
         let task = self.target(r.body.value("task_definition"), Kind::TaskDefinition);
         for lb in r.body.blocks("load_balancer") {
             if let Some(tg) = self.target(lb.body.value("target_group"), Kind::TargetGroup)

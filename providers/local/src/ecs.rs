@@ -904,16 +904,10 @@ fn check_service(
         )));
     }
     let balancers = blocks_of(attrs, "load_balancer");
-    if let Some(grace) = int_of(attrs, "health_check_grace_period") {
-        if balancers.is_empty() {
-            return Err(bad(
-                "Health check grace period is only valid for services configured to use load balancers"
-                    .to_owned(),
-            ));
-        }
-        if grace < 0 {
-            return Err(bad("healthCheckGracePeriodSeconds must be 0 or more".to_owned()));
-        }
+    // ECS takes a grace period without a load balancer too: it covers
+    // container health checks (and VPC Lattice's) since 2025.
+    if int_of(attrs, "health_check_grace_period").is_some_and(|grace| grace < 0) {
+        return Err(bad("healthCheckGracePeriodSeconds must be 0 or more".to_owned()));
     }
     if balancers.len() > 5 {
         return Err(bad("At most 5 load balancers are allowed.".to_owned()));

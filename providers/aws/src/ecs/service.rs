@@ -308,11 +308,8 @@ pub(super) async fn update(
         false => None,
     };
     // UpdateService keeps a grace period it is not given; 0 is AWS's "none".
-    // It is only accepted while the service has load balancers.
     let grace = match i32_of(new, "health_check_grace_period") {
-        None if changed("health_check_grace_period") && !blocks_of(new, "load_balancer").is_empty() => {
-            Some(0)
-        }
+        None if changed("health_check_grace_period") => Some(0),
         grace => grace,
     };
     p.call(SERVICE, "UpdateService", || {

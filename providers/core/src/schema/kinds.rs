@@ -2459,7 +2459,7 @@ const SERVICE: KindSchema = KindSchema {
             "health_check_grace_period",
             Type::Int,
             "healthCheckGracePeriodSeconds",
-            "Seconds to ignore load balancer health checks after a task starts; 0 is none.",
+            "Seconds to ignore load balancer, VPC Lattice and container health checks after a task starts (with or without a load balancer, as ECS takes it since 2025); 0 is none.",
         )
         .unset_when(Literal::Int(0))
         .range(0, 2_147_483_647),
