@@ -136,6 +136,7 @@ const RESTATED: &[Restated] = &[
         OUTPOSTS,
     ),
     ("subnet", "outpost_arn", Is::Null, OUTPOSTS),
+    ("vpc_endpoint", "ip_address_type", Is::Text("ipv4"), IPV6),
     ("elastic_ip", "vpc", Is::Text("true"), IN_A_VPC),
     ("elastic_ip", "domain", Is::Text("vpc"), IN_A_VPC),
     // raulbeja's NAT address: it is associated with an `instance` or a
@@ -542,6 +543,25 @@ mod tests {
                 "`enable_zonal_shift` other than `false` is not written",
                 "`load_balancing_anomaly_mitigation` other than `off` is not written"
             ]
+        );
+    }
+
+    /// An interface endpoint with AWS's IPv4 defaults written out, as the
+    /// vpc module's endpoints pass them: E0201 and E0205 before.
+    #[test]
+    fn an_endpoints_ipv4_defaults_are_left_out() {
+        let endpoint = |settings: &str| {
+            resources(&format!(
+                "resource \"aws_vpc\" \"v\" {{\n  cidr_block = \"10.0.0.0/16\"\n  enable_dns_hostnames = true\n}}\n\
+                 resource \"aws_vpc_endpoint\" \"sns\" {{\n  vpc_id = aws_vpc.v.id\n  service_name = \"com.amazonaws.us-east-1.sns\"\n  vpc_endpoint_type = \"Interface\"\n{settings}}}\n"
+            ))
+            .remove("vpc_endpoint.sns")
+        };
+        assert_eq!(
+            endpoint(
+                "  ip_address_type = \"ipv4\"\n  dns_options {\n    dns_record_ip_type = \"ipv4\"\n  }\n"
+            ),
+            endpoint("")
         );
     }
 
