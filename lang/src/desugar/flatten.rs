@@ -286,7 +286,11 @@ fn settings(
         .iter()
         .filter(|(k, p, _)| *k == kind && p.strip_prefix(path).is_some_and(|rest| rest.starts_with('.')))
         .collect();
-    let what = format!("a `{}` block", b.kind.name);
+    let article = match b.kind.name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        true => "an",
+        false => "a",
+    };
+    let what = format!("{article} `{}` block", b.kind.name);
     let takes = super::listed(
         renames
             .iter()
@@ -318,8 +322,39 @@ fn settings(
         Some((_, p, renames)) => Ok(settings(kind, p, b, renames, diags)),
         None => Err(b),
     };
-    super::renamed_settings(b.body, renames, (&what, &takes), &mut blocks, diags)
+    let mut body = b.body;
+    body.retain(|item| match item {
+        Item::Attribute(a) => match NOT_WRITTEN
+            .iter()
+            .find(|(k, p, setting, _)| *k == kind && *p == path && *setting == a.name.name)
+        {
+            Some((.., instead)) => {
+                diags.push(
+                    Diagnostic::error(
+                        super::CODE,
+                        format!("`{}` is not written yet", a.name.name),
+                        a.name.span,
+                    )
+                    .label(format!("in {what}"))
+                    .help(*instead),
+                );
+                false
+            }
+            None => true,
+        },
+        Item::Block(_) => true,
+    });
+    super::renamed_settings(body, renames, (&what, &takes), &mut blocks, diags)
 }
+
+/// Settings of the flattened blocks berth does not write yet: (kind, path,
+/// setting, what to write instead).
+const NOT_WRITTEN: &[(&str, &str, &str, &str)] = &[(
+    "cloudwatch_event_target",
+    "ecs_target",
+    "tags",
+    "the tasks take the task definition's tags with `propagate_tags = \"TASK_DEFINITION\"` (CDK's `TagList` is not written)",
+)];
 
 /// A block of a target group, cluster, role or task definition that
 /// Terraform writes its own way, else `b` as it is.
