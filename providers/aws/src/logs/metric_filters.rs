@@ -36,7 +36,13 @@ pub(super) async fn by_group(
     let mut out: HashMap<String, Vec<Value>> = HashMap::new();
     for f in &filters {
         if let Some(group) = f.log_group_name() {
-            out.entry(group.to_owned()).or_default().push(decode(f));
+            let filters = out.entry(group.to_owned()).or_default();
+            let filter = decode(f);
+            // A name is once per group on AWS; moto adds a second copy
+            // where a re-sent PutMetricFilter (a lost answer) replaces.
+            let name = filter.as_map().and_then(|m| m.get("name")).cloned();
+            filters.retain(|held| held.as_map().and_then(|m| m.get("name")) != name.as_ref());
+            filters.push(filter);
         }
     }
     Ok(out)
