@@ -642,6 +642,17 @@ fn resources_naming_an_aliased_provider() {
     );
 }
 
+/// lesscode's task definition waits for the cluster it looks up:
+/// `depends_on = [data.aws_ecs_cluster.ecs]` (E0333 "not `KIND.NAME`"
+/// before). Lookups are read before anything is applied.
+#[test]
+fn depends_on_a_lookup() {
+    assert_valid(
+        "depends on a lookup",
+        "data \"aws_vpc\" \"main\" { default = true }\nresource \"aws_cloudwatch_log_group\" \"app\" {\n  name       = \"app\"\n  depends_on = [data.aws_vpc.main]\n}\n",
+    );
+}
+
 /// An empty `provider "aws" {}` (or one of settings that change nothing
 /// berth does) beside the stack block says nothing more.
 #[test]

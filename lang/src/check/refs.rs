@@ -219,7 +219,7 @@ pub fn resolve<'a>(module: &'a Module<'a>, diags: &mut Vec<Diagnostic>) -> BTree
 }
 
 /// The resources a `depends_on` lists (E0333 unless it is a list of
-/// `KIND.NAME` or `KIND.NAME[KEY]`). A variable or a local (`var.NAME`,
+/// `KIND.NAME` or `KIND.NAME[KEY]`, or of lookups, `data.KIND.NAME`). A variable or a local (`var.NAME`,
 /// Terraform 0.12 modules' `depends_on = [var.module_depends_on]`) is a
 /// dependency on what its value reads: a variable reads no resource.
 fn dependencies<'e>(value: &'e Expr, diags: &mut Vec<Diagnostic>) -> Option<&'e [Expr]> {
@@ -237,7 +237,11 @@ fn dependencies<'e>(value: &'e Expr, diags: &mut Vec<Diagnostic>) -> Option<&'e 
         let whole = matches!(&item.kind, ExprKind::Traversal(t)
             if t.root.name.parse::<Kind>().is_ok()
                 && matches!(t.steps.as_slice(), [Step::Attr(_)] | [Step::Attr(_), Step::Index(_)])
-            || matches!(t.root.name.as_str(), "var" | super::locals::LOCAL) && matches!(t.steps.as_slice(), [Step::Attr(_)]));
+            || matches!(t.root.name.as_str(), "var" | super::locals::LOCAL) && matches!(t.steps.as_slice(), [Step::Attr(_)])
+            // A lookup: read before anything is applied, so waiting for
+            // it is already so (lesscode's `depends_on = [data.aws_ecs_cluster.ecs]`).
+            || t.root.name == crate::syntax::DATA
+                && matches!(t.steps.as_slice(), [Step::Attr(_), Step::Attr(_)] | [Step::Attr(_), Step::Attr(_), Step::Index(_)]));
         // `KIND.NAME` of no kind the stack declares: a stale name of a
         // resource folded away or never written (Firecrown's module names
         // an attachment it does not declare).
