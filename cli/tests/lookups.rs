@@ -742,6 +742,7 @@ service orders {
 output url { value = "http://${data.load_balancer.shared.dns_name}/" }
 output cluster { value = data.cluster.shared.name }
 output suffixes { value = "${data.load_balancer.shared.arn_suffix} ${data.target_group.orders.arn_suffix}" }
+output same_vpc { value = data.load_balancer.shared.vpc == data.vpc.platform.id }
 "#;
     for cloud in Cloud::both() {
         let tmp = tempfile::tempdir().expect("temp dir");
@@ -782,6 +783,9 @@ output suffixes { value = "${data.load_balancer.shared.arn_suffix} ${data.target
             "{suffixes}"
         );
         assert!(group.starts_with("targetgroup/platform-orders/"), "{suffixes}");
+        // Terraform's `data.aws_lb.x.vpc_id` (E0593 before): lesscode's
+        // service root finds its VPC through the shared load balancer.
+        assert_eq!(outputs["outputs"]["same_vpc"]["value"], true, "{outputs:#}");
 
         // The service goes first, while its lookups still find the platform.
         berth(&service, &["destroy", "--auto-approve"]).expect_code(0);

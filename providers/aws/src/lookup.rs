@@ -307,6 +307,7 @@ async fn load_balancer(p: &AwsProvider, f: &Filters) -> Result<Matches, Provider
                 ("name", text(lb.load_balancer_name())),
                 ("dns_name", text(lb.dns_name())),
                 ("zone_id", text(lb.canonical_hosted_zone_id())),
+                ("vpc", text(lb.vpc_id())),
             ])
         })
         .collect())

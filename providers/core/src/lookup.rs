@@ -582,6 +582,11 @@ impl DataKind {
                     ty: Type::String,
                     doc: "its canonical hosted zone's id, for alias records",
                 },
+                DataAttr {
+                    name: "vpc",
+                    ty: Type::Ref(Kind::Vpc),
+                    doc: "its VPC's id (Terraform's `vpc_id`), for a service's groups and target groups beside it",
+                },
             ],
             DataKind::TargetGroup => &[
                 DataAttr {

@@ -410,7 +410,7 @@ pub(crate) fn load_balancers_of(sim: &Sim, tg: &str) -> BTreeSet<String> {
 }
 
 /// The VPC of a load balancer, through its first subnet.
-fn lb_vpc(sim: &Sim, attrs: &Attrs) -> Option<String> {
+pub(crate) fn lb_vpc(sim: &Sim, attrs: &Attrs) -> Option<String> {
     strs_of(attrs, "subnets")
         .first()
         .and_then(|s| sim.rec(s))

@@ -79,12 +79,7 @@ pub fn find(sim: &mut Sim, query: &Query) -> Matches {
         DataKind::SsmParameter => parameters(sim, filters),
         DataKind::Cluster => named(sim, Kind::Cluster, filters, &["arn", "name"]),
         DataKind::Role => named(sim, Kind::Role, filters, &["arn", "name"]),
-        DataKind::LoadBalancer => named(
-            sim,
-            Kind::LoadBalancer,
-            filters,
-            &["arn", "name", "dns_name", "zone_id"],
-        ),
+        DataKind::LoadBalancer => load_balancers(sim, filters),
         DataKind::TargetGroup => named(sim, Kind::TargetGroup, filters, &["arn", "name", "port", "vpc"]),
         DataKind::Listener => listeners(sim, filters),
         DataKind::CallerIdentity => vec![lookup::caller_attrs(
@@ -338,6 +333,25 @@ fn named(sim: &Sim, kind: Kind, filters: &Filters, attrs: &[&str]) -> Matches {
         })
         .map(|(_, rec)| pick(&rec.attrs, attrs))
         .collect()
+}
+
+/// The load balancers asked for, each with its VPC (ELB answers the VPC
+/// its subnets are in).
+fn load_balancers(sim: &Sim, filters: &Filters) -> Matches {
+    let mut found = named(
+        sim,
+        Kind::LoadBalancer,
+        filters,
+        &["arn", "name", "dns_name", "zone_id"],
+    );
+    for lb in &mut found {
+        let vpc = str_of(lb, "arn")
+            .and_then(|arn| sim.find(Kind::LoadBalancer, arn))
+            .and_then(|key| sim.rec(&key))
+            .and_then(|rec| crate::elb::lb_vpc(sim, &rec.attrs));
+        lb.insert("vpc".to_owned(), vpc.map_or(Value::Null, Value::String));
+    }
+    found
 }
 
 /// The listener of the ARN, or of the load balancer on the port, asked
