@@ -63,6 +63,7 @@ macro_rules! cases {
 }
 
 cases!(
+    vpc_endpoint_service_lookup,
     grace_period_for_container_health_checks,
     container_json_in_a_local,
     log_metric_filters,

@@ -46,6 +46,7 @@ mod dynamic_rules;
 mod ecr_lifecycle;
 mod flatten;
 pub(crate) use flatten::flattened;
+mod endpoint_services;
 mod listener;
 mod local_file;
 mod lookups;
@@ -345,6 +346,7 @@ fn fold(files: &mut [(FileId, File)], sources: &Sources, complete: bool, diags: 
     policy_document::fold(files, diags);
     template_file::fold(files, diags);
     local_file::fold(files, diags);
+    endpoint_services::fold(files, diags);
     time_sleep::fold(files, diags);
     certificate_validation::fold(files, sources, diags);
     task_family::latest_revision(files);
