@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 pub(crate) use berth_provider::attrs::{
-    blocks_of, bool_of, f64_of, int_of, map_of, str_of, strs_of, without_nulls,
+    blocks_of, bool_of, f64_of, int_of, map_of, nulls_out, str_of, strs_of, without_nulls,
 };
 use berth_provider::schema;
 pub(crate) use berth_provider::schema::complete;

@@ -107,6 +107,22 @@ pub fn without_nulls(attrs: &Attrs) -> Attrs {
         .collect()
 }
 
+/// `v` without null settings at any depth (a step's open `upper` bound, a
+/// metric filter's `unit`): what the configuration holds null, the read
+/// leaves out.
+pub fn nulls_out(v: &Value) -> Value {
+    match v {
+        Value::Map(m) => Value::Map(
+            m.iter()
+                .filter(|(_, v)| **v != Value::Null)
+                .map(|(k, v)| (k.clone(), nulls_out(v)))
+                .collect(),
+        ),
+        Value::List(items) => Value::List(items.iter().map(nulls_out).collect()),
+        other => other.clone(),
+    }
+}
+
 /// The string attribute `key`, if set.
 pub fn str_of<'a>(attrs: &'a Attrs, key: &str) -> Option<&'a str> {
     attrs.get(key).and_then(Value::as_str)

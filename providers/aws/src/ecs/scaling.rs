@@ -18,7 +18,7 @@ use berth_provider::arn::elb_suffix;
 use berth_provider::{Attrs, ProviderError, Resource, Value};
 use futures::future::try_join_all;
 
-use crate::attrs::{attrs, blocks_of, bool_of, i32_of, map_of, opt_int, opt_str, str_map, str_of};
+use crate::attrs::{attrs, blocks_of, bool_of, i32_of, map_of, nulls_out, opt_int, opt_str, str_map, str_of};
 use crate::errors::build_error;
 use crate::{AwsProvider, paginate};
 
@@ -136,23 +136,6 @@ pub(super) async fn apply(p: &AwsProvider, id: &str, old: &Attrs, new: &Attrs) -
 /// deploy role need not be allowed to).
 fn same(before: Option<&&Attrs>, after: &Attrs) -> bool {
     before.is_some_and(|b| nulls_out(&Value::Map((*b).clone())) == nulls_out(&Value::Map(after.clone())))
-}
-
-/// `v` without null settings, at any depth (a step's `upper` bound the
-/// configuration leaves null, which the read leaves out: an apply that
-/// changed only the service's image put its step policies again, and on
-/// moto the re-put policy's new ARN left its alarms naming the old one).
-fn nulls_out(v: &Value) -> Value {
-    match v {
-        Value::Map(m) => Value::Map(
-            m.iter()
-                .filter(|(_, v)| **v != Value::Null)
-                .map(|(k, v)| (k.clone(), nulls_out(v)))
-                .collect(),
-        ),
-        Value::List(items) => Value::List(items.iter().map(nulls_out).collect()),
-        other => other.clone(),
-    }
 }
 
 /// The labelled blocks `kind` of an `autoscaling` block, by label.

@@ -10,7 +10,7 @@ use berth_provider::schema::canonical_block;
 use berth_provider::{Attrs, Kind, ProviderError, Value};
 
 use super::SERVICE;
-use crate::attrs::{attrs, blocks_of, f64_of, opt_str, str_of};
+use crate::attrs::{attrs, blocks_of, f64_of, nulls_out, opt_str, str_of};
 use crate::errors::build_error;
 use crate::{AwsProvider, paginate};
 
@@ -97,20 +97,6 @@ fn compared(f: &Attrs) -> Value {
         None => f.clone(),
     };
     nulls_out(&Value::Map(form))
-}
-
-/// `v` without null settings, at any depth.
-fn nulls_out(v: &Value) -> Value {
-    match v {
-        Value::Map(m) => Value::Map(
-            m.iter()
-                .filter(|(_, v)| **v != Value::Null)
-                .map(|(k, v)| (k.clone(), nulls_out(v)))
-                .collect(),
-        ),
-        Value::List(items) => Value::List(items.iter().map(nulls_out).collect()),
-        other => other.clone(),
-    }
 }
 
 /// Makes the filters of group `group` those of `new`, from those of `old`:
