@@ -20,7 +20,7 @@
 
 use super::{CODE, literal, renamed, stray};
 use crate::diagnostic::Diagnostic;
-use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item, StrPart};
+use crate::syntax::ast::{Attribute, Block, Expr, ExprKind, Ident, Item, Step, StrPart};
 
 /// A block of Terraform's whose settings are berth's attributes of the
 /// resource: (kind, block, [(Terraform's setting, berth's attribute)]); a
@@ -411,7 +411,7 @@ fn namespace_once(block: &mut Block, diags: &mut Vec<Diagnostic>) {
     let Item::Attribute(top) = block.body.remove(at) else {
         return;
     };
-    let text = |e: &Expr| super::path_text(e.unwrapped()).or_else(|| literal(e).map(str::to_owned));
+    let text = |e: &Expr| reference_text(e.unwrapped()).or_else(|| literal(e).map(str::to_owned));
     if text(&top.value).is_none() || text(&top.value) != text(&in_config.value) {
         diags.push(
             Diagnostic::error(
@@ -424,6 +424,38 @@ fn namespace_once(block: &mut Block, diags: &mut Vec<Diagnostic>) {
             .help("a Cloud Map service is in one namespace: keep the `namespace_id` of `dns_config`"),
         );
     }
+}
+
+/// The text of a reference, an instance's index included (tfstack's
+/// counted namespace, `aws_service_discovery_private_dns_namespace.ns[0].id`
+/// on the service and in `dns_config`: "written twice, differently"
+/// before); `None` for anything else.
+fn reference_text(e: &Expr) -> Option<String> {
+    let ExprKind::Traversal(t) = &e.kind else {
+        return None;
+    };
+    let mut text = t.root.name.clone();
+    for step in &t.steps {
+        match step {
+            Step::Attr(a) => {
+                text.push('.');
+                text.push_str(&a.name);
+            }
+            Step::Index(i) => {
+                let key = match &i.kind {
+                    ExprKind::Int(n) => n.to_string(),
+                    _ => literal(i)
+                        .map(|k| format!("{k:?}"))
+                        .or_else(|| reference_text(i))?,
+                };
+                text.push('[');
+                text.push_str(&key);
+                text.push(']');
+            }
+            Step::Splat(_) => return None,
+        }
+    }
+    Some(text)
 }
 
 /// A hosted zone's `vpc { vpc_id  vpc_region }` blocks (Terraform's
@@ -784,6 +816,26 @@ fn setting(b: Block, diags: &mut Vec<Diagnostic>) -> Option<Item> {
 #[cfg(test)]
 mod tests {
     use crate::test_support::resources;
+
+    /// tfstack's Cloud Map module counts its namespace and names
+    /// `ns[0].id` on the service and in `dns_config`: "written twice,
+    /// differently" (E0211), where the uncounted text was taken.
+    #[test]
+    fn a_counted_namespace_named_twice_alike_is_one() {
+        let service = |top: &str| {
+            resources(&format!(
+                "resource \"aws_vpc\" \"v\" {{ cidr_block = \"10.0.0.0/16\" }}\n\
+                 resource \"aws_service_discovery_private_dns_namespace\" \"ns\" {{\n  count = 1\n  name = \"internal.example\"\n  vpc = aws_vpc.v.id\n}}\n\
+                 resource \"aws_service_discovery_service\" \"svc\" {{\n  name = \"worker\"\n{top}  dns_config {{\n    namespace_id = aws_service_discovery_private_dns_namespace.ns[0].id\n    dns_records {{\n      ttl = 10\n      type = \"A\"\n    }}\n  }}\n}}\n"
+            ))
+            .remove("discovery_service.svc")
+            .expect("the service")
+        };
+        assert_eq!(
+            service("  namespace_id = aws_service_discovery_private_dns_namespace.ns[0].id\n"),
+            service("")
+        );
+    }
 
     const NETWORK: &str = "vpc main { cidr = \"10.0.0.0/16\" }\n\
         subnet a {\n  vpc = vpc.main\n  cidr = \"10.0.1.0/24\"\n  zone = \"us-east-1a\"\n}\n\
