@@ -222,25 +222,31 @@ pub(crate) async fn read_all(p: &AwsProvider, stack: &str) -> Result<Vec<Resourc
         .map(|name| describe(p, name));
     let elsewhere = try_join_all(elsewhere).await?;
     groups.extend(elsewhere.into_iter().flatten());
-    let filters = match groups.is_empty() {
-        true => HashMap::new(),
-        false => metric_filters::by_group(p, None).await?,
-    };
     let reads = groups.iter().filter_map(|g| {
         let name = g.log_group_name()?;
         let arn = bare(g.arn()?);
         let tags = tagged.get(name);
-        let (scope, filters) = (&scope, &filters);
         Some(async move {
             let tags = match tags {
                 Some(tags) => tags.clone(),
                 None => tags_of(p, arn).await?,
             };
-            Ok::<_, ProviderError>(decode(scope, g, (name, arn), &tags, filters))
+            Ok::<_, ProviderError>((g, name, arn, tags))
         })
     });
-    let found: Vec<Option<Resource>> = try_join_all(reads).await?;
-    Ok(found.into_iter().flatten().collect())
+    // The region's filters are listed beside the groups' tag reads, not
+    // after them: one call, no longer chain of calls.
+    let filters = async {
+        match groups.is_empty() {
+            true => Ok(HashMap::new()),
+            false => metric_filters::by_group(p, None).await,
+        }
+    };
+    let (read, filters) = tokio::try_join!(try_join_all(reads), filters)?;
+    Ok(read
+        .into_iter()
+        .filter_map(|(g, name, arn, tags)| decode(&scope, g, (name, arn), &tags, &filters))
+        .collect())
 }
 
 /// ListTagsForResource: the tags of the log group `arn`.
